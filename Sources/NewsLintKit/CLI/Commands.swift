@@ -1,0 +1,245 @@
+import Foundation
+
+/// `newslint [lint]`: lint (and optionally fix) files.
+enum LintCommand {
+    static func run(_ args: [String], io: ToolIO) throws -> Int32 {
+        let parser = ArgumentParser(command: "lint", options: NewsLintCLI.lintOptions)
+        let parsed = try parser.parse(args)
+        if parsed.has("help") {
+            io.stdout(NewsLintCLI.help(for: "lint") ?? "")
+            return ExitCode.ok
+        }
+        let (config, catalog) = try NewsLintCLI.loadConfiguration(parsed, io: io)
+        var settings = LintSettings()
+        settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
+        if let j = parsed.value("jobs") {
+            guard let n = Int(j), n >= 1, n <= 1024 else { throw UsageError("--jobs expects a whole number from 1 to 1024, got '\(j)'") }
+            settings.jobs = n
+        }
+        let unsafe = parsed.has("unsafe-fixes")
+        if parsed.has("diff") {
+            settings.fix = .preview(unsafe ? .unsafe : .safe)
+        } else if parsed.has("fix") {
+            settings.fix = .apply(unsafe ? .unsafe : .safe)
+        }
+        if parsed.has("stdin-filename") && !parsed.positionals.contains("-") {
+            throw UsageError("--stdin-filename needs '-' among the paths to read stdin")
+        }
+        let format = OutputFormat(rawValue: parsed.value("format") ?? "text") ?? .text
+
+        // Inputs.
+        var inputs: [LintInput] = []
+        var problems: [InputProblem] = []
+        var inMemory: [String: [UInt8]] = [:]
+        let paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
+        let discovery = FileDiscovery(config: config)
+        var diskPaths: [String] = []
+        for p in paths {
+            if p == "-" {
+                let name = parsed.value("stdin-filename") ?? "<stdin>"
+                let bytes = io.readStdin()
+                inMemory[name] = bytes
+                inputs.append(.text(path: name, bytes: bytes))
+            } else {
+                diskPaths.append(p)
+            }
+        }
+        // Paths are resolved against the current directory but reported as given.
+        let previous = FileManager.default.currentDirectoryPath
+        if previous != io.currentDirectory { FileManager.default.changeCurrentDirectoryPath(io.currentDirectory) }
+        defer { if previous != io.currentDirectory { FileManager.default.changeCurrentDirectoryPath(previous) } }
+        let expanded = discovery.expand(diskPaths)
+        problems += expanded.problems
+        inputs += expanded.files.map { LintInput.file($0) }
+
+        let linter = try Linter(catalog: catalog, config: config, settings: settings)
+        var result = linter.lint(inputs)
+        for p in problems {
+            let rule = p.isFailure ? "io-error" : "file-skipped"
+            guard let severity = linter.baseRules.engineSeverity[rule] ?? (p.isFailure ? .error : nil) else { continue }
+            result.diagnostics.append(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
+            if p.isFailure { result.ioFailure = true }
+        }
+        result.diagnostics.sort(by: Diagnostic.outputOrder)
+
+        let toFile = parsed.value("output")
+        let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal)
+        let context = ReportContext(catalog: catalog, color: color, inMemorySources: inMemory, unsafeFixes: unsafe, fixing: settings.fix != .none)
+
+        var rendered: String
+        if case .preview = settings.fix {
+            rendered = ""
+            for f in result.files {
+                guard let fix = f.fix, let before = fix.original, let after = fix.fixed, before != after else { continue }
+                rendered += UnifiedDiff.render(old: before, new: after, path: f.path)
+            }
+        } else {
+            rendered = format.reporter.render(result, context: context)
+            if parsed.has("quiet"), format == .text {
+                rendered = rendered.components(separatedBy: "\nFound ").first.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" } ?? rendered
+                if result.diagnostics.isEmpty { rendered = "" }
+            }
+        }
+        if let out = toFile {
+            let path = NewsLintCLI.resolve(out, io)
+            do {
+                try AtomicWriter.writeNew(Array(rendered.utf8), to: path)
+            } catch {
+                throw UsageError("cannot write --output file '\(out)': \(error)")
+            }
+        } else if !rendered.isEmpty {
+            io.stdout(rendered)
+        }
+
+        if settings.fix != .none && !parsed.has("quiet") {
+            io.stderr(fixSummaryLine(result, mode: settings.fix))
+        }
+        for r in result.fixSummary.rolledBack { io.stderr("warning: \(r.path): \(r.reason)\n") }
+        for p in result.fixSummary.passLimitHit { io.stderr("warning: \(p): fixes did not converge after \(Fixer.maxPasses) passes\n") }
+
+        if case .preview = settings.fix {
+            let changed = result.files.contains { f in f.fix.map { $0.original != $0.fixed } ?? false }
+            if result.ioFailure { return ExitCode.failure }
+            return changed ? ExitCode.lintErrors : ExitCode.ok
+        }
+        if result.ioFailure { return ExitCode.failure }
+        return result.diagnostics.contains { $0.severity == .error } ? ExitCode.lintErrors : ExitCode.ok
+    }
+
+    static func fixSummaryLine(_ result: LintResult, mode: FixMode) -> String {
+        let s = result.fixSummary
+        let remaining = result.diagnostics.count
+        let unsafeAvailable = result.diagnostics.filter { $0.fix?.applicability == .unsafe }.count
+        var line: String
+        if case .preview = mode {
+            let files = result.files.filter { f in f.fix.map { $0.original != $0.fixed } ?? false }.count
+            line = "would fix \(s.fixesApplied) issue\(s.fixesApplied == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s")"
+        } else {
+            line = "fixed \(s.fixesApplied) issue\(s.fixesApplied == 1 ? "" : "s") in \(s.filesFixed) file\(s.filesFixed == 1 ? "" : "s")"
+        }
+        line += ", \(remaining) remaining"
+        if case .apply(.safe) = mode, unsafeAvailable > 0 { line += " (\(unsafeAvailable) fixable with --unsafe-fixes)" }
+        if case .preview(.safe) = mode, unsafeAvailable > 0 { line += " (\(unsafeAvailable) fixable with --unsafe-fixes)" }
+        return line + "\n"
+    }
+}
+
+/// `newslint rules`: list rules.
+enum RulesCommand {
+    static func run(_ args: [String], io: ToolIO) throws -> Int32 {
+        let parser = ArgumentParser(command: "rules", options: [
+            OptionSpec("format", value: "FORMAT", allowed: ["text", "json"], help: "Output format"),
+            OptionSpec("config", short: "c", value: "FILE", help: "Include rules from this config's rule packs"),
+            OptionSpec("no-config", help: "Built-in rules only"),
+        ])
+        let parsed = try parser.parse(args)
+        if let extra = parsed.positionals.first { throw UsageError("'rules' takes no arguments (got '\(extra)'); use 'newslint explain \(extra)'") }
+        let (_, catalog) = try NewsLintCLI.loadConfiguration(parsed, io: io)
+        if parsed.value("format") == "json" {
+            let items = catalog.rules.map { r -> String in
+                var o = JSONObjectBuilder()
+                o.add("id", string: r.id)
+                o.add("family", string: r.family)
+                o.add("severity", string: r.severity.rawValue)
+                o.add("enabled", bool: r.enabledByDefault)
+                o.add("fixable", string: r.fixable.rawValue)
+                o.add("summary", string: r.summary)
+                return "  " + o.json
+            }
+            io.stdout("[\n" + items.joined(separator: ",\n") + "\n]\n")
+        } else {
+            io.stdout(table(catalog))
+        }
+        return ExitCode.ok
+    }
+
+    static func table(_ catalog: Catalog) -> String {
+        let idWidth = max(4, catalog.rules.map(\.id.count).max() ?? 4)
+        let famWidth = max(6, catalog.rules.map(\.family.count).max() ?? 6)
+        func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
+        var out = pad("RULE", idWidth) + "  " + pad("FAMILY", famWidth) + "  SEVERITY  FIX     SUMMARY\n"
+        for r in catalog.rules {
+            let sev = r.enabledByDefault ? r.severity.rawValue : "off(\(r.severity.rawValue))"
+            out += pad(r.id, idWidth) + "  " + pad(r.family, famWidth) + "  " + pad(sev, 8) + "  " + pad(r.fixable.rawValue, 6) + "  " + r.summary + "\n"
+        }
+        return out
+    }
+}
+
+/// `newslint explain RULE`: the rule's documentation.
+enum ExplainCommand {
+    static func run(_ args: [String], io: ToolIO) throws -> Int32 {
+        let parser = ArgumentParser(command: "explain", options: [
+            OptionSpec("config", short: "c", value: "FILE", help: "Include rules from this config's rule packs"),
+            OptionSpec("no-config", help: "Built-in rules only"),
+        ])
+        let parsed = try parser.parse(args)
+        guard let id = parsed.positionals.first else { throw UsageError("'explain' needs a rule id, e.g. 'newslint explain final-newline'") }
+        let (_, catalog) = try NewsLintCLI.loadConfiguration(parsed, io: io)
+        guard let r = catalog.metadata(id) else {
+            let hint = Suggest.closest(to: id, in: catalog.ids).map { "; did you mean '\($0)'?" } ?? "; run 'newslint rules' for the list"
+            throw UsageError("unknown rule '\(id)'\(hint)")
+        }
+        io.stdout(render(r))
+        return ExitCode.ok
+    }
+
+    static func render(_ r: RuleMetadata) -> String {
+        var out = "\(r.id) (\(r.family))\n\n\(r.summary)\n\n"
+        out += "Default severity: \(r.severity.rawValue)\(r.enabledByDefault ? "" : " (off by default; enable it in .lint.json or with --select)")\n"
+        out += "Fix: \(r.fixable == .none ? "none" : r.fixable.rawValue + (r.fixable == .unsafe ? " (applied with --fix --unsafe-fixes)" : " (applied with --fix)"))\n\n"
+        out += "Why\n  \(r.rationale)\n"
+        if !r.options.isEmpty {
+            out += "\nOptions\n"
+            for o in r.options {
+                out += "  \(o.name) (default: \(o.defaultValue.serialized()))\n"
+                if !o.description.isEmpty { out += "      \(o.description)\n" }
+            }
+        }
+        func show(_ text: String) -> String {
+            text.split(separator: "\n", omittingEmptySubsequences: false).map { "    | " + $0.replacingOccurrences(of: "\r", with: "␍") }.joined(separator: "\n")
+        }
+        if let ex = r.bad.first {
+            out += "\nExample (reported)\n\(show(ex.files.first?.text ?? ""))\n"
+            if let fixed = ex.fixed { out += "\nFixed\n\(show(fixed))\n" }
+        }
+        if let ex = r.good.first {
+            out += "\nExample (fine)\n\(show(ex.files.first?.text ?? ""))\n"
+        }
+        return out
+    }
+}
+
+/// `newslint init`: write a starter config.
+enum InitCommand {
+    static let starter = """
+    {
+      "include": ["**/*.md", "**/*.markdown", "**/*.txt"],
+      "exclude": ["node_modules/", "public/"],
+      "extensions": [".md", ".markdown", ".txt"],
+      "rules": {
+        "front-matter-field": { "required": ["title", "date"] },
+        "trailing-whitespace": { "allowHardBreak": true }
+      },
+      "overrides": [
+        { "files": ["drafts/**"], "rules": { "front-matter-field": "warning" } }
+      ]
+    }
+
+    """
+
+    static func run(_ args: [String], io: ToolIO) throws -> Int32 {
+        let parsed = try ArgumentParser(command: "init", options: [OptionSpec("force", help: "Overwrite an existing .lint.json")]).parse(args)
+        let path = NewsLintCLI.resolve(Configuration.fileName, io)
+        if FileManager.default.fileExists(atPath: path) && !parsed.has("force") {
+            throw UsageError("\(Configuration.fileName) already exists; use 'newslint init --force' to overwrite it")
+        }
+        do {
+            try AtomicWriter.writeNew(Array(starter.utf8), to: path)
+        } catch {
+            throw UsageError("cannot write \(path): \(error)")
+        }
+        io.stdout("wrote \(Configuration.fileName)\n")
+        return ExitCode.ok
+    }
+}

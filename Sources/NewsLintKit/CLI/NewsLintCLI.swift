@@ -1,0 +1,200 @@
+import Foundation
+
+/// Where the command-line tool reads and writes; injectable for tests.
+public struct ToolIO: Sendable {
+    public var stdout: @Sendable (String) -> Void
+    public var stderr: @Sendable (String) -> Void
+    public var readStdin: @Sendable () -> [UInt8]
+    public var currentDirectory: String
+    public var environment: [String: String]
+    public var stdoutIsTerminal: Bool
+    public var stderrIsTerminal: Bool
+
+    public init(stdout: @escaping @Sendable (String) -> Void, stderr: @escaping @Sendable (String) -> Void,
+                readStdin: @escaping @Sendable () -> [UInt8], currentDirectory: String, environment: [String: String],
+                stdoutIsTerminal: Bool = false, stderrIsTerminal: Bool = false) {
+        self.stdout = stdout
+        self.stderr = stderr
+        self.readStdin = readStdin
+        self.currentDirectory = currentDirectory
+        self.environment = environment
+        self.stdoutIsTerminal = stdoutIsTerminal
+        self.stderrIsTerminal = stderrIsTerminal
+    }
+
+    /// The real process streams.
+    public static var process: ToolIO {
+        ToolIO(
+            stdout: { s in FileHandle.standardOutput.write(Data(s.utf8)) },
+            stderr: { s in FileHandle.standardError.write(Data(s.utf8)) },
+            readStdin: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) },
+            currentDirectory: FileManager.default.currentDirectoryPath,
+            environment: ProcessInfo.processInfo.environment,
+            stdoutIsTerminal: isatty(1) == 1,
+            stderrIsTerminal: isatty(2) == 1
+        )
+    }
+}
+
+/// Exit statuses: 0 no errors, 1 errors found, 2 usage, config or I/O failure.
+public enum ExitCode {
+    public static let ok: Int32 = 0
+    public static let lintErrors: Int32 = 1
+    public static let failure: Int32 = 2
+}
+
+/// The `newslint` command line: parses argv and calls the library.
+public enum NewsLintCLI {
+    public static let version = "0.1.0"
+
+    static let subcommands = ["lint", "rules", "explain", "init", "help"]
+
+    static let lintOptions: [OptionSpec] = [
+        OptionSpec("format", value: "FORMAT", allowed: OutputFormat.allCases.map(\.rawValue), help: "Output format (default: text)"),
+        OptionSpec("output", short: "o", value: "FILE", help: "Write the report to FILE instead of stdout"),
+        OptionSpec("select", value: "RULES", repeatable: true, help: "Run only these rules or families (comma-separated)"),
+        OptionSpec("ignore", value: "RULES", repeatable: true, help: "Skip these rules or families (comma-separated)"),
+        OptionSpec("config", short: "c", value: "FILE", help: "Use this config instead of discovering .lint.json"),
+        OptionSpec("no-config", help: "Ignore .lint.json files; use built-in defaults"),
+        OptionSpec("jobs", short: "j", value: "N", help: "Files linted in parallel (default: active cores)"),
+        OptionSpec("color", value: "WHEN", allowed: ["auto", "always", "never"], help: "Colour output (default: auto; honours NO_COLOR)"),
+        OptionSpec("quiet", short: "q", help: "Print only diagnostics: no summary lines"),
+        OptionSpec("fix", help: "Apply safe fixes in place"),
+        OptionSpec("unsafe-fixes", help: "With --fix, also apply unsafe fixes"),
+        OptionSpec("diff", help: "Print the changes --fix would make as a unified diff; write nothing"),
+        OptionSpec("stdin-filename", value: "PATH", help: "Name to use for input read from '-' (stdin)"),
+        OptionSpec("help", short: "h", help: "Show this help"),
+    ]
+
+    /// Runs the tool and returns the exit status.
+    public static func run(_ arguments: [String], io: ToolIO = .process) -> Int32 {
+        var args = arguments
+        if args.first == "--version" || args.first == "-V" || args.first == "version" {
+            io.stdout("newslint \(version)\n")
+            return ExitCode.ok
+        }
+        if args.first == "--help" || args.first == "-h" {
+            io.stdout(mainHelp())
+            return ExitCode.ok
+        }
+        var command = "lint"
+        if let first = args.first, !first.hasPrefix("-"), first != "-" {
+            if subcommands.contains(first) {
+                command = first
+                args.removeFirst()
+            } else if !FileManager.default.fileExists(atPath: resolve(first, io)), let hint = Suggest.closest(to: first, in: subcommands) {
+                io.stderr("error: '\(first)' is neither a subcommand nor an existing path; did you mean '\(hint)'?\n")
+                return ExitCode.failure
+            }
+        }
+        do {
+            switch command {
+            case "rules": return try RulesCommand.run(args, io: io)
+            case "explain": return try ExplainCommand.run(args, io: io)
+            case "init": return try InitCommand.run(args, io: io)
+            case "help":
+                if let topic = args.first {
+                    guard let text = help(for: topic) else {
+                        let hint = Suggest.closest(to: topic, in: subcommands).map { "; did you mean '\($0)'?" } ?? ""
+                        throw UsageError("no help for '\(topic)'\(hint); subcommands: \(subcommands.joined(separator: ", "))")
+                    }
+                    io.stdout(text)
+                } else {
+                    io.stdout(mainHelp())
+                }
+                return ExitCode.ok
+            default:
+                return try LintCommand.run(args, io: io)
+            }
+        } catch let e as UsageError {
+            io.stderr("error: \(e.message)\n")
+            return ExitCode.failure
+        } catch let e as ConfigError {
+            io.stderr("error: invalid configuration: \(e)\n")
+            return ExitCode.failure
+        } catch let e as CatalogError {
+            io.stderr("error: invalid rule pack: \(e)\n")
+            return ExitCode.failure
+        } catch {
+            io.stderr("error: \(error)\n")
+            return ExitCode.failure
+        }
+    }
+
+    static func resolve(_ path: String, _ io: ToolIO) -> String {
+        path.hasPrefix("/") ? path : io.currentDirectory + "/" + path
+    }
+
+    static func mainHelp() -> String {
+        """
+        newslint \(version): a data-quality linter for news corpus files (Markdown/text with front matter).
+
+        USAGE:
+          newslint [lint] [OPTIONS] [PATH...]   Lint files and directories (default: the current directory)
+          newslint rules [--format text|json]   List all rules
+          newslint explain RULE                 Explain a rule: rationale, options, examples
+          newslint init [--force]               Write a starter .lint.json
+          newslint help [SUBCOMMAND]            Show help
+          newslint --version
+
+        LINT OPTIONS:
+        \(ArgumentParser(command: "lint", options: lintOptions).optionsHelp())
+
+        EXIT STATUS: 0 no errors (warnings allowed), 1 errors found, 2 usage, config or I/O failure.
+        Configuration: .lint.json in the current directory or an ancestor (see README).
+
+        """
+    }
+
+    static func help(for topic: String) -> String? {
+        switch topic {
+        case "lint": return "newslint [lint] [OPTIONS] [PATH...]\n\nLint files and directories. '-' reads stdin (name it with --stdin-filename).\n\n" + ArgumentParser(command: "lint", options: lintOptions).optionsHelp() + "\n"
+        case "rules": return "newslint rules [--format text|json]\n\nList every rule: id, family, default severity, fixability, summary.\n"
+        case "explain": return "newslint explain RULE\n\nPrint a rule's summary, rationale, options and examples.\n"
+        case "init": return "newslint init [--force]\n\nWrite a starter .lint.json in the current directory (--force overwrites).\n"
+        case "help": return "newslint help [SUBCOMMAND]\n"
+        default: return nil
+        }
+    }
+
+    /// Loads the configuration for a run (explicit, discovered, or defaults) and the catalog it extends.
+    static func loadConfiguration(_ parsed: ParsedArguments, io: ToolIO) throws -> (Configuration, Catalog) {
+        var catalog = Catalog.builtin
+        if parsed.has("no-config") {
+            return (Configuration(directory: io.currentDirectory), catalog)
+        }
+        if let explicit = parsed.value("config") {
+            let path = resolve(explicit, io)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw UsageError("config file '\(explicit)' does not exist")
+            }
+            return (try Configuration.load(file: path, catalog: &catalog), catalog)
+        }
+        if let found = Configuration.discover(from: io.currentDirectory) {
+            return (try Configuration.load(file: found, catalog: &catalog), catalog)
+        }
+        return (Configuration(directory: io.currentDirectory), catalog)
+    }
+
+    /// Validates `--select` / `--ignore` entries against rule ids and families.
+    static func ruleFilter(_ parsed: ParsedArguments, catalog: Catalog) throws -> RuleFilter {
+        let valid = catalog.ids + catalog.families + ["all"]
+        for name in ["select", "ignore"] {
+            for entry in parsed.list(name) ?? [] where !valid.contains(entry) {
+                let hint = Suggest.closest(to: entry, in: valid).map { "; did you mean '\($0)'?" } ?? "; run 'newslint rules' for the list"
+                throw UsageError("unknown rule or family '\(entry)' in --\(name)\(hint)")
+            }
+        }
+        return RuleFilter(select: parsed.list("select"), ignore: parsed.list("ignore") ?? [])
+    }
+
+    static func useColor(_ parsed: ParsedArguments, io: ToolIO, toTerminal: Bool) -> Bool {
+        switch parsed.value("color") ?? "auto" {
+        case "always": return true
+        case "never": return false
+        default:
+            if let nc = io.environment["NO_COLOR"], !nc.isEmpty { return false }
+            return toTerminal && io.environment["TERM"] != "dumb"
+        }
+    }
+}

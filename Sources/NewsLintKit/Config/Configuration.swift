@@ -1,0 +1,329 @@
+import Foundation
+
+/// A rule's settings from config: `"off"`, a severity, or an object with `severity` and options.
+public struct RuleSetting: Sendable {
+    /// nil: keep the catalog default. false: `"off"`.
+    public var enabled: Bool?
+    public var severity: Severity?
+    public var options: [String: JSONNode]
+
+    public init(enabled: Bool? = nil, severity: Severity? = nil, options: [String: JSONNode] = [:]) {
+        self.enabled = enabled
+        self.severity = severity
+        self.options = options
+    }
+}
+
+/// Rule settings applied to the files matching some globs.
+public struct ConfigOverride: Sendable {
+    public var files: [Glob]
+    public var rules: [String: RuleSetting]
+}
+
+/// Contents of a `.lint.json`, validated against the catalog.
+public struct Configuration: Sendable {
+    /// Directory relative globs and paths are resolved against.
+    public var directory: String
+    /// The config file, or nil for built-in defaults.
+    public var file: String?
+    public var include: [Glob] = []
+    public var exclude: [Glob] = []
+    public var extensions: [String] = [".md", ".markdown", ".txt"]
+    /// Files larger than this many bytes are skipped with a diagnostic.
+    public var maxFileSize: Int = 16 * 1024 * 1024
+    /// Keys are rule ids or family names.
+    public var rules: [(key: String, setting: RuleSetting)] = []
+    /// Extra catalog directories (absolute paths).
+    public var rulePacks: [String] = []
+    public var overrides: [ConfigOverride] = []
+    /// Other top-level sections (`images`, `cache`, …) for the subsystems that own them.
+    public var sections: [String: JSONNode] = [:]
+    /// A stable hash of the file's bytes (for caches); 0 for defaults.
+    public var contentHash: UInt64 = 0
+
+    public init(directory: String, file: String? = nil) {
+        self.directory = directory
+        self.file = file
+    }
+
+    public static let fileName = ".lint.json"
+    static let topLevelKeys = ["$schema", "$comment", "include", "exclude", "extensions", "maxFileSize", "rules", "rulePacks", "overrides", "images", "cache", "report"]
+
+    /// Finds `.lint.json` in `start` or its ancestors.
+    public static func discover(from start: String) -> String? {
+        var dir = URL(fileURLWithPath: start).standardizedFileURL
+        while true {
+            let candidate = dir.appendingPathComponent(fileName).path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            let parent = dir.deletingLastPathComponent()
+            if parent.path == dir.path { return nil }
+            dir = parent
+        }
+    }
+
+    /// Loads and validates a config file against `catalog` (which it may extend with rule packs via `packLoader`).
+    public static func load(file: String, catalog: inout Catalog) throws -> Configuration {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ConfigError(file: file, message: "cannot read the config file")
+        }
+        let bytes = [UInt8](data)
+        let root: JSONNode
+        do {
+            root = try JSONParser.parse(bytes: bytes)
+        } catch let e as JSONSyntaxError {
+            throw ConfigError(file: file, position: e.position, message: "invalid JSON: \(e.message)")
+        }
+        let dir = URL(fileURLWithPath: file).deletingLastPathComponent().path
+        var config = Configuration(directory: dir, file: file)
+        config.contentHash = StableHash.fnv1a64(bytes)
+        try config.apply(root, file: file, catalog: &catalog)
+        return config
+    }
+
+    /// Parses a config from text (tests, `init`).
+    public static func parse(_ text: String, file: String = ".lint.json", directory: String = ".", catalog: inout Catalog) throws -> Configuration {
+        let root: JSONNode
+        do {
+            root = try JSONParser.parse(text)
+        } catch let e as JSONSyntaxError {
+            throw ConfigError(file: file, position: e.position, message: "invalid JSON: \(e.message)")
+        }
+        var config = Configuration(directory: directory, file: file)
+        config.contentHash = StableHash.fnv1a64(Array(text.utf8))
+        try config.apply(root, file: file, catalog: &catalog)
+        return config
+    }
+
+    private mutating func apply(_ root: JSONNode, file: String, catalog: inout Catalog) throws {
+        guard let members = root.members else {
+            throw ConfigError(file: file, position: root.position, message: "the config must be a JSON object")
+        }
+        let v = ConfigValidator(file: file)
+        for m in members where !Self.topLevelKeys.contains(m.key) {
+            throw v.unknownKey(m.key, at: m.keyPosition, path: "", candidates: Self.topLevelKeys)
+        }
+        if let node = root["include"] { include = try v.strings(node, path: "include").map(Glob.init) }
+        if let node = root["exclude"] { exclude = try v.strings(node, path: "exclude").map(Glob.init) }
+        if let node = root["extensions"] {
+            extensions = try v.strings(node, path: "extensions").map { $0.hasPrefix(".") ? $0 : "." + $0 }
+        }
+        if let node = root["maxFileSize"] {
+            guard let n = node.int, n > 0 else { throw v.error(node, "maxFileSize", "expected a positive whole number of bytes, found \(node.value.typeName)") }
+            maxFileSize = n
+        }
+        // Rule packs first: they add ids that `rules` may configure.
+        if let node = root["rulePacks"] {
+            for (i, p) in try v.strings(node, path: "rulePacks").enumerated() {
+                let full = p.hasPrefix("/") ? p : URL(fileURLWithPath: directory).appendingPathComponent(p).standardizedFileURL.path
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir) else {
+                    throw v.error(node.array?[i] ?? node, "rulePacks[\(i)]", "rule pack '\(p)' does not exist (resolved to \(full))")
+                }
+                rulePacks.append(full)
+                try RulePackRegistry.load(path: full, into: &catalog)
+            }
+        }
+        for key in ["images", "cache", "report"] {
+            if let node = root[key] {
+                guard node.members != nil else { throw v.error(node, key, "expected an object, found \(node.value.typeName)") }
+                sections[key] = node
+            }
+        }
+        if let node = root["rules"] { rules = try v.ruleSettings(node, path: "rules", catalog: catalog) }
+        if let node = root["overrides"] {
+            guard let items = node.array else { throw v.error(node, "overrides", "expected an array of {\"files\": [...], \"rules\": {...}}") }
+            for (i, item) in items.enumerated() {
+                let path = "overrides[\(i)]"
+                guard let ms = item.members else { throw v.error(item, path, "expected an object with 'files' and 'rules'") }
+                for m in ms where !["files", "rules"].contains(m.key) {
+                    throw v.unknownKey(m.key, at: m.keyPosition, path: path, candidates: ["files", "rules"])
+                }
+                guard let filesNode = item["files"] else { throw v.error(item, path, "missing 'files' (a list of globs)") }
+                let globs = try v.strings(filesNode, path: path + ".files").map(Glob.init)
+                let settings = try item["rules"].map { try v.ruleSettings($0, path: path + ".rules", catalog: catalog) } ?? []
+                overrides.append(ConfigOverride(files: globs, rules: Dictionary(settings.map { ($0.key, $0.setting) }, uniquingKeysWith: { $1 })))
+            }
+        }
+    }
+
+    /// Path of `file` relative to the config directory (for globs).
+    public func relativePath(_ file: String) -> String {
+        let abs = URL(fileURLWithPath: file).standardizedFileURL.path
+        let base = URL(fileURLWithPath: directory).standardizedFileURL.path
+        if abs == base { return "." }
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        return abs.hasPrefix(prefix) ? String(abs.dropFirst(prefix.count)) : abs
+    }
+
+    /// Whether `file` passes include/exclude.
+    public func isIncluded(_ file: String) -> Bool {
+        let rel = relativePath(file)
+        if exclude.contains(where: { $0.matches(rel) }) { return false }
+        if include.isEmpty { return true }
+        return include.contains { $0.matches(rel) }
+    }
+
+    /// Whether a directory should be skipped during a walk (excluded explicitly).
+    public func isExcludedDirectory(_ dir: String) -> Bool {
+        let rel = relativePath(dir)
+        return exclude.contains { $0.matches(rel) && !$0.pattern.hasSuffix("*") || $0.matches(rel + "/") }
+    }
+
+    /// Indices of overrides that apply to `file`.
+    public func matchingOverrides(_ file: String) -> [Int] {
+        guard !overrides.isEmpty else { return [] }
+        let rel = relativePath(file)
+        return overrides.indices.filter { i in overrides[i].files.contains { $0.matches(rel) } }
+    }
+}
+
+/// A config problem with its location and JSON path.
+public struct ConfigError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var position: SourcePosition?
+    public var jsonPath: String?
+    public var message: String
+
+    public init(file: String, position: SourcePosition? = nil, jsonPath: String? = nil, message: String) {
+        self.file = file
+        self.position = position
+        self.jsonPath = jsonPath
+        self.message = message
+    }
+
+    public var description: String {
+        var s = file
+        if let p = position { s += ":\(p.line):\(p.column)" }
+        s += ": "
+        if let j = jsonPath, !j.isEmpty { s += "\(j): " }
+        return s + message
+    }
+}
+
+/// Shared validation helpers producing precise `ConfigError`s.
+struct ConfigValidator {
+    let file: String
+
+    func error(_ node: JSONNode, _ path: String, _ message: String) -> ConfigError {
+        ConfigError(file: file, position: node.position, jsonPath: path, message: message)
+    }
+
+    func unknownKey(_ key: String, at position: SourcePosition, path: String, candidates: [String]) -> ConfigError {
+        let hint = Suggest.closest(to: key, in: candidates).map { "; did you mean '\($0)'?" } ?? "; valid keys: \(candidates.filter { !$0.hasPrefix("$") }.joined(separator: ", "))"
+        return ConfigError(file: file, position: position, jsonPath: path.isEmpty ? key : path + "." + key, message: "unknown key '\(key)'\(hint)")
+    }
+
+    func strings(_ node: JSONNode, path: String) throws -> [String] {
+        guard let items = node.array else { throw error(node, path, "expected an array of strings, found \(node.value.typeName)") }
+        return try items.enumerated().map { i, item in
+            guard let s = item.string else { throw error(item, "\(path)[\(i)]", "expected a string, found \(item.value.typeName)") }
+            return s
+        }
+    }
+
+    func ruleSettings(_ node: JSONNode, path: String, catalog: Catalog) throws -> [(key: String, setting: RuleSetting)] {
+        guard let members = node.members else { throw error(node, path, "expected an object mapping rule ids to settings") }
+        var out: [(String, RuleSetting)] = []
+        let families = catalog.families
+        for m in members {
+            let keyPath = "\(path).\(m.key)"
+            let meta = catalog.metadata(m.key)
+            guard meta != nil || families.contains(m.key) || m.key == "all" else {
+                let hint = Suggest.closest(to: m.key, in: catalog.ids + families).map { "; did you mean '\($0)'?" } ?? "; run 'newslint rules' for the list"
+                throw ConfigError(file: file, position: m.keyPosition, jsonPath: keyPath, message: "unknown rule '\(m.key)'\(hint)")
+            }
+            var setting = RuleSetting()
+            switch m.value.value {
+            case let .string(s):
+                setting = try parseLevel(s, node: m.value, path: keyPath)
+            case .bool(let b):
+                setting.enabled = b
+            case let .object(fields):
+                for f in fields {
+                    let fieldPath = "\(keyPath).\(f.key)"
+                    if f.key == "severity" || f.key == "level" {
+                        guard let s = f.value.string else { throw error(f.value, fieldPath, "expected \"off\", \"info\", \"warning\" or \"error\"") }
+                        let level = try parseLevel(s, node: f.value, path: fieldPath)
+                        setting.enabled = level.enabled
+                        setting.severity = level.severity
+                        continue
+                    }
+                    if f.key == "enabled" {
+                        guard let b = f.value.bool else { throw error(f.value, fieldPath, "expected true or false") }
+                        setting.enabled = b
+                        continue
+                    }
+                    guard let meta else {
+                        throw ConfigError(file: file, position: f.keyPosition, jsonPath: fieldPath, message: "options can only be set on a rule, not on the family '\(m.key)'")
+                    }
+                    guard let spec = meta.option(f.key) else {
+                        let names = meta.options.map(\.name) + ["severity", "enabled"]
+                        throw unknownKey(f.key, at: f.keyPosition, path: keyPath, candidates: names)
+                    }
+                    try checkType(f.value, against: spec, path: fieldPath)
+                    setting.options[f.key] = f.value
+                }
+            default:
+                throw error(m.value, keyPath, "expected \"off\", \"info\", \"warning\", \"error\", or an object with 'severity' and options; found \(m.value.value.typeName)")
+            }
+            out.append((m.key, setting))
+        }
+        return out
+    }
+
+    private func parseLevel(_ s: String, node: JSONNode, path: String) throws -> RuleSetting {
+        if s == "off" { return RuleSetting(enabled: false) }
+        guard let sev = Severity(rawValue: s) else {
+            let hint = Suggest.closest(to: s, in: ["off", "info", "warning", "error"]).map { "; did you mean '\($0)'?" } ?? ""
+            throw error(node, path, "invalid level '\(s)': expected off, info, warning or error\(hint)")
+        }
+        return RuleSetting(enabled: true, severity: sev)
+    }
+
+    func checkType(_ value: JSONNode, against spec: RuleOptionSpec, path: String) throws {
+        let def = spec.defaultValue.value
+        let ok: Bool
+        switch def {
+        case .bool: ok = value.bool != nil
+        case let .number(n):
+            ok = n.rounded() == n ? value.int != nil : value.number != nil
+        case .string: ok = value.string != nil
+        case .array(let items):
+            if let first = items.first?.value, case .string = first { ok = value.stringArray != nil } else { ok = value.array != nil }
+        case .object: ok = value.members != nil
+        case .null: ok = true
+        }
+        guard ok else {
+            var expected = def.typeName
+            if case let .number(n) = def, n.rounded() == n { expected = "whole number" }
+            if case let .array(items) = def, let first = items.first?.value, case .string = first { expected = "array of strings" }
+            throw error(value, path, "expected \(expected), found \(value.value.typeName)")
+        }
+        if let allowed = spec.allowed {
+            let given = value.string.map { [$0] } ?? value.stringArray ?? []
+            for g in given where !allowed.contains(g) {
+                let hint = Suggest.closest(to: g, in: allowed).map { "; did you mean '\($0)'?" } ?? ""
+                throw error(value, path, "'\(g)' is not allowed; expected one of \(allowed.joined(separator: ", "))\(hint)")
+            }
+        }
+    }
+}
+
+/// Stable, platform-independent hashing (Swift's `Hasher` is seeded per process).
+public enum StableHash {
+    public static func fnv1a64<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        return h
+    }
+
+    public static func fnv1a64(_ string: String) -> UInt64 { fnv1a64(string.utf8) }
+
+    public static func hex(_ value: UInt64) -> String {
+        let s = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+}

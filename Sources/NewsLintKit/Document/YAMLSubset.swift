@@ -1,0 +1,330 @@
+import Foundation
+
+/// A parser for the YAML subset real front matter uses: top-level `key: value`
+/// pairs with plain, single- and double-quoted scalars, block sequences (at the
+/// key's indent or deeper), flow sequences, comments, block scalars (`|`, `>`),
+/// empty values and nested mappings (kept opaque). It never throws: every
+/// problem is recorded with its line and column and parsing continues.
+enum YAMLSubset {
+    /// Whether a line looks like `key: value` or `key:` (used to tell front matter from a thematic break).
+    static func looksLikeKeyLine(_ line: ArraySlice<UInt8>) -> Bool {
+        guard let first = line.first, first != 0x20, first != 0x09, first != UInt8(ascii: "#"), first != UInt8(ascii: "-") else { return false }
+        return keyColon(in: line) != nil
+    }
+
+    /// Offset (absolute index) of the `:` that ends a key: followed by space, tab or end of line.
+    static func keyColon(in line: ArraySlice<UInt8>) -> Int? {
+        var i = line.startIndex
+        if let q = line.first, q == UInt8(ascii: "\"") || q == UInt8(ascii: "'") {
+            // Quoted key.
+            i += 1
+            while i < line.endIndex && line[i] != q { i += 1 }
+            guard i < line.endIndex else { return nil }
+            i += 1
+            while i < line.endIndex && line[i] == 0x20 { i += 1 }
+            return i < line.endIndex && line[i] == UInt8(ascii: ":") && (i + 1 == line.endIndex || line[i + 1] == 0x20 || line[i + 1] == 0x09) ? i : nil
+        }
+        while i < line.endIndex {
+            if line[i] == UInt8(ascii: ":") && (i + 1 == line.endIndex || line[i + 1] == 0x20 || line[i + 1] == 0x09) { return i }
+            if line[i] == UInt8(ascii: "#") && i > line.startIndex && line[i - 1] == 0x20 { return nil }
+            i += 1
+        }
+        return nil
+    }
+
+    static func parse(lines: LineReader, range: ClosedRange<Int>, entries: inout [FrontMatterEntry], problems: inout [FrontMatterProblem]) {
+        var n = range.lowerBound
+        while n <= range.upperBound {
+            let line = lines.content(n)
+            let indent = line.prefix(while: { $0 == 0x20 || $0 == 0x09 })
+            if let tab = indent.firstIndex(of: 0x09) {
+                problems.append(FrontMatterProblem(line: n, column: tab - line.startIndex + 1, message: "tab used for indentation; YAML allows only spaces"))
+                n += 1
+                continue
+            }
+            let rest = line.dropFirst(indent.count)
+            if rest.isEmpty || rest.first == UInt8(ascii: "#") { n += 1; continue }
+            if !indent.isEmpty {
+                problems.append(FrontMatterProblem(line: n, column: indent.count + 1, message: "unexpected indentation: expected a top-level 'key: value'"))
+                n += 1
+                continue
+            }
+            if rest.first == UInt8(ascii: "-") && (rest.count == 1 || rest[rest.startIndex + 1] == 0x20) {
+                problems.append(FrontMatterProblem(line: n, column: 1, message: "list item without a key: write 'key:' on the line above"))
+                n += 1
+                continue
+            }
+            guard let colon = keyColon(in: rest) else {
+                problems.append(FrontMatterProblem(line: n, column: 1, message: "invalid syntax: expected 'key: value'"))
+                n += 1
+                continue
+            }
+            var keyBytes = line[line.startIndex..<colon].trimmingTrailingSpaces()
+            if let q = keyBytes.first, q == UInt8(ascii: "\"") || q == UInt8(ascii: "'"), keyBytes.count >= 2 {
+                keyBytes = keyBytes.dropFirst().dropLast()
+            }
+            let key = String(decoding: keyBytes, as: UTF8.self)
+            var valueStart = colon + 1
+            while valueStart < line.endIndex && (line[valueStart] == 0x20 || line[valueStart] == 0x09) { valueStart += 1 }
+            let valueText = line[valueStart..<line.endIndex]
+            let keyLine = n
+            var (value, consumedThrough) = parseValue(valueText, keyLine: n, lines: lines, last: range.upperBound, problems: &problems)
+            if case .empty = value {
+                // Nested content: block sequence (`- a` at indent >= 0) or nested mapping (indented keys).
+                var items: [String] = []
+                var nested = false
+                var m = n + 1
+                while m <= range.upperBound {
+                    let l = lines.content(m)
+                    let ind = l.prefix(while: { $0 == 0x20 || $0 == 0x09 })
+                    let body = l.dropFirst(ind.count)
+                    if body.isEmpty || body.first == UInt8(ascii: "#") { m += 1; continue }
+                    if let tab = ind.firstIndex(of: 0x09) {
+                        problems.append(FrontMatterProblem(line: m, column: tab - l.startIndex + 1, message: "tab used for indentation; YAML allows only spaces"))
+                        m += 1
+                        continue
+                    }
+                    if body.first == UInt8(ascii: "-") && (body.count == 1 || body[body.startIndex + 1] == 0x20) {
+                        let itemText = body.dropFirst().trimmingSpaces()
+                        var scratch: [FrontMatterProblem] = []
+                        let (itemValue, _) = parseValue(itemText, keyLine: m, lines: lines, last: m, problems: &scratch)
+                        problems.append(contentsOf: scratch)
+                        switch itemValue {
+                        case let .scalar(s, _): items.append(s)
+                        case .empty: items.append("")
+                        default: items.append(String(decoding: itemText, as: UTF8.self))
+                        }
+                        m += 1
+                        continue
+                    }
+                    if !ind.isEmpty {
+                        // Indented non-item line: nested mapping or continuation of an item.
+                        nested = true
+                        m += 1
+                        continue
+                    }
+                    break
+                }
+                if !items.isEmpty && !nested { value = .list(items) } else if nested || !items.isEmpty { value = .mapping }
+                consumedThrough = m - 1
+            }
+            let valueRange: Range<Int>? = valueText.isEmpty ? nil : valueText.startIndex..<valueText.endIndex
+            entries.append(FrontMatterEntry(key: key, line: keyLine, column: 1, value: value, valueRange: valueRange,
+                                            entryRange: lines.lineStarts[keyLine - 1]..<lines.end(consumedThrough)))
+            n = consumedThrough + 1
+        }
+    }
+
+    /// Parses the value after `key:`. Returns the value and the last line it consumed.
+    private static func parseValue(_ text: ArraySlice<UInt8>, keyLine: Int, lines: LineReader, last: Int, problems: inout [FrontMatterProblem]) -> (FrontMatterValue, Int) {
+        let column = { (offset: Int) -> Int in
+            let start = lines.lineStarts[keyLine - 1]
+            return lines.bytes[start..<offset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+        }
+        guard let first = text.first else { return (.empty, keyLine) }
+        switch first {
+        case UInt8(ascii: "#"):
+            return (.empty, keyLine)
+        case UInt8(ascii: "\""):
+            var out: [UInt8] = []
+            var i = text.startIndex + 1
+            while i < text.endIndex {
+                let b = text[i]
+                if b == UInt8(ascii: "\"") {
+                    checkTrailing(text[(i + 1)...], keyLine: keyLine, column: column, problems: &problems)
+                    return (.scalar(String(decoding: out, as: UTF8.self), .doubleQuoted), keyLine)
+                }
+                if b == UInt8(ascii: "\\") && i + 1 < text.endIndex {
+                    let e = text[i + 1]
+                    i += 2
+                    switch e {
+                    case UInt8(ascii: "n"): out.append(0x0A)
+                    case UInt8(ascii: "t"): out.append(0x09)
+                    case UInt8(ascii: "r"): out.append(0x0D)
+                    case UInt8(ascii: "0"): out.append(0x00)
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: " "): out.append(e)
+                    case UInt8(ascii: "u"), UInt8(ascii: "x"), UInt8(ascii: "U"):
+                        let len = e == UInt8(ascii: "x") ? 2 : (e == UInt8(ascii: "u") ? 4 : 8)
+                        guard i + len <= text.endIndex, let v = UInt32(String(decoding: text[i..<(i + len)], as: UTF8.self), radix: 16),
+                              let scalar = Unicode.Scalar(v) else {
+                            problems.append(FrontMatterProblem(line: keyLine, column: column(i - 2), message: "invalid escape in double-quoted string"))
+                            return (.scalar(String(decoding: out, as: UTF8.self), .doubleQuoted), keyLine)
+                        }
+                        out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                        i += len
+                    default:
+                        problems.append(FrontMatterProblem(line: keyLine, column: column(i - 2), message: "invalid escape '\\\(Character(UnicodeScalar(e)))' in double-quoted string"))
+                    }
+                    continue
+                }
+                out.append(b)
+                i += 1
+            }
+            problems.append(FrontMatterProblem(line: keyLine, column: column(text.startIndex), message: "unterminated double-quoted string"))
+            return (.scalar(String(decoding: out, as: UTF8.self), .doubleQuoted), keyLine)
+        case UInt8(ascii: "'"):
+            var out: [UInt8] = []
+            var i = text.startIndex + 1
+            while i < text.endIndex {
+                if text[i] == UInt8(ascii: "'") {
+                    if i + 1 < text.endIndex && text[i + 1] == UInt8(ascii: "'") { out.append(text[i]); i += 2; continue }
+                    checkTrailing(text[(i + 1)...], keyLine: keyLine, column: column, problems: &problems)
+                    return (.scalar(String(decoding: out, as: UTF8.self), .singleQuoted), keyLine)
+                }
+                out.append(text[i])
+                i += 1
+            }
+            problems.append(FrontMatterProblem(line: keyLine, column: column(text.startIndex), message: "unterminated single-quoted string"))
+            return (.scalar(String(decoding: out, as: UTF8.self), .singleQuoted), keyLine)
+        case UInt8(ascii: "["):
+            guard let items = parseFlowSequence(text) else {
+                problems.append(FrontMatterProblem(line: keyLine, column: column(text.startIndex), message: "unterminated or invalid flow sequence '[...]'"))
+                return (.list([]), keyLine)
+            }
+            return (.list(items), keyLine)
+        case UInt8(ascii: "{"):
+            if text.trimmingTrailingSpaces().last != UInt8(ascii: "}") {
+                problems.append(FrontMatterProblem(line: keyLine, column: column(text.startIndex), message: "unterminated flow mapping '{...}'"))
+            }
+            return (.mapping, keyLine)
+        case UInt8(ascii: "|"), UInt8(ascii: ">"):
+            let header = text.dropFirst().trimmingSpaces()
+            let valid = header.allSatisfy { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || ($0 >= 0x31 && $0 <= 0x39) } || header.first == UInt8(ascii: "#")
+            if !valid {
+                problems.append(FrontMatterProblem(line: keyLine, column: column(text.startIndex), message: "invalid block scalar header"))
+            }
+            var parts: [String] = []
+            var m = keyLine + 1
+            var blockIndent: Int?
+            while m <= last {
+                let l = lines.content(m)
+                let ind = l.prefix(while: { $0 == 0x20 }).count
+                if l.count == ind { parts.append(""); m += 1; continue }
+                if ind == 0 { break }
+                if blockIndent == nil { blockIndent = ind }
+                if ind < (blockIndent ?? 1) { break }
+                parts.append(String(decoding: l.dropFirst(blockIndent ?? 0), as: UTF8.self))
+                m += 1
+            }
+            while parts.last == "" { parts.removeLast() }
+            let literal = first == UInt8(ascii: "|")
+            let joined = literal ? parts.joined(separator: "\n") : parts.joined(separator: " ")
+            // Trailing blank lines belong to the block only up to the last content line.
+            var lastContent = keyLine
+            var k = keyLine + 1
+            while k < m { if !lines.isBlank(k) { lastContent = k }; k += 1 }
+            return (.scalar(joined, literal ? .literalBlock : .foldedBlock), lastContent)
+        case UInt8(ascii: "@"), UInt8(ascii: "`"):
+            problems.append(FrontMatterProblem(line: keyLine, column: column(text.startIndex), message: "a plain value cannot start with '\(Character(UnicodeScalar(first)))'; quote it"))
+            return (.scalar(String(decoding: text, as: UTF8.self), .plain), keyLine)
+        default:
+            // Plain scalar: strip a trailing comment; may continue on more-indented lines.
+            var end = text.endIndex
+            var i = text.startIndex
+            while i < text.endIndex {
+                if text[i] == UInt8(ascii: "#") && i > text.startIndex && (text[i - 1] == 0x20 || text[i - 1] == 0x09) { end = i; break }
+                if text[i] == UInt8(ascii: ":") && i + 1 < text.endIndex && text[i + 1] == 0x20 {
+                    problems.append(FrontMatterProblem(line: keyLine, column: column(i), message: "': ' inside a plain value is not allowed in YAML; quote the value"))
+                }
+                i += 1
+            }
+            var value = String(decoding: text[text.startIndex..<end].trimmingTrailingSpaces(), as: UTF8.self)
+            var m = keyLine + 1
+            while m <= last {
+                let l = lines.content(m)
+                let ind = l.prefix(while: { $0 == 0x20 }).count
+                guard ind > 0, ind < l.count else { break }
+                let body = l.dropFirst(ind)
+                if body.first == UInt8(ascii: "-") || body.first == UInt8(ascii: "#") || keyColon(in: body) != nil { break }
+                value += " " + String(decoding: body.trimmingTrailingSpaces(), as: UTF8.self)
+                m += 1
+            }
+            return (.scalar(value, .plain), m - 1)
+        }
+    }
+
+    private static func checkTrailing(_ rest: ArraySlice<UInt8>, keyLine: Int, column: (Int) -> Int, problems: inout [FrontMatterProblem]) {
+        let t = rest.trimmingSpaces()
+        if !t.isEmpty && t.first != UInt8(ascii: "#") {
+            problems.append(FrontMatterProblem(line: keyLine, column: column(t.startIndex), message: "unexpected text after a quoted value"))
+        }
+    }
+
+    /// Parses `[a, "b", 'c']` on one line; nil when unterminated.
+    static func parseFlowSequence(_ text: ArraySlice<UInt8>) -> [String]? {
+        var items: [String] = []
+        var current: [UInt8] = []
+        var quote: UInt8?
+        var i = text.startIndex + 1
+        var closed = false
+        var sawQuoted = false
+        while i < text.endIndex {
+            let b = text[i]
+            if let q = quote {
+                if b == q {
+                    if q == UInt8(ascii: "'") && i + 1 < text.endIndex && text[i + 1] == q { current.append(b); i += 2; continue }
+                    quote = nil
+                } else if b == UInt8(ascii: "\\") && q == UInt8(ascii: "\"") && i + 1 < text.endIndex {
+                    current.append(text[i + 1]); i += 2; continue
+                } else {
+                    current.append(b)
+                }
+            } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+                quote = b
+                sawQuoted = true
+            } else if b == UInt8(ascii: ",") || b == UInt8(ascii: "]") {
+                let item = sawQuoted ? String(decoding: current, as: UTF8.self) : String(decoding: current[...].trimmingSpaces(), as: UTF8.self)
+                if !(item.isEmpty && !sawQuoted && b == UInt8(ascii: "]") && items.isEmpty) { items.append(item) }
+                current = []
+                sawQuoted = false
+                if b == UInt8(ascii: "]") { closed = true; i += 1; break }
+            } else if !(sawQuoted && (b == 0x20)) {
+                if !(current.isEmpty && b == 0x20) { current.append(b) }
+            }
+            i += 1
+        }
+        guard closed else { return nil }
+        let rest = text[i...].trimmingSpaces()
+        if !rest.isEmpty && rest.first != UInt8(ascii: "#") { return nil }
+        return items
+    }
+}
+
+/// A parser for the TOML subset used in Hugo front matter: `key = value`, `[tables]`, comments.
+enum TOMLSubset {
+    static func parse(lines: LineReader, range: ClosedRange<Int>, entries: inout [FrontMatterEntry], problems: inout [FrontMatterProblem]) {
+        var inTable = false
+        for n in range {
+            let line = lines.content(n).trimmingSpaces()
+            if line.isEmpty || line.first == UInt8(ascii: "#") { continue }
+            if line.first == UInt8(ascii: "[") { inTable = true; continue }
+            guard let eq = line.firstIndex(of: UInt8(ascii: "=")) else {
+                problems.append(FrontMatterProblem(line: n, column: line.startIndex - lines.lineStarts[n - 1] + 1, message: "invalid TOML: expected 'key = value'"))
+                continue
+            }
+            if inTable { continue }
+            var keyBytes = line[line.startIndex..<eq].trimmingSpaces()
+            if let q = keyBytes.first, q == UInt8(ascii: "\"") || q == UInt8(ascii: "'"), keyBytes.count >= 2 { keyBytes = keyBytes.dropFirst().dropLast() }
+            let valueText = line[(eq + 1)...].trimmingSpaces()
+            let value: FrontMatterValue
+            if let q = valueText.first, q == UInt8(ascii: "\"") || q == UInt8(ascii: "'") {
+                if valueText.count >= 2 && valueText.last == q {
+                    value = .scalar(String(decoding: valueText.dropFirst().dropLast(), as: UTF8.self), q == UInt8(ascii: "\"") ? .doubleQuoted : .singleQuoted)
+                } else {
+                    problems.append(FrontMatterProblem(line: n, column: valueText.startIndex - lines.lineStarts[n - 1] + 1, message: "unterminated string"))
+                    value = .scalar(String(decoding: valueText.dropFirst(), as: UTF8.self), .doubleQuoted)
+                }
+            } else if valueText.first == UInt8(ascii: "[") {
+                value = .list(YAMLSubset.parseFlowSequence(valueText) ?? [])
+            } else if valueText.isEmpty {
+                problems.append(FrontMatterProblem(line: n, column: eq - lines.lineStarts[n - 1] + 2, message: "missing value after '='"))
+                value = .empty
+            } else {
+                value = .scalar(String(decoding: valueText, as: UTF8.self), .plain)
+            }
+            entries.append(FrontMatterEntry(key: String(decoding: keyBytes, as: UTF8.self), line: n, column: line.startIndex - lines.lineStarts[n - 1] + 1,
+                                            value: value, valueRange: valueText.startIndex..<valueText.endIndex,
+                                            entryRange: lines.lineStarts[n - 1]..<lines.end(n)))
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// How serious a finding is. `error` makes the run exit 1.
+public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
+    case info, warning, error
+
+    private var rank: Int { self == .info ? 0 : (self == .warning ? 1 : 2) }
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// Whether a fix may be applied by plain `--fix` (`safe`) or only with `--unsafe-fixes`.
+public enum Applicability: String, Sendable, Codable, Comparable {
+    case safe, unsafe
+    public static func < (lhs: Applicability, rhs: Applicability) -> Bool { lhs == .safe && rhs == .unsafe }
+}
+
+/// Replace the bytes in `range` with `replacement`. Offsets index the file's raw bytes.
+public struct Edit: Sendable, Hashable, Codable {
+    public var range: Range<Int>
+    public var replacement: [UInt8]
+
+    public init(range: Range<Int>, replacement: [UInt8]) {
+        self.range = range
+        self.replacement = replacement
+    }
+    public init(range: Range<Int>, replacement: String) {
+        self.init(range: range, replacement: Array(replacement.utf8))
+    }
+    /// An edit that deletes `range`.
+    public static func delete(_ range: Range<Int>) -> Edit { Edit(range: range, replacement: []) }
+    /// An edit that inserts `text` at `offset`.
+    public static func insert(_ text: String, at offset: Int) -> Edit { Edit(range: offset..<offset, replacement: Array(text.utf8)) }
+}
+
+/// A set of edits that together resolve one diagnostic.
+public struct Fix: Sendable, Hashable, Codable {
+    public var applicability: Applicability
+    public var edits: [Edit]
+    /// Short imperative description, e.g. "Remove trailing whitespace".
+    public var description: String
+
+    public init(_ applicability: Applicability, _ description: String, edits: [Edit]) {
+        self.applicability = applicability
+        self.description = description
+        self.edits = edits.sorted { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+    }
+
+    /// Smallest range covering every edit.
+    public var span: Range<Int> {
+        let lo = edits.map(\.range.lowerBound).min() ?? 0
+        let hi = edits.map(\.range.upperBound).max() ?? 0
+        return lo..<hi
+    }
+}
+
+/// One finding: rule, severity, where (1-based line and column; columns count
+/// Unicode scalars, not bytes or grapheme clusters), what, and optionally how to fix it.
+public struct Diagnostic: Sendable, Hashable, Codable {
+    public var rule: String
+    public var severity: Severity
+    public var path: String
+    public var line: Int
+    public var column: Int
+    public var endLine: Int?
+    public var endColumn: Int?
+    public var message: String
+    public var fix: Fix?
+
+    public init(rule: String, severity: Severity, path: String, line: Int, column: Int,
+                endLine: Int? = nil, endColumn: Int? = nil, message: String, fix: Fix? = nil) {
+        self.rule = rule
+        self.severity = severity
+        self.path = path
+        self.line = line
+        self.column = column
+        self.endLine = endLine
+        self.endColumn = endColumn
+        self.message = message
+        self.fix = fix
+    }
+
+    /// Output order: path, line, column, rule, then message (total and stable).
+    public static func outputOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
+        if a.path != b.path { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
+        if a.line != b.line { return a.line < b.line }
+        if a.column != b.column { return a.column < b.column }
+        if a.rule != b.rule { return a.rule < b.rule }
+        return a.message.utf8.lexicographicallyPrecedes(b.message.utf8)
+    }
+}
+
+/// Collects one rule's diagnostics for one document, converting byte offsets to positions.
+public struct DiagnosticSink {
+    public let document: Document
+    public let rule: String
+    public let severity: Severity
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init(document: Document, rule: String, severity: Severity) {
+        self.document = document
+        self.rule = rule
+        self.severity = severity
+    }
+
+    /// Reports a finding spanning the byte `range` (an empty range marks a point).
+    public mutating func report(_ range: Range<Int>, _ message: String, fix: Fix? = nil, severity: Severity? = nil) {
+        let start = document.position(ofByte: range.lowerBound)
+        let end = document.position(ofByte: range.upperBound)
+        diagnostics.append(Diagnostic(rule: rule, severity: severity ?? self.severity, path: document.path,
+                                      line: start.line, column: start.column, endLine: end.line, endColumn: end.column,
+                                      message: message, fix: fix))
+    }
+
+    /// Reports a finding at a line and column (1-based).
+    public mutating func report(line: Int, column: Int = 1, _ message: String, fix: Fix? = nil, severity: Severity? = nil) {
+        diagnostics.append(Diagnostic(rule: rule, severity: severity ?? self.severity, path: document.path,
+                                      line: line, column: column, message: message, fix: fix))
+    }
+}

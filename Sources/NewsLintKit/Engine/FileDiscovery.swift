@@ -1,0 +1,158 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A problem with an input path found before linting (missing path, loop, special file).
+public struct InputProblem: Sendable {
+    public var path: String
+    public var message: String
+    /// true: a real I/O failure (exit 2); false: a file deliberately skipped (diagnostic only).
+    public var isFailure: Bool
+}
+
+/// Expands command-line paths into a sorted list of files to lint.
+///
+/// Directories are walked recursively, skipping hidden entries and `.build`;
+/// directory symlinks are followed once (a loop is reported, not followed);
+/// files named explicitly are always linted, whatever their extension.
+public struct FileDiscovery {
+    public let config: Configuration
+
+    public init(config: Configuration) { self.config = config }
+
+    public func expand(_ paths: [String]) -> (files: [String], problems: [InputProblem]) {
+        var files: [String] = []
+        var problems: [InputProblem] = []
+        var seen = Set<String>()
+        for path in paths {
+            var st = stat()
+            guard stat(path, &st) == 0 else {
+                let err = errno
+                if lstat(path, &st) == 0 {
+                    problems.append(InputProblem(path: path, message: "broken symbolic link", isFailure: true))
+                } else {
+                    problems.append(InputProblem(path: path, message: "cannot open: \(String(cString: strerror(err)))", isFailure: true))
+                }
+                continue
+            }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                var visited = Set<FileIdentity>()
+                walk(directory: path, visited: &visited, files: &files, problems: &problems)
+            } else {
+                // Explicit files are linted whatever their extension; special files are reported by the reader.
+                if seen.insert(path).inserted { files.append(path) }
+            }
+        }
+        var unique: [String] = []
+        var set = Set<String>()
+        for f in files where set.insert(f).inserted { unique.append(f) }
+        unique.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return (unique, problems)
+    }
+
+    struct FileIdentity: Hashable {
+        let device: UInt64
+        let inode: UInt64
+    }
+
+    private func walk(directory: String, visited: inout Set<FileIdentity>, files: inout [String], problems: inout [InputProblem]) {
+        var st = stat()
+        guard stat(directory, &st) == 0 else { return }
+        let id = FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+        guard visited.insert(id).inserted else {
+            problems.append(InputProblem(path: directory, message: "directory symlink loop; not followed", isFailure: false))
+            return
+        }
+        defer { visited.remove(id) }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        } catch {
+            problems.append(InputProblem(path: directory, message: "cannot read directory: \(String(cString: strerror(errno)))", isFailure: true))
+            return
+        }
+        for name in names {
+            if name.hasPrefix(".") { continue }
+            let child = directory == "." ? name : (directory.hasSuffix("/") ? directory + name : directory + "/" + name)
+            var cst = stat()
+            if stat(child, &cst) != 0 {
+                var lst = stat()
+                if lstat(child, &lst) == 0 && matchesExtension(name) {
+                    problems.append(InputProblem(path: child, message: "broken symbolic link", isFailure: true))
+                }
+                continue
+            }
+            let type = cst.st_mode & S_IFMT
+            if type == S_IFDIR {
+                if name == ".build" || name == "node_modules" { continue }
+                if config.isExcludedDirectory(child) { continue }
+                walk(directory: child, visited: &visited, files: &files, problems: &problems)
+            } else if matchesExtension(name) && config.isIncluded(child) {
+                files.append(child)
+            }
+        }
+    }
+
+    private func matchesExtension(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return config.extensions.contains { lower.hasSuffix($0.lowercased()) }
+    }
+}
+
+/// The outcome of reading one file.
+public enum FileReadResult: Sendable {
+    case bytes([UInt8])
+    /// Deliberately not linted (binary, too large, special file): reported as `file-skipped`.
+    case skipped(String)
+    /// Could not be read: reported as `io-error`, exit code 2.
+    case failed(String)
+}
+
+/// Reads input files once, refusing what cannot be linted.
+public enum FileReader {
+    public static func read(_ path: String, maxSize: Int) -> FileReadResult {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            return .failed("cannot open: \(String(cString: strerror(errno)))")
+        }
+        let type = st.st_mode & S_IFMT
+        if type == S_IFDIR { return .skipped("is a directory") }
+        if type != S_IFREG {
+            let kind = type == S_IFIFO ? "a FIFO (named pipe)" : (type == S_IFSOCK ? "a socket" : "a device or special file")
+            return .skipped("not a regular file (\(kind)); skipped")
+        }
+        if Int(st.st_size) > maxSize {
+            return .skipped("file is \(st.st_size) bytes, over the \(maxSize)-byte limit (maxFileSize); skipped")
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failed("cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        var total = 0
+        while true {
+            if total == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: max(4096, bytes.count))) }
+            let n = bytes.withUnsafeMutableBytes { buf in
+                Glibc.read(fd, buf.baseAddress! + total, buf.count - total)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failed("read error: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            total += n
+            if total > maxSize { return .skipped("file grew over the \(maxSize)-byte limit (maxFileSize); skipped") }
+        }
+        bytes.removeSubrange(total...)
+        return .bytes(bytes)
+    }
+
+    /// A NUL byte means binary, unless the file is UTF-16 with a BOM (reported by encoding rules instead).
+    public static func binaryReason(_ bytes: [UInt8]) -> String? {
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return nil }
+        guard let nul = bytes.firstIndex(of: 0) else { return nil }
+        return "binary file (NUL byte at offset \(nul)); skipped"
+    }
+}

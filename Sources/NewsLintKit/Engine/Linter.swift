@@ -1,0 +1,216 @@
+import Foundation
+
+/// What `--fix` may apply.
+public enum FixMode: Sendable, Equatable {
+    case none
+    /// Apply fixes up to and including this applicability.
+    case apply(Applicability)
+    /// Compute fixes but write nothing (`--diff`).
+    case preview(Applicability)
+
+    var allowed: Applicability? {
+        switch self {
+        case .none: return nil
+        case let .apply(a), let .preview(a): return a
+        }
+    }
+    var writes: Bool { if case .apply = self { return true } else { return false } }
+}
+
+/// Settings for one lint run (from the command line).
+public struct LintSettings: Sendable {
+    public var jobs: Int = activeCoreCount
+    public var fix: FixMode = .none
+    public var filter = RuleFilter()
+    public init() {}
+}
+
+/// An input to lint: a file on disk or text from stdin under a display name.
+public enum LintInput: Sendable {
+    case file(String)
+    case text(path: String, bytes: [UInt8])
+
+    public var path: String {
+        switch self {
+        case let .file(p): return p
+        case let .text(p, _): return p
+        }
+    }
+}
+
+/// Per-file outcome.
+public struct FileOutcome: Sendable {
+    public var path: String
+    public var diagnostics: [Diagnostic]
+    /// Facts for cross-file rules, by index into the rule set's `crossFile`.
+    public var facts: [(rule: Int, fact: any Sendable)]
+    public var byteCount: Int
+    public var fix: FileFixOutcome?
+    public var ioFailure: Bool
+}
+
+/// The result of a run.
+public struct LintResult: Sendable {
+    /// All diagnostics, sorted by path, line, column, rule.
+    public var diagnostics: [Diagnostic]
+    public var files: [FileOutcome]
+    public var ioFailure: Bool
+    public var fixSummary: FixSummary
+
+    public func count(_ severity: Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }
+}
+
+/// Lints documents with a configuration; the heart of the library.
+public final class Linter: Sendable {
+    public let catalog: Catalog
+    public let config: Configuration
+    public let settings: LintSettings
+    public let baseRules: RuleSet
+    private let overrideRuleSets: Locked<[[Int]: RuleSet]>
+
+    public init(catalog: Catalog, config: Configuration, settings: LintSettings) throws {
+        self.catalog = catalog
+        self.config = config
+        self.settings = settings
+        self.baseRules = try RuleSet.build(catalog: catalog, config: config, filter: settings.filter)
+        // Validate every override's rule set up front so errors surface before linting.
+        var cache: [[Int]: RuleSet] = [:]
+        for i in config.overrides.indices {
+            cache[[i]] = try RuleSet.build(catalog: catalog, config: config, overrides: [i], filter: settings.filter)
+        }
+        self.overrideRuleSets = Locked(cache)
+    }
+
+    /// The rules for a given file (overrides applied).
+    public func rules(for path: String) -> RuleSet {
+        let matching = config.matchingOverrides(path)
+        if matching.isEmpty { return baseRules }
+        if let cached = overrideRuleSets.withLock({ $0[matching] }) { return cached }
+        let built = (try? RuleSet.build(catalog: catalog, config: config, overrides: matching, filter: settings.filter)) ?? baseRules
+        overrideRuleSets.withLock { $0[matching] = built }
+        return built
+    }
+
+    /// Runs the per-file rules on one document (no I/O). Suppression comments are applied.
+    public func check(_ document: Document, rules: RuleSet) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for active in rules.perFile {
+            var sink = DiagnosticSink(document: document, rule: active.id, severity: active.severity)
+            active.rule.check(document, into: &sink)
+            out.append(contentsOf: sink.diagnostics)
+        }
+        return DiagnosticFilters.apply(out, document: document, rules: rules)
+    }
+
+    /// Lints all inputs in parallel, then runs cross-file rules; output is sorted and independent of `jobs`.
+    public func lint(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil) -> LintResult {
+        let outcomes = parallelMap(count: inputs.count, jobs: settings.jobs) { i -> FileOutcome in
+            let outcome = self.process(inputs[i])
+            observer?(outcome)
+            return outcome
+        }
+        var diagnostics: [Diagnostic] = []
+        var ioFailure = false
+        var summary = FixSummary()
+        for o in outcomes {
+            diagnostics.append(contentsOf: o.diagnostics)
+            ioFailure = ioFailure || o.ioFailure
+            if let f = o.fix { summary.add(f) }
+        }
+        diagnostics.append(contentsOf: finishCrossFile(outcomes))
+        diagnostics.sort(by: Diagnostic.outputOrder)
+        return LintResult(diagnostics: diagnostics, files: outcomes, ioFailure: ioFailure, fixSummary: summary)
+    }
+
+    /// The reduce phase of cross-file rules over the facts of all files.
+    public func finishCrossFile(_ outcomes: [FileOutcome]) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for (index, active) in baseRules.crossFile.enumerated() {
+            var facts: [(path: String, fact: any Sendable)] = []
+            for o in outcomes {
+                for f in o.facts where f.rule == index { facts.append((o.path, f.fact)) }
+            }
+            facts.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+            out.append(contentsOf: active.rule.finishErased(facts, id: active.id, severity: active.severity))
+        }
+        return out
+    }
+
+    /// Reads, lints, optionally fixes one input, and collects its cross-file facts.
+    public func process(_ input: LintInput) -> FileOutcome {
+        let path = input.path
+        let rules = self.rules(for: path)
+        let bytes: [UInt8]
+        switch input {
+        case let .text(_, b):
+            bytes = b
+        case let .file(p):
+            switch FileReader.read(p, maxSize: config.maxFileSize) {
+            case let .bytes(b): bytes = b
+            case let .skipped(reason):
+                return engineOutcome(path: path, rule: "file-skipped", message: reason, rules: rules, failure: false)
+            case let .failed(reason):
+                return engineOutcome(path: path, rule: "io-error", message: reason, rules: rules, failure: true)
+            }
+        }
+        if let reason = FileReader.binaryReason(bytes) {
+            return engineOutcome(path: path, rule: "file-skipped", message: reason, rules: rules, failure: false)
+        }
+        var document = Document(path: path, bytes: bytes)
+        var diagnostics = check(document, rules: rules)
+        var fixOutcome: FileFixOutcome?
+        if let allowed = settings.fix.allowed {
+            let result = Fixer.fix(document: document, initial: diagnostics, allowed: allowed) { self.check($0, rules: rules) }
+            var outcome = result.outcome
+            if outcome.applied > 0 {
+                if settings.fix.writes, case let .file(p) = input {
+                    do {
+                        try AtomicWriter.write(result.bytes, to: p)
+                        document = Document(path: path, bytes: result.bytes)
+                        diagnostics = result.remaining
+                    } catch {
+                        outcome.writeError = "\(error)"
+                        outcome.applied = 0
+                    }
+                } else {
+                    document = Document(path: path, bytes: result.bytes)
+                    diagnostics = result.remaining
+                }
+            }
+            outcome.original = settings.fix.writes ? nil : bytes
+            outcome.fixed = settings.fix.writes ? nil : result.bytes
+            fixOutcome = outcome
+            if let err = outcome.writeError {
+                diagnostics.append(Diagnostic(rule: "io-error", severity: .error, path: path, line: 1, column: 1, message: "could not write fixes: \(err)"))
+            }
+        }
+        var facts: [(rule: Int, fact: any Sendable)] = []
+        for (i, active) in baseRules.crossFile.enumerated() where rules.crossFile.contains(where: { $0.id == active.id }) {
+            if let f = active.rule.collectErased(document) { facts.append((i, f)) }
+        }
+        return FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: bytes.count, fix: fixOutcome,
+                           ioFailure: fixOutcome?.writeError != nil)
+    }
+
+    private func engineOutcome(path: String, rule: String, message: String, rules: RuleSet, failure: Bool) -> FileOutcome {
+        var diagnostics: [Diagnostic] = []
+        if let severity = rules.engineSeverity[rule] ?? (failure ? .error : nil) {
+            diagnostics.append(Diagnostic(rule: rule, severity: severity, path: path, line: 1, column: 1, message: message))
+        }
+        return FileOutcome(path: path, diagnostics: diagnostics, facts: [], byteCount: 0, fix: nil, ioFailure: failure)
+    }
+}
+
+/// Post-processing of a document's diagnostics (suppression comments and the like).
+/// Each filter is a pure function; the engine applies them in order.
+public enum DiagnosticFilters {
+    public typealias Filter = @Sendable ([Diagnostic], Document, RuleSet) -> [Diagnostic]
+    /// Registered filters (suppressions are added by the suppression subsystem).
+    static let filters: [Filter] = []
+
+    static func apply(_ diagnostics: [Diagnostic], document: Document, rules: RuleSet) -> [Diagnostic] {
+        var d = diagnostics
+        for f in filters { d = f(d, document, rules) }
+        return d
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+
+/// Every built-in rule implementation. Each family lists its rules in its own
+/// folder (`Rules/<Family>/<Family>Family.swift`), so adding a rule touches only that folder.
+public enum RuleRegistry {
+    public static let perFile: [any Rule.Type] =
+        frontMatterRules + hygieneRules + scriptRules + boilerplateRules + imageRules
+
+    public static let crossFile: [any CrossFileRule.Type] = crossFileRules
+
+    /// Ids produced by the engine itself rather than a rule (`io-error`, `file-skipped`).
+    public static let engineRuleIDs = ["io-error", "file-skipped"]
+
+    /// All ids with an implementation (built-in only; packs add dynamic ones through the catalog).
+    public static var implementedIDs: [String] {
+        (perFile.map { $0.id } + crossFile.map { $0.id } + engineRuleIDs).sorted()
+    }
+}
+
+/// A per-file rule instance with its effective severity.
+public struct ActiveRule: Sendable {
+    public let id: String
+    public let severity: Severity
+    public let rule: any Rule
+}
+
+/// A cross-file rule instance with its effective severity.
+public struct ActiveCrossFileRule: Sendable {
+    public let id: String
+    public let severity: Severity
+    public let rule: any ErasedCrossFileRule
+}
+
+/// Which rules are selected on the command line (`--select`, `--ignore`): ids or family names.
+public struct RuleFilter: Sendable {
+    public var select: [String]?
+    public var ignore: [String]
+    public init(select: [String]? = nil, ignore: [String] = []) {
+        self.select = select
+        self.ignore = ignore
+    }
+
+    /// nil: no opinion; true/false: force on/off.
+    func decision(id: String, family: String) -> Bool? {
+        if ignore.contains(id) || ignore.contains(family) { return false }
+        if let select {
+            return select.contains(id) || select.contains(family) || select.contains("all")
+        }
+        return nil
+    }
+}
+
+/// The rules that run on some set of files, built once and shared by workers.
+public struct RuleSet: Sendable {
+    public var perFile: [ActiveRule]
+    public var crossFile: [ActiveCrossFileRule]
+    /// Severity of engine diagnostics (`io-error`, `file-skipped`) and whether they are on.
+    public var engineSeverity: [String: Severity]
+
+    public var isEmpty: Bool { perFile.isEmpty && crossFile.isEmpty }
+
+    /// Builds the rule set for files matched by `overrides` (indices into `config.overrides`).
+    public static func build(catalog: Catalog, config: Configuration, overrides: [Int] = [], filter: RuleFilter = RuleFilter()) throws -> RuleSet {
+        var perFile: [ActiveRule] = []
+        var crossFile: [ActiveCrossFileRule] = []
+        var engine: [String: Severity] = [:]
+        func resolve(_ id: String) throws -> (enabled: Bool, severity: Severity, options: RuleOptions)? {
+            guard let meta = catalog.metadata(id) else { return nil }
+            var enabled = meta.enabledByDefault
+            var severity = meta.severity
+            var options = meta.defaultOptions
+            let layers: [[(key: String, setting: RuleSetting)]] = [config.rules] + overrides.map { i in
+                config.overrides[i].rules.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            }
+            for layer in layers {
+                // Least specific first: all, then family, then the rule itself.
+                for key in ["all", meta.family, id] {
+                    for entry in layer where entry.key == key {
+                        if let e = entry.setting.enabled { enabled = e }
+                        if let s = entry.setting.severity { severity = s }
+                        if key == id { for (k, v) in entry.setting.options { options.set(k, v) } }
+                    }
+                }
+            }
+            if let d = filter.decision(id: id, family: meta.family) { enabled = d }
+            return (enabled, severity, options)
+        }
+        for type in RuleRegistry.perFile {
+            guard let r = try resolve(type.id), r.enabled else { continue }
+            do {
+                perFile.append(ActiveRule(id: type.id, severity: r.severity, rule: try type.init(options: r.options)))
+            } catch let e as RuleOptionError {
+                throw ConfigError(file: config.file ?? "(defaults)", jsonPath: "rules.\(type.id).\(e.option)", message: e.message)
+            }
+        }
+        for (id, factory) in catalog.dynamicRules.sorted(by: { $0.key < $1.key }) {
+            guard let r = try resolve(id), r.enabled else { continue }
+            perFile.append(ActiveRule(id: id, severity: r.severity, rule: try factory(r.options)))
+        }
+        for type in RuleRegistry.crossFile {
+            guard let r = try resolve(type.id), r.enabled else { continue }
+            do {
+                crossFile.append(ActiveCrossFileRule(id: type.id, severity: r.severity, rule: try type.erased(options: r.options)))
+            } catch let e as RuleOptionError {
+                throw ConfigError(file: config.file ?? "(defaults)", jsonPath: "rules.\(type.id).\(e.option)", message: e.message)
+            }
+        }
+        for id in RuleRegistry.engineRuleIDs {
+            if let r = try resolve(id), r.enabled { engine[id] = r.severity }
+        }
+        return RuleSet(perFile: perFile, crossFile: crossFile, engineSeverity: engine)
+    }
+}
+
+/// Type-erased cross-file rule so rules with different fact types share one list.
+public protocol ErasedCrossFileRule: Sendable {
+    func collectErased(_ document: Document) -> (any Sendable)?
+    func finishErased(_ facts: [(path: String, fact: any Sendable)], id: String, severity: Severity) -> [Diagnostic]
+    func encodeFact(_ fact: any Sendable) throws -> Data
+    func decodeFact(_ data: Data) throws -> any Sendable
+}
+
+struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
+    let rule: R
+
+    func collectErased(_ document: Document) -> (any Sendable)? { rule.collect(document) }
+
+    func finishErased(_ facts: [(path: String, fact: any Sendable)], id: String, severity: Severity) -> [Diagnostic] {
+        let typed = facts.compactMap { f in (f.fact as? R.Fact).map { FileFact(path: f.path, fact: $0) } }
+        var sink = CrossFileSink(rule: id, severity: severity)
+        rule.finish(typed, into: &sink)
+        return sink.diagnostics
+    }
+
+    func encodeFact(_ fact: any Sendable) throws -> Data {
+        guard let typed = fact as? R.Fact else { throw CocoaError(.coderInvalidValue) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(typed)
+    }
+
+    func decodeFact(_ data: Data) throws -> any Sendable { try JSONDecoder().decode(R.Fact.self, from: data) }
+}
+
+extension CrossFileRule {
+    static func erased(options: RuleOptions) throws -> any ErasedCrossFileRule { CrossFileBox(rule: try Self(options: options)) }
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// What fixing one file did.
+public struct FileFixOutcome: Sendable {
+    public var path: String
+    /// Number of fixes applied (0 when rolled back).
+    public var applied: Int
+    /// Passes run (each applies a non-overlapping batch and re-lints).
+    public var passes: Int
+    /// The pass bound was hit before reaching a fixpoint.
+    public var hitPassLimit: Bool
+    /// Set when fixing introduced diagnostics that were not there before: nothing was written.
+    public var rolledBack: String?
+    public var writeError: String?
+    /// For previews (`--diff`): the bytes before and after.
+    public var original: [UInt8]?
+    public var fixed: [UInt8]?
+}
+
+/// Totals over a run, for the summary line.
+public struct FixSummary: Sendable {
+    public var fixesApplied = 0
+    public var filesFixed = 0
+    public var rolledBack: [(path: String, reason: String)] = []
+    public var passLimitHit: [String] = []
+    public var writeErrors: [(path: String, reason: String)] = []
+
+    mutating func add(_ o: FileFixOutcome) {
+        if o.applied > 0 {
+            fixesApplied += o.applied
+            filesFixed += 1
+        }
+        if let r = o.rolledBack { rolledBack.append((o.path, r)) }
+        if o.hitPassLimit { passLimitHit.append(o.path) }
+        if let e = o.writeError { writeErrors.append((o.path, e)) }
+    }
+}
+
+/// Applies fixes to a fixpoint, Ruff-style: each pass applies every non-overlapping
+/// fix, re-lints, and repeats (bounded). A result that reports anything new is rolled back.
+public enum Fixer {
+    public static let maxPasses = 10
+
+    public struct Result {
+        public var bytes: [UInt8]
+        public var remaining: [Diagnostic]
+        public var outcome: FileFixOutcome
+    }
+
+    /// Fixes `document`. `lint` re-checks a document (the same rules that produced `initial`).
+    public static func fix(document: Document, initial: [Diagnostic], allowed: Applicability,
+                           lint: (Document) -> [Diagnostic]) -> Result {
+        var bytes = document.bytes
+        var diagnostics = initial
+        var applied = 0
+        var passes = 0
+        var hitLimit = false
+        while true {
+            let fixes = diagnostics.compactMap(\.fix).filter { $0.applicability <= allowed }
+            if fixes.isEmpty { break }
+            if passes == maxPasses { hitLimit = true; break }
+            let (next, count) = apply(fixes, to: bytes)
+            if count == 0 || next == bytes { break }
+            bytes = next
+            applied += count
+            passes += 1
+            diagnostics = lint(Document(path: document.path, bytes: bytes))
+        }
+        var outcome = FileFixOutcome(path: document.path, applied: applied, passes: passes, hitPassLimit: hitLimit)
+        if applied > 0, let introduced = newFindings(before: initial, after: diagnostics) {
+            outcome.rolledBack = "fixing introduced \(introduced); file left unchanged"
+            outcome.applied = 0
+            return Result(bytes: document.bytes, remaining: initial, outcome: outcome)
+        }
+        return Result(bytes: bytes, remaining: diagnostics, outcome: outcome)
+    }
+
+    /// Applies every fix whose edits do not overlap an earlier-chosen fix. Returns the new bytes and how many fixes were applied.
+    public static func apply(_ fixes: [Fix], to bytes: [UInt8]) -> ([UInt8], Int) {
+        let ordered = fixes.sorted { ($0.span.lowerBound, $0.span.upperBound, $0.edits.count) < ($1.span.lowerBound, $1.span.upperBound, $1.edits.count) }
+        var chosen: [Edit] = []
+        var count = 0
+        var seen = Set<Fix>()
+        for fix in ordered where !fix.edits.isEmpty {
+            guard seen.insert(fix).inserted else { continue }
+            guard fix.edits.allSatisfy({ $0.range.lowerBound >= 0 && $0.range.upperBound <= bytes.count && $0.range.lowerBound <= $0.range.upperBound }) else { continue }
+            if fix.edits.contains(where: { e in chosen.contains { overlaps($0, e) } }) { continue }
+            chosen.append(contentsOf: fix.edits)
+            count += 1
+        }
+        guard count > 0 else { return (bytes, 0) }
+        chosen.sort { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var cursor = 0
+        for e in chosen {
+            out.append(contentsOf: bytes[cursor..<e.range.lowerBound])
+            out.append(contentsOf: e.replacement)
+            cursor = e.range.upperBound
+        }
+        out.append(contentsOf: bytes[cursor...])
+        return (out, count)
+    }
+
+    /// Two edits conflict when their ranges intersect, or both insert at the same point
+    /// (their order would be ambiguous), or one inserts strictly inside the other's range.
+    static func overlaps(_ a: Edit, _ b: Edit) -> Bool {
+        if a.range.isEmpty && b.range.isEmpty { return a.range.lowerBound == b.range.lowerBound }
+        if a.range.isEmpty { return a.range.lowerBound > b.range.lowerBound && a.range.lowerBound < b.range.upperBound }
+        if b.range.isEmpty { return b.range.lowerBound > a.range.lowerBound && b.range.lowerBound < a.range.upperBound }
+        return a.range.lowerBound < b.range.upperBound && b.range.lowerBound < a.range.upperBound
+    }
+
+    /// Describes a rule whose count of findings grew, or nil when nothing new appeared.
+    static func newFindings(before: [Diagnostic], after: [Diagnostic]) -> String? {
+        var counts: [String: Int] = [:]
+        for d in before { counts[d.rule, default: 0] += 1 }
+        var grown: [String: Int] = [:]
+        for d in after { grown[d.rule, default: 0] += 1 }
+        let worse = grown.filter { $0.value > counts[$0.key, default: 0] }.keys.sorted()
+        return worse.isEmpty ? nil : "new \(worse.joined(separator: ", ")) findings"
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+
+/// What reporters may need beyond the diagnostics.
+public struct ReportContext: Sendable {
+    public var catalog: Catalog
+    public var color: Bool
+    /// Source text of inputs that did not come from disk (stdin), by path.
+    public var inMemorySources: [String: [UInt8]]
+    /// Whether `--unsafe-fixes` was given (fix hints mention what it would add).
+    public var unsafeFixes: Bool
+    /// Whether fixes were applied in this run.
+    public var fixing: Bool
+
+    public init(catalog: Catalog, color: Bool = false, inMemorySources: [String: [UInt8]] = [:], unsafeFixes: Bool = false, fixing: Bool = false) {
+        self.catalog = catalog
+        self.color = color
+        self.inMemorySources = inMemorySources
+        self.unsafeFixes = unsafeFixes
+        self.fixing = fixing
+    }
+}
+
+/// Renders a lint result in one output format.
+public protocol Reporter: Sendable {
+    func render(_ result: LintResult, context: ReportContext) -> String
+}
+
+/// The output formats of `--format`, each mapped to its reporter.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case text, concise, json
+
+    public var reporter: any Reporter {
+        switch self {
+        case .text: return TextReporter()
+        case .concise: return ConciseReporter()
+        case .json: return JSONReporter()
+        }
+    }
+}
+
+/// `PATH:LINE:COL: SEVERITY: MESSAGE [RULE]`, the gcc/clang shape editors parse.
+public struct ConciseReporter: Reporter {
+    public init() {}
+    public func render(_ result: LintResult, context: ReportContext) -> String {
+        var out = ""
+        for d in result.diagnostics {
+            out += "\(d.path):\(d.line):\(d.column): \(d.severity.rawValue): \(d.message) [\(d.rule)]\n"
+        }
+        return out
+    }
+}
+
+/// A JSON array of diagnostic objects (stable key order).
+public struct JSONReporter: Reporter {
+    public init() {}
+    public func render(_ result: LintResult, context: ReportContext) -> String {
+        if result.diagnostics.isEmpty { return "[]\n" }
+        var out = "[\n"
+        for (i, d) in result.diagnostics.enumerated() {
+            out += "  " + Self.object(d)
+            out += i + 1 < result.diagnostics.count ? ",\n" : "\n"
+        }
+        return out + "]\n"
+    }
+
+    /// One diagnostic as a JSON object (also used by JSON Lines output).
+    public static func object(_ d: Diagnostic) -> String {
+        var o = JSONObjectBuilder()
+        o.add("path", string: d.path)
+        o.add("line", int: d.line)
+        o.add("column", int: d.column)
+        o.add("endLine", d.endLine.map(String.init) ?? "null")
+        o.add("endColumn", d.endColumn.map(String.init) ?? "null")
+        o.add("rule", string: d.rule)
+        o.add("severity", string: d.severity.rawValue)
+        o.add("message", string: d.message)
+        if let fix = d.fix {
+            var f = JSONObjectBuilder()
+            f.add("applicability", string: fix.applicability.rawValue)
+            f.add("description", string: fix.description)
+            let edits = fix.edits.map { e -> String in
+                var eo = JSONObjectBuilder()
+                eo.add("start", int: e.range.lowerBound)
+                eo.add("end", int: e.range.upperBound)
+                eo.add("replacement", string: String(decoding: e.replacement, as: UTF8.self))
+                return eo.json
+            }
+            f.add("edits", "[" + edits.joined(separator: ",") + "]")
+            o.add("fix", f.json)
+        } else {
+            o.add("fix", "null")
+        }
+        return o.json
+    }
+}
+
+/// Human output: location, severity, message, rule, then the source line with a caret.
+public struct TextReporter: Reporter {
+    public init() {}
+
+    public func render(_ result: LintResult, context: ReportContext) -> String {
+        var out = ""
+        let style = ANSIStyle(enabled: context.color)
+        var sources = SourceCache(inMemory: context.inMemorySources)
+        for d in result.diagnostics {
+            let sev: String
+            switch d.severity {
+            case .error: sev = style.red("error")
+            case .warning: sev = style.yellow("warning")
+            case .info: sev = style.blue("info")
+            }
+            out += "\(style.bold("\(d.path):\(d.line):\(d.column)")): \(sev)[\(d.rule)] \(d.message)\n"
+            if let line = sources.line(d.path, d.line) {
+                let (shown, caretOffset) = Self.window(line, column: d.column)
+                let number = String(d.line)
+                let gutter = String(repeating: " ", count: number.count)
+                out += " \(style.dim(number + " |")) \(shown)\n"
+                out += " \(style.dim(gutter + " |")) \(String(repeating: " ", count: caretOffset))\(style.red("^"))\n"
+            }
+            if let fix = d.fix {
+                let label = fix.applicability == .safe ? "fix" : "unsafe fix"
+                out += " \(style.dim("= \(label):")) \(fix.description)\n"
+            }
+        }
+        out += Self.summary(result, context: context, style: style)
+        return out
+    }
+
+    /// "Found N problems …" with fixable counts.
+    static func summary(_ result: LintResult, context: ReportContext, style: ANSIStyle) -> String {
+        let d = result.diagnostics
+        if d.isEmpty { return context.fixing ? "" : "No problems found.\n" }
+        let e = result.count(.error), w = result.count(.warning), i = result.count(.info)
+        let files = Set(d.map(\.path)).count
+        var parts: [String] = []
+        if e > 0 { parts.append("\(e) error\(e == 1 ? "" : "s")") }
+        if w > 0 { parts.append("\(w) warning\(w == 1 ? "" : "s")") }
+        if i > 0 { parts.append("\(i) info") }
+        var s = "\nFound \(d.count) problem\(d.count == 1 ? "" : "s") (\(parts.joined(separator: ", "))) in \(files) file\(files == 1 ? "" : "s").\n"
+        let safe = d.filter { $0.fix?.applicability == .safe }.count
+        let unsafe = d.filter { $0.fix?.applicability == .unsafe }.count
+        if safe > 0 { s += "\(safe) fixable with --fix.\n" }
+        if unsafe > 0 { s += "\(unsafe) more fixable with --fix --unsafe-fixes.\n" }
+        return s
+    }
+
+    /// A display window of at most ~100 columns around `column`, and the caret's display offset in it.
+    static func window(_ line: String, column: Int) -> (String, Int) {
+        let scalars = Array(line.unicodeScalars).map { $0.value == 0x09 ? " " : $0 }
+        let caret = max(0, min(column - 1, scalars.count))
+        let maxWidth = 100
+        var start = 0
+        var width = scalars[0..<caret].reduce(0) { $0 + DisplayWidth.of($1) }
+        while width > maxWidth * 2 / 3 && start < caret {
+            width -= DisplayWidth.of(scalars[start])
+            start += 1
+        }
+        var end = caret
+        var total = width
+        while end < scalars.count && total + DisplayWidth.of(scalars[end]) <= maxWidth {
+            total += DisplayWidth.of(scalars[end])
+            end += 1
+        }
+        var shown = String(String.UnicodeScalarView(scalars[start..<end].map { DisplayWidth.isControl($0) ? "�" : $0 }))
+        var offset = width
+        if start > 0 { shown = "…" + shown; offset += 1 }
+        if end < scalars.count { shown += "…" }
+        return (shown, offset)
+    }
+}
+
+/// Terminal display width of scalars (East Asian wide and fullwidth take two cells).
+public enum DisplayWidth {
+    public static func of(_ s: Unicode.Scalar) -> Int {
+        let v = s.value
+        if v == 0 || (0x300...0x36F).contains(v) || (0x200B...0x200F).contains(v) || v == 0xFE0F { return 0 }
+        if (0x1100...0x115F).contains(v) || (0x2E80...0x303E).contains(v) || (0x3041...0x33FF).contains(v) ||
+            (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xA000...0xA4CF).contains(v) ||
+            (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) ||
+            (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v) ||
+            (0x1F900...0x1F9FF).contains(v) || (0x20000...0x3FFFD).contains(v) || (0x2F00...0x2FDF).contains(v) {
+            return 2
+        }
+        return 1
+    }
+
+    static func isControl(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x20 || (0x7F...0x9F).contains(s.value) || (0x202A...0x202E).contains(s.value) || (0x2066...0x2069).contains(s.value)
+    }
+}
+
+/// Reads source lines for display, once per file.
+struct SourceCache {
+    let inMemory: [String: [UInt8]]
+    private var documents: [String: Document] = [:]
+
+    init(inMemory: [String: [UInt8]]) { self.inMemory = inMemory }
+
+    mutating func line(_ path: String, _ n: Int) -> String? {
+        if documents[path] == nil {
+            guard let bytes = inMemory[path] ?? FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else { return nil }
+            documents[path] = Document(path: path, bytes: bytes)
+        }
+        guard let doc = documents[path], n >= 1, n <= doc.lineCount else { return nil }
+        return doc.lineText(n)
+    }
+}
+
+/// ANSI colours, or plain text when disabled.
+public struct ANSIStyle: Sendable {
+    public let enabled: Bool
+    public init(enabled: Bool) { self.enabled = enabled }
+    private func wrap(_ s: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+    public func red(_ s: String) -> String { wrap(s, "31;1") }
+    public func yellow(_ s: String) -> String { wrap(s, "33;1") }
+    public func blue(_ s: String) -> String { wrap(s, "34;1") }
+    public func bold(_ s: String) -> String { wrap(s, "1") }
+    public func dim(_ s: String) -> String { wrap(s, "2") }
+}

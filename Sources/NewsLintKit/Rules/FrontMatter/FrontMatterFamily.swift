@@ -1,0 +1,7 @@
+extension RuleRegistry {
+    static let frontMatterRules: [any Rule.Type] = [
+        FrontMatterMissingRule.self,
+        FrontMatterMalformedRule.self,
+        FrontMatterFieldRule.self,
+    ]
+}

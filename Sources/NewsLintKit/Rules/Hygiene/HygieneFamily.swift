@@ -1,0 +1,8 @@
+extension RuleRegistry {
+    static let hygieneRules: [any Rule.Type] = [
+        FinalNewlineRule.self,
+        TrailingWhitespaceRule.self,
+        LineEndingsRule.self,
+        LeadingBlankLinesRule.self,
+    ]
+}

@@ -1,0 +1,4 @@
+extension RuleRegistry {
+    /// Mixed script and encoding rules (issue 3).
+    static let scriptRules: [any Rule.Type] = []
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import NewsLintKit
+
+/// Every rule's catalog examples are tests (SwiftLint-style): bad examples fire on the
+/// expected lines, good ones stay quiet, and fixable ones reach their `fixed` text.
+@Suite struct CatalogExampleTests {
+    static let ruleIDs = Catalog.builtin.rules.map(\.id).filter { !RuleRegistry.engineRuleIDs.contains($0) || $0 == "file-skipped" }
+
+    @Test("catalog examples", arguments: ruleIDs)
+    func examples(id: String) throws {
+        let meta = try #require(Catalog.builtin.metadata(id))
+        #expect(!meta.good.isEmpty, "\(id) needs at least one good example")
+        #expect(!meta.bad.isEmpty, "\(id) needs at least one bad example")
+        for (i, ex) in meta.good.enumerated() {
+            let found = try RuleHarness.diagnostics(rule: id, files: ex.files, options: ex.options)
+            #expect(found.isEmpty, "\(id) good[\(i)] should be quiet but reported: \(found.map { "\($0.path):\($0.line):\($0.column) \($0.message)" })")
+        }
+        for (i, ex) in meta.bad.enumerated() {
+            let found = try RuleHarness.diagnostics(rule: id, files: ex.files, options: ex.options)
+            let foundLines = found.map { $0.line }.sorted()
+            let expectedLines = ex.expected.map(\.line).sorted()
+            #expect(foundLines == expectedLines, "\(id) bad[\(i)]: expected lines \(expectedLines), got \(found.map { "\($0.path):\($0.line):\($0.column) \($0.message)" })")
+            for e in ex.expected {
+                let match = found.contains { d in
+                    d.line == e.line && (e.column == nil || d.column == e.column) && (e.path == nil || d.path == e.path)
+                        && (e.messageContains == nil || d.message.contains(e.messageContains!))
+                }
+                #expect(match, "\(id) bad[\(i)]: no diagnostic matching \(e); got \(found.map { "\($0.path):\($0.line):\($0.column) \($0.message)" })")
+            }
+            if let fixed = ex.fixed, let file = ex.files.first {
+                let result = try RuleHarness.fixed(rule: id, text: file.text, path: file.path, unsafe: ex.unsafe || meta.fixable == .unsafe, options: ex.options)
+                #expect(result == fixed, "\(id) bad[\(i)] fix mismatch:\n--- got ---\n\(result)\n--- expected ---\n\(fixed)")
+                // Idempotent: fixing the fixed text changes nothing.
+                let again = try RuleHarness.fixed(rule: id, text: result, path: file.path, unsafe: ex.unsafe || meta.fixable == .unsafe, options: ex.options)
+                #expect(again == result, "\(id) bad[\(i)]: fix is not idempotent")
+            }
+        }
+        if meta.fixable != .none {
+            #expect(meta.bad.contains { $0.fixed != nil }, "\(id) is fixable, so a bad example needs 'fixed'")
+        }
+    }
+
+    @Test func everyImplementedRuleHasCatalogEntryAndViceVersa() {
+        let implemented = Set(RuleRegistry.implementedIDs)
+        let documented = Set(Catalog.builtin.ids)
+        #expect(implemented.subtracting(documented).isEmpty, "rules without catalog JSON: \(implemented.subtracting(documented).sorted())")
+        #expect(documented.subtracting(implemented).isEmpty, "catalog JSON without implementation: \(documented.subtracting(implemented).sorted())")
+    }
+
+    @Test func embeddedCatalogMatchesRulesDirectory() throws {
+        let fm = FileManager.default
+        let base = PackagePaths.rules
+        var onDisk: [String: [UInt8]] = [:]
+        let enumerator = try #require(fm.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]))
+        for case let url as URL in enumerator {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+            let rel = String(url.standardizedFileURL.path.dropFirst(base.standardizedFileURL.path.count + 1))
+            if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+            onDisk[rel] = [UInt8](try Data(contentsOf: url))
+        }
+        let embedded = Set(EmbeddedCatalog.files.map(\.path))
+        #expect(Set(onDisk.keys) == embedded, "Rules/ and the embedded catalog list different files; run Scripts/embed-catalog")
+        for (rel, bytes) in onDisk {
+            #expect(EmbeddedFiles.bytes(rel) == bytes, "embedded copy of Rules/\(rel) is stale; run Scripts/embed-catalog")
+        }
+    }
+
+    @Test func catalogEntriesAreWellFormed() {
+        for r in Catalog.builtin.rules {
+            #expect(r.source == "Rules/\(r.source.dropFirst(6))")
+            #expect(r.source.hasSuffix("/\(r.id).json"), "\(r.source) should be named after its id \(r.id)")
+            #expect(r.summary.hasSuffix("."), "\(r.id) summary should be a sentence")
+            #expect(r.rationale.count > 60, "\(r.id) rationale is too thin")
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+@testable import NewsLintKit
+
+/// Paths inside the package, found from this source file.
+enum PackagePaths {
+    static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var rules: URL { root.appendingPathComponent("Rules") }
+    static var seeds: URL { root.appendingPathComponent("seeds") }
+    static var fixtures: URL { root.appendingPathComponent("Tests/NewsLintKitTests/Fixtures") }
+}
+
+/// Lints in-memory files with exactly one rule enabled (as the catalog examples do).
+enum RuleHarness {
+    static func linter(rule id: String, options: [String: JSONNode] = [:], fix: FixMode = .none, catalog: Catalog = .builtin) throws -> Linter {
+        var config = Configuration(directory: "/nonexistent-example-root")
+        config.rules = [(id, RuleSetting(enabled: true, options: options))]
+        var settings = LintSettings()
+        settings.jobs = 1
+        settings.fix = fix
+        settings.filter = RuleFilter(select: [id])
+        return try Linter(catalog: catalog, config: config, settings: settings)
+    }
+
+    /// Diagnostics of rule `id` for the given files.
+    static func diagnostics(rule id: String, files: [(path: String, text: String)], options: [String: JSONNode] = [:]) throws -> [Diagnostic] {
+        let l = try linter(rule: id, options: options)
+        return l.lint(files.map { .text(path: $0.path, bytes: Array($0.text.utf8)) }).diagnostics.filter { $0.rule == id }
+    }
+
+    static func diagnostics(rule id: String, text: String, path: String = "example.md", options: [String: JSONNode] = [:]) throws -> [Diagnostic] {
+        try diagnostics(rule: id, files: [(path, text)], options: options)
+    }
+
+    /// The text after applying rule `id`'s fixes to a fixpoint.
+    static func fixed(rule id: String, text: String, path: String = "example.md", unsafe: Bool, options: [String: JSONNode] = [:]) throws -> String {
+        try String(decoding: fixedBytes(rule: id, bytes: Array(text.utf8), path: path, unsafe: unsafe, options: options), as: UTF8.self)
+    }
+
+    static func fixedBytes(rule id: String, bytes: [UInt8], path: String = "example.md", unsafe: Bool, options: [String: JSONNode] = [:]) throws -> [UInt8] {
+        let l = try linter(rule: id, options: options, fix: .preview(unsafe ? .unsafe : .safe))
+        let outcome = l.lint([.text(path: path, bytes: bytes)]).files[0]
+        return outcome.fix?.fixed ?? bytes
+    }
+}
+
+/// Runs the CLI in-process and captures its output.
+struct CLIRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    static func run(_ args: [String], cwd: String = PackagePaths.root.path, stdin: String = "", env: [String: String] = [:]) -> CLIRun {
+        let out = Locked(""), err = Locked("")
+        let io = ToolIO(stdout: { s in out.withLock { $0 += s } }, stderr: { s in err.withLock { $0 += s } },
+                        readStdin: { Array(stdin.utf8) }, currentDirectory: cwd, environment: env)
+        let status = NewsLintCLI.run(args, io: io)
+        return CLIRun(status: status, stdout: out.withLock { $0 }, stderr: err.withLock { $0 })
+    }
+}
+
+/// A temporary directory removed at deinit.
+final class TemporaryDirectory {
+    let url: URL
+    var path: String { url.path }
+    init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("newslint-test-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    @discardableResult
+    func write(_ relative: String, _ text: String) -> String {
+        write(relative, bytes: Array(text.utf8))
+    }
+    @discardableResult
+    func write(_ relative: String, bytes: [UInt8]) -> String {
+        let file = url.appendingPathComponent(relative)
+        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: file.path, contents: Data(bytes))
+        return file.path
+    }
+    func read(_ relative: String) -> [UInt8] {
+        [UInt8](FileManager.default.contents(atPath: url.appendingPathComponent(relative).path) ?? Data())
+    }
+}
