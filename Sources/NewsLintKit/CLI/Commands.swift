@@ -128,7 +128,7 @@ enum LintCommand {
 enum RulesCommand {
     static func run(_ args: [String], io: ToolIO) throws -> Int32 {
         let parser = ArgumentParser(command: "rules", options: [
-            OptionSpec("format", value: "FORMAT", allowed: ["text", "json"], help: "Output format"),
+            OptionSpec("format", value: "FORMAT", allowed: ["text", "json", "markdown"], help: "Output format"),
             OptionSpec("config", short: "c", value: "FILE", help: "Include rules from this config's rule packs"),
             OptionSpec("no-config", help: "Built-in rules only"),
         ])
@@ -147,10 +147,22 @@ enum RulesCommand {
                 return "  " + o.json
             }
             io.stdout("[\n" + items.joined(separator: ",\n") + "\n]\n")
+        } else if parsed.value("format") == "markdown" {
+            io.stdout(markdownTable(catalog))
         } else {
             io.stdout(table(catalog))
         }
         return ExitCode.ok
+    }
+
+    /// The README's rules table (kept in sync by a test; regenerate with Scripts/update-readme).
+    static func markdownTable(_ catalog: Catalog) -> String {
+        var out = "| Rule | Family | Severity | Fix | Summary |\n|---|---|---|---|---|\n"
+        for r in catalog.rules {
+            let sev = r.enabledByDefault ? r.severity.rawValue : "\(r.severity.rawValue) (off by default)"
+            out += "| `\(r.id)` | \(r.family) | \(sev) | \(r.fixable.rawValue) | \(r.summary.replacingOccurrences(of: "|", with: "\\|")) |\n"
+        }
+        return out
     }
 
     static func table(_ catalog: Catalog) -> String {

@@ -49,7 +49,10 @@ public enum NewsLintCLI {
 
     static let subcommands = ["lint", "rules", "explain", "init", "help"]
 
-    static let lintOptions: [OptionSpec] = [
+    /// Every option of `lint`: the core set plus the blocks owned by subsystems (each in its own file).
+    static let lintOptions: [OptionSpec] = coreLintOptions + fixOptions + reportingOptions + imageOptions + scaleOptions
+
+    static let coreLintOptions: [OptionSpec] = [
         OptionSpec("format", value: "FORMAT", allowed: OutputFormat.allCases.map(\.rawValue), help: "Output format (default: text)"),
         OptionSpec("output", short: "o", value: "FILE", help: "Write the report to FILE instead of stdout"),
         OptionSpec("select", value: "RULES", repeatable: true, help: "Run only these rules or families (comma-separated)"),
@@ -59,11 +62,14 @@ public enum NewsLintCLI {
         OptionSpec("jobs", short: "j", value: "N", help: "Files linted in parallel (default: active cores)"),
         OptionSpec("color", value: "WHEN", allowed: ["auto", "always", "never"], help: "Colour output (default: auto; honours NO_COLOR)"),
         OptionSpec("quiet", short: "q", help: "Print only diagnostics: no summary lines"),
-        OptionSpec("fix", help: "Apply safe fixes in place"),
-        OptionSpec("unsafe-fixes", help: "With --fix, also apply unsafe fixes"),
-        OptionSpec("diff", help: "Print the changes --fix would make as a unified diff; write nothing"),
         OptionSpec("stdin-filename", value: "PATH", help: "Name to use for input read from '-' (stdin)"),
         OptionSpec("help", short: "h", help: "Show this help"),
+    ]
+
+    static let fixOptions: [OptionSpec] = [
+        OptionSpec("fix", help: "Apply safe fixes in place"),
+        OptionSpec("unsafe-fixes", help: "With --fix, also apply unsafe fixes; without it, show them as available"),
+        OptionSpec("diff", help: "Print the changes --fix would make as a unified diff; write nothing"),
     ]
 
     /// Runs the tool and returns the exit status.

@@ -6,7 +6,7 @@ public enum RuleRegistry {
     public static let perFile: [any Rule.Type] =
         frontMatterRules + hygieneRules + scriptRules + boilerplateRules + imageRules
 
-    public static let crossFile: [any CrossFileRule.Type] = crossFileRules
+    public static let crossFile: [any CrossFileRule.Type] = boilerplateCrossFileRules + crossFileRules
 
     /// Ids produced by the engine itself rather than a rule (`io-error`, `file-skipped`).
     public static let engineRuleIDs = ["io-error", "file-skipped"]

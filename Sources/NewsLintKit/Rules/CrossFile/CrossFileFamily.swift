@@ -1,4 +1,4 @@
 extension RuleRegistry {
-    /// Cross-file rules: duplicate slugs, duplicate content, repeated boilerplate (issues 4, 5).
+    /// Corpus-wide rules: duplicate slugs, duplicate and near-duplicate content (issue 5).
     static let crossFileRules: [any CrossFileRule.Type] = []
 }
