@@ -32,7 +32,8 @@ enum LintCommand {
         var problems: [InputProblem] = []
         var inMemory: [String: [UInt8]] = [:]
         let paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
-        let discovery = FileDiscovery(config: config)
+        let discovery = FileDiscovery(config: config, base: io.currentDirectory)
+        settings.baseDirectory = io.currentDirectory
         var diskPaths: [String] = []
         for p in paths {
             if p == "-" {
@@ -44,10 +45,7 @@ enum LintCommand {
                 diskPaths.append(p)
             }
         }
-        // Paths are resolved against the current directory but reported as given.
-        let previous = FileManager.default.currentDirectoryPath
-        if previous != io.currentDirectory { FileManager.default.changeCurrentDirectoryPath(io.currentDirectory) }
-        defer { if previous != io.currentDirectory { FileManager.default.changeCurrentDirectoryPath(previous) } }
+        // Paths are resolved against io.currentDirectory but reported as given.
         let expanded = discovery.expand(diskPaths)
         problems += expanded.problems
         inputs += expanded.files.map { LintInput.file($0) }
@@ -64,7 +62,8 @@ enum LintCommand {
 
         let toFile = parsed.value("output")
         let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal)
-        let context = ReportContext(catalog: catalog, color: color, inMemorySources: inMemory, unsafeFixes: unsafe, fixing: settings.fix != .none)
+        var context = ReportContext(catalog: catalog, color: color, inMemorySources: inMemory, unsafeFixes: unsafe, fixing: settings.fix != .none)
+        context.baseDirectory = io.currentDirectory
 
         var rendered: String
         if case .preview = settings.fix {

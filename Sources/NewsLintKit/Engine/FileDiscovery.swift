@@ -20,8 +20,16 @@ public struct InputProblem: Sendable {
 /// files named explicitly are always linted, whatever their extension.
 public struct FileDiscovery {
     public let config: Configuration
+    /// Directory relative paths are resolved against (paths are reported as given).
+    public let base: String
 
-    public init(config: Configuration) { self.config = config }
+    public init(config: Configuration, base: String = FileManager.default.currentDirectoryPath) {
+        self.config = config
+        self.base = base
+    }
+
+    /// The absolute location of a (possibly relative) input path.
+    public func absolute(_ path: String) -> String { PathResolver.absolute(path, base: base) }
 
     public func expand(_ paths: [String]) -> (files: [String], problems: [InputProblem]) {
         var files: [String] = []
@@ -29,9 +37,9 @@ public struct FileDiscovery {
         var seen = Set<String>()
         for path in paths {
             var st = stat()
-            guard stat(path, &st) == 0 else {
+            guard stat(absolute(path), &st) == 0 else {
                 let err = errno
-                if lstat(path, &st) == 0 {
+                if lstat(absolute(path), &st) == 0 {
                     problems.append(InputProblem(path: path, message: "broken symbolic link", isFailure: true))
                 } else {
                     problems.append(InputProblem(path: path, message: "cannot open: \(String(cString: strerror(err)))", isFailure: true))
@@ -60,7 +68,7 @@ public struct FileDiscovery {
 
     private func walk(directory: String, visited: inout Set<FileIdentity>, files: inout [String], problems: inout [InputProblem]) {
         var st = stat()
-        guard stat(directory, &st) == 0 else { return }
+        guard stat(absolute(directory), &st) == 0 else { return }
         let id = FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
         guard visited.insert(id).inserted else {
             problems.append(InputProblem(path: directory, message: "directory symlink loop; not followed", isFailure: false))
@@ -69,7 +77,7 @@ public struct FileDiscovery {
         defer { visited.remove(id) }
         let names: [String]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+            names = try FileManager.default.contentsOfDirectory(atPath: absolute(directory)).sorted()
         } catch {
             problems.append(InputProblem(path: directory, message: "cannot read directory: \(String(cString: strerror(errno)))", isFailure: true))
             return
@@ -78,9 +86,9 @@ public struct FileDiscovery {
             if name.hasPrefix(".") { continue }
             let child = directory == "." ? name : (directory.hasSuffix("/") ? directory + name : directory + "/" + name)
             var cst = stat()
-            if stat(child, &cst) != 0 {
+            if stat(absolute(child), &cst) != 0 {
                 var lst = stat()
-                if lstat(child, &lst) == 0 && matchesExtension(name) {
+                if lstat(absolute(child), &lst) == 0 && matchesExtension(name) {
                     problems.append(InputProblem(path: child, message: "broken symbolic link", isFailure: true))
                 }
                 continue
@@ -88,9 +96,9 @@ public struct FileDiscovery {
             let type = cst.st_mode & S_IFMT
             if type == S_IFDIR {
                 if name == ".build" || name == "node_modules" { continue }
-                if config.isExcludedDirectory(child) { continue }
+                if config.isExcludedDirectory(absolute(child)) { continue }
                 walk(directory: child, visited: &visited, files: &files, problems: &problems)
-            } else if matchesExtension(name) && config.isIncluded(child) {
+            } else if matchesExtension(name) && config.isIncluded(absolute(child)) {
                 files.append(child)
             }
         }
@@ -154,5 +162,16 @@ public enum FileReader {
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return nil }
         guard let nul = bytes.firstIndex(of: 0) else { return nil }
         return "binary file (NUL byte at offset \(nul)); skipped"
+    }
+}
+
+/// Resolves paths against an explicit base directory instead of the process's
+/// current directory (which tests and library callers must not depend on).
+public enum PathResolver {
+    public static func absolute(_ path: String, base: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if path == "." { return base }
+        let trimmed = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
+        return base.hasSuffix("/") ? base + trimmed : base + "/" + trimmed
     }
 }

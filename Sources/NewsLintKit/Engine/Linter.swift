@@ -22,6 +22,8 @@ public struct LintSettings: Sendable {
     public var jobs: Int = activeCoreCount
     public var fix: FixMode = .none
     public var filter = RuleFilter()
+    /// Directory relative input paths are resolved against (default: the process's current directory).
+    public var baseDirectory: String = FileManager.default.currentDirectoryPath
     public init() {}
 }
 
@@ -139,13 +141,14 @@ public final class Linter: Sendable {
     /// Reads, lints, optionally fixes one input, and collects its cross-file facts.
     public func process(_ input: LintInput) -> FileOutcome {
         let path = input.path
-        let rules = self.rules(for: path)
+        let location = PathResolver.absolute(path, base: settings.baseDirectory)
+        let rules = self.rules(for: location)
         let bytes: [UInt8]
         switch input {
         case let .text(_, b):
             bytes = b
-        case let .file(p):
-            switch FileReader.read(p, maxSize: config.maxFileSize) {
+        case .file:
+            switch FileReader.read(location, maxSize: config.maxFileSize) {
             case let .bytes(b): bytes = b
             case let .skipped(reason):
                 return engineOutcome(path: path, rule: "file-skipped", message: reason, rules: rules, failure: false)
@@ -163,9 +166,9 @@ public final class Linter: Sendable {
             let result = Fixer.fix(document: document, initial: diagnostics, allowed: allowed) { self.check($0, rules: rules) }
             var outcome = result.outcome
             if outcome.applied > 0 {
-                if settings.fix.writes, case let .file(p) = input {
+                if settings.fix.writes, case .file = input {
                     do {
-                        try AtomicWriter.write(result.bytes, to: p)
+                        try AtomicWriter.write(result.bytes, to: location)
                         document = Document(path: path, bytes: result.bytes)
                         diagnostics = result.remaining
                     } catch {

@@ -10,6 +10,8 @@ public struct ReportContext: Sendable {
     public var unsafeFixes: Bool
     /// Whether fixes were applied in this run.
     public var fixing: Bool
+    /// Directory relative diagnostic paths are resolved against when reading source lines.
+    public var baseDirectory: String = FileManager.default.currentDirectoryPath
 
     public init(catalog: Catalog, color: Bool = false, inMemorySources: [String: [UInt8]] = [:], unsafeFixes: Bool = false, fixing: Bool = false) {
         self.catalog = catalog
@@ -101,7 +103,7 @@ public struct TextReporter: Reporter {
     public func render(_ result: LintResult, context: ReportContext) -> String {
         var out = ""
         let style = ANSIStyle(enabled: context.color)
-        var sources = SourceCache(inMemory: context.inMemorySources)
+        var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory)
         for d in result.diagnostics {
             let sev: String
             switch d.severity {
@@ -192,13 +194,17 @@ public enum DisplayWidth {
 /// Reads source lines for display, once per file.
 struct SourceCache {
     let inMemory: [String: [UInt8]]
+    let base: String
     private var documents: [String: Document] = [:]
 
-    init(inMemory: [String: [UInt8]]) { self.inMemory = inMemory }
+    init(inMemory: [String: [UInt8]], base: String) {
+        self.inMemory = inMemory
+        self.base = base
+    }
 
     mutating func line(_ path: String, _ n: Int) -> String? {
         if documents[path] == nil {
-            guard let bytes = inMemory[path] ?? FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else { return nil }
+            guard let bytes = inMemory[path] ?? FileManager.default.contents(atPath: PathResolver.absolute(path, base: base)).map({ [UInt8]($0) }) else { return nil }
             documents[path] = Document(path: path, bytes: bytes)
         }
         guard let doc = documents[path], n >= 1, n <= doc.lineCount else { return nil }
