@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import NewsLintKit
+
+@Suite struct FixerTests {
+    @Test func nonOverlappingFixesApplyTogetherOverlappingDeferred() {
+        let bytes = Array("abcdef".utf8)
+        let fixes = [
+            Fix(.safe, "x", edits: [Edit(range: 0..<2, replacement: "X")]),
+            Fix(.safe, "y", edits: [Edit(range: 1..<3, replacement: "Y")]),
+            Fix(.safe, "z", edits: [Edit(range: 4..<5, replacement: "")]),
+        ]
+        let (out, count) = Fixer.apply(fixes, to: bytes)
+        #expect(String(decoding: out, as: UTF8.self) == "Xcdf")
+        #expect(count == 2)
+    }
+
+    @Test func insertionsAtTheSamePointConflict() {
+        let a = Edit.insert("1", at: 3), b = Edit.insert("2", at: 3)
+        #expect(Fixer.overlaps(a, b))
+        #expect(!Fixer.overlaps(Edit(range: 0..<3, replacement: ""), Edit.insert("x", at: 3)))
+        #expect(Fixer.overlaps(Edit(range: 0..<3, replacement: ""), Edit.insert("x", at: 2)))
+    }
+
+    @Test func outOfRangeEditsAreIgnored() {
+        let (out, count) = Fixer.apply([Fix(.safe, "bad", edits: [Edit(range: 5..<9, replacement: "")])], to: Array("abc".utf8))
+        #expect(out == Array("abc".utf8) && count == 0)
+    }
+
+    @Test func fixpointLoopAndRollback() {
+        let doc = Document(path: "a.md", text: "x")
+        // A lint function whose fix creates a new, different finding: must roll back.
+        var calls = 0
+        let result = Fixer.fix(document: doc, initial: [Diagnostic(rule: "r", severity: .warning, path: "a.md", line: 1, column: 1, message: "m",
+                                                                   fix: Fix(.safe, "f", edits: [.insert("y", at: 1)]))],
+                               allowed: .safe) { _ in
+            calls += 1
+            return [Diagnostic(rule: "other", severity: .error, path: "a.md", line: 1, column: 1, message: "new")]
+        }
+        #expect(result.bytes == Array("x".utf8))
+        #expect(result.outcome.rolledBack != nil)
+        #expect(result.outcome.applied == 0)
+        #expect(calls == 1)
+    }
+
+    @Test func unsafeFixesNeedPermission() {
+        let doc = Document(path: "a.md", text: "x")
+        let d = Diagnostic(rule: "r", severity: .warning, path: "a.md", line: 1, column: 1, message: "m", fix: Fix(.unsafe, "f", edits: [.insert("y", at: 1)]))
+        #expect(Fixer.fix(document: doc, initial: [d], allowed: .safe) { _ in [] }.outcome.applied == 0)
+        #expect(Fixer.fix(document: doc, initial: [d], allowed: .unsafe) { _ in [] }.bytes == Array("xy".utf8))
+    }
+
+    @Test func atomicWriteKeepsModeAndFollowsSymlinks() throws {
+        let tmp = TemporaryDirectory()
+        let target = tmp.write("real.md", "old")
+        chmod(target, 0o640)
+        try FileManager.default.createSymbolicLink(atPath: tmp.path + "/link.md", withDestinationPath: "real.md")
+        try AtomicWriter.write(Array("new".utf8), to: tmp.path + "/link.md")
+        #expect(String(decoding: tmp.read("real.md"), as: UTF8.self) == "new")
+        #expect((try FileManager.default.destinationOfSymbolicLink(atPath: tmp.path + "/link.md")) == "real.md")
+        var st = stat()
+        stat(target, &st)
+        #expect(st.st_mode & 0o777 == 0o640)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.contains("newslint-") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func unifiedDiffShape() {
+        let d = UnifiedDiff.render(old: Array("a\nb\nc\n".utf8), new: Array("a\nB\nc\n".utf8), path: "f.md")
+        #expect(d == "--- a/f.md\n+++ b/f.md\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n")
+        #expect(UnifiedDiff.render(old: Array("x\n".utf8), new: Array("x\n".utf8), path: "f") == "")
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+@testable import NewsLintKit
+
+@Suite struct JSONParserTests {
+    @Test func parsesWithPositions() throws {
+        let node = try JSONParser.parse("{\n  \"a\": [1, true, null],\n  \"中\": \"\\u4e2d\\n\"\n}")
+        #expect(node["a"]?.position == SourcePosition(line: 2, column: 8))
+        #expect(node["中"]?.string == "中\n")
+        #expect(node.members?[1].keyPosition == SourcePosition(line: 3, column: 3))
+    }
+
+    @Test(arguments: [
+        ("{\"a\": 1,}", "1:9", "trailing comma"),
+        ("{\"a\" 1}", "1:6", "expected ':'"),
+        ("[1, 2", "1:6", "unexpected end"),
+        ("{\n  \"a\": 'x'\n}", "2:8", "double quotes"),
+        ("{\"a\": 1, \"a\": 2}", "1:10", "duplicate key"),
+        ("{\"a\": \"line\nbreak\"}", "1:12", "unterminated"),
+        ("{} x", "1:4", "after the JSON value"),
+    ])
+    func errorsHavePositions(_ input: String, _ position: String, _ fragment: String) {
+        do {
+            _ = try JSONParser.parse(input)
+            Issue.record("expected an error for \(input)")
+        } catch let e as JSONSyntaxError {
+            #expect(e.position.description == position, "\(e)")
+            #expect(e.message.contains(fragment), "\(e)")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func roundTripSerialization() throws {
+        let text = "{\"a\":[1,2.5,\"x\\\"y\"],\"b\":{\"c\":false,\"d\":null}}"
+        #expect(try JSONParser.parse(text).serialized() == text)
+    }
+}
+
+@Suite struct ConfigurationTests {
+    func load(_ text: String) throws -> Configuration {
+        var catalog = Catalog.builtin
+        return try Configuration.parse(text, file: "cfg/.lint.json", directory: "/proj", catalog: &catalog)
+    }
+
+    func error(_ text: String) -> ConfigError? {
+        do {
+            _ = try load(text)
+            return nil
+        } catch let e as ConfigError {
+            return e
+        } catch {
+            return nil
+        }
+    }
+
+    @Test func validConfig() throws {
+        let c = try load("""
+        {"include": ["seeds/**"], "exclude": ["drafts/"], "extensions": ["md"],
+         "rules": {"final-newline": "off", "hygiene": "info", "front-matter-field": {"severity": "warning", "required": ["title"]}},
+         "overrides": [{"files": ["archive/**"], "rules": {"front-matter-missing": "warning"}}]}
+        """)
+        #expect(c.extensions == [".md"])
+        #expect(c.isIncluded("/proj/seeds/a.txt"))
+        #expect(!c.isIncluded("/proj/other/a.txt"))
+        #expect(c.matchingOverrides("/proj/archive/2020/x.md") == [0])
+        let rules = try RuleSet.build(catalog: .builtin, config: c)
+        #expect(!rules.perFile.contains { $0.id == "final-newline" })
+        #expect(rules.perFile.first { $0.id == "trailing-whitespace" }?.severity == .info)
+        #expect(rules.perFile.first { $0.id == "front-matter-field" }?.severity == .warning)
+        let archived = try RuleSet.build(catalog: .builtin, config: c, overrides: [0])
+        #expect(archived.perFile.first { $0.id == "front-matter-missing" }?.severity == .warning)
+    }
+
+    @Test func invalidJSONGivesFileLineColumn() throws {
+        let e = try #require(error("{\n  \"rules\": {\n    \"final-newline\": \"off\",\n  }\n}"))
+        #expect(e.description.hasPrefix("cfg/.lint.json:4:3: "), "\(e)")
+    }
+
+    @Test func unknownTopLevelKeySuggests() throws {
+        let e = try #require(error("{\"exclud\": []}"))
+        #expect(e.description == "cfg/.lint.json:1:2: exclud: unknown key 'exclud'; did you mean 'exclude'?")
+    }
+
+    @Test func unknownRuleSuggests() throws {
+        let e = try #require(error("{\"rules\": {\"final-newlin\": \"off\"}}"))
+        #expect(e.description.contains("rules.final-newlin: unknown rule 'final-newlin'; did you mean 'final-newline'?"), "\(e)")
+    }
+
+    @Test func unknownOptionSuggests() throws {
+        let e = try #require(error("{\"rules\": {\"trailing-whitespace\": {\"allowHardBrake\": false}}}"))
+        #expect(e.description.contains("rules.trailing-whitespace.allowHardBrake: unknown key 'allowHardBrake'; did you mean 'allowHardBreak'?"), "\(e)")
+    }
+
+    @Test func wrongTypesSayWhatWasExpected() throws {
+        #expect(try #require(error("{\"include\": \"seeds\"}")).description.contains("expected an array of strings, found string"))
+        #expect(try #require(error("{\"rules\": {\"trailing-whitespace\": {\"allowHardBreak\": \"yes\"}}}")).description.contains("expected boolean, found string"))
+        #expect(try #require(error("{\"rules\": {\"final-newline\": \"eror\"}}")).description.contains("did you mean 'error'?"))
+        #expect(try #require(error("{\"rules\": {\"line-endings\": {\"style\": \"cr\"}}}")).description.contains("not allowed"))
+        #expect(try #require(error("{\"maxFileSize\": -1}")).description.contains("positive"))
+        #expect(try #require(error("[]")).description.contains("JSON object"))
+    }
+
+    @Test func badRegexOptionIsAConfigError() throws {
+        let c = try load("{\"rules\": {\"front-matter-field\": {\"patterns\": {\"slug\": \"[a-\"}}}}")
+        #expect(throws: ConfigError.self) { try RuleSet.build(catalog: .builtin, config: c) }
+    }
+
+    @Test func discoveryWalksUp() throws {
+        let tmp = TemporaryDirectory()
+        tmp.write(".lint.json", "{}")
+        tmp.write("a/b/x.md", "x")
+        #expect(Configuration.discover(from: tmp.path + "/a/b") == tmp.path + "/.lint.json")
+    }
+}
+
+@Suite struct GlobTests {
+    @Test(arguments: [
+        ("seeds/**", "seeds/a.txt", true), ("seeds/**", "seeds/x/y.md", true), ("seeds/**", "other/a.txt", false),
+        ("*.md", "a/b/c.md", true), ("*.md", "c.txt", false), ("drafts/", "drafts/a.md", true),
+        ("a/*/c.md", "a/b/c.md", true), ("a/*/c.md", "a/b/x/c.md", false), ("a/**/c.md", "a/b/x/c.md", true),
+        ("file?.txt", "file1.txt", true), ("[ab].md", "a.md", true), ("[!ab].md", "a.md", false),
+        ("node_modules", "x/node_modules/y.md", true),
+    ])
+    func matches(_ pattern: String, _ path: String, _ expected: Bool) {
+        #expect(Glob(pattern).matches(path) == expected)
+    }
+
+    @Test func suggestions() {
+        #expect(Suggest.closest(to: "fromat", in: ["format", "fix"]) == "format")
+        #expect(Suggest.closest(to: "zzzzzz", in: ["format", "fix"]) == nil)
+    }
+}
