@@ -163,10 +163,11 @@ public struct Configuration: Sendable {
         return include.contains { $0.matches(rel) }
     }
 
-    /// Whether a directory should be skipped during a walk (excluded explicitly).
+    /// Whether a directory should be skipped during a walk: an exclude glob matches the directory itself
+    /// (`drafts/` and `drafts/**` both match `drafts`), so nothing below it is visited.
     public func isExcludedDirectory(_ dir: String) -> Bool {
         let rel = relativePath(dir)
-        return exclude.contains { $0.matches(rel) && !$0.pattern.hasSuffix("*") || $0.matches(rel + "/") }
+        return exclude.contains { $0.matches(rel) }
     }
 
     /// Indices of overrides that apply to `file`.

@@ -103,3 +103,17 @@ import Testing
         #expect(tmp.read("b.md").last == 0x0A)
     }
 }
+
+@Suite struct DiscoveryTests {
+    @Test func includeExcludeAndExtensions() {
+        let tmp = TemporaryDirectory()
+        tmp.write(".lint.json", "{\"include\": [\"news/**\"], \"exclude\": [\"news/drafts/\", \"*.tmp.md\"], \"extensions\": [\".md\"]}")
+        for p in ["news/a.md", "news/b.txt", "news/drafts/c.md", "news/x/d.tmp.md", "news/x/e.md", "other/f.md"] { tmp.write(p, "x") }
+        var catalog = Catalog.builtin
+        let config = try! Configuration.load(file: tmp.path + "/.lint.json", catalog: &catalog)
+        let found = FileDiscovery(config: config, base: tmp.path).expand(["."]).files
+        #expect(found == ["news/a.md", "news/x/e.md"])
+        // Explicit files are linted whatever their extension or include.
+        #expect(FileDiscovery(config: config, base: tmp.path).expand(["other/f.md", "news/b.txt"]).files == ["news/b.txt", "other/f.md"])
+    }
+}
