@@ -66,10 +66,8 @@ public struct ArgumentParser {
                     let hint = Suggest.closest(to: value, in: allowed).map { "; did you mean '\($0)'?" } ?? ""
                     throw UsageError("invalid value '\(value)' for '--\(s.name)': expected one of \(allowed.joined(separator: ", "))\(hint)")
                 }
-                if !s.repeatable, result.values[s.name] != nil {
-                    throw UsageError("option '--\(s.name)' given more than once")
-                }
-                result.values[s.name, default: []].append(value)
+                // Like most CLIs, the last value of a single-valued option wins.
+                if s.repeatable { result.values[s.name, default: []].append(value) } else { result.values[s.name] = [value] }
             } else {
                 if value != nil { throw UsageError("option '--\(s.name)' does not take a value") }
                 result.flags.insert(s.name)
@@ -94,8 +92,10 @@ public struct ArgumentParser {
                     name = String(body)
                 }
                 let s = try spec(long: name)
-                if s.valueName != nil && inline == nil {
-                    guard i < args.count else { throw UsageError("option '--\(s.name)' needs a value (\(s.valueName!))") }
+                if let valueName = s.valueName, inline == nil {
+                    guard i < args.count, !(args[i].hasPrefix("-") && args[i] != "-") else {
+                        throw UsageError("option '--\(s.name)' needs a value (\(valueName)); to pass a value starting with '-', write --\(s.name)=VALUE")
+                    }
                     inline = args[i]
                     i += 1
                 }
@@ -114,7 +114,7 @@ public struct ArgumentParser {
                     if !rest.isEmpty {
                         try store(s, rest)
                     } else {
-                        guard i < args.count else { throw UsageError("option '-\(c)' needs a value (\(s.valueName!))") }
+                        guard i < args.count, !(args[i].hasPrefix("-") && args[i] != "-") else { throw UsageError("option '-\(c)' needs a value (\(s.valueName ?? "VALUE"))") }
                         try store(s, args[i])
                         i += 1
                     }

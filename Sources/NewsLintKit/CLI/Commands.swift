@@ -31,10 +31,14 @@ enum LintCommand {
         var inputs: [LintInput] = []
         var problems: [InputProblem] = []
         var inMemory: [String: [UInt8]] = [:]
-        let paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
+        var paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
         let discovery = FileDiscovery(config: config, base: io.currentDirectory)
         settings.baseDirectory = io.currentDirectory
         var diskPaths: [String] = []
+        if paths.filter({ $0 == "-" }).count > 1 { throw UsageError("'-' (stdin) can be given only once") }
+        if let name = parsed.value("stdin-filename"), parsed.has("force-exclude"), !config.isIncluded(PathResolver.absolute(name, base: io.currentDirectory)) {
+            paths.removeAll { $0 == "-" }
+        }
         for p in paths {
             if p == "-" {
                 let name = parsed.value("stdin-filename") ?? "<stdin>"
@@ -46,11 +50,14 @@ enum LintCommand {
             }
         }
         // Paths are resolved against io.currentDirectory but reported as given.
-        let expanded = discovery.expand(diskPaths)
+        let expanded = discovery.expand(diskPaths, forceExclude: parsed.has("force-exclude"))
         problems += expanded.problems
         inputs += expanded.files.map { LintInput.file($0) }
 
         let linter = try Linter(catalog: catalog, config: config, settings: settings)
+        if inputs.isEmpty && problems.isEmpty && !parsed.has("quiet") {
+            io.stderr("warning: no files to lint in \(paths.joined(separator: " ")) (check include/exclude/extensions in \(config.file ?? "the defaults"))\n")
+        }
         var result = linter.lint(inputs)
         for p in problems {
             let rule = p.isFailure ? "io-error" : "file-skipped"
@@ -64,6 +71,14 @@ enum LintCommand {
         let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal)
         var context = ReportContext(catalog: catalog, color: color, inMemorySources: inMemory, unsafeFixes: unsafe, fixing: settings.fix != .none)
         context.baseDirectory = io.currentDirectory
+        context.filesChecked = inputs.count
+        // Fixing stdin: the fixed text goes to stdout (as Ruff does), the report to stderr.
+        var fixedStdin: [UInt8]?
+        if settings.fix.writes, let stdinOutcome = result.files.first(where: { inMemory[$0.path] != nil }) {
+            let original = inMemory[stdinOutcome.path] ?? []
+            fixedStdin = stdinOutcome.fix?.fixed ?? original
+            context.inMemorySources[stdinOutcome.path] = fixedStdin
+        }
 
         var rendered: String
         if case .preview = settings.fix {
@@ -83,9 +98,12 @@ enum LintCommand {
             let path = NewsLintCLI.resolve(out, io)
             do {
                 try AtomicWriter.writeNew(Array(rendered.utf8), to: path)
-            } catch {
-                throw UsageError("cannot write --output file '\(out)': \(error)")
+            } catch let e as WriteError {
+                throw UsageError("cannot write --output file '\(out)': \(e.message)")
             }
+        } else if let fixed = fixedStdin {
+            io.stdout(String(decoding: fixed, as: UTF8.self))
+            if !rendered.isEmpty { io.stderr(rendered) }
         } else if !rendered.isEmpty {
             io.stdout(rendered)
         }
@@ -126,11 +144,7 @@ enum LintCommand {
 /// `newslint rules`: list rules.
 enum RulesCommand {
     static func run(_ args: [String], io: ToolIO) throws -> Int32 {
-        let parser = ArgumentParser(command: "rules", options: [
-            OptionSpec("format", value: "FORMAT", allowed: ["text", "json", "markdown"], help: "Output format"),
-            OptionSpec("config", short: "c", value: "FILE", help: "Include rules from this config's rule packs"),
-            OptionSpec("no-config", help: "Built-in rules only"),
-        ])
+        let parser = ArgumentParser(command: "rules", options: NewsLintCLI.rulesOptions)
         let parsed = try parser.parse(args)
         if let extra = parsed.positionals.first { throw UsageError("'rules' takes no arguments (got '\(extra)'); use 'newslint explain \(extra)'") }
         let (_, catalog) = try NewsLintCLI.loadConfiguration(parsed, io: io)
@@ -180,18 +194,21 @@ enum RulesCommand {
 /// `newslint explain RULE`: the rule's documentation.
 enum ExplainCommand {
     static func run(_ args: [String], io: ToolIO) throws -> Int32 {
-        let parser = ArgumentParser(command: "explain", options: [
-            OptionSpec("config", short: "c", value: "FILE", help: "Include rules from this config's rule packs"),
-            OptionSpec("no-config", help: "Built-in rules only"),
-        ])
+        let parser = ArgumentParser(command: "explain", options: NewsLintCLI.explainOptions)
         let parsed = try parser.parse(args)
-        guard let id = parsed.positionals.first else { throw UsageError("'explain' needs a rule id, e.g. 'newslint explain final-newline'") }
-        let (_, catalog) = try NewsLintCLI.loadConfiguration(parsed, io: io)
-        guard let r = catalog.metadata(id) else {
-            let hint = Suggest.closest(to: id, in: catalog.ids).map { "; did you mean '\($0)'?" } ?? "; run 'newslint rules' for the list"
-            throw UsageError("unknown rule '\(id)'\(hint)")
+        guard !parsed.positionals.isEmpty else { throw UsageError("'explain' needs a rule id, e.g. 'newslint explain final-newline'") }
+        var probe = parsed
+        probe.positionals = []
+        let (_, catalog) = try NewsLintCLI.loadConfiguration(probe, io: io)
+        var pages: [String] = []
+        for id in parsed.positionals {
+            guard let r = catalog.metadata(id) else {
+                let hint = Suggest.closest(to: id, in: catalog.ids).map { "; did you mean '\($0)'?" } ?? "; run 'newslint rules' for the list"
+                throw UsageError("unknown rule '\(id)'\(hint)")
+            }
+            pages.append(render(r))
         }
-        io.stdout(render(r))
+        io.stdout(pages.joined(separator: "\n" + String(repeating: "─", count: 60) + "\n\n"))
         return ExitCode.ok
     }
 
@@ -207,8 +224,20 @@ enum ExplainCommand {
                 if !o.description.isEmpty { out += "      \(o.description)\n" }
             }
         }
+        /// Shows invisible characters so examples about whitespace are readable: · trailing space, → tab, ␍ CR.
         func show(_ text: String) -> String {
-            text.split(separator: "\n", omittingEmptySubsequences: false).map { "    | " + $0.replacingOccurrences(of: "\r", with: "␍") }.joined(separator: "\n")
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let missingNewline = !text.isEmpty && !text.hasSuffix("\n")
+            if lines.last == "" { lines.removeLast() }
+            var shown = lines.map { line -> String in
+                var l = line.replacingOccurrences(of: "\r", with: "␍").replacingOccurrences(of: "\t", with: "→")
+                let trailing = l.reversed().prefix { $0 == " " }.count
+                if trailing > 0 { l = String(l.dropLast(trailing)) + String(repeating: "·", count: trailing) }
+                return "    | " + l
+            }
+            if missingNewline { shown.append("    (no newline at end of file)") }
+            if text.isEmpty { shown.append("    (empty file)") }
+            return shown.joined(separator: "\n")
         }
         if let ex = r.bad.first {
             out += "\nExample (reported)\n\(show(ex.files.first?.text ?? ""))\n"
@@ -240,7 +269,10 @@ enum InitCommand {
     """
 
     static func run(_ args: [String], io: ToolIO) throws -> Int32 {
-        let parsed = try ArgumentParser(command: "init", options: [OptionSpec("force", help: "Overwrite an existing .lint.json")]).parse(args)
+        let parsed = try ArgumentParser(command: "init", options: NewsLintCLI.initOptions).parse(args)
+        if let extra = parsed.positionals.first {
+            throw UsageError("'init' takes no arguments (got '\(extra)'); run it in the directory that should hold .lint.json")
+        }
         let path = NewsLintCLI.resolve(Configuration.fileName, io)
         if FileManager.default.fileExists(atPath: path) && !parsed.has("force") {
             throw UsageError("\(Configuration.fileName) already exists; use 'newslint init --force' to overwrite it")

@@ -50,7 +50,7 @@ public enum NewsLintCLI {
     static let subcommands = ["lint", "rules", "explain", "init", "help"]
 
     /// Every option of `lint`: the core set plus the blocks owned by subsystems (each in its own file).
-    static let lintOptions: [OptionSpec] = coreLintOptions + fixOptions + reportingOptions + imageOptions + scaleOptions
+    static let lintOptions: [OptionSpec] = coreLintOptions + fixOptions + reportingOptions + imageOptions + scaleOptions + [helpOption]
 
     static let coreLintOptions: [OptionSpec] = [
         OptionSpec("format", value: "FORMAT", allowed: OutputFormat.allCases.map(\.rawValue), help: "Output format (default: text)"),
@@ -63,8 +63,22 @@ public enum NewsLintCLI {
         OptionSpec("color", value: "WHEN", allowed: ["auto", "always", "never"], help: "Colour output (default: auto; honours NO_COLOR)"),
         OptionSpec("quiet", short: "q", help: "Print only diagnostics: no summary lines"),
         OptionSpec("stdin-filename", value: "PATH", help: "Name to use for input read from '-' (stdin)"),
-        OptionSpec("help", short: "h", help: "Show this help"),
+        OptionSpec("force-exclude", help: "Apply exclude globs to files named explicitly (and to --stdin-filename)"),
     ]
+
+    /// Options every subcommand accepts.
+    static let helpOption = OptionSpec("help", short: "h", help: "Show help for this subcommand")
+
+    static let rulesOptions: [OptionSpec] = [
+        OptionSpec("format", value: "FORMAT", allowed: ["text", "json", "markdown"], help: "Output format (default: text)"),
+        OptionSpec("config", short: "c", value: "FILE", help: "Include rules from this config's rule packs"),
+        OptionSpec("no-config", help: "Built-in rules only"),
+    ]
+    static let explainOptions: [OptionSpec] = [
+        OptionSpec("config", short: "c", value: "FILE", help: "Include rules from this config's rule packs"),
+        OptionSpec("no-config", help: "Built-in rules only"),
+    ]
+    static let initOptions: [OptionSpec] = [OptionSpec("force", help: "Overwrite an existing .lint.json")]
 
     static let fixOptions: [OptionSpec] = [
         OptionSpec("fix", help: "Apply safe fixes in place"),
@@ -93,6 +107,10 @@ public enum NewsLintCLI {
                 return ExitCode.failure
             }
         }
+        if let dashdash = args.firstIndex(of: "--") ?? Optional(args.count), args[..<dashdash].contains(where: { $0 == "--help" || $0 == "-h" }), command != "help" {
+            io.stdout(help(for: command) ?? mainHelp())
+            return ExitCode.ok
+        }
         do {
             switch command {
             case "rules": return try RulesCommand.run(args, io: io)
@@ -101,8 +119,8 @@ public enum NewsLintCLI {
             case "help":
                 if let topic = args.first {
                     guard let text = help(for: topic) else {
-                        let hint = Suggest.closest(to: topic, in: subcommands).map { "; did you mean '\($0)'?" } ?? ""
-                        throw UsageError("no help for '\(topic)'\(hint); subcommands: \(subcommands.joined(separator: ", "))")
+                        let hint = Suggest.closest(to: topic, in: subcommands).map { " (did you mean '\($0)'?)" } ?? ""
+                        throw UsageError("no help for '\(topic)'\(hint); subcommands are: \(subcommands.joined(separator: ", "))")
                     }
                     io.stdout(text)
                 } else {
@@ -146,19 +164,25 @@ public enum NewsLintCLI {
         LINT OPTIONS:
         \(ArgumentParser(command: "lint", options: lintOptions).optionsHelp())
 
-        EXIT STATUS: 0 no errors (warnings allowed), 1 errors found, 2 usage, config or I/O failure.
-        Configuration: .lint.json in the current directory or an ancestor (see README).
+        \(exitStatusHelp)Configuration: .lint.json beside the first path linted (or the current directory) or in an ancestor.
 
         """
     }
 
+    static let exitStatusHelp = "EXIT STATUS: 0 no errors (warnings allowed), 1 errors found (with --diff: changes to make), 2 usage, config or I/O failure.\n"
+
     static func help(for topic: String) -> String? {
+        func options(_ specs: [OptionSpec], _ command: String) -> String {
+            "\nOPTIONS:\n" + ArgumentParser(command: command, options: specs + [helpOption]).optionsHelp() + "\n"
+        }
         switch topic {
-        case "lint": return "newslint [lint] [OPTIONS] [PATH...]\n\nLint files and directories. '-' reads stdin (name it with --stdin-filename).\n\n" + ArgumentParser(command: "lint", options: lintOptions).optionsHelp() + "\n"
-        case "rules": return "newslint rules [--format text|json]\n\nList every rule: id, family, default severity, fixability, summary.\n"
-        case "explain": return "newslint explain RULE\n\nPrint a rule's summary, rationale, options and examples.\n"
-        case "init": return "newslint init [--force]\n\nWrite a starter .lint.json in the current directory (--force overwrites).\n"
-        case "help": return "newslint help [SUBCOMMAND]\n"
+        case "lint":
+            return "newslint [lint] [OPTIONS] [PATH...]\n\nLint files and directories (default: the current directory). '-' reads stdin (name it with --stdin-filename);\nwith --fix, fixed stdin text is written to stdout and diagnostics to stderr.\n"
+                + "\nOPTIONS:\n" + ArgumentParser(command: "lint", options: lintOptions).optionsHelp() + "\n\n" + exitStatusHelp
+        case "rules": return "newslint rules [OPTIONS]\n\nList every rule: id, family, default severity, fixability, summary.\n" + options(rulesOptions, topic)
+        case "explain": return "newslint explain RULE...\n\nPrint each rule's summary, rationale, options and examples.\n" + options(explainOptions, topic)
+        case "init": return "newslint init [--force]\n\nWrite a starter .lint.json in the current directory.\n" + options(initOptions, topic)
+        case "help": return "newslint help [SUBCOMMAND]\n\nShow help for a subcommand: \(subcommands.joined(separator: ", ")).\n"
         default: return nil
         }
     }
@@ -176,7 +200,17 @@ public enum NewsLintCLI {
             }
             return (try Configuration.load(file: path, catalog: &catalog), catalog)
         }
-        if let found = Configuration.discover(from: io.currentDirectory) {
+        // Like Ruff and SwiftLint, look beside what is being linted first, then in the current directory.
+        let firstPath = parsed.positionals.first { $0 != "-" }.map { resolve($0, io) }
+        var starts: [String] = []
+        if let p = firstPath {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: p, isDirectory: &isDir) {
+                starts.append(isDir.boolValue ? p : (p as NSString).deletingLastPathComponent)
+            }
+        }
+        starts.append(io.currentDirectory)
+        if let found = starts.lazy.compactMap({ Configuration.discover(from: $0) }).first {
             return (try Configuration.load(file: found, catalog: &catalog), catalog)
         }
         return (Configuration(directory: io.currentDirectory), catalog)
@@ -185,6 +219,9 @@ public enum NewsLintCLI {
     /// Validates `--select` / `--ignore` entries against rule ids and families.
     static func ruleFilter(_ parsed: ParsedArguments, catalog: Catalog) throws -> RuleFilter {
         let valid = catalog.ids + catalog.families + ["all"]
+        for name in ["select", "ignore"] where parsed.values[name] != nil && (parsed.list(name) ?? []).isEmpty {
+            throw UsageError("--\(name) needs at least one rule id or family name")
+        }
         for name in ["select", "ignore"] {
             for entry in parsed.list(name) ?? [] where !valid.contains(entry) {
                 let hint = Suggest.closest(to: entry, in: valid).map { "; did you mean '\($0)'?" } ?? "; run 'newslint rules' for the list"

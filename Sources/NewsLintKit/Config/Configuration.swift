@@ -108,7 +108,7 @@ public struct Configuration: Sendable {
             extensions = try v.strings(node, path: "extensions").map { $0.hasPrefix(".") ? $0 : "." + $0 }
         }
         if let node = root["maxFileSize"] {
-            guard let n = node.int, n > 0 else { throw v.error(node, "maxFileSize", "expected a positive whole number of bytes, found \(node.value.typeName)") }
+            guard let n = node.int, n > 0 else { throw v.error(node, "maxFileSize", "expected a positive whole number of bytes, found \(node.serialized())") }
             maxFileSize = n
         }
         // Rule packs first: they add ids that `rules` may configure.

@@ -104,9 +104,17 @@ enum FrontMatterParser {
         if let close {
             innerEnd = close - 1
         } else {
-            // Unterminated: the block runs to the first blank line (or end of file).
+            // Unterminated: the block runs while lines look like front matter (keys, items, indented
+            // continuations, comments), so the body's first line is not reported as bad YAML too.
             var l = open + 1
-            while l <= lines.count && !lines.isBlank(l) { l += 1 }
+            while l <= lines.count && !lines.isBlank(l) {
+                let c = lines.content(l)
+                let looksLikeYAML = format == .yaml
+                    ? (YAMLSubset.looksLikeKeyLine(c) || c.first == 0x20 || c.first == UInt8(ascii: "-") || c.first == UInt8(ascii: "#"))
+                    : (c.contains(UInt8(ascii: "=")) || c.first == UInt8(ascii: "[") || c.first == UInt8(ascii: "#"))
+                if !looksLikeYAML { break }
+                l += 1
+            }
             innerEnd = l - 1
             problems.append(FrontMatterProblem(line: open, column: 1, message: "front matter opened with '\(String(decoding: delimiter, as: UTF8.self))' is never closed"))
         }

@@ -31,7 +31,7 @@ public struct FileDiscovery {
     /// The absolute location of a (possibly relative) input path.
     public func absolute(_ path: String) -> String { PathResolver.absolute(path, base: base) }
 
-    public func expand(_ paths: [String]) -> (files: [String], problems: [InputProblem]) {
+    public func expand(_ paths: [String], forceExclude: Bool = false) -> (files: [String], problems: [InputProblem]) {
         var files: [String] = []
         var problems: [InputProblem] = []
         var seen = Set<String>()
@@ -50,7 +50,9 @@ public struct FileDiscovery {
                 var visited = Set<FileIdentity>()
                 walk(directory: path, visited: &visited, files: &files, problems: &problems)
             } else {
-                // Explicit files are linted whatever their extension; special files are reported by the reader.
+                // Explicit files are linted whatever their extension (and, unless forceExclude, whatever exclude says);
+                // special files are reported by the reader.
+                if forceExclude && !config.isIncluded(absolute(path)) { continue }
                 if seen.insert(path).inserted { files.append(path) }
             }
         }
@@ -129,8 +131,8 @@ public enum FileReader {
         let type = st.st_mode & S_IFMT
         if type == S_IFDIR { return .skipped("is a directory") }
         if type != S_IFREG {
-            let kind = type == S_IFIFO ? "a FIFO (named pipe)" : (type == S_IFSOCK ? "a socket" : "a device or special file")
-            return .skipped("not a regular file (\(kind)); skipped")
+            let kind = type == S_IFIFO ? "a named pipe (FIFO)" : (type == S_IFSOCK ? "a socket" : "a device or special file")
+            return .skipped("\(kind), not a regular file; skipped")
         }
         if Int(st.st_size) > maxSize {
             return .skipped("file is \(st.st_size) bytes, over the \(maxSize)-byte limit (maxFileSize); skipped")

@@ -180,8 +180,10 @@ public final class Linter: Sendable {
                     diagnostics = result.remaining
                 }
             }
-            outcome.original = settings.fix.writes ? nil : bytes
-            outcome.fixed = settings.fix.writes ? nil : result.bytes
+            // Keep both versions for previews and for stdin (whose fixed text is printed).
+            let keep = !settings.fix.writes || { if case .text = input { return true } else { return false } }()
+            outcome.original = keep ? bytes : nil
+            outcome.fixed = keep ? result.bytes : nil
             fixOutcome = outcome
             if let err = outcome.writeError {
                 diagnostics.append(Diagnostic(rule: "io-error", severity: .error, path: path, line: 1, column: 1, message: "could not write fixes: \(err)"))

@@ -42,7 +42,7 @@ public struct RuleFilter: Sendable {
 
     /// nil: no opinion; true/false: force on/off.
     func decision(id: String, family: String) -> Bool? {
-        if ignore.contains(id) || ignore.contains(family) { return false }
+        if ignore.contains(id) || ignore.contains(family) || ignore.contains("all") { return false }
         if let select {
             return select.contains(id) || select.contains(family) || select.contains("all")
         }
@@ -90,7 +90,7 @@ public struct RuleSet: Sendable {
             do {
                 perFile.append(ActiveRule(id: type.id, severity: r.severity, rule: try type.init(options: r.options)))
             } catch let e as RuleOptionError {
-                throw ConfigError(file: config.file ?? "(defaults)", jsonPath: "rules.\(type.id).\(e.option)", message: e.message)
+                throw optionError(e, rule: type.id, config: config)
             }
         }
         for (id, factory) in catalog.dynamicRules.sorted(by: { $0.key < $1.key }) {
@@ -102,7 +102,7 @@ public struct RuleSet: Sendable {
             do {
                 crossFile.append(ActiveCrossFileRule(id: type.id, severity: r.severity, rule: try type.erased(options: r.options)))
             } catch let e as RuleOptionError {
-                throw ConfigError(file: config.file ?? "(defaults)", jsonPath: "rules.\(type.id).\(e.option)", message: e.message)
+                throw optionError(e, rule: type.id, config: config)
             }
         }
         for id in RuleRegistry.engineRuleIDs {
@@ -110,6 +110,17 @@ public struct RuleSet: Sendable {
         }
         return RuleSet(perFile: perFile, crossFile: crossFile, engineSeverity: engine)
     }
+}
+
+/// A config error for an unusable option value, pointing at the value in the config file.
+func optionError(_ e: RuleOptionError, rule: String, config: Configuration) -> ConfigError {
+    let parts = e.option.split(separator: ".").map(String.init)
+    var node: JSONNode?
+    for entry in config.rules where entry.key == rule {
+        node = parts.first.flatMap { entry.setting.options[$0] }
+    }
+    for name in parts.dropFirst() { node = node?[name] }
+    return ConfigError(file: config.file ?? "(defaults)", position: node?.position, jsonPath: "rules.\(rule).\(e.option)", message: e.message)
 }
 
 /// Type-erased cross-file rule so rules with different fact types share one list.

@@ -10,6 +10,8 @@ public struct ReportContext: Sendable {
     public var unsafeFixes: Bool
     /// Whether fixes were applied in this run.
     public var fixing: Bool
+    /// Number of files linted in the run (for summaries); nil when unknown.
+    public var filesChecked: Int?
     /// Directory relative diagnostic paths are resolved against when reading source lines.
     public var baseDirectory: String = FileManager.default.currentDirectoryPath
 
@@ -112,7 +114,7 @@ public struct TextReporter: Reporter {
             case .info: sev = style.blue("info")
             }
             out += "\(style.bold("\(d.path):\(d.line):\(d.column)")): \(sev)[\(d.rule)] \(d.message)\n"
-            if let line = sources.line(d.path, d.line) {
+            if !RuleRegistry.engineRuleIDs.contains(d.rule), let line = sources.line(d.path, d.line) {
                 let (shown, caretOffset) = Self.window(line, column: d.column)
                 let number = String(d.line)
                 let gutter = String(repeating: " ", count: number.count)
@@ -131,14 +133,16 @@ public struct TextReporter: Reporter {
     /// "Found N problems …" with fixable counts.
     static func summary(_ result: LintResult, context: ReportContext, style: ANSIStyle) -> String {
         let d = result.diagnostics
-        if d.isEmpty { return context.fixing ? "" : "No problems found.\n" }
+        let checked = context.filesChecked.map { " in \($0) file\($0 == 1 ? "" : "s")" } ?? ""
+        if d.isEmpty { return context.fixing ? "" : "No problems found\(checked).\n" }
         let e = result.count(.error), w = result.count(.warning), i = result.count(.info)
         let files = Set(d.map(\.path)).count
         var parts: [String] = []
         if e > 0 { parts.append("\(e) error\(e == 1 ? "" : "s")") }
         if w > 0 { parts.append("\(w) warning\(w == 1 ? "" : "s")") }
         if i > 0 { parts.append("\(i) info") }
-        var s = "\nFound \(d.count) problem\(d.count == 1 ? "" : "s") (\(parts.joined(separator: ", "))) in \(files) file\(files == 1 ? "" : "s").\n"
+        let of = context.filesChecked.map { " of \($0)" } ?? ""
+        var s = "\nFound \(d.count) problem\(d.count == 1 ? "" : "s") (\(parts.joined(separator: ", "))) in \(files)\(of) file\((context.filesChecked ?? files) == 1 ? "" : "s").\n"
         let safe = d.filter { $0.fix?.applicability == .safe }.count
         let unsafe = d.filter { $0.fix?.applicability == .unsafe }.count
         if safe > 0 { s += "\(safe) fixable with --fix.\n" }

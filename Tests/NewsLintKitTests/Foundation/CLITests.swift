@@ -118,3 +118,94 @@ import Testing
         #expect(CLIRun.run(["--jobs", "many"]).stderr.contains("--jobs"))
     }
 }
+
+/// Findings from trying the tool as a new user.
+@Suite struct CLIUsabilityTests {
+    @Test func fixOnStdinPrintsFixedTextAndReportsOnStderr() {
+        let r = CLIRun.run(["-", "--stdin-filename", "x.md", "--fix", "--no-config"], stdin: "---\ntitle: t\ndate: 2020-01-01\n---\nbody \t")
+        #expect(r.stdout == "---\ntitle: t\ndate: 2020-01-01\n---\nbody\n")
+        #expect(r.stderr.contains("fixed 2 issues in 1 file"))
+    }
+
+    @Test func ignoreAllAndEmptySelections() {
+        #expect(CLIRun.run(["--ignore", "all", "seeds", "--format", "concise"]).stdout.isEmpty)
+        let empty = CLIRun.run(["--select", ",", "seeds"])
+        #expect(empty.status == 2 && empty.stderr.contains("--select needs at least one"))
+    }
+
+    @Test func zeroFilesWarns() {
+        let tmp = TemporaryDirectory()
+        tmp.write(".lint.json", "{\"include\": [\"nothing/**\"]}")
+        tmp.write("a.md", "x")
+        let r = CLIRun.run([], cwd: tmp.path)
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("warning: no files to lint"))
+    }
+
+    @Test func optionValueThatLooksLikeAnOption() {
+        let r = CLIRun.run(["--output", "--format", "json"])
+        #expect(r.status == 2 && r.stderr.contains("'--output' needs a value"))
+        #expect(CLIRun.run(["--format", "json", "--format", "concise", "--select", "hygiene", "seeds"]).stdout.contains(": warning: "))
+    }
+
+    @Test func everySubcommandHasHelp() {
+        for sub in ["rules", "explain", "init", "lint"] {
+            let r = CLIRun.run([sub, "--help"])
+            #expect(r.status == 0 && r.stdout.contains("OPTIONS"), "\(sub)")
+        }
+        #expect(CLIRun.run(["rules", "-h"]).stdout.contains("--no-config"))
+        #expect(CLIRun.run(["help", "lint"]).stdout.contains("EXIT STATUS"))
+    }
+
+    @Test func extraArgumentsAreRejectedOrUsed() {
+        let tmp = TemporaryDirectory()
+        #expect(CLIRun.run(["init", "sub"], cwd: tmp.path).stderr.contains("takes no arguments"))
+        let two = CLIRun.run(["explain", "final-newline", "trailing-whitespace"])
+        #expect(two.stdout.contains("final-newline (hygiene)") && two.stdout.contains("trailing-whitespace (hygiene)"))
+        #expect(CLIRun.run(["-", "-"]).stderr.contains("only once"))
+    }
+
+    @Test func explainShowsInvisibleWhitespace() {
+        let r = CLIRun.run(["explain", "trailing-whitespace"])
+        #expect(r.stdout.contains("正文。·"))
+        #expect(CLIRun.run(["explain", "final-newline"]).stdout.contains("(no newline at end of file)"))
+    }
+
+    @Test func forceExcludeAppliesToExplicitFiles() {
+        let tmp = TemporaryDirectory()
+        tmp.write(".lint.json", "{\"exclude\": [\"drafts/\"]}")
+        tmp.write("drafts/y.md", "x")
+        #expect(CLIRun.run(["drafts/y.md"], cwd: tmp.path).status == 1)
+        #expect(CLIRun.run(["drafts/y.md", "--force-exclude"], cwd: tmp.path).status == 0)
+        #expect(CLIRun.run(["-", "--stdin-filename", "drafts/z.md", "--force-exclude"], cwd: tmp.path, stdin: "x").status == 0)
+    }
+
+    @Test func configIsFoundBesideTheLintedPath() {
+        let tmp = TemporaryDirectory()
+        tmp.write("proj/.lint.json", "{\"rules\": {\"front-matter-missing\": \"off\", \"final-newline\": \"off\"}}")
+        tmp.write("proj/a.md", "x")
+        let elsewhere = TemporaryDirectory()
+        let r = CLIRun.run([tmp.path + "/proj", "--format", "concise"], cwd: elsewhere.path)
+        #expect(r.stdout.isEmpty && r.status == 0, "\(r.stdout)")
+    }
+
+    @Test func badRegexOptionPointsAtTheValue() {
+        let tmp = TemporaryDirectory()
+        tmp.write(".lint.json", "{\n  \"rules\": {\"front-matter-field\": {\"patterns\": {\"slug\": \"[a-\"}}}\n}\n")
+        let r = CLIRun.run([], cwd: tmp.path)
+        #expect(r.status == 2 && r.stderr.contains(".lint.json:2:57: rules.front-matter-field.patterns.slug"), "\(r.stderr)")
+        #expect(!r.stderr.contains("no files to lint"))
+    }
+
+    @Test func unterminatedFrontMatterHasNoFollowOnSyntaxError() throws {
+        let found = try RuleHarness.diagnostics(rule: "front-matter-malformed", text: "---\ntitle: x\nBody without a closing line.\n")
+        #expect(found.map(\.line) == [1])
+    }
+
+    @Test func skippedFilesShowNoSourceSnippet() {
+        let tmp = TemporaryDirectory()
+        tmp.write("img.md", bytes: [0x89, 0x50, 0x00, 0xFF, 0x0A])
+        let r = CLIRun.run(["img.md", "--no-config"], cwd: tmp.path)
+        #expect(r.stdout.contains("file-skipped") && !r.stdout.contains(" | "))
+    }
+}

@@ -8,14 +8,14 @@ import Testing
     static let expected = """
     seeds/000_dbf1c70d60598d2e.txt:6:6: warning: trailing whitespace [trailing-whitespace]
     seeds/000_dbf1c70d60598d2e.txt:48:50: warning: file does not end with a newline [final-newline]
-    seeds/001_a2cb4460bf96d624.txt:1:1: error: file has no front matter (expected a '---' YAML block with title and date) [front-matter-missing]
-    seeds/001_a2cb4460bf96d624.txt:1:1: warning: file starts with 2 blank line(s) [leading-blank-lines]
+    seeds/001_a2cb4460bf96d624.txt:1:1: error: file has no front matter (expected a '---' block at the top, e.g. with title and date) [front-matter-missing]
+    seeds/001_a2cb4460bf96d624.txt:1:1: warning: file starts with 2 blank lines [leading-blank-lines]
     seeds/001_a2cb4460bf96d624.txt:14:35: warning: file does not end with a newline [final-newline]
-    seeds/002_e89df63c81db9431.txt:1:1: error: file has no front matter (expected a '---' YAML block with title and date) [front-matter-missing]
+    seeds/002_e89df63c81db9431.txt:1:1: error: file has no front matter (expected a '---' block at the top, e.g. with title and date) [front-matter-missing]
     seeds/002_e89df63c81db9431.txt:55:9: warning: file does not end with a newline [final-newline]
     seeds/003_53f77539f23838d2.txt:6:6: warning: trailing whitespace [trailing-whitespace]
     seeds/003_53f77539f23838d2.txt:78:50: warning: file does not end with a newline [final-newline]
-    seeds/004_8dff75892b36df3c.txt:1:1: error: file has no front matter (expected a '---' YAML block with title and date) [front-matter-missing]
+    seeds/004_8dff75892b36df3c.txt:1:1: error: file has no front matter (expected a '---' block at the top, e.g. with title and date) [front-matter-missing]
     seeds/004_8dff75892b36df3c.txt:42:134: warning: file does not end with a newline [final-newline]
 
     """
@@ -36,7 +36,7 @@ import Testing
         #expect(items.first?["fix"]?["applicability"]?.string == "safe")
         let text = CLIRun.run(["--select", Self.families])
         #expect(text.stdout.contains("seeds/004_8dff75892b36df3c.txt:1:1: error[front-matter-missing]"))
-        #expect(text.stdout.contains("Found 11 problems (3 errors, 8 warnings) in 5 files."))
+        #expect(text.stdout.contains("Found 11 problems (3 errors, 8 warnings) in 5 of 5 files."))
         #expect(text.stdout.contains(" 6 | tags: \n   |      ^"))
     }
 

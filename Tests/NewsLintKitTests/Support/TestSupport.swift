@@ -77,7 +77,7 @@ final class TemporaryDirectory {
     func write(_ relative: String, bytes: [UInt8]) -> String {
         let file = url.appendingPathComponent(relative)
         try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: file.path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: file.path, contents: Data(bytes))
         return file.path
     }
     func read(_ relative: String) -> [UInt8] {

@@ -10,7 +10,7 @@ public struct FrontMatterMalformedRule: Rule {
             if fm.openLine > 1 {
                 let start = document.bomLength
                 let end = document.lineStarts[fm.openLine - 1]
-                sink.report(line: fm.openLine, "front matter must start on line 1; \(fm.openLine - 1) blank line(s) come before it",
+                sink.report(line: fm.openLine, "front matter must start on line 1; \(fm.openLine == 2 ? "a blank line comes" : "\(fm.openLine - 1) blank lines come") before it",
                             fix: Fix(.safe, "Remove the blank lines before the front matter", edits: [.delete(start..<end)]))
             }
             for p in fm.problems {

@@ -11,7 +11,7 @@ public struct FrontMatterMissingRule: Rule {
             return
         }
         if FrontMatterMalformedRule.misplacedBlock(in: document) != nil { return } // reported as malformed
-        sink.report(line: 1, "file has no front matter (expected a '---' YAML block with title and date)",
+        sink.report(line: 1, "file has no front matter (expected a '---' block at the top, e.g. with title and date)",
                     fix: FrontMatterHarvest.fix(for: document))
     }
 }

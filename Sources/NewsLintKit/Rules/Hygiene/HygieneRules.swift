@@ -116,7 +116,7 @@ public struct LeadingBlankLinesRule: Rule {
         guard n > 1, n <= document.lineCount else { return }
         let start = document.bomLength
         let end = document.lineStarts[n - 1]
-        sink.report(line: 1, "file starts with \(n - 1) blank line(s)",
+        sink.report(line: 1, n == 2 ? "file starts with a blank line" : "file starts with \(n - 1) blank lines",
                     fix: Fix(.safe, "Remove leading blank lines", edits: [.delete(start..<end)]))
     }
 }
