@@ -106,6 +106,10 @@ import FoundationXML
         let trad = ScriptHeuristic.count(Array("學校召開黨建工作會議，總結過去一年的經驗。".utf8)[...])
         #expect(ScriptHeuristic.classify(simplified: trad.simplified, traditional: trad.traditional) == .traditional)
         #expect(ScriptHeuristic.classify(simplified: 1, traditional: 1) == .undetermined)
+        // Characters shared by both scripts (著名, 皇后, 若干) are not evidence of either.
+        #expect(ScriptHeuristic.count(Array("著名皇后若干范围".utf8)[...]) == (0, 0))
+        let simplifiedForms = ScriptHeuristic.table.filter { $0 > 0 }.count
+        #expect(simplifiedForms == ScriptHeuristic.table.filter { $0 < 0 }.count && simplifiedForms > 250, "every pair parsed")
         #expect(ScriptHeuristic.classify(simplified: 50, traditional: 10) == .mixed)
         #expect(CorpusProfiler.isoDate(in: Array("日期:2024-06-14 來源".utf8)[...]) == "2024-06-14")
         #expect(CorpusProfiler.isoDate(in: Array("2022年3月5日讯".utf8)[...]) == "2022-03-05")
