@@ -69,6 +69,8 @@ enum LintCommand {
             result.diagnostics.append(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
             if p.isFailure { result.ioFailure = true }
         }
+        result.diagnostics = Suppressions.dropSuppressedCrossFile(result.diagnostics, crossFileRules: Set(linter.baseRules.crossFile.map(\.id)),
+                                                                  inMemory: inMemory, base: io.currentDirectory)
         result.diagnostics.sort(by: Diagnostic.outputOrder)
 
         // Baseline: record, then keep only diagnostics the baseline does not know.

@@ -53,6 +53,8 @@ enum ReportCommand {
             result.diagnostics.append(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
             if p.isFailure { result.ioFailure = true }
         }
+        result.diagnostics = Suppressions.dropSuppressedCrossFile(result.diagnostics, crossFileRules: Set(linter.baseRules.crossFile.map(\.id)),
+                                                                  inMemory: [:], base: io.currentDirectory)
         result.diagnostics.sort(by: Diagnostic.outputOrder)
         let profiles = CorpusProfiler.profile(inputs, baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs)
         let summary = CorpusSummary(result: result, catalog: catalog, profiles: profiles)

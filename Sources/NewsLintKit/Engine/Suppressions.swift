@@ -12,8 +12,9 @@ import Foundation
 /// not rules, are reported as `unused-suppression` (like Ruff's RUF100), with a safe fix
 /// that removes the dead directive or the dead names.
 ///
-/// Limits: cross-file diagnostics (duplicate groups) and engine diagnostics (`io-error`,
-/// `file-skipped`) are produced outside a single document and cannot be suppressed inline.
+/// Cross-file diagnostics (duplicate groups) are produced after the documents are gone;
+/// `dropSuppressedCrossFile` applies each file's directives to them afterwards. Engine
+/// diagnostics (`io-error`, `file-skipped`) cannot be suppressed inline.
 public enum Suppressions {
     public static let ruleID = "unused-suppression"
 
@@ -256,6 +257,24 @@ public enum Suppressions {
             !regions.contains { r in r.names != nil && r.lines.contains(u.line) && covers(r, rule: ruleID, blanketApplies: false) }
         }
         return kept + reports
+    }
+
+    /// Drops diagnostics of `crossFileRules` that their file's directives silence. Reads
+    /// only the files that have such findings (few), from `inMemory` or disk.
+    public static func dropSuppressedCrossFile(_ diagnostics: [Diagnostic], crossFileRules: Set<String>,
+                                               inMemory: [String: [UInt8]], base: String) -> [Diagnostic] {
+        guard !crossFileRules.isEmpty else { return diagnostics }
+        var regionsByPath: [String: [Region]] = [:]
+        return diagnostics.filter { d in
+            guard crossFileRules.contains(d.rule) else { return true }
+            if regionsByPath[d.path] == nil {
+                let bytes = inMemory[d.path] ?? FileManager.default.contents(atPath: PathResolver.absolute(d.path, base: base)).map { [UInt8]($0) } ?? []
+                let document = Document(path: d.path, bytes: bytes)
+                regionsByPath[d.path] = regions(directives(in: document), lastLine: document.lineCount).regions
+            }
+            let regions = regionsByPath[d.path] ?? []
+            return !regions.contains { $0.lines.contains(d.line) && covers($0, rule: d.rule, blanketApplies: true) }
+        }
     }
 
     /// Removes the directive; when it is alone on its line, removes the line.

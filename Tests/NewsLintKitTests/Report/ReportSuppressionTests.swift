@@ -121,6 +121,22 @@ import Testing
         #expect(named.diagnostics.isEmpty, "\(Self.summary(named))")
     }
 
+    @Test func crossFileFindingsHonourTheirFilesDirectives() {
+        let text = (Self.header + ["<!-- newslint-disable-next-line slug-duplicate -->", "正文。", "第二段。", ""]).joined(separator: "\n")
+        let other = (Self.header + ["正文。", ""]).joined(separator: "\n")
+        let diags = [
+            Diagnostic(rule: "slug-duplicate", severity: .warning, path: "a.md", line: 6, column: 1, message: "dup"),
+            Diagnostic(rule: "slug-duplicate", severity: .warning, path: "a.md", line: 7, column: 1, message: "dup"),
+            Diagnostic(rule: "slug-duplicate", severity: .warning, path: "b.md", line: 6, column: 1, message: "dup"),
+            Diagnostic(rule: "trailing-whitespace", severity: .warning, path: "a.md", line: 6, column: 1, message: "per-file, already filtered"),
+        ]
+        let kept = Suppressions.dropSuppressedCrossFile(diags, crossFileRules: ["slug-duplicate"],
+                                                        inMemory: ["a.md": Array(text.utf8), "b.md": Array(other.utf8)], base: "/nonexistent")
+        #expect(kept.map { "\($0.path):\($0.line):\($0.rule)" } == ["a.md:7:slug-duplicate", "b.md:6:slug-duplicate", "a.md:6:trailing-whitespace"])
+        // Unreadable files keep their findings.
+        #expect(Suppressions.dropSuppressedCrossFile(diags, crossFileRules: ["slug-duplicate"], inMemory: [:], base: "/nonexistent").count == 4)
+    }
+
     @Test func directiveParsing() {
         let doc = Document(path: "x.md", text: "正文<!--   newslint-disable-next-line  a,b  c -->后\n<!-- newslint-disablefoo -->\n<!-- newslint-disable\n")
         let ds = Suppressions.directives(in: doc)
