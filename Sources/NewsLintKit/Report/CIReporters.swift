@@ -191,7 +191,11 @@ public struct SARIFReporter: Reporter {
         var tool = JSONObjectBuilder()
         tool.add("driver", driver.json)
 
-        let results = result.diagnostics.map { d -> String in
+        // Fingerprints as in baselines (rule, path, line text, occurrence): stable when lines
+        // move, distinct for distinct findings, so code scanning tracks alerts across pushes.
+        var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory)
+        let fingerprints = Baseline.fingerprints(result.diagnostics) { sources.line($0, $1) }
+        let results = zip(result.diagnostics, fingerprints).map { d, fingerprint -> String in
             var r = JSONObjectBuilder()
             r.add("ruleId", string: d.rule)
             if let i = index[d.rule] { r.add("ruleIndex", int: i) }
@@ -201,7 +205,7 @@ public struct SARIFReporter: Reporter {
             r.add("message", msg.json)
             r.add("locations", "[" + Self.location(d) + "]")
             var fp = JSONObjectBuilder()
-            fp.add("newslint/v1", string: Baseline.fingerprint(d, lineText: nil))
+            fp.add("newslint/v1", string: fingerprint)
             r.add("partialFingerprints", fp.json)
             if let fix = d.fix {
                 r.add("fixes", "[" + Self.fix(fix, path: d.path) + "]")

@@ -71,6 +71,8 @@ import FoundationXML
         run = doc["runs"][0]
         print("RESULTS", len(run["results"]), "RULES", len(run["tool"]["driver"]["rules"]))
         print("FIXES", sum(1 for r in run["results"] if r.get("fixes")))
+        fps = [r["partialFingerprints"]["newslint/v1"] for r in run["results"]]
+        print("DISTINCT", len(set(fps)) == len(fps))
         sys.exit(1 if errors else 0)
         """
         let py = try ExternalRun.run("python3", ["-c", script, schema, dir.path + "/seeds.sarif"])
@@ -78,6 +80,7 @@ import FoundationXML
         #expect(py.stdout.contains("RESULTS \(Self.seedJSON.count) RULES \(Catalog.builtin.rules.count)"), "\(py.stdout)")
         let fixable = Self.seedJSON.filter { !($0["fix"] is NSNull) }.count
         #expect(py.stdout.contains("FIXES \(fixable)"), "\(py.stdout)")
+        #expect(py.stdout.contains("DISTINCT True"), "\(py.stdout)")
     }
 
     @Test func sarifIsReadBackBySarifTools() throws {
@@ -164,6 +167,15 @@ import FoundationXML
         #expect(run.stdout.contains("**\(Self.seedJSON.count)** problems in 5 of 5 files"))
         #expect(run.stdout.contains("| `final-newline` | hygiene | 5 | 0 | 5 | 0 | 5 |"))
         #expect(run.stdout.contains("<details>"))
+        // Every GitHub-flavoured table is rectangular (escaped pipes do not split cells).
+        for output in [run.stdout, CLIRun.run(["report", "--format", "markdown"]).stdout] {
+            var width: Int?
+            for line in output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+                guard line.hasPrefix("|") else { width = nil; continue }
+                let cells = line.replacingOccurrences(of: "\\|", with: "").split(separator: "|", omittingEmptySubsequences: false).count - 2
+                if let w = width { #expect(cells == w, "ragged table row: \(line)") } else { width = cells }
+            }
+        }
     }
 
     @Test func everyFormatIsDeterministicAcrossJobs() {
