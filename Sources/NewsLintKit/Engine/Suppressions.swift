@@ -27,7 +27,10 @@ public enum Suppressions {
 
     /// One parsed directive comment.
     public struct Directive: Sendable, Equatable {
-        public var kind: Kind
+        /// nil for a `newslint-…` word that is not a directive (a typo, reported as such).
+        public var kind: Kind?
+        /// The directive word as written.
+        public var word: String
         /// Rule ids or family names; empty means every rule.
         public var names: [String]
         public var line: Int
@@ -45,6 +48,7 @@ public enum Suppressions {
         var lines: ClosedRange<Int>
     }
 
+    static let allKinds = [Kind.disable, .enable, .nextLine, .file].map(\.rawValue)
     private static let open = Array("<!--".utf8)
     private static let close = Array("-->".utf8)
     private static let prefix = Array("newslint-".utf8)
@@ -78,14 +82,20 @@ public enum Suppressions {
             var w = k
             while w < closeAt, bytes[w] != 0x20, bytes[w] != 0x09 { w += 1 }
             let word = String(decoding: bytes[k..<w], as: UTF8.self)
-            guard let kind = Kind(rawValue: word) else { continue }
+            let kind = Kind(rawValue: word)
             var namesEnd = closeAt
+            // `-- reason` ends the list (ESLint style): `<!-- newslint-disable x -- scraped ads -->`.
+            var p = w
+            while p + 1 < namesEnd {
+                if bytes[p] == 0x2D, bytes[p + 1] == 0x2D, p == w || bytes[p - 1] == 0x20 || bytes[p - 1] == 0x09 { namesEnd = p; break }
+                p += 1
+            }
             while namesEnd > w, bytes[namesEnd - 1] == 0x20 || bytes[namesEnd - 1] == 0x09 { namesEnd -= 1 }
             var namesStart = w
             while namesStart < namesEnd, bytes[namesStart] == 0x20 || bytes[namesStart] == 0x09 { namesStart += 1 }
             let list = String(decoding: bytes[namesStart..<namesEnd], as: UTF8.self)
             let names = list.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }).map(String.init)
-            out.append(Directive(kind: kind, names: names, line: line, range: start..<(closeAt + 3), namesRange: namesStart..<namesEnd))
+            out.append(Directive(kind: kind, word: word, names: names, line: line, range: start..<(closeAt + 3), namesRange: namesStart..<namesEnd))
         }
         return out
     }
@@ -97,7 +107,8 @@ public enum Suppressions {
         var unmatched: [(Int, [String])] = []
         let last = max(1, lastLine)
         for (index, d) in directives.enumerated() {
-            switch d.kind {
+            guard let kind = d.kind else { continue }
+            switch kind {
             case .file:
                 regions.append(Region(directive: index, names: d.names.isEmpty ? nil : Set(d.names), except: [], lines: 1...last))
             case .nextLine:
@@ -207,6 +218,11 @@ public enum Suppressions {
         var unmatchedByDirective: [Int: [String]] = [:]
         for (i, names) in unmatched { unmatchedByDirective[i, default: []] += names }
         for (index, d) in directives.enumerated() {
+            guard let kind = d.kind else {
+                let hint = Suggest.closest(to: d.word, in: allKinds).map { "; did you mean '\($0)'?" } ?? ""
+                sink.report(d.range, "unknown directive '\(d.word)' suppresses nothing\(hint)")
+                continue
+            }
             var dead: [String] = []
             var notes: [String] = []
             for name in d.names where !knownNames.contains(name) && !dynamicIDs.contains(name) {
@@ -214,11 +230,11 @@ public enum Suppressions {
                 let hint = Suggest.closest(to: name, in: Array(knownNames)).map { "; did you mean '\($0)'?" } ?? ""
                 notes.append("unknown rule '\(name)'\(hint)")
             }
-            if d.kind == .enable {
+            if kind == .enable {
                 if let names = unmatchedByDirective[index] {
                     let shown = names.isEmpty ? "" : " for " + names.map { "'\($0)'" }.joined(separator: ", ")
                     if names.isEmpty {
-                        sink.report(d.range, "'\(d.kind.rawValue)' has no matching newslint-disable above it", fix: removal(of: d, document: document))
+                        sink.report(d.range, "'\(kind.rawValue)' has no matching newslint-disable above it", fix: removal(of: d, document: document))
                         continue
                     }
                     for name in names where !dead.contains(name) {
@@ -228,7 +244,7 @@ public enum Suppressions {
                 }
             } else if d.names.isEmpty {
                 if !used[index].contains("*") {
-                    sink.report(d.range, "unused suppression: '\(d.kind.rawValue)' silences no diagnostic", fix: removal(of: d, document: document))
+                    sink.report(d.range, "unused suppression: '\(kind.rawValue)' silences no diagnostic", fix: removal(of: d, document: document))
                     continue
                 }
             } else {
@@ -250,7 +266,7 @@ public enum Suppressions {
                 fix = Fix(.safe, "Remove \(dead.map { "'\($0)'" }.joined(separator: ", ")) from the directive",
                           edits: [Edit(range: d.namesRange, replacement: live.joined(separator: ", "))])
             }
-            sink.report(d.range, "unused suppression in '\(d.kind.rawValue)': \(notes.joined(separator: "; "))", fix: fix)
+            sink.report(d.range, "unused suppression in '\(kind.rawValue)': \(notes.joined(separator: "; "))", fix: fix)
         }
         // `unused-suppression` itself is silenced only when named explicitly.
         let reports = sink.diagnostics.filter { u in

@@ -137,10 +137,23 @@ import Testing
         #expect(Suppressions.dropSuppressedCrossFile(diags, crossFileRules: ["slug-duplicate"], inMemory: [:], base: "/nonexistent").count == 4)
     }
 
+    @Test func reasonsAndMisspeltDirectives() throws {
+        let r = try Self.lint(Self.header + [
+            "<!-- newslint-disable-next-line trailing-whitespace -- 原网页如此 -->",
+            "正文。 ",
+            "<!-- newslint-disabel-next-line trailing-whitespace -->",
+            "第二段。 ",
+            "",
+        ])
+        #expect(Self.summary(r) == ["7:unused-suppression", "8:trailing-whitespace"])
+        #expect(r.diagnostics.first?.message == "unknown directive 'newslint-disabel-next-line' suppresses nothing; did you mean 'newslint-disable-next-line'?")
+    }
+
     @Test func directiveParsing() {
         let doc = Document(path: "x.md", text: "正文<!--   newslint-disable-next-line  a,b  c -->后\n<!-- newslint-disablefoo -->\n<!-- newslint-disable\n")
         let ds = Suppressions.directives(in: doc)
-        #expect(ds.count == 1)
+        #expect(ds.count == 2)
+        #expect(ds.last?.kind == nil && ds.last?.word == "newslint-disablefoo", "a typo is kept so it can be reported")
         #expect(ds.first?.kind == .nextLine)
         #expect(ds.first?.names == ["a", "b", "c"])
         #expect(ds.first?.line == 1)
