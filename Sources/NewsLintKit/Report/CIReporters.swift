@@ -154,9 +154,10 @@ public struct MarkdownReporter: Reporter {
         }
         out += "**\(d.count)** problem\(d.count == 1 ? "" : "s") in \(Set(d.map(\.path)).count) of \(summary.files) files: "
         out += "\(summary.errors) error\(summary.errors == 1 ? "" : "s"), \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s"), \(summary.infos) info"
-        if summary.fixableSafe + summary.fixableUnsafe > 0 {
-            out += " (\(summary.fixableSafe) fixable with `--fix`, \(summary.fixableUnsafe) more with `--unsafe-fixes`)"
-        }
+        var fixable: [String] = []
+        if summary.fixableSafe > 0 { fixable.append("\(summary.fixableSafe) fixable with `--fix`") }
+        if summary.fixableUnsafe > 0 { fixable.append("\(summary.fixableUnsafe) more with `--fix --unsafe-fixes`") }
+        if !fixable.isEmpty { out += " (" + fixable.joined(separator: ", ") + ")" }
         out += ".\n\n"
         out += SummaryRenderer.markdownRuleTable(summary)
         out += "\n"
