@@ -26,6 +26,10 @@ enum LintCommand {
             throw UsageError("--stdin-filename needs '-' among the paths to read stdin")
         }
         let format = OutputFormat(rawValue: parsed.value("format") ?? "text") ?? .text
+        var previewing = false
+        if case .preview = settings.fix { previewing = true }
+        let reporting = try ReportingSettings(parsed, io: io, format: format, previewing: previewing)
+        let baseline = try reporting.loadBaseline()
 
         // Inputs.
         var inputs: [LintInput] = []
@@ -58,14 +62,46 @@ enum LintCommand {
         if inputs.isEmpty && problems.isEmpty && !parsed.has("quiet") {
             io.stderr("warning: no files to lint in \(paths.joined(separator: " ")) (check include/exclude/extensions in \(config.file ?? "the defaults"))\n")
         }
-        var result = linter.lint(inputs)
+        let progress = reporting.progressEnabled ? ProgressLine(total: inputs.count, write: io.stderr) : nil
+        var result = linter.lint(inputs, observer: reporting.observer(total: inputs.count, io: io, progress: progress))
+        progress?.finish()
+        // Diagnostics already streamed (JSON Lines) as their files finished.
+        var streamed: [Diagnostic: Int] = [:]
+        if reporting.streamJSONLines {
+            for f in result.files { for d in f.diagnostics { streamed[d, default: 0] += 1 } }
+        }
         for p in problems {
             let rule = p.isFailure ? "io-error" : "file-skipped"
             guard let severity = linter.baseRules.engineSeverity[rule] ?? (p.isFailure ? .error : nil) else { continue }
             result.diagnostics.append(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
             if p.isFailure { result.ioFailure = true }
         }
+        result.diagnostics = Suppressions.dropSuppressedCrossFile(result.diagnostics, crossFileRules: Set(linter.baseRules.crossFile.map(\.id)),
+                                                                  inMemory: inMemory, base: io.currentDirectory)
         result.diagnostics.sort(by: Diagnostic.outputOrder)
+
+        // Baseline: record, then keep only diagnostics the baseline does not know.
+        var sourceLines = SourceCache(inMemory: inMemory, base: io.currentDirectory)
+        if let path = reporting.writeBaselinePath {
+            let recorded = Baseline.record(result.diagnostics) { sourceLines.line($0, $1) }
+            do {
+                try AtomicWriter.writeNew(Array(recorded.serialized().utf8), to: path)
+            } catch {
+                throw UsageError("cannot write --write-baseline file '\(reporting.writeBaselineDisplay ?? path)': \(error)")
+            }
+            io.stderr("wrote baseline with \(recorded.entries.count) entr\(recorded.entries.count == 1 ? "y" : "ies") to \(reporting.writeBaselineDisplay ?? path)\n")
+        }
+        if let baseline {
+            let cmp = baseline.compare(result.diagnostics) { sourceLines.line($0, $1) }
+            result.diagnostics = cmp.new
+            if !parsed.has("quiet") {
+                var note = "baseline: \(cmp.matched) known problem\(cmp.matched == 1 ? "" : "s") hidden, \(cmp.new.count) new"
+                if !cmp.gone.isEmpty {
+                    note += "; \(cmp.gone.count) baselined problem\(cmp.gone.count == 1 ? " is" : "s are") gone (fixed or removed; update with --write-baseline \(reporting.baselineDisplay ?? ""))"
+                }
+                io.stderr(note + "\n")
+            }
+        }
 
         let toFile = parsed.value("output")
         let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal)
@@ -87,11 +123,29 @@ enum LintCommand {
                 guard let fix = f.fix, let before = fix.original, let after = fix.fixed, before != after else { continue }
                 rendered += UnifiedDiff.render(old: before, new: after, path: f.path)
             }
+        } else if reporting.statistics {
+            rendered = ReportingSettings.statistics(result.diagnostics, catalog: catalog, json: format == .json)
+        } else if reporting.streamJSONLines {
+            // The rest (cross-file diagnostics and input problems) after the streamed lines.
+            var rest: [Diagnostic] = []
+            for d in result.diagnostics {
+                if let n = streamed[d], n > 0 { streamed[d] = n - 1 } else { rest.append(d) }
+            }
+            rendered = JSONLinesReporter.lines(rest)
         } else {
             rendered = format.reporter.render(result, context: context)
             if parsed.has("quiet"), format == .text {
                 rendered = rendered.components(separatedBy: "\nFound ").first.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" } ?? rendered
                 if result.diagnostics.isEmpty { rendered = "" }
+            }
+        }
+        if reporting.summary {
+            let profiles = CorpusProfiler.profile(inputs, baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs)
+            let summary = CorpusSummary(result: result, catalog: catalog, profiles: profiles)
+            switch format {
+            case .text, .concise: rendered += (rendered.isEmpty ? "" : "\n") + SummaryRenderer.text(summary)
+            case .markdown: rendered += "\n" + SummaryRenderer.markdown(summary)
+            default: io.stderr(SummaryRenderer.text(summary))
             }
         }
         if let out = toFile {
@@ -120,7 +174,16 @@ enum LintCommand {
             return changed ? ExitCode.lintErrors : ExitCode.ok
         }
         if result.ioFailure { return ExitCode.failure }
-        return result.diagnostics.contains { $0.severity == .error } ? ExitCode.lintErrors : ExitCode.ok
+        if reporting.writeBaselinePath != nil { return ExitCode.ok }
+        if result.diagnostics.contains(where: { $0.severity == .error }) { return ExitCode.lintErrors }
+        if let limit = reporting.maxWarnings {
+            let warnings = result.count(.warning)
+            if warnings > limit {
+                io.stderr("error: \(warnings) warning\(warnings == 1 ? "" : "s") exceed\(warnings == 1 ? "s" : "") --max-warnings \(limit)\n")
+                return ExitCode.lintErrors
+            }
+        }
+        return ExitCode.ok
     }
 
     static func fixSummaryLine(_ result: LintResult, mode: FixMode) -> String {

@@ -47,7 +47,7 @@ public enum ExitCode {
 public enum NewsLintCLI {
     public static let version = "0.1.0"
 
-    static let subcommands = ["lint", "rules", "explain", "init", "help"]
+    static let subcommands = ["lint", "report", "rules", "explain", "init", "help"]
 
     /// Every option of `lint`: the core set plus the blocks owned by subsystems (each in its own file).
     static let lintOptions: [OptionSpec] = coreLintOptions + fixOptions + reportingOptions + imageOptions + scaleOptions + [helpOption]
@@ -114,6 +114,7 @@ public enum NewsLintCLI {
         do {
             switch command {
             case "rules": return try RulesCommand.run(args, io: io)
+            case "report": return try ReportCommand.run(args, io: io)
             case "explain": return try ExplainCommand.run(args, io: io)
             case "init": return try InitCommand.run(args, io: io)
             case "help":
@@ -155,6 +156,7 @@ public enum NewsLintCLI {
 
         USAGE:
           newslint [lint] [OPTIONS] [PATH...]   Lint files and directories (default: the current directory)
+          newslint report [OPTIONS] [PATH...]   Corpus health summary (--format text|markdown|json|html)
           newslint rules [--format text|json]   List all rules
           newslint explain RULE                 Explain a rule: rationale, options, examples
           newslint init [--force]               Write a starter .lint.json
@@ -179,6 +181,7 @@ public enum NewsLintCLI {
         case "lint":
             return "newslint [lint] [OPTIONS] [PATH...]\n\nLint files and directories (default: the current directory). '-' reads stdin (name it with --stdin-filename);\nwith --fix, fixed stdin text is written to stdout and diagnostics to stderr.\n"
                 + "\nOPTIONS:\n" + ArgumentParser(command: "lint", options: lintOptions).optionsHelp() + "\n\n" + exitStatusHelp
+        case "report": return ReportCommand.help
         case "rules": return "newslint rules [OPTIONS]\n\nList every rule: id, family, default severity, fixability, summary.\n" + options(rulesOptions, topic)
         case "explain": return "newslint explain RULE...\n\nPrint each rule's summary, rationale, options and examples.\n" + options(explainOptions, topic)
         case "init": return "newslint init [--force]\n\nWrite a starter .lint.json in the current directory.\n" + options(initOptions, topic)

@@ -1,4 +1,181 @@
+import Foundation
+
 extension NewsLintCLI {
     /// CI and reporting options of `lint` (formats, statistics, baseline, progress: issue 7).
-    static let reportingOptions: [OptionSpec] = []
+    static let reportingOptions: [OptionSpec] = [
+        OptionSpec("statistics", help: "Print the number of diagnostics per rule instead of each diagnostic"),
+        OptionSpec("max-warnings", value: "N", help: "Exit 1 when there are more than N warnings"),
+        OptionSpec("summary", help: "Print the corpus health summary after the diagnostics"),
+        OptionSpec("baseline", value: "FILE", help: "Report only diagnostics not recorded in this baseline"),
+        OptionSpec("write-baseline", value: "FILE", help: "Record the current diagnostics as the baseline in FILE"),
+        OptionSpec("no-progress", help: "Never show the progress line (shown on a terminal for runs over ~1s)"),
+    ]
+}
+
+/// What the reporting options ask of one `lint` run; the lint command calls these hooks.
+struct ReportingSettings {
+    var format: OutputFormat
+    var statistics: Bool
+    var maxWarnings: Int?
+    var summary: Bool
+    var baselinePath: String?
+    var baselineDisplay: String?
+    var writeBaselinePath: String?
+    var writeBaselineDisplay: String?
+    var quiet: Bool
+    var progressEnabled: Bool
+    /// JSON Lines printed file by file as files finish (only when nothing needs the whole result first).
+    var streamJSONLines: Bool
+
+    init(_ parsed: ParsedArguments, io: ToolIO, format: OutputFormat, previewing: Bool) throws {
+        self.format = format
+        statistics = parsed.has("statistics")
+        summary = parsed.has("summary")
+        quiet = parsed.has("quiet")
+        if let m = parsed.value("max-warnings") {
+            guard let n = Int(m), n >= 0 else { throw UsageError("--max-warnings expects a whole number of at least 0, got '\(m)'") }
+            maxWarnings = n
+        }
+        if statistics && ![.text, .concise, .json].contains(format) {
+            throw UsageError("--statistics prints a table (text, concise) or JSON; it cannot be combined with --format \(format.rawValue)")
+        }
+        if let b = parsed.value("baseline") {
+            baselineDisplay = b
+            baselinePath = NewsLintCLI.resolve(b, io)
+            guard FileManager.default.fileExists(atPath: baselinePath ?? "") else {
+                throw UsageError("baseline file '\(b)' does not exist; create it with --write-baseline \(b)")
+            }
+        }
+        if let w = parsed.value("write-baseline") {
+            writeBaselineDisplay = w
+            writeBaselinePath = NewsLintCLI.resolve(w, io)
+        }
+        progressEnabled = io.stderrIsTerminal && !parsed.has("no-progress") && !quiet && io.environment["TERM"] != "dumb"
+        streamJSONLines = format == .jsonl && parsed.value("output") == nil && !previewing && baselinePath == nil && !statistics
+    }
+
+    func loadBaseline() throws -> Baseline? {
+        guard let path = baselinePath else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UsageError("cannot read baseline file '\(baselineDisplay ?? path)'")
+        }
+        do {
+            return try Baseline.parse([UInt8](data), file: baselineDisplay ?? path)
+        } catch let e as Baseline.FormatError {
+            throw UsageError(e.message)
+        }
+    }
+
+    /// The per-file observer: progress and JSON Lines streaming.
+    func observer(total: Int, io: ToolIO, progress: ProgressLine?) -> (@Sendable (FileOutcome) -> Void)? {
+        let stream = streamJSONLines
+        if !stream && progress == nil { return nil }
+        let lock = Locked(())
+        return { outcome in
+            if stream && !outcome.diagnostics.isEmpty {
+                let text = JSONLinesReporter.lines(outcome.diagnostics.sorted(by: Diagnostic.outputOrder))
+                lock.withLock { _ in
+                    progress?.clear()
+                    io.stdout(text)
+                }
+            }
+            progress?.advance()
+        }
+    }
+
+    /// `--statistics`: counts per rule (Ruff's shape), or a JSON array.
+    static func statistics(_ diagnostics: [Diagnostic], catalog: Catalog, json: Bool) -> String {
+        var counts: [String: (n: Int, fixable: Int)] = [:]
+        for d in diagnostics {
+            var c = counts[d.rule] ?? (0, 0)
+            c.n += 1
+            if d.fix != nil { c.fixable += 1 }
+            counts[d.rule] = c
+        }
+        let rows = counts.sorted { ($0.value.n, $1.key) > ($1.value.n, $0.key) }
+        if json {
+            let items = rows.map { r -> String in
+                var o = JSONObjectBuilder()
+                o.add("rule", string: r.key)
+                o.add("count", int: r.value.n)
+                o.add("fixable", int: r.value.fixable)
+                o.add("summary", string: catalog.metadata(r.key)?.summary ?? "")
+                return "  " + o.json
+            }
+            return items.isEmpty ? "[]\n" : "[\n" + items.joined(separator: ",\n") + "\n]\n"
+        }
+        let width = rows.map(\.key.count).max() ?? 0
+        let numWidth = String(rows.first?.value.n ?? 0).count
+        var out = ""
+        for r in rows {
+            let n = String(r.value.n)
+            out += String(repeating: " ", count: numWidth - n.count) + n + "  " + r.key.padding(toLength: width, withPad: " ", startingAt: 0)
+            out += r.value.fixable == r.value.n ? "  [*] " : (r.value.fixable > 0 ? "  [-] " : "      ")
+            out += (catalog.metadata(r.key)?.summary ?? "") + "\n"
+        }
+        return out
+    }
+}
+
+/// A one-line progress display on stderr (`\r`-rewritten), shown only after ~1 s so quick
+/// runs stay silent. Thread-safe: workers call `advance()`.
+final class ProgressLine: @unchecked Sendable {
+    private let total: Int
+    private let write: @Sendable (String) -> Void
+    private let delay: Double
+    private let start = DispatchTime.now()
+    private let state = Locked((done: 0, shown: false, finished: false))
+    private var timer: DispatchSourceTimer?
+
+    init(total: Int, delay: Double = 1.0, interval: Double = 0.1, write: @escaping @Sendable (String) -> Void) {
+        self.total = total
+        self.delay = delay
+        self.write = write
+        let t = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
+        t.schedule(deadline: .now() + delay, repeating: interval)
+        t.setEventHandler { [weak self] in self?.tick() }
+        timer = t
+        t.resume()
+    }
+
+    func advance() { state.withLock { $0.done += 1 } }
+
+    var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+
+    /// The line's text (without `\r`).
+    static func format(done: Int, total: Int, elapsed: Double) -> String {
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let pct = total > 0 ? done * 100 / total : 100
+        return String(format: "newslint: %d/%d files (%d%%), %.0f files/s, %.1fs", done, total, pct, rate, elapsed)
+    }
+
+    func tick() {
+        let e = elapsed
+        let line: String? = state.withLock { s in
+            guard !s.finished, e >= delay else { return nil }
+            s.shown = true
+            return "\r\u{1B}[K" + Self.format(done: s.done, total: total, elapsed: e)
+        }
+        if let line { write(line) }
+    }
+
+    /// Erases the line (before other output to the same terminal).
+    func clear() {
+        let shown = state.withLock { s -> Bool in
+            let was = s.shown
+            s.shown = false
+            return was
+        }
+        if shown { write("\r\u{1B}[K") }
+    }
+
+    func finish() {
+        timer?.cancel()
+        timer = nil
+        let shown = state.withLock { s -> Bool in
+            s.finished = true
+            return s.shown
+        }
+        if shown { write("\r\u{1B}[K") }
+    }
 }

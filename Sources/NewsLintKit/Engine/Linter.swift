@@ -211,7 +211,7 @@ public final class Linter: Sendable {
 public enum DiagnosticFilters {
     public typealias Filter = @Sendable ([Diagnostic], Document, RuleSet) -> [Diagnostic]
     /// Registered filters (suppressions are added by the suppression subsystem).
-    static let filters: [Filter] = []
+    static let filters: [Filter] = [Suppressions.filter]
 
     static func apply(_ diagnostics: [Diagnostic], document: Document, rules: RuleSet) -> [Diagnostic] {
         var d = diagnostics

@@ -8,8 +8,9 @@ public enum RuleRegistry {
 
     public static let crossFile: [any CrossFileRule.Type] = boilerplateCrossFileRules + crossFileRules
 
-    /// Ids produced by the engine itself rather than a rule (`io-error`, `file-skipped`).
-    public static let engineRuleIDs = ["io-error", "file-skipped"]
+    /// Ids produced by the engine itself rather than a rule (`io-error`, `file-skipped`,
+    /// and `unused-suppression` from the suppression filter).
+    public static let engineRuleIDs = ["io-error", "file-skipped", "unused-suppression"]
 
     /// All ids with an implementation (built-in only; packs add dynamic ones through the catalog).
     public static var implementedIDs: [String] {

@@ -31,13 +31,18 @@ public protocol Reporter: Sendable {
 
 /// The output formats of `--format`, each mapped to its reporter.
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case text, concise, json
+    case text, concise, json, jsonl, sarif, github, junit, markdown
 
     public var reporter: any Reporter {
         switch self {
         case .text: return TextReporter()
         case .concise: return ConciseReporter()
         case .json: return JSONReporter()
+        case .jsonl: return JSONLinesReporter()
+        case .sarif: return SARIFReporter()
+        case .github: return GitHubReporter()
+        case .junit: return JUnitReporter()
+        case .markdown: return MarkdownReporter()
         }
     }
 }

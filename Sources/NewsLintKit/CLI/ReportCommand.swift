@@ -1,0 +1,80 @@
+import Foundation
+
+/// `newslint report`: the corpus health summary (totals, per rule/family, worst files,
+/// profile, health score) as text, Markdown, JSON or a self-contained HTML page.
+/// It lints without fixing and exits 0 whatever it finds (2 on usage or I/O failure):
+/// a report describes the corpus, `lint` gates CI.
+enum ReportCommand {
+    static let options: [OptionSpec] = [
+        OptionSpec("format", value: "FORMAT", allowed: ["text", "markdown", "json", "html"], help: "Report format (default: text)"),
+        OptionSpec("output", short: "o", value: "FILE", help: "Write the report to FILE instead of stdout"),
+        OptionSpec("select", value: "RULES", repeatable: true, help: "Run only these rules or families (comma-separated)"),
+        OptionSpec("ignore", value: "RULES", repeatable: true, help: "Skip these rules or families (comma-separated)"),
+        OptionSpec("config", short: "c", value: "FILE", help: "Use this config instead of discovering .lint.json"),
+        OptionSpec("no-config", help: "Ignore .lint.json files; use built-in defaults"),
+        OptionSpec("jobs", short: "j", value: "N", help: "Files linted in parallel (default: active cores)"),
+        OptionSpec("top", value: "N", help: "Number of worst files listed (default: 10; 15 in HTML)"),
+        OptionSpec("title", value: "TEXT", help: "Title of the HTML report"),
+        OptionSpec("help", short: "h", help: "Show this help"),
+    ]
+
+    static let help = "newslint report [OPTIONS] [PATH...]\n\nSummarise the corpus's health: totals, diagnostics per rule and family, the worst files,\na corpus profile (front matter, script, images, duplicates, dates) and a health score.\n\n"
+        + ArgumentParser(command: "report", options: options).optionsHelp() + "\n\nHealth score: " + SummaryRenderer.scoreFormula + ".\n"
+
+    static func run(_ args: [String], io: ToolIO) throws -> Int32 {
+        let parsed = try ArgumentParser(command: "report", options: options).parse(args)
+        if parsed.has("help") {
+            io.stdout(help)
+            return ExitCode.ok
+        }
+        let (config, catalog) = try NewsLintCLI.loadConfiguration(parsed, io: io)
+        var settings = LintSettings()
+        settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
+        settings.baseDirectory = io.currentDirectory
+        if let j = parsed.value("jobs") {
+            guard let n = Int(j), n >= 1, n <= 1024 else { throw UsageError("--jobs expects a whole number from 1 to 1024, got '\(j)'") }
+            settings.jobs = n
+        }
+        var top: Int?
+        if let t = parsed.value("top") {
+            guard let n = Int(t), n >= 0 else { throw UsageError("--top expects a whole number, got '\(t)'") }
+            top = n
+        }
+        if parsed.positionals.contains("-") { throw UsageError("'report' reads files, not stdin; name files or directories") }
+        let paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
+        let expanded = FileDiscovery(config: config, base: io.currentDirectory).expand(paths)
+        let inputs = expanded.files.map { LintInput.file($0) }
+
+        let linter = try Linter(catalog: catalog, config: config, settings: settings)
+        var result = linter.lint(inputs)
+        for p in expanded.problems {
+            let rule = p.isFailure ? "io-error" : "file-skipped"
+            guard let severity = linter.baseRules.engineSeverity[rule] ?? (p.isFailure ? .error : nil) else { continue }
+            result.diagnostics.append(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
+            if p.isFailure { result.ioFailure = true }
+        }
+        result.diagnostics = Suppressions.dropSuppressedCrossFile(result.diagnostics, crossFileRules: Set(linter.baseRules.crossFile.map(\.id)),
+                                                                  inMemory: [:], base: io.currentDirectory)
+        result.diagnostics.sort(by: Diagnostic.outputOrder)
+        let profiles = CorpusProfiler.profile(inputs, baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs)
+        let summary = CorpusSummary(result: result, catalog: catalog, profiles: profiles)
+
+        let rendered: String
+        switch parsed.value("format") ?? "text" {
+        case "markdown": rendered = SummaryRenderer.markdown(summary, top: top ?? 10)
+        case "json": rendered = SummaryRenderer.json(summary)
+        case "html": rendered = HTMLReport.render(summary, title: parsed.value("title") ?? "newslint corpus report", top: top ?? 15)
+        default: rendered = SummaryRenderer.text(summary, top: top ?? 10)
+        }
+        if let out = parsed.value("output") {
+            do {
+                try AtomicWriter.writeNew(Array(rendered.utf8), to: NewsLintCLI.resolve(out, io))
+            } catch {
+                throw UsageError("cannot write --output file '\(out)': \(error)")
+            }
+        } else {
+            io.stdout(rendered)
+        }
+        return result.ioFailure ? ExitCode.failure : ExitCode.ok
+    }
+}

@@ -1,0 +1,345 @@
+import Foundation
+
+/// The corpus health summary behind `newslint report` and `lint --summary`.
+///
+/// Health score of a file: `max(0, 100 − 10·errors − 3·warnings − 1·info)`, so a clean
+/// file scores 100, one error costs as much as three or four warnings, and ten errors
+/// (or 34 warnings) bottom out at 0. The corpus score is the mean of the file scores
+/// (every file weighs the same, however long), rounded to one decimal.
+public struct CorpusSummary: Sendable {
+    public struct RuleCount: Sendable {
+        public var rule: String
+        public var family: String
+        public var count: Int
+        public var errors: Int
+        public var warnings: Int
+        public var infos: Int
+        public var fixable: Int
+    }
+    public struct FamilyCount: Sendable {
+        public var family: String
+        public var errors: Int
+        public var warnings: Int
+        public var infos: Int
+        public var total: Int { errors + warnings + infos }
+    }
+    public struct FileHealth: Sendable {
+        public var path: String
+        public var errors: Int
+        public var warnings: Int
+        public var infos: Int
+        public var score: Int
+        public var total: Int { errors + warnings + infos }
+    }
+    public struct Profile: Sendable {
+        public var profiled = 0
+        public var withFrontMatter = 0
+        public var scripts: [ScriptClass: Int] = [:]
+        public var withImages = 0
+        public var images = 0
+        public var withBrokenImages = 0
+        public var slugGroups: [[String]] = []
+        public var contentGroups: [[String]] = []
+        public var dated = 0
+        public var firstDate: String?
+        public var lastDate: String?
+    }
+
+    public var files: Int
+    public var bytes: Int
+    public var errors: Int
+    public var warnings: Int
+    public var infos: Int
+    public var fixableSafe: Int
+    public var fixableUnsafe: Int
+    public var rules: [RuleCount]
+    public var families: [FamilyCount]
+    /// Every file, worst first (lowest score, then most diagnostics, then path).
+    public var fileHealth: [FileHealth]
+    public var corpusScore: Double
+    public var cleanFiles: Int
+    public var profile: Profile
+
+    public var total: Int { errors + warnings + infos }
+
+    public static func score(errors: Int, warnings: Int, infos: Int) -> Int {
+        max(0, 100 - 10 * errors - 3 * warnings - infos)
+    }
+
+    /// Rules whose diagnostics name duplicate groups (from the cross-file family), if present.
+    public static let duplicateSlugRules: Set<String> = ["slug-duplicate"]
+    public static let duplicateContentRules: Set<String> = ["content-duplicate"]
+
+    public init(result: LintResult, catalog: Catalog, profiles: [FileProfile]) {
+        let d = result.diagnostics
+        var sizes: [String: Int] = [:]
+        for f in result.files { sizes[f.path] = max(sizes[f.path] ?? 0, f.byteCount) }
+        for p in profiles where sizes[p.path] == nil { sizes[p.path] = p.bytes }
+        for x in d where sizes[x.path] == nil { sizes[x.path] = 0 }
+        files = sizes.count
+        bytes = sizes.values.reduce(0, +)
+        errors = d.filter { $0.severity == .error }.count
+        warnings = d.filter { $0.severity == .warning }.count
+        infos = d.filter { $0.severity == .info }.count
+        fixableSafe = d.filter { $0.fix?.applicability == .safe }.count
+        fixableUnsafe = d.filter { $0.fix?.applicability == .unsafe }.count
+
+        func family(_ rule: String) -> String { catalog.metadata(rule)?.family ?? "other" }
+        var byRule: [String: RuleCount] = [:]
+        var byFamily: [String: FamilyCount] = [:]
+        var byFile: [String: FileHealth] = [:]
+        for path in sizes.keys { byFile[path] = FileHealth(path: path, errors: 0, warnings: 0, infos: 0, score: 100) }
+        for x in d {
+            let fam = family(x.rule)
+            var r = byRule[x.rule] ?? RuleCount(rule: x.rule, family: fam, count: 0, errors: 0, warnings: 0, infos: 0, fixable: 0)
+            var f = byFamily[fam] ?? FamilyCount(family: fam, errors: 0, warnings: 0, infos: 0)
+            var h = byFile[x.path] ?? FileHealth(path: x.path, errors: 0, warnings: 0, infos: 0, score: 100)
+            r.count += 1
+            if x.fix != nil { r.fixable += 1 }
+            switch x.severity {
+            case .error: r.errors += 1; f.errors += 1; h.errors += 1
+            case .warning: r.warnings += 1; f.warnings += 1; h.warnings += 1
+            case .info: r.infos += 1; f.infos += 1; h.infos += 1
+            }
+            byRule[x.rule] = r
+            byFamily[fam] = f
+            byFile[x.path] = h
+        }
+        rules = byRule.values.sorted { ($0.count, $1.rule) > ($1.count, $0.rule) }
+        families = byFamily.values.sorted { ($0.total, $1.family) > ($1.total, $0.family) }
+        var health = byFile.values.map { h -> FileHealth in
+            var h = h
+            h.score = Self.score(errors: h.errors, warnings: h.warnings, infos: h.infos)
+            return h
+        }
+        health.sort { a, b in
+            if a.score != b.score { return a.score < b.score }
+            if a.total != b.total { return a.total > b.total }
+            return a.path.utf8.lexicographicallyPrecedes(b.path.utf8)
+        }
+        fileHealth = health
+        cleanFiles = health.filter { $0.total == 0 }.count
+        let mean = health.isEmpty ? 100 : Double(health.reduce(0) { $0 + $1.score }) / Double(health.count)
+        corpusScore = (mean * 10).rounded() / 10
+
+        // Corpus profile.
+        var p = Profile()
+        p.profiled = profiles.count
+        let imageFamilyFiles = Set(d.filter { family($0.rule) == "images" }.map(\.path))
+        for f in profiles {
+            if f.hasFrontMatter { p.withFrontMatter += 1 }
+            p.scripts[f.script, default: 0] += 1
+            if f.images > 0 { p.withImages += 1 }
+            p.images += f.images
+            if f.emptyImages > 0 || imageFamilyFiles.contains(f.path) { p.withBrokenImages += 1 }
+            if let date = f.date {
+                p.dated += 1
+                if p.firstDate.map({ date < $0 }) ?? true { p.firstDate = date }
+                if p.lastDate.map({ date > $0 }) ?? true { p.lastDate = date }
+            }
+        }
+        let paths = profiles.map(\.path)
+        p.slugGroups = Self.groups(key: { $0.slug }, profiles: profiles, diagnostics: d, rules: Self.duplicateSlugRules, paths: paths)
+        p.contentGroups = Self.groups(key: { $0.bodyHash }, profiles: profiles, diagnostics: d, rules: Self.duplicateContentRules, paths: paths)
+        profile = p
+    }
+
+    /// Groups of files sharing `key`, joined with groups named by duplicate-rule diagnostics
+    /// (a diagnostic on file A whose message mentions file B links A and B).
+    static func groups(key: (FileProfile) -> String?, profiles: [FileProfile], diagnostics: [Diagnostic], rules: Set<String>, paths: [String]) -> [[String]] {
+        var parent: [String: String] = [:]
+        func find(_ x: String) -> String {
+            var r = x
+            while let p = parent[r], p != r { r = p }
+            return r
+        }
+        func union(_ a: String, _ b: String) {
+            if parent[a] == nil { parent[a] = a }
+            if parent[b] == nil { parent[b] = b }
+            let ra = find(a), rb = find(b)
+            if ra != rb { if ra < rb { parent[rb] = ra } else { parent[ra] = rb } }
+        }
+        var firstWithKey: [String: String] = [:]
+        for f in profiles {
+            guard let k = key(f) else { continue }
+            if let other = firstWithKey[k] { union(other, f.path) } else { firstWithKey[k] = f.path }
+        }
+        let known = paths.sorted { $0.count > $1.count }
+        for x in diagnostics where rules.contains(x.rule) {
+            if parent[x.path] == nil { parent[x.path] = x.path }
+            for other in known where other != x.path && x.message.contains(other) { union(x.path, other) }
+        }
+        var members: [String: [String]] = [:]
+        for x in parent.keys { members[find(x), default: []].append(x) }
+        return members.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+    }
+}
+
+/// Text, Markdown and JSON renderings of a `CorpusSummary` (HTML is in `HTMLReport`).
+public enum SummaryRenderer {
+    public static var scoreFormula: String {
+        "file score = max(0, 100 - 10*errors - 3*warnings - 1*info); corpus score = mean of file scores"
+    }
+
+    static func pct(_ n: Int, _ of: Int) -> String {
+        of == 0 ? "0%" : String(format: "%.0f%%", Double(n) * 100 / Double(of))
+    }
+
+    static func bytes(_ n: Int) -> String {
+        if n < 1024 { return "\(n) B" }
+        if n < 1024 * 1024 { return String(format: "%.1f KiB", Double(n) / 1024) }
+        return String(format: "%.1f MiB", Double(n) / 1048576)
+    }
+
+    static func dateRange(_ p: CorpusSummary.Profile) -> String {
+        guard let a = p.firstDate, let b = p.lastDate else { return "no dates found" }
+        return "\(a) to \(b) (\(p.dated) of \(p.profiled) files dated)"
+    }
+
+    public static func text(_ s: CorpusSummary, top: Int = 10) -> String {
+        var out = "Corpus health: \(String(format: "%.1f", s.corpusScore)) / 100 (\(s.cleanFiles) of \(s.files) files clean)\n"
+        out += "Files: \(s.files), \(bytes(s.bytes))\n"
+        out += "Diagnostics: \(s.total) (\(s.errors) errors, \(s.warnings) warnings, \(s.infos) info); "
+        out += "\(s.fixableSafe) fixable with --fix, \(s.fixableUnsafe) more with --unsafe-fixes\n"
+        if !s.families.isEmpty {
+            out += "\nBy family:\n"
+            let w = s.families.map(\.family.count).max() ?? 6
+            for f in s.families {
+                out += "  " + f.family.padding(toLength: w, withPad: " ", startingAt: 0) + "  \(f.total)  (\(f.errors) E, \(f.warnings) W, \(f.infos) I)\n"
+            }
+        }
+        if !s.rules.isEmpty {
+            out += "\nBy rule:\n"
+            let w = s.rules.map(\.rule.count).max() ?? 4
+            for r in s.rules {
+                out += "  " + String(format: "%6d", r.count) + "  " + r.rule.padding(toLength: w, withPad: " ", startingAt: 0)
+                out += r.fixable > 0 ? "  [\(r.fixable) fixable]\n" : "\n"
+            }
+        }
+        let worst = s.fileHealth.filter { $0.total > 0 }.prefix(top)
+        if !worst.isEmpty {
+            out += "\nWorst files:\n"
+            for f in worst {
+                out += "  " + String(format: "%3d", f.score) + "  \(f.path)  (\(f.errors) E, \(f.warnings) W, \(f.infos) I)\n"
+            }
+        }
+        let p = s.profile
+        if p.profiled > 0 {
+            out += "\nProfile (\(p.profiled) files):\n"
+            out += "  front matter:  \(p.withFrontMatter) (\(pct(p.withFrontMatter, p.profiled)))\n"
+            out += "  script:        " + ScriptClass.allCases.map { "\($0.rawValue) \(p.scripts[$0] ?? 0)" }.joined(separator: ", ") + "\n"
+            out += "  images:        \(p.images) in \(p.withImages) files; \(p.withBrokenImages) files with broken images\n"
+            out += "  duplicates:    \(p.slugGroups.count) slug groups, \(p.contentGroups.count) content groups\n"
+            for g in p.slugGroups { out += "    slug:    " + g.joined(separator: ", ") + "\n" }
+            for g in p.contentGroups { out += "    content: " + g.joined(separator: ", ") + "\n" }
+            out += "  dates:         \(dateRange(p))\n"
+        }
+        out += "\nScore: \(scoreFormula)\n"
+        return out
+    }
+
+    static func mdCell(_ s: String) -> String {
+        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+            .replacingOccurrences(of: "<", with: "&lt;")
+    }
+    static func mdCode(_ s: String) -> String { s.replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "|", with: "\\|") }
+
+    static func markdownRuleTable(_ s: CorpusSummary) -> String {
+        var out = "| Rule | Family | Count | Errors | Warnings | Info | Fixable |\n|---|---|---:|---:|---:|---:|---:|\n"
+        for r in s.rules {
+            out += "| `\(r.rule)` | \(r.family) | \(r.count) | \(r.errors) | \(r.warnings) | \(r.infos) | \(r.fixable) |\n"
+        }
+        return out
+    }
+
+    public static func markdown(_ s: CorpusSummary, top: Int = 10) -> String {
+        var out = "## newslint corpus report\n\n"
+        out += "**Health \(String(format: "%.1f", s.corpusScore)) / 100** · \(s.files) files (\(bytes(s.bytes))) · \(s.cleanFiles) clean · "
+        out += "\(s.total) diagnostics: \(s.errors) errors, \(s.warnings) warnings, \(s.infos) info · "
+        out += "\(s.fixableSafe) fixable with `--fix`, \(s.fixableUnsafe) with `--unsafe-fixes`\n\n"
+        if !s.families.isEmpty {
+            out += "| Family | Errors | Warnings | Info | Total |\n|---|---:|---:|---:|---:|\n"
+            for f in s.families { out += "| \(f.family) | \(f.errors) | \(f.warnings) | \(f.infos) | \(f.total) |\n" }
+            out += "\n"
+            out += markdownRuleTable(s) + "\n"
+        }
+        let worst = s.fileHealth.filter { $0.total > 0 }.prefix(top)
+        if !worst.isEmpty {
+            out += "| Worst files | Score | Errors | Warnings | Info |\n|---|---:|---:|---:|---:|\n"
+            for f in worst { out += "| `\(mdCode(f.path))` | \(f.score) | \(f.errors) | \(f.warnings) | \(f.infos) |\n" }
+            out += "\n"
+        }
+        let p = s.profile
+        if p.profiled > 0 {
+            out += "| Profile | |\n|---|---|\n"
+            out += "| Front matter | \(p.withFrontMatter) of \(p.profiled) (\(pct(p.withFrontMatter, p.profiled))) |\n"
+            for c in ScriptClass.allCases { out += "| Script: \(c.rawValue) | \(p.scripts[c] ?? 0) (\(pct(p.scripts[c] ?? 0, p.profiled))) |\n" }
+            out += "| Images | \(p.images) in \(p.withImages) files; \(p.withBrokenImages) files with broken images |\n"
+            out += "| Duplicate slugs | \(p.slugGroups.count) groups |\n"
+            out += "| Duplicate content | \(p.contentGroups.count) groups |\n"
+            out += "| Dates | \(dateRange(p)) |\n\n"
+        }
+        out += "<sub>\(scoreFormula)</sub>\n"
+        return out
+    }
+
+    public static func json(_ s: CorpusSummary, top: Int = 10) -> String {
+        func arr(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
+        var totals = JSONObjectBuilder()
+        totals.add("files", int: s.files)
+        totals.add("bytes", int: s.bytes)
+        totals.add("diagnostics", int: s.total)
+        totals.add("errors", int: s.errors)
+        totals.add("warnings", int: s.warnings)
+        totals.add("info", int: s.infos)
+        totals.add("fixableSafe", int: s.fixableSafe)
+        totals.add("fixableUnsafe", int: s.fixableUnsafe)
+        totals.add("cleanFiles", int: s.cleanFiles)
+        let rules = s.rules.map { r -> String in
+            var o = JSONObjectBuilder()
+            o.add("rule", string: r.rule); o.add("family", string: r.family); o.add("count", int: r.count)
+            o.add("errors", int: r.errors); o.add("warnings", int: r.warnings); o.add("info", int: r.infos); o.add("fixable", int: r.fixable)
+            return o.json
+        }
+        let families = s.families.map { f -> String in
+            var o = JSONObjectBuilder()
+            o.add("family", string: f.family); o.add("count", int: f.total)
+            o.add("errors", int: f.errors); o.add("warnings", int: f.warnings); o.add("info", int: f.infos)
+            return o.json
+        }
+        let files = s.fileHealth.map { f -> String in
+            var o = JSONObjectBuilder()
+            o.add("path", string: f.path); o.add("score", int: f.score)
+            o.add("errors", int: f.errors); o.add("warnings", int: f.warnings); o.add("info", int: f.infos)
+            return o.json
+        }
+        let p = s.profile
+        var prof = JSONObjectBuilder()
+        prof.add("files", int: p.profiled)
+        prof.add("withFrontMatter", int: p.withFrontMatter)
+        var scripts = JSONObjectBuilder()
+        for c in ScriptClass.allCases { scripts.add(c.rawValue, int: p.scripts[c] ?? 0) }
+        prof.add("script", scripts.json)
+        prof.add("withImages", int: p.withImages)
+        prof.add("images", int: p.images)
+        prof.add("withBrokenImages", int: p.withBrokenImages)
+        prof.add("duplicateSlugGroups", arr(p.slugGroups.map { arr($0.map(JSONWriter.quote)) }))
+        prof.add("duplicateContentGroups", arr(p.contentGroups.map { arr($0.map(JSONWriter.quote)) }))
+        prof.add("firstDate", p.firstDate.map(JSONWriter.quote) ?? "null")
+        prof.add("lastDate", p.lastDate.map(JSONWriter.quote) ?? "null")
+        prof.add("datedFiles", int: p.dated)
+        var score = JSONObjectBuilder()
+        score.add("corpus", String(format: "%.1f", s.corpusScore))
+        score.add("formula", string: scoreFormula)
+        var o = JSONObjectBuilder()
+        o.add("version", int: 1)
+        o.add("totals", totals.json)
+        o.add("score", score.json)
+        o.add("families", arr(families))
+        o.add("rules", arr(rules))
+        o.add("files", arr(files))
+        o.add("profile", prof.json)
+        _ = top
+        return o.json + "\n"
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import Testing
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+@testable import NewsLintKit
+
+/// `newslint report` and the corpus profile.
+@Suite struct ReportSummaryTests {
+    static func report(_ format: String, _ extra: [String] = []) -> CLIRun {
+        CLIRun.run(["report", "--no-config", "--format", format, "--jobs", "1"] + extra + ["."], cwd: ReportFixtures.corpus.path)
+    }
+
+    @Test func jsonReportOfFixtureCorpus() throws {
+        let run = Self.report("json")
+        #expect(run.status == 0)
+        let root = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let totals = try #require(root["totals"] as? [String: Any])
+        #expect(totals["files"] as? Int == 6)
+        #expect(totals["errors"] as? Int == 1, "only f-mixed lacks front matter")
+        let profile = try #require(root["profile"] as? [String: Any])
+        #expect(profile["withFrontMatter"] as? Int == 5)
+        #expect(profile["script"] as? [String: Int] == ["simplified": 4, "traditional": 1, "mixed": 1, "undetermined": 0])
+        #expect(profile["images"] as? Int == 2 && profile["withImages"] as? Int == 2 && profile["withBrokenImages"] as? Int == 1)
+        #expect(profile["duplicateSlugGroups"] as? [[String]] == [["a-simplified.md", "b-duplicate-slug.md"]])
+        #expect(profile["duplicateContentGroups"] as? [[String]] == [["d-copy.md", "e-copy.md"]])
+        #expect(profile["firstDate"] as? String == "2021-06-30" && profile["lastDate"] as? String == "2023-07-13")
+        #expect(profile["datedFiles"] as? Int == 5)
+        let score = try #require(root["score"] as? [String: Any])
+        // Five clean files (100) and one with an error (90): mean 98.3.
+        #expect((score["corpus"] as? Double) == 98.3)
+    }
+
+    @Test func htmlReportOfSeedsRendersTheNumbers() throws {
+        let run = CLIRun.run(["report", "--format", "html", "seeds"])
+        #expect(run.status == 0)
+        let html = run.stdout
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(!html.contains("<script"), "self-contained: no scripts")
+        #expect(!html.contains("http://") || !html.contains("src=\"http"), "no network resources")
+        let (root, error) = XMLTree.parse(String(html.drop { $0 != "\n" }))
+        #expect(error == nil, "\(String(describing: error))")
+        let r = try #require(root)
+        var metrics: [String: String] = [:]
+        for e in r.all { if let k = e.attributes["data-metric"] { metrics[k] = e.deepText } }
+        let json = try #require(JSONSerialization.jsonObject(with: Data(CLIRun.run(["--format", "json"]).stdout.utf8)) as? [[String: Any]])
+        #expect(metrics["files"] == "5")
+        #expect(metrics["diagnostics"] == String(json.count))
+        #expect(metrics["errors"] == String(json.filter { $0["severity"] as? String == "error" }.count))
+        #expect(metrics["front-matter"] == "2")
+        #expect(metrics["script-traditional"] == "2" && metrics["script-simplified"] == "3")
+        #expect(metrics["date-range"] == "2020-07-01 – 2024-06-14")
+        let score = try #require(metrics["score"].flatMap(Double.init))
+        #expect(score > 0 && score < 100)
+        // Charts are inline SVG; the worst-files table lists every file with a problem.
+        #expect(r.all.contains { $0.name == "svg" && $0.attributes["id"] == "family-chart" })
+        let worstRows = r.all.first { $0.attributes["id"] == "worst-files" }?.all.filter { $0.name == "tr" } ?? []
+        #expect(worstRows.count == 1 + 5)
+        let familyTotals = r.all.filter { $0.attributes["data-family"] != nil }.compactMap { Int($0.text) }
+        #expect(familyTotals.reduce(0, +) == json.count)
+    }
+
+    @Test func textAndMarkdownReports() {
+        let text = Self.report("text")
+        #expect(text.stdout.contains("Corpus health: 98.3 / 100 (5 of 6 files clean)"))
+        #expect(text.stdout.contains("slug:    a-simplified.md, b-duplicate-slug.md"))
+        let md = Self.report("markdown")
+        #expect(md.stdout.hasPrefix("## newslint corpus report\n"))
+        #expect(md.stdout.contains("| Script: traditional | 1 (17%) |"))
+        #expect(md.stdout.contains("| `f-mixed-no-front-matter.txt` | 90 | 1 | 0 | 0 |"))
+    }
+
+    @Test func reportWritesOutputFileAndRejectsStdin() {
+        let dir = TemporaryDirectory()
+        let run = CLIRun.run(["report", "--format", "html", "--output", dir.path + "/r.html", "seeds"])
+        #expect(run.status == 0 && run.stdout.isEmpty)
+        #expect(dir.read("r.html").count > 2000)
+        #expect(CLIRun.run(["report", "-"]).status == 2)
+        #expect(CLIRun.run(["report", "--format", "sarif"]).status == 2)
+    }
+
+    @Test func healthScoreFormula() {
+        #expect(CorpusSummary.score(errors: 0, warnings: 0, infos: 0) == 100)
+        #expect(CorpusSummary.score(errors: 1, warnings: 2, infos: 3) == 81)
+        #expect(CorpusSummary.score(errors: 11, warnings: 0, infos: 0) == 0)
+    }
+
+    @Test func duplicateGroupsJoinRuleDiagnostics() {
+        let profiles = ["a.md", "b.md", "c.md", "d.md"].map {
+            FileProfile(path: $0, bytes: 10, hasFrontMatter: true, date: nil, script: .simplified, simplifiedChars: 9, traditionalChars: 0,
+                        images: 0, emptyImages: 0, slug: nil, bodyHash: nil)
+        }
+        let diags = [
+            Diagnostic(rule: "content-duplicate", severity: .warning, path: "a.md", line: 1, column: 1, message: "near-duplicate of c.md (93% similar)"),
+            Diagnostic(rule: "content-duplicate", severity: .warning, path: "c.md", line: 1, column: 1, message: "near-duplicate of a.md (93% similar)"),
+            Diagnostic(rule: "trailing-whitespace", severity: .warning, path: "b.md", line: 1, column: 1, message: "mentions d.md"),
+        ]
+        let s = CorpusSummary(result: LintResult(diagnostics: diags, files: [], ioFailure: false, fixSummary: FixSummary()), catalog: .builtin, profiles: profiles)
+        #expect(s.profile.contentGroups == [["a.md", "c.md"]])
+        #expect(s.profile.slugGroups.isEmpty)
+    }
+
+    @Test func scriptHeuristicAndDates() {
+        let simp = ScriptHeuristic.count(Array("学校召开党建工作会议，总结过去一年的经验。".utf8)[...])
+        #expect(ScriptHeuristic.classify(simplified: simp.simplified, traditional: simp.traditional) == .simplified)
+        let trad = ScriptHeuristic.count(Array("學校召開黨建工作會議，總結過去一年的經驗。".utf8)[...])
+        #expect(ScriptHeuristic.classify(simplified: trad.simplified, traditional: trad.traditional) == .traditional)
+        #expect(ScriptHeuristic.classify(simplified: 1, traditional: 1) == .undetermined)
+        // Characters shared by both scripts (著名, 皇后, 若干) are not evidence of either.
+        #expect(ScriptHeuristic.count(Array("著名皇后若干范围".utf8)[...]) == (0, 0))
+        let simplifiedForms = ScriptHeuristic.table.filter { $0 > 0 }.count
+        #expect(simplifiedForms == ScriptHeuristic.table.filter { $0 < 0 }.count && simplifiedForms > 250, "every pair parsed")
+        #expect(ScriptHeuristic.classify(simplified: 50, traditional: 10) == .mixed)
+        #expect(CorpusProfiler.isoDate(in: Array("日期:2024-06-14 來源".utf8)[...]) == "2024-06-14")
+        #expect(CorpusProfiler.isoDate(in: Array("2022年3月5日讯".utf8)[...]) == "2022-03-05")
+        #expect(CorpusProfiler.isoDate(in: Array("编号12024-06-14".utf8)[...]) == nil)
+        #expect(CorpusProfiler.isoDate(in: Array("2022-13-01".utf8)[...]) == nil)
+    }
+}
+
+/// `--statistics`, `--max-warnings`, `--quiet`, `--summary`, progress.
+@Suite struct ReportCIControlTests {
+    @Test func statisticsTableAndJSON() throws {
+        let run = CLIRun.run(["--statistics"])
+        #expect(run.status == 1, "exit code unchanged")
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.first == "5  final-newline         [*] The file does not end with a newline.")
+        #expect(lines.contains("3  front-matter-missing      The file does not start with a front-matter block."))
+        let json = CLIRun.run(["--statistics", "--format", "json"])
+        let rows = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.first?["rule"] as? String == "final-newline" && rows.first?["count"] as? Int == 5)
+        #expect(CLIRun.run(["--statistics", "--format", "sarif"]).status == 2)
+    }
+
+    @Test func maxWarnings() {
+        let dir = TemporaryDirectory()
+        dir.write("a.md", "---\ntitle: 新闻\ndate: 2023-01-01\n---\n正文。 \n第二段。 \n")
+        #expect(CLIRun.run(["--no-config", "a.md"], cwd: dir.path).status == 0)
+        #expect(CLIRun.run(["--no-config", "--max-warnings", "2", "a.md"], cwd: dir.path).status == 0)
+        let over = CLIRun.run(["--no-config", "--max-warnings", "1", "a.md"], cwd: dir.path)
+        #expect(over.status == 1)
+        #expect(over.stderr.contains("2 warnings exceed --max-warnings 1"))
+        #expect(CLIRun.run(["--no-config", "--max-warnings", "-1", "a.md"], cwd: dir.path).status == 2)
+        // Quiet still prints the diagnostics, not the summary line.
+        let quiet = CLIRun.run(["--no-config", "--quiet", "--format", "concise", "a.md"], cwd: dir.path)
+        #expect(quiet.stdout.split(separator: "\n").count == 2)
+    }
+
+    @Test func summaryAfterDiagnostics() {
+        let run = CLIRun.run(["--summary", "--format", "concise"])
+        #expect(run.stdout.contains("[final-newline]\n\nCorpus health: "))
+        #expect(run.stdout.contains("front matter:  2 (40%)"))
+        let sarif = CLIRun.run(["--summary", "--format", "sarif"])
+        #expect(sarif.stdout.hasPrefix("{"))
+        #expect(sarif.stderr.contains("Corpus health: "), "machine formats keep stdout clean")
+    }
+
+    @Test func progressLineOnlyOnTerminalsAndAfterDelay() throws {
+        // Not a terminal (CLIRun): no progress output at all.
+        #expect(!CLIRun.run(["--format", "concise"]).stderr.contains("files/s"))
+        let written = Locked<[String]>([])
+        let p = ProgressLine(total: 4, delay: 0, interval: 0.01) { s in written.withLock { $0.append(s) } }
+        p.advance(); p.advance()
+        Thread.sleep(forTimeInterval: 0.1)
+        p.finish()
+        let out = written.withLock { $0 }
+        #expect(out.contains { $0.contains("newslint: 2/4 files (50%)") }, "\(out)")
+        #expect(out.last == "\r\u{1B}[K", "the line is erased at the end")
+        // Quick runs stay silent.
+        let quick = Locked<[String]>([])
+        let q = ProgressLine(total: 1, delay: 5) { s in quick.withLock { $0.append(s) } }
+        q.advance()
+        q.finish()
+        #expect(quick.withLock { $0 }.isEmpty)
+        #expect(ProgressLine.format(done: 30, total: 120, elapsed: 2) == "newslint: 30/120 files (25%), 15 files/s, 2.0s")
+    }
+
+    @Test func progressDisabledByFlagOnTerminal() {
+        let err = Locked("")
+        let io = ToolIO(stdout: { _ in }, stderr: { s in err.withLock { $0 += s } }, readStdin: { [] },
+                        currentDirectory: PackagePaths.root.path, environment: [:], stdoutIsTerminal: true, stderrIsTerminal: true)
+        let parsed = try? ArgumentParser(command: "lint", options: NewsLintCLI.lintOptions).parse(["--no-progress"])
+        let on = try? ArgumentParser(command: "lint", options: NewsLintCLI.lintOptions).parse([])
+        #expect((try? ReportingSettings(parsed ?? ParsedArguments(), io: io, format: .text, previewing: false))?.progressEnabled == false)
+        #expect((try? ReportingSettings(on ?? ParsedArguments(), io: io, format: .text, previewing: false))?.progressEnabled == true)
+    }
+}
