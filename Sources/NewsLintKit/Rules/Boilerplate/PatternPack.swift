@@ -62,7 +62,7 @@ enum PatternParser {
         guard let node else { return fallback }
         guard let s = node.string, zoneNames.contains(s) else {
             let hint = node.string.flatMap { Suggest.closest(to: $0, in: zoneNames) }.map { "; did you mean '\($0)'?" } ?? ""
-            throw CatalogError(file: file, position: node.position, message: "'\(path).zone' must be one of \(zoneNames.joined(separator: ", "))\(hint)")
+            throw CatalogError(file: file, position: node.position, message: "'\(path.isEmpty ? "" : path + ".")zone' must be one of \(zoneNames.joined(separator: ", "))\(hint)")
         }
         switch s {
         case "header": return .header
@@ -80,7 +80,7 @@ enum PatternParser {
     static func mode(_ node: JSONNode?, file: String, path: String, fallback: PatternMatchMode) throws -> PatternMatchMode {
         guard let node else { return fallback }
         guard let s = node.string, let m = PatternMatchMode(rawValue: s) else {
-            throw CatalogError(file: file, position: node.position, message: "'\(path).match' must be one of line, prefix, contains")
+            throw CatalogError(file: file, position: node.position, message: "'\(path.isEmpty ? "" : path + ".")match' must be one of line, prefix, contains")
         }
         return m
     }
@@ -161,7 +161,6 @@ enum PatternParser {
     /// when there is none (alternation, or only classes and quantified atoms).
     static func requiredLiteral(inRegex source: String) -> String? {
         let s = Array(source.unicodeScalars)
-        if s.contains("|") { return nil }
         var best: [Unicode.Scalar] = []
         var run: [Unicode.Scalar] = []
         var depth = 0
@@ -199,6 +198,10 @@ enum PatternParser {
             case ")":
                 flush()
                 depth = max(0, depth - 1)
+            case "|":
+                // Top-level alternation: no text is common to every match.
+                if depth == 0 { return nil }
+                flush()
             case ".", "^", "$", "*", "+", "?", "{", "}":
                 flush()
             default:
