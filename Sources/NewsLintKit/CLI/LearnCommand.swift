@@ -82,7 +82,9 @@ enum LearnCommand {
         }
         if let file = parsed.value("output") {
             do {
-                try AtomicWriter.writeNew(Array(out.utf8), to: NewsLintCLI.resolve(file, io))
+                let target = NewsLintCLI.resolve(file, io)
+                try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try AtomicWriter.writeNew(Array(out.utf8), to: target)
             } catch {
                 throw UsageError("cannot write --output file '\(file)': \(error)")
             }
