@@ -180,3 +180,36 @@ import Testing
         #expect(quoted == "\"会议: 召开\"")
     }
 }
+
+/// Realistic Traditional-script fixtures (Fixtures/boilerplate/).
+@Suite struct BoilerplateFixtureTests {
+    static let rules = ["boilerplate", "title-boilerplate", "more-marker", "indented-paragraph", "html-remnant", "boilerplate-repeated"]
+
+    func lint(_ name: String) throws -> [Diagnostic] {
+        let url = PackagePaths.fixtures.appendingPathComponent("boilerplate/\(name)")
+        let bytes = [UInt8](try Data(contentsOf: url))
+        var found: [Diagnostic] = []
+        for id in Self.rules {
+            found += try RuleHarness.diagnostics(rule: id, text: String(decoding: bytes, as: UTF8.self), path: name)
+        }
+        return found
+    }
+
+    @Test func cleanArticleStaysQuiet() throws {
+        // 作者/來源/編輯/日期/相關內容/版權 in sentences, a list, a quote and indented code.
+        let found = try lint("clean-traditional.md")
+        #expect(found.isEmpty, "\(found.map { "\($0.line) \($0.rule) \($0.message)" })")
+    }
+
+    @Test func dirtyArticleFiresEveryKind() throws {
+        let found = try lint("dirty-traditional.txt")
+        func lines(_ rule: String) -> [Int] { found.filter { $0.rule == rule }.map(\.line).sorted() }
+        #expect(lines("boilerplate") == [1, 2, 3, 12, 13, 14, 15])
+        #expect(lines("indented-paragraph") == [4, 6])
+        #expect(lines("html-remnant") == [6, 8])
+        #expect(lines("more-marker") == [9])
+        // The metadata line is kept (no fix) for the harvest; the others are deletable.
+        #expect(found.first { $0.rule == "boilerplate" && $0.line == 2 }?.fix == nil)
+        #expect(found.filter { $0.rule == "boilerplate" && $0.line != 2 }.allSatisfy { $0.fix != nil })
+    }
+}

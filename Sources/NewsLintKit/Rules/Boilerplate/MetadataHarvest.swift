@@ -64,7 +64,9 @@ enum MetadataHarvest {
         }
         if h.date == nil { h.date = fallbackDate }
         if h.title == nil, let start = h.articleLine {
-            for n in start...min(body.upperBound, start + titleSearchLines) {
+            let anywhere = DocumentZones(document, headerLines: Int.max, footerLines: 0)
+            let boilerplate = Set(matcher.scanBody(document, zones: anywhere).map(\.line))
+            for n in start...min(body.upperBound, start + titleSearchLines) where !boilerplate.contains(n) {
                 if let t = titleCandidate(document, n) { h.title = t; break }
             }
         }
@@ -121,7 +123,7 @@ enum MetadataHarvest {
         }
         let scalars = text.unicodeScalars.count
         guard scalars >= 2, scalars <= maxTitleLength, !TextScan.endsSentence(bytes, range) else { return nil }
-        if text.hasPrefix("![") || text.hasPrefix("<") || text.hasPrefix("[") || text.hasPrefix("|") { return nil }
+        if text.hasPrefix("![") || text.hasPrefix("[") || text.hasPrefix("|") || text.contains("<") || text.contains("&") { return nil }
         return text
     }
 
