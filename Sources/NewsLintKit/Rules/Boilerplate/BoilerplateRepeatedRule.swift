@@ -41,7 +41,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule {
             hi -= b[hi - 1] == 0xA0 ? 2 : 1
         }
         guard hi > lo, TextScan.scalarCount(b, lo..<hi) >= minLength,
-              TextScan.residualWords(b, lo..<hi, excluding: []) >= minWords else { return nil }
+              TextScan.residualWords(b, lo..<hi, excluding: [], limit: minWords) >= minWords else { return nil }
         return lo..<hi
     }
 

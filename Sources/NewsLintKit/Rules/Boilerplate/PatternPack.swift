@@ -424,13 +424,21 @@ enum TextScan {
 
     /// Words left in a line once `excluding` ranges, decoration and links are removed:
     /// each CJK character counts one, each run of ASCII letters counts one.
-    static func residualWords(_ b: [UInt8], _ range: Range<Int>, excluding: [Range<Int>]) -> Int {
+    /// Stops counting at `limit` (callers that only need "at least n" pass n).
+    static func residualWords(_ b: [UInt8], _ range: Range<Int>, excluding: [Range<Int>], limit: Int = .max) -> Int {
         let slice = b[range]
         var count = 0
         var i = range.lowerBound
         var inWord = false
-        while i < range.upperBound {
-            if let r = excluding.first(where: { $0.contains(i) }) { i = r.upperBound; inWord = false; continue }
+        while i < range.upperBound && count < limit {
+            if !excluding.isEmpty, let r = excluding.first(where: { $0.contains(i) }) { i = r.upperBound; inWord = false; continue }
+            // CJK ideographs U+4000–U+9FFF (lead bytes E4–E9) are words; no need to decode them.
+            if b[i] >= 0xE4 && b[i] <= 0xE9 && i + 2 < range.upperBound {
+                count += 1
+                inWord = false
+                i += 3
+                continue
+            }
             if startsURL(b, i, range.upperBound) {
                 while i < range.upperBound && b[i] > 0x20 && b[i] != UInt8(ascii: ")") && b[i] != UInt8(ascii: "]") && b[i] < 0x80 { i += 1 }
                 inWord = false
@@ -451,11 +459,12 @@ enum TextScan {
         return count
     }
 
+    static let urlStarts: [[UInt8]] = ["http://", "https://", "www."].map { Array($0.utf8) }
+
+    @inline(__always)
     static func startsURL(_ b: [UInt8], _ i: Int, _ end: Int) -> Bool {
-        for p in ["http://", "https://", "www."] {
-            let u = Array(p.utf8)
-            if i + u.count <= end && b[i..<(i + u.count)].elementsEqual(u) { return true }
-        }
+        guard b[i] == UInt8(ascii: "h") || b[i] == UInt8(ascii: "w") else { return false }
+        for u in urlStarts where i + u.count <= end && b[i..<(i + u.count)].elementsEqual(u) { return true }
         return false
     }
 
