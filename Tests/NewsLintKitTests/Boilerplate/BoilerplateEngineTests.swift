@@ -213,3 +213,30 @@ import Testing
         #expect(found.filter { $0.rule == "boilerplate" && $0.line != 2 }.allSatisfy { $0.fix != nil })
     }
 }
+
+/// Bad input never crashes: random bytes, invalid UTF-8, truncated seeds, through every rule of the family and the harvest.
+@Suite struct BoilerplateRobustnessTests {
+    @Test func randomAndTruncatedInput() throws {
+        var rng = SystemRandomNumberGenerator()
+        let pieces: [[UInt8]] = ["首页 > ", "日期:", "來源：", "\n", "\u{a0}\u{a0}", "<!--more-->", "&nbsp;", "&amp;", "<br>", "---\n", "title: a | b.cn\n",
+                                 "  • 最新内容", "\t", "\r\n", "。", "<span ", "&#", "&#x3000;", "[转入文章首发地址](", "字号 大 中"].map { Array($0.utf8) }
+            + [[0xFF], [0xE4, 0xB8], [0xC2], [0xED, 0xA0, 0x80], [0xF0, 0x9F]]
+        var inputs: [[UInt8]] = []
+        for _ in 0..<300 {
+            var b: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...40, using: &rng) { b += pieces.randomElement(using: &rng)! }
+            inputs.append(b)
+        }
+        let seed = [UInt8](try Data(contentsOf: PackagePaths.seeds.appendingPathComponent("002_e89df63c81db9431.txt")))
+        for cut in stride(from: 0, to: seed.count, by: 97) { inputs.append(Array(seed[..<cut])) }
+        var config = Configuration(directory: "/nonexistent")
+        config.rules = []
+        var settings = LintSettings()
+        settings.jobs = 2
+        settings.filter = RuleFilter(select: ["scraper", "front-matter-missing"])
+        settings.fix = .preview(.unsafe)
+        let linter = try Linter(catalog: .builtin, config: config, settings: settings)
+        let result = linter.lint(inputs.enumerated().map { LintInput.text(path: "f\($0.offset).md", bytes: $0.element) })
+        #expect(result.files.count == inputs.count)
+    }
+}

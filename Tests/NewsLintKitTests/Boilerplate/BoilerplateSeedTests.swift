@@ -113,6 +113,24 @@ import Testing
         #expect(!fixed.contains("日期:") && !fixed.contains("作者:"))
     }
 
+    @Test func safeFixAloneKeepsTheMetadataForTheHarvest() throws {
+        let tmp = TemporaryDirectory()
+        let original = [UInt8](try Data(contentsOf: PackagePaths.root.appendingPathComponent(Self.s004)))
+        tmp.write(Self.s004, bytes: original)
+        let run = CLIRun.run(["--fix", "--no-config", "--select", "scraper", "seeds"], cwd: tmp.path)
+        #expect(run.status != 2, "\(run.stderr)")
+        // No safe fix deletes the metadata lines of a file without front matter.
+        #expect(tmp.read(Self.s004) == original)
+    }
+
+    @Test func fixingTwiceChangesNothing() throws {
+        let (tmp, _) = try fixCopies()
+        let first = [tmp.read(Self.s002), tmp.read(Self.s004)]
+        let again = CLIRun.run(["--fix", "--unsafe-fixes", "--format", "concise", "seeds"], cwd: tmp.path)
+        #expect(again.status != 2)
+        #expect([tmp.read(Self.s002), tmp.read(Self.s004)] == first)
+    }
+
     @Test func seedsAreUntouched() throws {
         // The fix tests work on copies; the real seeds stay byte-identical.
         let hashes = try [Self.s000, Self.s001, Self.s002, Self.s003, Self.s004].map {
