@@ -240,3 +240,25 @@ import Testing
         #expect(result.files.count == inputs.count)
     }
 }
+
+/// Every built-in pattern is written in both scripts: converting each literal's Simplified
+/// characters to Traditional must give another literal of the same pattern.
+@Suite struct BoilerplateScriptCoverageTests {
+    static let pairs = "关關内內击擊别別发發号號图圖审審处處当當扫掃摄攝数數权權条條来來浏瀏点點热熱现現码碼经經维維编編网網荐薦蓝藍览覽识識请請读讀责責载載转轉辑輯链鏈长長门門闭閉间間闻聞阅閱页頁顶頂时時"
+    static let map: [Character: Character] = {
+        let c = Array(pairs)
+        var m: [Character: Character] = [:]
+        for i in stride(from: 0, to: c.count - 1, by: 2) { m[c[i]] = c[i + 1] }
+        return m
+    }()
+
+    @Test func everyPatternHasItsTraditionalForm() {
+        for p in BuiltinPatterns.loaded.patterns {
+            let literals = Set(p.literals.map { String(decoding: $0, as: UTF8.self) })
+            for l in literals {
+                let traditional = String(l.map { Self.map[$0] ?? $0 })
+                #expect(literals.contains(traditional), "pattern \(literals.sorted()) lacks the Traditional form '\(traditional)'")
+            }
+        }
+    }
+}
