@@ -87,6 +87,12 @@ public struct BoilerplateRule: Rule {
                         && (verdict.hits.contains { matcher.patterns[$0.pattern].category == "metadata" } || MetadataHarvest.date(in: document.lineText(verdict.line)) != nil) {
                 // Deleting it would lose metadata the file has nowhere else.
                 message += "; kept for the metadata harvest (front-matter-missing, --fix --unsafe-fixes)"
+            } else if let fm = document.frontMatter,
+                      case let missing = MetadataHarvest.fields(document, verdict, matcher: matcher).map(\.key).filter({ fm.entry($0) == nil }),
+                      !missing.isEmpty {
+                // The front matter lacks what this line says: deleting it loses data, so only with --unsafe-fixes.
+                message += "; the front matter has no '\(missing.joined(separator: "', '"))'"
+                fix = Fix(.unsafe, "Delete the boilerplate line (its metadata is not in the front matter)", edits: [.delete(document.fullRange(ofLine: verdict.line))])
             } else {
                 fix = Fix(.safe, "Delete the boilerplate line", edits: [.delete(document.fullRange(ofLine: verdict.line))])
             }

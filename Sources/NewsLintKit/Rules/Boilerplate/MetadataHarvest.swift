@@ -41,15 +41,10 @@ enum MetadataHarvest {
             if TextScan.isBlank(document.bytes, range) { continue }
             if let v = verdicts[n] {
                 h.removed.append(n)
-                let hits = v.hits.sorted { $0.range.lowerBound < $1.range.lowerBound }
-                for (i, hit) in hits.enumerated() where matcher.patterns[hit.pattern].category == "metadata" {
-                    let label = labelName(document.bytes[hit.range])
-                    let end = i + 1 < hits.count ? hits[i + 1].range.lowerBound : range.upperBound
-                    let value = trimValue(String(decoding: document.bytes[hit.range.upperBound..<max(hit.range.upperBound, end)], as: UTF8.self))
-                    guard !value.isEmpty, value != "[]" else { continue }
-                    if dateLabels.contains(label), h.date == nil { h.date = date(in: value) }
-                    if sourceLabels.contains(label), h.source == nil { h.source = value }
-                    if authorLabels.contains(label), h.author == nil { h.author = value }
+                for (key, value) in fields(document, v, matcher: matcher) {
+                    if key == "date", h.date == nil { h.date = value }
+                    if key == "source", h.source == nil { h.source = value }
+                    if key == "author", h.author == nil { h.author = value }
                 }
                 if fallbackDate == nil { fallbackDate = date(in: document.lineText(n)) }
                 continue
@@ -71,6 +66,23 @@ enum MetadataHarvest {
             }
         }
         return h
+    }
+
+    /// The front-matter fields (date, source, author) a metadata line holds, in line order.
+    static func fields(_ document: Document, _ v: LineVerdict, matcher: PatternMatcher) -> [(key: String, value: String)] {
+        let range = document.contentRange(ofLine: v.line)
+        let hits = v.hits.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        var out: [(String, String)] = []
+        for (i, hit) in hits.enumerated() where matcher.patterns[hit.pattern].category == "metadata" {
+            let label = labelName(document.bytes[hit.range])
+            let end = i + 1 < hits.count ? hits[i + 1].range.lowerBound : range.upperBound
+            let value = trimValue(String(decoding: document.bytes[hit.range.upperBound..<max(hit.range.upperBound, end)], as: UTF8.self))
+            guard !value.isEmpty, value != "[]" else { continue }
+            if dateLabels.contains(label), let d = date(in: value) { out.append(("date", d)) }
+            if sourceLabels.contains(label) { out.append(("source", value)) }
+            if authorLabels.contains(label) { out.append(("author", value)) }
+        }
+        return out
     }
 
     static func fix(for document: Document) -> Fix? {
