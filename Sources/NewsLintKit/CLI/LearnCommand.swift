@@ -21,7 +21,8 @@ enum LearnCommand {
     static func run(_ args: [String], io: ToolIO) throws -> Int32 {
         let parsed = try ArgumentParser(command: "learn", options: options).parse(args)
         if parsed.has("help") { io.stdout(help); return ExitCode.ok }
-        var (config, catalog) = try NewsLintCLI.loadConfiguration(parsed, io: io)
+        let (loaded, catalog) = try NewsLintCLI.loadConfiguration(parsed, io: io)
+        var config = loaded
         let id = parsed.value("id") ?? "learned-boilerplate"
         guard !id.isEmpty, id.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
             throw UsageError("--id expects lowercase letters, digits and '-', got '\(id)'")
@@ -63,7 +64,6 @@ enum LearnCommand {
             let text = MetadataHarvest.trimValue(doc.lineText(d.line)).trimmingCharacters(in: .whitespaces)
             if !text.isEmpty { counts[text, default: 0] += 1 }
         }
-        _ = catalog
         let ordered = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
         var out = "{\n"
         out += "  \"$comment\": \"Learned by 'newslint learn' from \(expanded.files.count) files: lines repeated verbatim across a site. Review before use.\",\n"

@@ -26,13 +26,23 @@ public enum RulePackRegistry {
         } else {
             files = [path]
         }
+        // Packs loaded earlier (other `rulePacks` entries) join the new ones behind one automaton.
+        var definitions: [(id: String, definition: PackRule.Definition)] = []
+        for (id, factory) in catalog.dynamicRules {
+            if let rule = try? factory(RuleOptions()) as? PackRule { definitions.append((id, rule.scanner.definitions[rule.owner])) }
+        }
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw CatalogError(file: file, position: nil, message: "cannot read the rule pack file")
             }
             let (meta, definition) = try parse(String(decoding: data, as: UTF8.self), file: file, catalog: catalog)
             catalog.add([meta])
-            catalog.dynamicRules[meta.id] = { _ in PackRule(definition) }
+            definitions.append((meta.id, definition))
+        }
+        definitions.sort { $0.id < $1.id }
+        let scanner = PackScanner(definitions.map(\.definition))
+        for (owner, entry) in definitions.enumerated() {
+            catalog.dynamicRules[entry.id] = { _ in PackRule(scanner: scanner, owner: owner) }
         }
     }
 
@@ -165,12 +175,13 @@ public struct PackRule: Rule {
         var footerLines: Int
     }
 
-    let definition: Definition
-    let matcher: PatternMatcher
+    let scanner: PackScanner
+    let owner: Int
+    var definition: Definition { scanner.definitions[owner] }
 
-    init(_ definition: Definition) {
-        self.definition = definition
-        self.matcher = PatternMatcher(patterns: definition.patterns)
+    init(scanner: PackScanner, owner: Int) {
+        self.scanner = scanner
+        self.owner = owner
     }
 
     public init(options: RuleOptions) throws {
@@ -193,8 +204,7 @@ public struct PackRule: Rule {
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        let zones = DocumentZones(document, headerLines: definition.headerLines, footerLines: definition.footerLines)
-        for verdict in matcher.scanBody(document, zones: zones) {
+        for verdict in scanner.verdicts(document, owner: owner) {
             guard let first = verdict.hits.first else { continue }
             var fix: Fix?
             var message = message(document, first)
@@ -212,9 +222,61 @@ public struct PackRule: Rule {
             }
             sink.report(first.range, message, fix: fix)
         }
-        for (_, hits) in matcher.scanFrontMatter(document) {
+        for (_, all) in scanner.matcher.scanFrontMatter(document) {
+            let hits = all.filter { scanner.matcher.patterns[$0.pattern].owner == owner }
             guard let first = hits.first else { continue }
             sink.report(first.range, message(document, first), fix: replaceFix(hits))
         }
+    }
+}
+
+/// The patterns of every user pack rule behind one Aho-Corasick automaton. The first pack
+/// rule that checks a document scans it once for all pack rules; the others read the result
+/// from a small cache keyed by the document's bytes (the same array buffer, so the lookup is
+/// O(1); the cache holds the buffer, so it cannot be confused with a later document).
+final class PackScanner: @unchecked Sendable {
+    let definitions: [PackRule.Definition]
+    let matcher: PatternMatcher
+    private let lock = NSLock()
+    private var recent: [(path: String, bytes: [UInt8], verdicts: [LineVerdict])] = []
+    private static let cacheSize = 16
+    /// Documents scanned so far (tests check that several pack rules share one scan).
+    private(set) var scans = 0
+
+    init(_ definitions: [PackRule.Definition]) {
+        self.definitions = definitions
+        var patterns: [PatternSpec] = []
+        for (owner, d) in definitions.enumerated() {
+            for var p in d.patterns {
+                p.owner = owner
+                patterns.append(p)
+            }
+        }
+        matcher = PatternMatcher(patterns: patterns)
+    }
+
+    func verdicts(_ document: Document, owner: Int) -> [LineVerdict] {
+        lock.lock()
+        let cached = recent.first { $0.path == document.path && $0.bytes == document.bytes }?.verdicts
+        lock.unlock()
+        let all: [LineVerdict]
+        if let cached {
+            all = cached
+        } else {
+            var byShape: [[Int]: DocumentZones] = [:]
+            let zones = definitions.map { d -> DocumentZones in
+                if let z = byShape[[d.headerLines, d.footerLines]] { return z }
+                let z = DocumentZones(document, headerLines: d.headerLines, footerLines: d.footerLines)
+                byShape[[d.headerLines, d.footerLines]] = z
+                return z
+            }
+            all = matcher.scanBody(document, zonesByOwner: zones)
+            lock.lock()
+            scans += 1
+            recent.append((document.path, document.bytes, all))
+            if recent.count > Self.cacheSize { recent.removeFirst() }
+            lock.unlock()
+        }
+        return all.filter { $0.owner == owner }
     }
 }

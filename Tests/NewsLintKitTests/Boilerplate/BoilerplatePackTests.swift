@@ -39,6 +39,22 @@ import Testing
         #expect(fixed.map { String(decoding: $0, as: UTF8.self) } == "---\ntitle: 哈尔滨工程大学->会议召开\ndate: 2022-03-16\n---\n会议由党委副书记主持。\n\n\n会议强调要持续推动党建与业务深度融合。\n\n")
     }
 
+    @Test func allPackRulesShareOneAutomatonAndOneScanPerDocument() throws {
+        var catalog = Catalog.builtin
+        try RulePackRegistry.load(path: Self.packs.appendingPathComponent("site/gongxue-repost.json").path, into: &catalog)
+        try RulePackRegistry.load(path: Self.packs.appendingPathComponent("site/slogan.json").path, into: &catalog)
+        let rules = try ["gongxue-repost", "campus-slogan"].map { id in try #require(try catalog.dynamicRules[id]?(RuleOptions()) as? PackRule) }
+        #expect(rules[0].scanner === rules[1].scanner, "packs loaded from two rulePacks entries share one scanner")
+        #expect(rules[0].scanner.matcher.patterns.count == 4)
+        let linter = try RuleHarness.linter(rule: "pack", catalog: catalog)
+        let text = "---\ntitle: 新闻\ndate: 2022-03-16\n---\n求是创新 追求卓越\n\n正文内容。\n\n[转入文章首发地址](http://gongxue.cn/a.htm)\n"
+        let found = linter.lint([.text(path: "a.md", bytes: Array(text.utf8))]).diagnostics
+        #expect(found.map(\.rule).sorted() == ["campus-slogan", "gongxue-repost"])
+        let active = linter.baseRules.perFile.compactMap { $0.rule as? PackRule }
+        #expect(active.count == 2)
+        #expect(active.first?.scanner.scans == 1, "one scan served both pack rules")
+    }
+
     @Test func configLoadsPacksAndRulesCanBeConfigured() throws {
         let tmp = TemporaryDirectory()
         for name in ["gongxue-repost.json", "title-domain.json", "slogan.json"] {

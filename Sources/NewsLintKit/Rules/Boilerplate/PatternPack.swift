@@ -226,6 +226,8 @@ public struct PatternHit: Sendable {
 /// The hits of one line and whether the line is wholly boilerplate.
 public struct LineVerdict: Sendable {
     public var line: Int
+    /// The rule (pattern owner) the hits belong to.
+    public var owner: Int = 0
     public var hits: [PatternHit]
     /// The line holds nothing but pattern hits, bullets, punctuation, numbers and links
     /// (plus at most a few words of value after a label): safe to delete.
@@ -287,18 +289,41 @@ public struct PatternMatcher: Sendable {
 
     /// Body lines with confirmed hits, in line order.
     public func scanBody(_ document: Document, zones: DocumentZones) -> [LineVerdict] {
-        guard let body = document.bodyLines else { return [] }
-        let candidates: [Int] = needsBody ? Array(body) : zones.header.union(zones.footer).sorted()
+        scanBody(document, zonesByOwner: [zones])
+    }
+
+    /// One pass for the patterns of several rules: `zonesByOwner[i]` are the zones of the rule
+    /// that owns patterns with `owner == i`. Verdicts are per line and owner.
+    public func scanBody(_ document: Document, zonesByOwner: [DocumentZones]) -> [LineVerdict] {
+        guard let body = document.bodyLines, !zonesByOwner.isEmpty else { return [] }
+        let candidates: [Int]
+        if needsBody {
+            candidates = Array(body)
+        } else {
+            var lines = Set<Int>()
+            for z in zonesByOwner { lines.formUnion(z.header); lines.formUnion(z.footer) }
+            candidates = lines.sorted()
+        }
         var out: [LineVerdict] = []
         for n in candidates where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             var raw: [PatternHit] = []
             automaton.scan(document.bytes, range) { id, start, end in
                 let p = literalPattern[id]
-                if zones.contains(n, patterns[p].zone) { raw.append(PatternHit(pattern: p, range: start..<end)) }
+                let owner = patterns[p].owner
+                if owner < zonesByOwner.count, zonesByOwner[owner].contains(n, patterns[p].zone) {
+                    raw.append(PatternHit(pattern: p, range: start..<end))
+                }
             }
             guard !raw.isEmpty else { continue }
-            if let verdict = confirm(raw, line: n, range: range, bytes: document.bytes) { out.append(verdict) }
+            let owners = Set(raw.map { patterns[$0.pattern].owner }).sorted()
+            for owner in owners {
+                let mine = owners.count == 1 ? raw : raw.filter { patterns[$0.pattern].owner == owner }
+                if var verdict = confirm(mine, line: n, range: range, bytes: document.bytes) {
+                    verdict.owner = owner
+                    out.append(verdict)
+                }
+            }
         }
         return out
     }
