@@ -204,7 +204,7 @@ public struct PackRule: Rule {
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        for verdict in scanner.verdicts(document, owner: owner) {
+        for verdict in scanner.scan(document).body where verdict.owner == owner {
             guard let first = verdict.hits.first else { continue }
             var fix: Fix?
             var message = message(document, first)
@@ -222,7 +222,7 @@ public struct PackRule: Rule {
             }
             sink.report(first.range, message, fix: fix)
         }
-        for (_, all) in scanner.matcher.scanFrontMatter(document) {
+        for (_, all) in scanner.scan(document).frontMatter {
             let hits = all.filter { scanner.matcher.patterns[$0.pattern].owner == owner }
             guard let first = hits.first else { continue }
             sink.report(first.range, message(document, first), fix: replaceFix(hits))
@@ -238,7 +238,8 @@ final class PackScanner: @unchecked Sendable {
     let definitions: [PackRule.Definition]
     let matcher: PatternMatcher
     private let lock = NSLock()
-    private var recent: [(path: String, bytes: [UInt8], verdicts: [LineVerdict])] = []
+    typealias Result = (body: [LineVerdict], frontMatter: [(entry: FrontMatterEntry, hits: [PatternHit])])
+    private var recent: [(path: String, bytes: [UInt8], result: Result)] = []
     private static let cacheSize = 16
     /// Documents scanned so far (tests check that several pack rules share one scan).
     private(set) var scans = 0
@@ -255,14 +256,13 @@ final class PackScanner: @unchecked Sendable {
         matcher = PatternMatcher(patterns: patterns)
     }
 
-    func verdicts(_ document: Document, owner: Int) -> [LineVerdict] {
+    /// Hits of all pack rules in `document` (each rule keeps the verdicts it owns).
+    func scan(_ document: Document) -> Result {
         lock.lock()
-        let cached = recent.first { $0.path == document.path && $0.bytes == document.bytes }?.verdicts
+        let cached = recent.first { $0.path == document.path && $0.bytes == document.bytes }?.result
         lock.unlock()
-        let all: [LineVerdict]
-        if let cached {
-            all = cached
-        } else {
+        if let cached { return cached }
+        do {
             var byShape: [[Int]: DocumentZones] = [:]
             let zones = definitions.map { d -> DocumentZones in
                 if let z = byShape[[d.headerLines, d.footerLines]] { return z }
@@ -270,13 +270,13 @@ final class PackScanner: @unchecked Sendable {
                 byShape[[d.headerLines, d.footerLines]] = z
                 return z
             }
-            all = matcher.scanBody(document, zonesByOwner: zones)
+            let result: Result = (matcher.scanBody(document, zonesByOwner: zones), matcher.scanFrontMatter(document))
             lock.lock()
             scans += 1
-            recent.append((document.path, document.bytes, all))
+            recent.append((document.path, document.bytes, result))
             if recent.count > Self.cacheSize { recent.removeFirst() }
             lock.unlock()
+            return result
         }
-        return all.filter { $0.owner == owner }
     }
 }
