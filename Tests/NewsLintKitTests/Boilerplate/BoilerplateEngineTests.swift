@@ -150,6 +150,8 @@ import Testing
         #expect(TitleAffix.findings("会议召开 | example.edu.cn").map(\.piece) == ["example.edu.cn"])
         #expect(TitleAffix.findings("会议召开 - 新浪新闻").map(\.piece) == ["新浪新闻"])
         #expect(TitleAffix.findings("v1.2 版本发布 | 3.5").isEmpty)
+        #expect(TitleAffix.findings("从0->1的突破：学院科研成果转化纪实").isEmpty)
+        #expect(TitleAffix.findings("新闻网->学院召开工作会议").map(\.piece) == ["新闻网"])
     }
 
     @Test func quotedTitleIsFixedInsideTheQuotes() throws {

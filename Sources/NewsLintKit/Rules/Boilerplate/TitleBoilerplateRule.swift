@@ -64,7 +64,9 @@ enum TitleAffix {
             let piece = trimSpaces(t, 0..<sep.lowerBound)
             let rest = trimSpaces(t, sep.upperBound..<t.count)
             let n = TextScan.scalarCount(t, piece)
-            if n >= 2, n <= 20, !rest.isEmpty {
+            // `从0->1的突破` is an arrow in a headline, not a site name: no digits, some text after it.
+            let hasDigit = t[piece].contains { $0 >= 0x30 && $0 <= 0x39 }
+            if n >= 2, n <= 20, !hasDigit, TextScan.scalarCount(t, rest) >= 4 {
                 out.append(Finding(kind: .prefix, piece: String(decoding: t[piece], as: UTF8.self), cut: 0..<rest.lowerBound))
             }
         }
