@@ -240,7 +240,9 @@ final class PackScanner: @unchecked Sendable {
     private let lock = NSLock()
     typealias Result = (body: [LineVerdict], frontMatter: [(entry: FrontMatterEntry, hits: [PatternHit])])
     private var recent: [(path: String, bytes: [UInt8], result: Result)] = []
-    private static let cacheSize = 16
+    /// Enough entries for every worker's current document; large files are not kept (memory).
+    private static let cacheSize = max(4, 2 * activeCoreCount)
+    private static let maxCachedBytes = 4 << 20
     /// Documents scanned so far (tests check that several pack rules share one scan).
     private(set) var scans = 0
 
@@ -273,7 +275,7 @@ final class PackScanner: @unchecked Sendable {
             let result: Result = (matcher.scanBody(document, zonesByOwner: zones), matcher.scanFrontMatter(document))
             lock.lock()
             scans += 1
-            recent.append((document.path, document.bytes, result))
+            if document.bytes.count <= Self.maxCachedBytes { recent.append((document.path, document.bytes, result)) }
             if recent.count > Self.cacheSize { recent.removeFirst() }
             lock.unlock()
             return result
