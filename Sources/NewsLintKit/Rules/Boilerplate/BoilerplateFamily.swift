@@ -1,6 +1,16 @@
 extension RuleRegistry {
     /// Scraper boilerplate and Markdown structure rules (issue 4).
-    static let boilerplateRules: [any Rule.Type] = []
+    static let boilerplateRules: [any Rule.Type] = [
+        BoilerplateRule.self,
+        TitleBoilerplateRule.self,
+        MoreMarkerRule.self,
+        IndentedParagraphRule.self,
+        HTMLRemnantRule.self,
+    ]
     /// Cross-file boilerplate rules: repeated lines, site names in titles (issue 4).
-    static let boilerplateCrossFileRules: [any CrossFileRule.Type] = []
+    /// `title-boilerplate` has a per-file part (domains, known site names) and this corpus part.
+    static let boilerplateCrossFileRules: [any CrossFileRule.Type] = [
+        BoilerplateRepeatedRule.self,
+        TitleRepeatedAffixRule.self,
+    ]
 }

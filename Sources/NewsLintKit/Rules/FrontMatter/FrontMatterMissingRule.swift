@@ -16,8 +16,6 @@ public struct FrontMatterMissingRule: Rule {
     }
 }
 
-/// Builds front matter from scraped header lines (metadata harvest, boilerplate family).
-enum FrontMatterHarvest {
-    /// An unsafe fix writing a front-matter block, or nil when nothing can be harvested.
-    static func fix(for document: Document) -> Fix? { nil }
-}
+/// Builds front matter from scraped header lines (metadata harvest, boilerplate family:
+/// see `Rules/Boilerplate/MetadataHarvest.swift`).
+enum FrontMatterHarvest {}

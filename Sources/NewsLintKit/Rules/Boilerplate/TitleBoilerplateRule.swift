@@ -1,0 +1,181 @@
+import Foundation
+
+/// Site names glued to a title: `… | hrbeu.com.cn`, `哈尔滨工程大学->…`, `…_网易新闻`, `… - 新浪新闻`.
+enum TitleAffix {
+    enum Kind: String { case prefix, suffix }
+
+    struct Finding {
+        var kind: Kind
+        /// The site name as written (without separator).
+        var piece: String
+        /// Byte range in the title's UTF-8 to delete (separator and spaces included).
+        var cut: Range<Int>
+    }
+
+    static let suffixSeparators = [" | ", "|", "｜", " - ", " – ", " — ", "——", "_", " :: ", " · "].map { Array($0.utf8) }
+    static let prefixSeparators = ["->", "—>", "-->", ">>", "»", "＞", "→"].map { Array($0.utf8) }
+    static let siteWords = ["新闻网", "新聞網", "新闻", "新聞", "官网", "官網", "网站", "網站", "在线", "在線", "频道", "頻道", "门户", "門戶", "日报", "日報", "网", "網"]
+
+    /// Last (for suffixes) or first (for prefixes) occurrence of any separator.
+    static func find(_ t: [UInt8], _ seps: [[UInt8]], last: Bool) -> Range<Int>? {
+        var best: Range<Int>?
+        for sep in seps where sep.count <= t.count {
+            var i = last ? t.count - sep.count : 0
+            while last ? i >= 0 : i + sep.count <= t.count {
+                if t[i..<(i + sep.count)].elementsEqual(sep) {
+                    let r = i..<(i + sep.count)
+                    if let b = best {
+                        if last ? r.lowerBound > b.lowerBound || (r.lowerBound == b.lowerBound && r.count > b.count)
+                                : r.lowerBound < b.lowerBound || (r.lowerBound == b.lowerBound && r.count > b.count) { best = r }
+                    } else { best = r }
+                    break
+                }
+                i += last ? -1 : 1
+            }
+        }
+        return best
+    }
+
+    static func trimSpaces(_ t: [UInt8], _ r: Range<Int>) -> Range<Int> {
+        var lo = r.lowerBound, hi = r.upperBound
+        while lo < hi && TextScan.spaceLength(t, lo, hi) > 0 { lo += TextScan.spaceLength(t, lo, hi) }
+        while hi > lo && (t[hi - 1] == 0x20 || t[hi - 1] == 0x09) { hi -= 1 }
+        return lo..<hi
+    }
+
+    static func isDomain(_ s: [UInt8]) -> Bool {
+        guard s.count >= 4, s.allSatisfy({ $0 < 0x80 }) else { return false }
+        let labels = s.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard labels.count >= 2, let tld = labels.last, tld.count >= 2, tld.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }) else { return false }
+        return labels.allSatisfy { l in !l.isEmpty && l.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "-") } }
+    }
+
+    static func isSiteName(_ s: [UInt8]) -> Bool {
+        let text = String(decoding: s, as: UTF8.self)
+        let n = text.unicodeScalars.count
+        return n >= 2 && n <= 12 && siteWords.contains { text.hasSuffix($0) } && !text.contains("，") && !text.contains("。")
+    }
+
+    /// Findings for one title, at most one prefix and one suffix.
+    static func findings(_ title: String) -> [Finding] {
+        let t = Array(title.utf8)
+        var out: [Finding] = []
+        if let sep = find(t, prefixSeparators, last: false) {
+            let piece = trimSpaces(t, 0..<sep.lowerBound)
+            let rest = trimSpaces(t, sep.upperBound..<t.count)
+            let n = TextScan.scalarCount(t, piece)
+            // `从0->1的突破` is an arrow in a headline, not a site name: no digits, some text after it.
+            let hasDigit = t[piece].contains { $0 >= 0x30 && $0 <= 0x39 }
+            if n >= 2, n <= 20, !hasDigit, TextScan.scalarCount(t, rest) >= 4 {
+                out.append(Finding(kind: .prefix, piece: String(decoding: t[piece], as: UTF8.self), cut: 0..<rest.lowerBound))
+            }
+        }
+        if let sep = find(t, suffixSeparators, last: true) {
+            let piece = trimSpaces(t, sep.upperBound..<t.count)
+            var lo = sep.lowerBound
+            while lo > 0 && t[lo - 1] == 0x20 { lo -= 1 }
+            let before = trimSpaces(t, 0..<lo)
+            if !before.isEmpty, isDomain(Array(t[piece])) || isSiteName(Array(t[piece])), out.first.map({ $0.cut.upperBound <= lo }) ?? true {
+                out.append(Finding(kind: .suffix, piece: String(decoding: t[piece], as: UTF8.self), cut: lo..<t.count))
+            }
+        }
+        return out
+    }
+
+    /// The byte offset of the title text inside the raw value (plain or simply quoted), or nil.
+    static func offset(of title: String, in document: Document, entry: FrontMatterEntry) -> Int? {
+        guard let r = entry.valueRange else { return nil }
+        let raw = document.bytes[r]
+        let t = Array(title.utf8)
+        if raw.elementsEqual(t) { return r.lowerBound }
+        if raw.count == t.count + 2, let q = raw.first, q == UInt8(ascii: "\"") || q == UInt8(ascii: "'"), raw.last == q,
+           raw.dropFirst().dropLast().elementsEqual(t) { return r.lowerBound + 1 }
+        return nil
+    }
+}
+
+/// `title-boilerplate` (per file): a domain or a known site name glued to the title.
+public struct TitleBoilerplateRule: Rule {
+    public static let id = "title-boilerplate"
+    let key: String
+
+    public init(options: RuleOptions) {
+        key = options.string("key", "title")
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        guard let fm = document.frontMatter, let entry = fm.entry(key), let title = entry.value.scalarText else { return }
+        let base = TitleAffix.offset(of: title, in: document, entry: entry)
+        for f in TitleAffix.findings(title) {
+            let what = TitleAffix.isDomain(Array(f.piece.utf8)) ? "domain" : "site name"
+            let message = "\(key) carries the \(what) '\(f.piece)' as a \(f.kind.rawValue)"
+            if let base {
+                let cut = (base + f.cut.lowerBound)..<(base + f.cut.upperBound)
+                sink.report(cut, message, fix: Fix(.unsafe, "Strip the site name from the \(key)", edits: [.delete(cut)]))
+            } else {
+                sink.report(line: entry.line, column: entry.column, message)
+            }
+        }
+    }
+}
+
+/// `title-boilerplate` (cross-file): a title prefix or suffix that repeats across many titles
+/// of the corpus is a site name even when it is not a domain (`校园网 - …`).
+public struct TitleRepeatedAffixRule: CrossFileRule {
+    public static let id = "title-boilerplate"
+
+    public struct Fact: Codable, Sendable {
+        public var line: Int
+        public var prefix: String?
+        public var suffix: String?
+    }
+
+    let key: String
+    let minTitles: Int
+    let minShare: Double
+    static let separators = TitleAffix.suffixSeparators + TitleAffix.prefixSeparators + [" ：", "：", ": "].map { Array($0.utf8) }
+
+    public init(options: RuleOptions) throws {
+        key = options.string("key", "title")
+        minTitles = options.int("minTitles", 5)
+        minShare = options.double("minShare", 0.2)
+        guard minTitles >= 2 else { throw RuleOptionError(option: "minTitles", message: "expected at least 2") }
+        guard minShare > 0, minShare <= 1 else { throw RuleOptionError(option: "minShare", message: "expected a share in (0, 1]") }
+    }
+
+    public func collect(_ document: Document) -> Fact? {
+        guard let fm = document.frontMatter, let entry = fm.entry(key), let title = entry.value.scalarText else { return nil }
+        let t = Array(title.utf8)
+        let handled = TitleAffix.findings(title)
+        var fact = Fact(line: entry.line)
+        // Segments around the first and last separator; short ones only (site names are short).
+        if !handled.contains(where: { $0.kind == .prefix }), let sep = TitleAffix.find(t, Self.separators, last: false) {
+            let piece = TitleAffix.trimSpaces(t, 0..<sep.lowerBound)
+            if (1...20).contains(TextScan.scalarCount(t, piece)) { fact.prefix = String(decoding: t[0..<sep.upperBound], as: UTF8.self) }
+        }
+        if !handled.contains(where: { $0.kind == .suffix }), let sep = TitleAffix.find(t, Self.separators, last: true) {
+            let piece = TitleAffix.trimSpaces(t, sep.upperBound..<t.count)
+            if (1...20).contains(TextScan.scalarCount(t, piece)) { fact.suffix = String(decoding: t[sep.lowerBound...], as: UTF8.self) }
+        }
+        return fact
+    }
+
+    public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
+        let total = facts.count
+        guard total >= minTitles else { return }
+        var prefixes: [String: Int] = [:], suffixes: [String: Int] = [:]
+        for f in facts {
+            if let p = f.fact.prefix { prefixes[p, default: 0] += 1 }
+            if let s = f.fact.suffix { suffixes[s, default: 0] += 1 }
+        }
+        func repeated(_ n: Int) -> Bool { n >= minTitles && Double(n) / Double(total) >= minShare }
+        for f in facts {
+            if let p = f.fact.prefix, let n = prefixes[p], repeated(n) {
+                sink.report(path: f.path, line: f.fact.line, "\(key) prefix '\(p.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
+            }
+            if let s = f.fact.suffix, let n = suffixes[s], repeated(n) {
+                sink.report(path: f.path, line: f.fact.line, "\(key) suffix '\(s.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
+            }
+        }
+    }
+}
