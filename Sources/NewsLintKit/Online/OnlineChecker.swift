@@ -5,28 +5,18 @@ import FoundationNetworking
 #endif
 
 /// Checks remote image URLs with URLSession: HEAD, falling back to GET when HEAD is
-/// refused; redirects followed by hand (so loops are named as such); retries on timeouts,
+/// refused; redirect loops reported as such; retries on timeouts,
 /// connection failures and 5xx; at most `concurrency` requests in flight and `perHost` per
 /// host; every URL checked once per run (memoised) and optionally cached on disk.
 public final class OnlineChecker: URLChecker, @unchecked Sendable {
     public let settings: ImageSettings
     private let memo = Locked<[String: URLCheckResult]>([:])
-    private let session: URLSession
     /// Requests actually sent (for tests and the summary): one per attempt.
     public let requestCount = Locked(0)
 
     public init(settings: ImageSettings) {
         self.settings = settings
-        let config = URLSessionConfiguration.ephemeral
-        config.timeoutIntervalForRequest = settings.timeout
-        config.timeoutIntervalForResource = settings.timeout * Double(settings.retries + 2) * Double(settings.maxRedirects + 1)
-        config.httpMaximumConnectionsPerHost = settings.perHost
-        config.requestCachePolicy = .reloadIgnoringLocalCacheData
-        config.urlCache = nil
-        session = URLSession(configuration: config, delegate: RedirectRefuser(), delegateQueue: nil)
     }
-
-    deinit { session.invalidateAndCancel() }
 
     public func check(_ urls: [String]) -> [String: URLCheckResult] {
         let unique = Array(Set(urls)).sorted()
@@ -67,13 +57,22 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
     /// Runs all checks under the concurrency limits and waits for them.
     private func run(_ urls: [String]) -> [String: Outcome] {
         guard !urls.isEmpty else { return [:] }
+        let config = URLSessionConfiguration.ephemeral
+        config.timeoutIntervalForRequest = settings.timeout
+        config.httpMaximumConnectionsPerHost = settings.perHost
+        config.requestCachePolicy = .reloadIgnoringLocalCacheData
+        config.urlCache = nil
+        // Redirects are followed by URLSession; FoundationNetworking on Linux traps when a
+        // delegate refuses them, so loops surface as `httpTooManyRedirects`.
+        let session = URLSession(configuration: config)
+        defer { session.finishTasksAndInvalidate() }
         let scheduler = Scheduler(urls: urls, concurrency: settings.concurrency, perHost: settings.perHost) { url, done in
-            self.checkOne(url, done: done)
+            self.checkOne(url, session: session, done: done)
         }
         return scheduler.runAndWait()
     }
 
-    private func checkOne(_ raw: String, done: @escaping @Sendable (Outcome) -> Void) {
+    private func checkOne(_ raw: String, session: URLSession, done: @escaping @Sendable (Outcome) -> Void) {
         guard let url = Self.requestURL(raw) else {
             done(Outcome(result: URLCheckResult(ok: false, detail: "not a valid URL"), definitive: true))
             return
@@ -83,10 +82,10 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
             done(Outcome(result: URLCheckResult(ok: true, detail: "not checked (non-ASCII host)"), definitive: false))
             return
         }
-        attempt(url, method: "HEAD", visited: [url.absoluteString], retriesLeft: settings.retries, done: done)
+        attempt(url, session: session, method: "HEAD", visited: [url.absoluteString], retriesLeft: settings.retries, done: done)
     }
 
-    private func attempt(_ url: URL, method: String, visited: Set<String>, retriesLeft: Int, done: @escaping @Sendable (Outcome) -> Void) {
+    private func attempt(_ url: URL, session: URLSession, method: String, visited: Set<String>, retriesLeft: Int, done: @escaping @Sendable (Outcome) -> Void) {
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: settings.timeout)
         request.httpMethod = method
         request.setValue(settings.userAgent, forHTTPHeaderField: "User-Agent")
@@ -97,7 +96,7 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
                 if retriesLeft > 0 {
                     let delay = 0.05 * Double(self.settings.retries - retriesLeft + 1)
                     DispatchQueue.global().asyncAfter(deadline: .now() + delay) {
-                        self.attempt(url, method: method, visited: visited, retriesLeft: retriesLeft - 1, done: done)
+                        self.attempt(url, session: session, method: method, visited: visited, retriesLeft: retriesLeft - 1, done: done)
                     }
                 } else {
                     done(outcome)
@@ -130,13 +129,13 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
                 } else if visited.count > self.settings.maxRedirects {
                     done(Outcome(result: URLCheckResult(ok: false, detail: "more than \(self.settings.maxRedirects) redirects"), definitive: true))
                 } else {
-                    self.attempt(next, method: method, visited: visited.union([next.absoluteString]), retriesLeft: retriesLeft, done: done)
+                    self.attempt(next, session: session, method: method, visited: visited.union([next.absoluteString]), retriesLeft: retriesLeft, done: done)
                 }
                 return
             }
             if method == "HEAD", [400, 403, 405, 501].contains(status) {
                 // Many image hosts refuse HEAD; ask again with GET before calling it broken.
-                self.attempt(url, method: "GET", visited: visited, retriesLeft: retriesLeft, done: done)
+                self.attempt(url, session: session, method: "GET", visited: visited, retriesLeft: retriesLeft, done: done)
                 return
             }
             if (200..<300).contains(status) {
@@ -168,14 +167,6 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
         }
         guard let url = URL(string: out), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else { return nil }
         return url
-    }
-}
-
-/// Refuses automatic redirects so the checker follows them itself and can detect loops.
-final class RedirectRefuser: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        completionHandler(nil)
     }
 }
 
@@ -268,6 +259,8 @@ struct DiskCache: Codable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let data = try? encoder.encode(copy) else { return }
-        try? AtomicWriter.write([UInt8](data), to: file)
+        let url = URL(fileURLWithPath: file)
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? data.write(to: url, options: .atomic)
     }
 }
