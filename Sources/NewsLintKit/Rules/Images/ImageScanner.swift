@@ -246,12 +246,13 @@ public enum ImageScanner {
             i = e + 1
         } else {
             var depth = 0
+            var sawParen = false
             let s = i
             while i < end {
                 let c = buf[i]
                 if c == 0x5C { i += 2; continue }
                 if isSpace(c) || c < 0x20 { break }
-                if c == 0x28 { depth += 1 } else if c == 0x29 {
+                if c == 0x28 { depth += 1; sawParen = true } else if c == 0x29 {
                     if depth == 0 { break }
                     depth -= 1
                 }
@@ -259,7 +260,8 @@ public enum ImageScanner {
             }
             i = min(i, end)
             if i == end {
-                return fail(depth > 0 ? "unbalanced parentheses in image source" : "unclosed '](' in image", at: end)
+                // `a_(1.png)` at the end of the line: the inner `(` swallowed the closing `)`.
+                return fail(depth > 0 || sawParen ? "unbalanced parentheses in image source" : "unclosed '](' in image", at: end)
             }
             link.source = s..<i
         }
