@@ -108,7 +108,7 @@ public struct ContentDuplicateRule: CrossFileRule {
 }
 
 /// `content-near-duplicate`: MinHash over character shingles with LSH banding.
-/// Fact: exact-body hash + `permutations` × 4-byte signature (512 bytes by default).
+/// Fact: exact-body hash + `permutations` × 4-byte signature (576 bytes by default).
 public struct ContentNearDuplicateRule: CrossFileRule {
     public static let id = "content-near-duplicate"
     public struct Fact: Codable, Sendable, Equatable {
@@ -125,9 +125,9 @@ public struct ContentNearDuplicateRule: CrossFileRule {
 
     public init(options: RuleOptions) throws {
         shingleSize = options.int("shingleSize", 5)
-        threshold = options.double("threshold", 0.6)
-        permutations = options.int("permutations", 128)
-        bands = options.int("bands", 32)
+        threshold = options.double("threshold", 0.5)
+        permutations = options.int("permutations", 144)
+        bands = options.int("bands", 48)
         minLength = options.int("minLength", 50)
         guard (1...32).contains(shingleSize) else { throw RuleOptionError(option: "shingleSize", message: "must be from 1 to 32 characters") }
         guard threshold > 0 && threshold <= 1 else { throw RuleOptionError(option: "threshold", message: "must be greater than 0 and at most 1") }
@@ -176,10 +176,19 @@ public struct ContentNearDuplicateRule: CrossFileRule {
     }
 
     public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
-        // One representative per exact body (exact copies are content-duplicate's findings).
-        var seen = Set<UInt64>()
+        // One representative per exact body; its copies (content-duplicate's findings) share its group.
+        var repOfHash: [UInt64: Int] = [:]
         var reps: [Int] = []
-        for (i, f) in facts.enumerated() where f.fact.signature.count == permutations && seen.insert(f.fact.hash).inserted { reps.append(i) }
+        var copies: [[Int]] = []
+        for (i, f) in facts.enumerated() where f.fact.signature.count == permutations {
+            if let r = repOfHash[f.fact.hash] {
+                copies[r].append(i)
+            } else {
+                repOfHash[f.fact.hash] = reps.count
+                reps.append(i)
+                copies.append([i])
+            }
+        }
         guard reps.count > 1 else { return }
         let rows = permutations / bands
         var sets = DisjointSets(reps.count)
@@ -222,12 +231,15 @@ public struct ContentNearDuplicateRule: CrossFileRule {
         for r in 0..<reps.count { groups[sets.find(r), default: []].append(r) }
         for r in 0..<reps.count {
             guard let members = groups[sets.find(r)], members.count > 1 else { continue }
-            let f = facts[reps[r]]
-            let others = members.filter { $0 != r }.map { o -> String in
-                let s = Self.similarity(f.fact.signature, facts[reps[o]].fact.signature)
-                return "\(facts[reps[o]].path) (\(Int((s * 100).rounded()))%)"
+            let sig = facts[reps[r]].fact.signature
+            // Every file with this body, naming the files of the other (non-identical) bodies.
+            let others = members.filter { $0 != r }.flatMap { o -> [String] in
+                let percent = Int((Self.similarity(sig, facts[reps[o]].fact.signature) * 100).rounded())
+                return copies[o].map { "\(facts[$0].path) (\(percent)%)" }
             }
-            sink.report(path: f.path, line: f.fact.line, "near-duplicate body: similar to \(listing(others))")
+            for i in copies[r] {
+                sink.report(path: facts[i].path, line: facts[i].fact.line, "near-duplicate body: similar to \(listing(others))")
+            }
         }
     }
 }
