@@ -15,8 +15,6 @@ public struct ImageSettings: Sendable, Equatable {
     public var concurrency = 8
     /// Requests in flight to one host at once.
     public var perHost = 2
-    /// Redirects followed before giving up.
-    public var maxRedirects = 10
     /// Absolute path of the on-disk result cache; nil disables it.
     public var cacheFile: String?
     /// Seconds a cached result stays valid.
@@ -43,7 +41,7 @@ public struct ImageSettings: Sendable, Equatable {
         return s
     }
 
-    static let keys = ["$comment", "online", "roots", "timeout", "retries", "concurrency", "perHost", "maxRedirects", "cache", "cacheMaxAge", "userAgent"]
+    static let keys = ["$comment", "online", "roots", "timeout", "retries", "concurrency", "perHost", "cache", "cacheMaxAge", "userAgent"]
 
     /// Parses and validates the section (nil: defaults). Relative paths are resolved against `directory`.
     public static func parse(_ node: JSONNode?, file: String, directory: String) throws -> ImageSettings {
@@ -84,7 +82,6 @@ public struct ImageSettings: Sendable, Equatable {
             case "retries": s.retries = try whole(n, path, 0...10)
             case "concurrency": s.concurrency = try whole(n, path, 1...256)
             case "perHost": s.perHost = try whole(n, path, 1...64)
-            case "maxRedirects": s.maxRedirects = try whole(n, path, 0...50)
             case "cache":
                 if case .null = n.value { s.cacheFile = nil; continue }
                 guard let p = n.string, !p.isEmpty else { throw v.error(n, path, "expected a file path (string) or null, found \(describe(n))") }

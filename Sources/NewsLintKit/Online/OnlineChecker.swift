@@ -126,8 +126,8 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
                 }
                 if visited.contains(next.absoluteString) {
                     done(Outcome(result: URLCheckResult(ok: false, detail: "redirect loop"), definitive: true))
-                } else if visited.count > self.settings.maxRedirects {
-                    done(Outcome(result: URLCheckResult(ok: false, detail: "more than \(self.settings.maxRedirects) redirects"), definitive: true))
+                } else if visited.count > Self.maxManualRedirects {
+                    done(Outcome(result: URLCheckResult(ok: false, detail: "more than \(Self.maxManualRedirects) redirects"), definitive: true))
                 } else {
                     self.attempt(next, session: session, method: method, visited: visited.union([next.absoluteString]), retriesLeft: retriesLeft, done: done)
                 }
@@ -148,6 +148,9 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
         }
         task.resume()
     }
+
+    /// Limit for redirects URLSession hands back unfollowed (it follows ordinary ones itself).
+    static let maxManualRedirects = 10
 
     static func seconds(_ t: Double) -> String { t.rounded() == t ? "\(Int(t))s" : "\(t)s" }
 

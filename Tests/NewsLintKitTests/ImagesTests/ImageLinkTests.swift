@@ -160,6 +160,16 @@ struct FakeProbe: ResourceProbe {
         #expect(Self.error(#"[]"#) == "/site/.lint.json:2:13: images: expected an object, found array")
     }
 
+    @Test func readmeExampleIsValid() throws {
+        let readme = try String(contentsOf: PackagePaths.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```json\n{\n  \"images\""))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        var catalog = Catalog.builtin
+        let c = try Configuration.parse(String(readme[readme.index(start.lowerBound, offsetBy: 8)..<end.lowerBound]), directory: "/site", catalog: &catalog)
+        let s = try ImageSettings.parse(c.sections["images"], file: "README.md", directory: "/site")
+        #expect(s.roots == ["/site/static", "/site/public"] && s.cacheFile == "/site/.newslint/image-cache.json")
+    }
+
     @Test func commandLineOverridesConfig() throws {
         let dir = TemporaryDirectory()
         dir.write(".lint.json", #"{"images": {"online": true, "timeout": 0.2}}"#)
