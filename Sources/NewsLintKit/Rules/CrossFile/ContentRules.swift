@@ -108,20 +108,26 @@ public struct ContentDuplicateRule: CrossFileRule {
 }
 
 /// `content-near-duplicate`: MinHash over character shingles with LSH banding.
-/// Fact: exact-body hash + `permutations` × 4-byte signature (576 bytes by default).
+/// Fact: exact-body hash + `permutations` × 2-byte signature (288 bytes by default).
+/// Keeping 16 bits of each minimum (b-bit MinHash) halves the fact; two different minima
+/// agree by chance with probability 2⁻¹⁶, a negligible bias on the similarity estimate.
 public struct ContentNearDuplicateRule: CrossFileRule {
     public static let id = "content-near-duplicate"
     public struct Fact: Codable, Sendable, Equatable {
         public var hash: UInt64
         public var line: Int
-        public var signature: [UInt32]
+        public var signature: [UInt16]
     }
     let shingleSize: Int
     let threshold: Double
     let permutations: Int
     let bands: Int
     let minLength: Int
-    let seeds: [UInt64]
+    /// Per-permutation odd multipliers and offsets: x -> a·x + b (mod 2⁶⁴) is a bijection,
+    /// so its minimum over the (pre-mixed) shingle hashes is a MinHash sample at the cost of
+    /// one multiply-add per permutation.
+    let multipliers: [UInt64]
+    let offsets: [UInt64]
 
     public init(options: RuleOptions) throws {
         shingleSize = options.int("shingleSize", 5)
@@ -136,7 +142,8 @@ public struct ContentNearDuplicateRule: CrossFileRule {
             throw RuleOptionError(option: "bands", message: "must divide permutations (\(permutations)) evenly")
         }
         guard minLength >= shingleSize else { throw RuleOptionError(option: "minLength", message: "must be at least shingleSize") }
-        seeds = (0..<permutations).map { mix64(UInt64($0) &* 0x2545_F491_4F6C_DD1D &+ 0x51) }
+        multipliers = (0..<permutations).map { mix64(UInt64($0) &* 0x2545_F491_4F6C_DD1D &+ 0x51) | 1 }
+        offsets = (0..<permutations).map { mix64(UInt64($0) &+ 0x9E37_79B9) }
     }
 
     public func collect(_ document: Document) -> Fact? {
@@ -152,23 +159,25 @@ public struct ContentNearDuplicateRule: CrossFileRule {
         for i in 0...(s.count - k) {
             var sh: UInt64 = 0xcbf2_9ce4_8422_2325
             for j in i..<(i + k) { sh = (sh ^ UInt64(s[j])) &* 0x0000_0100_0000_01B3 }
-            shingles.insert(sh)
+            shingles.insert(mix64(sh))
         }
         var mins = [UInt64](repeating: .max, count: permutations)
-        seeds.withUnsafeBufferPointer { seed in
-            mins.withUnsafeMutableBufferPointer { m in
-                for sh in shingles {
-                    for p in 0..<seed.count {
-                        let v = mix64(sh ^ seed[p])
-                        if v < m[p] { m[p] = v }
+        multipliers.withUnsafeBufferPointer { a in
+            offsets.withUnsafeBufferPointer { b in
+                mins.withUnsafeMutableBufferPointer { m in
+                    for sh in shingles {
+                        for p in 0..<a.count {
+                            let v = sh &* a[p] &+ b[p]
+                            if v < m[p] { m[p] = v }
+                        }
                     }
                 }
             }
         }
-        return Fact(hash: exact, line: document.bodyStartLine, signature: mins.map { UInt32(truncatingIfNeeded: $0 >> 32) })
+        return Fact(hash: exact, line: document.bodyStartLine, signature: mins.map { UInt16(truncatingIfNeeded: $0 >> 48) })
     }
 
-    static func similarity(_ a: [UInt32], _ b: [UInt32]) -> Double {
+    static func similarity(_ a: [UInt16], _ b: [UInt16]) -> Double {
         guard a.count == b.count, !a.isEmpty else { return 0 }
         var same = 0
         for i in 0..<a.count where a[i] == b[i] { same += 1 }
