@@ -4,16 +4,16 @@ import Foundation
 /// Rules never touch the file system themselves: the engine hands them a probe, and
 /// tests inject fakes.
 public protocol ResourceProbe: Sendable {
-    /// Whether a regular file (or directory) exists at the absolute `path`.
+    /// Whether a regular file exists at the absolute `path` (symbolic links followed).
     func fileExists(_ path: String) -> Bool
 }
 
-/// The real file system.
+/// The real file system. A directory is not an image, so only regular files count.
 public struct FileSystemProbe: ResourceProbe {
     public init() {}
     public func fileExists(_ path: String) -> Bool {
         var st = stat()
-        return stat(path, &st) == 0
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
     }
 }
 

@@ -64,6 +64,18 @@ struct FakeProbe: ResourceProbe {
                 "the fake file system does not normalise '..': the probe sees exactly the joined path")
     }
 
+    @Test func realFileSystemThroughTheCommandLine() throws {
+        let dir = TemporaryDirectory()
+        dir.write("site/static/img/校徽.png", bytes: [0x89, 0x50])
+        dir.write("site/posts/图片/现场.jpg", bytes: [0xFF, 0xD8])
+        dir.write("site/.lint.json", #"{"images": {"roots": ["static"]}}"#)
+        dir.write("site/posts/a.md", "---\ntitle: 新闻\n---\n![现场](图片/现场.jpg) ![校徽](/img/%E6%A0%A1%E5%BE%BD.png)\n![目录](图片) ![缺](/img/缺.png)\n")
+        let run = CLIRun.run(["--select", "image-link-broken", "--format", "concise", "posts/a.md"], cwd: dir.path + "/site")
+        #expect(run.status == 1)
+        #expect(run.stdout == "posts/a.md:5:7: error: local image '图片' does not exist [image-link-broken]\nposts/a.md:5:16: error: local image '/img/缺.png' not found under the image roots [image-link-broken]\n",
+                "a directory is not an image")
+    }
+
     @Test func rootRelativePathsUseConfiguredRoots() throws {
         let existing: Set<String> = ["/site/static/img/logo.png"]
         #expect(try Self.lint("![图](/img/logo.png)\n", existing: existing).isEmpty, "no roots: not checked")
