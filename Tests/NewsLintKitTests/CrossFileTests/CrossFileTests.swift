@@ -154,3 +154,54 @@ import Testing
         #expect(sig.count == 144)
     }
 }
+
+@Suite struct CrossFileFactTests {
+    /// Facts survive a JSON round trip (shards linted apart can be merged).
+    @Test func factsRoundTripThroughTheErasedBox() throws {
+        let text = "---\ntitle: 新闻\nslug: 校园-2023\n---\n" + NearDuplicateTests.article.joined(separator: "\n\n") + "\n"
+        let document = Document(path: "a.md", text: text)
+        var env = LintEnvironment()
+        env.images.online = true
+        env.urlChecker = RecordingChecker()
+        let doc2 = Document(path: "b.md", text: text + "![图](https://example.cn/a.jpg)\n")
+        let types: [any CrossFileRule.Type] = [SlugDuplicateRule.self, ContentDuplicateRule.self, ContentNearDuplicateRule.self, ImageLinkOnlineRule.self]
+        for type in types {
+            let rule = try type.erased(options: RuleOptions())
+            let fact = try #require(rule.collectErased(type == ImageLinkOnlineRule.self ? doc2 : document, environment: env), "\(type.id)")
+            let data = try rule.encodeFact(fact)
+            let back = try rule.decodeFact(data)
+            #expect(try rule.encodeFact(back) == data, "\(type.id)")
+        }
+    }
+
+    /// The online rule hands the checker each unique URL once, sorted, and only in online mode.
+    @Test func onlineRuleDedupesAcrossFiles() throws {
+        let checker = RecordingChecker()
+        var config = Configuration(directory: "/nonexistent-example-root")
+        config.rules = [("image-link-broken", RuleSetting(enabled: true))]
+        var settings = LintSettings()
+        settings.jobs = 2
+        settings.filter = RuleFilter(select: ["image-link-broken"])
+        settings.environment.images.online = true
+        settings.environment.urlChecker = checker
+        let files = (0..<6).map { i in
+            LintInput.text(path: "f\(i).md", bytes: Array("---\ntitle: 新闻\n---\n![图](https://b.example.cn/\(i % 2).jpg) ![图](https://a.example.cn/x.jpg)\n".utf8))
+        }
+        let result = try Linter(catalog: .builtin, config: config, settings: settings).lint(files)
+        #expect(checker.calls.withLock { $0 } == [["https://a.example.cn/x.jpg", "https://b.example.cn/0.jpg", "https://b.example.cn/1.jpg"]])
+        #expect(result.diagnostics.map { "\($0.path):\($0.column)" } == ["f1.md:6", "f3.md:6", "f5.md:6"])
+
+        settings.environment.images.online = false
+        _ = try Linter(catalog: .builtin, config: config, settings: settings).lint(files)
+        #expect(checker.calls.withLock { $0 }.count == 1, "offline: the checker is never asked")
+    }
+}
+
+/// A URL checker that records its calls; `…/1.jpg` URLs are "404".
+final class RecordingChecker: URLChecker, @unchecked Sendable {
+    let calls = Locked<[[String]]>([])
+    func check(_ urls: [String]) -> [String: URLCheckResult] {
+        calls.withLock { $0.append(urls) }
+        return Dictionary(uniqueKeysWithValues: urls.map { ($0, URLCheckResult(ok: !$0.hasSuffix("/1.jpg"), detail: $0.hasSuffix("/1.jpg") ? "HTTP 404" : "HTTP 200")) })
+    }
+}

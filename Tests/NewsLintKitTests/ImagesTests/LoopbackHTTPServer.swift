@@ -76,8 +76,11 @@ final class LoopbackHTTPServer: @unchecked Sendable {
 
     private func handle(_ fd: Int32) {
         defer { close(fd) }
+        // In flight from accept to the moment the response is written (not to close: the
+        // client may already start its next request while this thread is closing).
         active.withLock { $0.now += 1; $0.max = max($0.max, $0.now) }
-        defer { active.withLock { $0.now -= 1 } }
+        var counted = true
+        defer { if counted { active.withLock { $0.now -= 1 } } }
         var request: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while !request.containsCRLFCRLF {
@@ -114,6 +117,8 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         response += "\r\n"
         if method != "HEAD" { response += body }
         let bytes = Array(response.utf8)
+        active.withLock { $0.now -= 1 }
+        counted = false
         _ = bytes.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count) }
     }
 }
