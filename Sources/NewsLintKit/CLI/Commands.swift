@@ -22,6 +22,7 @@ enum LintCommand {
         } else if parsed.has("fix") {
             settings.fix = .apply(unsafe ? .unsafe : .safe)
         }
+        try NewsLintCLI.applyImageOptions(parsed, to: &settings, io: io)
         if parsed.has("stdin-filename") && !parsed.positionals.contains("-") {
             throw UsageError("--stdin-filename needs '-' among the paths to read stdin")
         }

@@ -129,6 +129,8 @@ public struct Configuration: Sendable {
                 sections[key] = node
             }
         }
+        // Validate the images section now so its errors carry the config's positions.
+        _ = try ImageSettings.parse(sections["images"], file: file, directory: directory)
         if let node = root["rules"] { rules = try v.ruleSettings(node, path: "rules", catalog: catalog) }
         if let node = root["overrides"] {
             guard let items = node.array else { throw v.error(node, "overrides", "expected an array of {\"files\": [...], \"rules\": {...}}") }

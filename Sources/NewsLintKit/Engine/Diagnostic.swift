@@ -95,6 +95,8 @@ public struct DiagnosticSink {
     public let rule: String
     public let severity: Severity
     public private(set) var diagnostics: [Diagnostic] = []
+    /// Outside-world answers (file existence, image settings) provided by the engine.
+    public var environment: LintEnvironment = .default
 
     public init(document: Document, rule: String, severity: Severity) {
         self.document = document

@@ -24,6 +24,8 @@ public struct LintSettings: Sendable {
     public var filter = RuleFilter()
     /// Directory relative input paths are resolved against (default: the process's current directory).
     public var baseDirectory: String = FileManager.default.currentDirectoryPath
+    /// Probes and services for rules that need the outside world (images); tests inject fakes.
+    public var environment = LintEnvironment()
     public init() {}
 }
 
@@ -68,12 +70,15 @@ public final class Linter: Sendable {
     public let config: Configuration
     public let settings: LintSettings
     public let baseRules: RuleSet
+    /// `settings.environment` completed from the config (image settings, online checker).
+    public let environment: LintEnvironment
     private let overrideRuleSets: Locked<[[Int]: RuleSet]>
 
     public init(catalog: Catalog, config: Configuration, settings: LintSettings) throws {
         self.catalog = catalog
         self.config = config
         self.settings = settings
+        self.environment = settings.environment.prepared(config: config, baseDirectory: settings.baseDirectory)
         self.baseRules = try RuleSet.build(catalog: catalog, config: config, filter: settings.filter)
         // Validate every override's rule set up front so errors surface before linting.
         var cache: [[Int]: RuleSet] = [:]
@@ -98,6 +103,7 @@ public final class Linter: Sendable {
         var out: [Diagnostic] = []
         for active in rules.perFile {
             var sink = DiagnosticSink(document: document, rule: active.id, severity: active.severity)
+            sink.environment = environment
             active.rule.check(document, into: &sink)
             out.append(contentsOf: sink.diagnostics)
         }
@@ -133,7 +139,7 @@ public final class Linter: Sendable {
                 for f in o.facts where f.rule == index { facts.append((o.path, f.fact)) }
             }
             facts.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-            out.append(contentsOf: active.rule.finishErased(facts, id: active.id, severity: active.severity))
+            out.append(contentsOf: active.rule.finishErased(facts, id: active.id, severity: active.severity, environment: environment))
         }
         return out
     }
@@ -191,7 +197,7 @@ public final class Linter: Sendable {
         }
         var facts: [(rule: Int, fact: any Sendable)] = []
         for (i, active) in baseRules.crossFile.enumerated() where rules.crossFile.contains(where: { $0.id == active.id }) {
-            if let f = active.rule.collectErased(document) { facts.append((i, f)) }
+            if let f = active.rule.collectErased(document, environment: environment) { facts.append((i, f)) }
         }
         return FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: bytes.count, fix: fixOutcome,
                            ioFailure: fixOutcome?.writeError != nil)

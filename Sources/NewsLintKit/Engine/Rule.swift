@@ -36,6 +36,13 @@ public protocol CrossFileRule: Sendable {
     func collect(_ document: Document) -> Fact?
     /// Reports findings over all facts (sorted by path).
     func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink)
+    /// Like `collect(_:)`, for rules whose facts depend on the run (e.g. online mode).
+    /// Defaults to `collect(_:)`.
+    func collect(_ document: Document, environment: LintEnvironment) -> Fact?
+}
+
+extension CrossFileRule {
+    public func collect(_ document: Document, environment: LintEnvironment) -> Fact? { collect(document) }
 }
 
 /// Collects a cross-file rule's diagnostics.
@@ -43,6 +50,8 @@ public struct CrossFileSink {
     public let rule: String
     public let severity: Severity
     public private(set) var diagnostics: [Diagnostic] = []
+    /// Outside-world services (e.g. the online URL checker) provided by the engine.
+    public var environment: LintEnvironment = .default
 
     public init(rule: String, severity: Severity) {
         self.rule = rule

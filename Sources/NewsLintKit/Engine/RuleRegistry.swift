@@ -4,7 +4,7 @@ import Foundation
 /// folder (`Rules/<Family>/<Family>Family.swift`), so adding a rule touches only that folder.
 public enum RuleRegistry {
     public static let perFile: [any Rule.Type] =
-        frontMatterRules + hygieneRules + scriptRules + boilerplateRules + imageRules
+        frontMatterRules + hygieneRules + scriptRules + boilerplateRules + imageRules + crossFilePerFileRules
 
     public static let crossFile: [any CrossFileRule.Type] = boilerplateCrossFileRules + crossFileRules
 
@@ -127,7 +127,9 @@ func optionError(_ e: RuleOptionError, rule: String, config: Configuration) -> C
 /// Type-erased cross-file rule so rules with different fact types share one list.
 public protocol ErasedCrossFileRule: Sendable {
     func collectErased(_ document: Document) -> (any Sendable)?
+    func collectErased(_ document: Document, environment: LintEnvironment) -> (any Sendable)?
     func finishErased(_ facts: [(path: String, fact: any Sendable)], id: String, severity: Severity) -> [Diagnostic]
+    func finishErased(_ facts: [(path: String, fact: any Sendable)], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic]
     func encodeFact(_ fact: any Sendable) throws -> Data
     func decodeFact(_ data: Data) throws -> any Sendable
 }
@@ -136,10 +138,16 @@ struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
     let rule: R
 
     func collectErased(_ document: Document) -> (any Sendable)? { rule.collect(document) }
+    func collectErased(_ document: Document, environment: LintEnvironment) -> (any Sendable)? { rule.collect(document, environment: environment) }
 
     func finishErased(_ facts: [(path: String, fact: any Sendable)], id: String, severity: Severity) -> [Diagnostic] {
+        finishErased(facts, id: id, severity: severity, environment: .default)
+    }
+
+    func finishErased(_ facts: [(path: String, fact: any Sendable)], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic] {
         let typed = facts.compactMap { f in (f.fact as? R.Fact).map { FileFact(path: f.path, fact: $0) } }
         var sink = CrossFileSink(rule: id, severity: severity)
+        sink.environment = environment
         rule.finish(typed, into: &sink)
         return sink.diagnostics
     }

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Answers about the outside world that some rules need (does a local file exist?).
+/// Rules never touch the file system themselves: the engine hands them a probe, and
+/// tests inject fakes.
+public protocol ResourceProbe: Sendable {
+    /// Whether a regular file exists at the absolute `path` (symbolic links followed).
+    func fileExists(_ path: String) -> Bool
+}
+
+/// The real file system. A directory is not an image, so only regular files count.
+public struct FileSystemProbe: ResourceProbe {
+    public init() {}
+    public func fileExists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+}
+
+/// The outcome of checking one remote URL.
+public struct URLCheckResult: Sendable, Hashable, Codable {
+    /// True when the resource answered with a success status (after redirects).
+    public var ok: Bool
+    /// Human-readable detail: `HTTP 404`, `timed out after 10s`, `redirect loop`, …
+    public var detail: String
+    public init(ok: Bool, detail: String) {
+        self.ok = ok
+        self.detail = detail
+    }
+}
+
+/// Checks remote URLs (online mode). Implementations dedupe, bound concurrency and cache.
+public protocol URLChecker: Sendable {
+    /// Checks every URL (each at most once) and returns a result for each.
+    func check(_ urls: [String]) -> [String: URLCheckResult]
+}
+
+/// What the engine provides to rules beyond the document: a resource probe, the
+/// directory relative paths are resolved against, image settings, and (in online mode)
+/// a URL checker. Reachable from `DiagnosticSink.environment` and `CrossFileSink.environment`.
+public struct LintEnvironment: Sendable {
+    public var probe: any ResourceProbe = FileSystemProbe()
+    /// Directory relative input paths are resolved against (filled in by the linter from `LintSettings`).
+    public var baseDirectory: String = FileManager.default.currentDirectoryPath
+    /// Image settings (the `images` section of the config, after command-line overrides).
+    public var images = ImageSettings()
+    /// Command-line overrides applied on top of the config's `images` section.
+    public var imageOverrides = ImageSettings.Overrides()
+    /// Checks remote URLs in online mode; nil means offline. Built from `images` when not injected.
+    public var urlChecker: (any URLChecker)?
+
+    public init() {}
+
+    public static let `default` = LintEnvironment()
+
+    /// Absolute location of a document path as given on the command line.
+    public func location(of path: String) -> String { PathResolver.absolute(path, base: baseDirectory) }
+
+    /// Whether remote URLs are checked in this run.
+    public var isOnline: Bool { images.online && urlChecker != nil }
+}
