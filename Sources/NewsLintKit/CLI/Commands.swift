@@ -50,8 +50,15 @@ enum LintCommand {
         problems += expanded.problems
         inputs += expanded.files.map { LintInput.file($0) }
 
+        // Scale: cache, shard selection, deferred cross-file phase (CLI/ScaleOptions.swift).
+        let scale = try ScaleSettings.resolve(parsed, io: io, config: config, catalog: catalog, filter: settings.filter, fixing: settings.fix != .none)
+        (inputs, problems) = scale.filter(inputs, problems: problems, base: io.currentDirectory, root: config.directory)
+        settings.cache = scale.cache
+        settings.finishCrossFile = scale.shard == nil && scale.factsOut == nil
+
         let linter = try Linter(catalog: catalog, config: config, settings: settings)
         var result = linter.lint(inputs)
+        try scale.finish(result, linter: linter, io: io)
         for p in problems {
             let rule = p.isFailure ? "io-error" : "file-skipped"
             guard let severity = linter.baseRules.engineSeverity[rule] ?? (p.isFailure ? .error : nil) else { continue }

@@ -47,7 +47,7 @@ public enum ExitCode {
 public enum NewsLintCLI {
     public static let version = "0.1.0"
 
-    static let subcommands = ["lint", "rules", "explain", "init", "help"]
+    static let subcommands = ["lint", "rules", "explain", "init", "merge", "help"]
 
     /// Every option of `lint`: the core set plus the blocks owned by subsystems (each in its own file).
     static let lintOptions: [OptionSpec] = coreLintOptions + fixOptions + reportingOptions + imageOptions + scaleOptions
@@ -98,6 +98,7 @@ public enum NewsLintCLI {
             case "rules": return try RulesCommand.run(args, io: io)
             case "explain": return try ExplainCommand.run(args, io: io)
             case "init": return try InitCommand.run(args, io: io)
+            case "merge": return try MergeCommand.run(args, io: io)
             case "help":
                 if let topic = args.first {
                     guard let text = help(for: topic) else {
@@ -140,6 +141,7 @@ public enum NewsLintCLI {
           newslint rules [--format text|json]   List all rules
           newslint explain RULE                 Explain a rule: rationale, options, examples
           newslint init [--force]               Write a starter .lint.json
+          newslint merge FACTS...               Cross-file rules over the facts of all shards
           newslint help [SUBCOMMAND]            Show help
           newslint --version
 
@@ -158,6 +160,7 @@ public enum NewsLintCLI {
         case "rules": return "newslint rules [--format text|json]\n\nList every rule: id, family, default severity, fixability, summary.\n"
         case "explain": return "newslint explain RULE\n\nPrint a rule's summary, rationale, options and examples.\n"
         case "init": return "newslint init [--force]\n\nWrite a starter .lint.json in the current directory (--force overwrites).\n"
+        case "merge": return MergeCommand.help
         case "help": return "newslint help [SUBCOMMAND]\n"
         default: return nil
         }

@@ -24,6 +24,10 @@ public struct LintSettings: Sendable {
     public var filter = RuleFilter()
     /// Directory relative input paths are resolved against (default: the process's current directory).
     public var baseDirectory: String = FileManager.default.currentDirectoryPath
+    /// Per-file result cache (`--cache`); used only when not fixing.
+    public var cache: LintCache?
+    /// Run the cross-file reduce phase after linting (off for shards: `merge` does it).
+    public var finishCrossFile = true
     public init() {}
 }
 
@@ -119,7 +123,7 @@ public final class Linter: Sendable {
             ioFailure = ioFailure || o.ioFailure
             if let f = o.fix { summary.add(f) }
         }
-        diagnostics.append(contentsOf: finishCrossFile(outcomes))
+        if settings.finishCrossFile { diagnostics.append(contentsOf: finishCrossFile(outcomes)) }
         diagnostics.sort(by: Diagnostic.outputOrder)
         return LintResult(diagnostics: diagnostics, files: outcomes, ioFailure: ioFailure, fixSummary: summary)
     }
@@ -144,10 +148,23 @@ public final class Linter: Sendable {
         let location = PathResolver.absolute(path, base: settings.baseDirectory)
         let rules = self.rules(for: location)
         let bytes: [UInt8]
+        // The cache answers for unchanged files on disk when nothing is being fixed.
+        let cache = settings.fix == .none ? settings.cache : nil
+        var stamp: FileStamp?
+        var cached: CacheEntry?
         switch input {
         case let .text(_, b):
             bytes = b
         case .file:
+            if let cache {
+                stamp = FileStamp.of(location)
+                cached = cache.entry(for: location)
+                if let stamp, let entry = cached, entry.settled, entry.stamp == stamp,
+                   let outcome = reuse(entry, path: path, rules: rules) {
+                    cache.noteHit()
+                    return outcome
+                }
+            }
             switch FileReader.read(location, maxSize: config.maxFileSize) {
             case let .bytes(b): bytes = b
             case let .skipped(reason):
@@ -159,6 +176,44 @@ public final class Linter: Sendable {
         if let reason = FileReader.binaryReason(bytes) {
             return engineOutcome(path: path, rule: "file-skipped", message: reason, rules: rules, failure: false)
         }
+        if let cache, let stamp {
+            let hash = FastHash.hash(bytes)
+            if var entry = cached, entry.contentHash == hash, entry.byteCount == bytes.count,
+               let outcome = reuse(entry, path: path, rules: rules) {
+                cache.noteHit()
+                entry.stamp = stamp
+                cache.record(entry)
+                return outcome
+            }
+            let outcome = lintBytes(bytes, input: input, path: path, location: location, rules: rules)
+            var facts: [(rule: String, data: [UInt8])] = []
+            for f in outcome.facts {
+                let active = baseRules.crossFile[f.rule]
+                guard let data = try? active.rule.encodeFact(f.fact) else { return outcome }
+                facts.append((active.id, [UInt8](data)))
+            }
+            let stored = outcome.diagnostics.map { d -> Diagnostic in var c = d; c.path = ""; return c }
+            cache.record(CacheEntry(location: location, stamp: stamp, settled: false, contentHash: hash, byteCount: bytes.count,
+                                    diagnostics: stored, facts: facts))
+            return outcome
+        }
+        return lintBytes(bytes, input: input, path: path, location: location, rules: rules)
+    }
+
+    /// Rebuilds an outcome from a cache entry; nil when a fact no longer decodes (then the file is linted).
+    private func reuse(_ entry: CacheEntry, path: String, rules: RuleSet) -> FileOutcome? {
+        var facts: [(rule: Int, fact: any Sendable)] = []
+        for f in entry.facts {
+            guard let i = baseRules.crossFile.firstIndex(where: { $0.id == f.rule }),
+                  let fact = try? baseRules.crossFile[i].rule.decodeFact(Data(f.data)) else { return nil }
+            facts.append((i, fact))
+        }
+        let diagnostics = entry.diagnostics.map { d -> Diagnostic in var c = d; c.path = path; return c }
+        return FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: entry.byteCount, fix: nil, ioFailure: false)
+    }
+
+    /// Lints (and optionally fixes) the bytes of one readable, non-binary input.
+    private func lintBytes(_ bytes: [UInt8], input: LintInput, path: String, location: String, rules: RuleSet) -> FileOutcome {
         var document = Document(path: path, bytes: bytes)
         var diagnostics = check(document, rules: rules)
         var fixOutcome: FileFixOutcome?
