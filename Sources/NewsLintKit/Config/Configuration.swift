@@ -148,8 +148,9 @@ public struct Configuration: Sendable {
 
     /// Path of `file` relative to the config directory (for globs).
     public func relativePath(_ file: String) -> String {
-        let abs = URL(fileURLWithPath: file).standardizedFileURL.path
-        let base = URL(fileURLWithPath: directory).standardizedFileURL.path
+        // Lexical standardisation (as URL.standardizedFileURL does) without Foundation URLs: this runs per file.
+        let abs = PathResolver.standardized(file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file)
+        let base = PathResolver.standardized(directory)
         if abs == base { return "." }
         let prefix = base.hasSuffix("/") ? base : base + "/"
         return abs.hasPrefix(prefix) ? String(abs.dropFirst(prefix.count)) : abs
@@ -157,6 +158,7 @@ public struct Configuration: Sendable {
 
     /// Whether `file` passes include/exclude.
     public func isIncluded(_ file: String) -> Bool {
+        if include.isEmpty && exclude.isEmpty { return true }
         let rel = relativePath(file)
         if exclude.contains(where: { $0.matches(rel) }) { return false }
         if include.isEmpty { return true }
@@ -165,6 +167,7 @@ public struct Configuration: Sendable {
 
     /// Whether a directory should be skipped during a walk (excluded explicitly).
     public func isExcludedDirectory(_ dir: String) -> Bool {
+        if exclude.isEmpty { return false }
         let rel = relativePath(dir)
         return exclude.contains { $0.matches(rel) && !$0.pattern.hasSuffix("*") || $0.matches(rel + "/") }
     }

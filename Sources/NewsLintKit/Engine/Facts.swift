@@ -56,17 +56,10 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 
     /// The path relative to the config root, normalised so every machine agrees on it.
     static func key(location: String, root: String) -> String {
-        var parts: [Substring] = []
-        for c in location.split(separator: "/") {
-            if c == "." { continue }
-            if c == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
-            parts.append(c)
-        }
-        let rootParts = root.split(separator: "/").filter { $0 != "." }
-        if parts.count > rootParts.count, Array(parts.prefix(rootParts.count)) == rootParts {
-            return parts.dropFirst(rootParts.count).joined(separator: "/")
-        }
-        return "/" + parts.joined(separator: "/")
+        let abs = PathResolver.standardized(location)
+        let base = PathResolver.standardized(root)
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        return abs.hasPrefix(prefix) ? String(abs.dropFirst(prefix.count)) : abs
     }
 }
 

@@ -51,8 +51,29 @@ public struct FileOutcome: Sendable {
     /// Facts for cross-file rules, by index into the rule set's `crossFile`.
     public var facts: [(rule: Int, fact: any Sendable)]
     public var byteCount: Int
-    public var fix: FileFixOutcome?
+    /// Boxed: only `--fix`/`--diff` runs have one, and an inline optional would triple the size of
+    /// every outcome kept until output (the dominant per-file memory cost on large corpora).
+    public var fix: FileFixOutcome? {
+        get { fixBox?.value }
+        set { fixBox = newValue.map(FixBox.init) }
+    }
     public var ioFailure: Bool
+    private var fixBox: FixBox?
+
+    public init(path: String, diagnostics: [Diagnostic], facts: [(rule: Int, fact: any Sendable)], byteCount: Int,
+                fix: FileFixOutcome?, ioFailure: Bool) {
+        self.path = path
+        self.diagnostics = diagnostics
+        self.facts = facts
+        self.byteCount = byteCount
+        self.ioFailure = ioFailure
+        self.fixBox = fix.map(FixBox.init)
+    }
+
+    private final class FixBox: Sendable {
+        let value: FileFixOutcome
+        init(_ value: FileFixOutcome) { self.value = value }
+    }
 }
 
 /// The result of a run.
@@ -116,6 +137,7 @@ public final class Linter: Sendable {
             return outcome
         }
         var diagnostics: [Diagnostic] = []
+        diagnostics.reserveCapacity(outcomes.reduce(0) { $0 + $1.diagnostics.count })
         var ioFailure = false
         var summary = FixSummary()
         for o in outcomes {
