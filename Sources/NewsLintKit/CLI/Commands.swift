@@ -65,7 +65,7 @@ enum LintCommand {
             result.diagnostics.append(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
             if p.isFailure { result.ioFailure = true }
         }
-        result.diagnostics.sort(by: Diagnostic.outputOrder)
+        if !problems.isEmpty { result.diagnostics.sort(by: Diagnostic.outputOrder) }
 
         let toFile = parsed.value("output")
         let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal)

@@ -77,8 +77,9 @@ public final class LintCache: @unchecked Sendable {
     public let file: String
     public let key: UInt64
     private let loaded: [UInt8]
-    private let index: [String: Range<Int>]
-    private let fresh = Locked<[String: [UInt8]]>([:])
+    /// Entry ranges by hash of their path (the path itself is checked on decode): no 100k String keys.
+    private let index: [UInt64: Range<Int>]
+    private let fresh = Locked<[UInt64: [UInt8]]>([:])
     private let now = Int64(Date().timeIntervalSince1970)
     private let hitCount = Locked(0)
 
@@ -120,20 +121,20 @@ public final class LintCache: @unchecked Sendable {
     public var hits: Int { hitCount.withLock { $0 } }
 
     /// Validates the whole file (magic, key, checksum) and indexes entries by path without decoding them.
-    static func parseIndex(_ bytes: [UInt8], key: UInt64) -> [String: Range<Int>]? {
+    static func parseIndex(_ bytes: [UInt8], key: UInt64) -> [UInt64: Range<Int>]? {
         guard bytes.count >= magic.count + 16, bytes.starts(with: magic) else { return nil }
         let body = bytes.count - 8
         var r = ByteReader(bytes, range: body..<bytes.count)
         guard let checksum = r.u64(), checksum == FastHash.hash(bytes[0..<body]) else { return nil }
         var reader = ByteReader(bytes, range: magic.count..<body)
         guard reader.u64() == key, let count = reader.varint() else { return nil }
-        var index: [String: Range<Int>] = [:]
+        var index: [UInt64: Range<Int>] = [:]
         index.reserveCapacity(Int(min(count, 10_000_000)))
         for _ in 0..<count {
             guard let length = reader.varint(), let range = reader.skip(Int(clamping: length)) else { return nil }
             var entry = ByteReader(bytes, range: range)
-            guard let path = entry.string() else { return nil }
-            index[path] = range
+            guard let n = entry.int(), let pathRange = entry.skip(n) else { return nil }
+            index[FastHash.hash(bytes[pathRange])] = range
         }
         guard reader.atEnd else { return nil }
         return index
@@ -141,8 +142,14 @@ public final class LintCache: @unchecked Sendable {
 
     /// A cached entry for `location` (decoded on demand, so a warm run decodes in parallel).
     func entry(for location: String) -> CacheEntry? {
-        guard let range = index[location] else { return nil }
-        return CacheEntry.decode(loaded, range: range)
+        guard let range = index[LintCache.pathHash(location)], let entry = CacheEntry.decode(loaded, range: range),
+              entry.location == location else { return nil }
+        return entry
+    }
+
+    static func pathHash(_ path: String) -> UInt64 {
+        var p = path
+        return p.withUTF8 { FastHash.hash(UnsafeRawBufferPointer($0)) }
     }
 
     func noteHit() { hitCount.withLock { $0 += 1 } }
@@ -153,23 +160,25 @@ public final class LintCache: @unchecked Sendable {
         var e = entry
         e.settled = entry.stamp.isSettled(now: now)
         e.encode(into: &w)
-        fresh.withLock { $0[entry.location] = w.bytes }
+        let bytes = w.bytes
+        let hash = LintCache.pathHash(entry.location)
+        fresh.withLock { $0[hash] = bytes }
     }
 
     /// Writes the cache if this run changed it: fresh entries plus the untouched loaded ones.
     public func save() throws {
         let updates = fresh.withLock { $0 }
         if updates.isEmpty { return }
-        var entries: [(String, ArraySlice<UInt8>)] = []
+        var entries: [ArraySlice<UInt8>] = []
         entries.reserveCapacity(index.count + updates.count)
-        for (path, range) in index where updates[path] == nil { entries.append((path, loaded[range])) }
-        for (path, bytes) in updates { entries.append((path, bytes[...])) }
-        entries.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+        for (hash, range) in index where updates[hash] == nil { entries.append(loaded[range]) }
+        for (_, bytes) in updates { entries.append(bytes[...]) }
+        // Unsorted on purpose: entry order carries no meaning, and sorting 100k paths cost more than the lint.
         var w = ByteWriter()
         w.bytes.append(contentsOf: LintCache.magic)
         w.u64(key)
         w.varint(UInt64(entries.count))
-        for (_, bytes) in entries {
+        for bytes in entries {
             w.varint(UInt64(bytes.count))
             w.bytes.append(contentsOf: bytes)
         }

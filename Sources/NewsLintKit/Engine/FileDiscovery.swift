@@ -54,9 +54,13 @@ public struct FileDiscovery {
                 if seen.insert(path).inserted { files.append(path) }
             }
         }
-        var unique: [String] = []
-        var set = Set<String>()
-        for f in files where set.insert(f).inserted { unique.append(f) }
+        // One path walks each directory entry once: duplicates only arise from several paths.
+        var unique: [String] = files
+        if paths.count > 1 {
+            unique = []
+            var set = Set<String>()
+            for f in files where set.insert(f).inserted { unique.append(f) }
+        }
         unique.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         return (unique, problems)
     }
@@ -172,7 +176,8 @@ public enum FileReader {
         if Int(st.st_size) > maxSize {
             return .skipped("file is \(st.st_size) bytes, over the \(maxSize)-byte limit (maxFileSize); skipped")
         }
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        // One spare byte detects EOF (or growth) without doubling and copying the buffer per file.
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
         var total = 0
         while true {
             if total == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: max(4096, bytes.count))) }

@@ -132,7 +132,9 @@ public final class Linter: Sendable {
     /// Lints all inputs in parallel, then runs cross-file rules; output is sorted and independent of `jobs`.
     public func lint(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil) -> LintResult {
         let outcomes = parallelMap(count: inputs.count, jobs: settings.jobs) { i -> FileOutcome in
-            let outcome = self.process(inputs[i])
+            var outcome = self.process(inputs[i])
+            // Sorting each file's few diagnostics here (in parallel) usually leaves the concatenation sorted.
+            outcome.diagnostics.sort(by: Diagnostic.outputOrder)
             observer?(outcome)
             return outcome
         }
@@ -146,7 +148,7 @@ public final class Linter: Sendable {
             if let f = o.fix { summary.add(f) }
         }
         if settings.finishCrossFile { diagnostics.append(contentsOf: finishCrossFile(outcomes)) }
-        diagnostics.sort(by: Diagnostic.outputOrder)
+        if !Diagnostic.isSorted(diagnostics) { diagnostics.sort(by: Diagnostic.outputOrder) }
         return LintResult(diagnostics: diagnostics, files: outcomes, ioFailure: ioFailure, fixSummary: summary)
     }
 
