@@ -190,6 +190,9 @@ public enum FileReader {
             }
             if n == 0 { break }
             total += n
+            // Got the size fstat promised: skip the extra read that would only confirm EOF
+            // (size 0 means unknown, e.g. procfs, so read on).
+            if total == Int(st.st_size) && total > 0 { break }
             if total > maxSize { return .skipped("file grew over the \(maxSize)-byte limit (maxFileSize); skipped") }
         }
         bytes.removeSubrange(total...)

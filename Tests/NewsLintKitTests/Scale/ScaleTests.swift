@@ -267,3 +267,38 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/.newslint-cache"))
     }
 }
+
+@Suite struct ScaleEngineTests {
+    /// The validator's fast paths (ASCII words, common 3-byte sequences) agree with the standard library.
+    @Test func utf8ValidationMatchesTheStandardLibrary() {
+        var state: UInt64 = 7
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        let pieces: [[UInt8]] = [Array("新聞".utf8), Array("abcdefghij".utf8), Array("é".utf8), Array("😀".utf8), [0xED, 0xA0, 0x80],
+                                 [0xE0, 0x80, 0x80], [0xC0, 0xAF], [0xFF], [0xE4, 0xB8], [0x80], [0xF4, 0x90, 0x80, 0x80], Array("\u{3000}".utf8)]
+        for _ in 0..<3000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<(next() % 12) { bytes += pieces[Int(next() % UInt64(pieces.count))] }
+            let offset = UTF8Validation.firstInvalidOffset(in: bytes)
+            #expect((offset == nil) == (String(validating: bytes, as: UTF8.self) != nil), "\(bytes)")
+            if let offset {
+                #expect(String(validating: bytes[..<offset], as: UTF8.self) != nil)
+            }
+        }
+    }
+
+    @Test func lineStartsAndByteSearch() {
+        let text = "第一行\n\n第三行\r\nlast"
+        let doc = Document(path: "a.md", text: text)
+        #expect(doc.lineStarts == [0, 10, 11, 22])
+        #expect(ByteSearch.first(0x0D, in: doc.bytes) == 20)
+        #expect(ByteSearch.first(0x00, in: doc.bytes) == nil)
+        #expect(Document(path: "e.md", text: "").lineStarts == [0])
+    }
+
+    @Test func parallelMapKeepsOrderForAnyJobs() {
+        for jobs in [1, 2, 7] {
+            #expect(parallelMap(count: 1000, jobs: jobs) { "\($0)" } == (0..<1000).map { "\($0)" })
+        }
+        #expect(parallelMap(count: 0, jobs: 2) { $0 }.isEmpty)
+    }
+}
