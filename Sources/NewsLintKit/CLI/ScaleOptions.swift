@@ -65,13 +65,24 @@ struct ScaleSettings {
         if parsed.has("cache") || parsed.has("cache-dir") { enabled = true }
         if parsed.has("no-cache") || fixing { enabled = false }
         if enabled {
-            let key = LintCache.key(config: config, catalog: catalog, filter: filter)
+            let key = LintCache.key(config: config, catalog: catalog, filter: filter, options: relevantOptions(parsed))
             s.cache = LintCache.open(directory: directory, key: key)
             if s.cache == nil && (parsed.has("cache") || parsed.has("cache-dir")) {
                 io.stderr("warning: cache directory '\(directory)' is not writable; linting without a cache\n")
             }
         }
         return s
+    }
+
+    /// Options that only shape output or scheduling; every other option is part of the cache key.
+    static let outputOnlyOptions: Set<String> = ["format", "output", "color", "quiet", "jobs", "cache", "no-cache", "cache-dir",
+                                                 "shard", "shard-count", "facts-out", "stdin-filename", "help", "select", "ignore"]
+
+    static func relevantOptions(_ parsed: ParsedArguments) -> String {
+        let values = parsed.values.filter { !outputOnlyOptions.contains($0.key) }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.joined(separator: "\u{1F}"))" }
+        let flags = parsed.flags.subtracting(outputOnlyOptions).sorted()
+        return (values + flags).joined(separator: "\u{1E}")
     }
 
     /// Keeps the inputs of this shard (stdin input belongs to shard 1 only).

@@ -187,8 +187,10 @@ public final class LintCache: @unchecked Sendable {
     }
 
     /// The cache key: everything besides a file's own bytes that decides its diagnostics.
-    public static func key(config: Configuration, catalog: Catalog, filter: RuleFilter) -> UInt64 {
-        var s = "newslint \(NewsLintCLI.version)\n\(toolFingerprint)\n"
+    /// `options`: any other command-line settings that could change diagnostics (options added by other
+    /// subsystems land here by default, so a new option can cost a cache miss but never a stale result).
+    public static func key(config: Configuration, catalog: Catalog, filter: RuleFilter, options: String = "") -> UInt64 {
+        var s = "newslint \(NewsLintCLI.version)\n\(toolFingerprint)\noptions \(options)\n"
         s += "config \(StableHash.hex(config.contentHash)) \(config.file ?? "-") \(config.directory) \(config.maxFileSize)\n"
         s += "select \(filter.select?.joined(separator: ",") ?? "-") ignore \(filter.ignore.joined(separator: ","))\n"
         for r in catalog.rules {

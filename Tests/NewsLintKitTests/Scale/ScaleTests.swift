@@ -188,6 +188,20 @@ import Testing
         }
     }
 
+    @Test func keyCoversConfigSelectionAndBehaviourOptionsButNotOutputOptions() throws {
+        var catalog = Catalog.builtin
+        let a = try Configuration.parse("{}", file: "/r/.lint.json", directory: "/r", catalog: &catalog)
+        let b = try Configuration.parse(#"{"rules": {"hygiene": "off"}}"#, file: "/r/.lint.json", directory: "/r", catalog: &catalog)
+        let base = LintCache.key(config: a, catalog: catalog, filter: RuleFilter())
+        #expect(LintCache.key(config: b, catalog: catalog, filter: RuleFilter()) != base)
+        #expect(LintCache.key(config: a, catalog: catalog, filter: RuleFilter(ignore: ["hygiene"])) != base)
+        #expect(LintCache.key(config: a, catalog: catalog, filter: RuleFilter(), options: "online") != base)
+        let parser = ArgumentParser(command: "lint", options: NewsLintCLI.lintOptions + [OptionSpec("future-behaviour", value: "X", help: "")])
+        let plain = ScaleSettings.relevantOptions(try parser.parse(["a.md", "--format", "json", "--jobs", "1", "--no-cache", "-q"]))
+        #expect(plain == ScaleSettings.relevantOptions(try parser.parse(["a.md"])))
+        #expect(ScaleSettings.relevantOptions(try parser.parse(["a.md", "--future-behaviour", "1"])) != plain)
+    }
+
     @Test func entryDecodingNeverTrapsOnTruncation() {
         let entry = CacheEntry(location: "/x/新闻.md", stamp: FileStamp(size: 9, mtimeSeconds: 1, mtimeNanoseconds: 2, inode: 3), settled: true,
                                contentHash: 42, byteCount: 9,
