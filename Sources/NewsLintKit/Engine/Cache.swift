@@ -183,7 +183,37 @@ public final class LintCache: @unchecked Sendable {
             w.bytes.append(contentsOf: bytes)
         }
         w.u64(FastHash.hash(w.bytes))
-        try AtomicWriter.writeNew(w.bytes, to: file)
+        try LintCache.replace(file, with: w.bytes)
+    }
+
+    /// Temp file + rename, without fsync: readers never see a partial file, and a file torn by a
+    /// crash fails its checksum and is ignored, so durability is not worth an fsync per run.
+    static func replace(_ path: String, with bytes: [UInt8]) throws {
+        let temp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        #if canImport(Glibc)
+        let fd = Glibc.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        #else
+        let fd = Darwin.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        #endif
+        guard fd >= 0 else { throw CacheWriteError(path: temp, message: String(cString: strerror(errno))) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                unlink(temp)
+                throw CacheWriteError(path: temp, message: reason)
+            }
+            written += n
+        }
+        close(fd)
+        guard rename(temp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temp)
+            throw CacheWriteError(path: path, message: reason)
+        }
     }
 
     /// The cache key: everything besides a file's own bytes that decides its diagnostics.
@@ -210,6 +240,12 @@ public final class LintCache: @unchecked Sendable {
         }
         return s
     }()
+}
+
+struct CacheWriteError: Error, CustomStringConvertible {
+    var path: String
+    var message: String
+    var description: String { "\(path): \(message)" }
 }
 
 /// One file's cached lint result.

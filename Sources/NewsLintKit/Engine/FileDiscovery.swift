@@ -61,7 +61,9 @@ public struct FileDiscovery {
             var set = Set<String>()
             for f in files where set.insert(f).inserted { unique.append(f) }
         }
-        unique.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        // The walk is usually already in byte order (names are sorted per directory): check before sorting.
+        let inOrder = zip(unique, unique.dropFirst()).allSatisfy { !$1.utf8.lexicographicallyPrecedes($0.utf8) }
+        if !inOrder { unique.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
         return (unique, problems)
     }
 
