@@ -102,9 +102,8 @@ public struct Diagnostic: Sendable, Hashable, Codable {
 /// Collects one rule's diagnostics for one document, converting byte offsets to positions.
 public struct DiagnosticSink {
     public let document: Document
-    /// Set by the engine per rule: one sink serves all rules of a document (one Document copy, not one per rule).
-    public internal(set) var rule: String
-    public internal(set) var severity: Severity
+    public let rule: String
+    public let severity: Severity
     public private(set) var diagnostics: [Diagnostic] = []
 
     public init(document: Document, rule: String, severity: Severity) {

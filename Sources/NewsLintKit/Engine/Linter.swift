@@ -120,13 +120,13 @@ public final class Linter: Sendable {
 
     /// Runs the per-file rules on one document (no I/O). Suppression comments are applied.
     public func check(_ document: Document, rules: RuleSet) -> [Diagnostic] {
-        var sink = DiagnosticSink(document: document, rule: "", severity: .warning)
+        var out: [Diagnostic] = []
         for active in rules.perFile {
-            sink.rule = active.id
-            sink.severity = active.severity
+            var sink = DiagnosticSink(document: document, rule: active.id, severity: active.severity)
             active.rule.check(document, into: &sink)
+            out.append(contentsOf: sink.diagnostics)
         }
-        return DiagnosticFilters.apply(sink.diagnostics, document: document, rules: rules)
+        return DiagnosticFilters.apply(out, document: document, rules: rules)
     }
 
     /// Lints all inputs in parallel, then runs cross-file rules; output is sorted and independent of `jobs`.
