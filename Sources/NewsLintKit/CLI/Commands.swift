@@ -59,6 +59,12 @@ enum LintCommand {
         problems += expanded.problems
         inputs += expanded.files.map { LintInput.file($0) }
 
+        // Scale: cache, shard selection, deferred cross-file phase (CLI/ScaleOptions.swift).
+        let scale = try ScaleSettings.resolve(parsed, io: io, config: config, catalog: catalog, filter: settings.filter, fixing: settings.fix != .none)
+        (inputs, problems) = scale.filter(inputs, problems: problems, base: io.currentDirectory, root: config.directory)
+        settings.cache = scale.cache
+        settings.finishCrossFile = scale.shard == nil && scale.factsOut == nil
+
         let linter = try Linter(catalog: catalog, config: config, settings: settings)
         if inputs.isEmpty && problems.isEmpty && !parsed.has("quiet") {
             io.stderr("warning: no files to lint in \(paths.joined(separator: " ")) (check include/exclude/extensions in \(config.file ?? "the defaults"))\n")
@@ -66,6 +72,7 @@ enum LintCommand {
         let progress = reporting.progressEnabled ? ProgressLine(total: inputs.count, write: io.stderr) : nil
         var result = linter.lint(inputs, observer: reporting.observer(total: inputs.count, io: io, progress: progress))
         progress?.finish()
+        try scale.finish(result, linter: linter, io: io)
         // Diagnostics already streamed (JSON Lines) as their files finished.
         var streamed: [Diagnostic: Int] = [:]
         if reporting.streamJSONLines {

@@ -47,7 +47,7 @@ public enum ExitCode {
 public enum NewsLintCLI {
     public static let version = "0.1.0"
 
-    static let subcommands = ["lint", "report", "rules", "explain", "init", "learn", "help"]
+    static let subcommands = ["lint", "report", "rules", "explain", "init", "learn", "merge", "help"]
 
     /// Every option of `lint`: the core set plus the blocks owned by subsystems (each in its own file).
     static let lintOptions: [OptionSpec] = coreLintOptions + fixOptions + reportingOptions + imageOptions + scaleOptions + [helpOption]
@@ -118,6 +118,7 @@ public enum NewsLintCLI {
             case "explain": return try ExplainCommand.run(args, io: io)
             case "init": return try InitCommand.run(args, io: io)
             case "learn": return try LearnCommand.run(args, io: io)
+            case "merge": return try MergeCommand.run(args, io: io)
             case "help":
                 if let topic = args.first {
                     guard let text = help(for: topic) else {
@@ -162,6 +163,7 @@ public enum NewsLintCLI {
           newslint explain RULE                 Explain a rule: rationale, options, examples
           newslint init [--force]               Write a starter .lint.json
           newslint learn [PATH...]              Write lines repeated across a site as a user rule pack
+          newslint merge FACTS...               Cross-file rules over the facts of all shards
           newslint help [SUBCOMMAND]            Show help
           newslint --version
 
@@ -188,6 +190,7 @@ public enum NewsLintCLI {
         case "explain": return "newslint explain RULE...\n\nPrint each rule's summary, rationale, options and examples.\n" + options(explainOptions, topic)
         case "init": return "newslint init [--force]\n\nWrite a starter .lint.json in the current directory.\n" + options(initOptions, topic)
         case "learn": return LearnCommand.help
+        case "merge": return MergeCommand.help
         case "help": return "newslint help [SUBCOMMAND]\n\nShow help for a subcommand: \(subcommands.joined(separator: ", ")).\n"
         default: return nil
         }

@@ -9,6 +9,8 @@ public struct Catalog: Sendable {
     private var index: [String: Int]
     /// Rules defined by data (user rule packs) rather than by a Swift type: id → factory.
     public var dynamicRules: [String: @Sendable (RuleOptions) throws -> any Rule] = [:]
+    /// Cross-file rules supplied at run time rather than by `RuleRegistry` (library embedders, tests).
+    public var dynamicCrossFileRules: [String: @Sendable (RuleOptions) throws -> any ErasedCrossFileRule] = [:]
 
     public init(rules: [RuleMetadata]) {
         self.rules = rules.sorted { $0.id < $1.id }
@@ -26,9 +28,10 @@ public struct Catalog: Sendable {
         for m in more {
             if let i = index[m.id] { rules[i] = m } else { rules.append(m) }
         }
-        let dynamic = dynamicRules
+        let dynamic = dynamicRules, dynamicCrossFile = dynamicCrossFileRules
         self = Catalog(rules: rules)
         dynamicRules = dynamic
+        dynamicCrossFileRules = dynamicCrossFile
     }
 
     /// The catalog compiled into the binary. Parsed once per process.

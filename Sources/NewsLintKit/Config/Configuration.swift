@@ -150,8 +150,9 @@ public struct Configuration: Sendable {
 
     /// Path of `file` relative to the config directory (for globs).
     public func relativePath(_ file: String) -> String {
-        let abs = URL(fileURLWithPath: file).standardizedFileURL.path
-        let base = URL(fileURLWithPath: directory).standardizedFileURL.path
+        // Lexical standardisation (as URL.standardizedFileURL does) without Foundation URLs: this runs per file.
+        let abs = PathResolver.standardized(file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file)
+        let base = PathResolver.standardized(directory)
         if abs == base { return "." }
         let prefix = base.hasSuffix("/") ? base : base + "/"
         return abs.hasPrefix(prefix) ? String(abs.dropFirst(prefix.count)) : abs
@@ -159,6 +160,7 @@ public struct Configuration: Sendable {
 
     /// Whether `file` passes include/exclude.
     public func isIncluded(_ file: String) -> Bool {
+        if include.isEmpty && exclude.isEmpty { return true }
         let rel = relativePath(file)
         if exclude.contains(where: { $0.matches(rel) }) { return false }
         if include.isEmpty { return true }
@@ -168,6 +170,7 @@ public struct Configuration: Sendable {
     /// Whether a directory should be skipped during a walk: an exclude glob matches the directory itself
     /// (`drafts/` and `drafts/**` both match `drafts`), so nothing below it is visited.
     public func isExcludedDirectory(_ dir: String) -> Bool {
+        if exclude.isEmpty { return false }
         let rel = relativePath(dir)
         return exclude.contains { $0.matches(rel) }
     }

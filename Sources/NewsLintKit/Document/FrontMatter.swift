@@ -203,6 +203,15 @@ enum FrontMatterParser {
     }
 
     private static func reportDuplicates(_ entries: [FrontMatterEntry], _ problems: inout [FrontMatterProblem]) {
+        // Typical front matter has a handful of keys: a linear scan beats hashing every key.
+        if entries.count <= 24 {
+            for (i, e) in entries.enumerated() {
+                if let first = entries[..<i].first(where: { $0.key == e.key }) {
+                    problems.append(FrontMatterProblem(line: e.line, column: e.column, message: "duplicate key '\(e.key)' (first defined on line \(first.line))"))
+                }
+            }
+            return
+        }
         var seen: [String: Int] = [:]
         for e in entries {
             if let first = seen[e.key] {

@@ -79,6 +79,16 @@ public struct Diagnostic: Sendable, Hashable, Codable {
         self.fix = fix
     }
 
+    /// Whether `diagnostics` is already in output order (a linear check is far cheaper than a sort).
+    public static func isSorted(_ diagnostics: [Diagnostic]) -> Bool {
+        var i = 1
+        while i < diagnostics.count {
+            if outputOrder(diagnostics[i], diagnostics[i - 1]) { return false }
+            i += 1
+        }
+        return true
+    }
+
     /// Output order: path, line, column, rule, then message (total and stable).
     public static func outputOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
         if a.path != b.path { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }

@@ -56,10 +56,16 @@ public struct FileDiscovery {
                 if seen.insert(path).inserted { files.append(path) }
             }
         }
-        var unique: [String] = []
-        var set = Set<String>()
-        for f in files where set.insert(f).inserted { unique.append(f) }
-        unique.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        // One path walks each directory entry once: duplicates only arise from several paths.
+        var unique: [String] = files
+        if paths.count > 1 {
+            unique = []
+            var set = Set<String>()
+            for f in files where set.insert(f).inserted { unique.append(f) }
+        }
+        // The walk is usually already in byte order (names are sorted per directory): check before sorting.
+        let inOrder = zip(unique, unique.dropFirst()).allSatisfy { !$1.utf8.lexicographicallyPrecedes($0.utf8) }
+        if !inOrder { unique.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
         return (unique, problems)
     }
 
@@ -77,26 +83,27 @@ public struct FileDiscovery {
             return
         }
         defer { visited.remove(id) }
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: absolute(directory)).sorted()
-        } catch {
+        guard let entries = DirectoryReader.entries(absolute(directory)) else {
             problems.append(InputProblem(path: directory, message: "cannot read directory: \(String(cString: strerror(errno)))", isFailure: true))
             return
         }
-        for name in names {
+        for (name, kind) in entries {
             if name.hasPrefix(".") { continue }
             let child = directory == "." ? name : (directory.hasSuffix("/") ? directory + name : directory + "/" + name)
-            var cst = stat()
-            if stat(absolute(child), &cst) != 0 {
-                var lst = stat()
-                if lstat(absolute(child), &lst) == 0 && matchesExtension(name) {
-                    problems.append(InputProblem(path: child, message: "broken symbolic link", isFailure: true))
+            // readdir's type saves a stat per entry; symlinks and unknown types are stat'ed (followed).
+            var type = kind
+            if type == .other {
+                var cst = stat()
+                if stat(absolute(child), &cst) != 0 {
+                    var lst = stat()
+                    if lstat(absolute(child), &lst) == 0 && matchesExtension(name) {
+                        problems.append(InputProblem(path: child, message: "broken symbolic link", isFailure: true))
+                    }
+                    continue
                 }
-                continue
+                type = (cst.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
             }
-            let type = cst.st_mode & S_IFMT
-            if type == S_IFDIR {
+            if type == .directory {
                 if name == ".build" || name == "node_modules" { continue }
                 if config.isExcludedDirectory(absolute(child)) { continue }
                 walk(directory: child, visited: &visited, files: &files, problems: &problems)
@@ -112,6 +119,33 @@ public struct FileDiscovery {
     }
 }
 
+/// Lists a directory with `readdir`, keeping the entry type it reports (no stat per entry).
+enum DirectoryReader {
+    enum Kind { case file, directory, other }
+
+    /// Entries sorted by name; nil (errno set) when the directory cannot be opened.
+    static func entries(_ path: String) -> [(name: String, kind: Kind)]? {
+        guard let dir = opendir(path) else { return nil }
+        defer { closedir(dir) }
+        var out: [(name: String, kind: Kind)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+            }
+            if name == "." || name == ".." { continue }
+            let kind: Kind
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_REG): kind = .file
+            case Int32(DT_DIR): kind = .directory
+            default: kind = .other
+            }
+            out.append((name, kind))
+        }
+        out.sort { $0.name < $1.name }
+        return out
+    }
+}
+
 /// The outcome of reading one file.
 public enum FileReadResult: Sendable {
     case bytes([UInt8])
@@ -124,10 +158,19 @@ public enum FileReadResult: Sendable {
 /// Reads input files once, refusing what cannot be linted.
 public enum FileReader {
     public static func read(_ path: String, maxSize: Int) -> FileReadResult {
-        var st = stat()
-        guard stat(path, &st) == 0 else {
-            return .failed("cannot open: \(String(cString: strerror(errno)))")
+        // open + fstat: one path lookup per file. O_NONBLOCK keeps a FIFO from blocking the open;
+        // it has no effect on regular files.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else {
+            let err = errno
+            var st = stat()
+            // Sockets cannot be opened at all: report them as skipped like other special files.
+            if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFSOCK { return .skipped("not a regular file (a socket); skipped") }
+            return .failed("cannot open: \(String(cString: strerror(err)))")
         }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .failed("cannot open: \(String(cString: strerror(errno)))") }
         let type = st.st_mode & S_IFMT
         if type == S_IFDIR { return .skipped("is a directory") }
         if type != S_IFREG {
@@ -137,10 +180,8 @@ public enum FileReader {
         if Int(st.st_size) > maxSize {
             return .skipped("file is \(st.st_size) bytes, over the \(maxSize)-byte limit (maxFileSize); skipped")
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return .failed("cannot open: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        // One spare byte detects EOF (or growth) without doubling and copying the buffer per file.
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
         var total = 0
         while true {
             if total == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: max(4096, bytes.count))) }
@@ -153,6 +194,9 @@ public enum FileReader {
             }
             if n == 0 { break }
             total += n
+            // Got the size fstat promised: skip the extra read that would only confirm EOF
+            // (size 0 means unknown, e.g. procfs, so read on).
+            if total == Int(st.st_size) && total > 0 { break }
             if total > maxSize { return .skipped("file grew over the \(maxSize)-byte limit (maxFileSize); skipped") }
         }
         bytes.removeSubrange(total...)
@@ -162,7 +206,7 @@ public enum FileReader {
     /// A NUL byte means binary, unless the file is UTF-16 with a BOM (reported by encoding rules instead).
     public static func binaryReason(_ bytes: [UInt8]) -> String? {
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return nil }
-        guard let nul = bytes.firstIndex(of: 0) else { return nil }
+        guard let nul = ByteSearch.first(0, in: bytes) else { return nil }
         return "binary file (NUL byte at offset \(nul)); skipped"
     }
 }
@@ -176,4 +220,27 @@ public enum PathResolver {
         let trimmed = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
         return base.hasSuffix("/") ? base + trimmed : base + "/" + trimmed
     }
+
+    /// Removes `.`, `..` and repeated slashes lexically (symlinks are not resolved), without a trailing slash.
+    public static func standardized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for c in path.split(separator: "/") {
+            if c == "." { continue }
+            if c == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(c)
+        }
+        let joined = parts.joined(separator: "/")
+        return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+}
+
+/// memchr-backed byte search (vectorised by libc), for hot paths over whole files.
+public enum ByteSearch {
+    public static func first(_ byte: UInt8, in bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBytes { raw -> Int? in
+            guard let base = raw.baseAddress, let hit = memchr(base, Int32(byte), raw.count) else { return nil }
+            return base.distance(to: UnsafeRawPointer(hit))
+        }
+    }
+    public static func contains(_ byte: UInt8, in bytes: [UInt8]) -> Bool { first(byte, in: bytes) != nil }
 }

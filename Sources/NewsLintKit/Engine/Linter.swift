@@ -26,6 +26,10 @@ public struct LintSettings: Sendable {
     public var baseDirectory: String = FileManager.default.currentDirectoryPath
     /// Probes and services for rules that need the outside world (images); tests inject fakes.
     public var environment = LintEnvironment()
+    /// Per-file result cache (`--cache`); used only when not fixing.
+    public var cache: LintCache?
+    /// Run the cross-file reduce phase after linting (off for shards: `merge` does it).
+    public var finishCrossFile = true
     public init() {}
 }
 
@@ -49,8 +53,29 @@ public struct FileOutcome: Sendable {
     /// Facts for cross-file rules, by index into the rule set's `crossFile`.
     public var facts: [(rule: Int, fact: any Sendable)]
     public var byteCount: Int
-    public var fix: FileFixOutcome?
+    /// Boxed: only `--fix`/`--diff` runs have one, and an inline optional would triple the size of
+    /// every outcome kept until output (the dominant per-file memory cost on large corpora).
+    public var fix: FileFixOutcome? {
+        get { fixBox?.value }
+        set { fixBox = newValue.map(FixBox.init) }
+    }
     public var ioFailure: Bool
+    private var fixBox: FixBox?
+
+    public init(path: String, diagnostics: [Diagnostic], facts: [(rule: Int, fact: any Sendable)], byteCount: Int,
+                fix: FileFixOutcome?, ioFailure: Bool) {
+        self.path = path
+        self.diagnostics = diagnostics
+        self.facts = facts
+        self.byteCount = byteCount
+        self.ioFailure = ioFailure
+        self.fixBox = fix.map(FixBox.init)
+    }
+
+    private final class FixBox: Sendable {
+        let value: FileFixOutcome
+        init(_ value: FileFixOutcome) { self.value = value }
+    }
 }
 
 /// The result of a run.
@@ -113,11 +138,14 @@ public final class Linter: Sendable {
     /// Lints all inputs in parallel, then runs cross-file rules; output is sorted and independent of `jobs`.
     public func lint(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil) -> LintResult {
         let outcomes = parallelMap(count: inputs.count, jobs: settings.jobs) { i -> FileOutcome in
-            let outcome = self.process(inputs[i])
+            var outcome = self.process(inputs[i])
+            // Sorting each file's few diagnostics here (in parallel) usually leaves the concatenation sorted.
+            outcome.diagnostics.sort(by: Diagnostic.outputOrder)
             observer?(outcome)
             return outcome
         }
         var diagnostics: [Diagnostic] = []
+        diagnostics.reserveCapacity(outcomes.reduce(0) { $0 + $1.diagnostics.count })
         var ioFailure = false
         var summary = FixSummary()
         for o in outcomes {
@@ -125,8 +153,8 @@ public final class Linter: Sendable {
             ioFailure = ioFailure || o.ioFailure
             if let f = o.fix { summary.add(f) }
         }
-        diagnostics.append(contentsOf: finishCrossFile(outcomes))
-        diagnostics.sort(by: Diagnostic.outputOrder)
+        if settings.finishCrossFile { diagnostics.append(contentsOf: finishCrossFile(outcomes)) }
+        if !Diagnostic.isSorted(diagnostics) { diagnostics.sort(by: Diagnostic.outputOrder) }
         return LintResult(diagnostics: diagnostics, files: outcomes, ioFailure: ioFailure, fixSummary: summary)
     }
 
@@ -150,10 +178,23 @@ public final class Linter: Sendable {
         let location = PathResolver.absolute(path, base: settings.baseDirectory)
         let rules = self.rules(for: location)
         let bytes: [UInt8]
+        // The cache answers for unchanged files on disk when nothing is being fixed.
+        let cache = settings.fix == .none ? settings.cache : nil
+        var stamp: FileStamp?
+        var cached: CacheEntry?
         switch input {
         case let .text(_, b):
             bytes = b
         case .file:
+            if let cache {
+                stamp = FileStamp.of(location)
+                cached = cache.entry(for: location)
+                if let stamp, let entry = cached, entry.settled, entry.stamp == stamp,
+                   let outcome = reuse(entry, path: path, rules: rules) {
+                    cache.noteHit()
+                    return outcome
+                }
+            }
             switch FileReader.read(location, maxSize: config.maxFileSize) {
             case let .bytes(b): bytes = b
             case let .skipped(reason):
@@ -165,6 +206,44 @@ public final class Linter: Sendable {
         if let reason = FileReader.binaryReason(bytes) {
             return engineOutcome(path: path, rule: "file-skipped", message: reason, rules: rules, failure: false)
         }
+        if let cache, let stamp {
+            let hash = FastHash.hash(bytes)
+            if var entry = cached, entry.contentHash == hash, entry.byteCount == bytes.count,
+               let outcome = reuse(entry, path: path, rules: rules) {
+                cache.noteHit()
+                entry.stamp = stamp
+                cache.record(entry)
+                return outcome
+            }
+            let outcome = lintBytes(bytes, input: input, path: path, location: location, rules: rules)
+            var facts: [(rule: String, data: [UInt8])] = []
+            for f in outcome.facts {
+                let active = baseRules.crossFile[f.rule]
+                guard let data = try? active.rule.encodeFact(f.fact) else { return outcome }
+                facts.append((active.id, [UInt8](data)))
+            }
+            let stored = outcome.diagnostics.map { d -> Diagnostic in var c = d; c.path = ""; return c }
+            cache.record(CacheEntry(location: location, stamp: stamp, settled: false, contentHash: hash, byteCount: bytes.count,
+                                    diagnostics: stored, facts: facts))
+            return outcome
+        }
+        return lintBytes(bytes, input: input, path: path, location: location, rules: rules)
+    }
+
+    /// Rebuilds an outcome from a cache entry; nil when a fact no longer decodes (then the file is linted).
+    private func reuse(_ entry: CacheEntry, path: String, rules: RuleSet) -> FileOutcome? {
+        var facts: [(rule: Int, fact: any Sendable)] = []
+        for f in entry.facts {
+            guard let i = baseRules.crossFile.firstIndex(where: { $0.id == f.rule }),
+                  let fact = try? baseRules.crossFile[i].rule.decodeFact(Data(f.data)) else { return nil }
+            facts.append((i, fact))
+        }
+        let diagnostics = entry.diagnostics.map { d -> Diagnostic in var c = d; c.path = path; return c }
+        return FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: entry.byteCount, fix: nil, ioFailure: false)
+    }
+
+    /// Lints (and optionally fixes) the bytes of one readable, non-binary input.
+    private func lintBytes(_ bytes: [UInt8], input: LintInput, path: String, location: String, rules: RuleSet) -> FileOutcome {
         var document = Document(path: path, bytes: bytes)
         var diagnostics = check(document, rules: rules)
         var fixOutcome: FileFixOutcome?

@@ -106,6 +106,10 @@ public struct RuleSet: Sendable {
                 throw optionError(e, rule: type.id, config: config)
             }
         }
+        for (id, factory) in catalog.dynamicCrossFileRules.sorted(by: { $0.key < $1.key }) {
+            guard let r = try resolve(id), r.enabled else { continue }
+            crossFile.append(ActiveCrossFileRule(id: id, severity: r.severity, rule: try factory(r.options)))
+        }
         for id in RuleRegistry.engineRuleIDs {
             if let r = try resolve(id), r.enabled { engine[id] = r.severity }
         }
@@ -163,5 +167,5 @@ struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
 }
 
 extension CrossFileRule {
-    static func erased(options: RuleOptions) throws -> any ErasedCrossFileRule { CrossFileBox(rule: try Self(options: options)) }
+    public static func erased(options: RuleOptions) throws -> any ErasedCrossFileRule { CrossFileBox(rule: try Self(options: options)) }
 }

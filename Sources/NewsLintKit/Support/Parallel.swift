@@ -5,17 +5,23 @@ import Foundation
 /// (files vary in size), and returns results in index order: output never depends on `jobs`.
 public func parallelMap<T: Sendable>(count: Int, jobs: Int, _ body: @Sendable (Int) -> T) -> [T] {
     guard count > 0 else { return [] }
-    let slots = ResultSlots<T>(count: count)
-    let next = WorkCounter()
     let workers = max(1, min(jobs, count))
-    if workers == 1 {
-        for i in 0..<count { slots.store(i, body(i)) }
-    } else {
+    if workers == 1 { return (0..<count).map(body) }
+    let next = WorkCounter()
+    // Workers initialise the result array's own storage in place: no second copy of all results.
+    return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        guard let base = buffer.baseAddress else { return }
+        let slots = UncheckedSlots(base: base)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let i = next.take(limit: count) { slots.store(i, body(i)) }
+            while let i = next.take(limit: count) { (slots.base + i).initialize(to: body(i)) }
         }
+        initialized = count
     }
-    return slots.collect()
+}
+
+/// The result storage shared by workers; each index is initialised by exactly one worker.
+struct UncheckedSlots<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
 }
 
 /// Hands out indices to workers.
@@ -29,23 +35,6 @@ final class WorkCounter: @unchecked Sendable {
         value += 1
         return value - 1
     }
-}
-
-/// Preallocated result storage; each index is written by exactly one worker.
-final class ResultSlots<T>: @unchecked Sendable {
-    private let buffer: UnsafeMutablePointer<T?>
-    private let count: Int
-    init(count: Int) {
-        self.count = count
-        buffer = UnsafeMutablePointer<T?>.allocate(capacity: count)
-        buffer.initialize(repeating: nil, count: count)
-    }
-    deinit {
-        buffer.deinitialize(count: count)
-        buffer.deallocate()
-    }
-    func store(_ i: Int, _ value: T) { buffer[i] = value }
-    func collect() -> [T] { (0..<count).compactMap { buffer[$0] } }
 }
 
 /// A mutex-protected value for state shared across worker threads.

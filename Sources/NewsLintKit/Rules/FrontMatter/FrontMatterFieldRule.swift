@@ -58,7 +58,7 @@ public struct FrontMatterFieldRule: Rule {
             let isEmpty: Bool = {
                 switch value {
                 case .empty: return true
-                case let .scalar(s, _): return s.trimmingCharacters(in: .whitespaces).isEmpty
+                case let .scalar(s, _): return s.unicodeScalars.allSatisfy { CharacterSet.whitespaces.contains($0) } // no NSString bridging per file
                 case let .list(items): return items.isEmpty
                 case .mapping: return false
                 }

@@ -50,6 +50,8 @@ public struct LineEndingsRule: Rule {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         let bytes = document.bytes
+        // Fast path (most files): no CR at all and LF wanted.
+        if style != "crlf" && !ByteSearch.contains(0x0D, in: bytes) { return }
         var crlf: [Int] = []   // offsets of \r in \r\n
         var loneCR: [Int] = []
         var lf = 0

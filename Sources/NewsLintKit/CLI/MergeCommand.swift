@@ -1,0 +1,58 @@
+import Foundation
+
+/// `newslint merge FACTS...`: the cross-file (reduce) phase over the facts files of all shards.
+enum MergeCommand {
+    static let options: [OptionSpec] = [
+        OptionSpec("format", value: "FORMAT", allowed: OutputFormat.allCases.map(\.rawValue), help: "Output format (default: text)"),
+        OptionSpec("output", short: "o", value: "FILE", help: "Write the report to FILE instead of stdout"),
+        OptionSpec("config", short: "c", value: "FILE", help: "The config the shards used (default: discover .lint.json)"),
+        OptionSpec("no-config", help: "Built-in defaults (the shards must have used --no-config too)"),
+        OptionSpec("select", value: "RULES", repeatable: true, help: "Run only these rules or families (comma-separated)"),
+        OptionSpec("ignore", value: "RULES", repeatable: true, help: "Skip these rules or families (comma-separated)"),
+        OptionSpec("color", value: "WHEN", allowed: ["auto", "always", "never"], help: "Colour output (default: auto; honours NO_COLOR)"),
+        OptionSpec("quiet", short: "q", help: "Print only diagnostics: no summary lines"),
+        OptionSpec("help", short: "h", help: "Show this help"),
+    ]
+
+    static let help = "newslint merge [OPTIONS] FACTS...\n\nRun the cross-file rules (duplicate slugs, duplicate content, repeated boilerplate, ...) over the\nfacts files written by 'newslint lint --shard K/N --facts-out FILE', and report their diagnostics.\n\n" + ArgumentParser(command: "merge", options: options).optionsHelp() + "\n"
+
+    static func run(_ args: [String], io: ToolIO) throws -> Int32 {
+        let parsed = try ArgumentParser(command: "merge", options: options).parse(args)
+        if parsed.has("help") {
+            io.stdout(help)
+            return ExitCode.ok
+        }
+        guard !parsed.positionals.isEmpty else { throw UsageError("'merge' needs one or more facts files (written by 'newslint lint --facts-out FILE')") }
+        let (config, catalog) = try NewsLintCLI.loadConfiguration(parsed, io: io)
+        var settings = LintSettings()
+        settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
+        settings.baseDirectory = io.currentDirectory
+        let linter = try Linter(catalog: catalog, config: config, settings: settings)
+        var files: [(name: String, facts: FactsFile)] = []
+        for name in parsed.positionals {
+            guard case let .bytes(bytes) = FileReader.read(NewsLintCLI.resolve(name, io), maxSize: Int.max / 2) else {
+                throw UsageError("cannot read facts file '\(name)'")
+            }
+            files.append((name, try FactsFile.parse(bytes, file: name)))
+        }
+        let diagnostics = try FactsFile.merge(files, linter: linter)
+        let result = LintResult(diagnostics: diagnostics, files: [], ioFailure: false, fixSummary: FixSummary())
+        let format = OutputFormat(rawValue: parsed.value("format") ?? "text") ?? .text
+        let toFile = parsed.value("output")
+        var context = ReportContext(catalog: catalog, color: NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal))
+        context.baseDirectory = io.currentDirectory
+        var rendered = format.reporter.render(result, context: context)
+        if parsed.has("quiet"), format == .text {
+            rendered = rendered.components(separatedBy: "\nFound ").first.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" } ?? rendered
+            if diagnostics.isEmpty { rendered = "" }
+        }
+        if let out = toFile {
+            do { try AtomicWriter.writeNew(Array(rendered.utf8), to: NewsLintCLI.resolve(out, io)) } catch {
+                throw UsageError("cannot write --output file '\(out)': \(error)")
+            }
+        } else if !rendered.isEmpty {
+            io.stdout(rendered)
+        }
+        return diagnostics.contains { $0.severity == .error } ? ExitCode.lintErrors : ExitCode.ok
+    }
+}
