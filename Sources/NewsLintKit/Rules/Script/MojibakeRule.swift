@@ -178,7 +178,9 @@ public struct MojibakeRule: Rule {
             var j = i
             while j < c.count, c[j] >= 0x2E80, c[j] != ScalarRun.invalid, c[j] != 0x3002, c[j] != 0xFF0C, c[j] != 0x3001 { j += 1 }
             defer { i = max(j, i + 1) }
-            guard j - i >= 3, let gb = encodeGB(c[i..<j]) else { continue }
+            // Only a character whose GB18030 bytes start a 3-byte UTF-8 sequence can start mojibake.
+            guard j - i >= 3, (i..<(j - 2)).contains(where: { Self.startsUTF8InGB($0 < c.count ? c[$0] : 0) }),
+                  let gb = encodeGB(c[i..<j]) else { continue }
             // Byte offset in `gb` where each scalar of the run starts (GB18030: 2 or 4 bytes here).
             var starts: [Int] = []
             starts.reserveCapacity(j - i + 1)
@@ -191,6 +193,7 @@ public struct MojibakeRule: Rule {
             starts.append(gb.count)
             var s = 0
             while s < j - i {
+                guard Self.startsUTF8InGB(c[i + s]) else { s += 1; continue }
                 let window = decodeUTF8Window(gb, from: starts[s], boundaries: starts, first: s)
                 if window.scalars >= 3, window.han >= 2, window.endScalar - s >= 3 {
                     let from = i + s, to = i + window.endScalar
@@ -237,6 +240,32 @@ public struct MojibakeRule: Rule {
         }
         return best
     }
+
+    /// For each BMP scalar: whether its GB18030 encoding is a pair that begins a 3-byte UTF-8
+    /// sequence (lead E0–EF, trail 80–BF). Built once from one Foundation conversion.
+    static let gbStartsUTF8: [Bool] = {
+        var table = [Bool](repeating: false, count: 0x10000)
+        var s = String.UnicodeScalarView()
+        var cps: [UInt32] = []
+        for v in UInt32(0x2E80)..<0x10000 where !(0xD800...0xDFFF).contains(v) {
+            if let u = Unicode.Scalar(v) { s.append(u); cps.append(v) }
+        }
+        guard let data = String(s).data(using: gb18030, allowLossyConversion: false) else { return table }
+        let bytes = [UInt8](data)
+        var p = 0
+        for v in cps {
+            guard p < bytes.count else { break }
+            let len = bytes[p] < 0x80 ? 1 : (p + 1 < bytes.count && (0x30...0x39).contains(bytes[p + 1]) ? 4 : 2)
+            if len == 2, p + 1 < bytes.count, (0xE0...0xEF).contains(bytes[p]), (0x80...0xBF).contains(bytes[p + 1]) {
+                table[Int(v)] = true
+            }
+            p += len
+        }
+        return table
+    }()
+
+    @inline(__always)
+    static func startsUTF8InGB(_ c: UInt32) -> Bool { c < 0x10000 && gbStartsUTF8[Int(c)] }
 
     private func encodeGB(_ scalars: ArraySlice<UInt32>) -> [UInt8]? {
         var s = String.UnicodeScalarView()

@@ -104,7 +104,8 @@ public struct ScriptMixedRule: Rule {
                 if s < unit.range.upperBound { parts.append((s..<unit.range.upperBound, false)) }
                 if parts.count > 1 { queue = parts[...] + queue; continue }
             }
-            let isQuotation = m >= 2 && (d == 0 || Double(m) / Double(m + d) > maxLeftoverShare)
+            // A quotation with no dominant-script character at all is a quotation however short.
+            let isQuotation = (unit.quote && d == 0) || m >= 2 && (d == 0 || Double(m) / Double(m + d) > maxLeftoverShare)
             if isQuotation {
                 quotations.append(unit.range)
                 continue
