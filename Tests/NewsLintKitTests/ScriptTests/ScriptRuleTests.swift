@@ -92,6 +92,19 @@ private func fixture(_ name: String) throws -> String {
         #expect(try RuleHarness.diagnostics(rule: "mojibake", text: text).isEmpty)
     }
 
+    /// Runs of rare but legitimate characters whose GB18030 bytes happen to form some UTF-8
+    /// (found by Scripts/gen-script-corpus) decode to non-Chinese or rarer text: quiet.
+    @Test func rareLegitimateRunsAreNotGBKMojibake() throws {
+        let text = """
+        重为改革数值提高缁广泛原来安没，有考场湖北省。
+        以外使用动武器会议行政的寮地板厂，政府目前都东芝公司。
+        生餘萬國家但三段澶單板將，小聲在規則如哎喲更。
+        她知嘉器械先韋一笑風景區處在。他鑻跨共計，長盛譽被迫角落。
+
+        """
+        #expect(try RuleHarness.diagnostics(rule: "mojibake", text: text).isEmpty)
+    }
+
     @Test func lostInformationHasNoFix() throws {
         let text = "據悉\u{FFFD}\u{FFFD}傷亡情況不明，锟斤拷锟斤拷。\n"
         let found = try RuleHarness.diagnostics(rule: "mojibake", text: text)

@@ -195,9 +195,14 @@ public struct MojibakeRule: Rule {
             while s < j - i {
                 guard Self.startsUTF8InGB(c[i + s]) else { s += 1; continue }
                 let window = decodeUTF8Window(gb, from: starts[s], boundaries: starts, first: s)
-                if window.scalars >= 3, window.han >= 2, window.endScalar - s >= 3 {
-                    let from = i + s, to = i + window.endScalar
-                    let decoded = String(decoding: gb[starts[s]..<window.endByte], as: UTF8.self)
+                let from = i + s, to = i + window.endScalar
+                let decoded = window.scalars >= 3 ? String(decoding: gb[starts[s]..<window.endByte], as: UTF8.self) : ""
+                let decodedScalars = decoded.unicodeScalars.map(\.value)
+                // Clearly better: every decoded character is East Asian text, and common characters
+                // make up a much larger share than in the garbled run.
+                if window.scalars >= 3, window.han >= 2, window.endScalar - s >= 3,
+                   decodedScalars.allSatisfy({ CJK.isCJK($0) }),
+                   Self.commonShare(decodedScalars) >= Self.commonShare(c[from..<to]) + 0.3 {
                     let shown = String(decoding: bytes[run.byteRange(from..<to)], as: UTF8.self)
                     sink.report(run.byteRange(from..<to), "UTF-8 read as GBK: '\(shown)' should be '\(decoded)'" + (window.exact ? "" : " (the last character is incomplete)"),
                                 fix: window.exact ? Fix(.safe, "Decode as UTF-8", edits: [Edit(range: run.byteRange(from..<to), replacement: decoded)]) : nil)
@@ -241,10 +246,11 @@ public struct MojibakeRule: Rule {
         return best
     }
 
-    /// For each BMP scalar: whether its GB18030 encoding is a pair that begins a 3-byte UTF-8
-    /// sequence (lead E0–EF, trail 80–BF). Built once from one Foundation conversion.
-    static let gbStartsUTF8: [Bool] = {
-        var table = [Bool](repeating: false, count: 0x10000)
+    /// For each BMP scalar, from its GB18030 encoding (one Foundation conversion, once):
+    /// bit 0: a pair that begins a 3-byte UTF-8 sequence (lead E0–EF, trail 80–BF), so it can start GBK mojibake;
+    /// bit 1: a GB2312 level-1 character (lead B0–D7), the 3,755 most common Simplified characters.
+    static let gbFlags: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 0x10000)
         var s = String.UnicodeScalarView()
         var cps: [UInt32] = []
         for v in UInt32(0x2E80)..<0x10000 where !(0xD800...0xDFFF).contains(v) {
@@ -256,8 +262,9 @@ public struct MojibakeRule: Rule {
         for v in cps {
             guard p < bytes.count else { break }
             let len = bytes[p] < 0x80 ? 1 : (p + 1 < bytes.count && (0x30...0x39).contains(bytes[p + 1]) ? 4 : 2)
-            if len == 2, p + 1 < bytes.count, (0xE0...0xEF).contains(bytes[p]), (0x80...0xBF).contains(bytes[p + 1]) {
-                table[Int(v)] = true
+            if len == 2, p + 1 < bytes.count {
+                if (0xE0...0xEF).contains(bytes[p]) && (0x80...0xBF).contains(bytes[p + 1]) { table[Int(v)] |= 1 }
+                if (0xB0...0xD7).contains(bytes[p]) && (0xA1...0xFE).contains(bytes[p + 1]) { table[Int(v)] |= 2 }
             }
             p += len
         }
@@ -265,7 +272,22 @@ public struct MojibakeRule: Rule {
     }()
 
     @inline(__always)
-    static func startsUTF8InGB(_ c: UInt32) -> Bool { c < 0x10000 && gbStartsUTF8[Int(c)] }
+    static func startsUTF8InGB(_ c: UInt32) -> Bool { c < 0x10000 && gbFlags[Int(c)] & 1 != 0 }
+
+    /// A common character: GB2312 level 1, or the Traditional form of one.
+    static func isCommon(_ c: UInt32) -> Bool {
+        if c < 0x10000 && gbFlags[Int(c)] & 2 != 0 { return true }
+        if let s = ScriptTables.shared.counterparts[c]?.first, ScriptTables.shared.scriptClass(c) == .traditionalOnly {
+            return s < 0x10000 && gbFlags[Int(s)] & 2 != 0
+        }
+        return CJK.isCJKPunct(c)
+    }
+
+    static func commonShare<S: Sequence>(_ scalars: S) -> Double where S.Element == UInt32 {
+        var n = 0, common = 0
+        for c in scalars { n += 1; if isCommon(c) { common += 1 } }
+        return n == 0 ? 0 : Double(common) / Double(n)
+    }
 
     private func encodeGB(_ scalars: ArraySlice<UInt32>) -> [UInt8]? {
         var s = String.UnicodeScalarView()
