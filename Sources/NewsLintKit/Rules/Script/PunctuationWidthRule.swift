@@ -83,6 +83,7 @@ public struct PunctuationWidthRule: Rule {
             if next == 0x2E || prev == 0x2E { return false }
             return prevHan && !CJK.isASCIILetter(next) && !CJK.isDigit(next)
         case 0x3F, 0x21:
+            if ch == 0x21 && next == 0x5B { return false }   // ![image](…)
             // `吗?!`: walk back over a run of question and exclamation marks.
             var k = i - 1
             while k >= 0, c[k] == 0x3F || c[k] == 0x21 || c[k] == 0xFF1F || c[k] == 0xFF01 { k -= 1 }
