@@ -149,7 +149,7 @@ public struct ScriptMixedRule: Rule {
         var result: [Item] = []
         var i = range.lowerBound
         outer: while i < range.upperBound {
-            if !skip[i], let candidates = tables.phrases[c[i]] {
+            if !skip[i], tables.isPhraseHead(c[i]), let candidates = tables.phrases[c[i]] {
                 for cand in candidates where i + cand.from.count <= range.upperBound {
                     var match = true
                     for (k, v) in cand.from.enumerated() where c[i + k] != v { match = false; break }
@@ -175,7 +175,7 @@ public struct ScriptMixedRule: Rule {
     }
 
     private func startsBlocker(_ c: [UInt32], at i: Int, limit: Int) -> Bool {
-        guard let candidates = tables.phrases[c[i]] else { return false }
+        guard tables.isPhraseHead(c[i]), let candidates = tables.phrases[c[i]] else { return false }
         return candidates.contains { cand in
             cand.to.isEmpty && i + cand.from.count <= limit && cand.from.enumerated().allSatisfy { c[i + $0.offset] == $0.element }
         }

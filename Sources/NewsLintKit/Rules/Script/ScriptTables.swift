@@ -9,6 +9,8 @@ struct ScriptTables: Sendable {
     /// Bit 2: allowed in Traditional text; bit 3: allowed in Simplified text.
     private static let allowTraditionalBit: UInt8 = 4
     private static let allowSimplifiedBit: UInt8 = 8
+    /// Bit 4: some word-level entry starts with this character (skips the dictionary lookup otherwise).
+    private static let phraseHeadBit: UInt8 = 16
     static let denseBase: UInt32 = 0x3400
     static let denseEnd: UInt32 = 0xA000
 
@@ -57,7 +59,10 @@ struct ScriptTables: Sendable {
             }
         }
         // Longest first, so scanning takes the longest match.
-        for (k, v) in phrases { phrases[k] = v.sorted { $0.from.count > $1.from.count } }
+        for (k, v) in phrases {
+            phrases[k] = v.sorted { $0.from.count > $1.from.count }
+            set(k) { $0 |= Self.phraseHeadBit }
+        }
         self.dense = dense
         self.sparse = sparse
         self.counterparts = counterparts
@@ -76,6 +81,9 @@ struct ScriptTables: Sendable {
         if c < 0x2E80 { return 0 }
         return sparse[c] ?? 0
     }
+
+    @inline(__always)
+    func isPhraseHead(_ c: UInt32) -> Bool { raw(c) & Self.phraseHeadBit != 0 }
 
     @inline(__always)
     func scriptClass(_ c: UInt32) -> Class { Class(rawValue: raw(c) & 3) ?? .neutral }
