@@ -148,6 +148,24 @@ private func fixture(_ name: String) throws -> String {
         #expect(try RuleHarness.fixedBytes(rule: "encoding-invalid", bytes: bytes, unsafe: false) == bytes)
     }
 
+    @Test func big5IsPreferredOverAGarbledGB18030Reading() throws {
+        // GB18030 also decodes these bytes losslessly, into nonsense (厩穝籇いみ…).
+        let text = "學校新聞中心今日舉行記者會，宣布新學年的招生安排。\n"
+        let big5 = try #require(text.data(using: String.Encoding(rawValue: 0x8000_0A03)))
+        let bytes = [UInt8](big5)
+        #expect(String(data: big5, encoding: String.Encoding(rawValue: 0x8000_0632)) != nil)
+        let found = try RuleHarness.diagnostics(rule: "encoding-invalid", bytes: bytes)
+        #expect(found.count == 1)
+        #expect(found.first?.message.contains("Big5") == true)
+        #expect(try RuleHarness.fixedBytes(rule: "encoding-invalid", bytes: bytes, unsafe: true) == Array(text.utf8))
+    }
+
+    @Test func gb18030SimplifiedIsNotTakenForBig5() throws {
+        let text = "哈尔滨工程大学召开全面从严治党工作会议，部署新一年的重点任务。\n"
+        let bytes = [UInt8](try #require(text.data(using: String.Encoding(rawValue: 0x8000_0632))))
+        #expect(try RuleHarness.fixedBytes(rule: "encoding-invalid", bytes: bytes, unsafe: true) == Array(text.utf8))
+    }
+
     @Test func undecodableFileHasNoFix() throws {
         let bytes: [UInt8] = Array("学校".utf8) + [0xFF, 0xFF, 0x0A, 0x80] + Array("新闻\n".utf8)
         let found = try RuleHarness.diagnostics(rule: "encoding-invalid", bytes: bytes)

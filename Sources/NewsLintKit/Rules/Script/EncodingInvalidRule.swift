@@ -39,12 +39,16 @@ public struct EncodingInvalidRule: Rule {
             message += "; the whole file decodes cleanly as \(name)"
             fix = Fix(.unsafe, "Transcode from \(name) to UTF-8", edits: [Edit(range: 0..<bytes.count, replacement: Array(text.utf8))])
         } else {
-            message += "; no legacy encoding (UTF-16 with BOM, GB18030) decodes it without loss"
+            message += "; no legacy encoding (UTF-16 with BOM, GB18030, Big5) decodes it clearly and without loss"
         }
         sink.report(offset..<(offset + 1), message, fix: fix)
     }
 
+    static let big5 = String.Encoding(rawValue: 0x8000_0A03)
+
     /// The encoding that decodes all of `bytes` and re-encodes to the same bytes, with the text.
+    /// GB18030 decodes almost any byte pairs, Big5 files included, so when both GB18030 and Big5
+    /// round-trip, the one whose text has clearly more common characters wins (or neither).
     static func losslessDecoding(_ bytes: [UInt8]) -> (String, String)? {
         let data = Data(bytes)
         if bytes.count % 2 == 0, bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
@@ -55,9 +59,17 @@ public struct EncodingInvalidRule: Rule {
                 return (big ? "UTF-16 (big-endian, with BOM)" : "UTF-16 (little-endian, with BOM)", text)
             }
         }
-        if let text = String(data: data, encoding: gb18030), text.data(using: gb18030).map({ [UInt8]($0) == bytes }) == true {
-            return ("GB18030", text)
+        var candidates: [(name: String, text: String, score: Double)] = []
+        for (name, enc) in [("GB18030", gb18030), ("Big5", big5)] {
+            if let text = String(data: data, encoding: enc), text.data(using: enc).map({ [UInt8]($0) == bytes }) == true {
+                let wide = text.unicodeScalars.lazy.map(\.value).filter { $0 >= 0x2E80 }
+                candidates.append((name, text, MojibakeRule.commonShare(wide)))
+            }
         }
-        return nil
+        candidates.sort { $0.score > $1.score }
+        guard let best = candidates.first else { return nil }
+        if candidates.count > 1 && best.score < candidates[1].score + 0.2 { return nil }
+        if best.score < 0.5 && best.text.unicodeScalars.contains(where: { $0.value >= 0x2E80 }) { return nil }
+        return (best.name, best.text)
     }
 }
