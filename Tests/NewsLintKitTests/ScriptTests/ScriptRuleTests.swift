@@ -87,6 +87,8 @@ private func fixture(_ name: String) throws -> String {
         北京(Beijing)与上海(Shanghai)的拼音 pīnyīn 都标注声调。
         西班牙主帅Luis de la Fuente与法国球员Théo Hernández赛后接受采访。
         这家Café的老板叫José。
+        你去医院了吗?我做了B超检查，医生说没事。
+        股市会涨吗?今年A股表现平平。
 
         """
         #expect(try RuleHarness.diagnostics(rule: "mojibake", text: text).isEmpty)

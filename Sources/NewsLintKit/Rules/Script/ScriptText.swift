@@ -209,14 +209,15 @@ enum FrameShift {
         return result
     }
 
-    /// Signals after the `?`: a lone ASCII letter between Han characters (`半p一`), `?!` followed
+    /// Signals after the `?`: a lone lowercase ASCII letter between Han characters (`半p一`), `?!` followed
     /// by a Han character, or toned pinyin closed by `)` whose `(` was eaten by the shift.
     private static func isShifted(_ run: ScalarRun, _ q: Int, _ end: Int) -> Bool {
         let c = run.cps
         if q + 2 < end, c[q + 1] == 0x21, CJK.isHan(c[q + 2]) { return true }
         var j = q + 1
         while j < end {
-            if CJK.isASCIILetter(c[j]), j > q + 1, j + 1 < end, CJK.isHan(c[j - 1]) || c[j - 1] > 0x7F,
+            // Lowercase only: `B超`, `X光`, `A股` after a real question mark are words.
+            if (0x61...0x7A).contains(c[j]), j > q + 1, j - q <= 8, j + 1 < end, c[j - 1] > 0x7F,
                CJK.isHan(c[j + 1]) { return true }
             if c[j - 1] == 0x3F {
                 let len = Pinyin.tonedSyllable(run, at: j)
