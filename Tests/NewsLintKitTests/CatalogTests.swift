@@ -13,11 +13,11 @@ import Testing
         #expect(!meta.good.isEmpty, "\(id) needs at least one good example")
         #expect(!meta.bad.isEmpty, "\(id) needs at least one bad example")
         for (i, ex) in meta.good.enumerated() {
-            let found = try RuleHarness.diagnostics(rule: id, files: ex.files, options: ex.options)
+            let found = try RuleHarness.diagnostics(rule: id, example: ex)
             #expect(found.isEmpty, "\(id) good[\(i)] should be quiet but reported: \(found.map { "\($0.path):\($0.line):\($0.column) \($0.message)" })")
         }
         for (i, ex) in meta.bad.enumerated() {
-            let found = try RuleHarness.diagnostics(rule: id, files: ex.files, options: ex.options)
+            let found = try RuleHarness.diagnostics(rule: id, example: ex)
             let foundLines = found.map { $0.line }.sorted()
             let expectedLines = ex.expected.map(\.line).sorted()
             #expect(foundLines == expectedLines, "\(id) bad[\(i)]: expected lines \(expectedLines), got \(found.map { "\($0.path):\($0.line):\($0.column) \($0.message)" })")
@@ -29,7 +29,8 @@ import Testing
                 #expect(match, "\(id) bad[\(i)]: no diagnostic matching \(e); got \(found.map { "\($0.path):\($0.line):\($0.column) \($0.message)" })")
             }
             if let fixed = ex.fixed, let file = ex.files.first {
-                let result = try RuleHarness.fixed(rule: id, text: file.text, path: file.path, unsafe: ex.unsafe || meta.fixable == .unsafe, options: ex.options)
+                let input = ex.rawBytes ?? Array(file.text.utf8)
+                let result = String(decoding: try RuleHarness.fixedBytes(rule: id, bytes: input, path: file.path, unsafe: ex.unsafe || meta.fixable == .unsafe, options: ex.options), as: UTF8.self)
                 #expect(result == fixed, "\(id) bad[\(i)] fix mismatch:\n--- got ---\n\(result)\n--- expected ---\n\(fixed)")
                 // Idempotent: fixing the fixed text changes nothing.
                 let again = try RuleHarness.fixed(rule: id, text: result, path: file.path, unsafe: ex.unsafe || meta.fixable == .unsafe, options: ex.options)

@@ -26,6 +26,9 @@ public struct RuleExample: Sendable {
     public var fixed: String?
     /// Whether unsafe fixes are needed to reach `fixed`.
     public var unsafe: Bool
+    /// Exact bytes of a single-file example given as `base64` (input that is not UTF-8);
+    /// `files` then holds its lossy decoding for display.
+    public var rawBytes: [UInt8]? = nil
 }
 
 public struct ExpectedDiagnostic: Sendable, Equatable, CustomStringConvertible {
@@ -155,7 +158,14 @@ extension RuleMetadata {
             throw CatalogError(file: file, position: node.position, message: "an example must be an object with 'text' (or 'files')")
         }
         var files: [(String, String)] = []
-        if let t = node["text"] {
+        var rawBytes: [UInt8]?
+        if let b = node["base64"] {
+            guard let s = b.string, let data = Data(base64Encoded: s) else {
+                throw CatalogError(file: file, position: b.position, message: "'base64' must be a base64 string")
+            }
+            rawBytes = [UInt8](data)
+            files.append((node["path"]?.string ?? "example.md", String(decoding: data, as: UTF8.self)))
+        } else if let t = node["text"] {
             files.append((node["path"]?.string ?? "example.md", try exampleText(t, file: file)))
         } else if let fs = node["files"]?.array {
             for f in fs {
@@ -187,6 +197,6 @@ extension RuleMetadata {
         }
         var fixed: String?
         if let f = node["fixed"] { fixed = try exampleText(f, file: file) }
-        return RuleExample(files: files, options: options, expected: expected, fixed: fixed, unsafe: node["unsafe"]?.bool ?? false)
+        return RuleExample(files: files, options: options, expected: expected, fixed: fixed, unsafe: node["unsafe"]?.bool ?? false, rawBytes: rawBytes)
     }
 }

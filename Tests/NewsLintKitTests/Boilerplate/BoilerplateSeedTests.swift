@@ -58,7 +58,8 @@ import Testing
             tmp.write(p, bytes: [UInt8](try Data(contentsOf: PackagePaths.root.appendingPathComponent(p))))
         }
         tmp.write(".lint.json", String(decoding: try Data(contentsOf: PackagePaths.root.appendingPathComponent(".lint.json")), as: UTF8.self))
-        let run = CLIRun.run(["--fix", "--unsafe-fixes", "--format", "concise", "seeds"], cwd: tmp.path)
+        // This family and the front matter it harvests into; other families (punctuation width…) would also edit the text.
+        let run = CLIRun.run(["--fix", "--unsafe-fixes", "--format", "concise", "--select", "scraper,front-matter,hygiene", "seeds"], cwd: tmp.path)
         return (tmp, run)
     }
 
@@ -126,7 +127,7 @@ import Testing
     @Test func fixingTwiceChangesNothing() throws {
         let (tmp, _) = try fixCopies()
         let first = [tmp.read(Self.s002), tmp.read(Self.s004)]
-        let again = CLIRun.run(["--fix", "--unsafe-fixes", "--format", "concise", "seeds"], cwd: tmp.path)
+        let again = CLIRun.run(["--fix", "--unsafe-fixes", "--format", "concise", "--select", "scraper,front-matter,hygiene", "seeds"], cwd: tmp.path)
         #expect(again.status != 2)
         #expect([tmp.read(Self.s002), tmp.read(Self.s004)] == first)
     }

@@ -46,7 +46,7 @@ enum DefectCorpus {
         case 5: p += "&nbsp;"                                                      // HTML entity
         case 6: p = traditionalScript ? p.replacingOccurrences(of: "與", with: "与") : p // script leftover
         case 7: p += "  \t"                                                        // trailing whitespace
-        case 8: p += " æ–°é—»"                                                     // mojibake
+        case 8: p += traditionalScript ? " è¨˜è€…" : " æ–°é—»"                  // mojibake of 記者 / 新闻 (script-consistent)
         default: break
         }
         return p

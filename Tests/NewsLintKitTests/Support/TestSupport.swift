@@ -28,6 +28,18 @@ enum RuleHarness {
         return l.lint(files.map { .text(path: $0.path, bytes: Array($0.text.utf8)) }).diagnostics.filter { $0.rule == id }
     }
 
+    /// Diagnostics of rule `id` for one file given as raw bytes (e.g. not UTF-8).
+    static func diagnostics(rule id: String, bytes: [UInt8], path: String = "example.md", options: [String: JSONNode] = [:]) throws -> [Diagnostic] {
+        let l = try linter(rule: id, options: options)
+        return l.lint([.text(path: path, bytes: bytes)]).diagnostics.filter { $0.rule == id }
+    }
+
+    /// Diagnostics of a catalog example (raw bytes when it has them).
+    static func diagnostics(rule id: String, example ex: RuleExample) throws -> [Diagnostic] {
+        if let raw = ex.rawBytes, let file = ex.files.first { return try diagnostics(rule: id, bytes: raw, path: file.path, options: ex.options) }
+        return try diagnostics(rule: id, files: ex.files, options: ex.options)
+    }
+
     static func diagnostics(rule id: String, text: String, path: String = "example.md", options: [String: JSONNode] = [:]) throws -> [Diagnostic] {
         try diagnostics(rule: id, files: [(path, text)], options: options)
     }

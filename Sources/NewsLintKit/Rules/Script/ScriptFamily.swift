@@ -1,4 +1,11 @@
 extension RuleRegistry {
     /// Mixed script and encoding rules (issue 3).
-    static let scriptRules: [any Rule.Type] = []
+    static let scriptRules: [any Rule.Type] = [
+        EncodingInvalidRule.self,
+        MojibakeRule.self,
+        ScriptMixedRule.self,
+        PunctuationWidthRule.self,
+        InvisibleCharRule.self,
+        CompatIdeographRule.self,
+    ]
 }

@@ -1,0 +1,44 @@
+/// `compat-ideograph`: Kangxi radicals, radical supplements and compatibility ideographs used as
+/// text (PDF extraction), replaced one character at a time by their unified ideograph.
+/// Compares code points: Swift's `String ==` treats canonical equivalents as equal.
+public struct CompatIdeographRule: Rule {
+    public static let id = "compat-ideograph"
+    public init(options: RuleOptions) {}
+
+    /// Compatibility character → unified ideograph, from Rules/data/script/compat.txt (generated from NFKC).
+    static let table: [UInt32: UInt32] = {
+        var t: [UInt32: UInt32] = [:]
+        for line in ScriptTables.lines("data/script/compat.txt") {
+            let s = line.unicodeScalars.filter { $0 != "\t" }.map(\.value)
+            if s.count == 2 { t[s[0]] = s[1] }
+        }
+        return t
+    }()
+
+    @inline(__always)
+    static func isCandidate(_ c: UInt32) -> Bool {
+        (0x2E80...0x2FDF).contains(c) || (0xF900...0xFAFF).contains(c) || (0x2F800...0x2FA1F).contains(c)
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        // Lead bytes: E2 BA–BF (U+2E80–U+2FFF), EF A4–AB (U+F900–U+FAFF), F0 AF (U+2F800–).
+        var candidate = false
+        for b in document.bytes where b == 0xE2 || b == 0xEF || b == 0xF0 { candidate = true; break }
+        guard candidate else { return }
+        let run = ScalarRun(document.bytes, 0..<document.bytes.count)
+        let c = run.cps
+        for i in 0..<c.count where Self.isCandidate(c[i]) {
+            let shown = String(Character(Unicode.Scalar(c[i]) ?? "?"))
+            if let u = Self.table[c[i]], let scalar = Unicode.Scalar(u) {
+                let range = run.byteRange(i..<(i + 1))
+                let target = String(Character(scalar))
+                let kind = (0x2F00...0x2FDF).contains(c[i]) ? "Kangxi radical" : (0x2E80...0x2EFF).contains(c[i]) ? "CJK radical" : "compatibility ideograph"
+                sink.report(range, "\(kind) '\(shown)' (U+\(String(c[i], radix: 16, uppercase: true))) used as text; use the unified ideograph '\(target)' (U+\(String(u, radix: 16, uppercase: true)))",
+                            fix: Fix(.safe, "Replace with '\(target)'", edits: [Edit(range: range, replacement: target)]))
+            } else if (0x2E80...0x2EFF).contains(c[i]), CJK.isHan(run[i - 1]) || CJK.isHan(run[i + 1]) {
+                // A radical between Han characters is text, but it has no unified form to offer.
+                sink.report(run.byteRange(i..<(i + 1)), "CJK radical '\(shown)' (U+\(String(c[i], radix: 16, uppercase: true))) used as text; replace it with the ideograph it stands for")
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+/// `invisible-char`: zero-width and control characters that hide in text; bidirectional
+/// controls are errors because they can reorder what a reader sees.
+public struct InvisibleCharRule: Rule {
+    public static let id = "invisible-char"
+    public init(options: RuleOptions) {}
+
+    static func name(_ c: UInt32) -> String? {
+        switch c {
+        case 0x200B: return "zero-width space (U+200B)"
+        case 0x200C: return "zero-width non-joiner (U+200C)"
+        case 0x200D: return "zero-width joiner (U+200D)"
+        case 0x2060: return "word joiner (U+2060)"
+        case 0x00AD: return "soft hyphen (U+00AD)"
+        case 0xFEFF: return "byte-order mark (U+FEFF) after the start of the file"
+        case 0x180E: return "Mongolian vowel separator (U+180E)"
+        case 0x7F: return "control character DEL (U+007F)"
+        case 0x00...0x1F: return labelled(c, "control character")
+        case 0x80...0x9F: return labelled(c, "C1 control character")
+        default: return bidiName(c)
+        }
+    }
+
+    static func bidiName(_ c: UInt32) -> String? {
+        switch c {
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+            return labelled(c, "bidirectional control")
+        default: return nil
+        }
+    }
+
+    /// Pictographs that ZWJ/ZWNJ legitimately join (👨‍👩‍👧, ❤️‍🔥).
+    @inline(__always)
+    static func isEmojiPart(_ c: UInt32) -> Bool {
+        (0x1F000...0x1FAFF).contains(c) || (0x2600...0x27BF).contains(c) || c == 0xFE0F || (0x1F3FB...0x1F3FF).contains(c)
+            || (0xE0020...0xE007F).contains(c) || c == 0x2640 || c == 0x2642 || (0x2190...0x21FF).contains(c) || (0x2B00...0x2BFF).contains(c)
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        let bytes = document.bytes
+        // Fast path: nothing below 0x20 except tab/LF/CR, no DEL, and no lead bytes of the characters we look for.
+        var candidate = false
+        for b in bytes where (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F || b == 0xC2 || b == 0xD8 || b == 0xE1 || b == 0xE2 || b == 0xEF {
+            candidate = true
+            break
+        }
+        guard candidate else { return }
+        let run = ScalarRun(bytes, 0..<bytes.count)
+        let c = run.cps
+        var i = 0
+        while i < c.count {
+            let ch = c[i]
+            guard let name = Self.name(ch), !isAllowed(run, i) else { i += 1; continue }
+            var j = i + 1
+            while j < c.count, Self.name(c[j]) != nil, !isAllowed(run, j), (Self.bidiName(c[j]) != nil) == (Self.bidiName(ch) != nil) { j += 1 }
+            let range = run.byteRange(i..<j)
+            let what = j - i == 1 ? name : "\(j - i) invisible characters starting with \(name)"
+            let bidi = Self.bidiName(ch) != nil
+            sink.report(range, bidi ? "\(what): it can make text display in a different order than it is stored" : "invisible \(what)",
+                        fix: Fix(.safe, "Remove the invisible character", edits: [.delete(range)]), severity: bidi ? .error : nil)
+            i = j
+        }
+    }
+
+    private func isAllowed(_ run: ScalarRun, _ i: Int) -> Bool {
+        let c = run[i]
+        switch c {
+        case 0x09, 0x0A, 0x0D: return true
+        case 0xFEFF: return run.offsets[i] == 0
+        case 0x200C, 0x200D: return Self.isEmojiPart(run[i - 1]) && Self.isEmojiPart(run[i + 1])
+        case 0x80...0x9F:
+            // Part of UTF-8 read as Latin-1 (mojibake reports and repairs the whole run).
+            let p = run[i - 1]
+            return (0xC2...0xF4).contains(p) || (0x80...0xBF).contains(p) && i >= 2 && (0xE0...0xF4).contains(run[i - 2])
+        default: return false
+        }
+    }
+}
+
+/// `label (U+XXXX)`.
+func labelled(_ c: UInt32, _ label: String) -> String {
+    let hex = String(c, radix: 16, uppercase: true)
+    return "\(label) (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex))"
+}

@@ -1,0 +1,183 @@
+/// `script-mixed`: Simplified leftovers in Traditional text (and the reverse), reported per line.
+///
+/// The dominant script comes from characters that exist in only one script. A leftover is an
+/// isolated minority-script character (or a word-level leftover of a neutral character, `干部`)
+/// inside a dominant-script clause; a clause or quotation written wholly in the other script is
+/// a quotation, reported at `info` only when `reportQuotations` is on.
+public struct ScriptMixedRule: Rule {
+    public static let id = "script-mixed"
+    let minEvidence: Int
+    let maxLeftoverShare: Double
+    let reportQuotations: Bool
+    let tables = ScriptTables.shared
+
+    public init(options: RuleOptions) throws {
+        minEvidence = options.int("minEvidence", 5)
+        maxLeftoverShare = options.double("maxLeftoverShare", 0.5)
+        reportQuotations = options.bool("reportQuotations", false)
+        guard maxLeftoverShare > 0 && maxLeftoverShare <= 1 else {
+            throw RuleOptionError(option: "maxLeftoverShare", message: "must be greater than 0 and at most 1")
+        }
+    }
+
+    private struct Item {
+        var range: Range<Int>      // scalar range
+        var text: String
+        var forms: [String]        // dominant-script forms
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        guard let lines = document.bodyLines else { return }
+        var runs: [(line: Int, run: ScalarRun, skip: [Bool])] = []
+        var simplified = 0, traditional = 0
+        for n in lines where !document.isCode(line: n) {
+            let range = document.contentRange(ofLine: n)
+            var wide = false
+            for b in document.bytes[range] where b >= 0xE3 { wide = true; break }
+            guard wide else { continue }
+            let run = ScalarRun(document.bytes, range)
+            let skip = ProseMask.nonProse(run)
+            for (i, c) in run.cps.enumerated() where c >= 0x3400 && !skip[i] {
+                switch tables.scriptClass(c) {
+                case .simplifiedOnly: simplified += 1
+                case .traditionalOnly: traditional += 1
+                case .neutral: break
+                }
+            }
+            runs.append((n, run, skip))
+        }
+        guard simplified != traditional, max(simplified, traditional) >= minEvidence else { return }
+        let dominant: ScriptTables.Class = traditional > simplified ? .traditionalOnly : .simplifiedOnly
+        for (_, run, skip) in runs {
+            checkLine(run, skip, dominant: dominant, into: &sink)
+        }
+    }
+
+    private static let openers: [UInt32: UInt32] = [0x201C: 0x201D, 0x300C: 0x300D, 0x300E: 0x300F]
+    private static let clauseEnds: Set<UInt32> = [0xFF0C, 0x3002, 0xFF1B, 0xFF01, 0xFF1F, 0x3001, 0xFF1A, 0x2C, 0x2E, 0x3B, 0x21, 0x3F,
+                                                  0x201C, 0x201D, 0x300C, 0x300D, 0x300E, 0x300F, 0x28, 0x29, 0xFF08, 0xFF09]
+
+    private func checkLine(_ run: ScalarRun, _ skip: [Bool], dominant: ScriptTables.Class, into sink: inout DiagnosticSink) {
+        let c = run.cps
+        let n = c.count
+        let minority: ScriptTables.Class = dominant == .traditionalOnly ? .simplifiedOnly : .traditionalOnly
+        // Units: quotations (content of a closed quote on this line) and clauses between punctuation.
+        var units: [(range: Range<Int>, quote: Bool)] = []
+        var i = 0
+        var start = 0
+        while i < n {
+            if let close = Self.openers[c[i]], let end = c[(i + 1)...].firstIndex(of: close) {
+                if start < i { units.append((start..<i, false)) }
+                units.append(((i + 1)..<end, true))
+                i = end + 1
+                start = i
+                continue
+            }
+            if Self.clauseEnds.contains(c[i]) {
+                if start < i { units.append((start..<i, false)) }
+                start = i + 1
+            }
+            i += 1
+        }
+        if start < n { units.append((start..<n, false)) }
+
+        var items: [Item] = []
+        var quotations: [Range<Int>] = []
+        var queue = units[...]
+        while let unit = queue.popFirst() {
+            var d = 0, m = 0
+            for k in unit.range where !skip[k] && c[k] >= 0x3400 {
+                let cls = tables.scriptClass(c[k])
+                if cls == dominant { d += 1 } else if cls == minority && !tables.isAllowed(c[k], in: dominant) { m += 1 }
+            }
+            let hits = dominant == .traditionalOnly ? phraseHits(c, unit.range, skip) : []
+            let mm = m + hits.count
+            guard mm > 0 else { continue }
+            if unit.quote && d > 0 && m > 0 {
+                // A quote mixing both scripts: judge its clauses one by one.
+                var s = unit.range.lowerBound
+                var parts: [(range: Range<Int>, quote: Bool)] = []
+                for k in unit.range where Self.clauseEnds.contains(c[k]) {
+                    if s < k { parts.append((s..<k, false)) }
+                    s = k + 1
+                }
+                if s < unit.range.upperBound { parts.append((s..<unit.range.upperBound, false)) }
+                if parts.count > 1 { queue = parts[...] + queue; continue }
+            }
+            // A quotation with no dominant-script character at all is a quotation however short.
+            let isQuotation = (unit.quote && d == 0) || m >= 2 && (d == 0 || Double(m) / Double(m + d) > maxLeftoverShare)
+            if isQuotation {
+                quotations.append(unit.range)
+                continue
+            }
+            for k in unit.range where !skip[k] && c[k] >= 0x3400 && tables.scriptClass(c[k]) == minority && !tables.isAllowed(c[k], in: dominant) {
+                let forms = (tables.counterparts[c[k]] ?? []).map { String(Character(Unicode.Scalar($0) ?? "?")) }
+                items.append(Item(range: k..<(k + 1), text: String(Character(Unicode.Scalar(c[k]) ?? "?")), forms: forms))
+            }
+            items += hits
+        }
+        let scriptName = dominant == .traditionalOnly ? "Traditional" : "Simplified"
+        let otherName = dominant == .traditionalOnly ? "Simplified" : "Traditional"
+        if !items.isEmpty {
+            items.sort { $0.range.lowerBound < $1.range.lowerBound }
+            var seen = Set<String>()
+            var parts: [String] = []
+            var edits: [Edit] = []
+            for item in items {
+                if item.forms.count == 1 {
+                    edits.append(Edit(range: run.byteRange(item.range), replacement: item.forms[0]))
+                }
+                if seen.insert(item.text).inserted {
+                    parts.append(item.forms.isEmpty ? item.text : "\(item.text) → \(item.forms.joined(separator: "/"))")
+                }
+            }
+            let span = items[0].range.lowerBound..<(items.map(\.range.upperBound).max() ?? items[0].range.upperBound)
+            let noun = items.count == 1 ? "leftover" : "leftovers"
+            sink.report(run.byteRange(span), "\(otherName) \(noun) in \(scriptName) text: \(parts.joined(separator: ", "))",
+                        fix: edits.isEmpty ? nil : Fix(.unsafe, "Convert to \(scriptName)", edits: edits))
+        }
+        if reportQuotations {
+            for q in quotations {
+                sink.report(run.byteRange(q), "clause written in \(otherName) inside \(scriptName) text (a quotation?)", severity: .info)
+            }
+        }
+    }
+
+    /// Word-level leftovers of neutral characters (`干部` for `幹部`), longest match first;
+    /// Traditional words that contain the neutral character as itself (`皇后`) block a match.
+    private func phraseHits(_ c: [UInt32], _ range: Range<Int>, _ skip: [Bool]) -> [Item] {
+        var result: [Item] = []
+        var i = range.lowerBound
+        outer: while i < range.upperBound {
+            if !skip[i], tables.isPhraseHead(c[i]), let candidates = tables.phrases[c[i]] {
+                for cand in candidates where i + cand.from.count <= range.upperBound {
+                    var match = true
+                    for (k, v) in cand.from.enumerated() where c[i + k] != v { match = false; break }
+                    guard match else { continue }
+                    let end = i + cand.from.count
+                    if !cand.to.isEmpty && startsBlocker(c, at: end - 1, limit: range.upperBound) {
+                        // 關聯系統: 系統 is a word of its own, so 聯系 is not a leftover.
+                        i = end - 1
+                        continue outer
+                    }
+                    if !cand.to.isEmpty {
+                        let text = String(String.UnicodeScalarView(cand.from.compactMap(Unicode.Scalar.init)))
+                        let to = String(String.UnicodeScalarView(cand.to.compactMap(Unicode.Scalar.init)))
+                        result.append(Item(range: i..<(i + cand.from.count), text: text, forms: [to]))
+                    }
+                    i += cand.from.count
+                    continue outer
+                }
+            }
+            i += 1
+        }
+        return result
+    }
+
+    private func startsBlocker(_ c: [UInt32], at i: Int, limit: Int) -> Bool {
+        guard tables.isPhraseHead(c[i]), let candidates = tables.phrases[c[i]] else { return false }
+        return candidates.contains { cand in
+            cand.to.isEmpty && i + cand.from.count <= limit && cand.from.enumerated().allSatisfy { c[i + $0.offset] == $0.element }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+/// Simplified/Traditional tables generated from OpenCC by `Scripts/gen-script-tables`
+/// (Rules/data/script/), parsed once per process into dense lookup tables.
+struct ScriptTables: Sendable {
+    enum Class: UInt8 { case neutral = 0, simplifiedOnly = 1, traditionalOnly = 2 }
+
+    /// Dense class table for U+3400..<U+A000 (where almost every entry lives); `sparse` holds the rest.
+    private let dense: [UInt8]
+    private let sparse: [UInt32: UInt8]
+    /// Bit 2: allowed in Traditional text; bit 3: allowed in Simplified text.
+    private static let allowTraditionalBit: UInt8 = 4
+    private static let allowSimplifiedBit: UInt8 = 8
+    /// Bit 4: some word-level entry starts with this character (skips the dictionary lookup otherwise).
+    private static let phraseHeadBit: UInt8 = 16
+    static let denseBase: UInt32 = 0x3400
+    static let denseEnd: UInt32 = 0xA000
+
+    /// Counterparts in the other script (first is OpenCC's preferred one).
+    let counterparts: [UInt32: [UInt32]]
+    /// Word-level leftovers keyed by first scalar: leftover form, Traditional form (empty for blockers).
+    let phrases: [UInt32: [(from: [UInt32], to: [UInt32])]]
+
+    static let shared = ScriptTables()
+
+    init() {
+        var dense = [UInt8](repeating: 0, count: Int(Self.denseEnd - Self.denseBase))
+        var sparse: [UInt32: UInt8] = [:]
+        var counterparts: [UInt32: [UInt32]] = [:]
+        func set(_ c: UInt32, _ f: (inout UInt8) -> Void) {
+            if c >= Self.denseBase && c < Self.denseEnd {
+                f(&dense[Int(c - Self.denseBase)])
+            } else {
+                var v = sparse[c] ?? 0
+                f(&v)
+                sparse[c] = v
+            }
+        }
+        for (file, cls) in [("data/script/simplified-only.txt", Class.simplifiedOnly), ("data/script/traditional-only.txt", .traditionalOnly)] {
+            for line in Self.lines(file) {
+                let scalars = line.unicodeScalars.filter { $0 != "\t" }.map(\.value)
+                guard let first = scalars.first else { continue }
+                set(first) { $0 = ($0 & ~3) | cls.rawValue }
+                counterparts[first] = Array(scalars.dropFirst())
+            }
+        }
+        for (file, bit) in [("data/script/allow-traditional.txt", Self.allowTraditionalBit), ("data/script/allow-simplified.txt", Self.allowSimplifiedBit)] {
+            for line in Self.lines(file) {
+                for s in line.unicodeScalars where CJK.isHan(s.value) { set(s.value) { $0 |= bit } }
+            }
+        }
+        var phrases: [UInt32: [(from: [UInt32], to: [UInt32])]] = [:]
+        for line in Self.lines("data/script/phrases.txt") {
+            let s = line.unicodeScalars.map(\.value)
+            if s.first == 0x3D { // "=word": a blocker
+                let w = Array(s.dropFirst())
+                if let f = w.first { phrases[f, default: []].append((w, [])) }
+            } else if s.count >= 4 && s.count % 2 == 0 {
+                let from = Array(s[0..<(s.count / 2)]), to = Array(s[(s.count / 2)...])
+                phrases[from[0], default: []].append((from, to))
+            }
+        }
+        // Longest first, so scanning takes the longest match.
+        for (k, v) in phrases {
+            phrases[k] = v.sorted { $0.from.count > $1.from.count }
+            set(k) { $0 |= Self.phraseHeadBit }
+        }
+        self.dense = dense
+        self.sparse = sparse
+        self.counterparts = counterparts
+        self.phrases = phrases
+    }
+
+    /// Non-comment, non-empty lines of an embedded data file.
+    static func lines(_ path: String) -> [Substring] {
+        guard let text = EmbeddedFiles.text(path) else { return [] }
+        return text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }
+    }
+
+    @inline(__always)
+    private func raw(_ c: UInt32) -> UInt8 {
+        if c >= Self.denseBase && c < Self.denseEnd { return dense[Int(c - Self.denseBase)] }
+        if c < 0x2E80 { return 0 }
+        return sparse[c] ?? 0
+    }
+
+    @inline(__always)
+    func isPhraseHead(_ c: UInt32) -> Bool { raw(c) & Self.phraseHeadBit != 0 }
+
+    @inline(__always)
+    func scriptClass(_ c: UInt32) -> Class { Class(rawValue: raw(c) & 3) ?? .neutral }
+
+    /// Allowed in clean text of the given dominant script (regional variants, dialect characters).
+    @inline(__always)
+    func isAllowed(_ c: UInt32, in dominant: Class) -> Bool {
+        let r = raw(c)
+        return dominant == .traditionalOnly ? r & Self.allowTraditionalBit != 0 : r & Self.allowSimplifiedBit != 0
+    }
+}

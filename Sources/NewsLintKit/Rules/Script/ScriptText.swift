@@ -1,0 +1,230 @@
+/// Shared scanning helpers for the script rules: decoded scalars with byte offsets,
+/// character classes, and the masks of spans that are not prose (URLs, code, HTML).
+
+/// The scalars of a byte range, decoded once, each with its byte offset.
+/// Ill-formed bytes become `ScalarRun.invalid` (one per byte) so the offsets stay exact.
+struct ScalarRun {
+    static let invalid: UInt32 = 0xFFFF_FFFF
+    /// Code points (or `invalid`).
+    var cps: [UInt32] = []
+    /// Byte offset of each scalar; `offsets[cps.count]` is the end of the range.
+    var offsets: [Int] = []
+
+    init(_ bytes: [UInt8], _ range: Range<Int>) {
+        cps.reserveCapacity(range.count / 2)
+        offsets.reserveCapacity(range.count / 2 + 1)
+        bytes.withUnsafeBufferPointer { buf in
+            var i = range.lowerBound
+            let end = range.upperBound
+            while i < end {
+                let b = buf[i]
+                offsets.append(i)
+                if b < 0x80 { cps.append(UInt32(b)); i += 1; continue }
+                let len = UTF8Validation.sequenceLength(buf, at: i)
+                if len == 0 || i + len > end { cps.append(ScalarRun.invalid); i += 1; continue }
+                var v: UInt32
+                switch len {
+                case 2: v = UInt32(b & 0x1F)
+                case 3: v = UInt32(b & 0x0F)
+                default: v = UInt32(b & 0x07)
+                }
+                for k in 1..<len { v = (v << 6) | UInt32(buf[i + k] & 0x3F) }
+                cps.append(v)
+                i += len
+            }
+            offsets.append(end)
+        }
+    }
+
+    var count: Int { cps.count }
+    subscript(i: Int) -> UInt32 { i >= 0 && i < cps.count ? cps[i] : 0 }
+    func byteRange(_ r: Range<Int>) -> Range<Int> { offsets[r.lowerBound]..<offsets[r.upperBound] }
+}
+
+enum CJK {
+    /// CJK unified ideographs (including extensions) and compatibility ideographs.
+    @inline(__always)
+    static func isHan(_ c: UInt32) -> Bool {
+        switch c {
+        case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x323AF: return true
+        case 0x3007: return true // 〇
+        default: return false
+        }
+    }
+
+    /// Full-width punctuation and other East Asian text symbols that sit between Han characters.
+    @inline(__always)
+    static func isCJKPunct(_ c: UInt32) -> Bool {
+        (0x3000...0x303F).contains(c) || (0xFF01...0xFF0F).contains(c) || (0xFF1A...0xFF20).contains(c)
+            || (0xFF3B...0xFF40).contains(c) || (0xFF5B...0xFF65).contains(c) || c == 0x201C || c == 0x201D
+            || c == 0x2018 || c == 0x2019 || c == 0x2026 || c == 0x2014 || c == 0x00B7
+    }
+
+    @inline(__always)
+    static func isCJK(_ c: UInt32) -> Bool { isHan(c) || isCJKPunct(c) }
+
+    @inline(__always)
+    static func isASCIILetter(_ c: UInt32) -> Bool { (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) }
+    @inline(__always)
+    static func isDigit(_ c: UInt32) -> Bool { (0x30...0x39).contains(c) }
+
+    /// Latin letters including accented ones (Latin-1 Supplement, Latin Extended-A/B, pinyin tones).
+    @inline(__always)
+    static func isLatinLetter(_ c: UInt32) -> Bool {
+        isASCIILetter(c) || (0xC0...0x24F).contains(c) && c != 0xD7 && c != 0xF7
+    }
+}
+
+/// Toned pinyin: the letters a pinyin syllable is written with.
+enum Pinyin {
+    /// Vowels carrying a tone mark (ā á ǎ à …, including ü forms).
+    static let tonedVowels: Set<UInt32> = Set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ".unicodeScalars.map(\.value))
+
+    @inline(__always)
+    static func isLetter(_ c: UInt32) -> Bool { (0x61...0x7A).contains(c) || c == 0xFC || tonedVowels.contains(c) }
+
+    /// Length of a single toned syllable starting at `i` (lowercase, exactly one tone mark,
+    /// at most 6 letters), or 0. Never matches plain ASCII words such as `Beijing`.
+    static func tonedSyllable(_ run: ScalarRun, at i: Int) -> Int {
+        var j = i
+        var tones = 0
+        while j < run.count && isLetter(run.cps[j]) && j - i < 7 {
+            if tonedVowels.contains(run.cps[j]) { tones += 1 }
+            j += 1
+        }
+        let n = j - i
+        return n >= 1 && n <= 6 && tones == 1 ? n : 0
+    }
+}
+
+/// Spans of a body line that are not prose: inline code, URLs, HTML tags and Markdown link
+/// destinations. Rules that rewrite prose must stay out of them.
+enum ProseMask {
+    /// `mask[i]` is true when scalar `i` of `run` lies in a non-prose span.
+    static func nonProse(_ run: ScalarRun) -> [Bool] {
+        let n = run.count
+        var mask = [Bool](repeating: false, count: n)
+        let c = run.cps
+        var i = 0
+        while i < n {
+            let ch = c[i]
+            if ch == 0x60 { // `code`: a backtick run closed by a run of the same length
+                var k = i
+                while k < n && c[k] == 0x60 { k += 1 }
+                let len = k - i
+                var j = k
+                var close = -1
+                while j < n {
+                    if c[j] == 0x60 {
+                        var e = j
+                        while e < n && c[e] == 0x60 { e += 1 }
+                        if e - j == len { close = e; break }
+                        j = e
+                    } else { j += 1 }
+                }
+                if close > 0 {
+                    for x in i..<close { mask[x] = true }
+                    i = close
+                } else { i = k }
+                continue
+            }
+            if ch == 0x3C, i + 1 < n, CJK.isASCIILetter(c[i + 1]) || c[i + 1] == 0x2F || c[i + 1] == 0x21 { // <tag …>
+                var j = i + 1
+                while j < n && c[j] != 0x3E && c[j] != 0x3C { j += 1 }
+                if j < n && c[j] == 0x3E {
+                    for x in i...j { mask[x] = true }
+                    i = j + 1
+                    continue
+                }
+            }
+            if ch == 0x5D, i + 1 < n, c[i + 1] == 0x28 { // ](destination)
+                var j = i + 2
+                var depth = 1
+                while j < n {
+                    if c[j] == 0x28 { depth += 1 }
+                    if c[j] == 0x29 { depth -= 1; if depth == 0 { break } }
+                    j += 1
+                }
+                let end = min(j, n - 1)
+                for x in (i + 1)...end { mask[x] = true }
+                i = end + 1
+                continue
+            }
+            if let len = urlLength(c, at: i) {
+                for x in i..<(i + len) { mask[x] = true }
+                i += len
+                continue
+            }
+            i += 1
+        }
+        return mask
+    }
+
+    private static let schemes: [[UInt32]] = ["https://", "http://", "ftp://", "www.", "mailto:"].map { $0.unicodeScalars.map(\.value) }
+
+    /// Length of a URL starting at `i` (ends at whitespace, a non-ASCII scalar, or a closing bracket).
+    static func urlLength(_ c: [UInt32], at i: Int) -> Int? {
+        guard i < c.count, c[i] == 0x68 || c[i] == 0x66 || c[i] == 0x77 || c[i] == 0x6D else { return nil }
+        if i > 0, CJK.isASCIILetter(c[i - 1]) { return nil }
+        for s in schemes where i + s.count <= c.count {
+            var ok = true
+            for (k, v) in s.enumerated() where c[i + k] | 0x20 != v { ok = false; break }
+            if !ok { continue }
+            var j = i + s.count
+            while j < c.count, c[j] > 0x20, c[j] < 0x7F, c[j] != 0x3C, c[j] != 0x3E, c[j] != 0x22 { j += 1 }
+            // Trailing sentence punctuation is not part of the URL.
+            while j > i + s.count, [0x2E, 0x2C, 0x3A, 0x3B, 0x21, 0x3F, 0x29].contains(c[j - 1]) { j -= 1 }
+            return j - i
+        }
+        return nil
+    }
+}
+
+/// A GBK "frame shift": one lost byte makes every following pair decode to the wrong character,
+/// which leaves `?` (the lost character) followed by nonsense, such as `學?!半p一流”` for
+/// `學校“雙一流”`. Shared by `mojibake` (which reports it) and `punctuation-width` (which keeps out).
+enum FrameShift {
+    /// Scalar ranges of frame-shift runs in `run`.
+    static func spans(_ run: ScalarRun) -> [Range<Int>] {
+        let c = run.cps
+        let n = c.count
+        var result: [Range<Int>] = []
+        var i = 1
+        while i < n {
+            guard c[i] == 0x3F, CJK.isHan(c[i - 1]) else { i += 1; continue }
+            // The run ends at whitespace, a closing quote or full-width sentence punctuation.
+            var end = i + 1
+            while end < n && end - i < 24 {
+                let x = c[end]
+                if x <= 0x20 || x == 0x201D || x == 0x300D || x == 0xFF0C || x == 0x3002 || x == 0xFF1B || x == 0x3001 { break }
+                end += 1
+            }
+            if isShifted(run, i, end) {
+                result.append(i..<end)
+                i = end
+            } else {
+                i += 1
+            }
+        }
+        return result
+    }
+
+    /// Signals after the `?`: a lone lowercase ASCII letter between Han characters (`半p一`), `?!` followed
+    /// by a Han character, or toned pinyin closed by `)` whose `(` was eaten by the shift.
+    private static func isShifted(_ run: ScalarRun, _ q: Int, _ end: Int) -> Bool {
+        let c = run.cps
+        if q + 2 < end, c[q + 1] == 0x21, CJK.isHan(c[q + 2]) { return true }
+        var j = q + 1
+        while j < end {
+            // Lowercase only: `B超`, `X光`, `A股` after a real question mark are words.
+            if (0x61...0x7A).contains(c[j]), j > q + 1, j - q <= 8, j + 1 < end, c[j - 1] > 0x7F,
+               CJK.isHan(c[j + 1]) { return true }
+            if c[j - 1] == 0x3F {
+                let len = Pinyin.tonedSyllable(run, at: j)
+                if len > 0, j + len < end, c[j + len] == 0x29 { return true }
+            }
+            j += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+@testable import NewsLintKit
+
+private func fixture(_ name: String) throws -> String {
+    try String(contentsOf: PackagePaths.fixtures.appendingPathComponent("script/\(name)"), encoding: .utf8)
+}
+
+@Suite struct ScriptMixedTests {
+    @Test(arguments: ["hk-news.md", "tw-news.md", "mainland-news.md"])
+    func cleanArticlesAreQuiet(name: String) throws {
+        let found = try RuleHarness.diagnostics(rule: "script-mixed", text: try fixture(name))
+        #expect(found.isEmpty, "\(name): \(found.map { "\($0.line):\($0.column) \($0.message)" })")
+    }
+
+    @Test func hongKongQuotationOfSimplifiedIsInfoOnlyWhenAsked() throws {
+        let text = try fixture("hk-news.md")
+        let found = try RuleHarness.diagnostics(rule: "script-mixed", text: text, options: ["reportQuotations": JSONNode(.bool(true))])
+        #expect(found.count == 1)
+        #expect(found.first?.severity == .info)
+        #expect(found.first?.line == 11)
+    }
+
+    @Test func taiwanLeftoversAreReportedPerLineWithTraditionalForms() throws {
+        let found = try RuleHarness.diagnostics(rule: "script-mixed", text: try fixture("tw-news-leftovers.md"))
+        #expect(found.map(\.line) == [5, 7])
+        #expect(found[0].message.contains("范圍 → 範圍"))
+        #expect(found[1].message.contains("与 → 與"))
+        let fixed = try RuleHarness.fixed(rule: "script-mixed", text: try fixture("tw-news-leftovers.md"), unsafe: true)
+        #expect(fixed == (try fixture("tw-news.md")))
+    }
+
+    @Test func neutralCharactersAreNeverRewrittenAlone() throws {
+        // 后 and 干 on their own are valid Traditional (皇后, 干涉); only words decide.
+        let text = "立法會議員質詢政府是否干涉司法，皇后像廣場今日有市民集會。\n記者其後聯絡警方，警方表示會密切留意。\n"
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: text).isEmpty)
+    }
+
+    @Test func needsEnoughEvidenceBeforeDecidingTheScript() throws {
+        let text = "会議\n"
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: text).isEmpty)
+        let strict = try RuleHarness.diagnostics(rule: "script-mixed", text: "會議記錄与報告\n", options: ["minEvidence": JSONNode(.number(2))])
+        #expect(strict.count == 1)
+    }
+
+    @Test func invalidOptionIsRejected() {
+        #expect(throws: (any Error).self) {
+            _ = try ScriptMixedRule(options: RuleOptions(["maxLeftoverShare": JSONNode(.number(0))]))
+        }
+    }
+}
+
+@Suite struct MojibakeTests {
+    /// UTF-8 bytes shown as Windows-1252 (undefined bytes as Latin-1), as a broken scraper does.
+    static func asCP1252(_ s: String) -> String {
+        let table = Dictionary(uniqueKeysWithValues: MojibakeRule.cp1252.map { ($0.value, $0.key) })
+        return String(String.UnicodeScalarView(s.utf8.compactMap { b in Unicode.Scalar(table[b] ?? UInt32(b)) }))
+    }
+
+    @Test func latin1ParagraphIsRepaired() throws {
+        let clean = "市教育局昨日召开新闻发布会，通报今年中考招生安排。"
+        let text = "据报道，" + Self.asCP1252(clean) + "\n"
+        let found = try RuleHarness.diagnostics(rule: "mojibake", text: text)
+        #expect(found.count == 1)
+        #expect(try RuleHarness.fixed(rule: "mojibake", text: text, unsafe: false) == "据报道，" + clean + "\n")
+    }
+
+    @Test func gbkParagraphIsRepairedOnlyWhenExact() throws {
+        let gbk = String.Encoding(rawValue: 0x8000_0632)
+        let clean = "學校新聞中心今日舉行記者會"   // 13 characters, 39 bytes: odd, the last character is cut
+        let garbled = String(data: Data(Array(clean.utf8).dropLast()), encoding: gbk)
+        let even = "學校新聞中心今日舉行" // 30 bytes
+        let garbledEven = try #require(String(data: Data(even.utf8), encoding: gbk))
+        let text = "來源：" + garbledEven + "。\n"
+        #expect(try RuleHarness.fixed(rule: "mojibake", text: text, unsafe: false) == "來源：" + even + "。\n")
+        if let garbled {
+            let cut = try RuleHarness.diagnostics(rule: "mojibake", text: "來源：" + garbled + "。\n")
+            #expect(cut.count == 1)
+            #expect(cut.first?.fix == nil || cut.first?.message.contains("should be") == true)
+        }
+    }
+
+    @Test func realTextWithQuestionMarksLatinAndPinyinIsQuiet() throws {
+        let text = """
+        記者問市長:這項計畫何時完成?市長說年底前。
+        他说:“你今天来吗?”我回答:“来。”
+        北京(Beijing)与上海(Shanghai)的拼音 pīnyīn 都标注声调。
+        西班牙主帅Luis de la Fuente与法国球员Théo Hernández赛后接受采访。
+        这家Café的老板叫José。
+        你去医院了吗?我做了B超检查，医生说没事。
+        股市会涨吗?今年A股表现平平。
+
+        """
+        #expect(try RuleHarness.diagnostics(rule: "mojibake", text: text).isEmpty)
+    }
+
+    /// Runs of rare but legitimate characters whose GB18030 bytes happen to form some UTF-8
+    /// (found by Scripts/gen-script-corpus) decode to non-Chinese or rarer text: quiet.
+    @Test func rareLegitimateRunsAreNotGBKMojibake() throws {
+        let text = """
+        重为改革数值提高缁广泛原来安没，有考场湖北省。
+        以外使用动武器会议行政的寮地板厂，政府目前都东芝公司。
+        生餘萬國家但三段澶單板將，小聲在規則如哎喲更。
+        她知嘉器械先韋一笑風景區處在。他鑻跨共計，長盛譽被迫角落。
+
+        """
+        #expect(try RuleHarness.diagnostics(rule: "mojibake", text: text).isEmpty)
+    }
+
+    @Test func lostInformationHasNoFix() throws {
+        let text = "據悉\u{FFFD}\u{FFFD}傷亡情況不明，锟斤拷锟斤拷。\n"
+        let found = try RuleHarness.diagnostics(rule: "mojibake", text: text)
+        #expect(found.count == 2)
+        #expect(found.allSatisfy { $0.fix == nil })
+    }
+}
+
+@Suite struct PunctuationWidthTests {
+    @Test func traditionalParagraphIsFixedOutsideUrlsAndTimes() throws {
+        let text = "記者會於下午3:15舉行,詳情見 https://news.example.tw/a,b?id=1 網頁.警方(Police)表示,疑犯(男,32歲)已被捕!\n"
+        let fixed = try RuleHarness.fixed(rule: "punctuation-width", text: text, unsafe: false)
+        #expect(fixed == "記者會於下午3:15舉行，詳情見 https://news.example.tw/a,b?id=1 網頁。警方(Police)表示，疑犯（男，32歲）已被捕！\n")
+    }
+
+    @Test func frontMatterIsNotTouched() throws {
+        let text = "---\ntitle: 学校新闻,通知\n---\n正文。\n"
+        #expect(try RuleHarness.diagnostics(rule: "punctuation-width", text: text).isEmpty)
+    }
+
+    @Test func invalidBytesAreKeptWhileFixing() throws {
+        var bytes = Array("学校,召开会议".utf8)
+        bytes.insert(0xFF, at: 3)
+        bytes += Array("\n".utf8)
+        let fixed = try RuleHarness.fixedBytes(rule: "punctuation-width", bytes: bytes, unsafe: false)
+        var expected = Array("学校，召开会议\n".utf8)
+        expected.insert(0xFF, at: 3)
+        #expect(fixed == expected)
+    }
+}
+
+@Suite struct EncodingInvalidTests {
+    @Test func utf16WithBOMIsNamedAndTranscoded() throws {
+        let text = "學校新聞中心召開會議。\n"
+        let bytes: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let found = try RuleHarness.diagnostics(rule: "encoding-invalid", bytes: bytes)
+        #expect(found.count == 1)
+        #expect(found.first?.message.contains("UTF-16 (little-endian") == true)
+        #expect(try RuleHarness.fixedBytes(rule: "encoding-invalid", bytes: bytes, unsafe: true) == Array(text.utf8))
+        // Unsafe: plain --fix leaves the bytes alone.
+        #expect(try RuleHarness.fixedBytes(rule: "encoding-invalid", bytes: bytes, unsafe: false) == bytes)
+    }
+
+    @Test func big5IsPreferredOverAGarbledGB18030Reading() throws {
+        // GB18030 also decodes these bytes losslessly, into nonsense (厩穝籇いみ…).
+        let text = "學校新聞中心今日舉行記者會，宣布新學年的招生安排。\n"
+        let big5 = try #require(text.data(using: String.Encoding(rawValue: 0x8000_0A03)))
+        let bytes = [UInt8](big5)
+        #expect(String(data: big5, encoding: String.Encoding(rawValue: 0x8000_0632)) != nil)
+        let found = try RuleHarness.diagnostics(rule: "encoding-invalid", bytes: bytes)
+        #expect(found.count == 1)
+        #expect(found.first?.message.contains("Big5") == true)
+        #expect(try RuleHarness.fixedBytes(rule: "encoding-invalid", bytes: bytes, unsafe: true) == Array(text.utf8))
+    }
+
+    @Test func gb18030SimplifiedIsNotTakenForBig5() throws {
+        let text = "哈尔滨工程大学召开全面从严治党工作会议，部署新一年的重点任务。\n"
+        let bytes = [UInt8](try #require(text.data(using: String.Encoding(rawValue: 0x8000_0632))))
+        #expect(try RuleHarness.fixedBytes(rule: "encoding-invalid", bytes: bytes, unsafe: true) == Array(text.utf8))
+    }
+
+    @Test func undecodableFileHasNoFix() throws {
+        let bytes: [UInt8] = Array("学校".utf8) + [0xFF, 0xFF, 0x0A, 0x80] + Array("新闻\n".utf8)
+        let found = try RuleHarness.diagnostics(rule: "encoding-invalid", bytes: bytes)
+        #expect(found.count == 1)
+        #expect(found.first?.line == 1 && found.first?.column == 3)
+        #expect(found.first?.message.contains("2 ill-formed sequences") == true)
+        #expect(found.first?.fix == nil)
+    }
+}
+
+@Suite struct InvisibleAndCompatTests {
+    @Test func bidiControlsAreErrors() throws {
+        let found = try RuleHarness.diagnostics(rule: "invisible-char", text: "訂單金額\u{202E}0001\u{202C}元\n")
+        #expect(found.count == 2)
+        #expect(found.allSatisfy { $0.severity == .error })
+    }
+
+    @Test func latin1MojibakeControlsAreLeftToMojibake() throws {
+        let text = MojibakeTests.asCP1252("发布") + "\n"   // contains U+008F
+        #expect(text.unicodeScalars.contains { $0.value == 0x8F })
+        #expect(try RuleHarness.diagnostics(rule: "invisible-char", text: text).isEmpty)
+    }
+
+    @Test func compatibilityIdeographIsFoundByCodePoint() throws {
+        // Swift's String == treats the compatibility ideograph as its canonical equivalent.
+        #expect("\u{F91D}" == "欄")
+        let found = try RuleHarness.diagnostics(rule: "compat-ideograph", text: "表格\u{F91D}位\n")
+        #expect(found.count == 1)
+        let fixed = try RuleHarness.fixedBytes(rule: "compat-ideograph", bytes: Array("表格\u{F91D}位\n".utf8), unsafe: false)
+        #expect(fixed == [UInt8]("表格".utf8) + [0xE6, 0xAC, 0x84] + [UInt8]("位\n".utf8))
+        // Unified ideographs in the compatibility block stay quiet.
+        #expect(try RuleHarness.diagnostics(rule: "compat-ideograph", text: "\u{FA0E}\u{FA0F}\u{FA11}\u{FA13}\n").isEmpty)
+        // Full-width punctuation is never normalised.
+        #expect(try RuleHarness.diagnostics(rule: "compat-ideograph", text: "⽇本，首相：（訪華）\n").count == 1)
+    }
+}
