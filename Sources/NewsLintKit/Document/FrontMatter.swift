@@ -165,7 +165,7 @@ enum FrontMatterParser {
                     switch m.value.value {
                     case let .string(s): value = .scalar(s, .doubleQuoted)
                     case let .bool(b): value = .scalar(b ? "true" : "false", .plain)
-                    case let .number(n): value = .scalar(n.rounded() == n ? String(Int(n)) : String(n), .plain)
+                    case let .number(n): value = .scalar(JSONWriter.formatNumber(n), .plain)
                     case .null: value = .empty
                     case let .array(items): value = .list(items.map { $0.string ?? $0.serialized() })
                     case .object: value = .mapping

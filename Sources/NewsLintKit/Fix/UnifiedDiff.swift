@@ -33,10 +33,9 @@ public enum UnifiedDiff {
                 case .delete: prefix = "-"; line = a[op.oldIndex]
                 case .insert: prefix = "+"; line = b[op.newIndex]
                 }
-                var text = String(decoding: line, as: UTF8.self)
-                let hasNewline = text.hasSuffix("\n")
-                if hasNewline { text.removeLast() }
-                out += prefix + text + "\n"
+                // Work on bytes: as a Character, "\r\n" is one grapheme and would hide the "\n".
+                let hasNewline = line.last == 0x0A
+                out += prefix + String(decoding: hasNewline ? line.dropLast() : line[...], as: UTF8.self) + "\n"
                 if !hasNewline { out += "\\ No newline at end of file\n" }
             }
             i = end
@@ -59,13 +58,35 @@ public enum UnifiedDiff {
         return lines
     }
 
-    /// Myers O(ND) diff producing an edit script.
-    static func diff(_ a: [[UInt8]], _ b: [[UInt8]]) -> [Op] {
+    /// Edit script: common prefix and suffix are matched directly; the middle goes through Myers
+    /// when the difference is small, else becomes one delete-then-insert block (a line-ending
+    /// conversion changes every line; Myers would then cost O(N·D) time and trace memory).
+    static func diff(_ a: [[UInt8]], _ b: [[UInt8]], maxEdits: Int = 2_000) -> [Op] {
+        var prefix = 0
+        while prefix < a.count && prefix < b.count && a[prefix] == b[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < a.count - prefix && suffix < b.count - prefix && a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
+        let midA = Array(a[prefix..<(a.count - suffix)]), midB = Array(b[prefix..<(b.count - suffix)])
+        var ops = (0..<prefix).map { Op(kind: .same, oldIndex: $0, newIndex: $0) }
+        let middle = myers(midA, midB, maxEdits: maxEdits) ?? (
+            midA.indices.map { Op(kind: .delete, oldIndex: $0, newIndex: 0) } + midB.indices.map { Op(kind: .insert, oldIndex: midA.count, newIndex: $0) })
+        ops += middle.map { Op(kind: $0.kind, oldIndex: $0.oldIndex + prefix, newIndex: $0.newIndex + prefix) }
+        ops += (0..<suffix).map { Op(kind: .same, oldIndex: a.count - suffix + $0, newIndex: b.count - suffix + $0) }
+        return ops
+    }
+
+    /// Myers O(ND) diff producing an edit script, or nil when more than `maxEdits` edits are needed.
+    static func myers(_ a: [[UInt8]], _ b: [[UInt8]], maxEdits: Int) -> [Op]? {
         let n = a.count, m = b.count
+        if n + m > 0 && min(n, m) == 0 { return nil }
         let max = n + m
         var v = [Int](repeating: 0, count: 2 * max + 2)
         var trace: [[Int]] = []
+        if max == 0 { return [] }
+        // The trace keeps one `v` per step: bound it to ~32 MB whatever the file size.
+        let limit = Swift.min(maxEdits, Swift.max(50, 4_000_000 / (2 * max + 2)))
         outer: for d in 0...max {
+            if d > limit { return nil }
             trace.append(v)
             for k in stride(from: -d, through: d, by: 2) {
                 var x: Int

@@ -102,7 +102,7 @@ public struct ImageSettings: Sendable, Equatable {
         return s
     }
 
-    private static func format(_ x: Double) -> String { x.rounded() == x ? String(Int(x)) : String(x) }
+    private static func format(_ x: Double) -> String { JSONWriter.formatNumber(x) }
     private static func describe(_ n: JSONNode) -> String {
         switch n.value {
         case .number(let x): return format(x)

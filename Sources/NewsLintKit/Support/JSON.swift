@@ -328,8 +328,7 @@ public enum JSONWriter {
         switch value {
         case .null: out += "null"
         case let .bool(b): out += b ? "true" : "false"
-        case let .number(n):
-            if n.rounded() == n && abs(n) < 1e15 { out += String(Int(n)) } else { out += String(n) }
+        case let .number(n): out += formatNumber(n)
         case let .string(s): out += quote(s)
         case let .array(items):
             if items.isEmpty { out += "[]"; return }
@@ -354,6 +353,12 @@ public enum JSONWriter {
             if pretty { out += "\n" + String(repeating: "  ", count: indent) }
             out += "}"
         }
+    }
+
+    /// A number as JSON text: integral values without a fraction (only when they fit in an Int), others as Double.
+    public static func formatNumber(_ n: Double) -> String {
+        if n.isFinite && n.rounded() == n && abs(n) < 1e15 { return String(Int(n)) }
+        return String(n)
     }
 
     /// JSON string quoting; escapes controls and keeps other characters as UTF-8.

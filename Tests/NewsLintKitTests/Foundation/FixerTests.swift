@@ -71,3 +71,21 @@ import Testing
         #expect(UnifiedDiff.render(old: Array("x\n".utf8), new: Array("x\n".utf8), path: "f") == "")
     }
 }
+
+@Suite struct UnifiedDiffScaleTests {
+    @Test func lineEndingConversionOfALargeFileIsOneBlock() {
+        let old = Array(String(repeating: "第一行文字\r\n", count: 20_000).utf8)
+        let new = Array(String(repeating: "第一行文字\n", count: 20_000).utf8)
+        let d = UnifiedDiff.render(old: old, new: new, path: "big.md")
+        #expect(d.hasPrefix("--- a/big.md\n+++ b/big.md\n@@ -1,20000 +1,20000 @@\n"))
+        #expect(d.utf8.filter { $0 == 0x0A }.count == 3 + 40_000)
+    }
+
+    @Test func prefixAndSuffixAreKeptAsContext() {
+        var lines = (0..<5000).map { "行\($0)\n" }
+        let old = Array(lines.joined().utf8)
+        lines[2500] = "改\n"
+        let d = UnifiedDiff.render(old: old, new: Array(lines.joined().utf8), path: "f")
+        #expect(d == "--- a/f\n+++ b/f\n@@ -2498,7 +2498,7 @@\n 行2497\n 行2498\n 行2499\n-行2500\n+改\n 行2501\n 行2502\n 行2503\n")
+    }
+}

@@ -35,12 +35,25 @@ public struct HTMLRemnantRule: Rule {
     /// Parses an entity starting at `i` (`&` at `b[i]`), handling the double-encoded `&amp;name;`.
     static func entity(_ b: [UInt8], _ i: Int, _ end: Int) -> Entity? {
         var j = i + 1
-        if j + 4 < end, b[j..<(j + 4)].elementsEqual("amp;".utf8), let inner = entity(b, j + 3, end), inner.name != "amp" {
-            var e = inner
-            e.range = i..<inner.range.upperBound
-            e.name = "amp;" + inner.name
-            return e
+        // Double (or deeper) encoding: skip the run of `amp;` in a loop (no recursion: a line of
+        // thousands of `&amp;amp;…` must not exhaust the stack), then parse the inner entity once.
+        var ampRun = 0
+        while j + 4 < end, b[j..<(j + 4)].elementsEqual("amp;".utf8) { j += 4; ampRun += 1 }
+        if ampRun > 0 {
+            if let inner = plainEntity(b, j - 1, end), inner.name != "amp" {
+                var e = inner
+                e.range = i..<inner.range.upperBound
+                e.name = String(repeating: "amp;", count: ampRun) + inner.name
+                return e
+            }
+            j = i + 1
         }
+        return plainEntity(b, i, end)
+    }
+
+    /// Parses a single (not double-encoded) entity with `&` at `b[i]`.
+    private static func plainEntity(_ b: [UInt8], _ i: Int, _ end: Int) -> Entity? {
+        var j = i + 1
         if j < end && b[j] == UInt8(ascii: "#") {
             j += 1
             var hex = false

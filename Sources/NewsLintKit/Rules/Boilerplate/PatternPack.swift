@@ -348,7 +348,9 @@ public struct PatternMatcher: Sendable {
     private func applyRegexes(_ raw: [PatternHit], lineRange: Range<Int>, bytes: [UInt8]) -> [PatternHit] {
         guard raw.contains(where: { patterns[$0.pattern].regex != nil }) else { return dedupe(raw) }
         var out: [PatternHit] = raw.filter { patterns[$0.pattern].regex == nil }
-        let text = String(decoding: bytes[lineRange], as: UTF8.self)
+        // Regex offsets are mapped back through UTF-8 lengths, which is exact only for valid UTF-8:
+        // a line with invalid bytes (e.g. GBK) gets no regex confirmation rather than shifted ranges.
+        guard let text = String(validating: bytes[lineRange], as: UTF8.self) else { return dedupe(out) }
         var done = Set<Int>()
         for h in raw where patterns[h.pattern].regex != nil && done.insert(h.pattern).inserted {
             guard let regex = patterns[h.pattern].regex else { continue }
