@@ -121,6 +121,8 @@ public struct Configuration: Sendable {
                 }
                 rulePacks.append(full)
                 try RulePackRegistry.load(path: full, into: &catalog)
+                // Pack contents change results: fold them into the config hash (cache keys use it).
+                contentHash = contentHash &* 0x0000_0100_0000_01B3 ^ Self.packHash(full)
             }
         }
         for key in ["images", "cache", "report"] {
@@ -146,6 +148,20 @@ public struct Configuration: Sendable {
                 overrides.append(ConfigOverride(files: globs, rules: Dictionary(settings.map { ($0.key, $0.setting) }, uniquingKeysWith: { $1 })))
             }
         }
+    }
+
+    /// Hash of a rule pack's JSON files (a directory's sorted `*.json`, or one file).
+    static func packHash(_ path: String) -> UInt64 {
+        var isDir: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+        let files = isDir.boolValue
+            ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".json") }.sorted().map { path + "/" + $0 }
+            : [path]
+        var h = StableHash.fnv1a64(path)
+        for f in files {
+            h = (h &* 0x0000_0100_0000_01B3) ^ StableHash.fnv1a64(f) ^ StableHash.fnv1a64([UInt8](FileManager.default.contents(atPath: f) ?? Data()))
+        }
+        return h
     }
 
     /// Path of `file` relative to the config directory (for globs).

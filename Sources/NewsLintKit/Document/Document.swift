@@ -103,6 +103,13 @@ public struct Document: Sendable {
         return SourcePosition(line: line, column: column)
     }
 
+    /// Number of Unicode scalars starting in `range` (non-continuation bytes).
+    public func scalarCount(_ range: Range<Int>) -> Int {
+        var n = 0
+        for i in range where bytes[i] & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
     /// Byte offset of 1-based `line`/`column` (inverse of `position(ofByte:)`).
     public func byteOffset(line: Int, column: Int) -> Int {
         let range = contentRange(ofLine: line)

@@ -290,41 +290,152 @@ enum YAMLSubset {
     }
 }
 
-/// A parser for the TOML subset used in Hugo front matter: `key = value`, `[tables]`, comments.
+/// A parser for the TOML subset used in Hugo front matter: `key = value` with basic, literal
+/// and multi-line (`"""`) strings, arrays (also spanning lines), `[tables]` and comments.
 enum TOMLSubset {
     static func parse(lines: LineReader, range: ClosedRange<Int>, entries: inout [FrontMatterEntry], problems: inout [FrontMatterProblem]) {
         var inTable = false
-        for n in range {
-            let line = lines.content(n).trimmingSpaces()
-            if line.isEmpty || line.first == UInt8(ascii: "#") { continue }
+        var n = range.lowerBound
+        while n <= range.upperBound {
+            let keyLine = n
+            let line = stripComment(lines.content(n)).trimmingSpaces()
+            n += 1
+            let column = { (offset: Int) in offset - lines.lineStarts[keyLine - 1] + 1 }
+            if line.isEmpty { continue }
             if line.first == UInt8(ascii: "[") { inTable = true; continue }
             guard let eq = line.firstIndex(of: UInt8(ascii: "=")) else {
-                problems.append(FrontMatterProblem(line: n, column: line.startIndex - lines.lineStarts[n - 1] + 1, message: "invalid TOML: expected 'key = value'"))
+                problems.append(FrontMatterProblem(line: keyLine, column: column(line.startIndex), message: "invalid TOML: expected 'key = value'"))
+                continue
+            }
+            var keyBytes = line[line.startIndex..<eq].trimmingSpaces()
+            if let q = keyBytes.first, q == UInt8(ascii: "\"") || q == UInt8(ascii: "'"), keyBytes.count >= 2 { keyBytes = keyBytes.dropFirst().dropLast() }
+            var valueText = line[(eq + 1)...].trimmingSpaces()
+            // Values that continue on later lines: multi-line strings and arrays.
+            if valueText.starts(with: Array("\"\"\"".utf8)) || valueText.starts(with: Array("'''".utf8)) {
+                let delimiter = Array(valueText.prefix(3))
+                var joined = Array(valueText.dropFirst(3))
+                while !containsSubsequence(joined, delimiter) && n <= range.upperBound {
+                    joined += [0x0A] + Array(lines.content(n))
+                    n += 1
+                }
+                guard let close = firstIndex(of: delimiter, in: joined) else {
+                    problems.append(FrontMatterProblem(line: keyLine, column: column(valueText.startIndex), message: "unterminated multi-line string"))
+                    continue
+                }
+                var body = Array(joined[..<close])
+                if body.first == 0x0A { body.removeFirst() }
+                if !inTable { append(keyBytes, .scalar(String(decoding: body, as: UTF8.self), .literalBlock), keyLine, line, valueText, lines, &entries) }
+                continue
+            }
+            if valueText.first == UInt8(ascii: "[") {
+                var joined = Array(valueText)
+                while bracketDepth(joined) > 0 && n <= range.upperBound {
+                    joined += [0x20] + Array(stripComment(lines.content(n)).trimmingSpaces())
+                    n += 1
+                }
+                let items = YAMLSubset.parseFlowSequence(joined[...].trimmingTrailingCommaBeforeBracket())
+                if items == nil {
+                    problems.append(FrontMatterProblem(line: keyLine, column: column(valueText.startIndex), message: "unterminated or invalid array"))
+                }
+                if !inTable { append(keyBytes, .list(items ?? []), keyLine, line, valueText, lines, &entries) }
                 continue
             }
             if inTable { continue }
-            var keyBytes = line[line.startIndex..<eq].trimmingSpaces()
-            if let q = keyBytes.first, q == UInt8(ascii: "\"") || q == UInt8(ascii: "'"), keyBytes.count >= 2 { keyBytes = keyBytes.dropFirst().dropLast() }
-            let valueText = line[(eq + 1)...].trimmingSpaces()
             let value: FrontMatterValue
             if let q = valueText.first, q == UInt8(ascii: "\"") || q == UInt8(ascii: "'") {
                 if valueText.count >= 2 && valueText.last == q {
-                    value = .scalar(String(decoding: valueText.dropFirst().dropLast(), as: UTF8.self), q == UInt8(ascii: "\"") ? .doubleQuoted : .singleQuoted)
+                    var inner = Array(valueText.dropFirst().dropLast())
+                    if q == UInt8(ascii: "\"") { inner = unescapeBasic(inner) }
+                    value = .scalar(String(decoding: inner, as: UTF8.self), q == UInt8(ascii: "\"") ? .doubleQuoted : .singleQuoted)
                 } else {
-                    problems.append(FrontMatterProblem(line: n, column: valueText.startIndex - lines.lineStarts[n - 1] + 1, message: "unterminated string"))
+                    problems.append(FrontMatterProblem(line: keyLine, column: column(valueText.startIndex), message: "unterminated string"))
                     value = .scalar(String(decoding: valueText.dropFirst(), as: UTF8.self), .doubleQuoted)
                 }
-            } else if valueText.first == UInt8(ascii: "[") {
-                value = .list(YAMLSubset.parseFlowSequence(valueText) ?? [])
             } else if valueText.isEmpty {
-                problems.append(FrontMatterProblem(line: n, column: eq - lines.lineStarts[n - 1] + 2, message: "missing value after '='"))
+                problems.append(FrontMatterProblem(line: keyLine, column: column(eq) + 1, message: "missing value after '='"))
                 value = .empty
             } else {
                 value = .scalar(String(decoding: valueText, as: UTF8.self), .plain)
             }
-            entries.append(FrontMatterEntry(key: String(decoding: keyBytes, as: UTF8.self), line: n, column: line.startIndex - lines.lineStarts[n - 1] + 1,
-                                            value: value, valueRange: valueText.startIndex..<valueText.endIndex,
-                                            entryRange: lines.lineStarts[n - 1]..<lines.end(n)))
+            append(keyBytes, value, keyLine, line, valueText, lines, &entries)
         }
+    }
+
+    private static func append(_ key: ArraySlice<UInt8>, _ value: FrontMatterValue, _ n: Int, _ line: ArraySlice<UInt8>, _ valueText: ArraySlice<UInt8>,
+                               _ lines: LineReader, _ entries: inout [FrontMatterEntry]) {
+        entries.append(FrontMatterEntry(key: String(decoding: key, as: UTF8.self), line: n, column: line.startIndex - lines.lineStarts[n - 1] + 1,
+                                        value: value, valueRange: valueText.startIndex..<valueText.endIndex,
+                                        entryRange: lines.lineStarts[n - 1]..<lines.end(n)))
+    }
+
+    /// The line without a `#` comment that is outside quotes.
+    static func stripComment(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var quote: UInt8?
+        var i = line.startIndex
+        while i < line.endIndex {
+            let b = line[i]
+            if let q = quote {
+                if b == UInt8(ascii: "\\") && q == UInt8(ascii: "\"") { i += 2; continue }
+                if b == q { quote = nil }
+            } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+                quote = b
+            } else if b == UInt8(ascii: "#") {
+                return line[line.startIndex..<i]
+            }
+            i += 1
+        }
+        return line
+    }
+
+    /// Unclosed `[` count outside quotes.
+    static func bracketDepth(_ bytes: [UInt8]) -> Int {
+        var depth = 0
+        var quote: UInt8?
+        for b in bytes {
+            if let q = quote { if b == q { quote = nil }; continue }
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") { quote = b } else if b == UInt8(ascii: "[") { depth += 1 } else if b == UInt8(ascii: "]") { depth -= 1 }
+        }
+        return depth
+    }
+
+    static func unescapeBasic(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "\\"), i + 1 < bytes.count {
+                switch bytes[i + 1] {
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "t"): out.append(0x09)
+                default: out.append(bytes[i + 1])
+                }
+                i += 2
+                continue
+            }
+            out.append(bytes[i])
+            i += 1
+        }
+        return out
+    }
+
+    static func containsSubsequence(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool { firstIndex(of: needle, in: bytes) != nil }
+
+    static func firstIndex(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard needle.count <= bytes.count else { return nil }
+        for i in 0...(bytes.count - needle.count) where bytes[i] == needle[0] && Array(bytes[i..<(i + needle.count)]) == needle { return i }
+        return nil
+    }
+}
+
+extension ArraySlice where Element == UInt8 {
+    /// `[a, b,]` → `[a, b]`: TOML allows a trailing comma in arrays.
+    func trimmingTrailingCommaBeforeBracket() -> ArraySlice<UInt8> {
+        var s = self.trimmingSpaces()
+        guard s.last == UInt8(ascii: "]") else { return s }
+        var j = s.endIndex - 1
+        while j > s.startIndex && (s[j - 1] == 0x20 || s[j - 1] == 0x09) { j -= 1 }
+        if j > s.startIndex && s[j - 1] == UInt8(ascii: ",") {
+            s = ArraySlice(Array(s[s.startIndex..<(j - 1)]) + [UInt8(ascii: "]")])
+        }
+        return s
     }
 }

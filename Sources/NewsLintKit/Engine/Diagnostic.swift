@@ -116,11 +116,26 @@ public struct DiagnosticSink {
 
     /// Reports a finding spanning the byte `range` (an empty range marks a point).
     public mutating func report(_ range: Range<Int>, _ message: String, fix: Fix? = nil, severity: Severity? = nil) {
-        let start = document.position(ofByte: range.lowerBound)
-        let end = document.position(ofByte: range.upperBound)
+        let start = position(range.lowerBound)
+        let end = position(range.upperBound)
         diagnostics.append(Diagnostic(rule: rule, severity: severity ?? self.severity, path: document.path,
                                       line: start.line, column: start.column, endLine: end.line, endColumn: end.column,
                                       message: message, fix: fix))
+    }
+
+    /// Last converted offset: rules report mostly in order, so columns are counted onward from
+    /// here instead of from the line start (thousands of findings on one long line stay linear).
+    private var cursor: (offset: Int, position: SourcePosition)?
+
+    private mutating func position(_ offset: Int) -> SourcePosition {
+        let p: SourcePosition
+        if let c = cursor, offset >= c.offset, offset < document.bytes.count, document.line(ofByte: offset) == c.position.line {
+            p = SourcePosition(line: c.position.line, column: c.position.column + document.scalarCount(c.offset..<offset))
+        } else {
+            p = document.position(ofByte: offset)
+        }
+        cursor = (offset, p)
+        return p
     }
 
     /// Reports a finding at a line and column (1-based).

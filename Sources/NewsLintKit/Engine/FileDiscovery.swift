@@ -186,7 +186,7 @@ public enum FileReader {
         while true {
             if total == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: max(4096, bytes.count))) }
             let n = bytes.withUnsafeMutableBytes { buf in
-                Glibc.read(fd, buf.baseAddress! + total, buf.count - total)
+                systemRead(fd, buf.baseAddress! + total, buf.count - total)
             }
             if n < 0 {
                 if errno == EINTR { continue }
@@ -243,4 +243,14 @@ public enum ByteSearch {
         }
     }
     public static func contains(_ byte: UInt8, in bytes: [UInt8]) -> Bool { first(byte, in: bytes) != nil }
+}
+
+/// `read(2)` without the name clash with `FileReader.read` (Glibc on Linux, Darwin on macOS).
+@inline(__always)
+func systemRead(_ fd: Int32, _ buf: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.read(fd, buf, count)
+    #else
+    return Darwin.read(fd, buf, count)
+    #endif
 }

@@ -84,6 +84,8 @@ public enum Fixer {
         for fix in ordered where !fix.edits.isEmpty {
             guard seen.insert(fix).inserted else { continue }
             guard fix.edits.allSatisfy({ $0.range.lowerBound >= 0 && $0.range.upperBound <= bytes.count && $0.range.lowerBound <= $0.range.upperBound }) else { continue }
+            // A fix whose own edits overlap is malformed (pack rules are user data): never apply it.
+            if zip(fix.edits, fix.edits.dropFirst()).contains(where: { overlaps($0, $1) || $1.range.lowerBound < $0.range.upperBound }) { continue }
             if fix.edits.contains(where: { e in chosen.contains { overlaps($0, e) } }) { continue }
             chosen.append(contentsOf: fix.edits)
             count += 1

@@ -119,7 +119,7 @@ public struct TextReporter: Reporter {
             case .info: sev = style.blue("info")
             }
             out += "\(style.bold("\(d.path):\(d.line):\(d.column)")): \(sev)[\(d.rule)] \(d.message)\n"
-            if !RuleRegistry.engineRuleIDs.contains(d.rule), let line = sources.line(d.path, d.line) {
+            if !RuleRegistry.engineRuleIDs.contains(d.rule), let line = sources.scalars(d.path, d.line) {
                 let (shown, caretOffset) = Self.window(line, column: d.column)
                 let number = String(d.line)
                 let gutter = String(repeating: " ", count: number.count)
@@ -157,14 +157,19 @@ public struct TextReporter: Reporter {
 
     /// A display window of at most ~100 columns around `column`, and the caret's display offset in it.
     static func window(_ line: String, column: Int) -> (String, Int) {
-        let scalars = Array(line.unicodeScalars).map { $0.value == 0x09 ? " " : $0 }
+        window(Array(line.unicodeScalars), column: column)
+    }
+
+    /// Same, over a line already split into scalars (cached per line by the caller): the work is
+    /// proportional to the window, not the line, so many findings on one long line stay linear.
+    static func window(_ scalars: [Unicode.Scalar], column: Int) -> (String, Int) {
         let caret = max(0, min(column - 1, scalars.count))
         let maxWidth = 100
-        var start = 0
-        var width = scalars[0..<caret].reduce(0) { $0 + DisplayWidth.of($1) }
-        while width > maxWidth * 2 / 3 && start < caret {
-            width -= DisplayWidth.of(scalars[start])
-            start += 1
+        var start = caret
+        var width = 0
+        while start > 0 && width + DisplayWidth.of(scalars[start - 1]) <= maxWidth * 2 / 3 {
+            width += DisplayWidth.of(scalars[start - 1])
+            start -= 1
         }
         var end = caret
         var total = width
@@ -172,7 +177,7 @@ public struct TextReporter: Reporter {
             total += DisplayWidth.of(scalars[end])
             end += 1
         }
-        var shown = String(String.UnicodeScalarView(scalars[start..<end].map { DisplayWidth.isControl($0) ? "�" : $0 }))
+        var shown = String(String.UnicodeScalarView(scalars[start..<end].map { $0.value == 0x09 ? " " : (DisplayWidth.isControl($0) ? "�" : $0) }))
         var offset = width
         if start > 0 { shown = "…" + shown; offset += 1 }
         if end < scalars.count { shown += "…" }
@@ -184,6 +189,7 @@ public struct TextReporter: Reporter {
 public enum DisplayWidth {
     public static func of(_ s: Unicode.Scalar) -> Int {
         let v = s.value
+        if v < 0x300 { return 1 }
         if v == 0 || (0x300...0x36F).contains(v) || (0x200B...0x200F).contains(v) || v == 0xFE0F { return 0 }
         if (0x1100...0x115F).contains(v) || (0x2E80...0x303E).contains(v) || (0x3041...0x33FF).contains(v) ||
             (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xA000...0xA4CF).contains(v) ||
@@ -200,11 +206,13 @@ public enum DisplayWidth {
     }
 }
 
-/// Reads source lines for display, once per file.
+/// Reads source lines for display. Diagnostics arrive sorted by path, so only the current
+/// file (and its last decoded line) is kept, not every file of the run.
 struct SourceCache {
     let inMemory: [String: [UInt8]]
     let base: String
-    private var documents: [String: Document] = [:]
+    private var current: (path: String, document: Document?)?
+    private var lastLine: (path: String, number: Int, scalars: [Unicode.Scalar])?
 
     init(inMemory: [String: [UInt8]], base: String) {
         self.inMemory = inMemory
@@ -212,12 +220,20 @@ struct SourceCache {
     }
 
     mutating func line(_ path: String, _ n: Int) -> String? {
-        if documents[path] == nil {
-            guard let bytes = inMemory[path] ?? FileManager.default.contents(atPath: PathResolver.absolute(path, base: base)).map({ [UInt8]($0) }) else { return nil }
-            documents[path] = Document(path: path, bytes: bytes)
+        scalars(path, n).map { String(String.UnicodeScalarView($0)) }
+    }
+
+    /// Line `n` of `path` as scalars (decoded once per line).
+    mutating func scalars(_ path: String, _ n: Int) -> [Unicode.Scalar]? {
+        if let l = lastLine, l.path == path, l.number == n { return l.scalars }
+        if current?.path != path {
+            let bytes = inMemory[path] ?? FileManager.default.contents(atPath: PathResolver.absolute(path, base: base)).map { [UInt8]($0) }
+            current = (path, bytes.map { Document(path: path, bytes: $0) })
         }
-        guard let doc = documents[path], n >= 1, n <= doc.lineCount else { return nil }
-        return doc.lineText(n)
+        guard let doc = current?.document, n >= 1, n <= doc.lineCount else { return nil }
+        let s = Array(doc.lineText(n).unicodeScalars)
+        lastLine = (path, n, s)
+        return s
     }
 }
 

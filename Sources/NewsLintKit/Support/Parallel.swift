@@ -38,7 +38,7 @@ final class WorkCounter: @unchecked Sendable {
 }
 
 /// A mutex-protected value for state shared across worker threads.
-public final class Locked<Value>: @unchecked Sendable {
+public final class Locked<Value: Sendable>: @unchecked Sendable {
     private var value: Value
     private let lock = NSLock()
     public init(_ value: Value) { self.value = value }

@@ -89,3 +89,34 @@ import Testing
         #expect(d == "--- a/f\n+++ b/f\n@@ -2498,7 +2498,7 @@\n 行2497\n 行2498\n 行2499\n-行2500\n+改\n 行2501\n 行2502\n 行2503\n")
     }
 }
+
+@Suite struct ReviewRegressionTests {
+    @Test func fixWithOverlappingOwnEditsIsNeverApplied() {
+        let bad = Fix(.safe, "bad", edits: [Edit(range: 0..<3, replacement: "x"), Edit(range: 2..<4, replacement: "y")])
+        let (out, count) = Fixer.apply([bad], to: Array("abcdef".utf8))
+        #expect(count == 0 && out == Array("abcdef".utf8))
+    }
+
+    @Test func hugeJSONNumbersInFrontMatterDoNotTrap() throws {
+        let fm = try #require(Document(path: "t.md", text: "{\n  \"n\": 1e300,\n  \"m\": -9.5e20\n}\nbody\n").frontMatter)
+        #expect(fm.string("n") == "1e+300")
+    }
+
+    @Test func deeplyDoubleEncodedEntitiesDoNotOverflowTheStack() throws {
+        let line = "正文" + String(repeating: "&amp;", count: 20_000) + "nbsp;结束。\n"
+        let found = try RuleHarness.diagnostics(rule: "html-remnant", text: "---\ntitle: t\ndate: 2020-01-01\n---\n" + line)
+        #expect(!found.isEmpty)
+    }
+
+    @Test func editingARulePackChangesTheConfigHash() throws {
+        let tmp = TemporaryDirectory()
+        tmp.write(".lint.json", "{\"rulePacks\": [\"packs\"]}")
+        let pack = "{\"id\": \"ad-line\", \"message\": \"ad\", \"severity\": \"warning\", \"zone\": \"anywhere\", \"patterns\": [\"广告\"]}"
+        tmp.write("packs/ad.json", pack)
+        var c1 = Catalog.builtin, c2 = Catalog.builtin
+        let a = try Configuration.load(file: tmp.path + "/.lint.json", catalog: &c1).contentHash
+        tmp.write("packs/ad.json", pack.replacingOccurrences(of: "广告", with: "推广"))
+        let b = try Configuration.load(file: tmp.path + "/.lint.json", catalog: &c2).contentHash
+        #expect(a != b)
+    }
+}

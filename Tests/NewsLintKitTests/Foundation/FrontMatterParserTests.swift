@@ -141,3 +141,16 @@ import Testing
     @Test(arguments: ["2022-3-16", "2023-02-29", "2022-13-01", "2022-03-16T25:00", "16/03/2022", "2022年3月16日", "2022-03-16x", ""])
     func invalid(_ s: String) { #expect(!DateValue.isValid(s)) }
 }
+
+@Suite struct TOMLFrontMatterTests {
+    @Test func commentsMultiLineArraysAndStrings() throws {
+        let text = "+++\ntitle = \"标题 # 不是注释\" # 注释\ntags = [\n  \"a\",\n  \"b\", # 注释\n]\nsummary = \"\"\"\n第一行\n第二行\"\"\"\nq = \"say \\\"hi\\\"\"\n[params]\nx = 1\n+++\nbody\n"
+        let fm = try #require(Document(path: "t.md", text: text).frontMatter)
+        #expect(fm.problems.isEmpty, "\(fm.problems.map { "\($0.line): \($0.message)" })")
+        #expect(fm.string("title") == "标题 # 不是注释")
+        #expect(fm.entry("tags")?.value == .list(["a", "b"]))
+        #expect(fm.string("summary") == "第一行\n第二行")
+        #expect(fm.string("q") == "say \"hi\"")
+        #expect(fm.entry("x") == nil)
+    }
+}

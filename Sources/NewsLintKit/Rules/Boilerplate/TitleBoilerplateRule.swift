@@ -50,10 +50,17 @@ enum TitleAffix {
         return labels.allSatisfy { l in !l.isEmpty && l.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "-") } }
     }
 
+    /// Ordinary words ending in 网/網 that are topics, not site names ("专访 - 移动互联网").
+    static let netWords = ["互联网", "互聯網", "物联网", "物聯網", "联网", "聯網", "上网", "上網", "电网", "電網", "局域网", "局域網", "关系网", "關係網", "渔网", "漁網", "法网", "法網", "球网", "球網", "蜘蛛网", "蜘蛛網"]
+
     static func isSiteName(_ s: [UInt8]) -> Bool {
         let text = String(decoding: s, as: UTF8.self)
         let n = text.unicodeScalars.count
-        return n >= 2 && n <= 12 && siteWords.contains { text.hasSuffix($0) } && !text.contains("，") && !text.contains("。")
+        guard n >= 2 && n <= 12, !text.contains("，"), !text.contains("。") else { return false }
+        guard let word = siteWords.first(where: { text.hasSuffix($0) }) else { return false }
+        // A bare 网/網 names a site (人民网, 新华网) only when the text is not a topic word ending in it.
+        if word.unicodeScalars.count == 1 && (netWords.contains { text.hasSuffix($0) } || n > 6) { return false }
+        return true
     }
 
     /// Findings for one title, at most one prefix and one suffix.

@@ -30,7 +30,8 @@ public struct FrontMatterFieldRule: Rule {
                 throw RuleOptionError(option: "patterns.\(m.key)", message: "expected a regular expression string")
             }
             do {
-                patterns.append((m.key, source, try NSRegularExpression(pattern: source)))
+                // Anchored once here so alternations match the whole value (`news|newsletter`).
+                patterns.append((m.key, source, try NSRegularExpression(pattern: "^(?:" + source + ")$")))
             } catch {
                 throw RuleOptionError(option: "patterns.\(m.key)", message: "invalid regular expression '\(source)'")
             }
@@ -81,9 +82,7 @@ public struct FrontMatterFieldRule: Rule {
             }
             for p in patterns where p.key == entry.key {
                 for t in texts {
-                    let range = NSRange(t.startIndex..<t.endIndex, in: t)
-                    let match = p.regex.firstMatch(in: t, range: range)
-                    if match == nil || match?.range != range {
+                    if p.regex.firstMatch(in: t, range: NSRange(t.startIndex..<t.endIndex, in: t)) == nil {
                         sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value '\(t)' does not match the pattern \(p.source)")
                     }
                 }
