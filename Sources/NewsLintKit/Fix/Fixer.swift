@@ -79,6 +79,7 @@ public enum Fixer {
     public static func apply(_ fixes: [Fix], to bytes: [UInt8]) -> ([UInt8], Int) {
         let ordered = fixes.sorted { ($0.span.lowerBound, $0.span.upperBound, $0.edits.count) < ($1.span.lowerBound, $1.span.upperBound, $1.edits.count) }
         var chosen: [Edit] = []
+        var chosenEnd = -1
         var count = 0
         var seen = Set<Fix>()
         for fix in ordered where !fix.edits.isEmpty {
@@ -86,8 +87,11 @@ public enum Fixer {
             guard fix.edits.allSatisfy({ $0.range.lowerBound >= 0 && $0.range.upperBound <= bytes.count && $0.range.lowerBound <= $0.range.upperBound }) else { continue }
             // A fix whose own edits overlap is malformed (pack rules are user data): never apply it.
             if zip(fix.edits, fix.edits.dropFirst()).contains(where: { overlaps($0, $1) || $1.range.lowerBound < $0.range.upperBound }) { continue }
-            if fix.edits.contains(where: { e in chosen.contains { overlaps($0, e) } }) { continue }
+            // Fixes come sorted by span: one that starts after everything chosen so far cannot
+            // conflict (the common case, linear); otherwise compare edit by edit.
+            if fix.span.lowerBound <= chosenEnd, fix.edits.contains(where: { e in chosen.contains { overlaps($0, e) } }) { continue }
             chosen.append(contentsOf: fix.edits)
+            chosenEnd = max(chosenEnd, fix.span.upperBound)
             count += 1
         }
         guard count > 0 else { return (bytes, 0) }
