@@ -86,6 +86,13 @@ enum YAMLSubset {
                     }
                     if body.first == UInt8(ascii: "-") && (body.count == 1 || body[body.startIndex + 1] == 0x20) {
                         let itemText = body.dropFirst().trimmingSpaces()
+                        // `- src: a.png` opens a mapping inside the list (Hugo `resources`, image lists):
+                        // kept opaque like other nested mappings, not read as a plain scalar with ': '.
+                        if keyColon(in: itemText) != nil {
+                            nested = true
+                            m += 1
+                            continue
+                        }
                         var scratch: [FrontMatterProblem] = []
                         let (itemValue, _) = parseValue(itemText, keyLine: m, lines: lines, last: m, problems: &scratch)
                         problems.append(contentsOf: scratch)

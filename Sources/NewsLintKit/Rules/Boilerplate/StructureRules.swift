@@ -97,13 +97,32 @@ public struct MoreMarkerRule: Rule {
             && !IndentedParagraphRule.isListOrQuote(b, r.lowerBound, r.upperBound)
     }
 
+    /// Whether the line ends with an emoji (after spaces, variation selectors, skin tones and
+    /// ZWJ parts): in social-media style text `拍照留念😀` closes the sentence like `。`.
+    static func endsWithEmoji(_ b: [UInt8], _ range: Range<Int>) -> Bool {
+        var end = range.upperBound
+        while end > range.lowerBound {
+            var start = end - 1
+            while start > range.lowerBound && b[start] & 0xC0 == 0x80 { start -= 1 }
+            let (s, _) = UTF8Validation.decode(b[range], at: start)
+            switch s {
+            case 0x20, 0x09, 0xFE0F, 0xFE0E, 0x200D, 0x20E3, 0x1F3FB...0x1F3FF, 0xE0020...0xE007F:
+                end = start
+                continue
+            default:
+                return Unicode.Scalar(s).map { $0.properties.isEmojiPresentation || ($0.properties.isEmoji && $0.value >= 0x2600) } ?? false
+            }
+        }
+        return false
+    }
+
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         guard let body = document.bodyLines else { return }
         let b = document.bytes
         for n in body where isMarker(document, n) && !document.isCode(line: n) {
             guard Self.isProse(document, n - 1), Self.isProse(document, n + 1), n - 1 >= body.lowerBound else { continue }
             let prev = document.contentRange(ofLine: n - 1)
-            guard !TextScan.endsSentence(b, prev) else { continue }
+            guard !TextScan.endsSentence(b, prev), !Self.endsWithEmoji(b, prev) else { continue }
             let next = document.contentRange(ofLine: n + 1)
             // Join: drop the line break, the marker line and the next line break.
             var joiner: [UInt8] = []
