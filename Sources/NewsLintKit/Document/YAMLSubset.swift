@@ -66,7 +66,11 @@ enum YAMLSubset {
             let key = String(decoding: keyBytes, as: UTF8.self)
             var valueStart = colon + 1
             while valueStart < line.endIndex && (line[valueStart] == 0x20 || line[valueStart] == 0x09) { valueStart += 1 }
-            let valueText = line[valueStart..<line.endIndex]
+            var valueText = line[valueStart..<line.endIndex]
+            // A lone anchor or tag (`base: &base`, `meta: !!map`) introduces nested content like an empty value.
+            if let f = valueText.first, f == UInt8(ascii: "&") || f == UInt8(ascii: "!"), !valueText.contains(0x20) {
+                valueText = valueText[valueText.endIndex...]
+            }
             let keyLine = n
             var (value, consumedThrough) = parseValue(valueText, keyLine: n, lines: lines, last: range.upperBound, problems: &problems)
             if case .empty = value {
@@ -297,11 +301,33 @@ enum YAMLSubset {
     }
 }
 
-/// A parser for the TOML subset used in Hugo front matter: `key = value`, `[tables]`, comments.
+/// A parser for the TOML subset used in Hugo front matter: `key = value`, `[tables]`, comments,
+/// arrays and `"""`/`'''` strings that span lines.
 enum TOMLSubset {
+    /// The line that closes a multi-line array opened on line `n` (brackets outside strings balance), or nil.
+    static func arrayEnd(lines: LineReader, from n: Int, last: Int, openText: ArraySlice<UInt8>) -> Int? {
+        var depth = 0
+        var m = n
+        var text = openText
+        while true {
+            var quote: UInt8?
+            for b in text {
+                if let q = quote { if b == q { quote = nil }; continue }
+                if b == UInt8(ascii: "#") { break }
+                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") { quote = b } else if b == UInt8(ascii: "[") { depth += 1 } else if b == UInt8(ascii: "]") { depth -= 1 }
+            }
+            if depth <= 0 { return m }
+            m += 1
+            guard m <= last else { return nil }
+            text = lines.content(m)
+        }
+    }
+
     static func parse(lines: LineReader, range: ClosedRange<Int>, entries: inout [FrontMatterEntry], problems: inout [FrontMatterProblem]) {
         var inTable = false
-        for n in range {
+        var n = range.lowerBound - 1
+        while n < range.upperBound {
+            n += 1
             let line = lines.content(n).trimmingSpaces()
             if line.isEmpty || line.first == UInt8(ascii: "#") { continue }
             if line.first == UInt8(ascii: "[") { inTable = true; continue }
@@ -309,12 +335,59 @@ enum TOMLSubset {
                 problems.append(FrontMatterProblem(line: n, column: line.startIndex - lines.lineStarts[n - 1] + 1, message: "invalid TOML: expected 'key = value'"))
                 continue
             }
+            let valueText = line[(eq + 1)...].trimmingSpaces()
+            let keyLine = n
+            // A value spanning lines: skip to its end (inside tables too, so its lines are not read as keys).
+            var multiline: FrontMatterValue?
+            let triple = valueText.prefix(3)
+            if triple.elementsEqual([0x22, 0x22, 0x22]) || triple.elementsEqual([0x27, 0x27, 0x27]) {
+                let rest = valueText.dropFirst(3)
+                if let close = rest.firstRange(of: triple) {
+                    multiline = .scalar(String(decoding: rest[..<close.lowerBound], as: UTF8.self), .doubleQuoted)
+                } else {
+                    var parts: [String] = [String(decoding: rest, as: UTF8.self)]
+                    var m = n + 1
+                    var closed = false
+                    while m <= range.upperBound {
+                        let l = lines.content(m)
+                        if let close = l.firstRange(of: triple) {
+                            parts.append(String(decoding: l[..<close.lowerBound], as: UTF8.self))
+                            closed = true
+                            break
+                        }
+                        parts.append(String(decoding: l, as: UTF8.self))
+                        m += 1
+                    }
+                    if !closed {
+                        problems.append(FrontMatterProblem(line: n, column: valueText.startIndex - lines.lineStarts[n - 1] + 1, message: "unterminated multi-line string"))
+                    }
+                    n = min(m, range.upperBound)
+                    multiline = .scalar(parts.joined(separator: "\n").trimmingCharacters(in: .newlines), .doubleQuoted)
+                }
+            } else if valueText.first == UInt8(ascii: "["), YAMLSubset.parseFlowSequence(valueText) == nil,
+                      let end = Self.arrayEnd(lines: lines, from: n, last: range.upperBound, openText: valueText), end > n {
+                var joined = Array(valueText)
+                for m in (n + 1)...end {
+                    let l = lines.content(m).trimmingSpaces()
+                    if l.first == UInt8(ascii: "#") { continue }
+                    joined.append(0x20)
+                    joined.append(contentsOf: l)
+                }
+                // TOML allows a trailing comma before the closing bracket.
+                if let close = joined.lastIndex(of: UInt8(ascii: "]")),
+                   let comma = joined[..<close].lastIndex(where: { $0 != 0x20 && $0 != 0x09 }), joined[comma] == UInt8(ascii: ",") {
+                    joined.remove(at: comma)
+                }
+                n = end
+                multiline = .list(YAMLSubset.parseFlowSequence(joined[...]) ?? [])
+            }
             if inTable { continue }
             var keyBytes = line[line.startIndex..<eq].trimmingSpaces()
             if let q = keyBytes.first, q == UInt8(ascii: "\"") || q == UInt8(ascii: "'"), keyBytes.count >= 2 { keyBytes = keyBytes.dropFirst().dropLast() }
-            let valueText = line[(eq + 1)...].trimmingSpaces()
             let value: FrontMatterValue
-            if let q = valueText.first, q == UInt8(ascii: "\"") || q == UInt8(ascii: "'") {
+            if let multiline {
+                value = multiline
+            } else if let q = valueText.first, q == UInt8(ascii: "\"") || q == UInt8(ascii: "'") {
                 if valueText.count >= 2 && valueText.last == q {
                     value = .scalar(String(decoding: valueText.dropFirst().dropLast(), as: UTF8.self), q == UInt8(ascii: "\"") ? .doubleQuoted : .singleQuoted)
                 } else {
@@ -329,9 +402,9 @@ enum TOMLSubset {
             } else {
                 value = .scalar(String(decoding: valueText, as: UTF8.self), .plain)
             }
-            entries.append(FrontMatterEntry(key: String(decoding: keyBytes, as: UTF8.self), line: n, column: line.startIndex - lines.lineStarts[n - 1] + 1,
+            entries.append(FrontMatterEntry(key: String(decoding: keyBytes, as: UTF8.self), line: keyLine, column: line.startIndex - lines.lineStarts[keyLine - 1] + 1,
                                             value: value, valueRange: valueText.startIndex..<valueText.endIndex,
-                                            entryRange: lines.lineStarts[n - 1]..<lines.end(n)))
+                                            entryRange: lines.lineStarts[keyLine - 1]..<lines.end(n)))
         }
     }
 }
