@@ -25,7 +25,8 @@ public struct IndentedParagraphRule: Rule {
                 i += len
             }
             if i == range.upperBound { continue } // blank or whitespace-only: trailing-whitespace's business
-            let startsList = Self.isListOrQuote(bytes, i, range.upperBound)
+            // A footnote definition (`[^1]: …`) holds indented continuation lines like a list item.
+            let startsList = Self.isListOrQuote(bytes, i, range.upperBound) || Self.isFootnoteDefinition(bytes, i, range.upperBound)
             if i == range.lowerBound {
                 inList = startsList
                 continue
@@ -34,6 +35,9 @@ public struct IndentedParagraphRule: Rule {
                 // Plain indentation is structure inside lists and quotes.
                 if startsList || inList { inList = true; continue }
                 if spaces < 4 && tabs == 0 { continue }
+                // Right after a line of text the indent cannot open a code block: Markdown continues the paragraph.
+                if n - 1 >= body.lowerBound, !document.isCode(line: n - 1),
+                   !TextScan.isBlank(bytes, document.contentRange(ofLine: n - 1)) { continue }
             }
             let indent = range.lowerBound..<i
             var parts: [String] = []
@@ -44,6 +48,14 @@ public struct IndentedParagraphRule: Rule {
             sink.report(indent, "paragraph indented with \(parts.joined(separator: " and ")) (\(why))",
                         fix: Fix(.safe, "Remove the indentation", edits: [.delete(indent)]))
         }
+    }
+
+    /// `[^label]:` at `i`.
+    static func isFootnoteDefinition(_ b: [UInt8], _ i: Int, _ end: Int) -> Bool {
+        guard i + 4 < end, b[i] == UInt8(ascii: "["), b[i + 1] == UInt8(ascii: "^") else { return false }
+        var j = i + 2
+        while j < end && b[j] != UInt8(ascii: "]") && b[j] != 0x20 { j += 1 }
+        return j > i + 2 && j + 1 < end && b[j] == UInt8(ascii: "]") && b[j + 1] == UInt8(ascii: ":")
     }
 
     /// `- `, `* `, `+ `, `1. `, `1) `, `>` at `i`.
