@@ -109,6 +109,30 @@ public struct MoreMarkerRule: Rule {
             && !IndentedParagraphRule.isListOrQuote(b, r.lowerBound, r.upperBound)
     }
 
+    /// Whether the line is a finished sentence followed by a parenthetical, as photo credits and
+    /// end marks are written: `…欢呼。（记者 张三 摄）`, `…通车。(完)`.
+    static func endsWithCredit(_ b: [UInt8], _ range: Range<Int>) -> Bool {
+        var hi = range.upperBound
+        while hi > range.lowerBound && (b[hi - 1] == 0x20 || b[hi - 1] == 0x09) { hi -= 1 }
+        let fullClose: [UInt8] = [0xEF, 0xBC, 0x89], fullOpen: [UInt8] = [0xEF, 0xBC, 0x88]
+        let open: Int?
+        if hi > range.lowerBound && b[hi - 1] == UInt8(ascii: ")") {
+            open = b[range.lowerBound..<(hi - 1)].lastIndex(of: UInt8(ascii: "("))
+        } else if hi - range.lowerBound >= 3 && b[(hi - 3)..<hi].elementsEqual(fullClose) {
+            var i = hi - 3
+            var found: Int?
+            while i > range.lowerBound {
+                i -= 1
+                if b[i] == 0xEF && b[i..<(i + 3)].elementsEqual(fullOpen) { found = i; break }
+            }
+            open = found
+        } else {
+            open = nil
+        }
+        guard let open, open > range.lowerBound else { return false }
+        return TextScan.endsSentence(b, range.lowerBound..<open)
+    }
+
     /// Whether the line ends with an emoji (after spaces, variation selectors, skin tones and
     /// ZWJ parts): in social-media style text `拍照留念😀` closes the sentence like `。`.
     static func endsWithEmoji(_ b: [UInt8], _ range: Range<Int>) -> Bool {
@@ -134,7 +158,7 @@ public struct MoreMarkerRule: Rule {
         for n in body where isMarker(document, n) && !document.isCode(line: n) {
             guard Self.isProse(document, n - 1), Self.isProse(document, n + 1), n - 1 >= body.lowerBound else { continue }
             let prev = document.contentRange(ofLine: n - 1)
-            guard !TextScan.endsSentence(b, prev), !Self.endsWithEmoji(b, prev) else { continue }
+            guard !TextScan.endsSentence(b, prev), !Self.endsWithEmoji(b, prev), !Self.endsWithCredit(b, prev) else { continue }
             let next = document.contentRange(ofLine: n + 1)
             // Join: drop the line break, the marker line and the next line break.
             var joiner: [UInt8] = []
