@@ -67,10 +67,17 @@ enum TitleAffix {
         return labels.allSatisfy { l in !l.isEmpty && l.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "-") } }
     }
 
+    /// Words ending in 网/網 that are not websites: networks, grids, nets, and the tennis majors
+    /// (`…｜工业互联网`, `… - 国家电网`, `… - 温网`).
+    static let netWords = ["互联网", "互聯網", "物联网", "物聯網", "电网", "電網", "路网", "路網", "管网", "管網", "渔网", "漁網", "收网", "收網",
+                           "天网", "天網", "球网", "球網", "关系网", "關係網", "上网", "上網", "联网", "聯網", "落网", "落網", "织网", "織網",
+                           "局域网", "局域網", "广域网", "廣域網", "蜘蛛网", "蜘蛛網", "法网", "法網", "温网", "溫網", "澳网", "澳網", "美网", "美網"]
+
     static func isSiteName(_ s: [UInt8]) -> Bool {
         let text = String(decoding: s, as: UTF8.self)
         let n = text.unicodeScalars.count
-        return n >= 2 && n <= 12 && siteWords.contains { text.hasSuffix($0) } && !text.contains("，") && !text.contains("。")
+        return n >= 2 && n <= 12 && siteWords.contains { text.hasSuffix($0) } && !netWords.contains { text.hasSuffix($0) }
+            && !text.contains("，") && !text.contains("。")
     }
 
     /// Findings for one title, at most one prefix and one suffix.
