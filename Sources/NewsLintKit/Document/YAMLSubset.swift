@@ -66,7 +66,11 @@ enum YAMLSubset {
             let key = String(decoding: keyBytes, as: UTF8.self)
             var valueStart = colon + 1
             while valueStart < line.endIndex && (line[valueStart] == 0x20 || line[valueStart] == 0x09) { valueStart += 1 }
-            let valueText = line[valueStart..<line.endIndex]
+            var valueText = line[valueStart..<line.endIndex]
+            // A lone anchor or tag (`base: &base`, `meta: !!map`) introduces nested content like an empty value.
+            if let f = valueText.first, f == UInt8(ascii: "&") || f == UInt8(ascii: "!"), !valueText.contains(0x20) {
+                valueText = valueText[valueText.endIndex...]
+            }
             let keyLine = n
             var (value, consumedThrough) = parseValue(valueText, keyLine: n, lines: lines, last: range.upperBound, problems: &problems)
             if case .empty = value {
@@ -86,6 +90,13 @@ enum YAMLSubset {
                     }
                     if body.first == UInt8(ascii: "-") && (body.count == 1 || body[body.startIndex + 1] == 0x20) {
                         let itemText = body.dropFirst().trimmingSpaces()
+                        // `- src: a.png` opens a mapping inside the list (Hugo `resources`, image lists):
+                        // kept opaque like other nested mappings, not read as a plain scalar with ': '.
+                        if keyColon(in: itemText) != nil {
+                            nested = true
+                            m += 1
+                            continue
+                        }
                         var scratch: [FrontMatterProblem] = []
                         let (itemValue, _) = parseValue(itemText, keyLine: m, lines: lines, last: m, problems: &scratch)
                         problems.append(contentsOf: scratch)

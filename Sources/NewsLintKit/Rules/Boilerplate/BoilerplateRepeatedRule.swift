@@ -40,6 +40,13 @@ public struct BoilerplateRepeatedRule: CrossFileRule {
         while hi > lo && (b[hi - 1] == 0x20 || b[hi - 1] == 0x09 || (hi - lo >= 2 && b[hi - 2] == 0xC2 && b[hi - 1] == 0xA0)) {
             hi -= b[hi - 1] == 0xA0 ? 2 : 1
         }
+        // Section headings (`## 本周重点`) recur across the articles of a series: structure, not residue.
+        // A level-1 heading can be a scraped site banner, so it still counts.
+        if hi - lo >= 3, b[lo] == UInt8(ascii: "#"), b[lo + 1] == UInt8(ascii: "#") {
+            var k = lo
+            while k < hi && b[k] == UInt8(ascii: "#") { k += 1 }
+            if k - lo <= 6, k < hi, b[k] == 0x20 || b[k] == 0x09 { return nil }
+        }
         guard hi > lo, TextScan.scalarCount(b, lo..<hi) >= minLength,
               TextScan.residualWords(b, lo..<hi, excluding: [], limit: minWords) >= minWords else { return nil }
         return lo..<hi

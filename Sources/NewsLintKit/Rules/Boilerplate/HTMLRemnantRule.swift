@@ -2,7 +2,8 @@ import Foundation
 
 /// `html-remnant`: HTML entities (`&nbsp;`, `&amp;nbsp;`, `&#12288;`) and stray tags
 /// (`<br>`, `<p>`, `<span …>`, `<script>`, `<!--[if …]>`) left in prose by the scraper.
-/// Tags the corpus uses on purpose are allowed by `allowedTags`.
+/// Tags the corpus uses on purpose are allowed by `allowedTags`; `sub`/`sup` by default,
+/// since Markdown has no other way to write CO<sub>2</sub> or m<sup>2</sup>.
 public struct HTMLRemnantRule: Rule {
     public static let id = "html-remnant"
 
@@ -21,7 +22,7 @@ public struct HTMLRemnantRule: Rule {
     let allowed: Set<String>
 
     public init(options: RuleOptions) {
-        allowed = Set(options.strings("allowedTags", ["figure", "img", "figcaption", "video", "audio", "source"]).map { $0.lowercased() })
+        allowed = Set(options.strings("allowedTags", ["figure", "img", "figcaption", "video", "audio", "source", "sub", "sup"]).map { $0.lowercased() })
     }
 
     struct Entity {

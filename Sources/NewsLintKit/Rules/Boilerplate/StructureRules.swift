@@ -25,7 +25,8 @@ public struct IndentedParagraphRule: Rule {
                 i += len
             }
             if i == range.upperBound { continue } // blank or whitespace-only: trailing-whitespace's business
-            let startsList = Self.isListOrQuote(bytes, i, range.upperBound)
+            // A footnote definition (`[^1]: …`) holds indented continuation lines like a list item.
+            let startsList = Self.isListOrQuote(bytes, i, range.upperBound) || Self.isFootnoteDefinition(bytes, i, range.upperBound)
             if i == range.lowerBound {
                 inList = startsList
                 continue
@@ -34,6 +35,9 @@ public struct IndentedParagraphRule: Rule {
                 // Plain indentation is structure inside lists and quotes.
                 if startsList || inList { inList = true; continue }
                 if spaces < 4 && tabs == 0 { continue }
+                // Right after a line of text the indent cannot open a code block: Markdown continues the paragraph.
+                if n - 1 >= body.lowerBound, !document.isCode(line: n - 1),
+                   !TextScan.isBlank(bytes, document.contentRange(ofLine: n - 1)) { continue }
             }
             let indent = range.lowerBound..<i
             var parts: [String] = []
@@ -44,6 +48,14 @@ public struct IndentedParagraphRule: Rule {
             sink.report(indent, "paragraph indented with \(parts.joined(separator: " and ")) (\(why))",
                         fix: Fix(.safe, "Remove the indentation", edits: [.delete(indent)]))
         }
+    }
+
+    /// `[^label]:` at `i`.
+    static func isFootnoteDefinition(_ b: [UInt8], _ i: Int, _ end: Int) -> Bool {
+        guard i + 4 < end, b[i] == UInt8(ascii: "["), b[i + 1] == UInt8(ascii: "^") else { return false }
+        var j = i + 2
+        while j < end && b[j] != UInt8(ascii: "]") && b[j] != 0x20 { j += 1 }
+        return j > i + 2 && j + 1 < end && b[j] == UInt8(ascii: "]") && b[j + 1] == UInt8(ascii: ":")
     }
 
     /// `- `, `* `, `+ `, `1. `, `1) `, `>` at `i`.
@@ -97,13 +109,56 @@ public struct MoreMarkerRule: Rule {
             && !IndentedParagraphRule.isListOrQuote(b, r.lowerBound, r.upperBound)
     }
 
+    /// Whether the line is a finished sentence followed by a parenthetical, as photo credits and
+    /// end marks are written: `…欢呼。（记者 张三 摄）`, `…通车。(完)`.
+    static func endsWithCredit(_ b: [UInt8], _ range: Range<Int>) -> Bool {
+        var hi = range.upperBound
+        while hi > range.lowerBound && (b[hi - 1] == 0x20 || b[hi - 1] == 0x09) { hi -= 1 }
+        let fullClose: [UInt8] = [0xEF, 0xBC, 0x89], fullOpen: [UInt8] = [0xEF, 0xBC, 0x88]
+        let open: Int?
+        if hi > range.lowerBound && b[hi - 1] == UInt8(ascii: ")") {
+            open = b[range.lowerBound..<(hi - 1)].lastIndex(of: UInt8(ascii: "("))
+        } else if hi - range.lowerBound >= 3 && b[(hi - 3)..<hi].elementsEqual(fullClose) {
+            var i = hi - 3
+            var found: Int?
+            while i > range.lowerBound {
+                i -= 1
+                if b[i] == 0xEF && b[i..<(i + 3)].elementsEqual(fullOpen) { found = i; break }
+            }
+            open = found
+        } else {
+            open = nil
+        }
+        guard let open, open > range.lowerBound else { return false }
+        return TextScan.endsSentence(b, range.lowerBound..<open)
+    }
+
+    /// Whether the line ends with an emoji (after spaces, variation selectors, skin tones and
+    /// ZWJ parts): in social-media style text `拍照留念😀` closes the sentence like `。`.
+    static func endsWithEmoji(_ b: [UInt8], _ range: Range<Int>) -> Bool {
+        var end = range.upperBound
+        while end > range.lowerBound {
+            var start = end - 1
+            while start > range.lowerBound && b[start] & 0xC0 == 0x80 { start -= 1 }
+            let (s, _) = UTF8Validation.decode(b[range], at: start)
+            switch s {
+            case 0x20, 0x09, 0xFE0F, 0xFE0E, 0x200D, 0x20E3, 0x1F3FB...0x1F3FF, 0xE0020...0xE007F:
+                end = start
+                continue
+            default:
+                return Unicode.Scalar(s).map { $0.properties.isEmojiPresentation || ($0.properties.isEmoji && $0.value >= 0x2600) } ?? false
+            }
+        }
+        return false
+    }
+
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         guard let body = document.bodyLines else { return }
         let b = document.bytes
         for n in body where isMarker(document, n) && !document.isCode(line: n) {
             guard Self.isProse(document, n - 1), Self.isProse(document, n + 1), n - 1 >= body.lowerBound else { continue }
             let prev = document.contentRange(ofLine: n - 1)
-            guard !TextScan.endsSentence(b, prev) else { continue }
+            guard !TextScan.endsSentence(b, prev), !Self.endsWithEmoji(b, prev), !Self.endsWithCredit(b, prev) else { continue }
             let next = document.contentRange(ofLine: n + 1)
             // Join: drop the line break, the marker line and the next line break.
             var joiner: [UInt8] = []

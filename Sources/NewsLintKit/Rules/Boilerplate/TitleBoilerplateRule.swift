@@ -14,6 +14,23 @@ enum TitleAffix {
 
     static let suffixSeparators = [" | ", "|", "｜", " - ", " – ", " — ", "——", "_", " :: ", " · "].map { Array($0.utf8) }
     static let prefixSeparators = ["->", "—>", "-->", ">>", "»", "＞", "→"].map { Array($0.utf8) }
+    /// Column and genre labels that open headlines of a series (`专访｜…`, `臺股週報：…`): editorial, not a site name.
+    static let columnWords = ["专访", "專訪", "快讯", "快訊", "评论", "評論", "时评", "時評", "社评", "社評", "短评", "短評", "视频", "視頻", "影音",
+                              "图解", "圖解", "独家", "獨家", "特稿", "观察", "觀察", "解读", "解讀", "周报", "週報", "周報", "月报", "月報",
+                              "早报", "早報", "晚报", "晚報", "聚焦", "直击", "直擊", "深读", "深讀", "调查", "調查", "现场", "現場", "访谈", "訪談",
+                              "特写", "特寫", "综述", "綜述", "述评", "述評", "社论", "社論", "专栏", "專欄", "热点", "熱點", "提醒"]
+
+    /// Whether a repeated title prefix reads as a column label or a speaker rather than a site:
+    /// it ends with a column word, or it is set off by a colon (`专家：…`, `教务处：…`), unless it
+    /// ends with a site word (`新华网：…` stays a site name).
+    static func isColumnLabel(_ piece: [UInt8], separator: [UInt8]) -> Bool {
+        let text = String(decoding: piece, as: UTF8.self)
+        if siteWords.contains(where: { text.hasSuffix($0) }) { return false }
+        if columnWords.contains(where: { text.hasSuffix($0) }) { return true }
+        let sep = String(decoding: separator, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        return sep == "：" || sep == ":"
+    }
+
     static let siteWords = ["新闻网", "新聞網", "新闻", "新聞", "官网", "官網", "网站", "網站", "在线", "在線", "频道", "頻道", "门户", "門戶", "日报", "日報", "网", "網"]
 
     /// Last (for suffixes) or first (for prefixes) occurrence of any separator.
@@ -50,8 +67,11 @@ enum TitleAffix {
         return labels.allSatisfy { l in !l.isEmpty && l.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "-") } }
     }
 
-    /// Ordinary words ending in 网/網 that are topics, not site names ("专访 - 移动互联网").
-    static let netWords = ["互联网", "互聯網", "物联网", "物聯網", "联网", "聯網", "上网", "上網", "电网", "電網", "局域网", "局域網", "关系网", "關係網", "渔网", "漁網", "法网", "法網", "球网", "球網", "蜘蛛网", "蜘蛛網"]
+    /// Words ending in 网/網 that are not websites: networks, grids, nets, and the tennis majors
+    /// (`…｜工业互联网`, `… - 国家电网`, `… - 温网`).
+    static let netWords = ["互联网", "互聯網", "物联网", "物聯網", "电网", "電網", "路网", "路網", "管网", "管網", "渔网", "漁網", "收网", "收網",
+                           "天网", "天網", "球网", "球網", "关系网", "關係網", "上网", "上網", "联网", "聯網", "落网", "落網", "织网", "織網",
+                           "局域网", "局域網", "广域网", "廣域網", "蜘蛛网", "蜘蛛網", "法网", "法網", "温网", "溫網", "澳网", "澳網", "美网", "美網"]
 
     static func isSiteName(_ s: [UInt8]) -> Bool {
         let text = String(decoding: s, as: UTF8.self)
@@ -158,7 +178,9 @@ public struct TitleRepeatedAffixRule: CrossFileRule {
         // Segments around the first and last separator; short ones only (site names are short).
         if !handled.contains(where: { $0.kind == .prefix }), let sep = TitleAffix.find(t, Self.separators, last: false) {
             let piece = TitleAffix.trimSpaces(t, 0..<sep.lowerBound)
-            if (1...20).contains(TextScan.scalarCount(t, piece)) { fact.prefix = String(decoding: t[0..<sep.upperBound], as: UTF8.self) }
+            if (1...20).contains(TextScan.scalarCount(t, piece)), !TitleAffix.isColumnLabel(Array(t[piece]), separator: Array(t[sep])) {
+                fact.prefix = String(decoding: t[0..<sep.upperBound], as: UTF8.self)
+            }
         }
         if !handled.contains(where: { $0.kind == .suffix }), let sep = TitleAffix.find(t, Self.separators, last: true) {
             let piece = TitleAffix.trimSpaces(t, sep.upperBound..<t.count)

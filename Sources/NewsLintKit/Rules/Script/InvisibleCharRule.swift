@@ -35,6 +35,20 @@ public struct InvisibleCharRule: Rule {
             || (0xE0020...0xE007F).contains(c) || c == 0x2640 || c == 0x2642 || (0x2190...0x21FF).contains(c) || (0x2B00...0x2BFF).contains(c)
     }
 
+    /// Letters of scripts whose orthography uses ZWJ/ZWNJ (Persian `می‌خواهم`, Devanagari `क्‍ष`).
+    @inline(__always)
+    static func isJoiningScriptLetter(_ c: UInt32) -> Bool {
+        (0x0600...0x08FF).contains(c) || (0x0900...0x0DFF).contains(c) || (0x1000...0x109F).contains(c)
+            || (0x1780...0x18AF).contains(c) || (0xFB50...0xFDFF).contains(c) || (0xFE70...0xFEFC).contains(c)
+    }
+
+    /// Strong right-to-left letters (Hebrew, Arabic): an implicit direction mark next to them is how
+    /// bidirectional quotes are written, unlike embeddings, overrides and isolates.
+    @inline(__always)
+    static func isRTLLetter(_ c: UInt32) -> Bool {
+        (0x0590...0x08FF).contains(c) || (0xFB1D...0xFDFF).contains(c) || (0xFE70...0xFEFC).contains(c)
+    }
+
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         let bytes = document.bytes
         // Fast path: nothing below 0x20 except tab/LF/CR, no DEL, and no lead bytes of the characters we look for.
@@ -66,7 +80,10 @@ public struct InvisibleCharRule: Rule {
         switch c {
         case 0x09, 0x0A, 0x0D: return true
         case 0xFEFF: return run.offsets[i] == 0
-        case 0x200C, 0x200D: return Self.isEmojiPart(run[i - 1]) && Self.isEmojiPart(run[i + 1])
+        case 0x200C, 0x200D:
+            return Self.isEmojiPart(run[i - 1]) && Self.isEmojiPart(run[i + 1])
+                || Self.isJoiningScriptLetter(run[i - 1]) && Self.isJoiningScriptLetter(run[i + 1])
+        case 0x200E, 0x200F, 0x061C: return Self.isRTLLetter(run[i - 1]) || Self.isRTLLetter(run[i + 1])
         case 0x80...0x9F:
             // Part of UTF-8 read as Latin-1 (mojibake reports and repairs the whole run).
             let p = run[i - 1]
