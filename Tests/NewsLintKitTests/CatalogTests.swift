@@ -76,3 +76,12 @@ import Testing
         }
     }
 }
+
+@Suite struct CatalogLayoutTests {
+    /// `Rules/<family>/<id>.json`: the folder names the family, so the tree reads like `newslint rules`.
+    @Test func ruleFilesLiveInTheirFamilyFolder() {
+        for r in Catalog.builtin.rules where r.family != "pack" {
+            #expect(r.source == "Rules/\(r.family)/\(r.id).json", "\(r.source) should be Rules/\(r.family)/\(r.id).json")
+        }
+    }
+}
