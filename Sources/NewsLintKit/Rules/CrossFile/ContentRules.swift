@@ -100,9 +100,9 @@ public struct ContentDuplicateRule: CrossFileRule {
         for (i, f) in facts.enumerated() { groups[Key(hash: f.fact.hash, length: f.fact.length), default: []].append(i) }
         for (i, f) in facts.enumerated() {
             guard let members = groups[Key(hash: f.fact.hash, length: f.fact.length)], members.count > 1 else { continue }
-            let others = members.filter { $0 != i }.map { facts[$0].path }
+            let others = members.lazy.filter { $0 != i }.map { facts[$0].path }
             sink.report(path: f.path, line: f.fact.line,
-                        "body is identical to \(listing(others)) (group of \(members.count) files)")
+                        "body is identical to \(listing(others, total: members.count - 1)) (group of \(members.count) files)")
         }
     }
 }
@@ -242,12 +242,15 @@ public struct ContentNearDuplicateRule: CrossFileRule {
             guard let members = groups[sets.find(r)], members.count > 1 else { continue }
             let sig = facts[reps[r]].fact.signature
             // Every file with this body, naming the files of the other (non-identical) bodies.
-            let others = members.filter { $0 != r }.flatMap { o -> [String] in
+            let otherReps = members.filter { $0 != r }
+            let total = otherReps.reduce(0) { $0 + copies[$1].count }
+            let others = otherReps.lazy.flatMap { o -> LazyMapSequence<[Int], String> in
                 let percent = Int((Self.similarity(sig, facts[reps[o]].fact.signature) * 100).rounded())
-                return copies[o].map { "\(facts[$0].path) (\(percent)%)" }
+                return copies[o].lazy.map { "\(facts[$0].path) (\(percent)%)" }
             }
+            let text = listing(others, total: total)
             for i in copies[r] {
-                sink.report(path: facts[i].path, line: facts[i].fact.line, "near-duplicate body: similar to \(listing(others))")
+                sink.report(path: facts[i].path, line: facts[i].fact.line, "near-duplicate body: similar to \(text)")
             }
         }
     }

@@ -73,19 +73,26 @@ public struct SlugDuplicateRule: CrossFileRule {
         }
         for (i, f) in facts.enumerated() {
             guard let members = groups[caseSensitive ? f.fact.slug : f.fact.slug.lowercased()], members.count > 1 else { continue }
-            let others = members.filter { $0 != i }.map { j in
+            let others = members.lazy.filter { $0 != i }.map { j in
                 facts[j].fact.key == f.fact.key ? facts[j].path : "\(facts[j].path) (\(facts[j].fact.key))"
             }
             sink.report(path: f.path, line: f.fact.line, column: f.fact.column,
-                        "slug '\(f.fact.slug)' (from \(f.fact.key)) is also used by \(listing(others))")
+                        "slug '\(f.fact.slug)' (from \(f.fact.key)) is also used by \(listing(others, total: members.count - 1))")
         }
     }
 }
 
 /// "a, b and 3 more": keeps messages readable for large groups.
 func listing(_ items: [String], limit: Int = 5) -> String {
-    if items.count <= limit { return items.joined(separator: ", ") }
-    return items.prefix(limit).joined(separator: ", ") + " and \(items.count - limit) more"
+    listing(items, total: items.count, limit: limit)
+}
+
+/// The same from a lazy sequence of `total` names: only the first `limit` are ever formatted,
+/// so a group of m members costs O(limit) per member, not O(m) (10k identical stubs stay linear).
+func listing<S: Sequence>(_ names: S, total: Int, limit: Int = 5) -> String where S.Element == String {
+    let shown = Array(names.prefix(limit))
+    if total <= limit { return shown.joined(separator: ", ") }
+    return shown.joined(separator: ", ") + " and \(total - limit) more"
 }
 
 /// `slug-invalid`: a slug key that is empty, or holds characters unsafe in a URL path
