@@ -89,6 +89,24 @@ public struct LintResult: Sendable {
     public func count(_ severity: Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }
 }
 
+/// One file's cross-file facts (kept for the reduce phase; everything else about a file is streamed).
+public struct FileFacts: Sendable {
+    public var path: String
+    /// By index into the rule set's `crossFile`.
+    public var facts: [(rule: Int, fact: any Sendable)]
+}
+
+/// What a streamed run keeps: aggregates and facts, not per-file diagnostics.
+public struct StreamedLint: Sendable {
+    /// Cross-file diagnostics (sorted; empty when `finishCrossFile` is off).
+    public var crossFile: [Diagnostic] = []
+    /// Facts of the files that have any, in input order.
+    public var facts: [FileFacts] = []
+    public var fileCount = 0
+    public var ioFailure = false
+    public var fixSummary = FixSummary()
+}
+
 /// Lints documents with a configuration; the heart of the library.
 public final class Linter: Sendable {
     public let catalog: Catalog
@@ -136,34 +154,56 @@ public final class Linter: Sendable {
     }
 
     /// Lints all inputs in parallel, then runs cross-file rules; output is sorted and independent of `jobs`.
+    /// Keeps every outcome: for callers that need the whole result (fixes, baselines, summaries).
     public func lint(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil) -> LintResult {
-        let outcomes = parallelMap(count: inputs.count, jobs: settings.jobs) { i -> FileOutcome in
+        var outcomes: [FileOutcome] = []
+        outcomes.reserveCapacity(inputs.count)
+        let run = lintStreaming(inputs, observer: observer) { outcomes.append($0) }
+        var diagnostics: [Diagnostic] = []
+        diagnostics.reserveCapacity(outcomes.reduce(0) { $0 + $1.diagnostics.count } + run.crossFile.count)
+        for o in outcomes { diagnostics.append(contentsOf: o.diagnostics) }
+        diagnostics.append(contentsOf: run.crossFile)
+        if !Diagnostic.isSorted(diagnostics) { diagnostics.sort(by: Diagnostic.outputOrder) }
+        return LintResult(diagnostics: diagnostics, files: outcomes, ioFailure: run.ioFailure, fixSummary: run.fixSummary)
+    }
+
+    /// Lints all inputs in parallel and hands each file's outcome (its diagnostics sorted) to
+    /// `consume` in input order, on one thread at a time, as soon as it and all earlier files are
+    /// done; workers run at most a bounded window ahead. Only small per-file aggregates (cross-file
+    /// facts) are kept, so memory does not grow with the number of diagnostics.
+    public func lintStreaming(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil,
+                              consume: (FileOutcome) -> Void) -> StreamedLint {
+        var run = StreamedLint()
+        parallelForEachOrdered(count: inputs.count, jobs: settings.jobs, { i -> FileOutcome in
             var outcome = self.process(inputs[i])
-            // Sorting each file's few diagnostics here (in parallel) usually leaves the concatenation sorted.
             outcome.diagnostics.sort(by: Diagnostic.outputOrder)
             observer?(outcome)
             return outcome
+        }, deliver: { _, outcome in
+            run.fileCount += 1
+            run.ioFailure = run.ioFailure || outcome.ioFailure
+            if let f = outcome.fix { run.fixSummary.add(f) }
+            if !outcome.facts.isEmpty { run.facts.append(FileFacts(path: outcome.path, facts: outcome.facts)) }
+            consume(outcome)
+        })
+        if settings.finishCrossFile {
+            run.crossFile = finishCrossFile(facts: run.facts)
+            if !Diagnostic.isSorted(run.crossFile) { run.crossFile.sort(by: Diagnostic.outputOrder) }
         }
-        var diagnostics: [Diagnostic] = []
-        diagnostics.reserveCapacity(outcomes.reduce(0) { $0 + $1.diagnostics.count })
-        var ioFailure = false
-        var summary = FixSummary()
-        for o in outcomes {
-            diagnostics.append(contentsOf: o.diagnostics)
-            ioFailure = ioFailure || o.ioFailure
-            if let f = o.fix { summary.add(f) }
-        }
-        if settings.finishCrossFile { diagnostics.append(contentsOf: finishCrossFile(outcomes)) }
-        if !Diagnostic.isSorted(diagnostics) { diagnostics.sort(by: Diagnostic.outputOrder) }
-        return LintResult(diagnostics: diagnostics, files: outcomes, ioFailure: ioFailure, fixSummary: summary)
+        return run
     }
 
     /// The reduce phase of cross-file rules over the facts of all files.
     public func finishCrossFile(_ outcomes: [FileOutcome]) -> [Diagnostic] {
+        finishCrossFile(facts: outcomes.map { FileFacts(path: $0.path, facts: $0.facts) })
+    }
+
+    /// The reduce phase of cross-file rules over the facts of all files.
+    public func finishCrossFile(facts files: [FileFacts]) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for (index, active) in baseRules.crossFile.enumerated() {
             var facts: [(path: String, fact: any Sendable)] = []
-            for o in outcomes {
+            for o in files {
                 for f in o.facts where f.rule == index { facts.append((o.path, f.fact)) }
             }
             facts.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
