@@ -27,7 +27,9 @@ enum StreamedLintOutput {
                     reporting: ReportingSettings, format: OutputFormat, unsafe: Bool, scale: ScaleSettings,
                     parsed: ParsedArguments, io: ToolIO) throws -> Int32 {
         let progress = reporting.progressEnabled ? ProgressLine(total: inputs.count, write: io.stderr) : nil
-        let spill = DiagnosticSpill()
+        // NEWSLINT_SPILL_BYTES (tests, tuning): bytes of encoded diagnostics kept in memory before the temporary file.
+        let threshold = io.environment["NEWSLINT_SPILL_BYTES"].flatMap { Int($0) }.map { max(0, $0) } ?? (1 << 20)
+        let spill = DiagnosticSpill(threshold: threshold)
         var totals = ReportTotals()
         var ruleCounts = RuleCounts()
         // JSON Lines are already printed by the observer as files finish; only the rest is rendered here.
@@ -40,7 +42,7 @@ enum StreamedLintOutput {
             if !streamedByObserver && !reporting.statistics { spill.append(outcome.diagnostics) }
         }
         progress?.finish()
-        try scale.finish(facts: run.facts, fileCount: run.fileCount, linter: linter, io: io)
+        try scale.finish(facts: run.facts.files, fileCount: run.fileCount, linter: linter, io: io)
 
         var ioFailure = run.ioFailure
         var extras = run.crossFile

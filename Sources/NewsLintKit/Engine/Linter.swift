@@ -96,12 +96,50 @@ public struct FileFacts: Sendable {
     public var facts: [(rule: Int, fact: any Sendable)]
 }
 
+/// Cross-file facts of a run, one column per cross-file rule: no per-file container survives the
+/// file (on large corpora the facts are most of what a streamed run keeps), and each rule's column
+/// can be released once its reduce phase has it.
+public struct CrossFileFacts: Sendable {
+    /// Paths of the files that have facts, in delivery order.
+    public private(set) var paths: [String] = []
+    /// By cross-file rule index: (index into `paths`, fact).
+    var columns: [[(file: Int, fact: any Sendable)]]
+
+    public init(ruleCount: Int) { columns = Array(repeating: [], count: ruleCount) }
+
+    public mutating func add(path: String, facts: [(rule: Int, fact: any Sendable)]) {
+        guard !facts.isEmpty else { return }
+        let file = paths.count
+        paths.append(path)
+        for f in facts where columns.indices.contains(f.rule) { columns[f.rule].append((file, f.fact)) }
+    }
+
+    /// Per-file facts (rule order within a file), as `FactsFile` writes them.
+    public var files: [FileFacts] {
+        var out = paths.map { FileFacts(path: $0, facts: []) }
+        for (rule, column) in columns.enumerated() {
+            for e in column { out[e.file].facts.append((rule, e.fact)) }
+        }
+        return out
+    }
+
+    /// Moves one rule's facts out, as (path, fact) sorted by path, releasing the column.
+    mutating func take(rule: Int) -> [(path: String, fact: any Sendable)] {
+        guard columns.indices.contains(rule) else { return [] }
+        let column = columns[rule]
+        columns[rule] = []
+        var facts = column.map { (path: paths[$0.file], fact: $0.fact) }
+        facts.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return facts
+    }
+}
+
 /// What a streamed run keeps: aggregates and facts, not per-file diagnostics.
 public struct StreamedLint: Sendable {
     /// Cross-file diagnostics (sorted; empty when `finishCrossFile` is off).
     public var crossFile: [Diagnostic] = []
-    /// Facts of the files that have any, in input order.
-    public var facts: [FileFacts] = []
+    /// Facts of the files that have any (consumed by the reduce phase when it runs).
+    public var facts: CrossFileFacts
     public var fileCount = 0
     public var ioFailure = false
     public var fixSummary = FixSummary()
@@ -173,7 +211,7 @@ public final class Linter: Sendable {
     /// facts) are kept, so memory does not grow with the number of diagnostics.
     public func lintStreaming(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil,
                               consume: (FileOutcome) -> Void) -> StreamedLint {
-        var run = StreamedLint()
+        var run = StreamedLint(facts: CrossFileFacts(ruleCount: baseRules.crossFile.count))
         parallelForEachOrdered(count: inputs.count, jobs: settings.jobs, { i -> FileOutcome in
             var outcome = self.process(inputs[i])
             outcome.diagnostics.sort(by: Diagnostic.outputOrder)
@@ -183,11 +221,11 @@ public final class Linter: Sendable {
             run.fileCount += 1
             run.ioFailure = run.ioFailure || outcome.ioFailure
             if let f = outcome.fix { run.fixSummary.add(f) }
-            if !outcome.facts.isEmpty { run.facts.append(FileFacts(path: outcome.path, facts: outcome.facts)) }
+            run.facts.add(path: outcome.path, facts: outcome.facts)
             consume(outcome)
         })
         if settings.finishCrossFile {
-            run.crossFile = finishCrossFile(facts: run.facts)
+            run.crossFile = finishCrossFile(consuming: &run.facts)
             if !Diagnostic.isSorted(run.crossFile) { run.crossFile.sort(by: Diagnostic.outputOrder) }
         }
         return run
@@ -200,14 +238,17 @@ public final class Linter: Sendable {
 
     /// The reduce phase of cross-file rules over the facts of all files.
     public func finishCrossFile(facts files: [FileFacts]) -> [Diagnostic] {
+        var facts = CrossFileFacts(ruleCount: baseRules.crossFile.count)
+        for f in files { facts.add(path: f.path, facts: f.facts) }
+        return finishCrossFile(consuming: &facts)
+    }
+
+    /// The reduce phase, releasing each rule's facts as it runs (peak memory: one rule's facts
+    /// in its typed form plus the columns not yet reduced).
+    public func finishCrossFile(consuming facts: inout CrossFileFacts) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for (index, active) in baseRules.crossFile.enumerated() {
-            var facts: [(path: String, fact: any Sendable)] = []
-            for o in files {
-                for f in o.facts where f.rule == index { facts.append((o.path, f.fact)) }
-            }
-            facts.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-            out.append(contentsOf: active.rule.finishErased(facts, id: active.id, severity: active.severity, environment: environment))
+            out.append(contentsOf: active.rule.finishErased(facts.take(rule: index), id: active.id, severity: active.severity, environment: environment))
         }
         return out
     }

@@ -148,8 +148,10 @@ struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
         finishErased(facts, id: id, severity: severity, environment: .default)
     }
 
-    func finishErased(_ facts: [(path: String, fact: any Sendable)], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic] {
+    func finishErased(_ facts: __owned [(path: String, fact: any Sendable)], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic] {
+        var facts = facts
         let typed = facts.compactMap { f in (f.fact as? R.Fact).map { FileFact(path: f.path, fact: $0) } }
+        facts = []  // the boxed copies are not needed once typed: release them before the rule's own working set grows
         var sink = CrossFileSink(rule: id, severity: severity)
         sink.environment = environment
         rule.finish(typed, into: &sink)
