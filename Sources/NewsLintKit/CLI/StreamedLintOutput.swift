@@ -28,7 +28,7 @@ enum StreamedLintOutput {
                     parsed: ParsedArguments, io: ToolIO) throws -> Int32 {
         let progress = reporting.progressEnabled ? ProgressLine(total: inputs.count, write: io.stderr) : nil
         // NEWSLINT_SPILL_BYTES (tests, tuning): bytes of encoded diagnostics kept in memory before the temporary file.
-        let threshold = io.environment["NEWSLINT_SPILL_BYTES"].flatMap { Int($0) }.map { max(0, $0) } ?? (1 << 20)
+        let threshold = io.environment["NEWSLINT_SPILL_BYTES"].flatMap { Int($0) }.map { max(0, $0) } ?? (1 << 18)
         let spill = DiagnosticSpill(threshold: threshold)
         var totals = ReportTotals()
         var ruleCounts = RuleCounts()

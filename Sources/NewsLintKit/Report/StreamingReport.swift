@@ -167,7 +167,7 @@ public final class DiagnosticSpill {
     private var file: FileHandle?
     public private(set) var spilledBytes = 0
 
-    public init(threshold: Int = 1 << 20) { self.threshold = threshold }
+    public init(threshold: Int = 1 << 18) { self.threshold = threshold }
 
     /// Appends one file's diagnostics (all of one path, in output order).
     public func append(_ diagnostics: [Diagnostic]) {
@@ -225,7 +225,7 @@ public final class DiagnosticSpill {
         if let file {
             file.seek(toFileOffset: 0)
             while true {
-                let chunk = file.readData(ofLength: 1 << 20)
+                let chunk = file.readData(ofLength: 1 << 18)
                 if chunk.isEmpty { break }
                 pending.removeFirst(position)
                 position = 0
