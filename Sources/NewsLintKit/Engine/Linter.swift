@@ -96,41 +96,35 @@ public struct FileFacts: Sendable {
     public var facts: [(rule: Int, fact: any Sendable)]
 }
 
-/// Cross-file facts of a run, one column per cross-file rule: no per-file container survives the
-/// file (on large corpora the facts are most of what a streamed run keeps), and each rule's column
-/// can be released once its reduce phase has it.
-public struct CrossFileFacts: Sendable {
+/// Cross-file facts of a run, one typed column per cross-file rule: no per-file container or
+/// per-fact box survives the file (on large corpora the facts are most of what a streamed run
+/// keeps), and each rule's column is released once its reduce phase has run.
+/// Mutated only by the engine's delivery (one thread at a time).
+public struct CrossFileFacts: @unchecked Sendable {
     /// Paths of the files that have facts, in delivery order.
     public private(set) var paths: [String] = []
-    /// By cross-file rule index: (index into `paths`, fact).
-    var columns: [[(file: Int, fact: any Sendable)]]
+    /// By cross-file rule index.
+    let columns: [any FactColumn]
 
-    public init(ruleCount: Int) { columns = Array(repeating: [], count: ruleCount) }
+    public init(rules: [any ErasedCrossFileRule]) { columns = rules.map { $0.makeFactColumn() } }
 
     public mutating func add(path: String, facts: [(rule: Int, fact: any Sendable)]) {
         guard !facts.isEmpty else { return }
         let file = paths.count
         paths.append(path)
-        for f in facts where columns.indices.contains(f.rule) { columns[f.rule].append((file, f.fact)) }
+        for f in facts where columns.indices.contains(f.rule) { columns[f.rule].append(file: file, fact: f.fact) }
     }
 
     /// Per-file facts (rule order within a file), as `FactsFile` writes them.
     public var files: [FileFacts] {
         var out = paths.map { FileFacts(path: $0, facts: []) }
         for (rule, column) in columns.enumerated() {
-            for e in column { out[e.file].facts.append((rule, e.fact)) }
+            for i in 0..<column.count {
+                let e = column.entry(i)
+                out[e.file].facts.append((rule, e.fact))
+            }
         }
         return out
-    }
-
-    /// Moves one rule's facts out, as (path, fact) sorted by path, releasing the column.
-    mutating func take(rule: Int) -> [(path: String, fact: any Sendable)] {
-        guard columns.indices.contains(rule) else { return [] }
-        let column = columns[rule]
-        columns[rule] = []
-        var facts = column.map { (path: paths[$0.file], fact: $0.fact) }
-        facts.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-        return facts
     }
 }
 
@@ -211,7 +205,7 @@ public final class Linter: Sendable {
     /// facts) are kept, so memory does not grow with the number of diagnostics.
     public func lintStreaming(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil,
                               consume: (FileOutcome) -> Void) -> StreamedLint {
-        var run = StreamedLint(facts: CrossFileFacts(ruleCount: baseRules.crossFile.count))
+        var run = StreamedLint(facts: CrossFileFacts(rules: baseRules.crossFile.map(\.rule)))
         parallelForEachOrdered(count: inputs.count, jobs: settings.jobs, { i -> FileOutcome in
             var outcome = self.process(inputs[i])
             outcome.diagnostics.sort(by: Diagnostic.outputOrder)
@@ -238,7 +232,7 @@ public final class Linter: Sendable {
 
     /// The reduce phase of cross-file rules over the facts of all files.
     public func finishCrossFile(facts files: [FileFacts]) -> [Diagnostic] {
-        var facts = CrossFileFacts(ruleCount: baseRules.crossFile.count)
+        var facts = CrossFileFacts(rules: baseRules.crossFile.map(\.rule))
         for f in files { facts.add(path: f.path, facts: f.facts) }
         return finishCrossFile(consuming: &facts)
     }
@@ -247,8 +241,8 @@ public final class Linter: Sendable {
     /// in its typed form plus the columns not yet reduced).
     public func finishCrossFile(consuming facts: inout CrossFileFacts) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for (index, active) in baseRules.crossFile.enumerated() {
-            out.append(contentsOf: active.rule.finishErased(facts.take(rule: index), id: active.id, severity: active.severity, environment: environment))
+        for (index, active) in baseRules.crossFile.enumerated() where facts.columns.indices.contains(index) {
+            out.append(contentsOf: facts.columns[index].finish(paths: facts.paths, id: active.id, severity: active.severity, environment: environment))
         }
         return out
     }
