@@ -174,3 +174,22 @@ import Testing
         }
     }
 }
+
+@Suite struct SummaryAccumulatorTests {
+    /// The report streams files into the accumulator in delivery order, cross-file findings last:
+    /// the summary must not depend on that order.
+    @Test func accumulatorOrderDoesNotMatter() throws {
+        let dir = TemporaryDirectory()
+        let paths = ScaleCorpus.write(into: dir, count: 120)
+        let linter = try Linter.forTest(root: dir.path, catalog: .builtin, jobs: 2)
+        let result = linter.lint(paths.map { .file($0) })
+        #expect(result.diagnostics.contains { $0.rule == "slug-duplicate" })
+        let expected = SummaryRenderer.json(CorpusSummary(result: result, catalog: .builtin, profiles: []))
+        var acc = CorpusSummary.Accumulator(catalog: .builtin)
+        for f in result.files.reversed() { acc.addFile(path: f.path, byteCount: f.byteCount) }
+        let perFile = result.diagnostics.filter { $0.rule != "slug-duplicate" }
+        for d in perFile.reversed() { acc.add(d) }
+        for d in result.diagnostics where d.rule == "slug-duplicate" { acc.add(d) }
+        #expect(SummaryRenderer.json(CorpusSummary(acc, profiles: [])) == expected)
+    }
+}
