@@ -4,14 +4,14 @@ import Foundation
 /// as files finish (in input order), and at the end they are merged with the cross-file findings
 /// and input problems into the streaming reporters, written out in chunks. Output is
 /// byte-identical to the buffered path in `LintCommand`, which still serves what needs the
-/// whole result at once (fixes and diffs, baselines, `--summary`, `--output`, sarif/junit/markdown).
+/// whole result at once (fixes and diffs, baselines, `--output`, sarif/junit/markdown).
 enum StreamedLintOutput {
     /// Output flushed to stdout once this many UTF-8 bytes are pending.
     static let chunkSize = 1 << 16
 
     static func applies(settings: LintSettings, reporting: ReportingSettings, format: OutputFormat, parsed: ParsedArguments,
                         inputs: [LintInput]) -> Bool {
-        guard settings.fix == .none, !reporting.summary, reporting.baselinePath == nil, reporting.writeBaselinePath == nil,
+        guard settings.fix == .none, reporting.baselinePath == nil, reporting.writeBaselinePath == nil,
               parsed.value("output") == nil, format.streamingReporter != nil else { return false }
         // Delivery is in input order; output order is by path, so inputs must be strictly sorted.
         var previous: String?
@@ -32,10 +32,13 @@ enum StreamedLintOutput {
         let spill = DiagnosticSpill(threshold: threshold)
         var totals = ReportTotals()
         var ruleCounts = RuleCounts()
+        var summary = reporting.summary ? CorpusSummary.Accumulator(catalog: linter.catalog) : nil
         // JSON Lines are already printed by the observer as files finish; only the rest is rendered here.
         let streamedByObserver = reporting.streamJSONLines
         let run = linter.lintStreaming(inputs, observer: reporting.observer(total: inputs.count, io: io, progress: progress)) { outcome in
+            summary?.addFile(path: outcome.path, byteCount: outcome.byteCount)
             guard !outcome.diagnostics.isEmpty else { return }
+            if summary != nil { for d in outcome.diagnostics { summary?.add(d) } }
             for d in outcome.diagnostics { totals.add(d) }
             totals.files += 1
             if reporting.statistics { ruleCounts.add(outcome.diagnostics) }
@@ -62,6 +65,7 @@ enum StreamedLintOutput {
         totals.fixableSafe += extraTotals.fixableSafe
         totals.fixableUnsafe += extraTotals.fixableUnsafe
         ruleCounts.add(extras)
+        if summary != nil { for d in extras { summary?.add(d) } }
 
         let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: io.stdoutIsTerminal)
         var context = ReportContext(catalog: linter.catalog, color: color, inMemorySources: inMemory, unsafeFixes: unsafe, fixing: false)
@@ -69,7 +73,9 @@ enum StreamedLintOutput {
         context.filesChecked = inputs.count
 
         var pending = ""
+        var wrote = false
         func write(_ text: String) {
+            if !text.isEmpty { wrote = true }
             pending += text
             if pending.utf8.count >= chunkSize {
                 io.stdout(pending)
@@ -84,13 +90,25 @@ enum StreamedLintOutput {
             let quietText = parsed.has("quiet") && format == .text
             var groups = 0
             write(reporter.begin(context: context))
-            OrderedMerge.run(spill, extras: extras) { group in
+            let complete = OrderedMerge.run(spill, extras: extras) { group in
                 groups += 1
                 write(reporter.file(group, context: context))
+            }
+            if !complete {
+                io.stderr("error: could not read back the diagnostics spilled to the temporary directory (\(NSTemporaryDirectory())); output is incomplete\n")
+                ioFailure = true
             }
             totals.files = groups
             let end = reporter.end(totals, context: context)
             if !quietText { write(end) }
+        }
+        if let summary {
+            let profiles = CorpusProfiler.profile(inputs, baseDirectory: io.currentDirectory, maxSize: linter.config.maxFileSize, jobs: linter.settings.jobs)
+            let text = SummaryRenderer.text(CorpusSummary(summary, profiles: profiles))
+            switch format {
+            case .text, .concise: write((wrote ? "\n" : "") + text)
+            default: io.stderr(text)
+            }
         }
         if !pending.isEmpty { io.stdout(pending) }
 

@@ -184,10 +184,20 @@ public final class DiagnosticSpill {
     /// Whether anything went to disk (for tests and measurements).
     public var usedFile: Bool { file != nil }
 
+    /// Set when the temporary file cannot be created or written: from then on everything stays in
+    /// memory (slower to nothing, never lost; what is already on disk is read first, so order holds).
+    private var diskFailed = false
+
     private func flush() {
+        guard !diskFailed else { return }
         if file == nil { file = Self.temporaryFile() }
-        guard let file else { return }  // no temporary directory: keep buffering in memory
-        file.write(Data(buffer.bytes))
+        guard let file else { diskFailed = true; return }
+        do {
+            try file.write(contentsOf: buffer.bytes)
+        } catch {
+            diskFailed = true
+            return
+        }
         spilledBytes += buffer.bytes.count
         buffer.bytes.removeAll(keepingCapacity: true)
     }
@@ -195,15 +205,20 @@ public final class DiagnosticSpill {
     /// A temporary file unlinked at once: it disappears with the process however that ends.
     static func temporaryFile() -> FileHandle? {
         var template = Array((NSTemporaryDirectory() + "/newslint-spill-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let fd = template.withUnsafeMutableBufferPointer { p -> Int32 in
+            guard let base = p.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
         guard fd >= 0 else { return nil }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        template.withUnsafeBufferPointer { p in if let base = p.baseAddress { _ = unlink(base) } }
         return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
     /// Calls `body` with each file's diagnostics in the order they were appended.
-    /// Records are read back in chunks; a record that does not decode ends the stream.
-    public func forEachFile(_ body: ([Diagnostic]) -> Void) {
+    /// Records are read back in chunks. Returns false when the temporary file could not be read
+    /// back or a record did not decode (the stream ends there; the caller reports the failure).
+    @discardableResult
+    public func forEachFile(_ body: ([Diagnostic]) -> Void) -> Bool {
         var pending: [UInt8] = []
         var position = 0
         func decodeAvailable() -> Bool {
@@ -222,28 +237,36 @@ public final class DiagnosticSpill {
                 body(diagnostics)
             }
         }
-        if let file {
-            file.seek(toFileOffset: 0)
-            while true {
-                let chunk = file.readData(ofLength: 1 << 18)
-                if chunk.isEmpty { break }
-                pending.removeFirst(position)
-                position = 0
-                pending.append(contentsOf: chunk)
-                if !decodeAvailable() { return }
+        if let file, spilledBytes > 0 {
+            do {
+                try file.seek(toOffset: 0)
+                var read = 0
+                while read < spilledBytes, let chunk = try file.read(upToCount: min(1 << 18, spilledBytes - read)), !chunk.isEmpty {
+                    read += chunk.count
+                    pending.removeFirst(position)
+                    position = 0
+                    pending.append(contentsOf: chunk)
+                    if !decodeAvailable() { return false }
+                }
+                try file.seekToEnd()
+                if read != spilledBytes { return false }
+            } catch {
+                return false
             }
         }
         pending.removeFirst(position)
         position = 0
         pending.append(contentsOf: buffer.bytes)
-        _ = decodeAvailable()
+        return decodeAvailable() && position == pending.count
     }
 }
 
 /// Merges the spilled per-file diagnostics with the (few, sorted) other diagnostics of a run
 /// (cross-file findings, input problems) into one output-ordered stream, path by path.
 public enum OrderedMerge {
-    public static func run(_ spill: DiagnosticSpill, extras: [Diagnostic], _ body: (ArraySlice<Diagnostic>) -> Void) {
+    /// Returns false when the spill could not be read back completely (see `DiagnosticSpill.forEachFile`).
+    @discardableResult
+    public static func run(_ spill: DiagnosticSpill, extras: [Diagnostic], _ body: (ArraySlice<Diagnostic>) -> Void) -> Bool {
         var e = extras.startIndex
         /// Emits extras whose path sorts before `path` (nil: all remaining), one group per path.
         func flushExtras(before path: String?) {
@@ -256,7 +279,7 @@ public enum OrderedMerge {
                 e = end
             }
         }
-        spill.forEachFile { diagnostics in
+        let complete = spill.forEachFile { diagnostics in
             guard let path = diagnostics.first?.path else { return }
             flushExtras(before: path)
             var end = e
@@ -272,5 +295,6 @@ public enum OrderedMerge {
             }
         }
         flushExtras(before: nil)
+        return complete
     }
 }

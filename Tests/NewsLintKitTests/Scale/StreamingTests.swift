@@ -89,7 +89,8 @@ import Testing
         ScaleCorpus.write(into: dir, count: 150)
         let cases: [[String]] = [["--format", "text"], ["--format", "concise"], ["--format", "json"], ["--format", "github"],
                                  ["--format", "text", "--quiet"], ["--statistics"], ["--statistics", "--format", "json"],
-                                 ["--format", "concise", "--select", "final-newline"]]
+                                 ["--format", "concise", "--select", "final-newline"], ["--summary"], ["--format", "concise", "--summary"],
+                                 ["--statistics", "--summary"], ["--format", "text", "--quiet", "--summary", "--select", "html-remnant"], ["--format", "json", "--summary"]]
         for extra in cases {
             let args = ["--no-config", "--no-cache"] + extra + ["news", "missing-dir"]
             let buffered = CLIRun.run(args + ["--output", "out.txt"], cwd: dir.path)
@@ -143,7 +144,7 @@ import Testing
         for format in ["text", "concise", "json", "jsonl", "github"] { #expect(try Self.applies(["--format", format]), "\(format)") }
         #expect(try Self.applies(["--statistics"]))
         for format in ["sarif", "junit", "markdown"] { #expect(try !Self.applies(["--format", format]), "\(format)") }
-        #expect(try !Self.applies(["--summary"]))
+        #expect(try Self.applies(["--summary"]))
         #expect(try !Self.applies(["--fix"]))
         #expect(try !Self.applies(["--output", "x.txt"]))
         #expect(try !Self.applies(["--write-baseline", "b.json"]))
