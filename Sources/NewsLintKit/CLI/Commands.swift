@@ -69,6 +69,10 @@ enum LintCommand {
         if inputs.isEmpty && problems.isEmpty && !parsed.has("quiet") {
             io.stderr("warning: no files to lint in \(paths.joined(separator: " ")) (check include/exclude/extensions in \(config.file ?? "the defaults"))\n")
         }
+        if StreamedLintOutput.applies(settings: settings, reporting: reporting, format: format, parsed: parsed, inputs: inputs) {
+            return try StreamedLintOutput.run(linter: linter, inputs: inputs, problems: problems, inMemory: inMemory, reporting: reporting,
+                                              format: format, unsafe: unsafe, scale: scale, parsed: parsed, io: io)
+        }
         let progress = reporting.progressEnabled ? ProgressLine(total: inputs.count, write: io.stderr) : nil
         var result = linter.lint(inputs, observer: reporting.observer(total: inputs.count, io: io, progress: progress))
         progress?.finish()

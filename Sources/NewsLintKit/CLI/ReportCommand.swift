@@ -46,18 +46,26 @@ enum ReportCommand {
         let inputs = expanded.files.map { LintInput.file($0) }
 
         let linter = try Linter(catalog: catalog, config: config, settings: settings)
-        var result = linter.lint(inputs)
+        // Streamed: each file's diagnostics are counted as the file is delivered, never kept.
+        var acc = CorpusSummary.Accumulator(catalog: catalog)
+        let run = linter.lintStreaming(inputs) { outcome in
+            acc.addFile(path: outcome.path, byteCount: outcome.byteCount)
+            for d in outcome.diagnostics { acc.add(d) }
+        }
+        var ioFailure = run.ioFailure
+        var extras = run.crossFile
         for p in expanded.problems {
             let rule = p.isFailure ? "io-error" : "file-skipped"
             guard let severity = linter.baseRules.engineSeverity[rule] ?? (p.isFailure ? .error : nil) else { continue }
-            result.diagnostics.append(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
-            if p.isFailure { result.ioFailure = true }
+            extras.append(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
+            if p.isFailure { ioFailure = true }
         }
-        result.diagnostics = Suppressions.dropSuppressedCrossFile(result.diagnostics, crossFileRules: Set(linter.baseRules.crossFile.map(\.id)),
-                                                                  inMemory: [:], base: io.currentDirectory)
-        result.diagnostics.sort(by: Diagnostic.outputOrder)
+        extras = Suppressions.dropSuppressedCrossFile(extras, crossFileRules: Set(linter.baseRules.crossFile.map(\.id)),
+                                                      inMemory: [:], base: io.currentDirectory)
+        extras.sort(by: Diagnostic.outputOrder)
+        for d in extras { acc.add(d) }
         let profiles = CorpusProfiler.profile(inputs, baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs)
-        let summary = CorpusSummary(result: result, catalog: catalog, profiles: profiles)
+        let summary = CorpusSummary(acc, profiles: profiles)
 
         let rendered: String
         switch parsed.value("format") ?? "text" {
@@ -75,6 +83,6 @@ enum ReportCommand {
         } else {
             io.stdout(rendered)
         }
-        return result.ioFailure ? ExitCode.failure : ExitCode.ok
+        return ioFailure ? ExitCode.failure : ExitCode.ok
     }
 }

@@ -85,13 +85,13 @@ struct ReportingSettings {
 
     /// `--statistics`: counts per rule (Ruff's shape), or a JSON array.
     static func statistics(_ diagnostics: [Diagnostic], catalog: Catalog, json: Bool) -> String {
-        var counts: [String: (n: Int, fixable: Int)] = [:]
-        for d in diagnostics {
-            var c = counts[d.rule] ?? (0, 0)
-            c.n += 1
-            if d.fix != nil { c.fixable += 1 }
-            counts[d.rule] = c
-        }
+        var counts = RuleCounts()
+        counts.add(diagnostics)
+        return statistics(counts, catalog: catalog, json: json)
+    }
+
+    static func statistics(_ ruleCounts: RuleCounts, catalog: Catalog, json: Bool) -> String {
+        let counts = ruleCounts.counts
         let rows = counts.sorted { ($0.value.n, $1.key) > ($1.value.n, $0.key) }
         if json {
             let items = rows.map { r -> String in
@@ -177,5 +177,18 @@ final class ProgressLine: @unchecked Sendable {
             return s.shown
         }
         if shown { write("\r\u{1B}[K") }
+    }
+}
+
+/// Diagnostics per rule (and how many are fixable), accumulated as diagnostics stream by.
+struct RuleCounts {
+    var counts: [String: (n: Int, fixable: Int)] = [:]
+    mutating func add(_ diagnostics: [Diagnostic]) {
+        for d in diagnostics {
+            var c = counts[d.rule] ?? (0, 0)
+            c.n += 1
+            if d.fix != nil { c.fixable += 1 }
+            counts[d.rule] = c
+        }
     }
 }

@@ -102,12 +102,17 @@ struct ScaleSettings {
 extension ScaleSettings {
     /// After linting: write the facts file and the cache. A cache that cannot be saved only costs speed.
     func finish(_ result: LintResult, linter: Linter, io: ToolIO) throws {
+        try finish(facts: result.files.map { FileFacts(path: $0.path, facts: $0.facts) }, fileCount: result.files.count, linter: linter, io: io)
+    }
+
+    /// As above, from the facts a streamed run kept.
+    func finish(facts files: @autoclosure () -> [FileFacts], fileCount: Int, linter: Linter, io: ToolIO) throws {
         if let shard, factsOut == nil, !linter.baseRules.crossFile.isEmpty {
             let ids = linter.baseRules.crossFile.map(\.id).joined(separator: ", ")
             io.stderr("note: shard \(shard) ran per-file rules only; cross-file rules (\(ids)) need --facts-out FILE here and 'newslint merge' over all shards\n")
         }
         if let factsOut {
-            let facts = try FactsFile.collect(result.files, linter: linter, shard: shard)
+            let facts = try FactsFile.collect(files(), fileCount: fileCount, linter: linter, shard: shard)
             do { try AtomicWriter.writeNew(facts.serialized(), to: factsOut) } catch {
                 throw UsageError("cannot write --facts-out file '\(factsOut)': \(error)")
             }

@@ -270,27 +270,7 @@ struct CacheEntry: Sendable {
         w.u64(contentHash)
         w.varint(UInt64(byteCount))
         w.varint(UInt64(diagnostics.count))
-        for d in diagnostics {
-            w.string(d.rule)
-            w.byte(d.severity == .error ? 2 : (d.severity == .warning ? 1 : 0))
-            w.varint(UInt64(max(0, d.line)))
-            w.varint(UInt64(max(0, d.column)))
-            w.varint(d.endLine.map { UInt64(max(0, $0)) + 1 } ?? 0)
-            w.varint(d.endColumn.map { UInt64(max(0, $0)) + 1 } ?? 0)
-            w.string(d.message)
-            if let fix = d.fix {
-                w.byte(fix.applicability == .safe ? 1 : 2)
-                w.string(fix.description)
-                w.varint(UInt64(fix.edits.count))
-                for e in fix.edits {
-                    w.varint(UInt64(e.range.lowerBound))
-                    w.varint(UInt64(e.range.upperBound))
-                    w.blob(e.replacement)
-                }
-            } else {
-                w.byte(0)
-            }
-        }
+        for d in diagnostics { w.diagnostic(d) }
         w.varint(UInt64(facts.count))
         for f in facts {
             w.string(f.rule)
@@ -306,28 +286,8 @@ struct CacheEntry: Sendable {
         var diagnostics: [Diagnostic] = []
         diagnostics.reserveCapacity(min(count, 4096))
         for _ in 0..<count {
-            guard let rule = r.string(), let sev = r.byte(), let line = r.int(), let column = r.int(),
-                  let endLine = r.int(), let endColumn = r.int(), let message = r.string(), let hasFix = r.byte() else { return nil }
-            let severity: Severity
-            switch sev {
-            case 0: severity = .info
-            case 1: severity = .warning
-            case 2: severity = .error
-            default: return nil
-            }
-            var fix: Fix?
-            if hasFix != 0 {
-                guard hasFix <= 2, let description = r.string(), let editCount = r.int() else { return nil }
-                var edits: [Edit] = []
-                for _ in 0..<editCount {
-                    guard let lo = r.int(), let hi = r.int(), lo <= hi, let replacement = r.blob() else { return nil }
-                    edits.append(Edit(range: lo..<hi, replacement: replacement))
-                }
-                fix = Fix(hasFix == 1 ? .safe : .unsafe, description, edits: edits)
-            }
-            diagnostics.append(Diagnostic(rule: rule, severity: severity, path: "", line: line, column: column,
-                                          endLine: endLine == 0 ? nil : endLine - 1, endColumn: endColumn == 0 ? nil : endColumn - 1,
-                                          message: message, fix: fix))
+            guard let d = r.diagnostic(path: "") else { return nil }
+            diagnostics.append(d)
         }
         guard let factCount = r.int() else { return nil }
         var facts: [(rule: String, data: [UInt8])] = []
@@ -413,5 +373,58 @@ struct ByteReader {
     mutating func string() -> String? {
         guard let b = blob() else { return nil }
         return String(validating: b, as: UTF8.self)
+    }
+}
+
+/// The compact binary form of a diagnostic, shared by the cache and the output spill.
+extension ByteWriter {
+    mutating func diagnostic(_ d: Diagnostic) {
+        string(d.rule)
+        byte(d.severity == .error ? 2 : (d.severity == .warning ? 1 : 0))
+        varint(UInt64(max(0, d.line)))
+        varint(UInt64(max(0, d.column)))
+        varint(d.endLine.map { UInt64(max(0, $0)) + 1 } ?? 0)
+        varint(d.endColumn.map { UInt64(max(0, $0)) + 1 } ?? 0)
+        string(d.message)
+        if let fix = d.fix {
+            byte(fix.applicability == .safe ? 1 : 2)
+            string(fix.description)
+            varint(UInt64(fix.edits.count))
+            for e in fix.edits {
+                varint(UInt64(e.range.lowerBound))
+                varint(UInt64(e.range.upperBound))
+                blob(e.replacement)
+            }
+        } else {
+            byte(0)
+        }
+    }
+}
+
+extension ByteReader {
+    /// A diagnostic written by `ByteWriter.diagnostic` (which does not store the path); nil when malformed.
+    mutating func diagnostic(path: String) -> Diagnostic? {
+        guard let rule = string(), let sev = byte(), let line = int(), let column = int(),
+              let endLine = int(), let endColumn = int(), let message = string(), let hasFix = byte() else { return nil }
+        let severity: Severity
+        switch sev {
+        case 0: severity = .info
+        case 1: severity = .warning
+        case 2: severity = .error
+        default: return nil
+        }
+        var fix: Fix?
+        if hasFix != 0 {
+            guard hasFix <= 2, let description = string(), let editCount = int() else { return nil }
+            var edits: [Edit] = []
+            for _ in 0..<editCount {
+                guard let lo = int(), let hi = int(), lo <= hi, let replacement = blob() else { return nil }
+                edits.append(Edit(range: lo..<hi, replacement: replacement))
+            }
+            fix = Fix(hasFix == 1 ? .safe : .unsafe, description, edits: edits)
+        }
+        return Diagnostic(rule: rule, severity: severity, path: path, line: line, column: column,
+                          endLine: endLine == 0 ? nil : endLine - 1, endColumn: endColumn == 0 ? nil : endColumn - 1,
+                          message: message, fix: fix)
     }
 }

@@ -80,15 +80,20 @@ public struct FactsFile: Sendable {
 
     /// Collects the facts of a finished (shard) run.
     public static func collect(_ outcomes: [FileOutcome], linter: Linter, shard: Shard?) throws -> FactsFile {
+        try collect(outcomes.map { FileFacts(path: $0.path, facts: $0.facts) }, fileCount: outcomes.count, linter: linter, shard: shard)
+    }
+
+    /// Collects the facts of a finished (shard) run from the facts a streamed run kept.
+    public static func collect(_ files: [FileFacts], fileCount: Int, linter: Linter, shard: Shard?) throws -> FactsFile {
         var facts: [(path: String, rule: String, data: Data)] = []
-        for o in outcomes {
+        for o in files {
             for f in o.facts {
                 let active = linter.baseRules.crossFile[f.rule]
                 facts.append((o.path, active.id, try active.rule.encodeFact(f.fact)))
             }
         }
         return FactsFile(config: StableHash.hex(linter.config.contentHash), shard: shard,
-                         rules: linter.baseRules.crossFile.map(\.id), fileCount: outcomes.count, facts: facts)
+                         rules: linter.baseRules.crossFile.map(\.id), fileCount: fileCount, facts: facts)
     }
 
     public func serialized() -> [UInt8] {

@@ -89,6 +89,56 @@ public struct LintResult: Sendable {
     public func count(_ severity: Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }
 }
 
+/// One file's cross-file facts (kept for the reduce phase; everything else about a file is streamed).
+public struct FileFacts: Sendable {
+    public var path: String
+    /// By index into the rule set's `crossFile`.
+    public var facts: [(rule: Int, fact: any Sendable)]
+}
+
+/// Cross-file facts of a run, one typed column per cross-file rule: no per-file container or
+/// per-fact box survives the file (on large corpora the facts are most of what a streamed run
+/// keeps), and each rule's column is released once its reduce phase has run.
+/// Mutated only by the engine's delivery (one thread at a time).
+public struct CrossFileFacts: @unchecked Sendable {
+    /// Paths of the files that have facts, in delivery order.
+    public private(set) var paths: [String] = []
+    /// By cross-file rule index.
+    let columns: [any FactColumn]
+
+    public init(rules: [any ErasedCrossFileRule]) { columns = rules.map { $0.makeFactColumn() } }
+
+    public mutating func add(path: String, facts: [(rule: Int, fact: any Sendable)]) {
+        guard !facts.isEmpty else { return }
+        let file = paths.count
+        paths.append(path)
+        for f in facts where columns.indices.contains(f.rule) { columns[f.rule].append(file: file, fact: f.fact) }
+    }
+
+    /// Per-file facts (rule order within a file), as `FactsFile` writes them.
+    public var files: [FileFacts] {
+        var out = paths.map { FileFacts(path: $0, facts: []) }
+        for (rule, column) in columns.enumerated() {
+            for i in 0..<column.count {
+                let e = column.entry(i)
+                out[e.file].facts.append((rule, e.fact))
+            }
+        }
+        return out
+    }
+}
+
+/// What a streamed run keeps: aggregates and facts, not per-file diagnostics.
+public struct StreamedLint: Sendable {
+    /// Cross-file diagnostics (sorted; empty when `finishCrossFile` is off).
+    public var crossFile: [Diagnostic] = []
+    /// Facts of the files that have any (consumed by the reduce phase when it runs).
+    public var facts: CrossFileFacts
+    public var fileCount = 0
+    public var ioFailure = false
+    public var fixSummary = FixSummary()
+}
+
 /// Lints documents with a configuration; the heart of the library.
 public final class Linter: Sendable {
     public let catalog: Catalog
@@ -136,38 +186,63 @@ public final class Linter: Sendable {
     }
 
     /// Lints all inputs in parallel, then runs cross-file rules; output is sorted and independent of `jobs`.
+    /// Keeps every outcome: for callers that need the whole result (fixes, baselines, summaries).
     public func lint(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil) -> LintResult {
-        let outcomes = parallelMap(count: inputs.count, jobs: settings.jobs) { i -> FileOutcome in
+        var outcomes: [FileOutcome] = []
+        outcomes.reserveCapacity(inputs.count)
+        let run = lintStreaming(inputs, observer: observer) { outcomes.append($0) }
+        var diagnostics: [Diagnostic] = []
+        diagnostics.reserveCapacity(outcomes.reduce(0) { $0 + $1.diagnostics.count } + run.crossFile.count)
+        for o in outcomes { diagnostics.append(contentsOf: o.diagnostics) }
+        diagnostics.append(contentsOf: run.crossFile)
+        if !Diagnostic.isSorted(diagnostics) { diagnostics.sort(by: Diagnostic.outputOrder) }
+        return LintResult(diagnostics: diagnostics, files: outcomes, ioFailure: run.ioFailure, fixSummary: run.fixSummary)
+    }
+
+    /// Lints all inputs in parallel and hands each file's outcome (its diagnostics sorted) to
+    /// `consume` in input order, on one thread at a time, as soon as it and all earlier files are
+    /// done; workers run at most a bounded window ahead. Only small per-file aggregates (cross-file
+    /// facts) are kept, so memory does not grow with the number of diagnostics.
+    public func lintStreaming(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil,
+                              consume: (FileOutcome) -> Void) -> StreamedLint {
+        var run = StreamedLint(facts: CrossFileFacts(rules: baseRules.crossFile.map(\.rule)))
+        parallelForEachOrdered(count: inputs.count, jobs: settings.jobs, { i -> FileOutcome in
             var outcome = self.process(inputs[i])
-            // Sorting each file's few diagnostics here (in parallel) usually leaves the concatenation sorted.
             outcome.diagnostics.sort(by: Diagnostic.outputOrder)
             observer?(outcome)
             return outcome
+        }, deliver: { _, outcome in
+            run.fileCount += 1
+            run.ioFailure = run.ioFailure || outcome.ioFailure
+            if let f = outcome.fix { run.fixSummary.add(f) }
+            run.facts.add(path: outcome.path, facts: outcome.facts)
+            consume(outcome)
+        })
+        if settings.finishCrossFile {
+            run.crossFile = finishCrossFile(consuming: &run.facts)
+            if !Diagnostic.isSorted(run.crossFile) { run.crossFile.sort(by: Diagnostic.outputOrder) }
         }
-        var diagnostics: [Diagnostic] = []
-        diagnostics.reserveCapacity(outcomes.reduce(0) { $0 + $1.diagnostics.count })
-        var ioFailure = false
-        var summary = FixSummary()
-        for o in outcomes {
-            diagnostics.append(contentsOf: o.diagnostics)
-            ioFailure = ioFailure || o.ioFailure
-            if let f = o.fix { summary.add(f) }
-        }
-        if settings.finishCrossFile { diagnostics.append(contentsOf: finishCrossFile(outcomes)) }
-        if !Diagnostic.isSorted(diagnostics) { diagnostics.sort(by: Diagnostic.outputOrder) }
-        return LintResult(diagnostics: diagnostics, files: outcomes, ioFailure: ioFailure, fixSummary: summary)
+        return run
     }
 
     /// The reduce phase of cross-file rules over the facts of all files.
     public func finishCrossFile(_ outcomes: [FileOutcome]) -> [Diagnostic] {
+        finishCrossFile(facts: outcomes.map { FileFacts(path: $0.path, facts: $0.facts) })
+    }
+
+    /// The reduce phase of cross-file rules over the facts of all files.
+    public func finishCrossFile(facts files: [FileFacts]) -> [Diagnostic] {
+        var facts = CrossFileFacts(rules: baseRules.crossFile.map(\.rule))
+        for f in files { facts.add(path: f.path, facts: f.facts) }
+        return finishCrossFile(consuming: &facts)
+    }
+
+    /// The reduce phase, releasing each rule's facts as it runs (peak memory: one rule's facts
+    /// in its typed form plus the columns not yet reduced).
+    public func finishCrossFile(consuming facts: inout CrossFileFacts) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for (index, active) in baseRules.crossFile.enumerated() {
-            var facts: [(path: String, fact: any Sendable)] = []
-            for o in outcomes {
-                for f in o.facts where f.rule == index { facts.append((o.path, f.fact)) }
-            }
-            facts.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-            out.append(contentsOf: active.rule.finishErased(facts, id: active.id, severity: active.severity, environment: environment))
+        for (index, active) in baseRules.crossFile.enumerated() where facts.columns.indices.contains(index) {
+            out.append(contentsOf: facts.columns[index].finish(paths: facts.paths, id: active.id, severity: active.severity, environment: environment))
         }
         return out
     }

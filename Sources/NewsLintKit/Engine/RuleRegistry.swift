@@ -136,6 +136,70 @@ public protocol ErasedCrossFileRule: Sendable {
     func finishErased(_ facts: [(path: String, fact: any Sendable)], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic]
     func encodeFact(_ fact: any Sendable) throws -> Data
     func decodeFact(_ data: Data) throws -> any Sendable
+    /// Storage for this rule's facts over a run (see `FactColumn`).
+    func makeFactColumn() -> any FactColumn
+}
+
+extension ErasedCrossFileRule {
+    public func makeFactColumn() -> any FactColumn { BoxedFactColumn(rule: self) }
+}
+
+/// One cross-file rule's facts over a run, in delivery order, and its reduce phase. Typed columns
+/// store facts unboxed: an existential box per fact was the largest per-file cost of a streamed run.
+/// Appended to from one thread at a time (the engine's delivery), never concurrently.
+public protocol FactColumn: AnyObject {
+    func append(file: Int, fact: any Sendable)
+    var count: Int { get }
+    func entry(_ i: Int) -> (file: Int, fact: any Sendable)
+    /// Runs the reduce phase over the facts (sorted by path) and releases them.
+    func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic]
+}
+
+extension FactColumn {
+    /// (path, fact) sorted by path, as the reduce phase receives them.
+    func sortedEntries<F>(_ entries: [(file: Int, fact: F)], paths: [String]) -> [FileFact<F>] {
+        var facts = entries.map { FileFact(path: paths[$0.file], fact: $0.fact) }
+        facts.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return facts
+    }
+}
+
+final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Sendable {
+    let rule: R
+    private var entries: [(file: Int, fact: R.Fact)] = []
+    init(rule: R) { self.rule = rule }
+
+    func append(file: Int, fact: any Sendable) {
+        if let typed = fact as? R.Fact { entries.append((file, typed)) }
+    }
+    var count: Int { entries.count }
+    func entry(_ i: Int) -> (file: Int, fact: any Sendable) { (entries[i].file, entries[i].fact) }
+
+    func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic] {
+        let facts = sortedEntries(entries, paths: paths)
+        entries = []
+        var sink = CrossFileSink(rule: id, severity: severity)
+        sink.environment = environment
+        rule.finish(facts, into: &sink)
+        return sink.diagnostics
+    }
+}
+
+/// The column of a type-erased rule without a typed one.
+final class BoxedFactColumn: FactColumn, @unchecked Sendable {
+    let rule: any ErasedCrossFileRule
+    private var entries: [(file: Int, fact: any Sendable)] = []
+    init(rule: any ErasedCrossFileRule) { self.rule = rule }
+
+    func append(file: Int, fact: any Sendable) { entries.append((file, fact)) }
+    var count: Int { entries.count }
+    func entry(_ i: Int) -> (file: Int, fact: any Sendable) { entries[i] }
+
+    func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic] {
+        let facts = sortedEntries(entries, paths: paths).map { (path: $0.path, fact: $0.fact) }
+        entries = []
+        return rule.finishErased(facts, id: id, severity: severity, environment: environment)
+    }
 }
 
 struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
@@ -164,6 +228,8 @@ struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
     }
 
     func decodeFact(_ data: Data) throws -> any Sendable { try JSONDecoder().decode(R.Fact.self, from: data) }
+
+    func makeFactColumn() -> any FactColumn { TypedFactColumn(rule: rule) }
 }
 
 extension CrossFileRule {

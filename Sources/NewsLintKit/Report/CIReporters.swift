@@ -20,9 +20,8 @@ public struct JSONLinesReporter: Reporter {
 public struct GitHubReporter: Reporter {
     public init() {}
     public func render(_ result: LintResult, context: ReportContext) -> String {
-        var out = ""
-        for d in result.diagnostics { out += Self.command(d) + "\n" }
-        return out
+        var stream = self
+        return stream.renderAll(result.diagnostics, context: context)
     }
 
     public static func command(_ d: Diagnostic) -> String {

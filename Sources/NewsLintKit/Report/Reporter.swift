@@ -51,11 +51,8 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 public struct ConciseReporter: Reporter {
     public init() {}
     public func render(_ result: LintResult, context: ReportContext) -> String {
-        var out = ""
-        for d in result.diagnostics {
-            out += "\(d.path):\(d.line):\(d.column): \(d.severity.rawValue): \(d.message) [\(d.rule)]\n"
-        }
-        return out
+        var stream = self
+        return stream.renderAll(result.diagnostics, context: context)
     }
 }
 
@@ -63,13 +60,8 @@ public struct ConciseReporter: Reporter {
 public struct JSONReporter: Reporter {
     public init() {}
     public func render(_ result: LintResult, context: ReportContext) -> String {
-        if result.diagnostics.isEmpty { return "[]\n" }
-        var out = "[\n"
-        for (i, d) in result.diagnostics.enumerated() {
-            out += "  " + Self.object(d)
-            out += i + 1 < result.diagnostics.count ? ",\n" : "\n"
-        }
-        return out + "]\n"
+        var stream = Stream()
+        return stream.renderAll(result.diagnostics, context: context)
     }
 
     /// One diagnostic as a JSON object (also used by JSON Lines output).
@@ -108,48 +100,25 @@ public struct TextReporter: Reporter {
     public init() {}
 
     public func render(_ result: LintResult, context: ReportContext) -> String {
-        var out = ""
-        let style = ANSIStyle(enabled: context.color)
-        var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory)
-        for d in result.diagnostics {
-            let sev: String
-            switch d.severity {
-            case .error: sev = style.red("error")
-            case .warning: sev = style.yellow("warning")
-            case .info: sev = style.blue("info")
-            }
-            out += "\(style.bold("\(d.path):\(d.line):\(d.column)")): \(sev)[\(d.rule)] \(d.message)\n"
-            if !RuleRegistry.engineRuleIDs.contains(d.rule), let line = sources.scalars(d.path, d.line) {
-                let (shown, caretOffset) = Self.window(line, column: d.column)
-                let number = String(d.line)
-                let gutter = String(repeating: " ", count: number.count)
-                out += " \(style.dim(number + " |")) \(shown)\n"
-                out += " \(style.dim(gutter + " |")) \(String(repeating: " ", count: caretOffset))\(style.red("^"))\n"
-            }
-            if let fix = d.fix {
-                let label = fix.applicability == .safe ? "fix" : "unsafe fix"
-                out += " \(style.dim("= \(label):")) \(fix.description)\n"
-            }
-        }
-        out += Self.summary(result, context: context, style: style)
-        return out
+        var stream = self
+        return stream.renderAll(result.diagnostics, context: context)
     }
 
     /// "Found N problems …" with fixable counts.
-    static func summary(_ result: LintResult, context: ReportContext, style: ANSIStyle) -> String {
-        let d = result.diagnostics
+    static func summary(_ totals: ReportTotals, context: ReportContext, style: ANSIStyle) -> String {
         let checked = context.filesChecked.map { " in \($0) file\($0 == 1 ? "" : "s")" } ?? ""
-        if d.isEmpty { return context.fixing ? "" : "No problems found\(checked).\n" }
-        let e = result.count(.error), w = result.count(.warning), i = result.count(.info)
-        let files = Set(d.map(\.path)).count
+        if totals.count == 0 { return context.fixing ? "" : "No problems found\(checked).\n" }
+        let e = totals.errors, w = totals.warnings, i = totals.infos
+        let files = totals.files
         var parts: [String] = []
         if e > 0 { parts.append("\(e) error\(e == 1 ? "" : "s")") }
         if w > 0 { parts.append("\(w) warning\(w == 1 ? "" : "s")") }
         if i > 0 { parts.append("\(i) info") }
         let of = context.filesChecked.map { " of \($0)" } ?? ""
-        var s = "\nFound \(d.count) problem\(d.count == 1 ? "" : "s") (\(parts.joined(separator: ", "))) in \(files)\(of) file\((context.filesChecked ?? files) == 1 ? "" : "s").\n"
-        let safe = d.filter { $0.fix?.applicability == .safe }.count
-        let unsafe = d.filter { $0.fix?.applicability == .unsafe }.count
+        let n = totals.count
+        var s = "\nFound \(n) problem\(n == 1 ? "" : "s") (\(parts.joined(separator: ", "))) in \(files)\(of) file\((context.filesChecked ?? files) == 1 ? "" : "s").\n"
+        let safe = totals.fixableSafe
+        let unsafe = totals.fixableUnsafe
         if safe > 0 { s += "\(safe) fixable with --fix.\n" }
         if unsafe > 0 { s += "\(unsafe) more fixable with --fix --unsafe-fixes.\n" }
         return s

@@ -71,25 +71,39 @@ public struct CorpusSummary: Sendable {
     public static let duplicateContentRules: Set<String> = ["content-duplicate"]
 
     public init(result: LintResult, catalog: Catalog, profiles: [FileProfile]) {
-        let d = result.diagnostics
-        var sizes: [String: Int] = [:]
-        for f in result.files { sizes[f.path] = max(sizes[f.path] ?? 0, f.byteCount) }
-        for p in profiles where sizes[p.path] == nil { sizes[p.path] = p.bytes }
-        for x in d where sizes[x.path] == nil { sizes[x.path] = 0 }
-        files = sizes.count
-        bytes = sizes.values.reduce(0, +)
-        errors = d.filter { $0.severity == .error }.count
-        warnings = d.filter { $0.severity == .warning }.count
-        infos = d.filter { $0.severity == .info }.count
-        fixableSafe = d.filter { $0.fix?.applicability == .safe }.count
-        fixableUnsafe = d.filter { $0.fix?.applicability == .unsafe }.count
+        var acc = Accumulator(catalog: catalog)
+        for f in result.files { acc.addFile(path: f.path, byteCount: f.byteCount) }
+        for x in result.diagnostics { acc.add(x) }
+        self.init(acc, profiles: profiles)
+    }
 
-        func family(_ rule: String) -> String { catalog.metadata(rule)?.family ?? "other" }
+    /// Everything the summary needs from the diagnostics, accumulated one diagnostic at a time so a
+    /// streamed run never holds them: counts per rule, family and file, and the few duplicate-rule
+    /// findings that name groups.
+    public struct Accumulator {
+        let catalog: Catalog
+        var sizes: [String: Int] = [:]
+        var errors = 0, warnings = 0, infos = 0, fixableSafe = 0, fixableUnsafe = 0
         var byRule: [String: RuleCount] = [:]
         var byFamily: [String: FamilyCount] = [:]
         var byFile: [String: FileHealth] = [:]
-        for path in sizes.keys { byFile[path] = FileHealth(path: path, errors: 0, warnings: 0, infos: 0, score: 100) }
-        for x in d {
+        var imageFamilyFiles = Set<String>()
+        var duplicateFindings: [Diagnostic] = []
+
+        public init(catalog: Catalog) { self.catalog = catalog }
+
+        func family(_ rule: String) -> String { catalog.metadata(rule)?.family ?? "other" }
+
+        public mutating func addFile(path: String, byteCount: Int) { sizes[path] = max(sizes[path] ?? 0, byteCount) }
+
+        public mutating func add(_ x: Diagnostic) {
+            switch x.severity {
+            case .error: errors += 1
+            case .warning: warnings += 1
+            case .info: infos += 1
+            }
+            if x.fix?.applicability == .safe { fixableSafe += 1 }
+            if x.fix?.applicability == .unsafe { fixableUnsafe += 1 }
             let fam = family(x.rule)
             var r = byRule[x.rule] ?? RuleCount(rule: x.rule, family: fam, count: 0, errors: 0, warnings: 0, infos: 0, fixable: 0)
             var f = byFamily[fam] ?? FamilyCount(family: fam, errors: 0, warnings: 0, infos: 0)
@@ -104,7 +118,26 @@ public struct CorpusSummary: Sendable {
             byRule[x.rule] = r
             byFamily[fam] = f
             byFile[x.path] = h
+            if fam == "images" { imageFamilyFiles.insert(x.path) }
+            if duplicateSlugRules.contains(x.rule) || duplicateContentRules.contains(x.rule) { duplicateFindings.append(x) }
         }
+    }
+
+    public init(_ acc: Accumulator, profiles: [FileProfile]) {
+        var sizes = acc.sizes
+        for p in profiles where sizes[p.path] == nil { sizes[p.path] = p.bytes }
+        for path in acc.byFile.keys where sizes[path] == nil { sizes[path] = 0 }
+        files = sizes.count
+        bytes = sizes.values.reduce(0, +)
+        errors = acc.errors
+        warnings = acc.warnings
+        infos = acc.infos
+        fixableSafe = acc.fixableSafe
+        fixableUnsafe = acc.fixableUnsafe
+        let byRule = acc.byRule
+        let byFamily = acc.byFamily
+        var byFile = acc.byFile
+        for path in sizes.keys where byFile[path] == nil { byFile[path] = FileHealth(path: path, errors: 0, warnings: 0, infos: 0, score: 100) }
         rules = byRule.values.sorted { ($0.count, $1.rule) > ($1.count, $0.rule) }
         families = byFamily.values.sorted { ($0.total, $1.family) > ($1.total, $0.family) }
         var health = byFile.values.map { h -> FileHealth in
@@ -125,7 +158,7 @@ public struct CorpusSummary: Sendable {
         // Corpus profile.
         var p = Profile()
         p.profiled = profiles.count
-        let imageFamilyFiles = Set(d.filter { family($0.rule) == "images" }.map(\.path))
+        let imageFamilyFiles = acc.imageFamilyFiles
         for f in profiles {
             if f.hasFrontMatter { p.withFrontMatter += 1 }
             p.scripts[f.script, default: 0] += 1
@@ -139,8 +172,8 @@ public struct CorpusSummary: Sendable {
             }
         }
         let paths = profiles.map(\.path)
-        p.slugGroups = Self.groups(key: { $0.slug }, profiles: profiles, diagnostics: d, rules: Self.duplicateSlugRules, paths: paths)
-        p.contentGroups = Self.groups(key: { $0.bodyHash }, profiles: profiles, diagnostics: d, rules: Self.duplicateContentRules, paths: paths)
+        p.slugGroups = Self.groups(key: { $0.slug }, profiles: profiles, diagnostics: acc.duplicateFindings, rules: Self.duplicateSlugRules, paths: paths)
+        p.contentGroups = Self.groups(key: { $0.bodyHash }, profiles: profiles, diagnostics: acc.duplicateFindings, rules: Self.duplicateContentRules, paths: paths)
         profile = p
     }
 
@@ -164,10 +197,24 @@ public struct CorpusSummary: Sendable {
             guard let k = key(f) else { continue }
             if let other = firstWithKey[k] { union(other, f.path) } else { firstWithKey[k] = f.path }
         }
-        let known = paths.sorted { $0.count > $1.count }
+        // Known paths occurring in a message: look up the message's substrings of the lengths known
+        // paths have (a few distinct lengths), instead of searching every message for every path
+        // (files × findings string searches took hours on 100k files).
+        var known: [Int: Set<ArraySlice<UInt8>>] = [:]
+        for path in paths { known[path.utf8.count, default: []].insert(ArraySlice(path.utf8)) }
+        let lengths = known.keys.sorted()
         for x in diagnostics where rules.contains(x.rule) {
             if parent[x.path] == nil { parent[x.path] = x.path }
-            for other in known where other != x.path && x.message.contains(other) { union(x.path, other) }
+            let message = Array(x.message.utf8)
+            for start in message.indices {
+                for n in lengths {
+                    guard start + n <= message.count else { break }
+                    let piece = message[start..<(start + n)]
+                    if known[n]?.contains(piece) == true, let other = String(validating: piece, as: UTF8.self), other != x.path {
+                        union(x.path, other)
+                    }
+                }
+            }
         }
         var members: [String: [String]] = [:]
         for x in parent.keys { members[find(x), default: []].append(x) }

@@ -51,3 +51,72 @@ public final class Locked<Value: Sendable>: @unchecked Sendable {
 
 /// Number of active processor cores (the default for `--jobs`).
 public var activeCoreCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+/// Runs `body` for indices `0..<count` on `jobs` threads and hands every result to `deliver`
+/// in index order, one at a time, as soon as it and all earlier results are done. Workers never
+/// run more than `window` indices ahead of delivery, so at most `window` results are alive at once:
+/// memory stays flat however many inputs there are, and the order never depends on `jobs`.
+public func parallelForEachOrdered<T: Sendable>(count: Int, jobs: Int, window: Int = 256,
+                                                _ body: @Sendable (Int) -> T, deliver: (Int, T) -> Void) {
+    guard count > 0 else { return }
+    let workers = max(1, min(jobs, count))
+    if workers == 1 {
+        for i in 0..<count { deliver(i, body(i)) }
+        return
+    }
+    let reorder = ReorderWindow<T>(window: max(window, workers * 2))
+    // `deliver` is not Sendable: it runs only on the thread that owns the delivery role (one at a time).
+    withoutActuallyEscaping(deliver) { deliver in
+        let sink = UncheckedDeliver(deliver: deliver)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let i = reorder.take(limit: count) {
+                reorder.complete(i, body(i), deliver: sink.deliver)
+            }
+        }
+    }
+}
+
+/// The delivery closure, called serially under `ReorderWindow`'s delivery role.
+private struct UncheckedDeliver<T>: @unchecked Sendable {
+    let deliver: (Int, T) -> Void
+}
+
+/// Bounded reorder buffer: finished results wait here until every earlier index is delivered.
+final class ReorderWindow<T>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let window: Int
+    private var nextIndex = 0
+    private var nextToDeliver = 0
+    private var ready: [Int: T] = [:]
+    private var delivering = false
+
+    init(window: Int) { self.window = window }
+
+    /// The next index to compute, waiting while it would run more than `window` ahead of delivery.
+    func take(limit: Int) -> Int? {
+        condition.lock()
+        defer { condition.unlock() }
+        while nextIndex < limit && nextIndex - nextToDeliver >= window { condition.wait() }
+        guard nextIndex < limit else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
+    }
+
+    /// Stores a result and, unless another thread is delivering, delivers every result now in order.
+    func complete(_ index: Int, _ value: T, deliver: (Int, T) -> Void) {
+        condition.lock()
+        ready[index] = value
+        guard !delivering else { condition.unlock(); return }
+        delivering = true
+        while let v = ready.removeValue(forKey: nextToDeliver) {
+            let i = nextToDeliver
+            condition.unlock()
+            deliver(i, v)
+            condition.lock()
+            nextToDeliver += 1
+            condition.broadcast()
+        }
+        delivering = false
+        condition.unlock()
+    }
+}

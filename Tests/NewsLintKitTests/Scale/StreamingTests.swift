@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+@testable import NewsLintKit
+
+/// The memory-flat output pipeline: ordered bounded delivery, the diagnostic spill, the ordered
+/// merge with cross-file findings, and byte-identity of streamed and buffered CLI output.
+@Suite struct StreamingPipelineTests {
+    @Test(arguments: [1, 2, 3, 8])
+    func orderedDeliveryIsInOrderAndBounded(jobs: Int) {
+        let count = 3000
+        let window = 16
+        let delivered = Locked(0)
+        let maxAhead = Locked(0)
+        var seen: [Int] = []
+        parallelForEachOrdered(count: count, jobs: jobs, window: window, { i -> Int in
+            let done = delivered.withLock { $0 }
+            maxAhead.withLock { $0 = max($0, i - done) }
+            // Uneven work so later indices often finish first.
+            var x = UInt64(i)
+            for _ in 0..<((i * 7919) % 200) { x = x &* 6364136223846793005 &+ 1 }
+            return i &+ Int(x & 0)
+        }, deliver: { i, value in
+            #expect(i == value)
+            seen.append(i)
+            delivered.withLock { $0 += 1 }
+        })
+        #expect(seen == Array(0..<count))
+        // The window is at least twice the workers; never more than that far ahead.
+        #expect(maxAhead.withLock { $0 } < max(window, min(jobs, count) * 2) + 1)
+    }
+
+    static func sample(path: String, _ n: Int) -> [Diagnostic] {
+        (0..<n).map { k in
+            Diagnostic(rule: k % 2 == 0 ? "trailing-whitespace" : "full-width-punctuation", severity: k % 3 == 0 ? .error : (k % 3 == 1 ? .warning : .info),
+                       path: path, line: k + 1, column: 1 + k % 5, endLine: k % 4 == 0 ? nil : k + 1, endColumn: k % 4 == 0 ? nil : 9,
+                       message: "第\(k)行：標點「,」應為全角", fix: k % 2 == 0 ? Fix(k % 4 == 0 ? .safe : .unsafe, "替换为“，”", edits: [Edit(range: k..<(k + 1), replacement: "，")]) : nil)
+        }
+    }
+
+    @Test(arguments: [0, 64, 1 << 22])
+    func spillRoundTrips(threshold: Int) {
+        let spill = DiagnosticSpill(threshold: threshold)
+        var expected: [[Diagnostic]] = []
+        for f in 0..<300 {
+            let diags = Self.sample(path: "新闻/\(String(format: "%03d", f)).md", f % 5)
+            spill.append(diags)
+            if !diags.isEmpty { expected.append(diags) }
+        }
+        var got: [[Diagnostic]] = []
+        spill.forEachFile { got.append($0) }
+        #expect(got == expected)
+        #expect(spill.usedFile == (threshold < 1 << 22))
+        // Reading twice gives the same stream (the file is re-read from its start).
+        var again = 0
+        spill.forEachFile { _ in again += 1 }
+        #expect(again == expected.count)
+    }
+
+    @Test func mergeEqualsSortedConcatenation() {
+        let spill = DiagnosticSpill(threshold: 100)
+        var all: [Diagnostic] = []
+        for f in stride(from: 10, to: 90, by: 3) {
+            let d = Self.sample(path: "a/\(f).md", 1 + f % 3)
+            spill.append(d)
+            all += d
+        }
+        // Cross-file findings before, between, inside and after the spilled paths.
+        var extras: [Diagnostic] = []
+        for (p, line) in [("a/0.md", 1), ("a/13.md", 2), ("a/13.md", 1), ("a/14.md", 3), ("a/55.md", 1), ("b.md", 1), ("a/88.md", 9)] {
+            extras.append(Diagnostic(rule: "slug-duplicate", severity: .warning, path: p, line: line, column: 1, message: "slug 'x' is also used by a/1.md"))
+        }
+        all += extras
+        extras.sort(by: Diagnostic.outputOrder)
+        var merged: [Diagnostic] = []
+        var groups: [String] = []
+        OrderedMerge.run(spill, extras: extras) { group in
+            merged += group
+            groups.append(group.first?.path ?? "")
+        }
+        #expect(merged == all.sorted(by: Diagnostic.outputOrder))
+        #expect(groups == Array(Set(all.map(\.path))).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, "one group per path")
+    }
+
+    /// The streamed path (stdout) against the buffered path (`--output` still renders the whole
+    /// result): same bytes, same exit status, for every streamed format, with cross-file findings,
+    /// an input problem, and the spill forced to disk.
+    @Test func streamedCLIOutputEqualsBuffered() throws {
+        let dir = TemporaryDirectory()
+        ScaleCorpus.write(into: dir, count: 150)
+        let cases: [[String]] = [["--format", "text"], ["--format", "concise"], ["--format", "json"], ["--format", "github"],
+                                 ["--format", "text", "--quiet"], ["--statistics"], ["--statistics", "--format", "json"],
+                                 ["--format", "concise", "--select", "final-newline"], ["--summary"], ["--format", "concise", "--summary"],
+                                 ["--statistics", "--summary"], ["--format", "text", "--quiet", "--summary", "--select", "html-remnant"], ["--format", "json", "--summary"]]
+        for extra in cases {
+            let args = ["--no-config", "--no-cache"] + extra + ["news", "missing-dir"]
+            let buffered = CLIRun.run(args + ["--output", "out.txt"], cwd: dir.path)
+            let bufferedText = String(decoding: dir.read("out.txt"), as: UTF8.self)
+            for jobs in [1, 3] {
+                let streamed = CLIRun.run(args + ["--jobs", String(jobs)], cwd: dir.path, env: ["NEWSLINT_SPILL_BYTES": "200"])
+                #expect(streamed.stdout == bufferedText, "\(extra) jobs \(jobs)")
+                #expect(streamed.status == buffered.status, "\(extra)")
+            }
+        }
+        // JSON Lines on stdout print each file as it finishes, then the cross-file findings: the same lines.
+        let jsonlArgs = ["--no-config", "--no-cache", "--format", "jsonl", "news", "missing-dir"]
+        let jsonl = CLIRun.run(jsonlArgs + ["--jobs", "3"], cwd: dir.path)
+        _ = CLIRun.run(jsonlArgs + ["--output", "out.jsonl"], cwd: dir.path)
+        let bufferedLines = String(decoding: dir.read("out.jsonl"), as: UTF8.self).split(separator: "\n").sorted()
+        #expect(jsonl.stdout.split(separator: "\n").sorted() == bufferedLines)
+        #expect(bufferedLines.contains { $0.contains("\"rule\":\"slug-duplicate\"") })
+        let concise = CLIRun.run(["--no-config", "--no-cache", "--format", "concise", "news", "missing-dir"], cwd: dir.path)
+        #expect(concise.stdout.contains("[slug-duplicate]"))
+        #expect(concise.stdout.contains("missing-dir"))
+        #expect(concise.status == ExitCode.failure)
+    }
+
+    /// Inputs not in path order (explicit arguments) cannot be streamed in order: the buffered path
+    /// takes over and output stays sorted.
+    @Test func unsortedInputsStaySorted() throws {
+        let dir = TemporaryDirectory()
+        dir.write("b.md", "第二篇  \n")
+        dir.write("a.md", "第一篇  \n")
+        let run = CLIRun.run(["--no-config", "--no-cache", "--format", "concise", "b.md", "a.md"], cwd: dir.path)
+        let paths = run.stdout.split(separator: "\n").map { $0.split(separator: ":").first.map(String.init) ?? "" }
+        #expect(paths.first == "a.md")
+        #expect(paths == paths.sorted())
+    }
+}
+
+@Suite struct StreamingSelectionTests {
+    static func applies(_ args: [String], inputs: [String] = ["a.md", "b.md"]) throws -> Bool {
+        let parsed = try ArgumentParser(command: "lint", options: NewsLintCLI.lintOptions).parse(args)
+        let io = ToolIO(stdout: { _ in }, stderr: { _ in }, readStdin: { [] }, currentDirectory: "/", environment: [:])
+        let format = OutputFormat(rawValue: parsed.value("format") ?? "text") ?? .text
+        var settings = LintSettings()
+        if parsed.has("fix") { settings.fix = .apply(.safe) }
+        let reporting = try ReportingSettings(parsed, io: io, format: format, previewing: false)
+        return StreamedLintOutput.applies(settings: settings, reporting: reporting, format: format, parsed: parsed,
+                                          inputs: inputs.map { LintInput.file($0) })
+    }
+
+    /// The common runs stream; what needs the whole result first keeps the buffered path.
+    @Test func streamsWhatCanBeStreamed() throws {
+        for format in ["text", "concise", "json", "jsonl", "github"] { #expect(try Self.applies(["--format", format]), "\(format)") }
+        #expect(try Self.applies(["--statistics"]))
+        for format in ["sarif", "junit", "markdown"] { #expect(try !Self.applies(["--format", format]), "\(format)") }
+        #expect(try Self.applies(["--summary"]))
+        #expect(try !Self.applies(["--fix"]))
+        #expect(try !Self.applies(["--output", "x.txt"]))
+        #expect(try !Self.applies(["--write-baseline", "b.json"]))
+        #expect(try !Self.applies([], inputs: ["b.md", "a.md"]))
+        #expect(try !Self.applies([], inputs: ["a.md", "a.md"]))
+    }
+
+    /// Engine level: streamed outcomes through the spill and merge equal `lint`'s sorted result.
+    @Test func streamedEngineEqualsBufferedResult() throws {
+        let dir = TemporaryDirectory()
+        let paths = ScaleCorpus.write(into: dir, count: 200).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let catalog = try TestDuplicateSlugRule.catalog()
+        let expected = try Linter.forTest(root: dir.path, catalog: catalog, jobs: 2).lint(paths.map { .file($0) }).diagnostics
+        #expect(expected.contains { $0.rule == TestDuplicateSlugRule.id })
+        for jobs in [1, 2, 4] {
+            let linter = try Linter.forTest(root: dir.path, catalog: catalog, jobs: jobs)
+            let spill = DiagnosticSpill(threshold: 512)
+            var files = 0
+            let run = linter.lintStreaming(paths.map { .file($0) }) { outcome in
+                files += 1
+                spill.append(outcome.diagnostics)
+            }
+            #expect(files == paths.count)
+            #expect(spill.usedFile)
+            var merged: [Diagnostic] = []
+            OrderedMerge.run(spill, extras: run.crossFile) { merged += $0 }
+            #expect(merged == expected, "jobs \(jobs)")
+        }
+    }
+}
+
+@Suite struct SummaryAccumulatorTests {
+    /// The report streams files into the accumulator in delivery order, cross-file findings last:
+    /// the summary must not depend on that order.
+    @Test func accumulatorOrderDoesNotMatter() throws {
+        let dir = TemporaryDirectory()
+        let paths = ScaleCorpus.write(into: dir, count: 120)
+        let linter = try Linter.forTest(root: dir.path, catalog: .builtin, jobs: 2)
+        let result = linter.lint(paths.map { .file($0) })
+        #expect(result.diagnostics.contains { $0.rule == "slug-duplicate" })
+        let expected = SummaryRenderer.json(CorpusSummary(result: result, catalog: .builtin, profiles: []))
+        var acc = CorpusSummary.Accumulator(catalog: .builtin)
+        for f in result.files.reversed() { acc.addFile(path: f.path, byteCount: f.byteCount) }
+        let perFile = result.diagnostics.filter { $0.rule != "slug-duplicate" }
+        for d in perFile.reversed() { acc.add(d) }
+        for d in result.diagnostics where d.rule == "slug-duplicate" { acc.add(d) }
+        #expect(SummaryRenderer.json(CorpusSummary(acc, profiles: [])) == expected)
+    }
+}
