@@ -22,8 +22,17 @@ public struct CompatIdeographRule: Rule {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         // Lead bytes: E2 BA–BF (U+2E80–U+2FFF), EF A4–AB (U+F900–U+FAFF), F0 AF (U+2F800–).
-        var candidate = false
-        for b in document.bytes where b == 0xE2 || b == 0xEF || b == 0xF0 { candidate = true; break }
+        // Check the second byte too: E2 and EF alone also start `“` and `，`, found in nearly every file.
+        let candidate = document.bytes.withUnsafeBufferPointer { buf -> Bool in
+            var i = 0
+            let n = buf.count
+            while i + 1 < n {
+                let b = buf[i], b1 = buf[i + 1]
+                if (b == 0xE2 && b1 >= 0xBA && b1 <= 0xBF) || (b == 0xEF && b1 >= 0xA4 && b1 <= 0xAB) || (b == 0xF0 && b1 == 0xAF) { return true }
+                i += 1
+            }
+            return false
+        }
         guard candidate else { return }
         let run = ScalarRun(document.bytes, 0..<document.bytes.count)
         let c = run.cps

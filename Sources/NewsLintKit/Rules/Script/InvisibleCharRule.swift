@@ -52,10 +52,27 @@ public struct InvisibleCharRule: Rule {
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         let bytes = document.bytes
         // Fast path: nothing below 0x20 except tab/LF/CR, no DEL, and no lead bytes of the characters we look for.
-        var candidate = false
-        for b in bytes where (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F || b == 0xC2 || b == 0xD8 || b == 0xE1 || b == 0xE2 || b == 0xEF {
-            candidate = true
-            break
+        // Prefilter on byte pairs/triples: E2 80 8B–8F, E2 80 AA–AE, E2 81 A0–A9, EF BB (U+FEFF), E1 A0 (U+180E), C2 (C1 controls,
+        // soft hyphen), D8 9C (U+061C); E2 and EF alone would match `“` and `，` in every Chinese file.
+        let candidate = bytes.withUnsafeBufferPointer { buf -> Bool in
+            var i = 0
+            let n = buf.count
+            while i < n {
+                let b = buf[i]
+                if b < 0x20 { if b != 0x09 && b != 0x0A && b != 0x0D { return true } } else if b == 0x7F || b == 0xC2 {
+                    return true
+                } else if i + 1 < n {
+                    let b1 = buf[i + 1]
+                    if (b == 0xEF && b1 == 0xBB) || (b == 0xE1 && b1 == 0xA0) || (b == 0xD8 && b1 == 0x9C) { return true }
+                    if b == 0xE2 && i + 2 < n {
+                        // U+200B–200F, U+202A–202E, U+2060–2069; not `“”‘’…—` (E2 80 9x/A6/94).
+                        let b2 = buf[i + 2]
+                        if (b1 == 0x80 && ((b2 >= 0x8B && b2 <= 0x8F) || (b2 >= 0xAA && b2 <= 0xAE))) || (b1 == 0x81 && b2 >= 0xA0 && b2 <= 0xA9) { return true }
+                    }
+                }
+                i += 1
+            }
+            return false
         }
         guard candidate else { return }
         let run = ScalarRun(bytes, 0..<bytes.count)

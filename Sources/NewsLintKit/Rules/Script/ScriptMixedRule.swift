@@ -53,9 +53,25 @@ public struct ScriptMixedRule: Rule {
         }
     }
 
-    private static let openers: [UInt32: UInt32] = [0x201C: 0x201D, 0x300C: 0x300D, 0x300E: 0x300F]
-    private static let clauseEnds: Set<UInt32> = [0xFF0C, 0x3002, 0xFF1B, 0xFF01, 0xFF1F, 0x3001, 0xFF1A, 0x2C, 0x2E, 0x3B, 0x21, 0x3F,
-                                                  0x201C, 0x201D, 0x300C, 0x300D, 0x300E, 0x300F, 0x28, 0x29, 0xFF08, 0xFF09]
+    /// Closing quote for an opening one (switches, not hashed collections: called per scalar).
+    @inline(__always)
+    private static func closer(of c: UInt32) -> UInt32? {
+        switch c {
+        case 0x201C: return 0x201D
+        case 0x300C: return 0x300D
+        case 0x300E: return 0x300F
+        default: return nil
+        }
+    }
+
+    @inline(__always)
+    private static func isClauseEnd(_ c: UInt32) -> Bool {
+        switch c {
+        case 0xFF0C, 0x3002, 0xFF1B, 0xFF01, 0xFF1F, 0x3001, 0xFF1A, 0x2C, 0x2E, 0x3B, 0x21, 0x3F,
+             0x201C, 0x201D, 0x300C, 0x300D, 0x300E, 0x300F, 0x28, 0x29, 0xFF08, 0xFF09: return true
+        default: return false
+        }
+    }
 
     private func checkLine(_ run: ScalarRun, _ skip: [Bool], dominant: ScriptTables.Class, into sink: inout DiagnosticSink) {
         let c = run.cps
@@ -66,14 +82,14 @@ public struct ScriptMixedRule: Rule {
         var i = 0
         var start = 0
         while i < n {
-            if let close = Self.openers[c[i]], let end = c[(i + 1)...].firstIndex(of: close) {
+            if let close = Self.closer(of: c[i]), let end = c[(i + 1)...].firstIndex(of: close) {
                 if start < i { units.append((start..<i, false)) }
                 units.append(((i + 1)..<end, true))
                 i = end + 1
                 start = i
                 continue
             }
-            if Self.clauseEnds.contains(c[i]) {
+            if Self.isClauseEnd(c[i]) {
                 if start < i { units.append((start..<i, false)) }
                 start = i + 1
             }
@@ -97,7 +113,7 @@ public struct ScriptMixedRule: Rule {
                 // A quote mixing both scripts: judge its clauses one by one.
                 var s = unit.range.lowerBound
                 var parts: [(range: Range<Int>, quote: Bool)] = []
-                for k in unit.range where Self.clauseEnds.contains(c[k]) {
+                for k in unit.range where Self.isClauseEnd(c[k]) {
                     if s < k { parts.append((s..<k, false)) }
                     s = k + 1
                 }
@@ -149,7 +165,7 @@ public struct ScriptMixedRule: Rule {
         var result: [Item] = []
         var i = range.lowerBound
         outer: while i < range.upperBound {
-            if !skip[i], tables.isPhraseHead(c[i]), let candidates = tables.phrases[c[i]] {
+            if !skip[i], tables.isPhraseHead(c[i]), let candidates = tables.phrases(startingWith: c[i]) {
                 for cand in candidates where i + cand.from.count <= range.upperBound {
                     var match = true
                     for (k, v) in cand.from.enumerated() where c[i + k] != v { match = false; break }
@@ -175,7 +191,7 @@ public struct ScriptMixedRule: Rule {
     }
 
     private func startsBlocker(_ c: [UInt32], at i: Int, limit: Int) -> Bool {
-        guard tables.isPhraseHead(c[i]), let candidates = tables.phrases[c[i]] else { return false }
+        guard tables.isPhraseHead(c[i]), let candidates = tables.phrases(startingWith: c[i]) else { return false }
         return candidates.contains { cand in
             cand.to.isEmpty && i + cand.from.count <= limit && cand.from.enumerated().allSatisfy { c[i + $0.offset] == $0.element }
         }

@@ -16,8 +16,11 @@ struct ScriptTables: Sendable {
 
     /// Counterparts in the other script (first is OpenCC's preferred one).
     let counterparts: [UInt32: [UInt32]]
-    /// Word-level leftovers keyed by first scalar: leftover form, Traditional form (empty for blockers).
-    let phrases: [UInt32: [(from: [UInt32], to: [UInt32])]]
+    /// Word-level leftovers grouped by first scalar: leftover form, Traditional form (empty for blockers).
+    /// Looked up through `phraseSlot` (dense, by code point) so the hot path never hashes.
+    private let phraseLists: [[(from: [UInt32], to: [UInt32])]]
+    private let phraseSlot: [Int32]
+    private let sparsePhraseSlot: [UInt32: Int32]
 
     static let shared = ScriptTables()
 
@@ -59,14 +62,21 @@ struct ScriptTables: Sendable {
             }
         }
         // Longest first, so scanning takes the longest match.
-        for (k, v) in phrases {
-            phrases[k] = v.sorted { $0.from.count > $1.from.count }
+        var lists: [[(from: [UInt32], to: [UInt32])]] = []
+        var slots = [Int32](repeating: -1, count: Int(Self.denseEnd - Self.denseBase))
+        var sparseSlots: [UInt32: Int32] = [:]
+        for k in phrases.keys.sorted() {
+            let slot = Int32(lists.count)
+            lists.append((phrases[k] ?? []).sorted { $0.from.count > $1.from.count })
+            if k >= Self.denseBase && k < Self.denseEnd { slots[Int(k - Self.denseBase)] = slot } else { sparseSlots[k] = slot }
             set(k) { $0 |= Self.phraseHeadBit }
         }
         self.dense = dense
         self.sparse = sparse
         self.counterparts = counterparts
-        self.phrases = phrases
+        self.phraseLists = lists
+        self.phraseSlot = slots
+        self.sparsePhraseSlot = sparseSlots
     }
 
     /// Non-comment, non-empty lines of an embedded data file.
@@ -84,6 +94,14 @@ struct ScriptTables: Sendable {
 
     @inline(__always)
     func isPhraseHead(_ c: UInt32) -> Bool { raw(c) & Self.phraseHeadBit != 0 }
+
+    /// Word-level entries starting with `c`, longest first (nil when none).
+    @inline(__always)
+    func phrases(startingWith c: UInt32) -> [(from: [UInt32], to: [UInt32])]? {
+        let slot: Int32
+        if c >= Self.denseBase && c < Self.denseEnd { slot = phraseSlot[Int(c - Self.denseBase)] } else { slot = sparsePhraseSlot[c] ?? -1 }
+        return slot >= 0 ? phraseLists[Int(slot)] : nil
+    }
 
     @inline(__always)
     func scriptClass(_ c: UInt32) -> Class { Class(rawValue: raw(c) & 3) ?? .neutral }
