@@ -36,10 +36,10 @@ enum TitleAffix {
     /// Last (for suffixes) or first (for prefixes) occurrence of any separator.
     static func find(_ t: [UInt8], _ seps: [[UInt8]], last: Bool) -> Range<Int>? {
         var best: Range<Int>?
-        for sep in seps where sep.count <= t.count {
+        for sep in seps where !sep.isEmpty && sep.count <= t.count {
             var i = last ? t.count - sep.count : 0
             while last ? i >= 0 : i + sep.count <= t.count {
-                if t[i..<(i + sep.count)].elementsEqual(sep) {
+                if t[i] == sep[0] && t[i..<(i + sep.count)].elementsEqual(sep) {
                     let r = i..<(i + sep.count)
                     if let b = best {
                         if last ? r.lowerBound > b.lowerBound || (r.lowerBound == b.lowerBound && r.count > b.count)
