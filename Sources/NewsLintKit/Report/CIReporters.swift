@@ -39,29 +39,20 @@ public struct GitHubReporter: Reporter {
     }
 
     /// Message escaping of the runner (toolkit `escapeData`): `%`, CR, LF.
-    public static func escapeData(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u {
-            case "%": out += "%25"
-            case "\r": out += "%0D"
-            case "\n": out += "%0A"
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out
-    }
+    public static func escapeData(_ s: String) -> String { escape(s, property: false) }
 
     /// Property escaping (toolkit `escapeProperty`): additionally `:` and `,`.
-    public static func escapeProperty(_ s: String) -> String {
+    public static func escapeProperty(_ s: String) -> String { escape(s, property: true) }
+
+    private static func escape(_ s: String, property: Bool) -> String {
         var out = ""
         for u in s.unicodeScalars {
             switch u {
             case "%": out += "%25"
             case "\r": out += "%0D"
             case "\n": out += "%0A"
-            case ":": out += "%3A"
-            case ",": out += "%2C"
+            case ":" where property: out += "%3A"
+            case "," where property: out += "%2C"
             default: out.unicodeScalars.append(u)
             }
         }
