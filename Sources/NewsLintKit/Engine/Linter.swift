@@ -168,9 +168,18 @@ public final class Linter: Sendable {
         let matching = config.matchingOverrides(path)
         if matching.isEmpty { return baseRules }
         if let cached = overrideRuleSets.withLock({ $0[matching] }) { return cached }
-        let built = (try? RuleSet.build(catalog: catalog, config: config, overrides: matching, filter: settings.filter)) ?? baseRules
-        overrideRuleSets.withLock { $0[matching] = built }
-        return built
+        do {
+            let built = try RuleSet.build(catalog: catalog, config: config, overrides: matching, filter: settings.filter)
+            overrideRuleSets.withLock { $0[matching] = built }
+            return built
+        } catch {
+            // Each override was validated alone; this combination is not. Say so for the file
+            // (an io-error finding, exit 2) instead of silently linting with the base rules.
+            var failed = baseRules
+            failed.configurationError = "invalid configuration for this file (overrides \(matching.map { String($0) }.joined(separator: ", ")) combined): \(error)"
+            overrideRuleSets.withLock { $0[matching] = failed }
+            return failed
+        }
     }
 
     /// Runs the per-file rules on one document (no I/O). Suppression comments are applied.
@@ -252,6 +261,9 @@ public final class Linter: Sendable {
         let path = input.path
         let location = PathResolver.absolute(path, base: settings.baseDirectory)
         let rules = self.rules(for: location)
+        if let problem = rules.configurationError {
+            return engineOutcome(path: path, rule: "io-error", message: problem, rules: rules, failure: true)
+        }
         let bytes: [UInt8]
         // The cache answers for unchanged files on disk when nothing is being fixed.
         let cache = settings.fix == .none ? settings.cache : nil

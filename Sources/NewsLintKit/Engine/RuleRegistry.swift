@@ -57,6 +57,8 @@ public struct RuleSet: Sendable {
     public var crossFile: [ActiveCrossFileRule]
     /// Severity of engine diagnostics (`io-error`, `file-skipped`) and whether they are on.
     public var engineSeverity: [String: Severity]
+    /// Set when the overrides matching a file cannot be combined; the file is reported, not linted.
+    public var configurationError: String?
 
     public var isEmpty: Bool { perFile.isEmpty && crossFile.isEmpty }
 

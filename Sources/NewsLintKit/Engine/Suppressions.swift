@@ -164,16 +164,19 @@ public enum Suppressions {
         return (regions, unmatched)
     }
 
-    /// Family of a rule id (built-in catalog; rule-pack rules match by id only).
+    /// Family of a rule id: the built-in catalog's, and `pack` for rules from user packs
+    /// (the only rules not in the built-in catalog).
+    static func family(of rule: String) -> String { familyOf[rule] ?? "pack" }
+
     static let familyOf: [String: String] = {
         var m: [String: String] = [:]
         for r in Catalog.builtin.rules { m[r.id] = r.family }
         return m
     }()
-    static let knownNames: Set<String> = Set(Catalog.builtin.ids + Catalog.builtin.families + ["all"])
+    static let knownNames: Set<String> = Set(Catalog.builtin.ids + Catalog.builtin.families + ["all", "pack"])
 
     static func covers(_ r: Region, rule: String, blanketApplies: Bool) -> Bool {
-        let family = familyOf[rule]
+        let family: String? = family(of: rule)
         if let names = r.names {
             return names.contains(rule) || (family.map { names.contains($0) } ?? false) || names.contains("all")
         }
@@ -198,7 +201,7 @@ public enum Suppressions {
             for r in regions where r.lines.contains(d.line) && covers(r, rule: d.rule, blanketApplies: true) {
                 suppressed = true
                 if let names = r.names {
-                    let family = familyOf[d.rule]
+                    let family: String? = family(of: d.rule)
                     for name in names where name == d.rule || name == family || name == "all" { used[r.directive].insert(name) }
                 } else {
                     used[r.directive].insert("*")
@@ -210,7 +213,7 @@ public enum Suppressions {
 
         // Which names could have fired here: active per-file rules and their families.
         let activeIDs = Set(rules.perFile.map(\.id))
-        let activeFamilies = Set(activeIDs.compactMap { familyOf[$0] })
+        let activeFamilies = Set(activeIDs.map { family(of: $0) })
         let dynamicIDs = activeIDs.subtracting(familyOf.keys)
         let crossFileIDs = Set(rules.crossFile.map(\.id))
 

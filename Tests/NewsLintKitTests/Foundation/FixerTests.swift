@@ -120,3 +120,11 @@ import Testing
         #expect(a != b)
     }
 }
+
+@Suite struct OverrideCombinationTests {
+    @Test func packRulesAreSuppressibleByFamilyName() {
+        #expect(Suppressions.family(of: "my-pack-rule") == "pack")
+        #expect(Suppressions.family(of: "final-newline") == "hygiene")
+        #expect(Suppressions.knownNames.contains("pack"))
+    }
+}
