@@ -35,7 +35,11 @@ enum MergeCommand {
             }
             files.append((name, try FactsFile.parse(bytes, file: name)))
         }
-        let diagnostics = try FactsFile.merge(files, linter: linter)
+        // Suppression comments apply to cross-file findings as in a single run (read from the
+        // files when they are reachable from here; otherwise the findings are kept).
+        let diagnostics = Suppressions.dropSuppressedCrossFile(try FactsFile.merge(files, linter: linter),
+                                                               crossFileRules: Set(linter.baseRules.crossFile.map(\.id)),
+                                                               inMemory: [:], base: io.currentDirectory)
         let result = LintResult(diagnostics: diagnostics, files: [], ioFailure: false, fixSummary: FixSummary())
         let format = OutputFormat(rawValue: parsed.value("format") ?? "text") ?? .text
         let toFile = parsed.value("output")

@@ -149,34 +149,31 @@ final class ProgressLine: @unchecked Sendable {
         return String(format: "newslint: %d/%d files (%d%%), %.0f files/s, %.1fs", done, total, pct, rate, elapsed)
     }
 
+    /// Writes happen inside the lock, so a late tick can never print after `clear()`/`finish()`.
     func tick() {
         let e = elapsed
-        let line: String? = state.withLock { s in
-            guard !s.finished, e >= delay else { return nil }
+        state.withLock { s in
+            guard !s.finished, e >= delay else { return }
             s.shown = true
-            return "\r\u{1B}[K" + Self.format(done: s.done, total: total, elapsed: e)
+            write("\r\u{1B}[K" + Self.format(done: s.done, total: total, elapsed: e))
         }
-        if let line { write(line) }
     }
 
     /// Erases the line (before other output to the same terminal).
     func clear() {
-        let shown = state.withLock { s -> Bool in
-            let was = s.shown
+        state.withLock { s in
+            if s.shown { write("\r\u{1B}[K") }
             s.shown = false
-            return was
         }
-        if shown { write("\r\u{1B}[K") }
     }
 
     func finish() {
         timer?.cancel()
         timer = nil
-        let shown = state.withLock { s -> Bool in
+        state.withLock { s in
+            if s.shown { write("\r\u{1B}[K") }
             s.finished = true
-            return s.shown
         }
-        if shown { write("\r\u{1B}[K") }
     }
 }
 
