@@ -12,20 +12,30 @@ struct ScalarDecode: Sendable {
     /// Code points (or `invalid`).
     let cps: [UInt32]
     /// Byte offset of each scalar; `offsets[cps.count] == bytes.count`.
-    let offsets: [Int]
+    let offsets: ByteOffsets
     /// Scalar index at which each entry of `Document.lineStarts` starts.
     let lineStarts: [Int]
 
-    init(_ bytes: [UInt8], lineStarts byteLineStarts: [Int], isValidUTF8: Bool) {
+    /// Offsets are 4 bytes each up to this file size (every real file), 8 bytes beyond it.
+    static let narrowOffsetLimit = Int(UInt32.max)
+
+    init(_ bytes: [UInt8], lineStarts byteLineStarts: [Int], isValidUTF8: Bool, narrowOffsetLimit: Int = ScalarDecode.narrowOffsetLimit) {
         // Well-formed text has exactly one scalar per non-continuation byte, so the arrays are
         // allocated once at their final size; ill-formed text needs at most one scalar per byte.
         let capacity = isValidUTF8 ? Self.nonContinuationCount(bytes) : bytes.count
         var filled = 0
-        var offsets: [Int] = []
+        var offsets = ByteOffsets.narrow([])
         let cps = [UInt32](unsafeUninitializedCapacity: capacity) { cpBuf, cpCount in
-            offsets = [Int](unsafeUninitializedCapacity: capacity + 1) { offBuf, offCount in
-                filled = Self.decode(bytes, into: cpBuf, offBuf)
-                offCount = filled + 1
+            if bytes.count <= narrowOffsetLimit {
+                offsets = .narrow([UInt32](unsafeUninitializedCapacity: capacity + 1) { offBuf, offCount in
+                    filled = isValidUTF8 ? Self.decodeValid(bytes, into: cpBuf, offBuf) : Self.decode(bytes, into: cpBuf, offBuf)
+                    offCount = filled + 1
+                })
+            } else {
+                offsets = .wide([Int](unsafeUninitializedCapacity: capacity + 1) { offBuf, offCount in
+                    filled = isValidUTF8 ? Self.decodeValid(bytes, into: cpBuf, offBuf) : Self.decode(bytes, into: cpBuf, offBuf)
+                    offCount = filled + 1
+                })
             }
             cpCount = filled
         }
@@ -47,9 +57,47 @@ struct ScalarDecode: Sendable {
         self.lineStarts = lines
     }
 
+    /// `decode` for well-formed UTF-8 (checked by `Document.init`): the lead byte gives the length, so
+    /// the continuation bytes need no checks.
+    private static func decodeValid<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
+                                                               _ offsets: UnsafeMutableBufferPointer<Offset>) -> Int {
+        bytes.withUnsafeBufferPointer { buf in
+            var i = 0
+            var k = 0
+            let n = buf.count
+            let capacity = cps.count
+            while i < n && k < capacity {
+                let b = buf[i]
+                offsets[k] = Offset(truncatingIfNeeded: i)
+                var v: UInt32
+                if b < 0x80 {
+                    v = UInt32(b)
+                    i &+= 1
+                } else if b >= 0xE0 && b < 0xF0 && i &+ 2 < n {
+                    v = UInt32(b & 0x0F) << 12 | UInt32(buf[i &+ 1] & 0x3F) << 6 | UInt32(buf[i &+ 2] & 0x3F)
+                    i &+= 3
+                } else if b < 0xE0 && i &+ 1 < n {
+                    v = UInt32(b & 0x1F) << 6 | UInt32(buf[i &+ 1] & 0x3F)
+                    i &+= 2
+                } else if b >= 0xF0 && i &+ 3 < n {
+                    v = UInt32(b & 0x07) << 18 | UInt32(buf[i &+ 1] & 0x3F) << 12 | UInt32(buf[i &+ 2] & 0x3F) << 6 | UInt32(buf[i &+ 3] & 0x3F)
+                    i &+= 4
+                } else {
+                    // Unreachable for well-formed input; never read past the end.
+                    v = ScalarDecode.invalid
+                    i &+= 1
+                }
+                cps[k] = v
+                k &+= 1
+            }
+            offsets[k] = Offset(truncatingIfNeeded: i)
+            return k
+        }
+    }
+
     /// Decodes `bytes` into `cps`/`offsets` (capacity `cps.count` and one more); returns the scalar count.
-    private static func decode(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
-                               _ offsets: UnsafeMutableBufferPointer<Int>) -> Int {
+    private static func decode<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
+                                                          _ offsets: UnsafeMutableBufferPointer<Offset>) -> Int {
         bytes.withUnsafeBufferPointer { buf in
             var i = 0
             var k = 0
@@ -58,7 +106,7 @@ struct ScalarDecode: Sendable {
             // `k < capacity` always holds (see `init`); the test keeps a broken invariant from writing out of bounds.
             while i < n && k < capacity {
                 let b = buf[i]
-                offsets[k] = i
+                offsets[k] = Offset(truncatingIfNeeded: i)
                 if b < 0x80 {
                     cps[k] = UInt32(b)
                     k &+= 1
@@ -93,7 +141,7 @@ struct ScalarDecode: Sendable {
                 k &+= 1
                 i &+= len
             }
-            offsets[k] = n
+            offsets[k] = Offset(truncatingIfNeeded: n)
             return k
         }
     }
@@ -115,6 +163,20 @@ struct ScalarDecode: Sendable {
                 i &+= 1
             }
             return n - continuation
+        }
+    }
+}
+
+/// Byte offsets of the scalars: 4 bytes each unless the file is larger than 4 GiB. Read only when a
+/// rule reports, so the switch stays off the scanning path.
+enum ByteOffsets: Sendable {
+    case narrow([UInt32])
+    case wide([Int])
+
+    subscript(i: Int) -> Int {
+        switch self {
+        case .narrow(let a): return Int(a[i])
+        case .wide(let a): return a[i]
         }
     }
 }

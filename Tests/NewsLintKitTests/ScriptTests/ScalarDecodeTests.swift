@@ -81,6 +81,22 @@ import Testing
         }
     }
 
+    @Test func wideOffsetsAgreeWithNarrowOnes() {
+        // Files over 4 GiB keep 8-byte offsets; force that path on a small file.
+        let bytes = Array("第一段：市政府今日公布預算。\r\n\n第二段 ends here 😀".utf8) + [0xE4, 0x0A]
+        let document = Document(path: "t.md", bytes: bytes)
+        let narrow = ScalarDecode(bytes, lineStarts: document.lineStarts, isValidUTF8: document.isValidUTF8)
+        let wide = ScalarDecode(bytes, lineStarts: document.lineStarts, isValidUTF8: document.isValidUTF8, narrowOffsetLimit: 0)
+        guard case .narrow = narrow.offsets, case .wide = wide.offsets else {
+            Issue.record("expected narrow and wide offsets")
+            return
+        }
+        #expect(wide.cps == narrow.cps)
+        #expect(wide.lineStarts == narrow.lineStarts)
+        #expect(Array(ScalarRun(wholeFile: wide).offsets) == Array(ScalarRun(wholeFile: narrow).offsets))
+        #expect(Array(ScalarRun(wholeFile: wide).offsets) == reference(bytes, 0..<bytes.count).offsets)
+    }
+
     @Test func decodedOnceAndShared() {
         let document = Document(path: "t.md", text: "新聞稿\n")
         let copy = document

@@ -18,6 +18,19 @@ struct ScalarSlice<Element>: RandomAccessCollection {
 
 typealias Scalars = ScalarSlice<UInt32>
 
+/// The byte offsets of a `ScalarRun`, indexed from 0.
+struct OffsetSlice: RandomAccessCollection {
+    let base: ByteOffsets
+    let start: Int
+    let count: Int
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+    subscript(i: Int) -> Int {
+        assert(i >= 0 && i < count, "offset index out of the run")
+        return base[start &+ i]
+    }
+}
+
 /// The scalars of one line (or the whole file), each with its byte offset, taken from the
 /// document's shared `ScalarDecode`. Ill-formed bytes are `ScalarRun.invalid` (one per byte).
 struct ScalarRun {
@@ -25,12 +38,12 @@ struct ScalarRun {
     /// Code points (or `invalid`).
     let cps: Scalars
     /// Byte offset of each scalar; `offsets[cps.count]` is the end of the range.
-    let offsets: ScalarSlice<Int>
+    let offsets: OffsetSlice
 
     /// Scalars `range` of `decode`.
     init(_ decode: ScalarDecode, _ range: Range<Int>) {
         cps = Scalars(base: decode.cps, start: range.lowerBound, count: range.count)
-        offsets = ScalarSlice(base: decode.offsets, start: range.lowerBound, count: range.count + 1)
+        offsets = OffsetSlice(base: decode.offsets, start: range.lowerBound, count: range.count + 1)
     }
 
     /// The whole file.
