@@ -7,12 +7,24 @@ struct ScalarSlice<Element>: RandomAccessCollection {
     let base: [Element]
     let start: Int
     let count: Int
+
+    init(base: [Element], start: Int, count: Int) {
+        // The window lies inside `base`, so checking an index against `count` is enough.
+        precondition(start >= 0 && count >= 0 && start <= base.count - count, "window outside the decoded scalars")
+        self.base = base
+        self.start = start
+        self.count = count
+    }
+
     var startIndex: Int { 0 }
     var endIndex: Int { count }
+
+    /// Checked against the window (like the per-line arrays this replaces), which lets the compiler
+    /// drop the check in loops bounded by `count`.
     @inline(__always)
     subscript(i: Int) -> Element {
-        assert(i >= 0 && i < count, "scalar index out of the run")
-        return base[start &+ i]
+        precondition(i >= 0 && i < count, "scalar index out of the run")
+        return base.withUnsafeBufferPointer { $0[start &+ i] }
     }
 }
 
