@@ -24,6 +24,8 @@ public struct Document: Sendable {
     public let bodyStartLine: Int
     /// `codeLines[i]` is true when line i+1 is inside a fenced code block (fences included).
     public let codeLines: [Bool]
+    /// The decoded scalars, filled on first use (see `Document.scalars`).
+    let scalarCache = ScalarDecodeCache()
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path

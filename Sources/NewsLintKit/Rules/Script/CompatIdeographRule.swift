@@ -34,7 +34,7 @@ public struct CompatIdeographRule: Rule {
             return false
         }
         guard candidate else { return }
-        let run = ScalarRun(document.bytes, 0..<document.bytes.count)
+        let run = ScalarRun(wholeFile: document.scalars)
         let c = run.cps
         for i in 0..<c.count where Self.isCandidate(c[i]) {
             let shown = String(Character(Unicode.Scalar(c[i]) ?? "?"))

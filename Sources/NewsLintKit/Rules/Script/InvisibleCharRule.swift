@@ -75,7 +75,7 @@ public struct InvisibleCharRule: Rule {
             return false
         }
         guard candidate else { return }
-        let run = ScalarRun(bytes, 0..<bytes.count)
+        let run = ScalarRun(wholeFile: document.scalars)
         let c = run.cps
         var i = 0
         while i < c.count {

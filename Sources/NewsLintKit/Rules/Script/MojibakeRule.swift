@@ -11,6 +11,7 @@ public struct MojibakeRule: Rule {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         let bytes = document.bytes
+        var decoded: ScalarDecode?
         for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             var ascii = true
@@ -19,7 +20,9 @@ public struct MojibakeRule: Rule {
                 percentEncodedReplacement(bytes, range, into: &sink)
                 continue
             }
-            let run = ScalarRun(bytes, range)
+            let decode = decoded ?? document.scalars
+            decoded = decode
+            let run = document.scalarRun(decode, line: n)
             percentEncodedReplacement(bytes, range, into: &sink)
             lostInformation(run, into: &sink)
             pinyinArtifacts(run, into: &sink)
@@ -289,7 +292,7 @@ public struct MojibakeRule: Rule {
         return n == 0 ? 0 : Double(common) / Double(n)
     }
 
-    private func encodeGB(_ scalars: ArraySlice<UInt32>) -> [UInt8]? {
+    private func encodeGB(_ scalars: some Sequence<UInt32>) -> [UInt8]? {
         var s = String.UnicodeScalarView()
         for v in scalars {
             guard let u = Unicode.Scalar(v) else { return nil }

@@ -11,6 +11,7 @@ public struct PunctuationWidthRule: Rule {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         guard let lines = document.bodyLines else { return }
+        var decoded: ScalarDecode?
         for n in lines where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             // Cheap skip: lines without both ASCII punctuation and non-ASCII bytes.
@@ -20,7 +21,9 @@ public struct PunctuationWidthRule: Rule {
                 if hasPunct && hasWide { break }
             }
             guard hasPunct && hasWide else { continue }
-            checkLine(ScalarRun(document.bytes, range), into: &sink)
+            let decode = decoded ?? document.scalars
+            decoded = decode
+            checkLine(document.scalarRun(decode, line: n), into: &sink)
         }
     }
 
@@ -73,7 +76,7 @@ public struct PunctuationWidthRule: Rule {
     }
 
     /// Whether ASCII `ch` sits in Chinese text (and is not part of a number, time, ellipsis or abbreviation).
-    private func touchesChinese(_ ch: UInt32, prev: UInt32, next: UInt32, at i: Int, _ c: [UInt32]) -> Bool {
+    private func touchesChinese(_ ch: UInt32, prev: UInt32, next: UInt32, at i: Int, _ c: Scalars) -> Bool {
         if CJK.isDigit(prev) && CJK.isDigit(next) { return false }          // 10:30, 3.5, 1,000
         let prevHan = CJK.isHan(prev)
         let prevClose = Self.isClosing(prev)

@@ -30,12 +30,15 @@ public struct ScriptMixedRule: Rule {
         guard let lines = document.bodyLines else { return }
         var runs: [(line: Int, run: ScalarRun, skip: [Bool])] = []
         var simplified = 0, traditional = 0
+        var decoded: ScalarDecode?
         for n in lines where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             var wide = false
             for b in document.bytes[range] where b >= 0xE3 { wide = true; break }
             guard wide else { continue }
-            let run = ScalarRun(document.bytes, range)
+            let decode = decoded ?? document.scalars
+            decoded = decode
+            let run = document.scalarRun(decode, line: n)
             let skip = ProseMask.nonProse(run)
             for (i, c) in run.cps.enumerated() where c >= 0x3400 && !skip[i] {
                 switch tables.scriptClass(c) {
@@ -161,7 +164,7 @@ public struct ScriptMixedRule: Rule {
 
     /// Word-level leftovers of neutral characters (`干部` for `幹部`), longest match first;
     /// Traditional words that contain the neutral character as itself (`皇后`) block a match.
-    private func phraseHits(_ c: [UInt32], _ range: Range<Int>, _ skip: [Bool]) -> [Item] {
+    private func phraseHits(_ c: Scalars, _ range: Range<Int>, _ skip: [Bool]) -> [Item] {
         var result: [Item] = []
         var i = range.lowerBound
         outer: while i < range.upperBound {
@@ -190,7 +193,7 @@ public struct ScriptMixedRule: Rule {
         return result
     }
 
-    private func startsBlocker(_ c: [UInt32], at i: Int, limit: Int) -> Bool {
+    private func startsBlocker(_ c: Scalars, at i: Int, limit: Int) -> Bool {
         guard tables.isPhraseHead(c[i]), let candidates = tables.phrases(startingWith: c[i]) else { return false }
         return candidates.contains { cand in
             cand.to.isEmpty && i + cand.from.count <= limit && cand.from.enumerated().allSatisfy { c[i + $0.offset] == $0.element }

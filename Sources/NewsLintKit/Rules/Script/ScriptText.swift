@@ -1,44 +1,82 @@
-/// Shared scanning helpers for the script rules: decoded scalars with byte offsets,
+/// Shared scanning helpers for the script rules: per-line views of the decoded scalars,
 /// character classes, and the masks of spans that are not prose (URLs, code, HTML).
 
-/// The scalars of a byte range, decoded once, each with its byte offset.
-/// Ill-formed bytes become `ScalarRun.invalid` (one per byte) so the offsets stay exact.
-struct ScalarRun {
-    static let invalid: UInt32 = 0xFFFF_FFFF
-    /// Code points (or `invalid`).
-    var cps: [UInt32] = []
-    /// Byte offset of each scalar; `offsets[cps.count]` is the end of the range.
-    var offsets: [Int] = []
+/// A zero-based window on one of `ScalarDecode`'s arrays: rules index a line's scalars from 0
+/// without copying them out of the document's shared decode.
+struct ScalarSlice<Element>: RandomAccessCollection {
+    let base: [Element]
+    let start: Int
+    let count: Int
 
-    init(_ bytes: [UInt8], _ range: Range<Int>) {
-        cps.reserveCapacity(range.count / 2)
-        offsets.reserveCapacity(range.count / 2 + 1)
-        bytes.withUnsafeBufferPointer { buf in
-            var i = range.lowerBound
-            let end = range.upperBound
-            while i < end {
-                let b = buf[i]
-                offsets.append(i)
-                if b < 0x80 { cps.append(UInt32(b)); i += 1; continue }
-                let len = UTF8Validation.sequenceLength(buf, at: i)
-                if len == 0 || i + len > end { cps.append(ScalarRun.invalid); i += 1; continue }
-                var v: UInt32
-                switch len {
-                case 2: v = UInt32(b & 0x1F)
-                case 3: v = UInt32(b & 0x0F)
-                default: v = UInt32(b & 0x07)
-                }
-                for k in 1..<len { v = (v << 6) | UInt32(buf[i + k] & 0x3F) }
-                cps.append(v)
-                i += len
-            }
-            offsets.append(end)
-        }
+    init(base: [Element], start: Int, count: Int) {
+        // The window lies inside `base`, so checking an index against `count` is enough.
+        precondition(start >= 0 && count >= 0 && start <= base.count - count, "window outside the decoded scalars")
+        self.base = base
+        self.start = start
+        self.count = count
     }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+
+    /// Checked against the window (like the per-line arrays this replaces), which lets the compiler
+    /// drop the check in loops bounded by `count`.
+    @inline(__always)
+    subscript(i: Int) -> Element {
+        precondition(i >= 0 && i < count, "scalar index out of the run")
+        return base.withUnsafeBufferPointer { $0[start &+ i] }
+    }
+}
+
+typealias Scalars = ScalarSlice<UInt32>
+
+/// The byte offsets of a `ScalarRun`, indexed from 0.
+struct OffsetSlice: RandomAccessCollection {
+    let base: ByteOffsets
+    let start: Int
+    let count: Int
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+    subscript(i: Int) -> Int {
+        assert(i >= 0 && i < count, "offset index out of the run")
+        return base[start &+ i]
+    }
+}
+
+/// The scalars of one line (or the whole file), each with its byte offset, taken from the
+/// document's shared `ScalarDecode`. Ill-formed bytes are `ScalarRun.invalid` (one per byte).
+struct ScalarRun {
+    static let invalid: UInt32 = ScalarDecode.invalid
+    /// Code points (or `invalid`).
+    let cps: Scalars
+    /// Byte offset of each scalar; `offsets[cps.count]` is the end of the range.
+    let offsets: OffsetSlice
+
+    /// Scalars `range` of `decode`.
+    init(_ decode: ScalarDecode, _ range: Range<Int>) {
+        cps = Scalars(base: decode.cps, start: range.lowerBound, count: range.count)
+        offsets = OffsetSlice(base: decode.offsets, start: range.lowerBound, count: range.count + 1)
+    }
+
+    /// The whole file.
+    init(wholeFile decode: ScalarDecode) { self.init(decode, 0..<decode.cps.count) }
 
     var count: Int { cps.count }
     subscript(i: Int) -> UInt32 { i >= 0 && i < cps.count ? cps[i] : 0 }
     func byteRange(_ r: Range<Int>) -> Range<Int> { offsets[r.lowerBound]..<offsets[r.upperBound] }
+}
+
+extension Document {
+    /// The scalars of line `n` (1-based) without its terminator, from `decode` (this document's `scalars`).
+    func scalarRun(_ decode: ScalarDecode, line n: Int) -> ScalarRun {
+        guard n >= 1, n <= decode.lineStarts.count else { return ScalarRun(decode, decode.cps.count..<decode.cps.count) }
+        let first = decode.lineStarts[n - 1]
+        let next = n < decode.lineStarts.count ? decode.lineStarts[n] : decode.cps.count
+        let fullEnd = n < lineStarts.count ? lineStarts[n] : bytes.count
+        // The terminator (`\n`, `\r\n`) is ASCII: one scalar per byte.
+        let end = next - (fullEnd - contentRange(ofLine: n).upperBound)
+        return ScalarRun(decode, first..<max(first, end))
+    }
 }
 
 enum CJK {
@@ -163,7 +201,7 @@ enum ProseMask {
     private static let schemes: [[UInt32]] = ["https://", "http://", "ftp://", "www.", "mailto:"].map { $0.unicodeScalars.map(\.value) }
 
     /// Length of a URL starting at `i` (ends at whitespace, a non-ASCII scalar, or a closing bracket).
-    static func urlLength(_ c: [UInt32], at i: Int) -> Int? {
+    static func urlLength(_ c: Scalars, at i: Int) -> Int? {
         guard i < c.count, c[i] == 0x68 || c[i] == 0x66 || c[i] == 0x77 || c[i] == 0x6D else { return nil }
         if i > 0, CJK.isASCIILetter(c[i - 1]) { return nil }
         for s in schemes where i + s.count <= c.count {

@@ -1,0 +1,112 @@
+import Testing
+@testable import NewsLintKit
+
+/// The shared per-document decode must give every rule exactly what decoding a line (or the file)
+/// on its own gave before it existed.
+@Suite struct ScalarDecodeTests {
+    /// Straightforward reference: decode `range` alone, one invalid scalar per ill-formed byte.
+    private func reference(_ bytes: [UInt8], _ range: Range<Int>) -> (cps: [UInt32], offsets: [Int]) {
+        var cps: [UInt32] = [], offsets: [Int] = []
+        bytes.withUnsafeBufferPointer { buf in
+            var i = range.lowerBound
+            while i < range.upperBound {
+                offsets.append(i)
+                let len = UTF8Validation.sequenceLength(buf, at: i)
+                if len == 0 || i + len > range.upperBound {
+                    cps.append(ScalarDecode.invalid)
+                    i += 1
+                    continue
+                }
+                let decoded = String(decoding: bytes[i..<(i + len)], as: UTF8.self).unicodeScalars
+                cps.append(decoded.first?.value ?? 0)
+                i += len
+            }
+        }
+        offsets.append(range.upperBound)
+        return (cps, offsets)
+    }
+
+    private func check(_ bytes: [UInt8], _ label: String) {
+        let document = Document(path: "t.md", bytes: bytes)
+        let decode = document.scalars
+        let whole = ScalarRun(wholeFile: decode)
+        let expectedWhole = reference(bytes, 0..<bytes.count)
+        #expect(Array(whole.cps) == expectedWhole.cps, "\(label): whole file")
+        #expect(Array(whole.offsets) == expectedWhole.offsets, "\(label): whole-file offsets")
+        for n in stride(from: 1, through: document.lineCount, by: 1) {
+            let run = document.scalarRun(decode, line: n)
+            let expected = reference(bytes, document.contentRange(ofLine: n))
+            #expect(Array(run.cps) == expected.cps, "\(label): line \(n)")
+            #expect(Array(run.offsets) == expected.offsets, "\(label): offsets of line \(n)")
+            #expect(run.byteRange(0..<run.count) == document.contentRange(ofLine: n), "\(label): range of line \(n)")
+        }
+    }
+
+    @Test func matchesDecodingEachLineAlone() {
+        let samples: [(String, [UInt8])] = [
+            ("empty", []),
+            ("simplified, LF", Array("---\ntitle: 北京今日降温\n---\n\n北京市气象台今天发布寒潮预警，最低气温将降至零下八度。\n\n市民出行请注意保暖。".utf8)),
+            ("traditional, CRLF", Array("香港天文台今日發出寒冷天氣警告。\r\n\r\n市民應注意保暖，長者尤其要小心。\r\n".utf8)),
+            ("emoji and 4-byte Han", Array("網友留言👍🏻，提到𠮷野家的新菜單。\n".utf8)),
+            ("BOM and trailing CR", [0xEF, 0xBB, 0xBF] + Array("記者報道\r".utf8)),
+            ("lone newlines", Array("\n\n\n".utf8)),
+        ]
+        for (label, bytes) in samples { check(bytes, label) }
+    }
+
+    @Test func illFormedBytesStayOneScalarEach() {
+        // GBK bytes in a UTF-8 file, a sequence cut by a line break, a surrogate, a stray continuation byte.
+        let bytes: [UInt8] = Array("第一行：".utf8) + [0xB1, 0xB1, 0xBE, 0xA9, 0x0A, 0xE4, 0xB8, 0x0A, 0xED, 0xA0, 0x80, 0x80, 0x41]
+            + Array("結束".utf8) + [0xE5, 0x8C]
+        check(bytes, "ill-formed")
+        let document = Document(path: "t.md", bytes: bytes)
+        #expect(!document.isValidUTF8)
+        let second = document.scalarRun(document.scalars, line: 2)
+        #expect(Array(second.cps) == [ScalarDecode.invalid, ScalarDecode.invalid])
+    }
+
+    @Test func randomBytesMatchTheReference() {
+        // Deterministic generator: mostly ASCII, newlines and UTF-8 fragments, so sequences get cut in every way.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return state
+        }
+        let pieces: [[UInt8]] = [[0x0A], [0x0D, 0x0A], [0x41], [0x20], Array("中".utf8), Array("，".utf8), Array("é".utf8),
+                                 Array("😀".utf8), [0xE4], [0xB8], [0xF0, 0x9F], [0xC3], [0xFF], [0xED, 0xA0]]
+        for round in 0..<200 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(next() % 64) { bytes += pieces[Int(next() % UInt64(pieces.count))] }
+            check(bytes, "random \(round)")
+        }
+    }
+
+    @Test func wideOffsetsAgreeWithNarrowOnes() {
+        // Files over 4 GiB keep 8-byte offsets; force that path on a small file.
+        let bytes = Array("第一段：市政府今日公布預算。\r\n\n第二段 ends here 😀".utf8) + [0xE4, 0x0A]
+        let document = Document(path: "t.md", bytes: bytes)
+        let narrow = ScalarDecode(bytes, lineStarts: document.lineStarts, isValidUTF8: document.isValidUTF8)
+        let wide = ScalarDecode(bytes, lineStarts: document.lineStarts, isValidUTF8: document.isValidUTF8, narrowOffsetLimit: 0)
+        guard case .narrow = narrow.offsets, case .wide = wide.offsets else {
+            Issue.record("expected narrow and wide offsets")
+            return
+        }
+        #expect(wide.cps == narrow.cps)
+        #expect(wide.lineStarts == narrow.lineStarts)
+        #expect(Array(ScalarRun(wholeFile: wide).offsets) == Array(ScalarRun(wholeFile: narrow).offsets))
+        #expect(Array(ScalarRun(wholeFile: wide).offsets) == reference(bytes, 0..<bytes.count).offsets)
+    }
+
+    @Test func decodedOnceAndShared() {
+        let document = Document(path: "t.md", text: "新聞稿\n")
+        let copy = document
+        #expect(document.scalars.cps.withUnsafeBufferPointer { $0.baseAddress }
+            == copy.scalars.cps.withUnsafeBufferPointer { $0.baseAddress })
+    }
+
+    @Test func nonContinuationCountIsTheScalarCountOfValidText() {
+        for text in ["", "a", "中文", "abcdefgh中文ijklmnop😀é", String(repeating: "香港新聞，", count: 37)] {
+            #expect(ScalarDecode.nonContinuationCount(Array(text.utf8)) == text.unicodeScalars.count, "\(text)")
+        }
+    }
+}
