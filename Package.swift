@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "newslint",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "newslint", targets: ["newslint"]),
         .library(name: "NewsLintKit", targets: ["NewsLintKit"]),
