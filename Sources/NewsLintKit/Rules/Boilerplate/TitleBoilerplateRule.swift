@@ -161,6 +161,8 @@ public struct TitleRepeatedAffixRule: CrossFileRule {
     let minTitles: Int
     let minShare: Double
     static let separators = TitleAffix.suffixSeparators + TitleAffix.prefixSeparators + [" ：", "：", ": "].map { Array($0.utf8) }
+    /// One shared copy of each affix: a site name glued to 100k titles is kept once, not per file.
+    let affixes = Locked(Set<String>())
 
     public init(options: RuleOptions) throws {
         key = options.string("key", "title")
@@ -185,6 +187,12 @@ public struct TitleRepeatedAffixRule: CrossFileRule {
         if !handled.contains(where: { $0.kind == .suffix }), let sep = TitleAffix.find(t, Self.separators, last: true) {
             let piece = TitleAffix.trimSpaces(t, sep.upperBound..<t.count)
             if (1...20).contains(TextScan.scalarCount(t, piece)) { fact.suffix = String(decoding: t[sep.lowerBound...], as: UTF8.self) }
+        }
+        if fact.prefix != nil || fact.suffix != nil {
+            affixes.withLock { set in
+                fact.prefix = fact.prefix.map { set.insert($0).memberAfterInsert }
+                fact.suffix = fact.suffix.map { set.insert($0).memberAfterInsert }
+            }
         }
         return fact
     }

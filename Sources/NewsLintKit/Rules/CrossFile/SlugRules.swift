@@ -67,17 +67,20 @@ public struct SlugDuplicateRule: CrossFileRule {
     }
 
     public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
-        var groups: [String: [Int]] = [:]
+        // Folding returns a new string; keep the fact's own when nothing changes (no second copy of 100k slugs).
+        let groups = ChainGroups(facts.lazy.map { f -> String in
+            if caseSensitive { return f.fact.slug }
+            let folded = f.fact.slug.lowercased()
+            return folded == f.fact.slug ? f.fact.slug : folded
+        })
         for (i, f) in facts.enumerated() {
-            groups[caseSensitive ? f.fact.slug : f.fact.slug.lowercased(), default: []].append(i)
-        }
-        for (i, f) in facts.enumerated() {
-            guard let members = groups[caseSensitive ? f.fact.slug : f.fact.slug.lowercased()], members.count > 1 else { continue }
-            let others = members.lazy.filter { $0 != i }.map { j in
+            let size = groups.size(of: i)
+            guard size > 1 else { continue }
+            let others = groups.members(of: i).lazy.filter { $0 != i }.map { j in
                 facts[j].fact.key == f.fact.key ? facts[j].path : "\(facts[j].path) (\(facts[j].fact.key))"
             }
             sink.report(path: f.path, line: f.fact.line, column: f.fact.column,
-                        "slug '\(f.fact.slug)' (from \(f.fact.key)) is also used by \(listing(others, total: members.count - 1))")
+                        "slug '\(f.fact.slug)' (from \(f.fact.key)) is also used by \(listing(others, total: size - 1))")
         }
     }
 }
