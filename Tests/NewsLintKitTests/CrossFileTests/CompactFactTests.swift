@@ -77,3 +77,14 @@ import Testing
         #expect(Array(g.members(of: 3)) == [3])
     }
 }
+
+extension CompactFactTests {
+    @Test func contentDuplicateFactJSONIsUnchanged() throws {
+        let rule = try ContentDuplicateRule.erased(options: RuleOptions())
+        let data = try rule.encodeFact(ContentDuplicateRule.Fact(hash: .max, length: 321, line: 6))
+        #expect(String(decoding: data, as: UTF8.self) == "{\"hash\":18446744073709551615,\"length\":321,\"line\":6}")
+        let back = try #require(try rule.decodeFact(data) as? ContentDuplicateRule.Fact)
+        #expect(back == ContentDuplicateRule.Fact(hash: .max, length: 321, line: 6) && back.length == 321 && back.line == 6)
+        #expect(MemoryLayout<ContentDuplicateRule.Fact>.size == 16)
+    }
+}

@@ -76,10 +76,36 @@ struct DisjointSets {
 /// `content-duplicate`: bodies identical after normalisation. Fact: 8-byte hash, length, line.
 public struct ContentDuplicateRule: CrossFileRule {
     public static let id = "content-duplicate"
+    /// 16 bytes, kept for every file until the reduce phase. The JSON form is unchanged.
     public struct Fact: Codable, Sendable, Equatable {
         public var hash: UInt64
-        public var length: Int
-        public var line: Int
+        private var length32: UInt32
+        private var line32: UInt32
+
+        public init(hash: UInt64, length: Int, line: Int) {
+            self.hash = hash
+            length32 = UInt32(clamping: length)
+            line32 = UInt32(clamping: line)
+        }
+
+        public var length: Int { Int(length32) }
+        public var line: Int { Int(line32) }
+
+        enum CodingKeys: String, CodingKey { case hash, length, line }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            hash = try c.decode(UInt64.self, forKey: .hash)
+            length32 = try c.decode(UInt32.self, forKey: .length)
+            line32 = try c.decode(UInt32.self, forKey: .line)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(hash, forKey: .hash)
+            try c.encode(length, forKey: .length)
+            try c.encode(line, forKey: .line)
+        }
     }
     let minLength: Int
 
