@@ -88,3 +88,26 @@ extension CompactFactTests {
         #expect(MemoryLayout<ContentDuplicateRule.Fact>.size == 16)
     }
 }
+
+extension CompactFactTests {
+    @Test func titleFactJSONIsUnchanged() throws {
+        let rule = try TitleRepeatedAffixRule.erased(options: RuleOptions())
+        let cases: [(TitleRepeatedAffixRule.Fact, String)] = [
+            (.init(line: 2), "{\"line\":2}"),
+            (.init(line: 2, suffix: " | 校园网"), "{\"line\":2,\"suffix\":\" | 校园网\"}"),
+            (.init(line: 3, prefix: "新華網->", suffix: "_新聞"), "{\"line\":3,\"prefix\":\"新華網->\",\"suffix\":\"_新聞\"}"),
+        ]
+        for (fact, json) in cases {
+            let data = try rule.encodeFact(fact)
+            #expect(String(decoding: data, as: UTF8.self) == json)
+            let back = try #require(try rule.decodeFact(data) as? TitleRepeatedAffixRule.Fact)
+            #expect(back.line == fact.line && back.prefix == fact.prefix && back.suffix == fact.suffix)
+        }
+        #expect(MemoryLayout<TitleRepeatedAffixRule.Fact>.stride == 16)
+        // Titles sharing a site name share one string.
+        let raw = try TitleRepeatedAffixRule(options: RuleOptions())
+        let a = try #require(raw.collect(Document(path: "a.md", text: "---\ntitle: 学院召开年度工作会议 | 教务动态\n---\n正文。\n")))
+        let b = try #require(raw.collect(Document(path: "b.md", text: "---\ntitle: 學院舉行畢業典禮 | 教务动态\n---\n正文。\n")))
+        #expect(a.suffix == "| 教务动态" && b.suffix == "| 教务动态")
+    }
+}

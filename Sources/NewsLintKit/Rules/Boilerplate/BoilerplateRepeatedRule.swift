@@ -114,6 +114,8 @@ public struct BoilerplateRepeatedRule: CrossFileRule {
             let h = StableHash.fnv1a64(document.bytes[r])
             if seen.insert(h).inserted, !fact.append(hash: h, line: n) { break }
         }
+        // Appending left growth slack; the fact lives until the reduce phase, so keep only what is used.
+        if fact.packed.capacity > fact.packed.count { fact.packed = Array(fact.packed[...]) }
         return fact
     }
 
