@@ -6,13 +6,61 @@ import Foundation
 public struct BoilerplateRepeatedRule: CrossFileRule {
     public static let id = "boilerplate-repeated"
 
+    /// Kept for every file until the reduce phase, so it is packed: one allocation per file
+    /// (12 bytes per distinct line) and an interned group string. The JSON form is unchanged
+    /// (`group`, `hashes`, `lines`), so facts files and caches of earlier builds still read.
     public struct Fact: Codable, Sendable {
         /// Site the file belongs to: `source:<front-matter source>` or `dir:<directory>`.
         public var group: String
-        /// Hash of each distinct qualifying line, with the line number of its first occurrence.
-        public var hashes: [UInt64]
-        public var lines: [Int]
+        /// Per distinct qualifying line: hash low word, hash high word, line number of its first occurrence.
+        var packed: [UInt32]
+
+        public init(group: String, hashes: [UInt64], lines: [Int]) {
+            self.group = group
+            packed = []
+            packed.reserveCapacity(min(hashes.count, lines.count) * 3)
+            for (h, n) in zip(hashes, lines) { _ = append(hash: h, line: n) }
+        }
+
+        /// Appends one line; false (nothing appended) for a line number beyond 32 bits.
+        mutating func append(hash: UInt64, line: Int) -> Bool {
+            guard let n = UInt32(exactly: line) else { return false }
+            packed.append(UInt32(truncatingIfNeeded: hash))
+            packed.append(UInt32(truncatingIfNeeded: hash >> 32))
+            packed.append(n)
+            return true
+        }
+
+        public var count: Int { packed.count / 3 }
+        public func hash(at i: Int) -> UInt64 { UInt64(packed[3 * i]) | UInt64(packed[3 * i + 1]) << 32 }
+        public func line(at i: Int) -> Int { Int(packed[3 * i + 2]) }
+        /// Hash of each distinct qualifying line.
+        public var hashes: [UInt64] { (0..<count).map(hash(at:)) }
+        /// Line number of each hash's first occurrence.
+        public var lines: [Int] { (0..<count).map(line(at:)) }
+
+        enum CodingKeys: String, CodingKey { case group, hashes, lines }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let hashes = try c.decode([UInt64].self, forKey: .hashes)
+            let lines = try c.decode([Int].self, forKey: .lines)
+            guard hashes.count == lines.count, lines.allSatisfy({ $0 >= 1 && $0 <= Int(UInt32.max) }) else {
+                throw DecodingError.dataCorruptedError(forKey: .lines, in: c, debugDescription: "expected one line number (1...\(UInt32.max)) per hash")
+            }
+            self.init(group: try c.decode(String.self, forKey: .group), hashes: hashes, lines: lines)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(group, forKey: .group)
+            try c.encode(hashes, forKey: .hashes)
+            try c.encode(lines, forKey: .lines)
+        }
     }
+
+    /// One shared copy of each group string: 100k files of a few sites keep a few strings, not 100k.
+    let groups = Locked(Set<String>())
 
     let minLength: Int
     let minWords: Int
@@ -57,34 +105,47 @@ public struct BoilerplateRepeatedRule: CrossFileRule {
         if let fm = document.frontMatter {
             for k in groupKeys { if let v = fm.string(k), !v.isEmpty { group = "\(k):\(v)"; break } }
         }
+        group = groups.withLock { $0.insert(group).memberAfterInsert }
         var seen = Set<UInt64>()
         var fact = Fact(group: group, hashes: [], lines: [])
         guard let body = document.bodyLines else { return fact }
         for n in body {
             guard let r = qualifyingRange(document, n) else { continue }
             let h = StableHash.fnv1a64(document.bytes[r])
-            if seen.insert(h).inserted {
-                fact.hashes.append(h)
-                fact.lines.append(n)
-            }
+            if seen.insert(h).inserted, !fact.append(hash: h, line: n) { break }
         }
+        // Appending left growth slack; the fact lives until the reduce phase, so keep only what is used.
+        if fact.packed.capacity > fact.packed.count { fact.packed = Array(fact.packed[...]) }
         return fact
     }
 
     /// Hashes that repeat in enough files of their group: (group, hash) → file count and group size.
+    ///
+    /// One group at a time, in two passes so the working set stays small: a count by 32-bit hash
+    /// prefix (an upper bound of the true count) picks the candidates, then only candidates are
+    /// counted by their full hash. The result is exactly that of a full 64-bit count.
     func repeatedLines(_ facts: [FileFact<Fact>]) -> [String: [UInt64: (count: Int, total: Int)]] {
-        var sizes: [String: Int] = [:]
-        var counts: [String: [UInt64: Int]] = [:]
-        for f in facts {
-            sizes[f.fact.group, default: 0] += 1
-            for h in f.fact.hashes { counts[f.fact.group, default: [:]][h, default: 0] += 1 }
-        }
+        var members: [String: [Int32]] = [:]
+        for (i, f) in facts.enumerated() { members[f.fact.group, default: []].append(Int32(truncatingIfNeeded: i)) }
         var out: [String: [UInt64: (Int, Int)]] = [:]
-        for (group, hashes) in counts {
-            let total = sizes[group] ?? 0
-            for (h, n) in hashes where n >= minFiles && Double(n) / Double(max(total, 1)) >= minShare {
-                out[group, default: [:]][h] = (n, total)
+        for (group, files) in members {
+            let total = files.count
+            // Smallest count that passes both thresholds.
+            var need = max(minFiles, 1)
+            while Double(need) / Double(max(total, 1)) < minShare { need += 1 }
+            guard need <= total else { continue }
+            var rough: [UInt32: UInt32] = [:]
+            for i in files {
+                let f = facts[Int(i)].fact
+                for k in 0..<f.count { rough[f.packed[3 * k], default: 0] &+= 1 }
             }
+            var exact: [UInt64: Int] = [:]
+            for i in files {
+                let f = facts[Int(i)].fact
+                for k in 0..<f.count where Int(rough[f.packed[3 * k]] ?? 0) >= need { exact[f.hash(at: k), default: 0] += 1 }
+            }
+            rough = [:]
+            for (h, n) in exact where n >= need { out[group, default: [:]][h] = (n, total) }
         }
         return out
     }
@@ -93,10 +154,10 @@ public struct BoilerplateRepeatedRule: CrossFileRule {
         let repeated = repeatedLines(facts)
         for f in facts {
             guard let hits = repeated[f.fact.group] else { continue }
-            for (h, line) in zip(f.fact.hashes, f.fact.lines) {
-                guard let r = hits[h] else { continue }
+            for k in 0..<f.fact.count {
+                guard let r = hits[f.fact.hash(at: k)] else { continue }
                 let group = f.fact.group.hasPrefix("dir:") ? "files in '\(f.fact.group.dropFirst(4).isEmpty ? "." : String(f.fact.group.dropFirst(4)))'" : "files with \(f.fact.group.replacingOccurrences(of: ":", with: " '"))'"
-                sink.report(path: f.path, line: line, "line repeats verbatim in \(r.count) of \(r.total) \(group) (site residue; 'newslint learn' turns such lines into a rule pack)")
+                sink.report(path: f.path, line: f.fact.line(at: k), "line repeats verbatim in \(r.count) of \(r.total) \(group) (site residue; 'newslint learn' turns such lines into a rule pack)")
             }
         }
     }

@@ -151,16 +151,54 @@ public struct TitleBoilerplateRule: Rule {
 public struct TitleRepeatedAffixRule: CrossFileRule {
     public static let id = "title-boilerplate"
 
+    /// Kept for every titled file until the reduce phase: 16 bytes, the affixes (most titles have
+    /// none) behind one optional reference. The JSON form is unchanged.
     public struct Fact: Codable, Sendable {
-        public var line: Int
-        public var prefix: String?
-        public var suffix: String?
+        final class Affixes: Sendable {
+            let prefix: String?
+            let suffix: String?
+            init(prefix: String?, suffix: String?) { self.prefix = prefix; self.suffix = suffix }
+        }
+        private var line32: UInt32
+        private var affixes: Affixes?
+
+        public init(line: Int, prefix: String? = nil, suffix: String? = nil) {
+            line32 = UInt32(clamping: line)
+            affixes = prefix == nil && suffix == nil ? nil : Affixes(prefix: prefix, suffix: suffix)
+        }
+
+        public var line: Int { Int(line32) }
+        public var prefix: String? {
+            get { affixes?.prefix }
+            set { self = Fact(line: line, prefix: newValue, suffix: suffix) }
+        }
+        public var suffix: String? {
+            get { affixes?.suffix }
+            set { self = Fact(line: line, prefix: prefix, suffix: newValue) }
+        }
+
+        enum CodingKeys: String, CodingKey { case line, prefix, suffix }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(line: Int(try c.decode(UInt32.self, forKey: .line)),
+                      prefix: try c.decodeIfPresent(String.self, forKey: .prefix), suffix: try c.decodeIfPresent(String.self, forKey: .suffix))
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(line, forKey: .line)
+            try c.encodeIfPresent(prefix, forKey: .prefix)
+            try c.encodeIfPresent(suffix, forKey: .suffix)
+        }
     }
 
     let key: String
     let minTitles: Int
     let minShare: Double
     static let separators = TitleAffix.suffixSeparators + TitleAffix.prefixSeparators + [" ：", "：", ": "].map { Array($0.utf8) }
+    /// One shared copy of each affix: a site name glued to 100k titles is kept once, not per file.
+    let affixes = Locked(Set<String>())
 
     public init(options: RuleOptions) throws {
         key = options.string("key", "title")
@@ -174,19 +212,25 @@ public struct TitleRepeatedAffixRule: CrossFileRule {
         guard let fm = document.frontMatter, let entry = fm.entry(key), let title = entry.value.scalarText else { return nil }
         let t = Array(title.utf8)
         let handled = TitleAffix.findings(title)
-        var fact = Fact(line: entry.line)
+        var prefix: String?, suffix: String?
         // Segments around the first and last separator; short ones only (site names are short).
         if !handled.contains(where: { $0.kind == .prefix }), let sep = TitleAffix.find(t, Self.separators, last: false) {
             let piece = TitleAffix.trimSpaces(t, 0..<sep.lowerBound)
             if (1...20).contains(TextScan.scalarCount(t, piece)), !TitleAffix.isColumnLabel(Array(t[piece]), separator: Array(t[sep])) {
-                fact.prefix = String(decoding: t[0..<sep.upperBound], as: UTF8.self)
+                prefix = String(decoding: t[0..<sep.upperBound], as: UTF8.self)
             }
         }
         if !handled.contains(where: { $0.kind == .suffix }), let sep = TitleAffix.find(t, Self.separators, last: true) {
             let piece = TitleAffix.trimSpaces(t, sep.upperBound..<t.count)
-            if (1...20).contains(TextScan.scalarCount(t, piece)) { fact.suffix = String(decoding: t[sep.lowerBound...], as: UTF8.self) }
+            if (1...20).contains(TextScan.scalarCount(t, piece)) { suffix = String(decoding: t[sep.lowerBound...], as: UTF8.self) }
         }
-        return fact
+        if prefix != nil || suffix != nil {
+            affixes.withLock { set in
+                prefix = prefix.map { set.insert($0).memberAfterInsert }
+                suffix = suffix.map { set.insert($0).memberAfterInsert }
+            }
+        }
+        return Fact(line: entry.line, prefix: prefix, suffix: suffix)
     }
 
     public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {

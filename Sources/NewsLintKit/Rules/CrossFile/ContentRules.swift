@@ -76,10 +76,36 @@ struct DisjointSets {
 /// `content-duplicate`: bodies identical after normalisation. Fact: 8-byte hash, length, line.
 public struct ContentDuplicateRule: CrossFileRule {
     public static let id = "content-duplicate"
+    /// 16 bytes, kept for every file until the reduce phase. The JSON form is unchanged.
     public struct Fact: Codable, Sendable, Equatable {
         public var hash: UInt64
-        public var length: Int
-        public var line: Int
+        private var length32: UInt32
+        private var line32: UInt32
+
+        public init(hash: UInt64, length: Int, line: Int) {
+            self.hash = hash
+            length32 = UInt32(clamping: length)
+            line32 = UInt32(clamping: line)
+        }
+
+        public var length: Int { Int(length32) }
+        public var line: Int { Int(line32) }
+
+        enum CodingKeys: String, CodingKey { case hash, length, line }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            hash = try c.decode(UInt64.self, forKey: .hash)
+            length32 = try c.decode(UInt32.self, forKey: .length)
+            line32 = try c.decode(UInt32.self, forKey: .line)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(hash, forKey: .hash)
+            try c.encode(length, forKey: .length)
+            try c.encode(line, forKey: .line)
+        }
     }
     let minLength: Int
 
@@ -96,14 +122,51 @@ public struct ContentDuplicateRule: CrossFileRule {
 
     public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
         struct Key: Hashable { var hash: UInt64; var length: Int }
-        var groups: [Key: [Int]] = [:]
-        for (i, f) in facts.enumerated() { groups[Key(hash: f.fact.hash, length: f.fact.length), default: []].append(i) }
+        let groups = ChainGroups(facts.lazy.map { Key(hash: $0.fact.hash, length: $0.fact.length) })
         for (i, f) in facts.enumerated() {
-            guard let members = groups[Key(hash: f.fact.hash, length: f.fact.length)], members.count > 1 else { continue }
-            let others = members.lazy.filter { $0 != i }.map { facts[$0].path }
+            let size = groups.size(of: i)
+            guard size > 1 else { continue }
+            let others = groups.members(of: i).lazy.filter { $0 != i }.map { facts[$0].path }
             sink.report(path: f.path, line: f.fact.line,
-                        "body is identical to \(listing(others, total: members.count - 1)) (group of \(members.count) files)")
+                        "body is identical to \(listing(others, total: size - 1)) (group of \(size) files)")
         }
+    }
+}
+
+/// Files grouped by equal keys, as chains through index arrays: two `Int32`s per file and one
+/// dictionary entry per distinct key during the build, no array per group (most groups of a
+/// cross-file reduce have one member, and 100k one-element arrays were most of its working set).
+/// Members come in index order.
+struct ChainGroups {
+    /// Per file: its group's first member, and the next member of its group (-1 at the end).
+    private var first: [Int32]
+    private var next: [Int32]
+    /// Group size, stored at the group's first member.
+    private var sizes: [Int32]
+
+    init<S: Sequence>(_ keys: S) where S.Element: Hashable {
+        first = []; next = []; sizes = []
+        var heads: [S.Element: (first: Int32, last: Int32)] = [:]
+        for (n, key) in keys.enumerated() {
+            let i = Int32(truncatingIfNeeded: n)
+            next.append(-1)
+            sizes.append(0)
+            if let h = heads[key] {
+                next[Int(h.last)] = i
+                heads[key] = (h.first, i)
+                first.append(h.first)
+            } else {
+                heads[key] = (i, i)
+                first.append(i)
+            }
+            sizes[Int(first[n])] += 1
+        }
+    }
+
+    func size(of i: Int) -> Int { Int(sizes[Int(first[i])]) }
+
+    func members(of i: Int) -> UnfoldFirstSequence<Int> {
+        sequence(first: Int(first[i])) { [next] j in next[j] < 0 ? nil : Int(next[j]) }
     }
 }
 

@@ -48,11 +48,42 @@ struct SlugResolver: Sendable {
 /// other when the site is built). Fact: the slug with its key and line (~50 bytes).
 public struct SlugDuplicateRule: CrossFileRule {
     public static let id = "slug-duplicate"
+    /// Kept for every file until the reduce phase. Hex digests (`46ea4ddd…`, the slugs of scraped
+    /// mirrors) are stored as two words instead of a heap string. The JSON form is unchanged.
     public struct Fact: Codable, Sendable, Equatable {
-        public var slug: String
+        var text: SlugText
         public var key: String
-        public var line: Int
-        public var column: Int
+        private var line32: UInt32
+        private var column32: UInt32
+
+        public init(slug: String, key: String, line: Int, column: Int) {
+            text = SlugText(slug)
+            self.key = key
+            line32 = UInt32(clamping: line)
+            column32 = UInt32(clamping: column)
+        }
+
+        public var slug: String { text.string }
+        public var line: Int { Int(line32) }
+        public var column: Int { Int(column32) }
+
+        enum CodingKeys: String, CodingKey { case slug, key, line, column }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            text = SlugText(try c.decode(String.self, forKey: .slug))
+            key = try c.decode(String.self, forKey: .key)
+            line32 = try c.decode(UInt32.self, forKey: .line)
+            column32 = try c.decode(UInt32.self, forKey: .column)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(slug, forKey: .slug)
+            try c.encode(key, forKey: .key)
+            try c.encode(line, forKey: .line)
+            try c.encode(column, forKey: .column)
+        }
     }
     let resolver: SlugResolver
     let caseSensitive: Bool
@@ -67,17 +98,59 @@ public struct SlugDuplicateRule: CrossFileRule {
     }
 
     public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
-        var groups: [String: [Int]] = [:]
+        // Folding returns a new string; keep the fact's own when nothing changes (no second copy of 100k slugs).
+        // Hex digests are lowercase already; other slugs fold to text (or to a digest: `46EA…` = `46ea…`).
+        let groups = ChainGroups(facts.lazy.map { f -> SlugText in
+            guard !caseSensitive, case let .text(t) = f.fact.text else { return f.fact.text }
+            let folded = t.lowercased()
+            return folded == t ? f.fact.text : SlugText(folded)
+        })
         for (i, f) in facts.enumerated() {
-            groups[caseSensitive ? f.fact.slug : f.fact.slug.lowercased(), default: []].append(i)
-        }
-        for (i, f) in facts.enumerated() {
-            guard let members = groups[caseSensitive ? f.fact.slug : f.fact.slug.lowercased()], members.count > 1 else { continue }
-            let others = members.lazy.filter { $0 != i }.map { j in
+            let size = groups.size(of: i)
+            guard size > 1 else { continue }
+            let others = groups.members(of: i).lazy.filter { $0 != i }.map { j in
                 facts[j].fact.key == f.fact.key ? facts[j].path : "\(facts[j].path) (\(facts[j].fact.key))"
             }
             sink.report(path: f.path, line: f.fact.line, column: f.fact.column,
-                        "slug '\(f.fact.slug)' (from \(f.fact.key)) is also used by \(listing(others, total: members.count - 1))")
+                        "slug '\(f.fact.slug)' (from \(f.fact.key)) is also used by \(listing(others, total: size - 1))")
+        }
+    }
+}
+
+/// A slug as stored in a fact: a 32-digit lowercase hex digest in two words, anything else as text.
+/// Canonical (a digest is never stored as text), so equality is equality of the slugs.
+enum SlugText: Hashable, Sendable {
+    case hex(UInt64, UInt64)
+    case text(String)
+
+    init(_ s: String) {
+        var words: (UInt64, UInt64) = (0, 0)
+        var n = 0
+        for b in s.utf8 {
+            let d: UInt8
+            switch b {
+            case 0x30...0x39: d = b - 0x30
+            case 0x61...0x66: d = b - 0x61 + 10
+            default: self = .text(s); return
+            }
+            guard n < 32 else { self = .text(s); return }
+            if n < 16 { words.0 = words.0 << 4 | UInt64(d) } else { words.1 = words.1 << 4 | UInt64(d) }
+            n += 1
+        }
+        self = n == 32 ? .hex(words.0, words.1) : .text(s)
+    }
+
+    var string: String {
+        switch self {
+        case let .text(s): return s
+        case let .hex(a, b):
+            let digits = Array("0123456789abcdef".utf8)
+            var out = [UInt8](repeating: 0, count: 32)
+            for i in 0..<16 {
+                out[15 - i] = digits[Int(a >> (4 * UInt64(i)) & 0xF)]
+                out[31 - i] = digits[Int(b >> (4 * UInt64(i)) & 0xF)]
+            }
+            return String(decoding: out, as: UTF8.self)
         }
     }
 }
