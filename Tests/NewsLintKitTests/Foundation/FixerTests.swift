@@ -128,3 +128,24 @@ import Testing
         #expect(Suppressions.knownNames.contains("pack"))
     }
 }
+
+@Suite struct OverrideCombinationErrorTests {
+    /// Each override is valid alone (64 permutations with the default bands; 48 bands with the default
+    /// 144 permutations), but a file matching both gets 64 permutations in 48 bands: reported, not ignored.
+    @Test func incompatibleOverridesAreReportedForTheFile() {
+        let tmp = TemporaryDirectory()
+        tmp.write(".lint.json", """
+        {"rules": {"content-near-duplicate": "warning"},
+         "overrides": [
+           {"files": ["a/**"], "rules": {"content-near-duplicate": {"permutations": 64, "bands": 16}}},
+           {"files": ["a/b/**"], "rules": {"content-near-duplicate": {"bands": 48}}}
+         ]}
+        """)
+        tmp.write("a/b/x.md", "---\ntitle: t\ndate: 2020-01-01\n---\n正文。\n")
+        tmp.write("a/y.md", "---\ntitle: t\ndate: 2020-01-01\n---\n正文。\n")
+        let r = CLIRun.run(["--format", "concise"], cwd: tmp.path)
+        #expect(r.status == 2, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("a/b/x.md:1:1: error: invalid configuration for this file (overrides 0, 1 combined)"), "\(r.stdout)")
+        #expect(!r.stdout.contains("a/y.md:1:1: error: invalid configuration"))
+    }
+}
