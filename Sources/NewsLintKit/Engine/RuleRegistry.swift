@@ -132,9 +132,7 @@ func optionError(_ e: RuleOptionError, rule: String, config: Configuration) -> C
 
 /// Type-erased cross-file rule so rules with different fact types share one list.
 public protocol ErasedCrossFileRule: Sendable {
-    func collectErased(_ document: Document) -> (any Sendable)?
     func collectErased(_ document: Document, environment: LintEnvironment) -> (any Sendable)?
-    func finishErased(_ facts: [(path: String, fact: any Sendable)], id: String, severity: Severity) -> [Diagnostic]
     func finishErased(_ facts: [(path: String, fact: any Sendable)], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic]
     func encodeFact(_ fact: any Sendable) throws -> Data
     func decodeFact(_ data: Data) throws -> any Sendable
@@ -207,12 +205,7 @@ final class BoxedFactColumn: FactColumn, @unchecked Sendable {
 struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
     let rule: R
 
-    func collectErased(_ document: Document) -> (any Sendable)? { rule.collect(document) }
     func collectErased(_ document: Document, environment: LintEnvironment) -> (any Sendable)? { rule.collect(document, environment: environment) }
-
-    func finishErased(_ facts: [(path: String, fact: any Sendable)], id: String, severity: Severity) -> [Diagnostic] {
-        finishErased(facts, id: id, severity: severity, environment: .default)
-    }
 
     func finishErased(_ facts: [(path: String, fact: any Sendable)], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic] {
         let typed = facts.compactMap { f in (f.fact as? R.Fact).map { FileFact(path: f.path, fact: $0) } }

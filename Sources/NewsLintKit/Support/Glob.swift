@@ -2,8 +2,10 @@
 /// segments), `?`, and `[abc]`. A pattern without `/` matches the file name at any depth.
 public struct Glob: Sendable, Hashable {
     public let pattern: String
-    private let segments: [String]
+    /// Pattern segments as scalars, split once here rather than on every match.
+    private let segments: [[Unicode.Scalar]]
     private let anchored: Bool
+    private static let globstar: [Unicode.Scalar] = ["*", "*"]
 
     public init(_ pattern: String) {
         self.pattern = pattern
@@ -12,25 +14,24 @@ public struct Glob: Sendable, Hashable {
         if p.hasSuffix("/") { p += "**" }
         anchored = p.contains("/")
         if p.hasPrefix("/") { p.removeFirst() }
-        segments = p.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        segments = p.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.unicodeScalars) }
     }
 
     /// Matches a relative path with `/` separators.
     public func matches(_ path: String) -> Bool {
-        var parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        if parts.first == "." { parts.removeFirst() }
+        var parts = path.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.unicodeScalars) }
+        if parts.first == ["."] { parts.removeFirst() }
         if !anchored {
-            guard let last = parts.last, let only = segments.first else { return false }
-            // A bare name also matches a directory anywhere in the path.
-            return parts.contains { Glob.matchSegment(Array(only.unicodeScalars), Array($0.unicodeScalars)) } || Glob.matchSegment(Array(only.unicodeScalars), Array(last.unicodeScalars))
+            guard let only = segments.first else { return false }
+            // A bare name matches the file name or a directory anywhere in the path.
+            return parts.contains { Glob.matchSegment(only, $0) }
         }
         return Glob.match(segments[...], parts[...])
     }
 
-    /// True when the directory `path` could contain matches (prefix pruning for walks).
-    private static func match(_ pat: ArraySlice<String>, _ path: ArraySlice<String>) -> Bool {
+    private static func match(_ pat: ArraySlice<[Unicode.Scalar]>, _ path: ArraySlice<[Unicode.Scalar]>) -> Bool {
         guard let first = pat.first else { return path.isEmpty }
-        if first == "**" {
+        if first == globstar {
             let rest = pat.dropFirst()
             if rest.isEmpty { return true }
             var p = path
@@ -41,7 +42,7 @@ public struct Glob: Sendable, Hashable {
             }
         }
         guard let seg = path.first else { return false }
-        return matchSegment(Array(first.unicodeScalars), Array(seg.unicodeScalars)) && match(pat.dropFirst(), path.dropFirst())
+        return matchSegment(first, seg) && match(pat.dropFirst(), path.dropFirst())
     }
 
     static func matchSegment(_ p: [Unicode.Scalar], _ s: [Unicode.Scalar]) -> Bool {

@@ -1,10 +1,5 @@
 import Foundation
 
-extension FrontMatterHarvest {
-    /// An unsafe fix writing a front-matter block, or nil when nothing can be harvested.
-    static func fix(for document: Document) -> Fix? { MetadataHarvest.fix(for: document) }
-}
-
 /// Metadata harvest: a scraped file without front matter often keeps its metadata in the
 /// first lines (`日期:2024-06-14 來源:黨委組織部`, a breadcrumb with the date, a title line).
 /// Those lines become a front-matter block and are removed from the body.

@@ -12,10 +12,6 @@ public struct FrontMatterMissingRule: Rule {
         }
         if FrontMatterMalformedRule.misplacedBlock(in: document) != nil { return } // reported as malformed
         sink.report(line: 1, "file has no front matter (expected a '---' block at the top, e.g. with title and date)",
-                    fix: FrontMatterHarvest.fix(for: document))
+                    fix: MetadataHarvest.fix(for: document))
     }
 }
-
-/// Builds front matter from scraped header lines (metadata harvest, boilerplate family:
-/// see `Rules/Boilerplate/MetadataHarvest.swift`).
-enum FrontMatterHarvest {}

@@ -95,7 +95,7 @@ public struct LineEndingsRule: Rule {
         let name = target == [0x0A] ? "LF" : "CRLF"
         var parts: [String] = []
         if !crlf.isEmpty { parts.append("\(crlf.count) CRLF") }
-        if lf - 0 > 0 && target != [0x0A] { parts.append("\(wrong.count - loneCR.count) LF") }
+        if lf > 0 && target != [0x0A] { parts.append("\(wrong.count - loneCR.count) LF") }
         if !loneCR.isEmpty { parts.append("\(loneCR.count) lone CR") }
         let mixed = (!crlf.isEmpty && lf > crlf.count) || !loneCR.isEmpty
         let message = (mixed ? "mixed line endings" : "line endings are not \(name)") + " (\(parts.joined(separator: ", "))); expected \(name)"
