@@ -12,10 +12,7 @@ enum LintCommand {
         let (config, catalog) = try NewsLintCLI.loadConfiguration(parsed, io: io)
         var settings = LintSettings()
         settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
-        if let j = parsed.value("jobs") {
-            guard let n = Int(j), n >= 1, n <= 1024 else { throw UsageError("--jobs expects a whole number from 1 to 1024, got '\(j)'") }
-            settings.jobs = n
-        }
+        if let n = try NewsLintCLI.jobs(parsed) { settings.jobs = n }
         let unsafe = parsed.has("unsafe-fixes")
         if parsed.has("diff") {
             settings.fix = .preview(unsafe ? .unsafe : .safe)
@@ -119,6 +116,7 @@ enum LintCommand {
         let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal)
         var context = ReportContext(catalog: catalog, color: color, inMemorySources: inMemory, unsafeFixes: unsafe, fixing: settings.fix != .none)
         context.baseDirectory = io.currentDirectory
+        context.quiet = parsed.has("quiet")
         context.filesChecked = inputs.count
         // Fixing stdin: the fixed text goes to stdout (as Ruff does), the report to stderr.
         var fixedStdin: [UInt8]?
@@ -146,10 +144,6 @@ enum LintCommand {
             rendered = JSONLinesReporter.lines(rest)
         } else {
             rendered = format.reporter.render(result, context: context)
-            if parsed.has("quiet"), format == .text {
-                rendered = rendered.components(separatedBy: "\nFound ").first.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" } ?? rendered
-                if result.diagnostics.isEmpty { rendered = "" }
-            }
         }
         if reporting.summary {
             let profiles = CorpusProfiler.profile(inputs, baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs)

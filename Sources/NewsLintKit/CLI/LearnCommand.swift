@@ -41,10 +41,7 @@ enum LearnCommand {
         var settings = LintSettings()
         settings.filter = RuleFilter(select: [rid])
         settings.baseDirectory = io.currentDirectory
-        if let j = parsed.value("jobs") {
-            guard let n = Int(j), n >= 1, n <= 1024 else { throw UsageError("--jobs expects a whole number from 1 to 1024, got '\(j)'") }
-            settings.jobs = n
-        }
+        if let n = try NewsLintCLI.jobs(parsed) { settings.jobs = n }
         let paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
         let expanded = FileDiscovery(config: config, base: io.currentDirectory).expand(paths)
         for p in expanded.problems { io.stderr("warning: \(p.path): \(p.message)\n") }

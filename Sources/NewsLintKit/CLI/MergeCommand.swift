@@ -45,11 +45,8 @@ enum MergeCommand {
         let toFile = parsed.value("output")
         var context = ReportContext(catalog: catalog, color: NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal))
         context.baseDirectory = io.currentDirectory
-        var rendered = format.reporter.render(result, context: context)
-        if parsed.has("quiet"), format == .text {
-            rendered = rendered.components(separatedBy: "\nFound ").first.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" } ?? rendered
-            if diagnostics.isEmpty { rendered = "" }
-        }
+        context.quiet = parsed.has("quiet")
+        let rendered = format.reporter.render(result, context: context)
         if let out = toFile {
             do { try AtomicWriter.writeNew(Array(rendered.utf8), to: NewsLintCLI.resolve(out, io)) } catch {
                 throw UsageError("cannot write --output file '\(out)': \(error)")

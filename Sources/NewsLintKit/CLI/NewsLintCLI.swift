@@ -225,6 +225,13 @@ public enum NewsLintCLI {
         return (Configuration(directory: io.currentDirectory), catalog)
     }
 
+    /// `--jobs N` when given (1…1024), shared by every subcommand that lints.
+    static func jobs(_ parsed: ParsedArguments) throws -> Int? {
+        guard let j = parsed.value("jobs") else { return nil }
+        guard let n = Int(j), n >= 1, n <= 1024 else { throw UsageError("--jobs expects a whole number from 1 to 1024, got '\(j)'") }
+        return n
+    }
+
     /// Validates `--select` / `--ignore` entries against rule ids and families.
     static func ruleFilter(_ parsed: ParsedArguments, catalog: Catalog) throws -> RuleFilter {
         let valid = catalog.ids + catalog.families + ["all"]

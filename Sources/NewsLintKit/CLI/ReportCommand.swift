@@ -31,10 +31,7 @@ enum ReportCommand {
         var settings = LintSettings()
         settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
         settings.baseDirectory = io.currentDirectory
-        if let j = parsed.value("jobs") {
-            guard let n = Int(j), n >= 1, n <= 1024 else { throw UsageError("--jobs expects a whole number from 1 to 1024, got '\(j)'") }
-            settings.jobs = n
-        }
+        if let n = try NewsLintCLI.jobs(parsed) { settings.jobs = n }
         var top: Int?
         if let t = parsed.value("top") {
             guard let n = Int(t), n >= 0 else { throw UsageError("--top expects a whole number, got '\(t)'") }

@@ -70,6 +70,7 @@ enum StreamedLintOutput {
         let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: io.stdoutIsTerminal)
         var context = ReportContext(catalog: linter.catalog, color: color, inMemorySources: inMemory, unsafeFixes: unsafe, fixing: false)
         context.baseDirectory = io.currentDirectory
+        context.quiet = parsed.has("quiet")
         context.filesChecked = inputs.count
 
         var pending = ""
@@ -87,7 +88,6 @@ enum StreamedLintOutput {
         } else if streamedByObserver {
             write(JSONLinesReporter.lines(extras))
         } else if var reporter = format.streamingReporter {
-            let quietText = parsed.has("quiet") && format == .text
             var groups = 0
             write(reporter.begin(context: context))
             let complete = OrderedMerge.run(spill, extras: extras) { group in
@@ -99,8 +99,7 @@ enum StreamedLintOutput {
                 ioFailure = true
             }
             totals.files = groups
-            let end = reporter.end(totals, context: context)
-            if !quietText { write(end) }
+            write(reporter.end(totals, context: context))
         }
         if let summary {
             let profiles = CorpusProfiler.profile(inputs, baseDirectory: io.currentDirectory, maxSize: linter.config.maxFileSize, jobs: linter.settings.jobs)

@@ -10,7 +10,7 @@ public struct JSONLinesReporter: Reporter {
 
     public static func lines(_ diagnostics: [Diagnostic]) -> String {
         var out = ""
-        for d in diagnostics { out += JSONReporter.object(d) + "\n" }
+        for d in diagnostics { out += line(d) + "\n" }
         return out
     }
 }

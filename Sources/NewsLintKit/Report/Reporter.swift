@@ -10,6 +10,8 @@ public struct ReportContext: Sendable {
     public var unsafeFixes: Bool
     /// Whether fixes were applied in this run.
     public var fixing: Bool
+    /// `--quiet`: reporters print the findings only, no summary lines.
+    public var quiet = false
     /// Number of files linted in the run (for summaries); nil when unknown.
     public var filesChecked: Int?
     /// Directory relative diagnostic paths are resolved against when reading source lines.

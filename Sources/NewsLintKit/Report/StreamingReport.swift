@@ -74,34 +74,32 @@ extension OutputFormat {
     }
 }
 
-extension ConciseReporter: StreamingReporter {
+/// A format that prints one line per diagnostic and nothing around them (concise, JSON Lines,
+/// GitHub workflow commands): only `line(_:)` differs between them.
+protocol LinePerDiagnosticReporter: StreamingReporter {
+    static func line(_ d: Diagnostic) -> String
+}
+
+extension LinePerDiagnosticReporter {
     public func begin(context: ReportContext) -> String { "" }
     public func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
         var out = ""
-        for d in diagnostics { out += "\(d.path):\(d.line):\(d.column): \(d.severity.rawValue): \(d.message) [\(d.rule)]\n" }
+        for d in diagnostics { out += Self.line(d) + "\n" }
         return out
     }
     public func end(_ totals: ReportTotals, context: ReportContext) -> String { "" }
 }
 
-extension JSONLinesReporter: StreamingReporter {
-    public func begin(context: ReportContext) -> String { "" }
-    public func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
-        var out = ""
-        for d in diagnostics { out += JSONReporter.object(d) + "\n" }
-        return out
-    }
-    public func end(_ totals: ReportTotals, context: ReportContext) -> String { "" }
+extension ConciseReporter: LinePerDiagnosticReporter {
+    static func line(_ d: Diagnostic) -> String { "\(d.path):\(d.line):\(d.column): \(d.severity.rawValue): \(d.message) [\(d.rule)]" }
 }
 
-extension GitHubReporter: StreamingReporter {
-    public func begin(context: ReportContext) -> String { "" }
-    public func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
-        var out = ""
-        for d in diagnostics { out += Self.command(d) + "\n" }
-        return out
-    }
-    public func end(_ totals: ReportTotals, context: ReportContext) -> String { "" }
+extension JSONLinesReporter: LinePerDiagnosticReporter {
+    static func line(_ d: Diagnostic) -> String { JSONReporter.object(d) }
+}
+
+extension GitHubReporter: LinePerDiagnosticReporter {
+    static func line(_ d: Diagnostic) -> String { command(d) }
 }
 
 extension JSONReporter {
@@ -154,7 +152,8 @@ extension TextReporter: StreamingReporter {
     }
 
     public func end(_ totals: ReportTotals, context: ReportContext) -> String {
-        Self.summary(totals, context: context, style: ANSIStyle(enabled: context.color))
+        if context.quiet { return "" }
+        return Self.summary(totals, context: context, style: ANSIStyle(enabled: context.color))
     }
 }
 
