@@ -174,53 +174,22 @@ public enum CorpusProfiler {
                 j += 1
             }
             let dLen = digits(j, 2) != nil ? 2 : 1
-            guard let d = digits(j, dLen), (1...31).contains(d) else { i += 1; continue }
+            guard let d = digits(j, dLen), d >= 1, d <= DateValue.daysIn(month: m, year: y) else { i += 1; continue }
             return String(format: "%04d-%02d-%02d", y, m, d)
         }
         return nil
     }
 
+    /// Images as the image rules see them (same scanner: code and comments skipped); an image
+    /// without a usable source counts as empty.
     static func countImages(_ document: Document) -> (Int, Int) {
-        let b = document.bytes
-        var images = 0, empty = 0
-        var i = document.bodyStart
-        let n = b.count
-        while i + 1 < n {
-            if b[i] == 0x21, b[i + 1] == 0x5B {
-                // ![alt](src) on one line.
-                var j = i + 2
-                while j < n, b[j] != 0x5D, b[j] != 0x0A { j += 1 }
-                if j + 1 < n, b[j] == 0x5D, b[j + 1] == 0x28 {
-                    var k = j + 2
-                    while k < n, b[k] == 0x20 { k += 1 }
-                    images += 1
-                    if k < n, b[k] == 0x29 { empty += 1 }
-                    i = k
-                    continue
-                }
-            } else if b[i] == 0x3C, i + 4 < n, b[i + 1] | 0x20 == 0x69, b[i + 2] | 0x20 == 0x6D, b[i + 3] | 0x20 == 0x67, b[i + 4] == 0x20 {
-                images += 1
-            }
-            i += 1
-        }
-        return (images, empty)
+        let links = ImageScanner.scan(document)
+        return (links.count, links.filter { $0.source.map { $0.isEmpty } ?? true }.count)
     }
 
+    /// The body fingerprint `content-duplicate` uses, so the report's groups agree with the rule.
     static func bodyHash(_ document: Document) -> String? {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        var kept = 0
-        let b = document.bytes
-        var i = document.bodyStart
-        while i < b.count {
-            let c = b[i]
-            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
-            // U+3000 ideographic space.
-            if c == 0xE3, i + 2 < b.count, b[i + 1] == 0x80, b[i + 2] == 0x80 { i += 3; continue }
-            h ^= UInt64(c)
-            h = h &* 0x0000_0100_0000_01B3
-            kept += 1
-            i += 1
-        }
-        return kept >= 60 ? StableHash.hex(h) : nil
+        let (hash, length) = normalizedBodyHash(document)
+        return length >= 20 ? StableHash.hex(hash) : nil
     }
 }

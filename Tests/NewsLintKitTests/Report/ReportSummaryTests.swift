@@ -186,3 +186,22 @@ import FoundationXML
         #expect((try? ReportingSettings(on ?? ParsedArguments(), io: io, format: .text, previewing: false))?.progressEnabled == true)
     }
 }
+
+@Suite struct ProfileAgreesWithRulesTests {
+    @Test func impossibleDatesAreNotArticleDates() {
+        #expect(CorpusProfiler.isoDate(in: Array("日期:2024-02-31".utf8)[...]) == nil)
+        #expect(CorpusProfiler.isoDate(in: Array("日期:2024-02-29".utf8)[...]) == "2024-02-29")
+    }
+
+    @Test func imagesInCodeAreNotCounted() {
+        let doc = Document(path: "a.md", text: "---\ntitle: t\n---\n![图](a.jpg)\n\n```\n![code](b.jpg)\n```\n![]()\n")
+        let (images, empty) = CorpusProfiler.countImages(doc)
+        #expect(images == 2 && empty == 1)
+    }
+
+    @Test func bodyFingerprintIgnoresPunctuationWidthLikeContentDuplicate() {
+        let a = Document(path: "a.md", text: "---\ntitle: a\n---\n学校召开年度工作会议,总结过去一年的工作成绩,部署新一年的重点任务。\n")
+        let b = Document(path: "b.md", text: "---\ntitle: b\n---\n学校召开年度工作会议，总结过去一年的工作成绩，部署新一年的重点任务。\n")
+        #expect(CorpusProfiler.bodyHash(a) != nil && CorpusProfiler.bodyHash(a) == CorpusProfiler.bodyHash(b))
+    }
+}

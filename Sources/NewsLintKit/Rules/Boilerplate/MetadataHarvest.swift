@@ -140,8 +140,8 @@ enum MetadataHarvest {
         let s = Array(text.unicodeScalars)
         func digits(_ i: inout Int, max n: Int) -> Int? {
             var v = 0, k = 0
-            while i < s.count, k < n, let d = s[i].properties.numericType == .decimal ? Int(String(s[i])) : nil, s[i].isASCII {
-                v = v * 10 + d; i += 1; k += 1
+            while i < s.count, k < n, (0x30...0x39).contains(s[i].value) {
+                v = v * 10 + Int(s[i].value - 0x30); i += 1; k += 1
             }
             return k == 0 ? nil : v
         }
@@ -162,17 +162,14 @@ enum MetadataHarvest {
             let ymd = String(format: "%04d-%02d-%02d", y, m, d)
             guard DateValue.isValid(ymd) else { start += 1; continue }
             // Optional time.
-            var j = i
-            while j < s.count && (s[j] == " " || s[j] == "\u{a0}") { j += 1 }
-            if j > i || j == i {
-                var k = j
-                if let hh = digits(&k, max: 2), k < s.count, s[k] == ":" || s[k] == "：" {
-                    k += 1
-                    if let mm = digits(&k, max: 2) {
-                        var out = ymd + String(format: " %02d:%02d", hh, mm)
-                        if k < s.count, s[k] == ":" { k += 1; if let ss = digits(&k, max: 2) { out += String(format: ":%02d", ss) } }
-                        if DateValue.isValid(out) { return out }
-                    }
+            var k = i
+            while k < s.count && (s[k] == " " || s[k] == "\u{a0}") { k += 1 }
+            if let hh = digits(&k, max: 2), k < s.count, s[k] == ":" || s[k] == "：" {
+                k += 1
+                if let mm = digits(&k, max: 2) {
+                    var out = ymd + String(format: " %02d:%02d", hh, mm)
+                    if k < s.count, s[k] == ":" { k += 1; if let ss = digits(&k, max: 2) { out += String(format: ":%02d", ss) } }
+                    if DateValue.isValid(out) { return out }
                 }
             }
             return ymd
