@@ -88,29 +88,24 @@ public struct RuleSet: Sendable {
             if let d = filter.decision(id: id, family: meta.family) { enabled = d }
             return (enabled, severity, options)
         }
-        for type in RuleRegistry.perFile {
-            guard let r = try resolve(type.id), r.enabled else { continue }
+        /// Builds one rule when it is enabled; an unusable option value becomes a config error at the value.
+        func activate<R>(_ id: String, _ make: (RuleOptions) throws -> R) throws -> (severity: Severity, rule: R)? {
+            guard let r = try resolve(id), r.enabled else { return nil }
             do {
-                perFile.append(ActiveRule(id: type.id, severity: r.severity, rule: try type.init(options: r.options)))
+                return (r.severity, try make(r.options))
             } catch let e as RuleOptionError {
-                throw optionError(e, rule: type.id, config: config)
+                throw optionError(e, rule: id, config: config)
             }
         }
-        for (id, factory) in catalog.dynamicRules.sorted(by: { $0.key < $1.key }) {
-            guard let r = try resolve(id), r.enabled else { continue }
-            perFile.append(ActiveRule(id: id, severity: r.severity, rule: try factory(r.options)))
+        let perFileMakers = RuleRegistry.perFile.map { type in (type.id, { (o: RuleOptions) throws -> any Rule in try type.init(options: o) }) }
+            + catalog.dynamicRules.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        for (id, make) in perFileMakers {
+            if let a = try activate(id, make) { perFile.append(ActiveRule(id: id, severity: a.severity, rule: a.rule)) }
         }
-        for type in RuleRegistry.crossFile {
-            guard let r = try resolve(type.id), r.enabled else { continue }
-            do {
-                crossFile.append(ActiveCrossFileRule(id: type.id, severity: r.severity, rule: try type.erased(options: r.options)))
-            } catch let e as RuleOptionError {
-                throw optionError(e, rule: type.id, config: config)
-            }
-        }
-        for (id, factory) in catalog.dynamicCrossFileRules.sorted(by: { $0.key < $1.key }) {
-            guard let r = try resolve(id), r.enabled else { continue }
-            crossFile.append(ActiveCrossFileRule(id: id, severity: r.severity, rule: try factory(r.options)))
+        let crossFileMakers = RuleRegistry.crossFile.map { type in (type.id, { (o: RuleOptions) throws -> any ErasedCrossFileRule in try type.erased(options: o) }) }
+            + catalog.dynamicCrossFileRules.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        for (id, make) in crossFileMakers {
+            if let a = try activate(id, make) { crossFile.append(ActiveCrossFileRule(id: id, severity: a.severity, rule: a.rule)) }
         }
         for id in RuleRegistry.engineRuleIDs {
             if let r = try resolve(id), r.enabled { engine[id] = r.severity }
