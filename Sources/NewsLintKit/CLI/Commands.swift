@@ -79,15 +79,9 @@ enum LintCommand {
         if reporting.streamJSONLines {
             for f in result.files { for d in f.diagnostics { streamed[d, default: 0] += 1 } }
         }
-        for p in problems {
-            let rule = p.isFailure ? "io-error" : "file-skipped"
-            guard let severity = linter.baseRules.engineSeverity[rule] ?? (p.isFailure ? .error : nil) else { continue }
-            result.diagnostics.append(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
-            if p.isFailure { result.ioFailure = true }
-        }
-        result.diagnostics = Suppressions.dropSuppressedCrossFile(result.diagnostics, crossFileRules: Set(linter.baseRules.crossFile.map(\.id)),
-                                                                  inMemory: inMemory, base: io.currentDirectory)
-        result.diagnostics.sort(by: Diagnostic.outputOrder)
+        let completed = linter.completing(result.diagnostics, problems: problems, inMemory: inMemory, base: io.currentDirectory)
+        result.diagnostics = completed.diagnostics
+        result.ioFailure = result.ioFailure || completed.ioFailure
 
         // Baseline: record, then keep only diagnostics the baseline does not know.
         var sourceLines = SourceCache(inMemory: inMemory, base: io.currentDirectory)

@@ -49,17 +49,9 @@ enum ReportCommand {
             acc.addFile(path: outcome.path, byteCount: outcome.byteCount)
             for d in outcome.diagnostics { acc.add(d) }
         }
-        var ioFailure = run.ioFailure
-        var extras = run.crossFile
-        for p in expanded.problems {
-            let rule = p.isFailure ? "io-error" : "file-skipped"
-            guard let severity = linter.baseRules.engineSeverity[rule] ?? (p.isFailure ? .error : nil) else { continue }
-            extras.append(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
-            if p.isFailure { ioFailure = true }
-        }
-        extras = Suppressions.dropSuppressedCrossFile(extras, crossFileRules: Set(linter.baseRules.crossFile.map(\.id)),
-                                                      inMemory: [:], base: io.currentDirectory)
-        extras.sort(by: Diagnostic.outputOrder)
+        let completed = linter.completing(run.crossFile, problems: expanded.problems, inMemory: [:], base: io.currentDirectory)
+        let extras = completed.diagnostics
+        let ioFailure = run.ioFailure || completed.ioFailure
         for d in extras { acc.add(d) }
         let profiles = CorpusProfiler.profile(inputs, baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs)
         let summary = CorpusSummary(acc, profiles: profiles)

@@ -47,17 +47,9 @@ enum StreamedLintOutput {
         progress?.finish()
         try scale.finish(facts: run.facts.files, fileCount: run.fileCount, linter: linter, io: io)
 
-        var ioFailure = run.ioFailure
-        var extras = run.crossFile
-        for p in problems {
-            let rule = p.isFailure ? "io-error" : "file-skipped"
-            guard let severity = linter.baseRules.engineSeverity[rule] ?? (p.isFailure ? .error : nil) else { continue }
-            extras.append(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
-            if p.isFailure { ioFailure = true }
-        }
-        extras = Suppressions.dropSuppressedCrossFile(extras, crossFileRules: Set(linter.baseRules.crossFile.map(\.id)),
-                                                      inMemory: inMemory, base: io.currentDirectory)
-        extras.sort(by: Diagnostic.outputOrder)
+        let completed = linter.completing(run.crossFile, problems: problems, inMemory: inMemory, base: io.currentDirectory)
+        let extras = completed.diagnostics
+        var ioFailure = run.ioFailure || completed.ioFailure
         let extraTotals = ReportTotals(extras)
         totals.errors += extraTotals.errors
         totals.warnings += extraTotals.warnings

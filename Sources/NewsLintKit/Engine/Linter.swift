@@ -391,3 +391,23 @@ public enum DiagnosticFilters {
         return d
     }
 }
+
+extension Linter {
+    /// The last step every command shares after linting: input problems (missing paths, loops)
+    /// become `io-error`/`file-skipped` findings, suppression comments apply to cross-file
+    /// findings, and the list is put in output order. `ioFailure` is true when an input failed.
+    public func completing(_ diagnostics: [Diagnostic], problems: [InputProblem], inMemory: [String: [UInt8]],
+                           base: String) -> (diagnostics: [Diagnostic], ioFailure: Bool) {
+        var out = diagnostics
+        var ioFailure = false
+        for p in problems {
+            let rule = p.isFailure ? "io-error" : "file-skipped"
+            guard let severity = baseRules.engineSeverity[rule] ?? (p.isFailure ? .error : nil) else { continue }
+            out.append(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
+            if p.isFailure { ioFailure = true }
+        }
+        out = Suppressions.dropSuppressedCrossFile(out, crossFileRules: Set(baseRules.crossFile.map(\.id)), inMemory: inMemory, base: base)
+        out.sort(by: Diagnostic.outputOrder)
+        return (out, ioFailure)
+    }
+}
