@@ -37,7 +37,7 @@ enum MergeCommand {
         }
         // Suppression comments apply to cross-file findings as in a single run (read from the
         // files when they are reachable from here; otherwise the findings are kept).
-let diagnostics = linter.completing(try FactsFile.merge(files, linter: linter), problems: [], inMemory: [:], base: io.currentDirectory).diagnostics
+        let diagnostics = linter.completing(try FactsFile.merge(files, linter: linter), problems: [], inMemory: [:], base: io.currentDirectory).diagnostics
         let result = LintResult(diagnostics: diagnostics, files: [], ioFailure: false, fixSummary: FixSummary())
         let format = OutputFormat(rawValue: parsed.value("format") ?? "text") ?? .text
         let toFile = parsed.value("output")
