@@ -236,9 +236,10 @@ public enum PathResolver {
 
 /// memchr-backed byte search (vectorised by libc), for hot paths over whole files.
 public enum ByteSearch {
-    public static func first(_ byte: UInt8, in bytes: [UInt8]) -> Int? {
-        bytes.withUnsafeBytes { raw -> Int? in
-            guard let base = raw.baseAddress, let hit = memchr(base, Int32(byte), raw.count) else { return nil }
+    public static func first(_ byte: UInt8, in bytes: [UInt8], from start: Int = 0) -> Int? {
+        guard start < bytes.count else { return nil }
+        return bytes.withUnsafeBytes { raw -> Int? in
+            guard let base = raw.baseAddress, let hit = memchr(base + start, Int32(byte), raw.count - start) else { return nil }
             return base.distance(to: UnsafeRawPointer(hit))
         }
     }

@@ -61,8 +61,10 @@ public enum Suppressions {
         var i = document.bodyStart
         let n = bytes.count
         while i + 4 <= n {
-            // Find "<!--".
-            guard bytes[i] == 0x3C, bytes[i + 1] == 0x21, bytes[i + 2] == 0x2D, bytes[i + 3] == 0x2D else { i += 1; continue }
+            // Find "<!--": jump to the next '<' (memchr), most bodies have none.
+            guard let lt = ByteSearch.first(0x3C, in: bytes, from: i), lt + 4 <= n else { break }
+            i = lt
+            guard bytes[i + 1] == 0x21, bytes[i + 2] == 0x2D, bytes[i + 3] == 0x2D else { i += 1; continue }
             let start = i
             let line = document.line(ofByte: start)
             guard body.contains(line), !document.isCode(line: line) else { i += 4; continue }
