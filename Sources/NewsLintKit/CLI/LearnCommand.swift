@@ -9,10 +9,10 @@ enum LearnCommand {
         OptionSpec("id", value: "ID", help: "Rule id of the pack (default: learned-boilerplate)"),
         OptionSpec("min-files", value: "N", help: "Files that must share a line (default: the rule's minFiles, 5)"),
         OptionSpec("min-share", value: "X", help: "Share of a site's files that must share a line (default: 0.1)"),
-        OptionSpec("config", short: "c", value: "FILE", help: "Use this config instead of discovering .lint.json"),
-        OptionSpec("no-config", help: "Ignore .lint.json files; use built-in defaults"),
+        NewsLintCLI.Shared.config,
+        NewsLintCLI.Shared.noConfig,
         OptionSpec("jobs", short: "j", value: "N", help: "Files read in parallel (default: active cores)"),
-        OptionSpec("help", short: "h", help: "Show this help"),
+        NewsLintCLI.Shared.help,
     ]
 
     static let help = "newslint learn [OPTIONS] [PATH...]\n\nWrite lines repeated verbatim across many files of a site as a user rule pack (review it, then list its directory under 'rulePacks').\n\n"

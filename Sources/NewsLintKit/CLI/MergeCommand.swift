@@ -4,14 +4,14 @@ import Foundation
 enum MergeCommand {
     static let options: [OptionSpec] = [
         OptionSpec("format", value: "FORMAT", allowed: OutputFormat.allCases.map(\.rawValue), help: "Output format (default: text)"),
-        OptionSpec("output", short: "o", value: "FILE", help: "Write the report to FILE instead of stdout"),
+        NewsLintCLI.Shared.output,
         OptionSpec("config", short: "c", value: "FILE", help: "The config the shards used (default: discover .lint.json)"),
         OptionSpec("no-config", help: "Built-in defaults (the shards must have used --no-config too)"),
-        OptionSpec("select", value: "RULES", repeatable: true, help: "Run only these rules or families (comma-separated)"),
-        OptionSpec("ignore", value: "RULES", repeatable: true, help: "Skip these rules or families (comma-separated)"),
-        OptionSpec("color", value: "WHEN", allowed: ["auto", "always", "never"], help: "Colour output (default: auto; honours NO_COLOR)"),
-        OptionSpec("quiet", short: "q", help: "Print only diagnostics: no summary lines"),
-        OptionSpec("help", short: "h", help: "Show this help"),
+        NewsLintCLI.Shared.select,
+        NewsLintCLI.Shared.ignore,
+        NewsLintCLI.Shared.color,
+        NewsLintCLI.Shared.quiet,
+        NewsLintCLI.Shared.help,
     ]
 
     static let help = "newslint merge [OPTIONS] FACTS...\n\nRun the cross-file rules (duplicate slugs, duplicate content, repeated boilerplate, ...) over the\nfacts files written by 'newslint lint --shard K/N --facts-out FILE', and report their diagnostics.\n\n" + ArgumentParser(command: "merge", options: options).optionsHelp() + "\n"

@@ -49,25 +49,38 @@ public enum NewsLintCLI {
 
     static let subcommands = ["lint", "report", "rules", "explain", "init", "learn", "merge", "help"]
 
+    /// Options several subcommands accept, defined once so their names and help agree.
+    enum Shared {
+        static let output = OptionSpec("output", short: "o", value: "FILE", help: "Write the report to FILE instead of stdout")
+        static let select = OptionSpec("select", value: "RULES", repeatable: true, help: "Run only these rules or families (comma-separated)")
+        static let ignore = OptionSpec("ignore", value: "RULES", repeatable: true, help: "Skip these rules or families (comma-separated)")
+        static let config = OptionSpec("config", short: "c", value: "FILE", help: "Use this config instead of discovering .lint.json")
+        static let noConfig = OptionSpec("no-config", help: "Ignore .lint.json files; use built-in defaults")
+        static let jobs = OptionSpec("jobs", short: "j", value: "N", help: "Files linted in parallel (default: active cores)")
+        static let color = OptionSpec("color", value: "WHEN", allowed: ["auto", "always", "never"], help: "Colour output (default: auto; honours NO_COLOR)")
+        static let quiet = OptionSpec("quiet", short: "q", help: "Print only diagnostics: no summary lines")
+        static let help = OptionSpec("help", short: "h", help: "Show this help")
+    }
+
     /// Every option of `lint`: the core set plus the blocks owned by subsystems (each in its own file).
     static let lintOptions: [OptionSpec] = coreLintOptions + fixOptions + reportingOptions + imageOptions + scaleOptions + [helpOption]
 
     static let coreLintOptions: [OptionSpec] = [
         OptionSpec("format", value: "FORMAT", allowed: OutputFormat.allCases.map(\.rawValue), help: "Output format (default: text)"),
-        OptionSpec("output", short: "o", value: "FILE", help: "Write the report to FILE instead of stdout"),
-        OptionSpec("select", value: "RULES", repeatable: true, help: "Run only these rules or families (comma-separated)"),
-        OptionSpec("ignore", value: "RULES", repeatable: true, help: "Skip these rules or families (comma-separated)"),
-        OptionSpec("config", short: "c", value: "FILE", help: "Use this config instead of discovering .lint.json"),
-        OptionSpec("no-config", help: "Ignore .lint.json files; use built-in defaults"),
-        OptionSpec("jobs", short: "j", value: "N", help: "Files linted in parallel (default: active cores)"),
-        OptionSpec("color", value: "WHEN", allowed: ["auto", "always", "never"], help: "Colour output (default: auto; honours NO_COLOR)"),
-        OptionSpec("quiet", short: "q", help: "Print only diagnostics: no summary lines"),
+        Shared.output,
+        Shared.select,
+        Shared.ignore,
+        Shared.config,
+        Shared.noConfig,
+        Shared.jobs,
+        Shared.color,
+        Shared.quiet,
         OptionSpec("stdin-filename", value: "PATH", help: "Name to use for input read from '-' (stdin)"),
         OptionSpec("force-exclude", help: "Apply exclude globs to files named explicitly (and to --stdin-filename)"),
     ]
 
     /// Options every subcommand accepts.
-    static let helpOption = OptionSpec("help", short: "h", help: "Show help for this subcommand")
+    static let helpOption = Shared.help
 
     static let rulesOptions: [OptionSpec] = [
         OptionSpec("format", value: "FORMAT", allowed: ["text", "json", "markdown"], help: "Output format (default: text)"),

@@ -7,15 +7,15 @@ import Foundation
 enum ReportCommand {
     static let options: [OptionSpec] = [
         OptionSpec("format", value: "FORMAT", allowed: ["text", "markdown", "json", "html"], help: "Report format (default: text)"),
-        OptionSpec("output", short: "o", value: "FILE", help: "Write the report to FILE instead of stdout"),
-        OptionSpec("select", value: "RULES", repeatable: true, help: "Run only these rules or families (comma-separated)"),
-        OptionSpec("ignore", value: "RULES", repeatable: true, help: "Skip these rules or families (comma-separated)"),
-        OptionSpec("config", short: "c", value: "FILE", help: "Use this config instead of discovering .lint.json"),
-        OptionSpec("no-config", help: "Ignore .lint.json files; use built-in defaults"),
-        OptionSpec("jobs", short: "j", value: "N", help: "Files linted in parallel (default: active cores)"),
+        NewsLintCLI.Shared.output,
+        NewsLintCLI.Shared.select,
+        NewsLintCLI.Shared.ignore,
+        NewsLintCLI.Shared.config,
+        NewsLintCLI.Shared.noConfig,
+        NewsLintCLI.Shared.jobs,
         OptionSpec("top", value: "N", help: "Number of worst files listed (default: 10; 15 in HTML)"),
         OptionSpec("title", value: "TEXT", help: "Title of the HTML report"),
-        OptionSpec("help", short: "h", help: "Show this help"),
+        NewsLintCLI.Shared.help,
     ]
 
     static let help = "newslint report [OPTIONS] [PATH...]\n\nSummarise the corpus's health: totals, diagnostics per rule and family, the worst files,\na corpus profile (front matter, script, images, duplicates, dates) and a health score.\n\n"
