@@ -107,7 +107,10 @@ public struct PunctuationWidthRule: Rule {
         if prev == 0x300B || prev == 0x300D || prev == 0x300F || prev == 0x3009 { return true }
         let inner = (open + 1)..<close
         if c[open + 1] == 0x7B2C, c[close - 1] == 0x7AE0 { return true }   // (第…章)
-        if CJK.isHan(prev), CJK.isHan(after) || isClosing(after), inner.count <= 4, inner.allSatisfy({ CJK.isHan(c[$0]) }) { return true }
+        // One character is an annotation (`李伟(音)`, `纳达尔(右)`), a weekday a date (`今天(周二)`): not name parts.
+        let weekday = c[open + 1] == 0x5468 || c[open + 1] == 0x661F   // 周, 星(期)
+        if CJK.isHan(prev), CJK.isHan(after) || isClosing(after), (2...4).contains(inner.count), !weekday,
+           inner.allSatisfy({ CJK.isHan(c[$0]) }) { return true }
         return false
     }
 
