@@ -302,7 +302,8 @@ public struct MojibakeRule: Rule {
 
     /// Whether `run` holds text this rule reports as encoding damage (U+FFFD, `锟斤拷`, a frame shift,
     /// Shift-JIS residue, or Latin-1 mojibake): `punctuation-width` makes no fix beside it.
-    static func hasDamage(_ run: ScalarRun) -> Bool {
+    static func hasDamage(_ run: ScalarRun, frameShifts: [Range<Int>], shiftJIS: [Range<Int>]) -> Bool {
+        if !frameShifts.isEmpty || !shiftJIS.isEmpty { return true }
         let c = run.cps
         var latinCandidate = false
         for i in 0..<c.count {
@@ -311,8 +312,7 @@ public struct MojibakeRule: Rule {
             if x == 0x951F, i + 2 < c.count, c[i + 1] == 0x65A4, c[i + 2] == 0x62F7 { return true }
             if (0xC2...0xF4).contains(x), i + 1 < c.count, let b = latin1Byte(c[i + 1]), b >= 0x80, b <= 0xBF { latinCandidate = true }
         }
-        if latinCandidate && !latin1Spans(run).isEmpty { return true }
-        return !FrameShift.spans(run).isEmpty || !shiftJISSpans(run).isEmpty
+        return latinCandidate && !latin1Spans(run).isEmpty
     }
 
     // MARK: UTF-8 read as GBK / GB18030

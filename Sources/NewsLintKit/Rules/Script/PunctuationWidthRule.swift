@@ -31,11 +31,10 @@ public struct PunctuationWidthRule: Rule {
         let c = run.cps
         let n = c.count
         var skip = ProseMask.nonProse(run)
-        for span in FrameShift.spans(run) { for i in span { skip[i] = true } }
-        for span in MojibakeRule.shiftJISSpans(run) { for i in span { skip[i] = true } }
-        for span in Self.titlesAndQuotedNames(c) { for i in span { skip[i] = true } }
+        let frameShifts = FrameShift.spans(run), shiftJIS = MojibakeRule.shiftJISSpans(run)
+        for span in frameShifts + shiftJIS + Self.titlesAndQuotedNames(c) { for i in span { skip[i] = true } }
         // Beside encoding damage a `?` may be a lost character, and nothing is fixed without looking.
-        let damaged = MojibakeRule.hasDamage(run)
+        let damaged = MojibakeRule.hasDamage(run, frameShifts: frameShifts, shiftJIS: shiftJIS)
         // ASCII commas or semicolons after Han text: the line went through a converter, so a `.` between
         // Han characters is its full stop, not a separator as in `哈利.波特`.
         let converted = (1..<max(1, n)).contains { !skip[$0] && (c[$0] == 0x2C || c[$0] == 0x3B) && CJK.isHan(c[$0 - 1]) }
