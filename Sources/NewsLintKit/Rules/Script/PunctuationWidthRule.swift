@@ -59,7 +59,7 @@ public struct PunctuationWidthRule: Rule {
             switch ch {
             case 0x28:
                 let close = pairOf[i]
-                if close > i, (i + 1..<close).contains(where: { CJK.isHan(c[$0]) }), !Self.isPublishedParenthesis(c, open: i, close: close),
+                if close > i, (i + 1..<close).contains(where: { CJK.isHan(c[$0]) }), !Self.isPublishedParenthesis(c, open: i, close: close, converted: converted),
                    CJK.isHan(prev) || CJK.isHan(next) || CJK.isHan(c[close - 1]) || (close + 1 < n && CJK.isHan(c[close + 1])) {
                     let edits = [Edit(range: run.byteRange(i..<(i + 1)), replacement: "（"),
                                  Edit(range: run.byteRange(close..<(close + 1)), replacement: "）")]
@@ -98,8 +98,9 @@ public struct PunctuationWidthRule: Rule {
     /// - after a space: Latin typography chosen on purpose (`…公寓楼 (路透)`, a site's caption credits);
     /// - right after a cited title or quoted name (`《印花稅條例》(第117章)`), or an ordinance chapter `(第32章)`;
     /// - a short qualifier inside a name or title, Han on both sides (`友邦保險(國際)有限公司`,
-    ///   `副處長(國家安全)簡啟恩`): names are spelled as registered.
-    static func isPublishedParenthesis(_ c: Scalars, open: Int, close: Int) -> Bool {
+    ///   `副處長(國家安全)簡啟恩`): names are spelled as registered. Not on a line a converter made
+    ///   ASCII throughout (`哈工大(深圳)打出…,助推`), where the name had full-width parentheses too.
+    static func isPublishedParenthesis(_ c: Scalars, open: Int, close: Int, converted: Bool) -> Bool {
         let prev = open > 0 ? c[open - 1] : 0
         let after = close + 1 < c.count ? c[close + 1] : 0
         if prev == 0x20 || prev == 0x09 || prev == 0xA0 { return true }
@@ -108,13 +109,14 @@ public struct PunctuationWidthRule: Rule {
         if c[open + 1] == 0x7B2C, c[close - 1] == 0x7AE0 { return true }   // (第…章)
         // One character is an annotation (`李伟(音)`, `纳达尔(右)`), a weekday a date (`今天(周二)`): not name parts.
         let weekday = c[open + 1] == 0x5468 || c[open + 1] == 0x661F   // 周, 星(期)
-        if CJK.isHan(prev), CJK.isHan(after) || isClosing(after), (2...4).contains(inner.count), !weekday,
+        if !converted, CJK.isHan(prev), CJK.isHan(after) || isClosing(after), (2...4).contains(inner.count), !weekday,
            inner.allSatisfy({ CJK.isHan(c[$0]) }) { return true }
         return false
     }
 
     /// Scalar ranges inside `《…》`/`〈…〉` titles and short quoted names (`「香港股票基金(追蹤指數)」`):
-    /// a quotation with no sentence punctuation of its own, at most 24 characters.
+    /// a quotation with no sentence punctuation of its own, full-width or ASCII (`“欲筑室者,先治其基”`
+    /// is a sentence), at most 24 characters.
     static func titlesAndQuotedNames(_ c: Scalars) -> [Range<Int>] {
         var result: [Range<Int>] = []
         var i = 0
@@ -132,7 +134,7 @@ public struct PunctuationWidthRule: Rule {
             while j < c.count, c[j] != close, c[j] != c[i] { j += 1 }
             guard j < c.count, c[j] == close else { i += 1; continue }
             let isTitle = close == 0x300B || close == 0x3009
-            let isName = j - i - 1 <= 24 && !(i + 1..<j).contains { [0xFF0C, 0x3002, 0xFF01, 0xFF1F, 0xFF1B, 0xFF1A].contains(c[$0]) }
+            let isName = j - i - 1 <= 24 && !(i + 1..<j).contains { [0xFF0C, 0x3002, 0xFF01, 0xFF1F, 0xFF1B, 0xFF1A, 0x2C, 0x3B, 0x21, 0x3F, 0x3A].contains(c[$0]) }
             if isTitle || isName { result.append((i + 1)..<j) }
             i = j + 1
         }
