@@ -149,6 +149,9 @@ public struct MojibakeRule: Rule {
         let han: String
     }
 
+    /// 讀 读 念 唸 (read as): a reading someone gives on purpose follows them.
+    static let readingWords: Set<UInt32> = [0x8B80, 0x8BFB, 0x5FF5, 0x5538]
+
     /// `區(qū)`: ruby annotations flattened by an extractor. A single lowercase toned syllable in
     /// parentheses right after a Han character; `北京(Beijing)` and `拼音(pīnyīn)` stay quiet.
     /// Collected for the whole file: only a run of them (`minPinyinArtifacts`) is a converter's work.
@@ -159,7 +162,9 @@ public struct MojibakeRule: Rule {
             if (c[i] == 0x28 || c[i] == 0xFF08), CJK.isHan(c[i - 1]) {
                 let len = Pinyin.tonedSyllable(run, at: i + 1)
                 let close = i + 1 + len
-                if len > 0, close < c.count, c[close] == 0x29 || c[close] == 0xFF09 {
+                // `讀作行(háng)`, `普通話讀區(qū)`: a reading given on purpose.
+                let stated = (max(0, i - 4)..<(i - 1)).contains { Self.readingWords.contains(c[$0]) }
+                if len > 0, close < c.count, c[close] == 0x29 || c[close] == 0xFF09, !stated {
                     let syllable = String(String.UnicodeScalarView(c[(i + 1)..<close].compactMap(Unicode.Scalar.init)))
                     let han = String(String.UnicodeScalarView(Unicode.Scalar(c[i - 1]).map { [$0] } ?? []))
                     found.append(PinyinArtifact(range: run.byteRange(i..<(close + 1)), syllable: syllable, han: han))
