@@ -71,9 +71,7 @@ public struct MojibakeRule: Rule {
                 // The token: the run of non-space bytes around it (a URL, or one front-matter value).
                 var start = i
                 while start > range.lowerBound, Self.isTokenByte(bytes[start - 1]) { start -= 1 }
-                if let t = token, t.contains(start) || t.upperBound == start {
-                    // same token
-                } else {
+                if token?.lowerBound != start {
                     flush(&sink)
                     var end = i
                     while end < range.upperBound, Self.isTokenByte(bytes[end]) { end += 1 }
