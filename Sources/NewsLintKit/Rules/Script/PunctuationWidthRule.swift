@@ -35,9 +35,9 @@ public struct PunctuationWidthRule: Rule {
         for span in frameShifts + shiftJIS + Self.titlesAndQuotedNames(c) { for i in span { skip[i] = true } }
         // Beside encoding damage a `?` may be a lost character, and nothing is fixed without looking.
         let damaged = MojibakeRule.hasDamage(run, frameShifts: frameShifts, shiftJIS: shiftJIS)
-        // ASCII commas or semicolons after Han text: the line went through a converter, so a `.` between
-        // Han characters is its full stop, not a separator as in `哈利.波特`.
-        let converted = (1..<max(1, n)).contains { !skip[$0] && (c[$0] == 0x2C || c[$0] == 0x3B) && CJK.isHan(c[$0 - 1]) }
+        // ASCII commas, semicolons or colons after Han text: the line went through a converter, so a `.`
+        // between Han characters is its full stop, not a separator as in `哈利.波特`.
+        let converted = (1..<max(1, n)).contains { !skip[$0] && (c[$0] == 0x2C || c[$0] == 0x3B || c[$0] == 0x3A) && CJK.isHan(c[$0 - 1]) }
         // Parentheses: pair them up; a pair holding Han text becomes full-width as a whole,
         // a pair holding only Latin text, digits or pinyin (`(Interpol)`, `(qū)`) stays.
         var pairOf = [Int](repeating: -1, count: n)
@@ -48,8 +48,8 @@ public struct PunctuationWidthRule: Rule {
                 pairOf[i] = open
             }
         }
-        func report(_ range: Range<Int>, _ message: String, _ edits: [Edit], _ title: String) {
-            sink.report(run.byteRange(range), message, fix: damaged ? nil : Fix(.safe, title, edits: edits))
+        func report(_ range: Range<Int>, _ message: String, _ edits: [Edit], _ title: String, safe: Bool = true) {
+            sink.report(run.byteRange(range), message, fix: damaged ? nil : Fix(safe ? .safe : .unsafe, title, edits: edits))
         }
         var i = 0
         while i < n {
@@ -79,8 +79,12 @@ public struct PunctuationWidthRule: Rule {
                 if Self.followsChinese(at: i, c) {
                     let ascii = String(String.UnicodeScalarView(marks.compactMap(Unicode.Scalar.init)))
                     let full = marks.map { $0 == 0x3F ? "？" : "！" }.joined()
-                    report(i..<end, "ASCII '\(ascii)' in Chinese text; use full-width '\(full)'",
-                           [Edit(range: run.byteRange(i..<end), replacement: full)], "Use full-width '\(full)'")
+                    // `香港?報` in text punctuated full-width: the `?` may stand for a character a legacy
+                    // encoding could not hold (HKSCS `啲`, `咗`), so the fix needs a look.
+                    let maybeLost = marks == [0x3F] && !converted && end < n && CJK.isHan(c[end])
+                        && !Self.questionParticles.contains(prev)
+                    report(i..<end, "ASCII '\(ascii)' in Chinese text; use full-width '\(full)'" + (maybeLost ? " (unless it stands for a lost character)" : ""),
+                           [Edit(range: run.byteRange(i..<end), replacement: full)], "Use full-width '\(full)'", safe: !maybeLost)
                 }
                 continue
             default:
@@ -140,6 +144,9 @@ public struct PunctuationWidthRule: Rule {
         }
         return result
     }
+
+    /// 嗎 吗 呢 麼 么 吧 嘛 啊 呀 誰 谁 何: a `?` after them ends a question.
+    static let questionParticles: Set<UInt32> = Set("嗎吗呢麼么吧嘛啊呀誰谁何".unicodeScalars.map(\.value))
 
     /// A byline-style list of names (`<address>储百亮, AMY CHANG CHIEN</address>`, `艾莎, 孟建国`): a `, `
     /// inside a stretch between tags or line ends with no Chinese punctuation, every item short.
