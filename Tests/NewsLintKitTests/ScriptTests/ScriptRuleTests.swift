@@ -107,6 +107,40 @@ private func fixture(_ name: String) throws -> String {
         #expect(try RuleHarness.diagnostics(rule: "mojibake", text: text).isEmpty)
     }
 
+    @Test func percentEncodedLossIsOneWarningPerURL() throws {
+        let text = "---\nsource: https://example.hk/%EF%BF%BD%EF%BF%BD-%EF%BF%BD-%ef%bf%bd/\n---\n\n見[原文](https://example.hk/%EF%BF%BD)與[另文](https://example.hk/a-%EF%BF%BD-%EF%BF%BD)。\n"
+        let found = try RuleHarness.diagnostics(rule: "mojibake", text: text)
+        #expect(found.map(\.line) == [2, 5, 5])
+        #expect(found.allSatisfy { $0.severity == .warning && $0.fix == nil })
+        #expect(found.first?.message.contains("×4") == true)
+        #expect(found.last?.message.contains("×2") == true)
+    }
+
+    @Test func latin1RepairOnlyIntoTheDocumentsText() throws {
+        // Operators, bullets and accented words would "decode" to Hebrew, Arabic or a rare CJK character.
+        let quiet = "長3×•寬2米，a×·b±c，丹麥Ø·品牌，José…”，溫度Ö±2度，Señor Café·咖啡館。\n"
+        #expect(try RuleHarness.diagnostics(rule: "mojibake", text: quiet).isEmpty)
+        // Russian read as Windows-1252 is mojibake, but not this document's text: no fix.
+        let russian = "总统说：" + Self.asCP1252("привет") + "。\n"
+        let found = try RuleHarness.diagnostics(rule: "mojibake", text: russian)
+        #expect(found.count == 1 && found.first?.fix == nil)
+    }
+
+    @Test func shiftJISResidueIsReportedAndHalfwidthPunctuationIsNot() throws {
+        let residue = "香港髮ｻ蜿ｰ譁ｰ閨槫?ｱ驕?今日發布。\n"
+        let found = try RuleHarness.diagnostics(rule: "mojibake", text: residue)
+        #expect(found.count == 1 && found.first?.message.contains("Shift-JIS") == true && found.first?.fix == nil)
+        let published = "透過｢補充勞工優化計劃｣申請，“乔治･华盛顿”号抵达。\n"
+        #expect(try RuleHarness.diagnostics(rule: "mojibake", text: published).isEmpty)
+    }
+
+    @Test func singlePinyinReadingIsAGlossAndInterrobangIsPunctuation() throws {
+        #expect(try RuleHarness.diagnostics(rule: "mojibake", text: "普通話讀區(qū)，意思是地域。\n").isEmpty)
+        #expect(try RuleHarness.diagnostics(rule: "mojibake", text: "你真的要去嗎?!我不信。\n").isEmpty)
+        let run = "校區(qū)召開會議，學校發(fā)展，學科建(jiàn)設。\n"
+        #expect(try RuleHarness.diagnostics(rule: "mojibake", text: run).count == 3)
+    }
+
     @Test func lostInformationHasNoFix() throws {
         let text = "據悉\u{FFFD}\u{FFFD}傷亡情況不明，锟斤拷锟斤拷。\n"
         let found = try RuleHarness.diagnostics(rule: "mojibake", text: text)
@@ -120,6 +154,31 @@ private func fixture(_ name: String) throws -> String {
         let text = "記者會於下午3:15舉行,詳情見 https://news.example.tw/a,b?id=1 網頁.警方(Police)表示,疑犯(男,32歲)已被捕!\n"
         let fixed = try RuleHarness.fixed(rule: "punctuation-width", text: text, unsafe: false)
         #expect(fixed == "記者會於下午3:15舉行，詳情見 https://news.example.tw/a,b?id=1 網頁。警方(Police)表示，疑犯（男，32歲）已被捕！\n")
+    }
+
+    @Test func interrobangIsConvertedAsOneMark() throws {
+        let found = try RuleHarness.diagnostics(rule: "punctuation-width", text: "你真的要去嗎?!我不信!!\n")
+        #expect(found.count == 2)
+        #expect(found.allSatisfy { $0.fix?.edits.count == 1 })
+        #expect(try RuleHarness.fixed(rule: "punctuation-width", text: "你真的要去嗎?!我不信!!\n", unsafe: false) == "你真的要去嗎？！我不信！！\n")
+    }
+
+    @Test func publishedTextIsLeftAlone() throws {
+        let text = """
+        根據《印花稅條例》(第117章)，他著有《哈利.波特與魔法石》一書，是哈利.波特的粉絲。
+        網站偽冒友邦保險(國際)有限公司（友邦），當中「香港股票基金(追蹤指數)」回報達21.4%。
+        特朗普在柜台后面合影留念 (美联社)
+        <address>储百亮, AMY CHANG CHIEN</address>
+
+        """
+        #expect(try RuleHarness.diagnostics(rule: "punctuation-width", text: text).isEmpty)
+    }
+
+    @Test func noFixBesideEncodingDamage() throws {
+        let text = "據報道，\u{FFFD}\u{FFFD}傷亡,情況不明?\n香港髮ｻ蜿ｰ譁ｰ閨槫?ｱ驕?今日發布。\n"
+        let found = try RuleHarness.diagnostics(rule: "punctuation-width", text: text)
+        #expect(found.count == 1)
+        #expect(found.allSatisfy { $0.fix == nil && $0.message.contains("','") })
     }
 
     @Test func frontMatterIsNotTouched() throws {

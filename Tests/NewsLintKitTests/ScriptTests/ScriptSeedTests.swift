@@ -80,9 +80,13 @@ import Testing
 
     @Test(arguments: ["001", "002", "004"])
     func punctuationWidthFires(prefix: String) throws {
-        let found = try Self.diagnostics("punctuation-width", try Self.seed(prefix))
+        let s = try Self.seed(prefix)
+        let found = try Self.diagnostics("punctuation-width", s)
         #expect(found.count >= 10)
-        #expect(found.allSatisfy { $0.fix?.applicability == .safe })
+        // Safe fixes everywhere except on the lines of seed 001 with a frame shift, where nothing is fixed.
+        let shifted = Set(try Self.diagnostics("mojibake", s).filter { $0.message.contains("frame shift") }.map(\.line))
+        #expect(found.allSatisfy { shifted.contains($0.line) ? $0.fix == nil : $0.fix?.applicability == .safe })
+        #expect(found.contains { $0.fix?.applicability == .safe })
     }
 
     @Test(arguments: ["000", "001", "002", "003", "004"])
@@ -129,9 +133,9 @@ import Testing
         }
         #expect(j == fixed.count)
         #expect(deleted == 40)
-        #expect(replaced >= 80)
-        // Nothing fixable by punctuation-width is left, and the frame shifts are untouched.
-        #expect(try RuleHarness.diagnostics(rule: "punctuation-width", bytes: fixed).isEmpty)
+        #expect(replaced >= 40)
+        // Nothing fixable by punctuation-width is left (lines with a frame shift get no fix), and the frame shifts are untouched.
+        #expect(try RuleHarness.diagnostics(rule: "punctuation-width", bytes: fixed).allSatisfy { $0.fix == nil })
         #expect(fixedText.components(separatedBy: "?!").count - 1 == 4)
     }
 }

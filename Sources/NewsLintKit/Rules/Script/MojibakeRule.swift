@@ -4,14 +4,17 @@ import Foundation
 public struct MojibakeRule: Rule {
     public static let id = "mojibake"
     let minLostRun: Int
+    let minPinyinArtifacts: Int
 
     public init(options: RuleOptions) {
         minLostRun = max(2, options.int("minRepeat", 3))
+        minPinyinArtifacts = max(1, options.int("minPinyinArtifacts", 3))
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         let bytes = document.bytes
         var decoded: ScalarDecode?
+        var pinyin: [PinyinArtifact] = []
         for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             var ascii = true
@@ -25,13 +28,21 @@ public struct MojibakeRule: Rule {
             let run = document.scalarRun(decode, line: n)
             percentEncodedReplacement(bytes, range, into: &sink)
             lostInformation(run, into: &sink)
-            pinyinArtifacts(run, into: &sink)
+            pinyinArtifacts(run, into: &pinyin)
             for span in FrameShift.spans(run) {
                 let text = String(decoding: bytes[run.byteRange(span)], as: UTF8.self)
                 sink.report(run.byteRange(span), "GBK frame shift: a lost byte turned the following characters into nonsense ('\(text)'); the original text cannot be recovered")
             }
             latin1Mojibake(run, bytes, into: &sink)
             gbkMojibake(run, bytes, into: &sink)
+            shiftJISResidue(run, bytes, into: &sink)
+        }
+        // A converter leaves its flattened ruby everywhere; one reading in parentheses is a gloss someone wrote.
+        if pinyin.count >= minPinyinArtifacts {
+            for a in pinyin {
+                sink.report(a.range, "converter artifact: pinyin '(\(a.syllable))' left after '\(a.han)' (a flattened ruby annotation; \(pinyin.count) in this file)",
+                            fix: Fix(.safe, "Remove the pinyin annotation", edits: [.delete(a.range)]))
+            }
         }
     }
 
@@ -39,23 +50,58 @@ public struct MojibakeRule: Rule {
 
     private static let percentFFFD: [UInt8] = Array("%EF%BF%BD".utf8)
 
+    /// One finding per URL or front-matter value, with the count, as a warning: the characters were
+    /// lost before capture (a slug of `%EF%BF%BD` words), which is worth knowing but is not an error of
+    /// the article, and one finding per slug word would bury the real U+FFFD finds.
     private func percentEncodedReplacement(_ bytes: [UInt8], _ range: Range<Int>, into sink: inout DiagnosticSink) {
         let p = Self.percentFFFD
         var i = range.lowerBound
+        var token: Range<Int>?
+        var count = 0
+        func flush(_ sink: inout DiagnosticSink) {
+            guard let t = token else { return }
+            let severity = min(sink.severity, .warning)
+            sink.report(t, "percent-encoded replacement character (%EF%BF%BD ×\(count)) in this URL or value: the original characters were lost before it was URL-encoded",
+                        severity: severity)
+            token = nil
+            count = 0
+        }
         while i + p.count <= range.upperBound {
-            if bytes[i] == 0x25 {
-                var ok = true
-                for k in 1..<p.count where bytes[i + k] | (bytes[i + k] >= 0x41 ? 0x20 : 0) != p[k] | (p[k] >= 0x41 ? 0x20 : 0) { ok = false; break }
-                if ok {
-                    var end = i + p.count
-                    while end + p.count <= range.upperBound, Array(bytes[end..<(end + p.count)]).map({ $0 >= 0x61 ? $0 - 0x20 : $0 }) == p { end += p.count }
-                    sink.report(i..<end, "percent-encoded replacement character (%EF%BF%BD): the original text was lost before it was URL-encoded")
-                    i = end
-                    continue
+            if bytes[i] == 0x25, Self.matchesPercentFFFD(bytes, at: i) {
+                // The token: the run of non-space bytes around it (a URL, or one front-matter value).
+                var start = i
+                while start > range.lowerBound, Self.isTokenByte(bytes[start - 1]) { start -= 1 }
+                if token?.lowerBound != start {
+                    flush(&sink)
+                    var end = i
+                    while end < range.upperBound, Self.isTokenByte(bytes[end]) { end += 1 }
+                    token = start..<end
                 }
+                var end = i + p.count
+                count += 1
+                while end + p.count <= range.upperBound, Self.matchesPercentFFFD(bytes, at: end) { end += p.count; count += 1 }
+                i = end
+                continue
             }
             i += 1
         }
+        flush(&sink)
+    }
+
+    @inline(__always)
+    private static func isTokenByte(_ b: UInt8) -> Bool {
+        // ASCII only (a URL is percent-encoded), and not the quotes and brackets around it.
+        b > 0x20 && b < 0x7F && b != 0x22 && b != 0x27 && b != 0x3C && b != 0x3E && b != 0x28 && b != 0x29 && b != 0x5B && b != 0x5D
+    }
+
+    private static func matchesPercentFFFD(_ bytes: [UInt8], at i: Int) -> Bool {
+        let p = percentFFFD
+        guard i + p.count <= bytes.count else { return false }
+        for k in 0..<p.count {
+            let b = bytes[i + k]
+            if (b >= 0x61 && b <= 0x66 ? b - 0x20 : b) != p[k] { return false }
+        }
+        return true
     }
 
     private func lostInformation(_ run: ScalarRun, into sink: inout DiagnosticSink) {
@@ -95,21 +141,31 @@ public struct MojibakeRule: Rule {
 
     // MARK: converter artifacts
 
+    struct PinyinArtifact {
+        let range: Range<Int>
+        let syllable: String
+        let han: String
+    }
+
+    /// 讀 读 念 唸 (read as): a reading someone gives on purpose follows them.
+    static let readingWords: Set<UInt32> = [0x8B80, 0x8BFB, 0x5FF5, 0x5538]
+
     /// `區(qū)`: ruby annotations flattened by an extractor. A single lowercase toned syllable in
     /// parentheses right after a Han character; `北京(Beijing)` and `拼音(pīnyīn)` stay quiet.
-    private func pinyinArtifacts(_ run: ScalarRun, into sink: inout DiagnosticSink) {
+    /// Collected for the whole file: only a run of them (`minPinyinArtifacts`) is a converter's work.
+    private func pinyinArtifacts(_ run: ScalarRun, into found: inout [PinyinArtifact]) {
         let c = run.cps
         var i = 1
         while i + 3 < c.count {
             if (c[i] == 0x28 || c[i] == 0xFF08), CJK.isHan(c[i - 1]) {
                 let len = Pinyin.tonedSyllable(run, at: i + 1)
                 let close = i + 1 + len
-                if len > 0, close < c.count, c[close] == 0x29 || c[close] == 0xFF09 {
+                // `讀作行(háng)`, `普通話讀區(qū)`: a reading given on purpose.
+                let stated = (max(0, i - 4)..<(i - 1)).contains { Self.readingWords.contains(c[$0]) }
+                if len > 0, close < c.count, c[close] == 0x29 || c[close] == 0xFF09, !stated {
                     let syllable = String(String.UnicodeScalarView(c[(i + 1)..<close].compactMap(Unicode.Scalar.init)))
                     let han = String(String.UnicodeScalarView(Unicode.Scalar(c[i - 1]).map { [$0] } ?? []))
-                    let r = run.byteRange(i..<(close + 1))
-                    sink.report(r, "converter artifact: pinyin '(\(syllable))' left after '\(han)' (a flattened ruby annotation)",
-                                fix: Fix(.safe, "Remove the pinyin annotation", edits: [.delete(r)]))
+                    found.append(PinyinArtifact(range: run.byteRange(i..<(close + 1)), syllable: syllable, han: han))
                     i = close + 1
                     continue
                 }
@@ -135,35 +191,131 @@ public struct MojibakeRule: Rule {
     }
 
     private func latin1Mojibake(_ run: ScalarRun, _ bytes: [UInt8], into sink: inout DiagnosticSink) {
+        for found in Self.latin1Spans(run) {
+            let range = run.byteRange(found.span)
+            let shown = String(decoding: bytes[range], as: UTF8.self)
+            switch found.verdict {
+            case .repair:
+                sink.report(range, "UTF-8 read as Windows-1252/Latin-1: '\(shown)' should be '\(found.decoded)'",
+                            fix: Fix(.safe, "Decode as UTF-8", edits: [Edit(range: range, replacement: found.decoded)]))
+            case .reportOnly:
+                sink.report(range, "UTF-8 read as Windows-1252/Latin-1: '\(shown)' decodes to '\(found.decoded)', which is not text of this document; check the source")
+            case .plausibleText:
+                break
+            }
+        }
+    }
+
+    /// Runs of characters that map back to bytes forming well-formed multi-byte UTF-8, with the verdict on repairing them.
+    static func latin1Spans(_ run: ScalarRun) -> [(span: Range<Int>, decoded: String, verdict: Latin1Verdict)] {
         let c = run.cps
+        var result: [(span: Range<Int>, decoded: String, verdict: Latin1Verdict)] = []
         var i = 0
         while i < c.count {
             // A segment starts with a UTF-8 lead byte read as Â…ô.
             guard c[i] >= 0xC2 && c[i] <= 0xF4 else { i += 1; continue }
             var mapped: [UInt8] = []
             var j = i
-            while j < c.count, let b = Self.latin1Byte(c[j]) { mapped.append(b); j += 1 }
+            while j < c.count, let b = latin1Byte(c[j]) { mapped.append(b); j += 1 }
             // Consecutive well-formed multi-byte sequences from the start.
             var k = 0
-            var decodedCount = 0
             mapped.withUnsafeBufferPointer { buf in
                 while k < buf.count, buf[k] >= 0xC2 {
                     let len = UTF8Validation.sequenceLength(buf, at: k)
                     if len < 2 { break }
                     k += len
-                    decodedCount += 1
                 }
             }
             guard k >= 2 else { i += 1; continue }
-            let span = i..<(i + k)
             let decoded = String(decoding: mapped[0..<k], as: UTF8.self)
-            let shown = String(decoding: bytes[run.byteRange(span)], as: UTF8.self)
-            // Clearly better: the decoded text has no controls and is shorter.
-            let clean = decoded.unicodeScalars.allSatisfy { $0.value >= 0xA0 && $0.value != 0xFFFD } && decodedCount < k
-            sink.report(run.byteRange(span), "UTF-8 read as Windows-1252/Latin-1: '\(shown)' should be '\(decoded)'",
-                        fix: clean ? Fix(.safe, "Decode as UTF-8", edits: [Edit(range: run.byteRange(span), replacement: decoded)]) : nil)
+            let verdict = judgeLatin1Repair(decoded: decoded.unicodeScalars.map(\.value), lead: c[i], before: i > 0 ? c[i - 1] : 0)
+            if verdict == .plausibleText { i += 1; continue }
+            result.append((i..<(i + k), decoded, verdict))
             i += k
         }
+        return result
+    }
+
+    enum Latin1Verdict: Equatable { case repair, reportOnly, plausibleText }
+
+    /// A repair must give text of a Chinese news document (common Han characters, East Asian or
+    /// typographic punctuation, Latin-1 letters and signs, emoji), and the original must not be
+    /// plausible Latin text: `×•` (Hebrew ו), `Ø·` (Arabic ط) and `café` + a symbol (a rare CJK
+    /// character) are what the page says. A long run that decodes to another script is reported
+    /// without a fix: `Ð¿Ñ€Ð¸` cannot be anything but mojibake, but the repair is not this document's text.
+    static func judgeLatin1Repair(decoded: [UInt32], lead: UInt32, before: UInt32) -> Latin1Verdict {
+        guard !decoded.isEmpty, !decoded.contains(0xFFFD) else { return .plausibleText }
+        let inScript = decoded.allSatisfy { v in
+            if CJK.isHan(v) { return isCommon(v) }
+            return CJK.isCJKPunct(v) || (0xA0...0x17F).contains(v) || (0x2010...0x203A).contains(v)
+                || v == 0x20AC || v == 0x2122 || (0x1F300...0x1FAFF).contains(v) || (0x2600...0x27BF).contains(v)
+        }
+        // `Caf` + `é` + symbols: an accented letter continuing a Latin word. Mojibake of Latin-1 and of
+        // typographic punctuation starts with Â, Ã or â (C2, C3, E2), which no Latin word continues with.
+        let continuesWord = CJK.isLatinLetter(before) && lead != 0xC2 && lead != 0xC3 && lead != 0xE2
+        if inScript && !(continuesWord && decoded.count == 1) { return .repair }
+        return decoded.count >= 3 && !continuesWord ? .reportOnly : .plausibleText
+    }
+
+    // MARK: UTF-8 read as Shift-JIS / EUC-JP
+
+    /// Half-width katakana (U+FF66–FF9F): single bytes A6–DF in Shift-JIS, never written in Chinese news.
+    /// The half-width signs before them (`｢｣･`, U+FF61–FF65) are punctuation some sites use on purpose.
+    @inline(__always)
+    static func isHalfwidthKana(_ c: UInt32) -> Bool { (0xFF66...0xFF9F).contains(c) }
+
+    /// UTF-8 Chinese read as Shift-JIS or EUC-JP: bytes that do not map become `?`, lone bytes
+    /// A1–DF become half-width katakana, the rest odd kanji and full-width signs (`閨槫?ｱ驕`,
+    /// `?ｼ壺?懈?台ｻｬ`). Signals (`?` and half-width katakana) at most four characters apart form
+    /// one stretch; two katakana, or a katakana with a `?`, inside Chinese text is residue.
+    /// Reported without a fix: the `?` bytes are gone.
+    private func shiftJISResidue(_ run: ScalarRun, _ bytes: [UInt8], into sink: inout DiagnosticSink) {
+        for span in Self.shiftJISSpans(run) {
+            let shown = String(decoding: bytes[run.byteRange(span)], as: UTF8.self)
+            sink.report(run.byteRange(span), "UTF-8 read as Shift-JIS/EUC-JP: '\(shown)' (half-width katakana and '?' inside Chinese text); the original text cannot be recovered")
+        }
+    }
+
+    /// Scalar ranges of Shift-JIS/EUC-JP residue in `run` (shared with `punctuation-width`, which keeps out):
+    /// in each stretch between spaces and Chinese commas or full stops that holds two half-width
+    /// katakana, or one and a `?`, from the first signal to the last.
+    static func shiftJISSpans(_ run: ScalarRun) -> [Range<Int>] {
+        let c = run.cps
+        guard c.contains(where: isHalfwidthKana), c.contains(where: CJK.isHan) else { return [] }
+        var spans: [Range<Int>] = []
+        var i = 0
+        while i < c.count {
+            var first = -1, last = -1, kana = 0, marks = 0
+            var j = i
+            while j < c.count {
+                let x = c[j]
+                if x <= 0x20 || x == 0x3002 || x == 0xFF0C || x == 0x3001 { break }
+                if isHalfwidthKana(x) || x == 0x3F {
+                    if isHalfwidthKana(x) { kana += 1 } else { marks += 1 }
+                    if first < 0 { first = j }
+                    last = j
+                }
+                j += 1
+            }
+            if first >= 0, kana >= 2 || (kana >= 1 && marks >= 1) { spans.append(first..<(last + 1)) }
+            i = j + 1
+        }
+        return spans
+    }
+
+    /// Whether `run` holds text this rule reports as encoding damage (U+FFFD, `锟斤拷`, a frame shift,
+    /// Shift-JIS residue, or Latin-1 mojibake): `punctuation-width` makes no fix beside it.
+    static func hasDamage(_ run: ScalarRun, frameShifts: [Range<Int>], shiftJIS: [Range<Int>]) -> Bool {
+        if !frameShifts.isEmpty || !shiftJIS.isEmpty { return true }
+        let c = run.cps
+        var latinCandidate = false
+        for i in 0..<c.count {
+            let x = c[i]
+            if x == 0xFFFD || isHalfwidthKana(x) { return true }
+            if x == 0x951F, i + 2 < c.count, c[i + 1] == 0x65A4, c[i + 2] == 0x62F7 { return true }
+            if (0xC2...0xF4).contains(x), i + 1 < c.count, let b = latin1Byte(c[i + 1]), b >= 0x80, b <= 0xBF { latinCandidate = true }
+        }
+        return latinCandidate && !latin1Spans(run).isEmpty
     }
 
     // MARK: UTF-8 read as GBK / GB18030

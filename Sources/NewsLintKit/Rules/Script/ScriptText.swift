@@ -247,11 +247,10 @@ enum FrameShift {
         return result
     }
 
-    /// Signals after the `?`: a lone lowercase ASCII letter between Han characters (`半p一`), `?!` followed
-    /// by a Han character, or toned pinyin closed by `)` whose `(` was eaten by the shift.
+    /// Signals after the `?`: a lone lowercase ASCII letter between Han characters (`半p一`), or toned
+    /// pinyin closed by `)` whose `(` was eaten by the shift. `?!` alone is punctuation (`真的?!他說`).
     private static func isShifted(_ run: ScalarRun, _ q: Int, _ end: Int) -> Bool {
         let c = run.cps
-        if q + 2 < end, c[q + 1] == 0x21, CJK.isHan(c[q + 2]) { return true }
         var j = q + 1
         while j < end {
             // Lowercase only: `B超`, `X光`, `A股` after a real question mark are words.
