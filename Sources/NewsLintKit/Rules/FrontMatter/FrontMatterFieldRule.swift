@@ -22,7 +22,7 @@ public struct FrontMatterFieldRule: Rule {
     let pageLayouts: [String]
 
     public init(options: RuleOptions) throws {
-        required = options.strings("required", ["title", "date"]).map { $0.split(separator: "|").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        required = options.strings("required", ["title", "date|publishDate|lastmod"]).map { $0.split(separator: "|").map { String($0).trimmingCharacters(in: .whitespaces) } }
         nonEmpty = options.bool("nonEmpty", true)
         dateFromFileName = options.bool("dateFromFileName", true)
         pageFiles = options.strings("pageFiles", []).map(Glob.init)
