@@ -177,7 +177,7 @@ public enum NewsLintCLI {
           newslint report [OPTIONS] [PATH...]   Corpus health summary (--format text|markdown|json|html)
           newslint rules [--format text|json]   List all rules
           newslint explain RULE                 Explain a rule: rationale, options, examples
-          newslint init [--force]               Write a starter .lint.json
+          newslint init [--preset NAME]         Write a starter .lint.json (preset: jekyll, hugo, generic)
           newslint learn [PATH...]              Write lines repeated across a site as a user rule pack
           newslint merge FACTS...               Cross-file rules over the facts of all shards
           newslint help [SUBCOMMAND]            Show help
