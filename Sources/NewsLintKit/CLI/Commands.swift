@@ -321,7 +321,7 @@ enum InitCommand {
       "exclude": ["node_modules/", "public/"],
       "extensions": [".md", ".markdown", ".txt"],
       "rules": {
-        "front-matter-field": { "required": ["title", "date"] },
+        "front-matter-field": { "required": ["title", "date|publishDate|lastmod"] },
         "trailing-whitespace": { "allowHardBreak": true }
       },
       "overrides": [
