@@ -210,7 +210,8 @@ enum YAMLSubset {
             }
             var parts: [String] = []
             var m = keyLine + 1
-            var blockIndent: Int?
+            // An indentation indicator (`|2`) fixes the content's indentation relative to the parent.
+            var blockIndent: Int? = header.first(where: { $0 >= 0x31 && $0 <= 0x39 }).map { parentIndent + Int($0 - 0x30) }
             while m <= last {
                 let l = lines.content(m)
                 let ind = l.prefix(while: { $0 == 0x20 }).count
@@ -245,16 +246,20 @@ enum YAMLSubset {
             }
             var value = String(decoding: text[text.startIndex..<end].trimmingTrailingSpaces(), as: UTF8.self)
             var m = keyLine + 1
+            var blanks = 0
             while m <= last {
                 let l = lines.content(m)
                 let ind = l.prefix(while: { $0 == 0x20 }).count
-                guard ind > parentIndent, ind < l.count else { break }
+                // Blank lines inside a multi-line plain scalar fold to newlines.
+                if ind == l.count { blanks += 1; m += 1; continue }
+                guard ind > parentIndent else { break }
                 let body = l.dropFirst(ind)
                 if body.first == UInt8(ascii: "-") || body.first == UInt8(ascii: "#") || keyColon(in: body) != nil { break }
-                value += " " + String(decoding: body.trimmingTrailingSpaces(), as: UTF8.self)
+                value += (blanks == 0 ? " " : String(repeating: "\n", count: blanks)) + String(decoding: body.trimmingTrailingSpaces(), as: UTF8.self)
+                blanks = 0
                 m += 1
             }
-            return (.scalar(value, .plain), m - 1)
+            return (.scalar(value, .plain), m - 1 - blanks)
         }
     }
 
@@ -331,9 +336,17 @@ enum YAMLSubset {
         var i = text.startIndex + 1
         var closed = false
         var sawQuoted = false
+        // Depth of a nested collection inside the current item (`[a, [b, c]]`), kept as its raw text.
+        var nested = 0
         while i < text.endIndex {
             let b = text[i]
-            if let q = quote {
+            if nested > 0 {
+                current.append(b)
+                if b == UInt8(ascii: "[") || b == UInt8(ascii: "{") { nested += 1 } else if b == UInt8(ascii: "]") || b == UInt8(ascii: "}") { nested -= 1 }
+            } else if quote == nil && (b == UInt8(ascii: "[") || b == UInt8(ascii: "{")) && current.isEmpty && !sawQuoted {
+                nested = 1
+                current.append(b)
+            } else if let q = quote {
                 if b == q {
                     if q == UInt8(ascii: "'") && i + 1 < text.endIndex && text[i + 1] == q { current.append(b); i += 2; continue }
                     quote = nil

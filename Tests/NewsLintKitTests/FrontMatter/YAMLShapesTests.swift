@@ -88,4 +88,13 @@ import Testing
         #expect(fm.problems.map(\.line) == [2])
         #expect(fm.string("date") == "2024-06-14")
     }
+
+    @Test func nestedFlowSequencesIndentationIndicatorsAndFoldedPlainScalars() throws {
+        let fm = try frontMatter("---\ngroups: [a, [b, c], {d: e}]\nexcerpt: |2\n    縮排的\n  內容\ntitle: 第一段\n\n  第二段\ndate: 2024-06-14\n---\n")
+        #expect(fm.problems.isEmpty, "\(fm.problems.map(\.message))")
+        #expect(fm.entry("groups")?.value == .list(["a", "[b, c]", "{d: e}"]))
+        #expect(fm.string("excerpt") == "  縮排的\n內容")
+        #expect(fm.string("title") == "第一段\n第二段")
+        #expect(fm.string("date") == "2024-06-14")
+    }
 }
