@@ -337,7 +337,7 @@ enum InitCommand {
         let exclude: String
         switch preset {
         case "jekyll": exclude = #"["_site/", "vendor/", "node_modules/", ".jekyll-cache/"]"#
-        case "hugo": exclude = #"["public/", "resources/", "themes/", "node_modules/"]"#
+        case "hugo": exclude = #"["public/", "resources/", "themes/", "archetypes/", "node_modules/"]"#
         default: exclude = #"["node_modules/", "public/"]"#
         }
         return """

@@ -86,6 +86,9 @@ public struct FrontMatterFieldRule: Rule {
                 }
                 continue
             }
+            // A `{{ … }}` placeholder (a Hugo archetype's `date = '{{ .Date }}'`) is filled in when
+            // the page is created: it is a template, not a value to check.
+            if let text = value.scalarText, text.contains("{{"), text.contains("}}") { continue }
             if let type = types.first(where: { $0.key == entry.key })?.type, let problem = typeProblem(value, type, format: fm.format) {
                 sink.report(line: entry.line, column: entry.column, "'\(entry.key)' \(problem)")
                 continue
