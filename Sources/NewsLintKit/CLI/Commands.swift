@@ -321,7 +321,7 @@ enum InitCommand {
       "exclude": ["node_modules/", "public/"],
       "extensions": [".md", ".markdown", ".txt"],
       "rules": {
-        "front-matter-field": { "required": ["title", "date"] },
+        "front-matter-field": { "required": ["title", "date|publishDate|lastmod"] },
         "trailing-whitespace": { "allowHardBreak": true }
       },
       "overrides": [
@@ -330,6 +330,32 @@ enum InitCommand {
     }
 
     """
+
+    /// A starter config for a site built by `preset`'s generator: its build output and theme
+    /// folders excluded, and the front-matter schema left to the preset.
+    static func starter(preset: String) -> String {
+        let exclude: String
+        switch preset {
+        case "jekyll": exclude = #"["_site/", "vendor/", "node_modules/", ".jekyll-cache/"]"#
+        case "hugo": exclude = #"["public/", "resources/", "themes/", "archetypes/", "node_modules/"]"#
+        default: exclude = #"["node_modules/", "public/"]"#
+        }
+        return """
+        {
+          "preset": "\(preset)",
+          "include": ["**/*.md", "**/*.markdown", "**/*.txt"],
+          "exclude": \(exclude),
+          "extensions": [".md", ".markdown", ".txt"],
+          "rules": {
+            "trailing-whitespace": { "allowHardBreak": true }
+          },
+          "overrides": [
+            { "files": ["drafts/**", "_drafts/**"], "rules": { "front-matter-field": "warning" } }
+          ]
+        }
+
+        """
+    }
 
     static func run(_ args: [String], io: ToolIO) throws -> Int32 {
         let parsed = try ArgumentParser(command: "init", options: NewsLintCLI.initOptions).parse(args)
@@ -340,12 +366,13 @@ enum InitCommand {
         if FileManager.default.fileExists(atPath: path) && !parsed.has("force") {
             throw UsageError("\(Configuration.fileName) already exists; use 'newslint init --force' to overwrite it")
         }
+        let text = parsed.value("preset").map(starter(preset:)) ?? starter
         do {
-            try AtomicWriter.writeNew(Array(starter.utf8), to: path)
+            try AtomicWriter.writeNew(Array(text.utf8), to: path)
         } catch {
             throw UsageError("cannot write \(path): \(error)")
         }
-        io.stdout("wrote \(Configuration.fileName)\n")
+        io.stdout("wrote \(Configuration.fileName)\(parsed.value("preset").map { " (preset: \($0))" } ?? "")\n")
         return ExitCode.ok
     }
 }

@@ -91,7 +91,10 @@ public enum NewsLintCLI {
         OptionSpec("config", short: "c", value: "FILE", help: "Include rules from this config's rule packs"),
         OptionSpec("no-config", help: "Built-in rules only"),
     ]
-    static let initOptions: [OptionSpec] = [OptionSpec("force", help: "Overwrite an existing .lint.json")]
+    static let initOptions: [OptionSpec] = [
+        OptionSpec("force", help: "Overwrite an existing .lint.json"),
+        OptionSpec("preset", value: "NAME", allowed: FrontMatterPreset.names, help: "Front-matter schema of the site generator (jekyll, hugo, generic)"),
+    ]
 
     static let fixOptions: [OptionSpec] = [
         OptionSpec("fix", help: "Apply safe fixes in place"),
@@ -174,7 +177,7 @@ public enum NewsLintCLI {
           newslint report [OPTIONS] [PATH...]   Corpus health summary (--format text|markdown|json|html)
           newslint rules [--format text|json]   List all rules
           newslint explain RULE                 Explain a rule: rationale, options, examples
-          newslint init [--force]               Write a starter .lint.json
+          newslint init [--preset NAME]         Write a starter .lint.json (preset: jekyll, hugo, generic)
           newslint learn [PATH...]              Write lines repeated across a site as a user rule pack
           newslint merge FACTS...               Cross-file rules over the facts of all shards
           newslint help [SUBCOMMAND]            Show help
@@ -201,7 +204,7 @@ public enum NewsLintCLI {
         case "report": return ReportCommand.help
         case "rules": return "newslint rules [OPTIONS]\n\nList every rule: id, family, default severity, fixability, summary.\n" + options(rulesOptions, topic)
         case "explain": return "newslint explain RULE...\n\nPrint each rule's summary, rationale, options and examples.\n" + options(explainOptions, topic)
-        case "init": return "newslint init [--force]\n\nWrite a starter .lint.json in the current directory.\n" + options(initOptions, topic)
+        case "init": return "newslint init [--force] [--preset jekyll|hugo|generic]\n\nWrite a starter .lint.json in the current directory; --preset sets its front-matter schema.\n" + options(initOptions, topic)
         case "learn": return LearnCommand.help
         case "merge": return MergeCommand.help
         case "help": return "newslint help [SUBCOMMAND]\n\nShow help for a subcommand: \(subcommands.joined(separator: ", ")).\n"

@@ -33,6 +33,8 @@ public struct Configuration: Sendable {
     public var maxFileSize: Int = 16 * 1024 * 1024
     /// Keys are rule ids or family names.
     public var rules: [(key: String, setting: RuleSetting)] = []
+    /// The front-matter preset named by `preset` (`jekyll`, `hugo`, `generic`), if any.
+    public var preset: String?
     /// Extra catalog directories (absolute paths).
     public var rulePacks: [String] = []
     public var overrides: [ConfigOverride] = []
@@ -47,7 +49,7 @@ public struct Configuration: Sendable {
     }
 
     public static let fileName = ".lint.json"
-    static let topLevelKeys = ["$schema", "$comment", "include", "exclude", "extensions", "maxFileSize", "rules", "rulePacks", "overrides", "images", "cache", "report"]
+    static let topLevelKeys = ["$schema", "$comment", "include", "exclude", "extensions", "maxFileSize", "preset", "rules", "rulePacks", "overrides", "images", "cache", "report"]
 
     /// Finds `.lint.json` in `start` or its ancestors.
     public static func discover(from start: String) -> String? {
@@ -134,6 +136,16 @@ public struct Configuration: Sendable {
         // Validate the images section now so its errors carry the config's positions.
         _ = try ImageSettings.parse(sections["images"], file: file, directory: directory)
         if let node = root["rules"] { rules = try v.ruleSettings(node, path: "rules", catalog: catalog) }
+        if let node = root["preset"] {
+            // The preset's settings come first, so the config's own `rules` override them.
+            guard let name = node.string, let presetRules = FrontMatterPreset.rules(name) else {
+                let found = node.string.map { "unknown preset '\($0)'\(FrontMatterPreset.hint(for: $0))" }
+                    ?? "expected a preset name (\(FrontMatterPreset.names.joined(separator: ", "))), found \(node.value.typeName)"
+                throw v.error(node, "preset", found)
+            }
+            preset = name
+            rules = try v.ruleSettings(JSONParser.parse(presetRules), path: "preset", catalog: catalog) + rules
+        }
         if let node = root["overrides"] {
             guard let items = node.array else { throw v.error(node, "overrides", "expected an array of {\"files\": [...], \"rules\": {...}}") }
             for (i, item) in items.enumerated() {

@@ -33,6 +33,9 @@ enum YAMLSubset {
     }
 
     static func parse(lines: LineReader, range: ClosedRange<Int>, entries: inout [FrontMatterEntry], problems: inout [FrontMatterProblem]) {
+        // The mapping's own indentation: YAML allows a whole block mapping to be indented
+        // uniformly (`  title: …` on every key line), and Jekyll reads it fine.
+        let base = baseIndent(lines: lines, range: range)
         var n = range.lowerBound
         while n <= range.upperBound {
             let line = lines.content(n)
@@ -44,22 +47,27 @@ enum YAMLSubset {
             }
             let rest = line.dropFirst(indent.count)
             if rest.isEmpty || rest.first == UInt8(ascii: "#") { n += 1; continue }
-            if !indent.isEmpty {
+            if indent.count > base {
                 problems.append(FrontMatterProblem(line: n, column: indent.count + 1, message: "unexpected indentation: expected a top-level 'key: value'"))
                 n += 1
                 continue
             }
+            if indent.count < base {
+                problems.append(FrontMatterProblem(line: n, column: indent.count + 1, message: "line is indented less than the keys above it (\(base) spaces)"))
+                n += 1
+                continue
+            }
             if rest.first == UInt8(ascii: "-") && (rest.count == 1 || rest[rest.startIndex + 1] == 0x20) {
-                problems.append(FrontMatterProblem(line: n, column: 1, message: "list item without a key: write 'key:' on the line above"))
+                problems.append(FrontMatterProblem(line: n, column: indent.count + 1, message: "list item without a key: write 'key:' on the line above"))
                 n += 1
                 continue
             }
             guard let colon = keyColon(in: rest) else {
-                problems.append(FrontMatterProblem(line: n, column: 1, message: "invalid syntax: expected 'key: value'"))
+                problems.append(FrontMatterProblem(line: n, column: indent.count + 1, message: "invalid syntax: expected 'key: value'"))
                 n += 1
                 continue
             }
-            var keyBytes = line[line.startIndex..<colon].trimmingTrailingSpaces()
+            var keyBytes = line[rest.startIndex..<colon].trimmingTrailingSpaces()
             if let q = keyBytes.first, q == UInt8(ascii: "\"") || q == UInt8(ascii: "'"), keyBytes.count >= 2 {
                 keyBytes = keyBytes.dropFirst().dropLast()
             }
@@ -67,14 +75,19 @@ enum YAMLSubset {
             var valueStart = colon + 1
             while valueStart < line.endIndex && (line[valueStart] == 0x20 || line[valueStart] == 0x09) { valueStart += 1 }
             var valueText = line[valueStart..<line.endIndex]
-            // A lone anchor or tag (`base: &base`, `meta: !!map`) introduces nested content like an empty value.
-            if let f = valueText.first, f == UInt8(ascii: "&") || f == UInt8(ascii: "!"), !valueText.contains(0x20) {
-                valueText = valueText[valueText.endIndex...]
+            // An anchor or tag (`base: &base`, `meta: !!map`, `date: !!timestamp 2024-06-14`) annotates
+            // the value; a lone one introduces nested content like an empty value.
+            while let f = valueText.first, f == UInt8(ascii: "&") || f == UInt8(ascii: "!") {
+                guard let space = valueText.firstIndex(where: { $0 == 0x20 || $0 == 0x09 }) else {
+                    valueText = valueText[valueText.endIndex...]
+                    break
+                }
+                valueText = valueText[space...].drop(while: { $0 == 0x20 || $0 == 0x09 })
             }
             let keyLine = n
-            var (value, consumedThrough) = parseValue(valueText, keyLine: n, lines: lines, last: range.upperBound, problems: &problems)
+            var (value, consumedThrough) = parseValue(valueText, keyLine: n, lines: lines, last: range.upperBound, parentIndent: base, problems: &problems)
             if case .empty = value {
-                // Nested content: block sequence (`- a` at indent >= 0) or nested mapping (indented keys).
+                // Nested content: block sequence (`- a` at the key's indent or deeper) or nested mapping (indented keys).
                 var items: [String] = []
                 var nested = false
                 var m = n + 1
@@ -88,27 +101,28 @@ enum YAMLSubset {
                         m += 1
                         continue
                     }
+                    if ind.count < base { break }
                     if body.first == UInt8(ascii: "-") && (body.count == 1 || body[body.startIndex + 1] == 0x20) {
                         let itemText = body.dropFirst().trimmingSpaces()
                         // `- src: a.png` opens a mapping inside the list (Hugo `resources`, image lists):
                         // kept opaque like other nested mappings, not read as a plain scalar with ': '.
-                        if keyColon(in: itemText) != nil {
+                        if keyColon(in: itemText) != nil && itemText.first != UInt8(ascii: "\"") && itemText.first != UInt8(ascii: "'") {
                             nested = true
                             m += 1
                             continue
                         }
                         var scratch: [FrontMatterProblem] = []
-                        let (itemValue, _) = parseValue(itemText, keyLine: m, lines: lines, last: m, problems: &scratch)
+                        let (itemValue, itemEnd) = parseValue(itemText, keyLine: m, lines: lines, last: range.upperBound, parentIndent: ind.count, problems: &scratch)
                         problems.append(contentsOf: scratch)
                         switch itemValue {
                         case let .scalar(s, _): items.append(s)
                         case .empty: items.append("")
                         default: items.append(String(decoding: itemText, as: UTF8.self))
                         }
-                        m += 1
+                        m = itemEnd + 1
                         continue
                     }
-                    if !ind.isEmpty {
+                    if ind.count > base {
                         // Indented non-item line: nested mapping or continuation of an item.
                         nested = true
                         m += 1
@@ -120,14 +134,28 @@ enum YAMLSubset {
                 consumedThrough = m - 1
             }
             let valueRange: Range<Int>? = valueText.isEmpty ? nil : valueText.startIndex..<valueText.endIndex
-            entries.append(FrontMatterEntry(key: key, line: keyLine, column: 1, value: value, valueRange: valueRange,
+            entries.append(FrontMatterEntry(key: key, line: keyLine, column: indent.count + 1, value: value, valueRange: valueRange,
                                             entryRange: lines.lineStarts[keyLine - 1]..<lines.end(consumedThrough)))
             n = consumedThrough + 1
         }
     }
 
-    /// Parses the value after `key:`. Returns the value and the last line it consumed.
-    private static func parseValue(_ text: ArraySlice<UInt8>, keyLine: Int, lines: LineReader, last: Int, problems: inout [FrontMatterProblem]) -> (FrontMatterValue, Int) {
+    /// Indentation of the first key line (0 for ordinary front matter).
+    private static func baseIndent(lines: LineReader, range: ClosedRange<Int>) -> Int {
+        for n in range {
+            let line = lines.content(n)
+            let indent = line.prefix(while: { $0 == 0x20 })
+            let rest = line.dropFirst(indent.count)
+            if rest.isEmpty || rest.first == UInt8(ascii: "#") || rest.first == 0x09 { continue }
+            return keyColon(in: rest) != nil ? indent.count : 0
+        }
+        return 0
+    }
+
+    /// Parses the value after `key:` (or `- `). `parentIndent` is the indentation of the key or item
+    /// the value belongs to: continuation lines must be indented deeper. Returns the value and the last line it consumed.
+    private static func parseValue(_ text: ArraySlice<UInt8>, keyLine: Int, lines: LineReader, last: Int, parentIndent: Int,
+                                   problems: inout [FrontMatterProblem]) -> (FrontMatterValue, Int) {
         let column = { (offset: Int) -> Int in
             let start = lines.lineStarts[keyLine - 1]
             return lines.bytes[start..<offset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
@@ -136,68 +164,44 @@ enum YAMLSubset {
         switch first {
         case UInt8(ascii: "#"):
             return (.empty, keyLine)
-        case UInt8(ascii: "\""):
-            var out: [UInt8] = []
-            var i = text.startIndex + 1
-            while i < text.endIndex {
-                let b = text[i]
-                if b == UInt8(ascii: "\"") {
-                    checkTrailing(text[(i + 1)...], keyLine: keyLine, column: column, problems: &problems)
-                    return (.scalar(String(decoding: out, as: UTF8.self), .doubleQuoted), keyLine)
-                }
-                if b == UInt8(ascii: "\\") && i + 1 < text.endIndex {
-                    let e = text[i + 1]
-                    i += 2
-                    switch e {
-                    case UInt8(ascii: "n"): out.append(0x0A)
-                    case UInt8(ascii: "t"): out.append(0x09)
-                    case UInt8(ascii: "r"): out.append(0x0D)
-                    case UInt8(ascii: "0"): out.append(0x00)
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: " "): out.append(e)
-                    case UInt8(ascii: "u"), UInt8(ascii: "x"), UInt8(ascii: "U"):
-                        let len = e == UInt8(ascii: "x") ? 2 : (e == UInt8(ascii: "u") ? 4 : 8)
-                        guard i + len <= text.endIndex, let v = UInt32(String(decoding: text[i..<(i + len)], as: UTF8.self), radix: 16),
-                              let scalar = Unicode.Scalar(v) else {
-                            problems.append(FrontMatterProblem(line: keyLine, column: column(i - 2), message: "invalid escape in double-quoted string"))
-                            return (.scalar(String(decoding: out, as: UTF8.self), .doubleQuoted), keyLine)
-                        }
-                        out.append(contentsOf: Array(String(Character(scalar)).utf8))
-                        i += len
-                    default:
-                        problems.append(FrontMatterProblem(line: keyLine, column: column(i - 2), message: "invalid escape '\\\(Character(UnicodeScalar(e)))' in double-quoted string"))
-                    }
-                    continue
-                }
-                out.append(b)
-                i += 1
+        case UInt8(ascii: "\""), UInt8(ascii: "'"):
+            let quoted = QuotedScalar.scan(text, quote: first, keyLine: keyLine, lines: lines, last: last)
+            let style: ScalarStyle = first == UInt8(ascii: "\"") ? .doubleQuoted : .singleQuoted
+            if let bad = quoted.badEscape {
+                let shown = bad.escape.map { "'\\\(Character(UnicodeScalar($0)))' " } ?? ""
+                problems.append(FrontMatterProblem(line: bad.line, column: columnOf(bad.offset, line: bad.line, lines: lines),
+                                                   message: "invalid escape \(shown)in double-quoted string"))
             }
-            problems.append(FrontMatterProblem(line: keyLine, column: column(text.startIndex), message: "unterminated double-quoted string"))
-            return (.scalar(String(decoding: out, as: UTF8.self), .doubleQuoted), keyLine)
-        case UInt8(ascii: "'"):
-            var out: [UInt8] = []
-            var i = text.startIndex + 1
-            while i < text.endIndex {
-                if text[i] == UInt8(ascii: "'") {
-                    if i + 1 < text.endIndex && text[i + 1] == UInt8(ascii: "'") { out.append(text[i]); i += 2; continue }
-                    checkTrailing(text[(i + 1)...], keyLine: keyLine, column: column, problems: &problems)
-                    return (.scalar(String(decoding: out, as: UTF8.self), .singleQuoted), keyLine)
-                }
-                out.append(text[i])
-                i += 1
+            guard let trailing = quoted.trailing else {
+                problems.append(FrontMatterProblem(line: keyLine, column: column(text.startIndex),
+                                                   message: "unterminated \(style == .doubleQuoted ? "double" : "single")-quoted string"))
+                return (.scalar(String(decoding: quoted.value, as: UTF8.self), style), keyLine)
             }
-            problems.append(FrontMatterProblem(line: keyLine, column: column(text.startIndex), message: "unterminated single-quoted string"))
-            return (.scalar(String(decoding: out, as: UTF8.self), .singleQuoted), keyLine)
-        case UInt8(ascii: "["):
-            guard let items = parseFlowSequence(text) else {
+            checkTrailing(trailing, line: quoted.endLine, lines: lines, problems: &problems)
+            return (.scalar(String(decoding: quoted.value, as: UTF8.self), style), quoted.endLine)
+        case UInt8(ascii: "["), UInt8(ascii: "{"):
+            // Flow collections may span lines (`tags: [新聞,\n  社會]`); join them until the brackets balance.
+            var joined = Array(stripFlowComment(text))
+            var endLine = keyLine
+            while flowDepth(joined) > 0 && endLine < last {
+                let next = lines.content(endLine + 1)
+                let ind = next.prefix(while: { $0 == 0x20 }).count
+                guard ind > parentIndent || next.count == ind else { break }
+                endLine += 1
+                joined += [0x20] + Array(stripFlowComment(next).trimmingSpaces())
+            }
+            if first == UInt8(ascii: "{") {
+                if flowDepth(joined) != 0 || joined[...].trimmingTrailingSpaces().last != UInt8(ascii: "}") {
+                    problems.append(FrontMatterProblem(line: keyLine, column: column(text.startIndex), message: "unterminated flow mapping '{...}'"))
+                    return (.mapping, keyLine)
+                }
+                return (.mapping, endLine)
+            }
+            guard let items = parseFlowSequence(joined[...]) else {
                 problems.append(FrontMatterProblem(line: keyLine, column: column(text.startIndex), message: "unterminated or invalid flow sequence '[...]'"))
                 return (.list([]), keyLine)
             }
-            return (.list(items), keyLine)
-        case UInt8(ascii: "{"):
-            if text.trimmingTrailingSpaces().last != UInt8(ascii: "}") {
-                problems.append(FrontMatterProblem(line: keyLine, column: column(text.startIndex), message: "unterminated flow mapping '{...}'"))
-            }
-            return (.mapping, keyLine)
+            return (.list(items), endLine)
         case UInt8(ascii: "|"), UInt8(ascii: ">"):
             let header = text.dropFirst().trimmingSpaces()
             let valid = header.allSatisfy { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || ($0 >= 0x31 && $0 <= 0x39) } || header.first == UInt8(ascii: "#")
@@ -206,12 +210,13 @@ enum YAMLSubset {
             }
             var parts: [String] = []
             var m = keyLine + 1
-            var blockIndent: Int?
+            // An indentation indicator (`|2`) fixes the content's indentation relative to the parent.
+            var blockIndent: Int? = header.first(where: { $0 >= 0x31 && $0 <= 0x39 }).map { parentIndent + Int($0 - 0x30) }
             while m <= last {
                 let l = lines.content(m)
                 let ind = l.prefix(while: { $0 == 0x20 }).count
                 if l.count == ind { parts.append(""); m += 1; continue }
-                if ind == 0 { break }
+                if ind <= parentIndent { break }
                 if blockIndent == nil { blockIndent = ind }
                 if ind < (blockIndent ?? 1) { break }
                 parts.append(String(decoding: l.dropFirst(blockIndent ?? 0), as: UTF8.self))
@@ -241,27 +246,89 @@ enum YAMLSubset {
             }
             var value = String(decoding: text[text.startIndex..<end].trimmingTrailingSpaces(), as: UTF8.self)
             var m = keyLine + 1
+            var blanks = 0
             while m <= last {
                 let l = lines.content(m)
                 let ind = l.prefix(while: { $0 == 0x20 }).count
-                guard ind > 0, ind < l.count else { break }
+                // Blank lines inside a multi-line plain scalar fold to newlines.
+                if ind == l.count { blanks += 1; m += 1; continue }
+                guard ind > parentIndent else { break }
                 let body = l.dropFirst(ind)
                 if body.first == UInt8(ascii: "-") || body.first == UInt8(ascii: "#") || keyColon(in: body) != nil { break }
-                value += " " + String(decoding: body.trimmingTrailingSpaces(), as: UTF8.self)
+                value += (blanks == 0 ? " " : String(repeating: "\n", count: blanks)) + String(decoding: body.trimmingTrailingSpaces(), as: UTF8.self)
+                blanks = 0
                 m += 1
             }
-            return (.scalar(value, .plain), m - 1)
+            return (.scalar(value, .plain), m - 1 - blanks)
         }
     }
 
-    private static func checkTrailing(_ rest: ArraySlice<UInt8>, keyLine: Int, column: (Int) -> Int, problems: inout [FrontMatterProblem]) {
+    private static func checkTrailing(_ rest: ArraySlice<UInt8>, line: Int, lines: LineReader, problems: inout [FrontMatterProblem]) {
         let t = rest.trimmingSpaces()
         if !t.isEmpty && t.first != UInt8(ascii: "#") {
-            problems.append(FrontMatterProblem(line: keyLine, column: column(t.startIndex), message: "unexpected text after a quoted value"))
+            problems.append(FrontMatterProblem(line: line, column: columnOf(t.startIndex, line: line, lines: lines), message: "unexpected text after a quoted value"))
         }
     }
 
-    /// Parses `[a, "b", 'c']` on one line; nil when unterminated.
+    /// Nesting depth of `[`/`{` left open at the end of a flow collection. A quote opens a quoted
+    /// scalar only where an item starts (`[it's, "a, b"]`), as in YAML.
+    static func flowDepth(_ bytes: [UInt8]) -> Int {
+        var depth = 0
+        var quote: UInt8?
+        var itemStart = true
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if let q = quote {
+                if b == UInt8(ascii: "\\") && q == UInt8(ascii: "\"") { i += 2; continue }
+                if b == q { quote = nil }
+                i += 1
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1; itemStart = true
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1; itemStart = false
+            case UInt8(ascii: ","): itemStart = true
+            case 0x20, 0x09: break
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                if itemStart { quote = b }
+                itemStart = false
+            case UInt8(ascii: ":"): itemStart = true
+            default: itemStart = false
+            }
+            i += 1
+        }
+        return depth
+    }
+
+    /// A flow-collection line without its YAML comment (`#` after whitespace, outside quotes).
+    static func stripFlowComment(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var quote: UInt8?
+        var itemStart = true
+        var i = line.startIndex
+        while i < line.endIndex {
+            let b = line[i]
+            if let q = quote {
+                if b == UInt8(ascii: "\\") && q == UInt8(ascii: "\"") { i += 2; continue }
+                if b == q { quote = nil }
+            } else if (b == UInt8(ascii: "\"") || b == UInt8(ascii: "'")) && itemStart {
+                quote = b
+            } else if b == UInt8(ascii: "#") && (i == line.startIndex || line[i - 1] == 0x20 || line[i - 1] == 0x09) {
+                return line[line.startIndex..<i]
+            }
+            if quote == nil && b != 0x20 && b != 0x09 { itemStart = [UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: ":")].contains(b) }
+            i += 1
+        }
+        return line
+    }
+
+    /// 1-based column (in Unicode scalars) of byte `offset` on `line`.
+    static func columnOf(_ offset: Int, line: Int, lines: LineReader) -> Int {
+        let start = lines.lineStarts[line - 1]
+        return lines.bytes[start..<max(start, offset)].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+    }
+
+    /// Parses `[a, "b", 'c']` (lines already joined); nil when unterminated.
     static func parseFlowSequence(_ text: ArraySlice<UInt8>) -> [String]? {
         var items: [String] = []
         var current: [UInt8] = []
@@ -269,9 +336,17 @@ enum YAMLSubset {
         var i = text.startIndex + 1
         var closed = false
         var sawQuoted = false
+        // Depth of a nested collection inside the current item (`[a, [b, c]]`), kept as its raw text.
+        var nested = 0
         while i < text.endIndex {
             let b = text[i]
-            if let q = quote {
+            if nested > 0 {
+                current.append(b)
+                if b == UInt8(ascii: "[") || b == UInt8(ascii: "{") { nested += 1 } else if b == UInt8(ascii: "]") || b == UInt8(ascii: "}") { nested -= 1 }
+            } else if quote == nil && (b == UInt8(ascii: "[") || b == UInt8(ascii: "{")) && current.isEmpty && !sawQuoted {
+                nested = 1
+                current.append(b)
+            } else if let q = quote {
                 if b == q {
                     if q == UInt8(ascii: "'") && i + 1 < text.endIndex && text[i + 1] == q { current.append(b); i += 2; continue }
                     quote = nil
@@ -280,7 +355,7 @@ enum YAMLSubset {
                 } else {
                     current.append(b)
                 }
-            } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+            } else if (b == UInt8(ascii: "\"") || b == UInt8(ascii: "'")) && current.isEmpty && !sawQuoted {
                 quote = b
                 sawQuoted = true
             } else if b == UInt8(ascii: ",") || b == UInt8(ascii: "]") {
@@ -298,6 +373,90 @@ enum YAMLSubset {
         let rest = text[i...].trimmingSpaces()
         if !rest.isEmpty && rest.first != UInt8(ascii: "#") { return nil }
         return items
+    }
+}
+
+/// A YAML single- or double-quoted scalar, which may span lines: a line break folds to a
+/// space, blank lines to newlines, and `\` at the end of a line joins without a space.
+struct QuotedScalar {
+    var value: [UInt8] = []
+    /// Line of the closing quote.
+    var endLine: Int
+    /// Text after the closing quote on `endLine`; nil when the string is never closed.
+    var trailing: ArraySlice<UInt8>?
+    /// The first invalid escape: its line, byte offset and the escape letter.
+    var badEscape: (line: Int, offset: Int, escape: UInt8?)?
+
+    /// YAML 1.2 single-character escapes (`\L` is U+2028, `\_` a no-break space, …).
+    private static let escapes: [UInt8: String] = [
+        UInt8(ascii: "0"): "\u{0}", UInt8(ascii: "a"): "\u{7}", UInt8(ascii: "b"): "\u{8}", UInt8(ascii: "t"): "\t", 0x09: "\t",
+        UInt8(ascii: "n"): "\n", UInt8(ascii: "v"): "\u{B}", UInt8(ascii: "f"): "\u{C}", UInt8(ascii: "r"): "\r",
+        UInt8(ascii: "e"): "\u{1B}", 0x20: " ", UInt8(ascii: "\""): "\"", UInt8(ascii: "/"): "/", UInt8(ascii: "\\"): "\\",
+        UInt8(ascii: "N"): "\u{85}", UInt8(ascii: "_"): "\u{A0}", UInt8(ascii: "L"): "\u{2028}", UInt8(ascii: "P"): "\u{2029}",
+    ]
+
+    static func scan(_ text: ArraySlice<UInt8>, quote: UInt8, keyLine: Int, lines: LineReader, last: Int) -> QuotedScalar {
+        var result = QuotedScalar(endLine: keyLine)
+        let double = quote == UInt8(ascii: "\"")
+        var segment = text.dropFirst()
+        var line = keyLine
+        while true {
+            var joinWithoutSpace = false
+            var i = segment.startIndex
+            while i < segment.endIndex {
+                let b = segment[i]
+                if b == quote {
+                    if !double && i + 1 < segment.endIndex && segment[i + 1] == quote { result.value.append(quote); i += 2; continue }
+                    result.endLine = line
+                    result.trailing = segment[(i + 1)...]
+                    return result
+                }
+                if double && b == UInt8(ascii: "\\") {
+                    guard i + 1 < segment.endIndex else { joinWithoutSpace = true; i += 1; continue }
+                    let e = segment[i + 1]
+                    if let replacement = escapes[e] {
+                        result.value.append(contentsOf: Array(replacement.utf8))
+                        i += 2
+                        continue
+                    }
+                    if e == UInt8(ascii: "x") || e == UInt8(ascii: "u") || e == UInt8(ascii: "U") {
+                        let length = e == UInt8(ascii: "x") ? 2 : (e == UInt8(ascii: "u") ? 4 : 8)
+                        if i + 2 + length <= segment.endIndex,
+                           let v = UInt32(String(decoding: segment[(i + 2)..<(i + 2 + length)], as: UTF8.self), radix: 16),
+                           let scalar = Unicode.Scalar(v) {
+                            result.value.append(contentsOf: Array(String(Character(scalar)).utf8))
+                            i += 2 + length
+                            continue
+                        }
+                        if result.badEscape == nil { result.badEscape = (line, i, nil) }
+                        i += 2
+                        continue
+                    }
+                    if result.badEscape == nil { result.badEscape = (line, i, e) }
+                    result.value.append(e)
+                    i += 2
+                    continue
+                }
+                result.value.append(b)
+                i += 1
+            }
+            // No closing quote on this line: fold onto the next non-blank one, unless that line
+            // starts a new top-level key (then the quote is simply unterminated).
+            var next = line + 1
+            var blanks = 0
+            while next <= last && lines.isBlank(next) { blanks += 1; next += 1 }
+            guard next <= last else { return QuotedScalar(value: result.value, endLine: keyLine, trailing: nil, badEscape: result.badEscape) }
+            let content = lines.content(next)
+            if content.first != 0x20 && content.first != 0x09 && YAMLSubset.looksLikeKeyLine(content) {
+                return QuotedScalar(value: result.value, endLine: keyLine, trailing: nil, badEscape: result.badEscape)
+            }
+            if !joinWithoutSpace {
+                while let l = result.value.last, l == 0x20 || l == 0x09 { result.value.removeLast() }
+                if blanks == 0 { result.value.append(0x20) } else { result.value.append(contentsOf: Array(repeating: 0x0A, count: blanks)) }
+            }
+            segment = content.drop(while: { $0 == 0x20 || $0 == 0x09 })
+            line = next
+        }
     }
 }
 
@@ -398,13 +557,14 @@ enum TOMLSubset {
         return line
     }
 
-    /// Unclosed `[` count outside quotes.
-    static func bracketDepth(_ bytes: [UInt8]) -> Int {
+    /// Unclosed `[` (or `open`'s pair) count outside quotes.
+    static func bracketDepth(_ bytes: [UInt8], open: UInt8 = UInt8(ascii: "[")) -> Int {
+        let close = open == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
         var depth = 0
         var quote: UInt8?
         for b in bytes {
             if let q = quote { if b == q { quote = nil }; continue }
-            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") { quote = b } else if b == UInt8(ascii: "[") { depth += 1 } else if b == UInt8(ascii: "]") { depth -= 1 }
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") { quote = b } else if b == open { depth += 1 } else if b == close { depth -= 1 }
         }
         return depth
     }

@@ -1,25 +1,36 @@
 import Foundation
 
 /// `front-matter-field`: a configurable schema for front-matter keys: required keys,
-/// non-empty values, value types (string, list, bool, date), per-key regex and allowed values.
+/// non-empty values, value types (string, list, string-or-list, bool, date, number), per-key regex and allowed values.
+///
+/// The defaults accept what Jekyll and Hugo accept (a space-separated string for `tags`, a post's
+/// date taken from its `YYYY-MM-DD-` file name, Hugo's date keys); the `preset` config key selects
+/// a generator's exact schema (see `FrontMatterPreset`).
 public struct FrontMatterFieldRule: Rule {
     public static let id = "front-matter-field"
 
-    enum ValueType: String { case string, list, bool, date, number }
+    enum ValueType: String, CaseIterable { case string, list, stringOrList = "string-or-list", bool, date, number }
 
-    let required: [String]
+    /// Each required entry is one key or alternatives `date|publishDate` (any one satisfies it).
+    let required: [[String]]
     let nonEmpty: Bool
     let types: [(key: String, type: ValueType)]
     let patterns: [(key: String, source: String, regex: NSRegularExpression)]
     let allowed: [(key: String, values: [String])]
+    let dateFromFileName: Bool
+    let pageFiles: [Glob]
+    let pageLayouts: [String]
 
     public init(options: RuleOptions) throws {
-        required = options.strings("required", ["title", "date"])
+        required = options.strings("required", ["title", "date|publishDate|lastmod"]).map { $0.split(separator: "|").map { String($0).trimmingCharacters(in: .whitespaces) } }
         nonEmpty = options.bool("nonEmpty", true)
+        dateFromFileName = options.bool("dateFromFileName", true)
+        pageFiles = options.strings("pageFiles", []).map(Glob.init)
+        pageLayouts = options.strings("pageLayouts", [])
         var types: [(String, ValueType)] = []
         for m in options["types"]?.members ?? [] {
             guard let name = m.value.string, let t = ValueType(rawValue: name) else {
-                throw RuleOptionError(option: "types.\(m.key)", message: "expected one of string, list, bool, date, number")
+                throw RuleOptionError(option: "types.\(m.key)", message: "expected one of \(ValueType.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             types.append((m.key, t))
         }
@@ -49,8 +60,13 @@ public struct FrontMatterFieldRule: Rule {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         guard let fm = document.frontMatter, fm.closeLine != nil else { return }
-        for key in required where fm.entry(key) == nil {
-            sink.report(line: fm.openLine, "front matter lacks required key '\(key)'")
+        if !isPage(document, fm) {
+            for alternatives in required where !alternatives.contains(where: { fm.entry($0) != nil }) {
+                if dateFromFileName && alternatives.contains("date") && Self.pathSuppliesDate(document.path) { continue }
+                let others = alternatives.dropFirst()
+                let hint = others.isEmpty ? "" : " (or \(others.map { "'\($0)'" }.joined(separator: ", ")))"
+                sink.report(line: fm.openLine, "front matter lacks required key '\(alternatives.first ?? "")'\(hint)")
+            }
         }
         for entry in fm.entries {
             // Check each key once (duplicates are front-matter-malformed's business).
@@ -65,12 +81,15 @@ public struct FrontMatterFieldRule: Rule {
                 }
             }()
             if isEmpty {
-                if nonEmpty && required.contains(entry.key) {
+                if nonEmpty && required.contains(where: { $0.contains(entry.key) }) {
                     sink.report(line: entry.line, column: entry.column, "required key '\(entry.key)' has an empty value")
                 }
                 continue
             }
-            if let type = types.first(where: { $0.key == entry.key })?.type, let problem = typeProblem(value, type) {
+            // A `{{ … }}` placeholder (a Hugo archetype's `date = '{{ .Date }}'`) is filled in when
+            // the page is created: it is a template, not a value to check.
+            if let text = value.scalarText, text.contains("{{"), text.contains("}}") { continue }
+            if let type = types.first(where: { $0.key == entry.key })?.type, let problem = typeProblem(value, type, format: fm.format) {
                 sink.report(line: entry.line, column: entry.column, "'\(entry.key)' \(problem)")
                 continue
             }
@@ -96,14 +115,39 @@ public struct FrontMatterFieldRule: Rule {
         }
     }
 
-    private func typeProblem(_ value: FrontMatterValue, _ type: ValueType) -> String? {
+    /// Site pages (home, about, section lists) are not articles: they need no date or title.
+    private func isPage(_ document: Document, _ fm: FrontMatter) -> Bool {
+        if !pageLayouts.isEmpty, let layout = fm.string("layout"), pageLayouts.contains(layout) { return true }
+        guard !pageFiles.isEmpty else { return false }
+        let name = document.path.split(separator: "/").last.map(String.init) ?? document.path
+        return pageFiles.contains { $0.matches(name) }
+    }
+
+    /// Jekyll dates a post by its `YYYY-MM-DD-` file-name prefix when front matter has no `date`,
+    /// and a draft under `_drafts/` when it is published.
+    static func pathSuppliesDate(_ path: String) -> Bool {
+        let parts = path.split(separator: "/")
+        if parts.dropLast().contains("_drafts") { return true }
+        guard let name = parts.last, name.utf8.count > 11 else { return false }
+        let prefix = name.utf8.prefix(11)
+        guard prefix.last == UInt8(ascii: "-") else { return false }
+        return DateValue.parse(String(decoding: prefix.dropLast(), as: UTF8.self)) != nil
+    }
+
+    /// YAML 1.1 booleans, as Jekyll's YAML reader (Psych) reads them; TOML and JSON have only true/false.
+    private static let yamlBooleans: Set<String> = Set(["true", "false", "yes", "no", "on", "off"].flatMap { [$0, $0.capitalized, $0.uppercased()] })
+
+    private func typeProblem(_ value: FrontMatterValue, _ type: ValueType, format: FrontMatterFormat) -> String? {
         switch (type, value) {
         case (.string, .scalar): return nil
         case (.string, _): return "should be a single text value"
         case (.list, .list): return nil
         case (.list, _): return "should be a list"
+        case (.stringOrList, .scalar), (.stringOrList, .list): return nil
+        case (.stringOrList, _): return "should be a list or a text value"
         case (.bool, let .scalar(s, style)):
-            return style == .plain && ["true", "false"].contains(s) ? nil : "should be true or false, found '\(s)'"
+            let ok = style == .plain && (format == .yaml ? Self.yamlBooleans.contains(s) : ["true", "false"].contains(s))
+            return ok ? nil : "should be true or false, found '\(s)'"
         case (.bool, _): return "should be true or false"
         case (.number, let .scalar(s, style)):
             return style == .plain && Double(s) != nil ? nil : "should be a number, found '\(s)'"

@@ -2,10 +2,19 @@
 public struct FrontMatterMissingRule: Rule {
     public static let id = "front-matter-missing"
 
-    public init(options: RuleOptions) {}
+    /// Repository files that are not articles (a site's README is copied as a static file).
+    let ignoreFiles: [Glob]
+
+    public init(options: RuleOptions) {
+        ignoreFiles = options.strings("ignoreFiles", []).map(Glob.init)
+    }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         guard document.frontMatter == nil else { return }
+        if !ignoreFiles.isEmpty {
+            let name = document.path.split(separator: "/").last.map(String.init) ?? document.path
+            if ignoreFiles.contains(where: { $0.matches(name) }) { return }
+        }
         if document.bytes.isEmpty {
             sink.report(line: 1, "file is empty; expected front matter and an article")
             return
