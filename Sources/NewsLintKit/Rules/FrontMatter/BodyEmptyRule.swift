@@ -56,7 +56,11 @@ struct BodyText {
                 line += 1
                 lineEnd = line < document.lineStarts.count ? document.lineStarts[line] : end
             }
-            if document.isCode(line: line) { i = lineEnd; continue }
+            if document.isCode(line: line) {
+                hasContent = true
+                i = lineEnd
+                continue
+            }
             let c = b[i]
             if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
             hasContent = true
