@@ -122,13 +122,13 @@ public struct BodyEmptyRule: Rule {
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        // A file without front matter (an empty file included) is `front-matter-missing`'s.
+        guard document.frontMatter != nil else { return }
         let text = BodyText(document, limit: minCharacters)
         guard text.letters < minCharacters else { return }
         let line = Self.firstBodyLine(document)
-        if document.bytes.isEmpty {
-            sink.report(line: 1, "file is empty")
-        } else if !text.hasContent {
-            sink.report(line: line, document.frontMatter == nil ? "file has no text" : "body is empty: the file has front matter only")
+        if !text.hasContent {
+            sink.report(line: line, "body is empty: the file has front matter only")
         } else if text.letters == 0 {
             sink.report(line: line, "body has no text: only markup, images or links (the article text was not captured)")
         } else {
@@ -174,6 +174,7 @@ public struct BodyPlaceholderRule: CrossFileRule {
     }
 
     public func collect(_ document: Document) -> Fact? {
+        guard document.frontMatter != nil else { return nil }
         let text = BodyText(document, limit: maxCharacters + 1)
         // Shorter bodies are reported file by file; longer ones are articles.
         guard text.letters >= minCharacters, text.letters <= maxCharacters else { return nil }
