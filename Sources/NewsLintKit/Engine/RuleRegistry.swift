@@ -6,7 +6,7 @@ public enum RuleRegistry {
     public static let perFile: [any Rule.Type] =
         frontMatterRules + hygieneRules + scriptRules + boilerplateRules + imageRules + crossFilePerFileRules
 
-    public static let crossFile: [any CrossFileRule.Type] = boilerplateCrossFileRules + crossFileRules
+    public static let crossFile: [any CrossFileRule.Type] = boilerplateCrossFileRules + crossFileRules + frontMatterCrossFileRules
 
     /// Ids produced by the engine itself rather than a rule (`io-error`, `file-skipped`,
     /// and `unused-suppression` from the suppression filter).

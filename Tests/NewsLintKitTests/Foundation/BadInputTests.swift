@@ -19,7 +19,7 @@ import Testing
     @Test func binaryFileIsSkippedWithDiagnostic() {
         let tmp = TemporaryDirectory()
         tmp.write("img.md", bytes: [0x89, 0x50, 0x4E, 0x47, 0x00, 0x01, 0x02])
-        tmp.write("ok.md", "---\ntitle: t\ndate: 2020-01-01\n---\nbody\n")
+        tmp.write("ok.md", "---\ntitle: t\ndate: 2020-01-01\n---\nThe article body.\n")
         let r = lint(tmp)
         #expect(r.stdout == "img.md:1:1: warning: binary file (NUL byte at offset 4); skipped [file-skipped]\n")
         #expect(r.status == 0)
@@ -62,7 +62,7 @@ import Testing
     @Test func fifoIsSkippedNotBlockedOn() throws {
         let tmp = TemporaryDirectory()
         #expect(mkfifo(tmp.path + "/pipe.md", 0o644) == 0)
-        tmp.write("ok.md", "---\ntitle: t\ndate: 2020-01-01\n---\nbody\n")
+        tmp.write("ok.md", "---\ntitle: t\ndate: 2020-01-01\n---\nThe article body.\n")
         let r = lint(tmp)
         #expect(r.stdout == "pipe.md:1:1: warning: a named pipe (FIFO), not a regular file; skipped [file-skipped]\n", "\(r.stdout)")
     }
@@ -82,7 +82,7 @@ import Testing
         tmp.write(".build/y.md", "x")
         tmp.write("sub/.hidden.md", "x")
         tmp.write("sub/notes.rst", "x")
-        tmp.write("sub/z.markdown", "---\ntitle: t\ndate: 2020-01-01\n---\nbody\n")
+        tmp.write("sub/z.markdown", "---\ntitle: t\ndate: 2020-01-01\n---\nThe article body.\n")
         #expect(lint(tmp).stdout.isEmpty)
     }
 

@@ -98,7 +98,7 @@ import Testing
 
     @Test func outputFileAndQuiet() throws {
         let tmp = TemporaryDirectory()
-        tmp.write("a.md", "---\ntitle: t\ndate: 2020-01-01\n---\nbody\n")
+        tmp.write("a.md", "---\ntitle: t\ndate: 2020-01-01\n---\nThe article body.\n")
         let r = CLIRun.run(["a.md", "--output", "out.json", "--format", "json", "--no-config"], cwd: tmp.path)
         #expect(r.status == 0 && r.stdout.isEmpty)
         #expect(String(decoding: tmp.read("out.json"), as: UTF8.self) == "[]\n")

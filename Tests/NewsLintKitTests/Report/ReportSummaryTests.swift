@@ -135,7 +135,7 @@ import FoundationXML
 
     @Test func maxWarnings() {
         let dir = TemporaryDirectory()
-        dir.write("a.md", "---\ntitle: 新闻\ndate: 2023-01-01\n---\n正文。 \n第二段。 \n")
+        dir.write("a.md", "---\ntitle: 新闻\ndate: 2023-01-01\n---\n正文第一段。 \n第二段的内容。 \n")
         #expect(CLIRun.run(["--no-config", "a.md"], cwd: dir.path).status == 0)
         #expect(CLIRun.run(["--no-config", "--max-warnings", "2", "a.md"], cwd: dir.path).status == 0)
         let over = CLIRun.run(["--no-config", "--max-warnings", "1", "a.md"], cwd: dir.path)

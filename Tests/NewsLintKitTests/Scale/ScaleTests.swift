@@ -139,8 +139,8 @@ import Testing
         let dir = TemporaryDirectory()
         let catalog = try TestDuplicateSlugRule.catalog()
         let old = Date(timeIntervalSince1970: 1_600_000_000)
-        dir.write("a.md", "---\ntitle: 甲\ndate: 2023-01-01\n---\n正文。\n")
-        dir.write("b.md", "---\ntitle: 乙\ndate: 2023-01-01\n---\n正文。\n")
+        dir.write("a.md", "---\ntitle: 甲\ndate: 2023-01-01\n---\n本报讯正文第一段的内容。\n")
+        dir.write("b.md", "---\ntitle: 乙\ndate: 2023-01-01\n---\n本报讯正文第二段的内容。\n")
         try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: dir.path + "/a.md")
         let cacheDir = dir.path + "/.cache"
         func run() throws -> (diagnostics: [Diagnostic], hits: Int) {
@@ -152,12 +152,12 @@ import Testing
         #expect(try run().diagnostics.isEmpty)
         #expect(try run().hits == 2)
         // a.md (settled entry): new content, new old mtime -> stamp differs -> relinted.
-        dir.write("a.md", "---\ntitle: 甲\ndate: 2023-01-01\n---\n正文。 \n")
+        dir.write("a.md", "---\ntitle: 甲\ndate: 2023-01-01\n---\n本报讯正文第一段的内容。 \n")
         try FileManager.default.setAttributes([.modificationDate: old.addingTimeInterval(60)], ofItemAtPath: dir.path + "/a.md")
         // b.md (recent, unsettled entry): same size, mtime forced back: only the content hash can tell.
         let bMtime = try FileManager.default.attributesOfItem(atPath: dir.path + "/b.md")[.modificationDate] as? Date
-        dir.write("b.md", "---\ntitle: 乙\ndate: 2023-01-01\n---\n正文   \n") // "。" (3 bytes) became 3 spaces
-        #expect(dir.read("b.md").count == Array("---\ntitle: 乙\ndate: 2023-01-01\n---\n正文。\n".utf8).count)
+        dir.write("b.md", "---\ntitle: 乙\ndate: 2023-01-01\n---\n本报讯正文第二段的内容   \n") // "。" (3 bytes) became 3 spaces
+        #expect(dir.read("b.md").count == Array("---\ntitle: 乙\ndate: 2023-01-01\n---\n本报讯正文第二段的内容。\n".utf8).count)
         if let bMtime { try FileManager.default.setAttributes([.modificationDate: bMtime], ofItemAtPath: dir.path + "/b.md") }
         let after = try run()
         #expect(after.diagnostics.map { "\($0.path):\($0.line) \($0.rule)" } == ["a.md:5 trailing-whitespace", "b.md:5 trailing-whitespace"])

@@ -6,6 +6,8 @@ extension RuleRegistry {
         MoreMarkerRule.self,
         IndentedParagraphRule.self,
         HTMLRemnantRule.self,
+        EmailObfuscatedRule.self,
+        ArchiveResidueRule.self,
     ]
     /// Cross-file boilerplate rules: repeated lines, site names in titles (issue 4).
     /// `title-boilerplate` has a per-file part (domains, known site names) and this corpus part.

@@ -3,5 +3,8 @@ extension RuleRegistry {
         FrontMatterMissingRule.self,
         FrontMatterMalformedRule.self,
         FrontMatterFieldRule.self,
+        BodyEmptyRule.self,
     ]
+    /// The corpus half of `body-empty`: one short body repeated across many files (issue 12).
+    static let frontMatterCrossFileRules: [any CrossFileRule.Type] = [BodyPlaceholderRule.self]
 }

@@ -7,5 +7,7 @@ extension RuleRegistry {
         PunctuationWidthRule.self,
         InvisibleCharRule.self,
         CompatIdeographRule.self,
+        CharLostRule.self,
+        PunctuationHalfwidthRule.self,
     ]
 }

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import NewsLintKit
+
+/// The rules for defects that went unreported on archived corpora (issue 12): what the catalog
+/// examples do not pin down — fact round trips for shards, decoding, option checks, overlaps.
+@Suite struct RecallRulesTests {
+    static func doc(_ title: String, _ body: String) -> String { "---\ntitle: \(title)\ndate: 2021-01-01\n---\n\n\(body)\n" }
+
+    @Test func placeholderFactSurvivesShardsAndMerge() throws {
+        let rule = try BodyPlaceholderRule.erased(options: RuleOptions())
+        let fact = BodyPlaceholderRule.Fact(hash: .max, title: 7, line: 6, letters: 42)
+        let data = try rule.encodeFact(fact)
+        #expect(try rule.decodeFact(data) as? BodyPlaceholderRule.Fact == fact)
+        // Linted alone, five files under different titles share one body: a placeholder in each.
+        let files = (1...5).map { ("p\($0).md", Self.doc("新聞\($0)", "本網站已停止更新，多謝各位讀者多年來的支持。")) }
+        let found = try RuleHarness.diagnostics(rule: "body-empty", files: files)
+        #expect(found.count == 5 && found.allSatisfy { $0.message.contains("placeholder body") && $0.line == 6 })
+        // Four files are below `placeholderMinFiles`; five under one title are a recurring flash.
+        #expect(try RuleHarness.diagnostics(rule: "body-empty", files: Array(files.prefix(4))).isEmpty)
+        let flash = (1...5).map { ("f\($0).md", Self.doc("天文台取消一號戒備信號", "天文台在上午10時10分取消一號戒備信號。")) }
+        #expect(try RuleHarness.diagnostics(rule: "body-empty", files: flash).isEmpty)
+    }
+
+    @Test func bodyTextSetsMarkupAside() {
+        func letters(_ body: String) -> Int { BodyText(Document(path: "a.md", text: Self.doc("t", body))).letters }
+        #expect(letters("![很長的圖片說明文字](https://img.example.hk/a.jpg)") == 0)
+        #expect(letters("<!-- 註釋裏的文字不算 --><script>var s = '腳本裏的文字';</script>") == 0)
+        #expect(letters("[原文](https://news.example.hk/a/1.htm) &nbsp; https://example.org/abc") == 2)
+        #expect(letters("```\n程式碼裏的文字\n```\n正文") == 2)
+        #expect(letters("美國感恩節假期，金融市場休市。") == 13)
+    }
+
+    @Test func cloudflareAddressIsDecoded() {
+        #expect(EmailObfuscatedRule.decodeCloudflare(ArraySlice("4a242f3d390a2f322b273a262f64292527".utf8)) == "news@example.com")
+        #expect(EmailObfuscatedRule.decodeCloudflare(ArraySlice("4a24".utf8)) == nil)
+        #expect(EmailObfuscatedRule.decodeCloudflare(ArraySlice("zz242f3d390a".utf8)) == nil)
+    }
+
+    @Test func archiveOriginalIsRecoveredOnlyWithItsScheme() {
+        #expect(ArchiveResidueRule.recovered(Array("https://news.example.hk/a.htm".utf8)) == "https://news.example.hk/a.htm")
+        #expect(ArchiveResidueRule.recovered(Array("http:/news.example.hk/a.htm".utf8)) == "http://news.example.hk/a.htm")
+        #expect(ArchiveResidueRule.recovered(Array("news.example.hk/a.htm".utf8)) == nil)
+        #expect(ArchiveResidueRule.recovered(Array("https://".utf8)) == nil)
+    }
+
+    @Test func halfwidthMiddleDotOptionIsChecked() throws {
+        #expect(throws: RuleOptionError.self) { try PunctuationHalfwidthRule(options: RuleOptions(["middleDot": JSONNode(.string("*"))])) }
+    }
+
+    /// U+FFFD stays `mojibake`'s; debris controls stay `invisible-char`'s.
+    @Test func charLostLeavesOtherRulesTheirCharacters() throws {
+        let text = Self.doc("t", "原文\u{FFFD}已失。\n記者會於下午舉行。\u{0C}\n記者會 \u{07}於下午舉行。")
+        #expect(try RuleHarness.diagnostics(rule: "char-lost", text: text).isEmpty)
+    }
+}
