@@ -204,7 +204,7 @@ public struct ScriptMixedRule: Rule {
                     guard match else { continue }
                     let end = i + cand.from.count
                     let differing = cand.from.indices.filter { cand.from[$0] != cand.to[$0] }.map { $0 + i }
-                    if overlappedByWord(c, i..<end, differing: differing, limit: range) || startsName(c, differing, lower: range.lowerBound) {
+                    if overlappedByWord(c, i..<end, differing: differing, frequency: cand.frequency, limit: range) || startsName(c, differing, lower: range.lowerBound) {
                         // 一國兩制成功: 制 belongs to 一國兩制; 律師范某: 范 begins a name.
                         i += 1
                         continue outer
@@ -223,20 +223,23 @@ public struct ScriptMixedRule: Rule {
         return result
     }
 
-    /// Word-boundary check: a Traditional word that overlaps the match without lying inside it and
-    /// holds a differing character as itself is the reading (一國兩制 over 制成, 系統 over 聯系,
-    /// 皇后 over 后面).
-    private func overlappedByWord(_ c: Scalars, _ match: Range<Int>, differing: [Int], limit: Range<Int>) -> Bool {
+    /// Word-boundary check: a Traditional word that overlaps the match without lying inside it is the
+    /// reading when it holds a differing character as itself (一國兩制 over 制成, 系統 over 聯系,
+    /// 皇后 over 后面), or when it takes the other character, is at least as frequent, and every
+    /// differing character left outside it reads as itself alone (評點制|取得 is no 製取; 几|十年
+    /// still needs 幾, 軍事關系 still needs 關係).
+    private func overlappedByWord(_ c: Scalars, _ match: Range<Int>, differing: [Int], frequency: Int32, limit: Range<Int>) -> Bool {
         let first = max(limit.lowerBound, match.lowerBound - 3)
         for p in first..<match.upperBound {
             guard let words = tables.words(startingWith: c[p]) else { continue }
             for word in words {
-                let end = p + word.count
+                let end = p + word.scalars.count
                 guard end <= limit.upperBound, end > match.lowerBound,
-                      !(p >= match.lowerBound && end <= match.upperBound),
-                      differing.contains(where: { $0 >= p && $0 < end }) else { continue }
+                      !(p >= match.lowerBound && end <= match.upperBound) else { continue }
+                let covers = differing.contains { $0 >= p && $0 < end }
+                guard covers || (word.frequency >= frequency && differing.allSatisfy({ tables.readsAsItselfAlone(c[$0]) })) else { continue }
                 var same = true
-                for (k, v) in word.enumerated() where c[p + k] != v { same = false; break }
+                for (k, v) in word.scalars.enumerated() where c[p + k] != v { same = false; break }
                 if same { return true }
             }
         }

@@ -14,15 +14,25 @@ struct ScriptTables: Sendable {
     /// Bit 5: a character of personal names (surnames.txt): a fix never changes it, nor a single
     /// character right after it.
     private static let nameBit: UInt8 = 32
+    /// Bit 6: a merge character OpenCC keeps as itself out of context (制, 系, 面): standing alone,
+    /// it reads as itself.
+    private static let standaloneBit: UInt8 = 64
     static let denseBase: UInt32 = 0x3400
     static let denseEnd: UInt32 = 0xA000
 
     /// Counterparts in the other script (first is OpenCC's preferred one).
     let counterparts: [UInt32: [UInt32]]
-    /// A word-level leftover: the written form and its Traditional form (same length).
+    /// A word-level leftover: the written form, its Traditional form (same length) and the jieba
+    /// frequency of the word (compared with an overlapping word by the word-boundary check).
     struct Phrase: Sendable {
         let from: [UInt32]
         let to: [UInt32]
+        let frequency: Int32
+    }
+    /// A Traditional word for the word-boundary check and its jieba frequency.
+    struct Word: Sendable {
+        let scalars: [UInt32]
+        let frequency: Int32
     }
     /// Word-level leftovers grouped by first scalar, longest first.
     /// Looked up through `phraseSlot` (dense, by code point) so the hot path never hashes.
@@ -31,7 +41,7 @@ struct ScriptTables: Sendable {
     private let sparsePhraseSlot: [UInt32: Int32]
     /// Traditional words holding a merge character as itself (一國兩制, 皇后), by first scalar, for the
     /// word-boundary check (only consulted around a leftover).
-    private let words: [UInt32: [[UInt32]]]
+    private let words: [UInt32: [Word]]
     /// Titles and roles written right before a personal name (律師, 議員), from name-titles.txt.
     let titles: [[UInt32]]
 
@@ -67,15 +77,20 @@ struct ScriptTables: Sendable {
             for s in line.unicodeScalars where CJK.isHan(s.value) { set(s.value) { $0 |= Self.nameBit } }
         }
         var phrases: [UInt32: [Phrase]] = [:]
-        var words: [UInt32: [[UInt32]]] = [:]
+        var words: [UInt32: [Word]] = [:]
         for line in Self.lines("data/script/phrases.txt") {
-            let s = line.unicodeScalars.map(\.value)
-            if s.first == 0x3D { // "=word": a Traditional word for the word-boundary check
+            let fields = line.split(separator: "\t")
+            guard let head = fields.first else { continue }
+            let s = head.unicodeScalars.map(\.value)
+            let frequency = fields.count > 1 ? Int32(fields[1]) ?? 0 : 0
+            if s.first == 0x21 { // "!chars": merge characters that read as themselves alone
+                for c in s.dropFirst() { set(c) { $0 |= Self.standaloneBit } }
+            } else if s.first == 0x3D { // "=word": a Traditional word for the word-boundary check
                 let w = Array(s.dropFirst())
-                if let f = w.first { words[f, default: []].append(w) }
+                if let f = w.first { words[f, default: []].append(Word(scalars: w, frequency: frequency)) }
             } else if s.count >= 4 && s.count % 2 == 0 {
                 let from = Array(s[0..<(s.count / 2)]), to = Array(s[(s.count / 2)...])
-                phrases[from[0], default: []].append(Phrase(from: from, to: to))
+                phrases[from[0], default: []].append(Phrase(from: from, to: to, frequency: frequency))
             }
         }
         titles = Self.lines("data/script/name-titles.txt").flatMap { $0.split(separator: " ") }.map { $0.unicodeScalars.map(\.value) }
@@ -123,7 +138,11 @@ struct ScriptTables: Sendable {
     }
 
     /// Traditional words starting with `c` (word-boundary check; not on the hot path).
-    func words(startingWith c: UInt32) -> [[UInt32]]? { words[c] }
+    func words(startingWith c: UInt32) -> [Word]? { words[c] }
+
+    /// A merge character that reads as itself standing alone (see `standaloneBit`).
+    @inline(__always)
+    func readsAsItselfAlone(_ c: UInt32) -> Bool { raw(c) & Self.standaloneBit != 0 }
 
     /// A character of personal names (see `nameBit`).
     @inline(__always)
