@@ -48,6 +48,37 @@ private func fixture(_ name: String) throws -> String {
             _ = try ScriptMixedRule(options: RuleOptions(["maxLeftoverShare": JSONNode(.number(0))]))
         }
     }
+
+    @Test func variantPairsBothTraditionalAreNotLeftovers() throws {
+        // Real Hong Kong spellings OpenCC converts to its preferred form (回歸 → 迴歸, 伙伴 → 夥伴).
+        let text = "香港回歸以來，政府一直與合作伙伴保持聯繫，並依托自身優勢，保持克制，做到扎實，不受局限。\n當局借助科技，注定成功，家具出口折合約10億元，雨量達200厘米。\n"
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: text).isEmpty)
+    }
+
+    @Test func anOverlappingTraditionalWordWinsOverAWordLevelLeftover() throws {
+        let quiet = "行政長官表示，一國兩制成功落實，有關系統明年啟用，港澳學生可以透過評點制取得聘僱許可。\n"
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: quiet).isEmpty)
+        // 事關 overlaps 關系 but is rarer, and 系 alone is no reading: still a leftover.
+        let found = try RuleHarness.diagnostics(rule: "script-mixed", text: "專家指出，兩國近年軍事關系越來越密切，區內國家感到憂慮。\n")
+        #expect(found.map(\.message).contains { $0.contains("關系 → 關係") })
+    }
+
+    @Test func namesAreNeverRewritten() throws {
+        // 律師|范某: a surname after a title begins a name.
+        let lawyer = "辯方大律師范慶華在庭上指出，被告人一直與警方合作，並無潛逃風險。\n"
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: lawyer).isEmpty)
+        // Reported, but a surname inside a match and a character after a surname are never rewritten.
+        let text = "他畢業於北京師范大學，其後在香港任教多年。\n受訪市民張伟表示，當局應該盡快處理。\n"
+        let found = try RuleHarness.diagnostics(rule: "script-mixed", text: text)
+        #expect(found.count == 2)
+        #expect(found.allSatisfy { $0.fix == nil })
+        #expect(try RuleHarness.fixed(rule: "script-mixed", text: text, unsafe: true) == text)
+    }
+
+    @Test func japaneseBesideKanaAndRegionalUsageAreQuiet() throws {
+        let text = "共同社報道，東京大学の研究チームが新しい治療法を発表した，當地醫學界對此高度關注。\n人大常委李慧琼表示，市民携手合作；會眾禱告說：我們感謝祢的恩典。\n"
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: text).isEmpty)
+    }
 }
 
 @Suite struct MojibakeTests {

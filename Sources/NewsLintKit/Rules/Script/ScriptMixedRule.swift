@@ -4,6 +4,12 @@
 /// isolated minority-script character (or a word-level leftover of a neutral character, `干部`)
 /// inside a dominant-script clause; a clause or quotation written wholly in the other script is
 /// a quotation, reported at `info` only when `reportQuotations` is on.
+///
+/// Word-level leftovers differ from their Traditional word only on genuine simplification merges
+/// (干/幹, 后/後; not variant pairs both scripts' Traditional accepts, 回/迴, 伙/夥), and a word of a
+/// Traditional lexicon overlapping the match wins over it (一國兩制|成功 is no 製成). Clauses holding
+/// Japanese kana are Japanese, not leftovers. The unsafe fix is only offered for one-to-one forms and
+/// never changes a character of a personal name.
 public struct ScriptMixedRule: Rule {
     public static let id = "script-mixed"
     let minEvidence: Int
@@ -24,6 +30,7 @@ public struct ScriptMixedRule: Rule {
         var range: Range<Int>      // scalar range
         var text: String
         var forms: [String]        // dominant-script forms
+        var fixable = true         // false where the fix could rename a person
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
@@ -109,6 +116,8 @@ public struct ScriptMixedRule: Rule {
                 let cls = tables.scriptClass(c[k])
                 if cls == dominant { d += 1 } else if cls == minority && !tables.isAllowed(c[k], in: dominant) { m += 1 }
             }
+            // Japanese beside the clause (日韓、安全保障で…): shinjitai and kanji are no leftovers.
+            if Self.holdsKana(c, max(0, unit.range.lowerBound - Self.kanaWindow)..<min(n, unit.range.upperBound + Self.kanaWindow)) { continue }
             let hits = dominant == .traditionalOnly ? phraseHits(c, unit.range, skip) : []
             let mm = m + hits.count
             guard mm > 0 else { continue }
@@ -130,8 +139,14 @@ public struct ScriptMixedRule: Rule {
                 continue
             }
             for k in unit.range where !skip[k] && c[k] >= 0x3400 && tables.scriptClass(c[k]) == minority && !tables.isAllowed(c[k], in: dominant) {
-                let forms = (tables.counterparts[c[k]] ?? []).map { String(Character(Unicode.Scalar($0) ?? "?")) }
-                items.append(Item(range: k..<(k + 1), text: String(Character(Unicode.Scalar(c[k]) ?? "?")), forms: forms))
+                let counterparts = tables.counterparts[c[k]] ?? []
+                // Only a counterpart beyond the BMP (鰤 → 𫚕): the other script's writers use this form.
+                if !counterparts.isEmpty && counterparts.allSatisfy({ $0 >= 0x20000 }) { continue }
+                let forms = counterparts.map { String(Character(Unicode.Scalar($0) ?? "?")) }
+                // A single character of a name (right after a surname, or a surname itself) is reported, never rewritten.
+                let afterSurname = (k >= 1 && tables.isNameCharacter(c[k - 1])) || (k >= 2 && tables.isNameCharacter(c[k - 2]))
+                items.append(Item(range: k..<(k + 1), text: String(Character(Unicode.Scalar(c[k]) ?? "?")), forms: forms,
+                                  fixable: !afterSurname && !tables.isNameCharacter(c[k])))
             }
             items += hits
         }
@@ -143,7 +158,7 @@ public struct ScriptMixedRule: Rule {
             var parts: [String] = []
             var edits: [Edit] = []
             for item in items {
-                if item.forms.count == 1 {
+                if item.forms.count == 1 && item.fixable {
                     edits.append(Edit(range: run.byteRange(item.range), replacement: item.forms[0]))
                 }
                 if seen.insert(item.text).inserted {
@@ -162,8 +177,22 @@ public struct ScriptMixedRule: Rule {
         }
     }
 
-    /// Word-level leftovers of neutral characters (`干部` for `幹部`), longest match first;
-    /// Traditional words that contain the neutral character as itself (`皇后`) block a match.
+    /// Scalars on either side of a clause searched for kana.
+    private static let kanaWindow = 12
+
+    /// Japanese text (kana in or beside the clause): its shinjitai and kanji are not Chinese leftovers.
+    private static func holdsKana(_ c: Scalars, _ range: Range<Int>) -> Bool {
+        for k in range {
+            switch c[k] {
+            case 0x3041...0x3096, 0x30A1...0x30FA, 0xFF66...0xFF9D: return true
+            default: continue
+            }
+        }
+        return false
+    }
+
+    /// Word-level leftovers of neutral characters (`干部` for `幹部`), longest match first, unless a
+    /// Traditional word overlapping the match is the better reading (see `overlappedByWord`).
     private func phraseHits(_ c: Scalars, _ range: Range<Int>, _ skip: [Bool]) -> [Item] {
         var result: [Item] = []
         var i = range.lowerBound
@@ -174,17 +203,18 @@ public struct ScriptMixedRule: Rule {
                     for (k, v) in cand.from.enumerated() where c[i + k] != v { match = false; break }
                     guard match else { continue }
                     let end = i + cand.from.count
-                    if !cand.to.isEmpty && startsBlocker(c, at: end - 1, limit: range.upperBound) {
-                        // 關聯系統: 系統 is a word of its own, so 聯系 is not a leftover.
-                        i = end - 1
+                    let differing = cand.from.indices.filter { cand.from[$0] != cand.to[$0] }.map { $0 + i }
+                    if overlappedByWord(c, i..<end, differing: differing, frequency: cand.frequency, limit: range) || startsName(c, differing, lower: range.lowerBound) {
+                        // 一國兩制成功: 制 belongs to 一國兩制; 律師范某: 范 begins a name.
+                        i += 1
                         continue outer
                     }
-                    if !cand.to.isEmpty {
-                        let text = String(String.UnicodeScalarView(cand.from.compactMap(Unicode.Scalar.init)))
-                        let to = String(String.UnicodeScalarView(cand.to.compactMap(Unicode.Scalar.init)))
-                        result.append(Item(range: i..<(i + cand.from.count), text: text, forms: [to]))
-                    }
-                    i += cand.from.count
+                    let text = String(String.UnicodeScalarView(cand.from.compactMap(Unicode.Scalar.init)))
+                    let to = String(String.UnicodeScalarView(cand.to.compactMap(Unicode.Scalar.init)))
+                    // A surname character inside the match may begin a name (師范某): report, never rewrite.
+                    let renamesPerson = differing.contains { $0 > i && tables.isNameCharacter(c[$0]) }
+                    result.append(Item(range: i..<end, text: text, forms: [to], fixable: !renamesPerson))
+                    i = end
                     continue outer
                 }
             }
@@ -193,10 +223,39 @@ public struct ScriptMixedRule: Rule {
         return result
     }
 
-    private func startsBlocker(_ c: Scalars, at i: Int, limit: Int) -> Bool {
-        guard tables.isPhraseHead(c[i]), let candidates = tables.phrases(startingWith: c[i]) else { return false }
-        return candidates.contains { cand in
-            cand.to.isEmpty && i + cand.from.count <= limit && cand.from.enumerated().allSatisfy { c[i + $0.offset] == $0.element }
+    /// Word-boundary check: a Traditional word that overlaps the match without lying inside it is the
+    /// reading when it holds a differing character as itself (一國兩制 over 制成, 系統 over 聯系,
+    /// 皇后 over 后面), or when it takes the other character, is at least as frequent, and every
+    /// differing character left outside it reads as itself alone (評點制|取得 is no 製取; 几|十年
+    /// still needs 幾, 軍事關系 still needs 關係).
+    private func overlappedByWord(_ c: Scalars, _ match: Range<Int>, differing: [Int], frequency: Int32, limit: Range<Int>) -> Bool {
+        let first = max(limit.lowerBound, match.lowerBound - 3)
+        for p in first..<match.upperBound {
+            guard let words = tables.words(startingWith: c[p]) else { continue }
+            for word in words {
+                let end = p + word.scalars.count
+                guard end <= limit.upperBound, end > match.lowerBound,
+                      !(p >= match.lowerBound && end <= match.upperBound) else { continue }
+                let covers = differing.contains { $0 >= p && $0 < end }
+                guard covers || (word.frequency >= frequency && differing.allSatisfy({ tables.readsAsItselfAlone(c[$0]) })) else { continue }
+                var same = true
+                for (k, v) in word.scalars.enumerated() where c[p + k] != v { same = false; break }
+                if same { return true }
+            }
         }
+        return false
+    }
+
+    /// A differing surname character right after a title (律師范某, 議員胡某) begins a name: the match
+    /// (師范) crosses a word boundary.
+    private func startsName(_ c: Scalars, _ differing: [Int], lower: Int) -> Bool {
+        for k in differing where tables.isNameCharacter(c[k]) {
+            for title in tables.titles where k - title.count >= lower {
+                var same = true
+                for (j, v) in title.enumerated() where c[k - title.count + j] != v { same = false; break }
+                if same { return true }
+            }
+        }
+        return false
     }
 }

@@ -11,16 +11,39 @@ struct ScriptTables: Sendable {
     private static let allowSimplifiedBit: UInt8 = 8
     /// Bit 4: some word-level entry starts with this character (skips the dictionary lookup otherwise).
     private static let phraseHeadBit: UInt8 = 16
+    /// Bit 5: a character of personal names (surnames.txt): a fix never changes it, nor a single
+    /// character right after it.
+    private static let nameBit: UInt8 = 32
+    /// Bit 6: a merge character OpenCC keeps as itself out of context (制, 系, 面): standing alone,
+    /// it reads as itself.
+    private static let standaloneBit: UInt8 = 64
     static let denseBase: UInt32 = 0x3400
     static let denseEnd: UInt32 = 0xA000
 
     /// Counterparts in the other script (first is OpenCC's preferred one).
     let counterparts: [UInt32: [UInt32]]
-    /// Word-level leftovers grouped by first scalar: leftover form, Traditional form (empty for blockers).
+    /// A word-level leftover: the written form, its Traditional form (same length) and the jieba
+    /// frequency of the word (compared with an overlapping word by the word-boundary check).
+    struct Phrase: Sendable {
+        let from: [UInt32]
+        let to: [UInt32]
+        let frequency: Int32
+    }
+    /// A Traditional word for the word-boundary check and its jieba frequency.
+    struct Word: Sendable {
+        let scalars: [UInt32]
+        let frequency: Int32
+    }
+    /// Word-level leftovers grouped by first scalar, longest first.
     /// Looked up through `phraseSlot` (dense, by code point) so the hot path never hashes.
-    private let phraseLists: [[(from: [UInt32], to: [UInt32])]]
+    private let phraseLists: [[Phrase]]
     private let phraseSlot: [Int32]
     private let sparsePhraseSlot: [UInt32: Int32]
+    /// Traditional words holding a merge character as itself (一國兩制, 皇后), by first scalar, for the
+    /// word-boundary check (only consulted around a leftover).
+    private let words: [UInt32: [Word]]
+    /// Titles and roles written right before a personal name (律師, 議員), from name-titles.txt.
+    let titles: [[UInt32]]
 
     static let shared = ScriptTables()
 
@@ -50,19 +73,29 @@ struct ScriptTables: Sendable {
                 for s in line.unicodeScalars where CJK.isHan(s.value) { set(s.value) { $0 |= bit } }
             }
         }
-        var phrases: [UInt32: [(from: [UInt32], to: [UInt32])]] = [:]
+        for line in Self.lines("data/script/surnames.txt") {
+            for s in line.unicodeScalars where CJK.isHan(s.value) { set(s.value) { $0 |= Self.nameBit } }
+        }
+        var phrases: [UInt32: [Phrase]] = [:]
+        var words: [UInt32: [Word]] = [:]
         for line in Self.lines("data/script/phrases.txt") {
-            let s = line.unicodeScalars.map(\.value)
-            if s.first == 0x3D { // "=word": a blocker
+            let fields = line.split(separator: "\t")
+            guard let head = fields.first else { continue }
+            let s = head.unicodeScalars.map(\.value)
+            let frequency = fields.count > 1 ? Int32(fields[1]) ?? 0 : 0
+            if s.first == 0x21 { // "!chars": merge characters that read as themselves alone
+                for c in s.dropFirst() { set(c) { $0 |= Self.standaloneBit } }
+            } else if s.first == 0x3D { // "=word": a Traditional word for the word-boundary check
                 let w = Array(s.dropFirst())
-                if let f = w.first { phrases[f, default: []].append((w, [])) }
+                if let f = w.first { words[f, default: []].append(Word(scalars: w, frequency: frequency)) }
             } else if s.count >= 4 && s.count % 2 == 0 {
                 let from = Array(s[0..<(s.count / 2)]), to = Array(s[(s.count / 2)...])
-                phrases[from[0], default: []].append((from, to))
+                phrases[from[0], default: []].append(Phrase(from: from, to: to, frequency: frequency))
             }
         }
+        titles = Self.lines("data/script/name-titles.txt").flatMap { $0.split(separator: " ") }.map { $0.unicodeScalars.map(\.value) }
         // Longest first, so scanning takes the longest match.
-        var lists: [[(from: [UInt32], to: [UInt32])]] = []
+        var lists: [[Phrase]] = []
         var slots = [Int32](repeating: -1, count: Int(Self.denseEnd - Self.denseBase))
         var sparseSlots: [UInt32: Int32] = [:]
         for k in phrases.keys.sorted() {
@@ -77,6 +110,7 @@ struct ScriptTables: Sendable {
         self.phraseLists = lists
         self.phraseSlot = slots
         self.sparsePhraseSlot = sparseSlots
+        self.words = words
     }
 
     /// Non-comment, non-empty lines of an embedded data file.
@@ -97,11 +131,22 @@ struct ScriptTables: Sendable {
 
     /// Word-level entries starting with `c`, longest first (nil when none).
     @inline(__always)
-    func phrases(startingWith c: UInt32) -> [(from: [UInt32], to: [UInt32])]? {
+    func phrases(startingWith c: UInt32) -> [Phrase]? {
         let slot: Int32
         if c >= Self.denseBase && c < Self.denseEnd { slot = phraseSlot[Int(c - Self.denseBase)] } else { slot = sparsePhraseSlot[c] ?? -1 }
         return slot >= 0 ? phraseLists[Int(slot)] : nil
     }
+
+    /// Traditional words starting with `c` (word-boundary check; not on the hot path).
+    func words(startingWith c: UInt32) -> [Word]? { words[c] }
+
+    /// A merge character that reads as itself standing alone (see `standaloneBit`).
+    @inline(__always)
+    func readsAsItselfAlone(_ c: UInt32) -> Bool { raw(c) & Self.standaloneBit != 0 }
+
+    /// A character of personal names (see `nameBit`).
+    @inline(__always)
+    func isNameCharacter(_ c: UInt32) -> Bool { raw(c) & Self.nameBit != 0 }
 
     @inline(__always)
     func scriptClass(_ c: UInt32) -> Class { Class(rawValue: raw(c) & 3) ?? .neutral }
