@@ -115,15 +115,17 @@ struct BodyText {
 public struct BodyEmptyRule: Rule {
     public static let id = "body-empty"
     let minCharacters: Int
+    let pages: SitePages
 
     public init(options: RuleOptions) throws {
         minCharacters = options.int("minCharacters", 10)
+        pages = SitePages(options: options)
         guard minCharacters >= 1 else { throw RuleOptionError(option: "minCharacters", message: "must be at least 1") }
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         // A file without front matter (an empty file included) is `front-matter-missing`'s.
-        guard document.frontMatter != nil else { return }
+        guard document.frontMatter != nil, !pages.exempts(document) else { return }
         let text = BodyText(document, limit: minCharacters)
         guard text.letters < minCharacters else { return }
         let line = Self.firstBodyLine(document)
@@ -134,6 +136,29 @@ public struct BodyEmptyRule: Rule {
         } else {
             sink.report(line: line, "body has only \(text.letters) letter\(text.letters == 1 ? "" : "s") of text once markup, images and links are set aside (fewer than \(minCharacters)): the article text was not captured")
         }
+    }
+}
+
+/// Files whose body the site generator fills or that are not articles at all: a home page
+/// (`layout: home`), a section list (`_index.md`), a 404 page, and archetypes and other templates
+/// (front matter with `{{ … }}` placeholders). Their empty bodies are by design.
+struct SitePages: Sendable {
+    let files: [Glob]
+    let layouts: [String]
+    private static let placeholder: [UInt8] = Array("{{".utf8)
+
+    init(options: RuleOptions) {
+        files = options.strings("pageFiles", ["_index.*", "404.*"]).map(Glob.init)
+        layouts = options.strings("pageLayouts", ["home"])
+    }
+
+    func exempts(_ document: Document) -> Bool {
+        guard let fm = document.frontMatter else { return false }
+        if let layout = fm.string("layout"), layouts.contains(layout) { return true }
+        let name = document.path.split(separator: "/").last.map(String.init) ?? document.path
+        if files.contains(where: { $0.matches(name) }) { return true }
+        let header = document.bytes[..<min(fm.bodyStart, document.bytes.count)]
+        return header.firstRange(of: Self.placeholder) != nil
     }
 }
 
@@ -165,8 +190,10 @@ public struct BodyPlaceholderRule: CrossFileRule {
     let minCharacters: Int
     let maxCharacters: Int
     let minFiles: Int
+    let pages: SitePages
 
     public init(options: RuleOptions) throws {
+        pages = SitePages(options: options)
         minCharacters = options.int("minCharacters", 10)
         maxCharacters = options.int("placeholderMaxCharacters", 200)
         minFiles = options.int("placeholderMinFiles", 5)
@@ -174,7 +201,7 @@ public struct BodyPlaceholderRule: CrossFileRule {
     }
 
     public func collect(_ document: Document) -> Fact? {
-        guard document.frontMatter != nil else { return nil }
+        guard document.frontMatter != nil, !pages.exempts(document) else { return nil }
         let text = BodyText(document, limit: maxCharacters + 1)
         // Shorter bodies are reported file by file; longer ones are articles.
         guard text.letters >= minCharacters, text.letters <= maxCharacters else { return nil }
