@@ -10,7 +10,8 @@ public struct IndentedParagraphRule: Rule {
     public init(options: RuleOptions) {}
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        guard let body = document.bodyLines else { return }
+        // In an HTML document indentation is markup layout, not a Markdown code block.
+        guard let body = document.bodyLines, TextFlavor(path: document.path) != .html else { return }
         let bytes = document.bytes
         var inList = false
         for n in body {
