@@ -125,8 +125,11 @@ public struct LineEndingsRule: Rule {
         var parts: [String] = []
         if !crlf.isEmpty { parts.append("\(crlf.count) CRLF") }
         if lf > 0 && target != [0x0A] { parts.append("\(wrong.count - loneCR.count) LF") }
+        if lf > 0 && target == [0x0A] && !(crlf.isEmpty && loneCR.isEmpty) { parts.append("\(lf) LF") }
         if !loneCR.isEmpty { parts.append("\(loneCR.count) lone CR") }
-        let mixed = (!crlf.isEmpty && lf > crlf.count) || !loneCR.isEmpty
+        // Any two kinds of terminator in one file is a mix (RTHK posts: LF front matter, CRLF body).
+        let kinds = (crlf.isEmpty ? 0 : 1) + (lf == 0 ? 0 : 1) + (loneCR.isEmpty ? 0 : 1)
+        let mixed = kinds > 1
         let message = (mixed ? "mixed line endings" : "line endings are not \(name)") + " (\(parts.joined(separator: ", "))); expected \(name)"
         sink.report(first..<first, message, fix: Fix(.safe, "Convert line endings to \(name)", edits: edits))
     }
