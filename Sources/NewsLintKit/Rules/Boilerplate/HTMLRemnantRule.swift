@@ -337,6 +337,8 @@ public struct HTMLRemnantRule: Rule {
             while i < r.upperBound {
                 let c = b[i]
                 if c == UInt8(ascii: "`") { inCode.toggle(); leading = false; i += 1; continue }
+                // A fix never edits a URL: `&amp;` in a query string stays.
+                if !inCode, let u = Self.urlEnd(b, i, r.upperBound) { leading = false; i = max(u, i + 1); continue }
                 if !inCode && c == UInt8(ascii: "&"), let e = Self.entity(b, i, r.upperBound) {
                     found.append((e, leading && e.isSpace))
                     if !e.isSpace { leading = false }
