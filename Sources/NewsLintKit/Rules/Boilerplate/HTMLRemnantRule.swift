@@ -294,10 +294,13 @@ public struct HTMLRemnantRule: Rule {
     }
 
     /// An escaped tag at `i` (`&lt;p&gt;`, `&lt;/span&gt;`, `&amp;lt;br /&amp;gt;`): markup shown as text.
+    static let escapedOpeners: [[UInt8]] = ["&amp;lt;", "&lt;", "&#60;", "&#x3c;", "&#x3C;"].map { Array($0.utf8) }
+    static let escapedClosers: [[UInt8]] = ["&amp;gt;", "&gt;", "&#62;", "&#x3e;", "&#x3E;"].map { Array($0.utf8) }
+
     static func escapedTag(_ b: [UInt8], _ i: Int, _ end: Int) -> Range<Int>? {
         var j = i
-        for opener in ["&amp;lt;", "&lt;", "&#60;", "&#x3c;", "&#x3C;"] where j + opener.utf8.count <= end && b[j..<(j + opener.utf8.count)].elementsEqual(opener.utf8) {
-            j += opener.utf8.count
+        for opener in escapedOpeners where j + opener.count <= end && b[j..<(j + opener.count)].elementsEqual(opener) {
+            j += opener.count
             if j < end && b[j] == UInt8(ascii: "/") { j += 1 }
             let start = j
             while j < end, (b[j] | 0x20) >= 0x61 && (b[j] | 0x20) <= 0x7A || (b[j] >= 0x30 && b[j] <= 0x39) { j += 1 }
@@ -305,8 +308,8 @@ public struct HTMLRemnantRule: Rule {
             guard j < end, b[j] == 0x20 || b[j] == UInt8(ascii: "&") || b[j] == UInt8(ascii: "/") else { return nil }
             var k = j
             while k < end && k - j < 400 {
-                for closer in ["&amp;gt;", "&gt;", "&#62;", "&#x3e;", "&#x3E;"] where k + closer.utf8.count <= end && b[k..<(k + closer.utf8.count)].elementsEqual(closer.utf8) {
-                    return i..<(k + closer.utf8.count)
+                for closer in escapedClosers where k + closer.count <= end && b[k..<(k + closer.count)].elementsEqual(closer) {
+                    return i..<(k + closer.count)
                 }
                 if b[k] == UInt8(ascii: "<") || b[k] == UInt8(ascii: ">") { return nil }
                 k += 1
