@@ -162,9 +162,14 @@ import Testing
 
     @Test func htmlEntitiesNeverDecodeIntoTags() throws {
         let text = fm + "公式 &lt;br&gt; 与 &#60;p&#62; 保持原样。\n"
+        // Markdown: each escaped tag is one finding (markup shown as text), never decoded.
         let found = try RuleHarness.diagnostics(rule: "html-remnant", text: text)
-        #expect(found.count == 4)
+        #expect(found.count == 2)
         #expect(found.allSatisfy { $0.fix == nil })
+        // Plain text: each entity is reported, none decoded into a tag.
+        let plain = try RuleHarness.diagnostics(rule: "html-remnant", text: text, path: "a.txt")
+        #expect(plain.count == 4)
+        #expect(plain.allSatisfy { $0.fix == nil })
     }
 
     @Test func harvestDates() {

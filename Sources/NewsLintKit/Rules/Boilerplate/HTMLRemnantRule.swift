@@ -1,9 +1,25 @@
 import Foundation
 
-/// `html-remnant`: HTML entities (`&nbsp;`, `&amp;nbsp;`, `&#12288;`) and stray tags
-/// (`<br>`, `<p>`, `<span …>`, `<script>`, `<!--[if …]>`) left in prose by the scraper.
-/// Tags the corpus uses on purpose are allowed by `allowedTags`; `sub`/`sup` by default,
-/// since Markdown has no other way to write CO<sub>2</sub> or m<sup>2</sup>.
+/// What kind of text a document is, from its extension: Markdown renders inline HTML, plain
+/// text renders nothing, and an HTML document is HTML (indentation and tags are its structure).
+enum TextFlavor {
+    case markdown, plain, html
+
+    init(path: String) {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "html", "htm", "xhtml": self = .html
+        case "md", "markdown", "mdown", "mkd", "mdx": self = .markdown
+        default: self = .plain
+        }
+    }
+}
+
+/// `html-remnant`: HTML entities (`&nbsp;`, `&amp;nbsp;`, `&#12288;`) and tags left in the text by
+/// the scraper. In plain text (`.txt`) every tag is residue. In Markdown inline HTML is valid
+/// (`<font>`, `<center>`, `<iframe>`, `<br>`, HTML blocks): only scraper residue is flagged —
+/// markup escaped into text (`&lt;p&gt;`), closing tags without an opening one outside HTML
+/// blocks, CMS wrappers carrying `class`/`id`/`style`, empty wrappers and Word markup. HTML
+/// documents are HTML and are not checked. `allowedTags` are never reported.
 public struct HTMLRemnantRule: Rule {
     public static let id = "html-remnant"
 
@@ -110,8 +126,210 @@ public struct HTMLRemnantRule: Rule {
         return (name, i..<(k + 1))
     }
 
+    /// Tags that CMS editors wrap text in; with `class`/`id`/`style` they are page residue.
+    static let wrapperTags: Set<String> = ["span", "div", "p", "font", "section", "article", "strong", "b", "em", "i", "u", "h1", "h2", "h3", "h4", "h5", "h6", "td", "li"]
+    /// Wrappers that render nothing when empty (an anchor with `id`/`name` is kept).
+    static let emptyWrapperTags: Set<String> = ["span", "div", "p", "font", "section", "strong", "b", "em", "i", "u"]
+    /// Embedded media: a wrapper around them (`<div class="video"><iframe …>`) is deliberate layout.
+    static let mediaTags: Set<String> = ["iframe", "img", "video", "audio", "figure", "embed", "object", "svg", "picture", "source", "table", "blockquote"]
+    static let voidTags: Set<String> = ["br", "hr", "img", "meta", "link", "source", "embed", "input", "wbr", "area", "col", "param", "track"]
+    /// CommonMark HTML block type 6 start tags.
+    static let blockTags: Set<String> = [
+        "address", "article", "aside", "base", "basefont", "blockquote", "body", "caption", "center", "col", "colgroup", "dd",
+        "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "frame", "frameset",
+        "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "iframe", "legend", "li", "link", "main", "menu",
+        "menuitem", "nav", "noframes", "ol", "optgroup", "option", "p", "param", "search", "section", "summary", "table", "tbody",
+        "td", "tfoot", "th", "thead", "title", "tr", "track", "ul",
+    ]
+    static let rawBlockTags: Set<String> = ["script", "pre", "style", "textarea"]
+
+    /// A parsed tag: `<name attr=…>`, `</name>` or `<name/>`, on one line.
+    struct Tag {
+        var name: String
+        var closing: Bool
+        var attributes: [String]
+        var range: Range<Int>
+    }
+
+    /// Parses any well-formed tag at `i` (`<` at `b[i]`); attribute values may hold `>` when quoted.
+    static func parseTag(_ b: [UInt8], _ i: Int, _ end: Int) -> Tag? {
+        var j = i + 1
+        var closing = false
+        if j < end && b[j] == UInt8(ascii: "/") { closing = true; j += 1 }
+        let start = j
+        guard j < end, (b[j] | 0x20) >= 0x61 && (b[j] | 0x20) <= 0x7A else { return nil }
+        while j < end, (b[j] | 0x20) >= 0x61 && (b[j] | 0x20) <= 0x7A || (b[j] >= 0x30 && b[j] <= 0x39) || b[j] == UInt8(ascii: ":") || b[j] == UInt8(ascii: "-") { j += 1 }
+        let name = String(decoding: b[start..<j], as: UTF8.self).lowercased()
+        guard j < end, [0x20, 0x09, UInt8(ascii: ">"), UInt8(ascii: "/")].contains(b[j]) else { return nil }
+        var attributes: [String] = []
+        while j < end {
+            while j < end && (b[j] == 0x20 || b[j] == 0x09) { j += 1 }
+            guard j < end else { return nil }
+            if b[j] == UInt8(ascii: ">") { return Tag(name: name, closing: closing, attributes: attributes, range: i..<(j + 1)) }
+            if b[j] == UInt8(ascii: "/"), j + 1 < end, b[j + 1] == UInt8(ascii: ">") {
+                return Tag(name: name, closing: closing, attributes: attributes, range: i..<(j + 2))
+            }
+            if closing { return nil }
+            let a = j
+            while j < end, ![0x20, 0x09, UInt8(ascii: "="), UInt8(ascii: ">"), UInt8(ascii: "<"), UInt8(ascii: "/")].contains(b[j]) { j += 1 }
+            guard j > a else { return nil }
+            attributes.append(String(decoding: b[a..<j], as: UTF8.self).lowercased())
+            while j < end && (b[j] == 0x20 || b[j] == 0x09) { j += 1 }
+            if j < end && b[j] == UInt8(ascii: "=") {
+                j += 1
+                while j < end && (b[j] == 0x20 || b[j] == 0x09) { j += 1 }
+                guard j < end else { return nil }
+                if b[j] == UInt8(ascii: "\"") || b[j] == UInt8(ascii: "'") {
+                    let q = b[j]
+                    j += 1
+                    while j < end && b[j] != q { j += 1 }
+                    guard j < end else { return nil }
+                    j += 1
+                } else {
+                    while j < end, ![0x20, 0x09, UInt8(ascii: ">"), UInt8(ascii: "<"), UInt8(ascii: "\""), UInt8(ascii: "'")].contains(b[j]) { j += 1 }
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Lines inside CommonMark HTML blocks (types 1, 2, 6 and 7): raw HTML, not prose.
+    static func htmlBlockLines(_ document: Document, _ body: ClosedRange<Int>) -> Set<Int> {
+        let b = document.bytes
+        var inside = Set<Int>()
+        var open: (kind: Int, closer: [UInt8])? = nil
+        var previousBlank = true
+        for n in body {
+            let r = document.contentRange(ofLine: n)
+            let blank = TextScan.isBlank(b, r)
+            if document.isCode(line: n) { open = nil; previousBlank = blank; continue }
+            if let o = open {
+                if o.kind >= 6 {
+                    if blank { open = nil } else { inside.insert(n) }
+                } else {
+                    inside.insert(n)
+                    if contains(o.closer, b, r) { open = nil }
+                }
+                previousBlank = blank
+                continue
+            }
+            var i = r.lowerBound
+            while i < r.upperBound && i - r.lowerBound < 3 && b[i] == 0x20 { i += 1 }
+            if i < r.upperBound && b[i] == UInt8(ascii: "<") {
+                if i + 4 <= r.upperBound && b[i..<(i + 4)].elementsEqual("<!--".utf8) {
+                    inside.insert(n)
+                    if !contains(Array("-->".utf8), b, (i + 4)..<r.upperBound) { open = (2, Array("-->".utf8)) }
+                } else if let t = parseTag(b, i, r.upperBound) ?? openingName(b, i, r.upperBound) {
+                    if !t.closing && rawBlockTags.contains(t.name) {
+                        inside.insert(n)
+                        let closer = Array("</\(t.name)>".utf8)
+                        if !contains(closer, b, r) { open = (1, closer) }
+                    } else if blockTags.contains(t.name) {
+                        inside.insert(n)
+                        open = (6, [])
+                    } else if previousBlank, t.range.upperBound <= r.upperBound, TextScan.isBlank(b, t.range.upperBound..<r.upperBound) {
+                        inside.insert(n)
+                        open = (7, [])
+                    }
+                }
+            }
+            previousBlank = blank
+        }
+        return inside
+    }
+
+    /// Whether `needle` (lowercase ASCII) occurs in `b[r]`, ignoring ASCII case.
+    static func contains(_ needle: [UInt8], _ b: [UInt8], _ r: Range<Int>) -> Bool {
+        guard let first = needle.first, r.count >= needle.count else { return false }
+        var i = r.lowerBound
+        while i + needle.count <= r.upperBound {
+            if b[i] | 0x20 == first | 0x20 {
+                var k = 1
+                while k < needle.count && (b[i + k] == needle[k] || (b[i + k] | 0x20) == needle[k]) { k += 1 }
+                if k == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// `<name` followed by a space or the end of the line: a block start whose tag goes on past the line.
+    static func openingName(_ b: [UInt8], _ i: Int, _ end: Int) -> Tag? {
+        var j = i + 1
+        var closing = false
+        if j < end && b[j] == UInt8(ascii: "/") { closing = true; j += 1 }
+        let start = j
+        while j < end, (b[j] | 0x20) >= 0x61 && (b[j] | 0x20) <= 0x7A || (b[j] >= 0x30 && b[j] <= 0x39) { j += 1 }
+        guard j > start, j == end || b[j] == 0x20 || b[j] == 0x09 else { return nil }
+        return Tag(name: String(decoding: b[start..<j], as: UTF8.self).lowercased(), closing: closing, attributes: [], range: i..<end)
+    }
+
+    /// End of a URL-like run starting at `i` (link destination, autolink or bare URL), or nil.
+    static func urlEnd(_ b: [UInt8], _ i: Int, _ end: Int) -> Int? {
+        // Link destination: `](…)`.
+        if b[i] == UInt8(ascii: "]"), i + 1 < end, b[i + 1] == UInt8(ascii: "(") {
+            var j = i + 2
+            var depth = 1
+            while j < end {
+                if b[j] == UInt8(ascii: "(") { depth += 1 }
+                if b[j] == UInt8(ascii: ")") { depth -= 1; if depth == 0 { return j + 1 } }
+                j += 1
+            }
+            return end
+        }
+        // Autolink `<scheme:…>`.
+        if b[i] == UInt8(ascii: "<") {
+            var j = i + 1
+            while j < end, (b[j] | 0x20) >= 0x61 && (b[j] | 0x20) <= 0x7A || b[j] == UInt8(ascii: "+") || b[j] == UInt8(ascii: ".") || b[j] == UInt8(ascii: "-") { j += 1 }
+            guard j - i - 1 >= 2, j < end, b[j] == UInt8(ascii: ":") else { return nil }
+            while j < end, b[j] != UInt8(ascii: ">"), b[j] != UInt8(ascii: "<"), b[j] > 0x20 { j += 1 }
+            return j < end && b[j] == UInt8(ascii: ">") ? j + 1 : nil
+        }
+        if TextScan.startsURL(b, i, end) {
+            var j = i
+            while j < end, b[j] > 0x20, b[j] < 0x80, b[j] != UInt8(ascii: "<"), b[j] != UInt8(ascii: ")") { j += 1 }
+            return j
+        }
+        return nil
+    }
+
+    /// An escaped tag at `i` (`&lt;p&gt;`, `&lt;/span&gt;`, `&amp;lt;br /&amp;gt;`): markup shown as text.
+    static let escapedOpeners: [[UInt8]] = ["&amp;lt;", "&lt;", "&#60;", "&#x3c;", "&#x3C;"].map { Array($0.utf8) }
+    static let escapedClosers: [[UInt8]] = ["&amp;gt;", "&gt;", "&#62;", "&#x3e;", "&#x3E;"].map { Array($0.utf8) }
+
+    static func escapedTag(_ b: [UInt8], _ i: Int, _ end: Int) -> Range<Int>? {
+        var j = i
+        for opener in escapedOpeners where j + opener.count <= end && b[j..<(j + opener.count)].elementsEqual(opener) {
+            j += opener.count
+            if j < end && b[j] == UInt8(ascii: "/") { j += 1 }
+            let start = j
+            while j < end, (b[j] | 0x20) >= 0x61 && (b[j] | 0x20) <= 0x7A || (b[j] >= 0x30 && b[j] <= 0x39) { j += 1 }
+            guard j > start, knownTags.contains(String(decoding: b[start..<j], as: UTF8.self).lowercased()) else { return nil }
+            guard j < end, b[j] == 0x20 || b[j] == UInt8(ascii: "&") || b[j] == UInt8(ascii: "/") else { return nil }
+            var k = j
+            while k < end && k - j < 400 {
+                for closer in escapedClosers where k + closer.count <= end && b[k..<(k + closer.count)].elementsEqual(closer) {
+                    return i..<(k + closer.count)
+                }
+                if b[k] == UInt8(ascii: "<") || b[k] == UInt8(ascii: ">") { return nil }
+                k += 1
+            }
+            return nil
+        }
+        return nil
+    }
+
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         guard let body = document.bodyLines else { return }
+        switch TextFlavor(path: document.path) {
+        case .html: return
+        case .plain: checkPlain(document, body, into: &sink)
+        case .markdown: checkMarkdown(document, body, into: &sink)
+        }
+    }
+
+    /// Plain text: every known tag and every entity is residue (nothing renders them).
+    func checkPlain(_ document: Document, _ body: ClosedRange<Int>, into sink: inout DiagnosticSink) {
         let b = document.bytes
         for n in body where !document.isCode(line: n) {
             let r = document.contentRange(ofLine: n)
@@ -122,6 +340,8 @@ public struct HTMLRemnantRule: Rule {
             while i < r.upperBound {
                 let c = b[i]
                 if c == UInt8(ascii: "`") { inCode.toggle(); leading = false; i += 1; continue }
+                // A fix never edits a URL: `&amp;` in a query string stays.
+                if !inCode, let u = Self.urlEnd(b, i, r.upperBound) { leading = false; i = max(u, i + 1); continue }
                 if !inCode && c == UInt8(ascii: "&"), let e = Self.entity(b, i, r.upperBound) {
                     found.append((e, leading && e.isSpace))
                     if !e.isSpace { leading = false }
@@ -141,26 +361,137 @@ public struct HTMLRemnantRule: Rule {
                 if sp == 0 { leading = false }
                 i += max(sp, 1)
             }
-            // Whitespace entities at the start or end of the line are indentation or trailing space: drop them.
-            var trailing = true
-            var fixes: [Int: Bool] = [:]
-            for (k, pair) in found.enumerated().reversed() {
-                let e = pair.0
-                let after = k + 1 < found.count ? found[k + 1].0.range.lowerBound : r.upperBound
-                if !TextScan.isBlank(b, e.range.upperBound..<after) || !e.isSpace { trailing = false }
-                fixes[k] = trailing && e.isSpace
-            }
-            for (k, pair) in found.enumerated() {
-                let (e, atStart) = pair
-                let drop = atStart || (fixes[k] ?? false)
-                let message = "HTML entity '&\(e.name);' in text"
-                if let d = e.decoded {
-                    let replacement = drop ? "" : d
-                    let what = replacement.isEmpty ? "Remove the entity" : "Decode the entity"
-                    sink.report(e.range, message, fix: Fix(.safe, what, edits: [Edit(range: e.range, replacement: replacement)]))
-                } else {
-                    sink.report(e.range, message)
+            reportEntities(found, line: r, bytes: b, into: &sink)
+        }
+    }
+
+    /// Markdown: inline HTML is valid; report scraper residue only.
+    func checkMarkdown(_ document: Document, _ body: ClosedRange<Int>, into sink: inout DiagnosticSink) {
+        let b = document.bytes
+        let blockLines = Self.htmlBlockLines(document, body)
+        // Opening tags seen in the current paragraph or HTML block, by name.
+        var openTags: [String: Int] = [:]
+        for n in body {
+            if document.isCode(line: n) { openTags = [:]; continue }
+            let r = document.contentRange(ofLine: n)
+            if TextScan.isBlank(b, r) { openTags = [:]; continue }
+            let inBlock = blockLines.contains(n)
+            let hasMedia = Self.lineHasMedia(b, r)
+            var i = r.lowerBound
+            var inCode = false
+            var leading = true
+            var found: [(Entity, Bool)] = []
+            while i < r.upperBound {
+                let c = b[i]
+                if c == UInt8(ascii: "`") && !inBlock { inCode.toggle(); leading = false; i += 1; continue }
+                if inCode { i += 1; continue }
+                if !inBlock, let u = Self.urlEnd(b, i, r.upperBound) { leading = false; i = max(u, i + 1); continue }
+                if c == UInt8(ascii: "&") {
+                    if let esc = Self.escapedTag(b, i, r.upperBound) {
+                        let shown = String(decoding: b[esc], as: UTF8.self)
+                        sink.report(esc, "escaped HTML tag '\(shown.count > 40 ? String(shown.prefix(40)) + "…" : shown)' shown as text (scraper residue)")
+                        leading = false
+                        i = esc.upperBound
+                        continue
+                    }
+                    if let e = Self.entity(b, i, r.upperBound) {
+                        // In an HTML block entities are HTML; `&lt;`/`&gt;` are how Markdown writes < and >.
+                        if !inBlock && e.name != "lt" && e.name != "gt" { found.append((e, leading && e.isSpace)) }
+                        if !e.isSpace { leading = false }
+                        i = e.range.upperBound
+                        continue
+                    }
                 }
+                if c == UInt8(ascii: "<") {
+                    if i + 7 <= r.upperBound, b[i..<(i + 7)].elementsEqual("<!--[if".utf8), let t = Self.tag(b, i, r.upperBound) {
+                        sink.report(t.range, "Word conditional comment '<!--[if …]>' (scraper residue)")
+                        i = t.range.upperBound
+                        continue
+                    }
+                    if let t = Self.parseTag(b, i, r.upperBound) {
+                        leading = false
+                        i = t.range.upperBound
+                        if allowed.contains(t.name) { continue }
+                        if t.name.contains(":") {
+                            sink.report(t.range, "Word markup <\(t.closing ? "/" : "")\(t.name)> (scraper residue)")
+                            continue
+                        }
+                        if t.closing {
+                            if let k = openTags[t.name], k > 0 {
+                                openTags[t.name] = k - 1
+                            } else if !inBlock && Self.knownTags.contains(t.name) {
+                                sink.report(t.range, "closing tag </\(t.name)> without an opening tag (scraper residue)",
+                                            fix: Fix(.safe, "Remove the orphan closing tag", edits: [.delete(t.range)]))
+                            }
+                            continue
+                        }
+                        if !Self.voidTags.contains(t.name) { openTags[t.name, default: 0] += 1 }
+                        if let close = Self.emptyWrapperEnd(b, t, r.upperBound) {
+                            sink.report(t.range.lowerBound..<close, "empty <\(t.name)></\(t.name)> wrapper (scraper residue)",
+                                        fix: Fix(.safe, "Remove the empty wrapper", edits: [.delete(t.range.lowerBound..<close)]))
+                            openTags[t.name, default: 1] -= 1
+                            i = close
+                            continue
+                        }
+                        if Self.wrapperTags.contains(t.name), !hasMedia,
+                           let attr = t.attributes.first(where: { $0 == "class" || $0 == "id" || $0 == "style" }) {
+                            sink.report(t.range, "CMS wrapper <\(t.name) \(attr)=…> (scraper residue)")
+                        }
+                        continue
+                    }
+                }
+                let sp = TextScan.spaceLength(b, i, r.upperBound)
+                if sp == 0 { leading = false }
+                i += max(sp, 1)
+            }
+            reportEntities(found, line: r, bytes: b, into: &sink)
+        }
+    }
+
+    /// The end of `</name>` when the wrapper opened by `t` holds only spaces and space entities.
+    static func emptyWrapperEnd(_ b: [UInt8], _ t: Tag, _ end: Int) -> Int? {
+        guard emptyWrapperTags.contains(t.name), !t.attributes.contains("id"), !t.attributes.contains("name") else { return nil }
+        var j = t.range.upperBound
+        while j < end {
+            let sp = TextScan.spaceLength(b, j, end)
+            if sp > 0 { j += sp; continue }
+            if b[j] == UInt8(ascii: "&"), let e = entity(b, j, end), e.isSpace { j = e.range.upperBound; continue }
+            break
+        }
+        guard j < end, let close = parseTag(b, j, end), close.closing, close.name == t.name else { return nil }
+        return close.range.upperBound
+    }
+
+    static func lineHasMedia(_ b: [UInt8], _ r: Range<Int>) -> Bool {
+        var i = r.lowerBound
+        while i < r.upperBound {
+            if b[i] == UInt8(ascii: "<"), let t = parseTag(b, i, r.upperBound) ?? openingName(b, i, r.upperBound), mediaTags.contains(t.name) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// Reports entities of one line; whitespace entities at the start or end of the line are
+    /// indentation or trailing space and are dropped, the others decoded.
+    func reportEntities(_ found: [(Entity, Bool)], line r: Range<Int>, bytes b: [UInt8], into sink: inout DiagnosticSink) {
+        var trailing = true
+        var fixes: [Int: Bool] = [:]
+        for (k, pair) in found.enumerated().reversed() {
+            let e = pair.0
+            let after = k + 1 < found.count ? found[k + 1].0.range.lowerBound : r.upperBound
+            if !TextScan.isBlank(b, e.range.upperBound..<after) || !e.isSpace { trailing = false }
+            fixes[k] = trailing && e.isSpace
+        }
+        for (k, pair) in found.enumerated() {
+            let (e, atStart) = pair
+            let drop = atStart || (fixes[k] ?? false)
+            let message = "HTML entity '&\(e.name);' in text"
+            if let d = e.decoded {
+                let replacement = drop ? "" : d
+                let what = replacement.isEmpty ? "Remove the entity" : "Decode the entity"
+                sink.report(e.range, message, fix: Fix(.safe, what, edits: [Edit(range: e.range, replacement: replacement)]))
+            } else {
+                sink.report(e.range, message)
             }
         }
     }

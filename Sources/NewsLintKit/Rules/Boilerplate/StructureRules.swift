@@ -10,7 +10,8 @@ public struct IndentedParagraphRule: Rule {
     public init(options: RuleOptions) {}
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        guard let body = document.bodyLines else { return }
+        // In an HTML document indentation is markup layout, not a Markdown code block.
+        guard let body = document.bodyLines, TextFlavor(path: document.path) != .html else { return }
         let bytes = document.bytes
         var inList = false
         for n in body {
@@ -152,6 +153,22 @@ public struct MoreMarkerRule: Rule {
         return false
     }
 
+    /// Whether the line ends with a Markdown link or image: `…](destination)`.
+    static func endsWithLink(_ b: [UInt8], _ range: Range<Int>) -> Bool {
+        var hi = range.upperBound
+        while hi > range.lowerBound && (b[hi - 1] == 0x20 || b[hi - 1] == 0x09) { hi -= 1 }
+        guard hi > range.lowerBound, b[hi - 1] == UInt8(ascii: ")"),
+              let open = b[range.lowerBound..<(hi - 1)].lastIndex(of: UInt8(ascii: "(")) else { return false }
+        return open > range.lowerBound && b[open - 1] == UInt8(ascii: "]")
+    }
+
+    /// Whether the line opens with punctuation that continues a sentence (，、；：).
+    static func startsWithContinuation(_ b: [UInt8], _ range: Range<Int>) -> Bool {
+        guard range.count >= 3 else { return false }
+        let head = Array(b[range.lowerBound..<(range.lowerBound + 3)])
+        return [[0xEF, 0xBC, 0x8C], [0xE3, 0x80, 0x81], [0xEF, 0xBC, 0x9B], [0xEF, 0xBC, 0x9A]].contains(head)
+    }
+
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         guard let body = document.bodyLines else { return }
         let b = document.bytes
@@ -160,6 +177,9 @@ public struct MoreMarkerRule: Rule {
             let prev = document.contentRange(ofLine: n - 1)
             guard !TextScan.endsSentence(b, prev), !Self.endsWithEmoji(b, prev), !Self.endsWithCredit(b, prev) else { continue }
             let next = document.contentRange(ofLine: n + 1)
+            // A line that closes with a link (`詳情見[新聞稿](…)`) ends its paragraph unless the
+            // text goes on with a comma or the like.
+            if Self.endsWithLink(b, prev) && !Self.startsWithContinuation(b, next) { continue }
             // Join: drop the line break, the marker line and the next line break.
             var joiner: [UInt8] = []
             if let last = b[prev].last, let firstNext = b[next].first, last < 0x80, firstNext < 0x80,

@@ -25,10 +25,35 @@ enum TitleAffix {
     /// ends with a site word (`新华网：…` stays a site name).
     static func isColumnLabel(_ piece: [UInt8], separator: [UInt8]) -> Bool {
         let text = String(decoding: piece, as: UTF8.self)
+        if isColumnName(text) { return true }
         if siteWords.contains(where: { text.hasSuffix($0) }) { return false }
         if columnWords.contains(where: { text.hasSuffix($0) }) { return true }
         let sep = String(decoding: separator, as: UTF8.self).trimmingCharacters(in: .whitespaces)
         return sep == "：" || sep == ":"
+    }
+
+    /// Newspaper sections and desks (港聞, 國際, 財經, 即時…): a section name glued to a title is
+    /// the column it ran in, not the site that published it.
+    static let sectionWords = ["港聞", "港闻", "國際", "国际", "兩岸", "两岸", "中國", "中国", "大中華", "大中华", "內地", "内地", "香港", "澳門", "澳门",
+                               "台灣", "台湾", "臺灣", "亞洲", "亚洲", "歐洲", "欧洲", "美洲", "全球", "世界", "環球", "环球", "本地", "本港", "國內", "国内",
+                               "地方", "財經", "财经", "經濟", "经济", "產經", "产经", "商業", "商业", "金融", "股市", "地產", "地产", "房產", "房产", "體育", "体育",
+                               "娛樂", "娱乐", "影視", "影视", "藝文", "艺文", "文化", "社會", "社会", "要聞", "要闻", "即時", "即时", "時事", "时事", "政治",
+                               "軍事", "军事", "科技", "生活", "健康", "醫療", "医疗", "教育", "校園", "校园", "旅遊", "旅游", "汽車", "汽车", "天氣", "天气",
+                               "交通", "法治", "副刊", "專題", "专题", "論壇", "论坛", "觀點", "观点", "言論", "言论", "人物", "圖片", "图片", "熱門", "热门",
+                               "最新", "頭條", "头条", "焦點", "焦点", "新聞", "新闻", "資訊", "资讯"]
+    /// What a section name may end with (國際新聞, 財經頻道, 體育版).
+    static let sectionSuffixes = ["新聞", "新闻", "頻道", "频道", "版", "專題", "专题", "資訊", "资讯", "動態", "动态", "快訊", "快讯", "要聞", "要闻", "專欄", "专栏", "頻道"]
+
+    /// Whether `text` names a column or section rather than a site: a section word, a column
+    /// word, or a section word plus a section suffix (`即時新聞`, `國際新聞`, `财经频道`).
+    static func isColumnName(_ text: String) -> Bool {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if sectionWords.contains(t) || columnWords.contains(t) { return true }
+        for suffix in sectionSuffixes where t.hasSuffix(suffix) {
+            let stem = String(t.dropLast(suffix.count))
+            if stem.isEmpty || sectionWords.contains(stem) || columnWords.contains(stem) { return true }
+        }
+        return false
     }
 
     static let siteWords = ["新闻网", "新聞網", "新闻", "新聞", "官网", "官網", "网站", "網站", "在线", "在線", "频道", "頻道", "门户", "門戶", "日报", "日報", "网", "網"]
@@ -75,6 +100,7 @@ enum TitleAffix {
 
     static func isSiteName(_ s: [UInt8]) -> Bool {
         let text = String(decoding: s, as: UTF8.self)
+        if isColumnName(text) { return false }
         let n = text.unicodeScalars.count
         guard n >= 2 && n <= 12, !text.contains("，"), !text.contains("。") else { return false }
         guard let word = siteWords.first(where: { text.hasSuffix($0) }) else { return false }
@@ -93,7 +119,8 @@ enum TitleAffix {
             let n = TextScan.scalarCount(t, piece)
             // `从0->1的突破` is an arrow in a headline, not a site name: no digits, some text after it.
             let hasDigit = t[piece].contains { $0 >= 0x30 && $0 <= 0x39 }
-            if n >= 2, n <= 20, !hasDigit, TextScan.scalarCount(t, rest) >= 4 {
+            // `港聞 > …`, `國際 » …`: a section of the site, not its name.
+            if n >= 2, n <= 20, !hasDigit, TextScan.scalarCount(t, rest) >= 4, !isColumnName(String(decoding: t[piece], as: UTF8.self)) {
                 out.append(Finding(kind: .prefix, piece: String(decoding: t[piece], as: UTF8.self), cut: 0..<rest.lowerBound))
             }
         }
@@ -222,7 +249,9 @@ public struct TitleRepeatedAffixRule: CrossFileRule {
         }
         if !handled.contains(where: { $0.kind == .suffix }), let sep = TitleAffix.find(t, Self.separators, last: true) {
             let piece = TitleAffix.trimSpaces(t, sep.upperBound..<t.count)
-            if (1...20).contains(TextScan.scalarCount(t, piece)) { suffix = String(decoding: t[sep.lowerBound...], as: UTF8.self) }
+            if (1...20).contains(TextScan.scalarCount(t, piece)), !TitleAffix.isColumnName(String(decoding: t[piece], as: UTF8.self)) {
+                suffix = String(decoding: t[sep.lowerBound...], as: UTF8.self)
+            }
         }
         if prefix != nil || suffix != nil {
             affixes.withLock { set in

@@ -11,8 +11,11 @@ public struct FinalNewlineRule: Rule {
     }
 }
 
-/// `trailing-whitespace`: spaces or tabs at the end of a line.
-/// Exactly two spaces after text is a Markdown hard line break and is kept when `allowHardBreak` is on.
+/// `trailing-whitespace`: spaces, tabs, no-break or ideographic spaces at the end of a line.
+/// Two or more spaces before a line that continues the paragraph are a CommonMark hard line
+/// break (poems, addresses, one item per line) and are kept when `allowHardBreak` is on.
+/// A line of nothing but whitespace is emptied: made of U+3000/U+00A0 it is not even a blank
+/// line to Markdown, so it glues the paragraphs around it together.
 public struct TrailingWhitespaceRule: Rule {
     public static let id = "trailing-whitespace"
     let allowHardBreak: Bool
@@ -25,17 +28,43 @@ public struct TrailingWhitespaceRule: Rule {
         let bytes = document.bytes
         for n in stride(from: 1, through: document.lineCount, by: 1) {
             let range = document.contentRange(ofLine: n)
-            var start = range.upperBound
-            while start > range.lowerBound && (bytes[start - 1] == 0x20 || bytes[start - 1] == 0x09) { start -= 1 }
+            let start = Self.trailingRunStart(bytes, range)
             guard start < range.upperBound else { continue }
             let run = start..<range.upperBound
-            let isBlank = start == range.lowerBound
-            if allowHardBreak && !isBlank && run.count == 2 && bytes[start] == 0x20 && bytes[start + 1] == 0x20 && !document.isCode(line: n) {
+            if start == range.lowerBound {
+                let wide = bytes[run].contains { $0 >= 0x80 }
+                let message = wide ? "whitespace-only line of no-break/ideographic spaces (Markdown reads it as text and joins the paragraphs around it)"
+                                   : "whitespace-only line"
+                sink.report(run, message, fix: Fix(.safe, "Empty the whitespace-only line", edits: [.delete(run)]))
                 continue
             }
-            let message = isBlank ? "whitespace-only line" : "trailing whitespace"
-            sink.report(run, message, fix: Fix(.safe, "Remove trailing whitespace", edits: [.delete(run)]))
+            if allowHardBreak && isHardBreak(document, line: n, range: range) { continue }
+            sink.report(run, "trailing whitespace", fix: Fix(.safe, "Remove trailing whitespace", edits: [.delete(run)]))
         }
+    }
+
+    /// Start of the run of spaces, tabs, U+00A0 and U+3000 that ends `range`.
+    static func trailingRunStart(_ b: [UInt8], _ range: Range<Int>) -> Int {
+        var start = range.upperBound
+        while start > range.lowerBound {
+            if b[start - 1] == 0x20 || b[start - 1] == 0x09 { start -= 1; continue }
+            if start - 2 >= range.lowerBound && b[start - 2] == 0xC2 && b[start - 1] == 0xA0 { start -= 2; continue }
+            if start - 3 >= range.lowerBound && b[start - 3] == 0xE3 && b[start - 2] == 0x80 && b[start - 1] == 0x80 { start -= 3; continue }
+            break
+        }
+        return start
+    }
+
+    /// Two or more spaces end the line and the next line continues the paragraph: a hard line
+    /// break in CommonMark. At the end of a paragraph, in front matter, in code or after an
+    /// ATX heading the spaces break nothing.
+    func isHardBreak(_ document: Document, line n: Int, range: Range<Int>) -> Bool {
+        let b = document.bytes
+        guard range.count >= 2, b[range.upperBound - 1] == 0x20, b[range.upperBound - 2] == 0x20 else { return false }
+        guard !document.isCode(line: n), n < document.lineCount else { return false }
+        guard let body = document.bodyLines, body.contains(n) else { return false }
+        if b[range.lowerBound] == UInt8(ascii: "#") { return false }
+        return !TextScan.isBlank(b, document.contentRange(ofLine: n + 1))
     }
 }
 
@@ -96,8 +125,11 @@ public struct LineEndingsRule: Rule {
         var parts: [String] = []
         if !crlf.isEmpty { parts.append("\(crlf.count) CRLF") }
         if lf > 0 && target != [0x0A] { parts.append("\(wrong.count - loneCR.count) LF") }
+        if lf > 0 && target == [0x0A] && !(crlf.isEmpty && loneCR.isEmpty) { parts.append("\(lf) LF") }
         if !loneCR.isEmpty { parts.append("\(loneCR.count) lone CR") }
-        let mixed = (!crlf.isEmpty && lf > crlf.count) || !loneCR.isEmpty
+        // Any two kinds of terminator in one file is a mix (RTHK posts: LF front matter, CRLF body).
+        let kinds = (crlf.isEmpty ? 0 : 1) + (lf == 0 ? 0 : 1) + (loneCR.isEmpty ? 0 : 1)
+        let mixed = kinds > 1
         let message = (mixed ? "mixed line endings" : "line endings are not \(name)") + " (\(parts.joined(separator: ", "))); expected \(name)"
         sink.report(first..<first, message, fix: Fix(.safe, "Convert line endings to \(name)", edits: edits))
     }
