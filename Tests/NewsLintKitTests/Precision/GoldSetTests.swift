@@ -82,11 +82,19 @@ struct GoldSetError: Error, CustomStringConvertible { var message: String; var d
             #expect(entry.line >= 1, "\(entry.source): line must be 1-based")
             #expect(!entry.reason.trimmingCharacters(in: .whitespaces).isEmpty, "\(entry.source): a verdict needs a reason")
             if let excerpt = entry.excerpt {
-                let lines = excerpt.split(separator: "\n", omittingEmptySubsequences: false).count
-                #expect((1...lines).contains(entry.excerptLine ?? 0), "\(entry.source): excerptLine outside the excerpt")
+                // Bytes, not Characters: "\r\n" is one Character and would hide CRLF lines.
+                let lines = excerpt.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count
+                #expect((1...lines).contains(entry.excerptLine ?? 0), "\(entry.source): excerptLine \(entry.excerptLine ?? 0) outside the excerpt's \(lines) lines")
                 #expect(excerpt.utf8.count <= 4_000, "\(entry.source): keep excerpts short (the articles belong to their publishers)")
             }
         }
+    }
+
+    /// The set is large enough to measure precision by (the floor: 500 labelled findings).
+    @Test func goldSetIsLargeEnough() throws {
+        let entries = try GoldSet.entries()
+        #expect(entries.count >= 500, "\(entries.count) entries")
+        #expect(GoldSet.assertable().count >= 300, "\(GoldSet.assertable().count) assertable entries")
     }
 
     @Test(arguments: GoldSet.assertable())
