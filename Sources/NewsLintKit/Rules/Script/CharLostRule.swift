@@ -60,9 +60,9 @@ public struct CharLostRule: Rule {
             guard let kind = Self.kind(c[i]) else { i += 1; continue }
             let offset = run.offsets[i]
             if document.isCode(line: document.line(ofByte: offset)) { i += 1; continue }
-            if kind == .control && !standsInText(run, i) { i += 1; continue }
+            if kind == .control && !Self.standsInText(run, i) { i += 1; continue }
             var j = i + 1
-            while j < c.count, Self.kind(c[j]) == kind, kind != .control || standsInText(run, j) || c[j] == c[i] { j += 1 }
+            while j < c.count, Self.kind(c[j]) == kind, kind != .control || Self.standsInText(run, j) || c[j] == c[i] { j += 1 }
             let range = run.byteRange(i..<j)
             let points = (i..<min(j, i + 3)).map { codePoint(c[$0]) }.joined(separator: " ") + (j - i > 3 ? " …" : "")
             let count = j - i == 1 ? "" : "\(j - i) "
@@ -82,7 +82,7 @@ public struct CharLostRule: Rule {
 
     /// A control between two characters of text (not at a line edge, not next to whitespace), or
     /// SUB (U+001A), which converters write for an unmappable character wherever it stands.
-    private func standsInText(_ run: ScalarRun, _ i: Int) -> Bool {
+    static func standsInText(_ run: ScalarRun, _ i: Int) -> Bool {
         if run[i] == 0x1A { return true }
         func isText(_ c: UInt32) -> Bool { c > 0x20 && c != 0x7F && c != ScalarRun.invalid && c != 0x3000 && !(0x80...0xA0).contains(c) }
         var before = i - 1

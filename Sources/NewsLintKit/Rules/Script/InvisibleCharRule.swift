@@ -101,6 +101,10 @@ public struct InvisibleCharRule: Rule {
             return Self.isEmojiPart(run[i - 1]) && Self.isEmojiPart(run[i + 1])
                 || Self.isJoiningScriptLetter(run[i - 1]) && Self.isJoiningScriptLetter(run[i + 1])
         case 0x200E, 0x200F, 0x061C: return Self.isRTLLetter(run[i - 1]) || Self.isRTLLetter(run[i + 1])
+        case 0x00...0x08, 0x0B, 0x0C, 0x0E...0x1F:
+            // Between two characters of text it stands for a lost character: `char-lost` reports it,
+            // and removing it (this rule's safe fix) would hide that something is missing.
+            return CharLostRule.standsInText(run, i)
         case 0x80...0x9F:
             // Part of UTF-8 read as Latin-1 (mojibake reports and repairs the whole run).
             let p = run[i - 1]
