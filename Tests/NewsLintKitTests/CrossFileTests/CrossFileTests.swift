@@ -332,6 +332,34 @@ final class RecordingChecker: URLChecker, @unchecked Sendable {
         #expect(guarded.isEmpty)
     }
 
+    /// At the default limit: 40 columns whose own text differs share a bio and a footer twice as long
+    /// than it; only the one real repost among them is reported.
+    @Test func sharedBioAtTheDefaultLimitLeavesOnlyTheRealRepost() throws {
+        let han = Array("市政府召開新聞發布會介紹今年經濟運行情況記者從教育局獲悉全市中小學將於九月一日開學氣象台發布暴雨藍色預警提醒市民注意出行安全該項目總投資約十二億元預計明年底建成投用")
+        var state: UInt64 = 7
+        func column() -> String {
+            (0..<4).map { _ in
+                String((0..<12).map { _ in
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    return han[Int((state >> 33) % UInt64(han.count))]
+                })
+            }.joined(separator: "，") + "。"
+        }
+        let bio = "作者簡介：陳大文，資深財經評論員，曾任多家報章專欄作家及電台節目主持，著有《香港經濟四十年》《樓市的真相》等書，現為本報逢周三專欄作者。"
+        let footer = "本文只代表作者個人意見，不代表本報立場。如欲轉載本文，請聯絡本報編輯部取得書面同意，違者必究。歡迎讀者來函交流意見。"
+        var files: [(String, String)] = []
+        for i in 0..<40 {
+            let own = column()
+            files.append(("c\(i).md", Self.doc("2023-05-13", [own, bio, footer])))
+            if i == 7 { files.append(("repost.md", Self.doc("2023-05-13", [String(own.dropLast(14)) + "以上。", bio, footer]))) }
+        }
+        let found = try RuleHarness.diagnostics(rule: "content-near-duplicate", files: files)
+        #expect(found.map(\.path) == ["c7.md"])
+        #expect(found.first?.message.contains("cluster of 2 files") == true)
+        let unguarded = try RuleHarness.diagnostics(rule: "content-near-duplicate", files: files, options: ["boilerplateFiles": JSONNode(.number(0))])
+        #expect(unguarded.contains { $0.message.contains("cluster of 2 files") == false }, "without the guard the bio chains columns")
+    }
+
     @Test func dateValuesParse() {
         #expect(LocalDateTime.minutes("1970-01-02") == 1440)
         #expect(LocalDateTime.minutes("2024-11-19 11:15:08.000000000 +08:00") == LocalDateTime.minutes("2024-11-19T11:15"))
