@@ -233,8 +233,9 @@ public struct ContentNearDuplicateRule: CrossFileRule {
         private(set) var isEmpty = true
 
         init(signatures: [[UInt16]], permutations: Int, limit: Int) {
-            bits = [UInt64](repeating: 0, count: limit > 0 ? permutations * 1024 : 0)
+            bits = []
             guard limit > 0, signatures.count > limit else { return }
+            bits = [UInt64](repeating: 0, count: permutations * 1024)
             var counts = [UInt32](repeating: 0, count: 65536)
             for p in 0..<permutations {
                 for i in counts.indices { counts[i] = 0 }
