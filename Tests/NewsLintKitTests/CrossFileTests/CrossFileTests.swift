@@ -366,6 +366,9 @@ final class RecordingChecker: URLChecker, @unchecked Sendable {
         #expect(LocalDateTime.minutes("2024-11-19T11:15").map { $0 % 1440 } == Int64(11 * 60 + 15))
         #expect(LocalDateTime.minutes("2024-02-30") == nil)
         #expect(LocalDateTime.minutes("19 Nov 2024") == nil)
+        let named = Document(path: "_posts/2024-11-19-title.md", text: "---\ntitle: t\n---\n正文\n")
+        #expect(ContentNearDuplicateRule.date(of: named) == LocalDateTime.minutes("2024-11-19"))
+        #expect(ContentNearDuplicateRule.date(of: Document(path: "notes/title.md", text: "正文\n")) == nil)
     }
 }
 

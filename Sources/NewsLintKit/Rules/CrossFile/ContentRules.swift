@@ -145,8 +145,9 @@ public struct ContentNearDuplicateRule: CrossFileRule {
         public var hash: UInt64
         public var line: Int
         public var signature: [UInt16]
-        /// The front-matter `date` as minutes since 1970-01-01 00:00 of its own local time (the
-        /// offset is ignored: the calendar day is the one the paper printed); nil without a date.
+        /// The front-matter `date` (else a Jekyll file name's `YYYY-MM-DD-`) as minutes since
+        /// 1970-01-01 00:00 of its own local time (the offset is ignored: the calendar day is the
+        /// one the paper printed); nil without a date.
         public var minutes: Int64?
     }
     let shingleSize: Int
@@ -216,7 +217,14 @@ public struct ContentNearDuplicateRule: CrossFileRule {
             }
         }
         return Fact(hash: exact, line: document.bodyStartLine, signature: mins.map { UInt16(truncatingIfNeeded: $0 >> 48) },
-                    minutes: document.frontMatter?.string("date").flatMap(LocalDateTime.minutes))
+                    minutes: Self.date(of: document))
+    }
+
+    /// The front-matter `date`, else the date a Jekyll post's file name starts with.
+    static func date(of document: Document) -> Int64? {
+        if let written = document.frontMatter?.string("date").flatMap(LocalDateTime.minutes) { return written }
+        guard let name = document.path.split(separator: "/").last, name.utf8.count > 10 else { return nil }
+        return LocalDateTime.minutes(String(name.prefix(10)))
     }
 
     static func similarity(_ a: [UInt16], _ b: [UInt16]) -> Double {
