@@ -63,7 +63,7 @@ public enum NewsLintCLI {
     }
 
     /// Every option of `lint`: the core set plus the blocks owned by subsystems (each in its own file).
-    static let lintOptions: [OptionSpec] = coreLintOptions + fixOptions + reportingOptions + imageOptions + scaleOptions + [helpOption]
+    static let lintOptions: [OptionSpec] = coreLintOptions + fixOptions + reportingOptions + imageOptions + scaleOptions + projectOptions + [helpOption]
 
     static let coreLintOptions: [OptionSpec] = [
         OptionSpec("format", value: "FORMAT", allowed: OutputFormat.allCases.map(\.rawValue), help: "Output format (default: text)"),
@@ -150,7 +150,9 @@ public enum NewsLintCLI {
             io.stderr("error: \(e.message)\n")
             return ExitCode.failure
         } catch let e as ConfigError {
-            io.stderr("error: invalid configuration: \(e)\n")
+            let all = e.all
+            for one in all { io.stderr("error: invalid configuration: \(one)\n") }
+            if all.count > 1 { io.stderr("\(all.count) configuration problems\n") }
             return ExitCode.failure
         } catch let e as CatalogError {
             io.stderr("error: invalid rule pack: \(e)\n")
@@ -248,16 +250,18 @@ public enum NewsLintCLI {
     /// Validates `--select` / `--ignore` entries against rule ids and families.
     static func ruleFilter(_ parsed: ParsedArguments, catalog: Catalog) throws -> RuleFilter {
         let valid = catalog.ids + catalog.families + ["all"]
-        for name in ["select", "ignore"] where parsed.values[name] != nil && (parsed.list(name) ?? []).isEmpty {
+        let names = ["select", "ignore", "extend-select", "extend-ignore"]
+        for name in names where parsed.values[name] != nil && (parsed.list(name) ?? []).isEmpty {
             throw UsageError("--\(name) needs at least one rule id or family name")
         }
-        for name in ["select", "ignore"] {
+        for name in names {
             for entry in parsed.list(name) ?? [] where !valid.contains(entry) {
                 let hint = Suggest.closest(to: entry, in: valid).map { "; did you mean '\($0)'?" } ?? "; run 'newslint rules' for the list"
                 throw UsageError("unknown rule or family '\(entry)' in --\(name)\(hint)")
             }
         }
-        return RuleFilter(select: parsed.list("select"), ignore: parsed.list("ignore") ?? [])
+        return RuleFilter(select: parsed.list("select"), ignore: (parsed.list("ignore") ?? []) + (parsed.list("extend-ignore") ?? []),
+                          extendSelect: parsed.list("extend-select") ?? [])
     }
 
     static func useColor(_ parsed: ParsedArguments, io: ToolIO, toTerminal: Bool) -> Bool {
