@@ -99,7 +99,12 @@ enum LintCommand {
         // The cache key covers every configuration the run uses (nested ones too).
         var keyConfig = config
         keyConfig.contentHash = resolver.snapshot().combinedHash
-        let scale = try ScaleSettings.resolve(parsed, io: io, config: keyConfig, catalog: catalog, filter: settings.filter, fixing: settings.fix != .none)
+        let lintedDirectories = diskPaths.filter { p in
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: NewsLintCLI.resolve(p, io), isDirectory: &isDir) && isDir.boolValue
+        }
+        let scale = try ScaleSettings.resolve(parsed, io: io, config: keyConfig, catalog: catalog, filter: settings.filter, fixing: settings.fix != .none,
+                                              lintedDirectories: lintedDirectories)
         (inputs, problems) = scale.filter(inputs, problems: problems, base: io.currentDirectory, root: config.directory)
         settings.cache = scale.cache
         settings.finishCrossFile = scale.shard == nil && scale.factsOut == nil
