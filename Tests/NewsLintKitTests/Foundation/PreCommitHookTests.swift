@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test(.enabled(if: ExternalTools.enabled(ExternalTools.preCommit), "needs pre-commit and git on PATH (pip install pre-commit) \(ExternalTools.requireNote)"))
-    func fixHookRewritesFilesAndCrossFileRulesSeeEveryFile() throws {
+    func fixHookRewritesFiles() throws {
         let t = TemporaryDirectory()
         let hooks = try Self.hooksRepository(t)
         let dir = try Self.project(t, hook: "newslint-fix", hooks: hooks)
