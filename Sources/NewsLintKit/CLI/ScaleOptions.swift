@@ -5,7 +5,7 @@ extension NewsLintCLI {
     static let scaleOptions: [OptionSpec] = [
         OptionSpec("cache", help: "Reuse results for unchanged files (default: on when the cache directory is writable)"),
         OptionSpec("no-cache", help: "Neither read nor write the cache"),
-        OptionSpec("cache-dir", value: "DIR", help: "Cache directory (default: .newslint-cache next to .lint.json)"),
+        OptionSpec("cache-dir", value: "DIR", help: "Cache directory (default: .newslint-cache beside the root .lint.json, never in a config-less linted directory)"),
         OptionSpec("shard", value: "K/N|auto", help: "Lint only shard K of N (stable by path); auto: Kubernetes Indexed Job or Slurm array"),
         OptionSpec("shard-count", value: "N", help: "With --shard auto: number of shards (e.g. the Indexed Job's completions)"),
         OptionSpec("facts-out", value: "FILE", help: "Write cross-file facts (JSON lines) for 'newslint merge'; cross-file rules run there"),
