@@ -126,11 +126,12 @@ public struct ConfigSet: Sendable {
         return byDirectory[dir] ?? 0
     }
 
-    /// A hash over every configuration (cache keys, facts files).
+    /// A hash over every configuration (cache keys), independent of the order they were met in.
     public var combinedHash: UInt64 {
         var h = configurations[0].contentHash
-        for c in configurations.dropFirst() {
-            h = (h &* 0x0000_0100_0000_01B3) ^ c.contentHash ^ StableHash.fnv1a64(c.directory)
+        let nested = configurations.dropFirst().map { ($0.file ?? "", $0.directory, $0.contentHash) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        for (file, directory, hash) in nested {
+            h = (h &* 0x0000_0100_0000_01B3) ^ hash ^ StableHash.fnv1a64(file + "\u{1F}" + directory)
         }
         return h
     }
