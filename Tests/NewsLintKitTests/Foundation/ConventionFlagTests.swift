@@ -15,6 +15,18 @@ import Testing
         return (CLIRun.run(["--no-config", "--no-cache", "--format", "concise"] + args, cwd: t.path, env: env), t)
     }
 
+    @Test func everyConventionIsInHelpAndReadme() throws {
+        let help = CLIRun.run(["--help"]).stdout + CLIRun.run(["help", "lint"]).stdout
+        let readme = try String(contentsOf: PackagePaths.root.appendingPathComponent("README.md"), encoding: .utf8)
+        for flag in ["--extend-select", "--extend-ignore", "--output-format", "--exit-zero", "--exit-non-zero-on-fix", "--fail-on",
+                     "--show-settings", "--show-files", "--no-respect-gitignore", "--force-exclude", "FORCE_COLOR", "NEWSLINT_CACHE_DIR",
+                     "XDG_CACHE_HOME", "newslint-disable-line", "check", "clean"] {
+            #expect(help.contains(flag), "--help does not mention \(flag)")
+            #expect(readme.contains(flag), "README does not mention \(flag)")
+        }
+        #expect(CLIRun.run(["help", "clean"]).stdout.contains("CACHEDIR.TAG"))
+    }
+
     @Test func failOnChoosesTheSeverityThatFails() {
         // Warnings alone exit 0 by design; --fail-on warning makes them fail.
         #expect(run(["a.md"], ["a.md": Self.warningOnly]).0.status == 0)
