@@ -5,8 +5,10 @@ import Testing
 /// Ruff-style configuration resolution: nested `.lint.json`, `extend`, `--config`, ignore files,
 /// explicit paths that yield nothing, `--show-settings` / `--show-files`.
 @Suite struct ProjectConfigTests {
-    static let clean = "---\ntitle: 标题\ndate: 2024-01-01\n---\n\n正文。\n"
-    static let trailing = "---\ntitle: 标题\ndate: 2024-01-01\n---\n\n正文。 \n"
+    /// A short clean article; each call site gets its own body (`#line`) so no two files are duplicates.
+    static func clean(_ n: Int = #line) -> String { "---\ntitle: 标题\ndate: 2024-01-01\n---\n\n市政府今天公布第\(n)號交通安排。\n" }
+    /// The same with a trailing space on line 6, column 4 + digits of `n`.
+    static func trailing(_ n: Int = #line) -> String { "---\ntitle: 标题\ndate: 2024-01-01\n---\n\n市政府今天公布新的交通安排\(n)。 \n" }
 
     func lint(_ args: [String], cwd: String, env: [String: String] = [:]) -> CLIRun {
         CLIRun.run(["--no-cache", "--format", "concise", "--jobs", "1"] + args, cwd: cwd, env: env)
@@ -15,11 +17,11 @@ import Testing
     @Test func closestConfigWinsAndExtendInherits() throws {
         let t = TemporaryDirectory()
         t.write(".lint.json", #"{"rules": {"trailing-whitespace": "off"}}"#)
-        t.write("a.md", Self.trailing)
+        t.write("a.md", Self.trailing())
         t.write("plain/.lint.json", #"{"rules": {"final-newline": "off"}}"#)
-        t.write("plain/b.md", Self.trailing)
+        t.write("plain/b.md", Self.trailing())
         t.write("inherits/.lint.json", #"{"extend": "../.lint.json", "rules": {"final-newline": "off"}}"#)
-        t.write("inherits/c.md", Self.trailing)
+        t.write("inherits/c.md", Self.trailing())
         let run = lint(["."], cwd: t.path)
         // The root turns trailing-whitespace off; plain/ has its own config (no extend): it fires there.
         #expect(!run.stdout.contains("a.md:"), "\(run.stdout)")
@@ -38,31 +40,32 @@ import Testing
         let t = TemporaryDirectory()
         t.write(".lint.json", "{}")
         t.write("sub/.lint.json", #"{"rules": {"trailing-whitespace": "off"}}"#)
-        t.write("sub/a.md", Self.trailing)
+        t.write("sub/a.md", Self.trailing())
         let args = ["--format", "concise", "--cache-dir", t.path + "/cache", "."]
         #expect(CLIRun.run(args, cwd: t.path).stdout.isEmpty)
         t.write("sub/.lint.json", #"{"rules": {"trailing-whitespace": "error"}}"#)
-        #expect(CLIRun.run(args, cwd: t.path).stdout.contains("sub/a.md:6:4: error"))
+        #expect(CLIRun.run(args, cwd: t.path).stdout.contains("sub/a.md:6:"), "\(CLIRun.run(args, cwd: t.path).stdout)")
+        #expect(CLIRun.run(args, cwd: t.path).stdout.contains(": error: trailing whitespace"))
     }
 
     @Test func globsAreRelativeToTheirOwnConfig() throws {
         let t = TemporaryDirectory()
         t.write("site/.lint.json", #"{"exclude": ["drafts/**"]}"#)
-        t.write("site/drafts/x.md", Self.trailing)
-        t.write("site/posts/y.md", Self.trailing)
-        t.write("drafts/z.md", Self.trailing)
+        t.write("site/drafts/x.md", Self.trailing())
+        t.write("site/posts/y.md", Self.trailing())
+        t.write("drafts/z.md", Self.trailing())
         let files = CLIRun.run(["--show-files"], cwd: t.path).stdout
         #expect(files == "drafts/z.md\nsite/posts/y.md\n", "\(files)")
         // An extending config keeps the parent's globs relative to the parent.
         t.write("site/posts/.lint.json", #"{"extend": "../.lint.json"}"#)
-        t.write("site/posts/drafts/w.md", Self.trailing)
+        t.write("site/posts/drafts/w.md", Self.trailing())
         #expect(CLIRun.run(["--show-files", "site"], cwd: t.path).stdout == "site/posts/drafts/w.md\nsite/posts/y.md\n")
     }
 
     @Test func configOverridesEveryNestedConfig() throws {
         let t = TemporaryDirectory()
         t.write("sub/.lint.json", #"{"rules": {"trailing-whitespace": "off"}}"#)
-        t.write("sub/a.md", Self.trailing)
+        t.write("sub/a.md", Self.trailing())
         t.write("strict.json", #"{"rules": {"trailing-whitespace": "error"}}"#)
         #expect(lint(["sub"], cwd: t.path).stdout.isEmpty)
         let forced = lint(["--config", "strict.json", "sub"], cwd: t.path)
@@ -73,7 +76,7 @@ import Testing
     @Test func filesOutsideAnyConfigUseTheDefaults() throws {
         // The repository's own config includes only seeds/**: a corpus elsewhere is linted with defaults.
         let corpus = TemporaryDirectory()
-        corpus.write("a.md", Self.trailing)
+        corpus.write("a.md", Self.trailing())
         let run = lint([corpus.path], cwd: PackagePaths.root.path)
         #expect(run.stdout.contains("a.md:6:"), "\(run.stdout)\(run.stderr)")
         let settings = CLIRun.run(["--show-settings", corpus.path + "/a.md"], cwd: PackagePaths.root.path).stdout
@@ -84,7 +87,7 @@ import Testing
     @Test func explicitPathsThatYieldNothingAreErrors() throws {
         let t = TemporaryDirectory()
         t.write(".lint.json", #"{"exclude": ["drafts/"]}"#)
-        t.write("drafts/a.md", Self.clean)
+        t.write("drafts/a.md", Self.clean())
         t.write("html/a.html", "<p>x</p>\n")
         try FileManager.default.createDirectory(atPath: t.path + "/empty", withIntermediateDirectories: true)
         let run = lint(["drafts", "html", "empty"], cwd: t.path)
@@ -102,18 +105,18 @@ import Testing
         try FileManager.default.createDirectory(atPath: t.path + "/.git", withIntermediateDirectories: true)
         t.write(".gitignore", "_site/\n/build.md\n*.tmp.md\n!keep.tmp.md\n")
         t.write("posts/.ignore", "secret/**/*.md\n")
-        t.write("_site/index.md", Self.clean)
-        t.write("build.md", Self.clean)
-        t.write("sub/build.md", Self.clean)
-        t.write("a.tmp.md", Self.clean)
-        t.write("keep.tmp.md", Self.clean)
-        t.write("posts/secret/x/y.md", Self.clean)
-        t.write("posts/ok.md", Self.clean)
+        t.write("_site/index.md", Self.clean())
+        t.write("build.md", Self.clean())
+        t.write("sub/build.md", Self.clean())
+        t.write("a.tmp.md", Self.clean())
+        t.write("keep.tmp.md", Self.clean())
+        t.write("posts/secret/x/y.md", Self.clean())
+        t.write("posts/ok.md", Self.clean())
         let files = CLIRun.run(["--show-files"], cwd: t.path).stdout
         #expect(files == "keep.tmp.md\nposts/ok.md\nsub/build.md\n", "\(files)")
         #expect(CLIRun.run(["--show-files", "posts"], cwd: t.path).stdout == "posts/ok.md\n")
         // Linting a subdirectory still applies the repository root's .gitignore.
-        t.write("sub/x.tmp.md", Self.clean)
+        t.write("sub/x.tmp.md", Self.clean())
         #expect(CLIRun.run(["--show-files", "sub"], cwd: t.path).stdout == "sub/build.md\n")
         #expect(CLIRun.run(["--show-files", "."], cwd: t.path + "/sub").stdout == "build.md\n")
         let all = CLIRun.run(["--show-files", "--no-respect-gitignore"], cwd: t.path).stdout
@@ -144,7 +147,7 @@ import Testing
     @Test func allConfigErrorsAreReportedAtOnce() throws {
         let t = TemporaryDirectory()
         t.write(".lint.json", #"{"inclde": [], "exclude": 3, "rules": {"trailing-whitespcae": "off", "final-newline": "loud"}}"#)
-        t.write("a.md", Self.clean)
+        t.write("a.md", Self.clean())
         let run = lint(["a.md"], cwd: t.path)
         #expect(run.status == 2)
         for needle in ["unknown key 'inclde'", "exclude: expected an array", "unknown rule 'trailing-whitespcae'", "invalid level 'loud'", "4 configuration problems"] {
@@ -153,9 +156,9 @@ import Testing
         // Errors in nested configs too, all of them.
         let n = TemporaryDirectory()
         n.write("a/.lint.json", #"{"rules": {"nope": "off"}}"#)
-        n.write("a/x.md", Self.clean)
+        n.write("a/x.md", Self.clean())
         n.write("b/.lint.json", #"{"extend": "missing.json"}"#)
-        n.write("b/y.md", Self.clean)
+        n.write("b/y.md", Self.clean())
         let nested = lint(["."], cwd: n.path)
         #expect(nested.status == 2)
         #expect(nested.stderr.contains("unknown rule 'nope'") && nested.stderr.contains("config to extend 'missing.json' does not exist"), "\(nested.stderr)")
