@@ -73,7 +73,8 @@ enum SettingsPrinter {
         let location = PathResolver.standardized(NewsLintCLI.resolve(file, io))
         let config = resolver.configuration(forFile: location)
         try resolver.throwErrors()
-        var out = "file: \(file)\n"
+        // Like Ruff, a path that does not exist yet still has settings; say so rather than imply it will be linted.
+        var out = "file: \(file)" + (FileManager.default.fileExists(atPath: location) ? "" : " (does not exist: the settings a file there would get)") + "\n"
         out += "config: \(config.file ?? "(built-in defaults)")\n"
         out += "root: \(config.directory)\n"
         out += "resolution: \(resolver.fixed ? "fixed (--config or --no-config)" : "closest .lint.json among the file's ancestors")\n"
@@ -91,9 +92,15 @@ enum SettingsPrinter {
         var options: [String: [String: JSONNode]] = [:]
         let layers = config.inheritedRules + [config.rules] + overrides.map { config.overrides[$0].rules.map { ($0.key, $0.value) } }
         for layer in layers { for e in layer { for (k, v) in e.setting.options { options[e.key, default: [:]][k] = v } } }
-        out += "rules (\(rules.perFile.count + rules.crossFile.count) enabled):\n"
-        let active = rules.perFile.map { ($0.id, $0.severity) } + rules.crossFile.map { ($0.id, $0.severity) }
-        for (id, severity) in active.sorted(by: { $0.0 < $1.0 }) {
+        // A rule with a per-file and a cross-file part (body-empty, image-link-broken, …) is one rule.
+        var active: [String: Severity] = [:]
+        for (id, severity) in rules.perFile.map({ ($0.id, $0.severity) }) + rules.crossFile.map({ ($0.id, $0.severity) }) {
+            active[id] = active[id] ?? severity
+        }
+        // Engine rules that report findings of their own (io-error and file-skipped report input problems).
+        if let severity = rules.engineSeverity[Suppressions.ruleID] { active[Suppressions.ruleID] = severity }
+        out += "rules (\(active.count) enabled):\n"
+        for (id, severity) in active.sorted(by: { $0.key < $1.key }) {
             var line = "  \(id) = \(severity.rawValue)"
             if let o = options[id] {
                 line += " " + o.keys.sorted().map { "\($0)=\(o[$0]?.serialized() ?? "")" }.joined(separator: " ")

@@ -84,9 +84,9 @@ public struct InvisibleCharRule: Rule {
             var j = i + 1
             while j < c.count, Self.name(c[j]) != nil, !isAllowed(run, j), (Self.bidiName(c[j]) != nil) == (Self.bidiName(ch) != nil) { j += 1 }
             let range = run.byteRange(i..<j)
-            let what = j - i == 1 ? name : "\(j - i) invisible characters starting with \(name)"
             let bidi = Self.bidiName(ch) != nil
-            sink.report(range, bidi ? "\(what): it can make text display in a different order than it is stored" : "invisible \(what)",
+            let what = j - i > 1 ? "\(j - i) invisible characters starting with \(name)" : bidi ? name : "invisible \(name)"
+            sink.report(range, bidi ? "\(what): it can make text display in a different order than it is stored" : what,
                         fix: Fix(.safe, "Remove the invisible character", edits: [.delete(range)]), severity: bidi ? .error : nil)
             i = j
         }

@@ -7,25 +7,48 @@
 public struct PunctuationHalfwidthRule: Rule {
     public static let id = "punctuation-halfwidth"
 
-    /// Replacement for `･` (U+FF65): `・` (U+30FB) by default, or `·` (U+00B7).
+    /// Replacement for `･` (U+FF65): `auto` (the document's own separator), `・` (U+30FB) or `·` (U+00B7).
     let middleDot: String
+    static let middleDots = ["auto", "・", "·", "‧"]
 
     public init(options: RuleOptions) throws {
-        middleDot = options.string("middleDot", "・")
-        guard middleDot == "・" || middleDot == "·" else {
-            throw RuleOptionError(option: "middleDot", message: "expected '・' or '·'")
+        middleDot = options.string("middleDot", "auto")
+        guard Self.middleDots.contains(middleDot) else {
+            throw RuleOptionError(option: "middleDot", message: "expected one of \(Self.middleDots.joined(separator: ", "))")
         }
     }
 
-    func fullWidth(_ c: UInt32) -> String? {
+    func fullWidth(_ c: UInt32, dot: String) -> String? {
         switch c {
         case 0xFF61: return "。"
         case 0xFF62: return "「"
         case 0xFF63: return "」"
         case 0xFF64: return "、"
-        case 0xFF65: return middleDot
+        case 0xFF65: return dot
         default: return nil
         }
+    }
+
+    /// The name separator `auto` writes for `･`: the one the document already uses most (`·`, `‧` or
+    /// `・`); otherwise `・` in Japanese text (kana present) and `·` in Chinese text, where `・` is a
+    /// Japanese mark (`路易斯･瓦亚斯` → `路易斯·瓦亚斯`).
+    static func documentDot(_ cps: Scalars) -> String {
+        var counts = (interpunct: 0, hyphenationPoint: 0, katakana: 0), kana = false
+        for c in cps {
+            switch c {
+            case 0x00B7: counts.interpunct += 1
+            case 0x2027: counts.hyphenationPoint += 1
+            case 0x30FB: counts.katakana += 1
+            case 0x3041...0x30FA, 0xFF66...0xFF9D: kana = true
+            default: break
+            }
+        }
+        let best = max(counts.interpunct, counts.hyphenationPoint, counts.katakana)
+        if best > 0 {
+            if counts.interpunct == best { return "·" }
+            return counts.katakana == best ? "・" : "‧"
+        }
+        return kana ? "・" : "·"
     }
 
     @inline(__always)
@@ -46,6 +69,7 @@ public struct PunctuationHalfwidthRule: Rule {
         let bytes = document.bytes
         // U+FF61–FF65 are EF BD A1–A5: look for that byte triple, decode only lines that have it.
         var decoded: ScalarDecode?
+        var documentDot: String?
         for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             var found = false
@@ -57,11 +81,13 @@ public struct PunctuationHalfwidthRule: Rule {
             guard found else { continue }
             let decode = decoded ?? document.scalars
             decoded = decode
-            checkLine(document.scalarRun(decode, line: n), into: &sink)
+            let dot = middleDot != "auto" ? middleDot : (documentDot ?? Self.documentDot(ScalarRun(wholeFile: decode).cps))
+            documentDot = dot
+            checkLine(document.scalarRun(decode, line: n), dot: dot, into: &sink)
         }
     }
 
-    func checkLine(_ run: ScalarRun, into sink: inout DiagnosticSink) {
+    func checkLine(_ run: ScalarRun, dot: String, into sink: inout DiagnosticSink) {
         let c = run.cps
         let skip = ProseMask.nonProse(run)
         var i = 0
@@ -74,7 +100,7 @@ public struct PunctuationHalfwidthRule: Rule {
             let katakana = Self.isHalfwidthKatakana(before) || Self.isHalfwidthKatakana(after)
             if !katakana, Self.isFullWidthText(before) || Self.isFullWidthText(after) {
                 for k in i..<j {
-                    guard let wide = fullWidth(c[k]) else { continue }
+                    guard let wide = fullWidth(c[k], dot: dot) else { continue }
                     let r = run.byteRange(k..<(k + 1))
                     let narrow = UnicodeScalar(c[k]).map { String(Character($0)) } ?? ""
                     sink.report(r, "half-width form '\(narrow)' in full-width text; use '\(wide)'",

@@ -51,6 +51,13 @@ public struct PunctuationWidthRule: Rule {
         func report(_ range: Range<Int>, _ message: String, _ edits: [Edit], _ title: String, safe: Bool = true) {
             sink.report(run.byteRange(range), message, fix: damaged ? nil : Fix(safe ? .safe : .unsafe, title, edits: edits))
         }
+        // A full-width mark carries its own spacing: ASCII spaces after it, before Chinese text
+        // (`不過, 他表示` → `不過，他表示`), go with the conversion; before Latin text they stay.
+        func markEnd(_ end: Int) -> Int {
+            var k = end
+            while k < n, c[k] == 0x20 { k += 1 }
+            return k > end && k < n && c[k] > 0x7F && c[k] != 0xA0 && c[k] != 0x3000 ? k : end
+        }
         var i = 0
         while i < n {
             let ch = c[i]
@@ -84,14 +91,14 @@ public struct PunctuationWidthRule: Rule {
                     let maybeLost = marks == [0x3F] && !converted && end < n && CJK.isHan(c[end])
                         && !Self.questionParticles.contains(prev)
                     report(i..<end, "ASCII '\(ascii)' in Chinese text; use full-width '\(full)'" + (maybeLost ? " (unless it stands for a lost character)" : ""),
-                           [Edit(range: run.byteRange(i..<end), replacement: full)], "Use full-width '\(full)'", safe: !maybeLost)
+                           [Edit(range: run.byteRange(i..<markEnd(end)), replacement: full)], "Use full-width '\(full)'", safe: !maybeLost)
                 }
                 continue
             default:
                 if touchesChinese(ch, prev: prev, next: next, converted: converted), !(ch == 0x2C && Self.isNameList(c, comma: i)) {
                     let name = String(UnicodeScalar(UInt8(ch)))
                     report(i..<(i + 1), "ASCII '\(name)' in Chinese text; use full-width '\(wide)'",
-                           [Edit(range: run.byteRange(i..<(i + 1)), replacement: wide)], "Use full-width '\(wide)'")
+                           [Edit(range: run.byteRange(i..<markEnd(i + 1)), replacement: wide)], "Use full-width '\(wide)'")
                 }
             }
             i += 1
