@@ -116,9 +116,11 @@ public struct TextReporter: Reporter {
         if e > 0 { parts.append("\(e) error\(e == 1 ? "" : "s")") }
         if w > 0 { parts.append("\(w) warning\(w == 1 ? "" : "s")") }
         if i > 0 { parts.append("\(i) info") }
-        let of = context.filesChecked.map { " of \($0)" } ?? ""
+        // A path that could not be read has a problem but was not linted: it still counts as a file here.
+        let checkedFiles = context.filesChecked.map { max($0, files) }
+        let of = checkedFiles.map { " of \($0)" } ?? ""
         let n = totals.count
-        var s = "\nFound \(n) problem\(n == 1 ? "" : "s") (\(parts.joined(separator: ", "))) in \(files)\(of) file\((context.filesChecked ?? files) == 1 ? "" : "s").\n"
+        var s = "\nFound \(n) problem\(n == 1 ? "" : "s") (\(parts.joined(separator: ", "))) in \(files)\(of) file\((checkedFiles ?? files) == 1 ? "" : "s").\n"
         let safe = totals.fixableSafe
         let unsafe = totals.fixableUnsafe
         if safe > 0 { s += "\(safe) fixable with --fix.\n" }

@@ -251,7 +251,7 @@ import Testing
 /// Every built-in pattern is written in both scripts: converting each literal's Simplified
 /// characters to Traditional must give another literal of the same pattern.
 @Suite struct BoilerplateScriptCoverageTests {
-    static let pairs = "关關内內击擊别別发發号號图圖审審处處当當扫掃摄攝数數权權条條来來浏瀏点點热熱现現码碼经經维維编編网網荐薦蓝藍览覽识識请請读讀责責载載转轉辑輯链鏈长長门門闭閉间間闻聞阅閱页頁顶頂时時"
+    static let pairs = "护護声聲关關内內击擊别別发發号號图圖审審处處当當扫掃摄攝数數权權条條来來浏瀏点點热熱现現码碼经經维維编編网網荐薦蓝藍览覽识識请請读讀责責载載转轉辑輯链鏈长長门門闭閉间間闻聞阅閱页頁顶頂时時"
     static let map: [Character: Character] = {
         let c = Array(pairs)
         var m: [Character: Character] = [:]
