@@ -69,13 +69,15 @@ import Testing
         #expect(try RuleHarness.diagnostics(rule: Self.rule, files: files).isEmpty)
     }
 
-    /// HTML bodies: a line of markup only is structure; a caption credit in every post is residue.
+    /// HTML bodies: a line of markup only is structure, and so is a section heading of a series;
+    /// a caption credit in every post is residue.
     @Test func markupIsNotWords() throws {
         var files: [(path: String, text: String)] = []
         for i in 0..<6 {
             files.append(("h/\(i).html", Self.article(i, extra: ["<div id=\"zoomattribute\" class=\"zoom-image-wrapper\">",
                                                                   "<p>&lt;上午&gt;</p>",
-                                                                  "<span class=\"copyright\">粵語組製圖</span>"])))
+                                                                  "<span class=\"copyright\">粵語組製圖</span>",
+                                                                  "<h3>俄乌战争：第 98\(i) 天关键事件概述</h3>"])))
         }
         let found = try RuleHarness.diagnostics(rule: Self.rule, files: files)
         #expect(found.count == 6 && found.allSatisfy { $0.line == 12 })

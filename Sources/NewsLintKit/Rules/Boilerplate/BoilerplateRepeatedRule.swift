@@ -98,6 +98,9 @@ public struct BoilerplateRepeatedRule: CrossFileRule {
             while k < hi && b[k] == UInt8(ascii: "#") { k += 1 }
             if k - lo <= 6, k < hi, b[k] == 0x20 || b[k] == 0x09 { return nil }
         }
+        // The same in HTML bodies: `<h3>俄乌战争：第 980 天关键事件概述</h3>` heads a section of a series.
+        if hi - lo >= 4, b[lo] == UInt8(ascii: "<"), b[lo + 1] | 0x20 == UInt8(ascii: "h"), (0x32...0x36).contains(b[lo + 2]),
+           b[lo + 3] == UInt8(ascii: ">") || b[lo + 3] == 0x20 { return nil }
         // Words inside HTML tags and entities are markup (`<div id="zoomattribute">`), not text.
         guard hi > lo, TextScan.scalarCount(b, lo..<hi) >= minLength else { return nil }
         var words = TextScan.residualWords(b, lo..<hi, excluding: RepeatedLineKey.markup(b, lo..<hi), limit: minWords)
