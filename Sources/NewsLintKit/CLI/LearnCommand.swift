@@ -88,7 +88,9 @@ enum LearnCommand {
         out += "  \"patterns\": ["
         out += ordered.isEmpty ? "" : "\n" + ordered.map { "    " + $0.json }.joined(separator: ",\n") + "\n  "
         out += "],\n"
-        out += "  \"fix\": \"delete-line\"\n}\n"
+        // Deleting a line of HTML (`</div><div>来源…</div>`) can unbalance the markup around it: review each.
+        let markup = ordered.contains { $0.sortKey.contains("<") && $0.sortKey.contains(">") }
+        out += markup ? "  \"fix\": { \"action\": \"delete-line\", \"applicability\": \"unsafe\" }\n}\n" : "  \"fix\": \"delete-line\"\n}\n"
         if ordered.isEmpty {
             io.stderr("newslint learn: no line repeats in enough files (\(expanded.files.count) files read); nothing to learn\n")
             return ExitCode.ok
