@@ -130,3 +130,15 @@ import Testing
         #expect(found.map(\.line) == [8])
     }
 }
+
+extension BoilerplateRepeatedSiteTests {
+    /// Deleting a learned line of HTML can unbalance the markup, so such a pack's fix is unsafe.
+    @Test func learnedHTMLLinesGetAnUnsafeFix() throws {
+        let tmp = TemporaryDirectory()
+        for i in 0..<6 { tmp.write("corpus/\(i).html", Self.article(i, extra: ["</div><div>来源<!-- --> : <!-- -->半岛电视台</div>"])) }
+        tmp.write(".lint.json", "{\"extensions\": [\".md\", \".html\"]}")
+        let run = CLIRun.run(["learn", "corpus"], cwd: tmp.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("\"fix\": { \"action\": \"delete-line\", \"applicability\": \"unsafe\" }"), "\(run.stdout)")
+    }
+}
