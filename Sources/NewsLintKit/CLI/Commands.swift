@@ -9,9 +9,8 @@ enum LintCommand {
             io.stdout(NewsLintCLI.help(for: "lint") ?? "")
             return ExitCode.ok
         }
-        let (config, catalog) = try NewsLintCLI.loadConfiguration(parsed, io: io)
+        let resolver = try NewsLintCLI.configResolver(parsed, io: io)
         var settings = LintSettings()
-        settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
         if let n = try NewsLintCLI.jobs(parsed) { settings.jobs = n }
         let unsafe = parsed.has("unsafe-fixes")
         if parsed.has("diff") {
@@ -23,7 +22,10 @@ enum LintCommand {
         if parsed.has("stdin-filename") && !parsed.positionals.contains("-") {
             throw UsageError("--stdin-filename needs '-' among the paths to read stdin")
         }
-        let format = OutputFormat(rawValue: parsed.value("format") ?? "text") ?? .text
+        if let a = parsed.value("format"), let b = parsed.value("output-format"), a != b {
+            throw UsageError("--format \(a) and --output-format \(b) contradict each other; give one")
+        }
+        let format = OutputFormat(rawValue: parsed.value("output-format") ?? parsed.value("format") ?? "text") ?? .text
         var previewing = false
         if case .preview = settings.fix { previewing = true }
         let reporting = try ReportingSettings(parsed, io: io, format: format, previewing: previewing)
@@ -34,12 +36,15 @@ enum LintCommand {
         var problems: [InputProblem] = []
         var inMemory: [String: [UInt8]] = [:]
         var paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
-        let discovery = FileDiscovery(config: config, base: io.currentDirectory)
+        var discovery = FileDiscovery(config: resolver.root, base: io.currentDirectory)
+        discovery.resolver = resolver
+        discovery.respectIgnoreFiles = !parsed.has("no-respect-gitignore")
         settings.baseDirectory = io.currentDirectory
         var diskPaths: [String] = []
         if paths.filter({ $0 == "-" }).count > 1 { throw UsageError("'-' (stdin) can be given only once") }
-        if let name = parsed.value("stdin-filename"), parsed.has("force-exclude"), !config.isIncluded(PathResolver.absolute(name, base: io.currentDirectory)) {
-            paths.removeAll { $0 == "-" }
+        if let name = parsed.value("stdin-filename") {
+            let location = PathResolver.absolute(name, base: io.currentDirectory)
+            if parsed.has("force-exclude"), !resolver.configuration(forFile: location).isIncluded(location) { paths.removeAll { $0 == "-" } }
         }
         for p in paths {
             if p == "-" {
@@ -55,14 +60,56 @@ enum LintCommand {
         let expanded = discovery.expand(diskPaths, forceExclude: parsed.has("force-exclude"))
         problems += expanded.problems
         inputs += expanded.files.map { LintInput.file($0) }
+        // Files named explicitly (and stdin's name) were not reached by a walk: resolve their configs too.
+        for p in diskPaths + [parsed.value("stdin-filename")].compactMap({ $0 }) {
+            var isDir: ObjCBool = false
+            let location = NewsLintCLI.resolve(p, io)
+            if !(FileManager.default.fileExists(atPath: location, isDirectory: &isDir) && isDir.boolValue) { _ = resolver.configuration(forFile: location) }
+        }
+        try resolver.throwErrors()
+        let catalog = resolver.catalog
+        let config = resolver.root
+        settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
+        if let file = parsed.value("show-settings") {
+            io.stdout(try SettingsPrinter.render(file: file, resolver: resolver, filter: settings.filter, io: io))
+            try resolver.throwErrors()
+            return ExitCode.ok
+        }
+        // A directory named on the command line that yields nothing is a mistake (a wrong path must
+        // not pass CI green). Files named explicitly but excluded under --force-exclude are skipped
+        // silently: that is how pre-commit passes every staged file.
+        if !parsed.positionals.isEmpty {
+            var empty: [String] = []
+            for p in diskPaths where !problems.contains(where: { $0.path == p }) {
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: NewsLintCLI.resolve(p, io), isDirectory: &isDir), isDir.boolValue else { continue }
+                let prefix = p.hasSuffix("/") ? p : p + "/"
+                if p == "." ? expanded.files.isEmpty : !expanded.files.contains(where: { $0.hasPrefix(prefix) }) {
+                    empty.append(EmptyPathExplainer.explain(p, resolver: resolver, respectIgnoreFiles: discovery.respectIgnoreFiles, io: io))
+                }
+            }
+            if !empty.isEmpty { throw UsageError(empty.joined(separator: "\nerror: ")) }
+        }
+        if parsed.has("show-files") {
+            io.stdout(inputs.map { $0.path + "\n" }.joined())
+            return ExitCode.ok
+        }
 
         // Scale: cache, shard selection, deferred cross-file phase (CLI/ScaleOptions.swift).
-        let scale = try ScaleSettings.resolve(parsed, io: io, config: config, catalog: catalog, filter: settings.filter, fixing: settings.fix != .none)
+        // The cache key covers every configuration the run uses (nested ones too).
+        var keyConfig = config
+        keyConfig.contentHash = resolver.snapshot().combinedHash
+        let lintedDirectories = diskPaths.filter { p in
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: NewsLintCLI.resolve(p, io), isDirectory: &isDir) && isDir.boolValue
+        }
+        let scale = try ScaleSettings.resolve(parsed, io: io, config: keyConfig, catalog: catalog, filter: settings.filter, fixing: settings.fix != .none,
+                                              lintedDirectories: lintedDirectories)
         (inputs, problems) = scale.filter(inputs, problems: problems, base: io.currentDirectory, root: config.directory)
         settings.cache = scale.cache
         settings.finishCrossFile = scale.shard == nil && scale.factsOut == nil
 
-        let linter = try Linter(catalog: catalog, config: config, settings: settings)
+        let linter = try Linter(catalog: catalog, config: config, settings: settings, configurations: resolver.snapshot())
         if inputs.isEmpty && problems.isEmpty && !parsed.has("quiet") {
             io.stderr("warning: no files to lint in \(paths.joined(separator: " ")) (check include/exclude/extensions in \(config.file ?? "the defaults"))\n")
         }
@@ -175,15 +222,8 @@ enum LintCommand {
         }
         if result.ioFailure { return ExitCode.failure }
         if reporting.writeBaselinePath != nil { return ExitCode.ok }
-        if result.diagnostics.contains(where: { $0.severity == .error }) { return ExitCode.lintErrors }
-        if let limit = reporting.maxWarnings {
-            let warnings = result.count(.warning)
-            if warnings > limit {
-                io.stderr("error: \(warnings) warning\(warnings == 1 ? "" : "s") exceed\(warnings == 1 ? "s" : "") --max-warnings \(limit)\n")
-                return ExitCode.lintErrors
-            }
-        }
-        return ExitCode.ok
+        return ExitPolicy(parsed, maxWarnings: reporting.maxWarnings)
+            .status(ReportTotals(result.diagnostics), fixesApplied: settings.fix.writes ? result.fixSummary.fixesApplied : 0, io: io)
     }
 
     static func fixSummaryLine(_ result: LintResult, mode: FixMode) -> String {

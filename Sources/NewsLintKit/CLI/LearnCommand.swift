@@ -21,8 +21,9 @@ enum LearnCommand {
     static func run(_ args: [String], io: ToolIO) throws -> Int32 {
         let parsed = try ArgumentParser(command: "learn", options: options).parse(args)
         if parsed.has("help") { io.stdout(help); return ExitCode.ok }
-        let (loaded, catalog) = try NewsLintCLI.loadConfiguration(parsed, io: io)
-        var config = loaded
+        // Files and their configs are found as `lint` finds them (nested .lint.json, .gitignore).
+        let resolver = try NewsLintCLI.configResolver(parsed, io: io)
+        var config = resolver.root
         let id = parsed.value("id") ?? "learned-boilerplate"
         guard !id.isEmpty, id.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
             throw UsageError("--id expects lowercase letters, digits and '-', got '\(id)'")
@@ -43,9 +44,15 @@ enum LearnCommand {
         settings.baseDirectory = io.currentDirectory
         if let n = try NewsLintCLI.jobs(parsed) { settings.jobs = n }
         let paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
-        let expanded = FileDiscovery(config: config, base: io.currentDirectory).expand(paths)
+        var discovery = FileDiscovery(config: config, base: io.currentDirectory)
+        discovery.resolver = resolver
+        discovery.respectIgnoreFiles = true
+        let expanded = discovery.expand(paths)
+        for p in paths { _ = resolver.configuration(forFile: NewsLintCLI.resolve(p, io)) }
+        try resolver.throwErrors()
+        let catalog = resolver.catalog
         for p in expanded.problems { io.stderr("warning: \(p.path): \(p.message)\n") }
-        let linter = try Linter(catalog: catalog, config: config, settings: settings)
+        let linter = try Linter(catalog: catalog, config: config, settings: settings, configurations: resolver.snapshot())
         let result = linter.lint(expanded.files.map { LintInput.file($0) })
 
         // Read back the text of each repeated line (one file per line is enough), grouped by the

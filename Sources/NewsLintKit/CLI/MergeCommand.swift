@@ -23,7 +23,9 @@ enum MergeCommand {
             return ExitCode.ok
         }
         guard !parsed.positionals.isEmpty else { throw UsageError("'merge' needs one or more facts files (written by 'newslint lint --facts-out FILE')") }
-        let (config, catalog) = try NewsLintCLI.loadConfiguration(parsed, io: io)
+        // The root configuration `lint` used for the shards (the current directory's, or --config).
+        let resolver = try NewsLintCLI.configResolver(parsed, io: io)
+        let (config, catalog) = (resolver.root, resolver.catalog)
         var settings = LintSettings()
         settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
         settings.baseDirectory = io.currentDirectory

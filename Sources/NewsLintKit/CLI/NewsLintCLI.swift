@@ -47,7 +47,7 @@ public enum ExitCode {
 public enum NewsLintCLI {
     public static let version = "0.1.0"
 
-    static let subcommands = ["lint", "report", "rules", "explain", "init", "learn", "merge", "help"]
+    static let subcommands = ["lint", "check", "report", "rules", "explain", "init", "learn", "merge", "clean", "help"]
 
     /// Options several subcommands accept, defined once so their names and help agree.
     enum Shared {
@@ -57,13 +57,13 @@ public enum NewsLintCLI {
         static let config = OptionSpec("config", short: "c", value: "FILE", help: "Use this config instead of discovering .lint.json")
         static let noConfig = OptionSpec("no-config", help: "Ignore .lint.json files; use built-in defaults")
         static let jobs = OptionSpec("jobs", short: "j", value: "N", help: "Files linted in parallel (default: active cores)")
-        static let color = OptionSpec("color", value: "WHEN", allowed: ["auto", "always", "never"], help: "Colour output (default: auto; honours NO_COLOR)")
+        static let color = OptionSpec("color", value: "WHEN", allowed: ["auto", "always", "never"], help: "Colour output (default: auto; honours FORCE_COLOR, then NO_COLOR)")
         static let quiet = OptionSpec("quiet", short: "q", help: "Print only diagnostics: no summary lines")
         static let help = OptionSpec("help", short: "h", help: "Show this help")
     }
 
     /// Every option of `lint`: the core set plus the blocks owned by subsystems (each in its own file).
-    static let lintOptions: [OptionSpec] = coreLintOptions + fixOptions + reportingOptions + imageOptions + scaleOptions + [helpOption]
+    static let lintOptions: [OptionSpec] = coreLintOptions + fixOptions + reportingOptions + imageOptions + scaleOptions + projectOptions + [helpOption]
 
     static let coreLintOptions: [OptionSpec] = [
         OptionSpec("format", value: "FORMAT", allowed: OutputFormat.allCases.map(\.rawValue), help: "Output format (default: text)"),
@@ -135,6 +135,7 @@ public enum NewsLintCLI {
             case "init": return try InitCommand.run(args, io: io)
             case "learn": return try LearnCommand.run(args, io: io)
             case "merge": return try MergeCommand.run(args, io: io)
+            case "clean": return try CleanCommand.run(args, io: io)
             case "help":
                 if let topic = args.first {
                     guard let text = help(for: topic) else {
@@ -153,7 +154,9 @@ public enum NewsLintCLI {
             io.stderr("error: \(e.message)\n")
             return ExitCode.failure
         } catch let e as ConfigError {
-            io.stderr("error: invalid configuration: \(e)\n")
+            let all = e.all
+            for one in all { io.stderr("error: invalid configuration: \(one)\n") }
+            if all.count > 1 { io.stderr("\(all.count) configuration problems\n") }
             return ExitCode.failure
         } catch let e as CatalogError {
             io.stderr("error: invalid rule pack: \(e)\n")
@@ -173,40 +176,53 @@ public enum NewsLintCLI {
         newslint \(version): a data-quality linter for news corpus files (Markdown/text with front matter).
 
         USAGE:
-          newslint [lint] [OPTIONS] [PATH...]   Lint files and directories (default: the current directory)
+          newslint [lint|check] [OPTIONS] [PATH...]  Lint files and directories (default: the current directory)
           newslint report [OPTIONS] [PATH...]   Corpus health summary (--format text|markdown|json|html)
           newslint rules [--format text|json]   List all rules
           newslint explain RULE                 Explain a rule: rationale, options, examples
           newslint init [--preset NAME]         Write a starter .lint.json (preset: jekyll, hugo, generic)
           newslint learn [PATH...]              Write lines repeated across a site as a user rule pack
           newslint merge FACTS...               Cross-file rules over the facts of all shards
+          newslint clean                        Remove the cache
           newslint help [SUBCOMMAND]            Show help
           newslint --version
 
         LINT OPTIONS:
         \(ArgumentParser(command: "lint", options: lintOptions).optionsHelp())
 
-        \(exitStatusHelp)Configuration: .lint.json beside the first path linted (or the current directory) or in an ancestor.
-
+        \(exitStatusHelp)\(configurationHelp)
         """
     }
 
-    static let exitStatusHelp = "EXIT STATUS: 0 no errors (warnings allowed), 1 errors found (with --diff: changes to make), 2 usage, config or I/O failure.\n"
+    static let exitStatusHelp = """
+        EXIT STATUS: 0 no errors (warnings allowed: see --fail-on), 1 errors found (with --diff: changes to make;
+        with --exit-non-zero-on-fix: files fixed), 2 usage, config or I/O failure (also: a named directory with nothing to lint).
+
+        """
+
+    static let configurationHelp = """
+        CONFIGURATION: each file uses the closest .lint.json among its ancestors ("extend": "../.lint.json" inherits
+        a parent's); --config FILE applies one file to everything; files outside any config use the defaults.
+        .gitignore and .ignore are respected (--no-respect-gitignore). Suppress one line with
+        <!-- newslint-disable-line RULE -->. Environment: NO_COLOR, FORCE_COLOR, NEWSLINT_CACHE_DIR, XDG_CACHE_HOME.
+
+        """
 
     static func help(for topic: String) -> String? {
         func options(_ specs: [OptionSpec], _ command: String) -> String {
             "\nOPTIONS:\n" + ArgumentParser(command: command, options: specs + [helpOption]).optionsHelp() + "\n"
         }
         switch topic {
-        case "lint":
+        case "lint", "check":
             return "newslint [lint] [OPTIONS] [PATH...]\n\nLint files and directories (default: the current directory). '-' reads stdin (name it with --stdin-filename);\nwith --fix, fixed stdin text is written to stdout and diagnostics to stderr.\n"
-                + "\nOPTIONS:\n" + ArgumentParser(command: "lint", options: lintOptions).optionsHelp() + "\n\n" + exitStatusHelp
+                + "\nOPTIONS:\n" + ArgumentParser(command: "lint", options: lintOptions).optionsHelp() + "\n\n" + exitStatusHelp + "\n" + configurationHelp
         case "report": return ReportCommand.help
         case "rules": return "newslint rules [OPTIONS]\n\nList every rule: id, family, default severity, fixability, summary.\n" + options(rulesOptions, topic)
         case "explain": return "newslint explain RULE...\n\nPrint each rule's summary, rationale, options and examples.\n" + options(explainOptions, topic)
         case "init": return "newslint init [--force] [--preset jekyll|hugo|generic]\n\nWrite a starter .lint.json in the current directory; --preset sets its front-matter schema.\n" + options(initOptions, topic)
         case "learn": return LearnCommand.help
         case "merge": return MergeCommand.help
+        case "clean": return CleanCommand.help
         case "help": return "newslint help [SUBCOMMAND]\n\nShow help for a subcommand: \(subcommands.joined(separator: ", ")).\n"
         default: return nil
         }
@@ -251,16 +267,18 @@ public enum NewsLintCLI {
     /// Validates `--select` / `--ignore` entries against rule ids and families.
     static func ruleFilter(_ parsed: ParsedArguments, catalog: Catalog) throws -> RuleFilter {
         let valid = catalog.ids + catalog.families + ["all"]
-        for name in ["select", "ignore"] where parsed.values[name] != nil && (parsed.list(name) ?? []).isEmpty {
+        let names = ["select", "ignore", "extend-select", "extend-ignore"]
+        for name in names where parsed.values[name] != nil && (parsed.list(name) ?? []).isEmpty {
             throw UsageError("--\(name) needs at least one rule id or family name")
         }
-        for name in ["select", "ignore"] {
+        for name in names {
             for entry in parsed.list(name) ?? [] where !valid.contains(entry) {
                 let hint = Suggest.closest(to: entry, in: valid).map { "; did you mean '\($0)'?" } ?? "; run 'newslint rules' for the list"
                 throw UsageError("unknown rule or family '\(entry)' in --\(name)\(hint)")
             }
         }
-        return RuleFilter(select: parsed.list("select"), ignore: parsed.list("ignore") ?? [])
+        return RuleFilter(select: parsed.list("select"), ignore: (parsed.list("ignore") ?? []) + (parsed.list("extend-ignore") ?? []),
+                          extendSelect: parsed.list("extend-select") ?? [])
     }
 
     static func useColor(_ parsed: ParsedArguments, io: ToolIO, toTerminal: Bool) -> Bool {
@@ -268,6 +286,8 @@ public enum NewsLintCLI {
         case "always": return true
         case "never": return false
         default:
+            // FORCE_COLOR (force-color.org) wins over NO_COLOR and the terminal check; --color wins over both.
+            if let fc = io.environment["FORCE_COLOR"], !fc.isEmpty, fc != "0" { return true }
             if let nc = io.environment["NO_COLOR"], !nc.isEmpty { return false }
             return toTerminal && io.environment["TERM"] != "dumb"
         }

@@ -27,9 +27,9 @@ enum ReportCommand {
             io.stdout(help)
             return ExitCode.ok
         }
-        let (config, catalog) = try NewsLintCLI.loadConfiguration(parsed, io: io)
+        // Per-file configuration as `lint` resolves it (nested .lint.json, .gitignore).
+        let resolver = try NewsLintCLI.configResolver(parsed, io: io)
         var settings = LintSettings()
-        settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
         settings.baseDirectory = io.currentDirectory
         if let n = try NewsLintCLI.jobs(parsed) { settings.jobs = n }
         var top: Int?
@@ -39,10 +39,17 @@ enum ReportCommand {
         }
         if parsed.positionals.contains("-") { throw UsageError("'report' reads files, not stdin; name files or directories") }
         let paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
-        let expanded = FileDiscovery(config: config, base: io.currentDirectory).expand(paths)
+        var discovery = FileDiscovery(config: resolver.root, base: io.currentDirectory)
+        discovery.resolver = resolver
+        discovery.respectIgnoreFiles = true
+        let expanded = discovery.expand(paths)
         let inputs = expanded.files.map { LintInput.file($0) }
+        for p in paths { _ = resolver.configuration(forFile: NewsLintCLI.resolve(p, io)) }
+        try resolver.throwErrors()
+        let (config, catalog) = (resolver.root, resolver.catalog)
+        settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
 
-        let linter = try Linter(catalog: catalog, config: config, settings: settings)
+        let linter = try Linter(catalog: catalog, config: config, settings: settings, configurations: resolver.snapshot())
         // Streamed: each file's diagnostics are counted as the file is delivered, never kept.
         var acc = CorpusSummary.Accumulator(catalog: catalog)
         let run = linter.lintStreaming(inputs) { outcome in

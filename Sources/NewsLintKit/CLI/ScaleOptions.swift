@@ -5,7 +5,7 @@ extension NewsLintCLI {
     static let scaleOptions: [OptionSpec] = [
         OptionSpec("cache", help: "Reuse results for unchanged files (default: on when the cache directory is writable)"),
         OptionSpec("no-cache", help: "Neither read nor write the cache"),
-        OptionSpec("cache-dir", value: "DIR", help: "Cache directory (default: .newslint-cache next to .lint.json)"),
+        OptionSpec("cache-dir", value: "DIR", help: "Cache directory (default: .newslint-cache beside the root .lint.json, never in a config-less linted directory)"),
         OptionSpec("shard", value: "K/N|auto", help: "Lint only shard K of N (stable by path); auto: Kubernetes Indexed Job or Slurm array"),
         OptionSpec("shard-count", value: "N", help: "With --shard auto: number of shards (e.g. the Indexed Job's completions)"),
         OptionSpec("facts-out", value: "FILE", help: "Write cross-file facts (JSON lines) for 'newslint merge'; cross-file rules run there"),
@@ -18,7 +18,8 @@ struct ScaleSettings {
     var shard: Shard?
     var factsOut: String?
 
-    static func resolve(_ parsed: ParsedArguments, io: ToolIO, config: Configuration, catalog: Catalog, filter: RuleFilter, fixing: Bool) throws -> ScaleSettings {
+    static func resolve(_ parsed: ParsedArguments, io: ToolIO, config: Configuration, catalog: Catalog, filter: RuleFilter, fixing: Bool,
+                        lintedDirectories: [String] = []) throws -> ScaleSettings {
         var s = ScaleSettings()
         if parsed.has("cache") && parsed.has("no-cache") { throw UsageError("--cache and --no-cache contradict each other; give one") }
         if let raw = parsed.value("shard") {
@@ -43,7 +44,8 @@ struct ScaleSettings {
 
         // Cache: config section `cache` {"enabled": bool, "directory": "path"}, then the command line.
         var enabled = true
-        var directory = config.directory + "/.newslint-cache"
+        // Default: beside the root config, else a place outside the linted directories (CLI/CleanCommand.swift).
+        var directory = CacheLocation.defaultDirectory(config: config, io: io, lintedDirectories: lintedDirectories)
         if let section = config.sections["cache"], let members = section.members {
             let file = config.file ?? Configuration.fileName
             for m in members {
@@ -64,7 +66,10 @@ struct ScaleSettings {
         if let env = io.environment["NEWSLINT_CACHE_DIR"], !env.isEmpty, parsed.value("cache-dir") == nil { directory = NewsLintCLI.resolve(env, io) }
         if parsed.has("cache") || parsed.has("cache-dir") { enabled = true }
         if parsed.has("no-cache") || fixing { enabled = false }
-        if enabled {
+        if enabled, directory == nil, parsed.has("cache") {
+            io.stderr("warning: no cache directory (no .lint.json, the current directory is being linted, and neither XDG_CACHE_HOME nor HOME is set); use --cache-dir\n")
+        }
+        if enabled, let directory {
             let key = LintCache.key(config: config, catalog: catalog, filter: filter, options: relevantOptions(parsed))
             s.cache = LintCache.open(directory: directory, key: key)
             if s.cache == nil && (parsed.has("cache") || parsed.has("cache-dir")) {
@@ -76,6 +81,7 @@ struct ScaleSettings {
 
     /// Options that only shape output or scheduling; every other option is part of the cache key.
     static let outputOnlyOptions: Set<String> = ["format", "output", "color", "quiet", "jobs", "cache", "no-cache", "cache-dir",
+                                                 "output-format", "fail-on", "exit-zero", "exit-non-zero-on-fix", "show-files", "show-settings",
                                                  "shard", "shard-count", "facts-out", "stdin-filename", "help", "select", "ignore"]
 
     static func relevantOptions(_ parsed: ParsedArguments) -> String {

@@ -104,14 +104,6 @@ enum StreamedLintOutput {
         if !pending.isEmpty { io.stdout(pending) }
 
         if ioFailure { return ExitCode.failure }
-        if totals.errors > 0 { return ExitCode.lintErrors }
-        if let limit = reporting.maxWarnings {
-            let warnings = totals.warnings
-            if warnings > limit {
-                io.stderr("error: \(warnings) warning\(warnings == 1 ? "" : "s") exceed\(warnings == 1 ? "s" : "") --max-warnings \(limit)\n")
-                return ExitCode.lintErrors
-            }
-        }
-        return ExitCode.ok
+        return ExitPolicy(parsed, maxWarnings: reporting.maxWarnings).status(totals, fixesApplied: 0, io: io)
     }
 }

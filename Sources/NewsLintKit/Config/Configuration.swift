@@ -18,6 +18,8 @@ public struct RuleSetting: Sendable {
 public struct ConfigOverride: Sendable {
     public var files: [Glob]
     public var rules: [String: RuleSetting]
+    /// Directory `files` are relative to when inherited through `extend` (nil: the config's own).
+    public var directory: String? = nil
 }
 
 /// Contents of a `.lint.json`, validated against the catalog.
@@ -42,6 +44,11 @@ public struct Configuration: Sendable {
     public var sections: [String: JSONNode] = [:]
     /// A stable hash of the file's bytes (for caches); 0 for defaults.
     public var contentHash: UInt64 = 0
+    /// Rule settings inherited through `extend`, outermost first; this file's `rules` apply on top.
+    public var inheritedRules: [[(key: String, setting: RuleSetting)]] = []
+    /// Directories `include` / `exclude` are relative to when inherited through `extend` (nil: `directory`).
+    public var includeDirectory: String?
+    public var excludeDirectory: String?
 
     public init(directory: String, file: String? = nil) {
         self.directory = directory
@@ -49,7 +56,7 @@ public struct Configuration: Sendable {
     }
 
     public static let fileName = ".lint.json"
-    static let topLevelKeys = ["$schema", "$comment", "include", "exclude", "extensions", "maxFileSize", "preset", "rules", "rulePacks", "overrides", "images", "cache", "report"]
+    static let topLevelKeys = ["$schema", "$comment", "extend", "include", "exclude", "extensions", "maxFileSize", "preset", "rules", "rulePacks", "overrides", "images", "cache", "report"]
 
     /// Finds `.lint.json` in `start` or its ancestors.
     public static func discover(from start: String) -> String? {
@@ -65,6 +72,11 @@ public struct Configuration: Sendable {
 
     /// Loads and validates a config file against `catalog` (which it may extend with rule packs via `packLoader`).
     public static func load(file: String, catalog: inout Catalog) throws -> Configuration {
+        try load(file: file, catalog: &catalog, extending: [])
+    }
+
+    /// `extending`: the configs that extend this one, to report cycles.
+    static func load(file: String, catalog: inout Catalog, extending: [String]) throws -> Configuration {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ConfigError(file: file, message: "cannot read the config file")
         }
@@ -77,9 +89,43 @@ public struct Configuration: Sendable {
         }
         let dir = URL(fileURLWithPath: file).deletingLastPathComponent().path
         var config = Configuration(directory: dir, file: file)
-        config.contentHash = StableHash.fnv1a64(bytes)
+        if let node = root["extend"] {
+            guard let target = node.string, !target.isEmpty else {
+                throw ConfigError(file: file, position: node.position, jsonPath: "extend", message: "expected the path of a config file to extend, found \(node.value.typeName)")
+            }
+            let parentFile = PathResolver.standardized(target.hasPrefix("/") ? target : dir + "/" + target)
+            guard !(extending + [PathResolver.standardized(file)]).contains(parentFile) else {
+                throw ConfigError(file: file, position: node.position, jsonPath: "extend", message: "'\(target)' extends this config again (a cycle)")
+            }
+            guard FileManager.default.fileExists(atPath: parentFile) else {
+                throw ConfigError(file: file, position: node.position, jsonPath: "extend", message: "config to extend '\(target)' does not exist (resolved to \(parentFile))")
+            }
+            let parent = try load(file: parentFile, catalog: &catalog, extending: extending + [PathResolver.standardized(file)])
+            config.inherit(from: parent)
+        }
+        config.contentHash = config.contentHash &* 0x0000_0100_0000_01B3 ^ StableHash.fnv1a64(bytes)
         try config.apply(root, file: file, catalog: &catalog)
         return config
+    }
+
+    /// Starts from an extended config: its settings apply unless this file sets them; its globs stay
+    /// relative to its own directory (as Ruff resolves an extended file's paths).
+    mutating func inherit(from parent: Configuration) {
+        include = parent.include
+        exclude = parent.exclude
+        includeDirectory = parent.includeDirectory ?? parent.directory
+        excludeDirectory = parent.excludeDirectory ?? parent.directory
+        extensions = parent.extensions
+        maxFileSize = parent.maxFileSize
+        rulePacks = parent.rulePacks
+        sections = parent.sections
+        inheritedRules = parent.inheritedRules + [parent.rules]
+        overrides = parent.overrides.map { o in
+            var o = o
+            o.directory = o.directory ?? parent.directory
+            return o
+        }
+        contentHash = parent.contentHash
     }
 
     /// Parses a config from text (tests, `init`).
@@ -96,70 +142,107 @@ public struct Configuration: Sendable {
         return config
     }
 
+    /// Applies the file's keys. Every problem is collected and thrown together (the first error
+    /// carries the others in `additional`), so one run shows all of them.
     private mutating func apply(_ root: JSONNode, file: String, catalog: inout Catalog) throws {
         guard let members = root.members else {
             throw ConfigError(file: file, position: root.position, message: "the config must be a JSON object")
         }
         let v = ConfigValidator(file: file)
-        for m in members where !Self.topLevelKeys.contains(m.key) {
-            throw v.unknownKey(m.key, at: m.keyPosition, path: "", candidates: Self.topLevelKeys)
+        var errors: [ConfigError] = []
+        func collect(_ step: () throws -> Void) {
+            do { try step() } catch let e as ConfigError { errors.append(contentsOf: e.all) } catch {
+                errors.append(ConfigError(file: file, message: "\(error)"))
+            }
         }
-        if let node = root["include"] { include = try v.strings(node, path: "include").map(Glob.init) }
-        if let node = root["exclude"] { exclude = try v.strings(node, path: "exclude").map(Glob.init) }
+        for m in members where !Self.topLevelKeys.contains(m.key) {
+            errors.append(v.unknownKey(m.key, at: m.keyPosition, path: "", candidates: Self.topLevelKeys))
+        }
+        if let node = root["include"] { collect { include = try v.strings(node, path: "include").map(Glob.init); includeDirectory = nil } }
+        if let node = root["exclude"] { collect { exclude = try v.strings(node, path: "exclude").map(Glob.init); excludeDirectory = nil } }
         if let node = root["extensions"] {
-            extensions = try v.strings(node, path: "extensions").map { $0.hasPrefix(".") ? $0 : "." + $0 }
+            collect { extensions = try v.strings(node, path: "extensions").map { $0.hasPrefix(".") ? $0 : "." + $0 } }
         }
         if let node = root["maxFileSize"] {
-            guard let n = node.int, n > 0 else { throw v.error(node, "maxFileSize", "expected a positive whole number of bytes, found \(node.serialized())") }
-            maxFileSize = n
+            collect {
+                guard let n = node.int, n > 0 else { throw v.error(node, "maxFileSize", "expected a positive whole number of bytes, found \(node.serialized())") }
+                maxFileSize = n
+            }
+        }
+        collect { try applyRest(root, v: v, catalog: &catalog) }
+        if let first = errors.first { throw ConfigError.combined(first, Array(errors.dropFirst())) }
+    }
+
+    private mutating func applyRest(_ root: JSONNode, v: ConfigValidator, catalog: inout Catalog) throws {
+        var errors: [ConfigError] = []
+        func collect(_ step: () throws -> Void) {
+            do { try step() } catch let e as ConfigError { errors.append(contentsOf: e.all) } catch {
+                errors.append(ConfigError(file: v.file, message: "\(error)"))
+            }
         }
         // Rule packs first: they add ids that `rules` may configure.
+        var packsFailed = false
         if let node = root["rulePacks"] {
-            for (i, p) in try v.strings(node, path: "rulePacks").enumerated() {
-                let full = p.hasPrefix("/") ? p : URL(fileURLWithPath: directory).appendingPathComponent(p).standardizedFileURL.path
-                var isDir: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir) else {
-                    throw v.error(node.array?[i] ?? node, "rulePacks[\(i)]", "rule pack '\(p)' does not exist (resolved to \(full))")
+            collect {
+                for (i, p) in try v.strings(node, path: "rulePacks").enumerated() {
+                    let full = p.hasPrefix("/") ? p : URL(fileURLWithPath: directory).appendingPathComponent(p).standardizedFileURL.path
+                    var isDir: ObjCBool = false
+                    guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir) else {
+                        packsFailed = true
+                        errors.append(v.error(node.array?[i] ?? node, "rulePacks[\(i)]", "rule pack '\(p)' does not exist (resolved to \(full))"))
+                        continue
+                    }
+                    rulePacks.append(full)
+                    try RulePackRegistry.load(path: full, into: &catalog)
+                    // Pack contents change results: fold them into the config hash (cache keys use it).
+                    contentHash = contentHash &* 0x0000_0100_0000_01B3 ^ Self.packHash(full)
                 }
-                rulePacks.append(full)
-                try RulePackRegistry.load(path: full, into: &catalog)
-                // Pack contents change results: fold them into the config hash (cache keys use it).
-                contentHash = contentHash &* 0x0000_0100_0000_01B3 ^ Self.packHash(full)
             }
         }
         for key in ["images", "cache", "report"] {
             if let node = root[key] {
-                guard node.members != nil else { throw v.error(node, key, "expected an object, found \(node.value.typeName)") }
-                sections[key] = node
+                collect {
+                    guard node.members != nil else { throw v.error(node, key, "expected an object, found \(node.value.typeName)") }
+                    sections[key] = node
+                }
             }
         }
         // Validate the images section now so its errors carry the config's positions.
-        _ = try ImageSettings.parse(sections["images"], file: file, directory: directory)
-        if let node = root["rules"] { rules = try v.ruleSettings(node, path: "rules", catalog: catalog) }
+        collect { _ = try ImageSettings.parse(sections["images"], file: v.file, directory: directory) }
+        // With a missing pack, its rule ids would only add noise ("unknown rule").
+        if let first = errors.first, packsFailed { throw ConfigError.combined(first, Array(errors.dropFirst())) }
+        if let node = root["rules"] { collect { rules = try v.ruleSettings(node, path: "rules", catalog: catalog) } }
         if let node = root["preset"] {
-            // The preset's settings come first, so the config's own `rules` override them.
-            guard let name = node.string, let presetRules = FrontMatterPreset.rules(name) else {
-                let found = node.string.map { "unknown preset '\($0)'\(FrontMatterPreset.hint(for: $0))" }
-                    ?? "expected a preset name (\(FrontMatterPreset.names.joined(separator: ", "))), found \(node.value.typeName)"
-                throw v.error(node, "preset", found)
+            collect {
+                // The preset's settings come first, so the config's own `rules` override them.
+                guard let name = node.string, let presetRules = FrontMatterPreset.rules(name) else {
+                    let found = node.string.map { "unknown preset '\($0)'\(FrontMatterPreset.hint(for: $0))" }
+                        ?? "expected a preset name (\(FrontMatterPreset.names.joined(separator: ", "))), found \(node.value.typeName)"
+                    throw v.error(node, "preset", found)
+                }
+                preset = name
+                rules = try v.ruleSettings(JSONParser.parse(presetRules), path: "preset", catalog: catalog) + rules
             }
-            preset = name
-            rules = try v.ruleSettings(JSONParser.parse(presetRules), path: "preset", catalog: catalog) + rules
         }
         if let node = root["overrides"] {
-            guard let items = node.array else { throw v.error(node, "overrides", "expected an array of {\"files\": [...], \"rules\": {...}}") }
-            for (i, item) in items.enumerated() {
-                let path = "overrides[\(i)]"
-                guard let ms = item.members else { throw v.error(item, path, "expected an object with 'files' and 'rules'") }
-                for m in ms where !["files", "rules"].contains(m.key) {
-                    throw v.unknownKey(m.key, at: m.keyPosition, path: path, candidates: ["files", "rules"])
+            collect {
+                guard let items = node.array else { throw v.error(node, "overrides", "expected an array of {\"files\": [...], \"rules\": {...}}") }
+                for (i, item) in items.enumerated() {
+                    collect {
+                        let path = "overrides[\(i)]"
+                        guard let ms = item.members else { throw v.error(item, path, "expected an object with 'files' and 'rules'") }
+                        for m in ms where !["files", "rules"].contains(m.key) {
+                            errors.append(v.unknownKey(m.key, at: m.keyPosition, path: path, candidates: ["files", "rules"]))
+                        }
+                        guard let filesNode = item["files"] else { throw v.error(item, path, "missing 'files' (a list of globs)") }
+                        let globs = try v.strings(filesNode, path: path + ".files").map(Glob.init)
+                        let settings = try item["rules"].map { try v.ruleSettings($0, path: path + ".rules", catalog: catalog) } ?? []
+                        overrides.append(ConfigOverride(files: globs, rules: Dictionary(settings.map { ($0.key, $0.setting) }, uniquingKeysWith: { $1 })))
+                    }
                 }
-                guard let filesNode = item["files"] else { throw v.error(item, path, "missing 'files' (a list of globs)") }
-                let globs = try v.strings(filesNode, path: path + ".files").map(Glob.init)
-                let settings = try item["rules"].map { try v.ruleSettings($0, path: path + ".rules", catalog: catalog) } ?? []
-                overrides.append(ConfigOverride(files: globs, rules: Dictionary(settings.map { ($0.key, $0.setting) }, uniquingKeysWith: { $1 })))
             }
         }
+        if let first = errors.first { throw ConfigError.combined(first, Array(errors.dropFirst())) }
     }
 
     /// Hash of a rule pack's JSON files (a directory's sorted `*.json`, or one file).
@@ -177,7 +260,10 @@ public struct Configuration: Sendable {
     }
 
     /// Path of `file` relative to the config directory (for globs).
-    public func relativePath(_ file: String) -> String {
+    public func relativePath(_ file: String) -> String { relativePath(file, to: directory) }
+
+    /// Path of `file` relative to `directory`.
+    public func relativePath(_ file: String, to directory: String) -> String {
         // Lexical standardisation (as URL.standardizedFileURL does) without Foundation URLs: this runs per file.
         let abs = PathResolver.standardized(file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file)
         let base = PathResolver.standardized(directory)
@@ -189,25 +275,33 @@ public struct Configuration: Sendable {
     /// Whether `file` passes include/exclude.
     public func isIncluded(_ file: String) -> Bool {
         if include.isEmpty && exclude.isEmpty { return true }
-        let rel = relativePath(file)
-        if exclude.contains(where: { $0.matches(rel) }) { return false }
+        if excludingPattern(file) != nil { return false }
         if include.isEmpty { return true }
+        let rel = includeDirectory.map { relativePath(file, to: $0) } ?? relativePath(file)
         return include.contains { $0.matches(rel) }
+    }
+
+    /// The exclude glob that matches `file`, if any (for explanations).
+    public func excludingPattern(_ file: String) -> String? {
+        if exclude.isEmpty { return nil }
+        let rel = excludeDirectory.map { relativePath(file, to: $0) } ?? relativePath(file)
+        return exclude.first { $0.matches(rel) }?.pattern
     }
 
     /// Whether a directory should be skipped during a walk: an exclude glob matches the directory itself
     /// (`drafts/` and `drafts/**` both match `drafts`), so nothing below it is visited.
     public func isExcludedDirectory(_ dir: String) -> Bool {
-        if exclude.isEmpty { return false }
-        let rel = relativePath(dir)
-        return exclude.contains { $0.matches(rel) }
+        excludingPattern(dir) != nil
     }
 
     /// Indices of overrides that apply to `file`.
     public func matchingOverrides(_ file: String) -> [Int] {
         guard !overrides.isEmpty else { return [] }
         let rel = relativePath(file)
-        return overrides.indices.filter { i in overrides[i].files.contains { $0.matches(rel) } }
+        return overrides.indices.filter { i in
+            let path = overrides[i].directory.map { relativePath(file, to: $0) } ?? rel
+            return overrides[i].files.contains { $0.matches(path) }
+        }
     }
 }
 
@@ -217,12 +311,27 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
     public var position: SourcePosition?
     public var jsonPath: String?
     public var message: String
+    /// Further problems found in the same pass (all are reported at once).
+    public var additional: [ConfigError] = []
 
     public init(file: String, position: SourcePosition? = nil, jsonPath: String? = nil, message: String) {
         self.file = file
         self.position = position
         self.jsonPath = jsonPath
         self.message = message
+    }
+
+    /// This error and the additional ones, each on its own.
+    public var all: [ConfigError] {
+        var first = self
+        first.additional = []
+        return [first] + additional.flatMap(\.all)
+    }
+
+    static func combined(_ first: ConfigError, _ rest: [ConfigError]) -> ConfigError {
+        var e = first
+        e.additional = (e.additional + rest).flatMap(\.all)
+        return e
     }
 
     public var description: String {
@@ -258,8 +367,10 @@ struct ConfigValidator {
     func ruleSettings(_ node: JSONNode, path: String, catalog: Catalog) throws -> [(key: String, setting: RuleSetting)] {
         guard let members = node.members else { throw error(node, path, "expected an object mapping rule ids to settings") }
         var out: [(String, RuleSetting)] = []
+        var errors: [ConfigError] = []
         let families = catalog.families
         for m in members {
+          do {
             let keyPath = "\(path).\(m.key)"
             let meta = catalog.metadata(m.key)
             guard meta != nil || families.contains(m.key) || m.key == "all" else {
@@ -301,7 +412,11 @@ struct ConfigValidator {
                 throw error(m.value, keyPath, "expected \"off\", \"info\", \"warning\", \"error\", or an object with 'severity' and options; found \(m.value.value.typeName)")
             }
             out.append((m.key, setting))
+          } catch let e as ConfigError {
+            errors.append(contentsOf: e.all)
+          }
         }
+        if let first = errors.first { throw ConfigError.combined(first, Array(errors.dropFirst())) }
         return out
     }
 

@@ -22,6 +22,15 @@ public struct FileDiscovery {
     public let config: Configuration
     /// Directory relative paths are resolved against (paths are reported as given).
     public let base: String
+    /// Per-directory configuration (nested `.lint.json` files); nil: `config` everywhere.
+    public var resolver: ConfigResolver?
+    /// Skip what `.gitignore` / `.ignore` files ignore while walking (named files are always linted).
+    public var respectIgnoreFiles = false
+
+    /// The configuration for entries of `directory`.
+    func configuration(forDirectory directory: String) -> Configuration {
+        resolver?.configuration(forDirectory: absolute(directory)) ?? config
+    }
 
     public init(config: Configuration, base: String = FileManager.default.currentDirectoryPath) {
         self.config = config
@@ -48,11 +57,12 @@ public struct FileDiscovery {
             }
             if (st.st_mode & S_IFMT) == S_IFDIR {
                 var visited = Set<FileIdentity>()
-                walk(directory: path, visited: &visited, files: &files, problems: &problems)
+                let ignores = respectIgnoreFiles ? IgnoreStack.ancestors(of: absolute(path)) : IgnoreStack()
+                walk(directory: path, visited: &visited, files: &files, problems: &problems, ignores: ignores)
             } else {
                 // Explicit files are linted whatever their extension (and, unless forceExclude, whatever exclude says);
                 // special files are reported by the reader.
-                if forceExclude && !config.isIncluded(absolute(path)) { continue }
+                if forceExclude && !configuration(forDirectory: (absolute(path) as NSString).deletingLastPathComponent).isIncluded(absolute(path)) { continue }
                 if seen.insert(path).inserted { files.append(path) }
             }
         }
@@ -74,7 +84,7 @@ public struct FileDiscovery {
         let inode: UInt64
     }
 
-    private func walk(directory: String, visited: inout Set<FileIdentity>, files: inout [String], problems: inout [InputProblem]) {
+    private func walk(directory: String, visited: inout Set<FileIdentity>, files: inout [String], problems: inout [InputProblem], ignores: IgnoreStack) {
         var st = stat()
         guard stat(absolute(directory), &st) == 0 else { return }
         let id = FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
@@ -87,6 +97,9 @@ public struct FileDiscovery {
             problems.append(InputProblem(path: directory, message: "cannot read directory: \(String(cString: strerror(errno)))", isFailure: true))
             return
         }
+        let config = configuration(forDirectory: directory)
+        var ignores = ignores
+        if respectIgnoreFiles && entries.contains(where: { IgnoreStack.fileNames.contains($0.name) }) { ignores.push(directory: absolute(directory)) }
         for (name, kind) in entries {
             if name.hasPrefix(".") { continue }
             let child = directory == "." ? name : (directory.hasSuffix("/") ? directory + name : directory + "/" + name)
@@ -96,7 +109,7 @@ public struct FileDiscovery {
                 var cst = stat()
                 if stat(absolute(child), &cst) != 0 {
                     var lst = stat()
-                    if lstat(absolute(child), &lst) == 0 && matchesExtension(name) {
+                    if lstat(absolute(child), &lst) == 0 && matchesExtension(name, config) {
                         problems.append(InputProblem(path: child, message: "broken symbolic link", isFailure: true))
                     }
                     continue
@@ -106,14 +119,16 @@ public struct FileDiscovery {
             if type == .directory {
                 if name == ".build" || name == "node_modules" { continue }
                 if config.isExcludedDirectory(absolute(child)) { continue }
-                walk(directory: child, visited: &visited, files: &files, problems: &problems)
-            } else if matchesExtension(name) && config.isIncluded(absolute(child)) {
+                if !ignores.files.isEmpty && ignores.isIgnored(PathResolver.standardized(absolute(child)), isDirectory: true) { continue }
+                walk(directory: child, visited: &visited, files: &files, problems: &problems, ignores: ignores)
+            } else if matchesExtension(name, config) && config.isIncluded(absolute(child))
+                        && (ignores.files.isEmpty || !ignores.isIgnored(PathResolver.standardized(absolute(child)), isDirectory: false)) {
                 files.append(child)
             }
         }
     }
 
-    private func matchesExtension(_ name: String) -> Bool {
+    private func matchesExtension(_ name: String, _ config: Configuration) -> Bool {
         let lower = name.lowercased()
         return config.extensions.contains { lower.hasSuffix($0.lowercased()) }
     }

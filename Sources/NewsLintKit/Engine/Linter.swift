@@ -148,23 +148,44 @@ public final class Linter: Sendable {
     /// `settings.environment` completed from the config (image settings, online checker).
     public let environment: LintEnvironment
     private let overrideRuleSets: Locked<[[Int]: RuleSet]>
+    /// Every configuration of the run (nested `.lint.json` files); `config` is the first.
+    public let configurations: ConfigSet
 
-    public init(catalog: Catalog, config: Configuration, settings: LintSettings) throws {
+    /// `configurations`: per-file configs (nested `.lint.json`); nil: `config` for every file.
+    public init(catalog: Catalog, config: Configuration, settings: LintSettings, configurations: ConfigSet? = nil) throws {
         self.catalog = catalog
         self.config = config
         self.settings = settings
+        self.configurations = configurations ?? ConfigSet(single: config)
         self.environment = settings.environment.prepared(config: config, baseDirectory: settings.baseDirectory)
         self.baseRules = try RuleSet.build(catalog: catalog, config: config, filter: settings.filter)
         // Validate every override's rule set up front so errors surface before linting.
         var cache: [[Int]: RuleSet] = [:]
+        var errors: [ConfigError] = []
         for i in config.overrides.indices {
-            cache[[i]] = try RuleSet.build(catalog: catalog, config: config, overrides: [i], filter: settings.filter)
+            do { cache[[i]] = try RuleSet.build(catalog: catalog, config: config, overrides: [i], filter: settings.filter) } catch let e as ConfigError { errors += e.all }
         }
+        // Nested configurations: keyed by [-(index + 1)] + overrides, built and validated up front too.
+        for (index, nested) in self.configurations.configurations.enumerated().dropFirst() {
+            for overrides in [[]] + nested.overrides.indices.map({ [$0] }) {
+                do {
+                    cache[[-(index + 1)] + overrides] = try RuleSet.build(catalog: catalog, config: nested, overrides: overrides, filter: settings.filter)
+                } catch let e as ConfigError { errors += e.all }
+            }
+        }
+        if let first = errors.first { throw ConfigError.combined(first, Array(errors.dropFirst())) }
         self.overrideRuleSets = Locked(cache)
+    }
+
+    /// The configuration that applies to a file (absolute path).
+    public func configuration(for location: String) -> Configuration {
+        configurations.configurations[configurations.index(forFile: location)]
     }
 
     /// The rules for a given file (overrides applied).
     public func rules(for path: String) -> RuleSet {
+        let index = configurations.index(forFile: path)
+        if index > 0 { return rules(for: path, nested: index) }
         let matching = config.matchingOverrides(path)
         if matching.isEmpty { return baseRules }
         if let cached = overrideRuleSets.withLock({ $0[matching] }) { return cached }
@@ -180,6 +201,22 @@ public final class Linter: Sendable {
             overrideRuleSets.withLock { $0[matching] = failed }
             return failed
         }
+    }
+
+    /// The rules for a file under a nested configuration.
+    private func rules(for path: String, nested index: Int) -> RuleSet {
+        let nested = configurations.configurations[index]
+        let key = [-(index + 1)] + nested.matchingOverrides(path)
+        if let cached = overrideRuleSets.withLock({ $0[key] }) { return cached }
+        var built: RuleSet
+        do {
+            built = try RuleSet.build(catalog: catalog, config: nested, overrides: Array(key.dropFirst()), filter: settings.filter)
+        } catch {
+            built = baseRules
+            built.configurationError = "invalid configuration for this file (\(nested.file ?? "defaults"), overrides combined): \(error)"
+        }
+        overrideRuleSets.withLock { $0[key] = built }
+        return built
     }
 
     /// Runs the per-file rules on one document (no I/O). Suppression comments are applied.
@@ -282,7 +319,7 @@ public final class Linter: Sendable {
                     return outcome
                 }
             }
-            switch FileReader.read(location, maxSize: config.maxFileSize) {
+            switch FileReader.read(location, maxSize: configuration(for: location).maxFileSize) {
             case let .bytes(b): bytes = b
             case let .skipped(reason):
                 return engineOutcome(path: path, rule: "file-skipped", message: reason, rules: rules, failure: false)

@@ -36,14 +36,18 @@ public struct ActiveCrossFileRule: Sendable {
 public struct RuleFilter: Sendable {
     public var select: [String]?
     public var ignore: [String]
-    public init(select: [String]? = nil, ignore: [String] = []) {
+    /// Enabled in addition to `select` (or to the configured rules when there is no `select`).
+    public var extendSelect: [String] = []
+    public init(select: [String]? = nil, ignore: [String] = [], extendSelect: [String] = []) {
         self.select = select
         self.ignore = ignore
+        self.extendSelect = extendSelect
     }
 
     /// nil: no opinion; true/false: force on/off.
     func decision(id: String, family: String) -> Bool? {
         if ignore.contains(id) || ignore.contains(family) || ignore.contains("all") { return false }
+        if extendSelect.contains(id) || extendSelect.contains(family) || extendSelect.contains("all") { return true }
         if let select {
             return select.contains(id) || select.contains(family) || select.contains("all")
         }
@@ -72,7 +76,7 @@ public struct RuleSet: Sendable {
             var enabled = meta.enabledByDefault
             var severity = meta.severity
             var options = meta.defaultOptions
-            let layers: [[(key: String, setting: RuleSetting)]] = [config.rules] + overrides.map { i in
+            let layers: [[(key: String, setting: RuleSetting)]] = config.inheritedRules + [config.rules] + overrides.map { i in
                 config.overrides[i].rules.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             }
             for layer in layers {

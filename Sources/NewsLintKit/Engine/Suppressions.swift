@@ -4,6 +4,7 @@ import Foundation
 ///
 ///     <!-- newslint-disable RULE[, RULE] -->   …   <!-- newslint-enable [RULE…] -->
 ///     <!-- newslint-disable-next-line [RULE…] -->
+///     text <!-- newslint-disable-line [RULE…] -->   (same line, like ESLint's eslint-disable-line)
 ///     <!-- newslint-disable-file [RULE…] -->
 ///
 /// With no rule named a directive covers every rule. Names may be rule ids or family
@@ -23,6 +24,7 @@ public enum Suppressions {
         case enable = "newslint-enable"
         case nextLine = "newslint-disable-next-line"
         case file = "newslint-disable-file"
+        case line = "newslint-disable-line"
     }
 
     /// One parsed directive comment.
@@ -48,7 +50,7 @@ public enum Suppressions {
         var lines: ClosedRange<Int>
     }
 
-    static let allKinds = [Kind.disable, .enable, .nextLine, .file].map(\.rawValue)
+    static let allKinds = [Kind.disable, .enable, .nextLine, .file, .line].map(\.rawValue)
     private static let open = Array("<!--".utf8)
     private static let close = Array("-->".utf8)
     private static let prefix = Array("newslint-".utf8)
@@ -116,6 +118,8 @@ public enum Suppressions {
             case .nextLine:
                 let target = min(d.line + 1, last)
                 regions.append(Region(directive: index, names: d.names.isEmpty ? nil : Set(d.names), except: [], lines: target...target))
+            case .line:
+                regions.append(Region(directive: index, names: d.names.isEmpty ? nil : Set(d.names), except: [], lines: d.line...d.line))
             case .disable:
                 openRegions.append(Region(directive: index, names: d.names.isEmpty ? nil : Set(d.names), except: [], lines: d.line...last))
             case .enable:
@@ -306,6 +310,12 @@ public enum Suppressions {
         let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
         if before.allSatisfy(blank) && after.allSatisfy(blank) {
             return Fix(.safe, "Remove the unused directive", edits: [.delete(document.fullRange(ofLine: d.line))])
+        }
+        // At the end of a line (a same-line directive): take the spaces before it too, or they would trail.
+        if after.allSatisfy(blank) {
+            var start = d.range.lowerBound
+            while start > content.lowerBound, blank(document.bytes[start - 1]) { start -= 1 }
+            return Fix(.safe, "Remove the unused directive", edits: [.delete(start..<content.upperBound)])
         }
         return Fix(.safe, "Remove the unused directive", edits: [.delete(d.range)])
     }

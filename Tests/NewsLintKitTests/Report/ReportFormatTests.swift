@@ -49,7 +49,9 @@ import FoundationXML
         #expect(run.status == 2)
     }
 
-    @Test func sarifValidatesAgainstTheOfficialSchema() throws {
+    @Test(.enabled(if: ExternalTools.enabled(ExternalTools.pythonJSONSchema && ExternalTools.hasShared),
+                   "needs python3 with jsonschema (pip install jsonschema) and ../shared/schemas/sarif-schema-2.1.0.json \(ExternalTools.requireNote)"))
+    func sarifValidatesAgainstTheOfficialSchema() throws {
         let dir = TemporaryDirectory()
         let run = Self.seeds("sarif", extra: ["--output", dir.path + "/seeds.sarif"])
         #expect(run.status == 1)
@@ -83,7 +85,9 @@ import FoundationXML
         #expect(py.stdout.contains("DISTINCT True"), "\(py.stdout)")
     }
 
-    @Test func sarifIsReadBackBySarifTools() throws {
+    @Test(.enabled(if: ExternalTools.enabled(ExternalTools.sarifTools),
+                   "needs `sarif` on PATH (pip install sarif-tools) \(ExternalTools.requireNote)"))
+    func sarifIsReadBackBySarifTools() throws {
         let dir = TemporaryDirectory()
         _ = Self.seeds("sarif", extra: ["--output", dir.path + "/seeds.sarif"])
         let summary = try ExternalRun.run("sarif", ["summary", dir.path + "/seeds.sarif"])
