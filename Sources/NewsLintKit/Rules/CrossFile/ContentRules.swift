@@ -1,41 +1,5 @@
 import Foundation
 
-/// The body as a sequence of comparable scalars: front matter dropped, whitespace
-/// (ASCII, NBSP, ideographic space, zero-width) removed, full-width ASCII and half-width
-/// CJK punctuation folded to one width, so re-typeset copies compare equal.
-enum BodyNormalizer {
-    @inline(__always)
-    static func fold(_ s: UInt32) -> UInt32? {
-        switch s {
-        case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x3000, 0x200B, 0xFEFF: return nil
-        case 0xFF01...0xFF5E: return s - 0xFEE0
-        case 0xFF61: return 0x3002 // ｡ -> 。
-        case 0xFF62: return 0x300C
-        case 0xFF63: return 0x300D
-        case 0xFF64: return 0x3001 // ､ -> 、
-        default: return s
-        }
-    }
-
-    /// Calls `body` with each normalised scalar of the document body.
-    static func forEach(_ document: Document, _ body: (UInt32) -> Void) {
-        let bytes = document.bytes[document.bodyStart...]
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
-            let (s, n) = UTF8Validation.decode(bytes, at: i)
-            i += n
-            if let f = fold(s) { body(f) }
-        }
-    }
-
-    static func scalars(_ document: Document) -> [UInt32] {
-        var out: [UInt32] = []
-        out.reserveCapacity(max(0, document.bytes.count - document.bodyStart) / 3)
-        forEach(document) { out.append($0) }
-        return out
-    }
-}
-
 /// Stable 64-bit mixing (splitmix64 finaliser).
 @inline(__always)
 func mix64(_ x: UInt64) -> UInt64 {
@@ -170,22 +134,33 @@ struct ChainGroups {
     }
 }
 
-/// `content-near-duplicate`: MinHash over character shingles with LSH banding.
-/// Fact: exact-body hash + `permutations` × 2-byte signature (288 bytes by default).
-/// Keeping 16 bits of each minimum (b-bit MinHash) halves the fact; two different minima
-/// agree by chance with probability 2⁻¹⁶, a negligible bias on the similarity estimate.
+/// `content-near-duplicate`: MinHash over character shingles with LSH banding, one finding per
+/// cluster on its canonical member.
+/// Fact: exact-body hash + `permutations` × 2-byte signature (288 bytes by default) + the
+/// front-matter date. Keeping 16 bits of each minimum (b-bit MinHash) halves the fact; two
+/// different minima agree by chance with probability 2⁻¹⁶, a negligible bias on the similarity estimate.
 public struct ContentNearDuplicateRule: CrossFileRule {
     public static let id = "content-near-duplicate"
     public struct Fact: Codable, Sendable, Equatable {
         public var hash: UInt64
         public var line: Int
         public var signature: [UInt16]
+        /// The front-matter `date` (else a Jekyll file name's `YYYY-MM-DD-`) as minutes since
+        /// 1970-01-01 00:00 of its own local time (the offset is ignored: the calendar day is the
+        /// one the paper printed); nil without a date.
+        public var minutes: Int64?
     }
     let shingleSize: Int
     let threshold: Double
     let permutations: Int
     let bands: Int
     let minLength: Int
+    /// Pairs whose front-matter dates are more than this many calendar days apart are never
+    /// near-duplicates (daily template reports); -1: no limit.
+    let maxDateGapDays: Int
+    /// A minimum shared by more than this many distinct bodies is boilerplate (a bio, a footer,
+    /// a template sentence) and does not count towards similarity; 0: off.
+    let boilerplateFiles: Int
     /// Per-permutation odd multipliers and offsets: x -> a·x + b (mod 2⁶⁴) is a bijection,
     /// so its minimum over the (pre-mixed) shingle hashes is a MinHash sample at the cost of
     /// one multiply-add per permutation.
@@ -198,6 +173,8 @@ public struct ContentNearDuplicateRule: CrossFileRule {
         permutations = options.int("permutations", 144)
         bands = options.int("bands", 48)
         minLength = options.int("minLength", 50)
+        maxDateGapDays = options.int("maxDateGapDays", 0)
+        boilerplateFiles = options.int("boilerplateFiles", 20)
         guard (1...32).contains(shingleSize) else { throw RuleOptionError(option: "shingleSize", message: "must be from 1 to 32 characters") }
         guard threshold > 0 && threshold <= 1 else { throw RuleOptionError(option: "threshold", message: "must be greater than 0 and at most 1") }
         guard (8...1024).contains(permutations) else { throw RuleOptionError(option: "permutations", message: "must be from 8 to 1024") }
@@ -205,6 +182,8 @@ public struct ContentNearDuplicateRule: CrossFileRule {
             throw RuleOptionError(option: "bands", message: "must divide permutations (\(permutations)) evenly")
         }
         guard minLength >= shingleSize else { throw RuleOptionError(option: "minLength", message: "must be at least shingleSize") }
+        guard maxDateGapDays >= -1 else { throw RuleOptionError(option: "maxDateGapDays", message: "must be -1 (no limit) or a number of days") }
+        guard boilerplateFiles >= 0 else { throw RuleOptionError(option: "boilerplateFiles", message: "must be 0 (off) or a number of files") }
         multipliers = (0..<permutations).map { mix64(UInt64($0) &* 0x2545_F491_4F6C_DD1D &+ 0x51) | 1 }
         offsets = (0..<permutations).map { mix64(UInt64($0) &+ 0x9E37_79B9) }
     }
@@ -237,7 +216,15 @@ public struct ContentNearDuplicateRule: CrossFileRule {
                 }
             }
         }
-        return Fact(hash: exact, line: document.bodyStartLine, signature: mins.map { UInt16(truncatingIfNeeded: $0 >> 48) })
+        return Fact(hash: exact, line: document.bodyStartLine, signature: mins.map { UInt16(truncatingIfNeeded: $0 >> 48) },
+                    minutes: Self.date(of: document))
+    }
+
+    /// The front-matter `date`, else the date a Jekyll post's file name starts with.
+    static func date(of document: Document) -> Int64? {
+        if let written = document.frontMatter?.string("date").flatMap(LocalDateTime.minutes) { return written }
+        guard let name = document.path.split(separator: "/").last, name.utf8.count > 10 else { return nil }
+        return LocalDateTime.minutes(String(name.prefix(10)))
     }
 
     static func similarity(_ a: [UInt16], _ b: [UInt16]) -> Double {
@@ -247,8 +234,51 @@ public struct ContentNearDuplicateRule: CrossFileRule {
         return Double(same) / Double(a.count)
     }
 
+    /// Minima shared by more than `limit` distinct bodies, per permutation: one bit per
+    /// (permutation, 16-bit value), 8 KB per permutation.
+    struct CommonMinima {
+        private var bits: [UInt64]
+        private(set) var isEmpty = true
+
+        init(signatures: [[UInt16]], permutations: Int, limit: Int) {
+            bits = []
+            guard limit > 0, signatures.count > limit else { return }
+            bits = [UInt64](repeating: 0, count: permutations * 1024)
+            var counts = [UInt32](repeating: 0, count: 65536)
+            for p in 0..<permutations {
+                for i in counts.indices { counts[i] = 0 }
+                for sig in signatures { counts[Int(sig[p])] += 1 }
+                for v in 0..<65536 where counts[v] > limit {
+                    let bit = p * 65536 + v
+                    bits[bit >> 6] |= 1 << UInt64(bit & 63)
+                    isEmpty = false
+                }
+            }
+        }
+
+        @inline(__always)
+        func contains(_ p: Int, _ value: UInt16) -> Bool {
+            guard !isEmpty else { return false }
+            let bit = p * 65536 + Int(value)
+            return bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+        }
+    }
+
+    /// Estimated Jaccard similarity over the permutations where neither minimum is boilerplate;
+    /// 0 when too few are left to estimate (bodies that are mostly boilerplate).
+    static func similarity(_ a: [UInt16], _ b: [UInt16], excluding common: CommonMinima) -> Double {
+        guard !common.isEmpty else { return similarity(a, b) }
+        guard a.count == b.count, !a.isEmpty else { return 0 }
+        var same = 0, usable = 0
+        for p in 0..<a.count where !common.contains(p, a[p]) && !common.contains(p, b[p]) {
+            usable += 1
+            if a[p] == b[p] { same += 1 }
+        }
+        return usable >= max(8, a.count / 16) ? Double(same) / Double(usable) : 0
+    }
+
     public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
-        // One representative per exact body; its copies (content-duplicate's findings) share its group.
+        // One representative per exact body; its copies (content-duplicate's findings) share its cluster.
         var repOfHash: [UInt64: Int] = [:]
         var reps: [Int] = []
         var copies: [[Int]] = []
@@ -262,10 +292,21 @@ public struct ContentNearDuplicateRule: CrossFileRule {
             }
         }
         guard reps.count > 1 else { return }
+        // Minima that many distinct bodies share are boilerplate; with 16-bit minima, about
+        // n/65536 bodies share a value by chance, so the limit grows on very large corpora (a
+        // value masked by chance only drops one permutation from the estimate).
+        let limit = boilerplateFiles == 0 ? 0 : max(boilerplateFiles, 4 * reps.count / 65536)
+        let common = CommonMinima(signatures: reps.map { facts[$0].fact.signature }, permutations: permutations, limit: limit)
+        func days(_ r: Int) -> Int64? { facts[reps[r]].fact.minutes.map { m in m >= 0 ? m / 1440 : (m - 1439) / 1440 } }
+        func withinDateGap(_ x: Int, _ y: Int) -> Bool {
+            guard maxDateGapDays >= 0, let a = days(x), let b = days(y) else { return true }
+            return abs(a - b) <= Int64(maxDateGapDays)
+        }
         let rows = permutations / bands
         var sets = DisjointSets(reps.count)
         var compared = Set<UInt64>()
         // Band by band: sort (bandHash, rep) pairs and compare within equal runs; memory stays O(files).
+        // Boilerplate minima count as a wildcard in a band; a band of boilerplate only is skipped.
         var keys: [(UInt64, Int32)] = []
         keys.reserveCapacity(reps.count)
         for band in 0..<bands {
@@ -273,8 +314,16 @@ public struct ContentNearDuplicateRule: CrossFileRule {
             for (r, i) in reps.enumerated() {
                 var h: UInt64 = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
                 let sig = facts[i].fact.signature
-                for j in (band * rows)..<((band + 1) * rows) { h = mix64(h ^ UInt64(sig[j])) }
-                keys.append((h, Int32(r)))
+                var content = false
+                for j in (band * rows)..<((band + 1) * rows) {
+                    if common.contains(j, sig[j]) {
+                        h = mix64(h ^ 0x1_0000)
+                    } else {
+                        h = mix64(h ^ UInt64(sig[j]))
+                        content = true
+                    }
+                }
+                if content { keys.append((h, Int32(r))) }
             }
             keys.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
             var start = 0
@@ -288,8 +337,8 @@ public struct ContentNearDuplicateRule: CrossFileRule {
                         for b in (a + 1)..<end {
                             let x = Int(keys[a].1), y = Int(keys[b].1)
                             let pair = UInt64(min(x, y)) << 32 | UInt64(max(x, y))
-                            guard compared.insert(pair).inserted else { continue }
-                            let s = Self.similarity(facts[reps[x]].fact.signature, facts[reps[y]].fact.signature)
+                            guard compared.insert(pair).inserted, withinDateGap(x, y) else { continue }
+                            let s = Self.similarity(facts[reps[x]].fact.signature, facts[reps[y]].fact.signature, excluding: common)
                             if s >= threshold {
                                 sets.union(x, y)
                             }
@@ -299,22 +348,64 @@ public struct ContentNearDuplicateRule: CrossFileRule {
                 start = end
             }
         }
-        var groups: [Int: [Int]] = [:]
-        for r in 0..<reps.count { groups[sets.find(r), default: []].append(r) }
-        for r in 0..<reps.count {
-            guard let members = groups[sets.find(r)], members.count > 1 else { continue }
-            let sig = facts[reps[r]].fact.signature
-            // Every file with this body, naming the files of the other (non-identical) bodies.
-            let otherReps = members.filter { $0 != r }
-            let total = otherReps.reduce(0) { $0 + copies[$1].count }
-            let others = otherReps.lazy.flatMap { o -> LazyMapSequence<[Int], String> in
-                let percent = Int((Self.similarity(sig, facts[reps[o]].fact.signature) * 100).rounded())
-                return copies[o].lazy.map { "\(facts[$0].path) (\(percent)%)" }
-            }
-            let text = listing(others, total: total)
-            for i in copies[r] {
-                sink.report(path: facts[i].path, line: facts[i].fact.line, "near-duplicate body: similar to \(text)")
-            }
+        var clusters: [Int: [Int]] = [:]
+        for r in 0..<reps.count { clusters[sets.find(r), default: []].append(r) }
+        // Canonical order: the earliest date (undated last), then the shortest path, then the path.
+        func precedes(_ i: Int, _ j: Int) -> Bool {
+            let a = facts[i], b = facts[j]
+            let ma = a.fact.minutes ?? .max, mb = b.fact.minutes ?? .max
+            if ma != mb { return ma < mb }
+            if a.path.utf8.count != b.path.utf8.count { return a.path.utf8.count < b.path.utf8.count }
+            return a.path < b.path
         }
+        for members in clusters.values where members.count > 1 {
+            var files: [(file: Int, rep: Int)] = []
+            for r in members { for i in copies[r] { files.append((i, r)) } }
+            files.sort { precedes($0.file, $1.file) }
+            guard let canonical = files.first else { continue }
+            let sig = facts[canonical.file].fact.signature
+            let others = files.dropFirst().lazy.map { other -> String in
+                let s = other.rep == canonical.rep ? 1 : Self.similarity(sig, facts[other.file].fact.signature, excluding: common)
+                return "\(facts[other.file].path) (\(Int((s * 100).rounded()))%)"
+            }
+            sink.report(path: facts[canonical.file].path, line: facts[canonical.file].fact.line,
+                        "canonical member of a near-duplicate cluster of \(files.count) files (earliest date, then shortest path); the others: \(listing(others, total: files.count - 1))")
+        }
+    }
+}
+
+/// A front-matter date and time as written (`2024-11-19`, `2024-11-19 11:15:08.000 +08:00`,
+/// `2024-11-19T11:15`), as minutes since 1970-01-01 00:00 of that same local clock.
+enum LocalDateTime {
+    static func minutes(_ text: String) -> Int64? {
+        let b = Array(text.utf8.prefix(32))
+        func number(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= b.count else { return nil }
+            var v = 0
+            for c in b[from..<(from + count)] {
+                guard c >= 0x30 && c <= 0x39 else { return nil }
+                v = v * 10 + Int(c - 0x30)
+            }
+            return v
+        }
+        guard let y = number(0, 4), b.count >= 10, b[4] == UInt8(ascii: "-"), let m = number(5, 2), b[7] == UInt8(ascii: "-"),
+              let d = number(8, 2), (1...12).contains(m), d >= 1, d <= DateValue.daysIn(month: m, year: y) else { return nil }
+        var minutes = daysFromCivil(y, m, d) * 1440
+        if b.count >= 16, b[10] == UInt8(ascii: " ") || b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"),
+           let hh = number(11, 2), b[13] == UInt8(ascii: ":"), let mm = number(14, 2), hh < 24, mm < 60 {
+            minutes += Int64(hh * 60 + mm)
+        }
+        return minutes
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = Int64((month + 9) % 12)
+        let doy = (153 * mp + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
     }
 }
