@@ -55,9 +55,11 @@ enum LearnCommand {
         let linter = try Linter(catalog: catalog, config: config, settings: settings, configurations: resolver.snapshot())
         let result = linter.lint(expanded.files.map { LintInput.file($0) })
 
-        // Read back the text of each repeated line (one file per line is enough).
-        var counts: [String: Int] = [:]
+        // Read back the text of each repeated line (one file per line is enough), grouped by the
+        // rule's counting key: copies that differ only by a timestamp or a number are one pattern.
+        var groups: [[UInt8]: (texts: [String: Int], files: Int)] = [:]
         var documents: [String: Document] = [:]
+        var key: [UInt8] = []
         for d in result.diagnostics where d.rule == rid {
             if documents[d.path] == nil {
                 let location = PathResolver.absolute(d.path, base: io.currentDirectory)
@@ -66,20 +68,36 @@ enum LearnCommand {
             }
             guard let doc = documents[d.path], d.line <= doc.lineCount else { continue }
             let text = MetadataHarvest.trimValue(doc.lineText(d.line)).trimmingCharacters(in: .whitespaces)
-            if !text.isEmpty { counts[text, default: 0] += 1 }
+            guard !text.isEmpty else { continue }
+            let bytes = Array(text.utf8)
+            RepeatedLineKey.normalise(bytes, 0..<bytes.count, into: &key)
+            groups[key, default: ([:], 0)].texts[text, default: 0] += 1
+            groups[key, default: ([:], 0)].files += 1
         }
-        let ordered = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        var patterns: [(json: String, sortKey: String, files: Int)] = []
+        for (_, g) in groups {
+            let texts = g.texts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            guard let first = texts.first else { continue }
+            if texts.count > 1, let regex = variantRegex(first), PatternParser.requiredLiteral(inRegex: regex) != nil {
+                patterns.append(("{ \"regex\": \(JSONWriter.quote(regex)), \"$comment\": \"in \(g.files) files, \(texts.count) variants, e.g. \(JSONWriter.quote(first).dropFirst().dropLast())\" }", first, g.files))
+            } else {
+                for t in texts { patterns.append(("{ \"literal\": \(JSONWriter.quote(t)), \"$comment\": \"in \(g.texts[t] ?? 0) files\" }", t, g.texts[t] ?? 0)) }
+            }
+        }
+        let ordered = patterns.sorted { $0.files != $1.files ? $0.files > $1.files : $0.sortKey.utf8.lexicographicallyPrecedes($1.sortKey.utf8) }
         var out = "{\n"
-        out += "  \"$comment\": \"Learned by 'newslint learn' from \(expanded.files.count) files: lines repeated verbatim across a site. Review before use.\",\n"
+        out += "  \"$comment\": \"Learned by 'newslint learn' from \(expanded.files.count) files: lines repeated across a site (a regex where copies differ only by numbers). Review before use.\",\n"
         out += "  \"id\": \(JSONWriter.quote(id)),\n"
         out += "  \"message\": \"line repeated across the site: '{match}'\",\n"
         out += "  \"severity\": \"warning\",\n"
         out += "  \"zone\": \"anywhere\",\n"
         out += "  \"match\": \"line\",\n"
         out += "  \"patterns\": ["
-        out += ordered.isEmpty ? "" : "\n" + ordered.map { "    { \"literal\": \(JSONWriter.quote($0.key)), \"$comment\": \"in \($0.value) files\" }" }.joined(separator: ",\n") + "\n  "
+        out += ordered.isEmpty ? "" : "\n" + ordered.map { "    " + $0.json }.joined(separator: ",\n") + "\n  "
         out += "],\n"
-        out += "  \"fix\": \"delete-line\"\n}\n"
+        // Deleting a line of HTML (`</div><div>来源…</div>`) can unbalance the markup around it: review each.
+        let markup = ordered.contains { $0.sortKey.contains("<") && $0.sortKey.contains(">") }
+        out += markup ? "  \"fix\": { \"action\": \"delete-line\", \"applicability\": \"unsafe\" }\n}\n" : "  \"fix\": \"delete-line\"\n}\n"
         if ordered.isEmpty {
             io.stderr("newslint learn: no line repeats in enough files (\(expanded.files.count) files read); nothing to learn\n")
             return ExitCode.ok
@@ -97,5 +115,25 @@ enum LearnCommand {
             io.stdout(out)
         }
         return ExitCode.ok
+    }
+
+    /// A regex matching `text` with every run of digits free (`更新於 [0-9０-９]+-…`), or nil when
+    /// the text has no digits (then the variants differ otherwise and stay literals).
+    static func variantRegex(_ text: String) -> String? {
+        var out = ""
+        var sawDigit = false
+        var inDigits = false
+        for scalar in text.unicodeScalars {
+            let isDigit = ("0"..."9").contains(scalar) || (0xFF10...0xFF19).contains(scalar.value)
+            if isDigit {
+                if !inDigits { out += "[0-9０-９]+" }
+                inDigits = true
+                sawDigit = true
+                continue
+            }
+            inDigits = false
+            out += NSRegularExpression.escapedPattern(for: String(scalar))
+        }
+        return sawDigit ? out : nil
     }
 }

@@ -48,6 +48,9 @@ public struct LintEnvironment: Sendable {
     public var imageOverrides = ImageSettings.Overrides()
     /// Checks remote URLs in online mode; nil means offline. Built from `images` when not injected.
     public var urlChecker: (any URLChecker)?
+    /// Per document, while its cross-file facts are collected: lines a rule pack (user packs,
+    /// the built-in `boilerplate` pack) reported, so `boilerplate-repeated` does not report them again.
+    public var linesReportedByPacks: Set<Int> = []
 
     public init() {}
 

@@ -399,6 +399,10 @@ public final class Linter: Sendable {
             }
         }
         var facts: [(rule: Int, fact: any Sendable)] = []
+        var environment = self.environment
+        for d in diagnostics where d.rule == "boilerplate" || catalog.metadata(d.rule)?.family == "pack" {
+            environment.linesReportedByPacks.insert(d.line)
+        }
         for (i, active) in baseRules.crossFile.enumerated() where rules.crossFile.contains(where: { $0.id == active.id }) {
             if let f = active.rule.collectErased(document, environment: environment) { facts.append((i, f)) }
         }

@@ -66,7 +66,7 @@ import Testing
         var sink = CrossFileSink(rule: BoilerplateRepeatedRule.id, severity: .warning)
         rule.finish(facts, into: &sink)
         #expect(sink.diagnostics.map(\.line) == [9, 9, 9, 9, 9, 9])
-        #expect(sink.diagnostics.allSatisfy { $0.message.hasPrefix("line repeats verbatim in 6 of 10 files in 's'") })
+        #expect(sink.diagnostics.allSatisfy { $0.message.hasPrefix("line repeated in 6 of 10 files with dir 's'") })
     }
 
     @Test func chainGroupsKeepIndexOrder() {

@@ -1,8 +1,11 @@
 import Foundation
 
-/// `boilerplate-repeated`: a non-trivial line that appears verbatim in many files of the
-/// same site is residue (a footer, a slogan, a sidebar heading no pattern pack knows).
-/// Facts are line hashes only; `newslint learn` reads the text back for the lines it writes.
+/// `boilerplate-repeated`: a non-trivial line that appears in many files of the same site is
+/// residue (a footer, a slogan, a sidebar heading no pattern pack knows). Repetition is counted
+/// over the whole corpus per site (front-matter source, URL host or categories; see
+/// `RepeatedLineKey`), on lines normalised so copies that differ only by a timestamp, a counter
+/// or an archive prefix count together. Facts are line hashes only; `newslint learn` reads the
+/// text back for the lines it writes.
 public struct BoilerplateRepeatedRule: CrossFileRule {
     public static let id = "boilerplate-repeated"
 
@@ -10,7 +13,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule {
     /// (12 bytes per distinct line) and an interned group string. The JSON form is unchanged
     /// (`group`, `hashes`, `lines`), so facts files and caches of earlier builds still read.
     public struct Fact: Codable, Sendable {
-        /// Site the file belongs to: `source:<front-matter source>` or `dir:<directory>`.
+        /// Site the file belongs to: `<key>:<front-matter value>`, `host:<URL host>` or `corpus`.
         public var group: String
         /// Per distinct qualifying line: hash low word, hash high word, line number of its first occurrence.
         var packed: [UInt32]
@@ -73,7 +76,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule {
         minWords = options.int("minWords", 4)
         minFiles = options.int("minFiles", 5)
         minShare = options.double("minShare", 0.1)
-        groupKeys = options.strings("groupBy", ["source", "domain"])
+        groupKeys = options.strings("groupBy", RepeatedLineKey.defaultGroupKeys)
         guard minFiles >= 2 else { throw RuleOptionError(option: "minFiles", message: "expected at least 2 (a line in one file is not repeated)") }
         guard minShare > 0, minShare <= 1 else { throw RuleOptionError(option: "minShare", message: "expected a share in (0, 1]") }
     }
@@ -95,23 +98,34 @@ public struct BoilerplateRepeatedRule: CrossFileRule {
             while k < hi && b[k] == UInt8(ascii: "#") { k += 1 }
             if k - lo <= 6, k < hi, b[k] == 0x20 || b[k] == 0x09 { return nil }
         }
-        guard hi > lo, TextScan.scalarCount(b, lo..<hi) >= minLength,
-              TextScan.residualWords(b, lo..<hi, excluding: [], limit: minWords) >= minWords else { return nil }
+        // The same in HTML bodies: `<h3>俄乌战争：第 980 天关键事件概述</h3>` heads a section of a series.
+        if hi - lo >= 4, b[lo] == UInt8(ascii: "<"), b[lo + 1] | 0x20 == UInt8(ascii: "h"), (0x32...0x36).contains(b[lo + 2]),
+           b[lo + 3] == UInt8(ascii: ">") || b[lo + 3] == 0x20 { return nil }
+        // Words inside HTML tags and entities are markup (`<div id="zoomattribute">`), not text.
+        guard hi > lo, TextScan.scalarCount(b, lo..<hi) >= minLength else { return nil }
+        var words = TextScan.residualWords(b, lo..<hi, excluding: RepeatedLineKey.markup(b, lo..<hi), limit: minWords)
+        // The numbers of a line count as one word: `更新於 2024-11-01 10:00` is a label and its
+        // value, while a lone date or time still has no word.
+        if words == minWords - 1, b[lo..<hi].contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { words += 1 }
+        guard words >= minWords else { return nil }
         return lo..<hi
     }
 
-    public func collect(_ document: Document) -> Fact? {
-        var group = "dir:" + (document.path as NSString).deletingLastPathComponent
-        if let fm = document.frontMatter {
-            for k in groupKeys { if let v = fm.string(k), !v.isEmpty { group = "\(k):\(v)"; break } }
-        }
-        group = groups.withLock { $0.insert(group).memberAfterInsert }
+    public func collect(_ document: Document) -> Fact? { collect(document, environment: .default) }
+
+    /// Lines a pack rule already reported in this file (`environment.linesReportedByPacks`) are left
+    /// out: the user has turned them into a rule, so they are not reported twice.
+    public func collect(_ document: Document, environment: LintEnvironment) -> Fact? {
+        let site = RepeatedLineKey.site(document.frontMatter, keys: groupKeys)
+        let group = groups.withLock { $0.insert(site).memberAfterInsert }
         var seen = Set<UInt64>()
         var fact = Fact(group: group, hashes: [], lines: [])
         guard let body = document.bodyLines else { return fact }
-        for n in body {
+        var key: [UInt8] = []
+        for n in body where !environment.linesReportedByPacks.contains(n) {
             guard let r = qualifyingRange(document, n) else { continue }
-            let h = StableHash.fnv1a64(document.bytes[r])
+            RepeatedLineKey.normalise(document.bytes, r, into: &key)
+            let h = StableHash.fnv1a64(key[...])
             if seen.insert(h).inserted, !fact.append(hash: h, line: n) { break }
         }
         // Appending left growth slack; the fact lives until the reduce phase, so keep only what is used.
@@ -156,9 +170,16 @@ public struct BoilerplateRepeatedRule: CrossFileRule {
             guard let hits = repeated[f.fact.group] else { continue }
             for k in 0..<f.fact.count {
                 guard let r = hits[f.fact.hash(at: k)] else { continue }
-                let group = f.fact.group.hasPrefix("dir:") ? "files in '\(f.fact.group.dropFirst(4).isEmpty ? "." : String(f.fact.group.dropFirst(4)))'" : "files with \(f.fact.group.replacingOccurrences(of: ":", with: " '"))'"
-                sink.report(path: f.path, line: f.fact.line(at: k), "line repeats verbatim in \(r.count) of \(r.total) \(group) (site residue; 'newslint learn' turns such lines into a rule pack)")
+                sink.report(path: f.path, line: f.fact.line(at: k), "line repeated in \(r.count) of \(r.total) files \(Self.describe(group: f.fact.group)) (site residue; 'newslint learn' turns such lines into a rule pack)")
             }
         }
+    }
+
+    /// `of site 'news.rthk.hk'`, `with categories 'rthk'`, `of the corpus`.
+    static func describe(group: String) -> String {
+        if group == "corpus" { return "of the corpus" }
+        guard let colon = group.firstIndex(of: ":") else { return "of site '\(group)'" }
+        let key = group[..<colon], value = group[group.index(after: colon)...]
+        return key == "host" ? "of site '\(value)'" : "with \(key) '\(value)'"
     }
 }
