@@ -92,12 +92,14 @@ struct ReportingSettings {
 
     static func statistics(_ ruleCounts: RuleCounts, catalog: Catalog, json: Bool) -> String {
         let counts = ruleCounts.counts
-        let rows = counts.sorted { ($0.value.n, $1.key) > ($1.value.n, $0.key) }
+        // Ranked by files affected, then by count: what touches most of the corpus comes first.
+        let rows = counts.sorted { ($0.value.files, $0.value.n, $1.key) > ($1.value.files, $1.value.n, $0.key) }
         if json {
             let items = rows.map { r -> String in
                 var o = JSONObjectBuilder()
                 o.add("rule", string: r.key)
                 o.add("count", int: r.value.n)
+                o.add("files", int: r.value.files)
                 o.add("fixable", int: r.value.fixable)
                 o.add("summary", string: catalog.metadata(r.key)?.summary ?? "")
                 return "  " + o.json
@@ -179,12 +181,15 @@ final class ProgressLine: @unchecked Sendable {
 
 /// Diagnostics per rule (and how many are fixable), accumulated as diagnostics stream by.
 struct RuleCounts {
-    var counts: [String: (n: Int, fixable: Int)] = [:]
+    var counts: [String: (n: Int, fixable: Int, files: Int)] = [:]
+    /// (rule, path hash) pairs already counted in `files`.
+    private var seen: Set<[UInt64]> = []
     mutating func add(_ diagnostics: [Diagnostic]) {
         for d in diagnostics {
-            var c = counts[d.rule] ?? (0, 0)
+            var c = counts[d.rule] ?? (0, 0, 0)
             c.n += 1
             if d.fix != nil { c.fixable += 1 }
+            if seen.insert([StableHash.fnv1a64(d.rule), StableHash.fnv1a64(d.path)]).inserted { c.files += 1 }
             counts[d.rule] = c
         }
     }

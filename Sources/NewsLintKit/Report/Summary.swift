@@ -15,6 +15,11 @@ public struct CorpusSummary: Sendable {
         public var warnings: Int
         public var infos: Int
         public var fixable: Int
+        /// Files with at least one finding of the rule: problems are ranked by it (a defect in 900
+        /// files matters more than 900 findings in one).
+        public var files = 0
+        /// Paths already counted in `files`, as 64-bit hashes (a streamed run keeps no path strings).
+        var seen: Set<UInt64> = []
     }
     public struct FamilyCount: Sendable {
         public var family: String
@@ -109,6 +114,7 @@ public struct CorpusSummary: Sendable {
             var f = byFamily[fam] ?? FamilyCount(family: fam, errors: 0, warnings: 0, infos: 0)
             var h = byFile[x.path] ?? FileHealth(path: x.path, errors: 0, warnings: 0, infos: 0, score: 100)
             r.count += 1
+            if r.seen.insert(StableHash.fnv1a64(x.path)).inserted { r.files += 1 }
             if x.fix != nil { r.fixable += 1 }
             switch x.severity {
             case .error: r.errors += 1; f.errors += 1; h.errors += 1
@@ -138,7 +144,7 @@ public struct CorpusSummary: Sendable {
         let byFamily = acc.byFamily
         var byFile = acc.byFile
         for path in sizes.keys where byFile[path] == nil { byFile[path] = FileHealth(path: path, errors: 0, warnings: 0, infos: 0, score: 100) }
-        rules = byRule.values.sorted { ($0.count, $1.rule) > ($1.count, $0.rule) }
+        rules = byRule.values.map { var r = $0; r.seen = []; return r }.sorted { ($0.files, $0.count, $1.rule) > ($1.files, $1.count, $0.rule) }
         families = byFamily.values.sorted { ($0.total, $1.family) > ($1.total, $0.family) }
         var health = byFile.values.map { h -> FileHealth in
             var h = h
@@ -256,10 +262,10 @@ public enum SummaryRenderer {
             }
         }
         if !s.rules.isEmpty {
-            out += "\nBy rule:\n"
+            out += "\nBy rule (ranked by files affected):\n"
             let w = s.rules.map(\.rule.count).max() ?? 4
             for r in s.rules {
-                out += "  " + String(format: "%6d", r.count) + "  " + r.rule.padding(toLength: w, withPad: " ", startingAt: 0)
+                out += "  " + String(format: "%6d", r.files) + " files " + String(format: "%7d", r.count) + "  " + r.rule.padding(toLength: w, withPad: " ", startingAt: 0)
                 out += r.fixable > 0 ? "  [\(r.fixable) fixable]\n" : "\n"
             }
         }
@@ -292,9 +298,9 @@ public enum SummaryRenderer {
     static func mdCode(_ s: String) -> String { s.replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "|", with: "\\|") }
 
     static func markdownRuleTable(_ s: CorpusSummary) -> String {
-        var out = "| Rule | Family | Count | Errors | Warnings | Info | Fixable |\n|---|---|---:|---:|---:|---:|---:|\n"
+        var out = "| Rule | Family | Files | Count | Errors | Warnings | Info | Fixable |\n|---|---|---:|---:|---:|---:|---:|---:|\n"
         for r in s.rules {
-            out += "| `\(r.rule)` | \(r.family) | \(r.count) | \(r.errors) | \(r.warnings) | \(r.infos) | \(r.fixable) |\n"
+            out += "| `\(r.rule)` | \(r.family) | \(r.files) | \(r.count) | \(r.errors) | \(r.warnings) | \(r.infos) | \(r.fixable) |\n"
         }
         return out
     }
@@ -344,7 +350,7 @@ public enum SummaryRenderer {
         totals.add("cleanFiles", int: s.cleanFiles)
         let rules = s.rules.map { r -> String in
             var o = JSONObjectBuilder()
-            o.add("rule", string: r.rule); o.add("family", string: r.family); o.add("count", int: r.count)
+            o.add("rule", string: r.rule); o.add("family", string: r.family); o.add("files", int: r.files); o.add("count", int: r.count)
             o.add("errors", int: r.errors); o.add("warnings", int: r.warnings); o.add("info", int: r.infos); o.add("fixable", int: r.fixable)
             return o.json
         }

@@ -169,7 +169,7 @@ import FoundationXML
         let run = Self.seeds("markdown")
         #expect(run.stdout.hasPrefix("## newslint\n"))
         #expect(run.stdout.contains("**\(Self.seedJSON.count)** problems in 5 of 5 files"))
-        #expect(run.stdout.contains("| `final-newline` | hygiene | 5 | 0 | 5 | 0 | 5 |"))
+        #expect(run.stdout.contains("| `final-newline` | hygiene | 5 | 5 | 0 | 5 | 0 | 5 |"), "files, then count")
         #expect(run.stdout.contains("<details>"))
         // Every GitHub-flavoured table is rectangular (escaped pipes do not split cells).
         for output in [run.stdout, CLIRun.run(["report", "--format", "markdown"]).stdout] {

@@ -205,3 +205,26 @@ import FoundationXML
         #expect(CorpusProfiler.bodyHash(a) != nil && CorpusProfiler.bodyHash(a) == CorpusProfiler.bodyHash(b))
     }
 }
+
+/// Problems are ranked by how many files they touch, not by how many findings they make.
+@Suite struct ProblemRankingTests {
+    @Test func rulesRankByFilesAffected() throws {
+        let t = TemporaryDirectory()
+        // One file with many trailing spaces; three files each missing a final newline.
+        t.write("a.md", "---\ntitle: 標題\ndate: 2024-01-01\n---\n\n" + (1...8).map { "市政府公布第\($0)項交通安排。 \n\n" }.joined())
+        for n in 1...3 { t.write("b\(n).md", "---\ntitle: 標題\(n)\ndate: 2024-01-0\(n)\n---\n\n市政府公布第\(n)項新的房屋政策安排。") }
+        let stats = CLIRun.run(["--no-config", "--no-cache", "--statistics", "--select", "trailing-whitespace,final-newline", "."], cwd: t.path)
+        let lines = stats.stdout.split(separator: "\n")
+        #expect(lines.first?.contains("final-newline") == true, "\(stats.stdout)")
+        #expect(lines.dropFirst().first?.contains("trailing-whitespace") == true, "\(stats.stdout)")
+        let json = CLIRun.run(["--no-config", "--no-cache", "--statistics", "--format", "json", "--select", "trailing-whitespace,final-newline", "."], cwd: t.path)
+        let rows = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.map { $0["files"] as? Int } == [3, 1])
+        #expect(rows.map { $0["count"] as? Int } == [3, 8])
+        let report = CLIRun.run(["report", "--no-config", "--format", "json", "--select", "trailing-whitespace,final-newline", "."], cwd: t.path)
+        let summary = try #require(JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        let rules = try #require(summary["rules"] as? [[String: Any]])
+        #expect(rules.map { $0["rule"] as? String } == ["final-newline", "trailing-whitespace"])
+        #expect(rules.map { $0["files"] as? Int } == [3, 1])
+    }
+}
