@@ -12,6 +12,7 @@ enum LintCommand {
         let resolver = try NewsLintCLI.configResolver(parsed, io: io)
         var settings = LintSettings()
         if let n = try NewsLintCLI.jobs(parsed) { settings.jobs = n }
+        if let n = try NewsLintCLI.aggregateThreshold(parsed) { settings.aggregateThreshold = n }
         let unsafe = parsed.has("unsafe-fixes")
         if parsed.has("diff") {
             settings.fix = .preview(unsafe ? .unsafe : .safe)

@@ -77,6 +77,7 @@ public enum NewsLintCLI {
         Shared.quiet,
         OptionSpec("stdin-filename", value: "PATH", help: "Name to use for input read from '-' (stdin)"),
         OptionSpec("force-exclude", help: "Apply exclude globs to files named explicitly (and to --stdin-filename)"),
+        OptionSpec("aggregate", value: "N", help: "Report N or more identical findings in one file as one, with a count and one fix (default: \(FindingAggregation.defaultThreshold); 0: list each)"),
     ]
 
     /// Options every subcommand accepts.
@@ -258,6 +259,13 @@ public enum NewsLintCLI {
     }
 
     /// `--jobs N` when given (1…1024), shared by every subcommand that lints.
+    /// `--aggregate N`: identical findings in one file reported as one from N on (0 or 1: never).
+    static func aggregateThreshold(_ parsed: ParsedArguments) throws -> Int? {
+        guard let a = parsed.value("aggregate") else { return nil }
+        guard let n = Int(a), n >= 0 else { throw UsageError("--aggregate expects a whole number of at least 0 (0: list every finding), got '\(a)'") }
+        return n
+    }
+
     static func jobs(_ parsed: ParsedArguments) throws -> Int? {
         guard let j = parsed.value("jobs") else { return nil }
         guard let n = Int(j), n >= 1, n <= 1024 else { throw UsageError("--jobs expects a whole number from 1 to 1024, got '\(j)'") }

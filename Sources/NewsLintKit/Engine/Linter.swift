@@ -30,6 +30,8 @@ public struct LintSettings: Sendable {
     public var cache: LintCache?
     /// Run the cross-file reduce phase after linting (off for shards: `merge` does it).
     public var finishCrossFile = true
+    /// Identical findings in one file from which they are reported as one with a count (0: never).
+    public var aggregateThreshold = FindingAggregation.defaultThreshold
     public init() {}
 }
 
@@ -228,7 +230,8 @@ public final class Linter: Sendable {
             active.rule.check(document, into: &sink)
             out.append(contentsOf: sink.diagnostics)
         }
-        return DiagnosticFilters.apply(out, document: document, rules: rules)
+        let filtered = DiagnosticFilters.apply(out, document: document, rules: rules)
+        return settings.fix == .none ? FindingAggregation.apply(filtered, threshold: settings.aggregateThreshold) : filtered
     }
 
     /// Lints all inputs in parallel, then runs cross-file rules; output is sorted and independent of `jobs`.

@@ -16,6 +16,7 @@ import Testing
         let config = try Configuration.load(file: PackagePaths.root.appendingPathComponent(".lint.json").path, catalog: &catalog)
         var settings = LintSettings()
         settings.baseDirectory = PackagePaths.root.path
+        settings.aggregateThreshold = 0   // line by line: the test pins each finding
         let linter = try Linter(catalog: catalog, config: config, settings: settings)
         let paths = [Self.s000, Self.s001, Self.s002, Self.s003, Self.s004]
         return linter.lint(paths.map { LintInput.file($0) }).diagnostics.filter { Self.issueRules.contains($0.rule) }
@@ -49,6 +50,23 @@ import Testing
         #expect(found.count == expectedCount, "unexpected findings: \(found.map { "\($0.path):\($0.line) \($0.rule) \($0.message)" })")
         #expect(lines(Self.s001, "boilerplate").isEmpty)
         #expect(found.allSatisfy { $0.path != Self.s001 })
+    }
+
+    /// By default the 23 indented paragraphs of seed 002 read as one problem with a count and one fix.
+    @Test func identicalFindingsInOneFileAreReportedOnce() throws {
+        let run = CLIRun.run(["--format", "json", "--select", "indented-paragraph", Self.s002])
+        let rows = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 1, "\(run.stdout)")
+        let message = rows.first?["message"] as? String ?? ""
+        #expect(message.contains("(23 times in this file, on lines 6, 8, 10, 12, 14, …)"), "\(message)")
+        let fix = rows.first?["fix"] as? [String: Any]
+        #expect((fix?["edits"] as? [Any])?.count == 23, "one fix holding every occurrence's edit")
+        let each = CLIRun.run(["--format", "json", "--aggregate", "0", "--select", "indented-paragraph", Self.s002])
+        #expect((try JSONSerialization.jsonObject(with: Data(each.stdout.utf8)) as? [Any])?.count == 23)
+        // Fixing counts and applies every occurrence, grouped or not.
+        let diff = CLIRun.run(["--diff", "--select", "indented-paragraph", Self.s002])
+        let added = diff.stdout.split(separator: "\n").filter { $0.hasPrefix("+") && !$0.hasPrefix("+++") }
+        #expect(added.count == 23, "\(diff.stdout.prefix(400))")
     }
 
     /// Copies 002 and 004 with the repo's config and runs `--fix --unsafe-fixes`.
