@@ -394,9 +394,16 @@ public struct PatternMatcher: Sendable {
             }
         }
         guard !kept.isEmpty else { return nil }
-        let residual = TextScan.residualWords(bytes, range, excluding: kept.map(\.range))
+        var residual = TextScan.residualWords(bytes, range, excluding: kept.map(\.range))
+        if residual > 0 {
+            // A line-mode pattern (a sidebar heading) is residue only as the whole line; inside a
+            // sentence (`並透露相關內容可能會…`) it is prose, even when another pattern fires there.
+            let before = kept.count
+            kept.removeAll { patterns[$0.pattern].mode == .line }
+            guard !kept.isEmpty else { return nil }
+            if kept.count != before { residual = TextScan.residualWords(bytes, range, excluding: kept.map(\.range)) }
+        }
         let lineModeOnly = kept.allSatisfy { patterns[$0.pattern].mode == .line }
-        if lineModeOnly && residual > 0 { return nil }
         let whole = lineModeOnly || residual <= maxResidual
         return LineVerdict(line: line, hits: kept, whole: whole)
     }
