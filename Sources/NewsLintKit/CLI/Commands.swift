@@ -12,7 +12,6 @@ enum LintCommand {
         let resolver = try NewsLintCLI.configResolver(parsed, io: io)
         var settings = LintSettings()
         if let n = try NewsLintCLI.jobs(parsed) { settings.jobs = n }
-        if let n = try NewsLintCLI.aggregateThreshold(parsed) { settings.aggregateThreshold = n }
         let unsafe = parsed.has("unsafe-fixes")
         if parsed.has("diff") {
             settings.fix = .preview(unsafe ? .unsafe : .safe)
@@ -160,6 +159,7 @@ enum LintCommand {
         context.baseDirectory = io.currentDirectory
         context.quiet = parsed.has("quiet")
         context.filesChecked = inputs.count
+        if let n = try NewsLintCLI.aggregateThreshold(parsed) { context.aggregateThreshold = n }
         // Fixing stdin: the fixed text goes to stdout (as Ruff does), the report to stderr.
         var fixedStdin: [UInt8]?
         if settings.fix.writes, let stdinOutcome = result.files.first(where: { inMemory[$0.path] != nil }) {

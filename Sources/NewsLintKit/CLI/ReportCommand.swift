@@ -32,8 +32,6 @@ enum ReportCommand {
         var settings = LintSettings()
         settings.baseDirectory = io.currentDirectory
         if let n = try NewsLintCLI.jobs(parsed) { settings.jobs = n }
-        // The report counts every occurrence; grouping is for reading a lint listing.
-        settings.aggregateThreshold = 0
         var top: Int?
         if let t = parsed.value("top") {
             guard let n = Int(t), n >= 0 else { throw UsageError("--top expects a whole number, got '\(t)'") }

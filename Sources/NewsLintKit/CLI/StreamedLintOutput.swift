@@ -64,6 +64,7 @@ enum StreamedLintOutput {
         context.baseDirectory = io.currentDirectory
         context.quiet = parsed.has("quiet")
         context.filesChecked = inputs.count
+        if let n = try NewsLintCLI.aggregateThreshold(parsed) { context.aggregateThreshold = n }
 
         var pending = ""
         var wrote = false

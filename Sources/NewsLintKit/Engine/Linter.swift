@@ -30,8 +30,6 @@ public struct LintSettings: Sendable {
     public var cache: LintCache?
     /// Run the cross-file reduce phase after linting (off for shards: `merge` does it).
     public var finishCrossFile = true
-    /// Identical findings in one file from which they are reported as one with a count (0: never).
-    public var aggregateThreshold = FindingAggregation.defaultThreshold
     public init() {}
 }
 
@@ -230,8 +228,7 @@ public final class Linter: Sendable {
             active.rule.check(document, into: &sink)
             out.append(contentsOf: sink.diagnostics)
         }
-        let filtered = DiagnosticFilters.apply(out, document: document, rules: rules)
-        return settings.fix == .none ? FindingAggregation.apply(filtered, threshold: settings.aggregateThreshold) : filtered
+        return DiagnosticFilters.apply(out, document: document, rules: rules)
     }
 
     /// Lints all inputs in parallel, then runs cross-file rules; output is sorted and independent of `jobs`.

@@ -14,6 +14,8 @@ public struct ReportContext: Sendable {
     public var quiet = false
     /// Number of files linted in the run (for summaries); nil when unknown.
     public var filesChecked: Int?
+    /// Identical findings in one file shown as one in the listings (`--aggregate N`; 0: each).
+    public var aggregateThreshold = FindingAggregation.defaultThreshold
     /// Directory relative diagnostic paths are resolved against when reading source lines.
     public var baseDirectory: String = FileManager.default.currentDirectoryPath
 

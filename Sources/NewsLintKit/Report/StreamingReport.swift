@@ -78,19 +78,24 @@ extension OutputFormat {
 /// GitHub workflow commands): only `line(_:)` differs between them.
 protocol LinePerDiagnosticReporter: StreamingReporter {
     static func line(_ d: Diagnostic) -> String
+    /// Whether identical findings of a file are shown as one (listings people read, not data).
+    static var aggregates: Bool { get }
 }
 
 extension LinePerDiagnosticReporter {
+    static var aggregates: Bool { false }
     public func begin(context: ReportContext) -> String { "" }
     public func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
         var out = ""
-        for d in diagnostics { out += Self.line(d) + "\n" }
+        let shown = Self.aggregates ? FindingAggregation.apply(diagnostics, threshold: context.aggregateThreshold) : Array(diagnostics)
+        for d in shown { out += Self.line(d) + "\n" }
         return out
     }
     public func end(_ totals: ReportTotals, context: ReportContext) -> String { "" }
 }
 
 extension ConciseReporter: LinePerDiagnosticReporter {
+    static var aggregates: Bool { true }
     static func line(_ d: Diagnostic) -> String { "\(d.path):\(d.line):\(d.column): \(d.severity.rawValue): \(d.message) [\(d.rule)]" }
 }
 
@@ -99,6 +104,7 @@ extension JSONLinesReporter: LinePerDiagnosticReporter {
 }
 
 extension GitHubReporter: LinePerDiagnosticReporter {
+    static var aggregates: Bool { true }
     static func line(_ d: Diagnostic) -> String { command(d) }
 }
 
@@ -128,7 +134,7 @@ extension TextReporter: StreamingReporter {
         var out = ""
         let style = ANSIStyle(enabled: context.color)
         var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory)
-        for d in diagnostics {
+        for d in FindingAggregation.apply(diagnostics, threshold: context.aggregateThreshold) {
             let sev: String
             switch d.severity {
             case .error: sev = style.red("error")

@@ -16,7 +16,6 @@ import Testing
         let config = try Configuration.load(file: PackagePaths.root.appendingPathComponent(".lint.json").path, catalog: &catalog)
         var settings = LintSettings()
         settings.baseDirectory = PackagePaths.root.path
-        settings.aggregateThreshold = 0   // line by line: the test pins each finding
         let linter = try Linter(catalog: catalog, config: config, settings: settings)
         let paths = [Self.s000, Self.s001, Self.s002, Self.s003, Self.s004]
         return linter.lint(paths.map { LintInput.file($0) }).diagnostics.filter { Self.issueRules.contains($0.rule) }
@@ -52,18 +51,20 @@ import Testing
         #expect(found.allSatisfy { $0.path != Self.s001 })
     }
 
-    /// By default the 23 indented paragraphs of seed 002 read as one problem with a count and one fix.
-    @Test func identicalFindingsInOneFileAreReportedOnce() throws {
-        let run = CLIRun.run(["--format", "json", "--select", "indented-paragraph", Self.s002])
-        let rows = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
-        #expect(rows.count == 1, "\(run.stdout)")
-        let message = rows.first?["message"] as? String ?? ""
-        #expect(message.contains("(23 times in this file, on lines 6, 8, 10, 12, 14, …)"), "\(message)")
-        let fix = rows.first?["fix"] as? [String: Any]
-        #expect((fix?["edits"] as? [Any])?.count == 23, "one fix holding every occurrence's edit")
-        let each = CLIRun.run(["--format", "json", "--aggregate", "0", "--select", "indented-paragraph", Self.s002])
-        #expect((try JSONSerialization.jsonObject(with: Data(each.stdout.utf8)) as? [Any])?.count == 23)
-        // Fixing counts and applies every occurrence, grouped or not.
+    /// By default the listings show seed 002's 23 indented paragraphs as one problem with a count
+    /// and one fix; data formats, totals, exit status and fixing still see each occurrence.
+    @Test func identicalFindingsInOneFileAreListedOnce() throws {
+        let concise = CLIRun.run(["--format", "concise", "--select", "indented-paragraph", Self.s002]).stdout.split(separator: "\n")
+        #expect(concise.count == 1, "\(concise)")
+        #expect(concise.first?.contains("(23 times in this file, on lines 6, 8, 10, 12, 14, …)") == true, "\(concise)")
+        let text = CLIRun.run(["--select", "indented-paragraph", Self.s002]).stdout
+        #expect(text.contains("(all 23)"), "one fix holding every occurrence's edit: \(text)")
+        #expect(text.contains("Found 23 problems"), "totals count each occurrence: \(text)")
+        #expect(CLIRun.run(["--format", "concise", "--aggregate", "0", "--select", "indented-paragraph", Self.s002]).stdout.split(separator: "\n").count == 23)
+        let json = CLIRun.run(["--format", "json", "--select", "indented-paragraph", Self.s002])
+        #expect((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [Any])?.count == 23, "data formats list each finding")
+        #expect(CLIRun.run(["--format", "concise", "--max-warnings", "22", "--select", "indented-paragraph", Self.s002]).status == 1,
+                "--max-warnings counts every occurrence")
         let diff = CLIRun.run(["--diff", "--select", "indented-paragraph", Self.s002])
         let added = diff.stdout.split(separator: "\n").filter { $0.hasPrefix("+") && !$0.hasPrefix("+++") }
         #expect(added.count == 23, "\(diff.stdout.prefix(400))")

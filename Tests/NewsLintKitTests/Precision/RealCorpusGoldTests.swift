@@ -15,7 +15,6 @@ import Testing
         var config = Configuration(directory: Self.corpus.path)
         config.extensions = [".md", ".html"]
         var settings = LintSettings()
-        settings.aggregateThreshold = 0
         settings.baseDirectory = Self.corpus.path
         let linter = try Linter(catalog: .builtin, config: config, settings: settings)
         let crossFile = Set(linter.baseRules.crossFile.map(\.id))

@@ -44,7 +44,7 @@ import FoundationXML
         let r = try #require(root)
         var metrics: [String: String] = [:]
         for e in r.all { if let k = e.attributes["data-metric"] { metrics[k] = e.deepText } }
-        let json = try #require(JSONSerialization.jsonObject(with: Data(CLIRun.run(["--format", "json", "--aggregate", "0"]).stdout.utf8)) as? [[String: Any]])
+        let json = try #require(JSONSerialization.jsonObject(with: Data(CLIRun.run(["--format", "json"]).stdout.utf8)) as? [[String: Any]])
         #expect(metrics["files"] == "5")
         #expect(metrics["diagnostics"] == String(json.count))
         #expect(metrics["errors"] == String(json.filter { $0["severity"] as? String == "error" }.count))

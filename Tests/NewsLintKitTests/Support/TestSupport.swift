@@ -17,8 +17,6 @@ enum RuleHarness {
         config.rules = [(id, RuleSetting(enabled: true, options: options))]
         var settings = LintSettings()
         settings.jobs = 1
-        // Examples and gold entries are about each finding, not the grouped listing.
-        settings.aggregateThreshold = 0
         settings.fix = fix
         settings.filter = RuleFilter(select: [id])
         return try Linter(catalog: catalog, config: config, settings: settings)

@@ -1,21 +1,25 @@
 /// Many findings of one kind in one file are one problem to an editor: a zero-width space pasted
 /// into 691 places, or one leftover word repeated through an article. Listing each buries every
-/// other finding, so identical findings (same rule, message and kind of fix) at or above a
-/// threshold become one finding at the first occurrence with a count and the lines, and one fix
-/// holding every occurrence's edits (JSON and SARIF still show each edit).
+/// other finding, so in the listings people read (text, concise, GitHub annotations) identical
+/// findings (same rule, message and kind of fix) at or above a threshold are shown as one, at the
+/// first occurrence, with the count, the lines and one fix holding every occurrence's edits.
 ///
-/// Not applied while fixing: the fixer counts and applies findings one by one.
+/// Presentation only: totals, exit status, baselines, `--statistics`, fixing and the machine
+/// formats (JSON, JSON Lines, SARIF, JUnit) see every occurrence.
 public enum FindingAggregation {
     /// Identical findings in one file from which they are reported as one (`--aggregate N`).
     public static let defaultThreshold = 10
 
-    public static func apply(_ diagnostics: [Diagnostic], threshold: Int) -> [Diagnostic] {
+    /// Findings that read as the same problem.
+    struct Kind: Hashable {
+        var rule: String
+        var message: String
+        var applicability: Applicability?
+    }
+
+    public static func apply<C: Collection>(_ diagnostics: C, threshold: Int) -> [Diagnostic] where C.Element == Diagnostic {
+        let diagnostics = Array(diagnostics)
         guard threshold > 1, diagnostics.count >= threshold else { return diagnostics }
-        struct Kind: Hashable {
-            var rule: String
-            var message: String
-            var applicability: Applicability?
-        }
         var groups: [Kind: [Int]] = [:]
         for (i, d) in diagnostics.enumerated() {
             groups[Kind(rule: d.rule, message: d.message, applicability: d.fix?.applicability), default: []].append(i)
