@@ -5,6 +5,8 @@ public struct MojibakeRule: Rule {
     public static let id = "mojibake"
     let minLostRun: Int
     let minPinyinArtifacts: Int
+    /// Pinyin artifacts in one file from which removing them is a safe fix.
+    static let safePinyinRun = 10
 
     public init(options: RuleOptions) {
         minLostRun = max(2, options.int("minRepeat", 3))
@@ -39,9 +41,12 @@ public struct MojibakeRule: Rule {
         }
         // A converter leaves its flattened ruby everywhere; one reading in parentheses is a gloss someone wrote.
         if pinyin.count >= minPinyinArtifacts {
+            // A converter leaves dozens; a language note (`河南浚(xùn)县、河北蔚(yù)县…`) glosses a few
+            // on purpose. Only a run that long is removed without a look.
+            let applicability: Applicability = pinyin.count >= Self.safePinyinRun ? .safe : .unsafe
             for a in pinyin {
                 sink.report(a.range, "converter artifact: pinyin '(\(a.syllable))' left after '\(a.han)' (a flattened ruby annotation; \(pinyin.count) in this file)",
-                            fix: Fix(.safe, "Remove the pinyin annotation", edits: [.delete(a.range)]))
+                            fix: Fix(applicability, "Remove the pinyin annotation", edits: [.delete(a.range)]))
             }
         }
     }

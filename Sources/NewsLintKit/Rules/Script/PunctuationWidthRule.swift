@@ -58,6 +58,7 @@ public struct PunctuationWidthRule: Rule {
             while k < n, c[k] == 0x20 { k += 1 }
             return k > end && k < n && c[k] > 0x7F && c[k] != 0xA0 && c[k] != 0x3000 ? k : end
         }
+        var nameLists: [Int: Bool] = [:]
         var i = 0
         while i < n {
             let ch = c[i]
@@ -95,7 +96,7 @@ public struct PunctuationWidthRule: Rule {
                 }
                 continue
             default:
-                if touchesChinese(ch, prev: prev, next: next, converted: converted), !(ch == 0x2C && Self.isNameList(c, comma: i)) {
+                if touchesChinese(ch, prev: prev, next: next, converted: converted), !(ch == 0x2C && Self.isNameList(c, comma: i, memo: &nameLists)) {
                     let name = String(UnicodeScalar(UInt8(ch)))
                     report(i..<(i + 1), "ASCII '\(name)' in Chinese text; use full-width '\(wide)'",
                            [Edit(range: run.byteRange(i..<markEnd(i + 1)), replacement: wide)], "Use full-width '\(wide)'")
@@ -155,15 +156,25 @@ public struct PunctuationWidthRule: Rule {
     /// 嗎 吗 呢 麼 么 吧 嘛 啊 呀 誰 谁 何: a `?` after them ends a question.
     static let questionParticles: Set<UInt32> = Set("嗎吗呢麼么吧嘛啊呀誰谁何".unicodeScalars.map(\.value))
 
-    /// A byline-style list of names (`<address>储百亮, AMY CHANG CHIEN</address>`, `艾莎, 孟建国`): a `, `
-    /// inside a stretch between tags or line ends with no Chinese punctuation, every item short.
-    static func isNameList(_ c: Scalars, comma: Int) -> Bool {
+    /// A byline-style list of names (`<address>储百亮, AMY CHANG CHIEN</address>`): a `, ` inside a
+    /// stretch delimited by tags on both sides with no Chinese punctuation, every item short. A
+    /// line of text is never one (`不過, 他表示將出席會議` is a converted sentence). `memo` keeps
+    /// each stretch's answer, so a long stretch of commas is scanned once.
+    static func isNameList(_ c: Scalars, comma: Int, memo: inout [Int: Bool]) -> Bool {
         guard comma + 1 < c.count, c[comma + 1] == 0x20 else { return false }
-        var start = comma, end = comma
-        while start > 0, c[start - 1] != 0x3E { start -= 1 }
-        while end < c.count, c[end] != 0x3C { end += 1 }
+        var start = comma
+        while start > 0, c[start - 1] != 0x3E, c[start - 1] != 0x3C { start -= 1 }
+        if let known = memo[start] { return known }
+        var end = comma
+        while end < c.count, c[end] != 0x3C, c[end] != 0x3E { end += 1 }
+        let answer = start > 0 && c[start - 1] == 0x3E && end < c.count && c[end] == 0x3C && isShortItemList(c, start..<end)
+        memo[start] = answer
+        return answer
+    }
+
+    private static func isShortItemList(_ c: Scalars, _ stretch: Range<Int>) -> Bool {
         var item = 0
-        for k in start..<end {
+        for k in stretch {
             let x = c[k]
             if CJK.isCJKPunct(x) && x != 0x00B7 { return false }
             if x == 0x2C { item = 0; continue }
