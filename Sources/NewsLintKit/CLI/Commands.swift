@@ -56,6 +56,11 @@ enum LintCommand {
         problems += expanded.problems
         inputs += expanded.files.map { LintInput.file($0) }
 
+        if let out = parsed.value("output") {
+            try OutputGuard.check(output: NewsLintCLI.resolve(out, io), display: out,
+                                  inputs: inputs.compactMap { if case let .file(p) = $0 { return PathResolver.absolute(p, base: io.currentDirectory) } else { return nil } })
+        }
+
         // Scale: cache, shard selection, deferred cross-file phase (CLI/ScaleOptions.swift).
         let scale = try ScaleSettings.resolve(parsed, io: io, config: config, catalog: catalog, filter: settings.filter, fixing: settings.fix != .none)
         (inputs, problems) = scale.filter(inputs, problems: problems, base: io.currentDirectory, root: config.directory)
@@ -156,7 +161,7 @@ enum LintCommand {
                 throw UsageError("cannot write --output file '\(out)': \(e.message)")
             }
         } else if let fixed = fixedStdin {
-            io.stdout(String(decoding: fixed, as: UTF8.self))
+            io.stdoutBytes(fixed)
             if !rendered.isEmpty { io.stderr(rendered) }
         } else if !rendered.isEmpty {
             io.stdout(rendered)

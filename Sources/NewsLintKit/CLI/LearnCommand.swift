@@ -45,6 +45,10 @@ enum LearnCommand {
         let paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
         let expanded = FileDiscovery(config: config, base: io.currentDirectory).expand(paths)
         for p in expanded.problems { io.stderr("warning: \(p.path): \(p.message)\n") }
+        if let out = parsed.value("output") {
+            try OutputGuard.check(output: NewsLintCLI.resolve(out, io), display: out,
+                                  inputs: expanded.files.map { PathResolver.absolute($0, base: io.currentDirectory) })
+        }
         let linter = try Linter(catalog: catalog, config: config, settings: settings)
         let result = linter.lint(expanded.files.map { LintInput.file($0) })
 

@@ -9,11 +9,15 @@ public struct ToolIO: Sendable {
     public var environment: [String: String]
     public var stdoutIsTerminal: Bool
     public var stderrIsTerminal: Bool
+    /// Raw bytes to stdout (fixed stdin text is echoed byte for byte, invalid UTF-8 included).
+    public var stdoutBytes: @Sendable ([UInt8]) -> Void
 
     public init(stdout: @escaping @Sendable (String) -> Void, stderr: @escaping @Sendable (String) -> Void,
                 readStdin: @escaping @Sendable () -> [UInt8], currentDirectory: String, environment: [String: String],
-                stdoutIsTerminal: Bool = false, stderrIsTerminal: Bool = false) {
+                stdoutIsTerminal: Bool = false, stderrIsTerminal: Bool = false,
+                stdoutBytes: (@Sendable ([UInt8]) -> Void)? = nil) {
         self.stdout = stdout
+        self.stdoutBytes = stdoutBytes ?? { bytes in stdout(String(decoding: bytes, as: UTF8.self)) }
         self.stderr = stderr
         self.readStdin = readStdin
         self.currentDirectory = currentDirectory
@@ -31,7 +35,8 @@ public struct ToolIO: Sendable {
             currentDirectory: FileManager.default.currentDirectoryPath,
             environment: ProcessInfo.processInfo.environment,
             stdoutIsTerminal: isatty(1) == 1,
-            stderrIsTerminal: isatty(2) == 1
+            stderrIsTerminal: isatty(2) == 1,
+            stdoutBytes: { bytes in FileHandle.standardOutput.write(Data(bytes)) }
         )
     }
 }

@@ -41,6 +41,10 @@ enum ReportCommand {
         let paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
         let expanded = FileDiscovery(config: config, base: io.currentDirectory).expand(paths)
         let inputs = expanded.files.map { LintInput.file($0) }
+        if let out = parsed.value("output") {
+            try OutputGuard.check(output: NewsLintCLI.resolve(out, io), display: out,
+                                  inputs: expanded.files.map { PathResolver.absolute($0, base: io.currentDirectory) })
+        }
 
         let linter = try Linter(catalog: catalog, config: config, settings: settings)
         // Streamed: each file's diagnostics are counted as the file is delivered, never kept.

@@ -55,12 +55,24 @@ public enum Fixer {
         var applied = 0
         var passes = 0
         var hitLimit = false
+        var valid = document.isValidUTF8
         while true {
-            let fixes = diagnostics.compactMap(\.fix).filter { $0.applicability <= allowed }
+            // Re-detected every pass: after the transcoding fix the file is UTF-8 and other fixes may follow.
+            let candidates = diagnostics.filter { $0.fix.map { $0.applicability <= allowed } ?? false }
+            let encoding: EncodingGuard.Detected = valid ? .utf8
+                : candidates.contains(where: { EncodingGuard.isTranscoding($0, byteCount: bytes.count) })
+                ? EncodingGuard.detect(bytes, isValidUTF8: false) : .unknown
+            let fixes = EncodingGuard.fixable(candidates, bytes: bytes, encoding: encoding).compactMap(\.fix)
             if fixes.isEmpty { break }
             if passes == maxPasses { hitLimit = true; break }
-            let (next, count) = apply(fixes, to: bytes)
-            if count == 0 || next == bytes { break }
+            let (next, edits, count) = applyChoosing(fixes, to: bytes)
+            if edits.isEmpty || next == bytes { break }
+            guard EncodingGuard.preservesText(old: bytes, new: next, edits: edits, encoding: encoding) else {
+                var outcome = FileFixOutcome(path: document.path, applied: 0, passes: passes, hitPassLimit: false)
+                outcome.rolledBack = "a fix would change text outside its edits (\(encodingName(encoding))); file left unchanged"
+                return Result(bytes: document.bytes, remaining: initial, outcome: outcome)
+            }
+            valid = true
             bytes = next
             applied += count
             passes += 1
@@ -77,6 +89,24 @@ public enum Fixer {
 
     /// Applies every fix whose edits do not overlap an earlier-chosen fix. Returns the new bytes and how many fixes were applied.
     public static func apply(_ fixes: [Fix], to bytes: [UInt8]) -> ([UInt8], Int) {
+        let (out, _, count) = applyCounting(fixes, to: bytes)
+        return (out, count)
+    }
+
+    /// `apply`, also returning the edits it made (sorted).
+    static func applyChoosing(_ fixes: [Fix], to bytes: [UInt8]) -> ([UInt8], [Edit], Int) {
+        applyCounting(fixes, to: bytes)
+    }
+
+    static func encodingName(_ e: EncodingGuard.Detected) -> String {
+        switch e {
+        case .utf8: return "UTF-8"
+        case let .legacy(name, _): return name
+        case .unknown: return "unknown encoding"
+        }
+    }
+
+    private static func applyCounting(_ fixes: [Fix], to bytes: [UInt8]) -> ([UInt8], [Edit], Int) {
         let ordered = fixes.sorted { ($0.span.lowerBound, $0.span.upperBound, $0.edits.count) < ($1.span.lowerBound, $1.span.upperBound, $1.edits.count) }
         var chosen: [Edit] = []
         var chosenEnd = -1
@@ -94,7 +124,7 @@ public enum Fixer {
             chosenEnd = max(chosenEnd, fix.span.upperBound)
             count += 1
         }
-        guard count > 0 else { return (bytes, 0) }
+        guard count > 0 else { return (bytes, [], 0) }
         chosen.sort { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
@@ -105,7 +135,7 @@ public enum Fixer {
             cursor = e.range.upperBound
         }
         out.append(contentsOf: bytes[cursor...])
-        return (out, count)
+        return (out, chosen, count)
     }
 
     /// Two edits conflict when their ranges intersect, or both insert at the same point
