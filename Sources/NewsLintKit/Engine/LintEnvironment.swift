@@ -59,3 +59,16 @@ public struct LintEnvironment: Sendable {
     /// Whether remote URLs are checked in this run.
     public var isOnline: Bool { images.online && urlChecker != nil }
 }
+
+/// A probe that remembers the paths asked about, so a cached result can name the files it
+/// depends on (a referenced image deleted later makes the entry stale).
+final class RecordingProbe: ResourceProbe, @unchecked Sendable {
+    private let base: any ResourceProbe
+    private let paths = Locked<Set<String>>([])
+    init(_ base: any ResourceProbe) { self.base = base }
+    func fileExists(_ path: String) -> Bool {
+        _ = paths.withLock { $0.insert(path) }
+        return base.fileExists(path)
+    }
+    var probed: [String] { paths.withLock { $0 }.sorted() }
+}

@@ -184,6 +184,10 @@ public final class Linter: Sendable {
 
     /// Runs the per-file rules on one document (no I/O). Suppression comments are applied.
     public func check(_ document: Document, rules: RuleSet) -> [Diagnostic] {
+        check(document, rules: rules, environment: environment)
+    }
+
+    func check(_ document: Document, rules: RuleSet, environment: LintEnvironment) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for active in rules.perFile {
             var sink = DiagnosticSink(document: document, rule: active.id, severity: active.severity)
@@ -276,7 +280,7 @@ public final class Linter: Sendable {
             if let cache {
                 stamp = FileStamp.of(location)
                 cached = cache.entry(for: location)
-                if let stamp, let entry = cached, entry.settled, entry.stamp == stamp,
+                if let stamp, let entry = cached, entry.settled, entry.stamp == stamp, entry.dependenciesUnchanged,
                    let outcome = reuse(entry, path: path, rules: rules) {
                     cache.noteHit()
                     return outcome
@@ -295,14 +299,18 @@ public final class Linter: Sendable {
         }
         if let cache, let stamp {
             let hash = FastHash.hash(bytes)
-            if var entry = cached, entry.contentHash == hash, entry.byteCount == bytes.count,
+            if var entry = cached, entry.contentHash == hash, entry.byteCount == bytes.count, entry.dependenciesUnchanged,
                let outcome = reuse(entry, path: path, rules: rules) {
                 cache.noteHit()
                 entry.stamp = stamp
                 cache.record(entry)
                 return outcome
             }
-            let outcome = lintBytes(bytes, input: input, path: path, location: location, rules: rules)
+            // Record the local files rules look at: the entry is only as fresh as they are.
+            let recorder = RecordingProbe(environment.probe)
+            var recording = environment
+            recording.probe = recorder
+            let outcome = lintBytes(bytes, input: input, path: path, location: location, rules: rules, environment: recording)
             var facts: [(rule: String, data: [UInt8])] = []
             for f in outcome.facts {
                 let active = baseRules.crossFile[f.rule]
@@ -311,7 +319,7 @@ public final class Linter: Sendable {
             }
             let stored = outcome.diagnostics.map { d -> Diagnostic in var c = d; c.path = ""; return c }
             cache.record(CacheEntry(location: location, stamp: stamp, settled: false, contentHash: hash, byteCount: bytes.count,
-                                    diagnostics: stored, facts: facts))
+                                    diagnostics: stored, facts: facts, dependencies: recorder.probed.map { ($0, FileStamp.of($0)) }))
             return outcome
         }
         return lintBytes(bytes, input: input, path: path, location: location, rules: rules)
@@ -330,9 +338,11 @@ public final class Linter: Sendable {
     }
 
     /// Lints (and optionally fixes) the bytes of one readable, non-binary input.
-    private func lintBytes(_ bytes: [UInt8], input: LintInput, path: String, location: String, rules: RuleSet) -> FileOutcome {
+    private func lintBytes(_ bytes: [UInt8], input: LintInput, path: String, location: String, rules: RuleSet,
+                           environment: LintEnvironment? = nil) -> FileOutcome {
+        let environment = environment ?? self.environment
         var document = Document(path: path, bytes: bytes)
-        var diagnostics = check(document, rules: rules)
+        var diagnostics = check(document, rules: rules, environment: environment)
         var fixOutcome: FileFixOutcome?
         if let allowed = settings.fix.allowed {
             let result = Fixer.fix(document: document, initial: diagnostics, allowed: allowed) { self.check($0, rules: rules) }
