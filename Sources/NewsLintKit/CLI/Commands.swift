@@ -34,7 +34,8 @@ enum LintCommand {
         var problems: [InputProblem] = []
         var inMemory: [String: [UInt8]] = [:]
         var paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
-        let discovery = FileDiscovery(config: config, base: io.currentDirectory)
+        var discovery = FileDiscovery(config: config, base: io.currentDirectory)
+        discovery.followSymlinks = parsed.has("follow-symlinks")
         settings.baseDirectory = io.currentDirectory
         var diskPaths: [String] = []
         if paths.filter({ $0 == "-" }).count > 1 { throw UsageError("'-' (stdin) can be given only once") }
@@ -53,6 +54,7 @@ enum LintCommand {
         }
         // Paths are resolved against io.currentDirectory but reported as given.
         let expanded = discovery.expand(diskPaths, forceExclude: parsed.has("force-exclude"))
+        if !discovery.followSymlinks { settings.writableRoots = discovery.roots(diskPaths) }
         problems += expanded.problems
         inputs += expanded.files.map { LintInput.file($0) }
 

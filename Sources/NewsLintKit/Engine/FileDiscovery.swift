@@ -18,10 +18,15 @@ public struct InputProblem: Sendable {
 /// Directories are walked recursively, skipping hidden entries and `.build`;
 /// directory symlinks are followed once (a loop is reported, not followed);
 /// files named explicitly are always linted, whatever their extension.
+/// A symlink found in the walk whose target lies outside the roots (the command-line paths,
+/// resolved) is reported as skipped, not followed, unless `followSymlinks` is set: a corpus
+/// must not pull in (or let `--fix` rewrite) files elsewhere, and `up -> ..` must not walk the parent.
 public struct FileDiscovery {
     public let config: Configuration
     /// Directory relative paths are resolved against (paths are reported as given).
     public let base: String
+    /// Follow symlinks that lead out of the roots (`--follow-symlinks`).
+    public var followSymlinks = false
 
     public init(config: Configuration, base: String = FileManager.default.currentDirectoryPath) {
         self.config = config
@@ -35,6 +40,7 @@ public struct FileDiscovery {
         var files: [String] = []
         var problems: [InputProblem] = []
         var seen = Set<String>()
+        let roots = self.roots(paths)
         for path in paths {
             var st = stat()
             guard stat(absolute(path), &st) == 0 else {
@@ -48,7 +54,7 @@ public struct FileDiscovery {
             }
             if (st.st_mode & S_IFMT) == S_IFDIR {
                 var visited = Set<FileIdentity>()
-                walk(directory: path, visited: &visited, files: &files, problems: &problems)
+                walk(directory: path, visited: &visited, files: &files, problems: &problems, roots: roots)
             } else {
                 // Explicit files are linted whatever their extension (and, unless forceExclude, whatever exclude says);
                 // special files are reported by the reader.
@@ -74,7 +80,12 @@ public struct FileDiscovery {
         let inode: UInt64
     }
 
-    private func walk(directory: String, visited: inout Set<FileIdentity>, files: inout [String], problems: inout [InputProblem]) {
+    /// The command-line paths with every symlink resolved: what a walk may reach and `--fix` may write.
+    public func roots(_ paths: [String]) -> [String] {
+        paths.filter { $0 != "-" }.compactMap { PathResolver.real(absolute($0)) }
+    }
+
+    private func walk(directory: String, visited: inout Set<FileIdentity>, files: inout [String], problems: inout [InputProblem], roots: [String]) {
         var st = stat()
         guard stat(absolute(directory), &st) == 0 else { return }
         let id = FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
@@ -102,11 +113,16 @@ public struct FileDiscovery {
                     continue
                 }
                 type = (cst.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
+                if !followSymlinks, type == .directory || matchesExtension(name),
+                   let target = PathResolver.real(absolute(child)), !PathResolver.isWithin(target, roots: roots) {
+                    problems.append(InputProblem(path: child, message: "symbolic link to \(target), outside the linted paths; not followed (use --follow-symlinks)", isFailure: false))
+                    continue
+                }
             }
             if type == .directory {
                 if name == ".build" || name == "node_modules" { continue }
                 if config.isExcludedDirectory(absolute(child)) { continue }
-                walk(directory: child, visited: &visited, files: &files, problems: &problems)
+                walk(directory: child, visited: &visited, files: &files, problems: &problems, roots: roots)
             } else if matchesExtension(name) && config.isIncluded(absolute(child)) {
                 files.append(child)
             }
@@ -219,6 +235,18 @@ public enum PathResolver {
         if path == "." { return base }
         let trimmed = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
         return base.hasSuffix("/") ? base + trimmed : base + "/" + trimmed
+    }
+
+    /// The canonical path (every symlink resolved, as realpath(3)); nil when it does not exist.
+    public static func real(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    /// Whether canonical `path` is one of `roots` or below one of them.
+    public static func isWithin(_ path: String, roots: [String]) -> Bool {
+        roots.contains { root in path == root || path.hasPrefix(root == "/" ? root : root + "/") }
     }
 
     /// Removes `.`, `..` and repeated slashes lexically (symlinks are not resolved), without a trailing slash.

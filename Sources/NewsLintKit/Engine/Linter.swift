@@ -30,6 +30,8 @@ public struct LintSettings: Sendable {
     public var cache: LintCache?
     /// Run the cross-file reduce phase after linting (off for shards: `merge` does it).
     public var finishCrossFile = true
+    /// When set, `--fix` writes only files whose resolved location lies within these canonical roots.
+    public var writableRoots: [String]?
     public init() {}
 }
 
@@ -350,6 +352,9 @@ public final class Linter: Sendable {
             if outcome.applied > 0 {
                 if settings.fix.writes, case .file = input {
                     do {
+                        if let roots = settings.writableRoots, !PathResolver.isWithin(PathResolver.real(location) ?? location, roots: roots) {
+                            throw WriteError(path: path, message: "resolves to \(PathResolver.real(location) ?? location), outside the linted paths; not written")
+                        }
                         try AtomicWriter.write(result.bytes, to: location)
                         document = Document(path: path, bytes: result.bytes)
                         diagnostics = result.remaining
