@@ -21,7 +21,7 @@ public struct FileSystemProbe: ResourceProbe {
 public struct URLCheckResult: Sendable, Hashable, Codable {
     /// True when the resource answered with a success status (after redirects).
     public var ok: Bool
-    /// Human-readable detail: `HTTP 404`, `timed out after 10s`, `redirect loop`, …
+    /// Human-readable detail: `HTTP 404`, `no HTTP answer`, `redirect loop`, …
     public var detail: String
     public init(ok: Bool, detail: String) {
         self.ok = ok
