@@ -119,13 +119,15 @@ public enum Fixer {
             if zip(fix.edits, fix.edits.dropFirst()).contains(where: { overlaps($0, $1) || $1.range.lowerBound < $0.range.upperBound }) { continue }
             // Fixes come sorted by span: one that starts after everything chosen so far cannot
             // conflict (the common case, linear); otherwise compare edit by edit.
-            if fix.span.lowerBound <= chosenEnd, fix.edits.contains(where: { e in chosen.contains { overlaps($0, e) } }) { continue }
-            chosen.append(contentsOf: fix.edits)
+            if fix.span.lowerBound <= chosenEnd, fix.edits.contains(where: { conflicts($0, sortedChosen: chosen) }) { continue }
+            for e in fix.edits {
+                let at = insertionIndex(e, in: chosen)
+                if at == chosen.count { chosen.append(e) } else { chosen.insert(e, at: at) }
+            }
             chosenEnd = max(chosenEnd, fix.span.upperBound)
             count += 1
         }
         guard count > 0 else { return (bytes, [], 0) }
-        chosen.sort { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var cursor = 0
@@ -136,6 +138,34 @@ public enum Fixer {
         }
         out.append(contentsOf: bytes[cursor...])
         return (out, chosen, count)
+    }
+
+    /// Where `e` goes in edits sorted by (lowerBound, upperBound).
+    static func insertionIndex(_ e: Edit, in sorted: [Edit]) -> Int {
+        if let last = sorted.last, (last.range.lowerBound, last.range.upperBound) <= (e.range.lowerBound, e.range.upperBound) { return sorted.count }
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if (sorted[mid].range.lowerBound, sorted[mid].range.upperBound) <= (e.range.lowerBound, e.range.upperBound) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Whether `e` overlaps one of `sorted` (non-overlapping edits in order): only the edit before
+    /// it and those starting inside it can, so this is a bisection, not a scan of every chosen edit
+    /// (a 1.6 MB line with many overlapping fixes was quadratic).
+    static func conflicts(_ e: Edit, sortedChosen sorted: [Edit]) -> Bool {
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid].range.lowerBound < e.range.lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        var k = max(0, lo - 1)
+        while k < sorted.count && sorted[k].range.lowerBound <= e.range.upperBound {
+            if overlaps(sorted[k], e) { return true }
+            k += 1
+        }
+        return false
     }
 
     /// Two edits conflict when their ranges intersect, or both insert at the same point
