@@ -20,6 +20,14 @@ enum LintCommand {
             settings.fix = .apply(unsafe ? .unsafe : .safe)
         }
         try NewsLintCLI.applyImageOptions(parsed, to: &settings, io: io)
+        if let b = parsed.value("file-time-budget") {
+            guard let v = Double(b), v >= 0, v <= 86_400 else { throw UsageError("--file-time-budget expects seconds from 0 to 86400, got '\(b)'") }
+            settings.fileTimeBudget = v == 0 ? nil : v
+        }
+        if let m = parsed.value("max-findings-per-rule") {
+            guard let v = Int(m), v >= 0 else { throw UsageError("--max-findings-per-rule expects a whole number, got '\(m)'") }
+            settings.maxFindingsPerRule = v == 0 ? nil : v
+        }
         if parsed.has("stdin-filename") && !parsed.positionals.contains("-") {
             throw UsageError("--stdin-filename needs '-' among the paths to read stdin")
         }

@@ -82,6 +82,8 @@ public enum NewsLintCLI {
         Shared.quiet,
         OptionSpec("stdin-filename", value: "PATH", help: "Name to use for input read from '-' (stdin)"),
         OptionSpec("force-exclude", help: "Apply exclude globs to files named explicitly (and to --stdin-filename)"),
+        OptionSpec("file-time-budget", value: "SECONDS", help: "Skip the remaining rules on a file once its rules have run this long (default: 30; 0: no budget)"),
+        OptionSpec("max-findings-per-rule", value: "N", help: "List at most N findings per rule per file, then their count (default: 1000; 0: all)"),
         OptionSpec("follow-symlinks", help: "Follow symlinks that lead outside the linted paths (skipped by default; --fix never writes outside them otherwise)"),
     ]
 

@@ -32,6 +32,12 @@ public struct LintSettings: Sendable {
     public var finishCrossFile = true
     /// When set, `--fix` writes only files whose resolved location lies within these canonical roots.
     public var writableRoots: [String]?
+    /// Findings kept per rule per file (the rest become one finding with their count); nil: no cap.
+    /// Not applied while fixing, where every fix counts.
+    public var maxFindingsPerRule: Int? = 1000
+    /// Seconds of rule time per file after which the remaining rules are skipped (a `file-skipped`
+    /// finding names the rule that ran over); nil: no budget.
+    public var fileTimeBudget: Double? = 30
     public init() {}
 }
 
@@ -191,13 +197,55 @@ public final class Linter: Sendable {
 
     func check(_ document: Document, rules: RuleSet, environment: LintEnvironment) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for active in rules.perFile {
+        let limit = settings.fix == .none ? settings.maxFindingsPerRule : nil
+        var dropped: [String: Int] = [:]
+        let started = DispatchTime.now().uptimeNanoseconds
+        for (index, active) in rules.perFile.enumerated() {
             var sink = DiagnosticSink(document: document, rule: active.id, severity: active.severity)
             sink.environment = environment
+            // Stored findings are bounded well above the listed cap, so suppression comments still
+            // see the findings they silence (only past this bound can one look unused).
+            if let limit { sink.limit = max(limit, Self.storedFindingsPerRule) }
             active.rule.check(document, into: &sink)
             out.append(contentsOf: sink.diagnostics)
+            if sink.dropped > 0 { dropped[active.id] = sink.dropped }
+            // Rules cannot be interrupted; the budget stops the rest once one has run over it.
+            if let budget = settings.fileTimeBudget, index + 1 < rules.perFile.count {
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                if elapsed > budget, let severity = rules.engineSeverity["file-skipped"] {
+                    let left = rules.perFile.count - index - 1
+                    out.append(Diagnostic(rule: "file-skipped", severity: severity, path: document.path, line: 1, column: 1,
+                                          message: "rule '\(active.id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget); \(left) remaining rule\(left == 1 ? "" : "s") not run on this file"))
+                    break
+                }
+            }
         }
-        return DiagnosticFilters.apply(out, document: document, rules: rules)
+        let filtered = DiagnosticFilters.apply(out, document: document, rules: rules)
+        guard let limit else { return filtered }
+        return Self.capped(filtered, limit: limit, dropped: dropped, rules: rules, path: document.path)
+    }
+
+    /// Findings a rule may store per file before the rest are only counted (memory bound).
+    static let storedFindingsPerRule = 100_000
+
+    /// Keeps the first `limit` findings of each rule and adds one finding with the count of the rest.
+    static func capped(_ diagnostics: [Diagnostic], limit: Int, dropped: [String: Int], rules: RuleSet, path: String) -> [Diagnostic] {
+        var seen: [String: Int] = [:]
+        var extra = dropped
+        var lastLine: [String: Int] = [:]
+        var out: [Diagnostic] = []
+        out.reserveCapacity(min(diagnostics.count, limit * 8))
+        for d in diagnostics {
+            let n = seen[d.rule, default: 0]
+            seen[d.rule] = n + 1
+            if n < limit { out.append(d); lastLine[d.rule] = d.line } else { extra[d.rule, default: 0] += 1 }
+        }
+        for (rule, count) in extra.sorted(by: { $0.key < $1.key }) where count > 0 {
+            let severity = rules.perFile.first { $0.id == rule }?.severity ?? .warning
+            out.append(Diagnostic(rule: rule, severity: severity, path: path, line: lastLine[rule] ?? 1, column: 1,
+                                  message: "\(count) more \(rule) finding\(count == 1 ? "" : "s") in this file not listed (at most \(limit) per rule per file)"))
+        }
+        return out
     }
 
     /// Lints all inputs in parallel, then runs cross-file rules; output is sorted and independent of `jobs`.
