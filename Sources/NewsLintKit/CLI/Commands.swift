@@ -20,6 +20,7 @@ enum LintCommand {
             settings.fix = .apply(unsafe ? .unsafe : .safe)
         }
         try NewsLintCLI.applyImageOptions(parsed, to: &settings, io: io)
+        settings.fixHardLinks = parsed.has("fix-hardlinks")
         if let b = parsed.value("file-time-budget") {
             guard let v = Double(b), v >= 0, v <= 86_400 else { throw UsageError("--file-time-budget expects seconds from 0 to 86400, got '\(b)'") }
             settings.fileTimeBudget = v == 0 ? nil : v

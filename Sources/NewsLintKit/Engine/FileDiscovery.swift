@@ -39,7 +39,9 @@ public struct FileDiscovery {
     public func expand(_ paths: [String], forceExclude: Bool = false) -> (files: [String], problems: [InputProblem]) {
         var files: [String] = []
         var problems: [InputProblem] = []
-        var seen = Set<String>()
+        // Keyed by bytes: Swift's String equality is canonical equivalence, so NFC and NFD
+        // spellings of one name (two different files on Linux) would collapse into one.
+        var seen = Set<[UInt8]>()
         let roots = self.roots(paths)
         for path in paths {
             var st = stat()
@@ -59,15 +61,15 @@ public struct FileDiscovery {
                 // Explicit files are linted whatever their extension (and, unless forceExclude, whatever exclude says);
                 // special files are reported by the reader.
                 if forceExclude && !config.isIncluded(absolute(path)) { continue }
-                if seen.insert(path).inserted { files.append(path) }
+                if seen.insert(Array(path.utf8)).inserted { files.append(path) }
             }
         }
         // One path walks each directory entry once: duplicates only arise from several paths.
         var unique: [String] = files
         if paths.count > 1 {
             unique = []
-            var set = Set<String>()
-            for f in files where set.insert(f).inserted { unique.append(f) }
+            var set = Set<[UInt8]>()
+            for f in files where set.insert(Array(f.utf8)).inserted { unique.append(f) }
         }
         // The walk is usually already in byte order (names are sorted per directory): check before sorting.
         let inOrder = zip(unique, unique.dropFirst()).allSatisfy { !$1.utf8.lexicographicallyPrecedes($0.utf8) }
@@ -87,7 +89,11 @@ public struct FileDiscovery {
 
     private func walk(directory: String, visited: inout Set<FileIdentity>, files: inout [String], problems: inout [InputProblem], roots: [String]) {
         var st = stat()
-        guard stat(absolute(directory), &st) == 0 else { return }
+        guard stat(absolute(directory), &st) == 0 else {
+            // Never silently: an over-long path (ENAMETOOLONG) or a directory that vanished.
+            problems.append(InputProblem(path: directory, message: "cannot open directory: \(String(cString: strerror(errno)))", isFailure: true))
+            return
+        }
         let id = FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
         guard visited.insert(id).inserted else {
             problems.append(InputProblem(path: directory, message: "directory symlink loop; not followed", isFailure: false))

@@ -32,6 +32,8 @@ public struct LintSettings: Sendable {
     public var finishCrossFile = true
     /// When set, `--fix` writes only files whose resolved location lies within these canonical roots.
     public var writableRoots: [String]?
+    /// `--fix-hardlinks`: fix files with several hard links in place instead of refusing.
+    public var fixHardLinks = false
     /// Findings kept per rule per file (the rest become one finding with their count); nil: no cap.
     /// Not applied while fixing, where every fix counts.
     public var maxFindingsPerRule: Int? = 1000
@@ -403,7 +405,7 @@ public final class Linter: Sendable {
                         if let roots = settings.writableRoots, !PathResolver.isWithin(PathResolver.real(location) ?? location, roots: roots) {
                             throw WriteError(path: path, message: "resolves to \(PathResolver.real(location) ?? location), outside the linted paths; not written")
                         }
-                        try AtomicWriter.write(result.bytes, to: location)
+                        try AtomicWriter.write(result.bytes, to: location, allowHardLinks: settings.fixHardLinks)
                         document = Document(path: path, bytes: result.bytes)
                         diagnostics = result.remaining
                     } catch {
