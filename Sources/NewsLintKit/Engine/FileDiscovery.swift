@@ -107,6 +107,10 @@ public struct FileDiscovery {
         for (name, kind) in entries {
             if name.hasPrefix(".") { continue }
             let child = directory == "." ? name : (directory.hasSuffix("/") ? directory + name : directory + "/" + name)
+            if kind == .undecodable {
+                problems.append(InputProblem(path: child, message: "file name is not valid UTF-8 (shown escaped); not linted, rename it to lint it", isFailure: false))
+                continue
+            }
             // readdir's type saves a stat per entry; symlinks and unknown types are stat'ed (followed).
             var type = kind
             if type == .other {
@@ -143,7 +147,8 @@ public struct FileDiscovery {
 
 /// Lists a directory with `readdir`, keeping the entry type it reports (no stat per entry).
 enum DirectoryReader {
-    enum Kind { case file, directory, other }
+    /// `undecodable`: the name is not UTF-8; `name` then holds an escaped form (`\xE9`) for reports.
+    enum Kind { case file, directory, other, undecodable }
 
     /// Entries sorted by name; nil (errno set) when the directory cannot be opened.
     static func entries(_ path: String) -> [(name: String, kind: Kind)]? {
@@ -151,8 +156,20 @@ enum DirectoryReader {
         defer { closedir(dir) }
         var out: [(name: String, kind: Kind)] = []
         while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+            let raw = withUnsafePointer(to: &entry.pointee.d_name) {
+                UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)
+            }
+            guard let name = String(validatingCString: raw) else {
+                // String(cString:) would replace the bad bytes and name a file that does not exist.
+                var escaped = ""
+                var p = raw
+                while p.pointee != 0 {
+                    let b = UInt8(bitPattern: p.pointee)
+                    escaped += b >= 0x20 && b < 0x7F ? String(UnicodeScalar(b)) : "\\x" + String(b, radix: 16, uppercase: true)
+                    p += 1
+                }
+                out.append((escaped, .undecodable))
+                continue
             }
             if name == "." || name == ".." { continue }
             let kind: Kind

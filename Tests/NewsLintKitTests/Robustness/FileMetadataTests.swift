@@ -56,6 +56,21 @@ import Testing
         #expect(explicit.count == 2)
     }
 
+    /// A name that is not UTF-8 is reported by an escaped form, not as a missing file.
+    @Test func nonUTF8NamesAreReportedEscaped() throws {
+        let dir = TemporaryDirectory()
+        let fd = (dir.path + "/caf").withCString { base -> Int32 in
+            var bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(base).assumingMemoryBound(to: UInt8.self), count: strlen(base)))
+            bytes += [0xE9] + Array(".md".utf8) + [0]
+            return bytes.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644) }
+        }
+        guard fd >= 0 else { return } // a file system that refuses such names
+        close(fd)
+        let r = FileDiscovery(config: Configuration(directory: dir.path), base: dir.path).expand(["."])
+        #expect(r.files.isEmpty)
+        #expect(r.problems.map(\.path) == ["caf\\xE9.md"] && r.problems.first?.isFailure == false)
+    }
+
     @Test func overLongDirectoryPathsAreReported() {
         let config = Configuration(directory: "/")
         let long = "/" + Array(repeating: String(repeating: "d", count: 250), count: 20).joined(separator: "/")
