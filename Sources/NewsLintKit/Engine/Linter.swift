@@ -363,6 +363,8 @@ public final class Linter: Sendable {
             var recording = environment
             recording.probe = recorder
             let outcome = lintBytes(bytes, input: input, path: path, location: location, rules: rules, environment: recording)
+            // A run cut short by the time budget says nothing about the next run: not cached.
+            if outcome.diagnostics.contains(where: { $0.rule == "file-skipped" }) { return outcome }
             var facts: [(rule: String, data: [UInt8])] = []
             for f in outcome.facts {
                 let active = baseRules.crossFile[f.rule]

@@ -95,7 +95,6 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
         request.httpMethod = method
         request.setValue(settings.userAgent, forHTTPHeaderField: "User-Agent")
         requestCount.withLock { $0 += 1 }
-        let timeout = settings.timeout
         let task = session.dataTask(with: request) { _, response, error in
             func retryOr(_ outcome: Outcome) {
                 if retriesLeft > 0 {
@@ -115,7 +114,6 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
                 default:
                     // One message for every transport failure (refused, reset, timed out, no such
                     // host): distinct ones would tell a corpus author which ports are open.
-                    _ = timeout
                     retryOr(Outcome(result: URLCheckResult(ok: false, detail: Self.noAnswer), definitive: false))
                 }
                 return
