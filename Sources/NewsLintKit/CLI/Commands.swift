@@ -19,6 +19,15 @@ enum LintCommand {
             settings.fix = .apply(unsafe ? .unsafe : .safe)
         }
         try NewsLintCLI.applyImageOptions(parsed, to: &settings, io: io)
+        settings.fixHardLinks = parsed.has("fix-hardlinks")
+        if let b = parsed.value("file-time-budget") {
+            guard let v = Double(b), v >= 0, v <= 86_400 else { throw UsageError("--file-time-budget expects seconds from 0 to 86400, got '\(b)'") }
+            settings.fileTimeBudget = v == 0 ? nil : v
+        }
+        if let m = parsed.value("max-findings-per-rule") {
+            guard let v = Int(m), v >= 0 else { throw UsageError("--max-findings-per-rule expects a whole number, got '\(m)'") }
+            settings.maxFindingsPerRule = v == 0 ? nil : v
+        }
         if parsed.has("stdin-filename") && !parsed.positionals.contains("-") {
             throw UsageError("--stdin-filename needs '-' among the paths to read stdin")
         }
@@ -39,6 +48,7 @@ enum LintCommand {
         var discovery = FileDiscovery(config: resolver.root, base: io.currentDirectory)
         discovery.resolver = resolver
         discovery.respectIgnoreFiles = !parsed.has("no-respect-gitignore")
+        discovery.followSymlinks = parsed.has("follow-symlinks")
         settings.baseDirectory = io.currentDirectory
         var diskPaths: [String] = []
         if paths.filter({ $0 == "-" }).count > 1 { throw UsageError("'-' (stdin) can be given only once") }
@@ -58,6 +68,7 @@ enum LintCommand {
         }
         // Paths are resolved against io.currentDirectory but reported as given.
         let expanded = discovery.expand(diskPaths, forceExclude: parsed.has("force-exclude"))
+        if !discovery.followSymlinks { settings.writableRoots = discovery.roots(diskPaths) }
         problems += expanded.problems
         inputs += expanded.files.map { LintInput.file($0) }
         // Files named explicitly (and stdin's name) were not reached by a walk: resolve their configs too.
@@ -93,6 +104,11 @@ enum LintCommand {
         if parsed.has("show-files") {
             io.stdout(inputs.map { $0.path + "\n" }.joined())
             return ExitCode.ok
+        }
+
+        if let out = parsed.value("output") {
+            try OutputGuard.check(output: NewsLintCLI.resolve(out, io), display: out,
+                                  inputs: inputs.compactMap { if case let .file(p) = $0 { return PathResolver.absolute(p, base: io.currentDirectory) } else { return nil } })
         }
 
         // Scale: cache, shard selection, deferred cross-file phase (CLI/ScaleOptions.swift).
@@ -204,7 +220,7 @@ enum LintCommand {
                 throw UsageError("cannot write --output file '\(out)': \(e.message)")
             }
         } else if let fixed = fixedStdin {
-            io.stdout(String(decoding: fixed, as: UTF8.self))
+            io.stdoutBytes(fixed)
             if !rendered.isEmpty { io.stderr(rendered) }
         } else if !rendered.isEmpty {
             io.stdout(rendered)

@@ -8,6 +8,7 @@ extension NewsLintCLI {
         OptionSpec("image-timeout", value: "SECONDS", help: "Timeout per remote image request (default: 10)"),
         OptionSpec("image-cache", value: "FILE", help: "Cache remote image results in FILE across runs"),
         OptionSpec("no-image-cache", help: "Ignore images.cache for this run"),
+        OptionSpec("allow-private-hosts", help: "Let --online contact loopback, private, link-local and multicast addresses (never enabled by a repository's .lint.json)"),
     ]
 
     /// Applies the image options to the run's settings (command line wins over `images` in the config).
@@ -26,6 +27,7 @@ extension NewsLintCLI {
             o.cacheFile = resolve(c, io)
         }
         o.noCache = parsed.has("no-image-cache")
+        if parsed.has("allow-private-hosts") { o.allowPrivateHosts = true }
         settings.environment.imageOverrides = o
     }
 }

@@ -52,6 +52,10 @@ enum LearnCommand {
         try resolver.throwErrors()
         let catalog = resolver.catalog
         for p in expanded.problems { io.stderr("warning: \(p.path): \(p.message)\n") }
+        if let out = parsed.value("output") {
+            try OutputGuard.check(output: NewsLintCLI.resolve(out, io), display: out,
+                                  inputs: expanded.files.map { PathResolver.absolute($0, base: io.currentDirectory) })
+        }
         let linter = try Linter(catalog: catalog, config: config, settings: settings, configurations: resolver.snapshot())
         let result = linter.lint(expanded.files.map { LintInput.file($0) })
 

@@ -30,6 +30,9 @@ enum MergeCommand {
         settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
         settings.baseDirectory = io.currentDirectory
         let linter = try Linter(catalog: catalog, config: config, settings: settings)
+        if let out = parsed.value("output") {
+            try OutputGuard.check(output: NewsLintCLI.resolve(out, io), display: out, inputs: parsed.positionals.map { NewsLintCLI.resolve($0, io) })
+        }
         var files: [(name: String, facts: FactsFile)] = []
         for name in parsed.positionals {
             guard case let .bytes(bytes) = FileReader.read(NewsLintCLI.resolve(name, io), maxSize: Int.max / 2) else {

@@ -9,11 +9,15 @@ public struct ToolIO: Sendable {
     public var environment: [String: String]
     public var stdoutIsTerminal: Bool
     public var stderrIsTerminal: Bool
+    /// Raw bytes to stdout (fixed stdin text is echoed byte for byte, invalid UTF-8 included).
+    public var stdoutBytes: @Sendable ([UInt8]) -> Void
 
     public init(stdout: @escaping @Sendable (String) -> Void, stderr: @escaping @Sendable (String) -> Void,
                 readStdin: @escaping @Sendable () -> [UInt8], currentDirectory: String, environment: [String: String],
-                stdoutIsTerminal: Bool = false, stderrIsTerminal: Bool = false) {
+                stdoutIsTerminal: Bool = false, stderrIsTerminal: Bool = false,
+                stdoutBytes: (@Sendable ([UInt8]) -> Void)? = nil) {
         self.stdout = stdout
+        self.stdoutBytes = stdoutBytes ?? { bytes in stdout(String(decoding: bytes, as: UTF8.self)) }
         self.stderr = stderr
         self.readStdin = readStdin
         self.currentDirectory = currentDirectory
@@ -31,7 +35,8 @@ public struct ToolIO: Sendable {
             currentDirectory: FileManager.default.currentDirectoryPath,
             environment: ProcessInfo.processInfo.environment,
             stdoutIsTerminal: isatty(1) == 1,
-            stderrIsTerminal: isatty(2) == 1
+            stderrIsTerminal: isatty(2) == 1,
+            stdoutBytes: { bytes in FileHandle.standardOutput.write(Data(bytes)) }
         )
     }
 }
@@ -78,6 +83,10 @@ public enum NewsLintCLI {
         OptionSpec("stdin-filename", value: "PATH", help: "Name to use for input read from '-' (stdin)"),
         OptionSpec("force-exclude", help: "Apply exclude globs to files named explicitly (and to --stdin-filename)"),
         OptionSpec("aggregate", value: "N", help: "Report N or more identical findings in one file as one, with a count and one fix (default: \(FindingAggregation.defaultThreshold); 0: list each)"),
+        OptionSpec("file-time-budget", value: "SECONDS", help: "Skip the remaining rules on a file once its rules have run this long (default: 30; 0: no budget)"),
+        OptionSpec("max-findings-per-rule", value: "N", help: "List at most N findings per rule per file, then their count (default: 1000; 0: all)"),
+        OptionSpec("fix-hardlinks", help: "Fix files that have several hard links, in place (refused by default: replacing the file would split the links)"),
+        OptionSpec("follow-symlinks", help: "Follow symlinks that lead outside the linted paths (skipped by default; --fix never writes outside them otherwise)"),
     ]
 
     /// Options every subcommand accepts.

@@ -48,6 +48,10 @@ enum ReportCommand {
         try resolver.throwErrors()
         let (config, catalog) = (resolver.root, resolver.catalog)
         settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
+        if let out = parsed.value("output") {
+            try OutputGuard.check(output: NewsLintCLI.resolve(out, io), display: out,
+                                  inputs: expanded.files.map { PathResolver.absolute($0, base: io.currentDirectory) })
+        }
 
         let linter = try Linter(catalog: catalog, config: config, settings: settings, configurations: resolver.snapshot())
         // Streamed: each file's diagnostics are counted as the file is delivered, never kept.

@@ -16,16 +16,7 @@ public enum RulePackRegistry {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw ConfigError(file: path, message: "rule pack does not exist")
         }
-        var files: [String] = []
-        if isDir.boolValue {
-            let base = URL(fileURLWithPath: path)
-            if let e = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) {
-                for case let url as URL in e where url.pathExtension == "json" { files.append(url.path) }
-            }
-            files.sort()
-        } else {
-            files = [path]
-        }
+        let files = packFiles(path)
         // Packs loaded earlier (other `rulePacks` entries) join the new ones behind one automaton.
         var definitions: [(id: String, definition: PackRule.Definition)] = []
         for (id, factory) in catalog.dynamicRules {
@@ -44,6 +35,27 @@ public enum RulePackRegistry {
         for (owner, entry) in definitions.enumerated() {
             catalog.dynamicRules[entry.id] = { _ in PackRule(scanner: scanner, owner: owner) }
         }
+    }
+
+    /// The rule files of a pack: `path` itself, or every `*.json` below it (subdirectories included), sorted.
+    static func packFiles(_ path: String) -> [String] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else { return [path] }
+        var files: [String] = []
+        if let e = FileManager.default.enumerator(at: URL(fileURLWithPath: path), includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) {
+            for case let url as URL in e where url.pathExtension == "json" { files.append(url.path) }
+        }
+        return files.sorted()
+    }
+
+    /// A digest of every file a pack loads (names and contents), for cache keys.
+    static func contentDigest(_ path: String) -> String {
+        var h = StableHash.fnv1a64(path)
+        for f in packFiles(path) {
+            h = (h &* 0x0000_0100_0000_01B3) ^ StableHash.fnv1a64(f)
+            h = (h &* 0x0000_0100_0000_01B3) ^ FastHash.hash([UInt8](FileManager.default.contents(atPath: f) ?? Data()))
+        }
+        return StableHash.hex(h)
     }
 
     /// Parses one pack rule file. `catalog` is used to reject ids that already exist.

@@ -57,11 +57,36 @@ public struct FrontMatter: Sendable {
     /// Byte offset and line where the body begins.
     public var bodyStart: Int
     public var bodyStartLine: Int
-    public var entries: [FrontMatterEntry]
+    public var entries: [FrontMatterEntry] { didSet { firstIndex = Self.index(entries) } }
     public var problems: [FrontMatterProblem]
+    /// Index of the first entry of each key when there are many (a rule looking up every key of a
+    /// 100k-key block would otherwise be quadratic); nil for the usual handful, scanned directly.
+    private var firstIndex: [String: Int]?
+
+    public init(format: FrontMatterFormat, openLine: Int, closeLine: Int?, bodyStart: Int, bodyStartLine: Int,
+                entries: [FrontMatterEntry], problems: [FrontMatterProblem]) {
+        self.format = format
+        self.openLine = openLine
+        self.closeLine = closeLine
+        self.bodyStart = bodyStart
+        self.bodyStartLine = bodyStartLine
+        self.entries = entries
+        self.problems = problems
+        self.firstIndex = Self.index(entries)
+    }
+
+    private static func index(_ entries: [FrontMatterEntry]) -> [String: Int]? {
+        guard entries.count > 24 else { return nil }
+        var index: [String: Int] = [:]
+        for (i, e) in entries.enumerated() where index[e.key] == nil { index[e.key] = i }
+        return index
+    }
 
     /// The first entry for `key`.
-    public func entry(_ key: String) -> FrontMatterEntry? { entries.first { $0.key == key } }
+    public func entry(_ key: String) -> FrontMatterEntry? {
+        if let firstIndex { return firstIndex[key].map { entries[$0] } }
+        return entries.first { $0.key == key }
+    }
     /// The scalar value of `key`, if present and scalar.
     public func string(_ key: String) -> String? { entry(key)?.value.scalarText }
 }

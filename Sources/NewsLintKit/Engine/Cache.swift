@@ -72,10 +72,13 @@ public struct FileStamp: Sendable, Equatable {
 /// is unchanged and settled, or when its content hash matches; anything that fails to parse
 /// (truncated, foreign, another version) is ignored and rebuilt.
 public final class LintCache: @unchecked Sendable {
-    public static let magic: [UInt8] = Array("NLCACHE2".utf8)
+    public static let magic: [UInt8] = Array("NLCACHE3".utf8)
     /// The cache file this instance reads and writes.
     public let file: String
     public let key: UInt64
+    /// Secret key of the file's checksum (SipHash), random per cache directory and stored beside it
+    /// (`cache.key`, mode 0600): an entry written by anyone without the key does not verify.
+    let macKey: (UInt64, UInt64)
     private let loaded: [UInt8]
     /// Entry ranges by hash of their path (the path itself is checked on decode): no 100k String keys.
     private let index: [UInt64: Range<Int>]
@@ -98,15 +101,17 @@ public final class LintCache: @unchecked Sendable {
             try? AtomicWriter.writeNew(Array("Signature: 8a477f597d28d172789f06886806bc55\n# newslint cache; safe to delete\n".utf8), to: tag)
             try? AtomicWriter.writeNew(Array("*\n".utf8), to: directory + "/.gitignore")
         }
-        return LintCache(file: directory + "/" + StableHash.hex(key) + ".cache", key: key)
+        guard let macKey = CacheKeyFile.load(directory: directory) else { return nil }
+        return LintCache(file: directory + "/" + StableHash.hex(key) + ".cache", key: key, macKey: macKey)
     }
 
-    init(file: String, key: UInt64) {
+    init(file: String, key: UInt64, macKey: (UInt64, UInt64)) {
         self.file = file
         self.key = key
+        self.macKey = macKey
         var bytes: [UInt8] = []
         if case let .bytes(b) = FileReader.read(file, maxSize: Int.max / 2) { bytes = b }
-        if let idx = LintCache.parseIndex(bytes, key: key) {
+        if let idx = LintCache.parseIndex(bytes, key: key, macKey: macKey) {
             loaded = bytes
             index = idx
         } else {
@@ -121,11 +126,11 @@ public final class LintCache: @unchecked Sendable {
     public var hits: Int { hitCount.withLock { $0 } }
 
     /// Validates the whole file (magic, key, checksum) and indexes entries by path without decoding them.
-    static func parseIndex(_ bytes: [UInt8], key: UInt64) -> [UInt64: Range<Int>]? {
+    static func parseIndex(_ bytes: [UInt8], key: UInt64, macKey: (UInt64, UInt64)) -> [UInt64: Range<Int>]? {
         guard bytes.count >= magic.count + 16, bytes.starts(with: magic) else { return nil }
         let body = bytes.count - 8
         var r = ByteReader(bytes, range: body..<bytes.count)
-        guard let checksum = r.u64(), checksum == FastHash.hash(bytes[0..<body]) else { return nil }
+        guard let checksum = r.u64(), checksum == SipHash24.hash(bytes[0..<body], key: macKey) else { return nil }
         var reader = ByteReader(bytes, range: magic.count..<body)
         guard reader.u64() == key, let count = reader.varint() else { return nil }
         var index: [UInt64: Range<Int>] = [:]
@@ -182,7 +187,7 @@ public final class LintCache: @unchecked Sendable {
             w.varint(UInt64(bytes.count))
             w.bytes.append(contentsOf: bytes)
         }
-        w.u64(FastHash.hash(w.bytes))
+        w.u64(SipHash24.hash(w.bytes, key: macKey))
         try LintCache.replace(file, with: w.bytes)
     }
 
@@ -223,6 +228,8 @@ public final class LintCache: @unchecked Sendable {
         var s = "newslint \(NewsLintCLI.version)\n\(toolFingerprint)\noptions \(options)\n"
         s += "config \(StableHash.hex(config.contentHash)) \(config.file ?? "-") \(config.directory) \(config.maxFileSize)\n"
         s += "select \(filter.select?.joined(separator: ",") ?? "-") ignore \(filter.ignore.joined(separator: ","))\n"
+        // Every file of every rule pack, wherever it sits below the pack directory.
+        for pack in config.rulePacks { s += "pack \(pack) \(RulePackRegistry.contentDigest(pack))\n" }
         for r in catalog.rules {
             s += "\(r.id) \(r.family) \(r.severity.rawValue) \(r.enabledByDefault) \(r.source)"
             for o in r.options { s += " \(o.name)=\(o.defaultValue.serialized())" }
@@ -259,6 +266,12 @@ struct CacheEntry: Sendable {
     var diagnostics: [Diagnostic]
     /// Encoded cross-file facts by rule id.
     var facts: [(rule: String, data: [UInt8])]
+    /// Other files the result depends on (local images a rule probed), with their stamp then
+    /// (nil: missing). The entry is stale when any of them changed, appeared or vanished.
+    var dependencies: [(path: String, stamp: FileStamp?)] = []
+
+    /// Whether every dependency still has the stamp it had when the entry was made.
+    var dependenciesUnchanged: Bool { dependencies.allSatisfy { FileStamp.of($0.path) == $0.stamp } }
 
     func encode(into w: inout ByteWriter) {
         w.string(location)
@@ -275,6 +288,19 @@ struct CacheEntry: Sendable {
         for f in facts {
             w.string(f.rule)
             w.blob(f.data)
+        }
+        w.varint(UInt64(dependencies.count))
+        for d in dependencies {
+            w.string(d.path)
+            if let st = d.stamp {
+                w.byte(1)
+                w.u64(st.size)
+                w.u64(UInt64(bitPattern: st.mtimeSeconds))
+                w.u64(UInt64(bitPattern: st.mtimeNanoseconds))
+                w.u64(st.inode)
+            } else {
+                w.byte(0)
+            }
         }
     }
 
@@ -295,10 +321,18 @@ struct CacheEntry: Sendable {
             guard let rule = r.string(), let data = r.blob() else { return nil }
             facts.append((rule, data))
         }
+        guard let dependencyCount = r.int() else { return nil }
+        var dependencies: [(path: String, stamp: FileStamp?)] = []
+        for _ in 0..<dependencyCount {
+            guard let path = r.string(), let present = r.byte() else { return nil }
+            if present == 0 { dependencies.append((path, nil)); continue }
+            guard let size = r.u64(), let sec = r.u64(), let nsec = r.u64(), let inode = r.u64() else { return nil }
+            dependencies.append((path, FileStamp(size: size, mtimeSeconds: Int64(bitPattern: sec), mtimeNanoseconds: Int64(bitPattern: nsec), inode: inode)))
+        }
         guard r.atEnd else { return nil }
         let stamp = FileStamp(size: size, mtimeSeconds: Int64(bitPattern: sec), mtimeNanoseconds: Int64(bitPattern: nsec), inode: inode)
         return CacheEntry(location: location, stamp: stamp, settled: settled == 1, contentHash: hash, byteCount: byteCount,
-                          diagnostics: diagnostics, facts: facts)
+                          diagnostics: diagnostics, facts: facts, dependencies: dependencies)
     }
 }
 
@@ -426,5 +460,33 @@ extension ByteReader {
         return Diagnostic(rule: rule, severity: severity, path: path, line: line, column: column,
                           endLine: endLine == 0 ? nil : endLine - 1, endColumn: endColumn == 0 ? nil : endColumn - 1,
                           message: message, fix: fix)
+    }
+}
+
+/// The per-directory secret of the cache checksums: 16 random bytes in `cache.key`, created once
+/// with mode 0600 (exclusive create, so concurrent runs agree on one key).
+enum CacheKeyFile {
+    static let name = "cache.key"
+
+    static func load(directory: String) -> (UInt64, UInt64)? {
+        let path = directory + "/" + name
+        if let key = read(path) { return key }
+        var rng = SystemRandomNumberGenerator()
+        let key = (rng.next() as UInt64, rng.next() as UInt64)
+        var bytes: [UInt8] = []
+        for v in [key.0, key.1] { for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(k)))) } }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return errno == EEXIST ? read(path) : nil }
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, 16) }
+        close(fd)
+        guard written == 16 else { unlink(path); return nil }
+        return key
+    }
+
+    private static func read(_ path: String) -> (UInt64, UInt64)? {
+        guard case let .bytes(b) = FileReader.read(path, maxSize: 64), b.count == 16 else { return nil }
+        var r = ByteReader(b, range: 0..<16)
+        guard let a = r.u64(), let c = r.u64() else { return nil }
+        return (a, c)
     }
 }

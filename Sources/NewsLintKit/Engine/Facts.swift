@@ -66,11 +66,13 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 /// A facts file: the cross-file facts of one shard as versioned JSON lines, merged later by `newslint merge`.
 ///
 /// Line 1 is a header (`format`, `version`, `tool`, `config` hash, `shard`, active cross-file
-/// `rules`, `files` linted); every other line is one fact: `{"path", "rule", "fact"}`, where `fact`
+/// `rules`, `files` linted, and the number of fact lines and a checksum of them, so a file cut
+/// short, even at a line boundary, is refused instead of merging fewer findings); every other line is one fact: `{"path", "rule", "fact"}`, where `fact`
 /// is the rule's own JSON encoding stored as a string (so 64-bit hashes survive untouched).
 public struct FactsFile: Sendable {
     public static let format = "newslint-facts"
-    public static let version = 1
+    /// Version 2 added the `facts` count and `checksum` (version 1 files cannot be verified).
+    public static let version = 2
 
     public var config: String
     public var shard: Shard?
@@ -105,15 +107,18 @@ public struct FactsFile: Sendable {
         header.add("shard", shard.map { JSONWriter.quote($0.description) } ?? "null")
         header.add("rules", "[" + rules.map(JSONWriter.quote).joined(separator: ",") + "]")
         header.add("files", int: fileCount)
-        var out = header.json + "\n"
+        var body = ""
         for f in facts {
             var o = JSONObjectBuilder()
             o.add("path", string: f.path)
             o.add("rule", string: f.rule)
             o.add("fact", string: String(decoding: f.data, as: UTF8.self))
-            out += o.json + "\n"
+            body += o.json + "\n"
         }
-        return Array(out.utf8)
+        let bodyBytes = Array(body.utf8)
+        header.add("facts", int: facts.count)
+        header.add("checksum", string: StableHash.hex(FastHash.hash(bodyBytes)))
+        return Array((header.json + "\n").utf8) + bodyBytes
     }
 
     /// Parses a facts file; errors name the file and line.
@@ -132,6 +137,14 @@ public struct FactsFile: Sendable {
         guard let config = header["config"]?.string, let rules = header["rules"]?.stringArray, let files = header["files"]?.int else {
             throw fail(1, "header lacks config, rules or files")
         }
+        guard let expectedFacts = header["facts"]?.int, let checksum = header["checksum"]?.string else {
+            throw fail(1, "header lacks the facts count or checksum")
+        }
+        let bodyStart = first.element.count + 1
+        let body = bodyStart <= bytes.count ? bytes[bodyStart...] : []
+        guard StableHash.hex(FastHash.hash(body)) == checksum else {
+            throw fail(1, "checksum mismatch: the file is truncated or was modified after it was written; re-run the shard")
+        }
         var shard: Shard?
         if let s = header["shard"]?.string {
             guard let parsed = Shard.parse(s) else { throw fail(1, "invalid shard '\(s)'") }
@@ -145,6 +158,9 @@ public struct FactsFile: Sendable {
                 throw fail(i + 1, "expected {\"path\", \"rule\", \"fact\"}")
             }
             facts.append((path, rule, Data(fact.utf8)))
+        }
+        guard facts.count == expectedFacts else {
+            throw fail(1, "the header records \(expectedFacts) facts but the file holds \(facts.count); it is truncated or modified")
         }
         return FactsFile(config: config, shard: shard, rules: rules, fileCount: files, facts: facts)
     }

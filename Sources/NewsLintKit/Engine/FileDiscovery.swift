@@ -18,6 +18,9 @@ public struct InputProblem: Sendable {
 /// Directories are walked recursively, skipping hidden entries and `.build`;
 /// directory symlinks are followed once (a loop is reported, not followed);
 /// files named explicitly are always linted, whatever their extension.
+/// A symlink found in the walk whose target lies outside the roots (the command-line paths,
+/// resolved) is reported as skipped, not followed, unless `followSymlinks` is set: a corpus
+/// must not pull in (or let `--fix` rewrite) files elsewhere, and `up -> ..` must not walk the parent.
 public struct FileDiscovery {
     public let config: Configuration
     /// Directory relative paths are resolved against (paths are reported as given).
@@ -31,6 +34,8 @@ public struct FileDiscovery {
     func configuration(forDirectory directory: String) -> Configuration {
         resolver?.configuration(forDirectory: absolute(directory)) ?? config
     }
+    /// Follow symlinks that lead out of the roots (`--follow-symlinks`).
+    public var followSymlinks = false
 
     public init(config: Configuration, base: String = FileManager.default.currentDirectoryPath) {
         self.config = config
@@ -43,7 +48,10 @@ public struct FileDiscovery {
     public func expand(_ paths: [String], forceExclude: Bool = false) -> (files: [String], problems: [InputProblem]) {
         var files: [String] = []
         var problems: [InputProblem] = []
-        var seen = Set<String>()
+        // Keyed by bytes: Swift's String equality is canonical equivalence, so NFC and NFD
+        // spellings of one name (two different files on Linux) would collapse into one.
+        var seen = Set<[UInt8]>()
+        let roots = self.roots(paths)
         for path in paths {
             var st = stat()
             guard stat(absolute(path), &st) == 0 else {
@@ -58,20 +66,20 @@ public struct FileDiscovery {
             if (st.st_mode & S_IFMT) == S_IFDIR {
                 var visited = Set<FileIdentity>()
                 let ignores = respectIgnoreFiles ? IgnoreStack.ancestors(of: absolute(path)) : IgnoreStack()
-                walk(directory: path, visited: &visited, files: &files, problems: &problems, ignores: ignores)
+                walk(directory: path, visited: &visited, files: &files, problems: &problems, ignores: ignores, roots: roots)
             } else {
                 // Explicit files are linted whatever their extension (and, unless forceExclude, whatever exclude says);
                 // special files are reported by the reader.
                 if forceExclude && !configuration(forDirectory: (absolute(path) as NSString).deletingLastPathComponent).isIncluded(absolute(path)) { continue }
-                if seen.insert(path).inserted { files.append(path) }
+                if seen.insert(Array(path.utf8)).inserted { files.append(path) }
             }
         }
         // One path walks each directory entry once: duplicates only arise from several paths.
         var unique: [String] = files
         if paths.count > 1 {
             unique = []
-            var set = Set<String>()
-            for f in files where set.insert(f).inserted { unique.append(f) }
+            var set = Set<[UInt8]>()
+            for f in files where set.insert(Array(f.utf8)).inserted { unique.append(f) }
         }
         // The walk is usually already in byte order (names are sorted per directory): check before sorting.
         let inOrder = zip(unique, unique.dropFirst()).allSatisfy { !$1.utf8.lexicographicallyPrecedes($0.utf8) }
@@ -84,9 +92,18 @@ public struct FileDiscovery {
         let inode: UInt64
     }
 
-    private func walk(directory: String, visited: inout Set<FileIdentity>, files: inout [String], problems: inout [InputProblem], ignores: IgnoreStack) {
+    /// The command-line paths with every symlink resolved: what a walk may reach and `--fix` may write.
+    public func roots(_ paths: [String]) -> [String] {
+        paths.filter { $0 != "-" }.compactMap { PathResolver.real(absolute($0)) }
+    }
+
+    private func walk(directory: String, visited: inout Set<FileIdentity>, files: inout [String], problems: inout [InputProblem], ignores: IgnoreStack, roots: [String]) {
         var st = stat()
-        guard stat(absolute(directory), &st) == 0 else { return }
+        guard stat(absolute(directory), &st) == 0 else {
+            // Never silently: an over-long path (ENAMETOOLONG) or a directory that vanished.
+            problems.append(InputProblem(path: directory, message: "cannot open directory: \(String(cString: strerror(errno)))", isFailure: true))
+            return
+        }
         let id = FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
         guard visited.insert(id).inserted else {
             problems.append(InputProblem(path: directory, message: "directory symlink loop; not followed", isFailure: false))
@@ -103,6 +120,10 @@ public struct FileDiscovery {
         for (name, kind) in entries {
             if name.hasPrefix(".") { continue }
             let child = directory == "." ? name : (directory.hasSuffix("/") ? directory + name : directory + "/" + name)
+            if kind == .undecodable {
+                problems.append(InputProblem(path: child, message: "file name is not valid UTF-8 (shown escaped); not linted, rename it to lint it", isFailure: false))
+                continue
+            }
             // readdir's type saves a stat per entry; symlinks and unknown types are stat'ed (followed).
             var type = kind
             if type == .other {
@@ -115,12 +136,17 @@ public struct FileDiscovery {
                     continue
                 }
                 type = (cst.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
+                if !followSymlinks, type == .directory || matchesExtension(name, config),
+                   let target = PathResolver.real(absolute(child)), !PathResolver.isWithin(target, roots: roots) {
+                    problems.append(InputProblem(path: child, message: "symbolic link to \(target), outside the linted paths; not followed (use --follow-symlinks)", isFailure: false))
+                    continue
+                }
             }
             if type == .directory {
                 if name == ".build" || name == "node_modules" { continue }
                 if config.isExcludedDirectory(absolute(child)) { continue }
                 if !ignores.files.isEmpty && ignores.isIgnored(PathResolver.standardized(absolute(child)), isDirectory: true) { continue }
-                walk(directory: child, visited: &visited, files: &files, problems: &problems, ignores: ignores)
+                walk(directory: child, visited: &visited, files: &files, problems: &problems, ignores: ignores, roots: roots)
             } else if matchesExtension(name, config) && config.isIncluded(absolute(child))
                         && (ignores.files.isEmpty || !ignores.isIgnored(PathResolver.standardized(absolute(child)), isDirectory: false)) {
                 files.append(child)
@@ -136,7 +162,8 @@ public struct FileDiscovery {
 
 /// Lists a directory with `readdir`, keeping the entry type it reports (no stat per entry).
 enum DirectoryReader {
-    enum Kind { case file, directory, other }
+    /// `undecodable`: the name is not UTF-8; `name` then holds an escaped form (`\xE9`) for reports.
+    enum Kind { case file, directory, other, undecodable }
 
     /// Entries sorted by name; nil (errno set) when the directory cannot be opened.
     static func entries(_ path: String) -> [(name: String, kind: Kind)]? {
@@ -144,8 +171,20 @@ enum DirectoryReader {
         defer { closedir(dir) }
         var out: [(name: String, kind: Kind)] = []
         while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+            let raw = withUnsafePointer(to: &entry.pointee.d_name) {
+                UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)
+            }
+            guard let name = String(validatingCString: raw) else {
+                // String(cString:) would replace the bad bytes and name a file that does not exist.
+                var escaped = ""
+                var p = raw
+                while p.pointee != 0 {
+                    let b = UInt8(bitPattern: p.pointee)
+                    escaped += b >= 0x20 && b < 0x7F ? String(UnicodeScalar(b)) : "\\x" + String(b, radix: 16, uppercase: true)
+                    p += 1
+                }
+                out.append((escaped, .undecodable))
+                continue
             }
             if name == "." || name == ".." { continue }
             let kind: Kind
@@ -234,6 +273,18 @@ public enum PathResolver {
         if path == "." { return base }
         let trimmed = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
         return base.hasSuffix("/") ? base + trimmed : base + "/" + trimmed
+    }
+
+    /// The canonical path (every symlink resolved, as realpath(3)); nil when it does not exist.
+    public static func real(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    /// Whether canonical `path` is one of `roots` or below one of them.
+    public static func isWithin(_ path: String, roots: [String]) -> Bool {
+        roots.contains { root in path == root || path.hasPrefix(root == "/" ? root : root + "/") }
     }
 
     /// Removes `.`, `..` and repeated slashes lexically (symlinks are not resolved), without a trailing slash.

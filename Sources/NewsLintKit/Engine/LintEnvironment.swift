@@ -21,7 +21,7 @@ public struct FileSystemProbe: ResourceProbe {
 public struct URLCheckResult: Sendable, Hashable, Codable {
     /// True when the resource answered with a success status (after redirects).
     public var ok: Bool
-    /// Human-readable detail: `HTTP 404`, `timed out after 10s`, `redirect loop`, …
+    /// Human-readable detail: `HTTP 404`, `no HTTP answer`, `redirect loop`, …
     public var detail: String
     public init(ok: Bool, detail: String) {
         self.ok = ok
@@ -61,4 +61,17 @@ public struct LintEnvironment: Sendable {
 
     /// Whether remote URLs are checked in this run.
     public var isOnline: Bool { images.online && urlChecker != nil }
+}
+
+/// A probe that remembers the paths asked about, so a cached result can name the files it
+/// depends on (a referenced image deleted later makes the entry stale).
+final class RecordingProbe: ResourceProbe, @unchecked Sendable {
+    private let base: any ResourceProbe
+    private let paths = Locked<Set<String>>([])
+    init(_ base: any ResourceProbe) { self.base = base }
+    func fileExists(_ path: String) -> Bool {
+        _ = paths.withLock { $0.insert(path) }
+        return base.fileExists(path)
+    }
+    var probed: [String] { paths.withLock { $0 }.sorted() }
 }

@@ -30,6 +30,16 @@ public struct LintSettings: Sendable {
     public var cache: LintCache?
     /// Run the cross-file reduce phase after linting (off for shards: `merge` does it).
     public var finishCrossFile = true
+    /// When set, `--fix` writes only files whose resolved location lies within these canonical roots.
+    public var writableRoots: [String]?
+    /// `--fix-hardlinks`: fix files with several hard links in place instead of refusing.
+    public var fixHardLinks = false
+    /// Findings kept per rule per file (the rest become one finding with their count); nil: no cap.
+    /// Not applied while fixing, where every fix counts.
+    public var maxFindingsPerRule: Int? = 1000
+    /// Seconds of rule time per file after which the remaining rules are skipped (a `file-skipped`
+    /// finding names the rule that ran over); nil: no budget.
+    public var fileTimeBudget: Double? = 30
     public init() {}
 }
 
@@ -221,14 +231,60 @@ public final class Linter: Sendable {
 
     /// Runs the per-file rules on one document (no I/O). Suppression comments are applied.
     public func check(_ document: Document, rules: RuleSet) -> [Diagnostic] {
+        check(document, rules: rules, environment: environment)
+    }
+
+    func check(_ document: Document, rules: RuleSet, environment: LintEnvironment) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for active in rules.perFile {
+        let limit = settings.fix == .none ? settings.maxFindingsPerRule : nil
+        var dropped: [String: Int] = [:]
+        let started = DispatchTime.now().uptimeNanoseconds
+        for (index, active) in rules.perFile.enumerated() {
             var sink = DiagnosticSink(document: document, rule: active.id, severity: active.severity)
             sink.environment = environment
+            // Stored findings are bounded well above the listed cap, so suppression comments still
+            // see the findings they silence (only past this bound can one look unused).
+            if let limit { sink.limit = max(limit, Self.storedFindingsPerRule) }
             active.rule.check(document, into: &sink)
             out.append(contentsOf: sink.diagnostics)
+            if sink.dropped > 0 { dropped[active.id] = sink.dropped }
+            // Rules cannot be interrupted; the budget stops the rest once one has run over it.
+            if let budget = settings.fileTimeBudget, index + 1 < rules.perFile.count {
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                if elapsed > budget, let severity = rules.engineSeverity["file-skipped"] {
+                    let left = rules.perFile.count - index - 1
+                    out.append(Diagnostic(rule: "file-skipped", severity: severity, path: document.path, line: 1, column: 1,
+                                          message: "rule '\(active.id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget); \(left) remaining rule\(left == 1 ? "" : "s") not run on this file"))
+                    break
+                }
+            }
         }
-        return DiagnosticFilters.apply(out, document: document, rules: rules)
+        let filtered = DiagnosticFilters.apply(out, document: document, rules: rules)
+        guard let limit else { return filtered }
+        return Self.capped(filtered, limit: limit, dropped: dropped, rules: rules, path: document.path)
+    }
+
+    /// Findings a rule may store per file before the rest are only counted (memory bound).
+    static let storedFindingsPerRule = 100_000
+
+    /// Keeps the first `limit` findings of each rule and adds one finding with the count of the rest.
+    static func capped(_ diagnostics: [Diagnostic], limit: Int, dropped: [String: Int], rules: RuleSet, path: String) -> [Diagnostic] {
+        var seen: [String: Int] = [:]
+        var extra = dropped
+        var lastLine: [String: Int] = [:]
+        var out: [Diagnostic] = []
+        out.reserveCapacity(min(diagnostics.count, limit * 8))
+        for d in diagnostics {
+            let n = seen[d.rule, default: 0]
+            seen[d.rule] = n + 1
+            if n < limit { out.append(d); lastLine[d.rule] = d.line } else { extra[d.rule, default: 0] += 1 }
+        }
+        for (rule, count) in extra.sorted(by: { $0.key < $1.key }) where count > 0 {
+            let severity = rules.perFile.first { $0.id == rule }?.severity ?? .warning
+            out.append(Diagnostic(rule: rule, severity: severity, path: path, line: lastLine[rule] ?? 1, column: 1,
+                                  message: "\(count) more \(rule) finding\(count == 1 ? "" : "s") in this file not listed (at most \(limit) per rule per file)"))
+        }
+        return out
     }
 
     /// Lints all inputs in parallel, then runs cross-file rules; output is sorted and independent of `jobs`.
@@ -313,7 +369,7 @@ public final class Linter: Sendable {
             if let cache {
                 stamp = FileStamp.of(location)
                 cached = cache.entry(for: location)
-                if let stamp, let entry = cached, entry.settled, entry.stamp == stamp,
+                if let stamp, let entry = cached, entry.settled, entry.stamp == stamp, entry.dependenciesUnchanged,
                    let outcome = reuse(entry, path: path, rules: rules) {
                     cache.noteHit()
                     return outcome
@@ -332,14 +388,20 @@ public final class Linter: Sendable {
         }
         if let cache, let stamp {
             let hash = FastHash.hash(bytes)
-            if var entry = cached, entry.contentHash == hash, entry.byteCount == bytes.count,
+            if var entry = cached, entry.contentHash == hash, entry.byteCount == bytes.count, entry.dependenciesUnchanged,
                let outcome = reuse(entry, path: path, rules: rules) {
                 cache.noteHit()
                 entry.stamp = stamp
                 cache.record(entry)
                 return outcome
             }
-            let outcome = lintBytes(bytes, input: input, path: path, location: location, rules: rules)
+            // Record the local files rules look at: the entry is only as fresh as they are.
+            let recorder = RecordingProbe(environment.probe)
+            var recording = environment
+            recording.probe = recorder
+            let outcome = lintBytes(bytes, input: input, path: path, location: location, rules: rules, environment: recording)
+            // A run cut short by the time budget says nothing about the next run: not cached.
+            if outcome.diagnostics.contains(where: { $0.rule == "file-skipped" }) { return outcome }
             var facts: [(rule: String, data: [UInt8])] = []
             for f in outcome.facts {
                 let active = baseRules.crossFile[f.rule]
@@ -348,7 +410,7 @@ public final class Linter: Sendable {
             }
             let stored = outcome.diagnostics.map { d -> Diagnostic in var c = d; c.path = ""; return c }
             cache.record(CacheEntry(location: location, stamp: stamp, settled: false, contentHash: hash, byteCount: bytes.count,
-                                    diagnostics: stored, facts: facts))
+                                    diagnostics: stored, facts: facts, dependencies: recorder.probed.map { ($0, FileStamp.of($0)) }))
             return outcome
         }
         return lintBytes(bytes, input: input, path: path, location: location, rules: rules)
@@ -367,9 +429,11 @@ public final class Linter: Sendable {
     }
 
     /// Lints (and optionally fixes) the bytes of one readable, non-binary input.
-    private func lintBytes(_ bytes: [UInt8], input: LintInput, path: String, location: String, rules: RuleSet) -> FileOutcome {
+    private func lintBytes(_ bytes: [UInt8], input: LintInput, path: String, location: String, rules: RuleSet,
+                           environment: LintEnvironment? = nil) -> FileOutcome {
+        let environment = environment ?? self.environment
         var document = Document(path: path, bytes: bytes)
-        var diagnostics = check(document, rules: rules)
+        var diagnostics = check(document, rules: rules, environment: environment)
         var fixOutcome: FileFixOutcome?
         if let allowed = settings.fix.allowed {
             let result = Fixer.fix(document: document, initial: diagnostics, allowed: allowed) { self.check($0, rules: rules) }
@@ -377,7 +441,10 @@ public final class Linter: Sendable {
             if outcome.applied > 0 {
                 if settings.fix.writes, case .file = input {
                     do {
-                        try AtomicWriter.write(result.bytes, to: location)
+                        if let roots = settings.writableRoots, !PathResolver.isWithin(PathResolver.real(location) ?? location, roots: roots) {
+                            throw WriteError(path: path, message: "resolves to \(PathResolver.real(location) ?? location), outside the linted paths; not written")
+                        }
+                        try AtomicWriter.write(result.bytes, to: location, allowHardLinks: settings.fixHardLinks)
                         document = Document(path: path, bytes: result.bytes)
                         diagnostics = result.remaining
                     } catch {
@@ -399,12 +466,12 @@ public final class Linter: Sendable {
             }
         }
         var facts: [(rule: Int, fact: any Sendable)] = []
-        var environment = self.environment
+        var factEnvironment = environment
         for d in diagnostics where d.rule == "boilerplate" || catalog.metadata(d.rule)?.family == "pack" {
-            environment.linesReportedByPacks.insert(d.line)
+            factEnvironment.linesReportedByPacks.insert(d.line)
         }
         for (i, active) in baseRules.crossFile.enumerated() where rules.crossFile.contains(where: { $0.id == active.id }) {
-            if let f = active.rule.collectErased(document, environment: environment) { facts.append((i, f)) }
+            if let f = active.rule.collectErased(document, environment: factEnvironment) { facts.append((i, f)) }
         }
         return FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: bytes.count, fix: fixOutcome,
                            ioFailure: fixOutcome?.writeError != nil)

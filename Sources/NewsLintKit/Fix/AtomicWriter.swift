@@ -16,8 +16,11 @@ public struct WriteError: Error, Sendable, CustomStringConvertible {
 /// written, flushed and renamed over the target, keeping its permission bits.
 /// A symlink is followed and its target is replaced (the link stays a link).
 /// A process killed at any point leaves either the old or the new file, never a mix.
+/// Owner, group and mode are carried over (ownership when permitted); a file with several hard
+/// links is refused unless `hardLinks` is allowed, and then rewritten in place so every link
+/// sees the fix; a file that vanished is never recreated; a temp file left by an interrupt is removed.
 public enum AtomicWriter {
-    public static func write(_ bytes: [UInt8], to path: String) throws {
+    public static func write(_ bytes: [UInt8], to path: String, allowHardLinks: Bool = false) throws {
         let target = resolveSymlinks(path)
         var st = stat()
         guard stat(target, &st) == 0 else {
@@ -26,17 +29,26 @@ public enum AtomicWriter {
         guard access(target, W_OK) == 0 else {
             throw WriteError(path: path, message: "file is not writable (\(String(cString: strerror(errno))))")
         }
+        if st.st_nlink > 1 {
+            guard allowHardLinks else {
+                throw WriteError(path: path, message: "file has \(st.st_nlink) hard links; replacing it would split them (use --fix-hardlinks to rewrite it in place)")
+            }
+            try writeInPlace(bytes, to: target, path: path)
+            return
+        }
         let dir = (target as NSString).deletingLastPathComponent
         let base = (target as NSString).lastPathComponent
-        var template = Array("\(dir.isEmpty ? "." : dir)/.\(base).newslint-XXXXXX".utf8CString)
+        var template = Array("\(dir.isEmpty ? "." : dir)/\(tempName(for: base))".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             throw WriteError(path: path, message: "cannot create a temporary file beside it (\(String(cString: strerror(errno))))")
         }
         let tempPath = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
+        let slot = InterruptCleanup.register(tempPath)
         var ok = false
         defer {
             if !ok { unlink(tempPath) }
+            InterruptCleanup.release(slot)
         }
         var written = 0
         while written < bytes.count {
@@ -51,6 +63,9 @@ public enum AtomicWriter {
             }
             written += n
         }
+        // Owner and group first (fchown clears set-id bits), then the mode; chown needs privileges
+        // the user may lack, and a file of one's own keeps them anyway.
+        _ = fchown(fd, st.st_uid, st.st_gid)
         _ = fchmod(fd, st.st_mode & 0o7777)
         guard fsync(fd) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -58,6 +73,11 @@ public enum AtomicWriter {
             throw WriteError(path: path, message: "flush failed (\(reason))")
         }
         close(fd)
+        // Deleted (or replaced) while we worked: do not bring it back.
+        var now = stat()
+        guard stat(target, &now) == 0, now.st_ino == st.st_ino, now.st_dev == st.st_dev else {
+            throw WriteError(path: path, message: "file was removed or replaced while it was being fixed; not written")
+        }
         guard rename(tempPath, target) == 0 else {
             throw WriteError(path: path, message: "rename failed (\(String(cString: strerror(errno))))")
         }
@@ -77,6 +97,31 @@ public enum AtomicWriter {
             throw WriteError(path: path, message: "cannot create the file")
         }
         try write(bytes, to: path)
+    }
+
+    /// `.<name>.newslint-XXXXXX`, shortened for long names so it fits NAME_MAX (255 bytes).
+    static func tempName(for base: String) -> String {
+        let full = ".\(base).newslint-XXXXXX"
+        if full.utf8.count <= 255 { return full }
+        return ".newslint-\(StableHash.hex(StableHash.fnv1a64(base)))-XXXXXX"
+    }
+
+    /// Truncates and rewrites the file itself (for hard-linked files, so every link sees the fix).
+    /// Not atomic: a crash midway leaves a partial file, which is why it needs --fix-hardlinks.
+    private static func writeInPlace(_ bytes: [UInt8], to target: String, path: String) throws {
+        let fd = open(target, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        guard fd >= 0 else { throw WriteError(path: path, message: "cannot open for writing (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw WriteError(path: path, message: "write failed (\(String(cString: strerror(errno))))")
+            }
+            written += n
+        }
+        guard fsync(fd) == 0 else { throw WriteError(path: path, message: "flush failed (\(String(cString: strerror(errno))))") }
     }
 
     @inline(__always)
@@ -101,4 +146,49 @@ public enum AtomicWriter {
         }
         return current
     }
+}
+
+/// Temp files being written, removed by a SIGINT/SIGTERM/SIGHUP handler before the process dies.
+/// The handler only reads fixed slots of C strings and calls unlink (async-signal-safe).
+enum InterruptCleanup {
+    static let slotCount = 64
+    nonisolated(unsafe) static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+        let p = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: slotCount)
+        p.initialize(repeating: nil, count: slotCount)
+        return p
+    }()
+    static let lock = NSLock()
+    nonisolated(unsafe) static var installed = false
+
+    static func register(_ path: String) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        if !installed {
+            installed = true
+            for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, interruptHandler) }
+        }
+        for i in 0..<slotCount where slots[i] == nil {
+            slots[i] = strdup(path)
+            return i
+        }
+        return nil
+    }
+
+    static func release(_ slot: Int?) {
+        guard let slot else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let p = slots[slot]
+        slots[slot] = nil
+        free(p)
+    }
+}
+
+/// Removes registered temp files, then dies of the signal as it would have.
+private func interruptHandler(_ sig: Int32) {
+    for i in 0..<InterruptCleanup.slotCount {
+        if let p = InterruptCleanup.slots[i] { unlink(p) }
+    }
+    signal(sig, SIG_DFL)
+    raise(sig)
 }

@@ -55,12 +55,24 @@ public enum Fixer {
         var applied = 0
         var passes = 0
         var hitLimit = false
+        var valid = document.isValidUTF8
         while true {
-            let fixes = diagnostics.compactMap(\.fix).filter { $0.applicability <= allowed }
+            // Re-detected every pass: after the transcoding fix the file is UTF-8 and other fixes may follow.
+            let candidates = diagnostics.filter { $0.fix.map { $0.applicability <= allowed } ?? false }
+            let encoding: EncodingGuard.Detected = valid ? .utf8
+                : candidates.contains(where: { EncodingGuard.isTranscoding($0, byteCount: bytes.count) })
+                ? EncodingGuard.detect(bytes, isValidUTF8: false) : .unknown
+            let fixes = EncodingGuard.fixable(candidates, bytes: bytes, encoding: encoding).compactMap(\.fix)
             if fixes.isEmpty { break }
             if passes == maxPasses { hitLimit = true; break }
-            let (next, count) = apply(fixes, to: bytes)
-            if count == 0 || next == bytes { break }
+            let (next, edits, count) = applyChoosing(fixes, to: bytes)
+            if edits.isEmpty || next == bytes { break }
+            guard EncodingGuard.preservesText(old: bytes, new: next, edits: edits, encoding: encoding) else {
+                var outcome = FileFixOutcome(path: document.path, applied: 0, passes: passes, hitPassLimit: false)
+                outcome.rolledBack = "a fix would change text outside its edits (\(encodingName(encoding))); file left unchanged"
+                return Result(bytes: document.bytes, remaining: initial, outcome: outcome)
+            }
+            valid = true
             bytes = next
             applied += count
             passes += 1
@@ -77,6 +89,24 @@ public enum Fixer {
 
     /// Applies every fix whose edits do not overlap an earlier-chosen fix. Returns the new bytes and how many fixes were applied.
     public static func apply(_ fixes: [Fix], to bytes: [UInt8]) -> ([UInt8], Int) {
+        let (out, _, count) = applyCounting(fixes, to: bytes)
+        return (out, count)
+    }
+
+    /// `apply`, also returning the edits it made (sorted).
+    static func applyChoosing(_ fixes: [Fix], to bytes: [UInt8]) -> ([UInt8], [Edit], Int) {
+        applyCounting(fixes, to: bytes)
+    }
+
+    static func encodingName(_ e: EncodingGuard.Detected) -> String {
+        switch e {
+        case .utf8: return "UTF-8"
+        case let .legacy(name, _): return name
+        case .unknown: return "unknown encoding"
+        }
+    }
+
+    private static func applyCounting(_ fixes: [Fix], to bytes: [UInt8]) -> ([UInt8], [Edit], Int) {
         let ordered = fixes.sorted { ($0.span.lowerBound, $0.span.upperBound, $0.edits.count) < ($1.span.lowerBound, $1.span.upperBound, $1.edits.count) }
         var chosen: [Edit] = []
         var chosenEnd = -1
@@ -89,13 +119,15 @@ public enum Fixer {
             if zip(fix.edits, fix.edits.dropFirst()).contains(where: { overlaps($0, $1) || $1.range.lowerBound < $0.range.upperBound }) { continue }
             // Fixes come sorted by span: one that starts after everything chosen so far cannot
             // conflict (the common case, linear); otherwise compare edit by edit.
-            if fix.span.lowerBound <= chosenEnd, fix.edits.contains(where: { e in chosen.contains { overlaps($0, e) } }) { continue }
-            chosen.append(contentsOf: fix.edits)
+            if fix.span.lowerBound <= chosenEnd, fix.edits.contains(where: { conflicts($0, sortedChosen: chosen) }) { continue }
+            for e in fix.edits {
+                let at = insertionIndex(e, in: chosen)
+                if at == chosen.count { chosen.append(e) } else { chosen.insert(e, at: at) }
+            }
             chosenEnd = max(chosenEnd, fix.span.upperBound)
             count += 1
         }
-        guard count > 0 else { return (bytes, 0) }
-        chosen.sort { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+        guard count > 0 else { return (bytes, [], 0) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var cursor = 0
@@ -105,7 +137,35 @@ public enum Fixer {
             cursor = e.range.upperBound
         }
         out.append(contentsOf: bytes[cursor...])
-        return (out, count)
+        return (out, chosen, count)
+    }
+
+    /// Where `e` goes in edits sorted by (lowerBound, upperBound).
+    static func insertionIndex(_ e: Edit, in sorted: [Edit]) -> Int {
+        if let last = sorted.last, (last.range.lowerBound, last.range.upperBound) <= (e.range.lowerBound, e.range.upperBound) { return sorted.count }
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if (sorted[mid].range.lowerBound, sorted[mid].range.upperBound) <= (e.range.lowerBound, e.range.upperBound) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Whether `e` overlaps one of `sorted` (non-overlapping edits in order): only the edit before
+    /// it and those starting inside it can, so this is a bisection, not a scan of every chosen edit
+    /// (a 1.6 MB line with many overlapping fixes was quadratic).
+    static func conflicts(_ e: Edit, sortedChosen sorted: [Edit]) -> Bool {
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid].range.lowerBound < e.range.lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        var k = max(0, lo - 1)
+        while k < sorted.count && sorted[k].range.lowerBound <= e.range.upperBound {
+            if overlaps(sorted[k], e) { return true }
+            k += 1
+        }
+        return false
     }
 
     /// Two edits conflict when their ranges intersect, or both insert at the same point

@@ -20,6 +20,10 @@ public struct ImageSettings: Sendable, Equatable {
     /// Seconds a cached result stays valid.
     public var cacheMaxAge: Double = 86_400
     public var userAgent = "newslint-image-check/1.0"
+    /// Let online checks contact loopback, private, link-local and multicast addresses. Only the
+    /// command line (or a user config) can set it: a repository's `.lint.json` is ignored here,
+    /// since the corpus being linted may be the attacker.
+    public var allowPrivateHosts = false
 
     public init() {}
 
@@ -29,6 +33,7 @@ public struct ImageSettings: Sendable, Equatable {
         public var timeout: Double?
         public var cacheFile: String?
         public var noCache = false
+        public var allowPrivateHosts: Bool?
         public init() {}
     }
 
@@ -38,10 +43,11 @@ public struct ImageSettings: Sendable, Equatable {
         if let v = o.timeout { s.timeout = v }
         if let v = o.cacheFile { s.cacheFile = v }
         if o.noCache { s.cacheFile = nil }
+        if let v = o.allowPrivateHosts { s.allowPrivateHosts = v }
         return s
     }
 
-    static let keys = ["$comment", "online", "roots", "timeout", "retries", "concurrency", "perHost", "cache", "cacheMaxAge", "userAgent"]
+    static let keys = ["$comment", "online", "roots", "timeout", "retries", "concurrency", "perHost", "cache", "cacheMaxAge", "userAgent", "allowPrivateHosts"]
 
     /// Parses and validates the section (nil: defaults). Relative paths are resolved against `directory`.
     public static func parse(_ node: JSONNode?, file: String, directory: String) throws -> ImageSettings {
@@ -87,6 +93,10 @@ public struct ImageSettings: Sendable, Equatable {
                 guard let p = n.string, !p.isEmpty else { throw v.error(n, path, "expected a file path (string) or null, found \(describe(n))") }
                 s.cacheFile = absolute(p)
             case "cacheMaxAge": s.cacheMaxAge = try number(n, path, 0...31_536_000, unit: "seconds")
+            case "allowPrivateHosts":
+                // Accepted (a user config may set it) but dropped for repository configs in `prepared`.
+                guard let b = n.bool else { throw v.error(n, path, "expected true or false, found \(describe(n))") }
+                s.allowPrivateHosts = b
             case "userAgent":
                 guard let ua = n.string, !ua.isEmpty, ua.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
                     throw v.error(n, path, "expected a non-empty printable ASCII string, found \(describe(n))")
@@ -122,6 +132,8 @@ extension LintEnvironment {
         if let node = config.sections["images"],
            let parsed = try? ImageSettings.parse(node, file: config.file ?? ".lint.json", directory: config.directory) {
             env.images = parsed
+            // A repository config cannot open private hosts; only the command line can (imageOverrides).
+            env.images.allowPrivateHosts = false
         }
         env.images = env.images.applying(imageOverrides)
         if env.images.online && env.urlChecker == nil {

@@ -62,9 +62,9 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
         config.httpMaximumConnectionsPerHost = settings.perHost
         config.requestCachePolicy = .reloadIgnoringLocalCacheData
         config.urlCache = nil
-        // Redirects are followed by URLSession; FoundationNetworking on Linux traps when a
-        // delegate refuses them, so loops surface as `httpTooManyRedirects`.
-        let session = URLSession(configuration: config)
+        // Redirects come back unfollowed (the delegate refuses them) and are followed here,
+        // each hop checked against the host policy first.
+        let session = URLSession(configuration: config, delegate: NoRedirectDelegate(), delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
         let scheduler = Scheduler(urls: urls, concurrency: settings.concurrency, perHost: settings.perHost) { url, done in
             self.checkOne(url, session: session, done: done)
@@ -86,11 +86,15 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
     }
 
     private func attempt(_ url: URL, session: URLSession, method: String, visited: Set<String>, retriesLeft: Int, done: @escaping @Sendable (Outcome) -> Void) {
+        if let refusal = HostPolicy.refusal(url, allowPrivate: settings.allowPrivateHosts) {
+            // Not cached on disk: the answer depends on this run's settings, not on the URL.
+            done(Outcome(result: URLCheckResult(ok: false, detail: refusal), definitive: false))
+            return
+        }
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: settings.timeout)
         request.httpMethod = method
         request.setValue(settings.userAgent, forHTTPHeaderField: "User-Agent")
         requestCount.withLock { $0 += 1 }
-        let timeout = settings.timeout
         let task = session.dataTask(with: request) { _, response, error in
             func retryOr(_ outcome: Outcome) {
                 if retriesLeft > 0 {
@@ -105,12 +109,12 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
             if let error {
                 let code = (error as? URLError)?.code
                 switch code {
-                case .timedOut?:
-                    retryOr(Outcome(result: URLCheckResult(ok: false, detail: "timed out after \(Self.seconds(timeout))"), definitive: false))
                 case .httpTooManyRedirects?:
                     done(Outcome(result: URLCheckResult(ok: false, detail: "redirect loop"), definitive: true))
                 default:
-                    retryOr(Outcome(result: URLCheckResult(ok: false, detail: "request failed: \(error.localizedDescription)"), definitive: false))
+                    // One message for every transport failure (refused, reset, timed out, no such
+                    // host): distinct ones would tell a corpus author which ports are open.
+                    retryOr(Outcome(result: URLCheckResult(ok: false, detail: Self.noAnswer), definitive: false))
                 }
                 return
             }
@@ -148,6 +152,9 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
         }
         task.resume()
     }
+
+    /// The detail of every request that got no HTTP answer.
+    static let noAnswer = "no HTTP answer"
 
     /// Limit for redirects URLSession hands back unfollowed (it follows ordinary ones itself).
     static let maxManualRedirects = 10

@@ -29,20 +29,28 @@ public struct Glob: Sendable, Hashable {
         return Glob.match(segments[...], parts[...])
     }
 
+    /// Segment-level matching by dynamic programming over (pattern suffix, path suffix):
+    /// O(pattern × path) segment comparisons. Backtracking over each `**` was exponential in
+    /// their number (ten `**` took half a minute on a deep path).
     private static func match(_ pat: ArraySlice<[Unicode.Scalar]>, _ path: ArraySlice<[Unicode.Scalar]>) -> Bool {
-        guard let first = pat.first else { return path.isEmpty }
-        if first == globstar {
-            let rest = pat.dropFirst()
-            if rest.isEmpty { return true }
-            var p = path
-            while true {
-                if match(rest, p) { return true }
-                if p.isEmpty { return false }
-                p = p.dropFirst()
+        let p = Array(pat), s = Array(path)
+        // next[j]: pattern suffix i+1 matches path suffix j; row for i computed from it.
+        var next = [Bool](repeating: false, count: s.count + 1)
+        next[s.count] = true // the empty pattern matches only the empty path
+        for i in stride(from: p.count - 1, through: 0, by: -1) {
+            var row = [Bool](repeating: false, count: s.count + 1)
+            if p[i] == globstar {
+                // `**` matches zero segments (next[j]) or one more (row[j + 1]).
+                row[s.count] = next[s.count]
+                for j in stride(from: s.count - 1, through: 0, by: -1) { row[j] = next[j] || row[j + 1] }
+                // A trailing `**` matches everything, including the empty rest.
+                if i == p.count - 1 { row = [Bool](repeating: true, count: s.count + 1) }
+            } else {
+                for j in 0..<s.count where next[j + 1] { row[j] = matchSegment(p[i], s[j]) }
             }
+            next = row
         }
-        guard let seg = path.first else { return false }
-        return matchSegment(first, seg) && match(pat.dropFirst(), path.dropFirst())
+        return next[0]
     }
 
     static func matchSegment(_ p: [Unicode.Scalar], _ s: [Unicode.Scalar]) -> Bool {

@@ -122,18 +122,30 @@ public struct JSONParser {
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
+    /// The last column computed (byte index and column) on the current line: positions are asked
+    /// for in increasing order, so counting resumes there instead of at the line start (a config
+    /// written on one line with 100k keys was quadratic).
+    private var columnMark = (line: 0, index: 0, column: 1)
+
     private var position: SourcePosition {
-        // Column counts scalars: count non-continuation bytes since the line start.
-        var column = 1
-        var i = lineStart
-        while i < index && i < bytes.count {
-            if bytes[i] & 0xC0 != 0x80 { column += 1 }
-            i += 1
+        mutating get {
+            // Column counts scalars: count non-continuation bytes since the line start.
+            var column = 1
+            var i = lineStart
+            if columnMark.line == line, columnMark.index >= lineStart, columnMark.index <= index {
+                column = columnMark.column
+                i = columnMark.index
+            }
+            while i < index && i < bytes.count {
+                if bytes[i] & 0xC0 != 0x80 { column += 1 }
+                i += 1
+            }
+            columnMark = (line, i, column)
+            return SourcePosition(line: line, column: column)
         }
-        return SourcePosition(line: line, column: column)
     }
 
-    private func error(_ message: String) -> JSONSyntaxError {
+    private mutating func error(_ message: String) -> JSONSyntaxError {
         JSONSyntaxError(position: position, message: message)
     }
 
@@ -181,6 +193,7 @@ public struct JSONParser {
     private mutating func parseObject(depth: Int) throws -> JSONValue {
         index += 1
         var members: [(key: String, keyPosition: SourcePosition, value: JSONNode)] = []
+        var seenKeys = Set<String>()
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
@@ -197,10 +210,12 @@ public struct JSONParser {
             index += 1
             skipWhitespace()
             let value = try parseValue(depth: depth + 1)
-            if members.contains(where: { $0.key == key }) {
+            // A set once objects grow: a linear search per key is quadratic in keys per object.
+            if members.count < 16 ? members.contains(where: { $0.key == key }) : !seenKeys.insert(key).inserted {
                 throw JSONSyntaxError(position: keyPosition, message: "duplicate key \"\(key)\"")
             }
             members.append((key, keyPosition, value))
+            if members.count == 16 { seenKeys = Set(members.map(\.key)) }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input; expected ',' or '}'") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

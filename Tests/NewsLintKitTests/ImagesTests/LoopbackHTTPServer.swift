@@ -9,7 +9,8 @@ import Darwin
 /// A tiny HTTP/1.1 server on 127.0.0.1 (port chosen by the kernel) for online-mode tests.
 /// Routes: /ok.jpg 200, /missing.jpg 404, /error.jpg 500, /redirect.jpg 302 -> /ok.jpg,
 /// /loop-a <-> /loop-b, /slow.jpg (answers after 6 s), /no-head.jpg (405 to HEAD, 200 to GET),
-/// /flaky.jpg (503 once, then 200), /delay-*.jpg (200 after 150 ms).
+/// /flaky.jpg (503 once, then 200), /delay-*.jpg (200 after 150 ms), /redirect-file and
+/// /redirect-gopher (redirects to schemes online mode refuses).
 /// It stops by itself after `lifetime` seconds or when released; it never connects anywhere.
 final class LoopbackHTTPServer: @unchecked Sendable {
     let port: UInt16
@@ -101,6 +102,8 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         case "/missing.jpg": status = 404
         case "/error.jpg": status = 500
         case "/redirect.jpg": status = 302; headers.append("Location: /ok.jpg")
+        case "/redirect-file": status = 302; headers.append("Location: file:///etc/passwd")
+        case "/redirect-gopher": status = 301; headers.append("Location: gopher://127.0.0.1:\(port)/ok.jpg")
         case "/loop-a": status = 302; headers.append("Location: \(base)/loop-b")
         case "/loop-b": status = 301; headers.append("Location: /loop-a")
         case "/slow.jpg":

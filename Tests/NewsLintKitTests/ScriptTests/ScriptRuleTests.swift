@@ -217,14 +217,15 @@ private func fixture(_ name: String) throws -> String {
         #expect(try RuleHarness.diagnostics(rule: "punctuation-width", text: text).isEmpty)
     }
 
+    /// A file that is not UTF-8 may be in another encoding whose bytes only look like UTF-8 here:
+    /// it gets no byte-range fix at all (issue 19), and its bytes are kept as they are.
     @Test func invalidBytesAreKeptWhileFixing() throws {
         var bytes = Array("学校,召开会议".utf8)
         bytes.insert(0xFF, at: 3)
         bytes += Array("\n".utf8)
+        #expect(try RuleHarness.diagnostics(rule: "punctuation-width", bytes: bytes).count == 1)
         let fixed = try RuleHarness.fixedBytes(rule: "punctuation-width", bytes: bytes, unsafe: false)
-        var expected = Array("学校，召开会议\n".utf8)
-        expected.insert(0xFF, at: 3)
-        #expect(fixed == expected)
+        #expect(fixed == bytes)
     }
 }
 

@@ -125,6 +125,9 @@ enum PatternParser {
                 } catch {
                     throw CatalogError(file: file, position: r.position, message: "'\(p).regex' is not a valid regular expression: \(source)")
                 }
+                if let problem = RegexSafety.problem(source) {
+                    throw CatalogError(file: file, position: r.position, message: "'\(p).regex' is refused: \(problem)")
+                }
                 if literals.isEmpty {
                     guard let anchor = requiredLiteral(inRegex: source) else {
                         throw CatalogError(file: file, position: r.position, message: "'\(p).regex' has no literal text every match must contain; add 'literal' (text the line must contain before the regex is tried)")

@@ -40,6 +40,9 @@ public struct FrontMatterFieldRule: Rule {
             guard let source = m.value.string else {
                 throw RuleOptionError(option: "patterns.\(m.key)", message: "expected a regular expression string")
             }
+            if let problem = RegexSafety.problem(source) {
+                throw RuleOptionError(option: "patterns.\(m.key)", message: "regular expression '\(source)' is refused: \(problem)")
+            }
             do {
                 // Anchored once here so alternations match the whole value (`news|newsletter`).
                 patterns.append((m.key, source, try NSRegularExpression(pattern: "^(?:" + source + ")$")))

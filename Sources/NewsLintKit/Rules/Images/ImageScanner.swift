@@ -46,7 +46,8 @@ public enum ImageScanner {
             var inComment = false
             for n in lines where !document.isCode(line: n) {
                 let r = document.contentRange(ofLine: n)
-                scanLine(buf, r, definitions: definitions, inComment: &inComment, into: &out)
+                var memo = LineMemo()
+                scanLine(buf, r, definitions: definitions, inComment: &inComment, into: &out, memo: &memo)
             }
         }
         return out
@@ -116,11 +117,27 @@ public enum ImageScanner {
     /// Skips a code span starting at the backtick run at `i`. A run without a matching
     /// closer on this line is literal text: then only the run itself is skipped.
     static func skipCodeSpan(_ buf: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> (after: Int, isSpan: Bool) {
+        var memo = LineMemo()
+        return skipCodeSpan(buf, i, end, memo: &memo)
+    }
+
+    /// What earlier searches on a line learned, so adversarial lines (`![` a million times, backtick
+    /// runs of every length) are scanned a bounded number of times instead of once per opener.
+    struct LineMemo {
+        /// For the `[` at p: its closer's index (nil: none on the line), keyed by p + 1.
+        var closers: [Int: Int?] = [:]
+        /// For a backtick run length: the earliest position from which no run of that length follows.
+        var noRunFrom: [Int: Int] = [:]
+    }
+
+    static func skipCodeSpan(_ buf: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int, memo: inout LineMemo) -> (after: Int, isSpan: Bool) {
         var n = 0
         var j = i
         while j < end && buf[j] == 0x60 { j += 1; n += 1 }
+        // No run of this length starts at or after `known` (learned by an earlier search on the line).
+        let known = memo.noRunFrom[n] ?? end
         var k = j
-        while k < end {
+        while k < end && k < known {
             if buf[k] == 0x60 {
                 var m = 0
                 while k < end && buf[k] == 0x60 { k += 1; m += 1 }
@@ -129,11 +146,12 @@ public enum ImageScanner {
                 k += 1
             }
         }
+        memo.noRunFrom[n] = min(known, j)
         return (j, false)
     }
 
     static func scanLine(_ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, definitions: [String: Definition],
-                         inComment: inout Bool, into out: inout [ImageLink]) {
+                         inComment: inout Bool, into out: inout [ImageLink], memo: inout LineMemo) {
         var i = r.lowerBound
         let end = r.upperBound
         // A definition line is not an image (its destination is checked when an image uses it).
@@ -148,7 +166,7 @@ public enum ImageScanner {
             case 0x5C: // backslash escape
                 i += 2
             case 0x60: // code span
-                i = skipCodeSpan(buf, i, end).after
+                i = skipCodeSpan(buf, i, end, memo: &memo).after
             case 0x3C: // <
                 if i + 3 < end && buf[i + 1] == 0x21 && buf[i + 2] == 0x2D && buf[i + 3] == 0x2D {
                     inComment = true
@@ -160,7 +178,7 @@ public enum ImageScanner {
                     i += 1
                 }
             case 0x21 where i + 1 < end && buf[i + 1] == 0x5B: // ![
-                if let (link, next) = parseMarkdownImage(buf, i, end, definitions: definitions) {
+                if let (link, next) = parseMarkdownImage(buf, i, end, definitions: definitions, memo: &memo) {
                     out.append(link)
                     i = next
                 } else {
@@ -173,31 +191,39 @@ public enum ImageScanner {
     }
 
     /// Finds the `]` closing the bracket opened before `start`, honouring nesting, escapes and code spans.
-    static func closingBracket(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
-        var depth = 0
+    /// The scan is stateless apart from the depth, so a nested `[` at q sees exactly what a fresh
+    /// search from q + 1 would: its closer is memoised on the way, and no line is rescanned per opener.
+    static func closingBracket(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, memo: inout LineMemo) -> Int? {
+        if let known = memo.closers[start] { return known }
+        var open: [Int] = []
         var i = start
         while i < end {
             switch buf[i] {
             case 0x5C: i += 2; continue
             case 0x60:
-                let s = skipCodeSpan(buf, i, end)
+                let s = skipCodeSpan(buf, i, end, memo: &memo)
                 i = s.after
                 continue
-            case 0x5B: depth += 1
+            case 0x5B: open.append(i + 1)
             case 0x5D:
-                if depth == 0 { return i }
-                depth -= 1
+                guard let inner = open.popLast() else {
+                    memo.closers[start] = .some(i)
+                    return i
+                }
+                memo.closers[inner] = .some(i)
             default: break
             }
             i += 1
         }
+        for inner in open { memo.closers[inner] = .some(nil) }
+        memo.closers[start] = .some(nil)
         return nil
     }
 
     static func parseMarkdownImage(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
-                                   definitions: [String: Definition]) -> (ImageLink, Int)? {
+                                   definitions: [String: Definition], memo: inout LineMemo) -> (ImageLink, Int)? {
         let altStart = start + 2
-        guard let altEnd = closingBracket(buf, altStart, end) else { return nil }
+        guard let altEnd = closingBracket(buf, altStart, end, memo: &memo) else { return nil }
         let alt = altStart..<altEnd
         var i = altEnd + 1
         if i < end && buf[i] == 0x28 { // (
@@ -205,7 +231,7 @@ public enum ImageScanner {
         }
         var label: Range<Int> = alt
         if i < end && buf[i] == 0x5B { // [label] or []
-            guard let close = closingBracket(buf, i + 1, end) else {
+            guard let close = closingBracket(buf, i + 1, end, memo: &memo) else {
                 let link = ImageLink(kind: .reference, range: start..<end, alt: alt, source: nil, label: nil,
                                      syntaxProblem: "unclosed reference label '['")
                 return (link, end)

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+@testable import NewsLintKit
+
+/// Issue 19, item 3: single files under the size limit that took minutes. Each test lints an
+/// input big enough that the old quadratic (or worse) paths would run for minutes to hours
+/// (measured before: 134 s, 15.7 s, 6.8 s, >60 s, 29 s); the linear ones take about a second.
+/// Nothing here asserts a time: a regression shows up as a test that does not finish.
+@Suite struct PathologicalInputTests {
+    static func lint(_ text: String, select: [String]? = nil) throws -> [Diagnostic] {
+        var settings = LintSettings()
+        settings.jobs = 1
+        if let select { settings.filter = RuleFilter(select: select) }
+        let linter = try Linter(catalog: .builtin, config: Configuration(directory: "/nonexistent-example-root"), settings: settings)
+        return linter.lint([.text(path: "a.md", bytes: Array(text.utf8))]).diagnostics
+    }
+
+    @Test func imageOpenersWithoutCloser() throws {
+        // 1 MB of `![` with no `]`: every opener used to rescan the rest of the line.
+        _ = try Self.lint(String(repeating: "![", count: 500_000) + "\n", select: ["image-alt-missing", "image-link-broken"])
+        // Openers with a few closers at the end, and backtick runs of every length.
+        _ = try Self.lint(String(repeating: "![", count: 300_000) + String(repeating: "]", count: 10) + "\n", select: ["image-link-broken"])
+        _ = try Self.lint("![" + (1..<1400).map { String(repeating: "`", count: $0) }.joined(separator: " ") + "\n", select: ["image-link-broken"])
+    }
+
+    @Test func imageScannerMemoStillFindsNestedImages() {
+        let doc = Document(path: "a.md", text: "![a [b] c](x.png) ![[d]](y.png) ![e](z.png\n")
+        let links = ImageScanner.scan(doc)
+        #expect(links.count == 3)
+        #expect(links.first.flatMap { $0.source.map { String(decoding: doc.bytes[$0], as: UTF8.self) } } == "x.png")
+    }
+
+    @Test func nestedParentheses() throws {
+        _ = try Self.lint("![a](" + String(repeating: "(", count: 500_000) + "\n")
+    }
+
+    @Test func hundredThousandFrontMatterKeys() throws {
+        let text = "---\ntitle: 新聞\ndate: 2024-01-01\n" + (0..<100_000).map { "k\($0): v\n" }.joined() + "---\n正文。\n"
+        _ = try Self.lint(text, select: ["front-matter-field", "front-matter-malformed"])
+    }
+
+    @Test func hundredThousandSuppressionComments() throws {
+        let text = String(repeating: "<!-- newslint-disable-next-line trailing-whitespace -->\n正文 \n", count: 50_000)
+            + String(repeating: "<!-- newslint-disable-next-line final-newline -->\n", count: 50_000) + "正文。\n"
+        let d = try Self.lint(text, select: ["trailing-whitespace", "final-newline", "unused-suppression"])
+        // Every trailing-whitespace finding is silenced; the final-newline ones silence nothing.
+        #expect(!d.contains { $0.rule == "trailing-whitespace" })
+        #expect(d.filter { $0.rule == "unused-suppression" }.count == 1001, "capped at 1000 listed, plus their count")
+        #expect(d.contains { $0.message.contains("49000 more unused-suppression findings") })
+    }
+
+    @Test func configWithHundredThousandKeysPerObject() throws {
+        let json = "{\"$comment\": {" + (0..<100_000).map { "\"k\($0)\": 1" }.joined(separator: ",") + "}}"
+        let node = try JSONParser.parse(json)
+        #expect(node["$comment"]?.members?.count == 100_000)
+        // Duplicates are still found among many keys, with their position.
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse("{" + (0..<50).map { "\"k\($0)\": 1, " }.joined() + "\"k7\": 2}") }
+    }
+
+    @Test func globsWithManyGlobstars() {
+        let glob = Glob(String(repeating: "**/a/", count: 12) + "b.md")
+        let deep = Array(repeating: "a", count: 60).joined(separator: "/") + "/c.md"
+        #expect(!glob.matches(deep))
+        #expect(glob.matches(Array(repeating: "a", count: 12).joined(separator: "/") + "/b.md"))
+        #expect(Glob("docs/**").matches("docs/x/y.md") && Glob("**/*.md").matches("a/b/c.md") && !Glob("a/**/b").matches("a/c"))
+        #expect(Glob("a/**/b").matches("a/b") && Glob("a/**/b").matches("a/x/y/b"))
+    }
+
+    @Test func manyOverlappingFixesOnOneLine() {
+        // 200k fixes whose spans overlap their neighbours: choosing them was quadratic.
+        let bytes = [UInt8](repeating: 0x61, count: 400_002)
+        let fixes = (0..<200_000).map { Fix(.safe, "f", edits: [Edit(range: (2 * $0)..<(2 * $0 + 3), replacement: "b")]) }
+        let (out, count) = Fixer.apply(fixes, to: bytes)
+        #expect(count == 100_000)
+        #expect(out.count == 400_002 - 200_000)
+    }
+
+    @Test func unboundedPackRegexesAreRefusedAtLoad() {
+        for bad in ["(a+)+$", "(a*)*b", "(a|ab)*c", "(\\d+\\s?)+x", "(.*a){20}", "(a)\\1"] {
+            #expect(RegexSafety.problem(bad) != nil, "\(bad)")
+        }
+        for ok in ["(a+)?b", "(?>a+)+$", "(a++)+$", "[a-z]+\\d{2,4}", "(版权所有|版權所有)(?![人者权權])", "(\\d{4})-(\\d{2})", "\\Q(a+)+\\E"] {
+            #expect(RegexSafety.problem(ok) == nil, "\(ok)")
+        }
+    }
+
+    /// Every regex shipped in the built-in packs passes the check (they are loaded at startup).
+    @Test func builtInPackRegexesAreBounded() throws {
+        let dir = PackagePaths.rules.appendingPathComponent("data/boilerplate").path
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir) where name.hasSuffix(".json") {
+            let node = try JSONParser.parse(String(contentsOfFile: dir + "/" + name, encoding: .utf8))
+            for p in node["patterns"]?.array ?? [] {
+                if let r = p["regex"]?.string { #expect(RegexSafety.problem(r) == nil, "\(name): \(r)") }
+            }
+        }
+    }
+
+    @Test func findingsPerRuleAreCappedWithACount() throws {
+        let text = String(repeating: "正文 \n", count: 5000)
+        let d = try Self.lint(text, select: ["trailing-whitespace"])
+        #expect(d.count == 1001)
+        #expect(d.contains { $0.message.contains("4000 more trailing-whitespace findings") })
+    }
+
+    /// A budget already spent after the first rule: the rest are skipped and the finding names it.
+    @Test func perFileTimeBudgetNamesTheRule() throws {
+        var settings = LintSettings()
+        settings.jobs = 1
+        settings.fileTimeBudget = -1
+        settings.filter = RuleFilter(select: ["trailing-whitespace", "final-newline", "file-skipped"])
+        let linter = try Linter(catalog: .builtin, config: Configuration(directory: "/nonexistent-example-root"), settings: settings)
+        let d = linter.lint([.text(path: "a.md", bytes: Array("正文 \n正文".utf8))]).diagnostics
+        let skipped = d.filter { $0.rule == "file-skipped" }
+        #expect(skipped.count == 1)
+        let first = linter.baseRules.perFile[0].id
+        #expect(skipped.first?.message.contains("rule '\(first)' ran past the per-file time budget") == true)
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+@testable import NewsLintKit
+
+/// Issue 19, item 4: symlinks do not lead linting or `--fix` out of the linted tree.
+@Suite struct SymlinkTests {
+    static func layout() throws -> TemporaryDirectory {
+        let dir = TemporaryDirectory()
+        dir.write("corpus/a.md", "正文。\n")
+        dir.write("outside.md", "外部文件 \n")
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/corpus/out.md", withDestinationPath: "../outside.md")
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/corpus/up", withDestinationPath: "..")
+        dir.write("corpus/sub/b.md", "正文。\n")
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/corpus/inside.md", withDestinationPath: "sub/b.md")
+        return dir
+    }
+
+    @Test func linksOutOfTheRootsAreSkippedAndNeverFixed() throws {
+        let dir = try Self.layout()
+        let r = CLIRun.run(["--no-config", "--no-cache", "--fix", "--format", "concise", "corpus"], cwd: dir.path)
+        #expect(dir.read("outside.md") == Array("外部文件 \n".utf8))
+        #expect(r.stdout.contains("corpus/out.md:1:1: file-skipped") || r.stdout.contains("corpus/out.md"), "\(r.stdout)")
+        #expect(r.stdout.contains("outside the linted paths"), "\(r.stdout)")
+        #expect(!r.stdout.contains("外部文件"))
+        // `up -> ..` is not walked: nothing under corpus/up/ is linted.
+        #expect(!r.stdout.contains("corpus/up/"), "\(r.stdout)")
+        // A link inside the roots is still followed.
+        let inside = CLIRun.run(["--no-config", "--no-cache", "--format", "concise", "--select", "file-skipped", "corpus"], cwd: dir.path)
+        #expect(!inside.stdout.contains("inside.md"), "\(inside.stdout)")
+    }
+
+    @Test func followSymlinksOptsIn() throws {
+        let dir = try Self.layout()
+        let r = CLIRun.run(["--no-config", "--no-cache", "--format", "concise", "--select", "trailing-whitespace", "--follow-symlinks", "corpus/out.md", "corpus/a.md"], cwd: dir.path)
+        #expect(r.stdout.contains("corpus/out.md:1"), "\(r.stdout)")
+    }
+
+    /// The write guard: a file whose resolved location is outside the roots is not written,
+    /// even when it got past discovery (a link swapped after the walk).
+    @Test func fixNeverWritesOutsideTheRoots() throws {
+        let dir = try Self.layout()
+        var settings = LintSettings()
+        settings.jobs = 1
+        settings.fix = .apply(.safe)
+        settings.baseDirectory = dir.path
+        settings.writableRoots = [PathResolver.real(dir.path + "/corpus")!]
+        settings.filter = RuleFilter(select: ["trailing-whitespace"])
+        let linter = try Linter(catalog: .builtin, config: Configuration(directory: dir.path), settings: settings)
+        let result = linter.lint([.file("corpus/out.md")])
+        #expect(dir.read("outside.md") == Array("外部文件 \n".utf8))
+        #expect(result.diagnostics.contains { $0.rule == "io-error" && $0.message.contains("outside the linted paths") })
+    }
+}
