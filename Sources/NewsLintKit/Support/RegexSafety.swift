@@ -1,3 +1,5 @@
+import Foundation
+
 /// Rejects rule-pack regexes whose matching time cannot be bounded. ICU backtracks, so a
 /// repeated group that can itself match in several ways (`(a+)+$`, `(a|ab)*c`) takes exponential
 /// time on a line that almost matches (minutes on 200 characters), and backreferences are
@@ -99,5 +101,31 @@ public enum RegexSafety {
             }
         }
         return nil
+    }
+}
+
+extension RegexSafety {
+    /// Longest a user pattern may search one text (a line or a front-matter value). Load-time checks
+    /// refuse exponential patterns; this bounds the polynomial ones (`a*a*a*c` on a 1 MB line) that
+    /// pass them, so no pattern can hang a run.
+    public static let searchLimit: TimeInterval = 0.25
+
+    /// The matches of `regex` in `text`, found within `limit` seconds; `complete` is false when the
+    /// search was abandoned (ICU reports progress while it backtracks, and the search stops there).
+    public static func matches(_ regex: NSRegularExpression, in text: String, limit: TimeInterval = searchLimit,
+                               first: Bool = false) -> (matches: [NSTextCheckingResult], complete: Bool) {
+        var found: [NSTextCheckingResult] = []
+        var complete = true
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(limit * 1e9)
+        regex.enumerateMatches(in: text, options: [.reportProgress], range: NSRange(text.startIndex..<text.endIndex, in: text)) { match, _, stop in
+            if let match {
+                found.append(match)
+                if first { stop.pointee = true }
+            } else if DispatchTime.now().uptimeNanoseconds > deadline {
+                complete = false
+                stop.pointee = true
+            }
+        }
+        return (found, complete)
     }
 }

@@ -84,6 +84,18 @@ import Testing
         }
     }
 
+    /// A polynomial pattern passes the load check (`a*a*a*c`), but a search on a long line that
+    /// almost matches is abandoned at the time limit instead of running for hours (cubic in 20k).
+    @Test func polynomialPatternSearchIsAbandonedAtItsLimit() throws {
+        let regex = try NSRegularExpression(pattern: "a*a*a*c")
+        #expect(RegexSafety.problem("a*a*a*c") == nil, "accepted at load: only the search is bounded")
+        let search = RegexSafety.matches(regex, in: String(repeating: "a", count: 20_000), limit: 0.05)
+        #expect(!search.complete)
+        #expect(search.matches.isEmpty)
+        let found = RegexSafety.matches(regex, in: "xxaac", limit: 0.05)
+        #expect(found.complete && found.matches.count == 1)
+    }
+
     /// Every regex shipped in the built-in packs passes the check (they are loaded at startup).
     @Test func builtInPackRegexesAreBounded() throws {
         let dir = PackagePaths.rules.appendingPathComponent("data/boilerplate").path

@@ -357,7 +357,8 @@ public struct PatternMatcher: Sendable {
         var done = Set<Int>()
         for h in raw where patterns[h.pattern].regex != nil && done.insert(h.pattern).inserted {
             guard let regex = patterns[h.pattern].regex else { continue }
-            for m in regex.matches(in: text, range: NSRange(text.startIndex..<text.endIndex, in: text)) {
+            // A search that runs past its time limit is abandoned: the line is not confirmed.
+            for m in RegexSafety.matches(regex, in: text).matches {
                 guard let r = Range(m.range, in: text), !r.isEmpty else { continue }
                 let lo = lineRange.lowerBound + text.utf8.distance(from: text.startIndex, to: r.lowerBound)
                 let hi = lineRange.lowerBound + text.utf8.distance(from: text.startIndex, to: r.upperBound)

@@ -104,7 +104,10 @@ public struct FrontMatterFieldRule: Rule {
             }
             for p in patterns where p.key == entry.key {
                 for t in texts {
-                    if p.regex.firstMatch(in: t, range: NSRange(t.startIndex..<t.endIndex, in: t)) == nil {
+                    let search = RegexSafety.matches(p.regex, in: t, first: true)
+                    if !search.complete {
+                        sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value could not be checked against the pattern \(p.source): the search ran past \(RegexSafety.searchLimit)s (simplify the pattern)")
+                    } else if search.matches.isEmpty {
                         sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value '\(t)' does not match the pattern \(p.source)")
                     }
                 }
