@@ -165,7 +165,11 @@ enum InterruptCleanup {
         defer { lock.unlock() }
         if !installed {
             installed = true
-            for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, interruptHandler) }
+            // A signal the parent ignores stays ignored (`nohup` ignores SIGHUP on purpose).
+            for sig in [SIGINT, SIGTERM, SIGHUP] {
+                let previous = signal(sig, interruptHandler)
+                if unsafeBitCast(previous, to: UnsafeRawPointer?.self) == unsafeBitCast(SIG_IGN, to: UnsafeRawPointer?.self) { signal(sig, SIG_IGN) }
+            }
         }
         for i in 0..<slotCount where slots[i] == nil {
             slots[i] = strdup(path)

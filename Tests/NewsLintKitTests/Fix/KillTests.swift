@@ -51,4 +51,67 @@ import Testing
         #expect(interrupted > 0, "no run was killed before finishing; the test proved nothing")
         print("kill test: \(interrupted) of 8 runs interrupted, \(partial) left a partly fixed corpus")
     }
+
+    /// SIGTERM/SIGINT during `--fix` (a CI job cancelled, Ctrl-C): the process dies of the signal and
+    /// leaves no hidden `.newslint-*` temp file in the corpus. The write window is short, so this
+    /// catches a handler that breaks the exit, not every missed unlink (a smoke test, not a proof).
+    @Test(arguments: [SIGTERM, SIGINT])
+    func interruptedFixLeavesNoTempFiles(_ signal: Int32) throws {
+        let exe = Self.executable
+        guard FileManager.default.isExecutableFile(atPath: exe.path) else {
+            Issue.record("build the newslint product first (swift build): \(exe.path)")
+            return
+        }
+        // Large files: the temp file lives while megabytes are written and synced, so an interrupt
+        // lands inside that window in most rounds.
+        let docs = (0..<16).map { n -> (path: String, bytes: [UInt8]) in
+            let d = DefectCorpus.document(seed: 70_000 + UInt64(n))
+            return (d.path, Array(repeating: d.bytes, count: max(1, 2_000_000 / max(1, d.bytes.count))).flatMap { $0 })
+        }
+        var rng = SeededRandom(seed: UInt64(signal) * 977)
+        var interrupted = 0
+        for round in 0..<6 {
+            let tmp = TemporaryDirectory()
+            for d in docs { tmp.write("corpus/" + d.path, bytes: d.bytes) }
+            // Spawned with the signal unblocked and at its default: a test runner may block or
+            // ignore SIGINT/SIGTERM, and a child inherits both.
+            let pid = try Self.spawnWithDefaultSignals(exe.path, ["--fix", "--no-config", "--no-cache", "--jobs", "2", "--quiet", tmp.path + "/corpus"])
+            usleep(useconds_t(200_000 + Int(rng.next() % 1_500_000)))
+            kill(pid, signal)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            let termSignal = status & 0x7f
+            if termSignal == signal { interrupted += 1 }
+            let left = try FileManager.default.subpathsOfDirectory(atPath: tmp.path + "/corpus")
+                .filter { ($0 as NSString).lastPathComponent.hasPrefix(".") }
+            #expect(left.isEmpty, "round \(round): temp files left behind: \(left.prefix(5))")
+        }
+        #expect(interrupted > 0, "no run was interrupted before finishing; the test proved nothing")
+    }
+
+    /// posix_spawn with SIGINT/SIGTERM/SIGHUP unblocked and at their default action; output discarded.
+    static func spawnWithDefaultSignals(_ path: String, _ arguments: [String]) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        guard rc == 0 else { throw GoldSetError(message: "posix_spawn failed: \(rc)") }
+        return pid
+    }
 }
