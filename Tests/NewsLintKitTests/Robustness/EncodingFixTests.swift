@@ -23,7 +23,7 @@ import Testing
         let seeds = try FileManager.default.contentsOfDirectory(atPath: PackagePaths.seeds.path).sorted()
             .map { try String(contentsOf: PackagePaths.seeds.appendingPathComponent($0), encoding: .utf8) }
         var out = seeds
-        var rng = SplitMix(seed: 19)
+        var rng = SeededRandom(seed: 19)
         let lines = seeds.flatMap { $0.split(separator: "\n").map(String.init) }
         let noise = ["\u{200B}", "\u{F91F}", "\u{2F47}", "  ", "\u{FEFF}", "\u{3000}", "\t"]
         for _ in 0..<40 {
@@ -131,18 +131,5 @@ import Testing
     @Test func validTextIsFixedAndTheRestKeptByteForByte() {
         let r = Self.run(Array("正文 \n".utf8), ["--no-config", "--no-cache", "--fix", "--select", "trailing-whitespace", "-"])
         #expect(r.out == Array("正文\n".utf8))
-    }
-}
-
-/// A small deterministic generator (tests must not depend on the system RNG).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
