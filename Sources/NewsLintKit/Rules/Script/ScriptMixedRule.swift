@@ -37,6 +37,7 @@ public struct ScriptMixedRule: Rule {
         guard let lines = document.bodyLines else { return }
         var runs: [(line: Int, run: ScalarRun, skip: [Bool])] = []
         var simplified = 0, traditional = 0
+        var variantCounts: [UInt32: Int] = [:]
         var decoded: ScalarDecode?
         for n in lines where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
@@ -48,6 +49,7 @@ public struct ScriptMixedRule: Rule {
             let run = document.scalarRun(decode, line: n)
             let skip = ProseMask.nonProse(run)
             for (i, c) in run.cps.enumerated() where c >= 0x3400 && !skip[i] {
+                if Self.variantOf[c] != nil { variantCounts[c, default: 0] += 1 }
                 switch tables.scriptClass(c) {
                 case .simplifiedOnly: simplified += 1
                 case .traditionalOnly: traditional += 1
@@ -58,9 +60,29 @@ public struct ScriptMixedRule: Rule {
         }
         guard simplified != traditional, max(simplified, traditional) >= minEvidence else { return }
         let dominant: ScriptTables.Class = traditional > simplified ? .traditionalOnly : .simplifiedOnly
+        // The document's own choice between two Traditional variants (裡/裏, 衞/衛 …) is what a fix writes.
+        var preferred: [UInt32: UInt32] = [:]
+        for (form, other) in Self.variantOf where variantCounts[other, default: 0] > variantCounts[form, default: 0] { preferred[form] = other }
         for (_, run, skip) in runs {
-            checkLine(run, skip, dominant: dominant, into: &sink)
+            checkLine(run, skip, dominant: dominant, preferred: preferred, into: &sink)
         }
+    }
+
+    /// Traditional characters with a second standard form (OpenCC writes the first; Taiwan prints 裡
+    /// and 為, Hong Kong often 裏 and 衞). Both ways, so either can be the document's.
+    static let variantOf: [UInt32: UInt32] = {
+        var m: [UInt32: UInt32] = [:]
+        for (a, b) in [(0x88CF, 0x88E1), (0x70BA, 0x7232), (0x7DDA, 0x7DAB), (0x885B, 0x885E)] as [(UInt32, UInt32)] {
+            m[a] = b
+            m[b] = a
+        }
+        return m
+    }()
+
+    /// `text` with each variant character replaced by the one the document prefers.
+    static func applying(_ preferred: [UInt32: UInt32], to text: String) -> String {
+        guard !preferred.isEmpty else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { preferred[$0.value].flatMap(Unicode.Scalar.init) ?? $0 }))
     }
 
     /// Closing quote for an opening one (switches, not hashed collections: called per scalar).
@@ -83,7 +105,8 @@ public struct ScriptMixedRule: Rule {
         }
     }
 
-    private func checkLine(_ run: ScalarRun, _ skip: [Bool], dominant: ScriptTables.Class, into sink: inout DiagnosticSink) {
+    private func checkLine(_ run: ScalarRun, _ skip: [Bool], dominant: ScriptTables.Class, preferred: [UInt32: UInt32],
+                           into sink: inout DiagnosticSink) {
         let c = run.cps
         let n = c.count
         let minority: ScriptTables.Class = dominant == .traditionalOnly ? .simplifiedOnly : .traditionalOnly
@@ -159,10 +182,10 @@ public struct ScriptMixedRule: Rule {
             var edits: [Edit] = []
             for item in items {
                 if item.forms.count == 1 && item.fixable {
-                    edits.append(Edit(range: run.byteRange(item.range), replacement: item.forms[0]))
+                    edits.append(Edit(range: run.byteRange(item.range), replacement: Self.applying(preferred, to: item.forms[0])))
                 }
                 if seen.insert(item.text).inserted {
-                    parts.append(item.forms.isEmpty ? item.text : "\(item.text) → \(item.forms.joined(separator: "/"))")
+                    parts.append(item.forms.isEmpty ? item.text : "\(item.text) → \(item.forms.map { Self.applying(preferred, to: $0) }.joined(separator: "/"))")
                 }
             }
             let span = items[0].range.lowerBound..<(items.map(\.range.upperBound).max() ?? items[0].range.upperBound)
