@@ -183,15 +183,19 @@ enum YAMLSubset {
             // Flow collections may span lines (`tags: [新聞,\n  社會]`); join them until the brackets balance.
             var joined = Array(stripFlowComment(text))
             var endLine = keyLine
-            while flowDepth(joined) > 0 && endLine < last {
+            var scan = FlowScan()
+            scan.feed(joined[...])
+            while scan.depth > 0 && endLine < last {
                 let next = lines.content(endLine + 1)
                 let ind = next.prefix(while: { $0 == 0x20 }).count
                 guard ind > parentIndent || next.count == ind else { break }
                 endLine += 1
-                joined += [0x20] + Array(stripFlowComment(next).trimmingSpaces())
+                let piece = [0x20] + Array(stripFlowComment(next).trimmingSpaces())
+                scan.feed(piece[...])
+                joined += piece
             }
             if first == UInt8(ascii: "{") {
-                if flowDepth(joined) != 0 || joined[...].trimmingTrailingSpaces().last != UInt8(ascii: "}") {
+                if scan.depth != 0 || joined[...].trimmingTrailingSpaces().last != UInt8(ascii: "}") {
                     problems.append(FrontMatterProblem(line: keyLine, column: column(text.startIndex), message: "unterminated flow mapping '{...}'"))
                     return (.mapping, keyLine)
                 }
@@ -273,32 +277,40 @@ enum YAMLSubset {
     /// Nesting depth of `[`/`{` left open at the end of a flow collection. A quote opens a quoted
     /// scalar only where an item starts (`[it's, "a, b"]`), as in YAML.
     static func flowDepth(_ bytes: [UInt8]) -> Int {
+        var scan = FlowScan()
+        scan.feed(bytes[...])
+        return scan.depth
+    }
+
+    /// `flowDepth` fed piece by piece: a flow list joined over N lines is scanned once, not N times.
+    struct FlowScan {
         var depth = 0
-        var quote: UInt8?
-        var itemStart = true
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if let q = quote {
-                if b == UInt8(ascii: "\\") && q == UInt8(ascii: "\"") { i += 2; continue }
-                if b == q { quote = nil }
-                i += 1
-                continue
+        private var quote: UInt8?
+        private var itemStart = true
+        /// The byte after a backslash inside a double-quoted scalar (it may start the next piece).
+        private var escaped = false
+
+        mutating func feed(_ bytes: ArraySlice<UInt8>) {
+            for b in bytes {
+                if escaped { escaped = false; continue }
+                if let q = quote {
+                    if b == UInt8(ascii: "\\") && q == UInt8(ascii: "\"") { escaped = true; continue }
+                    if b == q { quote = nil }
+                    continue
+                }
+                switch b {
+                case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1; itemStart = true
+                case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1; itemStart = false
+                case UInt8(ascii: ","): itemStart = true
+                case 0x20, 0x09: break
+                case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                    if itemStart { quote = b }
+                    itemStart = false
+                case UInt8(ascii: ":"): itemStart = true
+                default: itemStart = false
+                }
             }
-            switch b {
-            case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1; itemStart = true
-            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1; itemStart = false
-            case UInt8(ascii: ","): itemStart = true
-            case 0x20, 0x09: break
-            case UInt8(ascii: "\""), UInt8(ascii: "'"):
-                if itemStart { quote = b }
-                itemStart = false
-            case UInt8(ascii: ":"): itemStart = true
-            default: itemStart = false
-            }
-            i += 1
         }
-        return depth
     }
 
     /// A flow-collection line without its YAML comment (`#` after whitespace, outside quotes).

@@ -39,6 +39,16 @@ import Testing
         _ = try Self.lint(text, select: ["front-matter-field", "front-matter-malformed"])
     }
 
+    /// A flow list spread over 100,000 lines: its depth used to be recounted over the joined text
+    /// for every line added (quadratic); it is scanned once. The result is still a list.
+    @Test func flowListOverAHundredThousandLines() throws {
+        let text = "---\ntitle: 新聞\ndate: 2024-01-01\ntags: [\n" + (0..<100_000).map { "  \"t\($0)\",\n" }.joined() + "  last]\n---\n\n市政府今天公布新的交通安排。\n"
+        let d = try Self.lint(text, select: ["front-matter-malformed", "front-matter-field"])
+        #expect(d.isEmpty, "\(d.prefix(3).map(\.message))")
+        let fm = try #require(Document(path: "a.md", text: text).frontMatter)
+        #expect(fm.entry("tags").map { if case let .list(items) = $0.value { return items.count } else { return -1 } } == 100_001)
+    }
+
     @Test func hundredThousandSuppressionComments() throws {
         let text = String(repeating: "<!-- newslint-disable-next-line trailing-whitespace -->\n正文 \n", count: 50_000)
             + String(repeating: "<!-- newslint-disable-next-line final-newline -->\n", count: 50_000) + "正文。\n"
