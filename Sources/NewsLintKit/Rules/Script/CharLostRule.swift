@@ -64,7 +64,7 @@ public struct CharLostRule: Rule {
             var j = i + 1
             while j < c.count, Self.kind(c[j]) == kind, kind != .control || Self.standsInText(run, j) || c[j] == c[i] { j += 1 }
             let range = run.byteRange(i..<j)
-            let points = (i..<min(j, i + 3)).map { codePoint(c[$0]) }.joined(separator: " ") + (j - i > 3 ? " …" : "")
+            let points = (i..<min(j, i + 3)).map { codePointName(c[$0]) }.joined(separator: " ") + (j - i > 3 ? " …" : "")
             let count = j - i == 1 ? "" : "\(j - i) "
             let message: String
             switch kind {
@@ -90,10 +90,5 @@ public struct CharLostRule: Rule {
         var after = i + 1
         while after < run.count, Self.kind(run[after]) == .control { after += 1 }
         return before >= 0 && after < run.count && isText(run[before]) && isText(run[after])
-    }
-
-    private func codePoint(_ c: UInt32) -> String {
-        let hex = String(c, radix: 16, uppercase: true)
-        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 }

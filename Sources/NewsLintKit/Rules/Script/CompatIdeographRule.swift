@@ -42,11 +42,11 @@ public struct CompatIdeographRule: Rule {
                 let range = run.byteRange(i..<(i + 1))
                 let target = String(Character(scalar))
                 let kind = (0x2F00...0x2FDF).contains(c[i]) ? "Kangxi radical" : (0x2E80...0x2EFF).contains(c[i]) ? "CJK radical" : "compatibility ideograph"
-                sink.report(range, "\(kind) '\(shown)' (U+\(String(c[i], radix: 16, uppercase: true))) used as text; use the unified ideograph '\(target)' (U+\(String(u, radix: 16, uppercase: true)))",
+                sink.report(range, "\(kind) '\(shown)' (\(codePointName(c[i]))) used as text; use the unified ideograph '\(target)' (\(codePointName(u)))",
                             fix: Fix(.safe, "Replace with '\(target)'", edits: [Edit(range: range, replacement: target)]))
             } else if (0x2E80...0x2EFF).contains(c[i]), CJK.isHan(run[i - 1]) || CJK.isHan(run[i + 1]) {
                 // A radical between Han characters is text, but it has no unified form to offer.
-                sink.report(run.byteRange(i..<(i + 1)), "CJK radical '\(shown)' (U+\(String(c[i], radix: 16, uppercase: true))) used as text; replace it with the ideograph it stands for")
+                sink.report(run.byteRange(i..<(i + 1)), "CJK radical '\(shown)' (\(codePointName(c[i]))) used as text; replace it with the ideograph it stands for")
             }
         }
     }

@@ -116,6 +116,11 @@ public struct InvisibleCharRule: Rule {
 
 /// `label (U+XXXX)`.
 func labelled(_ c: UInt32, _ label: String) -> String {
+    "\(label) (\(codePointName(c)))"
+}
+
+/// `U+XXXX`: a code point as Unicode charts write it (at least four hex digits).
+func codePointName(_ c: UInt32) -> String {
     let hex = String(c, radix: 16, uppercase: true)
-    return "\(label) (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex))"
+    return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
 }
