@@ -119,7 +119,7 @@ public struct BodyEmptyRule: Rule {
 
     public init(options: RuleOptions) throws {
         minCharacters = options.int("minCharacters", 10)
-        pages = SitePages(options: options)
+        pages = SitePages(options: options, files: ["_index.*", "404.*"], layouts: ["home"], templates: true)
         guard minCharacters >= 1 else { throw RuleOptionError(option: "minCharacters", message: "must be at least 1") }
     }
 
@@ -139,17 +139,21 @@ public struct BodyEmptyRule: Rule {
     }
 }
 
-/// Files whose body the site generator fills or that are not articles at all: a home page
-/// (`layout: home`), a section list (`_index.md`), a 404 page, and archetypes and other templates
-/// (front matter with `{{ … }}` placeholders). Their empty bodies are by design.
+/// Site pages that are not articles: a home page (`layout: home`), a section list (`_index.md`), a
+/// 404 page — and, for body rules, archetypes and other templates (front matter with `{{ … }}`
+/// placeholders). Shared by `body-empty` and `front-matter-field` (which needs no date or title
+/// there), each with its own `pageFiles`/`pageLayouts` options.
 struct SitePages: Sendable {
     let files: [Glob]
     let layouts: [String]
+    /// Whether a template (front matter with `{{`) counts as a page.
+    let templates: Bool
     private static let placeholder: [UInt8] = Array("{{".utf8)
 
-    init(options: RuleOptions) {
-        files = options.strings("pageFiles", ["_index.*", "404.*"]).map(Glob.init)
-        layouts = options.strings("pageLayouts", ["home"])
+    init(options: RuleOptions, files: [String], layouts: [String], templates: Bool) {
+        self.files = options.strings("pageFiles", files).map(Glob.init)
+        self.layouts = options.strings("pageLayouts", layouts)
+        self.templates = templates
     }
 
     func exempts(_ document: Document) -> Bool {
@@ -157,8 +161,8 @@ struct SitePages: Sendable {
         if let layout = fm.string("layout"), layouts.contains(layout) { return true }
         let name = document.path.split(separator: "/").last.map(String.init) ?? document.path
         if files.contains(where: { $0.matches(name) }) { return true }
-        let header = document.bytes[..<min(fm.bodyStart, document.bytes.count)]
-        return header.firstRange(of: Self.placeholder) != nil
+        guard templates else { return false }
+        return document.bytes[..<min(fm.bodyStart, document.bytes.count)].firstRange(of: Self.placeholder) != nil
     }
 }
 
@@ -193,7 +197,7 @@ public struct BodyPlaceholderRule: CrossFileRule {
     let pages: SitePages
 
     public init(options: RuleOptions) throws {
-        pages = SitePages(options: options)
+        pages = SitePages(options: options, files: ["_index.*", "404.*"], layouts: ["home"], templates: true)
         minCharacters = options.int("minCharacters", 10)
         maxCharacters = options.int("placeholderMaxCharacters", 200)
         minFiles = options.int("placeholderMinFiles", 5)

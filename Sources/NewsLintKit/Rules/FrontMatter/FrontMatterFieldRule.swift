@@ -18,15 +18,13 @@ public struct FrontMatterFieldRule: Rule {
     let patterns: [(key: String, source: String, regex: NSRegularExpression)]
     let allowed: [(key: String, values: [String])]
     let dateFromFileName: Bool
-    let pageFiles: [Glob]
-    let pageLayouts: [String]
+    let pages: SitePages
 
     public init(options: RuleOptions) throws {
         required = options.strings("required", ["title", "date|publishDate|lastmod"]).map { $0.split(separator: "|").map { String($0).trimmingCharacters(in: .whitespaces) } }
         nonEmpty = options.bool("nonEmpty", true)
         dateFromFileName = options.bool("dateFromFileName", true)
-        pageFiles = options.strings("pageFiles", []).map(Glob.init)
-        pageLayouts = options.strings("pageLayouts", [])
+        pages = SitePages(options: options, files: [], layouts: [], templates: false)
         var types: [(String, ValueType)] = []
         for m in options["types"]?.members ?? [] {
             guard let name = m.value.string, let t = ValueType(rawValue: name) else {
@@ -63,7 +61,7 @@ public struct FrontMatterFieldRule: Rule {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         guard let fm = document.frontMatter, fm.closeLine != nil else { return }
-        if !isPage(document, fm) {
+        if !pages.exempts(document) {
             for alternatives in required where !alternatives.contains(where: { fm.entry($0) != nil }) {
                 if dateFromFileName && alternatives.contains("date") && Self.pathSuppliesDate(document.path) { continue }
                 let others = alternatives.dropFirst()
@@ -119,14 +117,6 @@ public struct FrontMatterFieldRule: Rule {
                 }
             }
         }
-    }
-
-    /// Site pages (home, about, section lists) are not articles: they need no date or title.
-    private func isPage(_ document: Document, _ fm: FrontMatter) -> Bool {
-        if !pageLayouts.isEmpty, let layout = fm.string("layout"), pageLayouts.contains(layout) { return true }
-        guard !pageFiles.isEmpty else { return false }
-        let name = document.path.split(separator: "/").last.map(String.init) ?? document.path
-        return pageFiles.contains { $0.matches(name) }
     }
 
     /// Jekyll dates a post by its `YYYY-MM-DD-` file-name prefix when front matter has no `date`,
