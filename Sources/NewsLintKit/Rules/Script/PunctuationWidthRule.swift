@@ -51,12 +51,12 @@ public struct PunctuationWidthRule: Rule {
         func report(_ range: Range<Int>, _ message: String, _ edits: [Edit], _ title: String, safe: Bool = true) {
             sink.report(run.byteRange(range), message, fix: damaged ? nil : Fix(safe ? .safe : .unsafe, title, edits: edits))
         }
-        // A full-width mark carries its own spacing: ASCII spaces after it, before Chinese text
-        // (`不過, 他表示` → `不過，他表示`), go with the conversion; before Latin text they stay.
+        // A full-width mark carries its own spacing: ASCII spaces after it go with the conversion
+        // (`不過, 他表示` → `不過，他表示`, `主宾国, 100余家` → `主宾国，100余家`); at the line end they stay.
         func markEnd(_ end: Int) -> Int {
             var k = end
             while k < n, c[k] == 0x20 { k += 1 }
-            return k > end && k < n && c[k] > 0x7F && c[k] != 0xA0 && c[k] != 0x3000 ? k : end
+            return k > end && k < n && c[k] != 0x09 && c[k] != 0xA0 && c[k] != 0x3000 ? k : end
         }
         var nameLists: [Int: Bool] = [:]
         var i = 0
