@@ -26,6 +26,8 @@ public struct Document: Sendable {
     public let codeLines: [Bool]
     /// The decoded scalars, filled on first use (see `Document.scalars`).
     let scalarCache = ScalarDecodeCache()
+    /// The HTML tokens of the body, filled on first use (see `Document.html`).
+    let htmlCache = HTMLViewCache()
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path
