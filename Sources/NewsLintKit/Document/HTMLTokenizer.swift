@@ -118,6 +118,9 @@ public struct HTMLView: Sendable {
         }
     }
 
+    /// HTML's ASCII whitespace: tab, LF, FF, CR, space.
+    @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D || b == 0x0C }
+
     static func equalsIgnoringASCIICase<S: Sequence<UInt8>>(_ bytes: [UInt8], _ range: Range<Int>, _ lowercase: S) -> Bool {
         var i = range.lowerBound
         for expected in lowercase {

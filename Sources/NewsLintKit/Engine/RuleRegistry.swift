@@ -4,7 +4,7 @@ import Foundation
 /// folder (`Rules/<Family>/<Family>Family.swift`), so adding a rule touches only that folder.
 public enum RuleRegistry {
     public static let perFile: [any Rule.Type] =
-        frontMatterRules + hygieneRules + scriptRules + boilerplateRules + imageRules + crossFilePerFileRules
+        frontMatterRules + hygieneRules + scriptRules + boilerplateRules + imageRules + htmlRules + crossFilePerFileRules
 
     public static let crossFile: [any CrossFileRule.Type] = boilerplateCrossFileRules + crossFileRules + frontMatterCrossFileRules
 

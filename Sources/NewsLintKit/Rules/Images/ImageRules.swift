@@ -116,7 +116,7 @@ public struct ImageAltMissingRule: Rule {
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        for link in ImageScanner.scan(document) where link.syntaxProblem == nil {
+        for link in ImageScanner.scan(document) where link.syntaxProblem == nil && !link.isAlternate {
             guard let alt = link.alt else {
                 sink.report(link.range, "<img> has no alt attribute")
                 continue

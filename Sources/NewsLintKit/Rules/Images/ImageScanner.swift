@@ -14,6 +14,9 @@ public struct ImageLink: Sendable, Equatable {
     public var label: String?
     /// A syntax problem that makes the image broken regardless of its source.
     public var syntaxProblem: String?
+    /// A further source of the same image (`srcset` candidates, `data-src`, `<picture><source>`):
+    /// checked like any source, but not a separate image for alt-text rules.
+    public var isAlternate = false
 }
 
 /// Byte-level scanner for images in Markdown bodies: inline images (with `<…>`
@@ -28,6 +31,8 @@ public enum ImageScanner {
     }
 
     public static func scan(_ document: Document) -> [ImageLink] {
+        // An HTML document is read from its tokens (srcset, <picture>, lazy-loading attributes).
+        if document.isHTMLFile { return HTMLImageScanner.scan(document) }
         guard let lines = document.bodyLines else { return [] }
         let bytes = document.bytes
         // Quick reject: no `![` and no `<img` anywhere means no images.

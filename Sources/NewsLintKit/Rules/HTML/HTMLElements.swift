@@ -1,0 +1,182 @@
+import Foundation
+
+/// The element structure of an HTML document, built from `Document.html` tokens after the
+/// HTML tree-construction rules that matter for balance: void elements (`<br>`, `<img>`) have
+/// no end tag, elements with optional end tags (`<p>`, `<li>`, `<td>` …) are closed by what
+/// follows them (`<p>` by a block start tag, `<li>` by the next `<li>`), an end tag closes the
+/// nearest open element of its name inside its scope, and an end tag with nothing to close is
+/// stray (browsers drop it, or make `</p>` an empty paragraph and `</br>` a line break).
+/// Linear: one pass over the tokens with a stack of open elements.
+struct HTMLElements {
+    struct Element {
+        /// Token index of the start tag.
+        var start: Int
+        /// Token index of the explicit end tag; nil when closed implicitly or never.
+        var end: Int?
+        var name: String
+        /// Index of the parent element in `elements`.
+        var parent: Int?
+    }
+
+    enum Problem {
+        /// An end tag with no open element to close.
+        case strayEnd(token: Int, reason: String)
+        /// An element whose end tag is required but was closed by `closer` (a token index) or,
+        /// with nil, by the end of the document.
+        case unclosed(element: Int, closer: Int?)
+    }
+
+    private(set) var elements: [Element] = []
+    private(set) var problems: [Problem] = []
+    /// Element index by the token index of its start tag.
+    private(set) var elementAtToken: [Int: Int] = [:]
+
+    static let voidElements: Set<String> = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", "keygen", "basefont", "bgsound", "frame"]
+    /// Elements whose end tag may be omitted (WHATWG "optional tags").
+    static let optionalEnd: Set<String> = ["p", "li", "dt", "dd", "rt", "rp", "optgroup", "option", "colgroup", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "html", "head", "body"]
+    /// Start tags that close an open `<p>`.
+    static let closesParagraph: Set<String> = ["address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "ul", "li", "dd", "dt", "plaintext", "listing", "xmp"]
+    /// Elements that bound the search for an element to close.
+    static let scopeBoundaries: Set<String> = ["applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "svg", "math"]
+    /// Table end tags look further than the default scope (`</table>` closes an open `<td>`).
+    static let endTagScope: [String: Set<String>] = [
+        "table": ["html", "template"], "tbody": ["html", "template", "table"], "thead": ["html", "template", "table"],
+        "tfoot": ["html", "template", "table"], "tr": ["html", "template", "table"], "td": ["html", "template", "table"],
+        "th": ["html", "template", "table"], "caption": ["html", "template", "table"],
+    ]
+    /// Formatting elements: browsers reopen them after a misnested end tag (`<b><i></b></i>`).
+    static let formatting: Set<String> = ["a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"]
+    /// For an element with an optional end tag: the open elements its own start tag closes, and where that search stops.
+    static let closedBySibling: [String: (closes: Set<String>, stopAt: Set<String>)] = [
+        "li": (["li"], ["ul", "ol", "menu"]),
+        "dt": (["dt", "dd"], ["dl"]), "dd": (["dt", "dd"], ["dl"]),
+        "tr": (["tr", "td", "th"], ["table", "thead", "tbody", "tfoot"]),
+        "td": (["td", "th"], ["tr", "table"]), "th": (["td", "th"], ["tr", "table"]),
+        "thead": (["thead", "tbody", "tfoot", "tr", "td", "th"], ["table"]), "tbody": (["thead", "tbody", "tfoot", "tr", "td", "th"], ["table"]),
+        "tfoot": (["thead", "tbody", "tfoot", "tr", "td", "th"], ["table"]),
+        "option": (["option"], ["select", "datalist", "optgroup"]), "optgroup": (["option", "optgroup"], ["select"]),
+        "rt": (["rt", "rp"], ["ruby"]), "rp": (["rt", "rp"], ["ruby"]),
+    ]
+
+    init(_ view: HTMLView, bytes: [UInt8]) {
+        var stack: [Int] = []  // element indices
+        var foreignDepth = 0   // inside <svg>/<math>: `/>` closes an element
+        for (t, token) in view.tokens.enumerated() {
+            switch token.kind {
+            case .startTag:
+                let name = view.tagName(token, in: bytes)
+                if Self.voidElements.contains(name) { continue }
+                if token.selfClosing && (foreignDepth > 0 || name == "svg" || name == "math") { continue }
+                if Self.closesParagraph.contains(name), let p = Self.find("p", in: stack, elements, boundaries: Self.scopeBoundaries.union(["button"])) {
+                    close(from: p, stack: &stack, closer: t)
+                }
+                if let rule = Self.closedBySibling[name], let open = Self.find(rule.closes, in: stack, elements, boundaries: rule.stopAt.union(Self.scopeBoundaries)) {
+                    close(from: open, stack: &stack, closer: t)
+                }
+                if name == "svg" || name == "math" { foreignDepth += 1 }
+                elements.append(Element(start: t, end: nil, name: name, parent: stack.last))
+                elementAtToken[t] = elements.count - 1
+                stack.append(elements.count - 1)
+            case .endTag:
+                let name = view.tagName(token, in: bytes)
+                if name == "br" {
+                    problems.append(.strayEnd(token: t, reason: "</br> is not an end tag (browsers read it as <br>)"))
+                    continue
+                }
+                if Self.voidElements.contains(name) {
+                    problems.append(.strayEnd(token: t, reason: "<\(name)> is a void element and has no end tag"))
+                    continue
+                }
+                let boundaries = Self.endTagScope[name] ?? (name == "p" ? Self.scopeBoundaries.union(["button"]) : Self.scopeBoundaries)
+                guard let position = Self.find([name], in: stack, elements, boundaries: boundaries) else {
+                    let reason = name == "p" ? "</p> closes no open <p> (browsers add an empty paragraph)" : "</\(name)> closes no open <\(name)>"
+                    problems.append(.strayEnd(token: t, reason: reason))
+                    continue
+                }
+                elements[stack[position]].end = t
+                if name == "svg" || name == "math" { foreignDepth = max(0, foreignDepth - 1) }
+                close(from: position + 1, stack: &stack, closer: t)
+                stack.removeLast()
+            default:
+                continue
+            }
+        }
+        for index in stack.reversed() where !Self.optionalEnd.contains(elements[index].name) {
+            problems.append(.unclosed(element: index, closer: nil))
+        }
+    }
+
+    /// Pops the stack down to (not including) `position`, recording required end tags that were skipped.
+    private mutating func close(from position: Int, stack: inout [Int], closer: Int) {
+        guard position < stack.count else { return }
+        for index in stack[position...].reversed() where !Self.optionalEnd.contains(elements[index].name) {
+            problems.append(.unclosed(element: index, closer: closer))
+        }
+        stack.removeSubrange(position...)
+    }
+
+    /// Position in `stack` of the topmost open element named one of `names`, searching down to a boundary.
+    private static func find(_ names: Set<String>, in stack: [Int], _ elements: [Element], boundaries: Set<String>) -> Int? {
+        var position = stack.count - 1
+        while position >= 0 {
+            let name = elements[stack[position]].name
+            if names.contains(name) { return position }
+            if boundaries.contains(name) { return nil }
+            position -= 1
+        }
+        return nil
+    }
+
+    private static func find(_ name: String, in stack: [Int], _ elements: [Element], boundaries: Set<String>) -> Int? {
+        find([name], in: stack, elements, boundaries: boundaries)
+    }
+
+    /// Byte range from the start tag through the explicit end tag (nil without one).
+    func outerRange(_ element: Element, _ view: HTMLView) -> Range<Int>? {
+        guard let end = element.end else { return nil }
+        return view.tokens[element.start].range.lowerBound..<view.tokens[end].range.upperBound
+    }
+
+    /// Whether the element has visible text other than whitespace (`&nbsp;` counts as whitespace).
+    func hasVisibleText(_ element: Element, _ view: HTMLView, bytes: [UInt8]) -> Bool {
+        guard let end = element.end else { return true }
+        for token in view.tokens[(element.start + 1)..<end] where token.isVisibleText {
+            if token.kind == .characterReference ? !HTMLText.isSpaceReference(bytes, token.range) : !HTMLText.isBlank(bytes, token.range) { return true }
+        }
+        return false
+    }
+}
+
+/// Small byte helpers shared by the HTML rules.
+enum HTMLText {
+    /// Whitespace only (ASCII whitespace, U+00A0, U+3000).
+    static func isBlank(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let b = bytes[i]
+            if HTMLView.isSpace(b) { i += 1; continue }
+            if b == 0xC2, i + 1 < range.upperBound, bytes[i + 1] == 0xA0 { i += 2; continue }
+            if b == 0xE3, i + 2 < range.upperBound, bytes[i + 1] == 0x80, bytes[i + 2] == 0x80 { i += 3; continue }
+            return false
+        }
+        return true
+    }
+
+    static let spaceReferences: Set<String> = ["&nbsp;", "&nbsp", "&#160;", "&#xa0;", "&#12288;", "&#x3000;", "&ensp;", "&emsp;", "&thinsp;"]
+
+    static func isSpaceReference(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        range.count <= 9 && spaceReferences.contains(String(decoding: bytes[range], as: UTF8.self).lowercased())
+    }
+
+    /// The range to delete for removing `range`: when nothing but whitespace is left on its
+    /// line(s), the whole line with its line break goes too (no blank indented line remains).
+    static func deletionRange(_ bytes: [UInt8], _ range: Range<Int>, within body: Range<Int>) -> Range<Int> {
+        var start = range.lowerBound
+        while start > body.lowerBound, bytes[start - 1] == 0x20 || bytes[start - 1] == 0x09 { start -= 1 }
+        var end = range.upperBound
+        while end < body.upperBound, bytes[end] == 0x20 || bytes[end] == 0x09 || bytes[end] == 0x0D { end += 1 }
+        let lineStarts = start == body.lowerBound || bytes[start - 1] == 0x0A
+        if lineStarts, end < body.upperBound, bytes[end] == 0x0A { return start..<(end + 1) }
+        return range
+    }
+}
