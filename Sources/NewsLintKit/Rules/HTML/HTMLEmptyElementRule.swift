@@ -53,7 +53,8 @@ public struct HTMLEmptyElementRule: Rule {
         for (index, element) in elements.enumerated() where empty[index] {
             if let parent = element.parent, empty[parent] { continue }
             guard let range = structure.outerRange(element, view) else { continue }
-            let shown = String(decoding: bytes[range].prefix(60), as: UTF8.self)
+            // One line in the message: runs of whitespace (newlines, indentation) become one space.
+            let shown = String(decoding: bytes[range].prefix(60), as: UTF8.self).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
             let fix = Fix(.safe, "delete the empty <\(element.name)>", edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
             sink.report(view.tokens[element.start].range, "empty <\(element.name)> wrapper '\(shown)' (nothing to show)", fix: fix)
         }
