@@ -20,7 +20,9 @@ public struct HTMLWidgetRule: Rule {
     public static let id = "html-widget"
 
     struct Widget: Sendable {
-        enum FixPolicy: String, Sendable { case safe, unsafe, safeIfNoText = "safe-if-no-text" }
+        enum FixPolicy: String, Sendable { case safe, unsafe
+        /// Only a widget that shows nothing (a tweet blockquote with the quoted text is content).
+        case emptyOnly = "empty-only" }
         var selector: HTMLSelector
         var label: String
         var fix: FixPolicy
@@ -47,7 +49,7 @@ public struct HTMLWidgetRule: Rule {
         guard let entries = root["widgets"]?.array else { throw HTMLSelector.SyntaxError(message: "expected 'widgets'") }
         return try entries.map { entry in
             guard let selector = entry["selector"]?.string, let label = entry["label"]?.string,
-                  let policy = Widget.FixPolicy(rawValue: entry["fix"]?.string ?? "safe-if-no-text") else {
+                  let policy = Widget.FixPolicy(rawValue: entry["fix"]?.string ?? "empty-only") else {
                 throw HTMLSelector.SyntaxError(message: "a widget needs 'selector', 'label' and a valid 'fix'")
             }
             return Widget(selector: try HTMLSelector(selector), label: label, fix: policy)
@@ -63,7 +65,8 @@ public struct HTMLWidgetRule: Rule {
         for (index, element) in structure.elements.enumerated() {
             let startToken = view.tokens[element.start]
             guard startToken.range.lowerBound >= coveredUntil else { continue }
-            guard let widget = widgets.first(where: { matches($0.selector, element, structure, view, bytes) }) else { continue }
+            guard let widget = widgets.first(where: { matches($0.selector, element, structure, view, bytes) }),
+                  widget.fix != .emptyOnly || !structure.hasVisibleText(element, view, bytes: bytes) else { continue }
             // An element without an explicit end tag is reported but not removed (its extent is a guess).
             guard var range = structure.outerRange(element, view) else {
                 sink.report(startToken.range, "\(widget.label) (CMS widget residue)")
@@ -82,7 +85,7 @@ public struct HTMLWidgetRule: Rule {
             switch widget.fix {
             case .safe: safe = true
             case .unsafe: safe = false
-            case .safeIfNoText: safe = !structure.hasVisibleText(element, view, bytes: bytes)
+            case .emptyOnly: safe = true
             }
             let fix = Fix(safe ? .safe : .unsafe, "delete the \(widget.label)", edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
             sink.report(startToken.range, "\(widget.label) (CMS widget residue, selector '\(widget.selector.source)')", fix: fix)
