@@ -8,7 +8,10 @@ import Foundation
 public struct HTMLInlineStyleRule: Rule {
     public static let id = "html-inline-style"
     let attributeNames: Set<String>
-    static let hidingMarkers = ["display:none", "visibility:hidden", "hidden", "sr-only", "visually-hidden", "screen-reader"]
+    /// Declarations and class names that hide an element (`overflow:hidden` and Tailwind's
+    /// `empty:hidden` do not hide content that is there).
+    static let hidingDeclarations = ["display:none", "visibility:hidden"]
+    static let hidingClasses: Set<String> = ["hidden", "hide", "sr-only", "visually-hidden", "screen-reader-text", "d-none", "invisible"]
 
     public init(options: RuleOptions) {
         attributeNames = Set(options.strings("attributes", ["style", "class"]).map { $0.lowercased() })
@@ -31,8 +34,9 @@ public struct HTMLInlineStyleRule: Rule {
                 var start = attribute.name.lowerBound
                 while start > token.range.lowerBound, HTMLView.isSpace(bytes[start - 1]) { start -= 1 }
                 let value = attribute.value.map { String(decoding: bytes[$0], as: UTF8.self) } ?? ""
-                let compact = value.lowercased().filter { $0 != " " }
-                let hides = Self.hidingMarkers.contains { compact.contains($0) }
+                let hides = name == "class"
+                    ? value.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).contains { Self.hidingClasses.contains(String($0)) }
+                    : Self.hidingDeclarations.contains { value.lowercased().filter { $0 != " " && $0 != "\t" }.contains($0) }
                 let fix = Fix(hides ? .unsafe : .safe, "delete the \(name) attribute", edits: [.delete(start..<end)])
                 let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
                 sink.report(attribute.name.lowerBound..<end, "inline \(name)=\"\(shown)\" on <\(view.tagName(token, in: bytes))>", fix: fix)

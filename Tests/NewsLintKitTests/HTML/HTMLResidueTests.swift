@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import NewsLintKit
+
+/// Issue 14: details of the HTML residue rules beyond their catalog examples.
+@Suite struct HTMLResidueTests {
+    static let fm = "---\ntitle: 新聞\n---\n"
+
+    @Test func htmlRulesLeaveMarkdownToHTMLRemnant() throws {
+        let text = Self.fm + "<div></div>正文</small>&amp;nbsp;<img src='https://pixel.wp.com/g.gif' width=1 height=1>\n"
+        for rule in ["html-widget", "html-empty-element", "html-tag-unbalanced", "html-double-escaped", "html-tracking-pixel", "html-inline-style"] {
+            #expect(try RuleHarness.diagnostics(rule: rule, text: text, path: "a.md").isEmpty, "\(rule) on Markdown")
+        }
+    }
+
+    @Test func misnestedFormattingGetsOnlyAnUnsafeFix() throws {
+        let found = try RuleHarness.diagnostics(rule: "html-tag-unbalanced", text: Self.fm + "<p><b><i>粗斜</b>斜</i></p>\n", path: "a.html")
+        #expect(found.map(\.message) == ["<i> has no end tag (closed by </b>)", "stray end tag: </i> closes no open <i>"])
+        #expect(found.last?.fix?.applicability == .unsafe)
+    }
+
+    @Test func widgetSelectorsFromOptions() throws {
+        let options: [String: JSONNode] = ["selectors": try JSONParser.parse("[\"div.share-bar\", \"aside#related\"]")]
+        let found = try RuleHarness.diagnostics(rule: "html-widget", text: Self.fm + "<p>正文</p><div class=\"share-bar x\">分享到</div><aside id=\"related\">相關</aside>\n", path: "a.html", options: options)
+        #expect(found.map(\.column) == [10, 44])
+        #expect(found.allSatisfy { $0.fix?.applicability == .unsafe })
+        for bad in ["div.", "#", "div:has(p)", "[unclosed", ""] {
+            #expect(throws: RuleOptionError.self) { try HTMLWidgetRule(options: RuleOptions(["selectors": JSONNode(.array([JSONNode(.string(bad))]))])) }
+        }
+    }
+
+    @Test func builtinWidgetTableParses() {
+        #expect(BuiltinWidgets.loaded.count >= 10)
+    }
+
+    @Test func doubleEscapingInsidePreAndCodeIsQuoted() throws {
+        let text = Self.fm + "<p>寫成 <code>&amp;nbsp;</code> 或</p><pre>&amp;amp;</pre><p>&amp;amp;&amp;nbsp;</p>\n"
+        let found = try RuleHarness.diagnostics(rule: "html-double-escaped", text: text, path: "a.html")
+        #expect(found.map(\.column) == [59, 68])
+        let fixed = try RuleHarness.fixed(rule: "html-double-escaped", text: text, path: "a.html", unsafe: false)
+        #expect(fixed.hasSuffix("<p>&amp;&nbsp;</p>\n"))
+    }
+}
