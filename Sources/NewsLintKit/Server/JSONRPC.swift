@@ -24,7 +24,8 @@ enum RPCMessage {
             return .failure(RPCError(.invalidRequest, "a message needs 'method' (request or notification) or 'result'/'error' (response)", id: id))
         }
         guard let method = methodNode.string else { return .failure(RPCError(.invalidRequest, "'method' must be a string", id: id)) }
-        let params = root["params"]
+        // `"params": null` is sent by some clients for methods without parameters (shutdown, exit).
+        let params = root["params"].flatMap { $0.value == .null ? nil : $0 }
         if let params, params.members == nil && params.array == nil {
             return .failure(RPCError(.invalidParams, "'params' must be an object or an array", id: id))
         }

@@ -253,6 +253,7 @@ public final class LanguageServer: @unchecked Sendable {
 
     private func reloadConfiguration() {
         workspace?.reload()
+        linted = [:]
         reportConfigProblems()
         for uri in store.documents.keys.sorted() { scheduleLint(uri) }
         scheduleCrossFile()

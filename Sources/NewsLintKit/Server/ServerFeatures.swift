@@ -124,9 +124,11 @@ enum ServerFeatures {
         let line = d.line
         if let body = document.bodyLines, body.contains(line), !document.isCode(line: line), line <= document.lineCount {
             let content = document.contentRange(ofLine: line)
-            let hasText = document.bytes[content].contains { $0 != 0x20 && $0 != 0x09 }
-            if hasText {
-                let at = positions.position(ofByte: content.upperBound)
+            // Before trailing blanks: a comment after them would make them no longer trailing.
+            var end = content.upperBound
+            while end > content.lowerBound, document.bytes[end - 1] == 0x20 || document.bytes[end - 1] == 0x09 { end -= 1 }
+            if end > content.lowerBound {
+                let at = positions.position(ofByte: end)
                 out.append(("Suppress \(d.rule) on this line", textEdit(LSPRange(start: at, end: at), " <!-- newslint-disable-line \(d.rule) -->")))
             }
         }
