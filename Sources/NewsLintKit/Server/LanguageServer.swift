@@ -307,6 +307,12 @@ public final class LanguageServer: @unchecked Sendable {
 
     private func scheduleCrossFile() {
         guard options.crossFile, let workspace else { return }
+        // A client without a workspace starts us in / or the home directory: not a corpus to walk.
+        if workspace.root == "/" || workspace.root == PathResolver.standardized(NSHomeDirectory()) {
+            log("cross-file rules skipped: the workspace root is \(workspace.root); open a folder to compare its files")
+            options.crossFile = false
+            return
+        }
         crossFileItem?.cancel()
         crossFileGeneration += 1
         let generation = crossFileGeneration

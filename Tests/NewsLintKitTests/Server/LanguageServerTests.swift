@@ -261,3 +261,39 @@ import Testing
         #expect(String(decoding: doc.bytes, as: UTF8.self) == "𠝹詞\n尾")
     }
 }
+
+/// The same conversation with the built executable over real stdio (skipped before a build).
+@Suite struct LanguageServerBinaryTests {
+    static let binary = PackagePaths.root.appendingPathComponent(".build/debug/newslint").path
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "needs .build/debug/newslint (swift build)"))
+    func spawnedServerSpeaksTheProtocolAndExitsCleanly() throws {
+        let dir = TemporaryDirectory()
+        let client = try LSPTestClient(binary: Self.binary, root: dir.path)
+        #expect(LanguageServerTests.initialize(client, root: dir.path)?["result"]?["serverInfo"]?["name"]?.string == "newslint")
+        // Garbage before a header, then a good message: an error, then service as usual.
+        client.sendRaw(Array("hello\r\n\r\n".utf8))
+        #expect(client.next { $0["error"] != nil }?["error"]?["code"]?.int == -32600)
+        let uri = FileURI.uri(dir.path + "/a.md")
+        LanguageServerTests.open(client, uri: uri, text: LanguageServerTests.article)
+        #expect(LanguageServerTests.codes(client.diagnostics(uri: uri, version: 1)) == ["trailing-whitespace"])
+        client.notify("textDocument/didChange", #"{"textDocument":{"uri":\#(JSONWriter.quote(uri)),"version":2},"contentChanges":[{"range":{"start":{"line":5,"character":27},"end":{"line":5,"character":28}},"text":""}]}"#)
+        #expect(LanguageServerTests.codes(client.diagnostics(uri: uri, version: 2)).isEmpty)
+        client.request(2, "shutdown", "null")
+        #expect(client.response(2)?["result"]?.value == .null)
+        client.notify("exit", "null")
+        #expect(client.waitForExit() == 0)
+    }
+}
+
+@Suite struct ServerCommandTests {
+    @Test func helpAndUsageErrors() {
+        #expect(CLIRun.run(["server", "--help"]).stdout.contains("Language Server Protocol"))
+        #expect(CLIRun.run(["help", "server"]).stdout.contains("source.fixAll.newslint"))
+        #expect(CLIRun.run(["--help"]).stdout.contains("newslint server"))
+        let extra = CLIRun.run(["server", "file.md"])
+        #expect(extra.status == 2)
+        #expect(extra.stderr.contains("takes no arguments"))
+        #expect(CLIRun.run(["server", "--debounce", "-5"]).status == 2)
+    }
+}
