@@ -297,3 +297,29 @@ import Testing
         #expect(CLIRun.run(["server", "--debounce", "-5"]).status == 2)
     }
 }
+
+@Suite struct ServerCodeActionTests {
+    @Test func unsafeFixesAreMarkedAndNotPreferred() throws {
+        let text = "---\ntitle: t\n---\n\n𠝹字裏\n"
+        let bytes = Array(text.utf8)
+        let start = text.utf8.count - "裏\n".utf8.count
+        let fix = Fix(.unsafe, "Write 裡", edits: [Edit(range: start..<(start + 3), replacement: "裡")])
+        let d = Diagnostic(rule: "script-mixed", severity: .warning, path: "/t.md", line: 5, column: 3, endLine: 5, endColumn: 4, message: "m", fix: fix)
+        let doc = LintedDocument(version: 1, positions: TextPositions(bytes), perFile: [d])
+        let everything = LSPRange(start: LSPPosition(line: 0, character: 0), end: LSPPosition(line: 9, character: 0))
+        let actions = ServerFeatures.codeActions(uri: "file:///t.md", range: everything, only: nil, doc: doc,
+                                                 document: Document(path: "/t.md", bytes: bytes)) { bytes }.map { JSONNode($0) }
+        let quick = try #require(actions.first { $0["title"]?.string?.hasPrefix("Write 裡") == true })
+        #expect(quick["title"]?.string?.contains("unsafe") == true)
+        #expect(quick["isPreferred"]?.bool == false)
+        // The edit starts after 𠝹 (2 UTF-16 units) and 字: character 3.
+        let edit = try #require(quick["edit"]?["changes"]?["file:///t.md"]?.array?.first)
+        #expect(edit["range"]?["start"]?["character"]?.int == 3)
+        #expect(edit["range"]?["end"]?["character"]?.int == 4)
+        // No safe fix: no fix-all action.
+        #expect(!actions.contains { $0["kind"]?.string == ServerFeatures.fixAllKind })
+        // Only source actions requested: no quick fixes.
+        #expect(ServerFeatures.codeActions(uri: "file:///t.md", range: everything, only: ["source"], doc: doc,
+                                           document: Document(path: "/t.md", bytes: bytes)) { bytes }.isEmpty)
+    }
+}
