@@ -15,25 +15,36 @@ struct LSPRange: Equatable, Sendable {
 }
 
 /// Converts between the engine's coordinates (UTF-8 byte offsets; 1-based line and Unicode-scalar
-/// column) and LSP positions, over one version of a document's bytes. Lines end at `\n` as in
-/// `Document` (a `\r` before it belongs to the terminator); positions past a line's end clamp to it,
-/// as the protocol asks, and a position inside a surrogate pair snaps to the start of its scalar.
+/// column) and LSP positions, over one version of a document's bytes. LSP lines end at `\n`,
+/// `\r\n` or a bare `\r`; the engine's (`Document`) only at `\n`, so engine lines are turned into
+/// byte offsets first. Positions past a line's end clamp to it, as the protocol asks, and a
+/// position inside a surrogate pair snaps to the start of its scalar.
 struct TextPositions {
     let bytes: [UInt8]
+    /// LSP lines.
     let lineStarts: [Int]
+    /// The engine's lines (`\n` only); nil when they are the LSP lines (no bare `\r`).
+    private let engineLineStarts: [Int]?
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
         var starts = [0]
+        var bareCR = false
         var i = 0
-        while let nl = ByteSearch.first(0x0A, in: bytes, from: i) {
-            starts.append(nl + 1)
-            i = nl + 1
+        while i < bytes.count {
+            if bytes[i] == 0x0A {
+                starts.append(i + 1)
+            } else if bytes[i] == 0x0D, i + 1 >= bytes.count || bytes[i + 1] != 0x0A {
+                starts.append(i + 1)
+                bareCR = true
+            }
+            i += 1
         }
         lineStarts = starts
+        engineLineStarts = bareCR ? [0] + bytes.indices.filter { bytes[$0] == 0x0A }.map { $0 + 1 } : nil
     }
 
-    /// Byte offset where the content of `line` (0-based) ends, before `\r\n` or `\n`.
+    /// Byte offset where the content of `line` (0-based) ends, before `\r\n`, `\n` or `\r`.
     func contentEnd(ofLine line: Int) -> Int {
         var end = line + 1 < lineStarts.count ? lineStarts[line + 1] : bytes.count
         if end > lineStarts[line] && bytes[end - 1] == 0x0A { end -= 1 }
@@ -98,17 +109,18 @@ struct TextPositions {
 
     /// The LSP position of a 1-based line and Unicode-scalar column (the engine's `Diagnostic`).
     func position(line: Int, scalarColumn: Int) -> LSPPosition {
+        let starts = engineLineStarts ?? lineStarts
         let l = line - 1
         guard l >= 0 else { return LSPPosition(line: 0, character: 0) }
-        guard l < lineStarts.count else { return position(ofByte: bytes.count) }
-        let end = contentEnd(ofLine: l)
-        var i = lineStarts[l], units = 0, scalars = 1
+        guard l < starts.count else { return position(ofByte: bytes.count) }
+        var end = l + 1 < starts.count ? starts[l + 1] : bytes.count
+        if end > starts[l] && bytes[end - 1] == 0x0A { end -= 1 }
+        if end > starts[l] && bytes[end - 1] == 0x0D { end -= 1 }
+        var i = starts[l], scalars = 1
         while i < end && scalars < scalarColumn {
-            let n = Self.sequenceLength(bytes[i])
-            units += n == 4 ? 2 : 1
-            i += n
+            i += Self.sequenceLength(bytes[i])
             scalars += 1
         }
-        return LSPPosition(line: l, character: units)
+        return position(ofByte: min(i, end))
     }
 }

@@ -251,6 +251,14 @@ import Testing
         #expect(p.position(line: 1, scalarColumn: 3) == LSPPosition(line: 0, character: 3))
     }
 
+    @Test func bareCarriageReturnsBreakLSPLinesButNotEngineLines() {
+        // LSP: three lines ("a", "𠝹b", "c"); the engine: two ("a\r𠝹b", "c").
+        let p = TextPositions(Array("a\r𠝹b\nc".utf8))
+        #expect(p.position(line: 1, scalarColumn: 4) == LSPPosition(line: 1, character: 2)) // the b
+        #expect(p.position(line: 2, scalarColumn: 1) == LSPPosition(line: 2, character: 0))
+        #expect(p.offset(of: LSPPosition(line: 1, character: 2)) == 6)
+    }
+
     @Test func incrementalChangesApplyInOrder() {
         var doc = OpenDocument(uri: "file:///t.md", languageID: "markdown", version: 1, text: "𠝹字\n第二行\n")
         doc.apply([
