@@ -52,7 +52,7 @@ public enum ExitCode {
 public enum NewsLintCLI {
     public static let version = "0.1.0"
 
-    static let subcommands = ["lint", "check", "report", "rules", "explain", "init", "learn", "merge", "clean", "help"]
+    static let subcommands = ["lint", "check", "report", "rules", "explain", "init", "learn", "merge", "clean", "server", "help"]
 
     /// Options several subcommands accept, defined once so their names and help agree.
     enum Shared {
@@ -146,6 +146,7 @@ public enum NewsLintCLI {
             case "learn": return try LearnCommand.run(args, io: io)
             case "merge": return try MergeCommand.run(args, io: io)
             case "clean": return try CleanCommand.run(args, io: io)
+            case "server": return try ServerCommand.run(args, io: io)
             case "help":
                 if let topic = args.first {
                     guard let text = help(for: topic) else {
@@ -194,6 +195,7 @@ public enum NewsLintCLI {
           newslint learn [PATH...]              Write lines repeated across a site as a user rule pack
           newslint merge FACTS...               Cross-file rules over the facts of all shards
           newslint clean                        Remove the cache
+          newslint server                       Language server (LSP) on stdin/stdout for editors
           newslint help [SUBCOMMAND]            Show help
           newslint --version
 
@@ -233,6 +235,7 @@ public enum NewsLintCLI {
         case "learn": return LearnCommand.help
         case "merge": return MergeCommand.help
         case "clean": return CleanCommand.help
+        case "server": return ServerCommand.help + "\n"
         case "help": return "newslint help [SUBCOMMAND]\n\nShow help for a subcommand: \(subcommands.joined(separator: ", ")).\n"
         default: return nil
         }
