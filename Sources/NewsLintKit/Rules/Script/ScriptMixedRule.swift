@@ -47,7 +47,7 @@ public struct ScriptMixedRule: Rule {
             let decode = decoded ?? document.scalars
             decoded = decode
             let run = document.scalarRun(decode, line: n)
-            let skip = ProseMask.nonProse(run)
+            let skip = ProseMask.nonProse(run, in: document)
             for (i, c) in run.cps.enumerated() where c >= 0x3400 && !skip[i] {
                 if Self.variantOf[c] != nil { variantCounts[c, default: 0] += 1 }
                 switch tables.scriptClass(c) {

@@ -1,0 +1,135 @@
+/// What the prose rules of an HTML document may look at: the visible text (text tokens and
+/// character references) of `Document.html`, never tags, attribute values, comments, doctype or
+/// `<script>`/`<style>` content. Markdown documents are not affected (their inline HTML keeps the
+/// line-based masks of `ProseMask`).
+///
+/// Two mechanisms share this one definition:
+/// - rules that weigh context (`script-mixed`, the punctuation rules) mask hidden scalars up front
+///   (`ProseMask.nonProse(_:in:)`), so markup never counts as a neighbour;
+/// - every text rule's report passes through `DiagnosticSink`, which (for the rules listed in
+///   `VisibleText.ruleIDs`) drops findings with no visible byte, starts the range at its first
+///   visible byte, and drops a fix whose edits would touch markup.
+public enum VisibleText {
+    /// Rules that read prose: on HTML documents they only report in, and only fix, visible text.
+    /// (`encoding-invalid` reads the whole file; hygiene and front-matter rules are not prose rules.)
+    public static let ruleIDs: Set<String> = [
+        "script-mixed", "punctuation-width", "punctuation-halfwidth", "mojibake", "invisible-char", "char-lost",
+        "compat-ideograph", "boilerplate", "archive-residue", "email-obfuscated",
+    ]
+}
+
+extension HTMLView {
+    /// `range` cut to start at its first visible byte and end after its last one; nil when it holds
+    /// none. An empty range (a point) is kept when it touches visible text.
+    public func visiblePart(of range: Range<Int>) -> Range<Int>? {
+        if range.isEmpty {
+            if isVisibleText(at: range.lowerBound) { return range }
+            return range.lowerBound > 0 && isVisibleText(at: range.lowerBound - 1) ? range : nil
+        }
+        guard var i = tokenIndex(containing: range.lowerBound) else { return nil }
+        var first: Int?, last = range.lowerBound
+        while i < tokens.count, tokens[i].range.lowerBound < range.upperBound {
+            let t = tokens[i]
+            if t.isVisibleText {
+                if first == nil { first = max(t.range.lowerBound, range.lowerBound) }
+                last = min(t.range.upperBound, range.upperBound)
+            }
+            i += 1
+        }
+        guard let first else { return nil }
+        return first..<last
+    }
+
+    /// Whether an edit of `range` stays inside visible text: a replaced range wholly visible, or an
+    /// insertion point inside or at the edge of a text token.
+    public func isEditable(_ range: Range<Int>) -> Bool {
+        range.isEmpty ? visiblePart(of: range) != nil : isVisibleText(range)
+    }
+
+    /// `hidden[i]` set for every scalar of `offsets` (byte offsets, one per scalar, ascending) that
+    /// lies outside visible text. One forward walk over the tokens.
+    func markHidden(offsets: some RandomAccessCollection<Int>, count: Int, into hidden: inout [Bool]) {
+        guard count > 0, let firstOffset = offsets.first, var t = tokenIndex(containing: firstOffset) ?? (firstOffset < range.lowerBound ? 0 : nil) else {
+            for i in 0..<count { hidden[i] = true }
+            return
+        }
+        var i = 0
+        for offset in offsets.prefix(count) {
+            while t < tokens.count, tokens[t].range.upperBound <= offset { t += 1 }
+            if t >= tokens.count || offset < tokens[t].range.lowerBound || !tokens[t].isVisibleText { hidden[i] = true }
+            i += 1
+        }
+    }
+}
+
+extension ProseMask {
+    /// `nonProse(run)`, plus, in an HTML document, every scalar outside visible text (tags that
+    /// span lines, attribute values, comments, script and style).
+    static func nonProse(_ run: ScalarRun, in document: Document) -> [Bool] {
+        var mask = nonProse(run)
+        if document.isHTMLFile {
+            document.html.markHidden(offsets: run.offsets, count: run.count, into: &mask)
+        }
+        return mask
+    }
+}
+
+/// The visible text of one block of an HTML document (a paragraph, list item, cell, heading…).
+public struct HTMLTextBlock: Sendable, Equatable {
+    /// Byte offset of the block's first visible byte (for its line).
+    public var start: Int
+    /// The visible text as written, character references each replaced by one space.
+    public var text: [UInt8]
+    /// The block is a section heading (`<h2>`…`<h6>`): series structure, not residue.
+    public var heading: Bool
+}
+
+extension HTMLView {
+    /// Elements that break text into blocks (and `<br>`, a line of its own).
+    static let blockElements: Set<[UInt8]> = Set([
+        "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt",
+        "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+        "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th",
+        "thead", "tr", "ul", "body", "html", "head", "title",
+    ].map { Array($0.utf8) })
+
+    /// The text blocks of the body, in order, blank ones left out: what a reader sees as separate
+    /// lines, whatever the source's line breaks (a scraped page often has an article on one line).
+    public func textBlocks(_ bytes: [UInt8]) -> [HTMLTextBlock] {
+        var blocks: [HTMLTextBlock] = []
+        var current: [UInt8] = []
+        var start = -1
+        var heading = false
+        func close() {
+            if start >= 0, current.contains(where: { $0 > 0x20 }) {
+                blocks.append(HTMLTextBlock(start: start, text: current, heading: heading))
+            }
+            current.removeAll(keepingCapacity: true)
+            start = -1
+        }
+        var name: [UInt8] = []
+        for token in tokens {
+            switch token.kind {
+            case .text, .characterReference:
+                if start < 0 {
+                    // Leading whitespace does not start a block.
+                    guard token.kind == .characterReference || bytes[token.range].contains(where: { $0 > 0x20 }) else { continue }
+                    start = token.range.lowerBound
+                }
+                if token.kind == .text { current.append(contentsOf: bytes[token.range]) } else { current.append(0x20) }
+            case .startTag, .endTag:
+                name.removeAll(keepingCapacity: true)
+                for b in bytes[token.name] { name.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
+                guard Self.blockElements.contains(name) else { continue }
+                close()
+                heading = token.kind == .startTag && name.count == 2 && name[0] == 0x68 && (0x32...0x36).contains(name[1])
+            case .rawText, .doctype:
+                close()
+            case .comment:
+                continue
+            }
+        }
+        close()
+        return blocks
+    }
+}
