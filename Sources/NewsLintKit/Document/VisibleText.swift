@@ -93,43 +93,84 @@ extension HTMLView {
         "thead", "tr", "ul", "body", "html", "head", "title",
     ].map { Array($0.utf8) })
 
-    /// The text blocks of the body, in order, blank ones left out: what a reader sees as separate
-    /// lines, whatever the source's line breaks (a scraped page often has an article on one line).
-    public func textBlocks(_ bytes: [UInt8]) -> [HTMLTextBlock] {
-        var blocks: [HTMLTextBlock] = []
-        var current: [UInt8] = []
-        var start = -1
+    /// A block of visible text: from its first visible byte to the end of its last one (inline tags
+    /// and comments between included), and whether it is a section heading.
+    public struct BlockRange: Sendable, Equatable {
+        public var range: Range<Int>
+        public var heading: Bool
+    }
+
+    /// The blocks of the body, in order, blank ones left out: what a reader sees as separate lines
+    /// or paragraphs, whatever the source's line breaks (a scraped page often has an article on one line).
+    public func blockRanges(_ bytes: [UInt8]) -> [BlockRange] {
+        var blocks: [BlockRange] = []
+        var start = -1, end = -1
         var heading = false
-        func close() {
-            if start >= 0, current.contains(where: { $0 > 0x20 }) {
-                blocks.append(HTMLTextBlock(start: start, text: current, heading: heading))
-            }
-            current.removeAll(keepingCapacity: true)
-            start = -1
-        }
         var name: [UInt8] = []
         for token in tokens {
             switch token.kind {
             case .text, .characterReference:
-                if start < 0 {
-                    // Leading whitespace does not start a block.
-                    guard token.kind == .characterReference || bytes[token.range].contains(where: { $0 > 0x20 }) else { continue }
-                    start = token.range.lowerBound
-                }
-                if token.kind == .text { current.append(contentsOf: bytes[token.range]) } else { current.append(0x20) }
+                // Whitespace alone neither starts nor ends a block.
+                guard token.kind == .characterReference || bytes[token.range].contains(where: { $0 > 0x20 }) else { continue }
+                if start < 0 { start = token.range.lowerBound }
+                end = token.range.upperBound
             case .startTag, .endTag:
                 name.removeAll(keepingCapacity: true)
                 for b in bytes[token.name] { name.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
                 guard Self.blockElements.contains(name) else { continue }
-                close()
+                if start >= 0 { blocks.append(BlockRange(range: start..<end, heading: heading)) }
+                start = -1
                 heading = token.kind == .startTag && name.count == 2 && name[0] == 0x68 && (0x32...0x36).contains(name[1])
             case .rawText, .doctype:
-                close()
+                if start >= 0 { blocks.append(BlockRange(range: start..<end, heading: heading)) }
+                start = -1
             case .comment:
                 continue
             }
         }
-        close()
+        if start >= 0 { blocks.append(BlockRange(range: start..<end, heading: heading)) }
         return blocks
+    }
+
+    /// The visible text of each block (`blockRanges`), character references each read as one space.
+    public func textBlocks(_ bytes: [UInt8]) -> [HTMLTextBlock] {
+        var out: [HTMLTextBlock] = []
+        for block in blockRanges(bytes) {
+            var text: [UInt8] = []
+            var t = tokenIndex(containing: block.range.lowerBound) ?? tokens.count
+            while t < tokens.count, tokens[t].range.lowerBound < block.range.upperBound {
+                let token = tokens[t]
+                if token.kind == .text { text.append(contentsOf: bytes[token.range]) } else if token.kind == .characterReference { text.append(0x20) }
+                t += 1
+            }
+            out.append(HTMLTextBlock(start: block.range.lowerBound, text: text, heading: block.heading))
+        }
+        return out
+    }
+}
+
+extension Document {
+    /// The scalars of the byte `range` (scalar boundaries; e.g. one HTML block), from `decode`.
+    func scalarRun(_ decode: ScalarDecode, bytes range: Range<Int>) -> ScalarRun {
+        func firstScalar(atOrAfter offset: Int) -> Int {
+            var lo = 0, hi = decode.cps.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if decode.offsets[mid] < offset { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        let first = firstScalar(atOrAfter: range.lowerBound)
+        return ScalarRun(decode, first..<max(first, firstScalar(atOrAfter: range.upperBound)))
+    }
+
+    /// The units prose rules read line by line: the body lines outside code, or, in an HTML
+    /// document, its text blocks (each with the line it starts on).
+    func proseUnits() -> [(line: Int, range: Range<Int>)] {
+        if isHTMLFile {
+            return html.blockRanges(bytes).map { (line(ofByte: $0.range.lowerBound), $0.range) }
+        }
+        guard let lines = bodyLines else { return [] }
+        return lines.filter { !isCode(line: $0) }.map { ($0, contentRange(ofLine: $0)) }
     }
 }
