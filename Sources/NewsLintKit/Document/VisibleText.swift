@@ -48,16 +48,16 @@ extension HTMLView {
 
     /// `hidden[i]` set for every scalar of `offsets` (byte offsets, one per scalar, ascending) that
     /// lies outside visible text. One forward walk over the tokens.
+    /// Scalars before the tokenized range (front matter) are not HTML and stay as they are.
     func markHidden(offsets: some RandomAccessCollection<Int>, count: Int, into hidden: inout [Bool]) {
-        guard count > 0, let firstOffset = offsets.first, var t = tokenIndex(containing: firstOffset) ?? (firstOffset < range.lowerBound ? 0 : nil) else {
-            for i in 0..<count { hidden[i] = true }
-            return
-        }
+        var t = 0
         var i = 0
         for offset in offsets.prefix(count) {
+            defer { i += 1 }
+            guard offset >= range.lowerBound else { continue }
+            if t == 0, let first = tokenIndex(containing: offset) { t = first }
             while t < tokens.count, tokens[t].range.upperBound <= offset { t += 1 }
             if t >= tokens.count || offset < tokens[t].range.lowerBound || !tokens[t].isVisibleText { hidden[i] = true }
-            i += 1
         }
     }
 }
@@ -78,7 +78,8 @@ extension ProseMask {
 public struct HTMLTextBlock: Sendable, Equatable {
     /// Byte offset of the block's first visible byte (for its line).
     public var start: Int
-    /// The visible text as written, character references each replaced by one space.
+    /// The visible text as written, character references and line breaks each read as one space,
+    /// trailing spaces trimmed.
     public var text: [UInt8]
     /// The block is a section heading (`<h2>`…`<h6>`): series structure, not residue.
     public var heading: Bool
@@ -143,6 +144,9 @@ extension HTMLView {
                 if token.kind == .text { text.append(contentsOf: bytes[token.range]) } else if token.kind == .characterReference { text.append(0x20) }
                 t += 1
             }
+            // Line breaks inside a block are spaces to a reader; the ends are trimmed.
+            for k in text.indices where text[k] == 0x0A || text[k] == 0x0D || text[k] == 0x09 { text[k] = 0x20 }
+            while text.last == 0x20 { text.removeLast() }
             out.append(HTMLTextBlock(start: block.range.lowerBound, text: text, heading: block.heading))
         }
         return out

@@ -125,7 +125,7 @@ public struct DiagnosticSink {
     /// Reports a finding spanning the byte `range` (an empty range marks a point).
     public mutating func report(_ range: Range<Int>, _ message: String, fix: Fix? = nil, severity: Severity? = nil) {
         var range = range, fix = fix
-        if visibleTextOnly {
+        if visibleTextOnly, range.upperBound > document.bodyStart || (range.isEmpty && range.lowerBound == document.bodyStart) {
             let html = document.html
             guard let visible = html.visiblePart(of: range) else { return }
             range = visible
