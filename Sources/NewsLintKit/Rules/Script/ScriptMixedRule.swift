@@ -66,12 +66,15 @@ public struct ScriptMixedRule: Rule {
         // The document's own choice between two Traditional variants (裡/裏, 衞/衛 …) is what a fix writes.
         var preferred: [UInt32: UInt32] = [:]
         for (form, other) in Self.variantOf where variantCounts[other, default: 0] > variantCounts[form, default: 0] { preferred[form] = other }
+        // Names the text gives with their romanization once (金與正（Kim Yo-jong）) are names everywhere.
+        var names = Set<[UInt32]>()
+        for (run, _, _, _) in runs { collectRomanizedNames(run.cps, into: &names) }
         for (run, skip, s, t) in runs {
             // An HTML block written in the other script (a DW photo gallery in Simplified inside a
             // Traditional article, a quoted review) is a passage of its own, not leftovers.
             let (m, d) = dominant == .traditionalOnly ? (s, t) : (t, s)
             if html, m >= 2, Double(m) / Double(m + d) > maxLeftoverShare { continue }
-            checkLine(run, skip, dominant: dominant, preferred: preferred, into: &sink)
+            checkLine(run, skip, dominant: dominant, preferred: preferred, names: names, into: &sink)
         }
     }
 
@@ -114,7 +117,7 @@ public struct ScriptMixedRule: Rule {
     }
 
     private func checkLine(_ run: ScalarRun, _ skip: [Bool], dominant: ScriptTables.Class, preferred: [UInt32: UInt32],
-                           into sink: inout DiagnosticSink) {
+                           names: Set<[UInt32]> = [], into sink: inout DiagnosticSink) {
         let c = run.cps
         let n = c.count
         let minority: ScriptTables.Class = dominant == .traditionalOnly ? .simplifiedOnly : .traditionalOnly
@@ -170,7 +173,7 @@ public struct ScriptMixedRule: Rule {
                 continue
             }
             for k in unit.range where !skip[k] && c[k] >= 0x3400 && tables.scriptClass(c[k]) == minority && !tables.isAllowed(c[k], in: dominant) {
-                if isRomanizedName(c, k) || Self.startsJapaneseSurname(c, k) { continue }
+                if Self.inName(c, k, names) || Self.startsJapaneseSurname(c, k) { continue }
                 let counterparts = tables.counterparts[c[k]] ?? []
                 // Only a counterpart beyond the BMP (鰤 → 𫚕): the other script's writers use this form.
                 if !counterparts.isEmpty && counterparts.allSatisfy({ $0 >= 0x20000 }) { continue }
@@ -209,15 +212,23 @@ public struct ScriptMixedRule: Rule {
         }
     }
 
-    /// A personal name given with its romanization, `黃之瀚(Alex Wong)`, `凌靜怡(Andrea …)`: the
-    /// person's own spelling (a surname, one to three more Han characters, then the parenthesis).
-    private func isRomanizedName(_ c: Scalars, _ k: Int) -> Bool {
-        var end = k
-        while end < c.count, end - k < 4, CJK.isHan(c[end]) { end += 1 }
-        guard end + 1 < c.count, c[end] == 0x28 || c[end] == 0xFF08, CJK.isASCIILetter(c[end + 1]) else { return false }
-        for start in max(0, end - 3)...max(0, end - 2) where start <= k {
-            let surname = tables.isNameCharacter(c[start]) || (tables.counterparts[c[start]] ?? []).contains { tables.isNameCharacter($0) }
-            if surname && (start..<end).allSatisfy({ CJK.isHan(c[$0]) }) { return true }
+    /// Personal names given with their romanization, `黃之瀚(Alex Wong)`, `凌靜怡(Andrea …)`: the
+    /// person's own spelling (a surname and one or two more Han characters right before the parenthesis).
+    private func collectRomanizedNames(_ c: Scalars, into names: inout Set<[UInt32]>) {
+        for p in 2..<max(2, c.count - 1) where (c[p] == 0x28 || c[p] == 0xFF08) && CJK.isASCIILetter(c[p + 1]) {
+            for start in [p - 3, p - 2] where start >= 0 && (start..<p).allSatisfy({ CJK.isHan(c[$0]) }) {
+                let surname = tables.isNameCharacter(c[start]) || (tables.counterparts[c[start]] ?? []).contains { tables.isNameCharacter($0) }
+                if surname { names.insert((start..<p).map { c[$0] }); break }
+            }
+        }
+    }
+
+    /// Whether scalar `k` lies in an occurrence of one of `names`.
+    private static func inName(_ c: Scalars, _ k: Int, _ names: Set<[UInt32]>) -> Bool {
+        for name in names {
+            for offset in 0..<name.count where k - offset >= 0 && k - offset + name.count <= c.count {
+                if name.indices.allSatisfy({ c[k - offset + $0] == name[$0] }) { return true }
+            }
         }
         return false
     }
