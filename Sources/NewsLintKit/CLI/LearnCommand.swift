@@ -18,14 +18,14 @@ enum LearnCommand {
     static let help = "newslint learn [OPTIONS] [PATH...]\n\nWrite lines repeated verbatim across many files of a site as a user rule pack (review it, then list its directory under 'rulePacks').\n\n"
         + ArgumentParser(command: "learn", options: options).optionsHelp() + "\n"
 
-    /// The text a `boilerplate-repeated` finding on `line` counted: the line, or in an HTML document
-    /// the visible text of the one block starting on it (nil when several do: a scraped page's
-    /// one-line article, whose repeated block the finding does not locate).
+    /// The line a `boilerplate-repeated` finding points at, as written (a pack matches raw lines).
+    /// In an HTML document only when one text block starts on it: a scraped page's one-line article
+    /// holds many blocks, and the whole line would be learned as "residue".
     static func repeatedText(_ document: Document, line: Int) -> String? {
-        guard document.isHTMLFile else { return document.lineText(line) }
-        let blocks = document.html.textBlocks(document.bytes).filter { document.line(ofByte: $0.start) == line }
-        guard blocks.count == 1, let block = blocks.first else { return nil }
-        return String(decoding: block.text, as: UTF8.self)
+        if document.isHTMLFile, document.html.blockRanges(document.bytes).filter({ document.line(ofByte: $0.range.lowerBound) == line }).count != 1 {
+            return nil
+        }
+        return document.lineText(line)
     }
 
     static func run(_ args: [String], io: ToolIO) throws -> Int32 {
