@@ -113,7 +113,10 @@ public struct DiagnosticSink {
     public private(set) var dropped = 0
 
     /// An HTML document and a prose rule: findings and fixes stay in visible text (`VisibleText`).
-    private let visibleTextOnly: Bool
+    private var visibleTextOnly: Bool
+
+    /// For rules whose ids are not known in advance (user rule packs): report like a prose rule.
+    public mutating func restrictToVisibleText() { visibleTextOnly = document.isHTMLFile }
 
     public init(document: Document, rule: String, severity: Severity) {
         self.document = document
