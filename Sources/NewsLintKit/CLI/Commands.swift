@@ -374,9 +374,9 @@ enum ExplainCommand {
 enum InitCommand {
     static let starter = """
     {
-      "include": ["**/*.md", "**/*.markdown", "**/*.txt"],
+      "include": ["**/*.md", "**/*.markdown", "**/*.txt", "**/*.html", "**/*.htm"],
       "exclude": ["node_modules/", "public/"],
-      "extensions": [".md", ".markdown", ".txt"],
+      "extensions": [".md", ".markdown", ".txt", ".html", ".htm"],
       "rules": {
         "front-matter-field": { "required": ["title", "date|publishDate|lastmod"] },
         "trailing-whitespace": { "allowHardBreak": true }
@@ -400,9 +400,9 @@ enum InitCommand {
         return """
         {
           "preset": "\(preset)",
-          "include": ["**/*.md", "**/*.markdown", "**/*.txt"],
+          "include": ["**/*.md", "**/*.markdown", "**/*.txt", "**/*.html", "**/*.htm"],
           "exclude": \(exclude),
-          "extensions": [".md", ".markdown", ".txt"],
+          "extensions": [".md", ".markdown", ".txt", ".html", ".htm"],
           "rules": {
             "trailing-whitespace": { "allowHardBreak": true }
           },

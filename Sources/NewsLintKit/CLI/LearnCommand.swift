@@ -18,6 +18,16 @@ enum LearnCommand {
     static let help = "newslint learn [OPTIONS] [PATH...]\n\nWrite lines repeated verbatim across many files of a site as a user rule pack (review it, then list its directory under 'rulePacks').\n\n"
         + ArgumentParser(command: "learn", options: options).optionsHelp() + "\n"
 
+    /// The line a `boilerplate-repeated` finding points at, as written (a pack matches raw lines).
+    /// In an HTML document only when one text block starts on it: a scraped page's one-line article
+    /// holds many blocks, and the whole line would be learned as "residue".
+    static func repeatedText(_ document: Document, line: Int) -> String? {
+        if document.isHTMLFile, document.html.blockRanges(document.bytes).filter({ document.line(ofByte: $0.range.lowerBound) == line }).count != 1 {
+            return nil
+        }
+        return document.lineText(line)
+    }
+
     static func run(_ args: [String], io: ToolIO) throws -> Int32 {
         let parsed = try ArgumentParser(command: "learn", options: options).parse(args)
         if parsed.has("help") { io.stdout(help); return ExitCode.ok }
@@ -71,7 +81,7 @@ enum LearnCommand {
                 documents[d.path] = Document(path: d.path, bytes: [UInt8](data))
             }
             guard let doc = documents[d.path], d.line <= doc.lineCount else { continue }
-            let text = MetadataHarvest.trimValue(doc.lineText(d.line)).trimmingCharacters(in: .whitespaces)
+            let text = MetadataHarvest.trimValue(Self.repeatedText(doc, line: d.line) ?? "").trimmingCharacters(in: .whitespaces)
             guard !text.isEmpty else { continue }
             let bytes = Array(text.utf8)
             RepeatedLineKey.normalise(bytes, 0..<bytes.count, into: &key)

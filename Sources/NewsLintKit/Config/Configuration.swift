@@ -30,7 +30,7 @@ public struct Configuration: Sendable {
     public var file: String?
     public var include: [Glob] = []
     public var exclude: [Glob] = []
-    public var extensions: [String] = [".md", ".markdown", ".txt"]
+    public var extensions: [String] = [".md", ".markdown", ".txt", ".html", ".htm"]
     /// Files larger than this many bytes are skipped with a diagnostic.
     public var maxFileSize: Int = 16 * 1024 * 1024
     /// Keys are rule ids or family names.

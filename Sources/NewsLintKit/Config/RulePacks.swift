@@ -216,6 +216,8 @@ public struct PackRule: Rule {
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        // Pack patterns are prose patterns: on HTML posts they report and fix visible text only.
+        sink.restrictToVisibleText()
         for verdict in scanner.scan(document).body where verdict.owner == owner {
             guard let first = verdict.hits.first else { continue }
             var fix: Fix?

@@ -401,8 +401,11 @@ final class HTMLViewCache: Sendable {
 
 extension Document {
     /// Whether the file is an HTML document by its extension (`.html`, `.htm`, `.xhtml`).
-    public var isHTMLFile: Bool {
-        guard let dot = path.lastIndex(of: ".") else { return false }
+    public var isHTMLFile: Bool { Self.isHTMLPath(path) }
+
+    /// Whether `path` names an HTML document by its extension (shared with `TextFlavor`).
+    static func isHTMLPath(_ path: String) -> Bool {
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return false }
         let ext = path[path.index(after: dot)...].lowercased()
         return ext == "html" || ext == "htm" || ext == "xhtml"
     }

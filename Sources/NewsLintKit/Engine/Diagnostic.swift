@@ -112,14 +112,28 @@ public struct DiagnosticSink {
     /// Findings past `limit`, not stored (a 10 MB file with 1.7M findings took 2 GB).
     public private(set) var dropped = 0
 
+    /// An HTML document and a prose rule: findings and fixes stay in visible text (`VisibleText`).
+    private var visibleTextOnly: Bool
+
+    /// For rules whose ids are not known in advance (user rule packs): report like a prose rule.
+    public mutating func restrictToVisibleText() { visibleTextOnly = document.isHTMLFile }
+
     public init(document: Document, rule: String, severity: Severity) {
         self.document = document
         self.rule = rule
         self.severity = severity
+        visibleTextOnly = VisibleText.ruleIDs.contains(rule) && document.isHTMLFile
     }
 
     /// Reports a finding spanning the byte `range` (an empty range marks a point).
     public mutating func report(_ range: Range<Int>, _ message: String, fix: Fix? = nil, severity: Severity? = nil) {
+        var range = range, fix = fix
+        if visibleTextOnly, range.upperBound > document.bodyStart || (range.isEmpty && range.lowerBound == document.bodyStart) {
+            let html = document.html
+            guard let visible = html.visiblePart(of: range) else { return }
+            range = visible
+            if let f = fix, !f.edits.allSatisfy({ html.isEditable($0.range) }) { fix = nil }
+        }
         if diagnostics.count >= limit { dropped += 1; return }
         let start = position(range.lowerBound)
         let end = position(range.upperBound)

@@ -70,17 +70,29 @@ import Testing
     }
 
     /// HTML bodies: a line of markup only is structure, and so is a section heading of a series;
-    /// a caption credit in every post is residue.
+    /// a caption credit in every post is residue. Length and words are those of the visible text
+    /// (a credit as short as `粵語組製圖` is below `minLength`, as it is in Markdown).
     @Test func markupIsNotWords() throws {
         var files: [(path: String, text: String)] = []
         for i in 0..<6 {
             files.append(("h/\(i).html", Self.article(i, extra: ["<div id=\"zoomattribute\" class=\"zoom-image-wrapper\">",
                                                                   "<p>&lt;上午&gt;</p>",
-                                                                  "<span class=\"copyright\">粵語組製圖</span>",
+                                                                  "<span class=\"copyright\">粵語組製圖 自由亞洲電台</span>",
                                                                   "<h3>俄乌战争：第 98\(i) 天关键事件概述</h3>"])))
         }
         let found = try RuleHarness.diagnostics(rule: Self.rule, files: files)
         #expect(found.count == 6 && found.allSatisfy { $0.line == 12 })
+    }
+
+    /// A scraped page holds its article on one line: each block's text is a unit, so the credit
+    /// block repeats while the paragraphs around it on the same line do not.
+    @Test func htmlBlocksOnOneLine() throws {
+        var files: [(path: String, text: String)] = []
+        for i in 0..<6 {
+            files.append(("h/\(i).html", Self.article(i, extra: ["<p>第\(i)段新聞正文，內容各不相同。</p><p>點擊查看本文英文版。</p><time>2024年11月\(i + 1)日</time>"])))
+        }
+        let found = try RuleHarness.diagnostics(rule: Self.rule, files: files)
+        #expect(found.count == 6 && found.allSatisfy { $0.line == 8 }, "\(found)")
     }
 
     @Test func normalisedKeys() {

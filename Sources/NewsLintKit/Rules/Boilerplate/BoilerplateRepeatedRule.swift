@@ -84,8 +84,11 @@ public struct BoilerplateRepeatedRule: CrossFileRule {
     /// The trimmed byte range of line `n` when it qualifies, else nil.
     func qualifyingRange(_ document: Document, _ n: Int) -> Range<Int>? {
         if document.isCode(line: n) { return nil }
-        let b = document.bytes
-        let r = document.contentRange(ofLine: n)
+        return qualifyingRange(document.bytes, document.contentRange(ofLine: n))
+    }
+
+    /// The trimmed part of `r` when it qualifies (long enough, enough words of text), else nil.
+    func qualifyingRange(_ b: [UInt8], _ r: Range<Int>) -> Range<Int>? {
         var lo = r.lowerBound, hi = r.upperBound
         while lo < hi, case let l = TextScan.spaceLength(b, lo, hi), l > 0 { lo += l }
         while hi > lo && (b[hi - 1] == 0x20 || b[hi - 1] == 0x09 || (hi - lo >= 2 && b[hi - 2] == 0xC2 && b[hi - 1] == 0xA0)) {
@@ -111,6 +114,18 @@ public struct BoilerplateRepeatedRule: CrossFileRule {
         return lo..<hi
     }
 
+    /// A block that is only a date or time (`<time>2024年11月1日</time>`): the post's own date, which
+    /// the digit folding of the key would make "repeated" in every file of the site.
+    static func isDateOnly(_ text: [UInt8]) -> Bool {
+        let units: Set<UInt32> = [0x5E74, 0x6708, 0x65E5, 0x65F6, 0x6642, 0x5206, 0x79D2, 0x3A, 0xFF1A, 0x2F, 0x2D, 0x2E, 0x20, 0x3000, 0xA0, 0x9, 0xA, 0xD]
+        var digits = false
+        for scalar in String(decoding: text, as: UTF8.self).unicodeScalars {
+            if scalar.value >= 0x30 && scalar.value <= 0x39 { digits = true; continue }
+            if !units.contains(scalar.value) { return false }
+        }
+        return digits
+    }
+
     public func collect(_ document: Document) -> Fact? { collect(document, environment: .default) }
 
     /// Lines a pack rule already reported in this file (`environment.linesReportedByPacks`) are left
@@ -122,6 +137,18 @@ public struct BoilerplateRepeatedRule: CrossFileRule {
         var fact = Fact(group: group, hashes: [], lines: [])
         guard let body = document.bodyLines else { return fact }
         var key: [UInt8] = []
+        if document.isHTMLFile {
+            // A scraped page often holds a whole article on one line: the unit is a block's text.
+            for block in document.html.textBlocks(document.bytes) where !block.heading && !Self.isDateOnly(block.text) {
+                let n = document.line(ofByte: block.start)
+                guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(block.text, 0..<block.text.count) else { continue }
+                RepeatedLineKey.normalise(block.text, r, into: &key)
+                let h = StableHash.fnv1a64(key[...])
+                if seen.insert(h).inserted, !fact.append(hash: h, line: n) { break }
+            }
+            if fact.packed.capacity > fact.packed.count { fact.packed = Array(fact.packed[...]) }
+            return fact
+        }
         for n in body where !environment.linesReportedByPacks.contains(n) {
             guard let r = qualifyingRange(document, n) else { continue }
             RepeatedLineKey.normalise(document.bytes, r, into: &key)

@@ -6,8 +6,8 @@ enum TextFlavor {
     case markdown, plain, html
 
     init(path: String) {
+        if Document.isHTMLPath(path) { self = .html; return }
         switch (path as NSString).pathExtension.lowercased() {
-        case "html", "htm", "xhtml": self = .html
         case "md", "markdown", "mdown", "mkd", "mdx": self = .markdown
         default: self = .plain
         }

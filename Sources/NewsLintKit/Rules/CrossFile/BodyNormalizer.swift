@@ -23,6 +23,10 @@ enum BodyNormalizer {
 
     /// Calls `body` with each normalised scalar of the document body.
     static func forEach(_ document: Document, _ body: (UInt32) -> Void) {
+        if document.isHTMLFile {
+            forEachVisible(document, body)
+            return
+        }
         let bytes = document.bytes
         let end = bytes.count
         var i = document.bodyStart
@@ -52,6 +56,22 @@ enum BodyNormalizer {
             let (s, n) = UTF8Validation.decode(bytes[...], at: i)
             i += n
             if let f = fold(s) { body(f) }
+        }
+    }
+
+    /// An HTML body compares by its visible text (`Document.html`): markup, attribute values,
+    /// comments and scripts are what captures and re-scrapes rewrite. Character references are
+    /// dropped like whitespace (`&nbsp;`) and entities in the Markdown path.
+    static func forEachVisible(_ document: Document, _ body: (UInt32) -> Void) {
+        let bytes = document.bytes
+        for token in document.html.tokens where token.kind == .text {
+            let text = bytes[..<token.range.upperBound]
+            var i = token.range.lowerBound
+            while i < token.range.upperBound {
+                let (s, n) = UTF8Validation.decode(text, at: i)
+                i += n
+                if let f = fold(s) { body(f) }
+            }
         }
     }
 

@@ -45,6 +45,10 @@ struct BodyText {
 
     /// Reads the body of `document`, stopping once `limit` letters are counted.
     init(_ document: Document, limit: Int = .max) {
+        if document.isHTMLFile {
+            self = BodyText(visibleTextOf: document, limit: limit)
+            return
+        }
         let b = document.bytes
         let end = b.count
         var i = document.bodyStart
@@ -106,6 +110,27 @@ struct BodyText {
             if scalar == 0x23 || scalar == 0x2A || scalar == 0x3E || scalar == 0x7C || scalar == 0x2D || scalar == 0x5F || scalar == 0x3000 || scalar == 0xA0 { continue }
             hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
             if Self.isLetter(scalar) { letters += 1 }
+        }
+    }
+}
+
+extension BodyText {
+    /// An HTML document's text is its visible text (`Document.html`): tags that span lines, attribute
+    /// values, comments and scripts are set aside exactly; an HTML body of only tags is empty.
+    init(visibleTextOf document: Document, limit: Int) {
+        let b = document.bytes
+        for token in document.html.tokens where token.kind != .doctype {
+            if !hasContent { hasContent = b[token.range].contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D } }
+            guard token.kind == .text else { continue }
+            var i = token.range.lowerBound
+            while i < token.range.upperBound && letters < limit {
+                let (scalar, length) = UTF8Validation.decode(b[..<token.range.upperBound], at: i)
+                i += length
+                if scalar <= 0x20 || scalar == 0x3000 || scalar == 0xA0 { continue }
+                hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
+                if Self.isLetter(scalar) { letters += 1 }
+            }
+            if letters >= limit { return }
         }
     }
 }

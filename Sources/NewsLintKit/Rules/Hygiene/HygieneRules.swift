@@ -16,6 +16,8 @@ public struct FinalNewlineRule: Rule {
 /// break (poems, addresses, one item per line) and are kept when `allowHardBreak` is on.
 /// A line of nothing but whitespace is emptied: made of U+3000/U+00A0 it is not even a blank
 /// line to Markdown, so it glues the paragraphs around it together.
+/// In an HTML body a line break and the whitespace around it collapse to one space (and inside
+/// `<pre>` they are content), so only front-matter lines are checked there: scrapers indent HTML.
 public struct TrailingWhitespaceRule: Rule {
     public static let id = "trailing-whitespace"
     let allowHardBreak: Bool
@@ -26,7 +28,8 @@ public struct TrailingWhitespaceRule: Rule {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         let bytes = document.bytes
-        for n in stride(from: 1, through: document.lineCount, by: 1) {
+        let lastLine = document.isHTMLFile ? min(document.lineCount, document.bodyStartLine - 1) : document.lineCount
+        for n in stride(from: 1, through: lastLine, by: 1) {
             let range = document.contentRange(ofLine: n)
             let start = Self.trailingRunStart(bytes, range)
             guard start < range.upperBound else { continue }

@@ -89,7 +89,7 @@ public struct PunctuationHalfwidthRule: Rule {
 
     func checkLine(_ run: ScalarRun, dot: String, into sink: inout DiagnosticSink) {
         let c = run.cps
-        let skip = ProseMask.nonProse(run)
+        let skip = ProseMask.nonProse(run, in: sink.document)
         var i = 0
         while i < c.count {
             guard Self.isHalfwidthForm(c[i]), !skip[i] else { i += 1; continue }

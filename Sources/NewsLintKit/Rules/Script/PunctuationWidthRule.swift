@@ -30,7 +30,7 @@ public struct PunctuationWidthRule: Rule {
     func checkLine(_ run: ScalarRun, into sink: inout DiagnosticSink) {
         let c = run.cps
         let n = c.count
-        var skip = ProseMask.nonProse(run)
+        var skip = ProseMask.nonProse(run, in: sink.document)
         let frameShifts = FrameShift.spans(run), shiftJIS = MojibakeRule.shiftJISSpans(run)
         for span in frameShifts + shiftJIS + Self.titlesAndQuotedNames(c) { for i in span { skip[i] = true } }
         // Beside encoding damage a `?` may be a lost character, and nothing is fixed without looking.

@@ -34,37 +34,47 @@ public struct ScriptMixedRule: Rule {
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        guard let lines = document.bodyLines else { return }
-        var runs: [(line: Int, run: ScalarRun, skip: [Bool])] = []
+        // Lines, or in an HTML document its text blocks (a scraped page may hold an article on one line).
+        let html = document.isHTMLFile
+        var runs: [(run: ScalarRun, skip: [Bool], simplified: Int, traditional: Int)] = []
         var simplified = 0, traditional = 0
         var variantCounts: [UInt32: Int] = [:]
         var decoded: ScalarDecode?
-        for n in lines where !document.isCode(line: n) {
-            let range = document.contentRange(ofLine: n)
+        for (n, range) in document.proseUnits() {
             var wide = false
             for b in document.bytes[range] where b >= 0xE3 { wide = true; break }
             guard wide else { continue }
             let decode = decoded ?? document.scalars
             decoded = decode
-            let run = document.scalarRun(decode, line: n)
-            let skip = ProseMask.nonProse(run)
+            let run = html ? document.scalarRun(decode, bytes: range) : document.scalarRun(decode, line: n)
+            let skip = ProseMask.nonProse(run, in: document)
+            var s = 0, t = 0
             for (i, c) in run.cps.enumerated() where c >= 0x3400 && !skip[i] {
                 if Self.variantOf[c] != nil { variantCounts[c, default: 0] += 1 }
                 switch tables.scriptClass(c) {
-                case .simplifiedOnly: simplified += 1
-                case .traditionalOnly: traditional += 1
+                case .simplifiedOnly: s += 1
+                case .traditionalOnly: t += 1
                 case .neutral: break
                 }
             }
-            runs.append((n, run, skip))
+            simplified += s
+            traditional += t
+            runs.append((run, skip, s, t))
         }
         guard simplified != traditional, max(simplified, traditional) >= minEvidence else { return }
         let dominant: ScriptTables.Class = traditional > simplified ? .traditionalOnly : .simplifiedOnly
         // The document's own choice between two Traditional variants (裡/裏, 衞/衛 …) is what a fix writes.
         var preferred: [UInt32: UInt32] = [:]
         for (form, other) in Self.variantOf where variantCounts[other, default: 0] > variantCounts[form, default: 0] { preferred[form] = other }
-        for (_, run, skip) in runs {
-            checkLine(run, skip, dominant: dominant, preferred: preferred, into: &sink)
+        // Names the text gives with their romanization once (金與正（Kim Yo-jong）) are names everywhere.
+        var names = Set<[UInt32]>()
+        for (run, _, _, _) in runs { collectRomanizedNames(run.cps, into: &names) }
+        for (run, skip, s, t) in runs {
+            // An HTML block written in the other script (a DW photo gallery in Simplified inside a
+            // Traditional article, a quoted review) is a passage of its own, not leftovers.
+            let (m, d) = dominant == .traditionalOnly ? (s, t) : (t, s)
+            if html, m >= 2, Double(m) / Double(m + d) > maxLeftoverShare { continue }
+            checkLine(run, skip, dominant: dominant, preferred: preferred, names: names, into: &sink)
         }
     }
 
@@ -90,6 +100,7 @@ public struct ScriptMixedRule: Rule {
     private static func closer(of c: UInt32) -> UInt32? {
         switch c {
         case 0x201C: return 0x201D
+        case 0x22: return 0x22  // "…" typed in ASCII (DW quotes a Taiwanese review so)
         case 0x300C: return 0x300D
         case 0x300E: return 0x300F
         default: return nil
@@ -106,7 +117,7 @@ public struct ScriptMixedRule: Rule {
     }
 
     private func checkLine(_ run: ScalarRun, _ skip: [Bool], dominant: ScriptTables.Class, preferred: [UInt32: UInt32],
-                           into sink: inout DiagnosticSink) {
+                           names: Set<[UInt32]> = [], into sink: inout DiagnosticSink) {
         let c = run.cps
         let n = c.count
         let minority: ScriptTables.Class = dominant == .traditionalOnly ? .simplifiedOnly : .traditionalOnly
@@ -162,6 +173,7 @@ public struct ScriptMixedRule: Rule {
                 continue
             }
             for k in unit.range where !skip[k] && c[k] >= 0x3400 && tables.scriptClass(c[k]) == minority && !tables.isAllowed(c[k], in: dominant) {
+                if Self.inName(c, k, names) || Self.startsJapaneseSurname(c, k) { continue }
                 let counterparts = tables.counterparts[c[k]] ?? []
                 // Only a counterpart beyond the BMP (鰤 → 𫚕): the other script's writers use this form.
                 if !counterparts.isEmpty && counterparts.allSatisfy({ $0 >= 0x20000 }) { continue }
@@ -198,6 +210,35 @@ public struct ScriptMixedRule: Rule {
                 sink.report(run.byteRange(q), "clause written in \(otherName) inside \(scriptName) text (a quotation?)", severity: .info)
             }
         }
+    }
+
+    /// Personal names given with their romanization, `黃之瀚(Alex Wong)`, `凌靜怡(Andrea …)`: the
+    /// person's own spelling (a surname and one or two more Han characters right before the parenthesis).
+    private func collectRomanizedNames(_ c: Scalars, into names: inout Set<[UInt32]>) {
+        for p in 2..<max(2, c.count - 1) where (c[p] == 0x28 || c[p] == 0xFF08) && CJK.isASCIILetter(c[p + 1]) {
+            for start in [p - 3, p - 2] where start >= 0 && (start..<p).allSatisfy({ CJK.isHan(c[$0]) }) {
+                let surname = tables.isNameCharacter(c[start]) || (tables.counterparts[c[start]] ?? []).contains { tables.isNameCharacter($0) }
+                if surname { names.insert((start..<p).map { c[$0] }); break }
+            }
+        }
+    }
+
+    /// Whether scalar `k` lies in an occurrence of one of `names`.
+    private static func inName(_ c: Scalars, _ k: Int, _ names: Set<[UInt32]>) -> Bool {
+        for name in names {
+            for offset in 0..<name.count where k - offset >= 0 && k - offset + name.count <= c.count {
+                if name.indices.allSatisfy({ c[k - offset + $0] == name[$0] }) { return true }
+            }
+        }
+        return false
+    }
+
+    /// Japanese surnames whose first kanji is a Simplified-only form in Chinese (猪口邦子 is written so
+    /// in Taiwan and Hong Kong too): a name, never a leftover.
+    private static let japaneseSurnames: [[UInt32]] = ["猪口", "猪瀬", "猪木", "猪俣", "猪熊"].map { $0.unicodeScalars.map(\.value) }
+
+    private static func startsJapaneseSurname(_ c: Scalars, _ k: Int) -> Bool {
+        japaneseSurnames.contains { name in k + name.count <= c.count && name.indices.allSatisfy { c[k + $0] == name[$0] } }
     }
 
     /// Scalars on either side of a clause searched for kana.
