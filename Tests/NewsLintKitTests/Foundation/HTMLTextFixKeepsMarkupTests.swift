@@ -2,10 +2,11 @@ import Foundation
 import Testing
 @testable import NewsLintKit
 
-/// Fixes on HTML documents edit visible text only: every rule's fixes (unsafe included) leave the
-/// tags, attribute values, comments, doctype and script/style content byte-for-byte as they were,
-/// and a second fix changes nothing.
-@Suite struct HTMLFixWellFormedTests {
+/// Fixes of the text rules on HTML documents edit visible text only: every fix (unsafe included) of
+/// every rule outside the `html` family leaves the tags, attribute values, comments, doctype and
+/// script/style content byte-for-byte as they were, and a second fix changes nothing. (The `html`
+/// family's fixes edit markup on purpose; `HTMLFixWellFormedTests` checks they keep it well-formed.)
+@Suite struct HTMLTextFixKeepsMarkupTests {
     /// The HTML fixtures (`Fixtures/html/`) and every catalog example with an HTML path.
     static let cases: [String] = {
         var names: [String] = []
@@ -33,11 +34,12 @@ import Testing
         return ex.files.filter { Document.isHTMLPath($0.path) }.map { ($0.path, ex.rawBytes ?? Array($0.text.utf8)) }
     }
 
-    /// Every rule enabled with its defaults, unsafe fixes allowed, nothing written.
+    /// Every rule but the `html` family enabled with its defaults, unsafe fixes allowed, nothing written.
     static func fixAll(_ bytes: [UInt8], path: String) throws -> [UInt8] {
         var settings = LintSettings()
         settings.jobs = 1
         settings.fix = .preview(.unsafe)
+        settings.filter = RuleFilter(ignore: ["html"])
         let linter = try Linter(catalog: .builtin, config: Configuration(directory: "/nonexistent-example-root"), settings: settings)
         return linter.lint([.text(path: path, bytes: bytes)]).files[0].fix?.fixed ?? bytes
     }
@@ -63,9 +65,12 @@ import Testing
         }
     }
 
-    /// The fixtures do get fixed (the test above would pass trivially otherwise).
+    /// The fixtures with text defects do get fixed (the test above would pass trivially otherwise);
+    /// the others (`*-like.html`) carry markup residue for the `html` family.
     @Test func fixturesAreFixedInTheirText() throws {
-        for name in Self.cases where name.hasPrefix("fixture:") {
+        let withTextDefects = ["fixture:aj.html", "fixture:dw.html", "fixture:no-front-matter.htm", "fixture:rfa.html"]
+        #expect(withTextDefects.allSatisfy(Self.cases.contains))
+        for name in withTextDefects {
             for (path, bytes) in Self.input(name) {
                 let fixed = String(decoding: try Self.fixAll(bytes, path: path), as: UTF8.self)
                 #expect(fixed != String(decoding: bytes, as: UTF8.self), "\(name) has nothing to fix")
