@@ -73,6 +73,7 @@ public enum AtomicWriter {
             throw WriteError(path: path, message: "flush failed (\(reason))")
         }
         close(fd)
+        TestHook.holdTempFile()
         // Deleted (or replaced) while we worked: do not bring it back.
         var now = stat()
         guard stat(target, &now) == 0, now.st_ino == st.st_ino, now.st_dev == st.st_dev else {
@@ -145,6 +146,21 @@ public enum AtomicWriter {
             }
         }
         return current
+    }
+}
+
+/// Test-only pause (inert unless the environment sets it): with `NEWSLINT_TEST_HOLD_TEMP_FILE=N`
+/// every atomic write sleeps N seconds (at most 60) after its temp file is written and before the
+/// rename, so a test can see the temp file and send a signal inside the window, which is otherwise
+/// too short to hit reliably (`KillTests.interruptCleanupRemovesTheTempFile`).
+enum TestHook {
+    static let holdSeconds: UInt32 = {
+        guard let raw = getenv("NEWSLINT_TEST_HOLD_TEMP_FILE"), let n = UInt32(String(cString: raw)) else { return 0 }
+        return min(n, 60)
+    }()
+
+    static func holdTempFile() {
+        if holdSeconds > 0 { sleep(holdSeconds) }
     }
 }
 
