@@ -32,7 +32,7 @@ public struct ToolIO: Sendable {
             stdout: { s in FileHandle.standardOutput.write(Data(s.utf8)) },
             stderr: { s in FileHandle.standardError.write(Data(s.utf8)) },
             readStdin: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) },
-            currentDirectory: FileManager.default.currentDirectoryPath,
+            currentDirectory: SystemPath.currentDirectory(),
             environment: ProcessInfo.processInfo.environment,
             stdoutIsTerminal: isatty(1) == 1,
             stderrIsTerminal: isatty(2) == 1,
@@ -128,7 +128,7 @@ public enum NewsLintCLI {
             if subcommands.contains(first) {
                 command = first
                 args.removeFirst()
-            } else if !FileManager.default.fileExists(atPath: resolve(first, io)), let hint = Suggest.closest(to: first, in: subcommands) {
+            } else if !SystemPath.exists(resolve(first, io)), let hint = Suggest.closest(to: first, in: subcommands) {
                 io.stderr("error: '\(first)' is neither a subcommand nor an existing path; did you mean '\(hint)'?\n")
                 return ExitCode.failure
             }
@@ -246,7 +246,7 @@ public enum NewsLintCLI {
         }
         if let explicit = parsed.value("config") {
             let path = resolve(explicit, io)
-            guard FileManager.default.fileExists(atPath: path) else {
+            guard SystemPath.exists(path) else {
                 throw UsageError("config file '\(explicit)' does not exist")
             }
             return (try Configuration.load(file: path, catalog: &catalog), catalog)
@@ -256,7 +256,7 @@ public enum NewsLintCLI {
         var starts: [String] = []
         if let p = firstPath {
             var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: p, isDirectory: &isDir) {
+            if SystemPath.exists(p, isDirectory: &isDir) {
                 starts.append(isDir.boolValue ? p : (p as NSString).deletingLastPathComponent)
             }
         }

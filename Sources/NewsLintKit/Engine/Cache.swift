@@ -49,7 +49,7 @@ public struct FileStamp: Sendable, Equatable {
 
     public static func of(_ path: String) -> FileStamp? {
         var st = stat()
-        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard SystemPath.stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         #if canImport(Darwin)
         let ts = st.st_mtimespec
         #else

@@ -13,7 +13,7 @@ public struct FileSystemProbe: ResourceProbe {
     public init() {}
     public func fileExists(_ path: String) -> Bool {
         var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        return SystemPath.stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
     }
 }
 
