@@ -83,7 +83,7 @@ public enum NewsLintCLI {
         OptionSpec("stdin-filename", value: "PATH", help: "Name to use for input read from '-' (stdin)"),
         OptionSpec("force-exclude", help: "Apply exclude globs to files named explicitly (and to --stdin-filename)"),
         OptionSpec("aggregate", value: "N", help: "Report N or more identical findings in one file as one, with a count and one fix (default: \(FindingAggregation.defaultThreshold); 0: list each)"),
-        OptionSpec("file-time-budget", value: "SECONDS", help: "Skip the remaining rules on a file once its rules have run this long (default: 30; 0: no budget)"),
+        OptionSpec("file-time-budget", value: "SECONDS", help: "Stop a file's rules once they have run this long: the running rule stops partway, the rest are skipped (default: 30; 0: no budget)"),
         OptionSpec("max-findings-per-rule", value: "N", help: "List at most N findings per rule per file, then their count (default: 1000; 0: all)"),
         OptionSpec("fix-hardlinks", help: "Fix files that have several hard links, in place (refused by default: replacing the file would split the links)"),
         OptionSpec("follow-symlinks", help: "Follow symlinks that lead outside the linted paths (skipped by default; --fix never writes outside them otherwise)"),

@@ -41,6 +41,7 @@ public struct ScriptMixedRule: Rule {
         var decoded: ScalarDecode?
         for n in lines where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
+            if sink.budgetSpent(step: n, bytes: range.count) { return }
             var wide = false
             for b in document.bytes[range] where b >= 0xE3 { wide = true; break }
             guard wide else { continue }
@@ -63,7 +64,8 @@ public struct ScriptMixedRule: Rule {
         // The document's own choice between two Traditional variants (裡/裏, 衞/衛 …) is what a fix writes.
         var preferred: [UInt32: UInt32] = [:]
         for (form, other) in Self.variantOf where variantCounts[other, default: 0] > variantCounts[form, default: 0] { preferred[form] = other }
-        for (_, run, skip) in runs {
+        for (n, run, skip) in runs {
+            if sink.budgetSpent(step: n, bytes: run.cps.count * 3) { return }
             checkLine(run, skip, dominant: dominant, preferred: preferred, into: &sink)
         }
     }
