@@ -475,7 +475,12 @@ public final class Linter: Sendable {
             factEnvironment.linesReportedByPacks.insert(d.line)
         }
         for (i, active) in baseRules.crossFile.enumerated() where rules.crossFile.contains(where: { $0.id == active.id }) {
+            factEnvironment.collectBudget = settings.fileTimeBudget.map { CollectBudget(seconds: $0) }
             if let f = active.rule.collectErased(document, environment: factEnvironment) { facts.append((i, f)) }
+            if factEnvironment.collectBudget?.stopped == true, let severity = rules.engineSeverity["file-skipped"], let budget = settings.fileTimeBudget {
+                diagnostics.append(Diagnostic(rule: "file-skipped", severity: severity, path: path, line: 1, column: 1,
+                                              message: "rule '\(active.id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget) and stopped partway: this file was only partly checked by it (not compared with other files)"))
+            }
         }
         return FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: bytes.count, fix: fixOutcome,
                            ioFailure: fixOutcome?.writeError != nil)

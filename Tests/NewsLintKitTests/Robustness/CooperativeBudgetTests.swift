@@ -42,6 +42,20 @@ import Testing
         #expect(full.filter { $0.rule == rule }.count >= partial.filter { $0.rule == rule }.count)
     }
 
+    /// Near-duplicate shingling (cross-file facts) stops too: no fact (a partial signature would
+    /// match the wrong files), and a finding says the file was not compared.
+    @Test func spentBudgetStopsNearDuplicateShingling() throws {
+        let partial = try Self.lint("content-near-duplicate", budget: 0)
+        let skipped = partial.filter { $0.rule == "file-skipped" }
+        #expect(skipped.count == 1 && skipped.first?.message.contains("rule 'content-near-duplicate'") == true)
+        #expect(skipped.first?.message.contains("only partly checked") == true && skipped.first?.message.contains("not compared") == true)
+        #expect(!(try Self.lint("content-near-duplicate", budget: nil)).contains { $0.rule == "file-skipped" })
+        let rule = try ContentNearDuplicateRule(options: RuleOptions())
+        let document = Document(path: "a.md", bytes: Array(Self.input.utf8))
+        #expect(rule.collect(document, budget: CollectBudget(seconds: 0)) == nil)
+        #expect(rule.collect(document, budget: CollectBudget(seconds: 3600)) != nil)
+    }
+
     /// A rule that finished in time is not reported, and one with no budget never asks the clock.
     @Test func unspentBudgetReportsNothing() throws {
         let d = try Self.lint("mojibake", budget: 3600)
