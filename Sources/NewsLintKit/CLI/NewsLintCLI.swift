@@ -30,7 +30,8 @@ public struct ToolIO: Sendable {
     public static var process: ToolIO {
         ToolIO(
             stdout: { s in FileHandle.standardOutput.write(Data(s.utf8)) },
-            stderr: { s in FileHandle.standardError.write(Data(s.utf8)) },
+            // Messages on stderr may name a path that is not UTF-8: shown escaped (SystemPath).
+            stderr: { s in FileHandle.standardError.write(Data(SystemPath.displayText(s).utf8)) },
             readStdin: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) },
             currentDirectory: SystemPath.currentDirectory(),
             environment: ProcessInfo.processInfo.environment,

@@ -74,9 +74,9 @@ enum SettingsPrinter {
         let config = resolver.configuration(forFile: location)
         try resolver.throwErrors()
         // Like Ruff, a path that does not exist yet still has settings; say so rather than imply it will be linted.
-        var out = "file: \(file)" + (SystemPath.exists(location) ? "" : " (does not exist: the settings a file there would get)") + "\n"
-        out += "config: \(config.file ?? "(built-in defaults)")\n"
-        out += "root: \(config.directory)\n"
+        var out = "file: \(SystemPath.display(file))" + (SystemPath.exists(location) ? "" : " (does not exist: the settings a file there would get)") + "\n"
+        out += "config: \(config.file.map(SystemPath.display) ?? "(built-in defaults)")\n"
+        out += "root: \(SystemPath.display(config.directory))\n"
         out += "resolution: \(resolver.fixed ? "fixed (--config or --no-config)" : "closest .lint.json among the file's ancestors")\n"
         func globs(_ g: [Glob], _ base: String?) -> String {
             g.isEmpty ? "[]" : "[" + g.map { "\"\($0.pattern)\"" }.joined(separator: ", ") + "]" + (base.map { " (relative to \($0))" } ?? "")
