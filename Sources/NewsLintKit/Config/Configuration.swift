@@ -249,7 +249,7 @@ public struct Configuration: Sendable {
         var isDir: ObjCBool = false
         _ = SystemPath.exists(path, isDirectory: &isDir)
         let files = isDir.boolValue
-            ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".json") }.sorted().map { path + "/" + $0 }
+            ? (DirectoryReader.entries(path) ?? []).map(\.name).filter { $0.hasSuffix(".json") }.sorted().map { path + "/" + $0 }
             : [path]
         var h = StableHash.fnv1a64(path)
         for f in files {

@@ -41,10 +41,22 @@ public enum RulePackRegistry {
     static func packFiles(_ path: String) -> [String] {
         var isDir: ObjCBool = false
         guard SystemPath.exists(path, isDirectory: &isDir), isDir.boolValue else { return [path] }
+        // Listed byte-exactly (SystemPath), so a pack under a directory whose name is not UTF-8 loads.
         var files: [String] = []
-        if let e = FileManager.default.enumerator(at: URL(fileURLWithPath: path), includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) {
-            for case let url as URL in e where url.pathExtension == "json" { files.append(url.path) }
+        func walk(_ dir: String, depth: Int) {
+            guard depth < 64 else { return }
+            for (name, kind) in DirectoryReader.entries(dir) ?? [] where !name.hasPrefix(".") {
+                let child = dir + "/" + name
+                // Symlinked directories are not followed (as FileManager's enumerator did not).
+                var st = FileStatus()
+                if kind == .directory || (kind == .other && SystemPath.lstat(child, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR) {
+                    walk(child, depth: depth + 1)
+                } else if name.hasSuffix(".json") {
+                    files.append(child)
+                }
+            }
         }
+        walk(path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path, depth: 0)
         return files.sorted()
     }
 
