@@ -140,7 +140,8 @@ import Testing
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        // Byte-exact (SystemPath): an argument naming a file that is not UTF-8 reaches argv as its bytes.
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { SystemPath.withCString($0) { strdup($0) } } + [nil]
         defer { for p in argv { free(p) } }
         var inherited: [String] = []
         var e = environ

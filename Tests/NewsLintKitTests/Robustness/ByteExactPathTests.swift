@@ -103,4 +103,31 @@ import Testing
         let hidden = (DirectoryReader.entries(root) ?? []).filter { $0.name.hasPrefix(".") }
         #expect(hidden.isEmpty, "\(hidden)")
     }
+
+    /// The executable reads argv byte-exactly: a name that is not UTF-8 given on the command line is
+    /// linted (CommandLine.arguments would have turned its bytes into U+FFFD: "No such file").
+    @Test func nonUTF8ArgumentNamesTheFile() throws {
+        let exe = KillTests.executable
+        guard FileManager.default.isExecutableFile(atPath: exe.path) else {
+            Issue.record("build the newslint product first (swift build): \(exe.path)")
+            return
+        }
+        let dir = TemporaryDirectory()
+        let file = dir.path + "/" + SystemPath.decode(Self.names[1]) // 香港報導.md in Big5
+        let fd = SystemPath.open(file, O_CREAT | O_WRONLY | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        let text = Array("# 標題\n\n正文有尾隨空格。   \n".utf8)
+        _ = text.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+        close(fd)
+        defer { _ = SystemPath.unlink(file) }
+        let report = dir.path + "/report.json"
+        let pid = try KillTests.spawnWithDefaultSignals(exe.path, ["--no-config", "--no-cache", "--select", "trailing-whitespace", "--format", "json", "-o", report, file])
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        let json = String(decoding: SystemPath.contents(report) ?? [], as: UTF8.self)
+        let diagnostics = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [[String: Any]] ?? []
+        #expect(diagnostics.map { $0["rule"] as? String } == ["trailing-whitespace"], "\(json)")
+        #expect(diagnostics.first?["path"] as? String == SystemPath.display(file), "\(json)")
+        #expect((diagnostics.first?["path"] as? String)?.hasSuffix("/\\xAD\\xBB\\xB4\\xE4\\xB3\\xF8\\xBE\\xC9.md") == true)
+    }
 }
