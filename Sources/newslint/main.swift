@@ -2,4 +2,5 @@ import Foundation
 import NewsLintKit
 
 // The executable only hands argv to the library.
-exit(NewsLintCLI.run(Array(CommandLine.arguments.dropFirst())))
+// Byte-exact: a file name that is not UTF-8 keeps its bytes (SystemPath).
+exit(NewsLintCLI.run(Array(SystemPath.arguments().dropFirst())))

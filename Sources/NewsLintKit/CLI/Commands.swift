@@ -75,7 +75,7 @@ enum LintCommand {
         for p in diskPaths + [parsed.value("stdin-filename")].compactMap({ $0 }) {
             var isDir: ObjCBool = false
             let location = NewsLintCLI.resolve(p, io)
-            if !(FileManager.default.fileExists(atPath: location, isDirectory: &isDir) && isDir.boolValue) { _ = resolver.configuration(forFile: location) }
+            if !(SystemPath.exists(location, isDirectory: &isDir) && isDir.boolValue) { _ = resolver.configuration(forFile: location) }
         }
         try resolver.throwErrors()
         let catalog = resolver.catalog
@@ -93,7 +93,7 @@ enum LintCommand {
             var empty: [String] = []
             for p in diskPaths where !problems.contains(where: { $0.path == p }) {
                 var isDir: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: NewsLintCLI.resolve(p, io), isDirectory: &isDir), isDir.boolValue else { continue }
+                guard SystemPath.exists(NewsLintCLI.resolve(p, io), isDirectory: &isDir), isDir.boolValue else { continue }
                 let prefix = p.hasSuffix("/") ? p : p + "/"
                 if p == "." ? expanded.files.isEmpty : !expanded.files.contains(where: { $0.hasPrefix(prefix) }) {
                     empty.append(EmptyPathExplainer.explain(p, resolver: resolver, respectIgnoreFiles: discovery.respectIgnoreFiles, io: io))
@@ -117,7 +117,7 @@ enum LintCommand {
         keyConfig.contentHash = resolver.snapshot().combinedHash
         let lintedDirectories = diskPaths.filter { p in
             var isDir: ObjCBool = false
-            return FileManager.default.fileExists(atPath: NewsLintCLI.resolve(p, io), isDirectory: &isDir) && isDir.boolValue
+            return SystemPath.exists(NewsLintCLI.resolve(p, io), isDirectory: &isDir) && isDir.boolValue
         }
         let scale = try ScaleSettings.resolve(parsed, io: io, config: keyConfig, catalog: catalog, filter: settings.filter, fixing: settings.fix != .none,
                                               lintedDirectories: lintedDirectories)
@@ -189,7 +189,7 @@ enum LintCommand {
             rendered = ""
             for f in result.files {
                 guard let fix = f.fix, let before = fix.original, let after = fix.fixed, before != after else { continue }
-                rendered += UnifiedDiff.render(old: before, new: after, path: f.path)
+                rendered += UnifiedDiff.render(old: before, new: after, path: SystemPath.display(f.path))
             }
         } else if reporting.statistics {
             rendered = ReportingSettings.statistics(result.diagnostics, catalog: catalog, json: format == .json)
@@ -229,7 +229,7 @@ enum LintCommand {
         if settings.fix != .none && !parsed.has("quiet") {
             io.stderr(fixSummaryLine(result, mode: settings.fix))
         }
-        for r in result.fixSummary.rolledBack { io.stderr("warning: \(r.path): \(r.reason)\n") }
+        for r in result.fixSummary.rolledBack { io.stderr("warning: \(SystemPath.display(r.path)): \(r.reason)\n") }
         for p in result.fixSummary.passLimitHit { io.stderr("warning: \(p): fixes did not converge after \(Fixer.maxPasses) passes\n") }
 
         if case .preview = settings.fix {
@@ -420,7 +420,7 @@ enum InitCommand {
             throw UsageError("'init' takes no arguments (got '\(extra)'); run it in the directory that should hold .lint.json")
         }
         let path = NewsLintCLI.resolve(Configuration.fileName, io)
-        if FileManager.default.fileExists(atPath: path) && !parsed.has("force") {
+        if SystemPath.exists(path) && !parsed.has("force") {
             throw UsageError("\(Configuration.fileName) already exists; use 'newslint init --force' to overwrite it")
         }
         let text = parsed.value("preset").map(starter(preset:)) ?? starter

@@ -61,7 +61,7 @@ enum LearnCommand {
         for p in paths { _ = resolver.configuration(forFile: NewsLintCLI.resolve(p, io)) }
         try resolver.throwErrors()
         let catalog = resolver.catalog
-        for p in expanded.problems { io.stderr("warning: \(p.path): \(p.message)\n") }
+        for p in expanded.problems { io.stderr("warning: \(SystemPath.display(p.path)): \(SystemPath.displayText(p.message))\n") }
         if let out = parsed.value("output") {
             try OutputGuard.check(output: NewsLintCLI.resolve(out, io), display: out,
                                   inputs: expanded.files.map { PathResolver.absolute($0, base: io.currentDirectory) })
@@ -77,8 +77,8 @@ enum LearnCommand {
         for d in result.diagnostics where d.rule == rid {
             if documents[d.path] == nil {
                 let location = PathResolver.absolute(d.path, base: io.currentDirectory)
-                guard let data = FileManager.default.contents(atPath: location) else { continue }
-                documents[d.path] = Document(path: d.path, bytes: [UInt8](data))
+                guard let data = SystemPath.contents(location) else { continue }
+                documents[d.path] = Document(path: d.path, bytes: data)
             }
             guard let doc = documents[d.path], d.line <= doc.lineCount else { continue }
             let text = MetadataHarvest.trimValue(Self.repeatedText(doc, line: d.line) ?? "").trimmingCharacters(in: .whitespaces)

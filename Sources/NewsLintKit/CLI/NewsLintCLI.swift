@@ -30,9 +30,10 @@ public struct ToolIO: Sendable {
     public static var process: ToolIO {
         ToolIO(
             stdout: { s in FileHandle.standardOutput.write(Data(s.utf8)) },
-            stderr: { s in FileHandle.standardError.write(Data(s.utf8)) },
+            // Messages on stderr may name a path that is not UTF-8: shown escaped (SystemPath).
+            stderr: { s in FileHandle.standardError.write(Data(SystemPath.displayText(s).utf8)) },
             readStdin: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) },
-            currentDirectory: FileManager.default.currentDirectoryPath,
+            currentDirectory: SystemPath.currentDirectory(),
             environment: ProcessInfo.processInfo.environment,
             stdoutIsTerminal: isatty(1) == 1,
             stderrIsTerminal: isatty(2) == 1,
@@ -83,7 +84,7 @@ public enum NewsLintCLI {
         OptionSpec("stdin-filename", value: "PATH", help: "Name to use for input read from '-' (stdin)"),
         OptionSpec("force-exclude", help: "Apply exclude globs to files named explicitly (and to --stdin-filename)"),
         OptionSpec("aggregate", value: "N", help: "Report N or more identical findings in one file as one, with a count and one fix (default: \(FindingAggregation.defaultThreshold); 0: list each)"),
-        OptionSpec("file-time-budget", value: "SECONDS", help: "Skip the remaining rules on a file once its rules have run this long (default: 30; 0: no budget)"),
+        OptionSpec("file-time-budget", value: "SECONDS", help: "Stop a file's rules once they have run this long: the running rule stops partway, the rest are skipped (default: 30; 0: no budget)"),
         OptionSpec("max-findings-per-rule", value: "N", help: "List at most N findings per rule per file, then their count (default: 1000; 0: all)"),
         OptionSpec("fix-hardlinks", help: "Fix files that have several hard links, in place (refused by default: replacing the file would split the links)"),
         OptionSpec("follow-symlinks", help: "Follow symlinks that lead outside the linted paths (skipped by default; --fix never writes outside them otherwise)"),
@@ -128,7 +129,7 @@ public enum NewsLintCLI {
             if subcommands.contains(first) {
                 command = first
                 args.removeFirst()
-            } else if !FileManager.default.fileExists(atPath: resolve(first, io)), let hint = Suggest.closest(to: first, in: subcommands) {
+            } else if !SystemPath.exists(resolve(first, io)), let hint = Suggest.closest(to: first, in: subcommands) {
                 io.stderr("error: '\(first)' is neither a subcommand nor an existing path; did you mean '\(hint)'?\n")
                 return ExitCode.failure
             }
@@ -249,7 +250,7 @@ public enum NewsLintCLI {
         }
         if let explicit = parsed.value("config") {
             let path = resolve(explicit, io)
-            guard FileManager.default.fileExists(atPath: path) else {
+            guard SystemPath.exists(path) else {
                 throw UsageError("config file '\(explicit)' does not exist")
             }
             return (try Configuration.load(file: path, catalog: &catalog), catalog)
@@ -259,7 +260,7 @@ public enum NewsLintCLI {
         var starts: [String] = []
         if let p = firstPath {
             var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: p, isDirectory: &isDir) {
+            if SystemPath.exists(p, isDirectory: &isDir) {
                 starts.append(isDir.boolValue ? p : (p as NSString).deletingLastPathComponent)
             }
         }

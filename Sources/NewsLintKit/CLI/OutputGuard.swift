@@ -15,7 +15,7 @@ enum OutputGuard {
 
         static func of(_ path: String) -> FileIdentity? {
             var st = stat()
-            guard stat(path, &st) == 0 else { return nil }
+            guard SystemPath.stat(path, &st) == 0 else { return nil }
             return FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
         }
     }

@@ -22,7 +22,7 @@ extension NewsLintCLI {
         }
         if let explicit = parsed.value("config") {
             let path = resolve(explicit, io)
-            guard FileManager.default.fileExists(atPath: path) else { throw UsageError("config file '\(explicit)' does not exist") }
+            guard SystemPath.exists(path) else { throw UsageError("config file '\(explicit)' does not exist") }
             var catalog = Catalog.builtin
             let config = try Configuration.load(file: path, catalog: &catalog)
             return ConfigResolver(fixed: config, catalog: catalog)
@@ -74,9 +74,9 @@ enum SettingsPrinter {
         let config = resolver.configuration(forFile: location)
         try resolver.throwErrors()
         // Like Ruff, a path that does not exist yet still has settings; say so rather than imply it will be linted.
-        var out = "file: \(file)" + (FileManager.default.fileExists(atPath: location) ? "" : " (does not exist: the settings a file there would get)") + "\n"
-        out += "config: \(config.file ?? "(built-in defaults)")\n"
-        out += "root: \(config.directory)\n"
+        var out = "file: \(SystemPath.display(file))" + (SystemPath.exists(location) ? "" : " (does not exist: the settings a file there would get)") + "\n"
+        out += "config: \(config.file.map(SystemPath.display) ?? "(built-in defaults)")\n"
+        out += "root: \(SystemPath.display(config.directory))\n"
         out += "resolution: \(resolver.fixed ? "fixed (--config or --no-config)" : "closest .lint.json among the file's ancestors")\n"
         func globs(_ g: [Glob], _ base: String?) -> String {
             g.isEmpty ? "[]" : "[" + g.map { "\"\($0.pattern)\"" }.joined(separator: ", ") + "]" + (base.map { " (relative to \($0))" } ?? "")
@@ -131,7 +131,7 @@ enum EmptyPathExplainer {
             for name in entries.sorted() {
                 let child = dir + "/" + name
                 var isDir: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: child, isDirectory: &isDir) else { continue }
+                guard SystemPath.exists(child, isDirectory: &isDir) else { continue }
                 if name.hasPrefix(".") || name == ".build" || name == "node_modules" {
                     if !isDir.boolValue { hidden += 1 }
                     continue

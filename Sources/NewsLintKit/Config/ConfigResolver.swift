@@ -54,7 +54,7 @@ public final class ConfigResolver {
         if let known = byDirectory[dir] { return known }
         let result: Int
         let candidate = dir == "/" ? "/" + Configuration.fileName : dir + "/" + Configuration.fileName
-        if FileManager.default.fileExists(atPath: candidate) {
+        if SystemPath.exists(candidate) {
             result = load(candidate)
         } else {
             let parent = (dir as NSString).deletingLastPathComponent

@@ -63,7 +63,7 @@ public struct Configuration: Sendable {
         var dir = URL(fileURLWithPath: start).standardizedFileURL
         while true {
             let candidate = dir.appendingPathComponent(fileName).path
-            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            if SystemPath.exists(candidate) { return candidate }
             let parent = dir.deletingLastPathComponent()
             if parent.path == dir.path { return nil }
             dir = parent
@@ -77,10 +77,9 @@ public struct Configuration: Sendable {
 
     /// `extending`: the configs that extend this one, to report cycles.
     static func load(file: String, catalog: inout Catalog, extending: [String]) throws -> Configuration {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        guard let bytes = SystemPath.contents(file) else {
             throw ConfigError(file: file, message: "cannot read the config file")
         }
-        let bytes = [UInt8](data)
         let root: JSONNode
         do {
             root = try JSONParser.parse(bytes: bytes)
@@ -97,7 +96,7 @@ public struct Configuration: Sendable {
             guard !(extending + [PathResolver.standardized(file)]).contains(parentFile) else {
                 throw ConfigError(file: file, position: node.position, jsonPath: "extend", message: "'\(target)' extends this config again (a cycle)")
             }
-            guard FileManager.default.fileExists(atPath: parentFile) else {
+            guard SystemPath.exists(parentFile) else {
                 throw ConfigError(file: file, position: node.position, jsonPath: "extend", message: "config to extend '\(target)' does not exist (resolved to \(parentFile))")
             }
             let parent = try load(file: parentFile, catalog: &catalog, extending: extending + [PathResolver.standardized(file)])
@@ -187,7 +186,7 @@ public struct Configuration: Sendable {
                 for (i, p) in try v.strings(node, path: "rulePacks").enumerated() {
                     let full = p.hasPrefix("/") ? p : URL(fileURLWithPath: directory).appendingPathComponent(p).standardizedFileURL.path
                     var isDir: ObjCBool = false
-                    guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir) else {
+                    guard SystemPath.exists(full, isDirectory: &isDir) else {
                         packsFailed = true
                         errors.append(v.error(node.array?[i] ?? node, "rulePacks[\(i)]", "rule pack '\(p)' does not exist (resolved to \(full))"))
                         continue
@@ -248,13 +247,13 @@ public struct Configuration: Sendable {
     /// Hash of a rule pack's JSON files (a directory's sorted `*.json`, or one file).
     static func packHash(_ path: String) -> UInt64 {
         var isDir: ObjCBool = false
-        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+        _ = SystemPath.exists(path, isDirectory: &isDir)
         let files = isDir.boolValue
-            ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".json") }.sorted().map { path + "/" + $0 }
+            ? (DirectoryReader.entries(path) ?? []).map(\.name).filter { $0.hasSuffix(".json") }.sorted().map { path + "/" + $0 }
             : [path]
         var h = StableHash.fnv1a64(path)
         for f in files {
-            h = (h &* 0x0000_0100_0000_01B3) ^ StableHash.fnv1a64(f) ^ StableHash.fnv1a64([UInt8](FileManager.default.contents(atPath: f) ?? Data()))
+            h = (h &* 0x0000_0100_0000_01B3) ^ StableHash.fnv1a64(f) ^ StableHash.fnv1a64((SystemPath.contents(f) ?? []))
         }
         return h
     }

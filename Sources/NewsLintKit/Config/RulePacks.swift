@@ -13,7 +13,7 @@ public enum RulePackRegistry {
     /// Loads every `*.json` in `path` (a directory, searched recursively, or a single file) into `catalog`.
     public static func load(path: String, into catalog: inout Catalog) throws {
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+        guard SystemPath.exists(path, isDirectory: &isDir) else {
             throw ConfigError(file: path, message: "rule pack does not exist")
         }
         let files = packFiles(path)
@@ -23,7 +23,7 @@ public enum RulePackRegistry {
             if let rule = try? factory(RuleOptions()) as? PackRule { definitions.append((id, rule.scanner.definitions[rule.owner])) }
         }
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
+            guard let data = SystemPath.contents(file) else {
                 throw CatalogError(file: file, position: nil, message: "cannot read the rule pack file")
             }
             let (meta, definition) = try parse(String(decoding: data, as: UTF8.self), file: file, catalog: catalog)
@@ -40,11 +40,23 @@ public enum RulePackRegistry {
     /// The rule files of a pack: `path` itself, or every `*.json` below it (subdirectories included), sorted.
     static func packFiles(_ path: String) -> [String] {
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else { return [path] }
+        guard SystemPath.exists(path, isDirectory: &isDir), isDir.boolValue else { return [path] }
+        // Listed byte-exactly (SystemPath), so a pack under a directory whose name is not UTF-8 loads.
         var files: [String] = []
-        if let e = FileManager.default.enumerator(at: URL(fileURLWithPath: path), includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) {
-            for case let url as URL in e where url.pathExtension == "json" { files.append(url.path) }
+        func walk(_ dir: String, depth: Int) {
+            guard depth < 64 else { return }
+            for (name, kind) in DirectoryReader.entries(dir) ?? [] where !name.hasPrefix(".") {
+                let child = dir + "/" + name
+                // Symlinked directories are not followed (as FileManager's enumerator did not).
+                var st = FileStatus()
+                if kind == .directory || (kind == .other && SystemPath.lstat(child, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR) {
+                    walk(child, depth: depth + 1)
+                } else if name.hasSuffix(".json") {
+                    files.append(child)
+                }
+            }
         }
+        walk(path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path, depth: 0)
         return files.sorted()
     }
 
@@ -53,7 +65,7 @@ public enum RulePackRegistry {
         var h = StableHash.fnv1a64(path)
         for f in packFiles(path) {
             h = (h &* 0x0000_0100_0000_01B3) ^ StableHash.fnv1a64(f)
-            h = (h &* 0x0000_0100_0000_01B3) ^ FastHash.hash([UInt8](FileManager.default.contents(atPath: f) ?? Data()))
+            h = (h &* 0x0000_0100_0000_01B3) ^ FastHash.hash((SystemPath.contents(f) ?? []))
         }
         return StableHash.hex(h)
     }

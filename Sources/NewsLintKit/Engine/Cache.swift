@@ -49,7 +49,7 @@ public struct FileStamp: Sendable, Equatable {
 
     public static func of(_ path: String) -> FileStamp? {
         var st = stat()
-        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard SystemPath.stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         #if canImport(Darwin)
         let ts = st.st_mtimespec
         #else
@@ -88,6 +88,8 @@ public final class LintCache: @unchecked Sendable {
 
     /// Opens (or prepares) the cache for `key` under `directory`; nil when the directory cannot be created or written.
     public static func open(directory: String, key: UInt64) -> LintCache? {
+        // A directory whose name is not UTF-8 (SystemPath) would be created under a wrong name: run uncached.
+        if SystemPath.containsReserved(directory) { return nil }
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -118,11 +118,36 @@ public struct DiagnosticSink {
     /// For rules whose ids are not known in advance (user rule packs): report like a prose rule.
     public mutating func restrictToVisibleText() { visibleTextOnly = document.isHTMLFile }
 
+    /// The per-file time budget's end (`DispatchTime` uptime nanoseconds); nil: no budget.
+    public var deadline: UInt64?
+    /// Set once `isOverBudget` answered true: the rule stopped early and checked only part of the file.
+    public private(set) var stoppedOverBudget = false
+
     public init(document: Document, rule: String, severity: Severity) {
         self.document = document
         self.rule = rule
         self.severity = severity
         visibleTextOnly = VisibleText.ruleIDs.contains(rule) && document.isHTMLFile
+    }
+
+    /// Whether the file's time budget (`--file-time-budget`) is spent. A rule whose work can grow with
+    /// the input asks this every few hundred lines or matches and returns when it is true; the
+    /// engine then reports that the file was only partly checked. One clock read (a vDSO call,
+    /// tens of nanoseconds), so asking every line would also do.
+    public var isOverBudget: Bool {
+        mutating get {
+            guard let deadline else { return false }
+            if stoppedOverBudget { return true }
+            if DispatchTime.now().uptimeNanoseconds >= deadline { stoppedOverBudget = true }
+            return stoppedOverBudget
+        }
+    }
+
+    /// `isOverBudget`, asked at every 64th step of a rule's main loop (a line, a link, a match) and at every
+    /// long line (over 4 KB), where one step alone can take a while. Free when there is no budget.
+    public mutating func budgetSpent(step: Int, bytes: Int = 0) -> Bool {
+        guard deadline != nil, step & 63 == 0 || bytes > 4096 else { return false }
+        return isOverBudget
     }
 
     /// Reports a finding spanning the byte `range` (an empty range marks a point).

@@ -54,9 +54,9 @@ public struct FileDiscovery {
         let roots = self.roots(paths)
         for path in paths {
             var st = stat()
-            guard stat(absolute(path), &st) == 0 else {
+            guard SystemPath.stat(absolute(path), &st) == 0 else {
                 let err = errno
-                if lstat(absolute(path), &st) == 0 {
+                if SystemPath.lstat(absolute(path), &st) == 0 {
                     problems.append(InputProblem(path: path, message: "broken symbolic link", isFailure: true))
                 } else {
                     problems.append(InputProblem(path: path, message: "cannot open: \(String(cString: strerror(err)))", isFailure: true))
@@ -99,7 +99,7 @@ public struct FileDiscovery {
 
     private func walk(directory: String, visited: inout Set<FileIdentity>, files: inout [String], problems: inout [InputProblem], ignores: IgnoreStack, roots: [String]) {
         var st = stat()
-        guard stat(absolute(directory), &st) == 0 else {
+        guard SystemPath.stat(absolute(directory), &st) == 0 else {
             // Never silently: an over-long path (ENAMETOOLONG) or a directory that vanished.
             problems.append(InputProblem(path: directory, message: "cannot open directory: \(String(cString: strerror(errno)))", isFailure: true))
             return
@@ -120,17 +120,13 @@ public struct FileDiscovery {
         for (name, kind) in entries {
             if name.hasPrefix(".") { continue }
             let child = directory == "." ? name : (directory.hasSuffix("/") ? directory + name : directory + "/" + name)
-            if kind == .undecodable {
-                problems.append(InputProblem(path: child, message: "file name is not valid UTF-8 (shown escaped); not linted, rename it to lint it", isFailure: false))
-                continue
-            }
             // readdir's type saves a stat per entry; symlinks and unknown types are stat'ed (followed).
             var type = kind
             if type == .other {
                 var cst = stat()
-                if stat(absolute(child), &cst) != 0 {
+                if SystemPath.stat(absolute(child), &cst) != 0 {
                     var lst = stat()
-                    if lstat(absolute(child), &lst) == 0 && matchesExtension(name, config) {
+                    if SystemPath.lstat(absolute(child), &lst) == 0 && matchesExtension(name, config) {
                         problems.append(InputProblem(path: child, message: "broken symbolic link", isFailure: true))
                     }
                     continue
@@ -162,30 +158,19 @@ public struct FileDiscovery {
 
 /// Lists a directory with `readdir`, keeping the entry type it reports (no stat per entry).
 enum DirectoryReader {
-    /// `undecodable`: the name is not UTF-8; `name` then holds an escaped form (`\xE9`) for reports.
-    enum Kind { case file, directory, other, undecodable }
+    enum Kind { case file, directory, other }
 
     /// Entries sorted by name; nil (errno set) when the directory cannot be opened.
     static func entries(_ path: String) -> [(name: String, kind: Kind)]? {
-        guard let dir = opendir(path) else { return nil }
+        guard let dir = SystemPath.withCString(path, { opendir($0) }) else { return nil }
         defer { closedir(dir) }
         var out: [(name: String, kind: Kind)] = []
         while let entry = readdir(dir) {
             let raw = withUnsafePointer(to: &entry.pointee.d_name) {
                 UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)
             }
-            guard let name = String(validatingCString: raw) else {
-                // String(cString:) would replace the bad bytes and name a file that does not exist.
-                var escaped = ""
-                var p = raw
-                while p.pointee != 0 {
-                    let b = UInt8(bitPattern: p.pointee)
-                    escaped += b >= 0x20 && b < 0x7F ? String(UnicodeScalar(b)) : "\\x" + String(b, radix: 16, uppercase: true)
-                    p += 1
-                }
-                out.append((escaped, .undecodable))
-                continue
-            }
+            // Byte-exact: a name that is not UTF-8 keeps its bytes (SystemPath), so it can be opened again.
+            let name = SystemPath.decode(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw)))
             if name == "." || name == ".." { continue }
             let kind: Kind
             switch Int32(entry.pointee.d_type) {
@@ -214,12 +199,12 @@ public enum FileReader {
     public static func read(_ path: String, maxSize: Int) -> FileReadResult {
         // open + fstat: one path lookup per file. O_NONBLOCK keeps a FIFO from blocking the open;
         // it has no effect on regular files.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        let fd = SystemPath.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else {
             let err = errno
             var st = stat()
             // Sockets cannot be opened at all: report them as skipped like other special files.
-            if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFSOCK { return .skipped("not a regular file (a socket); skipped") }
+            if SystemPath.stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFSOCK { return .skipped("not a regular file (a socket); skipped") }
             return .failed("cannot open: \(String(cString: strerror(err)))")
         }
         defer { close(fd) }
@@ -277,9 +262,7 @@ public enum PathResolver {
 
     /// The canonical path (every symlink resolved, as realpath(3)); nil when it does not exist.
     public static func real(_ path: String) -> String? {
-        guard let p = realpath(path, nil) else { return nil }
-        defer { free(p) }
-        return String(cString: p)
+        SystemPath.real(path)
     }
 
     /// Whether canonical `path` is one of `roots` or below one of them.

@@ -13,7 +13,7 @@ public struct FileSystemProbe: ResourceProbe {
     public init() {}
     public func fileExists(_ path: String) -> Bool {
         var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        return SystemPath.stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
     }
 }
 
@@ -51,6 +51,9 @@ public struct LintEnvironment: Sendable {
     /// Per document, while its cross-file facts are collected: lines a rule pack (user packs,
     /// the built-in `boilerplate` pack) reported, so `boilerplate-repeated` does not report them again.
     public var linesReportedByPacks: Set<Int> = []
+    /// Per document, while its cross-file facts are collected: the time budget (`--file-time-budget`);
+    /// a rule with heavy collection asks `isOverBudget` and gives up (no fact: the file is not compared).
+    public var collectBudget: CollectBudget?
 
     public init() {}
 
@@ -61,6 +64,23 @@ public struct LintEnvironment: Sendable {
 
     /// Whether remote URLs are checked in this run.
     public var isOnline: Bool { images.online && urlChecker != nil }
+}
+
+/// The time budget of one file's fact collection, shared by reference so the engine sees whether a
+/// rule stopped. Used by one thread at a time (the file's worker).
+public final class CollectBudget: @unchecked Sendable {
+    let deadline: UInt64
+    /// Set once `isOverBudget` answered true.
+    public private(set) var stopped = false
+
+    public init(seconds: Double) {
+        deadline = DispatchTime.now().uptimeNanoseconds &+ UInt64(max(0, seconds) * 1e9)
+    }
+
+    public var isOverBudget: Bool {
+        if !stopped, DispatchTime.now().uptimeNanoseconds >= deadline { stopped = true }
+        return stopped
+    }
 }
 
 /// A probe that remembers the paths asked about, so a cached result can name the files it

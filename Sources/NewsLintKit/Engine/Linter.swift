@@ -239,22 +239,26 @@ public final class Linter: Sendable {
         let limit = settings.fix == .none ? settings.maxFindingsPerRule : nil
         var dropped: [String: Int] = [:]
         let started = DispatchTime.now().uptimeNanoseconds
+        let deadline = settings.fileTimeBudget.map { started &+ UInt64(max(0, $0) * 1e9) }
         for (index, active) in rules.perFile.enumerated() {
             var sink = DiagnosticSink(document: document, rule: active.id, severity: active.severity)
             sink.environment = environment
+            sink.deadline = deadline
             // Stored findings are bounded well above the listed cap, so suppression comments still
             // see the findings they silence (only past this bound can one look unused).
             if let limit { sink.limit = max(limit, Self.storedFindingsPerRule) }
             active.rule.check(document, into: &sink)
             out.append(contentsOf: sink.diagnostics)
             if sink.dropped > 0 { dropped[active.id] = sink.dropped }
-            // Rules cannot be interrupted; the budget stops the rest once one has run over it.
-            if let budget = settings.fileTimeBudget, index + 1 < rules.perFile.count {
+            // Rules with heavy loops stop themselves (`sink.isOverBudget`); the budget stops the rest.
+            if let budget = settings.fileTimeBudget, sink.stoppedOverBudget || index + 1 < rules.perFile.count {
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                if elapsed > budget, let severity = rules.engineSeverity["file-skipped"] {
+                if sink.stoppedOverBudget || elapsed > budget, let severity = rules.engineSeverity["file-skipped"] {
                     let left = rules.perFile.count - index - 1
+                    let partly = sink.stoppedOverBudget ? " and stopped partway: this file was only partly checked by it" : ""
+                    let rest = left == 0 ? "" : "; \(left) remaining rule\(left == 1 ? "" : "s") not run on this file"
                     out.append(Diagnostic(rule: "file-skipped", severity: severity, path: document.path, line: 1, column: 1,
-                                          message: "rule '\(active.id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget); \(left) remaining rule\(left == 1 ? "" : "s") not run on this file"))
+                                          message: "rule '\(active.id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget)\(partly)\(rest)"))
                     break
                 }
             }
@@ -471,7 +475,12 @@ public final class Linter: Sendable {
             factEnvironment.linesReportedByPacks.insert(d.line)
         }
         for (i, active) in baseRules.crossFile.enumerated() where rules.crossFile.contains(where: { $0.id == active.id }) {
+            factEnvironment.collectBudget = settings.fileTimeBudget.map { CollectBudget(seconds: $0) }
             if let f = active.rule.collectErased(document, environment: factEnvironment) { facts.append((i, f)) }
+            if factEnvironment.collectBudget?.stopped == true, let severity = rules.engineSeverity["file-skipped"], let budget = settings.fileTimeBudget {
+                diagnostics.append(Diagnostic(rule: "file-skipped", severity: severity, path: path, line: 1, column: 1,
+                                              message: "rule '\(active.id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget) and stopped partway: this file was only partly checked by it (not compared with other files)"))
+            }
         }
         return FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: bytes.count, fix: fixOutcome,
                            ioFailure: fixOutcome?.writeError != nil)

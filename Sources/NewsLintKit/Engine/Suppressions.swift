@@ -340,7 +340,7 @@ public enum Suppressions {
         return diagnostics.filter { d in
             guard crossFileRules.contains(d.rule) else { return true }
             if regionsByPath[d.path] == nil {
-                let bytes = inMemory[d.path] ?? FileManager.default.contents(atPath: PathResolver.absolute(d.path, base: base)).map { [UInt8]($0) } ?? []
+                let bytes = inMemory[d.path] ?? SystemPath.contents(PathResolver.absolute(d.path, base: base)) ?? []
                 let document = Document(path: d.path, bytes: bytes)
                 regionsByPath[d.path] = regions(directives(in: document), lastLine: document.lineCount).regions
             }

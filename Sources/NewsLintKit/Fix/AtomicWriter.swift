@@ -23,10 +23,10 @@ public enum AtomicWriter {
     public static func write(_ bytes: [UInt8], to path: String, allowHardLinks: Bool = false) throws {
         let target = resolveSymlinks(path)
         var st = stat()
-        guard stat(target, &st) == 0 else {
+        guard SystemPath.stat(target, &st) == 0 else {
             throw WriteError(path: path, message: "file vanished before it could be fixed (\(String(cString: strerror(errno))))")
         }
-        guard access(target, W_OK) == 0 else {
+        guard SystemPath.access(target, W_OK) == 0 else {
             throw WriteError(path: path, message: "file is not writable (\(String(cString: strerror(errno))))")
         }
         if st.st_nlink > 1 {
@@ -38,16 +38,16 @@ public enum AtomicWriter {
         }
         let dir = (target as NSString).deletingLastPathComponent
         let base = (target as NSString).lastPathComponent
-        var template = Array("\(dir.isEmpty ? "." : dir)/\(tempName(for: base))".utf8CString)
+        var template = (SystemPath.bytes("\(dir.isEmpty ? "." : dir)/\(tempName(for: base))") + [0]).map { CChar(bitPattern: $0) }
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             throw WriteError(path: path, message: "cannot create a temporary file beside it (\(String(cString: strerror(errno))))")
         }
-        let tempPath = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
+        let tempPath = SystemPath.decode(template.dropLast().map { UInt8(bitPattern: $0) })
         let slot = InterruptCleanup.register(tempPath)
         var ok = false
         defer {
-            if !ok { unlink(tempPath) }
+            if !ok { _ = SystemPath.unlink(tempPath) }
             InterruptCleanup.release(slot)
         }
         var written = 0
@@ -73,43 +73,46 @@ public enum AtomicWriter {
             throw WriteError(path: path, message: "flush failed (\(reason))")
         }
         close(fd)
+        TestHook.holdTempFile()
         // Deleted (or replaced) while we worked: do not bring it back.
         var now = stat()
-        guard stat(target, &now) == 0, now.st_ino == st.st_ino, now.st_dev == st.st_dev else {
+        guard SystemPath.stat(target, &now) == 0, now.st_ino == st.st_ino, now.st_dev == st.st_dev else {
             throw WriteError(path: path, message: "file was removed or replaced while it was being fixed; not written")
         }
-        guard rename(tempPath, target) == 0 else {
+        guard SystemPath.rename(tempPath, target) == 0 else {
             throw WriteError(path: path, message: "rename failed (\(String(cString: strerror(errno))))")
         }
         ok = true
         // Persist the rename itself.
-        let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY)
+        let dfd = SystemPath.open(dir.isEmpty ? "." : dir, O_RDONLY)
         if dfd >= 0 { _ = fsync(dfd); close(dfd) }
     }
 
     /// Writes a file that may not exist yet (reports, configs): atomically, mode 0644 for new files.
     public static func writeNew(_ bytes: [UInt8], to path: String) throws {
-        if FileManager.default.fileExists(atPath: path) {
+        if SystemPath.exists(path) {
             try write(bytes, to: path)
             return
         }
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644]) else {
+        let fd = SystemPath.open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
             throw WriteError(path: path, message: "cannot create the file")
         }
+        close(fd)
         try write(bytes, to: path)
     }
 
     /// `.<name>.newslint-XXXXXX`, shortened for long names so it fits NAME_MAX (255 bytes).
     static func tempName(for base: String) -> String {
         let full = ".\(base).newslint-XXXXXX"
-        if full.utf8.count <= 255 { return full }
+        if SystemPath.bytes(full).count <= 255 { return full }
         return ".newslint-\(StableHash.hex(StableHash.fnv1a64(base)))-XXXXXX"
     }
 
     /// Truncates and rewrites the file itself (for hard-linked files, so every link sees the fix).
     /// Not atomic: a crash midway leaves a partial file, which is why it needs --fix-hardlinks.
     private static func writeInPlace(_ bytes: [UInt8], to target: String, path: String) throws {
-        let fd = open(target, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        let fd = SystemPath.open(target, O_WRONLY | O_TRUNC | O_CLOEXEC)
         guard fd >= 0 else { throw WriteError(path: path, message: "cannot open for writing (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
         var written = 0
@@ -137,7 +140,7 @@ public enum AtomicWriter {
     static func resolveSymlinks(_ path: String) -> String {
         var current = path
         for _ in 0..<40 {
-            guard let dest = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { return current }
+            guard let dest = SystemPath.readLink(current) else { return current }
             if dest.hasPrefix("/") {
                 current = dest
             } else {
@@ -145,6 +148,21 @@ public enum AtomicWriter {
             }
         }
         return current
+    }
+}
+
+/// Test-only pause (inert unless the environment sets it): with `NEWSLINT_TEST_HOLD_TEMP_FILE=N`
+/// every atomic write sleeps N seconds (at most 60) after its temp file is written and before the
+/// rename, so a test can see the temp file and send a signal inside the window, which is otherwise
+/// too short to hit reliably (`KillTests.interruptCleanupRemovesTheTempFile`).
+enum TestHook {
+    static let holdSeconds: UInt32 = {
+        guard let raw = getenv("NEWSLINT_TEST_HOLD_TEMP_FILE"), let n = UInt32(String(cString: raw)) else { return 0 }
+        return min(n, 60)
+    }()
+
+    static func holdTempFile() {
+        if holdSeconds > 0 { sleep(holdSeconds) }
     }
 }
 
@@ -172,7 +190,8 @@ enum InterruptCleanup {
             }
         }
         for i in 0..<slotCount where slots[i] == nil {
-            slots[i] = strdup(path)
+            // The exact bytes: the handler unlinks what mkstemp created, whatever the name's encoding.
+            slots[i] = SystemPath.withCString(path) { strdup($0) }
             return i
         }
         return nil

@@ -49,7 +49,7 @@ public struct Baseline: Sendable, Equatable {
     public static func record(_ diagnostics: [Diagnostic], lineText: (String, Int) -> String?) -> Baseline {
         let fps = fingerprints(diagnostics, lineText: lineText)
         return Baseline(entries: zip(diagnostics, fps).map { d, fp in
-            Entry(rule: d.rule, path: normalizedPath(d.path), fingerprint: fp, line: d.line, message: d.message)
+            Entry(rule: d.rule, path: normalizedPath(d.displayPath), fingerprint: fp, line: d.line, message: d.displayMessage)
         })
     }
 

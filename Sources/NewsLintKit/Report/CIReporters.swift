@@ -31,11 +31,11 @@ public struct GitHubReporter: Reporter {
         case .warning: level = "warning"
         case .info: level = "notice"
         }
-        var props = ["file=\(escapeProperty(d.path))", "line=\(d.line)", "col=\(d.column)"]
+        var props = ["file=\(escapeProperty(d.displayPath))", "line=\(d.line)", "col=\(d.column)"]
         if let l = d.endLine { props.append("endLine=\(l)") }
         if let c = d.endColumn, d.endLine == d.line { props.append("endColumn=\(c)") }
         props.append("title=\(escapeProperty("newslint (\(d.rule))"))")
-        return "::\(level) \(props.joined(separator: ","))::\(escapeData(d.message))"
+        return "::\(level) \(props.joined(separator: ","))::\(escapeData(d.displayMessage))"
     }
 
     /// Message escaping of the runner (toolkit `escapeData`): `%`, CR, LF.
@@ -78,18 +78,18 @@ public struct JUnitReporter: Reporter {
         for path in sorted {
             let diags = byPath[path] ?? []
             let f = diags.filter { $0.severity != .info }.count
-            out += "  <testsuite name=\"\(Self.escape(path))\" tests=\"\(max(1, diags.count))\" failures=\"\(f)\" errors=\"0\" skipped=\"0\">\n"
+            out += "  <testsuite name=\"\(Self.escape(SystemPath.display(path)))\" tests=\"\(max(1, diags.count))\" failures=\"\(f)\" errors=\"0\" skipped=\"0\">\n"
             if diags.isEmpty {
-                out += "    <testcase name=\"newslint\" classname=\"\(Self.escape(path))\"/>\n"
+                out += "    <testcase name=\"newslint\" classname=\"\(Self.escape(SystemPath.display(path)))\"/>\n"
             }
             for d in diags {
                 let name = "\(d.rule) at \(d.line):\(d.column)"
-                out += "    <testcase name=\"\(Self.escape(name))\" classname=\"\(Self.escape(path))\" file=\"\(Self.escape(path))\" line=\"\(d.line)\">\n"
+                out += "    <testcase name=\"\(Self.escape(name))\" classname=\"\(Self.escape(SystemPath.display(path)))\" file=\"\(Self.escape(SystemPath.display(path)))\" line=\"\(d.line)\">\n"
                 if d.severity == .info {
-                    out += "      <system-out>\(Self.escape("info: \(d.message)"))</system-out>\n"
+                    out += "      <system-out>\(Self.escape("info: \(d.displayMessage)"))</system-out>\n"
                 } else {
-                    out += "      <failure type=\"\(Self.escape(d.rule))\" message=\"\(Self.escape(d.message))\">"
-                    out += Self.escape("\(d.path):\(d.line):\(d.column): \(d.severity.rawValue): \(d.message) [\(d.rule)]")
+                    out += "      <failure type=\"\(Self.escape(d.rule))\" message=\"\(Self.escape(d.displayMessage))\">"
+                    out += Self.escape("\(d.displayPath):\(d.line):\(d.column): \(d.severity.rawValue): \(d.displayMessage) [\(d.rule)]")
                     out += "</failure>\n"
                 }
                 out += "    </testcase>\n"
@@ -155,7 +155,7 @@ public struct MarkdownReporter: Reporter {
             out += "<details><summary>Diagnostics\(d.count > listLimit ? " (first \(listLimit) of \(d.count))" : "")</summary>\n\n"
             out += "| Location | Severity | Rule | Message |\n|---|---|---|---|\n"
             for x in d.prefix(listLimit) {
-                out += "| `\(SummaryRenderer.mdCode(x.path)):\(x.line):\(x.column)` | \(x.severity.rawValue) | `\(x.rule)` | \(SummaryRenderer.mdCell(x.message)) |\n"
+                out += "| `\(SummaryRenderer.mdCode(x.displayPath)):\(x.line):\(x.column)` | \(x.severity.rawValue) | `\(x.rule)` | \(SummaryRenderer.mdCell(x.displayMessage)) |\n"
             }
             out += "\n</details>\n"
         }
@@ -192,7 +192,7 @@ public struct SARIFReporter: Reporter {
             if let i = index[d.rule] { r.add("ruleIndex", int: i) }
             r.add("level", string: Self.level(d.severity))
             var msg = JSONObjectBuilder()
-            msg.add("text", string: d.message)
+            msg.add("text", string: d.displayMessage)
             r.add("message", msg.json)
             r.add("locations", "[" + Self.location(d) + "]")
             var fp = JSONObjectBuilder()
@@ -309,9 +309,10 @@ public struct SARIFReporter: Reporter {
     /// Characters kept as-is in a URI path (RFC 3986 unreserved plus `/`); everything else is percent-encoded.
     private static let uriSafe: Set<UInt8> = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/".utf8))
 
+    /// Percent-encodes the path's exact bytes: a file name that is not UTF-8 becomes `%B7`, as URIs require.
     static func percentEncode(_ s: String) -> String {
         var out = ""
-        for b in s.utf8 {
+        for b in SystemPath.bytes(s) {
             if uriSafe.contains(b) { out.unicodeScalars.append(Unicode.Scalar(b)) } else { out += String(format: "%%%02X", b) }
         }
         return out

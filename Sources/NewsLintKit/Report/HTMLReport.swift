@@ -71,7 +71,7 @@ public enum HTMLReport {
             h += "<table id=\"worst-files\"><thead><tr><th>File</th><th class=\"n\">Score</th><th>Health</th><th class=\"n\">Errors</th><th class=\"n\">Warnings</th><th class=\"n\">Info</th></tr></thead><tbody>\n"
             for f in worst {
                 let c = scoreColor(Double(f.score))
-                h += "<tr><td class=\"path\">\(esc(f.path))</td><td class=\"n\" style=\"color:\(c)\">\(f.score)</td>"
+                h += "<tr><td class=\"path\">\(esc(SystemPath.display(f.path)))</td><td class=\"n\" style=\"color:\(c)\">\(f.score)</td>"
                 h += "<td><svg width=\"120\" height=\"10\" role=\"img\" aria-label=\"score \(f.score)\"><rect width=\"120\" height=\"10\" rx=\"2\" fill=\"#eaeef2\"/><rect width=\"\(f.score * 120 / 100)\" height=\"10\" rx=\"2\" fill=\"\(c)\"/></svg></td>"
                 h += "<td class=\"n\">\(f.errors)</td><td class=\"n\">\(f.warnings)</td><td class=\"n\">\(f.infos)</td></tr>\n"
             }

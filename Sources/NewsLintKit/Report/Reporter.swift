@@ -71,14 +71,14 @@ public struct JSONReporter: Reporter {
     /// One diagnostic as a JSON object (also used by JSON Lines output).
     public static func object(_ d: Diagnostic) -> String {
         var o = JSONObjectBuilder()
-        o.add("path", string: d.path)
+        o.add("path", string: d.displayPath)
         o.add("line", int: d.line)
         o.add("column", int: d.column)
         o.add("endLine", d.endLine.map(String.init) ?? "null")
         o.add("endColumn", d.endColumn.map(String.init) ?? "null")
         o.add("rule", string: d.rule)
         o.add("severity", string: d.severity.rawValue)
-        o.add("message", string: d.message)
+        o.add("message", string: d.displayMessage)
         if let fix = d.fix {
             var f = JSONObjectBuilder()
             f.add("applicability", string: fix.applicability.rawValue)
@@ -202,7 +202,7 @@ struct SourceCache {
     mutating func scalars(_ path: String, _ n: Int) -> [Unicode.Scalar]? {
         if let l = lastLine, l.path == path, l.number == n { return l.scalars }
         if current?.path != path {
-            let bytes = inMemory[path] ?? FileManager.default.contents(atPath: PathResolver.absolute(path, base: base)).map { [UInt8]($0) }
+            let bytes = inMemory[path] ?? SystemPath.contents(PathResolver.absolute(path, base: base))
             current = (path, bytes.map { Document(path: path, bytes: $0) })
         }
         guard let doc = current?.document, n >= 1, n <= doc.lineCount else { return nil }

@@ -96,7 +96,7 @@ extension LinePerDiagnosticReporter {
 
 extension ConciseReporter: LinePerDiagnosticReporter {
     static var aggregates: Bool { true }
-    static func line(_ d: Diagnostic) -> String { "\(d.path):\(d.line):\(d.column): \(d.severity.rawValue): \(d.message) [\(d.rule)]" }
+    static func line(_ d: Diagnostic) -> String { "\(d.displayPath):\(d.line):\(d.column): \(d.severity.rawValue): \(d.displayMessage) [\(d.rule)]" }
 }
 
 extension JSONLinesReporter: LinePerDiagnosticReporter {
@@ -141,7 +141,7 @@ extension TextReporter: StreamingReporter {
             case .warning: sev = style.yellow("warning")
             case .info: sev = style.blue("info")
             }
-            out += "\(style.bold("\(d.path):\(d.line):\(d.column)")): \(sev)[\(d.rule)] \(d.message)\n"
+            out += "\(style.bold("\(d.displayPath):\(d.line):\(d.column)")): \(sev)[\(d.rule)] \(d.displayMessage)\n"
             if !RuleRegistry.engineRuleIDs.contains(d.rule), let line = sources.scalars(d.path, d.line) {
                 let (shown, caretOffset) = Self.window(line, column: d.column)
                 let number = String(d.line)

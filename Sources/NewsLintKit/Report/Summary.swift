@@ -273,7 +273,7 @@ public enum SummaryRenderer {
         if !worst.isEmpty {
             out += "\nWorst files:\n"
             for f in worst {
-                out += "  " + String(format: "%3d", f.score) + "  \(f.path)  (\(f.errors) E, \(f.warnings) W, \(f.infos) I)\n"
+                out += "  " + String(format: "%3d", f.score) + "  \(SystemPath.display(f.path))  (\(f.errors) E, \(f.warnings) W, \(f.infos) I)\n"
             }
         }
         let p = s.profile
@@ -319,7 +319,7 @@ public enum SummaryRenderer {
         let worst = s.fileHealth.filter { $0.total > 0 }.prefix(top)
         if !worst.isEmpty {
             out += "| Worst files | Score | Errors | Warnings | Info |\n|---|---:|---:|---:|---:|\n"
-            for f in worst { out += "| `\(mdCode(f.path))` | \(f.score) | \(f.errors) | \(f.warnings) | \(f.infos) |\n" }
+            for f in worst { out += "| `\(mdCode(SystemPath.display(f.path)))` | \(f.score) | \(f.errors) | \(f.warnings) | \(f.infos) |\n" }
             out += "\n"
         }
         let p = s.profile
@@ -362,7 +362,7 @@ public enum SummaryRenderer {
         }
         let files = s.fileHealth.map { f -> String in
             var o = JSONObjectBuilder()
-            o.add("path", string: f.path); o.add("score", int: f.score)
+            o.add("path", string: SystemPath.display(f.path)); o.add("score", int: f.score)
             o.add("errors", int: f.errors); o.add("warnings", int: f.warnings); o.add("info", int: f.infos)
             return o.json
         }

@@ -51,8 +51,9 @@ public struct IgnoreFile: Sendable {
 
     /// Reads `path`; nil when it does not exist or cannot be read.
     public static func load(_ path: String) -> IgnoreFile? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return IgnoreFile(directory: (path as NSString).deletingLastPathComponent, text: String(decoding: data, as: UTF8.self))
+        guard let data = SystemPath.contents(path) else { return nil }
+        // Decoded like file names (SystemPath), so a pattern naming a GB18030 or Big5 file matches it.
+        return IgnoreFile(directory: (path as NSString).deletingLastPathComponent, text: SystemPath.decode(data))
     }
 
     /// nil: no pattern matches; true: ignored; false: re-included by a negation.
@@ -85,7 +86,7 @@ public struct IgnoreStack: Sendable {
         var dir = PathResolver.standardized(directory)
         var repoRoot: String?
         while true {
-            if FileManager.default.fileExists(atPath: dir + "/.git") { repoRoot = dir; break }
+            if SystemPath.exists(dir + "/.git") { repoRoot = dir; break }
             let parent = (dir as NSString).deletingLastPathComponent
             if parent == dir || parent.isEmpty { break }
             dir = parent

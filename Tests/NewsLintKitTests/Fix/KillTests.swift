@@ -54,7 +54,7 @@ import Testing
 
     /// SIGTERM/SIGINT during `--fix` (a CI job cancelled, Ctrl-C): the process dies of the signal and
     /// leaves no hidden `.newslint-*` temp file in the corpus. The write window is short, so this
-    /// catches a handler that breaks the exit, not every missed unlink (a smoke test, not a proof).
+    /// catches a handler that breaks the exit under load; `interruptCleanupRemovesTheTempFile` proves the unlink.
     @Test(arguments: [SIGTERM, SIGINT])
     func interruptedFixLeavesNoTempFiles(_ signal: Int32) throws {
         let exe = Self.executable
@@ -89,8 +89,41 @@ import Testing
         #expect(interrupted > 0, "no run was interrupted before finishing; the test proved nothing")
     }
 
+    /// The cleanup itself, deterministically: the test hook holds the temp file open for the
+    /// signal (the write window is otherwise too short to hit), so the test sees the temp file
+    /// exist when the signal is sent and checks that it is gone after, the article untouched.
+    /// Without the handler's unlink the temp file stays behind and this test fails.
+    @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
+    func interruptCleanupRemovesTheTempFile(_ signal: Int32) throws {
+        let exe = Self.executable
+        guard FileManager.default.isExecutableFile(atPath: exe.path) else {
+            Issue.record("build the newslint product first (swift build): \(exe.path)")
+            return
+        }
+        let tmp = TemporaryDirectory()
+        let original = Array("# 標題\n\n正文有尾隨空格。   \n".utf8)
+        tmp.write("corpus/a.md", bytes: original)
+        let pid = try Self.spawnWithDefaultSignals(exe.path, ["--fix", "--no-config", "--no-cache", "--quiet", tmp.path + "/corpus"],
+                                                   environment: ["NEWSLINT_TEST_HOLD_TEMP_FILE=30"])
+        func tempFiles() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: tmp.path + "/corpus")) ?? []).filter { $0.contains(".newslint-") }
+        }
+        // Wait (up to 20 s) for the temp file: the writer then sleeps before its rename.
+        var waited = 0
+        while tempFiles().isEmpty && waited < 2_000 { usleep(10_000); waited += 1 }
+        let before = tempFiles()
+        #expect(before.count == 1, "the temp file never appeared; the hook did not hold the write")
+        kill(pid, signal)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        #expect(status & 0x7f == signal, "newslint did not die of signal \(signal) (status \(status))")
+        #expect(tempFiles().isEmpty, "temp file left behind after signal \(signal): \(tempFiles())")
+        #expect(tmp.read("corpus/a.md") == original, "the article changed although the rename never happened")
+    }
+
     /// posix_spawn with SIGINT/SIGTERM/SIGHUP unblocked and at their default action; output discarded.
-    static func spawnWithDefaultSignals(_ path: String, _ arguments: [String]) throws -> pid_t {
+    /// `environment` entries (`NAME=value`) are added to this process's environment.
+    static func spawnWithDefaultSignals(_ path: String, _ arguments: [String], environment: [String] = []) throws -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -107,10 +140,16 @@ import Testing
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        // Byte-exact (SystemPath): an argument naming a file that is not UTF-8 reaches argv as its bytes.
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { SystemPath.withCString($0) { strdup($0) } } + [nil]
         defer { for p in argv { free(p) } }
+        var inherited: [String] = []
+        var e = environ
+        while let entry = e.pointee { inherited.append(String(cString: entry)); e += 1 }
+        let env: [UnsafeMutablePointer<CChar>?] = (inherited + environment).map { strdup($0) } + [nil]
+        defer { for p in env { free(p) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        let rc = posix_spawn(&pid, path, &actions, &attributes, argv, env)
         guard rc == 0 else { throw GoldSetError(message: "posix_spawn failed: \(rc)") }
         return pid
     }

@@ -43,6 +43,7 @@ public struct ArchiveResidueRule: Rule {
         var hits: [Hit] = []
         let bodyLine = document.bodyStartLine
         for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
+            if sink.budgetSpent(step: n, bytes: document.contentRange(ofLine: n).count) { return }
             scanLine(bytes, document.contentRange(ofLine: n), inFrontMatter: n < bodyLine, into: &hits)
         }
         guard !hits.isEmpty else { return }

@@ -75,9 +75,10 @@ public struct BoilerplateRule: Rule {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         let zones = DocumentZones(document, headerLines: headerLines, footerLines: footerLines)
-        let verdicts = matcher.scanBody(document, zones: zones)
+        let verdicts = matcher.scanBody(document, zones: zones, stop: { sink.budgetSpent(step: $0, bytes: $1) })
         let residueLines = Set(verdicts.map(\.line))
-        for verdict in verdicts {
+        for (i, verdict) in verdicts.enumerated() {
+            if sink.budgetSpent(step: i + 1) { return }
             guard let first = verdict.hits.first else { continue }
             let category = matcher.patterns[first.pattern].category
             let values = LineValues.of(document, verdict, matcher: matcher)

@@ -50,6 +50,7 @@ public struct EmailObfuscatedRule: Rule {
         let bytes = document.bytes
         guard Self.mayContainResidue(bytes) else { return }
         for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
+            if sink.budgetSpent(step: n, bytes: document.contentRange(ofLine: n).count) { return }
             let hits = lineHits(bytes, document.contentRange(ofLine: n))
             for group in merged(hits, bytes) { report(group, into: &sink) }
         }

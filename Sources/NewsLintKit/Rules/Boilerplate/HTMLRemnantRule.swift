@@ -333,6 +333,7 @@ public struct HTMLRemnantRule: Rule {
         let b = document.bytes
         for n in body where !document.isCode(line: n) {
             let r = document.contentRange(ofLine: n)
+            if sink.budgetSpent(step: n, bytes: r.count) { return }
             var i = r.lowerBound
             var inCode = false
             var leading = true
@@ -374,6 +375,7 @@ public struct HTMLRemnantRule: Rule {
         for n in body {
             if document.isCode(line: n) { openTags = [:]; continue }
             let r = document.contentRange(ofLine: n)
+            if sink.budgetSpent(step: n, bytes: r.count) { return }
             if TextScan.isBlank(b, r) { openTags = [:]; continue }
             let inBlock = blockLines.contains(n)
             let hasMedia = Self.lineHasMedia(b, r)

@@ -291,13 +291,14 @@ public struct PatternMatcher: Sendable {
     }
 
     /// Body lines with confirmed hits, in line order.
-    public func scanBody(_ document: Document, zones: DocumentZones) -> [LineVerdict] {
-        scanBody(document, zonesByOwner: [zones])
+    /// `stop(line, lineBytes)`: asked before each line; true ends the scan early (the time budget).
+    public func scanBody(_ document: Document, zones: DocumentZones, stop: (Int, Int) -> Bool = { _, _ in false }) -> [LineVerdict] {
+        scanBody(document, zonesByOwner: [zones], stop: stop)
     }
 
     /// One pass for the patterns of several rules: `zonesByOwner[i]` are the zones of the rule
     /// that owns patterns with `owner == i`. Verdicts are per line and owner.
-    public func scanBody(_ document: Document, zonesByOwner: [DocumentZones]) -> [LineVerdict] {
+    public func scanBody(_ document: Document, zonesByOwner: [DocumentZones], stop: (Int, Int) -> Bool = { _, _ in false }) -> [LineVerdict] {
         guard let body = document.bodyLines, !zonesByOwner.isEmpty else { return [] }
         let candidates: [Int]
         if needsBody {
@@ -310,6 +311,7 @@ public struct PatternMatcher: Sendable {
         var out: [LineVerdict] = []
         for n in candidates where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
+            if stop(n, range.count) { break }
             var raw: [PatternHit] = []
             automaton.scan(document.bytes, range) { id, start, end in
                 let p = literalPattern[id]

@@ -188,7 +188,14 @@ public struct ContentNearDuplicateRule: CrossFileRule {
         offsets = (0..<permutations).map { mix64(UInt64($0) &+ 0x9E37_79B9) }
     }
 
-    public func collect(_ document: Document) -> Fact? {
+    public func collect(_ document: Document) -> Fact? { collect(document, budget: nil) }
+
+    public func collect(_ document: Document, environment: LintEnvironment) -> Fact? {
+        collect(document, budget: environment.collectBudget)
+    }
+
+    /// `budget` spent: no fact (a partial signature would match the wrong files), and the engine says so.
+    func collect(_ document: Document, budget: CollectBudget?) -> Fact? {
         let s = BodyNormalizer.scalars(document)
         guard s.count >= minLength else { return nil }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -199,6 +206,7 @@ public struct ContentNearDuplicateRule: CrossFileRule {
         shingles.reserveCapacity(s.count)
         let k = shingleSize
         for i in 0...(s.count - k) {
+            if i & 4095 == 0, budget?.isOverBudget == true { return nil }
             var sh: UInt64 = 0xcbf2_9ce4_8422_2325
             for j in i..<(i + k) { sh = (sh ^ UInt64(s[j])) &* 0x0000_0100_0000_01B3 }
             shingles.insert(mix64(sh))
@@ -207,7 +215,10 @@ public struct ContentNearDuplicateRule: CrossFileRule {
         multipliers.withUnsafeBufferPointer { a in
             offsets.withUnsafeBufferPointer { b in
                 mins.withUnsafeMutableBufferPointer { m in
+                    var n = 0
                     for sh in shingles {
+                        n += 1
+                        if n & 1023 == 0, budget?.isOverBudget == true { return }
                         for p in 0..<a.count {
                             let v = sh &* a[p] &+ b[p]
                             if v < m[p] { m[p] = v }
@@ -216,6 +227,7 @@ public struct ContentNearDuplicateRule: CrossFileRule {
                 }
             }
         }
+        if budget?.stopped == true { return nil }
         return Fact(hash: exact, line: document.bodyStartLine, signature: mins.map { UInt16(truncatingIfNeeded: $0 >> 48) },
                     minutes: Self.date(of: document))
     }

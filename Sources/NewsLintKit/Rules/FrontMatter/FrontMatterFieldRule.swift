@@ -69,7 +69,8 @@ public struct FrontMatterFieldRule: Rule {
                 sink.report(line: fm.openLine, "front matter lacks required key '\(alternatives.first ?? "")'\(hint)")
             }
         }
-        for entry in fm.entries {
+        for (i, entry) in fm.entries.enumerated() {
+            if sink.budgetSpent(step: i + 1) { return }
             // Check each key once (duplicates are front-matter-malformed's business).
             guard fm.entry(entry.key)?.line == entry.line else { continue }
             let value = entry.value

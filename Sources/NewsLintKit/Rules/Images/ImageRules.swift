@@ -24,7 +24,8 @@ public struct ImageLinkBrokenRule: Rule {
         let location = env.location(of: document.path)
         let directory = location.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         var reportedSources = Set<Int>() // a reference definition used by several images is reported once
-        for link in links {
+        for (i, link) in links.enumerated() {
+            if sink.budgetSpent(step: i + 1) { return }
             if let problem = link.syntaxProblem {
                 sink.report(link.range, problem)
                 continue
@@ -116,7 +117,8 @@ public struct ImageAltMissingRule: Rule {
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        for link in ImageScanner.scan(document) where link.syntaxProblem == nil && !link.isAlternate {
+        for (i, link) in ImageScanner.scan(document).enumerated() where link.syntaxProblem == nil && !link.isAlternate {
+            if sink.budgetSpent(step: i + 1) { return }
             guard let alt = link.alt else {
                 sink.report(link.range, "<img> has no alt attribute")
                 continue

@@ -19,6 +19,7 @@ public struct MojibakeRule: Rule {
         var pinyin: [PinyinArtifact] = []
         for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
+            if sink.budgetSpent(step: n, bytes: range.count) { return }
             var ascii = true
             for b in bytes[range] where b >= 0x80 { ascii = false; break }
             if ascii {

@@ -14,6 +14,7 @@ public struct PunctuationWidthRule: Rule {
         var decoded: ScalarDecode?
         for n in lines where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
+            if sink.budgetSpent(step: n, bytes: range.count) { return }
             // Cheap skip: lines without both ASCII punctuation and non-ASCII bytes.
             var hasPunct = false, hasWide = false
             for b in document.bytes[range] {

@@ -40,7 +40,8 @@ public struct ScriptMixedRule: Rule {
         var simplified = 0, traditional = 0
         var variantCounts: [UInt32: Int] = [:]
         var decoded: ScalarDecode?
-        for (n, range) in document.proseUnits() {
+        for (step, (n, range)) in document.proseUnits().enumerated() {
+            if sink.budgetSpent(step: step + 1, bytes: range.count) { return }
             var wide = false
             for b in document.bytes[range] where b >= 0xE3 { wide = true; break }
             guard wide else { continue }
@@ -69,7 +70,8 @@ public struct ScriptMixedRule: Rule {
         // Names the text gives with their romanization once (金與正（Kim Yo-jong）) are names everywhere.
         var names = Set<[UInt32]>()
         for (run, _, _, _) in runs { collectRomanizedNames(run.cps, into: &names) }
-        for (run, skip, s, t) in runs {
+        for (step, (run, skip, s, t)) in runs.enumerated() {
+            if sink.budgetSpent(step: step + 1, bytes: run.cps.count * 3) { return }
             // An HTML block written in the other script (a DW photo gallery in Simplified inside a
             // Traditional article, a quoted review) is a passage of its own, not leftovers.
             let (m, d) = dominant == .traditionalOnly ? (s, t) : (t, s)
