@@ -350,7 +350,13 @@ struct ByteWriter {
         bytes.append(UInt8(x))
     }
     mutating func blob(_ b: [UInt8]) { varint(UInt64(b.count)); bytes.append(contentsOf: b) }
-    mutating func string(_ s: String) { blob(Array(s.utf8)) }
+    mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { u in
+            varint(UInt64(u.count))
+            bytes.append(contentsOf: u)
+        }
+    }
 }
 
 /// Bounds-checked reader: every accessor returns nil instead of reading past its range.
@@ -405,8 +411,8 @@ struct ByteReader {
         return Array(bytes[range])
     }
     mutating func string() -> String? {
-        guard let b = blob() else { return nil }
-        return String(validating: b, as: UTF8.self)
+        guard let n = int(), let range = skip(n) else { return nil }
+        return bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
 }
 

@@ -148,7 +148,6 @@ struct SitePages: Sendable {
     let layouts: [String]
     /// Whether a template (front matter with `{{`) counts as a page.
     let templates: Bool
-    private static let placeholder: [UInt8] = Array("{{".utf8)
 
     init(options: RuleOptions, files: [String], layouts: [String], templates: Bool) {
         self.files = options.strings("pageFiles", files).map(Glob.init)
@@ -162,7 +161,16 @@ struct SitePages: Sendable {
         let name = document.path.split(separator: "/").last.map(String.init) ?? document.path
         if files.contains(where: { $0.matches(name) }) { return true }
         guard templates else { return false }
-        return document.bytes[..<min(fm.bodyStart, document.bytes.count)].firstRange(of: Self.placeholder) != nil
+        // A plain byte loop: the generic `firstRange(of:)` cost 2% of a default run.
+        return document.bytes.withUnsafeBufferPointer { b in
+            let end = min(fm.bodyStart, b.count)
+            var i = 0
+            while i + 1 < end {
+                if b[i] == UInt8(ascii: "{") && b[i + 1] == UInt8(ascii: "{") { return true }
+                i += 1
+            }
+            return false
+        }
     }
 }
 
