@@ -40,28 +40,65 @@ public enum FastHash {
     }
 }
 
-/// What `stat` says about a file, enough to notice that it changed.
+/// What `stat` says about a file, enough to notice that it changed: size, modification and
+/// status-change times (nanoseconds), inode and device. The change time catches a rewrite whose
+/// modification time was put back (`touch -d`, `rsync -t`, archive extraction); nobody can set it.
 public struct FileStamp: Sendable, Equatable {
     public var size: UInt64
     public var mtimeSeconds: Int64
     public var mtimeNanoseconds: Int64
     public var inode: UInt64
+    public var device: UInt64 = 0
+    public var ctimeSeconds: Int64 = 0
+    public var ctimeNanoseconds: Int64 = 0
+
+    public init(size: UInt64, mtimeSeconds: Int64, mtimeNanoseconds: Int64, inode: UInt64,
+                device: UInt64 = 0, ctimeSeconds: Int64 = 0, ctimeNanoseconds: Int64 = 0) {
+        self.size = size
+        self.mtimeSeconds = mtimeSeconds
+        self.mtimeNanoseconds = mtimeNanoseconds
+        self.inode = inode
+        self.device = device
+        self.ctimeSeconds = ctimeSeconds
+        self.ctimeNanoseconds = ctimeNanoseconds
+    }
 
     public static func of(_ path: String) -> FileStamp? {
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         #if canImport(Darwin)
         let ts = st.st_mtimespec
+        let cs = st.st_ctimespec
         #else
         let ts = st.st_mtim
+        let cs = st.st_ctim
         #endif
-        return FileStamp(size: UInt64(st.st_size), mtimeSeconds: Int64(ts.tv_sec), mtimeNanoseconds: Int64(ts.tv_nsec), inode: UInt64(st.st_ino))
+        return FileStamp(size: UInt64(st.st_size), mtimeSeconds: Int64(ts.tv_sec), mtimeNanoseconds: Int64(ts.tv_nsec), inode: UInt64(st.st_ino),
+                         device: UInt64(st.st_dev), ctimeSeconds: Int64(cs.tv_sec), ctimeNanoseconds: Int64(cs.tv_nsec))
     }
 
-    /// A stamp can stand in for the content only when the file was last modified well before
-    /// it was cached: a write in the same clock tick as the lint would otherwise go unnoticed
-    /// (git's "racy clean" problem). Such entries are verified by content hash instead.
-    func isSettled(now: Int64) -> Bool { mtimeSeconds < now - 2 }
+    /// A stamp can stand in for the content only when the file was last changed well before the
+    /// run that cached it started: a write in the same clock tick as that run's read would leave
+    /// the stamp unchanged (git's "racy clean" problem; file systems stamp with a coarse clock).
+    /// Until then entries are verified by content hash, and the first run after the window marks them settled.
+    func isSettled(now: Int64) -> Bool { max(mtimeSeconds, ctimeSeconds) < now - 2 }
+
+    func encode(into w: inout ByteWriter) {
+        w.u64(size)
+        w.u64(UInt64(bitPattern: mtimeSeconds))
+        w.u64(UInt64(bitPattern: mtimeNanoseconds))
+        w.u64(inode)
+        w.u64(device)
+        w.u64(UInt64(bitPattern: ctimeSeconds))
+        w.u64(UInt64(bitPattern: ctimeNanoseconds))
+    }
+
+    static func decode(_ r: inout ByteReader) -> FileStamp? {
+        guard let size = r.u64(), let sec = r.u64(), let nsec = r.u64(), let inode = r.u64(),
+              let device = r.u64(), let csec = r.u64(), let cnsec = r.u64() else { return nil }
+        return FileStamp(size: size, mtimeSeconds: Int64(bitPattern: sec), mtimeNanoseconds: Int64(bitPattern: nsec), inode: inode,
+                         device: device, ctimeSeconds: Int64(bitPattern: csec), ctimeNanoseconds: Int64(bitPattern: cnsec))
+    }
 }
 
 /// The per-file lint cache.
@@ -72,7 +109,7 @@ public struct FileStamp: Sendable, Equatable {
 /// is unchanged and settled, or when its content hash matches; anything that fails to parse
 /// (truncated, foreign, another version) is ignored and rebuilt.
 public final class LintCache: @unchecked Sendable {
-    public static let magic: [UInt8] = Array("NLCACHE3".utf8)
+    public static let magic: [UInt8] = Array("NLCACHE4".utf8)
     /// The cache file this instance reads and writes.
     public let file: String
     public let key: UInt64
@@ -275,10 +312,7 @@ struct CacheEntry: Sendable {
 
     func encode(into w: inout ByteWriter) {
         w.string(location)
-        w.u64(stamp.size)
-        w.u64(UInt64(bitPattern: stamp.mtimeSeconds))
-        w.u64(UInt64(bitPattern: stamp.mtimeNanoseconds))
-        w.u64(stamp.inode)
+        stamp.encode(into: &w)
         w.byte(settled ? 1 : 0)
         w.u64(contentHash)
         w.varint(UInt64(byteCount))
@@ -294,10 +328,7 @@ struct CacheEntry: Sendable {
             w.string(d.path)
             if let st = d.stamp {
                 w.byte(1)
-                w.u64(st.size)
-                w.u64(UInt64(bitPattern: st.mtimeSeconds))
-                w.u64(UInt64(bitPattern: st.mtimeNanoseconds))
-                w.u64(st.inode)
+                st.encode(into: &w)
             } else {
                 w.byte(0)
             }
@@ -307,7 +338,7 @@ struct CacheEntry: Sendable {
     /// Decodes an entry; nil for anything malformed (never trusted, never a crash).
     static func decode(_ bytes: [UInt8], range: Range<Int>) -> CacheEntry? {
         var r = ByteReader(bytes, range: range)
-        guard let location = r.string(), let size = r.u64(), let sec = r.u64(), let nsec = r.u64(), let inode = r.u64(),
+        guard let location = r.string(), let stamp = FileStamp.decode(&r),
               let settled = r.byte(), let hash = r.u64(), let byteCount = r.int(), let count = r.int() else { return nil }
         var diagnostics: [Diagnostic] = []
         diagnostics.reserveCapacity(min(count, 4096))
@@ -326,11 +357,10 @@ struct CacheEntry: Sendable {
         for _ in 0..<dependencyCount {
             guard let path = r.string(), let present = r.byte() else { return nil }
             if present == 0 { dependencies.append((path, nil)); continue }
-            guard let size = r.u64(), let sec = r.u64(), let nsec = r.u64(), let inode = r.u64() else { return nil }
-            dependencies.append((path, FileStamp(size: size, mtimeSeconds: Int64(bitPattern: sec), mtimeNanoseconds: Int64(bitPattern: nsec), inode: inode)))
+            guard let st = FileStamp.decode(&r) else { return nil }
+            dependencies.append((path, st))
         }
         guard r.atEnd else { return nil }
-        let stamp = FileStamp(size: size, mtimeSeconds: Int64(bitPattern: sec), mtimeNanoseconds: Int64(bitPattern: nsec), inode: inode)
         return CacheEntry(location: location, stamp: stamp, settled: settled == 1, contentHash: hash, byteCount: byteCount,
                           diagnostics: diagnostics, facts: facts, dependencies: dependencies)
     }

@@ -405,8 +405,8 @@ public final class Linter: Sendable {
             var facts: [(rule: String, data: [UInt8])] = []
             for f in outcome.facts {
                 let active = baseRules.crossFile[f.rule]
-                guard let data = try? active.rule.encodeFact(f.fact) else { return outcome }
-                facts.append((active.id, [UInt8](data)))
+                guard let data = try? active.rule.encodeCachedFact(f.fact) else { return outcome }
+                facts.append((active.id, data))
             }
             let stored = outcome.diagnostics.map { d -> Diagnostic in var c = d; c.path = ""; return c }
             cache.record(CacheEntry(location: location, stamp: stamp, settled: false, contentHash: hash, byteCount: bytes.count,
@@ -421,7 +421,7 @@ public final class Linter: Sendable {
         var facts: [(rule: Int, fact: any Sendable)] = []
         for f in entry.facts {
             guard let i = baseRules.crossFile.firstIndex(where: { $0.id == f.rule }),
-                  let fact = try? baseRules.crossFile[i].rule.decodeFact(Data(f.data)) else { return nil }
+                  let fact = try? baseRules.crossFile[i].rule.decodeCachedFact(f.data) else { return nil }
             facts.append((i, fact))
         }
         let diagnostics = entry.diagnostics.map { d -> Diagnostic in var c = d; c.path = path; return c }
