@@ -157,8 +157,8 @@ public final class LintCache: @unchecked Sendable {
         }
     }
 
-    /// Entries loaded from disk (valid ones only).
-    public var loadedCount: Int { index.count }
+    /// File entries loaded from disk (valid ones only; the run's cross-file result is not one).
+    public var loadedCount: Int { index.count - (index[LintCache.pathHash(LintCache.crossFileLocation)] == nil ? 0 : 1) }
     /// Files answered from the cache in this run.
     public var hits: Int { hitCount.withLock { $0 } }
 
@@ -195,6 +195,33 @@ public final class LintCache: @unchecked Sendable {
     }
 
     func noteHit() { hitCount.withLock { $0 += 1 } }
+
+    /// Where the cross-file result lives: no absolute path starts with U+0001.
+    static let crossFileLocation = "\u{1}cross-file"
+
+    /// The cross-file diagnostics of a run whose facts had `digest` (see `Linter.lintStreaming`),
+    /// stored as one entry: its `facts` hold one diagnostic each, the path in place of the rule id.
+    func crossFileResult(digest: UInt64) -> [Diagnostic]? {
+        guard let entry = entry(for: Self.crossFileLocation), entry.contentHash == digest else { return nil }
+        var out: [Diagnostic] = []
+        out.reserveCapacity(entry.facts.count)
+        for f in entry.facts {
+            var r = ByteReader(f.data, range: 0..<f.data.count)
+            guard let d = r.diagnostic(path: f.rule), r.atEnd else { return nil }
+            out.append(d)
+        }
+        return out
+    }
+
+    func recordCrossFile(digest: UInt64, diagnostics: [Diagnostic]) {
+        let facts = diagnostics.map { d -> (rule: String, data: [UInt8]) in
+            var w = ByteWriter()
+            w.diagnostic(d)
+            return (d.path, w.bytes)
+        }
+        record(CacheEntry(location: Self.crossFileLocation, stamp: FileStamp(size: 0, mtimeSeconds: 0, mtimeNanoseconds: 0, inode: 0),
+                          settled: false, contentHash: digest, byteCount: 0, diagnostics: [], facts: facts))
+    }
 
     /// Records the outcome of linting one file in this run.
     func record(_ entry: CacheEntry) {
@@ -306,6 +333,16 @@ struct CacheEntry: Sendable {
     /// Other files the result depends on (local images a rule probed), with their stamp then
     /// (nil: missing). The entry is stale when any of them changed, appeared or vanished.
     var dependencies: [(path: String, stamp: FileStamp?)] = []
+
+    /// A digest of encoded facts (rule ids and bytes, in order).
+    static func digest(_ facts: [(rule: String, data: [UInt8])]) -> UInt64 {
+        var h: UInt64 = 0x243F_6A88_85A3_08D3
+        for f in facts {
+            h = FastHash.mix(h ^ LintCache.pathHash(f.rule))
+            h = FastHash.mix(h ^ FastHash.hash(f.data))
+        }
+        return h
+    }
 
     /// Whether every dependency still has the stamp it had when the entry was made.
     var dependenciesUnchanged: Bool { dependencies.allSatisfy { FileStamp.of($0.path) == $0.stamp } }

@@ -120,10 +120,20 @@ final class CompactEncoder: Encoder {
     func unkeyedContainer() -> UnkeyedEncodingContainer { Unkeyed(encoder: self, slot: output.countSlot()) }
     func singleValueContainer() -> SingleValueEncodingContainer { Single(encoder: self) }
 
-    /// Writes a value: primitives directly, anything else through its own `encode(to:)`.
+    /// Writes a value: primitives directly, arrays of integers in one loop (the same bytes as
+    /// element by element, without generic dispatch per element), anything else through its own `encode(to:)`.
     func write<T: Encodable>(_ value: T) throws {
         if output.primitive(value) { return }
+        if T.self == [UInt16].self { return integers(value as! [UInt16]) }
+        if T.self == [UInt32].self { return integers(value as! [UInt32]) }
+        if T.self == [UInt64].self { return integers(value as! [UInt64]) }
+        if T.self == [Int].self { return integers(value as! [Int]) }
         try value.encode(to: self)
+    }
+
+    private func integers<I: BinaryInteger>(_ values: [I]) {
+        output.set(slot: output.countSlot(), to: values.count)
+        for v in values { output.integer(v) }
     }
 
     struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
@@ -350,7 +360,20 @@ final class CompactDecoder: Decoder {
 
     func read<T: Decodable>(_ type: T.Type) throws -> T {
         if let v = try reader.primitive(type) { return v }
+        if T.self == [UInt16].self { return try integers(UInt16.self) as! T }
+        if T.self == [UInt32].self { return try integers(UInt32.self) as! T }
+        if T.self == [UInt64].self { return try integers(UInt64.self) as! T }
+        if T.self == [Int].self { return try integers(Int.self) as! T }
         return try T(from: self)
+    }
+
+    private func integers<I: FixedWidthInteger>(_ type: I.Type) throws -> [I] {
+        let count = try reader.u32()
+        guard count <= reader.bytes.count - reader.position else { throw CompactCoderError.truncated }
+        var out: [I] = []
+        out.reserveCapacity(count)
+        for _ in 0..<count { out.append(try reader.integer(I.self)) }
+        return out
     }
 
     struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {

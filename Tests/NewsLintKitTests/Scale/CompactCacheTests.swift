@@ -77,6 +77,35 @@ import Testing
         #expect(throws: (any Error).self) { try CompactCoder.decode(Narrowing.self, from: CompactCoder.encode(Sample(a: 1, b: nil, c: [], d: [], f: 0, g: true, h: 1))) }
     }
 
+    /// An unchanged corpus reuses the stored cross-file result; a changed fact recomputes it.
+    @Test func crossFileResultIsReusedOnlyForTheSameFacts() throws {
+        let dir = TemporaryDirectory()
+        let paths = ScaleCorpus.write(into: dir, count: 60)
+        let catalog = try TestDuplicateSlugRule.catalog()
+        let inputs = paths.map { LintInput.file($0) }
+        let cacheDir = dir.path + "/.cache"
+        func run() throws -> [Diagnostic] {
+            let cache = try #require(LintCache.open(directory: cacheDir, key: 7))
+            let result = try Linter.forTest(root: dir.path, catalog: catalog, cache: cache).lint(inputs).diagnostics
+            try cache.save()
+            return result
+        }
+        let reference = try Linter.forTest(root: dir.path, catalog: catalog).lint(inputs).diagnostics
+        #expect(reference.contains { $0.rule == "test-duplicate-slug" })
+        for _ in 0..<3 { #expect(try run() == reference) }
+        let stored = try #require(LintCache.open(directory: cacheDir, key: 7))
+        #expect(stored.crossFileResult(digest: 0) == nil)
+        #expect(stored.entry(for: LintCache.crossFileLocation) != nil)
+        // A new duplicate slug in one file: its fact changes, the cross-file result is recomputed.
+        let first = paths[0]
+        dir.write(first, "---\ntitle: 新\nslug: s-new-dup\n---\n正文。\n")
+        dir.write(paths[1], "---\ntitle: 新二\nslug: s-new-dup\n---\n正文二。\n")
+        let fresh = try Linter.forTest(root: dir.path, catalog: catalog).lint(inputs).diagnostics
+        #expect(fresh.contains { $0.message.contains("s-new-dup") })
+        #expect(try run() == fresh)
+        #expect(try run() == fresh)
+    }
+
     /// A rewrite that keeps size, mtime and inode is still seen: the change time moved.
     @Test func stampNoticesARewriteWithTheOldModificationTime() throws {
         let dir = TemporaryDirectory()
