@@ -70,10 +70,16 @@ public struct JSONReporter: Reporter {
 
     /// One diagnostic as a JSON object (also used by JSON Lines output).
     public static func object(_ d: Diagnostic) -> String {
-        // Appended into one string (same bytes as a JSONObjectBuilder per object and per edit,
-        // without a String per member): JSON output of many findings is dominated by this.
-        var o = "{\"path\":"
+        var o = ""
         o.reserveCapacity(192 + d.path.utf8.count + d.message.utf8.count)
+        appendObject(d, to: &o)
+        return o
+    }
+
+    /// Appends `object(d)` to `o` (same bytes as a JSONObjectBuilder per object and per edit,
+    /// without a String per member or per object): JSON output of many findings is dominated by this.
+    static func appendObject(_ d: Diagnostic, to o: inout String) {
+        o += "{\"path\":"
         JSONWriter.appendQuoted(d.path, to: &o)
         o += ",\"line\":"
         o += String(d.line)
@@ -108,7 +114,6 @@ public struct JSONReporter: Reporter {
         } else {
             o += ",\"fix\":null}"
         }
-        return o
     }
 }
 

@@ -118,7 +118,7 @@ extension JSONReporter {
             var out = ""
             for d in diagnostics {
                 out += written ? ",\n  " : "[\n  "
-                out += JSONReporter.object(d)
+                JSONReporter.appendObject(d, to: &out)
                 written = true
             }
             return out
