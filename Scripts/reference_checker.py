@@ -128,12 +128,12 @@ def init(boilerplate):
     BOILERPLATE = boilerplate
 
 
-def files_under(root):
+def files_under(root, extensions=(".md", ".markdown", ".txt")):
     found = []
     for d, dirs, names in os.walk(root):
         dirs[:] = sorted(x for x in dirs if not x.startswith("."))
         for n in sorted(names):
-            if n.endswith((".md", ".markdown", ".txt")):
+            if n.endswith(extensions):
                 found.append(os.path.join(d, n))
     return sorted(found)
 
@@ -143,9 +143,10 @@ def main():
     ap.add_argument("root")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--boilerplate", default=os.path.join(os.path.dirname(__file__), "bench_boilerplate.txt"))
+    ap.add_argument("--extensions", default=".md,.markdown,.txt", help="comma-separated file name endings to check")
     a = ap.parse_args()
     boilerplate = load_boilerplate(a.boilerplate)
-    paths = files_under(a.root)
+    paths = files_under(a.root, tuple(e for e in a.extensions.split(",") if e))
     with Pool(a.jobs, initializer=init, initargs=(boilerplate,)) as pool:
         results = pool.map(check, paths, chunksize=64)
     slugs, digests = {}, {}

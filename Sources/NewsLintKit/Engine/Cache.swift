@@ -40,28 +40,65 @@ public enum FastHash {
     }
 }
 
-/// What `stat` says about a file, enough to notice that it changed.
+/// What `stat` says about a file, enough to notice that it changed: size, modification and
+/// status-change times (nanoseconds), inode and device. The change time catches a rewrite whose
+/// modification time was put back (`touch -d`, `rsync -t`, archive extraction); nobody can set it.
 public struct FileStamp: Sendable, Equatable {
     public var size: UInt64
     public var mtimeSeconds: Int64
     public var mtimeNanoseconds: Int64
     public var inode: UInt64
+    public var device: UInt64 = 0
+    public var ctimeSeconds: Int64 = 0
+    public var ctimeNanoseconds: Int64 = 0
+
+    public init(size: UInt64, mtimeSeconds: Int64, mtimeNanoseconds: Int64, inode: UInt64,
+                device: UInt64 = 0, ctimeSeconds: Int64 = 0, ctimeNanoseconds: Int64 = 0) {
+        self.size = size
+        self.mtimeSeconds = mtimeSeconds
+        self.mtimeNanoseconds = mtimeNanoseconds
+        self.inode = inode
+        self.device = device
+        self.ctimeSeconds = ctimeSeconds
+        self.ctimeNanoseconds = ctimeNanoseconds
+    }
 
     public static func of(_ path: String) -> FileStamp? {
         var st = stat()
         guard SystemPath.stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         #if canImport(Darwin)
         let ts = st.st_mtimespec
+        let cs = st.st_ctimespec
         #else
         let ts = st.st_mtim
+        let cs = st.st_ctim
         #endif
-        return FileStamp(size: UInt64(st.st_size), mtimeSeconds: Int64(ts.tv_sec), mtimeNanoseconds: Int64(ts.tv_nsec), inode: UInt64(st.st_ino))
+        return FileStamp(size: UInt64(st.st_size), mtimeSeconds: Int64(ts.tv_sec), mtimeNanoseconds: Int64(ts.tv_nsec), inode: UInt64(st.st_ino),
+                         device: UInt64(st.st_dev), ctimeSeconds: Int64(cs.tv_sec), ctimeNanoseconds: Int64(cs.tv_nsec))
     }
 
-    /// A stamp can stand in for the content only when the file was last modified well before
-    /// it was cached: a write in the same clock tick as the lint would otherwise go unnoticed
-    /// (git's "racy clean" problem). Such entries are verified by content hash instead.
-    func isSettled(now: Int64) -> Bool { mtimeSeconds < now - 2 }
+    /// A stamp can stand in for the content only when the file was last changed well before the
+    /// run that cached it started: a write in the same clock tick as that run's read would leave
+    /// the stamp unchanged (git's "racy clean" problem; file systems stamp with a coarse clock).
+    /// Until then entries are verified by content hash, and the first run after the window marks them settled.
+    func isSettled(now: Int64) -> Bool { max(mtimeSeconds, ctimeSeconds) < now - 2 }
+
+    func encode(into w: inout ByteWriter) {
+        w.u64(size)
+        w.u64(UInt64(bitPattern: mtimeSeconds))
+        w.u64(UInt64(bitPattern: mtimeNanoseconds))
+        w.u64(inode)
+        w.u64(device)
+        w.u64(UInt64(bitPattern: ctimeSeconds))
+        w.u64(UInt64(bitPattern: ctimeNanoseconds))
+    }
+
+    static func decode(_ r: inout ByteReader) -> FileStamp? {
+        guard let size = r.u64(), let sec = r.u64(), let nsec = r.u64(), let inode = r.u64(),
+              let device = r.u64(), let csec = r.u64(), let cnsec = r.u64() else { return nil }
+        return FileStamp(size: size, mtimeSeconds: Int64(bitPattern: sec), mtimeNanoseconds: Int64(bitPattern: nsec), inode: inode,
+                         device: device, ctimeSeconds: Int64(bitPattern: csec), ctimeNanoseconds: Int64(bitPattern: cnsec))
+    }
 }
 
 /// The per-file lint cache.
@@ -72,7 +109,7 @@ public struct FileStamp: Sendable, Equatable {
 /// is unchanged and settled, or when its content hash matches; anything that fails to parse
 /// (truncated, foreign, another version) is ignored and rebuilt.
 public final class LintCache: @unchecked Sendable {
-    public static let magic: [UInt8] = Array("NLCACHE3".utf8)
+    public static let magic: [UInt8] = Array("NLCACHE4".utf8)
     /// The cache file this instance reads and writes.
     public let file: String
     public let key: UInt64
@@ -122,8 +159,8 @@ public final class LintCache: @unchecked Sendable {
         }
     }
 
-    /// Entries loaded from disk (valid ones only).
-    public var loadedCount: Int { index.count }
+    /// File entries loaded from disk (valid ones only; the run's cross-file result is not one).
+    public var loadedCount: Int { index.count - (index[LintCache.pathHash(LintCache.crossFileLocation)] == nil ? 0 : 1) }
     /// Files answered from the cache in this run.
     public var hits: Int { hitCount.withLock { $0 } }
 
@@ -160,6 +197,33 @@ public final class LintCache: @unchecked Sendable {
     }
 
     func noteHit() { hitCount.withLock { $0 += 1 } }
+
+    /// Where the cross-file result lives: no absolute path starts with U+0001.
+    static let crossFileLocation = "\u{1}cross-file"
+
+    /// The cross-file diagnostics of a run whose facts had `digest` (see `Linter.lintStreaming`),
+    /// stored as one entry: its `facts` hold one diagnostic each, the path in place of the rule id.
+    func crossFileResult(digest: UInt64) -> [Diagnostic]? {
+        guard let entry = entry(for: Self.crossFileLocation), entry.contentHash == digest else { return nil }
+        var out: [Diagnostic] = []
+        out.reserveCapacity(entry.facts.count)
+        for f in entry.facts {
+            var r = ByteReader(f.data, range: 0..<f.data.count)
+            guard let d = r.diagnostic(path: f.rule), r.atEnd else { return nil }
+            out.append(d)
+        }
+        return out
+    }
+
+    func recordCrossFile(digest: UInt64, diagnostics: [Diagnostic]) {
+        let facts = diagnostics.map { d -> (rule: String, data: [UInt8]) in
+            var w = ByteWriter()
+            w.diagnostic(d)
+            return (d.path, w.bytes)
+        }
+        record(CacheEntry(location: Self.crossFileLocation, stamp: FileStamp(size: 0, mtimeSeconds: 0, mtimeNanoseconds: 0, inode: 0),
+                          settled: false, contentHash: digest, byteCount: 0, diagnostics: [], facts: facts))
+    }
 
     /// Records the outcome of linting one file in this run.
     func record(_ entry: CacheEntry) {
@@ -272,15 +336,22 @@ struct CacheEntry: Sendable {
     /// (nil: missing). The entry is stale when any of them changed, appeared or vanished.
     var dependencies: [(path: String, stamp: FileStamp?)] = []
 
+    /// A digest of encoded facts (rule ids and bytes, in order).
+    static func digest(_ facts: [(rule: String, data: [UInt8])]) -> UInt64 {
+        var h: UInt64 = 0x243F_6A88_85A3_08D3
+        for f in facts {
+            h = FastHash.mix(h ^ LintCache.pathHash(f.rule))
+            h = FastHash.mix(h ^ FastHash.hash(f.data))
+        }
+        return h
+    }
+
     /// Whether every dependency still has the stamp it had when the entry was made.
     var dependenciesUnchanged: Bool { dependencies.allSatisfy { FileStamp.of($0.path) == $0.stamp } }
 
     func encode(into w: inout ByteWriter) {
         w.string(location)
-        w.u64(stamp.size)
-        w.u64(UInt64(bitPattern: stamp.mtimeSeconds))
-        w.u64(UInt64(bitPattern: stamp.mtimeNanoseconds))
-        w.u64(stamp.inode)
+        stamp.encode(into: &w)
         w.byte(settled ? 1 : 0)
         w.u64(contentHash)
         w.varint(UInt64(byteCount))
@@ -296,10 +367,7 @@ struct CacheEntry: Sendable {
             w.string(d.path)
             if let st = d.stamp {
                 w.byte(1)
-                w.u64(st.size)
-                w.u64(UInt64(bitPattern: st.mtimeSeconds))
-                w.u64(UInt64(bitPattern: st.mtimeNanoseconds))
-                w.u64(st.inode)
+                st.encode(into: &w)
             } else {
                 w.byte(0)
             }
@@ -309,7 +377,7 @@ struct CacheEntry: Sendable {
     /// Decodes an entry; nil for anything malformed (never trusted, never a crash).
     static func decode(_ bytes: [UInt8], range: Range<Int>) -> CacheEntry? {
         var r = ByteReader(bytes, range: range)
-        guard let location = r.string(), let size = r.u64(), let sec = r.u64(), let nsec = r.u64(), let inode = r.u64(),
+        guard let location = r.string(), let stamp = FileStamp.decode(&r),
               let settled = r.byte(), let hash = r.u64(), let byteCount = r.int(), let count = r.int() else { return nil }
         var diagnostics: [Diagnostic] = []
         diagnostics.reserveCapacity(min(count, 4096))
@@ -328,11 +396,10 @@ struct CacheEntry: Sendable {
         for _ in 0..<dependencyCount {
             guard let path = r.string(), let present = r.byte() else { return nil }
             if present == 0 { dependencies.append((path, nil)); continue }
-            guard let size = r.u64(), let sec = r.u64(), let nsec = r.u64(), let inode = r.u64() else { return nil }
-            dependencies.append((path, FileStamp(size: size, mtimeSeconds: Int64(bitPattern: sec), mtimeNanoseconds: Int64(bitPattern: nsec), inode: inode)))
+            guard let st = FileStamp.decode(&r) else { return nil }
+            dependencies.append((path, st))
         }
         guard r.atEnd else { return nil }
-        let stamp = FileStamp(size: size, mtimeSeconds: Int64(bitPattern: sec), mtimeNanoseconds: Int64(bitPattern: nsec), inode: inode)
         return CacheEntry(location: location, stamp: stamp, settled: settled == 1, contentHash: hash, byteCount: byteCount,
                           diagnostics: diagnostics, facts: facts, dependencies: dependencies)
     }
@@ -352,7 +419,13 @@ struct ByteWriter {
         bytes.append(UInt8(x))
     }
     mutating func blob(_ b: [UInt8]) { varint(UInt64(b.count)); bytes.append(contentsOf: b) }
-    mutating func string(_ s: String) { blob(Array(s.utf8)) }
+    mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { u in
+            varint(UInt64(u.count))
+            bytes.append(contentsOf: u)
+        }
+    }
 }
 
 /// Bounds-checked reader: every accessor returns nil instead of reading past its range.
@@ -407,8 +480,8 @@ struct ByteReader {
         return Array(bytes[range])
     }
     mutating func string() -> String? {
-        guard let b = blob() else { return nil }
-        return String(validating: b, as: UTF8.self)
+        guard let n = int(), let range = skip(n) else { return nil }
+        return bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
 }
 

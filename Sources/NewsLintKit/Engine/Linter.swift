@@ -70,6 +70,9 @@ public struct FileOutcome: Sendable {
         set { fixBox = newValue.map(FixBox.init) }
     }
     public var ioFailure: Bool
+    /// Digest of this file's cached facts when the outcome went through the cache (nil otherwise):
+    /// a run whose every file has one can reuse the cached cross-file result for the same digests.
+    public var factDigest: UInt64?
     private var fixBox: FixBox?
 
     public init(path: String, diagnostics: [Diagnostic], facts: [(rule: Int, fact: any Sendable)], byteCount: Int,
@@ -312,6 +315,10 @@ public final class Linter: Sendable {
     public func lintStreaming(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil,
                               consume: (FileOutcome) -> Void) -> StreamedLint {
         var run = StreamedLint(facts: CrossFileFacts(rules: baseRules.crossFile.map(\.rule)))
+        // Identifies the whole run's facts (paths in delivery order and each file's fact digest);
+        // nil once a file did not go through the cache. Online checks are never reused.
+        let reusableCache = settings.fix == .none && environment.urlChecker == nil ? settings.cache : nil
+        var runDigest: UInt64? = reusableCache == nil ? nil : 0x6E65_7773_6C69_6E74
         parallelForEachOrdered(count: inputs.count, jobs: settings.jobs, { i -> FileOutcome in
             var outcome = self.process(inputs[i])
             outcome.diagnostics.sort(by: Diagnostic.outputOrder)
@@ -322,11 +329,21 @@ public final class Linter: Sendable {
             run.ioFailure = run.ioFailure || outcome.ioFailure
             if let f = outcome.fix { run.fixSummary.add(f) }
             run.facts.add(path: outcome.path, facts: outcome.facts)
+            if let d = runDigest, let file = outcome.factDigest {
+                runDigest = FastHash.mix(d ^ LintCache.pathHash(outcome.path) &+ file &* 0x9E37_79B9_7F4A_7C15)
+            } else {
+                runDigest = nil
+            }
             consume(outcome)
         })
         if settings.finishCrossFile {
-            run.crossFile = finishCrossFile(consuming: &run.facts)
-            if !Diagnostic.isSorted(run.crossFile) { run.crossFile.sort(by: Diagnostic.outputOrder) }
+            if let cache = reusableCache, let digest = runDigest, let stored = cache.crossFileResult(digest: digest) {
+                run.crossFile = stored
+            } else {
+                run.crossFile = finishCrossFile(consuming: &run.facts)
+                if !Diagnostic.isSorted(run.crossFile) { run.crossFile.sort(by: Diagnostic.outputOrder) }
+                if let cache = reusableCache, let digest = runDigest { cache.recordCrossFile(digest: digest, diagnostics: run.crossFile) }
+            }
         }
         return run
     }
@@ -409,13 +426,15 @@ public final class Linter: Sendable {
             var facts: [(rule: String, data: [UInt8])] = []
             for f in outcome.facts {
                 let active = baseRules.crossFile[f.rule]
-                guard let data = try? active.rule.encodeFact(f.fact) else { return outcome }
-                facts.append((active.id, [UInt8](data)))
+                guard let data = try? active.rule.encodeCachedFact(f.fact) else { return outcome }
+                facts.append((active.id, data))
             }
             let stored = outcome.diagnostics.map { d -> Diagnostic in var c = d; c.path = ""; return c }
             cache.record(CacheEntry(location: location, stamp: stamp, settled: false, contentHash: hash, byteCount: bytes.count,
                                     diagnostics: stored, facts: facts, dependencies: recorder.probed.map { ($0, FileStamp.of($0)) }))
-            return outcome
+            var recorded = outcome
+            recorded.factDigest = CacheEntry.digest(facts)
+            return recorded
         }
         return lintBytes(bytes, input: input, path: path, location: location, rules: rules)
     }
@@ -425,11 +444,13 @@ public final class Linter: Sendable {
         var facts: [(rule: Int, fact: any Sendable)] = []
         for f in entry.facts {
             guard let i = baseRules.crossFile.firstIndex(where: { $0.id == f.rule }),
-                  let fact = try? baseRules.crossFile[i].rule.decodeFact(Data(f.data)) else { return nil }
+                  let fact = try? baseRules.crossFile[i].rule.decodeCachedFact(f.data) else { return nil }
             facts.append((i, fact))
         }
         let diagnostics = entry.diagnostics.map { d -> Diagnostic in var c = d; c.path = path; return c }
-        return FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: entry.byteCount, fix: nil, ioFailure: false)
+        var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: entry.byteCount, fix: nil, ioFailure: false)
+        outcome.factDigest = CacheEntry.digest(entry.facts)
+        return outcome
     }
 
     /// Lints (and optionally fixes) the bytes of one readable, non-binary input.

@@ -117,7 +117,8 @@ extension JSONReporter {
         public mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
             var out = ""
             for d in diagnostics {
-                out += (written ? ",\n  " : "[\n  ") + JSONReporter.object(d)
+                out += written ? ",\n  " : "[\n  "
+                JSONReporter.appendObject(d, to: &out)
                 written = true
             }
             return out

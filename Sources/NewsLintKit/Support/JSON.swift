@@ -378,6 +378,37 @@ public enum JSONWriter {
 
     /// JSON string quoting; escapes controls and keeps other characters as UTF-8.
     public static func quote(_ s: String) -> String {
+        var out = ""
+        appendQuoted(s, to: &out)
+        return out
+    }
+
+    /// Appends `s` quoted as by `quote(_:)`; a string with nothing to escape (nearly every one) is
+    /// appended in one piece after a byte scan, without visiting its scalars.
+    public static func appendQuoted(_ s: String, to out: inout String) {
+        if !needsEscape(s) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
+        out += slowQuote(s)
+    }
+
+    /// Whether `s` holds a byte `quote` rewrites: `"`, `\`, a C0 control, DEL, U+2028 or U+2029 (E2 80 A8/A9).
+    @inline(__always)
+    static func needsEscape(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { b in
+            for (i, c) in b.enumerated() {
+                if c < 0x20 || c == 0x22 || c == 0x5C || c == 0x7F { return true }
+                if c == 0xE2, i + 2 < b.count, b[i + 1] == 0x80, b[i + 2] == 0xA8 || b[i + 2] == 0xA9 { return true }
+            }
+            return false
+        }
+    }
+
+    private static func slowQuote(_ s: String) -> String {
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for u in s.unicodeScalars {

@@ -7,10 +7,21 @@ enum TextFlavor {
 
     init(path: String) {
         if Document.isHTMLPath(path) { self = .html; return }
-        switch (path as NSString).pathExtension.lowercased() {
+        switch Self.pathExtension(path).lowercased() {
         case "md", "markdown", "mdown", "mkd", "mdx": self = .markdown
         default: self = .plain
         }
+    }
+
+    /// `NSString.pathExtension` without the bridge (it was 2.5% of a default run): the text after
+    /// the last dot of the last path component; the bridge still answers the unusual names
+    /// (a leading dot, a trailing slash).
+    static func pathExtension(_ path: String) -> Substring {
+        let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path[path.utf8.index(after: $0)...] } ?? path[...]
+        guard !name.isEmpty, let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")), dot != name.startIndex else {
+            return Substring((path as NSString).pathExtension)
+        }
+        return name[name.utf8.index(after: dot)...]
     }
 }
 

@@ -20,7 +20,7 @@ enum RepeatedLineKey {
             case let .list(items)?: value = items.first
             default: value = nil
             }
-            guard let raw = value?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { continue }
+            guard let raw = value?.trimmingWhitespaces(), !raw.isEmpty else { continue }
             if raw.contains("://") || raw.hasPrefix("www.") {
                 if let h = host(of: raw) { return "host:" + h }
                 continue

@@ -47,7 +47,7 @@ enum TitleAffix {
     /// Whether `text` names a column or section rather than a site: a section word, a column
     /// word, or a section word plus a section suffix (`即時新聞`, `國際新聞`, `财经频道`).
     static func isColumnName(_ text: String) -> Bool {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmingWhitespaces()
         if sectionWords.contains(t) || columnWords.contains(t) { return true }
         for suffix in sectionSuffixes where t.hasSuffix(suffix) {
             let stem = String(t.dropLast(suffix.count))

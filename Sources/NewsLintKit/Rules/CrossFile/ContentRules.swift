@@ -201,30 +201,41 @@ public struct ContentNearDuplicateRule: CrossFileRule {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for x in s { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01B3 }
         let exact = mix64(h ^ UInt64(s.count))
-        // Distinct shingle hashes first: repeated phrases do not cost extra permutations.
-        var shingles = Set<UInt64>()
-        shingles.reserveCapacity(s.count)
+        // Shingle hashes in an array (a repeated shingle cannot change a minimum, so no de-duplication
+        // set), then one permutation at a time over that array: the minimum stays in registers and
+        // four independent accumulators keep the multiply-add pipeline full.
         let k = shingleSize
-        for i in 0...(s.count - k) {
-            if i & 4095 == 0, budget?.isOverBudget == true { return nil }
-            var sh: UInt64 = 0xcbf2_9ce4_8422_2325
-            for j in i..<(i + k) { sh = (sh ^ UInt64(s[j])) &* 0x0000_0100_0000_01B3 }
-            shingles.insert(mix64(sh))
+        var shingles = [UInt64](repeating: 0, count: s.count - k + 1)
+        s.withUnsafeBufferPointer { scalars in
+            shingles.withUnsafeMutableBufferPointer { out in
+                for i in 0..<out.count {
+                    if i & 4095 == 0, budget?.isOverBudget == true { return }
+                    var sh: UInt64 = 0xcbf2_9ce4_8422_2325
+                    for j in i..<(i + k) { sh = (sh ^ UInt64(scalars[j])) &* 0x0000_0100_0000_01B3 }
+                    out[i] = mix64(sh)
+                }
+            }
         }
         var mins = [UInt64](repeating: .max, count: permutations)
-        multipliers.withUnsafeBufferPointer { a in
-            offsets.withUnsafeBufferPointer { b in
-                mins.withUnsafeMutableBufferPointer { m in
-                    var n = 0
-                    for sh in shingles {
-                        n += 1
-                        if n & 1023 == 0, budget?.isOverBudget == true { return }
-                        for p in 0..<a.count {
-                            let v = sh &* a[p] &+ b[p]
-                            if v < m[p] { m[p] = v }
-                        }
-                    }
+        shingles.withUnsafeBufferPointer { hs in
+            let n = hs.count
+            for p in 0..<permutations {
+                if p & 15 == 0, budget?.isOverBudget == true { return }
+                let a = multipliers[p], b = offsets[p]
+                var m0 = UInt64.max, m1 = UInt64.max, m2 = UInt64.max, m3 = UInt64.max
+                var i = 0
+                while i + 4 <= n {
+                    m0 = Swift.min(m0, hs[i] &* a &+ b)
+                    m1 = Swift.min(m1, hs[i + 1] &* a &+ b)
+                    m2 = Swift.min(m2, hs[i + 2] &* a &+ b)
+                    m3 = Swift.min(m3, hs[i + 3] &* a &+ b)
+                    i += 4
                 }
+                while i < n {
+                    m0 = Swift.min(m0, hs[i] &* a &+ b)
+                    i += 1
+                }
+                mins[p] = Swift.min(Swift.min(m0, m1), Swift.min(m2, m3))
             }
         }
         if budget?.stopped == true { return nil }

@@ -18,7 +18,7 @@ struct SlugResolver: Sendable {
     func resolve(_ document: Document) -> (slug: String, key: String, line: Int, column: Int)? {
         if let fm = document.frontMatter {
             for key in keys {
-                if let e = fm.entry(key), let v = e.value.scalarText?.trimmingCharacters(in: .whitespaces), !v.isEmpty {
+                if let e = fm.entry(key), let v = e.value.scalarText?.trimmingWhitespaces(), !v.isEmpty {
                     return (v, key, e.line, e.column)
                 }
             }

@@ -173,7 +173,6 @@ struct SitePages: Sendable {
     let layouts: [String]
     /// Whether a template (front matter with `{{`) counts as a page.
     let templates: Bool
-    private static let placeholder: [UInt8] = Array("{{".utf8)
 
     init(options: RuleOptions, files: [String], layouts: [String], templates: Bool) {
         self.files = options.strings("pageFiles", files).map(Glob.init)
@@ -184,10 +183,19 @@ struct SitePages: Sendable {
     func exempts(_ document: Document) -> Bool {
         guard let fm = document.frontMatter else { return false }
         if let layout = fm.string("layout"), layouts.contains(layout) { return true }
-        let name = document.path.split(separator: "/").last.map(String.init) ?? document.path
+        let name = document.path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(document.path[document.path.utf8.index(after: $0)...]) } ?? document.path
         if files.contains(where: { $0.matches(name) }) { return true }
         guard templates else { return false }
-        return document.bytes[..<min(fm.bodyStart, document.bytes.count)].firstRange(of: Self.placeholder) != nil
+        // A plain byte loop: the generic `firstRange(of:)` cost 2% of a default run.
+        return document.bytes.withUnsafeBufferPointer { b in
+            let end = min(fm.bodyStart, b.count)
+            var i = 0
+            while i + 1 < end {
+                if b[i] == UInt8(ascii: "{") && b[i + 1] == UInt8(ascii: "{") { return true }
+                i += 1
+            }
+            return false
+        }
     }
 }
 

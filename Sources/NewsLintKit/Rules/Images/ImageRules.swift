@@ -123,7 +123,7 @@ public struct ImageAltMissingRule: Rule {
                 sink.report(link.range, "<img> has no alt attribute")
                 continue
             }
-            let text = String(decoding: document.bytes[alt], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            let text = String(decoding: document.bytes[alt], as: UTF8.self).trimmingWhitespaces()
             if text.isEmpty {
                 sink.report(link.range, "image has empty alt text")
             } else if placeholders.contains(text.lowercased()) {

@@ -1,0 +1,25 @@
+import Foundation
+import Testing
+@testable import NewsLintKit
+
+@Suite struct TrimTests {
+    @Test func trimmingWhitespacesMatchesFoundation() {
+        let samples = ["", " ", "\t", "新聞", "  新聞 ", "\u{3000}香港\u{3000}", "\u{a0}x\u{2009}", " \u{301}a", "a \u{301}", "\n x \n",
+                       "rthk.hk ", "\u{202f}\u{205f}\u{1680}y\u{200a}", "\u{200b}z\u{200b}", " 🇭🇰 "]
+        for s in samples {
+            #expect(s.trimmingWhitespaces() == s.trimmingCharacters(in: .whitespaces), "\(s.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+}
+
+extension TrimTests {
+    @Test func whitespaceSetIsFoundations() {
+        var differing: [String] = []
+        for v in UInt32(0)...0xFFFF {
+            guard let u = Unicode.Scalar(v) else { continue }
+            let s = String(Character(u))
+            if (s.trimmingCharacters(in: .whitespaces).isEmpty) != String.isWhitespace(u) { differing.append(String(v, radix: 16)) }
+        }
+        #expect(differing.isEmpty, "\(differing)")
+    }
+}
