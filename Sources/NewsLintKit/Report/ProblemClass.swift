@@ -12,21 +12,23 @@ public enum ProblemKind {
         var tokens: [String] = []
         for raw in message.split(separator: " ", omittingEmptySubsequences: true) {
             let token = String(raw)
-            if token.contains("/") && token.count > 2 && !token.hasPrefix("(") {
+            if looksLikePath(token) {
                 tokens.append("…")
                 continue
             }
             tokens.append(normalizeToken(token))
         }
-        // Collapse runs of placeholders ("… → …" is one particular).
+        // Collapse runs of placeholders and the separators between them ("… → …, … → …" is one
+        // particular: the list of words a finding names).
         var collapsed: [String] = []
         for t in tokens {
-            if t == "…" || t == "→" {
-                if let last = collapsed.last, last == "…" || last == "→" { collapsed[collapsed.count - 1] = "…"; continue }
-                collapsed.append("…")
-            } else {
-                collapsed.append(t)
+            let bare = t.trimmingCharacters(in: CharacterSet(charactersIn: ",;:"))
+            let isPlaceholder = bare == "…" || bare == "→" || bare.isEmpty
+            if isPlaceholder, let last = collapsed.last, last.hasPrefix("…") {
+                collapsed[collapsed.count - 1] = "…" + (t.hasSuffix(";") || t.hasSuffix(":") ? String(t.last ?? " ") : "")
+                continue
             }
+            collapsed.append(isPlaceholder ? "…" + (t.hasSuffix(";") || t.hasSuffix(":") ? String(t.last ?? " ") : "") : t)
         }
         var text = collapsed.joined(separator: " ")
         for cut in [" (", "; ", " — "] {
@@ -35,6 +37,21 @@ public enum ProblemKind {
             }
         }
         return text
+    }
+
+    /// The kind with plural endings and case taken out, so "1 leftover" and "3 leftovers" group together.
+    public static func stem(_ kind: String) -> String {
+        kind.lowercased().split(separator: " ").map { w -> Substring in
+            w.count > 3 && w.hasSuffix("s") && !w.hasSuffix("ss") ? w.dropLast() : w
+        }.joined(separator: " ")
+    }
+
+    /// `/a/b.md`, `./x`, `dir/file.html`: a file name, not words joined by a slash ("no-break/ideographic").
+    static func looksLikePath(_ token: String) -> Bool {
+        guard token.contains("/"), token.count > 2 else { return false }
+        if token.hasPrefix("/") || token.hasPrefix("./") || token.hasPrefix("../") { return true }
+        let last = token.split(separator: "/").last ?? ""
+        return last.contains(".")
     }
 
     static func normalizeToken(_ token: String) -> String {
@@ -112,10 +129,13 @@ public struct Excerpt: Sendable, Equatable {
 
     /// `line` is the text of the finding's line; `column` is 1-based in Unicode scalars and
     /// `endColumn` exclusive (nil or past the end: to the end of the line).
-    public static func cut(line: String, column: Int, endColumn: Int?) -> Excerpt {
+    public static func cut(line: String, column: Int, endColumn: Int?) -> Excerpt? {
         var scalars = Array(line.unicodeScalars)
+        let start0 = column - 1
+        // A span on the line's carriage return (line endings) shows it; elsewhere the CR is not text.
+        let markCR = scalars.last == "\r" && start0 == scalars.count - 1
         if scalars.last == "\r" { scalars.removeLast() }
-        let start = min(max(column - 1, 0), scalars.count)
+        let start = min(max(start0, 0), scalars.count)
         let end = min(max(endColumn.map { $0 - 1 } ?? scalars.count, start), scalars.count)
         let lo = max(0, start - context)
         let hi = min(scalars.count, end + context)
@@ -129,9 +149,11 @@ public struct Excerpt: Sendable, Equatable {
         }
         var marked = visible(markedScalars, inSpan: true)
         if markedCut { marked += "…" }
-        if marked.isEmpty { marked = "‸" }
+        if markCR { marked = "␍" } else if marked.isEmpty { marked = start == scalars.count && start > 0 ? "↵" : "‸" }
         var after = visible(scalars[end..<hi], inSpan: false)
         if hi < scalars.count { after += "…" }
+        // A file-level finding on an empty line quotes nothing.
+        if before.isEmpty && after.isEmpty && marked == "‸" { return nil }
         return Excerpt(before: before, marked: marked, after: after)
     }
 
