@@ -16,10 +16,11 @@ public enum HTMLReport {
     header h1{margin:0;font-size:22px}
     header p{margin:4px 0 0;color:var(--mute)}
     main{padding:16px 32px 40px;max-width:1180px}
-    .cards{display:flex;flex-wrap:wrap;gap:12px;margin:8px 0 20px}
-    .card{border:1px solid var(--line);border-radius:8px;padding:12px 16px;min-width:150px;background:#fff}
-    .card .v{font-size:26px;font-weight:600}
-    .card .k{color:var(--mute);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
+    .cards{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0 12px}
+    .card{border:1px solid var(--line);border-radius:8px;padding:10px 12px;flex:1 1 0;min-width:96px;background:#fff}
+    .card .v{font-size:24px;font-weight:600}
+    .card a{text-decoration:none}
+    .card .k{color:var(--mute);font-size:11px;text-transform:uppercase;letter-spacing:.03em}
     .grid{display:grid;grid-template-columns:1fr 1fr;gap:20px}
     section{margin:18px 0}
     h2{font-size:16px;margin:0 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
@@ -70,7 +71,10 @@ public enum HTMLReport {
         h += "<header><h1>\(esc(title))</h1><p>newslint \(NewsLintCLI.version) · \(s.files) files, \(esc(SummaryRenderer.bytes(s.bytes)))\(generated.map { " · " + esc($0) } ?? "")</p></header>\n<main>\n"
 
         // What is wrong and what to run, before any number.
-        h += "<section id=\"verdict\"><p class=\"verdict\">\(esc(SummaryRenderer.verdict(s).replacingOccurrences(of: "`", with: "")))</p>"
+        // `code` spans of the verdict as <code>.
+        let verdict = SummaryRenderer.verdict(s).split(separator: "`", omittingEmptySubsequences: false).enumerated()
+            .map { $0.offset % 2 == 1 ? "<code>\(esc(String($0.element)))</code>" : esc(String($0.element)) }.joined()
+        h += "<section id=\"verdict\"><p class=\"verdict\">\(verdict)</p>"
         if let first = s.problems.first(where: { $0.remedy == .fix }) {
             h += "<p>Start with: <code class=\"cmd\">\(esc(first.command(scope: s.scope)))</code> <span class=\"muted\">(\(esc(first.rule)): \(first.safeFixes) findings in \(first.files) files; add <code>--diff</code> to preview)</span></p>"
         }
@@ -88,7 +92,7 @@ public enum HTMLReport {
         h += card("diagnostics", "\(s.total)", "findings")
         h += card("errors", "\(s.errors)", "errors", color: s.errors > 0 ? "#d1242f" : nil)
         h += card("warnings", "\(s.warnings)", "warnings", color: s.warnings > 0 ? "#9a6700" : nil)
-        h += card("info", "\(s.infos)", "info")
+        if s.infos > 0 { h += card("info", "\(s.infos)", "info") }
         h += card("fixable", "\(s.fixableSafe)", "fixable with --fix")
         h += "</div>\n<p class=\"muted score-sentence\">Health score: \(esc(SummaryRenderer.scoreSentence(s)))</p>\n"
 
@@ -187,7 +191,7 @@ public enum HTMLReport {
         h += "every finding of a rule: <code>newslint --select RULE --format jsonl \(esc(scopeText(s)))</code>.</p>\n"
         for (i, p) in s.problems.prefix(problemRowLimit).enumerated() {
             h += "<details id=\"\(p.id)\" data-listed=\"\(p.samples.count)\" data-total=\"\(p.findings)\" data-limit=\"\(s.listLimit)\">"
-            h += "<summary><b>\(i + 1).</b> <code>\(esc(p.rule))</code> \(esc(p.kind)) — \(p.findings) findings in \(p.files) files"
+            h += "<summary><b>\(i + 1).</b> <code>\(esc(p.rule))</code> \(esc(p.kind)) — \(SummaryRenderer.count(p.findings, "finding")) in \(SummaryRenderer.count(p.files, "file"))"
             if p.samples.count < p.findings { h += " <span class=\"muted\">(first \(p.samples.count) listed)</span>" }
             h += "</summary>\n<ol class=\"findings\">\n"
             for f in p.samples {
@@ -262,12 +266,16 @@ public enum HTMLReport {
         var g = "<svg id=\"month-chart\" width=\"\(left + colW * dated.count + 10)\" height=\"\(chartH + 44)\" role=\"img\" aria-label=\"points per 1,000 characters by \(s.timeUnit)\">\n"
         g += "<text x=\"0\" y=\"14\">\(SummaryRenderer.density(maxD))</text><text x=\"0\" y=\"\(chartH + 14)\">0</text>\n"
         g += "<line x1=\"\(left - 4)\" y1=\"\(chartH + 10)\" x2=\"\(left + colW * dated.count)\" y2=\"\(chartH + 10)\" stroke=\"#d0d7de\"/>\n"
-        let labelEvery = max(1, dated.count / 8)
+        // Labels no closer than their width (a day reads MM-DD, a month YYYY-MM).
+        let labelEvery = max(1, (64 + colW - 1) / colW)
         for (i, b) in dated.enumerated() {
             let hgt = b.files == 0 ? 0 : max(1, Int(b.density / maxD * Double(chartH)))
             let x = left + i * colW
             g += "<rect x=\"\(x + 1)\" y=\"\(chartH + 10 - hgt)\" width=\"\(max(1, colW - 2))\" height=\"\(hgt)\" fill=\"\(densityColor(b.density))\"><title>\(b.name): \(SummaryRenderer.density(b.density)) per 1,000 characters; \(b.filesWithFindings) of \(b.files) files with findings</title></rect>\n"
-            if i % labelEvery == 0 { g += "<text x=\"\(x)\" y=\"\(chartH + 28)\">\(esc(b.name))</text>\n" }
+            if i % labelEvery == 0 {
+                let label = s.timeUnit == "day" ? String(b.name.dropFirst(5)) : b.name
+                g += "<text x=\"\(x)\" y=\"\(chartH + 28)\">\(esc(label))</text>\n"
+            }
         }
         g += "</svg>\n"
         g += "<details><summary>Table (\(s.timeline.count) \(s.timeUnit)s)</summary><table id=\"month-table\"><thead><tr><th>\(s.timeUnit.capitalized)</th><th class=\"n\">Files</th><th class=\"n\">With findings</th><th class=\"n\">Findings</th><th class=\"n\">Points / 1k chars</th><th class=\"n\">Score</th></tr></thead><tbody>\n"

@@ -94,6 +94,11 @@ public enum ProblemKind {
                 lastWasPlaceholder = false
                 continue
             }
+            // "發/髮": alternatives are one particular.
+            if u == "/" && lastWasPlaceholder && i + 1 < scalars.count && !scalars[i + 1].isASCII {
+                i += 1
+                continue
+            }
             if !u.isASCII && u != "→" {
                 if !lastWasPlaceholder { out += "…" }
                 lastWasPlaceholder = true

@@ -35,6 +35,9 @@ import FoundationXML
         #expect(ProblemKind.of("line repeated in 142 of 318 files of site 'chinese.aljazeera.net' (site residue)")
                 == ProblemKind.of("line repeated in 30 of 298 files of site 'rfa.org' (site residue)"))
         #expect(ProblemKind.of("private-use character (U+F1D9): renders as a box") == "private-use character")
+        #expect(ProblemKind.of("Traditional leftovers in Simplified text: 餓 → 饿, 愛 → 爱, 這 → 这, 並 → 并") == "Traditional leftovers in Simplified text: …")
+        #expect(ProblemKind.of("Simplified leftovers in Traditional text: 来 → 來, 发 → 發/髮, 个 → 個/箇") == "Simplified leftovers in Traditional text: …")
+        #expect(ProblemKind.of("Simplified leftover in Traditional text: 并 → 並/併/幷") == "Simplified leftover in Traditional text: …")
     }
 
     @Test func excerptsMarkTheSpanAndShowTheInvisible() throws {
