@@ -31,6 +31,10 @@ public enum ProblemKind {
             collapsed.append(isPlaceholder ? "…" + (t.hasSuffix(";") || t.hasSuffix(":") ? String(t.last ?? " ") : "") : t)
         }
         var text = collapsed.joined(separator: " ")
+        // Quoted text that itself held quotes ('a''b', 'a'b') is one particular.
+        for (pattern, replacement) in [("'…''…'", "'…'"), ("'…'…'", "'…'"), ("'…'…", "'…'"), ("…'…'", "'…'")] {
+            while text.contains(pattern) { text = text.replacingOccurrences(of: pattern, with: replacement) }
+        }
         for cut in [" (", "; ", " — "] {
             if let r = text.range(of: cut), text.distance(from: text.startIndex, to: r.lowerBound) >= 12 {
                 text = String(text[..<r.lowerBound])
@@ -62,12 +66,13 @@ public enum ProblemKind {
         var i = 0
         while i < scalars.count {
             let u = scalars[i]
-            if u == "'" || u == "‘" || u == "’" || u == "“" || u == "”" || u == "\"" {
+            // ASCII quotes only: curly quotes occur inside quoted text (mojibake of ’ reads â€™).
+            if u == "'" || u == "\"" {
                 // An apostrophe inside a word ("file's") is not a quote.
                 let prevIsLetter = i > 0 && scalars[i - 1].properties.isAlphabetic && scalars[i - 1].isASCII
                 let nextIsLetter = i + 1 < scalars.count && scalars[i + 1].properties.isAlphabetic && scalars[i + 1].isASCII
-                if u == "'" && prevIsLetter && nextIsLetter && !inQuote {
-                    out.unicodeScalars.append(u)
+                if u == "'" && prevIsLetter && nextIsLetter {
+                    if !inQuote { out.unicodeScalars.append(u) }
                 } else {
                     if !inQuote { out += "'…" } else { out += "'" }
                     inQuote.toggle()
@@ -81,6 +86,13 @@ public enum ProblemKind {
                 out += "U+…"
                 i += 2
                 while i < scalars.count, scalars[i].properties.isASCIIHexDigit { i += 1 }
+                lastWasPlaceholder = false
+                continue
+            }
+            // A number that is part of a name (UTF-8, Windows-1252, Latin-1, H5N1) stays.
+            let partOfName = i > 0 && (scalars[i - 1].properties.isAlphabetic || (scalars[i - 1] == "-" && i > 1 && scalars[i - 2].properties.isAlphabetic && scalars[i - 2].isASCII))
+            if u.properties.numericType != nil && u.isASCII && partOfName {
+                while i < scalars.count, scalars[i].isASCII, scalars[i].properties.numericType != nil { out.unicodeScalars.append(scalars[i]); i += 1 }
                 lastWasPlaceholder = false
                 continue
             }
