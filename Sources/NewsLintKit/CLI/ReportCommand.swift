@@ -13,7 +13,9 @@ enum ReportCommand {
         NewsLintCLI.Shared.config,
         NewsLintCLI.Shared.noConfig,
         NewsLintCLI.Shared.jobs,
+        OptionSpec("no-cache", help: "Accepted as on the lint command; report never reads or writes the cache"),
         OptionSpec("top", value: "N", help: "Number of worst files listed (default: 10; 15 in HTML)"),
+        OptionSpec("limit", value: "N", help: "Entries listed per drill-down list: findings per problem, duplicate groups (default: 100; every entry: --format jsonl on the lint command)"),
         OptionSpec("title", value: "TEXT", help: "Title of the HTML report"),
         NewsLintCLI.Shared.help,
     ]
@@ -37,6 +39,11 @@ enum ReportCommand {
             guard let n = Int(t), n >= 0 else { throw UsageError("--top expects a whole number, got '\(t)'") }
             top = n
         }
+        var listLimit = CorpusSummary.defaultListLimit
+        if let t = parsed.value("limit") {
+            guard let n = Int(t), n >= 0 else { throw UsageError("--limit expects a whole number, got '\(t)'") }
+            listLimit = n
+        }
         if parsed.positionals.contains("-") { throw UsageError("'report' reads files, not stdin; name files or directories") }
         let paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
         var discovery = FileDiscovery(config: resolver.root, base: io.currentDirectory)
@@ -55,7 +62,7 @@ enum ReportCommand {
 
         let linter = try Linter(catalog: catalog, config: config, settings: settings, configurations: resolver.snapshot())
         // Streamed: each file's diagnostics are counted as the file is delivered, never kept.
-        var acc = CorpusSummary.Accumulator(catalog: catalog)
+        var acc = CorpusSummary.Accumulator(catalog: catalog, listLimit: listLimit)
         let run = linter.lintStreaming(inputs) { outcome in
             acc.addFile(path: outcome.path, byteCount: outcome.byteCount)
             for d in outcome.diagnostics { acc.add(d) }
@@ -64,15 +71,19 @@ enum ReportCommand {
         let extras = completed.diagnostics
         let ioFailure = run.ioFailure || completed.ioFailure
         for d in extras { acc.add(d) }
-        let profiles = CorpusProfiler.profile(inputs, baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs)
-        let summary = CorpusSummary(acc, profiles: profiles)
+        // The profile pass reads every file once more; it also reads back the lines the drill-down quotes.
+        let profiles = CorpusProfiler.profile(inputs, baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs,
+                                              lines: acc.listedLines)
+        var summary = CorpusSummary(acc, profiles: profiles)
+        // Suggested commands name what this report covered.
+        summary.scope = (parsed.value("config").map { ["--config", $0] } ?? (parsed.has("no-config") ? ["--no-config"] : [])) + paths
 
         let rendered: String
         switch parsed.value("format") ?? "text" {
         case "markdown": rendered = SummaryRenderer.markdown(summary, top: top ?? 10)
         case "json": rendered = SummaryRenderer.json(summary)
         case "html": rendered = HTMLReport.render(summary, title: parsed.value("title") ?? "newslint corpus report", top: top ?? 15)
-        default: rendered = SummaryRenderer.text(summary, top: top ?? 10)
+        default: rendered = SummaryRenderer.text(summary, top: top ?? 10, detailed: true)
         }
         if let out = parsed.value("output") {
             do {

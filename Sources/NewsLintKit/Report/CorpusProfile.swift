@@ -26,6 +26,32 @@ public struct FileProfile: Sendable, Codable, Equatable {
     public var slug: String?
     /// Hash of the body with all whitespace removed (nil for near-empty bodies).
     public var bodyHash: String?
+    /// Unicode scalars of the file: what defect density is measured against.
+    public var characters = 0
+    /// Where the article comes from: front matter `source`, `site`, …, the article URL's host, or
+    /// `categories` (the keys `boilerplate-repeated` groups sites by); nil without any.
+    public var source: String?
+    /// Lines the report quotes (drill-down examples), by line number.
+    public var lines: [Int: String] = [:]
+
+    /// The first directory below the common root of `paths` holding `path` ("." for files at the root).
+    static func directory(_ path: String, root: String) -> String {
+        let rest = path.hasPrefix(root) ? path.dropFirst(root.count) : path[...]
+        let parts = rest.split(separator: "/", omittingEmptySubsequences: true)
+        return parts.count > 1 ? String(parts[0]) : "."
+    }
+
+    /// The directory (ending in "/") all `paths` share, or "".
+    static func commonDirectory(_ paths: [String]) -> String {
+        guard var prefix = paths.first.map({ String($0[..<($0.lastIndex(of: "/").map { $0 } ?? $0.startIndex)]) }) else { return "" }
+        for p in paths.dropFirst() {
+            while !prefix.isEmpty && !(p.hasPrefix(prefix + "/")) {
+                prefix = prefix.lastIndex(of: "/").map { String(prefix[..<$0]) } ?? ""
+            }
+            if prefix.isEmpty { break }
+        }
+        return prefix.isEmpty ? (paths.allSatisfy { $0.hasPrefix("/") } ? "/" : "") : prefix + "/"
+    }
 }
 
 /// Distinguishes Simplified from Traditional text by counting characters from a table of
@@ -106,10 +132,11 @@ public enum CorpusProfiler {
     public typealias Classifier = @Sendable (Document) -> (simplified: Int, traditional: Int)
     public static let defaultClassifier: Classifier = { doc in ScriptHeuristic.count(doc.bytes[doc.bodyStart...]) }
 
-    public static func profile(_ document: Document, classifier: Classifier = defaultClassifier) -> FileProfile {
+    public static func profile(_ document: Document, classifier: Classifier = defaultClassifier, lines wanted: Set<Int> = []) -> FileProfile {
         let counts = classifier(document)
         let fm = document.frontMatter
         var date = fm?.string("date").flatMap { isoDate(in: Array($0.utf8)[...]) }
+        if date == nil { date = fileNameDate(document.path) }
         if date == nil, let body = document.bodyLines {
             for n in body.prefix(5) {
                 if let d = isoDate(in: document.lineBytes(n)) { date = d; break }
@@ -117,14 +144,35 @@ public enum CorpusProfiler {
         }
         let (images, empty) = countImages(document)
         let slug = fm?.string("slug").flatMap { $0.isEmpty ? nil : $0 }
-        return FileProfile(path: document.path, bytes: document.bytes.count, hasFrontMatter: fm != nil,
-                           date: date, script: ScriptHeuristic.classify(simplified: counts.simplified, traditional: counts.traditional),
-                           simplifiedChars: counts.simplified, traditionalChars: counts.traditional,
-                           images: images, emptyImages: empty, slug: slug, bodyHash: bodyHash(document))
+        var profile = FileProfile(path: document.path, bytes: document.bytes.count, hasFrontMatter: fm != nil,
+                                  date: date, script: ScriptHeuristic.classify(simplified: counts.simplified, traditional: counts.traditional),
+                                  simplifiedChars: counts.simplified, traditionalChars: counts.traditional,
+                                  images: images, emptyImages: empty, slug: slug, bodyHash: bodyHash(document))
+        var scalars = 0
+        for b in document.bytes where b & 0xC0 != 0x80 { scalars += 1 }
+        profile.characters = scalars
+        profile.source = source(fm)
+        for n in wanted where n >= 1 && n <= document.lineCount { profile.lines[n] = document.lineText(n) }
+        return profile
+    }
+
+    /// The site of a file as `boilerplate-repeated` groups it, without the key it came from.
+    static func source(_ frontMatter: FrontMatter?) -> String? {
+        let site = RepeatedLineKey.site(frontMatter, keys: RepeatedLineKey.defaultGroupKeys)
+        guard site != "corpus", let colon = site.firstIndex(of: ":") else { return nil }
+        let value = String(site[site.index(after: colon)...])
+        return value.isEmpty ? nil : value
+    }
+
+    /// A date the file name starts with (`2024-11-01-title.md`).
+    static func fileNameDate(_ path: String) -> String? {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard name.utf8.count >= 10, let d = isoDate(in: Array(name.utf8.prefix(10))[...]) else { return nil }
+        return d
     }
 
     /// Reads and profiles inputs in parallel (unreadable or binary files are left out).
-    public static func profile(_ inputs: [LintInput], baseDirectory: String, maxSize: Int, jobs: Int) -> [FileProfile] {
+    public static func profile(_ inputs: [LintInput], baseDirectory: String, maxSize: Int, jobs: Int, lines: [String: Set<Int>] = [:]) -> [FileProfile] {
         parallelMap(count: inputs.count, jobs: jobs) { i -> FileProfile? in
             let bytes: [UInt8]
             switch inputs[i] {
@@ -134,7 +182,7 @@ public enum CorpusProfiler {
                 bytes = b
             }
             if FileReader.binaryReason(bytes) != nil { return nil }
-            return profile(Document(path: inputs[i].path, bytes: bytes))
+            return profile(Document(path: inputs[i].path, bytes: bytes), lines: lines[inputs[i].path] ?? [])
         }.compactMap { $0 }
     }
 

@@ -1,11 +1,14 @@
 import Foundation
 
-/// The corpus health summary behind `newslint report` and `lint --summary`.
+/// The corpus health summary behind `newslint report` and `lint --summary`: computed here,
+/// rendered by `SummaryRenderer` (text, Markdown, JSON) and `HTMLReport`.
 ///
-/// Health score of a file: `max(0, 100 − 10·errors − 3·warnings − 1·info)`, so a clean
-/// file scores 100, one error costs as much as three or four warnings, and ten errors
-/// (or 34 warnings) bottom out at 0. The corpus score is the mean of the file scores
-/// (every file weighs the same, however long), rounded to one decimal.
+/// Health of a file comes from its defect density, so a long article and a short one compare
+/// fairly: findings weigh 10 (error), 3 (warning) or 1 (info) points; `D` is points per 1,000
+/// characters (Unicode scalars; a file shorter than 1,000 characters counts as 1,000, so one stray
+/// finding in a three-line notice does not sink it); the file scores `100 / (1 + D/10)`: 100 when
+/// clean, 50 at 10 points per 1,000 characters (one error, or three or four warnings), never 0.
+/// The corpus score is the mean of the file scores: the health of the average file.
 public struct CorpusSummary: Sendable {
     public struct RuleCount: Sendable {
         public var rule: String
@@ -34,8 +37,101 @@ public struct CorpusSummary: Sendable {
         public var warnings: Int
         public var infos: Int
         public var score: Int
+        /// Unicode scalars of the file (bytes when the file was not profiled).
+        public var characters = 0
+        /// Weighted points per 1,000 characters (see the type's documentation).
+        public var density = 0.0
         public var total: Int { errors + warnings + infos }
+        public var points: Int { CorpusSummary.points(errors: errors, warnings: warnings, infos: infos) }
     }
+
+    /// One finding as the drill-down lists it.
+    public struct Finding: Sendable {
+        public var path: String
+        public var line: Int
+        public var column: Int
+        public var endLine: Int?
+        public var endColumn: Int?
+        public var message: String
+        public var severity: Severity
+        /// The line around the span; nil when the line could not be read back.
+        public var excerpt: Excerpt?
+    }
+
+    /// How a problem is resolved: by `--fix`, by `--fix --unsafe-fixes`, by a rule pack from
+    /// `learn`, or by an editor.
+    public enum Remedy: String, Sendable {
+        case fix, unsafeFix = "unsafe-fix", learn, manual
+    }
+
+    /// One row of "Problems, ranked": findings of one rule with the same message kind.
+    public struct Problem: Sendable {
+        public var rule: String
+        public var family: String
+        /// The message with its particulars taken out (`ProblemKind.of`).
+        public var kind: String
+        public var severity: Severity
+        public var files: Int
+        public var findings: Int
+        public var safeFixes: Int
+        public var unsafeFixes: Int
+        /// The first findings in output order, at most `CorpusSummary.listLimit`.
+        public var samples: [Finding]
+        /// Stable anchor of the row's drill-down list.
+        public var id: String
+
+        public var remedy: Remedy {
+            if safeFixes > 0 { return .fix }
+            if unsafeFixes > 0 { return .unsafeFix }
+            if CorpusSummary.learnedRules.contains(rule) { return .learn }
+            return .manual
+        }
+        /// Findings the remedy resolves (all of them for `learn`, none for `manual`).
+        public var resolved: Int {
+            switch remedy {
+            case .fix: return safeFixes
+            case .unsafeFix: return unsafeFixes
+            case .learn: return findings
+            case .manual: return 0
+            }
+        }
+        /// Files times severity weight: what the ranking orders by.
+        public var impact: Int { files * CorpusSummary.weight(severity) }
+        /// The best example: the first sample whose line could be read, preferring a short line.
+        public var example: Finding? {
+            samples.first { $0.excerpt != nil } ?? samples.first
+        }
+    }
+
+    /// Files sharing a month of article date, or a source.
+    public struct Bucket: Sendable {
+        public var name: String
+        public var files = 0
+        public var filesWithFindings = 0
+        public var characters = 0
+        /// Characters as the density counts them (each file at least `minimumCharacters`), so a
+        /// bucket's density is on the same scale as its files'.
+        public var measuredCharacters = 0
+        public var errors = 0
+        public var warnings = 0
+        public var infos = 0
+        public var scoreSum = 0
+        public var findings: Int { errors + warnings + infos }
+        public var points: Int { CorpusSummary.points(errors: errors, warnings: warnings, infos: infos) }
+        /// Weighted points per 1,000 characters of the bucket's files.
+        public var density: Double { measuredCharacters == 0 ? 0 : Double(points) * 1000 / Double(measuredCharacters) }
+        public var score: Double { files == 0 ? 100 : (Double(scoreSum) / Double(files) * 10).rounded() / 10 }
+    }
+
+    /// A group of duplicate files and the one to keep.
+    public struct Cluster: Sendable {
+        public enum Kind: String, Sendable { case identical, nearDuplicate = "near-duplicate", slug }
+        public var kind: Kind
+        public var canonical: String
+        /// Every member, canonical first, then by path.
+        public var members: [String]
+    }
+
     public struct Profile: Sendable {
         public var profiled = 0
         public var withFrontMatter = 0
@@ -45,6 +141,7 @@ public struct CorpusSummary: Sendable {
         public var withBrokenImages = 0
         public var slugGroups: [[String]] = []
         public var contentGroups: [[String]] = []
+        public var nearGroups: [[String]] = []
         public var dated = 0
         public var firstDate: String?
         public var lastDate: String?
@@ -52,6 +149,7 @@ public struct CorpusSummary: Sendable {
 
     public var files: Int
     public var bytes: Int
+    public var characters = 0
     public var errors: Int
     public var warnings: Int
     public var infos: Int
@@ -59,47 +157,133 @@ public struct CorpusSummary: Sendable {
     public var fixableUnsafe: Int
     public var rules: [RuleCount]
     public var families: [FamilyCount]
-    /// Every file, worst first (lowest score, then most diagnostics, then path).
+    /// Problem classes, highest impact first (files × severity weight, then files, then findings).
+    public var problems: [Problem] = []
+    /// Every file, worst first (highest density, then most findings, then path).
     public var fileHealth: [FileHealth]
     public var corpusScore: Double
     public var cleanFiles: Int
     public var profile: Profile
+    /// Per month of article date (`YYYY-MM`, ascending; undated files last as "undated"), or per
+    /// day (`YYYY-MM-DD`) when the dates span two months or less: a scraper that broke on one day of
+    /// a month-long crawl shows.
+    public var timeline: [Bucket] = []
+    /// "month" or "day".
+    public var timeUnit = "month"
+    /// Per source (front matter `source`/`site`/`categories`, the article URL's host, else the top
+    /// directory), worst density first.
+    public var sources: [Bucket] = []
+    public var clusters: [Cluster] = []
+    /// Drill-down lists hold at most this many entries.
+    public var listLimit: Int
+    /// Arguments naming what was reported (`--config FILE`, paths), appended to suggested commands.
+    public var scope: [String] = []
 
     public var total: Int { errors + warnings + infos }
+    public var filesWithFindings: Int { files - cleanFiles }
 
-    public static func score(errors: Int, warnings: Int, infos: Int) -> Int {
-        max(0, 100 - 10 * errors - 3 * warnings - infos)
+    // MARK: Scoring
+
+    public static let errorWeight = 10, warningWeight = 3, infoWeight = 1
+    /// Characters a short file counts as.
+    public static let minimumCharacters = 1000
+    /// Points per 1,000 characters at which a file scores 50.
+    public static let halfScoreDensity = 10.0
+
+    public static func weight(_ s: Severity) -> Int {
+        switch s {
+        case .error: return errorWeight
+        case .warning: return warningWeight
+        case .info: return infoWeight
+        }
+    }
+    public static func points(errors: Int, warnings: Int, infos: Int) -> Int {
+        errorWeight * errors + warningWeight * warnings + infoWeight * infos
+    }
+    public static func density(points: Int, characters: Int) -> Double {
+        Double(points) * 1000 / Double(max(characters, minimumCharacters))
+    }
+    public static func score(density: Double) -> Int {
+        Int((100 / (1 + density / halfScoreDensity)).rounded())
+    }
+    public static func score(errors: Int, warnings: Int, infos: Int, characters: Int) -> Int {
+        score(density: density(points: points(errors: errors, warnings: warnings, infos: infos), characters: characters))
     }
 
     /// Rules whose diagnostics name duplicate groups (from the cross-file family), if present.
     public static let duplicateSlugRules: Set<String> = ["slug-duplicate"]
     public static let duplicateContentRules: Set<String> = ["content-duplicate"]
+    public static let nearDuplicateRules: Set<String> = ["content-near-duplicate"]
+    /// Rules whose findings `newslint learn` turns into a rule pack.
+    public static let learnedRules: Set<String> = ["boilerplate-repeated"]
+    public static let defaultListLimit = 100
 
-    public init(result: LintResult, catalog: Catalog, profiles: [FileProfile]) {
-        var acc = Accumulator(catalog: catalog)
+    public init(result: LintResult, catalog: Catalog, profiles: [FileProfile], listLimit: Int = CorpusSummary.defaultListLimit) {
+        var acc = Accumulator(catalog: catalog, listLimit: listLimit)
         for f in result.files { acc.addFile(path: f.path, byteCount: f.byteCount) }
         for x in result.diagnostics { acc.add(x) }
         self.init(acc, profiles: profiles)
     }
 
+    struct ProblemKey: Hashable {
+        var rule: String
+        var kind: String
+    }
+
+    struct ProblemTally {
+        /// The kind as first seen (the key is its stem: "leftover" and "leftovers" are one kind).
+        var kind: String
+        var severity: Severity
+        var findings = 0
+        var files = 0
+        var safeFixes = 0
+        var unsafeFixes = 0
+        var lastPath: UInt64?
+        var seen: Set<UInt64> = []
+        var samples: [Finding] = []
+    }
+
     /// Everything the summary needs from the diagnostics, accumulated one diagnostic at a time so a
-    /// streamed run never holds them: counts per rule, family and file, and the few duplicate-rule
-    /// findings that name groups.
+    /// streamed run never holds them: counts per rule, family, problem class and file, the first
+    /// `listLimit` findings of each problem class, and the few duplicate-rule findings that name groups.
     public struct Accumulator {
         let catalog: Catalog
+        let listLimit: Int
         var sizes: [String: Int] = [:]
         var errors = 0, warnings = 0, infos = 0, fixableSafe = 0, fixableUnsafe = 0
         var byRule: [String: RuleCount] = [:]
         var byFamily: [String: FamilyCount] = [:]
         var byFile: [String: FileHealth] = [:]
+        var byProblem: [ProblemKey: ProblemTally] = [:]
+        /// Message → (kind, stem): messages repeat ("trailing whitespace" a million times).
+        var kindCache: [String: (String, String)] = [:]
         var imageFamilyFiles = Set<String>()
         var duplicateFindings: [Diagnostic] = []
 
-        public init(catalog: Catalog) { self.catalog = catalog }
+        public init(catalog: Catalog, listLimit: Int = CorpusSummary.defaultListLimit) {
+            self.catalog = catalog
+            self.listLimit = max(0, listLimit)
+        }
 
         func family(_ rule: String) -> String { catalog.metadata(rule)?.family ?? "other" }
 
         public mutating func addFile(path: String, byteCount: Int) { sizes[path] = max(sizes[path] ?? 0, byteCount) }
+
+        /// Lines the drill-down lists show, by path: the profile pass reads them back.
+        public var listedLines: [String: Set<Int>] {
+            var out: [String: Set<Int>] = [:]
+            for t in byProblem.values { for s in Self.firstInOrder(t.samples, listLimit) { out[s.path, default: []].insert(s.line) } }
+            return out
+        }
+
+        static func firstInOrder(_ findings: [Finding], _ n: Int) -> [Finding] {
+            Array(findings.sorted { a, b in
+                if a.path != b.path { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
+                if a.line != b.line { return a.line < b.line }
+                if a.column != b.column { return a.column < b.column }
+                return a.message.utf8.lexicographicallyPrecedes(b.message.utf8)
+            }.prefix(n))
+        }
 
         public mutating func add(_ x: Diagnostic) {
             switch x.severity {
@@ -113,8 +297,9 @@ public struct CorpusSummary: Sendable {
             var r = byRule[x.rule] ?? RuleCount(rule: x.rule, family: fam, count: 0, errors: 0, warnings: 0, infos: 0, fixable: 0)
             var f = byFamily[fam] ?? FamilyCount(family: fam, errors: 0, warnings: 0, infos: 0)
             var h = byFile[x.path] ?? FileHealth(path: x.path, errors: 0, warnings: 0, infos: 0, score: 100)
+            let pathHash = StableHash.fnv1a64(x.path)
             r.count += 1
-            if r.seen.insert(StableHash.fnv1a64(x.path)).inserted { r.files += 1 }
+            if r.seen.insert(pathHash).inserted { r.files += 1 }
             if x.fix != nil { r.fixable += 1 }
             switch x.severity {
             case .error: r.errors += 1; f.errors += 1; h.errors += 1
@@ -124,8 +309,35 @@ public struct CorpusSummary: Sendable {
             byRule[x.rule] = r
             byFamily[fam] = f
             byFile[x.path] = h
+
+            let (kind, stem) = kindCache[x.message] ?? {
+                let k = ProblemKind.of(x.message)
+                return (k, ProblemKind.stem(k))
+            }()
+            if kindCache.count < 50_000 { kindCache[x.message] = (kind, stem) }
+            let key = ProblemKey(rule: x.rule, kind: stem)
+            var p = byProblem[key] ?? ProblemTally(kind: kind, severity: x.severity)
+            // The smallest label of the kind, so the summary does not depend on delivery order.
+            if kind < p.kind { p.kind = kind }
+            p.findings += 1
+            p.severity = max(p.severity, x.severity)
+            if p.lastPath != pathHash, p.seen.insert(pathHash).inserted { p.files += 1 }
+            p.lastPath = pathHash
+            if x.fix?.applicability == .safe { p.safeFixes += 1 }
+            if x.fix?.applicability == .unsafe { p.unsafeFixes += 1 }
+            if listLimit > 0 {
+                p.samples.append(Finding(path: x.path, line: x.line, column: x.column, endLine: x.endLine, endColumn: x.endColumn,
+                                         message: x.message, severity: x.severity, excerpt: nil))
+                // Keep the first `listLimit` in output order whatever the delivery order: trim when
+                // twice as many have gathered (amortised; usually delivery is already in order).
+                if p.samples.count >= 2 * listLimit { p.samples = Self.firstInOrder(p.samples, listLimit) }
+            }
+            byProblem[key] = p
+
             if fam == "images" { imageFamilyFiles.insert(x.path) }
-            if duplicateSlugRules.contains(x.rule) || duplicateContentRules.contains(x.rule) { duplicateFindings.append(x) }
+            if duplicateSlugRules.contains(x.rule) || duplicateContentRules.contains(x.rule) || nearDuplicateRules.contains(x.rule) {
+                duplicateFindings.append(x)
+            }
         }
     }
 
@@ -133,6 +345,8 @@ public struct CorpusSummary: Sendable {
         var sizes = acc.sizes
         for p in profiles where sizes[p.path] == nil { sizes[p.path] = p.bytes }
         for path in acc.byFile.keys where sizes[path] == nil { sizes[path] = 0 }
+        var profileByPath: [String: FileProfile] = [:]
+        for p in profiles { profileByPath[p.path] = p }
         files = sizes.count
         bytes = sizes.values.reduce(0, +)
         errors = acc.errors
@@ -140,19 +354,24 @@ public struct CorpusSummary: Sendable {
         infos = acc.infos
         fixableSafe = acc.fixableSafe
         fixableUnsafe = acc.fixableUnsafe
-        let byRule = acc.byRule
-        let byFamily = acc.byFamily
+        listLimit = acc.listLimit
         var byFile = acc.byFile
         for path in sizes.keys where byFile[path] == nil { byFile[path] = FileHealth(path: path, errors: 0, warnings: 0, infos: 0, score: 100) }
-        rules = byRule.values.map { var r = $0; r.seen = []; return r }.sorted { ($0.files, $0.count, $1.rule) > ($1.files, $1.count, $0.rule) }
-        families = byFamily.values.sorted { ($0.total, $1.family) > ($1.total, $0.family) }
+        rules = acc.byRule.values.map { var r = $0; r.seen = []; return r }.sorted { ($0.files, $0.count, $1.rule) > ($1.files, $1.count, $0.rule) }
+        families = acc.byFamily.values.sorted { ($0.total, $1.family) > ($1.total, $0.family) }
+
+        var chars = 0
         var health = byFile.values.map { h -> FileHealth in
             var h = h
-            h.score = Self.score(errors: h.errors, warnings: h.warnings, infos: h.infos)
+            h.characters = profileByPath[h.path]?.characters ?? sizes[h.path] ?? 0
+            h.density = Self.density(points: h.points, characters: h.characters)
+            h.score = Self.score(density: h.density)
             return h
         }
+        for h in health { chars += h.characters }
+        characters = chars
         health.sort { a, b in
-            if a.score != b.score { return a.score < b.score }
+            if a.density != b.density { return a.density > b.density }
             if a.total != b.total { return a.total > b.total }
             return a.path.utf8.lexicographicallyPrecedes(b.path.utf8)
         }
@@ -160,6 +379,9 @@ public struct CorpusSummary: Sendable {
         cleanFiles = health.filter { $0.total == 0 }.count
         let mean = health.isEmpty ? 100 : Double(health.reduce(0) { $0 + $1.score }) / Double(health.count)
         corpusScore = (mean * 10).rounded() / 10
+
+        problems = Self.problems(acc, profiles: profileByPath)
+        (timeline, timeUnit, sources) = Self.buckets(health: health, profiles: profileByPath)
 
         // Corpus profile.
         var p = Profile()
@@ -180,7 +402,89 @@ public struct CorpusSummary: Sendable {
         let paths = profiles.map(\.path)
         p.slugGroups = Self.groups(key: { $0.slug }, profiles: profiles, diagnostics: acc.duplicateFindings, rules: Self.duplicateSlugRules, paths: paths)
         p.contentGroups = Self.groups(key: { $0.bodyHash }, profiles: profiles, diagnostics: acc.duplicateFindings, rules: Self.duplicateContentRules, paths: paths)
+        p.nearGroups = Self.groups(key: { _ in nil }, profiles: profiles, diagnostics: acc.duplicateFindings, rules: Self.nearDuplicateRules, paths: paths)
         profile = p
+        clusters = Self.clusters(p, profiles: profileByPath, diagnostics: acc.duplicateFindings)
+    }
+
+    static func problems(_ acc: Accumulator, profiles: [String: FileProfile]) -> [Problem] {
+        var list = acc.byProblem.map { key, t -> Problem in
+            let samples = Accumulator.firstInOrder(t.samples, acc.listLimit).map { s -> Finding in
+                var s = s
+                if let line = profiles[s.path]?.lines[s.line] {
+                    s.excerpt = Excerpt.cut(line: line, column: s.column, endColumn: s.endLine.map { $0 == s.line } ?? true ? s.endColumn : nil)
+                }
+                return s
+            }
+            return Problem(rule: key.rule, family: acc.family(key.rule), kind: t.kind, severity: t.severity, files: t.files,
+                           findings: t.findings, safeFixes: t.safeFixes, unsafeFixes: t.unsafeFixes, samples: samples, id: "")
+        }
+        list.sort { a, b in
+            if a.impact != b.impact { return a.impact > b.impact }
+            if a.files != b.files { return a.files > b.files }
+            if a.findings != b.findings { return a.findings > b.findings }
+            if a.rule != b.rule { return a.rule < b.rule }
+            return a.kind < b.kind
+        }
+        for i in list.indices { list[i].id = "p\(i + 1)" }
+        return list
+    }
+
+    static func buckets(health: [FileHealth], profiles: [String: FileProfile]) -> (timeline: [Bucket], unit: String, sources: [Bucket]) {
+        var months: [String: Bucket] = [:]
+        var sources: [String: Bucket] = [:]
+        func add(_ h: FileHealth, to bucket: inout Bucket) {
+            bucket.files += 1
+            if h.total > 0 { bucket.filesWithFindings += 1 }
+            bucket.characters += h.characters
+            bucket.measuredCharacters += max(h.characters, CorpusSummary.minimumCharacters)
+            bucket.errors += h.errors
+            bucket.warnings += h.warnings
+            bucket.infos += h.infos
+            bucket.scoreSum += h.score
+        }
+        let undated = "undated"
+        let monthsSeen = Set(health.compactMap { profiles[$0.path]?.date.map { $0.prefix(7) } })
+        let unit = monthsSeen.count <= 2 ? "day" : "month"
+        let root = FileProfile.commonDirectory(health.filter { profiles[$0.path]?.source == nil }.map(\.path))
+        for h in health {
+            let p = profiles[h.path]
+            let month = p?.date.map { String($0.prefix(unit == "day" ? 10 : 7)) } ?? undated
+            add(h, to: &months[month, default: Bucket(name: month)])
+            let source = p?.source ?? FileProfile.directory(h.path, root: root)
+            add(h, to: &sources[source, default: Bucket(name: source)])
+        }
+        let m = months.values.sorted { a, b in
+            if (a.name == undated) != (b.name == undated) { return b.name == undated }
+            return a.name < b.name
+        }
+        let s = sources.values.sorted { a, b in
+            if a.density != b.density { return a.density > b.density }
+            if a.files != b.files { return a.files > b.files }
+            return a.name < b.name
+        }
+        return (m, unit, s)
+    }
+
+    /// Duplicate groups with the member to keep: the one a near-duplicate rule names canonical,
+    /// else the earliest dated, then the shortest path (as `content-near-duplicate` chooses).
+    static func clusters(_ p: Profile, profiles: [String: FileProfile], diagnostics: [Diagnostic]) -> [Cluster] {
+        var named = Set<String>()
+        for d in diagnostics where nearDuplicateRules.contains(d.rule) && d.message.hasPrefix("canonical member") { named.insert(d.path) }
+        func make(_ kind: Cluster.Kind, _ group: [String]) -> Cluster {
+            let canonical = group.first { named.contains($0) } ?? group.min { a, b in
+                let da = profiles[a]?.date ?? "9999", db = profiles[b]?.date ?? "9999"
+                if da != db { return da < db }
+                if a.utf8.count != b.utf8.count { return a.utf8.count < b.utf8.count }
+                return a < b
+            } ?? group[0]
+            return Cluster(kind: kind, canonical: canonical, members: [canonical] + group.filter { $0 != canonical })
+        }
+        let all = p.contentGroups.map { make(.identical, $0) } + p.nearGroups.map { make(.nearDuplicate, $0) } + p.slugGroups.map { make(.slug, $0) }
+        return all.sorted { a, b in
+            if a.members.count != b.members.count { return a.members.count > b.members.count }
+            return a.canonical < b.canonical
+        }
     }
 
     /// Groups of files sharing `key`, joined with groups named by duplicate-rule diagnostics
@@ -228,171 +532,35 @@ public struct CorpusSummary: Sendable {
     }
 }
 
-/// Text, Markdown and JSON renderings of a `CorpusSummary` (HTML is in `HTMLReport`).
-public enum SummaryRenderer {
-    public static var scoreFormula: String {
-        "file score = max(0, 100 - 10*errors - 3*warnings - 1*info); corpus score = mean of file scores"
+extension CorpusSummary.Problem {
+    /// The command that resolves the problem, or lists it for review.
+    public func command(scope: [String]) -> String {
+        let target = scope.isEmpty ? "." : scope.map(ShellQuote.quote).joined(separator: " ")
+        switch remedy {
+        case .fix: return "newslint --fix --select \(rule) \(target)"
+        case .unsafeFix: return "newslint --fix --unsafe-fixes --select \(rule) \(target)"
+        case .learn: return "newslint learn -o rule-packs/learned.json \(target)"
+        case .manual: return "newslint --select \(rule) --format jsonl \(target)"
+        }
     }
 
-    static func pct(_ n: Int, _ of: Int) -> String {
-        of == 0 ? "0%" : String(format: "%.0f%%", Double(n) * 100 / Double(of))
+    /// What the remedy does, in words.
+    public var remedyText: String {
+        let all = resolved == findings
+        switch remedy {
+        case .fix: return all ? "--fix" : "--fix (\(resolved) of \(findings))"
+        case .unsafeFix: return all ? "--unsafe-fixes" : "--unsafe-fixes (\(resolved) of \(findings))"
+        case .learn: return "learn (rule pack)"
+        case .manual: return "by hand"
+        }
     }
+}
 
-    static func bytes(_ n: Int) -> String {
-        if n < 1024 { return "\(n) B" }
-        if n < 1024 * 1024 { return String(format: "%.1f KiB", Double(n) / 1024) }
-        return String(format: "%.1f MiB", Double(n) / 1048576)
-    }
-
-    static func dateRange(_ p: CorpusSummary.Profile) -> String {
-        guard let a = p.firstDate, let b = p.lastDate else { return "no dates found" }
-        return "\(a) to \(b) (\(p.dated) of \(p.profiled) files dated)"
-    }
-
-    public static func text(_ s: CorpusSummary, top: Int = 10) -> String {
-        var out = "Corpus health: \(String(format: "%.1f", s.corpusScore)) / 100 (\(s.cleanFiles) of \(s.files) files clean)\n"
-        out += "Files: \(s.files), \(bytes(s.bytes))\n"
-        out += "Diagnostics: \(s.total) (\(s.errors) errors, \(s.warnings) warnings, \(s.infos) info); "
-        out += "\(s.fixableSafe) fixable with --fix, \(s.fixableUnsafe) more with --unsafe-fixes\n"
-        if !s.families.isEmpty {
-            out += "\nBy family:\n"
-            let w = s.families.map(\.family.count).max() ?? 6
-            for f in s.families {
-                out += "  " + f.family.padding(toLength: w, withPad: " ", startingAt: 0) + "  \(f.total)  (\(f.errors) E, \(f.warnings) W, \(f.infos) I)\n"
-            }
-        }
-        if !s.rules.isEmpty {
-            out += "\nBy rule (ranked by files affected):\n"
-            let w = s.rules.map(\.rule.count).max() ?? 4
-            for r in s.rules {
-                out += "  " + String(format: "%6d", r.files) + " files " + String(format: "%7d", r.count) + "  " + r.rule.padding(toLength: w, withPad: " ", startingAt: 0)
-                out += r.fixable > 0 ? "  [\(r.fixable) fixable]\n" : "\n"
-            }
-        }
-        let worst = s.fileHealth.filter { $0.total > 0 }.prefix(top)
-        if !worst.isEmpty {
-            out += "\nWorst files:\n"
-            for f in worst {
-                out += "  " + String(format: "%3d", f.score) + "  \(SystemPath.display(f.path))  (\(f.errors) E, \(f.warnings) W, \(f.infos) I)\n"
-            }
-        }
-        let p = s.profile
-        if p.profiled > 0 {
-            out += "\nProfile (\(p.profiled) files):\n"
-            out += "  front matter:  \(p.withFrontMatter) (\(pct(p.withFrontMatter, p.profiled)))\n"
-            out += "  script:        " + ScriptClass.allCases.map { "\($0.rawValue) \(p.scripts[$0] ?? 0)" }.joined(separator: ", ") + "\n"
-            out += "  images:        \(p.images) in \(p.withImages) files; \(p.withBrokenImages) files with broken images\n"
-            out += "  duplicates:    \(p.slugGroups.count) slug groups, \(p.contentGroups.count) content groups\n"
-            for g in p.slugGroups { out += "    slug:    " + g.joined(separator: ", ") + "\n" }
-            for g in p.contentGroups { out += "    content: " + g.joined(separator: ", ") + "\n" }
-            out += "  dates:         \(dateRange(p))\n"
-        }
-        out += "\nScore: \(scoreFormula)\n"
-        return out
-    }
-
-    static func mdCell(_ s: String) -> String {
-        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
-            .replacingOccurrences(of: "<", with: "&lt;")
-    }
-    static func mdCode(_ s: String) -> String { s.replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "|", with: "\\|") }
-
-    static func markdownRuleTable(_ s: CorpusSummary) -> String {
-        var out = "| Rule | Family | Files | Count | Errors | Warnings | Info | Fixable |\n|---|---|---:|---:|---:|---:|---:|---:|\n"
-        for r in s.rules {
-            out += "| `\(r.rule)` | \(r.family) | \(r.files) | \(r.count) | \(r.errors) | \(r.warnings) | \(r.infos) | \(r.fixable) |\n"
-        }
-        return out
-    }
-
-    public static func markdown(_ s: CorpusSummary, top: Int = 10) -> String {
-        var out = "## newslint corpus report\n\n"
-        out += "**Health \(String(format: "%.1f", s.corpusScore)) / 100** · \(s.files) files (\(bytes(s.bytes))) · \(s.cleanFiles) clean · "
-        out += "\(s.total) diagnostics: \(s.errors) errors, \(s.warnings) warnings, \(s.infos) info · "
-        out += "\(s.fixableSafe) fixable with `--fix`, \(s.fixableUnsafe) with `--unsafe-fixes`\n\n"
-        if !s.families.isEmpty {
-            out += "| Family | Errors | Warnings | Info | Total |\n|---|---:|---:|---:|---:|\n"
-            for f in s.families { out += "| \(f.family) | \(f.errors) | \(f.warnings) | \(f.infos) | \(f.total) |\n" }
-            out += "\n"
-            out += markdownRuleTable(s) + "\n"
-        }
-        let worst = s.fileHealth.filter { $0.total > 0 }.prefix(top)
-        if !worst.isEmpty {
-            out += "| Worst files | Score | Errors | Warnings | Info |\n|---|---:|---:|---:|---:|\n"
-            for f in worst { out += "| `\(mdCode(SystemPath.display(f.path)))` | \(f.score) | \(f.errors) | \(f.warnings) | \(f.infos) |\n" }
-            out += "\n"
-        }
-        let p = s.profile
-        if p.profiled > 0 {
-            out += "| Profile | |\n|---|---|\n"
-            out += "| Front matter | \(p.withFrontMatter) of \(p.profiled) (\(pct(p.withFrontMatter, p.profiled))) |\n"
-            for c in ScriptClass.allCases { out += "| Script: \(c.rawValue) | \(p.scripts[c] ?? 0) (\(pct(p.scripts[c] ?? 0, p.profiled))) |\n" }
-            out += "| Images | \(p.images) in \(p.withImages) files; \(p.withBrokenImages) files with broken images |\n"
-            out += "| Duplicate slugs | \(p.slugGroups.count) groups |\n"
-            out += "| Duplicate content | \(p.contentGroups.count) groups |\n"
-            out += "| Dates | \(dateRange(p)) |\n\n"
-        }
-        out += "<sub>\(scoreFormula)</sub>\n"
-        return out
-    }
-
-    public static func json(_ s: CorpusSummary, top: Int = 10) -> String {
-        func arr(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
-        var totals = JSONObjectBuilder()
-        totals.add("files", int: s.files)
-        totals.add("bytes", int: s.bytes)
-        totals.add("diagnostics", int: s.total)
-        totals.add("errors", int: s.errors)
-        totals.add("warnings", int: s.warnings)
-        totals.add("info", int: s.infos)
-        totals.add("fixableSafe", int: s.fixableSafe)
-        totals.add("fixableUnsafe", int: s.fixableUnsafe)
-        totals.add("cleanFiles", int: s.cleanFiles)
-        let rules = s.rules.map { r -> String in
-            var o = JSONObjectBuilder()
-            o.add("rule", string: r.rule); o.add("family", string: r.family); o.add("files", int: r.files); o.add("count", int: r.count)
-            o.add("errors", int: r.errors); o.add("warnings", int: r.warnings); o.add("info", int: r.infos); o.add("fixable", int: r.fixable)
-            return o.json
-        }
-        let families = s.families.map { f -> String in
-            var o = JSONObjectBuilder()
-            o.add("family", string: f.family); o.add("count", int: f.total)
-            o.add("errors", int: f.errors); o.add("warnings", int: f.warnings); o.add("info", int: f.infos)
-            return o.json
-        }
-        let files = s.fileHealth.map { f -> String in
-            var o = JSONObjectBuilder()
-            o.add("path", string: SystemPath.display(f.path)); o.add("score", int: f.score)
-            o.add("errors", int: f.errors); o.add("warnings", int: f.warnings); o.add("info", int: f.infos)
-            return o.json
-        }
-        let p = s.profile
-        var prof = JSONObjectBuilder()
-        prof.add("files", int: p.profiled)
-        prof.add("withFrontMatter", int: p.withFrontMatter)
-        var scripts = JSONObjectBuilder()
-        for c in ScriptClass.allCases { scripts.add(c.rawValue, int: p.scripts[c] ?? 0) }
-        prof.add("script", scripts.json)
-        prof.add("withImages", int: p.withImages)
-        prof.add("images", int: p.images)
-        prof.add("withBrokenImages", int: p.withBrokenImages)
-        prof.add("duplicateSlugGroups", arr(p.slugGroups.map { arr($0.map(JSONWriter.quote)) }))
-        prof.add("duplicateContentGroups", arr(p.contentGroups.map { arr($0.map(JSONWriter.quote)) }))
-        prof.add("firstDate", p.firstDate.map(JSONWriter.quote) ?? "null")
-        prof.add("lastDate", p.lastDate.map(JSONWriter.quote) ?? "null")
-        prof.add("datedFiles", int: p.dated)
-        var score = JSONObjectBuilder()
-        score.add("corpus", String(format: "%.1f", s.corpusScore))
-        score.add("formula", string: scoreFormula)
-        var o = JSONObjectBuilder()
-        o.add("version", int: 1)
-        o.add("totals", totals.json)
-        o.add("score", score.json)
-        o.add("families", arr(families))
-        o.add("rules", arr(rules))
-        o.add("files", arr(files))
-        o.add("profile", prof.json)
-        _ = top
-        return o.json + "\n"
+/// POSIX shell quoting for suggested commands.
+enum ShellQuote {
+    static func quote(_ s: String) -> String {
+        let safe = s.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil || "-_./:=@,+%".unicodeScalars.contains($0) }
+        if safe && !s.isEmpty { return s }
+        return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -28,8 +28,8 @@ import FoundationXML
         #expect(profile["firstDate"] as? String == "2021-06-30" && profile["lastDate"] as? String == "2023-07-13")
         #expect(profile["datedFiles"] as? Int == 5)
         let score = try #require(root["score"] as? [String: Any])
-        // Five clean files (100) and one with an error (90): mean 98.3.
-        #expect((score["corpus"] as? Double) == 98.3)
+        // Five clean files (100) and one short file with an error (10 points per 1,000 characters: 50): mean 91.7.
+        #expect((score["corpus"] as? Double) == 91.7)
     }
 
     @Test func htmlReportOfSeedsRendersTheNumbers() throws {
@@ -63,12 +63,12 @@ import FoundationXML
 
     @Test func textAndMarkdownReports() {
         let text = Self.report("text")
-        #expect(text.stdout.contains("Corpus health: 98.3 / 100 (5 of 6 files clean)"))
+        #expect(text.stdout.contains("Corpus health: 91.7 / 100 (5 of 6 files clean)"))
         #expect(text.stdout.contains("slug:    a-simplified.md, b-duplicate-slug.md"))
         let md = Self.report("markdown")
         #expect(md.stdout.hasPrefix("## newslint corpus report\n"))
         #expect(md.stdout.contains("| Script: traditional | 1 (17%) |"))
-        #expect(md.stdout.contains("| `f-mixed-no-front-matter.txt` | 90 | 1 | 0 | 0 |"))
+        #expect(md.stdout.contains("| `f-mixed-no-front-matter.txt` | 50 | 10.00 | 1 | 0 | 0 |"))
     }
 
     @Test func reportWritesOutputFileAndRejectsStdin() {
@@ -81,9 +81,10 @@ import FoundationXML
     }
 
     @Test func healthScoreFormula() {
-        #expect(CorpusSummary.score(errors: 0, warnings: 0, infos: 0) == 100)
-        #expect(CorpusSummary.score(errors: 1, warnings: 2, infos: 3) == 81)
-        #expect(CorpusSummary.score(errors: 11, warnings: 0, infos: 0) == 0)
+        #expect(CorpusSummary.score(errors: 0, warnings: 0, infos: 0, characters: 500) == 100)
+        // 10 + 6 + 3 = 19 points in 2,000 characters: D = 9.5, 100 / 1.95 = 51.
+        #expect(CorpusSummary.score(errors: 1, warnings: 2, infos: 3, characters: 2_000) == 51)
+        #expect(CorpusSummary.score(errors: 11, warnings: 0, infos: 0, characters: 1_000) == 8)
     }
 
     @Test func duplicateGroupsJoinRuleDiagnostics() {
