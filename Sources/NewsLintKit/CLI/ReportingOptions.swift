@@ -107,7 +107,8 @@ struct ReportingSettings {
             return items.isEmpty ? "[]\n" : "[\n" + items.joined(separator: ",\n") + "\n]\n"
         }
         let width = rows.map(\.key.count).max() ?? 0
-        let numWidth = String(rows.first?.value.n ?? 0).count
+        // Rows are ranked by files, so the widest count can be on any row.
+        let numWidth = rows.map { String($0.value.n).count }.max() ?? 1
         var out = ""
         for r in rows {
             let n = String(r.value.n)

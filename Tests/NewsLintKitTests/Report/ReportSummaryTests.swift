@@ -134,6 +134,21 @@ import FoundationXML
         #expect(CLIRun.run(["--statistics", "--format", "sarif"]).status == 2)
     }
 
+    /// Rows are ranked by files: a rule with fewer findings spread over more files comes first and
+    /// the counts still line up (the width was taken from the first row: negative padding crashed).
+    @Test func statisticsRanksByFilesWithWiderCountsBelow() {
+        let dir = TemporaryDirectory()
+        let spaces = (1...12).map { "第\($0)段。 " }.joined(separator: "\n")
+        dir.write("a.md", "---\ntitle: 新闻\ndate: 2023-01-01\n---\n" + spaces + "\n")
+        dir.write("b.md", "---\ntitle: 新闻\ndate: 2023-01-01\n---\n正文。")
+        dir.write("c.md", "---\ntitle: 新闻\ndate: 2023-01-01\n---\n正文。")
+        let run = CLIRun.run(["--no-config", "--no-cache", "--statistics", "--select", "trailing-whitespace,final-newline", "."], cwd: dir.path)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        #expect(lines.first?.hasPrefix(" 2  final-newline") == true, "\(lines)")
+        #expect(lines.last?.hasPrefix("12  trailing-whitespace") == true, "\(lines)")
+    }
+
     @Test func maxWarnings() {
         let dir = TemporaryDirectory()
         dir.write("a.md", "---\ntitle: 新闻\ndate: 2023-01-01\n---\n正文第一段。 \n第二段的内容。 \n")
