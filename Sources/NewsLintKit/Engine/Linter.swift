@@ -322,9 +322,10 @@ public final class Linter: Sendable {
         parallelForEachOrdered(count: inputs.count, jobs: settings.jobs, { i -> FileOutcome in
             var outcome = self.process(inputs[i])
             outcome.diagnostics.sort(by: Diagnostic.outputOrder)
-            observer?(outcome)
             return outcome
         }, deliver: { _, outcome in
+            // In input order, so what the observer streams (JSON Lines) is the same for any --jobs.
+            observer?(outcome)
             run.fileCount += 1
             run.ioFailure = run.ioFailure || outcome.ioFailure
             if let f = outcome.fix { run.fixSummary.add(f) }

@@ -252,6 +252,19 @@ import Testing
         #expect(partial.stderr.contains("missing facts for shard 2/3"))
     }
 
+    /// JSON Lines stream as files finish, yet in input order: the same bytes for any --jobs.
+    @Test func jsonLinesStreamInTheSameOrderForAnyJobs() throws {
+        let dir = TemporaryDirectory()
+        ScaleCorpus.write(into: dir, count: 120)
+        dir.write(".lint.json", Linter.testConfig)
+        let base = ["news", "--format", "jsonl", "--no-cache"]
+        let reference = CLIRun.run(base + ["--jobs", "1"], cwd: dir.path)
+        #expect(reference.stdout.split(separator: "\n").count > 50)
+        for _ in 0..<3 {
+            #expect(CLIRun.run(base + ["--jobs", "4"], cwd: dir.path).stdout == reference.stdout)
+        }
+    }
+
     @Test func usageErrors() {
         let dir = TemporaryDirectory()
         dir.write("a.md", "x\n")
