@@ -393,8 +393,9 @@ enum InitCommand {
     static func starter(preset: String) -> String {
         let exclude: String
         switch preset {
-        case "jekyll": exclude = #"["_site/", "vendor/", "node_modules/", ".jekyll-cache/"]"#
-        case "hugo": exclude = #"["public/", "resources/", "themes/", "archetypes/", "node_modules/"]"#
+        // Templates (layouts, includes) are not posts: their tags open and close across files.
+        case "jekyll": exclude = #"["_site/", "vendor/", "node_modules/", ".jekyll-cache/", "_includes/", "_layouts/", "_sass/"]"#
+        case "hugo": exclude = #"["public/", "resources/", "themes/", "archetypes/", "layouts/", "node_modules/"]"#
         default: exclude = #"["node_modules/", "public/"]"#
         }
         return """

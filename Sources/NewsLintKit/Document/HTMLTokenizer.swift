@@ -54,6 +54,9 @@ public struct HTMLView: Sendable {
     public let attributes: [HTMLAttribute]
     /// The byte range that was tokenized (a document's body).
     public let range: Range<Int>
+    /// Whether the input ends inside markup: a tag without `>`, a comment without `-->`, a
+    /// `<script>` or `<title>` without its end tag. Text appended at the end would land in it.
+    public let endsInsideMarkup: Bool
 
     /// Elements whose content is not parsed for tags (up to the matching end tag).
     static let rawTextElements: [[UInt8]] = ["script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"].map { Array($0.utf8) }
@@ -65,6 +68,7 @@ public struct HTMLView: Sendable {
         bytes.withUnsafeBufferPointer { tokenizer.run($0, range.clamped(to: 0..<$0.count)) }
         tokens = tokenizer.tokens
         attributes = tokenizer.attributes
+        endsInsideMarkup = tokenizer.tagsExhausted || tokenizer.unterminated
         self.range = range.clamped(to: 0..<bytes.count)
     }
 
@@ -86,6 +90,30 @@ public struct HTMLView: Sendable {
     /// The tag name lowercased (for messages and sets; rules on hot paths compare bytes instead).
     public func tagName(_ token: HTMLToken, in bytes: [UInt8]) -> String {
         String(decoding: bytes[token.name].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// The code point of a numeric character reference (`&#20013;`, `&#x4E2D;`); nil for named
+    /// references, out-of-range values, surrogates and NUL. Text written as references is text.
+    public static func numericReferenceValue(_ bytes: [UInt8], _ token: HTMLToken) -> UInt32? {
+        guard token.kind == .characterReference, token.range.count >= 3, bytes[token.range.lowerBound + 1] == 0x23 else { return nil }
+        var i = token.range.lowerBound + 2
+        let hex = bytes[i] | 0x20 == 0x78
+        if hex { i += 1 }
+        var value: UInt32 = 0
+        while i < token.range.upperBound, bytes[i] != 0x3B {
+            let b = bytes[i]
+            let digit: UInt32
+            switch b {
+            case 0x30...0x39: digit = UInt32(b - 0x30)
+            case 0x41...0x46 where hex, 0x61...0x66 where hex: digit = UInt32((b | 0x20) - 0x61 + 10)
+            default: return nil
+            }
+            value = value * (hex ? 16 : 10) + digit
+            guard value <= 0x10FFFF else { return nil }
+            i += 1
+        }
+        guard value > 0, !(0xD800...0xDFFF).contains(value) else { return nil }
+        return value
     }
 
     /// Index of the token containing byte `offset`, or nil outside `range`.
@@ -142,6 +170,8 @@ private struct Tokenizer {
     var tagsExhausted = false
     /// Start of the text run not yet emitted.
     var textStart = 0
+    /// Set when a comment, doctype or raw-text element runs to the end of the input.
+    var unterminated = false
 
     mutating func run(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
         let end = range.upperBound
@@ -192,6 +222,7 @@ private struct Tokenizer {
             if Self.hasPrefix(buf, at: i + 2, end: end, "--") { return comment(buf, at: i, end: end) }
             if Self.hasPrefixIgnoringCase(buf, at: i + 2, end: end, "doctype") {
                 let close = Self.find(0x3E, buf, from: i + 2, end: end)
+                if close == nil { unterminated = true }
                 let stop = close.map { $0 + 1 } ?? end
                 emit(.doctype, i..<stop)
                 return stop
@@ -203,7 +234,9 @@ private struct Tokenizer {
     }
 
     mutating func bogusComment(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, from: Int, end: Int) -> Int {
-        let stop = Self.find(0x3E, buf, from: from, end: end).map { $0 + 1 } ?? end
+        let close = Self.find(0x3E, buf, from: from, end: end)
+        if close == nil { unterminated = true }
+        let stop = close.map { $0 + 1 } ?? end
         emit(.comment, i..<stop)
         return stop
     }
@@ -220,6 +253,7 @@ private struct Tokenizer {
             }
             j += 1
         }
+        unterminated = true
         emit(.comment, i..<end)
         return end
     }
@@ -291,6 +325,7 @@ private struct Tokenizer {
         guard isRaw || isEscapable else { return start }
         var j = start
         var close = end
+        defer { if close == end { unterminated = true } }
         while let lt = Self.find(0x3C, buf, from: j, end: end) {
             if lt + 1 < end, buf[lt + 1] == 0x2F, Self.hasPrefixIgnoringCase(buf, at: lt + 2, end: end, nameBytes) {
                 let after = lt + 2 + name.count

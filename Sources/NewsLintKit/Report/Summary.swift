@@ -494,6 +494,9 @@ public struct CorpusSummary: Sendable {
         func find(_ x: String) -> String {
             var r = x
             while let p = parent[r], p != r { r = p }
+            // Path compression: chains built in descending path order would make finds quadratic.
+            var y = x
+            while let p = parent[y], p != r { parent[y] = r; y = p }
             return r
         }
         func union(_ a: String, _ b: String) {

@@ -108,9 +108,17 @@ import Testing
         func tempFiles() -> [String] {
             ((try? FileManager.default.contentsOfDirectory(atPath: tmp.path + "/corpus")) ?? []).filter { $0.contains(".newslint-") }
         }
-        // Wait (up to 20 s) for the temp file: the writer then sleeps before its rename.
+        // Wait (up to 20 s) for the temp file to hold the fixed text: it is registered for cleanup
+        // before it is written (mkstemp creates it empty a moment before), and the writer then
+        // sleeps before its rename.
+        func written() -> Bool {
+            tempFiles().contains { name in
+                let size = (try? FileManager.default.attributesOfItem(atPath: tmp.path + "/corpus/" + name)[.size] as? Int) ?? 0
+                return size > 0
+            }
+        }
         var waited = 0
-        while tempFiles().isEmpty && waited < 2_000 { usleep(10_000); waited += 1 }
+        while !written() && waited < 2_000 { usleep(10_000); waited += 1 }
         let before = tempFiles()
         #expect(before.count == 1, "the temp file never appeared; the hook did not hold the write")
         kill(pid, signal)

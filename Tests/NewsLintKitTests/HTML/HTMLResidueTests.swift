@@ -29,6 +29,43 @@ import Testing
         }
     }
 
+    /// A Jekyll header include opens the wrapper its footer include closes: templates are not posts
+    /// (a trial `--fix` closed the wrapper in the header and deleted `</body></html>` from the footer).
+    @Test func siteTemplatesAreNotChecked() throws {
+        let header = "<header><div class=\"wrapper\">\n<a href=\"/\">新聞</a>\n"
+        let footer = "</div>\n<div></div>\n</body></html>\n"
+        for rule in ["html-tag-unbalanced", "html-empty-element"] {
+            for path in ["site/_includes/header.html", "site/_layouts/default.html", "themes/x/layouts/partials/footer.html"] {
+                #expect(try RuleHarness.diagnostics(rule: rule, text: header + footer, path: path).isEmpty, "\(rule) on \(path)")
+            }
+            // Liquid tags anywhere in the body mark a template too.
+            #expect(try RuleHarness.diagnostics(rule: rule, text: footer + "{% include footer.html %}\n", path: "page.html").isEmpty, "\(rule)")
+            #expect(try !RuleHarness.diagnostics(rule: rule, text: footer, path: "posts/a.html").isEmpty, "\(rule)")
+        }
+    }
+
+    /// A truncated scrape ending inside a comment, an attribute or a script: end tags appended at
+    /// the end would land inside it and the "fix" would add them again on every run.
+    @Test func noClosingFixWhenTheFileEndsInsideMarkup() throws {
+        for tail in ["<!-- tail", "<a href=\"http://x", "<script>var a = 1;"] {
+            let text = Self.fm + "<div><p>文字" + tail
+            let found = try RuleHarness.diagnostics(rule: "html-tag-unbalanced", text: text, path: "a.html")
+            #expect(found.contains { $0.message.hasPrefix("<div> has no end tag") }, "\(tail)")
+            #expect(found.allSatisfy { $0.fix == nil }, "\(tail)")
+        }
+        let closed = try RuleHarness.fixed(rule: "html-tag-unbalanced", text: Self.fm + "<div><p>文字</p>\n", path: "a.html", unsafe: false)
+        #expect(closed == Self.fm + "<div><p>文字</p></div>\n")
+    }
+
+    /// Unclosed floods stay linear: the search for an element to close is bounded, and a widget's
+    /// first text is looked for near its start tag.
+    @Test func unclosedElementFloodsFinish() throws {
+        let flood = "<p><table>" + String(repeating: "<span>", count: 20_000) + String(repeating: "<div>", count: 20_000)
+        for rule in ["html-tag-unbalanced", "html-empty-element", "html-widget"] {
+            _ = try RuleHarness.diagnostics(rule: rule, text: Self.fm + flood, path: "a.html")
+        }
+    }
+
     @Test func builtinWidgetTableParses() {
         #expect(BuiltinWidgets.loaded.count >= 10)
     }

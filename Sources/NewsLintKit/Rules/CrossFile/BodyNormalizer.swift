@@ -60,11 +60,16 @@ enum BodyNormalizer {
     }
 
     /// An HTML body compares by its visible text (`Document.html`): markup, attribute values,
-    /// comments and scripts are what captures and re-scrapes rewrite. Character references are
-    /// dropped like whitespace (`&nbsp;`) and entities in the Markdown path.
+    /// comments and scripts are what captures and re-scrapes rewrite. Named character references
+    /// are dropped like whitespace (`&nbsp;`) and entities in the Markdown path; numeric ones are
+    /// the text they stand for (an article written as `&#20013;&#22269;…`).
     static func forEachVisible(_ document: Document, _ body: (UInt32) -> Void) {
         let bytes = document.bytes
-        for token in document.html.tokens where token.kind == .text {
+        for token in document.html.tokens where token.kind == .text || token.kind == .characterReference {
+            if token.kind == .characterReference {
+                if let s = HTMLView.numericReferenceValue(bytes, token), let f = fold(s) { body(f) }
+                continue
+            }
             let text = bytes[..<token.range.upperBound]
             var i = token.range.lowerBound
             while i < token.range.upperBound {

@@ -121,6 +121,15 @@ extension BodyText {
         let b = document.bytes
         for token in document.html.tokens where token.kind != .doctype {
             if !hasContent { hasContent = b[token.range].contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D } }
+            if let scalar = HTMLView.numericReferenceValue(b, token) {
+                // Text written as references (`&#20013;&#22269;`) is text.
+                if scalar > 0x20 && scalar != 0x3000 && scalar != 0xA0 {
+                    hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
+                    if Self.isLetter(scalar) { letters += 1 }
+                }
+                if letters >= limit { return }
+                continue
+            }
             guard token.kind == .text else { continue }
             var i = token.range.lowerBound
             while i < token.range.upperBound && letters < limit {

@@ -13,7 +13,7 @@ public struct HTMLDoubleEscapedRule: Rule {
     public init(options: RuleOptions) {}
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        guard document.isHTMLFile else { return }
+        guard document.isHTMLPost else { return }
         let bytes = document.bytes
         let view = document.html
         var literalDepth = 0

@@ -58,6 +58,12 @@ struct HTMLElements {
         "rt": (["rt", "rp"], ["ruby"]), "rp": (["rt", "rp"], ["ruby"]),
     ]
 
+    /// How deep a search for an element to close goes: real pages nest a few dozen levels; an
+    /// unclosed flood (`<span>` × 100,000 then `<div>` × 100,000) would make every search walk it.
+    static let searchDepth = 256
+    static let paragraphBoundaries = scopeBoundaries.union(["button"])
+    static let siblingBoundaries: [String: Set<String>] = closedBySibling.mapValues { $0.stopAt.union(scopeBoundaries) }
+
     init(_ view: HTMLView, bytes: [UInt8]) {
         var stack: [Int] = []  // element indices
         var foreignDepth = 0   // inside <svg>/<math>: `/>` closes an element
@@ -67,10 +73,10 @@ struct HTMLElements {
                 let name = view.tagName(token, in: bytes)
                 if Self.voidElements.contains(name) { continue }
                 if token.selfClosing && (foreignDepth > 0 || name == "svg" || name == "math") { continue }
-                if Self.closesParagraph.contains(name), let p = Self.find("p", in: stack, elements, boundaries: Self.scopeBoundaries.union(["button"])) {
+                if Self.closesParagraph.contains(name), let p = Self.find("p", in: stack, elements, boundaries: Self.paragraphBoundaries) {
                     close(from: p, stack: &stack, closer: t)
                 }
-                if let rule = Self.closedBySibling[name], let open = Self.find(rule.closes, in: stack, elements, boundaries: rule.stopAt.union(Self.scopeBoundaries)) {
+                if let rule = Self.closedBySibling[name], let boundaries = Self.siblingBoundaries[name], let open = Self.find(rule.closes, in: stack, elements, boundaries: boundaries) {
                     close(from: open, stack: &stack, closer: t)
                 }
                 if name == "svg" || name == "math" { foreignDepth += 1 }
@@ -87,7 +93,7 @@ struct HTMLElements {
                     problems.append(.strayEnd(token: t, reason: "<\(name)> is a void element and has no end tag"))
                     continue
                 }
-                let boundaries = Self.endTagScope[name] ?? (name == "p" ? Self.scopeBoundaries.union(["button"]) : Self.scopeBoundaries)
+                let boundaries = Self.endTagScope[name] ?? (name == "p" ? Self.paragraphBoundaries : Self.scopeBoundaries)
                 guard let position = Self.find([name], in: stack, elements, boundaries: boundaries) else {
                     let reason = name == "p" ? "</p> closes no open <p> (browsers add an empty paragraph)" : "</\(name)> closes no open <\(name)>"
                     problems.append(.strayEnd(token: t, reason: reason))
@@ -118,7 +124,8 @@ struct HTMLElements {
     /// Position in `stack` of the topmost open element named one of `names`, searching down to a boundary.
     private static func find(_ names: Set<String>, in stack: [Int], _ elements: [Element], boundaries: Set<String>) -> Int? {
         var position = stack.count - 1
-        while position >= 0 {
+        let floor = max(0, stack.count - searchDepth)
+        while position >= floor {
             let name = elements[stack[position]].name
             if names.contains(name) { return position }
             if boundaries.contains(name) { return nil }

@@ -16,7 +16,7 @@ public struct HTMLEmptyElementRule: Rule {
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        guard document.isHTMLFile else { return }
+        guard document.isHTMLPost else { return }
         let bytes = document.bytes
         let view = document.html
         let structure = HTMLElements(view, bytes: bytes)

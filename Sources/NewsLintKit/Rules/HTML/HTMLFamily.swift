@@ -11,3 +11,26 @@ extension RuleRegistry {
         HTMLDoubleEscapedRule.self,
     ]
 }
+
+extension Document {
+    /// Whether the file is a site template rather than a post: under a generator's template folder
+    /// (`_includes/`, `_layouts/`, `layouts/`, `partials/`) or holding Liquid/Go template tags (`{%`,
+    /// `{{`). Templates open elements that another template closes (a header include opens
+    /// `<div class="wrapper">`, the footer closes it), so the HTML rules judge posts only.
+    var isSiteTemplate: Bool {
+        let folders = ["_includes", "_layouts", "layouts", "partials", "_partials", "templates"]
+        let components = path.split(separator: "/").dropLast()
+        if components.contains(where: { folders.contains(String($0)) }) { return true }
+        return bytes.withUnsafeBufferPointer { b in
+            var i = bodyStart
+            while i + 1 < b.count {
+                if b[i] == UInt8(ascii: "{"), b[i + 1] == UInt8(ascii: "%") || b[i + 1] == UInt8(ascii: "{") { return true }
+                i += 1
+            }
+            return false
+        }
+    }
+
+    /// An HTML post the `html` family checks: an HTML file that is not a site template.
+    var isHTMLPost: Bool { isHTMLFile && !isSiteTemplate }
+}

@@ -18,7 +18,7 @@ public struct HTMLInlineStyleRule: Rule {
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        guard document.isHTMLFile else { return }
+        guard document.isHTMLPost else { return }
         let bytes = document.bytes
         let view = document.html
         var foreignDepth = 0

@@ -17,7 +17,7 @@ public struct HTMLTagUnbalancedRule: Rule {
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        guard document.isHTMLFile else { return }
+        guard document.isHTMLPost else { return }
         let bytes = document.bytes
         let view = document.html
         let structure = HTMLElements(view, bytes: bytes)
@@ -31,14 +31,23 @@ public struct HTMLTagUnbalancedRule: Rule {
         var contentEnd = view.range.upperBound
         while contentEnd > view.range.lowerBound, HTMLView.isSpace(bytes[contentEnd - 1]) { contentEnd -= 1 }
         let closing = openAtEnd.map { "</\(structure.elements[$0].name)>" }.joined()
-        for problem in structure.problems {
+        // In document order: positions are then counted forward from the previous finding (elements
+        // left open at the end come innermost first, and a page is often one long line).
+        func token(_ problem: HTMLElements.Problem) -> Int {
+            switch problem {
+            case let .unclosed(element, _): return structure.elements[element].start
+            case let .strayEnd(t, _): return t
+            }
+        }
+        for problem in structure.problems.sorted(by: { token($0) < token($1) }) {
             switch problem {
             case let .unclosed(element, closer):
                 let e = structure.elements[element]
                 if closer != nil, HTMLElements.formatting.contains(e.name) { misnested.insert(e.name) }
                 guard reportUnclosed else { continue }
                 let by = closer.map { "closed by \(String(decoding: bytes[view.tokens[$0].range].prefix(40), as: UTF8.self))" } ?? "never closed"
-                let fix = closer == nil && element == openAtEnd.first ? Fix(.safe, "close \(closing) at the end", edits: [.insert(closing, at: contentEnd)]) : nil
+                // Not when the input ends inside a comment, tag or script: the end tags would land in it.
+                let fix = closer == nil && element == openAtEnd.first && !view.endsInsideMarkup ? Fix(.safe, "close \(closing) at the end", edits: [.insert(closing, at: contentEnd)]) : nil
                 sink.report(view.tokens[e.start].range, "<\(e.name)> has no end tag (\(by))", fix: fix)
             case let .strayEnd(t, reason):
                 let token = view.tokens[t]

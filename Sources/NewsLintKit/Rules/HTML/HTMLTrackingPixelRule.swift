@@ -18,7 +18,7 @@ public struct HTMLTrackingPixelRule: Rule {
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        guard document.isHTMLFile else { return }
+        guard document.isHTMLPost else { return }
         let bytes = document.bytes
         let view = document.html
         for token in view.tokens where token.kind == .startTag && view.isTag(token, named: "img", in: bytes) {

@@ -57,7 +57,7 @@ public struct HTMLWidgetRule: Rule {
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        guard document.isHTMLFile, !widgets.isEmpty else { return }
+        guard document.isHTMLPost, !widgets.isEmpty else { return }
         let bytes = document.bytes
         let view = document.html
         let structure = HTMLElements(view, bytes: bytes)
@@ -92,10 +92,14 @@ public struct HTMLWidgetRule: Rule {
         }
     }
 
+    static let textSearchTokens = 64
+
     func matches(_ selector: HTMLSelector, _ element: HTMLElements.Element, _ structure: HTMLElements, _ view: HTMLView, _ bytes: [UInt8]) -> Bool {
         guard selector.matchesTag(view.tokens[element.start], view, bytes) else { return false }
         guard let prefix = selector.textPrefix else { return true }
-        let last = element.end ?? view.tokens.count
+        // The first text of the element, looked for in its first tokens only: an element never
+        // closed would otherwise be scanned to the end of the page, once per element.
+        let last = min(element.end ?? view.tokens.count, element.start + 1 + Self.textSearchTokens)
         for token in view.tokens[(element.start + 1)..<last] where token.isVisibleText {
             if token.kind == .text && HTMLText.isBlank(bytes, token.range) { continue }
             return String(decoding: bytes[token.range], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix(prefix)
