@@ -57,6 +57,11 @@ public struct HTMLView: Sendable {
     /// Whether the input ends inside markup: a tag without `>`, a comment without `-->`, a
     /// `<script>` or `<title>` without its end tag. Text appended at the end would land in it.
     public let endsInsideMarkup: Bool
+    /// `inCode[i]`: token `i` lies inside `<pre>`, `<code>`, `<kbd>` or `<samp>` — shown as
+    /// written, so prose rules leave it alone (like Markdown code spans and fences).
+    public let inCode: [Bool]
+
+    static let codeElements: [[UInt8]] = ["pre", "code", "kbd", "samp"].map { Array($0.utf8) }
 
     /// Elements whose content is not parsed for tags (up to the matching end tag).
     static let rawTextElements: [[UInt8]] = ["script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"].map { Array($0.utf8) }
@@ -70,6 +75,16 @@ public struct HTMLView: Sendable {
         attributes = tokenizer.attributes
         endsInsideMarkup = tokenizer.tagsExhausted || tokenizer.unterminated
         self.range = range.clamped(to: 0..<bytes.count)
+        var inCode = [Bool](repeating: false, count: tokens.count)
+        var depth = 0
+        for (i, token) in tokens.enumerated() {
+            if token.kind == .startTag || token.kind == .endTag,
+               !token.selfClosing, Self.codeElements.contains(where: { Self.equalsIgnoringASCIICase(bytes, token.name, $0) }) {
+                depth = token.kind == .startTag ? depth + 1 : max(0, depth - 1)
+            }
+            inCode[i] = depth > 0
+        }
+        self.inCode = inCode
     }
 
     public func attributes(of token: HTMLToken) -> ArraySlice<HTMLAttribute> { attributes[token.attributeIndices] }
@@ -125,6 +140,26 @@ public struct HTMLView: Sendable {
             if offset < r.lowerBound { hi = mid - 1 } else if offset >= r.upperBound { lo = mid + 1 } else { return mid }
         }
         return nil
+    }
+
+    /// Whether token `i` is prose: visible text outside code elements.
+    public func isProse(token i: Int) -> Bool { tokens[i].isVisibleText && !inCode[i] }
+
+    /// Whether byte `offset` is prose (visible text outside code elements).
+    public func isProse(at offset: Int) -> Bool {
+        guard let i = tokenIndex(containing: offset) else { return false }
+        return isProse(token: i)
+    }
+
+    /// Whether the whole of `range` is prose (text and character references outside code elements).
+    public func isProse(_ range: Range<Int>) -> Bool {
+        guard !range.isEmpty, var i = tokenIndex(containing: range.lowerBound) else { return false }
+        while true {
+            guard isProse(token: i) else { return false }
+            if tokens[i].range.upperBound >= range.upperBound { return true }
+            i += 1
+            guard i < tokens.count else { return false }
+        }
     }
 
     /// Whether byte `offset` is part of visible text (text or a character reference). Bytes

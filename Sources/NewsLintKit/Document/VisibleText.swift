@@ -1,6 +1,7 @@
 /// What the prose rules of an HTML document may look at: the visible text (text tokens and
-/// character references) of `Document.html`, never tags, attribute values, comments, doctype or
-/// `<script>`/`<style>` content. Markdown documents are not affected (their inline HTML keeps the
+/// character references) of `Document.html`, never tags, attribute values, comments, doctype,
+/// `<script>`/`<style>` content, or code (`<pre>`, `<code>`, `<kbd>`, `<samp>`: shown as written,
+/// like Markdown code spans and fences). Markdown documents are not affected (their inline HTML keeps the
 /// line-based masks of `ProseMask`).
 ///
 /// Two mechanisms share this one definition:
@@ -23,14 +24,14 @@ extension HTMLView {
     /// none. An empty range (a point) is kept when it touches visible text.
     public func visiblePart(of range: Range<Int>) -> Range<Int>? {
         if range.isEmpty {
-            if isVisibleText(at: range.lowerBound) { return range }
-            return range.lowerBound > 0 && isVisibleText(at: range.lowerBound - 1) ? range : nil
+            if isProse(at: range.lowerBound) { return range }
+            return range.lowerBound > 0 && isProse(at: range.lowerBound - 1) ? range : nil
         }
         guard var i = tokenIndex(containing: range.lowerBound) else { return nil }
         var first: Int?, last = range.lowerBound
         while i < tokens.count, tokens[i].range.lowerBound < range.upperBound {
             let t = tokens[i]
-            if t.isVisibleText {
+            if isProse(token: i) {
                 if first == nil { first = max(t.range.lowerBound, range.lowerBound) }
                 last = min(t.range.upperBound, range.upperBound)
             }
@@ -43,7 +44,7 @@ extension HTMLView {
     /// Whether an edit of `range` stays inside visible text: a replaced range wholly visible, or an
     /// insertion point inside or at the edge of a text token.
     public func isEditable(_ range: Range<Int>) -> Bool {
-        range.isEmpty ? visiblePart(of: range) != nil : isVisibleText(range)
+        range.isEmpty ? visiblePart(of: range) != nil : isProse(range)
     }
 
     /// `hidden[i]` set for every scalar of `offsets` (byte offsets, one per scalar, ascending) that
@@ -57,7 +58,7 @@ extension HTMLView {
             guard offset >= range.lowerBound else { continue }
             if t == 0, let first = tokenIndex(containing: offset) { t = first }
             while t < tokens.count, tokens[t].range.upperBound <= offset { t += 1 }
-            if t >= tokens.count || offset < tokens[t].range.lowerBound || !tokens[t].isVisibleText { hidden[i] = true }
+            if t >= tokens.count || offset < tokens[t].range.lowerBound || !isProse(token: t) { hidden[i] = true }
         }
     }
 }

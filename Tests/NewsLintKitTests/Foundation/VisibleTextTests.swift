@@ -36,6 +36,18 @@ import Testing
         #expect(try RuleHarness.diagnostics(rule: "invisible-char", text: text, path: "a.md").count == 4)
     }
 
+    /// Code is shown as written: prose rules neither report nor fix in `<pre>`/`<code>` (a trial
+    /// found `香港:九龍,新界` in `<pre>` turned into full-width marks), and text after it is prose again.
+    @Test func codeElementsAreNotProse() throws {
+        let text = "---\ntitle: 代碼\n---\n<pre>香港:九龍,新界</pre><p>寫 <code>a,b</code> 或 <KBD>x:y</KBD>。香港,九龍</p>\n"
+        let found = try RuleHarness.diagnostics(rule: "punctuation-width", text: text, path: "a.html")
+        #expect(found.count == 1)
+        #expect(found.first?.column == Self.document(text).position(ofByte: Self.offset(of: ",九龍</p>", in: text)).column)
+        let html = Self.document(text).html
+        #expect(!html.isProse(at: Self.offset(of: "香港:", in: text)))
+        #expect(html.isVisibleText(at: Self.offset(of: "香港:", in: text)))
+    }
+
     @Test func frontMatterOfAnHTMLPostIsNotMasked() throws {
         let text = "---\ntitle: \"“乔治･华盛顿”号抵达\"\n---\n<p>正文。</p>\n"
         let found = try RuleHarness.diagnostics(rule: "punctuation-halfwidth", text: text, path: "a.html")

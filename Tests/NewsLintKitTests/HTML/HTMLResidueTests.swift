@@ -66,6 +66,16 @@ import Testing
         }
     }
 
+    /// An empty tweet placeholder is reported, but deleting it also deletes the tweet's URL: unsafe.
+    @Test func emptyEmbedPlaceholdersGetAnUnsafeFix() throws {
+        let text = Self.fm + "<p>正文</p><div class='twitterMedia'><blockquote class='twitter-tweet'><a href='https://twitter.com/x/status/1'></a></blockquote></div>\n"
+        let found = try RuleHarness.diagnostics(rule: "html-widget", text: text, path: "a.html")
+        #expect(found.count == 1)
+        #expect(found.first?.fix?.applicability == .unsafe)
+        let quoted = Self.fm + "<blockquote class='twitter-tweet'><p>推文原文</p><a href='https://twitter.com/x/status/1'>日期</a></blockquote>\n"
+        #expect(try RuleHarness.diagnostics(rule: "html-widget", text: quoted, path: "a.html").isEmpty)
+    }
+
     @Test func builtinWidgetTableParses() {
         #expect(BuiltinWidgets.loaded.count >= 10)
     }

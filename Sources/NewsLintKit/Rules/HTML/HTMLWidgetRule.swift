@@ -22,7 +22,10 @@ public struct HTMLWidgetRule: Rule {
     struct Widget: Sendable {
         enum FixPolicy: String, Sendable { case safe, unsafe
         /// Only a widget that shows nothing (a tweet blockquote with the quoted text is content).
-        case emptyOnly = "empty-only" }
+        case emptyOnly = "empty-only"
+        /// Only when it shows nothing, and the fix is unsafe: an empty embed placeholder still
+        /// carries the link to its source (the tweet's URL), which an editor may want to keep.
+        case emptyOnlyUnsafe = "empty-only-unsafe" }
         var selector: HTMLSelector
         var label: String
         var fix: FixPolicy
@@ -66,7 +69,7 @@ public struct HTMLWidgetRule: Rule {
             let startToken = view.tokens[element.start]
             guard startToken.range.lowerBound >= coveredUntil else { continue }
             guard let widget = widgets.first(where: { matches($0.selector, element, structure, view, bytes) }),
-                  widget.fix != .emptyOnly || !structure.hasVisibleText(element, view, bytes: bytes) else { continue }
+                  (widget.fix != .emptyOnly && widget.fix != .emptyOnlyUnsafe) || !structure.hasVisibleText(element, view, bytes: bytes) else { continue }
             // An element without an explicit end tag is reported but not removed (its extent is a guess).
             guard var range = structure.outerRange(element, view) else {
                 sink.report(startToken.range, "\(widget.label) (CMS widget residue)")
@@ -86,6 +89,7 @@ public struct HTMLWidgetRule: Rule {
             case .safe: safe = true
             case .unsafe: safe = false
             case .emptyOnly: safe = true
+            case .emptyOnlyUnsafe: safe = false
             }
             let fix = Fix(safe ? .safe : .unsafe, "delete the \(widget.label)", edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
             sink.report(startToken.range, "\(widget.label) (CMS widget residue, selector '\(widget.selector.source)')", fix: fix)
