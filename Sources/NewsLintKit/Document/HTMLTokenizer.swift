@@ -146,35 +146,24 @@ public struct HTMLView: Sendable {
     public func isProse(token i: Int) -> Bool { tokens[i].isVisibleText && !inCode[i] }
 
     /// Whether byte `offset` is prose (visible text outside code elements).
-    public func isProse(at offset: Int) -> Bool {
-        guard let i = tokenIndex(containing: offset) else { return false }
-        return isProse(token: i)
-    }
+    public func isProse(at offset: Int) -> Bool { tokenIndex(containing: offset).map { isProse(token: $0) } ?? false }
 
     /// Whether the whole of `range` is prose (text and character references outside code elements).
-    public func isProse(_ range: Range<Int>) -> Bool {
-        guard !range.isEmpty, var i = tokenIndex(containing: range.lowerBound) else { return false }
-        while true {
-            guard isProse(token: i) else { return false }
-            if tokens[i].range.upperBound >= range.upperBound { return true }
-            i += 1
-            guard i < tokens.count else { return false }
-        }
-    }
+    public func isProse(_ range: Range<Int>) -> Bool { allTokens(of: range) { isProse(token: $0) } }
 
     /// Whether byte `offset` is part of visible text (text or a character reference). Bytes
     /// outside the tokenized range are not.
-    public func isVisibleText(at offset: Int) -> Bool {
-        guard let i = tokenIndex(containing: offset) else { return false }
-        return tokens[i].isVisibleText
-    }
+    public func isVisibleText(at offset: Int) -> Bool { tokenIndex(containing: offset).map { tokens[$0].isVisibleText } ?? false }
 
     /// Whether the whole of `range` lies in visible text (it may span several text tokens and
     /// character references, but no tag, comment or raw text).
-    public func isVisibleText(_ range: Range<Int>) -> Bool {
+    public func isVisibleText(_ range: Range<Int>) -> Bool { allTokens(of: range) { tokens[$0].isVisibleText } }
+
+    /// Whether every token overlapping the non-empty `range` (inside the tokenized range) satisfies `test`.
+    private func allTokens(of range: Range<Int>, _ test: (Int) -> Bool) -> Bool {
         guard !range.isEmpty, var i = tokenIndex(containing: range.lowerBound) else { return false }
         while true {
-            guard tokens[i].isVisibleText else { return false }
+            guard test(i) else { return false }
             if tokens[i].range.upperBound >= range.upperBound { return true }
             i += 1
             guard i < tokens.count else { return false }
@@ -216,16 +205,21 @@ private struct Tokenizer {
             let b = buf[i]
             if b == 0x3C, !tagsExhausted, let next = markup(buf, at: i, end: end) {
                 i = next
-            } else if b == 0x26, let refEnd = Self.characterReferenceEnd(buf, at: i, end: end) {
-                flushText(upTo: i)
-                tokens.append(HTMLToken(kind: .characterReference, range: i..<refEnd, name: i..<i, selfClosing: false, attributeIndices: 0..<0))
-                textStart = refEnd
+            } else if b == 0x26, let refEnd = characterReference(buf, at: i, end: end) {
                 i = refEnd
             } else {
                 i += 1
             }
         }
         flushText(upTo: end)
+    }
+
+    /// Emits the character reference starting with `&` at `i` (after the text before it) and
+    /// returns its end; nil when the `&` is a plain ampersand.
+    mutating func characterReference(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Int? {
+        guard let refEnd = Self.characterReferenceEnd(buf, at: i, end: end) else { return nil }
+        emit(.characterReference, i..<refEnd)
+        return refEnd
     }
 
     mutating func flushText(upTo offset: Int) {
@@ -374,14 +368,7 @@ private struct Tokenizer {
             // Escapable raw text: text with character references, no tags.
             var k = start
             while k < close {
-                if buf[k] == 0x26, let refEnd = Self.characterReferenceEnd(buf, at: k, end: close) {
-                    flushText(upTo: k)
-                    tokens.append(HTMLToken(kind: .characterReference, range: k..<refEnd, name: k..<k, selfClosing: false, attributeIndices: 0..<0))
-                    textStart = refEnd
-                    k = refEnd
-                } else {
-                    k += 1
-                }
+                if buf[k] == 0x26, let refEnd = characterReference(buf, at: k, end: close) { k = refEnd } else { k += 1 }
             }
             flushText(upTo: close)
         }
