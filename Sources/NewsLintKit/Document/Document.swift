@@ -25,9 +25,11 @@ public struct Document: Sendable {
     /// `codeLines[i]` is true when line i+1 is inside a fenced code block (fences included).
     public let codeLines: [Bool]
     /// The decoded scalars, filled on first use (see `Document.scalars`).
-    let scalarCache = ScalarDecodeCache()
+    let scalarCache = ComputedOnce<ScalarDecode>()
     /// The HTML tokens of the body, filled on first use (see `Document.html`).
-    let htmlCache = HTMLViewCache()
+    let htmlCache = ComputedOnce<HTMLView>()
+    /// The element structure of those tokens (see `Document.htmlElements`).
+    let htmlElementsCache = ComputedOnce<HTMLElements>()
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path

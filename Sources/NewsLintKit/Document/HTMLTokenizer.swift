@@ -1,5 +1,3 @@
-import Synchronization
-
 /// One attribute of a tag: byte ranges into the document, never copied.
 public struct HTMLAttribute: Sendable, Equatable {
     /// The attribute name as written (compare with `HTMLView.equalsIgnoringASCIICase`).
@@ -439,21 +437,6 @@ private struct Tokenizer {
     @inline(__always) static func isHexDigit(_ b: UInt8) -> Bool { isDigit(b) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66) }
     /// HTML's ASCII whitespace: tab, LF, FF, CR, space.
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D || b == 0x0C }
-}
-
-/// Holds a document's HTML view once it has been computed (documents are shared by rules
-/// running in one pass, so the first rule that asks pays and the others reuse it).
-final class HTMLViewCache: Sendable {
-    private let state = Mutex<HTMLView?>(nil)
-
-    func value(_ compute: () -> HTMLView) -> HTMLView {
-        state.withLock { stored in
-            if let stored { return stored }
-            let view = compute()
-            stored = view
-            return view
-        }
-    }
 }
 
 extension Document {

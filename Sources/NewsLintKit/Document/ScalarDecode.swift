@@ -181,23 +181,6 @@ enum ByteOffsets: Sendable {
     }
 }
 
-/// Holds a document's `ScalarDecode`, computed on first use: most files are Chinese and need it, but
-/// rules that never ask (and files that are never linted by a script rule) should not pay for it.
-/// The mutex makes the lazy fill safe even if a document were shared across threads; the engine runs
-/// one document's rules on one thread, so it is never contended.
-final class ScalarDecodeCache: Sendable {
-    private let state = Mutex<ScalarDecode?>(nil)
-
-    func value(_ compute: () -> ScalarDecode) -> ScalarDecode {
-        state.withLock { stored in
-            if let stored { return stored }
-            let decoded = compute()
-            stored = decoded
-            return decoded
-        }
-    }
-}
-
 extension Document {
     /// The file's scalars with byte offsets, decoded once per document and shared by the rules.
     var scalars: ScalarDecode {

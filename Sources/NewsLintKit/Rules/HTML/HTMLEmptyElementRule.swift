@@ -19,7 +19,7 @@ public struct HTMLEmptyElementRule: Rule {
         guard document.isHTMLPost else { return }
         let bytes = document.bytes
         let view = document.html
-        let structure = HTMLElements(view, bytes: bytes)
+        let structure = document.htmlElements
         let elements = structure.elements
         var empty = [Bool](repeating: false, count: elements.count)
         // Children start after their parents: deciding from the last element backwards sees every child first.
@@ -33,7 +33,7 @@ public struct HTMLEmptyElementRule: Rule {
                 switch token.kind {
                 case .text where HTMLText.isBlank(bytes, token.range), .comment:
                     t += 1
-                case .characterReference where HTMLText.isSpaceReference(bytes, token.range):
+                case .characterReference where HTMLText.isSpaceReference(bytes, token):
                     t += 1
                 case .startTag:
                     if let child = structure.elementAtToken[t], empty[child], let childEnd = elements[child].end {

@@ -20,7 +20,7 @@ public struct HTMLTagUnbalancedRule: Rule {
         guard document.isHTMLPost else { return }
         let bytes = document.bytes
         let view = document.html
-        let structure = HTMLElements(view, bytes: bytes)
+        let structure = document.htmlElements
         var misnested = Set<String>()
         // Elements still open at the end: browsers close them there, so writing their end tags
         // after the last content changes nothing a reader sees. One fix (on the innermost) writes them all.

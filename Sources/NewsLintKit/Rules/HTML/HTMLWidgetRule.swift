@@ -63,7 +63,7 @@ public struct HTMLWidgetRule: Rule {
         guard document.isHTMLPost, !widgets.isEmpty else { return }
         let bytes = document.bytes
         let view = document.html
-        let structure = HTMLElements(view, bytes: bytes)
+        let structure = document.htmlElements
         var coveredUntil = -1
         for (index, element) in structure.elements.enumerated() {
             let startToken = view.tokens[element.start]
