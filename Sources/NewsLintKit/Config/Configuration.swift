@@ -304,43 +304,8 @@ public struct Configuration: Sendable {
     }
 }
 
-/// A config problem with its location and JSON path.
-public struct ConfigError: Error, Sendable, CustomStringConvertible {
-    public var file: String
-    public var position: SourcePosition?
-    public var jsonPath: String?
-    public var message: String
-    /// Further problems found in the same pass (all are reported at once).
-    public var additional: [ConfigError] = []
-
-    public init(file: String, position: SourcePosition? = nil, jsonPath: String? = nil, message: String) {
-        self.file = file
-        self.position = position
-        self.jsonPath = jsonPath
-        self.message = message
-    }
-
-    /// This error and the additional ones, each on its own.
-    public var all: [ConfigError] {
-        var first = self
-        first.additional = []
-        return [first] + additional.flatMap(\.all)
-    }
-
-    static func combined(_ first: ConfigError, _ rest: [ConfigError]) -> ConfigError {
-        var e = first
-        e.additional = (e.additional + rest).flatMap(\.all)
-        return e
-    }
-
-    public var description: String {
-        var s = file
-        if let p = position { s += ":\(p.line):\(p.column)" }
-        s += ": "
-        if let j = jsonPath, !j.isEmpty { s += "\(j): " }
-        return s + message
-    }
-}
+/// A config problem with its location and JSON path: the one JSON input error (`JSONFileError`).
+public typealias ConfigError = JSONFileError
 
 /// Shared validation helpers producing precise `ConfigError`s.
 struct ConfigValidator {
