@@ -323,7 +323,7 @@ enum ExplainCommand {
         var pages: [String] = []
         for id in parsed.positionals {
             guard let r = catalog.metadata(id) else {
-                let hint = Suggest.closest(to: id, in: catalog.ids).map { "; did you mean '\($0)'?" } ?? "; run 'newslint rules' for the list"
+                let hint = Suggest.hint(for: id, in: catalog.ids, otherwise: "; run 'newslint rules' for the list")
                 throw UsageError("unknown rule '\(id)'\(hint)")
             }
             pages.append(render(r))

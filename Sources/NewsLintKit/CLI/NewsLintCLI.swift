@@ -129,8 +129,8 @@ public enum NewsLintCLI {
             if subcommands.contains(first) {
                 command = first
                 args.removeFirst()
-            } else if !SystemPath.exists(resolve(first, io)), let hint = Suggest.closest(to: first, in: subcommands) {
-                io.stderr("error: '\(first)' is neither a subcommand nor an existing path; did you mean '\(hint)'?\n")
+            } else if !SystemPath.exists(resolve(first, io)), case let hint = Suggest.hint(for: first, in: subcommands), !hint.isEmpty {
+                io.stderr("error: '\(first)' is neither a subcommand nor an existing path\(hint)\n")
                 return ExitCode.failure
             }
         }
@@ -151,8 +151,8 @@ public enum NewsLintCLI {
             case "help":
                 if let topic = args.first {
                     guard let text = help(for: topic) else {
-                        let hint = Suggest.closest(to: topic, in: subcommands).map { " (did you mean '\($0)'?)" } ?? ""
-                        throw UsageError("no help for '\(topic)'\(hint); subcommands are: \(subcommands.joined(separator: ", "))")
+                        let hint = Suggest.hint(for: topic, in: subcommands)
+                        throw UsageError("no help for '\(topic)'; subcommands are: \(subcommands.joined(separator: ", "))\(hint)")
                     }
                     io.stdout(text)
                 } else {
@@ -294,7 +294,7 @@ public enum NewsLintCLI {
         }
         for name in names {
             for entry in parsed.list(name) ?? [] where !valid.contains(entry) {
-                let hint = Suggest.closest(to: entry, in: valid).map { "; did you mean '\($0)'?" } ?? "; run 'newslint rules' for the list"
+                let hint = Suggest.hint(for: entry, in: valid, otherwise: "; run 'newslint rules' for the list")
                 throw UsageError("unknown rule or family '\(entry)' in --\(name)\(hint)")
             }
         }

@@ -57,7 +57,7 @@ struct ScaleSettings {
                     guard let d = m.value.string, !d.isEmpty else { throw ConfigError(file: file, position: m.value.position, jsonPath: "cache.directory", message: "expected a directory path, found \(m.value.value.typeName)") }
                     directory = d.hasPrefix("/") ? d : config.directory + "/" + d
                 default:
-                    let hint = Suggest.closest(to: m.key, in: ["enabled", "directory"]).map { "; did you mean '\($0)'?" } ?? ""
+                    let hint = Suggest.hint(for: m.key, in: ["enabled", "directory"])
                     throw ConfigError(file: file, position: m.keyPosition, jsonPath: "cache.\(m.key)", message: "unknown key '\(m.key)'\(hint)")
                 }
             }

@@ -66,15 +66,8 @@ public struct RuleMetadata: Sendable {
     }
 }
 
-/// A problem in a catalog or rule-pack file, with its location.
-public struct CatalogError: Error, Sendable, CustomStringConvertible {
-    public var file: String
-    public var position: SourcePosition?
-    public var message: String
-    public var description: String {
-        "\(file)\(position.map { ":\($0.line):\($0.column)" } ?? ""): \(message)"
-    }
-}
+/// A problem in a catalog or rule-pack file, with its location: the one JSON input error.
+public typealias CatalogError = JSONFileError
 
 extension RuleMetadata {
     static let knownKeys = ["id", "family", "summary", "rationale", "severity", "enabled", "fixable", "options", "examples", "$comment"]
@@ -94,7 +87,7 @@ extension RuleMetadata {
             CatalogError(file: file, position: node?.position ?? root.position, message: message)
         }
         for m in members where !knownKeys.contains(m.key) {
-            let hint = Suggest.closest(to: m.key, in: knownKeys).map { "; did you mean '\($0)'?" } ?? ""
+            let hint = Suggest.hint(for: m.key, in: knownKeys)
             throw CatalogError(file: file, position: m.keyPosition, message: "unknown key '\(m.key)'\(hint)")
         }
         func requiredString(_ key: String) throws -> String {

@@ -316,7 +316,7 @@ struct ConfigValidator {
     }
 
     func unknownKey(_ key: String, at position: SourcePosition, path: String, candidates: [String]) -> ConfigError {
-        let hint = Suggest.closest(to: key, in: candidates).map { "; did you mean '\($0)'?" } ?? "; valid keys: \(candidates.filter { !$0.hasPrefix("$") }.joined(separator: ", "))"
+        let hint = Suggest.hint(for: key, in: candidates, otherwise: "; valid keys: \(candidates.filter { !$0.hasPrefix("$") }.joined(separator: ", "))")
         return ConfigError(file: file, position: position, jsonPath: path.isEmpty ? key : path + "." + key, message: "unknown key '\(key)'\(hint)")
     }
 
@@ -338,7 +338,7 @@ struct ConfigValidator {
             let keyPath = "\(path).\(m.key)"
             let meta = catalog.metadata(m.key)
             guard meta != nil || families.contains(m.key) || m.key == "all" else {
-                let hint = Suggest.closest(to: m.key, in: catalog.ids + families).map { "; did you mean '\($0)'?" } ?? "; run 'newslint rules' for the list"
+                let hint = Suggest.hint(for: m.key, in: catalog.ids + families, otherwise: "; run 'newslint rules' for the list")
                 throw ConfigError(file: file, position: m.keyPosition, jsonPath: keyPath, message: "unknown rule '\(m.key)'\(hint)")
             }
             var setting = RuleSetting()
@@ -387,7 +387,7 @@ struct ConfigValidator {
     private func parseLevel(_ s: String, node: JSONNode, path: String) throws -> RuleSetting {
         if s == "off" { return RuleSetting(enabled: false) }
         guard let sev = Severity(rawValue: s) else {
-            let hint = Suggest.closest(to: s, in: ["off", "info", "warning", "error"]).map { "; did you mean '\($0)'?" } ?? ""
+            let hint = Suggest.hint(for: s, in: ["off", "info", "warning", "error"])
             throw error(node, path, "invalid level '\(s)': expected off, info, warning or error\(hint)")
         }
         return RuleSetting(enabled: true, severity: sev)
@@ -415,7 +415,7 @@ struct ConfigValidator {
         if let allowed = spec.allowed {
             let given = value.string.map { [$0] } ?? value.stringArray ?? []
             for g in given where !allowed.contains(g) {
-                let hint = Suggest.closest(to: g, in: allowed).map { "; did you mean '\($0)'?" } ?? ""
+                let hint = Suggest.hint(for: g, in: allowed)
                 throw error(value, path, "'\(g)' is not allowed; expected one of \(allowed.joined(separator: ", "))\(hint)")
             }
         }

@@ -83,7 +83,7 @@ public enum RulePackRegistry {
             CatalogError(file: file, position: (node ?? root).position, message: message)
         }
         for m in members where !keys.contains(m.key) {
-            let hint = Suggest.closest(to: m.key, in: keys).map { "; did you mean '\($0)'?" } ?? "; valid keys: \(keys.dropFirst().joined(separator: ", "))"
+            let hint = Suggest.hint(for: m.key, in: keys, otherwise: "; valid keys: \(keys.dropFirst().joined(separator: ", "))")
             throw CatalogError(file: file, position: m.keyPosition, message: "unknown key '\(m.key)'\(hint)")
         }
         guard let idNode = root["id"] else { throw fail(root, "missing required key 'id'") }
@@ -135,7 +135,7 @@ public enum RulePackRegistry {
                 action = s
             } else if let fm = f.members {
                 for m in fm where !fixKeys.contains(m.key) {
-                    let hint = Suggest.closest(to: m.key, in: fixKeys).map { "; did you mean '\($0)'?" } ?? ""
+                    let hint = Suggest.hint(for: m.key, in: fixKeys)
                     throw CatalogError(file: file, position: m.keyPosition, message: "unknown key 'fix.\(m.key)'\(hint)")
                 }
                 guard let a = f["action"] else { throw fail(f, "'fix' needs 'action' (delete-line or replace)") }
@@ -162,7 +162,7 @@ public enum RulePackRegistry {
                 guard let with else { throw fail(f, "'fix.with' is required for the replace action") }
                 fix = .replace(with, applicability)
             default:
-                let hint = action.flatMap { Suggest.closest(to: $0, in: ["delete-line", "replace"]) }.map { "; did you mean '\($0)'?" } ?? ""
+                let hint = action.map { Suggest.hint(for: $0, in: ["delete-line", "replace"]) } ?? ""
                 throw fail(f["action"] ?? f, "'fix.action' must be \"delete-line\" or \"replace\"\(hint)")
             }
         }

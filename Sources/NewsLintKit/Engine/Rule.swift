@@ -71,13 +71,40 @@ public struct RuleOptions: Sendable {
 
     public subscript(name: String) -> JSONNode? { values[name] }
 
-    public func bool(_ name: String, _ fallback: Bool) -> Bool { values[name]?.bool ?? fallback }
-    public func int(_ name: String, _ fallback: Int) -> Int { values[name]?.int ?? fallback }
-    public func double(_ name: String, _ fallback: Double) -> Double { values[name]?.number ?? fallback }
-    public func string(_ name: String, _ fallback: String) -> String { values[name]?.string ?? fallback }
-    public func strings(_ name: String, _ fallback: [String]) -> [String] { values[name]?.stringArray ?? fallback }
-
     mutating func set(_ name: String, _ node: JSONNode) { values[name] = node }
+
+    /// The values as one JSON object (keys sorted), as a typed options struct is decoded from.
+    var object: JSONNode {
+        JSONNode(.object(values.sorted { $0.key < $1.key }.map { ($0.key, $0.value.position, $0.value) }))
+    }
+
+    /// These values over the built-in catalog defaults of `rule`, decoded into the rule's typed options.
+    /// Defaults are written once, in the catalog's option specs: the struct declares none, so a value
+    /// the catalog lacks is a decoding error rather than a silent second default.
+    public func decode<Options: Decodable>(_ type: Options.Type, rule: String) throws -> Options {
+        var merged = Catalog.builtin.metadata(rule)?.defaultOptions.values ?? [:]
+        merged.merge(values) { $1 }
+        do {
+            return try JSONNodeDecoder(file: "options of \(rule)").decode(type, from: RuleOptions(merged).object)
+        } catch let e as JSONFileError {
+            // The engine places option errors at the config value (`optionError`).
+            throw RuleOptionError(option: e.jsonPath ?? "", message: e.message)
+        }
+    }
+}
+
+/// A rule whose options decode into one typed struct (`Options`), the same struct for every
+/// implementation sharing the id. Its defaults are the catalog's option specs, nowhere else.
+public protocol RuleWithOptions {
+    associatedtype Options: Decodable & Sendable
+    static var id: String { get }
+}
+
+extension RuleWithOptions {
+    /// The rule's options: catalog defaults overlaid with `options` (config values), decoded.
+    public static func decodeOptions(_ options: RuleOptions) throws -> Options {
+        try options.decode(Options.self, rule: id)
+    }
 }
 
 /// Thrown by a rule's `init` when an option value is well-typed but unusable (e.g. a bad regex).

@@ -396,3 +396,21 @@ extension JSONStringEnum {
         self = value
     }
 }
+
+/// A JSON object read as an ordered list of (key, value): the keys are the user's (front-matter keys,
+/// say), and their order is kept, which a `Dictionary` would lose.
+public struct KeyedList<Value: Decodable & Sendable>: Decodable, Sendable {
+    public var entries: [(key: String, value: Value)]
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { return nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        entries = try container.allKeys.map { ($0.stringValue, try container.decode(Value.self, forKey: $0)) }
+    }
+}

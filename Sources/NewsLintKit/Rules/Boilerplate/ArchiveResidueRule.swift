@@ -8,13 +8,15 @@
 /// the file shows it was captured through the archive: a relative or rewritten archive link, an
 /// archived front-matter URL, a wrapped link to the article's own site, or `minLinks` wrapped links.
 /// Unsafe fix: unwrap to the original URL, only when the link spells it out with its scheme.
-public struct ArchiveResidueRule: Rule {
+public struct ArchiveResidueRule: Rule, RuleWithOptions {
     public static let id = "archive-residue"
 
     let minLinks: Int
 
+    public struct Options: Decodable, Sendable { var minLinks: Int }
+
     public init(options: RuleOptions) throws {
-        minLinks = options.int("minLinks", 3)
+        minLinks = try Self.decodeOptions(options).minLinks
         guard minLinks >= 1 else { throw RuleOptionError(option: "minLinks", message: "must be at least 1") }
     }
 

@@ -6,7 +6,7 @@ import Foundation
 /// `RepeatedLineKey`), on lines normalised so copies that differ only by a timestamp, a counter
 /// or an archive prefix count together. Facts are line hashes only; `newslint learn` reads the
 /// text back for the lines it writes.
-public struct BoilerplateRepeatedRule: CrossFileRule {
+public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     public static let id = "boilerplate-repeated"
 
     /// Kept for every file until the reduce phase, so it is packed: one allocation per file
@@ -71,12 +71,21 @@ public struct BoilerplateRepeatedRule: CrossFileRule {
     let minShare: Double
     let groupKeys: [String]
 
+    public struct Options: Decodable, Sendable {
+        var minLength: Int
+        var minWords: Int
+        var minFiles: Int
+        var minShare: Double
+        var groupBy: [String]
+    }
+
     public init(options: RuleOptions) throws {
-        minLength = options.int("minLength", 8)
-        minWords = options.int("minWords", 4)
-        minFiles = options.int("minFiles", 5)
-        minShare = options.double("minShare", 0.1)
-        groupKeys = options.strings("groupBy", RepeatedLineKey.defaultGroupKeys)
+        let o = try Self.decodeOptions(options)
+        minLength = o.minLength
+        minWords = o.minWords
+        minFiles = o.minFiles
+        minShare = o.minShare
+        groupKeys = o.groupBy
         guard minFiles >= 2 else { throw RuleOptionError(option: "minFiles", message: "expected at least 2 (a line in one file is not repeated)") }
         guard minShare > 0, minShare <= 1 else { throw RuleOptionError(option: "minShare", message: "expected a share in (0, 1]") }
     }

@@ -48,7 +48,7 @@ enum BuiltinPatterns {
 }
 
 /// `boilerplate`: lines of scraper residue found by the built-in pattern packs.
-public struct BoilerplateRule: Rule {
+public struct BoilerplateRule: Rule, RuleWithOptions {
     public static let id = "boilerplate"
 
     let headerLines: Int
@@ -56,18 +56,26 @@ public struct BoilerplateRule: Rule {
     let matcher: PatternMatcher
     let messages: [String: String]
 
+    public struct Options: Decodable, Sendable {
+        var headerLines: Int
+        var footerLines: Int
+        var maxResidual: Int
+        var disabledCategories: [String]
+    }
+
     public init(options: RuleOptions) throws {
-        headerLines = max(0, options.int("headerLines", 6))
-        footerLines = max(0, options.int("footerLines", 8))
-        let residual = max(0, options.int("maxResidual", 24))
-        let disabled = options.strings("disabledCategories", [])
+        let o = try Self.decodeOptions(options)
+        headerLines = max(0, o.headerLines)
+        footerLines = max(0, o.footerLines)
+        let residual = max(0, o.maxResidual)
+        let disabled = o.disabledCategories
         let known = BuiltinPatterns.loaded.packs.map(\.category)
         for c in disabled where !known.contains(c) {
-            let hint = Suggest.closest(to: c, in: known).map { "; did you mean '\($0)'?" } ?? "; categories: \(known.sorted().joined(separator: ", "))"
+            let hint = Suggest.hint(for: c, in: known, otherwise: "; categories: \(known.sorted().joined(separator: ", "))")
             throw RuleOptionError(option: "disabledCategories", message: "unknown category '\(c)'\(hint)")
         }
         let base = BuiltinPatterns.loaded.patterns.filter { !disabled.contains($0.category) }
-        matcher = residual == 24 && disabled.isEmpty ? BuiltinPatterns.matcher : PatternMatcher(patterns: base, maxResidual: residual)
+        matcher = residual == BuiltinPatterns.matcher.maxResidual && disabled.isEmpty ? BuiltinPatterns.matcher : PatternMatcher(patterns: base, maxResidual: residual)
         var messages: [String: String] = [:]
         for p in BuiltinPatterns.loaded.packs { messages[p.category] = p.message }
         self.messages = messages

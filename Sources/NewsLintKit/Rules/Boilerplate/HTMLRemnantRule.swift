@@ -31,7 +31,7 @@ enum TextFlavor {
 /// markup escaped into text (`&lt;p&gt;`), closing tags without an opening one outside HTML
 /// blocks, CMS wrappers carrying `class`/`id`/`style`, empty wrappers and Word markup. HTML
 /// documents are HTML and are not checked. `allowedTags` are never reported.
-public struct HTMLRemnantRule: Rule {
+public struct HTMLRemnantRule: Rule, RuleWithOptions {
     public static let id = "html-remnant"
 
     static let named: [String: String] = [
@@ -48,8 +48,10 @@ public struct HTMLRemnantRule: Rule {
 
     let allowed: Set<String>
 
-    public init(options: RuleOptions) {
-        allowed = Set(options.strings("allowedTags", ["figure", "img", "figcaption", "video", "audio", "source", "sub", "sup"]).map { $0.lowercased() })
+    public struct Options: Decodable, Sendable { var allowedTags: [String] }
+
+    public init(options: RuleOptions) throws {
+        allowed = Set(try Self.decodeOptions(options).allowedTags.map { $0.lowercased() })
     }
 
     struct Entity {

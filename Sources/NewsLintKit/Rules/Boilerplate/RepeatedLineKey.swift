@@ -7,7 +7,8 @@ enum RepeatedLineKey {
     /// Front-matter keys tried when the rule's `groupBy` option is not set: an explicit site
     /// first, then the host of the article's URL (one site, whatever its sections), then
     /// `categories` (a site name in many scraped corpora, a topic in blogs, so last).
-    static let defaultGroupKeys = ["source", "site", "domain", "link", "url", "source_url", "canonical_url", "original_url", "categories"]
+    /// `boilerplate-repeated`'s default `groupBy` (from the catalog, where it is documented).
+    static let defaultGroupKeys: [String] = (try? BoilerplateRepeatedRule.decodeOptions(RuleOptions()).groupBy) ?? []
 
     /// The group (site) of a file: `key:value` from the first `keys` entry present (a URL value
     /// stands for its host, archive-wrapped URLs for the original's host), else `corpus`.

@@ -77,13 +77,15 @@ public struct IndentedParagraphRule: Rule {
 
 /// `more-marker`: an excerpt separator placed inside a paragraph, so the previous line does
 /// not end a sentence and the text continues right after the marker (`书` / `<!--more-->` / `记`).
-public struct MoreMarkerRule: Rule {
+public struct MoreMarkerRule: Rule, RuleWithOptions {
     public static let id = "more-marker"
 
     let markers: [[UInt8]]
 
+    public struct Options: Decodable, Sendable { var markers: [String] }
+
     public init(options: RuleOptions) throws {
-        let list = options.strings("markers", ["<!--more-->", "<!-- more -->"])
+        let list = try Self.decodeOptions(options).markers
         guard !list.isEmpty, !list.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
             throw RuleOptionError(option: "markers", message: "expected at least one non-empty marker")
         }

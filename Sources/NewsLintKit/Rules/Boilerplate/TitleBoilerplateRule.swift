@@ -149,12 +149,19 @@ enum TitleAffix {
 }
 
 /// `title-boilerplate` (per file): a domain or a known site name glued to the title.
-public struct TitleBoilerplateRule: Rule {
+public struct TitleBoilerplateRule: Rule, RuleWithOptions {
     public static let id = "title-boilerplate"
     let key: String
 
-    public init(options: RuleOptions) {
-        key = options.string("key", "title")
+    /// Shared with the cross-file half (`TitleRepeatedAffixRule`), which reads the thresholds.
+    public struct Options: Decodable, Sendable {
+        var key: String
+        var minTitles: Int
+        var minShare: Double
+    }
+
+    public init(options: RuleOptions) throws {
+        key = try Self.decodeOptions(options).key
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
@@ -175,7 +182,8 @@ public struct TitleBoilerplateRule: Rule {
 
 /// `title-boilerplate` (cross-file): a title prefix or suffix that repeats across many titles
 /// of the corpus is a site name even when it is not a domain (`校园网 - …`).
-public struct TitleRepeatedAffixRule: CrossFileRule {
+public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
+    public typealias Options = TitleBoilerplateRule.Options
     public static let id = "title-boilerplate"
 
     /// Kept for every titled file until the reduce phase: 16 bytes, the affixes (most titles have
@@ -228,9 +236,10 @@ public struct TitleRepeatedAffixRule: CrossFileRule {
     let affixes = Locked(Set<String>())
 
     public init(options: RuleOptions) throws {
-        key = options.string("key", "title")
-        minTitles = options.int("minTitles", 5)
-        minShare = options.double("minShare", 0.2)
+        let o = try Self.decodeOptions(options)
+        key = o.key
+        minTitles = o.minTitles
+        minShare = o.minShare
         guard minTitles >= 2 else { throw RuleOptionError(option: "minTitles", message: "expected at least 2") }
         guard minShare > 0, minShare <= 1 else { throw RuleOptionError(option: "minShare", message: "expected a share in (0, 1]") }
     }

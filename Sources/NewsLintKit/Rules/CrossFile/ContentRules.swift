@@ -38,7 +38,7 @@ struct DisjointSets {
 }
 
 /// `content-duplicate`: bodies identical after normalisation. Fact: 8-byte hash, length, line.
-public struct ContentDuplicateRule: CrossFileRule {
+public struct ContentDuplicateRule: CrossFileRule, RuleWithOptions {
     public static let id = "content-duplicate"
     /// 16 bytes, kept for every file until the reduce phase. The JSON form is unchanged.
     public struct Fact: Codable, Sendable, Equatable {
@@ -73,8 +73,10 @@ public struct ContentDuplicateRule: CrossFileRule {
     }
     let minLength: Int
 
+    public struct Options: Decodable, Sendable { var minLength: Int }
+
     public init(options: RuleOptions) throws {
-        minLength = options.int("minLength", 10)
+        minLength = try Self.decodeOptions(options).minLength
         guard minLength >= 1 else { throw RuleOptionError(option: "minLength", message: "must be at least 1") }
     }
 
@@ -139,7 +141,7 @@ struct ChainGroups {
 /// Fact: exact-body hash + `permutations` × 2-byte signature (288 bytes by default) + the
 /// front-matter date. Keeping 16 bits of each minimum (b-bit MinHash) halves the fact; two
 /// different minima agree by chance with probability 2⁻¹⁶, a negligible bias on the similarity estimate.
-public struct ContentNearDuplicateRule: CrossFileRule {
+public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
     public static let id = "content-near-duplicate"
     public struct Fact: Codable, Sendable, Equatable {
         public var hash: UInt64
@@ -167,14 +169,25 @@ public struct ContentNearDuplicateRule: CrossFileRule {
     let multipliers: [UInt64]
     let offsets: [UInt64]
 
+    public struct Options: Decodable, Sendable {
+        var shingleSize: Int
+        var threshold: Double
+        var permutations: Int
+        var bands: Int
+        var minLength: Int
+        var maxDateGapDays: Int
+        var boilerplateFiles: Int
+    }
+
     public init(options: RuleOptions) throws {
-        shingleSize = options.int("shingleSize", 5)
-        threshold = options.double("threshold", 0.5)
-        permutations = options.int("permutations", 144)
-        bands = options.int("bands", 48)
-        minLength = options.int("minLength", 50)
-        maxDateGapDays = options.int("maxDateGapDays", 0)
-        boilerplateFiles = options.int("boilerplateFiles", 20)
+        let o = try Self.decodeOptions(options)
+        shingleSize = o.shingleSize
+        threshold = o.threshold
+        permutations = o.permutations
+        bands = o.bands
+        minLength = o.minLength
+        maxDateGapDays = o.maxDateGapDays
+        boilerplateFiles = o.boilerplateFiles
         guard (1...32).contains(shingleSize) else { throw RuleOptionError(option: "shingleSize", message: "must be from 1 to 32 characters") }
         guard threshold > 0 && threshold <= 1 else { throw RuleOptionError(option: "threshold", message: "must be greater than 0 and at most 1") }
         guard (8...1024).contains(permutations) else { throw RuleOptionError(option: "permutations", message: "must be from 8 to 1024") }

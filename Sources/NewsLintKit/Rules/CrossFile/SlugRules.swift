@@ -6,12 +6,12 @@ struct SlugResolver: Sendable {
     let keys: [String]
     let fileName: String // none | hugo | jekyll
 
-    init(options: RuleOptions) throws {
-        keys = options.strings("keys", ["slug", "urlname"])
-        if keys.isEmpty && options.string("fileName", "none") == "none" {
+    init(keys: [String], fileName: String) throws {
+        if keys.isEmpty && fileName == "none" {
             throw RuleOptionError(option: "keys", message: "no slug keys and no fileName fallback: nothing to compare")
         }
-        fileName = options.string("fileName", "none")
+        self.keys = keys
+        self.fileName = fileName
     }
 
     /// The resolved slug, the key it came from, and the key's line and column.
@@ -46,7 +46,7 @@ struct SlugResolver: Sendable {
 
 /// `slug-duplicate`: two or more files resolve to the same slug (one would overwrite the
 /// other when the site is built). Fact: the slug with its key and line (~50 bytes).
-public struct SlugDuplicateRule: CrossFileRule {
+public struct SlugDuplicateRule: CrossFileRule, RuleWithOptions {
     public static let id = "slug-duplicate"
     /// Kept for every file until the reduce phase. Hex digests (`46ea4ddd…`, the slugs of scraped
     /// mirrors) are stored as two words instead of a heap string. The JSON form is unchanged.
@@ -88,9 +88,16 @@ public struct SlugDuplicateRule: CrossFileRule {
     let resolver: SlugResolver
     let caseSensitive: Bool
 
+    public struct Options: Decodable, Sendable {
+        var keys: [String]
+        var fileName: String
+        var caseSensitive: Bool
+    }
+
     public init(options: RuleOptions) throws {
-        resolver = try SlugResolver(options: options)
-        caseSensitive = options.bool("caseSensitive", false)
+        let o = try Self.decodeOptions(options)
+        resolver = try SlugResolver(keys: o.keys, fileName: o.fileName)
+        caseSensitive = o.caseSensitive
     }
 
     public func collect(_ document: Document) -> Fact? {
@@ -170,12 +177,14 @@ func listing<S: Sequence>(_ names: S, total: Int, limit: Int = 5) -> String wher
 
 /// `slug-invalid`: a slug key that is empty, or holds characters unsafe in a URL path
 /// segment, or U+FFFD from a broken decode. Non-ASCII letters are valid (IRIs).
-public struct SlugInvalidRule: Rule {
+public struct SlugInvalidRule: Rule, RuleWithOptions {
     public static let id = "slug-invalid"
     let keys: [String]
 
-    public init(options: RuleOptions) {
-        keys = options.strings("keys", ["slug", "urlname"])
+    public struct Options: Decodable, Sendable { var keys: [String] }
+
+    public init(options: RuleOptions) throws {
+        keys = try Self.decodeOptions(options).keys
     }
 
     /// Bytes unsafe in a path segment: controls, space, and " # % < > ? [ \ ] ^ ` { | } /.

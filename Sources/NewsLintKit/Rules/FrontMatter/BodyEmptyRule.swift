@@ -146,14 +146,24 @@ extension BodyText {
 
 /// `body-empty`: a file with front matter only, or a body with (almost) no real text once markup,
 /// images and links are set aside — the article text was never captured. No fix.
-public struct BodyEmptyRule: Rule {
+public struct BodyEmptyRule: Rule, RuleWithOptions {
     public static let id = "body-empty"
     let minCharacters: Int
     let pages: SitePages
 
+    /// Shared with the cross-file half (`BodyPlaceholderRule`).
+    public struct Options: Decodable, Sendable {
+        var minCharacters: Int
+        var placeholderMaxCharacters: Int
+        var placeholderMinFiles: Int
+        var pageFiles: [String]
+        var pageLayouts: [String]
+    }
+
     public init(options: RuleOptions) throws {
-        minCharacters = options.int("minCharacters", 10)
-        pages = SitePages(options: options, files: ["_index.*", "404.*"], layouts: ["home"], templates: true)
+        let o = try Self.decodeOptions(options)
+        minCharacters = o.minCharacters
+        pages = SitePages(files: o.pageFiles, layouts: o.pageLayouts, templates: true)
         guard minCharacters >= 1 else { throw RuleOptionError(option: "minCharacters", message: "must be at least 1") }
     }
 
@@ -183,9 +193,9 @@ struct SitePages: Sendable {
     /// Whether a template (front matter with `{{`) counts as a page.
     let templates: Bool
 
-    init(options: RuleOptions, files: [String], layouts: [String], templates: Bool) {
-        self.files = options.strings("pageFiles", files).map(Glob.init)
-        self.layouts = options.strings("pageLayouts", layouts)
+    init(files: [String], layouts: [String], templates: Bool) {
+        self.files = files.map(Glob.init)
+        self.layouts = layouts
         self.templates = templates
     }
 
@@ -223,7 +233,8 @@ extension BodyEmptyRule {
 /// `body-empty` (cross-file): one short body shared by many files — a farewell page, a paywall or a
 /// "page not found" notice captured in place of each article. Fact: the short body's hash, the
 /// title's hash and the body line (nothing for bodies with enough text).
-public struct BodyPlaceholderRule: CrossFileRule {
+public struct BodyPlaceholderRule: CrossFileRule, RuleWithOptions {
+    public typealias Options = BodyEmptyRule.Options
     public static let id = "body-empty"
 
     public struct Fact: Codable, Sendable, Equatable {
@@ -239,10 +250,11 @@ public struct BodyPlaceholderRule: CrossFileRule {
     let pages: SitePages
 
     public init(options: RuleOptions) throws {
-        pages = SitePages(options: options, files: ["_index.*", "404.*"], layouts: ["home"], templates: true)
-        minCharacters = options.int("minCharacters", 10)
-        maxCharacters = options.int("placeholderMaxCharacters", 200)
-        minFiles = options.int("placeholderMinFiles", 5)
+        let o = try Self.decodeOptions(options)
+        pages = SitePages(files: o.pageFiles, layouts: o.pageLayouts, templates: true)
+        minCharacters = o.minCharacters
+        maxCharacters = o.placeholderMaxCharacters
+        minFiles = o.placeholderMinFiles
         guard minFiles >= 2 else { throw RuleOptionError(option: "placeholderMinFiles", message: "must be at least 2") }
     }
 

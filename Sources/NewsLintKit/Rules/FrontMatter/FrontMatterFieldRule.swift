@@ -6,10 +6,10 @@ import Foundation
 /// The defaults accept what Jekyll and Hugo accept (a space-separated string for `tags`, a post's
 /// date taken from its `YYYY-MM-DD-` file name, Hugo's date keys); the `preset` config key selects
 /// a generator's exact schema (see `FrontMatterPreset`).
-public struct FrontMatterFieldRule: Rule {
+public struct FrontMatterFieldRule: Rule, RuleWithOptions {
     public static let id = "front-matter-field"
 
-    enum ValueType: String, CaseIterable { case string, list, stringOrList = "string-or-list", bool, date, number }
+    enum ValueType: String, JSONStringEnum, Sendable { case string, list, stringOrList = "string-or-list", bool, date, number }
 
     /// Each required entry is one key or alternatives `date|publishDate` (any one satisfies it).
     let required: [[String]]
@@ -20,43 +20,38 @@ public struct FrontMatterFieldRule: Rule {
     let dateFromFileName: Bool
     let pages: SitePages
 
+    public struct Options: Decodable, Sendable {
+        var required: [String]
+        var nonEmpty: Bool
+        var dateFromFileName: Bool
+        var pageFiles: [String]
+        var pageLayouts: [String]
+        var types: KeyedList<ValueType>
+        var patterns: KeyedList<String>
+        var allowed: KeyedList<[String]>
+    }
+
     public init(options: RuleOptions) throws {
-        required = options.strings("required", ["title", "date|publishDate|lastmod"]).map { $0.split(separator: "|").map { String($0).trimmingCharacters(in: .whitespaces) } }
-        nonEmpty = options.bool("nonEmpty", true)
-        dateFromFileName = options.bool("dateFromFileName", true)
-        pages = SitePages(options: options, files: [], layouts: [], templates: false)
-        var types: [(String, ValueType)] = []
-        for m in options["types"]?.members ?? [] {
-            guard let name = m.value.string, let t = ValueType(rawValue: name) else {
-                throw RuleOptionError(option: "types.\(m.key)", message: "expected one of \(ValueType.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            types.append((m.key, t))
-        }
-        self.types = types
+        let o = try Self.decodeOptions(options)
+        required = o.required.map { $0.split(separator: "|").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        nonEmpty = o.nonEmpty
+        dateFromFileName = o.dateFromFileName
+        pages = SitePages(files: o.pageFiles, layouts: o.pageLayouts, templates: false)
+        types = o.types.entries.map { ($0.key, $0.value) }
         var patterns: [(String, String, NSRegularExpression)] = []
-        for m in options["patterns"]?.members ?? [] {
-            guard let source = m.value.string else {
-                throw RuleOptionError(option: "patterns.\(m.key)", message: "expected a regular expression string")
-            }
+        for (key, source) in o.patterns.entries {
             if let problem = RegexSafety.problem(source) {
-                throw RuleOptionError(option: "patterns.\(m.key)", message: "regular expression '\(source)' is refused: \(problem)")
+                throw RuleOptionError(option: "patterns.\(key)", message: "regular expression '\(source)' is refused: \(problem)")
             }
             do {
                 // Anchored once here so alternations match the whole value (`news|newsletter`).
-                patterns.append((m.key, source, try NSRegularExpression(pattern: "^(?:" + source + ")$")))
+                patterns.append((key, source, try NSRegularExpression(pattern: "^(?:" + source + ")$")))
             } catch {
-                throw RuleOptionError(option: "patterns.\(m.key)", message: "invalid regular expression '\(source)'")
+                throw RuleOptionError(option: "patterns.\(key)", message: "invalid regular expression '\(source)'")
             }
         }
         self.patterns = patterns
-        var allowed: [(String, [String])] = []
-        for m in options["allowed"]?.members ?? [] {
-            guard let values = m.value.stringArray else {
-                throw RuleOptionError(option: "allowed.\(m.key)", message: "expected an array of strings")
-            }
-            allowed.append((m.key, values))
-        }
-        self.allowed = allowed
+        allowed = o.allowed.entries.map { ($0.key, $0.value) }
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
@@ -113,7 +108,7 @@ public struct FrontMatterFieldRule: Rule {
             }
             for a in allowed where a.key == entry.key {
                 for t in texts where !a.values.contains(t) {
-                    let hint = Suggest.closest(to: t, in: a.values).map { "; did you mean '\($0)'?" } ?? ""
+                    let hint = Suggest.hint(for: t, in: a.values)
                     sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value '\(t)' is not one of the allowed values (\(a.values.joined(separator: ", ")))\(hint)")
                 }
             }

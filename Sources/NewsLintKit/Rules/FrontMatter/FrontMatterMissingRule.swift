@@ -1,12 +1,14 @@
 /// `front-matter-missing`: the file does not start with a front-matter block.
-public struct FrontMatterMissingRule: Rule {
+public struct FrontMatterMissingRule: Rule, RuleWithOptions {
     public static let id = "front-matter-missing"
 
     /// Repository files that are not articles (a site's README is copied as a static file).
     let ignoreFiles: [Glob]
 
-    public init(options: RuleOptions) {
-        ignoreFiles = options.strings("ignoreFiles", []).map(Glob.init)
+    public struct Options: Decodable, Sendable { var ignoreFiles: [String] }
+
+    public init(options: RuleOptions) throws {
+        ignoreFiles = try Self.decodeOptions(options).ignoreFiles.map(Glob.init)
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {

@@ -6,13 +6,15 @@ import Foundation
 /// style sheet's target (`<div class="fb-post" data-href=…></div>` is filled by a script), so
 /// only presentational attributes (`style`, `dir`, `lang`, `align`) are allowed. Nested empties
 /// are one finding at the outermost; the fix deletes it (and its line when nothing else is on it).
-public struct HTMLEmptyElementRule: Rule {
+public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
     public static let id = "html-empty-element"
     let names: Set<String>
     static let harmlessAttributes: Set<String> = ["style", "dir", "lang", "align"]
 
-    public init(options: RuleOptions) {
-        names = Set(options.strings("elements", ["div", "span", "p", "section", "article", "b", "strong", "i", "em", "small", "font", "u", "center", "h1", "h2", "h3", "h4", "h5", "h6", "cite", "figcaption", "blockquote"]).map { $0.lowercased() })
+    public struct Options: Decodable, Sendable { var elements: [String] }
+
+    public init(options: RuleOptions) throws {
+        names = Set(try Self.decodeOptions(options).elements.map { $0.lowercased() })
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {

@@ -5,7 +5,7 @@ import Foundation
 /// `flex w-full …`) and inline styles that mean nothing outside it. The fix deletes the
 /// attribute; it is unsafe when the attribute hides the element (`display:none`, `hidden`),
 /// since deleting it would show text the page never showed.
-public struct HTMLInlineStyleRule: Rule {
+public struct HTMLInlineStyleRule: Rule, RuleWithOptions {
     public static let id = "html-inline-style"
     let attributeNames: Set<String>
     /// Declarations and class names that hide an element (`overflow:hidden` and Tailwind's
@@ -13,8 +13,10 @@ public struct HTMLInlineStyleRule: Rule {
     static let hidingDeclarations = ["display:none", "visibility:hidden"]
     static let hidingClasses: Set<String> = ["hidden", "hide", "sr-only", "visually-hidden", "screen-reader-text", "d-none", "invisible"]
 
-    public init(options: RuleOptions) {
-        attributeNames = Set(options.strings("attributes", ["style", "class"]).map { $0.lowercased() })
+    public struct Options: Decodable, Sendable { var attributes: [String] }
+
+    public init(options: RuleOptions) throws {
+        attributeNames = Set(try Self.decodeOptions(options).attributes.map { $0.lowercased() })
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {

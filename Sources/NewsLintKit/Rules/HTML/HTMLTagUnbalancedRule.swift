@@ -8,12 +8,14 @@ import Foundation
 /// `</br>` becomes `<br>`; a stray end tag of a formatting element that was misnested earlier
 /// (`<b><i></b></i>`: browsers reopen `<i>`) is deleted only by an unsafe fix. Unclosed
 /// elements get no fix: where the end tag belongs needs a reader.
-public struct HTMLTagUnbalancedRule: Rule {
+public struct HTMLTagUnbalancedRule: Rule, RuleWithOptions {
     public static let id = "html-tag-unbalanced"
     let reportUnclosed: Bool
 
-    public init(options: RuleOptions) {
-        reportUnclosed = options.bool("reportUnclosed", true)
+    public struct Options: Decodable, Sendable { var reportUnclosed: Bool }
+
+    public init(options: RuleOptions) throws {
+        reportUnclosed = try Self.decodeOptions(options).reportUnclosed
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {

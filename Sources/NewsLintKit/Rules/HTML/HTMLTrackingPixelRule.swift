@@ -4,17 +4,14 @@ import Foundation
 /// `width`/`height` attributes or an inline style) and images served by known analytics hosts.
 /// Scrapers copy them with the article; in a text corpus they are noise and leak readers'
 /// requests to trackers. The fix deletes the tag (nothing visible is lost).
-public struct HTMLTrackingPixelRule: Rule {
+public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
     public static let id = "html-tracking-pixel"
     let hosts: [String]
 
-    public init(options: RuleOptions) {
-        hosts = options.strings("hosts", [
-            "pixel.wp.com", "stats.wp.com", "www.google-analytics.com", "google-analytics.com", "ssl.google-analytics.com",
-            "sb.scorecardresearch.com", "b.scorecardresearch.com", "pixel.quantserve.com", "www.facebook.com/tr", "bat.bing.com",
-            "ad.doubleclick.net", "stats.g.doubleclick.net", "ping.chartbeat.net", "mc.yandex.ru", "hm.baidu.com",
-            "c.cnzz.com", "s.cnzz.com", "c.statcounter.com", "feeds.feedburner.com/~r/", "pixel.mathtag.com", "t.co/i/adsct",
-        ]).map { $0.lowercased() }
+    public struct Options: Decodable, Sendable { var hosts: [String] }
+
+    public init(options: RuleOptions) throws {
+        hosts = try Self.decodeOptions(options).hosts.map { $0.lowercased() }
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {

@@ -16,7 +16,7 @@ enum BuiltinWidgets {
 /// Widgets are data (`Rules/data/html/widgets.json` plus the `selectors` option), matched by
 /// tag, id, class, attribute and first text. One finding per outermost widget; the fix deletes
 /// it together with wrappers that held nothing else, safe as the table says.
-public struct HTMLWidgetRule: Rule {
+public struct HTMLWidgetRule: Rule, RuleWithOptions {
     public static let id = "html-widget"
 
     struct Widget: Sendable {
@@ -35,9 +35,15 @@ public struct HTMLWidgetRule: Rule {
     /// Wrappers removed with a widget when it is all they hold.
     static let wrapperNames: Set<String> = ["div", "span", "p", "section", "aside", "figure"]
 
+    public struct Options: Decodable, Sendable {
+        var builtin: Bool
+        var selectors: [String]
+    }
+
     public init(options: RuleOptions) throws {
-        var list = options.bool("builtin", true) ? BuiltinWidgets.loaded : []
-        for source in options.strings("selectors", []) {
+        let o = try Self.decodeOptions(options)
+        var list = o.builtin ? BuiltinWidgets.loaded : []
+        for source in o.selectors {
             do {
                 list.append(Widget(selector: try HTMLSelector(source), label: "widget '\(source)'", fix: .unsafe))
             } catch let error as HTMLSelector.SyntaxError {

@@ -18,12 +18,14 @@ public struct FinalNewlineRule: Rule {
 /// line to Markdown, so it glues the paragraphs around it together.
 /// In an HTML body a line break and the whitespace around it collapse to one space (and inside
 /// `<pre>` they are content), so only front-matter lines are checked there: scrapers indent HTML.
-public struct TrailingWhitespaceRule: Rule {
+public struct TrailingWhitespaceRule: Rule, RuleWithOptions {
     public static let id = "trailing-whitespace"
     let allowHardBreak: Bool
 
-    public init(options: RuleOptions) {
-        allowHardBreak = options.bool("allowHardBreak", true)
+    public struct Options: Decodable, Sendable { var allowHardBreak: Bool }
+
+    public init(options: RuleOptions) throws {
+        allowHardBreak = try Self.decodeOptions(options).allowHardBreak
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
@@ -72,12 +74,14 @@ public struct TrailingWhitespaceRule: Rule {
 }
 
 /// `line-endings`: CRLF, lone CR, or a mix of endings. One finding per file with a fix for all lines.
-public struct LineEndingsRule: Rule {
+public struct LineEndingsRule: Rule, RuleWithOptions {
     public static let id = "line-endings"
     let style: String
 
-    public init(options: RuleOptions) {
-        style = options.string("style", "lf")
+    public struct Options: Decodable, Sendable { var style: String }
+
+    public init(options: RuleOptions) throws {
+        style = try Self.decodeOptions(options).style
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {

@@ -3,18 +3,25 @@ import Foundation
 /// `image-link-broken` (per-file part): syntax, empty sources, bad URLs, undefined
 /// references and missing local files. Remote URLs are checked by `ImageLinkOnlineRule`
 /// in online mode, once per unique URL across the corpus.
-public struct ImageLinkBrokenRule: Rule {
+public struct ImageLinkBrokenRule: Rule, RuleWithOptions {
     public static let id = "image-link-broken"
     let schemes: Set<String>
     let checkLocal: Bool
 
+    /// Shared with the online half (`ImageLinkOnlineRule`).
+    public struct Options: Decodable, Sendable {
+        var schemes: [String]
+        var checkLocal: Bool
+    }
+
     public init(options: RuleOptions) throws {
-        let list = options.strings("schemes", ["http", "https", "data"]).map { $0.lowercased() }
+        let o = try Self.decodeOptions(options)
+        let list = o.schemes.map { $0.lowercased() }
         for s in list where s.isEmpty || !s.utf8.allSatisfy({ ImageSource.isAlpha($0) || (0x30...0x39).contains($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E }) {
             throw RuleOptionError(option: "schemes", message: "'\(s)' is not a URL scheme")
         }
         schemes = Set(list)
-        checkLocal = options.bool("checkLocal", true)
+        checkLocal = o.checkLocal
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
@@ -62,7 +69,8 @@ public struct ImageLinkBrokenRule: Rule {
 /// `image-link-broken` (online part): remote images that answer 4xx/5xx, loop or time out.
 /// Collects each file's remote sources only in online mode; `finish` checks every unique
 /// URL once through the environment's `URLChecker` (bounded concurrency, per-host limit, cache).
-public struct ImageLinkOnlineRule: CrossFileRule {
+public struct ImageLinkOnlineRule: CrossFileRule, RuleWithOptions {
+    public typealias Options = ImageLinkBrokenRule.Options
     public static let id = "image-link-broken"
     public struct RemoteImage: Codable, Sendable, Equatable {
         public var url: String
@@ -72,7 +80,7 @@ public struct ImageLinkOnlineRule: CrossFileRule {
     let schemes: Set<String>
 
     public init(options: RuleOptions) throws {
-        schemes = Set(options.strings("schemes", ["http", "https", "data"]).map { $0.lowercased() })
+        schemes = Set(try Self.decodeOptions(options).schemes.map { $0.lowercased() })
     }
 
     public func collect(_ document: Document) -> [RemoteImage]? { nil }
@@ -108,12 +116,14 @@ public struct ImageLinkOnlineRule: CrossFileRule {
 
 /// `image-alt-missing`: empty or placeholder alt text (`图`, `image`, `""`), useless to
 /// screen readers and search.
-public struct ImageAltMissingRule: Rule {
+public struct ImageAltMissingRule: Rule, RuleWithOptions {
     public static let id = "image-alt-missing"
     let placeholders: Set<String>
 
-    public init(options: RuleOptions) {
-        placeholders = Set(options.strings("placeholders", ["图", "圖", "图片", "圖片", "image", "img", "photo", "picture", "\"\"", "''"]).map { $0.lowercased() })
+    public struct Options: Decodable, Sendable { var placeholders: [String] }
+
+    public init(options: RuleOptions) throws {
+        placeholders = Set(try Self.decodeOptions(options).placeholders.map { $0.lowercased() })
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {

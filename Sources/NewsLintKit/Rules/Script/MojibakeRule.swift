@@ -1,16 +1,22 @@
 import Foundation
 
 /// `mojibake`: text decoded with the wrong encoding, information already lost, and converter artifacts.
-public struct MojibakeRule: Rule {
+public struct MojibakeRule: Rule, RuleWithOptions {
     public static let id = "mojibake"
     let minLostRun: Int
     let minPinyinArtifacts: Int
     /// Pinyin artifacts in one file from which removing them is a safe fix.
     static let safePinyinRun = 10
 
-    public init(options: RuleOptions) {
-        minLostRun = max(2, options.int("minRepeat", 3))
-        minPinyinArtifacts = max(1, options.int("minPinyinArtifacts", 3))
+    public struct Options: Decodable, Sendable {
+        var minRepeat: Int
+        var minPinyinArtifacts: Int
+    }
+
+    public init(options: RuleOptions) throws {
+        let o = try Self.decodeOptions(options)
+        minLostRun = max(2, o.minRepeat)
+        minPinyinArtifacts = max(1, o.minPinyinArtifacts)
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {

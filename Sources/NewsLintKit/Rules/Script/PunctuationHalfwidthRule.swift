@@ -4,15 +4,17 @@
 ///
 /// Half-width katakana text (`ｺﾝﾋﾟｭｰﾀ｡`) uses these forms on purpose, so a form next to a
 /// half-width katakana letter is left alone, and so is one with no CJK neighbour at all.
-public struct PunctuationHalfwidthRule: Rule {
+public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
     public static let id = "punctuation-halfwidth"
 
     /// Replacement for `･` (U+FF65): `auto` (the document's own separator), `・` (U+30FB) or `·` (U+00B7).
     let middleDot: String
     static let middleDots = ["auto", "・", "·", "‧"]
 
+    public struct Options: Decodable, Sendable { var middleDot: String }
+
     public init(options: RuleOptions) throws {
-        middleDot = options.string("middleDot", "auto")
+        middleDot = try Self.decodeOptions(options).middleDot
         guard Self.middleDots.contains(middleDot) else {
             throw RuleOptionError(option: "middleDot", message: "expected one of \(Self.middleDots.joined(separator: ", "))")
         }

@@ -10,17 +10,24 @@
 /// Traditional lexicon overlapping the match wins over it (一國兩制|成功 is no 製成). Clauses holding
 /// Japanese kana are Japanese, not leftovers. The unsafe fix is only offered for one-to-one forms and
 /// never changes a character of a personal name.
-public struct ScriptMixedRule: Rule {
+public struct ScriptMixedRule: Rule, RuleWithOptions {
     public static let id = "script-mixed"
     let minEvidence: Int
     let maxLeftoverShare: Double
     let reportQuotations: Bool
     let tables = ScriptTables.shared
 
+    public struct Options: Decodable, Sendable {
+        var minEvidence: Int
+        var maxLeftoverShare: Double
+        var reportQuotations: Bool
+    }
+
     public init(options: RuleOptions) throws {
-        minEvidence = options.int("minEvidence", 5)
-        maxLeftoverShare = options.double("maxLeftoverShare", 0.5)
-        reportQuotations = options.bool("reportQuotations", false)
+        let o = try Self.decodeOptions(options)
+        minEvidence = o.minEvidence
+        maxLeftoverShare = o.maxLeftoverShare
+        reportQuotations = o.reportQuotations
         guard maxLeftoverShare > 0 && maxLeftoverShare <= 1 else {
             throw RuleOptionError(option: "maxLeftoverShare", message: "must be greater than 0 and at most 1")
         }
