@@ -115,14 +115,6 @@ public enum SystemPath {
         return out
     }
 
-    /// `argv` decoded byte-exactly (CommandLine.arguments repairs invalid UTF-8 into U+FFFD).
-    public static func arguments() -> [String] {
-        (0..<Int(CommandLine.argc)).map { i in
-            guard let p = CommandLine.unsafeArgv[i] else { return "" }
-            return decode(UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p)))
-        }
-    }
-
     /// The process's working directory, byte-exact.
     public static func currentDirectory() -> String {
         guard let p = getcwd(nil, 0) else { return FileManager.default.currentDirectoryPath }
