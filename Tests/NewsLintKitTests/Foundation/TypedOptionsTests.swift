@@ -1,5 +1,7 @@
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
 
 /// Option defaults are written once, in the catalog's option specs. Every implementation of a rule with
 /// options declares a typed `Options` struct; it must decode from the catalog defaults, read every

@@ -1,5 +1,7 @@
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
 
 /// Every error shape of the one JSON decoder: syntax, type mismatch, missing key, unknown key (with and
 /// without a suggestion, and as the cause of a missing key), bad enum value, nested paths, array indices.
