@@ -81,13 +81,45 @@ public struct JSONNodeDecoder {
         let value: T
         do {
             value = try T(from: NodeDecoder(node: node, codingPath: [], state: state))
-        } catch let e as JSONFileError {
-            throw e
-        } catch let e as DecodingError {
-            throw state.error(for: e)
+        } catch {
+            let found = (error as? JSONFileError)?.all ?? [state.error(for: error)]
+            // Unknown keys of objects whose keys are declared (`CaseIterable` coding keys) are certain
+            // even when decoding stopped early; they come first, being the likelier cause.
+            let unknown = rejectsUnknownKeys ? state.unknownKeyErrors(declaredOnly: true).filter { u in !found.contains { $0.position == u.position } } : []
+            guard let first = (unknown + found).first else { throw error }
+            throw JSONFileError.combined(first, Array((unknown + found).dropFirst()))
         }
         if rejectsUnknownKeys { try JSONFileError.throwIfAny(state.unknownKeyErrors()) }
         return value
+    }
+
+    /// Decodes a `T` whose `init(from:)` keeps going past bad values (collecting them itself), and
+    /// returns the unknown keys alongside instead of throwing them, so a caller can report every problem.
+    public func decodeListingUnknownKeys<T: Decodable>(_ type: T.Type, from node: JSONNode) throws -> (value: T, unknownKeys: [JSONFileError]) {
+        let state = NodeDecodingState(file: file, basePath: basePath, root: node)
+        do {
+            let value = try T(from: NodeDecoder(node: node, codingPath: [], state: state))
+            return (value, state.unknownKeyErrors())
+        } catch let e as JSONFileError {
+            throw e
+        } catch {
+            throw state.error(for: error)
+        }
+    }
+
+    /// Runs `step`, adding what it throws to `errors` (as `JSONFileError`s) instead of stopping: for an
+    /// `init(from:)` that reports every bad value of a file at once. Returns nil when `step` threw.
+    /// `decoder` is the one passed to that `init(from:)`: it places a thrown `DecodingError` in the file;
+    /// without one, other errors are reported against `file`.
+    public static func collect<T>(_ errors: inout [JSONFileError], in decoder: (any Decoder)? = nil, file: String = "", _ step: () throws -> T) -> T? {
+        do {
+            return try step()
+        } catch let e as JSONFileError {
+            errors.append(contentsOf: e.all)
+        } catch {
+            errors.append((decoder as? NodeDecoder)?.state.error(for: error) ?? JSONFileError(file: file, message: "\(error)"))
+        }
+        return nil
     }
 
     /// `path` rendered as in messages: keys joined by dots, array indices in brackets.
@@ -120,8 +152,9 @@ private final class NodeDecodingState {
     let file: String
     let basePath: String
     let root: JSONNode
-    /// Per object path: the object, the keys asked for, and whether all keys were taken (dictionaries).
-    var objects: [String: (node: JSONNode, asked: Set<String>, takesAll: Bool)] = [:]
+    /// Per object path: the object, the keys asked for, whether all keys were taken (dictionaries),
+    /// and the keys its type declares when they are known (`CaseIterable` coding keys).
+    var objects: [String: (node: JSONNode, asked: Set<String>, takesAll: Bool, declared: [String]?)] = [:]
     var objectOrder: [String] = []
 
     init(file: String, basePath: String, root: JSONNode) {
@@ -146,10 +179,10 @@ private final class NodeDecodingState {
         return error(node, codingPath, "expected \(expected), found \(node.value == .null ? "null" : found)")
     }
 
-    func register(_ node: JSONNode, at codingPath: [any CodingKey]) -> String {
+    func register(_ node: JSONNode, at codingPath: [any CodingKey], declared: [String]?) -> String {
         let key = path(codingPath)
         if objects[key] == nil {
-            objects[key] = (node, [], false)
+            objects[key] = (node, [], false, declared)
             objectOrder.append(key)
         }
         return key
@@ -161,21 +194,26 @@ private final class NodeDecodingState {
     /// Members of an object that no key asked for, excluding `$comment`-style keys.
     func unasked(in object: String) -> [(key: String, keyPosition: SourcePosition, value: JSONNode)] {
         guard let entry = objects[object], !entry.takesAll else { return [] }
-        return (entry.node.members ?? []).filter { !entry.asked.contains($0.key) && !$0.key.hasPrefix("$") }
+        let known = entry.declared.map(Set.init) ?? entry.asked
+        return (entry.node.members ?? []).filter { !known.contains($0.key) && !$0.key.hasPrefix("$") }
     }
 
-    func unknownKeyErrors() -> [JSONFileError] {
+    /// Keys no coding key asked for (or, with `declaredOnly`, outside the declared keys of objects that have them).
+    func unknownKeyErrors(declaredOnly: Bool = false) -> [JSONFileError] {
         objectOrder.flatMap { object -> [JSONFileError] in
-            let candidates = (objects[object]?.asked ?? []).sorted()
+            guard let entry = objects[object], !declaredOnly || entry.declared != nil else { return [] }
+            let candidates = entry.declared ?? entry.asked.sorted()
+            let valid = candidates.filter { !$0.hasPrefix("$") }.joined(separator: ", ")
             return unasked(in: object).map { m in
                 JSONFileError(file: file, position: m.keyPosition, jsonPath: object.isEmpty ? m.key : object + "." + m.key,
-                              message: "unknown key '\(m.key)'" + Suggest.hint(for: m.key, in: candidates, otherwise: "; valid keys: " + candidates.joined(separator: ", ")))
+                              message: "unknown key '\(m.key)'" + Suggest.hint(for: m.key, in: candidates, otherwise: "; valid keys: " + valid))
             }
         }
     }
 
-    /// A `DecodingError` thrown by a type's own `init(from:)`, placed at the node its coding path names.
-    func error(for e: DecodingError) -> JSONFileError {
+    /// An error thrown by a type's own `init(from:)`, placed at the node its coding path names.
+    func error(for error: any Error) -> JSONFileError {
+        guard let e = error as? DecodingError else { return JSONFileError(file: file, position: root.position, jsonPath: basePath, message: "\(error)") }
         let (context, fallback): (DecodingError.Context, String) = {
             switch e {
             case let .dataCorrupted(c): return (c, "invalid value")
@@ -189,8 +227,13 @@ private final class NodeDecodingState {
         for key in context.codingPath {
             if let i = key.intValue, let items = node.array, items.indices.contains(i) { node = items[i] } else if let child = node[key.stringValue] { node = child }
         }
-        return error(node, context.codingPath, context.debugDescription.isEmpty ? fallback : context.debugDescription)
+        return self.error(node, context.codingPath, context.debugDescription.isEmpty ? fallback : context.debugDescription)
     }
+}
+
+/// The names of a `CaseIterable` coding-key type, in declaration order.
+private func declaredKeys<Key: CodingKey & CaseIterable>(_ type: Key.Type) -> [String] {
+    Key.allCases.map(\.stringValue)
 }
 
 private struct NodeDecoder: Decoder {
@@ -201,8 +244,9 @@ private struct NodeDecoder: Decoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard node.members != nil else { throw state.mismatch(node, codingPath, expected: "an object") }
+        let declared = (Key.self as? any (CodingKey & CaseIterable).Type).map { declaredKeys($0) }
         return KeyedDecodingContainer(NodeKeyedContainer<Key>(node: node, codingPath: codingPath, state: state,
-                                                              object: state.register(node, at: codingPath)))
+                                                              object: state.register(node, at: codingPath, declared: declared)))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -252,6 +296,7 @@ private struct ScalarReader {
         case is String.Type: return try string(node, path) as! T
         case is Double.Type: return try double(node, path) as! T
         case is Int.Type: return try integer(node, path) as Int as! T
+        case is [String].Type where node.array == nil: throw state.mismatch(node, path, expected: "an array of strings")
         default: return try T(from: NodeDecoder(node: node, codingPath: path, state: state))
         }
     }
@@ -412,5 +457,27 @@ public struct KeyedList<Value: Decodable & Sendable>: Decodable, Sendable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: AnyKey.self)
         entries = try container.allKeys.map { ($0.stringValue, try container.decode(Value.self, forKey: $0)) }
+    }
+}
+
+/// A value with the position it was written at (for errors found after decoding, e.g. a missing file).
+public struct Located<Value: Decodable>: Decodable {
+    public var value: Value
+    public var position: SourcePosition
+
+    public init(from decoder: any Decoder) throws {
+        value = try Value(from: decoder)
+        position = (decoder as? NodeDecoder)?.node.position ?? SourcePosition(line: 1, column: 1)
+    }
+}
+
+/// A subtree kept as positioned JSON, for parts checked later against data the decoder does not have
+/// (rule settings against the catalog). Its keys are not checked by the decoder.
+extension JSONNode: Decodable {
+    public init(from decoder: any Decoder) throws {
+        guard let d = decoder as? NodeDecoder else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a JSONNode decodes only with JSONNodeDecoder"))
+        }
+        self = d.node
     }
 }
