@@ -169,9 +169,7 @@ public enum CorpusProfiler {
 
     /// A date the file name starts with (`2024-11-01-title.md`).
     package static func fileNameDate(_ path: String) -> String? {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        guard name.utf8.count >= 10, let d = isoDate(in: Array(name.utf8.prefix(10))[...]) else { return nil }
-        return d
+        CalendarDate.fileNamePrefix(path)?.isoDay
     }
 
     /// Reads and profiles inputs in parallel (unreadable or binary files are left out).
@@ -189,46 +187,9 @@ public enum CorpusProfiler {
         }.compactMap { $0 }
     }
 
-    /// The first `YYYY-MM-DD` (also `YYYY/MM/DD`, `YYYY年M月D日`) with a plausible value.
+    /// The first date written in `bytes`, as `YYYY-MM-DD`.
     package static func isoDate(in bytes: ArraySlice<UInt8>) -> String? {
-        let b = Array(bytes)
-        func digits(_ at: Int, _ n: Int) -> Int? {
-            guard at + n <= b.count else { return nil }
-            var v = 0
-            for k in at..<(at + n) {
-                guard b[k] >= 0x30 && b[k] <= 0x39 else { return nil }
-                v = v * 10 + Int(b[k] - 0x30)
-            }
-            return v
-        }
-        let nian = Array("年".utf8), yue = Array("月".utf8)
-        var i = 0
-        while i + 8 <= b.count {
-            if i > 0, b[i - 1] >= 0x30 && b[i - 1] <= 0x39 { i += 1; continue }
-            guard let y = digits(i, 4), (1900...2100).contains(y) else { i += 1; continue }
-            var j = i + 4
-            var sepIsCJK = false
-            if j < b.count, b[j] == 0x2D || b[j] == 0x2F || b[j] == 0x2E {
-                j += 1
-            } else if j + 3 <= b.count, Array(b[j..<(j + 3)]) == nian {
-                j += 3
-                sepIsCJK = true
-            } else { i += 1; continue }
-            let mLen = digits(j, 2) != nil ? 2 : 1
-            guard let m = digits(j, mLen), (1...12).contains(m) else { i += 1; continue }
-            j += mLen
-            if sepIsCJK {
-                guard j + 3 <= b.count, Array(b[j..<(j + 3)]) == yue else { i += 1; continue }
-                j += 3
-            } else {
-                guard j < b.count, b[j] == 0x2D || b[j] == 0x2F || b[j] == 0x2E else { i += 1; continue }
-                j += 1
-            }
-            let dLen = digits(j, 2) != nil ? 2 : 1
-            guard let d = digits(j, dLen), d >= 1, d <= DateValue.daysIn(month: m, year: y) else { i += 1; continue }
-            return String(format: "%04d-%02d-%02d", y, m, d)
-        }
-        return nil
+        CalendarDate.first(in: bytes)?.isoDay
     }
 
     /// Images as the image rules see them (same scanner: code and comments skipped); an image
