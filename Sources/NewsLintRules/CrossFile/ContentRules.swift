@@ -153,17 +153,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         /// one the paper printed); nil without a date.
         public var minutes: Int64?
     }
-    package let shingleSize: Int
-    package let threshold: Double
-    package let permutations: Int
-    package let bands: Int
-    package let minLength: Int
-    /// Pairs whose front-matter dates are more than this many calendar days apart are never
-    /// near-duplicates (daily template reports); -1: no limit.
-    package let maxDateGapDays: Int
-    /// A minimum shared by more than this many distinct bodies is boilerplate (a bio, a footer,
-    /// a template sentence) and does not count towards similarity; 0: off.
-    package let boilerplateFiles: Int
+    package let options: Options
     /// Per-permutation odd multipliers and offsets: x -> a·x + b (mod 2⁶⁴) is a bijection,
     /// so its minimum over the (pre-mixed) shingle hashes is a MinHash sample at the cost of
     /// one multiply-add per permutation.
@@ -176,19 +166,19 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         package var permutations: Int
         package var bands: Int
         package var minLength: Int
+        /// Pairs whose front-matter dates are more than this many calendar days apart are never
+        /// near-duplicates (daily template reports); -1: no limit.
         package var maxDateGapDays: Int
+        /// A minimum shared by more than this many distinct bodies is boilerplate (a bio, a footer,
+        /// a template sentence) and does not count towards similarity; 0: off.
         package var boilerplateFiles: Int
     }
 
     public init(options: RuleOptions) throws {
         let o = try Self.decodeOptions(options)
-        shingleSize = o.shingleSize
-        threshold = o.threshold
-        permutations = o.permutations
-        bands = o.bands
-        minLength = o.minLength
-        maxDateGapDays = o.maxDateGapDays
-        boilerplateFiles = o.boilerplateFiles
+        self.options = o
+        let (shingleSize, threshold, permutations, bands, minLength, maxDateGapDays, boilerplateFiles) =
+            (o.shingleSize, o.threshold, o.permutations, o.bands, o.minLength, o.maxDateGapDays, o.boilerplateFiles)
         guard (1...32).contains(shingleSize) else { throw RuleOptionError(option: "shingleSize", message: "must be from 1 to 32 characters") }
         guard threshold > 0 && threshold <= 1 else { throw RuleOptionError(option: "threshold", message: "must be greater than 0 and at most 1") }
         guard (8...1024).contains(permutations) else { throw RuleOptionError(option: "permutations", message: "must be from 8 to 1024") }
@@ -211,14 +201,14 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
     /// `budget` spent: no fact (a partial signature would match the wrong files), and the engine says so.
     package func collect(_ document: Document, budget: CollectBudget?) -> Fact? {
         let s = BodyNormalizer.scalars(document)
-        guard s.count >= minLength else { return nil }
+        guard s.count >= options.minLength else { return nil }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for x in s { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01B3 }
         let exact = mix64(h ^ UInt64(s.count))
         // Shingle hashes in an array (a repeated shingle cannot change a minimum, so no de-duplication
         // set), then one permutation at a time over that array: the minimum stays in registers and
         // four independent accumulators keep the multiply-add pipeline full.
-        let k = shingleSize
+        let k = options.shingleSize
         var shingles = [UInt64](repeating: 0, count: s.count - k + 1)
         s.withUnsafeBufferPointer { scalars in
             shingles.withUnsafeMutableBufferPointer { out in
@@ -230,10 +220,10 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                 }
             }
         }
-        var mins = [UInt64](repeating: .max, count: permutations)
+        var mins = [UInt64](repeating: .max, count: options.permutations)
         shingles.withUnsafeBufferPointer { hs in
             let n = hs.count
-            for p in 0..<permutations {
+            for p in 0..<options.permutations {
                 if p & 15 == 0, budget?.isOverBudget == true { return }
                 let a = multipliers[p], b = offsets[p]
                 var m0 = UInt64.max, m1 = UInt64.max, m2 = UInt64.max, m3 = UInt64.max
@@ -318,7 +308,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         var repOfHash: [UInt64: Int] = [:]
         var reps: [Int] = []
         var copies: [[Int]] = []
-        for (i, f) in facts.enumerated() where f.fact.signature.count == permutations {
+        for (i, f) in facts.enumerated() where f.fact.signature.count == options.permutations {
             if let r = repOfHash[f.fact.hash] {
                 copies[r].append(i)
             } else {
@@ -331,21 +321,21 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         // Minima that many distinct bodies share are boilerplate; with 16-bit minima, about
         // n/65536 bodies share a value by chance, so the limit grows on very large corpora (a
         // value masked by chance only drops one permutation from the estimate).
-        let limit = boilerplateFiles == 0 ? 0 : max(boilerplateFiles, 4 * reps.count / 65536)
-        let common = CommonMinima(signatures: reps.map { facts[$0].fact.signature }, permutations: permutations, limit: limit)
+        let limit = options.boilerplateFiles == 0 ? 0 : max(options.boilerplateFiles, 4 * reps.count / 65536)
+        let common = CommonMinima(signatures: reps.map { facts[$0].fact.signature }, permutations: options.permutations, limit: limit)
         func days(_ r: Int) -> Int64? { facts[reps[r]].fact.minutes.map { m in m >= 0 ? m / 1440 : (m - 1439) / 1440 } }
         func withinDateGap(_ x: Int, _ y: Int) -> Bool {
-            guard maxDateGapDays >= 0, let a = days(x), let b = days(y) else { return true }
-            return abs(a - b) <= Int64(maxDateGapDays)
+            guard options.maxDateGapDays >= 0, let a = days(x), let b = days(y) else { return true }
+            return abs(a - b) <= Int64(options.maxDateGapDays)
         }
-        let rows = permutations / bands
+        let rows = options.permutations / options.bands
         var sets = DisjointSets(reps.count)
         var compared = Set<UInt64>()
         // Band by band: sort (bandHash, rep) pairs and compare within equal runs; memory stays O(files).
         // Boilerplate minima count as a wildcard in a band; a band of boilerplate only is skipped.
         var keys: [(UInt64, Int32)] = []
         keys.reserveCapacity(reps.count)
-        for band in 0..<bands {
+        for band in 0..<options.bands {
             keys.removeAll(keepingCapacity: true)
             for (r, i) in reps.enumerated() {
                 var h: UInt64 = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
@@ -375,7 +365,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                             let pair = UInt64(min(x, y)) << 32 | UInt64(max(x, y))
                             guard compared.insert(pair).inserted, withinDateGap(x, y) else { continue }
                             let s = Self.similarity(facts[reps[x]].fact.signature, facts[reps[y]].fact.signature, excluding: common)
-                            if s >= threshold {
+                            if s >= options.threshold {
                                 sets.union(x, y)
                             }
                         }

@@ -14,9 +14,7 @@ import NewsLintCore
 /// never changes a character of a personal name.
 public struct ScriptMixedRule: Rule, RuleWithOptions {
     public static let id = "script-mixed"
-    package let minEvidence: Int
-    package let maxLeftoverShare: Double
-    package let reportQuotations: Bool
+    package let options: Options
     package let tables = ScriptTables.shared
 
     public struct Options: Decodable, Sendable {
@@ -26,11 +24,8 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     }
 
     public init(options: RuleOptions) throws {
-        let o = try Self.decodeOptions(options)
-        minEvidence = o.minEvidence
-        maxLeftoverShare = o.maxLeftoverShare
-        reportQuotations = o.reportQuotations
-        guard maxLeftoverShare > 0 && maxLeftoverShare <= 1 else {
+        self.options = try Self.decodeOptions(options)
+        guard self.options.maxLeftoverShare > 0 && self.options.maxLeftoverShare <= 1 else {
             throw RuleOptionError(option: "maxLeftoverShare", message: "must be greater than 0 and at most 1")
         }
     }
@@ -71,7 +66,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             traditional += t
             runs.append((run, skip, s, t))
         }
-        guard simplified != traditional, max(simplified, traditional) >= minEvidence else { return }
+        guard simplified != traditional, max(simplified, traditional) >= options.minEvidence else { return }
         let dominant: ScriptTables.Class = traditional > simplified ? .traditionalOnly : .simplifiedOnly
         // The document's own choice between two Traditional variants (裡/裏, 衞/衛 …) is what a fix writes.
         var preferred: [UInt32: UInt32] = [:]
@@ -84,7 +79,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             // An HTML block written in the other script (a DW photo gallery in Simplified inside a
             // Traditional article, a quoted review) is a passage of its own, not leftovers.
             let (m, d) = dominant == .traditionalOnly ? (s, t) : (t, s)
-            if html, m >= 2, Double(m) / Double(m + d) > maxLeftoverShare { continue }
+            if html, m >= 2, Double(m) / Double(m + d) > options.maxLeftoverShare { continue }
             checkLine(run, skip, dominant: dominant, preferred: preferred, names: names, into: &sink)
         }
     }
@@ -178,7 +173,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 if parts.count > 1 { queue = parts[...] + queue; continue }
             }
             // A quotation with no dominant-script character at all is a quotation however short.
-            let isQuotation = (unit.quote && d == 0) || m >= 2 && (d == 0 || Double(m) / Double(m + d) > maxLeftoverShare)
+            let isQuotation = (unit.quote && d == 0) || m >= 2 && (d == 0 || Double(m) / Double(m + d) > options.maxLeftoverShare)
             if isQuotation {
                 quotations.append(unit.range)
                 continue
@@ -216,7 +211,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             sink.report(run.byteRange(span), "\(otherName) \(noun) in \(scriptName) text: \(parts.joined(separator: ", "))",
                         fix: edits.isEmpty ? nil : Fix(.unsafe, "Convert to \(scriptName)", edits: edits))
         }
-        if reportQuotations {
+        if options.reportQuotations {
             for q in quotations {
                 sink.report(run.byteRange(q), "clause written in \(otherName) inside \(scriptName) text (a quotation?)", severity: .info)
             }
