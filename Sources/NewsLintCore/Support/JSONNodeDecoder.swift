@@ -322,9 +322,12 @@ private struct NodeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         state.ask(key.stringValue, in: object)
         if let child = node[key.stringValue] { return child }
         // A missing key next to a near-miss is a typo: point at the typo.
-        if let typo = state.unasked(in: object).first(where: { Suggest.closest(to: $0.key, in: [key.stringValue]) != nil }) {
-            throw JSONFileError(file: state.file, position: typo.keyPosition, jsonPath: state.path(codingPath + [key]),
-                                message: "unknown key '\(typo.key)'; did you mean '\(key.stringValue)'?")
+        for typo in state.unasked(in: object) {
+            let hint = Suggest.hint(for: typo.key, in: [key.stringValue])
+            if !hint.isEmpty {
+                throw JSONFileError(file: state.file, position: typo.keyPosition, jsonPath: state.path(codingPath + [key]),
+                                    message: "unknown key '\(typo.key)'" + hint)
+            }
         }
         throw state.error(node, codingPath, "missing key '\(key.stringValue)'")
     }
