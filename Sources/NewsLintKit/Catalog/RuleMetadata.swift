@@ -5,13 +5,47 @@ public enum Fixability: String, Sendable, Codable {
     case none, safe, unsafe
 }
 
-/// One documented option of a rule; its type is the JSON type of its default.
+/// One documented option of a rule (`options` in `rule.json`): its type, default and meaning.
 public struct RuleOptionSpec: Sendable {
     public var name: String
+    /// `boolean`, `integer`, `number`, `string`, `string[]`, `array` or `object`; the default must have it.
+    public var type: String
     public var defaultValue: JSONNode
     public var description: String
     /// Allowed values for string (or string-array) options, if restricted.
     public var allowed: [String]?
+
+    public init(name: String, type: String? = nil, defaultValue: JSONNode, description: String, allowed: [String]? = nil) {
+        self.name = name
+        self.type = type ?? Self.type(of: defaultValue)
+        self.defaultValue = defaultValue
+        self.description = description
+        self.allowed = allowed
+    }
+
+    public static let types = ["boolean", "integer", "number", "string", "string[]", "array", "object"]
+
+    /// The option type a JSON value has (`integer` for whole numbers, `string[]` for a list of strings).
+    public static func type(of value: JSONNode) -> String {
+        if value.bool != nil { return "boolean" }
+        if value.int != nil { return "integer" }
+        if value.number != nil { return "number" }
+        if value.string != nil { return "string" }
+        if value.stringArray != nil { return "string[]" }
+        if value.array != nil { return "array" }
+        return "object"
+    }
+
+    /// Whether `value` is of this option's type (an integer is also a number; an empty list is any list).
+    public func accepts(_ value: JSONNode) -> Bool {
+        let actual = Self.type(of: value)
+        switch type {
+        case "number": return actual == "number" || actual == "integer"
+        case "array": return actual == "array" || actual == "string[]"
+        case "string[]": return actual == "string[]"
+        default: return actual == type
+        }
+    }
 }
 
 /// A text example from the catalog, run by the generic example test.
@@ -41,20 +75,56 @@ public struct ExpectedDiagnostic: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Everything the catalog says about one rule: its documentation, defaults and examples.
+/// Everything the catalog says about one rule (`Rules/<family>/<id>/`): its documentation, defaults and examples.
 public struct RuleMetadata: Sendable {
     public var id: String
     public var family: String
     public var summary: String
-    public var rationale: String
+    /// *What it finds*: what exactly the rule reports (and what it leaves alone).
+    public var whatItFinds: String
+    /// *Why it matters*: what goes wrong downstream when the problem stays.
+    public var whyItMatters: String
+    /// *Fix safety*: what the fix changes and why it is safe, unsafe or absent.
+    public var fixSafety: String
     public var severity: Severity
     public var enabledByDefault: Bool
     public var fixable: Fixability
     public var options: [RuleOptionSpec]
     public var good: [RuleExample]
     public var bad: [RuleExample]
-    /// File the metadata came from (e.g. `final-newline.json`).
+    /// File the metadata came from (e.g. `Rules/hygiene/final-newline/rule.json`).
     public var source: String
+
+    public init(id: String, family: String, summary: String, whatItFinds: String, whyItMatters: String, fixSafety: String,
+                severity: Severity, enabledByDefault: Bool, fixable: Fixability, options: [RuleOptionSpec],
+                good: [RuleExample], bad: [RuleExample], source: String) {
+        self.id = id
+        self.family = family
+        self.summary = summary
+        self.whatItFinds = whatItFinds
+        self.whyItMatters = whyItMatters
+        self.fixSafety = fixSafety
+        self.severity = severity
+        self.enabledByDefault = enabledByDefault
+        self.fixable = fixable
+        self.options = options
+        self.good = good
+        self.bad = bad
+        self.source = source
+    }
+
+    /// A rule described by one paragraph (user rule packs).
+    public init(id: String, family: String, summary: String, rationale: String, severity: Severity, enabledByDefault: Bool,
+                fixable: Fixability, options: [RuleOptionSpec], good: [RuleExample], bad: [RuleExample], source: String) {
+        self.init(id: id, family: family, summary: summary, whatItFinds: rationale, whyItMatters: "", fixSafety: "",
+                  severity: severity, enabledByDefault: enabledByDefault, fixable: fixable, options: options,
+                  good: good, bad: bad, source: source)
+    }
+
+    /// The sections as one paragraph (SARIF help text, editor hovers): why, what, fix.
+    public var rationale: String {
+        [whyItMatters, whatItFinds, fixSafety].filter { !$0.isEmpty }.joined(separator: " ")
+    }
 
     public func option(_ name: String) -> RuleOptionSpec? { options.first { $0.name == name } }
 
@@ -77,10 +147,12 @@ public struct CatalogError: Error, Sendable, CustomStringConvertible {
 }
 
 extension RuleMetadata {
-    static let knownKeys = ["id", "family", "summary", "rationale", "severity", "enabled", "fixable", "options", "examples", "$comment"]
+    static let knownKeys = ["id", "family", "summary", "whatItFinds", "whyItMatters", "fixSafety", "severity", "enabled", "fixable", "options", "$comment"]
+    static let optionKeys = ["type", "default", "description", "allowed"]
 
-    /// Parses one catalog JSON file.
-    public static func parse(_ text: String, file: String) throws -> RuleMetadata {
+    /// Parses a rule folder: its `rule.json` text and the files under its `examples/`
+    /// (paths relative to `examples/`, see `RuleExamples`).
+    public static func parse(_ text: String, file: String, examples: [(path: String, bytes: [UInt8])] = []) throws -> RuleMetadata {
         let root: JSONNode
         do {
             root = try JSONParser.parse(text)
@@ -105,7 +177,9 @@ extension RuleMetadata {
         let id = try requiredString("id")
         let family = try requiredString("family")
         let summary = try requiredString("summary")
-        let rationale = try requiredString("rationale")
+        let whatItFinds = try requiredString("whatItFinds")
+        let whyItMatters = try requiredString("whyItMatters")
+        let fixSafety = try requiredString("fixSafety")
         let severityText = try requiredString("severity")
         guard let severity = Severity(rawValue: severityText) else {
             throw fail(root["severity"], "'severity' must be one of error, warning, info")
@@ -123,80 +197,27 @@ extension RuleMetadata {
         if let o = root["options"] {
             guard let optionMembers = o.members else { throw fail(o, "'options' must be an object of option specs") }
             for m in optionMembers {
-                guard let spec = m.value.members != nil ? m.value : nil, let def = spec["default"] else {
-                    throw CatalogError(file: file, position: m.value.position, message: "option '\(m.key)' needs an object with a 'default'")
+                guard let specMembers = m.value.members, let def = m.value["default"] else {
+                    throw CatalogError(file: file, position: m.value.position, message: "option '\(m.key)' needs an object with 'type' and 'default'")
                 }
-                let allowed = spec["allowed"]?.stringArray
-                options.append(RuleOptionSpec(name: m.key, defaultValue: def, description: spec["description"]?.string ?? "", allowed: allowed))
-            }
-        }
-        var good: [RuleExample] = []
-        var bad: [RuleExample] = []
-        if let ex = root["examples"] {
-            guard ex.members != nil else { throw fail(ex, "'examples' must be an object with 'good' and 'bad' arrays") }
-            for (key, target) in [("good", 0), ("bad", 1)] {
-                guard let list = ex[key] else { continue }
-                guard let items = list.array else { throw fail(list, "'examples.\(key)' must be an array") }
-                for item in items {
-                    let example = try parseExample(item, file: file, isBad: target == 1)
-                    if target == 0 { good.append(example) } else { bad.append(example) }
+                for k in specMembers where !optionKeys.contains(k.key) {
+                    let hint = Suggest.closest(to: k.key, in: optionKeys).map { "; did you mean '\($0)'?" } ?? ""
+                    throw CatalogError(file: file, position: k.keyPosition, message: "unknown key '\(k.key)' in option '\(m.key)'\(hint)")
                 }
-            }
-        }
-        return RuleMetadata(id: id, family: family, summary: summary, rationale: rationale, severity: severity,
-                            enabledByDefault: enabled, fixable: fixable, options: options, good: good, bad: bad, source: file)
-    }
-
-    private static func exampleText(_ node: JSONNode, file: String) throws -> String {
-        if let s = node.string { return s }
-        if let lines = node.stringArray { return lines.joined(separator: "\n") }
-        throw CatalogError(file: file, position: node.position, message: "example text must be a string or an array of lines")
-    }
-
-    private static func parseExample(_ node: JSONNode, file: String, isBad: Bool) throws -> RuleExample {
-        guard node.members != nil else {
-            throw CatalogError(file: file, position: node.position, message: "an example must be an object with 'text' (or 'files')")
-        }
-        var files: [(String, String)] = []
-        var rawBytes: [UInt8]?
-        if let b = node["base64"] {
-            guard let s = b.string, let data = Data(base64Encoded: s) else {
-                throw CatalogError(file: file, position: b.position, message: "'base64' must be a base64 string")
-            }
-            rawBytes = [UInt8](data)
-            files.append((node["path"]?.string ?? "example.md", String(decoding: data, as: UTF8.self)))
-        } else if let t = node["text"] {
-            files.append((node["path"]?.string ?? "example.md", try exampleText(t, file: file)))
-        } else if let fs = node["files"]?.array {
-            for f in fs {
-                guard let p = f["path"]?.string, let t = f["text"] else {
-                    throw CatalogError(file: file, position: f.position, message: "each of 'files' needs 'path' and 'text'")
+                guard let type = m.value["type"]?.string, RuleOptionSpec.types.contains(type) else {
+                    throw fail(m.value["type"] ?? m.value, "option '\(m.key)' needs a 'type': one of \(RuleOptionSpec.types.joined(separator: ", "))")
                 }
-                files.append((p, try exampleText(t, file: file)))
-            }
-        } else {
-            throw CatalogError(file: file, position: node.position, message: "an example needs 'text' or 'files'")
-        }
-        var options: [String: JSONNode] = [:]
-        if let o = node["options"]?.members { for m in o { options[m.key] = m.value } }
-        var expected: [ExpectedDiagnostic] = []
-        if let list = node["expect"] {
-            guard let items = list.array else { throw CatalogError(file: file, position: list.position, message: "'expect' must be an array") }
-            for item in items {
-                if let line = item.int {
-                    expected.append(ExpectedDiagnostic(path: nil, line: line, column: nil, messageContains: nil))
-                } else if let line = item["line"]?.int {
-                    expected.append(ExpectedDiagnostic(path: item["path"]?.string, line: line, column: item["column"]?.int, messageContains: item["message"]?.string))
-                } else {
-                    throw CatalogError(file: file, position: item.position, message: "each 'expect' entry is a line number or {line, column?, path?, message?}")
+                let spec = RuleOptionSpec(name: m.key, type: type, defaultValue: def, description: m.value["description"]?.string ?? "",
+                                          allowed: m.value["allowed"]?.stringArray)
+                guard spec.accepts(def) else {
+                    throw fail(def, "the default of option '\(m.key)' is not of its type \(type)")
                 }
+                options.append(spec)
             }
         }
-        if isBad && expected.isEmpty {
-            throw CatalogError(file: file, position: node.position, message: "a bad example needs 'expect' with at least one line")
-        }
-        var fixed: String?
-        if let f = node["fixed"] { fixed = try exampleText(f, file: file) }
-        return RuleExample(files: files, options: options, expected: expected, fixed: fixed, unsafe: node["unsafe"]?.bool ?? false, rawBytes: rawBytes)
+        let (good, bad) = try RuleExamples.parse(examples, folder: (file as NSString).deletingLastPathComponent + "/examples")
+        return RuleMetadata(id: id, family: family, summary: summary, whatItFinds: whatItFinds, whyItMatters: whyItMatters,
+                            fixSafety: fixSafety, severity: severity, enabledByDefault: enabled, fixable: fixable,
+                            options: options, good: good, bad: bad, source: file)
     }
 }

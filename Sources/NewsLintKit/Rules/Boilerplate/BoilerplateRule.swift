@@ -1,6 +1,6 @@
 import Foundation
 
-/// The built-in pattern packs (`Rules/data/boilerplate/*.json`), parsed once per process.
+/// The built-in pattern packs (`Rules/scraper/boilerplate/data/*.json`), parsed once per process.
 enum BuiltinPatterns {
     struct Pack: Sendable {
         var category: String
@@ -10,7 +10,7 @@ enum BuiltinPatterns {
     static let loaded: (patterns: [PatternSpec], packs: [Pack]) = {
         var patterns: [PatternSpec] = []
         var packs: [Pack] = []
-        for (path, text) in EmbeddedFiles.all where path.hasPrefix("data/boilerplate/") && path.hasSuffix(".json") {
+        for (path, text) in EmbeddedFiles.all where path.hasPrefix("scraper/boilerplate/data/") && path.hasSuffix(".json") {
             do {
                 let (pack, specs) = try parsePack(text, file: "Rules/" + path)
                 packs.append(pack)

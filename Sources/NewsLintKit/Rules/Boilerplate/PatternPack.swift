@@ -46,7 +46,7 @@ public struct PatternSpec: Sendable {
     public var owner: Int
 }
 
-/// Parses pattern lists; shared by the built-in data packs (`Rules/data/boilerplate/`) and user rule packs.
+/// Parses pattern lists; shared by the built-in data packs (`Rules/scraper/boilerplate/data/`) and user rule packs.
 enum PatternParser {
     static let patternKeys = ["literal", "regex", "zone", "key", "match", "category", "$comment"]
     static let zoneNames = ["anywhere", "header", "footer", "edges", "front-matter"]

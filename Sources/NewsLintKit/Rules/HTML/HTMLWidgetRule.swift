@@ -1,9 +1,9 @@
 import Foundation
 
-/// The built-in widget selectors (`Rules/data/html/widgets.json`), parsed once per process.
+/// The built-in widget selectors (`Rules/html/html-widget/data/widgets.json`), parsed once per process.
 enum BuiltinWidgets {
     static let loaded: [HTMLWidgetRule.Widget] = {
-        guard let text = EmbeddedFiles.text("data/html/widgets.json") else { return [] }
+        guard let text = EmbeddedFiles.text("html/html-widget/data/widgets.json") else { return [] }
         do { return try HTMLWidgetRule.parseTable(text) } catch {
             // Validated by tests; a broken embedded table is a build defect.
             fatalError("embedded widget table is invalid: \(error)")
@@ -13,7 +13,7 @@ enum BuiltinWidgets {
 
 /// `html-widget`: CMS interface markup scraped with the article (image zoom links, related-
 /// article inserts, "read more" lists, glossary pop-ups, social embeds a script would fill).
-/// Widgets are data (`Rules/data/html/widgets.json` plus the `selectors` option), matched by
+/// Widgets are data (`Rules/html/html-widget/data/widgets.json` plus the `selectors` option), matched by
 /// tag, id, class, attribute and first text. One finding per outermost widget; the fix deletes
 /// it together with wrappers that held nothing else, safe as the table says.
 public struct HTMLWidgetRule: Rule {

@@ -5,10 +5,10 @@ public struct CompatIdeographRule: Rule {
     public static let id = "compat-ideograph"
     public init(options: RuleOptions) {}
 
-    /// Compatibility character → unified ideograph, from Rules/data/script/compat.txt (generated from NFKC).
+    /// Compatibility character → unified ideograph, from Rules/script/data/compat.txt (generated from NFKC).
     static let table: [UInt32: UInt32] = {
         var t: [UInt32: UInt32] = [:]
-        for line in ScriptTables.lines("data/script/compat.txt") {
+        for line in ScriptTables.lines("script/data/compat.txt") {
             let s = line.unicodeScalars.filter { $0 != "\t" }.map(\.value)
             if s.count == 2 { t[s[0]] = s[1] }
         }

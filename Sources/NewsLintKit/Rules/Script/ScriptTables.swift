@@ -1,5 +1,5 @@
 /// Simplified/Traditional tables generated from OpenCC by `Scripts/gen-script-tables`
-/// (Rules/data/script/), parsed once per process into dense lookup tables.
+/// (Rules/script/data/), parsed once per process into dense lookup tables.
 struct ScriptTables: Sendable {
     enum Class: UInt8 { case neutral = 0, simplifiedOnly = 1, traditionalOnly = 2 }
 
@@ -60,7 +60,7 @@ struct ScriptTables: Sendable {
                 sparse[c] = v
             }
         }
-        for (file, cls) in [("data/script/simplified-only.txt", Class.simplifiedOnly), ("data/script/traditional-only.txt", .traditionalOnly)] {
+        for (file, cls) in [("script/data/simplified-only.txt", Class.simplifiedOnly), ("script/data/traditional-only.txt", .traditionalOnly)] {
             for line in Self.lines(file) {
                 let scalars = line.unicodeScalars.filter { $0 != "\t" }.map(\.value)
                 guard let first = scalars.first else { continue }
@@ -68,17 +68,17 @@ struct ScriptTables: Sendable {
                 counterparts[first] = Array(scalars.dropFirst())
             }
         }
-        for (file, bit) in [("data/script/allow-traditional.txt", Self.allowTraditionalBit), ("data/script/allow-simplified.txt", Self.allowSimplifiedBit)] {
+        for (file, bit) in [("script/data/allow-traditional.txt", Self.allowTraditionalBit), ("script/data/allow-simplified.txt", Self.allowSimplifiedBit)] {
             for line in Self.lines(file) {
                 for s in line.unicodeScalars where CJK.isHan(s.value) { set(s.value) { $0 |= bit } }
             }
         }
-        for line in Self.lines("data/script/surnames.txt") {
+        for line in Self.lines("script/data/surnames.txt") {
             for s in line.unicodeScalars where CJK.isHan(s.value) { set(s.value) { $0 |= Self.nameBit } }
         }
         var phrases: [UInt32: [Phrase]] = [:]
         var words: [UInt32: [Word]] = [:]
-        for line in Self.lines("data/script/phrases.txt") {
+        for line in Self.lines("script/data/phrases.txt") {
             let fields = line.split(separator: "\t")
             guard let head = fields.first else { continue }
             let s = head.unicodeScalars.map(\.value)
@@ -93,7 +93,7 @@ struct ScriptTables: Sendable {
                 phrases[from[0], default: []].append(Phrase(from: from, to: to, frequency: frequency))
             }
         }
-        titles = Self.lines("data/script/name-titles.txt").flatMap { $0.split(separator: " ") }.map { $0.unicodeScalars.map(\.value) }
+        titles = Self.lines("script/data/name-titles.txt").flatMap { $0.split(separator: " ") }.map { $0.unicodeScalars.map(\.value) }
         // Longest first, so scanning takes the longest match.
         var lists: [[Phrase]] = []
         var slots = [Int32](repeating: -1, count: Int(Self.denseEnd - Self.denseBase))
