@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// The catalog moved from one JSON file per rule (examples as escaped strings) to one folder per
 /// rule (examples as plain files). `Fixtures/catalog-examples-before.tsv` lists a digest of every

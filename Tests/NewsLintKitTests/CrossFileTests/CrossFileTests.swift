@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// The fixture corpus gives exactly the expected diagnostics (issue 5's "done when").
 @Suite struct CrossFileCorpusTests {
