@@ -63,6 +63,7 @@ import Testing
             guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
             let rel = String(url.standardizedFileURL.path.dropFirst(base.standardizedFileURL.path.count + 1))
             if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+            if rel.hasSuffix(".swift") { continue } // the rules target's sources, compiled rather than embedded
             onDisk[rel] = [UInt8](try Data(contentsOf: url))
         }
         let embedded = Set(EmbeddedCatalog.files.map(\.path))

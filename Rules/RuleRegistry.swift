@@ -1,7 +1,7 @@
 import NewsLintCore
 
 /// Every built-in rule implementation. Each family lists its rules in its own
-/// folder (`Rules/<Family>/<Family>Family.swift`), so adding a rule touches only that folder.
+/// folder (`Rules/<family>/<Family>Family.swift`); the rule itself is one folder, `Rules/<family>/<rule-id>/`.
 public enum RuleRegistry {
     public static let perFile: [any Rule.Type] =
         frontMatterRules + hygieneRules + scriptRules + boilerplateRules + imageRules + htmlRules + crossFilePerFileRules
