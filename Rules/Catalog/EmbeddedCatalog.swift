@@ -3213,9 +3213,9 @@ date: 2024-06-14
   "id": "line-endings",
   "family": "hygiene",
   "summary": "The file uses CRLF or lone CR line endings, or mixes them.",
-  "whatItFinds": "The file uses CRLF or lone CR line endings, or mixes them.",
+  "whatItFinds": "A file whose line terminators are not all of the expected `style`: CRLF or lone CR where LF is expected (the default), LF or lone CR where CRLF is, or, with `consistent`, whatever differs from the file's majority. One finding per file, at the first wrong terminator, counting each kind (a mix is named as such).",
   "whyItMatters": "Files scraped on different systems mix CRLF and LF; tools then disagree on line counts, `\\r` leaks into titles and slugs, and diffs show every line changed.",
-  "fixSafety": "The fix rewrites only the line terminators.",
+  "fixSafety": "Safe fix: the fix rewrites only the line terminators to the expected style; no text changes.",
   "severity": "warning",
   "fixable": "safe",
   "options": {
@@ -21295,9 +21295,9 @@ print("你好,世界")
   "id": "punctuation-width",
   "family": "script",
   "summary": "ASCII punctuation between Chinese characters where the full-width form belongs.",
-  "whatItFinds": "The rule looks at , . : ; ! ? It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). Front matter is structured data and is not checked.",
+  "whatItFinds": "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. Front matter is structured data and is not checked.",
   "whyItMatters": "Scrapers and converters often replace full-width punctuation with ASCII (`4月3日,我校`), which breaks sentence splitting, search snippets and typesetting.",
-  "fixSafety": "( ) touching a Han character and offers the full-width form (，。：；！？（）) as a safe fix; a run of `?`/`!` (`?!`, `!!`) is one mark, converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported, and nothing else on the line gets a fix.",
+  "fixSafety": "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). On a line with encoding damage nothing gets a fix.",
   "severity": "warning",
   "fixable": "safe",
   "options": {}
