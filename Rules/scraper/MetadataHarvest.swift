@@ -136,46 +136,8 @@ package enum MetadataHarvest {
     }
 
     /// The first date in `text` as `YYYY-MM-DD` (with `HH:MM[:SS]` when given), or nil.
-    /// Accepts `2024-06-14`, `2024/6/14`, `2024.06.14` and `2024年6月14日`.
     package static func date(in text: String) -> String? {
-        let s = Array(text.unicodeScalars)
-        func digits(_ i: inout Int, max n: Int) -> Int? {
-            var v = 0, k = 0
-            while i < s.count, k < n, (0x30...0x39).contains(s[i].value) {
-                v = v * 10 + Int(s[i].value - 0x30); i += 1; k += 1
-            }
-            return k == 0 ? nil : v
-        }
-        var start = 0
-        while start < s.count {
-            guard s[start].isASCII, ("0"..."9").contains(s[start]), start == 0 || !("0"..."9").contains(s[start - 1]) else { start += 1; continue }
-            var i = start
-            guard let y = digits(&i, max: 4), i - start == 4, i < s.count else { start += 1; continue }
-            let sep1 = s[i]
-            guard ["-", "/", ".", "年"].contains(sep1) else { start += 1; continue }
-            i += 1
-            guard let m = digits(&i, max: 2), i < s.count else { start += 1; continue }
-            let sep2 = s[i]
-            guard sep1 == "年" ? sep2 == "月" : sep2 == sep1 else { start += 1; continue }
-            i += 1
-            guard let d = digits(&i, max: 2) else { start += 1; continue }
-            if i < s.count && s[i] == "日" { i += 1 }
-            let ymd = String(format: "%04d-%02d-%02d", y, m, d)
-            guard DateValue.isValid(ymd) else { start += 1; continue }
-            // Optional time.
-            var k = i
-            while k < s.count && (s[k] == " " || s[k] == "\u{a0}") { k += 1 }
-            if let hh = digits(&k, max: 2), k < s.count, s[k] == ":" || s[k] == "：" {
-                k += 1
-                if let mm = digits(&k, max: 2) {
-                    var out = ymd + String(format: " %02d:%02d", hh, mm)
-                    if k < s.count, s[k] == ":" { k += 1; if let ss = digits(&k, max: 2) { out += String(format: ":%02d", ss) } }
-                    if DateValue.isValid(out) { return out }
-                }
-            }
-            return ymd
-        }
-        return nil
+        CalendarDate.first(in: text.utf8)?.isoDayAndTime
     }
 
     package static func labelName(_ bytes: ArraySlice<UInt8>) -> String {

@@ -139,6 +139,36 @@ package struct ScriptTables: Sendable {
         return slot >= 0 ? phraseLists[Int(slot)] : nil
     }
 
+    /// Characters that tell the scripts apart in UTF-8 text, as `script-mixed` counts them: forms
+    /// that exist in one script only, minus the minority's forms the majority's own standard also
+    /// writes (Hong Kong 着, 裏 …). The corpus profile classifies files with it.
+    package func scriptEvidence(_ bytes: ArraySlice<UInt8>) -> (simplified: Int, traditional: Int) {
+        var simplified = 0, traditional = 0
+        var simplifiedAllowedInTraditional = 0, traditionalAllowedInSimplified = 0
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        while i < end {
+            let b = bytes[i]
+            // Every table entry in the dense range is a 3-byte sequence (lead byte E3–E9).
+            guard b >= 0xE3 && b <= 0xE9, i + 2 < end else { i += 1; continue }
+            let c = (UInt32(b & 0x0F) << 12) | (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F)
+            i += 3
+            guard c >= Self.denseBase && c < Self.denseEnd else { continue }
+            let r = dense[Int(c - Self.denseBase)]
+            switch r & 3 {
+            case Class.simplifiedOnly.rawValue:
+                simplified += 1
+                if r & Self.allowTraditionalBit != 0 { simplifiedAllowedInTraditional += 1 }
+            case Class.traditionalOnly.rawValue:
+                traditional += 1
+                if r & Self.allowSimplifiedBit != 0 { traditionalAllowedInSimplified += 1 }
+            default: break
+            }
+        }
+        if traditional > simplified { simplified -= simplifiedAllowedInTraditional } else { traditional -= traditionalAllowedInSimplified }
+        return (simplified, traditional)
+    }
+
     /// Traditional words starting with `c` (word-boundary check; not on the hot path).
     package func words(startingWith c: UInt32) -> [Word]? { words[c] }
 

@@ -112,9 +112,8 @@ public struct ContentNearDuplicateRule: CrossFileRule {
 
     /// The front-matter `date`, else the date a Jekyll post's file name starts with.
     package static func date(of document: Document) -> Int64? {
-        if let written = document.frontMatter?.string("date").flatMap(LocalDateTime.minutes) { return written }
-        guard let name = document.path.split(separator: "/").last, name.utf8.count > 10 else { return nil }
-        return LocalDateTime.minutes(String(name.prefix(10)))
+        if let written = document.frontMatter?.string("date").flatMap({ CalendarDate.leading($0.utf8)?.minutesSinceEpoch }) { return written }
+        return CalendarDate.fileNamePrefix(document.path)?.minutesSinceEpoch
     }
 
     package static func similarity(_ a: [UInt16], _ b: [UInt16]) -> Double {

@@ -126,10 +126,8 @@ public struct FrontMatterFieldRule: Rule {
     package static func pathSuppliesDate(_ path: String) -> Bool {
         let parts = path.split(separator: "/")
         if parts.dropLast().contains("_drafts") { return true }
-        guard let name = parts.last, name.utf8.count > 11 else { return false }
-        let prefix = name.utf8.prefix(11)
-        guard prefix.last == UInt8(ascii: "-") else { return false }
-        return DateValue.parse(String(decoding: prefix.dropLast(), as: UTF8.self)) != nil
+        guard let name = parts.last, name.utf8.count > 11, name.utf8.dropFirst(10).first == UInt8(ascii: "-") else { return false }
+        return CalendarDate.fileNamePrefix(String(name)) != nil
     }
 
     /// YAML 1.1 booleans, as Jekyll's YAML reader (Psych) reads them; TOML and JSON have only true/false.
@@ -151,69 +149,8 @@ public struct FrontMatterFieldRule: Rule {
             return style == .plain && Double(s) != nil ? nil : "should be a number, found '\(s)'"
         case (.number, _): return "should be a number"
         case (.date, let .scalar(s, _)):
-            return DateValue.isValid(s) ? nil : "value '\(s)' is not a valid date (expected YYYY-MM-DD, optionally with a time such as 2022-03-16 01:21:43.354111 or 2022-03-16T01:21:43+08:00)"
+            return CalendarDate.timestamp(s.utf8) != nil ? nil : "value '\(s)' is not a valid date (expected YYYY-MM-DD, optionally with a time such as 2022-03-16 01:21:43.354111 or 2022-03-16T01:21:43+08:00)"
         case (.date, _): return "should be a date"
-        }
-    }
-}
-
-/// Validation of front-matter dates: `YYYY-MM-DD`, optionally followed by `T` or a
-/// space and `HH:MM[:SS[.fraction]]`, optionally followed by `Z` or `±HH[:]MM` (YAML timestamps and RFC 3339).
-public enum DateValue {
-    public static func isValid(_ text: String) -> Bool { parse(text) != nil }
-
-    /// Returns (year, month, day) when valid.
-    public static func parse(_ text: String) -> (year: Int, month: Int, day: Int)? {
-        let b = Array(text.utf8)
-        var i = 0
-        func digits(_ n: Int) -> Int? {
-            guard i + n <= b.count else { return nil }
-            var v = 0
-            for k in 0..<n {
-                let c = b[i + k]
-                guard c >= 0x30 && c <= 0x39 else { return nil }
-                v = v * 10 + Int(c - 0x30)
-            }
-            i += n
-            return v
-        }
-        func expect(_ c: Character) -> Bool {
-            guard i < b.count, b[i] == c.asciiValue else { return false }
-            i += 1
-            return true
-        }
-        guard let y = digits(4), expect("-"), let m = digits(2), expect("-"), let d = digits(2) else { return nil }
-        guard (1...12).contains(m), d >= 1, d <= daysIn(month: m, year: y) else { return nil }
-        if i == b.count { return (y, m, d) }
-        guard b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: "t") || b[i] == 0x20 else { return nil }
-        i += 1
-        while i < b.count && b[i] == 0x20 { i += 1 }
-        guard let hh = digits(2), hh < 24, expect(":"), let mm = digits(2), mm < 60 else { return nil }
-        if expect(":") {
-            guard let ss = digits(2), ss <= 60 else { return nil }
-            if expect(".") {
-                let start = i
-                while i < b.count && b[i] >= 0x30 && b[i] <= 0x39 { i += 1 }
-                guard i > start else { return nil }
-            }
-        }
-        while i < b.count && b[i] == 0x20 { i += 1 }
-        if i == b.count { return (y, m, d) }
-        if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") { i += 1; return i == b.count ? (y, m, d) : nil }
-        guard b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") else { return nil }
-        i += 1
-        guard let zh = digits(2), zh <= 14 else { return nil }
-        if i == b.count { return (y, m, d) }
-        _ = expect(":")
-        guard let zm = digits(2), zm < 60, i == b.count else { return nil }
-        return (y, m, d)
-    }
-
-    package static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
         }
     }
 }

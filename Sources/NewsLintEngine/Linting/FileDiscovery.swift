@@ -152,9 +152,16 @@ public struct FileDiscovery {
         }
     }
 
+    /// Case-insensitive (ASCII) suffix test on the name's bytes: called for every directory entry,
+    /// so no lowercased copy of each name.
     private func matchesExtension(_ name: String, _ config: Configuration) -> Bool {
-        let lower = name.lowercased()
-        return config.extensions.contains { lower.hasSuffix($0.lowercased()) }
+        config.extensions.contains { Self.hasSuffixIgnoringASCIICase(name.utf8, $0.utf8) }
+    }
+
+    package static func hasSuffixIgnoringASCIICase(_ name: String.UTF8View, _ suffix: String.UTF8View) -> Bool {
+        guard suffix.count <= name.count else { return false }
+        func fold(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+        return zip(name.suffix(suffix.count), suffix).allSatisfy { fold($0) == fold($1) }
     }
 }
 

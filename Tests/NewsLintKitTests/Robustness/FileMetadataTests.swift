@@ -85,3 +85,13 @@ import Testing
         #expect(r.files.isEmpty && r.problems.count == 1)
     }
 }
+
+@Suite struct ExtensionMatchTests {
+    @Test func suffixIgnoresASCIICaseOnly() {
+        #expect(FileDiscovery.hasSuffixIgnoringASCIICase("新聞.MD".utf8, ".md".utf8))
+        #expect(FileDiscovery.hasSuffixIgnoringASCIICase("post.Html".utf8, ".HTML".utf8))
+        #expect(!FileDiscovery.hasSuffixIgnoringASCIICase("post.mdx".utf8, ".md".utf8))
+        #expect(!FileDiscovery.hasSuffixIgnoringASCIICase("md".utf8, ".md".utf8))
+        #expect(!FileDiscovery.hasSuffixIgnoringASCIICase("a.m\u{0130}".utf8, ".mi".utf8))
+    }
+}
