@@ -74,39 +74,3 @@ package struct ChainGroups {
         sequence(first: Int(first[i])) { [next] j in next[j] < 0 ? nil : Int(next[j]) }
     }
 }
-
-/// A front-matter date and time as written (`2024-11-19`, `2024-11-19 11:15:08.000 +08:00`,
-/// `2024-11-19T11:15`), as minutes since 1970-01-01 00:00 of that same local clock.
-package enum LocalDateTime {
-    package static func minutes(_ text: String) -> Int64? {
-        let b = Array(text.utf8.prefix(32))
-        func number(_ from: Int, _ count: Int) -> Int? {
-            guard from + count <= b.count else { return nil }
-            var v = 0
-            for c in b[from..<(from + count)] {
-                guard c >= 0x30 && c <= 0x39 else { return nil }
-                v = v * 10 + Int(c - 0x30)
-            }
-            return v
-        }
-        guard let y = number(0, 4), b.count >= 10, b[4] == UInt8(ascii: "-"), let m = number(5, 2), b[7] == UInt8(ascii: "-"),
-              let d = number(8, 2), (1...12).contains(m), d >= 1, d <= DateValue.daysIn(month: m, year: y) else { return nil }
-        var minutes = daysFromCivil(y, m, d) * 1440
-        if b.count >= 16, b[10] == UInt8(ascii: " ") || b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"),
-           let hh = number(11, 2), b[13] == UInt8(ascii: ":"), let mm = number(14, 2), hh < 24, mm < 60 {
-            minutes += Int64(hh * 60 + mm)
-        }
-        return minutes
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-    package static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = Int64((month + 9) % 12)
-        let doy = (153 * mp + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-}
