@@ -196,7 +196,7 @@ public enum NewsLintCLI {
           newslint [lint|check] [OPTIONS] [PATH...]  Lint files and directories (default: the current directory)
           newslint report [OPTIONS] [PATH...]   Corpus health summary (--format text|markdown|json|html)
           newslint rules [--format text|json]   List all rules
-          newslint explain RULE                 Explain a rule: rationale, options, examples
+          newslint explain RULE                 Explain a rule: what it finds, why, options, examples
           newslint init [--preset NAME]         Write a starter .lint.json (preset: jekyll, hugo, generic)
           newslint learn [PATH...]              Write lines repeated across a site as a user rule pack
           newslint merge FACTS...               Cross-file rules over the facts of all shards
@@ -236,7 +236,7 @@ public enum NewsLintCLI {
                 + "\nOPTIONS:\n" + ArgumentParser(command: "lint", options: lintOptions).optionsHelp() + "\n\n" + exitStatusHelp + "\n" + configurationHelp
         case "report": return ReportCommand.help
         case "rules": return "newslint rules [OPTIONS]\n\nList every rule: id, family, default severity, fixability, summary.\n" + options(rulesOptions, topic)
-        case "explain": return "newslint explain RULE...\n\nPrint each rule's summary, rationale, options and examples.\n" + options(explainOptions, topic)
+        case "explain": return "newslint explain RULE...\n\nPrint each rule's summary, what it finds, why it matters, options, examples and fix safety.\n" + options(explainOptions, topic)
         case "init": return "newslint init [--force] [--preset jekyll|hugo|generic]\n\nWrite a starter .lint.json in the current directory; --preset sets its front-matter schema.\n" + options(initOptions, topic)
         case "learn": return LearnCommand.help
         case "merge": return MergeCommand.help
