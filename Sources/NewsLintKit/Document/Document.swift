@@ -30,6 +30,8 @@ public struct Document: Sendable {
     let htmlCache = ComputedOnce<HTMLView>()
     /// The element structure of those tokens (see `Document.htmlElements`).
     let htmlElementsCache = ComputedOnce<HTMLElements>()
+    /// Whether the file is a site template (see `Document.isSiteTemplate`): asked by every HTML rule.
+    let siteTemplateCache = ComputedOnce<Bool>()
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path

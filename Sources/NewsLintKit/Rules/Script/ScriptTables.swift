@@ -61,28 +61,28 @@ struct ScriptTables: Sendable {
             }
         }
         for (file, cls) in [("data/script/simplified-only.txt", Class.simplifiedOnly), ("data/script/traditional-only.txt", .traditionalOnly)] {
-            for line in Self.lines(file) {
-                let scalars = line.unicodeScalars.filter { $0 != "\t" }.map(\.value)
+            for line in Self.scalarLines(file) {
+                let scalars = line.filter { $0 != 0x09 }
                 guard let first = scalars.first else { continue }
                 set(first) { $0 = ($0 & ~3) | cls.rawValue }
                 counterparts[first] = Array(scalars.dropFirst())
             }
         }
         for (file, bit) in [("data/script/allow-traditional.txt", Self.allowTraditionalBit), ("data/script/allow-simplified.txt", Self.allowSimplifiedBit)] {
-            for line in Self.lines(file) {
-                for s in line.unicodeScalars where CJK.isHan(s.value) { set(s.value) { $0 |= bit } }
+            for line in Self.scalarLines(file) {
+                for s in line where CJK.isHan(s) { set(s) { $0 |= bit } }
             }
         }
-        for line in Self.lines("data/script/surnames.txt") {
-            for s in line.unicodeScalars where CJK.isHan(s.value) { set(s.value) { $0 |= Self.nameBit } }
+        for line in Self.scalarLines("data/script/surnames.txt") {
+            for s in line where CJK.isHan(s) { set(s) { $0 |= Self.nameBit } }
         }
         var phrases: [UInt32: [Phrase]] = [:]
         var words: [UInt32: [Word]] = [:]
-        for line in Self.lines("data/script/phrases.txt") {
-            let fields = line.split(separator: "\t")
+        for line in Self.scalarLines("data/script/phrases.txt") {
+            let fields = line.split(separator: 0x09, omittingEmptySubsequences: true)
             guard let head = fields.first else { continue }
-            let s = head.unicodeScalars.map(\.value)
-            let frequency = fields.count > 1 ? Int32(fields[1]) ?? 0 : 0
+            let s = Array(head)
+            let frequency = fields.count > 1 ? Self.decimal(fields[1]) ?? 0 : 0
             if s.first == 0x21 { // "!chars": merge characters that read as themselves alone
                 for c in s.dropFirst() { set(c) { $0 |= Self.standaloneBit } }
             } else if s.first == 0x3D { // "=word": a Traditional word for the word-boundary check
@@ -93,7 +93,7 @@ struct ScriptTables: Sendable {
                 phrases[from[0], default: []].append(Phrase(from: from, to: to, frequency: frequency))
             }
         }
-        titles = Self.lines("data/script/name-titles.txt").flatMap { $0.split(separator: " ") }.map { $0.unicodeScalars.map(\.value) }
+        titles = Self.scalarLines("data/script/name-titles.txt").flatMap { $0.split(separator: 0x20) }.map { Array($0) }
         // Longest first, so scanning takes the longest match.
         var lists: [[Phrase]] = []
         var slots = [Int32](repeating: -1, count: Int(Self.denseEnd - Self.denseBase))
@@ -117,6 +117,38 @@ struct ScriptTables: Sendable {
     static func lines(_ path: String) -> [Substring] {
         guard let text = EmbeddedFiles.text(path) else { return [] }
         return text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }
+    }
+
+    /// The same lines as scalar values, decoded straight from the UTF-8 bytes: these tables are built
+    /// at startup of every run that selects a script rule, and `String` slicing and scalar filtering
+    /// made that the largest part of a one-file run.
+    static func scalarLines(_ path: String) -> [[UInt32]] {
+        guard let text = EmbeddedFiles.text(path) else { return [] }
+        var result: [[UInt32]] = []
+        var line: [UInt32] = []
+        var utf8 = text.utf8.makeIterator()
+        var decoder = Unicode.UTF8()
+        func finish() {
+            if !line.isEmpty && line[0] != 0x23 { result.append(line) }
+            line.removeAll(keepingCapacity: true)
+        }
+        decoding: while true {
+            switch decoder.decode(&utf8) {
+            case .scalarValue(let scalar):
+                if scalar.value == 0x0A { finish() } else { line.append(scalar.value) }
+            case .emptyInput:
+                finish()
+                break decoding
+            case .error:
+                line.append(0xFFFD)
+            }
+        }
+        return result
+    }
+
+    /// `Int32(String)` for a field of ASCII digits (with an optional sign), nil otherwise.
+    private static func decimal(_ field: ArraySlice<UInt32>) -> Int32? {
+        Int32(String(String.UnicodeScalarView(field.compactMap(Unicode.Scalar.init))))
     }
 
     @inline(__always)
