@@ -345,6 +345,8 @@ public struct HTMLRemnantRule: Rule {
         for n in body where !document.isCode(line: n) {
             let r = document.contentRange(ofLine: n)
             if sink.budgetSpent(step: n, bytes: r.count) { return }
+            // Only `&` and `<` start a finding: a line without either (most prose) needs no walk.
+            guard TextScan.containsAmpersandOrLessThan(b, r) else { continue }
             var i = r.lowerBound
             var inCode = false
             var leading = true
@@ -388,6 +390,8 @@ public struct HTMLRemnantRule: Rule {
             let r = document.contentRange(ofLine: n)
             if sink.budgetSpent(step: n, bytes: r.count) { return }
             if TextScan.isBlank(b, r) { openTags = [:]; continue }
+            // Only `&` and `<` start a finding or change `openTags`: a line without either needs no walk.
+            guard TextScan.containsAmpersandOrLessThan(b, r) else { continue }
             let inBlock = blockLines.contains(n)
             let hasMedia = Self.lineHasMedia(b, r)
             var i = r.lowerBound

@@ -417,6 +417,13 @@ public struct PatternMatcher: Sendable {
 
 /// Byte-level helpers for lines of scraped Chinese text.
 enum TextScan {
+    static func containsAmpersandOrLessThan(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        bytes.withUnsafeBufferPointer { b in
+            for i in range where b[i] == UInt8(ascii: "&") || b[i] == UInt8(ascii: "<") { return true }
+            return false
+        }
+    }
+
     static func isBlank(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         var i = range.lowerBound
         while i < range.upperBound {
