@@ -32,6 +32,9 @@ public struct Document: Sendable {
     let htmlElementsCache = ComputedOnce<HTMLElements>()
     /// Whether the file is a site template (see `Document.isSiteTemplate`): asked by every HTML rule.
     let siteTemplateCache = ComputedOnce<Bool>()
+    /// The body as the duplicate rules compare it (`Document.normalizedBodyScalars`, filled by
+    /// `BodyNormalizer`): `content-duplicate` and `content-near-duplicate` walk it once between them.
+    let normalizedBodyScalarsCache = ComputedOnce<[UInt32]>()
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path

@@ -11,13 +11,14 @@ func mix64(_ x: UInt64) -> UInt64 {
 
 /// Hash of the normalised body (FNV-1a over scalars, then mixed) and its length.
 func normalizedBodyHash(_ document: Document) -> (hash: UInt64, length: Int) {
+    normalizedBodyHash(document.normalizedBodyScalars)
+}
+
+/// FNV-1a over the normalised scalars, mixed with their count.
+func normalizedBodyHash(_ scalars: [UInt32]) -> (hash: UInt64, length: Int) {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    var n = 0
-    BodyNormalizer.forEach(document) { s in
-        h = (h ^ UInt64(s)) &* 0x0000_0100_0000_01B3
-        n += 1
-    }
-    return (mix64(h ^ UInt64(n)), n)
+    for x in scalars { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01B3 }
+    return (mix64(h ^ UInt64(scalars.count)), scalars.count)
 }
 
 /// Union-find over indices, for grouping duplicates.
@@ -196,11 +197,9 @@ public struct ContentNearDuplicateRule: CrossFileRule {
 
     /// `budget` spent: no fact (a partial signature would match the wrong files), and the engine says so.
     func collect(_ document: Document, budget: CollectBudget?) -> Fact? {
-        let s = BodyNormalizer.scalars(document)
+        let s = document.normalizedBodyScalars
         guard s.count >= minLength else { return nil }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for x in s { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01B3 }
-        let exact = mix64(h ^ UInt64(s.count))
+        let exact = normalizedBodyHash(s).hash
         // Shingle hashes in an array (a repeated shingle cannot change a minimum, so no de-duplication
         // set), then one permutation at a time over that array: the minimum stays in registers and
         // four independent accumulators keep the multiply-add pipeline full.
