@@ -23,3 +23,18 @@ import Testing
         #expect(differing.isEmpty)
     }
 }
+
+@Suite struct LazyStartupTests {
+    @Test func decimalIsInt32OfString() {
+        for text in ["0", "6814", "+5", "-12", "-", "+", "", "12a", "2147483647", "2147483648", "-2147483648", "-2147483649", "007", "1 2", "９"] {
+            let scalars = ArraySlice(text.unicodeScalars.map(\.value))
+            #expect(ScriptTables.decimal(scalars) == Int32(text), "\(text)")
+        }
+    }
+
+    @Test func builtinPatternRegexesCompile() {
+        let withSource = BuiltinPatterns.loaded.patterns.compactMap(\.lazyRegex)
+        #expect(!withSource.isEmpty)
+        #expect(withSource.allSatisfy { $0.compiled != nil })
+    }
+}

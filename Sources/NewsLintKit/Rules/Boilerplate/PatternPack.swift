@@ -38,12 +38,29 @@ public enum PatternMatchMode: String, Sendable {
 /// that confirms a hit on the pre-selected line, a zone, a match mode and a category.
 public struct PatternSpec: Sendable {
     public var literals: [[UInt8]]
-    public var regex: NSRegularExpression?
+    /// The confirming regex, compiled on first use: ICU compiles slowly, and a run may never meet
+    /// a line that needs one (it was 10% of linting one small file).
+    var lazyRegex: LazyRegex?
+    public var regex: NSRegularExpression? { lazyRegex?.compiled }
     public var zone: PatternZone
     public var mode: PatternMatchMode
     public var category: String
     /// Index of the rule (within one matcher) that owns the pattern.
     public var owner: Int
+}
+
+/// A regular expression compiled once, when first asked for.
+final class LazyRegex: Sendable {
+    let source: String
+    private let once = ComputedOnce<NSRegularExpression?>()
+
+    /// `compiled`: an expression already compiled (to validate it) is kept.
+    init(source: String, compiled: NSRegularExpression? = nil) {
+        self.source = source
+        if let compiled { _ = once.value { compiled } }
+    }
+
+    var compiled: NSRegularExpression? { once.value { try? NSRegularExpression(pattern: source) } }
 }
 
 /// Parses pattern lists; shared by the built-in data packs (`Rules/data/boilerplate/`) and user rule packs.
@@ -56,6 +73,9 @@ enum PatternParser {
         var mode: PatternMatchMode = .contains
         var category: String = "boilerplate"
         var owner: Int = 0
+        /// Compile each regex while parsing, to report an invalid one (user packs); the built-in
+        /// packs are checked by tests and compile on first use.
+        var compileRegexes = true
     }
 
     static func zone(_ node: JSONNode?, key: JSONNode?, file: String, path: String, fallback: PatternZone) throws -> PatternZone {
@@ -95,7 +115,7 @@ enum PatternParser {
             let p = "\(path)[\(i)]"
             if let s = item.string {
                 guard !s.isEmpty else { throw CatalogError(file: file, position: item.position, message: "'\(p)' is an empty pattern") }
-                out.append(PatternSpec(literals: variants([s]), regex: nil, zone: defaults.zone, mode: defaults.mode,
+                out.append(PatternSpec(literals: variants([s]), lazyRegex: nil, zone: defaults.zone, mode: defaults.mode,
                                        category: defaults.category, owner: defaults.owner))
                 continue
             }
@@ -115,15 +135,19 @@ enum PatternParser {
                     throw CatalogError(file: file, position: lit.position, message: "'\(p).literal' must not be empty")
                 }
             }
-            var regex: NSRegularExpression?
+            var regex: LazyRegex?
             if let r = item["regex"] {
                 guard let source = r.string, !source.isEmpty else {
                     throw CatalogError(file: file, position: r.position, message: "'\(p).regex' must be a non-empty string")
                 }
-                do {
-                    regex = try NSRegularExpression(pattern: source)
-                } catch {
-                    throw CatalogError(file: file, position: r.position, message: "'\(p).regex' is not a valid regular expression: \(source)")
+                if defaults.compileRegexes {
+                    do {
+                        regex = LazyRegex(source: source, compiled: try NSRegularExpression(pattern: source))
+                    } catch {
+                        throw CatalogError(file: file, position: r.position, message: "'\(p).regex' is not a valid regular expression: \(source)")
+                    }
+                } else {
+                    regex = LazyRegex(source: source)
                 }
                 if let problem = RegexSafety.problem(source) {
                     throw CatalogError(file: file, position: r.position, message: "'\(p).regex' is refused: \(problem)")
@@ -140,7 +164,7 @@ enum PatternParser {
             }
             let category = item["category"]?.string ?? defaults.category
             out.append(PatternSpec(literals: variants(literals),
-                                   regex: regex,
+                                   lazyRegex: regex,
                                    zone: try zone(item["zone"], key: item["key"], file: file, path: p, fallback: defaults.zone),
                                    mode: try mode(item["match"], file: file, path: p, fallback: defaults.mode),
                                    category: category, owner: defaults.owner))
@@ -351,13 +375,13 @@ public struct PatternMatcher: Sendable {
     }
 
     private func applyRegexes(_ raw: [PatternHit], lineRange: Range<Int>, bytes: [UInt8]) -> [PatternHit] {
-        guard raw.contains(where: { patterns[$0.pattern].regex != nil }) else { return dedupe(raw) }
-        var out: [PatternHit] = raw.filter { patterns[$0.pattern].regex == nil }
+        guard raw.contains(where: { patterns[$0.pattern].lazyRegex != nil }) else { return dedupe(raw) }
+        var out: [PatternHit] = raw.filter { patterns[$0.pattern].lazyRegex == nil }
         // Regex offsets are mapped back through UTF-8 lengths, which is exact only for valid UTF-8:
         // a line with invalid bytes (e.g. GBK) gets no regex confirmation rather than shifted ranges.
         guard let text = String(validating: bytes[lineRange], as: UTF8.self) else { return dedupe(out) }
         var done = Set<Int>()
-        for h in raw where patterns[h.pattern].regex != nil && done.insert(h.pattern).inserted {
+        for h in raw where patterns[h.pattern].lazyRegex != nil && done.insert(h.pattern).inserted {
             guard let regex = patterns[h.pattern].regex else { continue }
             // A search that runs past its time limit is abandoned: the line is not confirmed.
             for m in RegexSafety.matches(regex, in: text).matches {

@@ -50,7 +50,7 @@ struct ScriptTables: Sendable {
     init() {
         var dense = [UInt8](repeating: 0, count: Int(Self.denseEnd - Self.denseBase))
         var sparse: [UInt32: UInt8] = [:]
-        var counterparts: [UInt32: [UInt32]] = [:]
+        var counterparts: [UInt32: [UInt32]] = Dictionary(minimumCapacity: 8192)
         func set(_ c: UInt32, _ f: (inout UInt8) -> Void) {
             if c >= Self.denseBase && c < Self.denseEnd {
                 f(&dense[Int(c - Self.denseBase)])
@@ -124,31 +124,40 @@ struct ScriptTables: Sendable {
     /// made that the largest part of a one-file run.
     static func scalarLines(_ path: String) -> [[UInt32]] {
         guard let text = EmbeddedFiles.text(path) else { return [] }
+        // `text` came from `String(decoding:)`, so its UTF-8 is well formed.
         var result: [[UInt32]] = []
         var line: [UInt32] = []
-        var utf8 = text.utf8.makeIterator()
-        var decoder = Unicode.UTF8()
-        func finish() {
-            if !line.isEmpty && line[0] != 0x23 { result.append(line) }
-            line.removeAll(keepingCapacity: true)
-        }
-        decoding: while true {
-            switch decoder.decode(&utf8) {
-            case .scalarValue(let scalar):
-                if scalar.value == 0x0A { finish() } else { line.append(scalar.value) }
-            case .emptyInput:
-                finish()
-                break decoding
-            case .error:
-                line.append(0xFFFD)
+        for scalar in text.unicodeScalars {
+            if scalar.value == 0x0A {
+                if !line.isEmpty && line[0] != 0x23 { result.append(line) }
+                line.removeAll(keepingCapacity: true)
+            } else {
+                line.append(scalar.value)
             }
         }
+        if !line.isEmpty && line[0] != 0x23 { result.append(line) }
         return result
     }
 
-    /// `Int32(String)` for a field of ASCII digits (with an optional sign), nil otherwise.
-    private static func decimal(_ field: ArraySlice<UInt32>) -> Int32? {
-        Int32(String(String.UnicodeScalarView(field.compactMap(Unicode.Scalar.init))))
+    /// What `Int32(String)` gives for the field: ASCII digits after an optional sign, nil for
+    /// anything else or on overflow.
+    static func decimal(_ field: ArraySlice<UInt32>) -> Int32? {
+        var i = field.startIndex
+        var negative = false
+        if i < field.endIndex, field[i] == 0x2B || field[i] == 0x2D {
+            negative = field[i] == 0x2D
+            i += 1
+        }
+        guard i < field.endIndex else { return nil }
+        var value: Int64 = 0
+        while i < field.endIndex {
+            let digit = field[i] &- 0x30
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int64(digit)
+            guard value <= Int64(Int32.max) + 1 else { return nil }
+            i += 1
+        }
+        return Int32(exactly: negative ? -value : value)
     }
 
     @inline(__always)
