@@ -24,6 +24,9 @@ public struct Document: Sendable {
     public let bodyStartLine: Int
     /// `codeLines[i]` is true when line i+1 is inside a fenced code block (fences included).
     public let codeLines: [Bool]
+    /// Whether the file is an HTML document by its extension (`.html`, `.htm`, `.xhtml`): every
+    /// rule asks, so it is decided once here (`isHTMLPath` goes through `String` for non-ASCII names).
+    public let isHTMLFile: Bool
     /// The decoded scalars, filled on first use (see `Document.scalars`).
     let scalarCache = ComputedOnce<ScalarDecode>()
     /// The HTML tokens of the body, filled on first use (see `Document.html`).
@@ -39,6 +42,7 @@ public struct Document: Sendable {
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
+        self.isHTMLFile = Document.isHTMLPath(path)
         self.lineStarts = Document.computeLineStarts(bytes)
         self.isValidUTF8 = UTF8Validation.firstInvalidOffset(in: bytes) == nil
         self.bomLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0

@@ -440,9 +440,6 @@ private struct Tokenizer {
 }
 
 extension Document {
-    /// Whether the file is an HTML document by its extension (`.html`, `.htm`, `.xhtml`).
-    public var isHTMLFile: Bool { Self.isHTMLPath(path) }
-
     /// Whether `path` names an HTML document by its extension (shared with `TextFlavor`).
     static func isHTMLPath(_ path: String) -> Bool {
         // Every rule asks, for every file: an ASCII path is answered on its bytes (the same answer:

@@ -5,8 +5,12 @@ import Foundation
 enum TextFlavor {
     case markdown, plain, html
 
-    init(path: String) {
-        if Document.isHTMLPath(path) { self = .html; return }
+    init(path: String) { self.init(path: path, isHTML: Document.isHTMLPath(path)) }
+
+    init(_ document: Document) { self.init(path: document.path, isHTML: document.isHTMLFile) }
+
+    private init(path: String, isHTML: Bool) {
+        if isHTML { self = .html; return }
         switch Self.pathExtension(path).lowercased() {
         case "md", "markdown", "mdown", "mkd", "mdx": self = .markdown
         default: self = .plain
@@ -332,7 +336,7 @@ public struct HTMLRemnantRule: Rule {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         guard let body = document.bodyLines else { return }
-        switch TextFlavor(path: document.path) {
+        switch TextFlavor(document) {
         case .html: return
         case .plain: checkPlain(document, body, into: &sink)
         case .markdown: checkMarkdown(document, body, into: &sink)
