@@ -1,5 +1,6 @@
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
 
 /// Tables built at startup by cheaper means must equal what the slower construction gave.
 @Suite struct StartupTablesTests {

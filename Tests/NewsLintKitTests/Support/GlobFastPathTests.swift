@@ -1,5 +1,6 @@
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
 
 /// A bare `name*` glob is matched on bytes; it must answer what segment matching answers.
 @Suite struct GlobFastPathTests {
