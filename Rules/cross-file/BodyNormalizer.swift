@@ -214,3 +214,8 @@ package enum BodyNormalizer {
             || c == UInt8(ascii: "_") || c == UInt8(ascii: "%") || c == UInt8(ascii: ":") || c == UInt8(ascii: "~")
     }
 }
+
+extension Document {
+    /// `BodyNormalizer.scalars` of this document, computed once for all rules that compare bodies.
+    package var normalizedBodyScalars: [UInt32] { normalizedBodyScalarsCache.value { BodyNormalizer.scalars(self) } }
+}

@@ -12,13 +12,14 @@ package func mix64(_ x: UInt64) -> UInt64 {
 
 /// Hash of the normalised body (FNV-1a over scalars, then mixed) and its length.
 package func normalizedBodyHash(_ document: Document) -> (hash: UInt64, length: Int) {
+    normalizedBodyHash(document.normalizedBodyScalars)
+}
+
+/// FNV-1a over the normalised scalars, mixed with their count.
+package func normalizedBodyHash(_ scalars: [UInt32]) -> (hash: UInt64, length: Int) {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    var n = 0
-    BodyNormalizer.forEach(document) { s in
-        h = (h ^ UInt64(s)) &* 0x0000_0100_0000_01B3
-        n += 1
-    }
-    return (mix64(h ^ UInt64(n)), n)
+    for x in scalars { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01B3 }
+    return (mix64(h ^ UInt64(scalars.count)), scalars.count)
 }
 
 /// Union-find over indices, for grouping duplicates.

@@ -19,7 +19,9 @@ extension Document {
     /// (`_includes/`, `_layouts/`, `layouts/`, `partials/`) or holding Liquid/Go template tags (`{%`,
     /// `{{`). Templates open elements that another template closes (a header include opens
     /// `<div class="wrapper">`, the footer closes it), so the HTML rules judge posts only.
-    package var isSiteTemplate: Bool {
+    package var isSiteTemplate: Bool { siteTemplateCache.value { computeIsSiteTemplate() } }
+
+    private func computeIsSiteTemplate() -> Bool {
         let folders = ["_includes", "_layouts", "layouts", "partials", "_partials", "templates"]
         let components = path.split(separator: "/").dropLast()
         if components.contains(where: { folders.contains(String($0)) }) { return true }

@@ -14,50 +14,54 @@ public struct AhoCorasick: Sendable {
     public let lengths: [Int]
 
     public init(_ literals: [[UInt8]]) {
-        var goto: [[Int32]] = [[Int32](repeating: -1, count: 256)]
+        // One flat table from the start: a nested array per state made building the automaton
+        // the largest part of the boilerplate rule's startup. -1 marks a missing trie edge until
+        // the failure links fill it in.
+        var delta = [Int32](repeating: -1, count: 256)
         var out: [[Int32]] = [[]]
         for (id, lit) in literals.enumerated() where !lit.isEmpty {
             var s = 0
             for b in lit {
-                let next = goto[s][Int(b)]
+                let next = delta[s << 8 | Int(b)]
                 if next >= 0 {
                     s = Int(next)
                 } else {
-                    goto.append([Int32](repeating: -1, count: 256))
+                    let added = out.count
+                    delta.append(contentsOf: repeatElement(-1, count: 256))
                     out.append([])
-                    goto[s][Int(b)] = Int32(goto.count - 1)
-                    s = goto.count - 1
+                    delta[s << 8 | Int(b)] = Int32(added)
+                    s = added
                 }
             }
             out[s].append(Int32(id))
         }
         // Breadth-first: resolve failure links into full transitions.
-        var fail = [Int](repeating: 0, count: goto.count)
+        var fail = [Int](repeating: 0, count: out.count)
         var queue: [Int] = []
+        queue.reserveCapacity(out.count)
         for b in 0..<256 {
-            let t = goto[0][b]
-            if t >= 0 { queue.append(Int(t)); fail[Int(t)] = 0 } else { goto[0][b] = 0 }
+            let t = delta[b]
+            if t >= 0 { queue.append(Int(t)); fail[Int(t)] = 0 } else { delta[b] = 0 }
         }
-        var head = 0
-        while head < queue.count {
-            let s = queue[head]
-            head += 1
-            out[s].append(contentsOf: out[fail[s]])
-            for b in 0..<256 {
-                let t = goto[s][b]
-                if t >= 0 {
-                    fail[Int(t)] = Int(goto[fail[s]][b])
-                    queue.append(Int(t))
-                } else {
-                    goto[s][b] = goto[fail[s]][b]
+        delta.withUnsafeMutableBufferPointer { d in
+            var head = 0
+            while head < queue.count {
+                let s = queue[head]
+                head += 1
+                let f = fail[s]
+                out[s].append(contentsOf: out[f])
+                for b in 0..<256 {
+                    let t = d[s << 8 | b]
+                    if t >= 0 {
+                        fail[Int(t)] = Int(d[f << 8 | b])
+                        queue.append(Int(t))
+                    } else {
+                        d[s << 8 | b] = d[f << 8 | b]
+                    }
                 }
             }
         }
-        var flat = [Int32](repeating: 0, count: goto.count * 256)
-        for (s, row) in goto.enumerated() {
-            for b in 0..<256 { flat[s << 8 | b] = row[b] }
-        }
-        delta = flat
+        self.delta = delta
         outputs = out
         lengths = literals.map(\.count)
     }

@@ -39,12 +39,29 @@ public enum PatternMatchMode: String, Sendable {
 /// that confirms a hit on the pre-selected line, a zone, a match mode and a category.
 public struct PatternSpec: Sendable {
     public var literals: [[UInt8]]
-    public var regex: NSRegularExpression?
+    /// The confirming regex, compiled on first use: ICU compiles slowly, and a run may never meet
+    /// a line that needs one (it was 10% of linting one small file).
+    package var lazyRegex: LazyRegex?
+    public var regex: NSRegularExpression? { lazyRegex?.compiled }
     public var zone: PatternZone
     public var mode: PatternMatchMode
     public var category: String
     /// Index of the rule (within one matcher) that owns the pattern.
     public var owner: Int
+}
+
+/// A regular expression compiled once, when first asked for.
+package final class LazyRegex: Sendable {
+    package let source: String
+    private let once = ComputedOnce<NSRegularExpression?>()
+
+    /// `compiled`: an expression already compiled (to validate it) is kept.
+    package init(source: String, compiled: NSRegularExpression? = nil) {
+        self.source = source
+        if let compiled { _ = once.value { compiled } }
+    }
+
+    package var compiled: NSRegularExpression? { once.value { try? NSRegularExpression(pattern: source) } }
 }
 
 /// Parses pattern lists; shared by the built-in data packs (`Rules/scraper/boilerplate/data/`) and user rule packs.
@@ -57,6 +74,9 @@ package enum PatternParser {
         package var mode: PatternMatchMode = .contains
         package var category: String = "boilerplate"
         package var owner: Int = 0
+        /// Compile each regex while parsing, to report an invalid one (user packs); the built-in
+        /// packs are checked by tests and compile on first use.
+        package var compileRegexes = true
         package init(zone: PatternZone = .anywhere, mode: PatternMatchMode = .contains, category: String = "boilerplate", owner: Int = 0) {
             self.zone = zone
             self.mode = mode
@@ -68,7 +88,7 @@ package enum PatternParser {
     package static func zone(_ node: JSONNode?, key: JSONNode?, file: String, path: String, fallback: PatternZone) throws -> PatternZone {
         guard let node else { return fallback }
         guard let s = node.string, zoneNames.contains(s) else {
-            let hint = node.string.map { Suggest.hint(for: $0, in: zoneNames) } ?? ""
+            let hint = node.string.flatMap { Suggest.closest(to: $0, in: zoneNames) }.map { "; did you mean '\($0)'?" } ?? ""
             throw CatalogError(file: file, position: node.position, message: "'\(path.isEmpty ? "" : path + ".")zone' must be one of \(zoneNames.joined(separator: ", "))\(hint)")
         }
         switch s {
@@ -102,7 +122,7 @@ package enum PatternParser {
             let p = "\(path)[\(i)]"
             if let s = item.string {
                 guard !s.isEmpty else { throw CatalogError(file: file, position: item.position, message: "'\(p)' is an empty pattern") }
-                out.append(PatternSpec(literals: variants([s]), regex: nil, zone: defaults.zone, mode: defaults.mode,
+                out.append(PatternSpec(literals: variants([s]), lazyRegex: nil, zone: defaults.zone, mode: defaults.mode,
                                        category: defaults.category, owner: defaults.owner))
                 continue
             }
@@ -110,7 +130,7 @@ package enum PatternParser {
                 throw CatalogError(file: file, position: item.position, message: "'\(p)' must be a string or an object with 'literal' and/or 'regex'")
             }
             for m in members where !patternKeys.contains(m.key) {
-                let hint = Suggest.hint(for: m.key, in: patternKeys)
+                let hint = Suggest.closest(to: m.key, in: patternKeys).map { "; did you mean '\($0)'?" } ?? ""
                 throw CatalogError(file: file, position: m.keyPosition, message: "unknown key '\(p).\(m.key)'\(hint)")
             }
             var literals: [String] = []
@@ -122,15 +142,19 @@ package enum PatternParser {
                     throw CatalogError(file: file, position: lit.position, message: "'\(p).literal' must not be empty")
                 }
             }
-            var regex: NSRegularExpression?
+            var regex: LazyRegex?
             if let r = item["regex"] {
                 guard let source = r.string, !source.isEmpty else {
                     throw CatalogError(file: file, position: r.position, message: "'\(p).regex' must be a non-empty string")
                 }
-                do {
-                    regex = try NSRegularExpression(pattern: source)
-                } catch {
-                    throw CatalogError(file: file, position: r.position, message: "'\(p).regex' is not a valid regular expression: \(source)")
+                if defaults.compileRegexes {
+                    do {
+                        regex = LazyRegex(source: source, compiled: try NSRegularExpression(pattern: source))
+                    } catch {
+                        throw CatalogError(file: file, position: r.position, message: "'\(p).regex' is not a valid regular expression: \(source)")
+                    }
+                } else {
+                    regex = LazyRegex(source: source)
                 }
                 if let problem = RegexSafety.problem(source) {
                     throw CatalogError(file: file, position: r.position, message: "'\(p).regex' is refused: \(problem)")
@@ -147,7 +171,7 @@ package enum PatternParser {
             }
             let category = item["category"]?.string ?? defaults.category
             out.append(PatternSpec(literals: variants(literals),
-                                   regex: regex,
+                                   lazyRegex: regex,
                                    zone: try zone(item["zone"], key: item["key"], file: file, path: p, fallback: defaults.zone),
                                    mode: try mode(item["match"], file: file, path: p, fallback: defaults.mode),
                                    category: category, owner: defaults.owner))
@@ -358,13 +382,13 @@ public struct PatternMatcher: Sendable {
     }
 
     private func applyRegexes(_ raw: [PatternHit], lineRange: Range<Int>, bytes: [UInt8]) -> [PatternHit] {
-        guard raw.contains(where: { patterns[$0.pattern].regex != nil }) else { return dedupe(raw) }
-        var out: [PatternHit] = raw.filter { patterns[$0.pattern].regex == nil }
+        guard raw.contains(where: { patterns[$0.pattern].lazyRegex != nil }) else { return dedupe(raw) }
+        var out: [PatternHit] = raw.filter { patterns[$0.pattern].lazyRegex == nil }
         // Regex offsets are mapped back through UTF-8 lengths, which is exact only for valid UTF-8:
         // a line with invalid bytes (e.g. GBK) gets no regex confirmation rather than shifted ranges.
         guard let text = String(validating: bytes[lineRange], as: UTF8.self) else { return dedupe(out) }
         var done = Set<Int>()
-        for h in raw where patterns[h.pattern].regex != nil && done.insert(h.pattern).inserted {
+        for h in raw where patterns[h.pattern].lazyRegex != nil && done.insert(h.pattern).inserted {
             guard let regex = patterns[h.pattern].regex else { continue }
             // A search that runs past its time limit is abandoned: the line is not confirmed.
             for m in RegexSafety.matches(regex, in: text).matches {
@@ -424,6 +448,13 @@ public struct PatternMatcher: Sendable {
 
 /// Byte-level helpers for lines of scraped Chinese text.
 package enum TextScan {
+    package static func containsAmpersandOrLessThan(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        bytes.withUnsafeBufferPointer { b in
+            for i in range where b[i] == UInt8(ascii: "&") || b[i] == UInt8(ascii: "<") { return true }
+            return false
+        }
+    }
+
     package static func isBlank(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         var i = range.lowerBound
         while i < range.upperBound {

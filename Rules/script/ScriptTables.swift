@@ -52,7 +52,7 @@ package struct ScriptTables: Sendable {
     package init() {
         var dense = [UInt8](repeating: 0, count: Int(Self.denseEnd - Self.denseBase))
         var sparse: [UInt32: UInt8] = [:]
-        var counterparts: [UInt32: [UInt32]] = [:]
+        var counterparts: [UInt32: [UInt32]] = Dictionary(minimumCapacity: 8192)
         func set(_ c: UInt32, _ f: (inout UInt8) -> Void) {
             if c >= Self.denseBase && c < Self.denseEnd {
                 f(&dense[Int(c - Self.denseBase)])
@@ -63,28 +63,28 @@ package struct ScriptTables: Sendable {
             }
         }
         for (file, cls) in [("script/data/simplified-only.txt", Class.simplifiedOnly), ("script/data/traditional-only.txt", .traditionalOnly)] {
-            for line in Self.lines(file) {
-                let scalars = line.unicodeScalars.filter { $0 != "\t" }.map(\.value)
+            for line in Self.scalarLines(file) {
+                let scalars = line.filter { $0 != 0x09 }
                 guard let first = scalars.first else { continue }
                 set(first) { $0 = ($0 & ~3) | cls.rawValue }
                 counterparts[first] = Array(scalars.dropFirst())
             }
         }
         for (file, bit) in [("script/data/allow-traditional.txt", Self.allowTraditionalBit), ("script/data/allow-simplified.txt", Self.allowSimplifiedBit)] {
-            for line in Self.lines(file) {
-                for s in line.unicodeScalars where CJK.isHan(s.value) { set(s.value) { $0 |= bit } }
+            for line in Self.scalarLines(file) {
+                for s in line where CJK.isHan(s) { set(s) { $0 |= bit } }
             }
         }
-        for line in Self.lines("script/data/surnames.txt") {
-            for s in line.unicodeScalars where CJK.isHan(s.value) { set(s.value) { $0 |= Self.nameBit } }
+        for line in Self.scalarLines("script/data/surnames.txt") {
+            for s in line where CJK.isHan(s) { set(s) { $0 |= Self.nameBit } }
         }
         var phrases: [UInt32: [Phrase]] = [:]
         var words: [UInt32: [Word]] = [:]
-        for line in Self.lines("script/data/phrases.txt") {
-            let fields = line.split(separator: "\t")
+        for line in Self.scalarLines("script/data/phrases.txt") {
+            let fields = line.split(separator: 0x09, omittingEmptySubsequences: true)
             guard let head = fields.first else { continue }
-            let s = head.unicodeScalars.map(\.value)
-            let frequency = fields.count > 1 ? Int32(fields[1]) ?? 0 : 0
+            let s = Array(head)
+            let frequency = fields.count > 1 ? Self.decimal(fields[1]) ?? 0 : 0
             if s.first == 0x21 { // "!chars": merge characters that read as themselves alone
                 for c in s.dropFirst() { set(c) { $0 |= Self.standaloneBit } }
             } else if s.first == 0x3D { // "=word": a Traditional word for the word-boundary check
@@ -95,7 +95,7 @@ package struct ScriptTables: Sendable {
                 phrases[from[0], default: []].append(Phrase(from: from, to: to, frequency: frequency))
             }
         }
-        titles = Self.lines("script/data/name-titles.txt").flatMap { $0.split(separator: " ") }.map { $0.unicodeScalars.map(\.value) }
+        titles = Self.scalarLines("script/data/name-titles.txt").flatMap { $0.split(separator: 0x20) }.map { Array($0) }
         // Longest first, so scanning takes the longest match.
         var lists: [[Phrase]] = []
         var slots = [Int32](repeating: -1, count: Int(Self.denseEnd - Self.denseBase))
@@ -119,6 +119,47 @@ package struct ScriptTables: Sendable {
     package static func lines(_ path: String) -> [Substring] {
         guard let text = EmbeddedFiles.text(path) else { return [] }
         return text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }
+    }
+
+    /// The same lines as scalar values, decoded straight from the UTF-8 bytes: these tables are built
+    /// at startup of every run that selects a script rule, and `String` slicing and scalar filtering
+    /// made that the largest part of a one-file run.
+    package static func scalarLines(_ path: String) -> [[UInt32]] {
+        guard let text = EmbeddedFiles.text(path) else { return [] }
+        // `text` came from `String(decoding:)`, so its UTF-8 is well formed.
+        var result: [[UInt32]] = []
+        var line: [UInt32] = []
+        for scalar in text.unicodeScalars {
+            if scalar.value == 0x0A {
+                if !line.isEmpty && line[0] != 0x23 { result.append(line) }
+                line.removeAll(keepingCapacity: true)
+            } else {
+                line.append(scalar.value)
+            }
+        }
+        if !line.isEmpty && line[0] != 0x23 { result.append(line) }
+        return result
+    }
+
+    /// What `Int32(String)` gives for the field: ASCII digits after an optional sign, nil for
+    /// anything else or on overflow.
+    package static func decimal(_ field: ArraySlice<UInt32>) -> Int32? {
+        var i = field.startIndex
+        var negative = false
+        if i < field.endIndex, field[i] == 0x2B || field[i] == 0x2D {
+            negative = field[i] == 0x2D
+            i += 1
+        }
+        guard i < field.endIndex else { return nil }
+        var value: Int64 = 0
+        while i < field.endIndex {
+            let digit = field[i] &- 0x30
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int64(digit)
+            guard value <= Int64(Int32.max) + 1 else { return nil }
+            i += 1
+        }
+        return Int32(exactly: negative ? -value : value)
     }
 
     @inline(__always)

@@ -64,11 +64,9 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
 
     /// `budget` spent: no fact (a partial signature would match the wrong files), and the engine says so.
     package func collect(_ document: Document, budget: CollectBudget?) -> Fact? {
-        let s = BodyNormalizer.scalars(document)
+        let s = document.normalizedBodyScalars
         guard s.count >= options.minLength else { return nil }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for x in s { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01B3 }
-        let exact = mix64(h ^ UInt64(s.count))
+        let exact = normalizedBodyHash(s).hash
         // Shingle hashes in an array (a repeated shingle cannot change a minimum, so no de-duplication
         // set), then one permutation at a time over that array: the minimum stays in registers and
         // four independent accumulators keep the multiply-add pipeline full.

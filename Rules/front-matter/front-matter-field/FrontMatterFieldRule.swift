@@ -86,7 +86,7 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
             }
             // A `{{ … }}` placeholder (a Hugo archetype's `date = '{{ .Date }}'`) is filled in when
             // the page is created: it is a template, not a value to check.
-            if let text = value.scalarText, text.contains("{{"), text.contains("}}") { continue }
+            if let text = value.scalarText, Self.hasBracePair(text), text.contains("{{"), text.contains("}}") { continue }
             if let type = types.first(where: { $0.key == entry.key })?.type, let problem = typeProblem(value, type, format: fm.format) {
                 sink.report(line: entry.line, column: entry.column, "'\(entry.key)' \(problem)")
                 continue
@@ -114,6 +114,21 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
                 }
             }
         }
+    }
+
+    /// Whether the UTF-8 holds both `{{` and `}}`: a byte prefilter for Foundation's `contains`
+    /// (no canonical equivalent of a brace exists, so a text without the bytes never matches),
+    /// which bridged every front-matter value of every file to NSString.
+    package static func hasBracePair(_ text: String) -> Bool {
+        var open = false, close = false
+        var previous: UInt8 = 0
+        for b in text.utf8 {
+            if b == previous {
+                if b == UInt8(ascii: "{") { open = true } else if b == UInt8(ascii: "}") { close = true }
+            }
+            previous = b
+        }
+        return open && close
     }
 
     /// Jekyll dates a post by its `YYYY-MM-DD-` file-name prefix when front matter has no `date`,

@@ -75,7 +75,9 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
         for (index, element) in structure.elements.enumerated() {
             let startToken = view.tokens[element.start]
             guard startToken.range.lowerBound >= coveredUntil else { continue }
-            guard let widget = widgets.first(where: { matches($0.selector, element, structure, view, bytes) }),
+            // The element's first text, trimmed, is built at most once however many `:text()` widgets ask.
+            var firstText: String?? = nil
+            guard let widget = widgets.first(where: { matches($0.selector, element, structure, view, bytes, firstText: &firstText) }),
                   (widget.fix != .emptyOnly && widget.fix != .emptyOnlyUnsafe) || !structure.hasVisibleText(element, view, bytes: bytes) else { continue }
             // An element without an explicit end tag is reported but not removed (its extent is a guess).
             guard var range = structure.outerRange(element, view) else {
@@ -105,17 +107,24 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
 
     package static let textSearchTokens = 64
 
-    package func matches(_ selector: HTMLSelector, _ element: HTMLElements.Element, _ structure: HTMLElements, _ view: HTMLView, _ bytes: [UInt8]) -> Bool {
+    package func matches(_ selector: HTMLSelector, _ element: HTMLElements.Element, _ structure: HTMLElements, _ view: HTMLView, _ bytes: [UInt8],
+                 firstText: inout String??) -> Bool {
         guard selector.matchesTag(view.tokens[element.start], view, bytes) else { return false }
         guard let prefix = selector.textPrefix else { return true }
-        // The first text of the element, looked for in its first tokens only: an element never
-        // closed would otherwise be scanned to the end of the page, once per element.
+        if firstText == nil { firstText = .some(Self.firstText(element, view, bytes)) }
+        guard let text = firstText ?? nil else { return false }
+        return text.hasPrefix(prefix)
+    }
+
+    /// The first visible text of the element, trimmed, looked for in its first tokens only: an
+    /// element never closed would otherwise be scanned to the end of the page, once per element.
+    package static func firstText(_ element: HTMLElements.Element, _ view: HTMLView, _ bytes: [UInt8]) -> String? {
         let last = min(element.end ?? view.tokens.count, element.start + 1 + Self.textSearchTokens)
         for token in view.tokens[(element.start + 1)..<last] where token.isVisibleText {
             if token.kind == .text && HTMLText.isBlank(bytes, token.range) { continue }
-            return String(decoding: bytes[token.range], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix(prefix)
+            return String(decoding: bytes[token.range], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        return false
+        return nil
     }
 
     /// Whether `parent` holds nothing but `range` and whitespace or comments.

@@ -42,6 +42,7 @@ package enum BuiltinPatterns {
         d.category = category
         d.zone = try PatternParser.zone(root["zone"], key: root["key"], file: file, path: "", fallback: .anywhere)
         d.mode = try PatternParser.mode(root["match"], file: file, path: "", fallback: .contains)
+        d.compileRegexes = false
         return (Pack(category: category, message: message), try PatternParser.parse(list, file: file, path: "patterns", defaults: d))
     }
 

@@ -6,8 +6,12 @@ import NewsLintCore
 package enum TextFlavor {
     case markdown, plain, html
 
-    package init(path: String) {
-        if Document.isHTMLPath(path) { self = .html; return }
+    package init(path: String) { self.init(path: path, isHTML: Document.isHTMLPath(path)) }
+
+    package init(_ document: Document) { self.init(path: document.path, isHTML: document.isHTMLFile) }
+
+    private init(path: String, isHTML: Bool) {
+        if isHTML { self = .html; return }
         switch Self.pathExtension(path).lowercased() {
         case "md", "markdown", "mdown", "mkd", "mdx": self = .markdown
         default: self = .plain
@@ -335,7 +339,7 @@ public struct HTMLRemnantRule: Rule, RuleWithOptions {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         guard let body = document.bodyLines else { return }
-        switch TextFlavor(path: document.path) {
+        switch TextFlavor(document) {
         case .html: return
         case .plain: checkPlain(document, body, into: &sink)
         case .markdown: checkMarkdown(document, body, into: &sink)
@@ -348,6 +352,8 @@ public struct HTMLRemnantRule: Rule, RuleWithOptions {
         for n in body where !document.isCode(line: n) {
             let r = document.contentRange(ofLine: n)
             if sink.budgetSpent(step: n, bytes: r.count) { return }
+            // Only `&` and `<` start a finding: a line without either (most prose) needs no walk.
+            guard TextScan.containsAmpersandOrLessThan(b, r) else { continue }
             var i = r.lowerBound
             var inCode = false
             var leading = true
@@ -391,6 +397,8 @@ public struct HTMLRemnantRule: Rule, RuleWithOptions {
             let r = document.contentRange(ofLine: n)
             if sink.budgetSpent(step: n, bytes: r.count) { return }
             if TextScan.isBlank(b, r) { openTags = [:]; continue }
+            // Only `&` and `<` start a finding or change `openTags`: a line without either needs no walk.
+            guard TextScan.containsAmpersandOrLessThan(b, r) else { continue }
             let inBlock = blockLines.contains(n)
             let hasMedia = Self.lineHasMedia(b, r)
             var i = r.lowerBound

@@ -12,7 +12,7 @@ public struct IndentedParagraphRule: Rule {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         // In an HTML document indentation is markup layout, not a Markdown code block.
-        guard let body = document.bodyLines, TextFlavor(path: document.path) != .html else { return }
+        guard let body = document.bodyLines, TextFlavor(document) != .html else { return }
         let bytes = document.bytes
         var inList = false
         for n in body {

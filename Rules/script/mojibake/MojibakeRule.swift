@@ -340,6 +340,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// and continuation bytes for more than a character or two.
     private func gbkMojibake(_ run: ScalarRun, _ bytes: [UInt8], into sink: inout DiagnosticSink) {
         let c = run.cps
+        var segments: [Range<Int>] = []
         var i = 0
         while i < c.count {
             guard c[i] >= 0x2E80 && c[i] != ScalarRun.invalid else { i += 1; continue }
@@ -347,8 +348,14 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             while j < c.count, c[j] >= 0x2E80, c[j] != ScalarRun.invalid, c[j] != 0x3002, c[j] != 0xFF0C, c[j] != 0x3001 { j += 1 }
             defer { i = max(j, i + 1) }
             // Only a character whose GB18030 bytes start a 3-byte UTF-8 sequence can start mojibake.
-            guard j - i >= 3, (i..<(j - 2)).contains(where: { Self.startsUTF8InGB($0 < c.count ? c[$0] : 0) }),
-                  let gb = encodeGB(c[i..<j]) else { continue }
+            guard j - i >= 3, (i..<(j - 2)).contains(where: { Self.startsUTF8InGB($0 < c.count ? c[$0] : 0) }) else { continue }
+            segments.append(i..<j)
+        }
+        guard !segments.isEmpty else { return }
+        let encoded = encodeGB(segments: segments, of: c)
+        for (segment, encodedSegment) in zip(segments, encoded) {
+            let i = segment.lowerBound, j = segment.upperBound
+            guard let gb = encodedSegment else { continue }
             // Byte offset in `gb` where each scalar of the run starts (GB18030: 2 or 4 bytes here).
             var starts: [Int] = []
             starts.reserveCapacity(j - i + 1)
@@ -414,10 +421,18 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         return best
     }
 
-    /// For each BMP scalar, from its GB18030 encoding (one Foundation conversion, once):
+    /// For each BMP scalar, from its GB18030 encoding (compiled-in lists, `GBTables`):
     /// bit 0: a pair that begins a 3-byte UTF-8 sequence (lead E0–EF, trail 80–BF), so it can start GBK mojibake;
     /// bit 1: a GB2312 level-1 character (lead B0–D7), the 3,755 most common Simplified characters.
     package static let gbFlags: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 0x10000)
+        for v in GBTables.utf8LeadPairs { table[Int(v)] |= 1 }
+        for v in GBTables.level1 { table[Int(v)] |= 2 }
+        return table
+    }()
+
+    /// `gbFlags` computed with Foundation's GB18030 converter (what `GBTables` must agree with; tests).
+    package static func gbFlagsFromConverter() -> [UInt8] {
         var table = [UInt8](repeating: 0, count: 0x10000)
         var s = String.UnicodeScalarView()
         var cps: [UInt32] = []
@@ -437,7 +452,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             p += len
         }
         return table
-    }()
+    }
 
     @inline(__always)
     package static func startsUTF8InGB(_ c: UInt32) -> Bool { c < 0x10000 && gbFlags[Int(c)] & 1 != 0 }
@@ -455,6 +470,25 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         var n = 0, common = 0
         for c in scalars { n += 1; if isCommon(c) { common += 1 } }
         return n == 0 ? 0 : Double(common) / Double(n)
+    }
+
+    /// Each segment of `c` encoded as GB18030 (nil where it cannot be), with one Foundation
+    /// conversion for all of them: segments joined by a line feed, which GB18030 encodes as itself
+    /// and never uses inside a multi-byte character (the segments hold only characters ≥ U+2E80).
+    /// A conversion per segment was most of this rule's time.
+    private func encodeGB(segments: [Range<Int>], of c: Scalars) -> [[UInt8]?] {
+        if segments.count > 1 {
+            var joined: [UInt32] = []
+            for (n, segment) in segments.enumerated() {
+                if n > 0 { joined.append(0x0A) }
+                joined += c[segment]
+            }
+            if let gb = encodeGB(joined) {
+                let parts = gb.split(separator: 0x0A, omittingEmptySubsequences: false)
+                if parts.count == segments.count { return parts.map { Array($0) } }
+            }
+        }
+        return segments.map { encodeGB(c[$0]) }
     }
 
     private func encodeGB(_ scalars: some Sequence<UInt32>) -> [UInt8]? {

@@ -55,7 +55,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             let skip = ProseMask.nonProse(run, in: document)
             var s = 0, t = 0
             for (i, c) in run.cps.enumerated() where c >= 0x3400 && !skip[i] {
-                if Self.variantOf[c] != nil { variantCounts[c, default: 0] += 1 }
+                if Self.hasVariant(c) { variantCounts[c, default: 0] += 1 }
                 switch tables.scriptClass(c) {
                 case .simplifiedOnly: s += 1
                 case .traditionalOnly: t += 1
@@ -94,6 +94,15 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         }
         return m
     }()
+
+    /// `variantOf[c] != nil` without hashing every Han character of the document.
+    @inline(__always)
+    package static func hasVariant(_ c: UInt32) -> Bool {
+        switch c {
+        case 0x88CF, 0x88E1, 0x70BA, 0x7232, 0x7DDA, 0x7DAB, 0x885B, 0x885E: return true
+        default: return false
+        }
+    }
 
     /// `text` with each variant character replaced by the one the document prefers.
     package static func applying(_ preferred: [UInt32: UInt32], to text: String) -> String {

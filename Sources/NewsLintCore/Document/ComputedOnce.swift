@@ -7,6 +7,8 @@ import Synchronization
 package final class ComputedOnce<Value: Sendable>: Sendable {
     private let state = Mutex<Value?>(nil)
 
+    package init() {}
+
     package func value(_ compute: () -> Value) -> Value {
         state.withLock { stored in
             if let stored { return stored }

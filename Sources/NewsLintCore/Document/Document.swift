@@ -24,16 +24,25 @@ public struct Document: Sendable {
     public let bodyStartLine: Int
     /// `codeLines[i]` is true when line i+1 is inside a fenced code block (fences included).
     public let codeLines: [Bool]
+    /// Whether the file is an HTML document by its extension (`.html`, `.htm`, `.xhtml`): every
+    /// rule asks, so it is decided once here (`isHTMLPath` goes through `String` for non-ASCII names).
+    public let isHTMLFile: Bool
     /// The decoded scalars, filled on first use (see `Document.scalars`).
     package let scalarCache = ComputedOnce<ScalarDecode>()
     /// The HTML tokens of the body, filled on first use (see `Document.html`).
     package let htmlCache = ComputedOnce<HTMLView>()
     /// The element structure of those tokens (see `Document.htmlElements`).
     package let htmlElementsCache = ComputedOnce<HTMLElements>()
+    /// Whether the file is a site template (see `Document.isSiteTemplate`): asked by every HTML rule.
+    package let siteTemplateCache = ComputedOnce<Bool>()
+    /// The body as the duplicate rules compare it (`Document.normalizedBodyScalars`, filled by
+    /// `BodyNormalizer`): `content-duplicate` and `content-near-duplicate` walk it once between them.
+    package let normalizedBodyScalarsCache = ComputedOnce<[UInt32]>()
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
+        self.isHTMLFile = Document.isHTMLPath(path)
         self.lineStarts = Document.computeLineStarts(bytes)
         self.isValidUTF8 = UTF8Validation.firstInvalidOffset(in: bytes) == nil
         self.bomLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0

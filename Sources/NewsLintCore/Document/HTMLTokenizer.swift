@@ -440,14 +440,31 @@ private struct Tokenizer {
 }
 
 extension Document {
-    /// Whether the file is an HTML document by its extension (`.html`, `.htm`, `.xhtml`).
-    public var isHTMLFile: Bool { Self.isHTMLPath(path) }
-
     /// Whether `path` names an HTML document by its extension (shared with `TextFlavor`).
     package static func isHTMLPath(_ path: String) -> Bool {
+        // Every rule asks, for every file: an ASCII path is answered on its bytes (the same answer:
+        // each ASCII byte is one Character), others go through String (a dot may carry a combining mark).
+        if let ascii = asciiIsHTMLPath(path) { return ascii }
         guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return false }
         let ext = path[path.index(after: dot)...].lowercased()
         return ext == "html" || ext == "htm" || ext == "xhtml"
+    }
+
+    /// `isHTMLPath` for an ASCII path; nil for any other.
+    private static func asciiIsHTMLPath(_ path: String) -> Bool? {
+        var dot = -1, index = 0
+        for b in path.utf8 {
+            if b >= 0x80 { return nil }
+            if b == UInt8(ascii: ".") { dot = index } else if b == UInt8(ascii: "/") { dot = -1 }
+            index += 1
+        }
+        guard dot >= 0 else { return false }
+        let ext = path.utf8.dropFirst(dot + 1)
+        func equals(_ name: StaticString) -> Bool {
+            guard ext.count == name.utf8CodeUnitCount else { return false }
+            return name.withUTF8Buffer { n in zip(ext, n).allSatisfy { a, b in (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) == b } }
+        }
+        return equals("html") || equals("htm") || equals("xhtml")
     }
 
     /// The body tokenized as HTML (for an HTML file the whole body; for Markdown the inline HTML

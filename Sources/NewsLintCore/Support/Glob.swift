@@ -6,6 +6,9 @@ public struct Glob: Sendable, Hashable {
     private let segments: [[Unicode.Scalar]]
     private let anchored: Bool
     private static let globstar: [Unicode.Scalar] = ["*", "*"]
+    /// A bare `name*` pattern (no other wildcard): its UTF-8 before the star, matched as a byte
+    /// prefix of each path segment without building scalar arrays (`SitePages` asks per file and rule).
+    private let bareLiteralPrefix: [UInt8]?
 
     public init(_ pattern: String) {
         self.pattern = pattern
@@ -15,10 +18,22 @@ public struct Glob: Sendable, Hashable {
         anchored = p.contains("/")
         if p.hasPrefix("/") { p.removeFirst() }
         segments = p.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.unicodeScalars) }
+        if !anchored, segments.count == 1, let only = segments.first, only.last == "*",
+           !only.dropLast().contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) {
+            bareLiteralPrefix = Array(String(String.UnicodeScalarView(only.dropLast())).utf8)
+        } else {
+            bareLiteralPrefix = nil
+        }
     }
 
     /// Matches a relative path with `/` separators.
     public func matches(_ path: String) -> Bool {
+        if let prefix = bareLiteralPrefix { return Self.anySegment(of: path, startsWith: prefix) }
+        return matchesBySegments(path)
+    }
+
+    /// `matches` without the byte fast path (tests compare the two).
+    package func matchesBySegments(_ path: String) -> Bool {
         var parts = path.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.unicodeScalars) }
         if parts.first == ["."] { parts.removeFirst() }
         if !anchored {
@@ -27,6 +42,24 @@ public struct Glob: Sendable, Hashable {
             return parts.contains { Glob.matchSegment(only, $0) }
         }
         return Glob.match(segments[...], parts[...])
+    }
+
+    /// Whether a `/`-separated segment of `path` (not a leading `.`) starts with `prefix`: what
+    /// `matchSegment` answers for `prefix*` (a scalar prefix is a UTF-8 byte prefix).
+    private static func anySegment(of path: String, startsWith prefix: [UInt8]) -> Bool {
+        let b = Array(path.utf8)
+        var start = 0, first = true
+        while start < b.count {
+            var end = start
+            while end < b.count && b[end] != UInt8(ascii: "/") { end += 1 }
+            if end > start {
+                let isDot = end - start == 1 && b[start] == UInt8(ascii: ".")
+                if !(first && isDot), end - start >= prefix.count, prefix.indices.allSatisfy({ b[start + $0] == prefix[$0] }) { return true }
+                first = false
+            }
+            start = end + 1
+        }
+        return false
     }
 
     /// Segment-level matching by dynamic programming over (pattern suffix, path suffix):
