@@ -5980,6 +5980,87 @@ None of the above，議員投棄權票。
 }
 
 """#),
+        EmbeddedFile("scraper/timestamp-raw/examples/bad-1.html", #"""
+---
+layout: post
+title: 德国宣布关闭伊朗驻德三个领事馆
+categories: dw
+---
+
+<div><i>Nina Werkhäuser<br>2024-11-01T10:50:09.292Z</i></div>
+<p>德国政府宣布关闭伊朗驻德国的三个领事馆。</p>
+
+"""#),
+        EmbeddedFile("scraper/timestamp-raw/examples/bad-1.json", #"""
+{"path": "2024-11-01-DW-consulates.html", "expect": [{"line": 7, "column": 28}]}
+
+"""#),
+        EmbeddedFile("scraper/timestamp-raw/examples/bad-2.json", #"""
+{"expect": [5]}
+
+"""#),
+        EmbeddedFile("scraper/timestamp-raw/examples/bad-2.md", #"""
+---
+title: 東涌供水恢復
+---
+
+2024-11-04T12:09:43+08:00
+
+大嶼山翔東路近小蠔灣濾水廠對開水管爆裂事故，東涌一帶供水受影響約12小時。
+
+"""#),
+        EmbeddedFile("scraper/timestamp-raw/examples/good-1.html", #"""
+---
+title: 为什么民主党想击败特朗普那么难
+categories: nyt
+---
+
+<address>NATE COHN</address><time datetime="2024-11-04T08:52:01Z">2024年11月4日</time>
+<p>数据显示，选民在2024-11-04T08:52:01Z之前已完成登记。</p>
+
+"""#),
+        EmbeddedFile("scraper/timestamp-raw/examples/good-2.md", #"""
+---
+title: 新聞稿發布時間
+---
+
+政府新聞處表示，新聞稿於2024-11-04T12:09:43+08:00發布。
+
+2024-11-04
+
+```
+2024-11-04T12:09:43Z
+```
+
+"""#),
+        EmbeddedFile("scraper/timestamp-raw/examples/good-3.json", #"""
+{"options": {"requireZone": true}}
+
+"""#),
+        EmbeddedFile("scraper/timestamp-raw/examples/good-3.md", #"""
+---
+title: 时间戳
+---
+
+2024-11-04T12:09:43
+
+"""#),
+        EmbeddedFile("scraper/timestamp-raw/rule.json", #"""
+{
+  "id": "timestamp-raw",
+  "family": "scraper",
+  "summary": "A machine timestamp (ISO 8601, such as 2024-11-01T10:50:09.292Z) stands alone in the article text: a scraper printed a feed's date field.",
+  "whatItFinds": "A Markdown body line or an HTML text block whose visible text is only an ISO 8601 date-time: date, `T`, hours and minutes, optional seconds and fraction, optional `Z` or offset. A timestamp inside a sentence, a bare date (`2024-11-01`), code, and attribute values (`<time datetime=\"…\">`) are left alone. On agora-pen, 245 DW posts show one under the byline.",
+  "whyItMatters": "Readers see `2024-11-01T10:50:09.292Z` where a byline date belongs; in a text corpus it becomes a line of the article that no editor wrote, and it marks a template that printed the raw feed field.",
+  "fixSafety": "No fix: the line may sit in a byline next to an author name, and whether to drop the date or rewrite it for readers (and in which time zone) is an editorial choice.",
+  "severity": "warning",
+  "fixable": "none",
+  "options": {
+    "requireZone": { "type": "boolean", "default": false, "description": "Report only timestamps with a zone designator (`Z` or an offset such as `+08:00`)." }
+  }
+}
+
+"""#),
         EmbeddedFile("scraper/title-boilerplate/examples/bad-1.json", #"""
 {
   "expect": [

@@ -11,6 +11,7 @@ extension RuleRegistry {
         EmailObfuscatedRule.self,
         ArchiveResidueRule.self,
         NullPlaceholderRule.self,
+        TimestampRawRule.self,
     ]
     /// Cross-file boilerplate rules: repeated lines, site names in titles (issue 4).
     /// `title-boilerplate` has a per-file part (domains, known site names) and this corpus part.
