@@ -4,14 +4,16 @@ import NewsLintCore
 /// date-time such as `2024-11-01T10:50:09.292Z`. That is a feed's machine field printed into the
 /// article (DW posts on agora-pen carry one under the byline); an editor writes dates for readers.
 /// A timestamp inside a sentence, in code, or in an attribute (`<time datetime=…>`) is left alone.
-public struct TimestampRawRule: Rule {
+public struct TimestampRawRule: Rule, RuleWithOptions {
     public static let id = "timestamp-raw"
 
     /// Only timestamps with a zone designator (`Z`, `+08:00`) are reported.
     package let requireZone: Bool
 
-    public init(options: RuleOptions) {
-        requireZone = options.bool("requireZone", false)
+    public struct Options: Decodable, Sendable { var requireZone: Bool }
+
+    public init(options: RuleOptions) throws {
+        requireZone = try Self.decodeOptions(options).requireZone
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
@@ -29,34 +31,14 @@ public struct TimestampRawRule: Rule {
 
     private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
-    /// Whether `bytes[start..<end]` is exactly `YYYY-MM-DDTHH:MM[:SS[.f+]][Z|±HH[:]MM]`; nil when it
-    /// is not, otherwise whether it has a zone designator.
+    /// Whether `bytes[start..<end]` is exactly a machine timestamp `YYYY-MM-DDTHH:MM[:SS[.f+]][Z|±HH[:]MM]`
+    /// (a real date; `T`, not the space people write); nil when it is not, otherwise whether it has a
+    /// zone designator.
     package static func parseISODateTime(_ b: [UInt8], _ start: Int, _ end: Int) -> Bool? {
-        var i = start
-        func digits(_ n: Int) -> Bool {
-            guard i + n <= end else { return false }
-            for k in i..<(i + n) where !isDigit(b[k]) { return false }
-            i += n
-            return true
-        }
-        func byte(_ c: UInt8) -> Bool {
-            guard i < end, b[i] == c else { return false }
-            i += 1
-            return true
-        }
-        guard digits(4), byte(0x2D), digits(2), byte(0x2D), digits(2), byte(UInt8(ascii: "T")), digits(2), byte(0x3A), digits(2) else { return nil }
-        if byte(0x3A) {
-            guard digits(2) else { return nil }
-            if byte(0x2E) {
-                guard digits(1) else { return nil }
-                while i < end, isDigit(b[i]) { i += 1 }
-            }
-        }
-        if i == end { return false }
-        if byte(UInt8(ascii: "Z")) { return i == end ? true : nil }
-        guard byte(0x2B) || byte(0x2D), digits(2) else { return nil }
-        _ = byte(0x3A)
-        guard digits(2), i == end else { return nil }
-        return true
+        guard end - start >= 16, b[start + 10] == UInt8(ascii: "T"),
+              let date = CalendarDate.timestamp(b[start..<end]), date.hour != nil else { return nil }
+        // After `YYYY-MM-DDTHH:MM` only seconds, a fraction and the zone follow: a sign is the zone's.
+        return b[end - 1] == UInt8(ascii: "Z") || b[end - 1] == UInt8(ascii: "z")
+            || b[(start + 16)..<end].contains { $0 == 0x2B || $0 == 0x2D }
     }
 }
