@@ -94,7 +94,9 @@ package enum SettingsPrinter {
         let overrides = config.matchingOverrides(location)
         if !overrides.isEmpty { out += "overrides: \(overrides.map { "overrides[\($0)]" }.joined(separator: ", "))\n" }
         let rules = try RuleSet.build(catalog: resolver.catalog, config: config, overrides: overrides, filter: filter)
+        // Every option that applies: the catalog's defaults, then each config layer over them.
         var options: [String: [String: JSONNode]] = [:]
+        for meta in resolver.catalog.rules where !meta.options.isEmpty { options[meta.id] = meta.defaultOptions.values }
         let layers = config.inheritedRules + [config.rules] + overrides.map { config.overrides[$0].rules.map { ($0.key, $0.value) } }
         for layer in layers { for e in layer { for (k, v) in e.setting.options { options[e.key, default: [:]][k] = v } } }
         // A rule with a per-file and a cross-file part (body-empty, image-link-broken, …) is one rule.

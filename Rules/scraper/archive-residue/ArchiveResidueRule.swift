@@ -12,6 +12,8 @@ import NewsLintCore
 /// Unsafe fix: unwrap to the original URL, only when the link spells it out with its scheme.
 public struct ArchiveResidueRule: Rule, RuleWithOptions {
     public static let id = "archive-residue"
+    /// Reads prose: on HTML files its findings and fixes stay in visible text.
+    public static let readsProse = true
 
     package let minLinks: Int
 

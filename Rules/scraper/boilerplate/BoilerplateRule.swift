@@ -52,6 +52,8 @@ package enum BuiltinPatterns {
 /// `boilerplate`: lines of scraper residue found by the built-in pattern packs.
 public struct BoilerplateRule: Rule, RuleWithOptions {
     public static let id = "boilerplate"
+    /// Reads prose: on HTML files its findings and fixes stay in visible text.
+    public static let readsProse = true
 
     package let headerLines: Int
     package let footerLines: Int

@@ -9,6 +9,8 @@ import NewsLintCore
 /// `data-cfemail`), the message decodes it so an editor can restore it by hand.
 public struct EmailObfuscatedRule: Rule {
     public static let id = "email-obfuscated"
+    /// Reads prose: on HTML files its findings and fixes stay in visible text.
+    public static let readsProse = true
 
     public init(options: RuleOptions) {}
 

@@ -6,6 +6,8 @@ import NewsLintCore
 /// A timestamp inside a sentence, in code, or in an attribute (`<time datetime=…>`) is left alone.
 public struct TimestampRawRule: Rule, RuleWithOptions {
     public static let id = "timestamp-raw"
+    /// Reads prose: on HTML files its findings stay in visible text.
+    public static let readsProse = true
 
     /// Only timestamps with a zone designator (`Z`, `+08:00`) are reported.
     package let requireZone: Bool

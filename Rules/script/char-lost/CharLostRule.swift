@@ -10,6 +10,8 @@ import NewsLintCore
 /// `invisible-char`'s.
 public struct CharLostRule: Rule {
     public static let id = "char-lost"
+    /// Reads prose: on HTML files its findings and fixes stay in visible text.
+    public static let readsProse = true
 
     public init(options: RuleOptions) {}
 

@@ -5,6 +5,8 @@ import NewsLintCore
 /// Compares code points: Swift's `String ==` treats canonical equivalents as equal.
 public struct CompatIdeographRule: Rule {
     public static let id = "compat-ideograph"
+    /// Reads prose: on HTML files its findings and fixes stay in visible text.
+    public static let readsProse = true
     public init(options: RuleOptions) {}
 
     /// Compatibility character → unified ideograph, from Rules/script/data/compat.txt (generated from NFKC).

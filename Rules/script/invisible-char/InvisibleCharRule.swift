@@ -4,6 +4,8 @@ import NewsLintCore
 /// controls are errors because they can reorder what a reader sees.
 public struct InvisibleCharRule: Rule {
     public static let id = "invisible-char"
+    /// Reads prose: on HTML files its findings and fixes stay in visible text.
+    public static let readsProse = true
     public init(options: RuleOptions) {}
 
     package static func name(_ c: UInt32) -> String? {

@@ -4,6 +4,8 @@ import NewsLintCore
 /// `mojibake`: text decoded with the wrong encoding, information already lost, and converter artifacts.
 public struct MojibakeRule: Rule, RuleWithOptions {
     public static let id = "mojibake"
+    /// Reads prose: on HTML files its findings and fixes stay in visible text.
+    public static let readsProse = true
     package let minLostRun: Int
     package let minPinyinArtifacts: Int
     /// Pinyin artifacts in one file from which removing them is a safe fix.

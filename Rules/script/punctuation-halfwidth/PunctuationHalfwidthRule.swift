@@ -8,6 +8,8 @@ import NewsLintCore
 /// half-width katakana letter is left alone, and so is one with no CJK neighbour at all.
 public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
     public static let id = "punctuation-halfwidth"
+    /// Reads prose: on HTML files its findings and fixes stay in visible text.
+    public static let readsProse = true
 
     /// Replacement for `･` (U+FF65): `auto` (the document's own separator), `・` (U+30FB) or `·` (U+00B7).
     package let middleDot: String

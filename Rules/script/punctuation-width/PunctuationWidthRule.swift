@@ -3,6 +3,8 @@ import NewsLintCore
 /// `punctuation-width`: ASCII punctuation between Chinese characters where the full-width form belongs.
 public struct PunctuationWidthRule: Rule {
     public static let id = "punctuation-width"
+    /// Reads prose: on HTML files its findings and fixes stay in visible text.
+    public static let readsProse = true
 
     public init(options: RuleOptions) {}
 

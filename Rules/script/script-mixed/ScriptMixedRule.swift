@@ -14,6 +14,8 @@ import NewsLintCore
 /// never changes a character of a personal name.
 public struct ScriptMixedRule: Rule, RuleWithOptions {
     public static let id = "script-mixed"
+    /// Reads prose: on HTML files its findings and fixes stay in visible text.
+    public static let readsProse = true
     package let options: Options
     package let tables = ScriptTables.shared
 

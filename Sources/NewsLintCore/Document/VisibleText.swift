@@ -1,24 +1,15 @@
-/// What the prose rules of an HTML document may look at: the visible text (text tokens and
-/// character references) of `Document.html`, never tags, attribute values, comments, doctype,
-/// `<script>`/`<style>` content, or code (`<pre>`, `<code>`, `<kbd>`, `<samp>`: shown as written,
-/// like Markdown code spans and fences). Markdown documents are not affected (their inline HTML keeps the
-/// line-based masks of `ProseMask`).
-///
-/// Two mechanisms share this one definition:
-/// - rules that weigh context (`script-mixed`, the punctuation rules) mask hidden scalars up front
-///   (`ProseMask.nonProse(_:in:)`), so markup never counts as a neighbour;
-/// - every text rule's report passes through `DiagnosticSink`, which (for the rules listed in
-///   `VisibleText.ruleIDs`) drops findings with no visible byte, starts the range at its first
-///   visible byte, and drops a fix whose edits would touch markup.
-public enum VisibleText {
-    /// Rules that read prose: on HTML documents they only report in, and only fix, visible text.
-    /// (`encoding-invalid` reads the whole file; hygiene and front-matter rules are not prose rules.)
-    public static let ruleIDs: Set<String> = [
-        "script-mixed", "punctuation-width", "punctuation-halfwidth", "mojibake", "invisible-char", "char-lost",
-        "compat-ideograph", "boilerplate", "archive-residue", "email-obfuscated",
-    ]
-}
-
+// What the prose rules of an HTML document may look at: the visible text (text tokens and
+// character references) of `Document.html`, never tags, attribute values, comments, doctype,
+// `<script>`/`<style>` content, or code (`<pre>`, `<code>`, `<kbd>`, `<samp>`: shown as written,
+// like Markdown code spans and fences). Markdown documents are not affected (their inline HTML keeps the
+// line-based masks of `ProseMask`).
+//
+// Two mechanisms share this one definition:
+// - rules that weigh context (`script-mixed`, the punctuation rules) mask hidden scalars up front
+//   (`ProseMask.nonProse(_:in:)`), so markup never counts as a neighbour;
+// - every text rule's report passes through `DiagnosticSink`, which (for rules whose `Rule.readsProse` is
+//   true, and user rule packs) drops findings with no visible byte, starts the range at its first
+//   visible byte, and drops a fix whose edits would touch markup.
 extension HTMLView {
     /// `range` cut to start at its first visible byte and end after its last one; nil when it holds
     /// none. An empty range (a point) is kept when it touches visible text.

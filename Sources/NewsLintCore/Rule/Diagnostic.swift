@@ -115,19 +115,18 @@ public struct DiagnosticSink {
     /// An HTML document and a prose rule: findings and fixes stay in visible text (`VisibleText`).
     private var visibleTextOnly: Bool
 
-    /// For rules whose ids are not known in advance (user rule packs): report like a prose rule.
-    public mutating func restrictToVisibleText() { visibleTextOnly = document.isHTMLFile }
 
     /// The per-file time budget's end (`DispatchTime` uptime nanoseconds); nil: no budget.
     public var deadline: UInt64?
     /// Set once `isOverBudget` answered true: the rule stopped early and checked only part of the file.
     public private(set) var stoppedOverBudget = false
 
-    public init(document: Document, rule: String, severity: Severity) {
+    /// `readsProse`: the rule's `Rule.readsProse`.
+    public init(document: Document, rule: String, severity: Severity, readsProse: Bool = false) {
         self.document = document
         self.rule = rule
         self.severity = severity
-        visibleTextOnly = VisibleText.ruleIDs.contains(rule) && document.isHTMLFile
+        visibleTextOnly = readsProse && document.isHTMLFile
     }
 
     /// Whether the file's time budget (`--file-time-budget`) is spent. A rule whose work can grow with

@@ -12,6 +12,13 @@ public protocol Rule: Sendable {
     init(options: RuleOptions) throws
     /// Reports findings into `sink`.
     func check(_ document: Document, into sink: inout DiagnosticSink)
+    /// Whether the rule reads prose: on an HTML file its findings and fixes are then kept to the
+    /// visible text (`VisibleText`), never markup. Default false (structure, hygiene, front matter).
+    static var readsProse: Bool { get }
+}
+
+extension Rule {
+    public static var readsProse: Bool { false }
 }
 
 /// A fact collected from one file for a cross-file rule, tagged with its file.

@@ -236,9 +236,10 @@ public struct PackRule: Rule {
         return Fix(a, "Replace the match", edits: edits)
     }
 
+    /// Pack patterns are prose patterns: on HTML posts they report and fix visible text only.
+    public static let readsProse = true
+
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        // Pack patterns are prose patterns: on HTML posts they report and fix visible text only.
-        sink.restrictToVisibleText()
         for verdict in scanner.scan(document).body where verdict.owner == owner {
             guard let first = verdict.hits.first else { continue }
             var fix: Fix?
