@@ -124,6 +124,7 @@ enum LintCommand {
         (inputs, problems) = scale.filter(inputs, problems: problems, base: io.currentDirectory, root: config.directory)
         settings.cache = scale.cache
         settings.finishCrossFile = scale.shard == nil && scale.factsOut == nil
+        if reporting.summary { settings.documentProfiler = CorpusProfiler.documentProfiler }
 
         let linter = try Linter(catalog: catalog, config: config, settings: settings, configurations: resolver.snapshot())
         if inputs.isEmpty && problems.isEmpty && !parsed.has("quiet") {
@@ -142,7 +143,10 @@ enum LintCommand {
         if reporting.streamJSONLines {
             for f in result.files { for d in f.diagnostics { streamed[d, default: 0] += 1 } }
         }
-        let completed = linter.completing(result.diagnostics, problems: problems, inMemory: inMemory, base: io.currentDirectory)
+        var suppressions = CrossFileSuppressions()
+        for f in result.files { suppressions.add(f) }
+        let completed = linter.completing(result.diagnostics, problems: problems, inMemory: inMemory, base: io.currentDirectory,
+                                          suppressions: suppressions)
         result.diagnostics = completed.diagnostics
         result.ioFailure = result.ioFailure || completed.ioFailure
 
@@ -204,7 +208,9 @@ enum LintCommand {
             rendered = format.reporter.render(result, context: context)
         }
         if reporting.summary {
-            let profiles = CorpusProfiler.profile(inputs, baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs)
+            var pass = PassProfiles()
+            for f in result.files { pass.add(f) }
+            let profiles = pass.finish(baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs)
             let summary = CorpusSummary(result: result, catalog: catalog, profiles: profiles)
             switch format {
             case .text, .concise: rendered += (rendered.isEmpty ? "" : "\n") + SummaryRenderer.text(summary)

@@ -33,10 +33,12 @@ enum StreamedLintOutput {
         var totals = ReportTotals()
         var ruleCounts = RuleCounts()
         var summary = reporting.summary ? CorpusSummary.Accumulator(catalog: linter.catalog) : nil
+        var profiles = PassProfiles()
         // JSON Lines are already printed by the observer as files finish; only the rest is rendered here.
         let streamedByObserver = reporting.streamJSONLines
         let run = linter.lintStreaming(inputs, observer: reporting.observer(total: inputs.count, io: io, progress: progress)) { outcome in
             summary?.addFile(path: outcome.path, byteCount: outcome.byteCount)
+            if summary != nil { profiles.add(outcome) }
             guard !outcome.diagnostics.isEmpty else { return }
             if summary != nil { for d in outcome.diagnostics { summary?.add(d) } }
             for d in outcome.diagnostics { totals.add(d) }
@@ -47,7 +49,8 @@ enum StreamedLintOutput {
         progress?.finish()
         try scale.finish(facts: run.facts.files, fileCount: run.fileCount, linter: linter, io: io)
 
-        let completed = linter.completing(run.crossFile, problems: problems, inMemory: inMemory, base: io.currentDirectory)
+        let completed = linter.completing(run.crossFile, problems: problems, inMemory: inMemory, base: io.currentDirectory,
+                                          suppressions: run.suppressions)
         let extras = completed.diagnostics
         var ioFailure = run.ioFailure || completed.ioFailure
         let extraTotals = ReportTotals(extras)
@@ -95,8 +98,8 @@ enum StreamedLintOutput {
             write(reporter.end(totals, context: context))
         }
         if let summary {
-            let profiles = CorpusProfiler.profile(inputs, baseDirectory: io.currentDirectory, maxSize: linter.config.maxFileSize, jobs: linter.settings.jobs)
-            let text = SummaryRenderer.text(CorpusSummary(summary, profiles: profiles))
+            let profiled = profiles.finish(baseDirectory: io.currentDirectory, maxSize: linter.config.maxFileSize, jobs: linter.settings.jobs)
+            let text = SummaryRenderer.text(CorpusSummary(summary, profiles: profiled))
             switch format {
             case .text, .concise: write((wrote ? "\n" : "") + text)
             default: io.stderr(text)

@@ -40,8 +40,15 @@ public struct LintSettings: Sendable {
     /// Seconds of rule time per file after which the remaining rules are skipped (a `file-skipped`
     /// finding names the rule that ran over); nil: no budget.
     public var fileTimeBudget: Double? = 30
+    /// Per-document facts a caller above the engine wants from the same pass (the corpus profile
+    /// of `--summary` and `report`), so no later step reads the files again.
+    public var documentProfiler: DocumentProfiler?
     public init() {}
 }
+
+/// Computes a caller's facts about one linted document (in the pass, from the text as it stands
+/// after fixes); the engine only carries the value to the delivery.
+public typealias DocumentProfiler = @Sendable (Document) -> any Sendable
 
 /// An input to lint: a file on disk or text from stdin under a display name.
 public enum LintInput: Sendable {
@@ -73,7 +80,18 @@ public struct FileOutcome: Sendable {
     /// Digest of this file's cached facts when the outcome went through the cache (nil otherwise):
     /// a run whose every file has one can reuse the cached cross-file result for the same digests.
     public var factDigest: UInt64?
+    /// `settings.documentProfiler`'s value for this document (nil without one, or when the file
+    /// was not read by the pass: skipped, unreadable, or answered by the cache).
+    public var profile: (any Sendable)? {
+        get { profileBox?.value }
+        set { profileBox = newValue.map(ProfileBox.init) }
+    }
+    /// Suppression regions of the document for cross-file findings (nil when it has none), and
+    /// whether the pass knows them (false for cache hits: their text was not read).
+    var suppressions: [Suppressions.Region]?
+    var suppressionsKnown = false
     private var fixBox: FixBox?
+    private var profileBox: ProfileBox?
 
     public init(path: String, diagnostics: [Diagnostic], facts: [(rule: Int, fact: any Sendable)], byteCount: Int,
                 fix: FileFixOutcome?, ioFailure: Bool) {
@@ -83,6 +101,11 @@ public struct FileOutcome: Sendable {
         self.byteCount = byteCount
         self.ioFailure = ioFailure
         self.fixBox = fix.map(FixBox.init)
+    }
+
+    private final class ProfileBox: Sendable {
+        let value: any Sendable
+        init(_ value: any Sendable) { self.value = value }
     }
 
     private final class FixBox: Sendable {
@@ -150,6 +173,8 @@ public struct StreamedLint: Sendable {
     public var fileCount = 0
     public var ioFailure = false
     public var fixSummary = FixSummary()
+    /// Suppression regions the pass found, for the cross-file findings of the reduce phase.
+    public var suppressions = CrossFileSuppressions()
 }
 
 /// Lints documents with a configuration; the heart of the library.
@@ -330,6 +355,7 @@ public final class Linter: Sendable {
             run.ioFailure = run.ioFailure || outcome.ioFailure
             if let f = outcome.fix { run.fixSummary.add(f) }
             run.facts.add(path: outcome.path, facts: outcome.facts)
+            if !baseRules.crossFile.isEmpty { run.suppressions.add(outcome) }
             if let d = runDigest, let file = outcome.factDigest {
                 runDigest = FastHash.mix(d ^ LintCache.pathHash(outcome.path) &+ file &* 0x9E37_79B9_7F4A_7C15)
             } else {
@@ -459,6 +485,7 @@ public final class Linter: Sendable {
                            environment: LintEnvironment? = nil) -> FileOutcome {
         let environment = environment ?? self.environment
         var document = Document(path: path, bytes: bytes)
+        let original = document
         var diagnostics = check(document, rules: rules, environment: environment)
         var fixOutcome: FileFixOutcome?
         if let allowed = settings.fix.allowed {
@@ -504,8 +531,18 @@ public final class Linter: Sendable {
                                               message: "rule '\(active.id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget) and stopped partway: this file was only partly checked by it (not compared with other files)"))
             }
         }
-        return FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: bytes.count, fix: fixOutcome,
-                           ioFailure: fixOutcome?.writeError != nil)
+        var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: bytes.count, fix: fixOutcome,
+                                  ioFailure: fixOutcome?.writeError != nil)
+        // Later steps see the text as it is on disk after this pass (fixed only when written) and
+        // stdin as it was given.
+        var final = original
+        if settings.fix.writes, case .file = input { final = document }
+        outcome.profile = settings.documentProfiler?(final)
+        if !baseRules.crossFile.isEmpty {
+            outcome.suppressions = Suppressions.crossFileRegions(final)
+            outcome.suppressionsKnown = true
+        }
+        return outcome
     }
 
     private func engineOutcome(path: String, rule: String, message: String, rules: RuleSet, failure: Bool) -> FileOutcome {
@@ -513,7 +550,10 @@ public final class Linter: Sendable {
         if let severity = rules.engineSeverity[rule] ?? (failure ? .error : nil) {
             diagnostics.append(Diagnostic(rule: rule, severity: severity, path: path, line: 1, column: 1, message: message))
         }
-        return FileOutcome(path: path, diagnostics: diagnostics, facts: [], byteCount: 0, fix: nil, ioFailure: failure)
+        var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: [], byteCount: 0, fix: nil, ioFailure: failure)
+        // Nothing of it was read: no cross-file finding can point into it.
+        outcome.suppressionsKnown = true
+        return outcome
     }
 }
 
@@ -535,8 +575,9 @@ extension Linter {
     /// The last step every command shares after linting: input problems (missing paths, loops)
     /// become `io-error`/`file-skipped` findings, suppression comments apply to cross-file
     /// findings, and the list is put in output order. `ioFailure` is true when an input failed.
+    /// `suppressions`: what the pass found (files it did not read are read here).
     public func completing(_ diagnostics: [Diagnostic], problems: [InputProblem], inMemory: [String: [UInt8]],
-                           base: String) -> (diagnostics: [Diagnostic], ioFailure: Bool) {
+                           base: String, suppressions: CrossFileSuppressions? = nil) -> (diagnostics: [Diagnostic], ioFailure: Bool) {
         var out = diagnostics
         var ioFailure = false
         for p in problems {
@@ -545,7 +586,8 @@ extension Linter {
             out.append(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
             if p.isFailure { ioFailure = true }
         }
-        out = Suppressions.dropSuppressedCrossFile(out, crossFileRules: Set(baseRules.crossFile.map(\.id)), inMemory: inMemory, base: base)
+        out = Suppressions.dropSuppressedCrossFile(out, crossFileRules: Set(baseRules.crossFile.map(\.id)), inMemory: inMemory, base: base,
+                                                   known: suppressions ?? CrossFileSuppressions())
         out.sort(by: Diagnostic.outputOrder)
         return (out, ioFailure)
     }
