@@ -65,16 +65,15 @@ enum ReportCommand {
         // Streamed: each file's diagnostics are counted as the file is delivered, never kept.
         var acc = CorpusSummary.Accumulator(catalog: catalog, listLimit: listLimit)
         var pass = PassProfiles()
-        let run = linter.lintStreaming(inputs) { outcome in
+        var request = LintRequest(inputs: inputs, problems: expanded.problems)
+        request.keepDiagnostics = false
+        let run = LintRun(linter: linter, request: request, perFile: { outcome in
             pass.add(outcome)
             acc.addFile(path: outcome.path, byteCount: outcome.byteCount)
             for d in outcome.diagnostics { acc.add(d) }
-        }
-        let completed = linter.completing(run.crossFile, problems: expanded.problems, inMemory: [:], base: io.currentDirectory,
-                                          suppressions: run.suppressions)
-        let extras = completed.diagnostics
-        let ioFailure = run.ioFailure || completed.ioFailure
-        for d in extras { acc.add(d) }
+        })
+        var ioFailure = run.ioFailure
+        if !run.extras.forEach({ acc.add($0) }) { ioFailure = true }
         // Profiles come from the lint pass; only the lines the drill-down quotes are read back.
         let profiles = pass.finish(baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs,
                                    lines: acc.listedLines)

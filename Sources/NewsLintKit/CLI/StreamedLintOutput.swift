@@ -27,16 +27,17 @@ enum StreamedLintOutput {
                     reporting: ReportingSettings, format: OutputFormat, unsafe: Bool, scale: ScaleSettings,
                     parsed: ParsedArguments, io: ToolIO) throws -> Int32 {
         let progress = reporting.progressEnabled ? ProgressLine(total: inputs.count, write: io.stderr) : nil
+        var request = LintRequest(inputs: inputs, problems: problems)
         // NEWSLINT_SPILL_BYTES (tests, tuning): bytes of encoded diagnostics kept in memory before the temporary file.
-        let threshold = io.environment["NEWSLINT_SPILL_BYTES"].flatMap { Int($0) }.map { max(0, $0) } ?? (1 << 18)
-        let spill = DiagnosticSpill(threshold: threshold)
+        if let n = io.environment["NEWSLINT_SPILL_BYTES"].flatMap({ Int($0) }) { request.spillThreshold = max(0, n) }
+        // JSON Lines are already printed by the observer as files finish; statistics only count.
+        let streamedByObserver = reporting.streamJSONLines
+        request.keepDiagnostics = !streamedByObserver && !reporting.statistics
         var totals = ReportTotals()
         var ruleCounts = RuleCounts()
         var summary = reporting.summary ? CorpusSummary.Accumulator(catalog: linter.catalog) : nil
         var profiles = PassProfiles()
-        // JSON Lines are already printed by the observer as files finish; only the rest is rendered here.
-        let streamedByObserver = reporting.streamJSONLines
-        let run = linter.lintStreaming(inputs, observer: reporting.observer(total: inputs.count, io: io, progress: progress)) { outcome in
+        let run = LintRun(linter: linter, request: request, observer: reporting.observer(total: inputs.count, io: io, progress: progress), perFile: { outcome in
             summary?.addFile(path: outcome.path, byteCount: outcome.byteCount)
             if summary != nil { profiles.add(outcome) }
             guard !outcome.diagnostics.isEmpty else { return }
@@ -44,23 +45,23 @@ enum StreamedLintOutput {
             for d in outcome.diagnostics { totals.add(d) }
             totals.files += 1
             if reporting.statistics { ruleCounts.add(outcome.diagnostics) }
-            if !streamedByObserver && !reporting.statistics { spill.append(outcome.diagnostics) }
-        }
+        })
         progress?.finish()
         try scale.finish(facts: run.facts.files, fileCount: run.fileCount, linter: linter, io: io)
 
-        let completed = linter.completing(run.crossFile, problems: problems, inMemory: inMemory, base: io.currentDirectory,
-                                          suppressions: run.suppressions)
-        let extras = completed.diagnostics
-        var ioFailure = run.ioFailure || completed.ioFailure
-        let extraTotals = ReportTotals(extras)
+        var ioFailure = run.ioFailure
+        var extraTotals = ReportTotals()
+        let extrasComplete = run.extras.forEach { d in
+            extraTotals.add(d)
+            ruleCounts.add([d])
+            summary?.add(d)
+        }
+        if !extrasComplete { ioFailure = true }
         totals.errors += extraTotals.errors
         totals.warnings += extraTotals.warnings
         totals.infos += extraTotals.infos
         totals.fixableSafe += extraTotals.fixableSafe
         totals.fixableUnsafe += extraTotals.fixableUnsafe
-        ruleCounts.add(extras)
-        if summary != nil { for d in extras { summary?.add(d) } }
 
         let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: io.stdoutIsTerminal)
         var context = ReportContext(catalog: linter.catalog, color: color, inMemorySources: inMemory, unsafeFixes: unsafe, fixing: false)
@@ -82,11 +83,11 @@ enum StreamedLintOutput {
         if reporting.statistics {
             write(ReportingSettings.statistics(ruleCounts, catalog: linter.catalog, json: format == .json))
         } else if streamedByObserver {
-            write(JSONLinesReporter.lines(extras))
+            run.extras.forEach { write(JSONLinesReporter.line($0) + "\n") }
         } else if var reporter = format.streamingReporter {
             var groups = 0
             write(reporter.begin(context: context))
-            let complete = OrderedMerge.run(spill, extras: extras) { group in
+            let complete = run.merge { group in
                 groups += 1
                 write(reporter.file(group, context: context))
             }

@@ -337,7 +337,10 @@ public final class Linter: Sendable {
     /// `consume` in input order, on one thread at a time, as soon as it and all earlier files are
     /// done; workers run at most a bounded window ahead. Only small per-file aggregates (cross-file
     /// facts) are kept, so memory does not grow with the number of diagnostics.
+    /// `crossFileInto`: where the reduce phase's findings go (suppressed ones dropped) instead of
+    /// `StreamedLint.crossFile`, so they never have to be held as values.
     public func lintStreaming(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil,
+                              crossFileInto runs: DiagnosticRuns? = nil,
                               consume: (FileOutcome) -> Void) -> StreamedLint {
         var run = StreamedLint(facts: CrossFileFacts(rules: baseRules.crossFile.map(\.rule)))
         // Identifies the whole run's facts (paths in delivery order and each file's fact digest);
@@ -363,14 +366,26 @@ public final class Linter: Sendable {
             }
             consume(outcome)
         })
+        if let runs {
+            // Suppression comments apply as findings are sealed into runs (completing(_:) does this for arrays).
+            let crossFileRules = Set(baseRules.crossFile.map(\.id))
+            let known = run.suppressions, base = settings.baseDirectory
+            runs.filter = { Suppressions.dropSuppressedCrossFile($0, crossFileRules: crossFileRules, inMemory: [:], base: base, known: known) }
+        }
         if settings.finishCrossFile {
             if let cache = reusableCache, let digest = runDigest, let stored = cache.crossFileResult(digest: digest) {
                 run.crossFile = stored
+            } else if let runs, reusableCache == nil {
+                _ = finishCrossFile(consuming: &run.facts, into: runs)
             } else {
                 run.crossFile = finishCrossFile(consuming: &run.facts)
                 if !Diagnostic.isSorted(run.crossFile) { run.crossFile.sort(by: Diagnostic.outputOrder) }
                 if let cache = reusableCache, let digest = runDigest { cache.recordCrossFile(digest: digest, diagnostics: run.crossFile) }
             }
+        }
+        if let runs {
+            runs.add(contentsOf: run.crossFile)
+            run.crossFile = []
         }
         return run
     }
@@ -389,10 +404,11 @@ public final class Linter: Sendable {
 
     /// The reduce phase, releasing each rule's facts as it runs (peak memory: one rule's facts
     /// in its typed form plus the columns not yet reduced).
-    public func finishCrossFile(consuming facts: inout CrossFileFacts) -> [Diagnostic] {
+    public func finishCrossFile(consuming facts: inout CrossFileFacts, into runs: DiagnosticRuns? = nil) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for (index, active) in baseRules.crossFile.enumerated() where facts.columns.indices.contains(index) {
-            out.append(contentsOf: facts.columns[index].finish(paths: facts.paths, id: active.id, severity: active.severity, environment: environment))
+            out.append(contentsOf: facts.columns[index].finish(paths: facts.paths, id: active.id, severity: active.severity,
+                                                               environment: environment, into: runs))
         }
         return out
     }

@@ -155,8 +155,9 @@ public protocol FactColumn: AnyObject {
     func append(file: Int, fact: any Sendable)
     var count: Int { get }
     func entry(_ i: Int) -> (file: Int, fact: any Sendable)
-    /// Runs the reduce phase over the facts (sorted by path) and releases them.
-    func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic]
+    /// Runs the reduce phase over the facts (sorted by path) and releases them. With `into`, the
+    /// findings go there as they are reported and the result is empty.
+    func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment, into runs: DiagnosticRuns?) -> [Diagnostic]
 }
 
 extension FactColumn {
@@ -179,11 +180,12 @@ final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Sendable {
     var count: Int { entries.count }
     func entry(_ i: Int) -> (file: Int, fact: any Sendable) { (entries[i].file, entries[i].fact) }
 
-    func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic] {
+    func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment, into runs: DiagnosticRuns?) -> [Diagnostic] {
         let facts = sortedEntries(entries, paths: paths)
         entries = []
         var sink = CrossFileSink(rule: id, severity: severity)
         sink.environment = environment
+        sink.overflow = runs
         rule.finish(facts, into: &sink)
         return sink.diagnostics
     }
@@ -199,10 +201,13 @@ final class BoxedFactColumn: FactColumn, @unchecked Sendable {
     var count: Int { entries.count }
     func entry(_ i: Int) -> (file: Int, fact: any Sendable) { entries[i] }
 
-    func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic] {
+    func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment, into runs: DiagnosticRuns?) -> [Diagnostic] {
         let facts = sortedEntries(entries, paths: paths).map { (path: $0.path, fact: $0.fact) }
         entries = []
-        return rule.finishErased(facts, id: id, severity: severity, environment: environment)
+        let found = rule.finishErased(facts, id: id, severity: severity, environment: environment)
+        guard let runs else { return found }
+        runs.add(contentsOf: found)
+        return []
     }
 }
 
