@@ -233,7 +233,9 @@ enum LintCommand {
         }
 
         if settings.fix != .none && !parsed.has("quiet") {
-            io.stderr(fixSummaryLine(result, mode: settings.fix))
+            let changed = result.files.filter { f in f.fix.map { $0.original != $0.fixed } ?? false }.count
+            io.stderr(fixSummaryLine(result.fixSummary, mode: settings.fix, remaining: result.diagnostics.count,
+                                     unsafeAvailable: result.diagnostics.filter { $0.fix?.applicability == .unsafe }.count, changedFiles: changed))
         }
         for r in result.fixSummary.rolledBack { io.stderr("warning: \(SystemPath.display(r.path)): \(r.reason)\n") }
         for p in result.fixSummary.passLimitHit { io.stderr("warning: \(p): fixes did not converge after \(Fixer.maxPasses) passes\n") }
@@ -249,13 +251,10 @@ enum LintCommand {
             .status(ReportTotals(result.diagnostics), fixesApplied: settings.fix.writes ? result.fixSummary.fixesApplied : 0, io: io)
     }
 
-    static func fixSummaryLine(_ result: LintResult, mode: FixMode) -> String {
-        let s = result.fixSummary
-        let remaining = result.diagnostics.count
-        let unsafeAvailable = result.diagnostics.filter { $0.fix?.applicability == .unsafe }.count
+    /// `changedFiles`: files whose text a preview would change.
+    static func fixSummaryLine(_ s: FixSummary, mode: FixMode, remaining: Int, unsafeAvailable: Int, changedFiles files: Int) -> String {
         var line: String
         if case .preview = mode {
-            let files = result.files.filter { f in f.fix.map { $0.original != $0.fixed } ?? false }.count
             line = "would fix \(s.fixesApplied) issue\(s.fixesApplied == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s")"
         } else {
             line = "fixed \(s.fixesApplied) issue\(s.fixesApplied == 1 ? "" : "s") in \(s.filesFixed) file\(s.filesFixed == 1 ? "" : "s")"

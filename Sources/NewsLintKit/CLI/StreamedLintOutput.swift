@@ -1,18 +1,19 @@
 import Foundation
 
-/// `lint` without holding the run's diagnostics: each file's diagnostics go to a `DiagnosticSpill`
-/// as files finish (in input order), and at the end they are merged with the cross-file findings
-/// and input problems into the streaming reporters, written out in chunks. Output is
-/// byte-identical to the buffered path in `LintCommand`, which still serves what needs the
-/// whole result at once (fixes and diffs, baselines, `--output`, sarif/junit/markdown).
+/// `lint`'s output: the options mapped to a `LintRequest`, the `LintRun`'s merged stream handed to
+/// the format's reporter (streaming, or buffering inside the reporter for formats that need
+/// totals), written out in chunks; `--diff` writes each file's diff as the file completes.
+/// Also the exit code. What still needs the whole result at once (baselines, fixing stdin,
+/// inputs not in path order) goes through `LintCommand`'s buffered route.
 enum StreamedLintOutput {
     /// Output flushed to stdout once this many UTF-8 bytes are pending.
     static let chunkSize = 1 << 16
 
     static func applies(settings: LintSettings, reporting: ReportingSettings, format: OutputFormat, parsed: ParsedArguments,
                         inputs: [LintInput]) -> Bool {
-        guard settings.fix == .none, reporting.baselinePath == nil, reporting.writeBaselinePath == nil,
-              parsed.value("output") == nil, format.streamingReporter != nil else { return false }
+        guard reporting.baselinePath == nil, reporting.writeBaselinePath == nil else { return false }
+        // Fixed stdin is printed instead of the report.
+        if settings.fix.writes, inputs.contains(where: { if case .text = $0 { return true } else { return false } }) { return false }
         // Delivery is in input order; output order is by path, so inputs must be strictly sorted.
         var previous: String?
         for input in inputs {
@@ -26,20 +27,44 @@ enum StreamedLintOutput {
     static func run(linter: Linter, inputs: [LintInput], problems: [InputProblem], inMemory: [String: [UInt8]],
                     reporting: ReportingSettings, format: OutputFormat, unsafe: Bool, scale: ScaleSettings,
                     parsed: ParsedArguments, io: ToolIO) throws -> Int32 {
+        let mode = linter.settings.fix
+        var previewing = false
+        if case .preview = mode { previewing = true }
+        let toFile = parsed.value("output")
+        var pending = ""
+        var wrote = false
+        func write(_ text: String) {
+            if !text.isEmpty { wrote = true }
+            pending += text
+            if toFile == nil, pending.utf8.count >= chunkSize {
+                io.stdout(pending)
+                pending = ""
+            }
+        }
+
         let progress = reporting.progressEnabled ? ProgressLine(total: inputs.count, write: io.stderr) : nil
         var request = LintRequest(inputs: inputs, problems: problems)
         // NEWSLINT_SPILL_BYTES (tests, tuning): bytes of encoded diagnostics kept in memory before the temporary file.
         if let n = io.environment["NEWSLINT_SPILL_BYTES"].flatMap({ Int($0) }) { request.spillThreshold = max(0, n) }
-        // JSON Lines are already printed by the observer as files finish; statistics only count.
+        // JSON Lines are already printed by the observer as files finish; statistics only count; diffs replace the report.
         let streamedByObserver = reporting.streamJSONLines
-        request.keepDiagnostics = !streamedByObserver && !reporting.statistics
+        request.keepDiagnostics = !streamedByObserver && !reporting.statistics && !previewing
         var totals = ReportTotals()
         var ruleCounts = RuleCounts()
         var summary = reporting.summary ? CorpusSummary.Accumulator(catalog: linter.catalog) : nil
         var profiles = PassProfiles()
+        // JUnit lists every checked file, clean ones too.
+        var checkedPaths: [String] = []
+        let listsFiles = format == .junit
+        var changedFiles = 0
         let run = LintRun(linter: linter, request: request, observer: reporting.observer(total: inputs.count, io: io, progress: progress), perFile: { outcome in
             summary?.addFile(path: outcome.path, byteCount: outcome.byteCount)
             if summary != nil { profiles.add(outcome) }
+            if listsFiles { checkedPaths.append(outcome.path) }
+            if previewing, let fix = outcome.fix, let before = fix.original, let after = fix.fixed, before != after {
+                changedFiles += 1
+                write(UnifiedDiff.render(old: before, new: after, path: SystemPath.display(outcome.path)))
+            }
             guard !outcome.diagnostics.isEmpty else { return }
             if summary != nil { for d in outcome.diagnostics { summary?.add(d) } }
             for d in outcome.diagnostics { totals.add(d) }
@@ -63,28 +88,25 @@ enum StreamedLintOutput {
         totals.fixableSafe += extraTotals.fixableSafe
         totals.fixableUnsafe += extraTotals.fixableUnsafe
 
-        let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: io.stdoutIsTerminal)
-        var context = ReportContext(catalog: linter.catalog, color: color, inMemorySources: inMemory, unsafeFixes: unsafe, fixing: false)
+        let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal)
+        var context = ReportContext(catalog: linter.catalog, color: color, inMemorySources: inMemory, unsafeFixes: unsafe, fixing: mode != .none)
         context.baseDirectory = io.currentDirectory
         context.quiet = parsed.has("quiet")
         context.filesChecked = inputs.count
         if let n = try NewsLintCLI.aggregateThreshold(parsed) { context.aggregateThreshold = n }
 
-        var pending = ""
-        var wrote = false
-        func write(_ text: String) {
-            if !text.isEmpty { wrote = true }
-            pending += text
-            if pending.utf8.count >= chunkSize {
-                io.stdout(pending)
-                pending = ""
-            }
-        }
-        if reporting.statistics {
+        if previewing {
+            // The diffs are written.
+        } else if reporting.statistics {
             write(ReportingSettings.statistics(ruleCounts, catalog: linter.catalog, json: format == .json))
         } else if streamedByObserver {
             run.extras.forEach { write(JSONLinesReporter.line($0) + "\n") }
-        } else if var reporter = format.streamingReporter {
+        } else {
+            var reporter = format.runReporter
+            if var buffering = reporter as? BufferingReporter {
+                buffering.checkedPaths = checkedPaths
+                reporter = buffering
+            }
             var groups = 0
             write(reporter.begin(context: context))
             let complete = run.merge { group in
@@ -100,15 +122,31 @@ enum StreamedLintOutput {
         }
         if let summary {
             let profiled = profiles.finish(baseDirectory: io.currentDirectory, maxSize: linter.config.maxFileSize, jobs: linter.settings.jobs)
-            let text = SummaryRenderer.text(CorpusSummary(summary, profiles: profiled))
+            let corpus = CorpusSummary(summary, profiles: profiled)
             switch format {
-            case .text, .concise: write((wrote ? "\n" : "") + text)
-            default: io.stderr(text)
+            case .text, .concise: write((wrote ? "\n" : "") + SummaryRenderer.text(corpus))
+            case .markdown: write("\n" + SummaryRenderer.markdown(corpus))
+            default: io.stderr(SummaryRenderer.text(corpus))
             }
         }
-        if !pending.isEmpty { io.stdout(pending) }
+        if let out = toFile {
+            do {
+                try AtomicWriter.writeNew(Array(pending.utf8), to: NewsLintCLI.resolve(out, io))
+            } catch let e as WriteError {
+                throw UsageError("cannot write --output file '\(out)': \(e.message)")
+            }
+        } else if !pending.isEmpty {
+            io.stdout(pending)
+        }
 
+        let fixes = run.fixSummary
+        if mode != .none && !parsed.has("quiet") {
+            io.stderr(LintCommand.fixSummaryLine(fixes, mode: mode, remaining: totals.count, unsafeAvailable: totals.fixableUnsafe, changedFiles: changedFiles))
+        }
+        for r in fixes.rolledBack { io.stderr("warning: \(SystemPath.display(r.path)): \(r.reason)\n") }
+        for p in fixes.passLimitHit { io.stderr("warning: \(p): fixes did not converge after \(Fixer.maxPasses) passes\n") }
         if ioFailure { return ExitCode.failure }
-        return ExitPolicy(parsed, maxWarnings: reporting.maxWarnings).status(totals, fixesApplied: 0, io: io)
+        if previewing { return changedFiles > 0 ? ExitCode.lintErrors : ExitCode.ok }
+        return ExitPolicy(parsed, maxWarnings: reporting.maxWarnings).status(totals, fixesApplied: mode.writes ? fixes.fixesApplied : 0, io: io)
     }
 }

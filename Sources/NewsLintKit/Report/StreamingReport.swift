@@ -59,7 +59,34 @@ extension StreamingReporter {
     }
 }
 
+/// A format that needs the whole run (its header carries totals, or it groups across files:
+/// sarif, junit, markdown) behind the streaming interface: it keeps the diagnostics it is given
+/// and renders them at the end, so only these formats hold a run's findings.
+public struct BufferingReporter: StreamingReporter {
+    let reporter: any Reporter
+    private var diagnostics: [Diagnostic] = []
+    /// Every path the run checked, in output order (JUnit lists clean files too).
+    public var checkedPaths: [String] = []
+
+    public init(_ reporter: any Reporter) { self.reporter = reporter }
+
+    public func begin(context: ReportContext) -> String { "" }
+
+    public mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
+        self.diagnostics.append(contentsOf: diagnostics)
+        return ""
+    }
+
+    public func end(_ totals: ReportTotals, context: ReportContext) -> String {
+        let files = checkedPaths.map { FileOutcome(path: $0, diagnostics: [], facts: [], byteCount: 0, fix: nil, ioFailure: false) }
+        return reporter.render(LintResult(diagnostics: diagnostics, files: files, ioFailure: false, fixSummary: FixSummary()), context: context)
+    }
+}
+
 extension OutputFormat {
+    /// The reporter a run's merged stream goes to: streaming where the format allows, else buffering.
+    public var runReporter: any StreamingReporter { streamingReporter ?? BufferingReporter(reporter) }
+
     /// The streaming reporter of this format; nil for formats that need the whole result (their
     /// headers carry totals or they group across the run: sarif, junit, markdown).
     public var streamingReporter: (any StreamingReporter)? {
