@@ -1,21 +1,35 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Layers, each depending only on the ones above it (the compiler enforces the direction):
+// core → rules → engine → report → server → CLI → the `newslint` executable.
 let package = Package(
     name: "newslint",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "newslint", targets: ["newslint"]),
-        .library(name: "NewsLintKit", targets: ["NewsLintKit"]),
+        .library(name: "NewsLintKit", targets: ["NewsLintCore", "NewsLintRules", "NewsLintEngine", "NewsLintReport", "NewsLintServer", "NewsLintCLI"]),
     ],
     targets: [
-        // Everything: document model, scanning, rules, engine, config, fixes, reporters, CLI logic.
-        .target(name: "NewsLintKit"),
-        // Thin entry point: hands argv to NewsLintKit.
-        .executableTarget(name: "newslint", dependencies: ["NewsLintKit"]),
+        // The document model (bytes, lines, front matter, HTML view), scanning helpers, and what a
+        // rule produces: diagnostics, fixes as byte edits, cross-file facts. No files, no argv.
+        .target(name: "NewsLintCore"),
+        // Every built-in rule and the rule catalog (metadata and data tables embedded in the binary).
+        .target(name: "NewsLintRules", dependencies: ["NewsLintCore"]),
+        // Discovery, configuration, the run (one read and one pass per file), cache, facts and
+        // shards, the fixer and atomic writes, online image checks.
+        .target(name: "NewsLintEngine", dependencies: ["NewsLintCore", "NewsLintRules"]),
+        // Output formats, baseline, corpus summary and the HTML report.
+        .target(name: "NewsLintReport", dependencies: ["NewsLintCore", "NewsLintRules", "NewsLintEngine"]),
+        // The language server (`newslint server`).
+        .target(name: "NewsLintServer", dependencies: ["NewsLintCore", "NewsLintRules", "NewsLintEngine"]),
+        // Argument parsing and the subcommands: maps options to engine requests and outcomes to exit codes.
+        .target(name: "NewsLintCLI", dependencies: ["NewsLintCore", "NewsLintRules", "NewsLintEngine", "NewsLintReport", "NewsLintServer"]),
+        // Thin entry point: hands argv to NewsLintCLI.
+        .executableTarget(name: "newslint", dependencies: ["NewsLintCLI"]),
         .testTarget(
             name: "NewsLintKitTests",
-            dependencies: ["NewsLintKit"],
+            dependencies: ["NewsLintCore", "NewsLintRules", "NewsLintEngine", "NewsLintReport", "NewsLintServer", "NewsLintCLI"],
             exclude: ["Fixtures"]
         ),
     ]

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// Every rule's catalog examples are tests (SwiftLint-style): bad examples fire on the
 /// expected lines, good ones stay quiet, and fixable ones reach their `fixed` text.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// `boilerplate-repeated` counts per site over the whole corpus, on normalised lines (issue 12).
 @Suite struct BoilerplateRepeatedSiteTests {

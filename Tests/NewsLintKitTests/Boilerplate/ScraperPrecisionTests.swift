@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// False-positive shapes and unsafe "safe" fixes found on real text (RTHK posts, Jekyll posts):
 /// the fixes of trailing-whitespace, html-remnant, boilerplate and title-boilerplate.

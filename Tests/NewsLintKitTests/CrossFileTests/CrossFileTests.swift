@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// The fixture corpus gives exactly the expected diagnostics (issue 5's "done when").
 @Suite struct CrossFileCorpusTests {
@@ -361,13 +366,13 @@ final class RecordingChecker: URLChecker, @unchecked Sendable {
     }
 
     @Test func dateValuesParse() {
-        #expect(LocalDateTime.minutes("1970-01-02") == 1440)
-        #expect(LocalDateTime.minutes("2024-11-19 11:15:08.000000000 +08:00") == LocalDateTime.minutes("2024-11-19T11:15"))
-        #expect(LocalDateTime.minutes("2024-11-19T11:15").map { $0 % 1440 } == Int64(11 * 60 + 15))
-        #expect(LocalDateTime.minutes("2024-02-30") == nil)
-        #expect(LocalDateTime.minutes("19 Nov 2024") == nil)
+        #expect(CalendarDate.leading("1970-01-02".utf8)?.minutesSinceEpoch == 1440)
+        #expect(CalendarDate.leading("2024-11-19 11:15:08.000000000 +08:00".utf8)?.minutesSinceEpoch == CalendarDate.leading("2024-11-19T11:15".utf8)?.minutesSinceEpoch)
+        #expect(CalendarDate.leading("2024-11-19T11:15".utf8).map { $0.minutesSinceEpoch % 1440 } == Int64(11 * 60 + 15))
+        #expect(CalendarDate.leading("2024-02-30".utf8)?.minutesSinceEpoch == nil)
+        #expect(CalendarDate.leading("19 Nov 2024".utf8)?.minutesSinceEpoch == nil)
         let named = Document(path: "_posts/2024-11-19-title.md", text: "---\ntitle: t\n---\n正文\n")
-        #expect(ContentNearDuplicateRule.date(of: named) == LocalDateTime.minutes("2024-11-19"))
+        #expect(ContentNearDuplicateRule.date(of: named) == CalendarDate.leading("2024-11-19".utf8)?.minutesSinceEpoch)
         #expect(ContentNearDuplicateRule.date(of: Document(path: "notes/title.md", text: "正文\n")) == nil)
     }
 }

@@ -1,5 +1,10 @@
 import Foundation
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// A small deterministic PRNG (SplitMix64) so generated corpora are identical on every run.
 struct SeededRandom: RandomNumberGenerator {

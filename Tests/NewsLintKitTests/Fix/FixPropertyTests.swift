@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// The fixer's guarantees, checked on thousands of generated documents with a fixed seed:
 /// after fixing no fixable finding is left, nothing new appears, and fixing is idempotent.

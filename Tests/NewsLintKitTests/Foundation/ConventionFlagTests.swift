@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// Ruff's command-line conventions: flags, exit codes, colour, `check`, `clean`, same-line
 /// suppression, cache location.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 @Suite struct FrontMatterParserTests {
     @Test func parsesSeedFrontMatter() throws {
@@ -134,12 +139,12 @@ import Testing
     }
 }
 
-@Suite struct DateValueTests {
+@Suite struct FrontMatterTimestampTests {
     @Test(arguments: ["2022-03-16", "2022-03-16 01:21:43.354111", "2022-03-16T01:21:43Z", "2022-03-16T01:21:43+08:00", "2024-02-29", "2022-03-16 01:21", "2022-03-16T01:21:43.5-0530"])
-    func valid(_ s: String) { #expect(DateValue.isValid(s)) }
+    func valid(_ s: String) { #expect(CalendarDate.timestamp(s.utf8) != nil) }
 
     @Test(arguments: ["2022-3-16", "2023-02-29", "2022-13-01", "2022-03-16T25:00", "16/03/2022", "2022年3月16日", "2022-03-16x", ""])
-    func invalid(_ s: String) { #expect(!DateValue.isValid(s)) }
+    func invalid(_ s: String) { #expect(CalendarDate.timestamp(s.utf8) == nil) }
 }
 
 @Suite struct TOMLFrontMatterTests {
@@ -152,5 +157,25 @@ import Testing
         #expect(fm.string("summary") == "第一行\n第二行")
         #expect(fm.string("q") == "say \"hi\"")
         #expect(fm.entry("x") == nil)
+    }
+}
+
+@Suite struct CalendarDateTests {
+    @Test func runningTextNeedsOneSeparatorAndAPlausibleYear() {
+        #expect(CalendarDate.first(in: "日期:2024/6/14 來源".utf8)?.isoDay == "2024-06-14")
+        #expect(CalendarDate.first(in: "2024-06/14".utf8) == nil)
+        #expect(CalendarDate.first(in: "編號 3024-06-14".utf8) == nil)
+        #expect(CalendarDate.first(in: "2024年2月30日".utf8) == nil)
+        #expect(CalendarDate.first(in: "更新：2024年2月29日 09：05".utf8)?.isoDayAndTime == "2024-02-29 09:05")
+        #expect(CalendarDate.first(in: "2024.06.14 08:30:15 报道".utf8)?.isoDayAndTime == "2024-06-14 08:30:15")
+    }
+
+    @Test func fileNamesAndLeadingValues() {
+        #expect(CalendarDate.fileNamePrefix("_posts/2024-11-01-AJ-title.html")?.isoDay == "2024-11-01")
+        #expect(CalendarDate.fileNamePrefix("_posts/2024-6-1-title.md") == nil)
+        #expect(CalendarDate.fileNamePrefix("2024-11-01") != nil)
+        #expect(CalendarDate.leading("2024-11-19 (updated)".utf8)?.isoDay == "2024-11-19")
+        #expect(CalendarDate.leading("2024-11-19T11:15".utf8)?.isoDayAndTime == "2024-11-19 11:15")
+        #expect(CalendarDate.timestamp("2024-11-19 (updated)".utf8) == nil)
     }
 }

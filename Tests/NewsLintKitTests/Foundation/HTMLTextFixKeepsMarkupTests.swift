@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// Fixes of the text rules on HTML documents edit visible text only: every fix (unsafe included) of
 /// every rule outside the `html` family leaves the tags, attribute values, comments, doctype and

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// Ruff-style configuration resolution: nested `.lint.json`, `extend`, `--config`, ignore files,
 /// explicit paths that yield nothing, `--show-settings` / `--show-files`.

@@ -1,5 +1,10 @@
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// `VisibleText`: what prose rules see of an HTML document, and how reports are kept inside it.
 @Suite struct VisibleTextTests {

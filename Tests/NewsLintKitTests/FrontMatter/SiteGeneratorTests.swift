@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// Valid Jekyll and Hugo sites (`Fixtures/sites/`): realistic front matter as those generators
 /// accept it (space-separated taxonomies, a post dated by its file name, an indented mapping,

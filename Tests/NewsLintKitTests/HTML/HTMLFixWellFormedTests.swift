@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// Issue 14: fixes of the HTML rules leave the markup well-formed. Every fixed fixture (the
 /// catalog's bad examples and `Fixtures/html/*.html`) is tokenized again: the tag sequence

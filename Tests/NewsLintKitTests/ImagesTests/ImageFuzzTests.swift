@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// Bad input never crashes: random documents built from the tokens the scanners care about
 /// (and invalid UTF-8) go through every rule of this area. Deterministic (seeded).

@@ -4,7 +4,12 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 (port chosen by the kernel) for online-mode tests.
 /// Routes: /ok.jpg 200, /missing.jpg 404, /error.jpg 500, /redirect.jpg 302 -> /ok.jpg,

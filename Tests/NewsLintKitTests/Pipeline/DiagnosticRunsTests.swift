@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// Sorted runs of out-of-order diagnostics (the cross-file reduce): whatever the run length and
 /// memory budget, the merge gives the same sequence as sorting the whole list.

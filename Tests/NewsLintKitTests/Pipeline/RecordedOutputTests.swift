@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// Every output format, on `seeds/` and two fixture corpora, byte for byte against outputs recorded
 /// before the run pipeline was restructured (issue 16): the pipeline may change how output is

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// False positives on clean text: the fixture corpus under `Fixtures/precision/` is realistic,
 /// defect-free news (mainland Simplified, Taiwan and Hong Kong Traditional, Markdown structure,

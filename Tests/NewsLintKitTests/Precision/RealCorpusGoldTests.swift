@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// The gold set on the real corpus itself (`../shared/corpora/agora-pen`), not only on excerpts:
 /// every per-file rule finding labelled `true` is still reported on its line, every one labelled

@@ -3,7 +3,12 @@ import Testing
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// The curator's report (issue 15): problems ranked with examples and commands, density scores,
 /// drill-down lists, time and source breakdowns; HTML, JSON (schema) and Markdown agree.

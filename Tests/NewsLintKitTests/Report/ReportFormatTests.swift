@@ -3,7 +3,12 @@ import Testing
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// Every CI output format, produced for the seeds and read back by a parser or validator.
 @Suite struct ReportFormatTests {

@@ -3,7 +3,12 @@ import Testing
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// `newslint report` and the corpus profile.
 @Suite struct ReportSummaryTests {

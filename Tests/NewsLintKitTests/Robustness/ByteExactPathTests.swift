@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// Issue 19, item 7: file names that are not UTF-8 (a corpus saved on a GB18030 or Big5 system)
 /// are linted and fixed like any other, and shown escaped (`\xB7`) in every output.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// Issue 19, item 3: the per-file time budget reaches inside a long-running rule. Rules with heavy
 /// loops ask `sink.isOverBudget` (via `budgetSpent`) and stop; the engine reports that the file was

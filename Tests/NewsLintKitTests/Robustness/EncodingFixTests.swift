@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// Issue 19, item 1: `--fix` on files in legacy encodings. Rules edit UTF-8 bytes; in a UTF-16,
 /// GB18030 or Big5 file such edits cut characters apart. Only the explicit transcoding may apply.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// Issue 19, item 7: file names and metadata under `--fix`.
 @Suite struct FileMetadataTests {
@@ -78,5 +83,15 @@ import Testing
         let long = "/" + Array(repeating: String(repeating: "d", count: 250), count: 20).joined(separator: "/")
         let r = FileDiscovery(config: config, base: "/").expand([long])
         #expect(r.files.isEmpty && r.problems.count == 1)
+    }
+}
+
+@Suite struct ExtensionMatchTests {
+    @Test func suffixIgnoresASCIICaseOnly() {
+        #expect(FileDiscovery.hasSuffixIgnoringASCIICase("新聞.MD".utf8, ".md".utf8))
+        #expect(FileDiscovery.hasSuffixIgnoringASCIICase("post.Html".utf8, ".HTML".utf8))
+        #expect(!FileDiscovery.hasSuffixIgnoringASCIICase("post.mdx".utf8, ".md".utf8))
+        #expect(!FileDiscovery.hasSuffixIgnoringASCIICase("md".utf8, ".md".utf8))
+        #expect(!FileDiscovery.hasSuffixIgnoringASCIICase("a.m\u{0130}".utf8, ".mi".utf8))
     }
 }

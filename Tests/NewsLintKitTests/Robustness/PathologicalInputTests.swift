@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// Issue 19, item 3: single files under the size limit that took minutes. Each test lints an
 /// input big enough that the old quadratic (or worse) paths would run for minutes to hours

@@ -1,5 +1,10 @@
 import Foundation
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// A test-only cross-file rule (the real ones live with the cross-file family): files sharing a
 /// front-matter `slug`. Its fact carries a full 64-bit hash to prove facts survive JSON lines intact.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// The memory-flat output pipeline: ordered bounded delivery, the diagnostic spill, the ordered
 /// merge with cross-file findings, and byte-identity of streamed and buffered CLI output.

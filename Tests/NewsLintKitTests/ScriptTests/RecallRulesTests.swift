@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// The rules for defects that went unreported on archived corpora (issue 12): what the catalog
 /// examples do not pin down — fact round trips for shards, decoding, option checks, overlaps.

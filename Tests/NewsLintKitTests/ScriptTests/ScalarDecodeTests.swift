@@ -1,5 +1,10 @@
 import Testing
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// The shared per-document decode must give every rule exactly what decoding a line (or the file)
 /// on its own gave before it existed.

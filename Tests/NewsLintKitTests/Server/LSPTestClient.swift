@@ -1,5 +1,10 @@
 import Foundation
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// A scripted LSP client for tests: writes framed bytes into the server's input pipe and reads
 /// the server's framed output, in-process (the server runs on its own thread) or from a spawned

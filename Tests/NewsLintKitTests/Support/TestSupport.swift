@@ -1,5 +1,10 @@
 import Foundation
-@testable import NewsLintKit
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
 
 /// Paths inside the package, found from this source file.
 enum PackagePaths {

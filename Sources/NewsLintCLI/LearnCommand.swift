@@ -1,0 +1,158 @@
+import Foundation
+import NewsLintCore
+import NewsLintRules
+import NewsLintEngine
+import NewsLintReport
+import NewsLintServer
+
+/// `newslint learn [PATH...]`: finds lines repeated across many files of a site (the
+/// collect/finish phases of `boilerplate-repeated`) and writes them as a user rule pack
+/// for review. Only the candidate lines are read back as text.
+package enum LearnCommand {
+    package static let options: [OptionSpec] = [
+        OptionSpec("output", short: "o", value: "FILE", help: "Write the rule pack to FILE (default: stdout); put it in a 'rulePacks' directory"),
+        OptionSpec("id", value: "ID", help: "Rule id of the pack (default: learned-boilerplate)"),
+        OptionSpec("min-files", value: "N", help: "Files that must share a line (default: the rule's minFiles, 5)"),
+        OptionSpec("min-share", value: "X", help: "Share of a site's files that must share a line (default: 0.1)"),
+        NewsLintCLI.Shared.config,
+        NewsLintCLI.Shared.noConfig,
+        OptionSpec("jobs", short: "j", value: "N", help: "Files read in parallel (default: active cores)"),
+        NewsLintCLI.Shared.help,
+    ]
+
+    package static let help = "newslint learn [OPTIONS] [PATH...]\n\nWrite lines repeated verbatim across many files of a site as a user rule pack (review it, then list its directory under 'rulePacks').\n\n"
+        + ArgumentParser(command: "learn", options: options).optionsHelp() + "\n"
+
+    /// The line a `boilerplate-repeated` finding points at, as written (a pack matches raw lines).
+    /// In an HTML document only when one text block starts on it: a scraped page's one-line article
+    /// holds many blocks, and the whole line would be learned as "residue".
+    package static func repeatedText(_ document: Document, line: Int) -> String? {
+        if document.isHTMLFile, document.html.blockRanges(document.bytes).filter({ document.line(ofByte: $0.range.lowerBound) == line }).count != 1 {
+            return nil
+        }
+        return document.lineText(line)
+    }
+
+    package static func run(_ args: [String], io: ToolIO) throws -> Int32 {
+        let parsed = try ArgumentParser(command: "learn", options: options).parse(args)
+        if parsed.has("help") { io.stdout(help); return ExitCode.ok }
+        // Files and their configs are found as `lint` finds them (nested .lint.json, .gitignore).
+        let resolver = try NewsLintCLI.configResolver(parsed, io: io)
+        var config = resolver.root
+        let id = parsed.value("id") ?? "learned-boilerplate"
+        guard !id.isEmpty, id.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
+            throw UsageError("--id expects lowercase letters, digits and '-', got '\(id)'")
+        }
+        var ruleOptions: [String: JSONNode] = [:]
+        if let v = parsed.value("min-files") {
+            guard let n = Int(v), n >= 2 else { throw UsageError("--min-files expects a whole number ≥ 2, got '\(v)'") }
+            ruleOptions["minFiles"] = JSONNode(.number(Double(n)))
+        }
+        if let v = parsed.value("min-share") {
+            guard let x = Double(v), x > 0, x <= 1 else { throw UsageError("--min-share expects a number in (0, 1], got '\(v)'") }
+            ruleOptions["minShare"] = JSONNode(.number(x))
+        }
+        let rid = BoilerplateRepeatedRule.id
+        config.rules.append((rid, RuleSetting(enabled: true, options: ruleOptions)))
+        var settings = LintSettings()
+        settings.filter = RuleFilter(select: [rid])
+        settings.baseDirectory = io.currentDirectory
+        if let n = try NewsLintCLI.jobs(parsed) { settings.jobs = n }
+        let paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
+        var discovery = FileDiscovery(config: config, base: io.currentDirectory)
+        discovery.resolver = resolver
+        discovery.respectIgnoreFiles = true
+        let expanded = discovery.expand(paths)
+        for p in paths { _ = resolver.configuration(forFile: NewsLintCLI.resolve(p, io)) }
+        try resolver.throwErrors()
+        let catalog = resolver.catalog
+        for p in expanded.problems { io.stderr("warning: \(SystemPath.display(p.path)): \(SystemPath.displayText(p.message))\n") }
+        if let out = parsed.value("output") {
+            try OutputGuard.check(output: NewsLintCLI.resolve(out, io), display: out,
+                                  inputs: expanded.files.map { PathResolver.absolute($0, base: io.currentDirectory) })
+        }
+        let linter = try Linter(catalog: catalog, config: config, settings: settings, configurations: resolver.snapshot())
+        let result = linter.lint(expanded.files.map { LintInput.file($0) })
+
+        // Read back the text of each repeated line (one file per line is enough), grouped by the
+        // rule's counting key: copies that differ only by a timestamp or a number are one pattern.
+        var groups: [[UInt8]: (texts: [String: Int], files: Int)] = [:]
+        var documents: [String: Document] = [:]
+        var key: [UInt8] = []
+        for d in result.diagnostics where d.rule == rid {
+            if documents[d.path] == nil {
+                let location = PathResolver.absolute(d.path, base: io.currentDirectory)
+                guard let data = SystemPath.contents(location) else { continue }
+                documents[d.path] = Document(path: d.path, bytes: data)
+            }
+            guard let doc = documents[d.path], d.line <= doc.lineCount else { continue }
+            let text = MetadataHarvest.trimValue(Self.repeatedText(doc, line: d.line) ?? "").trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { continue }
+            let bytes = Array(text.utf8)
+            RepeatedLineKey.normalise(bytes, 0..<bytes.count, into: &key)
+            groups[key, default: ([:], 0)].texts[text, default: 0] += 1
+            groups[key, default: ([:], 0)].files += 1
+        }
+        var patterns: [(json: String, sortKey: String, files: Int)] = []
+        for (_, g) in groups {
+            let texts = g.texts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            guard let first = texts.first else { continue }
+            if texts.count > 1, let regex = variantRegex(first), PatternParser.requiredLiteral(inRegex: regex) != nil {
+                patterns.append(("{ \"regex\": \(JSONWriter.quote(regex)), \"$comment\": \"in \(g.files) files, \(texts.count) variants, e.g. \(JSONWriter.quote(first).dropFirst().dropLast())\" }", first, g.files))
+            } else {
+                for t in texts { patterns.append(("{ \"literal\": \(JSONWriter.quote(t)), \"$comment\": \"in \(g.texts[t] ?? 0) files\" }", t, g.texts[t] ?? 0)) }
+            }
+        }
+        let ordered = patterns.sorted { $0.files != $1.files ? $0.files > $1.files : $0.sortKey.utf8.lexicographicallyPrecedes($1.sortKey.utf8) }
+        var out = "{\n"
+        out += "  \"$comment\": \"Learned by 'newslint learn' from \(expanded.files.count) files: lines repeated across a site (a regex where copies differ only by numbers). Review before use.\",\n"
+        out += "  \"id\": \(JSONWriter.quote(id)),\n"
+        out += "  \"message\": \"line repeated across the site: '{match}'\",\n"
+        out += "  \"severity\": \"warning\",\n"
+        out += "  \"zone\": \"anywhere\",\n"
+        out += "  \"match\": \"line\",\n"
+        out += "  \"patterns\": ["
+        out += ordered.isEmpty ? "" : "\n" + ordered.map { "    " + $0.json }.joined(separator: ",\n") + "\n  "
+        out += "],\n"
+        // Deleting a line of HTML (`</div><div>来源…</div>`) can unbalance the markup around it: review each.
+        let markup = ordered.contains { $0.sortKey.contains("<") && $0.sortKey.contains(">") }
+        out += markup ? "  \"fix\": { \"action\": \"delete-line\", \"applicability\": \"unsafe\" }\n}\n" : "  \"fix\": \"delete-line\"\n}\n"
+        if ordered.isEmpty {
+            io.stderr("newslint learn: no line repeats in enough files (\(expanded.files.count) files read); nothing to learn\n")
+            return ExitCode.ok
+        }
+        if let file = parsed.value("output") {
+            do {
+                let target = NewsLintCLI.resolve(file, io)
+                try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try AtomicWriter.writeNew(Array(out.utf8), to: target)
+            } catch {
+                throw UsageError("cannot write --output file '\(file)': \(error)")
+            }
+            io.stderr("newslint learn: wrote \(ordered.count) pattern(s) to \(file)\n")
+        } else {
+            io.stdout(out)
+        }
+        return ExitCode.ok
+    }
+
+    /// A regex matching `text` with every run of digits free (`更新於 [0-9０-９]+-…`), or nil when
+    /// the text has no digits (then the variants differ otherwise and stay literals).
+    package static func variantRegex(_ text: String) -> String? {
+        var out = ""
+        var sawDigit = false
+        var inDigits = false
+        for scalar in text.unicodeScalars {
+            let isDigit = ("0"..."9").contains(scalar) || (0xFF10...0xFF19).contains(scalar.value)
+            if isDigit {
+                if !inDigits { out += "[0-9０-９]+" }
+                inDigits = true
+                sawDigit = true
+                continue
+            }
+            inDigits = false
+            out += NSRegularExpression.escapedPattern(for: String(scalar))
+        }
+        return sawDigit ? out : nil
+    }
+}

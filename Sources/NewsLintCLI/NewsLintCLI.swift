@@ -1,0 +1,321 @@
+import Foundation
+import NewsLintCore
+import NewsLintRules
+import NewsLintEngine
+import NewsLintReport
+import NewsLintServer
+
+/// Where the command-line tool reads and writes; injectable for tests.
+public struct ToolIO: Sendable {
+    public var stdout: @Sendable (String) -> Void
+    public var stderr: @Sendable (String) -> Void
+    public var readStdin: @Sendable () -> [UInt8]
+    public var currentDirectory: String
+    public var environment: [String: String]
+    public var stdoutIsTerminal: Bool
+    public var stderrIsTerminal: Bool
+    /// Raw bytes to stdout (fixed stdin text is echoed byte for byte, invalid UTF-8 included).
+    public var stdoutBytes: @Sendable ([UInt8]) -> Void
+
+    public init(stdout: @escaping @Sendable (String) -> Void, stderr: @escaping @Sendable (String) -> Void,
+                readStdin: @escaping @Sendable () -> [UInt8], currentDirectory: String, environment: [String: String],
+                stdoutIsTerminal: Bool = false, stderrIsTerminal: Bool = false,
+                stdoutBytes: (@Sendable ([UInt8]) -> Void)? = nil) {
+        self.stdout = stdout
+        self.stdoutBytes = stdoutBytes ?? { bytes in stdout(String(decoding: bytes, as: UTF8.self)) }
+        self.stderr = stderr
+        self.readStdin = readStdin
+        self.currentDirectory = currentDirectory
+        self.environment = environment
+        self.stdoutIsTerminal = stdoutIsTerminal
+        self.stderrIsTerminal = stderrIsTerminal
+    }
+
+    /// The real process streams.
+    public static var process: ToolIO {
+        ToolIO(
+            stdout: { s in FileHandle.standardOutput.write(Data(s.utf8)) },
+            // Messages on stderr may name a path that is not UTF-8: shown escaped (SystemPath).
+            stderr: { s in FileHandle.standardError.write(Data(SystemPath.displayText(s).utf8)) },
+            readStdin: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) },
+            currentDirectory: SystemPath.currentDirectory(),
+            environment: ProcessInfo.processInfo.environment,
+            stdoutIsTerminal: isatty(1) == 1,
+            stderrIsTerminal: isatty(2) == 1,
+            stdoutBytes: { bytes in FileHandle.standardOutput.write(Data(bytes)) }
+        )
+    }
+}
+
+/// Exit statuses: 0 no errors, 1 errors found, 2 usage, config or I/O failure.
+public enum ExitCode {
+    public static let ok: Int32 = 0
+    public static let lintErrors: Int32 = 1
+    public static let failure: Int32 = 2
+}
+
+/// The `newslint` command line: parses argv and calls the library.
+public enum NewsLintCLI {
+    public static let version = NewsLintVersion.current
+
+    package static let subcommands = ["lint", "check", "report", "rules", "explain", "init", "learn", "merge", "clean", "server", "help"]
+
+    /// Options several subcommands accept, defined once so their names and help agree.
+    package enum Shared {
+        package static let output = OptionSpec("output", short: "o", value: "FILE", help: "Write the report to FILE instead of stdout")
+        package static let select = OptionSpec("select", value: "RULES", repeatable: true, help: "Run only these rules or families (comma-separated)")
+        package static let ignore = OptionSpec("ignore", value: "RULES", repeatable: true, help: "Skip these rules or families (comma-separated)")
+        package static let config = OptionSpec("config", short: "c", value: "FILE", help: "Use this config instead of discovering .lint.json")
+        package static let noConfig = OptionSpec("no-config", help: "Ignore .lint.json files; use built-in defaults")
+        package static let jobs = OptionSpec("jobs", short: "j", value: "N", help: "Files linted in parallel (default: active cores)")
+        package static let color = OptionSpec("color", value: "WHEN", allowed: ["auto", "always", "never"], help: "Colour output (default: auto; honours FORCE_COLOR, then NO_COLOR)")
+        package static let quiet = OptionSpec("quiet", short: "q", help: "Print only diagnostics: no summary lines")
+        package static let help = OptionSpec("help", short: "h", help: "Show this help")
+    }
+
+    /// Every option of `lint`: the core set plus the blocks owned by subsystems (each in its own file).
+    package static let lintOptions: [OptionSpec] = coreLintOptions + fixOptions + reportingOptions + imageOptions + scaleOptions + projectOptions + [helpOption]
+
+    package static let coreLintOptions: [OptionSpec] = [
+        OptionSpec("format", value: "FORMAT", allowed: OutputFormat.allCases.map(\.rawValue), help: "Output format (default: text)"),
+        Shared.output,
+        Shared.select,
+        Shared.ignore,
+        Shared.config,
+        Shared.noConfig,
+        Shared.jobs,
+        Shared.color,
+        Shared.quiet,
+        OptionSpec("stdin-filename", value: "PATH", help: "Name to use for input read from '-' (stdin)"),
+        OptionSpec("force-exclude", help: "Apply exclude globs to files named explicitly (and to --stdin-filename)"),
+        OptionSpec("aggregate", value: "N", help: "Report N or more identical findings in one file as one, with a count and one fix (default: \(FindingAggregation.defaultThreshold); 0: list each)"),
+        OptionSpec("file-time-budget", value: "SECONDS", help: "Stop a file's rules once they have run this long: the running rule stops partway, the rest are skipped (default: 30; 0: no budget)"),
+        OptionSpec("max-findings-per-rule", value: "N", help: "List at most N findings per rule per file, then their count (default: 1000; 0: all)"),
+        OptionSpec("fix-hardlinks", help: "Fix files that have several hard links, in place (refused by default: replacing the file would split the links)"),
+        OptionSpec("follow-symlinks", help: "Follow symlinks that lead outside the linted paths (skipped by default; --fix never writes outside them otherwise)"),
+    ]
+
+    /// Options every subcommand accepts.
+    package static let helpOption = Shared.help
+
+    package static let rulesOptions: [OptionSpec] = [
+        OptionSpec("format", value: "FORMAT", allowed: ["text", "json", "markdown"], help: "Output format (default: text)"),
+        OptionSpec("config", short: "c", value: "FILE", help: "Include rules from this config's rule packs"),
+        OptionSpec("no-config", help: "Built-in rules only"),
+    ]
+    package static let explainOptions: [OptionSpec] = [
+        OptionSpec("config", short: "c", value: "FILE", help: "Include rules from this config's rule packs"),
+        OptionSpec("no-config", help: "Built-in rules only"),
+    ]
+    package static let initOptions: [OptionSpec] = [
+        OptionSpec("force", help: "Overwrite an existing .lint.json"),
+        OptionSpec("preset", value: "NAME", allowed: FrontMatterPreset.names, help: "Front-matter schema of the site generator (jekyll, hugo, generic)"),
+    ]
+
+    package static let fixOptions: [OptionSpec] = [
+        OptionSpec("fix", help: "Apply safe fixes in place"),
+        OptionSpec("unsafe-fixes", help: "With --fix, also apply unsafe fixes; without it, show them as available"),
+        OptionSpec("diff", help: "Print the changes --fix would make as a unified diff; write nothing"),
+    ]
+
+    /// Runs the tool and returns the exit status.
+    public static func run(_ arguments: [String], io: ToolIO = .process) -> Int32 {
+        var args = arguments
+        if args.first == "--version" || args.first == "-V" || args.first == "version" {
+            io.stdout("newslint \(version)\n")
+            return ExitCode.ok
+        }
+        if args.first == "--help" || args.first == "-h" {
+            io.stdout(mainHelp())
+            return ExitCode.ok
+        }
+        var command = "lint"
+        if let first = args.first, !first.hasPrefix("-"), first != "-" {
+            if subcommands.contains(first) {
+                command = first
+                args.removeFirst()
+            } else if !SystemPath.exists(resolve(first, io)), let hint = Suggest.closest(to: first, in: subcommands) {
+                io.stderr("error: '\(first)' is neither a subcommand nor an existing path; did you mean '\(hint)'?\n")
+                return ExitCode.failure
+            }
+        }
+        if let dashdash = args.firstIndex(of: "--") ?? Optional(args.count), args[..<dashdash].contains(where: { $0 == "--help" || $0 == "-h" }), command != "help" {
+            io.stdout(help(for: command) ?? mainHelp())
+            return ExitCode.ok
+        }
+        do {
+            switch command {
+            case "rules": return try RulesCommand.run(args, io: io)
+            case "report": return try ReportCommand.run(args, io: io)
+            case "explain": return try ExplainCommand.run(args, io: io)
+            case "init": return try InitCommand.run(args, io: io)
+            case "learn": return try LearnCommand.run(args, io: io)
+            case "merge": return try MergeCommand.run(args, io: io)
+            case "clean": return try CleanCommand.run(args, io: io)
+            case "server": return try ServerCommand.run(args, io: io)
+            case "help":
+                if let topic = args.first {
+                    guard let text = help(for: topic) else {
+                        let hint = Suggest.closest(to: topic, in: subcommands).map { " (did you mean '\($0)'?)" } ?? ""
+                        throw UsageError("no help for '\(topic)'\(hint); subcommands are: \(subcommands.joined(separator: ", "))")
+                    }
+                    io.stdout(text)
+                } else {
+                    io.stdout(mainHelp())
+                }
+                return ExitCode.ok
+            default:
+                return try LintCommand.run(args, io: io)
+            }
+        } catch let e as UsageError {
+            io.stderr("error: \(e.message)\n")
+            return ExitCode.failure
+        } catch let e as ConfigError {
+            let all = e.all
+            for one in all { io.stderr("error: invalid configuration: \(one)\n") }
+            if all.count > 1 { io.stderr("\(all.count) configuration problems\n") }
+            return ExitCode.failure
+        } catch let e as CatalogError {
+            io.stderr("error: invalid rule pack: \(e)\n")
+            return ExitCode.failure
+        } catch {
+            io.stderr("error: \(error)\n")
+            return ExitCode.failure
+        }
+    }
+
+    package static func resolve(_ path: String, _ io: ToolIO) -> String {
+        path.hasPrefix("/") ? path : io.currentDirectory + "/" + path
+    }
+
+    package static func mainHelp() -> String {
+        """
+        newslint \(version): a data-quality linter for news corpus files (Markdown/text with front matter).
+
+        USAGE:
+          newslint [lint|check] [OPTIONS] [PATH...]  Lint files and directories (default: the current directory)
+          newslint report [OPTIONS] [PATH...]   Corpus health summary (--format text|markdown|json|html)
+          newslint rules [--format text|json]   List all rules
+          newslint explain RULE                 Explain a rule: rationale, options, examples
+          newslint init [--preset NAME]         Write a starter .lint.json (preset: jekyll, hugo, generic)
+          newslint learn [PATH...]              Write lines repeated across a site as a user rule pack
+          newslint merge FACTS...               Cross-file rules over the facts of all shards
+          newslint clean                        Remove the cache
+          newslint server                       Language server (LSP) on stdin/stdout for editors
+          newslint help [SUBCOMMAND]            Show help
+          newslint --version
+
+        LINT OPTIONS:
+        \(ArgumentParser(command: "lint", options: lintOptions).optionsHelp())
+
+        \(exitStatusHelp)\(configurationHelp)
+        """
+    }
+
+    package static let exitStatusHelp = """
+        EXIT STATUS: 0 no errors (warnings allowed: see --fail-on), 1 errors found (with --diff: changes to make;
+        with --exit-non-zero-on-fix: files fixed), 2 usage, config or I/O failure (also: a named directory with nothing to lint).
+
+        """
+
+    package static let configurationHelp = """
+        CONFIGURATION: each file uses the closest .lint.json among its ancestors ("extend": "../.lint.json" inherits
+        a parent's); --config FILE applies one file to everything; files outside any config use the defaults.
+        .gitignore and .ignore are respected (--no-respect-gitignore). Suppress one line with
+        <!-- newslint-disable-line RULE -->. Environment: NO_COLOR, FORCE_COLOR, NEWSLINT_CACHE_DIR, XDG_CACHE_HOME.
+
+        """
+
+    package static func help(for topic: String) -> String? {
+        func options(_ specs: [OptionSpec], _ command: String) -> String {
+            "\nOPTIONS:\n" + ArgumentParser(command: command, options: specs + [helpOption]).optionsHelp() + "\n"
+        }
+        switch topic {
+        case "lint", "check":
+            return "newslint [lint] [OPTIONS] [PATH...]\n\nLint files and directories (default: the current directory). '-' reads stdin (name it with --stdin-filename);\nwith --fix, fixed stdin text is written to stdout and diagnostics to stderr.\n"
+                + "\nOPTIONS:\n" + ArgumentParser(command: "lint", options: lintOptions).optionsHelp() + "\n\n" + exitStatusHelp + "\n" + configurationHelp
+        case "report": return ReportCommand.help
+        case "rules": return "newslint rules [OPTIONS]\n\nList every rule: id, family, default severity, fixability, summary.\n" + options(rulesOptions, topic)
+        case "explain": return "newslint explain RULE...\n\nPrint each rule's summary, rationale, options and examples.\n" + options(explainOptions, topic)
+        case "init": return "newslint init [--force] [--preset jekyll|hugo|generic]\n\nWrite a starter .lint.json in the current directory; --preset sets its front-matter schema.\n" + options(initOptions, topic)
+        case "learn": return LearnCommand.help
+        case "merge": return MergeCommand.help
+        case "clean": return CleanCommand.help
+        case "server": return ServerCommand.help + "\n"
+        case "help": return "newslint help [SUBCOMMAND]\n\nShow help for a subcommand: \(subcommands.joined(separator: ", ")).\n"
+        default: return nil
+        }
+    }
+
+    /// Loads the configuration for a run (explicit, discovered, or defaults) and the catalog it extends.
+    package static func loadConfiguration(_ parsed: ParsedArguments, io: ToolIO) throws -> (Configuration, Catalog) {
+        var catalog = Catalog.builtin
+        if parsed.has("no-config") {
+            return (Configuration(directory: io.currentDirectory), catalog)
+        }
+        if let explicit = parsed.value("config") {
+            let path = resolve(explicit, io)
+            guard SystemPath.exists(path) else {
+                throw UsageError("config file '\(explicit)' does not exist")
+            }
+            return (try Configuration.load(file: path, catalog: &catalog), catalog)
+        }
+        // Like Ruff and SwiftLint, look beside what is being linted first, then in the current directory.
+        let firstPath = parsed.positionals.first { $0 != "-" }.map { resolve($0, io) }
+        var starts: [String] = []
+        if let p = firstPath {
+            var isDir: ObjCBool = false
+            if SystemPath.exists(p, isDirectory: &isDir) {
+                starts.append(isDir.boolValue ? p : (p as NSString).deletingLastPathComponent)
+            }
+        }
+        starts.append(io.currentDirectory)
+        if let found = starts.lazy.compactMap({ Configuration.discover(from: $0) }).first {
+            return (try Configuration.load(file: found, catalog: &catalog), catalog)
+        }
+        return (Configuration(directory: io.currentDirectory), catalog)
+    }
+
+    /// `--jobs N` when given (1…1024), shared by every subcommand that lints.
+    /// `--aggregate N`: identical findings in one file reported as one from N on (0 or 1: never).
+    package static func aggregateThreshold(_ parsed: ParsedArguments) throws -> Int? {
+        guard let a = parsed.value("aggregate") else { return nil }
+        guard let n = Int(a), n >= 0 else { throw UsageError("--aggregate expects a whole number of at least 0 (0: list every finding), got '\(a)'") }
+        return n
+    }
+
+    package static func jobs(_ parsed: ParsedArguments) throws -> Int? {
+        guard let j = parsed.value("jobs") else { return nil }
+        guard let n = Int(j), n >= 1, n <= 1024 else { throw UsageError("--jobs expects a whole number from 1 to 1024, got '\(j)'") }
+        return n
+    }
+
+    /// Validates `--select` / `--ignore` entries against rule ids and families.
+    package static func ruleFilter(_ parsed: ParsedArguments, catalog: Catalog) throws -> RuleFilter {
+        let valid = catalog.ids + catalog.families + ["all"]
+        let names = ["select", "ignore", "extend-select", "extend-ignore"]
+        for name in names where parsed.values[name] != nil && (parsed.list(name) ?? []).isEmpty {
+            throw UsageError("--\(name) needs at least one rule id or family name")
+        }
+        for name in names {
+            for entry in parsed.list(name) ?? [] where !valid.contains(entry) {
+                let hint = Suggest.closest(to: entry, in: valid).map { "; did you mean '\($0)'?" } ?? "; run 'newslint rules' for the list"
+                throw UsageError("unknown rule or family '\(entry)' in --\(name)\(hint)")
+            }
+        }
+        return RuleFilter(select: parsed.list("select"), ignore: (parsed.list("ignore") ?? []) + (parsed.list("extend-ignore") ?? []),
+                          extendSelect: parsed.list("extend-select") ?? [])
+    }
+
+    package static func useColor(_ parsed: ParsedArguments, io: ToolIO, toTerminal: Bool) -> Bool {
+        switch parsed.value("color") ?? "auto" {
+        case "always": return true
+        case "never": return false
+        default:
+            // FORCE_COLOR (force-color.org) wins over NO_COLOR and the terminal check; --color wins over both.
+            if let fc = io.environment["FORCE_COLOR"], !fc.isEmpty, fc != "0" { return true }
+            if let nc = io.environment["NO_COLOR"], !nc.isEmpty { return false }
+            return toTerminal && io.environment["TERM"] != "dumb"
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import NewsLintCore
+import NewsLintRules
+import NewsLintEngine
+import NewsLintReport
+import NewsLintServer
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Refuses an `--output` file that is one of the inputs: writing the report over an article
+/// (after `--fix` had just rewritten it) destroys it. Compared by device and inode, so a
+/// different spelling, a symlink or a hard link of an input is caught too.
+package enum OutputGuard {
+    package struct FileIdentity: Hashable {
+        package var device: UInt64
+        package var inode: UInt64
+
+        package static func of(_ path: String) -> FileIdentity? {
+            var st = stat()
+            guard SystemPath.stat(path, &st) == 0 else { return nil }
+            return FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+        }
+    }
+
+    /// Throws when `output` (resolved) names an existing file among `inputs` (resolved locations).
+    package static func check(output: String, display: String, inputs: [String]) throws {
+        guard let target = FileIdentity.of(output) else { return }
+        for input in inputs where FileIdentity.of(input) == target {
+            throw UsageError("--output file '\(display)' is one of the inputs; refusing to overwrite it (choose another file)")
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import NewsLintCore
+import NewsLintRules
+import NewsLintEngine
+import NewsLintReport
+import NewsLintServer
+
+extension NewsLintCLI {
+    /// Scale options of `lint` (cache, shards, facts: issue 8).
+    package static let scaleOptions: [OptionSpec] = [
+        OptionSpec("cache", help: "Reuse results for unchanged files (default: on when the cache directory is writable)"),
+        OptionSpec("no-cache", help: "Neither read nor write the cache"),
+        OptionSpec("cache-dir", value: "DIR", help: "Cache directory (default: .newslint-cache beside the root .lint.json, never in a config-less linted directory)"),
+        OptionSpec("shard", value: "K/N|auto", help: "Lint only shard K of N (stable by path); auto: Kubernetes Indexed Job or Slurm array"),
+        OptionSpec("shard-count", value: "N", help: "With --shard auto: number of shards (e.g. the Indexed Job's completions)"),
+        OptionSpec("facts-out", value: "FILE", help: "Write cross-file facts (JSON lines) for 'newslint merge'; cross-file rules run there"),
+    ]
+}
+
+/// The scale settings of one `lint` run, resolved from options, environment and the `cache` config section.
+package struct ScaleSettings {
+    package var cache: LintCache?
+    package var shard: Shard?
+    package var factsOut: String?
+
+    package static func resolve(_ parsed: ParsedArguments, io: ToolIO, config: Configuration, catalog: Catalog, filter: RuleFilter, fixing: Bool,
+                        lintedDirectories: [String] = []) throws -> ScaleSettings {
+        var s = ScaleSettings()
+        if parsed.has("cache") && parsed.has("no-cache") { throw UsageError("--cache and --no-cache contradict each other; give one") }
+        if let raw = parsed.value("shard") {
+            var count: Int?
+            if let c = parsed.value("shard-count") {
+                guard let n = Int(c), n >= 1 else { throw UsageError("--shard-count expects a whole number ≥ 1, got '\(c)'") }
+                count = n
+            }
+            if raw == "auto" {
+                s.shard = try Shard.auto(environment: io.environment, count: count)
+            } else {
+                guard let shard = Shard.parse(raw) else {
+                    throw UsageError("--shard expects K/N with 1 ≤ K ≤ N (e.g. --shard 2/4) or 'auto', got '\(raw)'")
+                }
+                if let count, count != shard.count { throw UsageError("--shard \(raw) contradicts --shard-count \(count)") }
+                s.shard = shard
+            }
+        } else if parsed.has("shard-count") {
+            throw UsageError("--shard-count only applies to --shard auto")
+        }
+        if let out = parsed.value("facts-out") { s.factsOut = NewsLintCLI.resolve(out, io) }
+
+        // Cache: config section `cache` {"enabled": bool, "directory": "path"}, then the command line.
+        var enabled = true
+        // Default: beside the root config, else a place outside the linted directories (CLI/CleanCommand.swift).
+        var directory = CacheLocation.defaultDirectory(config: config, io: io, lintedDirectories: lintedDirectories)
+        if let section = config.sections["cache"], let members = section.members {
+            let file = config.file ?? Configuration.fileName
+            for m in members {
+                switch m.key {
+                case "enabled":
+                    guard let b = m.value.bool else { throw ConfigError(file: file, position: m.value.position, jsonPath: "cache.enabled", message: "expected true or false, found \(m.value.value.typeName)") }
+                    enabled = b
+                case "directory":
+                    guard let d = m.value.string, !d.isEmpty else { throw ConfigError(file: file, position: m.value.position, jsonPath: "cache.directory", message: "expected a directory path, found \(m.value.value.typeName)") }
+                    directory = d.hasPrefix("/") ? d : config.directory + "/" + d
+                default:
+                    let hint = Suggest.closest(to: m.key, in: ["enabled", "directory"]).map { "; did you mean '\($0)'?" } ?? ""
+                    throw ConfigError(file: file, position: m.keyPosition, jsonPath: "cache.\(m.key)", message: "unknown key '\(m.key)'\(hint)")
+                }
+            }
+        }
+        if let dir = parsed.value("cache-dir") { directory = NewsLintCLI.resolve(dir, io) }
+        if let env = io.environment["NEWSLINT_CACHE_DIR"], !env.isEmpty, parsed.value("cache-dir") == nil { directory = NewsLintCLI.resolve(env, io) }
+        if parsed.has("cache") || parsed.has("cache-dir") { enabled = true }
+        if parsed.has("no-cache") || fixing { enabled = false }
+        if enabled, directory == nil, parsed.has("cache") {
+            io.stderr("warning: no cache directory (no .lint.json, the current directory is being linted, and neither XDG_CACHE_HOME nor HOME is set); use --cache-dir\n")
+        }
+        if enabled, let directory {
+            let key = LintCache.key(config: config, catalog: catalog, filter: filter, options: relevantOptions(parsed))
+            s.cache = LintCache.open(directory: directory, key: key)
+            if s.cache == nil && (parsed.has("cache") || parsed.has("cache-dir")) {
+                io.stderr("warning: cache directory '\(directory)' is not writable; linting without a cache\n")
+            }
+        }
+        return s
+    }
+
+    /// Options that only shape output or scheduling; every other option is part of the cache key.
+    package static let outputOnlyOptions: Set<String> = ["format", "output", "color", "quiet", "jobs", "cache", "no-cache", "cache-dir",
+                                                 "output-format", "fail-on", "exit-zero", "exit-non-zero-on-fix", "show-files", "show-settings",
+                                                 "shard", "shard-count", "facts-out", "stdin-filename", "help", "select", "ignore"]
+
+    package static func relevantOptions(_ parsed: ParsedArguments) -> String {
+        let values = parsed.values.filter { !outputOnlyOptions.contains($0.key) }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.joined(separator: "\u{1F}"))" }
+        let flags = parsed.flags.subtracting(outputOnlyOptions).sorted()
+        return (values + flags).joined(separator: "\u{1E}")
+    }
+
+    /// Keeps the inputs of this shard (stdin input belongs to shard 1 only).
+    package func filter(_ inputs: [LintInput], problems: [InputProblem], base: String, root: String) -> ([LintInput], [InputProblem]) {
+        guard let shard else { return (inputs, problems) }
+        let kept = inputs.filter { input in
+            switch input {
+            case let .file(p): return shard.contains(location: PathResolver.absolute(p, base: base), root: root)
+            case .text: return shard.index == 0
+            }
+        }
+        let keptProblems = problems.filter { shard.contains(location: PathResolver.absolute($0.path, base: base), root: root) }
+        return (kept, keptProblems)
+    }
+}
+
+extension ScaleSettings {
+    /// After linting: write the facts file and the cache. A cache that cannot be saved only costs speed.
+    package func finish(_ result: LintResult, linter: Linter, io: ToolIO) throws {
+        try finish(facts: result.files.map { FileFacts(path: $0.path, facts: $0.facts) }, fileCount: result.files.count, linter: linter, io: io)
+    }
+
+    /// As above, from the facts a streamed run kept.
+    package func finish(facts files: @autoclosure () -> [FileFacts], fileCount: Int, linter: Linter, io: ToolIO) throws {
+        if let shard, factsOut == nil, !linter.baseRules.crossFile.isEmpty {
+            let ids = linter.baseRules.crossFile.map(\.id).joined(separator: ", ")
+            io.stderr("note: shard \(shard) ran per-file rules only; cross-file rules (\(ids)) need --facts-out FILE here and 'newslint merge' over all shards\n")
+        }
+        if let factsOut {
+            let facts = try FactsFile.collect(files(), fileCount: fileCount, linter: linter, shard: shard)
+            do { try AtomicWriter.writeNew(facts.serialized(), to: factsOut) } catch {
+                throw UsageError("cannot write --facts-out file '\(factsOut)': \(error)")
+            }
+        }
+        if let cache {
+            do { try cache.save() } catch { io.stderr("warning: could not save the cache \(cache.file): \(error)\n") }
+        }
+    }
+}

@@ -1,0 +1,275 @@
+import Foundation
+
+/// One input file, parsed once and shared (read-only) by every rule.
+///
+/// Everything is indexed by UTF-8 byte offsets into `bytes`, which are the file's
+/// exact bytes (invalid UTF-8 is kept, never replaced), so fixes can be expressed
+/// as byte-range edits that leave every other byte untouched.
+public struct Document: Sendable {
+    /// Path as given on the command line or discovered (used in output).
+    public let path: String
+    /// The file's raw bytes.
+    public let bytes: [UInt8]
+    /// Byte offset at which each line starts; `lineStarts[0] == 0`.
+    public let lineStarts: [Int]
+    /// Whether `bytes` is well-formed UTF-8.
+    public let isValidUTF8: Bool
+    /// Length of a leading UTF-8 byte-order mark (0 or 3).
+    public let bomLength: Int
+    /// Parsed front matter, if the file has a front-matter block.
+    public let frontMatter: FrontMatter?
+    /// Byte offset where the body (text after front matter) starts.
+    public let bodyStart: Int
+    /// 1-based line on which the body starts.
+    public let bodyStartLine: Int
+    /// `codeLines[i]` is true when line i+1 is inside a fenced code block (fences included).
+    public let codeLines: [Bool]
+    /// The decoded scalars, filled on first use (see `Document.scalars`).
+    package let scalarCache = ComputedOnce<ScalarDecode>()
+    /// The HTML tokens of the body, filled on first use (see `Document.html`).
+    package let htmlCache = ComputedOnce<HTMLView>()
+    /// The element structure of those tokens (see `Document.htmlElements`).
+    package let htmlElementsCache = ComputedOnce<HTMLElements>()
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+        self.lineStarts = Document.computeLineStarts(bytes)
+        self.isValidUTF8 = UTF8Validation.firstInvalidOffset(in: bytes) == nil
+        self.bomLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let fm = FrontMatterParser.parse(bytes: bytes, lineStarts: lineStarts, bomLength: bomLength)
+        self.frontMatter = fm
+        if let fm {
+            self.bodyStart = fm.bodyStart
+            self.bodyStartLine = fm.bodyStartLine
+        } else {
+            self.bodyStart = bomLength
+            self.bodyStartLine = 1
+        }
+        self.codeLines = Document.computeCodeLines(bytes: bytes, lineStarts: lineStarts, firstLine: bodyStartLine)
+    }
+
+    public init(path: String, text: String) {
+        self.init(path: path, bytes: Array(text.utf8))
+    }
+
+    /// The whole file decoded as text (invalid sequences shown as U+FFFD; for display only).
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Number of lines (a trailing newline does not start a new line).
+    public var lineCount: Int {
+        if bytes.isEmpty { return 0 }
+        return bytes.last == 0x0A ? lineStarts.count - 1 : lineStarts.count
+    }
+
+    /// Byte range of line `n` (1-based) without its line terminator (`\n` or `\r\n`).
+    public func contentRange(ofLine n: Int) -> Range<Int> {
+        let start = lineStarts[n - 1]
+        var end = n < lineStarts.count ? lineStarts[n] : bytes.count
+        if end > start && bytes[end - 1] == 0x0A { end -= 1 }
+        if end > start && bytes[end - 1] == 0x0D { end -= 1 }
+        return start..<end
+    }
+
+    /// Byte range of line `n` (1-based) including its terminator.
+    public func fullRange(ofLine n: Int) -> Range<Int> {
+        let start = lineStarts[n - 1]
+        let end = n < lineStarts.count ? lineStarts[n] : bytes.count
+        return start..<end
+    }
+
+    /// Bytes of line `n` without its terminator.
+    public func lineBytes(_ n: Int) -> ArraySlice<UInt8> { bytes[contentRange(ofLine: n)] }
+
+    /// Line `n` decoded (for messages and display, not for scanning).
+    public func lineText(_ n: Int) -> String { String(decoding: lineBytes(n), as: UTF8.self) }
+
+    /// 1-based line containing byte `offset` (an offset equal to `bytes.count` maps to the last line).
+    public func line(ofByte offset: Int) -> Int {
+        var lo = 0, hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return lo + 1
+    }
+
+    /// 1-based line and column of byte `offset`. Columns count Unicode scalars
+    /// (every byte that is not a UTF-8 continuation byte starts one), so `中文x` has x at column 3.
+    public func position(ofByte offset: Int) -> SourcePosition {
+        let line = line(ofByte: offset)
+        let start = lineStarts[line - 1]
+        var column = 1
+        var i = start
+        let end = min(offset, bytes.count)
+        while i < end {
+            if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        return SourcePosition(line: line, column: column)
+    }
+
+    /// Number of Unicode scalars starting in `range` (non-continuation bytes).
+    public func scalarCount(_ range: Range<Int>) -> Int {
+        var n = 0
+        for i in range where bytes[i] & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
+    /// Byte offset of 1-based `line`/`column` (inverse of `position(ofByte:)`).
+    public func byteOffset(line: Int, column: Int) -> Int {
+        let range = contentRange(ofLine: line)
+        var col = 1
+        var i = range.lowerBound
+        while i < range.upperBound && col < column {
+            i += 1
+            while i < range.upperBound && bytes[i] & 0xC0 == 0x80 { i += 1 }
+            col += 1
+        }
+        return i
+    }
+
+    /// Whether line `n` is inside a fenced code block.
+    public func isCode(line n: Int) -> Bool { n >= 1 && n <= codeLines.count && codeLines[n - 1] }
+
+    /// Line terminator used by the file (the first one found), `\n` by default.
+    public var preferredNewline: [UInt8] {
+        if let nl = bytes.firstIndex(of: 0x0A), nl > 0, bytes[nl - 1] == 0x0D { return [0x0D, 0x0A] }
+        return [0x0A]
+    }
+
+    /// Lines of the body (1-based numbers), excluding front matter.
+    public var bodyLines: ClosedRange<Int>? {
+        let last = lineCount
+        guard bodyStartLine <= last else { return nil }
+        return bodyStartLine...last
+    }
+
+    package static func computeLineStarts(_ bytes: [UInt8]) -> [Int] {
+        var starts = [0]
+        starts.reserveCapacity(bytes.count / 40 + 1)
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            // memchr is vectorised: Chinese text has few newlines per byte.
+            var p = base
+            let end = base + raw.count
+            while p < end, let hit = memchr(p, 0x0A, end - p) {
+                let offset = base.distance(to: UnsafeRawPointer(hit))
+                starts.append(offset + 1)
+                p = UnsafeRawPointer(hit) + 1
+            }
+        }
+        return starts
+    }
+
+    /// Marks lines inside ``` or ~~~ fences (CommonMark: up to 3 spaces of indent, closing fence of the same char, at least as long).
+    package static func computeCodeLines(bytes: [UInt8], lineStarts: [Int], firstLine: Int) -> [Bool] {
+        var result = [Bool](repeating: false, count: lineStarts.count)
+        var open: (char: UInt8, count: Int)?
+        for lineIndex in 0..<lineStarts.count where lineIndex + 1 >= firstLine {
+            let start = lineStarts[lineIndex]
+            let end = lineIndex + 1 < lineStarts.count ? lineStarts[lineIndex + 1] : bytes.count
+            var i = start
+            var indent = 0
+            while i < end && bytes[i] == 0x20 && indent < 4 { i += 1; indent += 1 }
+            var fence: (char: UInt8, count: Int)?
+            if indent < 4, i < end, bytes[i] == 0x60 || bytes[i] == 0x7E {
+                let c = bytes[i]
+                var n = 0
+                while i < end && bytes[i] == c { i += 1; n += 1 }
+                if n >= 3 { fence = (c, n) }
+            }
+            if let o = open {
+                result[lineIndex] = true
+                if let f = fence, f.char == o.char, f.count >= o.count {
+                    // A closing fence has nothing but whitespace after it.
+                    var rest = i
+                    while rest < end, bytes[rest] == 0x20 || bytes[rest] == 0x09 || bytes[rest] == 0x0D || bytes[rest] == 0x0A { rest += 1 }
+                    if rest == end { open = nil }
+                }
+            } else if let f = fence {
+                result[lineIndex] = true
+                open = f
+            }
+        }
+        return result
+    }
+}
+
+/// UTF-8 validation and decoding helpers over raw bytes.
+public enum UTF8Validation {
+    /// Offset of the first byte that does not start or continue a well-formed UTF-8 sequence.
+    public static func firstInvalidOffset(in bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { buf -> Int? in
+            var i = 0
+            let n = buf.count
+            guard let base = buf.baseAddress else { return nil }
+            let raw = UnsafeRawPointer(base)
+            while i < n {
+                let b = buf[i]
+                if b < 0x80 {
+                    // ASCII runs 8 bytes at a time.
+                    while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+                    while i < n && buf[i] < 0x80 { i += 1 }
+                    continue
+                }
+                // The common case in Chinese text: a 3-byte sequence without the E0/ED special ranges.
+                if b >= 0xE1 && b != 0xED && b <= 0xEF && i + 2 < n && buf[i + 1] & 0xC0 == 0x80 && buf[i + 2] & 0xC0 == 0x80 {
+                    i += 3
+                    continue
+                }
+                let len = sequenceLength(buf, at: i)
+                if len == 0 { return i }
+                i += len
+            }
+            return nil
+        }
+    }
+
+    /// Length of the well-formed UTF-8 sequence starting at `i`, or 0 if it is ill-formed.
+    @inline(__always)
+    public static func sequenceLength(_ buf: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+        let n = buf.count
+        let b0 = buf[i]
+        if b0 < 0x80 { return 1 }
+        func cont(_ j: Int) -> Bool { j < n && buf[j] & 0xC0 == 0x80 }
+        switch b0 {
+        case 0xC2...0xDF:
+            return cont(i + 1) ? 2 : 0
+        case 0xE0:
+            return i + 1 < n && (0xA0...0xBF).contains(buf[i + 1]) && cont(i + 2) ? 3 : 0
+        case 0xE1...0xEC, 0xEE...0xEF:
+            return cont(i + 1) && cont(i + 2) ? 3 : 0
+        case 0xED:
+            return i + 1 < n && (0x80...0x9F).contains(buf[i + 1]) && cont(i + 2) ? 3 : 0
+        case 0xF0:
+            return i + 1 < n && (0x90...0xBF).contains(buf[i + 1]) && cont(i + 2) && cont(i + 3) ? 4 : 0
+        case 0xF1...0xF3:
+            return cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0
+        case 0xF4:
+            return i + 1 < n && (0x80...0x8F).contains(buf[i + 1]) && cont(i + 2) && cont(i + 3) ? 4 : 0
+        default:
+            return 0
+        }
+    }
+
+    /// Decodes the scalar at `i` (well-formed input assumed; returns U+FFFD and length 1 otherwise).
+    @inline(__always)
+    public static func decode(_ bytes: ArraySlice<UInt8>, at i: Int) -> (scalar: UInt32, length: Int) {
+        let b0 = bytes[i]
+        if b0 < 0x80 { return (UInt32(b0), 1) }
+        let end = bytes.endIndex
+        if b0 >= 0xC2 && b0 <= 0xDF && i + 1 < end && bytes[i + 1] & 0xC0 == 0x80 {
+            return ((UInt32(b0 & 0x1F) << 6) | UInt32(bytes[i + 1] & 0x3F), 2)
+        }
+        if b0 >= 0xE0 && b0 <= 0xEF && i + 2 < end && bytes[i + 1] & 0xC0 == 0x80 && bytes[i + 2] & 0xC0 == 0x80 {
+            let v = (UInt32(b0 & 0x0F) << 12) | (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F)
+            if v >= 0x800 && !(0xD800...0xDFFF).contains(v) { return (v, 3) }
+        }
+        if b0 >= 0xF0 && b0 <= 0xF4 && i + 3 < end && bytes[i + 1] & 0xC0 == 0x80 && bytes[i + 2] & 0xC0 == 0x80 && bytes[i + 3] & 0xC0 == 0x80 {
+            let v = (UInt32(b0 & 0x07) << 18) | (UInt32(bytes[i + 1] & 0x3F) << 12) | (UInt32(bytes[i + 2] & 0x3F) << 6) | UInt32(bytes[i + 3] & 0x3F)
+            if v >= 0x10000 && v <= 0x10FFFF { return (v, 4) }
+        }
+        return (0xFFFD, 1)
+    }
+}

@@ -1,0 +1,292 @@
+import Foundation
+
+/// Front-matter syntaxes recognised at the top of a file.
+public enum FrontMatterFormat: String, Sendable, Codable {
+    case yaml, toml, json
+}
+
+/// How a scalar was written; plain scalars may be booleans, numbers or dates.
+public enum ScalarStyle: String, Sendable {
+    case plain, singleQuoted, doubleQuoted, literalBlock, foldedBlock
+}
+
+/// The value of one top-level front-matter key.
+public enum FrontMatterValue: Sendable, Equatable {
+    /// `key:` with nothing after it and no nested content.
+    case empty
+    case scalar(String, ScalarStyle)
+    case list([String])
+    /// A nested mapping or other structure newslint does not interpret.
+    case mapping
+
+    /// The scalar text, if this is a scalar.
+    public var scalarText: String? {
+        if case let .scalar(s, _) = self { return s }
+        return nil
+    }
+}
+
+/// One top-level key of the front matter.
+public struct FrontMatterEntry: Sendable {
+    public var key: String
+    /// 1-based line of the key.
+    public var line: Int
+    /// 1-based column of the key.
+    public var column: Int
+    public var value: FrontMatterValue
+    /// Byte range of the value text on the key's line (for scalar values; used by fixes).
+    public var valueRange: Range<Int>?
+    /// Byte range of the whole entry, from the key's line start to the end of its last line (terminator included).
+    public var entryRange: Range<Int>
+}
+
+/// A syntax problem found while reading front matter.
+public struct FrontMatterProblem: Sendable {
+    public var line: Int
+    public var column: Int
+    public var message: String
+}
+
+/// The front-matter block of a document.
+public struct FrontMatter: Sendable {
+    public var format: FrontMatterFormat
+    /// Line of the opening delimiter (1 unless displaced by leading blank lines).
+    public var openLine: Int
+    /// Line of the closing delimiter, or nil when the block is never closed.
+    public var closeLine: Int?
+    /// Byte offset and line where the body begins.
+    public var bodyStart: Int
+    public var bodyStartLine: Int
+    public var entries: [FrontMatterEntry] { didSet { firstIndex = Self.index(entries) } }
+    public var problems: [FrontMatterProblem]
+    /// Index of the first entry of each key when there are many (a rule looking up every key of a
+    /// 100k-key block would otherwise be quadratic); nil for the usual handful, scanned directly.
+    private var firstIndex: [String: Int]?
+
+    public init(format: FrontMatterFormat, openLine: Int, closeLine: Int?, bodyStart: Int, bodyStartLine: Int,
+                entries: [FrontMatterEntry], problems: [FrontMatterProblem]) {
+        self.format = format
+        self.openLine = openLine
+        self.closeLine = closeLine
+        self.bodyStart = bodyStart
+        self.bodyStartLine = bodyStartLine
+        self.entries = entries
+        self.problems = problems
+        self.firstIndex = Self.index(entries)
+    }
+
+    private static func index(_ entries: [FrontMatterEntry]) -> [String: Int]? {
+        guard entries.count > 24 else { return nil }
+        var index: [String: Int] = [:]
+        for (i, e) in entries.enumerated() where index[e.key] == nil { index[e.key] = i }
+        return index
+    }
+
+    /// The first entry for `key`.
+    public func entry(_ key: String) -> FrontMatterEntry? {
+        if let firstIndex { return firstIndex[key].map { entries[$0] } }
+        return entries.first { $0.key == key }
+    }
+    /// The scalar value of `key`, if present and scalar.
+    public func string(_ key: String) -> String? { entry(key)?.value.scalarText }
+}
+
+/// Finds and parses the front-matter block at the start of a file.
+package enum FrontMatterParser {
+    package static func parse(bytes: [UInt8], lineStarts: [Int], bomLength: Int) -> FrontMatter? {
+        let lines = LineReader(bytes: bytes, lineStarts: lineStarts)
+        guard lines.count > 0 else { return nil }
+        // Allow leading blank lines before the delimiter: the block is then "displaced"
+        // (front-matter-malformed reports it; front-matter-missing stays quiet).
+        var first = 1
+        while first <= lines.count, lines.isBlank(first), first <= 50 { first += 1 }
+        guard first <= lines.count else { return nil }
+        var opener = lines.content(first)
+        if first == 1 && bomLength > 0 { opener = opener.dropFirst(bomLength) }
+        let trimmed = opener.trimmingTrailingSpaces()
+        if trimmed.elementsEqual("---".utf8) {
+            return parseDelimited(lines: lines, open: first, delimiter: Array("---".utf8), format: .yaml, alternateClose: Array("...".utf8))
+        }
+        if trimmed.elementsEqual("+++".utf8) {
+            return parseDelimited(lines: lines, open: first, delimiter: Array("+++".utf8), format: .toml, alternateClose: nil)
+        }
+        if trimmed.first == UInt8(ascii: "{") && first == 1 {
+            return parseJSON(lines: lines, open: first)
+        }
+        return nil
+    }
+
+    private static func parseDelimited(lines: LineReader, open: Int, delimiter: [UInt8], format: FrontMatterFormat, alternateClose: [UInt8]?) -> FrontMatter? {
+        var close: Int?
+        var line = open + 1
+        while line <= lines.count {
+            let t = lines.content(line).trimmingTrailingSpaces()
+            if t.elementsEqual(delimiter) || (alternateClose.map { t.elementsEqual($0) } ?? false) { close = line; break }
+            line += 1
+        }
+        let innerEnd: Int
+        var problems: [FrontMatterProblem] = []
+        if let close {
+            innerEnd = close - 1
+        } else {
+            // Unterminated: the block runs while lines look like front matter (keys, items, indented
+            // continuations, comments), so the body's first line is not reported as bad YAML too.
+            var l = open + 1
+            while l <= lines.count && !lines.isBlank(l) {
+                let c = lines.content(l)
+                let looksLikeYAML = format == .yaml
+                    ? (YAMLSubset.looksLikeKeyLine(c) || c.first == 0x20 || c.first == UInt8(ascii: "-") || c.first == UInt8(ascii: "#"))
+                    : (c.contains(UInt8(ascii: "=")) || c.first == UInt8(ascii: "[") || c.first == UInt8(ascii: "#"))
+                if !looksLikeYAML { break }
+                l += 1
+            }
+            innerEnd = l - 1
+            problems.append(FrontMatterProblem(line: open, column: 1, message: "front matter opened with '\(String(decoding: delimiter, as: UTF8.self))' is never closed"))
+        }
+        // A lone `---` followed by prose is a thematic break, not front matter.
+        if close == nil && format == .yaml {
+            let next = open + 1
+            if next > lines.count || !YAMLSubset.looksLikeKeyLine(lines.content(next)) { return nil }
+        }
+        let bodyLine = (close ?? innerEnd) + 1
+        let bodyStart = bodyLine <= lines.lineStarts.count ? lines.lineStarts[bodyLine - 1] : lines.bytes.count
+        var entries: [FrontMatterEntry] = []
+        if innerEnd >= open + 1 {
+            switch format {
+            case .yaml:
+                YAMLSubset.parse(lines: lines, range: (open + 1)...innerEnd, entries: &entries, problems: &problems)
+            case .toml:
+                TOMLSubset.parse(lines: lines, range: (open + 1)...innerEnd, entries: &entries, problems: &problems)
+            case .json:
+                break
+            }
+        }
+        reportDuplicates(entries, &problems)
+        return FrontMatter(format: format, openLine: open, closeLine: close, bodyStart: min(bodyStart, lines.bytes.count),
+                           bodyStartLine: bodyLine, entries: entries, problems: problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+    }
+
+    private static func parseJSON(lines: LineReader, open: Int) -> FrontMatter? {
+        // Hugo-style JSON front matter: an object starting at byte 0 and ending on a line that is `}`.
+        var close: Int?
+        for l in open...lines.count {
+            let t = lines.content(l).trimmingTrailingSpaces()
+            if t.last == UInt8(ascii: "}") && (l > open || t.count > 1) {
+                // Try to parse up to here.
+                let end = lines.lineStarts[l - 1] + t.count
+                if (try? JSONParser.parse(bytes: Array(lines.bytes[0..<end]))) != nil { close = l; break }
+            }
+            if l - open > 400 { break }
+        }
+        var problems: [FrontMatterProblem] = []
+        var entries: [FrontMatterEntry] = []
+        let closeLine: Int
+        if let close {
+            closeLine = close
+            let end = lines.lineStarts[close - 1] + lines.content(close).count
+            if let node = try? JSONParser.parse(bytes: Array(lines.bytes[0..<end])), let members = node.members {
+                for (i, m) in members.enumerated() {
+                    let value: FrontMatterValue
+                    switch m.value.value {
+                    case let .string(s): value = .scalar(s, .doubleQuoted)
+                    case let .bool(b): value = .scalar(b ? "true" : "false", .plain)
+                    case let .number(n): value = .scalar(JSONWriter.formatNumber(n), .plain)
+                    case .null: value = .empty
+                    case let .array(items): value = .list(items.map { $0.string ?? $0.serialized() })
+                    case .object: value = .mapping
+                    }
+                    let line = m.keyPosition.line
+                    let nextLine = i + 1 < members.count ? members[i + 1].keyPosition.line : close
+                    let range = lines.lineStarts[line - 1]..<lines.lineStarts[max(line, nextLine) - 1]
+                    entries.append(FrontMatterEntry(key: m.key, line: line, column: m.keyPosition.column, value: value, valueRange: nil, entryRange: range))
+                }
+            }
+        } else {
+            // Is this just a body starting with `{`? Only call it front matter if it starts like a JSON object key.
+            let firstLine = lines.content(open)
+            let afterBrace = firstLine.dropFirst().drop(while: { $0 == 0x20 })
+            let nextLine = open + 1 <= lines.count ? lines.content(open + 1).drop(while: { $0 == 0x20 || $0 == 0x09 }) : []
+            guard afterBrace.first == UInt8(ascii: "\"") || (afterBrace.isEmpty && nextLine.first == UInt8(ascii: "\"")) else { return nil }
+            var l = open
+            while l <= lines.count && !lines.isBlank(l) { l += 1 }
+            closeLine = l - 1
+            let end = lines.lineStarts[closeLine - 1] + lines.content(closeLine).count
+            do {
+                _ = try JSONParser.parse(bytes: Array(lines.bytes[0..<end]))
+            } catch let e as JSONSyntaxError {
+                problems.append(FrontMatterProblem(line: e.position.line, column: e.position.column, message: "invalid JSON front matter: \(e.message)"))
+            } catch {}
+            if problems.isEmpty {
+                problems.append(FrontMatterProblem(line: open, column: 1, message: "JSON front matter must end with '}' on its own line"))
+            }
+        }
+        reportDuplicates(entries, &problems)
+        let bodyLine = closeLine + 1
+        let bodyStart = bodyLine <= lines.lineStarts.count ? lines.lineStarts[bodyLine - 1] : lines.bytes.count
+        return FrontMatter(format: .json, openLine: open, closeLine: close, bodyStart: min(bodyStart, lines.bytes.count),
+                           bodyStartLine: bodyLine, entries: entries, problems: problems)
+    }
+
+    private static func reportDuplicates(_ entries: [FrontMatterEntry], _ problems: inout [FrontMatterProblem]) {
+        // Typical front matter has a handful of keys: a linear scan beats hashing every key.
+        if entries.count <= 24 {
+            for (i, e) in entries.enumerated() {
+                if let first = entries[..<i].first(where: { $0.key == e.key }) {
+                    problems.append(FrontMatterProblem(line: e.line, column: e.column, message: "duplicate key '\(e.key)' (first defined on line \(first.line))"))
+                }
+            }
+            return
+        }
+        var seen: [String: Int] = [:]
+        for e in entries {
+            if let first = seen[e.key] {
+                problems.append(FrontMatterProblem(line: e.line, column: e.column, message: "duplicate key '\(e.key)' (first defined on line \(first))"))
+            } else {
+                seen[e.key] = e.line
+            }
+        }
+    }
+}
+
+/// Line access over raw bytes, shared by the front-matter parsers.
+package struct LineReader {
+    package let bytes: [UInt8]
+    package let lineStarts: [Int]
+
+    package var count: Int {
+        if bytes.isEmpty { return 0 }
+        return bytes.last == 0x0A ? lineStarts.count - 1 : lineStarts.count
+    }
+
+    /// Line `n` without its terminator.
+    package func content(_ n: Int) -> ArraySlice<UInt8> {
+        let start = lineStarts[n - 1]
+        var end = n < lineStarts.count ? lineStarts[n] : bytes.count
+        if end > start && bytes[end - 1] == 0x0A { end -= 1 }
+        if end > start && bytes[end - 1] == 0x0D { end -= 1 }
+        return bytes[start..<end]
+    }
+
+    /// Byte offset after line `n`'s terminator.
+    package func end(_ n: Int) -> Int { n < lineStarts.count ? lineStarts[n] : bytes.count }
+
+    package func isBlank(_ n: Int) -> Bool {
+        content(n).allSatisfy { $0 == 0x20 || $0 == 0x09 }
+    }
+}
+
+extension ArraySlice where Element == UInt8 {
+    /// Drops trailing spaces and tabs.
+    package func trimmingTrailingSpaces() -> ArraySlice<UInt8> {
+        var s = self
+        while let last = s.last, last == 0x20 || last == 0x09 { s = s.dropLast() }
+        return s
+    }
+
+    /// Drops leading and trailing ASCII spaces and tabs.
+    package func trimmingSpaces() -> ArraySlice<UInt8> {
+        var s = self.trimmingTrailingSpaces()
+        while let first = s.first, first == 0x20 || first == 0x09 { s = s.dropFirst() }
+        return s
+    }
+}

@@ -1,0 +1,458 @@
+/// One attribute of a tag: byte ranges into the document, never copied.
+public struct HTMLAttribute: Sendable, Equatable {
+    /// The attribute name as written (compare with `HTMLView.equalsIgnoringASCIICase`).
+    public var name: Range<Int>
+    /// The value without its quotes; nil for a bare attribute (`<input disabled>`).
+    public var value: Range<Int>?
+    /// The quote around the value (`"` or `'`), 0 when unquoted or bare.
+    public var quote: UInt8
+}
+
+/// A token of an HTML body. Text is split at character references so that every byte of a
+/// document belongs to exactly one token and the tokens, in order, tile the tokenized range.
+public struct HTMLToken: Sendable, Equatable {
+    public enum Kind: UInt8, Sendable {
+        /// Visible text (also the content of `<title>` and `<textarea>`, which browsers show).
+        case text
+        /// `&amp;`, `&#12288;`, `&#x3000;`, `&nbsp` (legacy form without `;`).
+        case characterReference
+        case startTag
+        case endTag
+        /// `<!-- … -->` and the bogus comments browsers make of `<!…>`, `<?…>`, `</ …>`.
+        case comment
+        case doctype
+        /// The content of `<script>`, `<style>` and the other raw-text elements: never prose.
+        case rawText
+    }
+
+    public var kind: Kind
+    /// Every byte of the token (for tags, from `<` through `>`).
+    public var range: Range<Int>
+    /// Tag name bytes (start and end tags); empty otherwise.
+    public var name: Range<Int>
+    /// `<br/>`-style self-closing syntax.
+    public var selfClosing: Bool
+    /// Indices of this tag's attributes in `HTMLView.attributes`.
+    public var attributeIndices: Range<Int>
+
+    /// Whether the token is shown to a reader as text (text and character references).
+    public var isVisibleText: Bool { kind == .text || kind == .characterReference }
+}
+
+/// The HTML structure of a document body: a byte-level tokenizer after the WHATWG tokenizer's
+/// states that matter for text (tags with quoted attributes, comments, doctype, raw-text
+/// elements, character references). It never builds a tree and never allocates per byte;
+/// every token points into the document's bytes, so a rule that finds a problem in visible
+/// text reports and fixes exact byte ranges without touching markup.
+///
+/// Linear in the input: every scan moves forward, and once a tag runs to the end of the input
+/// without `>`, later `<` are text (otherwise each `<a` of a `<a <a <a …` flood would rescan).
+public struct HTMLView: Sendable {
+    public let tokens: [HTMLToken]
+    public let attributes: [HTMLAttribute]
+    /// The byte range that was tokenized (a document's body).
+    public let range: Range<Int>
+    /// Whether the input ends inside markup: a tag without `>`, a comment without `-->`, a
+    /// `<script>` or `<title>` without its end tag. Text appended at the end would land in it.
+    public let endsInsideMarkup: Bool
+    /// `inCode[i]`: token `i` lies inside `<pre>`, `<code>`, `<kbd>` or `<samp>` — shown as
+    /// written, so prose rules leave it alone (like Markdown code spans and fences).
+    public let inCode: [Bool]
+
+    package static let codeElements: [[UInt8]] = ["pre", "code", "kbd", "samp"].map { Array($0.utf8) }
+
+    /// Elements whose content is not parsed for tags (up to the matching end tag).
+    package static let rawTextElements: [[UInt8]] = ["script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"].map { Array($0.utf8) }
+    /// Elements whose content is text with character references but no tags.
+    package static let escapableRawTextElements: [[UInt8]] = ["title", "textarea"].map { Array($0.utf8) }
+
+    public init(bytes: [UInt8], range: Range<Int>) {
+        var tokenizer = Tokenizer()
+        bytes.withUnsafeBufferPointer { tokenizer.run($0, range.clamped(to: 0..<$0.count)) }
+        tokens = tokenizer.tokens
+        attributes = tokenizer.attributes
+        endsInsideMarkup = tokenizer.tagsExhausted || tokenizer.unterminated
+        self.range = range.clamped(to: 0..<bytes.count)
+        var inCode = [Bool](repeating: false, count: tokens.count)
+        var depth = 0
+        for (i, token) in tokens.enumerated() {
+            if token.kind == .startTag || token.kind == .endTag,
+               !token.selfClosing, Self.codeElements.contains(where: { Self.equalsIgnoringASCIICase(bytes, token.name, $0) }) {
+                depth = token.kind == .startTag ? depth + 1 : max(0, depth - 1)
+            }
+            inCode[i] = depth > 0
+        }
+        self.inCode = inCode
+    }
+
+    public func attributes(of token: HTMLToken) -> ArraySlice<HTMLAttribute> { attributes[token.attributeIndices] }
+
+    /// Whether `token` is a start or end tag named `name` (ASCII, lowercase).
+    public func isTag(_ token: HTMLToken, named name: String, in bytes: [UInt8]) -> Bool {
+        (token.kind == .startTag || token.kind == .endTag) && Self.equalsIgnoringASCIICase(bytes, token.name, name.utf8)
+    }
+
+    /// The value range of `token`'s attribute `name` (ASCII, lowercase), if present with a value.
+    public func attributeValue(_ token: HTMLToken, named name: String, in bytes: [UInt8]) -> Range<Int>? {
+        for attribute in attributes(of: token) where Self.equalsIgnoringASCIICase(bytes, attribute.name, name.utf8) {
+            return attribute.value
+        }
+        return nil
+    }
+
+    /// The tag name lowercased (for messages and sets; rules on hot paths compare bytes instead).
+    public func tagName(_ token: HTMLToken, in bytes: [UInt8]) -> String {
+        String(decoding: bytes[token.name].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// The code point of a numeric character reference (`&#20013;`, `&#x4E2D;`); nil for named
+    /// references, out-of-range values, surrogates and NUL. Text written as references is text.
+    public static func numericReferenceValue(_ bytes: [UInt8], _ token: HTMLToken) -> UInt32? {
+        guard token.kind == .characterReference, token.range.count >= 3, bytes[token.range.lowerBound + 1] == 0x23 else { return nil }
+        var i = token.range.lowerBound + 2
+        let hex = bytes[i] | 0x20 == 0x78
+        if hex { i += 1 }
+        var value: UInt32 = 0
+        while i < token.range.upperBound, bytes[i] != 0x3B {
+            let b = bytes[i]
+            let digit: UInt32
+            switch b {
+            case 0x30...0x39: digit = UInt32(b - 0x30)
+            case 0x41...0x46 where hex, 0x61...0x66 where hex: digit = UInt32((b | 0x20) - 0x61 + 10)
+            default: return nil
+            }
+            value = value * (hex ? 16 : 10) + digit
+            guard value <= 0x10FFFF else { return nil }
+            i += 1
+        }
+        guard value > 0, !(0xD800...0xDFFF).contains(value) else { return nil }
+        return value
+    }
+
+    /// Index of the token containing byte `offset`, or nil outside `range`.
+    public func tokenIndex(containing offset: Int) -> Int? {
+        var lo = 0, hi = tokens.count - 1
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            let r = tokens[mid].range
+            if offset < r.lowerBound { hi = mid - 1 } else if offset >= r.upperBound { lo = mid + 1 } else { return mid }
+        }
+        return nil
+    }
+
+    /// Whether token `i` is prose: visible text outside code elements.
+    public func isProse(token i: Int) -> Bool { tokens[i].isVisibleText && !inCode[i] }
+
+    /// Whether byte `offset` is prose (visible text outside code elements).
+    public func isProse(at offset: Int) -> Bool { tokenIndex(containing: offset).map { isProse(token: $0) } ?? false }
+
+    /// Whether the whole of `range` is prose (text and character references outside code elements).
+    public func isProse(_ range: Range<Int>) -> Bool { allTokens(of: range) { isProse(token: $0) } }
+
+    /// Whether byte `offset` is part of visible text (text or a character reference). Bytes
+    /// outside the tokenized range are not.
+    public func isVisibleText(at offset: Int) -> Bool { tokenIndex(containing: offset).map { tokens[$0].isVisibleText } ?? false }
+
+    /// Whether the whole of `range` lies in visible text (it may span several text tokens and
+    /// character references, but no tag, comment or raw text).
+    public func isVisibleText(_ range: Range<Int>) -> Bool { allTokens(of: range) { tokens[$0].isVisibleText } }
+
+    /// Whether every token overlapping the non-empty `range` (inside the tokenized range) satisfies `test`.
+    private func allTokens(of range: Range<Int>, _ test: (Int) -> Bool) -> Bool {
+        guard !range.isEmpty, var i = tokenIndex(containing: range.lowerBound) else { return false }
+        while true {
+            guard test(i) else { return false }
+            if tokens[i].range.upperBound >= range.upperBound { return true }
+            i += 1
+            guard i < tokens.count else { return false }
+        }
+    }
+
+    /// HTML's ASCII whitespace: tab, LF, FF, CR, space.
+    @inline(__always) package static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D || b == 0x0C }
+
+    package static func equalsIgnoringASCIICase<S: Sequence<UInt8>>(_ bytes: [UInt8], _ range: Range<Int>, _ lowercase: S) -> Bool {
+        var i = range.lowerBound
+        for expected in lowercase {
+            guard i < range.upperBound else { return false }
+            var b = bytes[i]
+            if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+            guard b == expected else { return false }
+            i += 1
+        }
+        return i == range.upperBound
+    }
+}
+
+/// The tokenizer's working state; `HTMLView.init` runs it once.
+private struct Tokenizer {
+    var tokens: [HTMLToken] = []
+    var attributes: [HTMLAttribute] = []
+    /// Set once a tag ran to the end of the input without `>`: later `<` are text.
+    var tagsExhausted = false
+    /// Start of the text run not yet emitted.
+    var textStart = 0
+    /// Set when a comment, doctype or raw-text element runs to the end of the input.
+    var unterminated = false
+
+    mutating func run(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+        let end = range.upperBound
+        var i = range.lowerBound
+        textStart = i
+        while i < end {
+            let b = buf[i]
+            if b == 0x3C, !tagsExhausted, let next = markup(buf, at: i, end: end) {
+                i = next
+            } else if b == 0x26, let refEnd = characterReference(buf, at: i, end: end) {
+                i = refEnd
+            } else {
+                i += 1
+            }
+        }
+        flushText(upTo: end)
+    }
+
+    /// Emits the character reference starting with `&` at `i` (after the text before it) and
+    /// returns its end; nil when the `&` is a plain ampersand.
+    mutating func characterReference(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Int? {
+        guard let refEnd = Self.characterReferenceEnd(buf, at: i, end: end) else { return nil }
+        emit(.characterReference, i..<refEnd)
+        return refEnd
+    }
+
+    mutating func flushText(upTo offset: Int) {
+        guard textStart < offset else { return }
+        tokens.append(HTMLToken(kind: .text, range: textStart..<offset, name: textStart..<textStart, selfClosing: false, attributeIndices: 0..<0))
+        textStart = offset
+    }
+
+    mutating func emit(_ kind: HTMLToken.Kind, _ range: Range<Int>, name: Range<Int>? = nil, selfClosing: Bool = false, attributes attrs: Range<Int> = 0..<0) {
+        flushText(upTo: range.lowerBound)
+        tokens.append(HTMLToken(kind: kind, range: range, name: name ?? range.lowerBound..<range.lowerBound, selfClosing: selfClosing, attributeIndices: attrs))
+        textStart = range.upperBound
+    }
+
+    /// Tokenizes the markup starting with `<` at `i`; returns the offset after it, or nil when
+    /// the `<` is text (`a < b`, `<3`, `<中文>`).
+    mutating func markup(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Int? {
+        guard i + 1 < end else { return nil }
+        let c = buf[i + 1]
+        if Self.isASCIIAlpha(c) { return tag(buf, at: i, nameStart: i + 1, kind: .startTag, end: end) }
+        if c == 0x2F {  // </
+            guard i + 2 < end else { return nil }
+            let d = buf[i + 2]
+            if Self.isASCIIAlpha(d) { return tag(buf, at: i, nameStart: i + 2, kind: .endTag, end: end) }
+            if d == 0x3E { emit(.comment, i..<(i + 3)); return i + 3 }  // `</>` is dropped by browsers
+            return bogusComment(buf, at: i, from: i + 2, end: end)
+        }
+        if c == 0x21 {  // <!
+            if Self.hasPrefix(buf, at: i + 2, end: end, "--") { return comment(buf, at: i, end: end) }
+            if Self.hasPrefixIgnoringCase(buf, at: i + 2, end: end, "doctype") {
+                let close = Self.find(0x3E, buf, from: i + 2, end: end)
+                if close == nil { unterminated = true }
+                let stop = close.map { $0 + 1 } ?? end
+                emit(.doctype, i..<stop)
+                return stop
+            }
+            return bogusComment(buf, at: i, from: i + 2, end: end)
+        }
+        if c == 0x3F { return bogusComment(buf, at: i, from: i + 2, end: end) }  // <?
+        return nil
+    }
+
+    mutating func bogusComment(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, from: Int, end: Int) -> Int {
+        let close = Self.find(0x3E, buf, from: from, end: end)
+        if close == nil { unterminated = true }
+        let stop = close.map { $0 + 1 } ?? end
+        emit(.comment, i..<stop)
+        return stop
+    }
+
+    /// `<!--` … `-->` (or `--!>`); `<!-->` and `<!--->` close at once; unclosed runs to the end.
+    mutating func comment(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Int {
+        var j = i + 4
+        if j < end && buf[j] == 0x3E { emit(.comment, i..<(j + 1)); return j + 1 }
+        if j + 1 < end && buf[j] == 0x2D && buf[j + 1] == 0x3E { emit(.comment, i..<(j + 2)); return j + 2 }
+        while j < end {
+            if buf[j] == 0x2D, j + 2 < end, buf[j + 1] == 0x2D {
+                if buf[j + 2] == 0x3E { emit(.comment, i..<(j + 3)); return j + 3 }
+                if buf[j + 2] == 0x21, j + 3 < end, buf[j + 3] == 0x3E { emit(.comment, i..<(j + 4)); return j + 4 }
+            }
+            j += 1
+        }
+        unterminated = true
+        emit(.comment, i..<end)
+        return end
+    }
+
+    /// A start or end tag: name, attributes (quoted values may hold `>`), `>` or `/>`.
+    mutating func tag(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, nameStart: Int, kind: HTMLToken.Kind, end: Int) -> Int? {
+        var j = nameStart
+        while j < end, !Self.isSpace(buf[j]), buf[j] != 0x2F, buf[j] != 0x3E { j += 1 }
+        let name = nameStart..<j
+        let firstAttribute = attributes.count
+        var selfClosing = false
+        while j < end {
+            let b = buf[j]
+            if Self.isSpace(b) { j += 1; continue }
+            if b == 0x3E { break }
+            if b == 0x2F {
+                selfClosing = j + 1 < end && buf[j + 1] == 0x3E
+                j += 1
+                continue
+            }
+            selfClosing = false
+            // Attribute name: up to space, `/`, `>` or `=` (a leading `=` belongs to the name).
+            let attrStart = j
+            j += 1
+            while j < end, !Self.isSpace(buf[j]), buf[j] != 0x2F, buf[j] != 0x3E, buf[j] != 0x3D { j += 1 }
+            var attribute = HTMLAttribute(name: attrStart..<j, value: nil, quote: 0)
+            var k = j
+            while k < end && Self.isSpace(buf[k]) { k += 1 }
+            if k < end && buf[k] == 0x3D {
+                k += 1
+                while k < end && Self.isSpace(buf[k]) { k += 1 }
+                if k < end && (buf[k] == 0x22 || buf[k] == 0x27) {
+                    let quote = buf[k]
+                    guard let close = Self.find(quote, buf, from: k + 1, end: end) else {
+                        attributes.removeSubrange(firstAttribute...)
+                        tagsExhausted = true
+                        return nil
+                    }
+                    attribute.value = (k + 1)..<close
+                    attribute.quote = quote
+                    j = close + 1
+                } else {
+                    let valueStart = k
+                    while k < end, !Self.isSpace(buf[k]), buf[k] != 0x3E { k += 1 }
+                    attribute.value = valueStart..<k
+                    j = k
+                }
+            }
+            attributes.append(attribute)
+        }
+        guard j < end else {
+            // No `>` before the end: browsers drop the tag; a linter keeps the text visible.
+            attributes.removeSubrange(firstAttribute...)
+            tagsExhausted = true
+            return nil
+        }
+        let stop = j + 1
+        emit(kind, i..<stop, name: name, selfClosing: selfClosing, attributes: firstAttribute..<attributes.count)
+        if kind == .startTag && !selfClosing { return rawTextContent(buf, after: stop, name: name, end: end) }
+        return stop
+    }
+
+    /// After `<script>` and the like, everything up to `</script` is raw text; after `<title>`
+    /// and `<textarea>` it is text without tags (character references still count).
+    mutating func rawTextContent(_ buf: UnsafeBufferPointer<UInt8>, after start: Int, name: Range<Int>, end: Int) -> Int {
+        let nameBytes = UnsafeBufferPointer(rebasing: buf[name])
+        let isRaw = HTMLView.rawTextElements.contains { Self.equalsLowercase(nameBytes, $0) }
+        let isEscapable = !isRaw && HTMLView.escapableRawTextElements.contains { Self.equalsLowercase(nameBytes, $0) }
+        guard isRaw || isEscapable else { return start }
+        var j = start
+        var close = end
+        defer { if close == end { unterminated = true } }
+        while let lt = Self.find(0x3C, buf, from: j, end: end) {
+            if lt + 1 < end, buf[lt + 1] == 0x2F, Self.hasPrefixIgnoringCase(buf, at: lt + 2, end: end, nameBytes) {
+                let after = lt + 2 + name.count
+                if after >= end || Self.isSpace(buf[after]) || buf[after] == 0x2F || buf[after] == 0x3E { close = lt; break }
+            }
+            j = lt + 1
+        }
+        if isRaw {
+            if start < close { emit(.rawText, start..<close) }
+        } else {
+            // Escapable raw text: text with character references, no tags.
+            var k = start
+            while k < close {
+                if buf[k] == 0x26, let refEnd = characterReference(buf, at: k, end: close) { k = refEnd } else { k += 1 }
+            }
+            flushText(upTo: close)
+        }
+        return close
+    }
+
+    /// Legacy named references that browsers accept without `;` (the ones scrapers leave).
+    static let legacyNames: [[UInt8]] = ["nbsp", "amp", "lt", "gt", "quot", "copy", "reg"].map { Array($0.utf8) }
+
+    /// End of a character reference at `i` (`&`): `&#123;`, `&#x1F;`, `&name;` (up to 32 letters
+    /// or digits), or a legacy name without `;`. Nil when the `&` is a plain ampersand.
+    static func characterReferenceEnd(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Int? {
+        var j = i + 1
+        guard j < end else { return nil }
+        if buf[j] == 0x23 {  // &#
+            j += 1
+            var hex = false
+            if j < end && (buf[j] | 0x20) == 0x78 { hex = true; j += 1 }
+            let digitsStart = j
+            while j < end, j - digitsStart < 8, hex ? isHexDigit(buf[j]) : isDigit(buf[j]) { j += 1 }
+            guard j > digitsStart else { return nil }
+            return j < end && buf[j] == 0x3B ? j + 1 : j
+        }
+        let nameStart = j
+        while j < end, j - nameStart < 32, isASCIIAlpha(buf[j]) || isDigit(buf[j]) { j += 1 }
+        guard j > nameStart, isASCIIAlpha(buf[nameStart]) else { return nil }
+        if j < end && buf[j] == 0x3B { return j + 1 }
+        let name = UnsafeBufferPointer(rebasing: buf[nameStart..<j])
+        return legacyNames.contains { name.elementsEqual($0) } ? j : nil
+    }
+
+    static func find(_ byte: UInt8, _ buf: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int? {
+        var j = from
+        while j < end {
+            if buf[j] == byte { return j }
+            j += 1
+        }
+        return nil
+    }
+
+    static func hasPrefix(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int, _ prefix: StaticString) -> Bool {
+        let p = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+        guard i + p.count <= end else { return false }
+        for k in 0..<p.count where buf[i + k] != p[k] { return false }
+        return true
+    }
+
+    static func hasPrefixIgnoringCase(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int, _ prefix: StaticString) -> Bool {
+        hasPrefixIgnoringCase(buf, at: i, end: end, UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+    }
+
+    /// `prefix` compared case-insensitively (ASCII) at `i`.
+    static func hasPrefixIgnoringCase(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int, _ prefix: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard i + prefix.count <= end else { return false }
+        for k in 0..<prefix.count where lower(buf[i + k]) != lower(prefix[k]) { return false }
+        return true
+    }
+
+    static func equalsLowercase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercase: [UInt8]) -> Bool {
+        guard bytes.count == lowercase.count else { return false }
+        for k in 0..<bytes.count where lower(bytes[k]) != lowercase[k] { return false }
+        return true
+    }
+
+    @inline(__always) static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+    @inline(__always) static func isASCIIAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    @inline(__always) static func isHexDigit(_ b: UInt8) -> Bool { isDigit(b) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66) }
+    /// HTML's ASCII whitespace: tab, LF, FF, CR, space.
+    @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D || b == 0x0C }
+}
+
+extension Document {
+    /// Whether the file is an HTML document by its extension (`.html`, `.htm`, `.xhtml`).
+    public var isHTMLFile: Bool { Self.isHTMLPath(path) }
+
+    /// Whether `path` names an HTML document by its extension (shared with `TextFlavor`).
+    package static func isHTMLPath(_ path: String) -> Bool {
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return false }
+        let ext = path[path.index(after: dot)...].lowercased()
+        return ext == "html" || ext == "htm" || ext == "xhtml"
+    }
+
+    /// The body tokenized as HTML (for an HTML file the whole body; for Markdown the inline HTML
+    /// and the text between it). Computed on first use and shared by all rules of the pass.
+    public var html: HTMLView {
+        htmlCache.value { HTMLView(bytes: bytes, range: bodyStart..<bytes.count) }
+    }
+}

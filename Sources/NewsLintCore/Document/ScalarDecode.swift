@@ -1,0 +1,189 @@
+import Synchronization
+
+/// The whole file decoded into Unicode scalars once, with the byte offset of each scalar, shared by
+/// every rule that scans code points (mojibake, script-mixed, punctuation-width, invisible-char,
+/// compat-ideograph each used to decode the same bytes again).
+///
+/// Ill-formed bytes become `ScalarDecode.invalid` (one per byte) so the offsets stay exact. Line
+/// terminators are ASCII and never continue a multi-byte sequence, so the scalars of a line are
+/// exactly what decoding that line alone gives.
+package struct ScalarDecode: Sendable {
+    package static let invalid: UInt32 = 0xFFFF_FFFF
+    /// Code points (or `invalid`).
+    package let cps: [UInt32]
+    /// Byte offset of each scalar; `offsets[cps.count] == bytes.count`.
+    package let offsets: ByteOffsets
+    /// Scalar index at which each entry of `Document.lineStarts` starts.
+    package let lineStarts: [Int]
+
+    /// Offsets are 4 bytes each up to this file size (every real file), 8 bytes beyond it.
+    package static let narrowOffsetLimit = Int(UInt32.max)
+
+    package init(_ bytes: [UInt8], lineStarts byteLineStarts: [Int], isValidUTF8: Bool, narrowOffsetLimit: Int = ScalarDecode.narrowOffsetLimit) {
+        // Well-formed text has exactly one scalar per non-continuation byte, so the arrays are
+        // allocated once at their final size; ill-formed text needs at most one scalar per byte.
+        let capacity = isValidUTF8 ? Self.nonContinuationCount(bytes) : bytes.count
+        var filled = 0
+        var offsets = ByteOffsets.narrow([])
+        let cps = [UInt32](unsafeUninitializedCapacity: capacity) { cpBuf, cpCount in
+            if bytes.count <= narrowOffsetLimit {
+                offsets = .narrow([UInt32](unsafeUninitializedCapacity: capacity + 1) { offBuf, offCount in
+                    filled = isValidUTF8 ? Self.decodeValid(bytes, into: cpBuf, offBuf) : Self.decode(bytes, into: cpBuf, offBuf)
+                    offCount = filled + 1
+                })
+            } else {
+                offsets = .wide([Int](unsafeUninitializedCapacity: capacity + 1) { offBuf, offCount in
+                    filled = isValidUTF8 ? Self.decodeValid(bytes, into: cpBuf, offBuf) : Self.decode(bytes, into: cpBuf, offBuf)
+                    offCount = filled + 1
+                })
+            }
+            cpCount = filled
+        }
+        self.cps = cps
+        self.offsets = offsets
+        // A line starts after an ASCII `\n`, so it always starts a scalar: find it by bisection
+        // (a few dozen lines per file) rather than testing every byte in the decode loop.
+        var lines: [Int] = []
+        lines.reserveCapacity(byteLineStarts.count)
+        var lo = 0
+        for start in byteLineStarts {
+            var hi = filled
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if offsets[mid] < start { lo = mid + 1 } else { hi = mid }
+            }
+            lines.append(lo)
+        }
+        self.lineStarts = lines
+    }
+
+    /// `decode` for well-formed UTF-8 (checked by `Document.init`): the lead byte gives the length, so
+    /// the continuation bytes need no checks.
+    private static func decodeValid<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
+                                                               _ offsets: UnsafeMutableBufferPointer<Offset>) -> Int {
+        bytes.withUnsafeBufferPointer { buf in
+            var i = 0
+            var k = 0
+            let n = buf.count
+            let capacity = cps.count
+            while i < n && k < capacity {
+                let b = buf[i]
+                offsets[k] = Offset(truncatingIfNeeded: i)
+                var v: UInt32
+                if b < 0x80 {
+                    v = UInt32(b)
+                    i &+= 1
+                } else if b >= 0xE0 && b < 0xF0 && i &+ 2 < n {
+                    v = UInt32(b & 0x0F) << 12 | UInt32(buf[i &+ 1] & 0x3F) << 6 | UInt32(buf[i &+ 2] & 0x3F)
+                    i &+= 3
+                } else if b < 0xE0 && i &+ 1 < n {
+                    v = UInt32(b & 0x1F) << 6 | UInt32(buf[i &+ 1] & 0x3F)
+                    i &+= 2
+                } else if b >= 0xF0 && i &+ 3 < n {
+                    v = UInt32(b & 0x07) << 18 | UInt32(buf[i &+ 1] & 0x3F) << 12 | UInt32(buf[i &+ 2] & 0x3F) << 6 | UInt32(buf[i &+ 3] & 0x3F)
+                    i &+= 4
+                } else {
+                    // Unreachable for well-formed input; never read past the end.
+                    v = ScalarDecode.invalid
+                    i &+= 1
+                }
+                cps[k] = v
+                k &+= 1
+            }
+            offsets[k] = Offset(truncatingIfNeeded: i)
+            return k
+        }
+    }
+
+    /// Decodes `bytes` into `cps`/`offsets` (capacity `cps.count` and one more); returns the scalar count.
+    private static func decode<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
+                                                          _ offsets: UnsafeMutableBufferPointer<Offset>) -> Int {
+        bytes.withUnsafeBufferPointer { buf in
+            var i = 0
+            var k = 0
+            let n = buf.count
+            let capacity = cps.count
+            // `k < capacity` always holds (see `init`); the test keeps a broken invariant from writing out of bounds.
+            while i < n && k < capacity {
+                let b = buf[i]
+                offsets[k] = Offset(truncatingIfNeeded: i)
+                if b < 0x80 {
+                    cps[k] = UInt32(b)
+                    k &+= 1
+                    i &+= 1
+                    continue
+                }
+                // Chinese text: a 3-byte sequence outside the E0/ED special ranges.
+                if b >= 0xE1 && b <= 0xEF && b != 0xED && i + 2 < n {
+                    let c1 = buf[i + 1], c2 = buf[i + 2]
+                    if c1 & 0xC0 == 0x80 && c2 & 0xC0 == 0x80 {
+                        cps[k] = UInt32(b & 0x0F) << 12 | UInt32(c1 & 0x3F) << 6 | UInt32(c2 & 0x3F)
+                        k &+= 1
+                        i &+= 3
+                        continue
+                    }
+                }
+                let len = UTF8Validation.sequenceLength(buf, at: i)
+                if len == 0 {
+                    cps[k] = ScalarDecode.invalid
+                    k &+= 1
+                    i &+= 1
+                    continue
+                }
+                var v: UInt32
+                switch len {
+                case 2: v = UInt32(b & 0x1F)
+                case 3: v = UInt32(b & 0x0F)
+                default: v = UInt32(b & 0x07)
+                }
+                for j in 1..<len { v = (v << 6) | UInt32(buf[i + j] & 0x3F) }
+                cps[k] = v
+                k &+= 1
+                i &+= len
+            }
+            offsets[k] = Offset(truncatingIfNeeded: n)
+            return k
+        }
+    }
+
+    /// Bytes that are not UTF-8 continuation bytes (`10xxxxxx`), counted eight at a time.
+    package static func nonContinuationCount(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBytes { raw in
+            let n = raw.count
+            var continuation = 0
+            var i = 0
+            while i + 8 <= n {
+                let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                // Bit 7 set and bit 6 clear in the same byte.
+                continuation &+= (x & ~(x << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+                i &+= 8
+            }
+            while i < n {
+                if raw[i] & 0xC0 == 0x80 { continuation &+= 1 }
+                i &+= 1
+            }
+            return n - continuation
+        }
+    }
+}
+
+/// Byte offsets of the scalars: 4 bytes each unless the file is larger than 4 GiB. Read only when a
+/// rule reports, so the switch stays off the scanning path.
+package enum ByteOffsets: Sendable {
+    case narrow([UInt32])
+    case wide([Int])
+
+    package subscript(i: Int) -> Int {
+        switch self {
+        case .narrow(let a): return Int(a[i])
+        case .wide(let a): return a[i]
+        }
+    }
+}
+
+extension Document {
+    /// The file's scalars with byte offsets, decoded once per document and shared by the rules.
+    package var scalars: ScalarDecode {
+        scalarCache.value { ScalarDecode(bytes, lineStarts: lineStarts, isValidUTF8: isValidUTF8) }
+    }
+}

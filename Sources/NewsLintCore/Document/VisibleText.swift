@@ -1,0 +1,181 @@
+/// What the prose rules of an HTML document may look at: the visible text (text tokens and
+/// character references) of `Document.html`, never tags, attribute values, comments, doctype,
+/// `<script>`/`<style>` content, or code (`<pre>`, `<code>`, `<kbd>`, `<samp>`: shown as written,
+/// like Markdown code spans and fences). Markdown documents are not affected (their inline HTML keeps the
+/// line-based masks of `ProseMask`).
+///
+/// Two mechanisms share this one definition:
+/// - rules that weigh context (`script-mixed`, the punctuation rules) mask hidden scalars up front
+///   (`ProseMask.nonProse(_:in:)`), so markup never counts as a neighbour;
+/// - every text rule's report passes through `DiagnosticSink`, which (for the rules listed in
+///   `VisibleText.ruleIDs`) drops findings with no visible byte, starts the range at its first
+///   visible byte, and drops a fix whose edits would touch markup.
+public enum VisibleText {
+    /// Rules that read prose: on HTML documents they only report in, and only fix, visible text.
+    /// (`encoding-invalid` reads the whole file; hygiene and front-matter rules are not prose rules.)
+    public static let ruleIDs: Set<String> = [
+        "script-mixed", "punctuation-width", "punctuation-halfwidth", "mojibake", "invisible-char", "char-lost",
+        "compat-ideograph", "boilerplate", "archive-residue", "email-obfuscated",
+    ]
+}
+
+extension HTMLView {
+    /// `range` cut to start at its first visible byte and end after its last one; nil when it holds
+    /// none. An empty range (a point) is kept when it touches visible text.
+    public func visiblePart(of range: Range<Int>) -> Range<Int>? {
+        if range.isEmpty {
+            if isProse(at: range.lowerBound) { return range }
+            return range.lowerBound > 0 && isProse(at: range.lowerBound - 1) ? range : nil
+        }
+        guard var i = tokenIndex(containing: range.lowerBound) else { return nil }
+        var first: Int?, last = range.lowerBound
+        while i < tokens.count, tokens[i].range.lowerBound < range.upperBound {
+            let t = tokens[i]
+            if isProse(token: i) {
+                if first == nil { first = max(t.range.lowerBound, range.lowerBound) }
+                last = min(t.range.upperBound, range.upperBound)
+            }
+            i += 1
+        }
+        guard let first else { return nil }
+        return first..<last
+    }
+
+    /// Whether an edit of `range` stays inside visible text: a replaced range wholly visible, or an
+    /// insertion point inside or at the edge of a text token.
+    public func isEditable(_ range: Range<Int>) -> Bool {
+        range.isEmpty ? visiblePart(of: range) != nil : isProse(range)
+    }
+
+    /// `hidden[i]` set for every scalar of `offsets` (byte offsets, one per scalar, ascending) that
+    /// lies outside visible text. One forward walk over the tokens.
+    /// Scalars before the tokenized range (front matter) are not HTML and stay as they are.
+    package func markHidden(offsets: some RandomAccessCollection<Int>, count: Int, into hidden: inout [Bool]) {
+        var t = 0
+        var i = 0
+        for offset in offsets.prefix(count) {
+            defer { i += 1 }
+            guard offset >= range.lowerBound else { continue }
+            if t == 0, let first = tokenIndex(containing: offset) { t = first }
+            while t < tokens.count, tokens[t].range.upperBound <= offset { t += 1 }
+            if t >= tokens.count || offset < tokens[t].range.lowerBound || !isProse(token: t) { hidden[i] = true }
+        }
+    }
+}
+
+extension ProseMask {
+    /// `nonProse(run)`, plus, in an HTML document, every scalar outside visible text (tags that
+    /// span lines, attribute values, comments, script and style).
+    package static func nonProse(_ run: ScalarRun, in document: Document) -> [Bool] {
+        var mask = nonProse(run)
+        if document.isHTMLFile {
+            document.html.markHidden(offsets: run.offsets, count: run.count, into: &mask)
+        }
+        return mask
+    }
+}
+
+/// The visible text of one block of an HTML document (a paragraph, list item, cell, heading…).
+public struct HTMLTextBlock: Sendable, Equatable {
+    /// Byte offset of the block's first visible byte (for its line).
+    public var start: Int
+    /// The visible text as written, character references and line breaks each read as one space,
+    /// trailing spaces trimmed.
+    public var text: [UInt8]
+    /// The block is a section heading (`<h2>`…`<h6>`): series structure, not residue.
+    public var heading: Bool
+}
+
+extension HTMLView {
+    /// Elements that break text into blocks (and `<br>`, a line of its own).
+    package static let blockElements: Set<[UInt8]> = Set([
+        "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt",
+        "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+        "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th",
+        "thead", "tr", "ul", "body", "html", "head", "title",
+    ].map { Array($0.utf8) })
+
+    /// A block of visible text: from its first visible byte to the end of its last one (inline tags
+    /// and comments between included), and whether it is a section heading.
+    public struct BlockRange: Sendable, Equatable {
+        public var range: Range<Int>
+        public var heading: Bool
+    }
+
+    /// The blocks of the body, in order, blank ones left out: what a reader sees as separate lines
+    /// or paragraphs, whatever the source's line breaks (a scraped page often has an article on one line).
+    public func blockRanges(_ bytes: [UInt8]) -> [BlockRange] {
+        var blocks: [BlockRange] = []
+        var start = -1, end = -1
+        var heading = false
+        var name: [UInt8] = []
+        for token in tokens {
+            switch token.kind {
+            case .text, .characterReference:
+                // Whitespace alone neither starts nor ends a block.
+                guard token.kind == .characterReference || bytes[token.range].contains(where: { $0 > 0x20 }) else { continue }
+                if start < 0 { start = token.range.lowerBound }
+                end = token.range.upperBound
+            case .startTag, .endTag:
+                name.removeAll(keepingCapacity: true)
+                for b in bytes[token.name] { name.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
+                guard Self.blockElements.contains(name) else { continue }
+                if start >= 0 { blocks.append(BlockRange(range: start..<end, heading: heading)) }
+                start = -1
+                heading = token.kind == .startTag && name.count == 2 && name[0] == 0x68 && (0x32...0x36).contains(name[1])
+            case .rawText, .doctype:
+                if start >= 0 { blocks.append(BlockRange(range: start..<end, heading: heading)) }
+                start = -1
+            case .comment:
+                continue
+            }
+        }
+        if start >= 0 { blocks.append(BlockRange(range: start..<end, heading: heading)) }
+        return blocks
+    }
+
+    /// The visible text of each block (`blockRanges`), character references each read as one space.
+    public func textBlocks(_ bytes: [UInt8]) -> [HTMLTextBlock] {
+        var out: [HTMLTextBlock] = []
+        for block in blockRanges(bytes) {
+            var text: [UInt8] = []
+            var t = tokenIndex(containing: block.range.lowerBound) ?? tokens.count
+            while t < tokens.count, tokens[t].range.lowerBound < block.range.upperBound {
+                let token = tokens[t]
+                if token.kind == .text { text.append(contentsOf: bytes[token.range]) } else if token.kind == .characterReference { text.append(0x20) }
+                t += 1
+            }
+            // Line breaks inside a block are spaces to a reader; the ends are trimmed.
+            for k in text.indices where text[k] == 0x0A || text[k] == 0x0D || text[k] == 0x09 { text[k] = 0x20 }
+            while text.last == 0x20 { text.removeLast() }
+            out.append(HTMLTextBlock(start: block.range.lowerBound, text: text, heading: block.heading))
+        }
+        return out
+    }
+}
+
+extension Document {
+    /// The scalars of the byte `range` (scalar boundaries; e.g. one HTML block), from `decode`.
+    package func scalarRun(_ decode: ScalarDecode, bytes range: Range<Int>) -> ScalarRun {
+        func firstScalar(atOrAfter offset: Int) -> Int {
+            var lo = 0, hi = decode.cps.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if decode.offsets[mid] < offset { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        let first = firstScalar(atOrAfter: range.lowerBound)
+        return ScalarRun(decode, first..<max(first, firstScalar(atOrAfter: range.upperBound)))
+    }
+
+    /// The units prose rules read line by line: the body lines outside code, or, in an HTML
+    /// document, its text blocks (each with the line it starts on).
+    package func proseUnits() -> [(line: Int, range: Range<Int>)] {
+        if isHTMLFile {
+            return html.blockRanges(bytes).map { (line(ofByte: $0.range.lowerBound), $0.range) }
+        }
+        guard let lines = bodyLines else { return [] }
+        return lines.filter { !isCode(line: $0) }.map { ($0, contentRange(ofLine: $0)) }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// Answers about the outside world that some rules need (does a local file exist?).
+/// Rules never touch the file system themselves: the engine hands them a probe, and
+/// tests inject fakes.
+public protocol ResourceProbe: Sendable {
+    /// Whether a regular file exists at the absolute `path` (symbolic links followed).
+    func fileExists(_ path: String) -> Bool
+}
+
+/// The real file system. A directory is not an image, so only regular files count.
+public struct FileSystemProbe: ResourceProbe {
+    public init() {}
+    public func fileExists(_ path: String) -> Bool {
+        var st = stat()
+        return SystemPath.stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+}
+
+/// The outcome of checking one remote URL.
+public struct URLCheckResult: Sendable, Hashable, Codable {
+    /// True when the resource answered with a success status (after redirects).
+    public var ok: Bool
+    /// Human-readable detail: `HTTP 404`, `no HTTP answer`, `redirect loop`, …
+    public var detail: String
+    public init(ok: Bool, detail: String) {
+        self.ok = ok
+        self.detail = detail
+    }
+}
+
+/// Checks remote URLs (online mode). Implementations dedupe, bound concurrency and cache.
+public protocol URLChecker: Sendable {
+    /// Checks every URL (each at most once) and returns a result for each.
+    func check(_ urls: [String]) -> [String: URLCheckResult]
+}
+
+/// What the engine provides to rules beyond the document: a resource probe, the
+/// directory relative paths are resolved against, image settings, and (in online mode)
+/// a URL checker. Reachable from `DiagnosticSink.environment` and `CrossFileSink.environment`.
+public struct LintEnvironment: Sendable {
+    public var probe: any ResourceProbe = FileSystemProbe()
+    /// Directory relative input paths are resolved against (filled in by the linter from `LintSettings`).
+    public var baseDirectory: String = FileManager.default.currentDirectoryPath
+    /// Image settings (the `images` section of the config, after command-line overrides).
+    public var images = ImageSettings()
+    /// Command-line overrides applied on top of the config's `images` section.
+    public var imageOverrides = ImageSettings.Overrides()
+    /// Checks remote URLs in online mode; nil means offline. Built from `images` when not injected.
+    public var urlChecker: (any URLChecker)?
+    /// Per document, while its cross-file facts are collected: lines a rule pack (user packs,
+    /// the built-in `boilerplate` pack) reported, so `boilerplate-repeated` does not report them again.
+    public var linesReportedByPacks: Set<Int> = []
+    /// Per document, while its cross-file facts are collected: the time budget (`--file-time-budget`);
+    /// a rule with heavy collection asks `isOverBudget` and gives up (no fact: the file is not compared).
+    public var collectBudget: CollectBudget?
+
+    public init() {}
+
+    public static let `default` = LintEnvironment()
+
+    /// Absolute location of a document path as given on the command line.
+    public func location(of path: String) -> String { PathResolver.absolute(path, base: baseDirectory) }
+
+    /// Whether remote URLs are checked in this run.
+    public var isOnline: Bool { images.online && urlChecker != nil }
+}
+
+/// The time budget of one file's fact collection, shared by reference so the engine sees whether a
+/// rule stopped. Used by one thread at a time (the file's worker).
+public final class CollectBudget: @unchecked Sendable {
+    package let deadline: UInt64
+    /// Set once `isOverBudget` answered true.
+    public private(set) var stopped = false
+
+    public init(seconds: Double) {
+        deadline = DispatchTime.now().uptimeNanoseconds &+ UInt64(max(0, seconds) * 1e9)
+    }
+
+    public var isOverBudget: Bool {
+        if !stopped, DispatchTime.now().uptimeNanoseconds >= deadline { stopped = true }
+        return stopped
+    }
+}
+
+/// A probe that remembers the paths asked about, so a cached result can name the files it
+/// depends on (a referenced image deleted later makes the entry stale).
+package final class RecordingProbe: ResourceProbe, @unchecked Sendable {
+    private let base: any ResourceProbe
+    private let paths = Locked<Set<String>>([])
+    package init(_ base: any ResourceProbe) { self.base = base }
+    package func fileExists(_ path: String) -> Bool {
+        _ = paths.withLock { $0.insert(path) }
+        return base.fileExists(path)
+    }
+    package var probed: [String] { paths.withLock { $0 }.sorted() }
+}

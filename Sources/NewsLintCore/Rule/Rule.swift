@@ -1,0 +1,96 @@
+import Foundation
+
+/// A rule that looks at one document at a time.
+///
+/// Rules are values built once per run (per distinct configuration) and shared by
+/// all worker threads; they must not touch files, output or argv. Data tables and
+/// automata belong in `init` (or static lets), never in `check`.
+public protocol Rule: Sendable {
+    /// Catalog id, e.g. `final-newline`.
+    static var id: String { get }
+    /// Builds the rule with its validated options (catalog defaults merged with config).
+    init(options: RuleOptions) throws
+    /// Reports findings into `sink`.
+    func check(_ document: Document, into sink: inout DiagnosticSink)
+}
+
+/// A fact collected from one file for a cross-file rule, tagged with its file.
+public struct FileFact<Fact: Sendable>: Sendable {
+    public var path: String
+    public var fact: Fact
+    public init(path: String, fact: Fact) {
+        self.path = path
+        self.fact = fact
+    }
+}
+
+/// A rule that needs the whole corpus: map (collect a small fact per file, in
+/// parallel), then reduce (finish over all facts). Facts are `Codable` so shards
+/// linted on different machines can be merged (`--facts-out` / `merge`).
+/// Keep facts small: a few hashes, a slug with its line; never the text.
+public protocol CrossFileRule: Sendable {
+    associatedtype Fact: Codable & Sendable
+    static var id: String { get }
+    init(options: RuleOptions) throws
+    /// The fact for one document, or nil when the file contributes nothing.
+    func collect(_ document: Document) -> Fact?
+    /// Reports findings over all facts (sorted by path).
+    func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink)
+    /// Like `collect(_:)`, for rules whose facts depend on the run (e.g. online mode).
+    /// Defaults to `collect(_:)`.
+    func collect(_ document: Document, environment: LintEnvironment) -> Fact?
+}
+
+extension CrossFileRule {
+    public func collect(_ document: Document, environment: LintEnvironment) -> Fact? { collect(document) }
+}
+
+/// Collects a cross-file rule's diagnostics.
+public struct CrossFileSink {
+    public let rule: String
+    public let severity: Severity
+    public private(set) var diagnostics: [Diagnostic] = []
+    /// Outside-world services (e.g. the online URL checker) provided by the engine.
+    public var environment: LintEnvironment = .default
+    /// Where findings go as they are reported, when the engine streams them (then `diagnostics`
+    /// stays empty): a corpus of copies makes the reduce phase report every file.
+    package var receiver: (any DiagnosticReceiver)?
+
+    public init(rule: String, severity: Severity) {
+        self.rule = rule
+        self.severity = severity
+    }
+
+    public mutating func report(path: String, line: Int, column: Int = 1, _ message: String, fix: Fix? = nil) {
+        let d = Diagnostic(rule: rule, severity: severity, path: path, line: line, column: column, message: message, fix: fix)
+        if let receiver { receiver.add(d) } else { diagnostics.append(d) }
+    }
+}
+
+/// Validated options of one rule: catalog defaults overlaid with config values.
+public struct RuleOptions: Sendable {
+    public private(set) var values: [String: JSONNode]
+
+    public init(_ values: [String: JSONNode] = [:]) { self.values = values }
+
+    public subscript(name: String) -> JSONNode? { values[name] }
+
+    public func bool(_ name: String, _ fallback: Bool) -> Bool { values[name]?.bool ?? fallback }
+    public func int(_ name: String, _ fallback: Int) -> Int { values[name]?.int ?? fallback }
+    public func double(_ name: String, _ fallback: Double) -> Double { values[name]?.number ?? fallback }
+    public func string(_ name: String, _ fallback: String) -> String { values[name]?.string ?? fallback }
+    public func strings(_ name: String, _ fallback: [String]) -> [String] { values[name]?.stringArray ?? fallback }
+
+    package mutating func set(_ name: String, _ node: JSONNode) { values[name] = node }
+}
+
+/// Thrown by a rule's `init` when an option value is well-typed but unusable (e.g. a bad regex).
+public struct RuleOptionError: Error, Sendable, CustomStringConvertible {
+    public var option: String
+    public var message: String
+    public init(option: String, message: String) {
+        self.option = option
+        self.message = message
+    }
+    public var description: String { "option '\(option)': \(message)" }
+}

@@ -1,0 +1,126 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The outcome of reading one file.
+public enum FileReadResult: Sendable {
+    case bytes([UInt8])
+    /// Deliberately not linted (binary, too large, special file): reported as `file-skipped`.
+    case skipped(String)
+    /// Could not be read: reported as `io-error`, exit code 2.
+    case failed(String)
+}
+
+/// Reads input files once, refusing what cannot be linted.
+public enum FileReader {
+    public static func read(_ path: String, maxSize: Int) -> FileReadResult {
+        // open + fstat: one path lookup per file. O_NONBLOCK keeps a FIFO from blocking the open;
+        // it has no effect on regular files.
+        let fd = SystemPath.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else {
+            let err = errno
+            var st = stat()
+            // Sockets cannot be opened at all: report them as skipped like other special files.
+            if SystemPath.stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFSOCK { return .skipped("not a regular file (a socket); skipped") }
+            return .failed("cannot open: \(String(cString: strerror(err)))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .failed("cannot open: \(String(cString: strerror(errno)))") }
+        let type = st.st_mode & S_IFMT
+        if type == S_IFDIR { return .skipped("is a directory") }
+        if type != S_IFREG {
+            let kind = type == S_IFIFO ? "a named pipe (FIFO)" : (type == S_IFSOCK ? "a socket" : "a device or special file")
+            return .skipped("\(kind), not a regular file; skipped")
+        }
+        if Int(st.st_size) > maxSize {
+            return .skipped("file is \(st.st_size) bytes, over the \(maxSize)-byte limit (maxFileSize); skipped")
+        }
+        // One spare byte detects EOF (or growth) without doubling and copying the buffer per file.
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
+        var total = 0
+        while true {
+            if total == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: max(4096, bytes.count))) }
+            let n = bytes.withUnsafeMutableBytes { buf in
+                systemRead(fd, buf.baseAddress! + total, buf.count - total)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failed("read error: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            total += n
+            // Got the size fstat promised: skip the extra read that would only confirm EOF
+            // (size 0 means unknown, e.g. procfs, so read on).
+            if total == Int(st.st_size) && total > 0 { break }
+            if total > maxSize { return .skipped("file grew over the \(maxSize)-byte limit (maxFileSize); skipped") }
+        }
+        bytes.removeSubrange(total...)
+        return .bytes(bytes)
+    }
+
+    /// A NUL byte means binary, unless the file is UTF-16 with a BOM (reported by encoding rules instead).
+    public static func binaryReason(_ bytes: [UInt8]) -> String? {
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return nil }
+        guard let nul = ByteSearch.first(0, in: bytes) else { return nil }
+        return "binary file (NUL byte at offset \(nul)); skipped"
+    }
+}
+
+/// Resolves paths against an explicit base directory instead of the process's
+/// current directory (which tests and library callers must not depend on).
+public enum PathResolver {
+    public static func absolute(_ path: String, base: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if path == "." { return base }
+        let trimmed = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
+        return base.hasSuffix("/") ? base + trimmed : base + "/" + trimmed
+    }
+
+    /// The canonical path (every symlink resolved, as realpath(3)); nil when it does not exist.
+    public static func real(_ path: String) -> String? {
+        SystemPath.real(path)
+    }
+
+    /// Whether canonical `path` is one of `roots` or below one of them.
+    public static func isWithin(_ path: String, roots: [String]) -> Bool {
+        roots.contains { root in path == root || path.hasPrefix(root == "/" ? root : root + "/") }
+    }
+
+    /// Removes `.`, `..` and repeated slashes lexically (symlinks are not resolved), without a trailing slash.
+    public static func standardized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for c in path.split(separator: "/") {
+            if c == "." { continue }
+            if c == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(c)
+        }
+        let joined = parts.joined(separator: "/")
+        return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+}
+
+/// memchr-backed byte search (vectorised by libc), for hot paths over whole files.
+public enum ByteSearch {
+    public static func first(_ byte: UInt8, in bytes: [UInt8], from start: Int = 0) -> Int? {
+        guard start < bytes.count else { return nil }
+        return bytes.withUnsafeBytes { raw -> Int? in
+            guard let base = raw.baseAddress, let hit = memchr(base + start, Int32(byte), raw.count - start) else { return nil }
+            return base.distance(to: UnsafeRawPointer(hit))
+        }
+    }
+    public static func contains(_ byte: UInt8, in bytes: [UInt8]) -> Bool { first(byte, in: bytes) != nil }
+}
+
+/// `read(2)` without the name clash with `FileReader.read` (Glibc on Linux, Darwin on macOS).
+@inline(__always)
+package func systemRead(_ fd: Int32, _ buf: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.read(fd, buf, count)
+    #else
+    return Darwin.read(fd, buf, count)
+    #endif
+}

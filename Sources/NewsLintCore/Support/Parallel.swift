@@ -1,0 +1,122 @@
+import Dispatch
+import Foundation
+
+/// Runs `body` for indices `0..<count` on `jobs` threads, pulling work dynamically
+/// (files vary in size), and returns results in index order: output never depends on `jobs`.
+public func parallelMap<T: Sendable>(count: Int, jobs: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    guard count > 0 else { return [] }
+    let workers = max(1, min(jobs, count))
+    if workers == 1 { return (0..<count).map(body) }
+    let next = WorkCounter()
+    // Workers initialise the result array's own storage in place: no second copy of all results.
+    return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        guard let base = buffer.baseAddress else { return }
+        let slots = UncheckedSlots(base: base)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let i = next.take(limit: count) { (slots.base + i).initialize(to: body(i)) }
+        }
+        initialized = count
+    }
+}
+
+/// The result storage shared by workers; each index is initialised by exactly one worker.
+package struct UncheckedSlots<T>: @unchecked Sendable {
+    package let base: UnsafeMutablePointer<T>
+}
+
+/// Hands out indices to workers.
+package final class WorkCounter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    package func take(limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+}
+
+/// A mutex-protected value for state shared across worker threads.
+public final class Locked<Value: Sendable>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    public init(_ value: Value) { self.value = value }
+    public func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
+
+/// Number of active processor cores (the default for `--jobs`).
+public var activeCoreCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+/// Runs `body` for indices `0..<count` on `jobs` threads and hands every result to `deliver`
+/// in index order, one at a time, as soon as it and all earlier results are done. Workers never
+/// run more than `window` indices ahead of delivery, so at most `window` results are alive at once:
+/// memory stays flat however many inputs there are, and the order never depends on `jobs`.
+public func parallelForEachOrdered<T: Sendable>(count: Int, jobs: Int, window: Int = 256,
+                                                _ body: @Sendable (Int) -> T, deliver: (Int, T) -> Void) {
+    guard count > 0 else { return }
+    let workers = max(1, min(jobs, count))
+    if workers == 1 {
+        for i in 0..<count { deliver(i, body(i)) }
+        return
+    }
+    let reorder = ReorderWindow<T>(window: max(window, workers * 2))
+    // `deliver` is not Sendable: it runs only on the thread that owns the delivery role (one at a time).
+    withoutActuallyEscaping(deliver) { deliver in
+        let sink = UncheckedDeliver(deliver: deliver)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let i = reorder.take(limit: count) {
+                reorder.complete(i, body(i), deliver: sink.deliver)
+            }
+        }
+    }
+}
+
+/// The delivery closure, called serially under `ReorderWindow`'s delivery role.
+private struct UncheckedDeliver<T>: @unchecked Sendable {
+    let deliver: (Int, T) -> Void
+}
+
+/// Bounded reorder buffer: finished results wait here until every earlier index is delivered.
+package final class ReorderWindow<T>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let window: Int
+    private var nextIndex = 0
+    private var nextToDeliver = 0
+    private var ready: [Int: T] = [:]
+    private var delivering = false
+
+    package init(window: Int) { self.window = window }
+
+    /// The next index to compute, waiting while it would run more than `window` ahead of delivery.
+    package func take(limit: Int) -> Int? {
+        condition.lock()
+        defer { condition.unlock() }
+        while nextIndex < limit && nextIndex - nextToDeliver >= window { condition.wait() }
+        guard nextIndex < limit else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
+    }
+
+    /// Stores a result and, unless another thread is delivering, delivers every result now in order.
+    package func complete(_ index: Int, _ value: T, deliver: (Int, T) -> Void) {
+        condition.lock()
+        ready[index] = value
+        guard !delivering else { condition.unlock(); return }
+        delivering = true
+        while let v = ready.removeValue(forKey: nextToDeliver) {
+            let i = nextToDeliver
+            condition.unlock()
+            deliver(i, v)
+            condition.lock()
+            nextToDeliver += 1
+            condition.broadcast()
+        }
+        delivering = false
+        condition.unlock()
+    }
+}

@@ -1,0 +1,461 @@
+import Foundation
+import NewsLintCore
+import NewsLintRules
+
+/// A rule's settings from config: `"off"`, a severity, or an object with `severity` and options.
+public struct RuleSetting: Sendable {
+    /// nil: keep the catalog default. false: `"off"`.
+    public var enabled: Bool?
+    public var severity: Severity?
+    public var options: [String: JSONNode]
+
+    public init(enabled: Bool? = nil, severity: Severity? = nil, options: [String: JSONNode] = [:]) {
+        self.enabled = enabled
+        self.severity = severity
+        self.options = options
+    }
+}
+
+/// Rule settings applied to the files matching some globs.
+public struct ConfigOverride: Sendable {
+    public var files: [Glob]
+    public var rules: [String: RuleSetting]
+    /// Directory `files` are relative to when inherited through `extend` (nil: the config's own).
+    public var directory: String? = nil
+}
+
+/// Contents of a `.lint.json`, validated against the catalog.
+public struct Configuration: Sendable {
+    /// Directory relative globs and paths are resolved against.
+    public var directory: String
+    /// The config file, or nil for built-in defaults.
+    public var file: String?
+    public var include: [Glob] = []
+    public var exclude: [Glob] = []
+    public var extensions: [String] = [".md", ".markdown", ".txt", ".html", ".htm"]
+    /// Files larger than this many bytes are skipped with a diagnostic.
+    public var maxFileSize: Int = 16 * 1024 * 1024
+    /// Keys are rule ids or family names.
+    public var rules: [(key: String, setting: RuleSetting)] = []
+    /// The front-matter preset named by `preset` (`jekyll`, `hugo`, `generic`), if any.
+    public var preset: String?
+    /// Extra catalog directories (absolute paths).
+    public var rulePacks: [String] = []
+    public var overrides: [ConfigOverride] = []
+    /// Other top-level sections (`images`, `cache`, …) for the subsystems that own them.
+    public var sections: [String: JSONNode] = [:]
+    /// A stable hash of the file's bytes (for caches); 0 for defaults.
+    public var contentHash: UInt64 = 0
+    /// Rule settings inherited through `extend`, outermost first; this file's `rules` apply on top.
+    public var inheritedRules: [[(key: String, setting: RuleSetting)]] = []
+    /// Directories `include` / `exclude` are relative to when inherited through `extend` (nil: `directory`).
+    public var includeDirectory: String?
+    public var excludeDirectory: String?
+
+    public init(directory: String, file: String? = nil) {
+        self.directory = directory
+        self.file = file
+    }
+
+    public static let fileName = ".lint.json"
+    package static let topLevelKeys = ["$schema", "$comment", "extend", "include", "exclude", "extensions", "maxFileSize", "preset", "rules", "rulePacks", "overrides", "images", "cache", "report"]
+
+    /// Finds `.lint.json` in `start` or its ancestors.
+    public static func discover(from start: String) -> String? {
+        var dir = URL(fileURLWithPath: start).standardizedFileURL
+        while true {
+            let candidate = dir.appendingPathComponent(fileName).path
+            if SystemPath.exists(candidate) { return candidate }
+            let parent = dir.deletingLastPathComponent()
+            if parent.path == dir.path { return nil }
+            dir = parent
+        }
+    }
+
+    /// Loads and validates a config file against `catalog` (which it may extend with rule packs via `packLoader`).
+    public static func load(file: String, catalog: inout Catalog) throws -> Configuration {
+        try load(file: file, catalog: &catalog, extending: [])
+    }
+
+    /// `extending`: the configs that extend this one, to report cycles.
+    package static func load(file: String, catalog: inout Catalog, extending: [String]) throws -> Configuration {
+        guard let bytes = SystemPath.contents(file) else {
+            throw ConfigError(file: file, message: "cannot read the config file")
+        }
+        let root: JSONNode
+        do {
+            root = try JSONParser.parse(bytes: bytes)
+        } catch let e as JSONSyntaxError {
+            throw ConfigError(file: file, position: e.position, message: "invalid JSON: \(e.message)")
+        }
+        let dir = URL(fileURLWithPath: file).deletingLastPathComponent().path
+        var config = Configuration(directory: dir, file: file)
+        if let node = root["extend"] {
+            guard let target = node.string, !target.isEmpty else {
+                throw ConfigError(file: file, position: node.position, jsonPath: "extend", message: "expected the path of a config file to extend, found \(node.value.typeName)")
+            }
+            let parentFile = PathResolver.standardized(target.hasPrefix("/") ? target : dir + "/" + target)
+            guard !(extending + [PathResolver.standardized(file)]).contains(parentFile) else {
+                throw ConfigError(file: file, position: node.position, jsonPath: "extend", message: "'\(target)' extends this config again (a cycle)")
+            }
+            guard SystemPath.exists(parentFile) else {
+                throw ConfigError(file: file, position: node.position, jsonPath: "extend", message: "config to extend '\(target)' does not exist (resolved to \(parentFile))")
+            }
+            let parent = try load(file: parentFile, catalog: &catalog, extending: extending + [PathResolver.standardized(file)])
+            config.inherit(from: parent)
+        }
+        config.contentHash = config.contentHash &* 0x0000_0100_0000_01B3 ^ StableHash.fnv1a64(bytes)
+        try config.apply(root, file: file, catalog: &catalog)
+        return config
+    }
+
+    /// Starts from an extended config: its settings apply unless this file sets them; its globs stay
+    /// relative to its own directory (as Ruff resolves an extended file's paths).
+    package mutating func inherit(from parent: Configuration) {
+        include = parent.include
+        exclude = parent.exclude
+        includeDirectory = parent.includeDirectory ?? parent.directory
+        excludeDirectory = parent.excludeDirectory ?? parent.directory
+        extensions = parent.extensions
+        maxFileSize = parent.maxFileSize
+        rulePacks = parent.rulePacks
+        sections = parent.sections
+        inheritedRules = parent.inheritedRules + [parent.rules]
+        overrides = parent.overrides.map { o in
+            var o = o
+            o.directory = o.directory ?? parent.directory
+            return o
+        }
+        contentHash = parent.contentHash
+    }
+
+    /// Parses a config from text (tests, `init`).
+    public static func parse(_ text: String, file: String = ".lint.json", directory: String = ".", catalog: inout Catalog) throws -> Configuration {
+        let root: JSONNode
+        do {
+            root = try JSONParser.parse(text)
+        } catch let e as JSONSyntaxError {
+            throw ConfigError(file: file, position: e.position, message: "invalid JSON: \(e.message)")
+        }
+        var config = Configuration(directory: directory, file: file)
+        config.contentHash = StableHash.fnv1a64(Array(text.utf8))
+        try config.apply(root, file: file, catalog: &catalog)
+        return config
+    }
+
+    /// Applies the file's keys. Every problem is collected and thrown together (the first error
+    /// carries the others in `additional`), so one run shows all of them.
+    private mutating func apply(_ root: JSONNode, file: String, catalog: inout Catalog) throws {
+        guard let members = root.members else {
+            throw ConfigError(file: file, position: root.position, message: "the config must be a JSON object")
+        }
+        let v = ConfigValidator(file: file)
+        var errors: [ConfigError] = []
+        func collect(_ step: () throws -> Void) {
+            do { try step() } catch let e as ConfigError { errors.append(contentsOf: e.all) } catch {
+                errors.append(ConfigError(file: file, message: "\(error)"))
+            }
+        }
+        for m in members where !Self.topLevelKeys.contains(m.key) {
+            errors.append(v.unknownKey(m.key, at: m.keyPosition, path: "", candidates: Self.topLevelKeys))
+        }
+        if let node = root["include"] { collect { include = try v.strings(node, path: "include").map(Glob.init); includeDirectory = nil } }
+        if let node = root["exclude"] { collect { exclude = try v.strings(node, path: "exclude").map(Glob.init); excludeDirectory = nil } }
+        if let node = root["extensions"] {
+            collect { extensions = try v.strings(node, path: "extensions").map { $0.hasPrefix(".") ? $0 : "." + $0 } }
+        }
+        if let node = root["maxFileSize"] {
+            collect {
+                guard let n = node.int, n > 0 else { throw v.error(node, "maxFileSize", "expected a positive whole number of bytes, found \(node.serialized())") }
+                maxFileSize = n
+            }
+        }
+        collect { try applyRest(root, v: v, catalog: &catalog) }
+        if let first = errors.first { throw ConfigError.combined(first, Array(errors.dropFirst())) }
+    }
+
+    private mutating func applyRest(_ root: JSONNode, v: ConfigValidator, catalog: inout Catalog) throws {
+        var errors: [ConfigError] = []
+        func collect(_ step: () throws -> Void) {
+            do { try step() } catch let e as ConfigError { errors.append(contentsOf: e.all) } catch {
+                errors.append(ConfigError(file: v.file, message: "\(error)"))
+            }
+        }
+        // Rule packs first: they add ids that `rules` may configure.
+        var packsFailed = false
+        if let node = root["rulePacks"] {
+            collect {
+                for (i, p) in try v.strings(node, path: "rulePacks").enumerated() {
+                    let full = p.hasPrefix("/") ? p : URL(fileURLWithPath: directory).appendingPathComponent(p).standardizedFileURL.path
+                    var isDir: ObjCBool = false
+                    guard SystemPath.exists(full, isDirectory: &isDir) else {
+                        packsFailed = true
+                        errors.append(v.error(node.array?[i] ?? node, "rulePacks[\(i)]", "rule pack '\(p)' does not exist (resolved to \(full))"))
+                        continue
+                    }
+                    rulePacks.append(full)
+                    try RulePackRegistry.load(path: full, into: &catalog)
+                    // Pack contents change results: fold them into the config hash (cache keys use it).
+                    contentHash = contentHash &* 0x0000_0100_0000_01B3 ^ Self.packHash(full)
+                }
+            }
+        }
+        for key in ["images", "cache", "report"] {
+            if let node = root[key] {
+                collect {
+                    guard node.members != nil else { throw v.error(node, key, "expected an object, found \(node.value.typeName)") }
+                    sections[key] = node
+                }
+            }
+        }
+        // Validate the images section now so its errors carry the config's positions.
+        collect { _ = try ImageSettings.parse(sections["images"], file: v.file, directory: directory) }
+        // With a missing pack, its rule ids would only add noise ("unknown rule").
+        if let first = errors.first, packsFailed { throw ConfigError.combined(first, Array(errors.dropFirst())) }
+        if let node = root["rules"] { collect { rules = try v.ruleSettings(node, path: "rules", catalog: catalog) } }
+        if let node = root["preset"] {
+            collect {
+                // The preset's settings come first, so the config's own `rules` override them.
+                guard let name = node.string, let presetRules = FrontMatterPreset.rules(name) else {
+                    let found = node.string.map { "unknown preset '\($0)'\(FrontMatterPreset.hint(for: $0))" }
+                        ?? "expected a preset name (\(FrontMatterPreset.names.joined(separator: ", "))), found \(node.value.typeName)"
+                    throw v.error(node, "preset", found)
+                }
+                preset = name
+                rules = try v.ruleSettings(JSONParser.parse(presetRules), path: "preset", catalog: catalog) + rules
+            }
+        }
+        if let node = root["overrides"] {
+            collect {
+                guard let items = node.array else { throw v.error(node, "overrides", "expected an array of {\"files\": [...], \"rules\": {...}}") }
+                for (i, item) in items.enumerated() {
+                    collect {
+                        let path = "overrides[\(i)]"
+                        guard let ms = item.members else { throw v.error(item, path, "expected an object with 'files' and 'rules'") }
+                        for m in ms where !["files", "rules"].contains(m.key) {
+                            errors.append(v.unknownKey(m.key, at: m.keyPosition, path: path, candidates: ["files", "rules"]))
+                        }
+                        guard let filesNode = item["files"] else { throw v.error(item, path, "missing 'files' (a list of globs)") }
+                        let globs = try v.strings(filesNode, path: path + ".files").map(Glob.init)
+                        let settings = try item["rules"].map { try v.ruleSettings($0, path: path + ".rules", catalog: catalog) } ?? []
+                        overrides.append(ConfigOverride(files: globs, rules: Dictionary(settings.map { ($0.key, $0.setting) }, uniquingKeysWith: { $1 })))
+                    }
+                }
+            }
+        }
+        if let first = errors.first { throw ConfigError.combined(first, Array(errors.dropFirst())) }
+    }
+
+    /// Hash of a rule pack's JSON files (a directory's sorted `*.json`, or one file).
+    package static func packHash(_ path: String) -> UInt64 {
+        var isDir: ObjCBool = false
+        _ = SystemPath.exists(path, isDirectory: &isDir)
+        let files = isDir.boolValue
+            ? (DirectoryReader.entries(path) ?? []).map(\.name).filter { $0.hasSuffix(".json") }.sorted().map { path + "/" + $0 }
+            : [path]
+        var h = StableHash.fnv1a64(path)
+        for f in files {
+            h = (h &* 0x0000_0100_0000_01B3) ^ StableHash.fnv1a64(f) ^ StableHash.fnv1a64((SystemPath.contents(f) ?? []))
+        }
+        return h
+    }
+
+    /// Path of `file` relative to the config directory (for globs).
+    public func relativePath(_ file: String) -> String { relativePath(file, to: directory) }
+
+    /// Path of `file` relative to `directory`.
+    public func relativePath(_ file: String, to directory: String) -> String {
+        // Lexical standardisation (as URL.standardizedFileURL does) without Foundation URLs: this runs per file.
+        let abs = PathResolver.standardized(file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file)
+        let base = PathResolver.standardized(directory)
+        if abs == base { return "." }
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        return abs.hasPrefix(prefix) ? String(abs.dropFirst(prefix.count)) : abs
+    }
+
+    /// Whether `file` passes include/exclude.
+    public func isIncluded(_ file: String) -> Bool {
+        if include.isEmpty && exclude.isEmpty { return true }
+        if excludingPattern(file) != nil { return false }
+        if include.isEmpty { return true }
+        let rel = includeDirectory.map { relativePath(file, to: $0) } ?? relativePath(file)
+        return include.contains { $0.matches(rel) }
+    }
+
+    /// The exclude glob that matches `file`, if any (for explanations).
+    public func excludingPattern(_ file: String) -> String? {
+        if exclude.isEmpty { return nil }
+        let rel = excludeDirectory.map { relativePath(file, to: $0) } ?? relativePath(file)
+        return exclude.first { $0.matches(rel) }?.pattern
+    }
+
+    /// Whether a directory should be skipped during a walk: an exclude glob matches the directory itself
+    /// (`drafts/` and `drafts/**` both match `drafts`), so nothing below it is visited.
+    public func isExcludedDirectory(_ dir: String) -> Bool {
+        excludingPattern(dir) != nil
+    }
+
+    /// Indices of overrides that apply to `file`.
+    public func matchingOverrides(_ file: String) -> [Int] {
+        guard !overrides.isEmpty else { return [] }
+        let rel = relativePath(file)
+        return overrides.indices.filter { i in
+            let path = overrides[i].directory.map { relativePath(file, to: $0) } ?? rel
+            return overrides[i].files.contains { $0.matches(path) }
+        }
+    }
+}
+
+/// A config problem with its location and JSON path.
+public struct ConfigError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var position: SourcePosition?
+    public var jsonPath: String?
+    public var message: String
+    /// Further problems found in the same pass (all are reported at once).
+    public var additional: [ConfigError] = []
+
+    public init(file: String, position: SourcePosition? = nil, jsonPath: String? = nil, message: String) {
+        self.file = file
+        self.position = position
+        self.jsonPath = jsonPath
+        self.message = message
+    }
+
+    /// This error and the additional ones, each on its own.
+    public var all: [ConfigError] {
+        var first = self
+        first.additional = []
+        return [first] + additional.flatMap(\.all)
+    }
+
+    package static func combined(_ first: ConfigError, _ rest: [ConfigError]) -> ConfigError {
+        var e = first
+        e.additional = (e.additional + rest).flatMap(\.all)
+        return e
+    }
+
+    public var description: String {
+        var s = file
+        if let p = position { s += ":\(p.line):\(p.column)" }
+        s += ": "
+        if let j = jsonPath, !j.isEmpty { s += "\(j): " }
+        return s + message
+    }
+}
+
+/// Shared validation helpers producing precise `ConfigError`s.
+package struct ConfigValidator {
+    package let file: String
+
+    package func error(_ node: JSONNode, _ path: String, _ message: String) -> ConfigError {
+        ConfigError(file: file, position: node.position, jsonPath: path, message: message)
+    }
+
+    package func unknownKey(_ key: String, at position: SourcePosition, path: String, candidates: [String]) -> ConfigError {
+        let hint = Suggest.closest(to: key, in: candidates).map { "; did you mean '\($0)'?" } ?? "; valid keys: \(candidates.filter { !$0.hasPrefix("$") }.joined(separator: ", "))"
+        return ConfigError(file: file, position: position, jsonPath: path.isEmpty ? key : path + "." + key, message: "unknown key '\(key)'\(hint)")
+    }
+
+    package func strings(_ node: JSONNode, path: String) throws -> [String] {
+        guard let items = node.array else { throw error(node, path, "expected an array of strings, found \(node.value.typeName)") }
+        return try items.enumerated().map { i, item in
+            guard let s = item.string else { throw error(item, "\(path)[\(i)]", "expected a string, found \(item.value.typeName)") }
+            return s
+        }
+    }
+
+    package func ruleSettings(_ node: JSONNode, path: String, catalog: Catalog) throws -> [(key: String, setting: RuleSetting)] {
+        guard let members = node.members else { throw error(node, path, "expected an object mapping rule ids to settings") }
+        var out: [(String, RuleSetting)] = []
+        var errors: [ConfigError] = []
+        let families = catalog.families
+        for m in members {
+          do {
+            let keyPath = "\(path).\(m.key)"
+            let meta = catalog.metadata(m.key)
+            guard meta != nil || families.contains(m.key) || m.key == "all" else {
+                let hint = Suggest.closest(to: m.key, in: catalog.ids + families).map { "; did you mean '\($0)'?" } ?? "; run 'newslint rules' for the list"
+                throw ConfigError(file: file, position: m.keyPosition, jsonPath: keyPath, message: "unknown rule '\(m.key)'\(hint)")
+            }
+            var setting = RuleSetting()
+            switch m.value.value {
+            case let .string(s):
+                setting = try parseLevel(s, node: m.value, path: keyPath)
+            case .bool(let b):
+                setting.enabled = b
+            case let .object(fields):
+                for f in fields {
+                    let fieldPath = "\(keyPath).\(f.key)"
+                    if f.key == "severity" || f.key == "level" {
+                        guard let s = f.value.string else { throw error(f.value, fieldPath, "expected \"off\", \"info\", \"warning\" or \"error\"") }
+                        let level = try parseLevel(s, node: f.value, path: fieldPath)
+                        setting.enabled = level.enabled
+                        setting.severity = level.severity
+                        continue
+                    }
+                    if f.key == "enabled" {
+                        guard let b = f.value.bool else { throw error(f.value, fieldPath, "expected true or false") }
+                        setting.enabled = b
+                        continue
+                    }
+                    guard let meta else {
+                        throw ConfigError(file: file, position: f.keyPosition, jsonPath: fieldPath, message: "options can only be set on a rule, not on the family '\(m.key)'")
+                    }
+                    guard let spec = meta.option(f.key) else {
+                        let names = meta.options.map(\.name) + ["severity", "enabled"]
+                        throw unknownKey(f.key, at: f.keyPosition, path: keyPath, candidates: names)
+                    }
+                    try checkType(f.value, against: spec, path: fieldPath)
+                    setting.options[f.key] = f.value
+                }
+            default:
+                throw error(m.value, keyPath, "expected \"off\", \"info\", \"warning\", \"error\", or an object with 'severity' and options; found \(m.value.value.typeName)")
+            }
+            out.append((m.key, setting))
+          } catch let e as ConfigError {
+            errors.append(contentsOf: e.all)
+          }
+        }
+        if let first = errors.first { throw ConfigError.combined(first, Array(errors.dropFirst())) }
+        return out
+    }
+
+    private func parseLevel(_ s: String, node: JSONNode, path: String) throws -> RuleSetting {
+        if s == "off" { return RuleSetting(enabled: false) }
+        guard let sev = Severity(rawValue: s) else {
+            let hint = Suggest.closest(to: s, in: ["off", "info", "warning", "error"]).map { "; did you mean '\($0)'?" } ?? ""
+            throw error(node, path, "invalid level '\(s)': expected off, info, warning or error\(hint)")
+        }
+        return RuleSetting(enabled: true, severity: sev)
+    }
+
+    package func checkType(_ value: JSONNode, against spec: RuleOptionSpec, path: String) throws {
+        let def = spec.defaultValue.value
+        let ok: Bool
+        switch def {
+        case .bool: ok = value.bool != nil
+        case let .number(n):
+            ok = n.rounded() == n ? value.int != nil : value.number != nil
+        case .string: ok = value.string != nil
+        case .array(let items):
+            if let first = items.first?.value, case .string = first { ok = value.stringArray != nil } else { ok = value.array != nil }
+        case .object: ok = value.members != nil
+        case .null: ok = true
+        }
+        guard ok else {
+            var expected = def.typeName
+            if case let .number(n) = def, n.rounded() == n { expected = "whole number" }
+            if case let .array(items) = def, let first = items.first?.value, case .string = first { expected = "array of strings" }
+            throw error(value, path, "expected \(expected), found \(value.value.typeName)")
+        }
+        if let allowed = spec.allowed {
+            let given = value.string.map { [$0] } ?? value.stringArray ?? []
+            for g in given where !allowed.contains(g) {
+                let hint = Suggest.closest(to: g, in: allowed).map { "; did you mean '\($0)'?" } ?? ""
+                throw error(value, path, "'\(g)' is not allowed; expected one of \(allowed.joined(separator: ", "))\(hint)")
+            }
+        }
+    }
+}
+

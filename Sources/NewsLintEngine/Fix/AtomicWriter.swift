@@ -1,0 +1,219 @@
+import Foundation
+import NewsLintCore
+import NewsLintRules
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A failed write, with the reason.
+public struct WriteError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+    public var description: String { "\(path): \(message)" }
+}
+
+/// Replaces a file's contents atomically: a temporary file in the same directory is
+/// written, flushed and renamed over the target, keeping its permission bits.
+/// A symlink is followed and its target is replaced (the link stays a link).
+/// A process killed at any point leaves either the old or the new file, never a mix.
+/// Owner, group and mode are carried over (ownership when permitted); a file with several hard
+/// links is refused unless `hardLinks` is allowed, and then rewritten in place so every link
+/// sees the fix; a file that vanished is never recreated; a temp file left by an interrupt is removed.
+public enum AtomicWriter {
+    public static func write(_ bytes: [UInt8], to path: String, allowHardLinks: Bool = false) throws {
+        let target = resolveSymlinks(path)
+        var st = stat()
+        guard SystemPath.stat(target, &st) == 0 else {
+            throw WriteError(path: path, message: "file vanished before it could be fixed (\(String(cString: strerror(errno))))")
+        }
+        guard SystemPath.access(target, W_OK) == 0 else {
+            throw WriteError(path: path, message: "file is not writable (\(String(cString: strerror(errno))))")
+        }
+        if st.st_nlink > 1 {
+            guard allowHardLinks else {
+                throw WriteError(path: path, message: "file has \(st.st_nlink) hard links; replacing it would split them (use --fix-hardlinks to rewrite it in place)")
+            }
+            try writeInPlace(bytes, to: target, path: path)
+            return
+        }
+        let dir = (target as NSString).deletingLastPathComponent
+        let base = (target as NSString).lastPathComponent
+        var template = (SystemPath.bytes("\(dir.isEmpty ? "." : dir)/\(tempName(for: base))") + [0]).map { CChar(bitPattern: $0) }
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw WriteError(path: path, message: "cannot create a temporary file beside it (\(String(cString: strerror(errno))))")
+        }
+        let tempPath = SystemPath.decode(template.dropLast().map { UInt8(bitPattern: $0) })
+        let slot = InterruptCleanup.register(tempPath)
+        var ok = false
+        defer {
+            if !ok { _ = SystemPath.unlink(tempPath) }
+            InterruptCleanup.release(slot)
+        }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { buf in
+                systemWrite(fd, buf.baseAddress! + written, bytes.count - written)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                throw WriteError(path: path, message: "write failed (\(reason))")
+            }
+            written += n
+        }
+        // Owner and group first (fchown clears set-id bits), then the mode; chown needs privileges
+        // the user may lack, and a file of one's own keeps them anyway.
+        _ = fchown(fd, st.st_uid, st.st_gid)
+        _ = fchmod(fd, st.st_mode & 0o7777)
+        guard fsync(fd) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw WriteError(path: path, message: "flush failed (\(reason))")
+        }
+        close(fd)
+        TestHook.holdTempFile()
+        // Deleted (or replaced) while we worked: do not bring it back.
+        var now = stat()
+        guard SystemPath.stat(target, &now) == 0, now.st_ino == st.st_ino, now.st_dev == st.st_dev else {
+            throw WriteError(path: path, message: "file was removed or replaced while it was being fixed; not written")
+        }
+        guard SystemPath.rename(tempPath, target) == 0 else {
+            throw WriteError(path: path, message: "rename failed (\(String(cString: strerror(errno))))")
+        }
+        ok = true
+        // Persist the rename itself.
+        let dfd = SystemPath.open(dir.isEmpty ? "." : dir, O_RDONLY)
+        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+    }
+
+    /// Writes a file that may not exist yet (reports, configs): atomically, mode 0644 for new files.
+    public static func writeNew(_ bytes: [UInt8], to path: String) throws {
+        if SystemPath.exists(path) {
+            try write(bytes, to: path)
+            return
+        }
+        let fd = SystemPath.open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw WriteError(path: path, message: "cannot create the file")
+        }
+        close(fd)
+        try write(bytes, to: path)
+    }
+
+    /// `.<name>.newslint-XXXXXX`, shortened for long names so it fits NAME_MAX (255 bytes).
+    package static func tempName(for base: String) -> String {
+        let full = ".\(base).newslint-XXXXXX"
+        if SystemPath.bytes(full).count <= 255 { return full }
+        return ".newslint-\(StableHash.hex(StableHash.fnv1a64(base)))-XXXXXX"
+    }
+
+    /// Truncates and rewrites the file itself (for hard-linked files, so every link sees the fix).
+    /// Not atomic: a crash midway leaves a partial file, which is why it needs --fix-hardlinks.
+    private static func writeInPlace(_ bytes: [UInt8], to target: String, path: String) throws {
+        let fd = SystemPath.open(target, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        guard fd >= 0 else { throw WriteError(path: path, message: "cannot open for writing (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw WriteError(path: path, message: "write failed (\(String(cString: strerror(errno))))")
+            }
+            written += n
+        }
+        guard fsync(fd) == 0 else { throw WriteError(path: path, message: "flush failed (\(String(cString: strerror(errno))))") }
+    }
+
+    @inline(__always)
+    private static func systemWrite(_ fd: Int32, _ buf: UnsafeRawPointer, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        return Glibc.write(fd, buf, count)
+        #else
+        return Darwin.write(fd, buf, count)
+        #endif
+    }
+
+    /// The final target of a chain of symlinks (the path itself if it is not a link).
+    package static func resolveSymlinks(_ path: String) -> String {
+        var current = path
+        for _ in 0..<40 {
+            guard let dest = SystemPath.readLink(current) else { return current }
+            if dest.hasPrefix("/") {
+                current = dest
+            } else {
+                current = ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(dest)
+            }
+        }
+        return current
+    }
+}
+
+/// Test-only pause (inert unless the environment sets it): with `NEWSLINT_TEST_HOLD_TEMP_FILE=N`
+/// every atomic write sleeps N seconds (at most 60) after its temp file is written and before the
+/// rename, so a test can see the temp file and send a signal inside the window, which is otherwise
+/// too short to hit reliably (`KillTests.interruptCleanupRemovesTheTempFile`).
+package enum TestHook {
+    package static let holdSeconds: UInt32 = {
+        guard let raw = getenv("NEWSLINT_TEST_HOLD_TEMP_FILE"), let n = UInt32(String(cString: raw)) else { return 0 }
+        return min(n, 60)
+    }()
+
+    package static func holdTempFile() {
+        if holdSeconds > 0 { sleep(holdSeconds) }
+    }
+}
+
+/// Temp files being written, removed by a SIGINT/SIGTERM/SIGHUP handler before the process dies.
+/// The handler only reads fixed slots of C strings and calls unlink (async-signal-safe).
+package enum InterruptCleanup {
+    package static let slotCount = 64
+    nonisolated(unsafe) static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+        let p = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: slotCount)
+        p.initialize(repeating: nil, count: slotCount)
+        return p
+    }()
+    package static let lock = NSLock()
+    nonisolated(unsafe) static var installed = false
+
+    package static func register(_ path: String) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        if !installed {
+            installed = true
+            // A signal the parent ignores stays ignored (`nohup` ignores SIGHUP on purpose).
+            for sig in [SIGINT, SIGTERM, SIGHUP] {
+                let previous = signal(sig, interruptHandler)
+                if unsafeBitCast(previous, to: UnsafeRawPointer?.self) == unsafeBitCast(SIG_IGN, to: UnsafeRawPointer?.self) { signal(sig, SIG_IGN) }
+            }
+        }
+        for i in 0..<slotCount where slots[i] == nil {
+            // The exact bytes: the handler unlinks what mkstemp created, whatever the name's encoding.
+            slots[i] = SystemPath.withCString(path) { strdup($0) }
+            return i
+        }
+        return nil
+    }
+
+    package static func release(_ slot: Int?) {
+        guard let slot else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let p = slots[slot]
+        slots[slot] = nil
+        free(p)
+    }
+}
+
+/// Removes registered temp files, then dies of the signal as it would have.
+private func interruptHandler(_ sig: Int32) {
+    for i in 0..<InterruptCleanup.slotCount {
+        if let p = InterruptCleanup.slots[i] { unlink(p) }
+    }
+    signal(sig, SIG_DFL)
+    raise(sig)
+}

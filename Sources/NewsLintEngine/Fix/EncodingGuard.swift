@@ -1,0 +1,77 @@
+import Foundation
+import NewsLintCore
+import NewsLintRules
+
+/// Keeps `--fix` from corrupting text: rules edit UTF-8 bytes, so a file in another encoding
+/// (UTF-16, GB18030, Big5) only looks like UTF-8 in places, and an edit there cuts real
+/// characters apart (新聞 → 新). The fixer asks this guard which fixes a document may take
+/// and re-decodes every result to prove nothing outside the edits changed.
+package enum EncodingGuard {
+    /// How the fixer reads a file's bytes as text.
+    package enum Detected: Equatable {
+        case utf8
+        /// A legacy encoding that decodes the whole file losslessly (the transcoding fix's source).
+        case legacy(name: String, text: String)
+        /// Not UTF-8 and no lossless decoding: no fix is safe.
+        case unknown
+    }
+
+    package static func detect(_ bytes: [UInt8], isValidUTF8: Bool) -> Detected {
+        if isValidUTF8 { return .utf8 }
+        if let (name, text) = EncodingInvalidRule.losslessDecoding(bytes) { return .legacy(name: name, text: text) }
+        return .unknown
+    }
+
+    /// The one fix allowed on a file that is not UTF-8: the whole-file transcoding offered by `encoding-invalid`.
+    package static func isTranscoding(_ d: Diagnostic, byteCount: Int) -> Bool {
+        guard d.rule == EncodingInvalidRule.id, let fix = d.fix, fix.edits.count == 1 else { return false }
+        return fix.edits[0].range == 0..<byteCount
+    }
+
+    /// The diagnostics whose fixes may be applied to `bytes` in `encoding`.
+    package static func fixable(_ diagnostics: [Diagnostic], bytes: [UInt8], encoding: Detected) -> [Diagnostic] {
+        switch encoding {
+        case .utf8: return diagnostics
+        case .legacy: return diagnostics.filter { isTranscoding($0, byteCount: bytes.count) }
+        case .unknown: return []
+        }
+    }
+
+    /// Whether applying `edits` (sorted, non-overlapping) to `old` giving `new` left every
+    /// character outside the edits as it was, judged by decoding both in `encoding`.
+    /// For UTF-8: both versions must decode cleanly and every unedited stretch must start and
+    /// end on a character boundary in both, so it decodes to the same characters in place.
+    /// For a legacy encoding: the only edit is the transcoding, whose result must be exactly
+    /// the UTF-8 form of the decoded text.
+    package static func preservesText(old: [UInt8], new: [UInt8], edits: [Edit], encoding: Detected) -> Bool {
+        switch encoding {
+        case .unknown:
+            return false
+        case let .legacy(_, text):
+            return edits.count == 1 && edits[0].range == 0..<old.count && new.elementsEqual(text.utf8)
+        case .utf8:
+            guard UTF8Validation.firstInvalidOffset(in: new) == nil else { return false }
+            func boundary(_ bytes: [UInt8], _ i: Int) -> Bool { i >= bytes.count || i <= 0 || bytes[i] & 0xC0 != 0x80 }
+            var oldCursor = 0, newCursor = 0
+            for e in edits {
+                // Unedited stretch old[oldCursor..<e.lower] sits at new[newCursor..<newCursor+len].
+                let length = e.range.lowerBound - oldCursor
+                guard length >= 0 else { return false }
+                if length > 0 {
+                    guard boundary(old, oldCursor), boundary(old, e.range.lowerBound),
+                          boundary(new, newCursor), boundary(new, newCursor + length),
+                          old[oldCursor..<e.range.lowerBound].elementsEqual(new[newCursor..<(newCursor + length)]) else { return false }
+                }
+                newCursor += length + e.replacement.count
+                oldCursor = e.range.upperBound
+            }
+            let tail = old.count - oldCursor
+            guard tail >= 0, new.count - newCursor == tail else { return false }
+            if tail > 0 {
+                guard boundary(old, oldCursor), boundary(new, newCursor),
+                      old[oldCursor...].elementsEqual(new[newCursor...]) else { return false }
+            }
+            return true
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import NewsLintCore
+import NewsLintRules
+
+/// What fixing one file did.
+public struct FileFixOutcome: Sendable {
+    public var path: String
+    /// Number of fixes applied (0 when rolled back).
+    public var applied: Int
+    /// Passes run (each applies a non-overlapping batch and re-lints).
+    public var passes: Int
+    /// The pass bound was hit before reaching a fixpoint.
+    public var hitPassLimit: Bool
+    /// Set when fixing introduced diagnostics that were not there before: nothing was written.
+    public var rolledBack: String?
+    public var writeError: String?
+    /// For previews (`--diff`): the bytes before and after.
+    public var original: [UInt8]?
+    public var fixed: [UInt8]?
+}
+
+/// Totals over a run, for the summary line.
+public struct FixSummary: Sendable {
+    public var fixesApplied = 0
+    public var filesFixed = 0
+    public var rolledBack: [(path: String, reason: String)] = []
+    public var passLimitHit: [String] = []
+    public var writeErrors: [(path: String, reason: String)] = []
+    package init(fixesApplied: Int = 0, filesFixed: Int = 0, rolledBack: [(path: String, reason: String)] = [], passLimitHit: [String] = [], writeErrors: [(path: String, reason: String)] = []) {
+        self.fixesApplied = fixesApplied
+        self.filesFixed = filesFixed
+        self.rolledBack = rolledBack
+        self.passLimitHit = passLimitHit
+        self.writeErrors = writeErrors
+    }
+
+    package mutating func add(_ o: FileFixOutcome) {
+        if o.applied > 0 {
+            fixesApplied += o.applied
+            filesFixed += 1
+        }
+        if let r = o.rolledBack { rolledBack.append((o.path, r)) }
+        if o.hitPassLimit { passLimitHit.append(o.path) }
+        if let e = o.writeError { writeErrors.append((o.path, e)) }
+    }
+}
+
+/// Applies fixes to a fixpoint, Ruff-style: each pass applies every non-overlapping
+/// fix, re-lints, and repeats (bounded). A result that reports anything new is rolled back.
+public enum Fixer {
+    public static let maxPasses = 10
+
+    public struct Result {
+        public var bytes: [UInt8]
+        public var remaining: [Diagnostic]
+        public var outcome: FileFixOutcome
+    }
+
+    /// Fixes `document`. `lint` re-checks a document (the same rules that produced `initial`).
+    public static func fix(document: Document, initial: [Diagnostic], allowed: Applicability,
+                           lint: (Document) -> [Diagnostic]) -> Result {
+        var bytes = document.bytes
+        var diagnostics = initial
+        var applied = 0
+        var passes = 0
+        var hitLimit = false
+        var valid = document.isValidUTF8
+        while true {
+            // Re-detected every pass: after the transcoding fix the file is UTF-8 and other fixes may follow.
+            let candidates = diagnostics.filter { $0.fix.map { $0.applicability <= allowed } ?? false }
+            let encoding: EncodingGuard.Detected = valid ? .utf8
+                : candidates.contains(where: { EncodingGuard.isTranscoding($0, byteCount: bytes.count) })
+                ? EncodingGuard.detect(bytes, isValidUTF8: false) : .unknown
+            let fixes = EncodingGuard.fixable(candidates, bytes: bytes, encoding: encoding).compactMap(\.fix)
+            if fixes.isEmpty { break }
+            if passes == maxPasses { hitLimit = true; break }
+            let (next, edits, count) = applyChoosing(fixes, to: bytes)
+            if edits.isEmpty || next == bytes { break }
+            guard EncodingGuard.preservesText(old: bytes, new: next, edits: edits, encoding: encoding) else {
+                var outcome = FileFixOutcome(path: document.path, applied: 0, passes: passes, hitPassLimit: false)
+                outcome.rolledBack = "a fix would change text outside its edits (\(encodingName(encoding))); file left unchanged"
+                return Result(bytes: document.bytes, remaining: initial, outcome: outcome)
+            }
+            valid = true
+            bytes = next
+            applied += count
+            passes += 1
+            diagnostics = lint(Document(path: document.path, bytes: bytes))
+        }
+        var outcome = FileFixOutcome(path: document.path, applied: applied, passes: passes, hitPassLimit: hitLimit)
+        if applied > 0, let introduced = newFindings(before: initial, after: diagnostics) {
+            outcome.rolledBack = "fixing introduced \(introduced); file left unchanged"
+            outcome.applied = 0
+            return Result(bytes: document.bytes, remaining: initial, outcome: outcome)
+        }
+        return Result(bytes: bytes, remaining: diagnostics, outcome: outcome)
+    }
+
+    /// Applies every fix whose edits do not overlap an earlier-chosen fix. Returns the new bytes and how many fixes were applied.
+    public static func apply(_ fixes: [Fix], to bytes: [UInt8]) -> ([UInt8], Int) {
+        let (out, _, count) = applyCounting(fixes, to: bytes)
+        return (out, count)
+    }
+
+    /// `apply`, also returning the edits it made (sorted).
+    package static func applyChoosing(_ fixes: [Fix], to bytes: [UInt8]) -> ([UInt8], [Edit], Int) {
+        applyCounting(fixes, to: bytes)
+    }
+
+    package static func encodingName(_ e: EncodingGuard.Detected) -> String {
+        switch e {
+        case .utf8: return "UTF-8"
+        case let .legacy(name, _): return name
+        case .unknown: return "unknown encoding"
+        }
+    }
+
+    private static func applyCounting(_ fixes: [Fix], to bytes: [UInt8]) -> ([UInt8], [Edit], Int) {
+        let ordered = fixes.sorted { ($0.span.lowerBound, $0.span.upperBound, $0.edits.count) < ($1.span.lowerBound, $1.span.upperBound, $1.edits.count) }
+        var chosen: [Edit] = []
+        var chosenEnd = -1
+        var count = 0
+        var seen = Set<Fix>()
+        for fix in ordered where !fix.edits.isEmpty {
+            guard seen.insert(fix).inserted else { continue }
+            guard fix.edits.allSatisfy({ $0.range.lowerBound >= 0 && $0.range.upperBound <= bytes.count && $0.range.lowerBound <= $0.range.upperBound }) else { continue }
+            // A fix whose own edits overlap is malformed (pack rules are user data): never apply it.
+            if zip(fix.edits, fix.edits.dropFirst()).contains(where: { overlaps($0, $1) || $1.range.lowerBound < $0.range.upperBound }) { continue }
+            // Fixes come sorted by span: one that starts after everything chosen so far cannot
+            // conflict (the common case, linear); otherwise compare edit by edit.
+            if fix.span.lowerBound <= chosenEnd, fix.edits.contains(where: { conflicts($0, sortedChosen: chosen) }) { continue }
+            for e in fix.edits {
+                let at = insertionIndex(e, in: chosen)
+                if at == chosen.count { chosen.append(e) } else { chosen.insert(e, at: at) }
+            }
+            chosenEnd = max(chosenEnd, fix.span.upperBound)
+            count += 1
+        }
+        guard count > 0 else { return (bytes, [], 0) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var cursor = 0
+        for e in chosen {
+            out.append(contentsOf: bytes[cursor..<e.range.lowerBound])
+            out.append(contentsOf: e.replacement)
+            cursor = e.range.upperBound
+        }
+        out.append(contentsOf: bytes[cursor...])
+        return (out, chosen, count)
+    }
+
+    /// Where `e` goes in edits sorted by (lowerBound, upperBound).
+    package static func insertionIndex(_ e: Edit, in sorted: [Edit]) -> Int {
+        if let last = sorted.last, (last.range.lowerBound, last.range.upperBound) <= (e.range.lowerBound, e.range.upperBound) { return sorted.count }
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if (sorted[mid].range.lowerBound, sorted[mid].range.upperBound) <= (e.range.lowerBound, e.range.upperBound) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Whether `e` overlaps one of `sorted` (non-overlapping edits in order): only the edit before
+    /// it and those starting inside it can, so this is a bisection, not a scan of every chosen edit
+    /// (a 1.6 MB line with many overlapping fixes was quadratic).
+    package static func conflicts(_ e: Edit, sortedChosen sorted: [Edit]) -> Bool {
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid].range.lowerBound < e.range.lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        var k = max(0, lo - 1)
+        while k < sorted.count && sorted[k].range.lowerBound <= e.range.upperBound {
+            if overlaps(sorted[k], e) { return true }
+            k += 1
+        }
+        return false
+    }
+
+    /// Two edits conflict when their ranges intersect, or both insert at the same point
+    /// (their order would be ambiguous), or one inserts strictly inside the other's range.
+    package static func overlaps(_ a: Edit, _ b: Edit) -> Bool {
+        if a.range.isEmpty && b.range.isEmpty { return a.range.lowerBound == b.range.lowerBound }
+        if a.range.isEmpty { return a.range.lowerBound > b.range.lowerBound && a.range.lowerBound < b.range.upperBound }
+        if b.range.isEmpty { return b.range.lowerBound > a.range.lowerBound && b.range.lowerBound < a.range.upperBound }
+        return a.range.lowerBound < b.range.upperBound && b.range.lowerBound < a.range.upperBound
+    }
+
+    /// Describes a rule whose count of findings grew, or nil when nothing new appeared.
+    package static func newFindings(before: [Diagnostic], after: [Diagnostic]) -> String? {
+        var counts: [String: Int] = [:]
+        for d in before { counts[d.rule, default: 0] += 1 }
+        var grown: [String: Int] = [:]
+        for d in after { grown[d.rule, default: 0] += 1 }
+        let worse = grown.filter { $0.value > counts[$0.key, default: 0] }.keys.sorted()
+        return worse.isEmpty ? nil : "new \(worse.joined(separator: ", ")) findings"
+    }
+}

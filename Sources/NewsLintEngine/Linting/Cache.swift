@@ -1,0 +1,572 @@
+import Foundation
+import NewsLintCore
+import NewsLintRules
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A fast, deterministic 64-bit hash over bytes (8 bytes per step), for content
+/// hashes and cache checksums. Not cryptographic: the cache never trusts an entry
+/// on the hash alone for anything but "same bytes as last time".
+public enum FastHash {
+    public static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> UInt64 {
+        var h = seed ^ (UInt64(bytes.count) &* 0xC2B2_AE3D_27D4_EB4F)
+        var i = 0
+        let n = bytes.count
+        while i + 8 <= n {
+            let w = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            h = mix(h ^ (w &* 0x87C3_7B91_1142_53D5))
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+            tail |= UInt64(bytes[i]) << shift
+            shift += 8
+            i += 1
+        }
+        return mix(h ^ tail ^ 0xFF51_AFD7_ED55_8CCD)
+    }
+
+    public static func hash(_ bytes: [UInt8]) -> UInt64 { bytes.withUnsafeBytes { hash($0) } }
+    public static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 { bytes.withUnsafeBytes { hash($0) } }
+
+    @inline(__always)
+    package static func mix(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// What `stat` says about a file, enough to notice that it changed: size, modification and
+/// status-change times (nanoseconds), inode and device. The change time catches a rewrite whose
+/// modification time was put back (`touch -d`, `rsync -t`, archive extraction); nobody can set it.
+public struct FileStamp: Sendable, Equatable {
+    public var size: UInt64
+    public var mtimeSeconds: Int64
+    public var mtimeNanoseconds: Int64
+    public var inode: UInt64
+    public var device: UInt64 = 0
+    public var ctimeSeconds: Int64 = 0
+    public var ctimeNanoseconds: Int64 = 0
+
+    public init(size: UInt64, mtimeSeconds: Int64, mtimeNanoseconds: Int64, inode: UInt64,
+                device: UInt64 = 0, ctimeSeconds: Int64 = 0, ctimeNanoseconds: Int64 = 0) {
+        self.size = size
+        self.mtimeSeconds = mtimeSeconds
+        self.mtimeNanoseconds = mtimeNanoseconds
+        self.inode = inode
+        self.device = device
+        self.ctimeSeconds = ctimeSeconds
+        self.ctimeNanoseconds = ctimeNanoseconds
+    }
+
+    public static func of(_ path: String) -> FileStamp? {
+        var st = stat()
+        guard SystemPath.stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        #if canImport(Darwin)
+        let ts = st.st_mtimespec
+        let cs = st.st_ctimespec
+        #else
+        let ts = st.st_mtim
+        let cs = st.st_ctim
+        #endif
+        return FileStamp(size: UInt64(st.st_size), mtimeSeconds: Int64(ts.tv_sec), mtimeNanoseconds: Int64(ts.tv_nsec), inode: UInt64(st.st_ino),
+                         device: UInt64(st.st_dev), ctimeSeconds: Int64(cs.tv_sec), ctimeNanoseconds: Int64(cs.tv_nsec))
+    }
+
+    /// A stamp can stand in for the content only when the file was last changed well before the
+    /// run that cached it started: a write in the same clock tick as that run's read would leave
+    /// the stamp unchanged (git's "racy clean" problem; file systems stamp with a coarse clock).
+    /// Until then entries are verified by content hash, and the first run after the window marks them settled.
+    package func isSettled(now: Int64) -> Bool { max(mtimeSeconds, ctimeSeconds) < now - 2 }
+
+    package func encode(into w: inout ByteWriter) {
+        w.u64(size)
+        w.u64(UInt64(bitPattern: mtimeSeconds))
+        w.u64(UInt64(bitPattern: mtimeNanoseconds))
+        w.u64(inode)
+        w.u64(device)
+        w.u64(UInt64(bitPattern: ctimeSeconds))
+        w.u64(UInt64(bitPattern: ctimeNanoseconds))
+    }
+
+    package static func decode(_ r: inout ByteReader) -> FileStamp? {
+        guard let size = r.u64(), let sec = r.u64(), let nsec = r.u64(), let inode = r.u64(),
+              let device = r.u64(), let csec = r.u64(), let cnsec = r.u64() else { return nil }
+        return FileStamp(size: size, mtimeSeconds: Int64(bitPattern: sec), mtimeNanoseconds: Int64(bitPattern: nsec), inode: inode,
+                         device: device, ctimeSeconds: Int64(bitPattern: csec), ctimeNanoseconds: Int64(bitPattern: cnsec))
+    }
+}
+
+/// The per-file lint cache.
+///
+/// One file per cache key (tool fingerprint, configuration hash, rule selection): a
+/// checksummed binary table mapping each linted file's absolute location to its stamp,
+/// content hash, diagnostics and cross-file facts. An entry is reused when the file's stamp
+/// is unchanged and settled, or when its content hash matches; anything that fails to parse
+/// (truncated, foreign, another version) is ignored and rebuilt.
+public final class LintCache: @unchecked Sendable {
+    public static let magic: [UInt8] = Array("NLCACHE4".utf8)
+    /// The cache file this instance reads and writes.
+    public let file: String
+    public let key: UInt64
+    /// Secret key of the file's checksum (SipHash), random per cache directory and stored beside it
+    /// (`cache.key`, mode 0600): an entry written by anyone without the key does not verify.
+    package let macKey: (UInt64, UInt64)
+    private let loaded: [UInt8]
+    /// Entry ranges by hash of their path (the path itself is checked on decode): no 100k String keys.
+    private let index: [UInt64: Range<Int>]
+    private let fresh = Locked<[UInt64: [UInt8]]>([:])
+    private let now = Int64(Date().timeIntervalSince1970)
+    private let hitCount = Locked(0)
+
+    /// Opens (or prepares) the cache for `key` under `directory`; nil when the directory cannot be created or written.
+    public static func open(directory: String, key: UInt64) -> LintCache? {
+        // A directory whose name is not UTF-8 (SystemPath) would be created under a wrong name: run uncached.
+        if SystemPath.containsReserved(directory) { return nil }
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            return nil
+        }
+        guard access(directory, W_OK) == 0 else { return nil }
+        // Mark the directory as a cache for backup tools and git (like Ruff and Cargo do).
+        let tag = directory + "/CACHEDIR.TAG"
+        if !fm.fileExists(atPath: tag) {
+            try? AtomicWriter.writeNew(Array("Signature: 8a477f597d28d172789f06886806bc55\n# newslint cache; safe to delete\n".utf8), to: tag)
+            try? AtomicWriter.writeNew(Array("*\n".utf8), to: directory + "/.gitignore")
+        }
+        guard let macKey = CacheKeyFile.load(directory: directory) else { return nil }
+        return LintCache(file: directory + "/" + StableHash.hex(key) + ".cache", key: key, macKey: macKey)
+    }
+
+    package init(file: String, key: UInt64, macKey: (UInt64, UInt64)) {
+        self.file = file
+        self.key = key
+        self.macKey = macKey
+        var bytes: [UInt8] = []
+        if case let .bytes(b) = FileReader.read(file, maxSize: Int.max / 2) { bytes = b }
+        if let idx = LintCache.parseIndex(bytes, key: key, macKey: macKey) {
+            loaded = bytes
+            index = idx
+        } else {
+            loaded = []
+            index = [:]
+        }
+    }
+
+    /// File entries loaded from disk (valid ones only; the run's cross-file result is not one).
+    public var loadedCount: Int { index.count - (index[LintCache.pathHash(LintCache.crossFileLocation)] == nil ? 0 : 1) }
+    /// Files answered from the cache in this run.
+    public var hits: Int { hitCount.withLock { $0 } }
+
+    /// Validates the whole file (magic, key, checksum) and indexes entries by path without decoding them.
+    package static func parseIndex(_ bytes: [UInt8], key: UInt64, macKey: (UInt64, UInt64)) -> [UInt64: Range<Int>]? {
+        guard bytes.count >= magic.count + 16, bytes.starts(with: magic) else { return nil }
+        let body = bytes.count - 8
+        var r = ByteReader(bytes, range: body..<bytes.count)
+        guard let checksum = r.u64(), checksum == SipHash24.hash(bytes[0..<body], key: macKey) else { return nil }
+        var reader = ByteReader(bytes, range: magic.count..<body)
+        guard reader.u64() == key, let count = reader.varint() else { return nil }
+        var index: [UInt64: Range<Int>] = [:]
+        index.reserveCapacity(Int(min(count, 10_000_000)))
+        for _ in 0..<count {
+            guard let length = reader.varint(), let range = reader.skip(Int(clamping: length)) else { return nil }
+            var entry = ByteReader(bytes, range: range)
+            guard let n = entry.int(), let pathRange = entry.skip(n) else { return nil }
+            index[FastHash.hash(bytes[pathRange])] = range
+        }
+        guard reader.atEnd else { return nil }
+        return index
+    }
+
+    /// A cached entry for `location` (decoded on demand, so a warm run decodes in parallel).
+    package func entry(for location: String) -> CacheEntry? {
+        guard let range = index[LintCache.pathHash(location)], let entry = CacheEntry.decode(loaded, range: range),
+              entry.location == location else { return nil }
+        return entry
+    }
+
+    package static func pathHash(_ path: String) -> UInt64 {
+        var p = path
+        return p.withUTF8 { FastHash.hash(UnsafeRawBufferPointer($0)) }
+    }
+
+    package func noteHit() { hitCount.withLock { $0 += 1 } }
+
+    /// Where the cross-file result lives: no absolute path starts with U+0001.
+    package static let crossFileLocation = "\u{1}cross-file"
+
+    /// The cross-file diagnostics of a run whose facts had `digest` (see `Linter.lintStreaming`),
+    /// stored as one entry: its `facts` hold one diagnostic each, the path in place of the rule id.
+    package func crossFileResult(digest: UInt64) -> [Diagnostic]? {
+        guard let entry = entry(for: Self.crossFileLocation), entry.contentHash == digest else { return nil }
+        var out: [Diagnostic] = []
+        out.reserveCapacity(entry.facts.count)
+        for f in entry.facts {
+            var r = ByteReader(f.data, range: 0..<f.data.count)
+            guard let d = r.diagnostic(path: f.rule), r.atEnd else { return nil }
+            out.append(d)
+        }
+        return out
+    }
+
+    package func recordCrossFile(digest: UInt64, diagnostics: [Diagnostic]) {
+        let facts = diagnostics.map { d -> (rule: String, data: [UInt8]) in
+            var w = ByteWriter()
+            w.diagnostic(d)
+            return (d.path, w.bytes)
+        }
+        record(CacheEntry(location: Self.crossFileLocation, stamp: FileStamp(size: 0, mtimeSeconds: 0, mtimeNanoseconds: 0, inode: 0),
+                          settled: false, contentHash: digest, byteCount: 0, diagnostics: [], facts: facts))
+    }
+
+    /// Records the outcome of linting one file in this run.
+    package func record(_ entry: CacheEntry) {
+        var w = ByteWriter()
+        var e = entry
+        e.settled = entry.stamp.isSettled(now: now)
+        e.encode(into: &w)
+        let bytes = w.bytes
+        let hash = LintCache.pathHash(entry.location)
+        fresh.withLock { $0[hash] = bytes }
+    }
+
+    /// Writes the cache if this run changed it: fresh entries plus the untouched loaded ones.
+    public func save() throws {
+        let updates = fresh.withLock { $0 }
+        if updates.isEmpty { return }
+        var entries: [ArraySlice<UInt8>] = []
+        entries.reserveCapacity(index.count + updates.count)
+        for (hash, range) in index where updates[hash] == nil { entries.append(loaded[range]) }
+        for (_, bytes) in updates { entries.append(bytes[...]) }
+        // Unsorted on purpose: entry order carries no meaning, and sorting 100k paths cost more than the lint.
+        var w = ByteWriter()
+        w.bytes.append(contentsOf: LintCache.magic)
+        w.u64(key)
+        w.varint(UInt64(entries.count))
+        for bytes in entries {
+            w.varint(UInt64(bytes.count))
+            w.bytes.append(contentsOf: bytes)
+        }
+        w.u64(SipHash24.hash(w.bytes, key: macKey))
+        try LintCache.replace(file, with: w.bytes)
+    }
+
+    /// Temp file + rename, without fsync: readers never see a partial file, and a file torn by a
+    /// crash fails its checksum and is ignored, so durability is not worth an fsync per run.
+    package static func replace(_ path: String, with bytes: [UInt8]) throws {
+        let temp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        #if canImport(Glibc)
+        let fd = Glibc.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        #else
+        let fd = Darwin.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        #endif
+        guard fd >= 0 else { throw CacheWriteError(path: temp, message: String(cString: strerror(errno))) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                unlink(temp)
+                throw CacheWriteError(path: temp, message: reason)
+            }
+            written += n
+        }
+        close(fd)
+        guard rename(temp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temp)
+            throw CacheWriteError(path: path, message: reason)
+        }
+    }
+
+    /// The cache key: everything besides a file's own bytes that decides its diagnostics.
+    /// `options`: any other command-line settings that could change diagnostics (options added by other
+    /// subsystems land here by default, so a new option can cost a cache miss but never a stale result).
+    public static func key(config: Configuration, catalog: Catalog, filter: RuleFilter, options: String = "") -> UInt64 {
+        var s = "newslint \(NewsLintVersion.current)\n\(toolFingerprint)\noptions \(options)\n"
+        s += "config \(StableHash.hex(config.contentHash)) \(config.file ?? "-") \(config.directory) \(config.maxFileSize)\n"
+        s += "select \(filter.select?.joined(separator: ",") ?? "-") ignore \(filter.ignore.joined(separator: ","))\n"
+        // Every file of every rule pack, wherever it sits below the pack directory.
+        for pack in config.rulePacks { s += "pack \(pack) \(RulePackRegistry.contentDigest(pack))\n" }
+        for r in catalog.rules {
+            s += "\(r.id) \(r.family) \(r.severity.rawValue) \(r.enabledByDefault) \(r.source)"
+            for o in r.options { s += " \(o.name)=\(o.defaultValue.serialized())" }
+            s += "\n"
+        }
+        return FastHash.hash(Array(s.utf8))
+    }
+
+    /// Identifies this build: the embedded catalog plus the executable's size and mtime,
+    /// so a rebuilt binary with changed rule code never reads a stale cache.
+    package static let toolFingerprint: String = {
+        var s = StableHash.hex(StableHash.fnv1a64(EmbeddedCatalog.files.map { $0.path + $0.base64 }.joined()))
+        if let exe = Bundle.main.executablePath ?? CommandLine.arguments.first, let stamp = FileStamp.of(exe) {
+            s += " \(stamp.size) \(stamp.mtimeSeconds).\(stamp.mtimeNanoseconds)"
+        }
+        return s
+    }()
+}
+
+package struct CacheWriteError: Error, CustomStringConvertible {
+    package var path: String
+    package var message: String
+    package var description: String { "\(path): \(message)" }
+}
+
+/// One file's cached lint result.
+package struct CacheEntry: Sendable {
+    package var location: String
+    package var stamp: FileStamp
+    package var settled: Bool
+    package var contentHash: UInt64
+    package var byteCount: Int
+    /// Diagnostics with an empty path (the display path is filled in on reuse).
+    package var diagnostics: [Diagnostic]
+    /// Encoded cross-file facts by rule id.
+    package var facts: [(rule: String, data: [UInt8])]
+    /// Other files the result depends on (local images a rule probed), with their stamp then
+    /// (nil: missing). The entry is stale when any of them changed, appeared or vanished.
+    package var dependencies: [(path: String, stamp: FileStamp?)] = []
+
+    /// A digest of encoded facts (rule ids and bytes, in order).
+    package static func digest(_ facts: [(rule: String, data: [UInt8])]) -> UInt64 {
+        var h: UInt64 = 0x243F_6A88_85A3_08D3
+        for f in facts {
+            h = FastHash.mix(h ^ LintCache.pathHash(f.rule))
+            h = FastHash.mix(h ^ FastHash.hash(f.data))
+        }
+        return h
+    }
+
+    /// Whether every dependency still has the stamp it had when the entry was made.
+    package var dependenciesUnchanged: Bool { dependencies.allSatisfy { FileStamp.of($0.path) == $0.stamp } }
+
+    package func encode(into w: inout ByteWriter) {
+        w.string(location)
+        stamp.encode(into: &w)
+        w.byte(settled ? 1 : 0)
+        w.u64(contentHash)
+        w.varint(UInt64(byteCount))
+        w.varint(UInt64(diagnostics.count))
+        for d in diagnostics { w.diagnostic(d) }
+        w.varint(UInt64(facts.count))
+        for f in facts {
+            w.string(f.rule)
+            w.blob(f.data)
+        }
+        w.varint(UInt64(dependencies.count))
+        for d in dependencies {
+            w.string(d.path)
+            if let st = d.stamp {
+                w.byte(1)
+                st.encode(into: &w)
+            } else {
+                w.byte(0)
+            }
+        }
+    }
+
+    /// Decodes an entry; nil for anything malformed (never trusted, never a crash).
+    package static func decode(_ bytes: [UInt8], range: Range<Int>) -> CacheEntry? {
+        var r = ByteReader(bytes, range: range)
+        guard let location = r.string(), let stamp = FileStamp.decode(&r),
+              let settled = r.byte(), let hash = r.u64(), let byteCount = r.int(), let count = r.int() else { return nil }
+        var diagnostics: [Diagnostic] = []
+        diagnostics.reserveCapacity(min(count, 4096))
+        for _ in 0..<count {
+            guard let d = r.diagnostic(path: "") else { return nil }
+            diagnostics.append(d)
+        }
+        guard let factCount = r.int() else { return nil }
+        var facts: [(rule: String, data: [UInt8])] = []
+        for _ in 0..<factCount {
+            guard let rule = r.string(), let data = r.blob() else { return nil }
+            facts.append((rule, data))
+        }
+        guard let dependencyCount = r.int() else { return nil }
+        var dependencies: [(path: String, stamp: FileStamp?)] = []
+        for _ in 0..<dependencyCount {
+            guard let path = r.string(), let present = r.byte() else { return nil }
+            if present == 0 { dependencies.append((path, nil)); continue }
+            guard let st = FileStamp.decode(&r) else { return nil }
+            dependencies.append((path, st))
+        }
+        guard r.atEnd else { return nil }
+        return CacheEntry(location: location, stamp: stamp, settled: settled == 1, contentHash: hash, byteCount: byteCount,
+                          diagnostics: diagnostics, facts: facts, dependencies: dependencies)
+    }
+}
+
+/// Little-endian binary writer for the cache.
+package struct ByteWriter {
+    package var bytes: [UInt8] = []
+    package init(bytes: [UInt8] = []) {
+        self.bytes = bytes
+    }
+    package mutating func byte(_ b: UInt8) { bytes.append(b) }
+    package mutating func u64(_ v: UInt64) {
+        var x = v
+        for _ in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: x)); x >>= 8 }
+    }
+    package mutating func varint(_ v: UInt64) {
+        var x = v
+        while x >= 0x80 { bytes.append(UInt8(truncatingIfNeeded: x) | 0x80); x >>= 7 }
+        bytes.append(UInt8(x))
+    }
+    package mutating func blob(_ b: [UInt8]) { varint(UInt64(b.count)); bytes.append(contentsOf: b) }
+    package mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { u in
+            varint(UInt64(u.count))
+            bytes.append(contentsOf: u)
+        }
+    }
+}
+
+/// Bounds-checked reader: every accessor returns nil instead of reading past its range.
+package struct ByteReader {
+    package let bytes: [UInt8]
+    package var position: Int
+    package let end: Int
+
+    package init(_ bytes: [UInt8], range: Range<Int>) {
+        self.bytes = bytes
+        self.position = max(0, min(range.lowerBound, bytes.count))
+        self.end = max(position, min(range.upperBound, bytes.count))
+    }
+
+    package var atEnd: Bool { position == end }
+
+    package mutating func byte() -> UInt8? {
+        guard position < end else { return nil }
+        defer { position += 1 }
+        return bytes[position]
+    }
+    package mutating func u64() -> UInt64? {
+        guard end - position >= 8 else { return nil }
+        var v: UInt64 = 0
+        for k in 0..<8 { v |= UInt64(bytes[position + k]) << (8 * UInt64(k)) }
+        position += 8
+        return v
+    }
+    package mutating func varint() -> UInt64? {
+        var v: UInt64 = 0
+        var shift: UInt64 = 0
+        while let b = byte() {
+            if shift > 63 { return nil }
+            v |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return v }
+            shift += 7
+        }
+        return nil
+    }
+    /// A non-negative Int (rejects absurd values rather than trapping).
+    package mutating func int() -> Int? {
+        guard let v = varint(), v <= UInt64(Int32.max) else { return nil }
+        return Int(v)
+    }
+    package mutating func skip(_ n: Int) -> Range<Int>? {
+        guard n >= 0, end - position >= n else { return nil }
+        defer { position += n }
+        return position..<(position + n)
+    }
+    package mutating func blob() -> [UInt8]? {
+        guard let n = int(), let range = skip(n) else { return nil }
+        return Array(bytes[range])
+    }
+    package mutating func string() -> String? {
+        guard let n = int(), let range = skip(n) else { return nil }
+        return bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+    }
+}
+
+/// The compact binary form of a diagnostic, shared by the cache and the output spill.
+extension ByteWriter {
+    package mutating func diagnostic(_ d: Diagnostic) {
+        string(d.rule)
+        byte(d.severity == .error ? 2 : (d.severity == .warning ? 1 : 0))
+        varint(UInt64(max(0, d.line)))
+        varint(UInt64(max(0, d.column)))
+        varint(d.endLine.map { UInt64(max(0, $0)) + 1 } ?? 0)
+        varint(d.endColumn.map { UInt64(max(0, $0)) + 1 } ?? 0)
+        string(d.message)
+        if let fix = d.fix {
+            byte(fix.applicability == .safe ? 1 : 2)
+            string(fix.description)
+            varint(UInt64(fix.edits.count))
+            for e in fix.edits {
+                varint(UInt64(e.range.lowerBound))
+                varint(UInt64(e.range.upperBound))
+                blob(e.replacement)
+            }
+        } else {
+            byte(0)
+        }
+    }
+}
+
+extension ByteReader {
+    /// A diagnostic written by `ByteWriter.diagnostic` (which does not store the path); nil when malformed.
+    package mutating func diagnostic(path: String) -> Diagnostic? {
+        guard let rule = string(), let sev = byte(), let line = int(), let column = int(),
+              let endLine = int(), let endColumn = int(), let message = string(), let hasFix = byte() else { return nil }
+        let severity: Severity
+        switch sev {
+        case 0: severity = .info
+        case 1: severity = .warning
+        case 2: severity = .error
+        default: return nil
+        }
+        var fix: Fix?
+        if hasFix != 0 {
+            guard hasFix <= 2, let description = string(), let editCount = int() else { return nil }
+            var edits: [Edit] = []
+            for _ in 0..<editCount {
+                guard let lo = int(), let hi = int(), lo <= hi, let replacement = blob() else { return nil }
+                edits.append(Edit(range: lo..<hi, replacement: replacement))
+            }
+            fix = Fix(hasFix == 1 ? .safe : .unsafe, description, edits: edits)
+        }
+        return Diagnostic(rule: rule, severity: severity, path: path, line: line, column: column,
+                          endLine: endLine == 0 ? nil : endLine - 1, endColumn: endColumn == 0 ? nil : endColumn - 1,
+                          message: message, fix: fix)
+    }
+}
+
+/// The per-directory secret of the cache checksums: 16 random bytes in `cache.key`, created once
+/// with mode 0600 (exclusive create, so concurrent runs agree on one key).
+package enum CacheKeyFile {
+    package static let name = "cache.key"
+
+    package static func load(directory: String) -> (UInt64, UInt64)? {
+        let path = directory + "/" + name
+        if let key = read(path) { return key }
+        var rng = SystemRandomNumberGenerator()
+        let key = (rng.next() as UInt64, rng.next() as UInt64)
+        var bytes: [UInt8] = []
+        for v in [key.0, key.1] { for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(k)))) } }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return errno == EEXIST ? read(path) : nil }
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, 16) }
+        close(fd)
+        guard written == 16 else { unlink(path); return nil }
+        return key
+    }
+
+    private static func read(_ path: String) -> (UInt64, UInt64)? {
+        guard case let .bytes(b) = FileReader.read(path, maxSize: 64), b.count == 16 else { return nil }
+        var r = ByteReader(b, range: 0..<16)
+        guard let a = r.u64(), let c = r.u64() else { return nil }
+        return (a, c)
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import NewsLintCore
+import NewsLintRules
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A problem with an input path found before linting (missing path, loop, special file).
+public struct InputProblem: Sendable {
+    public var path: String
+    public var message: String
+    /// true: a real I/O failure (exit 2); false: a file deliberately skipped (diagnostic only).
+    public var isFailure: Bool
+}
+
+/// Expands command-line paths into a sorted list of files to lint.
+///
+/// Directories are walked recursively, skipping hidden entries and `.build`;
+/// directory symlinks are followed once (a loop is reported, not followed);
+/// files named explicitly are always linted, whatever their extension.
+/// A symlink found in the walk whose target lies outside the roots (the command-line paths,
+/// resolved) is reported as skipped, not followed, unless `followSymlinks` is set: a corpus
+/// must not pull in (or let `--fix` rewrite) files elsewhere, and `up -> ..` must not walk the parent.
+public struct FileDiscovery {
+    public let config: Configuration
+    /// Directory relative paths are resolved against (paths are reported as given).
+    public let base: String
+    /// Per-directory configuration (nested `.lint.json` files); nil: `config` everywhere.
+    public var resolver: ConfigResolver?
+    /// Skip what `.gitignore` / `.ignore` files ignore while walking (named files are always linted).
+    public var respectIgnoreFiles = false
+
+    /// The configuration for entries of `directory`.
+    package func configuration(forDirectory directory: String) -> Configuration {
+        resolver?.configuration(forDirectory: absolute(directory)) ?? config
+    }
+    /// Follow symlinks that lead out of the roots (`--follow-symlinks`).
+    public var followSymlinks = false
+
+    public init(config: Configuration, base: String = FileManager.default.currentDirectoryPath) {
+        self.config = config
+        self.base = base
+    }
+
+    /// The absolute location of a (possibly relative) input path.
+    public func absolute(_ path: String) -> String { PathResolver.absolute(path, base: base) }
+
+    public func expand(_ paths: [String], forceExclude: Bool = false) -> (files: [String], problems: [InputProblem]) {
+        var files: [String] = []
+        var problems: [InputProblem] = []
+        // Keyed by bytes: Swift's String equality is canonical equivalence, so NFC and NFD
+        // spellings of one name (two different files on Linux) would collapse into one.
+        var seen = Set<[UInt8]>()
+        let roots = self.roots(paths)
+        for path in paths {
+            var st = stat()
+            guard SystemPath.stat(absolute(path), &st) == 0 else {
+                let err = errno
+                if SystemPath.lstat(absolute(path), &st) == 0 {
+                    problems.append(InputProblem(path: path, message: "broken symbolic link", isFailure: true))
+                } else {
+                    problems.append(InputProblem(path: path, message: "cannot open: \(String(cString: strerror(err)))", isFailure: true))
+                }
+                continue
+            }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                var visited = Set<FileIdentity>()
+                let ignores = respectIgnoreFiles ? IgnoreStack.ancestors(of: absolute(path)) : IgnoreStack()
+                walk(directory: path, visited: &visited, files: &files, problems: &problems, ignores: ignores, roots: roots)
+            } else {
+                // Explicit files are linted whatever their extension (and, unless forceExclude, whatever exclude says);
+                // special files are reported by the reader.
+                if forceExclude && !configuration(forDirectory: (absolute(path) as NSString).deletingLastPathComponent).isIncluded(absolute(path)) { continue }
+                if seen.insert(Array(path.utf8)).inserted { files.append(path) }
+            }
+        }
+        // One path walks each directory entry once: duplicates only arise from several paths.
+        var unique: [String] = files
+        if paths.count > 1 {
+            unique = []
+            var set = Set<[UInt8]>()
+            for f in files where set.insert(Array(f.utf8)).inserted { unique.append(f) }
+        }
+        // The walk is usually already in byte order (names are sorted per directory): check before sorting.
+        let inOrder = zip(unique, unique.dropFirst()).allSatisfy { !$1.utf8.lexicographicallyPrecedes($0.utf8) }
+        if !inOrder { unique.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+        return (unique, problems)
+    }
+
+    package struct FileIdentity: Hashable {
+        package let device: UInt64
+        package let inode: UInt64
+    }
+
+    /// The command-line paths with every symlink resolved: what a walk may reach and `--fix` may write.
+    public func roots(_ paths: [String]) -> [String] {
+        paths.filter { $0 != "-" }.compactMap { PathResolver.real(absolute($0)) }
+    }
+
+    private func walk(directory: String, visited: inout Set<FileIdentity>, files: inout [String], problems: inout [InputProblem], ignores: IgnoreStack, roots: [String]) {
+        var st = stat()
+        guard SystemPath.stat(absolute(directory), &st) == 0 else {
+            // Never silently: an over-long path (ENAMETOOLONG) or a directory that vanished.
+            problems.append(InputProblem(path: directory, message: "cannot open directory: \(String(cString: strerror(errno)))", isFailure: true))
+            return
+        }
+        let id = FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+        guard visited.insert(id).inserted else {
+            problems.append(InputProblem(path: directory, message: "directory symlink loop; not followed", isFailure: false))
+            return
+        }
+        defer { visited.remove(id) }
+        guard let entries = DirectoryReader.entries(absolute(directory)) else {
+            problems.append(InputProblem(path: directory, message: "cannot read directory: \(String(cString: strerror(errno)))", isFailure: true))
+            return
+        }
+        let config = configuration(forDirectory: directory)
+        var ignores = ignores
+        if respectIgnoreFiles && entries.contains(where: { IgnoreStack.fileNames.contains($0.name) }) { ignores.push(directory: absolute(directory)) }
+        for (name, kind) in entries {
+            if name.hasPrefix(".") { continue }
+            let child = directory == "." ? name : (directory.hasSuffix("/") ? directory + name : directory + "/" + name)
+            // readdir's type saves a stat per entry; symlinks and unknown types are stat'ed (followed).
+            var type = kind
+            if type == .other {
+                var cst = stat()
+                if SystemPath.stat(absolute(child), &cst) != 0 {
+                    var lst = stat()
+                    if SystemPath.lstat(absolute(child), &lst) == 0 && matchesExtension(name, config) {
+                        problems.append(InputProblem(path: child, message: "broken symbolic link", isFailure: true))
+                    }
+                    continue
+                }
+                type = (cst.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
+                if !followSymlinks, type == .directory || matchesExtension(name, config),
+                   let target = PathResolver.real(absolute(child)), !PathResolver.isWithin(target, roots: roots) {
+                    problems.append(InputProblem(path: child, message: "symbolic link to \(target), outside the linted paths; not followed (use --follow-symlinks)", isFailure: false))
+                    continue
+                }
+            }
+            if type == .directory {
+                if name == ".build" || name == "node_modules" { continue }
+                if config.isExcludedDirectory(absolute(child)) { continue }
+                if !ignores.files.isEmpty && ignores.isIgnored(PathResolver.standardized(absolute(child)), isDirectory: true) { continue }
+                walk(directory: child, visited: &visited, files: &files, problems: &problems, ignores: ignores, roots: roots)
+            } else if matchesExtension(name, config) && config.isIncluded(absolute(child))
+                        && (ignores.files.isEmpty || !ignores.isIgnored(PathResolver.standardized(absolute(child)), isDirectory: false)) {
+                files.append(child)
+            }
+        }
+    }
+
+    /// Case-insensitive (ASCII) suffix test on the name's bytes: called for every directory entry,
+    /// so no lowercased copy of each name.
+    private func matchesExtension(_ name: String, _ config: Configuration) -> Bool {
+        config.extensions.contains { Self.hasSuffixIgnoringASCIICase(name.utf8, $0.utf8) }
+    }
+
+    package static func hasSuffixIgnoringASCIICase(_ name: String.UTF8View, _ suffix: String.UTF8View) -> Bool {
+        guard suffix.count <= name.count else { return false }
+        func fold(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+        return zip(name.suffix(suffix.count), suffix).allSatisfy { fold($0) == fold($1) }
+    }
+}
+
+/// Lists a directory with `readdir`, keeping the entry type it reports (no stat per entry).
+package enum DirectoryReader {
+    package enum Kind { case file, directory, other }
+
+    /// Entries sorted by name; nil (errno set) when the directory cannot be opened.
+    package static func entries(_ path: String) -> [(name: String, kind: Kind)]? {
+        guard let dir = SystemPath.withCString(path, { opendir($0) }) else { return nil }
+        defer { closedir(dir) }
+        var out: [(name: String, kind: Kind)] = []
+        while let entry = readdir(dir) {
+            let raw = withUnsafePointer(to: &entry.pointee.d_name) {
+                UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)
+            }
+            // Byte-exact: a name that is not UTF-8 keeps its bytes (SystemPath), so it can be opened again.
+            let name = SystemPath.decode(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw)))
+            if name == "." || name == ".." { continue }
+            let kind: Kind
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_REG): kind = .file
+            case Int32(DT_DIR): kind = .directory
+            default: kind = .other
+            }
+            out.append((name, kind))
+        }
+        out.sort { $0.name < $1.name }
+        return out
+    }
+}
+

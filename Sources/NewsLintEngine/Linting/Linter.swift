@@ -1,0 +1,622 @@
+import Foundation
+import NewsLintCore
+import NewsLintRules
+
+/// What `--fix` may apply.
+public enum FixMode: Sendable, Equatable {
+    case none
+    /// Apply fixes up to and including this applicability.
+    case apply(Applicability)
+    /// Compute fixes but write nothing (`--diff`).
+    case preview(Applicability)
+
+    package var allowed: Applicability? {
+        switch self {
+        case .none: return nil
+        case let .apply(a), let .preview(a): return a
+        }
+    }
+    package var writes: Bool { if case .apply = self { return true } else { return false } }
+}
+
+/// Settings for one lint run (from the command line).
+public struct LintSettings: Sendable {
+    public var jobs: Int = activeCoreCount
+    public var fix: FixMode = .none
+    public var filter = RuleFilter()
+    /// Directory relative input paths are resolved against (default: the process's current directory).
+    public var baseDirectory: String = FileManager.default.currentDirectoryPath
+    /// Probes and services for rules that need the outside world (images); tests inject fakes.
+    public var environment = LintEnvironment()
+    /// Per-file result cache (`--cache`); used only when not fixing.
+    public var cache: LintCache?
+    /// Run the cross-file reduce phase after linting (off for shards: `merge` does it).
+    public var finishCrossFile = true
+    /// When set, `--fix` writes only files whose resolved location lies within these canonical roots.
+    public var writableRoots: [String]?
+    /// `--fix-hardlinks`: fix files with several hard links in place instead of refusing.
+    public var fixHardLinks = false
+    /// Findings kept per rule per file (the rest become one finding with their count); nil: no cap.
+    /// Not applied while fixing, where every fix counts.
+    public var maxFindingsPerRule: Int? = 1000
+    /// Seconds of rule time per file after which the remaining rules are skipped (a `file-skipped`
+    /// finding names the rule that ran over); nil: no budget.
+    public var fileTimeBudget: Double? = 30
+    /// Per-document facts a caller above the engine wants from the same pass (the corpus profile
+    /// of `--summary` and `report`), so no later step reads the files again.
+    public var documentProfiler: DocumentProfiler?
+    public init() {}
+}
+
+/// Computes a caller's facts about one linted document (in the pass, from the text as it stands
+/// after fixes); the engine only carries the value to the delivery.
+public typealias DocumentProfiler = @Sendable (Document) -> any Sendable
+
+/// An input to lint: a file on disk or text from stdin under a display name.
+public enum LintInput: Sendable {
+    case file(String)
+    case text(path: String, bytes: [UInt8])
+
+    public var path: String {
+        switch self {
+        case let .file(p): return p
+        case let .text(p, _): return p
+        }
+    }
+}
+
+/// Per-file outcome.
+public struct FileOutcome: Sendable {
+    public var path: String
+    public var diagnostics: [Diagnostic]
+    /// Facts for cross-file rules, by index into the rule set's `crossFile`.
+    public var facts: [(rule: Int, fact: any Sendable)]
+    public var byteCount: Int
+    /// Boxed: only `--fix`/`--diff` runs have one, and an inline optional would triple the size of
+    /// every outcome kept until output (the dominant per-file memory cost on large corpora).
+    public var fix: FileFixOutcome? {
+        get { fixBox?.value }
+        set { fixBox = newValue.map(FixBox.init) }
+    }
+    public var ioFailure: Bool
+    /// Digest of this file's cached facts when the outcome went through the cache (nil otherwise):
+    /// a run whose every file has one can reuse the cached cross-file result for the same digests.
+    public var factDigest: UInt64?
+    /// `settings.documentProfiler`'s value for this document (nil without one, or when the file
+    /// was not read by the pass: skipped, unreadable, or answered by the cache).
+    public var profile: (any Sendable)? {
+        get { profileBox?.value }
+        set { profileBox = newValue.map(ProfileBox.init) }
+    }
+    /// Suppression regions of the document for cross-file findings (nil when it has none), and
+    /// whether the pass knows them (false for cache hits: their text was not read).
+    package var suppressions: [Suppressions.Region]?
+    package var suppressionsKnown = false
+    private var fixBox: FixBox?
+    private var profileBox: ProfileBox?
+
+    public init(path: String, diagnostics: [Diagnostic], facts: [(rule: Int, fact: any Sendable)], byteCount: Int,
+                fix: FileFixOutcome?, ioFailure: Bool) {
+        self.path = path
+        self.diagnostics = diagnostics
+        self.facts = facts
+        self.byteCount = byteCount
+        self.ioFailure = ioFailure
+        self.fixBox = fix.map(FixBox.init)
+    }
+
+    private final class ProfileBox: Sendable {
+        let value: any Sendable
+        init(_ value: any Sendable) { self.value = value }
+    }
+
+    private final class FixBox: Sendable {
+        let value: FileFixOutcome
+        init(_ value: FileFixOutcome) { self.value = value }
+    }
+}
+
+/// The result of a run.
+public struct LintResult: Sendable {
+    /// All diagnostics, sorted by path, line, column, rule.
+    public var diagnostics: [Diagnostic]
+    public var files: [FileOutcome]
+    public var ioFailure: Bool
+    public var fixSummary: FixSummary
+    package init(diagnostics: [Diagnostic], files: [FileOutcome], ioFailure: Bool, fixSummary: FixSummary) {
+        self.diagnostics = diagnostics
+        self.files = files
+        self.ioFailure = ioFailure
+        self.fixSummary = fixSummary
+    }
+
+    public func count(_ severity: Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }
+}
+
+/// One file's cross-file facts (kept for the reduce phase; everything else about a file is streamed).
+public struct FileFacts: Sendable {
+    public var path: String
+    /// By index into the rule set's `crossFile`.
+    public var facts: [(rule: Int, fact: any Sendable)]
+    package init(path: String, facts: [(rule: Int, fact: any Sendable)]) {
+        self.path = path
+        self.facts = facts
+    }
+}
+
+/// Cross-file facts of a run, one typed column per cross-file rule: no per-file container or
+/// per-fact box survives the file (on large corpora the facts are most of what a streamed run
+/// keeps), and each rule's column is released once its reduce phase has run.
+/// Mutated only by the engine's delivery (one thread at a time).
+public struct CrossFileFacts: @unchecked Sendable {
+    /// Paths of the files that have facts, in delivery order.
+    public private(set) var paths: [String] = []
+    /// By cross-file rule index.
+    package let columns: [any FactColumn]
+
+    public init(rules: [any ErasedCrossFileRule]) { columns = rules.map { $0.makeFactColumn() } }
+
+    public mutating func add(path: String, facts: [(rule: Int, fact: any Sendable)]) {
+        guard !facts.isEmpty else { return }
+        let file = paths.count
+        paths.append(path)
+        for f in facts where columns.indices.contains(f.rule) { columns[f.rule].append(file: file, fact: f.fact) }
+    }
+
+    /// Per-file facts (rule order within a file), as `FactsFile` writes them.
+    public var files: [FileFacts] {
+        var out = paths.map { FileFacts(path: $0, facts: []) }
+        for (rule, column) in columns.enumerated() {
+            for i in 0..<column.count {
+                let e = column.entry(i)
+                out[e.file].facts.append((rule, e.fact))
+            }
+        }
+        return out
+    }
+}
+
+/// What a streamed run keeps: aggregates and facts, not per-file diagnostics.
+public struct StreamedLint: Sendable {
+    /// Cross-file diagnostics (sorted; empty when `finishCrossFile` is off).
+    public var crossFile: [Diagnostic] = []
+    /// Facts of the files that have any (consumed by the reduce phase when it runs).
+    public var facts: CrossFileFacts
+    public var fileCount = 0
+    public var ioFailure = false
+    public var fixSummary = FixSummary()
+    /// Suppression regions the pass found, for the cross-file findings of the reduce phase.
+    public var suppressions = CrossFileSuppressions()
+}
+
+/// Lints documents with a configuration; the heart of the library.
+public final class Linter: Sendable {
+    public let catalog: Catalog
+    public let config: Configuration
+    public let settings: LintSettings
+    public let baseRules: RuleSet
+    /// `settings.environment` completed from the config (image settings, online checker).
+    public let environment: LintEnvironment
+    private let overrideRuleSets: Locked<[[Int]: RuleSet]>
+    /// Every configuration of the run (nested `.lint.json` files); `config` is the first.
+    public let configurations: ConfigSet
+
+    /// `configurations`: per-file configs (nested `.lint.json`); nil: `config` for every file.
+    public init(catalog: Catalog, config: Configuration, settings: LintSettings, configurations: ConfigSet? = nil) throws {
+        self.catalog = catalog
+        self.config = config
+        self.settings = settings
+        self.configurations = configurations ?? ConfigSet(single: config)
+        self.environment = settings.environment.prepared(config: config, baseDirectory: settings.baseDirectory)
+        self.baseRules = try RuleSet.build(catalog: catalog, config: config, filter: settings.filter)
+        // Validate every override's rule set up front so errors surface before linting.
+        var cache: [[Int]: RuleSet] = [:]
+        var errors: [ConfigError] = []
+        for i in config.overrides.indices {
+            do { cache[[i]] = try RuleSet.build(catalog: catalog, config: config, overrides: [i], filter: settings.filter) } catch let e as ConfigError { errors += e.all }
+        }
+        // Nested configurations: keyed by [-(index + 1)] + overrides, built and validated up front too.
+        for (index, nested) in self.configurations.configurations.enumerated().dropFirst() {
+            for overrides in [[]] + nested.overrides.indices.map({ [$0] }) {
+                do {
+                    cache[[-(index + 1)] + overrides] = try RuleSet.build(catalog: catalog, config: nested, overrides: overrides, filter: settings.filter)
+                } catch let e as ConfigError { errors += e.all }
+            }
+        }
+        if let first = errors.first { throw ConfigError.combined(first, Array(errors.dropFirst())) }
+        self.overrideRuleSets = Locked(cache)
+    }
+
+    /// The configuration that applies to a file (absolute path).
+    public func configuration(for location: String) -> Configuration {
+        configurations.configurations[configurations.index(forFile: location)]
+    }
+
+    /// The rules for a given file (overrides applied).
+    public func rules(for path: String) -> RuleSet {
+        let index = configurations.index(forFile: path)
+        if index > 0 { return rules(for: path, nested: index) }
+        let matching = config.matchingOverrides(path)
+        if matching.isEmpty { return baseRules }
+        if let cached = overrideRuleSets.withLock({ $0[matching] }) { return cached }
+        do {
+            let built = try RuleSet.build(catalog: catalog, config: config, overrides: matching, filter: settings.filter)
+            overrideRuleSets.withLock { $0[matching] = built }
+            return built
+        } catch {
+            // Each override was validated alone; this combination is not. Say so for the file
+            // (an io-error finding, exit 2) instead of silently linting with the base rules.
+            var failed = baseRules
+            failed.configurationError = "invalid configuration for this file (overrides \(matching.map { String($0) }.joined(separator: ", ")) combined): \(error)"
+            overrideRuleSets.withLock { $0[matching] = failed }
+            return failed
+        }
+    }
+
+    /// The rules for a file under a nested configuration.
+    private func rules(for path: String, nested index: Int) -> RuleSet {
+        let nested = configurations.configurations[index]
+        let key = [-(index + 1)] + nested.matchingOverrides(path)
+        if let cached = overrideRuleSets.withLock({ $0[key] }) { return cached }
+        var built: RuleSet
+        do {
+            built = try RuleSet.build(catalog: catalog, config: nested, overrides: Array(key.dropFirst()), filter: settings.filter)
+        } catch {
+            built = baseRules
+            built.configurationError = "invalid configuration for this file (\(nested.file ?? "defaults"), overrides combined): \(error)"
+        }
+        overrideRuleSets.withLock { $0[key] = built }
+        return built
+    }
+
+    /// Runs the per-file rules on one document (no I/O). Suppression comments are applied.
+    public func check(_ document: Document, rules: RuleSet) -> [Diagnostic] {
+        check(document, rules: rules, environment: environment)
+    }
+
+    package func check(_ document: Document, rules: RuleSet, environment: LintEnvironment) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let limit = settings.fix == .none ? settings.maxFindingsPerRule : nil
+        var dropped: [String: Int] = [:]
+        let started = DispatchTime.now().uptimeNanoseconds
+        let deadline = settings.fileTimeBudget.map { started &+ UInt64(max(0, $0) * 1e9) }
+        for (index, active) in rules.perFile.enumerated() {
+            var sink = DiagnosticSink(document: document, rule: active.id, severity: active.severity)
+            sink.environment = environment
+            sink.deadline = deadline
+            // Stored findings are bounded well above the listed cap, so suppression comments still
+            // see the findings they silence (only past this bound can one look unused).
+            if let limit { sink.limit = max(limit, Self.storedFindingsPerRule) }
+            active.rule.check(document, into: &sink)
+            out.append(contentsOf: sink.diagnostics)
+            if sink.dropped > 0 { dropped[active.id] = sink.dropped }
+            // Rules with heavy loops stop themselves (`sink.isOverBudget`); the budget stops the rest.
+            if let budget = settings.fileTimeBudget, sink.stoppedOverBudget || index + 1 < rules.perFile.count {
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                if sink.stoppedOverBudget || elapsed > budget, let severity = rules.engineSeverity["file-skipped"] {
+                    let left = rules.perFile.count - index - 1
+                    let partly = sink.stoppedOverBudget ? " and stopped partway: this file was only partly checked by it" : ""
+                    let rest = left == 0 ? "" : "; \(left) remaining rule\(left == 1 ? "" : "s") not run on this file"
+                    out.append(Diagnostic(rule: "file-skipped", severity: severity, path: document.path, line: 1, column: 1,
+                                          message: "rule '\(active.id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget)\(partly)\(rest)"))
+                    break
+                }
+            }
+        }
+        let filtered = DiagnosticFilters.apply(out, document: document, rules: rules)
+        guard let limit else { return filtered }
+        return Self.capped(filtered, limit: limit, dropped: dropped, rules: rules, path: document.path)
+    }
+
+    /// Findings a rule may store per file before the rest are only counted (memory bound).
+    package static let storedFindingsPerRule = 100_000
+
+    /// Keeps the first `limit` findings of each rule and adds one finding with the count of the rest.
+    package static func capped(_ diagnostics: [Diagnostic], limit: Int, dropped: [String: Int], rules: RuleSet, path: String) -> [Diagnostic] {
+        var seen: [String: Int] = [:]
+        var extra = dropped
+        var lastLine: [String: Int] = [:]
+        var out: [Diagnostic] = []
+        out.reserveCapacity(min(diagnostics.count, limit * 8))
+        for d in diagnostics {
+            let n = seen[d.rule, default: 0]
+            seen[d.rule] = n + 1
+            if n < limit { out.append(d); lastLine[d.rule] = d.line } else { extra[d.rule, default: 0] += 1 }
+        }
+        for (rule, count) in extra.sorted(by: { $0.key < $1.key }) where count > 0 {
+            let severity = rules.perFile.first { $0.id == rule }?.severity ?? .warning
+            out.append(Diagnostic(rule: rule, severity: severity, path: path, line: lastLine[rule] ?? 1, column: 1,
+                                  message: "\(count) more \(rule) finding\(count == 1 ? "" : "s") in this file not listed (at most \(limit) per rule per file)"))
+        }
+        return out
+    }
+
+    /// Lints all inputs in parallel, then runs cross-file rules; output is sorted and independent of `jobs`.
+    /// Keeps every outcome: for callers that need the whole result (fixes, baselines, summaries).
+    public func lint(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil) -> LintResult {
+        var outcomes: [FileOutcome] = []
+        outcomes.reserveCapacity(inputs.count)
+        let run = lintStreaming(inputs, observer: observer) { outcomes.append($0) }
+        var diagnostics: [Diagnostic] = []
+        diagnostics.reserveCapacity(outcomes.reduce(0) { $0 + $1.diagnostics.count } + run.crossFile.count)
+        for o in outcomes { diagnostics.append(contentsOf: o.diagnostics) }
+        diagnostics.append(contentsOf: run.crossFile)
+        if !Diagnostic.isSorted(diagnostics) { diagnostics.sort(by: Diagnostic.outputOrder) }
+        return LintResult(diagnostics: diagnostics, files: outcomes, ioFailure: run.ioFailure, fixSummary: run.fixSummary)
+    }
+
+    /// Lints all inputs in parallel and hands each file's outcome (its diagnostics sorted) to
+    /// `consume` in input order, on one thread at a time, as soon as it and all earlier files are
+    /// done; workers run at most a bounded window ahead. Only small per-file aggregates (cross-file
+    /// facts) are kept, so memory does not grow with the number of diagnostics.
+    /// `crossFileInto`: where the reduce phase's findings go (suppressed ones dropped) instead of
+    /// `StreamedLint.crossFile`, so they never have to be held as values.
+    public func lintStreaming(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil,
+                              crossFileInto runs: DiagnosticRuns? = nil,
+                              consume: (FileOutcome) -> Void) -> StreamedLint {
+        var run = StreamedLint(facts: CrossFileFacts(rules: baseRules.crossFile.map(\.rule)))
+        // Identifies the whole run's facts (paths in delivery order and each file's fact digest);
+        // nil once a file did not go through the cache. Online checks are never reused.
+        let reusableCache = settings.fix == .none && environment.urlChecker == nil ? settings.cache : nil
+        var runDigest: UInt64? = reusableCache == nil ? nil : 0x6E65_7773_6C69_6E74
+        parallelForEachOrdered(count: inputs.count, jobs: settings.jobs, { i -> FileOutcome in
+            var outcome = self.process(inputs[i])
+            outcome.diagnostics.sort(by: Diagnostic.outputOrder)
+            return outcome
+        }, deliver: { _, outcome in
+            // In input order, so what the observer streams (JSON Lines) is the same for any --jobs.
+            observer?(outcome)
+            run.fileCount += 1
+            run.ioFailure = run.ioFailure || outcome.ioFailure
+            if let f = outcome.fix { run.fixSummary.add(f) }
+            run.facts.add(path: outcome.path, facts: outcome.facts)
+            if !baseRules.crossFile.isEmpty { run.suppressions.add(outcome) }
+            if let d = runDigest, let file = outcome.factDigest {
+                runDigest = FastHash.mix(d ^ LintCache.pathHash(outcome.path) &+ file &* 0x9E37_79B9_7F4A_7C15)
+            } else {
+                runDigest = nil
+            }
+            consume(outcome)
+        })
+        if let runs {
+            // Suppression comments apply as findings are sealed into runs (completing(_:) does this for arrays).
+            let crossFileRules = Set(baseRules.crossFile.map(\.id))
+            let known = run.suppressions, base = settings.baseDirectory
+            runs.filter = { Suppressions.dropSuppressedCrossFile($0, crossFileRules: crossFileRules, inMemory: [:], base: base, known: known) }
+        }
+        if settings.finishCrossFile {
+            if let cache = reusableCache, let digest = runDigest, let stored = cache.crossFileResult(digest: digest) {
+                run.crossFile = stored
+            } else if let runs, reusableCache == nil {
+                _ = finishCrossFile(consuming: &run.facts, into: runs)
+            } else {
+                run.crossFile = finishCrossFile(consuming: &run.facts)
+                if !Diagnostic.isSorted(run.crossFile) { run.crossFile.sort(by: Diagnostic.outputOrder) }
+                if let cache = reusableCache, let digest = runDigest { cache.recordCrossFile(digest: digest, diagnostics: run.crossFile) }
+            }
+        }
+        if let runs {
+            runs.add(contentsOf: run.crossFile)
+            run.crossFile = []
+        }
+        return run
+    }
+
+    /// The reduce phase of cross-file rules over the facts of all files.
+    public func finishCrossFile(_ outcomes: [FileOutcome]) -> [Diagnostic] {
+        finishCrossFile(facts: outcomes.map { FileFacts(path: $0.path, facts: $0.facts) })
+    }
+
+    /// The reduce phase of cross-file rules over the facts of all files.
+    public func finishCrossFile(facts files: [FileFacts]) -> [Diagnostic] {
+        var facts = CrossFileFacts(rules: baseRules.crossFile.map(\.rule))
+        for f in files { facts.add(path: f.path, facts: f.facts) }
+        return finishCrossFile(consuming: &facts)
+    }
+
+    /// The reduce phase, releasing each rule's facts as it runs (peak memory: one rule's facts
+    /// in its typed form plus the columns not yet reduced).
+    public func finishCrossFile(consuming facts: inout CrossFileFacts, into runs: DiagnosticRuns? = nil) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for (index, active) in baseRules.crossFile.enumerated() where facts.columns.indices.contains(index) {
+            out.append(contentsOf: facts.columns[index].finish(paths: facts.paths, id: active.id, severity: active.severity,
+                                                               environment: environment, into: runs))
+        }
+        return out
+    }
+
+    /// Reads, lints, optionally fixes one input, and collects its cross-file facts.
+    public func process(_ input: LintInput) -> FileOutcome {
+        let path = input.path
+        let location = PathResolver.absolute(path, base: settings.baseDirectory)
+        let rules = self.rules(for: location)
+        if let problem = rules.configurationError {
+            return engineOutcome(path: path, rule: "io-error", message: problem, rules: rules, failure: true)
+        }
+        let bytes: [UInt8]
+        // The cache answers for unchanged files on disk when nothing is being fixed.
+        let cache = settings.fix == .none ? settings.cache : nil
+        var stamp: FileStamp?
+        var cached: CacheEntry?
+        switch input {
+        case let .text(_, b):
+            bytes = b
+        case .file:
+            if let cache {
+                stamp = FileStamp.of(location)
+                cached = cache.entry(for: location)
+                if let stamp, let entry = cached, entry.settled, entry.stamp == stamp, entry.dependenciesUnchanged,
+                   let outcome = reuse(entry, path: path, rules: rules) {
+                    cache.noteHit()
+                    return outcome
+                }
+            }
+            switch FileReader.read(location, maxSize: configuration(for: location).maxFileSize) {
+            case let .bytes(b): bytes = b
+            case let .skipped(reason):
+                return engineOutcome(path: path, rule: "file-skipped", message: reason, rules: rules, failure: false)
+            case let .failed(reason):
+                return engineOutcome(path: path, rule: "io-error", message: reason, rules: rules, failure: true)
+            }
+        }
+        if let reason = FileReader.binaryReason(bytes) {
+            return engineOutcome(path: path, rule: "file-skipped", message: reason, rules: rules, failure: false)
+        }
+        if let cache, let stamp {
+            let hash = FastHash.hash(bytes)
+            if var entry = cached, entry.contentHash == hash, entry.byteCount == bytes.count, entry.dependenciesUnchanged,
+               let outcome = reuse(entry, path: path, rules: rules) {
+                cache.noteHit()
+                entry.stamp = stamp
+                cache.record(entry)
+                return outcome
+            }
+            // Record the local files rules look at: the entry is only as fresh as they are.
+            let recorder = RecordingProbe(environment.probe)
+            var recording = environment
+            recording.probe = recorder
+            let outcome = lintBytes(bytes, input: input, path: path, location: location, rules: rules, environment: recording)
+            // A run cut short by the time budget says nothing about the next run: not cached.
+            if outcome.diagnostics.contains(where: { $0.rule == "file-skipped" }) { return outcome }
+            var facts: [(rule: String, data: [UInt8])] = []
+            for f in outcome.facts {
+                let active = baseRules.crossFile[f.rule]
+                guard let data = try? active.rule.encodeCachedFact(f.fact) else { return outcome }
+                facts.append((active.id, data))
+            }
+            let stored = outcome.diagnostics.map { d -> Diagnostic in var c = d; c.path = ""; return c }
+            cache.record(CacheEntry(location: location, stamp: stamp, settled: false, contentHash: hash, byteCount: bytes.count,
+                                    diagnostics: stored, facts: facts, dependencies: recorder.probed.map { ($0, FileStamp.of($0)) }))
+            var recorded = outcome
+            recorded.factDigest = CacheEntry.digest(facts)
+            return recorded
+        }
+        return lintBytes(bytes, input: input, path: path, location: location, rules: rules)
+    }
+
+    /// Rebuilds an outcome from a cache entry; nil when a fact no longer decodes (then the file is linted).
+    private func reuse(_ entry: CacheEntry, path: String, rules: RuleSet) -> FileOutcome? {
+        var facts: [(rule: Int, fact: any Sendable)] = []
+        for f in entry.facts {
+            guard let i = baseRules.crossFile.firstIndex(where: { $0.id == f.rule }),
+                  let fact = try? baseRules.crossFile[i].rule.decodeCachedFact(f.data) else { return nil }
+            facts.append((i, fact))
+        }
+        let diagnostics = entry.diagnostics.map { d -> Diagnostic in var c = d; c.path = path; return c }
+        var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: entry.byteCount, fix: nil, ioFailure: false)
+        outcome.factDigest = CacheEntry.digest(entry.facts)
+        return outcome
+    }
+
+    /// Lints (and optionally fixes) the bytes of one readable, non-binary input.
+    private func lintBytes(_ bytes: [UInt8], input: LintInput, path: String, location: String, rules: RuleSet,
+                           environment: LintEnvironment? = nil) -> FileOutcome {
+        let environment = environment ?? self.environment
+        var document = Document(path: path, bytes: bytes)
+        let original = document
+        var diagnostics = check(document, rules: rules, environment: environment)
+        var fixOutcome: FileFixOutcome?
+        if let allowed = settings.fix.allowed {
+            let result = Fixer.fix(document: document, initial: diagnostics, allowed: allowed) { self.check($0, rules: rules) }
+            var outcome = result.outcome
+            if outcome.applied > 0 {
+                if settings.fix.writes, case .file = input {
+                    do {
+                        if let roots = settings.writableRoots, !PathResolver.isWithin(PathResolver.real(location) ?? location, roots: roots) {
+                            throw WriteError(path: path, message: "resolves to \(PathResolver.real(location) ?? location), outside the linted paths; not written")
+                        }
+                        try AtomicWriter.write(result.bytes, to: location, allowHardLinks: settings.fixHardLinks)
+                        document = Document(path: path, bytes: result.bytes)
+                        diagnostics = result.remaining
+                    } catch {
+                        outcome.writeError = "\(error)"
+                        outcome.applied = 0
+                    }
+                } else {
+                    document = Document(path: path, bytes: result.bytes)
+                    diagnostics = result.remaining
+                }
+            }
+            // Keep both versions for previews and for stdin (whose fixed text is printed).
+            let keep = !settings.fix.writes || { if case .text = input { return true } else { return false } }()
+            outcome.original = keep ? bytes : nil
+            outcome.fixed = keep ? result.bytes : nil
+            fixOutcome = outcome
+            if let err = outcome.writeError {
+                diagnostics.append(Diagnostic(rule: "io-error", severity: .error, path: path, line: 1, column: 1, message: "could not write fixes: \(err)"))
+            }
+        }
+        var facts: [(rule: Int, fact: any Sendable)] = []
+        var factEnvironment = environment
+        for d in diagnostics where d.rule == "boilerplate" || catalog.metadata(d.rule)?.family == "pack" {
+            factEnvironment.linesReportedByPacks.insert(d.line)
+        }
+        for (i, active) in baseRules.crossFile.enumerated() where rules.crossFile.contains(where: { $0.id == active.id }) {
+            factEnvironment.collectBudget = settings.fileTimeBudget.map { CollectBudget(seconds: $0) }
+            if let f = active.rule.collectErased(document, environment: factEnvironment) { facts.append((i, f)) }
+            if factEnvironment.collectBudget?.stopped == true, let severity = rules.engineSeverity["file-skipped"], let budget = settings.fileTimeBudget {
+                diagnostics.append(Diagnostic(rule: "file-skipped", severity: severity, path: path, line: 1, column: 1,
+                                              message: "rule '\(active.id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget) and stopped partway: this file was only partly checked by it (not compared with other files)"))
+            }
+        }
+        var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: bytes.count, fix: fixOutcome,
+                                  ioFailure: fixOutcome?.writeError != nil)
+        // Later steps see the text as it is on disk after this pass (fixed only when written) and
+        // stdin as it was given.
+        var final = original
+        if settings.fix.writes, case .file = input { final = document }
+        outcome.profile = settings.documentProfiler?(final)
+        if !baseRules.crossFile.isEmpty {
+            outcome.suppressions = Suppressions.crossFileRegions(final)
+            outcome.suppressionsKnown = true
+        }
+        return outcome
+    }
+
+    private func engineOutcome(path: String, rule: String, message: String, rules: RuleSet, failure: Bool) -> FileOutcome {
+        var diagnostics: [Diagnostic] = []
+        if let severity = rules.engineSeverity[rule] ?? (failure ? .error : nil) {
+            diagnostics.append(Diagnostic(rule: rule, severity: severity, path: path, line: 1, column: 1, message: message))
+        }
+        var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: [], byteCount: 0, fix: nil, ioFailure: failure)
+        // Nothing of it was read: no cross-file finding can point into it.
+        outcome.suppressionsKnown = true
+        return outcome
+    }
+}
+
+/// Post-processing of a document's diagnostics (suppression comments and the like).
+/// Each filter is a pure function; the engine applies them in order.
+public enum DiagnosticFilters {
+    public typealias Filter = @Sendable ([Diagnostic], Document, RuleSet) -> [Diagnostic]
+    /// Registered filters (suppressions are added by the suppression subsystem).
+    package static let filters: [Filter] = [Suppressions.filter]
+
+    package static func apply(_ diagnostics: [Diagnostic], document: Document, rules: RuleSet) -> [Diagnostic] {
+        var d = diagnostics
+        for f in filters { d = f(d, document, rules) }
+        return d
+    }
+}
+
+extension Linter {
+    /// The last step every command shares after linting: input problems (missing paths, loops)
+    /// become `io-error`/`file-skipped` findings, suppression comments apply to cross-file
+    /// findings, and the list is put in output order. `ioFailure` is true when an input failed.
+    /// `suppressions`: what the pass found (files it did not read are read here).
+    public func completing(_ diagnostics: [Diagnostic], problems: [InputProblem], inMemory: [String: [UInt8]],
+                           base: String, suppressions: CrossFileSuppressions? = nil) -> (diagnostics: [Diagnostic], ioFailure: Bool) {
+        var out = diagnostics
+        var ioFailure = false
+        for p in problems {
+            let rule = p.isFailure ? "io-error" : "file-skipped"
+            guard let severity = baseRules.engineSeverity[rule] ?? (p.isFailure ? .error : nil) else { continue }
+            out.append(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
+            if p.isFailure { ioFailure = true }
+        }
+        out = Suppressions.dropSuppressedCrossFile(out, crossFileRules: Set(baseRules.crossFile.map(\.id)), inMemory: inMemory, base: base,
+                                                   known: suppressions ?? CrossFileSuppressions())
+        out.sort(by: Diagnostic.outputOrder)
+        return (out, ioFailure)
+    }
+}

@@ -1,0 +1,409 @@
+import Foundation
+import NewsLintCore
+import NewsLintRules
+
+/// Inline suppression comments in Markdown bodies:
+///
+///     <!-- newslint-disable RULE[, RULE] -->   …   <!-- newslint-enable [RULE…] -->
+///     <!-- newslint-disable-next-line [RULE…] -->
+///     text <!-- newslint-disable-line [RULE…] -->   (same line, like ESLint's eslint-disable-line)
+///     <!-- newslint-disable-file [RULE…] -->
+///
+/// With no rule named a directive covers every rule. Names may be rule ids or family
+/// names. Directives inside fenced code blocks and in front matter are ignored (they are
+/// content there, not instructions). Suppressions that silence nothing, and names that are
+/// not rules, are reported as `unused-suppression` (like Ruff's RUF100), with a safe fix
+/// that removes the dead directive or the dead names.
+///
+/// Cross-file diagnostics (duplicate groups) are produced after the documents are gone;
+/// `dropSuppressedCrossFile` applies each file's directives to them afterwards. Engine
+/// diagnostics (`io-error`, `file-skipped`) cannot be suppressed inline.
+public enum Suppressions {
+    public static let ruleID = "unused-suppression"
+
+    public enum Kind: String, Sendable {
+        case disable = "newslint-disable"
+        case enable = "newslint-enable"
+        case nextLine = "newslint-disable-next-line"
+        case file = "newslint-disable-file"
+        case line = "newslint-disable-line"
+    }
+
+    /// One parsed directive comment.
+    public struct Directive: Sendable, Equatable {
+        /// nil for a `newslint-…` word that is not a directive (a typo, reported as such).
+        public var kind: Kind?
+        /// The directive word as written.
+        public var word: String
+        /// Rule ids or family names; empty means every rule.
+        public var names: [String]
+        public var line: Int
+        /// Byte range of `<!-- … -->`.
+        public var range: Range<Int>
+        /// Byte range of the names list inside the comment (for rewriting fixes).
+        public var namesRange: Range<Int>
+    }
+
+    /// A stretch of lines in which `names` (nil: all rules, minus `except`) are silenced.
+    package struct Region {
+        package var directive: Int
+        package var names: Set<String>?
+        package var except: Set<String>
+        package var lines: ClosedRange<Int>
+    }
+
+    package static let allKinds = [Kind.disable, .enable, .nextLine, .file, .line].map(\.rawValue)
+    private static let open = Array("<!--".utf8)
+    private static let close = Array("-->".utf8)
+    private static let prefix = Array("newslint-".utf8)
+
+    /// Directives in the document body, in order. Cheap when the file has no `<!--`.
+    public static func directives(in document: Document) -> [Directive] {
+        let bytes = document.bytes
+        var out: [Directive] = []
+        guard let body = document.bodyLines else { return out }
+        var i = document.bodyStart
+        let n = bytes.count
+        while i + 4 <= n {
+            // Find "<!--": jump to the next '<' (memchr), most bodies have none.
+            guard let lt = ByteSearch.first(0x3C, in: bytes, from: i), lt + 4 <= n else { break }
+            i = lt
+            guard bytes[i + 1] == 0x21, bytes[i + 2] == 0x2D, bytes[i + 3] == 0x2D else { i += 1; continue }
+            let start = i
+            let line = document.line(ofByte: start)
+            guard body.contains(line), !document.isCode(line: line) else { i += 4; continue }
+            // The comment must close on the same line.
+            let lineEnd = document.contentRange(ofLine: line).upperBound
+            var j = start + 4
+            var end: Int?
+            while j + 3 <= lineEnd {
+                if bytes[j] == 0x2D, bytes[j + 1] == 0x2D, bytes[j + 2] == 0x3E { end = j; break }
+                j += 1
+            }
+            guard let closeAt = end else { i = lineEnd; continue }
+            i = closeAt + 3
+            var k = start + 4
+            while k < closeAt, bytes[k] == 0x20 || bytes[k] == 0x09 { k += 1 }
+            guard closeAt - k >= prefix.count, bytes[k..<(k + prefix.count)].elementsEqual(prefix) else { continue }
+            var w = k
+            while w < closeAt, bytes[w] != 0x20, bytes[w] != 0x09 { w += 1 }
+            let word = String(decoding: bytes[k..<w], as: UTF8.self)
+            let kind = Kind(rawValue: word)
+            var namesEnd = closeAt
+            // `-- reason` ends the list (ESLint style): `<!-- newslint-disable x -- scraped ads -->`.
+            var p = w
+            while p + 1 < namesEnd {
+                if bytes[p] == 0x2D, bytes[p + 1] == 0x2D, p == w || bytes[p - 1] == 0x20 || bytes[p - 1] == 0x09 { namesEnd = p; break }
+                p += 1
+            }
+            while namesEnd > w, bytes[namesEnd - 1] == 0x20 || bytes[namesEnd - 1] == 0x09 { namesEnd -= 1 }
+            var namesStart = w
+            while namesStart < namesEnd, bytes[namesStart] == 0x20 || bytes[namesStart] == 0x09 { namesStart += 1 }
+            let list = String(decoding: bytes[namesStart..<namesEnd], as: UTF8.self)
+            let names = list.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }).map(String.init)
+            out.append(Directive(kind: kind, word: word, names: names, line: line, range: start..<(closeAt + 3), namesRange: namesStart..<namesEnd))
+        }
+        return out
+    }
+
+    /// Regions built from directives; `unmatchedEnables` are enables that closed nothing.
+    package static func regions(_ directives: [Directive], lastLine: Int) -> (regions: [Region], unmatchedEnables: [(directive: Int, names: [String])]) {
+        var regions: [Region] = []
+        var openRegions: [Region] = []
+        var unmatched: [(Int, [String])] = []
+        let last = max(1, lastLine)
+        for (index, d) in directives.enumerated() {
+            guard let kind = d.kind else { continue }
+            switch kind {
+            case .file:
+                regions.append(Region(directive: index, names: d.names.isEmpty ? nil : Set(d.names), except: [], lines: 1...last))
+            case .nextLine:
+                let target = min(d.line + 1, last)
+                regions.append(Region(directive: index, names: d.names.isEmpty ? nil : Set(d.names), except: [], lines: target...target))
+            case .line:
+                regions.append(Region(directive: index, names: d.names.isEmpty ? nil : Set(d.names), except: [], lines: d.line...d.line))
+            case .disable:
+                openRegions.append(Region(directive: index, names: d.names.isEmpty ? nil : Set(d.names), except: [], lines: d.line...last))
+            case .enable:
+                var closedSomething = false
+                var stillOpen: [Region] = []
+                var matchedNames = Set<String>()
+                for var r in openRegions {
+                    let ended = max(r.lines.lowerBound, d.line - 1)...max(r.lines.lowerBound, d.line - 1)
+                    if d.names.isEmpty {
+                        closedSomething = true
+                        r.lines = r.lines.lowerBound...ended.upperBound
+                        regions.append(r)
+                        continue
+                    }
+                    let enabled = Set(d.names)
+                    if let names = r.names {
+                        let hit = names.intersection(enabled)
+                        if hit.isEmpty { stillOpen.append(r); continue }
+                        matchedNames.formUnion(hit)
+                        closedSomething = true
+                        var closed = r
+                        closed.lines = r.lines.lowerBound...ended.upperBound
+                        regions.append(closed)
+                        let remaining = names.subtracting(enabled)
+                        if !remaining.isEmpty {
+                            stillOpen.append(Region(directive: r.directive, names: remaining, except: [], lines: d.line...last))
+                        }
+                    } else {
+                        // Re-enable some rules inside a blanket disable.
+                        matchedNames.formUnion(enabled)
+                        closedSomething = true
+                        var closed = r
+                        closed.lines = r.lines.lowerBound...ended.upperBound
+                        regions.append(closed)
+                        stillOpen.append(Region(directive: r.directive, names: nil, except: r.except.union(enabled), lines: d.line...last))
+                    }
+                }
+                openRegions = d.names.isEmpty ? [] : stillOpen
+                if !closedSomething {
+                    unmatched.append((index, d.names))
+                } else if !d.names.isEmpty {
+                    let extra = d.names.filter { !matchedNames.contains($0) }
+                    if !extra.isEmpty { unmatched.append((index, extra)) }
+                }
+            }
+        }
+        regions.append(contentsOf: openRegions)
+        return (regions, unmatched)
+    }
+
+    /// Family of a rule id: the built-in catalog's, and `pack` for rules from user packs
+    /// (the only rules not in the built-in catalog).
+    package static func family(of rule: String) -> String { familyOf[rule] ?? "pack" }
+
+    package static let familyOf: [String: String] = {
+        var m: [String: String] = [:]
+        for r in Catalog.builtin.rules { m[r.id] = r.family }
+        return m
+    }()
+    package static let knownNames: Set<String> = Set(Catalog.builtin.ids + Catalog.builtin.families + ["all", "pack"])
+
+    package static func covers(_ r: Region, rule: String, blanketApplies: Bool) -> Bool {
+        let family: String? = family(of: rule)
+        if let names = r.names {
+            return names.contains(rule) || (family.map { names.contains($0) } ?? false) || names.contains("all")
+        }
+        guard blanketApplies else { return false }
+        return !(r.except.contains(rule) || (family.map { r.except.contains($0) } ?? false))
+    }
+
+    /// The engine filter: drops suppressed diagnostics and reports unused directives.
+    public static let filter: DiagnosticFilters.Filter = { diagnostics, document, rules in
+        apply(diagnostics, document: document, rules: rules)
+    }
+
+    package static func apply(_ diagnostics: [Diagnostic], document: Document, rules: RuleSet) -> [Diagnostic] {
+        let directives = directives(in: document)
+        if directives.isEmpty { return diagnostics }
+        let (regions, unmatched) = regions(directives, lastLine: document.lineCount)
+        // used[directive] = names that silenced something ("*" for a blanket directive).
+        var used = [Set<String>](repeating: [], count: directives.count)
+        // Per rule, its diagnostics' lines in order; each region then finds the ones it covers by
+        // bisection and marks them with a difference array: O((regions × rules) log n + n), not
+        // regions × diagnostics (100k suppression comments over 100k findings took minutes).
+        var byRule: [String: [(line: Int, index: Int)]] = [:]
+        for (i, d) in diagnostics.enumerated() { byRule[d.rule, default: []].append((d.line, i)) }
+        var suppressed = [Bool](repeating: false, count: diagnostics.count)
+        for (rule, unsorted) in byRule {
+            let entries = unsorted.sorted { $0.line < $1.line }
+            let family: String? = family(of: rule)
+            var delta = [Int](repeating: 0, count: entries.count + 1)
+            func firstIndex(atLeast line: Int) -> Int {
+                var lo = 0, hi = entries.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if entries[mid].line < line { lo = mid + 1 } else { hi = mid }
+                }
+                return lo
+            }
+            for r in regions where covers(r, rule: rule, blanketApplies: true) {
+                let lo = firstIndex(atLeast: r.lines.lowerBound)
+                let hi = firstIndex(atLeast: r.lines.upperBound + 1)
+                guard lo < hi else { continue }
+                delta[lo] += 1
+                delta[hi] -= 1
+                if let names = r.names {
+                    for name in names where name == rule || name == family || name == "all" { used[r.directive].insert(name) }
+                } else {
+                    used[r.directive].insert("*")
+                }
+            }
+            var depth = 0
+            for (k, e) in entries.enumerated() {
+                depth += delta[k]
+                if depth > 0 { suppressed[e.index] = true }
+            }
+        }
+        var kept: [Diagnostic] = []
+        for (i, d) in diagnostics.enumerated() where !suppressed[i] { kept.append(d) }
+        guard let severity = rules.engineSeverity[ruleID] else { return kept }
+
+        // Which names could have fired here: active per-file rules and their families.
+        let activeIDs = Set(rules.perFile.map(\.id))
+        let activeFamilies = Set(activeIDs.map { family(of: $0) })
+        let dynamicIDs = activeIDs.subtracting(familyOf.keys)
+        let crossFileIDs = Set(rules.crossFile.map(\.id))
+
+        var sink = DiagnosticSink(document: document, rule: ruleID, severity: severity)
+        var unmatchedByDirective: [Int: [String]] = [:]
+        for (i, names) in unmatched { unmatchedByDirective[i, default: []] += names }
+        for (index, d) in directives.enumerated() {
+            guard let kind = d.kind else {
+                let hint = Suggest.closest(to: d.word, in: allKinds).map { "; did you mean '\($0)'?" } ?? ""
+                sink.report(d.range, "unknown directive '\(d.word)' suppresses nothing\(hint)")
+                continue
+            }
+            var dead: [String] = []
+            var notes: [String] = []
+            for name in d.names where !knownNames.contains(name) && !dynamicIDs.contains(name) {
+                dead.append(name)
+                let hint = Suggest.closest(to: name, in: Array(knownNames)).map { "; did you mean '\($0)'?" } ?? ""
+                notes.append("unknown rule '\(name)'\(hint)")
+            }
+            if kind == .enable {
+                if let names = unmatchedByDirective[index] {
+                    let shown = names.isEmpty ? "" : " for " + names.map { "'\($0)'" }.joined(separator: ", ")
+                    if names.isEmpty {
+                        sink.report(d.range, "'\(kind.rawValue)' has no matching newslint-disable above it", fix: removal(of: d, document: document))
+                        continue
+                    }
+                    for name in names where !dead.contains(name) {
+                        dead.append(name)
+                    }
+                    notes.append("nothing to re-enable\(shown)")
+                }
+            } else if d.names.isEmpty {
+                if !used[index].contains("*") {
+                    sink.report(d.range, "unused suppression: '\(kind.rawValue)' silences no diagnostic", fix: removal(of: d, document: document))
+                    continue
+                }
+            } else {
+                for name in d.names where knownNames.contains(name) || dynamicIDs.contains(name) {
+                    let couldFire = activeIDs.contains(name) || activeFamilies.contains(name) || name == "all"
+                    // Cross-file rules and inactive rules: no opinion (their diagnostics never pass here).
+                    if couldFire && !crossFileIDs.contains(name) && !used[index].contains(name) {
+                        dead.append(name)
+                        notes.append("'\(name)' is not reported here")
+                    }
+                }
+            }
+            guard !dead.isEmpty else { continue }
+            let live = d.names.filter { !dead.contains($0) }
+            let fix: Fix
+            if live.isEmpty {
+                fix = removal(of: d, document: document)
+            } else {
+                fix = Fix(.safe, "Remove \(dead.map { "'\($0)'" }.joined(separator: ", ")) from the directive",
+                          edits: [Edit(range: d.namesRange, replacement: live.joined(separator: ", "))])
+            }
+            sink.report(d.range, "unused suppression in '\(kind.rawValue)': \(notes.joined(separator: "; "))", fix: fix)
+        }
+        // `unused-suppression` itself is silenced only when named explicitly.
+        let silencing = LineCoverage(regions.filter { $0.names != nil && covers($0, rule: ruleID, blanketApplies: false) }.map(\.lines))
+        let reports = sink.diagnostics.filter { !silencing.contains($0.line) }
+        return kept + reports
+    }
+
+    /// A union of line ranges, merged and sorted once, answering "is this line covered?" by bisection.
+    package struct LineCoverage {
+        private var ranges: [ClosedRange<Int>] = []
+
+        package init(_ input: [ClosedRange<Int>]) {
+            for r in input.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+                if let last = ranges.last, r.lowerBound <= last.upperBound + 1 {
+                    ranges[ranges.count - 1] = last.lowerBound...max(last.upperBound, r.upperBound)
+                } else {
+                    ranges.append(r)
+                }
+            }
+        }
+
+        package func contains(_ line: Int) -> Bool {
+            var lo = 0, hi = ranges.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if ranges[mid].upperBound < line { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < ranges.count && ranges[lo].contains(line)
+        }
+    }
+
+    /// Drops diagnostics of `crossFileRules` that their file's directives silence. Reads
+    /// only the files that have such findings (few), from `inMemory` or disk.
+    public static func dropSuppressedCrossFile(_ diagnostics: [Diagnostic], crossFileRules: Set<String>,
+                                               inMemory: [String: [UInt8]], base: String,
+                                               known: CrossFileSuppressions = CrossFileSuppressions()) -> [Diagnostic] {
+        guard !crossFileRules.isEmpty else { return diagnostics }
+        var regionsByPath: [String: [Region]] = [:]
+        return diagnostics.filter { d in
+            guard crossFileRules.contains(d.rule) else { return true }
+            if regionsByPath[d.path] == nil {
+                if let found = known.regions(d.path) {
+                    regionsByPath[d.path] = found
+                } else {
+                    // Not read by the pass (a cache hit, or a shard's facts): read it now.
+                    let bytes = inMemory[d.path] ?? SystemPath.contents(PathResolver.absolute(d.path, base: base)) ?? []
+                    regionsByPath[d.path] = crossFileRegions(Document(path: d.path, bytes: bytes)) ?? []
+                }
+            }
+            let regions = regionsByPath[d.path] ?? []
+            return !regions.contains { $0.lines.contains(d.line) && covers($0, rule: d.rule, blanketApplies: true) }
+        }
+    }
+
+    /// The regions of a document's directives (nil when it has none): what cross-file findings
+    /// pointing into it are checked against after the reduce phase.
+    package static func crossFileRegions(_ document: Document) -> [Region]? {
+        let found = directives(in: document)
+        if found.isEmpty { return nil }
+        let r = regions(found, lastLine: document.lineCount).regions
+        return r.isEmpty ? nil : r
+    }
+
+    /// Removes the directive; when it is alone on its line, removes the line.
+    package static func removal(of d: Directive, document: Document) -> Fix {
+        let content = document.contentRange(ofLine: d.line)
+        let before = document.bytes[content.lowerBound..<d.range.lowerBound]
+        let after = document.bytes[d.range.upperBound..<content.upperBound]
+        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        if before.allSatisfy(blank) && after.allSatisfy(blank) {
+            return Fix(.safe, "Remove the unused directive", edits: [.delete(document.fullRange(ofLine: d.line))])
+        }
+        // At the end of a line (a same-line directive): take the spaces before it too, or they would trail.
+        if after.allSatisfy(blank) {
+            var start = d.range.lowerBound
+            while start > content.lowerBound, blank(document.bytes[start - 1]) { start -= 1 }
+            return Fix(.safe, "Remove the unused directive", edits: [.delete(start..<content.upperBound)])
+        }
+        return Fix(.safe, "Remove the unused directive", edits: [.delete(d.range)])
+    }
+}
+
+/// Suppression regions the pass found in the files it read, kept for the cross-file findings of
+/// the reduce phase so no file is read again for them. Compact: only files with directives hold
+/// regions; files the pass did not read (cache hits) are listed and read when a finding needs them.
+public struct CrossFileSuppressions: Sendable {
+    private var regionsByPath: [String: [Suppressions.Region]] = [:]
+    private var unread: Set<String> = []
+    /// Whether any outcome was added (a run without cross-file rules adds none: every file is read).
+    private var tracking = false
+
+    public init() {}
+
+    package mutating func add(_ outcome: FileOutcome) {
+        tracking = true
+        if let r = outcome.suppressions { regionsByPath[outcome.path] = r }
+        if !outcome.suppressionsKnown { unread.insert(outcome.path) }
+    }
+
+    /// The regions of `path` ([] when it has none); nil when the pass did not read it.
+    package func regions(_ path: String) -> [Suppressions.Region]? {
+        guard tracking, !unread.contains(path) else { return nil }
+        return regionsByPath[path] ?? []
+    }
+}

@@ -1,9 +1,0 @@
-extension RuleRegistry {
-    /// Corpus-wide rules: duplicate slugs, duplicate and near-duplicate content (issue 5),
-    /// and the online half of `image-link-broken` (each remote URL checked once per run).
-    static let crossFileRules: [any CrossFileRule.Type] = [
-        SlugDuplicateRule.self, ContentDuplicateRule.self, ContentNearDuplicateRule.self, ImageLinkOnlineRule.self,
-    ]
-    /// Per-file checks of the cross-file family (slug syntax).
-    static let crossFilePerFileRules: [any Rule.Type] = [SlugInvalidRule.self]
-}

@@ -1,8 +1,0 @@
-extension RuleRegistry {
-    static let hygieneRules: [any Rule.Type] = [
-        FinalNewlineRule.self,
-        TrailingWhitespaceRule.self,
-        LineEndingsRule.self,
-        LeadingBlankLinesRule.self,
-    ]
-}

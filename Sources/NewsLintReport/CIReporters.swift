@@ -1,0 +1,336 @@
+import Foundation
+import NewsLintCore
+import NewsLintRules
+import NewsLintEngine
+
+/// JSON Lines: one diagnostic object per line (the same object as `--format json`).
+/// The CLI streams it file by file as files finish; this renders a finished result.
+public struct JSONLinesReporter: Reporter {
+    public init() {}
+    public func render(_ result: LintResult, context: ReportContext) -> String {
+        Self.lines(result.diagnostics)
+    }
+
+    public static func lines(_ diagnostics: [Diagnostic]) -> String {
+        var out = ""
+        for d in diagnostics { out += line(d) + "\n" }
+        return out
+    }
+}
+
+/// GitHub Actions workflow commands: `::error file=…,line=…,col=…::message`, which the
+/// runner turns into annotations on the pull request's diff.
+public struct GitHubReporter: Reporter {
+    public init() {}
+    public func render(_ result: LintResult, context: ReportContext) -> String {
+        var stream = self
+        return stream.renderAll(result.diagnostics, context: context)
+    }
+
+    public static func command(_ d: Diagnostic) -> String {
+        let level: String
+        switch d.severity {
+        case .error: level = "error"
+        case .warning: level = "warning"
+        case .info: level = "notice"
+        }
+        var props = ["file=\(escapeProperty(d.displayPath))", "line=\(d.line)", "col=\(d.column)"]
+        if let l = d.endLine { props.append("endLine=\(l)") }
+        if let c = d.endColumn, d.endLine == d.line { props.append("endColumn=\(c)") }
+        props.append("title=\(escapeProperty("newslint (\(d.rule))"))")
+        return "::\(level) \(props.joined(separator: ","))::\(escapeData(d.displayMessage))"
+    }
+
+    /// Message escaping of the runner (toolkit `escapeData`): `%`, CR, LF.
+    public static func escapeData(_ s: String) -> String { escape(s, property: false) }
+
+    /// Property escaping (toolkit `escapeProperty`): additionally `:` and `,`.
+    public static func escapeProperty(_ s: String) -> String { escape(s, property: true) }
+
+    private static func escape(_ s: String, property: Bool) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "%": out += "%25"
+            case "\r": out += "%0D"
+            case "\n": out += "%0A"
+            case ":" where property: out += "%3A"
+            case "," where property: out += "%2C"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+}
+
+/// JUnit XML: one `<testsuite>` per file, one `<testcase>` per diagnostic with a
+/// `<failure>` (errors and warnings) or `<skipped>`-free pass for info; clean files get
+/// one passing test case so CI dashboards count them.
+public struct JUnitReporter: Reporter {
+    public init() {}
+    public func render(_ result: LintResult, context: ReportContext) -> String {
+        var byPath: [String: [Diagnostic]] = [:]
+        for d in result.diagnostics { byPath[d.path, default: []].append(d) }
+        var paths = Set(result.files.map(\.path))
+        paths.formUnion(byPath.keys)
+        let sorted = paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let failing = result.diagnostics.filter { $0.severity != .info }.count
+        let tests = sorted.reduce(0) { $0 + max(1, byPath[$1]?.count ?? 0) }
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites name=\"newslint\" tests=\"\(tests)\" failures=\"\(failing)\" errors=\"0\">\n"
+        for path in sorted {
+            let diags = byPath[path] ?? []
+            let f = diags.filter { $0.severity != .info }.count
+            out += "  <testsuite name=\"\(Self.escape(SystemPath.display(path)))\" tests=\"\(max(1, diags.count))\" failures=\"\(f)\" errors=\"0\" skipped=\"0\">\n"
+            if diags.isEmpty {
+                out += "    <testcase name=\"newslint\" classname=\"\(Self.escape(SystemPath.display(path)))\"/>\n"
+            }
+            for d in diags {
+                let name = "\(d.rule) at \(d.line):\(d.column)"
+                out += "    <testcase name=\"\(Self.escape(name))\" classname=\"\(Self.escape(SystemPath.display(path)))\" file=\"\(Self.escape(SystemPath.display(path)))\" line=\"\(d.line)\">\n"
+                if d.severity == .info {
+                    out += "      <system-out>\(Self.escape("info: \(d.displayMessage)"))</system-out>\n"
+                } else {
+                    out += "      <failure type=\"\(Self.escape(d.rule))\" message=\"\(Self.escape(d.displayMessage))\">"
+                    out += Self.escape("\(d.displayPath):\(d.line):\(d.column): \(d.severity.rawValue): \(d.displayMessage) [\(d.rule)]")
+                    out += "</failure>\n"
+                }
+                out += "    </testcase>\n"
+            }
+            out += "  </testsuite>\n"
+        }
+        out += "</testsuites>\n"
+        return out
+    }
+
+    /// XML 1.0 escaping; characters XML cannot carry at all (most C0 controls, lone
+    /// surrogates cannot occur in Swift strings) become U+FFFD so the file stays well-formed.
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for u in s.unicodeScalars {
+            switch u {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\n": out += "&#10;"
+            case "\r": out += "&#13;"
+            case "\t": out += "&#9;"
+            default:
+                if u.value < 0x20 || u.value == 0xFFFE || u.value == 0xFFFF {
+                    out += "\u{FFFD}"
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// A compact Markdown summary for a CI job summary (`$GITHUB_STEP_SUMMARY`): totals,
+/// counts per rule, the worst files, and the first diagnostics.
+public struct MarkdownReporter: Reporter {
+    public init() {}
+    /// Diagnostics listed individually (the rest are counted).
+    public var listLimit = 50
+
+    public func render(_ result: LintResult, context: ReportContext) -> String {
+        let summary = CorpusSummary(result: result, catalog: context.catalog, profiles: [])
+        var out = "## newslint\n\n"
+        let d = result.diagnostics
+        if d.isEmpty {
+            out += "No problems found in \(summary.files) file\(summary.files == 1 ? "" : "s").\n"
+            return out
+        }
+        out += "**\(d.count)** problem\(d.count == 1 ? "" : "s") in \(Set(d.map(\.path)).count) of \(summary.files) files: "
+        out += "\(summary.errors) error\(summary.errors == 1 ? "" : "s"), \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s"), \(summary.infos) info"
+        var fixable: [String] = []
+        if summary.fixableSafe > 0 { fixable.append("\(summary.fixableSafe) fixable with `--fix`") }
+        if summary.fixableUnsafe > 0 { fixable.append("\(summary.fixableUnsafe) more with `--fix --unsafe-fixes`") }
+        if !fixable.isEmpty { out += " (" + fixable.joined(separator: ", ") + ")" }
+        out += ".\n\n"
+        out += SummaryRenderer.markdownRuleTable(summary)
+        out += "\n"
+        if d.count > 0 {
+            out += "<details><summary>Diagnostics\(d.count > listLimit ? " (first \(listLimit) of \(d.count))" : "")</summary>\n\n"
+            out += "| Location | Severity | Rule | Message |\n|---|---|---|---|\n"
+            for x in d.prefix(listLimit) {
+                out += "| `\(SummaryRenderer.mdCode(x.displayPath)):\(x.line):\(x.column)` | \(x.severity.rawValue) | `\(x.rule)` | \(SummaryRenderer.mdCell(x.displayMessage)) |\n"
+            }
+            out += "\n</details>\n"
+        }
+        return out
+    }
+}
+
+/// SARIF 2.1.0 (OASIS), as consumed by GitHub code scanning and IDE SARIF viewers:
+/// the catalog becomes `tool.driver.rules`; every diagnostic a `result` with a physical
+/// location and, when fixable, byte-range `fixes`.
+public struct SARIFReporter: Reporter {
+    public init() {}
+
+    public func render(_ result: LintResult, context: ReportContext) -> String {
+        let rules = context.catalog.rules
+        var index: [String: Int] = [:]
+        for (i, r) in rules.enumerated() { index[r.id] = i }
+        var driver = JSONObjectBuilder()
+        driver.add("name", string: "newslint")
+        driver.add("version", string: NewsLintVersion.current)
+        driver.add("semanticVersion", string: NewsLintVersion.current)
+        driver.add("informationUri", string: "https://github.com/newslint/newslint")
+        driver.add("rules", "[\n" + rules.map { "        " + Self.rule($0) }.joined(separator: ",\n") + "\n      ]")
+        var tool = JSONObjectBuilder()
+        tool.add("driver", driver.json)
+
+        // Fingerprints as in baselines (rule, path, line text, occurrence): stable when lines
+        // move, distinct for distinct findings, so code scanning tracks alerts across pushes.
+        var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory)
+        let fingerprints = Baseline.fingerprints(result.diagnostics) { sources.line($0, $1) }
+        let results = zip(result.diagnostics, fingerprints).map { d, fingerprint -> String in
+            var r = JSONObjectBuilder()
+            r.add("ruleId", string: d.rule)
+            if let i = index[d.rule] { r.add("ruleIndex", int: i) }
+            r.add("level", string: Self.level(d.severity))
+            var msg = JSONObjectBuilder()
+            msg.add("text", string: d.displayMessage)
+            r.add("message", msg.json)
+            r.add("locations", "[" + Self.location(d) + "]")
+            var fp = JSONObjectBuilder()
+            fp.add("newslint/v1", string: fingerprint)
+            r.add("partialFingerprints", fp.json)
+            if let fix = d.fix {
+                r.add("fixes", "[" + Self.fix(fix, path: d.path) + "]")
+            }
+            return "        " + r.json
+        }
+        var run = JSONObjectBuilder()
+        run.add("tool", tool.json)
+        run.add("columnKind", string: "unicodeCodePoints")
+        var base = JSONObjectBuilder()
+        var srcroot = JSONObjectBuilder()
+        srcroot.add("uri", string: Self.directoryURI(context.baseDirectory))
+        base.add("%SRCROOT%", srcroot.json)
+        run.add("originalUriBaseIds", base.json)
+        run.add("results", "[\n" + results.joined(separator: ",\n") + (results.isEmpty ? "" : "\n") + "      ]")
+        var top = JSONObjectBuilder()
+        top.add("$schema", string: "https://json.schemastore.org/sarif-2.1.0.json")
+        top.add("version", string: "2.1.0")
+        top.add("runs", "[\n    " + run.json + "\n  ]")
+        return top.json + "\n"
+    }
+
+    package static func level(_ s: Severity) -> String {
+        switch s {
+        case .error: return "error"
+        case .warning: return "warning"
+        case .info: return "note"
+        }
+    }
+
+    package static func rule(_ r: RuleMetadata) -> String {
+        var o = JSONObjectBuilder()
+        o.add("id", string: r.id)
+        o.add("name", string: r.id.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined())
+        var short = JSONObjectBuilder()
+        short.add("text", string: r.summary)
+        o.add("shortDescription", short.json)
+        var full = JSONObjectBuilder()
+        full.add("text", string: r.rationale)
+        o.add("fullDescription", full.json)
+        var help = JSONObjectBuilder()
+        let fixText = r.fixable == .none ? "no automatic fix" : (r.fixable == .safe ? "fixed by `newslint --fix`" : "fixed by `newslint --fix --unsafe-fixes`")
+        help.add("text", string: "\(r.summary) \(r.rationale) Run `newslint explain \(r.id)` for options and examples; \(fixText).")
+        help.add("markdown", string: "**\(r.summary)**\n\n\(r.rationale)\n\nRun `newslint explain \(r.id)` for options and examples; \(fixText).")
+        o.add("help", help.json)
+        var config = JSONObjectBuilder()
+        config.add("enabled", bool: r.enabledByDefault)
+        config.add("level", string: level(r.severity))
+        o.add("defaultConfiguration", config.json)
+        var props = JSONObjectBuilder()
+        props.add("tags", "[" + JSONWriter.quote(r.family) + "]")
+        props.add("fixable", string: r.fixable.rawValue)
+        o.add("properties", props.json)
+        return o.json
+    }
+
+    package static func artifact(_ path: String) -> String {
+        var a = JSONObjectBuilder()
+        let (uri, relative) = uriReference(path)
+        a.add("uri", string: uri)
+        if relative { a.add("uriBaseId", string: "%SRCROOT%") }
+        return a.json
+    }
+
+    package static func location(_ d: Diagnostic) -> String {
+        var region = JSONObjectBuilder()
+        region.add("startLine", int: max(1, d.line))
+        region.add("startColumn", int: max(1, d.column))
+        if let l = d.endLine, let c = d.endColumn, (l, c) >= (d.line, d.column) {
+            region.add("endLine", int: l)
+            region.add("endColumn", int: max(1, c))
+        }
+        var physical = JSONObjectBuilder()
+        physical.add("artifactLocation", artifact(d.path))
+        physical.add("region", region.json)
+        var loc = JSONObjectBuilder()
+        loc.add("physicalLocation", physical.json)
+        return loc.json
+    }
+
+    package static func fix(_ fix: Fix, path: String) -> String {
+        let replacements = fix.edits.map { e -> String in
+            var region = JSONObjectBuilder()
+            region.add("byteOffset", int: e.range.lowerBound)
+            region.add("byteLength", int: e.range.count)
+            var r = JSONObjectBuilder()
+            r.add("deletedRegion", region.json)
+            if !e.replacement.isEmpty {
+                var content = JSONObjectBuilder()
+                if let s = String(validating: e.replacement, as: UTF8.self) {
+                    content.add("text", string: s)
+                } else {
+                    content.add("binary", string: Data(e.replacement).base64EncodedString())
+                }
+                r.add("insertedContent", content.json)
+            }
+            return r.json
+        }
+        var change = JSONObjectBuilder()
+        change.add("artifactLocation", artifact(path))
+        change.add("replacements", "[" + replacements.joined(separator: ",") + "]")
+        var desc = JSONObjectBuilder()
+        desc.add("text", string: fix.description + (fix.applicability == .unsafe ? " (unsafe)" : ""))
+        var f = JSONObjectBuilder()
+        f.add("description", desc.json)
+        f.add("artifactChanges", "[" + change.json + "]")
+        return f.json
+    }
+
+    /// Characters kept as-is in a URI path (RFC 3986 unreserved plus `/`); everything else is percent-encoded.
+    private static let uriSafe: Set<UInt8> = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/".utf8))
+
+    /// Percent-encodes the path's exact bytes: a file name that is not UTF-8 becomes `%B7`, as URIs require.
+    package static func percentEncode(_ s: String) -> String {
+        var out = ""
+        for b in SystemPath.bytes(s) {
+            if uriSafe.contains(b) { out.unicodeScalars.append(Unicode.Scalar(b)) } else { out += String(format: "%%%02X", b) }
+        }
+        return out
+    }
+
+    /// A relative reference for relative paths (resolved against %SRCROOT%), a file URI otherwise.
+    package static func uriReference(_ path: String) -> (String, Bool) {
+        if path.hasPrefix("/") { return ("file://" + percentEncode(path), false) }
+        var p = Substring(path)
+        while p.hasPrefix("./") { p = p.dropFirst(2) }
+        return (percentEncode(String(p)), true)
+    }
+
+    package static func directoryURI(_ dir: String) -> String {
+        let d = dir.hasSuffix("/") ? dir : dir + "/"
+        return "file://" + percentEncode(d)
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import NewsLintCore
+import NewsLintRules
+import NewsLintEngine
+
+/// What reporters may need beyond the diagnostics.
+public struct ReportContext: Sendable {
+    public var catalog: Catalog
+    public var color: Bool
+    /// Source text of inputs that did not come from disk (stdin), by path.
+    public var inMemorySources: [String: [UInt8]]
+    /// Whether `--unsafe-fixes` was given (fix hints mention what it would add).
+    public var unsafeFixes: Bool
+    /// Whether fixes were applied in this run.
+    public var fixing: Bool
+    /// `--quiet`: reporters print the findings only, no summary lines.
+    public var quiet = false
+    /// Number of files linted in the run (for summaries); nil when unknown.
+    public var filesChecked: Int?
+    /// Identical findings in one file shown as one in the listings (`--aggregate N`; 0: each).
+    public var aggregateThreshold = FindingAggregation.defaultThreshold
+    /// Directory relative diagnostic paths are resolved against when reading source lines.
+    public var baseDirectory: String = FileManager.default.currentDirectoryPath
+
+    public init(catalog: Catalog, color: Bool = false, inMemorySources: [String: [UInt8]] = [:], unsafeFixes: Bool = false, fixing: Bool = false) {
+        self.catalog = catalog
+        self.color = color
+        self.inMemorySources = inMemorySources
+        self.unsafeFixes = unsafeFixes
+        self.fixing = fixing
+    }
+}
+
+/// Renders a lint result in one output format.
+public protocol Reporter: Sendable {
+    func render(_ result: LintResult, context: ReportContext) -> String
+}
+
+/// The output formats of `--format`, each mapped to its reporter.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case text, concise, json, jsonl, sarif, github, junit, markdown
+
+    public var reporter: any Reporter {
+        switch self {
+        case .text: return TextReporter()
+        case .concise: return ConciseReporter()
+        case .json: return JSONReporter()
+        case .jsonl: return JSONLinesReporter()
+        case .sarif: return SARIFReporter()
+        case .github: return GitHubReporter()
+        case .junit: return JUnitReporter()
+        case .markdown: return MarkdownReporter()
+        }
+    }
+}
+
+/// `PATH:LINE:COL: SEVERITY: MESSAGE [RULE]`, the gcc/clang shape editors parse.
+public struct ConciseReporter: Reporter {
+    public init() {}
+    public func render(_ result: LintResult, context: ReportContext) -> String {
+        var stream = self
+        return stream.renderAll(result.diagnostics, context: context)
+    }
+}
+
+/// A JSON array of diagnostic objects (stable key order).
+public struct JSONReporter: Reporter {
+    public init() {}
+    public func render(_ result: LintResult, context: ReportContext) -> String {
+        var stream = Stream()
+        return stream.renderAll(result.diagnostics, context: context)
+    }
+
+    /// One diagnostic as a JSON object (also used by JSON Lines output).
+    public static func object(_ d: Diagnostic) -> String {
+        var o = ""
+        o.reserveCapacity(192 + d.path.utf8.count + d.message.utf8.count)
+        appendObject(d, to: &o)
+        return o
+    }
+
+    /// Appends `object(d)` to `o` (same bytes as a JSONObjectBuilder per object and per edit,
+    /// without a String per member or per object): JSON output of many findings is dominated by this.
+    package static func appendObject(_ d: Diagnostic, to o: inout String) {
+        o += "{\"path\":"
+        JSONWriter.appendQuoted(d.displayPath, to: &o)
+        o += ",\"line\":"
+        o += String(d.line)
+        o += ",\"column\":"
+        o += String(d.column)
+        o += ",\"endLine\":"
+        o += d.endLine.map(String.init) ?? "null"
+        o += ",\"endColumn\":"
+        o += d.endColumn.map(String.init) ?? "null"
+        o += ",\"rule\":"
+        JSONWriter.appendQuoted(d.rule, to: &o)
+        o += ",\"severity\":\""
+        o += d.severity.rawValue
+        o += "\",\"message\":"
+        JSONWriter.appendQuoted(d.displayMessage, to: &o)
+        if let fix = d.fix {
+            o += ",\"fix\":{\"applicability\":\""
+            o += fix.applicability.rawValue
+            o += "\",\"description\":"
+            JSONWriter.appendQuoted(fix.description, to: &o)
+            o += ",\"edits\":["
+            for (i, e) in fix.edits.enumerated() {
+                o += i == 0 ? "{\"start\":" : ",{\"start\":"
+                o += String(e.range.lowerBound)
+                o += ",\"end\":"
+                o += String(e.range.upperBound)
+                o += ",\"replacement\":"
+                JSONWriter.appendQuoted(String(decoding: e.replacement, as: UTF8.self), to: &o)
+                o += "}"
+            }
+            o += "]}}"
+        } else {
+            o += ",\"fix\":null}"
+        }
+    }
+}
+
+/// Human output: location, severity, message, rule, then the source line with a caret.
+public struct TextReporter: Reporter {
+    public init() {}
+
+    public func render(_ result: LintResult, context: ReportContext) -> String {
+        var stream = self
+        return stream.renderAll(result.diagnostics, context: context)
+    }
+
+    /// "Found N problems …" with fixable counts.
+    package static func summary(_ totals: ReportTotals, context: ReportContext, style: ANSIStyle) -> String {
+        let checked = context.filesChecked.map { " in \($0) file\($0 == 1 ? "" : "s")" } ?? ""
+        if totals.count == 0 { return context.fixing ? "" : "No problems found\(checked).\n" }
+        let e = totals.errors, w = totals.warnings, i = totals.infos
+        let files = totals.files
+        var parts: [String] = []
+        if e > 0 { parts.append("\(e) error\(e == 1 ? "" : "s")") }
+        if w > 0 { parts.append("\(w) warning\(w == 1 ? "" : "s")") }
+        if i > 0 { parts.append("\(i) info") }
+        // A path that could not be read has a problem but was not linted: it still counts as a file here.
+        let checkedFiles = context.filesChecked.map { max($0, files) }
+        let of = checkedFiles.map { " of \($0)" } ?? ""
+        let n = totals.count
+        var s = "\nFound \(n) problem\(n == 1 ? "" : "s") (\(parts.joined(separator: ", "))) in \(files)\(of) file\((checkedFiles ?? files) == 1 ? "" : "s").\n"
+        let safe = totals.fixableSafe
+        let unsafe = totals.fixableUnsafe
+        if safe > 0 { s += "\(safe) fixable with --fix.\n" }
+        if unsafe > 0 { s += "\(unsafe) more fixable with --fix --unsafe-fixes.\n" }
+        return s
+    }
+
+    /// A display window of at most ~100 columns around `column`, and the caret's display offset in it.
+    package static func window(_ line: String, column: Int) -> (String, Int) {
+        window(Array(line.unicodeScalars), column: column)
+    }
+
+    /// Same, over a line already split into scalars (cached per line by the caller): the work is
+    /// proportional to the window, not the line, so many findings on one long line stay linear.
+    package static func window(_ scalars: [Unicode.Scalar], column: Int) -> (String, Int) {
+        let caret = max(0, min(column - 1, scalars.count))
+        let maxWidth = 100
+        var start = caret
+        var width = 0
+        while start > 0 && width + DisplayWidth.of(scalars[start - 1]) <= maxWidth * 2 / 3 {
+            width += DisplayWidth.of(scalars[start - 1])
+            start -= 1
+        }
+        var end = caret
+        var total = width
+        while end < scalars.count && total + DisplayWidth.of(scalars[end]) <= maxWidth {
+            total += DisplayWidth.of(scalars[end])
+            end += 1
+        }
+        var shown = String(String.UnicodeScalarView(scalars[start..<end].map { $0.value == 0x09 ? " " : (DisplayWidth.isControl($0) ? "�" : $0) }))
+        var offset = width
+        if start > 0 { shown = "…" + shown; offset += 1 }
+        if end < scalars.count { shown += "…" }
+        return (shown, offset)
+    }
+}
+
+/// Terminal display width of scalars (East Asian wide and fullwidth take two cells).
+public enum DisplayWidth {
+    public static func of(_ s: Unicode.Scalar) -> Int {
+        let v = s.value
+        if v < 0x300 { return 1 }
+        if v == 0 || (0x300...0x36F).contains(v) || (0x200B...0x200F).contains(v) || v == 0xFE0F { return 0 }
+        if (0x1100...0x115F).contains(v) || (0x2E80...0x303E).contains(v) || (0x3041...0x33FF).contains(v) ||
+            (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xA000...0xA4CF).contains(v) ||
+            (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) ||
+            (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v) ||
+            (0x1F900...0x1F9FF).contains(v) || (0x20000...0x3FFFD).contains(v) || (0x2F00...0x2FDF).contains(v) {
+            return 2
+        }
+        return 1
+    }
+
+    package static func isControl(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x20 || (0x7F...0x9F).contains(s.value) || (0x202A...0x202E).contains(s.value) || (0x2066...0x2069).contains(s.value)
+    }
+}
+
+/// Reads source lines for display. Diagnostics arrive sorted by path, so only the current
+/// file (and its last decoded line) is kept, not every file of the run.
+package struct SourceCache {
+    package let inMemory: [String: [UInt8]]
+    package let base: String
+    private var current: (path: String, document: Document?)?
+    private var lastLine: (path: String, number: Int, scalars: [Unicode.Scalar])?
+
+    package init(inMemory: [String: [UInt8]], base: String) {
+        self.inMemory = inMemory
+        self.base = base
+    }
+
+    package mutating func line(_ path: String, _ n: Int) -> String? {
+        scalars(path, n).map { String(String.UnicodeScalarView($0)) }
+    }
+
+    /// Line `n` of `path` as scalars (decoded once per line).
+    package mutating func scalars(_ path: String, _ n: Int) -> [Unicode.Scalar]? {
+        if let l = lastLine, l.path == path, l.number == n { return l.scalars }
+        if current?.path != path {
+            let bytes = inMemory[path] ?? SystemPath.contents(PathResolver.absolute(path, base: base))
+            current = (path, bytes.map { Document(path: path, bytes: $0) })
+        }
+        guard let doc = current?.document, n >= 1, n <= doc.lineCount else { return nil }
+        let s = Array(doc.lineText(n).unicodeScalars)
+        lastLine = (path, n, s)
+        return s
+    }
+}
+
+/// ANSI colours, or plain text when disabled.
+public struct ANSIStyle: Sendable {
+    public let enabled: Bool
+    public init(enabled: Bool) { self.enabled = enabled }
+    private func wrap(_ s: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+    public func red(_ s: String) -> String { wrap(s, "31;1") }
+    public func yellow(_ s: String) -> String { wrap(s, "33;1") }
+    public func blue(_ s: String) -> String { wrap(s, "34;1") }
+    public func bold(_ s: String) -> String { wrap(s, "1") }
+    public func dim(_ s: String) -> String { wrap(s, "2") }
+}

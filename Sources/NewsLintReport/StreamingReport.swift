@@ -1,0 +1,195 @@
+import Foundation
+import NewsLintCore
+import NewsLintRules
+import NewsLintEngine
+
+/// Counts a streamed report needs at its end (and the exit code needs), accumulated per diagnostic
+/// instead of keeping the diagnostics.
+public struct ReportTotals: Sendable, Equatable {
+    public var errors = 0
+    public var warnings = 0
+    public var infos = 0
+    public var fixableSafe = 0
+    public var fixableUnsafe = 0
+    /// Paths with at least one diagnostic.
+    public var files = 0
+    public var count: Int { errors + warnings + infos }
+
+    public init() {}
+
+    public init(_ diagnostics: [Diagnostic]) {
+        for d in diagnostics { add(d) }
+        files = Set(diagnostics.map(\.path)).count
+    }
+
+    public mutating func add(_ d: Diagnostic) {
+        switch d.severity {
+        case .error: errors += 1
+        case .warning: warnings += 1
+        case .info: infos += 1
+        }
+        switch d.fix?.applicability {
+        case .safe?: fixableSafe += 1
+        case .unsafe?: fixableUnsafe += 1
+        case nil: break
+        }
+    }
+}
+
+/// A reporter that renders diagnostics path by path as they arrive (in output order), so the
+/// whole result never has to be in memory. `render(result)` of the same formats is built on it.
+public protocol StreamingReporter {
+    /// Text before the first diagnostic.
+    mutating func begin(context: ReportContext) -> String
+    /// The diagnostics of one path, in output order (every diagnostic of a path comes in one call).
+    mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String
+    /// Text after the last diagnostic.
+    mutating func end(_ totals: ReportTotals, context: ReportContext) -> String
+}
+
+extension StreamingReporter {
+    /// Renders a finished, sorted diagnostic list through the streaming interface.
+    package mutating func renderAll(_ diagnostics: [Diagnostic], context: ReportContext) -> String {
+        var out = begin(context: context)
+        var start = diagnostics.startIndex
+        while start < diagnostics.endIndex {
+            var end = start + 1
+            while end < diagnostics.endIndex && diagnostics[end].path == diagnostics[start].path { end += 1 }
+            out += file(diagnostics[start..<end], context: context)
+            start = end
+        }
+        return out + end(ReportTotals(diagnostics), context: context)
+    }
+}
+
+/// A format that needs the whole run (its header carries totals, or it groups across files:
+/// sarif, junit, markdown) behind the streaming interface: it keeps the diagnostics it is given
+/// and renders them at the end, so only these formats hold a run's findings.
+public struct BufferingReporter: StreamingReporter {
+    package let reporter: any Reporter
+    private var diagnostics: [Diagnostic] = []
+    /// Every path the run checked, in output order (JUnit lists clean files too).
+    public var checkedPaths: [String] = []
+
+    public init(_ reporter: any Reporter) { self.reporter = reporter }
+
+    public func begin(context: ReportContext) -> String { "" }
+
+    public mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
+        self.diagnostics.append(contentsOf: diagnostics)
+        return ""
+    }
+
+    public func end(_ totals: ReportTotals, context: ReportContext) -> String {
+        let files = checkedPaths.map { FileOutcome(path: $0, diagnostics: [], facts: [], byteCount: 0, fix: nil, ioFailure: false) }
+        return reporter.render(LintResult(diagnostics: diagnostics, files: files, ioFailure: false, fixSummary: FixSummary()), context: context)
+    }
+}
+
+extension OutputFormat {
+    /// The reporter a run's merged stream goes to: streaming where the format allows, else buffering.
+    public var runReporter: any StreamingReporter { streamingReporter ?? BufferingReporter(reporter) }
+
+    /// The streaming reporter of this format; nil for formats that need the whole result (their
+    /// headers carry totals or they group across the run: sarif, junit, markdown).
+    public var streamingReporter: (any StreamingReporter)? {
+        switch self {
+        case .text: return TextReporter()
+        case .concise: return ConciseReporter()
+        case .json: return JSONReporter.Stream()
+        case .jsonl: return JSONLinesReporter()
+        case .github: return GitHubReporter()
+        case .sarif, .junit, .markdown: return nil
+        }
+    }
+}
+
+/// A format that prints one line per diagnostic and nothing around them (concise, JSON Lines,
+/// GitHub workflow commands): only `line(_:)` differs between them.
+package protocol LinePerDiagnosticReporter: StreamingReporter {
+    static func line(_ d: Diagnostic) -> String
+    /// Whether identical findings of a file are shown as one (listings people read, not data).
+    static var aggregates: Bool { get }
+}
+
+extension LinePerDiagnosticReporter {
+    package static var aggregates: Bool { false }
+    public func begin(context: ReportContext) -> String { "" }
+    public func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
+        var out = ""
+        let shown = Self.aggregates ? FindingAggregation.apply(diagnostics, threshold: context.aggregateThreshold) : Array(diagnostics)
+        for d in shown { out += Self.line(d) + "\n" }
+        return out
+    }
+    public func end(_ totals: ReportTotals, context: ReportContext) -> String { "" }
+}
+
+extension ConciseReporter: LinePerDiagnosticReporter {
+    package static var aggregates: Bool { true }
+    package static func line(_ d: Diagnostic) -> String { "\(d.displayPath):\(d.line):\(d.column): \(d.severity.rawValue): \(d.displayMessage) [\(d.rule)]" }
+}
+
+extension JSONLinesReporter: LinePerDiagnosticReporter {
+    package static func line(_ d: Diagnostic) -> String { JSONReporter.object(d) }
+}
+
+extension GitHubReporter: LinePerDiagnosticReporter {
+    package static var aggregates: Bool { true }
+    package static func line(_ d: Diagnostic) -> String { command(d) }
+}
+
+extension JSONReporter {
+    /// The JSON array, element by element: the separator depends on whether one was written.
+    public struct Stream: StreamingReporter {
+        private var written = false
+        public init() {}
+        public func begin(context: ReportContext) -> String { "" }
+        public mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
+            var out = ""
+            for d in diagnostics {
+                out += written ? ",\n  " : "[\n  "
+                JSONReporter.appendObject(d, to: &out)
+                written = true
+            }
+            return out
+        }
+        public func end(_ totals: ReportTotals, context: ReportContext) -> String { written ? "\n]\n" : "[]\n" }
+    }
+}
+
+extension TextReporter: StreamingReporter {
+    public func begin(context: ReportContext) -> String { "" }
+
+    /// Source lines are read per path and dropped after it, so only one file is held at a time.
+    public func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
+        var out = ""
+        let style = ANSIStyle(enabled: context.color)
+        var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory)
+        for d in FindingAggregation.apply(diagnostics, threshold: context.aggregateThreshold) {
+            let sev: String
+            switch d.severity {
+            case .error: sev = style.red("error")
+            case .warning: sev = style.yellow("warning")
+            case .info: sev = style.blue("info")
+            }
+            out += "\(style.bold("\(d.displayPath):\(d.line):\(d.column)")): \(sev)[\(d.rule)] \(d.displayMessage)\n"
+            if !RuleRegistry.engineRuleIDs.contains(d.rule), let line = sources.scalars(d.path, d.line) {
+                let (shown, caretOffset) = Self.window(line, column: d.column)
+                let number = String(d.line)
+                let gutter = String(repeating: " ", count: number.count)
+                out += " \(style.dim(number + " |")) \(shown)\n"
+                out += " \(style.dim(gutter + " |")) \(String(repeating: " ", count: caretOffset))\(style.red("^"))\n"
+            }
+            if let fix = d.fix {
+                let label = fix.applicability == .safe ? "fix" : "unsafe fix"
+                out += " \(style.dim("= \(label):")) \(fix.description)\n"
+            }
+        }
+        return out
+    }
+
+    public func end(_ totals: ReportTotals, context: ReportContext) -> String {
+        if context.quiet { return "" }
+        return Self.summary(totals, context: context, style: ANSIStyle(enabled: context.color))
+    }
+}

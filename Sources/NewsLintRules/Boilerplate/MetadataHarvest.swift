@@ -1,0 +1,169 @@
+import Foundation
+import NewsLintCore
+
+/// Metadata harvest: a scraped file without front matter often keeps its metadata in the
+/// first lines (`日期:2024-06-14 來源:黨委組織部`, a breadcrumb with the date, a title line).
+/// Those lines become a front-matter block and are removed from the body.
+package enum MetadataHarvest {
+    package static let dateLabels = ["日期", "发布日期", "發布日期", "发布时间", "發布時間", "发表时间", "發表時間", "时间", "時間"]
+    package static let sourceLabels = ["来源", "來源"]
+    package static let authorLabels = ["作者"]
+    /// Longest line (in scalars) taken as a title.
+    package static let maxTitleLength = 40
+    /// Lines looked at for a title when none precedes the article.
+    package static let titleSearchLines = 12
+
+    package struct Harvest {
+        package var title: String?
+        package var date: String?
+        package var source: String?
+        package var author: String?
+        /// Lines to delete (the harvested header lines and a leading title line).
+        package var removed: [Int] = []
+        /// First line of the article (after the leading block).
+        package var articleLine: Int?
+    }
+
+    package static func harvest(_ document: Document) -> Harvest {
+        var h = Harvest()
+        guard let body = document.bodyLines else { return h }
+        let zones = DocumentZones(document, headerLines: 6, footerLines: 0)
+        let matcher = BuiltinPatterns.matcher
+        var verdicts: [Int: LineVerdict] = [:]
+        for v in matcher.scanBody(document, zones: zones) where zones.header.contains(v.line) && v.whole { verdicts[v.line] = v }
+        var fallbackDate: String?
+        for n in body {
+            let range = document.contentRange(ofLine: n)
+            if TextScan.isBlank(document.bytes, range) { continue }
+            if let v = verdicts[n] {
+                h.removed.append(n)
+                for (key, value) in fields(document, v, matcher: matcher) {
+                    if key == "date", h.date == nil { h.date = value }
+                    if key == "source", h.source == nil { h.source = value }
+                    if key == "author", h.author == nil { h.author = value }
+                }
+                if fallbackDate == nil { fallbackDate = date(in: document.lineText(n)) }
+                continue
+            }
+            if h.title == nil, let t = titleCandidate(document, n) {
+                h.title = t
+                h.removed.append(n)
+                continue
+            }
+            h.articleLine = n
+            break
+        }
+        if h.date == nil { h.date = fallbackDate }
+        if h.title == nil, let start = h.articleLine {
+            let anywhere = DocumentZones(document, headerLines: Int.max, footerLines: 0)
+            let boilerplate = Set(matcher.scanBody(document, zones: anywhere).map(\.line))
+            for n in start...min(body.upperBound, start + titleSearchLines) where !boilerplate.contains(n) {
+                if let t = titleCandidate(document, n) { h.title = t; break }
+            }
+        }
+        return h
+    }
+
+    /// The front-matter fields (date, source, author) a metadata line holds, in line order.
+    package static func fields(_ document: Document, _ v: LineVerdict, matcher: PatternMatcher) -> [(key: String, value: String)] {
+        let range = document.contentRange(ofLine: v.line)
+        let hits = v.hits.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        var out: [(String, String)] = []
+        for (i, hit) in hits.enumerated() where matcher.patterns[hit.pattern].category == "metadata" {
+            let label = labelName(document.bytes[hit.range])
+            let end = i + 1 < hits.count ? hits[i + 1].range.lowerBound : range.upperBound
+            let value = trimValue(String(decoding: document.bytes[hit.range.upperBound..<max(hit.range.upperBound, end)], as: UTF8.self))
+            guard !value.isEmpty, value != "[]" else { continue }
+            if dateLabels.contains(label), let d = date(in: value) { out.append(("date", d)) }
+            if sourceLabels.contains(label) { out.append(("source", value)) }
+            if authorLabels.contains(label) { out.append(("author", value)) }
+        }
+        return out
+    }
+
+    package static func fix(for document: Document) -> Fix? {
+        let h = harvest(document)
+        guard let title = h.title, let date = h.date else { return nil }
+        let nl = String(decoding: document.preferredNewline, as: UTF8.self)
+        var block = "---" + nl + "title: " + yamlScalar(title) + nl + "date: " + date + nl
+        if let s = h.source { block += "source: " + yamlScalar(s) + nl }
+        if let a = h.author { block += "author: " + yamlScalar(a) + nl }
+        if let slug = slug(document.path) { block += "slug: " + yamlScalar(slug) + nl }
+        block += "---" + nl
+        // Remove the harvested lines together with the blank lines that follow them.
+        var deletions: [Range<Int>] = []
+        for n in h.removed.sorted() {
+            var end = document.fullRange(ofLine: n).upperBound
+            var m = n + 1
+            while m <= document.lineCount, m != h.articleLine, !h.removed.contains(m),
+                  TextScan.isBlank(document.bytes, document.contentRange(ofLine: m)) {
+                end = document.fullRange(ofLine: m).upperBound
+                m += 1
+            }
+            let start = document.fullRange(ofLine: n).lowerBound
+            if let last = deletions.last, last.upperBound == start { deletions[deletions.count - 1] = last.lowerBound..<end } else { deletions.append(start..<end) }
+        }
+        // Leading blank lines before the first harvested line go too (the block replaces them).
+        let top = document.bomLength
+        if let first = deletions.first, TextScan.isBlank(document.bytes, top..<first.lowerBound) || first.lowerBound == top {
+            deletions[0] = top..<first.upperBound
+        }
+        var edits: [Edit] = []
+        if let first = deletions.first, first.lowerBound == top {
+            edits.append(Edit(range: first, replacement: block))
+            edits += deletions.dropFirst().map { Edit.delete($0) }
+        } else {
+            edits.append(.insert(block, at: top))
+            edits += deletions.map { Edit.delete($0) }
+        }
+        return Fix(.unsafe, "Write front matter from the harvested header lines", edits: edits)
+    }
+
+    /// A heading, or a short line that does not end a sentence.
+    package static func titleCandidate(_ document: Document, _ n: Int) -> String? {
+        let range = document.contentRange(ofLine: n)
+        let bytes = document.bytes
+        if TextScan.isBlank(bytes, range) || document.isCode(line: n) { return nil }
+        var text = trimValue(document.lineText(n))
+        if text.hasPrefix("#") {
+            text = trimValue(String(text.drop { $0 == "#" }))
+            return text.isEmpty ? nil : text
+        }
+        let scalars = text.unicodeScalars.count
+        guard scalars >= 2, scalars <= maxTitleLength, !TextScan.endsSentence(bytes, range) else { return nil }
+        if text.hasPrefix("![") || text.hasPrefix("[") || text.hasPrefix("|") || text.contains("<") || text.contains("&") { return nil }
+        return text
+    }
+
+    /// The first date in `text` as `YYYY-MM-DD` (with `HH:MM[:SS]` when given), or nil.
+    package static func date(in text: String) -> String? {
+        CalendarDate.first(in: text.utf8)?.isoDayAndTime
+    }
+
+    package static func labelName(_ bytes: ArraySlice<UInt8>) -> String {
+        var s = String(decoding: bytes, as: UTF8.self)
+        while s.hasSuffix(":") || s.hasSuffix("：") { s.removeLast() }
+        return s
+    }
+
+    package static func trimValue(_ s: String) -> String {
+        s.trimmingCharacters(in: CharacterSet(charactersIn: " \t\u{a0}\u{3000}|/｜"))
+    }
+
+    /// Slug from the file name (without directories and extension).
+    package static func slug(_ path: String) -> String? {
+        let name = (path as NSString).lastPathComponent
+        let stem = (name as NSString).deletingPathExtension
+        guard !stem.isEmpty, !stem.hasPrefix("<") else { return nil }
+        return stem
+    }
+
+    /// A YAML scalar, double-quoted when a plain scalar would be misread.
+    package static func yamlScalar(_ s: String) -> String {
+        let special = s.first.map { "-?:,[]{}#&*!|>'\"%@`".contains($0) || $0 == " " } ?? true
+        if special || s.contains(": ") || s.contains(" #") || s.hasSuffix(":") || s.hasSuffix(" ") || ["true", "false", "null", "yes", "no", "~"].contains(s.lowercased()) || Double(s) != nil {
+            return JSONWriter.quote(s)
+        }
+        return s
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import NewsLintCore
+
+/// The body as a sequence of comparable scalars, so that two captures of one article compare
+/// equal: front matter dropped; what a web archive rewrites between captures dropped (link
+/// destinations, HTML tags, archive prefixes and timestamps in bare URLs, URL schemes);
+/// Markdown link brackets dropped, so a link and its flattened text compare equal; whitespace
+/// (ASCII, NBSP, ideographic space, zero-width) removed; full-width ASCII and half-width CJK
+/// punctuation folded to one width, so re-typeset copies compare equal.
+package enum BodyNormalizer {
+    @inline(__always)
+    package static func fold(_ s: UInt32) -> UInt32? {
+        switch s {
+        case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x3000, 0x200B, 0xFEFF: return nil
+        case 0xFF01...0xFF5E: return s - 0xFEE0
+        case 0xFF61: return 0x3002 // ｡ -> 。
+        case 0xFF62: return 0x300C // ｢ -> 「
+        case 0xFF63: return 0x300D // ｣ -> 」
+        case 0xFF64: return 0x3001 // ､ -> 、
+        case 0xFF65: return 0x30FB // ･ -> ・
+        default: return s
+        }
+    }
+
+    /// Calls `body` with each normalised scalar of the document body.
+    package static func forEach(_ document: Document, _ body: (UInt32) -> Void) {
+        if document.isHTMLFile {
+            forEachVisible(document, body)
+            return
+        }
+        let bytes = document.bytes
+        let end = bytes.count
+        var i = document.bodyStart
+        while i < end {
+            let c = bytes[i]
+            switch c {
+            case UInt8(ascii: "["):
+                i += 1; continue
+            case UInt8(ascii: "!") where i + 1 < end && bytes[i + 1] == UInt8(ascii: "["):
+                i += 2; continue
+            case UInt8(ascii: "]"):
+                if i + 1 < end, bytes[i + 1] == UInt8(ascii: "("), let close = destinationEnd(bytes, from: i + 2) {
+                    i = close + 1
+                } else {
+                    i += 1
+                }
+                continue
+            case UInt8(ascii: "<"):
+                if let close = tagEnd(bytes, from: i) { i = close + 1; continue }
+            case UInt8(ascii: "h"), UInt8(ascii: "H"), UInt8(ascii: "/"):
+                if i == document.bodyStart || !isURLByte(bytes[i - 1]), let next = urlPrefixEnd(bytes, from: i) {
+                    i = next; continue
+                }
+            default:
+                break
+            }
+            let (s, n) = UTF8Validation.decode(bytes[...], at: i)
+            i += n
+            if let f = fold(s) { body(f) }
+        }
+    }
+
+    /// An HTML body compares by its visible text (`Document.html`): markup, attribute values,
+    /// comments and scripts are what captures and re-scrapes rewrite. Named character references
+    /// are dropped like whitespace (`&nbsp;`) and entities in the Markdown path; numeric ones are
+    /// the text they stand for (an article written as `&#20013;&#22269;…`).
+    package static func forEachVisible(_ document: Document, _ body: (UInt32) -> Void) {
+        let bytes = document.bytes
+        for token in document.html.tokens where token.kind == .text || token.kind == .characterReference {
+            if token.kind == .characterReference {
+                if let s = HTMLView.numericReferenceValue(bytes, token), let f = fold(s) { body(f) }
+                continue
+            }
+            let text = bytes[..<token.range.upperBound]
+            var i = token.range.lowerBound
+            while i < token.range.upperBound {
+                let (s, n) = UTF8Validation.decode(text, at: i)
+                i += n
+                if let f = fold(s) { body(f) }
+            }
+        }
+    }
+
+    package static func scalars(_ document: Document) -> [UInt32] {
+        var out: [UInt32] = []
+        out.reserveCapacity(max(0, document.bytes.count - document.bodyStart) / 3)
+        forEach(document) { out.append($0) }
+        return out
+    }
+
+    // MARK: - What an archive capture rewrites
+
+    /// The `)` closing a Markdown inline destination starting at `from` (balanced parentheses,
+    /// on one line, at most 2 KB), or nil when this `](` is not a link.
+    package static func destinationEnd(_ b: [UInt8], from: Int) -> Int? {
+        var depth = 0
+        var j = from
+        let limit = min(b.count, from + 2048)
+        while j < limit {
+            switch b[j] {
+            case 0x0A: return nil
+            case UInt8(ascii: "("): depth += 1
+            case UInt8(ascii: ")"):
+                if depth == 0 { return j }
+                depth -= 1
+            default: break
+            }
+            j += 1
+        }
+        return nil
+    }
+
+    /// The `>` closing an HTML tag, comment or autolink opening at `from` (`<` then a letter,
+    /// `/` or `!`; at most 4 KB, across lines), or nil when the `<` is text.
+    package static func tagEnd(_ b: [UInt8], from: Int) -> Int? {
+        guard from + 1 < b.count else { return nil }
+        let next = b[from + 1]
+        guard isASCIILetter(next) || next == UInt8(ascii: "/") || next == UInt8(ascii: "!") else { return nil }
+        let limit = min(b.count, from + 4096)
+        var j = from + 2
+        while j < limit {
+            if b[j] == UInt8(ascii: ">") { return j }
+            if b[j] == UInt8(ascii: "<") { return nil }
+            j += 1
+        }
+        return nil
+    }
+
+    /// The end of what a capture prepends or rewrites at the start of a URL: its scheme and
+    /// slashes (`http://` and `https://` and a collapsed `http:/` compare equal), a Wayback
+    /// prefix (`web.archive.org/web/<timestamp>[flags]/`, or relative `/web/<timestamp>/`), an
+    /// archive.today prefix (`archive.ph/o/<id>/`, `archive.today/<timestamp>/`) and then the
+    /// original URL's own scheme. Nil when there is nothing to drop.
+    package static func urlPrefixEnd(_ b: [UInt8], from i: Int) -> Int? {
+        var j = i
+        var scheme = false
+        if matches(b, j, "https:") { j += 6; scheme = true } else if matches(b, j, "http:") { j += 5; scheme = true }
+        let slashStart = j
+        while j < b.count, b[j] == UInt8(ascii: "/"), j - slashStart < 3 { j += 1 }
+        let slashes = j - slashStart
+        if matches(b, j, "web.archive.org/web/"), scheme || slashes == 2 {
+            j += 20
+            guard let after = timestampEnd(b, j) else { return scheme ? slashStart + slashes : nil }
+            return originalSchemeEnd(b, after)
+        }
+        if !scheme, slashes == 1, matches(b, j, "web/"), let after = timestampEnd(b, j + 4) {
+            // Relative Wayback link: only when the original URL follows.
+            guard matches(b, after, "http") else { return nil }
+            return originalSchemeEnd(b, after)
+        }
+        if scheme || slashes == 2, let host = archiveTodayHostEnd(b, j) {
+            var k = host
+            if matches(b, k, "o/") { k += 2 }
+            let id = k
+            while k < b.count, isASCIILetter(b[k]) || isDigit(b[k]) || b[k] == UInt8(ascii: ".") || b[k] == UInt8(ascii: "-") { k += 1 }
+            if k > id, k < b.count, b[k] == UInt8(ascii: "/"), matches(b, k + 1, "http") {
+                return originalSchemeEnd(b, k + 1)
+            }
+        }
+        return scheme ? j : nil
+    }
+
+    /// After `<digits>[xx_]/` (a Wayback timestamp of 4 to 14 digits, with an optional
+    /// `im_`/`id_`/`js_`-style flag or `*`), or nil.
+    package static func timestampEnd(_ b: [UInt8], _ from: Int) -> Int? {
+        var j = from
+        while j < b.count, isDigit(b[j]) { j += 1 }
+        guard (4...14).contains(j - from) else { return nil }
+        if j + 2 < b.count, isLowercase(b[j]), isLowercase(b[j + 1]), b[j + 2] == UInt8(ascii: "_") { j += 3 }
+        if j < b.count, b[j] == UInt8(ascii: "*") { j += 1 }
+        guard j < b.count, b[j] == UInt8(ascii: "/") else { return nil }
+        return j + 1
+    }
+
+    package static func originalSchemeEnd(_ b: [UInt8], _ from: Int) -> Int {
+        var j = from
+        if matches(b, j, "https:") { j += 6 } else if matches(b, j, "http:") { j += 5 } else { return j }
+        let start = j
+        while j < b.count, b[j] == UInt8(ascii: "/"), j - start < 3 { j += 1 }
+        return j
+    }
+
+    package static let archiveTodayHosts: [[UInt8]] = ["archive.ph/", "archive.today/", "archive.is/", "archive.li/",
+                                               "archive.md/", "archive.vn/", "archive.fo/"].map { Array($0.utf8) }
+
+    package static func archiveTodayHostEnd(_ b: [UInt8], _ from: Int) -> Int? {
+        for host in archiveTodayHosts where matches(b, from, host) { return from + host.count }
+        return nil
+    }
+
+    /// Case-insensitive ASCII match of `word` at `at`.
+    @inline(__always)
+    package static func matches(_ b: [UInt8], _ at: Int, _ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount
+        guard at + n <= b.count else { return false }
+        return word.withUTF8Buffer { w in
+            for k in 0..<n where b[at + k] | 0x20 != w[k] | 0x20 { return false }
+            return true
+        }
+    }
+
+    package static func matches(_ b: [UInt8], _ at: Int, _ word: [UInt8]) -> Bool {
+        guard at + word.count <= b.count else { return false }
+        for k in 0..<word.count where b[at + k] | 0x20 != word[k] | 0x20 { return false }
+        return true
+    }
+
+    @inline(__always) package static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+    @inline(__always) package static func isLowercase(_ c: UInt8) -> Bool { c >= 0x61 && c <= 0x7A }
+    @inline(__always) package static func isASCIILetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
+    /// Bytes that continue a URL or a word: a scheme or `/web/` after one of them is not a URL start.
+    @inline(__always) package static func isURLByte(_ c: UInt8) -> Bool {
+        isASCIILetter(c) || isDigit(c) || c == UInt8(ascii: ".") || c == UInt8(ascii: "/") || c == UInt8(ascii: "-")
+            || c == UInt8(ascii: "_") || c == UInt8(ascii: "%") || c == UInt8(ascii: ":") || c == UInt8(ascii: "~")
+    }
+}

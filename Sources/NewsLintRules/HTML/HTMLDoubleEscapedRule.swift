@@ -1,0 +1,89 @@
+import Foundation
+import NewsLintCore
+
+/// `html-double-escaped`: character references escaped twice (`&amp;amp;`, `&amp;nbsp;`,
+/// `&amp;#12288;`), which a browser shows as the literal `&nbsp;` and which break URLs in
+/// attributes (`?a=1&amp;amp;b=2`). Found in text and attribute values, not inside `<pre>`,
+/// `<code>` or raw text (where an article may show markup on purpose). The safe fix drops the
+/// extra `amp;` so that the reference decodes once.
+public struct HTMLDoubleEscapedRule: Rule {
+    public static let id = "html-double-escaped"
+    /// Entity names a scraper escapes twice (any numeric reference counts too).
+    package static let names: Set<String> = ["amp", "nbsp", "lt", "gt", "quot", "apos", "ensp", "emsp", "thinsp", "mdash", "ndash", "hellip", "ldquo", "rdquo", "lsquo", "rsquo", "middot", "copy", "reg", "trade", "times", "bull", "laquo", "raquo", "yen", "shy", "zwj", "zwnj", "lrm", "rlm"]
+
+    public init(options: RuleOptions) {}
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        guard document.isHTMLPost else { return }
+        let bytes = document.bytes
+        let view = document.html
+        var literalDepth = 0
+        for token in view.tokens {
+            switch token.kind {
+            case .startTag, .endTag:
+                if view.isTag(token, named: "pre", in: bytes) || view.isTag(token, named: "code", in: bytes) {
+                    literalDepth = max(0, literalDepth + (token.kind == .startTag ? 1 : -1))
+                }
+                guard token.kind == .startTag else { continue }
+                for attribute in view.attributes(of: token) {
+                    guard let value = attribute.value else { continue }
+                    scan(bytes, value, into: &sink)
+                }
+            case .characterReference where literalDepth == 0:
+                // `&amp;` as a token; what follows it (`nbsp;`) is the next text token.
+                scan(bytes, token.range.lowerBound..<min(view.range.upperBound, token.range.upperBound + 40), into: &sink, onlyAt: token.range.lowerBound)
+            default:
+                continue
+            }
+        }
+    }
+
+    /// Reports every `&amp;` (+ more `amp;`) followed by a reference name and `;` in `range`.
+    package func scan(_ bytes: [UInt8], _ range: Range<Int>, into sink: inout DiagnosticSink, onlyAt: Int? = nil) {
+        var i = onlyAt ?? range.lowerBound
+        while i < range.upperBound {
+            guard bytes[i] == 0x26, let end = Self.doubleEscapeEnd(bytes, at: i, limit: range.upperBound) else {
+                if onlyAt != nil { return }
+                i += 1
+                continue
+            }
+            let text = String(decoding: bytes[i..<end.reference], as: UTF8.self)
+            let once = "&" + String(decoding: bytes[end.inner..<end.reference], as: UTF8.self)
+            sink.report(i..<end.reference, "'\(text)' is escaped twice (a browser shows it literally); write '\(once)'",
+                        fix: Fix(.safe, "unescape once", edits: [.delete((i + 1)..<end.inner)]))
+            if onlyAt != nil { return }
+            i = end.reference
+        }
+    }
+
+    /// For `&amp;amp;…name;` at `i`: where the innermost reference's name starts and where the
+    /// reference ends. Nil unless at least one `amp;` is followed by a known name or `#digits;`.
+    package static func doubleEscapeEnd(_ bytes: [UInt8], at i: Int, limit: Int) -> (inner: Int, reference: Int)? {
+        var j = i + 1
+        var levels = 0
+        while j + 4 <= limit, lower(bytes[j]) == 0x61, lower(bytes[j + 1]) == 0x6D, lower(bytes[j + 2]) == 0x70, bytes[j + 3] == 0x3B { j += 4; levels += 1 }
+        // `&amp;amp;` alone is itself the double escape of `&`.
+        if levels >= 2 && (j >= limit || referenceEnd(bytes, at: j, limit: limit) == nil) { return (i + 1 + 4 * (levels - 1), j) }
+        guard levels >= 1, let end = referenceEnd(bytes, at: j, limit: limit) else { return nil }
+        return (j, end)
+    }
+
+    /// End of `name;` or `#123;`/`#x1F;` at `j` (after the `&`), nil otherwise.
+    package static func referenceEnd(_ bytes: [UInt8], at j: Int, limit: Int) -> Int? {
+        var k = j
+        if k < limit && bytes[k] == 0x23 {
+            k += 1
+            let hex = k < limit && lower(bytes[k]) == 0x78
+            if hex { k += 1 }
+            let digits = k
+            while k < limit, k - digits < 8, hex ? isHex(bytes[k]) : (0x30...0x39).contains(bytes[k]) { k += 1 }
+            return k > digits && k < limit && bytes[k] == 0x3B ? k + 1 : nil
+        }
+        while k < limit, k - j < 10, (0x61...0x7A).contains(lower(bytes[k])) { k += 1 }
+        guard k > j, k < limit, bytes[k] == 0x3B, names.contains(String(decoding: bytes[j..<k], as: UTF8.self).lowercased()) else { return nil }
+        return k + 1
+    }
+
+    @inline(__always) package static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+    @inline(__always) package static func isHex(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x61...0x66).contains(lower(b)) }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import NewsLintCore
+
+/// A tiny CSS-like selector for CMS widgets: `tag`, `#id`, `.class` (several allowed),
+/// attribute tests `[name]`, `[name=value]`, `[name^=value]`, `[name*=value]`, and `:text(…)`
+/// (the element's first visible text starts with …). Enough to name a widget as data
+/// (`div#zoomattribute`, `div.insertGroup`, `div:text(阅读更多)`), not a CSS engine.
+package struct HTMLSelector: Sendable, Equatable {
+    package enum AttributeTest: Sendable, Equatable { case present, equals(String), prefix(String), contains(String) }
+
+    package var source: String
+    package var tag: String?
+    package var id: String?
+    package var classes: [String] = []
+    package var attributes: [(name: String, test: AttributeTest)] = []
+    package var textPrefix: String?
+
+    package static func == (a: HTMLSelector, b: HTMLSelector) -> Bool { a.source == b.source }
+
+    package struct SyntaxError: Error { var message: String }
+
+    package init(_ source: String) throws {
+        self.source = source
+        let s = Array(source.trimmingCharacters(in: .whitespaces))
+        var i = 0
+        func identifier() -> String {
+            var out = ""
+            while i < s.count, s[i].isLetter || s[i].isNumber || s[i] == "-" || s[i] == "_" { out.append(s[i]); i += 1 }
+            return out
+        }
+        let tagName = identifier()
+        if !tagName.isEmpty { tag = tagName.lowercased() }
+        while i < s.count {
+            let c = s[i]
+            i += 1
+            switch c {
+            case "#":
+                let name = identifier()
+                guard !name.isEmpty else { throw SyntaxError(message: "'#' needs an id") }
+                id = name
+            case ".":
+                let name = identifier()
+                guard !name.isEmpty else { throw SyntaxError(message: "'.' needs a class name") }
+                classes.append(name)
+            case "[":
+                guard let close = s[i...].firstIndex(of: "]") else { throw SyntaxError(message: "unclosed '['") }
+                let body = String(s[i..<close])
+                i = close + 1
+                if let eq = body.firstIndex(of: "=") {
+                    var name = String(body[..<eq])
+                    var value = String(body[body.index(after: eq)...]).trimmingCharacters(in: CharacterSet(charactersIn: "\"' "))
+                    var test = AttributeTest.equals(value)
+                    if name.hasSuffix("^") { name.removeLast(); test = .prefix(value) } else if name.hasSuffix("*") { name.removeLast(); test = .contains(value) }
+                    value = ""
+                    attributes.append((name.trimmingCharacters(in: .whitespaces).lowercased(), test))
+                } else {
+                    attributes.append((body.trimmingCharacters(in: .whitespaces).lowercased(), .present))
+                }
+            case ":":
+                let pseudo = identifier()
+                guard pseudo == "text", i < s.count, s[i] == "(", let close = s[i...].lastIndex(of: ")") else {
+                    throw SyntaxError(message: "only ':text(…)' is supported")
+                }
+                textPrefix = String(s[(i + 1)..<close])
+                i = close + 1
+            default:
+                throw SyntaxError(message: "unexpected '\(c)'")
+            }
+        }
+        guard tag != nil || id != nil || !classes.isEmpty || !attributes.isEmpty || textPrefix != nil else { throw SyntaxError(message: "empty selector") }
+    }
+
+    /// Whether the start tag matches everything but `:text`.
+    package func matchesTag(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8]) -> Bool {
+        if let tag, !view.isTag(token, named: tag, in: bytes) { return false }
+        if let id {
+            guard let value = view.attributeValue(token, named: "id", in: bytes), String(decoding: bytes[value], as: UTF8.self) == id else { return false }
+        }
+        if !classes.isEmpty {
+            guard let value = view.attributeValue(token, named: "class", in: bytes) else { return false }
+            let present = String(decoding: bytes[value], as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+            for c in classes where !present.contains(where: { $0 == c }) { return false }
+        }
+        for (name, test) in attributes {
+            let attribute = view.attributes(of: token).first { HTMLView.equalsIgnoringASCIICase(bytes, $0.name, name.utf8) }
+            guard let attribute else { return false }
+            let value = attribute.value.map { String(decoding: bytes[$0], as: UTF8.self) } ?? ""
+            switch test {
+            case .present: continue
+            case let .equals(v): if value != v { return false }
+            case let .prefix(v): if !value.hasPrefix(v) { return false }
+            case let .contains(v): if !value.contains(v) { return false }
+            }
+        }
+        return true
+    }
+}

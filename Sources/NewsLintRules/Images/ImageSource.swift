@@ -1,0 +1,157 @@
+import Foundation
+import NewsLintCore
+
+/// Classifies an image source: remote URL, local path, or broken (and why).
+/// Pure syntax: existence and reachability are checked by the caller through the environment.
+public enum ImageSource {
+    public enum Verdict: Equatable, Sendable {
+        /// A remote URL (for online checks), `//host` sources made `https:`.
+        case remote(String)
+        /// An inline `data:` image.
+        case data
+        /// A local path (percent-decoded, query and fragment dropped); `rooted` when it starts with `/`.
+        case local(path: String, rooted: Bool)
+        /// A fragment-only or otherwise unverifiable but valid source.
+        case skip
+        case broken(String)
+    }
+
+    /// The source text as the browser would see it: Markdown backslash escapes removed,
+    /// or (for HTML) surrounding whitespace trimmed and `&amp;` decoded.
+    public static func text(_ bytes: ArraySlice<UInt8>, html: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        if html {
+            var s = bytes[...]
+            while let f = s.first, f == 0x20 || f == 0x09 { s = s.dropFirst() }
+            while let l = s.last, l == 0x20 || l == 0x09 { s = s.dropLast() }
+            var i = s.startIndex
+            while i < s.endIndex {
+                if s[i] == 0x26, s[i...].starts(with: Array("&amp;".utf8)) { out.append(0x26); i += 5; continue }
+                out.append(s[i])
+                i += 1
+            }
+            return out
+        }
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            if b == 0x5C, i + 1 < bytes.endIndex, isASCIIPunctuation(bytes[i + 1]) {
+                out.append(bytes[i + 1])
+                i += 2
+                continue
+            }
+            out.append(b)
+            i += 1
+        }
+        return out
+    }
+
+    package static func isASCIIPunctuation(_ b: UInt8) -> Bool {
+        (0x21...0x2F).contains(b) || (0x3A...0x40).contains(b) || (0x5B...0x60).contains(b) || (0x7B...0x7E).contains(b)
+    }
+
+    /// Classifies `src` (already unescaped). `schemes` are the accepted remote schemes (lowercase).
+    /// `spacesAllowed`: the source was `<…>`-wrapped or an HTML attribute, where spaces are legal.
+    public static func classify(_ src: [UInt8], schemes: Set<String>, spacesAllowed: Bool = false) -> Verdict {
+        if src.isEmpty { return .broken("empty image source") }
+        if src.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return .broken("control character in image source") }
+        if src.first == 0x23 { return .skip } // #fragment
+        // Scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"
+        var i = 0
+        if isAlpha(src[0]) {
+            i = 1
+            while i < src.count, isAlpha(src[i]) || (0x30...0x39).contains(src[i]) || src[i] == 0x2B || src[i] == 0x2D || src[i] == 0x2E { i += 1 }
+            if i < src.count, src[i] == 0x3A {
+                let scheme = String(decoding: src[0..<i], as: UTF8.self).lowercased()
+                if scheme.count == 1 { return .broken("'\(String(decoding: src, as: UTF8.self))' looks like a Windows path, not a URL") }
+                guard schemes.contains(scheme) else { return .broken("unsupported URL scheme '\(scheme)'") }
+                if scheme == "data" {
+                    return src.contains(0x2C) ? .data : .broken("malformed data: URI (no ',')")
+                }
+                return checkHierarchical(src, after: i + 1, scheme: scheme, spacesAllowed: spacesAllowed)
+            }
+        }
+        if src.starts(with: [0x2F, 0x2F]) { // //host/path
+            guard schemes.contains("https") || schemes.contains("http") else { return .broken("protocol-relative URL but http(s) is not accepted") }
+            return checkHierarchical(Array("https:".utf8) + src, after: 6, scheme: "https", spacesAllowed: spacesAllowed)
+        }
+        if !spacesAllowed && (src.contains(0x20) || src.contains(0x09)) { return .broken("whitespace in image source") }
+        // Local path: drop query and fragment, then percent-decode.
+        var end = src.count
+        if let q = src.firstIndex(where: { $0 == 0x3F || $0 == 0x23 }) { end = q }
+        let raw = src[0..<end]
+        if raw.isEmpty { return .skip }
+        let decoded = percentDecode(raw)
+        return .local(path: String(decoding: decoded, as: UTF8.self), rooted: raw.first == 0x2F)
+    }
+
+    package static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+
+    /// `scheme://authority/path…` with a non-empty, well-formed host. Non-ASCII is allowed (IRI).
+    package static func checkHierarchical(_ src: [UInt8], after colon: Int, scheme: String, spacesAllowed: Bool) -> Verdict {
+        let text = String(decoding: src, as: UTF8.self)
+        guard colon + 1 < src.count, src[colon] == 0x2F, src[colon + 1] == 0x2F else {
+            return .broken("malformed URL '\(text)': expected '\(scheme)://host'")
+        }
+        if !spacesAllowed && (src.contains(0x20) || src.contains(0x09)) { return .broken("whitespace in image URL") }
+        var i = colon + 2
+        let authStart = i
+        while i < src.count, src[i] != 0x2F, src[i] != 0x3F, src[i] != 0x23 { i += 1 }
+        var auth = src[authStart..<i]
+        if let at = auth.lastIndex(of: 0x40) { auth = auth[(at + 1)...] } // userinfo@
+        var host = auth
+        if auth.first == 0x5B { // [IPv6]
+            guard let close = auth.firstIndex(of: 0x5D) else { return .broken("malformed URL '\(text)': unclosed '[' in host") }
+            let rest = auth[(close + 1)...]
+            if !rest.isEmpty {
+                guard rest.first == 0x3A, isPort(rest.dropFirst()) else { return .broken("malformed URL '\(text)': bad port") }
+            }
+            return .remote(text)
+        }
+        if let colonIdx = auth.lastIndex(of: 0x3A) {
+            host = auth[auth.startIndex..<colonIdx]
+            guard isPort(auth[(colonIdx + 1)...]) else { return .broken("malformed URL '\(text)': bad port") }
+        }
+        if host.isEmpty { return .broken("malformed URL '\(text)': empty host") }
+        // Forbidden host code points (WHATWG URL): space, # % / : < > ? @ [ \ ] ^ |
+        for b in host where b < 0x80 {
+            if b <= 0x20 || b == 0x25 || b == 0x3C || b == 0x3E || b == 0x5B || b == 0x5C || b == 0x5D || b == 0x5E || b == 0x7C || b == 0x22 {
+                return .broken("malformed URL '\(text)': invalid character '\(String(UnicodeScalar(b)))' in host")
+            }
+        }
+        return .remote(text)
+    }
+
+    package static func isPort(_ s: ArraySlice<UInt8>) -> Bool {
+        if s.isEmpty { return true }
+        guard s.count <= 5, s.allSatisfy({ (0x30...0x39).contains($0) }) else { return false }
+        return (Int(String(decoding: s, as: UTF8.self)) ?? 70000) <= 65535
+    }
+
+    /// Decodes `%XX` escapes; a `%` not followed by two hex digits is kept literally.
+    public static func percentDecode(_ s: ArraySlice<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
+        var i = s.startIndex
+        while i < s.endIndex {
+            if s[i] == 0x25, i + 2 < s.endIndex, let h = hex(s[i + 1]), let l = hex(s[i + 2]) {
+                out.append(h << 4 | l)
+                i += 3
+            } else {
+                out.append(s[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    package static func hex(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 0x30...0x39: return b - 0x30
+        case 0x41...0x46: return b - 0x41 + 10
+        case 0x61...0x66: return b - 0x61 + 10
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import NewsLintCore
+
+/// `encoding-invalid`: the file is not valid UTF-8. Names the legacy encoding that decodes the
+/// whole file without loss and offers (unsafe) to transcode it.
+public struct EncodingInvalidRule: Rule {
+    public static let id = "encoding-invalid"
+    public init(options: RuleOptions) {}
+
+    package static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        guard !document.isValidUTF8 else { return }
+        let bytes = document.bytes
+        // Count maximal runs of ill-formed bytes.
+        var first: Int?
+        var sequences = 0
+        var badBytes = 0
+        bytes.withUnsafeBufferPointer { buf in
+            var i = 0
+            var inBad = false
+            while i < buf.count {
+                let len = buf[i] < 0x80 ? 1 : UTF8Validation.sequenceLength(buf, at: i)
+                if len == 0 {
+                    if first == nil { first = i }
+                    if !inBad { sequences += 1 }
+                    inBad = true
+                    badBytes += 1
+                    i += 1
+                } else {
+                    inBad = false
+                    i += len
+                }
+            }
+        }
+        guard let offset = first else { return }
+        var message = "file is not valid UTF-8: \(sequences) ill-formed sequence\(sequences == 1 ? "" : "s") (\(badBytes) byte\(badBytes == 1 ? "" : "s")), the first here"
+        var fix: Fix?
+        if let (name, text) = Self.losslessDecoding(bytes) {
+            message += "; the whole file decodes cleanly as \(name)"
+            fix = Fix(.unsafe, "Transcode from \(name) to UTF-8", edits: [Edit(range: 0..<bytes.count, replacement: Array(text.utf8))])
+        } else {
+            message += "; no legacy encoding (UTF-16 with BOM, GB18030, Big5) decodes it clearly and without loss"
+        }
+        sink.report(offset..<(offset + 1), message, fix: fix)
+    }
+
+    package static let big5 = String.Encoding(rawValue: 0x8000_0A03)
+
+    /// The encoding that decodes all of `bytes` and re-encodes to the same bytes, with the text.
+    /// GB18030 decodes almost any byte pairs, Big5 files included, so when both GB18030 and Big5
+    /// round-trip, the one whose text has clearly more common characters wins (or neither).
+    package static func losslessDecoding(_ bytes: [UInt8]) -> (String, String)? {
+        let data = Data(bytes)
+        if bytes.count % 2 == 0, bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            let big = bytes[0] == 0xFE
+            let enc: String.Encoding = big ? .utf16BigEndian : .utf16LittleEndian
+            if let text = String(data: data.dropFirst(2), encoding: enc),
+               text.data(using: enc).map({ [UInt8]($0) == Array(bytes.dropFirst(2)) }) == true {
+                return (big ? "UTF-16 (big-endian, with BOM)" : "UTF-16 (little-endian, with BOM)", text)
+            }
+        }
+        var candidates: [(name: String, text: String, score: Double)] = []
+        for (name, enc) in [("GB18030", gb18030), ("Big5", big5)] {
+            if let text = String(data: data, encoding: enc), text.data(using: enc).map({ [UInt8]($0) == bytes }) == true {
+                let wide = text.unicodeScalars.lazy.map(\.value).filter { $0 >= 0x2E80 }
+                candidates.append((name, text, MojibakeRule.commonShare(wide)))
+            }
+        }
+        candidates.sort { $0.score > $1.score }
+        guard let best = candidates.first else { return nil }
+        if candidates.count > 1 && best.score < candidates[1].score + 0.2 { return nil }
+        if best.score < 0.5 && best.text.unicodeScalars.contains(where: { $0.value >= 0x2E80 }) { return nil }
+        return (best.name, best.text)
+    }
+}

@@ -1,0 +1,128 @@
+import NewsLintCore
+
+/// `invisible-char`: zero-width and control characters that hide in text; bidirectional
+/// controls are errors because they can reorder what a reader sees.
+public struct InvisibleCharRule: Rule {
+    public static let id = "invisible-char"
+    public init(options: RuleOptions) {}
+
+    package static func name(_ c: UInt32) -> String? {
+        switch c {
+        case 0x200B: return "zero-width space (U+200B)"
+        case 0x200C: return "zero-width non-joiner (U+200C)"
+        case 0x200D: return "zero-width joiner (U+200D)"
+        case 0x2060: return "word joiner (U+2060)"
+        case 0x00AD: return "soft hyphen (U+00AD)"
+        case 0xFEFF: return "byte-order mark (U+FEFF) after the start of the file"
+        case 0x180E: return "Mongolian vowel separator (U+180E)"
+        case 0x7F: return "control character DEL (U+007F)"
+        case 0x00...0x1F: return labelled(c, "control character")
+        case 0x80...0x9F: return labelled(c, "C1 control character")
+        default: return bidiName(c)
+        }
+    }
+
+    package static func bidiName(_ c: UInt32) -> String? {
+        switch c {
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+            return labelled(c, "bidirectional control")
+        default: return nil
+        }
+    }
+
+    /// Pictographs that ZWJ/ZWNJ legitimately join (👨‍👩‍👧, ❤️‍🔥).
+    @inline(__always)
+    package static func isEmojiPart(_ c: UInt32) -> Bool {
+        (0x1F000...0x1FAFF).contains(c) || (0x2600...0x27BF).contains(c) || c == 0xFE0F || (0x1F3FB...0x1F3FF).contains(c)
+            || (0xE0020...0xE007F).contains(c) || c == 0x2640 || c == 0x2642 || (0x2190...0x21FF).contains(c) || (0x2B00...0x2BFF).contains(c)
+    }
+
+    /// Letters of scripts whose orthography uses ZWJ/ZWNJ (Persian `می‌خواهم`, Devanagari `क्‍ष`).
+    @inline(__always)
+    package static func isJoiningScriptLetter(_ c: UInt32) -> Bool {
+        (0x0600...0x08FF).contains(c) || (0x0900...0x0DFF).contains(c) || (0x1000...0x109F).contains(c)
+            || (0x1780...0x18AF).contains(c) || (0xFB50...0xFDFF).contains(c) || (0xFE70...0xFEFC).contains(c)
+    }
+
+    /// Strong right-to-left letters (Hebrew, Arabic): an implicit direction mark next to them is how
+    /// bidirectional quotes are written, unlike embeddings, overrides and isolates.
+    @inline(__always)
+    package static func isRTLLetter(_ c: UInt32) -> Bool {
+        (0x0590...0x08FF).contains(c) || (0xFB1D...0xFDFF).contains(c) || (0xFE70...0xFEFC).contains(c)
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        let bytes = document.bytes
+        // Fast path: nothing below 0x20 except tab/LF/CR, no DEL, and no lead bytes of the characters we look for.
+        // Prefilter on byte pairs/triples: E2 80 8B–8F, E2 80 AA–AE, E2 81 A0–A9, EF BB (U+FEFF), E1 A0 (U+180E), C2 (C1 controls,
+        // soft hyphen), D8 9C (U+061C); E2 and EF alone would match `“` and `，` in every Chinese file.
+        let candidate = bytes.withUnsafeBufferPointer { buf -> Bool in
+            var i = 0
+            let n = buf.count
+            while i < n {
+                let b = buf[i]
+                if b < 0x20 { if b != 0x09 && b != 0x0A && b != 0x0D { return true } } else if b == 0x7F || b == 0xC2 {
+                    return true
+                } else if i + 1 < n {
+                    let b1 = buf[i + 1]
+                    if (b == 0xEF && b1 == 0xBB) || (b == 0xE1 && b1 == 0xA0) || (b == 0xD8 && b1 == 0x9C) { return true }
+                    if b == 0xE2 && i + 2 < n {
+                        // U+200B–200F, U+202A–202E, U+2060–2069; not `“”‘’…—` (E2 80 9x/A6/94).
+                        let b2 = buf[i + 2]
+                        if (b1 == 0x80 && ((b2 >= 0x8B && b2 <= 0x8F) || (b2 >= 0xAA && b2 <= 0xAE))) || (b1 == 0x81 && b2 >= 0xA0 && b2 <= 0xA9) { return true }
+                    }
+                }
+                i += 1
+            }
+            return false
+        }
+        guard candidate else { return }
+        let run = ScalarRun(wholeFile: document.scalars)
+        let c = run.cps
+        var i = 0
+        while i < c.count {
+            let ch = c[i]
+            guard let name = Self.name(ch), !isAllowed(run, i) else { i += 1; continue }
+            var j = i + 1
+            while j < c.count, Self.name(c[j]) != nil, !isAllowed(run, j), (Self.bidiName(c[j]) != nil) == (Self.bidiName(ch) != nil) { j += 1 }
+            let range = run.byteRange(i..<j)
+            let bidi = Self.bidiName(ch) != nil
+            let what = j - i > 1 ? "\(j - i) invisible characters starting with \(name)" : bidi ? name : "invisible \(name)"
+            sink.report(range, bidi ? "\(what): it can make text display in a different order than it is stored" : what,
+                        fix: Fix(.safe, "Remove the invisible character", edits: [.delete(range)]), severity: bidi ? .error : nil)
+            i = j
+        }
+    }
+
+    private func isAllowed(_ run: ScalarRun, _ i: Int) -> Bool {
+        let c = run[i]
+        switch c {
+        case 0x09, 0x0A, 0x0D: return true
+        case 0xFEFF: return run.offsets[i] == 0
+        case 0x200C, 0x200D:
+            return Self.isEmojiPart(run[i - 1]) && Self.isEmojiPart(run[i + 1])
+                || Self.isJoiningScriptLetter(run[i - 1]) && Self.isJoiningScriptLetter(run[i + 1])
+        case 0x200E, 0x200F, 0x061C: return Self.isRTLLetter(run[i - 1]) || Self.isRTLLetter(run[i + 1])
+        case 0x00...0x08, 0x0B, 0x0C, 0x0E...0x1F:
+            // Between two characters of text it stands for a lost character: `char-lost` reports it,
+            // and removing it (this rule's safe fix) would hide that something is missing.
+            return CharLostRule.standsInText(run, i)
+        case 0x80...0x9F:
+            // Part of UTF-8 read as Latin-1 (mojibake reports and repairs the whole run).
+            let p = run[i - 1]
+            return (0xC2...0xF4).contains(p) || (0x80...0xBF).contains(p) && i >= 2 && (0xE0...0xF4).contains(run[i - 2])
+        default: return false
+        }
+    }
+}
+
+/// `label (U+XXXX)`.
+package func labelled(_ c: UInt32, _ label: String) -> String {
+    "\(label) (\(codePointName(c)))"
+}
+
+/// `U+XXXX`: a code point as Unicode charts write it (at least four hex digits).
+package func codePointName(_ c: UInt32) -> String {
+    let hex = String(c, radix: 16, uppercase: true)
+    return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+}

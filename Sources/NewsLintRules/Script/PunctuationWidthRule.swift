@@ -1,0 +1,222 @@
+import NewsLintCore
+
+/// `punctuation-width`: ASCII punctuation between Chinese characters where the full-width form belongs.
+public struct PunctuationWidthRule: Rule {
+    public static let id = "punctuation-width"
+
+    public init(options: RuleOptions) {}
+
+    /// ASCII punctuation → full-width form.
+    package static let fullWidth: [UInt32: String] = [
+        0x2C: "，", 0x2E: "。", 0x3A: "：", 0x3B: "；", 0x21: "！", 0x3F: "？", 0x28: "（", 0x29: "）",
+    ]
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        guard let lines = document.bodyLines else { return }
+        var decoded: ScalarDecode?
+        for n in lines where !document.isCode(line: n) {
+            let range = document.contentRange(ofLine: n)
+            if sink.budgetSpent(step: n, bytes: range.count) { return }
+            // Cheap skip: lines without both ASCII punctuation and non-ASCII bytes.
+            var hasPunct = false, hasWide = false
+            for b in document.bytes[range] {
+                if b >= 0x80 { hasWide = true } else if b == 0x2C || b == 0x2E || b == 0x3A || b == 0x3B || b == 0x21 || b == 0x3F || b == 0x28 || b == 0x29 { hasPunct = true }
+                if hasPunct && hasWide { break }
+            }
+            guard hasPunct && hasWide else { continue }
+            let decode = decoded ?? document.scalars
+            decoded = decode
+            checkLine(document.scalarRun(decode, line: n), into: &sink)
+        }
+    }
+
+    package func checkLine(_ run: ScalarRun, into sink: inout DiagnosticSink) {
+        let c = run.cps
+        let n = c.count
+        var skip = ProseMask.nonProse(run, in: sink.document)
+        let frameShifts = FrameShift.spans(run), shiftJIS = MojibakeRule.shiftJISSpans(run)
+        for span in frameShifts + shiftJIS + Self.titlesAndQuotedNames(c) { for i in span { skip[i] = true } }
+        // Beside encoding damage a `?` may be a lost character, and nothing is fixed without looking.
+        let damaged = MojibakeRule.hasDamage(run, frameShifts: frameShifts, shiftJIS: shiftJIS)
+        // ASCII commas, semicolons or colons after Han text: the line went through a converter, so a `.`
+        // between Han characters is its full stop, not a separator as in `哈利.波特`.
+        let converted = (1..<max(1, n)).contains { !skip[$0] && (c[$0] == 0x2C || c[$0] == 0x3B || c[$0] == 0x3A) && CJK.isHan(c[$0 - 1]) }
+        // Parentheses: pair them up; a pair holding Han text becomes full-width as a whole,
+        // a pair holding only Latin text, digits or pinyin (`(Interpol)`, `(qū)`) stays.
+        var pairOf = [Int](repeating: -1, count: n)
+        var stack: [Int] = []
+        for i in 0..<n where !skip[i] {
+            if c[i] == 0x28 { stack.append(i) } else if c[i] == 0x29, let open = stack.popLast() {
+                pairOf[open] = i
+                pairOf[i] = open
+            }
+        }
+        func report(_ range: Range<Int>, _ message: String, _ edits: [Edit], _ title: String, safe: Bool = true) {
+            sink.report(run.byteRange(range), message, fix: damaged ? nil : Fix(safe ? .safe : .unsafe, title, edits: edits))
+        }
+        // A full-width mark carries its own spacing: ASCII spaces after it go with the conversion
+        // (`不過, 他表示` → `不過，他表示`, `主宾国, 100余家` → `主宾国，100余家`); at the line end they stay.
+        func markEnd(_ end: Int) -> Int {
+            var k = end
+            while k < n, c[k] == 0x20 { k += 1 }
+            return k > end && k < n && c[k] != 0x09 && c[k] != 0xA0 && c[k] != 0x3000 ? k : end
+        }
+        var nameLists: [Int: Bool] = [:]
+        var i = 0
+        while i < n {
+            let ch = c[i]
+            guard !skip[i], let wide = Self.fullWidth[ch] else { i += 1; continue }
+            let prev = i > 0 ? c[i - 1] : 0, next = i + 1 < n ? c[i + 1] : 0
+            switch ch {
+            case 0x28:
+                let close = pairOf[i]
+                if close > i, (i + 1..<close).contains(where: { CJK.isHan(c[$0]) }), !Self.isPublishedParenthesis(c, open: i, close: close, converted: converted),
+                   CJK.isHan(prev) || CJK.isHan(next) || CJK.isHan(c[close - 1]) || (close + 1 < n && CJK.isHan(c[close + 1])) {
+                    let edits = [Edit(range: run.byteRange(i..<(i + 1)), replacement: "（"),
+                                 Edit(range: run.byteRange(close..<(close + 1)), replacement: "）")]
+                    report(i..<(close + 1), "ASCII parentheses around Chinese text; use full-width '（）'", edits, "Use full-width parentheses")
+                }
+            case 0x29:
+                break // handled with its opening parenthesis; unpaired ones are left alone
+            case 0x3F, 0x21:
+                // `?!`, `!?`, `!!`, `??`: one mark, converted as a whole.
+                var end = i + 1
+                while end < n, !skip[end], c[end] == 0x3F || c[end] == 0x21 { end += 1 }
+                defer { i = end }
+                if ch == 0x21 && next == 0x5B { continue }   // ![image](…)
+                let marks = (i..<end).map { c[$0] }
+                // A `?` beside encoding damage may be a lost character, not punctuation.
+                if damaged && marks.contains(0x3F) { continue }
+                if Self.followsChinese(at: i, c) {
+                    let ascii = String(String.UnicodeScalarView(marks.compactMap(Unicode.Scalar.init)))
+                    let full = marks.map { $0 == 0x3F ? "？" : "！" }.joined()
+                    // `香港?報` in text punctuated full-width: the `?` may stand for a character a legacy
+                    // encoding could not hold (HKSCS `啲`, `咗`), so the fix needs a look.
+                    let maybeLost = marks == [0x3F] && !converted && end < n && CJK.isHan(c[end])
+                        && !Self.questionParticles.contains(prev)
+                    report(i..<end, "ASCII '\(ascii)' in Chinese text; use full-width '\(full)'" + (maybeLost ? " (unless it stands for a lost character)" : ""),
+                           [Edit(range: run.byteRange(i..<markEnd(end)), replacement: full)], "Use full-width '\(full)'", safe: !maybeLost)
+                }
+                continue
+            default:
+                if touchesChinese(ch, prev: prev, next: next, converted: converted), !(ch == 0x2C && Self.isNameList(c, comma: i, memo: &nameLists)) {
+                    let name = String(UnicodeScalar(UInt8(ch)))
+                    report(i..<(i + 1), "ASCII '\(name)' in Chinese text; use full-width '\(wide)'",
+                           [Edit(range: run.byteRange(i..<markEnd(i + 1)), replacement: wide)], "Use full-width '\(wide)'")
+                }
+            }
+            i += 1
+        }
+    }
+
+    /// Parentheses as published, which a fix must not retouch:
+    /// - after a space: Latin typography chosen on purpose (`…公寓楼 (路透)`, a site's caption credits);
+    /// - right after a cited title or quoted name (`《印花稅條例》(第117章)`), or an ordinance chapter `(第32章)`;
+    /// - a short qualifier inside a name or title, Han on both sides (`友邦保險(國際)有限公司`,
+    ///   `副處長(國家安全)簡啟恩`): names are spelled as registered. Not on a line a converter made
+    ///   ASCII throughout (`哈工大(深圳)打出…,助推`), where the name had full-width parentheses too.
+    package static func isPublishedParenthesis(_ c: Scalars, open: Int, close: Int, converted: Bool) -> Bool {
+        let prev = open > 0 ? c[open - 1] : 0
+        let after = close + 1 < c.count ? c[close + 1] : 0
+        if prev == 0x20 || prev == 0x09 || prev == 0xA0 { return true }
+        if prev == 0x300B || prev == 0x300D || prev == 0x300F || prev == 0x3009 { return true }
+        let inner = (open + 1)..<close
+        if c[open + 1] == 0x7B2C, c[close - 1] == 0x7AE0 { return true }   // (第…章)
+        // One character is an annotation (`李伟(音)`, `纳达尔(右)`), a weekday a date (`今天(周二)`): not name parts.
+        let weekday = c[open + 1] == 0x5468 || c[open + 1] == 0x661F   // 周, 星(期)
+        if !converted, CJK.isHan(prev), CJK.isHan(after) || isClosing(after), (2...4).contains(inner.count), !weekday,
+           inner.allSatisfy({ CJK.isHan(c[$0]) }) { return true }
+        return false
+    }
+
+    /// Scalar ranges inside `《…》`/`〈…〉` titles and short quoted names (`「香港股票基金(追蹤指數)」`):
+    /// a quotation with no sentence punctuation of its own, full-width or ASCII (`“欲筑室者,先治其基”`
+    /// is a sentence), at most 24 characters.
+    package static func titlesAndQuotedNames(_ c: Scalars) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var i = 0
+        while i < c.count {
+            let close: UInt32
+            switch c[i] {
+            case 0x300A: close = 0x300B   // 《》
+            case 0x3008: close = 0x3009   // 〈〉
+            case 0x300C: close = 0x300D   // 「」
+            case 0x300E: close = 0x300F   // 『』
+            case 0x201C: close = 0x201D   // “”
+            default: i += 1; continue
+            }
+            var j = i + 1
+            while j < c.count, c[j] != close, c[j] != c[i] { j += 1 }
+            guard j < c.count, c[j] == close else { i += 1; continue }
+            let isTitle = close == 0x300B || close == 0x3009
+            let isName = j - i - 1 <= 24 && !(i + 1..<j).contains { [0xFF0C, 0x3002, 0xFF01, 0xFF1F, 0xFF1B, 0xFF1A, 0x2C, 0x3B, 0x21, 0x3F, 0x3A].contains(c[$0]) }
+            if isTitle || isName { result.append((i + 1)..<j) }
+            i = j + 1
+        }
+        return result
+    }
+
+    /// 嗎 吗 呢 麼 么 吧 嘛 啊 呀 誰 谁 何: a `?` after them ends a question.
+    package static let questionParticles: Set<UInt32> = Set("嗎吗呢麼么吧嘛啊呀誰谁何".unicodeScalars.map(\.value))
+
+    /// A byline-style list of names (`<address>储百亮, AMY CHANG CHIEN</address>`): a `, ` inside a
+    /// stretch delimited by tags on both sides with no Chinese punctuation, every item short. A
+    /// line of text is never one (`不過, 他表示將出席會議` is a converted sentence). `memo` keeps
+    /// each stretch's answer, so a long stretch of commas is scanned once.
+    package static func isNameList(_ c: Scalars, comma: Int, memo: inout [Int: Bool]) -> Bool {
+        guard comma + 1 < c.count, c[comma + 1] == 0x20 else { return false }
+        var start = comma
+        while start > 0, c[start - 1] != 0x3E, c[start - 1] != 0x3C { start -= 1 }
+        if let known = memo[start] { return known }
+        var end = comma
+        while end < c.count, c[end] != 0x3C, c[end] != 0x3E { end += 1 }
+        let answer = start > 0 && c[start - 1] == 0x3E && end < c.count && c[end] == 0x3C && isShortItemList(c, start..<end)
+        memo[start] = answer
+        return answer
+    }
+
+    private static func isShortItemList(_ c: Scalars, _ stretch: Range<Int>) -> Bool {
+        var item = 0
+        for k in stretch {
+            let x = c[k]
+            if CJK.isCJKPunct(x) && x != 0x00B7 { return false }
+            if x == 0x2C { item = 0; continue }
+            item += 1
+            if item > 20 { return false }
+        }
+        return true
+    }
+
+    /// Whether the run of `?`/`!` at `i` ends Chinese text: walk back over a run of question and
+    /// exclamation marks (`嗎？!`) to a Han character or a closing quote.
+    package static func followsChinese(at i: Int, _ c: Scalars) -> Bool {
+        var k = i - 1
+        while k >= 0, c[k] == 0x3F || c[k] == 0x21 || c[k] == 0xFF1F || c[k] == 0xFF01 { k -= 1 }
+        guard k >= 0 else { return false }
+        return CJK.isHan(c[k]) || isClosing(c[k])
+    }
+
+    /// Closing quotes and brackets of Chinese text (`”」』》）`).
+    package static func isClosing(_ c: UInt32) -> Bool {
+        c == 0x201D || c == 0x300D || c == 0x300F || c == 0x300B || c == 0xFF09
+    }
+
+    /// Whether ASCII `ch` (`,` `.` `:` `;`) sits in Chinese text (and is not part of a number, time, ellipsis or abbreviation).
+    private func touchesChinese(_ ch: UInt32, prev: UInt32, next: UInt32, converted: Bool) -> Bool {
+        if CJK.isDigit(prev) && CJK.isDigit(next) { return false }          // 10:30, 3.5, 1,000
+        let prevHan = CJK.isHan(prev)
+        let prevClose = Self.isClosing(prev)
+        switch ch {
+        case 0x2E:
+            // A period ends a Chinese sentence only right after a Han character; runs are ellipses.
+            // Before another Han character it may be a separator (`哈利.波特`) unless the line was converted.
+            if next == 0x2E || prev == 0x2E { return false }
+            if CJK.isHan(next) && !converted { return false }
+            return prevHan && !CJK.isASCIILetter(next) && !CJK.isDigit(next)
+        case 0x3A:
+            return prevHan || (prevClose && CJK.isHan(next))
+        default: // , ;  (also after an ASCII `)` that closes a parenthesis: `(Interpol),警方`)
+            return prevHan || (prevClose || prev == 0x29) && next > 0x7F
+        }
+    }
+}

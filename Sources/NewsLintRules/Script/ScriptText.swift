@@ -1,0 +1,49 @@
+import NewsLintCore
+
+/// A GBK "frame shift": one lost byte makes every following pair decode to the wrong character,
+/// which leaves `?` (the lost character) followed by nonsense, such as `學?!半p一流”` for
+/// `學校“雙一流”`. Shared by `mojibake` (which reports it) and `punctuation-width` (which keeps out).
+package enum FrameShift {
+    /// Scalar ranges of frame-shift runs in `run`.
+    package static func spans(_ run: ScalarRun) -> [Range<Int>] {
+        let c = run.cps
+        let n = c.count
+        var result: [Range<Int>] = []
+        var i = 1
+        while i < n {
+            guard c[i] == 0x3F, CJK.isHan(c[i - 1]) else { i += 1; continue }
+            // The run ends at whitespace, a closing quote or full-width sentence punctuation.
+            var end = i + 1
+            while end < n && end - i < 24 {
+                let x = c[end]
+                if x <= 0x20 || x == 0x201D || x == 0x300D || x == 0xFF0C || x == 0x3002 || x == 0xFF1B || x == 0x3001 { break }
+                end += 1
+            }
+            if isShifted(run, i, end) {
+                result.append(i..<end)
+                i = end
+            } else {
+                i += 1
+            }
+        }
+        return result
+    }
+
+    /// Signals after the `?`: a lone lowercase ASCII letter between Han characters (`半p一`), or toned
+    /// pinyin closed by `)` whose `(` was eaten by the shift. `?!` alone is punctuation (`真的?!他說`).
+    private static func isShifted(_ run: ScalarRun, _ q: Int, _ end: Int) -> Bool {
+        let c = run.cps
+        var j = q + 1
+        while j < end {
+            // Lowercase only: `B超`, `X光`, `A股` after a real question mark are words.
+            if (0x61...0x7A).contains(c[j]), j > q + 1, j - q <= 8, j + 1 < end, c[j - 1] > 0x7F,
+               CJK.isHan(c[j + 1]) { return true }
+            if c[j - 1] == 0x3F {
+                let len = Pinyin.tonedSyllable(run, at: j)
+                if len > 0, j + len < end, c[j + len] == 0x29 { return true }
+            }
+            j += 1
+        }
+        return false
+    }
+}
