@@ -130,6 +130,8 @@ package enum LintCommand {
         settings.cache = scale.cache
         settings.finishCrossFile = scale.shard == nil && scale.factsOut == nil
         if reporting.summary { settings.documentProfiler = CorpusProfiler.documentProfiler }
+        // The text format quotes the lines it reports: kept by the pass instead of read again.
+        settings.captureSourceLines = format == .text && !reporting.statistics
 
         let linter = try Linter(catalog: catalog, config: config, settings: settings, configurations: resolver.snapshot())
         if inputs.isEmpty && problems.isEmpty && !parsed.has("quiet") {

@@ -114,8 +114,9 @@ package enum StreamedLintOutput {
             }
             var groups = 0
             write(reporter.begin(context: context))
-            let complete = run.merge { group in
+            let complete = run.merge { group, lines in
                 groups += 1
+                context.capturedLines = lines
                 write(reporter.file(group, context: context))
             }
             if !complete {

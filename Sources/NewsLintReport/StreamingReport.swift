@@ -164,7 +164,8 @@ extension TextReporter: StreamingReporter {
     public func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
         var out = ""
         let style = ANSIStyle(enabled: context.color)
-        var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory)
+        let captured = diagnostics.first.map { (path: $0.path, lines: context.capturedLines) }
+        var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory, captured: captured)
         for d in FindingAggregation.apply(diagnostics, threshold: context.aggregateThreshold) {
             let sev: String
             switch d.severity {

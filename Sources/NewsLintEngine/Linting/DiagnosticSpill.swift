@@ -12,13 +12,19 @@ public final class DiagnosticSpill {
 
     public init(threshold: Int = 1 << 18) { self.threshold = threshold }
 
-    /// Appends one file's diagnostics (all of one path, in output order).
-    public func append(_ diagnostics: [Diagnostic]) {
+    /// Appends one file's diagnostics (all of one path, in output order) and the source lines
+    /// the pass captured for them (so reporters quoting them need not read the file again).
+    public func append(_ diagnostics: [Diagnostic], lines: [Int: String] = [:]) {
         guard let path = diagnostics.first?.path else { return }
         var record = ByteWriter()
         record.string(path)
         record.varint(UInt64(diagnostics.count))
         for d in diagnostics { record.diagnostic(d) }
+        record.varint(UInt64(lines.count))
+        for (n, text) in lines.sorted(by: { $0.key < $1.key }) {
+            record.varint(UInt64(max(0, n)))
+            record.string(text)
+        }
         buffer.varint(UInt64(record.bytes.count))
         buffer.bytes.append(contentsOf: record.bytes)
         if buffer.bytes.count >= threshold { flush() }
@@ -62,6 +68,12 @@ public final class DiagnosticSpill {
     /// back or a record did not decode (the stream ends there; the caller reports the failure).
     @discardableResult
     public func forEachFile(_ body: ([Diagnostic]) -> Void) -> Bool {
+        forEachFile { diagnostics, _ in body(diagnostics) }
+    }
+
+    /// Like `forEachFile(_:)`, with each file's captured source lines.
+    @discardableResult
+    public func forEachFile(_ body: ([Diagnostic], [Int: String]) -> Void) -> Bool {
         var pending: [UInt8] = []
         var position = 0
         func decodeAvailable() -> Bool {
@@ -76,8 +88,14 @@ public final class DiagnosticSpill {
                     guard let d = record.diagnostic(path: path) else { return false }
                     diagnostics.append(d)
                 }
+                guard let lineCount = record.int() else { return false }
+                var lines: [Int: String] = [:]
+                for _ in 0..<lineCount {
+                    guard let n = record.int(), let text = record.string() else { return false }
+                    lines[n] = text
+                }
                 position = r.position
-                body(diagnostics)
+                body(diagnostics, lines)
             }
         }
         if let file, spilledBytes > 0 {
@@ -118,12 +136,18 @@ public enum OrderedMerge {
     /// Returns false when the spill or a run could not be read back completely (the stream ends there).
     @discardableResult
     public static func run(_ spill: DiagnosticSpill, extras: DiagnosticRuns, _ body: (ArraySlice<Diagnostic>) -> Void) -> Bool {
+        run(spill, extras: extras) { group, _ in body(group) }
+    }
+
+    /// With the source lines the pass captured for each path ([:] for paths with only extras).
+    @discardableResult
+    public static func run(_ spill: DiagnosticSpill, extras: DiagnosticRuns, _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void) -> Bool {
         var cursor = extras.makeCursor()
         /// Emits extras whose path sorts before `path` (nil: all remaining), one group per path.
         func flushExtras(before path: String?) {
             while let first = cursor.peek() {
                 if let path, !first.path.utf8.lexicographicallyPrecedes(path.utf8) { return }
-                body(group(first.path)[...])
+                body(group(first.path)[...], [:])
             }
         }
         /// The extras of `path` (the cursor is at or before them).
@@ -132,17 +156,17 @@ public enum OrderedMerge {
             while let d = cursor.peek(), d.path == path, let taken = cursor.next() { out.append(taken) }
             return out
         }
-        let complete = spill.forEachFile { diagnostics in
+        let complete = spill.forEachFile { diagnostics, lines in
             guard let path = diagnostics.first?.path else { return }
             flushExtras(before: path)
             let mine = group(path)
             if mine.isEmpty {
-                body(diagnostics[...])
+                body(diagnostics[...], lines)
             } else {
                 var merged = diagnostics
                 merged.append(contentsOf: mine)
                 merged.sort(by: Diagnostic.outputOrder)
-                body(merged[...])
+                body(merged[...], lines)
             }
         }
         flushExtras(before: nil)

@@ -48,7 +48,7 @@ public final class LintRun {
         let keep = request.keepDiagnostics
         let streamed = linter.lintStreaming(request.inputs, observer: observer, crossFileInto: extras) { outcome in
             perFile(outcome)
-            if keep { spill.append(outcome.diagnostics) }
+            if keep { spill.append(outcome.diagnostics, lines: outcome.sourceLines ?? [:]) }
         }
         var failed = streamed.ioFailure
         for p in request.problems {
@@ -66,10 +66,11 @@ public final class LintRun {
         self.fixSummary = streamed.fixSummary
     }
 
-    /// Every diagnostic of the run in output order, one call per path. False when what was
+    /// Every diagnostic of the run in output order, one call per path, with the source lines the
+    /// pass captured for that path (`LintSettings.captureSourceLines`). False when what was
     /// spilled to the temporary directory could not be read back (the stream ends there).
     @discardableResult
-    public func merge(_ body: (ArraySlice<Diagnostic>) -> Void) -> Bool {
+    public func merge(_ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void) -> Bool {
         OrderedMerge.run(spill, extras: extras, body)
     }
 }

@@ -45,6 +45,9 @@ public struct LintSettings: Sendable {
     /// Per-document facts a caller above the engine wants from the same pass (the corpus profile
     /// of `--summary` and `report`), so no later step reads the files again.
     public var documentProfiler: DocumentProfiler?
+    /// Keep the source lines the file's diagnostics point at (reporters quoting them, such as
+    /// the text format's code frames, then need not read the file again).
+    public var captureSourceLines = false
     public init() {}
 }
 
@@ -84,6 +87,8 @@ public struct FileOutcome: Sendable {
     public var factDigest: UInt64?
     /// `settings.documentProfiler`'s value for this document (nil without one, or when the file
     /// was not read by the pass: skipped, unreadable, or answered by the cache).
+    /// The lines the diagnostics point at, by number (with `settings.captureSourceLines`).
+    public var sourceLines: [Int: String]?
     public var profile: (any Sendable)? {
         get { profileBox?.value }
         set { profileBox = newValue.map(ProfileBox.init) }
@@ -566,6 +571,13 @@ public final class Linter: Sendable {
         var final = original
         if settings.fix.writes, case .file = input { final = document }
         outcome.profile = settings.documentProfiler?(final)
+        if settings.captureSourceLines {
+            var lines: [Int: String] = [:]
+            for d in outcome.diagnostics where d.line >= 1 && d.line <= final.lineCount && lines[d.line] == nil {
+                lines[d.line] = final.lineText(d.line)
+            }
+            outcome.sourceLines = lines
+        }
         if !baseRules.crossFile.isEmpty {
             outcome.suppressions = Suppressions.crossFileRegions(final)
             outcome.suppressionsKnown = true
