@@ -58,9 +58,9 @@ package enum StreamedLintOutput {
         var ruleCounts = RuleCounts()
         var summary = reporting.summary ? CorpusSummary.Accumulator(catalog: linter.catalog) : nil
         var profiles = PassProfiles()
-        // JUnit lists every checked file, clean ones too.
+        // JUnit lists every checked file, clean ones too; Markdown counts them.
         var checkedPaths: [String] = []
-        let listsFiles = format == .junit
+        let listsFiles = format == .junit || format == .markdown
         var changedFiles = 0
         let run = LintRun(linter: linter, request: request, observer: reporting.observer(total: inputs.count, io: io, progress: progress), perFile: { outcome in
             summary?.addFile(path: outcome.path, byteCount: outcome.byteCount)
