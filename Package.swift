@@ -1,5 +1,26 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+/// The catalog files beside the rule sources in `Rules/` (rule.json, examples/, data/, notices).
+/// `Scripts/embed-catalog` compiles them into `Rules/Catalog/EmbeddedCatalog.swift`, so the rules
+/// target excludes them; listing them here keeps "add a rule" to one folder, with no manifest edit.
+let catalogFiles: [String] = {
+    let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Rules").path
+    guard let walker = FileManager.default.enumerator(atPath: rules) else { return [] }
+    var files: [String] = []
+    while let path = walker.nextObject() as? String {
+        let name = (path as NSString).lastPathComponent
+        var isDirectory: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: rules + "/" + path, isDirectory: &isDirectory)
+        if isDirectory.boolValue {
+            if name == "examples" || name == "data" { files.append(path); walker.skipDescendants() }
+        } else if !name.hasSuffix(".swift") {
+            files.append(path)
+        }
+    }
+    return files.sorted()
+}()
 
 // Layers, each depending only on the ones above it (the compiler enforces the direction):
 // core → rules → engine → report → server → CLI → the `newslint` executable.
@@ -15,7 +36,8 @@ let package = Package(
         // rule produces: diagnostics, fixes as byte edits, cross-file facts. No files, no argv.
         .target(name: "NewsLintCore"),
         // Every built-in rule and the rule catalog (metadata and data tables embedded in the binary).
-        .target(name: "NewsLintRules", dependencies: ["NewsLintCore"]),
+        // One folder per rule: Rules/<family>/<rule-id>/ holds its Swift source, rule.json and examples.
+        .target(name: "NewsLintRules", dependencies: ["NewsLintCore"], path: "Rules", exclude: catalogFiles),
         // Discovery, configuration, the run (one read and one pass per file), cache, facts and
         // shards, the fixer and atomic writes, online image checks.
         .target(name: "NewsLintEngine", dependencies: ["NewsLintCore", "NewsLintRules"]),

@@ -50,14 +50,14 @@ public struct ArgumentParser {
         var onlyPositionals = false
         func spec(long name: String) throws -> OptionSpec {
             if let s = options.first(where: { $0.name == name }) { return s }
-            let hint = Suggest.closest(to: name, in: options.map(\.name)).map { "; did you mean '--\($0)'?" } ?? ""
+            let hint = Suggest.hint(for: name, in: options.map(\.name), spelling: { "--" + $0 })
             throw UsageError("unknown option '--\(name)' for '\(command)'\(hint) (see 'newslint help \(command)')")
         }
         func store(_ s: OptionSpec, _ value: String?) throws {
             if let valueName = s.valueName {
                 guard let value else { throw UsageError("option '--\(s.name)' needs a value (\(valueName))") }
                 if let allowed = s.allowed, !allowed.contains(value) {
-                    let hint = Suggest.closest(to: value, in: allowed).map { "; did you mean '\($0)'?" } ?? ""
+                    let hint = Suggest.hint(for: value, in: allowed)
                     throw UsageError("invalid value '\(value)' for '--\(s.name)': expected one of \(allowed.joined(separator: ", "))\(hint)")
                 }
                 // Like most CLIs, the last value of a single-valued option wins.

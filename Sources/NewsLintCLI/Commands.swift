@@ -335,7 +335,7 @@ package enum ExplainCommand {
         var pages: [String] = []
         for id in parsed.positionals {
             guard let r = catalog.metadata(id) else {
-                let hint = Suggest.closest(to: id, in: catalog.ids).map { "; did you mean '\($0)'?" } ?? "; run 'newslint rules' for the list"
+                let hint = Suggest.hint(for: id, in: catalog.ids, otherwise: "; run 'newslint rules' for the list")
                 throw UsageError("unknown rule '\(id)'\(hint)")
             }
             pages.append(render(r))
@@ -348,11 +348,12 @@ package enum ExplainCommand {
         var out = "\(r.id) (\(r.family))\n\n\(r.summary)\n\n"
         out += "Default severity: \(r.severity.rawValue)\(r.enabledByDefault ? "" : " (off by default; enable it in .lint.json or with --select)")\n"
         out += "Fix: \(r.fixable == .none ? "none" : r.fixable.rawValue + (r.fixable == .unsafe ? " (applied with --fix --unsafe-fixes)" : " (applied with --fix)"))\n\n"
-        out += "Why\n  \(r.rationale)\n"
+        out += "What it finds\n  \(r.whatItFinds)\n"
+        if !r.whyItMatters.isEmpty { out += "\nWhy it matters\n  \(r.whyItMatters)\n" }
         if !r.options.isEmpty {
             out += "\nOptions\n"
             for o in r.options {
-                out += "  \(o.name) (default: \(o.defaultValue.serialized()))\n"
+                out += "  \(o.name) (\(o.type), default: \(o.defaultValue.serialized()))\n"
                 if !o.description.isEmpty { out += "      \(o.description)\n" }
             }
         }
@@ -378,6 +379,7 @@ package enum ExplainCommand {
         if let ex = r.good.first {
             out += "\nExample (fine)\n\(show(ex.files.first?.text ?? ""))\n"
         }
+        if !r.fixSafety.isEmpty { out += "\nFix safety\n  \(r.fixSafety)\n" }
         return out
     }
 }

@@ -134,8 +134,8 @@ public enum NewsLintCLI {
             if subcommands.contains(first) {
                 command = first
                 args.removeFirst()
-            } else if !SystemPath.exists(resolve(first, io)), let hint = Suggest.closest(to: first, in: subcommands) {
-                io.stderr("error: '\(first)' is neither a subcommand nor an existing path; did you mean '\(hint)'?\n")
+            } else if !SystemPath.exists(resolve(first, io)), case let hint = Suggest.hint(for: first, in: subcommands), !hint.isEmpty {
+                io.stderr("error: '\(first)' is neither a subcommand nor an existing path\(hint)\n")
                 return ExitCode.failure
             }
         }
@@ -156,8 +156,8 @@ public enum NewsLintCLI {
             case "help":
                 if let topic = args.first {
                     guard let text = help(for: topic) else {
-                        let hint = Suggest.closest(to: topic, in: subcommands).map { " (did you mean '\($0)'?)" } ?? ""
-                        throw UsageError("no help for '\(topic)'\(hint); subcommands are: \(subcommands.joined(separator: ", "))")
+                        let hint = Suggest.hint(for: topic, in: subcommands)
+                        throw UsageError("no help for '\(topic)'; subcommands are: \(subcommands.joined(separator: ", "))\(hint)")
                     }
                     io.stdout(text)
                 } else {
@@ -196,7 +196,7 @@ public enum NewsLintCLI {
           newslint [lint|check] [OPTIONS] [PATH...]  Lint files and directories (default: the current directory)
           newslint report [OPTIONS] [PATH...]   Corpus health summary (--format text|markdown|json|html)
           newslint rules [--format text|json]   List all rules
-          newslint explain RULE                 Explain a rule: rationale, options, examples
+          newslint explain RULE                 Explain a rule: what it finds, why, options, examples
           newslint init [--preset NAME]         Write a starter .lint.json (preset: jekyll, hugo, generic)
           newslint learn [PATH...]              Write lines repeated across a site as a user rule pack
           newslint merge FACTS...               Cross-file rules over the facts of all shards
@@ -236,7 +236,7 @@ public enum NewsLintCLI {
                 + "\nOPTIONS:\n" + ArgumentParser(command: "lint", options: lintOptions).optionsHelp() + "\n\n" + exitStatusHelp + "\n" + configurationHelp
         case "report": return ReportCommand.help
         case "rules": return "newslint rules [OPTIONS]\n\nList every rule: id, family, default severity, fixability, summary.\n" + options(rulesOptions, topic)
-        case "explain": return "newslint explain RULE...\n\nPrint each rule's summary, rationale, options and examples.\n" + options(explainOptions, topic)
+        case "explain": return "newslint explain RULE...\n\nPrint each rule's summary, what it finds, why it matters, options, examples and fix safety.\n" + options(explainOptions, topic)
         case "init": return "newslint init [--force] [--preset jekyll|hugo|generic]\n\nWrite a starter .lint.json in the current directory; --preset sets its front-matter schema.\n" + options(initOptions, topic)
         case "learn": return LearnCommand.help
         case "merge": return MergeCommand.help
@@ -299,7 +299,7 @@ public enum NewsLintCLI {
         }
         for name in names {
             for entry in parsed.list(name) ?? [] where !valid.contains(entry) {
-                let hint = Suggest.closest(to: entry, in: valid).map { "; did you mean '\($0)'?" } ?? "; run 'newslint rules' for the list"
+                let hint = Suggest.hint(for: entry, in: valid, otherwise: "; run 'newslint rules' for the list")
                 throw UsageError("unknown rule or family '\(entry)' in --\(name)\(hint)")
             }
         }

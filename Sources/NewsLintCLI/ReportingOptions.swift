@@ -66,8 +66,8 @@ package struct ReportingSettings {
         }
         do {
             return try Baseline.parse([UInt8](data), file: baselineDisplay ?? path)
-        } catch let e as Baseline.FormatError {
-            throw UsageError(e.message)
+        } catch let e as JSONFileError {
+            throw UsageError(e.description)
         }
     }
 

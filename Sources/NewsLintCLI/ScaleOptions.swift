@@ -51,20 +51,13 @@ package struct ScaleSettings {
         var enabled = true
         // Default: beside the root config, else a place outside the linted directories (CLI/CleanCommand.swift).
         var directory = CacheLocation.defaultDirectory(config: config, io: io, lintedDirectories: lintedDirectories)
-        if let section = config.sections["cache"], let members = section.members {
+        if let section = config.sections["cache"] {
             let file = config.file ?? Configuration.fileName
-            for m in members {
-                switch m.key {
-                case "enabled":
-                    guard let b = m.value.bool else { throw ConfigError(file: file, position: m.value.position, jsonPath: "cache.enabled", message: "expected true or false, found \(m.value.value.typeName)") }
-                    enabled = b
-                case "directory":
-                    guard let d = m.value.string, !d.isEmpty else { throw ConfigError(file: file, position: m.value.position, jsonPath: "cache.directory", message: "expected a directory path, found \(m.value.value.typeName)") }
-                    directory = d.hasPrefix("/") ? d : config.directory + "/" + d
-                default:
-                    let hint = Suggest.closest(to: m.key, in: ["enabled", "directory"]).map { "; did you mean '\($0)'?" } ?? ""
-                    throw ConfigError(file: file, position: m.keyPosition, jsonPath: "cache.\(m.key)", message: "unknown key '\(m.key)'\(hint)")
-                }
+            let cache = try JSONNodeDecoder(file: file, basePath: "cache").decode(CacheSection.self, from: section)
+            if let b = cache.enabled { enabled = b }
+            if let d = cache.directory {
+                guard !d.value.isEmpty else { throw ConfigError(file: file, position: d.position, jsonPath: "cache.directory", message: "expected a directory path, found an empty string") }
+                directory = d.value.hasPrefix("/") ? d.value : config.directory + "/" + d.value
             }
         }
         if let dir = parsed.value("cache-dir") { directory = NewsLintCLI.resolve(dir, io) }
@@ -132,4 +125,11 @@ extension ScaleSettings {
             do { try cache.save() } catch { io.stderr("warning: could not save the cache \(cache.file): \(error)\n") }
         }
     }
+}
+
+/// The `cache` section of `.lint.json`.
+private struct CacheSection: Decodable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case enabled, directory }
+    var enabled: Bool?
+    var directory: Located<String>?
 }

@@ -103,28 +103,34 @@ public struct Baseline: Sendable, Equatable {
         return out
     }
 
-    public struct FormatError: Error, CustomStringConvertible, Sendable {
-        public var message: String
-        public var description: String { message }
+    /// The file as written by `serialized()`; `line` and `message` are informational and may be left out.
+    private struct File: Decodable {
+        struct Record: Decodable {
+            var rule: String
+            var path: String
+            var fingerprint: String
+            var line: Int?
+            var message: String?
+        }
+        var version: Int
+        var tool: String?
+        var entries: [Record]
     }
 
+    /// Parses a baseline; problems are `JSONFileError`s with the file, line and column.
     public static func parse(_ bytes: [UInt8], file: String) throws -> Baseline {
+        let decoder = JSONNodeDecoder(file: file)
         let root: JSONNode
         do {
-            root = try JSONParser.parse(bytes: bytes)
-        } catch {
-            throw FormatError(message: "\(file): not a newslint baseline: \(error)")
+            root = try decoder.parse(bytes)
+        } catch var e as JSONFileError {
+            e.message = "not a newslint baseline: " + e.message
+            throw e
         }
-        guard root["version"]?.int == 1, let list = root["entries"]?.array else {
-            throw FormatError(message: "\(file): not a newslint baseline (expected {\"version\": 1, \"entries\": [...]}); write one with --write-baseline")
+        guard root["version"]?.int == 1 else {
+            throw JSONFileError(file: file, position: root.position, message: "not a newslint baseline (expected {\"version\": 1, \"entries\": [...]}); write one with --write-baseline")
         }
-        var entries: [Entry] = []
-        for item in list {
-            guard let rule = item["rule"]?.string, let path = item["path"]?.string, let fp = item["fingerprint"]?.string else {
-                throw FormatError(message: "\(file):\(item.position.line):\(item.position.column): baseline entry needs 'rule', 'path' and 'fingerprint'")
-            }
-            entries.append(Entry(rule: rule, path: path, fingerprint: fp, line: item["line"]?.int ?? 0, message: item["message"]?.string ?? ""))
-        }
-        return Baseline(entries: entries)
+        let decoded = try decoder.decode(File.self, from: root)
+        return Baseline(entries: decoded.entries.map { Entry(rule: $0.rule, path: $0.path, fingerprint: $0.fingerprint, line: $0.line ?? 0, message: $0.message ?? "") })
     }
 }

@@ -63,30 +63,65 @@ import Testing
             guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
             let rel = String(url.standardizedFileURL.path.dropFirst(base.standardizedFileURL.path.count + 1))
             if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+            if rel.hasSuffix(".swift") { continue } // the rules target's sources, compiled rather than embedded
             onDisk[rel] = [UInt8](try Data(contentsOf: url))
         }
         let embedded = Set(EmbeddedCatalog.files.map(\.path))
-        #expect(Set(onDisk.keys) == embedded, "Rules/ and the embedded catalog list different files; run Scripts/embed-catalog")
+        #expect(Set(onDisk.keys) == embedded, "Rules/ and the embedded catalog list different files; run python3 Scripts/embed-catalog")
         for (rel, bytes) in onDisk {
-            #expect(EmbeddedFiles.bytes(rel) == bytes, "embedded copy of Rules/\(rel) is stale; run Scripts/embed-catalog")
+            #expect(EmbeddedFiles.bytes(rel) == bytes, "embedded copy of Rules/\(rel) is stale; run python3 Scripts/embed-catalog")
         }
     }
 
     @Test func catalogEntriesAreWellFormed() {
         for r in Catalog.builtin.rules {
             #expect(r.source == "Rules/\(r.source.dropFirst(6))")
-            #expect(r.source.hasSuffix("/\(r.id).json"), "\(r.source) should be named after its id \(r.id)")
+            #expect(r.source.hasSuffix("/\(r.id)/rule.json"), "\(r.source) should be in a folder named after its id \(r.id)")
             #expect(r.summary.hasSuffix("."), "\(r.id) summary should be a sentence")
-            #expect(r.rationale.count > 60, "\(r.id) rationale is too thin")
+            #expect(r.whyItMatters.count > 30, "\(r.id): 'whyItMatters' is too thin")
+            #expect(r.whatItFinds.count > 30, "\(r.id): 'whatItFinds' is too thin")
+            #expect(r.fixSafety.count > 20, "\(r.id): 'fixSafety' is too thin")
         }
     }
 }
 
 @Suite struct CatalogLayoutTests {
-    /// `Rules/<family>/<id>.json`: the folder names the family, so the tree reads like `newslint rules`.
+    /// `Rules/<family>/<id>/rule.json`: the folders name the family and the rule, so the tree reads like `newslint rules`.
     @Test func ruleFilesLiveInTheirFamilyFolder() {
         for r in Catalog.builtin.rules where r.family != "pack" {
-            #expect(r.source == "Rules/\(r.family)/\(r.id).json", "\(r.source) should be Rules/\(r.family)/\(r.id).json")
+            #expect(r.source == "Rules/\(r.family)/\(r.id)/rule.json", "\(r.source) should be Rules/\(r.family)/\(r.id)/rule.json")
         }
+    }
+
+    /// Everything in `Rules/` belongs to a rule folder or to a family's shared `data/`.
+    @Test func everyFileBelongsToARuleOrAFamily() {
+        let folders = Set(Catalog.builtin.rules.map { "\($0.family)/\($0.id)/" })
+        for file in EmbeddedCatalog.files {
+            let parts = file.path.split(separator: "/")
+            let inRule = parts.count >= 3 && folders.contains("\(parts[0])/\(parts[1])/")
+                && (parts.count == 3 ? parts[2] == "rule.json" : ["examples", "data"].contains(parts[2]))
+            let inFamilyData = parts.count >= 3 && parts[1] == "data"
+            #expect(inRule || inFamilyData, "Rules/\(file.path) is neither in a rule folder (rule.json, examples/, data/) nor in a family's data/")
+        }
+    }
+
+    /// Option types are documented once, in rule.json, and every default has its type.
+    @Test func optionDefaultsHaveTheirType() {
+        for r in Catalog.builtin.rules {
+            for o in r.options {
+                #expect(o.accepts(o.defaultValue), "\(r.id).\(o.name): default \(o.defaultValue.serialized()) is not \(o.type)")
+            }
+        }
+    }
+
+    /// `newslint explain` prints every section of rule.json and the first bad, fixed and good example.
+    @Test func explainPrintsTheSections() throws {
+        let meta = try #require(Catalog.builtin.metadata("more-marker"))
+        let page = ExplainCommand.render(meta)
+        for heading in ["What it finds", "Why it matters", "Example", "Fix safety", "Options"] {
+            #expect(page.contains("\n\(heading)"), "explain lacks '\(heading)'")
+        }
+        #expect(page.contains(meta.whatItFinds) && page.contains(meta.whyItMatters) && page.contains(meta.fixSafety))
+        #expect(page.contains("markers (string[], default: "))
     }
 }

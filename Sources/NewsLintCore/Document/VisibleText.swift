@@ -46,33 +46,6 @@ extension HTMLView {
     public func isEditable(_ range: Range<Int>) -> Bool {
         range.isEmpty ? visiblePart(of: range) != nil : isProse(range)
     }
-
-    /// `hidden[i]` set for every scalar of `offsets` (byte offsets, one per scalar, ascending) that
-    /// lies outside visible text. One forward walk over the tokens.
-    /// Scalars before the tokenized range (front matter) are not HTML and stay as they are.
-    package func markHidden(offsets: some RandomAccessCollection<Int>, count: Int, into hidden: inout [Bool]) {
-        var t = 0
-        var i = 0
-        for offset in offsets.prefix(count) {
-            defer { i += 1 }
-            guard offset >= range.lowerBound else { continue }
-            if t == 0, let first = tokenIndex(containing: offset) { t = first }
-            while t < tokens.count, tokens[t].range.upperBound <= offset { t += 1 }
-            if t >= tokens.count || offset < tokens[t].range.lowerBound || !isProse(token: t) { hidden[i] = true }
-        }
-    }
-}
-
-extension ProseMask {
-    /// `nonProse(run)`, plus, in an HTML document, every scalar outside visible text (tags that
-    /// span lines, attribute values, comments, script and style).
-    package static func nonProse(_ run: ScalarRun, in document: Document) -> [Bool] {
-        var mask = nonProse(run)
-        if document.isHTMLFile {
-            document.html.markHidden(offsets: run.offsets, count: run.count, into: &mask)
-        }
-        return mask
-    }
 }
 
 /// The visible text of one block of an HTML document (a paragraph, list item, cell, heading…).
@@ -155,20 +128,6 @@ extension HTMLView {
 }
 
 extension Document {
-    /// The scalars of the byte `range` (scalar boundaries; e.g. one HTML block), from `decode`.
-    package func scalarRun(_ decode: ScalarDecode, bytes range: Range<Int>) -> ScalarRun {
-        func firstScalar(atOrAfter offset: Int) -> Int {
-            var lo = 0, hi = decode.cps.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if decode.offsets[mid] < offset { lo = mid + 1 } else { hi = mid }
-            }
-            return lo
-        }
-        let first = firstScalar(atOrAfter: range.lowerBound)
-        return ScalarRun(decode, first..<max(first, firstScalar(atOrAfter: range.upperBound)))
-    }
-
     /// The units prose rules read line by line: the body lines outside code, or, in an HTML
     /// document, its text blocks (each with the line it starts on).
     package func proseUnits() -> [(line: Int, range: Range<Int>)] {

@@ -75,13 +75,19 @@ public struct RuleOptions: Sendable {
 
     public subscript(name: String) -> JSONNode? { values[name] }
 
-    public func bool(_ name: String, _ fallback: Bool) -> Bool { values[name]?.bool ?? fallback }
-    public func int(_ name: String, _ fallback: Int) -> Int { values[name]?.int ?? fallback }
-    public func double(_ name: String, _ fallback: Double) -> Double { values[name]?.number ?? fallback }
-    public func string(_ name: String, _ fallback: String) -> String { values[name]?.string ?? fallback }
-    public func strings(_ name: String, _ fallback: [String]) -> [String] { values[name]?.stringArray ?? fallback }
-
     package mutating func set(_ name: String, _ node: JSONNode) { values[name] = node }
+
+    /// The values as one JSON object (keys sorted), as a typed options struct is decoded from.
+    package var object: JSONNode {
+        JSONNode(.object(values.sorted { $0.key < $1.key }.map { ($0.key, $0.value.position, $0.value) }))
+    }
+}
+
+/// A rule whose options decode into one typed struct (`Options`), the same struct for every
+/// implementation sharing the id. Its defaults are the catalog's option specs, nowhere else.
+public protocol RuleWithOptions {
+    associatedtype Options: Decodable & Sendable
+    static var id: String { get }
 }
 
 /// Thrown by a rule's `init` when an option value is well-typed but unusable (e.g. a bad regex).

@@ -1,5 +1,12 @@
 /// "Did you mean …?" suggestions by edit distance.
 public enum Suggest {
+    /// The one wording of a hint: `; did you mean 'x'?` when a candidate is close to `word`, else `otherwise`.
+    /// `spelling` writes the candidate as the user would type it (e.g. `--name` for a flag).
+    public static func hint(for word: String, in candidates: [String], otherwise: String = "",
+                            spelling: (String) -> String = { $0 }) -> String {
+        closest(to: word, in: candidates).map { "; did you mean '\(spelling($0))'?" } ?? otherwise
+    }
+
     /// The candidate closest to `word` if it is close enough to be a plausible typo.
     public static func closest(to word: String, in candidates: [String]) -> String? {
         let w = Array(word.lowercased().unicodeScalars)

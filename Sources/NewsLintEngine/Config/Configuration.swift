@@ -58,7 +58,6 @@ public struct Configuration: Sendable {
     }
 
     public static let fileName = ".lint.json"
-    package static let topLevelKeys = ["$schema", "$comment", "extend", "include", "exclude", "extensions", "maxFileSize", "preset", "rules", "rulePacks", "overrides", "images", "cache", "report"]
 
     /// Finds `.lint.json` in `start` or its ancestors.
     public static func discover(from start: String) -> String? {
@@ -146,74 +145,39 @@ public struct Configuration: Sendable {
     /// Applies the file's keys. Every problem is collected and thrown together (the first error
     /// carries the others in `additional`), so one run shows all of them.
     private mutating func apply(_ root: JSONNode, file: String, catalog: inout Catalog) throws {
-        guard let members = root.members else {
+        guard root.members != nil else {
             throw ConfigError(file: file, position: root.position, message: "the config must be a JSON object")
         }
+        let (shape, unknownKeys) = try JSONNodeDecoder(file: file).decodeListingUnknownKeys(ConfigFile.self, from: root)
+        var errors = unknownKeys + shape.problems
+        func collect(_ step: () throws -> Void) { _ = JSONNodeDecoder.collect(&errors, file: file, step) }
+        if let globs = shape.include { include = globs.map(Glob.init); includeDirectory = nil }
+        if let globs = shape.exclude { exclude = globs.map(Glob.init); excludeDirectory = nil }
+        if let list = shape.extensions { extensions = list.map { $0.hasPrefix(".") ? $0 : "." + $0 } }
+        if let n = shape.maxFileSize { maxFileSize = n }
         let v = ConfigValidator(file: file)
-        var errors: [ConfigError] = []
-        func collect(_ step: () throws -> Void) {
-            do { try step() } catch let e as ConfigError { errors.append(contentsOf: e.all) } catch {
-                errors.append(ConfigError(file: file, message: "\(error)"))
-            }
-        }
-        for m in members where !Self.topLevelKeys.contains(m.key) {
-            errors.append(v.unknownKey(m.key, at: m.keyPosition, path: "", candidates: Self.topLevelKeys))
-        }
-        if let node = root["include"] { collect { include = try v.strings(node, path: "include").map(Glob.init); includeDirectory = nil } }
-        if let node = root["exclude"] { collect { exclude = try v.strings(node, path: "exclude").map(Glob.init); excludeDirectory = nil } }
-        if let node = root["extensions"] {
-            collect { extensions = try v.strings(node, path: "extensions").map { $0.hasPrefix(".") ? $0 : "." + $0 } }
-        }
-        if let node = root["maxFileSize"] {
-            collect {
-                guard let n = node.int, n > 0 else { throw v.error(node, "maxFileSize", "expected a positive whole number of bytes, found \(node.serialized())") }
-                maxFileSize = n
-            }
-        }
-        collect { try applyRest(root, v: v, catalog: &catalog) }
-        if let first = errors.first { throw ConfigError.combined(first, Array(errors.dropFirst())) }
-    }
-
-    private mutating func applyRest(_ root: JSONNode, v: ConfigValidator, catalog: inout Catalog) throws {
-        var errors: [ConfigError] = []
-        func collect(_ step: () throws -> Void) {
-            do { try step() } catch let e as ConfigError { errors.append(contentsOf: e.all) } catch {
-                errors.append(ConfigError(file: v.file, message: "\(error)"))
-            }
-        }
         // Rule packs first: they add ids that `rules` may configure.
         var packsFailed = false
-        if let node = root["rulePacks"] {
-            collect {
-                for (i, p) in try v.strings(node, path: "rulePacks").enumerated() {
-                    let full = p.hasPrefix("/") ? p : URL(fileURLWithPath: directory).appendingPathComponent(p).standardizedFileURL.path
-                    var isDir: ObjCBool = false
-                    guard SystemPath.exists(full, isDirectory: &isDir) else {
-                        packsFailed = true
-                        errors.append(v.error(node.array?[i] ?? node, "rulePacks[\(i)]", "rule pack '\(p)' does not exist (resolved to \(full))"))
-                        continue
-                    }
-                    rulePacks.append(full)
-                    try RulePackRegistry.load(path: full, into: &catalog)
-                    // Pack contents change results: fold them into the config hash (cache keys use it).
-                    contentHash = contentHash &* 0x0000_0100_0000_01B3 ^ Self.packHash(full)
-                }
+        for (i, p) in (shape.rulePacks ?? []).enumerated() {
+            let full = p.value.hasPrefix("/") ? p.value : URL(fileURLWithPath: directory).appendingPathComponent(p.value).standardizedFileURL.path
+            var isDir: ObjCBool = false
+            guard SystemPath.exists(full, isDirectory: &isDir) else {
+                packsFailed = true
+                errors.append(ConfigError(file: file, position: p.position, jsonPath: "rulePacks[\(i)]", message: "rule pack '\(p.value)' does not exist (resolved to \(full))"))
+                continue
             }
+            rulePacks.append(full)
+            collect { try RulePackRegistry.load(path: full, into: &catalog) }
+            // Pack contents change results: fold them into the config hash (cache keys use it).
+            contentHash = contentHash &* 0x0000_0100_0000_01B3 ^ Self.packHash(full)
         }
-        for key in ["images", "cache", "report"] {
-            if let node = root[key] {
-                collect {
-                    guard node.members != nil else { throw v.error(node, key, "expected an object, found \(node.value.typeName)") }
-                    sections[key] = node
-                }
-            }
-        }
+        for section in shape.sections { sections[section.key] = section.node }
         // Validate the images section now so its errors carry the config's positions.
-        collect { _ = try ImageSettings.parse(sections["images"], file: v.file, directory: directory) }
+        collect { _ = try ImageSettings.parse(sections["images"], file: file, directory: directory) }
         // With a missing pack, its rule ids would only add noise ("unknown rule").
-        if let first = errors.first, packsFailed { throw ConfigError.combined(first, Array(errors.dropFirst())) }
-        if let node = root["rules"] { collect { rules = try v.ruleSettings(node, path: "rules", catalog: catalog) } }
-        if let node = root["preset"] {
+        if packsFailed { try JSONFileError.throwIfAny(errors) }
+        if let node = shape.rules { collect { rules = try v.ruleSettings(node, path: "rules", catalog: catalog) } }
+        if let node = shape.preset {
             collect {
                 // The preset's settings come first, so the config's own `rules` override them.
                 guard let name = node.string, let presetRules = FrontMatterPreset.rules(name) else {
@@ -225,25 +189,13 @@ public struct Configuration: Sendable {
                 rules = try v.ruleSettings(JSONParser.parse(presetRules), path: "preset", catalog: catalog) + rules
             }
         }
-        if let node = root["overrides"] {
+        for (i, item) in (shape.overrides ?? []).enumerated() {
             collect {
-                guard let items = node.array else { throw v.error(node, "overrides", "expected an array of {\"files\": [...], \"rules\": {...}}") }
-                for (i, item) in items.enumerated() {
-                    collect {
-                        let path = "overrides[\(i)]"
-                        guard let ms = item.members else { throw v.error(item, path, "expected an object with 'files' and 'rules'") }
-                        for m in ms where !["files", "rules"].contains(m.key) {
-                            errors.append(v.unknownKey(m.key, at: m.keyPosition, path: path, candidates: ["files", "rules"]))
-                        }
-                        guard let filesNode = item["files"] else { throw v.error(item, path, "missing 'files' (a list of globs)") }
-                        let globs = try v.strings(filesNode, path: path + ".files").map(Glob.init)
-                        let settings = try item["rules"].map { try v.ruleSettings($0, path: path + ".rules", catalog: catalog) } ?? []
-                        overrides.append(ConfigOverride(files: globs, rules: Dictionary(settings.map { ($0.key, $0.setting) }, uniquingKeysWith: { $1 })))
-                    }
-                }
+                let settings = try item.rules.map { try v.ruleSettings($0, path: "overrides[\(i)].rules", catalog: catalog) } ?? []
+                overrides.append(ConfigOverride(files: item.files.map(Glob.init), rules: Dictionary(settings.map { ($0.key, $0.setting) }, uniquingKeysWith: { $1 })))
             }
         }
-        if let first = errors.first { throw ConfigError.combined(first, Array(errors.dropFirst())) }
+        try JSONFileError.throwIfAny(errors)
     }
 
     /// Hash of a rule pack's JSON files (a directory's sorted `*.json`, or one file).
@@ -306,43 +258,8 @@ public struct Configuration: Sendable {
     }
 }
 
-/// A config problem with its location and JSON path.
-public struct ConfigError: Error, Sendable, CustomStringConvertible {
-    public var file: String
-    public var position: SourcePosition?
-    public var jsonPath: String?
-    public var message: String
-    /// Further problems found in the same pass (all are reported at once).
-    public var additional: [ConfigError] = []
-
-    public init(file: String, position: SourcePosition? = nil, jsonPath: String? = nil, message: String) {
-        self.file = file
-        self.position = position
-        self.jsonPath = jsonPath
-        self.message = message
-    }
-
-    /// This error and the additional ones, each on its own.
-    public var all: [ConfigError] {
-        var first = self
-        first.additional = []
-        return [first] + additional.flatMap(\.all)
-    }
-
-    package static func combined(_ first: ConfigError, _ rest: [ConfigError]) -> ConfigError {
-        var e = first
-        e.additional = (e.additional + rest).flatMap(\.all)
-        return e
-    }
-
-    public var description: String {
-        var s = file
-        if let p = position { s += ":\(p.line):\(p.column)" }
-        s += ": "
-        if let j = jsonPath, !j.isEmpty { s += "\(j): " }
-        return s + message
-    }
-}
+/// A config problem with its location and JSON path: the one JSON input error (`JSONFileError`).
+public typealias ConfigError = JSONFileError
 
 /// Shared validation helpers producing precise `ConfigError`s.
 package struct ConfigValidator {
@@ -353,7 +270,7 @@ package struct ConfigValidator {
     }
 
     package func unknownKey(_ key: String, at position: SourcePosition, path: String, candidates: [String]) -> ConfigError {
-        let hint = Suggest.closest(to: key, in: candidates).map { "; did you mean '\($0)'?" } ?? "; valid keys: \(candidates.filter { !$0.hasPrefix("$") }.joined(separator: ", "))"
+        let hint = Suggest.hint(for: key, in: candidates, otherwise: "; valid keys: \(candidates.filter { !$0.hasPrefix("$") }.joined(separator: ", "))")
         return ConfigError(file: file, position: position, jsonPath: path.isEmpty ? key : path + "." + key, message: "unknown key '\(key)'\(hint)")
     }
 
@@ -375,7 +292,7 @@ package struct ConfigValidator {
             let keyPath = "\(path).\(m.key)"
             let meta = catalog.metadata(m.key)
             guard meta != nil || families.contains(m.key) || m.key == "all" else {
-                let hint = Suggest.closest(to: m.key, in: catalog.ids + families).map { "; did you mean '\($0)'?" } ?? "; run 'newslint rules' for the list"
+                let hint = Suggest.hint(for: m.key, in: catalog.ids + families, otherwise: "; run 'newslint rules' for the list")
                 throw ConfigError(file: file, position: m.keyPosition, jsonPath: keyPath, message: "unknown rule '\(m.key)'\(hint)")
             }
             var setting = RuleSetting()
@@ -424,7 +341,7 @@ package struct ConfigValidator {
     private func parseLevel(_ s: String, node: JSONNode, path: String) throws -> RuleSetting {
         if s == "off" { return RuleSetting(enabled: false) }
         guard let sev = Severity(rawValue: s) else {
-            let hint = Suggest.closest(to: s, in: ["off", "info", "warning", "error"]).map { "; did you mean '\($0)'?" } ?? ""
+            let hint = Suggest.hint(for: s, in: ["off", "info", "warning", "error"])
             throw error(node, path, "invalid level '\(s)': expected off, info, warning or error\(hint)")
         }
         return RuleSetting(enabled: true, severity: sev)
@@ -452,10 +369,9 @@ package struct ConfigValidator {
         if let allowed = spec.allowed {
             let given = value.string.map { [$0] } ?? value.stringArray ?? []
             for g in given where !allowed.contains(g) {
-                let hint = Suggest.closest(to: g, in: allowed).map { "; did you mean '\($0)'?" } ?? ""
+                let hint = Suggest.hint(for: g, in: allowed)
                 throw error(value, path, "'\(g)' is not allowed; expected one of \(allowed.joined(separator: ", "))\(hint)")
             }
         }
     }
 }
-

@@ -52,6 +52,6 @@ public enum FrontMatterPreset {
 
     /// The "did you mean" part of an unknown-preset message.
     package static func hint(for name: String) -> String {
-        Suggest.closest(to: name, in: names).map { "; did you mean '\($0)'?" } ?? "; expected one of \(names.joined(separator: ", "))"
+        Suggest.hint(for: name, in: names, otherwise: "; expected one of \(names.joined(separator: ", "))")
     }
 }

@@ -8,10 +8,6 @@ import NewsLintRules
 /// (anywhere, header, footer, edges, front-matter key) and an optional fix (delete the line,
 /// or replace the match). Each becomes a catalog entry plus a `Catalog.dynamicRules` factory.
 public enum RulePackRegistry {
-    package static let keys = ["$comment", "id", "summary", "message", "severity", "enabled", "zone", "key", "match", "category",
-                       "patterns", "fix", "headerLines", "footerLines"]
-    package static let fixKeys = ["action", "with", "applicability"]
-
     /// Loads every `*.json` in `path` (a directory, searched recursively, or a single file) into `catalog`.
     public static func load(path: String, into catalog: inout Catalog) throws {
         var isDir: ObjCBool = false
@@ -72,105 +68,116 @@ public enum RulePackRegistry {
         return StableHash.hex(h)
     }
 
+    /// The shape of a pack rule file, as the decoder checks it (keys, types, positions). Zones, match
+    /// modes and patterns are read by `PatternParser`, shared with the built-in pattern packs.
+    package struct PackFile: Decodable {
+        package enum CodingKeys: String, CodingKey, CaseIterable {
+            case id, summary, message, severity, enabled, zone, key, match, category, patterns, fix, headerLines, footerLines
+        }
+        package var id: Located<String>
+        package var summary: Located<String>?
+        package var message: Located<String>
+        package var severity: Located<String>?
+        package var enabled: Bool?
+        package var zone: JSONNode?
+        package var key: JSONNode?
+        package var match: JSONNode?
+        package var category: String?
+        package var patterns: JSONNode
+        package var fix: Located<FixSpec>?
+        package var headerLines: UInt?
+        package var footerLines: UInt?
+    }
+
+    /// `"delete-line"`, or `{"action": "replace", "with": "…", "applicability": "unsafe"}`.
+    package struct FixSpec: Decodable {
+        package struct Object: Decodable {
+            package enum CodingKeys: String, CodingKey, CaseIterable { case action, with, applicability }
+            package var action: Located<String>
+            package var with: String?
+            package var applicability: Located<String>?
+        }
+        package var action: Located<String>
+        package var with: String?
+        package var applicability: Located<String>?
+
+        package init(from decoder: any Decoder) throws {
+            let node = try JSONNode(from: decoder)
+            if node.string != nil {
+                action = try Located(from: decoder)
+            } else if node.members != nil {
+                let o = try Object(from: decoder)
+                (action, with, applicability) = (o.action, o.with, o.applicability)
+            } else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription:
+                    "'fix' must be \"delete-line\" or an object {\"action\": \"replace\", \"with\": \"…\"}"))
+            }
+        }
+    }
+
     /// Parses one pack rule file. `catalog` is used to reject ids that already exist.
     package static func parse(_ text: String, file: String, catalog: Catalog) throws -> (RuleMetadata, PackRule.Definition) {
-        let root: JSONNode
-        do { root = try JSONParser.parse(text) } catch let e as JSONSyntaxError {
-            throw CatalogError(file: file, position: e.position, message: "invalid JSON: \(e.message)")
-        }
-        guard let members = root.members else {
+        let decoder = JSONNodeDecoder(file: file)
+        let root = try decoder.parse(Array(text.utf8))
+        guard root.members != nil else {
             throw CatalogError(file: file, position: root.position, message: "a rule pack file must be a JSON object describing one rule")
         }
-        func fail(_ node: JSONNode?, _ message: String) -> CatalogError {
-            CatalogError(file: file, position: (node ?? root).position, message: message)
+        let pack = try decoder.decode(PackFile.self, from: root)
+        func fail(_ position: SourcePosition, _ message: String) -> CatalogError {
+            CatalogError(file: file, position: position, message: message)
         }
-        for m in members where !keys.contains(m.key) {
-            let hint = Suggest.closest(to: m.key, in: keys).map { "; did you mean '\($0)'?" } ?? "; valid keys: \(keys.dropFirst().joined(separator: ", "))"
-            throw CatalogError(file: file, position: m.keyPosition, message: "unknown key '\(m.key)'\(hint)")
-        }
-        guard let idNode = root["id"] else { throw fail(root, "missing required key 'id'") }
-        guard let id = idNode.string, !id.isEmpty,
-              id.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
-            throw fail(idNode, "'id' must be a non-empty string of lowercase letters, digits and '-'")
+        let id = pack.id.value
+        guard !id.isEmpty, id.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
+            throw fail(pack.id.position, "'id' must be a non-empty string of lowercase letters, digits and '-'")
         }
         if let existing = catalog.metadata(id) {
             let whereFrom = existing.source.hasPrefix("Rules/") ? "a built-in rule" : "already defined in \(existing.source)"
-            throw fail(idNode, "'id' '\(id)' is \(whereFrom); choose another id")
+            throw fail(pack.id.position, "'id' '\(id)' is \(whereFrom); choose another id")
         }
-        guard let messageNode = root["message"] else { throw fail(root, "missing required key 'message'") }
-        guard let message = messageNode.string, !message.isEmpty else { throw fail(messageNode, "'message' must be a non-empty string") }
+        let message = pack.message.value
+        guard !message.isEmpty else { throw fail(pack.message.position, "'message' must be a non-empty string") }
         var severity = Severity.warning
-        if let s = root["severity"] {
-            guard let text = s.string, let sev = Severity(rawValue: text) else {
-                throw fail(s, "'severity' must be one of error, warning, info")
+        if let s = pack.severity {
+            guard let sev = Severity(rawValue: s.value) else {
+                throw fail(s.position, "'severity' must be one of error, warning, info" + Suggest.hint(for: s.value, in: Severity.allCases.map(\.rawValue)))
             }
             severity = sev
         }
-        var enabled = true
-        if let e = root["enabled"] {
-            guard let b = e.bool else { throw fail(e, "'enabled' must be true or false") }
-            enabled = b
-        }
+        let enabled = pack.enabled ?? true
         var summary = message.replacingOccurrences(of: " '{match}'", with: "").replacingOccurrences(of: "{match}", with: "…")
-        if let s = root["summary"] {
-            guard let t = s.string, !t.isEmpty else { throw fail(s, "'summary' must be a non-empty string") }
-            summary = t
-        }
-        func lines(_ key: String, _ fallback: Int) throws -> Int {
-            guard let n = root[key] else { return fallback }
-            guard let v = n.int, v >= 0 else { throw fail(n, "'\(key)' must be a whole number ≥ 0") }
-            return v
+        if let s = pack.summary {
+            guard !s.value.isEmpty else { throw fail(s.position, "'summary' must be a non-empty string") }
+            summary = s.value
         }
         var defaults = PatternParser.Defaults()
-        defaults.category = root["category"]?.string ?? id
-        defaults.zone = try PatternParser.zone(root["zone"], key: root["key"], file: file, path: "", fallback: .anywhere)
-        defaults.mode = try PatternParser.mode(root["match"], file: file, path: "", fallback: .contains)
-        guard let list = root["patterns"] else { throw fail(root, "missing required key 'patterns'") }
-        let patterns = try PatternParser.parse(list, file: file, path: "patterns", defaults: defaults)
+        defaults.category = pack.category ?? id
+        defaults.zone = try PatternParser.zone(pack.zone, key: pack.key, file: file, path: "", fallback: .anywhere)
+        defaults.mode = try PatternParser.mode(pack.match, file: file, path: "", fallback: .contains)
+        let patterns = try PatternParser.parse(pack.patterns, file: file, path: "patterns", defaults: defaults)
 
         var fix: PackRule.FixAction?
-        if let f = root["fix"] {
-            var action: String?
-            var with: String?
+        if let f = pack.fix {
             var applicability = Applicability.safe
-            if let s = f.string {
-                action = s
-            } else if let fm = f.members {
-                for m in fm where !fixKeys.contains(m.key) {
-                    let hint = Suggest.closest(to: m.key, in: fixKeys).map { "; did you mean '\($0)'?" } ?? ""
-                    throw CatalogError(file: file, position: m.keyPosition, message: "unknown key 'fix.\(m.key)'\(hint)")
-                }
-                guard let a = f["action"] else { throw fail(f, "'fix' needs 'action' (delete-line or replace)") }
-                guard let s = a.string else { throw fail(a, "'fix.action' must be \"delete-line\" or \"replace\"") }
-                action = s
-                if let w = f["with"] {
-                    guard let ws = w.string else { throw fail(w, "'fix.with' must be a string") }
-                    with = ws
-                }
-                if let ap = f["applicability"] {
-                    guard let s = ap.string, let v = Applicability(rawValue: s) else { throw fail(ap, "'fix.applicability' must be \"safe\" or \"unsafe\"") }
-                    applicability = v
-                }
-            } else {
-                throw fail(f, "'fix' must be \"delete-line\" or an object {\"action\": \"replace\", \"with\": \"…\"}")
+            if let ap = f.value.applicability {
+                guard let v = Applicability(rawValue: ap.value) else { throw fail(ap.position, "'fix.applicability' must be \"safe\" or \"unsafe\"") }
+                applicability = v
             }
-            switch action {
+            switch f.value.action.value {
             case "delete-line":
                 if let p = patterns.first(where: { if case .frontMatter = $0.zone { return true } else { return false } }) {
-                    throw fail(f, "'fix' delete-line cannot delete a front-matter line (zone \(p.zone)); use {\"action\": \"replace\", \"with\": \"\"}")
+                    throw fail(f.position, "'fix' delete-line cannot delete a front-matter line (zone \(p.zone)); use {\"action\": \"replace\", \"with\": \"\"}")
                 }
                 fix = .deleteLine(applicability)
             case "replace":
-                guard let with else { throw fail(f, "'fix.with' is required for the replace action") }
+                guard let with = f.value.with else { throw fail(f.position, "'fix.with' is required for the replace action") }
                 fix = .replace(with, applicability)
-            default:
-                let hint = action.flatMap { Suggest.closest(to: $0, in: ["delete-line", "replace"]) }.map { "; did you mean '\($0)'?" } ?? ""
-                throw fail(f["action"] ?? f, "'fix.action' must be \"delete-line\" or \"replace\"\(hint)")
+            case let action:
+                throw fail(f.value.action.position, "'fix.action' must be \"delete-line\" or \"replace\"" + Suggest.hint(for: action, in: ["delete-line", "replace"]))
             }
         }
         let definition = PackRule.Definition(
             message: message, patterns: patterns, fix: fix,
-            headerLines: try lines("headerLines", 6), footerLines: try lines("footerLines", 8))
+            headerLines: Int(pack.headerLines ?? 6), footerLines: Int(pack.footerLines ?? 8))
         let fixable: Fixability = fix.map { $0.applicability == .safe ? .safe : .unsafe } ?? .none
         let meta = RuleMetadata(id: id, family: "pack", summary: summary,
                                 rationale: "User rule pack rule from \(file) (\(patterns.count) pattern\(patterns.count == 1 ? "" : "s")).",

@@ -309,7 +309,7 @@ public final class LintCache: @unchecked Sendable {
     /// Identifies this build: the embedded catalog plus the executable's size and mtime,
     /// so a rebuilt binary with changed rule code never reads a stale cache.
     package static let toolFingerprint: String = {
-        var s = StableHash.hex(StableHash.fnv1a64(EmbeddedCatalog.files.map { $0.path + $0.base64 }.joined()))
+        var s = StableHash.hex(StableHash.fnv1a64(EmbeddedCatalog.files.flatMap { Array($0.path.utf8) + [0] + $0.bytes }))
         if let exe = Bundle.main.executablePath ?? CommandLine.arguments.first, let stamp = FileStamp.of(exe) {
             s += " \(stamp.size) \(stamp.mtimeSeconds).\(stamp.mtimeNanoseconds)"
         }

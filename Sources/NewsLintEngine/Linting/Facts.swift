@@ -123,43 +123,66 @@ public struct FactsFile: Sendable {
         return Array((header.json + "\n").utf8) + bodyBytes
     }
 
-    /// Parses a facts file; errors name the file and line.
+    /// Line 1 of a facts file.
+    private struct Header: Decodable {
+        var format: String
+        var version: Int
+        var tool: String
+        var config: String
+        var shard: String?
+        var rules: [String]
+        var files: Int
+        var facts: Int
+        var checksum: String
+    }
+
+    /// Every other line.
+    private struct FactLine: Decodable {
+        var path: String
+        var rule: String
+        var fact: String
+    }
+
+    /// Parses a facts file; errors name the file, line and column.
     public static func parse(_ bytes: [UInt8], file: String) throws -> FactsFile {
         var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated().makeIterator()
         func fail(_ line: Int, _ message: String) -> UsageError { UsageError("\(file):\(line): \(message)") }
-        func node(_ slice: ArraySlice<UInt8>, _ line: Int) throws -> JSONNode {
-            do { return try JSONParser.parse(bytes: Array(slice)) } catch { throw fail(line, "invalid JSON: \(error)") }
+        /// Decodes one line (a JSON value of its own) with errors placed at its line in the file.
+        func decode<T: Decodable>(_ type: T.Type, _ slice: ArraySlice<UInt8>, _ line: Int, check: (JSONNode) throws -> Void = { _ in }) throws -> T {
+            let decoder = JSONNodeDecoder(file: file)
+            do {
+                let node = try decoder.parse(Array(slice))
+                try check(node)
+                return try decoder.decode(type, from: node)
+            } catch var e as JSONFileError {
+                e.position?.line += line - 1
+                throw UsageError(e.description)
+            }
         }
         guard let first = lines.next(), !first.element.isEmpty else { throw fail(1, "empty file; not a newslint facts file") }
-        let header = try node(first.element, 1)
-        guard header["format"]?.string == format else { throw fail(1, "not a newslint facts file (missing \"format\": \"\(format)\")") }
-        guard let v = header["version"]?.int, v == version else {
-            throw fail(1, "facts format version \(header["version"]?.int.map(String.init) ?? "?") is not supported (this newslint reads version \(version))")
+        let header = try decode(Header.self, first.element, 1) { node in
+            // Recognise the file before validating it: another file's keys are not typos.
+            guard node["format"]?.string == format else { throw fail(1, "not a newslint facts file (missing \"format\": \"\(format)\")") }
+            guard let v = node["version"]?.int, v == version else {
+                throw fail(1, "facts format version \(node["version"]?.int.map(String.init) ?? "?") is not supported (this newslint reads version \(version))")
+            }
         }
-        guard let config = header["config"]?.string, let rules = header["rules"]?.stringArray, let files = header["files"]?.int else {
-            throw fail(1, "header lacks config, rules or files")
-        }
-        guard let expectedFacts = header["facts"]?.int, let checksum = header["checksum"]?.string else {
-            throw fail(1, "header lacks the facts count or checksum")
-        }
+        let (config, rules, files, expectedFacts, checksum) = (header.config, header.rules, header.files, header.facts, header.checksum)
         let bodyStart = first.element.count + 1
         let body = bodyStart <= bytes.count ? bytes[bodyStart...] : []
         guard StableHash.hex(FastHash.hash(body)) == checksum else {
             throw fail(1, "checksum mismatch: the file is truncated or was modified after it was written; re-run the shard")
         }
         var shard: Shard?
-        if let s = header["shard"]?.string {
+        if let s = header.shard {
             guard let parsed = Shard.parse(s) else { throw fail(1, "invalid shard '\(s)'") }
             shard = parsed
         }
         var facts: [(path: String, rule: String, data: Data)] = []
         while let (i, line) = lines.next() {
             if line.isEmpty { continue }
-            let n = try node(line, i + 1)
-            guard let path = n["path"]?.string, let rule = n["rule"]?.string, let fact = n["fact"]?.string else {
-                throw fail(i + 1, "expected {\"path\", \"rule\", \"fact\"}")
-            }
-            facts.append((path, rule, Data(fact.utf8)))
+            let f = try decode(FactLine.self, line, i + 1)
+            facts.append((f.path, f.rule, Data(f.fact.utf8)))
         }
         guard facts.count == expectedFacts else {
             throw fail(1, "the header records \(expectedFacts) facts but the file holds \(facts.count); it is truncated or modified")

@@ -254,7 +254,7 @@ public enum Suppressions {
         for (i, names) in unmatched { unmatchedByDirective[i, default: []] += names }
         for (index, d) in directives.enumerated() {
             guard let kind = d.kind else {
-                let hint = Suggest.closest(to: d.word, in: allKinds).map { "; did you mean '\($0)'?" } ?? ""
+                let hint = Suggest.hint(for: d.word, in: allKinds)
                 sink.report(d.range, "unknown directive '\(d.word)' suppresses nothing\(hint)")
                 continue
             }
@@ -262,7 +262,7 @@ public enum Suppressions {
             var notes: [String] = []
             for name in d.names where !knownNames.contains(name) && !dynamicIDs.contains(name) {
                 dead.append(name)
-                let hint = Suggest.closest(to: name, in: Array(knownNames)).map { "; did you mean '\($0)'?" } ?? ""
+                let hint = Suggest.hint(for: name, in: Array(knownNames))
                 notes.append("unknown rule '\(name)'\(hint)")
             }
             if kind == .enable {

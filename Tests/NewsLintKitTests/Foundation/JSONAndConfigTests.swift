@@ -98,7 +98,7 @@ import Testing
     }
 
     @Test func wrongTypesSayWhatWasExpected() throws {
-        #expect(try #require(error("{\"include\": \"seeds\"}")).description.contains("expected an array of strings, found string"))
+        #expect(try #require(error("{\"include\": \"seeds\"}")).description.contains(#"include: expected an array of strings, found the string "seeds""#))
         #expect(try #require(error("{\"rules\": {\"trailing-whitespace\": {\"allowHardBreak\": \"yes\"}}}")).description.contains("expected boolean, found string"))
         #expect(try #require(error("{\"rules\": {\"final-newline\": \"eror\"}}")).description.contains("did you mean 'error'?"))
         #expect(try #require(error("{\"rules\": {\"line-endings\": {\"style\": \"cr\"}}}")).description.contains("not allowed"))

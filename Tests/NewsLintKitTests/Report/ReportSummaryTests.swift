@@ -108,16 +108,18 @@ import FoundationXML
     }
 
     @Test func scriptHeuristicAndDates() {
-        let simp = ScriptHeuristic.count(Array("学校召开党建工作会议，总结过去一年的经验。".utf8)[...])
-        #expect(ScriptHeuristic.classify(simplified: simp.simplified, traditional: simp.traditional) == .simplified)
-        let trad = ScriptHeuristic.count(Array("學校召開黨建工作會議，總結過去一年的經驗。".utf8)[...])
-        #expect(ScriptHeuristic.classify(simplified: trad.simplified, traditional: trad.traditional) == .traditional)
-        #expect(ScriptHeuristic.classify(simplified: 1, traditional: 1) == .undetermined)
+        let tables = ScriptTables.shared
+        let simp = tables.scriptEvidence(Array("学校召开党建工作会议，总结过去一年的经验。".utf8)[...])
+        #expect(ScriptClass.classify(simplified: simp.simplified, traditional: simp.traditional) == .simplified)
+        let trad = tables.scriptEvidence(Array("學校召開黨建工作會議，總結過去一年的經驗。".utf8)[...])
+        #expect(ScriptClass.classify(simplified: trad.simplified, traditional: trad.traditional) == .traditional)
+        #expect(ScriptClass.classify(simplified: 1, traditional: 1) == .undetermined)
         // Characters shared by both scripts (著名, 皇后, 若干) are not evidence of either.
-        #expect(ScriptHeuristic.count(Array("著名皇后若干范围".utf8)[...]) == (0, 0))
-        let simplifiedForms = ScriptHeuristic.table.filter { $0 > 0 }.count
-        #expect(simplifiedForms == ScriptHeuristic.table.filter { $0 < 0 }.count && simplifiedForms > 250, "every pair parsed")
-        #expect(ScriptHeuristic.classify(simplified: 50, traditional: 10) == .mixed)
+        #expect(tables.scriptEvidence(Array("著名皇后若干".utf8)[...]) == (0, 0))
+        // Hong Kong's own forms (着, 裏) in Traditional text are not Simplified evidence.
+        let hongKong = tables.scriptEvidence(Array("警方接報後趕到現場，發現着火單位裏有兩名傷者，經濟損失嚴重。".utf8)[...])
+        #expect(hongKong.simplified == 0 && hongKong.traditional >= 5)
+        #expect(ScriptClass.classify(simplified: 50, traditional: 10) == .mixed)
         #expect(CorpusProfiler.isoDate(in: Array("日期:2024-06-14 來源".utf8)[...]) == "2024-06-14")
         #expect(CorpusProfiler.isoDate(in: Array("2022年3月5日讯".utf8)[...]) == "2022-03-05")
         #expect(CorpusProfiler.isoDate(in: Array("编号12024-06-14".utf8)[...]) == nil)

@@ -113,7 +113,7 @@ import Testing
 
     /// Every regex shipped in the built-in packs passes the check (they are loaded at startup).
     @Test func builtInPackRegexesAreBounded() throws {
-        let dir = PackagePaths.rules.appendingPathComponent("data/boilerplate").path
+        let dir = PackagePaths.rules.appendingPathComponent("scraper/boilerplate/data").path
         for name in try FileManager.default.contentsOfDirectory(atPath: dir) where name.hasSuffix(".json") {
             let node = try JSONParser.parse(String(contentsOfFile: dir + "/" + name, encoding: .utf8))
             for p in node["patterns"]?.array ?? [] {

@@ -34,14 +34,15 @@ struct TestDuplicateSlugRule: CrossFileRule {
     }
 
     static let metadata = """
-    {"id": "test-duplicate-slug", "family": "test", "summary": "Two files share a slug.", "rationale": "Test-only.",
-     "severity": "error", "fixable": "none", "examples": {"good": [], "bad": []}}
+    {"id": "test-duplicate-slug", "family": "test", "summary": "Two files share a slug.",
+     "whatItFinds": "Test-only.", "whyItMatters": "Test-only.", "fixSafety": "No fix.",
+     "severity": "error", "fixable": "none"}
     """
 
     /// The built-in catalog plus this rule.
     static func catalog() throws -> Catalog {
         var c = Catalog.builtin
-        c.add([try RuleMetadata.parse(metadata, file: "test-duplicate-slug.json")])
+        c.add([try RuleMetadata.parse(metadata, file: "test/test-duplicate-slug/rule.json")])
         c.dynamicCrossFileRules[id] = { try TestDuplicateSlugRule.erased(options: $0) }
         return c
     }

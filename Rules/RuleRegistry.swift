@@ -1,0 +1,19 @@
+import NewsLintCore
+
+/// Every built-in rule implementation. Each family lists its rules in its own
+/// folder (`Rules/<family>/<Family>Family.swift`); the rule itself is one folder, `Rules/<family>/<rule-id>/`.
+public enum RuleRegistry {
+    public static let perFile: [any Rule.Type] =
+        frontMatterRules + hygieneRules + scriptRules + boilerplateRules + imageRules + htmlRules + crossFilePerFileRules
+
+    public static let crossFile: [any CrossFileRule.Type] = boilerplateCrossFileRules + crossFileRules + frontMatterCrossFileRules
+
+    /// Ids produced by the engine itself rather than a rule (`io-error`, `file-skipped`,
+    /// and `unused-suppression` from the suppression filter).
+    public static let engineRuleIDs = ["io-error", "file-skipped", "unused-suppression"]
+
+    /// All ids with an implementation (built-in only; packs add dynamic ones through the catalog).
+    public static var implementedIDs: [String] {
+        (perFile.map { $0.id } + crossFile.map { $0.id } + engineRuleIDs).sorted()
+    }
+}

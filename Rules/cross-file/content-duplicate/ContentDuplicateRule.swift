@@ -1,0 +1,64 @@
+import Foundation
+import NewsLintCore
+
+/// `content-duplicate`: bodies identical after normalisation. Fact: 8-byte hash, length, line.
+public struct ContentDuplicateRule: CrossFileRule, RuleWithOptions {
+    public static let id = "content-duplicate"
+    /// 16 bytes, kept for every file until the reduce phase. The JSON form is unchanged.
+    public struct Fact: Codable, Sendable, Equatable {
+        public var hash: UInt64
+        private var length32: UInt32
+        private var line32: UInt32
+
+        public init(hash: UInt64, length: Int, line: Int) {
+            self.hash = hash
+            length32 = UInt32(clamping: length)
+            line32 = UInt32(clamping: line)
+        }
+
+        public var length: Int { Int(length32) }
+        public var line: Int { Int(line32) }
+
+        package enum CodingKeys: String, CodingKey { case hash, length, line }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            hash = try c.decode(UInt64.self, forKey: .hash)
+            length32 = try c.decode(UInt32.self, forKey: .length)
+            line32 = try c.decode(UInt32.self, forKey: .line)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(hash, forKey: .hash)
+            try c.encode(length, forKey: .length)
+            try c.encode(line, forKey: .line)
+        }
+    }
+    package let minLength: Int
+
+    public struct Options: Decodable, Sendable { var minLength: Int }
+
+    public init(options: RuleOptions) throws {
+        minLength = try Self.decodeOptions(options).minLength
+        guard minLength >= 1 else { throw RuleOptionError(option: "minLength", message: "must be at least 1") }
+    }
+
+    public func collect(_ document: Document) -> Fact? {
+        let (hash, length) = normalizedBodyHash(document)
+        guard length >= minLength else { return nil }
+        return Fact(hash: hash, length: length, line: document.bodyStartLine)
+    }
+
+    public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
+        struct Key: Hashable { var hash: UInt64; var length: Int }
+        let groups = ChainGroups(facts.lazy.map { Key(hash: $0.fact.hash, length: $0.fact.length) })
+        for (i, f) in facts.enumerated() {
+            let size = groups.size(of: i)
+            guard size > 1 else { continue }
+            let others = groups.members(of: i).lazy.filter { $0 != i }.map { facts[$0].path }
+            sink.report(path: f.path, line: f.fact.line,
+                        "body is identical to \(listing(others, total: size - 1)) (group of \(size) files)")
+        }
+    }
+}

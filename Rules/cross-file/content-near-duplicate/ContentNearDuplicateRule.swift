@@ -1,0 +1,265 @@
+import Foundation
+import NewsLintCore
+
+/// `content-near-duplicate`: MinHash over character shingles with LSH banding, one finding per
+/// cluster on its canonical member.
+/// Fact: exact-body hash + `permutations` × 2-byte signature (288 bytes by default) + the
+/// front-matter date. Keeping 16 bits of each minimum (b-bit MinHash) halves the fact; two
+/// different minima agree by chance with probability 2⁻¹⁶, a negligible bias on the similarity estimate.
+public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
+    public static let id = "content-near-duplicate"
+    public struct Fact: Codable, Sendable, Equatable {
+        public var hash: UInt64
+        public var line: Int
+        public var signature: [UInt16]
+        /// The front-matter `date` (else a Jekyll file name's `YYYY-MM-DD-`) as minutes since
+        /// 1970-01-01 00:00 of its own local time (the offset is ignored: the calendar day is the
+        /// one the paper printed); nil without a date.
+        public var minutes: Int64?
+    }
+    package let options: Options
+    /// Per-permutation odd multipliers and offsets: x -> a·x + b (mod 2⁶⁴) is a bijection,
+    /// so its minimum over the (pre-mixed) shingle hashes is a MinHash sample at the cost of
+    /// one multiply-add per permutation.
+    package let multipliers: [UInt64]
+    package let offsets: [UInt64]
+
+    public struct Options: Decodable, Sendable {
+        package var shingleSize: Int
+        package var threshold: Double
+        package var permutations: Int
+        package var bands: Int
+        package var minLength: Int
+        /// Pairs whose front-matter dates are more than this many calendar days apart are never
+        /// near-duplicates (daily template reports); -1: no limit.
+        package var maxDateGapDays: Int
+        /// A minimum shared by more than this many distinct bodies is boilerplate (a bio, a footer,
+        /// a template sentence) and does not count towards similarity; 0: off.
+        package var boilerplateFiles: Int
+    }
+
+    public init(options: RuleOptions) throws {
+        let o = try Self.decodeOptions(options)
+        self.options = o
+        let (shingleSize, threshold, permutations, bands, minLength, maxDateGapDays, boilerplateFiles) =
+            (o.shingleSize, o.threshold, o.permutations, o.bands, o.minLength, o.maxDateGapDays, o.boilerplateFiles)
+        guard (1...32).contains(shingleSize) else { throw RuleOptionError(option: "shingleSize", message: "must be from 1 to 32 characters") }
+        guard threshold > 0 && threshold <= 1 else { throw RuleOptionError(option: "threshold", message: "must be greater than 0 and at most 1") }
+        guard (8...1024).contains(permutations) else { throw RuleOptionError(option: "permutations", message: "must be from 8 to 1024") }
+        guard bands >= 1, bands <= permutations, permutations % bands == 0 else {
+            throw RuleOptionError(option: "bands", message: "must divide permutations (\(permutations)) evenly")
+        }
+        guard minLength >= shingleSize else { throw RuleOptionError(option: "minLength", message: "must be at least shingleSize") }
+        guard maxDateGapDays >= -1 else { throw RuleOptionError(option: "maxDateGapDays", message: "must be -1 (no limit) or a number of days") }
+        guard boilerplateFiles >= 0 else { throw RuleOptionError(option: "boilerplateFiles", message: "must be 0 (off) or a number of files") }
+        multipliers = (0..<permutations).map { mix64(UInt64($0) &* 0x2545_F491_4F6C_DD1D &+ 0x51) | 1 }
+        offsets = (0..<permutations).map { mix64(UInt64($0) &+ 0x9E37_79B9) }
+    }
+
+    public func collect(_ document: Document) -> Fact? { collect(document, budget: nil) }
+
+    public func collect(_ document: Document, environment: LintEnvironment) -> Fact? {
+        collect(document, budget: environment.collectBudget)
+    }
+
+    /// `budget` spent: no fact (a partial signature would match the wrong files), and the engine says so.
+    package func collect(_ document: Document, budget: CollectBudget?) -> Fact? {
+        let s = BodyNormalizer.scalars(document)
+        guard s.count >= options.minLength else { return nil }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for x in s { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01B3 }
+        let exact = mix64(h ^ UInt64(s.count))
+        // Shingle hashes in an array (a repeated shingle cannot change a minimum, so no de-duplication
+        // set), then one permutation at a time over that array: the minimum stays in registers and
+        // four independent accumulators keep the multiply-add pipeline full.
+        let k = options.shingleSize
+        var shingles = [UInt64](repeating: 0, count: s.count - k + 1)
+        s.withUnsafeBufferPointer { scalars in
+            shingles.withUnsafeMutableBufferPointer { out in
+                for i in 0..<out.count {
+                    if i & 4095 == 0, budget?.isOverBudget == true { return }
+                    var sh: UInt64 = 0xcbf2_9ce4_8422_2325
+                    for j in i..<(i + k) { sh = (sh ^ UInt64(scalars[j])) &* 0x0000_0100_0000_01B3 }
+                    out[i] = mix64(sh)
+                }
+            }
+        }
+        var mins = [UInt64](repeating: .max, count: options.permutations)
+        shingles.withUnsafeBufferPointer { hs in
+            let n = hs.count
+            for p in 0..<options.permutations {
+                if p & 15 == 0, budget?.isOverBudget == true { return }
+                let a = multipliers[p], b = offsets[p]
+                var m0 = UInt64.max, m1 = UInt64.max, m2 = UInt64.max, m3 = UInt64.max
+                var i = 0
+                while i + 4 <= n {
+                    m0 = Swift.min(m0, hs[i] &* a &+ b)
+                    m1 = Swift.min(m1, hs[i + 1] &* a &+ b)
+                    m2 = Swift.min(m2, hs[i + 2] &* a &+ b)
+                    m3 = Swift.min(m3, hs[i + 3] &* a &+ b)
+                    i += 4
+                }
+                while i < n {
+                    m0 = Swift.min(m0, hs[i] &* a &+ b)
+                    i += 1
+                }
+                mins[p] = Swift.min(Swift.min(m0, m1), Swift.min(m2, m3))
+            }
+        }
+        if budget?.stopped == true { return nil }
+        return Fact(hash: exact, line: document.bodyStartLine, signature: mins.map { UInt16(truncatingIfNeeded: $0 >> 48) },
+                    minutes: Self.date(of: document))
+    }
+
+    /// The front-matter `date`, else the date a Jekyll post's file name starts with.
+    package static func date(of document: Document) -> Int64? {
+        if let written = document.frontMatter?.string("date").flatMap({ CalendarDate.leading($0.utf8)?.minutesSinceEpoch }) { return written }
+        return CalendarDate.fileNamePrefix(document.path)?.minutesSinceEpoch
+    }
+
+    package static func similarity(_ a: [UInt16], _ b: [UInt16]) -> Double {
+        guard a.count == b.count, !a.isEmpty else { return 0 }
+        var same = 0
+        for i in 0..<a.count where a[i] == b[i] { same += 1 }
+        return Double(same) / Double(a.count)
+    }
+
+    /// Minima shared by more than `limit` distinct bodies, per permutation: one bit per
+    /// (permutation, 16-bit value), 8 KB per permutation.
+    package struct CommonMinima {
+        private var bits: [UInt64]
+        package private(set) var isEmpty = true
+
+        package init(signatures: [[UInt16]], permutations: Int, limit: Int) {
+            bits = []
+            guard limit > 0, signatures.count > limit else { return }
+            bits = [UInt64](repeating: 0, count: permutations * 1024)
+            var counts = [UInt32](repeating: 0, count: 65536)
+            for p in 0..<permutations {
+                for i in counts.indices { counts[i] = 0 }
+                for sig in signatures { counts[Int(sig[p])] += 1 }
+                for v in 0..<65536 where counts[v] > limit {
+                    let bit = p * 65536 + v
+                    bits[bit >> 6] |= 1 << UInt64(bit & 63)
+                    isEmpty = false
+                }
+            }
+        }
+
+        @inline(__always)
+        package func contains(_ p: Int, _ value: UInt16) -> Bool {
+            guard !isEmpty else { return false }
+            let bit = p * 65536 + Int(value)
+            return bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+        }
+    }
+
+    /// Estimated Jaccard similarity over the permutations where neither minimum is boilerplate;
+    /// 0 when too few are left to estimate (bodies that are mostly boilerplate).
+    package static func similarity(_ a: [UInt16], _ b: [UInt16], excluding common: CommonMinima) -> Double {
+        guard !common.isEmpty else { return similarity(a, b) }
+        guard a.count == b.count, !a.isEmpty else { return 0 }
+        var same = 0, usable = 0
+        for p in 0..<a.count where !common.contains(p, a[p]) && !common.contains(p, b[p]) {
+            usable += 1
+            if a[p] == b[p] { same += 1 }
+        }
+        return usable >= max(8, a.count / 16) ? Double(same) / Double(usable) : 0
+    }
+
+    public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
+        // One representative per exact body; its copies (content-duplicate's findings) share its cluster.
+        var repOfHash: [UInt64: Int] = [:]
+        var reps: [Int] = []
+        var copies: [[Int]] = []
+        for (i, f) in facts.enumerated() where f.fact.signature.count == options.permutations {
+            if let r = repOfHash[f.fact.hash] {
+                copies[r].append(i)
+            } else {
+                repOfHash[f.fact.hash] = reps.count
+                reps.append(i)
+                copies.append([i])
+            }
+        }
+        guard reps.count > 1 else { return }
+        // Minima that many distinct bodies share are boilerplate; with 16-bit minima, about
+        // n/65536 bodies share a value by chance, so the limit grows on very large corpora (a
+        // value masked by chance only drops one permutation from the estimate).
+        let limit = options.boilerplateFiles == 0 ? 0 : max(options.boilerplateFiles, 4 * reps.count / 65536)
+        let common = CommonMinima(signatures: reps.map { facts[$0].fact.signature }, permutations: options.permutations, limit: limit)
+        func days(_ r: Int) -> Int64? { facts[reps[r]].fact.minutes.map { m in m >= 0 ? m / 1440 : (m - 1439) / 1440 } }
+        func withinDateGap(_ x: Int, _ y: Int) -> Bool {
+            guard options.maxDateGapDays >= 0, let a = days(x), let b = days(y) else { return true }
+            return abs(a - b) <= Int64(options.maxDateGapDays)
+        }
+        let rows = options.permutations / options.bands
+        var sets = DisjointSets(reps.count)
+        var compared = Set<UInt64>()
+        // Band by band: sort (bandHash, rep) pairs and compare within equal runs; memory stays O(files).
+        // Boilerplate minima count as a wildcard in a band; a band of boilerplate only is skipped.
+        var keys: [(UInt64, Int32)] = []
+        keys.reserveCapacity(reps.count)
+        for band in 0..<options.bands {
+            keys.removeAll(keepingCapacity: true)
+            for (r, i) in reps.enumerated() {
+                var h: UInt64 = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
+                let sig = facts[i].fact.signature
+                var content = false
+                for j in (band * rows)..<((band + 1) * rows) {
+                    if common.contains(j, sig[j]) {
+                        h = mix64(h ^ 0x1_0000)
+                    } else {
+                        h = mix64(h ^ UInt64(sig[j]))
+                        content = true
+                    }
+                }
+                if content { keys.append((h, Int32(r))) }
+            }
+            keys.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+            var start = 0
+            while start < keys.count {
+                var end = start + 1
+                while end < keys.count && keys[end].0 == keys[start].0 { end += 1 }
+                if end - start > 1 {
+                    // Huge buckets (templated stubs) are compared against a few anchors only.
+                    let anchors = end - start > 64 ? start..<(start + 8) : start..<end
+                    for a in anchors {
+                        for b in (a + 1)..<end {
+                            let x = Int(keys[a].1), y = Int(keys[b].1)
+                            let pair = UInt64(min(x, y)) << 32 | UInt64(max(x, y))
+                            guard compared.insert(pair).inserted, withinDateGap(x, y) else { continue }
+                            let s = Self.similarity(facts[reps[x]].fact.signature, facts[reps[y]].fact.signature, excluding: common)
+                            if s >= options.threshold {
+                                sets.union(x, y)
+                            }
+                        }
+                    }
+                }
+                start = end
+            }
+        }
+        var clusters: [Int: [Int]] = [:]
+        for r in 0..<reps.count { clusters[sets.find(r), default: []].append(r) }
+        // Canonical order: the earliest date (undated last), then the shortest path, then the path.
+        func precedes(_ i: Int, _ j: Int) -> Bool {
+            let a = facts[i], b = facts[j]
+            let ma = a.fact.minutes ?? .max, mb = b.fact.minutes ?? .max
+            if ma != mb { return ma < mb }
+            if a.path.utf8.count != b.path.utf8.count { return a.path.utf8.count < b.path.utf8.count }
+            return a.path < b.path
+        }
+        for members in clusters.values where members.count > 1 {
+            var files: [(file: Int, rep: Int)] = []
+            for r in members { for i in copies[r] { files.append((i, r)) } }
+            files.sort { precedes($0.file, $1.file) }
+            guard let canonical = files.first else { continue }
+            let sig = facts[canonical.file].fact.signature
+            let others = files.dropFirst().lazy.map { other -> String in
+                let s = other.rep == canonical.rep ? 1 : Self.similarity(sig, facts[other.file].fact.signature, excluding: common)
+                return "\(facts[other.file].path) (\(Int((s * 100).rounded()))%)"
+            }
+            sink.report(path: facts[canonical.file].path, line: facts[canonical.file].fact.line,
+                        "canonical member of a near-duplicate cluster of \(files.count) files (earliest date, then shortest path); the others: \(listing(others, total: files.count - 1))")
+        }
+    }
+}

@@ -1,0 +1,287 @@
+import NewsLintCore
+
+/// The real text of a body: what a reader sees once markup, images, links targets, URLs, HTML
+/// comments, `<script>`/`<style>` blocks, entities and fenced code are set aside.
+///
+/// One pass over the body bytes; counting stops early once a caller has enough (`limit`).
+package struct BodyText {
+    /// Letters of any script (Han, kana, Hangul, Latin, …): digits and punctuation are not text on their own.
+    package var letters = 0
+    /// Hash of every non-space scalar of the real text (letters, digits, punctuation), for comparing bodies.
+    package var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    /// Whether the body has any byte other than whitespace (markup included).
+    package var hasContent = false
+
+    package static func isLetter(_ c: UInt32) -> Bool {
+        switch c {
+        case 0x41...0x5A, 0x61...0x7A: return true
+        case 0xC0...0x24F: return c != 0xD7 && c != 0xF7
+        case 0x370...0x52F, 0x590...0x6FF, 0x900...0xE7F, 0x1100...0x11FF: return true
+        case 0x3040...0x30FF, 0x31F0...0x31FF, 0xAC00...0xD7A3, 0xFF21...0xFF3A, 0xFF41...0xFF5A, 0xFF66...0xFF9D: return true
+        default: return CJK.isHan(c)
+        }
+    }
+
+    private static let http = Array("http".utf8), schemeEnd = Array("://".utf8), secureSchemeEnd = Array("s://".utf8)
+    private static let comment = Array("<!--".utf8), commentEnd = Array("-->".utf8)
+    private static let rawBlocks: [(open: [UInt8], close: [UInt8])] = [("<script", "</script>"), ("<style", "</style>")].map {
+        (Array($0.0.utf8), Array($0.1.utf8))
+    }
+
+    /// Case-insensitive ASCII match of `needle` (lower case) at `i`.
+    @inline(__always)
+    package static func matches(_ b: [UInt8], _ i: Int, _ needle: [UInt8], _ end: Int) -> Bool {
+        guard i + needle.count <= end else { return false }
+        for k in 0..<needle.count where b[i + k] | (b[i + k] >= 0x41 && b[i + k] <= 0x5A ? 0x20 : 0) != needle[k] { return false }
+        return true
+    }
+
+    package static func first(_ b: [UInt8], _ needle: [UInt8], from: Int, _ end: Int) -> Int? {
+        var i = from
+        while i + needle.count <= end {
+            if b[i] == needle[0] || b[i] | 0x20 == needle[0], matches(b, i, needle, end) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Reads the body of `document`, stopping once `limit` letters are counted.
+    package init(_ document: Document, limit: Int = .max) {
+        if document.isHTMLFile {
+            self = BodyText(visibleTextOf: document, limit: limit)
+            return
+        }
+        let b = document.bytes
+        let end = b.count
+        var i = document.bodyStart
+        var line = document.bodyStartLine
+        var lineEnd = line < document.lineStarts.count ? document.lineStarts[line] : end
+        while i < end && letters < limit {
+            // Fenced code is not article text.
+            while i >= lineEnd && lineEnd < end {
+                line += 1
+                lineEnd = line < document.lineStarts.count ? document.lineStarts[line] : end
+            }
+            if document.isCode(line: line) {
+                hasContent = true
+                i = lineEnd
+                continue
+            }
+            let c = b[i]
+            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
+            hasContent = true
+            if c == 0x3C { // <
+                if Self.matches(b, i, Self.comment, end) {
+                    i = (Self.first(b, Self.commentEnd, from: i + 4, end) ?? end - 3) + 3
+                    continue
+                }
+                if let block = Self.rawBlocks.first(where: { Self.matches(b, i, $0.open, end) }) {
+                    i = min(end, (Self.first(b, block.close, from: i, end) ?? end) + block.close.count)
+                    continue
+                }
+                if i + 1 < end, CJK.isASCIILetter(UInt32(b[i + 1])) || b[i + 1] == 0x2F || b[i + 1] == 0x21 {
+                    var j = i + 1
+                    while j < end && b[j] != 0x3E && b[j] != 0x0A { j += 1 }
+                    if j < end && b[j] == 0x3E { i = j + 1; continue }
+                }
+            }
+            if c == 0x21, i + 1 < end, b[i + 1] == 0x5B { // ![alt](src): an image is not text
+                if let close = Self.first(b, [0x5D, 0x28], from: i + 2, min(end, lineEnd)), let paren = Self.first(b, [0x29], from: close + 2, min(end, lineEnd)) {
+                    i = paren + 1
+                    continue
+                }
+            }
+            if c == 0x5D, i + 1 < end, b[i + 1] == 0x28 { // ](destination)
+                i = (Self.first(b, [0x29], from: i + 2, min(end, lineEnd)) ?? i + 1) + 1
+                continue
+            }
+            if c == 0x68, Self.matches(b, i, Self.http, end), Self.matches(b, i + 4, Self.schemeEnd, end) || Self.matches(b, i + 4, Self.secureSchemeEnd, end) {
+                var j = i
+                while j < end, b[j] > 0x20, b[j] < 0x80, b[j] != 0x3C, b[j] != 0x29 { j += 1 }
+                i = j
+                continue
+            }
+            if c == 0x26 { // &entity;
+                var j = i + 1
+                while j < end, j - i < 10, CJK.isASCIILetter(UInt32(b[j])) || (0x30...0x39).contains(b[j]) || b[j] == 0x23 { j += 1 }
+                if j < end, j > i + 1, b[j] == 0x3B { i = j + 1; continue }
+            }
+            let (scalar, length) = UTF8Validation.decode(b[...], at: i)
+            i += length
+            // Markdown and table syntax is not text either.
+            if scalar == 0x23 || scalar == 0x2A || scalar == 0x3E || scalar == 0x7C || scalar == 0x2D || scalar == 0x5F || scalar == 0x3000 || scalar == 0xA0 { continue }
+            hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
+            if Self.isLetter(scalar) { letters += 1 }
+        }
+    }
+}
+
+extension BodyText {
+    /// An HTML document's text is its visible text (`Document.html`): tags that span lines, attribute
+    /// values, comments and scripts are set aside exactly; an HTML body of only tags is empty.
+    package init(visibleTextOf document: Document, limit: Int) {
+        let b = document.bytes
+        for token in document.html.tokens where token.kind != .doctype {
+            if !hasContent { hasContent = b[token.range].contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D } }
+            if let scalar = HTMLView.numericReferenceValue(b, token) {
+                // Text written as references (`&#20013;&#22269;`) is text.
+                if scalar > 0x20 && scalar != 0x3000 && scalar != 0xA0 {
+                    hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
+                    if Self.isLetter(scalar) { letters += 1 }
+                }
+                if letters >= limit { return }
+                continue
+            }
+            guard token.kind == .text else { continue }
+            var i = token.range.lowerBound
+            while i < token.range.upperBound && letters < limit {
+                let (scalar, length) = UTF8Validation.decode(b[..<token.range.upperBound], at: i)
+                i += length
+                if scalar <= 0x20 || scalar == 0x3000 || scalar == 0xA0 { continue }
+                hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
+                if Self.isLetter(scalar) { letters += 1 }
+            }
+            if letters >= limit { return }
+        }
+    }
+}
+
+/// `body-empty`: a file with front matter only, or a body with (almost) no real text once markup,
+/// images and links are set aside — the article text was never captured. No fix.
+public struct BodyEmptyRule: Rule, RuleWithOptions {
+    public static let id = "body-empty"
+    package let minCharacters: Int
+    package let pages: SitePages
+
+    /// Shared with the cross-file half (`BodyPlaceholderRule`).
+    public struct Options: Decodable, Sendable {
+        package var minCharacters: Int
+        package var placeholderMaxCharacters: Int
+        package var placeholderMinFiles: Int
+        package var pageFiles: [String]
+        package var pageLayouts: [String]
+    }
+
+    public init(options: RuleOptions) throws {
+        let o = try Self.decodeOptions(options)
+        minCharacters = o.minCharacters
+        pages = SitePages(files: o.pageFiles, layouts: o.pageLayouts, templates: true)
+        guard minCharacters >= 1 else { throw RuleOptionError(option: "minCharacters", message: "must be at least 1") }
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        // A file without front matter (an empty file included) is `front-matter-missing`'s.
+        guard document.frontMatter != nil, !pages.exempts(document) else { return }
+        let text = BodyText(document, limit: minCharacters)
+        guard text.letters < minCharacters else { return }
+        let line = Self.firstBodyLine(document)
+        if !text.hasContent {
+            sink.report(line: line, "body is empty: the file has front matter only")
+        } else if text.letters == 0 {
+            sink.report(line: line, "body has no text: only markup, images or links (the article text was not captured)")
+        } else {
+            sink.report(line: line, "body has only \(text.letters) letter\(text.letters == 1 ? "" : "s") of text once markup, images and links are set aside (fewer than \(minCharacters)): the article text was not captured")
+        }
+    }
+}
+
+/// Site pages that are not articles: a home page (`layout: home`), a section list (`_index.md`), a
+/// 404 page — and, for body rules, archetypes and other templates (front matter with `{{ … }}`
+/// placeholders). Shared by `body-empty` and `front-matter-field` (which needs no date or title
+/// there), each with its own `pageFiles`/`pageLayouts` options.
+package struct SitePages: Sendable {
+    package let files: [Glob]
+    package let layouts: [String]
+    /// Whether a template (front matter with `{{`) counts as a page.
+    package let templates: Bool
+
+    package init(files: [String], layouts: [String], templates: Bool) {
+        self.files = files.map(Glob.init)
+        self.layouts = layouts
+        self.templates = templates
+    }
+
+    package func exempts(_ document: Document) -> Bool {
+        guard let fm = document.frontMatter else { return false }
+        if let layout = fm.string("layout"), layouts.contains(layout) { return true }
+        let name = document.path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(document.path[document.path.utf8.index(after: $0)...]) } ?? document.path
+        if files.contains(where: { $0.matches(name) }) { return true }
+        guard templates else { return false }
+        // A plain byte loop: the generic `firstRange(of:)` cost 2% of a default run.
+        return document.bytes.withUnsafeBufferPointer { b in
+            let end = min(fm.bodyStart, b.count)
+            var i = 0
+            while i + 1 < end {
+                if b[i] == UInt8(ascii: "{") && b[i + 1] == UInt8(ascii: "{") { return true }
+                i += 1
+            }
+            return false
+        }
+    }
+}
+
+extension BodyEmptyRule {
+    /// The first non-blank body line (the body start when there is none), where a finding about the body goes.
+    package static func firstBodyLine(_ document: Document) -> Int {
+        let last = document.lineCount
+        guard document.bodyStartLine <= last else { return max(1, last) }
+        for n in document.bodyStartLine...last where document.lineBytes(n).contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
+            return n
+        }
+        return document.bodyStartLine
+    }
+}
+
+/// `body-empty` (cross-file): one short body shared by many files — a farewell page, a paywall or a
+/// "page not found" notice captured in place of each article. Fact: the short body's hash, the
+/// title's hash and the body line (nothing for bodies with enough text).
+public struct BodyPlaceholderRule: CrossFileRule, RuleWithOptions {
+    public typealias Options = BodyEmptyRule.Options
+    public static let id = "body-empty"
+
+    public struct Fact: Codable, Sendable, Equatable {
+        public var hash: UInt64
+        public var title: UInt64
+        public var line: Int
+        public var letters: Int
+    }
+
+    package let minCharacters: Int
+    package let maxCharacters: Int
+    package let minFiles: Int
+    package let pages: SitePages
+
+    public init(options: RuleOptions) throws {
+        let o = try Self.decodeOptions(options)
+        pages = SitePages(files: o.pageFiles, layouts: o.pageLayouts, templates: true)
+        minCharacters = o.minCharacters
+        maxCharacters = o.placeholderMaxCharacters
+        minFiles = o.placeholderMinFiles
+        guard minFiles >= 2 else { throw RuleOptionError(option: "placeholderMinFiles", message: "must be at least 2") }
+    }
+
+    public func collect(_ document: Document) -> Fact? {
+        guard document.frontMatter != nil, !pages.exempts(document) else { return nil }
+        let text = BodyText(document, limit: maxCharacters + 1)
+        // Shorter bodies are reported file by file; longer ones are articles.
+        guard text.letters >= minCharacters, text.letters <= maxCharacters else { return nil }
+        let title = document.frontMatter?.string("title").map { StableHash.fnv1a64($0) } ?? 0
+        return Fact(hash: mix64(text.hash ^ UInt64(text.letters)), title: title, line: BodyEmptyRule.firstBodyLine(document), letters: text.letters)
+    }
+
+    public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
+        let groups = ChainGroups(facts.lazy.map(\.fact.hash))
+        for (i, f) in facts.enumerated() {
+            let size = groups.size(of: i)
+            guard size >= minFiles else { continue }
+            // The same short item under the same title (a recurring market or weather flash) is news;
+            // one body under different titles, or under one title very many times, is a placeholder.
+            let members = groups.members(of: i)
+            let titles = Set(members.lazy.prefix(64).map { facts[$0].fact.title })
+            guard titles.count >= 2 || size >= 4 * minFiles else { continue }
+            let others = members.lazy.filter { $0 != i }.map { facts[$0].path }
+            sink.report(path: f.path, line: f.fact.line,
+                        "placeholder body: the same \(f.fact.letters)-letter text is the whole body of \(size) files (also \(listing(others, total: size - 1, limit: 3)))")
+        }
+    }
+}

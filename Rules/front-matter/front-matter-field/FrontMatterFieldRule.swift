@@ -1,0 +1,151 @@
+import Foundation
+import NewsLintCore
+
+/// `front-matter-field`: a configurable schema for front-matter keys: required keys,
+/// non-empty values, value types (string, list, string-or-list, bool, date, number), per-key regex and allowed values.
+///
+/// The defaults accept what Jekyll and Hugo accept (a space-separated string for `tags`, a post's
+/// date taken from its `YYYY-MM-DD-` file name, Hugo's date keys); the `preset` config key selects
+/// a generator's exact schema (see `FrontMatterPreset`).
+public struct FrontMatterFieldRule: Rule, RuleWithOptions {
+    public static let id = "front-matter-field"
+
+    package enum ValueType: String, JSONStringEnum, Sendable { case string, list, stringOrList = "string-or-list", bool, date, number }
+
+    /// Each required entry is one key or alternatives `date|publishDate` (any one satisfies it).
+    package let required: [[String]]
+    package let nonEmpty: Bool
+    package let types: [(key: String, type: ValueType)]
+    package let patterns: [(key: String, source: String, regex: NSRegularExpression)]
+    package let allowed: [(key: String, values: [String])]
+    package let dateFromFileName: Bool
+    package let pages: SitePages
+
+    public struct Options: Decodable, Sendable {
+        package var required: [String]
+        package var nonEmpty: Bool
+        package var dateFromFileName: Bool
+        package var pageFiles: [String]
+        package var pageLayouts: [String]
+        package var types: KeyedList<ValueType>
+        package var patterns: KeyedList<String>
+        package var allowed: KeyedList<[String]>
+    }
+
+    public init(options: RuleOptions) throws {
+        let o = try Self.decodeOptions(options)
+        required = o.required.map { $0.split(separator: "|").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        nonEmpty = o.nonEmpty
+        dateFromFileName = o.dateFromFileName
+        pages = SitePages(files: o.pageFiles, layouts: o.pageLayouts, templates: false)
+        types = o.types.entries.map { ($0.key, $0.value) }
+        var patterns: [(String, String, NSRegularExpression)] = []
+        for (key, source) in o.patterns.entries {
+            if let problem = RegexSafety.problem(source) {
+                throw RuleOptionError(option: "patterns.\(key)", message: "regular expression '\(source)' is refused: \(problem)")
+            }
+            do {
+                // Anchored once here so alternations match the whole value (`news|newsletter`).
+                patterns.append((key, source, try NSRegularExpression(pattern: "^(?:" + source + ")$")))
+            } catch {
+                throw RuleOptionError(option: "patterns.\(key)", message: "invalid regular expression '\(source)'")
+            }
+        }
+        self.patterns = patterns
+        allowed = o.allowed.entries.map { ($0.key, $0.value) }
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        guard let fm = document.frontMatter, fm.closeLine != nil else { return }
+        if !pages.exempts(document) {
+            for alternatives in required where !alternatives.contains(where: { fm.entry($0) != nil }) {
+                if dateFromFileName && alternatives.contains("date") && Self.pathSuppliesDate(document.path) { continue }
+                let others = alternatives.dropFirst()
+                let hint = others.isEmpty ? "" : " (or \(others.map { "'\($0)'" }.joined(separator: ", ")))"
+                sink.report(line: fm.openLine, "front matter lacks required key '\(alternatives.first ?? "")'\(hint)")
+            }
+        }
+        for (i, entry) in fm.entries.enumerated() {
+            if sink.budgetSpent(step: i + 1) { return }
+            // Check each key once (duplicates are front-matter-malformed's business).
+            guard fm.entry(entry.key)?.line == entry.line else { continue }
+            let value = entry.value
+            let isEmpty: Bool = {
+                switch value {
+                case .empty: return true
+                case let .scalar(s, _): return s.unicodeScalars.allSatisfy { CharacterSet.whitespaces.contains($0) } // no NSString bridging per file
+                case let .list(items): return items.isEmpty
+                case .mapping: return false
+                }
+            }()
+            if isEmpty {
+                if nonEmpty && required.contains(where: { $0.contains(entry.key) }) {
+                    sink.report(line: entry.line, column: entry.column, "required key '\(entry.key)' has an empty value")
+                }
+                continue
+            }
+            // A `{{ … }}` placeholder (a Hugo archetype's `date = '{{ .Date }}'`) is filled in when
+            // the page is created: it is a template, not a value to check.
+            if let text = value.scalarText, text.contains("{{"), text.contains("}}") { continue }
+            if let type = types.first(where: { $0.key == entry.key })?.type, let problem = typeProblem(value, type, format: fm.format) {
+                sink.report(line: entry.line, column: entry.column, "'\(entry.key)' \(problem)")
+                continue
+            }
+            let texts: [String]
+            switch value {
+            case let .scalar(s, _): texts = [s]
+            case let .list(items): texts = items
+            default: texts = []
+            }
+            for p in patterns where p.key == entry.key {
+                for t in texts {
+                    let search = RegexSafety.matches(p.regex, in: t, first: true)
+                    if !search.complete {
+                        sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value could not be checked against the pattern \(p.source): the search ran past \(RegexSafety.searchLimit)s (simplify the pattern)")
+                    } else if search.matches.isEmpty {
+                        sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value '\(t)' does not match the pattern \(p.source)")
+                    }
+                }
+            }
+            for a in allowed where a.key == entry.key {
+                for t in texts where !a.values.contains(t) {
+                    let hint = Suggest.hint(for: t, in: a.values)
+                    sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value '\(t)' is not one of the allowed values (\(a.values.joined(separator: ", ")))\(hint)")
+                }
+            }
+        }
+    }
+
+    /// Jekyll dates a post by its `YYYY-MM-DD-` file-name prefix when front matter has no `date`,
+    /// and a draft under `_drafts/` when it is published.
+    package static func pathSuppliesDate(_ path: String) -> Bool {
+        let parts = path.split(separator: "/")
+        if parts.dropLast().contains("_drafts") { return true }
+        guard let name = parts.last, name.utf8.count > 11, name.utf8.dropFirst(10).first == UInt8(ascii: "-") else { return false }
+        return CalendarDate.fileNamePrefix(String(name)) != nil
+    }
+
+    /// YAML 1.1 booleans, as Jekyll's YAML reader (Psych) reads them; TOML and JSON have only true/false.
+    private static let yamlBooleans: Set<String> = Set(["true", "false", "yes", "no", "on", "off"].flatMap { [$0, $0.capitalized, $0.uppercased()] })
+
+    private func typeProblem(_ value: FrontMatterValue, _ type: ValueType, format: FrontMatterFormat) -> String? {
+        switch (type, value) {
+        case (.string, .scalar): return nil
+        case (.string, _): return "should be a single text value"
+        case (.list, .list): return nil
+        case (.list, _): return "should be a list"
+        case (.stringOrList, .scalar), (.stringOrList, .list): return nil
+        case (.stringOrList, _): return "should be a list or a text value"
+        case (.bool, let .scalar(s, style)):
+            let ok = style == .plain && (format == .yaml ? Self.yamlBooleans.contains(s) : ["true", "false"].contains(s))
+            return ok ? nil : "should be true or false, found '\(s)'"
+        case (.bool, _): return "should be true or false"
+        case (.number, let .scalar(s, style)):
+            return style == .plain && Double(s) != nil ? nil : "should be a number, found '\(s)'"
+        case (.number, _): return "should be a number"
+        case (.date, let .scalar(s, _)):
+            return CalendarDate.timestamp(s.utf8) != nil ? nil : "value '\(s)' is not a valid date (expected YYYY-MM-DD, optionally with a time such as 2022-03-16 01:21:43.354111 or 2022-03-16T01:21:43+08:00)"
+        case (.date, _): return "should be a date"
+        }
+    }
+}

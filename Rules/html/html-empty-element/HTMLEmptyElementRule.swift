@@ -1,0 +1,71 @@
+import Foundation
+import NewsLintCore
+
+/// `html-empty-element`: wrappers with nothing inside (`<div></div>`, `<p> </p>`,
+/// `<span><span></span></span>`), left where a scraper removed a widget or an ad. Only elements
+/// without hooks are reported: an `id`, `class` or `data-*` attribute may be a script's or a
+/// style sheet's target (`<div class="fb-post" data-href=…></div>` is filled by a script), so
+/// only presentational attributes (`style`, `dir`, `lang`, `align`) are allowed. Nested empties
+/// are one finding at the outermost; the fix deletes it (and its line when nothing else is on it).
+public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
+    public static let id = "html-empty-element"
+    package let names: Set<String>
+    package static let harmlessAttributes: Set<String> = ["style", "dir", "lang", "align"]
+
+    public struct Options: Decodable, Sendable { var elements: [String] }
+
+    public init(options: RuleOptions) throws {
+        names = Set(try Self.decodeOptions(options).elements.map { $0.lowercased() })
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        guard document.isHTMLPost else { return }
+        let bytes = document.bytes
+        let view = document.html
+        let structure = document.htmlElements
+        let elements = structure.elements
+        var empty = [Bool](repeating: false, count: elements.count)
+        // Children start after their parents: deciding from the last element backwards sees every child first.
+        for index in elements.indices.reversed() {
+            let element = elements[index]
+            guard let end = element.end, names.contains(element.name), hasOnlyHarmlessAttributes(view.tokens[element.start], view, bytes) else { continue }
+            var t = element.start + 1
+            var isEmpty = true
+            while t < end {
+                let token = view.tokens[t]
+                switch token.kind {
+                case .text where HTMLText.isBlank(bytes, token.range), .comment:
+                    t += 1
+                case .characterReference where HTMLText.isSpaceReference(bytes, token):
+                    t += 1
+                case .startTag:
+                    if let child = structure.elementAtToken[t], empty[child], let childEnd = elements[child].end {
+                        t = childEnd + 1
+                    } else if view.isTag(token, named: "br", in: bytes) {
+                        t += 1
+                    } else {
+                        isEmpty = false
+                    }
+                default:
+                    isEmpty = false
+                }
+                if !isEmpty { break }
+            }
+            empty[index] = isEmpty
+        }
+        for (index, element) in elements.enumerated() where empty[index] {
+            if let parent = element.parent, empty[parent] { continue }
+            guard let range = structure.outerRange(element, view) else { continue }
+            // One line in the message: runs of whitespace (newlines, indentation) become one space.
+            let shown = String(decoding: bytes[range].prefix(60), as: UTF8.self).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+            let fix = Fix(.safe, "delete the empty <\(element.name)>", edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
+            sink.report(view.tokens[element.start].range, "empty <\(element.name)> wrapper '\(shown)' (nothing to show)", fix: fix)
+        }
+    }
+
+    package func hasOnlyHarmlessAttributes(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8]) -> Bool {
+        view.attributes(of: token).allSatisfy { attribute in
+            Self.harmlessAttributes.contains(String(decoding: bytes[attribute.name], as: UTF8.self).lowercased())
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import NewsLintCore
+
+/// The built-in widget selectors (`Rules/html/html-widget/data/widgets.json`), parsed once per process.
+package enum BuiltinWidgets {
+    package static let loaded: [HTMLWidgetRule.Widget] = {
+        guard let text = EmbeddedFiles.text("html/html-widget/data/widgets.json") else { return [] }
+        do { return try HTMLWidgetRule.parseTable(text) } catch {
+            // Validated by tests; a broken embedded table is a build defect.
+            fatalError("embedded widget table is invalid: \(error)")
+        }
+    }()
+}
+
+/// `html-widget`: CMS interface markup scraped with the article (image zoom links, related-
+/// article inserts, "read more" lists, glossary pop-ups, social embeds a script would fill).
+/// Widgets are data (`Rules/html/html-widget/data/widgets.json` plus the `selectors` option), matched by
+/// tag, id, class, attribute and first text. One finding per outermost widget; the fix deletes
+/// it together with wrappers that held nothing else, safe as the table says.
+public struct HTMLWidgetRule: Rule, RuleWithOptions {
+    public static let id = "html-widget"
+
+    package struct Widget: Sendable {
+        package enum FixPolicy: String, Sendable { case safe, unsafe
+        /// Only a widget that shows nothing (a tweet blockquote with the quoted text is content).
+        case emptyOnly = "empty-only"
+        /// Only when it shows nothing, and the fix is unsafe: an empty embed placeholder still
+        /// carries the link to its source (the tweet's URL), which an editor may want to keep.
+        case emptyOnlyUnsafe = "empty-only-unsafe" }
+        package var selector: HTMLSelector
+        package var label: String
+        package var fix: FixPolicy
+    }
+
+    package let widgets: [Widget]
+    /// Wrappers removed with a widget when it is all they hold.
+    package static let wrapperNames: Set<String> = ["div", "span", "p", "section", "aside", "figure"]
+
+    public struct Options: Decodable, Sendable {
+        package var builtin: Bool
+        package var selectors: [String]
+    }
+
+    public init(options: RuleOptions) throws {
+        let o = try Self.decodeOptions(options)
+        var list = o.builtin ? BuiltinWidgets.loaded : []
+        for source in o.selectors {
+            do {
+                list.append(Widget(selector: try HTMLSelector(source), label: "widget '\(source)'", fix: .unsafe))
+            } catch let error as HTMLSelector.SyntaxError {
+                throw RuleOptionError(option: "selectors", message: "'\(source)': \(error.message)")
+            }
+        }
+        widgets = list
+    }
+
+    package static func parseTable(_ text: String) throws -> [Widget] {
+        let root = try JSONParser.parse(text)
+        guard let entries = root["widgets"]?.array else { throw HTMLSelector.SyntaxError(message: "expected 'widgets'") }
+        return try entries.map { entry in
+            guard let selector = entry["selector"]?.string, let label = entry["label"]?.string,
+                  let policy = Widget.FixPolicy(rawValue: entry["fix"]?.string ?? "empty-only") else {
+                throw HTMLSelector.SyntaxError(message: "a widget needs 'selector', 'label' and a valid 'fix'")
+            }
+            return Widget(selector: try HTMLSelector(selector), label: label, fix: policy)
+        }
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        guard document.isHTMLPost, !widgets.isEmpty else { return }
+        let bytes = document.bytes
+        let view = document.html
+        let structure = document.htmlElements
+        var coveredUntil = -1
+        for (index, element) in structure.elements.enumerated() {
+            let startToken = view.tokens[element.start]
+            guard startToken.range.lowerBound >= coveredUntil else { continue }
+            guard let widget = widgets.first(where: { matches($0.selector, element, structure, view, bytes) }),
+                  (widget.fix != .emptyOnly && widget.fix != .emptyOnlyUnsafe) || !structure.hasVisibleText(element, view, bytes: bytes) else { continue }
+            // An element without an explicit end tag is reported but not removed (its extent is a guess).
+            guard var range = structure.outerRange(element, view) else {
+                sink.report(startToken.range, "\(widget.label) (CMS widget residue)")
+                continue
+            }
+            coveredUntil = range.upperBound
+            var current = index
+            while let parent = structure.elements[current].parent, Self.wrapperNames.contains(structure.elements[parent].name),
+                  let parentRange = structure.outerRange(structure.elements[parent], view),
+                  holdsOnly(range, in: structure.elements[parent], view, bytes) {
+                range = parentRange
+                current = parent
+            }
+            coveredUntil = max(coveredUntil, range.upperBound)
+            let safe: Bool
+            switch widget.fix {
+            case .safe: safe = true
+            case .unsafe: safe = false
+            case .emptyOnly: safe = true
+            case .emptyOnlyUnsafe: safe = false
+            }
+            let fix = Fix(safe ? .safe : .unsafe, "delete the \(widget.label)", edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
+            sink.report(startToken.range, "\(widget.label) (CMS widget residue, selector '\(widget.selector.source)')", fix: fix)
+        }
+    }
+
+    package static let textSearchTokens = 64
+
+    package func matches(_ selector: HTMLSelector, _ element: HTMLElements.Element, _ structure: HTMLElements, _ view: HTMLView, _ bytes: [UInt8]) -> Bool {
+        guard selector.matchesTag(view.tokens[element.start], view, bytes) else { return false }
+        guard let prefix = selector.textPrefix else { return true }
+        // The first text of the element, looked for in its first tokens only: an element never
+        // closed would otherwise be scanned to the end of the page, once per element.
+        let last = min(element.end ?? view.tokens.count, element.start + 1 + Self.textSearchTokens)
+        for token in view.tokens[(element.start + 1)..<last] where token.isVisibleText {
+            if token.kind == .text && HTMLText.isBlank(bytes, token.range) { continue }
+            return String(decoding: bytes[token.range], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix(prefix)
+        }
+        return false
+    }
+
+    /// Whether `parent` holds nothing but `range` and whitespace or comments.
+    package func holdsOnly(_ range: Range<Int>, in parent: HTMLElements.Element, _ view: HTMLView, _ bytes: [UInt8]) -> Bool {
+        guard let end = parent.end, view.attributes(of: view.tokens[parent.start]).allSatisfy({ !HTMLView.equalsIgnoringASCIICase(bytes, $0.name, "id".utf8) }) else { return false }
+        for token in view.tokens[(parent.start + 1)..<end] where !range.contains(token.range.lowerBound) {
+            switch token.kind {
+            case .comment: continue
+            case .text where HTMLText.isBlank(bytes, token.range): continue
+            default: return false
+            }
+        }
+        return true
+    }
+}

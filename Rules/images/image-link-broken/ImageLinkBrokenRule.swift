@@ -1,0 +1,116 @@
+import Foundation
+import NewsLintCore
+
+/// `image-link-broken` (per-file part): syntax, empty sources, bad URLs, undefined
+/// references and missing local files. Remote URLs are checked by `ImageLinkOnlineRule`
+/// in online mode, once per unique URL across the corpus.
+public struct ImageLinkBrokenRule: Rule, RuleWithOptions {
+    public static let id = "image-link-broken"
+    package let schemes: Set<String>
+    package let checkLocal: Bool
+
+    /// Shared with the online half (`ImageLinkOnlineRule`).
+    public struct Options: Decodable, Sendable {
+        package var schemes: [String]
+        package var checkLocal: Bool
+    }
+
+    public init(options: RuleOptions) throws {
+        let o = try Self.decodeOptions(options)
+        let list = o.schemes.map { $0.lowercased() }
+        for s in list where s.isEmpty || !s.utf8.allSatisfy({ ImageSource.isAlpha($0) || (0x30...0x39).contains($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E }) {
+            throw RuleOptionError(option: "schemes", message: "'\(s)' is not a URL scheme")
+        }
+        schemes = Set(list)
+        checkLocal = o.checkLocal
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        let links = ImageScanner.scan(document)
+        guard !links.isEmpty else { return }
+        let env = sink.environment
+        let location = env.location(of: document.path)
+        let directory = location.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        var reportedSources = Set<Int>() // a reference definition used by several images is reported once
+        for (i, link) in links.enumerated() {
+            if sink.budgetSpent(step: i + 1) { return }
+            if let problem = link.syntaxProblem {
+                sink.report(link.range, problem)
+                continue
+            }
+            guard let src = link.source else {
+                sink.report(link.range, "image has no source")
+                continue
+            }
+            let text = ImageSource.text(document.bytes[src], html: link.kind == .html)
+            let shown = String(decoding: text, as: UTF8.self)
+            let at = src.isEmpty ? link.range : src
+            switch ImageSource.classify(text, schemes: schemes, spacesAllowed: link.kind == .html || (src.lowerBound > 0 && document.bytes[src.lowerBound - 1] == 0x3C)) {
+            case let .broken(message):
+                if reportedSources.insert(at.lowerBound).inserted { sink.report(at, message) }
+            case let .local(path, rooted):
+                guard checkLocal else { continue }
+                if rooted {
+                    // Without configured roots a site-absolute path cannot be resolved: not checked.
+                    guard !env.images.roots.isEmpty else { continue }
+                    if !env.images.roots.contains(where: { env.probe.fileExists(($0.hasSuffix("/") ? String($0.dropLast()) : $0) + path) }),
+                       reportedSources.insert(at.lowerBound).inserted {
+                        sink.report(at, "local image '\(shown)' not found under the image roots")
+                    }
+                } else if !env.probe.fileExists(directory + "/" + path), reportedSources.insert(at.lowerBound).inserted {
+                    sink.report(at, "local image '\(shown)' does not exist")
+                }
+            case .remote, .data, .skip:
+                continue
+            }
+        }
+    }
+}
+
+/// `image-link-broken` (online part): remote images that answer 4xx/5xx, loop or time out.
+/// Collects each file's remote sources only in online mode; `finish` checks every unique
+/// URL once through the environment's `URLChecker` (bounded concurrency, per-host limit, cache).
+public struct ImageLinkOnlineRule: CrossFileRule, RuleWithOptions {
+    public typealias Options = ImageLinkBrokenRule.Options
+    public static let id = "image-link-broken"
+    public struct RemoteImage: Codable, Sendable, Equatable {
+        public var url: String
+        public var line: Int
+        public var column: Int
+    }
+    package let schemes: Set<String>
+
+    public init(options: RuleOptions) throws {
+        schemes = Set(try Self.decodeOptions(options).schemes.map { $0.lowercased() })
+    }
+
+    public func collect(_ document: Document) -> [RemoteImage]? { nil }
+
+    public func collect(_ document: Document, environment: LintEnvironment) -> [RemoteImage]? {
+        guard environment.isOnline else { return nil }
+        var out: [RemoteImage] = []
+        for link in ImageScanner.scan(document) where link.syntaxProblem == nil {
+            guard let src = link.source else { continue }
+            let text = ImageSource.text(document.bytes[src], html: link.kind == .html)
+            if case let .remote(url) = ImageSource.classify(text, schemes: schemes, spacesAllowed: link.kind == .html || (src.lowerBound > 0 && document.bytes[src.lowerBound - 1] == 0x3C)),
+               url.lowercased().hasPrefix("http") {
+                let p = document.position(ofByte: src.lowerBound)
+                out.append(RemoteImage(url: url, line: p.line, column: p.column))
+            }
+        }
+        return out.isEmpty ? nil : out
+    }
+
+    public func finish(_ facts: [FileFact<[RemoteImage]>], into sink: inout CrossFileSink) {
+        guard let checker = sink.environment.urlChecker, !facts.isEmpty else { return }
+        var unique = Set<String>()
+        for f in facts { for r in f.fact { unique.insert(r.url) } }
+        let results = checker.check(unique.sorted())
+        for f in facts {
+            for r in f.fact {
+                guard let result = results[r.url], !result.ok else { continue }
+                sink.report(path: f.path, line: r.line, column: r.column, "remote image '\(r.url)' is unreachable: \(result.detail)")
+            }
+        }
+    }
+}

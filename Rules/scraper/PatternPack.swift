@@ -1,0 +1,546 @@
+import Foundation
+import NewsLintCore
+
+/// Where in a document a pattern may fire. Zones keep common words quiet in real
+/// paragraphs: `作者：` is metadata in the first lines, prose in the middle.
+public enum PatternZone: Sendable, Equatable, CustomStringConvertible {
+    case anywhere
+    /// The first `headerLines` non-blank body lines.
+    case header
+    /// The last `footerLines` non-blank body lines.
+    case footer
+    /// Header or footer.
+    case edges
+    /// The value of a front-matter key.
+    case frontMatter(String)
+
+    public var description: String {
+        switch self {
+        case .anywhere: return "anywhere"
+        case .header: return "header"
+        case .footer: return "footer"
+        case .edges: return "edges"
+        case let .frontMatter(k): return "front-matter:\(k)"
+        }
+    }
+}
+
+/// How a hit relates to its line.
+public enum PatternMatchMode: String, Sendable {
+    /// The line is nothing but this pattern (plus bullets, punctuation and spaces).
+    case line
+    /// The pattern opens the line (after bullets and spaces); the rest is its value.
+    case prefix
+    /// The pattern may occur anywhere in the line.
+    case contains
+}
+
+/// One pattern of a pack: literal variants (found by the automaton), an optional regex
+/// that confirms a hit on the pre-selected line, a zone, a match mode and a category.
+public struct PatternSpec: Sendable {
+    public var literals: [[UInt8]]
+    public var regex: NSRegularExpression?
+    public var zone: PatternZone
+    public var mode: PatternMatchMode
+    public var category: String
+    /// Index of the rule (within one matcher) that owns the pattern.
+    public var owner: Int
+}
+
+/// Parses pattern lists; shared by the built-in data packs (`Rules/scraper/boilerplate/data/`) and user rule packs.
+package enum PatternParser {
+    package static let patternKeys = ["literal", "regex", "zone", "key", "match", "category", "$comment"]
+    package static let zoneNames = ["anywhere", "header", "footer", "edges", "front-matter"]
+
+    package struct Defaults {
+        package var zone: PatternZone = .anywhere
+        package var mode: PatternMatchMode = .contains
+        package var category: String = "boilerplate"
+        package var owner: Int = 0
+        package init(zone: PatternZone = .anywhere, mode: PatternMatchMode = .contains, category: String = "boilerplate", owner: Int = 0) {
+            self.zone = zone
+            self.mode = mode
+            self.category = category
+            self.owner = owner
+        }
+    }
+
+    package static func zone(_ node: JSONNode?, key: JSONNode?, file: String, path: String, fallback: PatternZone) throws -> PatternZone {
+        guard let node else { return fallback }
+        guard let s = node.string, zoneNames.contains(s) else {
+            let hint = node.string.map { Suggest.hint(for: $0, in: zoneNames) } ?? ""
+            throw CatalogError(file: file, position: node.position, message: "'\(path.isEmpty ? "" : path + ".")zone' must be one of \(zoneNames.joined(separator: ", "))\(hint)")
+        }
+        switch s {
+        case "header": return .header
+        case "footer": return .footer
+        case "edges": return .edges
+        case "front-matter":
+            guard let k = key?.string, !k.isEmpty else {
+                throw CatalogError(file: file, position: (key ?? node).position, message: "'\(path).key' must name the front-matter key when the zone is 'front-matter'")
+            }
+            return .frontMatter(k)
+        default: return .anywhere
+        }
+    }
+
+    package static func mode(_ node: JSONNode?, file: String, path: String, fallback: PatternMatchMode) throws -> PatternMatchMode {
+        guard let node else { return fallback }
+        guard let s = node.string, let m = PatternMatchMode(rawValue: s) else {
+            throw CatalogError(file: file, position: node.position, message: "'\(path.isEmpty ? "" : path + ".")match' must be one of line, prefix, contains")
+        }
+        return m
+    }
+
+    /// Parses `patterns` (an array of strings or objects) into specs.
+    package static func parse(_ list: JSONNode, file: String, path: String, defaults: Defaults) throws -> [PatternSpec] {
+        guard let items = list.array, !items.isEmpty else {
+            throw CatalogError(file: file, position: list.position, message: "'\(path)' must be a non-empty array of patterns")
+        }
+        var out: [PatternSpec] = []
+        for (i, item) in items.enumerated() {
+            let p = "\(path)[\(i)]"
+            if let s = item.string {
+                guard !s.isEmpty else { throw CatalogError(file: file, position: item.position, message: "'\(p)' is an empty pattern") }
+                out.append(PatternSpec(literals: variants([s]), regex: nil, zone: defaults.zone, mode: defaults.mode,
+                                       category: defaults.category, owner: defaults.owner))
+                continue
+            }
+            guard let members = item.members else {
+                throw CatalogError(file: file, position: item.position, message: "'\(p)' must be a string or an object with 'literal' and/or 'regex'")
+            }
+            for m in members where !patternKeys.contains(m.key) {
+                let hint = Suggest.hint(for: m.key, in: patternKeys)
+                throw CatalogError(file: file, position: m.keyPosition, message: "unknown key '\(p).\(m.key)'\(hint)")
+            }
+            var literals: [String] = []
+            if let lit = item["literal"] {
+                if let s = lit.string { literals = [s] } else if let a = lit.stringArray { literals = a } else {
+                    throw CatalogError(file: file, position: lit.position, message: "'\(p).literal' must be a string or an array of strings")
+                }
+                if literals.isEmpty || literals.contains(where: \.isEmpty) {
+                    throw CatalogError(file: file, position: lit.position, message: "'\(p).literal' must not be empty")
+                }
+            }
+            var regex: NSRegularExpression?
+            if let r = item["regex"] {
+                guard let source = r.string, !source.isEmpty else {
+                    throw CatalogError(file: file, position: r.position, message: "'\(p).regex' must be a non-empty string")
+                }
+                do {
+                    regex = try NSRegularExpression(pattern: source)
+                } catch {
+                    throw CatalogError(file: file, position: r.position, message: "'\(p).regex' is not a valid regular expression: \(source)")
+                }
+                if let problem = RegexSafety.problem(source) {
+                    throw CatalogError(file: file, position: r.position, message: "'\(p).regex' is refused: \(problem)")
+                }
+                if literals.isEmpty {
+                    guard let anchor = requiredLiteral(inRegex: source) else {
+                        throw CatalogError(file: file, position: r.position, message: "'\(p).regex' has no literal text every match must contain; add 'literal' (text the line must contain before the regex is tried)")
+                    }
+                    literals = [anchor]
+                }
+            }
+            guard !literals.isEmpty else {
+                throw CatalogError(file: file, position: item.position, message: "'\(p)' needs 'literal' or 'regex'")
+            }
+            let category = item["category"]?.string ?? defaults.category
+            out.append(PatternSpec(literals: variants(literals),
+                                   regex: regex,
+                                   zone: try zone(item["zone"], key: item["key"], file: file, path: p, fallback: defaults.zone),
+                                   mode: try mode(item["match"], file: file, path: p, fallback: defaults.mode),
+                                   category: category, owner: defaults.owner))
+        }
+        return out
+    }
+
+    /// Literal variants: a trailing colon matches both `:` and `：` (scraped pages mix them).
+    package static func variants(_ literals: [String]) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        for l in literals {
+            var forms = [l]
+            if l.hasSuffix(":") { forms.append(String(l.dropLast()) + "：") }
+            if l.hasSuffix("：") { forms.append(String(l.dropLast()) + ":") }
+            for f in forms where !out.contains(Array(f.utf8)) { out.append(Array(f.utf8)) }
+        }
+        return out
+    }
+
+    /// The longest run of literal characters every match of `regex` must contain, or nil
+    /// when there is none (alternation, or only classes and quantified atoms).
+    package static func requiredLiteral(inRegex source: String) -> String? {
+        let s = Array(source.unicodeScalars)
+        var best: [Unicode.Scalar] = []
+        var run: [Unicode.Scalar] = []
+        var depth = 0
+        func flush() {
+            if depth == 0 && run.count > best.count { best = run }
+            run = []
+        }
+        var i = 0
+        while i < s.count {
+            let c = s[i]
+            let next: Unicode.Scalar? = i + 1 < s.count ? s[i + 1] : nil
+            let quantified = next.map { "*?{".unicodeScalars.contains($0) } ?? false
+            switch c {
+            case "\\":
+                guard let n = next else { i += 1; continue }
+                let afterEscape: Unicode.Scalar? = i + 2 < s.count ? s[i + 2] : nil
+                let escQuantified = afterEscape.map { "*?{".unicodeScalars.contains($0) } ?? false
+                if n.properties.isAlphabetic || ("0"..."9").contains(n) || escQuantified {
+                    flush()
+                } else {
+                    run.append(n)
+                    if afterEscape == "+" { flush() }
+                }
+                i += 2
+                continue
+            case "[":
+                flush()
+                i += 1
+                if i < s.count && s[i] == "^" { i += 1 }
+                if i < s.count && s[i] == "]" { i += 1 }
+                while i < s.count && s[i] != "]" { if s[i] == "\\" { i += 1 }; i += 1 }
+            case "(":
+                flush()
+                depth += 1
+            case ")":
+                flush()
+                depth = max(0, depth - 1)
+            case "|":
+                // Top-level alternation: no text is common to every match.
+                if depth == 0 { return nil }
+                flush()
+            case ".", "^", "$", "*", "+", "?", "{", "}":
+                flush()
+            default:
+                if quantified { flush() } else {
+                    run.append(c)
+                    if next == "+" { flush() }
+                }
+            }
+            i += 1
+        }
+        flush()
+        return best.isEmpty ? nil : String(String.UnicodeScalarView(best))
+    }
+}
+
+/// One confirmed hit of a pattern on a line.
+public struct PatternHit: Sendable {
+    public var pattern: Int
+    public var range: Range<Int>
+}
+
+/// The hits of one line and whether the line is wholly boilerplate.
+public struct LineVerdict: Sendable {
+    public var line: Int
+    /// The rule (pattern owner) the hits belong to.
+    public var owner: Int = 0
+    public var hits: [PatternHit]
+    /// The line holds nothing but pattern hits, bullets, punctuation, numbers and links
+    /// (plus at most a few words of value after a label): safe to delete.
+    public var whole: Bool
+}
+
+/// Zones of one document's body: which lines count as header and footer.
+public struct DocumentZones: Sendable {
+    public var header: Set<Int>
+    public var footer: Set<Int>
+
+    public init(_ document: Document, headerLines: Int, footerLines: Int) {
+        var nonBlank: [Int] = []
+        if let body = document.bodyLines {
+            for n in body where !document.isCode(line: n) && !TextScan.isBlank(document.bytes, document.contentRange(ofLine: n)) {
+                nonBlank.append(n)
+            }
+        }
+        header = Set(nonBlank.prefix(headerLines))
+        footer = Set(nonBlank.suffix(footerLines))
+    }
+
+    package func contains(_ line: Int, _ zone: PatternZone) -> Bool {
+        switch zone {
+        case .anywhere: return true
+        case .header: return header.contains(line)
+        case .footer: return footer.contains(line)
+        case .edges: return header.contains(line) || footer.contains(line)
+        case .frontMatter: return false
+        }
+    }
+}
+
+/// All patterns of a set of rules behind one Aho-Corasick automaton.
+public struct PatternMatcher: Sendable {
+    public let patterns: [PatternSpec]
+    private let literalPattern: [Int]
+    private let automaton: AhoCorasick
+    private let needsBody: Bool
+    private let frontMatterKeys: [String]
+    /// Residual words a prefix/contains line may carry and still count as wholly boilerplate.
+    public let maxResidual: Int
+
+    public init(patterns: [PatternSpec], maxResidual: Int = 24) {
+        self.patterns = patterns
+        var literals: [[UInt8]] = []
+        var owner: [Int] = []
+        for (i, p) in patterns.enumerated() {
+            for l in p.literals { literals.append(l); owner.append(i) }
+        }
+        literalPattern = owner
+        automaton = AhoCorasick(literals)
+        needsBody = patterns.contains { $0.zone == .anywhere }
+        var keys: [String] = []
+        for p in patterns { if case let .frontMatter(k) = p.zone, !keys.contains(k) { keys.append(k) } }
+        frontMatterKeys = keys
+        self.maxResidual = maxResidual
+    }
+
+    /// Body lines with confirmed hits, in line order.
+    /// `stop(line, lineBytes)`: asked before each line; true ends the scan early (the time budget).
+    public func scanBody(_ document: Document, zones: DocumentZones, stop: (Int, Int) -> Bool = { _, _ in false }) -> [LineVerdict] {
+        scanBody(document, zonesByOwner: [zones], stop: stop)
+    }
+
+    /// One pass for the patterns of several rules: `zonesByOwner[i]` are the zones of the rule
+    /// that owns patterns with `owner == i`. Verdicts are per line and owner.
+    public func scanBody(_ document: Document, zonesByOwner: [DocumentZones], stop: (Int, Int) -> Bool = { _, _ in false }) -> [LineVerdict] {
+        guard let body = document.bodyLines, !zonesByOwner.isEmpty else { return [] }
+        let candidates: [Int]
+        if needsBody {
+            candidates = Array(body)
+        } else {
+            var lines = Set<Int>()
+            for z in zonesByOwner { lines.formUnion(z.header); lines.formUnion(z.footer) }
+            candidates = lines.sorted()
+        }
+        var out: [LineVerdict] = []
+        for n in candidates where !document.isCode(line: n) {
+            let range = document.contentRange(ofLine: n)
+            if stop(n, range.count) { break }
+            var raw: [PatternHit] = []
+            automaton.scan(document.bytes, range) { id, start, end in
+                let p = literalPattern[id]
+                let owner = patterns[p].owner
+                if owner < zonesByOwner.count, zonesByOwner[owner].contains(n, patterns[p].zone) {
+                    raw.append(PatternHit(pattern: p, range: start..<end))
+                }
+            }
+            guard !raw.isEmpty else { continue }
+            let owners = Set(raw.map { patterns[$0.pattern].owner }).sorted()
+            for owner in owners {
+                let mine = owners.count == 1 ? raw : raw.filter { patterns[$0.pattern].owner == owner }
+                if var verdict = confirm(mine, line: n, range: range, bytes: document.bytes) {
+                    verdict.owner = owner
+                    out.append(verdict)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Hits inside the value of a front-matter key (for `front-matter` zone patterns).
+    public func scanFrontMatter(_ document: Document) -> [(entry: FrontMatterEntry, hits: [PatternHit])] {
+        guard !frontMatterKeys.isEmpty, let fm = document.frontMatter else { return [] }
+        var out: [(FrontMatterEntry, [PatternHit])] = []
+        for entry in fm.entries where frontMatterKeys.contains(entry.key) {
+            let range = entry.valueRange ?? entry.entryRange
+            var hits: [PatternHit] = []
+            automaton.scan(document.bytes, range) { id, start, end in
+                let p = literalPattern[id]
+                if patterns[p].zone == .frontMatter(entry.key) { hits.append(PatternHit(pattern: p, range: start..<end)) }
+            }
+            hits = applyRegexes(hits, lineRange: range, bytes: document.bytes)
+            if !hits.isEmpty { out.append((entry, hits)) }
+        }
+        return out
+    }
+
+    private func applyRegexes(_ raw: [PatternHit], lineRange: Range<Int>, bytes: [UInt8]) -> [PatternHit] {
+        guard raw.contains(where: { patterns[$0.pattern].regex != nil }) else { return dedupe(raw) }
+        var out: [PatternHit] = raw.filter { patterns[$0.pattern].regex == nil }
+        // Regex offsets are mapped back through UTF-8 lengths, which is exact only for valid UTF-8:
+        // a line with invalid bytes (e.g. GBK) gets no regex confirmation rather than shifted ranges.
+        guard let text = String(validating: bytes[lineRange], as: UTF8.self) else { return dedupe(out) }
+        var done = Set<Int>()
+        for h in raw where patterns[h.pattern].regex != nil && done.insert(h.pattern).inserted {
+            guard let regex = patterns[h.pattern].regex else { continue }
+            // A search that runs past its time limit is abandoned: the line is not confirmed.
+            for m in RegexSafety.matches(regex, in: text).matches {
+                guard let r = Range(m.range, in: text), !r.isEmpty else { continue }
+                let lo = lineRange.lowerBound + text.utf8.distance(from: text.startIndex, to: r.lowerBound)
+                let hi = lineRange.lowerBound + text.utf8.distance(from: text.startIndex, to: r.upperBound)
+                out.append(PatternHit(pattern: h.pattern, range: lo..<hi))
+            }
+        }
+        return dedupe(out)
+    }
+
+    private func dedupe(_ hits: [PatternHit]) -> [PatternHit] {
+        var seen = Set<[Int]>()
+        return hits.sorted { ($0.range.lowerBound, $0.pattern) < ($1.range.lowerBound, $1.pattern) }
+            .filter { seen.insert([$0.pattern, $0.range.lowerBound, $0.range.upperBound]).inserted }
+    }
+
+    /// Applies regex confirmation and match modes; nil when nothing survives.
+    private func confirm(_ raw: [PatternHit], line: Int, range: Range<Int>, bytes: [UInt8]) -> LineVerdict? {
+        let hits = applyRegexes(raw, lineRange: range, bytes: bytes)
+        guard !hits.isEmpty else { return nil }
+        let contentStart = TextScan.skipLeadingFiller(bytes, range)
+        // A label line holds a value, not a sentence: `日期：会议定于下周三举行。` is prose.
+        let isSentence = TextScan.endsSentence(bytes, range)
+        var kept: [PatternHit] = []
+        var prefixCategories = Set<String>()
+        for h in hits {
+            let p = patterns[h.pattern]
+            switch p.mode {
+            case .contains, .line:
+                kept.append(h)
+            case .prefix:
+                if isSentence { continue }
+                // A label opens the line; further labels of the same kind may follow on it.
+                if h.range.lowerBound <= contentStart || prefixCategories.contains(p.category) {
+                    kept.append(h)
+                    prefixCategories.insert(p.category)
+                }
+            }
+        }
+        guard !kept.isEmpty else { return nil }
+        var residual = TextScan.residualWords(bytes, range, excluding: kept.map(\.range))
+        if residual > 0 {
+            // A line-mode pattern (a sidebar heading) is residue only as the whole line; inside a
+            // sentence (`並透露相關內容可能會…`) it is prose, even when another pattern fires there.
+            let before = kept.count
+            kept.removeAll { patterns[$0.pattern].mode == .line }
+            guard !kept.isEmpty else { return nil }
+            if kept.count != before { residual = TextScan.residualWords(bytes, range, excluding: kept.map(\.range)) }
+        }
+        let lineModeOnly = kept.allSatisfy { patterns[$0.pattern].mode == .line }
+        let whole = lineModeOnly || residual <= maxResidual
+        return LineVerdict(line: line, hits: kept, whole: whole)
+    }
+}
+
+/// Byte-level helpers for lines of scraped Chinese text.
+package enum TextScan {
+    package static func isBlank(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let n = spaceLength(bytes, i, range.upperBound)
+            if n == 0 { return false }
+            i += n
+        }
+        return true
+    }
+
+    /// Length of a space character at `i`: ASCII space/tab, U+00A0, U+3000 (0 if none).
+    @inline(__always)
+    package static func spaceLength(_ b: [UInt8], _ i: Int, _ end: Int) -> Int {
+        if b[i] == 0x20 || b[i] == 0x09 { return 1 }
+        if b[i] == 0xC2 && i + 1 < end && b[i + 1] == 0xA0 { return 2 }
+        if b[i] == 0xE3 && i + 2 < end && b[i + 1] == 0x80 && b[i + 2] == 0x80 { return 3 }
+        return 0
+    }
+
+    /// Offset of the first byte after leading spaces, bullets, brackets and list markers.
+    package static func skipLeadingFiller(_ b: [UInt8], _ range: Range<Int>) -> Int {
+        var i = range.lowerBound
+        let slice = b[range]
+        while i < range.upperBound {
+            let (scalar, len) = UTF8Validation.decode(slice, at: i)
+            if isFiller(scalar) && !(0x30...0x39).contains(scalar) { i += len } else { break }
+        }
+        return i
+    }
+
+    /// Whether a scalar is decoration: spaces, punctuation, digits, symbols, bullets, arrows.
+    package static func isFiller(_ s: UInt32) -> Bool {
+        if s < 0x80 {
+            let c = UInt8(s)
+            return !((c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A))
+        }
+        switch s {
+        case 0xA0...0xBF, 0xD7, 0xF7: return true
+        case 0x2000...0x206F, 0x2190...0x21FF, 0x2500...0x27BF: return true
+        case 0x3000...0x303F: return true
+        case 0xFF01...0xFF20, 0xFF3B...0xFF40, 0xFF5B...0xFF65: return true
+        default: return false
+        }
+    }
+
+    /// Words left in a line once `excluding` ranges, decoration and links are removed:
+    /// each CJK character counts one, each run of ASCII letters counts one.
+    /// Stops counting at `limit` (callers that only need "at least n" pass n).
+    package static func residualWords(_ b: [UInt8], _ range: Range<Int>, excluding: [Range<Int>], limit: Int = .max) -> Int {
+        let slice = b[range]
+        var count = 0
+        var i = range.lowerBound
+        var inWord = false
+        while i < range.upperBound && count < limit {
+            if !excluding.isEmpty, let r = excluding.first(where: { $0.contains(i) }) { i = r.upperBound; inWord = false; continue }
+            // CJK ideographs U+4000–U+9FFF (lead bytes E4–E9) are words; no need to decode them.
+            if b[i] >= 0xE4 && b[i] <= 0xE9 && i + 2 < range.upperBound {
+                count += 1
+                inWord = false
+                i += 3
+                continue
+            }
+            if startsURL(b, i, range.upperBound) {
+                while i < range.upperBound && b[i] > 0x20 && b[i] != UInt8(ascii: ")") && b[i] != UInt8(ascii: "]") && b[i] < 0x80 { i += 1 }
+                inWord = false
+                continue
+            }
+            let (scalar, len) = UTF8Validation.decode(slice, at: i)
+            if isFiller(scalar) {
+                inWord = false
+            } else if scalar < 0x80 {
+                if !inWord { count += 1 }
+                inWord = true
+            } else {
+                count += 1
+                inWord = false
+            }
+            i += len
+        }
+        return count
+    }
+
+    package static let urlStarts: [[UInt8]] = ["http://", "https://", "www."].map { Array($0.utf8) }
+
+    @inline(__always)
+    package static func startsURL(_ b: [UInt8], _ i: Int, _ end: Int) -> Bool {
+        guard b[i] == UInt8(ascii: "h") || b[i] == UInt8(ascii: "w") else { return false }
+        for u in urlStarts where i + u.count <= end && b[i..<(i + u.count)].elementsEqual(u) { return true }
+        return false
+    }
+
+    /// Number of Unicode scalars in a byte range.
+    package static func scalarCount(_ b: [UInt8], _ range: Range<Int>) -> Int {
+        var n = 0
+        for i in range where b[i] & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
+    /// Whether the text in `range` ends a sentence (ignoring trailing spaces and closing quotes/brackets).
+    package static func endsSentence(_ b: [UInt8], _ range: Range<Int>) -> Bool {
+        var end = range.upperBound
+        let slice = b[range]
+        // Walk back over spaces and closing marks.
+        while end > range.lowerBound {
+            var start = end - 1
+            while start > range.lowerBound && b[start] & 0xC0 == 0x80 { start -= 1 }
+            let (s, _) = UTF8Validation.decode(slice, at: start)
+            switch s {
+            case 0x20, 0x09, 0xA0, 0x3000, 0x22, 0x27, 0x29, 0x5D, 0x201D, 0x2019, 0x300D, 0x300F, 0xFF09, 0x3011, 0x300B, 0xFF3D:
+                end = start
+                continue
+            case 0x3002, 0xFF01, 0xFF1F, 0x21, 0x3F, 0x2E, 0x2026, 0xFF0E, 0xFF1B, 0x3B, 0xFF61:
+                return true
+            default:
+                return false
+            }
+        }
+        return false
+    }
+}

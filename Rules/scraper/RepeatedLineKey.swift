@@ -1,0 +1,171 @@
+import Foundation
+import NewsLintCore
+
+/// What `boilerplate-repeated` counts: the site a file belongs to, and a line's text with what
+/// varies between copies of the same residue (timestamps, counters, archive prefixes, spacing)
+/// taken out.
+package enum RepeatedLineKey {
+    /// Front-matter keys tried when the rule's `groupBy` option is not set: an explicit site
+    /// first, then the host of the article's URL (one site, whatever its sections), then
+    /// `categories` (a site name in many scraped corpora, a topic in blogs, so last).
+    /// `boilerplate-repeated`'s default `groupBy` (from the catalog, where it is documented).
+    package static let defaultGroupKeys: [String] = (try? BoilerplateRepeatedRule.decodeOptions(RuleOptions()).groupBy) ?? []
+
+    /// The group (site) of a file: `key:value` from the first `keys` entry present (a URL value
+    /// stands for its host, archive-wrapped URLs for the original's host), else `corpus`.
+    package static func site(_ frontMatter: FrontMatter?, keys: [String]) -> String {
+        guard let frontMatter else { return "corpus" }
+        for key in keys {
+            let value: String?
+            switch frontMatter.entry(key)?.value {
+            case let .scalar(s, _)?: value = s
+            case let .list(items)?: value = items.first
+            default: value = nil
+            }
+            guard let raw = value?.trimmingWhitespaces(), !raw.isEmpty else { continue }
+            if raw.contains("://") || raw.hasPrefix("www.") {
+                if let h = host(of: raw) { return "host:" + h }
+                continue
+            }
+            return key + ":" + raw
+        }
+        return "corpus"
+    }
+
+    /// Host of a URL, lower-cased, without `www.`; the original's host for an archive capture.
+    package static func host(of url: String) -> String? {
+        var bytes = Array(url.utf8)
+        if let inner = archiveInner(bytes) { bytes = Array(bytes[inner...]) }
+        var i = 0
+        if let r = bytes.firstRange(of: Array("://".utf8)) { i = r.upperBound }
+        var end = i
+        while end < bytes.count, !"/?#:".utf8.contains(bytes[end]) { end += 1 }
+        guard end > i else { return nil }
+        var host = String(decoding: bytes[i..<end], as: UTF8.self).lowercased()
+        if host.hasPrefix("www.") { host.removeFirst(4) }
+        return host.isEmpty ? nil : host
+    }
+
+    /// Offset of the original URL inside an archive capture URL (`…/web/<timestamp>[id_]/<original>`).
+    package static func archiveInner(_ b: [UInt8]) -> Int? {
+        guard let r = b.firstRange(of: Array("/web/".utf8)) else { return nil }
+        var i = r.upperBound
+        let digits = i
+        while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+        guard i - digits >= 4 else { return nil }
+        while i < b.count, (b[i] >= 0x61 && b[i] <= 0x7A) || b[i] == UInt8(ascii: "_") { i += 1 }
+        guard i < b.count, b[i] == UInt8(ascii: "/"), i + 1 < b.count else { return nil }
+        return i + 1
+    }
+
+    /// Byte ranges of HTML tags and character entities in `range`: markup, not words of the line.
+    package static func markup(_ b: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let c = b[i]
+            if c == UInt8(ascii: "<"), i + 1 < range.upperBound,
+               case let n = b[i + 1], (n | 0x20 >= 0x61 && n | 0x20 <= 0x7A) || n == UInt8(ascii: "/") || n == UInt8(ascii: "!") {
+                var j = i + 1
+                while j < range.upperBound, b[j] != UInt8(ascii: ">"), b[j] != UInt8(ascii: "<") { j += 1 }
+                if j < range.upperBound, b[j] == UInt8(ascii: ">") { out.append(i..<(j + 1)); i = j + 1; continue }
+            } else if c == UInt8(ascii: "&") {
+                var j = i + 1
+                while j < range.upperBound, j - i <= 10, (b[j] | 0x20 >= 0x61 && b[j] | 0x20 <= 0x7A) || (b[j] >= 0x30 && b[j] <= 0x39) || b[j] == UInt8(ascii: "#") { j += 1 }
+                if j < range.upperBound, j > i + 1, b[j] == UInt8(ascii: ";") { out.append(i..<(j + 1)); i = j + 1; continue }
+            }
+            i += 1
+        }
+        return out
+    }
+
+    /// The counting key of a line: whitespace runs collapsed to one space, URLs reduced to host
+    /// and path (archive prefix, scheme, `www.`, query and fragment dropped, digits zeroed), and —
+    /// unless the line is a sentence — every run of digits made `0`, so `更新於 2024-11-01 10:00`
+    /// and `更新於 2024-11-02 09:30` count together. A sentence (ending in `。`, `！`, `.`…) keeps
+    /// its numbers: a market report or a weather flash whose figures differ is a different
+    /// sentence, not residue. Written into `out` (cleared first) to reuse one buffer per file.
+    package static func normalise(_ b: [UInt8], _ range: Range<Int>, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        let keepDigits = TextScan.endsSentence(b, textEnd(b, range))
+        var i = range.lowerBound
+        let end = range.upperBound
+        var inDigits = false
+        while i < end {
+            let space = TextScan.spaceLength(b, i, end)
+            if space > 0 {
+                if out.last != 0x20 { out.append(0x20) }
+                i += space
+                inDigits = false
+                continue
+            }
+            if TextScan.startsURL(b, i, end) || (b[i] == UInt8(ascii: "/") && archivePrefixLength(b, i, end) > 0) {
+                i = appendURL(b, i, end, into: &out)
+                inDigits = false
+                continue
+            }
+            let c = b[i]
+            // ASCII digits and full-width ０–９ (EF BC 90–99).
+            let digitLength = (c >= 0x30 && c <= 0x39) ? 1 : (c == 0xEF && i + 2 < end && b[i + 1] == 0xBC && b[i + 2] >= 0x90 && b[i + 2] <= 0x99) ? 3 : 0
+            if digitLength > 0, !keepDigits {
+                if !inDigits { out.append(UInt8(ascii: "0")) }
+                inDigits = true
+                i += digitLength
+                continue
+            }
+            inDigits = false
+            out.append(c)
+            i += 1
+        }
+    }
+
+    /// The line without trailing HTML tags (`…。</p>`), for the sentence test.
+    package static func textEnd(_ b: [UInt8], _ range: Range<Int>) -> Range<Int> {
+        var hi = range.upperBound
+        while hi > range.lowerBound, b[hi - 1] == UInt8(ascii: ">") {
+            var j = hi - 1
+            while j > range.lowerBound, b[j] != UInt8(ascii: "<") { j -= 1 }
+            guard b[j] == UInt8(ascii: "<") else { break }
+            hi = j
+            while hi > range.lowerBound, b[hi - 1] == 0x20 { hi -= 1 }
+        }
+        return range.lowerBound..<hi
+    }
+
+    /// Length of a relative archive prefix `/web/<timestamp>[id_]/` at `i` followed by a URL, else 0.
+    package static func archivePrefixLength(_ b: [UInt8], _ i: Int, _ end: Int) -> Int {
+        let prefix = Array("/web/".utf8)
+        guard i + prefix.count < end, b[i..<(i + prefix.count)].elementsEqual(prefix) else { return 0 }
+        var j = i + prefix.count
+        let digits = j
+        while j < end, b[j] >= 0x30, b[j] <= 0x39 { j += 1 }
+        guard j - digits >= 4 else { return 0 }
+        while j < end, (b[j] >= 0x61 && b[j] <= 0x7A) || b[j] == UInt8(ascii: "_") { j += 1 }
+        guard j < end, b[j] == UInt8(ascii: "/"), TextScan.startsURL(b, j + 1, end) else { return 0 }
+        return j + 1 - i
+    }
+
+    /// Appends the key of the URL starting at `i` (see `normalise`); returns the offset after it.
+    package static func appendURL(_ b: [UInt8], _ start: Int, _ end: Int, into out: inout [UInt8]) -> Int {
+        var stop = start
+        while stop < end, b[stop] > 0x20, b[stop] < 0x80, !")]\"'<>".utf8.contains(b[stop]) { stop += 1 }
+        var i = start + archivePrefixLength(b, start, stop)
+        // Archive captures: skip to the original URL (repeatedly, for nested captures).
+        while let inner = archiveInner(Array(b[i..<stop])), TextScan.startsURL(b, i + inner, stop) { i += inner }
+        if let r = b[i..<stop].firstRange(of: Array("://".utf8)) { i = r.upperBound }
+        if stop - i >= 4, b[i..<(i + 4)].elementsEqual("www.".utf8) { i += 4 }
+        var inDigits = false
+        while i < stop, b[i] != UInt8(ascii: "?"), b[i] != UInt8(ascii: "#") {
+            let c = b[i]
+            if c >= 0x30 && c <= 0x39 {
+                if !inDigits { out.append(UInt8(ascii: "0")) }
+                inDigits = true
+            } else {
+                out.append(c | ((c >= 0x41 && c <= 0x5A) ? 0x20 : 0))
+                inDigits = false
+            }
+            i += 1
+        }
+        return stop
+    }
+}

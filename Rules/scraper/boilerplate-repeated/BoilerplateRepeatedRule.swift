@@ -1,0 +1,222 @@
+import Foundation
+import NewsLintCore
+
+/// `boilerplate-repeated`: a non-trivial line that appears in many files of the same site is
+/// residue (a footer, a slogan, a sidebar heading no pattern pack knows). Repetition is counted
+/// over the whole corpus per site (front-matter source, URL host or categories; see
+/// `RepeatedLineKey`), on lines normalised so copies that differ only by a timestamp, a counter
+/// or an archive prefix count together. Facts are line hashes only; `newslint learn` reads the
+/// text back for the lines it writes.
+public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
+    public static let id = "boilerplate-repeated"
+
+    /// Kept for every file until the reduce phase, so it is packed: one allocation per file
+    /// (12 bytes per distinct line) and an interned group string. The JSON form is unchanged
+    /// (`group`, `hashes`, `lines`), so facts files and caches of earlier builds still read.
+    public struct Fact: Codable, Sendable {
+        /// Site the file belongs to: `<key>:<front-matter value>`, `host:<URL host>` or `corpus`.
+        public var group: String
+        /// Per distinct qualifying line: hash low word, hash high word, line number of its first occurrence.
+        package var packed: [UInt32]
+
+        public init(group: String, hashes: [UInt64], lines: [Int]) {
+            self.group = group
+            packed = []
+            packed.reserveCapacity(min(hashes.count, lines.count) * 3)
+            for (h, n) in zip(hashes, lines) { _ = append(hash: h, line: n) }
+        }
+
+        /// Appends one line; false (nothing appended) for a line number beyond 32 bits.
+        package mutating func append(hash: UInt64, line: Int) -> Bool {
+            guard let n = UInt32(exactly: line) else { return false }
+            packed.append(UInt32(truncatingIfNeeded: hash))
+            packed.append(UInt32(truncatingIfNeeded: hash >> 32))
+            packed.append(n)
+            return true
+        }
+
+        public var count: Int { packed.count / 3 }
+        public func hash(at i: Int) -> UInt64 { UInt64(packed[3 * i]) | UInt64(packed[3 * i + 1]) << 32 }
+        public func line(at i: Int) -> Int { Int(packed[3 * i + 2]) }
+        /// Hash of each distinct qualifying line.
+        public var hashes: [UInt64] { (0..<count).map(hash(at:)) }
+        /// Line number of each hash's first occurrence.
+        public var lines: [Int] { (0..<count).map(line(at:)) }
+
+        package enum CodingKeys: String, CodingKey { case group, hashes, lines }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let hashes = try c.decode([UInt64].self, forKey: .hashes)
+            let lines = try c.decode([Int].self, forKey: .lines)
+            guard hashes.count == lines.count, lines.allSatisfy({ $0 >= 1 && $0 <= Int(UInt32.max) }) else {
+                throw DecodingError.dataCorruptedError(forKey: .lines, in: c, debugDescription: "expected one line number (1...\(UInt32.max)) per hash")
+            }
+            self.init(group: try c.decode(String.self, forKey: .group), hashes: hashes, lines: lines)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(group, forKey: .group)
+            try c.encode(hashes, forKey: .hashes)
+            try c.encode(lines, forKey: .lines)
+        }
+    }
+
+    /// One shared copy of each group string: 100k files of a few sites keep a few strings, not 100k.
+    package let groups = Locked(Set<String>())
+
+    package let minLength: Int
+    package let minWords: Int
+    package let minFiles: Int
+    package let minShare: Double
+    package let groupKeys: [String]
+
+    public struct Options: Decodable, Sendable {
+        package var minLength: Int
+        package var minWords: Int
+        package var minFiles: Int
+        package var minShare: Double
+        package var groupBy: [String]
+    }
+
+    public init(options: RuleOptions) throws {
+        let o = try Self.decodeOptions(options)
+        minLength = o.minLength
+        minWords = o.minWords
+        minFiles = o.minFiles
+        minShare = o.minShare
+        groupKeys = o.groupBy
+        guard minFiles >= 2 else { throw RuleOptionError(option: "minFiles", message: "expected at least 2 (a line in one file is not repeated)") }
+        guard minShare > 0, minShare <= 1 else { throw RuleOptionError(option: "minShare", message: "expected a share in (0, 1]") }
+    }
+
+    /// The trimmed byte range of line `n` when it qualifies, else nil.
+    package func qualifyingRange(_ document: Document, _ n: Int) -> Range<Int>? {
+        if document.isCode(line: n) { return nil }
+        return qualifyingRange(document.bytes, document.contentRange(ofLine: n))
+    }
+
+    /// The trimmed part of `r` when it qualifies (long enough, enough words of text), else nil.
+    package func qualifyingRange(_ b: [UInt8], _ r: Range<Int>) -> Range<Int>? {
+        var lo = r.lowerBound, hi = r.upperBound
+        while lo < hi, case let l = TextScan.spaceLength(b, lo, hi), l > 0 { lo += l }
+        while hi > lo && (b[hi - 1] == 0x20 || b[hi - 1] == 0x09 || (hi - lo >= 2 && b[hi - 2] == 0xC2 && b[hi - 1] == 0xA0)) {
+            hi -= b[hi - 1] == 0xA0 ? 2 : 1
+        }
+        // Section headings (`## 本周重点`) recur across the articles of a series: structure, not residue.
+        // A level-1 heading can be a scraped site banner, so it still counts.
+        if hi - lo >= 3, b[lo] == UInt8(ascii: "#"), b[lo + 1] == UInt8(ascii: "#") {
+            var k = lo
+            while k < hi && b[k] == UInt8(ascii: "#") { k += 1 }
+            if k - lo <= 6, k < hi, b[k] == 0x20 || b[k] == 0x09 { return nil }
+        }
+        // The same in HTML bodies: `<h3>俄乌战争：第 980 天关键事件概述</h3>` heads a section of a series.
+        if hi - lo >= 4, b[lo] == UInt8(ascii: "<"), b[lo + 1] | 0x20 == UInt8(ascii: "h"), (0x32...0x36).contains(b[lo + 2]),
+           b[lo + 3] == UInt8(ascii: ">") || b[lo + 3] == 0x20 { return nil }
+        // Words inside HTML tags and entities are markup (`<div id="zoomattribute">`), not text.
+        guard hi > lo, TextScan.scalarCount(b, lo..<hi) >= minLength else { return nil }
+        var words = TextScan.residualWords(b, lo..<hi, excluding: RepeatedLineKey.markup(b, lo..<hi), limit: minWords)
+        // The numbers of a line count as one word: `更新於 2024-11-01 10:00` is a label and its
+        // value, while a lone date or time still has no word.
+        if words == minWords - 1, b[lo..<hi].contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { words += 1 }
+        guard words >= minWords else { return nil }
+        return lo..<hi
+    }
+
+    /// A block that is only a date or time (`<time>2024年11月1日</time>`): the post's own date, which
+    /// the digit folding of the key would make "repeated" in every file of the site.
+    package static func isDateOnly(_ text: [UInt8]) -> Bool {
+        let units: Set<UInt32> = [0x5E74, 0x6708, 0x65E5, 0x65F6, 0x6642, 0x5206, 0x79D2, 0x3A, 0xFF1A, 0x2F, 0x2D, 0x2E, 0x20, 0x3000, 0xA0, 0x9, 0xA, 0xD]
+        var digits = false
+        for scalar in String(decoding: text, as: UTF8.self).unicodeScalars {
+            if scalar.value >= 0x30 && scalar.value <= 0x39 { digits = true; continue }
+            if !units.contains(scalar.value) { return false }
+        }
+        return digits
+    }
+
+    public func collect(_ document: Document) -> Fact? { collect(document, environment: .default) }
+
+    /// Lines a pack rule already reported in this file (`environment.linesReportedByPacks`) are left
+    /// out: the user has turned them into a rule, so they are not reported twice.
+    public func collect(_ document: Document, environment: LintEnvironment) -> Fact? {
+        let site = RepeatedLineKey.site(document.frontMatter, keys: groupKeys)
+        let group = groups.withLock { $0.insert(site).memberAfterInsert }
+        var seen = Set<UInt64>()
+        var fact = Fact(group: group, hashes: [], lines: [])
+        guard let body = document.bodyLines else { return fact }
+        var key: [UInt8] = []
+        if document.isHTMLFile {
+            // A scraped page often holds a whole article on one line: the unit is a block's text.
+            for block in document.html.textBlocks(document.bytes) where !block.heading && !Self.isDateOnly(block.text) {
+                let n = document.line(ofByte: block.start)
+                guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(block.text, 0..<block.text.count) else { continue }
+                RepeatedLineKey.normalise(block.text, r, into: &key)
+                let h = StableHash.fnv1a64(key[...])
+                if seen.insert(h).inserted, !fact.append(hash: h, line: n) { break }
+            }
+            if fact.packed.capacity > fact.packed.count { fact.packed = Array(fact.packed[...]) }
+            return fact
+        }
+        for n in body where !environment.linesReportedByPacks.contains(n) {
+            guard let r = qualifyingRange(document, n) else { continue }
+            RepeatedLineKey.normalise(document.bytes, r, into: &key)
+            let h = StableHash.fnv1a64(key[...])
+            if seen.insert(h).inserted, !fact.append(hash: h, line: n) { break }
+        }
+        // Appending left growth slack; the fact lives until the reduce phase, so keep only what is used.
+        if fact.packed.capacity > fact.packed.count { fact.packed = Array(fact.packed[...]) }
+        return fact
+    }
+
+    /// Hashes that repeat in enough files of their group: (group, hash) → file count and group size.
+    ///
+    /// One group at a time, in two passes so the working set stays small: a count by 32-bit hash
+    /// prefix (an upper bound of the true count) picks the candidates, then only candidates are
+    /// counted by their full hash. The result is exactly that of a full 64-bit count.
+    package func repeatedLines(_ facts: [FileFact<Fact>]) -> [String: [UInt64: (count: Int, total: Int)]] {
+        var members: [String: [Int32]] = [:]
+        for (i, f) in facts.enumerated() { members[f.fact.group, default: []].append(Int32(truncatingIfNeeded: i)) }
+        var out: [String: [UInt64: (Int, Int)]] = [:]
+        for (group, files) in members {
+            let total = files.count
+            // Smallest count that passes both thresholds.
+            var need = max(minFiles, 1)
+            while Double(need) / Double(max(total, 1)) < minShare { need += 1 }
+            guard need <= total else { continue }
+            var rough: [UInt32: UInt32] = [:]
+            for i in files {
+                let f = facts[Int(i)].fact
+                for k in 0..<f.count { rough[f.packed[3 * k], default: 0] &+= 1 }
+            }
+            var exact: [UInt64: Int] = [:]
+            for i in files {
+                let f = facts[Int(i)].fact
+                for k in 0..<f.count where Int(rough[f.packed[3 * k]] ?? 0) >= need { exact[f.hash(at: k), default: 0] += 1 }
+            }
+            rough = [:]
+            for (h, n) in exact where n >= need { out[group, default: [:]][h] = (n, total) }
+        }
+        return out
+    }
+
+    public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
+        let repeated = repeatedLines(facts)
+        for f in facts {
+            guard let hits = repeated[f.fact.group] else { continue }
+            for k in 0..<f.fact.count {
+                guard let r = hits[f.fact.hash(at: k)] else { continue }
+                sink.report(path: f.path, line: f.fact.line(at: k), "line repeated in \(r.count) of \(r.total) files \(Self.describe(group: f.fact.group)) (site residue; 'newslint learn' turns such lines into a rule pack)")
+            }
+        }
+    }
+
+    /// `of site 'news.rthk.hk'`, `with categories 'rthk'`, `of the corpus`.
+    package static func describe(group: String) -> String {
+        if group == "corpus" { return "of the corpus" }
+        guard let colon = group.firstIndex(of: ":") else { return "of site '\(group)'" }
+        let key = group[..<colon], value = group[group.index(after: colon)...]
+        return key == "host" ? "of site '\(value)'" : "with \(key) '\(value)'"
+    }
+}

@@ -1,0 +1,293 @@
+import Foundation
+import NewsLintCore
+
+/// Site names glued to a title: `… | hrbeu.com.cn`, `哈尔滨工程大学->…`, `…_网易新闻`, `… - 新浪新闻`.
+package enum TitleAffix {
+    package enum Kind: String { case prefix, suffix }
+
+    package struct Finding {
+        package var kind: Kind
+        /// The site name as written (without separator).
+        package var piece: String
+        /// Byte range in the title's UTF-8 to delete (separator and spaces included).
+        package var cut: Range<Int>
+    }
+
+    package static let suffixSeparators = [" | ", "|", "｜", " - ", " – ", " — ", "——", "_", " :: ", " · "].map { Array($0.utf8) }
+    package static let prefixSeparators = ["->", "—>", "-->", ">>", "»", "＞", "→"].map { Array($0.utf8) }
+    /// Column and genre labels that open headlines of a series (`专访｜…`, `臺股週報：…`): editorial, not a site name.
+    package static let columnWords = ["专访", "專訪", "快讯", "快訊", "评论", "評論", "时评", "時評", "社评", "社評", "短评", "短評", "视频", "視頻", "影音",
+                              "图解", "圖解", "独家", "獨家", "特稿", "观察", "觀察", "解读", "解讀", "周报", "週報", "周報", "月报", "月報",
+                              "早报", "早報", "晚报", "晚報", "聚焦", "直击", "直擊", "深读", "深讀", "调查", "調查", "现场", "現場", "访谈", "訪談",
+                              "特写", "特寫", "综述", "綜述", "述评", "述評", "社论", "社論", "专栏", "專欄", "热点", "熱點", "提醒"]
+
+    /// Whether a repeated title prefix reads as a column label or a speaker rather than a site:
+    /// it ends with a column word, or it is set off by a colon (`专家：…`, `教务处：…`), unless it
+    /// ends with a site word (`新华网：…` stays a site name).
+    package static func isColumnLabel(_ piece: [UInt8], separator: [UInt8]) -> Bool {
+        let text = String(decoding: piece, as: UTF8.self)
+        if isColumnName(text) { return true }
+        if siteWords.contains(where: { text.hasSuffix($0) }) { return false }
+        if columnWords.contains(where: { text.hasSuffix($0) }) { return true }
+        let sep = String(decoding: separator, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        return sep == "：" || sep == ":"
+    }
+
+    /// Newspaper sections and desks (港聞, 國際, 財經, 即時…): a section name glued to a title is
+    /// the column it ran in, not the site that published it.
+    package static let sectionWords = ["港聞", "港闻", "國際", "国际", "兩岸", "两岸", "中國", "中国", "大中華", "大中华", "內地", "内地", "香港", "澳門", "澳门",
+                               "台灣", "台湾", "臺灣", "亞洲", "亚洲", "歐洲", "欧洲", "美洲", "全球", "世界", "環球", "环球", "本地", "本港", "國內", "国内",
+                               "地方", "財經", "财经", "經濟", "经济", "產經", "产经", "商業", "商业", "金融", "股市", "地產", "地产", "房產", "房产", "體育", "体育",
+                               "娛樂", "娱乐", "影視", "影视", "藝文", "艺文", "文化", "社會", "社会", "要聞", "要闻", "即時", "即时", "時事", "时事", "政治",
+                               "軍事", "军事", "科技", "生活", "健康", "醫療", "医疗", "教育", "校園", "校园", "旅遊", "旅游", "汽車", "汽车", "天氣", "天气",
+                               "交通", "法治", "副刊", "專題", "专题", "論壇", "论坛", "觀點", "观点", "言論", "言论", "人物", "圖片", "图片", "熱門", "热门",
+                               "最新", "頭條", "头条", "焦點", "焦点", "新聞", "新闻", "資訊", "资讯"]
+    /// What a section name may end with (國際新聞, 財經頻道, 體育版).
+    package static let sectionSuffixes = ["新聞", "新闻", "頻道", "频道", "版", "專題", "专题", "資訊", "资讯", "動態", "动态", "快訊", "快讯", "要聞", "要闻", "專欄", "专栏", "頻道"]
+
+    /// Whether `text` names a column or section rather than a site: a section word, a column
+    /// word, or a section word plus a section suffix (`即時新聞`, `國際新聞`, `财经频道`).
+    package static func isColumnName(_ text: String) -> Bool {
+        let t = text.trimmingWhitespaces()
+        if sectionWords.contains(t) || columnWords.contains(t) { return true }
+        for suffix in sectionSuffixes where t.hasSuffix(suffix) {
+            let stem = String(t.dropLast(suffix.count))
+            if stem.isEmpty || sectionWords.contains(stem) || columnWords.contains(stem) { return true }
+        }
+        return false
+    }
+
+    package static let siteWords = ["新闻网", "新聞網", "新闻", "新聞", "官网", "官網", "网站", "網站", "在线", "在線", "频道", "頻道", "门户", "門戶", "日报", "日報", "网", "網"]
+
+    /// Last (for suffixes) or first (for prefixes) occurrence of any separator.
+    package static func find(_ t: [UInt8], _ seps: [[UInt8]], last: Bool) -> Range<Int>? {
+        var best: Range<Int>?
+        for sep in seps where !sep.isEmpty && sep.count <= t.count {
+            var i = last ? t.count - sep.count : 0
+            while last ? i >= 0 : i + sep.count <= t.count {
+                if t[i] == sep[0] && t[i..<(i + sep.count)].elementsEqual(sep) {
+                    let r = i..<(i + sep.count)
+                    if let b = best {
+                        if last ? r.lowerBound > b.lowerBound || (r.lowerBound == b.lowerBound && r.count > b.count)
+                                : r.lowerBound < b.lowerBound || (r.lowerBound == b.lowerBound && r.count > b.count) { best = r }
+                    } else { best = r }
+                    break
+                }
+                i += last ? -1 : 1
+            }
+        }
+        return best
+    }
+
+    package static func trimSpaces(_ t: [UInt8], _ r: Range<Int>) -> Range<Int> {
+        var lo = r.lowerBound, hi = r.upperBound
+        while lo < hi && TextScan.spaceLength(t, lo, hi) > 0 { lo += TextScan.spaceLength(t, lo, hi) }
+        while hi > lo && (t[hi - 1] == 0x20 || t[hi - 1] == 0x09) { hi -= 1 }
+        return lo..<hi
+    }
+
+    package static func isDomain(_ s: [UInt8]) -> Bool {
+        guard s.count >= 4, s.allSatisfy({ $0 < 0x80 }) else { return false }
+        let labels = s.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard labels.count >= 2, let tld = labels.last, tld.count >= 2, tld.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }) else { return false }
+        return labels.allSatisfy { l in !l.isEmpty && l.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "-") } }
+    }
+
+    /// Words ending in 网/網 that are not websites: networks, grids, nets, and the tennis majors
+    /// (`…｜工业互联网`, `… - 国家电网`, `… - 温网`).
+    package static let netWords = ["互联网", "互聯網", "物联网", "物聯網", "电网", "電網", "路网", "路網", "管网", "管網", "渔网", "漁網", "收网", "收網",
+                           "天网", "天網", "球网", "球網", "关系网", "關係網", "上网", "上網", "联网", "聯網", "落网", "落網", "织网", "織網",
+                           "局域网", "局域網", "广域网", "廣域網", "蜘蛛网", "蜘蛛網", "法网", "法網", "温网", "溫網", "澳网", "澳網", "美网", "美網"]
+
+    package static func isSiteName(_ s: [UInt8]) -> Bool {
+        let text = String(decoding: s, as: UTF8.self)
+        if isColumnName(text) { return false }
+        let n = text.unicodeScalars.count
+        guard n >= 2 && n <= 12, !text.contains("，"), !text.contains("。") else { return false }
+        guard let word = siteWords.first(where: { text.hasSuffix($0) }) else { return false }
+        // A bare 网/網 names a site (人民网, 新华网) only when the text is not a topic word ending in it.
+        if word.unicodeScalars.count == 1 && (netWords.contains { text.hasSuffix($0) } || n > 6) { return false }
+        return true
+    }
+
+    /// Findings for one title, at most one prefix and one suffix.
+    package static func findings(_ title: String) -> [Finding] {
+        let t = Array(title.utf8)
+        var out: [Finding] = []
+        if let sep = find(t, prefixSeparators, last: false) {
+            let piece = trimSpaces(t, 0..<sep.lowerBound)
+            let rest = trimSpaces(t, sep.upperBound..<t.count)
+            let n = TextScan.scalarCount(t, piece)
+            // `从0->1的突破` is an arrow in a headline, not a site name: no digits, some text after it.
+            let hasDigit = t[piece].contains { $0 >= 0x30 && $0 <= 0x39 }
+            // `港聞 > …`, `國際 » …`: a section of the site, not its name.
+            if n >= 2, n <= 20, !hasDigit, TextScan.scalarCount(t, rest) >= 4, !isColumnName(String(decoding: t[piece], as: UTF8.self)) {
+                out.append(Finding(kind: .prefix, piece: String(decoding: t[piece], as: UTF8.self), cut: 0..<rest.lowerBound))
+            }
+        }
+        if let sep = find(t, suffixSeparators, last: true) {
+            let piece = trimSpaces(t, sep.upperBound..<t.count)
+            var lo = sep.lowerBound
+            while lo > 0 && t[lo - 1] == 0x20 { lo -= 1 }
+            let before = trimSpaces(t, 0..<lo)
+            if !before.isEmpty, isDomain(Array(t[piece])) || isSiteName(Array(t[piece])), out.first.map({ $0.cut.upperBound <= lo }) ?? true {
+                out.append(Finding(kind: .suffix, piece: String(decoding: t[piece], as: UTF8.self), cut: lo..<t.count))
+            }
+        }
+        return out
+    }
+
+    /// The byte offset of the title text inside the raw value (plain or simply quoted), or nil.
+    package static func offset(of title: String, in document: Document, entry: FrontMatterEntry) -> Int? {
+        guard let r = entry.valueRange else { return nil }
+        let raw = document.bytes[r]
+        let t = Array(title.utf8)
+        if raw.elementsEqual(t) { return r.lowerBound }
+        if raw.count == t.count + 2, let q = raw.first, q == UInt8(ascii: "\"") || q == UInt8(ascii: "'"), raw.last == q,
+           raw.dropFirst().dropLast().elementsEqual(t) { return r.lowerBound + 1 }
+        return nil
+    }
+}
+
+/// `title-boilerplate` (per file): a domain or a known site name glued to the title.
+public struct TitleBoilerplateRule: Rule, RuleWithOptions {
+    public static let id = "title-boilerplate"
+    package let key: String
+
+    /// Shared with the cross-file half (`TitleRepeatedAffixRule`), which reads the thresholds.
+    public struct Options: Decodable, Sendable {
+        package var key: String
+        package var minTitles: Int
+        package var minShare: Double
+    }
+
+    public init(options: RuleOptions) throws {
+        key = try Self.decodeOptions(options).key
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        guard let fm = document.frontMatter, let entry = fm.entry(key), let title = entry.value.scalarText else { return }
+        let base = TitleAffix.offset(of: title, in: document, entry: entry)
+        for f in TitleAffix.findings(title) {
+            let what = TitleAffix.isDomain(Array(f.piece.utf8)) ? "domain" : "site name"
+            let message = "\(key) carries the \(what) '\(f.piece)' as a \(f.kind.rawValue)"
+            if let base {
+                let cut = (base + f.cut.lowerBound)..<(base + f.cut.upperBound)
+                sink.report(cut, message, fix: Fix(.unsafe, "Strip the site name from the \(key)", edits: [.delete(cut)]))
+            } else {
+                sink.report(line: entry.line, column: entry.column, message)
+            }
+        }
+    }
+}
+
+/// `title-boilerplate` (cross-file): a title prefix or suffix that repeats across many titles
+/// of the corpus is a site name even when it is not a domain (`校园网 - …`).
+public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
+    public typealias Options = TitleBoilerplateRule.Options
+    public static let id = "title-boilerplate"
+
+    /// Kept for every titled file until the reduce phase: 16 bytes, the affixes (most titles have
+    /// none) behind one optional reference. The JSON form is unchanged.
+    public struct Fact: Codable, Sendable {
+        package final class Affixes: Sendable {
+            package let prefix: String?
+            package let suffix: String?
+            package init(prefix: String?, suffix: String?) { self.prefix = prefix; self.suffix = suffix }
+        }
+        private var line32: UInt32
+        private var affixes: Affixes?
+
+        public init(line: Int, prefix: String? = nil, suffix: String? = nil) {
+            line32 = UInt32(clamping: line)
+            affixes = prefix == nil && suffix == nil ? nil : Affixes(prefix: prefix, suffix: suffix)
+        }
+
+        public var line: Int { Int(line32) }
+        public var prefix: String? {
+            get { affixes?.prefix }
+            set { self = Fact(line: line, prefix: newValue, suffix: suffix) }
+        }
+        public var suffix: String? {
+            get { affixes?.suffix }
+            set { self = Fact(line: line, prefix: prefix, suffix: newValue) }
+        }
+
+        package enum CodingKeys: String, CodingKey { case line, prefix, suffix }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(line: Int(try c.decode(UInt32.self, forKey: .line)),
+                      prefix: try c.decodeIfPresent(String.self, forKey: .prefix), suffix: try c.decodeIfPresent(String.self, forKey: .suffix))
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(line, forKey: .line)
+            try c.encodeIfPresent(prefix, forKey: .prefix)
+            try c.encodeIfPresent(suffix, forKey: .suffix)
+        }
+    }
+
+    package let key: String
+    package let minTitles: Int
+    package let minShare: Double
+    package static let separators = TitleAffix.suffixSeparators + TitleAffix.prefixSeparators + [" ：", "：", ": "].map { Array($0.utf8) }
+    /// One shared copy of each affix: a site name glued to 100k titles is kept once, not per file.
+    package let affixes = Locked(Set<String>())
+
+    public init(options: RuleOptions) throws {
+        let o = try Self.decodeOptions(options)
+        key = o.key
+        minTitles = o.minTitles
+        minShare = o.minShare
+        guard minTitles >= 2 else { throw RuleOptionError(option: "minTitles", message: "expected at least 2") }
+        guard minShare > 0, minShare <= 1 else { throw RuleOptionError(option: "minShare", message: "expected a share in (0, 1]") }
+    }
+
+    public func collect(_ document: Document) -> Fact? {
+        guard let fm = document.frontMatter, let entry = fm.entry(key), let title = entry.value.scalarText else { return nil }
+        let t = Array(title.utf8)
+        let handled = TitleAffix.findings(title)
+        var prefix: String?, suffix: String?
+        // Segments around the first and last separator; short ones only (site names are short).
+        if !handled.contains(where: { $0.kind == .prefix }), let sep = TitleAffix.find(t, Self.separators, last: false) {
+            let piece = TitleAffix.trimSpaces(t, 0..<sep.lowerBound)
+            if (1...20).contains(TextScan.scalarCount(t, piece)), !TitleAffix.isColumnLabel(Array(t[piece]), separator: Array(t[sep])) {
+                prefix = String(decoding: t[0..<sep.upperBound], as: UTF8.self)
+            }
+        }
+        if !handled.contains(where: { $0.kind == .suffix }), let sep = TitleAffix.find(t, Self.separators, last: true) {
+            let piece = TitleAffix.trimSpaces(t, sep.upperBound..<t.count)
+            if (1...20).contains(TextScan.scalarCount(t, piece)), !TitleAffix.isColumnName(String(decoding: t[piece], as: UTF8.self)) {
+                suffix = String(decoding: t[sep.lowerBound...], as: UTF8.self)
+            }
+        }
+        if prefix != nil || suffix != nil {
+            affixes.withLock { set in
+                prefix = prefix.map { set.insert($0).memberAfterInsert }
+                suffix = suffix.map { set.insert($0).memberAfterInsert }
+            }
+        }
+        return Fact(line: entry.line, prefix: prefix, suffix: suffix)
+    }
+
+    public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
+        let total = facts.count
+        guard total >= minTitles else { return }
+        var prefixes: [String: Int] = [:], suffixes: [String: Int] = [:]
+        for f in facts {
+            if let p = f.fact.prefix { prefixes[p, default: 0] += 1 }
+            if let s = f.fact.suffix { suffixes[s, default: 0] += 1 }
+        }
+        func repeated(_ n: Int) -> Bool { n >= minTitles && Double(n) / Double(total) >= minShare }
+        for f in facts {
+            if let p = f.fact.prefix, let n = prefixes[p], repeated(n) {
+                sink.report(path: f.path, line: f.fact.line, "\(key) prefix '\(p.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
+            }
+            if let s = f.fact.suffix, let n = suffixes[s], repeated(n) {
+                sink.report(path: f.path, line: f.fact.line, "\(key) suffix '\(s.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
+            }
+        }
+    }
+}

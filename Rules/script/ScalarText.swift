@@ -1,0 +1,267 @@
+import Foundation
+import NewsLintCore
+
+/// Shared scanning helpers for the script rules: per-line views of the decoded scalars,
+/// character classes, and the masks of spans that are not prose (URLs, code, HTML).
+
+/// A zero-based window on one of `ScalarDecode`'s arrays: rules index a line's scalars from 0
+/// without copying them out of the document's shared decode.
+package struct ScalarSlice<Element>: RandomAccessCollection {
+    package let base: [Element]
+    package let start: Int
+    package let count: Int
+
+    package init(base: [Element], start: Int, count: Int) {
+        // The window lies inside `base`, so checking an index against `count` is enough.
+        precondition(start >= 0 && count >= 0 && start <= base.count - count, "window outside the decoded scalars")
+        self.base = base
+        self.start = start
+        self.count = count
+    }
+
+    package var startIndex: Int { 0 }
+    package var endIndex: Int { count }
+
+    /// Checked against the window (like the per-line arrays this replaces), which lets the compiler
+    /// drop the check in loops bounded by `count`.
+    @inline(__always)
+    package subscript(i: Int) -> Element {
+        precondition(i >= 0 && i < count, "scalar index out of the run")
+        return base.withUnsafeBufferPointer { $0[start &+ i] }
+    }
+}
+
+package typealias Scalars = ScalarSlice<UInt32>
+
+/// The byte offsets of a `ScalarRun`, indexed from 0.
+package struct OffsetSlice: RandomAccessCollection {
+    package let base: ByteOffsets
+    package let start: Int
+    package let count: Int
+    package var startIndex: Int { 0 }
+    package var endIndex: Int { count }
+    package subscript(i: Int) -> Int {
+        assert(i >= 0 && i < count, "offset index out of the run")
+        return base[start &+ i]
+    }
+}
+
+/// The scalars of one line (or the whole file), each with its byte offset, taken from the
+/// document's shared `ScalarDecode`. Ill-formed bytes are `ScalarRun.invalid` (one per byte).
+package struct ScalarRun {
+    package static let invalid: UInt32 = ScalarDecode.invalid
+    /// Code points (or `invalid`).
+    package let cps: Scalars
+    /// Byte offset of each scalar; `offsets[cps.count]` is the end of the range.
+    package let offsets: OffsetSlice
+
+    /// Scalars `range` of `decode`.
+    package init(_ decode: ScalarDecode, _ range: Range<Int>) {
+        cps = Scalars(base: decode.cps, start: range.lowerBound, count: range.count)
+        offsets = OffsetSlice(base: decode.offsets, start: range.lowerBound, count: range.count + 1)
+    }
+
+    /// The whole file.
+    package init(wholeFile decode: ScalarDecode) { self.init(decode, 0..<decode.cps.count) }
+
+    package var count: Int { cps.count }
+    package subscript(i: Int) -> UInt32 { i >= 0 && i < cps.count ? cps[i] : 0 }
+    package func byteRange(_ r: Range<Int>) -> Range<Int> { offsets[r.lowerBound]..<offsets[r.upperBound] }
+}
+
+extension Document {
+    /// The scalars of line `n` (1-based) without its terminator, from `decode` (this document's `scalars`).
+    package func scalarRun(_ decode: ScalarDecode, line n: Int) -> ScalarRun {
+        guard n >= 1, n <= decode.lineStarts.count else { return ScalarRun(decode, decode.cps.count..<decode.cps.count) }
+        let first = decode.lineStarts[n - 1]
+        let next = n < decode.lineStarts.count ? decode.lineStarts[n] : decode.cps.count
+        let fullEnd = n < lineStarts.count ? lineStarts[n] : bytes.count
+        // The terminator (`\n`, `\r\n`) is ASCII: one scalar per byte.
+        let end = next - (fullEnd - contentRange(ofLine: n).upperBound)
+        return ScalarRun(decode, first..<max(first, end))
+    }
+}
+
+package enum CJK {
+    /// CJK unified ideographs (including extensions) and compatibility ideographs.
+    @inline(__always)
+    package static func isHan(_ c: UInt32) -> Bool {
+        switch c {
+        case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x323AF: return true
+        case 0x3007: return true // 〇
+        default: return false
+        }
+    }
+
+    /// Full-width punctuation and other East Asian text symbols that sit between Han characters.
+    @inline(__always)
+    package static func isCJKPunct(_ c: UInt32) -> Bool {
+        (0x3000...0x303F).contains(c) || (0xFF01...0xFF0F).contains(c) || (0xFF1A...0xFF20).contains(c)
+            || (0xFF3B...0xFF40).contains(c) || (0xFF5B...0xFF65).contains(c) || c == 0x201C || c == 0x201D
+            || c == 0x2018 || c == 0x2019 || c == 0x2026 || c == 0x2014 || c == 0x00B7
+    }
+
+    @inline(__always)
+    package static func isCJK(_ c: UInt32) -> Bool { isHan(c) || isCJKPunct(c) }
+
+    @inline(__always)
+    package static func isASCIILetter(_ c: UInt32) -> Bool { (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) }
+    @inline(__always)
+    package static func isDigit(_ c: UInt32) -> Bool { (0x30...0x39).contains(c) }
+
+    /// Latin letters including accented ones (Latin-1 Supplement, Latin Extended-A/B, pinyin tones).
+    @inline(__always)
+    package static func isLatinLetter(_ c: UInt32) -> Bool {
+        isASCIILetter(c) || (0xC0...0x24F).contains(c) && c != 0xD7 && c != 0xF7
+    }
+}
+
+/// Toned pinyin: the letters a pinyin syllable is written with.
+package enum Pinyin {
+    /// Vowels carrying a tone mark (ā á ǎ à …, including ü forms).
+    package static let tonedVowels: Set<UInt32> = Set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ".unicodeScalars.map(\.value))
+
+    @inline(__always)
+    package static func isLetter(_ c: UInt32) -> Bool { (0x61...0x7A).contains(c) || c == 0xFC || tonedVowels.contains(c) }
+
+    /// Length of a single toned syllable starting at `i` (lowercase, exactly one tone mark,
+    /// at most 6 letters), or 0. Never matches plain ASCII words such as `Beijing`.
+    package static func tonedSyllable(_ run: ScalarRun, at i: Int) -> Int {
+        var j = i
+        var tones = 0
+        while j < run.count && isLetter(run.cps[j]) && j - i < 7 {
+            if tonedVowels.contains(run.cps[j]) { tones += 1 }
+            j += 1
+        }
+        let n = j - i
+        return n >= 1 && n <= 6 && tones == 1 ? n : 0
+    }
+}
+
+/// Spans of a body line that are not prose: inline code, URLs, HTML tags and Markdown link
+/// destinations. Rules that rewrite prose must stay out of them.
+package enum ProseMask {
+    /// `mask[i]` is true when scalar `i` of `run` lies in a non-prose span.
+    package static func nonProse(_ run: ScalarRun) -> [Bool] {
+        let n = run.count
+        var mask = [Bool](repeating: false, count: n)
+        let c = run.cps
+        var i = 0
+        while i < n {
+            let ch = c[i]
+            if ch == 0x60 { // `code`: a backtick run closed by a run of the same length
+                var k = i
+                while k < n && c[k] == 0x60 { k += 1 }
+                let len = k - i
+                var j = k
+                var close = -1
+                while j < n {
+                    if c[j] == 0x60 {
+                        var e = j
+                        while e < n && c[e] == 0x60 { e += 1 }
+                        if e - j == len { close = e; break }
+                        j = e
+                    } else { j += 1 }
+                }
+                if close > 0 {
+                    for x in i..<close { mask[x] = true }
+                    i = close
+                } else { i = k }
+                continue
+            }
+            if ch == 0x3C, i + 1 < n, CJK.isASCIILetter(c[i + 1]) || c[i + 1] == 0x2F || c[i + 1] == 0x21 { // <tag …>
+                var j = i + 1
+                while j < n && c[j] != 0x3E && c[j] != 0x3C { j += 1 }
+                if j < n && c[j] == 0x3E {
+                    for x in i...j { mask[x] = true }
+                    i = j + 1
+                    continue
+                }
+            }
+            if ch == 0x5D, i + 1 < n, c[i + 1] == 0x28 { // ](destination)
+                var j = i + 2
+                var depth = 1
+                while j < n {
+                    if c[j] == 0x28 { depth += 1 }
+                    if c[j] == 0x29 { depth -= 1; if depth == 0 { break } }
+                    j += 1
+                }
+                let end = min(j, n - 1)
+                for x in (i + 1)...end { mask[x] = true }
+                i = end + 1
+                continue
+            }
+            if let len = urlLength(c, at: i) {
+                for x in i..<(i + len) { mask[x] = true }
+                i += len
+                continue
+            }
+            i += 1
+        }
+        return mask
+    }
+
+    private static let schemes: [[UInt32]] = ["https://", "http://", "ftp://", "www.", "mailto:"].map { $0.unicodeScalars.map(\.value) }
+
+    /// Length of a URL starting at `i` (ends at whitespace, a non-ASCII scalar, or a closing bracket).
+    package static func urlLength(_ c: Scalars, at i: Int) -> Int? {
+        guard i < c.count, c[i] == 0x68 || c[i] == 0x66 || c[i] == 0x77 || c[i] == 0x6D else { return nil }
+        if i > 0, CJK.isASCIILetter(c[i - 1]) { return nil }
+        for s in schemes where i + s.count <= c.count {
+            var ok = true
+            for (k, v) in s.enumerated() where c[i + k] | 0x20 != v { ok = false; break }
+            if !ok { continue }
+            var j = i + s.count
+            while j < c.count, c[j] > 0x20, c[j] < 0x7F, c[j] != 0x3C, c[j] != 0x3E, c[j] != 0x22 { j += 1 }
+            // Trailing sentence punctuation is not part of the URL.
+            while j > i + s.count, [0x2E, 0x2C, 0x3A, 0x3B, 0x21, 0x3F, 0x29].contains(c[j - 1]) { j -= 1 }
+            return j - i
+        }
+        return nil
+    }
+}
+
+extension ProseMask {
+    /// `nonProse(run)`, plus, in an HTML document, every scalar outside visible text (tags that
+    /// span lines, attribute values, comments, script and style).
+    package static func nonProse(_ run: ScalarRun, in document: Document) -> [Bool] {
+        var mask = nonProse(run)
+        if document.isHTMLFile {
+            document.html.markHidden(offsets: run.offsets, count: run.count, into: &mask)
+        }
+        return mask
+    }
+}
+
+extension HTMLView {
+    /// `hidden[i]` set for every scalar of `offsets` (byte offsets, one per scalar, ascending) that
+    /// lies outside visible text. One forward walk over the tokens.
+    /// Scalars before the tokenized range (front matter) are not HTML and stay as they are.
+    package func markHidden(offsets: some RandomAccessCollection<Int>, count: Int, into hidden: inout [Bool]) {
+        var t = 0
+        var i = 0
+        for offset in offsets.prefix(count) {
+            defer { i += 1 }
+            guard offset >= range.lowerBound else { continue }
+            if t == 0, let first = tokenIndex(containing: offset) { t = first }
+            while t < tokens.count, tokens[t].range.upperBound <= offset { t += 1 }
+            if t >= tokens.count || offset < tokens[t].range.lowerBound || !isProse(token: t) { hidden[i] = true }
+        }
+    }
+}
+
+extension Document {
+    /// The scalars of the byte `range` (scalar boundaries; e.g. one HTML block), from `decode`.
+    package func scalarRun(_ decode: ScalarDecode, bytes range: Range<Int>) -> ScalarRun {
+        func firstScalar(atOrAfter offset: Int) -> Int {
+            var lo = 0, hi = decode.cps.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if decode.offsets[mid] < offset { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        let first = firstScalar(atOrAfter: range.lowerBound)
+        return ScalarRun(decode, first..<max(first, firstScalar(atOrAfter: range.upperBound)))
+    }
+}

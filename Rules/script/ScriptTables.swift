@@ -1,0 +1,192 @@
+import NewsLintCore
+
+/// Simplified/Traditional tables generated from OpenCC by `Scripts/gen-script-tables`
+/// (Rules/script/data/), parsed once per process into dense lookup tables.
+package struct ScriptTables: Sendable {
+    package enum Class: UInt8 { case neutral = 0, simplifiedOnly = 1, traditionalOnly = 2 }
+
+    /// Dense class table for U+3400..<U+A000 (where almost every entry lives); `sparse` holds the rest.
+    private let dense: [UInt8]
+    private let sparse: [UInt32: UInt8]
+    /// Bit 2: allowed in Traditional text; bit 3: allowed in Simplified text.
+    private static let allowTraditionalBit: UInt8 = 4
+    private static let allowSimplifiedBit: UInt8 = 8
+    /// Bit 4: some word-level entry starts with this character (skips the dictionary lookup otherwise).
+    private static let phraseHeadBit: UInt8 = 16
+    /// Bit 5: a character of personal names (surnames.txt): a fix never changes it, nor a single
+    /// character right after it.
+    private static let nameBit: UInt8 = 32
+    /// Bit 6: a merge character OpenCC keeps as itself out of context (制, 系, 面): standing alone,
+    /// it reads as itself.
+    private static let standaloneBit: UInt8 = 64
+    package static let denseBase: UInt32 = 0x3400
+    package static let denseEnd: UInt32 = 0xA000
+
+    /// Counterparts in the other script (first is OpenCC's preferred one).
+    package let counterparts: [UInt32: [UInt32]]
+    /// A word-level leftover: the written form, its Traditional form (same length) and the jieba
+    /// frequency of the word (compared with an overlapping word by the word-boundary check).
+    package struct Phrase: Sendable {
+        package let from: [UInt32]
+        package let to: [UInt32]
+        package let frequency: Int32
+    }
+    /// A Traditional word for the word-boundary check and its jieba frequency.
+    package struct Word: Sendable {
+        package let scalars: [UInt32]
+        package let frequency: Int32
+    }
+    /// Word-level leftovers grouped by first scalar, longest first.
+    /// Looked up through `phraseSlot` (dense, by code point) so the hot path never hashes.
+    private let phraseLists: [[Phrase]]
+    private let phraseSlot: [Int32]
+    private let sparsePhraseSlot: [UInt32: Int32]
+    /// Traditional words holding a merge character as itself (一國兩制, 皇后), by first scalar, for the
+    /// word-boundary check (only consulted around a leftover).
+    private let words: [UInt32: [Word]]
+    /// Titles and roles written right before a personal name (律師, 議員), from name-titles.txt.
+    package let titles: [[UInt32]]
+
+    package static let shared = ScriptTables()
+
+    package init() {
+        var dense = [UInt8](repeating: 0, count: Int(Self.denseEnd - Self.denseBase))
+        var sparse: [UInt32: UInt8] = [:]
+        var counterparts: [UInt32: [UInt32]] = [:]
+        func set(_ c: UInt32, _ f: (inout UInt8) -> Void) {
+            if c >= Self.denseBase && c < Self.denseEnd {
+                f(&dense[Int(c - Self.denseBase)])
+            } else {
+                var v = sparse[c] ?? 0
+                f(&v)
+                sparse[c] = v
+            }
+        }
+        for (file, cls) in [("script/data/simplified-only.txt", Class.simplifiedOnly), ("script/data/traditional-only.txt", .traditionalOnly)] {
+            for line in Self.lines(file) {
+                let scalars = line.unicodeScalars.filter { $0 != "\t" }.map(\.value)
+                guard let first = scalars.first else { continue }
+                set(first) { $0 = ($0 & ~3) | cls.rawValue }
+                counterparts[first] = Array(scalars.dropFirst())
+            }
+        }
+        for (file, bit) in [("script/data/allow-traditional.txt", Self.allowTraditionalBit), ("script/data/allow-simplified.txt", Self.allowSimplifiedBit)] {
+            for line in Self.lines(file) {
+                for s in line.unicodeScalars where CJK.isHan(s.value) { set(s.value) { $0 |= bit } }
+            }
+        }
+        for line in Self.lines("script/data/surnames.txt") {
+            for s in line.unicodeScalars where CJK.isHan(s.value) { set(s.value) { $0 |= Self.nameBit } }
+        }
+        var phrases: [UInt32: [Phrase]] = [:]
+        var words: [UInt32: [Word]] = [:]
+        for line in Self.lines("script/data/phrases.txt") {
+            let fields = line.split(separator: "\t")
+            guard let head = fields.first else { continue }
+            let s = head.unicodeScalars.map(\.value)
+            let frequency = fields.count > 1 ? Int32(fields[1]) ?? 0 : 0
+            if s.first == 0x21 { // "!chars": merge characters that read as themselves alone
+                for c in s.dropFirst() { set(c) { $0 |= Self.standaloneBit } }
+            } else if s.first == 0x3D { // "=word": a Traditional word for the word-boundary check
+                let w = Array(s.dropFirst())
+                if let f = w.first { words[f, default: []].append(Word(scalars: w, frequency: frequency)) }
+            } else if s.count >= 4 && s.count % 2 == 0 {
+                let from = Array(s[0..<(s.count / 2)]), to = Array(s[(s.count / 2)...])
+                phrases[from[0], default: []].append(Phrase(from: from, to: to, frequency: frequency))
+            }
+        }
+        titles = Self.lines("script/data/name-titles.txt").flatMap { $0.split(separator: " ") }.map { $0.unicodeScalars.map(\.value) }
+        // Longest first, so scanning takes the longest match.
+        var lists: [[Phrase]] = []
+        var slots = [Int32](repeating: -1, count: Int(Self.denseEnd - Self.denseBase))
+        var sparseSlots: [UInt32: Int32] = [:]
+        for k in phrases.keys.sorted() {
+            let slot = Int32(lists.count)
+            lists.append((phrases[k] ?? []).sorted { $0.from.count > $1.from.count })
+            if k >= Self.denseBase && k < Self.denseEnd { slots[Int(k - Self.denseBase)] = slot } else { sparseSlots[k] = slot }
+            set(k) { $0 |= Self.phraseHeadBit }
+        }
+        self.dense = dense
+        self.sparse = sparse
+        self.counterparts = counterparts
+        self.phraseLists = lists
+        self.phraseSlot = slots
+        self.sparsePhraseSlot = sparseSlots
+        self.words = words
+    }
+
+    /// Non-comment, non-empty lines of an embedded data file.
+    package static func lines(_ path: String) -> [Substring] {
+        guard let text = EmbeddedFiles.text(path) else { return [] }
+        return text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }
+    }
+
+    @inline(__always)
+    private func raw(_ c: UInt32) -> UInt8 {
+        if c >= Self.denseBase && c < Self.denseEnd { return dense[Int(c - Self.denseBase)] }
+        if c < 0x2E80 { return 0 }
+        return sparse[c] ?? 0
+    }
+
+    @inline(__always)
+    package func isPhraseHead(_ c: UInt32) -> Bool { raw(c) & Self.phraseHeadBit != 0 }
+
+    /// Word-level entries starting with `c`, longest first (nil when none).
+    @inline(__always)
+    package func phrases(startingWith c: UInt32) -> [Phrase]? {
+        let slot: Int32
+        if c >= Self.denseBase && c < Self.denseEnd { slot = phraseSlot[Int(c - Self.denseBase)] } else { slot = sparsePhraseSlot[c] ?? -1 }
+        return slot >= 0 ? phraseLists[Int(slot)] : nil
+    }
+
+    /// Characters that tell the scripts apart in UTF-8 text, as `script-mixed` counts them: forms
+    /// that exist in one script only, minus the minority's forms the majority's own standard also
+    /// writes (Hong Kong 着, 裏 …). The corpus profile classifies files with it.
+    package func scriptEvidence(_ bytes: ArraySlice<UInt8>) -> (simplified: Int, traditional: Int) {
+        var simplified = 0, traditional = 0
+        var simplifiedAllowedInTraditional = 0, traditionalAllowedInSimplified = 0
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        while i < end {
+            let b = bytes[i]
+            // Every table entry in the dense range is a 3-byte sequence (lead byte E3–E9).
+            guard b >= 0xE3 && b <= 0xE9, i + 2 < end else { i += 1; continue }
+            let c = (UInt32(b & 0x0F) << 12) | (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F)
+            i += 3
+            guard c >= Self.denseBase && c < Self.denseEnd else { continue }
+            let r = dense[Int(c - Self.denseBase)]
+            switch r & 3 {
+            case Class.simplifiedOnly.rawValue:
+                simplified += 1
+                if r & Self.allowTraditionalBit != 0 { simplifiedAllowedInTraditional += 1 }
+            case Class.traditionalOnly.rawValue:
+                traditional += 1
+                if r & Self.allowSimplifiedBit != 0 { traditionalAllowedInSimplified += 1 }
+            default: break
+            }
+        }
+        if traditional > simplified { simplified -= simplifiedAllowedInTraditional } else { traditional -= traditionalAllowedInSimplified }
+        return (simplified, traditional)
+    }
+
+    /// Traditional words starting with `c` (word-boundary check; not on the hot path).
+    package func words(startingWith c: UInt32) -> [Word]? { words[c] }
+
+    /// A merge character that reads as itself standing alone (see `standaloneBit`).
+    @inline(__always)
+    package func readsAsItselfAlone(_ c: UInt32) -> Bool { raw(c) & Self.standaloneBit != 0 }
+
+    /// A character of personal names (see `nameBit`).
+    @inline(__always)
+    package func isNameCharacter(_ c: UInt32) -> Bool { raw(c) & Self.nameBit != 0 }
+
+    @inline(__always)
+    package func scriptClass(_ c: UInt32) -> Class { Class(rawValue: raw(c) & 3) ?? .neutral }
+
+    /// Allowed in clean text of the given dominant script (regional variants, dialect characters).
+    @inline(__always)
+    package func isAllowed(_ c: UInt32, in dominant: Class) -> Bool {
+        let r = raw(c)
+        return dominant == .traditionalOnly ? r & Self.allowTraditionalBit != 0 : r & Self.allowSimplifiedBit != 0
+    }
+}

@@ -1,0 +1,55 @@
+import NewsLintCore
+
+/// `compat-ideograph`: Kangxi radicals, radical supplements and compatibility ideographs used as
+/// text (PDF extraction), replaced one character at a time by their unified ideograph.
+/// Compares code points: Swift's `String ==` treats canonical equivalents as equal.
+public struct CompatIdeographRule: Rule {
+    public static let id = "compat-ideograph"
+    public init(options: RuleOptions) {}
+
+    /// Compatibility character → unified ideograph, from Rules/script/data/compat.txt (generated from NFKC).
+    package static let table: [UInt32: UInt32] = {
+        var t: [UInt32: UInt32] = [:]
+        for line in ScriptTables.lines("script/data/compat.txt") {
+            let s = line.unicodeScalars.filter { $0 != "\t" }.map(\.value)
+            if s.count == 2 { t[s[0]] = s[1] }
+        }
+        return t
+    }()
+
+    @inline(__always)
+    package static func isCandidate(_ c: UInt32) -> Bool {
+        (0x2E80...0x2FDF).contains(c) || (0xF900...0xFAFF).contains(c) || (0x2F800...0x2FA1F).contains(c)
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        // Lead bytes: E2 BA–BF (U+2E80–U+2FFF), EF A4–AB (U+F900–U+FAFF), F0 AF (U+2F800–).
+        // Check the second byte too: E2 and EF alone also start `“` and `，`, found in nearly every file.
+        let candidate = document.bytes.withUnsafeBufferPointer { buf -> Bool in
+            var i = 0
+            let n = buf.count
+            while i + 1 < n {
+                let b = buf[i], b1 = buf[i + 1]
+                if (b == 0xE2 && b1 >= 0xBA && b1 <= 0xBF) || (b == 0xEF && b1 >= 0xA4 && b1 <= 0xAB) || (b == 0xF0 && b1 == 0xAF) { return true }
+                i += 1
+            }
+            return false
+        }
+        guard candidate else { return }
+        let run = ScalarRun(wholeFile: document.scalars)
+        let c = run.cps
+        for i in 0..<c.count where Self.isCandidate(c[i]) {
+            let shown = String(Character(Unicode.Scalar(c[i]) ?? "?"))
+            if let u = Self.table[c[i]], let scalar = Unicode.Scalar(u) {
+                let range = run.byteRange(i..<(i + 1))
+                let target = String(Character(scalar))
+                let kind = (0x2F00...0x2FDF).contains(c[i]) ? "Kangxi radical" : (0x2E80...0x2EFF).contains(c[i]) ? "CJK radical" : "compatibility ideograph"
+                sink.report(range, "\(kind) '\(shown)' (\(codePointName(c[i]))) used as text; use the unified ideograph '\(target)' (\(codePointName(u)))",
+                            fix: Fix(.safe, "Replace with '\(target)'", edits: [Edit(range: range, replacement: target)]))
+            } else if (0x2E80...0x2EFF).contains(c[i]), CJK.isHan(run[i - 1]) || CJK.isHan(run[i + 1]) {
+                // A radical between Han characters is text, but it has no unified form to offer.
+                sink.report(run.byteRange(i..<(i + 1)), "CJK radical '\(shown)' (\(codePointName(c[i]))) used as text; replace it with the ideograph it stands for")
+            }
+        }
+    }
+}

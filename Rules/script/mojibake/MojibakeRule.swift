@@ -1,0 +1,469 @@
+import Foundation
+import NewsLintCore
+
+/// `mojibake`: text decoded with the wrong encoding, information already lost, and converter artifacts.
+public struct MojibakeRule: Rule, RuleWithOptions {
+    public static let id = "mojibake"
+    package let minLostRun: Int
+    package let minPinyinArtifacts: Int
+    /// Pinyin artifacts in one file from which removing them is a safe fix.
+    package static let safePinyinRun = 10
+
+    public struct Options: Decodable, Sendable {
+        package var minRepeat: Int
+        package var minPinyinArtifacts: Int
+    }
+
+    public init(options: RuleOptions) throws {
+        let o = try Self.decodeOptions(options)
+        minLostRun = max(2, o.minRepeat)
+        minPinyinArtifacts = max(1, o.minPinyinArtifacts)
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        let bytes = document.bytes
+        var decoded: ScalarDecode?
+        var pinyin: [PinyinArtifact] = []
+        for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
+            let range = document.contentRange(ofLine: n)
+            if sink.budgetSpent(step: n, bytes: range.count) { return }
+            var ascii = true
+            for b in bytes[range] where b >= 0x80 { ascii = false; break }
+            if ascii {
+                percentEncodedReplacement(bytes, range, into: &sink)
+                continue
+            }
+            let decode = decoded ?? document.scalars
+            decoded = decode
+            let run = document.scalarRun(decode, line: n)
+            percentEncodedReplacement(bytes, range, into: &sink)
+            lostInformation(run, into: &sink)
+            pinyinArtifacts(run, into: &pinyin)
+            for span in FrameShift.spans(run) {
+                let text = String(decoding: bytes[run.byteRange(span)], as: UTF8.self)
+                sink.report(run.byteRange(span), "GBK frame shift: a lost byte turned the following characters into nonsense ('\(text)'); the original text cannot be recovered")
+            }
+            latin1Mojibake(run, bytes, into: &sink)
+            gbkMojibake(run, bytes, into: &sink)
+            shiftJISResidue(run, bytes, into: &sink)
+        }
+        // A converter leaves its flattened ruby everywhere; one reading in parentheses is a gloss someone wrote.
+        if pinyin.count >= minPinyinArtifacts {
+            // A converter leaves dozens; a language note (`河南浚(xùn)县、河北蔚(yù)县…`) glosses a few
+            // on purpose. Only a run that long is removed without a look.
+            let applicability: Applicability = pinyin.count >= Self.safePinyinRun ? .safe : .unsafe
+            for a in pinyin {
+                sink.report(a.range, "converter artifact: pinyin '(\(a.syllable))' left after '\(a.han)' (a flattened ruby annotation; \(pinyin.count) in this file)",
+                            fix: Fix(applicability, "Remove the pinyin annotation", edits: [.delete(a.range)]))
+            }
+        }
+    }
+
+    // MARK: information already lost
+
+    private static let percentFFFD: [UInt8] = Array("%EF%BF%BD".utf8)
+
+    /// One finding per URL or front-matter value, with the count, as a warning: the characters were
+    /// lost before capture (a slug of `%EF%BF%BD` words), which is worth knowing but is not an error of
+    /// the article, and one finding per slug word would bury the real U+FFFD finds.
+    private func percentEncodedReplacement(_ bytes: [UInt8], _ range: Range<Int>, into sink: inout DiagnosticSink) {
+        let p = Self.percentFFFD
+        var i = range.lowerBound
+        var token: Range<Int>?
+        var count = 0
+        func flush(_ sink: inout DiagnosticSink) {
+            guard let t = token else { return }
+            let severity = min(sink.severity, .warning)
+            sink.report(t, "percent-encoded replacement character (%EF%BF%BD ×\(count)) in this URL or value: the original characters were lost before it was URL-encoded",
+                        severity: severity)
+            token = nil
+            count = 0
+        }
+        while i + p.count <= range.upperBound {
+            if bytes[i] == 0x25, Self.matchesPercentFFFD(bytes, at: i) {
+                // The token: the run of non-space bytes around it (a URL, or one front-matter value).
+                var start = i
+                while start > range.lowerBound, Self.isTokenByte(bytes[start - 1]) { start -= 1 }
+                if token?.lowerBound != start {
+                    flush(&sink)
+                    var end = i
+                    while end < range.upperBound, Self.isTokenByte(bytes[end]) { end += 1 }
+                    token = start..<end
+                }
+                var end = i + p.count
+                count += 1
+                while end + p.count <= range.upperBound, Self.matchesPercentFFFD(bytes, at: end) { end += p.count; count += 1 }
+                i = end
+                continue
+            }
+            i += 1
+        }
+        flush(&sink)
+    }
+
+    @inline(__always)
+    private static func isTokenByte(_ b: UInt8) -> Bool {
+        // ASCII only (a URL is percent-encoded), and not the quotes and brackets around it.
+        b > 0x20 && b < 0x7F && b != 0x22 && b != 0x27 && b != 0x3C && b != 0x3E && b != 0x28 && b != 0x29 && b != 0x5B && b != 0x5D
+    }
+
+    private static func matchesPercentFFFD(_ bytes: [UInt8], at i: Int) -> Bool {
+        let p = percentFFFD
+        guard i + p.count <= bytes.count else { return false }
+        for k in 0..<p.count {
+            let b = bytes[i + k]
+            if (b >= 0x61 && b <= 0x66 ? b - 0x20 : b) != p[k] { return false }
+        }
+        return true
+    }
+
+    private func lostInformation(_ run: ScalarRun, into sink: inout DiagnosticSink) {
+        let c = run.cps
+        var i = 0
+        while i < c.count {
+            let ch = c[i]
+            if ch == 0xFFFD {
+                var j = i
+                while j < c.count && c[j] == 0xFFFD { j += 1 }
+                sink.report(run.byteRange(i..<j), "replacement character U+FFFD (\(j - i)×): the original text was lost in an earlier conversion")
+                i = j
+                continue
+            }
+            // 锟斤拷: U+FFFD's UTF-8 bytes read as GBK, repeated.
+            if ch == 0x951F, i + 2 < c.count, c[i + 1] == 0x65A4, c[i + 2] == 0x62F7 {
+                var j = i + 3
+                while j < c.count, c[j] == 0x951F || c[j] == 0x65A4 || c[j] == 0x62F7 { j += 1 }
+                sink.report(run.byteRange(i..<j), "'锟斤拷' is U+FFFD read as GBK: the original text was lost")
+                i = j
+                continue
+            }
+            // 烫烫烫 / 屯屯屯: uninitialised stack (0xCC) or heap (0xCD) memory read as GBK.
+            if ch == 0x70EB || ch == 0x5C6F {
+                var j = i
+                while j < c.count && c[j] == ch { j += 1 }
+                if j - i >= minLostRun {
+                    let name = ch == 0x70EB ? "烫" : "屯"
+                    sink.report(run.byteRange(i..<j), "'\(name)' repeated \(j - i)×: uninitialised memory (0x\(ch == 0x70EB ? "CC" : "CD") bytes) read as GBK, not text")
+                }
+                i = j
+                continue
+            }
+            i += 1
+        }
+    }
+
+    // MARK: converter artifacts
+
+    package struct PinyinArtifact {
+        package let range: Range<Int>
+        package let syllable: String
+        package let han: String
+    }
+
+    /// 讀 读 念 唸 (read as): a reading someone gives on purpose follows them.
+    package static let readingWords: Set<UInt32> = [0x8B80, 0x8BFB, 0x5FF5, 0x5538]
+
+    /// `區(qū)`: ruby annotations flattened by an extractor. A single lowercase toned syllable in
+    /// parentheses right after a Han character; `北京(Beijing)` and `拼音(pīnyīn)` stay quiet.
+    /// Collected for the whole file: only a run of them (`minPinyinArtifacts`) is a converter's work.
+    private func pinyinArtifacts(_ run: ScalarRun, into found: inout [PinyinArtifact]) {
+        let c = run.cps
+        var i = 1
+        while i + 3 < c.count {
+            if (c[i] == 0x28 || c[i] == 0xFF08), CJK.isHan(c[i - 1]) {
+                let len = Pinyin.tonedSyllable(run, at: i + 1)
+                let close = i + 1 + len
+                // `讀作行(háng)`, `普通話讀區(qū)`: a reading given on purpose.
+                let stated = (max(0, i - 4)..<(i - 1)).contains { Self.readingWords.contains(c[$0]) }
+                if len > 0, close < c.count, c[close] == 0x29 || c[close] == 0xFF09, !stated {
+                    let syllable = String(String.UnicodeScalarView(c[(i + 1)..<close].compactMap(Unicode.Scalar.init)))
+                    let han = String(String.UnicodeScalarView(Unicode.Scalar(c[i - 1]).map { [$0] } ?? []))
+                    found.append(PinyinArtifact(range: run.byteRange(i..<(close + 1)), syllable: syllable, han: han))
+                    i = close + 1
+                    continue
+                }
+            }
+            i += 1
+        }
+    }
+
+    // MARK: UTF-8 read as Windows-1252 / Latin-1
+
+    /// Windows-1252's printable characters in 0x80–0x9F, back to their byte.
+    package static let cp1252: [UInt32: UInt8] = [
+        0x20AC: 0x80, 0x201A: 0x82, 0x0192: 0x83, 0x201E: 0x84, 0x2026: 0x85, 0x2020: 0x86, 0x2021: 0x87,
+        0x02C6: 0x88, 0x2030: 0x89, 0x0160: 0x8A, 0x2039: 0x8B, 0x0152: 0x8C, 0x017D: 0x8E, 0x2018: 0x91,
+        0x2019: 0x92, 0x201C: 0x93, 0x201D: 0x94, 0x2022: 0x95, 0x2013: 0x96, 0x2014: 0x97, 0x02DC: 0x98,
+        0x2122: 0x99, 0x0161: 0x9A, 0x203A: 0x9B, 0x0153: 0x9C, 0x017E: 0x9E, 0x0178: 0x9F,
+    ]
+
+    @inline(__always)
+    package static func latin1Byte(_ c: UInt32) -> UInt8? {
+        if c >= 0x80 && c <= 0xFF { return UInt8(c) }
+        return cp1252[c]
+    }
+
+    private func latin1Mojibake(_ run: ScalarRun, _ bytes: [UInt8], into sink: inout DiagnosticSink) {
+        for found in Self.latin1Spans(run) {
+            let range = run.byteRange(found.span)
+            let shown = String(decoding: bytes[range], as: UTF8.self)
+            switch found.verdict {
+            case .repair:
+                sink.report(range, "UTF-8 read as Windows-1252/Latin-1: '\(shown)' should be '\(found.decoded)'",
+                            fix: Fix(.safe, "Decode as UTF-8", edits: [Edit(range: range, replacement: found.decoded)]))
+            case .reportOnly:
+                sink.report(range, "UTF-8 read as Windows-1252/Latin-1: '\(shown)' decodes to '\(found.decoded)', which is not text of this document; check the source")
+            case .plausibleText:
+                break
+            }
+        }
+    }
+
+    /// Runs of characters that map back to bytes forming well-formed multi-byte UTF-8, with the verdict on repairing them.
+    package static func latin1Spans(_ run: ScalarRun) -> [(span: Range<Int>, decoded: String, verdict: Latin1Verdict)] {
+        let c = run.cps
+        var result: [(span: Range<Int>, decoded: String, verdict: Latin1Verdict)] = []
+        var i = 0
+        while i < c.count {
+            // A segment starts with a UTF-8 lead byte read as Â…ô.
+            guard c[i] >= 0xC2 && c[i] <= 0xF4 else { i += 1; continue }
+            var mapped: [UInt8] = []
+            var j = i
+            while j < c.count, let b = latin1Byte(c[j]) { mapped.append(b); j += 1 }
+            // Consecutive well-formed multi-byte sequences from the start.
+            var k = 0
+            mapped.withUnsafeBufferPointer { buf in
+                while k < buf.count, buf[k] >= 0xC2 {
+                    let len = UTF8Validation.sequenceLength(buf, at: k)
+                    if len < 2 { break }
+                    k += len
+                }
+            }
+            guard k >= 2 else { i += 1; continue }
+            let decoded = String(decoding: mapped[0..<k], as: UTF8.self)
+            let verdict = judgeLatin1Repair(decoded: decoded.unicodeScalars.map(\.value), lead: c[i], before: i > 0 ? c[i - 1] : 0)
+            if verdict == .plausibleText { i += 1; continue }
+            result.append((i..<(i + k), decoded, verdict))
+            i += k
+        }
+        return result
+    }
+
+    package enum Latin1Verdict: Equatable { case repair, reportOnly, plausibleText }
+
+    /// A repair must give text of a Chinese news document (common Han characters, East Asian or
+    /// typographic punctuation, Latin-1 letters and signs, emoji), and the original must not be
+    /// plausible Latin text: `×•` (Hebrew ו), `Ø·` (Arabic ط) and `café` + a symbol (a rare CJK
+    /// character) are what the page says. A long run that decodes to another script is reported
+    /// without a fix: `Ð¿Ñ€Ð¸` cannot be anything but mojibake, but the repair is not this document's text.
+    package static func judgeLatin1Repair(decoded: [UInt32], lead: UInt32, before: UInt32) -> Latin1Verdict {
+        guard !decoded.isEmpty, !decoded.contains(0xFFFD) else { return .plausibleText }
+        let inScript = decoded.allSatisfy { v in
+            if CJK.isHan(v) { return isCommon(v) }
+            return CJK.isCJKPunct(v) || (0xA0...0x17F).contains(v) || (0x2010...0x203A).contains(v)
+                || v == 0x20AC || v == 0x2122 || (0x1F300...0x1FAFF).contains(v) || (0x2600...0x27BF).contains(v)
+        }
+        // `Caf` + `é` + symbols: an accented letter continuing a Latin word. Mojibake of Latin-1 and of
+        // typographic punctuation starts with Â, Ã or â (C2, C3, E2), which no Latin word continues with.
+        let continuesWord = CJK.isLatinLetter(before) && lead != 0xC2 && lead != 0xC3 && lead != 0xE2
+        if inScript && !(continuesWord && decoded.count == 1) { return .repair }
+        return decoded.count >= 3 && !continuesWord ? .reportOnly : .plausibleText
+    }
+
+    // MARK: UTF-8 read as Shift-JIS / EUC-JP
+
+    /// Half-width katakana (U+FF66–FF9F): single bytes A6–DF in Shift-JIS, never written in Chinese news.
+    /// The half-width signs before them (`｢｣･`, U+FF61–FF65) are punctuation some sites use on purpose.
+    @inline(__always)
+    package static func isHalfwidthKana(_ c: UInt32) -> Bool { (0xFF66...0xFF9F).contains(c) }
+
+    /// UTF-8 Chinese read as Shift-JIS or EUC-JP: bytes that do not map become `?`, lone bytes
+    /// A1–DF become half-width katakana, the rest odd kanji and full-width signs (`閨槫?ｱ驕`,
+    /// `?ｼ壺?懈?台ｻｬ`). Signals (`?` and half-width katakana) at most four characters apart form
+    /// one stretch; two katakana, or a katakana with a `?`, inside Chinese text is residue.
+    /// Reported without a fix: the `?` bytes are gone.
+    private func shiftJISResidue(_ run: ScalarRun, _ bytes: [UInt8], into sink: inout DiagnosticSink) {
+        for span in Self.shiftJISSpans(run) {
+            let shown = String(decoding: bytes[run.byteRange(span)], as: UTF8.self)
+            sink.report(run.byteRange(span), "UTF-8 read as Shift-JIS/EUC-JP: '\(shown)' (half-width katakana and '?' inside Chinese text); the original text cannot be recovered")
+        }
+    }
+
+    /// Scalar ranges of Shift-JIS/EUC-JP residue in `run` (shared with `punctuation-width`, which keeps out):
+    /// in each stretch between spaces and Chinese commas or full stops that holds two half-width
+    /// katakana, or one and a `?`, from the first signal to the last.
+    package static func shiftJISSpans(_ run: ScalarRun) -> [Range<Int>] {
+        let c = run.cps
+        guard c.contains(where: isHalfwidthKana), c.contains(where: CJK.isHan) else { return [] }
+        var spans: [Range<Int>] = []
+        var i = 0
+        while i < c.count {
+            var first = -1, last = -1, kana = 0, marks = 0
+            var j = i
+            while j < c.count {
+                let x = c[j]
+                if x <= 0x20 || x == 0x3002 || x == 0xFF0C || x == 0x3001 { break }
+                if isHalfwidthKana(x) || x == 0x3F {
+                    if isHalfwidthKana(x) { kana += 1 } else { marks += 1 }
+                    if first < 0 { first = j }
+                    last = j
+                }
+                j += 1
+            }
+            if first >= 0, kana >= 2 || (kana >= 1 && marks >= 1) { spans.append(first..<(last + 1)) }
+            i = j + 1
+        }
+        return spans
+    }
+
+    /// Whether `run` holds text this rule reports as encoding damage (U+FFFD, `锟斤拷`, a frame shift,
+    /// Shift-JIS residue, or Latin-1 mojibake): `punctuation-width` makes no fix beside it.
+    package static func hasDamage(_ run: ScalarRun, frameShifts: [Range<Int>], shiftJIS: [Range<Int>]) -> Bool {
+        if !frameShifts.isEmpty || !shiftJIS.isEmpty { return true }
+        let c = run.cps
+        var latinCandidate = false
+        for i in 0..<c.count {
+            let x = c[i]
+            if x == 0xFFFD || isHalfwidthKana(x) { return true }
+            if x == 0x951F, i + 2 < c.count, c[i + 1] == 0x65A4, c[i + 2] == 0x62F7 { return true }
+            if (0xC2...0xF4).contains(x), i + 1 < c.count, let b = latin1Byte(c[i + 1]), b >= 0x80, b <= 0xBF { latinCandidate = true }
+        }
+        return latinCandidate && !latin1Spans(run).isEmpty
+    }
+
+    // MARK: UTF-8 read as GBK / GB18030
+
+    package static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
+
+    /// Re-encodes runs of East Asian characters as GB18030 and looks for stretches that give back
+    /// UTF-8. Legitimate Chinese almost never does: GB2312 byte pairs rarely line up as UTF-8 lead
+    /// and continuation bytes for more than a character or two.
+    private func gbkMojibake(_ run: ScalarRun, _ bytes: [UInt8], into sink: inout DiagnosticSink) {
+        let c = run.cps
+        var i = 0
+        while i < c.count {
+            guard c[i] >= 0x2E80 && c[i] != ScalarRun.invalid else { i += 1; continue }
+            var j = i
+            while j < c.count, c[j] >= 0x2E80, c[j] != ScalarRun.invalid, c[j] != 0x3002, c[j] != 0xFF0C, c[j] != 0x3001 { j += 1 }
+            defer { i = max(j, i + 1) }
+            // Only a character whose GB18030 bytes start a 3-byte UTF-8 sequence can start mojibake.
+            guard j - i >= 3, (i..<(j - 2)).contains(where: { Self.startsUTF8InGB($0 < c.count ? c[$0] : 0) }),
+                  let gb = encodeGB(c[i..<j]) else { continue }
+            // Byte offset in `gb` where each scalar of the run starts (GB18030: 2 or 4 bytes here).
+            var starts: [Int] = []
+            starts.reserveCapacity(j - i + 1)
+            var p = 0
+            while p < gb.count {
+                starts.append(p)
+                p += gb[p] < 0x80 ? 1 : (p + 1 < gb.count && (0x30...0x39).contains(gb[p + 1]) ? 4 : 2)
+            }
+            guard starts.count == j - i else { continue }
+            starts.append(gb.count)
+            var s = 0
+            while s < j - i {
+                guard Self.startsUTF8InGB(c[i + s]) else { s += 1; continue }
+                let window = decodeUTF8Window(gb, from: starts[s], boundaries: starts, first: s)
+                let from = i + s, to = i + window.endScalar
+                let decoded = window.scalars >= 3 ? String(decoding: gb[starts[s]..<window.endByte], as: UTF8.self) : ""
+                let decodedScalars = decoded.unicodeScalars.map(\.value)
+                // Clearly better: every decoded character is East Asian text, and common characters
+                // make up a much larger share than in the garbled run.
+                if window.scalars >= 3, window.han >= 2, window.endScalar - s >= 3,
+                   decodedScalars.allSatisfy({ CJK.isCJK($0) }),
+                   Self.commonShare(decodedScalars) >= Self.commonShare(c[from..<to]) + 0.3 {
+                    let shown = String(decoding: bytes[run.byteRange(from..<to)], as: UTF8.self)
+                    sink.report(run.byteRange(from..<to), "UTF-8 read as GBK: '\(shown)' should be '\(decoded)'" + (window.exact ? "" : " (the last character is incomplete)"),
+                                fix: window.exact ? Fix(.safe, "Decode as UTF-8", edits: [Edit(range: run.byteRange(from..<to), replacement: decoded)]) : nil)
+                    s = window.endScalar
+                } else {
+                    s += 1
+                }
+            }
+        }
+    }
+
+    /// Longest stretch of well-formed multi-byte UTF-8 in `gb` from byte `start` that ends on a
+    /// GB18030 character boundary (or leaves at most one cut sequence before the next boundary).
+    private func decodeUTF8Window(_ gb: [UInt8], from start: Int, boundaries: [Int], first: Int)
+        -> (scalars: Int, han: Int, endScalar: Int, endByte: Int, exact: Bool) {
+        var best = (scalars: 0, han: 0, endScalar: first, endByte: start, exact: true)
+        var k = start
+        var scalars = 0, han = 0
+        var b = first
+        gb.withUnsafeBufferPointer { buf in
+            while k < buf.count {
+                let len = UTF8Validation.sequenceLength(buf, at: k)
+                if len < 2 {
+                    // A sequence cut by the end of the garbled stretch: the run up to the next boundary is lost.
+                    if len == 0, buf[k] >= 0xC2, scalars >= 2 {
+                        var e = k + 1
+                        while e < buf.count && buf[e] & 0xC0 == 0x80 { e += 1 }
+                        while b < boundaries.count - 1 && boundaries[b] < e { b += 1 }
+                        if best.scalars <= scalars { best = (scalars, han, b, k, false) }
+                    }
+                    break
+                }
+                let v = UTF8Validation.decode(gb[...], at: k).scalar
+                if CJK.isHan(v) { han += 1 }
+                scalars += 1
+                k += len
+                while b < boundaries.count - 1 && boundaries[b] < k { b += 1 }
+                if boundaries[b] == k { best = (scalars, han, b, k, true) }
+            }
+        }
+        return best
+    }
+
+    /// For each BMP scalar, from its GB18030 encoding (one Foundation conversion, once):
+    /// bit 0: a pair that begins a 3-byte UTF-8 sequence (lead E0–EF, trail 80–BF), so it can start GBK mojibake;
+    /// bit 1: a GB2312 level-1 character (lead B0–D7), the 3,755 most common Simplified characters.
+    package static let gbFlags: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 0x10000)
+        var s = String.UnicodeScalarView()
+        var cps: [UInt32] = []
+        for v in UInt32(0x2E80)..<0x10000 where !(0xD800...0xDFFF).contains(v) {
+            if let u = Unicode.Scalar(v) { s.append(u); cps.append(v) }
+        }
+        guard let data = String(s).data(using: gb18030, allowLossyConversion: false) else { return table }
+        let bytes = [UInt8](data)
+        var p = 0
+        for v in cps {
+            guard p < bytes.count else { break }
+            let len = bytes[p] < 0x80 ? 1 : (p + 1 < bytes.count && (0x30...0x39).contains(bytes[p + 1]) ? 4 : 2)
+            if len == 2, p + 1 < bytes.count {
+                if (0xE0...0xEF).contains(bytes[p]) && (0x80...0xBF).contains(bytes[p + 1]) { table[Int(v)] |= 1 }
+                if (0xB0...0xD7).contains(bytes[p]) && (0xA1...0xFE).contains(bytes[p + 1]) { table[Int(v)] |= 2 }
+            }
+            p += len
+        }
+        return table
+    }()
+
+    @inline(__always)
+    package static func startsUTF8InGB(_ c: UInt32) -> Bool { c < 0x10000 && gbFlags[Int(c)] & 1 != 0 }
+
+    /// A common character: GB2312 level 1, or the Traditional form of one.
+    package static func isCommon(_ c: UInt32) -> Bool {
+        if c < 0x10000 && gbFlags[Int(c)] & 2 != 0 { return true }
+        if let s = ScriptTables.shared.counterparts[c]?.first, ScriptTables.shared.scriptClass(c) == .traditionalOnly {
+            return s < 0x10000 && gbFlags[Int(s)] & 2 != 0
+        }
+        return CJK.isCJKPunct(c)
+    }
+
+    package static func commonShare<S: Sequence>(_ scalars: S) -> Double where S.Element == UInt32 {
+        var n = 0, common = 0
+        for c in scalars { n += 1; if isCommon(c) { common += 1 } }
+        return n == 0 ? 0 : Double(common) / Double(n)
+    }
+
+    private func encodeGB(_ scalars: some Sequence<UInt32>) -> [UInt8]? {
+        var s = String.UnicodeScalarView()
+        for v in scalars {
+            guard let u = Unicode.Scalar(v) else { return nil }
+            s.append(u)
+        }
+        guard let data = String(s).data(using: Self.gb18030, allowLossyConversion: false) else { return nil }
+        return [UInt8](data)
+    }
+}

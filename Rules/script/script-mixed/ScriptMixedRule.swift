@@ -1,0 +1,331 @@
+import NewsLintCore
+
+/// `script-mixed`: Simplified leftovers in Traditional text (and the reverse), reported per line.
+///
+/// The dominant script comes from characters that exist in only one script. A leftover is an
+/// isolated minority-script character (or a word-level leftover of a neutral character, `干部`)
+/// inside a dominant-script clause; a clause or quotation written wholly in the other script is
+/// a quotation, reported at `info` only when `reportQuotations` is on.
+///
+/// Word-level leftovers differ from their Traditional word only on genuine simplification merges
+/// (干/幹, 后/後; not variant pairs both scripts' Traditional accepts, 回/迴, 伙/夥), and a word of a
+/// Traditional lexicon overlapping the match wins over it (一國兩制|成功 is no 製成). Clauses holding
+/// Japanese kana are Japanese, not leftovers. The unsafe fix is only offered for one-to-one forms and
+/// never changes a character of a personal name.
+public struct ScriptMixedRule: Rule, RuleWithOptions {
+    public static let id = "script-mixed"
+    package let options: Options
+    package let tables = ScriptTables.shared
+
+    public struct Options: Decodable, Sendable {
+        package var minEvidence: Int
+        package var maxLeftoverShare: Double
+        package var reportQuotations: Bool
+    }
+
+    public init(options: RuleOptions) throws {
+        self.options = try Self.decodeOptions(options)
+        guard self.options.maxLeftoverShare > 0 && self.options.maxLeftoverShare <= 1 else {
+            throw RuleOptionError(option: "maxLeftoverShare", message: "must be greater than 0 and at most 1")
+        }
+    }
+
+    private struct Item {
+        var range: Range<Int>      // scalar range
+        var text: String
+        var forms: [String]        // dominant-script forms
+        var fixable = true         // false where the fix could rename a person
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        // Lines, or in an HTML document its text blocks (a scraped page may hold an article on one line).
+        let html = document.isHTMLFile
+        var runs: [(run: ScalarRun, skip: [Bool], simplified: Int, traditional: Int)] = []
+        var simplified = 0, traditional = 0
+        var variantCounts: [UInt32: Int] = [:]
+        var decoded: ScalarDecode?
+        for (step, (n, range)) in document.proseUnits().enumerated() {
+            if sink.budgetSpent(step: step + 1, bytes: range.count) { return }
+            var wide = false
+            for b in document.bytes[range] where b >= 0xE3 { wide = true; break }
+            guard wide else { continue }
+            let decode = decoded ?? document.scalars
+            decoded = decode
+            let run = html ? document.scalarRun(decode, bytes: range) : document.scalarRun(decode, line: n)
+            let skip = ProseMask.nonProse(run, in: document)
+            var s = 0, t = 0
+            for (i, c) in run.cps.enumerated() where c >= 0x3400 && !skip[i] {
+                if Self.variantOf[c] != nil { variantCounts[c, default: 0] += 1 }
+                switch tables.scriptClass(c) {
+                case .simplifiedOnly: s += 1
+                case .traditionalOnly: t += 1
+                case .neutral: break
+                }
+            }
+            simplified += s
+            traditional += t
+            runs.append((run, skip, s, t))
+        }
+        guard simplified != traditional, max(simplified, traditional) >= options.minEvidence else { return }
+        let dominant: ScriptTables.Class = traditional > simplified ? .traditionalOnly : .simplifiedOnly
+        // The document's own choice between two Traditional variants (裡/裏, 衞/衛 …) is what a fix writes.
+        var preferred: [UInt32: UInt32] = [:]
+        for (form, other) in Self.variantOf where variantCounts[other, default: 0] > variantCounts[form, default: 0] { preferred[form] = other }
+        // Names the text gives with their romanization once (金與正（Kim Yo-jong）) are names everywhere.
+        var names = Set<[UInt32]>()
+        for (run, _, _, _) in runs { collectRomanizedNames(run.cps, into: &names) }
+        for (step, (run, skip, s, t)) in runs.enumerated() {
+            if sink.budgetSpent(step: step + 1, bytes: run.cps.count * 3) { return }
+            // An HTML block written in the other script (a DW photo gallery in Simplified inside a
+            // Traditional article, a quoted review) is a passage of its own, not leftovers.
+            let (m, d) = dominant == .traditionalOnly ? (s, t) : (t, s)
+            if html, m >= 2, Double(m) / Double(m + d) > options.maxLeftoverShare { continue }
+            checkLine(run, skip, dominant: dominant, preferred: preferred, names: names, into: &sink)
+        }
+    }
+
+    /// Traditional characters with a second standard form (OpenCC writes the first; Taiwan prints 裡
+    /// and 為, Hong Kong often 裏 and 衞). Both ways, so either can be the document's.
+    package static let variantOf: [UInt32: UInt32] = {
+        var m: [UInt32: UInt32] = [:]
+        for (a, b) in [(0x88CF, 0x88E1), (0x70BA, 0x7232), (0x7DDA, 0x7DAB), (0x885B, 0x885E)] as [(UInt32, UInt32)] {
+            m[a] = b
+            m[b] = a
+        }
+        return m
+    }()
+
+    /// `text` with each variant character replaced by the one the document prefers.
+    package static func applying(_ preferred: [UInt32: UInt32], to text: String) -> String {
+        guard !preferred.isEmpty else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { preferred[$0.value].flatMap(Unicode.Scalar.init) ?? $0 }))
+    }
+
+    /// Closing quote for an opening one (switches, not hashed collections: called per scalar).
+    @inline(__always)
+    private static func closer(of c: UInt32) -> UInt32? {
+        switch c {
+        case 0x201C: return 0x201D
+        case 0x22: return 0x22  // "…" typed in ASCII (DW quotes a Taiwanese review so)
+        case 0x300C: return 0x300D
+        case 0x300E: return 0x300F
+        default: return nil
+        }
+    }
+
+    @inline(__always)
+    private static func isClauseEnd(_ c: UInt32) -> Bool {
+        switch c {
+        case 0xFF0C, 0x3002, 0xFF1B, 0xFF01, 0xFF1F, 0x3001, 0xFF1A, 0x2C, 0x2E, 0x3B, 0x21, 0x3F,
+             0x201C, 0x201D, 0x300C, 0x300D, 0x300E, 0x300F, 0x28, 0x29, 0xFF08, 0xFF09: return true
+        default: return false
+        }
+    }
+
+    private func checkLine(_ run: ScalarRun, _ skip: [Bool], dominant: ScriptTables.Class, preferred: [UInt32: UInt32],
+                           names: Set<[UInt32]> = [], into sink: inout DiagnosticSink) {
+        let c = run.cps
+        let n = c.count
+        let minority: ScriptTables.Class = dominant == .traditionalOnly ? .simplifiedOnly : .traditionalOnly
+        // Units: quotations (content of a closed quote on this line) and clauses between punctuation.
+        var units: [(range: Range<Int>, quote: Bool)] = []
+        var i = 0
+        var start = 0
+        while i < n {
+            if let close = Self.closer(of: c[i]), let end = c[(i + 1)...].firstIndex(of: close) {
+                if start < i { units.append((start..<i, false)) }
+                units.append(((i + 1)..<end, true))
+                i = end + 1
+                start = i
+                continue
+            }
+            if Self.isClauseEnd(c[i]) {
+                if start < i { units.append((start..<i, false)) }
+                start = i + 1
+            }
+            i += 1
+        }
+        if start < n { units.append((start..<n, false)) }
+
+        var items: [Item] = []
+        var quotations: [Range<Int>] = []
+        var queue = units[...]
+        while let unit = queue.popFirst() {
+            var d = 0, m = 0
+            for k in unit.range where !skip[k] && c[k] >= 0x3400 {
+                let cls = tables.scriptClass(c[k])
+                if cls == dominant { d += 1 } else if cls == minority && !tables.isAllowed(c[k], in: dominant) { m += 1 }
+            }
+            // Japanese beside the clause (日韓、安全保障で…): shinjitai and kanji are no leftovers.
+            if Self.holdsKana(c, max(0, unit.range.lowerBound - Self.kanaWindow)..<min(n, unit.range.upperBound + Self.kanaWindow)) { continue }
+            let hits = dominant == .traditionalOnly ? phraseHits(c, unit.range, skip) : []
+            let mm = m + hits.count
+            guard mm > 0 else { continue }
+            if unit.quote && d > 0 && m > 0 {
+                // A quote mixing both scripts: judge its clauses one by one.
+                var s = unit.range.lowerBound
+                var parts: [(range: Range<Int>, quote: Bool)] = []
+                for k in unit.range where Self.isClauseEnd(c[k]) {
+                    if s < k { parts.append((s..<k, false)) }
+                    s = k + 1
+                }
+                if s < unit.range.upperBound { parts.append((s..<unit.range.upperBound, false)) }
+                if parts.count > 1 { queue = parts[...] + queue; continue }
+            }
+            // A quotation with no dominant-script character at all is a quotation however short.
+            let isQuotation = (unit.quote && d == 0) || m >= 2 && (d == 0 || Double(m) / Double(m + d) > options.maxLeftoverShare)
+            if isQuotation {
+                quotations.append(unit.range)
+                continue
+            }
+            for k in unit.range where !skip[k] && c[k] >= 0x3400 && tables.scriptClass(c[k]) == minority && !tables.isAllowed(c[k], in: dominant) {
+                if Self.inName(c, k, names) || Self.startsJapaneseSurname(c, k) { continue }
+                let counterparts = tables.counterparts[c[k]] ?? []
+                // Only a counterpart beyond the BMP (鰤 → 𫚕): the other script's writers use this form.
+                if !counterparts.isEmpty && counterparts.allSatisfy({ $0 >= 0x20000 }) { continue }
+                let forms = counterparts.map { String(Character(Unicode.Scalar($0) ?? "?")) }
+                // A single character of a name (right after a surname, or a surname itself) is reported, never rewritten.
+                let afterSurname = (k >= 1 && tables.isNameCharacter(c[k - 1])) || (k >= 2 && tables.isNameCharacter(c[k - 2]))
+                items.append(Item(range: k..<(k + 1), text: String(Character(Unicode.Scalar(c[k]) ?? "?")), forms: forms,
+                                  fixable: !afterSurname && !tables.isNameCharacter(c[k])))
+            }
+            items += hits
+        }
+        let scriptName = dominant == .traditionalOnly ? "Traditional" : "Simplified"
+        let otherName = dominant == .traditionalOnly ? "Simplified" : "Traditional"
+        if !items.isEmpty {
+            items.sort { $0.range.lowerBound < $1.range.lowerBound }
+            var seen = Set<String>()
+            var parts: [String] = []
+            var edits: [Edit] = []
+            for item in items {
+                if item.forms.count == 1 && item.fixable {
+                    edits.append(Edit(range: run.byteRange(item.range), replacement: Self.applying(preferred, to: item.forms[0])))
+                }
+                if seen.insert(item.text).inserted {
+                    parts.append(item.forms.isEmpty ? item.text : "\(item.text) → \(item.forms.map { Self.applying(preferred, to: $0) }.joined(separator: "/"))")
+                }
+            }
+            let span = items[0].range.lowerBound..<(items.map(\.range.upperBound).max() ?? items[0].range.upperBound)
+            let noun = items.count == 1 ? "leftover" : "leftovers"
+            sink.report(run.byteRange(span), "\(otherName) \(noun) in \(scriptName) text: \(parts.joined(separator: ", "))",
+                        fix: edits.isEmpty ? nil : Fix(.unsafe, "Convert to \(scriptName)", edits: edits))
+        }
+        if options.reportQuotations {
+            for q in quotations {
+                sink.report(run.byteRange(q), "clause written in \(otherName) inside \(scriptName) text (a quotation?)", severity: .info)
+            }
+        }
+    }
+
+    /// Personal names given with their romanization, `黃之瀚(Alex Wong)`, `凌靜怡(Andrea …)`: the
+    /// person's own spelling (a surname and one or two more Han characters right before the parenthesis).
+    private func collectRomanizedNames(_ c: Scalars, into names: inout Set<[UInt32]>) {
+        for p in 2..<max(2, c.count - 1) where (c[p] == 0x28 || c[p] == 0xFF08) && CJK.isASCIILetter(c[p + 1]) {
+            for start in [p - 3, p - 2] where start >= 0 && (start..<p).allSatisfy({ CJK.isHan(c[$0]) }) {
+                let surname = tables.isNameCharacter(c[start]) || (tables.counterparts[c[start]] ?? []).contains { tables.isNameCharacter($0) }
+                if surname { names.insert((start..<p).map { c[$0] }); break }
+            }
+        }
+    }
+
+    /// Whether scalar `k` lies in an occurrence of one of `names`.
+    private static func inName(_ c: Scalars, _ k: Int, _ names: Set<[UInt32]>) -> Bool {
+        for name in names {
+            for offset in 0..<name.count where k - offset >= 0 && k - offset + name.count <= c.count {
+                if name.indices.allSatisfy({ c[k - offset + $0] == name[$0] }) { return true }
+            }
+        }
+        return false
+    }
+
+    /// Japanese surnames whose first kanji is a Simplified-only form in Chinese (猪口邦子 is written so
+    /// in Taiwan and Hong Kong too): a name, never a leftover.
+    private static let japaneseSurnames: [[UInt32]] = ["猪口", "猪瀬", "猪木", "猪俣", "猪熊"].map { $0.unicodeScalars.map(\.value) }
+
+    private static func startsJapaneseSurname(_ c: Scalars, _ k: Int) -> Bool {
+        japaneseSurnames.contains { name in k + name.count <= c.count && name.indices.allSatisfy { c[k + $0] == name[$0] } }
+    }
+
+    /// Scalars on either side of a clause searched for kana.
+    private static let kanaWindow = 12
+
+    /// Japanese text (kana in or beside the clause): its shinjitai and kanji are not Chinese leftovers.
+    private static func holdsKana(_ c: Scalars, _ range: Range<Int>) -> Bool {
+        for k in range {
+            switch c[k] {
+            case 0x3041...0x3096, 0x30A1...0x30FA, 0xFF66...0xFF9D: return true
+            default: continue
+            }
+        }
+        return false
+    }
+
+    /// Word-level leftovers of neutral characters (`干部` for `幹部`), longest match first, unless a
+    /// Traditional word overlapping the match is the better reading (see `overlappedByWord`).
+    private func phraseHits(_ c: Scalars, _ range: Range<Int>, _ skip: [Bool]) -> [Item] {
+        var result: [Item] = []
+        var i = range.lowerBound
+        outer: while i < range.upperBound {
+            if !skip[i], tables.isPhraseHead(c[i]), let candidates = tables.phrases(startingWith: c[i]) {
+                for cand in candidates where i + cand.from.count <= range.upperBound {
+                    var match = true
+                    for (k, v) in cand.from.enumerated() where c[i + k] != v { match = false; break }
+                    guard match else { continue }
+                    let end = i + cand.from.count
+                    let differing = cand.from.indices.filter { cand.from[$0] != cand.to[$0] }.map { $0 + i }
+                    if overlappedByWord(c, i..<end, differing: differing, frequency: cand.frequency, limit: range) || startsName(c, differing, lower: range.lowerBound) {
+                        // 一國兩制成功: 制 belongs to 一國兩制; 律師范某: 范 begins a name.
+                        i += 1
+                        continue outer
+                    }
+                    let text = String(String.UnicodeScalarView(cand.from.compactMap(Unicode.Scalar.init)))
+                    let to = String(String.UnicodeScalarView(cand.to.compactMap(Unicode.Scalar.init)))
+                    // A surname character inside the match may begin a name (師范某): report, never rewrite.
+                    let renamesPerson = differing.contains { $0 > i && tables.isNameCharacter(c[$0]) }
+                    result.append(Item(range: i..<end, text: text, forms: [to], fixable: !renamesPerson))
+                    i = end
+                    continue outer
+                }
+            }
+            i += 1
+        }
+        return result
+    }
+
+    /// Word-boundary check: a Traditional word that overlaps the match without lying inside it is the
+    /// reading when it holds a differing character as itself (一國兩制 over 制成, 系統 over 聯系,
+    /// 皇后 over 后面), or when it takes the other character, is at least as frequent, and every
+    /// differing character left outside it reads as itself alone (評點制|取得 is no 製取; 几|十年
+    /// still needs 幾, 軍事關系 still needs 關係).
+    private func overlappedByWord(_ c: Scalars, _ match: Range<Int>, differing: [Int], frequency: Int32, limit: Range<Int>) -> Bool {
+        let first = max(limit.lowerBound, match.lowerBound - 3)
+        for p in first..<match.upperBound {
+            guard let words = tables.words(startingWith: c[p]) else { continue }
+            for word in words {
+                let end = p + word.scalars.count
+                guard end <= limit.upperBound, end > match.lowerBound,
+                      !(p >= match.lowerBound && end <= match.upperBound) else { continue }
+                let covers = differing.contains { $0 >= p && $0 < end }
+                guard covers || (word.frequency >= frequency && differing.allSatisfy({ tables.readsAsItselfAlone(c[$0]) })) else { continue }
+                var same = true
+                for (k, v) in word.scalars.enumerated() where c[p + k] != v { same = false; break }
+                if same { return true }
+            }
+        }
+        return false
+    }
+
+    /// A differing surname character right after a title (律師范某, 議員胡某) begins a name: the match
+    /// (師范) crosses a word boundary.
+    private func startsName(_ c: Scalars, _ differing: [Int], lower: Int) -> Bool {
+        for k in differing where tables.isNameCharacter(c[k]) {
+            for title in tables.titles where k - title.count >= lower {
+                var same = true
+                for (j, v) in title.enumerated() where c[k - title.count + j] != v { same = false; break }
+                if same { return true }
+            }
+        }
+        return false
+    }
+}
