@@ -129,6 +129,9 @@ package enum LintCommand {
         (inputs, problems) = scale.filter(inputs, problems: problems, base: io.currentDirectory, root: config.directory)
         settings.cache = scale.cache
         settings.finishCrossFile = scale.shard == nil && scale.factsOut == nil
+        if reporting.summary { settings.documentProfiler = CorpusProfiler.documentProfiler }
+        // The text format quotes the lines it reports: kept by the pass instead of read again.
+        settings.captureSourceLines = format == .text && !reporting.statistics
 
         let linter = try Linter(catalog: catalog, config: config, settings: settings, configurations: resolver.snapshot())
         if inputs.isEmpty && problems.isEmpty && !parsed.has("quiet") {
@@ -147,7 +150,10 @@ package enum LintCommand {
         if reporting.streamJSONLines {
             for f in result.files { for d in f.diagnostics { streamed[d, default: 0] += 1 } }
         }
-        let completed = linter.completing(result.diagnostics, problems: problems, inMemory: inMemory, base: io.currentDirectory)
+        var suppressions = CrossFileSuppressions()
+        for f in result.files { suppressions.add(f) }
+        let completed = linter.completing(result.diagnostics, problems: problems, inMemory: inMemory, base: io.currentDirectory,
+                                          suppressions: suppressions)
         result.diagnostics = completed.diagnostics
         result.ioFailure = result.ioFailure || completed.ioFailure
 
@@ -209,7 +215,9 @@ package enum LintCommand {
             rendered = format.reporter.render(result, context: context)
         }
         if reporting.summary {
-            let profiles = CorpusProfiler.profile(inputs, baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs)
+            var pass = PassProfiles()
+            for f in result.files { pass.add(f) }
+            let profiles = pass.finish(baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs)
             let summary = CorpusSummary(result: result, catalog: catalog, profiles: profiles)
             switch format {
             case .text, .concise: rendered += (rendered.isEmpty ? "" : "\n") + SummaryRenderer.text(summary)
@@ -232,7 +240,9 @@ package enum LintCommand {
         }
 
         if settings.fix != .none && !parsed.has("quiet") {
-            io.stderr(fixSummaryLine(result, mode: settings.fix))
+            let changed = result.files.filter { f in f.fix.map { $0.original != $0.fixed } ?? false }.count
+            io.stderr(fixSummaryLine(result.fixSummary, mode: settings.fix, remaining: result.diagnostics.count,
+                                     unsafeAvailable: result.diagnostics.filter { $0.fix?.applicability == .unsafe }.count, changedFiles: changed))
         }
         for r in result.fixSummary.rolledBack { io.stderr("warning: \(SystemPath.display(r.path)): \(r.reason)\n") }
         for p in result.fixSummary.passLimitHit { io.stderr("warning: \(p): fixes did not converge after \(Fixer.maxPasses) passes\n") }
@@ -248,13 +258,10 @@ package enum LintCommand {
             .status(ReportTotals(result.diagnostics), fixesApplied: settings.fix.writes ? result.fixSummary.fixesApplied : 0, io: io)
     }
 
-    package static func fixSummaryLine(_ result: LintResult, mode: FixMode) -> String {
-        let s = result.fixSummary
-        let remaining = result.diagnostics.count
-        let unsafeAvailable = result.diagnostics.filter { $0.fix?.applicability == .unsafe }.count
+    /// `changedFiles`: files whose text a preview would change.
+    package static func fixSummaryLine(_ s: FixSummary, mode: FixMode, remaining: Int, unsafeAvailable: Int, changedFiles files: Int) -> String {
         var line: String
         if case .preview = mode {
-            let files = result.files.filter { f in f.fix.map { $0.original != $0.fixed } ?? false }.count
             line = "would fix \(s.fixesApplied) issue\(s.fixesApplied == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s")"
         } else {
             line = "fixed \(s.fixesApplied) issue\(s.fixesApplied == 1 ? "" : "s") in \(s.filesFixed) file\(s.filesFixed == 1 ? "" : "s")"

@@ -60,6 +60,7 @@ package enum ReportCommand {
         try resolver.throwErrors()
         let (config, catalog) = (resolver.root, resolver.catalog)
         settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
+        settings.documentProfiler = CorpusProfiler.documentProfiler
         if let out = parsed.value("output") {
             try OutputGuard.check(output: NewsLintCLI.resolve(out, io), display: out,
                                   inputs: expanded.files.map { PathResolver.absolute($0, base: io.currentDirectory) })
@@ -68,17 +69,19 @@ package enum ReportCommand {
         let linter = try Linter(catalog: catalog, config: config, settings: settings, configurations: resolver.snapshot())
         // Streamed: each file's diagnostics are counted as the file is delivered, never kept.
         var acc = CorpusSummary.Accumulator(catalog: catalog, listLimit: listLimit)
-        let run = linter.lintStreaming(inputs) { outcome in
+        var pass = PassProfiles()
+        var request = LintRequest(inputs: inputs, problems: expanded.problems)
+        request.keepDiagnostics = false
+        let run = LintRun(linter: linter, request: request, perFile: { outcome in
+            pass.add(outcome)
             acc.addFile(path: outcome.path, byteCount: outcome.byteCount)
             for d in outcome.diagnostics { acc.add(d) }
-        }
-        let completed = linter.completing(run.crossFile, problems: expanded.problems, inMemory: [:], base: io.currentDirectory)
-        let extras = completed.diagnostics
-        let ioFailure = run.ioFailure || completed.ioFailure
-        for d in extras { acc.add(d) }
-        // The profile pass reads every file once more; it also reads back the lines the drill-down quotes.
-        let profiles = CorpusProfiler.profile(inputs, baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs,
-                                              lines: acc.listedLines)
+        })
+        var ioFailure = run.ioFailure
+        if !run.extras.forEach({ acc.add($0) }) { ioFailure = true }
+        // Profiles come from the lint pass; only the lines the drill-down quotes are read back.
+        let profiles = pass.finish(baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs,
+                                   lines: acc.listedLines)
         var summary = CorpusSummary(acc, profiles: profiles)
         // Suggested commands name what this report covered.
         summary.scope = (parsed.value("config").map { ["--config", $0] } ?? (parsed.has("no-config") ? ["--no-config"] : [])) + paths

@@ -113,6 +113,9 @@ public enum CorpusProfiler {
         CalendarDate.fileNamePrefix(path)?.isoDay
     }
 
+    /// The profile as the lint pass computes it (`LintSettings.documentProfiler`).
+    public static let documentProfiler: DocumentProfiler = { profile($0) }
+
     /// Reads and profiles inputs in parallel (unreadable or binary files are left out).
     public static func profile(_ inputs: [LintInput], baseDirectory: String, maxSize: Int, jobs: Int, lines: [String: Set<Int>] = [:]) -> [FileProfile] {
         parallelMap(count: inputs.count, jobs: jobs) { i -> FileProfile? in
@@ -144,5 +147,56 @@ public enum CorpusProfiler {
     package static func bodyHash(_ document: Document) -> String? {
         let (hash, length) = normalizedBodyHash(document)
         return length >= 20 ? StableHash.hex(hash) : nil
+    }
+}
+
+/// The corpus profile gathered from the lint pass (`CorpusProfiler.documentProfiler`), in input
+/// order. Files the pass did not read (cache hits) are profiled at the end, so every file is read
+/// at most once per run; only the lines a report quotes are read back, from the files it quotes.
+public struct PassProfiles {
+    private enum Entry {
+        case profiled(FileProfile)
+        case unread(String)
+    }
+    private var entries: [Entry] = []
+
+    public init() {}
+
+    /// Adds a delivered outcome. Files skipped or unreadable in the pass (no bytes) have no profile.
+    public mutating func add(_ outcome: FileOutcome) {
+        if let p = outcome.profile as? FileProfile {
+            entries.append(.profiled(p))
+        } else if outcome.byteCount > 0 {
+            entries.append(.unread(outcome.path))
+        }
+    }
+
+    /// The profiles; `lines`: lines to quote, by path (read back from those files only).
+    public func finish(baseDirectory: String, maxSize: Int, jobs: Int, lines: [String: Set<Int>] = [:]) -> [FileProfile] {
+        let unread = entries.compactMap { e -> LintInput? in if case let .unread(p) = e { return .file(p) } else { return nil } }
+        var read = CorpusProfiler.profile(unread, baseDirectory: baseDirectory, maxSize: maxSize, jobs: jobs, lines: lines)[...]
+        var out: [FileProfile] = []
+        out.reserveCapacity(entries.count)
+        for e in entries {
+            switch e {
+            case var .profiled(p):
+                if let wanted = lines[p.path], !wanted.isEmpty { p.lines = CorpusProfiler.quotedLines(p.path, wanted, baseDirectory: baseDirectory, maxSize: maxSize) }
+                out.append(p)
+            case let .unread(path):
+                if let p = read.first, p.path == path { out.append(p); read = read.dropFirst() }
+            }
+        }
+        return out
+    }
+}
+
+extension CorpusProfiler {
+    /// Lines `wanted` of one file, read back for a report's quotes.
+    package static func quotedLines(_ path: String, _ wanted: Set<Int>, baseDirectory: String, maxSize: Int) -> [Int: String] {
+        guard case let .bytes(b) = FileReader.read(PathResolver.absolute(path, base: baseDirectory), maxSize: maxSize) else { return [:] }
+        let document = Document(path: path, bytes: b)
+        var out: [Int: String] = [:]
+        for n in wanted where n >= 1 && n <= document.lineCount { out[n] = document.lineText(n) }
+        return out
     }
 }

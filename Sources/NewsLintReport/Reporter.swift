@@ -21,6 +21,9 @@ public struct ReportContext: Sendable {
     public var aggregateThreshold = FindingAggregation.defaultThreshold
     /// Directory relative diagnostic paths are resolved against when reading source lines.
     public var baseDirectory: String = FileManager.default.currentDirectoryPath
+    /// Source lines the lint pass kept for the path being rendered (by line number): quoted
+    /// without reading the file again.
+    public var capturedLines: [Int: String] = [:]
 
     public init(catalog: Catalog, color: Bool = false, inMemorySources: [String: [UInt8]] = [:], unsafeFixes: Bool = false, fixing: Bool = false) {
         self.catalog = catalog
@@ -209,10 +212,13 @@ package struct SourceCache {
     package let base: String
     private var current: (path: String, document: Document?)?
     private var lastLine: (path: String, number: Int, scalars: [Unicode.Scalar])?
+    /// Lines of `captured.path` the lint pass kept: answered without reading the file.
+    private let captured: (path: String, lines: [Int: String])?
 
-    package init(inMemory: [String: [UInt8]], base: String) {
+    package init(inMemory: [String: [UInt8]], base: String, captured: (path: String, lines: [Int: String])? = nil) {
         self.inMemory = inMemory
         self.base = base
+        self.captured = captured
     }
 
     package mutating func line(_ path: String, _ n: Int) -> String? {
@@ -222,6 +228,11 @@ package struct SourceCache {
     /// Line `n` of `path` as scalars (decoded once per line).
     package mutating func scalars(_ path: String, _ n: Int) -> [Unicode.Scalar]? {
         if let l = lastLine, l.path == path, l.number == n { return l.scalars }
+        if let captured, captured.path == path, let text = captured.lines[n] {
+            let s = Array(text.unicodeScalars)
+            lastLine = (path, n, s)
+            return s
+        }
         if current?.path != path {
             let bytes = inMemory[path] ?? SystemPath.contents(PathResolver.absolute(path, base: base))
             current = (path, bytes.map { Document(path: path, bytes: $0) })

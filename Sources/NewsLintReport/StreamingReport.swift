@@ -62,7 +62,34 @@ extension StreamingReporter {
     }
 }
 
+/// A format that needs the whole run (its header carries totals, or it groups across files:
+/// sarif, junit, markdown) behind the streaming interface: it keeps the diagnostics it is given
+/// and renders them at the end, so only these formats hold a run's findings.
+public struct BufferingReporter: StreamingReporter {
+    package let reporter: any Reporter
+    private var diagnostics: [Diagnostic] = []
+    /// Every path the run checked, in output order (JUnit lists clean files too).
+    public var checkedPaths: [String] = []
+
+    public init(_ reporter: any Reporter) { self.reporter = reporter }
+
+    public func begin(context: ReportContext) -> String { "" }
+
+    public mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
+        self.diagnostics.append(contentsOf: diagnostics)
+        return ""
+    }
+
+    public func end(_ totals: ReportTotals, context: ReportContext) -> String {
+        let files = checkedPaths.map { FileOutcome(path: $0, diagnostics: [], facts: [], byteCount: 0, fix: nil, ioFailure: false) }
+        return reporter.render(LintResult(diagnostics: diagnostics, files: files, ioFailure: false, fixSummary: FixSummary()), context: context)
+    }
+}
+
 extension OutputFormat {
+    /// The reporter a run's merged stream goes to: streaming where the format allows, else buffering.
+    public var runReporter: any StreamingReporter { streamingReporter ?? BufferingReporter(reporter) }
+
     /// The streaming reporter of this format; nil for formats that need the whole result (their
     /// headers carry totals or they group across the run: sarif, junit, markdown).
     public var streamingReporter: (any StreamingReporter)? {
@@ -137,7 +164,8 @@ extension TextReporter: StreamingReporter {
     public func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
         var out = ""
         let style = ANSIStyle(enabled: context.color)
-        var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory)
+        let captured = diagnostics.first.map { (path: $0.path, lines: context.capturedLines) }
+        var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory, captured: captured)
         for d in FindingAggregation.apply(diagnostics, threshold: context.aggregateThreshold) {
             let sev: String
             switch d.severity {
@@ -164,146 +192,5 @@ extension TextReporter: StreamingReporter {
     public func end(_ totals: ReportTotals, context: ReportContext) -> String {
         if context.quiet { return "" }
         return Self.summary(totals, context: context, style: ANSIStyle(enabled: context.color))
-    }
-}
-
-/// Per-file diagnostics of a run in output order, compactly encoded: in memory while small, then
-/// in an unlinked temporary file, so a run's diagnostics never have to be held as values.
-public final class DiagnosticSpill {
-    /// Bytes buffered before they go to the temporary file.
-    package let threshold: Int
-    private var buffer = ByteWriter()
-    private var file: FileHandle?
-    public private(set) var spilledBytes = 0
-
-    public init(threshold: Int = 1 << 18) { self.threshold = threshold }
-
-    /// Appends one file's diagnostics (all of one path, in output order).
-    public func append(_ diagnostics: [Diagnostic]) {
-        guard let path = diagnostics.first?.path else { return }
-        var record = ByteWriter()
-        record.string(path)
-        record.varint(UInt64(diagnostics.count))
-        for d in diagnostics { record.diagnostic(d) }
-        buffer.varint(UInt64(record.bytes.count))
-        buffer.bytes.append(contentsOf: record.bytes)
-        if buffer.bytes.count >= threshold { flush() }
-    }
-
-    /// Whether anything went to disk (for tests and measurements).
-    public var usedFile: Bool { file != nil }
-
-    /// Set when the temporary file cannot be created or written: from then on everything stays in
-    /// memory (slower to nothing, never lost; what is already on disk is read first, so order holds).
-    private var diskFailed = false
-
-    private func flush() {
-        guard !diskFailed else { return }
-        if file == nil { file = Self.temporaryFile() }
-        guard let file else { diskFailed = true; return }
-        do {
-            try file.write(contentsOf: buffer.bytes)
-        } catch {
-            diskFailed = true
-            return
-        }
-        spilledBytes += buffer.bytes.count
-        buffer.bytes.removeAll(keepingCapacity: true)
-    }
-
-    /// A temporary file unlinked at once: it disappears with the process however that ends.
-    package static func temporaryFile() -> FileHandle? {
-        var template = Array((NSTemporaryDirectory() + "/newslint-spill-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { p -> Int32 in
-            guard let base = p.baseAddress else { return -1 }
-            return mkstemp(base)
-        }
-        guard fd >= 0 else { return nil }
-        template.withUnsafeBufferPointer { p in if let base = p.baseAddress { _ = unlink(base) } }
-        return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-    }
-
-    /// Calls `body` with each file's diagnostics in the order they were appended.
-    /// Records are read back in chunks. Returns false when the temporary file could not be read
-    /// back or a record did not decode (the stream ends there; the caller reports the failure).
-    @discardableResult
-    public func forEachFile(_ body: ([Diagnostic]) -> Void) -> Bool {
-        var pending: [UInt8] = []
-        var position = 0
-        func decodeAvailable() -> Bool {
-            while true {
-                var r = ByteReader(pending, range: position..<pending.count)
-                guard let length = r.int(), let range = r.skip(length) else { return true }
-                var record = ByteReader(pending, range: range)
-                guard let path = record.string(), let count = record.int() else { return false }
-                var diagnostics: [Diagnostic] = []
-                diagnostics.reserveCapacity(min(count, 4096))
-                for _ in 0..<count {
-                    guard let d = record.diagnostic(path: path) else { return false }
-                    diagnostics.append(d)
-                }
-                position = r.position
-                body(diagnostics)
-            }
-        }
-        if let file, spilledBytes > 0 {
-            do {
-                try file.seek(toOffset: 0)
-                var read = 0
-                while read < spilledBytes, let chunk = try file.read(upToCount: min(1 << 18, spilledBytes - read)), !chunk.isEmpty {
-                    read += chunk.count
-                    pending.removeFirst(position)
-                    position = 0
-                    pending.append(contentsOf: chunk)
-                    if !decodeAvailable() { return false }
-                }
-                try file.seekToEnd()
-                if read != spilledBytes { return false }
-            } catch {
-                return false
-            }
-        }
-        pending.removeFirst(position)
-        position = 0
-        pending.append(contentsOf: buffer.bytes)
-        return decodeAvailable() && position == pending.count
-    }
-}
-
-/// Merges the spilled per-file diagnostics with the (few, sorted) other diagnostics of a run
-/// (cross-file findings, input problems) into one output-ordered stream, path by path.
-public enum OrderedMerge {
-    /// Returns false when the spill could not be read back completely (see `DiagnosticSpill.forEachFile`).
-    @discardableResult
-    public static func run(_ spill: DiagnosticSpill, extras: [Diagnostic], _ body: (ArraySlice<Diagnostic>) -> Void) -> Bool {
-        var e = extras.startIndex
-        /// Emits extras whose path sorts before `path` (nil: all remaining), one group per path.
-        func flushExtras(before path: String?) {
-            while e < extras.endIndex {
-                let p = extras[e].path
-                if let path, !p.utf8.lexicographicallyPrecedes(path.utf8) { return }
-                var end = e + 1
-                while end < extras.endIndex && extras[end].path == p { end += 1 }
-                body(extras[e..<end])
-                e = end
-            }
-        }
-        let complete = spill.forEachFile { diagnostics in
-            guard let path = diagnostics.first?.path else { return }
-            flushExtras(before: path)
-            var end = e
-            while end < extras.endIndex && extras[end].path == path { end += 1 }
-            if end == e {
-                body(diagnostics[...])
-            } else {
-                var merged = diagnostics
-                merged.append(contentsOf: extras[e..<end])
-                merged.sort(by: Diagnostic.outputOrder)
-                e = end
-                body(merged[...])
-            }
-        }
-        flushExtras(before: nil)
-        return complete
     }
 }

@@ -26,8 +26,15 @@ public protocol FactColumn: AnyObject {
     func append(file: Int, fact: any Sendable)
     var count: Int { get }
     func entry(_ i: Int) -> (file: Int, fact: any Sendable)
-    /// Runs the reduce phase over the facts (sorted by path) and releases them.
-    func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic]
+    /// Runs the reduce phase over the facts (sorted by path) and releases them. With `into`, the
+    /// findings go there as they are reported and the result is empty.
+    func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic]
+}
+
+/// Takes findings as they are reported (the engine's sorted runs), so a reduce phase that reports
+/// every file of a large corpus does not hold them all as values.
+public protocol DiagnosticReceiver: AnyObject {
+    func add(_ diagnostic: Diagnostic)
 }
 
 extension FactColumn {
@@ -50,11 +57,12 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     package var count: Int { entries.count }
     package func entry(_ i: Int) -> (file: Int, fact: any Sendable) { (entries[i].file, entries[i].fact) }
 
-    package func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic] {
+    package func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
         let facts = sortedEntries(entries, paths: paths)
         entries = []
         var sink = CrossFileSink(rule: id, severity: severity)
         sink.environment = environment
+        sink.receiver = receiver
         rule.finish(facts, into: &sink)
         return sink.diagnostics
     }
@@ -70,10 +78,13 @@ package final class BoxedFactColumn: FactColumn, @unchecked Sendable {
     package var count: Int { entries.count }
     package func entry(_ i: Int) -> (file: Int, fact: any Sendable) { entries[i] }
 
-    package func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic] {
+    package func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
         let facts = sortedEntries(entries, paths: paths).map { (path: $0.path, fact: $0.fact) }
         entries = []
-        return rule.finishErased(facts, id: id, severity: severity, environment: environment)
+        let found = rule.finishErased(facts, id: id, severity: severity, environment: environment)
+        guard let receiver else { return found }
+        for d in found { receiver.add(d) }
+        return []
     }
 }
 

@@ -59,6 +59,9 @@ public struct CrossFileSink {
     public private(set) var diagnostics: [Diagnostic] = []
     /// Outside-world services (e.g. the online URL checker) provided by the engine.
     public var environment: LintEnvironment = .default
+    /// Where findings go as they are reported, when the engine streams them (then `diagnostics`
+    /// stays empty): a corpus of copies makes the reduce phase report every file.
+    package var receiver: (any DiagnosticReceiver)?
 
     public init(rule: String, severity: Severity) {
         self.rule = rule
@@ -66,7 +69,8 @@ public struct CrossFileSink {
     }
 
     public mutating func report(path: String, line: Int, column: Int = 1, _ message: String, fix: Fix? = nil) {
-        diagnostics.append(Diagnostic(rule: rule, severity: severity, path: path, line: line, column: column, message: message, fix: fix))
+        let d = Diagnostic(rule: rule, severity: severity, path: path, line: line, column: column, message: message, fix: fix)
+        if let receiver { receiver.add(d) } else { diagnostics.append(d) }
     }
 }
 

@@ -42,8 +42,18 @@ public struct LintSettings: Sendable {
     /// Seconds of rule time per file after which the remaining rules are skipped (a `file-skipped`
     /// finding names the rule that ran over); nil: no budget.
     public var fileTimeBudget: Double? = 30
+    /// Per-document facts a caller above the engine wants from the same pass (the corpus profile
+    /// of `--summary` and `report`), so no later step reads the files again.
+    public var documentProfiler: DocumentProfiler?
+    /// Keep the source lines the file's diagnostics point at (reporters quoting them, such as
+    /// the text format's code frames, then need not read the file again).
+    public var captureSourceLines = false
     public init() {}
 }
+
+/// Computes a caller's facts about one linted document (in the pass, from the text as it stands
+/// after fixes); the engine only carries the value to the delivery.
+public typealias DocumentProfiler = @Sendable (Document) -> any Sendable
 
 /// An input to lint: a file on disk or text from stdin under a display name.
 public enum LintInput: Sendable {
@@ -75,7 +85,20 @@ public struct FileOutcome: Sendable {
     /// Digest of this file's cached facts when the outcome went through the cache (nil otherwise):
     /// a run whose every file has one can reuse the cached cross-file result for the same digests.
     public var factDigest: UInt64?
+    /// `settings.documentProfiler`'s value for this document (nil without one, or when the file
+    /// was not read by the pass: skipped, unreadable, or answered by the cache).
+    /// The lines the diagnostics point at, by number (with `settings.captureSourceLines`).
+    public var sourceLines: [Int: String]?
+    public var profile: (any Sendable)? {
+        get { profileBox?.value }
+        set { profileBox = newValue.map(ProfileBox.init) }
+    }
+    /// Suppression regions of the document for cross-file findings (nil when it has none), and
+    /// whether the pass knows them (false for cache hits: their text was not read).
+    package var suppressions: [Suppressions.Region]?
+    package var suppressionsKnown = false
     private var fixBox: FixBox?
+    private var profileBox: ProfileBox?
 
     public init(path: String, diagnostics: [Diagnostic], facts: [(rule: Int, fact: any Sendable)], byteCount: Int,
                 fix: FileFixOutcome?, ioFailure: Bool) {
@@ -85,6 +108,11 @@ public struct FileOutcome: Sendable {
         self.byteCount = byteCount
         self.ioFailure = ioFailure
         self.fixBox = fix.map(FixBox.init)
+    }
+
+    private final class ProfileBox: Sendable {
+        let value: any Sendable
+        init(_ value: any Sendable) { self.value = value }
     }
 
     private final class FixBox: Sendable {
@@ -162,6 +190,8 @@ public struct StreamedLint: Sendable {
     public var fileCount = 0
     public var ioFailure = false
     public var fixSummary = FixSummary()
+    /// Suppression regions the pass found, for the cross-file findings of the reduce phase.
+    public var suppressions = CrossFileSuppressions()
 }
 
 /// Lints documents with a configuration; the heart of the library.
@@ -324,7 +354,10 @@ public final class Linter: Sendable {
     /// `consume` in input order, on one thread at a time, as soon as it and all earlier files are
     /// done; workers run at most a bounded window ahead. Only small per-file aggregates (cross-file
     /// facts) are kept, so memory does not grow with the number of diagnostics.
+    /// `crossFileInto`: where the reduce phase's findings go (suppressed ones dropped) instead of
+    /// `StreamedLint.crossFile`, so they never have to be held as values.
     public func lintStreaming(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil,
+                              crossFileInto runs: DiagnosticRuns? = nil,
                               consume: (FileOutcome) -> Void) -> StreamedLint {
         var run = StreamedLint(facts: CrossFileFacts(rules: baseRules.crossFile.map(\.rule)))
         // Identifies the whole run's facts (paths in delivery order and each file's fact digest);
@@ -342,6 +375,7 @@ public final class Linter: Sendable {
             run.ioFailure = run.ioFailure || outcome.ioFailure
             if let f = outcome.fix { run.fixSummary.add(f) }
             run.facts.add(path: outcome.path, facts: outcome.facts)
+            if !baseRules.crossFile.isEmpty { run.suppressions.add(outcome) }
             if let d = runDigest, let file = outcome.factDigest {
                 runDigest = FastHash.mix(d ^ LintCache.pathHash(outcome.path) &+ file &* 0x9E37_79B9_7F4A_7C15)
             } else {
@@ -349,14 +383,26 @@ public final class Linter: Sendable {
             }
             consume(outcome)
         })
+        if let runs {
+            // Suppression comments apply as findings are sealed into runs (completing(_:) does this for arrays).
+            let crossFileRules = Set(baseRules.crossFile.map(\.id))
+            let known = run.suppressions, base = settings.baseDirectory
+            runs.filter = { Suppressions.dropSuppressedCrossFile($0, crossFileRules: crossFileRules, inMemory: [:], base: base, known: known) }
+        }
         if settings.finishCrossFile {
             if let cache = reusableCache, let digest = runDigest, let stored = cache.crossFileResult(digest: digest) {
                 run.crossFile = stored
+            } else if let runs, reusableCache == nil {
+                _ = finishCrossFile(consuming: &run.facts, into: runs)
             } else {
                 run.crossFile = finishCrossFile(consuming: &run.facts)
                 if !Diagnostic.isSorted(run.crossFile) { run.crossFile.sort(by: Diagnostic.outputOrder) }
                 if let cache = reusableCache, let digest = runDigest { cache.recordCrossFile(digest: digest, diagnostics: run.crossFile) }
             }
+        }
+        if let runs {
+            runs.add(contentsOf: run.crossFile)
+            run.crossFile = []
         }
         return run
     }
@@ -375,10 +421,11 @@ public final class Linter: Sendable {
 
     /// The reduce phase, releasing each rule's facts as it runs (peak memory: one rule's facts
     /// in its typed form plus the columns not yet reduced).
-    public func finishCrossFile(consuming facts: inout CrossFileFacts) -> [Diagnostic] {
+    public func finishCrossFile(consuming facts: inout CrossFileFacts, into runs: DiagnosticRuns? = nil) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for (index, active) in baseRules.crossFile.enumerated() where facts.columns.indices.contains(index) {
-            out.append(contentsOf: facts.columns[index].finish(paths: facts.paths, id: active.id, severity: active.severity, environment: environment))
+            out.append(contentsOf: facts.columns[index].finish(paths: facts.paths, id: active.id, severity: active.severity,
+                                                               environment: environment, into: runs))
         }
         return out
     }
@@ -471,6 +518,7 @@ public final class Linter: Sendable {
                            environment: LintEnvironment? = nil) -> FileOutcome {
         let environment = environment ?? self.environment
         var document = Document(path: path, bytes: bytes)
+        let original = document
         var diagnostics = check(document, rules: rules, environment: environment)
         var fixOutcome: FileFixOutcome?
         if let allowed = settings.fix.allowed {
@@ -516,8 +564,25 @@ public final class Linter: Sendable {
                                               message: "rule '\(active.id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget) and stopped partway: this file was only partly checked by it (not compared with other files)"))
             }
         }
-        return FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: bytes.count, fix: fixOutcome,
-                           ioFailure: fixOutcome?.writeError != nil)
+        var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: bytes.count, fix: fixOutcome,
+                                  ioFailure: fixOutcome?.writeError != nil)
+        // Later steps see the text as it is on disk after this pass (fixed only when written) and
+        // stdin as it was given.
+        var final = original
+        if settings.fix.writes, case .file = input { final = document }
+        outcome.profile = settings.documentProfiler?(final)
+        if settings.captureSourceLines {
+            var lines: [Int: String] = [:]
+            for d in outcome.diagnostics where d.line >= 1 && d.line <= final.lineCount && lines[d.line] == nil {
+                lines[d.line] = final.lineText(d.line)
+            }
+            outcome.sourceLines = lines
+        }
+        if !baseRules.crossFile.isEmpty {
+            outcome.suppressions = Suppressions.crossFileRegions(final)
+            outcome.suppressionsKnown = true
+        }
+        return outcome
     }
 
     private func engineOutcome(path: String, rule: String, message: String, rules: RuleSet, failure: Bool) -> FileOutcome {
@@ -525,7 +590,10 @@ public final class Linter: Sendable {
         if let severity = rules.engineSeverity[rule] ?? (failure ? .error : nil) {
             diagnostics.append(Diagnostic(rule: rule, severity: severity, path: path, line: 1, column: 1, message: message))
         }
-        return FileOutcome(path: path, diagnostics: diagnostics, facts: [], byteCount: 0, fix: nil, ioFailure: failure)
+        var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: [], byteCount: 0, fix: nil, ioFailure: failure)
+        // Nothing of it was read: no cross-file finding can point into it.
+        outcome.suppressionsKnown = true
+        return outcome
     }
 }
 
@@ -547,8 +615,9 @@ extension Linter {
     /// The last step every command shares after linting: input problems (missing paths, loops)
     /// become `io-error`/`file-skipped` findings, suppression comments apply to cross-file
     /// findings, and the list is put in output order. `ioFailure` is true when an input failed.
+    /// `suppressions`: what the pass found (files it did not read are read here).
     public func completing(_ diagnostics: [Diagnostic], problems: [InputProblem], inMemory: [String: [UInt8]],
-                           base: String) -> (diagnostics: [Diagnostic], ioFailure: Bool) {
+                           base: String, suppressions: CrossFileSuppressions? = nil) -> (diagnostics: [Diagnostic], ioFailure: Bool) {
         var out = diagnostics
         var ioFailure = false
         for p in problems {
@@ -557,7 +626,8 @@ extension Linter {
             out.append(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
             if p.isFailure { ioFailure = true }
         }
-        out = Suppressions.dropSuppressedCrossFile(out, crossFileRules: Set(baseRules.crossFile.map(\.id)), inMemory: inMemory, base: base)
+        out = Suppressions.dropSuppressedCrossFile(out, crossFileRules: Set(baseRules.crossFile.map(\.id)), inMemory: inMemory, base: base,
+                                                   known: suppressions ?? CrossFileSuppressions())
         out.sort(by: Diagnostic.outputOrder)
         return (out, ioFailure)
     }

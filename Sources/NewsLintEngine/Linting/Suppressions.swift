@@ -336,19 +336,33 @@ public enum Suppressions {
     /// Drops diagnostics of `crossFileRules` that their file's directives silence. Reads
     /// only the files that have such findings (few), from `inMemory` or disk.
     public static func dropSuppressedCrossFile(_ diagnostics: [Diagnostic], crossFileRules: Set<String>,
-                                               inMemory: [String: [UInt8]], base: String) -> [Diagnostic] {
+                                               inMemory: [String: [UInt8]], base: String,
+                                               known: CrossFileSuppressions = CrossFileSuppressions()) -> [Diagnostic] {
         guard !crossFileRules.isEmpty else { return diagnostics }
         var regionsByPath: [String: [Region]] = [:]
         return diagnostics.filter { d in
             guard crossFileRules.contains(d.rule) else { return true }
             if regionsByPath[d.path] == nil {
-                let bytes = inMemory[d.path] ?? SystemPath.contents(PathResolver.absolute(d.path, base: base)) ?? []
-                let document = Document(path: d.path, bytes: bytes)
-                regionsByPath[d.path] = regions(directives(in: document), lastLine: document.lineCount).regions
+                if let found = known.regions(d.path) {
+                    regionsByPath[d.path] = found
+                } else {
+                    // Not read by the pass (a cache hit, or a shard's facts): read it now.
+                    let bytes = inMemory[d.path] ?? SystemPath.contents(PathResolver.absolute(d.path, base: base)) ?? []
+                    regionsByPath[d.path] = crossFileRegions(Document(path: d.path, bytes: bytes)) ?? []
+                }
             }
             let regions = regionsByPath[d.path] ?? []
             return !regions.contains { $0.lines.contains(d.line) && covers($0, rule: d.rule, blanketApplies: true) }
         }
+    }
+
+    /// The regions of a document's directives (nil when it has none): what cross-file findings
+    /// pointing into it are checked against after the reduce phase.
+    package static func crossFileRegions(_ document: Document) -> [Region]? {
+        let found = directives(in: document)
+        if found.isEmpty { return nil }
+        let r = regions(found, lastLine: document.lineCount).regions
+        return r.isEmpty ? nil : r
     }
 
     /// Removes the directive; when it is alone on its line, removes the line.
@@ -367,5 +381,29 @@ public enum Suppressions {
             return Fix(.safe, "Remove the unused directive", edits: [.delete(start..<content.upperBound)])
         }
         return Fix(.safe, "Remove the unused directive", edits: [.delete(d.range)])
+    }
+}
+
+/// Suppression regions the pass found in the files it read, kept for the cross-file findings of
+/// the reduce phase so no file is read again for them. Compact: only files with directives hold
+/// regions; files the pass did not read (cache hits) are listed and read when a finding needs them.
+public struct CrossFileSuppressions: Sendable {
+    private var regionsByPath: [String: [Suppressions.Region]] = [:]
+    private var unread: Set<String> = []
+    /// Whether any outcome was added (a run without cross-file rules adds none: every file is read).
+    private var tracking = false
+
+    public init() {}
+
+    package mutating func add(_ outcome: FileOutcome) {
+        tracking = true
+        if let r = outcome.suppressions { regionsByPath[outcome.path] = r }
+        if !outcome.suppressionsKnown { unread.insert(outcome.path) }
+    }
+
+    /// The regions of `path` ([] when it has none); nil when the pass did not read it.
+    package func regions(_ path: String) -> [Suppressions.Region]? {
+        guard tracking, !unread.contains(path) else { return nil }
+        return regionsByPath[path] ?? []
     }
 }

@@ -1,0 +1,194 @@
+import Foundation
+import NewsLintCore
+
+/// Diagnostics that arrive out of path order (the cross-file reduce phase, input problems), held
+/// as sorted runs: a run is sorted when it is sealed, kept in memory while the runs are small and
+/// written to an unlinked temporary file (under `TMPDIR`, never in the corpus) past a budget; a
+/// k-way merge reads them back in output order. The reduce phase of a corpus of copies reports
+/// every file, so holding these as values made peak memory grow with the corpus.
+/// Used from one thread at a time.
+public final class DiagnosticRuns: DiagnosticReceiver {
+    /// Diagnostics gathered before they are sealed into a run.
+    public let runLength: Int
+    /// Encoded bytes kept in memory before the runs go to the temporary file.
+    package let memoryBudget: Int
+    /// Applied to every chunk before it is sorted (e.g. dropping suppressed findings).
+    package var filter: (([Diagnostic]) -> [Diagnostic])?
+
+    private var pending: [Diagnostic] = []
+    /// Byte ranges of the sealed runs, in `memory` or, once spilled, in `file`.
+    private var runs: [(range: Range<Int>, count: Int, onDisk: Bool)] = []
+    private var memory = ByteWriter()
+    private var file: FileHandle?
+    private var fileBytes = 0
+    private var diskFailed = false
+    public private(set) var count = 0
+
+    public init(runLength: Int = 8192, memoryBudget: Int = 1 << 20) {
+        self.runLength = max(1, runLength)
+        self.memoryBudget = memoryBudget
+    }
+
+    /// Whether anything went to disk (for tests and measurements).
+    public var usedFile: Bool { file != nil }
+
+    public func add(_ d: Diagnostic) {
+        pending.append(d)
+        if pending.count >= runLength { seal() }
+    }
+
+    public func add(contentsOf diagnostics: [Diagnostic]) {
+        for d in diagnostics { add(d) }
+    }
+
+    /// Sorts what was added since the last run into a run of its own.
+    public func seal() {
+        var chunk = pending
+        pending = []
+        if let filter { chunk = filter(chunk) }
+        guard !chunk.isEmpty else { return }
+        if !Diagnostic.isSorted(chunk) { chunk.sort(by: Diagnostic.outputOrder) }
+        let start = memory.bytes.count
+        for d in chunk {
+            memory.string(d.path)
+            memory.diagnostic(d)
+        }
+        runs.append((start..<memory.bytes.count, chunk.count, false))
+        count += chunk.count
+        if memory.bytes.count >= memoryBudget { spill() }
+    }
+
+    /// Moves the in-memory runs to the temporary file (kept in memory if it cannot be written).
+    private func spill() {
+        guard !diskFailed else { return }
+        if file == nil { file = DiagnosticSpill.temporaryFile() }
+        guard let file else { diskFailed = true; return }
+        do { try file.write(contentsOf: memory.bytes) } catch { diskFailed = true; return }
+        let base = fileBytes
+        for i in runs.indices where !runs[i].onDisk {
+            runs[i] = ((runs[i].range.lowerBound + base)..<(runs[i].range.upperBound + base), runs[i].count, true)
+        }
+        fileBytes += memory.bytes.count
+        memory.bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Every diagnostic in output order; false when a run could not be read back (the stream ends).
+    /// Seals what is pending first.
+    @discardableResult
+    public func forEach(_ body: (Diagnostic) -> Void) -> Bool {
+        var cursor = makeCursor()
+        while let d = cursor.next() { body(d) }
+        return !cursor.failed
+    }
+
+    /// All diagnostics in output order (for callers that need them as values: small runs).
+    public var all: [Diagnostic] {
+        var out: [Diagnostic] = []
+        out.reserveCapacity(count)
+        forEach { out.append($0) }
+        return out
+    }
+
+    public func makeCursor() -> Cursor {
+        seal()
+        let heads = runs.map { RunReader(range: $0.range, remaining: $0.count, onDisk: $0.onDisk) }
+        return Cursor(runs: self, readers: heads)
+    }
+
+    fileprivate func read(_ range: Range<Int>, onDisk: Bool) -> [UInt8]? {
+        if !onDisk { return Array(memory.bytes[range]) }
+        guard let file else { return nil }
+        var out = [UInt8](repeating: 0, count: range.count)
+        let n = out.withUnsafeMutableBytes { p -> Int in
+            guard let base = p.baseAddress else { return 0 }
+            var done = 0
+            while done < range.count {
+                let r = pread(file.fileDescriptor, base + done, range.count - done, off_t(range.lowerBound + done))
+                if r <= 0 { break }
+                done += r
+            }
+            return done
+        }
+        return n == range.count ? out : nil
+    }
+
+    /// One run read back in chunks.
+    fileprivate struct RunReader {
+        var range: Range<Int>
+        var remaining: Int
+        let onDisk: Bool
+        var buffer: [UInt8] = []
+        var position = 0
+        var head: Diagnostic?
+
+        init(range: Range<Int>, remaining: Int, onDisk: Bool) {
+            self.range = range
+            self.remaining = remaining
+            self.onDisk = onDisk
+        }
+
+        /// Decodes the next diagnostic into `head`; false on a read or decode failure.
+        mutating func advance(_ runs: DiagnosticRuns) -> Bool {
+            head = nil
+            guard remaining > 0 else { return true }
+            while true {
+                var r = ByteReader(buffer, range: position..<buffer.count)
+                if let path = r.string(), let d = r.diagnostic(path: path) {
+                    position = r.position
+                    remaining -= 1
+                    head = d
+                    return true
+                }
+                // Not enough bytes buffered for a whole record: read the next chunk of the run.
+                guard !range.isEmpty else { return false }
+                let take = min(range.count, 1 << 16)
+                guard let chunk = runs.read(range.lowerBound..<(range.lowerBound + take), onDisk: onDisk) else { return false }
+                range = (range.lowerBound + take)..<range.upperBound
+                buffer.removeFirst(position)
+                position = 0
+                buffer.append(contentsOf: chunk)
+            }
+        }
+    }
+
+    /// Output-ordered iteration over all runs (a linear scan of the run heads: runs are few).
+    public struct Cursor {
+        fileprivate let runs: DiagnosticRuns
+        fileprivate var readers: [RunReader]
+        private var started = false
+        public private(set) var failed = false
+
+        fileprivate init(runs: DiagnosticRuns, readers: [RunReader]) {
+            self.runs = runs
+            self.readers = readers
+        }
+
+        private mutating func start() {
+            started = true
+            for i in readers.indices where !readers[i].advance(runs) { failed = true }
+        }
+
+        /// The next diagnostic without consuming it.
+        public mutating func peek() -> Diagnostic? {
+            if !started { start() }
+            return smallest().map { readers[$0].head } ?? nil
+        }
+
+        public mutating func next() -> Diagnostic? {
+            if !started { start() }
+            guard let i = smallest(), let d = readers[i].head else { return nil }
+            if !readers[i].advance(runs) { failed = true }
+            return d
+        }
+
+        private func smallest() -> Int? {
+            var best: Int?
+            for i in readers.indices {
+                guard let d = readers[i].head else { continue }
+                if let b = best, let current = readers[b].head, !Diagnostic.outputOrder(d, current) { continue }
+                best = i
+            }
+            return best
+        }
+    }
+}
