@@ -162,11 +162,12 @@ public struct PassProfiles {
 
     public init() {}
 
-    /// Adds a delivered outcome. Files skipped or unreadable in the pass (no bytes) have no profile.
+    /// Adds a delivered outcome. Files skipped or unreadable in the pass have no profile; files the
+    /// cache answered (empty ones too) are read for their profile at the end.
     public mutating func add(_ outcome: FileOutcome) {
         if let p = outcome.profile as? FileProfile {
             entries.append(.profiled(p))
-        } else if outcome.byteCount > 0 {
+        } else if outcome.answeredFromCache {
             entries.append(.unread(outcome.path))
         }
     }

@@ -97,6 +97,8 @@ public struct FileOutcome: Sendable {
     /// whether the pass knows them (false for cache hits: their text was not read).
     package var suppressions: [Suppressions.Region]?
     package var suppressionsKnown = false
+    /// Answered by the lint cache: the file was not read in this run (an empty file included).
+    package var answeredFromCache = false
     private var fixBox: FixBox?
     private var profileBox: ProfileBox?
 
@@ -510,6 +512,7 @@ public final class Linter: Sendable {
         let diagnostics = entry.diagnostics.map { d -> Diagnostic in var c = d; c.path = path; return c }
         var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: entry.byteCount, fix: nil, ioFailure: false)
         outcome.factDigest = CacheEntry.digest(entry.facts)
+        outcome.answeredFromCache = true
         return outcome
     }
 

@@ -338,3 +338,18 @@ import Testing
         #expect(parallelMap(count: 0, jobs: 2) { $0 }.isEmpty)
     }
 }
+
+@Suite struct SummaryWarmCacheTests {
+    /// A warm run answers files from the cache; the profile still counts every file, an empty one too
+    /// (it was dropped once: the cache entry of an empty file has no bytes to tell it was linted).
+    @Test func warmSummaryProfilesEveryFile() throws {
+        let dir = TemporaryDirectory()
+        for i in 1...5 { dir.write("c/p\(i).md", "---\ntitle: t\(i)\n---\n這是第\(i)篇新聞的正文內容，記者報道。\n") }
+        dir.write("c/empty.md", "")
+        let args = ["c", "--no-config", "--summary", "-q", "--cache-dir", dir.path + "/.cache"]
+        let cold = CLIRun.run(args, cwd: dir.path)
+        let warm = CLIRun.run(args, cwd: dir.path)
+        #expect(cold.stdout.contains("Profile (6 files)"))
+        #expect(warm.stdout == cold.stdout)
+    }
+}
