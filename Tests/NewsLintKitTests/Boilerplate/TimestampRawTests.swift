@@ -45,3 +45,13 @@ import Testing
         #expect(try RuleHarness.diagnostics(rule: "timestamp-raw", text: unzoned, options: ["requireZone": JSONNode(.bool(true))]).isEmpty)
     }
 }
+
+@Suite struct TimestampRawTrimTests {
+    /// Spaces around the timestamp are trimmed alike at both ends (a trailing ideographic space was missed).
+    @Test func bothEndsTrimTheSameSpaces() throws {
+        for line in ["2024-11-01T10:50:09.292Z\u{3000}", "\u{3000}2024-11-01T10:50:09.292Z", "2024-11-01T10:50:09.292Z\u{A0}"] {
+            let found = try RuleHarness.diagnostics(rule: "timestamp-raw", text: "記者報道。\n\n" + line + "\n")
+            #expect(found.count == 1, "\(line.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+}
