@@ -88,7 +88,7 @@ package enum PatternParser {
     package static func zone(_ node: JSONNode?, key: JSONNode?, file: String, path: String, fallback: PatternZone) throws -> PatternZone {
         guard let node else { return fallback }
         guard let s = node.string, zoneNames.contains(s) else {
-            let hint = node.string.flatMap { Suggest.closest(to: $0, in: zoneNames) }.map { "; did you mean '\($0)'?" } ?? ""
+            let hint = node.string.map { Suggest.hint(for: $0, in: zoneNames) } ?? ""
             throw CatalogError(file: file, position: node.position, message: "'\(path.isEmpty ? "" : path + ".")zone' must be one of \(zoneNames.joined(separator: ", "))\(hint)")
         }
         switch s {
@@ -130,7 +130,7 @@ package enum PatternParser {
                 throw CatalogError(file: file, position: item.position, message: "'\(p)' must be a string or an object with 'literal' and/or 'regex'")
             }
             for m in members where !patternKeys.contains(m.key) {
-                let hint = Suggest.closest(to: m.key, in: patternKeys).map { "; did you mean '\($0)'?" } ?? ""
+                let hint = Suggest.hint(for: m.key, in: patternKeys)
                 throw CatalogError(file: file, position: m.keyPosition, message: "unknown key '\(p).\(m.key)'\(hint)")
             }
             var literals: [String] = []

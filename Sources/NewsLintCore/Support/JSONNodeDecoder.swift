@@ -259,6 +259,15 @@ private struct NodeDecoder: Decoder {
     }
 }
 
+/// A key as written in the file (for the path of a key no `CodingKey` names).
+private struct WrittenKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(_ key: String) { stringValue = key }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { return nil }
+}
+
 /// An array index as a coding key.
 private struct IndexKey: CodingKey {
     let intValue: Int?
@@ -325,7 +334,7 @@ private struct NodeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         for typo in state.unasked(in: object) {
             let hint = Suggest.hint(for: typo.key, in: [key.stringValue])
             if !hint.isEmpty {
-                throw JSONFileError(file: state.file, position: typo.keyPosition, jsonPath: state.path(codingPath + [key]),
+                throw JSONFileError(file: state.file, position: typo.keyPosition, jsonPath: state.path(codingPath + [WrittenKey(typo.key)]),
                                     message: "unknown key '\(typo.key)'" + hint)
             }
         }

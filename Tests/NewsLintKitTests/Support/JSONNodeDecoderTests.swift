@@ -90,7 +90,7 @@ import Testing
 
     @Test func aTypoOfARequiredKeyIsReportedAsTheTypo() {
         let e = error(Limits.self, "{\"minRun\": 1, \"share\": 1, \"names\": [],\n \"strcit\": false}")
-        #expect(e?.description == "cfg.json:2:2: strict: unknown key 'strcit'; did you mean 'strict'?")
+        #expect(e?.description == "cfg.json:2:2: strcit: unknown key 'strcit'; did you mean 'strict'?")
     }
 
     @Test func dollarKeysAreComments() throws {
