@@ -85,10 +85,10 @@ public struct FileOutcome: Sendable {
     /// Digest of this file's cached facts when the outcome went through the cache (nil otherwise):
     /// a run whose every file has one can reuse the cached cross-file result for the same digests.
     public var factDigest: UInt64?
-    /// `settings.documentProfiler`'s value for this document (nil without one, or when the file
-    /// was not read by the pass: skipped, unreadable, or answered by the cache).
     /// The lines the diagnostics point at, by number (with `settings.captureSourceLines`).
     public var sourceLines: [Int: String]?
+    /// `settings.documentProfiler`'s value for this document (nil without one, or when the file
+    /// was not read by the pass: skipped, unreadable, or answered by the cache).
     public var profile: (any Sendable)? {
         get { profileBox?.value }
         set { profileBox = newValue.map(ProfileBox.init) }
