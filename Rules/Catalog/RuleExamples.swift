@@ -15,7 +15,6 @@ import NewsLintCore
 ///
 /// Files are bytes: an example that is not UTF-8 is kept exactly (`RuleExample.rawBytes`).
 public enum RuleExamples {
-    package static let sidecarKeys = ["expect", "options", "unsafe", "path"]
 
     /// One `good-*`, `bad-*` or `fixed-*` entry: its files, and its sidecar if any.
     private struct Entry {
@@ -93,44 +92,15 @@ public enum RuleExamples {
         var unsafe = false
         var path: String?
         if let sidecar = entry.sidecar {
-            let root: JSONNode
-            do {
-                root = try JSONParser.parse(bytes: sidecar.bytes)
-            } catch let e as JSONSyntaxError {
-                throw CatalogError(file: file, position: e.position, message: e.message)
-            }
-            guard let members = root.members else {
-                throw CatalogError(file: file, position: root.position, message: "a sidecar is an object with 'expect', 'options', 'unsafe' or 'path'")
-            }
-            for m in members where !sidecarKeys.contains(m.key) {
-                let hint = Suggest.hint(for: m.key, in: sidecarKeys)
-                throw CatalogError(file: file, position: m.keyPosition, message: "unknown key '\(m.key)'\(hint)")
-            }
-            if let o = root["options"] {
-                guard let list = o.members else { throw CatalogError(file: file, position: o.position, message: "'options' must be an object") }
-                for m in list { options[m.key] = m.value }
-            }
-            if let list = root["expect"] {
-                guard let items = list.array else { throw CatalogError(file: file, position: list.position, message: "'expect' must be an array") }
-                for item in items {
-                    if let line = item.int {
-                        expected.append(ExpectedDiagnostic(path: nil, line: line, column: nil, messageContains: nil))
-                    } else if let line = item["line"]?.int {
-                        expected.append(ExpectedDiagnostic(path: item["path"]?.string, line: line, column: item["column"]?.int, messageContains: item["message"]?.string))
-                    } else {
-                        throw CatalogError(file: file, position: item.position, message: "each 'expect' entry is a line number or {line, column?, path?, message?}")
-                    }
+            let decoded = try JSONNodeDecoder(file: file).decode(Sidecar.self, fromJSON: sidecar.bytes)
+            options = decoded.options?.entries.reduce(into: [:]) { $0[$1.key] = $1.value } ?? [:]
+            expected = decoded.expect?.map(\.diagnostic) ?? []
+            unsafe = decoded.unsafe ?? false
+            if let p = decoded.path {
+                guard !p.value.isEmpty, !entry.isFolder else {
+                    throw CatalogError(file: file, position: p.position, jsonPath: "path", message: "'path' is a non-empty string, for a one-file example")
                 }
-            }
-            if let u = root["unsafe"] {
-                guard let b = u.bool else { throw CatalogError(file: file, position: u.position, message: "'unsafe' must be true or false") }
-                unsafe = b
-            }
-            if let p = root["path"] {
-                guard let s = p.string, !s.isEmpty, !entry.isFolder else {
-                    throw CatalogError(file: file, position: p.position, message: "'path' is a non-empty string, for a one-file example")
-                }
-                path = s
+                path = p.value
             }
         }
         if isBad && expected.isEmpty {
@@ -145,5 +115,43 @@ public enum RuleExamples {
             if String(validating: bytes, as: UTF8.self) == nil { example.rawBytes = bytes }
         }
         return example
+    }
+}
+
+/// A bad example's sidecar (`bad-1.json`): where it fires, options, unsafe fixes, the path the rule sees.
+private struct Sidecar: Decodable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case expect, options, unsafe, path }
+    var expect: [Expectation]?
+    var options: KeyedList<JSONNode>?
+    var unsafe: Bool?
+    var path: Located<String>?
+
+    /// A line number, or `{line, column?, path?, message?}`.
+    enum Expectation: Decodable {
+        case line(Int)
+        case located(Located)
+
+        struct Located: Decodable {
+            enum CodingKeys: String, CodingKey, CaseIterable { case line, column, path, message }
+            var line: Int
+            var column: Int?
+            var path: String?
+            var message: String?
+        }
+
+        init(from decoder: any Decoder) throws {
+            if let line = try? decoder.singleValueContainer().decode(Int.self) {
+                self = .line(line)
+            } else {
+                self = .located(try Located(from: decoder))
+            }
+        }
+
+        var diagnostic: ExpectedDiagnostic {
+            switch self {
+            case let .line(n): return ExpectedDiagnostic(path: nil, line: n, column: nil, messageContains: nil)
+            case let .located(e): return ExpectedDiagnostic(path: e.path, line: e.line, column: e.column, messageContains: e.message)
+            }
+        }
     }
 }

@@ -141,77 +141,70 @@ public struct RuleMetadata: Sendable {
 public typealias CatalogError = JSONFileError
 
 extension RuleMetadata {
-    package static let knownKeys = ["id", "family", "summary", "whatItFinds", "whyItMatters", "fixSafety", "severity", "enabled", "fixable", "options", "$comment"]
-    package static let optionKeys = ["type", "default", "description", "allowed"]
+    /// `rule.json` as written; decoded by `JSONNodeDecoder` (positions, JSON paths, unknown keys
+    /// with a suggestion), then checked for what a type cannot say (non-empty text, known values).
+    package struct RuleFile: Decodable {
+        package enum CodingKeys: String, CodingKey, CaseIterable {
+            case id, family, summary, whatItFinds, whyItMatters, fixSafety, severity, enabled, fixable, options
+        }
+        package var id: Located<String>
+        package var family: Located<String>
+        package var summary: Located<String>
+        package var whatItFinds: Located<String>
+        package var whyItMatters: Located<String>
+        package var fixSafety: Located<String>
+        package var severity: Located<String>
+        package var enabled: Bool?
+        package var fixable: Located<String>?
+        package var options: KeyedList<OptionFile>?
+    }
+
+    /// One entry of `options`: `{"type": …, "default": …, "description": …, "allowed": […]}`.
+    package struct OptionFile: Decodable, Sendable {
+        package enum CodingKeys: String, CodingKey, CaseIterable { case type, `default`, description, allowed }
+        package var type: Located<String>
+        package var `default`: JSONNode
+        package var description: String?
+        package var allowed: [String]?
+    }
 
     /// Parses a rule folder: its `rule.json` text and the files under its `examples/`
     /// (paths relative to `examples/`, see `RuleExamples`).
     public static func parse(_ text: String, file: String, examples: [(path: String, bytes: [UInt8])] = []) throws -> RuleMetadata {
-        let root: JSONNode
-        do {
-            root = try JSONParser.parse(text)
-        } catch let e as JSONSyntaxError {
-            throw CatalogError(file: file, position: e.position, message: e.message)
+        let decoder = JSONNodeDecoder(file: file)
+        let rule = try decoder.decode(RuleFile.self, fromJSON: Array(text.utf8))
+        func fail(_ position: SourcePosition, _ path: String, _ message: String) -> CatalogError {
+            CatalogError(file: file, position: position, jsonPath: path, message: message)
         }
-        guard let members = root.members else {
-            throw CatalogError(file: file, position: root.position, message: "expected a JSON object describing one rule")
+        func nonEmpty(_ value: Located<String>, _ key: String) throws -> String {
+            guard !value.value.isEmpty else { throw fail(value.position, key, "must be a non-empty string") }
+            return value.value
         }
-        func fail(_ node: JSONNode?, _ message: String) -> CatalogError {
-            CatalogError(file: file, position: node?.position ?? root.position, message: message)
-        }
-        for m in members where !knownKeys.contains(m.key) {
-            let hint = Suggest.hint(for: m.key, in: knownKeys)
-            throw CatalogError(file: file, position: m.keyPosition, message: "unknown key '\(m.key)'\(hint)")
-        }
-        func requiredString(_ key: String) throws -> String {
-            guard let node = root[key] else { throw fail(root, "missing required key '\(key)'") }
-            guard let s = node.string, !s.isEmpty else { throw fail(node, "'\(key)' must be a non-empty string") }
-            return s
-        }
-        let id = try requiredString("id")
-        let family = try requiredString("family")
-        let summary = try requiredString("summary")
-        let whatItFinds = try requiredString("whatItFinds")
-        let whyItMatters = try requiredString("whyItMatters")
-        let fixSafety = try requiredString("fixSafety")
-        let severityText = try requiredString("severity")
-        guard let severity = Severity(rawValue: severityText) else {
-            throw fail(root["severity"], "'severity' must be one of error, warning, info")
-        }
-        let fixableText = root["fixable"]?.string ?? "none"
-        guard let fixable = Fixability(rawValue: fixableText) else {
-            throw fail(root["fixable"], "'fixable' must be one of none, safe, unsafe")
-        }
-        var enabled = true
-        if let e = root["enabled"] {
-            guard let b = e.bool else { throw fail(e, "'enabled' must be true or false") }
-            enabled = b
-        }
-        var options: [RuleOptionSpec] = []
-        if let o = root["options"] {
-            guard let optionMembers = o.members else { throw fail(o, "'options' must be an object of option specs") }
-            for m in optionMembers {
-                guard let specMembers = m.value.members, let def = m.value["default"] else {
-                    throw CatalogError(file: file, position: m.value.position, message: "option '\(m.key)' needs an object with 'type' and 'default'")
-                }
-                for k in specMembers where !optionKeys.contains(k.key) {
-                    let hint = Suggest.hint(for: k.key, in: optionKeys)
-                    throw CatalogError(file: file, position: k.keyPosition, message: "unknown key '\(k.key)' in option '\(m.key)'\(hint)")
-                }
-                guard let type = m.value["type"]?.string, RuleOptionSpec.types.contains(type) else {
-                    throw fail(m.value["type"] ?? m.value, "option '\(m.key)' needs a 'type': one of \(RuleOptionSpec.types.joined(separator: ", "))")
-                }
-                let spec = RuleOptionSpec(name: m.key, type: type, defaultValue: def, description: m.value["description"]?.string ?? "",
-                                          allowed: m.value["allowed"]?.stringArray)
-                guard spec.accepts(def) else {
-                    throw fail(def, "the default of option '\(m.key)' is not of its type \(type)")
-                }
-                options.append(spec)
+        func oneOf<T: RawRepresentable>(_ value: Located<String>, _ key: String, _ names: [String]) throws -> T where T.RawValue == String {
+            guard let v = T(rawValue: value.value) else {
+                throw fail(value.position, key, "'\(value.value)' is not allowed; expected one of \(names.joined(separator: ", "))" + Suggest.hint(for: value.value, in: names))
             }
+            return v
+        }
+        let severity: Severity = try oneOf(rule.severity, "severity", Severity.allCases.map(\.rawValue))
+        let fixable: Fixability = try rule.fixable.map { value -> Fixability in try oneOf(value, "fixable", ["none", "safe", "unsafe"]) } ?? .none
+        var options: [RuleOptionSpec] = []
+        for (name, o) in rule.options?.entries ?? [] {
+            let path = "options.\(name)"
+            let type = o.type.value
+            guard RuleOptionSpec.types.contains(type) else {
+                throw fail(o.type.position, path + ".type", "'\(type)' is not allowed; expected one of \(RuleOptionSpec.types.joined(separator: ", "))" + Suggest.hint(for: type, in: RuleOptionSpec.types))
+            }
+            let spec = RuleOptionSpec(name: name, type: type, defaultValue: o.default, description: o.description ?? "", allowed: o.allowed)
+            guard spec.accepts(o.default) else {
+                throw fail(o.default.position, path + ".default", "the default is not of the option's type \(type)")
+            }
+            options.append(spec)
         }
         let (good, bad) = try RuleExamples.parse(examples, folder: (file as NSString).deletingLastPathComponent + "/examples")
-        return RuleMetadata(id: id, family: family, summary: summary, whatItFinds: whatItFinds, whyItMatters: whyItMatters,
-                            fixSafety: fixSafety, severity: severity, enabledByDefault: enabled, fixable: fixable,
-                            options: options, good: good, bad: bad, source: file)
+        return RuleMetadata(id: try nonEmpty(rule.id, "id"), family: try nonEmpty(rule.family, "family"), summary: try nonEmpty(rule.summary, "summary"),
+                            whatItFinds: try nonEmpty(rule.whatItFinds, "whatItFinds"), whyItMatters: try nonEmpty(rule.whyItMatters, "whyItMatters"),
+                            fixSafety: try nonEmpty(rule.fixSafety, "fixSafety"), severity: severity, enabledByDefault: rule.enabled ?? true,
+                            fixable: fixable, options: options, good: good, bad: bad, source: file)
     }
 }

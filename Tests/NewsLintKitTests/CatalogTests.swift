@@ -125,3 +125,43 @@ import Testing
         #expect(page.contains("markers (string[], default: "))
     }
 }
+
+@Suite struct RuleFileErrorTests {
+    static let valid = """
+    {"id": "x-rule", "family": "scraper", "summary": "S.", "whatItFinds": "W.", "whyItMatters": "Y.", "fixSafety": "F.",
+     "severity": "warning", "fixable": "none", "options": {"minRun": {"type": "integer", "default": 2, "description": "d"}}}
+    """
+
+    func error(_ text: String) -> String? {
+        do {
+            _ = try RuleMetadata.parse(text, file: "Rules/scraper/x-rule/rule.json")
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// rule.json decodes through the one JSON decoder: file:line:col, the JSON path, a suggestion.
+    @Test func errorsArePositionedWithPathAndHint() throws {
+        #expect(error(Self.valid) == nil)
+        let unknown = try #require(error(Self.valid.replacingOccurrences(of: "\"summary\"", with: "\"sumary\"")))
+        #expect(unknown.hasPrefix("Rules/scraper/x-rule/rule.json:1:"), "\(unknown)")
+        #expect(unknown.contains("did you mean 'summary'?"), "\(unknown)")
+        let severity = try #require(error(Self.valid.replacingOccurrences(of: "\"warning\"", with: "\"wraning\"")))
+        #expect(severity.contains("severity") && severity.contains("did you mean 'warning'?"), "\(severity)")
+        let type = try #require(error(Self.valid.replacingOccurrences(of: "\"integer\"", with: "\"int\"")))
+        #expect(type.contains("options.minRun.type"), "\(type)")
+        let wrongDefault = try #require(error(Self.valid.replacingOccurrences(of: "\"default\": 2", with: "\"default\": \"2\"")))
+        #expect(wrongDefault.contains("options.minRun.default"), "\(wrongDefault)")
+        let empty = try #require(error(Self.valid.replacingOccurrences(of: "\"S.\"", with: "\"\"")))
+        #expect(empty.contains("summary") && empty.contains("non-empty"), "\(empty)")
+    }
+
+    /// Example sidecars decode the same way.
+    @Test func sidecarErrorsComeFromTheDecoder() throws {
+        let examples: [(path: String, bytes: [UInt8])] = [("bad-1.md", Array("正文\n".utf8)), ("bad-1.json", Array("{\"expect\": [{\"lien\": 1}]}".utf8))]
+        var message = ""
+        do { _ = try RuleMetadata.parse(Self.valid, file: "Rules/scraper/x-rule/rule.json", examples: examples) } catch { message = "\(error)" }
+        #expect(message.contains("lien") && message.contains("did you mean 'line'?"), "\(message)")
+    }
+}

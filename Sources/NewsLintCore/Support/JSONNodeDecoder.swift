@@ -483,6 +483,8 @@ public struct Located<Value: Decodable>: Decodable {
     }
 }
 
+extension Located: Sendable where Value: Sendable {}
+
 /// A subtree kept as positioned JSON, for parts checked later against data the decoder does not have
 /// (rule settings against the catalog). Its keys are not checked by the decoder.
 extension JSONNode: Decodable {
