@@ -21,6 +21,9 @@ public struct Catalog: Sendable {
 
     public func metadata(_ id: String) -> RuleMetadata? { index[id].map { rules[$0] } }
 
+    /// A rule's family without copying its metadata (asked per finding: a copy retains every example).
+    public func family(of id: String) -> String? { index[id].map { rules[$0].family } }
+
     public var ids: [String] { rules.map(\.id) }
     public var families: [String] { Array(Set(rules.map(\.family))).sorted() }
 

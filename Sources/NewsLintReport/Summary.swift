@@ -268,7 +268,7 @@ public struct CorpusSummary: Sendable {
             self.listLimit = max(0, listLimit)
         }
 
-        package func family(_ rule: String) -> String { catalog.metadata(rule)?.family ?? "other" }
+        package func family(_ rule: String) -> String { catalog.family(of: rule) ?? "other" }
 
         public mutating func addFile(path: String, byteCount: Int) { sizes[path] = max(sizes[path] ?? 0, byteCount) }
 

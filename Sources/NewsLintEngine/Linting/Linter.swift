@@ -556,7 +556,7 @@ public final class Linter: Sendable {
         }
         var facts: [(rule: Int, fact: any Sendable)] = []
         var factEnvironment = environment
-        for d in diagnostics where d.rule == "boilerplate" || catalog.metadata(d.rule)?.family == "pack" {
+        for d in diagnostics where d.rule == "boilerplate" || catalog.family(of: d.rule) == "pack" {
             factEnvironment.linesReportedByPacks.insert(d.line)
         }
         for (i, active) in baseRules.crossFile.enumerated() where rules.crossFile.contains(where: { $0.id == active.id }) {
