@@ -474,6 +474,25 @@ package enum TextScan {
         return 0
     }
 
+    /// Length of a space character ending at `end` (exclusive), not before `start`: the same spaces
+    /// as `spaceLength` (ASCII space/tab, U+00A0, U+3000), read backwards (0 if none).
+    @inline(__always)
+    package static func spaceLength(_ b: [UInt8], endingAt end: Int, after start: Int) -> Int {
+        guard end > start else { return 0 }
+        if b[end - 1] == 0x20 || b[end - 1] == 0x09 { return 1 }
+        if end - start >= 2, b[end - 2] == 0xC2, b[end - 1] == 0xA0 { return 2 }
+        if end - start >= 3, b[end - 3] == 0xE3, b[end - 2] == 0x80, b[end - 1] == 0x80 { return 3 }
+        return 0
+    }
+
+    /// `range` without the spaces (`spaceLength`) at either end.
+    package static func trimmingSpaces(_ b: [UInt8], _ range: Range<Int>) -> Range<Int> {
+        var lo = range.lowerBound, hi = range.upperBound
+        while lo < hi, case let n = spaceLength(b, lo, hi), n > 0 { lo += n }
+        while hi > lo, case let n = spaceLength(b, endingAt: hi, after: lo), n > 0 { hi -= n }
+        return lo..<hi
+    }
+
     /// Offset of the first byte after leading spaces, bullets, brackets and list markers.
     package static func skipLeadingFiller(_ b: [UInt8], _ range: Range<Int>) -> Int {
         var i = range.lowerBound

@@ -21,15 +21,8 @@ public struct TimestampRawRule: Rule, RuleWithOptions {
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         let bytes = document.bytes
         for unit in document.proseUnits() {
-            var start = unit.range.lowerBound, end = unit.range.upperBound
-            while start < end, TextScan.spaceLength(bytes, start, end) > 0 { start += TextScan.spaceLength(bytes, start, end) }
-            // The same spaces at both ends: ASCII, no-break (C2 A0), ideographic (E3 80 80).
-            while end > start {
-                if bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
-                else if end - start >= 2, bytes[end - 2] == 0xC2, bytes[end - 1] == 0xA0 { end -= 2 }
-                else if end - start >= 3, bytes[end - 3] == 0xE3, bytes[end - 2] == 0x80, bytes[end - 1] == 0x80 { end -= 3 }
-                else { break }
-            }
+            let text = TextScan.trimmingSpaces(bytes, unit.range)
+            let start = text.lowerBound, end = text.upperBound
             // Cheapest test first: a timestamp is 16 to 35 ASCII bytes starting with a digit.
             guard end - start >= 16, end - start <= 35, Self.isDigit(bytes[start]) else { continue }
             guard let zoned = Self.parseISODateTime(bytes, start, end), zoned || !requireZone else { continue }
