@@ -38,6 +38,8 @@ public struct Document: Sendable {
     /// The body as the duplicate rules compare it (`Document.normalizedBodyScalars`, filled by
     /// `BodyNormalizer`): `content-duplicate` and `content-near-duplicate` walk it once between them.
     package let normalizedBodyScalarsCache = ComputedOnce<[UInt32]>()
+    /// The units prose rules read (`Document.proseUnits()`): several rules walk them.
+    package let proseUnitsCache = ComputedOnce<[(line: Int, range: Range<Int>)]>()
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path

@@ -121,11 +121,14 @@ extension HTMLView {
 extension Document {
     /// The units prose rules read line by line: the body lines outside code, or, in an HTML
     /// document, its text blocks (each with the line it starts on).
+    /// Computed once per document (script-mixed and timestamp-raw both read them).
     package func proseUnits() -> [(line: Int, range: Range<Int>)] {
-        if isHTMLFile {
-            return html.blockRanges(bytes).map { (line(ofByte: $0.range.lowerBound), $0.range) }
+        proseUnitsCache.value {
+            if isHTMLFile {
+                return html.blockRanges(bytes).map { (line(ofByte: $0.range.lowerBound), $0.range) }
+            }
+            guard let lines = bodyLines else { return [] }
+            return lines.filter { !isCode(line: $0) }.map { ($0, contentRange(ofLine: $0)) }
         }
-        guard let lines = bodyLines else { return [] }
-        return lines.filter { !isCode(line: $0) }.map { ($0, contentRange(ofLine: $0)) }
     }
 }
