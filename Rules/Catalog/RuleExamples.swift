@@ -129,9 +129,10 @@ private struct Sidecar: Decodable {
     /// A line number, or `{line, column?, path?, message?}`.
     enum Expectation: Decodable {
         case line(Int)
-        case located(Located)
+        case located(Place)
 
-        struct Located: Decodable {
+        /// `{line, column?, path?, message?}` (not the generic `Located<T>`: this is where a finding is expected).
+        struct Place: Decodable {
             enum CodingKeys: String, CodingKey, CaseIterable { case line, column, path, message }
             var line: Int
             var column: Int?
@@ -143,7 +144,7 @@ private struct Sidecar: Decodable {
             if let line = try? decoder.singleValueContainer().decode(Int.self) {
                 self = .line(line)
             } else {
-                self = .located(try Located(from: decoder))
+                self = .located(try Place(from: decoder))
             }
         }
 
