@@ -67,21 +67,13 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         let s = document.normalizedBodyScalars
         guard s.count >= options.minLength else { return nil }
         let exact = normalizedBodyHash(s).hash
-        // Shingle hashes in an array (a repeated shingle cannot change a minimum, so no de-duplication
-        // set), then one permutation at a time over that array: the minimum stays in registers and
-        // four independent accumulators keep the multiply-add pipeline full.
+        // Distinct shingle hashes (a repeated shingle cannot change a minimum; news text repeats 4%
+        // of its 5-character shingles, templated text a quarter), then one permutation at a time over
+        // them: the minimum stays in registers and four independent accumulators keep the multiply-add
+        // pipeline full. That loop is bound by the 64-bit multiplier (about one per cycle); SIMD
+        // does not help on baseline x86-64, which has no 64-bit vector multiply or unsigned compare.
         let k = options.shingleSize
-        var shingles = [UInt64](repeating: 0, count: s.count - k + 1)
-        s.withUnsafeBufferPointer { scalars in
-            shingles.withUnsafeMutableBufferPointer { out in
-                for i in 0..<out.count {
-                    if i & 4095 == 0, budget?.isOverBudget == true { return }
-                    var sh: UInt64 = 0xcbf2_9ce4_8422_2325
-                    for j in i..<(i + k) { sh = (sh ^ UInt64(scalars[j])) &* 0x0000_0100_0000_01B3 }
-                    out[i] = mix64(sh)
-                }
-            }
-        }
+        let shingles = Self.distinctShingleHashes(s, size: k, budget: budget)
         var mins = [UInt64](repeating: .max, count: options.permutations)
         shingles.withUnsafeBufferPointer { hs in
             let n = hs.count
@@ -107,6 +99,47 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         if budget?.stopped == true { return nil }
         return Fact(hash: exact, line: document.bodyStartLine, signature: mins.map { UInt16(truncatingIfNeeded: $0 >> 48) },
                     minutes: Self.date(of: document))
+    }
+
+    /// FNV-1a over each `size`-scalar window of `scalars`, mixed, without repeats (first occurrences,
+    /// in order). An open-addressing table indexed by the top bits of the mixed hash (uniform);
+    /// 0 marks an empty slot, so a hash of 0 is tracked on its own.
+    package static func distinctShingleHashes(_ scalars: [UInt32], size k: Int, budget: CollectBudget?) -> [UInt64] {
+        let count = scalars.count - k + 1
+        guard count > 0 else { return [] }
+        var bits = 1
+        while 1 << bits < 2 * count { bits += 1 }
+        let mask = (1 << bits) - 1
+        let shift = UInt64(64 - bits)
+        var table = [UInt64](repeating: 0, count: 1 << bits)
+        var out = [UInt64](repeating: 0, count: count)
+        var kept = 0
+        var sawZero = false
+        scalars.withUnsafeBufferPointer { s in
+            table.withUnsafeMutableBufferPointer { slots in
+                out.withUnsafeMutableBufferPointer { out in
+                    for i in 0..<count {
+                        if i & 4095 == 0, budget?.isOverBudget == true { return }
+                        var sh: UInt64 = 0xcbf2_9ce4_8422_2325
+                        for j in i..<(i + k) { sh = (sh ^ UInt64(s[j])) &* 0x0000_0100_0000_01B3 }
+                        let h = mix64(sh)
+                        if h == 0 {
+                            if sawZero { continue }
+                            sawZero = true
+                        } else {
+                            var slot = Int(truncatingIfNeeded: h >> shift)
+                            while slots[slot] != 0 && slots[slot] != h { slot = (slot &+ 1) & mask }
+                            if slots[slot] == h { continue }
+                            slots[slot] = h
+                        }
+                        out[kept] = h
+                        kept += 1
+                    }
+                }
+            }
+        }
+        out.removeLast(count - kept)
+        return out
     }
 
     /// The front-matter `date`, else the date a Jekyll post's file name starts with.
@@ -152,6 +185,48 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         }
     }
 
+    /// Per signature, one bit per permutation whose minimum is boilerplate (`common`), in 64-bit words:
+    /// a pair's usable permutations are then one OR per word instead of two lookups per permutation.
+    package struct ExcludedMinima {
+        package let words: Int
+        private var bits: [UInt64]
+
+        package init(signatures: [[UInt16]], common: CommonMinima) {
+            let permutations = signatures.first?.count ?? 0
+            words = (permutations + 63) / 64
+            bits = [UInt64](repeating: 0, count: words * signatures.count)
+            guard !common.isEmpty else { return }
+            for (r, sig) in signatures.enumerated() {
+                for p in sig.indices where common.contains(p, sig[p]) { bits[r * words + p >> 6] |= 1 << UInt64(p & 63) }
+            }
+        }
+
+        @inline(__always)
+        package func word(_ signature: Int, _ w: Int) -> UInt64 { bits[signature * words + w] }
+    }
+
+    /// `similarity(a, b, excluding: common)` for signatures `x` and `y` of `excluded` (built from
+    /// the same `common`), with the same counts and therefore the same value.
+    package static func similarity(_ a: [UInt16], _ b: [UInt16], _ x: Int, _ y: Int, excluded: ExcludedMinima, common: CommonMinima) -> Double {
+        guard !common.isEmpty else { return similarity(a, b) }
+        guard a.count == b.count, !a.isEmpty else { return 0 }
+        var same = 0, usable = 0
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                for w in 0..<excluded.words {
+                    let lo = w * 64, hi = Swift.min(lo + 64, a.count)
+                    var equal: UInt64 = 0
+                    for p in lo..<hi where a[p] == b[p] { equal |= 1 << UInt64(p - lo) }
+                    let inRange: UInt64 = hi - lo == 64 ? .max : (1 << UInt64(hi - lo)) - 1
+                    let use = ~(excluded.word(x, w) | excluded.word(y, w)) & inRange
+                    usable += use.nonzeroBitCount
+                    same += (equal & use).nonzeroBitCount
+                }
+            }
+        }
+        return usable >= max(8, a.count / 16) ? Double(same) / Double(usable) : 0
+    }
+
     /// Estimated Jaccard similarity over the permutations where neither minimum is boilerplate;
     /// 0 when too few are left to estimate (bodies that are mostly boilerplate).
     package static func similarity(_ a: [UInt16], _ b: [UInt16], excluding common: CommonMinima) -> Double {
@@ -184,7 +259,9 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         // n/65536 bodies share a value by chance, so the limit grows on very large corpora (a
         // value masked by chance only drops one permutation from the estimate).
         let limit = options.boilerplateFiles == 0 ? 0 : max(options.boilerplateFiles, 4 * reps.count / 65536)
-        let common = CommonMinima(signatures: reps.map { facts[$0].fact.signature }, permutations: options.permutations, limit: limit)
+        let repSignatures = reps.map { facts[$0].fact.signature }
+        let common = CommonMinima(signatures: repSignatures, permutations: options.permutations, limit: limit)
+        let excluded = ExcludedMinima(signatures: repSignatures, common: common)
         func days(_ r: Int) -> Int64? { facts[reps[r]].fact.minutes.map { m in m >= 0 ? m / 1440 : (m - 1439) / 1440 } }
         func withinDateGap(_ x: Int, _ y: Int) -> Bool {
             guard options.maxDateGapDays >= 0, let a = days(x), let b = days(y) else { return true }
@@ -192,19 +269,19 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         }
         let rows = options.permutations / options.bands
         var sets = DisjointSets(reps.count)
-        var compared = Set<UInt64>()
+        var compared = PairSet()
         // Band by band: sort (bandHash, rep) pairs and compare within equal runs; memory stays O(files).
         // Boilerplate minima count as a wildcard in a band; a band of boilerplate only is skipped.
         var keys: [(UInt64, Int32)] = []
         keys.reserveCapacity(reps.count)
         for band in 0..<options.bands {
             keys.removeAll(keepingCapacity: true)
-            for (r, i) in reps.enumerated() {
+            for r in reps.indices {
                 var h: UInt64 = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
-                let sig = facts[i].fact.signature
+                let sig = repSignatures[r]
                 var content = false
                 for j in (band * rows)..<((band + 1) * rows) {
-                    if common.contains(j, sig[j]) {
+                    if excluded.word(r, j >> 6) & (1 << UInt64(j & 63)) != 0 {
                         h = mix64(h ^ 0x1_0000)
                     } else {
                         h = mix64(h ^ UInt64(sig[j]))
@@ -225,8 +302,8 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                         for b in (a + 1)..<end {
                             let x = Int(keys[a].1), y = Int(keys[b].1)
                             let pair = UInt64(min(x, y)) << 32 | UInt64(max(x, y))
-                            guard compared.insert(pair).inserted, withinDateGap(x, y) else { continue }
-                            let s = Self.similarity(facts[reps[x]].fact.signature, facts[reps[y]].fact.signature, excluding: common)
+                            guard compared.insert(pair), withinDateGap(x, y) else { continue }
+                            let s = Self.similarity(repSignatures[x], repSignatures[y], x, y, excluded: excluded, common: common)
                             if s >= options.threshold {
                                 sets.union(x, y)
                             }
@@ -259,5 +336,33 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             sink.report(path: facts[canonical.file].path, line: facts[canonical.file].fact.line,
                         "canonical member of a near-duplicate cluster of \(files.count) files (earliest date, then shortest path); the others: \(listing(others, total: files.count - 1))")
         }
+    }
+}
+
+/// A set of pairs (`min << 32 | max` of two distinct indices, never 0) with open addressing: the
+/// band loop asks it once per candidate pair, where `Set`'s seeded SipHash was a visible share.
+struct PairSet {
+    private var slots = [UInt64](repeating: 0, count: 1024)
+    private var count = 0
+
+    /// Inserts `pair` (not 0); false when it was already present.
+    mutating func insert(_ pair: UInt64) -> Bool {
+        if 2 * (count + 1) > slots.count { grow() }
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: mix64(pair)) & mask
+        while slots[slot] != 0 {
+            if slots[slot] == pair { return false }
+            slot = (slot &+ 1) & mask
+        }
+        slots[slot] = pair
+        count += 1
+        return true
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        count = 0
+        for pair in old where pair != 0 { _ = insert(pair) }
     }
 }
