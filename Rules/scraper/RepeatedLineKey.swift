@@ -23,8 +23,7 @@ package enum RepeatedLineKey {
             default: value = nil
             }
             guard let raw = value?.trimmingWhitespaces(), !raw.isEmpty else { continue }
-            // The byte test spares Foundation's `contains` (an NSString bridge) for nearly every file.
-            if (raw.utf8.firstRange(of: "://".utf8) != nil && raw.contains("://")) || raw.hasPrefix("www.") {
+            if containsSchemeSeparator(raw) || raw.hasPrefix("www.") {
                 if let h = host(of: raw) { return "host:" + h }
                 continue
             }
@@ -33,12 +32,43 @@ package enum RepeatedLineKey {
         return "corpus"
     }
 
+    private static let schemeSeparator = Array("://".utf8)
+    private static let archivePath = Array("/web/".utf8)
+
+    /// Offset of the first `needle` in `b[range]` (a byte loop: the generic `firstRange(of:)` of
+    /// Foundation and the standard library, met once per file, was most of `site`'s cost).
+    private static func find(_ needle: [UInt8], in b: [UInt8], _ range: Range<Int>) -> Range<Int>? {
+        guard let first = needle.first, range.count >= needle.count else { return nil }
+        var i = range.lowerBound
+        let last = range.upperBound - needle.count
+        while i <= last {
+            if b[i] == first {
+                var k = 1
+                while k < needle.count, b[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return i..<(i + k) }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// `value.contains("://")` (Foundation's search, which matches whole composed characters) with a
+    /// byte search first: a `://` followed by an ASCII byte or the end is a match, and no `://` in
+    /// the bytes is none; only a `://` followed by a non-ASCII scalar (maybe a combining mark on the
+    /// `/`) is left to Foundation.
+    private static func containsSchemeSeparator(_ value: String) -> Bool {
+        let b = Array(value.utf8)
+        guard let r = find(schemeSeparator, in: b, 0..<b.count) else { return false }
+        if r.upperBound == b.count || b[r.upperBound] < 0x80 { return true }
+        return value.contains("://")
+    }
+
     /// Host of a URL, lower-cased, without `www.`; the original's host for an archive capture.
     package static func host(of url: String) -> String? {
         var bytes = Array(url.utf8)
         if let inner = archiveInner(bytes) { bytes = Array(bytes[inner...]) }
         var i = 0
-        if let r = bytes.firstRange(of: Array("://".utf8)) { i = r.upperBound }
+        if let r = find(schemeSeparator, in: bytes, 0..<bytes.count) { i = r.upperBound }
         var end = i
         while end < bytes.count, !"/?#:".utf8.contains(bytes[end]) { end += 1 }
         guard end > i else { return nil }
@@ -49,7 +79,7 @@ package enum RepeatedLineKey {
 
     /// Offset of the original URL inside an archive capture URL (`…/web/<timestamp>[id_]/<original>`).
     package static func archiveInner(_ b: [UInt8]) -> Int? {
-        guard let r = b.firstRange(of: Array("/web/".utf8)) else { return nil }
+        guard let r = find(archivePath, in: b, 0..<b.count) else { return nil }
         var i = r.upperBound
         let digits = i
         while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
@@ -93,6 +123,16 @@ package enum RepeatedLineKey {
         let end = range.upperBound
         var inDigits = false
         while i < end {
+            // A run of bytes that none of the cases below looks at (Han text, most letters and
+            // punctuation) is copied as it is, in one append.
+            var plain = i
+            while plain < end, isPlain(b[plain]) { plain += 1 }
+            if plain > i {
+                out.append(contentsOf: b[i..<plain])
+                inDigits = false
+                i = plain
+                continue
+            }
             let space = TextScan.spaceLength(b, i, end)
             if space > 0 {
                 if out.last != 0x20 { out.append(0x20) }
@@ -120,6 +160,17 @@ package enum RepeatedLineKey {
         }
     }
 
+    /// A byte `normalise` copies unchanged wherever it stands: not one that starts a space (tab,
+    /// space, U+00A0, U+3000), a URL (`h`, `w`), an archive prefix (`/`) or a digit (ASCII, or the
+    /// EF lead of a full-width one).
+    @inline(__always)
+    private static func isPlain(_ c: UInt8) -> Bool {
+        switch c {
+        case 0x09, 0x20, 0xC2, 0xE3, 0xEF, 0x2F, 0x30...0x39, UInt8(ascii: "h"), UInt8(ascii: "w"): return false
+        default: return true
+        }
+    }
+
     /// The line without trailing HTML tags (`…。</p>`), for the sentence test.
     package static func textEnd(_ b: [UInt8], _ range: Range<Int>) -> Range<Int> {
         var hi = range.upperBound
@@ -135,7 +186,7 @@ package enum RepeatedLineKey {
 
     /// Length of a relative archive prefix `/web/<timestamp>[id_]/` at `i` followed by a URL, else 0.
     package static func archivePrefixLength(_ b: [UInt8], _ i: Int, _ end: Int) -> Int {
-        let prefix = Array("/web/".utf8)
+        let prefix = archivePath
         guard i + prefix.count < end, b[i..<(i + prefix.count)].elementsEqual(prefix) else { return 0 }
         var j = i + prefix.count
         let digits = j
@@ -153,7 +204,7 @@ package enum RepeatedLineKey {
         var i = start + archivePrefixLength(b, start, stop)
         // Archive captures: skip to the original URL (repeatedly, for nested captures).
         while let inner = archiveInner(Array(b[i..<stop])), TextScan.startsURL(b, i + inner, stop) { i += inner }
-        if let r = b[i..<stop].firstRange(of: Array("://".utf8)) { i = r.upperBound }
+        if let r = find(schemeSeparator, in: b, i..<stop) { i = r.upperBound }
         if stop - i >= 4, b[i..<(i + 4)].elementsEqual("www.".utf8) { i += 4 }
         var inDigits = false
         while i < stop, b[i] != UInt8(ascii: "?"), b[i] != UInt8(ascii: "#") {

@@ -126,14 +126,24 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
 
     /// A block that is only a date or time (`<time>2024年11月1日</time>`): the post's own date, which
     /// the digit folding of the key would make "repeated" in every file of the site.
+    /// Decodes the bytes in place (no `String`, no `Set` per block: it is asked for every block of
+    /// every HTML file); an ill-formed sequence is no date unit, as its U+FFFD would not be.
     package static func isDateOnly(_ text: [UInt8]) -> Bool {
-        let units: Set<UInt32> = [0x5E74, 0x6708, 0x65E5, 0x65F6, 0x6642, 0x5206, 0x79D2, 0x3A, 0xFF1A, 0x2F, 0x2D, 0x2E, 0x20, 0x3000, 0xA0, 0x9, 0xA, 0xD]
         var digits = false
-        for scalar in String(decoding: text, as: UTF8.self).unicodeScalars {
-            if scalar.value >= 0x30 && scalar.value <= 0x39 { digits = true; continue }
-            if !units.contains(scalar.value) { return false }
+        var bytes = text.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&bytes) {
+            case .scalarValue(let scalar):
+                switch scalar.value {
+                case 0x30...0x39: digits = true
+                case 0x5E74, 0x6708, 0x65E5, 0x65F6, 0x6642, 0x5206, 0x79D2, 0x3A, 0xFF1A, 0x2F, 0x2D, 0x2E, 0x20, 0x3000, 0xA0, 0x9, 0xA, 0xD: continue
+                default: return false
+                }
+            case .emptyInput: return digits
+            case .error: return false
+            }
         }
-        return digits
     }
 
     public func collect(_ document: Document) -> Fact? { collect(document, environment: .default) }
