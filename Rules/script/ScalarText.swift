@@ -191,7 +191,7 @@ package enum ProseMask {
                 i = end + 1
                 continue
             }
-            if let len = urlLength(c, at: i) {
+            if ch == 0x68 || ch == 0x66 || ch == 0x77 || ch == 0x6D, let len = urlLength(c, at: i) {
                 for x in i..<(i + len) { mask[x] = true }
                 i += len
                 continue

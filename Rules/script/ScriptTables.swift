@@ -172,6 +172,13 @@ package struct ScriptTables: Sendable {
     @inline(__always)
     package func isPhraseHead(_ c: UInt32) -> Bool { raw(c) & Self.phraseHeadBit != 0 }
 
+    /// `scriptClass(c)` and `isPhraseHead(c)` from one lookup.
+    @inline(__always)
+    package func classAndPhraseHead(_ c: UInt32) -> (Class, Bool) {
+        let r = raw(c)
+        return (Class(rawValue: r & 3) ?? .neutral, r & Self.phraseHeadBit != 0)
+    }
+
     /// Word-level entries starting with `c`, longest first (nil when none).
     @inline(__always)
     package func phrases(startingWith c: UInt32) -> [Phrase]? {

@@ -13,6 +13,15 @@ public struct PunctuationWidthRule: Rule {
         0x2C: "，", 0x2E: "。", 0x3A: "：", 0x3B: "；", 0x21: "！", 0x3F: "？", 0x28: "（", 0x29: "）",
     ]
 
+    /// `fullWidth[c] != nil` without hashing every scalar of every line.
+    @inline(__always)
+    package static func hasFullWidth(_ c: UInt32) -> Bool {
+        switch c {
+        case 0x2C, 0x2E, 0x3A, 0x3B, 0x21, 0x3F, 0x28, 0x29: return true
+        default: return false
+        }
+    }
+
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         guard let lines = document.bodyLines else { return }
         var decoded: ScalarDecode?
@@ -67,7 +76,7 @@ public struct PunctuationWidthRule: Rule {
         var i = 0
         while i < n {
             let ch = c[i]
-            guard !skip[i], let wide = Self.fullWidth[ch] else { i += 1; continue }
+            guard !skip[i], Self.hasFullWidth(ch), let wide = Self.fullWidth[ch] else { i += 1; continue }
             let prev = i > 0 ? c[i - 1] : 0, next = i + 1 < n ? c[i + 1] : 0
             switch ch {
             case 0x28:

@@ -42,7 +42,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         // Lines, or in an HTML document its text blocks (a scraped page may hold an article on one line).
         let html = document.isHTMLFile
-        var runs: [(run: ScalarRun, skip: [Bool], simplified: Int, traditional: Int)] = []
+        var runs: [(run: ScalarRun, skip: [Bool], simplified: Int, traditional: Int, phraseHeads: Int)] = []
         var simplified = 0, traditional = 0
         var variantCounts: [UInt32: Int] = [:]
         var decoded: ScalarDecode?
@@ -55,10 +55,13 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             decoded = decode
             let run = html ? document.scalarRun(decode, bytes: range) : document.scalarRun(decode, line: n)
             let skip = ProseMask.nonProse(run, in: document)
-            var s = 0, t = 0
-            for (i, c) in run.cps.enumerated() where c >= 0x3400 && !skip[i] {
+            var s = 0, t = 0, heads = 0
+            for (i, c) in run.cps.enumerated() where c >= 0x2E80 && !skip[i] {
+                let (cls, head) = tables.classAndPhraseHead(c)
+                if head { heads += 1 }
+                guard c >= 0x3400 else { continue }
                 if Self.hasVariant(c) { variantCounts[c, default: 0] += 1 }
-                switch tables.scriptClass(c) {
+                switch cls {
                 case .simplifiedOnly: s += 1
                 case .traditionalOnly: t += 1
                 case .neutral: break
@@ -66,7 +69,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             }
             simplified += s
             traditional += t
-            runs.append((run, skip, s, t))
+            runs.append((run, skip, s, t, heads))
         }
         guard simplified != traditional, max(simplified, traditional) >= options.minEvidence else { return }
         let dominant: ScriptTables.Class = traditional > simplified ? .traditionalOnly : .simplifiedOnly
@@ -75,13 +78,16 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         for (form, other) in Self.variantOf where variantCounts[other, default: 0] > variantCounts[form, default: 0] { preferred[form] = other }
         // Names the text gives with their romanization once (金與正（Kim Yo-jong）) are names everywhere.
         var names = Set<[UInt32]>()
-        for (run, _, _, _) in runs { collectRomanizedNames(run.cps, into: &names) }
-        for (step, (run, skip, s, t)) in runs.enumerated() {
+        for (run, _, _, _, _) in runs { collectRomanizedNames(run.cps, into: &names) }
+        for (step, (run, skip, s, t, heads)) in runs.enumerated() {
             if sink.budgetSpent(step: step + 1, bytes: run.cps.count * 3) { return }
             // An HTML block written in the other script (a DW photo gallery in Simplified inside a
             // Traditional article, a quoted review) is a passage of its own, not leftovers.
             let (m, d) = dominant == .traditionalOnly ? (s, t) : (t, s)
             if html, m >= 2, Double(m) / Double(m + d) > options.maxLeftoverShare { continue }
+            // Nothing `checkLine` could report: no minority character, and no word-level leftover
+            // (only looked for in Traditional text, and only from a phrase head).
+            if m == 0 && (dominant == .simplifiedOnly || heads == 0) { continue }
             checkLine(run, skip, dominant: dominant, preferred: preferred, names: names, into: &sink)
         }
     }
@@ -167,11 +173,12 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 let cls = tables.scriptClass(c[k])
                 if cls == dominant { d += 1 } else if cls == minority && !tables.isAllowed(c[k], in: dominant) { m += 1 }
             }
-            // Japanese beside the clause (日韓、安全保障で…): shinjitai and kanji are no leftovers.
-            if Self.holdsKana(c, max(0, unit.range.lowerBound - Self.kanaWindow)..<min(n, unit.range.upperBound + Self.kanaWindow)) { continue }
             let hits = dominant == .traditionalOnly ? phraseHits(c, unit.range, skip) : []
             let mm = m + hits.count
             guard mm > 0 else { continue }
+            // Japanese beside the clause (日韓、安全保障で…): shinjitai and kanji are no leftovers.
+            // (Asked only of a clause with something to report: most clauses have nothing.)
+            if Self.holdsKana(c, max(0, unit.range.lowerBound - Self.kanaWindow)..<min(n, unit.range.upperBound + Self.kanaWindow)) { continue }
             if unit.quote && d > 0 && m > 0 {
                 // A quote mixing both scripts: judge its clauses one by one.
                 var s = unit.range.lowerBound
