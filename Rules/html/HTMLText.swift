@@ -16,6 +16,71 @@ package enum HTMLText {
         return true
     }
 
+    /// Whether `scalar` is in Foundation's `CharacterSet.whitespacesAndNewlines` (Unicode spaces,
+    /// tab, line and paragraph separators, U+0085; a test compares every scalar with Foundation's set).
+    @inline(__always)
+    package static func isWhitespaceOrNewline(_ scalar: UInt32) -> Bool {
+        switch scalar {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
+    }
+
+    /// `String(decoding: bytes[range], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)`
+    /// without Foundation (it was a fifth of `html-widget`): whole well-formed scalars of the set
+    /// are dropped from both ends of the bytes, then the rest is decoded. An ill-formed byte is
+    /// U+FFFD in the decoded string, which is no whitespace, so trimming stops there in both.
+    package static func trimmedText(_ bytes: [UInt8], _ range: Range<Int>) -> String {
+        var lo = range.lowerBound, hi = range.upperBound
+        while lo < hi, let (scalar, length) = scalar(bytes, at: lo, end: hi), isWhitespaceOrNewline(scalar) { lo += length }
+        while hi > lo, let (scalar, length) = scalar(bytes, endingAt: hi, start: lo), isWhitespaceOrNewline(scalar) { hi -= length }
+        return String(decoding: bytes[lo..<hi], as: UTF8.self)
+    }
+
+    /// The well-formed scalar starting at `i` (before `end`) and its length; nil when ill-formed.
+    private static func scalar(_ b: [UInt8], at i: Int, end: Int) -> (UInt32, Int)? {
+        let lead = b[i]
+        if lead < 0x80 { return (UInt32(lead), 1) }
+        let length = sequenceLength(lead)
+        guard length > 0, i + length <= end else { return nil }
+        return Self.decoded(b, i, length)
+    }
+
+    /// The well-formed scalar ending at `end` (not before `start`) and its length; nil when ill-formed.
+    private static func scalar(_ b: [UInt8], endingAt end: Int, start: Int) -> (UInt32, Int)? {
+        if b[end - 1] < 0x80 { return (UInt32(b[end - 1]), 1) }
+        var i = end - 1
+        while i > start, end - i < 4, b[i] & 0xC0 == 0x80 { i -= 1 }
+        let lead = b[i]
+        let length = sequenceLength(lead)
+        guard length > 0, length == end - i else { return nil }
+        return Self.decoded(b, i, length)
+    }
+
+    /// Bytes of the sequence a UTF-8 lead byte starts; 0 for a byte that cannot lead one.
+    @inline(__always)
+    private static func sequenceLength(_ lead: UInt8) -> Int {
+        switch lead {
+        case 0xC2...0xDF: return 2
+        case 0xE0...0xEF: return 3
+        case 0xF0...0xF4: return 4
+        default: return 0
+        }
+    }
+
+    /// The scalar of the `length`-byte sequence at `i` when it is well-formed UTF-8 (shortest form,
+    /// no surrogate, at most U+10FFFF), else nil.
+    private static func decoded(_ b: [UInt8], _ i: Int, _ length: Int) -> (UInt32, Int)? {
+        var value = UInt32(b[i]) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+        for k in 1..<length {
+            guard b[i + k] & 0xC0 == 0x80 else { return nil }
+            value = value << 6 | UInt32(b[i + k] & 0x3F)
+        }
+        let minimum: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
+        guard value >= minimum, value <= 0x10FFFF, !(0xD800...0xDFFF).contains(value) else { return nil }
+        return (value, length)
+    }
+
     /// Named references to a space (case-insensitive, like browsers' legacy `&NBSP;`).
     package static let spaceNames: [[UInt8]] = ["&nbsp;", "&nbsp", "&ensp;", "&emsp;", "&thinsp;"].map { Array($0.utf8) }
 

@@ -77,7 +77,13 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             guard startToken.range.lowerBound >= coveredUntil else { continue }
             // The element's first text, trimmed, is built at most once however many `:text()` widgets ask.
             var firstText: String?? = nil
-            guard let widget = widgets.first(where: { matches($0.selector, element, structure, view, bytes, firstText: &firstText) }),
+            // By index: `first(where:)` copied every widget (its selector's strings) per element.
+            var matched: Int?
+            for w in widgets.indices where matches(widgets[w].selector, element, structure, view, bytes, firstText: &firstText) {
+                matched = w
+                break
+            }
+            guard let matched, case let widget = widgets[matched],
                   (widget.fix != .emptyOnly && widget.fix != .emptyOnlyUnsafe) || !structure.hasVisibleText(element, view, bytes: bytes) else { continue }
             // An element without an explicit end tag is reported but not removed (its extent is a guess).
             guard var range = structure.outerRange(element, view) else {
@@ -122,7 +128,7 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
         let last = min(element.end ?? view.tokens.count, element.start + 1 + Self.textSearchTokens)
         for token in view.tokens[(element.start + 1)..<last] where token.isVisibleText {
             if token.kind == .text && HTMLText.isBlank(bytes, token.range) { continue }
-            return String(decoding: bytes[token.range], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return HTMLText.trimmedText(bytes, token.range)
         }
         return nil
     }
