@@ -6,7 +6,9 @@ import NewsLintCore
 /// byte, independent of the number of patterns. Patterns are UTF-8 byte strings, so a match
 /// can never start or end inside a multi-byte character of a well-formed line.
 public struct AhoCorasick: Sendable {
-    /// `delta[state << 8 | byte]` is the next state.
+    /// `delta[state << 8 | byte]` is the next state times 2, plus 1 when that state has outputs:
+    /// scanning a byte is one load (reading each state's output list to see that it is empty was
+    /// a second, dependent load into another heap object per byte).
     private let delta: [Int32]
     /// Literal ids ending at each state (own outputs plus those of its dictionary suffix links).
     private let outputs: [[Int32]]
@@ -61,7 +63,7 @@ public struct AhoCorasick: Sendable {
                 }
             }
         }
-        self.delta = delta
+        self.delta = delta.map { $0 << 1 | (out[Int($0)].isEmpty ? 0 : 1) }
         outputs = out
         lengths = literals.map(\.count)
     }
@@ -73,11 +75,11 @@ public struct AhoCorasick: Sendable {
                 var s = 0
                 var i = range.lowerBound
                 while i < range.upperBound {
-                    s = Int(d[s << 8 | Int(buf[i])])
+                    let next = Int(d[s << 8 | Int(buf[i])])
+                    s = next >> 1
                     i += 1
-                    let o = outputs[s]
-                    if !o.isEmpty {
-                        for id in o {
+                    if next & 1 != 0 {
+                        for id in outputs[s] {
                             let n = lengths[Int(id)]
                             found(Int(id), i - n, i)
                         }
