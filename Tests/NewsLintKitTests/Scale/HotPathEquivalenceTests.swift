@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
+
+/// The CPU work of issue 16 replaced straightforward code on hot paths with faster code that must
+/// give the same results; each test compares the fast form with the plain one it replaced.
+@Suite struct HotPathEquivalenceTests {
+    /// A small deterministic generator (tests must not depend on the system's random source).
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            return mix64(state)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    /// The shingle hashes and the minima as the rule computed them before: every window, repeats
+    /// included, each permutation over all of them.
+    static func plainSignature(_ rule: ContentNearDuplicateRule, _ s: [UInt32]) -> [UInt16] {
+        let k = rule.options.shingleSize
+        var hashes: [UInt64] = []
+        for i in 0..<(s.count - k + 1) {
+            var sh: UInt64 = 0xcbf2_9ce4_8422_2325
+            for j in i..<(i + k) { sh = (sh ^ UInt64(s[j])) &* 0x0000_0100_0000_01B3 }
+            hashes.append(mix64(sh))
+        }
+        return (0..<rule.options.permutations).map { p in
+            UInt16(truncatingIfNeeded: hashes.map { $0 &* rule.multipliers[p] &+ rule.offsets[p] }.min()! >> 48)
+        }
+    }
+
+    @Test func distinctShinglesGiveTheSameSignatureAsEveryShingle() throws {
+        let rule = try ContentNearDuplicateRule(options: RuleOptions())
+        var random = Generator(state: 1)
+        // Text made of few characters repeats many shingles, the case the de-duplication is for.
+        for alphabet in [3, 8, 400] {
+            for length in [50, 51, 64, 300, 2000] {
+                let body = (0..<length).map { _ in UInt32(0x4E00 + random.below(alphabet)) }
+                let hashes = ContentNearDuplicateRule.distinctShingleHashes(body, size: rule.options.shingleSize, budget: nil)
+                #expect(Set(hashes).count == hashes.count)
+                let text = String(String.UnicodeScalarView(body.compactMap(Unicode.Scalar.init)))
+                let fact = try #require(rule.collect(Document(path: "a.md", text: text + "\n")))
+                #expect(fact.signature == Self.plainSignature(rule, document(text).normalizedBodyScalars))
+            }
+        }
+    }
+
+    func document(_ text: String) -> Document { Document(path: "a.md", text: text + "\n") }
+
+    @Test func maskedSimilarityEqualsTheLookupPerPermutation() throws {
+        var random = Generator(state: 2)
+        for permutations in [8, 64, 100, 144, 200] {
+            // Few distinct values per permutation, so some are shared by many signatures (boilerplate).
+            let signatures = (0..<60).map { _ in (0..<permutations).map { _ in UInt16(random.below(6)) } }
+            for limit in [0, 10, 20] {
+                let common = ContentNearDuplicateRule.CommonMinima(signatures: signatures, permutations: permutations, limit: limit)
+                let excluded = ContentNearDuplicateRule.ExcludedMinima(signatures: signatures, common: common)
+                for x in 0..<signatures.count {
+                    for y in 0..<signatures.count where x != y {
+                        let fast = ContentNearDuplicateRule.similarity(signatures[x], signatures[y], x, y, excluded: excluded, common: common)
+                        #expect(fast == ContentNearDuplicateRule.similarity(signatures[x], signatures[y], excluding: common))
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func pairSetAnswersLikeSet() {
+        var random = Generator(state: 3)
+        var fast = PairSet()
+        var plain = Set<UInt64>()
+        for _ in 0..<20_000 {
+            let x = UInt64(random.below(300)), y = UInt64(random.below(300))
+            guard x != y else { continue }
+            let pair = min(x, y) << 32 | max(x, y)
+            #expect(fast.insert(pair) == plain.insert(pair).inserted)
+        }
+    }
+
+    @Test func whitespaceSetIsFoundations() {
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            #expect(HTMLText.isWhitespaceOrNewline(value) == CharacterSet.whitespacesAndNewlines.contains(scalar), "U+\(String(value, radix: 16))")
+        }
+    }
+
+    @Test func byteTrimEqualsFoundationsTrim() {
+        let pieces: [[UInt8]] = [[0x20], [0x09], [0x0A], [0x0D], [0xC2, 0x85], [0xC2, 0xA0], [0xE3, 0x80, 0x80], [0xE2, 0x80, 0x8B],
+                                 [0xE2, 0x80, 0xA8], [0xE1, 0x9A, 0x80], [0x61], [0xE4, 0xB8, 0xAD], [0xE3, 0x80], [0x80], [0xE3],
+                                 [0xF0, 0x9F, 0x98, 0x80], [0xF8, 0x90, 0x80, 0x80], [0xC0, 0xA0], [0xED, 0xA0, 0x80], [0xE2, 0x80, 0x8C]]
+        var random = Generator(state: 4)
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.below(7) { bytes += pieces[random.below(pieces.count)] }
+            let plain = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(HTMLText.trimmedText(bytes, 0..<bytes.count) == plain, "\(bytes)")
+        }
+    }
+
+    @Test func dateOnlyBlocksDecodeInPlace() {
+        func plain(_ text: [UInt8]) -> Bool {
+            let units: Set<UInt32> = [0x5E74, 0x6708, 0x65E5, 0x65F6, 0x6642, 0x5206, 0x79D2, 0x3A, 0xFF1A, 0x2F, 0x2D, 0x2E, 0x20, 0x3000, 0xA0, 0x9, 0xA, 0xD]
+            var digits = false
+            for scalar in String(decoding: text, as: UTF8.self).unicodeScalars {
+                if scalar.value >= 0x30 && scalar.value <= 0x39 { digits = true; continue }
+                if !units.contains(scalar.value) { return false }
+            }
+            return digits
+        }
+        let pieces: [[UInt8]] = [Array("2024".utf8), Array("年".utf8), Array("11月1日".utf8), Array(" ".utf8), Array("：".utf8),
+                                 Array("更新".utf8), [0xE5], [0x80], Array("\u{3000}".utf8), Array("-".utf8), []]
+        var random = Generator(state: 5)
+        for _ in 0..<5_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.below(5) { bytes += pieces[random.below(pieces.count)] }
+            #expect(BoilerplateRepeatedRule.isDateOnly(bytes) == plain(bytes), "\(bytes)")
+        }
+    }
+
+    @Test func siteKeysAreFoundFromTheBytes() {
+        func fm(_ yaml: String) -> FrontMatter? { Document(path: "a.md", text: "---\n\(yaml)\n---\n正文\n").frontMatter }
+        let keys = RepeatedLineKey.defaultGroupKeys
+        #expect(RepeatedLineKey.site(fm("url: https://web.archive.org/web/20210301000000id_/https://www.news.example.hk/a/1"), keys: keys) == "host:news.example.hk")
+        // A combining mark on the last `/`: Foundation's search decides, as before.
+        let value = "https:/\u{2F}\u{301}example.org/a"
+        let site = RepeatedLineKey.site(fm("url: \(value)"), keys: keys)
+        #expect(site == (value.contains("://") ? "host:\u{301}example.org" : "url:" + value))
+    }
+}
