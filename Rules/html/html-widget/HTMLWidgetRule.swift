@@ -33,6 +33,11 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     }
 
     package let widgets: [Widget]
+    /// Each widget's tag name, flat: widget `w`'s is `tagBytes[tagBounds[2w]..<tagBounds[2w + 1]]`,
+    /// -1 bounds when it names none. Most elements are not of a widget's tag, and asking the
+    /// selector copied it (its strings and arrays) for every element and widget.
+    private let tagBytes: [UInt8]
+    private let tagBounds: [Int]
     /// Wrappers removed with a widget when it is all they hold.
     package static let wrapperNames: Set<String> = ["div", "span", "p", "section", "aside", "figure"]
 
@@ -52,6 +57,18 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             }
         }
         widgets = list
+        var tagBytes: [UInt8] = [], tagBounds: [Int] = []
+        for widget in list {
+            if let tag = widget.selector.tag {
+                tagBounds.append(tagBytes.count)
+                tagBytes += tag.utf8
+                tagBounds.append(tagBytes.count)
+            } else {
+                tagBounds += [-1, -1]
+            }
+        }
+        self.tagBytes = tagBytes
+        self.tagBounds = tagBounds
     }
 
     package static func parseTable(_ text: String) throws -> [Widget] {
@@ -79,7 +96,7 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             var firstText: String?? = nil
             // By index: `first(where:)` copied every widget (its selector's strings) per element.
             var matched: Int?
-            for w in widgets.indices where matches(widgets[w].selector, element, structure, view, bytes, firstText: &firstText) {
+            for w in widgets.indices where hasTag(w, startToken, bytes) && matches(widgets[w].selector, element, structure, view, bytes, firstText: &firstText) {
                 matched = w
                 break
             }
@@ -112,6 +129,23 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     }
 
     package static let textSearchTokens = 64
+
+    /// `view.isTag(token, named: tag)` for widget `w`'s tag (true when it names none): the first
+    /// test of `HTMLSelector.matchesTag`, on bytes.
+    @inline(__always)
+    private func hasTag(_ w: Int, _ token: HTMLToken, _ bytes: [UInt8]) -> Bool {
+        let lo = tagBounds[2 * w], hi = tagBounds[2 * w + 1]
+        guard lo >= 0 else { return true }
+        guard token.kind == .startTag || token.kind == .endTag, token.name.count == hi - lo else { return false }
+        var i = token.name.lowerBound
+        for k in lo..<hi {
+            var b = bytes[i]
+            if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+            if b != tagBytes[k] { return false }
+            i += 1
+        }
+        return true
+    }
 
     package func matches(_ selector: HTMLSelector, _ element: HTMLElements.Element, _ structure: HTMLElements, _ view: HTMLView, _ bytes: [UInt8],
                  firstText: inout String??) -> Bool {
