@@ -27,11 +27,42 @@ package enum TitleAffix {
     package static func isColumnLabel(_ piece: [UInt8], separator: [UInt8]) -> Bool {
         let text = String(decoding: piece, as: UTF8.self)
         if isColumnName(text) { return true }
-        if siteWords.contains(where: { text.hasSuffix($0) }) { return false }
-        if columnWords.contains(where: { text.hasSuffix($0) }) { return true }
+        let plain = isPlain(text)
+        if siteWords.contains(where: { hasSuffix(text, $0, plain: plain) }) { return false }
+        if columnWords.contains(where: { hasSuffix(text, $0, plain: plain) }) { return true }
+        if let known = colonSeparators[separator] { return known }
+        return isColon(separator)
+    }
+
+    private static func isColon(_ separator: [UInt8]) -> Bool {
         let sep = String(decoding: separator, as: UTF8.self).trimmingCharacters(in: .whitespaces)
         return sep == "：" || sep == ":"
     }
+
+    /// `isColon` of every separator `title-boilerplate` splits at, answered once (Foundation's
+    /// trimming per title was a visible share of the rule).
+    private static let colonSeparators: [[UInt8]: Bool] = Dictionary(
+        TitleRepeatedAffixRule.separators.map { ($0, isColon($0)) }, uniquingKeysWith: { first, _ in first })
+
+    /// Printable ASCII and CJK unified ideographs only: each scalar is a `Character` of its own that
+    /// no neighbour changes and that has no other canonical form, so comparing such text with the
+    /// word lists (all unified ideographs) `Character` by `Character` is comparing UTF-8 bytes.
+    package static func isPlain(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { s in
+            (0x20...0x7E).contains(s.value) || (0x3400...0x4DBF).contains(s.value) || (0x4E00...0x9FFF).contains(s.value)
+        }
+    }
+
+    /// `text.hasSuffix(word)`, on bytes when both are plain (see `isPlain`).
+    @inline(__always)
+    package static func hasSuffix(_ text: String, _ word: String, plain: Bool) -> Bool {
+        guard plain, isPlain(word) else { return text.hasSuffix(word) }
+        let t = text.utf8, w = word.utf8
+        return t.count >= w.count && t.suffix(w.count).elementsEqual(w)
+    }
+
+    private static let sectionWordSet = Set(sectionWords)
+    private static let columnWordSet = Set(columnWords)
 
     /// Newspaper sections and desks (港聞, 國際, 財經, 即時…): a section name glued to a title is
     /// the column it ran in, not the site that published it.
@@ -49,10 +80,12 @@ package enum TitleAffix {
     /// word, or a section word plus a section suffix (`即時新聞`, `國際新聞`, `财经频道`).
     package static func isColumnName(_ text: String) -> Bool {
         let t = text.trimmingWhitespaces()
-        if sectionWords.contains(t) || columnWords.contains(t) { return true }
-        for suffix in sectionSuffixes where t.hasSuffix(suffix) {
+        // Sets of `String` compare as the arrays did (canonical equivalence), by hashing.
+        if sectionWordSet.contains(t) || columnWordSet.contains(t) { return true }
+        let plain = isPlain(t)
+        for suffix in sectionSuffixes where hasSuffix(t, suffix, plain: plain) {
             let stem = String(t.dropLast(suffix.count))
-            if stem.isEmpty || sectionWords.contains(stem) || columnWords.contains(stem) { return true }
+            if stem.isEmpty || sectionWordSet.contains(stem) || columnWordSet.contains(stem) { return true }
         }
         return false
     }
