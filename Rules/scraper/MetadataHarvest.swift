@@ -124,6 +124,11 @@ package enum MetadataHarvest {
         let range = document.contentRange(ofLine: n)
         let bytes = document.bytes
         if TextScan.isBlank(bytes, range) || document.isCode(line: n) { return nil }
+        // A paragraph is no title: when the trimmed line has more bytes than `maxTitleLength`
+        // scalars can take (4 bytes each at most; an ill-formed byte decodes to one U+FFFD) and does
+        // not start with `#`, the answer is known without building and trimming its `String`.
+        let trimmed = trimmedValueRange(bytes, range)
+        if trimmed.count > 4 * maxTitleLength, bytes[trimmed.lowerBound] != UInt8(ascii: "#") { return nil }
         var text = trimValue(document.lineText(n))
         if text.hasPrefix("#") {
             text = trimValue(String(text.drop { $0 == "#" }))
@@ -144,6 +149,29 @@ package enum MetadataHarvest {
         var s = String(decoding: bytes, as: UTF8.self)
         while s.hasSuffix(":") || s.hasSuffix("：") { s.removeLast() }
         return s
+    }
+
+    /// `range` without the scalars `trimValue` trims (space, tab, U+00A0, U+3000, `|`, `/`, `｜`) at
+    /// either end, on bytes: those are well-formed sequences, and an ill-formed byte (U+FFFD once
+    /// decoded) stops the trimming there as it stops `trimValue`.
+    package static func trimmedValueRange(_ b: [UInt8], _ range: Range<Int>) -> Range<Int> {
+        func length(at i: Int, _ end: Int) -> Int {
+            switch b[i] {
+            case 0x20, 0x09, UInt8(ascii: "|"), UInt8(ascii: "/"): return 1
+            case 0xC2 where i + 1 < end && b[i + 1] == 0xA0: return 2
+            case 0xE3 where i + 2 < end && b[i + 1] == 0x80 && b[i + 2] == 0x80: return 3
+            case 0xEF where i + 2 < end && b[i + 1] == 0xBD && b[i + 2] == 0x9C: return 3
+            default: return 0
+            }
+        }
+        func length(endingAt end: Int, _ start: Int) -> Int {
+            for n in [1, 2, 3] where end - n >= start && length(at: end - n, end) == n { return n }
+            return 0
+        }
+        var lo = range.lowerBound, hi = range.upperBound
+        while lo < hi, case let n = length(at: lo, hi), n > 0 { lo += n }
+        while hi > lo, case let n = length(endingAt: hi, lo), n > 0 { hi -= n }
+        return lo..<hi
     }
 
     package static func trimValue(_ s: String) -> String {
