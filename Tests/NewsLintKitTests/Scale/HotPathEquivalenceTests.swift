@@ -132,4 +132,34 @@ import Testing
         let site = RepeatedLineKey.site(fm("url: \(value)"), keys: keys)
         #expect(site == (value.contains("://") ? "host:\u{301}example.org" : "url:" + value))
     }
+
+    @Test func titleWordSuffixesCompareAsCharacters() {
+        let words = TitleAffix.siteWords + TitleAffix.columnWords + TitleAffix.sectionSuffixes + TitleAffix.sectionWords
+        // Ideographs of the lists, ASCII, a compatibility ideograph (canonically 金), a combining mark, CR LF, kana.
+        let pieces = ["新聞", "網", "专访", "版", "a", " ", "\u{F90A}", "金", "\u{301}", "\r\n", "ー", "頻道"]
+        var random = Generator(state: 6)
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<random.below(5) { text += pieces[random.below(pieces.count)] }
+            let plain = TitleAffix.isPlain(text)
+            for word in words { #expect(TitleAffix.hasSuffix(text, word, plain: plain) == text.hasSuffix(word), "\(text) \(word)") }
+        }
+        for separator in TitleRepeatedAffixRule.separators {
+            let sep = String(decoding: separator, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            #expect(TitleAffix.isColumnLabel(Array("某某".utf8), separator: separator) == (sep == "：" || sep == ":"))
+        }
+    }
+
+    @Test func harvestTrimOnBytesEqualsTrimValue() {
+        let pieces: [[UInt8]] = [[0x20], [0x09], [0x7C], [0x2F], [0xC2, 0xA0], [0xE3, 0x80, 0x80], [0xEF, 0xBD, 0x9C], [0x23],
+                                 Array("標題".utf8), [0x61], [0x80], [0xE3], [0xE3, 0x80], [0xEF, 0xBD], [0xC2], [0xF0, 0xE3, 0x80, 0x80]]
+        var random = Generator(state: 7)
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.below(7) { bytes += pieces[random.below(pieces.count)] }
+            let trimmed = MetadataHarvest.trimmedValueRange(bytes, 0..<bytes.count)
+            let plain = MetadataHarvest.trimValue(String(decoding: bytes, as: UTF8.self))
+            #expect(String(decoding: bytes[trimmed], as: UTF8.self) == plain, "\(bytes)")
+        }
+    }
 }
