@@ -341,12 +341,12 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
 
 /// A set of pairs (`min << 32 | max` of two distinct indices, never 0) with open addressing: the
 /// band loop asks it once per candidate pair, where `Set`'s seeded SipHash was a visible share.
-struct PairSet {
+package struct PairSet {
     private var slots = [UInt64](repeating: 0, count: 1024)
     private var count = 0
 
     /// Inserts `pair` (not 0); false when it was already present.
-    mutating func insert(_ pair: UInt64) -> Bool {
+    package mutating func insert(_ pair: UInt64) -> Bool {
         if 2 * (count + 1) > slots.count { grow() }
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: mix64(pair)) & mask
