@@ -351,8 +351,10 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             var j = i
             while j < c.count, c[j] >= 0x2E80, c[j] != ScalarRun.invalid, c[j] != 0x3002, c[j] != 0xFF0C, c[j] != 0x3001 { j += 1 }
             defer { i = max(j, i + 1) }
-            // Only a character whose GB18030 bytes start a 3-byte UTF-8 sequence can start mojibake.
-            guard j - i >= 3, (i..<(j - 2)).contains(where: { Self.startsUTF8InGB($0 < c.count ? c[$0] : 0) }) else { continue }
+            // Only a character whose GB18030 bytes start a 3-byte UTF-8 sequence can start mojibake,
+            // and only when the next character's code supplies that sequence's third byte (80–BF):
+            // otherwise its window decodes no scalar. Most runs of clean text fail this before converting.
+            guard j - i >= 3, (i..<(j - 2)).contains(where: { Self.startsUTF8InGB(c[$0]) && Self.continuesUTF8InGB(c[$0 + 1]) }) else { continue }
             segments.append(i..<j)
         }
         guard !segments.isEmpty else { return }
@@ -427,11 +429,15 @@ public struct MojibakeRule: Rule, RuleWithOptions {
 
     /// For each BMP scalar, from its GB18030 encoding (compiled-in lists, `GBTables`):
     /// bit 0: a pair that begins a 3-byte UTF-8 sequence (lead E0–EF, trail 80–BF), so it can start GBK mojibake;
-    /// bit 1: a GB2312 level-1 character (lead B0–D7), the 3,755 most common Simplified characters.
+    /// bit 1: a GB2312 level-1 character (lead B0–D7), the 3,755 most common Simplified characters;
+    /// bit 2: from U+2E80, a code (two or four bytes) whose first byte is 80–BF, a UTF-8 continuation byte.
     package static let gbFlags: [UInt8] = {
         var table = [UInt8](repeating: 0, count: 0x10000)
         for v in GBTables.utf8LeadPairs { table[Int(v)] |= 1 }
         for v in GBTables.level1 { table[Int(v)] |= 2 }
+        for (w, word) in GBTables.continuationLeads.enumerated() where word != 0 {
+            for bit in 0..<64 where word & (1 << UInt64(bit)) != 0 { table[w << 6 | bit] |= 4 }
+        }
         return table
     }()
 
@@ -449,6 +455,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         for v in cps {
             guard p < bytes.count else { break }
             let len = bytes[p] < 0x80 ? 1 : (p + 1 < bytes.count && (0x30...0x39).contains(bytes[p + 1]) ? 4 : 2)
+            if (0x80...0xBF).contains(bytes[p]) { table[Int(v)] |= 4 }
             if len == 2, p + 1 < bytes.count {
                 if (0xE0...0xEF).contains(bytes[p]) && (0x80...0xBF).contains(bytes[p + 1]) { table[Int(v)] |= 1 }
                 if (0xB0...0xD7).contains(bytes[p]) && (0xA1...0xFE).contains(bytes[p + 1]) { table[Int(v)] |= 2 }
@@ -460,6 +467,11 @@ public struct MojibakeRule: Rule, RuleWithOptions {
 
     @inline(__always)
     package static func startsUTF8InGB(_ c: UInt32) -> Bool { c < 0x10000 && gbFlags[Int(c)] & 1 != 0 }
+
+    /// Whether `c`'s GB18030 code may start with a UTF-8 continuation byte (bit 2; beyond the BMP,
+    /// where the table does not reach, assumed so).
+    @inline(__always)
+    package static func continuesUTF8InGB(_ c: UInt32) -> Bool { c >= 0x10000 || gbFlags[Int(c)] & 4 != 0 }
 
     /// A common character: GB2312 level 1, or the Traditional form of one.
     package static func isCommon(_ c: UInt32) -> Bool {
