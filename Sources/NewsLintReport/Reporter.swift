@@ -34,45 +34,24 @@ public struct ReportContext: Sendable {
     }
 }
 
-/// Renders a lint result in one output format.
+/// Renders a whole lint result in one output format: the formats whose output needs the whole
+/// run (sarif, junit, markdown), behind `BufferingReporter`.
 public protocol Reporter: Sendable {
     func render(_ result: LintResult, context: ReportContext) -> String
 }
 
-/// The output formats of `--format`, each mapped to its reporter.
+/// The output formats of `--format`; `OutputFormat.runReporter` renders each.
 public enum OutputFormat: String, CaseIterable, Sendable {
     case text, concise, json, jsonl, sarif, github, junit, markdown
-
-    public var reporter: any Reporter {
-        switch self {
-        case .text: return TextReporter()
-        case .concise: return ConciseReporter()
-        case .json: return JSONReporter()
-        case .jsonl: return JSONLinesReporter()
-        case .sarif: return SARIFReporter()
-        case .github: return GitHubReporter()
-        case .junit: return JUnitReporter()
-        case .markdown: return MarkdownReporter()
-        }
-    }
 }
 
 /// `PATH:LINE:COL: SEVERITY: MESSAGE [RULE]`, the gcc/clang shape editors parse.
-public struct ConciseReporter: Reporter {
+public struct ConciseReporter {
     public init() {}
-    public func render(_ result: LintResult, context: ReportContext) -> String {
-        var stream = self
-        return stream.renderAll(result.diagnostics, context: context)
-    }
 }
 
 /// A JSON array of diagnostic objects (stable key order).
-public struct JSONReporter: Reporter {
-    public init() {}
-    public func render(_ result: LintResult, context: ReportContext) -> String {
-        var stream = Stream()
-        return stream.renderAll(result.diagnostics, context: context)
-    }
+public enum JSONReporter {
 
     /// One diagnostic as a JSON object (also used by JSON Lines output).
     public static func object(_ d: Diagnostic) -> String {
@@ -124,13 +103,8 @@ public struct JSONReporter: Reporter {
 }
 
 /// Human output: location, severity, message, rule, then the source line with a caret.
-public struct TextReporter: Reporter {
+public struct TextReporter {
     public init() {}
-
-    public func render(_ result: LintResult, context: ReportContext) -> String {
-        var stream = self
-        return stream.renderAll(result.diagnostics, context: context)
-    }
 
     /// "Found N problems …" with fixable counts.
     package static func summary(_ totals: ReportTotals, context: ReportContext, style: ANSIStyle) -> String {

@@ -37,7 +37,7 @@ public struct ReportTotals: Sendable, Equatable {
 }
 
 /// A reporter that renders diagnostics path by path as they arrive (in output order), so the
-/// whole result never has to be in memory. `render(result)` of the same formats is built on it.
+/// whole result never has to be in memory.
 public protocol StreamingReporter {
     /// Text before the first diagnostic.
     mutating func begin(context: ReportContext) -> String
@@ -87,19 +87,18 @@ public struct BufferingReporter: StreamingReporter {
 }
 
 extension OutputFormat {
-    /// The reporter a run's merged stream goes to: streaming where the format allows, else buffering.
-    public var runReporter: any StreamingReporter { streamingReporter ?? BufferingReporter(reporter) }
-
-    /// The streaming reporter of this format; nil for formats that need the whole result (their
-    /// headers carry totals or they group across the run: sarif, junit, markdown).
-    public var streamingReporter: (any StreamingReporter)? {
+    /// The reporter a run's merged stream goes to: streaming where the format allows, else
+    /// buffering (formats whose headers carry totals or that group across the run).
+    public var runReporter: any StreamingReporter {
         switch self {
         case .text: return TextReporter()
         case .concise: return ConciseReporter()
         case .json: return JSONReporter.Stream()
         case .jsonl: return JSONLinesReporter()
         case .github: return GitHubReporter()
-        case .sarif, .junit, .markdown: return nil
+        case .sarif: return BufferingReporter(SARIFReporter())
+        case .junit: return BufferingReporter(JUnitReporter())
+        case .markdown: return BufferingReporter(MarkdownReporter())
         }
     }
 }
