@@ -17,19 +17,6 @@ public struct Baseline: Sendable, Equatable {
         /// Informational only (where it was when recorded).
         public var line: Int
         public var message: String
-
-        /// What `--write-baseline` records for a diagnostic.
-        public init(_ d: Diagnostic, fingerprint: String) {
-            self.init(rule: d.rule, path: Baseline.normalizedPath(d.displayPath), fingerprint: fingerprint, line: d.line, message: d.displayMessage)
-        }
-
-        public init(rule: String, path: String, fingerprint: String, line: Int, message: String) {
-            self.rule = rule
-            self.path = path
-            self.fingerprint = fingerprint
-            self.line = line
-            self.message = message
-        }
     }
 
     public var entries: [Entry]
@@ -167,6 +154,13 @@ public struct Baseline: Sendable, Equatable {
         }
         let decoded = try decoder.decode(File.self, from: root)
         return Baseline(entries: decoded.entries.map { Entry(rule: $0.rule, path: $0.path, fingerprint: $0.fingerprint, line: $0.line ?? 0, message: $0.message ?? "") })
+    }
+}
+
+extension Baseline.Entry {
+    /// What `--write-baseline` records for a diagnostic.
+    init(_ d: Diagnostic, fingerprint: String) {
+        self.init(rule: d.rule, path: Baseline.normalizedPath(d.displayPath), fingerprint: fingerprint, line: d.line, message: d.displayMessage)
     }
 }
 

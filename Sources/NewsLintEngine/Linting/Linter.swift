@@ -612,8 +612,8 @@ extension Linter {
     public func completing(_ diagnostics: [Diagnostic], problems: [InputProblem], inMemory: [String: [UInt8]],
                            base: String, suppressions: CrossFileSuppressions? = nil) -> (diagnostics: [Diagnostic], ioFailure: Bool) {
         let (reported, ioFailure) = inputProblemDiagnostics(problems)
-        var out = Suppressions.dropSuppressedCrossFile(diagnostics + reported, crossFileRules: Set(baseRules.crossFile.map(\.id)), inMemory: inMemory, base: base,
-                                                   known: suppressions ?? CrossFileSuppressions())
+        var out = Suppressions.dropSuppressedCrossFile(diagnostics + reported, crossFileRules: Set(baseRules.crossFile.map(\.id)),
+                                                       inMemory: inMemory, base: base, known: suppressions ?? CrossFileSuppressions())
         out.sort(by: Diagnostic.outputOrder)
         return (out, ioFailure)
     }
