@@ -159,7 +159,7 @@ public struct Baseline: Sendable, Equatable {
 
 extension Baseline.Entry {
     /// What `--write-baseline` records for a diagnostic.
-    init(_ d: Diagnostic, fingerprint: String) {
+    package init(_ d: Diagnostic, fingerprint: String) {
         self.init(rule: d.rule, path: Baseline.normalizedPath(d.displayPath), fingerprint: fingerprint, line: d.line, message: d.displayMessage)
     }
 }
