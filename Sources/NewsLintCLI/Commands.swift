@@ -28,9 +28,10 @@ package enum LintCommand {
         guard let found = try LintInputs.find(parsed, resolver: resolver, settings: &settings, io: io) else { return ExitCode.ok }
 
         if reporting.summary { settings.documentProfiler = CorpusProfiler.documentProfiler }
-        // Quoted lines (the text format's code frames) and baseline fingerprints use the lines the
-        // pass kept instead of reading the files again.
-        settings.captureSourceLines = (format == .text && !reporting.statistics) || reporting.baselinePath != nil || reporting.writeBaselinePath != nil
+        // Quoted lines (the text format's code frames) and fingerprints (baselines, SARIF) use the
+        // lines the pass kept instead of reading the files again.
+        settings.captureSourceLines = ((format == .text || format == .sarif) && !reporting.statistics)
+            || reporting.baselinePath != nil || reporting.writeBaselinePath != nil
         let linter = try Linter(catalog: resolver.catalog, config: resolver.root, settings: settings, configurations: resolver.snapshot())
         if found.inputs.isEmpty && found.problems.isEmpty && !parsed.has("quiet") {
             io.stderr("warning: no files to lint in \(found.paths.joined(separator: " ")) (check include/exclude/extensions in \(resolver.root.file ?? "the defaults"))\n")
