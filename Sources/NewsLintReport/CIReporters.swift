@@ -180,9 +180,8 @@ public struct SARIFReporter: Reporter {
 
         // Fingerprints as in baselines (rule, path, line text, occurrence): stable when lines
         // move, distinct for distinct findings, so code scanning tracks alerts across pushes.
-        // Lines the lint pass kept are not read again.
         var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory)
-        let fingerprints = Baseline.fingerprints(result.diagnostics) { context.capturedLinesByPath[$0]?[$1] ?? sources.line($0, $1) }
+        let fingerprints = context.fingerprints ?? Baseline.fingerprints(result.diagnostics) { sources.line($0, $1) }
         let results = zip(result.diagnostics, fingerprints).map { d, fingerprint -> String in
             var r = JSONObjectBuilder()
             r.add("ruleId", string: d.rule)

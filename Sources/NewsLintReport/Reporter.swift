@@ -24,9 +24,9 @@ public struct ReportContext: Sendable {
     /// Source lines the lint pass kept for the path being rendered (by line number): quoted
     /// without reading the file again.
     public var capturedLines: [Int: String] = [:]
-    /// Every path's kept lines, for a reporter that renders the whole run at its end (SARIF's
-    /// fingerprints): lines missing here are read from the file.
-    public var capturedLinesByPath: [String: [Int: String]] = [:]
+    /// Baseline fingerprints of the run's diagnostics in output order, numbered as they streamed
+    /// by (SARIF); nil: computed from the diagnostics and their files.
+    public var fingerprints: [String]?
 
     public init(catalog: Catalog, color: Bool = false, inMemorySources: [String: [UInt8]] = [:], unsafeFixes: Bool = false, fixing: Bool = false) {
         self.catalog = catalog

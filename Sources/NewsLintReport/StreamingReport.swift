@@ -68,30 +68,33 @@ extension StreamingReporter {
 public struct BufferingReporter: StreamingReporter {
     package let reporter: any Reporter
     private var diagnostics: [Diagnostic] = []
-    /// Whether the format quotes source lines (SARIF's fingerprints): the lines each path came
-    /// with are kept for the end instead of reading the files again.
-    private let keepsLines: Bool
-    private var lines: [String: [Int: String]] = [:]
+    /// Fingerprints (SARIF's), taken as each path streams by with the lines the pass kept, so
+    /// the files are not read again at the end; nil when the format has none.
+    private var fingerprints: [String]?
+    private var numbering = Baseline.Fingerprinter()
     /// Every path the run checked, in output order (JUnit lists clean files too).
     public var checkedPaths: [String] = []
 
-    public init(_ reporter: any Reporter, keepsLines: Bool = false) {
+    public init(_ reporter: any Reporter, fingerprints: Bool = false) {
         self.reporter = reporter
-        self.keepsLines = keepsLines
+        self.fingerprints = fingerprints ? [] : nil
     }
 
     public func begin(context: ReportContext) -> String { "" }
 
     public mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
         self.diagnostics.append(contentsOf: diagnostics)
-        if keepsLines, let path = diagnostics.first?.path, !context.capturedLines.isEmpty { lines[path] = context.capturedLines }
+        if fingerprints != nil, let path = diagnostics.first?.path {
+            var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory, captured: (path, context.capturedLines))
+            for d in diagnostics { fingerprints?.append(numbering.next(d, lineText: sources.line(path, d.line))) }
+        }
         return ""
     }
 
     public func end(_ totals: ReportTotals, context: ReportContext) -> String {
         let files = checkedPaths.map { FileOutcome(path: $0, diagnostics: [], facts: [], byteCount: 0, fix: nil, ioFailure: false) }
         var context = context
-        context.capturedLinesByPath = lines
+        context.fingerprints = fingerprints
         return reporter.render(LintResult(diagnostics: diagnostics, files: files, ioFailure: false, fixSummary: FixSummary()), context: context)
     }
 }
@@ -106,7 +109,7 @@ extension OutputFormat {
         case .json: return JSONReporter.Stream()
         case .jsonl: return JSONLinesReporter()
         case .github: return GitHubReporter()
-        case .sarif: return BufferingReporter(SARIFReporter(), keepsLines: true)
+        case .sarif: return BufferingReporter(SARIFReporter(), fingerprints: true)
         case .junit: return BufferingReporter(JUnitReporter())
         case .markdown: return BufferingReporter(MarkdownReporter())
         }
