@@ -119,8 +119,8 @@ import Testing
         #expect(concise.status == ExitCode.failure)
     }
 
-    /// Inputs not in path order (explicit arguments) cannot be streamed in order: the buffered path
-    /// takes over and output stays sorted.
+    /// Inputs not in path order (explicit arguments) are put in path order before the run: output
+    /// stays sorted.
     @Test func unsortedInputsStaySorted() throws {
         let dir = TemporaryDirectory()
         dir.write("b.md", "第二篇  \n")
