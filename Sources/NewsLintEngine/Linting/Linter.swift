@@ -562,7 +562,7 @@ public final class Linter: Sendable {
         outcome.profile = settings.documentProfiler?(final)
         if settings.captureSourceLines {
             // The text the diagnostics point into: on disk after this pass; for in-memory input
-            // that was fixed, the fixed text (the caller's copy of it is the one they keep).
+            // that was fixed, the fixed text, which is what the caller gets back.
             let quoted: Document
             if settings.fix.writes, case .text = input { quoted = document } else { quoted = final }
             var lines: [Int: String] = [:]
