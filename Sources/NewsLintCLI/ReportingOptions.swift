@@ -78,10 +78,17 @@ package struct ReportingSettings {
         let lock = Locked(())
         return { outcome in
             if stream && !outcome.diagnostics.isEmpty {
-                let text = JSONLinesReporter.lines(outcome.diagnostics.sorted(by: Diagnostic.outputOrder))
+                // Outcomes arrive sorted; the check keeps any other caller correct.
+                let diagnostics = outcome.diagnostics
+                var lines = ReportBuffer()
+                if Diagnostic.isSorted(diagnostics) {
+                    JSONLinesReporter.appendLines(diagnostics, to: &lines)
+                } else {
+                    JSONLinesReporter.appendLines(diagnostics.sorted(by: Diagnostic.outputOrder), to: &lines)
+                }
                 lock.withLock { _ in
                     progress?.clear()
-                    io.stdout(text)
+                    io.stdoutBytes(lines.bytes)
                 }
             }
             progress?.advance()

@@ -36,15 +36,19 @@ package enum StreamedLintOutput {
         var previewing = false
         if case .preview = mode { previewing = true }
         let toFile = parsed.value("output")
-        var pending = ""
+        // UTF-8 bytes: reporters append to it directly, and it is written out as it is.
+        var pending = ReportBuffer()
         var wrote = false
+        func flushIfFull() {
+            if toFile == nil, pending.count >= chunkSize {
+                io.stdoutBytes(pending.bytes)
+                pending.removeAll()
+            }
+        }
         func write(_ text: String) {
             if !text.isEmpty { wrote = true }
-            pending += text
-            if toFile == nil, pending.utf8.count >= chunkSize {
-                io.stdout(pending)
-                pending = ""
-            }
+            pending.append(text)
+            flushIfFull()
         }
 
         let progress = reporting.progressEnabled ? ProgressLine(total: inputs.count, write: io.stderr) : nil
@@ -105,7 +109,11 @@ package enum StreamedLintOutput {
         } else if reporting.statistics {
             write(ReportingSettings.statistics(ruleCounts, catalog: linter.catalog, json: format == .json))
         } else if streamedByObserver {
-            run.extras.forEach { write(JSONLinesReporter.line($0) + "\n") }
+            run.extras.forEach {
+                wrote = true
+                JSONLinesReporter.appendLines(CollectionOfOne($0), to: &pending)
+                flushIfFull()
+            }
         } else {
             var reporter = format.runReporter
             if var buffering = reporter as? BufferingReporter {
@@ -117,7 +125,10 @@ package enum StreamedLintOutput {
             let complete = run.merge { group, lines in
                 groups += 1
                 context.capturedLines = lines
-                write(reporter.file(group, context: context))
+                let before = pending.count
+                reporter.file(group, context: context, into: &pending)
+                if pending.count != before { wrote = true }
+                flushIfFull()
             }
             if !complete {
                 io.stderr("error: could not read back the diagnostics spilled to the temporary directory (\(NSTemporaryDirectory())); output is incomplete\n")
@@ -137,12 +148,12 @@ package enum StreamedLintOutput {
         }
         if let out = toFile {
             do {
-                try AtomicWriter.writeNew(Array(pending.utf8), to: NewsLintCLI.resolve(out, io))
+                try AtomicWriter.writeNew(pending.bytes, to: NewsLintCLI.resolve(out, io))
             } catch let e as WriteError {
                 throw UsageError("cannot write --output file '\(out)': \(e.message)")
             }
         } else if !pending.isEmpty {
-            io.stdout(pending)
+            io.stdoutBytes(pending.bytes)
         }
 
         let fixes = run.fixSummary

@@ -209,9 +209,10 @@ public final class LintCache: @unchecked Sendable {
         guard let entry = entry(for: Self.crossFileLocation), entry.contentHash == digest else { return nil }
         var out: [Diagnostic] = []
         out.reserveCapacity(entry.facts.count)
+        var strings = RecentStrings()
         for f in entry.facts {
             var r = ByteReader(f.data, range: 0..<f.data.count)
-            guard let d = r.diagnostic(path: f.rule), r.atEnd else { return nil }
+            guard let d = r.diagnostic(path: f.rule, strings: &strings), r.atEnd else { return nil }
             out.append(d)
         }
         return out
@@ -383,8 +384,9 @@ package struct CacheEntry: Sendable {
               let settled = r.byte(), let hash = r.u64(), let byteCount = r.int(), let count = r.int() else { return nil }
         var diagnostics: [Diagnostic] = []
         diagnostics.reserveCapacity(min(count, 4096))
+        var strings = RecentStrings()
         for _ in 0..<count {
-            guard let d = r.diagnostic(path: "") else { return nil }
+            guard let d = r.diagnostic(path: "", strings: &strings) else { return nil }
             diagnostics.append(d)
         }
         guard let factCount = r.int() else { return nil }
@@ -488,6 +490,11 @@ package struct ByteReader {
         guard let n = int(), let range = skip(n) else { return nil }
         return bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
+    /// A string, handed out from `recent` when it was decoded lately.
+    package mutating func string(_ recent: inout RecentStrings) -> String? {
+        guard let n = int(), let range = skip(n) else { return nil }
+        return bytes.withUnsafeBufferPointer { recent.string(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
 }
 
 /// The compact binary form of a diagnostic, shared by the cache and the output spill.
@@ -517,9 +524,10 @@ extension ByteWriter {
 
 extension ByteReader {
     /// A diagnostic written by `ByteWriter.diagnostic` (which does not store the path); nil when malformed.
-    package mutating func diagnostic(path: String) -> Diagnostic? {
-        guard let rule = string(), let sev = byte(), let line = int(), let column = int(),
-              let endLine = int(), let endColumn = int(), let message = string(), let hasFix = byte() else { return nil }
+    /// Rule ids, messages and fix descriptions are shared through `strings` (one per stream).
+    package mutating func diagnostic(path: String, strings: inout RecentStrings) -> Diagnostic? {
+        guard let rule = string(&strings), let sev = byte(), let line = int(), let column = int(),
+              let endLine = int(), let endColumn = int(), let message = string(&strings), let hasFix = byte() else { return nil }
         let severity: Severity
         switch sev {
         case 0: severity = .info
@@ -529,8 +537,9 @@ extension ByteReader {
         }
         var fix: Fix?
         if hasFix != 0 {
-            guard hasFix <= 2, let description = string(), let editCount = int() else { return nil }
+            guard hasFix <= 2, let description = string(&strings), let editCount = int() else { return nil }
             var edits: [Edit] = []
+            edits.reserveCapacity(min(editCount, 64))
             for _ in 0..<editCount {
                 guard let lo = int(), let hi = int(), lo <= hi, let replacement = blob() else { return nil }
                 edits.append(Edit(range: lo..<hi, replacement: replacement))

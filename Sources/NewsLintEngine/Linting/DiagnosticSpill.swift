@@ -76,6 +76,7 @@ public final class DiagnosticSpill {
     public func forEachFile(_ body: ([Diagnostic], [Int: String]) -> Void) -> Bool {
         var pending: [UInt8] = []
         var position = 0
+        var strings = RecentStrings()
         func decodeAvailable() -> Bool {
             while true {
                 var r = ByteReader(pending, range: position..<pending.count)
@@ -85,7 +86,7 @@ public final class DiagnosticSpill {
                 var diagnostics: [Diagnostic] = []
                 diagnostics.reserveCapacity(min(count, 4096))
                 for _ in 0..<count {
-                    guard let d = record.diagnostic(path: path) else { return false }
+                    guard let d = record.diagnostic(path: path, strings: &strings) else { return false }
                     diagnostics.append(d)
                 }
                 guard let lineCount = record.int() else { return false }

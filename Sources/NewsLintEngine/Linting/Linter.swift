@@ -325,11 +325,27 @@ public final class Linter: Sendable {
         var lastLine: [String: Int] = [:]
         var out: [Diagnostic] = []
         out.reserveCapacity(min(diagnostics.count, limit * 8))
-        for d in diagnostics {
-            let n = seen[d.rule, default: 0]
-            seen[d.rule] = n + 1
-            if n < limit { out.append(d); lastLine[d.rule] = d.line } else { extra[d.rule, default: 0] += 1 }
+        // Findings come rule by rule: a run of one rule is counted here, the dictionaries once per run.
+        var rule: String?
+        var count = 0, last: Int?, over = 0
+        func close() {
+            guard let rule else { return }
+            seen[rule] = count
+            if let last { lastLine[rule] = last }
+            if over > 0 { extra[rule, default: 0] += over }
         }
+        for d in diagnostics {
+            if rule != d.rule {
+                close()
+                rule = d.rule
+                count = seen[d.rule, default: 0]
+                last = nil
+                over = 0
+            }
+            if count < limit { out.append(d); last = d.line } else { over += 1 }
+            count += 1
+        }
+        close()
         for (rule, count) in extra.sorted(by: { $0.key < $1.key }) where count > 0 {
             let severity = rules.perFile.first { $0.id == rule }?.severity ?? .warning
             out.append(Diagnostic(rule: rule, severity: severity, path: path, line: lastLine[rule] ?? 1, column: 1,
@@ -368,7 +384,8 @@ public final class Linter: Sendable {
         var runDigest: UInt64? = reusableCache == nil ? nil : 0x6E65_7773_6C69_6E74
         parallelForEachOrdered(count: inputs.count, jobs: settings.jobs, { i -> FileOutcome in
             var outcome = self.process(inputs[i])
-            outcome.diagnostics.sort(by: Diagnostic.outputOrder)
+            // A stable sort of a sorted array still moves every element: check first.
+            if !Diagnostic.isSorted(outcome.diagnostics) { outcome.diagnostics.sort(by: Diagnostic.outputOrder) }
             return outcome
         }, deliver: { _, outcome in
             // In input order, so what the observer streams (JSON Lines) is the same for any --jobs.
@@ -556,8 +573,10 @@ public final class Linter: Sendable {
         }
         var facts: [(rule: Int, fact: any Sendable)] = []
         var factEnvironment = environment
-        for d in diagnostics where d.rule == "boilerplate" || catalog.family(of: d.rule) == "pack" {
-            factEnvironment.linesReportedByPacks.insert(d.line)
+        var packRule: (rule: String, isPack: Bool)?  // asked once per run of one rule's findings
+        for d in diagnostics {
+            if packRule?.rule != d.rule { packRule = (d.rule, d.rule == "boilerplate" || catalog.family(of: d.rule) == "pack") }
+            if packRule?.isPack == true { factEnvironment.linesReportedByPacks.insert(d.line) }
         }
         for (i, active) in baseRules.crossFile.enumerated() where rules.crossFile.contains(where: { $0.id == active.id }) {
             factEnvironment.collectBudget = settings.fileTimeBudget.map { CollectBudget(seconds: $0) }
