@@ -1,40 +1,94 @@
 import NewsLintCore
 
 /// Report output being built as UTF-8 bytes. The formats that print every finding (JSON, JSON
-/// Lines, concise) append here instead of growing a `String`: a `String` append re-checks
+/// Lines, concise, text) append here instead of growing a `String`: a `String` append re-checks
 /// capacity, ASCII-ness and breadcrumbs per piece, and numbers went through `String(_:)` first.
-/// Reused across files by the CLI, which writes the bytes out as they are.
+/// Pieces are copied with `memcpy` into storage that doubles as it grows (`Array.append(contentsOf:)`
+/// copies through the generic sequence path: half of rendering a JSON object). Reused across files
+/// by the CLI, which writes the bytes out as they are.
 public struct ReportBuffer {
-    public var bytes: [UInt8] = []
+    private final class Storage {
+        var base: UnsafeMutablePointer<UInt8>
+        var count = 0
+        var capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = max(capacity, 16)
+            base = .allocate(capacity: self.capacity)
+        }
+
+        deinit { base.deallocate() }
+
+        func copy() -> Storage {
+            let other = Storage(capacity: capacity)
+            other.base.initialize(from: base, count: count)
+            other.count = count
+            return other
+        }
+
+        func reserve(_ needed: Int) {
+            let newCapacity = max(needed, capacity * 2)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            grown.initialize(from: base, count: count)
+            base.deallocate()
+            base = grown
+            capacity = newCapacity
+        }
+    }
+
+    private var storage = Storage(capacity: 256)
 
     public init() {}
 
-    public var count: Int { bytes.count }
-    public var isEmpty: Bool { bytes.isEmpty }
+    public var count: Int { storage.count }
+    public var isEmpty: Bool { storage.count == 0 }
 
-    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+    /// A copy of the bytes written so far.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.base, count: storage.count)) }
 
     /// The bytes as text (for callers of the `String` interfaces).
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    public var text: String { String(decoding: UnsafeBufferPointer(start: storage.base, count: storage.count), as: UTF8.self) }
+
+    /// Empties the buffer and keeps its capacity.
+    public mutating func removeAll() {
+        if isKnownUniquelyReferenced(&storage) { storage.count = 0 } else { storage = Storage(capacity: storage.capacity) }
+    }
+
+    /// Room for `n` more bytes in storage this buffer owns alone; returns where they go.
+    @inline(__always)
+    private mutating func claim(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        let s = storage
+        if s.capacity - s.count < n { s.reserve(s.count + n) }
+        let at = s.base + s.count
+        s.count += n
+        return at
+    }
+
+    @inline(__always)
+    public mutating func append(utf8 b: UnsafeBufferPointer<UInt8>) {
+        guard let source = b.baseAddress, b.count > 0 else { return }
+        claim(b.count).update(from: source, count: b.count)
+    }
 
     @inline(__always)
     public mutating func append(_ s: String) {
         var s = s
-        s.withUTF8 { bytes.append(contentsOf: $0) }
+        s.withUTF8 { append(utf8: $0) }
     }
 
     /// A literal (no copy into a `String` first).
     @inline(__always)
     public mutating func append(_ s: StaticString) {
-        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        s.withUTF8Buffer { append(utf8: $0) }
     }
 
     @inline(__always)
-    public mutating func append(byte: UInt8) { bytes.append(byte) }
+    public mutating func append(byte: UInt8) { claim(1).pointee = byte }
 
     /// `n` in decimal, as `String(n)` writes it.
     public mutating func append(decimal n: Int) {
-        if n >= 0 && n < 10 { bytes.append(0x30 &+ UInt8(n)); return }
+        if n >= 0 && n < 10 { append(byte: 0x30 &+ UInt8(n)); return }
         var magnitude = n.magnitude
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
             var i = digits.count
@@ -43,8 +97,8 @@ public struct ReportBuffer {
                 digits[i] = 0x30 &+ UInt8(magnitude % 10)
                 magnitude /= 10
             } while magnitude > 0
-            if n < 0 { bytes.append(0x2D) }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
+            if n < 0 { append(byte: 0x2D) }
+            append(utf8: UnsafeBufferPointer(rebasing: digits[i...]))
         }
     }
 
@@ -60,7 +114,7 @@ public struct ReportBuffer {
     /// The same over UTF-8 bytes (well-formed: every byte of a multi-byte scalar is ≥ 0x80, so
     /// escaping per byte is escaping per scalar).
     public mutating func appendJSONQuoted(utf8 b: UnsafeBufferPointer<UInt8>) {
-        bytes.append(0x22)
+        append(byte: 0x22)
         var clean = 0  // start of the bytes not yet copied
         var i = 0
         while i < b.count {
@@ -82,17 +136,17 @@ public struct ReportBuffer {
                 i += 1
                 continue
             }
-            if clean < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[clean..<i])) }
+            if clean < i { append(utf8: UnsafeBufferPointer(rebasing: b[clean..<i])) }
             append(escape)
             if escape.utf8CodeUnitCount == 4 {
                 // Other controls as `\u00xx`, lowercase hex (`String(format: "\\u%04x")`).
-                bytes.append(Self.hexDigits[Int(c >> 4)])
-                bytes.append(Self.hexDigits[Int(c & 0xF)])
+                append(byte: Self.hexDigits[Int(c >> 4)])
+                append(byte: Self.hexDigits[Int(c & 0xF)])
             }
             i += width
             clean = i
         }
-        if clean < b.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[clean..<b.count])) }
-        bytes.append(0x22)
+        if clean < b.count { append(utf8: UnsafeBufferPointer(rebasing: b[clean..<b.count])) }
+        append(byte: 0x22)
     }
 }

@@ -295,7 +295,7 @@ public final class Linter: Sendable {
             // see the findings they silence (only past this bound can one look unused).
             if let limit { sink.limit = max(limit, Self.storedFindingsPerRule) }
             active.rule.check(document, into: &sink)
-            out.append(contentsOf: sink.diagnostics)
+            if out.isEmpty { out = sink.diagnostics } else { out.append(contentsOf: sink.diagnostics) }
             if sink.dropped > 0 { dropped[active.id] = sink.dropped }
             // Rules with heavy loops stop themselves (`sink.isOverBudget`); the budget stops the rest.
             if let budget = settings.fileTimeBudget, sink.stoppedOverBudget || index + 1 < rules.perFile.count {
@@ -320,6 +320,8 @@ public final class Linter: Sendable {
 
     /// Keeps the first `limit` findings of each rule and adds one finding with the count of the rest.
     package static func capped(_ diagnostics: [Diagnostic], limit: Int, dropped: [String: Int], rules: RuleSet, path: String) -> [Diagnostic] {
+        // No rule can be over the cap (nearly every file): nothing to copy or count.
+        if dropped.isEmpty && diagnostics.count <= limit { return diagnostics }
         var seen: [String: Int] = [:]
         var extra = dropped
         var lastLine: [String: Int] = [:]
