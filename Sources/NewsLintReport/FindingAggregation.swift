@@ -56,7 +56,7 @@ public enum FindingAggregation {
             }
             // In output order already, unless other files' findings were mixed in by the caller.
             let ordered = zip(members, members.dropFirst()).allSatisfy { precedes($0, $1) } ? members : members.sorted(by: precedes)
-            guard let one = merge(ordered.lazy.map { diagnostics[$0] }) else { continue }
+            guard let one = merge(diagnostics, members: ordered) else { continue }
             merged[ordered[0]] = one
             for i in ordered.dropFirst() { absorbed[i] = true }
         }
@@ -65,19 +65,27 @@ public enum FindingAggregation {
     }
 
     /// The group as one finding, or nil when its fixes overlap (then each is kept as it is).
-    package static func merge<C: Collection<Diagnostic>>(_ group: C) -> Diagnostic? {
-        guard var first = group.first else { return nil }
+    package static func merge(_ group: [Diagnostic]) -> Diagnostic? {
+        merge(group, members: Array(group.indices))
+    }
+
+    /// The same for `members` (indices into `diagnostics`, in line order): fields are read in
+    /// place, not through a copy of every member.
+    package static func merge(_ diagnostics: [Diagnostic], members: [Int]) -> Diagnostic? {
+        guard let head = members.first else { return nil }
+        var first = diagnostics[head]
         var lines: [Int] = []
-        for d in group where lines.last != d.line { lines.append(d.line) }
+        for i in members where lines.last != diagnostics[i].line { lines.append(diagnostics[i].line) }
         let shown = lines.prefix(5).map(String.init).joined(separator: ", ") + (lines.count > 5 ? ", …" : "")
-        first.message += " (\(group.count) times in this file, on line\(lines.count == 1 ? "" : "s") \(shown))"
+        first.message += " (\(members.count) times in this file, on line\(lines.count == 1 ? "" : "s") \(shown))"
         if let fix = first.fix {
             var edits: [Edit] = []
-            for d in group { edits.append(contentsOf: d.fix?.edits ?? []) }
+            edits.reserveCapacity(members.count)
+            for i in members { if let e = diagnostics[i].fix?.edits { edits.append(contentsOf: e) } }
             func precedes(_ a: Edit, _ b: Edit) -> Bool { (a.range.lowerBound, a.range.upperBound) < (b.range.lowerBound, b.range.upperBound) }
             if !zip(edits, edits.dropFirst()).allSatisfy({ !precedes($1, $0) }) { edits.sort(by: precedes) }
             for (a, b) in zip(edits, edits.dropFirst()) where a.range.upperBound > b.range.lowerBound { return nil }
-            first.fix = Fix(fix.applicability, "\(fix.description) (all \(group.count))", edits: edits)
+            first.fix = Fix(fix.applicability, "\(fix.description) (all \(members.count))", edits: edits)
         }
         return first
     }

@@ -500,16 +500,22 @@ package struct ByteReader {
 /// The compact binary form of a diagnostic, shared by the cache and the output spill.
 extension ByteWriter {
     package mutating func diagnostic(_ d: Diagnostic) {
-        string(d.rule)
+        diagnostic(d) { $0.string($1) }
+    }
+
+    /// The same with the rule id, message and fix description written by `text` (the output
+    /// spill numbers the ones a file repeats).
+    package mutating func diagnostic(_ d: Diagnostic, text: (inout ByteWriter, String) -> Void) {
+        text(&self, d.rule)
         byte(d.severity == .error ? 2 : (d.severity == .warning ? 1 : 0))
         varint(UInt64(max(0, d.line)))
         varint(UInt64(max(0, d.column)))
         varint(d.endLine.map { UInt64(max(0, $0)) + 1 } ?? 0)
         varint(d.endColumn.map { UInt64(max(0, $0)) + 1 } ?? 0)
-        string(d.message)
+        text(&self, d.message)
         if let fix = d.fix {
             byte(fix.applicability == .safe ? 1 : 2)
-            string(fix.description)
+            text(&self, fix.description)
             varint(UInt64(fix.edits.count))
             for e in fix.edits {
                 varint(UInt64(e.range.lowerBound))
@@ -526,8 +532,13 @@ extension ByteReader {
     /// A diagnostic written by `ByteWriter.diagnostic` (which does not store the path); nil when malformed.
     /// Rule ids, messages and fix descriptions are shared through `strings` (one per stream).
     package mutating func diagnostic(path: String, strings: inout RecentStrings) -> Diagnostic? {
-        guard let rule = string(&strings), let sev = byte(), let line = int(), let column = int(),
-              let endLine = int(), let endColumn = int(), let message = string(&strings), let hasFix = byte() else { return nil }
+        diagnostic(path: path) { $0.string(&strings) }
+    }
+
+    /// The same with the rule id, message and fix description read by `text`.
+    package mutating func diagnostic(path: String, text: (inout ByteReader) -> String?) -> Diagnostic? {
+        guard let rule = text(&self), let sev = byte(), let line = int(), let column = int(),
+              let endLine = int(), let endColumn = int(), let message = text(&self), let hasFix = byte() else { return nil }
         let severity: Severity
         switch sev {
         case 0: severity = .info
@@ -537,7 +548,7 @@ extension ByteReader {
         }
         var fix: Fix?
         if hasFix != 0 {
-            guard hasFix <= 2, let description = string(&strings), let editCount = int() else { return nil }
+            guard hasFix <= 2, let description = text(&self), let editCount = int() else { return nil }
             var edits: [Edit] = []
             edits.reserveCapacity(min(editCount, 64))
             for _ in 0..<editCount {
