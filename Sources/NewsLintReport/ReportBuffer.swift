@@ -150,3 +150,6 @@ public struct ReportBuffer {
         append(byte: 0x22)
     }
 }
+
+/// Copy-on-write like `Array`: the storage is never written while another buffer holds it.
+extension ReportBuffer: @unchecked Sendable {}
