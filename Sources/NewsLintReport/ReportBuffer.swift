@@ -102,6 +102,16 @@ public struct ReportBuffer {
         }
     }
 
+    /// Whether any byte of `w` is below 0x20 or is `"`, `\`, DEL or 0xE2 (which starts U+2028/2029):
+    /// the SWAR zero-byte test (exact as a yes/no answer).
+    @inline(__always)
+    private static func mayNeedEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        return (w &- 0x20 &* ones) & ~w & highs != 0
+            || hasZero(w ^ (0x22 &* ones)) || hasZero(w ^ (0x5C &* ones)) || hasZero(w ^ (0x7F &* ones)) || hasZero(w ^ (0xE2 &* ones))
+    }
+
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// `s` as a JSON string, byte for byte what `JSONWriter.quote` writes: `"`, `\`, C0 controls,
@@ -118,6 +128,11 @@ public struct ReportBuffer {
         var clean = 0  // start of the bytes not yet copied
         var i = 0
         while i < b.count {
+            // Eight bytes at a time while none of them can need escaping (nearly all text).
+            if let base = b.baseAddress {
+                while i + 8 <= b.count, !Self.mayNeedEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { i += 8 }
+                guard i < b.count else { break }
+            }
             let c = b[i]
             let escape: StaticString
             var width = 1

@@ -100,7 +100,7 @@ public struct JSONReporter: Reporter {
         o.append(",\"severity\":\"")
         o.append(d.severity.literal)
         o.append("\",\"message\":")
-        o.appendJSONQuoted(d.displayMessage)
+        o.appendJSONQuoted(Self.shownMessage(d.message))
         if let fix = d.fix {
             o.append(",\"fix\":{\"applicability\":\"")
             o.append(fix.applicability == .safe ? "safe" : "unsafe")
@@ -126,6 +126,16 @@ public struct JSONReporter: Reporter {
         } else {
             o.append(",\"fix\":null}")
         }
+    }
+}
+
+extension JSONReporter {
+    /// `Diagnostic.displayMessage` with its check on bytes: a message changes only when it holds
+    /// 0xF4 or 0xC2 (`SystemPath.displayText`'s own test), so nearly every one is returned as it is.
+    static func shownMessage(_ message: String) -> String {
+        var m = message
+        let plain = m.withUTF8 { b in !b.contains { $0 == 0xF4 || $0 == 0xC2 } }
+        return plain ? message : SystemPath.displayText(message)
     }
 }
 

@@ -170,7 +170,7 @@ extension ConciseReporter: LinePerDiagnosticReporter {
         out.append(": ")
         out.append(d.severity.literal)
         out.append(": ")
-        out.append(d.displayMessage)
+        out.append(JSONReporter.shownMessage(d.message))
         out.append(" [")
         out.append(d.rule)
         out.append(byte: 0x5D)
@@ -250,7 +250,7 @@ extension TextReporter: StreamingReporter {
             out.append(byte: 0x5B)
             out.append(d.rule)
             out.append("] ")
-            out.append(d.displayMessage)
+            out.append(JSONReporter.shownMessage(d.message))
             out.append(byte: 0x0A)
             if !RuleRegistry.engineRuleIDs.contains(d.rule), let line = sources.scalars(d.path, d.line) {
                 let (shown, caretOffset) = Self.window(line, column: d.column)

@@ -190,6 +190,11 @@ public struct DiagnosticSink {
         if let c = cursor, offset >= c.offset, offset < document.bytes.count,
            c.position.line >= document.lineStarts.count || offset < document.lineStarts[c.position.line] {
             p = SourcePosition(line: c.position.line, column: c.position.column + document.scalarCount(c.offset..<offset))
+        } else if let c = cursor, offset >= c.offset, offset < document.bytes.count, c.position.line < document.lineStarts.count,
+                  c.position.line + 1 >= document.lineStarts.count || offset < document.lineStarts[c.position.line + 1] {
+            // On the line after the cursor's (a rule going line by line): no search of the line index.
+            let start = document.lineStarts[c.position.line]
+            p = SourcePosition(line: c.position.line + 1, column: 1 + document.scalarCount(start..<offset))
         } else {
             p = document.position(ofByte: offset)
         }

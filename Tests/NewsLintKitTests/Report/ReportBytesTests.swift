@@ -14,6 +14,9 @@ import Testing
     static let awkward = [
         "", "plain", "引号\"与\\反斜杠", "tab\tnew\nline\rcr", "\u{0}\u{1}\u{1F}\u{7F}", "C1 \u{85}\u{9F} stays",
         "line\u{2028}para\u{2029}end", "\u{2028}", "ends with E2 80: \u{2027}", "emoji 🧪 and 中文", "\u{E2}\u{80}",
+        // Past the eight-byte skip: escapes at and across word boundaries.
+        String(repeating: "a", count: 13) + "\u{2028}" + String(repeating: "b", count: 20), "abcdefghijklmnop\"q",
+        "中文中文中文\u{1}中文“引号”……", String(repeating: "x", count: 7) + "\\" + String(repeating: "y", count: 8) + "\u{7F}",
     ]
 
     @Test func jsonQuotingMatchesJSONWriter() {
