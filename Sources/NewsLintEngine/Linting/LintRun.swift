@@ -50,19 +50,14 @@ public final class LintRun {
             perFile(outcome)
             if keep { spill.append(outcome.diagnostics, lines: outcome.sourceLines ?? [:]) }
         }
-        var failed = streamed.ioFailure
-        for p in request.problems {
-            let rule = p.isFailure ? "io-error" : "file-skipped"
-            guard let severity = linter.baseRules.engineSeverity[rule] ?? (p.isFailure ? .error : nil) else { continue }
-            extras.add(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
-            if p.isFailure { failed = true }
-        }
+        let problems = linter.inputProblemDiagnostics(request.problems)
+        extras.add(contentsOf: problems.diagnostics)
         extras.seal()
         self.spill = spill
         self.extras = extras
         self.facts = streamed.facts
         self.fileCount = streamed.fileCount
-        self.ioFailure = failed
+        self.ioFailure = streamed.ioFailure || problems.ioFailure
         self.fixSummary = streamed.fixSummary
     }
 

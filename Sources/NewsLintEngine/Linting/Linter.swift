@@ -356,20 +356,6 @@ public final class Linter: Sendable {
         return out
     }
 
-    /// Lints all inputs in parallel, then runs cross-file rules; output is sorted and independent of `jobs`.
-    /// Keeps every outcome: for callers that need the whole result (fixes, baselines, summaries).
-    public func lint(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil) -> LintResult {
-        var outcomes: [FileOutcome] = []
-        outcomes.reserveCapacity(inputs.count)
-        let run = lintStreaming(inputs, observer: observer) { outcomes.append($0) }
-        var diagnostics: [Diagnostic] = []
-        diagnostics.reserveCapacity(outcomes.reduce(0) { $0 + $1.diagnostics.count } + run.crossFile.count)
-        for o in outcomes { diagnostics.append(contentsOf: o.diagnostics) }
-        diagnostics.append(contentsOf: run.crossFile)
-        if !Diagnostic.isSorted(diagnostics) { diagnostics.sort(by: Diagnostic.outputOrder) }
-        return LintResult(diagnostics: diagnostics, files: outcomes, ioFailure: run.ioFailure, fixSummary: run.fixSummary)
-    }
-
     /// Lints all inputs in parallel and hands each file's outcome (its diagnostics sorted) to
     /// `consume` in input order, on one thread at a time, as soon as it and all earlier files are
     /// done; workers run at most a bounded window ahead. Only small per-file aggregates (cross-file
@@ -596,9 +582,13 @@ public final class Linter: Sendable {
         if settings.fix.writes, case .file = input { final = document }
         outcome.profile = settings.documentProfiler?(final)
         if settings.captureSourceLines {
+            // The text the diagnostics point into: on disk after this pass, or stdin's fixed text
+            // (printed back to the user).
+            let quoted: Document
+            if settings.fix.writes, case .text = input { quoted = document } else { quoted = final }
             var lines: [Int: String] = [:]
-            for d in outcome.diagnostics where d.line >= 1 && d.line <= final.lineCount && lines[d.line] == nil {
-                lines[d.line] = final.lineText(d.line)
+            for d in outcome.diagnostics where d.line >= 1 && d.line <= quoted.lineCount && lines[d.line] == nil {
+                lines[d.line] = quoted.lineText(d.line)
             }
             outcome.sourceLines = lines
         }
@@ -642,7 +632,17 @@ extension Linter {
     /// `suppressions`: what the pass found (files it did not read are read here).
     public func completing(_ diagnostics: [Diagnostic], problems: [InputProblem], inMemory: [String: [UInt8]],
                            base: String, suppressions: CrossFileSuppressions? = nil) -> (diagnostics: [Diagnostic], ioFailure: Bool) {
-        var out = diagnostics
+        let (reported, ioFailure) = inputProblemDiagnostics(problems)
+        var out = Suppressions.dropSuppressedCrossFile(diagnostics + reported, crossFileRules: Set(baseRules.crossFile.map(\.id)),
+                                                       inMemory: inMemory, base: base, known: suppressions ?? CrossFileSuppressions())
+        out.sort(by: Diagnostic.outputOrder)
+        return (out, ioFailure)
+    }
+
+    /// Input problems (missing paths, loops) as `io-error`/`file-skipped` findings (those the
+    /// config turned off are left out), and whether any input failed.
+    public func inputProblemDiagnostics(_ problems: [InputProblem]) -> (diagnostics: [Diagnostic], ioFailure: Bool) {
+        var out: [Diagnostic] = []
         var ioFailure = false
         for p in problems {
             let rule = p.isFailure ? "io-error" : "file-skipped"
@@ -650,9 +650,6 @@ extension Linter {
             out.append(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
             if p.isFailure { ioFailure = true }
         }
-        out = Suppressions.dropSuppressedCrossFile(out, crossFileRules: Set(baseRules.crossFile.map(\.id)), inMemory: inMemory, base: base,
-                                                   known: suppressions ?? CrossFileSuppressions())
-        out.sort(by: Diagnostic.outputOrder)
         return (out, ioFailure)
     }
 }
