@@ -162,6 +162,8 @@ package enum LintOutput {
             } catch let e as WriteError {
                 throw UsageError("cannot write --output file '\(out)': \(e.message)")
             }
+            // The report went to the file; the fixed text still goes to stdout.
+            if fixesStdin, let fixedStdin { io.stdoutBytes(fixedStdin) }
         } else if reportToStderr, let fixedStdin {
             io.stdoutBytes(fixedStdin)
             if !pending.isEmpty { io.stderr(pending.text) }

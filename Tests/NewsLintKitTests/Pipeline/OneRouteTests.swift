@@ -119,4 +119,13 @@ import Testing
         #expect(same.status == 2)
         #expect(same.stderr.contains("--output and --write-baseline name the same file"), "\(same.stderr)")
     }
+
+    /// Fixing stdin with the report sent to `--output`: the fixed text still comes back on stdout.
+    @Test func fixedStdinIsPrintedWhenTheReportGoesToAFile() {
+        let dir = corpus()
+        let text = Self.article(slug: "other", body: "另一篇报道的正文。")
+        let fixed = CLIRun.run(["--no-config", "--no-cache", "--fix", "--output", "report.txt", "--stdin-filename", "news/d.md", "-"], cwd: dir.path, stdin: text)
+        #expect(fixed.stdout == text.replacingOccurrences(of: "。 \n", with: "。\n"), "\(fixed.stdout)")
+        #expect(FileManager.default.fileExists(atPath: dir.path + "/report.txt"))
+    }
 }
