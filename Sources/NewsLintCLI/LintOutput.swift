@@ -24,16 +24,20 @@ package enum LintOutput {
         let fixesStdin = mode.writes && inputs.contains { if case .text = $0 { return true } else { return false } }
         let toFile = parsed.value("output")
         let reportToStderr = fixesStdin && toFile == nil
-        var pending = ""
+        // UTF-8 bytes: reporters append to it directly, and it is written out as it is.
+        var pending = ReportBuffer()
         var wrote = false
+        func flushIfFull() {
+            // A report on stderr is held to the end, after the notes before it.
+            if toFile == nil, !reportToStderr, pending.count >= chunkSize {
+                io.stdoutBytes(pending.bytes)
+                pending.removeAll()
+            }
+        }
         func write(_ text: String) {
             if !text.isEmpty { wrote = true }
-            pending += text
-            // A report on stderr is held to the end, after the notes before it.
-            if toFile == nil, !reportToStderr, pending.utf8.count >= chunkSize {
-                io.stdout(pending)
-                pending = ""
-            }
+            pending.append(text)
+            flushIfFull()
         }
 
         var stage = BaselineStage(recording: reporting.writeBaselinePath != nil, comparingWith: baseline)
@@ -118,7 +122,10 @@ package enum LintOutput {
                 totals.files += 1
                 guard reports else { return }
                 context.capturedLines = lines
-                write(reporter.file(shown, context: context))
+                let before = pending.count
+                reporter.file(shown, context: context, into: &pending)
+                if pending.count != before { wrote = true }
+                flushIfFull()
             }
             if !complete {
                 io.stderr("error: could not read back the diagnostics spilled to the temporary directory (\(NSTemporaryDirectory())); output is incomplete\n")
@@ -130,7 +137,13 @@ package enum LintOutput {
             ioFailure = true
             streamComplete = false
         }
-        if streamedByObserver { run.extras.forEach { write(JSONLinesReporter.line($0) + "\n") } }
+        if streamedByObserver {
+            run.extras.forEach {
+                wrote = true
+                JSONLinesReporter.appendLines(CollectionOfOne($0), to: &pending)
+                flushIfFull()
+            }
+        }
         if reporting.statistics { write(ReportingSettings.statistics(ruleCounts, catalog: linter.catalog, json: format == .json)) }
         try finishBaseline(stage, complete: streamComplete, reporting: reporting, quiet: parsed.has("quiet"), newCount: totals.count, io: io)
 
@@ -145,7 +158,7 @@ package enum LintOutput {
         }
         if let out = toFile {
             do {
-                try AtomicWriter.writeNew(Array(pending.utf8), to: NewsLintCLI.resolve(out, io))
+                try AtomicWriter.writeNew(pending.bytes, to: NewsLintCLI.resolve(out, io))
             } catch let e as WriteError {
                 throw UsageError("cannot write --output file '\(out)': \(e.message)")
             }
@@ -153,9 +166,9 @@ package enum LintOutput {
             if fixesStdin, let fixedStdin { io.stdoutBytes(fixedStdin) }
         } else if reportToStderr, let fixedStdin {
             io.stdoutBytes(fixedStdin)
-            if !pending.isEmpty { io.stderr(pending) }
+            if !pending.isEmpty { io.stderr(pending.text) }
         } else if !pending.isEmpty {
-            io.stdout(pending)
+            io.stdoutBytes(pending.bytes)
         }
 
         let fixes = run.fixSummary

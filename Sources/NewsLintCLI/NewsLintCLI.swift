@@ -42,7 +42,8 @@ public struct ToolIO: Sendable {
             environment: ProcessInfo.processInfo.environment,
             stdoutIsTerminal: isatty(1) == 1,
             stderrIsTerminal: isatty(2) == 1,
-            stdoutBytes: { bytes in FileHandle.standardOutput.write(Data(bytes)) }
+            // Written from the array itself (`Data(bytes)` copied every chunk of output first).
+            stdoutBytes: { bytes in try! FileHandle.standardOutput.write(contentsOf: bytes) }
         )
     }
 }

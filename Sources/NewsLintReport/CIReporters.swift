@@ -9,9 +9,9 @@ public struct JSONLinesReporter {
     public init() {}
 
     public static func lines(_ diagnostics: [Diagnostic]) -> String {
-        var out = ""
-        for d in diagnostics { out += line(d) + "\n" }
-        return out
+        var out = ReportBuffer()
+        appendLines(diagnostics, to: &out)
+        return out.text
     }
 }
 

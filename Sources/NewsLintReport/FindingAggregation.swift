@@ -24,34 +24,68 @@ public enum FindingAggregation {
     public static func apply<C: Collection>(_ diagnostics: C, threshold: Int) -> [Diagnostic] where C.Element == Diagnostic {
         let diagnostics = Array(diagnostics)
         guard threshold > 1, diagnostics.count >= threshold else { return diagnostics }
-        var groups: [Kind: [Int]] = [:]
+        // Members of each kind, by index. Findings of one kind mostly come one after another, so
+        // the previous finding's kind is compared before the dictionary is asked (strings decoded
+        // from the spill share storage: comparing them is a pointer check).
+        var groupOf: [Kind: Int] = [:]
+        var groups: [[Int]] = []
+        var previous: (kind: Kind, group: Int)?
         for (i, d) in diagnostics.enumerated() {
-            groups[Kind(rule: d.rule, message: d.message, applicability: d.fix?.applicability), default: []].append(i)
+            let applicability = d.fix?.applicability
+            if let p = previous, p.kind.rule == d.rule, p.kind.applicability == applicability, p.kind.message == d.message {
+                groups[p.group].append(i)
+                continue
+            }
+            let kind = Kind(rule: d.rule, message: d.message, applicability: applicability)
+            let group: Int
+            if let g = groupOf[kind] {
+                group = g
+            } else {
+                group = groups.count
+                groupOf[kind] = group
+                groups.append([])
+            }
+            groups[group].append(i)
+            previous = (kind, group)
         }
         var merged: [Int: Diagnostic] = [:]
-        var absorbed = Set<Int>()
-        for members in groups.values where members.count >= threshold {
-            let ordered = members.sorted { (diagnostics[$0].line, diagnostics[$0].column, $0) < (diagnostics[$1].line, diagnostics[$1].column, $1) }
-            guard let one = merge(ordered.map { diagnostics[$0] }) else { continue }
+        var absorbed = [Bool](repeating: false, count: diagnostics.count)
+        for members in groups where members.count >= threshold {
+            func precedes(_ a: Int, _ b: Int) -> Bool {
+                (diagnostics[a].line, diagnostics[a].column, a) < (diagnostics[b].line, diagnostics[b].column, b)
+            }
+            // In output order already, unless other files' findings were mixed in by the caller.
+            let ordered = zip(members, members.dropFirst()).allSatisfy { precedes($0, $1) } ? members : members.sorted(by: precedes)
+            guard let one = merge(diagnostics, members: ordered) else { continue }
             merged[ordered[0]] = one
-            absorbed.formUnion(ordered.dropFirst())
+            for i in ordered.dropFirst() { absorbed[i] = true }
         }
         guard !merged.isEmpty else { return diagnostics }
-        return diagnostics.indices.compactMap { absorbed.contains($0) ? nil : (merged[$0] ?? diagnostics[$0]) }
+        return diagnostics.indices.compactMap { absorbed[$0] ? nil : (merged[$0] ?? diagnostics[$0]) }
     }
 
     /// The group as one finding, or nil when its fixes overlap (then each is kept as it is).
     package static func merge(_ group: [Diagnostic]) -> Diagnostic? {
-        guard var first = group.first else { return nil }
+        merge(group, members: Array(group.indices))
+    }
+
+    /// The same for `members` (indices into `diagnostics`, in line order): fields are read in
+    /// place, not through a copy of every member.
+    package static func merge(_ diagnostics: [Diagnostic], members: [Int]) -> Diagnostic? {
+        guard let head = members.first else { return nil }
+        var first = diagnostics[head]
         var lines: [Int] = []
-        for d in group where lines.last != d.line { lines.append(d.line) }
+        for i in members where lines.last != diagnostics[i].line { lines.append(diagnostics[i].line) }
         let shown = lines.prefix(5).map(String.init).joined(separator: ", ") + (lines.count > 5 ? ", …" : "")
-        first.message += " (\(group.count) times in this file, on line\(lines.count == 1 ? "" : "s") \(shown))"
+        first.message += " (\(members.count) times in this file, on line\(lines.count == 1 ? "" : "s") \(shown))"
         if let fix = first.fix {
-            let edits = group.flatMap { $0.fix?.edits ?? [] }
-                .sorted { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+            var edits: [Edit] = []
+            edits.reserveCapacity(members.count)
+            for i in members { if let e = diagnostics[i].fix?.edits { edits.append(contentsOf: e) } }
+            func precedes(_ a: Edit, _ b: Edit) -> Bool { (a.range.lowerBound, a.range.upperBound) < (b.range.lowerBound, b.range.upperBound) }
+            if !zip(edits, edits.dropFirst()).allSatisfy({ !precedes($1, $0) }) { edits.sort(by: precedes) }
             for (a, b) in zip(edits, edits.dropFirst()) where a.range.upperBound > b.range.lowerBound { return nil }
-            first.fix = Fix(fix.applicability, "\(fix.description) (all \(group.count))", edits: edits)
+            first.fix = Fix(fix.applicability, "\(fix.description) (all \(members.count))", edits: edits)
         }
         return first
     }

@@ -58,49 +58,76 @@ public enum JSONReporter {
 
     /// One diagnostic as a JSON object (also used by JSON Lines output).
     public static func object(_ d: Diagnostic) -> String {
-        var o = ""
-        o.reserveCapacity(192 + d.path.utf8.count + d.message.utf8.count)
-        appendObject(d, to: &o)
-        return o
+        var out = ReportBuffer()
+        appendObject(d, displayPath: d.displayPath, to: &out)
+        return out.text
     }
 
-    /// Appends `object(d)` to `o` (same bytes as a JSONObjectBuilder per object and per edit,
-    /// without a String per member or per object): JSON output of many findings is dominated by this.
-    package static func appendObject(_ d: Diagnostic, to o: inout String) {
-        o += "{\"path\":"
-        JSONWriter.appendQuoted(d.displayPath, to: &o)
-        o += ",\"line\":"
-        o += String(d.line)
-        o += ",\"column\":"
-        o += String(d.column)
-        o += ",\"endLine\":"
-        o += d.endLine.map(String.init) ?? "null"
-        o += ",\"endColumn\":"
-        o += d.endColumn.map(String.init) ?? "null"
-        o += ",\"rule\":"
-        JSONWriter.appendQuoted(d.rule, to: &o)
-        o += ",\"severity\":\""
-        o += d.severity.rawValue
-        o += "\",\"message\":"
-        JSONWriter.appendQuoted(d.displayMessage, to: &o)
+    /// Appends `object(d)` as UTF-8 (the same bytes as a JSONObjectBuilder per object and per
+    /// edit): JSON output of many findings is dominated by this. `displayPath`: `d.displayPath`,
+    /// computed once per file by the caller.
+    package static func appendObject(_ d: Diagnostic, displayPath: String, to o: inout ReportBuffer) {
+        o.append("{\"path\":")
+        o.appendJSONQuoted(displayPath)
+        o.append(",\"line\":")
+        o.append(decimal: d.line)
+        o.append(",\"column\":")
+        o.append(decimal: d.column)
+        o.append(",\"endLine\":")
+        if let l = d.endLine { o.append(decimal: l) } else { o.append("null") }
+        o.append(",\"endColumn\":")
+        if let c = d.endColumn { o.append(decimal: c) } else { o.append("null") }
+        o.append(",\"rule\":")
+        o.appendJSONQuoted(d.rule)
+        o.append(",\"severity\":\"")
+        o.append(d.severity.literal)
+        o.append("\",\"message\":")
+        o.appendJSONQuoted(Self.shownMessage(d.message))
         if let fix = d.fix {
-            o += ",\"fix\":{\"applicability\":\""
-            o += fix.applicability.rawValue
-            o += "\",\"description\":"
-            JSONWriter.appendQuoted(fix.description, to: &o)
-            o += ",\"edits\":["
+            o.append(",\"fix\":{\"applicability\":\"")
+            o.append(fix.applicability == .safe ? "safe" : "unsafe")
+            o.append("\",\"description\":")
+            o.appendJSONQuoted(fix.description)
+            o.append(",\"edits\":[")
             for (i, e) in fix.edits.enumerated() {
-                o += i == 0 ? "{\"start\":" : ",{\"start\":"
-                o += String(e.range.lowerBound)
-                o += ",\"end\":"
-                o += String(e.range.upperBound)
-                o += ",\"replacement\":"
-                JSONWriter.appendQuoted(String(decoding: e.replacement, as: UTF8.self), to: &o)
-                o += "}"
+                o.append(i == 0 ? "{\"start\":" : ",{\"start\":")
+                o.append(decimal: e.range.lowerBound)
+                o.append(",\"end\":")
+                o.append(decimal: e.range.upperBound)
+                o.append(",\"replacement\":")
+                // Replacement bytes are shown as `String(decoding:)` shows them (invalid UTF-8 as
+                // U+FFFD); ASCII (deletions: empty) needs no decoding.
+                if e.replacement.allSatisfy({ $0 < 0x80 }) {
+                    e.replacement.withUnsafeBufferPointer { o.appendJSONQuoted(utf8: $0) }
+                } else {
+                    o.appendJSONQuoted(String(decoding: e.replacement, as: UTF8.self))
+                }
+                o.append("}")
             }
-            o += "]}}"
+            o.append("]}}")
         } else {
-            o += ",\"fix\":null}"
+            o.append(",\"fix\":null}")
+        }
+    }
+}
+
+extension JSONReporter {
+    /// `Diagnostic.displayMessage` with its check on bytes: a message changes only when it holds
+    /// 0xF4 or 0xC2 (`SystemPath.displayText`'s own test), so nearly every one is returned as it is.
+    package static func shownMessage(_ message: String) -> String {
+        var m = message
+        let plain = m.withUTF8 { b in !b.contains { $0 == 0xF4 || $0 == 0xC2 } }
+        return plain ? message : SystemPath.displayText(message)
+    }
+}
+
+extension Severity {
+    /// `rawValue` as a literal (appended without a `String`).
+    package var literal: StaticString {
+        switch self {
+        case .error: return "error"
+        case .warning: return "warning"
+        case .info: return "info"
         }
     }
 }

@@ -43,22 +43,31 @@ public protocol StreamingReporter {
     mutating func begin(context: ReportContext) -> String
     /// The diagnostics of one path, in output order (every diagnostic of a path comes in one call).
     mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String
+    /// `file(_:context:)`'s text appended to `out` as UTF-8: the formats that print every finding
+    /// write bytes directly (the default goes through the `String`).
+    mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext, into out: inout ReportBuffer)
     /// Text after the last diagnostic.
     mutating func end(_ totals: ReportTotals, context: ReportContext) -> String
 }
 
 extension StreamingReporter {
+    public mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext, into out: inout ReportBuffer) {
+        out.append(file(diagnostics, context: context))
+    }
+
     /// Renders a finished, sorted diagnostic list through the streaming interface.
     package mutating func renderAll(_ diagnostics: [Diagnostic], context: ReportContext) -> String {
-        var out = begin(context: context)
+        var out = ReportBuffer()
+        out.append(begin(context: context))
         var start = diagnostics.startIndex
         while start < diagnostics.endIndex {
             var end = start + 1
             while end < diagnostics.endIndex && diagnostics[end].path == diagnostics[start].path { end += 1 }
-            out += file(diagnostics[start..<end], context: context)
+            file(diagnostics[start..<end], context: context, into: &out)
             start = end
         }
-        return out + end(ReportTotals(diagnostics), context: context)
+        out.append(end(ReportTotals(diagnostics), context: context))
+        return out.text
     }
 }
 
@@ -120,29 +129,71 @@ extension OutputFormat {
 /// GitHub workflow commands): only `line(_:)` differs between them.
 package protocol LinePerDiagnosticReporter: StreamingReporter {
     static func line(_ d: Diagnostic) -> String
+    /// Appends `line(d)` (without the newline) as UTF-8. `displayPath` is `d.displayPath`,
+    /// computed once per file.
+    static func appendLine(_ d: Diagnostic, displayPath: String, to out: inout ReportBuffer)
     /// Whether identical findings of a file are shown as one (listings people read, not data).
     static var aggregates: Bool { get }
 }
 
 extension LinePerDiagnosticReporter {
     package static var aggregates: Bool { false }
+    package static func appendLine(_ d: Diagnostic, displayPath: String, to out: inout ReportBuffer) { out.append(line(d)) }
     public func begin(context: ReportContext) -> String { "" }
     public func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
-        var out = ""
-        let shown = Self.aggregates ? FindingAggregation.apply(diagnostics, threshold: context.aggregateThreshold) : Array(diagnostics)
-        for d in shown { out += Self.line(d) + "\n" }
-        return out
+        var out = ReportBuffer()
+        file(diagnostics, context: context, into: &out)
+        return out.text
+    }
+    public func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext, into out: inout ReportBuffer) {
+        if Self.aggregates {
+            Self.appendLines(FindingAggregation.apply(diagnostics, threshold: context.aggregateThreshold), to: &out)
+        } else {
+            Self.appendLines(diagnostics, to: &out)
+        }
+    }
+    /// Every diagnostic's line and a newline (all of one path, so its display form is computed once).
+    package static func appendLines<C: Collection<Diagnostic>>(_ diagnostics: C, to out: inout ReportBuffer) {
+        var shownPath: (path: String, display: String)?
+        for d in diagnostics {
+            let display: String
+            if let p = shownPath, p.path == d.path { display = p.display } else { display = d.displayPath; shownPath = (d.path, display) }
+            appendLine(d, displayPath: display, to: &out)
+            out.append(byte: 0x0A)
+        }
     }
     public func end(_ totals: ReportTotals, context: ReportContext) -> String { "" }
 }
 
 extension ConciseReporter: LinePerDiagnosticReporter {
     package static var aggregates: Bool { true }
-    package static func line(_ d: Diagnostic) -> String { "\(d.displayPath):\(d.line):\(d.column): \(d.severity.rawValue): \(d.displayMessage) [\(d.rule)]" }
+    package static func line(_ d: Diagnostic) -> String {
+        var out = ReportBuffer()
+        appendLine(d, displayPath: d.displayPath, to: &out)
+        return out.text
+    }
+    /// `PATH:LINE:COL: SEVERITY: MESSAGE [RULE]`.
+    package static func appendLine(_ d: Diagnostic, displayPath: String, to out: inout ReportBuffer) {
+        out.append(displayPath)
+        out.append(byte: 0x3A)
+        out.append(decimal: d.line)
+        out.append(byte: 0x3A)
+        out.append(decimal: d.column)
+        out.append(": ")
+        out.append(d.severity.literal)
+        out.append(": ")
+        out.append(JSONReporter.shownMessage(d.message))
+        out.append(" [")
+        out.append(d.rule)
+        out.append(byte: 0x5D)
+    }
 }
 
 extension JSONLinesReporter: LinePerDiagnosticReporter {
     package static func line(_ d: Diagnostic) -> String { JSONReporter.object(d) }
+    package static func appendLine(_ d: Diagnostic, displayPath: String, to out: inout ReportBuffer) {
+        JSONReporter.appendObject(d, displayPath: displayPath, to: &out)
+    }
 }
 
 extension GitHubReporter: LinePerDiagnosticReporter {
@@ -157,13 +208,19 @@ extension JSONReporter {
         public init() {}
         public func begin(context: ReportContext) -> String { "" }
         public mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
-            var out = ""
+            var out = ReportBuffer()
+            file(diagnostics, context: context, into: &out)
+            return out.text
+        }
+        public mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext, into out: inout ReportBuffer) {
+            var shownPath: (path: String, display: String)?
             for d in diagnostics {
-                out += written ? ",\n  " : "[\n  "
-                JSONReporter.appendObject(d, to: &out)
+                out.append(written ? ",\n  " : "[\n  ")
+                let display: String
+                if let p = shownPath, p.path == d.path { display = p.display } else { display = d.displayPath; shownPath = (d.path, display) }
+                JSONReporter.appendObject(d, displayPath: display, to: &out)
                 written = true
             }
-            return out
         }
         public func end(_ totals: ReportTotals, context: ReportContext) -> String { written ? "\n]\n" : "[]\n" }
     }
@@ -174,31 +231,55 @@ extension TextReporter: StreamingReporter {
 
     /// Source lines are read per path and dropped after it, so only one file is held at a time.
     public func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
-        var out = ""
+        var out = ReportBuffer()
+        file(diagnostics, context: context, into: &out)
+        return out.text
+    }
+
+    public func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext, into out: inout ReportBuffer) {
         let style = ANSIStyle(enabled: context.color)
         let captured = diagnostics.first.map { (path: $0.path, lines: context.capturedLines) }
         var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory, captured: captured)
+        let error = style.red("error"), warning = style.yellow("warning"), info = style.blue("info")
+        var shownPath: (path: String, display: String)?
         for d in FindingAggregation.apply(diagnostics, threshold: context.aggregateThreshold) {
-            let sev: String
+            let display: String
+            if let p = shownPath, p.path == d.path { display = p.display } else { display = d.displayPath; shownPath = (d.path, display) }
+            // `bold("PATH:LINE:COL"): SEVERITY[RULE] MESSAGE`
+            if style.enabled { out.append("\u{1B}[1m") }
+            out.append(display)
+            out.append(byte: 0x3A)
+            out.append(decimal: d.line)
+            out.append(byte: 0x3A)
+            out.append(decimal: d.column)
+            if style.enabled { out.append("\u{1B}[0m") }
+            out.append(": ")
             switch d.severity {
-            case .error: sev = style.red("error")
-            case .warning: sev = style.yellow("warning")
-            case .info: sev = style.blue("info")
+            case .error: out.append(error)
+            case .warning: out.append(warning)
+            case .info: out.append(info)
             }
-            out += "\(style.bold("\(d.displayPath):\(d.line):\(d.column)")): \(sev)[\(d.rule)] \(d.displayMessage)\n"
+            out.append(byte: 0x5B)
+            out.append(d.rule)
+            out.append("] ")
+            out.append(JSONReporter.shownMessage(d.message))
+            out.append(byte: 0x0A)
             if !RuleRegistry.engineRuleIDs.contains(d.rule), let line = sources.scalars(d.path, d.line) {
                 let (shown, caretOffset) = Self.window(line, column: d.column)
                 let number = String(d.line)
                 let gutter = String(repeating: " ", count: number.count)
-                out += " \(style.dim(number + " |")) \(shown)\n"
-                out += " \(style.dim(gutter + " |")) \(String(repeating: " ", count: caretOffset))\(style.red("^"))\n"
+                out.append(" \(style.dim(number + " |")) ")
+                out.append(shown)
+                out.append(byte: 0x0A)
+                out.append(" \(style.dim(gutter + " |")) \(String(repeating: " ", count: caretOffset))\(style.red("^"))\n")
             }
             if let fix = d.fix {
                 let label = fix.applicability == .safe ? "fix" : "unsafe fix"
-                out += " \(style.dim("= \(label):")) \(fix.description)\n"
+                out.append(" \(style.dim("= \(label):")) ")
+                out.append(fix.description)
+                out.append(byte: 0x0A)
             }
         }
-        return out
     }
 
     public func end(_ totals: ReportTotals, context: ReportContext) -> String {

@@ -110,21 +110,35 @@ public struct Document: Sendable {
     public func position(ofByte offset: Int) -> SourcePosition {
         let line = line(ofByte: offset)
         let start = lineStarts[line - 1]
-        var column = 1
-        var i = start
-        let end = min(offset, bytes.count)
-        while i < end {
-            if bytes[i] & 0xC0 != 0x80 { column += 1 }
-            i += 1
-        }
-        return SourcePosition(line: line, column: column)
+        return SourcePosition(line: line, column: 1 + Self.scalarStarts(bytes, start..<max(start, min(offset, bytes.count))))
     }
 
     /// Number of Unicode scalars starting in `range` (non-continuation bytes).
     public func scalarCount(_ range: Range<Int>) -> Int {
-        var n = 0
-        for i in range where bytes[i] & 0xC0 != 0x80 { n += 1 }
-        return n
+        Self.scalarStarts(bytes, range)
+    }
+
+    /// Bytes in `range` that are not UTF-8 continuation bytes (10xxxxxx), eight at a time: a
+    /// finding's column counts every scalar before it on its line, and a news paragraph is one
+    /// line of thousands of bytes.
+    package static func scalarStarts(_ bytes: [UInt8], _ range: Range<Int>) -> Int {
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count)
+        return bytes.withUnsafeBufferPointer { b -> Int in
+            guard let base = b.baseAddress else { return 0 }
+            var continuation = 0
+            var i = range.lowerBound
+            while i + 8 <= range.upperBound {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                // High bit set and the bit below it clear, per byte.
+                continuation &+= (w & ~(w << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+                i += 8
+            }
+            while i < range.upperBound {
+                if base[i] & 0xC0 == 0x80 { continuation += 1 }
+                i += 1
+            }
+            return range.count - continuation
+        }
     }
 
     /// Byte offset of 1-based `line`/`column` (inverse of `position(ofByte:)`).

@@ -42,7 +42,21 @@ public struct Fix: Sendable, Hashable, Codable {
     public init(_ applicability: Applicability, _ description: String, edits: [Edit]) {
         self.applicability = applicability
         self.description = description
-        self.edits = edits.sorted { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+        self.edits = Self.inOrder(edits) ? edits : edits.sorted { Self.precedes($0, $1) }
+    }
+
+    private static func precedes(_ a: Edit, _ b: Edit) -> Bool {
+        (a.range.lowerBound, a.range.upperBound) < (b.range.lowerBound, b.range.upperBound)
+    }
+
+    /// Whether `edits` is already sorted (nearly every fix has one edit): no sorted copy per finding.
+    private static func inOrder(_ edits: [Edit]) -> Bool {
+        var i = 1
+        while i < edits.count {
+            if precedes(edits[i], edits[i - 1]) { return false }
+            i += 1
+        }
+        return true
     }
 
     /// Smallest range covering every edit.
@@ -172,8 +186,15 @@ public struct DiagnosticSink {
 
     private mutating func position(_ offset: Int) -> SourcePosition {
         let p: SourcePosition
-        if let c = cursor, offset >= c.offset, offset < document.bytes.count, document.line(ofByte: offset) == c.position.line {
+        // Still on the cursor's line when before the next line's start (no search of the line index).
+        if let c = cursor, offset >= c.offset, offset < document.bytes.count,
+           c.position.line >= document.lineStarts.count || offset < document.lineStarts[c.position.line] {
             p = SourcePosition(line: c.position.line, column: c.position.column + document.scalarCount(c.offset..<offset))
+        } else if let c = cursor, offset >= c.offset, offset < document.bytes.count, c.position.line < document.lineStarts.count,
+                  c.position.line + 1 >= document.lineStarts.count || offset < document.lineStarts[c.position.line + 1] {
+            // On the line after the cursor's (a rule going line by line): no search of the line index.
+            let start = document.lineStarts[c.position.line]
+            p = SourcePosition(line: c.position.line + 1, column: 1 + document.scalarCount(start..<offset))
         } else {
             p = document.position(ofByte: offset)
         }

@@ -209,9 +209,10 @@ public final class LintCache: @unchecked Sendable {
         guard let entry = entry(for: Self.crossFileLocation), entry.contentHash == digest else { return nil }
         var out: [Diagnostic] = []
         out.reserveCapacity(entry.facts.count)
+        var strings = RecentStrings()
         for f in entry.facts {
             var r = ByteReader(f.data, range: 0..<f.data.count)
-            guard let d = r.diagnostic(path: f.rule), r.atEnd else { return nil }
+            guard let d = r.diagnostic(path: f.rule, strings: &strings), r.atEnd else { return nil }
             out.append(d)
         }
         return out
@@ -383,8 +384,9 @@ package struct CacheEntry: Sendable {
               let settled = r.byte(), let hash = r.u64(), let byteCount = r.int(), let count = r.int() else { return nil }
         var diagnostics: [Diagnostic] = []
         diagnostics.reserveCapacity(min(count, 4096))
+        var strings = RecentStrings()
         for _ in 0..<count {
-            guard let d = r.diagnostic(path: "") else { return nil }
+            guard let d = r.diagnostic(path: "", strings: &strings) else { return nil }
             diagnostics.append(d)
         }
         guard let factCount = r.int() else { return nil }
@@ -488,21 +490,32 @@ package struct ByteReader {
         guard let n = int(), let range = skip(n) else { return nil }
         return bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
+    /// A string, handed out from `recent` when it was decoded lately.
+    package mutating func string(_ recent: inout RecentStrings) -> String? {
+        guard let n = int(), let range = skip(n) else { return nil }
+        return bytes.withUnsafeBufferPointer { recent.string(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
 }
 
 /// The compact binary form of a diagnostic, shared by the cache and the output spill.
 extension ByteWriter {
     package mutating func diagnostic(_ d: Diagnostic) {
-        string(d.rule)
+        diagnostic(d) { $0.string($1) }
+    }
+
+    /// The same with the rule id, message and fix description written by `text` (the output
+    /// spill numbers the ones a file repeats).
+    package mutating func diagnostic(_ d: Diagnostic, text: (inout ByteWriter, String) -> Void) {
+        text(&self, d.rule)
         byte(d.severity == .error ? 2 : (d.severity == .warning ? 1 : 0))
         varint(UInt64(max(0, d.line)))
         varint(UInt64(max(0, d.column)))
         varint(d.endLine.map { UInt64(max(0, $0)) + 1 } ?? 0)
         varint(d.endColumn.map { UInt64(max(0, $0)) + 1 } ?? 0)
-        string(d.message)
+        text(&self, d.message)
         if let fix = d.fix {
             byte(fix.applicability == .safe ? 1 : 2)
-            string(fix.description)
+            text(&self, fix.description)
             varint(UInt64(fix.edits.count))
             for e in fix.edits {
                 varint(UInt64(e.range.lowerBound))
@@ -517,9 +530,15 @@ extension ByteWriter {
 
 extension ByteReader {
     /// A diagnostic written by `ByteWriter.diagnostic` (which does not store the path); nil when malformed.
-    package mutating func diagnostic(path: String) -> Diagnostic? {
-        guard let rule = string(), let sev = byte(), let line = int(), let column = int(),
-              let endLine = int(), let endColumn = int(), let message = string(), let hasFix = byte() else { return nil }
+    /// Rule ids, messages and fix descriptions are shared through `strings` (one per stream).
+    package mutating func diagnostic(path: String, strings: inout RecentStrings) -> Diagnostic? {
+        diagnostic(path: path) { $0.string(&strings) }
+    }
+
+    /// The same with the rule id, message and fix description read by `text`.
+    package mutating func diagnostic(path: String, text: (inout ByteReader) -> String?) -> Diagnostic? {
+        guard let rule = text(&self), let sev = byte(), let line = int(), let column = int(),
+              let endLine = int(), let endColumn = int(), let message = text(&self), let hasFix = byte() else { return nil }
         let severity: Severity
         switch sev {
         case 0: severity = .info
@@ -529,8 +548,9 @@ extension ByteReader {
         }
         var fix: Fix?
         if hasFix != 0 {
-            guard hasFix <= 2, let description = string(), let editCount = int() else { return nil }
+            guard hasFix <= 2, let description = text(&self), let editCount = int() else { return nil }
             var edits: [Edit] = []
+            edits.reserveCapacity(min(editCount, 64))
             for _ in 0..<editCount {
                 guard let lo = int(), let hi = int(), lo <= hi, let replacement = blob() else { return nil }
                 edits.append(Edit(range: lo..<hi, replacement: replacement))

@@ -120,6 +120,7 @@ public final class DiagnosticRuns: DiagnosticReceiver {
         var buffer: [UInt8] = []
         var position = 0
         var head: Diagnostic?
+        var strings = RecentStrings()
 
         init(range: Range<Int>, remaining: Int, onDisk: Bool) {
             self.range = range
@@ -133,7 +134,7 @@ public final class DiagnosticRuns: DiagnosticReceiver {
             guard remaining > 0 else { return true }
             while true {
                 var r = ByteReader(buffer, range: position..<buffer.count)
-                if let path = r.string(), let d = r.diagnostic(path: path) {
+                if let path = r.string(&strings), let d = r.diagnostic(path: path, strings: &strings) {
                     position = r.position
                     remaining -= 1
                     head = d

@@ -19,7 +19,8 @@ public final class DiagnosticSpill {
         var record = ByteWriter()
         record.string(path)
         record.varint(UInt64(diagnostics.count))
-        for d in diagnostics { record.diagnostic(d) }
+        var strings = SpilledStrings.Writer()
+        for d in diagnostics { record.diagnostic(d) { strings.write($1, to: &$0) } }
         record.varint(UInt64(lines.count))
         for (n, text) in lines.sorted(by: { $0.key < $1.key }) {
             record.varint(UInt64(max(0, n)))
@@ -84,8 +85,9 @@ public final class DiagnosticSpill {
                 guard let path = record.string(), let count = record.int() else { return false }
                 var diagnostics: [Diagnostic] = []
                 diagnostics.reserveCapacity(min(count, 4096))
+                var strings: [String] = []
                 for _ in 0..<count {
-                    guard let d = record.diagnostic(path: path) else { return false }
+                    guard let d = record.diagnostic(path: path, text: { $0.spilledString(&strings) }) else { return false }
                     diagnostics.append(d)
                 }
                 guard let lineCount = record.int() else { return false }
@@ -183,5 +185,40 @@ public enum OrderedMerge {
         if let h = held { emit(h.diagnostics, h.lines) }
         flushExtras(before: nil)
         return complete && !cursor.failed
+    }
+}
+
+/// The spill's form of a diagnostic: the cache's compact form, except that the rule id, message
+/// and fix description are written once per file and then referred to by number (a file's
+/// findings repeat a few of them; decoding each again validated UTF-8 and allocated a `String`).
+package enum SpilledStrings {
+    /// Strings already written in this record, the latest searched first.
+    package struct Writer {
+        package var written: [String] = []
+
+        /// 0 and the string's bytes when it is new; else its number + 1.
+        package mutating func write(_ s: String, to out: inout ByteWriter) {
+            // `==` of strings that share storage (one rule id, one literal message) is a pointer check.
+            var k = written.count - 1
+            let oldest = max(0, written.count - 16)
+            while k >= oldest {
+                if written[k] == s { out.varint(UInt64(k + 1)); return }
+                k -= 1
+            }
+            out.varint(0)
+            out.string(s)
+            written.append(s)
+        }
+    }
+}
+
+extension ByteReader {
+    /// A string written by `SpilledStrings.Writer`; `strings`: those of the record so far.
+    package mutating func spilledString(_ strings: inout [String]) -> String? {
+        guard let ref = int() else { return nil }
+        if ref > 0 { return ref <= strings.count ? strings[ref - 1] : nil }
+        guard let s = string() else { return nil }
+        strings.append(s)
+        return s
     }
 }

@@ -295,7 +295,7 @@ public final class Linter: Sendable {
             // see the findings they silence (only past this bound can one look unused).
             if let limit { sink.limit = max(limit, Self.storedFindingsPerRule) }
             active.rule.check(document, into: &sink)
-            out.append(contentsOf: sink.diagnostics)
+            if out.isEmpty { out = sink.diagnostics } else { out.append(contentsOf: sink.diagnostics) }
             if sink.dropped > 0 { dropped[active.id] = sink.dropped }
             // Rules with heavy loops stop themselves (`sink.isOverBudget`); the budget stops the rest.
             if let budget = settings.fileTimeBudget, sink.stoppedOverBudget || index + 1 < rules.perFile.count {
@@ -320,16 +320,34 @@ public final class Linter: Sendable {
 
     /// Keeps the first `limit` findings of each rule and adds one finding with the count of the rest.
     package static func capped(_ diagnostics: [Diagnostic], limit: Int, dropped: [String: Int], rules: RuleSet, path: String) -> [Diagnostic] {
+        // No rule can be over the cap (nearly every file): nothing to copy or count.
+        if dropped.isEmpty && diagnostics.count <= limit { return diagnostics }
         var seen: [String: Int] = [:]
         var extra = dropped
         var lastLine: [String: Int] = [:]
         var out: [Diagnostic] = []
         out.reserveCapacity(min(diagnostics.count, limit * 8))
-        for d in diagnostics {
-            let n = seen[d.rule, default: 0]
-            seen[d.rule] = n + 1
-            if n < limit { out.append(d); lastLine[d.rule] = d.line } else { extra[d.rule, default: 0] += 1 }
+        // Findings come rule by rule: a run of one rule is counted here, the dictionaries once per run.
+        var rule: String?
+        var count = 0, last: Int?, over = 0
+        func close() {
+            guard let rule else { return }
+            seen[rule] = count
+            if let last { lastLine[rule] = last }
+            if over > 0 { extra[rule, default: 0] += over }
         }
+        for d in diagnostics {
+            if rule != d.rule {
+                close()
+                rule = d.rule
+                count = seen[d.rule, default: 0]
+                last = nil
+                over = 0
+            }
+            if count < limit { out.append(d); last = d.line } else { over += 1 }
+            count += 1
+        }
+        close()
         for (rule, count) in extra.sorted(by: { $0.key < $1.key }) where count > 0 {
             let severity = rules.perFile.first { $0.id == rule }?.severity ?? .warning
             out.append(Diagnostic(rule: rule, severity: severity, path: path, line: lastLine[rule] ?? 1, column: 1,
@@ -354,7 +372,8 @@ public final class Linter: Sendable {
         var runDigest: UInt64? = reusableCache == nil ? nil : 0x6E65_7773_6C69_6E74
         parallelForEachOrdered(count: inputs.count, jobs: settings.jobs, { i -> FileOutcome in
             var outcome = self.process(inputs[i])
-            outcome.diagnostics.sort(by: Diagnostic.outputOrder)
+            // A stable sort of a sorted array still moves every element: check first.
+            if !Diagnostic.isSorted(outcome.diagnostics) { outcome.diagnostics.sort(by: Diagnostic.outputOrder) }
             return outcome
         }, deliver: { _, outcome in
             // In input order, so what the observer streams (JSON Lines) is the same for any --jobs.
@@ -542,8 +561,10 @@ public final class Linter: Sendable {
         }
         var facts: [(rule: Int, fact: any Sendable)] = []
         var factEnvironment = environment
-        for d in diagnostics where d.rule == "boilerplate" || catalog.family(of: d.rule) == "pack" {
-            factEnvironment.linesReportedByPacks.insert(d.line)
+        var packRule: (rule: String, isPack: Bool)?  // asked once per run of one rule's findings
+        for d in diagnostics {
+            if packRule?.rule != d.rule { packRule = (d.rule, d.rule == "boilerplate" || catalog.family(of: d.rule) == "pack") }
+            if packRule?.isPack == true { factEnvironment.linesReportedByPacks.insert(d.line) }
         }
         for (i, active) in baseRules.crossFile.enumerated() where rules.crossFile.contains(where: { $0.id == active.id }) {
             factEnvironment.collectBudget = settings.fileTimeBudget.map { CollectBudget(seconds: $0) }

@@ -1,0 +1,170 @@
+import NewsLintCore
+
+/// Report output being built as UTF-8 bytes. The formats that print every finding (JSON, JSON
+/// Lines, concise, text) append here instead of growing a `String`: a `String` append re-checks
+/// capacity, ASCII-ness and breadcrumbs per piece, and numbers went through `String(_:)` first.
+/// Pieces are copied with `memcpy` into storage that doubles as it grows (`Array.append(contentsOf:)`
+/// copies through the generic sequence path: half of rendering a JSON object). Reused across files
+/// by the CLI, which writes the bytes out as they are.
+public struct ReportBuffer {
+    private final class Storage {
+        var base: UnsafeMutablePointer<UInt8>
+        var count = 0
+        var capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = max(capacity, 16)
+            base = .allocate(capacity: self.capacity)
+        }
+
+        deinit { base.deallocate() }
+
+        func copy() -> Storage {
+            let other = Storage(capacity: capacity)
+            other.base.initialize(from: base, count: count)
+            other.count = count
+            return other
+        }
+
+        func reserve(_ needed: Int) {
+            let newCapacity = max(needed, capacity * 2)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            grown.initialize(from: base, count: count)
+            base.deallocate()
+            base = grown
+            capacity = newCapacity
+        }
+    }
+
+    private var storage = Storage(capacity: 256)
+
+    public init() {}
+
+    public var count: Int { storage.count }
+    public var isEmpty: Bool { storage.count == 0 }
+
+    /// A copy of the bytes written so far.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.base, count: storage.count)) }
+
+    /// The bytes as text (for callers of the `String` interfaces).
+    public var text: String { String(decoding: UnsafeBufferPointer(start: storage.base, count: storage.count), as: UTF8.self) }
+
+    /// Empties the buffer and keeps its capacity.
+    public mutating func removeAll() {
+        if isKnownUniquelyReferenced(&storage) { storage.count = 0 } else { storage = Storage(capacity: storage.capacity) }
+    }
+
+    /// Room for `n` more bytes in storage this buffer owns alone; returns where they go.
+    @inline(__always)
+    private mutating func claim(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        let s = storage
+        if s.capacity - s.count < n { s.reserve(s.count + n) }
+        let at = s.base + s.count
+        s.count += n
+        return at
+    }
+
+    @inline(__always)
+    public mutating func append(utf8 b: UnsafeBufferPointer<UInt8>) {
+        guard let source = b.baseAddress, b.count > 0 else { return }
+        claim(b.count).update(from: source, count: b.count)
+    }
+
+    @inline(__always)
+    public mutating func append(_ s: String) {
+        var s = s
+        s.withUTF8 { append(utf8: $0) }
+    }
+
+    /// A literal (no copy into a `String` first).
+    @inline(__always)
+    public mutating func append(_ s: StaticString) {
+        s.withUTF8Buffer { append(utf8: $0) }
+    }
+
+    @inline(__always)
+    public mutating func append(byte: UInt8) { claim(1).pointee = byte }
+
+    /// `n` in decimal, as `String(n)` writes it.
+    public mutating func append(decimal n: Int) {
+        if n >= 0 && n < 10 { append(byte: 0x30 &+ UInt8(n)); return }
+        var magnitude = n.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var i = digits.count
+            repeat {
+                i -= 1
+                digits[i] = 0x30 &+ UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if n < 0 { append(byte: 0x2D) }
+            append(utf8: UnsafeBufferPointer(rebasing: digits[i...]))
+        }
+    }
+
+    /// Whether any byte of `w` is below 0x20 or is `"`, `\`, DEL or 0xE2 (which starts U+2028/2029):
+    /// the SWAR zero-byte test (exact as a yes/no answer).
+    @inline(__always)
+    private static func mayNeedEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        return (w &- 0x20 &* ones) & ~w & highs != 0
+            || hasZero(w ^ (0x22 &* ones)) || hasZero(w ^ (0x5C &* ones)) || hasZero(w ^ (0x7F &* ones)) || hasZero(w ^ (0xE2 &* ones))
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// `s` as a JSON string, byte for byte what `JSONWriter.quote` writes: `"`, `\`, C0 controls,
+    /// DEL, U+2028 and U+2029 escaped, everything else kept as UTF-8.
+    public mutating func appendJSONQuoted(_ s: String) {
+        var s = s
+        s.withUTF8 { appendJSONQuoted(utf8: $0) }
+    }
+
+    /// The same over UTF-8 bytes (well-formed: every byte of a multi-byte scalar is ≥ 0x80, so
+    /// escaping per byte is escaping per scalar).
+    public mutating func appendJSONQuoted(utf8 b: UnsafeBufferPointer<UInt8>) {
+        append(byte: 0x22)
+        var clean = 0  // start of the bytes not yet copied
+        var i = 0
+        while i < b.count {
+            // Eight bytes at a time while none of them can need escaping (nearly all text).
+            if let base = b.baseAddress {
+                while i + 8 <= b.count, !Self.mayNeedEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { i += 8 }
+                guard i < b.count else { break }
+            }
+            let c = b[i]
+            let escape: StaticString
+            var width = 1
+            switch c {
+            case 0x22: escape = "\\\""
+            case 0x5C: escape = "\\\\"
+            case 0x0A: escape = "\\n"
+            case 0x0D: escape = "\\r"
+            case 0x09: escape = "\\t"
+            case 0xE2 where i + 2 < b.count && b[i + 1] == 0x80 && (b[i + 2] == 0xA8 || b[i + 2] == 0xA9):
+                escape = b[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                width = 3
+            case 0..<0x20, 0x7F:
+                escape = "\\u00"
+            default:
+                i += 1
+                continue
+            }
+            if clean < i { append(utf8: UnsafeBufferPointer(rebasing: b[clean..<i])) }
+            append(escape)
+            if escape.utf8CodeUnitCount == 4 {
+                // Other controls as `\u00xx`, lowercase hex (`String(format: "\\u%04x")`).
+                append(byte: Self.hexDigits[Int(c >> 4)])
+                append(byte: Self.hexDigits[Int(c & 0xF)])
+            }
+            i += width
+            clean = i
+        }
+        if clean < b.count { append(utf8: UnsafeBufferPointer(rebasing: b[clean..<b.count])) }
+        append(byte: 0x22)
+    }
+}
+
+/// Copy-on-write like `Array`: the storage is never written while another buffer holds it.
+extension ReportBuffer: @unchecked Sendable {}

@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
+
+/// Issue 16 (per-finding cost): reporters write UTF-8 bytes, spilled findings share their decoded
+/// strings, and the per-file steps skip work on input that is already in order. Each must give
+/// exactly what the `String` and dictionary code it replaced gave.
+@Suite struct ReportBytesTests {
+    static let awkward = [
+        "", "plain", "引号\"与\\反斜杠", "tab\tnew\nline\rcr", "\u{0}\u{1}\u{1F}\u{7F}", "C1 \u{85}\u{9F} stays",
+        "line\u{2028}para\u{2029}end", "\u{2028}", "ends with E2 80: \u{2027}", "emoji 🧪 and 中文", "\u{E2}\u{80}",
+        // Past the eight-byte skip: escapes at and across word boundaries.
+        String(repeating: "a", count: 13) + "\u{2028}" + String(repeating: "b", count: 20), "abcdefghijklmnop\"q",
+        "中文中文中文\u{1}中文“引号”……", String(repeating: "x", count: 7) + "\\" + String(repeating: "y", count: 8) + "\u{7F}",
+    ]
+
+    @Test func jsonQuotingMatchesJSONWriter() {
+        for s in Self.awkward {
+            var out = ReportBuffer()
+            out.appendJSONQuoted(s)
+            #expect(out.text == JSONWriter.quote(s), "\(s.debugDescription)")
+        }
+    }
+
+    @Test func decimalsMatchStringInit() {
+        for n in [0, 1, 9, 10, 11, 99, 100, 12345, -1, -10, -987654321, Int.max, Int.min] {
+            var out = ReportBuffer()
+            out.append(decimal: n)
+            #expect(out.text == String(n))
+        }
+    }
+
+    /// The object JSON and JSON Lines print, against the JSONObjectBuilder form it replaced.
+    @Test func jsonObjectMatchesBuilder() {
+        let withFix = Diagnostic(rule: "r", severity: .error, path: "dir/a \"b\".md", line: 3, column: 7, endLine: 3, endColumn: 9,
+                                 message: "quote \" and\ttab", fix: Fix(.unsafe, "Replace \\", edits: [
+                                     Edit(range: 5..<9, replacement: "x\u{2028}"), Edit(range: 1..<2, replacement: [0x41, 0xFF]), .delete(10..<11),
+                                 ]))
+        let bare = Diagnostic(rule: "s", severity: .info, path: "p.md", line: 1, column: 1, message: "m")
+        for d in [withFix, bare] {
+            var o = JSONObjectBuilder()
+            o.add("path", JSONWriter.quote(d.displayPath))
+            o.add("line", String(d.line))
+            o.add("column", String(d.column))
+            o.add("endLine", d.endLine.map(String.init) ?? "null")
+            o.add("endColumn", d.endColumn.map(String.init) ?? "null")
+            o.add("rule", JSONWriter.quote(d.rule))
+            o.add("severity", JSONWriter.quote(d.severity.rawValue))
+            o.add("message", JSONWriter.quote(d.displayMessage))
+            if let fix = d.fix {
+                var f = JSONObjectBuilder()
+                f.add("applicability", JSONWriter.quote(fix.applicability.rawValue))
+                f.add("description", JSONWriter.quote(fix.description))
+                let edits = fix.edits.map { e -> String in
+                    var b = JSONObjectBuilder()
+                    b.add("start", String(e.range.lowerBound))
+                    b.add("end", String(e.range.upperBound))
+                    b.add("replacement", JSONWriter.quote(String(decoding: e.replacement, as: UTF8.self)))
+                    return b.json
+                }
+                f.add("edits", "[" + edits.joined(separator: ",") + "]")
+                o.add("fix", f.json)
+            } else {
+                o.add("fix", "null")
+            }
+            #expect(JSONReporter.object(d) == o.json)
+        }
+    }
+
+    @Test func recentStringsShareStorageAndRejectInvalidUTF8() {
+        var recent = RecentStrings()
+        let bytes = Array("trailing whitespace".utf8)
+        let a = bytes.withUnsafeBufferPointer { recent.string($0) }
+        let b = bytes.withUnsafeBufferPointer { recent.string($0) }
+        #expect(a == "trailing whitespace" && b == a)
+        // More distinct strings than slots: every one still decodes to itself.
+        for i in 0..<(RecentStrings.capacity * 3) {
+            let s = "message \(i) 中文"
+            #expect(Array(s.utf8).withUnsafeBufferPointer { recent.string($0) } == s)
+        }
+        #expect([UInt8]([0x61, 0xFF]).withUnsafeBufferPointer { recent.string($0) } == nil)
+        #expect([UInt8]().withUnsafeBufferPointer { recent.string($0) } == "")
+    }
+
+    @Test func spillRoundTripKeepsEveryField() {
+        let spill = DiagnosticSpill(threshold: 64)
+        var written: [[Diagnostic]] = []
+        for f in 0..<5 {
+            let path = "f\(f).md"
+            let file = (0..<40).map { i in
+                Diagnostic(rule: i % 3 == 0 ? "a" : "b", severity: i % 2 == 0 ? .warning : .error, path: path, line: i + 1, column: 2,
+                           endLine: i % 5 == 0 ? nil : i + 1, endColumn: 4, message: i % 7 == 0 ? "m \(i)" : "same",
+                           fix: i % 4 == 0 ? nil : Fix(.safe, "d", edits: [.delete(i..<(i + 1))]))
+            }
+            written.append(file)
+            spill.append(file)
+        }
+        var read: [[Diagnostic]] = []
+        #expect(spill.forEachFile { read.append($0) })
+        #expect(read == written)
+    }
+
+    /// Capping counts a rule's findings across runs of other rules' findings (as the dictionary did).
+    @Test func cappingCountsInterleavedRules() throws {
+        let rules = try RuleSet.build(catalog: .builtin, config: Configuration(directory: "/"))
+        func d(_ rule: String, _ line: Int) -> Diagnostic {
+            Diagnostic(rule: rule, severity: .warning, path: "p", line: line, column: 1, message: "m")
+        }
+        let input = [d("a", 1), d("a", 2), d("b", 3), d("a", 4), d("b", 5), d("b", 6), d("a", 7)]
+        let out = Linter.capped(input, limit: 2, dropped: ["c": 4], rules: rules, path: "p")
+        #expect(out.prefix(4).map { "\($0.rule)\($0.line)" } == ["a1", "a2", "b3", "b5"])
+        #expect(out.dropFirst(4).map(\.message) == [
+            "2 more a findings in this file not listed (at most 2 per rule per file)",
+            "1 more b finding in this file not listed (at most 2 per rule per file)",
+            "4 more c findings in this file not listed (at most 2 per rule per file)",
+        ])
+        #expect(out.dropFirst(4).map(\.line) == [2, 5, 1])
+    }
+
+    /// Aggregation of findings that arrive out of line order and interleaved with another kind.
+    @Test func aggregationOfInterleavedKinds() {
+        func d(_ message: String, _ line: Int, _ start: Int) -> Diagnostic {
+            Diagnostic(rule: "r", severity: .warning, path: "p", line: line, column: 1, message: message,
+                       fix: Fix(.safe, "Fix", edits: [.delete(start..<(start + 1))]))
+        }
+        let input = [d("x", 9, 90), d("y", 1, 10), d("x", 2, 20), d("x", 5, 50), d("y", 3, 30)]
+        let out = FindingAggregation.apply(input, threshold: 3)
+        // Shown at the first occurrence in line order (index 2), the others of its kind dropped.
+        #expect(out.map(\.line) == [1, 2, 3])
+        #expect(out[1].message == "x (3 times in this file, on lines 2, 5, 9)")
+        #expect(out[1].fix?.edits.map(\.range.lowerBound) == [20, 50, 90])
+        #expect(out[1].fix?.description == "Fix (all 3)")
+    }
+
+    @Test func fixEditsStaySorted() {
+        let f = Fix(.safe, "d", edits: [.delete(5..<6), .delete(1..<2), .insert("x", at: 1)])
+        #expect(f.edits.map(\.range) == [1..<1, 1..<2, 5..<6])
+    }
+}
