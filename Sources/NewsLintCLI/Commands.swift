@@ -132,6 +132,8 @@ package enum LintCommand {
         if reporting.summary { settings.documentProfiler = CorpusProfiler.documentProfiler }
         // The text format quotes the lines it reports: kept by the pass instead of read again.
         settings.captureSourceLines = format == .text && !reporting.statistics
+        // NEWSLINT_FACT_SPILL_BYTES (tests, tuning): bytes of each rule's encoded facts kept in memory before the temporary file.
+        if let n = io.environment["NEWSLINT_FACT_SPILL_BYTES"].flatMap({ Int($0) }) { settings.factMemoryBudget = max(0, n) }
 
         let linter = try Linter(catalog: catalog, config: config, settings: settings, configurations: resolver.snapshot())
         if inputs.isEmpty && problems.isEmpty && !parsed.has("quiet") {

@@ -48,6 +48,8 @@ public struct LintSettings: Sendable {
     /// Keep the source lines the file's diagnostics point at (reporters quoting them, such as
     /// the text format's code frames, then need not read the file again).
     public var captureSourceLines = false
+    /// Bytes of encoded cross-file facts each rule keeps in memory before they go to a temporary file.
+    public var factMemoryBudget = 1 << 21
     public init() {}
 }
 
@@ -161,7 +163,10 @@ public struct CrossFileFacts: @unchecked Sendable {
     /// By cross-file rule index.
     package let columns: [any FactColumn]
 
-    public init(rules: [any ErasedCrossFileRule]) { columns = rules.map { $0.makeFactColumn() } }
+    /// `memoryBudget`: bytes of encoded facts each rule's column keeps in memory before its temporary file.
+    public init(rules: [any ErasedCrossFileRule], memoryBudget: Int = 1 << 21) {
+        columns = rules.map { $0.makeFactColumn(memoryBudget: memoryBudget) }
+    }
 
     public mutating func add(path: String, facts: [(rule: Int, fact: any Sendable)]) {
         guard !facts.isEmpty else { return }
@@ -361,7 +366,7 @@ public final class Linter: Sendable {
     public func lintStreaming(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil,
                               crossFileInto runs: DiagnosticRuns? = nil,
                               consume: (FileOutcome) -> Void) -> StreamedLint {
-        var run = StreamedLint(facts: CrossFileFacts(rules: baseRules.crossFile.map(\.rule)))
+        var run = StreamedLint(facts: CrossFileFacts(rules: baseRules.crossFile.map(\.rule), memoryBudget: settings.factMemoryBudget))
         // Identifies the whole run's facts (paths in delivery order and each file's fact digest);
         // nil once a file did not go through the cache. Online checks are never reused.
         let reusableCache = settings.fix == .none && environment.urlChecker == nil ? settings.cache : nil
@@ -416,7 +421,7 @@ public final class Linter: Sendable {
 
     /// The reduce phase of cross-file rules over the facts of all files.
     public func finishCrossFile(facts files: [FileFacts]) -> [Diagnostic] {
-        var facts = CrossFileFacts(rules: baseRules.crossFile.map(\.rule))
+        var facts = CrossFileFacts(rules: baseRules.crossFile.map(\.rule), memoryBudget: settings.factMemoryBudget)
         for f in files { facts.add(path: f.path, facts: f.facts) }
         return finishCrossFile(consuming: &facts)
     }
