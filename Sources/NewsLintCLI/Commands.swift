@@ -46,7 +46,7 @@ package enum LintCommand {
         let baseline = try reporting.loadBaseline()
 
         // Inputs.
-        var inputs: [LintInput] = []
+        var texts: [LintInput] = []
         var problems: [InputProblem] = []
         var inMemory: [String: [UInt8]] = [:]
         var paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
@@ -66,7 +66,7 @@ package enum LintCommand {
                 let name = parsed.value("stdin-filename") ?? "<stdin>"
                 let bytes = io.readStdin()
                 inMemory[name] = bytes
-                inputs.append(.text(path: name, bytes: bytes))
+                texts.append(.text(path: name, bytes: bytes))
             } else {
                 diskPaths.append(p)
             }
@@ -75,7 +75,7 @@ package enum LintCommand {
         let expanded = discovery.expand(diskPaths, forceExclude: parsed.has("force-exclude"))
         if !discovery.followSymlinks { settings.writableRoots = discovery.roots(diskPaths) }
         problems += expanded.problems
-        inputs += expanded.files.map { LintInput.file($0) }
+        var inputs = LintInputs(texts: texts, files: expanded.files)
         // Files named explicitly (and stdin's name) were not reached by a walk: resolve their configs too.
         for p in diskPaths + [parsed.value("stdin-filename")].compactMap({ $0 }) {
             var isDir: ObjCBool = false

@@ -15,7 +15,7 @@ package enum StreamedLintOutput {
     package static let chunkSize = 1 << 16
 
     package static func applies(settings: LintSettings, reporting: ReportingSettings, format: OutputFormat, parsed: ParsedArguments,
-                        inputs: [LintInput]) -> Bool {
+                        inputs: LintInputs) -> Bool {
         guard reporting.baselinePath == nil, reporting.writeBaselinePath == nil else { return false }
         // Fixed stdin is printed instead of the report.
         if settings.fix.writes, inputs.contains(where: { if case .text = $0 { return true } else { return false } }) { return false }
@@ -29,7 +29,7 @@ package enum StreamedLintOutput {
         return true
     }
 
-    package static func run(linter: Linter, inputs: [LintInput], problems: [InputProblem], inMemory: [String: [UInt8]],
+    package static func run(linter: Linter, inputs: LintInputs, problems: [InputProblem], inMemory: [String: [UInt8]],
                     reporting: ReportingSettings, format: OutputFormat, unsafe: Bool, scale: ScaleSettings,
                     parsed: ParsedArguments, io: ToolIO) throws -> Int32 {
         let mode = linter.settings.fix

@@ -29,7 +29,7 @@ public protocol FactColumn: AnyObject {
     func entry(_ i: Int) -> (file: Int, fact: any Sendable)
     /// Runs the reduce phase over the facts (sorted by path) and releases them. With `into`, the
     /// findings go there as they are reported and the result is empty.
-    func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic]
+    func finish(paths: PathList, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic]
 }
 
 /// Takes findings as they are reported (the engine's sorted runs), so a reduce phase that reports
@@ -40,7 +40,7 @@ public protocol DiagnosticReceiver: AnyObject {
 
 extension FactColumn {
     /// (path, fact) sorted by path, as the reduce phase receives them.
-    package func sortedEntries<F>(_ entries: [(file: Int, fact: F)], paths: [String]) -> [FileFact<F>] {
+    package func sortedEntries<F>(_ entries: [(file: Int, fact: F)], paths: PathList) -> [FileFact<F>] {
         var facts = entries.map { FileFact(path: paths[$0.file], fact: $0.fact) }
         facts.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         return facts
@@ -110,12 +110,12 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         return fact
     }
 
-    package func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
-        // Files are delivered in path order when the inputs are sorted (always for directory walks).
+    package func finish(paths: PathList, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
+        // Files are delivered in path order when the inputs are sorted (always for directory walks);
+        // a column's files are a subsequence of the delivered ones.
         let files = self.files
         var order: [Int32]?
-        let inPathOrder = zip(files, files.dropFirst()).allSatisfy { paths[Int($0)].utf8.lexicographicallyPrecedes(paths[Int($1)].utf8) }
-        if !inPathOrder {
+        if !paths.isStrictlyIncreasing {
             var o = (0..<Int32(truncatingIfNeeded: files.count)).map { $0 }
             o.sort { paths[Int(files[Int($0)])].utf8.lexicographicallyPrecedes(paths[Int(files[Int($1)])].utf8) }
             order = o
@@ -145,7 +145,7 @@ package final class BoxedFactColumn: FactColumn, @unchecked Sendable {
     package var count: Int { entries.count }
     package func entry(_ i: Int) -> (file: Int, fact: any Sendable) { entries[i] }
 
-    package func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
+    package func finish(paths: PathList, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
         let facts = sortedEntries(entries, paths: paths).map { (path: $0.path, fact: $0.fact) }
         entries = []
         let found = rule.finishErased(facts, id: id, severity: severity, environment: environment)

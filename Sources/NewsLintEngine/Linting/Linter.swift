@@ -70,6 +70,36 @@ public enum LintInput: Sendable {
     }
 }
 
+/// A run's inputs: some kept as given (texts from stdin, or everything when built from an array),
+/// then the files discovery found as a compact `PathList`, so a run does not hold a `String` per
+/// file. Reads as a collection of `LintInput`.
+public struct LintInputs: RandomAccessCollection, Sendable, ExpressibleByArrayLiteral {
+    private var given: [LintInput] = []
+    private var files = PathList()
+
+    /// `texts` first, then `files` (as the command line gathers them: stdin, then discovery).
+    public init(texts: [LintInput] = [], files: PathList = PathList()) {
+        given = texts
+        self.files = files
+    }
+
+    /// Exactly these inputs, in this order.
+    public init<S: Sequence>(_ inputs: S) where S.Element == LintInput { given = Array(inputs) }
+
+    public init(arrayLiteral elements: LintInput...) { self.init(elements) }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { given.count + files.count }
+    public subscript(i: Int) -> LintInput { i < given.count ? given[i] : .file(files[i - given.count]) }
+
+    /// The inputs `isIncluded` keeps, in order.
+    public func filter(keeping isIncluded: (LintInput) -> Bool) -> LintInputs {
+        var kept = PathList()
+        for path in files where isIncluded(.file(path)) { kept.append(path) }
+        return LintInputs(texts: given.filter(isIncluded), files: kept)
+    }
+}
+
 /// Per-file outcome.
 public struct FileOutcome: Sendable {
     public var path: String
@@ -159,7 +189,7 @@ public struct FileFacts: Sendable {
 /// Mutated only by the engine's delivery (one thread at a time).
 public struct CrossFileFacts: @unchecked Sendable {
     /// Paths of the files that have facts, in delivery order.
-    public private(set) var paths: [String] = []
+    public private(set) var paths = PathList()
     /// By cross-file rule index.
     package let columns: [any FactColumn]
 
@@ -346,6 +376,11 @@ public final class Linter: Sendable {
     /// Lints all inputs in parallel, then runs cross-file rules; output is sorted and independent of `jobs`.
     /// Keeps every outcome: for callers that need the whole result (fixes, baselines, summaries).
     public func lint(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil) -> LintResult {
+        lint(LintInputs(inputs), observer: observer)
+    }
+
+    /// As above, over a run's compact inputs.
+    public func lint(_ inputs: LintInputs, observer: (@Sendable (FileOutcome) -> Void)? = nil) -> LintResult {
         var outcomes: [FileOutcome] = []
         outcomes.reserveCapacity(inputs.count)
         let run = lintStreaming(inputs, observer: observer) { outcomes.append($0) }
@@ -364,6 +399,12 @@ public final class Linter: Sendable {
     /// `crossFileInto`: where the reduce phase's findings go (suppressed ones dropped) instead of
     /// `StreamedLint.crossFile`, so they never have to be held as values.
     public func lintStreaming(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil,
+                              crossFileInto runs: DiagnosticRuns? = nil,
+                              consume: (FileOutcome) -> Void) -> StreamedLint {
+        lintStreaming(LintInputs(inputs), observer: observer, crossFileInto: runs, consume: consume)
+    }
+
+    public func lintStreaming(_ inputs: LintInputs, observer: (@Sendable (FileOutcome) -> Void)? = nil,
                               crossFileInto runs: DiagnosticRuns? = nil,
                               consume: (FileOutcome) -> Void) -> StreamedLint {
         var run = StreamedLint(facts: CrossFileFacts(rules: baseRules.crossFile.map(\.rule), memoryBudget: settings.factMemoryBudget))

@@ -22,6 +22,21 @@ import Testing
         }
     }
 
+    /// Front-coded paths read back byte for byte, across restart points, with non-UTF-8 names.
+    @Test func pathListReadsBackEveryPath() {
+        let odd = SystemPath.decode([0x61, 0xB7, 0x2E, 0x6D, 0x64])
+        var paths = (0..<40).map { "corpus/2024-11-\($0 / 10)\($0 % 10)-新聞-\($0 % 3).md" }
+        paths += ["corpus/z", "corpus/z/" + odd, "d", "é.md", ""]
+        let list = PathList(paths)
+        #expect(Array(list) == paths)
+        #expect(list.count == paths.count)
+        #expect(list[17] == paths[17] && list[16] == paths[16] && list[44] == "")
+        #expect(!list.isStrictlyIncreasing)
+        #expect(PathList(["a", "a/b", "ab", "b"]).isStrictlyIncreasing)
+        #expect(!PathList(["a", "a"]).isStrictlyIncreasing)
+        #expect(!PathList(["b", "a"]).isStrictlyIncreasing)
+    }
+
     /// A small corpus on which every built-in cross-file rule reports something.
     static func corpus() -> [Document] {
         let article = NearDuplicateTests.article, other = NearDuplicateTests.otherSameTopic
@@ -59,7 +74,7 @@ import Testing
                     let column = rule.makeFactColumn(memoryBudget: budget)
                     for (i, f) in delivery.enumerated() { column.append(file: i, fact: f.fact) }
                     #expect(column.count == delivery.count)
-                    let found = column.finish(paths: delivery.map(\.path), id: type.id, severity: .warning, environment: LintEnvironment(), into: nil)
+                    let found = column.finish(paths: PathList(delivery.map(\.path)), id: type.id, severity: .warning, environment: LintEnvironment(), into: nil)
                     #expect(found.sorted(by: Diagnostic.outputOrder) == expected, "\(type.id), budget \(budget)")
                 }
             }

@@ -141,7 +141,7 @@ import Testing
         if parsed.has("fix") { settings.fix = .apply(.safe) }
         let reporting = try ReportingSettings(parsed, io: io, format: format, previewing: false)
         return StreamedLintOutput.applies(settings: settings, reporting: reporting, format: format, parsed: parsed,
-                                          inputs: inputs.map { LintInput.file($0) })
+                                          inputs: LintInputs(inputs.map { LintInput.file($0) }))
     }
 
     /// Every format, fixes and `--output` go through the run pipeline (formats that need totals
