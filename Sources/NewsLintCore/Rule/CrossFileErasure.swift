@@ -29,7 +29,28 @@ public protocol FactColumn: AnyObject {
     func entry(_ i: Int) -> (file: Int, fact: any Sendable)
     /// Runs the reduce phase over the facts (sorted by path) and releases them. With `into`, the
     /// findings go there as they are reported and the result is empty.
-    func finish(paths: PathList, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic]
+    func finish(paths: FactPaths, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic]
+}
+
+/// The paths of a run's files that have facts, by file number (delivery order), without a copy
+/// of each: the engine reads them from the run's inputs.
+public struct FactPaths {
+    public let count: Int
+    /// Whether each path sorts after the one before it (then facts are already in path order).
+    public let isStrictlyIncreasing: Bool
+    private let pathAt: (Int) -> String
+
+    public init(count: Int, isStrictlyIncreasing: Bool, path: @escaping (Int) -> String) {
+        self.count = count
+        self.isStrictlyIncreasing = isStrictlyIncreasing
+        pathAt = path
+    }
+
+    public init(_ list: PathList) {
+        self.init(count: list.count, isStrictlyIncreasing: list.isStrictlyIncreasing) { list[$0] }
+    }
+
+    public subscript(i: Int) -> String { pathAt(i) }
 }
 
 /// Takes findings as they are reported (the engine's sorted runs), so a reduce phase that reports
@@ -40,7 +61,7 @@ public protocol DiagnosticReceiver: AnyObject {
 
 extension FactColumn {
     /// (path, fact) sorted by path, as the reduce phase receives them.
-    package func sortedEntries<F>(_ entries: [(file: Int, fact: F)], paths: PathList) -> [FileFact<F>] {
+    package func sortedEntries<F>(_ entries: [(file: Int, fact: F)], paths: FactPaths) -> [FileFact<F>] {
         var facts = entries.map { FileFact(path: paths[$0.file], fact: $0.fact) }
         facts.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         return facts
@@ -61,7 +82,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     /// Facts that did not encode, referenced from their record (tag 1 + index).
     private var values: [R.Fact] = []
 
-    package init(rule: R, memoryBudget: Int = 1 << 21) {
+    package init(rule: R, memoryBudget: Int = 1 << 19) {
         self.rule = rule
         log = SpillLog(budget: memoryBudget)
     }
@@ -110,7 +131,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         return fact
     }
 
-    package func finish(paths: PathList, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
+    package func finish(paths: FactPaths, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
         // Files are delivered in path order when the inputs are sorted (always for directory walks);
         // a column's files are a subsequence of the delivered ones.
         let files = self.files
@@ -145,7 +166,7 @@ package final class BoxedFactColumn: FactColumn, @unchecked Sendable {
     package var count: Int { entries.count }
     package func entry(_ i: Int) -> (file: Int, fact: any Sendable) { entries[i] }
 
-    package func finish(paths: PathList, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
+    package func finish(paths: FactPaths, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
         let facts = sortedEntries(entries, paths: paths).map { (path: $0.path, fact: $0.fact) }
         entries = []
         let found = rule.finishErased(facts, id: id, severity: severity, environment: environment)

@@ -74,7 +74,7 @@ import Testing
                     let column = rule.makeFactColumn(memoryBudget: budget)
                     for (i, f) in delivery.enumerated() { column.append(file: i, fact: f.fact) }
                     #expect(column.count == delivery.count)
-                    let found = column.finish(paths: PathList(delivery.map(\.path)), id: type.id, severity: .warning, environment: LintEnvironment(), into: nil)
+                    let found = column.finish(paths: FactPaths(PathList(delivery.map(\.path))), id: type.id, severity: .warning, environment: LintEnvironment(), into: nil)
                     #expect(found.sorted(by: Diagnostic.outputOrder) == expected, "\(type.id), budget \(budget)")
                 }
             }
