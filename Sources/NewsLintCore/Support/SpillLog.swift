@@ -102,3 +102,14 @@ package final class SpillLog: @unchecked Sendable {
         return fd
     }
 }
+
+/// Returns memory the allocator holds free (in every thread's arena) to the system, so a phase
+/// that allocates on one thread after a parallel one does not raise the peak on top of it.
+/// (glibc's `malloc_trim`, looked up at run time: its header is not part of the Glibc module.)
+package func releaseFreedMemory() {
+    #if canImport(Glibc)
+    typealias Trim = @convention(c) (Int) -> Int32
+    guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "malloc_trim") else { return }
+    _ = unsafeBitCast(symbol, to: Trim.self)(0)
+    #endif
+}

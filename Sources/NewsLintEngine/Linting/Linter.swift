@@ -506,6 +506,9 @@ public final class Linter: Sendable {
     /// The reduce phase, releasing each rule's facts as it runs (peak memory: one rule's facts
     /// in its typed form plus the columns not yet reduced).
     public func finishCrossFile(consuming facts: inout CrossFileFacts, into runs: DiagnosticRuns? = nil) -> [Diagnostic] {
+        // The workers' allocator arenas hold what the pass freed; the reduce runs on this thread
+        // and would add its working set on top of it.
+        releaseFreedMemory()
         var out: [Diagnostic] = []
         for (index, active) in baseRules.crossFile.enumerated() where facts.columns.indices.contains(index) {
             out.append(contentsOf: facts.columns[index].finish(paths: facts.paths, id: active.id, severity: active.severity,
