@@ -1,3 +1,4 @@
+import Dispatch
 import NewsLintCore
 
 /// Every built-in rule implementation. Each family lists its rules in its own
@@ -15,5 +16,11 @@ public enum RuleRegistry {
     /// All ids with an implementation (built-in only; packs add dynamic ones through the catalog).
     public static var implementedIDs: [String] {
         (perFile.map { $0.id } + crossFile.map { $0.id } + engineRuleIDs).sorted()
+    }
+
+    /// Starts building the tables the script rules and the corpus profile read, on another
+    /// thread; the first rule that reads them waits only for what is left.
+    public static func prepareTablesInBackground() {
+        DispatchQueue.global(qos: .userInitiated).async { _ = ScriptTables.shared }
     }
 }

@@ -38,12 +38,13 @@ public struct Catalog: Sendable {
         dynamicCrossFileRules = dynamicCrossFile
     }
 
-    /// The catalog compiled into the binary. Parsed once per process.
+    /// The catalog compiled into the binary. Parsed once per process; the examples only when
+    /// first asked for (tests, `explain`), since a lint run never reads them.
     public static let builtin: Catalog = {
         var metas: [RuleMetadata] = []
         for folder in EmbeddedFiles.ruleFolders {
             do {
-                metas.append(try RuleMetadata.parse(folder.ruleJSON, file: "Rules/\(folder.path)/rule.json", examples: folder.examples))
+                metas.append(try RuleMetadata.parse(folder.ruleJSON, file: "Rules/\(folder.path)/rule.json", deferredExamples: { folder.examples }))
             } catch {
                 // The embedded catalog is validated by tests; a broken entry is a build defect.
                 fatalError("embedded catalog is invalid: \(error)")
@@ -54,22 +55,42 @@ public struct Catalog: Sendable {
 }
 
 /// One file of `Rules/`, compiled into the binary by `Scripts/embed-catalog`.
+///
+/// Text files stay the string literal they were compiled as (no copy at startup: a lint run
+/// reads a few data files, never the ~700 examples); bytes are made when asked for.
 public struct EmbeddedFile: Sendable {
+    private enum Storage: Sendable {
+        case text(String)
+        case bytes([UInt8])
+    }
+
     /// Path relative to `Rules/`.
     public let path: String
-    public let bytes: [UInt8]
+    private let storage: Storage
 
     package init(_ path: String, _ text: String) {
         self.path = path
-        self.bytes = Array(text.utf8)
+        self.storage = .text(text)
     }
 
     package init(_ path: String, bytes: [UInt8]) {
         self.path = path
-        self.bytes = bytes
+        self.storage = .bytes(bytes)
     }
 
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    public var bytes: [UInt8] {
+        switch storage {
+        case .text(let text): return Array(text.utf8)
+        case .bytes(let bytes): return bytes
+        }
+    }
+
+    public var text: String {
+        switch storage {
+        case .text(let text): return text
+        case .bytes(let bytes): return String(decoding: bytes, as: UTF8.self)
+        }
+    }
 }
 
 /// Access to the embedded `Rules/` files.
@@ -95,23 +116,21 @@ public enum EmbeddedFiles {
         EmbeddedCatalog.files.filter { $0.path.hasPrefix(folder) }.map { (String($0.path.dropFirst(folder.count)), $0.text) }
     }
 
-    /// A rule's folder: `<family>/<id>`, its `rule.json` and its examples (paths relative to `examples/`).
-    public struct RuleFolder {
+    /// A rule's folder: `<family>/<id>` and its `rule.json`.
+    public struct RuleFolder: Sendable {
         public var path: String
         public var ruleJSON: String
-        public var examples: [(path: String, bytes: [UInt8])]
+
+        /// The files under its `examples/` (paths relative to `examples/`), read on demand.
+        public var examples: [(path: String, bytes: [UInt8])] {
+            let prefix = path + "/examples/"
+            return EmbeddedCatalog.files.filter { $0.path.hasPrefix(prefix) }.map { (String($0.path.dropFirst(prefix.count)), $0.bytes) }
+        }
     }
 
     /// Every folder of `Rules/` that holds a `rule.json`.
     public static var ruleFolders: [RuleFolder] {
-        var folders: [RuleFolder] = []
-        for file in EmbeddedCatalog.files where isRuleFile(file.path) {
-            let folder = String(file.path.dropLast("/rule.json".count))
-            let prefix = folder + "/examples/"
-            let examples = EmbeddedCatalog.files.filter { $0.path.hasPrefix(prefix) }.map { (String($0.path.dropFirst(prefix.count)), $0.bytes) }
-            folders.append(RuleFolder(path: folder, ruleJSON: file.text, examples: examples))
-        }
-        return folders
+        EmbeddedCatalog.files.filter { isRuleFile($0.path) }.map { RuleFolder(path: String($0.path.dropLast("/rule.json".count)), ruleJSON: $0.text) }
     }
 
     /// Whether a path relative to `Rules/` is a rule description: `<family>/<id>/rule.json`.

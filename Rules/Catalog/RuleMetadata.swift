@@ -91,8 +91,11 @@ public struct RuleMetadata: Sendable {
     public var enabledByDefault: Bool
     public var fixable: Fixability
     public var options: [RuleOptionSpec]
-    public var good: [RuleExample]
-    public var bad: [RuleExample]
+    private var examples: RuleExampleSource
+    /// Examples the rule must leave quiet.
+    public var good: [RuleExample] { examples.parsed.good }
+    /// Examples the rule must report (with the expected fixed text for fixable rules).
+    public var bad: [RuleExample] { examples.parsed.bad }
     /// File the metadata came from (e.g. `Rules/hygiene/final-newline/rule.json`).
     public var source: String
 
@@ -109,8 +112,7 @@ public struct RuleMetadata: Sendable {
         self.enabledByDefault = enabledByDefault
         self.fixable = fixable
         self.options = options
-        self.good = good
-        self.bad = bad
+        self.examples = .parsed(ParsedExamples(good: good, bad: bad))
         self.source = source
     }
 
@@ -171,6 +173,17 @@ extension RuleMetadata {
     /// Parses a rule folder: its `rule.json` text and the files under its `examples/`
     /// (paths relative to `examples/`, see `RuleExamples`).
     public static func parse(_ text: String, file: String, examples: [(path: String, bytes: [UInt8])] = []) throws -> RuleMetadata {
+        let folder = (file as NSString).deletingLastPathComponent + "/examples"
+        let (good, bad) = try RuleExamples.parse(examples, folder: folder)
+        var metadata = try parse(text, file: file, deferredExamples: { [] })
+        metadata.examples = .parsed(ParsedExamples(good: good, bad: bad))
+        return metadata
+    }
+
+    /// Parses `rule.json` now and the examples when first asked for: the built-in catalog,
+    /// whose examples a test parses eagerly with `parse(_:file:examples:)`, so a broken one
+    /// fails the test suite rather than a user's run.
+    public static func parse(_ text: String, file: String, deferredExamples: @escaping @Sendable () -> [(path: String, bytes: [UInt8])]) throws -> RuleMetadata {
         let decoder = JSONNodeDecoder(file: file)
         let rule = try decoder.decode(RuleFile.self, fromJSON: Array(text.utf8))
         func fail(_ position: SourcePosition, _ path: String, _ message: String) -> CatalogError {
@@ -201,10 +214,55 @@ extension RuleMetadata {
             }
             options.append(spec)
         }
-        let (good, bad) = try RuleExamples.parse(examples, folder: (file as NSString).deletingLastPathComponent + "/examples")
-        return RuleMetadata(id: try nonEmpty(rule.id, "id"), family: try nonEmpty(rule.family, "family"), summary: try nonEmpty(rule.summary, "summary"),
+        var metadata = RuleMetadata(id: try nonEmpty(rule.id, "id"), family: try nonEmpty(rule.family, "family"), summary: try nonEmpty(rule.summary, "summary"),
                             whatItFinds: try nonEmpty(rule.whatItFinds, "whatItFinds"), whyItMatters: try nonEmpty(rule.whyItMatters, "whyItMatters"),
                             fixSafety: try nonEmpty(rule.fixSafety, "fixSafety"), severity: severity, enabledByDefault: rule.enabled ?? true,
-                            fixable: fixable, options: options, good: good, bad: bad, source: file)
+                            fixable: fixable, options: options, good: [], bad: [], source: file)
+        let folder = (file as NSString).deletingLastPathComponent + "/examples"
+        metadata.examples = .deferred(DeferredExamples(folder: folder, files: deferredExamples))
+        return metadata
+    }
+}
+
+/// A rule's examples, parsed.
+public struct ParsedExamples: Sendable {
+    public var good: [RuleExample]
+    public var bad: [RuleExample]
+}
+
+/// Where a rule's examples come from: given (packs, tests) or parsed on first use (built-in).
+package enum RuleExampleSource: Sendable {
+    case parsed(ParsedExamples)
+    case deferred(DeferredExamples)
+
+    package var parsed: ParsedExamples {
+        switch self {
+        case .parsed(let examples): return examples
+        case .deferred(let deferred): return deferred.examples
+        }
+    }
+}
+
+/// Built-in examples, parsed once when first asked for.
+package final class DeferredExamples: Sendable {
+    private let folder: String
+    private let files: @Sendable () -> [(path: String, bytes: [UInt8])]
+    private let parsed = ComputedOnce<ParsedExamples>()
+
+    package init(folder: String, files: @escaping @Sendable () -> [(path: String, bytes: [UInt8])]) {
+        self.folder = folder
+        self.files = files
+    }
+
+    package var examples: ParsedExamples {
+        parsed.value {
+            do {
+                let (good, bad) = try RuleExamples.parse(files(), folder: folder)
+                return ParsedExamples(good: good, bad: bad)
+            } catch {
+                // Built-in examples are parsed eagerly by CatalogTests: a broken one is a build defect.
+                fatalError("embedded rule examples are invalid: \(error)")
+            }
+        }
     }
 }

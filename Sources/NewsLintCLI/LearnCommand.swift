@@ -72,22 +72,25 @@ package enum LearnCommand {
                                   inputs: expanded.files.map { PathResolver.absolute($0, base: io.currentDirectory) })
         }
         let linter = try Linter(catalog: catalog, config: config, settings: settings, configurations: resolver.snapshot())
-        let result = linter.lint(expanded.files.map { LintInput.file($0) })
+        var request = LintRequest(inputs: expanded.files.map { LintInput.file($0) })
+        request.keepDiagnostics = false
+        let run = LintRun(linter: linter, request: request)
 
         // Read back the text of each repeated line (one file per line is enough), grouped by the
         // rule's counting key: copies that differ only by a timestamp or a number are one pattern.
+        // The findings come from the reduce, after the pass, in path order: one document is held at a time.
         var groups: [[UInt8]: (texts: [String: Int], files: Int)] = [:]
-        var documents: [String: Document] = [:]
+        var current: (path: String, document: Document?)?
         var key: [UInt8] = []
-        for d in result.diagnostics where d.rule == rid {
-            if documents[d.path] == nil {
-                let location = PathResolver.absolute(d.path, base: io.currentDirectory)
-                guard let data = SystemPath.contents(location) else { continue }
-                documents[d.path] = Document(path: d.path, bytes: data)
+        run.extras.forEach { d in
+            guard d.rule == rid else { return }
+            if current?.path != d.path {
+                let data = SystemPath.contents(PathResolver.absolute(d.path, base: io.currentDirectory))
+                current = (d.path, data.map { Document(path: d.path, bytes: $0) })
             }
-            guard let doc = documents[d.path], d.line <= doc.lineCount else { continue }
+            guard let doc = current?.document, d.line <= doc.lineCount else { return }
             let text = MetadataHarvest.trimValue(Self.repeatedText(doc, line: d.line) ?? "").trimmingCharacters(in: .whitespaces)
-            guard !text.isEmpty else { continue }
+            guard !text.isEmpty else { return }
             let bytes = Array(text.utf8)
             RepeatedLineKey.normalise(bytes, 0..<bytes.count, into: &key)
             groups[key, default: ([:], 0)].texts[text, default: 0] += 1

@@ -48,13 +48,13 @@ package enum MergeCommand {
         // Suppression comments apply to cross-file findings as in a single run (read from the
         // files when they are reachable from here; otherwise the findings are kept).
         let diagnostics = linter.completing(try FactsFile.merge(files, linter: linter), problems: [], inMemory: [:], base: io.currentDirectory).diagnostics
-        let result = LintResult(diagnostics: diagnostics, files: [], ioFailure: false, fixSummary: FixSummary())
         let format = OutputFormat(rawValue: parsed.value("format") ?? "text") ?? .text
         let toFile = parsed.value("output")
         var context = ReportContext(catalog: catalog, color: NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal))
         context.baseDirectory = io.currentDirectory
         context.quiet = parsed.has("quiet")
-        let rendered = format.reporter.render(result, context: context)
+        var reporter = format.runReporter
+        let rendered = reporter.renderAll(diagnostics, context: context)
         if let out = toFile {
             do { try AtomicWriter.writeNew(Array(rendered.utf8), to: NewsLintCLI.resolve(out, io)) } catch {
                 throw UsageError("cannot write --output file '\(out)': \(error)")

@@ -29,7 +29,7 @@ package struct ReportingSettings {
     package var writeBaselineDisplay: String?
     package var quiet: Bool
     package var progressEnabled: Bool
-    /// JSON Lines printed file by file as files finish (only when nothing needs the whole result first).
+    /// JSON Lines printed file by file as files finish (not when the baseline filters the stream first).
     package var streamJSONLines: Bool
 
     package init(_ parsed: ParsedArguments, io: ToolIO, format: OutputFormat, previewing: Bool) throws {
@@ -89,12 +89,6 @@ package struct ReportingSettings {
     }
 
     /// `--statistics`: counts per rule (Ruff's shape), or a JSON array.
-    package static func statistics(_ diagnostics: [Diagnostic], catalog: Catalog, json: Bool) -> String {
-        var counts = RuleCounts()
-        counts.add(diagnostics)
-        return statistics(counts, catalog: catalog, json: json)
-    }
-
     package static func statistics(_ ruleCounts: RuleCounts, catalog: Catalog, json: Bool) -> String {
         let counts = ruleCounts.counts
         // Ranked by files affected, then by count: what touches most of the corpus comes first.

@@ -90,7 +90,7 @@ package struct ScaleSettings {
     }
 
     /// Keeps the inputs of this shard (stdin input belongs to shard 1 only).
-    package func filter(_ inputs: LintInputs, problems: [InputProblem], base: String, root: String) -> (LintInputs, [InputProblem]) {
+    package func filter(_ inputs: LintInputList, problems: [InputProblem], base: String, root: String) -> (LintInputList, [InputProblem]) {
         guard let shard else { return (inputs, problems) }
         let kept = inputs.filter(keeping: { input in
             switch input {
@@ -105,11 +105,6 @@ package struct ScaleSettings {
 
 extension ScaleSettings {
     /// After linting: write the facts file and the cache. A cache that cannot be saved only costs speed.
-    package func finish(_ result: LintResult, linter: Linter, io: ToolIO) throws {
-        try finish(facts: result.files.map { FileFacts(path: $0.path, facts: $0.facts) }, fileCount: result.files.count, linter: linter, io: io)
-    }
-
-    /// As above, from the facts a streamed run kept.
     package func finish(facts files: @autoclosure () -> [FileFacts], fileCount: Int, linter: Linter, io: ToolIO) throws {
         if let shard, factsOut == nil, !linter.baseRules.crossFile.isEmpty {
             let ids = linter.baseRules.crossFile.map(\.id).joined(separator: ", ")

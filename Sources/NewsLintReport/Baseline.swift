@@ -39,46 +39,68 @@ public struct Baseline: Sendable, Equatable {
     /// Fingerprints (with occurrence numbers) for diagnostics, in the same order.
     /// `lineText(path, line)` returns the current source line or nil.
     public static func fingerprints(_ diagnostics: [Diagnostic], lineText: (String, Int) -> String?) -> [String] {
-        var seen: [String: Int] = [:]
-        // Occurrences are numbered in output order, which is stable across runs.
-        return diagnostics.map { d in
-            let base = fingerprint(d, lineText: lineText(d.path, d.line))
+        var numbering = Fingerprinter()
+        return diagnostics.map { numbering.next($0, lineText: lineText($0.path, $0.line)) }
+    }
+
+    public static func record(_ diagnostics: [Diagnostic], lineText: (String, Int) -> String?) -> Baseline {
+        let fps = fingerprints(diagnostics, lineText: lineText)
+        return Baseline(entries: zip(diagnostics, fps).map { Entry($0, fingerprint: $1) })
+    }
+
+    /// Splits current diagnostics into new ones and counts baselined entries that are gone.
+    public func compare(_ diagnostics: [Diagnostic], lineText: (String, Int) -> String?) -> (new: [Diagnostic], matched: Int, gone: [Entry]) {
+        var matcher = Matcher(self)
+        let new = zip(diagnostics, Self.fingerprints(diagnostics, lineText: lineText)).filter { !matcher.isKnown($1) }.map(\.0)
+        return (new, matcher.matched, matcher.gone)
+    }
+
+    /// Numbers fingerprints as diagnostics arrive in output order (a run's merged stream), so a
+    /// baseline is recorded or compared without holding the run's diagnostics.
+    public struct Fingerprinter {
+        /// Occurrences so far of each per-line fingerprint.
+        private var seen: [String: Int] = [:]
+        public init() {}
+
+        public mutating func next(_ d: Diagnostic, lineText: String?) -> String {
+            let base = Baseline.fingerprint(d, lineText: lineText)
             let n = seen[base, default: 0]
             seen[base] = n + 1
             return "\(base)-\(n)"
         }
     }
 
-    public static func record(_ diagnostics: [Diagnostic], lineText: (String, Int) -> String?) -> Baseline {
-        let fps = fingerprints(diagnostics, lineText: lineText)
-        return Baseline(entries: zip(diagnostics, fps).map { d, fp in
-            Entry(rule: d.rule, path: normalizedPath(d.displayPath), fingerprint: fp, line: d.line, message: d.displayMessage)
-        })
-    }
+    /// Matches streamed fingerprints against a baseline; what is left unmatched at the end is gone.
+    public struct Matcher {
+        public let baseline: Baseline
+        private var remaining: [String: Int] = [:]
+        public private(set) var matched = 0
 
-    /// Splits current diagnostics into new ones and counts baselined entries that are gone.
-    public func compare(_ diagnostics: [Diagnostic], lineText: (String, Int) -> String?) -> (new: [Diagnostic], matched: Int, gone: [Entry]) {
-        var remaining: [String: Int] = [:]
-        for e in entries { remaining[e.fingerprint, default: 0] += 1 }
-        let fps = Self.fingerprints(diagnostics, lineText: lineText)
-        var new: [Diagnostic] = []
-        var matched = 0
-        for (d, fp) in zip(diagnostics, fps) {
-            if let n = remaining[fp], n > 0 {
-                remaining[fp] = n - 1
-                matched += 1
-            } else {
-                new.append(d)
-            }
+        public init(_ baseline: Baseline) {
+            self.baseline = baseline
+            for e in baseline.entries { remaining[e.fingerprint, default: 0] += 1 }
         }
-        var gone: [Entry] = []
-        for e in entries {
-            if let n = remaining[e.fingerprint], n > 0 {
-                remaining[e.fingerprint] = n - 1
-                gone.append(e)
-            }
+
+        /// Whether the baseline records this fingerprint (each entry matches once).
+        public mutating func isKnown(_ fingerprint: String) -> Bool {
+            guard let n = remaining[fingerprint], n > 0 else { return false }
+            remaining[fingerprint] = n - 1
+            matched += 1
+            return true
         }
-        return (new, matched, gone)
+
+        /// Baselined entries nothing matched (fixed or removed), in baseline order.
+        public var gone: [Entry] {
+            var left = remaining
+            var out: [Entry] = []
+            for e in baseline.entries {
+                if let n = left[e.fingerprint], n > 0 {
+                    left[e.fingerprint] = n - 1
+                    out.append(e)
+                }
+            }
+            return out
+        }
     }
 
     /// Stable JSON: one entry per line so baseline diffs review well.
@@ -132,5 +154,43 @@ public struct Baseline: Sendable, Equatable {
         }
         let decoded = try decoder.decode(File.self, from: root)
         return Baseline(entries: decoded.entries.map { Entry(rule: $0.rule, path: $0.path, fingerprint: $0.fingerprint, line: $0.line ?? 0, message: $0.message ?? "") })
+    }
+}
+
+extension Baseline.Entry {
+    /// What `--write-baseline` records for a diagnostic.
+    package init(_ d: Diagnostic, fingerprint: String) {
+        self.init(rule: d.rule, path: Baseline.normalizedPath(d.displayPath), fingerprint: fingerprint, line: d.line, message: d.displayMessage)
+    }
+}
+
+/// `--write-baseline` and `--baseline` on a run's merged stream, one path's diagnostics at a
+/// time: each diagnostic is fingerprinted once, recorded (entries are small) and matched; only
+/// what the baseline does not know goes on to the reporter and the totals.
+public struct BaselineStage {
+    private var numbering = Baseline.Fingerprinter()
+    /// What `--write-baseline` records (nil: not recording).
+    public private(set) var recorded: [Baseline.Entry]?
+    /// `--baseline` (nil: nothing is hidden).
+    public private(set) var matcher: Baseline.Matcher?
+
+    public init(recording: Bool, comparingWith baseline: Baseline?) {
+        recorded = recording ? [] : nil
+        matcher = baseline.map(Baseline.Matcher.init)
+    }
+
+    public var isActive: Bool { recorded != nil || matcher != nil }
+
+    /// The diagnostics of one path (output order) the baseline does not know.
+    /// `lineText(line)`: that path's source line.
+    public mutating func apply(_ group: ArraySlice<Diagnostic>, lineText: (Int) -> String?) -> ArraySlice<Diagnostic> {
+        guard isActive else { return group }
+        var kept: [Diagnostic] = []
+        for d in group {
+            let fingerprint = numbering.next(d, lineText: lineText(d.line))
+            recorded?.append(Baseline.Entry(d, fingerprint: fingerprint))
+            if matcher?.isKnown(fingerprint) != true { kept.append(d) }
+        }
+        return kept.count == group.count ? group : kept[...]
     }
 }

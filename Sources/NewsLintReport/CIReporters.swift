@@ -4,12 +4,9 @@ import NewsLintRules
 import NewsLintEngine
 
 /// JSON Lines: one diagnostic object per line (the same object as `--format json`).
-/// The CLI streams it file by file as files finish; this renders a finished result.
-public struct JSONLinesReporter: Reporter {
+/// The CLI streams it file by file as files finish.
+public struct JSONLinesReporter {
     public init() {}
-    public func render(_ result: LintResult, context: ReportContext) -> String {
-        Self.lines(result.diagnostics)
-    }
 
     public static func lines(_ diagnostics: [Diagnostic]) -> String {
         var out = ""
@@ -20,12 +17,8 @@ public struct JSONLinesReporter: Reporter {
 
 /// GitHub Actions workflow commands: `::error file=…,line=…,col=…::message`, which the
 /// runner turns into annotations on the pull request's diff.
-public struct GitHubReporter: Reporter {
+public struct GitHubReporter {
     public init() {}
-    public func render(_ result: LintResult, context: ReportContext) -> String {
-        var stream = self
-        return stream.renderAll(result.diagnostics, context: context)
-    }
 
     public static func command(_ d: Diagnostic) -> String {
         let level: String
@@ -188,7 +181,7 @@ public struct SARIFReporter: Reporter {
         // Fingerprints as in baselines (rule, path, line text, occurrence): stable when lines
         // move, distinct for distinct findings, so code scanning tracks alerts across pushes.
         var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory)
-        let fingerprints = Baseline.fingerprints(result.diagnostics) { sources.line($0, $1) }
+        let fingerprints = context.fingerprints ?? Baseline.fingerprints(result.diagnostics) { sources.line($0, $1) }
         let results = zip(result.diagnostics, fingerprints).map { d, fingerprint -> String in
             var r = JSONObjectBuilder()
             r.add("ruleId", string: d.rule)

@@ -24,6 +24,9 @@ public struct ReportContext: Sendable {
     /// Source lines the lint pass kept for the path being rendered (by line number): quoted
     /// without reading the file again.
     public var capturedLines: [Int: String] = [:]
+    /// Baseline fingerprints of the run's diagnostics in output order, numbered as they streamed
+    /// by (SARIF); nil: computed from the diagnostics and their files.
+    public var fingerprints: [String]?
 
     public init(catalog: Catalog, color: Bool = false, inMemorySources: [String: [UInt8]] = [:], unsafeFixes: Bool = false, fixing: Bool = false) {
         self.catalog = catalog
@@ -34,45 +37,24 @@ public struct ReportContext: Sendable {
     }
 }
 
-/// Renders a lint result in one output format.
+/// Renders a whole lint result in one output format: the formats whose output needs the whole
+/// run (sarif, junit, markdown), behind `BufferingReporter`.
 public protocol Reporter: Sendable {
     func render(_ result: LintResult, context: ReportContext) -> String
 }
 
-/// The output formats of `--format`, each mapped to its reporter.
+/// The output formats of `--format`; `OutputFormat.runReporter` renders each.
 public enum OutputFormat: String, CaseIterable, Sendable {
     case text, concise, json, jsonl, sarif, github, junit, markdown
-
-    public var reporter: any Reporter {
-        switch self {
-        case .text: return TextReporter()
-        case .concise: return ConciseReporter()
-        case .json: return JSONReporter()
-        case .jsonl: return JSONLinesReporter()
-        case .sarif: return SARIFReporter()
-        case .github: return GitHubReporter()
-        case .junit: return JUnitReporter()
-        case .markdown: return MarkdownReporter()
-        }
-    }
 }
 
 /// `PATH:LINE:COL: SEVERITY: MESSAGE [RULE]`, the gcc/clang shape editors parse.
-public struct ConciseReporter: Reporter {
+public struct ConciseReporter {
     public init() {}
-    public func render(_ result: LintResult, context: ReportContext) -> String {
-        var stream = self
-        return stream.renderAll(result.diagnostics, context: context)
-    }
 }
 
 /// A JSON array of diagnostic objects (stable key order).
-public struct JSONReporter: Reporter {
-    public init() {}
-    public func render(_ result: LintResult, context: ReportContext) -> String {
-        var stream = Stream()
-        return stream.renderAll(result.diagnostics, context: context)
-    }
+public enum JSONReporter {
 
     /// One diagnostic as a JSON object (also used by JSON Lines output).
     public static func object(_ d: Diagnostic) -> String {
@@ -124,13 +106,8 @@ public struct JSONReporter: Reporter {
 }
 
 /// Human output: location, severity, message, rule, then the source line with a caret.
-public struct TextReporter: Reporter {
+public struct TextReporter {
     public init() {}
-
-    public func render(_ result: LintResult, context: ReportContext) -> String {
-        var stream = self
-        return stream.renderAll(result.diagnostics, context: context)
-    }
 
     /// "Found N problems …" with fixable counts.
     package static func summary(_ totals: ReportTotals, context: ReportContext, style: ANSIStyle) -> String {

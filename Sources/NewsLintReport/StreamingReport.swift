@@ -37,7 +37,7 @@ public struct ReportTotals: Sendable, Equatable {
 }
 
 /// A reporter that renders diagnostics path by path as they arrive (in output order), so the
-/// whole result never has to be in memory. `render(result)` of the same formats is built on it.
+/// whole result never has to be in memory.
 public protocol StreamingReporter {
     /// Text before the first diagnostic.
     mutating func begin(context: ReportContext) -> String
@@ -68,38 +68,50 @@ extension StreamingReporter {
 public struct BufferingReporter: StreamingReporter {
     package let reporter: any Reporter
     private var diagnostics: [Diagnostic] = []
+    /// Fingerprints (SARIF's), taken as each path streams by with the lines the pass kept, so
+    /// the files are not read again at the end; nil when the format has none.
+    private var fingerprints: [String]?
+    private var numbering = Baseline.Fingerprinter()
     /// Every path the run checked, in output order (JUnit lists clean files too).
     public var checkedPaths: [String] = []
 
-    public init(_ reporter: any Reporter) { self.reporter = reporter }
+    public init(_ reporter: any Reporter, fingerprints: Bool = false) {
+        self.reporter = reporter
+        self.fingerprints = fingerprints ? [] : nil
+    }
 
     public func begin(context: ReportContext) -> String { "" }
 
     public mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
         self.diagnostics.append(contentsOf: diagnostics)
+        if fingerprints != nil, let path = diagnostics.first?.path {
+            var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory, captured: (path, context.capturedLines))
+            for d in diagnostics { fingerprints?.append(numbering.next(d, lineText: sources.line(path, d.line))) }
+        }
         return ""
     }
 
     public func end(_ totals: ReportTotals, context: ReportContext) -> String {
         let files = checkedPaths.map { FileOutcome(path: $0, diagnostics: [], facts: [], byteCount: 0, fix: nil, ioFailure: false) }
+        var context = context
+        context.fingerprints = fingerprints
         return reporter.render(LintResult(diagnostics: diagnostics, files: files, ioFailure: false, fixSummary: FixSummary()), context: context)
     }
 }
 
 extension OutputFormat {
-    /// The reporter a run's merged stream goes to: streaming where the format allows, else buffering.
-    public var runReporter: any StreamingReporter { streamingReporter ?? BufferingReporter(reporter) }
-
-    /// The streaming reporter of this format; nil for formats that need the whole result (their
-    /// headers carry totals or they group across the run: sarif, junit, markdown).
-    public var streamingReporter: (any StreamingReporter)? {
+    /// The reporter a run's merged stream goes to: streaming where the format allows, else
+    /// buffering (formats whose headers carry totals or that group across the run).
+    public var runReporter: any StreamingReporter {
         switch self {
         case .text: return TextReporter()
         case .concise: return ConciseReporter()
         case .json: return JSONReporter.Stream()
         case .jsonl: return JSONLinesReporter()
         case .github: return GitHubReporter()
-        case .sarif, .junit, .markdown: return nil
+        case .sarif: return BufferingReporter(SARIFReporter(), fingerprints: true)
+        case .junit: return BufferingReporter(JUnitReporter())
+        case .markdown: return BufferingReporter(MarkdownReporter())
         }
     }
 }

@@ -73,6 +73,16 @@ import Testing
         }
     }
 
+    /// The built-in catalog parses examples on first use; here every folder's examples are
+    /// parsed eagerly, so a broken example fails this test instead of a run that asks for it.
+    @Test func everyBuiltInFolderParsesWithItsExamples() throws {
+        for folder in EmbeddedFiles.ruleFolders {
+            let eager = try RuleMetadata.parse(folder.ruleJSON, file: "Rules/\(folder.path)/rule.json", examples: folder.examples)
+            let builtin = try #require(Catalog.builtin.metadata(eager.id))
+            #expect(eager.good.count == builtin.good.count && eager.bad.count == builtin.bad.count, "\(eager.id)")
+        }
+    }
+
     @Test func catalogEntriesAreWellFormed() {
         for r in Catalog.builtin.rules {
             #expect(r.source == "Rules/\(r.source.dropFirst(6))")

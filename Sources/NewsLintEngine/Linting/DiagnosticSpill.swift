@@ -156,11 +156,11 @@ public enum OrderedMerge {
             while let d = cursor.peek(), d.path == path, let taken = cursor.next() { out.append(taken) }
             return out
         }
-        let complete = spill.forEachFile { diagnostics, lines in
+        func emit(_ diagnostics: [Diagnostic], _ lines: [Int: String]) {
             guard let path = diagnostics.first?.path else { return }
             flushExtras(before: path)
             let mine = group(path)
-            if mine.isEmpty {
+            if mine.isEmpty && Diagnostic.isSorted(diagnostics) {
                 body(diagnostics[...], lines)
             } else {
                 var merged = diagnostics
@@ -169,6 +169,18 @@ public enum OrderedMerge {
                 body(merged[...], lines)
             }
         }
+        // Consecutive records of one path (stdin named like a file on disk, both linted) are one
+        // group, sorted together; their lines are left to the reader (the two texts differ).
+        var held: (diagnostics: [Diagnostic], lines: [Int: String])?
+        let complete = spill.forEachFile { diagnostics, lines in
+            if let h = held, let path = h.diagnostics.first?.path, let next = diagnostics.first?.path, path.utf8.elementsEqual(next.utf8) {
+                held = (h.diagnostics + diagnostics, [:])
+                return
+            }
+            if let h = held { emit(h.diagnostics, h.lines) }
+            held = (diagnostics, lines)
+        }
+        if let h = held { emit(h.diagnostics, h.lines) }
         flushExtras(before: nil)
         return complete && !cursor.failed
     }

@@ -4,7 +4,7 @@ import NewsLintCore
 /// What a caller above the engine asks one run for: the inputs it found, the problems it met
 /// finding them, and how much of the per-file output it wants kept for the ordered merge.
 public struct LintRequest {
-    public var inputs: LintInputs
+    public var inputs: LintInputList
     /// Missing paths, loops, …: reported as `io-error`/`file-skipped` findings in path order.
     public var problems: [InputProblem] = []
     /// Whether per-file diagnostics are kept (spilled) for `LintRun.merge`; off when the caller
@@ -13,13 +13,13 @@ public struct LintRequest {
     /// Encoded bytes of per-file diagnostics held in memory before the spill file.
     public var spillThreshold = 1 << 18
 
-    public init(inputs: LintInputs, problems: [InputProblem] = []) {
+    public init(inputs: LintInputList, problems: [InputProblem] = []) {
         self.inputs = inputs
         self.problems = problems
     }
 
     public init(inputs: [LintInput], problems: [InputProblem] = []) {
-        self.inputs = LintInputs(inputs)
+        self.inputs = LintInputList(inputs)
         self.problems = problems
     }
 }
@@ -55,19 +55,14 @@ public final class LintRun {
             perFile(outcome)
             if keep { spill.append(outcome.diagnostics, lines: outcome.sourceLines ?? [:]) }
         }
-        var failed = streamed.ioFailure
-        for p in request.problems {
-            let rule = p.isFailure ? "io-error" : "file-skipped"
-            guard let severity = linter.baseRules.engineSeverity[rule] ?? (p.isFailure ? .error : nil) else { continue }
-            extras.add(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
-            if p.isFailure { failed = true }
-        }
+        let problems = linter.inputProblemDiagnostics(request.problems)
+        extras.add(contentsOf: problems.diagnostics)
         extras.seal()
         self.spill = spill
         self.extras = extras
         self.facts = streamed.facts
         self.fileCount = streamed.fileCount
-        self.ioFailure = failed
+        self.ioFailure = streamed.ioFailure || problems.ioFailure
         self.fixSummary = streamed.fixSummary
     }
 

@@ -73,7 +73,7 @@ public enum LintInput: Sendable {
 /// A run's inputs: some kept as given (texts from stdin, or everything when built from an array),
 /// then the files discovery found as a compact `PathList`, so a run does not hold a `String` per
 /// file. Reads as a collection of `LintInput`.
-public struct LintInputs: RandomAccessCollection, Sendable, ExpressibleByArrayLiteral {
+public struct LintInputList: RandomAccessCollection, Sendable, ExpressibleByArrayLiteral {
     private var given: [LintInput] = []
     private var files = PathList()
 
@@ -93,10 +93,10 @@ public struct LintInputs: RandomAccessCollection, Sendable, ExpressibleByArrayLi
     public subscript(i: Int) -> LintInput { i < given.count ? given[i] : .file(files[i - given.count]) }
 
     /// The inputs `isIncluded` keeps, in order.
-    public func filter(keeping isIncluded: (LintInput) -> Bool) -> LintInputs {
+    public func filter(keeping isIncluded: (LintInput) -> Bool) -> LintInputList {
         var kept = PathList()
         for path in files where isIncluded(.file(path)) { kept.append(path) }
-        return LintInputs(texts: given.filter(isIncluded), files: kept)
+        return LintInputList(texts: given.filter(isIncluded), files: kept)
     }
 }
 
@@ -190,7 +190,7 @@ public struct FileFacts: Sendable {
 public struct CrossFileFacts: @unchecked Sendable {
     /// Paths of the files that have facts, in delivery order: their numbers among the run's inputs
     /// (4 bytes a file, the inputs keep the paths) or, for facts not from a run, a list of their own.
-    private var inputs: LintInputs?
+    private var inputs: LintInputList?
     private var inputNumbers: [Int32] = []
     private var ownPaths = PathList()
     private var previousPath: String?
@@ -205,7 +205,7 @@ public struct CrossFileFacts: @unchecked Sendable {
     }
 
     /// Facts of a run over `inputs`, added with each file's input number.
-    package init(rules: [any ErasedCrossFileRule], memoryBudget: Int, inputs: LintInputs) {
+    package init(rules: [any ErasedCrossFileRule], memoryBudget: Int, inputs: LintInputList) {
         self.init(rules: rules, memoryBudget: memoryBudget)
         self.inputs = inputs
     }
@@ -409,25 +409,6 @@ public final class Linter: Sendable {
         return out
     }
 
-    /// Lints all inputs in parallel, then runs cross-file rules; output is sorted and independent of `jobs`.
-    /// Keeps every outcome: for callers that need the whole result (fixes, baselines, summaries).
-    public func lint(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil) -> LintResult {
-        lint(LintInputs(inputs), observer: observer)
-    }
-
-    /// As above, over a run's compact inputs.
-    public func lint(_ inputs: LintInputs, observer: (@Sendable (FileOutcome) -> Void)? = nil) -> LintResult {
-        var outcomes: [FileOutcome] = []
-        outcomes.reserveCapacity(inputs.count)
-        let run = lintStreaming(inputs, observer: observer) { outcomes.append($0) }
-        var diagnostics: [Diagnostic] = []
-        diagnostics.reserveCapacity(outcomes.reduce(0) { $0 + $1.diagnostics.count } + run.crossFile.count)
-        for o in outcomes { diagnostics.append(contentsOf: o.diagnostics) }
-        diagnostics.append(contentsOf: run.crossFile)
-        if !Diagnostic.isSorted(diagnostics) { diagnostics.sort(by: Diagnostic.outputOrder) }
-        return LintResult(diagnostics: diagnostics, files: outcomes, ioFailure: run.ioFailure, fixSummary: run.fixSummary)
-    }
-
     /// Lints all inputs in parallel and hands each file's outcome (its diagnostics sorted) to
     /// `consume` in input order, on one thread at a time, as soon as it and all earlier files are
     /// done; workers run at most a bounded window ahead. Only small per-file aggregates (cross-file
@@ -437,10 +418,10 @@ public final class Linter: Sendable {
     public func lintStreaming(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil,
                               crossFileInto runs: DiagnosticRuns? = nil,
                               consume: (FileOutcome) -> Void) -> StreamedLint {
-        lintStreaming(LintInputs(inputs), observer: observer, crossFileInto: runs, consume: consume)
+        lintStreaming(LintInputList(inputs), observer: observer, crossFileInto: runs, consume: consume)
     }
 
-    public func lintStreaming(_ inputs: LintInputs, observer: (@Sendable (FileOutcome) -> Void)? = nil,
+    public func lintStreaming(_ inputs: LintInputList, observer: (@Sendable (FileOutcome) -> Void)? = nil,
                               crossFileInto runs: DiagnosticRuns? = nil,
                               consume: (FileOutcome) -> Void) -> StreamedLint {
         var run = StreamedLint(facts: CrossFileFacts(rules: baseRules.crossFile.map(\.rule), memoryBudget: settings.factMemoryBudget, inputs: inputs))
@@ -660,9 +641,13 @@ public final class Linter: Sendable {
         if settings.fix.writes, case .file = input { final = document }
         outcome.profile = settings.documentProfiler?(final)
         if settings.captureSourceLines {
+            // The text the diagnostics point into: on disk after this pass, or stdin's fixed text
+            // (printed back to the user).
+            let quoted: Document
+            if settings.fix.writes, case .text = input { quoted = document } else { quoted = final }
             var lines: [Int: String] = [:]
-            for d in outcome.diagnostics where d.line >= 1 && d.line <= final.lineCount && lines[d.line] == nil {
-                lines[d.line] = final.lineText(d.line)
+            for d in outcome.diagnostics where d.line >= 1 && d.line <= quoted.lineCount && lines[d.line] == nil {
+                lines[d.line] = quoted.lineText(d.line)
             }
             outcome.sourceLines = lines
         }
@@ -706,7 +691,17 @@ extension Linter {
     /// `suppressions`: what the pass found (files it did not read are read here).
     public func completing(_ diagnostics: [Diagnostic], problems: [InputProblem], inMemory: [String: [UInt8]],
                            base: String, suppressions: CrossFileSuppressions? = nil) -> (diagnostics: [Diagnostic], ioFailure: Bool) {
-        var out = diagnostics
+        let (reported, ioFailure) = inputProblemDiagnostics(problems)
+        var out = Suppressions.dropSuppressedCrossFile(diagnostics + reported, crossFileRules: Set(baseRules.crossFile.map(\.id)),
+                                                       inMemory: inMemory, base: base, known: suppressions ?? CrossFileSuppressions())
+        out.sort(by: Diagnostic.outputOrder)
+        return (out, ioFailure)
+    }
+
+    /// Input problems (missing paths, loops) as `io-error`/`file-skipped` findings (those the
+    /// config turned off are left out), and whether any input failed.
+    public func inputProblemDiagnostics(_ problems: [InputProblem]) -> (diagnostics: [Diagnostic], ioFailure: Bool) {
+        var out: [Diagnostic] = []
         var ioFailure = false
         for p in problems {
             let rule = p.isFailure ? "io-error" : "file-skipped"
@@ -714,9 +709,6 @@ extension Linter {
             out.append(Diagnostic(rule: rule, severity: severity, path: p.path, line: 1, column: 1, message: p.message))
             if p.isFailure { ioFailure = true }
         }
-        out = Suppressions.dropSuppressedCrossFile(out, crossFileRules: Set(baseRules.crossFile.map(\.id)), inMemory: inMemory, base: base,
-                                                   known: suppressions ?? CrossFileSuppressions())
-        out.sort(by: Diagnostic.outputOrder)
         return (out, ioFailure)
     }
 }

@@ -119,8 +119,8 @@ import Testing
         #expect(concise.status == ExitCode.failure)
     }
 
-    /// Inputs not in path order (explicit arguments) cannot be streamed in order: the buffered path
-    /// takes over and output stays sorted.
+    /// Inputs not in path order (explicit arguments) are put in path order before the run: output
+    /// stays sorted.
     @Test func unsortedInputsStaySorted() throws {
         let dir = TemporaryDirectory()
         dir.write("b.md", "第二篇  \n")
@@ -133,30 +133,6 @@ import Testing
 }
 
 @Suite struct StreamingSelectionTests {
-    static func applies(_ args: [String], inputs: [String] = ["a.md", "b.md"]) throws -> Bool {
-        let parsed = try ArgumentParser(command: "lint", options: NewsLintCLI.lintOptions).parse(args)
-        let io = ToolIO(stdout: { _ in }, stderr: { _ in }, readStdin: { [] }, currentDirectory: "/", environment: [:])
-        let format = OutputFormat(rawValue: parsed.value("format") ?? "text") ?? .text
-        var settings = LintSettings()
-        if parsed.has("fix") { settings.fix = .apply(.safe) }
-        let reporting = try ReportingSettings(parsed, io: io, format: format, previewing: false)
-        return StreamedLintOutput.applies(settings: settings, reporting: reporting, format: format, parsed: parsed,
-                                          inputs: LintInputs(inputs.map { LintInput.file($0) }))
-    }
-
-    /// Every format, fixes and `--output` go through the run pipeline (formats that need totals
-    /// buffer inside their reporter); baselines, fixing stdin and unsorted inputs keep the buffered path.
-    @Test func streamsWhatCanBeStreamed() throws {
-        for format in OutputFormat.allCases { #expect(try Self.applies(["--format", format.rawValue]), "\(format)") }
-        #expect(try Self.applies(["--statistics"]))
-        #expect(try Self.applies(["--summary"]))
-        #expect(try Self.applies(["--fix"]))
-        #expect(try Self.applies(["--output", "x.txt"]))
-        #expect(try !Self.applies(["--write-baseline", "b.json"]))
-        #expect(try !Self.applies([], inputs: ["b.md", "a.md"]))
-        #expect(try !Self.applies([], inputs: ["a.md", "a.md"]))
-    }
-
     /// Engine level: streamed outcomes through the spill and merge equal `lint`'s sorted result.
     @Test func streamedEngineEqualsBufferedResult() throws {
         let dir = TemporaryDirectory()

@@ -101,3 +101,17 @@ final class TemporaryDirectory {
         [UInt8](FileManager.default.contents(atPath: url.appendingPathComponent(relative).path) ?? Data())
     }
 }
+
+extension Linter {
+    /// Every outcome and every diagnostic of a run, sorted, as values: the whole result tests
+    /// assert on (the commands stream through `LintRun` instead; the reduce's findings are kept
+    /// as they come, before suppression comments, as the engine's `lintStreaming` gives them).
+    func lint(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil) -> LintResult {
+        var outcomes: [FileOutcome] = []
+        outcomes.reserveCapacity(inputs.count)
+        let run = lintStreaming(inputs, observer: observer) { outcomes.append($0) }
+        var diagnostics = outcomes.flatMap(\.diagnostics) + run.crossFile
+        if !Diagnostic.isSorted(diagnostics) { diagnostics.sort(by: Diagnostic.outputOrder) }
+        return LintResult(diagnostics: diagnostics, files: outcomes, ioFailure: run.ioFailure, fixSummary: run.fixSummary)
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import NewsLintCore
+import NewsLintRules
+import NewsLintEngine
+import NewsLintReport
+import NewsLintServer
+
+/// What `lint` was asked to check: discovery's files and stdin, in path order (the order the run
+/// streams and reports them), the problems met finding them, and the scale options around them.
+package struct LintInputs {
+    /// Discovery's files stay a compact `PathList` inside (no `String` per file for the whole run).
+    package var inputs: LintInputList
+    package var problems: [InputProblem]
+    /// Stdin's text by its name.
+    package var inMemory: [String: [UInt8]]
+    /// The paths as given (for the "no files" warning).
+    package var paths: [String]
+    package var scale: ScaleSettings
+
+    /// Finds the inputs and completes `settings` (rule filter, cache, paths); nil when the
+    /// request was only to show them (`--show-settings`, `--show-files`, already printed).
+    package static func find(_ parsed: ParsedArguments, resolver: ConfigResolver, settings: inout LintSettings, io: ToolIO) throws -> LintInputs? {
+        var texts: [LintInput] = []
+        var problems: [InputProblem] = []
+        var inMemory: [String: [UInt8]] = [:]
+        var paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
+        var discovery = FileDiscovery(config: resolver.root, base: io.currentDirectory)
+        discovery.resolver = resolver
+        discovery.respectIgnoreFiles = !parsed.has("no-respect-gitignore")
+        discovery.followSymlinks = parsed.has("follow-symlinks")
+        settings.baseDirectory = io.currentDirectory
+        var diskPaths: [String] = []
+        if paths.filter({ $0 == "-" }).count > 1 { throw UsageError("'-' (stdin) can be given only once") }
+        if let name = parsed.value("stdin-filename") {
+            let location = PathResolver.absolute(name, base: io.currentDirectory)
+            if parsed.has("force-exclude"), !resolver.configuration(forFile: location).isIncluded(location) { paths.removeAll { $0 == "-" } }
+        }
+        for p in paths {
+            if p == "-" {
+                let name = parsed.value("stdin-filename") ?? "<stdin>"
+                let bytes = io.readStdin()
+                inMemory[name] = bytes
+                texts.append(.text(path: name, bytes: bytes))
+            } else {
+                diskPaths.append(p)
+            }
+        }
+        // Paths are resolved against io.currentDirectory but reported as given.
+        let expanded = discovery.expand(diskPaths, forceExclude: parsed.has("force-exclude"))
+        if !discovery.followSymlinks { settings.writableRoots = discovery.roots(diskPaths) }
+        problems += expanded.problems
+        var inputs = LintInputList(texts: texts, files: expanded.files)
+        // Files named explicitly (and stdin's name) were not reached by a walk: resolve their configs too.
+        for p in diskPaths + [parsed.value("stdin-filename")].compactMap({ $0 }) {
+            var isDir: ObjCBool = false
+            let location = NewsLintCLI.resolve(p, io)
+            if !(SystemPath.exists(location, isDirectory: &isDir) && isDir.boolValue) { _ = resolver.configuration(forFile: location) }
+        }
+        try resolver.throwErrors()
+        let catalog = resolver.catalog
+        let config = resolver.root
+        settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
+        if let file = parsed.value("show-settings") {
+            io.stdout(try SettingsPrinter.render(file: file, resolver: resolver, filter: settings.filter, io: io))
+            try resolver.throwErrors()
+            return nil
+        }
+        // A directory named on the command line that yields nothing is a mistake (a wrong path must
+        // not pass CI green). Files named explicitly but excluded under --force-exclude are skipped
+        // silently: that is how pre-commit passes every staged file.
+        if !parsed.positionals.isEmpty {
+            var empty: [String] = []
+            for p in diskPaths where !problems.contains(where: { $0.path == p }) {
+                var isDir: ObjCBool = false
+                guard SystemPath.exists(NewsLintCLI.resolve(p, io), isDirectory: &isDir), isDir.boolValue else { continue }
+                let prefix = p.hasSuffix("/") ? p : p + "/"
+                if p == "." ? expanded.files.isEmpty : !expanded.files.contains(where: { $0.hasPrefix(prefix) }) {
+                    empty.append(EmptyPathExplainer.explain(p, resolver: resolver, respectIgnoreFiles: discovery.respectIgnoreFiles, io: io))
+                }
+            }
+            if !empty.isEmpty { throw UsageError(empty.joined(separator: "\nerror: ")) }
+        }
+        if parsed.has("show-files") {
+            io.stdout(inputs.map { $0.path + "\n" }.joined())
+            return nil
+        }
+
+        if let out = parsed.value("output") {
+            try OutputGuard.check(output: NewsLintCLI.resolve(out, io), display: out,
+                                  inputs: inputs.compactMap { if case let .file(p) = $0 { return PathResolver.absolute(p, base: io.currentDirectory) } else { return nil } })
+        }
+
+        // Scale: cache, shard selection, deferred cross-file phase (CLI/ScaleOptions.swift).
+        // The cache key covers every configuration the run uses (nested ones too).
+        var keyConfig = config
+        keyConfig.contentHash = resolver.snapshot().combinedHash
+        let lintedDirectories = diskPaths.filter { p in
+            var isDir: ObjCBool = false
+            return SystemPath.exists(NewsLintCLI.resolve(p, io), isDirectory: &isDir) && isDir.boolValue
+        }
+        let scale = try ScaleSettings.resolve(parsed, io: io, config: keyConfig, catalog: catalog, filter: settings.filter, fixing: settings.fix != .none,
+                                              lintedDirectories: lintedDirectories)
+        (inputs, problems) = scale.filter(inputs, problems: problems, base: io.currentDirectory, root: config.directory)
+        settings.cache = scale.cache
+        settings.finishCrossFile = scale.shard == nil && scale.factsOut == nil
+        return LintInputs(inputs: pathOrder(inputs), problems: problems, inMemory: inMemory, paths: paths, scale: scale)
+    }
+
+    /// Inputs in byte order of their paths, the order the run streams and every report lists
+    /// them (discovery's files already are; stdin comes first and may sort anywhere). A path given
+    /// twice (stdin named like a file on disk) keeps both, stdin first: the merge reports them
+    /// as one path, as a whole-result sort did.
+    package static func pathOrder(_ inputs: LintInputList) -> LintInputList {
+        let inOrder = zip(inputs, inputs.dropFirst()).allSatisfy { !$1.path.utf8.lexicographicallyPrecedes($0.path.utf8) }
+        if inOrder { return inputs }
+        return LintInputList(inputs.enumerated().sorted { a, b in
+            let x = a.element.path.utf8, y = b.element.path.utf8
+            if x.lexicographicallyPrecedes(y) { return true }
+            if y.lexicographicallyPrecedes(x) { return false }
+            return a.offset < b.offset
+        }.map(\.element))
+    }
+}

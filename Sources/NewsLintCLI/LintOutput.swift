@@ -1,0 +1,186 @@
+import Foundation
+import NewsLintCore
+import NewsLintRules
+import NewsLintEngine
+import NewsLintReport
+import NewsLintServer
+
+/// `lint`'s output: one `LintRun` over the inputs (in path order), its merged stream passed
+/// through the baseline (recorded, known findings hidden) to the format's reporter (streaming,
+/// or buffering inside the reporter for formats that need totals), written out in chunks;
+/// `--diff` writes each file's diff as the file completes, fixed stdin goes to stdout with the
+/// report on stderr. Also the exit code.
+package enum LintOutput {
+    /// Output flushed to stdout once this many UTF-8 bytes are pending.
+    package static let chunkSize = 1 << 16
+
+    package static func run(linter: Linter, found: LintInputs, reporting: ReportingSettings, baseline: Baseline?, format: OutputFormat,
+                            unsafe: Bool, parsed: ParsedArguments, io: ToolIO) throws -> Int32 {
+        let inputs = found.inputs
+        let mode = linter.settings.fix
+        var previewing = false
+        if case .preview = mode { previewing = true }
+        // Fixing stdin: the fixed text goes to stdout (as Ruff does), the report to stderr.
+        let fixesStdin = mode.writes && inputs.contains { if case .text = $0 { return true } else { return false } }
+        let toFile = parsed.value("output")
+        let reportToStderr = fixesStdin && toFile == nil
+        var pending = ""
+        var wrote = false
+        func write(_ text: String) {
+            if !text.isEmpty { wrote = true }
+            pending += text
+            // A report on stderr is held to the end, after the notes before it.
+            if toFile == nil, !reportToStderr, pending.utf8.count >= chunkSize {
+                io.stdout(pending)
+                pending = ""
+            }
+        }
+
+        var stage = BaselineStage(recording: reporting.writeBaselinePath != nil, comparingWith: baseline)
+        let progress = reporting.progressEnabled ? ProgressLine(total: inputs.count, write: io.stderr) : nil
+        var request = LintRequest(inputs: inputs, problems: found.problems)
+        // NEWSLINT_SPILL_BYTES (tests, tuning): bytes of encoded diagnostics kept in memory before the temporary file.
+        if let n = io.environment["NEWSLINT_SPILL_BYTES"].flatMap({ Int($0) }) { request.spillThreshold = max(0, n) }
+        // JSON Lines are already printed by the observer as files finish; statistics only count; diffs replace the report.
+        let streamedByObserver = reporting.streamJSONLines
+        let reports = !streamedByObserver && !reporting.statistics && !previewing
+        // Diagnostics are counted from the merged stream when it is read (after the baseline),
+        // else as files complete.
+        request.keepDiagnostics = reports || stage.isActive
+        let countsMerged = request.keepDiagnostics
+        var totals = ReportTotals()
+        var ruleCounts = RuleCounts()
+        var summary = reporting.summary ? CorpusSummary.Accumulator(catalog: linter.catalog) : nil
+        func count(_ diagnostics: some Collection<Diagnostic>) {
+            for d in diagnostics {
+                totals.add(d)
+                summary?.add(d)
+            }
+            if reporting.statistics { ruleCounts.add(Array(diagnostics)) }
+        }
+        var profiles = PassProfiles()
+        // JUnit lists every checked file, clean ones too; Markdown counts them.
+        var checkedPaths: [String] = []
+        let listsFiles = format == .junit || format == .markdown
+        var changedFiles = 0
+        var inMemory = found.inMemory
+        var fixedStdin: [UInt8]?
+        let run = LintRun(linter: linter, request: request, observer: reporting.observer(total: inputs.count, io: io, progress: progress), perFile: { outcome in
+            summary?.addFile(path: outcome.path, byteCount: outcome.byteCount)
+            if summary != nil { profiles.add(outcome) }
+            if listsFiles { checkedPaths.append(outcome.path) }
+            if previewing, let fix = outcome.fix, let before = fix.original, let after = fix.fixed, before != after {
+                changedFiles += 1
+                write(UnifiedDiff.render(old: before, new: after, path: SystemPath.display(outcome.path)))
+            }
+            if fixesStdin, fixedStdin == nil, let original = found.inMemory[outcome.path] {
+                fixedStdin = outcome.fix?.fixed ?? original
+                inMemory[outcome.path] = fixedStdin
+            }
+            guard !countsMerged, !outcome.diagnostics.isEmpty else { return }
+            count(outcome.diagnostics)
+            totals.files += 1
+        })
+        progress?.finish()
+        try found.scale.finish(facts: run.facts.files, fileCount: run.fileCount, linter: linter, io: io)
+
+        var ioFailure = run.ioFailure
+        let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal)
+        var context = ReportContext(catalog: linter.catalog, color: color, inMemorySources: inMemory, unsafeFixes: unsafe, fixing: mode != .none)
+        context.baseDirectory = io.currentDirectory
+        context.quiet = parsed.has("quiet")
+        context.filesChecked = inputs.count
+        if let n = try NewsLintCLI.aggregateThreshold(parsed) { context.aggregateThreshold = n }
+
+        if countsMerged {
+            var reporter = format.runReporter
+            if var buffering = reporter as? BufferingReporter {
+                buffering.checkedPaths = checkedPaths
+                reporter = buffering
+            }
+            if reports { write(reporter.begin(context: context)) }
+            let complete = run.merge { group, captured in
+                guard let path = group.first?.path else { return }
+                // Lines the pass did not keep (cross-file findings, cache hits) are read back once
+                // for the baseline and the code frames alike.
+                var lines = captured
+                var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory, captured: (path, captured))
+                let shown = stage.apply(group) { n in
+                    if let text = lines[n] { return text }
+                    let text = sources.line(path, n)
+                    lines[n] = text
+                    return text
+                }
+                guard !shown.isEmpty else { return }
+                count(shown)
+                totals.files += 1
+                guard reports else { return }
+                context.capturedLines = lines
+                write(reporter.file(shown, context: context))
+            }
+            if !complete {
+                io.stderr("error: could not read back the diagnostics spilled to the temporary directory (\(NSTemporaryDirectory())); output is incomplete\n")
+                ioFailure = true
+            }
+            if reports { write(reporter.end(totals, context: context)) }
+        } else if !run.extras.forEach({ count(CollectionOfOne($0)) }) {
+            ioFailure = true
+        }
+        if streamedByObserver { run.extras.forEach { write(JSONLinesReporter.line($0) + "\n") } }
+        if reporting.statistics { write(ReportingSettings.statistics(ruleCounts, catalog: linter.catalog, json: format == .json)) }
+        try finishBaseline(stage, reporting: reporting, quiet: parsed.has("quiet"), newCount: totals.count, io: io)
+
+        if let summary {
+            let profiled = profiles.finish(baseDirectory: io.currentDirectory, maxSize: linter.config.maxFileSize, jobs: linter.settings.jobs)
+            let corpus = CorpusSummary(summary, profiles: profiled)
+            switch format {
+            case .text, .concise: write((wrote ? "\n" : "") + SummaryRenderer.text(corpus))
+            case .markdown: write("\n" + SummaryRenderer.markdown(corpus))
+            default: io.stderr(SummaryRenderer.text(corpus))
+            }
+        }
+        if let out = toFile {
+            do {
+                try AtomicWriter.writeNew(Array(pending.utf8), to: NewsLintCLI.resolve(out, io))
+            } catch let e as WriteError {
+                throw UsageError("cannot write --output file '\(out)': \(e.message)")
+            }
+        } else if reportToStderr, let fixedStdin {
+            io.stdoutBytes(fixedStdin)
+            if !pending.isEmpty { io.stderr(pending) }
+        } else if !pending.isEmpty {
+            io.stdout(pending)
+        }
+
+        let fixes = run.fixSummary
+        if mode != .none && !parsed.has("quiet") {
+            io.stderr(LintCommand.fixSummaryLine(fixes, mode: mode, remaining: totals.count, unsafeAvailable: totals.fixableUnsafe, changedFiles: changedFiles))
+        }
+        for r in fixes.rolledBack { io.stderr("warning: \(SystemPath.display(r.path)): \(r.reason)\n") }
+        for p in fixes.passLimitHit { io.stderr("warning: \(p): fixes did not converge after \(Fixer.maxPasses) passes\n") }
+        if ioFailure { return ExitCode.failure }
+        if previewing { return changedFiles > 0 ? ExitCode.lintErrors : ExitCode.ok }
+        if reporting.writeBaselinePath != nil { return ExitCode.ok }
+        return ExitPolicy(parsed, maxWarnings: reporting.maxWarnings).status(totals, fixesApplied: mode.writes ? fixes.fixesApplied : 0, io: io)
+    }
+
+    /// Writes `--write-baseline` and prints the `--baseline` note (after the stream: the counts
+    /// are known only then).
+    private static func finishBaseline(_ stage: BaselineStage, reporting: ReportingSettings, quiet: Bool, newCount: Int, io: ToolIO) throws {
+        if let path = reporting.writeBaselinePath, let entries = stage.recorded {
+            do {
+                try AtomicWriter.writeNew(Array(Baseline(entries: entries).serialized().utf8), to: path)
+            } catch {
+                throw UsageError("cannot write --write-baseline file '\(reporting.writeBaselineDisplay ?? path)': \(error)")
+            }
+            io.stderr("wrote baseline with \(entries.count) entr\(entries.count == 1 ? "y" : "ies") to \(reporting.writeBaselineDisplay ?? path)\n")
+        }
+        guard let matcher = stage.matcher, !quiet else { return }
+        let gone = matcher.gone
+        var note = "baseline: \(matcher.matched) known problem\(matcher.matched == 1 ? "" : "s") hidden, \(newCount) new"
+        if !gone.isEmpty {
+            note += "; \(gone.count) baselined problem\(gone.count == 1 ? " is" : "s are") gone (fixed or removed; update with --write-baseline \(reporting.baselineDisplay ?? ""))"
+        }
+        io.stderr(note + "\n")
+    }
+}
