@@ -38,20 +38,9 @@ public struct Catalog: Sendable {
         dynamicCrossFileRules = dynamicCrossFile
     }
 
-    /// The catalog compiled into the binary. Parsed once per process; the examples only when
-    /// first asked for (tests, `explain`), since a lint run never reads them.
-    public static let builtin: Catalog = {
-        var metas: [RuleMetadata] = []
-        for folder in EmbeddedFiles.ruleFolders {
-            do {
-                metas.append(try RuleMetadata.parse(folder.ruleJSON, file: "Rules/\(folder.path)/rule.json", deferredExamples: { folder.examples }))
-            } catch {
-                // The embedded catalog is validated by tests; a broken entry is a build defect.
-                fatalError("embedded catalog is invalid: \(error)")
-            }
-        }
-        return Catalog(rules: metas)
-    }()
+    /// The catalog compiled into the binary: `rule.json` decoded when the binary was built
+    /// (`EmbeddedCatalog.rules`), the examples parsed when first asked for (tests, `explain`).
+    public static let builtin = Catalog(rules: EmbeddedCatalog.rules)
 }
 
 /// One file of `Rules/`, compiled into the binary by `Scripts/embed-catalog`.

@@ -116,6 +116,18 @@ public struct RuleMetadata: Sendable {
         self.source = source
     }
 
+    /// A built-in rule as `Scripts/embed-catalog` decoded its `rule.json`; its examples are read
+    /// from `examplesFolder` (`<family>/<id>`) of the embedded files when first asked for.
+    package init(id: String, family: String, summary: String, whatItFinds: String, whyItMatters: String, fixSafety: String,
+                 severity: Severity, enabledByDefault: Bool, fixable: Fixability, options: [RuleOptionSpec],
+                 source: String, examplesFolder: String) {
+        self.init(id: id, family: family, summary: summary, whatItFinds: whatItFinds, whyItMatters: whyItMatters, fixSafety: fixSafety,
+                  severity: severity, enabledByDefault: enabledByDefault, fixable: fixable, options: options,
+                  good: [], bad: [], source: source)
+        let folder = EmbeddedFiles.RuleFolder(path: examplesFolder, ruleJSON: "")
+        examples = .deferred(DeferredExamples(folder: "Rules/\(examplesFolder)/examples", files: { folder.examples }))
+    }
+
     /// A rule described by one paragraph (user rule packs).
     public init(id: String, family: String, summary: String, rationale: String, severity: Severity, enabledByDefault: Bool,
                 fixable: Fixability, options: [RuleOptionSpec], good: [RuleExample], bad: [RuleExample], source: String) {
@@ -171,19 +183,9 @@ extension RuleMetadata {
     }
 
     /// Parses a rule folder: its `rule.json` text and the files under its `examples/`
-    /// (paths relative to `examples/`, see `RuleExamples`).
+    /// (paths relative to `examples/`, see `RuleExamples`). The built-in catalog is decoded by
+    /// `Scripts/embed-catalog` instead; CatalogTests checks it against this.
     public static func parse(_ text: String, file: String, examples: [(path: String, bytes: [UInt8])] = []) throws -> RuleMetadata {
-        let folder = (file as NSString).deletingLastPathComponent + "/examples"
-        let (good, bad) = try RuleExamples.parse(examples, folder: folder)
-        var metadata = try parse(text, file: file, deferredExamples: { [] })
-        metadata.examples = .parsed(ParsedExamples(good: good, bad: bad))
-        return metadata
-    }
-
-    /// Parses `rule.json` now and the examples when first asked for: the built-in catalog,
-    /// whose examples a test parses eagerly with `parse(_:file:examples:)`, so a broken one
-    /// fails the test suite rather than a user's run.
-    public static func parse(_ text: String, file: String, deferredExamples: @escaping @Sendable () -> [(path: String, bytes: [UInt8])]) throws -> RuleMetadata {
         let decoder = JSONNodeDecoder(file: file)
         let rule = try decoder.decode(RuleFile.self, fromJSON: Array(text.utf8))
         func fail(_ position: SourcePosition, _ path: String, _ message: String) -> CatalogError {
@@ -214,13 +216,11 @@ extension RuleMetadata {
             }
             options.append(spec)
         }
-        var metadata = RuleMetadata(id: try nonEmpty(rule.id, "id"), family: try nonEmpty(rule.family, "family"), summary: try nonEmpty(rule.summary, "summary"),
+        let (good, bad) = try RuleExamples.parse(examples, folder: (file as NSString).deletingLastPathComponent + "/examples")
+        return RuleMetadata(id: try nonEmpty(rule.id, "id"), family: try nonEmpty(rule.family, "family"), summary: try nonEmpty(rule.summary, "summary"),
                             whatItFinds: try nonEmpty(rule.whatItFinds, "whatItFinds"), whyItMatters: try nonEmpty(rule.whyItMatters, "whyItMatters"),
                             fixSafety: try nonEmpty(rule.fixSafety, "fixSafety"), severity: severity, enabledByDefault: rule.enabled ?? true,
-                            fixable: fixable, options: options, good: [], bad: [], source: file)
-        let folder = (file as NSString).deletingLastPathComponent + "/examples"
-        metadata.examples = .deferred(DeferredExamples(folder: folder, files: deferredExamples))
-        return metadata
+                            fixable: fixable, options: options, good: good, bad: bad, source: file)
     }
 }
 
@@ -243,7 +243,8 @@ package enum RuleExampleSource: Sendable {
     }
 }
 
-/// Built-in examples, parsed once when first asked for.
+/// Built-in examples, parsed once when first asked for (CatalogTests parses them all eagerly,
+/// so a broken one fails the tests rather than a user's run).
 package final class DeferredExamples: Sendable {
     private let folder: String
     private let files: @Sendable () -> [(path: String, bytes: [UInt8])]

@@ -82,7 +82,7 @@ package enum LearnCommand {
         var groups: [[UInt8]: (texts: [String: Int], files: Int)] = [:]
         var current: (path: String, document: Document?)?
         var key: [UInt8] = []
-        run.extras.forEach { d in
+        let complete = run.extras.forEach { d in
             guard d.rule == rid else { return }
             if current?.path != d.path {
                 let data = SystemPath.contents(PathResolver.absolute(d.path, base: io.currentDirectory))
@@ -96,6 +96,10 @@ package enum LearnCommand {
             groups[key, default: ([:], 0)].texts[text, default: 0] += 1
             groups[key, default: ([:], 0)].files += 1
         }
+        guard complete else {
+            throw UsageError("could not read back the repeated lines found (temporary directory \(NSTemporaryDirectory())); no pack written")
+        }
+        if run.ioFailure { io.stderr("warning: some files could not be read; the pack is learned from the rest\n") }
         var patterns: [(json: String, sortKey: String, files: Int)] = []
         for (_, g) in groups {
             let texts = g.texts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }

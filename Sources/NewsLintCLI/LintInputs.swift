@@ -85,9 +85,16 @@ package struct LintInputs {
             return nil
         }
 
-        if let out = parsed.value("output") {
-            try OutputGuard.check(output: NewsLintCLI.resolve(out, io), display: out,
-                                  inputs: inputs.compactMap { if case let .file(p) = $0 { return PathResolver.absolute(p, base: io.currentDirectory) } else { return nil } })
+        // Files the run writes: never an input, never each other, and writable before the run starts.
+        let locations = inputs.compactMap { if case let .file(p) = $0 { return PathResolver.absolute(p, base: io.currentDirectory) } else { return nil } }
+        let written = [("--output", parsed.value("output")), ("--write-baseline", parsed.value("write-baseline"))]
+        for case let (option, out?) in written {
+            try OutputGuard.check(output: NewsLintCLI.resolve(out, io), display: out, inputs: locations, option: option)
+            try OutputGuard.checkWritable(output: NewsLintCLI.resolve(out, io), display: out, option: option)
+        }
+        if let out = parsed.value("output"), let baseline = parsed.value("write-baseline"),
+           PathResolver.standardized(NewsLintCLI.resolve(out, io)) == PathResolver.standardized(NewsLintCLI.resolve(baseline, io)) {
+            throw UsageError("--output and --write-baseline name the same file '\(out)'; give each its own file")
         }
 
         // Scale: cache, shard selection, deferred cross-file phase (CLI/ScaleOptions.swift).

@@ -85,6 +85,8 @@ package enum LintOutput {
         try found.scale.finish(facts: run.facts.files, fileCount: run.fileCount, linter: linter, io: io)
 
         var ioFailure = run.ioFailure
+        // False when spilled findings could not be read back: no baseline is written from a part.
+        var streamComplete = true
         let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal)
         var context = ReportContext(catalog: linter.catalog, color: color, inMemorySources: inMemory, unsafeFixes: unsafe, fixing: mode != .none)
         context.baseDirectory = io.currentDirectory
@@ -121,14 +123,16 @@ package enum LintOutput {
             if !complete {
                 io.stderr("error: could not read back the diagnostics spilled to the temporary directory (\(NSTemporaryDirectory())); output is incomplete\n")
                 ioFailure = true
+                streamComplete = false
             }
             if reports { write(reporter.end(totals, context: context)) }
         } else if !run.extras.forEach({ count(CollectionOfOne($0)) }) {
             ioFailure = true
+            streamComplete = false
         }
         if streamedByObserver { run.extras.forEach { write(JSONLinesReporter.line($0) + "\n") } }
         if reporting.statistics { write(ReportingSettings.statistics(ruleCounts, catalog: linter.catalog, json: format == .json)) }
-        try finishBaseline(stage, reporting: reporting, quiet: parsed.has("quiet"), newCount: totals.count, io: io)
+        try finishBaseline(stage, complete: streamComplete, reporting: reporting, quiet: parsed.has("quiet"), newCount: totals.count, io: io)
 
         if let summary {
             let profiled = profiles.finish(baseDirectory: io.currentDirectory, maxSize: linter.config.maxFileSize, jobs: linter.settings.jobs)
@@ -145,6 +149,8 @@ package enum LintOutput {
             } catch let e as WriteError {
                 throw UsageError("cannot write --output file '\(out)': \(e.message)")
             }
+            // The report went to the file; the fixed text still goes to stdout.
+            if fixesStdin, let fixedStdin { io.stdoutBytes(fixedStdin) }
         } else if reportToStderr, let fixedStdin {
             io.stdoutBytes(fixedStdin)
             if !pending.isEmpty { io.stderr(pending) }
@@ -165,8 +171,12 @@ package enum LintOutput {
     }
 
     /// Writes `--write-baseline` and prints the `--baseline` note (after the stream: the counts
-    /// are known only then).
-    private static func finishBaseline(_ stage: BaselineStage, reporting: ReportingSettings, quiet: Bool, newCount: Int, io: ToolIO) throws {
+    /// are known only then). Nothing is written or counted from an incomplete stream.
+    private static func finishBaseline(_ stage: BaselineStage, complete: Bool, reporting: ReportingSettings, quiet: Bool, newCount: Int, io: ToolIO) throws {
+        guard complete else {
+            if reporting.writeBaselinePath != nil { io.stderr("error: --write-baseline not written: the findings could not all be read back\n") }
+            return
+        }
         if let path = reporting.writeBaselinePath, let entries = stage.recorded {
             do {
                 try AtomicWriter.writeNew(Array(Baseline(entries: entries).serialized().utf8), to: path)

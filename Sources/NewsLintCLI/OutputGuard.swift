@@ -26,10 +26,24 @@ package enum OutputGuard {
     }
 
     /// Throws when `output` (resolved) names an existing file among `inputs` (resolved locations).
-    package static func check(output: String, display: String, inputs: [String]) throws {
+    package static func check(output: String, display: String, inputs: [String], option: String = "--output") throws {
         guard let target = FileIdentity.of(output) else { return }
         for input in inputs where FileIdentity.of(input) == target {
-            throw UsageError("--output file '\(display)' is one of the inputs; refusing to overwrite it (choose another file)")
+            throw UsageError("\(option) file '\(display)' is one of the inputs; refusing to overwrite it (choose another file)")
+        }
+    }
+
+    /// Throws when `output` (resolved) cannot be written because its directory is missing or not
+    /// writable: checked before the run, since the report streams to stdout while files are
+    /// linted and a file written at the end must not fail after half a report was printed.
+    package static func checkWritable(output: String, display: String, option: String) throws {
+        let directory = (output as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard SystemPath.exists(directory.isEmpty ? "/" : directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw UsageError("cannot write \(option) file '\(display)': its directory does not exist (create it first)")
+        }
+        guard access(directory.isEmpty ? "/" : directory, W_OK) == 0 else {
+            throw UsageError("cannot write \(option) file '\(display)': its directory is not writable")
         }
     }
 }

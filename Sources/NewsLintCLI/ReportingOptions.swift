@@ -29,7 +29,8 @@ package struct ReportingSettings {
     package var writeBaselineDisplay: String?
     package var quiet: Bool
     package var progressEnabled: Bool
-    /// JSON Lines printed file by file as files finish (not when the baseline filters the stream first).
+    /// JSON Lines printed file by file as files finish: only to stdout, and not when a baseline
+    /// filters the stream first, `--diff` replaces the report or `--statistics` only counts.
     package var streamJSONLines: Bool
 
     package init(_ parsed: ParsedArguments, io: ToolIO, format: OutputFormat, previewing: Bool) throws {

@@ -76,10 +76,21 @@ import Testing
     /// The built-in catalog parses examples on first use; here every folder's examples are
     /// parsed eagerly, so a broken example fails this test instead of a run that asks for it.
     @Test func everyBuiltInFolderParsesWithItsExamples() throws {
+        #expect(Catalog.builtin.rules.count == EmbeddedFiles.ruleFolders.count)
         for folder in EmbeddedFiles.ruleFolders {
             let eager = try RuleMetadata.parse(folder.ruleJSON, file: "Rules/\(folder.path)/rule.json", examples: folder.examples)
-            let builtin = try #require(Catalog.builtin.metadata(eager.id))
+            let builtin = try #require(Catalog.builtin.metadata(eager.id), "\(eager.id) is missing from the generated catalog; run python3 Scripts/embed-catalog")
+            let stale = "the generated entry of \(eager.id) differs from its rule.json; run python3 Scripts/embed-catalog"
+            #expect(builtin.family == eager.family && builtin.summary == eager.summary && builtin.whatItFinds == eager.whatItFinds
+                    && builtin.whyItMatters == eager.whyItMatters && builtin.fixSafety == eager.fixSafety && builtin.severity == eager.severity
+                    && builtin.enabledByDefault == eager.enabledByDefault && builtin.fixable == eager.fixable && builtin.source == eager.source, "\(stale)")
+            #expect(builtin.options.map(\.name) == eager.options.map(\.name), "\(stale)")
+            for (b, e) in zip(builtin.options, eager.options) {
+                #expect(b.type == e.type && b.description == e.description && b.allowed == e.allowed
+                        && b.defaultValue.value == e.defaultValue.value && b.defaultValue.serialized() == e.defaultValue.serialized(), "\(stale): option \(e.name)")
+            }
             #expect(eager.good.count == builtin.good.count && eager.bad.count == builtin.bad.count, "\(eager.id)")
+            #expect(zip(eager.bad, builtin.bad).allSatisfy { $0.files.map(\.text) == $1.files.map(\.text) && $0.fixed == $1.fixed }, "\(eager.id)")
         }
     }
 

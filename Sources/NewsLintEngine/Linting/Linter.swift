@@ -641,8 +641,8 @@ public final class Linter: Sendable {
         if settings.fix.writes, case .file = input { final = document }
         outcome.profile = settings.documentProfiler?(final)
         if settings.captureSourceLines {
-            // The text the diagnostics point into: on disk after this pass, or stdin's fixed text
-            // (printed back to the user).
+            // The text the diagnostics point into: on disk after this pass; for in-memory input
+            // that was fixed, the fixed text, which is what the caller gets back.
             let quoted: Document
             if settings.fix.writes, case .text = input { quoted = document } else { quoted = final }
             var lines: [Int: String] = [:]

@@ -100,4 +100,32 @@ import Testing
         #expect(unfixable.stderr.contains(" 1 | 正文\n"), "\(unfixable.stderr)")
         #expect(unfixable.status == 1)
     }
+
+    /// The report streams while files are linted, so a baseline that cannot be written is refused
+    /// before the run: no half report on stdout, nothing written over an input or the report.
+    @Test func unwritableBaselineIsRefusedBeforeTheRun() {
+        let dir = corpus()
+        let missing = CLIRun.run(["--no-config", "--no-cache", "--format", "json", "--write-baseline", "no/such/dir/b.json", "news"], cwd: dir.path)
+        #expect(missing.status == 2)
+        #expect(missing.stdout == "")
+        #expect(missing.stderr.contains("cannot write --write-baseline file 'no/such/dir/b.json': its directory does not exist"), "\(missing.stderr)")
+
+        let input = CLIRun.run(["--no-config", "--no-cache", "--write-baseline", "news/c.md", "news"], cwd: dir.path)
+        #expect(input.status == 2)
+        #expect(input.stderr.contains("--write-baseline file 'news/c.md' is one of the inputs"), "\(input.stderr)")
+        #expect(String(decoding: dir.read("news/c.md"), as: UTF8.self) == Self.article(slug: "other", body: "另一篇报道的正文。"))
+
+        let same = CLIRun.run(["--no-config", "--no-cache", "--write-baseline", "out.json", "--output", "./out.json", "news"], cwd: dir.path)
+        #expect(same.status == 2)
+        #expect(same.stderr.contains("--output and --write-baseline name the same file"), "\(same.stderr)")
+    }
+
+    /// Fixing stdin with the report sent to `--output`: the fixed text still comes back on stdout.
+    @Test func fixedStdinIsPrintedWhenTheReportGoesToAFile() {
+        let dir = corpus()
+        let text = Self.article(slug: "other", body: "另一篇报道的正文。")
+        let fixed = CLIRun.run(["--no-config", "--no-cache", "--fix", "--output", "report.txt", "--stdin-filename", "news/d.md", "-"], cwd: dir.path, stdin: text)
+        #expect(fixed.stdout == text.replacingOccurrences(of: "。 \n", with: "。\n"), "\(fixed.stdout)")
+        #expect(FileManager.default.fileExists(atPath: dir.path + "/report.txt"))
+    }
 }
