@@ -231,11 +231,11 @@ public struct ParsedExamples: Sendable {
 }
 
 /// Where a rule's examples come from: given (packs, tests) or parsed on first use (built-in).
-enum RuleExampleSource: Sendable {
+package enum RuleExampleSource: Sendable {
     case parsed(ParsedExamples)
     case deferred(DeferredExamples)
 
-    var parsed: ParsedExamples {
+    package var parsed: ParsedExamples {
         switch self {
         case .parsed(let examples): return examples
         case .deferred(let deferred): return deferred.examples
@@ -245,17 +245,17 @@ enum RuleExampleSource: Sendable {
 
 /// Built-in examples, parsed once when first asked for (CatalogTests parses them all eagerly,
 /// so a broken one fails the tests rather than a user's run).
-final class DeferredExamples: Sendable {
+package final class DeferredExamples: Sendable {
     private let folder: String
     private let files: @Sendable () -> [(path: String, bytes: [UInt8])]
     private let parsed = ComputedOnce<ParsedExamples>()
 
-    init(folder: String, files: @escaping @Sendable () -> [(path: String, bytes: [UInt8])]) {
+    package init(folder: String, files: @escaping @Sendable () -> [(path: String, bytes: [UInt8])]) {
         self.folder = folder
         self.files = files
     }
 
-    var examples: ParsedExamples {
+    package var examples: ParsedExamples {
         parsed.value {
             do {
                 let (good, bad) = try RuleExamples.parse(files(), folder: folder)

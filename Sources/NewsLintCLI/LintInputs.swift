@@ -8,7 +8,8 @@ import NewsLintServer
 /// What `lint` was asked to check: discovery's files and stdin, in path order (the order the run
 /// streams and reports them), the problems met finding them, and the scale options around them.
 package struct LintInputs {
-    package var inputs: [LintInput]
+    /// Discovery's files stay a compact `PathList` inside (no `String` per file for the whole run).
+    package var inputs: LintInputList
     package var problems: [InputProblem]
     /// Stdin's text by its name.
     package var inMemory: [String: [UInt8]]
@@ -19,7 +20,7 @@ package struct LintInputs {
     /// Finds the inputs and completes `settings` (rule filter, cache, paths); nil when the
     /// request was only to show them (`--show-settings`, `--show-files`, already printed).
     package static func find(_ parsed: ParsedArguments, resolver: ConfigResolver, settings: inout LintSettings, io: ToolIO) throws -> LintInputs? {
-        var inputs: [LintInput] = []
+        var texts: [LintInput] = []
         var problems: [InputProblem] = []
         var inMemory: [String: [UInt8]] = [:]
         var paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
@@ -39,7 +40,7 @@ package struct LintInputs {
                 let name = parsed.value("stdin-filename") ?? "<stdin>"
                 let bytes = io.readStdin()
                 inMemory[name] = bytes
-                inputs.append(.text(path: name, bytes: bytes))
+                texts.append(.text(path: name, bytes: bytes))
             } else {
                 diskPaths.append(p)
             }
@@ -48,7 +49,7 @@ package struct LintInputs {
         let expanded = discovery.expand(diskPaths, forceExclude: parsed.has("force-exclude"))
         if !discovery.followSymlinks { settings.writableRoots = discovery.roots(diskPaths) }
         problems += expanded.problems
-        inputs += expanded.files.map { LintInput.file($0) }
+        var inputs = LintInputList(texts: texts, files: expanded.files)
         // Files named explicitly (and stdin's name) were not reached by a walk: resolve their configs too.
         for p in diskPaths + [parsed.value("stdin-filename")].compactMap({ $0 }) {
             var isDir: ObjCBool = false
@@ -116,14 +117,14 @@ package struct LintInputs {
     /// them (discovery's files already are; stdin comes first and may sort anywhere). A path given
     /// twice (stdin named like a file on disk) keeps both, stdin first: the merge reports them
     /// as one path, as a whole-result sort did.
-    package static func pathOrder(_ inputs: [LintInput]) -> [LintInput] {
+    package static func pathOrder(_ inputs: LintInputList) -> LintInputList {
         let inOrder = zip(inputs, inputs.dropFirst()).allSatisfy { !$1.path.utf8.lexicographicallyPrecedes($0.path.utf8) }
         if inOrder { return inputs }
-        return inputs.enumerated().sorted { a, b in
+        return LintInputList(inputs.enumerated().sorted { a, b in
             let x = a.element.path.utf8, y = b.element.path.utf8
             if x.lexicographicallyPrecedes(y) { return true }
             if y.lexicographicallyPrecedes(x) { return false }
             return a.offset < b.offset
-        }.map(\.element)
+        }.map(\.element))
     }
 }

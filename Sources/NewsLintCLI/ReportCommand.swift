@@ -55,7 +55,7 @@ package enum ReportCommand {
         discovery.resolver = resolver
         discovery.respectIgnoreFiles = true
         let expanded = discovery.expand(paths)
-        let inputs = expanded.files.map { LintInput.file($0) }
+        let inputs = LintInputList(files: expanded.files)
         for p in paths { _ = resolver.configuration(forFile: NewsLintCLI.resolve(p, io)) }
         try resolver.throwErrors()
         let (config, catalog) = (resolver.root, resolver.catalog)

@@ -90,14 +90,14 @@ package struct ScaleSettings {
     }
 
     /// Keeps the inputs of this shard (stdin input belongs to shard 1 only).
-    package func filter(_ inputs: [LintInput], problems: [InputProblem], base: String, root: String) -> ([LintInput], [InputProblem]) {
+    package func filter(_ inputs: LintInputList, problems: [InputProblem], base: String, root: String) -> (LintInputList, [InputProblem]) {
         guard let shard else { return (inputs, problems) }
-        let kept = inputs.filter { input in
+        let kept = inputs.filter(keeping: { input in
             switch input {
             case let .file(p): return shard.contains(location: PathResolver.absolute(p, base: base), root: root)
             case .text: return shard.index == 0
             }
-        }
+        })
         let keptProblems = problems.filter { shard.contains(location: PathResolver.absolute($0.path, base: base), root: root) }
         return (kept, keptProblems)
     }

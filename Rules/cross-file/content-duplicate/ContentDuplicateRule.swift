@@ -50,13 +50,13 @@ public struct ContentDuplicateRule: CrossFileRule, RuleWithOptions {
         return Fact(hash: hash, length: length, line: document.bodyStartLine)
     }
 
-    public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
+    public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
         struct Key: Hashable { var hash: UInt64; var length: Int }
         let groups = ChainGroups(facts.lazy.map { Key(hash: $0.fact.hash, length: $0.fact.length) })
         for (i, f) in facts.enumerated() {
             let size = groups.size(of: i)
             guard size > 1 else { continue }
-            let others = groups.members(of: i).lazy.filter { $0 != i }.map { facts[$0].path }
+            let others = groups.members(of: i).lazy.filter { $0 != i }.map { facts.path($0) }
             sink.report(path: f.path, line: f.fact.line,
                         "body is identical to \(listing(others, total: size - 1)) (group of \(size) files)")
         }

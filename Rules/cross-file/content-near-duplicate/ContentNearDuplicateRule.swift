@@ -148,10 +148,12 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         return CalendarDate.fileNamePrefix(document.path)?.minutesSinceEpoch
     }
 
-    package static func similarity(_ a: [UInt16], _ b: [UInt16]) -> Double {
+    package static func similarity(_ a: [UInt16], _ b: [UInt16]) -> Double { similarity(a[...], b[...]) }
+
+    package static func similarity(_ a: ArraySlice<UInt16>, _ b: ArraySlice<UInt16>) -> Double {
         guard a.count == b.count, !a.isEmpty else { return 0 }
         var same = 0
-        for i in 0..<a.count where a[i] == b[i] { same += 1 }
+        for i in 0..<a.count where a[a.startIndex + i] == b[b.startIndex + i] { same += 1 }
         return Double(same) / Double(a.count)
     }
 
@@ -162,13 +164,18 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         package private(set) var isEmpty = true
 
         package init(signatures: [[UInt16]], permutations: Int, limit: Int) {
+            self.init(flat: signatures.flatMap { $0 }, count: signatures.count, permutations: permutations, limit: limit)
+        }
+
+        /// `flat`: `count` signatures of `permutations` minima each, one after the other.
+        package init(flat: [UInt16], count: Int, permutations: Int, limit: Int) {
             bits = []
-            guard limit > 0, signatures.count > limit else { return }
+            guard limit > 0, count > limit else { return }
             bits = [UInt64](repeating: 0, count: permutations * 1024)
             var counts = [UInt32](repeating: 0, count: 65536)
             for p in 0..<permutations {
                 for i in counts.indices { counts[i] = 0 }
-                for sig in signatures { counts[Int(sig[p])] += 1 }
+                for r in 0..<count { counts[Int(flat[r * permutations + p])] += 1 }
                 for v in 0..<65536 where counts[v] > limit {
                     let bit = p * 65536 + v
                     bits[bit >> 6] |= 1 << UInt64(bit & 63)
@@ -230,61 +237,77 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
     /// Estimated Jaccard similarity over the permutations where neither minimum is boilerplate;
     /// 0 when too few are left to estimate (bodies that are mostly boilerplate).
     package static func similarity(_ a: [UInt16], _ b: [UInt16], excluding common: CommonMinima) -> Double {
+        similarity(a[...], b[...], excluding: common)
+    }
+
+    package static func similarity(_ a: ArraySlice<UInt16>, _ b: ArraySlice<UInt16>, excluding common: CommonMinima) -> Double {
         guard !common.isEmpty else { return similarity(a, b) }
         guard a.count == b.count, !a.isEmpty else { return 0 }
         var same = 0, usable = 0
-        for p in 0..<a.count where !common.contains(p, a[p]) && !common.contains(p, b[p]) {
+        for p in 0..<a.count {
+            let x = a[a.startIndex + p], y = b[b.startIndex + p]
+            guard !common.contains(p, x) && !common.contains(p, y) else { continue }
             usable += 1
-            if a[p] == b[p] { same += 1 }
+            if x == y { same += 1 }
         }
         return usable >= max(8, a.count / 16) ? Double(same) / Double(usable) : 0
     }
 
-    public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
-        // One representative per exact body; its copies (content-duplicate's findings) share its cluster.
+    public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
+        let width = options.permutations
+        // One representative per exact body; its copies (content-duplicate's findings) share its
+        // cluster and its signature. Only representatives' signatures are kept, in one flat array
+        // (a corpus of copies keeps one per distinct body), with their dates.
         var repOfHash: [UInt64: Int] = [:]
         var reps: [Int] = []
         var copies: [[Int]] = []
-        for (i, f) in facts.enumerated() where f.fact.signature.count == options.permutations {
-            if let r = repOfHash[f.fact.hash] {
+        var signatures: [UInt16] = []
+        var repMinutes: [Int64?] = []
+        for i in facts.indices {
+            let fact = facts.fact(i)
+            guard fact.signature.count == width else { continue }
+            if let r = repOfHash[fact.hash] {
                 copies[r].append(i)
             } else {
-                repOfHash[f.fact.hash] = reps.count
+                repOfHash[fact.hash] = reps.count
                 reps.append(i)
                 copies.append([i])
+                signatures.append(contentsOf: fact.signature)
+                repMinutes.append(fact.minutes)
             }
         }
+        repOfHash = [:]
         guard reps.count > 1 else { return }
+        func signature(_ r: Int) -> ArraySlice<UInt16> { signatures[(r * width)..<((r + 1) * width)] }
         // Minima that many distinct bodies share are boilerplate; with 16-bit minima, about
         // n/65536 bodies share a value by chance, so the limit grows on very large corpora (a
         // value masked by chance only drops one permutation from the estimate).
         let limit = options.boilerplateFiles == 0 ? 0 : max(options.boilerplateFiles, 4 * reps.count / 65536)
-        let repSignatures = reps.map { facts[$0].fact.signature }
-        let common = CommonMinima(signatures: repSignatures, permutations: options.permutations, limit: limit)
-        let excluded = ExcludedMinima(signatures: repSignatures, common: common)
-        func days(_ r: Int) -> Int64? { facts[reps[r]].fact.minutes.map { m in m >= 0 ? m / 1440 : (m - 1439) / 1440 } }
+        let common = CommonMinima(flat: signatures, count: reps.count, permutations: width, limit: limit)
+        func days(_ r: Int) -> Int64? { repMinutes[r].map { m in m >= 0 ? m / 1440 : (m - 1439) / 1440 } }
         func withinDateGap(_ x: Int, _ y: Int) -> Bool {
             guard options.maxDateGapDays >= 0, let a = days(x), let b = days(y) else { return true }
             return abs(a - b) <= Int64(options.maxDateGapDays)
         }
-        let rows = options.permutations / options.bands
+        let rows = width / options.bands
         var sets = DisjointSets(reps.count)
-        var compared = PairSet()
+        var compared = Set<UInt64>()
         // Band by band: sort (bandHash, rep) pairs and compare within equal runs; memory stays O(files).
         // Boilerplate minima count as a wildcard in a band; a band of boilerplate only is skipped.
         var keys: [(UInt64, Int32)] = []
         keys.reserveCapacity(reps.count)
         for band in 0..<options.bands {
             keys.removeAll(keepingCapacity: true)
-            for r in reps.indices {
+            for r in 0..<reps.count {
                 var h: UInt64 = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
-                let sig = repSignatures[r]
+                let base = r * width
                 var content = false
                 for j in (band * rows)..<((band + 1) * rows) {
-                    if excluded.word(r, j >> 6) & (1 << UInt64(j & 63)) != 0 {
+                    let value = signatures[base + j]
+                    if common.contains(j, value) {
                         h = mix64(h ^ 0x1_0000)
                     } else {
-                        h = mix64(h ^ UInt64(sig[j]))
+                        h = mix64(h ^ UInt64(value))
                         content = true
                     }
                 }
@@ -302,8 +325,8 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                         for b in (a + 1)..<end {
                             let x = Int(keys[a].1), y = Int(keys[b].1)
                             let pair = UInt64(min(x, y)) << 32 | UInt64(max(x, y))
-                            guard compared.insert(pair), withinDateGap(x, y) else { continue }
-                            let s = Self.similarity(repSignatures[x], repSignatures[y], x, y, excluded: excluded, common: common)
+                            guard compared.insert(pair).inserted, withinDateGap(x, y) else { continue }
+                            let s = Self.similarity(signature(x), signature(y), excluding: common)
                             if s >= options.threshold {
                                 sets.union(x, y)
                             }
@@ -313,27 +336,26 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                 start = end
             }
         }
+        compared = []
         var clusters: [Int: [Int]] = [:]
         for r in 0..<reps.count { clusters[sets.find(r), default: []].append(r) }
-        // Canonical order: the earliest date (undated last), then the shortest path, then the path.
-        func precedes(_ i: Int, _ j: Int) -> Bool {
-            let a = facts[i], b = facts[j]
-            let ma = a.fact.minutes ?? .max, mb = b.fact.minutes ?? .max
-            if ma != mb { return ma < mb }
-            if a.path.utf8.count != b.path.utf8.count { return a.path.utf8.count < b.path.utf8.count }
-            return a.path < b.path
-        }
         for members in clusters.values where members.count > 1 {
-            var files: [(file: Int, rep: Int)] = []
-            for r in members { for i in copies[r] { files.append((i, r)) } }
-            files.sort { precedes($0.file, $1.file) }
-            guard let canonical = files.first else { continue }
-            let sig = facts[canonical.file].fact.signature
-            let others = files.dropFirst().lazy.map { other -> String in
-                let s = other.rep == canonical.rep ? 1 : Self.similarity(sig, facts[other.file].fact.signature, excluding: common)
-                return "\(facts[other.file].path) (\(Int((s * 100).rounded()))%)"
+            // Canonical order: the earliest date (undated last), then the shortest path, then the path.
+            var files: [(file: Int, rep: Int, minutes: Int64, path: String)] = []
+            for r in members {
+                for i in copies[r] { files.append((i, r, facts.fact(i).minutes ?? .max, facts.path(i))) }
             }
-            sink.report(path: facts[canonical.file].path, line: facts[canonical.file].fact.line,
+            files.sort { a, b in
+                if a.minutes != b.minutes { return a.minutes < b.minutes }
+                if a.path.utf8.count != b.path.utf8.count { return a.path.utf8.count < b.path.utf8.count }
+                return a.path < b.path
+            }
+            guard let canonical = files.first else { continue }
+            let others = files.dropFirst().lazy.map { other -> String in
+                let s = other.rep == canonical.rep ? 1 : Self.similarity(signature(canonical.rep), signature(other.rep), excluding: common)
+                return "\(other.path) (\(Int((s * 100).rounded()))%)"
+            }
+            sink.report(path: canonical.path, line: facts.fact(canonical.file).line,
                         "canonical member of a near-duplicate cluster of \(files.count) files (earliest date, then shortest path); the others: \(listing(others, total: files.count - 1))")
         }
     }

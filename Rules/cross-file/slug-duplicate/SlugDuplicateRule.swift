@@ -61,7 +61,7 @@ public struct SlugDuplicateRule: CrossFileRule, RuleWithOptions {
         resolver.resolve(document).map { Fact(slug: $0.slug, key: $0.key, line: $0.line, column: $0.column) }
     }
 
-    public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
+    public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
         // Folding returns a new string; keep the fact's own when nothing changes (no second copy of 100k slugs).
         // Hex digests are lowercase already; other slugs fold to text (or to a digest: `46EA…` = `46ea…`).
         let groups = ChainGroups(facts.lazy.map { f -> SlugText in
@@ -73,7 +73,8 @@ public struct SlugDuplicateRule: CrossFileRule, RuleWithOptions {
             let size = groups.size(of: i)
             guard size > 1 else { continue }
             let others = groups.members(of: i).lazy.filter { $0 != i }.map { j in
-                facts[j].fact.key == f.fact.key ? facts[j].path : "\(facts[j].path) (\(facts[j].fact.key))"
+                let other = facts[j]
+                return other.fact.key == f.fact.key ? other.path : "\(other.path) (\(other.fact.key))"
             }
             sink.report(path: f.path, line: f.fact.line, column: f.fact.column,
                         "slug '\(f.fact.slug)' (from \(f.fact.key)) is also used by \(listing(others, total: size - 1))")

@@ -269,17 +269,21 @@ public struct BodyPlaceholderRule: CrossFileRule, RuleWithOptions {
         return Fact(hash: mix64(text.hash ^ UInt64(text.letters)), title: title, line: BodyEmptyRule.firstBodyLine(document), letters: text.letters)
     }
 
-    public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
+    public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
         let groups = ChainGroups(facts.lazy.map(\.fact.hash))
+        // Per group (by its first member): whether its first 64 members carry two or more titles.
+        var variedTitles: [Int: Bool] = [:]
         for (i, f) in facts.enumerated() {
             let size = groups.size(of: i)
             guard size >= minFiles else { continue }
             // The same short item under the same title (a recurring market or weather flash) is news;
             // one body under different titles, or under one title very many times, is a placeholder.
             let members = groups.members(of: i)
-            let titles = Set(members.lazy.prefix(64).map { facts[$0].fact.title })
-            guard titles.count >= 2 || size >= 4 * minFiles else { continue }
-            let others = members.lazy.filter { $0 != i }.map { facts[$0].path }
+            let first = members.first(where: { _ in true }) ?? i
+            let varied = variedTitles[first] ?? (Set(members.lazy.prefix(64).map { facts.fact($0).title }).count >= 2)
+            variedTitles[first] = varied
+            guard varied || size >= 4 * minFiles else { continue }
+            let others = members.lazy.filter { $0 != i }.map { facts.path($0) }
             sink.report(path: f.path, line: f.fact.line,
                         "placeholder body: the same \(f.fact.letters)-letter text is the whole body of \(size) files (also \(listing(others, total: size - 1, limit: 3)))")
         }

@@ -101,7 +101,7 @@ public struct ImageLinkOnlineRule: CrossFileRule, RuleWithOptions {
         return out.isEmpty ? nil : out
     }
 
-    public func finish(_ facts: [FileFact<[RemoteImage]>], into sink: inout CrossFileSink) {
+    public func finish(_ facts: FactTable<[RemoteImage]>, into sink: inout CrossFileSink) {
         guard let checker = sink.environment.urlChecker, !facts.isEmpty else { return }
         var unique = Set<String>()
         for f in facts { for r in f.fact { unique.insert(r.url) } }

@@ -182,12 +182,13 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
 
     /// Hashes that repeat in enough files of their group: (group, hash) → file count and group size.
     ///
-    /// One group at a time, in two passes so the working set stays small: a count by 32-bit hash
-    /// prefix (an upper bound of the true count) picks the candidates, then only candidates are
-    /// counted by their full hash. The result is exactly that of a full 64-bit count.
-    package func repeatedLines(_ facts: [FileFact<Fact>]) -> [String: [UInt64: (count: Int, total: Int)]] {
+    /// One group at a time, in two passes over its files so the working set stays small (facts are
+    /// read back from the table each time, never held): a count by 32-bit hash prefix (an upper
+    /// bound of the true count) picks the candidates, then only candidates are counted by their
+    /// full hash. The result is exactly that of a full 64-bit count.
+    package func repeatedLines(_ facts: FactTable<Fact>) -> [String: [UInt64: (count: Int, total: Int)]] {
         var members: [String: [Int32]] = [:]
-        for (i, f) in facts.enumerated() { members[f.fact.group, default: []].append(Int32(truncatingIfNeeded: i)) }
+        for i in facts.indices { members[facts.fact(i).group, default: []].append(Int32(truncatingIfNeeded: i)) }
         var out: [String: [UInt64: (Int, Int)]] = [:]
         for (group, files) in members {
             let total = files.count
@@ -197,12 +198,12 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             guard need <= total else { continue }
             var rough: [UInt32: UInt32] = [:]
             for i in files {
-                let f = facts[Int(i)].fact
+                let f = facts.fact(Int(i))
                 for k in 0..<f.count { rough[f.packed[3 * k], default: 0] &+= 1 }
             }
             var exact: [UInt64: Int] = [:]
             for i in files {
-                let f = facts[Int(i)].fact
+                let f = facts.fact(Int(i))
                 for k in 0..<f.count where Int(rough[f.packed[3 * k]] ?? 0) >= need { exact[f.hash(at: k), default: 0] += 1 }
             }
             rough = [:]
@@ -211,8 +212,9 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         return out
     }
 
-    public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
+    public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
         let repeated = repeatedLines(facts)
+        guard !repeated.isEmpty else { return }
         for f in facts {
             guard let hits = repeated[f.fact.group] else { continue }
             for k in 0..<f.fact.count {

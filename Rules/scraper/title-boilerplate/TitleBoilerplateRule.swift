@@ -305,7 +305,7 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
         return Fact(line: entry.line, prefix: prefix, suffix: suffix)
     }
 
-    public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
+    public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
         let total = facts.count
         guard total >= minTitles else { return }
         var prefixes: [String: Int] = [:], suffixes: [String: Int] = [:]

@@ -9,12 +9,13 @@ public protocol ErasedCrossFileRule: Sendable {
     /// The cache's form of a fact (`CompactCoder`: positional binary, far cheaper to decode than JSON).
     func encodeCachedFact(_ fact: any Sendable) throws -> [UInt8]
     func decodeCachedFact(_ bytes: [UInt8]) throws -> any Sendable
-    /// Storage for this rule's facts over a run (see `FactColumn`).
-    func makeFactColumn() -> any FactColumn
+    /// Storage for this rule's facts over a run (see `FactColumn`), holding up to `memoryBudget`
+    /// bytes of them in memory.
+    func makeFactColumn(memoryBudget: Int) -> any FactColumn
 }
 
 extension ErasedCrossFileRule {
-    public func makeFactColumn() -> any FactColumn { BoxedFactColumn(rule: self) }
+    public func makeFactColumn(memoryBudget: Int) -> any FactColumn { BoxedFactColumn(rule: self) }
     public func encodeCachedFact(_ fact: any Sendable) throws -> [UInt8] { [UInt8](try encodeFact(fact)) }
     public func decodeCachedFact(_ bytes: [UInt8]) throws -> any Sendable { try decodeFact(Data(bytes)) }
 }
@@ -28,7 +29,28 @@ public protocol FactColumn: AnyObject {
     func entry(_ i: Int) -> (file: Int, fact: any Sendable)
     /// Runs the reduce phase over the facts (sorted by path) and releases them. With `into`, the
     /// findings go there as they are reported and the result is empty.
-    func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic]
+    func finish(paths: FactPaths, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic]
+}
+
+/// The paths of a run's files that have facts, by file number (delivery order), without a copy
+/// of each: the engine reads them from the run's inputs.
+public struct FactPaths {
+    public let count: Int
+    /// Whether each path sorts after the one before it (then facts are already in path order).
+    public let isStrictlyIncreasing: Bool
+    private let pathAt: (Int) -> String
+
+    public init(count: Int, isStrictlyIncreasing: Bool, path: @escaping (Int) -> String) {
+        self.count = count
+        self.isStrictlyIncreasing = isStrictlyIncreasing
+        pathAt = path
+    }
+
+    public init(_ list: PathList) {
+        self.init(count: list.count, isStrictlyIncreasing: list.isStrictlyIncreasing) { list[$0] }
+    }
+
+    public subscript(i: Int) -> String { pathAt(i) }
 }
 
 /// Takes findings as they are reported (the engine's sorted runs), so a reduce phase that reports
@@ -39,31 +61,97 @@ public protocol DiagnosticReceiver: AnyObject {
 
 extension FactColumn {
     /// (path, fact) sorted by path, as the reduce phase receives them.
-    package func sortedEntries<F>(_ entries: [(file: Int, fact: F)], paths: [String]) -> [FileFact<F>] {
+    package func sortedEntries<F>(_ entries: [(file: Int, fact: F)], paths: FactPaths) -> [FileFact<F>] {
         var facts = entries.map { FileFact(path: paths[$0.file], fact: $0.fact) }
         facts.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         return facts
     }
 }
 
+/// A typed rule's facts as compact records (`CompactCoder`, the cache's form) in a `SpillLog`:
+/// no Swift object per fact, and past the memory budget they go to a temporary file. In memory per
+/// fact: its record's end offset and its file (12 bytes). The reduce reads records back through a
+/// `FactTable` in path order. A fact the compact form cannot hold (a custom rule's nested
+/// containers) is kept as a value instead.
 package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Sendable {
     package let rule: R
-    private var entries: [(file: Int, fact: R.Fact)] = []
-    package init(rule: R) { self.rule = rule }
+    private var log: SpillLog
+    /// Record i is `ends[i - 1]..<ends[i]` of the log (`ends[-1]` = 0).
+    private var ends: [Int] = []
+    private var files: [Int32] = []
+    /// Facts that did not encode, referenced from their record (tag 1 + index).
+    private var values: [R.Fact] = []
+
+    package init(rule: R, memoryBudget: Int = 1 << 19) {
+        self.rule = rule
+        log = SpillLog(budget: memoryBudget)
+    }
+
+    /// Whether facts went to the temporary file (tests, measurements).
+    package var usedFile: Bool { log.usedFile }
 
     package func append(file: Int, fact: any Sendable) {
-        if let typed = fact as? R.Fact { entries.append((file, typed)) }
+        guard let typed = fact as? R.Fact else { return }
+        var record: [UInt8]
+        if let bytes = try? CompactCoder.encode(typed) {
+            record = [0]
+            record.append(contentsOf: bytes)
+        } else {
+            record = [1]
+            var n = values.count
+            while n >= 0x80 { record.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
+            record.append(UInt8(n))
+            values.append(typed)
+        }
+        ends.append(log.append(record).upperBound)
+        files.append(Int32(truncatingIfNeeded: file))
     }
-    package var count: Int { entries.count }
-    package func entry(_ i: Int) -> (file: Int, fact: any Sendable) { (entries[i].file, entries[i].fact) }
 
-    package func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
-        let facts = sortedEntries(entries, paths: paths)
-        entries = []
+    package var count: Int { ends.count }
+    package func entry(_ i: Int) -> (file: Int, fact: any Sendable) { (Int(files[i]), fact(i)) }
+
+    /// Fact `i` in append order. A record that cannot be read back means the temporary file was
+    /// lost under the process (the facts cannot be recomputed): stop rather than report wrong findings.
+    private func fact(_ i: Int) -> R.Fact {
+        let range = (i == 0 ? 0 : ends[i - 1])..<ends[i]
+        let decoded = log.withBytes(range) { raw -> R.Fact? in
+            guard let tag = raw.first else { return nil }
+            if tag == 0 { return try? CompactCoder.decode(R.Fact.self, from: [UInt8](raw[1...])) }
+            var n = 0, shift = 0
+            for b in raw[1...] {
+                n |= Int(b & 0x7F) << shift
+                shift += 7
+                if b < 0x80 { break }
+            }
+            return values.indices.contains(n) ? values[n] : nil
+        }
+        guard let fact = decoded ?? nil else {
+            fatalError("newslint: cannot read back the cross-file facts of \(R.id) from the temporary directory")
+        }
+        return fact
+    }
+
+    package func finish(paths: FactPaths, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
+        // Files are delivered in path order when the inputs are sorted (always for directory walks);
+        // a column's files are a subsequence of the delivered ones.
+        let files = self.files
+        var order: [Int32]?
+        if !paths.isStrictlyIncreasing {
+            var o = (0..<Int32(truncatingIfNeeded: files.count)).map { $0 }
+            o.sort { paths[Int(files[Int($0)])].utf8.lexicographicallyPrecedes(paths[Int(files[Int($1)])].utf8) }
+            order = o
+        }
+        let table = FactTable<R.Fact>(count: files.count,
+                                      path: { i in paths[Int(files[order.map { Int($0[i]) } ?? i])] },
+                                      fact: { i in self.fact(order.map { Int($0[i]) } ?? i) })
         var sink = CrossFileSink(rule: id, severity: severity)
         sink.environment = environment
         sink.receiver = receiver
-        rule.finish(facts, into: &sink)
+        rule.finish(table, into: &sink)
+        log = SpillLog(budget: 0)
+        ends = []
+        self.files = []
+        values = []
         return sink.diagnostics
     }
 }
@@ -78,7 +166,7 @@ package final class BoxedFactColumn: FactColumn, @unchecked Sendable {
     package var count: Int { entries.count }
     package func entry(_ i: Int) -> (file: Int, fact: any Sendable) { entries[i] }
 
-    package func finish(paths: [String], id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
+    package func finish(paths: FactPaths, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
         let facts = sortedEntries(entries, paths: paths).map { (path: $0.path, fact: $0.fact) }
         entries = []
         let found = rule.finishErased(facts, id: id, severity: severity, environment: environment)
@@ -97,7 +185,7 @@ package struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
         let typed = facts.compactMap { f in (f.fact as? R.Fact).map { FileFact(path: f.path, fact: $0) } }
         var sink = CrossFileSink(rule: id, severity: severity)
         sink.environment = environment
-        rule.finish(typed, into: &sink)
+        rule.finish(FactTable(typed), into: &sink)
         return sink.diagnostics
     }
 
@@ -117,7 +205,7 @@ package struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
 
     package func decodeCachedFact(_ bytes: [UInt8]) throws -> any Sendable { try CompactCoder.decode(R.Fact.self, from: bytes) }
 
-    package func makeFactColumn() -> any FactColumn { TypedFactColumn(rule: rule) }
+    package func makeFactColumn(memoryBudget: Int) -> any FactColumn { TypedFactColumn(rule: rule, memoryBudget: memoryBudget) }
 }
 
 extension CrossFileRule {

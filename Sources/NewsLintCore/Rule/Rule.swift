@@ -41,8 +41,10 @@ public protocol CrossFileRule: Sendable {
     init(options: RuleOptions) throws
     /// The fact for one document, or nil when the file contributes nothing.
     func collect(_ document: Document) -> Fact?
-    /// Reports findings over all facts (sorted by path).
-    func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink)
+    /// Reports findings over all facts (sorted by path). The table reads facts back from the
+    /// engine's compact store as they are asked for: walk it in order where possible, and keep
+    /// what a second look needs in a compact form of the rule's own, not a copy of every fact.
+    func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink)
     /// Like `collect(_:)`, for rules whose facts depend on the run (e.g. online mode).
     /// Defaults to `collect(_:)`.
     func collect(_ document: Document, environment: LintEnvironment) -> Fact?
@@ -50,6 +52,39 @@ public protocol CrossFileRule: Sendable {
 
 extension CrossFileRule {
     public func collect(_ document: Document, environment: LintEnvironment) -> Fact? { collect(document) }
+
+    /// The reduce phase over facts held as values (tests, small callers).
+    public func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) { finish(FactTable(facts), into: &sink) }
+}
+
+/// A cross-file rule's facts in path order, as its reduce phase sees them: `count` entries,
+/// each a path and a fact. Facts are decoded when asked for (from memory or the spill file of
+/// the engine's fact column), so a rule that needs one fact twice either asks twice or keeps
+/// the part it needs; `path(_:)` and `fact(_:)` read one half without the other.
+public struct FactTable<Fact: Sendable>: RandomAccessCollection {
+    private let total: Int
+    private let pathAt: (Int) -> String
+    private let factAt: (Int) -> Fact
+
+    public init(_ facts: [FileFact<Fact>]) {
+        total = facts.count
+        pathAt = { facts[$0].path }
+        factAt = { facts[$0].fact }
+    }
+
+    package init(count: Int, path: @escaping (Int) -> String, fact: @escaping (Int) -> Fact) {
+        total = count
+        pathAt = path
+        factAt = fact
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { total }
+    public subscript(i: Int) -> FileFact<Fact> { FileFact(path: pathAt(i), fact: factAt(i)) }
+    /// The path of entry `i` (no fact decoded).
+    public func path(_ i: Int) -> String { pathAt(i) }
+    /// The fact of entry `i`.
+    public func fact(_ i: Int) -> Fact { factAt(i) }
 }
 
 /// Collects a cross-file rule's diagnostics.

@@ -47,8 +47,9 @@ public struct FileDiscovery {
     /// The absolute location of a (possibly relative) input path.
     public func absolute(_ path: String) -> String { PathResolver.absolute(path, base: base) }
 
-    public func expand(_ paths: [String], forceExclude: Bool = false) -> (files: [String], problems: [InputProblem]) {
-        var files: [String] = []
+    /// The files as a compact `PathList`: a corpus of 200,000 files does not keep a `String` per path.
+    public func expand(_ paths: [String], forceExclude: Bool = false) -> (files: PathList, problems: [InputProblem]) {
+        var files = PathList()
         var problems: [InputProblem] = []
         // Keyed by bytes: Swift's String equality is canonical equivalence, so NFC and NFD
         // spellings of one name (two different files on Linux) would collapse into one.
@@ -77,16 +78,16 @@ public struct FileDiscovery {
             }
         }
         // One path walks each directory entry once: duplicates only arise from several paths.
-        var unique: [String] = files
-        if paths.count > 1 {
-            unique = []
-            var set = Set<[UInt8]>()
-            for f in files where set.insert(Array(f.utf8)).inserted { unique.append(f) }
-        }
         // The walk is usually already in byte order (names are sorted per directory): check before sorting.
-        let inOrder = zip(unique, unique.dropFirst()).allSatisfy { !$1.utf8.lexicographicallyPrecedes($0.utf8) }
-        if !inOrder { unique.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
-        return (unique, problems)
+        let inOrder = zip(files, files.dropFirst()).allSatisfy { !$1.utf8.lexicographicallyPrecedes($0.utf8) }
+        if paths.count > 1 || !inOrder {
+            var unique: [String] = []
+            var set = Set<[UInt8]>()
+            for f in files where paths.count == 1 || set.insert(Array(f.utf8)).inserted { unique.append(f) }
+            if !inOrder { unique.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+            files = PathList(unique)
+        }
+        return (files, problems)
     }
 
     package struct FileIdentity: Hashable {
@@ -99,7 +100,7 @@ public struct FileDiscovery {
         paths.filter { $0 != "-" }.compactMap { PathResolver.real(absolute($0)) }
     }
 
-    private func walk(directory: String, visited: inout Set<FileIdentity>, files: inout [String], problems: inout [InputProblem], ignores: IgnoreStack, roots: [String]) {
+    private func walk(directory: String, visited: inout Set<FileIdentity>, files: inout PathList, problems: inout [InputProblem], ignores: IgnoreStack, roots: [String]) {
         var st = stat()
         guard SystemPath.stat(absolute(directory), &st) == 0 else {
             // Never silently: an over-long path (ENAMETOOLONG) or a directory that vanished.

@@ -4,7 +4,7 @@ import NewsLintCore
 /// What a caller above the engine asks one run for: the inputs it found, the problems it met
 /// finding them, and how much of the per-file output it wants kept for the ordered merge.
 public struct LintRequest {
-    public var inputs: [LintInput]
+    public var inputs: LintInputList
     /// Missing paths, loops, …: reported as `io-error`/`file-skipped` findings in path order.
     public var problems: [InputProblem] = []
     /// Whether per-file diagnostics are kept (spilled) for `LintRun.merge`; off when the caller
@@ -13,8 +13,13 @@ public struct LintRequest {
     /// Encoded bytes of per-file diagnostics held in memory before the spill file.
     public var spillThreshold = 1 << 18
 
-    public init(inputs: [LintInput], problems: [InputProblem] = []) {
+    public init(inputs: LintInputList, problems: [InputProblem] = []) {
         self.inputs = inputs
+        self.problems = problems
+    }
+
+    public init(inputs: [LintInput], problems: [InputProblem] = []) {
+        self.inputs = LintInputList(inputs)
         self.problems = problems
     }
 }

@@ -48,6 +48,8 @@ public struct LintSettings: Sendable {
     /// Keep the source lines the file's diagnostics point at (reporters quoting them, such as
     /// the text format's code frames, then need not read the file again).
     public var captureSourceLines = false
+    /// Bytes of encoded cross-file facts each rule keeps in memory before they go to a temporary file.
+    public var factMemoryBudget = 1 << 19
     public init() {}
 }
 
@@ -65,6 +67,36 @@ public enum LintInput: Sendable {
         case let .file(p): return p
         case let .text(p, _): return p
         }
+    }
+}
+
+/// A run's inputs: some kept as given (texts from stdin, or everything when built from an array),
+/// then the files discovery found as a compact `PathList`, so a run does not hold a `String` per
+/// file. Reads as a collection of `LintInput`.
+public struct LintInputList: RandomAccessCollection, Sendable, ExpressibleByArrayLiteral {
+    private var given: [LintInput] = []
+    private var files = PathList()
+
+    /// `texts` first, then `files` (as the command line gathers them: stdin, then discovery).
+    public init(texts: [LintInput] = [], files: PathList = PathList()) {
+        given = texts
+        self.files = files
+    }
+
+    /// Exactly these inputs, in this order.
+    public init<S: Sequence>(_ inputs: S) where S.Element == LintInput { given = Array(inputs) }
+
+    public init(arrayLiteral elements: LintInput...) { self.init(elements) }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { given.count + files.count }
+    public subscript(i: Int) -> LintInput { i < given.count ? given[i] : .file(files[i - given.count]) }
+
+    /// The inputs `isIncluded` keeps, in order.
+    public func filter(keeping isIncluded: (LintInput) -> Bool) -> LintInputList {
+        var kept = PathList()
+        for path in files where isIncluded(.file(path)) { kept.append(path) }
+        return LintInputList(texts: given.filter(isIncluded), files: kept)
     }
 }
 
@@ -156,23 +188,62 @@ public struct FileFacts: Sendable {
 /// keeps), and each rule's column is released once its reduce phase has run.
 /// Mutated only by the engine's delivery (one thread at a time).
 public struct CrossFileFacts: @unchecked Sendable {
-    /// Paths of the files that have facts, in delivery order.
-    public private(set) var paths: [String] = []
+    /// Paths of the files that have facts, in delivery order: their numbers among the run's inputs
+    /// (4 bytes a file, the inputs keep the paths) or, for facts not from a run, a list of their own.
+    private var inputs: LintInputList?
+    private var inputNumbers: [Int32] = []
+    private var ownPaths = PathList()
+    private var previousPath: String?
+    private var pathsIncrease = true
+    public private(set) var count = 0
     /// By cross-file rule index.
     package let columns: [any FactColumn]
 
-    public init(rules: [any ErasedCrossFileRule]) { columns = rules.map { $0.makeFactColumn() } }
+    /// `memoryBudget`: bytes of encoded facts each rule's column keeps in memory before its temporary file.
+    public init(rules: [any ErasedCrossFileRule], memoryBudget: Int = 1 << 19) {
+        columns = rules.map { $0.makeFactColumn(memoryBudget: memoryBudget) }
+    }
 
-    public mutating func add(path: String, facts: [(rule: Int, fact: any Sendable)]) {
+    /// Facts of a run over `inputs`, added with each file's input number.
+    package init(rules: [any ErasedCrossFileRule], memoryBudget: Int, inputs: LintInputList) {
+        self.init(rules: rules, memoryBudget: memoryBudget)
+        self.inputs = inputs
+    }
+
+    /// `input`: the file's number among the run's inputs (its path is then not stored again).
+    public mutating func add(path: String, input: Int? = nil, facts: [(rule: Int, fact: any Sendable)]) {
         guard !facts.isEmpty else { return }
-        let file = paths.count
-        paths.append(path)
+        let file = count
+        if let previousPath, !previousPath.utf8.lexicographicallyPrecedes(path.utf8) { pathsIncrease = false }
+        previousPath = path
+        if let input, let inputs, inputs.indices.contains(input), ownPaths.isEmpty {
+            inputNumbers.append(Int32(truncatingIfNeeded: input))
+        } else {
+            // Facts not from a run's inputs: every path goes into the own list from here on.
+            if !inputNumbers.isEmpty, let inputs {
+                for n in inputNumbers { ownPaths.append(inputs[Int(n)].path) }
+                inputNumbers = []
+            }
+            ownPaths.append(path)
+        }
+        count += 1
         for f in facts where columns.indices.contains(f.rule) { columns[f.rule].append(file: file, fact: f.fact) }
+    }
+
+    /// Paths by file number (delivery order).
+    public var paths: FactPaths {
+        if ownPaths.isEmpty, let inputs {
+            let numbers = inputNumbers
+            return FactPaths(count: count, isStrictlyIncreasing: pathsIncrease) { inputs[Int(numbers[$0])].path }
+        }
+        let own = ownPaths
+        return FactPaths(count: count, isStrictlyIncreasing: pathsIncrease) { own[$0] }
     }
 
     /// Per-file facts (rule order within a file), as `FactsFile` writes them.
     public var files: [FileFacts] {
-        var out = paths.map { FileFacts(path: $0, facts: []) }
+        let paths = self.paths
+        var out = (0..<count).map { FileFacts(path: paths[$0], facts: []) }
         for (rule, column) in columns.enumerated() {
             for i in 0..<column.count {
                 let e = column.entry(i)
@@ -365,7 +436,13 @@ public final class Linter: Sendable {
     public func lintStreaming(_ inputs: [LintInput], observer: (@Sendable (FileOutcome) -> Void)? = nil,
                               crossFileInto runs: DiagnosticRuns? = nil,
                               consume: (FileOutcome) -> Void) -> StreamedLint {
-        var run = StreamedLint(facts: CrossFileFacts(rules: baseRules.crossFile.map(\.rule)))
+        lintStreaming(LintInputList(inputs), observer: observer, crossFileInto: runs, consume: consume)
+    }
+
+    public func lintStreaming(_ inputs: LintInputList, observer: (@Sendable (FileOutcome) -> Void)? = nil,
+                              crossFileInto runs: DiagnosticRuns? = nil,
+                              consume: (FileOutcome) -> Void) -> StreamedLint {
+        var run = StreamedLint(facts: CrossFileFacts(rules: baseRules.crossFile.map(\.rule), memoryBudget: settings.factMemoryBudget, inputs: inputs))
         // Identifies the whole run's facts (paths in delivery order and each file's fact digest);
         // nil once a file did not go through the cache. Online checks are never reused.
         let reusableCache = settings.fix == .none && environment.urlChecker == nil ? settings.cache : nil
@@ -375,13 +452,13 @@ public final class Linter: Sendable {
             // A stable sort of a sorted array still moves every element: check first.
             if !Diagnostic.isSorted(outcome.diagnostics) { outcome.diagnostics.sort(by: Diagnostic.outputOrder) }
             return outcome
-        }, deliver: { _, outcome in
+        }, deliver: { i, outcome in
             // In input order, so what the observer streams (JSON Lines) is the same for any --jobs.
             observer?(outcome)
             run.fileCount += 1
             run.ioFailure = run.ioFailure || outcome.ioFailure
             if let f = outcome.fix { run.fixSummary.add(f) }
-            run.facts.add(path: outcome.path, facts: outcome.facts)
+            run.facts.add(path: outcome.path, input: i, facts: outcome.facts)
             if !baseRules.crossFile.isEmpty { run.suppressions.add(outcome) }
             if let d = runDigest, let file = outcome.factDigest {
                 runDigest = FastHash.mix(d ^ LintCache.pathHash(outcome.path) &+ file &* 0x9E37_79B9_7F4A_7C15)
@@ -421,7 +498,7 @@ public final class Linter: Sendable {
 
     /// The reduce phase of cross-file rules over the facts of all files.
     public func finishCrossFile(facts files: [FileFacts]) -> [Diagnostic] {
-        var facts = CrossFileFacts(rules: baseRules.crossFile.map(\.rule))
+        var facts = CrossFileFacts(rules: baseRules.crossFile.map(\.rule), memoryBudget: settings.factMemoryBudget)
         for f in files { facts.add(path: f.path, facts: f.facts) }
         return finishCrossFile(consuming: &facts)
     }
@@ -429,6 +506,9 @@ public final class Linter: Sendable {
     /// The reduce phase, releasing each rule's facts as it runs (peak memory: one rule's facts
     /// in its typed form plus the columns not yet reduced).
     public func finishCrossFile(consuming facts: inout CrossFileFacts, into runs: DiagnosticRuns? = nil) -> [Diagnostic] {
+        // The workers' allocator arenas hold what the pass freed; the reduce runs on this thread
+        // and would add its working set on top of it.
+        releaseFreedMemory()
         var out: [Diagnostic] = []
         for (index, active) in baseRules.crossFile.enumerated() where facts.columns.indices.contains(index) {
             out.append(contentsOf: facts.columns[index].finish(paths: facts.paths, id: active.id, severity: active.severity,

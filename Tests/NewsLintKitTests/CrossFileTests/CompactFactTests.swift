@@ -65,7 +65,7 @@ import Testing
             let hashes: [UInt64] = [UInt64(i + 1) << 32 | low] + (i < 6 ? [0xABCD_0000_0000_0001] : [])
             facts.append(FileFact(path: "s/\(i).md", fact: .init(group: "dir:s", hashes: hashes, lines: i < 6 ? [5, 9] : [5])))
         }
-        let repeated = rule.repeatedLines(facts)
+        let repeated = rule.repeatedLines(FactTable(facts))
         #expect(repeated["dir:s"]?.count == 1)
         #expect(repeated["dir:s"]?[0xABCD_0000_0000_0001]?.count == 6)
         var sink = CrossFileSink(rule: BoilerplateRepeatedRule.id, severity: .warning)

@@ -22,7 +22,7 @@ struct TestDuplicateSlugRule: CrossFileRule {
         return Fact(slug: slug, line: entry.line, hash: StableHash.fnv1a64(slug) | 0x8000_0000_0000_0001)
     }
 
-    func finish(_ facts: [FileFact<Fact>], into sink: inout CrossFileSink) {
+    func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
         var first: [String: String] = [:]
         for f in facts {
             if let owner = first[f.fact.slug] {

@@ -1,0 +1,85 @@
+import Foundation
+
+/// Many paths in one byte buffer, front-coded: each path is stored as the length of the prefix it
+/// shares with the previous one and the bytes after it. A sorted corpus listing shares its
+/// directories and most of its date prefixes, so a path costs its distinct tail (~60 bytes on the
+/// agora replicas) instead of a `String` object each (~170 bytes with header and allocator
+/// rounding). Every 16th path is stored whole (a restart point), so `self[i]` decodes at most 16.
+/// Paths read back byte for byte (non-UTF-8 names keep their `SystemPath` form).
+public struct PathList: RandomAccessCollection, Sendable, Equatable, ExpressibleByArrayLiteral {
+    private var bytes: [UInt8] = []
+    /// Byte offset of paths 0, 16, 32, …
+    private var restarts: [Int] = []
+    /// The last path appended (the base of the next one's shared prefix).
+    private var previous: [UInt8] = []
+    private var total = 0
+    private static let interval = 16
+    /// Whether every path sorts after the one before it (bytewise), as discovery delivers them.
+    public private(set) var isStrictlyIncreasing = true
+
+    public init() {}
+
+    public init<S: Sequence>(_ paths: S) where S.Element == String {
+        for p in paths { append(p) }
+    }
+
+    public init(arrayLiteral paths: String...) { self.init(paths) }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { total }
+
+    public mutating func append(_ path: String) {
+        let utf8 = Array(path.utf8)
+        var common = 0
+        let limit = Swift.min(previous.count, utf8.count)
+        while common < limit && previous[common] == utf8[common] { common += 1 }
+        if total > 0, !(common < limit ? previous[common] < utf8[common] : previous.count < utf8.count) { isStrictlyIncreasing = false }
+        var shared = common
+        if total % Self.interval == 0 {
+            restarts.append(bytes.count)
+            shared = 0
+        }
+        Self.varint(shared, into: &bytes)
+        Self.varint(utf8.count - shared, into: &bytes)
+        bytes.append(contentsOf: utf8[shared...])
+        previous = utf8
+        total += 1
+    }
+
+    public subscript(i: Int) -> String {
+        precondition(i >= 0 && i < total, "PathList index out of range")
+        var position = restarts[i / Self.interval]
+        var path: [UInt8] = []
+        for _ in 0...(i % Self.interval) {
+            let shared = Self.readVarint(bytes, &position)
+            let length = Self.readVarint(bytes, &position)
+            path.removeSubrange(Swift.min(shared, path.count)...)
+            path.append(contentsOf: bytes[position..<(position + length)])
+            position += length
+        }
+        return String(decoding: path, as: UTF8.self)
+    }
+
+    /// Bytes held (for measurements).
+    public var byteCount: Int { bytes.count + restarts.count * MemoryLayout<Int>.stride + previous.count }
+
+    private static func varint(_ value: Int, into out: inout [UInt8]) {
+        var x = UInt(value)
+        while x >= 0x80 { out.append(UInt8(truncatingIfNeeded: x) | 0x80); x >>= 7 }
+        out.append(UInt8(x))
+    }
+
+    private static func readVarint(_ bytes: [UInt8], _ position: inout Int) -> Int {
+        var value = 0, shift = 0
+        while position < bytes.count {
+            let b = bytes[position]
+            position += 1
+            value |= Int(b & 0x7F) << shift
+            if b < 0x80 { break }
+            shift += 7
+        }
+        return value
+    }
+
+    public static func == (a: PathList, b: PathList) -> Bool { a.total == b.total && a.elementsEqual(b) }
+}

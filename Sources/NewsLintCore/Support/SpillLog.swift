@@ -1,0 +1,115 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Records appended in order and read back by byte range: held in memory up to a budget, then
+/// moved to an unlinked temporary file (under `TMPDIR`, never in the corpus), so what a run keeps
+/// until its end (cross-file facts) does not grow its memory with the corpus. A record never
+/// straddles memory and disk (whole records are moved). If the file cannot be created or written,
+/// everything stays in memory: slower to nothing, never lost.
+/// Used from one thread at a time.
+package final class SpillLog: @unchecked Sendable {
+    /// Bytes kept in memory before they go to the temporary file.
+    package let budget: Int
+    /// Total bytes appended.
+    package private(set) var size = 0
+    /// The log from `memoryStart` on (the part not on disk).
+    private var memory: [UInt8] = []
+    private var memoryStart = 0
+    private var fd: Int32 = -1
+    private var diskFailed = false
+    /// The last block read from disk, so reads in (nearly) increasing order cost one `pread` per block.
+    private var block: [UInt8] = []
+    private var blockStart = 0
+    private static let blockSize = 1 << 16
+
+    package init(budget: Int) { self.budget = max(0, budget) }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    /// Whether anything went to disk (for tests and measurements).
+    package var usedFile: Bool { fd >= 0 }
+
+    /// Appends one record; returns its byte range in the log.
+    @discardableResult
+    package func append(_ record: [UInt8]) -> Range<Int> {
+        let start = size
+        memory.append(contentsOf: record)
+        size += record.count
+        if memory.count > budget { flush() }
+        return start..<size
+    }
+
+    private func flush() {
+        guard !diskFailed else { return }
+        if fd < 0 { fd = Self.unlinkedTemporaryFile() }
+        guard fd >= 0 else { diskFailed = true; return }
+        let written = memory.withUnsafeBytes { p -> Bool in
+            guard let base = p.baseAddress else { return true }
+            var done = 0
+            while done < p.count {
+                let n = pwrite(fd, base + done, p.count - done, off_t(memoryStart + done))
+                if n <= 0 { return false }
+                done += n
+            }
+            return true
+        }
+        guard written else { diskFailed = true; return }
+        memoryStart = size
+        memory.removeAll(keepingCapacity: true)
+    }
+
+    /// Calls `body` with the bytes of `range` (one record, as `append` returned it); false when
+    /// the temporary file could not be read back.
+    package func withBytes<T>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
+        if range.lowerBound >= memoryStart {
+            let lo = range.lowerBound - memoryStart
+            return try memory.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[lo..<(lo + range.count)])) }
+        }
+        if range.lowerBound < blockStart || range.upperBound > blockStart + block.count {
+            let length = min(max(Self.blockSize, range.count), memoryStart - range.lowerBound)
+            guard length >= range.count else { return nil }
+            block = [UInt8](repeating: 0, count: length)
+            let complete = block.withUnsafeMutableBytes { p -> Bool in
+                guard let base = p.baseAddress else { return false }
+                var done = 0
+                while done < length {
+                    let n = pread(fd, base + done, length - done, off_t(range.lowerBound + done))
+                    if n <= 0 { return false }
+                    done += n
+                }
+                return true
+            }
+            blockStart = range.lowerBound
+            guard complete else { block = []; return nil }
+        }
+        let lo = range.lowerBound - blockStart
+        return try block.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[lo..<(lo + range.count)])) }
+    }
+
+    /// A temporary file unlinked at once: it disappears with the process however that ends. -1 on failure.
+    package static func unlinkedTemporaryFile() -> Int32 {
+        var template = Array((NSTemporaryDirectory() + "/newslint-spill-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { p -> Int32 in
+            guard let base = p.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
+        guard fd >= 0 else { return -1 }
+        template.withUnsafeBufferPointer { p in if let base = p.baseAddress { _ = unlink(base) } }
+        return fd
+    }
+}
+
+/// Returns memory the allocator holds free (in every thread's arena) to the system, so a phase
+/// that allocates on one thread after a parallel one does not raise the peak on top of it.
+/// (glibc's `malloc_trim`, looked up at run time: its header is not part of the Glibc module.)
+package func releaseFreedMemory() {
+    #if canImport(Glibc)
+    typealias Trim = @convention(c) (Int) -> Int32
+    guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "malloc_trim") else { return }
+    _ = unsafeBitCast(symbol, to: Trim.self)(0)
+    #endif
+}

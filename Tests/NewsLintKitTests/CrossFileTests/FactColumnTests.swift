@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
+
+/// Cross-file facts kept as compact records that spill to a temporary file: the reduce phase
+/// reads them back in path order and finds exactly what it found over facts held as values.
+@Suite struct FactColumnTests {
+    @Test func spillLogReadsRecordsBackInAnyOrder() {
+        func record(_ i: Int) -> [UInt8] { (0..<(i % 37)).map { UInt8(truncatingIfNeeded: $0 &+ i) } }
+        for budget in [0, 7, 1 << 20] {
+            let log = SpillLog(budget: budget)
+            let ranges = (0..<500).map { log.append(record($0)) }
+            #expect(log.usedFile == (budget < 1 << 20), "budget \(budget)")
+            for i in [499, 0, 250, 251, 3, 498] + Array(0..<500) {
+                #expect(log.withBytes(ranges[i]) { Array($0) } == record(i), "budget \(budget), record \(i)")
+            }
+        }
+    }
+
+    /// Front-coded paths read back byte for byte, across restart points, with non-UTF-8 names.
+    @Test func pathListReadsBackEveryPath() {
+        let odd = SystemPath.decode([0x61, 0xB7, 0x2E, 0x6D, 0x64])
+        var paths = (0..<40).map { "corpus/2024-11-\($0 / 10)\($0 % 10)-新聞-\($0 % 3).md" }
+        paths += ["corpus/z", "corpus/z/" + odd, "d", "é.md", ""]
+        let list = PathList(paths)
+        #expect(Array(list) == paths)
+        #expect(list.count == paths.count)
+        #expect(list[17] == paths[17] && list[16] == paths[16] && list[44] == "")
+        #expect(!list.isStrictlyIncreasing)
+        #expect(PathList(["a", "a/b", "ab", "b"]).isStrictlyIncreasing)
+        #expect(!PathList(["a", "a"]).isStrictlyIncreasing)
+        #expect(!PathList(["b", "a"]).isStrictlyIncreasing)
+    }
+
+    /// A small corpus on which every built-in cross-file rule reports something.
+    static func corpus() -> [Document] {
+        let article = NearDuplicateTests.article, other = NearDuplicateTests.otherSameTopic
+        var files: [(String, String)] = []
+        for k in 0..<6 {
+            var edited = article
+            edited[k % article.count] = NearDuplicateTests.rewritten
+            files.append(("news/near-\(k).md", "---\ntitle: 教学比赛 - 校园新闻网\ndate: 2023-05-12\nslug: s\(k % 3)\n---\n" + edited.joined(separator: "\n\n")
+                          + "\n\n本文来源：外国语学院新闻中心，转载请注明出处。\n"))
+        }
+        for k in 0..<4 {
+            files.append(("news/copy-\(k).md", "---\ntitle: 讲课比赛 - 校园新闻网\n---\n" + other.joined(separator: "\n\n")
+                          + "\n\n本文来源：外国语学院新闻中心，转载请注明出处。\n"))
+        }
+        for k in 0..<5 {
+            files.append(("news/stub-\(k).md", "---\ntitle: 通知\(k)\n---\n内容正在更新中，敬请期待后续报道。\n"))
+        }
+        return files.map { Document(path: $0.0, text: $0.1) }
+    }
+
+    static let rules: [any CrossFileRule.Type] = [ContentDuplicateRule.self, ContentNearDuplicateRule.self, SlugDuplicateRule.self,
+                                                 BoilerplateRepeatedRule.self, TitleRepeatedAffixRule.self, BodyPlaceholderRule.self]
+
+    @Test func spilledColumnsFindWhatFactValuesFind() throws {
+        let documents = Self.corpus()
+        for type in Self.rules {
+            let rule = try type.erased(options: RuleOptions())
+            let facts = documents.compactMap { d in rule.collectErased(d, environment: LintEnvironment()).map { (path: d.path, fact: $0) } }
+            let sorted = facts.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+            let expected = rule.finishErased(sorted, id: type.id, severity: .warning, environment: LintEnvironment()).sorted(by: Diagnostic.outputOrder)
+            #expect(!expected.isEmpty, "\(type.id) reports on the test corpus")
+            // Delivered in path order and in reverse (inputs not sorted), in memory and spilled.
+            for delivery in [sorted, sorted.reversed()] {
+                for budget in [0, 1 << 20] {
+                    let column = rule.makeFactColumn(memoryBudget: budget)
+                    for (i, f) in delivery.enumerated() { column.append(file: i, fact: f.fact) }
+                    #expect(column.count == delivery.count)
+                    let found = column.finish(paths: FactPaths(PathList(delivery.map(\.path))), id: type.id, severity: .warning, environment: LintEnvironment(), into: nil)
+                    #expect(found.sorted(by: Diagnostic.outputOrder) == expected, "\(type.id), budget \(budget)")
+                }
+            }
+        }
+    }
+
+    /// The CLI with every fact spilled (`NEWSLINT_FACT_SPILL_BYTES=0`) prints the same bytes, for any `--jobs`.
+    @Test func spilledFactsKeepCLIOutput() throws {
+        let dir = TemporaryDirectory()
+        ScaleCorpus.write(into: dir, count: 120)
+        for d in Self.corpus() { _ = dir.write("news/x/" + (d.path as NSString).lastPathComponent, String(decoding: d.bytes, as: UTF8.self)) }
+        let args = ["--no-config", "--no-cache", "--format", "json", "news"]
+        let plain = CLIRun.run(args, cwd: dir.path)
+        #expect(plain.stdout.contains("content-near-duplicate"))
+        for jobs in ["1", "3"] {
+            let spilled = CLIRun.run(args + ["--jobs", jobs], cwd: dir.path, env: ["NEWSLINT_FACT_SPILL_BYTES": "0"])
+            #expect(spilled.stdout == plain.stdout, "jobs \(jobs)")
+            #expect(spilled.status == plain.status)
+        }
+    }
+}
