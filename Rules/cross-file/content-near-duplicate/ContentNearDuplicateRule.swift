@@ -199,12 +199,16 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         private var bits: [UInt64]
 
         package init(signatures: [[UInt16]], common: CommonMinima) {
-            let permutations = signatures.first?.count ?? 0
+            self.init(flat: signatures.flatMap { $0 }, count: signatures.count, permutations: signatures.first?.count ?? 0, common: common)
+        }
+
+        /// `flat`: `count` signatures of `permutations` minima each, one after the other.
+        package init(flat: [UInt16], count: Int, permutations: Int, common: CommonMinima) {
             words = (permutations + 63) / 64
-            bits = [UInt64](repeating: 0, count: words * signatures.count)
+            bits = [UInt64](repeating: 0, count: words * count)
             guard !common.isEmpty else { return }
-            for (r, sig) in signatures.enumerated() {
-                for p in sig.indices where common.contains(p, sig[p]) { bits[r * words + p >> 6] |= 1 << UInt64(p & 63) }
+            for r in 0..<count {
+                for p in 0..<permutations where common.contains(p, flat[r * permutations + p]) { bits[r * words + p >> 6] |= 1 << UInt64(p & 63) }
             }
         }
 
@@ -214,7 +218,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
 
     /// `similarity(a, b, excluding: common)` for signatures `x` and `y` of `excluded` (built from
     /// the same `common`), with the same counts and therefore the same value.
-    package static func similarity(_ a: [UInt16], _ b: [UInt16], _ x: Int, _ y: Int, excluded: ExcludedMinima, common: CommonMinima) -> Double {
+    package static func similarity(_ a: ArraySlice<UInt16>, _ b: ArraySlice<UInt16>, _ x: Int, _ y: Int, excluded: ExcludedMinima, common: CommonMinima) -> Double {
         guard !common.isEmpty else { return similarity(a, b) }
         guard a.count == b.count, !a.isEmpty else { return 0 }
         var same = 0, usable = 0
@@ -291,7 +295,8 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         }
         let rows = width / options.bands
         var sets = DisjointSets(reps.count)
-        var compared = Set<UInt64>()
+        let excluded = ExcludedMinima(flat: signatures, count: reps.count, permutations: width, common: common)
+        var compared = PairSet()
         // Band by band: sort (bandHash, rep) pairs and compare within equal runs; memory stays O(files).
         // Boilerplate minima count as a wildcard in a band; a band of boilerplate only is skipped.
         var keys: [(UInt64, Int32)] = []
@@ -325,8 +330,8 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                         for b in (a + 1)..<end {
                             let x = Int(keys[a].1), y = Int(keys[b].1)
                             let pair = UInt64(min(x, y)) << 32 | UInt64(max(x, y))
-                            guard compared.insert(pair).inserted, withinDateGap(x, y) else { continue }
-                            let s = Self.similarity(signature(x), signature(y), excluding: common)
+                            guard compared.insert(pair), withinDateGap(x, y) else { continue }
+                            let s = Self.similarity(signature(x), signature(y), x, y, excluded: excluded, common: common)
                             if s >= options.threshold {
                                 sets.union(x, y)
                             }
@@ -336,7 +341,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                 start = end
             }
         }
-        compared = []
+        compared = PairSet()
         var clusters: [Int: [Int]] = [:]
         for r in 0..<reps.count { clusters[sets.find(r), default: []].append(r) }
         for members in clusters.values where members.count > 1 {
