@@ -110,9 +110,20 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     package var count: Int { ends.count }
     package func entry(_ i: Int) -> (file: Int, fact: any Sendable) { (Int(files[i]), fact(i)) }
 
-    /// Fact `i` in append order. A record that cannot be read back means the temporary file was
-    /// lost under the process (the facts cannot be recomputed): stop rather than report wrong findings.
+    /// Facts decoded once for the reduce when they never left memory (their records are within
+    /// the budget, so holding them decoded is bounded too): reduces that read a fact several
+    /// times (boilerplate-repeated's passes per group) then decode it once.
+    private var decoded: [R.Fact]?
+
+    /// Fact `i` in append order.
     private func fact(_ i: Int) -> R.Fact {
+        if let decoded { return decoded[i] }
+        return decodeRecord(i)
+    }
+
+    /// A record that cannot be read back means the temporary file was lost under the process
+    /// (the facts cannot be recomputed): stop rather than report wrong findings.
+    private func decodeRecord(_ i: Int) -> R.Fact {
         let range = (i == 0 ? 0 : ends[i - 1])..<ends[i]
         let decoded = log.withBytes(range) { raw -> R.Fact? in
             guard let tag = raw.first else { return nil }
@@ -141,6 +152,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
             o.sort { paths[Int(files[Int($0)])].utf8.lexicographicallyPrecedes(paths[Int(files[Int($1)])].utf8) }
             order = o
         }
+        if !log.usedFile { decoded = (0..<ends.count).map(decodeRecord) }
         let table = FactTable<R.Fact>(count: files.count,
                                       path: { i in paths[Int(files[order.map { Int($0[i]) } ?? i])] },
                                       fact: { i in self.fact(order.map { Int($0[i]) } ?? i) })
@@ -152,6 +164,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         ends = []
         self.files = []
         values = []
+        decoded = nil
         return sink.diagnostics
     }
 }
