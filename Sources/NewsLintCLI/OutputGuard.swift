@@ -26,7 +26,7 @@ package enum OutputGuard {
     }
 
     /// Throws when `output` (resolved) names an existing file among `inputs` (resolved locations).
-    package static func check(output: String, display: String, inputs: [String], option: String = "--output") throws {
+    package static func check(output: String, display: String, inputs: some Sequence<String>, option: String = "--output") throws {
         guard let target = FileIdentity.of(output) else { return }
         for input in inputs where FileIdentity.of(input) == target {
             throw UsageError("\(option) file '\(display)' is one of the inputs; refusing to overwrite it (choose another file)")
