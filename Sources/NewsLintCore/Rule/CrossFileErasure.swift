@@ -25,11 +25,17 @@ extension ErasedCrossFileRule {
 /// Appended to from one thread at a time (the engine's delivery), never concurrently.
 public protocol FactColumn: AnyObject {
     func append(file: Int, fact: any Sendable)
+    /// `fact` with the bytes the lint cache holds for it (its rule's `encodeCachedFact`).
+    func append(file: Int, fact: any Sendable, cachedBytes: [UInt8])
     var count: Int { get }
     func entry(_ i: Int) -> (file: Int, fact: any Sendable)
     /// Runs the reduce phase over the facts (sorted by path) and releases them. With `into`, the
     /// findings go there as they are reported and the result is empty.
     func finish(paths: FactPaths, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic]
+}
+
+extension FactColumn {
+    public func append(file: Int, fact: any Sendable, cachedBytes: [UInt8]) { append(file: file, fact: fact) }
 }
 
 /// The paths of a run's files that have facts, by file number (delivery order), without a copy
@@ -103,6 +109,16 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
             record.append(UInt8(n))
             values.append(typed)
         }
+        ends.append(log.append(record).upperBound)
+        files.append(Int32(truncatingIfNeeded: file))
+    }
+
+    /// A cache hit's fact: the cache's bytes are `CompactCoder.encode` of it (`CrossFileBox`), the
+    /// record's own form, so they are stored as they are rather than encoded again.
+    package func append(file: Int, fact: any Sendable, cachedBytes: [UInt8]) {
+        guard fact is R.Fact else { return }
+        var record: [UInt8] = [0]
+        record.append(contentsOf: cachedBytes)
         ends.append(log.append(record).upperBound)
         files.append(Int32(truncatingIfNeeded: file))
     }

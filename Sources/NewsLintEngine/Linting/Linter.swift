@@ -131,6 +131,9 @@ public struct FileOutcome: Sendable {
     package var suppressionsKnown = false
     /// Answered by the lint cache: the file was not read in this run (an empty file included).
     package var answeredFromCache = false
+    /// For cache hits, each fact of `facts` as the cache stored it (`encodeCachedFact`, checked by
+    /// decoding it): fact columns keep these bytes instead of encoding the decoded fact again.
+    package var cachedFactBytes: [[UInt8]]?
     private var fixBox: FixBox?
     private var profileBox: ProfileBox?
 
@@ -211,7 +214,7 @@ public struct CrossFileFacts: @unchecked Sendable {
     }
 
     /// `input`: the file's number among the run's inputs (its path is then not stored again).
-    public mutating func add(path: String, input: Int? = nil, facts: [(rule: Int, fact: any Sendable)]) {
+    public mutating func add(path: String, input: Int? = nil, facts: [(rule: Int, fact: any Sendable)], cachedBytes: [[UInt8]]? = nil) {
         guard !facts.isEmpty else { return }
         let file = count
         if let previousPath, !previousPath.utf8.lexicographicallyPrecedes(path.utf8) { pathsIncrease = false }
@@ -227,7 +230,13 @@ public struct CrossFileFacts: @unchecked Sendable {
             ownPaths.append(path)
         }
         count += 1
-        for f in facts where columns.indices.contains(f.rule) { columns[f.rule].append(file: file, fact: f.fact) }
+        for (k, f) in facts.enumerated() where columns.indices.contains(f.rule) {
+            if let cachedBytes, cachedBytes.count == facts.count {
+                columns[f.rule].append(file: file, fact: f.fact, cachedBytes: cachedBytes[k])
+            } else {
+                columns[f.rule].append(file: file, fact: f.fact)
+            }
+        }
     }
 
     /// Paths by file number (delivery order).
@@ -458,7 +467,7 @@ public final class Linter: Sendable {
             run.fileCount += 1
             run.ioFailure = run.ioFailure || outcome.ioFailure
             if let f = outcome.fix { run.fixSummary.add(f) }
-            run.facts.add(path: outcome.path, input: i, facts: outcome.facts)
+            run.facts.add(path: outcome.path, input: i, facts: outcome.facts, cachedBytes: outcome.cachedFactBytes)
             if !baseRules.crossFile.isEmpty { run.suppressions.add(outcome) }
             if let d = runDigest, let file = outcome.factDigest {
                 runDigest = FastHash.mix(d ^ LintCache.pathHash(outcome.path) &+ file &* 0x9E37_79B9_7F4A_7C15)
@@ -596,6 +605,7 @@ public final class Linter: Sendable {
         }
         let diagnostics = entry.diagnostics.map { d -> Diagnostic in var c = d; c.path = path; return c }
         var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: entry.byteCount, fix: nil, ioFailure: false)
+        outcome.cachedFactBytes = entry.facts.map(\.data)
         outcome.factDigest = CacheEntry.digest(entry.facts)
         outcome.answeredFromCache = true
         return outcome

@@ -95,4 +95,21 @@ import Testing
             #expect(spilled.status == plain.status)
         }
     }
+
+    /// Cache hits hand the columns the cache's bytes (not encoded again): a warm run, its facts in
+    /// memory or all spilled, prints what the cold run printed.
+    @Test func cachedFactBytesKeepCLIOutput() throws {
+        let dir = TemporaryDirectory()
+        ScaleCorpus.write(into: dir, count: 120)
+        for d in Self.corpus() { _ = dir.write("news/x/" + (d.path as NSString).lastPathComponent, String(decoding: d.bytes, as: UTF8.self)) }
+        let cache = TemporaryDirectory()
+        let args = ["--no-config", "--format", "json", "news"]
+        let cold = CLIRun.run(args, cwd: dir.path, env: ["NEWSLINT_CACHE_DIR": cache.path])
+        #expect(cold.stdout.contains("content-near-duplicate"))
+        for budget in ["0", "1048576"] {
+            let warm = CLIRun.run(args, cwd: dir.path, env: ["NEWSLINT_CACHE_DIR": cache.path, "NEWSLINT_FACT_SPILL_BYTES": budget])
+            #expect(warm.stdout == cold.stdout, "budget \(budget)")
+            #expect(warm.status == cold.status)
+        }
+    }
 }
