@@ -16,6 +16,11 @@ public final class DiagnosticRuns: DiagnosticReceiver {
     package var filter: (([Diagnostic]) -> [Diagnostic])?
 
     private var pending: [Diagnostic] = []
+    /// Rough bytes held by `pending` (its strings): a run is sealed by size too, since a corpus of
+    /// copies makes cross-file messages that list many paths.
+    private var pendingBytes = 0
+    /// Bytes of pending findings that seal a run before `runLength` is reached.
+    package static let runBytes = 4 << 20
     /// Byte ranges of the sealed runs, in `memory` or, once spilled, in `file`.
     private var runs: [(range: Range<Int>, count: Int, onDisk: Bool)] = []
     private var memory = ByteWriter()
@@ -34,7 +39,8 @@ public final class DiagnosticRuns: DiagnosticReceiver {
 
     public func add(_ d: Diagnostic) {
         pending.append(d)
-        if pending.count >= runLength { seal() }
+        pendingBytes += 64 + d.path.utf8.count + d.message.utf8.count
+        if pending.count >= runLength || pendingBytes >= Self.runBytes { seal() }
     }
 
     public func add(contentsOf diagnostics: [Diagnostic]) {
@@ -45,6 +51,7 @@ public final class DiagnosticRuns: DiagnosticReceiver {
     public func seal() {
         var chunk = pending
         pending = []
+        pendingBytes = 0
         if let filter { chunk = filter(chunk) }
         guard !chunk.isEmpty else { return }
         if !Diagnostic.isSorted(chunk) { chunk.sort(by: Diagnostic.outputOrder) }
@@ -152,10 +159,14 @@ public final class DiagnosticRuns: DiagnosticReceiver {
         }
     }
 
-    /// Output-ordered iteration over all runs (a linear scan of the run heads: runs are few).
+    /// Output-ordered iteration over all runs: a binary heap of the runs by their next
+    /// diagnostic (runs are sealed by size too, so a corpus of copies makes hundreds of them).
+    /// Equal diagnostics come from the earlier run first.
     public struct Cursor {
         fileprivate let runs: DiagnosticRuns
         fileprivate var readers: [RunReader]
+        /// Indices of the readers that still have a head, as a min-heap under `precedes`.
+        private var heap: [Int] = []
         private var started = false
         public private(set) var failed = false
 
@@ -167,29 +178,51 @@ public final class DiagnosticRuns: DiagnosticReceiver {
         private mutating func start() {
             started = true
             for i in readers.indices where !readers[i].advance(runs) { failed = true }
+            heap = readers.indices.filter { readers[$0].head != nil }
+            var k = heap.count / 2 - 1
+            while k >= 0 {
+                siftDown(k)
+                k -= 1
+            }
         }
 
         /// The next diagnostic without consuming it.
         public mutating func peek() -> Diagnostic? {
             if !started { start() }
-            return smallest().map { readers[$0].head } ?? nil
+            return heap.first.flatMap { readers[$0].head }
         }
 
         public mutating func next() -> Diagnostic? {
             if !started { start() }
-            guard let i = smallest(), let d = readers[i].head else { return nil }
+            guard let i = heap.first, let d = readers[i].head else { return nil }
             if !readers[i].advance(runs) { failed = true }
+            if readers[i].head == nil {
+                heap.swapAt(0, heap.count - 1)
+                heap.removeLast()
+            }
+            if !heap.isEmpty { siftDown(0) }
             return d
         }
 
-        private func smallest() -> Int? {
-            var best: Int?
-            for i in readers.indices {
-                guard let d = readers[i].head else { continue }
-                if let b = best, let current = readers[b].head, !Diagnostic.outputOrder(d, current) { continue }
-                best = i
+        /// Reader `a`'s head comes before reader `b`'s (the earlier run first among equals).
+        private func precedes(_ a: Int, _ b: Int) -> Bool {
+            guard let x = readers[a].head, let y = readers[b].head else { return readers[a].head != nil }
+            if Diagnostic.outputOrder(x, y) { return true }
+            if Diagnostic.outputOrder(y, x) { return false }
+            return a < b
+        }
+
+        private mutating func siftDown(_ start: Int) {
+            var k = start
+            while true {
+                let left = 2 * k + 1, right = left + 1
+                var first = k
+                if left < heap.count && precedes(heap[left], heap[first]) { first = left }
+                if right < heap.count && precedes(heap[right], heap[first]) { first = right }
+                if first == k { return }
+                heap.swapAt(k, first)
+                k = first
             }
-            return best
         }
     }
 }
