@@ -111,10 +111,13 @@ public enum EmbeddedFiles {
         public var ruleJSON: String
 
         /// The files under its `examples/` (paths relative to `examples/`), read on demand.
-        public var examples: [(path: String, bytes: [UInt8])] {
-            let prefix = path + "/examples/"
-            return EmbeddedCatalog.files.filter { $0.path.hasPrefix(prefix) }.map { (String($0.path.dropFirst(prefix.count)), $0.bytes) }
-        }
+        public var examples: [(path: String, bytes: [UInt8])] { EmbeddedFiles.examples(of: path) }
+    }
+
+    /// The files under `<folder>/examples/` (folder `<family>/<id>`), with paths relative to it.
+    public static func examples(of folder: String) -> [(path: String, bytes: [UInt8])] {
+        let prefix = folder + "/examples/"
+        return EmbeddedCatalog.files.filter { $0.path.hasPrefix(prefix) }.map { (String($0.path.dropFirst(prefix.count)), $0.bytes) }
     }
 
     /// Every folder of `Rules/` that holds a `rule.json`.

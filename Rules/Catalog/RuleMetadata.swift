@@ -124,8 +124,7 @@ public struct RuleMetadata: Sendable {
         self.init(id: id, family: family, summary: summary, whatItFinds: whatItFinds, whyItMatters: whyItMatters, fixSafety: fixSafety,
                   severity: severity, enabledByDefault: enabledByDefault, fixable: fixable, options: options,
                   good: [], bad: [], source: source)
-        let folder = EmbeddedFiles.RuleFolder(path: examplesFolder, ruleJSON: "")
-        examples = .deferred(DeferredExamples(folder: "Rules/\(examplesFolder)/examples", files: { folder.examples }))
+        examples = .deferred(DeferredExamples(folder: "Rules/\(examplesFolder)/examples", files: { EmbeddedFiles.examples(of: examplesFolder) }))
     }
 
     /// A rule described by one paragraph (user rule packs).
