@@ -5,7 +5,7 @@ import NewsLintCore
 public struct ContentDuplicateRule: CrossFileRule, RuleWithOptions {
     public static let id = "content-duplicate"
     /// 16 bytes, kept for every file until the reduce phase. The JSON form is unchanged.
-    public struct Fact: Codable, Sendable, Equatable {
+    public struct Fact: Codable, Sendable, Equatable, FactRecord {
         public var hash: UInt64
         private var length32: UInt32
         private var line32: UInt32
@@ -33,6 +33,18 @@ public struct ContentDuplicateRule: CrossFileRule, RuleWithOptions {
             try c.encode(hash, forKey: .hash)
             try c.encode(length, forKey: .length)
             try c.encode(line, forKey: .line)
+        }
+
+        public func write(to record: inout FactRecordWriter) {
+            record.fixed64(hash)
+            record.fixed32(length32)
+            record.fixed32(line32)
+        }
+
+        public init(record: inout FactRecordReader) throws {
+            hash = try record.fixed64()
+            length32 = try record.fixed32()
+            line32 = try record.fixed32()
         }
     }
     package let minLength: Int

@@ -8,7 +8,7 @@ import NewsLintCore
 /// different minima agree by chance with probability 2⁻¹⁶, a negligible bias on the similarity estimate.
 public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
     public static let id = "content-near-duplicate"
-    public struct Fact: Codable, Sendable, Equatable {
+    public struct Fact: Codable, Sendable, Equatable, FactRecord {
         public var hash: UInt64
         public var line: Int
         public var signature: [UInt16]
@@ -16,6 +16,27 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         /// 1970-01-01 00:00 of its own local time (the offset is ignored: the calendar day is the
         /// one the paper printed); nil without a date.
         public var minutes: Int64?
+
+        public init(hash: UInt64, line: Int, signature: [UInt16], minutes: Int64?) {
+            self.hash = hash
+            self.line = line
+            self.signature = signature
+            self.minutes = minutes
+        }
+
+        public func write(to record: inout FactRecordWriter) {
+            record.fixed64(hash)
+            record.int(line)
+            record.fixed16Array(signature)
+            record.optionalFixed64(minutes.map { UInt64(bitPattern: $0) })
+        }
+
+        public init(record: inout FactRecordReader) throws {
+            hash = try record.fixed64()
+            line = try record.int()
+            signature = try record.fixed16Array()
+            minutes = try record.optionalFixed64().map { Int64(bitPattern: $0) }
+        }
     }
     package let options: Options
     /// Per-permutation odd multipliers and offsets: x -> a·x + b (mod 2⁶⁴) is a bijection,

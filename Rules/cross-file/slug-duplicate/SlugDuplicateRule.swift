@@ -7,7 +7,7 @@ public struct SlugDuplicateRule: CrossFileRule, RuleWithOptions {
     public static let id = "slug-duplicate"
     /// Kept for every file until the reduce phase. Hex digests (`46ea4ddd…`, the slugs of scraped
     /// mirrors) are stored as two words instead of a heap string. The JSON form is unchanged.
-    public struct Fact: Codable, Sendable, Equatable {
+    public struct Fact: Codable, Sendable, Equatable, FactRecord {
         package var text: SlugText
         public var key: String
         private var line32: UInt32
@@ -40,6 +40,20 @@ public struct SlugDuplicateRule: CrossFileRule, RuleWithOptions {
             try c.encode(key, forKey: .key)
             try c.encode(line, forKey: .line)
             try c.encode(column, forKey: .column)
+        }
+
+        public func write(to record: inout FactRecordWriter) {
+            record.string(slug)
+            record.string(key)
+            record.fixed32(line32)
+            record.fixed32(column32)
+        }
+
+        public init(record: inout FactRecordReader) throws {
+            text = SlugText(try record.string())
+            key = try record.string()
+            line32 = try record.fixed32()
+            column32 = try record.fixed32()
         }
     }
     package let resolver: SlugResolver

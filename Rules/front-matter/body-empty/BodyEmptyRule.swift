@@ -239,11 +239,32 @@ public struct BodyPlaceholderRule: CrossFileRule, RuleWithOptions {
     public typealias Options = BodyEmptyRule.Options
     public static let id = "body-empty"
 
-    public struct Fact: Codable, Sendable, Equatable {
+    public struct Fact: Codable, Sendable, Equatable, FactRecord {
         public var hash: UInt64
         public var title: UInt64
         public var line: Int
         public var letters: Int
+
+        public init(hash: UInt64, title: UInt64, line: Int, letters: Int) {
+            self.hash = hash
+            self.title = title
+            self.line = line
+            self.letters = letters
+        }
+
+        public func write(to record: inout FactRecordWriter) {
+            record.fixed64(hash)
+            record.fixed64(title)
+            record.int(line)
+            record.int(letters)
+        }
+
+        public init(record: inout FactRecordReader) throws {
+            hash = try record.fixed64()
+            title = try record.fixed64()
+            line = try record.int()
+            letters = try record.int()
+        }
     }
 
     package let minCharacters: Int

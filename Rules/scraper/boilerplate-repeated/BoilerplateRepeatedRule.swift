@@ -13,7 +13,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     /// Kept for every file until the reduce phase, so it is packed: one allocation per file
     /// (12 bytes per distinct line) and an interned group string. The JSON form is unchanged
     /// (`group`, `hashes`, `lines`), so facts files and caches of earlier builds still read.
-    public struct Fact: Codable, Sendable {
+    public struct Fact: Codable, Sendable, FactRecord {
         /// Site the file belongs to: `<key>:<front-matter value>`, `host:<URL host>` or `corpus`.
         public var group: String
         /// Per distinct qualifying line: hash low word, hash high word, line number of its first occurrence.
@@ -60,6 +60,20 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             try c.encode(group, forKey: .group)
             try c.encode(hashes, forKey: .hashes)
             try c.encode(lines, forKey: .lines)
+        }
+
+        public func write(to record: inout FactRecordWriter) {
+            record.string(group)
+            record.fixed32Array(packed)
+        }
+
+        /// The same checks as the JSON form: whole (hash, line) triples, lines from 1.
+        public init(record: inout FactRecordReader) throws {
+            group = try record.string()
+            packed = try record.fixed32Array()
+            guard packed.count % 3 == 0, stride(from: 2, to: packed.count, by: 3).allSatisfy({ packed[$0] >= 1 }) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "expected (hash, line ≥ 1) triples"))
+            }
         }
     }
 

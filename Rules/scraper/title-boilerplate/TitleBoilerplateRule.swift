@@ -222,7 +222,7 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
 
     /// Kept for every titled file until the reduce phase: 16 bytes, the affixes (most titles have
     /// none) behind one optional reference. The JSON form is unchanged.
-    public struct Fact: Codable, Sendable {
+    public struct Fact: Codable, Sendable, FactRecord {
         package final class Affixes: Sendable {
             package let prefix: String?
             package let suffix: String?
@@ -259,6 +259,17 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
             try c.encode(line, forKey: .line)
             try c.encodeIfPresent(prefix, forKey: .prefix)
             try c.encodeIfPresent(suffix, forKey: .suffix)
+        }
+
+        public func write(to record: inout FactRecordWriter) {
+            record.fixed32(line32)
+            record.optionalString(prefix)
+            record.optionalString(suffix)
+        }
+
+        public init(record: inout FactRecordReader) throws {
+            let line = try record.fixed32()
+            self.init(line: Int(line), prefix: try record.optionalString(), suffix: try record.optionalString())
         }
     }
 

@@ -6,7 +6,8 @@ public protocol ErasedCrossFileRule: Sendable {
     func finishErased(_ facts: [(path: String, fact: any Sendable)], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic]
     func encodeFact(_ fact: any Sendable) throws -> Data
     func decodeFact(_ data: Data) throws -> any Sendable
-    /// The cache's form of a fact (`CompactCoder`: positional binary, far cheaper to decode than JSON).
+    /// The cache's form of a fact: its tagged record (`FactRecordFormat` byte, then the fact's
+    /// `FactRecord` or, without one, its `CompactCoder` form), far cheaper to decode than JSON.
     func encodeCachedFact(_ fact: any Sendable) throws -> [UInt8]
     func decodeCachedFact(_ bytes: [UInt8]) throws -> any Sendable
     /// Storage for this rule's facts over a run (see `FactColumn`), holding up to `memoryBudget`
@@ -74,10 +75,42 @@ extension FactColumn {
     }
 }
 
-/// A typed rule's facts as compact records (`CompactCoder`, the cache's form) in a `SpillLog`:
+extension CrossFileRule {
+    /// Writes `fact` as a tagged record (a `FactRecordFormat` byte, then the fact), the form fact
+    /// columns and the lint cache hold: its `FactRecord` when it has one, else its `CompactCoder`
+    /// form. Throws when it has neither (a custom fact with nested keyed containers).
+    package static func writeTaggedRecord(_ fact: Fact, to writer: inout FactRecordWriter) throws {
+        let start = writer.bytes.count
+        writer.byte(FactRecordFormat.recordV1)
+        if writeRecord(fact, to: &writer) { return }
+        writer.bytes.removeSubrange(start...)
+        let coded = try CompactCoder.encode(fact)
+        writer.byte(FactRecordFormat.codable)
+        writer.bytes.append(contentsOf: coded)
+    }
+
+    /// Reads a tagged record (`writeTaggedRecord`), which it must use exactly.
+    package static func readTaggedRecord(_ raw: UnsafeRawBufferPointer) throws -> Fact {
+        guard let tag = raw.first else { throw CompactCoderError.truncated }
+        let body = UnsafeRawBufferPointer(rebasing: raw[1...])
+        switch tag {
+        case FactRecordFormat.recordV1:
+            var reader = FactRecordReader(body)
+            let fact = try readRecord(&reader)
+            guard reader.atEnd else { throw CompactCoderError.trailingBytes }
+            return fact
+        case FactRecordFormat.codable:
+            return try CompactCoder.decode(Fact.self, from: [UInt8](body))
+        default:
+            throw CompactCoderError.malformed
+        }
+    }
+}
+
+/// A typed rule's facts as tagged records (`writeTaggedRecord`, the cache's form) in a `SpillLog`:
 /// no Swift object per fact, and past the memory budget they go to a temporary file. In memory per
 /// fact: its record's end offset and its file (12 bytes). The reduce reads records back through a
-/// `FactTable` in path order. A fact the compact form cannot hold (a custom rule's nested
+/// `FactTable` in path order. A fact no record form can hold (a custom rule's nested
 /// containers) is kept as a value instead.
 package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Sendable {
     package let rule: R
@@ -87,6 +120,8 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     private var files: [Int32] = []
     /// Facts that did not encode, referenced from their record (tag 1 + index).
     private var values: [R.Fact] = []
+    /// The record being written (one buffer for the run, not one array per fact).
+    private var scratch = FactRecordWriter()
 
     package init(rule: R, memoryBudget: Int = 1 << 19) {
         self.rule = rule
@@ -98,28 +133,25 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
 
     package func append(file: Int, fact: any Sendable) {
         guard let typed = fact as? R.Fact else { return }
-        var record: [UInt8]
-        if let bytes = try? CompactCoder.encode(typed) {
-            record = [0]
-            record.append(contentsOf: bytes)
-        } else {
-            record = [1]
-            var n = values.count
-            while n >= 0x80 { record.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
-            record.append(UInt8(n))
+        scratch.bytes.removeAll(keepingCapacity: true)
+        if (try? R.writeTaggedRecord(typed, to: &scratch)) == nil {
+            scratch.bytes.removeAll(keepingCapacity: true)
+            scratch.byte(FactRecordFormat.value)
+            scratch.varint(UInt64(values.count))
             values.append(typed)
         }
-        ends.append(log.append(record).upperBound)
+        ends.append(log.append(scratch.bytes).upperBound)
         files.append(Int32(truncatingIfNeeded: file))
     }
 
-    /// A cache hit's fact: the cache's bytes are `CompactCoder.encode` of it (`CrossFileBox`), the
-    /// record's own form, so they are stored as they are rather than encoded again.
+    /// A cache hit's fact: the cache's bytes are its tagged record (`CrossFileBox.encodeCachedFact`),
+    /// the column's own form, so they are stored as they are rather than encoded again.
     package func append(file: Int, fact: any Sendable, cachedBytes: [UInt8]) {
         guard fact is R.Fact else { return }
-        var record: [UInt8] = [0]
-        record.append(contentsOf: cachedBytes)
-        ends.append(log.append(record).upperBound)
+        guard cachedBytes.first == FactRecordFormat.recordV1 || cachedBytes.first == FactRecordFormat.codable else {
+            return append(file: file, fact: fact)
+        }
+        ends.append(log.append(cachedBytes).upperBound)
         files.append(Int32(truncatingIfNeeded: file))
     }
 
@@ -143,7 +175,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         let range = (i == 0 ? 0 : ends[i - 1])..<ends[i]
         let decoded = log.withBytes(range) { raw -> R.Fact? in
             guard let tag = raw.first else { return nil }
-            if tag == 0 { return try? CompactCoder.decode(R.Fact.self, from: [UInt8](raw[1...])) }
+            if tag != FactRecordFormat.value { return try? R.readTaggedRecord(raw) }
             var n = 0, shift = 0
             for b in raw[1...] {
                 n |= Int(b & 0x7F) << shift
@@ -229,10 +261,14 @@ package struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
 
     package func encodeCachedFact(_ fact: any Sendable) throws -> [UInt8] {
         guard let typed = fact as? R.Fact else { throw CocoaError(.coderInvalidValue) }
-        return try CompactCoder.encode(typed)
+        var writer = FactRecordWriter()
+        try R.writeTaggedRecord(typed, to: &writer)
+        return writer.bytes
     }
 
-    package func decodeCachedFact(_ bytes: [UInt8]) throws -> any Sendable { try CompactCoder.decode(R.Fact.self, from: bytes) }
+    package func decodeCachedFact(_ bytes: [UInt8]) throws -> any Sendable {
+        try bytes.withUnsafeBytes { try R.readTaggedRecord($0) }
+    }
 
     package func makeFactColumn(memoryBudget: Int) -> any FactColumn { TypedFactColumn(rule: rule, memoryBudget: memoryBudget) }
 }

@@ -48,6 +48,24 @@ public protocol CrossFileRule: Sendable {
     /// Like `collect(_:)`, for rules whose facts depend on the run (e.g. online mode).
     /// Defaults to `collect(_:)`.
     func collect(_ document: Document, environment: LintEnvironment) -> Fact?
+    /// The fact as a `FactRecord` (fact columns, lint cache); false when the fact type has no such
+    /// form (then its `Codable` form is stored). Provided by the extensions below.
+    static func writeRecord(_ fact: Fact, to writer: inout FactRecordWriter) -> Bool
+    /// Reads what `writeRecord` wrote; throws when the fact type has no record form.
+    static func readRecord(_ reader: inout FactRecordReader) throws -> Fact
+}
+
+extension CrossFileRule {
+    public static func writeRecord(_ fact: Fact, to writer: inout FactRecordWriter) -> Bool { false }
+    public static func readRecord(_ reader: inout FactRecordReader) throws -> Fact { throw CompactCoderError.unsupported }
+}
+
+extension CrossFileRule where Fact: FactRecord {
+    public static func writeRecord(_ fact: Fact, to writer: inout FactRecordWriter) -> Bool {
+        fact.write(to: &writer)
+        return true
+    }
+    public static func readRecord(_ reader: inout FactRecordReader) throws -> Fact { try Fact(record: &reader) }
 }
 
 extension CrossFileRule {

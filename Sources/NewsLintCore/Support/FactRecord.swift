@@ -1,0 +1,203 @@
+/// A cross-file fact written and read as a record of its own fields, without `Codable`: the
+/// engine's fact columns and the lint cache hold facts this way. Going through `Codable` (even the
+/// positional `CompactCoder`) cost about a tenth of a run's CPU: a keyed container, key strings and
+/// generic dispatch per field of every file's fact, on the way in and again in the reduce.
+///
+/// The record is private to one build (the cache is keyed by the build, and the columns live for
+/// one run); what crosses machines (`--facts-out`, `merge`) stays the facts' JSON form.
+/// `init(record:)` must read exactly what `write(to:)` wrote and throw on anything else.
+public protocol FactRecord {
+    func write(to record: inout FactRecordWriter)
+    init(record: inout FactRecordReader) throws
+}
+
+/// The first byte of a fact's record in a fact column or a lint cache entry: which form follows.
+/// A reader that does not know the byte throws (a cache entry is then linted again).
+package enum FactRecordFormat {
+    /// `CompactCoder` bytes (facts without a `FactRecord` form: custom rules).
+    package static let codable: UInt8 = 0
+    /// A fact column's reference to a fact kept as a value (never in the cache).
+    package static let value: UInt8 = 1
+    /// `FactRecord`, version 1 (fields in the order `write(to:)` puts them).
+    package static let recordV1: UInt8 = 2
+}
+
+/// Appends a record's fields: fixed-width little-endian words for hashes, LEB128 varints for
+/// counts and numbers that are usually small, length-prefixed UTF-8 for strings.
+public struct FactRecordWriter {
+    public var bytes: [UInt8]
+
+    public init() {
+        bytes = []
+        bytes.reserveCapacity(64)
+    }
+
+    public mutating func byte(_ v: UInt8) { bytes.append(v) }
+
+    public mutating func fixed32(_ v: UInt32) {
+        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func fixed64(_ v: UInt64) {
+        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func varint(_ v: UInt64) {
+        var x = v
+        while x >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: x) | 0x80)
+            x >>= 7
+        }
+        bytes.append(UInt8(x))
+    }
+
+    /// Any `Int` (zigzag: small negative numbers stay short).
+    public mutating func int(_ v: Int) {
+        let n = Int64(v)
+        varint(UInt64(bitPattern: (n << 1) ^ (n >> 63)))
+    }
+
+    public mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { u in
+            varint(UInt64(u.count))
+            bytes.append(contentsOf: u)
+        }
+    }
+
+    /// 0 for nil, else 1 and the string.
+    public mutating func optionalString(_ s: String?) {
+        guard let s else { return byte(0) }
+        byte(1)
+        string(s)
+    }
+
+    /// 0 for nil, else 1 and the 8 bytes.
+    public mutating func optionalFixed64(_ v: UInt64?) {
+        guard let v else { return byte(0) }
+        byte(1)
+        fixed64(v)
+    }
+
+    /// The count, then 2 bytes per element.
+    public mutating func fixed16Array(_ values: [UInt16]) {
+        varint(UInt64(values.count))
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: values.count * 2))
+        bytes.withUnsafeMutableBytes { out in
+            for (k, v) in values.enumerated() { out.storeBytes(of: v.littleEndian, toByteOffset: start + 2 * k, as: UInt16.self) }
+        }
+    }
+
+    /// The count, then 4 bytes per element.
+    public mutating func fixed32Array(_ values: [UInt32]) {
+        varint(UInt64(values.count))
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: values.count * 4))
+        bytes.withUnsafeMutableBytes { out in
+            for (k, v) in values.enumerated() { out.storeBytes(of: v.littleEndian, toByteOffset: start + 4 * k, as: UInt32.self) }
+        }
+    }
+}
+
+/// Reads a record's fields back, bounds-checked: every read throws instead of reading past the
+/// end. It reads the caller's buffer in place, so it must not outlive the closure that lends it.
+public struct FactRecordReader {
+    public let bytes: UnsafeRawBufferPointer
+    public private(set) var position = 0
+
+    public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    public var atEnd: Bool { position == bytes.count }
+    private var remaining: Int { bytes.count - position }
+
+    public mutating func byte() throws -> UInt8 {
+        guard remaining >= 1 else { throw CompactCoderError.truncated }
+        defer { position += 1 }
+        return bytes[position]
+    }
+
+    public mutating func fixed32() throws -> UInt32 {
+        guard remaining >= 4 else { throw CompactCoderError.truncated }
+        defer { position += 4 }
+        return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self))
+    }
+
+    public mutating func fixed64() throws -> UInt64 {
+        guard remaining >= 8 else { throw CompactCoderError.truncated }
+        defer { position += 8 }
+        return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+    }
+
+    public mutating func varint() throws -> UInt64 {
+        var v: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let b = try byte()
+            guard shift < 64, shift < 63 || b <= 1 else { throw CompactCoderError.malformed }
+            v |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return v }
+            shift += 7
+        }
+    }
+
+    public mutating func int() throws -> Int {
+        let z = try varint()
+        let n = Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
+        guard let v = Int(exactly: n) else { throw CompactCoderError.malformed }
+        return v
+    }
+
+    /// A count of elements of `size` bytes each that the rest of the record can hold.
+    public mutating func count(elementSize size: Int) throws -> Int {
+        let n = try varint()
+        guard n <= UInt64(remaining / max(size, 1)) else { throw CompactCoderError.truncated }
+        return Int(n)
+    }
+
+    public mutating func string() throws -> String {
+        let n = try count(elementSize: 1)
+        let range = position..<(position + n)
+        guard let s = String(validating: UnsafeRawBufferPointer(rebasing: bytes[range]).assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
+            throw CompactCoderError.malformed
+        }
+        position += n
+        return s
+    }
+
+    public mutating func optionalString() throws -> String? {
+        switch try byte() {
+        case 0: return nil
+        case 1: return try string()
+        default: throw CompactCoderError.malformed
+        }
+    }
+
+    public mutating func optionalFixed64() throws -> UInt64? {
+        switch try byte() {
+        case 0: return nil
+        case 1: return try fixed64()
+        default: throw CompactCoderError.malformed
+        }
+    }
+
+    public mutating func fixed16Array() throws -> [UInt16] {
+        let n = try count(elementSize: 2)
+        let start = position
+        position += 2 * n
+        return [UInt16](unsafeUninitializedCapacity: n) { out, initialized in
+            for k in 0..<n { out[k] = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 2 * k, as: UInt16.self)) }
+            initialized = n
+        }
+    }
+
+    public mutating func fixed32Array() throws -> [UInt32] {
+        let n = try count(elementSize: 4)
+        let start = position
+        position += 4 * n
+        return [UInt32](unsafeUninitializedCapacity: n) { out, initialized in
+            for k in 0..<n { out[k] = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 4 * k, as: UInt32.self)) }
+            initialized = n
+        }
+    }
+}
