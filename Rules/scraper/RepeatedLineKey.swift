@@ -126,7 +126,7 @@ package enum RepeatedLineKey {
             // A run of bytes that none of the cases below looks at (Han text, most letters and
             // punctuation) is copied as it is, in one append.
             var plain = i
-            while plain < end, isPlain(b[plain]) { plain += 1 }
+            while plain < end, isPlain(b, plain, end) { plain += 1 }
             if plain > i {
                 out.append(contentsOf: b[i..<plain])
                 inDigits = false
@@ -163,10 +163,15 @@ package enum RepeatedLineKey {
     /// A byte `normalise` copies unchanged wherever it stands: not one that starts a space (tab,
     /// space, U+00A0, U+3000), a URL (`h`, `w`), an archive prefix (`/`) or a digit (ASCII, or the
     /// EF lead of a full-width one).
+    /// The lead bytes C2, E3 and EF count as plain unless they start U+00A0, U+3000 or a full-width
+    /// digit (the only sequences the cases look at): `。`, `、` and `「」` (E3 80 8x) are in every line.
     @inline(__always)
-    private static func isPlain(_ c: UInt8) -> Bool {
-        switch c {
-        case 0x09, 0x20, 0xC2, 0xE3, 0xEF, 0x2F, 0x30...0x39, UInt8(ascii: "h"), UInt8(ascii: "w"): return false
+    private static func isPlain(_ b: [UInt8], _ i: Int, _ end: Int) -> Bool {
+        switch b[i] {
+        case 0x09, 0x20, 0x2F, 0x30...0x39, UInt8(ascii: "h"), UInt8(ascii: "w"): return false
+        case 0xC2: return !(i + 1 < end && b[i + 1] == 0xA0)
+        case 0xE3: return !(i + 2 < end && b[i + 1] == 0x80 && b[i + 2] == 0x80)
+        case 0xEF: return !(i + 2 < end && b[i + 1] == 0xBC && b[i + 2] >= 0x90 && b[i + 2] <= 0x99)
         default: return true
         }
     }

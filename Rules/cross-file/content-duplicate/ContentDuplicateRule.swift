@@ -64,12 +64,13 @@ public struct ContentDuplicateRule: CrossFileRule, RuleWithOptions {
 
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
         struct Key: Hashable { var hash: UInt64; var length: Int }
-        let groups = ChainGroups(facts.lazy.map { Key(hash: $0.fact.hash, length: $0.fact.length) })
-        for (i, f) in facts.enumerated() {
+        // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
+        let groups = ChainGroups(facts.indices.lazy.map { i in let f = facts.fact(i); return Key(hash: f.hash, length: f.length) })
+        for i in facts.indices {
             let size = groups.size(of: i)
             guard size > 1 else { continue }
             let others = groups.members(of: i).lazy.filter { $0 != i }.map { facts.path($0) }
-            sink.report(path: f.path, line: f.fact.line,
+            sink.report(path: facts.path(i), line: facts.fact(i).line,
                         "body is identical to \(listing(others, total: size - 1)) (group of \(size) files)")
         }
     }

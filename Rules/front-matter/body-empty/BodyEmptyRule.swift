@@ -291,12 +291,14 @@ public struct BodyPlaceholderRule: CrossFileRule, RuleWithOptions {
     }
 
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
-        let groups = ChainGroups(facts.lazy.map(\.fact.hash))
+        // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
+        let groups = ChainGroups(facts.indices.lazy.map { facts.fact($0).hash })
         // Per group (by its first member): whether its first 64 members carry two or more titles.
         var variedTitles: [Int: Bool] = [:]
-        for (i, f) in facts.enumerated() {
+        for i in facts.indices {
             let size = groups.size(of: i)
             guard size >= minFiles else { continue }
+            let f = facts[i]
             // The same short item under the same title (a recurring market or weather flash) is news;
             // one body under different titles, or under one title very many times, is a placeholder.
             let members = groups.members(of: i)

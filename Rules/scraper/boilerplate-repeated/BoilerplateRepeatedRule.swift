@@ -229,11 +229,13 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
         let repeated = repeatedLines(facts)
         guard !repeated.isEmpty else { return }
-        for f in facts {
-            guard let hits = repeated[f.fact.group] else { continue }
-            for k in 0..<f.fact.count {
-                guard let r = hits[f.fact.hash(at: k)] else { continue }
-                sink.report(path: f.path, line: f.fact.line(at: k), "line repeated in \(r.count) of \(r.total) files \(Self.describe(group: f.fact.group)) (site residue; 'newslint learn' turns such lines into a rule pack)")
+        // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
+        for i in facts.indices {
+            let fact = facts.fact(i)
+            guard let hits = repeated[fact.group] else { continue }
+            for k in 0..<fact.count {
+                guard let r = hits[fact.hash(at: k)] else { continue }
+                sink.report(path: facts.path(i), line: fact.line(at: k), "line repeated in \(r.count) of \(r.total) files \(Self.describe(group: fact.group)) (site residue; 'newslint learn' turns such lines into a rule pack)")
             }
         }
     }

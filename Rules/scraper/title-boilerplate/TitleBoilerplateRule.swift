@@ -320,17 +320,20 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
         let total = facts.count
         guard total >= minTitles else { return }
         var prefixes: [String: Int] = [:], suffixes: [String: Int] = [:]
-        for f in facts {
-            if let p = f.fact.prefix { prefixes[p, default: 0] += 1 }
-            if let s = f.fact.suffix { suffixes[s, default: 0] += 1 }
+        // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
+        for i in facts.indices {
+            let fact = facts.fact(i)
+            if let p = fact.prefix { prefixes[p, default: 0] += 1 }
+            if let s = fact.suffix { suffixes[s, default: 0] += 1 }
         }
         func repeated(_ n: Int) -> Bool { n >= minTitles && Double(n) / Double(total) >= minShare }
-        for f in facts {
-            if let p = f.fact.prefix, let n = prefixes[p], repeated(n) {
-                sink.report(path: f.path, line: f.fact.line, "\(key) prefix '\(p.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
+        for i in facts.indices {
+            let fact = facts.fact(i)
+            if let p = fact.prefix, let n = prefixes[p], repeated(n) {
+                sink.report(path: facts.path(i), line: fact.line, "\(key) prefix '\(p.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
             }
-            if let s = f.fact.suffix, let n = suffixes[s], repeated(n) {
-                sink.report(path: f.path, line: f.fact.line, "\(key) suffix '\(s.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
+            if let s = fact.suffix, let n = suffixes[s], repeated(n) {
+                sink.report(path: facts.path(i), line: fact.line, "\(key) suffix '\(s.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
             }
         }
     }

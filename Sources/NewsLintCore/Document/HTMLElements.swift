@@ -94,7 +94,7 @@ package struct HTMLElements {
                     continue
                 }
                 let boundaries = Self.endTagScope[name] ?? (name == "p" ? Self.paragraphBoundaries : Self.scopeBoundaries)
-                guard let position = Self.find([name], in: stack, elements, boundaries: boundaries) else {
+                guard let position = Self.find(name, in: stack, elements, boundaries: boundaries) else {
                     let reason = name == "p" ? "</p> closes no open <p> (browsers add an empty paragraph)" : "</\(name)> closes no open <\(name)>"
                     problems.append(.strayEnd(token: t, reason: reason))
                     continue
@@ -134,8 +134,17 @@ package struct HTMLElements {
         return nil
     }
 
+    /// `find` of one name, compared directly: no one-element set built and hashed per end tag.
     private static func find(_ name: String, in stack: [Int], _ elements: [Element], boundaries: Set<String>) -> Int? {
-        find([name], in: stack, elements, boundaries: boundaries)
+        var position = stack.count - 1
+        let floor = max(0, stack.count - searchDepth)
+        while position >= floor {
+            let open = elements[stack[position]].name
+            if open == name { return position }
+            if boundaries.contains(open) { return nil }
+            position -= 1
+        }
+        return nil
     }
 
     /// Byte range from the start tag through the explicit end tag (nil without one).

@@ -445,7 +445,9 @@ extension Document {
         // Every rule asks, for every file: an ASCII path is answered on its bytes (the same answer:
         // each ASCII byte is one Character), others go through String (a dot may carry a combining mark).
         if let ascii = asciiIsHTMLPath(path) { return ascii }
-        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return false }
+        guard let dot = path.lastIndex(of: ".") else { return false }
+        // Foundation's substring search (an NSString bridge) only when a `/` byte is there to be found.
+        if path.utf8[dot...].contains(UInt8(ascii: "/")), path[dot...].contains("/") { return false }
         let ext = path[path.index(after: dot)...].lowercased()
         return ext == "html" || ext == "htm" || ext == "xhtml"
     }

@@ -143,6 +143,17 @@ public struct DiagnosticSink {
         visibleTextOnly = readsProse && document.isHTMLFile
     }
 
+    /// The engine's sink for one rule on one file, with the run's environment and the file's time
+    /// budget given at once (it makes one per rule per file: no default environment built and replaced).
+    public init(document: Document, rule: String, severity: Severity, readsProse: Bool, environment: LintEnvironment, deadline: UInt64?) {
+        self.document = document
+        self.rule = rule
+        self.severity = severity
+        visibleTextOnly = readsProse && document.isHTMLFile
+        self.environment = environment
+        self.deadline = deadline
+    }
+
     /// Whether the file's time budget (`--file-time-budget`) is spent. A rule whose work can grow with
     /// the input asks this every few hundred lines or matches and returns when it is true; the
     /// engine then reports that the file was only partly checked. One clock read (a vDSO call,

@@ -368,9 +368,8 @@ public final class Linter: Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         let deadline = settings.fileTimeBudget.map { started &+ UInt64(max(0, $0) * 1e9) }
         for (index, active) in rules.perFile.enumerated() {
-            var sink = DiagnosticSink(document: document, rule: active.id, severity: active.severity, readsProse: type(of: active.rule).readsProse)
-            sink.environment = environment
-            sink.deadline = deadline
+            var sink = DiagnosticSink(document: document, rule: active.id, severity: active.severity, readsProse: active.readsProse,
+                                      environment: environment, deadline: deadline)
             // Stored findings are bounded well above the listed cap, so suppression comments still
             // see the findings they silence (only past this bound can one look unused).
             if let limit { sink.limit = max(limit, Self.storedFindingsPerRule) }

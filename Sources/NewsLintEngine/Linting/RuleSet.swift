@@ -7,6 +7,15 @@ public struct ActiveRule: Sendable {
     public let id: String
     public let severity: Severity
     public let rule: any Rule
+    /// `type(of: rule).readsProse`, looked up once (the engine asks for every rule on every file).
+    public let readsProse: Bool
+
+    public init(id: String, severity: Severity, rule: any Rule) {
+        self.id = id
+        self.severity = severity
+        self.rule = rule
+        readsProse = type(of: rule).readsProse
+    }
 }
 
 /// A cross-file rule instance with its effective severity.

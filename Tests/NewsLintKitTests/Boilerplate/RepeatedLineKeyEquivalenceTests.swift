@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
+
+/// `RepeatedLineKey.normalise` copies runs of plain bytes in one append; this compares it with
+/// the byte-by-byte form it replaced, on lines mixing every case it distinguishes.
+@Suite struct RepeatedLineKeyEquivalenceTests {
+    /// The byte-at-a-time form: only the bytes that start a space, URL, archive prefix or digit
+    /// are looked at; every other byte is copied.
+    static func reference(_ b: [UInt8], _ range: Range<Int>) -> [UInt8] {
+        var out: [UInt8] = []
+        let keepDigits = TextScan.endsSentence(b, RepeatedLineKey.textEnd(b, range))
+        var i = range.lowerBound
+        let end = range.upperBound
+        var inDigits = false
+        while i < end {
+            let space = TextScan.spaceLength(b, i, end)
+            if space > 0 {
+                if out.last != 0x20 { out.append(0x20) }
+                i += space
+                inDigits = false
+                continue
+            }
+            if TextScan.startsURL(b, i, end) || (b[i] == UInt8(ascii: "/") && RepeatedLineKey.archivePrefixLength(b, i, end) > 0) {
+                i = RepeatedLineKey.appendURL(b, i, end, into: &out)
+                inDigits = false
+                continue
+            }
+            let c = b[i]
+            let digitLength = (c >= 0x30 && c <= 0x39) ? 1 : (c == 0xEF && i + 2 < end && b[i + 1] == 0xBC && b[i + 2] >= 0x90 && b[i + 2] <= 0x99) ? 3 : 0
+            if digitLength > 0, !keepDigits {
+                if !inDigits { out.append(UInt8(ascii: "0")) }
+                inDigits = true
+                i += digitLength
+                continue
+            }
+            inDigits = false
+            out.append(c)
+            i += 1
+        }
+        return out
+    }
+
+    @Test func matchesTheByteByByteForm() {
+        let pieces = ["更新於", " ", "\t", "\u{3000}", "\u{A0}", "。", "、", "「", "」", "１", "２０", "，", "！", "2024-11-01", "10:00",
+                      "https://web.archive.org/web/20210301/https://a.b/c?x=1", "/web/20230101000000/http://x.y/", "www.rfa.org/x",
+                      "h", "w", "/", "é", "·", "\u{FEFF}", "ａ", "￥"].map { Array($0.utf8) }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            var line: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...14, using: &generator) { line += pieces.randomElement(using: &generator) ?? [] }
+            // Lines cut anywhere, even inside a character, and a range inside a longer buffer.
+            let cut = Int.random(in: 0...line.count, using: &generator)
+            for range in [0..<line.count, 0..<cut, (cut / 2)..<cut] {
+                var out: [UInt8] = []
+                RepeatedLineKey.normalise(line, range, into: &out)
+                #expect(out == Self.reference(line, range), "\(line) \(range)")
+            }
+        }
+    }
+}
