@@ -116,8 +116,8 @@ public struct Diagnostic: Sendable, Hashable, Codable {
 /// Collects one rule's diagnostics for one document, converting byte offsets to positions.
 public struct DiagnosticSink {
     public let document: Document
-    public let rule: String
-    public let severity: Severity
+    public private(set) var rule: String
+    public private(set) var severity: Severity
     public private(set) var diagnostics: [Diagnostic] = []
     /// Outside-world answers (file existence, image settings) provided by the engine.
     public var environment: LintEnvironment = .default
@@ -152,6 +152,20 @@ public struct DiagnosticSink {
         visibleTextOnly = readsProse && document.isHTMLFile
         self.environment = environment
         self.deadline = deadline
+    }
+
+    /// Readies the sink for the next rule on the same document: the engine runs every rule of a
+    /// file through one sink, so the document and environment are copied once per file, not once
+    /// per rule (dozens of retains each). Findings, counts and the position cursor start afresh.
+    package mutating func start(rule: String, severity: Severity, readsProse: Bool, limit: Int) {
+        self.rule = rule
+        self.severity = severity
+        visibleTextOnly = readsProse && document.isHTMLFile
+        self.limit = limit
+        diagnostics = []
+        dropped = 0
+        stoppedOverBudget = false
+        cursor = nil
     }
 
     /// Whether the file's time budget (`--file-time-budget`) is spent. A rule whose work can grow with

@@ -367,12 +367,14 @@ public final class Linter: Sendable {
         var dropped: [String: Int] = [:]
         let started = DispatchTime.now().uptimeNanoseconds
         let deadline = settings.fileTimeBudget.map { started &+ UInt64(max(0, $0) * 1e9) }
-        for (index, active) in rules.perFile.enumerated() {
-            var sink = DiagnosticSink(document: document, rule: active.id, severity: active.severity, readsProse: active.readsProse,
-                                      environment: environment, deadline: deadline)
-            // Stored findings are bounded well above the listed cap, so suppression comments still
-            // see the findings they silence (only past this bound can one look unused).
-            if let limit { sink.limit = max(limit, Self.storedFindingsPerRule) }
+        // Stored findings are bounded well above the listed cap, so suppression comments still
+        // see the findings they silence (only past this bound can one look unused).
+        let stored = limit.map { max($0, Self.storedFindingsPerRule) } ?? Int.max
+        var sink = DiagnosticSink(document: document, rule: "", severity: .warning, readsProse: false, environment: environment, deadline: deadline)
+        let perFile = rules.perFile
+        for index in perFile.indices {
+            let active = perFile[index]
+            sink.start(rule: active.id, severity: active.severity, readsProse: active.readsProse, limit: stored)
             active.rule.check(document, into: &sink)
             if out.isEmpty { out = sink.diagnostics } else { out.append(contentsOf: sink.diagnostics) }
             if sink.dropped > 0 { dropped[active.id] = sink.dropped }
