@@ -1,7 +1,8 @@
 import Foundation
 
-/// A positional binary form of `Codable` values, for the lint cache's cross-file facts: a warm run
-/// decodes every cached fact, and `JSONDecoder` took half of such a run.
+/// A positional binary form of `Codable` values, for cross-file facts without a `FactRecord` form
+/// (custom rules) in the fact columns and the lint cache: a warm run decodes every cached fact, and
+/// `JSONDecoder` took half of such a run. Built-in facts are `FactRecord`s (cheaper still).
 ///
 /// A keyed container is a count and (key, length, value) entries, like a JSON object without the
 /// text: values decode in any key order, absent optionals are absent keys, a nil is an empty value.
