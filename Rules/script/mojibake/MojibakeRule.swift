@@ -492,7 +492,16 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// conversion for all of them: segments joined by a line feed, which GB18030 encodes as itself
     /// and never uses inside a multi-byte character (the segments hold only characters ≥ U+2E80).
     /// A conversion per segment was most of this rule's time.
-    private func encodeGB(segments: [Range<Int>], of c: Scalars) -> [[UInt8]?] {
+    package func encodeGB(segments: [Range<Int>], of c: Scalars) -> [[UInt8]?] {
+        // Past a few files' worth of characters, the table (Foundation's codes, built once) answers.
+        if GB18030Codes.useTable(for: segments.reduce(0) { $0 + $1.count }), GB18030Codes.table != nil {
+            return segments.map { GB18030Codes.encode(c[$0]) ?? encodeGB(c[$0]) }
+        }
+        return foundationEncodeGB(segments: segments, of: c)
+    }
+
+    /// `encodeGB(segments:of:)` through Foundation's converter (one call for all segments).
+    package func foundationEncodeGB(segments: [Range<Int>], of c: Scalars) -> [[UInt8]?] {
         if segments.count > 1 {
             var joined: [UInt32] = []
             for (n, segment) in segments.enumerated() {
@@ -507,7 +516,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         return segments.map { encodeGB(c[$0]) }
     }
 
-    private func encodeGB(_ scalars: some Sequence<UInt32>) -> [UInt8]? {
+    package func encodeGB(_ scalars: some Sequence<UInt32>) -> [UInt8]? {
         var s = String.UnicodeScalarView()
         for v in scalars {
             guard let u = Unicode.Scalar(v) else { return nil }
