@@ -70,7 +70,7 @@ package struct LintInputs {
         // silently: that is how pre-commit passes every staged file.
         if !parsed.positionals.isEmpty {
             var empty: [String] = []
-            for p in diskPaths where !problems.contains(where: { $0.path == p }) {
+            for p in diskPaths where !problems.contains(where: { $0.path.hasSameBytes(as: p) }) {
                 var isDir: ObjCBool = false
                 guard SystemPath.exists(NewsLintCLI.resolve(p, io), isDirectory: &isDir), isDir.boolValue else { continue }
                 let prefix = p.hasSuffix("/") ? p : p + "/"

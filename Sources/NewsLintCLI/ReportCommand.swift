@@ -78,6 +78,7 @@ package enum ReportCommand {
             for d in outcome.diagnostics { acc.add(d) }
         })
         var ioFailure = run.ioFailure
+        for failure in run.facts.readFailures { io.stderr("error: \(failure)\n") }
         if !run.extras.forEach({ acc.add($0) }) { ioFailure = true }
         // Profiles come from the lint pass; only the lines the drill-down quotes are read back.
         let profiles = pass.finish(baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs,

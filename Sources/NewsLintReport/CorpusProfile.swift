@@ -181,10 +181,10 @@ public struct PassProfiles {
         for e in entries {
             switch e {
             case var .profiled(p):
-                if let wanted = lines[p.path], !wanted.isEmpty { p.lines = CorpusProfiler.quotedLines(p.path, wanted, baseDirectory: baseDirectory, maxSize: maxSize) }
+                if let wanted = lines[exactPath: p.path], !wanted.isEmpty { p.lines = CorpusProfiler.quotedLines(p.path, wanted, baseDirectory: baseDirectory, maxSize: maxSize) }
                 out.append(p)
             case let .unread(path):
-                if let p = read.first, p.path == path { out.append(p); read = read.dropFirst() }
+                if let p = read.first, p.path.hasSameBytes(as: path) { out.append(p); read = read.dropFirst() }
             }
         }
         return out

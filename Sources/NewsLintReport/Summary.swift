@@ -281,7 +281,7 @@ public struct CorpusSummary: Sendable {
 
         package static func firstInOrder(_ findings: [Finding], _ n: Int) -> [Finding] {
             Array(findings.sorted { a, b in
-                if a.path != b.path { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
+                if !a.path.hasSameBytes(as: b.path) { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
                 if a.line != b.line { return a.line < b.line }
                 if a.column != b.column { return a.column < b.column }
                 return a.message.utf8.lexicographicallyPrecedes(b.message.utf8)
