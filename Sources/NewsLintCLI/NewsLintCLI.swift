@@ -87,7 +87,7 @@ public enum NewsLintCLI {
         Shared.jobs,
         Shared.color,
         Shared.quiet,
-        OptionSpec("stdin-filename", value: "PATH", help: "Name to use for input read from '-' (stdin)"),
+        OptionSpec("stdin-filename", value: "PATH", help: "Name to use for input read from '-' (stdin); a file of that name also found on disk is linted as this text instead"),
         OptionSpec("force-exclude", help: "Apply exclude globs to files named explicitly (and to --stdin-filename)"),
         OptionSpec("aggregate", value: "N", help: "Report N or more identical findings in one file as one, with a count and one fix (default: \(FindingAggregation.defaultThreshold); 0: list each)"),
         OptionSpec("file-time-budget", value: "SECONDS", help: "Stop a file's rules once they have run this long: the running rule stops partway, the rest are skipped (default: 30; 0: no budget)"),
