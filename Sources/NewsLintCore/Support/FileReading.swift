@@ -37,7 +37,7 @@ public enum FileReader {
             return .skipped("\(kind), not a regular file; skipped")
         }
         if Int(st.st_size) > maxSize {
-            return .skipped("file is \(st.st_size) bytes, over the \(maxSize)-byte limit (maxFileSize); skipped")
+            return .skipped("file is \(st.st_size) bytes, over the \(maxSize)-byte limit (maxFileSize); skipped (raise maxFileSize in .lint.json to lint it)")
         }
         // One spare byte detects EOF (or growth) without doubling and copying the buffer per file.
         var bytes = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
@@ -56,7 +56,7 @@ public enum FileReader {
             // Got the size fstat promised: skip the extra read that would only confirm EOF
             // (size 0 means unknown, e.g. procfs, so read on).
             if total == Int(st.st_size) && total > 0 { break }
-            if total > maxSize { return .skipped("file grew over the \(maxSize)-byte limit (maxFileSize); skipped") }
+            if total > maxSize { return .skipped("file grew over the \(maxSize)-byte limit (maxFileSize) while it was read; skipped (raise maxFileSize in .lint.json to lint it)") }
         }
         bytes.removeSubrange(total...)
         return .bytes(bytes)

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
+
+/// What a new user meets first: each message says what is wrong, where, and what to do.
+@Suite struct NewUserInputTests {
+    @Test func symlinkLoopIsNamedAsALoop() throws {
+        let tmp = TemporaryDirectory()
+        tmp.write("ok.md", "---\ntitle: t\ndate: 2020-01-01\n---\n正文。\n")
+        try FileManager.default.createSymbolicLink(atPath: tmp.path + "/one", withDestinationPath: "two")
+        try FileManager.default.createSymbolicLink(atPath: tmp.path + "/two", withDestinationPath: "one")
+        try FileManager.default.createSymbolicLink(atPath: tmp.path + "/loop.md", withDestinationPath: "one")
+        let expected = "loop.md:1:1: error: symbolic link loop (the link leads back to itself); remove the link or point it at a file [io-error]\n"
+        for paths in [["."], ["loop.md", "ok.md"]] {
+            let r = CLIRun.run(paths + ["--no-config", "--no-cache", "--format", "concise", "--select", "io-error"], cwd: tmp.path)
+            #expect(r.stdout == expected, "\(paths): \(r.stdout)")
+            #expect(r.status == 2)
+        }
+    }
+
+    @Test func unreadableOrUTF16ConfigSaysWhyAndWhatToDo() throws {
+        let tmp = TemporaryDirectory()
+        tmp.write("a.md", "---\ntitle: t\ndate: 2020-01-01\n---\n正文。\n")
+        try FileManager.default.createDirectory(atPath: tmp.path + "/dir.json", withIntermediateDirectories: true)
+        let directory = CLIRun.run(["--config", "dir.json", "a.md"], cwd: tmp.path)
+        #expect(directory.stderr.contains("dir.json: cannot read the config file (it is a directory); it must be a readable JSON file"), "\(directory.stderr)")
+        #expect(directory.status == 2)
+        tmp.write(".lint.json", bytes: [0xFF, 0xFE] + Array("{}".utf16).flatMap { [UInt8(truncatingIfNeeded: $0), UInt8($0 >> 8)] })
+        let utf16 = CLIRun.run(["a.md"], cwd: tmp.path)
+        #expect(utf16.stderr.contains(".lint.json: the config file is UTF-16 (it starts with a byte order mark); save it as UTF-8"), "\(utf16.stderr)")
+        #expect(utf16.status == 2)
+    }
+}
