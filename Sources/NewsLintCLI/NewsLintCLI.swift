@@ -158,7 +158,7 @@ public enum NewsLintCLI {
             case "clean": return try CleanCommand.run(args, io: io)
             case "server": return try ServerCommand.run(args, io: io)
             case "help":
-                if let topic = args.first {
+                if let topic = args.first, topic != "--help", topic != "-h" {
                     guard let text = help(for: topic) else {
                         let hint = Suggest.hint(for: topic, in: subcommands)
                         throw UsageError("no help for '\(topic)'; subcommands are: \(subcommands.joined(separator: ", "))\(hint)")

@@ -156,7 +156,8 @@ public struct FactsFile: Sendable {
                 return try decoder.decode(type, from: node)
             } catch var e as JSONFileError {
                 e.position?.line += line - 1
-                throw UsageError(e.description)
+                // A first line that is not JSON: most likely not a facts file at all.
+                throw UsageError(e.description + (line == 1 ? "; is it a facts file written by 'newslint lint --shard K/N --facts-out FILE'?" : ""))
             }
         }
         guard let first = lines.next(), !first.element.isEmpty else { throw fail(1, "empty file; not a newslint facts file") }
@@ -225,7 +226,9 @@ public struct FactsFile: Sendable {
         }
         if let n = shardCount {
             let missing = (0..<n).filter { seenShards[$0] == nil }.map { "\($0 + 1)/\(n)" }
-            if !missing.isEmpty { throw UsageError("missing facts for shard\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", "))") }
+            if !missing.isEmpty {
+                throw UsageError("missing facts for shard\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")); run 'newslint lint --shard K/N --facts-out FILE' for \(missing.count == 1 ? "it" : "each") and pass every shard's file to merge")
+            }
         }
         let outcomes = byPath.map { key, value in
             FileOutcome(path: key.path, diagnostics: [], facts: value.facts, byteCount: 0, fix: nil, ioFailure: false)

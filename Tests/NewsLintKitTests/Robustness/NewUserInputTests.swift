@@ -35,4 +35,31 @@ import Testing
         #expect(utf16.stderr.contains(".lint.json: the config file is UTF-16 (it starts with a byte order mark); save it as UTF-8"), "\(utf16.stderr)")
         #expect(utf16.status == 2)
     }
+
+    /// `report` on a path that does not exist or a directory with no files to lint refuses, as
+    /// `lint` does, instead of scoring an empty corpus 100/100 or a missing path as a broken file.
+    @Test func reportRefusesMissingAndEmptyPaths() throws {
+        let tmp = TemporaryDirectory()
+        tmp.write("news/a.md", "---\ntitle: t\ndate: 2020-01-01\n---\n正文。\n")
+        try FileManager.default.createDirectory(atPath: tmp.path + "/empty", withIntermediateDirectories: true)
+        let missing = CLIRun.run(["report", "--no-config", "nope"], cwd: tmp.path)
+        #expect(missing.stderr == "error: 'nope': cannot open: No such file or directory; name files or directories that exist\n", "\(missing.stderr)")
+        #expect(missing.status == 2 && missing.stdout.isEmpty)
+        let empty = CLIRun.run(["report", "--no-config", "empty"], cwd: tmp.path)
+        #expect(empty.stderr.hasPrefix("error: 'empty' yields no files"), "\(empty.stderr)")
+        #expect(empty.status == 2 && empty.stdout.isEmpty)
+        #expect(CLIRun.run(["report", "--no-config", "news"], cwd: tmp.path).status == 0)
+    }
+
+    @Test func helpOfHelpAndMergeOfWrongFiles() {
+        let help = CLIRun.run(["help", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("USAGE:"), "\(help.stderr)")
+        let tmp = TemporaryDirectory()
+        tmp.write("a.md", "---\ntitle: t\n---\n")
+        let notFacts = CLIRun.run(["merge", "--no-config", "a.md"], cwd: tmp.path)
+        #expect(notFacts.stderr.contains("a.md:1:") && notFacts.stderr.contains("is it a facts file written by 'newslint lint --shard K/N --facts-out FILE'?"), "\(notFacts.stderr)")
+        let missing = CLIRun.run(["merge", "--no-config", "nope.jsonl"], cwd: tmp.path)
+        #expect(missing.stderr == "error: cannot read facts file 'nope.jsonl': cannot open: No such file or directory; name the files 'newslint lint --shard K/N --facts-out FILE' wrote\n", "\(missing.stderr)")
+        #expect(notFacts.status == 2 && missing.status == 2)
+    }
 }
