@@ -108,4 +108,20 @@ import Testing
         #expect(r.stdout.contains(" 1 | 甲 ") && r.stdout.contains(" 2 | 丙 "), "\(r.stdout)")
         #expect(r.stdout.contains("in 2 of 2 files"), "\(r.stdout)")
     }
+
+    /// The health report counts two files, scores each, and groups them as duplicates of each other.
+    @Test func reportCountsBothFiles() throws {
+        for pair in Self.pairs {
+            let dir = try Self.corpus(pair)
+            let r = CLIRun.run(["report", "--no-config", "--no-cache", "--format", "json", "."], cwd: dir.path)
+            let root = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            let totals = try #require(root["totals"] as? [String: Any])
+            #expect(totals["files"] as? Int == 2 && totals["filesWithFindings"] as? Int == 2, "\(totals)")
+            let files = try #require(root["files"] as? [[String: Any]]).compactMap { $0["path"] as? String }
+            #expect(files.count == 2 && !files[0].hasSameBytes(as: files[1]), "\(files)")
+            let profile = try #require(root["profile"] as? [String: Any])
+            let slugGroups = try #require(profile["duplicateSlugGroups"] as? [[String]])
+            #expect(slugGroups.count == 1 && slugGroups.first?.count == 2, "\(slugGroups)")
+        }
+    }
 }
