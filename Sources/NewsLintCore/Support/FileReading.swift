@@ -66,7 +66,7 @@ public enum FileReader {
     public static func binaryReason(_ bytes: [UInt8]) -> String? {
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return nil }
         guard let nul = ByteSearch.first(0, in: bytes) else { return nil }
-        return "binary file (NUL byte at offset \(nul)); skipped"
+        return "binary file (NUL byte at offset \(nul)); skipped (if it is text, remove its NUL bytes to lint it)"
     }
 }
 

@@ -26,7 +26,7 @@ import Testing
         tmp.write("img.md", bytes: [0x89, 0x50, 0x4E, 0x47, 0x00, 0x01, 0x02])
         tmp.write("ok.md", "---\ntitle: t\ndate: 2020-01-01\n---\nThe article body.\n")
         let r = lint(tmp)
-        #expect(r.stdout == "img.md:1:1: warning: binary file (NUL byte at offset 4); skipped [file-skipped]\n")
+        #expect(r.stdout == "img.md:1:1: warning: binary file (NUL byte at offset 4); skipped (if it is text, remove its NUL bytes to lint it) [file-skipped]\n")
         #expect(r.status == 0)
     }
 

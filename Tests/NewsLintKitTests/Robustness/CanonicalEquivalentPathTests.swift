@@ -124,4 +124,25 @@ import Testing
             #expect(slugGroups.count == 1 && slugGroups.first?.count == 2, "\(slugGroups)")
         }
     }
+
+    /// A nested `.lint.json` applies to its own directory, not to the one whose name is the other form.
+    @Test func nestedConfigBelongsToItsOwnDirectory() throws {
+        let dir = TemporaryDirectory()
+        let (configured, plain) = Self.pairs[0]
+        for name in [configured, plain] {
+            try #require(SystemPath.withCString(dir.path + "/" + name) { mkdir($0, 0o755) } == 0)
+            let fd = SystemPath.open(dir.path + "/" + name + "/a.md", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            try #require(fd >= 0)
+            _ = Array("---\ntitle: t\ndate: 2020-01-01\n---\n正文。 \n".utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+        }
+        let fd = SystemPath.open(dir.path + "/" + configured + "/.lint.json", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try #require(fd >= 0)
+        _ = Array("{\"rules\": {\"trailing-whitespace\": \"off\"}}".utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        // No --select: it would turn the rule back on over the nested config.
+        let r = CLIRun.run(["--no-cache", "--format", "concise", "."], cwd: dir.path)
+        let lines = r.stdout.split(separator: "\n").map(String.init).filter { $0.hasSuffix("[trailing-whitespace]") }
+        #expect(lines.count == 1 && lines[0].utf8.starts(with: (plain + "/a.md:5:").utf8), "\(lines.map { Array($0.utf8.prefix(12)) })")
+    }
 }
