@@ -145,4 +145,17 @@ import Testing
         let lines = r.stdout.split(separator: "\n").map(String.init).filter { $0.hasSuffix("[trailing-whitespace]") }
         #expect(lines.count == 1 && lines[0].utf8.starts(with: (plain + "/a.md:5:").utf8), "\(lines.map { Array($0.utf8.prefix(12)) })")
     }
+
+    /// The language server's workspace cross-file pass keeps the two files' findings apart, and an
+    /// open document named in one form does not stand in for the disk file named in the other.
+    @Test func serverWorkspaceKeepsTheFilesApart() throws {
+        let dir = try Self.corpus(Self.pairs[0])
+        let (first, second) = Self.pairs[0]
+        let open = [PathResolver.standardized(dir.path + "/" + first): Array("---\ntitle: 别的\nslug: other\n---\n\n另一篇文章的正文内容。\n".utf8)]
+        let alone = try WorkspaceCrossFile.run(root: dir.path, openDocuments: [:])
+        #expect(alone.count == 2 && alone.values.allSatisfy { $0.contains { $0.rule == "slug-duplicate" } }, "\(alone)")
+        // Edited in the editor, the first file no longer shares the slug: the second one has no duplicate left.
+        let edited = try WorkspaceCrossFile.run(root: dir.path, openDocuments: open)
+        #expect(edited[PathKey(PathResolver.standardized(dir.path + "/" + second))]?.contains { $0.rule == "slug-duplicate" } != true, "\(edited)")
+    }
 }
