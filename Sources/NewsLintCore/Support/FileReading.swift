@@ -85,9 +85,10 @@ public enum PathResolver {
         SystemPath.real(path)
     }
 
-    /// Whether canonical `path` is one of `roots` or below one of them.
+    /// Whether canonical `path` is one of `roots` or below one of them, by bytes: a directory whose
+    /// name differs only in Unicode normalization is another directory (outside the roots).
     public static func isWithin(_ path: String, roots: [String]) -> Bool {
-        roots.contains { root in path == root || path.hasPrefix(root == "/" ? root : root + "/") }
+        roots.contains { root in path.hasSameBytes(as: root) || path.utf8.starts(with: (root == "/" ? root : root + "/").utf8) }
     }
 
     /// Removes `.`, `..` and repeated slashes lexically (symlinks are not resolved), without a trailing slash.

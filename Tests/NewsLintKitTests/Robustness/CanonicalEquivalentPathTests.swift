@@ -46,6 +46,9 @@ import Testing
             #expect(Diagnostic.outputOrder(x, y) != Diagnostic.outputOrder(y, x))
             #expect(Diagnostic.outputOrder(x, y) == a.utf8.lexicographicallyPrecedes(b.utf8))
             #expect(([a: 1] as [String: Int])[exactPath: b] == nil)
+            // --fix writes only below the linted roots: the other form's directory is outside them.
+            #expect(PathResolver.isWithin("/x/" + a + "/f.md", roots: ["/x/" + a]))
+            #expect(!PathResolver.isWithin("/x/" + b + "/f.md", roots: ["/x/" + a]) && !PathResolver.isWithin("/x/" + b, roots: ["/x/" + a]))
         }
     }
 
