@@ -34,17 +34,44 @@ public struct ToolIO: Sendable {
     /// The real process streams.
     public static var process: ToolIO {
         ToolIO(
-            stdout: { s in FileHandle.standardOutput.write(Data(s.utf8)) },
+            stdout: { s in writeStandardOutput(Array(s.utf8)) },
             // Messages on stderr may name a path that is not UTF-8: shown escaped (SystemPath).
-            stderr: { s in FileHandle.standardError.write(Data(SystemPath.displayText(s).utf8)) },
+            stderr: { s in _ = writeAll(2, Array(SystemPath.displayText(s).utf8)) },
             readStdin: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) },
             currentDirectory: SystemPath.currentDirectory(),
             environment: ProcessInfo.processInfo.environment,
             stdoutIsTerminal: isatty(1) == 1,
             stderrIsTerminal: isatty(2) == 1,
             // Written from the array itself (`Data(bytes)` copied every chunk of output first).
-            stdoutBytes: { bytes in try! FileHandle.standardOutput.write(contentsOf: bytes) }
+            stdoutBytes: { bytes in writeStandardOutput(bytes) }
         )
+    }
+
+    /// Standard output that cannot be written (a full disk, an I/O error) ends the run with a
+    /// message and exit code 2 rather than a crash; a closed pipe ends it quietly, as SIGPIPE does.
+    private static func writeStandardOutput(_ bytes: [UInt8]) {
+        guard let failure = writeAll(1, bytes) else { return }
+        if failure == EPIPE { exit(141) }
+        _ = writeAll(2, Array("error: cannot write to standard output: \(String(cString: strerror(failure))); free space on its disk or redirect it elsewhere (--output FILE)\n".utf8))
+        exit(ExitCode.failure)
+    }
+
+    /// Writes every byte to `fd`; the errno of a failed write, nil when all were written.
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { p -> Int in
+                guard let base = p.baseAddress else { return 0 }
+                return write(fd, base + done, p.count - done)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            if n == 0 { return EIO }
+            done += n
+        }
+        return nil
     }
 }
 

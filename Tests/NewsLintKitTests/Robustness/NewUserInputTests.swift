@@ -62,4 +62,28 @@ import Testing
         #expect(missing.stderr == "error: cannot read facts file 'nope.jsonl': cannot open: No such file or directory; name the files 'newslint lint --shard K/N --facts-out FILE' wrote\n", "\(missing.stderr)")
         #expect(notFacts.status == 2 && missing.status == 2)
     }
+
+    /// `--output` naming a FIFO or a device writes into it; it is never replaced by a regular file
+    /// (as root, renaming over /dev/null would destroy the device). A directory is refused up front.
+    @Test func outputIntoASpecialFileOrADirectory() throws {
+        let tmp = TemporaryDirectory()
+        let fifo = tmp.path + "/report.pipe"
+        try #require(mkfifo(fifo, 0o644) == 0)
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        try #require(reader >= 0)
+        defer { close(reader) }
+        try AtomicWriter.writeNew(Array("报告\n".utf8), to: fifo)
+        var st = stat()
+        #expect(stat(fifo, &st) == 0 && st.st_mode & S_IFMT == S_IFIFO, "the FIFO is still a FIFO")
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let n = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, 64) }
+        #expect(n > 0 && Array(buffer[0..<max(0, n)]) == Array("报告\n".utf8))
+
+        tmp.write("a.md", "---\ntitle: t\ndate: 2020-01-01\n---\n正文。\n")
+        try FileManager.default.createDirectory(atPath: tmp.path + "/out", withIntermediateDirectories: true)
+        let r = CLIRun.run(["--no-config", "--no-cache", "--output", "out", "a.md"], cwd: tmp.path)
+        #expect(r.stderr == "error: cannot write --output file 'out': it is a directory; name a file (e.g. 'out/report.txt')\n", "\(r.stderr)")
+        #expect(r.status == 2 && r.stdout.isEmpty)
+        #expect(throws: WriteError.self) { try AtomicWriter.writeNew([0x41], to: tmp.path + "/out") }
+    }
 }
