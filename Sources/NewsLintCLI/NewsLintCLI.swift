@@ -37,7 +37,7 @@ public struct ToolIO: Sendable {
             stdout: { s in writeStandardOutput(Array(s.utf8)) },
             // Messages on stderr may name a path that is not UTF-8: shown escaped (SystemPath).
             stderr: { s in _ = writeAll(2, Array(SystemPath.displayText(s).utf8)) },
-            readStdin: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) },
+            readStdin: { readStandardInput() },
             currentDirectory: SystemPath.currentDirectory(),
             environment: ProcessInfo.processInfo.environment,
             stdoutIsTerminal: isatty(1) == 1,
@@ -54,6 +54,28 @@ public struct ToolIO: Sendable {
         if failure == EPIPE { exit(141) }
         _ = writeAll(2, Array("error: cannot write to standard output: \(String(cString: strerror(failure))); free space on its disk or redirect it elsewhere (--output FILE)\n".utf8))
         exit(ExitCode.failure)
+    }
+
+    /// All of standard input; one that cannot be read (closed, a directory) ends the run with a
+    /// message and exit code 2 rather than a crash.
+    private static func readStandardInput() -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { p -> Int in
+                guard let base = p.baseAddress else { return 0 }
+                return read(0, base, p.count)
+            }
+            if n > 0 {
+                bytes.append(contentsOf: chunk[0..<n])
+                continue
+            }
+            if n == 0 { return bytes }
+            if errno == EINTR { continue }
+            let reason = String(cString: strerror(errno))
+            _ = writeAll(2, Array("error: cannot read standard input ('-'): \(reason); pipe the text in (newslint - < FILE) or name the files instead\n".utf8))
+            exit(ExitCode.failure)
+        }
     }
 
     /// Writes every byte to `fd`; the errno of a failed write, nil when all were written.

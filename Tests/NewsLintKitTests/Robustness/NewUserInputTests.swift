@@ -86,4 +86,35 @@ import Testing
         #expect(r.status == 2 && r.stdout.isEmpty)
         #expect(throws: WriteError.self) { try AtomicWriter.writeNew([0x41], to: tmp.path + "/out") }
     }
+
+    static let binary = PackagePaths.root.appendingPathComponent(".build/debug/newslint").path
+
+    /// The real process streams: stdin that cannot be read (a directory) and stdout on a full disk
+    /// end with a message and exit code 2, not a crash (`try!` in Foundation's FileHandle).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary) && FileManager.default.fileExists(atPath: "/dev/full"),
+                   "needs .build/debug/newslint (swift build) and /dev/full"))
+    func unreadableStdinAndFullStdoutAreErrors() throws {
+        let tmp = TemporaryDirectory()
+        tmp.write("a.md", "---\ntitle: t\n---\n正文。 \n")
+        func run(_ args: [String], stdin: FileHandle?, stdout: FileHandle) throws -> (status: Int32, stderr: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = args
+            process.currentDirectoryURL = tmp.url
+            if let stdin { process.standardInput = stdin }
+            process.standardOutput = stdout
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        let directory = try #require(FileHandle(forReadingAtPath: tmp.path))
+        let stdin = try run(["--no-config", "--no-cache", "-"], stdin: directory, stdout: FileHandle.nullDevice)
+        #expect(stdin.status == 2 && stdin.stderr.contains("error: cannot read standard input ('-'): Is a directory"), "\(stdin)")
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let stdout = try run(["--no-config", "--no-cache", "a.md"], stdin: nil, stdout: full)
+        #expect(stdout.status == 2 && stdout.stderr.contains("error: cannot write to standard output: No space left on device"), "\(stdout)")
+    }
 }
