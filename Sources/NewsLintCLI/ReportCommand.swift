@@ -28,26 +28,6 @@ package enum ReportCommand {
     package static let help = "newslint report [OPTIONS] [PATH...]\n\nSummarise the corpus's health: totals, diagnostics per rule and family, the worst files,\na corpus profile (front matter, script, images, duplicates, dates) and a health score.\n\n"
         + ArgumentParser(command: "report", options: options).optionsHelp() + "\n\nHealth score: " + SummaryRenderer.scoreFormula + ".\n"
 
-    /// A named path that does not exist or a directory that yields no files is a mistake: a health
-    /// report of nothing (100/100) or of one unreadable "file" would pass for a result.
-    private static func refuseMissingOrEmpty(_ paths: [String], expanded: (files: PathList, problems: [InputProblem]),
-                                             resolver: ConfigResolver, io: ToolIO) throws {
-        var mistakes: [String] = []
-        for p in paths {
-            var isDirectory: ObjCBool = false
-            if !SystemPath.exists(NewsLintCLI.resolve(p, io), isDirectory: &isDirectory) {
-                let reason = expanded.problems.first { $0.path.hasSameBytes(as: p) }?.message ?? "cannot open"
-                mistakes.append("'\(p)': \(reason); name files or directories that exist")
-            } else if isDirectory.boolValue {
-                let prefix = p.hasSuffix("/") ? p : p + "/"
-                if p == "." ? expanded.files.isEmpty : !expanded.files.contains(where: { $0.utf8.starts(with: prefix.utf8) }) {
-                    mistakes.append(EmptyPathExplainer.explain(p, resolver: resolver, respectIgnoreFiles: true, io: io))
-                }
-            }
-        }
-        if !mistakes.isEmpty { throw UsageError(mistakes.joined(separator: "\nerror: ")) }
-    }
-
     package static func run(_ args: [String], io: ToolIO) throws -> Int32 {
         let parsed = try ArgumentParser(command: "report", options: options).parse(args)
         if parsed.has("help") {
@@ -78,7 +58,7 @@ package enum ReportCommand {
         let inputs = LintInputList(files: expanded.files)
         for p in paths { _ = resolver.configuration(forFile: NewsLintCLI.resolve(p, io)) }
         try resolver.throwErrors()
-        try refuseMissingOrEmpty(paths, expanded: expanded, resolver: resolver, io: io)
+        try NamedPaths.refuseMissingOrEmpty(paths, expanded: expanded, resolver: resolver, io: io)
         let (config, catalog) = (resolver.root, resolver.catalog)
         settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
         settings.documentProfiler = CorpusProfiler.documentProfiler

@@ -36,7 +36,7 @@ import Testing
         #expect(utf16.status == 2)
     }
 
-    /// `report` on a path that does not exist or a directory with no files to lint refuses, as
+    /// `report` and `learn` on a path that does not exist or a directory with no files to lint refuse, as
     /// `lint` does, instead of scoring an empty corpus 100/100 or a missing path as a broken file.
     @Test func reportRefusesMissingAndEmptyPaths() throws {
         let tmp = TemporaryDirectory()
@@ -49,6 +49,11 @@ import Testing
         #expect(empty.stderr.hasPrefix("error: 'empty' yields no files"), "\(empty.stderr)")
         #expect(empty.status == 2 && empty.stdout.isEmpty)
         #expect(CLIRun.run(["report", "--no-config", "news"], cwd: tmp.path).status == 0)
+        // learn too: a pack learned from nothing is not a result.
+        for path in ["nope", "empty"] {
+            let learned = CLIRun.run(["learn", "--no-config", path], cwd: tmp.path)
+            #expect(learned.status == 2 && learned.stderr.hasPrefix("error: '\(path)'"), "\(learned.stderr)")
+        }
     }
 
     @Test func helpOfHelpAndMergeOfWrongFiles() {
