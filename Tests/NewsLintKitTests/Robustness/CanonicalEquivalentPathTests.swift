@@ -161,4 +161,20 @@ import Testing
         let edited = try WorkspaceCrossFile.run(root: dir.path, openDocuments: open)
         #expect(edited[PathKey(PathResolver.standardized(dir.path + "/" + second))]?.contains { $0.rule == "slug-duplicate" } != true, "\(edited)")
     }
+
+    /// A directory named on the command line that has no files is reported as empty even when the
+    /// directory named in the other form has files (lint and report alike).
+    @Test func emptyDirectoryIsNotFilledByItsTwin() throws {
+        let dir = TemporaryDirectory()
+        let (full, empty) = Self.pairs[0]
+        for name in [full, empty] { try #require(SystemPath.withCString(dir.path + "/" + name) { mkdir($0, 0o755) } == 0) }
+        let fd = SystemPath.open(dir.path + "/" + full + "/a.md", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try #require(fd >= 0)
+        _ = Array("---\ntitle: t\ndate: 2020-01-01\n---\n正文。\n".utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        for command in [[], ["report"]] {
+            let r = CLIRun.run(command + ["--no-config", "--no-cache", full, empty], cwd: dir.path)
+            #expect(r.status == 2 && r.stderr.contains("yields no files"), "\(command): \(r.stderr)")
+        }
+    }
 }
