@@ -24,11 +24,13 @@ let catalogFiles: [String] = {
 
 // Layers, each depending only on the ones above it (the compiler enforces the direction):
 // core → rules → engine → report → server → CLI → the `newslint` executable.
+// Online mode's URLSession code: engine → NewsLintOnline, the `newslint-online` executable.
 let package = Package(
     name: "newslint",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "newslint", targets: ["newslint"]),
+        .executable(name: "newslint-online", targets: ["NewsLintOnline"]),
         .library(name: "NewsLintKit", targets: ["NewsLintCore", "NewsLintRules", "NewsLintEngine", "NewsLintReport", "NewsLintServer", "NewsLintCLI"]),
     ],
     targets: [
@@ -45,13 +47,19 @@ let package = Package(
         .target(name: "NewsLintReport", dependencies: ["NewsLintCore", "NewsLintRules", "NewsLintEngine"]),
         // The language server (`newslint server`).
         .target(name: "NewsLintServer", dependencies: ["NewsLintCore", "NewsLintRules", "NewsLintEngine"]),
+        // The URLSession checker of online mode (FoundationNetworking: libcurl, TLS), an executable of
+        // its own (`newslint-online`) so that `newslint` does not load those libraries on every start.
+        // Its code stays in the executable target: a library target it depended on would be linked
+        // into `newslint` as well.
+        .executableTarget(name: "NewsLintOnline", dependencies: ["NewsLintCore", "NewsLintEngine"]),
         // Argument parsing and the subcommands: maps options to engine requests and outcomes to exit codes.
         .target(name: "NewsLintCLI", dependencies: ["NewsLintCore", "NewsLintRules", "NewsLintEngine", "NewsLintReport", "NewsLintServer"]),
-        // Thin entry point: hands argv to NewsLintCLI.
-        .executableTarget(name: "newslint", dependencies: ["NewsLintCLI"]),
+        // Thin entry point: hands argv to NewsLintCLI. Depending on the `newslint-online` executable
+        // builds it with `newslint` (`swift run newslint` too) without linking it in.
+        .executableTarget(name: "newslint", dependencies: ["NewsLintCLI", "NewsLintOnline"]),
         .testTarget(
             name: "NewsLintKitTests",
-            dependencies: ["NewsLintCore", "NewsLintRules", "NewsLintEngine", "NewsLintReport", "NewsLintServer", "NewsLintCLI"],
+            dependencies: ["NewsLintCore", "NewsLintRules", "NewsLintEngine", "NewsLintReport", "NewsLintServer", "NewsLintCLI", "NewsLintOnline"],
             exclude: ["Fixtures"]
         ),
     ]
