@@ -35,12 +35,14 @@ public struct AhoCorasick: Sendable {
                 width += 1
             }
         }
-        // One flat table, sized once: at most one state per literal byte (growing it row by row
-        // copied and faulted in the table several times). -1 marks a missing trie edge until the
-        // failure links fill it in.
+        // One flat table, its capacity reserved once for at most one state per literal byte
+        // (growing it row by row copied and faulted in the table several times); rows are added
+        // as states are, copied from one row of -1 (a missing trie edge until the failure links
+        // fill it in).
+        let emptyRow = [Int32](repeating: -1, count: width)
         var delta: [Int32] = []
         delta.reserveCapacity(capacity * width)
-        delta.append(contentsOf: repeatElement(-1, count: width))
+        delta.append(contentsOf: emptyRow)
         var out: [[Int32]] = [[]]
         for (id, lit) in literals.enumerated() where !lit.isEmpty {
             var s = 0
@@ -51,7 +53,7 @@ public struct AhoCorasick: Sendable {
                     s = Int(next)
                 } else {
                     let added = out.count
-                    delta.append(contentsOf: repeatElement(-1, count: width))
+                    delta.append(contentsOf: emptyRow)
                     out.append([])
                     delta[slot] = Int32(added)
                     s = added
