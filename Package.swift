@@ -67,8 +67,8 @@ let package = Package(
         .target(name: "NewsLintCLI", dependencies: ["NewsLintCore", "NewsLintRules", "NewsLintEngine", "NewsLintReport", "NewsLintServer"], swiftSettings: releaseSwiftSettings),
         // Thin entry point: hands argv to NewsLintCLI. Depending on the `newslint-online` executable
         // builds it with `newslint` (`swift run newslint` too) without linking it in. The release
-        // build on Linux links the Swift runtime and Foundation statically: the dynamic loader's
-        // symbol lookups across their 16 shared objects were a quarter of a one-file run
+        // build on Linux links the Swift runtime and Foundation statically: the dynamic loader
+        // resolved 18,000 symbol relocations across their shared objects at every start
         // (BENCHMARKS.md, "Startup"); the binary grows from 18 to 89 MB (63 MB stripped, mostly ICU data).
         .executableTarget(name: "newslint", dependencies: ["NewsLintCLI", "NewsLintOnline"],
                           swiftSettings: releaseSwiftSettings + [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))],
