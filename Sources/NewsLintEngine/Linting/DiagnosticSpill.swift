@@ -155,7 +155,7 @@ public enum OrderedMerge {
         /// The extras of `path` (the cursor is at or before them).
         func group(_ path: String) -> [Diagnostic] {
             var out: [Diagnostic] = []
-            while let d = cursor.peek(), d.path == path, let taken = cursor.next() { out.append(taken) }
+            while let d = cursor.peek(), d.path.hasSameBytes(as: path), let taken = cursor.next() { out.append(taken) }
             return out
         }
         func emit(_ diagnostics: [Diagnostic], _ lines: [Int: String]) {

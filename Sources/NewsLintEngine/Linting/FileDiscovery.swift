@@ -60,7 +60,7 @@ public struct FileDiscovery {
             guard SystemPath.stat(absolute(path), &st) == 0 else {
                 let err = errno
                 if SystemPath.lstat(absolute(path), &st) == 0 {
-                    problems.append(InputProblem(path: path, message: "broken symbolic link", isFailure: true))
+                    problems.append(InputProblem(path: path, message: DirectoryReader.unresolvedLink(err), isFailure: true))
                 } else {
                     problems.append(InputProblem(path: path, message: "cannot open: \(String(cString: strerror(err)))", isFailure: true))
                 }
@@ -128,9 +128,10 @@ public struct FileDiscovery {
             if type == .other {
                 var cst = stat()
                 if SystemPath.stat(absolute(child), &cst) != 0 {
+                    let err = errno
                     var lst = stat()
                     if SystemPath.lstat(absolute(child), &lst) == 0 && matchesExtension(name, config) {
-                        problems.append(InputProblem(path: child, message: "broken symbolic link", isFailure: true))
+                        problems.append(InputProblem(path: child, message: DirectoryReader.unresolvedLink(err), isFailure: true))
                     }
                     continue
                 }
@@ -169,6 +170,15 @@ public struct FileDiscovery {
 /// Lists a directory with `readdir`, keeping the entry type it reports (no stat per entry).
 package enum DirectoryReader {
     package enum Kind { case file, directory, other }
+
+    /// A symbolic link whose target cannot be reached (`stat` failed with `err`, `lstat` did not).
+    package static func unresolvedLink(_ err: Int32) -> String {
+        switch err {
+        case ELOOP: return "symbolic link loop (the link leads back to itself); remove the link or point it at a file"
+        case ENOENT, ENOTDIR: return "broken symbolic link (its target does not exist); remove the link or fix its target"
+        default: return "symbolic link whose target cannot be read: \(String(cString: strerror(err)))"
+        }
+    }
 
     /// Entries sorted by name; nil (errno set) when the directory cannot be opened.
     package static func entries(_ path: String) -> [(name: String, kind: Kind)]? {

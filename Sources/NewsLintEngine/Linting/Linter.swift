@@ -239,6 +239,10 @@ public struct CrossFileFacts: @unchecked Sendable {
         }
     }
 
+    /// Why reduces could not read their facts back (one message per rule; empty when all did):
+    /// the run is then an I/O failure.
+    public var readFailures: [String] { columns.compactMap(\.readFailure) }
+
     /// Paths by file number (delivery order).
     public var paths: FactPaths {
         if ownPaths.isEmpty, let inputs {
@@ -493,6 +497,7 @@ public final class Linter: Sendable {
                 if let cache = reusableCache, let digest = runDigest { cache.recordCrossFile(digest: digest, diagnostics: run.crossFile) }
             }
         }
+        if !run.facts.readFailures.isEmpty { run.ioFailure = true }
         if let runs {
             runs.add(contentsOf: run.crossFile)
             run.crossFile = []
@@ -501,15 +506,18 @@ public final class Linter: Sendable {
     }
 
     /// The reduce phase of cross-file rules over the facts of all files.
-    public func finishCrossFile(_ outcomes: [FileOutcome]) -> [Diagnostic] {
-        finishCrossFile(facts: outcomes.map { FileFacts(path: $0.path, facts: $0.facts) })
+    public func finishCrossFile(_ outcomes: [FileOutcome]) throws -> [Diagnostic] {
+        try finishCrossFile(facts: outcomes.map { FileFacts(path: $0.path, facts: $0.facts) })
     }
 
-    /// The reduce phase of cross-file rules over the facts of all files.
-    public func finishCrossFile(facts files: [FileFacts]) -> [Diagnostic] {
+    /// The reduce phase of cross-file rules over the facts of all files; throws when facts
+    /// spilled to the temporary directory could not be read back.
+    public func finishCrossFile(facts files: [FileFacts]) throws -> [Diagnostic] {
         var facts = CrossFileFacts(rules: baseRules.crossFile.map(\.rule), memoryBudget: settings.factMemoryBudget)
         for f in files { facts.add(path: f.path, facts: f.facts) }
-        return finishCrossFile(consuming: &facts)
+        let found = finishCrossFile(consuming: &facts)
+        if case let failures = facts.readFailures, !failures.isEmpty { throw UsageError(failures.joined(separator: "\nerror: ")) }
+        return found
     }
 
     /// The reduce phase, releasing each rule's facts as it runs (peak memory: one rule's facts
