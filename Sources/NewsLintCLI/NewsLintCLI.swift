@@ -49,7 +49,7 @@ public struct ToolIO: Sendable {
 
     /// Standard output that cannot be written (a full disk, an I/O error) ends the run with a
     /// message and exit code 2 rather than a crash; a closed pipe ends it quietly, as SIGPIPE does.
-    private static func writeStandardOutput(_ bytes: [UInt8]) {
+    fileprivate static func writeStandardOutput(_ bytes: [UInt8]) {
         guard let failure = writeAll(1, bytes) else { return }
         if failure == EPIPE { exit(141) }
         _ = writeAll(2, Array("error: cannot write to standard output: \(String(cString: strerror(failure))); free space on its disk or redirect it elsewhere (--output FILE)\n".utf8))
@@ -173,7 +173,7 @@ public enum NewsLintCLI {
     /// half of the time `--version` spent in `main`.
     public static func runProcess(_ arguments: [String]) -> Int32 {
         if isVersionRequest(arguments) {
-            FileHandle.standardOutput.write(Data(versionLine.utf8))
+            ToolIO.writeStandardOutput(Array(versionLine.utf8))
             return ExitCode.ok
         }
         return run(arguments, io: .process)
