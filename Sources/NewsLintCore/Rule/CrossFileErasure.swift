@@ -9,6 +9,9 @@ public protocol ErasedCrossFileRule: Sendable {
     /// The cache's form of a fact (`CompactCoder`: positional binary, far cheaper to decode than JSON).
     func encodeCachedFact(_ fact: any Sendable) throws -> [UInt8]
     func decodeCachedFact(_ bytes: [UInt8]) throws -> any Sendable
+    /// Whether this rule's fact column stores a fact given as its cached bytes as they are
+    /// (`FactColumn.append(file:cachedBytes:)`), so a cache hit need not decode it.
+    var keepsCachedFactBytes: Bool { get }
     /// Storage for this rule's facts over a run (see `FactColumn`), holding up to `memoryBudget`
     /// bytes of them in memory.
     func makeFactColumn(memoryBudget: Int) -> any FactColumn
@@ -18,6 +21,7 @@ extension ErasedCrossFileRule {
     public func makeFactColumn(memoryBudget: Int) -> any FactColumn { BoxedFactColumn(rule: self) }
     public func encodeCachedFact(_ fact: any Sendable) throws -> [UInt8] { [UInt8](try encodeFact(fact)) }
     public func decodeCachedFact(_ bytes: [UInt8]) throws -> any Sendable { try decodeFact(Data(bytes)) }
+    public var keepsCachedFactBytes: Bool { false }
 }
 
 /// One cross-file rule's facts over a run, in delivery order, and its reduce phase. Typed columns
@@ -25,8 +29,9 @@ extension ErasedCrossFileRule {
 /// Appended to from one thread at a time (the engine's delivery), never concurrently.
 public protocol FactColumn: AnyObject {
     func append(file: Int, fact: any Sendable)
-    /// `fact` with the bytes the lint cache holds for it (its rule's `encodeCachedFact`).
-    func append(file: Int, fact: any Sendable, cachedBytes: [UInt8])
+    /// A fact given only as the bytes the lint cache holds for it (its rule's `encodeCachedFact`);
+    /// called only for rules whose `keepsCachedFactBytes` is true.
+    func append(file: Int, cachedBytes: ArraySlice<UInt8>)
     var count: Int { get }
     func entry(_ i: Int) -> (file: Int, fact: any Sendable)
     /// Runs the reduce phase over the facts (sorted by path) and releases them. With `into`, the
@@ -35,7 +40,9 @@ public protocol FactColumn: AnyObject {
 }
 
 extension FactColumn {
-    public func append(file: Int, fact: any Sendable, cachedBytes: [UInt8]) { append(file: file, fact: fact) }
+    public func append(file: Int, cachedBytes: ArraySlice<UInt8>) {
+        assertionFailure("\(Self.self) takes decoded facts only (its rule's keepsCachedFactBytes is false)")
+    }
 }
 
 /// The paths of a run's files that have facts, by file number (delivery order), without a copy
@@ -114,9 +121,8 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     }
 
     /// A cache hit's fact: the cache's bytes are `CompactCoder.encode` of it (`CrossFileBox`), the
-    /// record's own form, so they are stored as they are rather than encoded again.
-    package func append(file: Int, fact: any Sendable, cachedBytes: [UInt8]) {
-        guard fact is R.Fact else { return }
+    /// record's own form, so they are stored as they are, neither decoded nor encoded again.
+    package func append(file: Int, cachedBytes: ArraySlice<UInt8>) {
         var record: [UInt8] = [0]
         record.append(contentsOf: cachedBytes)
         ends.append(log.append(record).upperBound)
@@ -233,6 +239,9 @@ package struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
     }
 
     package func decodeCachedFact(_ bytes: [UInt8]) throws -> any Sendable { try CompactCoder.decode(R.Fact.self, from: bytes) }
+
+    /// `TypedFactColumn` records are the cached form.
+    package var keepsCachedFactBytes: Bool { true }
 
     package func makeFactColumn(memoryBudget: Int) -> any FactColumn { TypedFactColumn(rule: rule, memoryBudget: memoryBudget) }
 }

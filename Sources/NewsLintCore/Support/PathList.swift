@@ -82,4 +82,21 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
     }
 
     public static func == (a: PathList, b: PathList) -> Bool { a.total == b.total && a.elementsEqual(b) }
+
+    /// Whether `a` sorts before `b` by the bytes of their UTF-8 (the order paths are listed in):
+    /// one `memcmp`, where `utf8.lexicographicallyPrecedes` steps through both views byte by byte
+    /// and String's `<` compares canonical equivalents (normalizing non-ASCII names).
+    public static func precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = Swift.min(x.count, y.count)
+                if n > 0, let p = x.baseAddress, let q = y.baseAddress {
+                    let c = memcmp(p, q, n)
+                    if c != 0 { return c < 0 }
+                }
+                return x.count < y.count
+            }
+        }
+    }
 }

@@ -78,13 +78,14 @@ public struct FileDiscovery {
             }
         }
         // One path walks each directory entry once: duplicates only arise from several paths.
-        // The walk is usually already in byte order (names are sorted per directory): check before sorting.
-        let inOrder = zip(files, files.dropFirst()).allSatisfy { !$1.utf8.lexicographicallyPrecedes($0.utf8) }
+        // The walk is usually already in byte order (names are sorted per directory), which the
+        // list tracks as paths are appended; otherwise check before sorting.
+        let inOrder = files.isStrictlyIncreasing || zip(files, files.dropFirst()).allSatisfy { !$1.utf8.lexicographicallyPrecedes($0.utf8) }
         if paths.count > 1 || !inOrder {
             var unique: [String] = []
             var set = Set<[UInt8]>()
             for f in files where paths.count == 1 || set.insert(Array(f.utf8)).inserted { unique.append(f) }
-            if !inOrder { unique.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+            if !inOrder { unique.sort(by: PathList.precedes) }
             files = PathList(unique)
         }
         return (files, problems)
@@ -170,7 +171,9 @@ public struct FileDiscovery {
 package enum DirectoryReader {
     package enum Kind { case file, directory, other }
 
-    /// Entries sorted by name; nil (errno set) when the directory cannot be opened.
+    /// Entries sorted by the bytes of their names (the order paths are reported in; String's `<`
+    /// compares canonical equivalents, normalizing each name); nil (errno set) when the directory
+    /// cannot be opened.
     package static func entries(_ path: String) -> [(name: String, kind: Kind)]? {
         guard let dir = SystemPath.withCString(path, { opendir($0) }) else { return nil }
         defer { closedir(dir) }
@@ -190,7 +193,7 @@ package enum DirectoryReader {
             }
             out.append((name, kind))
         }
-        out.sort { $0.name < $1.name }
+        out.sort { PathList.precedes($0.name, $1.name) }
         return out
     }
 }

@@ -10,11 +10,15 @@ package struct RecentStrings {
     package static let capacity = 16
     private var slots: [String] = []
     private var next = 0
+    /// Strings known before decoding starts (rule ids), never replaced: a stream that starts
+    /// anew per record (a cache entry) finds them without decoding them once per record.
+    private let pinned: [String]
 
-    package init() {}
+    package init(pinned: [String] = []) { self.pinned = pinned }
 
     /// The string of the UTF-8 `bytes`; nil when they are not valid UTF-8.
     package mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        for s in pinned where Self.equal(s, bytes) { return s }
         for i in slots.indices where Self.equal(slots[i], bytes) { return slots[i] }
         guard let s = String(validating: bytes, as: UTF8.self) else { return nil }
         if slots.count < Self.capacity {
