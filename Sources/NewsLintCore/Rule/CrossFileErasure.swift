@@ -123,9 +123,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     /// A cache hit's fact: the cache's bytes are `CompactCoder.encode` of it (`CrossFileBox`), the
     /// record's own form, so they are stored as they are, neither decoded nor encoded again.
     package func append(file: Int, cachedBytes: ArraySlice<UInt8>) {
-        var record: [UInt8] = [0]
-        record.append(contentsOf: cachedBytes)
-        ends.append(log.append(record).upperBound)
+        ends.append(log.append(tag: 0, cachedBytes).upperBound)
         files.append(Int32(truncatingIfNeeded: file))
     }
 

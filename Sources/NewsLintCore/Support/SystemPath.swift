@@ -45,6 +45,13 @@ public enum SystemPath {
         return String(scalars)
     }
 
+    /// The same for bytes in memory (a directory entry's name): valid UTF-8 without an F4 byte
+    /// (no reserved code point can start there) is decoded without a copy or a second scan.
+    public static func decode(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+        if let base = raw.baseAddress, memchr(base, 0xF4, raw.count) == nil, let s = String(validating: raw, as: UTF8.self) { return s }
+        return decode(raw[...])
+    }
+
     /// The exact bytes a path names on disk.
     public static func bytes(_ path: String) -> [UInt8] {
         guard containsReserved(path) else { return Array(path.utf8) }

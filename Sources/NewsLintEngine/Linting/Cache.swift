@@ -124,10 +124,12 @@ public final class LintCache: @unchecked Sendable {
     /// Secret key of the entry checksums (SipHash), random per cache directory and stored beside it
     /// (`cache.key`, mode 0600): an entry written by anyone without the key does not verify.
     package let macKey: (UInt64, UInt64)
-    private let loaded: [UInt8]
-    /// Entry ranges (checksum and body) by hash of their path's bytes (the path itself is compared
-    /// on use): no String per file, and NFC and NFD spellings of a name stay two entries.
-    private let index: [UInt64: Range<Int>]
+    /// The file as read, and its entry ranges (checksum and body) by hash of their path's bytes
+    /// (the path itself is compared on use): no String per file, and NFC and NFD spellings of a
+    /// name stay two entries.
+    private let contents: CacheContents
+    private var loaded: [UInt8] { contents.value.bytes }
+    private var index: [UInt64: Range<Int>] { contents.value.index }
     private let fresh = Locked<[UInt64: [UInt8]]>([:])
     private let now = Int64(Date().timeIntervalSince1970)
     private let hitCount = Locked(0)
@@ -157,14 +159,11 @@ public final class LintCache: @unchecked Sendable {
         self.file = file
         self.key = key
         self.macKey = macKey
-        var bytes: [UInt8] = []
-        if case let .bytes(b) = FileReader.read(file, maxSize: Int.max / 2) { bytes = b }
-        if let idx = LintCache.parseIndex(bytes, key: key) {
-            loaded = bytes
-            index = idx
-        } else {
-            loaded = []
-            index = [:]
+        contents = CacheContents {
+            var bytes: [UInt8] = []
+            if case let .bytes(b) = FileReader.read(file, maxSize: Int.max / 2) { bytes = b }
+            guard let index = LintCache.parseIndex(bytes, key: key) else { return ([], [:]) }
+            return (bytes, index)
         }
     }
 
@@ -203,7 +202,9 @@ public final class LintCache: @unchecked Sendable {
     }
 
     /// The body range of the loaded entry at `range` when its checksum verifies.
-    private func verifiedBody(_ range: Range<Int>) -> Range<Int>? {
+    private func verifiedBody(_ range: Range<Int>) -> Range<Int>? { verifiedBody(range, in: loaded) }
+
+    private func verifiedBody(_ range: Range<Int>, in loaded: [UInt8]) -> Range<Int>? {
         guard range.lowerBound >= 0, range.upperBound <= loaded.count, range.count > 8 else { return nil }
         let body = (range.lowerBound + 8)..<range.upperBound
         let ok = loaded.withUnsafeBytes { all -> Bool in
@@ -216,8 +217,9 @@ public final class LintCache: @unchecked Sendable {
     /// The verified entry for `location`, its diagnostics under `displayPath` (decoded here, so a
     /// warm run decodes on its workers); nil when there is none or it fails its checksum or decode.
     /// `knownStrings`: strings the entry likely holds (rule ids), shared rather than decoded.
-    package func entry(for location: String, displayPath: String = "", knownStrings: [String] = []) -> CacheEntry? {
-        guard let range = index[LintCache.pathHash(location)], let body = verifiedBody(range) else { return nil }
+    package func entry(for location: String, displayPath: String = "", knownStrings: KnownStrings = KnownStrings()) -> CacheEntry? {
+        let (loaded, index) = contents.value
+        guard let range = index[LintCache.pathHash(location)], let body = verifiedBody(range, in: loaded) else { return nil }
         return CacheEntry.decode(loaded, range: body, location: location, displayPath: displayPath, knownStrings: knownStrings)
     }
 
@@ -279,9 +281,10 @@ public final class LintCache: @unchecked Sendable {
     public func save() throws {
         let updates = fresh.withLock { $0 }
         if updates.isEmpty { return }
+        let (loaded, index) = contents.value
         var entries: [ArraySlice<UInt8>] = []
         entries.reserveCapacity(index.count + updates.count)
-        for (hash, range) in index where updates[hash] == nil && verifiedBody(range) != nil { entries.append(loaded[range]) }
+        for (hash, range) in index where updates[hash] == nil && verifiedBody(range, in: loaded) != nil { entries.append(loaded[range]) }
         for (_, bytes) in updates { entries.append(bytes[...]) }
         // Unsorted on purpose: entry order carries no meaning, and sorting 100k paths cost more than the lint.
         var w = ByteWriter()
@@ -346,12 +349,45 @@ public final class LintCache: @unchecked Sendable {
     /// Identifies this build: the embedded catalog plus the executable's size and mtime,
     /// so a rebuilt binary with changed rule code never reads a stale cache.
     package static let toolFingerprint: String = {
-        var s = StableHash.hex(StableHash.fnv1a64(EmbeddedCatalog.files.flatMap { Array($0.path.utf8) + [0] + $0.bytes }))
+        // Each file hashed 8 bytes a step (no copy of the whole catalog): startup of every cached run.
+        var h: UInt64 = 0x6361_7461_6C6F_6721
+        for file in EmbeddedCatalog.files {
+            h = FastHash.mix(h ^ LintCache.pathHash(file.path))
+            h = FastHash.mix(h ^ FastHash.hash(file.bytes))
+        }
+        var s = StableHash.hex(h)
         if let exe = Bundle.main.executablePath ?? CommandLine.arguments.first, let stamp = FileStamp.of(exe) {
             s += " \(stamp.size) \(stamp.mtimeSeconds).\(stamp.mtimeNanoseconds)"
         }
         return s
     }()
+}
+
+/// The cache file, read and indexed on another thread from `LintCache.open` on: the run's first
+/// lookup waits for it, while the rules are being prepared (a warm run's serial start).
+private final class CacheContents: @unchecked Sendable {
+    typealias Value = (bytes: [UInt8], index: [UInt64: Range<Int>])
+    private let condition = NSCondition()
+    private var result: Value?
+
+    init(load: @escaping @Sendable () -> Value) {
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            let loaded = load()
+            condition.lock()
+            result = loaded
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    var value: Value {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let result { return result }
+            condition.wait()
+        }
+    }
 }
 
 package struct CacheWriteError: Error, CustomStringConvertible {
@@ -372,6 +408,8 @@ package struct CacheEntry: Sendable {
     /// Encoded cross-file facts by rule id (when decoded, slices of the loaded cache file: a cache
     /// hit hands them to the fact columns as they are).
     package var facts: [(rule: String, data: ArraySlice<UInt8>)]
+    /// `digest(facts)`, stored so that a hit need not hash its facts again.
+    package var factDigest: UInt64
     /// Other files the result depends on (local images a rule probed), with their stamp then
     /// (nil: missing). The entry is stale when any of them changed, appeared or vanished.
     package var dependencies: [(path: String, stamp: FileStamp?)] = []
@@ -382,7 +420,7 @@ package struct CacheEntry: Sendable {
 
     package init(location: String, stamp: FileStamp, settled: Bool, contentHash: UInt64, byteCount: Int, diagnostics: [Diagnostic],
                  facts: [(rule: String, data: ArraySlice<UInt8>)], dependencies: [(path: String, stamp: FileStamp?)] = [],
-                 crossFileRegions: [Suppressions.Region]? = nil, regionsKnown: Bool = false) {
+                 crossFileRegions: [Suppressions.Region]? = nil, regionsKnown: Bool = false, factDigest: UInt64? = nil) {
         self.location = location
         self.stamp = stamp
         self.settled = settled
@@ -390,6 +428,7 @@ package struct CacheEntry: Sendable {
         self.byteCount = byteCount
         self.diagnostics = diagnostics
         self.facts = facts
+        self.factDigest = factDigest ?? CacheEntry.digest(facts)
         self.dependencies = dependencies
         self.crossFileRegions = crossFileRegions
         self.regionsKnown = regionsKnown
@@ -421,6 +460,7 @@ package struct CacheEntry: Sendable {
             w.string(f.rule)
             w.blob(f.data)
         }
+        w.u64(factDigest)
         w.varint(UInt64(dependencies.count))
         for d in dependencies {
             w.string(d.path)
@@ -441,12 +481,16 @@ package struct CacheEntry: Sendable {
     /// the path the entry must be for, compared byte for byte (nil: decoded from the entry);
     /// `displayPath`: the path the diagnostics get; `knownStrings`: see `RecentStrings.pinned`.
     package static func decode(_ bytes: [UInt8], range: Range<Int>, location expected: String? = nil,
-                               displayPath: String = "", knownStrings: [String] = []) -> CacheEntry? {
+                               displayPath: String = "", knownStrings: KnownStrings = KnownStrings()) -> CacheEntry? {
         var r = ByteReader(bytes, range: range)
         let location: String
         if var expected {
-            guard let n = r.int(), let pathRange = r.skip(n),
-                  expected.withUTF8({ $0.elementsEqual(bytes[pathRange]) }) else { return nil }
+            guard let n = r.int(), let pathRange = r.skip(n), expected.utf8.count == n,
+                  expected.withUTF8({ e in bytes.withUnsafeBufferPointer { b in
+                      guard n > 0 else { return true }
+                      guard let p = e.baseAddress, let q = b.baseAddress else { return false }
+                      return memcmp(p, q + pathRange.lowerBound, n) == 0
+                  } }) else { return nil }
             location = expected
         } else {
             guard let decoded = r.string() else { return nil }
@@ -468,7 +512,7 @@ package struct CacheEntry: Sendable {
             guard let rule = r.string(&strings), let n = r.int(), let data = r.skip(n) else { return nil }
             facts.append((rule, bytes[data]))
         }
-        guard let dependencyCount = r.int() else { return nil }
+        guard let factDigest = r.u64(), let dependencyCount = r.int() else { return nil }
         var dependencies: [(path: String, stamp: FileStamp?)] = []
         for _ in 0..<dependencyCount {
             guard let path = r.string(), let present = r.byte() else { return nil }
@@ -485,7 +529,7 @@ package struct CacheEntry: Sendable {
         guard r.atEnd else { return nil }
         return CacheEntry(location: location, stamp: stamp, settled: settled == 1, contentHash: hash, byteCount: byteCount,
                           diagnostics: diagnostics, facts: facts, dependencies: dependencies,
-                          crossFileRegions: regions.isEmpty ? nil : regions, regionsKnown: known == 1)
+                          crossFileRegions: regions.isEmpty ? nil : regions, regionsKnown: known == 1, factDigest: factDigest)
     }
 }
 

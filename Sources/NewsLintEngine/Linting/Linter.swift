@@ -309,7 +309,10 @@ public final class Linter: Sendable {
     /// Every configuration of the run (nested `.lint.json` files); `config` is the first.
     public let configurations: ConfigSet
     /// Ids of the base rules (per-file, then cross-file): what cache entries name, shared by their decodes.
-    private let ruleIDs: [String]
+    private let ruleIDs: KnownStrings
+    /// By cross-file rule index: its id, and whether its column keeps a cache hit's fact bytes.
+    private let crossFileIDs: [String]
+    private let crossFileKeepsBytes: [Bool]
 
     /// `configurations`: per-file configs (nested `.lint.json`); nil: `config` for every file.
     public init(catalog: Catalog, config: Configuration, settings: LintSettings, configurations: ConfigSet? = nil) throws {
@@ -319,7 +322,9 @@ public final class Linter: Sendable {
         self.configurations = configurations ?? ConfigSet(single: config)
         self.environment = settings.environment.prepared(config: config, baseDirectory: settings.baseDirectory)
         self.baseRules = try RuleSet.build(catalog: catalog, config: config, filter: settings.filter)
-        self.ruleIDs = baseRules.perFile.map(\.id) + baseRules.crossFile.map(\.id)
+        self.crossFileIDs = baseRules.crossFile.map(\.id)
+        self.crossFileKeepsBytes = baseRules.crossFile.map(\.rule.keepsCachedFactBytes)
+        self.ruleIDs = KnownStrings(baseRules.perFile.map(\.id) + crossFileIDs)
         // Validate every override's rule set up front so errors surface before linting.
         var cache: [[Int]: RuleSet] = [:]
         var errors: [ConfigError] = []
@@ -610,11 +615,12 @@ public final class Linter: Sendable {
                 facts.append((active.id, data[...]))
             }
             // Diagnostics are stored without their path (the encoding leaves it out).
-            cache.record(CacheEntry(location: location, stamp: stamp, settled: false, contentHash: hash, byteCount: bytes.count,
-                                    diagnostics: outcome.diagnostics, facts: facts, dependencies: recorder.probed.map { ($0, FileStamp.of($0)) },
-                                    crossFileRegions: outcome.suppressions, regionsKnown: outcome.suppressionsKnown))
+            let entry = CacheEntry(location: location, stamp: stamp, settled: false, contentHash: hash, byteCount: bytes.count,
+                                   diagnostics: outcome.diagnostics, facts: facts, dependencies: recorder.probed.map { ($0, FileStamp.of($0)) },
+                                   crossFileRegions: outcome.suppressions, regionsKnown: outcome.suppressionsKnown)
+            cache.record(entry)
             var recorded = outcome
-            recorded.factDigest = CacheEntry.digest(facts)
+            recorded.factDigest = entry.factDigest
             return recorded
         }
         return lintBytes(bytes, input: input, path: path, location: location, rules: rules)
@@ -629,18 +635,17 @@ public final class Linter: Sendable {
         var kept: [(rule: Int, bytes: ArraySlice<UInt8>)] = []
         kept.reserveCapacity(entry.facts.count)
         for f in entry.facts {
-            guard let i = baseRules.crossFile.firstIndex(where: { $0.id == f.rule }) else { return nil }
-            let rule = baseRules.crossFile[i].rule
-            if rule.keepsCachedFactBytes {
+            guard let i = crossFileIDs.firstIndex(of: f.rule) else { return nil }
+            if crossFileKeepsBytes[i] {
                 kept.append((i, f.data))
             } else {
-                guard let fact = try? rule.decodeCachedFact(Array(f.data)) else { return nil }
+                guard let fact = try? baseRules.crossFile[i].rule.decodeCachedFact(Array(f.data)) else { return nil }
                 facts.append((i, fact))
             }
         }
         var outcome = FileOutcome(path: path, diagnostics: entry.diagnostics, facts: facts, byteCount: entry.byteCount, fix: nil, ioFailure: false)
         outcome.cachedFacts = kept
-        outcome.factDigest = CacheEntry.digest(entry.facts)
+        outcome.factDigest = entry.factDigest
         outcome.answeredFromCache = true
         // The regions the pass found when it cached the file: cross-file findings need not read it.
         outcome.suppressions = entry.crossFileRegions
