@@ -99,4 +99,17 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
             }
         }
     }
+
+    /// Whether `a` and `b` are the same bytes (String's `==` compares canonical equivalents: an NFC
+    /// and an NFD name are equal Strings but two files).
+    public static func sameBytes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                guard x.count == y.count else { return false }
+                guard let p = x.baseAddress, let q = y.baseAddress else { return true }
+                return memcmp(p, q, x.count) == 0
+            }
+        }
+    }
 }

@@ -148,14 +148,15 @@ public enum OrderedMerge {
         /// Emits extras whose path sorts before `path` (nil: all remaining), one group per path.
         func flushExtras(before path: String?) {
             while let first = cursor.peek() {
-                if let path, !first.path.utf8.lexicographicallyPrecedes(path.utf8) { return }
+                if let path, !PathList.precedes(first.path, path) { return }
                 body(group(first.path)[...], [:])
             }
         }
         /// The extras of `path` (the cursor is at or before them).
         func group(_ path: String) -> [Diagnostic] {
             var out: [Diagnostic] = []
-            while let d = cursor.peek(), d.path == path, let taken = cursor.next() { out.append(taken) }
+            // Bytes, not String's `==`: NFC and NFD spellings of a name are two files, two groups.
+            while let d = cursor.peek(), PathList.sameBytes(d.path, path), let taken = cursor.next() { out.append(taken) }
             return out
         }
         func emit(_ diagnostics: [Diagnostic], _ lines: [Int: String]) {
@@ -175,7 +176,7 @@ public enum OrderedMerge {
         // group, sorted together; their lines are left to the reader (the two texts differ).
         var held: (diagnostics: [Diagnostic], lines: [Int: String])?
         let complete = spill.forEachFile { diagnostics, lines in
-            if let h = held, let path = h.diagnostics.first?.path, let next = diagnostics.first?.path, path.utf8.elementsEqual(next.utf8) {
+            if let h = held, let path = h.diagnostics.first?.path, let next = diagnostics.first?.path, PathList.sameBytes(path, next) {
                 held = (h.diagnostics + diagnostics, [:])
                 return
             }

@@ -98,10 +98,10 @@ public struct LintInputList: RandomAccessCollection, Sendable, ExpressibleByArra
         guard files.isStrictlyIncreasing else { return false }
         var previous: String?
         for input in given {
-            if let previous, !previous.utf8.lexicographicallyPrecedes(input.path.utf8) { return false }
+            if let previous, !PathList.precedes(previous, input.path) { return false }
             previous = input.path
         }
-        if let previous, let first = files.first, !previous.utf8.lexicographicallyPrecedes(first.utf8) { return false }
+        if let previous, let first = files.first, !PathList.precedes(previous, first) { return false }
         return true
     }
 
@@ -241,7 +241,7 @@ public struct CrossFileFacts: @unchecked Sendable {
             // Inputs in strictly increasing path order, delivered in increasing input order: no
             // path comparison per file.
             if !(inputsIncrease && (previousInput.map { $0 < input } ?? true)),
-               let previousPath, !previousPath.utf8.lexicographicallyPrecedes(path.utf8) { pathsIncrease = false }
+               let previousPath, !PathList.precedes(previousPath, path) { pathsIncrease = false }
             previousInput = input
             inputNumbers.append(Int32(truncatingIfNeeded: input))
         } else {
@@ -250,7 +250,7 @@ public struct CrossFileFacts: @unchecked Sendable {
                 for n in inputNumbers { ownPaths.append(inputs[Int(n)].path) }
                 inputNumbers = []
             }
-            if let previousPath, !previousPath.utf8.lexicographicallyPrecedes(path.utf8) { pathsIncrease = false }
+            if let previousPath, !PathList.precedes(previousPath, path) { pathsIncrease = false }
             previousInput = nil
             ownPaths.append(path)
         }

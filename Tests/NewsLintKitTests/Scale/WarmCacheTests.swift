@@ -115,6 +115,19 @@ enum CacheFileLayout {
         if case .file = ordered[1] { Issue.record("stdin keeps its place before the file of the same name") }
     }
 
+    /// The ordered merge groups findings by the bytes of their path: a cross-file finding on the
+    /// NFC name is not folded into the NFD file's group (String's `==` calls them equal).
+    @Test func mergeKeepsNfcAndNfdPathsApart() {
+        let nfd = String(decoding: Self.nfd, as: UTF8.self), nfc = String(decoding: Self.nfc, as: UTF8.self)
+        let spill = DiagnosticSpill()
+        spill.append([Diagnostic(rule: "trailing-whitespace", severity: .warning, path: nfd, line: 1, column: 1, message: "a")])
+        var groups: [[[UInt8]]] = []
+        let extra = Diagnostic(rule: "content-duplicate", severity: .warning, path: nfc, line: 2, column: 1, message: "b")
+        #expect(OrderedMerge.run(spill, extras: [extra]) { group in groups.append(group.map { Array($0.path.utf8) }) })
+        #expect(groups == [[Self.nfd], [Self.nfc]])
+        #expect(PathList.precedes(nfd, nfc) && !PathList.precedes(nfc, nfd) && !PathList.sameBytes(nfc, nfd) && nfc == nfd)
+    }
+
     /// NFC and NFD spellings of one name are different files on Linux: each keeps its own entry
     /// (paths are compared as bytes, not as canonically equivalent Strings).
     @Test func nfcAndNfdNamesKeepTheirOwnEntries() throws {
