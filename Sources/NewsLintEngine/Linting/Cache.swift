@@ -370,8 +370,10 @@ private final class CacheContents: @unchecked Sendable {
     private let condition = NSCondition()
     private var result: Value?
 
+    /// A thread of its own, not the dispatch pool: the lint workers that wait for the result run
+    /// on that pool and must never keep the load from starting.
     init(load: @escaping @Sendable () -> Value) {
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
+        Thread.detachNewThread { [self] in
             let loaded = load()
             condition.lock()
             result = loaded
