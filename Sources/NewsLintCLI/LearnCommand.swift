@@ -65,6 +65,7 @@ package enum LearnCommand {
         let expanded = discovery.expand(paths)
         for p in paths { _ = resolver.configuration(forFile: NewsLintCLI.resolve(p, io)) }
         try resolver.throwErrors()
+        try NamedPaths.refuseMissingOrEmpty(paths, expanded: expanded, resolver: resolver, io: io)
         let catalog = resolver.catalog
         for p in expanded.problems { io.stderr("warning: \(SystemPath.display(p.path)): \(SystemPath.displayText(p.message))\n") }
         if let out = parsed.value("output") {
@@ -84,7 +85,7 @@ package enum LearnCommand {
         var key: [UInt8] = []
         let complete = run.extras.forEach { d in
             guard d.rule == rid else { return }
-            if current?.path != d.path {
+            if !(current?.path.hasSameBytes(as: d.path) ?? false) {
                 let data = SystemPath.contents(PathResolver.absolute(d.path, base: io.currentDirectory))
                 current = (d.path, data.map { Document(path: d.path, bytes: $0) })
             }
@@ -96,8 +97,9 @@ package enum LearnCommand {
             groups[key, default: ([:], 0)].texts[text, default: 0] += 1
             groups[key, default: ([:], 0)].files += 1
         }
+        if let failure = run.facts.readFailures.first { throw UsageError(failure + "; no pack written") }
         guard complete else {
-            throw UsageError("could not read back the repeated lines found (temporary directory \(NSTemporaryDirectory())); no pack written")
+            throw UsageError("could not read back the repeated lines found (temporary directory \(NSTemporaryDirectory()), set with TMPDIR); no pack written. Make sure it has free space and is not cleaned while newslint runs, then run again")
         }
         if run.ioFailure { io.stderr("warning: some files could not be read; the pack is learned from the rest\n") }
         var patterns: [(json: String, sortKey: String, files: Int)] = []

@@ -50,6 +50,7 @@ package struct LintInputs {
         if !discovery.followSymlinks { settings.writableRoots = discovery.roots(diskPaths) }
         problems += expanded.problems
         var inputs = LintInputList(texts: texts, files: expanded.files)
+        if let name = parsed.value("stdin-filename"), !texts.isEmpty { inputs = standingIn(stdin: name, for: inputs, io: io) }
         // Files named explicitly (and stdin's name) were not reached by a walk: resolve their configs too.
         for p in diskPaths + [parsed.value("stdin-filename")].compactMap({ $0 }) {
             var isDir: ObjCBool = false
@@ -70,11 +71,11 @@ package struct LintInputs {
         // silently: that is how pre-commit passes every staged file.
         if !parsed.positionals.isEmpty {
             var empty: [String] = []
-            for p in diskPaths where !problems.contains(where: { $0.path == p }) {
+            for p in diskPaths where !problems.contains(where: { $0.path.hasSameBytes(as: p) }) {
                 var isDir: ObjCBool = false
                 guard SystemPath.exists(NewsLintCLI.resolve(p, io), isDirectory: &isDir), isDir.boolValue else { continue }
                 let prefix = p.hasSuffix("/") ? p : p + "/"
-                if p == "." ? expanded.files.isEmpty : !expanded.files.contains(where: { $0.hasPrefix(prefix) }) {
+                if p == "." ? expanded.files.isEmpty : !expanded.files.contains(where: { $0.utf8.starts(with: prefix.utf8) }) {
                     empty.append(EmptyPathExplainer.explain(p, resolver: resolver, respectIgnoreFiles: discovery.respectIgnoreFiles, io: io))
                 }
             }
@@ -112,6 +113,24 @@ package struct LintInputs {
         settings.cache = scale.cache
         settings.finishCrossFile = scale.shard == nil && scale.factsOut == nil
         return LintInputs(inputs: pathOrder(inputs), problems: problems, inMemory: inMemory, paths: paths, scale: scale)
+    }
+
+    /// Stdin named like a file that is also linted from disk is that file's current text (an
+    /// editor's unsaved buffer, checked in the context of its corpus): the disk copy is left out,
+    /// so the run has one document per path (no code frames quoting the other text, no
+    /// cross-file finding of the file against itself). Paths match after `./` and `//` are
+    /// removed, byte for byte (symlinks are not resolved).
+    package static func standingIn(stdin name: String, for inputs: LintInputList, io: ToolIO) -> LintInputList {
+        let location = PathResolver.standardized(PathResolver.absolute(name, base: io.currentDirectory))
+        let fileName = location.split(separator: "/").last.map(String.init) ?? location
+        let sameName = { (path: String) in
+            path.hasSuffix(fileName) && PathResolver.standardized(PathResolver.absolute(path, base: io.currentDirectory)).hasSameBytes(as: location)
+        }
+        guard inputs.contains(where: { if case let .file(path) = $0 { return sameName(path) } else { return false } }) else { return inputs }
+        return inputs.filter { input in
+            if case let .file(path) = input { return !sameName(path) }
+            return true
+        }
     }
 
     /// Inputs in byte order of their paths, the order the run streams and every report lists

@@ -77,7 +77,7 @@ package enum LintOutput {
                 changedFiles += 1
                 write(UnifiedDiff.render(old: before, new: after, path: SystemPath.display(outcome.path)))
             }
-            if fixesStdin, fixedStdin == nil, let original = found.inMemory[outcome.path] {
+            if fixesStdin, fixedStdin == nil, let original = found.inMemory[exactPath: outcome.path] {
                 fixedStdin = outcome.fix?.fixed ?? original
                 inMemory[outcome.path] = fixedStdin
             }
@@ -89,6 +89,7 @@ package enum LintOutput {
         try found.scale.finish(facts: run.facts.files, fileCount: run.fileCount, linter: linter, io: io)
 
         var ioFailure = run.ioFailure
+        for failure in run.facts.readFailures { io.stderr("error: \(failure)\n") }
         // False when spilled findings could not be read back: no baseline is written from a part.
         var streamComplete = true
         let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal)
@@ -128,7 +129,7 @@ package enum LintOutput {
                 flushIfFull()
             }
             if !complete {
-                io.stderr("error: could not read back the diagnostics spilled to the temporary directory (\(NSTemporaryDirectory())); output is incomplete\n")
+                io.stderr("error: could not read back the diagnostics spilled to the temporary directory (\(NSTemporaryDirectory())); output is incomplete. Make sure that directory (set with TMPDIR) has free space and is not cleaned while newslint runs, then run again\n")
                 ioFailure = true
                 streamComplete = false
             }

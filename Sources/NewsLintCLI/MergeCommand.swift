@@ -40,8 +40,11 @@ package enum MergeCommand {
         }
         var files: [(name: String, facts: FactsFile)] = []
         for name in parsed.positionals {
-            guard case let .bytes(bytes) = FileReader.read(NewsLintCLI.resolve(name, io), maxSize: Int.max / 2) else {
-                throw UsageError("cannot read facts file '\(name)'")
+            let bytes: [UInt8]
+            switch FileReader.read(NewsLintCLI.resolve(name, io), maxSize: Int.max / 2) {
+            case let .bytes(read): bytes = read
+            case let .failed(reason), let .skipped(reason):
+                throw UsageError("cannot read facts file '\(name)': \(reason); name the files 'newslint lint --shard K/N --facts-out FILE' wrote")
             }
             files.append((name, try FactsFile.parse(bytes, file: name)))
         }

@@ -34,17 +34,66 @@ public struct ToolIO: Sendable {
     /// The real process streams.
     public static var process: ToolIO {
         ToolIO(
-            stdout: { s in FileHandle.standardOutput.write(Data(s.utf8)) },
+            stdout: { s in writeStandardOutput(Array(s.utf8)) },
             // Messages on stderr may name a path that is not UTF-8: shown escaped (SystemPath).
-            stderr: { s in FileHandle.standardError.write(Data(SystemPath.displayText(s).utf8)) },
-            readStdin: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) },
+            stderr: { s in _ = writeAll(2, Array(SystemPath.displayText(s).utf8)) },
+            readStdin: { readStandardInput() },
             currentDirectory: SystemPath.currentDirectory(),
             environment: ProcessInfo.processInfo.environment,
             stdoutIsTerminal: isatty(1) == 1,
             stderrIsTerminal: isatty(2) == 1,
             // Written from the array itself (`Data(bytes)` copied every chunk of output first).
-            stdoutBytes: { bytes in try! FileHandle.standardOutput.write(contentsOf: bytes) }
+            stdoutBytes: { bytes in writeStandardOutput(bytes) }
         )
+    }
+
+    /// Standard output that cannot be written (a full disk, an I/O error) ends the run with a
+    /// message and exit code 2 rather than a crash; a closed pipe ends it quietly, as SIGPIPE does.
+    private static func writeStandardOutput(_ bytes: [UInt8]) {
+        guard let failure = writeAll(1, bytes) else { return }
+        if failure == EPIPE { exit(141) }
+        _ = writeAll(2, Array("error: cannot write to standard output: \(String(cString: strerror(failure))); free space on its disk or redirect it elsewhere (--output FILE)\n".utf8))
+        exit(ExitCode.failure)
+    }
+
+    /// All of standard input; one that cannot be read (closed, a directory) ends the run with a
+    /// message and exit code 2 rather than a crash.
+    private static func readStandardInput() -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { p -> Int in
+                guard let base = p.baseAddress else { return 0 }
+                return read(0, base, p.count)
+            }
+            if n > 0 {
+                bytes.append(contentsOf: chunk[0..<n])
+                continue
+            }
+            if n == 0 { return bytes }
+            if errno == EINTR { continue }
+            let reason = String(cString: strerror(errno))
+            _ = writeAll(2, Array("error: cannot read standard input ('-'): \(reason); pipe the text in (newslint - < FILE) or name the files instead\n".utf8))
+            exit(ExitCode.failure)
+        }
+    }
+
+    /// Writes every byte to `fd`; the errno of a failed write, nil when all were written.
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { p -> Int in
+                guard let base = p.baseAddress else { return 0 }
+                return write(fd, base + done, p.count - done)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            if n == 0 { return EIO }
+            done += n
+        }
+        return nil
     }
 }
 
@@ -87,7 +136,7 @@ public enum NewsLintCLI {
         Shared.jobs,
         Shared.color,
         Shared.quiet,
-        OptionSpec("stdin-filename", value: "PATH", help: "Name to use for input read from '-' (stdin)"),
+        OptionSpec("stdin-filename", value: "PATH", help: "Name to use for input read from '-' (stdin); a file of that name also found on disk is linted as this text instead"),
         OptionSpec("force-exclude", help: "Apply exclude globs to files named explicitly (and to --stdin-filename)"),
         OptionSpec("aggregate", value: "N", help: "Report N or more identical findings in one file as one, with a count and one fix (default: \(FindingAggregation.defaultThreshold); 0: list each)"),
         OptionSpec("file-time-budget", value: "SECONDS", help: "Stop a file's rules once they have run this long: the running rule stops partway, the rest are skipped (default: 30; 0: no budget)"),
@@ -158,7 +207,7 @@ public enum NewsLintCLI {
             case "clean": return try CleanCommand.run(args, io: io)
             case "server": return try ServerCommand.run(args, io: io)
             case "help":
-                if let topic = args.first {
+                if let topic = args.first, topic != "--help", topic != "-h" {
                     guard let text = help(for: topic) else {
                         let hint = Suggest.hint(for: topic, in: subcommands)
                         throw UsageError("no help for '\(topic)'; subcommands are: \(subcommands.joined(separator: ", "))\(hint)")

@@ -39,6 +39,9 @@ package enum OutputGuard {
     package static func checkWritable(output: String, display: String, option: String) throws {
         let directory = (output as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
+        if SystemPath.exists(output, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw UsageError("cannot write \(option) file '\(display)': it is a directory; name a file (e.g. '\(display.hasSuffix("/") ? display : display + "/")report.txt')")
+        }
         guard SystemPath.exists(directory.isEmpty ? "/" : directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw UsageError("cannot write \(option) file '\(display)': its directory does not exist (create it first)")
         }

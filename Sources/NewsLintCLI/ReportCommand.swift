@@ -58,6 +58,7 @@ package enum ReportCommand {
         let inputs = LintInputList(files: expanded.files)
         for p in paths { _ = resolver.configuration(forFile: NewsLintCLI.resolve(p, io)) }
         try resolver.throwErrors()
+        try NamedPaths.refuseMissingOrEmpty(paths, expanded: expanded, resolver: resolver, io: io)
         let (config, catalog) = (resolver.root, resolver.catalog)
         settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
         settings.documentProfiler = CorpusProfiler.documentProfiler
@@ -78,6 +79,7 @@ package enum ReportCommand {
             for d in outcome.diagnostics { acc.add(d) }
         })
         var ioFailure = run.ioFailure
+        for failure in run.facts.readFailures { io.stderr("error: \(failure)\n") }
         if !run.extras.forEach({ acc.add($0) }) { ioFailure = true }
         // Profiles come from the lint pass; only the lines the drill-down quotes are read back.
         let profiles = pass.finish(baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs,

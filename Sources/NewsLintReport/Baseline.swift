@@ -107,7 +107,7 @@ public struct Baseline: Sendable, Equatable {
     public func serialized() -> String {
         var out = "{\n  \"version\": 1,\n  \"tool\": \"newslint\",\n  \"entries\": ["
         let sorted = entries.sorted { a, b in
-            if a.path != b.path { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
+            if !a.path.hasSameBytes(as: b.path) { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
             if a.line != b.line { return a.line < b.line }
             if a.rule != b.rule { return a.rule < b.rule }
             return a.fingerprint < b.fingerprint

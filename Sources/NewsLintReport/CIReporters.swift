@@ -62,17 +62,18 @@ public struct GitHubReporter {
 public struct JUnitReporter: Reporter {
     public init() {}
     public func render(_ result: LintResult, context: ReportContext) -> String {
-        var byPath: [String: [Diagnostic]] = [:]
-        for d in result.diagnostics { byPath[d.path, default: []].append(d) }
-        var paths = Set(result.files.map(\.path))
+        // By path bytes: two names that differ only in Unicode normalization are two files.
+        var byPath: [PathKey: [Diagnostic]] = [:]
+        for d in result.diagnostics { byPath[PathKey(d.path), default: []].append(d) }
+        var paths = Set(result.files.map { PathKey($0.path) })
         paths.formUnion(byPath.keys)
-        let sorted = paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let sorted = paths.sorted().map(\.path)
         let failing = result.diagnostics.filter { $0.severity != .info }.count
-        let tests = sorted.reduce(0) { $0 + max(1, byPath[$1]?.count ?? 0) }
+        let tests = sorted.reduce(0) { $0 + max(1, byPath[PathKey($1)]?.count ?? 0) }
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"newslint\" tests=\"\(tests)\" failures=\"\(failing)\" errors=\"0\">\n"
         for path in sorted {
-            let diags = byPath[path] ?? []
+            let diags = byPath[PathKey(path)] ?? []
             let f = diags.filter { $0.severity != .info }.count
             out += "  <testsuite name=\"\(Self.escape(SystemPath.display(path)))\" tests=\"\(max(1, diags.count))\" failures=\"\(f)\" errors=\"0\" skipped=\"0\">\n"
             if diags.isEmpty {

@@ -117,7 +117,7 @@ public enum CorpusProfiler {
     public static let documentProfiler: DocumentProfiler = { profile($0) }
 
     /// Reads and profiles inputs in parallel (unreadable or binary files are left out).
-    public static func profile(_ inputs: [LintInput], baseDirectory: String, maxSize: Int, jobs: Int, lines: [String: Set<Int>] = [:]) -> [FileProfile] {
+    public static func profile(_ inputs: [LintInput], baseDirectory: String, maxSize: Int, jobs: Int, lines: [PathKey: Set<Int>] = [:]) -> [FileProfile] {
         parallelMap(count: inputs.count, jobs: jobs) { i -> FileProfile? in
             let bytes: [UInt8]
             switch inputs[i] {
@@ -127,7 +127,7 @@ public enum CorpusProfiler {
                 bytes = b
             }
             if FileReader.binaryReason(bytes) != nil { return nil }
-            return profile(Document(path: inputs[i].path, bytes: bytes), lines: lines[inputs[i].path] ?? [])
+            return profile(Document(path: inputs[i].path, bytes: bytes), lines: lines[PathKey(inputs[i].path)] ?? [])
         }.compactMap { $0 }
     }
 
@@ -173,7 +173,7 @@ public struct PassProfiles {
     }
 
     /// The profiles; `lines`: lines to quote, by path (read back from those files only).
-    public func finish(baseDirectory: String, maxSize: Int, jobs: Int, lines: [String: Set<Int>] = [:]) -> [FileProfile] {
+    public func finish(baseDirectory: String, maxSize: Int, jobs: Int, lines: [PathKey: Set<Int>] = [:]) -> [FileProfile] {
         let unread = entries.compactMap { e -> LintInput? in if case let .unread(p) = e { return .file(p) } else { return nil } }
         var read = CorpusProfiler.profile(unread, baseDirectory: baseDirectory, maxSize: maxSize, jobs: jobs, lines: lines)[...]
         var out: [FileProfile] = []
@@ -181,10 +181,10 @@ public struct PassProfiles {
         for e in entries {
             switch e {
             case var .profiled(p):
-                if let wanted = lines[p.path], !wanted.isEmpty { p.lines = CorpusProfiler.quotedLines(p.path, wanted, baseDirectory: baseDirectory, maxSize: maxSize) }
+                if let wanted = lines[PathKey(p.path)], !wanted.isEmpty { p.lines = CorpusProfiler.quotedLines(p.path, wanted, baseDirectory: baseDirectory, maxSize: maxSize) }
                 out.append(p)
             case let .unread(path):
-                if let p = read.first, p.path == path { out.append(p); read = read.dropFirst() }
+                if let p = read.first, p.path.hasSameBytes(as: path) { out.append(p); read = read.dropFirst() }
             }
         }
         return out

@@ -231,14 +231,14 @@ package struct SourceCache {
 
     /// Line `n` of `path` as scalars (decoded once per line).
     package mutating func scalars(_ path: String, _ n: Int) -> [Unicode.Scalar]? {
-        if let l = lastLine, l.path == path, l.number == n { return l.scalars }
-        if let captured, captured.path == path, let text = captured.lines[n] {
+        if let l = lastLine, l.path.hasSameBytes(as: path), l.number == n { return l.scalars }
+        if let captured, captured.path.hasSameBytes(as: path), let text = captured.lines[n] {
             let s = Array(text.unicodeScalars)
             lastLine = (path, n, s)
             return s
         }
-        if current?.path != path {
-            let bytes = inMemory[path] ?? SystemPath.contents(PathResolver.absolute(path, base: base))
+        if !(current?.path.hasSameBytes(as: path) ?? false) {
+            let bytes = inMemory[exactPath: path] ?? SystemPath.contents(PathResolver.absolute(path, base: base))
             current = (path, bytes.map { Document(path: path, bytes: $0) })
         }
         guard let doc = current?.document, n >= 1, n <= doc.lineCount else { return nil }

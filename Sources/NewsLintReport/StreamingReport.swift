@@ -62,7 +62,7 @@ extension StreamingReporter {
         var start = diagnostics.startIndex
         while start < diagnostics.endIndex {
             var end = start + 1
-            while end < diagnostics.endIndex && diagnostics[end].path == diagnostics[start].path { end += 1 }
+            while end < diagnostics.endIndex && diagnostics[end].path.hasSameBytes(as: diagnostics[start].path) { end += 1 }
             file(diagnostics[start..<end], context: context, into: &out)
             start = end
         }
@@ -157,7 +157,7 @@ extension LinePerDiagnosticReporter {
         var shownPath: (path: String, display: String)?
         for d in diagnostics {
             let display: String
-            if let p = shownPath, p.path == d.path { display = p.display } else { display = d.displayPath; shownPath = (d.path, display) }
+            if let p = shownPath, p.path.hasSameBytes(as: d.path) { display = p.display } else { display = d.displayPath; shownPath = (d.path, display) }
             appendLine(d, displayPath: display, to: &out)
             out.append(byte: 0x0A)
         }
@@ -217,7 +217,7 @@ extension JSONReporter {
             for d in diagnostics {
                 out.append(written ? ",\n  " : "[\n  ")
                 let display: String
-                if let p = shownPath, p.path == d.path { display = p.display } else { display = d.displayPath; shownPath = (d.path, display) }
+                if let p = shownPath, p.path.hasSameBytes(as: d.path) { display = p.display } else { display = d.displayPath; shownPath = (d.path, display) }
                 JSONReporter.appendObject(d, displayPath: display, to: &out)
                 written = true
             }
@@ -244,7 +244,7 @@ extension TextReporter: StreamingReporter {
         var shownPath: (path: String, display: String)?
         for d in FindingAggregation.apply(diagnostics, threshold: context.aggregateThreshold) {
             let display: String
-            if let p = shownPath, p.path == d.path { display = p.display } else { display = d.displayPath; shownPath = (d.path, display) }
+            if let p = shownPath, p.path.hasSameBytes(as: d.path) { display = p.display } else { display = d.displayPath; shownPath = (d.path, display) }
             // `bold("PATH:LINE:COL"): SEVERITY[RULE] MESSAGE`
             if style.enabled { out.append("\u{1B}[1m") }
             out.append(display)

@@ -252,15 +252,16 @@ public struct CorpusSummary: Sendable {
     public struct Accumulator {
         package let catalog: Catalog
         package let listLimit: Int
-        package var sizes: [String: Int] = [:]
+        // Files by path bytes: names that differ only in Unicode normalization are two files.
+        package var sizes: [PathKey: Int] = [:]
         package var errors = 0, warnings = 0, infos = 0, fixableSafe = 0, fixableUnsafe = 0
         package var byRule: [String: RuleCount] = [:]
         package var byFamily: [String: FamilyCount] = [:]
-        package var byFile: [String: FileHealth] = [:]
+        package var byFile: [PathKey: FileHealth] = [:]
         package var byProblem: [ProblemKey: ProblemTally] = [:]
         /// Message → (kind, stem): messages repeat ("trailing whitespace" a million times).
         package var kindCache: [String: (String, String)] = [:]
-        package var imageFamilyFiles = Set<String>()
+        package var imageFamilyFiles = Set<PathKey>()
         package var duplicateFindings: [Diagnostic] = []
 
         public init(catalog: Catalog, listLimit: Int = CorpusSummary.defaultListLimit) {
@@ -270,18 +271,18 @@ public struct CorpusSummary: Sendable {
 
         package func family(_ rule: String) -> String { catalog.family(of: rule) ?? "other" }
 
-        public mutating func addFile(path: String, byteCount: Int) { sizes[path] = max(sizes[path] ?? 0, byteCount) }
+        public mutating func addFile(path: String, byteCount: Int) { sizes[PathKey(path), default: 0] = max(sizes[PathKey(path)] ?? 0, byteCount) }
 
         /// Lines the drill-down lists show, by path: the profile pass reads them back.
-        public var listedLines: [String: Set<Int>] {
-            var out: [String: Set<Int>] = [:]
-            for t in byProblem.values { for s in Self.firstInOrder(t.samples, listLimit) { out[s.path, default: []].insert(s.line) } }
+        public var listedLines: [PathKey: Set<Int>] {
+            var out: [PathKey: Set<Int>] = [:]
+            for t in byProblem.values { for s in Self.firstInOrder(t.samples, listLimit) { out[PathKey(s.path), default: []].insert(s.line) } }
             return out
         }
 
         package static func firstInOrder(_ findings: [Finding], _ n: Int) -> [Finding] {
             Array(findings.sorted { a, b in
-                if a.path != b.path { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
+                if !a.path.hasSameBytes(as: b.path) { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
                 if a.line != b.line { return a.line < b.line }
                 if a.column != b.column { return a.column < b.column }
                 return a.message.utf8.lexicographicallyPrecedes(b.message.utf8)
@@ -299,7 +300,7 @@ public struct CorpusSummary: Sendable {
             let fam = family(x.rule)
             var r = byRule[x.rule] ?? RuleCount(rule: x.rule, family: fam, count: 0, errors: 0, warnings: 0, infos: 0, fixable: 0)
             var f = byFamily[fam] ?? FamilyCount(family: fam, errors: 0, warnings: 0, infos: 0)
-            var h = byFile[x.path] ?? FileHealth(path: x.path, errors: 0, warnings: 0, infos: 0, score: 100)
+            var h = byFile[PathKey(x.path)] ?? FileHealth(path: x.path, errors: 0, warnings: 0, infos: 0, score: 100)
             let pathHash = StableHash.fnv1a64(x.path)
             r.count += 1
             if r.seen.insert(pathHash).inserted { r.files += 1 }
@@ -311,7 +312,7 @@ public struct CorpusSummary: Sendable {
             }
             byRule[x.rule] = r
             byFamily[fam] = f
-            byFile[x.path] = h
+            byFile[PathKey(x.path)] = h
 
             let (kind, stem) = kindCache[x.message] ?? {
                 let k = ProblemKind.of(x.message)
@@ -337,7 +338,7 @@ public struct CorpusSummary: Sendable {
             }
             byProblem[key] = p
 
-            if fam == "images" { imageFamilyFiles.insert(x.path) }
+            if fam == "images" { imageFamilyFiles.insert(PathKey(x.path)) }
             if duplicateSlugRules.contains(x.rule) || duplicateContentRules.contains(x.rule) || nearDuplicateRules.contains(x.rule) {
                 duplicateFindings.append(x)
             }
@@ -346,10 +347,10 @@ public struct CorpusSummary: Sendable {
 
     public init(_ acc: Accumulator, profiles: [FileProfile]) {
         var sizes = acc.sizes
-        for p in profiles where sizes[p.path] == nil { sizes[p.path] = p.bytes }
+        for p in profiles where sizes[PathKey(p.path)] == nil { sizes[PathKey(p.path)] = p.bytes }
         for path in acc.byFile.keys where sizes[path] == nil { sizes[path] = 0 }
-        var profileByPath: [String: FileProfile] = [:]
-        for p in profiles { profileByPath[p.path] = p }
+        var profileByPath: [PathKey: FileProfile] = [:]
+        for p in profiles { profileByPath[PathKey(p.path)] = p }
         files = sizes.count
         bytes = sizes.values.reduce(0, +)
         errors = acc.errors
@@ -359,14 +360,14 @@ public struct CorpusSummary: Sendable {
         fixableUnsafe = acc.fixableUnsafe
         listLimit = acc.listLimit
         var byFile = acc.byFile
-        for path in sizes.keys where byFile[path] == nil { byFile[path] = FileHealth(path: path, errors: 0, warnings: 0, infos: 0, score: 100) }
+        for path in sizes.keys where byFile[path] == nil { byFile[path] = FileHealth(path: path.path, errors: 0, warnings: 0, infos: 0, score: 100) }
         rules = acc.byRule.values.map { var r = $0; r.seen = []; return r }.sorted { ($0.files, $0.count, $1.rule) > ($1.files, $1.count, $0.rule) }
         families = acc.byFamily.values.sorted { ($0.total, $1.family) > ($1.total, $0.family) }
 
         var chars = 0
         var health = byFile.values.map { h -> FileHealth in
             var h = h
-            h.characters = profileByPath[h.path]?.characters ?? sizes[h.path] ?? 0
+            h.characters = profileByPath[PathKey(h.path)]?.characters ?? sizes[PathKey(h.path)] ?? 0
             h.density = Self.density(points: h.points, characters: h.characters)
             h.score = Self.score(density: h.density)
             return h
@@ -395,7 +396,7 @@ public struct CorpusSummary: Sendable {
             p.scripts[f.script, default: 0] += 1
             if f.images > 0 { p.withImages += 1 }
             p.images += f.images
-            if f.emptyImages > 0 || imageFamilyFiles.contains(f.path) { p.withBrokenImages += 1 }
+            if f.emptyImages > 0 || imageFamilyFiles.contains(PathKey(f.path)) { p.withBrokenImages += 1 }
             if let date = f.date {
                 p.dated += 1
                 if p.firstDate.map({ date < $0 }) ?? true { p.firstDate = date }
@@ -410,11 +411,11 @@ public struct CorpusSummary: Sendable {
         clusters = Self.clusters(p, profiles: profileByPath, diagnostics: acc.duplicateFindings)
     }
 
-    package static func problems(_ acc: Accumulator, profiles: [String: FileProfile]) -> [Problem] {
+    package static func problems(_ acc: Accumulator, profiles: [PathKey: FileProfile]) -> [Problem] {
         var list = acc.byProblem.map { key, t -> Problem in
             let samples = Accumulator.firstInOrder(t.samples, acc.listLimit).map { s -> Finding in
                 var s = s
-                if let line = profiles[s.path]?.lines[s.line] {
+                if let line = profiles[PathKey(s.path)]?.lines[s.line] {
                     s.excerpt = Excerpt.cut(line: line, column: s.column, endColumn: s.endLine.map { $0 == s.line } ?? true ? s.endColumn : nil)
                 }
                 return s
@@ -433,7 +434,7 @@ public struct CorpusSummary: Sendable {
         return list
     }
 
-    package static func buckets(health: [FileHealth], profiles: [String: FileProfile]) -> (timeline: [Bucket], unit: String, sources: [Bucket]) {
+    package static func buckets(health: [FileHealth], profiles: [PathKey: FileProfile]) -> (timeline: [Bucket], unit: String, sources: [Bucket]) {
         var months: [String: Bucket] = [:]
         var sources: [String: Bucket] = [:]
         func add(_ h: FileHealth, to bucket: inout Bucket) {
@@ -447,11 +448,11 @@ public struct CorpusSummary: Sendable {
             bucket.scoreSum += h.score
         }
         let undated = "undated"
-        let monthsSeen = Set(health.compactMap { profiles[$0.path]?.date.map { $0.prefix(7) } })
+        let monthsSeen = Set(health.compactMap { profiles[PathKey($0.path)]?.date.map { $0.prefix(7) } })
         let unit = monthsSeen.count <= 2 ? "day" : "month"
-        let root = FileProfile.commonDirectory(health.filter { profiles[$0.path]?.source == nil }.map(\.path))
+        let root = FileProfile.commonDirectory(health.filter { profiles[PathKey($0.path)]?.source == nil }.map(\.path))
         for h in health {
-            let p = profiles[h.path]
+            let p = profiles[PathKey(h.path)]
             let month = p?.date.map { String($0.prefix(unit == "day" ? 10 : 7)) } ?? undated
             add(h, to: &months[month, default: Bucket(name: month)])
             let source = p?.source ?? FileProfile.directory(h.path, root: root)
@@ -471,30 +472,30 @@ public struct CorpusSummary: Sendable {
 
     /// Duplicate groups with the member to keep: the one a near-duplicate rule names canonical,
     /// else the earliest dated, then the shortest path (as `content-near-duplicate` chooses).
-    package static func clusters(_ p: Profile, profiles: [String: FileProfile], diagnostics: [Diagnostic]) -> [Cluster] {
-        var named = Set<String>()
-        for d in diagnostics where nearDuplicateRules.contains(d.rule) && d.message.hasPrefix("canonical member") { named.insert(d.path) }
+    package static func clusters(_ p: Profile, profiles: [PathKey: FileProfile], diagnostics: [Diagnostic]) -> [Cluster] {
+        var named = Set<PathKey>()
+        for d in diagnostics where nearDuplicateRules.contains(d.rule) && d.message.hasPrefix("canonical member") { named.insert(PathKey(d.path)) }
         func make(_ kind: Cluster.Kind, _ group: [String]) -> Cluster {
-            let canonical = group.first { named.contains($0) } ?? group.min { a, b in
-                let da = profiles[a]?.date ?? "9999", db = profiles[b]?.date ?? "9999"
+            let canonical = group.first { named.contains(PathKey($0)) } ?? group.min { a, b in
+                let da = profiles[PathKey(a)]?.date ?? "9999", db = profiles[PathKey(b)]?.date ?? "9999"
                 if da != db { return da < db }
                 if a.utf8.count != b.utf8.count { return a.utf8.count < b.utf8.count }
-                return a < b
+                return a.bytesPrecede(b)
             } ?? group[0]
-            return Cluster(kind: kind, canonical: canonical, members: [canonical] + group.filter { $0 != canonical })
+            return Cluster(kind: kind, canonical: canonical, members: [canonical] + group.filter { !$0.hasSameBytes(as: canonical) })
         }
         let all = p.contentGroups.map { make(.identical, $0) } + p.nearGroups.map { make(.nearDuplicate, $0) } + p.slugGroups.map { make(.slug, $0) }
         return all.sorted { a, b in
             if a.members.count != b.members.count { return a.members.count > b.members.count }
-            return a.canonical < b.canonical
+            return a.canonical.bytesPrecede(b.canonical)
         }
     }
 
     /// Groups of files sharing `key`, joined with groups named by duplicate-rule diagnostics
     /// (a diagnostic on file A whose message mentions file B links A and B).
     package static func groups(key: (FileProfile) -> String?, profiles: [FileProfile], diagnostics: [Diagnostic], rules: Set<String>, paths: [String]) -> [[String]] {
-        var parent: [String: String] = [:]
-        func find(_ x: String) -> String {
+        var parent: [PathKey: PathKey] = [:]
+        func find(_ x: PathKey) -> PathKey {
             var r = x
             while let p = parent[r], p != r { r = p }
             // Path compression: chains built in descending path order would make finds quadratic.
@@ -502,16 +503,16 @@ public struct CorpusSummary: Sendable {
             while let p = parent[y], p != r { parent[y] = r; y = p }
             return r
         }
-        func union(_ a: String, _ b: String) {
+        func union(_ a: PathKey, _ b: PathKey) {
             if parent[a] == nil { parent[a] = a }
             if parent[b] == nil { parent[b] = b }
             let ra = find(a), rb = find(b)
             if ra != rb { if ra < rb { parent[rb] = ra } else { parent[ra] = rb } }
         }
-        var firstWithKey: [String: String] = [:]
+        var firstWithKey: [String: PathKey] = [:]
         for f in profiles {
             guard let k = key(f) else { continue }
-            if let other = firstWithKey[k] { union(other, f.path) } else { firstWithKey[k] = f.path }
+            if let other = firstWithKey[k] { union(other, PathKey(f.path)) } else { firstWithKey[k] = PathKey(f.path) }
         }
         // Known paths occurring in a message: look up the message's substrings of the lengths known
         // paths have (a few distinct lengths), instead of searching every message for every path
@@ -520,21 +521,22 @@ public struct CorpusSummary: Sendable {
         for path in paths { known[path.utf8.count, default: []].insert(ArraySlice(path.utf8)) }
         let lengths = known.keys.sorted()
         for x in diagnostics where rules.contains(x.rule) {
-            if parent[x.path] == nil { parent[x.path] = x.path }
+            let path = PathKey(x.path)
+            if parent[path] == nil { parent[path] = path }
             let message = Array(x.message.utf8)
             for start in message.indices {
                 for n in lengths {
                     guard start + n <= message.count else { break }
                     let piece = message[start..<(start + n)]
-                    if known[n]?.contains(piece) == true, let other = String(validating: piece, as: UTF8.self), other != x.path {
-                        union(x.path, other)
+                    if known[n]?.contains(piece) == true, let other = String(validating: piece, as: UTF8.self), !other.hasSameBytes(as: x.path) {
+                        union(path, PathKey(other))
                     }
                 }
             }
         }
-        var members: [String: [String]] = [:]
+        var members: [PathKey: [PathKey]] = [:]
         for x in parent.keys { members[find(x), default: []].append(x) }
-        return members.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+        return members.values.filter { $0.count > 1 }.map { $0.sorted().map(\.path) }.sorted { $0[0].bytesPrecede($1[0]) }
     }
 }
 

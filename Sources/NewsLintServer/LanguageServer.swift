@@ -326,7 +326,7 @@ public final class LanguageServer: @unchecked Sendable {
             for (uri, doc) in store.documents { snapshot[workspace.location(uri: uri)] = doc.bytes }
             let open = snapshot
             background.async { [self] in
-                let results: [String: [Diagnostic]]
+                let results: [PathKey: [Diagnostic]]
                 do { results = try WorkspaceCrossFile.run(root: root, openDocuments: open) } catch {
                     queue.async { [self] in log("cross-file rules: \(error)") }
                     return
@@ -339,12 +339,12 @@ public final class LanguageServer: @unchecked Sendable {
     }
 
     /// Publishes cross-file findings per file (open files merge them with their per-file findings).
-    private func applyCrossFile(_ byLocation: [String: [Diagnostic]], generation: Int) {
+    private func applyCrossFile(_ byLocation: [PathKey: [Diagnostic]], generation: Int) {
         guard generation == crossFileGeneration, !shutdownRequested, exitCode == nil, let workspace else { return }
         var next: [String: [Diagnostic]] = [:]
-        var uriOfLocation: [String: String] = [:]
-        for uri in store.documents.keys { uriOfLocation[workspace.location(uri: uri)] = uri }
-        for (location, findings) in byLocation { next[uriOfLocation[location] ?? FileURI.uri(location)] = findings }
+        var uriOfLocation: [PathKey: String] = [:]
+        for uri in store.documents.keys { uriOfLocation[PathKey(workspace.location(uri: uri))] = uri }
+        for (location, findings) in byLocation { next[uriOfLocation[location] ?? FileURI.uri(location.path)] = findings }
         let touched = Set(next.keys).union(crossFileResults.keys)
         let previous = crossFileResults
         crossFileResults = next

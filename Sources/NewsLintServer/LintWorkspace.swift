@@ -101,20 +101,21 @@ package final class LintWorkspace {
 /// from disk), as `newslint lint ROOT` runs them; builds its own resolver so it can run on a
 /// background queue while the server keeps answering.
 package enum WorkspaceCrossFile {
-    package static func run(root: String, openDocuments: [String: [UInt8]]) throws -> [String: [Diagnostic]] {
+    /// Keyed by path bytes: two files whose names differ only in Unicode normalization stay apart.
+    package static func run(root: String, openDocuments: [String: [UInt8]]) throws -> [PathKey: [Diagnostic]] {
         let resolver = try ConfigResolver(hierarchicalFrom: root, catalog: .builtin)
         var discovery = FileDiscovery(config: resolver.root, base: root)
         discovery.resolver = resolver
         discovery.respectIgnoreFiles = true
         let found = discovery.expand([root]).files.map { PathResolver.absolute($0, base: root) }
         var inputs: [LintInput] = []
-        var seen = Set<String>()
+        var seen = Set<PathKey>()
         for path in found {
             let location = PathResolver.standardized(path)
-            seen.insert(location)
-            inputs.append(openDocuments[location].map { .text(path: location, bytes: $0) } ?? .file(location))
+            seen.insert(PathKey(location))
+            inputs.append(openDocuments[exactPath: location].map { .text(path: location, bytes: $0) } ?? .file(location))
         }
-        for (location, bytes) in openDocuments.sorted(by: { $0.key < $1.key }) where !seen.contains(location)
+        for (location, bytes) in openDocuments.sorted(by: { $0.key.bytesPrecede($1.key) }) where !seen.contains(PathKey(location))
             && location.hasPrefix(root.hasSuffix("/") ? root : root + "/") && resolver.root.isIncluded(location) {
             inputs.append(.text(path: location, bytes: bytes))
         }
@@ -125,8 +126,8 @@ package enum WorkspaceCrossFile {
         guard !linter.baseRules.crossFile.isEmpty else { return [:] }
         let run = linter.lintStreaming(inputs) { _ in }
         let completed = linter.completing(run.crossFile, problems: [], inMemory: openDocuments, base: root)
-        var byFile: [String: [Diagnostic]] = [:]
-        for d in completed.diagnostics { byFile[PathResolver.absolute(d.path, base: root), default: []].append(d) }
+        var byFile: [PathKey: [Diagnostic]] = [:]
+        for d in completed.diagnostics { byFile[PathKey(PathResolver.absolute(d.path, base: root)), default: []].append(d) }
         return byFile
     }
 }

@@ -37,12 +37,16 @@ public protocol FactColumn: AnyObject {
     /// Runs the reduce phase over the facts (sorted by path) and releases them. With `into`, the
     /// findings go there as they are reported and the result is empty.
     func finish(paths: FactPaths, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic]
+    /// Set when the reduce could not read its facts back (the temporary file was truncated or
+    /// unreadable): what happened and what to do. The rule's findings were then left out.
+    var readFailure: String? { get }
 }
 
 extension FactColumn {
     public func append(file: Int, cachedBytes: ArraySlice<UInt8>) {
         assertionFailure("\(Self.self) takes decoded facts only (its rule's keepsCachedFactBytes is false)")
     }
+    public var readFailure: String? { nil }
 }
 
 /// The paths of a run's files that have facts, by file number (delivery order), without a copy
@@ -95,9 +99,20 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     /// Facts that did not encode, referenced from their record (tag 1 + index).
     private var values: [R.Fact] = []
 
+    /// The first fact appended, as a value: what a record that cannot be read back is replaced
+    /// with so the reduce runs to its end (its findings are then dropped, see `readFailure`).
+    private var standIn: R.Fact?
+    package private(set) var readFailure: String?
+
     package init(rule: R, memoryBudget: Int = 1 << 19) {
         self.rule = rule
         log = SpillLog(budget: memoryBudget)
+    }
+
+    /// With a log of the caller's (tests damage its temporary file).
+    package init(rule: R, log: SpillLog) {
+        self.rule = rule
+        self.log = log
     }
 
     /// Whether facts went to the temporary file (tests, measurements).
@@ -105,6 +120,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
 
     package func append(file: Int, fact: any Sendable) {
         guard let typed = fact as? R.Fact else { return }
+        if standIn == nil { standIn = typed }
         var record: [UInt8]
         if let bytes = try? CompactCoder.encode(typed) {
             record = [0]
@@ -121,8 +137,10 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     }
 
     /// A cache hit's fact: the cache's bytes are `CompactCoder.encode` of it (`CrossFileBox`), the
-    /// record's own form, so they are stored as they are, neither decoded nor encoded again.
+    /// record's own form, so they are stored as they are, neither decoded nor encoded again
+    /// (the column's first one is decoded once, as the stand-in for a record lost with the temporary file).
     package func append(file: Int, cachedBytes: ArraySlice<UInt8>) {
+        if standIn == nil { standIn = try? CompactCoder.decode(R.Fact.self, from: Array(cachedBytes)) }
         ends.append(log.append(tag: 0, cachedBytes).upperBound)
         files.append(Int32(truncatingIfNeeded: file))
     }
@@ -141,9 +159,23 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         return decodeRecord(i)
     }
 
-    /// A record that cannot be read back means the temporary file was lost under the process
-    /// (the facts cannot be recomputed): stop rather than report wrong findings.
+    /// A record that cannot be read back means the temporary file was damaged under the process
+    /// (the facts cannot be recomputed): the reduce gets a stand-in fact and runs to its end, its
+    /// findings are dropped and `readFailure` tells the caller, who reports an I/O error.
     private func decodeRecord(_ i: Int) -> R.Fact {
+        if readFailure == nil, let fact = readRecord(i) { return fact }
+        if readFailure == nil {
+            let file = log.filePath.map { "\($0) (unlinked)" } ?? "in the temporary directory"
+            let directory = NSTemporaryDirectory()
+            readFailure = "cannot read back the cross-file facts of rule '\(R.id)' from its temporary file \(file): "
+                + (log.readFailure ?? "a record does not decode") + "; the rule's findings are left out. "
+                + "Make sure the temporary directory (\(directory), set with TMPDIR) has free space and is not cleaned while newslint runs, then run again"
+        }
+        guard let standIn else { preconditionFailure("a fact record exists only after a fact was appended") }
+        return standIn
+    }
+
+    private func readRecord(_ i: Int) -> R.Fact? {
         let range = (i == 0 ? 0 : ends[i - 1])..<ends[i]
         let decoded = log.withBytes(range) { raw -> R.Fact? in
             guard let tag = raw.first else { return nil }
@@ -156,10 +188,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
             }
             return values.indices.contains(n) ? values[n] : nil
         }
-        guard let fact = decoded ?? nil else {
-            fatalError("newslint: cannot read back the cross-file facts of \(R.id) from the temporary directory")
-        }
-        return fact
+        return decoded ?? nil
     }
 
     package func finish(paths: FactPaths, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
@@ -178,14 +207,29 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
                                       fact: { i in self.fact(order.map { Int($0[i]) } ?? i) })
         var sink = CrossFileSink(rule: id, severity: severity)
         sink.environment = environment
-        sink.receiver = receiver
+        // Findings pass to the receiver only while the facts read back: none from stand-in facts.
+        sink.receiver = receiver.map { GatedReceiver(next: $0) { [unowned self] in self.readFailure == nil } }
         rule.finish(table, into: &sink)
         log = SpillLog(budget: 0)
         ends = []
         self.files = []
         values = []
         decoded = nil
-        return sink.diagnostics
+        standIn = nil
+        return readFailure == nil ? sink.diagnostics : []
+    }
+}
+
+/// Passes findings on while `open` is true.
+private final class GatedReceiver: DiagnosticReceiver {
+    let next: any DiagnosticReceiver
+    let open: () -> Bool
+    init(next: any DiagnosticReceiver, open: @escaping () -> Bool) {
+        self.next = next
+        self.open = open
+    }
+    func add(_ diagnostic: Diagnostic) {
+        if open() { next.add(diagnostic) }
     }
 }
 

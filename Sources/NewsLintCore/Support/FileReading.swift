@@ -37,7 +37,7 @@ public enum FileReader {
             return .skipped("\(kind), not a regular file; skipped")
         }
         if Int(st.st_size) > maxSize {
-            return .skipped("file is \(st.st_size) bytes, over the \(maxSize)-byte limit (maxFileSize); skipped")
+            return .skipped("file is \(st.st_size) bytes, over the \(maxSize)-byte limit (maxFileSize); skipped (raise maxFileSize in .lint.json to lint it)")
         }
         // One spare byte detects EOF (or growth) without doubling and copying the buffer per file.
         var bytes = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
@@ -56,7 +56,7 @@ public enum FileReader {
             // Got the size fstat promised: skip the extra read that would only confirm EOF
             // (size 0 means unknown, e.g. procfs, so read on).
             if total == Int(st.st_size) && total > 0 { break }
-            if total > maxSize { return .skipped("file grew over the \(maxSize)-byte limit (maxFileSize); skipped") }
+            if total > maxSize { return .skipped("file grew over the \(maxSize)-byte limit (maxFileSize) while it was read; skipped (raise maxFileSize in .lint.json to lint it)") }
         }
         bytes.removeSubrange(total...)
         return .bytes(bytes)
@@ -66,7 +66,7 @@ public enum FileReader {
     public static func binaryReason(_ bytes: [UInt8]) -> String? {
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return nil }
         guard let nul = ByteSearch.first(0, in: bytes) else { return nil }
-        return "binary file (NUL byte at offset \(nul)); skipped"
+        return "binary file (NUL byte at offset \(nul)); skipped (if it is text, remove its NUL bytes to lint it)"
     }
 }
 
@@ -85,9 +85,10 @@ public enum PathResolver {
         SystemPath.real(path)
     }
 
-    /// Whether canonical `path` is one of `roots` or below one of them.
+    /// Whether canonical `path` is one of `roots` or below one of them, by bytes: a directory whose
+    /// name differs only in Unicode normalization is another directory (outside the roots).
     public static func isWithin(_ path: String, roots: [String]) -> Bool {
-        roots.contains { root in path == root || path.hasPrefix(root == "/" ? root : root + "/") }
+        roots.contains { root in path.hasSameBytes(as: root) || path.utf8.starts(with: (root == "/" ? root : root + "/").utf8) }
     }
 
     /// Removes `.`, `..` and repeated slashes lexically (symlinks are not resolved), without a trailing slash.

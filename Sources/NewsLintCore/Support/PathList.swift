@@ -82,34 +82,4 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
     }
 
     public static func == (a: PathList, b: PathList) -> Bool { a.total == b.total && a.elementsEqual(b) }
-
-    /// Whether `a` sorts before `b` by the bytes of their UTF-8 (the order paths are listed in):
-    /// one `memcmp`, where `utf8.lexicographicallyPrecedes` steps through both views byte by byte
-    /// and String's `<` compares canonical equivalents (normalizing non-ASCII names).
-    public static func precedes(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let n = Swift.min(x.count, y.count)
-                if n > 0, let p = x.baseAddress, let q = y.baseAddress {
-                    let c = memcmp(p, q, n)
-                    if c != 0 { return c < 0 }
-                }
-                return x.count < y.count
-            }
-        }
-    }
-
-    /// Whether `a` and `b` are the same bytes (String's `==` compares canonical equivalents: an NFC
-    /// and an NFD name are equal Strings but two files).
-    public static func sameBytes(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                guard x.count == y.count else { return false }
-                guard let p = x.baseAddress, let q = y.baseAddress else { return true }
-                return memcmp(p, q, x.count) == 0
-            }
-        }
-    }
 }

@@ -8,8 +8,10 @@ import Darwin
 /// Records appended in order and read back by byte range: held in memory up to a budget, then
 /// moved to an unlinked temporary file (under `TMPDIR`, never in the corpus), so what a run keeps
 /// until its end (cross-file facts) does not grow its memory with the corpus. A record never
-/// straddles memory and disk (whole records are moved). If the file cannot be created or written,
-/// everything stays in memory: slower to nothing, never lost.
+/// straddles memory and disk (whole records are moved). If the file cannot be created or written
+/// (no temporary directory, disk full), everything from then on stays in memory: never lost.
+/// If what went to the file cannot be read back (the file was truncated, a read error), `withBytes`
+/// returns nil and `readFailure` says what happened, for the caller's error message.
 /// Used from one thread at a time.
 package final class SpillLog: @unchecked Sendable {
     /// Bytes kept in memory before they go to the temporary file.
@@ -21,12 +23,21 @@ package final class SpillLog: @unchecked Sendable {
     private var memoryStart = 0
     private var fd: Int32 = -1
     private var diskFailed = false
+    /// Where the temporary file was created (it is unlinked at once), for messages.
+    package private(set) var filePath: String?
+    /// Why the last failed read of the temporary file failed (nil while every read succeeded).
+    package private(set) var readFailure: String?
+    /// Creates the temporary file: the unlinked one by default; tests hand in a file they can damage.
+    private let createFile: () -> (fd: Int32, path: String)?
     /// The last block read from disk, so reads in (nearly) increasing order cost one `pread` per block.
     private var block: [UInt8] = []
     private var blockStart = 0
     private static let blockSize = 1 << 16
 
-    package init(budget: Int) { self.budget = max(0, budget) }
+    package init(budget: Int, createFile: @escaping () -> (fd: Int32, path: String)? = SpillLog.unlinkedTemporaryFile) {
+        self.budget = max(0, budget)
+        self.createFile = createFile
+    }
 
     deinit { if fd >= 0 { close(fd) } }
 
@@ -57,13 +68,17 @@ package final class SpillLog: @unchecked Sendable {
 
     private func flush() {
         guard !diskFailed else { return }
-        if fd < 0 { fd = Self.unlinkedTemporaryFile() }
+        if fd < 0, !diskFailed, let file = createFile() {
+            fd = file.fd
+            filePath = file.path
+        }
         guard fd >= 0 else { diskFailed = true; return }
         let written = memory.withUnsafeBytes { p -> Bool in
             guard let base = p.baseAddress else { return true }
             var done = 0
             while done < p.count {
                 let n = pwrite(fd, base + done, p.count - done, off_t(memoryStart + done))
+                if n < 0, errno == EINTR { continue }
                 if n <= 0 { return false }
                 done += n
             }
@@ -85,33 +100,44 @@ package final class SpillLog: @unchecked Sendable {
             let length = min(max(Self.blockSize, range.count), memoryStart - range.lowerBound)
             guard length >= range.count else { return nil }
             block = [UInt8](repeating: 0, count: length)
-            let complete = block.withUnsafeMutableBytes { p -> Bool in
-                guard let base = p.baseAddress else { return false }
+            let failure = block.withUnsafeMutableBytes { p -> String? in
+                guard let base = p.baseAddress else { return "no buffer" }
                 var done = 0
                 while done < length {
                     let n = pread(fd, base + done, length - done, off_t(range.lowerBound + done))
-                    if n <= 0 { return false }
+                    if n < 0, errno == EINTR { continue }
+                    if n < 0 { return String(cString: strerror(errno)) }
+                    if n == 0 { return "the file ends at byte \(range.lowerBound + done) of \(memoryStart) written: it was truncated" }
                     done += n
                 }
-                return true
+                return nil
             }
             blockStart = range.lowerBound
-            guard complete else { block = []; return nil }
+            if let failure {
+                block = []
+                readFailure = failure
+                return nil
+            }
         }
         let lo = range.lowerBound - blockStart
         return try block.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[lo..<(lo + range.count)])) }
     }
 
-    /// A temporary file unlinked at once: it disappears with the process however that ends. -1 on failure.
-    package static func unlinkedTemporaryFile() -> Int32 {
+    /// A temporary file unlinked at once: it disappears with the process however that ends; nil
+    /// when it cannot be created.
+    package static func unlinkedTemporaryFile() -> (fd: Int32, path: String)? {
         var template = Array((NSTemporaryDirectory() + "/newslint-spill-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { p -> Int32 in
             guard let base = p.baseAddress else { return -1 }
             return mkstemp(base)
         }
-        guard fd >= 0 else { return -1 }
-        template.withUnsafeBufferPointer { p in if let base = p.baseAddress { _ = unlink(base) } }
-        return fd
+        guard fd >= 0 else { return nil }
+        let path = template.withUnsafeBufferPointer { p -> String in
+            guard let base = p.baseAddress else { return "" }
+            _ = unlink(base)
+            return String(cString: base)
+        }
+        return (fd, path)
     }
 }
 

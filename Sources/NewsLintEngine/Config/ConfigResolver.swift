@@ -17,8 +17,9 @@ public final class ConfigResolver {
     /// Fixed: every file uses configuration 0 (`--config`, `--no-config`).
     public let fixed: Bool
     private var defaultsIndex: Int?
-    private var byDirectory: [String: Int] = [:]
-    private var byFile: [String: Int] = [:]
+    /// By path bytes: directories whose names differ only in Unicode normalization are two directories.
+    private var byDirectory: [PathKey: Int] = [:]
+    private var byFile: [PathKey: Int] = [:]
     /// Problems in config files met during discovery (reported together, then the run stops).
     public private(set) var errors: [ConfigError] = []
 
@@ -40,7 +41,7 @@ public final class ConfigResolver {
             let config = try Configuration.load(file: found, catalog: &c)
             self.catalog = c
             configurations = [config]
-            byFile[PathResolver.standardized(found)] = 0
+            byFile[PathKey(PathResolver.standardized(found))] = 0
         } else {
             configurations = [Configuration(directory: cwd)]
             defaultsIndex = 0
@@ -53,7 +54,7 @@ public final class ConfigResolver {
     public func index(forDirectory directory: String) -> Int {
         if fixed { return 0 }
         let dir = PathResolver.standardized(directory)
-        if let known = byDirectory[dir] { return known }
+        if let known = byDirectory[PathKey(dir)] { return known }
         let result: Int
         let candidate = dir == "/" ? "/" + Configuration.fileName : dir + "/" + Configuration.fileName
         if SystemPath.exists(candidate) {
@@ -62,7 +63,7 @@ public final class ConfigResolver {
             let parent = (dir as NSString).deletingLastPathComponent
             result = parent == dir || parent.isEmpty ? defaults() : index(forDirectory: parent)
         }
-        byDirectory[dir] = result
+        byDirectory[PathKey(dir)] = result
         return result
     }
 
@@ -73,7 +74,7 @@ public final class ConfigResolver {
     }
 
     private func load(_ file: String) -> Int {
-        if let i = byFile[file] { return i }
+        if let i = byFile[PathKey(file)] { return i }
         var c = catalog
         do {
             let config = try Configuration.load(file: file, catalog: &c)
@@ -86,7 +87,7 @@ public final class ConfigResolver {
             errors.append(ConfigError(file: file, message: "\(error)"))
             configurations.append(Configuration(directory: (file as NSString).deletingLastPathComponent, file: file))
         }
-        byFile[file] = configurations.count - 1
+        byFile[PathKey(file)] = configurations.count - 1
         return configurations.count - 1
     }
 
@@ -109,14 +110,14 @@ public final class ConfigResolver {
 /// The configurations of one run and the directory → configuration map built during discovery.
 public struct ConfigSet: Sendable {
     public var configurations: [Configuration]
-    package var byDirectory: [String: Int]
+    package var byDirectory: [PathKey: Int]
 
     public init(single config: Configuration) {
         configurations = [config]
         byDirectory = [:]
     }
 
-    package init(configurations: [Configuration], byDirectory: [String: Int]) {
+    package init(configurations: [Configuration], byDirectory: [PathKey: Int]) {
         self.configurations = configurations
         self.byDirectory = byDirectory
     }
@@ -125,7 +126,7 @@ public struct ConfigSet: Sendable {
     public func index(forFile location: String) -> Int {
         guard configurations.count > 1 else { return 0 }
         let dir = (PathResolver.standardized(location) as NSString).deletingLastPathComponent
-        return byDirectory[dir] ?? 0
+        return byDirectory[PathKey(dir)] ?? 0
     }
 
     /// A hash over every configuration (cache keys), independent of the order they were met in.

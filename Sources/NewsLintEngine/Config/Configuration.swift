@@ -79,7 +79,13 @@ public struct Configuration: Sendable {
     /// `extending`: the configs that extend this one, to report cycles.
     package static func load(file: String, catalog: inout Catalog, extending: [String]) throws -> Configuration {
         guard let bytes = SystemPath.contents(file) else {
-            throw ConfigError(file: file, message: "cannot read the config file")
+            var isDirectory: ObjCBool = false
+            let reason = SystemPath.exists(file, isDirectory: &isDirectory) && isDirectory.boolValue
+                ? "it is a directory" : String(cString: strerror(errno))
+            throw ConfigError(file: file, message: "cannot read the config file (\(reason)); it must be a readable JSON file")
+        }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            throw ConfigError(file: file, message: "the config file is UTF-16 (it starts with a byte order mark); save it as UTF-8")
         }
         let root: JSONNode
         do {

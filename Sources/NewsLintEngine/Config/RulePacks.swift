@@ -297,7 +297,7 @@ package final class PackScanner: @unchecked Sendable {
     /// Hits of all pack rules in `document` (each rule keeps the verdicts it owns).
     package func scan(_ document: Document) -> Result {
         lock.lock()
-        let cached = recent.first { $0.path == document.path && $0.bytes == document.bytes }?.result
+        let cached = recent.first { $0.path.hasSameBytes(as: document.path) && $0.bytes == document.bytes }?.result
         lock.unlock()
         if let cached { return cached }
         do {

@@ -31,6 +31,10 @@ public enum AtomicWriter {
         guard SystemPath.access(target, W_OK) == 0 else {
             throw WriteError(path: path, message: "file is not writable (\(String(cString: strerror(errno))))")
         }
+        // Only a regular file is replaced by a renamed temporary file (never a device or a FIFO).
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            throw WriteError(path: path, message: "not a regular file; not replaced")
+        }
         if st.st_nlink > 1 {
             guard allowHardLinks else {
                 throw WriteError(path: path, message: "file has \(st.st_nlink) hard links; replacing it would split them (use --fix-hardlinks to rewrite it in place)")
@@ -91,9 +95,16 @@ public enum AtomicWriter {
     }
 
     /// Writes a file that may not exist yet (reports, configs): atomically, mode 0644 for new files.
+    /// An existing special file (`/dev/stdout`, `/dev/null`, a FIFO) is written into, never
+    /// replaced: renaming a regular file over a device would destroy it. A directory is refused.
     public static func writeNew(_ bytes: [UInt8], to path: String) throws {
-        if SystemPath.exists(path) {
-            try write(bytes, to: path)
+        var st = stat()
+        if SystemPath.stat(path, &st) == 0 {
+            switch st.st_mode & S_IFMT {
+            case S_IFREG: try write(bytes, to: path)
+            case S_IFDIR: throw WriteError(path: path, message: "is a directory; name a file")
+            default: try writeInto(bytes, special: path)
+            }
             return
         }
         let fd = SystemPath.open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
@@ -102,6 +113,25 @@ public enum AtomicWriter {
         }
         close(fd)
         try write(bytes, to: path)
+    }
+
+    private static func writeInto(_ bytes: [UInt8], special path: String) throws {
+        let fd = SystemPath.open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw WriteError(path: path, message: "cannot open for writing (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { buf -> Int in
+                guard let base = buf.baseAddress else { return 0 }
+                return systemWrite(fd, base + written, bytes.count - written)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw WriteError(path: path, message: "write failed (\(String(cString: strerror(errno))))")
+            }
+            if n == 0 { throw WriteError(path: path, message: "write failed (nothing written)") }
+            written += n
+        }
     }
 
     /// `.<name>.newslint-XXXXXX`, shortened for long names so it fits NAME_MAX (255 bytes).

@@ -148,15 +148,14 @@ public enum OrderedMerge {
         /// Emits extras whose path sorts before `path` (nil: all remaining), one group per path.
         func flushExtras(before path: String?) {
             while let first = cursor.peek() {
-                if let path, !PathList.precedes(first.path, path) { return }
+                if let path, !first.path.bytesPrecede(path) { return }
                 body(group(first.path)[...], [:])
             }
         }
         /// The extras of `path` (the cursor is at or before them).
         func group(_ path: String) -> [Diagnostic] {
             var out: [Diagnostic] = []
-            // Bytes, not String's `==`: NFC and NFD spellings of a name are two files, two groups.
-            while let d = cursor.peek(), PathList.sameBytes(d.path, path), let taken = cursor.next() { out.append(taken) }
+            while let d = cursor.peek(), d.path.hasSameBytes(as: path), let taken = cursor.next() { out.append(taken) }
             return out
         }
         func emit(_ diagnostics: [Diagnostic], _ lines: [Int: String]) {
@@ -176,7 +175,7 @@ public enum OrderedMerge {
         // group, sorted together; their lines are left to the reader (the two texts differ).
         var held: (diagnostics: [Diagnostic], lines: [Int: String])?
         let complete = spill.forEachFile { diagnostics, lines in
-            if let h = held, let path = h.diagnostics.first?.path, let next = diagnostics.first?.path, PathList.sameBytes(path, next) {
+            if let h = held, let path = h.diagnostics.first?.path, let next = diagnostics.first?.path, path.hasSameBytes(as: next) {
                 held = (h.diagnostics + diagnostics, [:])
                 return
             }

@@ -156,7 +156,8 @@ public struct FactsFile: Sendable {
                 return try decoder.decode(type, from: node)
             } catch var e as JSONFileError {
                 e.position?.line += line - 1
-                throw UsageError(e.description)
+                // A first line that is not JSON: most likely not a facts file at all.
+                throw UsageError(e.description + (line == 1 ? "; is it a facts file written by 'newslint lint --shard K/N --facts-out FILE'?" : ""))
             }
         }
         guard let first = lines.next(), !first.element.isEmpty else { throw fail(1, "empty file; not a newslint facts file") }
@@ -196,7 +197,7 @@ public struct FactsFile: Sendable {
         let config = StableHash.hex(linter.config.contentHash)
         var seenShards: [Int: String] = [:]
         var shardCount: Int?
-        var byPath: [String: (file: String, facts: [(rule: Int, fact: any Sendable)])] = [:]
+        var byPath: [PathKey: (file: String, facts: [(rule: Int, fact: any Sendable)])] = [:]
         for (name, f) in files {
             guard f.config == config else {
                 throw UsageError("\(name): facts were collected with a different configuration (hash \(f.config), this run \(config)); merge with the same --config the shards used")
@@ -217,19 +218,21 @@ public struct FactsFile: Sendable {
                 do { decoded = try linter.baseRules.crossFile[i].rule.decodeFact(fact.data) } catch {
                     throw UsageError("\(name): fact of '\(fact.path)' for rule '\(fact.rule)' does not decode: \(error)")
                 }
-                if let owner = byPath[fact.path]?.file, owner != name {
+                if let owner = byPath[PathKey(fact.path)]?.file, owner != name {
                     throw UsageError("\(name): '\(fact.path)' was also linted by \(owner); shards overlap")
                 }
-                byPath[fact.path, default: (name, [])].facts.append((i, decoded))
+                byPath[PathKey(fact.path), default: (name, [])].facts.append((i, decoded))
             }
         }
         if let n = shardCount {
             let missing = (0..<n).filter { seenShards[$0] == nil }.map { "\($0 + 1)/\(n)" }
-            if !missing.isEmpty { throw UsageError("missing facts for shard\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", "))") }
+            if !missing.isEmpty {
+                throw UsageError("missing facts for shard\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")); run 'newslint lint --shard K/N --facts-out FILE' for \(missing.count == 1 ? "it" : "each") and pass every shard's file to merge")
+            }
         }
-        let outcomes = byPath.map { path, value in
-            FileOutcome(path: path, diagnostics: [], facts: value.facts, byteCount: 0, fix: nil, ioFailure: false)
+        let outcomes = byPath.map { key, value in
+            FileOutcome(path: key.path, diagnostics: [], facts: value.facts, byteCount: 0, fix: nil, ioFailure: false)
         }
-        return linter.finishCrossFile(outcomes).sorted(by: Diagnostic.outputOrder)
+        return try linter.finishCrossFile(outcomes).sorted(by: Diagnostic.outputOrder)
     }
 }

@@ -60,7 +60,7 @@ public struct FileDiscovery {
             guard SystemPath.stat(absolute(path), &st) == 0 else {
                 let err = errno
                 if SystemPath.lstat(absolute(path), &st) == 0 {
-                    problems.append(InputProblem(path: path, message: "broken symbolic link", isFailure: true))
+                    problems.append(InputProblem(path: path, message: DirectoryReader.unresolvedLink(err), isFailure: true))
                 } else {
                     problems.append(InputProblem(path: path, message: "cannot open: \(String(cString: strerror(err)))", isFailure: true))
                 }
@@ -85,7 +85,7 @@ public struct FileDiscovery {
             var unique: [String] = []
             var set = Set<[UInt8]>()
             for f in files where paths.count == 1 || set.insert(Array(f.utf8)).inserted { unique.append(f) }
-            if !inOrder { unique.sort(by: PathList.precedes) }
+            if !inOrder { unique.sort { $0.bytesPrecede($1) } }
             files = PathList(unique)
         }
         return (files, problems)
@@ -129,9 +129,10 @@ public struct FileDiscovery {
             if type == .other {
                 var cst = stat()
                 if SystemPath.stat(absolute(child), &cst) != 0 {
+                    let err = errno
                     var lst = stat()
                     if SystemPath.lstat(absolute(child), &lst) == 0 && matchesExtension(name, config) {
-                        problems.append(InputProblem(path: child, message: "broken symbolic link", isFailure: true))
+                        problems.append(InputProblem(path: child, message: DirectoryReader.unresolvedLink(err), isFailure: true))
                     }
                     continue
                 }
@@ -170,6 +171,15 @@ public struct FileDiscovery {
 /// Lists a directory with `readdir`, keeping the entry type it reports (no stat per entry).
 package enum DirectoryReader {
     package enum Kind { case file, directory, other }
+
+    /// A symbolic link whose target cannot be reached (`stat` failed with `err`, `lstat` did not).
+    package static func unresolvedLink(_ err: Int32) -> String {
+        switch err {
+        case ELOOP: return "symbolic link loop (the link leads back to itself); remove the link or point it at a file"
+        case ENOENT, ENOTDIR: return "broken symbolic link (its target does not exist); remove the link or fix its target"
+        default: return "symbolic link whose target cannot be read: \(String(cString: strerror(err)))"
+        }
+    }
 
     /// Entries sorted by the bytes of their names (the order paths are reported in; String's `<`
     /// compares canonical equivalents, normalizing each name); nil (errno set) when the directory

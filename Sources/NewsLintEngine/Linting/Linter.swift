@@ -98,10 +98,10 @@ public struct LintInputList: RandomAccessCollection, Sendable, ExpressibleByArra
         guard files.isStrictlyIncreasing else { return false }
         var previous: String?
         for input in given {
-            if let previous, !PathList.precedes(previous, input.path) { return false }
+            if let previous, !previous.bytesPrecede(input.path) { return false }
             previous = input.path
         }
-        if let previous, let first = files.first, !PathList.precedes(previous, first) { return false }
+        if let previous, let first = files.first, !previous.bytesPrecede(first) { return false }
         return true
     }
 
@@ -241,7 +241,7 @@ public struct CrossFileFacts: @unchecked Sendable {
             // Inputs in strictly increasing path order, delivered in increasing input order: no
             // path comparison per file.
             if !(inputsIncrease && (previousInput.map { $0 < input } ?? true)),
-               let previousPath, !PathList.precedes(previousPath, path) { pathsIncrease = false }
+               let previousPath, !previousPath.bytesPrecede(path) { pathsIncrease = false }
             previousInput = input
             inputNumbers.append(Int32(truncatingIfNeeded: input))
         } else {
@@ -250,7 +250,7 @@ public struct CrossFileFacts: @unchecked Sendable {
                 for n in inputNumbers { ownPaths.append(inputs[Int(n)].path) }
                 inputNumbers = []
             }
-            if let previousPath, !PathList.precedes(previousPath, path) { pathsIncrease = false }
+            if let previousPath, !previousPath.bytesPrecede(path) { pathsIncrease = false }
             previousInput = nil
             ownPaths.append(path)
         }
@@ -259,6 +259,10 @@ public struct CrossFileFacts: @unchecked Sendable {
         for f in facts where columns.indices.contains(f.rule) { columns[f.rule].append(file: file, fact: f.fact) }
         for f in cached where columns.indices.contains(f.rule) { columns[f.rule].append(file: file, cachedBytes: f.bytes) }
     }
+
+    /// Why reduces could not read their facts back (one message per rule; empty when all did):
+    /// the run is then an I/O failure.
+    public var readFailures: [String] { columns.compactMap(\.readFailure) }
 
     /// Paths by file number (delivery order).
     public var paths: FactPaths {
@@ -522,6 +526,7 @@ public final class Linter: Sendable {
                 if let cache = reusableCache, let digest = runDigest { cache.recordCrossFile(digest: digest, diagnostics: run.crossFile) }
             }
         }
+        if !run.facts.readFailures.isEmpty { run.ioFailure = true }
         if let runs {
             runs.add(contentsOf: run.crossFile)
             run.crossFile = []
@@ -530,15 +535,18 @@ public final class Linter: Sendable {
     }
 
     /// The reduce phase of cross-file rules over the facts of all files.
-    public func finishCrossFile(_ outcomes: [FileOutcome]) -> [Diagnostic] {
-        finishCrossFile(facts: outcomes.map { FileFacts(path: $0.path, facts: $0.facts) })
+    public func finishCrossFile(_ outcomes: [FileOutcome]) throws -> [Diagnostic] {
+        try finishCrossFile(facts: outcomes.map { FileFacts(path: $0.path, facts: $0.facts) })
     }
 
-    /// The reduce phase of cross-file rules over the facts of all files.
-    public func finishCrossFile(facts files: [FileFacts]) -> [Diagnostic] {
+    /// The reduce phase of cross-file rules over the facts of all files; throws when facts
+    /// spilled to the temporary directory could not be read back.
+    public func finishCrossFile(facts files: [FileFacts]) throws -> [Diagnostic] {
         var facts = CrossFileFacts(rules: baseRules.crossFile.map(\.rule), memoryBudget: settings.factMemoryBudget)
         for f in files { facts.add(path: f.path, facts: f.facts) }
-        return finishCrossFile(consuming: &facts)
+        let found = finishCrossFile(consuming: &facts)
+        if case let failures = facts.readFailures, !failures.isEmpty { throw UsageError(failures.joined(separator: "\nerror: ")) }
+        return found
     }
 
     /// The reduce phase, releasing each rule's facts as it runs (peak memory: one rule's facts

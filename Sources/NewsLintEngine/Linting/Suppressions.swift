@@ -339,19 +339,20 @@ public enum Suppressions {
                                                inMemory: [String: [UInt8]], base: String,
                                                known: CrossFileSuppressions = CrossFileSuppressions()) -> [Diagnostic] {
         guard !crossFileRules.isEmpty else { return diagnostics }
-        var regionsByPath: [String: [Region]] = [:]
+        var regionsByPath: [PathKey: [Region]] = [:]
         return diagnostics.filter { d in
             guard crossFileRules.contains(d.rule) else { return true }
-            if regionsByPath[d.path] == nil {
+            let key = PathKey(d.path)
+            if regionsByPath[key] == nil {
                 if let found = known.regions(d.path) {
-                    regionsByPath[d.path] = found
+                    regionsByPath[key] = found
                 } else {
                     // Not read by the pass (a cache hit, or a shard's facts): read it now.
-                    let bytes = inMemory[d.path] ?? SystemPath.contents(PathResolver.absolute(d.path, base: base)) ?? []
-                    regionsByPath[d.path] = crossFileRegions(Document(path: d.path, bytes: bytes)) ?? []
+                    let bytes = inMemory[exactPath: d.path] ?? SystemPath.contents(PathResolver.absolute(d.path, base: base)) ?? []
+                    regionsByPath[key] = crossFileRegions(Document(path: d.path, bytes: bytes)) ?? []
                 }
             }
-            let regions = regionsByPath[d.path] ?? []
+            let regions = regionsByPath[key] ?? []
             return !regions.contains { $0.lines.contains(d.line) && covers($0, rule: d.rule, blanketApplies: true) }
         }
     }
@@ -388,8 +389,8 @@ public enum Suppressions {
 /// the reduce phase so no file is read again for them. Compact: only files with directives hold
 /// regions; files the pass did not read (cache hits) are listed and read when a finding needs them.
 public struct CrossFileSuppressions: Sendable {
-    private var regionsByPath: [String: [Suppressions.Region]] = [:]
-    private var unread: Set<String> = []
+    private var regionsByPath: [PathKey: [Suppressions.Region]] = [:]
+    private var unread: Set<PathKey> = []
     /// Whether any outcome was added (a run without cross-file rules adds none: every file is read).
     private var tracking = false
 
@@ -397,13 +398,13 @@ public struct CrossFileSuppressions: Sendable {
 
     package mutating func add(_ outcome: FileOutcome) {
         tracking = true
-        if let r = outcome.suppressions { regionsByPath[outcome.path] = r }
-        if !outcome.suppressionsKnown { unread.insert(outcome.path) }
+        if let r = outcome.suppressions { regionsByPath[PathKey(outcome.path)] = r }
+        if !outcome.suppressionsKnown { unread.insert(PathKey(outcome.path)) }
     }
 
     /// The regions of `path` ([] when it has none); nil when the pass did not read it.
     package func regions(_ path: String) -> [Suppressions.Region]? {
-        guard tracking, !unread.contains(path) else { return nil }
-        return regionsByPath[path] ?? []
+        guard tracking, !unread.contains(PathKey(path)) else { return nil }
+        return regionsByPath[PathKey(path)] ?? []
     }
 }

@@ -26,7 +26,7 @@ import Testing
         tmp.write("img.md", bytes: [0x89, 0x50, 0x4E, 0x47, 0x00, 0x01, 0x02])
         tmp.write("ok.md", "---\ntitle: t\ndate: 2020-01-01\n---\nThe article body.\n")
         let r = lint(tmp)
-        #expect(r.stdout == "img.md:1:1: warning: binary file (NUL byte at offset 4); skipped [file-skipped]\n")
+        #expect(r.stdout == "img.md:1:1: warning: binary file (NUL byte at offset 4); skipped (if it is text, remove its NUL bytes to lint it) [file-skipped]\n")
         #expect(r.status == 0)
     }
 
@@ -41,7 +41,7 @@ import Testing
         tmp.write(".lint.json", "{\"maxFileSize\": 10}")
         tmp.write("big.md", String(repeating: "很长的文章。", count: 10))
         let r = CLIRun.run(["--format", "concise"], cwd: tmp.path)
-        #expect(r.stdout.contains("big.md:1:1: warning: file is 180 bytes, over the 10-byte limit (maxFileSize); skipped [file-skipped]"), "\(r.stdout)")
+        #expect(r.stdout.contains("big.md:1:1: warning: file is 180 bytes, over the 10-byte limit (maxFileSize); skipped (raise maxFileSize in .lint.json to lint it) [file-skipped]"), "\(r.stdout)")
     }
 
     @Test func missingPathAndBrokenSymlinkAreIOErrorsButTheRunContinues() throws {
@@ -50,7 +50,7 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: tmp.path + "/dangling.md", withDestinationPath: tmp.path + "/nowhere.md")
         let r = lint(tmp, ["nope.md", "."])
         #expect(r.stdout.contains("nope.md:1:1: error: cannot open: No such file or directory [io-error]"))
-        #expect(r.stdout.contains("dangling.md:1:1: error: broken symbolic link [io-error]"))
+        #expect(r.stdout.contains("dangling.md:1:1: error: broken symbolic link (its target does not exist); remove the link or fix its target [io-error]"), "\(r.stdout)")
         #expect(r.stdout.contains("ok.md:1:1: error: file has no front matter"))
         #expect(r.status == 2)
     }

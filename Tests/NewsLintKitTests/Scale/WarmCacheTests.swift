@@ -125,7 +125,7 @@ enum CacheFileLayout {
         let extra = Diagnostic(rule: "content-duplicate", severity: .warning, path: nfc, line: 2, column: 1, message: "b")
         #expect(OrderedMerge.run(spill, extras: [extra]) { group in groups.append(group.map { Array($0.path.utf8) }) })
         #expect(groups == [[Self.nfd], [Self.nfc]])
-        #expect(PathList.precedes(nfd, nfc) && !PathList.precedes(nfc, nfd) && !PathList.sameBytes(nfc, nfd) && nfc == nfd)
+        #expect(nfd.bytesPrecede(nfc) && !nfc.bytesPrecede(nfd) && !nfc.hasSameBytes(as: nfd) && nfc == nfd)
     }
 
     /// NFC and NFD spellings of one name are different files on Linux: each keeps its own entry

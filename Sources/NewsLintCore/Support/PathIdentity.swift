@@ -1,0 +1,65 @@
+import Foundation
+
+/// File names are bytes: `é` (U+00E9) and `e` + U+0301 name two different files in one directory,
+/// but Swift's `String` `==`, `<` and hashing compare canonically and take them for one. Paths are
+/// therefore compared by their UTF-8 bytes (and used as keys through `PathKey`) wherever identity
+/// or order decides what is reported, merged or written.
+extension String {
+    /// Whether both strings have the same UTF-8 bytes (unlike `==`, which is canonical equivalence).
+    @inlinable
+    public func hasSameBytes(as other: String) -> Bool {
+        let compared = utf8.withContiguousStorageIfAvailable { a in
+            other.utf8.withContiguousStorageIfAvailable { b -> Bool in
+                guard a.count == b.count else { return false }
+                guard let pa = a.baseAddress, let pb = b.baseAddress, pa != pb else { return true }
+                return memcmp(pa, pb, a.count) == 0
+            }
+        }
+        if let compared, let same = compared { return same }
+        return utf8.elementsEqual(other.utf8)
+    }
+
+    /// Byte order of paths (the output order), total even for canonically equivalent names. One
+    /// `memcmp` for native strings (sorting a directory and merging per file call it often).
+    @inlinable
+    public func bytesPrecede(_ other: String) -> Bool {
+        let compared = utf8.withContiguousStorageIfAvailable { a in
+            other.utf8.withContiguousStorageIfAvailable { b -> Bool in
+                let n = Swift.min(a.count, b.count)
+                if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+                    let c = memcmp(pa, pb, n)
+                    if c != 0 { return c < 0 }
+                }
+                return a.count < b.count
+            }
+        }
+        if let compared, let precedes = compared { return precedes }
+        return utf8.lexicographicallyPrecedes(other.utf8)
+    }
+}
+
+/// A path as a dictionary key or set member: equal and hashed by its bytes, so two files whose
+/// names differ only in Unicode normalization stay two entries.
+public struct PathKey: Hashable, Sendable, Comparable {
+    public let path: String
+
+    public init(_ path: String) { self.path = path }
+
+    public static func == (a: PathKey, b: PathKey) -> Bool { a.path.hasSameBytes(as: b.path) }
+
+    public static func < (a: PathKey, b: PathKey) -> Bool { a.path.bytesPrecede(b.path) }
+
+    public func hash(into hasher: inout Hasher) {
+        var path = self.path
+        path.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
+
+extension Dictionary where Key == String {
+    /// The value stored under exactly these path bytes: a `String` key also answers for a
+    /// canonically equivalent name, which is another file.
+    public subscript(exactPath path: String) -> Value? {
+        guard let i = index(forKey: path), self[i].key.hasSameBytes(as: path) else { return nil }
+        return self[i].value
+    }
+}

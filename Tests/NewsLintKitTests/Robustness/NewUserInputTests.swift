@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
+
+/// What a new user meets first: each message says what is wrong, where, and what to do.
+@Suite struct NewUserInputTests {
+    @Test func symlinkLoopIsNamedAsALoop() throws {
+        let tmp = TemporaryDirectory()
+        tmp.write("ok.md", "---\ntitle: t\ndate: 2020-01-01\n---\n正文。\n")
+        try FileManager.default.createSymbolicLink(atPath: tmp.path + "/one", withDestinationPath: "two")
+        try FileManager.default.createSymbolicLink(atPath: tmp.path + "/two", withDestinationPath: "one")
+        try FileManager.default.createSymbolicLink(atPath: tmp.path + "/loop.md", withDestinationPath: "one")
+        let expected = "loop.md:1:1: error: symbolic link loop (the link leads back to itself); remove the link or point it at a file [io-error]\n"
+        for paths in [["."], ["loop.md", "ok.md"]] {
+            let r = CLIRun.run(paths + ["--no-config", "--no-cache", "--format", "concise", "--select", "io-error"], cwd: tmp.path)
+            #expect(r.stdout == expected, "\(paths): \(r.stdout)")
+            #expect(r.status == 2)
+        }
+    }
+
+    @Test func unreadableOrUTF16ConfigSaysWhyAndWhatToDo() throws {
+        let tmp = TemporaryDirectory()
+        tmp.write("a.md", "---\ntitle: t\ndate: 2020-01-01\n---\n正文。\n")
+        try FileManager.default.createDirectory(atPath: tmp.path + "/dir.json", withIntermediateDirectories: true)
+        let directory = CLIRun.run(["--config", "dir.json", "a.md"], cwd: tmp.path)
+        #expect(directory.stderr.contains("dir.json: cannot read the config file (it is a directory); it must be a readable JSON file"), "\(directory.stderr)")
+        #expect(directory.status == 2)
+        tmp.write(".lint.json", bytes: [0xFF, 0xFE] + Array("{}".utf16).flatMap { [UInt8(truncatingIfNeeded: $0), UInt8($0 >> 8)] })
+        let utf16 = CLIRun.run(["a.md"], cwd: tmp.path)
+        #expect(utf16.stderr.contains(".lint.json: the config file is UTF-16 (it starts with a byte order mark); save it as UTF-8"), "\(utf16.stderr)")
+        #expect(utf16.status == 2)
+    }
+
+    /// `report` and `learn` on a path that does not exist or a directory with no files to lint refuse, as
+    /// `lint` does, instead of scoring an empty corpus 100/100 or a missing path as a broken file.
+    @Test func reportRefusesMissingAndEmptyPaths() throws {
+        let tmp = TemporaryDirectory()
+        tmp.write("news/a.md", "---\ntitle: t\ndate: 2020-01-01\n---\n正文。\n")
+        try FileManager.default.createDirectory(atPath: tmp.path + "/empty", withIntermediateDirectories: true)
+        let missing = CLIRun.run(["report", "--no-config", "nope"], cwd: tmp.path)
+        #expect(missing.stderr == "error: 'nope': cannot open: No such file or directory; name files or directories that exist\n", "\(missing.stderr)")
+        #expect(missing.status == 2 && missing.stdout.isEmpty)
+        let empty = CLIRun.run(["report", "--no-config", "empty"], cwd: tmp.path)
+        #expect(empty.stderr.hasPrefix("error: 'empty' yields no files"), "\(empty.stderr)")
+        #expect(empty.status == 2 && empty.stdout.isEmpty)
+        #expect(CLIRun.run(["report", "--no-config", "news"], cwd: tmp.path).status == 0)
+        // learn too: a pack learned from nothing is not a result.
+        for path in ["nope", "empty"] {
+            let learned = CLIRun.run(["learn", "--no-config", path], cwd: tmp.path)
+            #expect(learned.status == 2 && learned.stderr.hasPrefix("error: '\(path)'"), "\(learned.stderr)")
+        }
+    }
+
+    @Test func helpOfHelpAndMergeOfWrongFiles() {
+        let help = CLIRun.run(["help", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("USAGE:"), "\(help.stderr)")
+        let tmp = TemporaryDirectory()
+        tmp.write("a.md", "---\ntitle: t\n---\n")
+        let notFacts = CLIRun.run(["merge", "--no-config", "a.md"], cwd: tmp.path)
+        #expect(notFacts.stderr.contains("a.md:1:") && notFacts.stderr.contains("is it a facts file written by 'newslint lint --shard K/N --facts-out FILE'?"), "\(notFacts.stderr)")
+        let missing = CLIRun.run(["merge", "--no-config", "nope.jsonl"], cwd: tmp.path)
+        #expect(missing.stderr == "error: cannot read facts file 'nope.jsonl': cannot open: No such file or directory; name the files 'newslint lint --shard K/N --facts-out FILE' wrote\n", "\(missing.stderr)")
+        #expect(notFacts.status == 2 && missing.status == 2)
+    }
+
+    /// `--output` naming a FIFO or a device writes into it; it is never replaced by a regular file
+    /// (as root, renaming over /dev/null would destroy the device). A directory is refused up front.
+    @Test func outputIntoASpecialFileOrADirectory() throws {
+        let tmp = TemporaryDirectory()
+        let fifo = tmp.path + "/report.pipe"
+        try #require(mkfifo(fifo, 0o644) == 0)
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        try #require(reader >= 0)
+        defer { close(reader) }
+        try AtomicWriter.writeNew(Array("报告\n".utf8), to: fifo)
+        var st = stat()
+        #expect(stat(fifo, &st) == 0 && st.st_mode & S_IFMT == S_IFIFO, "the FIFO is still a FIFO")
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let n = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, 64) }
+        #expect(n > 0 && Array(buffer[0..<max(0, n)]) == Array("报告\n".utf8))
+
+        tmp.write("a.md", "---\ntitle: t\ndate: 2020-01-01\n---\n正文。\n")
+        try FileManager.default.createDirectory(atPath: tmp.path + "/out", withIntermediateDirectories: true)
+        let r = CLIRun.run(["--no-config", "--no-cache", "--output", "out", "a.md"], cwd: tmp.path)
+        #expect(r.stderr == "error: cannot write --output file 'out': it is a directory; name a file (e.g. 'out/report.txt')\n", "\(r.stderr)")
+        #expect(r.status == 2 && r.stdout.isEmpty)
+        #expect(throws: WriteError.self) { try AtomicWriter.writeNew([0x41], to: tmp.path + "/out") }
+    }
+
+    static let binary = PackagePaths.root.appendingPathComponent(".build/debug/newslint").path
+
+    /// The real process streams: stdin that cannot be read (a directory) and stdout on a full disk
+    /// end with a message and exit code 2, not a crash (`try!` in Foundation's FileHandle).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary) && FileManager.default.fileExists(atPath: "/dev/full"),
+                   "needs .build/debug/newslint (swift build) and /dev/full"))
+    func unreadableStdinAndFullStdoutAreErrors() throws {
+        let tmp = TemporaryDirectory()
+        tmp.write("a.md", "---\ntitle: t\n---\n正文。 \n")
+        func run(_ args: [String], stdin: FileHandle?, stdout: FileHandle) throws -> (status: Int32, stderr: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = args
+            process.currentDirectoryURL = tmp.url
+            if let stdin { process.standardInput = stdin }
+            process.standardOutput = stdout
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        let directory = try #require(FileHandle(forReadingAtPath: tmp.path))
+        let stdin = try run(["--no-config", "--no-cache", "-"], stdin: directory, stdout: FileHandle.nullDevice)
+        #expect(stdin.status == 2 && stdin.stderr.contains("error: cannot read standard input ('-'): Is a directory"), "\(stdin)")
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let stdout = try run(["--no-config", "--no-cache", "a.md"], stdin: nil, stdout: full)
+        #expect(stdout.status == 2 && stdout.stderr.contains("error: cannot write to standard output: No space left on device"), "\(stdout)")
+    }
+}
