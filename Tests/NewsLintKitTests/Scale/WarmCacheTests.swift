@@ -115,6 +115,34 @@ enum CacheFileLayout {
         if case .file = ordered[1] { Issue.record("stdin keeps its place before the file of the same name") }
     }
 
+    /// A column fed only a cache's bytes (no decoded fact) still has a stand-in when its spilled
+    /// records are lost: the reduce ends with a clear failure, not a crash; undamaged, it finds
+    /// what the decoded facts find.
+    @Test func columnOfCachedBytesSurvivesALostSpillFile() throws {
+        let documents = FactColumnTests.corpus()
+        let rule = try SlugDuplicateRule(options: RuleOptions())
+        let box = CrossFileBox(rule: rule)
+        let facts = try documents.compactMap { d in try rule.collect(d, environment: LintEnvironment()).map { (path: d.path, bytes: try box.encodeCachedFact($0)) } }
+        try #require(facts.count > 2)
+        let paths = FactPaths(PathList(facts.map(\.path)))
+        let dir = TemporaryDirectory()
+        let damaged = TypedFactColumn(rule: rule, log: SpillLog(budget: 0, createFile: SpillFailureTests.file(in: dir)))
+        for (i, f) in facts.enumerated() { damaged.append(file: i, cachedBytes: f.bytes[...]) }
+        #expect(truncate(dir.path + "/spill", 0) == 0)
+        #expect(damaged.finish(paths: paths, id: SlugDuplicateRule.id, severity: .error, environment: LintEnvironment(), into: nil).isEmpty)
+        #expect(damaged.readFailure != nil)
+
+        let cached = TypedFactColumn(rule: rule, memoryBudget: 0)
+        let decoded = TypedFactColumn(rule: rule, memoryBudget: 0)
+        for (i, f) in facts.enumerated() {
+            cached.append(file: i, cachedBytes: f.bytes[...])
+            decoded.append(file: i, fact: try box.decodeCachedFact(f.bytes))
+        }
+        let found = cached.finish(paths: paths, id: SlugDuplicateRule.id, severity: .error, environment: LintEnvironment(), into: nil)
+        #expect(!found.isEmpty)
+        #expect(found == decoded.finish(paths: paths, id: SlugDuplicateRule.id, severity: .error, environment: LintEnvironment(), into: nil))
+    }
+
     /// The ordered merge groups findings by the bytes of their path: a cross-file finding on the
     /// NFC name is not folded into the NFD file's group (String's `==` calls them equal).
     @Test func mergeKeepsNfcAndNfdPathsApart() {
