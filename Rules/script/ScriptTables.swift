@@ -63,26 +63,26 @@ package struct ScriptTables: Sendable {
             }
         }
         for (file, cls) in [("script/data/simplified-only.txt", Class.simplifiedOnly), ("script/data/traditional-only.txt", .traditionalOnly)] {
-            for line in Self.scalarLines(file) {
-                let scalars = line.filter { $0 != 0x09 }
-                guard let first = scalars.first else { continue }
+            Self.forEachScalarLine(file) { line in
+                guard let at = line.firstIndex(where: { $0 != 0x09 }) else { return }
+                let first = line[at]
                 set(first) { $0 = ($0 & ~3) | cls.rawValue }
-                counterparts[first] = Array(scalars.dropFirst())
+                counterparts[first] = line[(at + 1)...].filter { $0 != 0x09 }
             }
         }
         for (file, bit) in [("script/data/allow-traditional.txt", Self.allowTraditionalBit), ("script/data/allow-simplified.txt", Self.allowSimplifiedBit)] {
-            for line in Self.scalarLines(file) {
+            Self.forEachScalarLine(file) { line in
                 for s in line where CJK.isHan(s) { set(s) { $0 |= bit } }
             }
         }
-        for line in Self.scalarLines("script/data/surnames.txt") {
+        Self.forEachScalarLine("script/data/surnames.txt") { line in
             for s in line where CJK.isHan(s) { set(s) { $0 |= Self.nameBit } }
         }
         var phrases: [UInt32: [Phrase]] = [:]
         var words: [UInt32: [Word]] = [:]
-        for line in Self.scalarLines("script/data/phrases.txt") {
+        Self.forEachScalarLine("script/data/phrases.txt") { line in
             let fields = line.split(separator: 0x09, omittingEmptySubsequences: true)
-            guard let head = fields.first else { continue }
+            guard let head = fields.first else { return }
             let s = Array(head)
             let frequency = fields.count > 1 ? Self.decimal(fields[1]) ?? 0 : 0
             if s.first == 0x21 { // "!chars": merge characters that read as themselves alone
@@ -125,20 +125,24 @@ package struct ScriptTables: Sendable {
     /// at startup of every run that selects a script rule, and `String` slicing and scalar filtering
     /// made that the largest part of a one-file run.
     package static func scalarLines(_ path: String) -> [[UInt32]] {
-        guard let text = EmbeddedFiles.text(path) else { return [] }
-        // `text` came from `String(decoding:)`, so its UTF-8 is well formed.
         var result: [[UInt32]] = []
-        var line: [UInt32] = []
-        for scalar in text.unicodeScalars {
-            if scalar.value == 0x0A {
-                if !line.isEmpty && line[0] != 0x23 { result.append(line) }
-                line.removeAll(keepingCapacity: true)
-            } else {
-                line.append(scalar.value)
-            }
-        }
-        if !line.isEmpty && line[0] != 0x23 { result.append(line) }
+        forEachScalarLine(path) { result.append(Array($0)) }
         return result
+    }
+
+    /// Calls `body` with each of those lines, as a slice of one array holding the whole file: an
+    /// array per line (13,000 of them) grew the building thread's heap by several megabytes, page by page.
+    package static func forEachScalarLine(_ path: String, _ body: (ArraySlice<UInt32>) -> Void) {
+        guard let text = EmbeddedFiles.text(path) else { return }
+        // `text` came from `String(decoding:)`, so its UTF-8 is well formed.
+        var scalars: [UInt32] = []
+        scalars.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars { scalars.append(scalar.value) }
+        var start = 0
+        for i in 0...scalars.count where i == scalars.count || scalars[i] == 0x0A {
+            if i > start && scalars[start] != 0x23 { body(scalars[start..<i]) }
+            start = i + 1
+        }
     }
 
     /// What `Int32(String)` gives for the field: ASCII digits after an optional sign, nil for

@@ -4,4 +4,4 @@ import NewsLintCLI
 
 // The executable only hands argv to the library.
 // Byte-exact: a file name that is not UTF-8 keeps its bytes (SystemPath).
-exit(NewsLintCLI.run(Array(SystemPath.arguments().dropFirst())))
+exit(NewsLintCLI.runProcess(Array(SystemPath.arguments().dropFirst())))

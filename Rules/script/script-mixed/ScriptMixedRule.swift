@@ -17,7 +17,10 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// Reads prose: on HTML files its findings and fixes stay in visible text.
     public static let readsProse = true
     package let options: Options
-    package let tables = ScriptTables.shared
+    /// Read when a document is checked, not when the rule is built: the tables are still being
+    /// built on the other core then (`RuleRegistry.prepareTablesInBackground`), and waiting for them
+    /// in `init` kept the rest of the rule set and the first files from overlapping with them.
+    package var tables: ScriptTables { ScriptTables.shared }
 
     public struct Options: Decodable, Sendable {
         package var minEvidence: Int

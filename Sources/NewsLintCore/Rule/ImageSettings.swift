@@ -1,8 +1,9 @@
 import Foundation
 
 /// The `images` section of `.lint.json`: where root-relative image paths live and how
-/// online mode checks remote images. Validated field by field with positions.
-public struct ImageSettings: Sendable, Equatable {
+/// online mode checks remote images. Validated field by field with positions. Codable: online checks hand it
+/// to the `newslint-online` helper.
+public struct ImageSettings: Sendable, Equatable, Codable {
     /// Check remote images over the network (`--online`).
     public var online = false
     /// Absolute directories that root-relative sources (`/img/a.jpg`) are resolved against, in order.

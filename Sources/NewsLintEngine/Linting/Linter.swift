@@ -324,7 +324,7 @@ public final class Linter: Sendable {
         self.config = config
         self.settings = settings
         self.configurations = configurations ?? ConfigSet(single: config)
-        self.environment = settings.environment.prepared(config: config, baseDirectory: settings.baseDirectory)
+        self.environment = try settings.environment.prepared(config: config, baseDirectory: settings.baseDirectory)
         self.baseRules = try RuleSet.build(catalog: catalog, config: config, filter: settings.filter)
         self.crossFileIDs = baseRules.crossFile.map(\.id)
         self.crossFileKeepsBytes = baseRules.crossFile.map(\.rule.keepsCachedFactBytes)

@@ -82,8 +82,9 @@ extension ImageSettings {
 
 extension LintEnvironment {
     /// The environment for a run: image settings from the config's `images` section with
-    /// command-line overrides, and a network checker when online mode is on (unless one was injected).
-    package func prepared(config: Configuration, baseDirectory: String) -> LintEnvironment {
+    /// command-line overrides, and a network checker when online mode is on (unless one was injected):
+    /// the `newslint-online` helper, whose absence fails the run rather than skipping the checks.
+    package func prepared(config: Configuration, baseDirectory: String) throws -> LintEnvironment {
         var env = self
         env.baseDirectory = baseDirectory
         if let node = config.sections["images"],
@@ -94,7 +95,8 @@ extension LintEnvironment {
         }
         env.images = env.images.applying(imageOverrides)
         if env.images.online && env.urlChecker == nil {
-            env.urlChecker = OnlineChecker(settings: env.images)
+            guard let helper = OnlineHelper.locate() else { throw OnlineHelperMissing() }
+            env.urlChecker = HelperURLChecker(settings: env.images, helper: helper)
         }
         return env
     }

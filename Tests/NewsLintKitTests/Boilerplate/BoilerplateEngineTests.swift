@@ -32,6 +32,25 @@ import Testing
         }
     }
 
+    /// Bytes no literal contains share one column of the table: text of any bytes, literals over a
+    /// few of them, none, or all 256 (no shared column left).
+    @Test func bytesOutsideEveryLiteralAndLiteralsOverEveryByte() {
+        var rng = SystemRandomNumberGenerator()
+        for round in 0..<100 {
+            let text = (0..<Int.random(in: 0...80, using: &rng)).map { _ in UInt8.random(in: round % 2 == 0 ? 0...255 : 0x61...0x64, using: &rng) }
+            var pats = (0..<Int.random(in: 0...5, using: &rng)).map { _ in
+                (0..<Int.random(in: 1...3, using: &rng)).map { _ in UInt8.random(in: 0x61...0x66, using: &rng) }
+            }
+            if round % 10 == 0 { pats.append((0...255).map { UInt8($0) }) }
+            if round % 10 == 1 { pats += (0...255).map { [UInt8($0)] } }
+            var found: [[Int]] = []
+            AhoCorasick(pats).scan(text, 0..<text.count) { found.append([$0, $1, $2]) }
+            #expect(found.sorted { $0.lexicographicallyPrecedes($1) } == naive(text, pats))
+        }
+        let text = Array("首页 › 新闻".utf8)
+        AhoCorasick([]).scan(text, 0..<text.count) { _, _, _ in Issue.record("no literal, no match") }
+    }
+
     @Test func overlappingAndNestedPatterns() {
         let pats = ["来源", "文章来源", "来源："].map { Array($0.utf8) }
         let text = Array("文章来源：新华社".utf8)

@@ -6,6 +6,7 @@ import Testing
 @testable import NewsLintReport
 @testable import NewsLintServer
 @testable import NewsLintCLI
+@testable import NewsLintOnline
 
 /// Online mode against a loopback server started by each test; no other address is contacted.
 @Suite struct ImagesOnlineTests {

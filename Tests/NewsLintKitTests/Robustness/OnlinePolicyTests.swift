@@ -6,6 +6,7 @@ import Testing
 @testable import NewsLintReport
 @testable import NewsLintServer
 @testable import NewsLintCLI
+@testable import NewsLintOnline
 
 /// Issue 19, item 5: online mode must not be a way into the CI machine's network.
 /// Only 127.0.0.1 is ever contacted (the test server); every other address here is refused before connecting.

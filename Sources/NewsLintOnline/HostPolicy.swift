@@ -1,6 +1,5 @@
 import Foundation
 import NewsLintCore
-import NewsLintRules
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

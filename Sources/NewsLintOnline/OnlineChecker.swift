@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import NewsLintCore
-import NewsLintRules
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
