@@ -138,6 +138,8 @@ package struct LintInputs {
     /// twice (stdin named like a file on disk) keeps both, stdin first: the merge reports them
     /// as one path, as a whole-result sort did.
     package static func pathOrder(_ inputs: LintInputList) -> LintInputList {
+        // Discovery's list knows when it is sorted: no path is decoded for a directory walk.
+        if inputs.pathsStrictlyIncrease { return inputs }
         let inOrder = zip(inputs, inputs.dropFirst()).allSatisfy { !$1.path.utf8.lexicographicallyPrecedes($0.path.utf8) }
         if inOrder { return inputs }
         return LintInputList(inputs.enumerated().sorted { a, b in

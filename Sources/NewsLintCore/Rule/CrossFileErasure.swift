@@ -10,6 +10,9 @@ public protocol ErasedCrossFileRule: Sendable {
     /// `FactRecord` or, without one, its `CompactCoder` form), far cheaper to decode than JSON.
     func encodeCachedFact(_ fact: any Sendable) throws -> [UInt8]
     func decodeCachedFact(_ bytes: [UInt8]) throws -> any Sendable
+    /// Whether this rule's fact column stores a fact given as its cached bytes as they are
+    /// (`FactColumn.append(file:cachedBytes:)`), so a cache hit need not decode it.
+    var keepsCachedFactBytes: Bool { get }
     /// Storage for this rule's facts over a run (see `FactColumn`), holding up to `memoryBudget`
     /// bytes of them in memory.
     func makeFactColumn(memoryBudget: Int) -> any FactColumn
@@ -19,6 +22,7 @@ extension ErasedCrossFileRule {
     public func makeFactColumn(memoryBudget: Int) -> any FactColumn { BoxedFactColumn(rule: self) }
     public func encodeCachedFact(_ fact: any Sendable) throws -> [UInt8] { [UInt8](try encodeFact(fact)) }
     public func decodeCachedFact(_ bytes: [UInt8]) throws -> any Sendable { try decodeFact(Data(bytes)) }
+    public var keepsCachedFactBytes: Bool { false }
 }
 
 /// One cross-file rule's facts over a run, in delivery order, and its reduce phase. Typed columns
@@ -26,8 +30,9 @@ extension ErasedCrossFileRule {
 /// Appended to from one thread at a time (the engine's delivery), never concurrently.
 public protocol FactColumn: AnyObject {
     func append(file: Int, fact: any Sendable)
-    /// `fact` with the bytes the lint cache holds for it (its rule's `encodeCachedFact`).
-    func append(file: Int, fact: any Sendable, cachedBytes: [UInt8])
+    /// A fact given only as the bytes the lint cache holds for it (its rule's `encodeCachedFact`);
+    /// called only for rules whose `keepsCachedFactBytes` is true.
+    func append(file: Int, cachedBytes: ArraySlice<UInt8>)
     var count: Int { get }
     func entry(_ i: Int) -> (file: Int, fact: any Sendable)
     /// Runs the reduce phase over the facts (sorted by path) and releases them. With `into`, the
@@ -39,7 +44,9 @@ public protocol FactColumn: AnyObject {
 }
 
 extension FactColumn {
-    public func append(file: Int, fact: any Sendable, cachedBytes: [UInt8]) { append(file: file, fact: fact) }
+    public func append(file: Int, cachedBytes: ArraySlice<UInt8>) {
+        assertionFailure("\(Self.self) takes decoded facts only (its rule's keepsCachedFactBytes is false)")
+    }
     public var readFailure: String? { nil }
 }
 
@@ -161,14 +168,11 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     }
 
     /// A cache hit's fact: the cache's bytes are its tagged record (`CrossFileBox.encodeCachedFact`),
-    /// the column's own form, so they are stored as they are rather than encoded again.
-    package func append(file: Int, fact: any Sendable, cachedBytes: [UInt8]) {
-        guard let typed = fact as? R.Fact else { return }
-        guard cachedBytes.first == FactRecordFormat.recordV1 || cachedBytes.first == FactRecordFormat.codable else {
-            return append(file: file, fact: fact)
-        }
-        if standIn == nil { standIn = typed }
-        ends.append(log.append(cachedBytes).upperBound)
+    /// the column's own form, so they are stored as they are, neither decoded nor encoded again
+    /// (the column's first one is decoded once, as the stand-in for a record lost with the temporary file).
+    package func append(file: Int, cachedBytes: ArraySlice<UInt8>) {
+        if standIn == nil { standIn = try? cachedBytes.withUnsafeBytes { try R.readTaggedRecord($0) } }
+        ends.append(log.append(tag: cachedBytes.first ?? FactRecordFormat.value, cachedBytes.dropFirst()).upperBound)
         files.append(Int32(truncatingIfNeeded: file))
     }
 
@@ -312,6 +316,9 @@ package struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
     package func decodeCachedFact(_ bytes: [UInt8]) throws -> any Sendable {
         try bytes.withUnsafeBytes { try R.readTaggedRecord($0) }
     }
+
+    /// `TypedFactColumn` records are the cached form.
+    package var keepsCachedFactBytes: Bool { true }
 
     package func makeFactColumn(memoryBudget: Int) -> any FactColumn { TypedFactColumn(rule: rule, memoryBudget: memoryBudget) }
 }

@@ -54,6 +54,18 @@ package final class SpillLog: @unchecked Sendable {
         return start..<size
     }
 
+    /// Appends one record made of `tag` and `body` without assembling it first (a cache hit's
+    /// fact bytes); returns its byte range in the log.
+    @discardableResult
+    package func append(tag: UInt8, _ body: ArraySlice<UInt8>) -> Range<Int> {
+        let start = size
+        memory.append(tag)
+        memory.append(contentsOf: body)
+        size += 1 + body.count
+        if memory.count > budget { flush() }
+        return start..<size
+    }
+
     private func flush() {
         guard !diskFailed else { return }
         if fd < 0, !diskFailed, let file = createFile() {

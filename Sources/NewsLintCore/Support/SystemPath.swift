@@ -45,6 +45,13 @@ public enum SystemPath {
         return String(scalars)
     }
 
+    /// The same for bytes in memory (a directory entry's name): valid UTF-8 without an F4 byte
+    /// (no reserved code point can start there) is decoded without a copy or a second scan.
+    public static func decode(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+        if let base = raw.baseAddress, memchr(base, 0xF4, raw.count) == nil, let s = String(validating: raw, as: UTF8.self) { return s }
+        return decode(raw[...])
+    }
+
     /// The exact bytes a path names on disk.
     public static func bytes(_ path: String) -> [UInt8] {
         guard containsReserved(path) else { return Array(path.utf8) }
@@ -80,7 +87,9 @@ public enum SystemPath {
     /// bytes, so two files never share a displayed name) and valid Unicode, so JSON stays valid.
     /// Names with none of these are shown unchanged.
     public static func display(_ path: String) -> String {
-        if !path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x5C || $0 == 0xF4 || $0 == 0xC2 || $0 == 0xE2 }) { return path }
+        // Checked once per reported file: over the contiguous bytes, not the view's iterator.
+        let mayNeedEscape = { (b: UInt8) in b < 0x20 || b == 0x7F || b == 0x5C || b == 0xF4 || b == 0xC2 || b == 0xE2 }
+        if !(path.utf8.withContiguousStorageIfAvailable { $0.contains(where: mayNeedEscape) } ?? path.utf8.contains(where: mayNeedEscape)) { return path }
         var out = ""
         for scalar in path.unicodeScalars {
             let v = scalar.value

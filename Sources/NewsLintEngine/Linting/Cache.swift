@@ -105,22 +105,31 @@ public struct FileStamp: Sendable, Equatable {
 
 /// The per-file lint cache.
 ///
-/// One file per cache key (tool fingerprint, configuration hash, rule selection): a
-/// checksummed binary table mapping each linted file's absolute location to its stamp,
-/// content hash, diagnostics and cross-file facts. An entry is reused when the file's stamp
-/// is unchanged and settled, or when its content hash matches; anything that fails to parse
-/// (truncated, foreign, another version) is ignored and rebuilt.
+/// One file per cache key (tool fingerprint, configuration hash, rule selection): a binary table
+/// mapping each linted file's absolute location to its stamp, content hash, diagnostics,
+/// cross-file facts and suppression regions. Each entry carries its own keyed checksum, verified
+/// when the entry is used (on the worker that lints the file, so a warm run verifies in
+/// parallel): an entry that fails it is ignored and its file linted again, while the rest of the
+/// cache stays usable. An entry is reused when the file's stamp is unchanged and settled, or when
+/// its content hash matches; a file whose framing does not parse (truncated, foreign, another
+/// version) is ignored whole and rebuilt.
+///
+/// Layout: magic, key (u64), entry count (varint), then per entry its length (varint), checksum
+/// (u64: SipHash-2-4 of the body under the directory's secret combined with the key) and body.
 public final class LintCache: @unchecked Sendable {
-    public static let magic: [UInt8] = Array("NLCACHE4".utf8)
+    public static let magic: [UInt8] = Array("NLCACHE5".utf8)
     /// The cache file this instance reads and writes.
     public let file: String
     public let key: UInt64
-    /// Secret key of the file's checksum (SipHash), random per cache directory and stored beside it
+    /// Secret key of the entry checksums (SipHash), random per cache directory and stored beside it
     /// (`cache.key`, mode 0600): an entry written by anyone without the key does not verify.
     package let macKey: (UInt64, UInt64)
-    private let loaded: [UInt8]
-    /// Entry ranges by hash of their path (the path itself is checked on decode): no 100k String keys.
-    private let index: [UInt64: Range<Int>]
+    /// The file as read, and its entry ranges (checksum and body) by hash of their path's bytes
+    /// (the path itself is compared on use): no String per file, and NFC and NFD spellings of a
+    /// name stay two entries.
+    private let contents: CacheContents
+    private var loaded: [UInt8] { contents.value.bytes }
+    private var index: [UInt64: Range<Int>] { contents.value.index }
     private let fresh = Locked<[UInt64: [UInt8]]>([:])
     private let now = Int64(Date().timeIntervalSince1970)
     private let hitCount = Locked(0)
@@ -150,47 +159,68 @@ public final class LintCache: @unchecked Sendable {
         self.file = file
         self.key = key
         self.macKey = macKey
-        var bytes: [UInt8] = []
-        if case let .bytes(b) = FileReader.read(file, maxSize: Int.max / 2) { bytes = b }
-        if let idx = LintCache.parseIndex(bytes, key: key, macKey: macKey) {
-            loaded = bytes
-            index = idx
-        } else {
-            loaded = []
-            index = [:]
+        contents = CacheContents {
+            var bytes: [UInt8] = []
+            if case let .bytes(b) = FileReader.read(file, maxSize: Int.max / 2) { bytes = b }
+            guard let index = LintCache.parseIndex(bytes, key: key) else { return ([], [:]) }
+            return (bytes, index)
         }
     }
 
-    /// File entries loaded from disk (valid ones only; the run's cross-file result is not one).
-    public var loadedCount: Int { index.count - (index[LintCache.pathHash(LintCache.crossFileLocation)] == nil ? 0 : 1) }
+    /// File entries loaded from disk whose checksum verifies (the run's cross-file result is not
+    /// one). Verifies every entry: for tests and reports, not the run's path.
+    public var loadedCount: Int {
+        let crossFile = LintCache.pathHash(LintCache.crossFileLocation)
+        return index.filter { $0.key != crossFile && verifiedBody($0.value) != nil }.count
+    }
     /// Files answered from the cache in this run.
     public var hits: Int { hitCount.withLock { $0 } }
 
-    /// Validates the whole file (magic, key, checksum) and indexes entries by path without decoding them.
-    package static func parseIndex(_ bytes: [UInt8], key: UInt64, macKey: (UInt64, UInt64)) -> [UInt64: Range<Int>]? {
-        guard bytes.count >= magic.count + 16, bytes.starts(with: magic) else { return nil }
-        let body = bytes.count - 8
-        var r = ByteReader(bytes, range: body..<bytes.count)
-        guard let checksum = r.u64(), checksum == SipHash24.hash(bytes[0..<body], key: macKey) else { return nil }
-        var reader = ByteReader(bytes, range: magic.count..<body)
+    /// Checks the framing (magic, key, every entry's length and path) and indexes entries by path
+    /// without verifying or decoding them; nil when the file is not a cache of this key.
+    package static func parseIndex(_ bytes: [UInt8], key: UInt64) -> [UInt64: Range<Int>]? {
+        guard bytes.count >= magic.count + 9, bytes.starts(with: magic) else { return nil }
+        var reader = ByteReader(bytes, range: magic.count..<bytes.count)
         guard reader.u64() == key, let count = reader.varint() else { return nil }
         var index: [UInt64: Range<Int>] = [:]
-        index.reserveCapacity(Int(min(count, 10_000_000)))
+        // An entry takes at least 10 bytes: a corrupt count cannot reserve more than the file holds.
+        index.reserveCapacity(Int(min(count, UInt64(bytes.count / 10))))
         for _ in 0..<count {
-            guard let length = reader.varint(), let range = reader.skip(Int(clamping: length)) else { return nil }
-            var entry = ByteReader(bytes, range: range)
+            guard let length = reader.varint(), let range = reader.skip(Int(clamping: length)), range.count > 8 else { return nil }
+            var entry = ByteReader(bytes, range: (range.lowerBound + 8)..<range.upperBound)
             guard let n = entry.int(), let pathRange = entry.skip(n) else { return nil }
-            index[FastHash.hash(bytes[pathRange])] = range
+            index[bytes.withUnsafeBytes { FastHash.hash(UnsafeRawBufferPointer(rebasing: $0[pathRange])) }] = range
         }
         guard reader.atEnd else { return nil }
         return index
     }
 
-    /// A cached entry for `location` (decoded on demand, so a warm run decodes in parallel).
-    package func entry(for location: String) -> CacheEntry? {
-        guard let range = index[LintCache.pathHash(location)], let entry = CacheEntry.decode(loaded, range: range),
-              entry.location == location else { return nil }
-        return entry
+    /// The entry's checksum: SipHash-2-4 of its body under the directory's secret, bound to this key
+    /// (an entry moved from another cache file of the directory does not verify).
+    package static func checksum(_ body: UnsafeRawBufferPointer, key: UInt64, macKey: (UInt64, UInt64)) -> UInt64 {
+        SipHash24.hash(body, key: macKey.0 ^ key, macKey.1 &+ key)
+    }
+
+    /// The body range of the loaded entry at `range` when its checksum verifies.
+    private func verifiedBody(_ range: Range<Int>) -> Range<Int>? { verifiedBody(range, in: loaded) }
+
+    private func verifiedBody(_ range: Range<Int>, in loaded: [UInt8]) -> Range<Int>? {
+        guard range.lowerBound >= 0, range.upperBound <= loaded.count, range.count > 8 else { return nil }
+        let body = (range.lowerBound + 8)..<range.upperBound
+        let ok = loaded.withUnsafeBytes { all -> Bool in
+            let stored = UInt64(littleEndian: all.loadUnaligned(fromByteOffset: range.lowerBound, as: UInt64.self))
+            return stored == LintCache.checksum(UnsafeRawBufferPointer(rebasing: all[body]), key: key, macKey: macKey)
+        }
+        return ok ? body : nil
+    }
+
+    /// The verified entry for `location`, its diagnostics under `displayPath` (decoded here, so a
+    /// warm run decodes on its workers); nil when there is none or it fails its checksum or decode.
+    /// `knownStrings`: strings the entry likely holds (rule ids), shared rather than decoded.
+    package func entry(for location: String, displayPath: String = "", knownStrings: KnownStrings = KnownStrings()) -> CacheEntry? {
+        let (loaded, index) = contents.value
+        guard let range = index[LintCache.pathHash(location)], let body = verifiedBody(range, in: loaded) else { return nil }
+        return CacheEntry.decode(loaded, range: body, location: location, displayPath: displayPath, knownStrings: knownStrings)
     }
 
     package static func pathHash(_ path: String) -> UInt64 {
@@ -211,7 +241,7 @@ public final class LintCache: @unchecked Sendable {
         out.reserveCapacity(entry.facts.count)
         var strings = RecentStrings()
         for f in entry.facts {
-            var r = ByteReader(f.data, range: 0..<f.data.count)
+            var r = ByteReader(Array(f.data), range: 0..<f.data.count)
             guard let d = r.diagnostic(path: f.rule, strings: &strings), r.atEnd else { return nil }
             out.append(d)
         }
@@ -219,10 +249,10 @@ public final class LintCache: @unchecked Sendable {
     }
 
     package func recordCrossFile(digest: UInt64, diagnostics: [Diagnostic]) {
-        let facts = diagnostics.map { d -> (rule: String, data: [UInt8]) in
+        let facts = diagnostics.map { d -> (rule: String, data: ArraySlice<UInt8>) in
             var w = ByteWriter()
             w.diagnostic(d)
-            return (d.path, w.bytes)
+            return (d.path, w.bytes[...])
         }
         record(CacheEntry(location: Self.crossFileLocation, stamp: FileStamp(size: 0, mtimeSeconds: 0, mtimeNanoseconds: 0, inode: 0),
                           settled: false, contentHash: digest, byteCount: 0, diagnostics: [], facts: facts))
@@ -230,22 +260,31 @@ public final class LintCache: @unchecked Sendable {
 
     /// Records the outcome of linting one file in this run.
     package func record(_ entry: CacheEntry) {
-        var w = ByteWriter()
         var e = entry
         e.settled = entry.stamp.isSettled(now: now)
-        e.encode(into: &w)
-        let bytes = w.bytes
+        let bytes = sealed(e)
         let hash = LintCache.pathHash(entry.location)
         fresh.withLock { $0[hash] = bytes }
     }
 
-    /// Writes the cache if this run changed it: fresh entries plus the untouched loaded ones.
+    /// An entry as the file stores it: checksum, then body.
+    package func sealed(_ entry: CacheEntry) -> [UInt8] {
+        var w = ByteWriter(bytes: [0, 0, 0, 0, 0, 0, 0, 0])
+        entry.encode(into: &w)
+        let sum = w.bytes.withUnsafeBytes { LintCache.checksum(UnsafeRawBufferPointer(rebasing: $0[8...]), key: key, macKey: macKey) }
+        for k in 0..<8 { w.bytes[k] = UInt8(truncatingIfNeeded: sum >> (8 * UInt64(k))) }
+        return w.bytes
+    }
+
+    /// Writes the cache if this run changed it: fresh entries plus the untouched loaded ones that
+    /// still verify (a corrupt entry is dropped here rather than carried along).
     public func save() throws {
         let updates = fresh.withLock { $0 }
         if updates.isEmpty { return }
+        let (loaded, index) = contents.value
         var entries: [ArraySlice<UInt8>] = []
         entries.reserveCapacity(index.count + updates.count)
-        for (hash, range) in index where updates[hash] == nil { entries.append(loaded[range]) }
+        for (hash, range) in index where updates[hash] == nil && verifiedBody(range, in: loaded) != nil { entries.append(loaded[range]) }
         for (_, bytes) in updates { entries.append(bytes[...]) }
         // Unsorted on purpose: entry order carries no meaning, and sorting 100k paths cost more than the lint.
         var w = ByteWriter()
@@ -256,12 +295,12 @@ public final class LintCache: @unchecked Sendable {
             w.varint(UInt64(bytes.count))
             w.bytes.append(contentsOf: bytes)
         }
-        w.u64(SipHash24.hash(w.bytes, key: macKey))
         try LintCache.replace(file, with: w.bytes)
     }
 
     /// Temp file + rename, without fsync: readers never see a partial file, and a file torn by a
-    /// crash fails its checksum and is ignored, so durability is not worth an fsync per run.
+    /// crash fails its framing or its entries' checksums and is ignored, so durability is not worth
+    /// an fsync per run.
     package static func replace(_ path: String, with bytes: [UInt8]) throws {
         let temp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         #if canImport(Glibc)
@@ -310,12 +349,47 @@ public final class LintCache: @unchecked Sendable {
     /// Identifies this build: the embedded catalog plus the executable's size and mtime,
     /// so a rebuilt binary with changed rule code never reads a stale cache.
     package static let toolFingerprint: String = {
-        var s = StableHash.hex(StableHash.fnv1a64(EmbeddedCatalog.files.flatMap { Array($0.path.utf8) + [0] + $0.bytes }))
+        // Each file hashed 8 bytes a step (no copy of the whole catalog): startup of every cached run.
+        var h: UInt64 = 0x6361_7461_6C6F_6721
+        for file in EmbeddedCatalog.files {
+            h = FastHash.mix(h ^ LintCache.pathHash(file.path))
+            h = FastHash.mix(h ^ FastHash.hash(file.bytes))
+        }
+        var s = StableHash.hex(h)
         if let exe = Bundle.main.executablePath ?? CommandLine.arguments.first, let stamp = FileStamp.of(exe) {
             s += " \(stamp.size) \(stamp.mtimeSeconds).\(stamp.mtimeNanoseconds)"
         }
         return s
     }()
+}
+
+/// The cache file, read and indexed on another thread from `LintCache.open` on: the run's first
+/// lookup waits for it, while the rules are being prepared (a warm run's serial start).
+private final class CacheContents: @unchecked Sendable {
+    typealias Value = (bytes: [UInt8], index: [UInt64: Range<Int>])
+    private let condition = NSCondition()
+    private var result: Value?
+
+    /// A thread of its own, not the dispatch pool: the lint workers that wait for the result run
+    /// on that pool and must never keep the load from starting.
+    init(load: @escaping @Sendable () -> Value) {
+        Thread.detachNewThread { [self] in
+            let loaded = load()
+            condition.lock()
+            result = loaded
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    var value: Value {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let result { return result }
+            condition.wait()
+        }
+    }
 }
 
 package struct CacheWriteError: Error, CustomStringConvertible {
@@ -331,16 +405,39 @@ package struct CacheEntry: Sendable {
     package var settled: Bool
     package var contentHash: UInt64
     package var byteCount: Int
-    /// Diagnostics with an empty path (the display path is filled in on reuse).
+    /// Diagnostics (stored without their path: decoded under the display path of the run).
     package var diagnostics: [Diagnostic]
-    /// Encoded cross-file facts by rule id.
-    package var facts: [(rule: String, data: [UInt8])]
+    /// Encoded cross-file facts by rule id (when decoded, slices of the loaded cache file: a cache
+    /// hit hands them to the fact columns as they are).
+    package var facts: [(rule: String, data: ArraySlice<UInt8>)]
+    /// `digest(facts)`, stored so that a hit need not hash its facts again.
+    package var factDigest: UInt64
     /// Other files the result depends on (local images a rule probed), with their stamp then
     /// (nil: missing). The entry is stale when any of them changed, appeared or vanished.
     package var dependencies: [(path: String, stamp: FileStamp?)] = []
+    /// Suppression regions for cross-file findings (nil: none), when the pass computed them
+    /// (`regionsKnown`): a hit then need not read the file to apply them.
+    package var crossFileRegions: [Suppressions.Region]?
+    package var regionsKnown = false
+
+    package init(location: String, stamp: FileStamp, settled: Bool, contentHash: UInt64, byteCount: Int, diagnostics: [Diagnostic],
+                 facts: [(rule: String, data: ArraySlice<UInt8>)], dependencies: [(path: String, stamp: FileStamp?)] = [],
+                 crossFileRegions: [Suppressions.Region]? = nil, regionsKnown: Bool = false, factDigest: UInt64? = nil) {
+        self.location = location
+        self.stamp = stamp
+        self.settled = settled
+        self.contentHash = contentHash
+        self.byteCount = byteCount
+        self.diagnostics = diagnostics
+        self.facts = facts
+        self.factDigest = factDigest ?? CacheEntry.digest(facts)
+        self.dependencies = dependencies
+        self.crossFileRegions = crossFileRegions
+        self.regionsKnown = regionsKnown
+    }
 
     /// A digest of encoded facts (rule ids and bytes, in order).
-    package static func digest(_ facts: [(rule: String, data: [UInt8])]) -> UInt64 {
+    package static func digest(_ facts: [(rule: String, data: ArraySlice<UInt8>)]) -> UInt64 {
         var h: UInt64 = 0x243F_6A88_85A3_08D3
         for f in facts {
             h = FastHash.mix(h ^ LintCache.pathHash(f.rule))
@@ -365,6 +462,7 @@ package struct CacheEntry: Sendable {
             w.string(f.rule)
             w.blob(f.data)
         }
+        w.u64(factDigest)
         w.varint(UInt64(dependencies.count))
         for d in dependencies {
             w.string(d.path)
@@ -375,27 +473,48 @@ package struct CacheEntry: Sendable {
                 w.byte(0)
             }
         }
+        w.byte(regionsKnown ? 1 : 0)
+        let regions = crossFileRegions ?? []
+        w.varint(UInt64(regions.count))
+        for r in regions { w.region(r) }
     }
 
-    /// Decodes an entry; nil for anything malformed (never trusted, never a crash).
-    package static func decode(_ bytes: [UInt8], range: Range<Int>) -> CacheEntry? {
+    /// Decodes an entry; nil for anything malformed (never trusted, never a crash). `location`:
+    /// the path the entry must be for, compared byte for byte (nil: decoded from the entry);
+    /// `displayPath`: the path the diagnostics get; `knownStrings`: see `RecentStrings.pinned`.
+    package static func decode(_ bytes: [UInt8], range: Range<Int>, location expected: String? = nil,
+                               displayPath: String = "", knownStrings: KnownStrings = KnownStrings()) -> CacheEntry? {
         var r = ByteReader(bytes, range: range)
-        guard let location = r.string(), let stamp = FileStamp.decode(&r),
-              let settled = r.byte(), let hash = r.u64(), let byteCount = r.int(), let count = r.int() else { return nil }
+        let location: String
+        if var expected {
+            guard let n = r.int(), let pathRange = r.skip(n), expected.utf8.count == n,
+                  expected.withUTF8({ e in bytes.withUnsafeBufferPointer { b in
+                      guard n > 0 else { return true }
+                      guard let p = e.baseAddress, let q = b.baseAddress else { return false }
+                      return memcmp(p, q + pathRange.lowerBound, n) == 0
+                  } }) else { return nil }
+            location = expected
+        } else {
+            guard let decoded = r.string() else { return nil }
+            location = decoded
+        }
+        guard let stamp = FileStamp.decode(&r), let settled = r.byte(), let hash = r.u64(), let byteCount = r.int(),
+              let count = r.int() else { return nil }
         var diagnostics: [Diagnostic] = []
         diagnostics.reserveCapacity(min(count, 4096))
-        var strings = RecentStrings()
+        var strings = RecentStrings(pinned: knownStrings)
         for _ in 0..<count {
-            guard let d = r.diagnostic(path: "", strings: &strings) else { return nil }
+            guard let d = r.diagnostic(path: displayPath, strings: &strings) else { return nil }
             diagnostics.append(d)
         }
         guard let factCount = r.int() else { return nil }
-        var facts: [(rule: String, data: [UInt8])] = []
+        var facts: [(rule: String, data: ArraySlice<UInt8>)] = []
+        facts.reserveCapacity(min(factCount, 64))
         for _ in 0..<factCount {
-            guard let rule = r.string(), let data = r.blob() else { return nil }
-            facts.append((rule, data))
+            guard let rule = r.string(&strings), let n = r.int(), let data = r.skip(n) else { return nil }
+            facts.append((rule, bytes[data]))
         }
-        guard let dependencyCount = r.int() else { return nil }
+        guard let factDigest = r.u64(), let dependencyCount = r.int() else { return nil }
         var dependencies: [(path: String, stamp: FileStamp?)] = []
         for _ in 0..<dependencyCount {
             guard let path = r.string(), let present = r.byte() else { return nil }
@@ -403,9 +522,16 @@ package struct CacheEntry: Sendable {
             guard let st = FileStamp.decode(&r) else { return nil }
             dependencies.append((path, st))
         }
+        guard let known = r.byte(), known <= 1, let regionCount = r.int() else { return nil }
+        var regions: [Suppressions.Region] = []
+        for _ in 0..<regionCount {
+            guard let region = r.region() else { return nil }
+            regions.append(region)
+        }
         guard r.atEnd else { return nil }
         return CacheEntry(location: location, stamp: stamp, settled: settled == 1, contentHash: hash, byteCount: byteCount,
-                          diagnostics: diagnostics, facts: facts, dependencies: dependencies)
+                          diagnostics: diagnostics, facts: facts, dependencies: dependencies,
+                          crossFileRegions: regions.isEmpty ? nil : regions, regionsKnown: known == 1, factDigest: factDigest)
     }
 }
 
@@ -426,6 +552,7 @@ package struct ByteWriter {
         bytes.append(UInt8(x))
     }
     package mutating func blob(_ b: [UInt8]) { varint(UInt64(b.count)); bytes.append(contentsOf: b) }
+    package mutating func blob(_ b: ArraySlice<UInt8>) { varint(UInt64(b.count)); bytes.append(contentsOf: b) }
     package mutating func string(_ s: String) {
         var s = s
         s.withUTF8 { u in
@@ -560,6 +687,51 @@ extension ByteReader {
         return Diagnostic(rule: rule, severity: severity, path: path, line: line, column: column,
                           endLine: endLine == 0 ? nil : endLine - 1, endColumn: endColumn == 0 ? nil : endColumn - 1,
                           message: message, fix: fix)
+    }
+}
+
+/// The compact form of a suppression region (cross-file findings are checked against it).
+extension ByteWriter {
+    package mutating func region(_ r: Suppressions.Region) {
+        varint(UInt64(max(0, r.directive)))
+        if let names = r.names {
+            byte(1)
+            strings(names)
+        } else {
+            byte(0)
+        }
+        strings(r.except)
+        varint(UInt64(max(0, r.lines.lowerBound)))
+        varint(UInt64(max(0, r.lines.upperBound)))
+    }
+
+    /// A set of strings, sorted so equal sets encode alike.
+    private mutating func strings(_ set: Set<String>) {
+        varint(UInt64(set.count))
+        for s in set.sorted() { string(s) }
+    }
+}
+
+extension ByteReader {
+    package mutating func region() -> Suppressions.Region? {
+        guard let directive = int(), let hasNames = byte(), hasNames <= 1 else { return nil }
+        var names: Set<String>?
+        if hasNames == 1 {
+            guard let set = strings() else { return nil }
+            names = set
+        }
+        guard let except = strings(), let lower = int(), let upper = int(), lower <= upper else { return nil }
+        return Suppressions.Region(directive: directive, names: names, except: except, lines: lower...upper)
+    }
+
+    private mutating func strings() -> Set<String>? {
+        guard let count = int() else { return nil }
+        var set = Set<String>()
+        for _ in 0..<count {
+            guard let s = string() else { return nil }
+            set.insert(s)
+        }
+        return set
     }
 }
 

@@ -148,7 +148,7 @@ public enum OrderedMerge {
         /// Emits extras whose path sorts before `path` (nil: all remaining), one group per path.
         func flushExtras(before path: String?) {
             while let first = cursor.peek() {
-                if let path, !first.path.utf8.lexicographicallyPrecedes(path.utf8) { return }
+                if let path, !first.path.bytesPrecede(path) { return }
                 body(group(first.path)[...], [:])
             }
         }
@@ -175,7 +175,7 @@ public enum OrderedMerge {
         // group, sorted together; their lines are left to the reader (the two texts differ).
         var held: (diagnostics: [Diagnostic], lines: [Int: String])?
         let complete = spill.forEachFile { diagnostics, lines in
-            if let h = held, let path = h.diagnostics.first?.path, let next = diagnostics.first?.path, path.utf8.elementsEqual(next.utf8) {
+            if let h = held, let path = h.diagnostics.first?.path, let next = diagnostics.first?.path, path.hasSameBytes(as: next) {
                 held = (h.diagnostics + diagnostics, [:])
                 return
             }

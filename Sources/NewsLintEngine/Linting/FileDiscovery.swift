@@ -78,13 +78,14 @@ public struct FileDiscovery {
             }
         }
         // One path walks each directory entry once: duplicates only arise from several paths.
-        // The walk is usually already in byte order (names are sorted per directory): check before sorting.
-        let inOrder = zip(files, files.dropFirst()).allSatisfy { !$1.utf8.lexicographicallyPrecedes($0.utf8) }
+        // The walk is usually already in byte order (names are sorted per directory), which the
+        // list tracks as paths are appended; otherwise check before sorting.
+        let inOrder = files.isStrictlyIncreasing || zip(files, files.dropFirst()).allSatisfy { !$1.utf8.lexicographicallyPrecedes($0.utf8) }
         if paths.count > 1 || !inOrder {
             var unique: [String] = []
             var set = Set<[UInt8]>()
             for f in files where paths.count == 1 || set.insert(Array(f.utf8)).inserted { unique.append(f) }
-            if !inOrder { unique.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+            if !inOrder { unique.sort { $0.bytesPrecede($1) } }
             files = PathList(unique)
         }
         return (files, problems)
@@ -180,28 +181,46 @@ package enum DirectoryReader {
         }
     }
 
-    /// Entries sorted by name; nil (errno set) when the directory cannot be opened.
+    /// Entries sorted by the bytes of their names (the order paths are reported in; String's `<`
+    /// compares canonical equivalents, normalizing each name); nil (errno set) when the directory
+    /// cannot be opened.
     package static func entries(_ path: String) -> [(name: String, kind: Kind)]? {
         guard let dir = SystemPath.withCString(path, { opendir($0) }) else { return nil }
         defer { closedir(dir) }
-        var out: [(name: String, kind: Kind)] = []
+        // Names go into one buffer and are sorted there (a `memcmp` per comparison), then decoded.
+        var names: [UInt8] = []
+        var found: [(start: Int, count: Int, kind: Kind)] = []
         while let entry = readdir(dir) {
             let raw = withUnsafePointer(to: &entry.pointee.d_name) {
-                UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)
+                UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self)
             }
-            // Byte-exact: a name that is not UTF-8 keeps its bytes (SystemPath), so it can be opened again.
-            let name = SystemPath.decode(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw)))
-            if name == "." || name == ".." { continue }
+            let name = UnsafeBufferPointer(start: raw, count: strlen(UnsafeRawPointer(raw).assumingMemoryBound(to: CChar.self)))
+            if name.elementsEqual([UInt8(ascii: ".")]) || name.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) { continue }
             let kind: Kind
             switch Int32(entry.pointee.d_type) {
             case Int32(DT_REG): kind = .file
             case Int32(DT_DIR): kind = .directory
             default: kind = .other
             }
-            out.append((name, kind))
+            found.append((names.count, name.count, kind))
+            names.append(contentsOf: name)
         }
-        out.sort { $0.name < $1.name }
-        return out
+        return names.withUnsafeBufferPointer { all -> [(name: String, kind: Kind)] in
+            func bytes(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(rebasing: all[found[i].start..<(found[i].start + found[i].count)])
+            }
+            let order = found.indices.sorted { i, j in
+                let x = bytes(i), y = bytes(j)
+                let n = min(x.count, y.count)
+                if n > 0, let p = x.baseAddress, let q = y.baseAddress {
+                    let c = memcmp(p, q, n)
+                    if c != 0 { return c < 0 }
+                }
+                return x.count < y.count
+            }
+            // Byte-exact: a name that is not UTF-8 keeps its bytes (SystemPath), so it can be opened again.
+            return order.map { (SystemPath.decode(bytes($0)), found[$0].kind) }
+        }
     }
 }
 

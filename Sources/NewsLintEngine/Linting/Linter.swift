@@ -92,6 +92,19 @@ public struct LintInputList: RandomAccessCollection, Sendable, ExpressibleByArra
     public var endIndex: Int { given.count + files.count }
     public subscript(i: Int) -> LintInput { i < given.count ? given[i] : .file(files[i - given.count]) }
 
+    /// Whether every path sorts after the one before it (bytewise), known from discovery's list
+    /// without decoding its paths: only the inputs given as they are are compared.
+    public var pathsStrictlyIncrease: Bool {
+        guard files.isStrictlyIncreasing else { return false }
+        var previous: String?
+        for input in given {
+            if let previous, !previous.bytesPrecede(input.path) { return false }
+            previous = input.path
+        }
+        if let previous, let first = files.first, !previous.bytesPrecede(first) { return false }
+        return true
+    }
+
     /// The inputs `isIncluded` keeps, in order.
     public func filter(keeping isIncluded: (LintInput) -> Bool) -> LintInputList {
         var kept = PathList()
@@ -131,9 +144,10 @@ public struct FileOutcome: Sendable {
     package var suppressionsKnown = false
     /// Answered by the lint cache: the file was not read in this run (an empty file included).
     package var answeredFromCache = false
-    /// For cache hits, each fact of `facts` as the cache stored it (`encodeCachedFact`, checked by
-    /// decoding it): fact columns keep these bytes instead of encoding the decoded fact again.
-    package var cachedFactBytes: [[UInt8]]?
+    /// For cache hits, the facts of rules whose columns store the cache's form as it is
+    /// (`keepsCachedFactBytes`): by rule index, the bytes the cache holds (`encodeCachedFact`),
+    /// never decoded in this run. The entry's checksum vouches for them; `facts` has the others.
+    package var cachedFacts: [(rule: Int, bytes: ArraySlice<UInt8>)] = []
     private var fixBox: FixBox?
     private var profileBox: ProfileBox?
 
@@ -198,6 +212,9 @@ public struct CrossFileFacts: @unchecked Sendable {
     private var ownPaths = PathList()
     private var previousPath: String?
     private var pathsIncrease = true
+    /// Whether the run's inputs are strictly increasing by path (then input numbers order them).
+    private var inputsIncrease = false
+    private var previousInput: Int?
     public private(set) var count = 0
     /// By cross-file rule index.
     package let columns: [any FactColumn]
@@ -211,15 +228,21 @@ public struct CrossFileFacts: @unchecked Sendable {
     package init(rules: [any ErasedCrossFileRule], memoryBudget: Int, inputs: LintInputList) {
         self.init(rules: rules, memoryBudget: memoryBudget)
         self.inputs = inputs
+        inputsIncrease = inputs.pathsStrictlyIncrease
     }
 
     /// `input`: the file's number among the run's inputs (its path is then not stored again).
-    public mutating func add(path: String, input: Int? = nil, facts: [(rule: Int, fact: any Sendable)], cachedBytes: [[UInt8]]? = nil) {
-        guard !facts.isEmpty else { return }
+    /// `cached`: facts as the lint cache's bytes (`FileOutcome.cachedFacts`), stored as they are.
+    public mutating func add(path: String, input: Int? = nil, facts: [(rule: Int, fact: any Sendable)],
+                             cached: [(rule: Int, bytes: ArraySlice<UInt8>)] = []) {
+        guard !facts.isEmpty || !cached.isEmpty else { return }
         let file = count
-        if let previousPath, !previousPath.utf8.lexicographicallyPrecedes(path.utf8) { pathsIncrease = false }
-        previousPath = path
         if let input, let inputs, inputs.indices.contains(input), ownPaths.isEmpty {
+            // Inputs in strictly increasing path order, delivered in increasing input order: no
+            // path comparison per file.
+            if !(inputsIncrease && (previousInput.map { $0 < input } ?? true)),
+               let previousPath, !previousPath.bytesPrecede(path) { pathsIncrease = false }
+            previousInput = input
             inputNumbers.append(Int32(truncatingIfNeeded: input))
         } else {
             // Facts not from a run's inputs: every path goes into the own list from here on.
@@ -227,16 +250,14 @@ public struct CrossFileFacts: @unchecked Sendable {
                 for n in inputNumbers { ownPaths.append(inputs[Int(n)].path) }
                 inputNumbers = []
             }
+            if let previousPath, !previousPath.bytesPrecede(path) { pathsIncrease = false }
+            previousInput = nil
             ownPaths.append(path)
         }
+        previousPath = path
         count += 1
-        for (k, f) in facts.enumerated() where columns.indices.contains(f.rule) {
-            if let cachedBytes, cachedBytes.count == facts.count {
-                columns[f.rule].append(file: file, fact: f.fact, cachedBytes: cachedBytes[k])
-            } else {
-                columns[f.rule].append(file: file, fact: f.fact)
-            }
-        }
+        for f in facts where columns.indices.contains(f.rule) { columns[f.rule].append(file: file, fact: f.fact) }
+        for f in cached where columns.indices.contains(f.rule) { columns[f.rule].append(file: file, cachedBytes: f.bytes) }
     }
 
     /// Why reduces could not read their facts back (one message per rule; empty when all did):
@@ -291,6 +312,11 @@ public final class Linter: Sendable {
     private let overrideRuleSets: Locked<[[Int]: RuleSet]>
     /// Every configuration of the run (nested `.lint.json` files); `config` is the first.
     public let configurations: ConfigSet
+    /// Ids of the base rules (per-file, then cross-file): what cache entries name, shared by their decodes.
+    private let ruleIDs: KnownStrings
+    /// By cross-file rule index: its id, and whether its column keeps a cache hit's fact bytes.
+    private let crossFileIDs: [String]
+    private let crossFileKeepsBytes: [Bool]
 
     /// `configurations`: per-file configs (nested `.lint.json`); nil: `config` for every file.
     public init(catalog: Catalog, config: Configuration, settings: LintSettings, configurations: ConfigSet? = nil) throws {
@@ -300,6 +326,9 @@ public final class Linter: Sendable {
         self.configurations = configurations ?? ConfigSet(single: config)
         self.environment = try settings.environment.prepared(config: config, baseDirectory: settings.baseDirectory)
         self.baseRules = try RuleSet.build(catalog: catalog, config: config, filter: settings.filter)
+        self.crossFileIDs = baseRules.crossFile.map(\.id)
+        self.crossFileKeepsBytes = baseRules.crossFile.map(\.rule.keepsCachedFactBytes)
+        self.ruleIDs = KnownStrings(baseRules.perFile.map(\.id) + crossFileIDs)
         // Validate every override's rule set up front so errors surface before linting.
         var cache: [[Int]: RuleSet] = [:]
         var errors: [ConfigError] = []
@@ -472,7 +501,7 @@ public final class Linter: Sendable {
             run.fileCount += 1
             run.ioFailure = run.ioFailure || outcome.ioFailure
             if let f = outcome.fix { run.fixSummary.add(f) }
-            run.facts.add(path: outcome.path, input: i, facts: outcome.facts, cachedBytes: outcome.cachedFactBytes)
+            run.facts.add(path: outcome.path, input: i, facts: outcome.facts, cached: outcome.cachedFacts)
             if !baseRules.crossFile.isEmpty { run.suppressions.add(outcome) }
             if let d = runDigest, let file = outcome.factDigest {
                 runDigest = FastHash.mix(d ^ LintCache.pathHash(outcome.path) &+ file &* 0x9E37_79B9_7F4A_7C15)
@@ -554,7 +583,7 @@ public final class Linter: Sendable {
         case .file:
             if let cache {
                 stamp = FileStamp.of(location)
-                cached = cache.entry(for: location)
+                cached = cache.entry(for: location, displayPath: path, knownStrings: ruleIDs)
                 if let stamp, let entry = cached, entry.settled, entry.stamp == stamp, entry.dependenciesUnchanged,
                    let outcome = reuse(entry, path: path, rules: rules) {
                     cache.noteHit()
@@ -588,35 +617,48 @@ public final class Linter: Sendable {
             let outcome = lintBytes(bytes, input: input, path: path, location: location, rules: rules, environment: recording)
             // A run cut short by the time budget says nothing about the next run: not cached.
             if outcome.diagnostics.contains(where: { $0.rule == "file-skipped" }) { return outcome }
-            var facts: [(rule: String, data: [UInt8])] = []
+            var facts: [(rule: String, data: ArraySlice<UInt8>)] = []
             for f in outcome.facts {
                 let active = baseRules.crossFile[f.rule]
                 guard let data = try? active.rule.encodeCachedFact(f.fact) else { return outcome }
-                facts.append((active.id, data))
+                facts.append((active.id, data[...]))
             }
-            let stored = outcome.diagnostics.map { d -> Diagnostic in var c = d; c.path = ""; return c }
-            cache.record(CacheEntry(location: location, stamp: stamp, settled: false, contentHash: hash, byteCount: bytes.count,
-                                    diagnostics: stored, facts: facts, dependencies: recorder.probed.map { ($0, FileStamp.of($0)) }))
+            // Diagnostics are stored without their path (the encoding leaves it out).
+            let entry = CacheEntry(location: location, stamp: stamp, settled: false, contentHash: hash, byteCount: bytes.count,
+                                   diagnostics: outcome.diagnostics, facts: facts, dependencies: recorder.probed.map { ($0, FileStamp.of($0)) },
+                                   crossFileRegions: outcome.suppressions, regionsKnown: outcome.suppressionsKnown)
+            cache.record(entry)
             var recorded = outcome
-            recorded.factDigest = CacheEntry.digest(facts)
+            recorded.factDigest = entry.factDigest
             return recorded
         }
         return lintBytes(bytes, input: input, path: path, location: location, rules: rules)
     }
 
-    /// Rebuilds an outcome from a cache entry; nil when a fact no longer decodes (then the file is linted).
+    /// Rebuilds an outcome from a verified cache entry (its diagnostics already carry `path`).
+    /// Facts of typed rules stay the cache's bytes (the entry's checksum vouches for them and the
+    /// key for the build that wrote them); others are decoded, and when one no longer decodes (or
+    /// its rule is gone) the result is nil and the file is linted.
     private func reuse(_ entry: CacheEntry, path: String, rules: RuleSet) -> FileOutcome? {
         var facts: [(rule: Int, fact: any Sendable)] = []
+        var kept: [(rule: Int, bytes: ArraySlice<UInt8>)] = []
+        kept.reserveCapacity(entry.facts.count)
         for f in entry.facts {
-            guard let i = baseRules.crossFile.firstIndex(where: { $0.id == f.rule }),
-                  let fact = try? baseRules.crossFile[i].rule.decodeCachedFact(f.data) else { return nil }
-            facts.append((i, fact))
+            guard let i = crossFileIDs.firstIndex(of: f.rule) else { return nil }
+            if crossFileKeepsBytes[i] {
+                kept.append((i, f.data))
+            } else {
+                guard let fact = try? baseRules.crossFile[i].rule.decodeCachedFact(Array(f.data)) else { return nil }
+                facts.append((i, fact))
+            }
         }
-        let diagnostics = entry.diagnostics.map { d -> Diagnostic in var c = d; c.path = path; return c }
-        var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: entry.byteCount, fix: nil, ioFailure: false)
-        outcome.cachedFactBytes = entry.facts.map(\.data)
-        outcome.factDigest = CacheEntry.digest(entry.facts)
+        var outcome = FileOutcome(path: path, diagnostics: entry.diagnostics, facts: facts, byteCount: entry.byteCount, fix: nil, ioFailure: false)
+        outcome.cachedFacts = kept
+        outcome.factDigest = entry.factDigest
         outcome.answeredFromCache = true
+        // The regions the pass found when it cached the file: cross-file findings need not read it.
+        outcome.suppressions = entry.crossFileRegions
+        outcome.suppressionsKnown = entry.regionsKnown
         return outcome
     }
 

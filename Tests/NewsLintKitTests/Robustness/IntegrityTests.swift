@@ -106,8 +106,8 @@ import Testing
         #expect(try key() != before)
     }
 
-    /// An entry rewritten by someone without the key (checksum recomputed with the old unkeyed
-    /// hash, or with another key) does not verify; the key file is private.
+    /// An entry rewritten by someone without the key (checksum recomputed with an unkeyed hash,
+    /// or with another key) does not verify; the key file is private.
     @Test func forgedCacheIsRejected() throws {
         let dir = TemporaryDirectory()
         dir.write("a.md", "正文 \n")
@@ -119,12 +119,21 @@ import Testing
         #expect(stat(cacheDir + "/cache.key", &st) == 0 && st.st_mode & 0o077 == 0)
         #expect(try #require(LintCache.open(directory: cacheDir, key: 9)).loadedCount == 1)
         let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: cache.file)))
-        let body = Array(good.dropLast(8))
-        for checksum in [FastHash.hash(body), SipHash24.hash(body, key: (1, 2))] {
-            var forged = body
-            for k in 0..<8 { forged.append(UInt8(truncatingIfNeeded: checksum >> (8 * UInt64(k)))) }
+        let entries = try #require(CacheFileLayout.entries(good))
+        #expect(!entries.isEmpty)
+        for forge in [{ (body: [UInt8]) in FastHash.hash(body) }, { SipHash24.hash($0, key: (1, 2)) }] {
+            var forged = good
+            for entry in entries {
+                // Any change to the body, with the checksum recomputed without the directory's key.
+                forged[entry.body.upperBound - 1] ^= 1
+                let sum = forge(Array(forged[entry.body]))
+                for k in 0..<8 { forged[entry.checksum.lowerBound + k] = UInt8(truncatingIfNeeded: sum >> (8 * UInt64(k))) }
+            }
             try Data(forged).write(to: URL(fileURLWithPath: cache.file))
-            #expect(try #require(LintCache.open(directory: cacheDir, key: 9)).loadedCount == 0)
+            let reopened = try #require(LintCache.open(directory: cacheDir, key: 9))
+            #expect(reopened.loadedCount == 0)
+            #expect(try Self.linter(root: dir.path, cache: reopened).lint([.file("a.md")]).diagnostics.isEmpty)
+            #expect(reopened.hits == 0)
         }
     }
 }

@@ -181,17 +181,23 @@ import Testing
         try cache.save()
         let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: cache.file)))
 
-        var variants: [[UInt8]] = [[], Array("not a cache".utf8), Array(good.prefix(good.count / 2)), good + [0]]
-        for offset in stride(from: 9, to: good.count, by: max(1, good.count / 40)) {
-            var flipped = good
-            flipped[offset] ^= 0x5A
-            variants.append(flipped)
-        }
-        for v in variants {
+        // Whole files that do not parse: nothing of them is used.
+        for v in [[], Array("not a cache".utf8), Array(good.prefix(good.count / 2)), good + [0]] {
             try Data(v).write(to: URL(fileURLWithPath: cache.file))
             let reopened = try #require(LintCache.open(directory: cacheDir, key: 3))
             #expect(reopened.loadedCount == 0)
             #expect(try Linter.forTest(root: dir.path, catalog: catalog, cache: reopened).lint(inputs).diagnostics == reference)
+        }
+        // A byte flipped anywhere: the framing fails (nothing used) or one entry fails its checksum
+        // (that file is linted again); never a different result.
+        for offset in stride(from: 9, to: good.count, by: max(1, good.count / 40)) {
+            var flipped = good
+            flipped[offset] ^= 0x5A
+            try Data(flipped).write(to: URL(fileURLWithPath: cache.file))
+            let reopened = try #require(LintCache.open(directory: cacheDir, key: 3))
+            #expect(reopened.loadedCount == 0 || reopened.loadedCount >= paths.count - 1)
+            #expect(try Linter.forTest(root: dir.path, catalog: catalog, cache: reopened).lint(inputs).diagnostics == reference)
+            #expect(reopened.hits <= reopened.loadedCount)
         }
     }
 
@@ -214,13 +220,20 @@ import Testing
                                contentHash: 42, byteCount: 9,
                                diagnostics: [Diagnostic(rule: "r", severity: .warning, path: "", line: 2, column: 3, endLine: 2, endColumn: 5,
                                                         message: "全角", fix: Fix(.unsafe, "Fix", edits: [Edit(range: 1..<4, replacement: "，")]))],
-                               facts: [("test", Array("{\"a\":1}".utf8))])
+                               facts: [("test", Array("{\"a\":1}".utf8)[...])],
+                               crossFileRegions: [Suppressions.Region(directive: 0, names: ["a", "乙"], except: [], lines: 2...9),
+                                                  Suppressions.Region(directive: 1, names: nil, except: ["b"], lines: 4...4)],
+                               regionsKnown: true)
         var w = ByteWriter()
         entry.encode(into: &w)
         let decoded = CacheEntry.decode(w.bytes, range: 0..<w.bytes.count)
         #expect(decoded?.diagnostics == entry.diagnostics)
         #expect(decoded?.facts.map(\.data) == entry.facts.map(\.data))
         #expect(decoded?.stamp == entry.stamp)
+        #expect(decoded?.regionsKnown == true)
+        #expect(decoded?.crossFileRegions?.map(\.names) == [["a", "乙"], nil])
+        #expect(decoded?.crossFileRegions?.map(\.except) == [[], ["b"]])
+        #expect(decoded?.crossFileRegions?.map(\.lines) == [2...9, 4...4])
         for n in 0..<w.bytes.count { #expect(CacheEntry.decode(w.bytes, range: 0..<n) == nil) }
     }
 }
