@@ -130,7 +130,10 @@ public final class LintCache: @unchecked Sendable {
     private let contents: CacheContents
     private var loaded: [UInt8] { contents.value.bytes }
     private var index: [UInt64: Range<Int>] { contents.value.index }
-    private let fresh = Locked<[UInt64: [UInt8]]>([:])
+    /// This run's entries, framed as the cache file frames them, in a temporary file beside the
+    /// cache: a cold run over a large corpus holds only their path hashes (72k files: 131 MB of
+    /// entries that were kept in memory until the save, and copied once more to write them).
+    private let fresh: Locked<FreshEntries>
     private let now = Int64(Date().timeIntervalSince1970)
     private let hitCount = Locked(0)
 
@@ -159,6 +162,7 @@ public final class LintCache: @unchecked Sendable {
         self.file = file
         self.key = key
         self.macKey = macKey
+        fresh = Locked(FreshEntries(path: file + ".fresh-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"))
         contents = CacheContents {
             var bytes: [UInt8] = []
             if case let .bytes(b) = FileReader.read(file, maxSize: Int.max / 2) { bytes = b }
@@ -264,8 +268,10 @@ public final class LintCache: @unchecked Sendable {
         e.settled = entry.stamp.isSettled(now: now)
         let bytes = sealed(e)
         let hash = LintCache.pathHash(entry.location)
-        fresh.withLock { $0[hash] = bytes }
+        fresh.withLock { $0.append(bytes, hash: hash) }
     }
+
+    deinit { fresh.withLock { $0.discard() } }
 
     /// An entry as the file stores it: checksum, then body.
     package func sealed(_ entry: CacheEntry) -> [UInt8] {
@@ -276,32 +282,43 @@ public final class LintCache: @unchecked Sendable {
         return w.bytes
     }
 
-    /// Writes the cache if this run changed it: fresh entries plus the untouched loaded ones that
-    /// still verify (a corrupt entry is dropped here rather than carried along).
+    /// Writes the cache if this run changed it: the untouched loaded entries that still verify (a
+    /// corrupt entry is dropped here rather than carried along), then this run's entries, streamed
+    /// from their temporary file (a later entry for the same path wins when the file is indexed).
     public func save() throws {
-        let updates = fresh.withLock { $0 }
-        if updates.isEmpty { return }
-        let (loaded, index) = contents.value
-        var entries: [ArraySlice<UInt8>] = []
-        entries.reserveCapacity(index.count + updates.count)
-        for (hash, range) in index where updates[hash] == nil && verifiedBody(range, in: loaded) != nil { entries.append(loaded[range]) }
-        for (_, bytes) in updates { entries.append(bytes[...]) }
-        // Unsorted on purpose: entry order carries no meaning, and sorting 100k paths cost more than the lint.
-        var w = ByteWriter()
-        w.bytes.append(contentsOf: LintCache.magic)
-        w.u64(key)
-        w.varint(UInt64(entries.count))
-        for bytes in entries {
-            w.varint(UInt64(bytes.count))
-            w.bytes.append(contentsOf: bytes)
+        try fresh.withLock { fresh in
+            defer { fresh.discard() }
+            if fresh.count == 0 { return }
+            try fresh.flush()
+            let (loaded, index) = contents.value
+            let kept = index.filter { fresh.hashes.contains($0.key) == false && verifiedBody($0.value, in: loaded) != nil }.map(\.value)
+            // Unsorted on purpose: entry order carries no meaning, and sorting 100k paths cost more than the lint.
+            try LintCache.replace(file) { out in
+                var w = ByteWriter()
+                w.bytes.append(contentsOf: LintCache.magic)
+                w.u64(key)
+                w.varint(UInt64(kept.count + fresh.count))
+                for range in kept {
+                    w.varint(UInt64(range.count))
+                    w.bytes.append(contentsOf: loaded[range])
+                    if w.bytes.count >= FreshEntries.bufferSize { try out(w.bytes); w.bytes.removeAll(keepingCapacity: true) }
+                }
+                try out(w.bytes)
+                try fresh.copy(to: out)
+            }
         }
-        try LintCache.replace(file, with: w.bytes)
     }
 
     /// Temp file + rename, without fsync: readers never see a partial file, and a file torn by a
     /// crash fails its framing or its entries' checksums and is ignored, so durability is not worth
     /// an fsync per run.
     package static func replace(_ path: String, with bytes: [UInt8]) throws {
+        try replace(path) { out in try out(bytes) }
+    }
+
+    /// `replace(_:with:)` for contents too large to build in memory: `produce` writes them in pieces
+    /// through the function it is given.
+    package static func replace(_ path: String, produce: (_ out: ([UInt8]) throws -> Void) throws -> Void) throws {
         let temp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         #if canImport(Glibc)
         let fd = Glibc.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -309,17 +326,14 @@ public final class LintCache: @unchecked Sendable {
         let fd = Darwin.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         #endif
         guard fd >= 0 else { throw CacheWriteError(path: temp, message: String(cString: strerror(errno))) }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                close(fd)
-                unlink(temp)
-                throw CacheWriteError(path: temp, message: reason)
+        do {
+            try produce { bytes in
+                if let reason = FreshEntries.writeAll(bytes, to: fd) { throw CacheWriteError(path: temp, message: reason) }
             }
-            written += n
+        } catch {
+            close(fd)
+            unlink(temp)
+            throw error
         }
         close(fd)
         guard rename(temp, path) == 0 else {
@@ -389,6 +403,88 @@ private final class CacheContents: @unchecked Sendable {
             if let result { return result }
             condition.wait()
         }
+    }
+}
+
+/// A run's new cache entries on their way to the save: framed entries buffered, then appended to a
+/// temporary file in the cache directory (created on the first flush, removed by the save or when
+/// the cache goes away). A write that fails drops the entries and makes the save report why.
+private struct FreshEntries: Sendable {
+    static let bufferSize = 1 << 20
+    let path: String
+    private(set) var hashes: Set<UInt64> = []
+    private(set) var count = 0
+    private var buffer = ByteWriter()
+    private var fd: Int32 = -1
+    private var failure: String?
+
+    init(path: String) { self.path = path }
+
+    mutating func append(_ sealed: [UInt8], hash: UInt64) {
+        guard failure == nil else { return }
+        hashes.insert(hash)
+        count += 1
+        buffer.blob(sealed)
+        if buffer.bytes.count >= Self.bufferSize { try? flush() }
+    }
+
+    /// Writes the buffered entries to the temporary file; throws (and keeps failing) once a write failed.
+    mutating func flush() throws {
+        if failure == nil, !buffer.bytes.isEmpty {
+            if fd < 0 {
+                #if canImport(Glibc)
+                fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+                #else
+                fd = Darwin.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+                #endif
+                if fd < 0 { failure = String(cString: strerror(errno)) }
+            }
+            if failure == nil { failure = Self.writeAll(buffer.bytes, to: fd) }
+            buffer.bytes.removeAll(keepingCapacity: true)
+        }
+        if let failure { throw CacheWriteError(path: path, message: failure) }
+    }
+
+    /// Passes the temporary file's contents to `out` in pieces.
+    func copy(to out: ([UInt8]) throws -> Void) throws {
+        guard fd >= 0 else { return }
+        var piece = [UInt8](repeating: 0, count: Self.bufferSize)
+        var offset: off_t = 0
+        while true {
+            let n = piece.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CacheWriteError(path: path, message: String(cString: strerror(errno)))
+            }
+            if n == 0 { return }
+            try out(Array(piece[0..<n]))
+            offset += off_t(n)
+        }
+    }
+
+    mutating func discard() {
+        if fd >= 0 {
+            close(fd)
+            unlink(path)
+            fd = -1
+        }
+        buffer = ByteWriter()
+        hashes = []
+        count = 0
+    }
+
+    /// nil when every byte was written, else why not.
+    static func writeAll(_ bytes: [UInt8], to fd: Int32) -> String? {
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            written += n
+        }
+        return nil
     }
 }
 

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintEngine
+
+/// The save streams a run's new entries from a temporary file beside the cache, so a cold run
+/// over a large corpus does not hold them all in memory.
+@Suite struct CacheSaveTests {
+    static func entry(_ location: String, size: Int, facts: Int = 0) -> CacheEntry {
+        CacheEntry(location: location, stamp: FileStamp(size: UInt64(size), mtimeSeconds: 1, mtimeNanoseconds: 0, inode: 7),
+                   settled: true, contentHash: UInt64(size), byteCount: size, diagnostics: [],
+                   facts: (0..<facts).map { (rule: "rule-\($0)", data: Array(repeating: UInt8($0 & 0xFF), count: 4096)[...]) })
+    }
+
+    static func files(in directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+    }
+
+    /// More entries than one buffer holds: they go through the temporary file, every one is in the
+    /// saved cache, and the temporary file is gone after the save.
+    @Test func entriesPastTheBufferReachTheSavedCacheAndTheTemporaryFileIsRemoved() throws {
+        let dir = TemporaryDirectory()
+        let cacheDir = dir.path + "/cache"
+        let cache = try #require(LintCache.open(directory: cacheDir, key: 5))
+        let count = 400  // 400 entries of 16 KB of facts: about 6.5 MB, several flushes
+        for i in 0..<count { cache.record(Self.entry("/corpus/\(i).md", size: i, facts: 4)) }
+        #expect(Self.files(in: cacheDir).contains { $0.contains(".fresh-") })
+        try cache.save()
+        #expect(!Self.files(in: cacheDir).contains { $0.contains(".fresh-") || $0.contains(".tmp-") })
+
+        let reopened = try #require(LintCache.open(directory: cacheDir, key: 5))
+        #expect(reopened.loadedCount == count)
+        for i in [0, 199, 399] {
+            let entry = try #require(reopened.entry(for: "/corpus/\(i).md"))
+            #expect(entry.byteCount == i)
+            #expect(entry.facts.count == 4)
+        }
+    }
+
+    /// A second run keeps the loaded entries it did not replace and takes its own for the rest.
+    @Test func aSecondRunKeepsUntouchedEntriesAndReplacesItsOwn() throws {
+        let dir = TemporaryDirectory()
+        let cacheDir = dir.path + "/cache"
+        let first = try #require(LintCache.open(directory: cacheDir, key: 5))
+        for i in 0..<10 { first.record(Self.entry("/corpus/\(i).md", size: i)) }
+        try first.save()
+
+        let second = try #require(LintCache.open(directory: cacheDir, key: 5))
+        #expect(second.loadedCount == 10)
+        second.record(Self.entry("/corpus/3.md", size: 300))
+        second.record(Self.entry("/corpus/new.md", size: 11))
+        try second.save()
+
+        let third = try #require(LintCache.open(directory: cacheDir, key: 5))
+        #expect(third.loadedCount == 11)
+        #expect(third.entry(for: "/corpus/3.md")?.byteCount == 300)
+        #expect(third.entry(for: "/corpus/4.md")?.byteCount == 4)
+        #expect(third.entry(for: "/corpus/new.md")?.byteCount == 11)
+    }
+
+    /// A run that recorded nothing leaves the cache file as it was.
+    @Test func aRunWithNothingNewDoesNotRewriteTheCache() throws {
+        let dir = TemporaryDirectory()
+        let cacheDir = dir.path + "/cache"
+        let first = try #require(LintCache.open(directory: cacheDir, key: 5))
+        first.record(Self.entry("/corpus/a.md", size: 1))
+        try first.save()
+        let before = try FileManager.default.attributesOfItem(atPath: first.file)[.modificationDate] as? Date
+        let second = try #require(LintCache.open(directory: cacheDir, key: 5))
+        _ = second.loadedCount
+        try second.save()
+        #expect(try FileManager.default.attributesOfItem(atPath: first.file)[.modificationDate] as? Date == before)
+        #expect(Self.files(in: cacheDir).filter { $0.hasSuffix(".cache") }.count == 1)
+    }
+
+    /// A cache dropped without a save (a run that stopped on an error) removes its temporary file.
+    @Test func aCacheDroppedWithoutSavingRemovesItsTemporaryFile() throws {
+        let dir = TemporaryDirectory()
+        let cacheDir = dir.path + "/cache"
+        do {
+            let cache = try #require(LintCache.open(directory: cacheDir, key: 5))
+            for i in 0..<100 { cache.record(Self.entry("/corpus/\(i).md", size: i, facts: 4)) }
+            #expect(Self.files(in: cacheDir).contains { $0.contains(".fresh-") })
+        }
+        #expect(!Self.files(in: cacheDir).contains { $0.contains(".fresh-") })
+    }
+}
