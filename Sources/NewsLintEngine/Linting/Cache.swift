@@ -253,13 +253,27 @@ public final class LintCache: @unchecked Sendable {
     }
 
     package func recordCrossFile(digest: UInt64, diagnostics: [Diagnostic]) {
-        let facts = diagnostics.map { d -> (rule: String, data: ArraySlice<UInt8>) in
-            var w = ByteWriter()
-            w.diagnostic(d)
-            return (d.path, w.bytes[...])
-        }
-        record(CacheEntry(location: Self.crossFileLocation, stamp: FileStamp(size: 0, mtimeSeconds: 0, mtimeNanoseconds: 0, inode: 0),
-                          settled: false, contentHash: digest, byteCount: 0, diagnostics: [], facts: facts))
+        let result = CrossFileResultRecorder(forwardingTo: nil)
+        for d in diagnostics { result.add(d) }
+        recordCrossFile(digest: digest, result: result)
+    }
+
+    /// Stores the cross-file findings `result` gathered as they were reported, as one entry (its
+    /// facts hold one finding each, the path in place of the rule id): built from their encoded
+    /// bytes, never from an array of findings.
+    package func recordCrossFile(digest: UInt64, result: CrossFileResultRecorder) {
+        var shell = CacheEntry(location: Self.crossFileLocation, stamp: FileStamp(size: 0, mtimeSeconds: 0, mtimeNanoseconds: 0, inode: 0),
+                               settled: false, contentHash: digest, byteCount: 0, diagnostics: [], facts: [], factDigest: result.digest)
+        shell.settled = shell.stamp.isSettled(now: now)
+        var w = ByteWriter(bytes: [0, 0, 0, 0, 0, 0, 0, 0])
+        w.bytes.reserveCapacity(result.framed.bytes.count + 256)
+        shell.encodeHead(into: &w)
+        w.varint(UInt64(result.count))
+        w.bytes.append(contentsOf: result.framed.bytes)
+        shell.encodeTail(into: &w)
+        let hash = LintCache.pathHash(Self.crossFileLocation)
+        let bytes = seal(w)
+        fresh.withLock { $0.append(bytes, hash: hash) }
     }
 
     /// Records the outcome of linting one file in this run.
@@ -277,6 +291,12 @@ public final class LintCache: @unchecked Sendable {
     package func sealed(_ entry: CacheEntry) -> [UInt8] {
         var w = ByteWriter(bytes: [0, 0, 0, 0, 0, 0, 0, 0])
         entry.encode(into: &w)
+        return seal(w)
+    }
+
+    /// Writes the checksum of the body after the 8 bytes `w` starts with into them.
+    private func seal(_ entry: ByteWriter) -> [UInt8] {
+        var w = entry
         let sum = w.bytes.withUnsafeBytes { LintCache.checksum(UnsafeRawBufferPointer(rebasing: $0[8...]), key: key, macKey: macKey) }
         for k in 0..<8 { w.bytes[k] = UInt8(truncatingIfNeeded: sum >> (8 * UInt64(k))) }
         return w.bytes
@@ -406,9 +426,33 @@ private final class CacheContents: @unchecked Sendable {
     }
 }
 
+/// Passes cross-file findings on as the reduce reports them and keeps them encoded, framed as
+/// the facts of the cache's cross-file entry, with their digest (`CacheEntry.digest`): a corpus of
+/// copies reports every file, and an array of findings plus its copies was most of a cold run's
+/// memory with the cache on.
+package final class CrossFileResultRecorder: DiagnosticReceiver {
+    private let next: (any DiagnosticReceiver)?
+    private(set) var framed = ByteWriter()
+    private(set) var count = 0
+    private(set) var digest: UInt64 = CacheEntry.emptyDigest
+    private var one = ByteWriter()
+
+    package init(forwardingTo next: (any DiagnosticReceiver)?) { self.next = next }
+
+    package func add(_ d: Diagnostic) {
+        next?.add(d)
+        one.bytes.removeAll(keepingCapacity: true)
+        one.diagnostic(d)
+        framed.string(d.path)
+        framed.blob(one.bytes)
+        count += 1
+        digest = CacheEntry.digest(adding: d.path, one.bytes[...], to: digest)
+    }
+}
+
 /// A run's new cache entries on their way to the save: framed entries buffered, then appended to a
-/// temporary file in the cache directory (created on the first flush, removed by the save or when
-/// the cache goes away). A write that fails drops the entries and makes the save report why.
+/// temporary file in the cache directory (created on the first flush and unlinked at once: only the
+/// open descriptor reaches it, closed by the save or when the cache goes away). A write that fails drops the entries and makes the save report why.
 private struct FreshEntries: Sendable {
     static let bufferSize = 1 << 20
     let path: String
@@ -424,6 +468,13 @@ private struct FreshEntries: Sendable {
         guard failure == nil else { return }
         hashes.insert(hash)
         count += 1
+        if sealed.count >= Self.bufferSize {
+            // A large entry (the cross-file result) goes to the file as it is, not through the buffer.
+            buffer.varint(UInt64(sealed.count))
+            try? flush()
+            if failure == nil, fd >= 0 { failure = Self.writeAll(sealed, to: fd) }
+            return
+        }
         buffer.blob(sealed)
         if buffer.bytes.count >= Self.bufferSize { try? flush() }
     }
@@ -437,7 +488,8 @@ private struct FreshEntries: Sendable {
                 #else
                 fd = Darwin.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
                 #endif
-                if fd < 0 { failure = String(cString: strerror(errno)) }
+                // Unlinked at once: a run stopped by Ctrl-C or a kill leaves nothing in the cache directory.
+                if fd < 0 { failure = String(cString: strerror(errno)) } else { unlink(path) }
             }
             if failure == nil { failure = Self.writeAll(buffer.bytes, to: fd) }
             buffer.bytes.removeAll(keepingCapacity: true)
@@ -465,7 +517,6 @@ private struct FreshEntries: Sendable {
     mutating func discard() {
         if fd >= 0 {
             close(fd)
-            unlink(path)
             fd = -1
         }
         buffer = ByteWriter()
@@ -534,18 +585,31 @@ package struct CacheEntry: Sendable {
 
     /// A digest of encoded facts (rule ids and bytes, in order).
     package static func digest(_ facts: [(rule: String, data: ArraySlice<UInt8>)]) -> UInt64 {
-        var h: UInt64 = 0x243F_6A88_85A3_08D3
-        for f in facts {
-            h = FastHash.mix(h ^ LintCache.pathHash(f.rule))
-            h = FastHash.mix(h ^ FastHash.hash(f.data))
-        }
-        return h
+        facts.reduce(emptyDigest) { digest(adding: $1.rule, $1.data, to: $0) }
+    }
+
+    package static let emptyDigest: UInt64 = 0x243F_6A88_85A3_08D3
+
+    /// `digest` one fact at a time.
+    package static func digest(adding rule: String, _ data: ArraySlice<UInt8>, to h: UInt64) -> UInt64 {
+        FastHash.mix(FastHash.mix(h ^ LintCache.pathHash(rule)) ^ FastHash.hash(data))
     }
 
     /// Whether every dependency still has the stamp it had when the entry was made.
     package var dependenciesUnchanged: Bool { dependencies.allSatisfy { FileStamp.of($0.path) == $0.stamp } }
 
     package func encode(into w: inout ByteWriter) {
+        encodeHead(into: &w)
+        w.varint(UInt64(facts.count))
+        for f in facts {
+            w.string(f.rule)
+            w.blob(f.data)
+        }
+        encodeTail(into: &w)
+    }
+
+    /// What comes before the facts (`encode`): the cross-file result writes its facts itself.
+    package func encodeHead(into w: inout ByteWriter) {
         w.string(location)
         stamp.encode(into: &w)
         w.byte(settled ? 1 : 0)
@@ -553,11 +617,10 @@ package struct CacheEntry: Sendable {
         w.varint(UInt64(byteCount))
         w.varint(UInt64(diagnostics.count))
         for d in diagnostics { w.diagnostic(d) }
-        w.varint(UInt64(facts.count))
-        for f in facts {
-            w.string(f.rule)
-            w.blob(f.data)
-        }
+    }
+
+    /// What comes after the facts (`encode`).
+    package func encodeTail(into w: inout ByteWriter) {
         w.u64(factDigest)
         w.varint(UInt64(dependencies.count))
         for d in dependencies {
@@ -843,12 +906,24 @@ package enum CacheKeyFile {
         let key = (rng.next() as UInt64, rng.next() as UInt64)
         var bytes: [UInt8] = []
         for v in [key.0, key.1] { for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(k)))) } }
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return errno == EEXIST ? read(path) : nil }
+        // Written beside it and linked into place, so no reader ever sees a short key file; a
+        // damaged one (a crash in an older version, an empty file) is replaced, which only makes
+        // the entries written under it fail their checksums.
+        let temp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return nil }
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, 16) }
         close(fd)
-        guard written == 16 else { unlink(path); return nil }
-        return key
+        defer { unlink(temp) }
+        guard written == 16 else { return nil }
+        if link(temp, path) == 0 { return key }
+        // Another run got there first (its key is whole: it was linked complete), or the file is damaged.
+        if errno == EEXIST {
+            if let theirs = read(path) { return theirs }
+            guard rename(temp, path) == 0 else { return nil }
+            return read(path)
+        }
+        return nil
     }
 
     private static func read(_ path: String) -> (UInt64, UInt64)? {

@@ -517,14 +517,24 @@ public final class Linter: Sendable {
             runs.filter = { Suppressions.dropSuppressedCrossFile($0, crossFileRules: crossFileRules, inMemory: [:], base: base, known: known) }
         }
         if settings.finishCrossFile {
-            if let cache = reusableCache, let digest = runDigest, let stored = cache.crossFileResult(digest: digest) {
+            if let cache = reusableCache, let digest = runDigest, var stored = cache.crossFileResult(digest: digest) {
+                // Stored in the order the reduce reported them (the runs sort what they are given).
+                if runs == nil, !Diagnostic.isSorted(stored) { stored.sort(by: Diagnostic.outputOrder) }
                 run.crossFile = stored
-            } else if let runs, reusableCache == nil {
-                _ = finishCrossFile(consuming: &run.facts, into: runs)
+            } else if let runs {
+                // Reported straight into the runs; with the cache, also kept encoded for it.
+                let recorder = reusableCache != nil && runDigest != nil ? CrossFileResultRecorder(forwardingTo: runs) : nil
+                _ = finishCrossFile(consuming: &run.facts, into: recorder ?? runs)
+                // A reduce that lost facts it had spilled reported only part of its findings: not cached.
+                if let cache = reusableCache, let digest = runDigest, let recorder, run.facts.readFailures.isEmpty {
+                    cache.recordCrossFile(digest: digest, result: recorder)
+                }
             } else {
                 run.crossFile = finishCrossFile(consuming: &run.facts)
                 if !Diagnostic.isSorted(run.crossFile) { run.crossFile.sort(by: Diagnostic.outputOrder) }
-                if let cache = reusableCache, let digest = runDigest { cache.recordCrossFile(digest: digest, diagnostics: run.crossFile) }
+                if let cache = reusableCache, let digest = runDigest, run.facts.readFailures.isEmpty {
+                    cache.recordCrossFile(digest: digest, diagnostics: run.crossFile)
+                }
             }
         }
         if !run.facts.readFailures.isEmpty { run.ioFailure = true }
@@ -552,7 +562,7 @@ public final class Linter: Sendable {
 
     /// The reduce phase, releasing each rule's facts as it runs (peak memory: one rule's facts
     /// in its typed form plus the columns not yet reduced).
-    public func finishCrossFile(consuming facts: inout CrossFileFacts, into runs: DiagnosticRuns? = nil) -> [Diagnostic] {
+    public func finishCrossFile(consuming facts: inout CrossFileFacts, into runs: (any DiagnosticReceiver)? = nil) -> [Diagnostic] {
         // The workers' allocator arenas hold what the pass freed; the reduce runs on this thread
         // and would add its working set on top of it.
         releaseFreedMemory()

@@ -73,21 +73,43 @@ package final class HelperURLChecker: URLChecker, @unchecked Sendable {
             Dictionary(uniqueKeysWithValues: request.urls.map { ($0, URLCheckResult(ok: false, detail: "not checked: \(why)")) })
         }
         guard let input = try? JSONEncoder().encode(request) else { return failed("the request could not be encoded") }
+        // The request reaches the helper as an unlinked temporary file on its stdin, not through a
+        // pipe: a helper that exits before reading (it cannot load, it crashed) must not end this
+        // run with SIGPIPE.
+        guard let requestFile = Self.unlinkedFile(holding: input) else { return failed("the request could not be written to the temporary directory") }
+        defer { try? requestFile.close() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: helper)
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
+        let stdout = Pipe()
+        process.standardInput = requestFile
         process.standardOutput = stdout
         do { try process.run() } catch { return failed("\(OnlineHelper.name) did not start (\(error))") }
-        try? stdin.fileHandleForWriting.write(contentsOf: input)
-        try? stdin.fileHandleForWriting.close()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0, let response = try? JSONDecoder().decode(OnlineHelper.Response.self, from: output) else {
-            return failed("\(OnlineHelper.name) failed (exit status \(process.terminationStatus))")
+        guard process.terminationReason == .exit, process.terminationStatus == 0,
+              let response = try? JSONDecoder().decode(OnlineHelper.Response.self, from: output) else {
+            let how = process.terminationReason == .exit ? "exit status \(process.terminationStatus)" : "killed by signal \(process.terminationStatus)"
+            return failed("\(OnlineHelper.name) failed (\(how))")
         }
         var results = response
         for url in request.urls where results[url] == nil { results[url] = URLCheckResult(ok: false, detail: "not checked: no answer from \(OnlineHelper.name)") }
         return results
+    }
+
+    /// A file under `TMPDIR` holding `bytes`, open for reading from the start and already unlinked.
+    private static func unlinkedFile(holding bytes: Data) -> FileHandle? {
+        let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let path = directory + "/newslint-online-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return nil }
+        unlink(path)
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        do {
+            try handle.write(contentsOf: bytes)
+            try handle.seek(toOffset: 0)
+        } catch {
+            return nil
+        }
+        return handle
     }
 }

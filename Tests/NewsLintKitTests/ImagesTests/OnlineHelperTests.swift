@@ -38,6 +38,21 @@ import Testing
         #expect(results.values.allSatisfy { !$0.ok && $0.detail.hasPrefix("not checked: newslint-online did not start") })
     }
 
+    /// A helper that exits before reading its request (it cannot load its libraries) or is killed:
+    /// every URL is "not checked" with the reason, and this process carries on (no SIGPIPE).
+    @Test(arguments: [("exit 127", "exit status 127"), ("kill -9 $$", "killed by signal 9")])
+    func aHelperThatEndsEarlyLeavesEveryURLUncheckedWithTheReason(script: String, reason: String) throws {
+        let dir = TemporaryDirectory()
+        let helper = dir.path + "/newslint-online"
+        try Data("#!/bin/sh\n\(script)\n".utf8).write(to: URL(fileURLWithPath: helper))
+        chmod(helper, 0o755)
+        // A request far larger than a pipe's buffer, as a whole corpus's image links make.
+        let urls = (0..<20_000).map { "https://example.com/images/\($0)/a-long-image-name.jpg" }
+        let results = HelperURLChecker(settings: ImagesOnlineTests.settings(), helper: helper).check(urls)
+        #expect(results.count == urls.count)
+        #expect(results.values.allSatisfy { !$0.ok && $0.detail.contains(reason) })
+    }
+
     @Test func serviceRejectsInputThatIsNotARequest() {
         #expect(OnlineHelperService.respond(to: Data("{}".utf8)) == nil)
         let empty = OnlineHelperService.respond(to: try! JSONEncoder().encode(OnlineHelper.Request(settings: ImageSettings(), urls: [])))

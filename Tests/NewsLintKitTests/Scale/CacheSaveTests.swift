@@ -24,7 +24,8 @@ import Testing
         let cache = try #require(LintCache.open(directory: cacheDir, key: 5))
         let count = 400  // 400 entries of 16 KB of facts: about 6.5 MB, several flushes
         for i in 0..<count { cache.record(Self.entry("/corpus/\(i).md", size: i, facts: 4)) }
-        #expect(Self.files(in: cacheDir).contains { $0.contains(".fresh-") })
+        // Unlinked as soon as it is created: a run stopped by Ctrl-C leaves nothing behind.
+        #expect(!Self.files(in: cacheDir).contains { $0.contains(".fresh-") })
         try cache.save()
         #expect(!Self.files(in: cacheDir).contains { $0.contains(".fresh-") || $0.contains(".tmp-") })
 
@@ -73,15 +74,30 @@ import Testing
         #expect(Self.files(in: cacheDir).filter { $0.hasSuffix(".cache") }.count == 1)
     }
 
-    /// A cache dropped without a save (a run that stopped on an error) removes its temporary file.
-    @Test func aCacheDroppedWithoutSavingRemovesItsTemporaryFile() throws {
+    /// A cache dropped without a save (a run that stopped on an error) leaves the directory as it was.
+    @Test func aCacheDroppedWithoutSavingLeavesNothingBehind() throws {
         let dir = TemporaryDirectory()
         let cacheDir = dir.path + "/cache"
         do {
             let cache = try #require(LintCache.open(directory: cacheDir, key: 5))
             for i in 0..<100 { cache.record(Self.entry("/corpus/\(i).md", size: i, facts: 4)) }
-            #expect(Self.files(in: cacheDir).contains { $0.contains(".fresh-") })
         }
-        #expect(!Self.files(in: cacheDir).contains { $0.contains(".fresh-") })
+        #expect(Self.files(in: cacheDir).sorted() == [".gitignore", "CACHEDIR.TAG", "cache.key"])
+    }
+
+    /// An empty or short key file (an older run stopped between creating and writing it) is
+    /// replaced instead of turning the cache off for good.
+    @Test(arguments: [0, 7])
+    func aDamagedKeyFileIsReplaced(length: Int) throws {
+        let dir = TemporaryDirectory()
+        let cacheDir = dir.path + "/cache"
+        try FileManager.default.createDirectory(atPath: cacheDir, withIntermediateDirectories: true)
+        try Data(repeating: 1, count: length).write(to: URL(fileURLWithPath: cacheDir + "/cache.key"))
+        let cache = try #require(LintCache.open(directory: cacheDir, key: 5))
+        cache.record(Self.entry("/corpus/a.md", size: 1))
+        try cache.save()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: cacheDir + "/cache.key")).count == 16)
+        #expect(try #require(LintCache.open(directory: cacheDir, key: 5)).entry(for: "/corpus/a.md") != nil)
+        #expect(!Self.files(in: cacheDir).contains { $0.contains(".tmp-") })
     }
 }
