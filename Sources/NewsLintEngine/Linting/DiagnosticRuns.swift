@@ -20,7 +20,7 @@ public final class DiagnosticRuns: DiagnosticReceiver {
     /// copies makes cross-file messages that list many paths.
     private var pendingBytes = 0
     /// Bytes of pending findings that seal a run before `runLength` is reached.
-    package static let runBytes = 4 << 20
+    package static let runBytes = 1 << 20
     /// Byte ranges of the sealed runs, in `memory` or, once spilled, in `file`.
     private var runs: [(range: Range<Int>, count: Int, onDisk: Bool)] = []
     private var memory = ByteWriter()
