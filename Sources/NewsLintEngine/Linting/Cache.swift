@@ -303,7 +303,8 @@ public final class LintCache: @unchecked Sendable {
     }
 
     /// Writes the cache if this run changed it: the untouched loaded entries that still verify (a
-    /// corrupt entry is dropped here rather than carried along), then this run's entries, streamed
+    /// corrupt entry is dropped here rather than carried along) and whose file still exists (the
+    /// entries of deleted or renamed files would otherwise stay forever), then this run's entries, streamed
     /// from their temporary file (a later entry for the same path wins when the file is indexed).
     public func save() throws {
         try fresh.withLock { fresh in
@@ -311,7 +312,11 @@ public final class LintCache: @unchecked Sendable {
             if fresh.count == 0 { return }
             try fresh.flush()
             let (loaded, index) = contents.value
-            let kept = index.filter { fresh.hashes.contains($0.key) == false && verifiedBody($0.value, in: loaded) != nil }.map(\.value)
+            let crossFile = LintCache.pathHash(LintCache.crossFileLocation)
+            let kept = index.filter { hash, range in
+                guard !fresh.hashes.contains(hash), let body = verifiedBody(range, in: loaded) else { return false }
+                return hash == crossFile || LintCache.storedFileExists(body, in: loaded)
+            }.map(\.value)
             // Unsorted on purpose: entry order carries no meaning, and sorting 100k paths cost more than the lint.
             try LintCache.replace(file) { out in
                 var w = ByteWriter()
@@ -326,6 +331,19 @@ public final class LintCache: @unchecked Sendable {
                 try out(w.bytes)
                 try fresh.copy(to: out)
             }
+        }
+    }
+
+    /// Whether the file an entry body (at `body` in `loaded`) was written for is still there; its
+    /// path is the body's first field. A path that cannot be read is taken as gone.
+    private static func storedFileExists(_ body: Range<Int>, in loaded: [UInt8]) -> Bool {
+        var reader = ByteReader(loaded, range: body)
+        guard let n = reader.int(), let path = reader.skip(n) else { return false }
+        var cPath = Array(loaded[path])
+        guard !cPath.contains(0) else { return false }
+        cPath.append(0)
+        return cPath.withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { access($0.baseAddress!, F_OK) == 0 }
         }
     }
 

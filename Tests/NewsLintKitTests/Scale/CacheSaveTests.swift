@@ -42,21 +42,50 @@ import Testing
     @Test func aSecondRunKeepsUntouchedEntriesAndReplacesItsOwn() throws {
         let dir = TemporaryDirectory()
         let cacheDir = dir.path + "/cache"
+        let corpus = dir.path + "/corpus"
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        for name in (0..<10).map({ "\($0).md" }) + ["new.md"] { try Data("x".utf8).write(to: URL(fileURLWithPath: corpus + "/" + name)) }
         let first = try #require(LintCache.open(directory: cacheDir, key: 5))
-        for i in 0..<10 { first.record(Self.entry("/corpus/\(i).md", size: i)) }
+        for i in 0..<10 { first.record(Self.entry(corpus + "/\(i).md", size: i)) }
         try first.save()
 
         let second = try #require(LintCache.open(directory: cacheDir, key: 5))
         #expect(second.loadedCount == 10)
-        second.record(Self.entry("/corpus/3.md", size: 300))
-        second.record(Self.entry("/corpus/new.md", size: 11))
+        second.record(Self.entry(corpus + "/3.md", size: 300))
+        second.record(Self.entry(corpus + "/new.md", size: 11))
         try second.save()
 
         let third = try #require(LintCache.open(directory: cacheDir, key: 5))
         #expect(third.loadedCount == 11)
-        #expect(third.entry(for: "/corpus/3.md")?.byteCount == 300)
-        #expect(third.entry(for: "/corpus/4.md")?.byteCount == 4)
-        #expect(third.entry(for: "/corpus/new.md")?.byteCount == 11)
+        #expect(third.entry(for: corpus + "/3.md")?.byteCount == 300)
+        #expect(third.entry(for: corpus + "/4.md")?.byteCount == 4)
+        #expect(third.entry(for: corpus + "/new.md")?.byteCount == 11)
+    }
+
+    /// The entries of files deleted or renamed since they were cached are dropped at the next save
+    /// (the cache file would otherwise only grow); the others stay, even when this run did not lint them.
+    @Test func entriesOfDeletedFilesAreDroppedAtTheNextSave() throws {
+        let dir = TemporaryDirectory()
+        let cacheDir = dir.path + "/cache"
+        let corpus = dir.path + "/corpus"
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        for name in ["kept.md", "deleted.md", "renamed.md"] { try Data("x".utf8).write(to: URL(fileURLWithPath: corpus + "/" + name)) }
+        let first = try #require(LintCache.open(directory: cacheDir, key: 5))
+        for name in ["kept.md", "deleted.md", "renamed.md"] { first.record(Self.entry(corpus + "/" + name, size: 1)) }
+        try first.save()
+
+        try FileManager.default.removeItem(atPath: corpus + "/deleted.md")
+        try FileManager.default.moveItem(atPath: corpus + "/renamed.md", toPath: corpus + "/renamed-2.md")
+        let second = try #require(LintCache.open(directory: cacheDir, key: 5))
+        second.record(Self.entry(corpus + "/renamed-2.md", size: 1))
+        try second.save()
+
+        let third = try #require(LintCache.open(directory: cacheDir, key: 5))
+        #expect(third.loadedCount == 2)
+        #expect(third.entry(for: corpus + "/kept.md") != nil)
+        #expect(third.entry(for: corpus + "/renamed-2.md") != nil)
+        #expect(third.entry(for: corpus + "/deleted.md") == nil)
+        #expect(third.entry(for: corpus + "/renamed.md") == nil)
     }
 
     /// A run that recorded nothing leaves the cache file as it was.
