@@ -78,22 +78,8 @@ public struct ToolIO: Sendable {
         }
     }
 
-    /// Writes every byte to `fd`; the errno of a failed write, nil when all were written.
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { p -> Int in
-                guard let base = p.baseAddress else { return 0 }
-                return write(fd, base + done, p.count - done)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            if n == 0 { return EIO }
-            done += n
-        }
-        return nil
+        FileDescriptorWriting.writeAll(bytes, to: fd)
     }
 }
 

@@ -73,18 +73,7 @@ package final class SpillLog: @unchecked Sendable {
             filePath = file.path
         }
         guard fd >= 0 else { diskFailed = true; return }
-        let written = memory.withUnsafeBytes { p -> Bool in
-            guard let base = p.baseAddress else { return true }
-            var done = 0
-            while done < p.count {
-                let n = pwrite(fd, base + done, p.count - done, off_t(memoryStart + done))
-                if n < 0, errno == EINTR { continue }
-                if n <= 0 { return false }
-                done += n
-            }
-            return true
-        }
-        guard written else { diskFailed = true; return }
+        guard FileDescriptorWriting.writeAll(memory, to: fd, at: off_t(memoryStart)) == nil else { diskFailed = true; return }
         memoryStart = size
         memory.removeAll(keepingCapacity: true)
     }

@@ -56,18 +56,9 @@ public enum AtomicWriter {
             if !ok { _ = SystemPath.unlink(tempPath) }
             InterruptCleanup.release(slot)
         }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { buf in
-                systemWrite(fd, buf.baseAddress! + written, bytes.count - written)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                close(fd)
-                throw WriteError(path: path, message: "write failed (\(reason))")
-            }
-            written += n
+        if let failure = FileDescriptorWriting.writeAll(bytes, to: fd) {
+            close(fd)
+            throw WriteError(path: path, message: "write failed (\(FileDescriptorWriting.reason(failure)))")
         }
         // Owner and group first (fchown clears set-id bits), then the mode; chown needs privileges
         // the user may lack, and a file of one's own keeps them anyway.
@@ -119,18 +110,8 @@ public enum AtomicWriter {
         let fd = SystemPath.open(path, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { throw WriteError(path: path, message: "cannot open for writing (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { buf -> Int in
-                guard let base = buf.baseAddress else { return 0 }
-                return systemWrite(fd, base + written, bytes.count - written)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw WriteError(path: path, message: "write failed (\(String(cString: strerror(errno))))")
-            }
-            if n == 0 { throw WriteError(path: path, message: "write failed (nothing written)") }
-            written += n
+        if let failure = FileDescriptorWriting.writeAll(bytes, to: fd) {
+            throw WriteError(path: path, message: failure == EIO ? "write failed (nothing written)" : "write failed (\(FileDescriptorWriting.reason(failure)))")
         }
     }
 
@@ -147,25 +128,10 @@ public enum AtomicWriter {
         let fd = SystemPath.open(target, O_WRONLY | O_TRUNC | O_CLOEXEC)
         guard fd >= 0 else { throw WriteError(path: path, message: "cannot open for writing (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress! + written, bytes.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw WriteError(path: path, message: "write failed (\(String(cString: strerror(errno))))")
-            }
-            written += n
+        if let failure = FileDescriptorWriting.writeAll(bytes, to: fd) {
+            throw WriteError(path: path, message: "write failed (\(FileDescriptorWriting.reason(failure)))")
         }
         guard fsync(fd) == 0 else { throw WriteError(path: path, message: "flush failed (\(String(cString: strerror(errno))))") }
-    }
-
-    @inline(__always)
-    private static func systemWrite(_ fd: Int32, _ buf: UnsafeRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        return Glibc.write(fd, buf, count)
-        #else
-        return Darwin.write(fd, buf, count)
-        #endif
     }
 
     /// The final target of a chain of symlinks (the path itself if it is not a link).

@@ -358,11 +358,7 @@ public final class LintCache: @unchecked Sendable {
     /// through the function it is given.
     package static func replace(_ path: String, produce: (_ out: ([UInt8]) throws -> Void) throws -> Void) throws {
         let temp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        #if canImport(Glibc)
-        let fd = Glibc.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        #else
-        let fd = Darwin.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        #endif
+        let fd = SystemPath.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw CacheWriteError(path: temp, message: String(cString: strerror(errno))) }
         do {
             try produce { bytes in
@@ -450,9 +446,9 @@ private final class CacheContents: @unchecked Sendable {
 /// memory with the cache on.
 package final class CrossFileResultRecorder: DiagnosticReceiver {
     private let next: (any DiagnosticReceiver)?
-    private(set) var framed = ByteWriter()
-    private(set) var count = 0
-    private(set) var digest: UInt64 = CacheEntry.emptyDigest
+    package private(set) var framed = ByteWriter()
+    package private(set) var count = 0
+    package private(set) var digest: UInt64 = CacheEntry.emptyDigest
     private var one = ByteWriter()
 
     package init(forwardingTo next: (any DiagnosticReceiver)?) { self.next = next }
@@ -501,11 +497,7 @@ private struct FreshEntries: Sendable {
     mutating func flush() throws {
         if failure == nil, !buffer.bytes.isEmpty {
             if fd < 0 {
-                #if canImport(Glibc)
-                fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-                #else
-                fd = Darwin.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-                #endif
+                fd = SystemPath.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
                 // Unlinked at once: a run stopped by Ctrl-C or a kill leaves nothing in the cache directory.
                 if fd < 0 { failure = String(cString: strerror(errno)) } else { unlink(path) }
             }
@@ -544,16 +536,7 @@ private struct FreshEntries: Sendable {
 
     /// nil when every byte was written, else why not.
     static func writeAll(_ bytes: [UInt8], to fd: Int32) -> String? {
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return String(cString: strerror(errno))
-            }
-            written += n
-        }
-        return nil
+        FileDescriptorWriting.writeAll(bytes, to: fd).map(FileDescriptorWriting.reason)
     }
 }
 
