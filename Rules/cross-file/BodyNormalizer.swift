@@ -54,7 +54,7 @@ package enum BodyNormalizer {
             default:
                 break
             }
-            let (s, n) = decodeScalar(bytes[...], at: i)
+            let (s, n) = UTF8Validation.decode(bytes[...], at: i)
             i += n
             if let f = fold(s) { body(f) }
         }
@@ -74,33 +74,11 @@ package enum BodyNormalizer {
             let text = bytes[..<token.range.upperBound]
             var i = token.range.lowerBound
             while i < token.range.upperBound {
-                let (s, n) = decodeScalar(text, at: i)
+                let (s, n) = UTF8Validation.decode(text, at: i)
                 i += n
                 if let f = fold(s) { body(f) }
             }
         }
-    }
-
-    /// `UTF8Validation.decode`, here in the rules layer so it is inlined into the loops above (the
-    /// core's copy is a call per character across the module boundary: 1% of an agora-pen run).
-    /// `FactRecordTests.bodyNormalizerDecodesLikeTheCore` compares the two on random bytes.
-    @inline(__always)
-    package static func decodeScalar(_ bytes: ArraySlice<UInt8>, at i: Int) -> (scalar: UInt32, length: Int) {
-        let b0 = bytes[i]
-        if b0 < 0x80 { return (UInt32(b0), 1) }
-        let end = bytes.endIndex
-        if b0 >= 0xC2 && b0 <= 0xDF && i + 1 < end && bytes[i + 1] & 0xC0 == 0x80 {
-            return ((UInt32(b0 & 0x1F) << 6) | UInt32(bytes[i + 1] & 0x3F), 2)
-        }
-        if b0 >= 0xE0 && b0 <= 0xEF && i + 2 < end && bytes[i + 1] & 0xC0 == 0x80 && bytes[i + 2] & 0xC0 == 0x80 {
-            let v = (UInt32(b0 & 0x0F) << 12) | (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F)
-            if v >= 0x800 && !(0xD800...0xDFFF).contains(v) { return (v, 3) }
-        }
-        if b0 >= 0xF0 && b0 <= 0xF4 && i + 3 < end && bytes[i + 1] & 0xC0 == 0x80 && bytes[i + 2] & 0xC0 == 0x80 && bytes[i + 3] & 0xC0 == 0x80 {
-            let v = (UInt32(b0 & 0x07) << 18) | (UInt32(bytes[i + 1] & 0x3F) << 12) | (UInt32(bytes[i + 2] & 0x3F) << 6) | UInt32(bytes[i + 3] & 0x3F)
-            if v >= 0x10000 && v <= 0x10FFFF { return (v, 4) }
-        }
-        return (0xFFFD, 1)
     }
 
     package static func scalars(_ document: Document) -> [UInt32] {

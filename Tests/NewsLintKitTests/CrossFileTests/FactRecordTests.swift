@@ -93,21 +93,4 @@ import Testing
         invalidUTF8.bytes += [0xE6, 0x96]
         #expect(throws: (any Error).self) { try invalidUTF8.bytes.withUnsafeBytes { raw in var r = FactRecordReader(raw); _ = try r.string() } }
     }
-
-    /// The duplicate rules' own UTF-8 decode (inlined in the rules layer) answers as the core's.
-    @Test func bodyNormalizerDecodesLikeTheCore() {
-        let pieces: [[UInt8]] = [[0x41], [0xC2, 0xA0], [0xE4, 0xB8, 0xAD], [0xF0, 0x9F, 0x98, 0x80], [0xED, 0xA0, 0x80], [0xC0, 0xAF],
-                                 [0xE0, 0x80, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x80], [0xFF], [0xE4, 0xB8], [0xF0, 0x9F]]
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<5_000 {
-            var bytes: [UInt8] = []
-            for _ in 0..<Int.random(in: 1...6, using: &generator) { bytes += pieces.randomElement(using: &generator) ?? [] }
-            let end = Int.random(in: 1...bytes.count, using: &generator)
-            let slice = bytes[..<end]
-            for i in 0..<end {
-                let mine = BodyNormalizer.decodeScalar(slice, at: i), core = UTF8Validation.decode(slice, at: i)
-                #expect(mine.scalar == core.scalar && mine.length == core.length, "\(bytes) at \(i)")
-            }
-        }
-    }
 }
