@@ -22,6 +22,12 @@ package struct ScalarSlice<Element>: RandomAccessCollection {
     package var startIndex: Int { 0 }
     package var endIndex: Int { count }
 
+    /// The window as a buffer, for loops that read every element (no check per element).
+    @inline(__always)
+    package func withUnsafeElements<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+        try base.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<(start &+ count)])) }
+    }
+
     /// Checked against the window (like the per-line arrays this replaces), which lets the compiler
     /// drop the check in loops bounded by `count`.
     @inline(__always)
@@ -231,6 +237,52 @@ extension ProseMask {
         }
         return mask
     }
+
+    /// `nonProse(run, in: document)`, or an empty mask when no scalar is masked (most lines): the
+    /// scan runs only on a line whose bytes could start a masked span, and the HTML mask is made
+    /// token by token.
+    package static func nonProseIfAny(_ run: ScalarRun, in document: Document) -> NonProse {
+        let bytes = run.byteRange(0..<run.count)
+        var mask: [Bool]?
+        if mayHoldNonProse(document.bytes, bytes) {
+            let found = nonProse(run)
+            if found.contains(true) { mask = found }
+        }
+        if document.isHTMLFile { document.html.markHiddenByToken(run, into: &mask) }
+        return NonProse(flags: mask ?? [])
+    }
+
+    /// False when `nonProse` masks nothing in `range`: it masks only from a backtick, `<`, `](`
+    /// or a URL scheme (`://` after http, https or ftp, `mailto:`, `www.`); its scheme test
+    /// (`c | 0x20`) also takes the controls 0E, 0F and 1A for `.`, `/` and `:`, so any control
+    /// byte sends the line to the full scan.
+    package static func mayHoldNonProse(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        bytes.withUnsafeBufferPointer { buf in
+            var k = range.lowerBound
+            let end = range.upperBound
+            while k < end {
+                let b = buf[k]
+                if b < 0x3A {
+                    if b < 0x20 { return true }
+                    if b == 0x2E, k >= 3, buf[k - 1] | 0x20 == 0x77, buf[k - 2] | 0x20 == 0x77, buf[k - 3] | 0x20 == 0x77 { return true }
+                } else if b == 0x3A {
+                    if k >= 1, buf[k - 1] | 0x20 == 0x6F { return true }
+                    if k + 2 < end, buf[k + 1] == 0x2F, buf[k + 2] == 0x2F { return true }
+                } else if b == 0x3C || b == 0x5D || b == 0x60 {
+                    return true
+                }
+                k &+= 1
+            }
+            return false
+        }
+    }
+}
+
+/// A line's non-prose mask (`ProseMask.nonProseIfAny`): no flags when every scalar is prose.
+package struct NonProse {
+    package let flags: [Bool]
+    @inline(__always)
+    package subscript(i: Int) -> Bool { !flags.isEmpty && flags[i] }
 }
 
 extension HTMLView {
@@ -246,6 +298,58 @@ extension HTMLView {
             if t == 0, let first = tokenIndex(containing: offset) { t = first }
             while t < tokens.count, tokens[t].range.upperBound <= offset { t += 1 }
             if t >= tokens.count || offset < tokens[t].range.lowerBound || !isProse(token: t) { hidden[i] = true }
+        }
+    }
+}
+
+extension HTMLView {
+    /// What `markHidden` marks, walked token by token instead of scalar by scalar: each token's
+    /// scalars are found by bisecting the run's offsets, and `isProse(token:)` is asked once per
+    /// token. `mask` is created (all false) at the first hidden scalar.
+    package func markHiddenByToken(_ run: ScalarRun, into mask: inout [Bool]?) {
+        let n = run.count
+        let offsets = run.offsets
+        /// The first scalar index in `from..<n` whose offset is at least `offset` (offsets ascend).
+        func firstScalar(from: Int, atOrAfter offset: Int) -> Int {
+            var lo = from, hi = n
+            while lo < hi {
+                let mid = (lo &+ hi) >> 1
+                if offsets[mid] < offset { lo = mid &+ 1 } else { hi = mid }
+            }
+            return lo
+        }
+        func mark(_ r: Range<Int>) {
+            guard !r.isEmpty else { return }
+            if mask == nil { mask = [Bool](repeating: false, count: n) }
+            mask?.withUnsafeMutableBufferPointer { m in for x in r { m[x] = true } }
+        }
+        var i = firstScalar(from: 0, atOrAfter: range.lowerBound)
+        guard i < n else { return }
+        // The first token ending after the scalar (tokens are in document order).
+        var t: Int
+        do {
+            let first = offsets[i]
+            var lo = 0, hi = tokens.count
+            while lo < hi {
+                let mid = (lo &+ hi) >> 1
+                if tokens[mid].range.upperBound <= first { lo = mid &+ 1 } else { hi = mid }
+            }
+            t = lo
+        }
+        while i < n {
+            let offset = offsets[i]
+            while t < tokens.count, tokens[t].range.upperBound <= offset { t &+= 1 }
+            guard t < tokens.count else { mark(i..<n); return }
+            let token = tokens[t].range
+            if offset < token.lowerBound {
+                let j = firstScalar(from: i, atOrAfter: token.lowerBound)
+                mark(i..<j)
+                i = j
+                continue
+            }
+            let j = firstScalar(from: i &+ 1, atOrAfter: token.upperBound)
+            if !isProse(token: t) { mark(i..<j) }
+            i = j
         }
     }
 }

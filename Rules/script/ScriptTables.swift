@@ -5,7 +5,9 @@ import NewsLintCore
 package struct ScriptTables: Sendable {
     package enum Class: UInt8 { case neutral = 0, simplifiedOnly = 1, traditionalOnly = 2 }
 
-    /// Dense class table for U+3400..<U+A000 (where almost every entry lives); `sparse` holds the rest.
+    /// Dense table of the flags below for U+2E80..<U+10000 (every Han character of the BMP, and the
+    /// CJK and full-width punctuation between them, which a table reaching only to U+A000 sent to the
+    /// dictionary: every `，` was hashed); `sparse` holds the supplementary planes.
     private let dense: [UInt8]
     private let sparse: [UInt32: UInt8]
     /// Bit 2: allowed in Traditional text; bit 3: allowed in Simplified text.
@@ -19,6 +21,12 @@ package struct ScriptTables: Sendable {
     /// Bit 6: a merge character OpenCC keeps as itself out of context (制, 系, 面): standing alone,
     /// it reads as itself.
     private static let standaloneBit: UInt8 = 64
+    /// Bit 7: a Traditional character with a second standard form (`ScriptMixedRule.variantOf`).
+    package static let variantBit: UInt8 = 128
+    /// The range of the dense flag table.
+    package static let tableBase: UInt32 = 0x2E80
+    package static let tableEnd: UInt32 = 0x10000
+    /// The range of the phrase slots (and of `scriptEvidence`'s count).
     package static let denseBase: UInt32 = 0x3400
     package static let denseEnd: UInt32 = 0xA000
 
@@ -46,16 +54,20 @@ package struct ScriptTables: Sendable {
     private let words: [UInt32: [Word]]
     /// Titles and roles written right before a personal name (律師, 議員), from name-titles.txt.
     package let titles: [[UInt32]]
+    /// One bit per hash of a word-level entry's first two scalars (`mayStartPhrase`): a phrase head
+    /// (一, 后, 面 … in almost every line) starts an entry only before one of a few characters.
+    private let phrasePairs: [UInt64]
+    private static let phrasePairBits = 16
 
     package static let shared = ScriptTables()
 
     package init() {
-        var dense = [UInt8](repeating: 0, count: Int(Self.denseEnd - Self.denseBase))
+        var dense = [UInt8](repeating: 0, count: Int(Self.tableEnd - Self.tableBase))
         var sparse: [UInt32: UInt8] = [:]
         var counterparts: [UInt32: [UInt32]] = Dictionary(minimumCapacity: 8192)
         func set(_ c: UInt32, _ f: (inout UInt8) -> Void) {
-            if c >= Self.denseBase && c < Self.denseEnd {
-                f(&dense[Int(c - Self.denseBase)])
+            if c >= Self.tableBase && c < Self.tableEnd {
+                f(&dense[Int(c - Self.tableBase)])
             } else {
                 var v = sparse[c] ?? 0
                 f(&v)
@@ -96,6 +108,15 @@ package struct ScriptTables: Sendable {
             }
         }
         titles = Self.scalarLines("script/data/name-titles.txt").flatMap { $0.split(separator: 0x20) }.map { Array($0) }
+        for c in [0x88CF, 0x88E1, 0x70BA, 0x7232, 0x7DDA, 0x7DAB, 0x885B, 0x885E] as [UInt32] { set(c) { $0 |= Self.variantBit } }
+        var pairs = [UInt64](repeating: 0, count: (1 << Self.phrasePairBits) / 64)
+        for list in phrases.values {
+            for phrase in list {
+                let h = Self.pairHash(phrase.from[0], phrase.from[1])
+                pairs[h >> 6] |= 1 << UInt64(h & 63)
+            }
+        }
+        self.phrasePairs = pairs
         // Longest first, so scanning takes the longest match.
         var lists: [[Phrase]] = []
         var slots = [Int32](repeating: -1, count: Int(Self.denseEnd - Self.denseBase))
@@ -166,12 +187,30 @@ package struct ScriptTables: Sendable {
         return Int32(exactly: negative ? -value : value)
     }
 
+    /// All flags of `c` (class in bits 0–1, then the bits above) from one lookup.
     @inline(__always)
-    private func raw(_ c: UInt32) -> UInt8 {
-        if c >= Self.denseBase && c < Self.denseEnd { return dense[Int(c - Self.denseBase)] }
-        if c < 0x2E80 { return 0 }
+    package func raw(_ c: UInt32) -> UInt8 {
+        if c < Self.tableBase { return 0 }
+        if c < Self.tableEnd { return dense.withUnsafeBufferPointer { $0[Int(c &- Self.tableBase)] } }
         return sparse[c] ?? 0
     }
+
+    @inline(__always)
+    private static func pairHash(_ a: UInt32, _ b: UInt32) -> Int {
+        Int(truncatingIfNeeded: ((UInt64(a) << 32 | UInt64(b)) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - phrasePairBits))
+    }
+
+    /// False when no word-level entry starts with `first` followed by `second` (true may be a
+    /// collision: the entries are then compared as before).
+    @inline(__always)
+    package func mayStartPhrase(_ first: UInt32, _ second: UInt32) -> Bool {
+        let h = Self.pairHash(first, second)
+        return phrasePairs.withUnsafeBufferPointer { $0[h >> 6] } & (1 << UInt64(h & 63)) != 0
+    }
+
+    /// Flag masks for callers that test `raw(c)` themselves.
+    package static let classMask: UInt8 = 3
+    package static let phraseHeadMask: UInt8 = phraseHeadBit
 
     @inline(__always)
     package func isPhraseHead(_ c: UInt32) -> Bool { raw(c) & Self.phraseHeadBit != 0 }
@@ -206,7 +245,7 @@ package struct ScriptTables: Sendable {
             let c = (UInt32(b & 0x0F) << 12) | (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F)
             i += 3
             guard c >= Self.denseBase && c < Self.denseEnd else { continue }
-            let r = dense[Int(c - Self.denseBase)]
+            let r = dense[Int(c - Self.tableBase)]
             switch r & 3 {
             case Class.simplifiedOnly.rawValue:
                 simplified += 1

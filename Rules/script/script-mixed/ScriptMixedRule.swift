@@ -45,29 +45,43 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         // Lines, or in an HTML document its text blocks (a scraped page may hold an article on one line).
         let html = document.isHTMLFile
-        var runs: [(run: ScalarRun, skip: [Bool], simplified: Int, traditional: Int, phraseHeads: Int)] = []
+        let tables = self.tables
+        var runs: [(run: ScalarRun, skip: NonProse, simplified: Int, traditional: Int, phraseHeads: Int)] = []
         var simplified = 0, traditional = 0
         var variantCounts: [UInt32: Int] = [:]
         var decoded: ScalarDecode?
+        let bytes = document.bytes
         for (step, (n, range)) in document.proseUnits().enumerated() {
             if sink.budgetSpent(step: step + 1, bytes: range.count) { return }
-            var wide = false
-            for b in document.bytes[range] where b >= 0xE3 { wide = true; break }
+            let wide = bytes.withUnsafeBufferPointer { buf in
+                var k = range.lowerBound
+                while k < range.upperBound, buf[k] < 0xE3 { k &+= 1 }
+                return k < range.upperBound
+            }
             guard wide else { continue }
             let decode = decoded ?? document.scalars
             decoded = decode
             let run = html ? document.scalarRun(decode, bytes: range) : document.scalarRun(decode, line: n)
-            let skip = ProseMask.nonProse(run, in: document)
+            let skip = ProseMask.nonProseIfAny(run, in: document)
             var s = 0, t = 0, heads = 0
-            for (i, c) in run.cps.enumerated() where c >= 0x2E80 && !skip[i] {
-                let (cls, head) = tables.classAndPhraseHead(c)
-                if head { heads += 1 }
-                guard c >= 0x3400 else { continue }
-                if Self.hasVariant(c) { variantCounts[c, default: 0] += 1 }
-                switch cls {
-                case .simplifiedOnly: s += 1
-                case .traditionalOnly: t += 1
-                case .neutral: break
+            run.cps.withUnsafeElements { c in
+                let count = c.count
+                for i in 0..<count {
+                    let ch = c[i]
+                    guard ch >= 0x2E80 else { continue }
+                    // One lookup answers everything below; most characters have no flag at all.
+                    let r = tables.raw(ch)
+                    guard r != 0, !skip[i] else { continue }
+                    // Counted only where an entry could match (its first two characters): `checkLine`
+                    // finds nothing in a line without one.
+                    if r & ScriptTables.phraseHeadMask != 0, i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) { heads += 1 }
+                    guard ch >= 0x3400 else { continue }
+                    if r & ScriptTables.variantBit != 0 { variantCounts[ch, default: 0] += 1 }
+                    switch r & ScriptTables.classMask {
+                    case ScriptTables.Class.simplifiedOnly.rawValue: s += 1
+                    case ScriptTables.Class.traditionalOnly.rawValue: t += 1
+                    default: break
+                    }
                 }
             }
             simplified += s
@@ -81,7 +95,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         for (form, other) in Self.variantOf where variantCounts[other, default: 0] > variantCounts[form, default: 0] { preferred[form] = other }
         // Names the text gives with their romanization once (金與正（Kim Yo-jong）) are names everywhere.
         var names = Set<[UInt32]>()
-        for (run, _, _, _, _) in runs { collectRomanizedNames(run.cps, into: &names) }
+        for (run, _, _, _, _) in runs { collectRomanizedNames(run.cps, tables: tables, into: &names) }
         for (step, (run, skip, s, t, heads)) in runs.enumerated() {
             if sink.budgetSpent(step: step + 1, bytes: run.cps.count * 3) { return }
             // An HTML block written in the other script (a DW photo gallery in Simplified inside a
@@ -89,9 +103,10 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             let (m, d) = dominant == .traditionalOnly ? (s, t) : (t, s)
             if html, m >= 2, Double(m) / Double(m + d) > options.maxLeftoverShare { continue }
             // Nothing `checkLine` could report: no minority character, and no word-level leftover
-            // (only looked for in Traditional text, and only from a phrase head).
+            // (only looked for in Traditional text, and only from a phrase head before a character
+            // some entry continues with).
             if m == 0 && (dominant == .simplifiedOnly || heads == 0) { continue }
-            checkLine(run, skip, dominant: dominant, preferred: preferred, names: names, into: &sink)
+            checkLine(run, skip, tables: tables, dominant: dominant, preferred: preferred, names: names, into: &sink)
         }
     }
 
@@ -142,7 +157,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         }
     }
 
-    private func checkLine(_ run: ScalarRun, _ skip: [Bool], dominant: ScriptTables.Class, preferred: [UInt32: UInt32],
+    private func checkLine(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, dominant: ScriptTables.Class, preferred: [UInt32: UInt32],
                            names: Set<[UInt32]> = [], into sink: inout DiagnosticSink) {
         let c = run.cps
         let n = c.count
@@ -176,7 +191,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 let cls = tables.scriptClass(c[k])
                 if cls == dominant { d += 1 } else if cls == minority && !tables.isAllowed(c[k], in: dominant) { m += 1 }
             }
-            let hits = dominant == .traditionalOnly ? phraseHits(c, unit.range, skip) : []
+            let hits = dominant == .traditionalOnly ? phraseHits(c, unit.range, skip, tables: tables) : []
             let mm = m + hits.count
             guard mm > 0 else { continue }
             // Japanese beside the clause (日韓、安全保障で…): shinjitai and kanji are no leftovers.
@@ -241,8 +256,11 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
 
     /// Personal names given with their romanization, `黃之瀚(Alex Wong)`, `凌靜怡(Andrea …)`: the
     /// person's own spelling (a surname and one or two more Han characters right before the parenthesis).
-    private func collectRomanizedNames(_ c: Scalars, into names: inout Set<[UInt32]>) {
-        for p in 2..<max(2, c.count - 1) where (c[p] == 0x28 || c[p] == 0xFF08) && CJK.isASCIILetter(c[p + 1]) {
+    private func collectRomanizedNames(_ c: Scalars, tables: ScriptTables, into names: inout Set<[UInt32]>) {
+        let opens = c.withUnsafeElements { buf in
+            (2..<max(2, buf.count - 1)).filter { p in (buf[p] == 0x28 || buf[p] == 0xFF08) && CJK.isASCIILetter(buf[p + 1]) }
+        }
+        for p in opens {
             for start in [p - 3, p - 2] where start >= 0 && (start..<p).allSatisfy({ CJK.isHan(c[$0]) }) {
                 let surname = tables.isNameCharacter(c[start]) || (tables.counterparts[c[start]] ?? []).contains { tables.isNameCharacter($0) }
                 if surname { names.insert((start..<p).map { c[$0] }); break }
@@ -284,11 +302,13 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
 
     /// Word-level leftovers of neutral characters (`干部` for `幹部`), longest match first, unless a
     /// Traditional word overlapping the match is the better reading (see `overlappedByWord`).
-    private func phraseHits(_ c: Scalars, _ range: Range<Int>, _ skip: [Bool]) -> [Item] {
+    private func phraseHits(_ c: Scalars, _ range: Range<Int>, _ skip: NonProse, tables: ScriptTables) -> [Item] {
         var result: [Item] = []
         var i = range.lowerBound
         outer: while i < range.upperBound {
-            if !skip[i], tables.isPhraseHead(c[i]), let candidates = tables.phrases(startingWith: c[i]) {
+            // Every entry has at least two characters: the pair filter rules out most heads.
+            if !skip[i], tables.isPhraseHead(c[i]), i + 1 < range.upperBound, tables.mayStartPhrase(c[i], c[i + 1]),
+               let candidates = tables.phrases(startingWith: c[i]) {
                 for cand in candidates where i + cand.from.count <= range.upperBound {
                     var match = true
                     for (k, v) in cand.from.enumerated() where c[i + k] != v { match = false; break }
