@@ -258,9 +258,10 @@ extension ProseMask {
     /// byte sends the line to the full scan.
     package static func mayHoldNonProse(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         bytes.withUnsafeBufferPointer { buf in
-            var k = range.lowerBound
             let end = range.upperBound
+            var k = nonProseBytes.firstIndex(in: buf, from: range.lowerBound, to: end)
             while k < end {
+                defer { k = nonProseBytes.firstIndex(in: buf, from: k &+ 1, to: end) }
                 let b = buf[k]
                 if b < 0x3A {
                     if b < 0x20 { return true }
@@ -271,11 +272,13 @@ extension ProseMask {
                 } else if b == 0x3C || b == 0x5D || b == 0x60 {
                     return true
                 }
-                k &+= 1
             }
             return false
         }
     }
+
+    /// The bytes `mayHoldNonProse` looks at (any other byte it passes over).
+    private static let nonProseBytes = ByteSet(Array(0x00...0x1F) + [0x2E, 0x3A, 0x3C, 0x5D, 0x60])
 }
 
 /// A line's non-prose mask (`ProseMask.nonProseIfAny`): no flags when every scalar is prose.
@@ -359,6 +362,16 @@ extension Document {
     package func scalarRun(_ decode: ScalarDecode, bytes range: Range<Int>) -> ScalarRun {
         func firstScalar(atOrAfter offset: Int) -> Int {
             var lo = 0, hi = decode.cps.count
+            // Every real file has 4-byte offsets: bisect them directly, not through the enum.
+            if case .narrow(let narrow) = decode.offsets {
+                return narrow.withUnsafeBufferPointer { o in
+                    while lo < hi {
+                        let mid = (lo &+ hi) >> 1
+                        if Int(o[mid]) < offset { lo = mid &+ 1 } else { hi = mid }
+                    }
+                    return lo
+                }
+            }
             while lo < hi {
                 let mid = (lo + hi) / 2
                 if decode.offsets[mid] < offset { lo = mid + 1 } else { hi = mid }

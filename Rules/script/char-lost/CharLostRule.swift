@@ -34,14 +34,16 @@ public struct CharLostRule: Rule {
         }
     }
 
-    public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        let bytes = document.bytes
-        // Prefilter on bytes: C0 controls, EF BF BC (U+FFFC), EE (U+E000–EFFF), EF 80–A3 (U+F000–F8FF),
-        // F3 B0–BF and F4 (planes 15–16). `，` (EF BC 8C) and `“` (E2 80 9C) never match.
-        let candidate = bytes.withUnsafeBufferPointer { buf -> Bool in
+    /// The bytes the prefilter below acts on (any other byte it passes over).
+    package static let leadBytes = ByteSet(Array(0x00...0x08) + [0x0B, 0x0C] + Array(0x0E...0x1F) + [0xEE, 0xF4, 0xEF, 0xF3])
+
+    /// Whether `bytes` may hold a character this rule reports (the prefilter of `check`).
+    package static func mayHoldCandidate(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buf -> Bool in
             let n = buf.count
-            var i = 0
+            var i = Self.leadBytes.firstIndex(in: buf, from: 0, to: n)
             while i < n {
+                defer { i = Self.leadBytes.firstIndex(in: buf, from: i + 1, to: n) }
                 let b = buf[i]
                 if b < 0x20 {
                     if b != 0x09 && b != 0x0A && b != 0x0D { return true }
@@ -52,11 +54,15 @@ public struct CharLostRule: Rule {
                     if b == 0xEF && (b1 <= 0xA3 || (b1 == 0xBF && i + 2 < n && buf[i + 2] == 0xBC)) { return true }
                     if b == 0xF3 && b1 >= 0xB0 { return true }
                 }
-                i += 1
             }
             return false
         }
-        guard candidate else { return }
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        // Prefilter on bytes: C0 controls, EF BF BC (U+FFFC), EE (U+E000–EFFF), EF 80–A3 (U+F000–F8FF),
+        // F3 B0–BF and F4 (planes 15–16). `，` (EF BC 8C) and `“` (E2 80 9C) never match.
+        guard Self.mayHoldCandidate(document.bytes) else { return }
         let run = ScalarRun(wholeFile: document.scalars)
         let c = run.cps
         var i = 0

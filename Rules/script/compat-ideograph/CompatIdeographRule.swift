@@ -24,20 +24,27 @@ public struct CompatIdeographRule: Rule {
         (0x2E80...0x2FDF).contains(c) || (0xF900...0xFAFF).contains(c) || (0x2F800...0x2FA1F).contains(c)
     }
 
-    public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        // Lead bytes: E2 BA–BF (U+2E80–U+2FFF), EF A4–AB (U+F900–U+FAFF), F0 AF (U+2F800–).
-        // Check the second byte too: E2 and EF alone also start `“` and `，`, found in nearly every file.
-        let candidate = document.bytes.withUnsafeBufferPointer { buf -> Bool in
-            var i = 0
+    /// The bytes the prefilter below acts on (any other byte it passes over).
+    package static let leadBytes = ByteSet([0xE2, 0xEF, 0xF0])
+
+    /// Whether `bytes` may hold a character this rule reports (the prefilter of `check`).
+    package static func mayHoldCandidate(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buf -> Bool in
             let n = buf.count
+            var i = Self.leadBytes.firstIndex(in: buf, from: 0, to: n - 1)
             while i + 1 < n {
                 let b = buf[i], b1 = buf[i + 1]
                 if (b == 0xE2 && b1 >= 0xBA && b1 <= 0xBF) || (b == 0xEF && b1 >= 0xA4 && b1 <= 0xAB) || (b == 0xF0 && b1 == 0xAF) { return true }
-                i += 1
+                i = Self.leadBytes.firstIndex(in: buf, from: i + 1, to: n - 1)
             }
             return false
         }
-        guard candidate else { return }
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        // Lead bytes: E2 BA–BF (U+2E80–U+2FFF), EF A4–AB (U+F900–U+FAFF), F0 AF (U+2F800–).
+        // Check the second byte too: E2 and EF alone also start `“` and `，`, found in nearly every file.
+        guard Self.mayHoldCandidate(document.bytes) else { return }
         let run = ScalarRun(wholeFile: document.scalars)
         let c = run.cps
         for i in 0..<c.count where Self.isCandidate(c[i]) {

@@ -53,15 +53,16 @@ public struct InvisibleCharRule: Rule {
         (0x0590...0x08FF).contains(c) || (0xFB1D...0xFDFF).contains(c) || (0xFE70...0xFEFC).contains(c)
     }
 
-    public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        let bytes = document.bytes
-        // Fast path: nothing below 0x20 except tab/LF/CR, no DEL, and no lead bytes of the characters we look for.
-        // Prefilter on byte pairs/triples: E2 80 8B–8F, E2 80 AA–AE, E2 81 A0–A9, EF BB (U+FEFF), E1 A0 (U+180E), C2 (C1 controls,
-        // soft hyphen), D8 9C (U+061C); E2 and EF alone would match `“` and `，` in every Chinese file.
-        let candidate = bytes.withUnsafeBufferPointer { buf -> Bool in
-            var i = 0
+    /// The bytes the prefilter below acts on (any other byte it passes over).
+    package static let leadBytes = ByteSet(Array(0x00...0x08) + [0x0B, 0x0C] + Array(0x0E...0x1F) + [0x7F, 0xC2, 0xEF, 0xE1, 0xD8, 0xE2])
+
+    /// Whether `bytes` may hold a character this rule reports (the prefilter of `check`).
+    package static func mayHoldCandidate(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buf -> Bool in
             let n = buf.count
+            var i = Self.leadBytes.firstIndex(in: buf, from: 0, to: n)
             while i < n {
+                defer { i = Self.leadBytes.firstIndex(in: buf, from: i + 1, to: n) }
                 let b = buf[i]
                 if b < 0x20 { if b != 0x09 && b != 0x0A && b != 0x0D { return true } } else if b == 0x7F || b == 0xC2 {
                     return true
@@ -74,11 +75,16 @@ public struct InvisibleCharRule: Rule {
                         if (b1 == 0x80 && ((b2 >= 0x8B && b2 <= 0x8F) || (b2 >= 0xAA && b2 <= 0xAE))) || (b1 == 0x81 && b2 >= 0xA0 && b2 <= 0xA9) { return true }
                     }
                 }
-                i += 1
             }
             return false
         }
-        guard candidate else { return }
+    }
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        // Fast path: nothing below 0x20 except tab/LF/CR, no DEL, and no lead bytes of the characters we look for.
+        // Prefilter on byte pairs/triples: E2 80 8B–8F, E2 80 AA–AE, E2 81 A0–A9, EF BB (U+FEFF), E1 A0 (U+180E), C2 (C1 controls,
+        // soft hyphen), D8 9C (U+061C); E2 and EF alone would match `“` and `，` in every Chinese file.
+        guard Self.mayHoldCandidate(document.bytes) else { return }
         let run = ScalarRun(wholeFile: document.scalars)
         let c = run.cps
         var i = 0

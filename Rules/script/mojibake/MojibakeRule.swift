@@ -26,13 +26,17 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         let bytes = document.bytes
         var decoded: ScalarDecode?
         var pinyin: [PinyinArtifact] = []
-        // `%EF%BF%BD` needs a `%`: one memchr per document spares nearly every file the per-line scan.
-        let hasPercent = bytes.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { memchr($0, 0x25, buffer.count) != nil } ?? false }
+        // `%EF%BF%BD` anywhere in the document (memchr from `%` to `%`): most files have none, and
+        // a line holds one only if the document does.
+        let hasPercent = Self.containsPercentFFFD(bytes)
         for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             if sink.budgetSpent(step: n, bytes: range.count) { return }
-            var ascii = true
-            for b in bytes[range] where b >= 0x80 { ascii = false; break }
+            let ascii = bytes.withUnsafeBufferPointer { buf in
+                var k = range.lowerBound
+                while k < range.upperBound, buf[k] < 0x80 { k &+= 1 }
+                return k == range.upperBound
+            }
             if ascii {
                 if hasPercent { percentEncodedReplacement(bytes, range, into: &sink) }
                 continue
@@ -41,15 +45,8 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             decoded = decode
             let run = document.scalarRun(decode, line: n)
             if hasPercent { percentEncodedReplacement(bytes, range, into: &sink) }
-            lostInformation(run, into: &sink)
-            pinyinArtifacts(run, into: &pinyin)
-            for span in FrameShift.spans(run) {
-                let text = String(decoding: bytes[run.byteRange(span)], as: UTF8.self)
-                sink.report(run.byteRange(span), "GBK frame shift: a lost byte turned the following characters into nonsense ('\(text)'); the original text cannot be recovered")
-            }
-            latin1Mojibake(run, bytes, into: &sink)
-            gbkMojibake(run, bytes, into: &sink)
-            shiftJISResidue(run, bytes, into: &sink)
+            // One pass tells which detectors can find anything on the line; each looks only where it can.
+            checkLine(run, bytes, signals: Self.signals(run), pinyin: &pinyin, into: &sink)
         }
         // A converter leaves its flattened ruby everywhere; one reading in parentheses is a gloss someone wrote.
         if pinyin.count >= minPinyinArtifacts {
@@ -63,9 +60,86 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         }
     }
 
+    /// The detectors of a non-ASCII line, each run only when its signal is in `signals` (tests pass
+    /// `.all` to compare with running every detector).
+    package func checkLine(_ run: ScalarRun, _ bytes: [UInt8], signals found: Signals, pinyin: inout [PinyinArtifact], into sink: inout DiagnosticSink) {
+        if found.contains(.lost) { lostInformation(run, into: &sink) }
+        if found.contains(.parenthesis) { pinyinArtifacts(run, into: &pinyin) }
+        if found.contains(.questionMark) {
+            for span in FrameShift.spans(run) {
+                let text = String(decoding: bytes[run.byteRange(span)], as: UTF8.self)
+                sink.report(run.byteRange(span), "GBK frame shift: a lost byte turned the following characters into nonsense ('\(text)'); the original text cannot be recovered")
+            }
+        }
+        if found.contains(.latin1Lead) { latin1Mojibake(run, bytes, into: &sink) }
+        if found.contains(.gbkPair) { gbkMojibake(run, bytes, into: &sink) }
+        if found.contains(.halfwidthKana) { shiftJISResidue(run, bytes, into: &sink) }
+    }
+
+    // MARK: which detectors can fire
+
+    /// What a line holds that some detector starts from; a detector whose signal is absent finds nothing.
+    package struct Signals: OptionSet {
+        package let rawValue: UInt8
+        package init(rawValue: UInt8) { self.rawValue = rawValue }
+        /// U+FFFD, or the first character of 锟斤拷, 烫 or 屯 (`lostInformation`).
+        package static let lost = Signals(rawValue: 1)
+        /// `(` or `（` (`pinyinArtifacts`).
+        package static let parenthesis = Signals(rawValue: 2)
+        /// `?` (`FrameShift.spans`).
+        package static let questionMark = Signals(rawValue: 4)
+        /// U+00C2–U+00F4, a UTF-8 lead byte read as Latin-1 (`latin1Spans`).
+        package static let latin1Lead = Signals(rawValue: 8)
+        /// A character whose GB18030 code starts a 3-byte UTF-8 sequence, followed by one whose code
+        /// may continue it (`gbkMojibake` needs such a pair inside a run).
+        package static let gbkPair = Signals(rawValue: 16)
+        /// Half-width katakana (`shiftJISSpans`).
+        package static let halfwidthKana = Signals(rawValue: 32)
+        package static let all = Signals(rawValue: 63)
+    }
+
+    /// The signals of `run`, in one pass with one table lookup per character.
+    package static func signals(_ run: ScalarRun) -> Signals {
+        gbFlags.withUnsafeBufferPointer { gb in
+            run.cps.withUnsafeElements { c in
+                var found: UInt8 = 0
+                var previousStarts = false
+                for ch in c {
+                    // Beyond the BMP (and `ScalarRun.invalid`): starts nothing, may continue (`continuesUTF8InGB`).
+                    let flags: UInt8 = ch < 0x10000 ? gb[Int(ch)] : 4
+                    if previousStarts && flags & 4 != 0 { found |= Signals.gbkPair.rawValue }
+                    previousStarts = flags & 1 != 0
+                    switch ch {
+                    case 0x28, 0xFF08: found |= Signals.parenthesis.rawValue
+                    case 0x3F: found |= Signals.questionMark.rawValue
+                    case 0xC2...0xF4: found |= Signals.latin1Lead.rawValue
+                    case 0xFFFD, 0x951F, 0x70EB, 0x5C6F: found |= Signals.lost.rawValue
+                    case 0xFF66...0xFF9F: found |= Signals.halfwidthKana.rawValue
+                    default: break
+                    }
+                }
+                return Signals(rawValue: found)
+            }
+        }
+    }
+
     // MARK: information already lost
 
     private static let percentFFFD: [UInt8] = Array("%EF%BF%BD".utf8)
+
+    /// Whether `matchesPercentFFFD` holds anywhere in `bytes`, jumping from `%` to `%` with memchr.
+    package static func containsPercentFFFD(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            var i = 0
+            while i < buffer.count, let hit = memchr(base + i, 0x25, buffer.count - i) {
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if matchesPercentFFFD(bytes, at: at) { return true }
+                i = at + 1
+            }
+            return false
+        }
+    }
 
     /// One finding per URL or front-matter value, with the count, as a warning: the characters were
     /// lost before capture (a slug of `%EF%BF%BD` words), which is worth knowing but is not an error of

@@ -1,3 +1,4 @@
+import Foundation
 import NewsLintCore
 
 /// `punctuation-halfwidth`: the half-width CJK forms `｢ ｣ ､ ｡ ･` (U+FF61–FF65) in Chinese or
@@ -74,6 +75,8 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         let bytes = document.bytes
         // U+FF61–FF65 are EF BD A1–A5: look for that byte triple, decode only lines that have it.
+        // A line has it only if the document does, and most documents do not: one memchr walk first.
+        guard Self.containsHalfwidthForm(bytes) else { return }
         var decoded: ScalarDecode?
         var documentDot: String?
         for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
@@ -90,6 +93,21 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
             let dot = middleDot != "auto" ? middleDot : (documentDot ?? Self.documentDot(ScalarRun(wholeFile: decode).cps))
             documentDot = dot
             checkLine(document.scalarRun(decode, line: n), dot: dot, into: &sink)
+        }
+    }
+
+    /// Whether `bytes` hold EF BD A1–A5 anywhere (memchr from one EF byte to the next).
+    package static func containsHalfwidthForm(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            let n = buffer.count
+            var i = 0
+            while i + 2 < n, let hit = memchr(base + i, 0xEF, n - 2 - i) {
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if buffer[at + 1] == 0xBD && buffer[at + 2] >= 0xA1 && buffer[at + 2] <= 0xA5 { return true }
+                i = at + 1
+            }
+            return false
         }
     }
 

@@ -28,16 +28,37 @@ public struct PunctuationWidthRule: Rule {
         for n in lines where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             if sink.budgetSpent(step: n, bytes: range.count) { return }
-            // Cheap skip: lines without both ASCII punctuation and non-ASCII bytes.
-            var hasPunct = false, hasWide = false
-            for b in document.bytes[range] {
-                if b >= 0x80 { hasWide = true } else if b == 0x2C || b == 0x2E || b == 0x3A || b == 0x3B || b == 0x21 || b == 0x3F || b == 0x28 || b == 0x29 { hasPunct = true }
-                if hasPunct && hasWide { break }
-            }
-            guard hasPunct && hasWide else { continue }
+            guard Self.mayReport(document.bytes, range) else { continue }
             let decode = decoded ?? document.scalars
             decoded = decode
             checkLine(document.scalarRun(decode, line: n), into: &sink)
+        }
+    }
+
+    /// Cheap skip on the line's bytes: `checkLine` reports only at `(` (a pair around Han text) or at
+    /// `,` `.` `:` `;` `!` `?` right after a non-ASCII character (Han, a closing quote, `？！`), after
+    /// `)` (`(Interpol),警方`) or after another `!`/`?` (`嗎?!`), and only on a line with non-ASCII text.
+    /// The byte before an ASCII byte ends the scalar before it, so the test on bytes is the test on scalars.
+    package static func mayReport(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        bytes.withUnsafeBufferPointer { buf in
+            var wide = false, candidate = false
+            var previous: UInt8 = 0
+            var k = range.lowerBound
+            while k < range.upperBound {
+                let b = buf[k]
+                if b >= 0x80 {
+                    wide = true
+                } else if b == 0x28 {
+                    candidate = true
+                } else if b == 0x2C || b == 0x2E || b == 0x3A || b == 0x3B || b == 0x21 || b == 0x3F,
+                          k > range.lowerBound, previous >= 0x80 || previous == 0x29 || previous == 0x3F || previous == 0x21 {
+                    candidate = true
+                }
+                if wide && candidate { return true }
+                previous = b
+                k &+= 1
+            }
+            return false
         }
     }
 

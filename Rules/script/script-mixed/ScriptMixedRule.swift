@@ -257,10 +257,17 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// Personal names given with their romanization, `黃之瀚(Alex Wong)`, `凌靜怡(Andrea …)`: the
     /// person's own spelling (a surname and one or two more Han characters right before the parenthesis).
     private func collectRomanizedNames(_ c: Scalars, tables: ScriptTables, into names: inout Set<[UInt32]>) {
-        let opens = c.withUnsafeElements { buf in
-            (2..<max(2, buf.count - 1)).filter { p in (buf[p] == 0x28 || buf[p] == 0xFF08) && CJK.isASCIILetter(buf[p + 1]) }
-        }
-        for p in opens {
+        // Most lines have no parenthesis before a letter: look for the next one in the buffer (no index check per scalar).
+        let count = c.count
+        var p = 2
+        while p < count - 1 {
+            p = c.withUnsafeElements { buf in
+                var k = p
+                while k < count - 1, !((buf[k] == 0x28 || buf[k] == 0xFF08) && CJK.isASCIILetter(buf[k + 1])) { k &+= 1 }
+                return k
+            }
+            guard p < count - 1 else { return }
+            defer { p += 1 }
             for start in [p - 3, p - 2] where start >= 0 && (start..<p).allSatisfy({ CJK.isHan(c[$0]) }) {
                 let surname = tables.isNameCharacter(c[start]) || (tables.counterparts[c[start]] ?? []).contains { tables.isNameCharacter($0) }
                 if surname { names.insert((start..<p).map { c[$0] }); break }

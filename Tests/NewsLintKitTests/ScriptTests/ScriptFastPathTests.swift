@@ -144,4 +144,180 @@ import Testing
         }
         #expect(masked > 100)
     }
+
+    // MARK: byte prefilters against the byte loops they replaced
+
+    /// Byte strings near the prefilters' edges: the sequences each rule looks for, their near misses
+    /// (`“` E2 80 9C, `，` EF BC 8C), controls, truncated sequences and Chinese text.
+    static let bytePieces: [[UInt8]] = [
+        [0xE2, 0x80, 0x8B], [0xE2, 0x80, 0x9C], [0xE2, 0x80, 0xAA], [0xE2, 0x81, 0xA0], [0xE2, 0x81, 0xAA], [0xEF, 0xBB, 0xBF],
+        [0xE1, 0xA0, 0x8E], [0xD8, 0x9C], [0xC2, 0xAD], [0xC2], [0x7F], [0x09], [0x0A], [0x0D], [0x1A], [0x00], [0x0E],
+        [0xEE, 0x80, 0x80], [0xEF, 0xBF, 0xBC], [0xEF, 0xBF, 0xBD], [0xEF, 0xA3, 0xBF], [0xEF, 0xA4, 0x80], [0xEF, 0xAB], [0xEF, 0xBC, 0x8C],
+        [0xF3, 0xB0, 0x80, 0x80], [0xF3, 0xAF], [0xF4, 0x8F, 0xBF, 0xBF], [0xF0, 0xAF, 0xA0, 0x80], [0xF0, 0x9F, 0x98, 0x80],
+        [0xE2, 0xBA, 0x80], [0xE2, 0xBF], [0xEF, 0xBD, 0xA1], [0xEF, 0xBD, 0xA5], [0xEF, 0xBD, 0xA6], [0xEF, 0xBD], [0xEF],
+        Array("%EF%BF%BD".utf8), Array("%ef%Bf%bd".utf8), Array("%EF%BF%B".utf8), Array("%%EF".utf8), Array("%".utf8),
+        Array("中文，這是測試。".utf8), Array("abc ".utf8), [0xE4, 0xB8], [0x80], [0xBD],
+    ]
+
+    static func randomBytes(_ random: inout Generator) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for _ in 0..<random.below(24) { bytes += bytePieces[random.below(bytePieces.count)] }
+        return bytes
+    }
+
+    static func plainInvisible(_ buf: [UInt8]) -> Bool {
+        var i = 0
+        let n = buf.count
+        while i < n {
+            let b = buf[i]
+            if b < 0x20 { if b != 0x09 && b != 0x0A && b != 0x0D { return true } } else if b == 0x7F || b == 0xC2 {
+                return true
+            } else if i + 1 < n {
+                let b1 = buf[i + 1]
+                if (b == 0xEF && b1 == 0xBB) || (b == 0xE1 && b1 == 0xA0) || (b == 0xD8 && b1 == 0x9C) { return true }
+                if b == 0xE2 && i + 2 < n {
+                    let b2 = buf[i + 2]
+                    if (b1 == 0x80 && ((b2 >= 0x8B && b2 <= 0x8F) || (b2 >= 0xAA && b2 <= 0xAE))) || (b1 == 0x81 && b2 >= 0xA0 && b2 <= 0xA9) { return true }
+                }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    static func plainCharLost(_ buf: [UInt8]) -> Bool {
+        let n = buf.count
+        var i = 0
+        while i < n {
+            let b = buf[i]
+            if b < 0x20 {
+                if b != 0x09 && b != 0x0A && b != 0x0D { return true }
+            } else if b == 0xEE || b == 0xF4 {
+                return true
+            } else if i + 1 < n {
+                let b1 = buf[i + 1]
+                if b == 0xEF && (b1 <= 0xA3 || (b1 == 0xBF && i + 2 < n && buf[i + 2] == 0xBC)) { return true }
+                if b == 0xF3 && b1 >= 0xB0 { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    static func plainCompat(_ buf: [UInt8]) -> Bool {
+        var i = 0
+        let n = buf.count
+        while i + 1 < n {
+            let b = buf[i], b1 = buf[i + 1]
+            if (b == 0xE2 && b1 >= 0xBA && b1 <= 0xBF) || (b == 0xEF && b1 >= 0xA4 && b1 <= 0xAB) || (b == 0xF0 && b1 == 0xAF) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    static func plainHalfwidth(_ buf: [UInt8]) -> Bool {
+        var i = 0
+        while i + 2 < buf.count {
+            if buf[i] == 0xEF && buf[i + 1] == 0xBD && buf[i + 2] >= 0xA1 && buf[i + 2] <= 0xA5 { return true }
+            i += 1
+        }
+        return false
+    }
+
+    static func plainPercentFFFD(_ buf: [UInt8]) -> Bool {
+        let p = Array("%EF%BF%BD".utf8)
+        guard buf.count >= p.count else { return false }
+        func upper(_ b: UInt8) -> UInt8 { b >= 0x61 && b <= 0x66 ? b - 0x20 : b }
+        for i in 0...(buf.count - p.count) where (0..<p.count).allSatisfy({ upper(buf[i + $0]) == p[$0] }) { return true }
+        return false
+    }
+
+    @Test func bytePrefiltersEqualTheByteLoops() {
+        var random = Generator(state: 13)
+        var hits = [0, 0, 0, 0, 0]
+        for _ in 0..<20_000 {
+            let bytes = Self.randomBytes(&random)
+            let answers = [
+                (InvisibleCharRule.mayHoldCandidate(bytes), Self.plainInvisible(bytes)),
+                (CharLostRule.mayHoldCandidate(bytes), Self.plainCharLost(bytes)),
+                (CompatIdeographRule.mayHoldCandidate(bytes), Self.plainCompat(bytes)),
+                (PunctuationHalfwidthRule.containsHalfwidthForm(bytes), Self.plainHalfwidth(bytes)),
+                (MojibakeRule.containsPercentFFFD(bytes), Self.plainPercentFFFD(bytes)),
+            ]
+            for (k, (fast, plain)) in answers.enumerated() {
+                #expect(fast == plain, "prefilter \(k): \(bytes)")
+                if plain { hits[k] += 1 }
+            }
+        }
+        // Both answers occur for every prefilter.
+        #expect(hits.allSatisfy { $0 > 500 && $0 < 19_500 }, "\(hits)")
+    }
+
+    // MARK: per-line skips: a skipped detector would have found nothing
+
+    /// Lines near the detectors' edges: mojibake of each kind, pinyin glosses, question marks, ASCII
+    /// punctuation beside Han text, parentheses, closing quotes.
+    static let linePieces = [
+        "锟斤拷", "烫烫烫", "屯屯", "\u{FFFD}", "é", "Ã©", "ï¼Œ", "â€œ", "ä¸­æ–‡", "é‡‘", "Ø·", "×•", "café", "鍏ㄥ浗", "鏂伴椈", "浣犲ソ",
+        "涓枃", "ｱｲ", "ｺﾝ", "?", "?!", "!", "學?!半p一流”", "(qū)", "區(qū)", "（háng）", "讀", "(", ")", "（", "）", "(Interpol)",
+        "中國", "后面", "干部", "台灣", "，", "。", ",", ".", ":", ";", "10:30", "3.5", "”", "」", "》", " ", "abc", "B超", "哈利.波特",
+        "《條例》", "(第32章)", "𠀀", "\u{1A}", "<a>", "`x`", "http://a.b/c", "嗎", "呢",
+    ]
+
+    static func randomLines(_ random: inout Generator, lines: Int) -> String {
+        var text = ""
+        for _ in 0..<lines {
+            for _ in 0..<random.below(14) { text += linePieces[random.below(linePieces.count)] }
+            text += "\n"
+        }
+        return text
+    }
+
+    @Test func mojibakeSignalsSkipOnlyDetectorsThatFindNothing() throws {
+        let rule = try MojibakeRule(options: RuleOptions())
+        var random = Generator(state: 17)
+        var found = 0
+        for k in 0..<600 {
+            let document = Document(path: k % 3 == 0 ? "r.html" : "r.md", text: Self.randomLines(&random, lines: 6))
+            let decode = document.scalars
+            for n in stride(from: 1, through: document.lineCount, by: 1) {
+                let run = document.scalarRun(decode, line: n)
+                var fast = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
+                var plain = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
+                var fastPinyin: [MojibakeRule.PinyinArtifact] = [], plainPinyin: [MojibakeRule.PinyinArtifact] = []
+                rule.checkLine(run, document.bytes, signals: MojibakeRule.signals(run), pinyin: &fastPinyin, into: &fast)
+                rule.checkLine(run, document.bytes, signals: .all, pinyin: &plainPinyin, into: &plain)
+                #expect(fast.diagnostics == plain.diagnostics)
+                #expect(fastPinyin.map(\.range) == plainPinyin.map(\.range))
+                found += plain.diagnostics.count + plainPinyin.count
+            }
+        }
+        #expect(found > 1000)
+    }
+
+    @Test func punctuationWidthSkipsOnlyLinesWithoutFindings() {
+        let rule = PunctuationWidthRule(options: RuleOptions())
+        var random = Generator(state: 19)
+        var skipped = 0, found = 0
+        for k in 0..<600 {
+            let document = Document(path: k % 3 == 0 ? "r.html" : "r.md", text: Self.randomLines(&random, lines: 6))
+            let decode = document.scalars
+            for n in stride(from: 1, through: document.lineCount, by: 1) {
+                let range = document.contentRange(ofLine: n)
+                let bytes = document.bytes[range]
+                // The skip it replaced: ASCII punctuation and a non-ASCII byte.
+                let before = bytes.contains { $0 >= 0x80 } && bytes.contains { [0x2C, 0x2E, 0x3A, 0x3B, 0x21, 0x3F, 0x28, 0x29].contains($0) }
+                let mayReport = PunctuationWidthRule.mayReport(document.bytes, range)
+                #expect(!mayReport || before)
+                var sink = DiagnosticSink(document: document, rule: "punctuation-width", severity: .warning, readsProse: true)
+                rule.checkLine(document.scalarRun(decode, line: n), into: &sink)
+                if !mayReport {
+                    #expect(sink.diagnostics.isEmpty, "\(String(decoding: bytes, as: UTF8.self))")
+                    if before { skipped += 1 }
+                }
+                found += sink.diagnostics.count
+            }
+        }
+        #expect(skipped > 100 && found > 100, "\(skipped) \(found)")
+    }
 }
