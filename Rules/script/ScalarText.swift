@@ -233,7 +233,9 @@ extension ProseMask {
     package static func nonProse(_ run: ScalarRun, in document: Document) -> [Bool] {
         var mask = nonProse(run)
         if document.isHTMLFile {
-            document.html.markHidden(offsets: run.offsets, count: run.count, into: &mask)
+            mask.withUnsafeMutableBufferPointer { m in
+                document.html.forEachHiddenRange(run) { r in for x in r { m[x] = true } }
+            }
         }
         return mask
     }
@@ -289,27 +291,20 @@ package struct NonProse {
 }
 
 extension HTMLView {
-    /// `hidden[i]` set for every scalar of `offsets` (byte offsets, one per scalar, ascending) that
-    /// lies outside visible text. One forward walk over the tokens.
-    /// Scalars before the tokenized range (front matter) are not HTML and stay as they are.
-    package func markHidden(offsets: some RandomAccessCollection<Int>, count: Int, into hidden: inout [Bool]) {
-        var t = 0
-        var i = 0
-        for offset in offsets.prefix(count) {
-            defer { i += 1 }
-            guard offset >= range.lowerBound else { continue }
-            if t == 0, let first = tokenIndex(containing: offset) { t = first }
-            while t < tokens.count, tokens[t].range.upperBound <= offset { t += 1 }
-            if t >= tokens.count || offset < tokens[t].range.lowerBound || !isProse(token: t) { hidden[i] = true }
+    /// `forEachHiddenRange` into a mask created (all false) at the first hidden scalar.
+    package func markHiddenByToken(_ run: ScalarRun, into mask: inout [Bool]?) {
+        let n = run.count
+        forEachHiddenRange(run) { r in
+            if mask == nil { mask = [Bool](repeating: false, count: n) }
+            mask?.withUnsafeMutableBufferPointer { m in for x in r { m[x] = true } }
         }
     }
-}
 
-extension HTMLView {
-    /// What `markHidden` marks, walked token by token instead of scalar by scalar: each token's
-    /// scalars are found by bisecting the run's offsets, and `isProse(token:)` is asked once per
-    /// token. `mask` is created (all false) at the first hidden scalar.
-    package func markHiddenByToken(_ run: ScalarRun, into mask: inout [Bool]?) {
+    /// Calls `body` with each range of scalars of `run` that lies outside visible text (tags,
+    /// attribute values, comments, script and style), in order. Scalars before the tokenized range
+    /// (front matter) are not HTML and are left out. Walked token by token: each token's scalars
+    /// are found by bisecting the run's offsets, and `isProse(token:)` is asked once per token.
+    package func forEachHiddenRange(_ run: ScalarRun, _ body: (Range<Int>) -> Void) {
         let n = run.count
         let offsets = run.offsets
         /// The first scalar index in `from..<n` whose offset is at least `offset` (offsets ascend).
@@ -321,11 +316,7 @@ extension HTMLView {
             }
             return lo
         }
-        func mark(_ r: Range<Int>) {
-            guard !r.isEmpty else { return }
-            if mask == nil { mask = [Bool](repeating: false, count: n) }
-            mask?.withUnsafeMutableBufferPointer { m in for x in r { m[x] = true } }
-        }
+        func mark(_ r: Range<Int>) { if !r.isEmpty { body(r) } }
         var i = firstScalar(from: 0, atOrAfter: range.lowerBound)
         guard i < n else { return }
         // The first token ending after the scalar (tokens are in document order).

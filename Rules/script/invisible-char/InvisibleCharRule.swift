@@ -64,8 +64,11 @@ public struct InvisibleCharRule: Rule {
             while i < n {
                 defer { i = Self.leadBytes.firstIndex(in: buf, from: i + 1, to: n) }
                 let b = buf[i]
-                if b < 0x20 { if b != 0x09 && b != 0x0A && b != 0x0D { return true } } else if b == 0x7F || b == 0xC2 {
+                if b < 0x20 { if b != 0x09 && b != 0x0A && b != 0x0D { return true } } else if b == 0x7F {
                     return true
+                } else if b == 0xC2 {
+                    // C2 80–9F (C1 controls) and C2 AD (soft hyphen); not C2 A0, the no-break space of most HTML pages.
+                    if i + 1 < n, buf[i + 1] <= 0x9F || buf[i + 1] == 0xAD { return true }
                 } else if i + 1 < n {
                     let b1 = buf[i + 1]
                     if (b == 0xEF && b1 == 0xBB) || (b == 0xE1 && b1 == 0xA0) || (b == 0xD8 && b1 == 0x9C) { return true }
@@ -82,8 +85,8 @@ public struct InvisibleCharRule: Rule {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         // Fast path: nothing below 0x20 except tab/LF/CR, no DEL, and no lead bytes of the characters we look for.
-        // Prefilter on byte pairs/triples: E2 80 8B–8F, E2 80 AA–AE, E2 81 A0–A9, EF BB (U+FEFF), E1 A0 (U+180E), C2 (C1 controls,
-        // soft hyphen), D8 9C (U+061C); E2 and EF alone would match `“` and `，` in every Chinese file.
+        // Prefilter on byte pairs/triples: E2 80 8B–8F, E2 80 AA–AE, E2 81 A0–A9, EF BB (U+FEFF), E1 A0 (U+180E), C2 80–9F
+        // (C1 controls), C2 AD (soft hyphen), D8 9C (U+061C); E2 and EF alone would match `“` and `，` in every Chinese file.
         guard Self.mayHoldCandidate(document.bytes) else { return }
         let run = ScalarRun(wholeFile: document.scalars)
         let c = run.cps
