@@ -91,24 +91,27 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         /// U+00C2–U+00F4, a UTF-8 lead byte read as Latin-1 (`latin1Spans`).
         package static let latin1Lead = Signals(rawValue: 8)
         /// A character whose GB18030 code starts a 3-byte UTF-8 sequence, followed by one whose code
-        /// may continue it (`gbkMojibake` needs such a pair inside a run).
+        /// may continue it, and a third character, all three in one run of East Asian text: what
+        /// `gbkMojibake` needs before it converts a run.
         package static let gbkPair = Signals(rawValue: 16)
         /// Half-width katakana (`shiftJISSpans`).
         package static let halfwidthKana = Signals(rawValue: 32)
         package static let all = Signals(rawValue: 63)
     }
 
-    /// The signals of `run`, in one pass with one table lookup per character.
+    /// The signals of `run`, in one pass (for East Asian text, one lookup in an 8 KB bitset per character).
     package static func signals(_ run: ScalarRun) -> Signals {
-        gbFlags.withUnsafeBufferPointer { gb in
+        gbStartBits.withUnsafeBufferPointer { startBits in
             run.cps.withUnsafeElements { c in
                 var found: UInt8 = 0
-                var previousStarts = false
+                // `gbkMojibake`'s candidate: k, k+1 and k+2 in one run (its segments), `startsUTF8InGB(c[k])`
+                // and `continuesUTF8InGB(c[k + 1])`.
+                var previousStarts = false, pairBefore = false
                 for ch in c {
-                    // Beyond the BMP (and `ScalarRun.invalid`): starts nothing, may continue (`continuesUTF8InGB`).
-                    let flags: UInt8 = ch < 0x10000 ? gb[Int(ch)] : 4
-                    if previousStarts && flags & 4 != 0 { found |= Signals.gbkPair.rawValue }
-                    previousStarts = flags & 1 != 0
+                    let inRun = ch >= 0x2E80 && ch != ScalarRun.invalid && ch != 0x3002 && ch != 0xFF0C && ch != 0x3001
+                    if pairBefore && inRun { found |= Signals.gbkPair.rawValue }
+                    pairBefore = previousStarts && inRun && continuesUTF8InGB(ch)
+                    previousStarts = inRun && ch < 0x10000 && startBits[Int(ch >> 6)] & (1 << UInt64(ch & 63)) != 0
                     switch ch {
                     case 0x28, 0xFF08: found |= Signals.parenthesis.rawValue
                     case 0x3F: found |= Signals.questionMark.rawValue
@@ -538,6 +541,13 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         }
         return table
     }
+
+    /// `gbFlags` bit 0 as a bitset (8 KB instead of 64 KB, read for every character by `signals`).
+    package static let gbStartBits: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: 0x10000 / 64)
+        for (c, flags) in gbFlags.enumerated() where flags & 1 != 0 { bits[c >> 6] |= 1 << UInt64(c & 63) }
+        return bits
+    }()
 
     @inline(__always)
     package static func startsUTF8InGB(_ c: UInt32) -> Bool { c < 0x10000 && gbFlags[Int(c)] & 1 != 0 }

@@ -306,10 +306,45 @@ extension HTMLView {
         return text
     }
 
+    /// Whether `gbkMojibake` keeps a segment of `c` to convert (its loop before the conversion).
+    static func plainGBKCandidate(_ c: [UInt32]) -> Bool {
+        var i = 0
+        while i < c.count {
+            guard c[i] >= 0x2E80 && c[i] != ScalarRun.invalid else { i += 1; continue }
+            var j = i
+            while j < c.count, c[j] >= 0x2E80, c[j] != ScalarRun.invalid, c[j] != 0x3002, c[j] != 0xFF0C, c[j] != 0x3001 { j += 1 }
+            defer { i = max(j, i + 1) }
+            if j - i >= 3, (i..<(j - 2)).contains(where: { MojibakeRule.startsUTF8InGB(c[$0]) && MojibakeRule.continuesUTF8InGB(c[$0 + 1]) }) { return true }
+        }
+        return false
+    }
+
+    @Test func gbkSignalIsTheSegmentTest() {
+        var random = Generator(state: 29)
+        // Characters that start and continue UTF-8 in GB18030, and the characters that end a run.
+        let starts = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.startsUTF8InGB($0) }
+        let continues = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.continuesUTF8InGB($0) && !MojibakeRule.startsUTF8InGB($0) }
+        let others: [UInt32] = [0x3002, 0xFF0C, 0x3001, 0x41, 0x20, 0x4E2D, 0x20000, 0x2E80, 0x2E7F, 0xFF08]
+        var both = [0, 0]
+        for _ in 0..<20_000 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<random.below(12) {
+                let pool = [starts, continues, others][random.below(3)]
+                text.append(Unicode.Scalar(pool[random.below(pool.count)]) ?? "?")
+            }
+            let document = Document(path: "a.md", text: String(text))
+            let run = ScalarRun(wholeFile: document.scalars)
+            let plain = Self.plainGBKCandidate(Array(run.cps))
+            #expect(MojibakeRule.signals(run).contains(.gbkPair) == plain)
+            both[plain ? 1 : 0] += 1
+        }
+        #expect(both[0] > 1000 && both[1] > 1000, "\(both)")
+    }
+
     @Test func mojibakeSignalsSkipOnlyDetectorsThatFindNothing() throws {
         let rule = try MojibakeRule(options: RuleOptions())
         var random = Generator(state: 17)
-        var found = 0
+        var found = 0, gbk = 0
         for k in 0..<600 {
             let document = Document(path: k % 3 == 0 ? "r.html" : "r.md", text: Self.randomLines(&random, lines: 6))
             let decode = document.scalars
@@ -323,9 +358,10 @@ extension HTMLView {
                 #expect(fast.diagnostics == plain.diagnostics)
                 #expect(fastPinyin.map(\.range) == plainPinyin.map(\.range))
                 found += plain.diagnostics.count + plainPinyin.count
+                gbk += plain.diagnostics.filter { $0.message.contains("read as GBK") }.count
             }
         }
-        #expect(found > 1000)
+        #expect(found > 1000 && gbk > 20, "\(found) \(gbk)")
     }
 
     @Test func punctuationWidthSkipsOnlyLinesWithoutFindings() {
