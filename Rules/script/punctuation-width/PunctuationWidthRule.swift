@@ -41,26 +41,26 @@ public struct PunctuationWidthRule: Rule {
     /// The byte before an ASCII byte ends the scalar before it, so the test on bytes is the test on scalars.
     package static func mayReport(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         bytes.withUnsafeBufferPointer { buf in
-            var wide = false, candidate = false
-            var previous: UInt8 = 0
+            let end = range.upperBound
             var k = range.lowerBound
-            while k < range.upperBound {
-                let b = buf[k]
-                if b >= 0x80 {
-                    wide = true
-                } else if b == 0x28 {
-                    candidate = true
-                } else if b == 0x2C || b == 0x2E || b == 0x3A || b == 0x3B || b == 0x21 || b == 0x3F,
-                          k > range.lowerBound, previous >= 0x80 || previous == 0x29 || previous == 0x3F || previous == 0x21 {
-                    candidate = true
+            while k < end, buf[k] < 0x80 { k &+= 1 }
+            guard k < end else { return false }
+            // From one mark to the next (a table lookup per byte in between).
+            k = marks.firstIndex(in: buf, from: range.lowerBound, to: end)
+            while k < end {
+                if buf[k] == 0x28 { return true }
+                if k > range.lowerBound {
+                    let previous = buf[k &- 1]
+                    if previous >= 0x80 || previous == 0x29 || previous == 0x3F || previous == 0x21 { return true }
                 }
-                if wide && candidate { return true }
-                previous = b
-                k &+= 1
+                k = marks.firstIndex(in: buf, from: k &+ 1, to: end)
             }
             return false
         }
     }
+
+    /// `(` and the marks `mayReport` looks behind.
+    private static let marks = ByteSet([0x28, 0x2C, 0x2E, 0x3A, 0x3B, 0x21, 0x3F])
 
     package func checkLine(_ run: ScalarRun, into sink: inout DiagnosticSink) {
         let c = run.cps

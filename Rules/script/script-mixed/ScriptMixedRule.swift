@@ -46,7 +46,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         // Lines, or in an HTML document its text blocks (a scraped page may hold an article on one line).
         let html = document.isHTMLFile
         let tables = self.tables
-        var runs: [(run: ScalarRun, skip: NonProse, simplified: Int, traditional: Int, phraseHeads: Int)] = []
+        var runs: [(run: ScalarRun, skip: NonProse, simplified: Int, traditional: Int, phraseCandidate: Bool)] = []
         var simplified = 0, traditional = 0
         var variantCounts: [UInt32: Int] = [:]
         var decoded: ScalarDecode?
@@ -63,30 +63,35 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             decoded = decode
             let run = html ? document.scalarRun(decode, bytes: range) : document.scalarRun(decode, line: n)
             let skip = ProseMask.nonProseIfAny(run, in: document)
-            var s = 0, t = 0, heads = 0
-            run.cps.withUnsafeElements { c in
-                let count = c.count
-                for i in 0..<count {
-                    let ch = c[i]
-                    guard ch >= 0x2E80 else { continue }
-                    // One lookup answers everything below; most characters have no flag at all.
-                    let r = tables.raw(ch)
-                    guard r != 0, !skip[i] else { continue }
-                    // Counted only where an entry could match (its first two characters): `checkLine`
-                    // finds nothing in a line without one.
-                    if r & ScriptTables.phraseHeadMask != 0, i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) { heads += 1 }
-                    guard ch >= 0x3400 else { continue }
-                    if r & ScriptTables.variantBit != 0 { variantCounts[ch, default: 0] += 1 }
-                    switch r & ScriptTables.classMask {
-                    case ScriptTables.Class.simplifiedOnly.rawValue: s += 1
-                    case ScriptTables.Class.traditionalOnly.rawValue: t += 1
-                    default: break
+            var s = 0, t = 0, phraseCandidate = false
+            skip.flags.withUnsafeBufferPointer { skipped in
+                run.cps.withUnsafeElements { c in
+                    let count = c.count
+                    let masked = !skipped.isEmpty
+                    for i in 0..<count {
+                        let ch = c[i]
+                        guard ch >= 0x2E80 else { continue }
+                        // One lookup answers everything below; most characters have no flag at all.
+                        let r = tables.raw(ch)
+                        guard r != 0, !(masked && skipped[i]) else { continue }
+                        // A phrase head where an entry could match (its first two characters): `checkLine`
+                        // finds no word-level leftover in a line without one. One is enough to know.
+                        if !phraseCandidate, r & ScriptTables.phraseHeadMask != 0, i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) {
+                            phraseCandidate = true
+                        }
+                        guard ch >= 0x3400 else { continue }
+                        if r & ScriptTables.variantBit != 0 { variantCounts[ch, default: 0] += 1 }
+                        switch r & ScriptTables.classMask {
+                        case ScriptTables.Class.simplifiedOnly.rawValue: s += 1
+                        case ScriptTables.Class.traditionalOnly.rawValue: t += 1
+                        default: break
+                        }
                     }
                 }
             }
             simplified += s
             traditional += t
-            runs.append((run, skip, s, t, heads))
+            runs.append((run, skip, s, t, phraseCandidate))
         }
         guard simplified != traditional, max(simplified, traditional) >= options.minEvidence else { return }
         let dominant: ScriptTables.Class = traditional > simplified ? .traditionalOnly : .simplifiedOnly
@@ -96,7 +101,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         // Names the text gives with their romanization once (金與正（Kim Yo-jong）) are names everywhere.
         var names = Set<[UInt32]>()
         for (run, _, _, _, _) in runs { collectRomanizedNames(run.cps, tables: tables, into: &names) }
-        for (step, (run, skip, s, t, heads)) in runs.enumerated() {
+        for (step, (run, skip, s, t, phraseCandidate)) in runs.enumerated() {
             if sink.budgetSpent(step: step + 1, bytes: run.cps.count * 3) { return }
             // An HTML block written in the other script (a DW photo gallery in Simplified inside a
             // Traditional article, a quoted review) is a passage of its own, not leftovers.
@@ -105,7 +110,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             // Nothing `checkLine` could report: no minority character, and no word-level leftover
             // (only looked for in Traditional text, and only from a phrase head before a character
             // some entry continues with).
-            if m == 0 && (dominant == .simplifiedOnly || heads == 0) { continue }
+            if m == 0 && (dominant == .simplifiedOnly || !phraseCandidate) { continue }
             checkLine(run, skip, tables: tables, dominant: dominant, preferred: preferred, names: names, into: &sink)
         }
     }
