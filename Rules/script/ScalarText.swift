@@ -55,7 +55,9 @@ package struct OffsetSlice: RandomAccessCollection {
 /// The scalars of one line (or the whole file), each with its byte offset, taken from the
 /// document's shared `ScalarDecode`. Ill-formed bytes are `ScalarRun.invalid` (one per byte).
 package struct ScalarRun {
-    package static let invalid: UInt32 = ScalarDecode.invalid
+    /// `ScalarDecode.invalid`, written as a literal: a global of another module is read through
+    /// `swift_once` at every use, and the rules compare scalars with it in their inner loops.
+    package static let invalid: UInt32 = 0xFFFF_FFFF
     /// Code points (or `invalid`).
     package let cps: Scalars
     /// Byte offset of each scalar; `offsets[cps.count]` is the end of the range.

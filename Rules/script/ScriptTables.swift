@@ -211,6 +211,8 @@ package struct ScriptTables: Sendable {
     /// Flag masks for callers that test `raw(c)` themselves.
     package static let classMask: UInt8 = 3
     package static let phraseHeadMask: UInt8 = phraseHeadBit
+    package static let allowTraditionalMask: UInt8 = allowTraditionalBit
+    package static let allowSimplifiedMask: UInt8 = allowSimplifiedBit
 
     @inline(__always)
     package func isPhraseHead(_ c: UInt32) -> Bool { raw(c) & Self.phraseHeadBit != 0 }

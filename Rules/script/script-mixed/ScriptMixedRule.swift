@@ -46,7 +46,10 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         // Lines, or in an HTML document its text blocks (a scraped page may hold an article on one line).
         let html = document.isHTMLFile
         let tables = self.tables
-        var runs: [(run: ScalarRun, skip: NonProse, simplified: Int, traditional: Int, phraseCandidate: Bool)] = []
+        // Per unit: its counts of each script's characters, of those the other script's standard does
+        // not also write (`isAllowed`: only those can be leftovers), and whether a word-level entry may start in it.
+        var runs: [(run: ScalarRun, skip: NonProse, simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int,
+                    phraseCandidate: Bool)] = []
         var simplified = 0, traditional = 0
         var variantCounts: [UInt32: Int] = [:]
         var decoded: ScalarDecode?
@@ -63,7 +66,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             decoded = decode
             let run = html ? document.scalarRun(decode, bytes: range) : document.scalarRun(decode, line: n)
             let skip = ProseMask.nonProseIfAny(run, in: document)
-            var s = 0, t = 0, phraseCandidate = false
+            var s = 0, t = 0, strictS = 0, strictT = 0, phraseCandidate = false
             skip.flags.withUnsafeBufferPointer { skipped in
                 run.cps.withUnsafeElements { c in
                     let count = c.count
@@ -82,8 +85,12 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                         guard ch >= 0x3400 else { continue }
                         if r & ScriptTables.variantBit != 0 { variantCounts[ch, default: 0] += 1 }
                         switch r & ScriptTables.classMask {
-                        case ScriptTables.Class.simplifiedOnly.rawValue: s += 1
-                        case ScriptTables.Class.traditionalOnly.rawValue: t += 1
+                        case ScriptTables.Class.simplifiedOnly.rawValue:
+                            s += 1
+                            if r & ScriptTables.allowTraditionalMask == 0 { strictS += 1 }
+                        case ScriptTables.Class.traditionalOnly.rawValue:
+                            t += 1
+                            if r & ScriptTables.allowSimplifiedMask == 0 { strictT += 1 }
                         default: break
                         }
                     }
@@ -91,7 +98,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             }
             simplified += s
             traditional += t
-            runs.append((run, skip, s, t, phraseCandidate))
+            runs.append((run, skip, s, t, strictS, strictT, phraseCandidate))
         }
         guard simplified != traditional, max(simplified, traditional) >= options.minEvidence else { return }
         let dominant: ScriptTables.Class = traditional > simplified ? .traditionalOnly : .simplifiedOnly
@@ -100,17 +107,18 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         for (form, other) in Self.variantOf where variantCounts[other, default: 0] > variantCounts[form, default: 0] { preferred[form] = other }
         // Names the text gives with their romanization once (金與正（Kim Yo-jong）) are names everywhere.
         var names = Set<[UInt32]>()
-        for (run, _, _, _, _) in runs { collectRomanizedNames(run.cps, tables: tables, into: &names) }
-        for (step, (run, skip, s, t, phraseCandidate)) in runs.enumerated() {
+        for unit in runs { collectRomanizedNames(unit.run.cps, tables: tables, into: &names) }
+        for (step, (run, skip, s, t, strictS, strictT, phraseCandidate)) in runs.enumerated() {
             if sink.budgetSpent(step: step + 1, bytes: run.cps.count * 3) { return }
             // An HTML block written in the other script (a DW photo gallery in Simplified inside a
             // Traditional article, a quoted review) is a passage of its own, not leftovers.
             let (m, d) = dominant == .traditionalOnly ? (s, t) : (t, s)
             if html, m >= 2, Double(m) / Double(m + d) > options.maxLeftoverShare { continue }
-            // Nothing `checkLine` could report: no minority character, and no word-level leftover
-            // (only looked for in Traditional text, and only from a phrase head before a character
-            // some entry continues with).
-            if m == 0 && (dominant == .simplifiedOnly || !phraseCandidate) { continue }
+            // Nothing `checkLine` could report: no minority character the dominant script's standard
+            // does not also write, and no word-level leftover (only looked for in Traditional text,
+            // and only from a phrase head before a character some entry continues with).
+            let strictMinority = dominant == .traditionalOnly ? strictS : strictT
+            if strictMinority == 0 && (dominant == .simplifiedOnly || !phraseCandidate) { continue }
             checkLine(run, skip, tables: tables, dominant: dominant, preferred: preferred, names: names, into: &sink)
         }
     }

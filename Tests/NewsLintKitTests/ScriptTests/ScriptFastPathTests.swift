@@ -83,6 +83,10 @@ extension HTMLView {
         #expect(differing.isEmpty, "\(differing)")
     }
 
+    @Test func invalidScalarIsTheDecodesOwn() {
+        #expect(ScalarRun.invalid == ScalarDecode.invalid)
+    }
+
     @Test func phrasePairFilterKeepsEveryEntry() {
         let tables = ScriptTables.shared
         let plain = PlainTables()
