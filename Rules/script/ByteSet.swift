@@ -1,24 +1,61 @@
-/// A set of byte values as a 256-entry table, for the script rules' prefilters: they skip, one
-/// lookup per byte, the bytes no candidate starts with (in Chinese text: Han lead and continuation
-/// bytes, most of a file) instead of comparing each byte with every lead byte in turn.
+/// A set of byte values for the script rules' prefilters, which skip the bytes no candidate starts
+/// with (in Chinese text: Han lead and continuation bytes, most of a file). Eight bytes are tested
+/// at a time against a few byte values and "any byte below a bound" (the usual zero-byte trick,
+/// exact for "is there one"); a word that may hold a member is then read byte by byte in a table.
 package struct ByteSet: Sendable {
     private let member: [Bool]
+    /// Each value the word test looks for, repeated in all eight bytes.
+    private let broadcasts: [UInt64]
+    /// The word test also flags bytes below this bound (0: none).
+    private let below: UInt8
 
-    package init(_ bytes: some Sequence<UInt8>) {
+    /// `values`, plus every byte below `below` except those in `except` (the word test flags those
+    /// too, and the table turns them away).
+    package init(_ values: [UInt8], below: UInt8 = 0, except: [UInt8] = []) {
+        precondition(below <= 0x80, "the word test is exact only for bounds up to 0x80")
         var member = [Bool](repeating: false, count: 256)
-        for b in bytes { member[Int(b)] = true }
+        for b in values { member[Int(b)] = true }
+        for b in 0..<Int(below) where !except.contains(UInt8(b)) { member[b] = true }
         self.member = member
+        broadcasts = values.filter { $0 >= below }.map { UInt64($0) &* Self.ones }
+        self.below = below
     }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
 
     package func contains(_ b: UInt8) -> Bool { member[Int(b)] }
 
-    /// The first index in `from..<end` of `buffer` whose byte is in the set, or `end`.
+    /// Whether the eight bytes of `x` may hold a member (never false when one does).
     @inline(__always)
+    private func mayHold(_ x: UInt64, _ patterns: UnsafeBufferPointer<UInt64>) -> Bool {
+        var found: UInt64 = below > 0 ? (x &- UInt64(below) &* Self.ones) & ~x : 0
+        for p in patterns {
+            let y = x ^ p
+            found |= (y &- Self.ones) & ~y
+        }
+        return found & Self.highs != 0
+    }
+
+    /// The first index in `from..<end` of `buffer` whose byte is in the set, or `end`.
     package func firstIndex(in buffer: UnsafeBufferPointer<UInt8>, from: Int, to end: Int) -> Int {
-        member.withUnsafeBufferPointer { table in
-            var i = from
-            while i < end, !table[Int(buffer[i])] { i &+= 1 }
-            return i
+        guard let base = buffer.baseAddress, from < end else { return max(from, end) }
+        return member.withUnsafeBufferPointer { table in
+            broadcasts.withUnsafeBufferPointer { patterns in
+                var i = from
+                while i < end {
+                    if i &+ 8 <= end, !mayHold(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self), patterns) {
+                        i &+= 8
+                        continue
+                    }
+                    let stop = min(i &+ 8, end)
+                    while i < stop {
+                        if table[Int(buffer[i])] { return i }
+                        i &+= 1
+                    }
+                }
+                return end
+            }
         }
     }
 }

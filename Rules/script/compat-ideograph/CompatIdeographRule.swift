@@ -24,16 +24,18 @@ public struct CompatIdeographRule: Rule {
         (0x2E80...0x2FDF).contains(c) || (0xF900...0xFAFF).contains(c) || (0x2F800...0x2FA1F).contains(c)
     }
 
+    /// The bytes the prefilter below acts on (any other byte it passes over).
+    package static let leadBytes = ByteSet([0xE2, 0xEF, 0xF0])
+
     /// Whether `bytes` may hold a character this rule reports (the prefilter of `check`).
     package static func mayHoldCandidate(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { buf -> Bool in
-            // A plain loop: E2 and EF start `“` and `，`, so a table skipping to them stops too often to gain.
-            var i = 0
             let n = buf.count
+            var i = Self.leadBytes.firstIndex(in: buf, from: 0, to: n - 1)
             while i + 1 < n {
                 let b = buf[i], b1 = buf[i + 1]
                 if (b == 0xE2 && b1 >= 0xBA && b1 <= 0xBF) || (b == 0xEF && b1 >= 0xA4 && b1 <= 0xAB) || (b == 0xF0 && b1 == 0xAF) { return true }
-                i += 1
+                i = Self.leadBytes.firstIndex(in: buf, from: i + 1, to: n - 1)
             }
             return false
         }

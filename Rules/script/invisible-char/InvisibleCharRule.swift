@@ -54,7 +54,7 @@ public struct InvisibleCharRule: Rule {
     }
 
     /// The bytes the prefilter below acts on (any other byte it passes over).
-    package static let leadBytes = ByteSet(Array(0x00...0x08) + [0x0B, 0x0C] + Array(0x0E...0x1F) + [0x7F, 0xC2, 0xEF, 0xE1, 0xD8, 0xE2])
+    package static let leadBytes = ByteSet([0x7F, 0xC2, 0xEF, 0xE1, 0xD8, 0xE2], below: 0x20, except: [0x09, 0x0A, 0x0D])
 
     /// Whether `bytes` may hold a character this rule reports (the prefilter of `check`).
     package static func mayHoldCandidate(_ bytes: [UInt8]) -> Bool {

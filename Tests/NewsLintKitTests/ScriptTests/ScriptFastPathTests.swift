@@ -270,6 +270,25 @@ extension HTMLView {
         #expect(dropped == 300)
     }
 
+    @Test func byteSetFindsWhatALinearSearchFinds() {
+        var random = Generator(state: 31)
+        for _ in 0..<3_000 {
+            let values = (0..<random.below(7)).map { _ in UInt8(random.below(256)) }
+            let below = UInt8([0, 0x20, 0x80, UInt8(random.below(0x81))][random.below(4)])
+            let except = (0..<random.below(3)).map { _ in UInt8(random.below(0x20)) }
+            let set = ByteSet(values, below: below, except: except)
+            func isMember(_ b: UInt8) -> Bool { values.contains(b) || (b < below && !except.contains(b)) }
+            #expect((0...255).allSatisfy { set.contains(UInt8($0)) == isMember(UInt8($0)) })
+            // Mostly non-members, so that whole words are skipped.
+            let pool = (0...255).map(UInt8.init).filter { !isMember($0) }
+            var bytes = (0..<random.below(70)).map { _ in pool.isEmpty ? 0 : pool[random.below(pool.count)] }
+            for _ in 0..<random.below(3) where !bytes.isEmpty { bytes[random.below(bytes.count)] = UInt8(random.below(256)) }
+            let from = random.below(bytes.count + 1), end = from + random.below(bytes.count - from + 1)
+            let expected = (from..<end).first { isMember(bytes[$0]) } ?? end
+            #expect(bytes.withUnsafeBufferPointer { set.firstIndex(in: $0, from: from, to: end) } == expected)
+        }
+    }
+
     @Test func bytePrefiltersEqualTheByteLoops() {
         var random = Generator(state: 13)
         var hits = [0, 0, 0, 0]
