@@ -1,17 +1,21 @@
 /// A set of byte values for the script rules' prefilters, which skip the bytes no candidate starts
-/// with (in Chinese text: Han lead and continuation bytes, most of a file). Eight bytes are tested
-/// at a time against a few byte values and "any byte below a bound" (the usual zero-byte trick,
-/// exact for "is there one"); a word that may hold a member is then read byte by byte in a table.
+/// with (in Chinese text: Han lead and continuation bytes, most of a file), one table lookup per
+/// byte. With `wordAtATime`, eight bytes are first tested at once against the set's values and "any
+/// byte below the bound" (the usual zero-byte trick, exact for "is there one"), and only a word that
+/// may hold a member is read byte by byte. That pays for a set of two or three values (measured:
+/// compat-ideograph's three lead bytes); with more values, or values found in every line (`，` is
+/// EF BC 8C, a line feed is below 0x20), the word test costs more than it skips.
 package struct ByteSet: Sendable {
     private let member: [Bool]
     /// Each value the word test looks for, repeated in all eight bytes.
     private let broadcasts: [UInt64]
     /// The word test also flags bytes below this bound (0: none).
     private let below: UInt8
+    private let wordAtATime: Bool
 
     /// `values`, plus every byte below `below` except those in `except` (the word test flags those
     /// too, and the table turns them away).
-    package init(_ values: [UInt8], below: UInt8 = 0, except: [UInt8] = []) {
+    package init(_ values: [UInt8], below: UInt8 = 0, except: [UInt8] = [], wordAtATime: Bool = false) {
         precondition(below <= 0x80, "the word test is exact only for bounds up to 0x80")
         var member = [Bool](repeating: false, count: 256)
         for b in values { member[Int(b)] = true }
@@ -19,6 +23,7 @@ package struct ByteSet: Sendable {
         self.member = member
         broadcasts = values.filter { $0 >= below }.map { UInt64($0) &* Self.ones }
         self.below = below
+        self.wordAtATime = wordAtATime
     }
 
     private static let ones: UInt64 = 0x0101_0101_0101_0101
@@ -44,7 +49,7 @@ package struct ByteSet: Sendable {
             broadcasts.withUnsafeBufferPointer { patterns in
                 var i = from
                 while i < end {
-                    if i &+ 8 <= end, !mayHold(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self), patterns) {
+                    if wordAtATime, i &+ 8 <= end, !mayHold(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self), patterns) {
                         i &+= 8
                         continue
                     }

@@ -25,7 +25,7 @@ public struct CompatIdeographRule: Rule {
     }
 
     /// The bytes the prefilter below acts on (any other byte it passes over).
-    package static let leadBytes = ByteSet([0xE2, 0xEF, 0xF0])
+    package static let leadBytes = ByteSet([0xE2, 0xEF, 0xF0], wordAtATime: true)
 
     /// Whether `bytes` may hold a character this rule reports (the prefilter of `check`).
     package static func mayHoldCandidate(_ bytes: [UInt8]) -> Bool {

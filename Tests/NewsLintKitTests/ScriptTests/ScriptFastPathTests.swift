@@ -276,7 +276,7 @@ extension HTMLView {
             let values = (0..<random.below(7)).map { _ in UInt8(random.below(256)) }
             let below = UInt8([0, 0x20, 0x80, UInt8(random.below(0x81))][random.below(4)])
             let except = (0..<random.below(3)).map { _ in UInt8(random.below(0x20)) }
-            let set = ByteSet(values, below: below, except: except)
+            let set = ByteSet(values, below: below, except: except, wordAtATime: random.below(4) != 0)
             func isMember(_ b: UInt8) -> Bool { values.contains(b) || (b < below && !except.contains(b)) }
             #expect((0...255).allSatisfy { set.contains(UInt8($0)) == isMember(UInt8($0)) })
             // Mostly non-members, so that whole words are skipped.
