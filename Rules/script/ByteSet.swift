@@ -46,10 +46,14 @@ package struct ByteSet: Sendable {
     package func firstIndex(in buffer: UnsafeBufferPointer<UInt8>, from: Int, to end: Int) -> Int {
         guard let base = buffer.baseAddress, from < end else { return max(from, end) }
         return member.withUnsafeBufferPointer { table in
-            broadcasts.withUnsafeBufferPointer { patterns in
-                var i = from
+            var i = from
+            guard wordAtATime else {
+                while i < end, !table[Int(buffer[i])] { i &+= 1 }
+                return i
+            }
+            return broadcasts.withUnsafeBufferPointer { patterns in
                 while i < end {
-                    if wordAtATime, i &+ 8 <= end, !mayHold(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self), patterns) {
+                    if i &+ 8 <= end, !mayHold(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self), patterns) {
                         i &+= 8
                         continue
                     }
