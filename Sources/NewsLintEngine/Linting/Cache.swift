@@ -123,9 +123,9 @@ public struct FileStamp: Sendable, Equatable {
 /// and a run holds neither the file nor a table of it.
 public final class LintCache: @unchecked Sendable {
     public static let magic: [UInt8] = Array("NLCACHE6".utf8)
-    static let headerSize = 16
-    static let trailerSize = 24
-    static let indexRecordSize = 16
+    package static let headerSize = 16
+    package static let trailerSize = 24
+    package static let indexRecordSize = 16
     /// The cache file this instance reads and writes.
     public let file: String
     /// Where the run's cross-file findings are stored (`CrossFileResultFile`).
@@ -186,7 +186,7 @@ public final class LintCache: @unchecked Sendable {
 
     /// Where the index is, when the header and trailer are this key's and agree with the file's
     /// size; nil when the file is not a cache of this key. Entries and index records are checked when used.
-    static func parseLayout(_ image: CacheFileImage, key: UInt64) -> (indexStart: Int, count: Int)? {
+    package static func parseLayout(_ image: CacheFileImage, key: UInt64) -> (indexStart: Int, count: Int)? {
         let size = image.count
         guard size >= headerSize + trailerSize, image.bytes.starts(with: magic), image.u64(at: magic.count) == key else { return nil }
         let indexOffset = image.u64(at: size - 24), count = image.u64(at: size - 16)
@@ -197,7 +197,7 @@ public final class LintCache: @unchecked Sendable {
     }
 
     /// Guards the trailer against a foreign or torn file (the entries have their own checksums).
-    static func layoutCheck(indexOffset: UInt64, count: UInt64, key: UInt64) -> UInt64 {
+    package static func layoutCheck(indexOffset: UInt64, count: UInt64, key: UInt64) -> UInt64 {
         FastHash.mix(FastHash.mix(FastHash.mix(key ^ 0x4E4C_4341_4348_4536) ^ indexOffset) ^ count)
     }
 

@@ -139,11 +139,11 @@ package final class CrossFileResultRecorder: DiagnosticReceiver, @unchecked Send
     private let macKey: (UInt64, UInt64)
     private let temporaryPath: String
     package private(set) var count = 0
-    private(set) var chunks: UInt64 = 0
+    package private(set) var chunks: UInt64 = 0
     private var chunk = ByteWriter()
     private var one = ByteWriter()
     private var fd: Int32 = -1
-    private(set) var failure: String?
+    package private(set) var failure: String?
 
     package init(forwardingTo next: (any DiagnosticReceiver)?, digest: UInt64, key: UInt64, macKey: (UInt64, UInt64), temporaryPath: String) {
         self.next = next
@@ -195,7 +195,7 @@ package final class CrossFileResultRecorder: DiagnosticReceiver, @unchecked Send
     }
 
     /// Writes the complete file through `out`: header, chunks (copied from the temporary file), trailer.
-    func write(to out: ([UInt8]) throws -> Void) throws {
+    package func write(to out: ([UInt8]) throws -> Void) throws {
         sealChunk()
         if let failure { throw CacheWriteError(path: temporaryPath, message: failure) }
         try out(CrossFileResultFile.header(key: key, digest: digest))
