@@ -229,20 +229,16 @@ public final class LintCache: @unchecked Sendable {
         return (image.u64(at: at), Int(clamping: image.u64(at: at + 8)))
     }
 
-    /// Index positions of the records for `hash`, latest offset first (a later entry for a path wins).
-    private func records(for hash: UInt64, in image: CacheFileImage) -> [Int] {
+    /// Index positions of the records for `hash` (sorted by offset within a hash: the last one is the latest).
+    private func records(for hash: UInt64, in image: CacheFileImage) -> Range<Int> {
         var lo = 0, hi = indexCount
         while lo < hi {
             let mid = (lo + hi) / 2
             if indexRecord(mid, in: image).hash < hash { lo = mid + 1 } else { hi = mid }
         }
-        var out: [Int] = []
-        while lo < indexCount, indexRecord(lo, in: image).hash == hash {
-            out.append(lo)
-            lo += 1
-        }
-        image.noteRead(64)
-        return out.reversed()
+        var end = lo
+        while end < indexCount, indexRecord(end, in: image).hash == hash { end += 1 }
+        return lo..<end
     }
 
     /// The entry framed at `offset` (checksum, then body), copied out of the file, when its
@@ -264,7 +260,8 @@ public final class LintCache: @unchecked Sendable {
     /// `knownStrings`: strings the entry likely holds (rule ids), shared rather than decoded.
     package func entry(for location: String, displayPath: String = "", knownStrings: KnownStrings = KnownStrings()) -> CacheEntry? {
         guard let image else { return nil }
-        for i in records(for: LintCache.pathHash(location), in: image) {
+        // A later entry for a path wins (a file the save wrote twice).
+        for i in records(for: LintCache.pathHash(location), in: image).reversed() {
             guard let sealed = sealedEntry(at: indexRecord(i, in: image).offset, in: image) else { continue }
             if let entry = CacheEntry.decode(sealed, range: 8..<sealed.count, location: location, displayPath: displayPath, knownStrings: knownStrings) {
                 return entry
@@ -284,7 +281,10 @@ public final class LintCache: @unchecked Sendable {
     /// `Linter.lintStreaming`) to `emit`, in the order the reduce reported them; false (nothing
     /// emitted) when there is no such result or it does not verify.
     package func replayCrossFile(digest: UInt64, knownStrings: KnownStrings = KnownStrings(), emit: (Diagnostic) -> Void) -> Bool {
-        CrossFileResultFile.replay(crossFileResultFile, key: key, digest: digest, macKey: macKey, knownStrings: knownStrings, emit: emit)
+        // The pass is over: neither its entries' pages nor what its workers freed are needed any more.
+        image?.releasePages()
+        releaseFreedMemory()
+        return CrossFileResultFile.replay(crossFileResultFile, key: key, digest: digest, macKey: macKey, knownStrings: knownStrings, emit: emit)
     }
 
     /// The stored cross-file findings as an array (for callers that want one); nil when there are none.
