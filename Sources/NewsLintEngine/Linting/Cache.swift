@@ -341,9 +341,16 @@ public final class LintCache: @unchecked Sendable {
     /// renamed files would otherwise stay forever), then this run's entries, streamed from their
     /// temporary file, then the index of them all.
     public func save() throws {
+        // Independent files: one that cannot be written does not keep the other from being saved.
+        var failure: (any Error)?
+        do { try saveEntries() } catch { failure = error }
         if let recorder = crossFile.withLock({ r -> CrossFileResultRecorder? in defer { r = nil }; return r }) {
-            try LintCache.replace(crossFileResultFile) { out in try recorder.write(to: out) }
+            do { try LintCache.replace(crossFileResultFile) { out in try recorder.write(to: out) } } catch { failure = failure ?? error }
         }
+        if let failure { throw failure }
+    }
+
+    private func saveEntries() throws {
         try fresh.withLock { fresh in
             defer { fresh.discard() }
             if fresh.count == 0 { return }
