@@ -364,11 +364,15 @@ public final class LintCache: @unchecked Sendable {
                 index.reserveCapacity(indexCount + fresh.count)
                 if let image {
                     // In file order (not sorted: entry order carries no meaning, the index finds them).
+                    // Loaded entries this run replaced are left out (both lists sorted by hash: one merge walk).
+                    let replaced = fresh.order.map(\.hash).sorted()
                     var kept: [(hash: UInt64, offset: Int)] = []
                     kept.reserveCapacity(indexCount)
+                    var r = 0
                     for i in 0..<indexCount {
                         let record = indexRecord(i, in: image)
-                        if !fresh.hashes.contains(record.hash) { kept.append(record) }
+                        while r < replaced.count, replaced[r] < record.hash { r += 1 }
+                        if r == replaced.count || replaced[r] != record.hash { kept.append(record) }
                     }
                     kept.sort { $0.offset < $1.offset }
                     for record in kept {
@@ -484,7 +488,6 @@ public final class LintCache: @unchecked Sendable {
 private struct FreshEntries: Sendable {
     static let bufferSize = 1 << 20
     let path: String
-    private(set) var hashes: Set<UInt64> = []
     /// Path hash and size as framed (length and sealed bytes) of each entry, in file order: the save indexes them.
     private(set) var order: [(hash: UInt64, framedSize: Int)] = []
     var count: Int { order.count }
@@ -496,7 +499,6 @@ private struct FreshEntries: Sendable {
 
     mutating func append(_ sealed: [UInt8], hash: UInt64) {
         guard failure == nil else { return }
-        hashes.insert(hash)
         var length = ByteWriter()
         length.varint(UInt64(sealed.count))
         order.append((hash, length.bytes.count + sealed.count))
@@ -548,7 +550,6 @@ private struct FreshEntries: Sendable {
             fd = -1
         }
         buffer = ByteWriter()
-        hashes = []
         order = []
     }
 
