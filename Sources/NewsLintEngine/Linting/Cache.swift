@@ -119,7 +119,7 @@ public struct FileStamp: Sendable, Equatable {
 /// body under the directory's secret combined with the key) and body; the index, one record per
 /// entry (hash of its path's bytes, offset of its length; u64 each) sorted by hash then offset;
 /// then the index's offset, the entry count and a check of both (u64 each). The file is mapped
-/// (`CacheFileImage`) and looked up through the index in place: opening a cache reads 24 bytes,
+/// (`CacheFileImage`) and looked up through the index in place: opening a cache reads its header and trailer,
 /// and a run holds neither the file nor a table of it.
 public final class LintCache: @unchecked Sendable {
     public static let magic: [UInt8] = Array("NLCACHE6".utf8)
