@@ -19,7 +19,7 @@ package final class CacheFileImage: @unchecked Sendable {
     package let bytes: UnsafeRawBufferPointer
     private let mapped: Bool
     private let copied = Locked(0)
-    package static let releaseInterval = 8 << 20
+    package static let releaseInterval = 2 << 20
 
     /// nil when the file is missing, empty or unreadable.
     package init?(path: String) {
