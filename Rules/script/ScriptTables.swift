@@ -108,6 +108,7 @@ package struct ScriptTables: Sendable {
             }
         }
         titles = Self.scalarLines("script/data/name-titles.txt").flatMap { $0.split(separator: 0x20) }.map { Array($0) }
+        // `ScriptMixedRule.variantOf`'s characters (ScriptFastPathTests checks the two agree).
         for c in [0x88CF, 0x88E1, 0x70BA, 0x7232, 0x7DDA, 0x7DAB, 0x885B, 0x885E] as [UInt32] { set(c) { $0 |= Self.variantBit } }
         var pairs = [UInt64](repeating: 0, count: (1 << Self.phrasePairBits) / 64)
         for list in phrases.values {
@@ -216,13 +217,6 @@ package struct ScriptTables: Sendable {
 
     @inline(__always)
     package func isPhraseHead(_ c: UInt32) -> Bool { raw(c) & Self.phraseHeadBit != 0 }
-
-    /// `scriptClass(c)` and `isPhraseHead(c)` from one lookup.
-    @inline(__always)
-    package func classAndPhraseHead(_ c: UInt32) -> (Class, Bool) {
-        let r = raw(c)
-        return (Class(rawValue: r & 3) ?? .neutral, r & Self.phraseHeadBit != 0)
-    }
 
     /// Word-level entries starting with `c`, longest first (nil when none).
     @inline(__always)

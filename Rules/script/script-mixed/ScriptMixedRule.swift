@@ -134,15 +134,6 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         return m
     }()
 
-    /// `variantOf[c] != nil` without hashing every Han character of the document.
-    @inline(__always)
-    package static func hasVariant(_ c: UInt32) -> Bool {
-        switch c {
-        case 0x88CF, 0x88E1, 0x70BA, 0x7232, 0x7DDA, 0x7DAB, 0x885B, 0x885E: return true
-        default: return false
-        }
-    }
-
     /// `text` with each variant character replaced by the one the document prefers.
     package static func applying(_ preferred: [UInt32: UInt32], to text: String) -> String {
         guard !preferred.isEmpty else { return text }

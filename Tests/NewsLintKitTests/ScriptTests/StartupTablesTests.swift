@@ -18,13 +18,6 @@ import Testing
     }
 }
 
-@Suite struct ScriptMixedVariantTests {
-    @Test func hasVariantIsTheVariantTable() {
-        let differing = (UInt32(0)..<0x30000).filter { ScriptMixedRule.hasVariant($0) != (ScriptMixedRule.variantOf[$0] != nil) }
-        #expect(differing.isEmpty)
-    }
-}
-
 @Suite struct LazyStartupTests {
     @Test func decimalIsInt32OfString() {
         for text in ["0", "6814", "+5", "-12", "-", "+", "", "12a", "2147483647", "2147483648", "-2147483648", "-2147483649", "007", "1 2", "９"] {
