@@ -158,12 +158,13 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         return stopped || budget?.stopped == true ? nil : minima
     }
 
-    /// The signature: 16 low bits of each bin's minimum (independent of the bin, which the high bits
-    /// chose), an empty bin filled by optimal densification (Shrivastava 2017): it takes the value of
-    /// the first non-empty bin in its own fixed pseudo-random sequence of bins. Two bodies with
-    /// the same empty bins then fill them from the same donors, so a filled bin agrees with the
-    /// probability that the donors' minima agree, the Jaccard similarity; short bodies (fewer
-    /// shingles than bins) keep an unbiased estimate from fewer independent values.
+    /// The signature: the 16 low bits of each bin's minimum (uniform and independent of the bin; the
+    /// high bits of a minimum are small, so unrelated bodies would share them and the boilerplate
+    /// guard would take them for boilerplate), an empty bin filled by optimal densification
+    /// (Shrivastava 2017): it takes the value of the first filled bin in its own fixed pseudo-random
+    /// sequence of bins. Both bodies of a pair walk the same sequence, so a filled bin still agrees
+    /// with probability equal to the Jaccard similarity; short bodies (fewer shingles than bins)
+    /// keep an unbiased estimate, from fewer independent values.
     package static func densified(_ minima: [UInt64]) -> [UInt16] {
         let bins = minima.count
         var signature = minima.map { UInt16(truncatingIfNeeded: $0) }
