@@ -102,7 +102,16 @@ public struct HTMLView: Sendable {
 
     /// The tag name lowercased (for messages and sets; rules on hot paths compare bytes instead).
     public func tagName(_ token: HTMLToken, in bytes: [UInt8]) -> String {
-        String(decoding: bytes[token.name].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let name = token.name
+        // An ASCII name (nearly all) is written straight into the string: mapping it to an array
+        // first allocated one per tag.
+        if name.count <= 32, bytes[name].allSatisfy({ $0 < 0x80 }) {
+            return String(unsafeUninitializedCapacity: name.count) { out in
+                for (k, b) in bytes[name].enumerated() { out[k] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+                return name.count
+            }
+        }
+        return String(decoding: bytes[name].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     /// The code point of a numeric character reference (`&#20013;`, `&#x4E2D;`); nil for named
