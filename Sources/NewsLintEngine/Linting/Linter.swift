@@ -400,6 +400,9 @@ public final class Linter: Sendable {
         var dropped: [String: Int] = [:]
         let started = DispatchTime.now().uptimeNanoseconds
         let deadline = settings.fileTimeBudget.map { started &+ UInt64(max(0, $0) * 1e9) }
+        // The check after each rule compares with a budget of seconds: the coarse clock will do.
+        let coarse = (settings.fileTimeBudget ?? 0) >= CoarseClock.smallestBudget
+        let coarseStart = coarse ? CoarseClock.nanoseconds() : 0
         // Stored findings are bounded well above the listed cap, so suppression comments still
         // see the findings they silence (only past this bound can one look unused).
         let stored = limit.map { max($0, Self.storedFindingsPerRule) } ?? Int.max
@@ -413,7 +416,8 @@ public final class Linter: Sendable {
             if sink.dropped > 0 { dropped[perFile[index].id] = sink.dropped }
             // Rules with heavy loops stop themselves (`sink.isOverBudget`); the budget stops the rest.
             if let budget = settings.fileTimeBudget, sink.stoppedOverBudget || index + 1 < rules.perFile.count {
-                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                let elapsed = coarse ? Double(CoarseClock.nanoseconds() &- coarseStart) / 1e9
+                                     : Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 if sink.stoppedOverBudget || elapsed > budget, let severity = rules.engineSeverity["file-skipped"] {
                     let left = rules.perFile.count - index - 1
                     let partly = sink.stoppedOverBudget ? " and stopped partway: this file was only partly checked by it" : ""
