@@ -36,7 +36,7 @@ public struct HTMLToken: Sendable, Equatable {
     public var attributeIndices: Range<Int>
 
     /// Whether the token is shown to a reader as text (text and character references).
-    public var isVisibleText: Bool { kind == .text || kind == .characterReference }
+    @inlinable public var isVisibleText: Bool { kind == .text || kind == .characterReference }
 }
 
 /// The HTML structure of a document body: a byte-level tokenizer after the WHATWG tokenizer's
@@ -150,7 +150,8 @@ public struct HTMLView: Sendable {
     }
 
     /// Whether token `i` is prose: visible text outside code elements.
-    public func isProse(token i: Int) -> Bool { tokens[i].isVisibleText && !inCode[i] }
+    /// Inlinable: the script rules ask it per scalar of HTML text (a call into this module each time showed in profiles).
+    @inlinable public func isProse(token i: Int) -> Bool { tokens[i].isVisibleText && !inCode[i] }
 
     /// Whether byte `offset` is prose (visible text outside code elements).
     public func isProse(at offset: Int) -> Bool { tokenIndex(containing: offset).map { isProse(token: $0) } ?? false }
