@@ -16,8 +16,12 @@ package struct HTMLElements {
         package var name: String
         /// Index of the parent element in `elements`.
         package var parent: Int?
-        /// What the stack searches ask of its name (`TagInfo`), kept so they need not hash it again.
-        var info = TagInfo.unknown
+        /// Its name's bit among `TagTables.searched` (-1: none) and whether its end tag is optional,
+        /// kept so the stack searches need not hash the name again (two bytes: the element's
+        /// padding holds them, so the array of elements does not grow).
+        var searchIndex: Int8 = -1
+        var hasOptionalEnd = false
+        var searchBit: TagMask { searchIndex < 0 ? 0 : 1 << TagMask(searchIndex) }
     }
 
     package enum Problem {
@@ -84,7 +88,7 @@ package struct HTMLElements {
                     close(from: open, stack: &stack, closer: t)
                 }
                 if name == "svg" || name == "math" { foreignDepth += 1 }
-                elements.append(Element(start: t, end: nil, name: name, parent: stack.last, info: info))
+                elements.append(Element(start: t, end: nil, name: name, parent: stack.last, searchIndex: info.searchIndex, hasOptionalEnd: info.hasOptionalEnd))
                 elementAtToken[t] = elements.count - 1
                 stack.append(elements.count - 1)
             case .endTag:
@@ -111,7 +115,7 @@ package struct HTMLElements {
                 continue
             }
         }
-        for index in stack.reversed() where !elements[index].info.hasOptionalEnd {
+        for index in stack.reversed() where !elements[index].hasOptionalEnd {
             problems.append(.unclosed(element: index, closer: nil))
         }
     }
@@ -119,7 +123,7 @@ package struct HTMLElements {
     /// Pops the stack down to (not including) `position`, recording required end tags that were skipped.
     private mutating func close(from position: Int, stack: inout [Int], closer: Int) {
         guard position < stack.count else { return }
-        for index in stack[position...].reversed() where !elements[index].info.hasOptionalEnd {
+        for index in stack[position...].reversed() where !elements[index].hasOptionalEnd {
             problems.append(.unclosed(element: index, closer: closer))
         }
         stack.removeSubrange(position...)
@@ -130,7 +134,7 @@ package struct HTMLElements {
         var position = stack.count - 1
         let floor = max(0, stack.count - searchDepth)
         while position >= floor {
-            let bit = elements[stack[position]].info.bit
+            let bit = elements[stack[position]].searchBit
             if names & bit != 0 { return position }
             if boundaries & bit != 0 { return nil }
             position -= 1
@@ -145,7 +149,7 @@ package struct HTMLElements {
         while position >= floor {
             let open = elements[stack[position]]
             if open.name == name { return position }
-            if boundaries & open.info.bit != 0 { return nil }
+            if boundaries & open.searchBit != 0 { return nil }
             position -= 1
         }
         return nil
@@ -168,7 +172,9 @@ typealias TagMask = UInt64
 struct TagInfo {
     var flags: UInt8
     /// The name's bit among `TagTables.searched` (0 for the other names: no search looks for them).
-    var bit: TagMask
+    var bit: TagMask { searchIndex < 0 ? 0 : 1 << TagMask(searchIndex) }
+    /// The bit's index, -1 for none.
+    var searchIndex: Int8
     /// Index into `TagTables.sibling` when its start tag closes open siblings, else -1.
     var sibling: Int8
     /// Where the search for the open element its end tag closes stops.
@@ -215,7 +221,7 @@ final class TagTables: Sendable {
         let scope = mask(E.scopeBoundaries)
         paragraph = mask(["p"])
         paragraphBoundaries = mask(E.paragraphBoundaries)
-        unknown = TagInfo(flags: 0, bit: 0, sibling: -1, endBoundaries: scope)
+        unknown = TagInfo(flags: 0, searchIndex: -1, sibling: -1, endBoundaries: scope)
         var all = names.union(E.voidElements).union(E.optionalEnd).union(E.closesParagraph).union(E.endTagScope.keys)
         all.formUnion(E.closedBySibling.keys)
         var info: [String: TagInfo] = [:]
@@ -225,7 +231,7 @@ final class TagTables: Sendable {
             if E.optionalEnd.contains(name) { flags |= TagInfo.optionalEnd }
             if E.closesParagraph.contains(name) { flags |= TagInfo.closesParagraph }
             let end = E.endTagScope[name].map(mask) ?? (name == "p" ? paragraphBoundaries : scope)
-            info[name] = TagInfo(flags: flags, bit: searched.firstIndex(of: name).map { 1 << TagMask($0) } ?? 0,
+            info[name] = TagInfo(flags: flags, searchIndex: searched.firstIndex(of: name).map { Int8($0) } ?? -1,
                                  sibling: siblingNames.firstIndex(of: name).map { Int8($0) } ?? -1, endBoundaries: end)
         }
         self.searched = searched

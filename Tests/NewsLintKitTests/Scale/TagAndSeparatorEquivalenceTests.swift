@@ -47,6 +47,8 @@ import Testing
                 #expect(info.sibling == -1)
             }
         }
+        // The two bytes kept per element fit in its padding: the element array does not grow.
+        #expect(MemoryLayout<HTMLElements.Element>.stride == MemoryLayout<(Int, Int?, String, Int?)>.stride)
         for other in everyName {
             #expect(contains(tables.paragraph, other) == (other == "p"))
             #expect(contains(tables.paragraphBoundaries, other) == E.paragraphBoundaries.contains(other))
