@@ -102,7 +102,7 @@ public struct AhoCorasick: Sendable {
     }
 
     /// Ranges shorter than this are scanned in one lane.
-    static let twoLaneMinimum = 256
+    package static let twoLaneMinimum = 256
 
     /// Calls `found(literalID, start, end)` for every occurrence in `bytes[range]` (overlaps included),
     /// in order of their end (as one walk from the start reports them).

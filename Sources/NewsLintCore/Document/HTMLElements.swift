@@ -19,9 +19,9 @@ package struct HTMLElements {
         /// Its name's bit among `TagTables.searched` (-1: none) and whether its end tag is optional,
         /// kept so the stack searches need not hash the name again (two bytes: the element's
         /// padding holds them, so the array of elements does not grow).
-        var searchIndex: Int8 = -1
-        var hasOptionalEnd = false
-        var searchBit: TagMask { searchIndex < 0 ? 0 : 1 << TagMask(searchIndex) }
+        package var searchIndex: Int8 = -1
+        package var hasOptionalEnd = false
+        package var searchBit: TagMask { searchIndex < 0 ? 0 : 1 << TagMask(searchIndex) }
     }
 
     package enum Problem {
@@ -163,43 +163,41 @@ package struct HTMLElements {
 }
 
 /// A set of the tag names the stack searches look for or stop at (`TagTables.searched`), one bit each.
-typealias TagMask = UInt64
+package typealias TagMask = UInt64
 
 /// What building the element structure asks of a tag name, found with one dictionary lookup per
 /// tag: the name sets were asked one by one, and each stack search hashed the name of every open
 /// element it passed (a `<div>` searches for an open `<p>` down to a boundary). Derived from the
 /// name sets above, so it answers exactly as they do.
-struct TagInfo {
-    var flags: UInt8
+package struct TagInfo {
+    package var flags: UInt8
     /// The name's bit among `TagTables.searched` (0 for the other names: no search looks for them).
-    var bit: TagMask { searchIndex < 0 ? 0 : 1 << TagMask(searchIndex) }
+    package var bit: TagMask { searchIndex < 0 ? 0 : 1 << TagMask(searchIndex) }
     /// The bit's index, -1 for none.
-    var searchIndex: Int8
+    package var searchIndex: Int8
     /// Index into `TagTables.sibling` when its start tag closes open siblings, else -1.
-    var sibling: Int8
+    package var sibling: Int8
     /// Where the search for the open element its end tag closes stops.
-    var endBoundaries: TagMask
+    package var endBoundaries: TagMask
 
-    static let void: UInt8 = 1, optionalEnd: UInt8 = 2, closesParagraph: UInt8 = 4
-    var isVoid: Bool { flags & Self.void != 0 }
-    var hasOptionalEnd: Bool { flags & Self.optionalEnd != 0 }
-    var closesParagraph: Bool { flags & Self.closesParagraph != 0 }
-
-    /// A name in none of the sets (custom elements, `span`, …).
-    static var unknown: TagInfo { TagTables.shared.unknown }
+    package static let void: UInt8 = 1, optionalEnd: UInt8 = 2, closesParagraph: UInt8 = 4
+    package var isVoid: Bool { flags & Self.void != 0 }
+    package var hasOptionalEnd: Bool { flags & Self.optionalEnd != 0 }
+    package var closesParagraph: Bool { flags & Self.closesParagraph != 0 }
 }
 
 /// The name sets of `HTMLElements` as `TagInfo`s and bit masks, built once per process.
-final class TagTables: Sendable {
-    static let shared = TagTables()
+package final class TagTables: Sendable {
+    package static let shared = TagTables()
     /// Every name a search looks for or stops at, in a fixed order: name `i` is bit `i`.
-    let searched: [String]
-    let info: [String: TagInfo]
-    let unknown: TagInfo
-    let paragraph: TagMask
-    let paragraphBoundaries: TagMask
+    package let searched: [String]
+    package let info: [String: TagInfo]
+    /// For a name in none of the sets (custom elements, `span`, …).
+    package let unknown: TagInfo
+    package let paragraph: TagMask
+    package let paragraphBoundaries: TagMask
     /// By `TagInfo.sibling`: the open elements the start tag closes, and where that search stops.
-    let sibling: [(closes: TagMask, boundaries: TagMask)]
+    package let sibling: [(closes: TagMask, boundaries: TagMask)]
 
     private init() {
         typealias E = HTMLElements

@@ -10,10 +10,10 @@ import NewsLintCore
 /// Why: the reduce phases ran one after another on one thread after the parallel pass, so with
 /// `--jobs 2` one core idled through all of them (content-near-duplicate's alone is about 5% of an
 /// agora-pen run's wall time).
-enum OrderedReduce {
+package enum OrderedReduce {
     /// `phase(i, receiver)` runs phase `i` reporting into `receiver`, returning what it did not
     /// report there. Phases must not depend on each other.
-    static func run(count: Int, concurrently: Bool, into receiver: any DiagnosticReceiver,
+    package static func run(count: Int, concurrently: Bool, into receiver: any DiagnosticReceiver,
                     phase: (Int, any DiagnosticReceiver) -> [Diagnostic]) -> [Diagnostic] {
         guard concurrently, count >= 2 else {
             var out: [Diagnostic] = []
@@ -54,15 +54,15 @@ enum OrderedReduce {
 /// claims from the back; each phase is claimed once. The forwarder waits only for phases the
 /// helper has claimed (and so is running or has run), so neither can wait for the other forever,
 /// even if the helper starts late or never.
-final class PhaseClaims: @unchecked Sendable {
+package final class PhaseClaims: @unchecked Sendable {
     private let lock = NSLock()
     private var front = 0
     private var back: Int
 
-    init(count: Int) { back = count }
+    package init(count: Int) { back = count }
 
     /// True when the forwarder runs phase `i` itself (the helper has not taken it).
-    func takeFromFront(_ i: Int) -> Bool {
+    package func takeFromFront(_ i: Int) -> Bool {
         lock.lock()
         defer { lock.unlock() }
         guard i < back else { return false }
@@ -71,7 +71,7 @@ final class PhaseClaims: @unchecked Sendable {
     }
 
     /// The next phase for the helper, from the back; nil once the two have met.
-    func takeFromBack() -> Int? {
+    package func takeFromBack() -> Int? {
         lock.lock()
         defer { lock.unlock() }
         guard back - 1 >= front else { return nil }
@@ -83,16 +83,16 @@ final class PhaseClaims: @unchecked Sendable {
 /// Findings reported on one thread and forwarded on another in the order they were added. Bounded:
 /// a producer more than `byteBudget` (rough bytes: messages and paths) ahead of the consumer waits,
 /// so a reduce that reports every file of a large corpus is not held whole.
-final class FindingRelay: DiagnosticReceiver, @unchecked Sendable {
+package final class FindingRelay: DiagnosticReceiver, @unchecked Sendable {
     private let condition = NSCondition()
     private var buffer: [Diagnostic] = []
     private var bufferBytes = 0
     private var closed = false
-    let byteBudget: Int
+    package let byteBudget: Int
 
-    init(byteBudget: Int = 1 << 20) { self.byteBudget = max(1, byteBudget) }
+    package init(byteBudget: Int = 1 << 20) { self.byteBudget = max(1, byteBudget) }
 
-    func add(_ diagnostic: Diagnostic) {
+    package func add(_ diagnostic: Diagnostic) {
         let size = 64 + diagnostic.path.utf8.count + diagnostic.message.utf8.count
         condition.lock()
         while bufferBytes >= byteBudget && !buffer.isEmpty { condition.wait() }
@@ -103,7 +103,7 @@ final class FindingRelay: DiagnosticReceiver, @unchecked Sendable {
     }
 
     /// No more findings: `drain` returns once it has forwarded what is buffered.
-    func close() {
+    package func close() {
         condition.lock()
         closed = true
         condition.broadcast()
@@ -111,7 +111,7 @@ final class FindingRelay: DiagnosticReceiver, @unchecked Sendable {
     }
 
     /// Forwards every finding, in order, until the producer has closed the relay and nothing is left.
-    func drain(into receiver: any DiagnosticReceiver) {
+    package func drain(into receiver: any DiagnosticReceiver) {
         var batch: [Diagnostic] = []
         while true {
             condition.lock()
