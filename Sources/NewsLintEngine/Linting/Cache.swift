@@ -112,28 +112,38 @@ public struct FileStamp: Sendable, Equatable {
 /// parallel): an entry that fails it is ignored and its file linted again, while the rest of the
 /// cache stays usable. An entry is reused when the file's stamp is unchanged and settled, or when
 /// its content hash matches; a file whose framing does not parse (truncated, foreign, another
-/// version) is ignored whole and rebuilt.
+/// version) is ignored whole and rebuilt. The run's cross-file findings live beside it
+/// (`CrossFileResultFile`).
 ///
-/// Layout: magic, key (u64), entry count (varint), then per entry its length (varint), checksum
-/// (u64: SipHash-2-4 of the body under the directory's secret combined with the key) and body.
+/// Layout: magic, key (u64); entries, each its length (varint), checksum (u64: SipHash-2-4 of the
+/// body under the directory's secret combined with the key) and body; the index, one record per
+/// entry (hash of its path's bytes, offset of its length; u64 each) sorted by hash then offset;
+/// then the index's offset, the entry count and a check of both (u64 each). The file is mapped
+/// (`CacheFileImage`) and looked up through the index in place: opening a cache reads its header and trailer,
+/// and a run holds neither the file nor a table of it.
 public final class LintCache: @unchecked Sendable {
-    public static let magic: [UInt8] = Array("NLCACHE5".utf8)
+    public static let magic: [UInt8] = Array("NLCACHE6".utf8)
+    package static let headerSize = 16
+    package static let trailerSize = 24
+    package static let indexRecordSize = 16
     /// The cache file this instance reads and writes.
     public let file: String
+    /// Where the run's cross-file findings are stored (`CrossFileResultFile`).
+    public var crossFileResultFile: String { (file.hasSuffix(".cache") ? String(file.dropLast(6)) : file) + ".cross-file" }
     public let key: UInt64
     /// Secret key of the entry checksums (SipHash), random per cache directory and stored beside it
     /// (`cache.key`, mode 0600): an entry written by anyone without the key does not verify.
     package let macKey: (UInt64, UInt64)
-    /// The file as read, and its entry ranges (checksum and body) by hash of their path's bytes
-    /// (the path itself is compared on use): no String per file, and NFC and NFD spellings of a
-    /// name stay two entries.
-    private let contents: CacheContents
-    private var loaded: [UInt8] { contents.value.bytes }
-    private var index: [UInt64: Range<Int>] { contents.value.index }
+    /// The file as opened (nil: none, or its framing did not parse) and where its index is.
+    private let image: CacheFileImage?
+    private let indexStart: Int
+    private let indexCount: Int
     /// This run's entries, framed as the cache file frames them, in a temporary file beside the
     /// cache: a cold run over a large corpus holds only their path hashes (72k files: 131 MB of
     /// entries that were kept in memory until the save, and copied once more to write them).
     private let fresh: Locked<FreshEntries>
+    /// This run's cross-file findings once the reduce completed (`keepCrossFile`), saved with the cache.
+    private let crossFile = Locked<CrossFileResultRecorder?>(nil)
     private let now = Int64(Date().timeIntervalSince1970)
     private let hitCount = Locked(0)
 
@@ -163,41 +173,50 @@ public final class LintCache: @unchecked Sendable {
         self.key = key
         self.macKey = macKey
         fresh = Locked(FreshEntries(path: file + ".fresh-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"))
-        contents = CacheContents {
-            var bytes: [UInt8] = []
-            if case let .bytes(b) = FileReader.read(file, maxSize: Int.max / 2) { bytes = b }
-            guard let index = LintCache.parseIndex(bytes, key: key) else { return ([], [:]) }
-            return (bytes, index)
+        if let image = CacheFileImage(path: file), let layout = LintCache.parseLayout(image, key: key) {
+            self.image = image
+            indexStart = layout.indexStart
+            indexCount = layout.count
+        } else {
+            image = nil
+            indexStart = 0
+            indexCount = 0
         }
     }
 
-    /// File entries loaded from disk whose checksum verifies (the run's cross-file result is not
-    /// one). Verifies every entry: for tests and reports, not the run's path.
+    /// Where the index is, when the header and trailer are this key's and agree with the file's
+    /// size; nil when the file is not a cache of this key. Entries and index records are checked when used.
+    package static func parseLayout(_ image: CacheFileImage, key: UInt64) -> (indexStart: Int, count: Int)? {
+        let size = image.count
+        guard size >= headerSize + trailerSize, image.bytes.starts(with: magic), image.u64(at: magic.count) == key else { return nil }
+        let indexOffset = image.u64(at: size - 24), count = image.u64(at: size - 16)
+        guard image.u64(at: size - 8) == layoutCheck(indexOffset: indexOffset, count: count, key: key),
+              indexOffset >= UInt64(headerSize), count <= UInt64(size / indexRecordSize),
+              indexOffset + count * UInt64(indexRecordSize) + UInt64(trailerSize) == UInt64(size) else { return nil }
+        return (Int(indexOffset), Int(count))
+    }
+
+    /// Guards the trailer against a foreign or torn file (the entries have their own checksums).
+    package static func layoutCheck(indexOffset: UInt64, count: UInt64, key: UInt64) -> UInt64 {
+        FastHash.mix(FastHash.mix(FastHash.mix(key ^ 0x4E4C_4341_4348_4536) ^ indexOffset) ^ count)
+    }
+
+    /// File entries whose checksum verifies and whose index record names their path. Verifies
+    /// every entry: for tests and reports, not the run's path.
     public var loadedCount: Int {
-        let crossFile = LintCache.pathHash(LintCache.crossFileLocation)
-        return index.filter { $0.key != crossFile && verifiedBody($0.value) != nil }.count
+        guard let image else { return 0 }
+        var n = 0
+        for i in 0..<indexCount {
+            let (hash, offset) = indexRecord(i, in: image)
+            guard let sealed = sealedEntry(at: offset, in: image) else { continue }
+            var reader = ByteReader(sealed, range: 8..<sealed.count)
+            guard let length = reader.int(), let path = reader.skip(length) else { continue }
+            if sealed.withUnsafeBytes({ FastHash.hash(UnsafeRawBufferPointer(rebasing: $0[path])) }) == hash { n += 1 }
+        }
+        return n
     }
     /// Files answered from the cache in this run.
     public var hits: Int { hitCount.withLock { $0 } }
-
-    /// Checks the framing (magic, key, every entry's length and path) and indexes entries by path
-    /// without verifying or decoding them; nil when the file is not a cache of this key.
-    package static func parseIndex(_ bytes: [UInt8], key: UInt64) -> [UInt64: Range<Int>]? {
-        guard bytes.count >= magic.count + 9, bytes.starts(with: magic) else { return nil }
-        var reader = ByteReader(bytes, range: magic.count..<bytes.count)
-        guard reader.u64() == key, let count = reader.varint() else { return nil }
-        var index: [UInt64: Range<Int>] = [:]
-        // An entry takes at least 10 bytes: a corrupt count cannot reserve more than the file holds.
-        index.reserveCapacity(Int(min(count, UInt64(bytes.count / 10))))
-        for _ in 0..<count {
-            guard let length = reader.varint(), let range = reader.skip(Int(clamping: length)), range.count > 8 else { return nil }
-            var entry = ByteReader(bytes, range: (range.lowerBound + 8)..<range.upperBound)
-            guard let n = entry.int(), let pathRange = entry.skip(n) else { return nil }
-            index[bytes.withUnsafeBytes { FastHash.hash(UnsafeRawBufferPointer(rebasing: $0[pathRange])) }] = range
-        }
-        guard reader.atEnd else { return nil }
-        return index
-    }
 
     /// The entry's checksum: SipHash-2-4 of its body under the directory's secret, bound to this key
     /// (an entry moved from another cache file of the directory does not verify).
@@ -205,26 +224,50 @@ public final class LintCache: @unchecked Sendable {
         SipHash24.hash(body, key: macKey.0 ^ key, macKey.1 &+ key)
     }
 
-    /// The body range of the loaded entry at `range` when its checksum verifies.
-    private func verifiedBody(_ range: Range<Int>) -> Range<Int>? { verifiedBody(range, in: loaded) }
+    private func indexRecord(_ i: Int, in image: CacheFileImage) -> (hash: UInt64, offset: Int) {
+        let at = indexStart + i * LintCache.indexRecordSize
+        return (image.u64(at: at), Int(clamping: image.u64(at: at + 8)))
+    }
 
-    private func verifiedBody(_ range: Range<Int>, in loaded: [UInt8]) -> Range<Int>? {
-        guard range.lowerBound >= 0, range.upperBound <= loaded.count, range.count > 8 else { return nil }
-        let body = (range.lowerBound + 8)..<range.upperBound
-        let ok = loaded.withUnsafeBytes { all -> Bool in
-            let stored = UInt64(littleEndian: all.loadUnaligned(fromByteOffset: range.lowerBound, as: UInt64.self))
-            return stored == LintCache.checksum(UnsafeRawBufferPointer(rebasing: all[body]), key: key, macKey: macKey)
+    /// Index positions of the records for `hash` (sorted by offset within a hash: the last one is the latest).
+    private func records(for hash: UInt64, in image: CacheFileImage) -> Range<Int> {
+        var lo = 0, hi = indexCount
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if indexRecord(mid, in: image).hash < hash { lo = mid + 1 } else { hi = mid }
         }
-        return ok ? body : nil
+        var end = lo
+        while end < indexCount, indexRecord(end, in: image).hash == hash { end += 1 }
+        return lo..<end
+    }
+
+    /// The entry framed at `offset` (checksum, then body), copied out of the file, when its
+    /// framing stays within the entries and its checksum verifies.
+    private func sealedEntry(at offset: Int, in image: CacheFileImage) -> [UInt8]? {
+        guard offset >= LintCache.headerSize, offset < indexStart,
+              let (length, start) = image.varint(at: offset, end: indexStart),
+              length > 8, length <= UInt64(indexStart - start) else { return nil }
+        let sealed = image.copy(start..<(start + Int(length)))
+        let ok = sealed.withUnsafeBytes { all -> Bool in
+            let stored = UInt64(littleEndian: all.loadUnaligned(as: UInt64.self))
+            return stored == LintCache.checksum(UnsafeRawBufferPointer(rebasing: all[8...]), key: key, macKey: macKey)
+        }
+        return ok ? sealed : nil
     }
 
     /// The verified entry for `location`, its diagnostics under `displayPath` (decoded here, so a
     /// warm run decodes on its workers); nil when there is none or it fails its checksum or decode.
     /// `knownStrings`: strings the entry likely holds (rule ids), shared rather than decoded.
     package func entry(for location: String, displayPath: String = "", knownStrings: KnownStrings = KnownStrings()) -> CacheEntry? {
-        let (loaded, index) = contents.value
-        guard let range = index[LintCache.pathHash(location)], let body = verifiedBody(range, in: loaded) else { return nil }
-        return CacheEntry.decode(loaded, range: body, location: location, displayPath: displayPath, knownStrings: knownStrings)
+        guard let image else { return nil }
+        // A later entry for a path wins (a file the save wrote twice).
+        for i in records(for: LintCache.pathHash(location), in: image).reversed() {
+            guard let sealed = sealedEntry(at: indexRecord(i, in: image).offset, in: image) else { continue }
+            if let entry = CacheEntry.decode(sealed, range: 8..<sealed.count, location: location, displayPath: displayPath, knownStrings: knownStrings) {
+                return entry
+            }
+        }
+        return nil
     }
 
     package static func pathHash(_ path: String) -> UInt64 {
@@ -234,46 +277,36 @@ public final class LintCache: @unchecked Sendable {
 
     package func noteHit() { hitCount.withLock { $0 += 1 } }
 
-    /// Where the cross-file result lives: no absolute path starts with U+0001.
-    package static let crossFileLocation = "\u{1}cross-file"
-
-    /// The cross-file diagnostics of a run whose facts had `digest` (see `Linter.lintStreaming`),
-    /// stored as one entry: its `facts` hold one diagnostic each, the path in place of the rule id.
-    package func crossFileResult(digest: UInt64) -> [Diagnostic]? {
-        guard let entry = entry(for: Self.crossFileLocation), entry.contentHash == digest else { return nil }
-        var out: [Diagnostic] = []
-        out.reserveCapacity(entry.facts.count)
-        var strings = RecentStrings()
-        for f in entry.facts {
-            var r = ByteReader(Array(f.data), range: 0..<f.data.count)
-            guard let d = r.diagnostic(path: f.rule, strings: &strings), r.atEnd else { return nil }
-            out.append(d)
-        }
-        return out
+    /// Streams the stored cross-file findings of a run whose facts had `digest` (see
+    /// `Linter.lintStreaming`) to `emit`, in the order the reduce reported them; false (nothing
+    /// emitted) when there is no such result or it does not verify.
+    package func replayCrossFile(digest: UInt64, knownStrings: KnownStrings = KnownStrings(), emit: (Diagnostic) -> Void) -> Bool {
+        // The pass is over: neither its entries' pages nor what its workers freed are needed any more.
+        image?.releasePages()
+        releaseFreedMemory()
+        return CrossFileResultFile.replay(crossFileResultFile, key: key, digest: digest, macKey: macKey, knownStrings: knownStrings, emit: emit)
     }
+
+    /// The stored cross-file findings as an array (for callers that want one); nil when there are none.
+    package func crossFileResult(digest: UInt64) -> [Diagnostic]? {
+        var out: [Diagnostic] = []
+        return replayCrossFile(digest: digest) { out.append($0) } ? out : nil
+    }
+
+    /// A receiver that forwards the reduce's findings to `next` and writes them for the cache;
+    /// they are saved only when handed to `keepCrossFile` after a complete reduce.
+    package func crossFileRecorder(digest: UInt64, forwardingTo next: (any DiagnosticReceiver)?) -> CrossFileResultRecorder {
+        CrossFileResultRecorder(forwardingTo: next, digest: digest, key: key, macKey: macKey,
+                                temporaryPath: file + ".cross-fresh-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    }
+
+    /// Saves `recorder`'s findings as the cross-file result with the cache.
+    package func keepCrossFile(_ recorder: CrossFileResultRecorder) { crossFile.withLock { $0 = recorder } }
 
     package func recordCrossFile(digest: UInt64, diagnostics: [Diagnostic]) {
-        let result = CrossFileResultRecorder(forwardingTo: nil)
-        for d in diagnostics { result.add(d) }
-        recordCrossFile(digest: digest, result: result)
-    }
-
-    /// Stores the cross-file findings `result` gathered as they were reported, as one entry (its
-    /// facts hold one finding each, the path in place of the rule id): built from their encoded
-    /// bytes, never from an array of findings.
-    package func recordCrossFile(digest: UInt64, result: CrossFileResultRecorder) {
-        var shell = CacheEntry(location: Self.crossFileLocation, stamp: FileStamp(size: 0, mtimeSeconds: 0, mtimeNanoseconds: 0, inode: 0),
-                               settled: false, contentHash: digest, byteCount: 0, diagnostics: [], facts: [], factDigest: result.digest)
-        shell.settled = shell.stamp.isSettled(now: now)
-        var w = ByteWriter(bytes: [0, 0, 0, 0, 0, 0, 0, 0])
-        w.bytes.reserveCapacity(result.framed.bytes.count + 256)
-        shell.encodeHead(into: &w)
-        w.varint(UInt64(result.count))
-        w.bytes.append(contentsOf: result.framed.bytes)
-        shell.encodeTail(into: &w)
-        let hash = LintCache.pathHash(Self.crossFileLocation)
-        let bytes = seal(w)
-        fresh.withLock { $0.append(bytes, hash: hash) }
+        let recorder = crossFileRecorder(digest: digest, forwardingTo: nil)
+        for d in diagnostics { recorder.add(d) }
+        keepCrossFile(recorder)
     }
 
     /// Records the outcome of linting one file in this run.
@@ -302,44 +335,82 @@ public final class LintCache: @unchecked Sendable {
         return w.bytes
     }
 
-    /// Writes the cache if this run changed it: the untouched loaded entries that still verify (a
-    /// corrupt entry is dropped here rather than carried along) and whose file still exists (the
-    /// entries of deleted or renamed files would otherwise stay forever), then this run's entries, streamed
-    /// from their temporary file (a later entry for the same path wins when the file is indexed).
+    /// Writes what this run changed: the cross-file result it computed, and the cache file if any
+    /// entry is new: the untouched loaded entries that still verify (a corrupt entry is dropped
+    /// here rather than carried along) and whose file still exists (the entries of deleted or
+    /// renamed files would otherwise stay forever), then this run's entries, streamed from their
+    /// temporary file, then the index of them all.
     public func save() throws {
+        // Independent files: one that cannot be written does not keep the other from being saved.
+        var failure: (any Error)?
+        do { try saveEntries() } catch { failure = error }
+        if let recorder = crossFile.withLock({ r -> CrossFileResultRecorder? in defer { r = nil }; return r }) {
+            do { try LintCache.replace(crossFileResultFile) { out in try recorder.write(to: out) } } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
+    }
+
+    private func saveEntries() throws {
         try fresh.withLock { fresh in
             defer { fresh.discard() }
             if fresh.count == 0 { return }
             try fresh.flush()
-            let (loaded, index) = contents.value
-            let crossFile = LintCache.pathHash(LintCache.crossFileLocation)
-            let kept = index.filter { hash, range in
-                guard !fresh.hashes.contains(hash), let body = verifiedBody(range, in: loaded) else { return false }
-                return hash == crossFile || LintCache.storedFileExists(body, in: loaded)
-            }.map(\.value)
-            // Unsorted on purpose: entry order carries no meaning, and sorting 100k paths cost more than the lint.
             try LintCache.replace(file) { out in
                 var w = ByteWriter()
                 w.bytes.append(contentsOf: LintCache.magic)
                 w.u64(key)
-                w.varint(UInt64(kept.count + fresh.count))
-                for range in kept {
-                    w.varint(UInt64(range.count))
-                    w.bytes.append(contentsOf: loaded[range])
-                    if w.bytes.count >= FreshEntries.bufferSize { try out(w.bytes); w.bytes.removeAll(keepingCapacity: true) }
+                var offset = w.bytes.count
+                var index: [(hash: UInt64, offset: UInt64)] = []
+                index.reserveCapacity(indexCount + fresh.count)
+                if let image {
+                    // In file order (not sorted: entry order carries no meaning, the index finds them).
+                    // Loaded entries this run replaced are left out (both lists sorted by hash: one merge walk).
+                    let replaced = fresh.order.map(\.hash).sorted()
+                    var kept: [(hash: UInt64, offset: Int)] = []
+                    kept.reserveCapacity(indexCount)
+                    var r = 0
+                    for i in 0..<indexCount {
+                        let record = indexRecord(i, in: image)
+                        while r < replaced.count, replaced[r] < record.hash { r += 1 }
+                        if r == replaced.count || replaced[r] != record.hash { kept.append(record) }
+                    }
+                    kept.sort { $0.offset < $1.offset }
+                    for record in kept {
+                        guard let sealed = sealedEntry(at: record.offset, in: image), LintCache.storedFileExists(sealed) else { continue }
+                        let start = w.bytes.count
+                        w.blob(sealed)
+                        index.append((record.hash, UInt64(offset)))
+                        offset += w.bytes.count - start
+                        if w.bytes.count >= FreshEntries.bufferSize { try out(w.bytes); w.bytes.removeAll(keepingCapacity: true) }
+                    }
                 }
                 try out(w.bytes)
+                w.bytes.removeAll(keepingCapacity: true)
                 try fresh.copy(to: out)
+                for entry in fresh.order {
+                    index.append((entry.hash, UInt64(offset)))
+                    offset += entry.framedSize
+                }
+                index.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.offset < $1.offset }
+                for record in index {
+                    w.u64(record.hash)
+                    w.u64(record.offset)
+                    if w.bytes.count >= FreshEntries.bufferSize { try out(w.bytes); w.bytes.removeAll(keepingCapacity: true) }
+                }
+                w.u64(UInt64(offset))
+                w.u64(UInt64(index.count))
+                w.u64(LintCache.layoutCheck(indexOffset: UInt64(offset), count: UInt64(index.count), key: key))
+                try out(w.bytes)
             }
         }
     }
 
-    /// Whether the file an entry body (at `body` in `loaded`) was written for is still there; its
+    /// Whether the file a sealed entry (checksum, then body) was written for is still there; its
     /// path is the body's first field. A path that cannot be read is taken as gone.
-    private static func storedFileExists(_ body: Range<Int>, in loaded: [UInt8]) -> Bool {
-        var reader = ByteReader(loaded, range: body)
+    private static func storedFileExists(_ sealed: [UInt8]) -> Bool {
+        var reader = ByteReader(sealed, range: 8..<sealed.count)
         guard let n = reader.int(), let path = reader.skip(n) else { return false }
-        var cPath = Array(loaded[path])
+        var cPath = Array(sealed[path])
         guard !cPath.contains(0) else { return false }
         cPath.append(0)
         return cPath.withUnsafeBufferPointer { p in
@@ -411,67 +482,15 @@ public final class LintCache: @unchecked Sendable {
     }()
 }
 
-/// The cache file, read and indexed on another thread from `LintCache.open` on: the run's first
-/// lookup waits for it, while the rules are being prepared (a warm run's serial start).
-private final class CacheContents: @unchecked Sendable {
-    typealias Value = (bytes: [UInt8], index: [UInt64: Range<Int>])
-    private let condition = NSCondition()
-    private var result: Value?
-
-    /// A thread of its own, not the dispatch pool: the lint workers that wait for the result run
-    /// on that pool and must never keep the load from starting.
-    init(load: @escaping @Sendable () -> Value) {
-        Thread.detachNewThread { [self] in
-            let loaded = load()
-            condition.lock()
-            result = loaded
-            condition.broadcast()
-            condition.unlock()
-        }
-    }
-
-    var value: Value {
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            if let result { return result }
-            condition.wait()
-        }
-    }
-}
-
-/// Passes cross-file findings on as the reduce reports them and keeps them encoded, framed as
-/// the facts of the cache's cross-file entry, with their digest (`CacheEntry.digest`): a corpus of
-/// copies reports every file, and an array of findings plus its copies was most of a cold run's
-/// memory with the cache on.
-package final class CrossFileResultRecorder: DiagnosticReceiver {
-    private let next: (any DiagnosticReceiver)?
-    package private(set) var framed = ByteWriter()
-    package private(set) var count = 0
-    package private(set) var digest: UInt64 = CacheEntry.emptyDigest
-    private var one = ByteWriter()
-
-    package init(forwardingTo next: (any DiagnosticReceiver)?) { self.next = next }
-
-    package func add(_ d: Diagnostic) {
-        next?.add(d)
-        one.bytes.removeAll(keepingCapacity: true)
-        one.diagnostic(d)
-        framed.string(d.path)
-        framed.blob(one.bytes)
-        count += 1
-        digest = CacheEntry.digest(adding: d.path, one.bytes[...], to: digest)
-    }
-}
-
 /// A run's new cache entries on their way to the save: framed entries buffered, then appended to a
 /// temporary file in the cache directory (created on the first flush and unlinked at once: only the
 /// open descriptor reaches it, closed by the save or when the cache goes away). A write that fails drops the entries and makes the save report why.
 private struct FreshEntries: Sendable {
     static let bufferSize = 1 << 20
     let path: String
-    private(set) var hashes: Set<UInt64> = []
-    private(set) var count = 0
+    /// Path hash and size as framed (length and sealed bytes) of each entry, in file order: the save indexes them.
+    private(set) var order: [(hash: UInt64, framedSize: Int)] = []
+    var count: Int { order.count }
     private var buffer = ByteWriter()
     private var fd: Int32 = -1
     private var failure: String?
@@ -480,10 +499,11 @@ private struct FreshEntries: Sendable {
 
     mutating func append(_ sealed: [UInt8], hash: UInt64) {
         guard failure == nil else { return }
-        hashes.insert(hash)
-        count += 1
+        var length = ByteWriter()
+        length.varint(UInt64(sealed.count))
+        order.append((hash, length.bytes.count + sealed.count))
         if sealed.count >= Self.bufferSize {
-            // A large entry (the cross-file result) goes to the file as it is, not through the buffer.
+            // A large entry goes to the file as it is, not through the buffer.
             buffer.varint(UInt64(sealed.count))
             try? flush()
             if failure == nil, fd >= 0 { failure = Self.writeAll(sealed, to: fd) }
@@ -530,8 +550,7 @@ private struct FreshEntries: Sendable {
             fd = -1
         }
         buffer = ByteWriter()
-        hashes = []
-        count = 0
+        order = []
     }
 
     /// nil when every byte was written, else why not.

@@ -521,18 +521,18 @@ public final class Linter: Sendable {
             runs.filter = { Suppressions.dropSuppressedCrossFile($0, crossFileRules: crossFileRules, inMemory: [:], base: base, known: known) }
         }
         if settings.finishCrossFile {
-            if let cache = reusableCache, let digest = runDigest, var stored = cache.crossFileResult(digest: digest) {
-                // Stored in the order the reduce reported them (the runs sort what they are given).
-                if runs == nil, !Diagnostic.isSorted(stored) { stored.sort(by: Diagnostic.outputOrder) }
+            if let cache = reusableCache, let digest = runDigest, let runs,
+               cache.replayCrossFile(digest: digest, knownStrings: ruleIDs, emit: runs.add) {
+                // Streamed from the cache in the order the reduce reported them (the runs sort what they are given).
+            } else if let cache = reusableCache, let digest = runDigest, runs == nil, var stored = cache.crossFileResult(digest: digest) {
+                if !Diagnostic.isSorted(stored) { stored.sort(by: Diagnostic.outputOrder) }
                 run.crossFile = stored
             } else if let runs {
-                // Reported straight into the runs; with the cache, also kept encoded for it.
-                let recorder = reusableCache != nil && runDigest != nil ? CrossFileResultRecorder(forwardingTo: runs) : nil
+                // Reported straight into the runs; with the cache, also written for it as they come.
+                let recorder = runDigest.flatMap { reusableCache?.crossFileRecorder(digest: $0, forwardingTo: runs) }
                 _ = finishCrossFile(consuming: &run.facts, into: recorder ?? runs)
                 // A reduce that lost facts it had spilled reported only part of its findings: not cached.
-                if let cache = reusableCache, let digest = runDigest, let recorder, run.facts.readFailures.isEmpty {
-                    cache.recordCrossFile(digest: digest, result: recorder)
-                }
+                if let cache = reusableCache, let recorder, run.facts.readFailures.isEmpty { cache.keepCrossFile(recorder) }
             } else {
                 run.crossFile = finishCrossFile(consuming: &run.facts)
                 if !Diagnostic.isSorted(run.crossFile) { run.crossFile.sort(by: Diagnostic.outputOrder) }

@@ -20,17 +20,20 @@ enum CacheFileLayout {
     }
 
     static func entries(_ bytes: [UInt8]) -> [Entry]? {
-        var r = ByteReader(bytes, range: LintCache.magic.count..<bytes.count)
-        guard bytes.starts(with: LintCache.magic), r.u64() != nil, let count = r.varint() else { return nil }
+        // Header (magic, key), entries, index (16 bytes a record), trailer (index offset, count, check).
+        guard bytes.starts(with: LintCache.magic), bytes.count >= 40 else { return nil }
+        var t = ByteReader(bytes, range: (bytes.count - 24)..<bytes.count)
+        guard let indexOffset = t.u64(), let count = t.u64(), indexOffset + count * 16 + 24 == UInt64(bytes.count) else { return nil }
+        var r = ByteReader(bytes, range: 16..<Int(indexOffset))
         var out: [Entry] = []
-        for _ in 0..<count {
+        while !r.atEnd {
             guard let length = r.varint(), let range = r.skip(Int(length)), range.count > 8 else { return nil }
             var body = ByteReader(bytes, range: (range.lowerBound + 8)..<range.upperBound)
             guard let n = body.int(), let path = body.skip(n) else { return nil }
             out.append(Entry(checksum: range.lowerBound..<(range.lowerBound + 8), body: (range.lowerBound + 8)..<range.upperBound,
                              path: Array(bytes[path])))
         }
-        return r.atEnd ? out : nil
+        return out.count == Int(count) ? out : nil
     }
 }
 

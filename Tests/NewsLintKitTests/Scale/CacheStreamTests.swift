@@ -1,0 +1,209 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
+
+/// The mapped cache file and the cross-file result streamed through a file of its own: whatever
+/// is damaged or missing, a run lints or reduces again and prints what an uncached run prints.
+@Suite struct CacheStreamTests {
+    static func bytes(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }
+    static func write(_ bytes: [UInt8], to path: String) throws { try Data(bytes).write(to: URL(fileURLWithPath: path)) }
+
+    /// A corpus with cross-file findings, its uncached result, and a cache directory after a cold run.
+    struct Setup: @unchecked Sendable {
+        let dir = TemporaryDirectory()
+        let paths: [String]
+        let catalog: Catalog
+        let inputs: [LintInput]
+        let reference: [Diagnostic]
+        var cacheDir: String { dir.path + "/.cache" }
+
+        init(count: Int = 60) throws {
+            paths = ScaleCorpus.write(into: dir, count: count)
+            catalog = try TestDuplicateSlugRule.catalog()
+            inputs = paths.map { LintInput.file($0) }
+            reference = try Linter.forTest(root: dir.path, catalog: catalog).lint(inputs).diagnostics
+            #expect(reference.contains { $0.rule == TestDuplicateSlugRule.id })
+        }
+
+        /// One cached run (jobs: 1 or 2) and its save; the cache it used.
+        @discardableResult
+        func run(jobs: Int = 2) throws -> (diagnostics: [Diagnostic], cache: LintCache) {
+            let cache = try #require(LintCache.open(directory: cacheDir, key: 21))
+            let result = try Linter.forTest(root: dir.path, catalog: catalog, jobs: jobs, cache: cache).lint(inputs).diagnostics
+            try cache.save()
+            return (result, cache)
+        }
+    }
+
+    /// A cache file cut short anywhere (its index and trailer are at the end) is ignored whole.
+    @Test func truncatedCacheFileIsIgnoredAndTheOutputStaysTheSame() throws {
+        let setup = try Setup()
+        let cold = try setup.run()
+        #expect(cold.diagnostics == setup.reference)
+        let good = try Self.bytes(cold.cache.file)
+        for length in [0, 8, 16, 39, good.count / 3, good.count - 25, good.count - 1] {
+            try Self.write(Array(good.prefix(length)), to: cold.cache.file)
+            let cache = try #require(LintCache.open(directory: setup.cacheDir, key: 21))
+            #expect(cache.loadedCount == 0)
+            #expect(try Linter.forTest(root: setup.dir.path, catalog: setup.catalog, cache: cache).lint(setup.inputs).diagnostics == setup.reference)
+            #expect(cache.hits == 0)
+        }
+        // The next save writes a whole file again.
+        try Self.write(Array(good.prefix(good.count / 2)), to: cold.cache.file)
+        try setup.run()
+        let again = try #require(LintCache.open(directory: setup.cacheDir, key: 21))
+        #expect(again.loadedCount == setup.paths.count)
+    }
+
+    /// An entry whose stored checksum no longer matches is used by no lookup: its file alone is linted again.
+    @Test func entryWithAWrongChecksumIsRelintedAlone() throws {
+        let setup = try Setup()
+        let cold = try setup.run()
+        var bytes = try Self.bytes(cold.cache.file)
+        let entries = try #require(CacheFileLayout.entries(bytes))
+        let victim = try #require(entries.first { $0.path == Array((setup.dir.path + "/" + setup.paths[7]).utf8) })
+        bytes[victim.checksum.lowerBound + 3] ^= 0x01
+        try Self.write(bytes, to: cold.cache.file)
+        let warm = try #require(LintCache.open(directory: setup.cacheDir, key: 21))
+        #expect(warm.loadedCount == setup.paths.count - 1)
+        #expect(try Linter.forTest(root: setup.dir.path, catalog: setup.catalog, jobs: 1, cache: warm).lint(setup.inputs).diagnostics == setup.reference)
+        #expect(warm.hits == setup.paths.count - 1)
+    }
+
+    /// The cross-file result missing, cut short, with a byte changed, with bytes added, or written
+    /// for other facts: the run reduces again (every file still answered from the cache), prints
+    /// the same, and saves a good result for the next run.
+    @Test func missingOrDamagedCrossFileResultIsRecomputed() throws {
+        let setup = try Setup()
+        let cold = try setup.run()
+        let resultFile = cold.cache.crossFileResultFile
+        let good = try Self.bytes(resultFile)
+        #expect(good.starts(with: CrossFileResultFile.magic))
+        var header = ByteReader(good, range: 16..<24)
+        let storedDigest = header.u64()
+        let digest = try #require(storedDigest)
+        var stored: [Diagnostic] = []
+        let reader = try #require(LintCache.open(directory: setup.cacheDir, key: 21))
+        let replayedGood = reader.replayCrossFile(digest: digest) { stored.append($0) }
+        #expect(replayedGood)
+        #expect(stored.contains { $0.rule == TestDuplicateSlugRule.id })
+        #expect(stored.allSatisfy { setup.reference.contains($0) })
+        let damaged: [[UInt8]?] = [
+            nil,
+            [],
+            Array(good.prefix(CrossFileResultFile.headerSize)),
+            Array(good.prefix(good.count / 2)),
+            Array(good.dropLast()),
+            good + [0],
+            { var b = good; b[CrossFileResultFile.headerSize + CrossFileResultFile.chunkHeaderSize + 5] ^= 0x20; return b }(),
+            { var b = good; b[b.count - 1] ^= 0x01; return b }(),
+            { var b = good; b[16] ^= 0x01; return b }(),  // the digest of the facts it was computed from
+        ]
+        for variant in damaged {
+            if let variant { try Self.write(variant, to: resultFile) } else { try FileManager.default.removeItem(atPath: resultFile) }
+            let cache = try #require(LintCache.open(directory: setup.cacheDir, key: 21))
+            var replayed = 0
+            let replayedDamaged = cache.replayCrossFile(digest: digest) { _ in replayed += 1 }
+            #expect(!replayedDamaged)
+            #expect(replayed == 0)
+            let result = try Linter.forTest(root: setup.dir.path, catalog: setup.catalog, cache: cache).lint(setup.inputs).diagnostics
+            #expect(result == setup.reference)
+            #expect(cache.hits == setup.paths.count)
+            try cache.save()
+            #expect(try Self.bytes(resultFile) == good)
+        }
+    }
+
+    /// A result larger than one chunk is written chunk by chunk and replayed in the order it was
+    /// reported; a damaged middle chunk makes the whole result unusable (nothing is replayed).
+    @Test func resultOfManyChunksRoundTripsAndFailsWhole() throws {
+        let dir = TemporaryDirectory()
+        let cacheDir = dir.path + "/cache"
+        let findings = (0..<30_000).map { i in
+            Diagnostic(rule: "content-duplicate", severity: i % 3 == 0 ? .warning : .info, path: "news/\(i / 4).md", line: i % 50 + 1, column: 1,
+                       message: "same body as news/\(i + 1).md and \(i % 9) other files" + String(repeating: "。", count: i % 40))
+        }
+        let writer = try #require(LintCache.open(directory: cacheDir, key: 4))
+        writer.recordCrossFile(digest: 99, diagnostics: findings)
+        try writer.save()
+        let file = writer.crossFileResultFile
+        let bytes = try Self.bytes(file)
+        #expect(bytes.count > 2 * CrossFileResultFile.chunkSize)
+        #expect(!CacheSaveTests.files(in: cacheDir).contains { $0.contains("fresh") || $0.contains(".tmp-") })
+
+        let reader = try #require(LintCache.open(directory: cacheDir, key: 4))
+        #expect(reader.crossFileResult(digest: 99) == findings)
+        #expect(reader.crossFileResult(digest: 98) == nil)
+        #expect(try #require(LintCache.open(directory: cacheDir, key: 5)).crossFileResult(digest: 99) == nil)
+        var middle = bytes
+        middle[CrossFileResultFile.chunkSize + CrossFileResultFile.chunkSize / 2] ^= 0x40
+        try Self.write(middle, to: file)
+        var replayed = 0
+        let replayedDamaged = reader.replayCrossFile(digest: 99) { _ in replayed += 1 }
+        #expect(!replayedDamaged)
+        #expect(replayed == 0)
+    }
+
+    /// Runs at the same time on one cache directory: each saves whole files by rename, every run
+    /// prints the uncached result, and the cache left behind answers a later run.
+    @Test func concurrentRunsShareTheCacheDirectory() throws {
+        let setup = try Setup(count: 80)
+        try setup.run()
+        // Half the corpus changes: concurrent runs each relint and save it.
+        for path in setup.paths.prefix(40) { setup.dir.write(path, String(decoding: setup.dir.read(path), as: UTF8.self) + "追加一行。 \n") }
+        let reference = try Linter.forTest(root: setup.dir.path, catalog: setup.catalog).lint(setup.inputs).diagnostics
+        let results = Locked<[[Diagnostic]]>([])
+        let failures = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { i in
+            do {
+                let (diagnostics, _) = try setup.run(jobs: 1 + i % 2)
+                results.withLock { $0.append(diagnostics) }
+            } catch {
+                failures.withLock { $0 += 1 }
+            }
+        }
+        #expect(failures.withLock { $0 } == 0)
+        #expect(results.withLock { $0 }.allSatisfy { $0 == reference })
+        let (after, cache) = try setup.run()
+        #expect(after == reference)
+        #expect(cache.hits == setup.paths.count)
+        #expect(!CacheSaveTests.files(in: setup.cacheDir).contains { $0.contains("fresh") || $0.contains(".tmp-") })
+    }
+
+    /// Through the CLI (findings streamed into the ordered merge): cold, warm, and warm with the
+    /// cross-file result damaged print what an uncached run prints, in every format and for --jobs 1 and 2.
+    @Test(arguments: ["concise", "json", "text", "sarif"])
+    func cliOutputWithTheCacheEqualsUncached(format: String) throws {
+        let dir = TemporaryDirectory()
+        ScaleCorpus.write(into: dir, count: 90)
+        dir.write(".lint.json", Linter.testConfig)
+        let cacheDir = dir.path + "/.cache-\(format)"
+        let base = ["news", "--format", format, "--cache-dir", cacheDir]
+        let reference = CLIRun.run(base + ["--no-cache", "--jobs", "1"], cwd: dir.path)
+        #expect(reference.stdout.contains("slug-duplicate"))
+        for jobs in ["1", "2", "1"] {
+            let run = CLIRun.run(base + ["--jobs", jobs], cwd: dir.path)
+            #expect(run.stdout == reference.stdout)
+            #expect(run.status == reference.status)
+        }
+        let results = try FileManager.default.contentsOfDirectory(atPath: cacheDir).filter { $0.hasSuffix(".cross-file") }
+        #expect(results.count == 1)
+        for name in results {
+            var bytes = try Self.bytes(cacheDir + "/" + name)
+            bytes[bytes.count / 2] ^= 0x08
+            try Self.write(bytes, to: cacheDir + "/" + name)
+        }
+        for jobs in ["2", "1"] {
+            let run = CLIRun.run(base + ["--jobs", jobs], cwd: dir.path)
+            #expect(run.stdout == reference.stdout)
+        }
+    }
+}
