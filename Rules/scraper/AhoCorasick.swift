@@ -23,6 +23,8 @@ public struct AhoCorasick: Sendable {
     private let outputs: [[Int32]]
     /// Byte length of each literal.
     public let lengths: [Int]
+    /// The longest literal's length: how far back the second lane of `scan` starts (see there).
+    private let longest: Int
 
     public init(_ literals: [[UInt8]]) {
         var column = [Int32](repeating: 0, count: 256)
@@ -96,10 +98,70 @@ public struct AhoCorasick: Sendable {
         self.delta = delta
         outputs = out
         lengths = literals.map(\.count)
+        longest = lengths.max() ?? 0
     }
 
-    /// Calls `found(literalID, start, end)` for every occurrence in `bytes[range]` (overlaps included).
+    /// Ranges shorter than this are scanned in one lane.
+    package static let twoLaneMinimum = 256
+
+    /// Calls `found(literalID, start, end)` for every occurrence in `bytes[range]` (overlaps included),
+    /// in order of their end (as one walk from the start reports them).
+    ///
+    /// A long range is walked in two lanes at once: each step of a walk is a load that depends on
+    /// the one before (the next row of the table), so the walk runs at the table's load latency;
+    /// two independent walks fill the wait. The first lane walks the first half and reports what
+    /// ends there; the second starts `longest - 1` bytes before the middle (a match ending after
+    /// the middle starts no earlier, and a walk from the root finds every match starting where
+    /// it starts or later) and keeps only what ends after the middle, reported after the first
+    /// lane's. Same matches, same order as one walk.
     public func scan(_ bytes: [UInt8], _ range: Range<Int>, _ found: (Int, Int, Int) -> Void) {
+        guard range.count >= Self.twoLaneMinimum, longest > 0, longest < range.count / 4 else {
+            scanOneLane(bytes, range, found)
+            return
+        }
+        let middle = range.lowerBound + range.count / 2
+        let secondStart = middle - (longest - 1)
+        // The second lane's matches wait here until the first lane is done (rare: a match per line or so).
+        var later: [(id: Int32, end: Int)] = []
+        bytes.withUnsafeBufferPointer { buf in
+            delta.withUnsafeBufferPointer { d in
+                column.withUnsafeBufferPointer { column in
+                    var rowA = 0, rowB = 0
+                    var i = range.lowerBound, j = secondStart
+                    // The second lane is the longer one (it starts before the middle).
+                    while i < middle {
+                        let nextA = Int(d[rowA + Int(column[Int(buf[i])])])
+                        let nextB = Int(d[rowB + Int(column[Int(buf[j])])])
+                        rowA = nextA >> 1
+                        rowB = nextB >> 1
+                        i += 1
+                        j += 1
+                        if (nextA | nextB) & 1 != 0 {
+                            if nextA & 1 != 0 { report(rowA, end: i, found) }
+                            if nextB & 1 != 0, j > middle { for id in outputs[rowB / width] { later.append((id, j)) } }
+                        }
+                    }
+                    while j < range.upperBound {
+                        let next = Int(d[rowB + Int(column[Int(buf[j])])])
+                        rowB = next >> 1
+                        j += 1
+                        if next & 1 != 0, j > middle { for id in outputs[rowB / width] { later.append((id, j)) } }
+                    }
+                }
+            }
+        }
+        for hit in later { found(Int(hit.id), hit.end - lengths[Int(hit.id)], hit.end) }
+    }
+
+    @inline(__always)
+    private func report(_ row: Int, end: Int, _ found: (Int, Int, Int) -> Void) {
+        for id in outputs[row / width] {
+            found(Int(id), end - lengths[Int(id)], end)
+        }
+    }
+
+    /// `scan` in one walk (short ranges; also what the two-lane walk is tested against).
+    package func scanOneLane(_ bytes: [UInt8], _ range: Range<Int>, _ found: (Int, Int, Int) -> Void) {
         bytes.withUnsafeBufferPointer { buf in
             delta.withUnsafeBufferPointer { d in
                 column.withUnsafeBufferPointer { column in

@@ -1,14 +1,20 @@
 import Foundation
 import NewsLintCore
 
-/// `content-near-duplicate`: MinHash over character shingles with LSH banding, one finding per
-/// cluster on its canonical member.
+/// `content-near-duplicate`: one-permutation MinHash over character shingles with LSH banding,
+/// one finding per cluster on its canonical member.
 /// Fact: exact-body hash + `permutations` × 2-byte signature (288 bytes by default) + the
 /// front-matter date. Keeping 16 bits of each minimum (b-bit MinHash) halves the fact; two
 /// different minima agree by chance with probability 2⁻¹⁶, a negligible bias on the similarity estimate.
 public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
     public static let id = "content-near-duplicate"
     public struct Fact: Codable, Sendable, Equatable, FactRecord {
+        /// What a signature's values are, written with every fact in its JSON form (`--facts-out`):
+        /// signatures of two schemes estimate nothing about each other, so `merge` refuses a fact of
+        /// another scheme instead of comparing it. 2: one-permutation hashing with optimal
+        /// densification over rolling shingle hashes; 1 (facts without the key): 144 independent
+        /// permutations over FNV shingle hashes. The lint cache needs no mark: its key covers the build.
+        public static let signatureScheme = 2
         public var hash: UInt64
         public var line: Int
         public var signature: [UInt16]
@@ -22,6 +28,30 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             self.line = line
             self.signature = signature
             self.minutes = minutes
+        }
+
+        private enum CodingKeys: String, CodingKey { case hash, line, signature, minutes, scheme }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let scheme = try c.decodeIfPresent(Int.self, forKey: .scheme) ?? 1
+            guard scheme == Self.signatureScheme else {
+                throw DecodingError.dataCorruptedError(forKey: .scheme, in: c, debugDescription:
+                    "signature scheme \(scheme) (another newslint version) cannot be compared with scheme \(Self.signatureScheme); re-run the shard with this newslint")
+            }
+            hash = try c.decode(UInt64.self, forKey: .hash)
+            line = try c.decode(Int.self, forKey: .line)
+            signature = try c.decode([UInt16].self, forKey: .signature)
+            minutes = try c.decodeIfPresent(Int64.self, forKey: .minutes)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(hash, forKey: .hash)
+            try c.encode(line, forKey: .line)
+            try c.encode(signature, forKey: .signature)
+            try c.encodeIfPresent(minutes, forKey: .minutes)
+            try c.encode(Self.signatureScheme, forKey: .scheme)
         }
 
         public func write(to record: inout FactRecordWriter) {
@@ -39,15 +69,11 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         }
     }
     package let options: Options
-    /// Per-permutation odd multipliers and offsets: x -> a·x + b (mod 2⁶⁴) is a bijection,
-    /// so its minimum over the (pre-mixed) shingle hashes is a MinHash sample at the cost of
-    /// one multiply-add per permutation.
-    package let multipliers: [UInt64]
-    package let offsets: [UInt64]
 
     public struct Options: Decodable, Sendable {
         package var shingleSize: Int
         package var threshold: Double
+        /// The signature's length: MinHash bins (the name is from when each was a permutation of its own).
         package var permutations: Int
         package var bands: Int
         package var minLength: Int
@@ -73,8 +99,6 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         guard minLength >= shingleSize else { throw RuleOptionError(option: "minLength", message: "must be at least shingleSize") }
         guard maxDateGapDays >= -1 else { throw RuleOptionError(option: "maxDateGapDays", message: "must be -1 (no limit) or a number of days") }
         guard boilerplateFiles >= 0 else { throw RuleOptionError(option: "boilerplateFiles", message: "must be 0 (off) or a number of files") }
-        multipliers = (0..<permutations).map { mix64(UInt64($0) &* 0x2545_F491_4F6C_DD1D &+ 0x51) | 1 }
-        offsets = (0..<permutations).map { mix64(UInt64($0) &+ 0x9E37_79B9) }
     }
 
     public func collect(_ document: Document) -> Fact? { collect(document, budget: nil) }
@@ -88,79 +112,82 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         let s = document.normalizedBodyScalars
         guard s.count >= options.minLength else { return nil }
         let exact = normalizedBodyHash(s).hash
-        // Distinct shingle hashes (a repeated shingle cannot change a minimum; news text repeats 4%
-        // of its 5-character shingles, templated text a quarter), then one permutation at a time over
-        // them: the minimum stays in registers and four independent accumulators keep the multiply-add
-        // pipeline full. That loop is bound by the 64-bit multiplier (about one per cycle); SIMD
-        // does not help on baseline x86-64, which has no 64-bit vector multiply or unsigned compare.
-        let k = options.shingleSize
-        let shingles = Self.distinctShingleHashes(s, size: k, budget: budget)
-        var mins = [UInt64](repeating: .max, count: options.permutations)
-        shingles.withUnsafeBufferPointer { hs in
-            let n = hs.count
-            for p in 0..<options.permutations {
-                if p & 15 == 0, budget?.isOverBudget == true { return }
-                let a = multipliers[p], b = offsets[p]
-                var m0 = UInt64.max, m1 = UInt64.max, m2 = UInt64.max, m3 = UInt64.max
-                var i = 0
-                while i + 4 <= n {
-                    m0 = Swift.min(m0, hs[i] &* a &+ b)
-                    m1 = Swift.min(m1, hs[i + 1] &* a &+ b)
-                    m2 = Swift.min(m2, hs[i + 2] &* a &+ b)
-                    m3 = Swift.min(m3, hs[i + 3] &* a &+ b)
-                    i += 4
-                }
-                while i < n {
-                    m0 = Swift.min(m0, hs[i] &* a &+ b)
-                    i += 1
-                }
-                mins[p] = Swift.min(Swift.min(m0, m1), Swift.min(m2, m3))
-            }
-        }
-        if budget?.stopped == true { return nil }
-        return Fact(hash: exact, line: document.bodyStartLine, signature: mins.map { UInt16(truncatingIfNeeded: $0 >> 48) },
-                    minutes: Self.date(of: document))
+        guard let minima = Self.binMinima(s, size: options.shingleSize, bins: options.permutations, budget: budget) else { return nil }
+        return Fact(hash: exact, line: document.bodyStartLine, signature: Self.densified(minima), minutes: Self.date(of: document))
     }
 
-    /// FNV-1a over each `size`-scalar window of `scalars`, mixed, without repeats (first occurrences,
-    /// in order). An open-addressing table indexed by the top bits of the mixed hash (uniform);
-    /// 0 marks an empty slot, so a hash of 0 is tracked on its own.
-    package static func distinctShingleHashes(_ scalars: [UInt32], size k: Int, budget: CollectBudget?) -> [UInt64] {
+    // MARK: - One-permutation MinHash
+
+    /// Base of the rolling shingle hash (odd).
+    package static let rollingBase: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// The bin of a mixed hash: ⌊x · bins / 2⁶⁴⌋, its high bits scaled to `bins` (uniform, one
+    /// widening multiply instead of a division).
+    @inline(__always)
+    package static func bin(_ x: UInt64, bins: Int) -> Int { Int(truncatingIfNeeded: x.multipliedFullWidth(by: UInt64(bins)).high) }
+
+    /// One-permutation MinHash (Li, Owen and Zhang 2012): every shingle hash goes to one of `bins`
+    /// bins by its high bits and each bin keeps its minimum, `.max` when no shingle fell in it. One
+    /// hash and one compare per shingle instead of one multiply-add per shingle and permutation;
+    /// a repeated shingle cannot change a minimum, so repeats need no table.
+    /// Shingle hash: the polynomial Σ s[i+j]·B^(k-1-j) mod 2⁶⁴, rolled one scalar at a time (two
+    /// multiplies, where FNV over the window took k), then mixed (splitmix64), so the bin and
+    /// the low bits kept in the signature are independent and uniform.
+    /// Nil when `budget` ran out.
+    package static func binMinima(_ scalars: [UInt32], size k: Int, bins: Int, budget: CollectBudget?) -> [UInt64]? {
         let count = scalars.count - k + 1
-        guard count > 0 else { return [] }
-        var bits = 1
-        while 1 << bits < 2 * count { bits += 1 }
-        let mask = (1 << bits) - 1
-        let shift = UInt64(64 - bits)
-        var table = [UInt64](repeating: 0, count: 1 << bits)
-        var out = [UInt64](repeating: 0, count: count)
-        var kept = 0
-        var sawZero = false
+        var minima = [UInt64](repeating: .max, count: bins)
+        guard count > 0 else { return minima }
+        var leading: UInt64 = 1 // B^(k-1): the weight of the scalar leaving the window
+        for _ in 1..<k { leading = leading &* rollingBase }
+        var stopped = false
         scalars.withUnsafeBufferPointer { s in
-            table.withUnsafeMutableBufferPointer { slots in
-                out.withUnsafeMutableBufferPointer { out in
-                    for i in 0..<count {
-                        if i & 4095 == 0, budget?.isOverBudget == true { return }
-                        var sh: UInt64 = 0xcbf2_9ce4_8422_2325
-                        for j in i..<(i + k) { sh = (sh ^ UInt64(s[j])) &* 0x0000_0100_0000_01B3 }
-                        let h = mix64(sh)
-                        if h == 0 {
-                            if sawZero { continue }
-                            sawZero = true
-                        } else {
-                            var slot = Int(truncatingIfNeeded: h >> shift)
-                            while slots[slot] != 0 && slots[slot] != h { slot = (slot &+ 1) & mask }
-                            if slots[slot] == h { continue }
-                            slots[slot] = h
-                        }
-                        out[kept] = h
-                        kept += 1
-                    }
+            minima.withUnsafeMutableBufferPointer { m in
+                var h: UInt64 = 0
+                for j in 0..<(k - 1) { h = h &* rollingBase &+ UInt64(s[j]) }
+                for i in 0..<count {
+                    if i & 4095 == 0, budget?.isOverBudget == true { stopped = true; return }
+                    h = h &* rollingBase &+ UInt64(s[i + k - 1])
+                    let x = mix64(h)
+                    let b = bin(x, bins: bins)
+                    if x < m[b] { m[b] = x }
+                    h = h &- UInt64(s[i]) &* leading
                 }
             }
         }
-        out.removeLast(count - kept)
-        return out
+        return stopped || budget?.stopped == true ? nil : minima
+    }
+
+    /// The signature: the 16 low bits of each bin's minimum (uniform and independent of the bin; the
+    /// high bits of a minimum are small, so unrelated bodies would share them and the boilerplate
+    /// guard would take them for boilerplate), an empty bin filled by optimal densification
+    /// (Shrivastava 2017): it takes the value of the first filled bin in its own fixed pseudo-random
+    /// sequence of bins. Both bodies of a pair walk the same sequence, so a filled bin still agrees
+    /// with probability equal to the Jaccard similarity; short bodies (fewer shingles than bins)
+    /// keep an unbiased estimate, from fewer independent values.
+    package static func densified(_ minima: [UInt64]) -> [UInt16] {
+        let bins = minima.count
+        var signature = minima.map { UInt16(truncatingIfNeeded: $0) }
+        let filled = minima.reduce(0) { $0 + ($1 == .max ? 0 : 1) }
+        guard filled > 0, filled < bins else { return signature }
+        for b in 0..<bins where minima[b] == .max {
+            var attempt: UInt64 = 1
+            var donor = densificationProbe(bin: b, attempt: attempt, bins: bins)
+            while minima[donor] == .max {
+                attempt += 1
+                // After 4 096 misses (likely only when very few of very many bins are filled),
+                // the next filled bin to the right: still fixed by which bins are empty.
+                donor = attempt <= 4096 ? densificationProbe(bin: b, attempt: attempt, bins: bins) : (donor + 1) % bins
+            }
+            signature[b] = signature[donor]
+        }
+        return signature
+    }
+
+    /// The `attempt`-th bin (from 1) that an empty bin `bin` would copy: fixed per (bin, attempt).
+    @inline(__always)
+    package static func densificationProbe(bin: Int, attempt: UInt64, bins: Int) -> Int {
+        self.bin(mix64((UInt64(bin) << 32 | attempt) ^ 0x6F70_6864_656E_7365), bins: bins)
     }
 
     /// The front-matter `date`, else the date a Jekyll post's file name starts with.

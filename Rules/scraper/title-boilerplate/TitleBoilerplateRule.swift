@@ -94,22 +94,48 @@ package enum TitleAffix {
 
     /// Last (for suffixes) or first (for prefixes) occurrence of any separator.
     package static func find(_ t: [UInt8], _ seps: [[UInt8]], last: Bool) -> Range<Int>? {
-        var best: Range<Int>?
-        for sep in seps where !sep.isEmpty && sep.count <= t.count {
-            var i = last ? t.count - sep.count : 0
-            while last ? i >= 0 : i + sep.count <= t.count {
-                if t[i] == sep[0] && t[i..<(i + sep.count)].elementsEqual(sep) {
-                    let r = i..<(i + sep.count)
-                    if let b = best {
-                        if last ? r.lowerBound > b.lowerBound || (r.lowerBound == b.lowerBound && r.count > b.count)
-                                : r.lowerBound < b.lowerBound || (r.lowerBound == b.lowerBound && r.count > b.count) { best = r }
-                    } else { best = r }
-                    break
+        // The first (last) position where any separator starts, the longest one there: what the
+        // first (last) occurrence of each, compared by position and then length, gives. One walk
+        // over the title, trying separators only where one can start (the title was walked once
+        // per separator, for every title of the corpus).
+        var starts = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        for sep in seps where !sep.isEmpty && sep.count <= t.count { Self.insert(sep[0], into: &starts) }
+        guard starts != (0, 0, 0, 0) else { return nil }
+        var i = last ? t.count - 1 : 0
+        while last ? i >= 0 : i < t.count {
+            if Self.contains(t[i], starts) {
+                var best: Range<Int>?
+                for sep in seps where !sep.isEmpty && i + sep.count <= t.count && sep.count > (best?.count ?? 0)
+                    && t[i] == sep[0] && t[i..<(i + sep.count)].elementsEqual(sep) {
+                    best = i..<(i + sep.count)
                 }
-                i += last ? -1 : 1
+                if let best { return best }
             }
+            i += last ? -1 : 1
         }
-        return best
+        return nil
+    }
+
+    @inline(__always)
+    private static func insert(_ b: UInt8, into set: inout (UInt64, UInt64, UInt64, UInt64)) {
+        let bit = UInt64(1) << UInt64(b & 63)
+        switch b >> 6 {
+        case 0: set.0 |= bit
+        case 1: set.1 |= bit
+        case 2: set.2 |= bit
+        default: set.3 |= bit
+        }
+    }
+
+    @inline(__always)
+    private static func contains(_ b: UInt8, _ set: (UInt64, UInt64, UInt64, UInt64)) -> Bool {
+        let bit = UInt64(1) << UInt64(b & 63)
+        switch b >> 6 {
+        case 0: return set.0 & bit != 0
+        case 1: return set.1 & bit != 0
+        case 2: return set.2 & bit != 0
+        default: return set.3 & bit != 0
+        }
     }
 
     package static func trimSpaces(_ t: [UInt8], _ r: Range<Int>) -> Range<Int> {

@@ -16,6 +16,12 @@ package struct HTMLElements {
         package var name: String
         /// Index of the parent element in `elements`.
         package var parent: Int?
+        /// Its name's bit among `TagTables.searched` (-1: none) and whether its end tag is optional,
+        /// kept so the stack searches need not hash the name again (two bytes: the element's
+        /// padding holds them, so the array of elements does not grow).
+        package var searchIndex: Int8 = -1
+        package var hasOptionalEnd = false
+        package var searchBit: TagMask { searchIndex < 0 ? 0 : 1 << TagMask(searchIndex) }
     }
 
     package enum Problem {
@@ -67,20 +73,22 @@ package struct HTMLElements {
     package init(_ view: HTMLView, bytes: [UInt8]) {
         var stack: [Int] = []  // element indices
         var foreignDepth = 0   // inside <svg>/<math>: `/>` closes an element
+        let tables = TagTables.shared
         for (t, token) in view.tokens.enumerated() {
             switch token.kind {
             case .startTag:
                 let name = view.tagName(token, in: bytes)
-                if Self.voidElements.contains(name) { continue }
+                let info = tables.info[name] ?? tables.unknown
+                if info.isVoid { continue }
                 if token.selfClosing && (foreignDepth > 0 || name == "svg" || name == "math") { continue }
-                if Self.closesParagraph.contains(name), let p = Self.find("p", in: stack, elements, boundaries: Self.paragraphBoundaries) {
+                if info.closesParagraph, let p = Self.find(tables.paragraph, in: stack, elements, boundaries: tables.paragraphBoundaries) {
                     close(from: p, stack: &stack, closer: t)
                 }
-                if let rule = Self.closedBySibling[name], let boundaries = Self.siblingBoundaries[name], let open = Self.find(rule.closes, in: stack, elements, boundaries: boundaries) {
+                if info.sibling >= 0, case let rule = tables.sibling[Int(info.sibling)], let open = Self.find(rule.closes, in: stack, elements, boundaries: rule.boundaries) {
                     close(from: open, stack: &stack, closer: t)
                 }
                 if name == "svg" || name == "math" { foreignDepth += 1 }
-                elements.append(Element(start: t, end: nil, name: name, parent: stack.last))
+                elements.append(Element(start: t, end: nil, name: name, parent: stack.last, searchIndex: info.searchIndex, hasOptionalEnd: info.hasOptionalEnd))
                 elementAtToken[t] = elements.count - 1
                 stack.append(elements.count - 1)
             case .endTag:
@@ -89,12 +97,12 @@ package struct HTMLElements {
                     problems.append(.strayEnd(token: t, reason: "</br> is not an end tag (browsers read it as <br>)"))
                     continue
                 }
-                if Self.voidElements.contains(name) {
+                let info = tables.info[name] ?? tables.unknown
+                if info.isVoid {
                     problems.append(.strayEnd(token: t, reason: "<\(name)> is a void element and has no end tag"))
                     continue
                 }
-                let boundaries = Self.endTagScope[name] ?? (name == "p" ? Self.paragraphBoundaries : Self.scopeBoundaries)
-                guard let position = Self.find(name, in: stack, elements, boundaries: boundaries) else {
+                guard let position = Self.find(name, in: stack, elements, boundaries: info.endBoundaries) else {
                     let reason = name == "p" ? "</p> closes no open <p> (browsers add an empty paragraph)" : "</\(name)> closes no open <\(name)>"
                     problems.append(.strayEnd(token: t, reason: reason))
                     continue
@@ -107,7 +115,7 @@ package struct HTMLElements {
                 continue
             }
         }
-        for index in stack.reversed() where !Self.optionalEnd.contains(elements[index].name) {
+        for index in stack.reversed() where !elements[index].hasOptionalEnd {
             problems.append(.unclosed(element: index, closer: nil))
         }
     }
@@ -115,33 +123,33 @@ package struct HTMLElements {
     /// Pops the stack down to (not including) `position`, recording required end tags that were skipped.
     private mutating func close(from position: Int, stack: inout [Int], closer: Int) {
         guard position < stack.count else { return }
-        for index in stack[position...].reversed() where !Self.optionalEnd.contains(elements[index].name) {
+        for index in stack[position...].reversed() where !elements[index].hasOptionalEnd {
             problems.append(.unclosed(element: index, closer: closer))
         }
         stack.removeSubrange(position...)
     }
 
     /// Position in `stack` of the topmost open element named one of `names`, searching down to a boundary.
-    private static func find(_ names: Set<String>, in stack: [Int], _ elements: [Element], boundaries: Set<String>) -> Int? {
+    private static func find(_ names: TagMask, in stack: [Int], _ elements: [Element], boundaries: TagMask) -> Int? {
         var position = stack.count - 1
         let floor = max(0, stack.count - searchDepth)
         while position >= floor {
-            let name = elements[stack[position]].name
-            if names.contains(name) { return position }
-            if boundaries.contains(name) { return nil }
+            let bit = elements[stack[position]].searchBit
+            if names & bit != 0 { return position }
+            if boundaries & bit != 0 { return nil }
             position -= 1
         }
         return nil
     }
 
     /// `find` of one name, compared directly: no one-element set built and hashed per end tag.
-    private static func find(_ name: String, in stack: [Int], _ elements: [Element], boundaries: Set<String>) -> Int? {
+    private static func find(_ name: String, in stack: [Int], _ elements: [Element], boundaries: TagMask) -> Int? {
         var position = stack.count - 1
         let floor = max(0, stack.count - searchDepth)
         while position >= floor {
-            let open = elements[stack[position]].name
-            if open == name { return position }
-            if boundaries.contains(open) { return nil }
+            let open = elements[stack[position]]
+            if open.name == name { return position }
+            if boundaries & open.searchBit != 0 { return nil }
             position -= 1
         }
         return nil
@@ -151,6 +159,81 @@ package struct HTMLElements {
     package func outerRange(_ element: Element, _ view: HTMLView) -> Range<Int>? {
         guard let end = element.end else { return nil }
         return view.tokens[element.start].range.lowerBound..<view.tokens[end].range.upperBound
+    }
+}
+
+/// A set of the tag names the stack searches look for or stop at (`TagTables.searched`), one bit each.
+package typealias TagMask = UInt64
+
+/// What building the element structure asks of a tag name, found with one dictionary lookup per
+/// tag: the name sets were asked one by one, and each stack search hashed the name of every open
+/// element it passed (a `<div>` searches for an open `<p>` down to a boundary). Derived from the
+/// name sets above, so it answers exactly as they do.
+package struct TagInfo {
+    package var flags: UInt8
+    /// The name's bit among `TagTables.searched` (0 for the other names: no search looks for them).
+    package var bit: TagMask { searchIndex < 0 ? 0 : 1 << TagMask(searchIndex) }
+    /// The bit's index, -1 for none.
+    package var searchIndex: Int8
+    /// Index into `TagTables.sibling` when its start tag closes open siblings, else -1.
+    package var sibling: Int8
+    /// Where the search for the open element its end tag closes stops.
+    package var endBoundaries: TagMask
+
+    package static let void: UInt8 = 1, optionalEnd: UInt8 = 2, closesParagraph: UInt8 = 4
+    package var isVoid: Bool { flags & Self.void != 0 }
+    package var hasOptionalEnd: Bool { flags & Self.optionalEnd != 0 }
+    package var closesParagraph: Bool { flags & Self.closesParagraph != 0 }
+}
+
+/// The name sets of `HTMLElements` as `TagInfo`s and bit masks, built once per process.
+package final class TagTables: Sendable {
+    package static let shared = TagTables()
+    /// Every name a search looks for or stops at, in a fixed order: name `i` is bit `i`.
+    package let searched: [String]
+    package let info: [String: TagInfo]
+    /// For a name in none of the sets (custom elements, `span`, …).
+    package let unknown: TagInfo
+    package let paragraph: TagMask
+    package let paragraphBoundaries: TagMask
+    /// By `TagInfo.sibling`: the open elements the start tag closes, and where that search stops.
+    package let sibling: [(closes: TagMask, boundaries: TagMask)]
+
+    private init() {
+        typealias E = HTMLElements
+        var names = E.scopeBoundaries.union(E.paragraphBoundaries).union(["p"])
+        for (_, rule) in E.closedBySibling { names.formUnion(rule.closes); names.formUnion(rule.stopAt) }
+        for (_, boundaries) in E.siblingBoundaries { names.formUnion(boundaries) }
+        for (_, scope) in E.endTagScope { names.formUnion(scope) }
+        let searched = names.sorted()
+        precondition(searched.count <= TagMask.bitWidth, "more searched tag names than bits")
+        func mask(_ set: Set<String>) -> TagMask {
+            var m: TagMask = 0
+            for (i, name) in searched.enumerated() where set.contains(name) { m |= 1 << TagMask(i) }
+            return m
+        }
+        let siblingNames = E.closedBySibling.keys.sorted()
+        sibling = siblingNames.map { name in
+            (mask(E.closedBySibling[name]?.closes ?? []), mask(E.siblingBoundaries[name] ?? []))
+        }
+        let scope = mask(E.scopeBoundaries)
+        paragraph = mask(["p"])
+        paragraphBoundaries = mask(E.paragraphBoundaries)
+        unknown = TagInfo(flags: 0, searchIndex: -1, sibling: -1, endBoundaries: scope)
+        var all = names.union(E.voidElements).union(E.optionalEnd).union(E.closesParagraph).union(E.endTagScope.keys)
+        all.formUnion(E.closedBySibling.keys)
+        var info: [String: TagInfo] = [:]
+        for name in all {
+            var flags: UInt8 = 0
+            if E.voidElements.contains(name) { flags |= TagInfo.void }
+            if E.optionalEnd.contains(name) { flags |= TagInfo.optionalEnd }
+            if E.closesParagraph.contains(name) { flags |= TagInfo.closesParagraph }
+            let end = E.endTagScope[name].map(mask) ?? (name == "p" ? paragraphBoundaries : scope)
+            info[name] = TagInfo(flags: flags, searchIndex: searched.firstIndex(of: name).map { Int8($0) } ?? -1,
+                                 sibling: siblingNames.firstIndex(of: name).map { Int8($0) } ?? -1, endBoundaries: end)
+        }
+        self.searched = searched
+        self.info = info
     }
 }
 

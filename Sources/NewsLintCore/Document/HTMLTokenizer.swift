@@ -36,7 +36,7 @@ public struct HTMLToken: Sendable, Equatable {
     public var attributeIndices: Range<Int>
 
     /// Whether the token is shown to a reader as text (text and character references).
-    public var isVisibleText: Bool { kind == .text || kind == .characterReference }
+    @inlinable public var isVisibleText: Bool { kind == .text || kind == .characterReference }
 }
 
 /// The HTML structure of a document body: a byte-level tokenizer after the WHATWG tokenizer's
@@ -102,7 +102,16 @@ public struct HTMLView: Sendable {
 
     /// The tag name lowercased (for messages and sets; rules on hot paths compare bytes instead).
     public func tagName(_ token: HTMLToken, in bytes: [UInt8]) -> String {
-        String(decoding: bytes[token.name].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let name = token.name
+        // An ASCII name (nearly all) is written straight into the string: mapping it to an array
+        // first allocated one per tag.
+        if name.count <= 32, bytes[name].allSatisfy({ $0 < 0x80 }) {
+            return String(unsafeUninitializedCapacity: name.count) { out in
+                for (k, b) in bytes[name].enumerated() { out[k] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+                return name.count
+            }
+        }
+        return String(decoding: bytes[name].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     /// The code point of a numeric character reference (`&#20013;`, `&#x4E2D;`); nil for named
@@ -141,7 +150,8 @@ public struct HTMLView: Sendable {
     }
 
     /// Whether token `i` is prose: visible text outside code elements.
-    public func isProse(token i: Int) -> Bool { tokens[i].isVisibleText && !inCode[i] }
+    /// Inlinable: the script rules ask it per scalar of HTML text (a call into this module each time showed in profiles).
+    @inlinable public func isProse(token i: Int) -> Bool { tokens[i].isVisibleText && !inCode[i] }
 
     /// Whether byte `offset` is prose (visible text outside code elements).
     public func isProse(at offset: Int) -> Bool { tokenIndex(containing: offset).map { isProse(token: $0) } ?? false }

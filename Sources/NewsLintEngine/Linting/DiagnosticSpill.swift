@@ -7,6 +7,9 @@ public final class DiagnosticSpill {
     /// Bytes buffered before they go to the temporary file.
     package let threshold: Int
     private var buffer = ByteWriter()
+    /// Scratch for `append` (the delivery calls it from one thread at a time).
+    private var record = ByteWriter()
+    private var strings = SpilledStrings.Writer()
     private var file: FileHandle?
     public private(set) var spilledBytes = 0
 
@@ -16,10 +19,11 @@ public final class DiagnosticSpill {
     /// the pass captured for them (so reporters quoting them need not read the file again).
     public func append(_ diagnostics: [Diagnostic], lines: [Int: String] = [:]) {
         guard let path = diagnostics.first?.path else { return }
-        var record = ByteWriter()
+        // One record buffer and string table reused for every file (two allocations per file less).
+        record.bytes.removeAll(keepingCapacity: true)
+        strings.written.removeAll(keepingCapacity: true)
         record.string(path)
         record.varint(UInt64(diagnostics.count))
-        var strings = SpilledStrings.Writer()
         for d in diagnostics { record.diagnostic(d) { strings.write($1, to: &$0) } }
         record.varint(UInt64(lines.count))
         for (n, text) in lines.sorted(by: { $0.key < $1.key }) {

@@ -400,26 +400,30 @@ public final class Linter: Sendable {
         var dropped: [String: Int] = [:]
         let started = DispatchTime.now().uptimeNanoseconds
         let deadline = settings.fileTimeBudget.map { started &+ UInt64(max(0, $0) * 1e9) }
+        // The check after each rule compares with a budget of seconds: the coarse clock will do.
+        let coarse = (settings.fileTimeBudget ?? 0) >= CoarseClock.smallestBudget
+        let coarseStart = coarse ? CoarseClock.nanoseconds() : 0
         // Stored findings are bounded well above the listed cap, so suppression comments still
         // see the findings they silence (only past this bound can one look unused).
         let stored = limit.map { max($0, Self.storedFindingsPerRule) } ?? Int.max
         var sink = DiagnosticSink(document: document, rule: "", severity: .warning, readsProse: false, environment: environment, deadline: deadline)
         let perFile = rules.perFile
         for index in perFile.indices {
-            let active = perFile[index]
-            sink.start(rule: active.id, severity: active.severity, readsProse: active.readsProse, limit: stored)
-            active.rule.check(document, into: &sink)
+            // Read in place: a copy of the rule (its existential and strings) per rule per file showed in profiles.
+            sink.start(rule: perFile[index].id, severity: perFile[index].severity, readsProse: perFile[index].readsProse, limit: stored)
+            perFile[index].rule.check(document, into: &sink)
             if out.isEmpty { out = sink.diagnostics } else { out.append(contentsOf: sink.diagnostics) }
-            if sink.dropped > 0 { dropped[active.id] = sink.dropped }
+            if sink.dropped > 0 { dropped[perFile[index].id] = sink.dropped }
             // Rules with heavy loops stop themselves (`sink.isOverBudget`); the budget stops the rest.
             if let budget = settings.fileTimeBudget, sink.stoppedOverBudget || index + 1 < rules.perFile.count {
-                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                let elapsed = coarse ? Double(CoarseClock.nanoseconds() &- coarseStart) / 1e9
+                                     : Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 if sink.stoppedOverBudget || elapsed > budget, let severity = rules.engineSeverity["file-skipped"] {
                     let left = rules.perFile.count - index - 1
                     let partly = sink.stoppedOverBudget ? " and stopped partway: this file was only partly checked by it" : ""
                     let rest = left == 0 ? "" : "; \(left) remaining rule\(left == 1 ? "" : "s") not run on this file"
                     out.append(Diagnostic(rule: "file-skipped", severity: severity, path: document.path, line: 1, column: 1,
-                                          message: "rule '\(active.id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget)\(partly)\(rest)"))
+                                          message: "rule '\(perFile[index].id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget)\(partly)\(rest)"))
                     break
                 }
             }
@@ -566,12 +570,15 @@ public final class Linter: Sendable {
         // The workers' allocator arenas hold what the pass freed; the reduce runs on this thread
         // and would add its working set on top of it.
         releaseFreedMemory()
-        var out: [Diagnostic] = []
-        for (index, active) in baseRules.crossFile.enumerated() where facts.columns.indices.contains(index) {
-            out.append(contentsOf: facts.columns[index].finish(paths: facts.paths, id: active.id, severity: active.severity,
-                                                               environment: environment, into: runs))
+        let phases = baseRules.crossFile.indices.filter { facts.columns.indices.contains($0) }
+        let columns = facts.columns, paths = facts.paths, rules = baseRules.crossFile, environment = self.environment
+        func finish(_ k: Int, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
+            let active = rules[phases[k]]
+            return columns[phases[k]].finish(paths: paths, id: active.id, severity: active.severity, environment: environment, into: receiver)
         }
-        return out
+        guard let runs else { return phases.indices.flatMap { finish($0, into: nil) } }
+        // With a receiver, the phases may run on two threads (findings still arrive in rule order).
+        return OrderedReduce.run(count: phases.count, concurrently: settings.jobs >= 2, into: runs) { finish($0, into: $1) }
     }
 
     /// Reads, lints, optionally fixes one input, and collects its cross-file facts.
@@ -717,12 +724,16 @@ public final class Linter: Sendable {
             if packRule?.rule != d.rule { packRule = (d.rule, d.rule == "boilerplate" || catalog.family(of: d.rule) == "pack") }
             if packRule?.isPack == true { factEnvironment.linesReportedByPacks.insert(d.line) }
         }
-        for (i, active) in baseRules.crossFile.enumerated() where rules.crossFile.contains(where: { $0.id == active.id }) {
+        // By index and id: iterating the rule lists copied each rule (its existential and strings) per file.
+        let fileCrossFile = rules.crossFile
+        for i in baseRules.crossFile.indices {
+            let id = baseRules.crossFile[i].id
+            guard fileCrossFile.indices.contains(where: { fileCrossFile[$0].id == id }) else { continue }
             factEnvironment.collectBudget = settings.fileTimeBudget.map { CollectBudget(seconds: $0) }
-            if let f = active.rule.collectErased(document, environment: factEnvironment) { facts.append((i, f)) }
+            if let f = baseRules.crossFile[i].rule.collectErased(document, environment: factEnvironment) { facts.append((i, f)) }
             if factEnvironment.collectBudget?.stopped == true, let severity = rules.engineSeverity["file-skipped"], let budget = settings.fileTimeBudget {
                 diagnostics.append(Diagnostic(rule: "file-skipped", severity: severity, path: path, line: 1, column: 1,
-                                              message: "rule '\(active.id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget) and stopped partway: this file was only partly checked by it (not compared with other files)"))
+                                              message: "rule '\(id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget) and stopped partway: this file was only partly checked by it (not compared with other files)"))
             }
         }
         var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: bytes.count, fix: fixOutcome,

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
+
+/// Reduce phases on two threads: the receiver sees exactly the sequence one thread would give
+/// (phase order, then report order), whatever the relay's bound and however the phases interleave.
+@Suite struct OrderedReduceTests {
+    /// Receives on one thread at a time (the forwarder): a plain array.
+    final class Collected: DiagnosticReceiver, @unchecked Sendable {
+        var all: [Diagnostic] = []
+        func add(_ diagnostic: Diagnostic) { all.append(diagnostic) }
+    }
+
+    static func finding(phase: Int, _ n: Int) -> Diagnostic {
+        Diagnostic(rule: "rule-\(phase)", severity: .warning, path: "dir/\(n % 13)-文件.md", line: 1 + n % 7, column: 1,
+                   message: "finding \(n) of phase \(phase)")
+    }
+
+    /// Phases of very different sizes and speeds; some report nothing, some return leftovers.
+    static func phase(_ i: Int, _ receiver: any DiagnosticReceiver) -> [Diagnostic] {
+        let sizes = [0, 3, 2_000, 1, 0, 500, 7]
+        let n = sizes[i % sizes.count]
+        for k in 0..<n {
+            if i % 2 == 0 && k % 97 == 0 { usleep(50) }
+            receiver.add(finding(phase: i, k))
+        }
+        return i % 3 == 0 ? [finding(phase: i, -1)] : []
+    }
+
+    @Test(arguments: [1, 2, 3, 7, 20])
+    func concurrentEqualsSequential(phases: Int) {
+        let sequential = Collected()
+        let sequentialRest = OrderedReduce.run(count: phases, concurrently: false, into: sequential, phase: Self.phase)
+        for _ in 0..<5 {
+            let concurrent = Collected()
+            let concurrentRest = OrderedReduce.run(count: phases, concurrently: true, into: concurrent, phase: Self.phase)
+            #expect(concurrent.all == sequential.all)
+            #expect(concurrentRest == sequentialRest)
+        }
+    }
+
+    @Test(arguments: [1, 100, 1 << 20])
+    func relayKeepsOrderWithinItsBound(byteBudget: Int) {
+        let relay = FindingRelay(byteBudget: byteBudget)
+        let expected = (0..<3_000).map { Self.finding(phase: 0, $0) }
+        let received = Collected()
+        DispatchQueue.concurrentPerform(iterations: 2) { role in
+            if role == 0 {
+                for d in expected { relay.add(d) }
+                relay.close()
+            } else {
+                relay.drain(into: received)
+            }
+        }
+        #expect(received.all == expected)
+    }
+
+    @Test func claimsGiveEachPhaseToOneSide() {
+        let claims = PhaseClaims(count: 5)
+        #expect(claims.takeFromBack() == 4)
+        #expect(claims.takeFromFront(0))
+        #expect(claims.takeFromBack() == 3)
+        #expect(claims.takeFromFront(1))
+        #expect(claims.takeFromFront(2))
+        #expect(claims.takeFromBack() == nil)
+        #expect(!claims.takeFromFront(3))
+        #expect(!claims.takeFromFront(4))
+    }
+}
