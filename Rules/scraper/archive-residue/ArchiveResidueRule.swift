@@ -45,7 +45,7 @@ public struct ArchiveResidueRule: Rule, RuleWithOptions {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         let bytes = document.bytes
-        guard Self.mayContainArchive(bytes) else { return }
+        guard Self.mayContainArchive(in: document) else { return }
         var hits: [Hit] = []
         let bodyLine = document.bodyStartLine
         for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
@@ -72,6 +72,15 @@ public struct ArchiveResidueRule: Rule, RuleWithOptions {
             sink.report(hit.range, message, fix: fix)
         }
     }
+
+    /// The file-level test, asked first of the document's byte-pair census (shared with other
+    /// rules): most files lack a pair of both `/web/` and `archive.`, and skip the scan below.
+    package static func mayContainArchive(in document: Document) -> Bool {
+        let pairs = document.bytePairs
+        return (pairs.mayContain(Self.webSegment) || pairs.mayContain(Self.archiveDot)) && mayContainArchive(document.bytes)
+    }
+
+    private static let archiveDot = Array("archive.".utf8)
 
     /// `/web/` or `archive.` somewhere in the file.
     package static func mayContainArchive(_ bytes: [UInt8]) -> Bool {

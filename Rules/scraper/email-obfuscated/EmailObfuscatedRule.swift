@@ -52,13 +52,23 @@ public struct EmailObfuscatedRule: Rule {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         let bytes = document.bytes
-        guard Self.mayContainResidue(bytes) else { return }
+        guard Self.mayContainResidue(in: document) else { return }
         for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
             if sink.budgetSpent(step: n, bytes: document.contentRange(ofLine: n).count) { return }
             let hits = lineHits(bytes, document.contentRange(ofLine: n))
             for group in merged(hits, bytes) { report(group, into: &sink) }
         }
     }
+
+    /// The file-level test, asked first of the document's byte-pair census (shared with other
+    /// rules): most files lack a pair of `email` and both `[电` and `[電`, and skip the scan below.
+    package static func mayContainResidue(in document: Document) -> Bool {
+        let pairs = document.bytePairs
+        let maybe = pairs.mayContain(Self.emailBytes) || pairs.contains(0x5B, 0xE7) || pairs.contains(0x5B, 0xE9)
+        return maybe && mayContainResidue(document.bytes)
+    }
+
+    private static let emailBytes = Array("email".utf8)
 
     /// Every needle contains `email` or `cf_email` or an East Asian `电/電`: a cheap file-level test.
     package static func mayContainResidue(_ bytes: [UInt8]) -> Bool {

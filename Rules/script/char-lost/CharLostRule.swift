@@ -37,7 +37,17 @@ public struct CharLostRule: Rule {
     /// The bytes the prefilter below acts on (any other byte it passes over).
     package static let leadBytes = ByteSet([0xEE, 0xF4, 0xEF, 0xF3], below: 0x20, except: [0x09, 0x0A, 0x0D])
 
-    /// Whether `bytes` may hold a character this rule reports (the prefilter of `check`).
+    /// The prefilter of `check`: the document's byte-pair census (shared with other rules) rules
+    /// out nearly every file; only when it cannot does the exact scan below run.
+    package static func mayHoldCandidate(in document: Document) -> Bool {
+        let pairs = document.bytePairs
+        let maybe = pairs.containsControlOtherThanWhitespace || pairs.contains(byte: 0xEE) || pairs.contains(byte: 0xF4)
+            || pairs.contains(0xEF, followedByAnyOf: 0x00...0xA3) || pairs.mayContain([0xEF, 0xBF, 0xBC])
+            || pairs.contains(0xF3, followedByAnyOf: 0xB0...0xFF)
+        return maybe && mayHoldCandidate(document.bytes)
+    }
+
+    /// Whether `bytes` may hold a character this rule reports.
     package static func mayHoldCandidate(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { buf -> Bool in
             let n = buf.count
@@ -62,7 +72,7 @@ public struct CharLostRule: Rule {
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         // Prefilter on bytes: C0 controls, EF BF BC (U+FFFC), EE (U+E000–EFFF), EF 80–A3 (U+F000–F8FF),
         // F3 B0–BF and F4 (planes 15–16). `，` (EF BC 8C) and `“` (E2 80 9C) never match.
-        guard Self.mayHoldCandidate(document.bytes) else { return }
+        guard Self.mayHoldCandidate(in: document) else { return }
         let run = ScalarRun(wholeFile: document.scalars)
         let c = run.cps
         var i = 0

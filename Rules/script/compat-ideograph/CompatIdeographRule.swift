@@ -27,7 +27,14 @@ public struct CompatIdeographRule: Rule {
     /// The bytes the prefilter below acts on (any other byte it passes over).
     package static let leadBytes = ByteSet([0xE2, 0xEF, 0xF0], wordAtATime: true)
 
-    /// Whether `bytes` may hold a character this rule reports (the prefilter of `check`).
+    /// The prefilter of `check`, asked of the document's byte-pair census (shared with other rules)
+    /// instead of a scan of its own: the lead pairs are exactly the test of `mayHoldCandidate(_:)`.
+    package static func mayHoldCandidate(in document: Document) -> Bool {
+        let pairs = document.bytePairs
+        return pairs.contains(0xE2, followedByAnyOf: 0xBA...0xBF) || pairs.contains(0xEF, followedByAnyOf: 0xA4...0xAB) || pairs.contains(0xF0, 0xAF)
+    }
+
+    /// Whether `bytes` may hold a character this rule reports (the scan the census replaces).
     package static func mayHoldCandidate(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { buf -> Bool in
             let n = buf.count
@@ -44,7 +51,7 @@ public struct CompatIdeographRule: Rule {
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         // Lead bytes: E2 BA–BF (U+2E80–U+2FFF), EF A4–AB (U+F900–U+FAFF), F0 AF (U+2F800–).
         // Check the second byte too: E2 and EF alone also start `“` and `，`, found in nearly every file.
-        guard Self.mayHoldCandidate(document.bytes) else { return }
+        guard Self.mayHoldCandidate(in: document) else { return }
         let run = ScalarRun(wholeFile: document.scalars)
         let c = run.cps
         for i in 0..<c.count where Self.isCandidate(c[i]) {

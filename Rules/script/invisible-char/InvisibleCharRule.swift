@@ -56,7 +56,40 @@ public struct InvisibleCharRule: Rule {
     /// The bytes the prefilter below acts on (any other byte it passes over).
     package static let leadBytes = ByteSet([0x7F, 0xC2, 0xEF, 0xE1, 0xD8, 0xE2], below: 0x20, except: [0x09, 0x0A, 0x0D])
 
-    /// Whether `bytes` may hold a character this rule reports (the prefilter of `check`).
+    /// The prefilter of `check`: the document's byte-pair census (shared with other rules) rules
+    /// out most files. The three-byte candidates (E2 80 8B…) it cannot rule out on its own when `》`
+    /// (E3 80 8B) and `“` (E2 80 9C) occur, as in most Chinese files that reach this rule's scan;
+    /// when they are the only possible candidates, a scan for them alone (E2 is rare next to the
+    /// `，` and `“` the full scan stops at) gives the same answer.
+    package static func mayHoldCandidate(in document: Document) -> Bool {
+        let pairs = document.bytePairs
+        let maybeOther = pairs.containsControlOtherThanWhitespace || pairs.contains(byte: 0x7F)
+            || pairs.contains(0xC2, followedByAnyOf: 0x00...0x9F) || pairs.contains(0xC2, 0xAD)
+            || pairs.contains(0xEF, 0xBB) || pairs.contains(0xE1, 0xA0) || pairs.contains(0xD8, 0x9C)
+        if maybeOther { return mayHoldCandidate(document.bytes) }
+        let maybeFormat = (pairs.contains(0xE2, 0x80) && (pairs.contains(0x80, followedByAnyOf: 0x8B...0x8F) || pairs.contains(0x80, followedByAnyOf: 0xAA...0xAE)))
+            || (pairs.contains(0xE2, 0x81) && pairs.contains(0x81, followedByAnyOf: 0xA0...0xA9))
+        return maybeFormat && mayHoldFormatCharacter(document.bytes)
+    }
+
+    /// The one lead byte of the three-byte candidates.
+    private static let formatLead = ByteSet([0xE2], wordAtATime: true)
+
+    /// Whether `bytes` holds U+200B–200F, U+202A–202E or U+2060–2069 (the E2 branch of the scan below).
+    package static func mayHoldFormatCharacter(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buf -> Bool in
+            let n = buf.count
+            var i = Self.formatLead.firstIndex(in: buf, from: 0, to: n)
+            while i + 2 < n {
+                let b1 = buf[i + 1], b2 = buf[i + 2]
+                if (b1 == 0x80 && ((b2 >= 0x8B && b2 <= 0x8F) || (b2 >= 0xAA && b2 <= 0xAE))) || (b1 == 0x81 && b2 >= 0xA0 && b2 <= 0xA9) { return true }
+                i = Self.formatLead.firstIndex(in: buf, from: i + 1, to: n)
+            }
+            return false
+        }
+    }
+
+    /// Whether `bytes` may hold a character this rule reports.
     package static func mayHoldCandidate(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { buf -> Bool in
             let n = buf.count
@@ -87,7 +120,7 @@ public struct InvisibleCharRule: Rule {
         // Fast path: nothing below 0x20 except tab/LF/CR, no DEL, and no lead bytes of the characters we look for.
         // Prefilter on byte pairs/triples: E2 80 8B–8F, E2 80 AA–AE, E2 81 A0–A9, EF BB (U+FEFF), E1 A0 (U+180E), C2 80–9F
         // (C1 controls), C2 AD (soft hyphen), D8 9C (U+061C); E2 and EF alone would match `“` and `，` in every Chinese file.
-        guard Self.mayHoldCandidate(document.bytes) else { return }
+        guard Self.mayHoldCandidate(in: document) else { return }
         let run = ScalarRun(wholeFile: document.scalars)
         let c = run.cps
         var i = 0

@@ -40,6 +40,8 @@ public struct Document: Sendable {
     package let normalizedBodyScalarsCache = ComputedOnce<[UInt32]>()
     /// The units prose rules read (`Document.proseUnits()`): several rules walk them.
     package let proseUnitsCache = ComputedOnce<[(line: Int, range: Range<Int>)]>()
+    /// Which adjacent byte pairs occur (`Document.bytePairs`): the file-level prefilters ask it.
+    package let bytePairsCache = ComputedOnce<BytePairCensus>()
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path

@@ -1,0 +1,86 @@
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+
+/// The byte-pair census (issue 16, session 7) against a naive scan, and the prefilters that ask it
+/// against the scans they ran before, on random documents built from pieces near their lead bytes.
+struct BytePairCensusTests {
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    /// Near misses and hits of every prefilter, plus common Chinese text.
+    static let pieces: [[UInt8]] = [
+        Array("中文，“引号”…—".utf8), Array("email".utf8), Array("emai".utf8), Array("[电".utf8), Array("[電".utf8), Array("[".utf8),
+        Array("/web/".utf8), Array("/we".utf8), Array("archive.".utf8), Array("archive".utf8), Array("ab".utf8),
+        [0xE2, 0x80, 0x8B], [0xE2, 0x80, 0x9C], [0xE3, 0x80, 0x8B], [0xE2, 0x80, 0xAB], [0xE3, 0x81, 0xA0], [0xE2, 0x81, 0xA0], [0xE2, 0x81], [0xEF, 0xBB, 0xBF], [0xEF, 0xBF, 0xBC], [0xEF, 0xBF],
+        [0xEF, 0xA4, 0x80], [0xEF, 0xBC, 0x8C], [0xE2, 0xBA, 0x80], [0xF0, 0xAF, 0xA0, 0x80], [0xF3, 0xB0, 0x80, 0x80], [0xEE, 0x80, 0x80],
+        [0xC2, 0xA0], [0xC2, 0xAD], [0xC2, 0x85], [0xE1, 0xA0, 0x8E], [0xD8, 0x9C], [0x7F], [0x01], [0x09], [0x0A], [0x0D], [0x80], [0xBC],
+    ]
+
+    static func randomBytes(_ random: inout Generator) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for _ in 0..<random.below(12) {
+            if random.below(4) == 0 {
+                bytes.append(UInt8(random.below(256)))
+            } else {
+                bytes += pieces[random.below(pieces.count)]
+            }
+        }
+        return bytes
+    }
+
+    @Test func censusEqualsANaiveScan() {
+        var random = Generator(state: 41)
+        for _ in 0..<300 {
+            let bytes = (0..<random.below(40)).map { _ in UInt8(random.below(random.below(2) == 0 ? 8 : 256)) }
+            let census = BytePairCensus(bytes)
+            let pairs = Set(zip(bytes, bytes.dropFirst()).map { Int($0) << 8 | Int($1) })
+            let values = Set(bytes)
+            #expect((0..<65_536).allSatisfy { census.contains(UInt8($0 >> 8), UInt8($0 & 0xFF)) == pairs.contains($0) }, "\(bytes)")
+            #expect((0...255).allSatisfy { census.contains(byte: UInt8($0)) == values.contains(UInt8($0)) }, "\(bytes)")
+            for _ in 0..<20 {
+                let first = UInt8(random.below(random.below(2) == 0 ? 8 : 256)), a = UInt8(random.below(256)), b = UInt8(random.below(256))
+                let seconds = min(a, b)...max(a, b)
+                #expect(census.contains(first, followedByAnyOf: seconds) == seconds.contains { pairs.contains(Int(first) << 8 | Int($0)) })
+            }
+            let controls = bytes.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+            #expect(census.containsControlOtherThanWhitespace == controls)
+            // A needle found in the bytes is never ruled out.
+            if bytes.count >= 3 {
+                let start = random.below(bytes.count - 2)
+                #expect(census.mayContain(Array(bytes[start..<(start + 3)])))
+            }
+        }
+    }
+
+    @Test func censusPrefiltersAnswerAsTheScansDo() {
+        var random = Generator(state: 43)
+        var hits = [0, 0, 0, 0, 0]
+        for _ in 0..<20_000 {
+            let bytes = Self.randomBytes(&random)
+            let document = Document(path: "a.md", bytes: bytes)
+            let answers = [
+                (CharLostRule.mayHoldCandidate(in: document), CharLostRule.mayHoldCandidate(bytes)),
+                (CompatIdeographRule.mayHoldCandidate(in: document), CompatIdeographRule.mayHoldCandidate(bytes)),
+                (InvisibleCharRule.mayHoldCandidate(in: document), InvisibleCharRule.mayHoldCandidate(bytes)),
+                (EmailObfuscatedRule.mayContainResidue(in: document), EmailObfuscatedRule.mayContainResidue(bytes)),
+                (ArchiveResidueRule.mayContainArchive(in: document), ArchiveResidueRule.mayContainArchive(bytes)),
+            ]
+            for (k, (census, scan)) in answers.enumerated() {
+                #expect(census == scan, "prefilter \(k): \(bytes)")
+                if scan { hits[k] += 1 }
+            }
+        }
+        // Both answers occur for every prefilter.
+        #expect(hits.allSatisfy { $0 > 500 && $0 < 19_500 }, "\(hits)")
+    }
+}
