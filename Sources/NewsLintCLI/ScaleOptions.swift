@@ -117,7 +117,7 @@ extension ScaleSettings {
             }
         }
         if let cache {
-            do { try cache.save() } catch { io.stderr("warning: could not save the cache \(cache.file): \(error)\n") }
+            do { try cache.save() } catch { io.stderr("warning: could not save the cache in \((cache.file as NSString).deletingLastPathComponent): \(error)\n") }
         }
     }
 }

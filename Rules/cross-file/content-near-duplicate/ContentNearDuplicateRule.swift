@@ -3,7 +3,7 @@ import NewsLintCore
 
 /// `content-near-duplicate`: one-permutation MinHash over character shingles with LSH banding,
 /// one finding per cluster on its canonical member.
-/// Fact: exact-body hash + `permutations` × 2-byte signature (288 bytes by default) + the
+/// Fact: exact-body hash + `permutations` (bins) × 2-byte signature (288 bytes by default) + the
 /// front-matter date. Keeping 16 bits of each minimum (b-bit MinHash) halves the fact; two
 /// different minima agree by chance with probability 2⁻¹⁶, a negligible bias on the similarity estimate.
 public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
@@ -205,8 +205,8 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         return Double(same) / Double(a.count)
     }
 
-    /// Minima shared by more than `limit` distinct bodies, per permutation: one bit per
-    /// (permutation, 16-bit value), 8 KB per permutation.
+    /// Minima shared by more than `limit` distinct bodies, per bin: one bit per
+    /// (bin, 16-bit value), 8 KB per bin.
     package struct CommonMinima {
         private var bits: [UInt64]
         package private(set) var isEmpty = true
@@ -240,8 +240,8 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         }
     }
 
-    /// Per signature, one bit per permutation whose minimum is boilerplate (`common`), in 64-bit words:
-    /// a pair's usable permutations are then one OR per word instead of two lookups per permutation.
+    /// Per signature, one bit per bin whose minimum is boilerplate (`common`), in 64-bit words:
+    /// a pair's usable bins are then one OR per word instead of two lookups per bin.
     package struct ExcludedMinima {
         package let words: Int
         private var bits: [UInt64]

@@ -191,7 +191,7 @@ public final class LintCache: @unchecked Sendable {
         guard size >= headerSize + trailerSize, image.bytes.starts(with: magic), image.u64(at: magic.count) == key else { return nil }
         let indexOffset = image.u64(at: size - 24), count = image.u64(at: size - 16)
         guard image.u64(at: size - 8) == layoutCheck(indexOffset: indexOffset, count: count, key: key),
-              indexOffset >= UInt64(headerSize), count <= UInt64(size / indexRecordSize),
+              indexOffset >= UInt64(headerSize), indexOffset <= UInt64(size), count <= UInt64(size / indexRecordSize),
               indexOffset + count * UInt64(indexRecordSize) + UInt64(trailerSize) == UInt64(size) else { return nil }
         return (Int(indexOffset), Int(count))
     }
@@ -431,6 +431,9 @@ public final class LintCache: @unchecked Sendable {
         let temp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = SystemPath.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw CacheWriteError(path: temp, message: String(cString: strerror(errno))) }
+        // Ctrl-C during a save must not leave a temporary file as large as the cache behind.
+        let slot = InterruptCleanup.register(temp)
+        defer { InterruptCleanup.release(slot) }
         do {
             try produce { bytes in
                 if let reason = FreshEntries.writeAll(bytes, to: fd) { throw CacheWriteError(path: temp, message: reason) }

@@ -50,16 +50,21 @@ package enum CrossFileResultFile {
     /// `key` and `digest`; false (and nothing emitted) otherwise.
     package static func replay(_ path: String, key: UInt64, digest: UInt64, macKey: (UInt64, UInt64),
                                knownStrings: KnownStrings, emit: (Diagnostic) -> Void) -> Bool {
-        let fd = SystemPath.open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: a FIFO at the path must not hang the run; only a regular file is read.
+        let fd = SystemPath.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return false }
         defer { close(fd) }
-        var reader = ChunkReader(fd: fd)
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return false }
+        var reader = ChunkReader(fd: fd, size: off_t(st.st_size))
         guard let head = reader.read(headerSize), head.starts(with: magic) else { return false }
         var h = ByteReader(head, range: magic.count..<headerSize)
         guard h.u64() == key, h.u64() == digest else { return false }
-        // First pass: every chunk's checksum and framing, and the trailer; nothing is emitted yet.
+        // First pass: every chunk's checksum, and every finding decoded, and the trailer; nothing is
+        // emitted yet, so a result that cannot be read whole is reduced again instead of half replayed.
         var chunks: UInt64 = 0
         var count = 0
+        var checkStrings = RecentStrings(pinned: knownStrings)
         while true {
             guard let lengthBytes = reader.read(4) else { return false }
             let length = Int(lengthBytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) })
@@ -67,7 +72,7 @@ package enum CrossFileResultFile {
             guard length <= maxChunk, let sumBytes = reader.read(8), let chunk = reader.read(length) else { return false }
             let stored = sumBytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
             let sum = chunk.withUnsafeBytes { checksum($0, chunk: chunks, key: key, digest: digest, macKey: macKey) }
-            guard stored == sum, let n = findingCount(chunk) else { return false }
+            guard stored == sum, let n = decode(chunk, strings: &checkStrings, emit: { _ in }) else { return false }
             count += n
             chunks += 1
         }
@@ -83,24 +88,22 @@ package enum CrossFileResultFile {
             guard let lengthBytes = reader.read(4) else { return true }
             let length = Int(lengthBytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) })
             guard reader.read(8) != nil, let chunk = reader.read(length) else { return true }
-            var r = ByteReader(chunk, range: 0..<chunk.count)
-            while !r.atEnd {
-                // The framing was checked above and the checksum vouches for the writer.
-                guard let path = r.string(&strings), let n = r.int() else { return true }
-                let start = r.position
-                guard let d = r.diagnostic(path: path, strings: &strings), r.position == start + n else { return true }
-                emit(d)
-            }
+            // Decoded once already by the first pass: this cannot fail unless the file changed under the run.
+            _ = decode(chunk, strings: &strings, emit: emit)
         }
         return true
     }
 
-    /// The number of findings a chunk frames; nil when its framing does not parse.
-    private static func findingCount(_ chunk: [UInt8]) -> Int? {
+    /// Decodes a chunk's findings, passing each to `emit`; the number of findings, or nil when the
+    /// chunk does not decode whole.
+    private static func decode(_ chunk: [UInt8], strings: inout RecentStrings, emit: (Diagnostic) -> Void) -> Int? {
         var r = ByteReader(chunk, range: 0..<chunk.count)
         var n = 0
         while !r.atEnd {
-            guard let pathLength = r.int(), r.skip(pathLength) != nil, let length = r.int(), r.skip(length) != nil else { return nil }
+            guard let path = r.string(&strings), let length = r.int() else { return nil }
+            let start = r.position
+            guard let d = r.diagnostic(path: path, strings: &strings), r.position == start + length else { return nil }
+            emit(d)
             n += 1
         }
         return n
@@ -109,10 +112,13 @@ package enum CrossFileResultFile {
     /// Reads a file in order through `pread`.
     private struct ChunkReader {
         let fd: Int32
+        /// The file's size when opened: a damaged length field asks for no more than is there.
+        let size: off_t
         var offset: off_t = 0
 
         /// Exactly `n` bytes, or nil at the end of the file or on an error.
         mutating func read(_ n: Int) -> [UInt8]? {
+            guard n >= 0, off_t(n) <= size - offset else { return nil }
             var out = [UInt8](repeating: 0, count: n)
             var done = 0
             while done < n {

@@ -23,7 +23,8 @@ package final class CacheFileImage: @unchecked Sendable {
 
     /// nil when the file is missing, empty or unreadable.
     package init?(path: String) {
-        let fd = SystemPath.open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: a FIFO in the cache directory must not hang the run in open(); fstat then turns it away.
+        let fd = SystemPath.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()

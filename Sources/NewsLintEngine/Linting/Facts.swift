@@ -74,7 +74,10 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 public struct FactsFile: Sendable {
     public static let format = "newslint-facts"
     /// Version 2 added the `facts` count and `checksum` (version 1 files cannot be verified).
-    public static let version = 2
+    /// Version 3: content-near-duplicate's one-permutation signature (scheme 2). The fact itself
+    /// says its scheme, but a newslint that reads version 2 does not look, so only a new version
+    /// stops it from comparing signatures of two schemes during a mixed rollout of shards.
+    public static let version = 3
 
     public var config: String
     public var shard: Shard?
@@ -165,7 +168,7 @@ public struct FactsFile: Sendable {
             // Recognise the file before validating it: another file's keys are not typos.
             guard node["format"]?.string == format else { throw fail(1, "not a newslint facts file (missing \"format\": \"\(format)\")") }
             guard let v = node["version"]?.int, v == version else {
-                throw fail(1, "facts format version \(node["version"]?.int.map(String.init) ?? "?") is not supported (this newslint reads version \(version))")
+                throw fail(1, "facts format version \(node["version"]?.int.map(String.init) ?? "?") is not supported (this newslint reads version \(version)); write every shard's facts with the same newslint version")
             }
         }
         let (config, rules, files, expectedFacts, checksum) = (header.config, header.rules, header.files, header.facts, header.checksum)

@@ -45,6 +45,25 @@ import Testing
         // Without the trailing newline of the last line it is still the same facts.
         #expect(throws: UsageError.self) { try FactsFile.parse(Array(bytes.dropLast(1)), file: "nonl") }
     }
+
+    /// Facts of another format version (version 2 held content-near-duplicate signatures of
+    /// another scheme) are refused with a message saying what to do, never compared.
+    @Test func mergeRefusesFactsOfAnotherVersion() throws {
+        let dir = TemporaryDirectory()
+        let paths = ScaleCorpus.write(into: dir, count: 10)
+        let linter = try Linter.forTest(root: dir.path, catalog: try TestDuplicateSlugRule.catalog(), finishCrossFile: false)
+        let bytes = try FactsFile.collect(linter.lint(paths.map { .file($0) }).files, linter: linter, shard: nil).serialized()
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains("\"version\":\(FactsFile.version)"))
+        let older = Array(text.replacingOccurrences(of: "\"version\":\(FactsFile.version)", with: "\"version\":2").utf8)
+        do {
+            _ = try FactsFile.parse(older, file: "old.facts")
+            Issue.record("a version 2 facts file was accepted")
+        } catch let error as UsageError {
+            #expect(error.description.contains("version 2 is not supported"))
+            #expect(error.description.contains("same newslint version"))
+        }
+    }
 }
 
 /// Issue 19, item 6: the cache never answers with a result that linting now would not give.

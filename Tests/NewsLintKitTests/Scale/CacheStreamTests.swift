@@ -63,6 +63,41 @@ import Glibc
         #expect(again.loadedCount == setup.paths.count)
     }
 
+    /// A trailer whose layout check verifies but whose index offset is absurd (near 2^64) is a
+    /// foreign file, not an arithmetic overflow.
+    @Test func trailerWithAnOverflowingIndexOffsetIsIgnored() throws {
+        let setup = try Setup(count: 10)
+        let cold = try setup.run()
+        var bytes = try Self.bytes(cold.cache.file)
+        let offset = UInt64.max - 7, count: UInt64 = 0
+        var w = ByteWriter(bytes: [])
+        w.u64(offset)
+        w.u64(count)
+        w.u64(LintCache.layoutCheck(indexOffset: offset, count: count, key: 21))
+        bytes.replaceSubrange((bytes.count - 24)..., with: w.bytes)
+        try Self.write(bytes, to: cold.cache.file)
+        let cache = try #require(LintCache.open(directory: setup.cacheDir, key: 21))
+        #expect(cache.loadedCount == 0)
+        #expect(try Linter.forTest(root: setup.dir.path, catalog: setup.catalog, cache: cache).lint(setup.inputs).diagnostics == setup.reference)
+    }
+
+    /// A FIFO where the cache file or the cross-file result should be is not opened for reading
+    /// (that would wait for a writer forever): the run lints and reduces as if neither existed.
+    @Test func fifoInPlaceOfTheCacheFilesDoesNotHang() throws {
+        let setup = try Setup(count: 10)
+        let cold = try setup.run()
+        for path in [cold.cache.file, cold.cache.crossFileResultFile] {
+            try FileManager.default.removeItem(atPath: path)
+            #expect(mkfifo(path, 0o644) == 0)
+        }
+        let cache = try #require(LintCache.open(directory: setup.cacheDir, key: 21))
+        #expect(cache.loadedCount == 0)
+        var replayed = 0
+        #expect(!cache.replayCrossFile(digest: 1) { _ in replayed += 1 })
+        #expect(replayed == 0)
+        #expect(try Linter.forTest(root: setup.dir.path, catalog: setup.catalog, cache: cache).lint(setup.inputs).diagnostics == setup.reference)
+    }
+
     /// An entry whose stored checksum no longer matches is used by no lookup: its file alone is linted again.
     @Test func entryWithAWrongChecksumIsRelintedAlone() throws {
         let setup = try Setup()
@@ -106,6 +141,8 @@ import Glibc
             { var b = good; b[CrossFileResultFile.headerSize + CrossFileResultFile.chunkHeaderSize + 5] ^= 0x20; return b }(),
             { var b = good; b[b.count - 1] ^= 0x01; return b }(),
             { var b = good; b[16] ^= 0x01; return b }(),  // the digest of the facts it was computed from
+            // A first chunk claiming 256 MB: turned away by the file's size, not allocated.
+            { var b = good; for (i, v) in [0xF0, 0xFF, 0xFF, 0x0F].enumerated() { b[CrossFileResultFile.headerSize + i] = UInt8(v) }; return b }(),
         ]
         for variant in damaged {
             if let variant { try Self.write(variant, to: resultFile) } else { try FileManager.default.removeItem(atPath: resultFile) }

@@ -94,7 +94,7 @@ import Testing
         #expect(throws: UsageError.self) { try FactsFile.merge([("a", noRules)], linter: linter) }
 
         var text = String(decoding: half.serialized(), as: UTF8.self)
-        text = text.replacingOccurrences(of: "\"version\":2", with: "\"version\":99")
+        text = text.replacingOccurrences(of: "\"version\":\(FactsFile.version)", with: "\"version\":99")
         #expect(throws: UsageError.self) { try FactsFile.parse(Array(text.utf8), file: "v99.jsonl") }
         #expect(throws: UsageError.self) { try FactsFile.parse(Array("{\"hello\":1}\n".utf8), file: "x.jsonl") }
         #expect(throws: UsageError.self) { try FactsFile.parse([], file: "empty.jsonl") }
