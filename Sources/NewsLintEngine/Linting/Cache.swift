@@ -533,18 +533,8 @@ private struct FreshEntries: Sendable {
     /// Passes the temporary file's contents to `out` in pieces.
     func copy(to out: ([UInt8]) throws -> Void) throws {
         guard fd >= 0 else { return }
-        var piece = [UInt8](repeating: 0, count: Self.bufferSize)
-        var offset: off_t = 0
-        while true {
-            let n = piece.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw CacheWriteError(path: path, message: String(cString: strerror(errno)))
-            }
-            if n == 0 { return }
-            try out(Array(piece[0..<n]))
-            offset += off_t(n)
-        }
+        try FileDescriptorReading.forEachPiece(of: fd, pieceSize: Self.bufferSize,
+                                               error: { CacheWriteError(path: path, message: FileDescriptorWriting.reason($0)) }, out)
     }
 
     mutating func discard() {

@@ -66,11 +66,8 @@ package enum CrossFileResultFile {
         var count = 0
         var checkStrings = RecentStrings(pinned: knownStrings)
         while true {
-            guard let lengthBytes = reader.read(4) else { return false }
-            let length = Int(lengthBytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) })
-            if length == 0 { break }
-            guard length <= maxChunk, let sumBytes = reader.read(8), let chunk = reader.read(length) else { return false }
-            let stored = sumBytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+            guard let next = reader.nextChunk() else { return false }
+            guard case let .chunk(stored, chunk) = next else { break }
             let sum = chunk.withUnsafeBytes { checksum($0, chunk: chunks, key: key, digest: digest, macKey: macKey) }
             guard stored == sum, let n = decode(chunk, strings: &checkStrings, emit: { _ in }) else { return false }
             count += n
@@ -85,10 +82,8 @@ package enum CrossFileResultFile {
         reader.rewind(to: headerSize)
         var strings = RecentStrings(pinned: knownStrings)
         for _ in 0..<chunks {
-            guard let lengthBytes = reader.read(4) else { return true }
-            let length = Int(lengthBytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) })
-            guard reader.read(8) != nil, let chunk = reader.read(length) else { return true }
-            // Decoded once already by the first pass: this cannot fail unless the file changed under the run.
+            // Read and decoded once already by the first pass: this cannot fail unless the file changed under the run.
+            guard case let .chunk(_, chunk)? = reader.nextChunk() else { return true }
             _ = decode(chunk, strings: &strings, emit: emit)
         }
         return true
@@ -118,20 +113,28 @@ package enum CrossFileResultFile {
 
         /// Exactly `n` bytes, or nil at the end of the file or on an error.
         mutating func read(_ n: Int) -> [UInt8]? {
-            guard n >= 0, off_t(n) <= size - offset else { return nil }
-            var out = [UInt8](repeating: 0, count: n)
-            var done = 0
-            while done < n {
-                let got = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, n - done, offset + off_t(done)) }
-                if got < 0, errno == EINTR { continue }
-                if got <= 0 { return nil }
-                done += got
-            }
+            guard n >= 0, off_t(n) <= size - offset, let out = FileDescriptorReading.read(n, from: fd, at: offset) else { return nil }
             offset += off_t(n)
             return out
         }
 
         mutating func rewind(to position: Int) { offset = off_t(position) }
+
+        enum Next {
+            case chunk(storedChecksum: UInt64, bytes: [UInt8])
+            /// The zero length that closes the chunks.
+            case end
+        }
+
+        /// The next chunk's stored checksum and bytes, or the end of the chunks; nil when the
+        /// framing is damaged (a length past `maxChunk` or the file's end).
+        mutating func nextChunk() -> Next? {
+            guard let lengthBytes = read(4) else { return nil }
+            let length = Int(lengthBytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) })
+            if length == 0 { return .end }
+            guard length <= CrossFileResultFile.maxChunk, let sumBytes = read(8), let bytes = read(length) else { return nil }
+            return .chunk(storedChecksum: sumBytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }, bytes: bytes)
+        }
     }
 }
 
@@ -206,18 +209,8 @@ package final class CrossFileResultRecorder: DiagnosticReceiver, @unchecked Send
         if let failure { throw CacheWriteError(path: temporaryPath, message: failure) }
         try out(CrossFileResultFile.header(key: key, digest: digest))
         if fd >= 0 {
-            var piece = [UInt8](repeating: 0, count: CrossFileResultFile.chunkSize)
-            var offset: off_t = 0
-            while true {
-                let n = piece.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw CacheWriteError(path: temporaryPath, message: String(cString: strerror(errno)))
-                }
-                if n == 0 { break }
-                try out(Array(piece[0..<n]))
-                offset += off_t(n)
-            }
+            try FileDescriptorReading.forEachPiece(of: fd, pieceSize: CrossFileResultFile.chunkSize,
+                                                   error: { CacheWriteError(path: temporaryPath, message: FileDescriptorWriting.reason($0)) }, out)
         }
         try out(CrossFileResultFile.trailer(count: count, chunks: chunks, key: key, digest: digest, macKey: macKey))
     }

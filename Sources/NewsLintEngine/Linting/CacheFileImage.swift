@@ -37,14 +37,7 @@ package final class CacheFileImage: @unchecked Sendable {
         }
         // Fallback: the whole file in memory (file systems that cannot map).
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
-        var done = 0
-        while done < size {
-            let n = pread(fd, buffer.baseAddress! + done, size - done, off_t(done))
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { break }
-            done += n
-        }
-        guard done == size else {
+        guard FileDescriptorReading.readAll(into: buffer, from: fd, at: 0) == nil else {
             buffer.deallocate()
             return nil
         }

@@ -105,18 +105,7 @@ public final class DiagnosticRuns: DiagnosticReceiver {
     fileprivate func read(_ range: Range<Int>, onDisk: Bool) -> [UInt8]? {
         if !onDisk { return Array(memory.bytes[range]) }
         guard let file else { return nil }
-        var out = [UInt8](repeating: 0, count: range.count)
-        let n = out.withUnsafeMutableBytes { p -> Int in
-            guard let base = p.baseAddress else { return 0 }
-            var done = 0
-            while done < range.count {
-                let r = pread(file.fileDescriptor, base + done, range.count - done, off_t(range.lowerBound + done))
-                if r <= 0 { break }
-                done += r
-            }
-            return done
-        }
-        return n == range.count ? out : nil
+        return FileDescriptorReading.read(range.count, from: file.fileDescriptor, at: off_t(range.lowerBound))
     }
 
     /// One run read back in chunks.
