@@ -21,7 +21,7 @@ package struct HTMLElements {
         /// padding holds them, so the array of elements does not grow).
         package var searchIndex: Int8 = -1
         package var hasOptionalEnd = false
-        package var searchBit: TagMask { searchIndex < 0 ? 0 : 1 << TagMask(searchIndex) }
+        package var searchBit: TagMask { TagInfo.bit(searchIndex: searchIndex) }
     }
 
     package enum Problem {
@@ -172,7 +172,10 @@ package typealias TagMask = UInt64
 package struct TagInfo {
     package var flags: UInt8
     /// The name's bit among `TagTables.searched` (0 for the other names: no search looks for them).
-    package var bit: TagMask { searchIndex < 0 ? 0 : 1 << TagMask(searchIndex) }
+    package var bit: TagMask { Self.bit(searchIndex: searchIndex) }
+
+    /// The bit of a `searchIndex` (-1: none), for the tag and for an open element that keeps only the index.
+    @inline(__always) package static func bit(searchIndex: Int8) -> TagMask { searchIndex < 0 ? 0 : 1 << TagMask(searchIndex) }
     /// The bit's index, -1 for none.
     package var searchIndex: Int8
     /// Index into `TagTables.sibling` when its start tag closes open siblings, else -1.
