@@ -67,7 +67,13 @@ public struct FileStamp: Sendable, Equatable {
 
     public static func of(_ path: String) -> FileStamp? {
         var st = stat()
-        guard SystemPath.stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard SystemPath.stat(path, &st) == 0 else { return nil }
+        return FileStamp(st)
+    }
+
+    /// What `st` says about a regular file; nil for anything else.
+    package init?(_ st: stat) {
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         #if canImport(Darwin)
         let ts = st.st_mtimespec
         let cs = st.st_ctimespec
@@ -75,8 +81,8 @@ public struct FileStamp: Sendable, Equatable {
         let ts = st.st_mtim
         let cs = st.st_ctim
         #endif
-        return FileStamp(size: UInt64(st.st_size), mtimeSeconds: Int64(ts.tv_sec), mtimeNanoseconds: Int64(ts.tv_nsec), inode: UInt64(st.st_ino),
-                         device: UInt64(st.st_dev), ctimeSeconds: Int64(cs.tv_sec), ctimeNanoseconds: Int64(cs.tv_nsec))
+        self.init(size: UInt64(st.st_size), mtimeSeconds: Int64(ts.tv_sec), mtimeNanoseconds: Int64(ts.tv_nsec), inode: UInt64(st.st_ino),
+                  device: UInt64(st.st_dev), ctimeSeconds: Int64(cs.tv_sec), ctimeNanoseconds: Int64(cs.tv_nsec))
     }
 
     /// A stamp can stand in for the content only when the file was last changed well before the
@@ -122,7 +128,7 @@ public struct FileStamp: Sendable, Equatable {
 /// (`CacheFileImage`) and looked up through the index in place: opening a cache reads its header and trailer,
 /// and a run holds neither the file nor a table of it.
 public final class LintCache: @unchecked Sendable {
-    public static let magic: [UInt8] = Array("NLCACHE6".utf8)
+    public static let magic: [UInt8] = Array("NLCACHE7".utf8)
     package static let headerSize = 16
     package static let trailerSize = 24
     package static let indexRecordSize = 16
@@ -146,6 +152,8 @@ public final class LintCache: @unchecked Sendable {
     private let crossFile = Locked<CrossFileResultRecorder?>(nil)
     private let now = Int64(Date().timeIntervalSince1970)
     private let hitCount = Locked(0)
+    /// Stamps the run's files (one directory walk per directory, not per file).
+    package let stamper = DirectoryStamper()
 
     /// Opens (or prepares) the cache for `key` under `directory`; nil when the directory cannot be created or written.
     public static func open(directory: String, key: UInt64) -> LintCache? {
@@ -258,12 +266,16 @@ public final class LintCache: @unchecked Sendable {
     /// The verified entry for `location`, its diagnostics under `displayPath` (decoded here, so a
     /// warm run decodes on its workers); nil when there is none or it fails its checksum or decode.
     /// `knownStrings`: strings the entry likely holds (rule ids), shared rather than decoded.
-    package func entry(for location: String, displayPath: String = "", knownStrings: KnownStrings = KnownStrings()) -> CacheEntry? {
+    /// `decodingDiagnostics` false: the diagnostics are checked for framing only and kept as the
+    /// entry's bytes (`CacheEntry.storedDiagnostics`), decoded once where they are output.
+    package func entry(for location: String, displayPath: String = "", knownStrings: KnownStrings = KnownStrings(),
+                       decodingDiagnostics: Bool = true) -> CacheEntry? {
         guard let image else { return nil }
         // A later entry for a path wins (a file the save wrote twice).
         for i in records(for: LintCache.pathHash(location), in: image).reversed() {
             guard let sealed = sealedEntry(at: indexRecord(i, in: image).offset, in: image) else { continue }
-            if let entry = CacheEntry.decode(sealed, range: 8..<sealed.count, location: location, displayPath: displayPath, knownStrings: knownStrings) {
+            if let entry = CacheEntry.decode(sealed, range: 8..<sealed.count, location: location, displayPath: displayPath, knownStrings: knownStrings,
+                                             decodingDiagnostics: decodingDiagnostics) {
                 return entry
             }
         }
@@ -566,7 +578,10 @@ package struct CacheEntry: Sendable {
     package var contentHash: UInt64
     package var byteCount: Int
     /// Diagnostics (stored without their path: decoded under the display path of the run).
+    /// Empty when the entry was read without decoding them: then `storedDiagnostics` has them.
     package var diagnostics: [Diagnostic]
+    /// The diagnostics as the entry's bytes, when read without decoding them (`decodingDiagnostics`).
+    package var storedDiagnostics: StoredDiagnostics?
     /// Encoded cross-file facts by rule id (when decoded, slices of the loaded cache file: a cache
     /// hit hands them to the fact columns as they are).
     package var facts: [(rule: String, data: ArraySlice<UInt8>)]
@@ -628,8 +643,13 @@ package struct CacheEntry: Sendable {
         w.byte(settled ? 1 : 0)
         w.u64(contentHash)
         w.varint(UInt64(byteCount))
-        w.varint(UInt64(diagnostics.count))
-        for d in diagnostics { w.diagnostic(d) }
+        if let stored = storedDiagnostics {
+            w.varint(UInt64(stored.count))
+            w.bytes.append(contentsOf: stored.bytes[stored.range])
+        } else {
+            w.varint(UInt64(diagnostics.count))
+            for d in diagnostics { w.diagnostic(d) }
+        }
     }
 
     /// What comes after the facts (`encode`).
@@ -655,7 +675,8 @@ package struct CacheEntry: Sendable {
     /// the path the entry must be for, compared byte for byte (nil: decoded from the entry);
     /// `displayPath`: the path the diagnostics get; `knownStrings`: see `RecentStrings.pinned`.
     package static func decode(_ bytes: [UInt8], range: Range<Int>, location expected: String? = nil,
-                               displayPath: String = "", knownStrings: KnownStrings = KnownStrings()) -> CacheEntry? {
+                               displayPath: String = "", knownStrings: KnownStrings = KnownStrings(),
+                               decodingDiagnostics: Bool = true) -> CacheEntry? {
         var r = ByteReader(bytes, range: range)
         let location: String
         if var expected {
@@ -673,11 +694,18 @@ package struct CacheEntry: Sendable {
         guard let stamp = FileStamp.decode(&r), let settled = r.byte(), let hash = r.u64(), let byteCount = r.int(),
               let count = r.int() else { return nil }
         var diagnostics: [Diagnostic] = []
-        diagnostics.reserveCapacity(min(count, 4096))
+        var stored: StoredDiagnostics?
         var strings = RecentStrings(pinned: knownStrings)
-        for _ in 0..<count {
-            guard let d = r.diagnostic(path: displayPath, strings: &strings) else { return nil }
-            diagnostics.append(d)
+        if decodingDiagnostics {
+            diagnostics.reserveCapacity(min(count, 4096))
+            for _ in 0..<count {
+                guard let d = r.diagnostic(path: displayPath, strings: &strings) else { return nil }
+                diagnostics.append(d)
+            }
+        } else {
+            let start = r.position
+            for _ in 0..<count { guard r.skipDiagnostic() else { return nil } }
+            stored = StoredDiagnostics(bytes: bytes, range: start..<r.position, count: count)
         }
         guard let factCount = r.int() else { return nil }
         var facts: [(rule: String, data: ArraySlice<UInt8>)] = []
@@ -701,9 +729,87 @@ package struct CacheEntry: Sendable {
             regions.append(region)
         }
         guard r.atEnd else { return nil }
-        return CacheEntry(location: location, stamp: stamp, settled: settled == 1, contentHash: hash, byteCount: byteCount,
-                          diagnostics: diagnostics, facts: facts, dependencies: dependencies,
-                          crossFileRegions: regions.isEmpty ? nil : regions, regionsKnown: known == 1, factDigest: factDigest)
+        var entry = CacheEntry(location: location, stamp: stamp, settled: settled == 1, contentHash: hash, byteCount: byteCount,
+                               diagnostics: diagnostics, facts: facts, dependencies: dependencies,
+                               crossFileRegions: regions.isEmpty ? nil : regions, regionsKnown: known == 1, factDigest: factDigest)
+        entry.storedDiagnostics = stored
+        return entry
+    }
+}
+
+/// A cache hit's diagnostics as the verified entry stores them (`ByteWriter.diagnostic`, in
+/// output order, without their path), not decoded: the worker turns them into the output spill's
+/// form (`spillForm`), which the delivery copies and the output decodes once. Their framing was
+/// checked when the entry was read.
+package struct StoredDiagnostics: Sendable {
+    /// The entry's bytes (shared, not copied) and where its diagnostics are in them.
+    package let bytes: [UInt8]
+    package let range: Range<Int>
+    package let count: Int
+
+    /// The diagnostics as the output spill writes them (`SpilledStrings`: a string the record
+    /// already holds is referred to by number), built from the bytes without decoding a string;
+    /// nil when they do not parse.
+    package func spillForm() -> SpilledDiagnostics? {
+        var r = ByteReader(bytes, range: range)
+        var w = ByteWriter()
+        w.bytes.reserveCapacity(range.count)
+        var written: [Range<Int>] = []
+        func text() -> Bool {
+            guard let n = r.int(), let piece = r.skip(n) else { return false }
+            // The latest 16 strings of the record, as `SpilledStrings.Writer` searches them.
+            var k = written.count - 1
+            let oldest = max(0, written.count - 16)
+            while k >= oldest {
+                let other = written[k]
+                if other.count == n, n == 0 || bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + other.lowerBound, $0.baseAddress! + piece.lowerBound, n) == 0 }) {
+                    w.varint(UInt64(k + 1))
+                    return true
+                }
+                k -= 1
+            }
+            w.varint(0)
+            w.varint(UInt64(n))
+            w.bytes.append(contentsOf: bytes[piece])
+            written.append(piece)
+            return true
+        }
+        func copy(_ from: Int) { w.bytes.append(contentsOf: bytes[from..<r.position]) }
+        for _ in 0..<count {
+            guard text() else { return nil }
+            let numbers = r.position
+            guard let sev = r.byte(), sev <= 2, r.int() != nil, r.int() != nil, r.int() != nil, r.int() != nil else { return nil }
+            copy(numbers)
+            guard text() else { return nil }
+            guard let hasFix = r.byte(), hasFix <= 2 else { return nil }
+            w.byte(hasFix)
+            if hasFix != 0 {
+                guard text() else { return nil }
+                let edits = r.position
+                guard let editCount = r.int() else { return nil }
+                for _ in 0..<editCount {
+                    guard let lo = r.int(), let hi = r.int(), lo <= hi, let n = r.int(), r.skip(n) != nil else { return nil }
+                }
+                copy(edits)
+            }
+        }
+        return SpilledDiagnostics(bytes: w.bytes, count: count)
+    }
+}
+
+extension ByteReader {
+    /// Steps over one diagnostic written by `ByteWriter.diagnostic`, checking its framing (as
+    /// `diagnostic(path:text:)` would) without building it; false when malformed.
+    package mutating func skipDiagnostic() -> Bool {
+        guard let n = int(), skip(n) != nil, let sev = byte(), sev <= 2, int() != nil, int() != nil, int() != nil, int() != nil,
+              let m = int(), skip(m) != nil, let hasFix = byte(), hasFix <= 2 else { return false }
+        if hasFix != 0 {
+            guard let d = int(), skip(d) != nil, let editCount = int() else { return false }
+            for _ in 0..<editCount {
+                guard let lo = int(), let hi = int(), lo <= hi, let r = int(), skip(r) != nil else { return false }
+            }
+        }
+        return true
     }
 }
 

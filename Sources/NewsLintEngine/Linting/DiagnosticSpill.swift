@@ -15,6 +15,28 @@ public final class DiagnosticSpill {
 
     public init(threshold: Int = 1 << 18) { self.threshold = threshold }
 
+    /// Strings the run's diagnostics likely hold (rule ids: `FileOutcome.knownStrings`), for the decode.
+    private var knownStrings = KnownStrings()
+
+    /// Appends one file's diagnostics: a cache hit's as the record bytes its worker built
+    /// (`FileOutcome.spilledDiagnostics`), copied as they are; any other's encoded here.
+    package func append(_ outcome: FileOutcome) {
+        guard let spilled = outcome.spilledDiagnostics else {
+            append(outcome.diagnostics, lines: outcome.sourceLines ?? [:])
+            return
+        }
+        guard spilled.count > 0 else { return }
+        knownStrings = outcome.knownStrings
+        record.bytes.removeAll(keepingCapacity: true)
+        record.string(outcome.path)
+        record.varint(UInt64(spilled.count))
+        record.bytes.append(contentsOf: spilled.bytes)
+        record.varint(0)
+        buffer.varint(UInt64(record.bytes.count))
+        buffer.bytes.append(contentsOf: record.bytes)
+        if buffer.bytes.count >= threshold { flush() }
+    }
+
     /// Appends one file's diagnostics (all of one path, in output order) and the source lines
     /// the pass captured for them (so reporters quoting them need not read the file again).
     public func append(_ diagnostics: [Diagnostic], lines: [Int: String] = [:]) {
@@ -76,24 +98,52 @@ public final class DiagnosticSpill {
         forEachFile { diagnostics, _ in body(diagnostics) }
     }
 
+    /// Spills of at least this many bytes are decoded on a thread of their own while `body`
+    /// consumes what it decoded (the output is serial and the pass's workers are idle by then).
+    package static let pipelineBytes = 1 << 16
+
     /// Like `forEachFile(_:)`, with each file's captured source lines.
     @discardableResult
     public func forEachFile(_ body: ([Diagnostic], [Int: String]) -> Void) -> Bool {
+        guard spilledBytes + buffer.bytes.count >= Self.pipelineBytes else { return decodeAll(body) }
+        let queue = DecodedFiles()
+        let spill = UncheckedSpill(spill: self)
+        let decoder = Thread {
+            var batch: [DecodedFiles.File] = []
+            var size = 0
+            let complete = spill.spill.decodeAll { diagnostics, lines in
+                batch.append((diagnostics, lines))
+                size += diagnostics.count + 1
+                if size >= DecodedFiles.batchSize {
+                    queue.push(batch)
+                    batch = []
+                    size = 0
+                }
+            }
+            if !batch.isEmpty { queue.push(batch) }
+            queue.close(complete: complete)
+        }
+        decoder.start()
+        while let batch = queue.pop() {
+            for file in batch { body(file.diagnostics, file.lines) }
+        }
+        return queue.complete
+    }
+
+    /// Reads every record back in order on the calling thread (see `forEachFile`).
+    private func decodeAll(_ body: ([Diagnostic], [Int: String]) -> Void) -> Bool {
         var pending: [UInt8] = []
         var position = 0
+        // Shared by every record: files repeat rule ids and messages.
+        var recent = RecentStrings(pinned: knownStrings)
         func decodeAvailable() -> Bool {
             while true {
                 var r = ByteReader(pending, range: position..<pending.count)
                 guard let length = r.int(), let range = r.skip(length) else { return true }
                 var record = ByteReader(pending, range: range)
                 guard let path = record.string(), let count = record.int() else { return false }
-                var diagnostics: [Diagnostic] = []
-                diagnostics.reserveCapacity(min(count, 4096))
                 var strings: [String] = []
-                for _ in 0..<count {
-                    guard let d = record.diagnostic(path: path, text: { $0.spilledString(&strings) }) else { return false }
-                    diagnostics.append(d)
-                }
+                guard let diagnostics = record.spilledDiagnostics(count, path: path, strings: &strings, recent: &recent) else { return false }
                 guard let lineCount = record.int() else { return false }
                 var lines: [Int: String] = [:]
                 for _ in 0..<lineCount {
@@ -105,26 +155,72 @@ public final class DiagnosticSpill {
             }
         }
         if let file, spilledBytes > 0 {
-            do {
-                try file.seek(toOffset: 0)
-                var read = 0
-                while read < spilledBytes, let chunk = try file.read(upToCount: min(1 << 18, spilledBytes - read)), !chunk.isEmpty {
-                    read += chunk.count
-                    pending.removeFirst(position)
-                    position = 0
-                    pending.append(contentsOf: chunk)
-                    if !decodeAvailable() { return false }
-                }
-                try file.seekToEnd()
-                if read != spilledBytes { return false }
-            } catch {
-                return false
+            // Positional reads of whole chunks (FileHandle read them 4 KB a call); the write position stays at the end.
+            var read = 0
+            while read < spilledBytes {
+                guard let chunk = FileDescriptorReading.read(min(1 << 18, spilledBytes - read), from: file.fileDescriptor, at: off_t(read)) else { return false }
+                read += chunk.count
+                pending.removeFirst(position)
+                position = 0
+                pending.append(contentsOf: chunk)
+                if !decodeAvailable() { return false }
             }
         }
         pending.removeFirst(position)
         position = 0
         pending.append(contentsOf: buffer.bytes)
         return decodeAvailable() && position == pending.count
+    }
+}
+
+/// The spill as its decoding thread sees it: the spill is not appended to while it is read back.
+private struct UncheckedSpill: @unchecked Sendable {
+    let spill: DiagnosticSpill
+}
+
+/// Batches of decoded files from the decoding thread to the reader, at most `depth` ahead.
+private final class DecodedFiles: @unchecked Sendable {
+    typealias File = (diagnostics: [Diagnostic], lines: [Int: String])
+    /// Findings (and files) per batch, and batches held: the decoder runs a bounded way ahead.
+    static let batchSize = 1024
+    static let depth = 4
+    private let condition = NSCondition()
+    private var batches: [[File]] = []
+    private var closed = false
+    private var decodedWhole = true
+
+    func push(_ batch: [File]) {
+        condition.lock()
+        while batches.count >= Self.depth { condition.wait() }
+        batches.append(batch)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func close(complete: Bool) {
+        condition.lock()
+        closed = true
+        decodedWhole = complete
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next batch; nil once the decoder closed the queue and every batch was taken.
+    func pop() -> [File]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while batches.isEmpty && !closed { condition.wait() }
+        guard !batches.isEmpty else { return nil }
+        let batch = batches.removeFirst()
+        condition.broadcast()
+        return batch
+    }
+
+    /// Whether every record decoded (read after `pop` returned nil).
+    var complete: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return decodedWhole
     }
 }
 
@@ -217,12 +313,39 @@ package enum SpilledStrings {
 }
 
 extension ByteReader {
-    /// A string written by `SpilledStrings.Writer`; `strings`: those of the record so far.
-    package mutating func spilledString(_ strings: inout [String]) -> String? {
+    /// A string written by `SpilledStrings.Writer`; `strings`: those of the record so far;
+    /// `recent`: strings of earlier records, shared rather than decoded again.
+    package mutating func spilledString(_ strings: inout [String], recent: inout RecentStrings) -> String? {
         guard let ref = int() else { return nil }
         if ref > 0 { return ref <= strings.count ? strings[ref - 1] : nil }
-        guard let s = string() else { return nil }
+        guard let s = string(&recent) else { return nil }
         strings.append(s)
         return s
+    }
+
+    /// `count` diagnostics of one record under `path`; nil when malformed.
+    package mutating func spilledDiagnostics(_ count: Int, path: String, strings: inout [String], recent: inout RecentStrings) -> [Diagnostic]? {
+        var out: [Diagnostic] = []
+        out.reserveCapacity(min(count, 4096))
+        for _ in 0..<count {
+            guard let d = diagnostic(path: path, text: { $0.spilledString(&strings, recent: &recent) }) else { return nil }
+            out.append(d)
+        }
+        return out
+    }
+}
+
+/// A cache hit's diagnostics in the spill's record form (`StoredDiagnostics.spillForm`), built on
+/// the worker: the delivery copies them into the spill, and only the output decodes them.
+package struct SpilledDiagnostics: Sendable {
+    package let bytes: [UInt8]
+    package let count: Int
+
+    package func decode(path: String, knownStrings: KnownStrings) -> [Diagnostic]? {
+        var r = ByteReader(bytes, range: 0..<bytes.count)
+        var strings: [String] = []
+        var recent = RecentStrings(pinned: knownStrings)
+        guard let out = r.spilledDiagnostics(count, path: path, strings: &strings, recent: &recent), r.atEnd else { return nil }
+        return out
     }
 }

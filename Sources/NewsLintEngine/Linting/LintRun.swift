@@ -53,7 +53,7 @@ public final class LintRun {
         let keep = request.keepDiagnostics
         let streamed = linter.lintStreaming(request.inputs, observer: observer, crossFileInto: extras) { outcome in
             perFile(outcome)
-            if keep { spill.append(outcome.diagnostics, lines: outcome.sourceLines ?? [:]) }
+            if keep { spill.append(outcome) }
         }
         let problems = linter.inputProblemDiagnostics(request.problems)
         extras.add(contentsOf: problems.diagnostics)

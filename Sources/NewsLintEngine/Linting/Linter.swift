@@ -116,7 +116,23 @@ public struct LintInputList: RandomAccessCollection, Sendable, ExpressibleByArra
 /// Per-file outcome.
 public struct FileOutcome: Sendable {
     public var path: String
-    public var diagnostics: [Diagnostic]
+    /// For a cache hit, decoded from `spilledDiagnostics` on each read (the run's own delivery
+    /// hands those bytes to the output spill without reading this).
+    public var diagnostics: [Diagnostic] {
+        get {
+            guard let spilled = spilledDiagnostics else { return decodedDiagnostics }
+            return spilled.decode(path: path, knownStrings: knownStrings) ?? []
+        }
+        set {
+            decodedDiagnostics = newValue
+            spilledDiagnostics = nil
+        }
+    }
+    private var decodedDiagnostics: [Diagnostic]
+    /// A cache hit's diagnostics (in output order) as the output spill's record bytes, built
+    /// from the cache entry's on the worker; `knownStrings`: strings they likely hold (rule ids).
+    package var spilledDiagnostics: SpilledDiagnostics?
+    package var knownStrings = KnownStrings()
     /// Facts for cross-file rules, by index into the rule set's `crossFile`.
     public var facts: [(rule: Int, fact: any Sendable)]
     public var byteCount: Int
@@ -154,7 +170,7 @@ public struct FileOutcome: Sendable {
     public init(path: String, diagnostics: [Diagnostic], facts: [(rule: Int, fact: any Sendable)], byteCount: Int,
                 fix: FileFixOutcome?, ioFailure: Bool) {
         self.path = path
-        self.diagnostics = diagnostics
+        self.decodedDiagnostics = diagnostics
         self.facts = facts
         self.byteCount = byteCount
         self.ioFailure = ioFailure
@@ -496,8 +512,9 @@ public final class Linter: Sendable {
         var runDigest: UInt64? = reusableCache == nil ? nil : 0x6E65_7773_6C69_6E74
         parallelForEachOrdered(count: inputs.count, jobs: settings.jobs, { i -> FileOutcome in
             var outcome = self.process(inputs[i])
-            // A stable sort of a sorted array still moves every element: check first.
-            if !Diagnostic.isSorted(outcome.diagnostics) { outcome.diagnostics.sort(by: Diagnostic.outputOrder) }
+            // A stable sort of a sorted array still moves every element: check first. A cache
+            // hit's stored diagnostics were stored in output order.
+            if outcome.spilledDiagnostics == nil, !Diagnostic.isSorted(outcome.diagnostics) { outcome.diagnostics.sort(by: Diagnostic.outputOrder) }
             return outcome
         }, deliver: { i, outcome in
             // In input order, so what the observer streams (JSON Lines) is the same for any --jobs.
@@ -599,8 +616,8 @@ public final class Linter: Sendable {
             bytes = b
         case .file:
             if let cache {
-                stamp = FileStamp.of(location)
-                cached = cache.entry(for: location, displayPath: path, knownStrings: ruleIDs)
+                stamp = cache.stamper.stamp(location)
+                cached = cache.entry(for: location, displayPath: path, knownStrings: ruleIDs, decodingDiagnostics: false)
                 if let stamp, let entry = cached, entry.settled, entry.stamp == stamp, entry.dependenciesUnchanged,
                    let outcome = reuse(entry, path: path, rules: rules) {
                     cache.noteHit()
@@ -640,12 +657,16 @@ public final class Linter: Sendable {
                 guard let data = try? active.rule.encodeCachedFact(f.fact) else { return outcome }
                 facts.append((active.id, data[...]))
             }
-            // Diagnostics are stored without their path (the encoding leaves it out).
+            // Diagnostics are stored without their path (the encoding leaves it out), in output
+            // order: a hit hands them on as they are stored.
+            var sorted = outcome.diagnostics
+            if !Diagnostic.isSorted(sorted) { sorted.sort(by: Diagnostic.outputOrder) }
             let entry = CacheEntry(location: location, stamp: stamp, settled: false, contentHash: hash, byteCount: bytes.count,
-                                   diagnostics: outcome.diagnostics, facts: facts, dependencies: recorder.probed.map { ($0, FileStamp.of($0)) },
+                                   diagnostics: sorted, facts: facts, dependencies: recorder.probed.map { ($0, FileStamp.of($0)) },
                                    crossFileRegions: outcome.suppressions, regionsKnown: outcome.suppressionsKnown)
             cache.record(entry)
             var recorded = outcome
+            recorded.diagnostics = sorted
             recorded.factDigest = entry.factDigest
             return recorded
         }
@@ -670,6 +691,11 @@ public final class Linter: Sendable {
             }
         }
         var outcome = FileOutcome(path: path, diagnostics: entry.diagnostics, facts: facts, byteCount: entry.byteCount, fix: nil, ioFailure: false)
+        if let stored = entry.storedDiagnostics, stored.count > 0 {
+            guard let spilled = stored.spillForm() else { return nil }
+            outcome.spilledDiagnostics = spilled
+            outcome.knownStrings = ruleIDs
+        }
         outcome.cachedFacts = kept
         outcome.factDigest = entry.factDigest
         outcome.answeredFromCache = true

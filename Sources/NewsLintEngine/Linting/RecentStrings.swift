@@ -1,15 +1,15 @@
 import Foundation
 
-/// The last few strings decoded from a compact record stream, handed out again when the same
-/// bytes come back. A file's findings repeat a handful of rule ids, messages and fix
-/// descriptions: decoding each from its bytes validated UTF-8 and allocated a `String` per field
-/// per finding (a third of reading spilled findings back); a match here is a length check and a
-/// `memcmp`, and the findings then share one storage (so comparing them is a pointer check).
+/// The strings lately decoded from a compact record stream, handed out again when the same bytes
+/// come back. A file's findings repeat a handful of rule ids, messages and fix descriptions:
+/// decoding each from its bytes validated UTF-8 and allocated a `String` per field per finding
+/// (a third of reading spilled findings back); a match here is a hash of a few words, a length
+/// check and a `memcmp`, and the findings then share one storage (so comparing them is a pointer check).
 package struct RecentStrings {
-    /// How many strings are remembered (most recently decoded first to be replaced last).
-    package static let capacity = 16
-    private var slots: [String] = []
-    private var next = 0
+    /// Slots of the table (a power of two): a string goes to the slot its bytes hash to,
+    /// replacing the one there.
+    package static let capacity = 64
+    private var slots: [(key: UInt64, string: String)?] = []
     /// Strings known before decoding starts (rule ids), never replaced: a stream that starts
     /// anew per record (a cache entry) finds them without decoding them once per record.
     private let pinned: KnownStrings
@@ -18,16 +18,36 @@ package struct RecentStrings {
 
     /// The string of the UTF-8 `bytes`; nil when they are not valid UTF-8.
     package mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        if let s = pinned.string(bytes) { return s }
-        for i in slots.indices where Self.equal(slots[i], bytes) { return slots[i] }
-        guard let s = String(validating: bytes, as: UTF8.self) else { return nil }
-        if slots.count < Self.capacity {
-            slots.append(s)
-        } else {
-            slots[next] = s
-            next = (next + 1) % Self.capacity
+        let key = Self.key(bytes)
+        if let s = pinned.string(bytes, key: key) { return s }
+        let slot = Int(truncatingIfNeeded: key >> 32) & (Self.capacity - 1)
+        if slots.isEmpty {
+            slots = Array(repeating: nil, count: Self.capacity)
+        } else if let entry = slots[slot], entry.key == key, Self.equal(entry.string, bytes) {
+            return entry.string
         }
+        guard let s = String(validating: bytes, as: UTF8.self) else { return nil }
+        slots[slot] = (key, s)
         return s
+    }
+
+    /// A cheap key of a byte string (its length and first and last 8 bytes): equal bytes have
+    /// equal keys, and a key match is confirmed by comparing the bytes.
+    @inline(__always)
+    package static func key(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let n = bytes.count
+        guard let base = bytes.baseAddress, n > 0 else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        var head: UInt64 = 0, tail: UInt64 = 0
+        if n >= 8 {
+            head = raw.loadUnaligned(as: UInt64.self)
+            tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        } else {
+            for i in 0..<n { head |= UInt64(base[i]) << (8 * UInt64(i)) }
+        }
+        var z = head &* 0x9E37_79B9_7F4A_7C15 ^ (tail &+ UInt64(n)) &* 0xC2B2_AE3D_27D4_EB4F
+        z = (z ^ (z >> 29)) &* 0xBF58_476D_1CE4_E5B9
+        return z ^ (z >> 32)
     }
 
     private static func equal(_ s: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -40,33 +60,56 @@ package struct RecentStrings {
     }
 }
 
-/// A fixed set of strings (a run's rule ids) found by their UTF-8 bytes: lengths and bytes are
-/// compared in one buffer, so a lookup touches no `String` (no retain, no release) until it hits.
+/// A fixed set of strings (a run's rule ids) found by their UTF-8 bytes through a hash table of
+/// their keys (`RecentStrings.key`); lengths and bytes are compared in one buffer, so a lookup
+/// touches no `String` (no retain, no release) until it hits.
 package struct KnownStrings: Sendable {
     private var strings: [String] = []
     private var bytes: [UInt8] = []
-    /// End offset in `bytes` of each string.
+    /// Start and end offsets in `bytes` of each string.
+    private var starts: [Int] = []
     private var ends: [Int] = []
+    private var keys: [UInt64] = []
+    /// Open addressing over `keys`: index + 1 of a string, 0 for an empty slot.
+    private var table: [Int32] = []
 
     package init(_ strings: [String] = []) {
         for s in strings {
             self.strings.append(s)
+            starts.append(bytes.count)
             bytes.append(contentsOf: s.utf8)
             ends.append(bytes.count)
         }
+        guard !strings.isEmpty else { return }
+        var size = 8
+        while size < strings.count * 4 { size *= 2 }
+        table = Array(repeating: 0, count: size)
+        for i in strings.indices {
+            let key = bytes.withUnsafeBufferPointer { RecentStrings.key(UnsafeBufferPointer(rebasing: $0[starts[i]..<ends[i]])) }
+            keys.append(key)
+            var slot = Int(truncatingIfNeeded: key) & (size - 1)
+            while table[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            table[slot] = Int32(i + 1)
+        }
     }
 
-    package func string(_ key: UnsafeBufferPointer<UInt8>) -> String? {
-        guard !ends.isEmpty else { return nil }
-        return bytes.withUnsafeBufferPointer { all -> String? in
-            var start = 0
-            for (i, end) in ends.enumerated() {
-                defer { start = end }
-                guard end - start == key.count else { continue }
-                if key.isEmpty { return strings[i] }
-                if let a = all.baseAddress, let b = key.baseAddress, memcmp(a + start, b, key.count) == 0 { return strings[i] }
+    package func string(_ key: UnsafeBufferPointer<UInt8>) -> String? { string(key, key: RecentStrings.key(key)) }
+
+    /// `string(_:)` with the bytes' key already computed.
+    package func string(_ piece: UnsafeBufferPointer<UInt8>, key: UInt64) -> String? {
+        guard !table.isEmpty else { return nil }
+        let mask = table.count - 1
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let entry = Int(table[slot])
+            if entry == 0 { return nil }
+            let i = entry - 1
+            if keys[i] == key, ends[i] - starts[i] == piece.count {
+                if piece.isEmpty { return strings[i] }
+                let same = bytes.withUnsafeBufferPointer { all in memcmp(all.baseAddress! + starts[i], piece.baseAddress!, piece.count) == 0 }
+                if same { return strings[i] }
             }
-            return nil
+            slot = (slot + 1) & mask
         }
     }
 }

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
+
+/// A cache hit's diagnostics travel as bytes from the entry to the output spill; these check that
+/// the bytes say exactly what the decoded diagnostics would, and that damage is caught on the worker.
+@Suite struct CacheHitBytesTests {
+    /// Findings with repeated and distinct strings (more than the 16 a spill record searches back),
+    /// fixes with and without edits, open and closed ranges, non-ASCII text.
+    static func findings(path: String) -> [Diagnostic] {
+        (0..<60).map { i in
+            Diagnostic(rule: i % 3 == 0 ? "line-endings" : "行尾", severity: i % 2 == 0 ? .warning : .error, path: path, line: i + 1, column: i % 4,
+                       endLine: i % 5 == 0 ? nil : i + 1, endColumn: i % 6 == 0 ? nil : 9,
+                       message: i % 7 == 0 ? "第 \(i) 条" : (i % 2 == 0 ? "same" : "同上"),
+                       fix: i % 4 == 0 ? nil : Fix(i % 8 == 1 ? .unsafe : .safe, i % 3 == 0 ? "d" : "删除 \(i % 20)",
+                                                  edits: i % 9 == 0 ? [] : [.delete(i..<(i + 2)), Edit(range: (i + 3)..<(i + 3), replacement: Array("换".utf8))]))
+        }
+    }
+
+    /// The diagnostics as a cache entry stores them (framed by a count).
+    static func stored(_ diagnostics: [Diagnostic], prefix: Int = 3) -> StoredDiagnostics {
+        var w = ByteWriter(bytes: [UInt8](repeating: 7, count: prefix))
+        for d in diagnostics { w.diagnostic(d) }
+        return StoredDiagnostics(bytes: w.bytes, range: prefix..<w.bytes.count, count: diagnostics.count)
+    }
+
+    @Test func spillFormIsWhatTheSpillWritesForTheDecodedFindings() throws {
+        let findings = Self.findings(path: "新闻/a.md")
+        let spilled = try #require(Self.stored(findings).spillForm())
+        var strings = SpilledStrings.Writer()
+        var expected = ByteWriter()
+        for d in findings { expected.diagnostic(d) { strings.write($1, to: &$0) } }
+        #expect(spilled.bytes == expected.bytes)
+        #expect(spilled.decode(path: "新闻/a.md", knownStrings: KnownStrings(["line-endings"])) == findings)
+    }
+
+    @Test func damagedStoredFindingsAreRejectedNotSpilled() {
+        let findings = Array(Self.findings(path: "a.md").prefix(12))
+        let whole = Self.stored(findings, prefix: 0)
+        for end in 0..<whole.bytes.count {
+            let cut = StoredDiagnostics(bytes: Array(whole.bytes[0..<end]), range: 0..<end, count: findings.count)
+            #expect(cut.spillForm() == nil)
+        }
+        var bad = whole.bytes
+        bad[Int(bad[0]) + 1] = 9  // the first finding's severity byte
+        #expect(StoredDiagnostics(bytes: bad, range: 0..<bad.count, count: findings.count).spillForm() == nil)
+    }
+
+    /// The delivery copies a hit's bytes into the spill; reading the spill back gives the findings
+    /// the entry held, between files whose findings were encoded from values.
+    @Test func hitsAndLintedFilesReadBackFromOneSpill() throws {
+        for threshold in [0, 64, 1 << 20] {
+            let spill = DiagnosticSpill(threshold: threshold)
+            var expected: [[Diagnostic]] = []
+            for f in 0..<6 {
+                let path = "f\(f).md"
+                let findings = Array(Self.findings(path: path).prefix(10 + f * 7))
+                if f % 2 == 0 {
+                    var hit = FileOutcome(path: path, diagnostics: [], facts: [], byteCount: 1, fix: nil, ioFailure: false)
+                    hit.spilledDiagnostics = try #require(Self.stored(findings).spillForm())
+                    #expect(hit.diagnostics == findings)
+                    spill.append(hit)
+                } else {
+                    spill.append(findings)
+                }
+                expected.append(findings)
+            }
+            var read: [[Diagnostic]] = []
+            #expect(spill.forEachFile { read.append($0) })
+            #expect(read == expected)
+        }
+    }
+
+    /// Stamps through a directory descriptor are the stamps of a full-path `stat`.
+    @Test func directoryStampsMatchFullPathStamps() throws {
+        let dir = TemporaryDirectory()
+        var paths: [String] = []
+        for d in 0..<(DirectoryStamper.limit + 3) {
+            paths.append(dir.write("d\(d)/a.md", "甲\n"))
+            paths.append(dir.write("d\(d)/新闻 b.md", "乙乙\n"))
+        }
+        let stamper = DirectoryStamper()
+        for path in paths {
+            let stamp = try #require(stamper.stamp(path))
+            #expect(stamp == FileStamp.of(path))
+        }
+        #expect(stamper.stamp(dir.path + "/d0/missing.md") == nil)
+        #expect(stamper.stamp(dir.path + "/d0") == nil)
+        #expect(stamper.stamp(dir.path + "/d0/") == nil)
+        // A file rewritten after its first stamp gets a new one.
+        let first = try #require(stamper.stamp(paths[0]))
+        dir.write("d0/a.md", "甲乙丙\n")
+        #expect(stamper.stamp(paths[0]) != first)
+        #expect(stamper.stamp(paths[0]) == FileStamp.of(paths[0]))
+    }
+}
+
+extension SpilledDiagnostics: Equatable {
+    public static func == (a: SpilledDiagnostics, b: SpilledDiagnostics) -> Bool { a.bytes == b.bytes && a.count == b.count }
+}
