@@ -137,6 +137,9 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     /// The first fact appended, as a value: what a record that cannot be read back is replaced
     /// with so the reduce runs to its end (its findings are then dropped, see `readFailure`).
     private var standIn: R.Fact?
+    /// Whether `standIn` is set: testing the generic optional itself looked up its metadata and
+    /// copied it on every append (a tenth of a warm run's serial delivery).
+    private var hasStandIn = false
     package private(set) var readFailure: String?
 
     package init(rule: R, memoryBudget: Int = 1 << 19) {
@@ -155,7 +158,10 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
 
     package func append(file: Int, fact: any Sendable) {
         guard let typed = fact as? R.Fact else { return }
-        if standIn == nil { standIn = typed }
+        if !hasStandIn {
+            standIn = typed
+            hasStandIn = true
+        }
         scratch.bytes.removeAll(keepingCapacity: true)
         if (try? R.writeTaggedRecord(typed, to: &scratch)) == nil {
             scratch.bytes.removeAll(keepingCapacity: true)
@@ -171,7 +177,10 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     /// the column's own form, so they are stored as they are, neither decoded nor encoded again
     /// (the column's first one is decoded once, as the stand-in for a record lost with the temporary file).
     package func append(file: Int, cachedBytes: ArraySlice<UInt8>) {
-        if standIn == nil { standIn = try? cachedBytes.withUnsafeBytes { try R.readTaggedRecord($0) } }
+        if !hasStandIn {
+            standIn = try? cachedBytes.withUnsafeBytes { try R.readTaggedRecord($0) }
+            hasStandIn = standIn != nil
+        }
         ends.append(log.append(tag: cachedBytes.first ?? FactRecordFormat.value, cachedBytes.dropFirst()).upperBound)
         files.append(Int32(truncatingIfNeeded: file))
     }
@@ -247,6 +256,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         values = []
         decoded = nil
         standIn = nil
+        hasStandIn = false
         return readFailure == nil ? sink.diagnostics : []
     }
 }

@@ -751,49 +751,101 @@ package struct StoredDiagnostics: Sendable {
     /// already holds is referred to by number), built from the bytes without decoding a string;
     /// nil when they do not parse.
     package func spillForm() -> SpilledDiagnostics? {
-        var r = ByteReader(bytes, range: range)
-        var w = ByteWriter()
-        w.bytes.reserveCapacity(range.count)
-        var written: [Range<Int>] = []
-        func text() -> Bool {
-            guard let n = r.int(), let piece = r.skip(n) else { return false }
-            // The latest 16 strings of the record, as `SpilledStrings.Writer` searches them.
-            var k = written.count - 1
-            let oldest = max(0, written.count - 16)
-            while k >= oldest {
-                let other = written[k]
-                if other.count == n, n == 0 || bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + other.lowerBound, $0.baseAddress! + piece.lowerBound, n) == 0 }) {
-                    w.varint(UInt64(k + 1))
-                    return true
-                }
-                k -= 1
-            }
-            w.varint(0)
-            w.varint(UInt64(n))
-            w.bytes.append(contentsOf: bytes[piece])
-            written.append(piece)
-            return true
+        bytes.withUnsafeBufferPointer { source -> SpilledDiagnostics? in
+            guard range.lowerBound >= 0, range.upperBound <= source.count else { return nil }
+            var transcoder = SpillFormTranscoder(source: source, position: range.lowerBound, end: range.upperBound)
+            transcoder.out.reserveCapacity(range.count)
+            for _ in 0..<count { guard transcoder.diagnostic() else { return nil } }
+            return SpilledDiagnostics(bytes: transcoder.out, count: count)
         }
-        func copy(_ from: Int) { w.bytes.append(contentsOf: bytes[from..<r.position]) }
-        for _ in 0..<count {
-            guard text() else { return nil }
-            let numbers = r.position
-            guard let sev = r.byte(), sev <= 2, r.int() != nil, r.int() != nil, r.int() != nil, r.int() != nil else { return nil }
-            copy(numbers)
-            guard text() else { return nil }
-            guard let hasFix = r.byte(), hasFix <= 2 else { return nil }
-            w.byte(hasFix)
-            if hasFix != 0 {
-                guard text() else { return nil }
-                let edits = r.position
-                guard let editCount = r.int() else { return nil }
-                for _ in 0..<editCount {
-                    guard let lo = r.int(), let hi = r.int(), lo <= hi, let n = r.int(), r.skip(n) != nil else { return nil }
-                }
-                copy(edits)
-            }
+    }
+}
+
+/// Rewrites diagnostics from the cache's form into the spill's (`StoredDiagnostics.spillForm`):
+/// numbers and edits are copied as they are, each string either copied or replaced by the number
+/// of an equal one earlier in the record. Works on the entry's bytes in place, bounds-checked.
+private struct SpillFormTranscoder {
+    let source: UnsafeBufferPointer<UInt8>
+    var position: Int
+    let end: Int
+    var out: [UInt8] = []
+    /// Strings written so far (where their bytes are in `source`), in order: their numbers.
+    var written: [Range<Int>] = []
+
+    mutating func varint() -> UInt64? {
+        var v: UInt64 = 0
+        var shift: UInt64 = 0
+        while position < end {
+            let b = source[position]
+            position += 1
+            if shift > 63 { return nil }
+            v |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return v }
+            shift += 7
         }
-        return SpilledDiagnostics(bytes: w.bytes, count: count)
+        return nil
+    }
+
+    mutating func int() -> Int? {
+        guard let v = varint(), v <= UInt64(Int32.max) else { return nil }
+        return Int(v)
+    }
+
+    /// Copies `source[from..<position]` to the output.
+    mutating func copy(from: Int) { out.append(contentsOf: UnsafeBufferPointer(rebasing: source[from..<position])) }
+
+    mutating func writeVarint(_ value: Int) {
+        var x = UInt64(value)
+        while x >= 0x80 { out.append(UInt8(truncatingIfNeeded: x) | 0x80); x >>= 7 }
+        out.append(UInt8(x))
+    }
+
+    /// One string: a reference to an equal one among the latest 16 of the record (as
+    /// `SpilledStrings.Writer` searches them), else 0 and its bytes.
+    mutating func text() -> Bool {
+        guard let n = int(), end - position >= n else { return false }
+        let piece = position..<(position + n)
+        position += n
+        var k = written.count - 1
+        let oldest = max(0, written.count - 16)
+        while k >= oldest {
+            let other = written[k]
+            if other.count == n, n == 0 || memcmp(source.baseAddress! + other.lowerBound, source.baseAddress! + piece.lowerBound, n) == 0 {
+                writeVarint(k + 1)
+                return true
+            }
+            k -= 1
+        }
+        out.append(0)
+        writeVarint(n)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: source[piece]))
+        written.append(piece)
+        return true
+    }
+
+    /// One diagnostic (`ByteWriter.diagnostic`), its framing checked as `ByteReader.diagnostic` checks it.
+    mutating func diagnostic() -> Bool {
+        guard text() else { return false }
+        let numbers = position
+        guard position < end, source[position] <= 2 else { return false }
+        position += 1
+        guard int() != nil, int() != nil, int() != nil, int() != nil else { return false }
+        copy(from: numbers)
+        guard text(), position < end else { return false }
+        let hasFix = source[position]
+        guard hasFix <= 2 else { return false }
+        position += 1
+        out.append(hasFix)
+        guard hasFix != 0 else { return true }
+        guard text() else { return false }
+        let edits = position
+        guard let editCount = int() else { return false }
+        for _ in 0..<editCount {
+            guard let lo = int(), let hi = int(), lo <= hi, let n = int(), end - position >= n else { return false }
+            position += n
+        }
+        copy(from: edits)
+        return true
     }
 }
 
