@@ -76,6 +76,36 @@ import Testing
         }
     }
 
+    /// A spill larger than `pipelineBytes` is decoded on a thread of its own: the files still come
+    /// back whole and in order, from disk and from memory alike.
+    @Test func largeSpillReadsBackInOrderThroughTheDecodingThread() throws {
+        for threshold in [0, 1 << 14, 1 << 30] {
+            let spill = DiagnosticSpill(threshold: threshold)
+            var expected: [[Diagnostic]] = []
+            var files = 0
+            while spill.spilledBytes < DiagnosticSpill.pipelineBytes * 3 && files < 3000 {
+                let path = "dir/\(files).md"
+                let findings = Array(Self.findings(path: path).prefix(files % 40 + 1))
+                if files % 3 == 0 {
+                    var hit = FileOutcome(path: path, diagnostics: [], facts: [], byteCount: 1, fix: nil, ioFailure: false)
+                    hit.spilledDiagnostics = try #require(Self.stored(findings).spillForm())
+                    spill.append(hit)
+                } else {
+                    spill.append(findings, lines: [1: "第一行"])
+                }
+                expected.append(findings)
+                files += 1
+            }
+            var read: [[Diagnostic]] = []
+            #expect(spill.forEachFile { read.append($0) })
+            #expect(read == expected)
+            // Read twice: the spill is unchanged by reading it.
+            var again = 0
+            #expect(spill.forEachFile { _ in again += 1 })
+            #expect(again == expected.count)
+        }
+    }
+
     /// Stamps through a directory descriptor are the stamps of a full-path `stat`.
     @Test func directoryStampsMatchFullPathStamps() throws {
         let dir = TemporaryDirectory()
