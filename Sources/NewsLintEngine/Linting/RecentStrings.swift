@@ -64,52 +64,73 @@ package struct RecentStrings {
 /// their keys (`RecentStrings.key`); lengths and bytes are compared in one buffer, so a lookup
 /// touches no `String` (no retain, no release) until it hits.
 package struct KnownStrings: Sendable {
-    private var strings: [String] = []
-    private var bytes: [UInt8] = []
-    /// Start and end offsets in `bytes` of each string.
-    private var starts: [Int] = []
-    private var ends: [Int] = []
-    private var keys: [UInt64] = []
-    /// Open addressing over `keys`: index + 1 of a string, 0 for an empty slot.
-    private var table: [Int32] = []
+    /// One reference (outcomes of cache hits carry it to the spill): the tables are built once per run.
+    private let table: Table
 
-    package init(_ strings: [String] = []) {
-        for s in strings {
-            self.strings.append(s)
-            starts.append(bytes.count)
-            bytes.append(contentsOf: s.utf8)
-            ends.append(bytes.count)
-        }
-        guard !strings.isEmpty else { return }
-        var size = 8
-        while size < strings.count * 4 { size *= 2 }
-        table = Array(repeating: 0, count: size)
-        for i in strings.indices {
-            let key = bytes.withUnsafeBufferPointer { RecentStrings.key(UnsafeBufferPointer(rebasing: $0[starts[i]..<ends[i]])) }
-            keys.append(key)
-            var slot = Int(truncatingIfNeeded: key) & (size - 1)
-            while table[slot] != 0 { slot = (slot + 1) & (size - 1) }
-            table[slot] = Int32(i + 1)
-        }
-    }
+    package init(_ strings: [String] = []) { table = strings.isEmpty ? Self.none : Table(strings) }
 
-    package func string(_ key: UnsafeBufferPointer<UInt8>) -> String? { string(key, key: RecentStrings.key(key)) }
+    /// Shared by every empty set (each outcome has one).
+    private static let none = Table([])
+
+    package func string(_ key: UnsafeBufferPointer<UInt8>) -> String? { table.string(key, key: RecentStrings.key(key)) }
 
     /// `string(_:)` with the bytes' key already computed.
-    package func string(_ piece: UnsafeBufferPointer<UInt8>, key: UInt64) -> String? {
-        guard !table.isEmpty else { return nil }
-        let mask = table.count - 1
-        var slot = Int(truncatingIfNeeded: key) & mask
-        while true {
-            let entry = Int(table[slot])
-            if entry == 0 { return nil }
-            let i = entry - 1
-            if keys[i] == key, ends[i] - starts[i] == piece.count {
-                if piece.isEmpty { return strings[i] }
-                let same = bytes.withUnsafeBufferPointer { all in memcmp(all.baseAddress! + starts[i], piece.baseAddress!, piece.count) == 0 }
-                if same { return strings[i] }
+    package func string(_ piece: UnsafeBufferPointer<UInt8>, key: UInt64) -> String? { table.string(piece, key: key) }
+
+    private final class Table: Sendable {
+        let strings: [String]
+        let bytes: [UInt8]
+        /// Start and end offsets in `bytes` of each string, and its key.
+        let starts: [Int]
+        let ends: [Int]
+        let keys: [UInt64]
+        /// Open addressing over `keys`: index + 1 of a string, 0 for an empty slot.
+        let slots: [Int32]
+
+        init(_ strings: [String]) {
+            var bytes: [UInt8] = [], starts: [Int] = [], ends: [Int] = []
+            for s in strings {
+                starts.append(bytes.count)
+                bytes.append(contentsOf: s.utf8)
+                ends.append(bytes.count)
             }
-            slot = (slot + 1) & mask
+            var keys: [UInt64] = []
+            var slots: [Int32] = []
+            if !strings.isEmpty {
+                var size = 8
+                while size < strings.count * 4 { size *= 2 }
+                slots = Array(repeating: 0, count: size)
+                for i in strings.indices {
+                    let key = bytes.withUnsafeBufferPointer { RecentStrings.key(UnsafeBufferPointer(rebasing: $0[starts[i]..<ends[i]])) }
+                    keys.append(key)
+                    var slot = Int(truncatingIfNeeded: key) & (size - 1)
+                    while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
+                    slots[slot] = Int32(i + 1)
+                }
+            }
+            self.strings = strings
+            self.bytes = bytes
+            self.starts = starts
+            self.ends = ends
+            self.keys = keys
+            self.slots = slots
+        }
+
+        func string(_ piece: UnsafeBufferPointer<UInt8>, key: UInt64) -> String? {
+            guard !slots.isEmpty else { return nil }
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: key) & mask
+            while true {
+                let entry = Int(slots[slot])
+                if entry == 0 { return nil }
+                let i = entry - 1
+                if keys[i] == key, ends[i] - starts[i] == piece.count {
+                    if piece.isEmpty { return strings[i] }
+                    let same = bytes.withUnsafeBufferPointer { all in memcmp(all.baseAddress! + starts[i], piece.baseAddress!, piece.count) == 0 }
+                    if same { return strings[i] }
+                }
+                slot = (slot + 1) & mask
+            }
         }
     }
 }
