@@ -124,6 +124,9 @@ extension CrossFileRule {
 /// `FactTable` in path order. A fact no record form can hold (a custom rule's nested
 /// containers) is kept as a value instead.
 package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Sendable {
+    /// Whether `standIn` is set: testing the generic optional looked up its metadata on every
+    /// append (a tenth of a warm run's serial delivery).
+    private var hasStandIn = false
     package let rule: R
     private var log: SpillLog
     /// Record i is `ends[i - 1]..<ends[i]` of the log (`ends[-1]` = 0).
@@ -137,9 +140,6 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     /// The first fact appended, as a value: what a record that cannot be read back is replaced
     /// with so the reduce runs to its end (its findings are then dropped, see `readFailure`).
     private var standIn: R.Fact?
-    /// Whether `standIn` is set: testing the generic optional itself looked up its metadata and
-    /// copied it on every append (a tenth of a warm run's serial delivery).
-    private var hasStandIn = false
     package private(set) var readFailure: String?
 
     package init(rule: R, memoryBudget: Int = 1 << 19) {
@@ -177,12 +177,17 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     /// the column's own form, so they are stored as they are, neither decoded nor encoded again
     /// (the column's first one is decoded once, as the stand-in for a record lost with the temporary file).
     package func append(file: Int, cachedBytes: ArraySlice<UInt8>) {
-        if !hasStandIn {
-            standIn = try? cachedBytes.withUnsafeBytes { try R.readTaggedRecord($0) }
-            hasStandIn = standIn != nil
-        }
+        if !hasStandIn { takeStandIn(from: cachedBytes) }
         ends.append(log.append(tag: cachedBytes.first ?? FactRecordFormat.value, cachedBytes.dropFirst()).upperBound)
         files.append(Int32(truncatingIfNeeded: file))
+    }
+
+    /// Out of line: the optional fact's storage made every call of `append(file:cachedBytes:)`
+    /// look up its metadata on entry, though only the first one uses it.
+    @inline(never)
+    private func takeStandIn(from cachedBytes: ArraySlice<UInt8>) {
+        standIn = try? cachedBytes.withUnsafeBytes { try R.readTaggedRecord($0) }
+        hasStandIn = standIn != nil
     }
 
     package var count: Int { ends.count }
