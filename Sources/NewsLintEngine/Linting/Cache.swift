@@ -581,7 +581,7 @@ package struct CacheEntry: Sendable {
     /// Empty when the entry was read without decoding them: then `storedDiagnostics` has them.
     package var diagnostics: [Diagnostic]
     /// The diagnostics as the entry's bytes, when read without decoding them (`decodingDiagnostics`).
-    package var storedDiagnostics: StoredDiagnostics?
+    package var storedDiagnostics: SpilledDiagnostics?
     /// Encoded cross-file facts by rule id (when decoded, slices of the loaded cache file: a cache
     /// hit hands them to the fact columns as they are).
     package var facts: [(rule: String, data: ArraySlice<UInt8>)]
@@ -643,12 +643,14 @@ package struct CacheEntry: Sendable {
         w.byte(settled ? 1 : 0)
         w.u64(contentHash)
         w.varint(UInt64(byteCount))
+        // In the output spill's form (`SpilledStrings`): a hit hands these bytes to the spill as they are.
         if let stored = storedDiagnostics {
             w.varint(UInt64(stored.count))
             w.bytes.append(contentsOf: stored.bytes[stored.range])
         } else {
             w.varint(UInt64(diagnostics.count))
-            for d in diagnostics { w.diagnostic(d) }
+            var strings = SpilledStrings.Writer()
+            for d in diagnostics { w.diagnostic(d) { strings.write($1, to: &$0) } }
         }
     }
 
@@ -694,18 +696,17 @@ package struct CacheEntry: Sendable {
         guard let stamp = FileStamp.decode(&r), let settled = r.byte(), let hash = r.u64(), let byteCount = r.int(),
               let count = r.int() else { return nil }
         var diagnostics: [Diagnostic] = []
-        var stored: StoredDiagnostics?
+        var stored: SpilledDiagnostics?
         var strings = RecentStrings(pinned: knownStrings)
         if decodingDiagnostics {
-            diagnostics.reserveCapacity(min(count, 4096))
-            for _ in 0..<count {
-                guard let d = r.diagnostic(path: displayPath, strings: &strings) else { return nil }
-                diagnostics.append(d)
-            }
+            var texts: [String] = []
+            guard let decoded = r.spilledDiagnostics(count, path: displayPath, strings: &texts, recent: &strings) else { return nil }
+            diagnostics = decoded
         } else {
             let start = r.position
-            for _ in 0..<count { guard r.skipDiagnostic() else { return nil } }
-            stored = StoredDiagnostics(bytes: bytes, range: start..<r.position, count: count)
+            var texts = 0
+            for _ in 0..<count { guard r.skipSpilledDiagnostic(strings: &texts) else { return nil } }
+            stored = SpilledDiagnostics(bytes: bytes, range: start..<r.position, count: count)
         }
         guard let factCount = r.int() else { return nil }
         var facts: [(rule: String, data: ArraySlice<UInt8>)] = []
@@ -737,119 +738,30 @@ package struct CacheEntry: Sendable {
     }
 }
 
-/// A cache hit's diagnostics as the verified entry stores them (`ByteWriter.diagnostic`, in
-/// output order, without their path), not decoded: the worker turns them into the output spill's
-/// form (`spillForm`), which the delivery copies and the output decodes once. Their framing was
-/// checked when the entry was read.
-package struct StoredDiagnostics: Sendable {
-    /// The entry's bytes (shared, not copied) and where its diagnostics are in them.
-    package let bytes: [UInt8]
-    package let range: Range<Int>
-    package let count: Int
-
-    /// The diagnostics as the output spill writes them (`SpilledStrings`: a string the record
-    /// already holds is referred to by number), built from the bytes without decoding a string;
-    /// nil when they do not parse.
-    package func spillForm() -> SpilledDiagnostics? {
-        bytes.withUnsafeBufferPointer { source -> SpilledDiagnostics? in
-            guard range.lowerBound >= 0, range.upperBound <= source.count else { return nil }
-            var transcoder = SpillFormTranscoder(source: source, position: range.lowerBound, end: range.upperBound)
-            transcoder.out.reserveCapacity(range.count)
-            for _ in 0..<count { guard transcoder.diagnostic() else { return nil } }
-            return SpilledDiagnostics(bytes: transcoder.out, count: count)
-        }
-    }
-}
-
-/// Rewrites diagnostics from the cache's form into the spill's (`StoredDiagnostics.spillForm`):
-/// numbers and edits are copied as they are, each string either copied or replaced by the number
-/// of an equal one earlier in the record. Works on the entry's bytes in place, bounds-checked.
-private struct SpillFormTranscoder {
-    let source: UnsafeBufferPointer<UInt8>
-    var position: Int
-    let end: Int
-    var out: [UInt8] = []
-    /// Strings written so far (where their bytes are in `source`), in order: their numbers.
-    var written: [Range<Int>] = []
-
-    mutating func varint() -> UInt64? {
-        var v: UInt64 = 0
-        var shift: UInt64 = 0
-        while position < end {
-            let b = source[position]
-            position += 1
-            if shift > 63 { return nil }
-            v |= UInt64(b & 0x7F) << shift
-            if b < 0x80 { return v }
-            shift += 7
-        }
-        return nil
-    }
-
-    mutating func int() -> Int? {
-        guard let v = varint(), v <= UInt64(Int32.max) else { return nil }
-        return Int(v)
-    }
-
-    /// Copies `source[from..<position]` to the output.
-    mutating func copy(from: Int) { out.append(contentsOf: UnsafeBufferPointer(rebasing: source[from..<position])) }
-
-    mutating func writeVarint(_ value: Int) {
-        var x = UInt64(value)
-        while x >= 0x80 { out.append(UInt8(truncatingIfNeeded: x) | 0x80); x >>= 7 }
-        out.append(UInt8(x))
-    }
-
-    /// One string: a reference to an equal one among the latest 16 of the record (as
-    /// `SpilledStrings.Writer` searches them), else 0 and its bytes.
-    mutating func text() -> Bool {
-        guard let n = int(), end - position >= n else { return false }
-        let piece = position..<(position + n)
-        position += n
-        var k = written.count - 1
-        let oldest = max(0, written.count - 16)
-        while k >= oldest {
-            let other = written[k]
-            if other.count == n, n == 0 || memcmp(source.baseAddress! + other.lowerBound, source.baseAddress! + piece.lowerBound, n) == 0 {
-                writeVarint(k + 1)
-                return true
-            }
-            k -= 1
-        }
-        out.append(0)
-        writeVarint(n)
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: source[piece]))
-        written.append(piece)
-        return true
-    }
-
-    /// One diagnostic (`ByteWriter.diagnostic`), its framing checked as `ByteReader.diagnostic` checks it.
-    mutating func diagnostic() -> Bool {
-        guard text() else { return false }
-        let numbers = position
-        guard position < end, source[position] <= 2 else { return false }
-        position += 1
-        guard int() != nil, int() != nil, int() != nil, int() != nil else { return false }
-        copy(from: numbers)
-        guard text(), position < end else { return false }
-        let hasFix = source[position]
-        guard hasFix <= 2 else { return false }
-        position += 1
-        out.append(hasFix)
-        guard hasFix != 0 else { return true }
-        guard text() else { return false }
-        let edits = position
-        guard let editCount = int() else { return false }
-        for _ in 0..<editCount {
-            guard let lo = int(), let hi = int(), lo <= hi, let n = int(), end - position >= n else { return false }
-            position += n
-        }
-        copy(from: edits)
-        return true
-    }
-}
-
 extension ByteReader {
+    /// Steps over one diagnostic in the output spill's form (`SpilledStrings`; a cache entry
+    /// stores them so), checking its framing as `spilledDiagnostics` would without building it;
+    /// `strings`: how many strings the record has spelled out so far. False when malformed.
+    package mutating func skipSpilledDiagnostic(strings: inout Int) -> Bool {
+        guard skipSpilledString(&strings), let sev = byte(), sev <= 2, int() != nil, int() != nil, int() != nil, int() != nil,
+              skipSpilledString(&strings), let hasFix = byte(), hasFix <= 2 else { return false }
+        if hasFix != 0 {
+            guard skipSpilledString(&strings), let editCount = int() else { return false }
+            for _ in 0..<editCount {
+                guard let lo = int(), let hi = int(), lo <= hi, let n = int(), skip(n) != nil else { return false }
+            }
+        }
+        return true
+    }
+
+    private mutating func skipSpilledString(_ strings: inout Int) -> Bool {
+        guard let ref = int() else { return false }
+        if ref > 0 { return ref <= strings }
+        guard let n = int(), skip(n) != nil else { return false }
+        strings += 1
+        return true
+    }
+
     /// Steps over one diagnostic written by `ByteWriter.diagnostic`, checking its framing (as
     /// `diagnostic(path:text:)` would) without building it; false when malformed.
     package mutating func skipDiagnostic() -> Bool {

@@ -30,7 +30,7 @@ public final class DiagnosticSpill {
         record.bytes.removeAll(keepingCapacity: true)
         record.string(outcome.path)
         record.varint(UInt64(spilled.count))
-        record.bytes.append(contentsOf: spilled.bytes)
+        record.bytes.append(contentsOf: spilled.bytes[spilled.range])
         record.varint(0)
         buffer.varint(UInt64(record.bytes.count))
         buffer.bytes.append(contentsOf: record.bytes)
@@ -335,14 +335,22 @@ extension ByteReader {
     }
 }
 
-/// A cache hit's diagnostics in the spill's record form (`StoredDiagnostics.spillForm`), built on
-/// the worker: the delivery copies them into the spill, and only the output decodes them.
+/// A cache hit's diagnostics in the spill's record form, as the verified cache entry stores them
+/// (its bytes shared, not copied; their framing checked when the entry was read): the delivery
+/// copies them into the spill, and only the output decodes them.
 package struct SpilledDiagnostics: Sendable {
     package let bytes: [UInt8]
+    package let range: Range<Int>
     package let count: Int
 
+    package init(bytes: [UInt8], range: Range<Int>? = nil, count: Int) {
+        self.bytes = bytes
+        self.range = range ?? 0..<bytes.count
+        self.count = count
+    }
+
     package func decode(path: String, knownStrings: KnownStrings) -> [Diagnostic]? {
-        var r = ByteReader(bytes, range: 0..<bytes.count)
+        var r = ByteReader(bytes, range: range)
         var strings: [String] = []
         var recent = RecentStrings(pinned: knownStrings)
         guard let out = r.spilledDiagnostics(count, path: path, strings: &strings, recent: &recent), r.atEnd else { return nil }

@@ -692,8 +692,7 @@ public final class Linter: Sendable {
         }
         var outcome = FileOutcome(path: path, diagnostics: entry.diagnostics, facts: facts, byteCount: entry.byteCount, fix: nil, ioFailure: false)
         if let stored = entry.storedDiagnostics, stored.count > 0 {
-            guard let spilled = stored.spillForm() else { return nil }
-            outcome.spilledDiagnostics = spilled
+            outcome.spilledDiagnostics = stored
             outcome.knownStrings = ruleIDs
         }
         outcome.cachedFacts = kept

@@ -22,33 +22,65 @@ import Testing
         }
     }
 
-    /// The diagnostics as a cache entry stores them (framed by a count).
-    static func stored(_ diagnostics: [Diagnostic], prefix: Int = 3) -> StoredDiagnostics {
-        var w = ByteWriter(bytes: [UInt8](repeating: 7, count: prefix))
-        for d in diagnostics { w.diagnostic(d) }
-        return StoredDiagnostics(bytes: w.bytes, range: prefix..<w.bytes.count, count: diagnostics.count)
-    }
-
-    @Test func spillFormIsWhatTheSpillWritesForTheDecodedFindings() throws {
-        let findings = Self.findings(path: "新闻/a.md")
-        let spilled = try #require(Self.stored(findings).spillForm())
+    /// The diagnostics in the spill's form, as a cache entry stores them.
+    static func stored(_ diagnostics: [Diagnostic]) -> SpilledDiagnostics {
+        var w = ByteWriter()
         var strings = SpilledStrings.Writer()
-        var expected = ByteWriter()
-        for d in findings { expected.diagnostic(d) { strings.write($1, to: &$0) } }
-        #expect(spilled.bytes == expected.bytes)
-        #expect(spilled.decode(path: "新闻/a.md", knownStrings: KnownStrings(["line-endings"])) == findings)
+        for d in diagnostics { w.diagnostic(d) { strings.write($1, to: &$0) } }
+        return SpilledDiagnostics(bytes: w.bytes, count: diagnostics.count)
     }
 
-    @Test func damagedStoredFindingsAreRejectedNotSpilled() {
+    static func entry(_ findings: [Diagnostic]) -> [UInt8] {
+        let entry = CacheEntry(location: "/corpus/新闻/a.md", stamp: FileStamp(size: 9, mtimeSeconds: 1, mtimeNanoseconds: 2, inode: 3), settled: true,
+                               contentHash: 5, byteCount: 9, diagnostics: findings, facts: [("rule", [1, 2, 3][...])])
+        var w = ByteWriter()
+        entry.encode(into: &w)
+        return w.bytes
+    }
+
+    /// An entry read for a hit hands on its findings as the spill's bytes, which decode to the
+    /// findings stored; decoding the entry whole gives the same findings.
+    @Test func entryStoresFindingsAsTheSpillWritesThem() throws {
+        let findings = Self.findings(path: "新闻/a.md")
+        let bytes = Self.entry(findings)
+        let lazy = try #require(CacheEntry.decode(bytes, range: 0..<bytes.count, displayPath: "新闻/a.md", decodingDiagnostics: false))
+        let stored = try #require(lazy.storedDiagnostics)
+        #expect(lazy.diagnostics.isEmpty)
+        #expect(Array(stored.bytes[stored.range]) == Self.stored(findings).bytes)
+        #expect(stored.decode(path: "新闻/a.md", knownStrings: KnownStrings(["line-endings"])) == findings)
+        #expect(CacheEntry.decode(bytes, range: 0..<bytes.count, displayPath: "新闻/a.md")?.diagnostics == findings)
+        // Recorded again (a hit by content hash): the same bytes.
+        var again = ByteWriter()
+        lazy.encode(into: &again)
+        #expect(again.bytes == bytes)
+    }
+
+    @Test func damagedStoredFindingsAreRejectedOnTheWorker() {
         let findings = Array(Self.findings(path: "a.md").prefix(12))
-        let whole = Self.stored(findings, prefix: 0)
-        for end in 0..<whole.bytes.count {
-            let cut = StoredDiagnostics(bytes: Array(whole.bytes[0..<end]), range: 0..<end, count: findings.count)
-            #expect(cut.spillForm() == nil)
+        let bytes = Self.entry(findings)
+        for end in 0..<bytes.count {
+            #expect(CacheEntry.decode(bytes, range: 0..<end, decodingDiagnostics: false) == nil)
         }
-        var bad = whole.bytes
-        bad[Int(bad[0]) + 1] = 9  // the first finding's severity byte
-        #expect(StoredDiagnostics(bytes: bad, range: 0..<bad.count, count: findings.count).spillForm() == nil)
+        // A string referring to one the record has not spelled out yet, and a bad severity byte.
+        var w = ByteWriter()
+        w.varint(3)
+        w.byte(1)
+        var r = ByteReader(w.bytes, range: 0..<w.bytes.count)
+        var strings = 0
+        let forward = r.skipSpilledDiagnostic(strings: &strings)
+        #expect(!forward)
+        var one = ByteWriter()
+        one.diagnostic(findings[0]) { $0.varint(0); $0.string($1) }
+        var bad = one.bytes
+        bad[Int(bad[1]) + 2] = 9
+        var s = ByteReader(bad, range: 0..<bad.count)
+        strings = 0
+        let badSeverity = s.skipSpilledDiagnostic(strings: &strings)
+        #expect(!badSeverity)
+        var good = ByteReader(one.bytes, range: 0..<one.bytes.count)
+        strings = 0
+        let whole = good.skipSpilledDiagnostic(strings: &strings)
+        #expect(whole && good.atEnd && strings == (findings[0].fix == nil ? 2 : 3))
     }
 
     /// The delivery copies a hit's bytes into the spill; reading the spill back gives the findings
@@ -62,7 +94,7 @@ import Testing
                 let findings = Array(Self.findings(path: path).prefix(10 + f * 7))
                 if f % 2 == 0 {
                     var hit = FileOutcome(path: path, diagnostics: [], facts: [], byteCount: 1, fix: nil, ioFailure: false)
-                    hit.spilledDiagnostics = try #require(Self.stored(findings).spillForm())
+                    hit.spilledDiagnostics = Self.stored(findings)
                     #expect(hit.diagnostics == findings)
                     spill.append(hit)
                 } else {
@@ -88,7 +120,7 @@ import Testing
                 let findings = Array(Self.findings(path: path).prefix(files % 40 + 1))
                 if files % 3 == 0 {
                     var hit = FileOutcome(path: path, diagnostics: [], facts: [], byteCount: 1, fix: nil, ioFailure: false)
-                    hit.spilledDiagnostics = try #require(Self.stored(findings).spillForm())
+                    hit.spilledDiagnostics = Self.stored(findings)
                     spill.append(hit)
                 } else {
                     spill.append(findings, lines: [1: "第一行"])
@@ -130,6 +162,3 @@ import Testing
     }
 }
 
-extension SpilledDiagnostics: Equatable {
-    public static func == (a: SpilledDiagnostics, b: SpilledDiagnostics) -> Bool { a.bytes == b.bytes && a.count == b.count }
-}
