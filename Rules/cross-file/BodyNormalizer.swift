@@ -217,5 +217,5 @@ package enum BodyNormalizer {
 
 extension Document {
     /// `BodyNormalizer.scalars` of this document, computed once for all rules that compare bodies.
-    package var normalizedBodyScalars: [UInt32] { normalizedBodyScalarsCache.value { BodyNormalizer.scalars(self) } }
+    package var normalizedBodyScalars: [UInt32] { views.normalizedBodyScalars { BodyNormalizer.scalars(self) } }
 }

@@ -20,7 +20,7 @@ extension Document {
     /// (`_includes/`, `_layouts/`, `layouts/`, `partials/`) or holding Liquid/Go template tags (`{%`,
     /// `{{`). Templates open elements that another template closes (a header include opens
     /// `<div class="wrapper">`, the footer closes it), so the HTML rules judge posts only.
-    package var isSiteTemplate: Bool { siteTemplateCache.value { computeIsSiteTemplate() } }
+    package var isSiteTemplate: Bool { views.isSiteTemplate { computeIsSiteTemplate() } }
 
     private func computeIsSiteTemplate() -> Bool {
         let folders = ["_includes", "_layouts", "layouts", "partials", "_partials", "templates"]

@@ -243,6 +243,6 @@ package final class TagTables: Sendable {
 extension Document {
     /// The element structure of the body's HTML, built once per document and shared by the HTML rules.
     package var htmlElements: HTMLElements {
-        htmlElementsCache.value { HTMLElements(html, bytes: bytes) }
+        views.htmlElements { HTMLElements(html, bytes: bytes) }
     }
 }

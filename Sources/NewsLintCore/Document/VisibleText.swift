@@ -123,7 +123,7 @@ extension Document {
     /// document, its text blocks (each with the line it starts on).
     /// Computed once per document (script-mixed and timestamp-raw both read them).
     package func proseUnits() -> [(line: Int, range: Range<Int>)] {
-        proseUnitsCache.value {
+        views.proseUnits {
             if isHTMLFile {
                 return html.blockRanges(bytes).map { (line(ofByte: $0.range.lowerBound), $0.range) }
             }

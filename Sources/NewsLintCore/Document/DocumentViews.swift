@@ -1,0 +1,98 @@
+import Synchronization
+
+/// The views of one document computed on first use and then shared (the scalar decode, the HTML
+/// tokens and elements, the prose units, the byte-pair census, and two values the rules layer fills):
+/// rules that never ask do not pay, and the first rule that asks pays for all the others in the pass.
+///
+/// One object per document with concrete fields, not one generic `ComputedOnce` per view: the generic
+/// holder looked up its type metadata at run time (`swift_getGenericMetadata`) in every fill and
+/// every deinit, and cost seven allocations per document.
+///
+/// A view is computed outside the lock (computing one may ask for another: the HTML elements read
+/// the HTML tokens); if two threads race, both compute the same value and the first one stored wins.
+/// The engine runs one document's rules on one thread, so the lock is not contended.
+package final class DocumentViews: Sendable {
+    private struct Stored {
+        var scalars: ScalarDecode?
+        var html: HTMLView?
+        var htmlElements: HTMLElements?
+        var isSiteTemplate: Bool?
+        var normalizedBodyScalars: [UInt32]?
+        var proseUnits: [(line: Int, range: Range<Int>)]?
+        var bytePairs: BytePairCensus?
+    }
+
+    private let stored = Mutex(Stored())
+
+    package init() {}
+
+    package func scalars(_ compute: () -> ScalarDecode) -> ScalarDecode {
+        if let value = stored.withLock({ $0.scalars }) { return value }
+        let computed = compute()
+        return stored.withLock { s in
+            if let value = s.scalars { return value }
+            s.scalars = computed
+            return computed
+        }
+    }
+
+    package func html(_ compute: () -> HTMLView) -> HTMLView {
+        if let value = stored.withLock({ $0.html }) { return value }
+        let computed = compute()
+        return stored.withLock { s in
+            if let value = s.html { return value }
+            s.html = computed
+            return computed
+        }
+    }
+
+    package func htmlElements(_ compute: () -> HTMLElements) -> HTMLElements {
+        if let value = stored.withLock({ $0.htmlElements }) { return value }
+        let computed = compute()
+        return stored.withLock { s in
+            if let value = s.htmlElements { return value }
+            s.htmlElements = computed
+            return computed
+        }
+    }
+
+    package func isSiteTemplate(_ compute: () -> Bool) -> Bool {
+        if let value = stored.withLock({ $0.isSiteTemplate }) { return value }
+        let computed = compute()
+        return stored.withLock { s in
+            if let value = s.isSiteTemplate { return value }
+            s.isSiteTemplate = computed
+            return computed
+        }
+    }
+
+    package func normalizedBodyScalars(_ compute: () -> [UInt32]) -> [UInt32] {
+        if let value = stored.withLock({ $0.normalizedBodyScalars }) { return value }
+        let computed = compute()
+        return stored.withLock { s in
+            if let value = s.normalizedBodyScalars { return value }
+            s.normalizedBodyScalars = computed
+            return computed
+        }
+    }
+
+    package func proseUnits(_ compute: () -> [(line: Int, range: Range<Int>)]) -> [(line: Int, range: Range<Int>)] {
+        if let value = stored.withLock({ $0.proseUnits }) { return value }
+        let computed = compute()
+        return stored.withLock { s in
+            if let value = s.proseUnits { return value }
+            s.proseUnits = computed
+            return computed
+        }
+    }
+
+    package func bytePairs(_ compute: () -> BytePairCensus) -> BytePairCensus {
+        if let value = stored.withLock({ $0.bytePairs }) { return value }
+        let computed = compute()
+        return stored.withLock { s in
+            if let value = s.bytePairs { return value }
+            s.bytePairs = computed
+            return computed
+        }
+    }
+}
