@@ -173,7 +173,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         var key: [UInt8] = []
         if document.isHTMLFile {
             // A scraped page often holds a whole article on one line: the unit is a block's text.
-            for block in document.html.textBlocks(document.bytes) where !block.heading && !Self.isDateOnly(block.text) {
+            for block in document.html.textBlocks(document.bytes, blocks: document.htmlBlockRanges) where !block.heading && !Self.isDateOnly(block.text) {
                 let n = document.line(ofByte: block.start)
                 guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(block.text, 0..<block.text.count) else { continue }
                 RepeatedLineKey.normalise(block.text, r, into: &key)

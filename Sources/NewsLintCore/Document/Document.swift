@@ -29,7 +29,7 @@ public struct Document: Sendable {
     public let isHTMLFile: Bool
     /// The views computed on first use and shared by the rules (`Document.scalars`, `html`,
     /// `htmlElements`, `proseUnits()`, `bytePairs`; the rules layer's `isSiteTemplate` and
-    /// `normalizedBodyScalars`, which `content-duplicate` and `content-near-duplicate` walk once between them).
+    /// `normalizedBody`, which `content-duplicate` and `content-near-duplicate` walk once between them).
     package let views = DocumentViews()
 
     public init(path: String, bytes: [UInt8]) {

@@ -1,7 +1,7 @@
 import Synchronization
 
 /// The views of one document computed on first use and then shared (the scalar decode, the HTML
-/// tokens and elements, the prose units, the byte-pair census, and two values the rules layer fills):
+/// tokens, elements and blocks, the prose units, the byte-pair census, and two values the rules layer fills):
 /// rules that never ask do not pay, and the first rule that asks pays for all the others in the pass.
 ///
 /// One object per document with concrete fields, not one generic `ComputedOnce` per view: the generic
@@ -16,8 +16,9 @@ package final class DocumentViews: Sendable {
         var scalars: ScalarDecode?
         var html: HTMLView?
         var htmlElements: HTMLElements?
+        var htmlBlockRanges: [HTMLView.BlockRange]?
         var isSiteTemplate: Bool?
-        var normalizedBodyScalars: [UInt32]?
+        var normalizedBody: NormalizedBodyView?
         var proseUnits: [(line: Int, range: Range<Int>)]?
         var bytePairs: BytePairCensus?
     }
@@ -56,6 +57,16 @@ package final class DocumentViews: Sendable {
         }
     }
 
+    package func htmlBlockRanges(_ compute: () -> [HTMLView.BlockRange]) -> [HTMLView.BlockRange] {
+        if let value = stored.withLock({ $0.htmlBlockRanges }) { return value }
+        let computed = compute()
+        return stored.withLock { s in
+            if let value = s.htmlBlockRanges { return value }
+            s.htmlBlockRanges = computed
+            return computed
+        }
+    }
+
     package func isSiteTemplate(_ compute: () -> Bool) -> Bool {
         if let value = stored.withLock({ $0.isSiteTemplate }) { return value }
         let computed = compute()
@@ -66,12 +77,12 @@ package final class DocumentViews: Sendable {
         }
     }
 
-    package func normalizedBodyScalars(_ compute: () -> [UInt32]) -> [UInt32] {
-        if let value = stored.withLock({ $0.normalizedBodyScalars }) { return value }
+    package func normalizedBody(_ compute: () -> NormalizedBodyView) -> NormalizedBodyView {
+        if let value = stored.withLock({ $0.normalizedBody }) { return value }
         let computed = compute()
         return stored.withLock { s in
-            if let value = s.normalizedBodyScalars { return value }
-            s.normalizedBodyScalars = computed
+            if let value = s.normalizedBody { return value }
+            s.normalizedBody = computed
             return computed
         }
     }
@@ -94,5 +105,18 @@ package final class DocumentViews: Sendable {
             s.bytePairs = computed
             return computed
         }
+    }
+}
+
+/// The body as the duplicate rules compare it (filled by the rules layer's `BodyNormalizer`): its
+/// normalised scalars and their hash, computed in the same walk so that `content-duplicate` and
+/// `content-near-duplicate` neither walk the scalars again nor hash them twice.
+package struct NormalizedBodyView: Sendable {
+    package let scalars: [UInt32]
+    package let hash: UInt64
+
+    package init(scalars: [UInt32], hash: UInt64) {
+        self.scalars = scalars
+        self.hash = hash
     }
 }
