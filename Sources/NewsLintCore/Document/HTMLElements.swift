@@ -35,7 +35,23 @@ package struct HTMLElements {
     package private(set) var elements: [Element] = []
     package private(set) var problems: [Problem] = []
     /// Element index by the token index of its start tag.
-    package private(set) var elementAtToken: [Int: Int] = [:]
+    package var elementAtToken: ElementsByStartToken { ElementsByStartToken(elements: elements) }
+
+    /// The elements are appended in the order of their start tags: the element of a start tag is
+    /// found by bisecting their starts (a dictionary filled per element was a fifth of building
+    /// the structure, and every HTML document builds it).
+    package struct ElementsByStartToken {
+        let elements: [Element]
+
+        package subscript(token: Int) -> Int? {
+            var lo = 0, hi = elements.count
+            while lo < hi {
+                let mid = (lo &+ hi) >> 1
+                if elements[mid].start < token { lo = mid &+ 1 } else { hi = mid }
+            }
+            return lo < elements.count && elements[lo].start == token ? lo : nil
+        }
+    }
 
     package static let voidElements: Set<String> = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", "keygen", "basefont", "bgsound", "frame"]
     /// Elements whose end tag may be omitted (WHATWG "optional tags").
@@ -89,7 +105,6 @@ package struct HTMLElements {
                 }
                 if name == "svg" || name == "math" { foreignDepth += 1 }
                 elements.append(Element(start: t, end: nil, name: name, parent: stack.last, searchIndex: info.searchIndex, hasOptionalEnd: info.hasOptionalEnd))
-                elementAtToken[t] = elements.count - 1
                 stack.append(elements.count - 1)
             case .endTag:
                 let name = view.tagName(token, in: bytes)
