@@ -68,12 +68,6 @@ package enum BodyNormalizer {
     /// the text they stand for (an article written as `&#20013;&#22269;…`).
     package static func forEachVisible(_ document: Document, _ body: (UInt32) -> Void) {
         let bytes = document.bytes
-        // The text rules have usually decoded the document already: read its scalars instead of
-        // decoding the text tokens again.
-        if let decode = document.views.scalarsIfComputed, case .narrow(let offsets) = decode.offsets {
-            forEachVisible(document, decode.cps, offsets, body)
-            return
-        }
         bytes.withUnsafeBufferPointer { buf in
             for token in document.html.tokens where token.kind == .text || token.kind == .characterReference {
                 if token.kind == .characterReference {
@@ -86,51 +80,6 @@ package enum BodyNormalizer {
                     let (s, n) = decode(buf, at: i, end: end)
                     i += n
                     if let f = fold(s) { body(f) }
-                }
-            }
-        }
-    }
-
-    /// `forEachVisible` reading the text tokens' scalars from the document's decode (`cps` and the
-    /// byte offset of each, one more at the end). The decode gives exactly what decoding a text token
-    /// alone gives: both take a well-formed sequence or else one byte, and a token starts and ends
-    /// beside ASCII markup (`>`, `<`, `&`); a token that does not start on a scalar, or a scalar
-    /// that runs past a token's end, is decoded from the bytes as before. An ill-formed byte is
-    /// `ScalarDecode.invalid` there and U+FFFD here.
-    package static func forEachVisible(_ document: Document, _ cps: [UInt32], _ offsets: [UInt32], _ body: (UInt32) -> Void) {
-        let bytes = document.bytes
-        bytes.withUnsafeBufferPointer { buf in
-            cps.withUnsafeBufferPointer { c in
-                offsets.withUnsafeBufferPointer { o in
-                    let count = c.count
-                    var k = 0
-                    for token in document.html.tokens where token.kind == .text || token.kind == .characterReference {
-                        if token.kind == .characterReference {
-                            if let s = HTMLView.numericReferenceValue(bytes, token), let f = fold(s) { body(f) }
-                            continue
-                        }
-                        let start = token.range.lowerBound, end = token.range.upperBound
-                        // The first scalar at or after the token (tokens come in order, so from `k` on).
-                        var hi = count
-                        while k < hi {
-                            let mid = (k &+ hi) >> 1
-                            if Int(o[mid]) < start { k = mid &+ 1 } else { hi = mid }
-                        }
-                        var i = start
-                        if k < count && Int(o[k]) == start {
-                            while k < count && Int(o[k &+ 1]) <= end {
-                                let s = c[k]
-                                k &+= 1
-                                if let f = fold(s == ScalarRun.invalid ? 0xFFFD : s) { body(f) }
-                            }
-                            i = k < count ? max(start, Int(o[k])) : end
-                        }
-                        while i < end {
-                            let (s, n) = decode(buf, at: i, end: end)
-                            i += n
-                            if let f = fold(s) { body(f) }
-                        }
-                    }
                 }
             }
         }

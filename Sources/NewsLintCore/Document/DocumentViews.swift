@@ -37,10 +37,6 @@ package final class DocumentViews: Sendable {
         }
     }
 
-    /// The scalar decode if a rule has already asked for it (a reader that can use it or the bytes
-    /// alike does not pay for the decode when no one else wanted it).
-    package var scalarsIfComputed: ScalarDecode? { stored.withLock { $0.scalars } }
-
     package func html(_ compute: () -> HTMLView) -> HTMLView {
         if let value = stored.withLock({ $0.html }) { return value }
         let computed = compute()
