@@ -41,7 +41,7 @@ package struct HTMLElements {
     /// found by bisecting their starts (a dictionary filled per element was a fifth of building
     /// the structure, and every HTML document builds it).
     package struct ElementsByStartToken {
-        let elements: [Element]
+        package let elements: [Element]
 
         package subscript(token: Int) -> Int? {
             var lo = 0, hi = elements.count
