@@ -101,19 +101,33 @@ package enum TitleAffix {
         var starts = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         for sep in seps where !sep.isEmpty && sep.count <= t.count { Self.insert(sep[0], into: &starts) }
         guard starts != (0, 0, 0, 0) else { return nil }
-        var i = last ? t.count - 1 : 0
-        while last ? i >= 0 : i < t.count {
-            if Self.contains(t[i], starts) {
-                var best: Range<Int>?
-                for sep in seps where !sep.isEmpty && i + sep.count <= t.count && sep.count > (best?.count ?? 0)
-                    && t[i] == sep[0] && t[i..<(i + sep.count)].elementsEqual(sep) {
-                    best = i..<(i + sep.count)
-                }
-                if let best { return best }
+        /// The longest separator at `i`, if any.
+        func separator(at i: Int) -> Range<Int>? {
+            var best: Range<Int>?
+            for sep in seps where !sep.isEmpty && i + sep.count <= t.count && sep.count > (best?.count ?? 0)
+                && t[i] == sep[0] && t[i..<(i + sep.count)].elementsEqual(sep) {
+                best = i..<(i + sep.count)
             }
-            i += last ? -1 : 1
+            return best
         }
-        return nil
+        // The walk on the buffer, one direction per loop: the bounds checks and the direction test
+        // per byte were most of the cost of a title without a separator.
+        return t.withUnsafeBufferPointer { b -> Range<Int>? in
+            if last {
+                var i = b.count - 1
+                while i >= 0 {
+                    if Self.contains(b[i], starts), let found = separator(at: i) { return found }
+                    i &-= 1
+                }
+            } else {
+                var i = 0
+                while i < b.count {
+                    if Self.contains(b[i], starts), let found = separator(at: i) { return found }
+                    i &+= 1
+                }
+            }
+            return nil
+        }
     }
 
     @inline(__always)
@@ -127,15 +141,11 @@ package enum TitleAffix {
         }
     }
 
+    /// One load of the set's word for `b` (a switch on `b >> 6` was a jump per byte).
     @inline(__always)
     private static func contains(_ b: UInt8, _ set: (UInt64, UInt64, UInt64, UInt64)) -> Bool {
-        let bit = UInt64(1) << UInt64(b & 63)
-        switch b >> 6 {
-        case 0: return set.0 & bit != 0
-        case 1: return set.1 & bit != 0
-        case 2: return set.2 & bit != 0
-        default: return set.3 & bit != 0
-        }
+        let word = withUnsafeBytes(of: set) { $0.load(fromByteOffset: Int(b >> 6) &* 8, as: UInt64.self) }
+        return word & (UInt64(1) << UInt64(b & 63)) != 0
     }
 
     package static func trimSpaces(_ t: [UInt8], _ r: Range<Int>) -> Range<Int> {
