@@ -28,8 +28,8 @@ package enum TitleAffix {
         let text = String(decoding: piece, as: UTF8.self)
         if isColumnName(text) { return true }
         let plain = isPlain(text)
-        if siteWords.contains(where: { hasSuffix(text, $0, plain: plain) }) { return false }
-        if columnWords.contains(where: { hasSuffix(text, $0, plain: plain) }) { return true }
+        if siteWordsAndPlain.contains(where: { hasSuffix(text, $0.word, plain: plain, wordIsPlain: $0.plain) }) { return false }
+        if columnWordsAndPlain.contains(where: { hasSuffix(text, $0.word, plain: plain, wordIsPlain: $0.plain) }) { return true }
         if let known = colonSeparators[separator] { return known }
         return isColon(separator)
     }
@@ -56,10 +56,22 @@ package enum TitleAffix {
     /// `text.hasSuffix(word)`, on bytes when both are plain (see `isPlain`).
     @inline(__always)
     package static func hasSuffix(_ text: String, _ word: String, plain: Bool) -> Bool {
-        guard plain, isPlain(word) else { return text.hasSuffix(word) }
+        hasSuffix(text, word, plain: plain, wordIsPlain: isPlain(word))
+    }
+
+    /// `hasSuffix(text, word, plain:)` with `isPlain(word)` answered by the caller (once per word
+    /// list, not once per title and word).
+    @inline(__always)
+    package static func hasSuffix(_ text: String, _ word: String, plain: Bool, wordIsPlain: Bool) -> Bool {
+        guard plain, wordIsPlain else { return text.hasSuffix(word) }
         let t = text.utf8, w = word.utf8
         return t.count >= w.count && t.suffix(w.count).elementsEqual(w)
     }
+
+    /// The word lists with `isPlain` of each word.
+    private static let siteWordsAndPlain = siteWords.map { (word: $0, plain: isPlain($0)) }
+    private static let columnWordsAndPlain = columnWords.map { (word: $0, plain: isPlain($0)) }
+    private static let sectionSuffixesAndPlain = sectionSuffixes.map { (word: $0, plain: isPlain($0)) }
 
     private static let sectionWordSet = Set(sectionWords)
     private static let columnWordSet = Set(columnWords)
@@ -83,7 +95,7 @@ package enum TitleAffix {
         // Sets of `String` compare as the arrays did (canonical equivalence), by hashing.
         if sectionWordSet.contains(t) || columnWordSet.contains(t) { return true }
         let plain = isPlain(t)
-        for suffix in sectionSuffixes where hasSuffix(t, suffix, plain: plain) {
+        for (suffix, suffixIsPlain) in sectionSuffixesAndPlain where hasSuffix(t, suffix, plain: plain, wordIsPlain: suffixIsPlain) {
             let stem = String(t.dropLast(suffix.count))
             if stem.isEmpty || sectionWordSet.contains(stem) || columnWordSet.contains(stem) { return true }
         }

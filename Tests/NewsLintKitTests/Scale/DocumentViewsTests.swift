@@ -204,6 +204,24 @@ import Testing
         }
     }
 
+    @Test func templateFolderPrefilterKeepsEveryTemplatePath() throws {
+        let folders = ["_includes", "_layouts", "layouts", "partials", "_partials", "templates"]
+        func plain(_ path: String) -> Bool {
+            path.split(separator: "/").dropLast().contains { folders.contains(String($0)) }
+        }
+        var paths = ["site/_includes/header.html", "_layouts/post.html", "a/layouts/b/c.html", "partials/x.htm", "x/_partials/y.html",
+                     "templates/a.html", "a/templates", "layouts.html", "my-layouts/a.html", "Layouts/a.html", "文章/templates/頁.html",
+                     "a/lay outs/b.html", "a/layouts\u{301}/b.html", "a/_includes/", "", "/", "post.html", "2024/新闻/文章.html"]
+        paths += Self.fixtureDocuments.map(\.path)
+        if Self.hasCorpus { paths += try FileManager.default.contentsOfDirectory(atPath: Self.corpus.path).map { Self.corpus.path + "/" + $0 } }
+        var kept = 0
+        for path in paths {
+            if plain(path) { #expect(Document.mayNameTemplateFolder(path), "\(path)"); kept += 1 }
+            #expect(Document(path: path, text: "<p>x</p>").isSiteTemplate == plain(path), "\(path)")
+        }
+        #expect(kept >= 7)
+    }
+
     @Test func fileNamesFoundByByteLoopAsByLastIndex() {
         let paths = ["", "/", "a", "a/", "/a", "dir/file.md", "/work/shared/corpora/agora-pen/2024-11-01-AJ-乌克兰再次喊话盟友.html",
                      "目錄/子目錄/文章.md", "no-slash-中文.htm", "a.b/c", ".hidden", "x/.md", "trailing/中/", "\u{10FF80}/名.md"]
