@@ -90,27 +90,22 @@ package enum RepeatedLineKey {
     }
 
     /// Byte ranges of HTML tags and character entities in `range`: markup, not words of the line.
-    package static func markup(_ bytes: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
+    package static func markup(_ b: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
         var out: [Range<Int>] = []
-        // On the buffer, passing over every byte but `<` and `&` at once: asked for every line
-        // that may qualify, most of which holds no markup at all.
-        bytes.withUnsafeBufferPointer { b in
-            var i = range.lowerBound
-            while i < range.upperBound {
-                let c = b[i]
-                if c != UInt8(ascii: "<") && c != UInt8(ascii: "&") { i &+= 1; continue }
-                if c == UInt8(ascii: "<"), i + 1 < range.upperBound,
-                   case let n = b[i + 1], (n | 0x20 >= 0x61 && n | 0x20 <= 0x7A) || n == UInt8(ascii: "/") || n == UInt8(ascii: "!") {
-                    var j = i + 1
-                    while j < range.upperBound, b[j] != UInt8(ascii: ">"), b[j] != UInt8(ascii: "<") { j += 1 }
-                    if j < range.upperBound, b[j] == UInt8(ascii: ">") { out.append(i..<(j + 1)); i = j + 1; continue }
-                } else if c == UInt8(ascii: "&") {
-                    var j = i + 1
-                    while j < range.upperBound, j - i <= 10, (b[j] | 0x20 >= 0x61 && b[j] | 0x20 <= 0x7A) || (b[j] >= 0x30 && b[j] <= 0x39) || b[j] == UInt8(ascii: "#") { j += 1 }
-                    if j < range.upperBound, j > i + 1, b[j] == UInt8(ascii: ";") { out.append(i..<(j + 1)); i = j + 1; continue }
-                }
-                i += 1
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let c = b[i]
+            if c == UInt8(ascii: "<"), i + 1 < range.upperBound,
+               case let n = b[i + 1], (n | 0x20 >= 0x61 && n | 0x20 <= 0x7A) || n == UInt8(ascii: "/") || n == UInt8(ascii: "!") {
+                var j = i + 1
+                while j < range.upperBound, b[j] != UInt8(ascii: ">"), b[j] != UInt8(ascii: "<") { j += 1 }
+                if j < range.upperBound, b[j] == UInt8(ascii: ">") { out.append(i..<(j + 1)); i = j + 1; continue }
+            } else if c == UInt8(ascii: "&") {
+                var j = i + 1
+                while j < range.upperBound, j - i <= 10, (b[j] | 0x20 >= 0x61 && b[j] | 0x20 <= 0x7A) || (b[j] >= 0x30 && b[j] <= 0x39) || b[j] == UInt8(ascii: "#") { j += 1 }
+                if j < range.upperBound, j > i + 1, b[j] == UInt8(ascii: ";") { out.append(i..<(j + 1)); i = j + 1; continue }
             }
+            i += 1
         }
         return out
     }

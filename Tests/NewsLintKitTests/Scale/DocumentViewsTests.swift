@@ -167,43 +167,6 @@ import Testing
         }
     }
 
-    /// `RepeatedLineKey.markup` as it was written before (a bounds-checked loop over every byte).
-    static func plainMarkup(_ b: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        var i = range.lowerBound
-        while i < range.upperBound {
-            let c = b[i]
-            if c == UInt8(ascii: "<"), i + 1 < range.upperBound,
-               case let n = b[i + 1], (n | 0x20 >= 0x61 && n | 0x20 <= 0x7A) || n == UInt8(ascii: "/") || n == UInt8(ascii: "!") {
-                var j = i + 1
-                while j < range.upperBound, b[j] != UInt8(ascii: ">"), b[j] != UInt8(ascii: "<") { j += 1 }
-                if j < range.upperBound, b[j] == UInt8(ascii: ">") { out.append(i..<(j + 1)); i = j + 1; continue }
-            } else if c == UInt8(ascii: "&") {
-                var j = i + 1
-                while j < range.upperBound, j - i <= 10, (b[j] | 0x20 >= 0x61 && b[j] | 0x20 <= 0x7A) || (b[j] >= 0x30 && b[j] <= 0x39) || b[j] == UInt8(ascii: "#") { j += 1 }
-                if j < range.upperBound, j > i + 1, b[j] == UInt8(ascii: ";") { out.append(i..<(j + 1)); i = j + 1; continue }
-            }
-            i += 1
-        }
-        return out
-    }
-
-    @Test func markupSpansOnTheBufferAsTheByteLoop() {
-        var random = HotPathEquivalenceTests.Generator(state: 24)
-        let pieces = ["<", ">", "&", ";", "#", "<a", "</p>", "<!--", "&nbsp;", "&#20013;", "&amp", "中文", " ", "x", "1", "<b>粗</b>", "&toolongentityname;"]
-        var cases: [([UInt8], Range<Int>)] = (0..<3000).map { _ in
-            let bytes = Array((0..<random.below(12)).map { _ in pieces[random.below(pieces.count)] }.joined().utf8)
-            let lo = bytes.isEmpty ? 0 : random.below(bytes.count)
-            return (bytes, lo..<(lo + random.below(bytes.count - lo + 1)))
-        }
-        for d in Self.fixtureDocuments {
-            for n in stride(from: 1, through: d.lineCount, by: 1) { cases.append((d.bytes, d.contentRange(ofLine: n))) }
-        }
-        for (bytes, range) in cases {
-            #expect(RepeatedLineKey.markup(bytes, range) == Self.plainMarkup(bytes, range), "\(String(decoding: bytes, as: UTF8.self)) \(range)")
-        }
-    }
-
     @Test func templateFolderPrefilterKeepsEveryTemplatePath() throws {
         let folders = ["_includes", "_layouts", "layouts", "partials", "_partials", "templates"]
         func plain(_ path: String) -> Bool {
