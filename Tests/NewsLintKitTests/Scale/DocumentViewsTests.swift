@@ -185,6 +185,22 @@ import Testing
         #expect(kept >= 7)
     }
 
+    @Test func lineHashSetInsertsAsASet() {
+        var random = HotPathEquivalenceTests.Generator(state: 52)
+        for round in 0..<200 {
+            var fast = LineHashSet(capacity: round % 3 == 0 ? 1 : 64)
+            var plain = Set<UInt64>()
+            // Few distinct values (many repeats), 0 and values equal in their low bits (one probe chain).
+            let distinct = 1 + random.below(round < 100 ? 40 : 5000)
+            for _ in 0..<random.below(3000) {
+                let pick = UInt64(random.below(distinct))
+                let hash = pick == 0 ? 0 : (round % 2 == 0 ? mix64(pick) : pick << 40)
+                #expect(fast.insert(hash) == plain.insert(hash).inserted)
+            }
+            #expect(fast.count == plain.count)
+        }
+    }
+
     @Test func fileNamesFoundByByteLoopAsByLastIndex() {
         let paths = ["", "/", "a", "a/", "/a", "dir/file.md", "/work/shared/corpora/agora-pen/2024-11-01-AJ-乌克兰再次喊话盟友.html",
                      "目錄/子目錄/文章.md", "no-slash-中文.htm", "a.b/c", ".hidden", "x/.md", "trailing/中/", "\u{10FF80}/名.md"]
