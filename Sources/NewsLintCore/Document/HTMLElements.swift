@@ -94,7 +94,7 @@ package struct HTMLElements {
             switch token.kind {
             case .startTag:
                 let name = view.tagName(token, in: bytes)
-                let info = tables.info[name] ?? tables.unknown
+                let info = tables.info(of: name)
                 if info.isVoid { continue }
                 if token.selfClosing && (foreignDepth > 0 || name == "svg" || name == "math") { continue }
                 if info.closesParagraph, let p = Self.find(tables.paragraph, in: stack, elements, boundaries: tables.paragraphBoundaries) {
@@ -112,7 +112,7 @@ package struct HTMLElements {
                     problems.append(.strayEnd(token: t, reason: "</br> is not an end tag (browsers read it as <br>)"))
                     continue
                 }
-                let info = tables.info[name] ?? tables.unknown
+                let info = tables.info(of: name)
                 if info.isVoid {
                     problems.append(.strayEnd(token: t, reason: "<\(name)> is a void element and has no end tag"))
                     continue
@@ -252,6 +252,60 @@ package final class TagTables: Sendable {
         }
         self.searched = searched
         self.info = info
+        var size = 16
+        while size < info.count * 4 { size <<= 1 }
+        var keys = [UInt64](repeating: 0, count: size)
+        var values = [TagInfo](repeating: unknown, count: size)
+        for (name, value) in info {
+            guard let key = Self.packed(name) else { continue }
+            var i = Self.slot(key, mask: size - 1)
+            while keys[i] != 0 { i = (i + 1) & (size - 1) }
+            keys[i] = key
+            values[i] = value
+        }
+        packedKeys = keys
+        packedValues = values
+    }
+
+    /// `info` of the names of 1 to 8 ASCII bytes without NUL (every name but a few long ones), keyed
+    /// by the name's bytes packed into a `UInt64` (unique for such names): looked up without hashing
+    /// a `String` (SipHash per start and end tag of every HTML document).
+    private let packedKeys: [UInt64]
+    private let packedValues: [TagInfo]
+
+    /// The `TagInfo` of a tag name (as `HTMLView.tagName` gives it: lower-cased): `info[name] ?? unknown`.
+    @inline(__always)
+    package func info(of name: String) -> TagInfo {
+        guard let key = Self.packed(name) else { return info[name] ?? unknown }
+        return packedKeys.withUnsafeBufferPointer { keys in
+            let mask = keys.count - 1
+            var i = Self.slot(key, mask: mask)
+            while true {
+                let k = keys[i]
+                if k == key { return packedValues[i] }
+                if k == 0 { return unknown }
+                i = (i &+ 1) & mask
+            }
+        }
+    }
+
+    /// The name's UTF-8 bytes in a `UInt64` (first byte lowest); nil for an empty name, one longer
+    /// than 8 bytes, or one with a NUL or non-ASCII byte.
+    @inline(__always)
+    private static func packed(_ name: String) -> UInt64? {
+        var key: UInt64 = 0
+        var shift: UInt64 = 0
+        for b in name.utf8 {
+            guard shift < 64, b != 0, b < 0x80 else { return nil }
+            key |= UInt64(b) << shift
+            shift += 8
+        }
+        return key == 0 ? nil : key
+    }
+
+    @inline(__always)
+    private static func slot(_ key: UInt64, mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
     }
 }
 

@@ -201,6 +201,22 @@ import Testing
         }
     }
 
+    @Test func tagInfoByPackedNameIsTheDictionarys() {
+        let tables = TagTables.shared
+        func same(_ a: TagInfo, _ b: TagInfo) -> Bool {
+            a.flags == b.flags && a.searchIndex == b.searchIndex && a.sibling == b.sibling && a.endBoundaries == b.endBoundaries
+        }
+        var names = Array(tables.info.keys)
+        names += names.map { $0.uppercased() } + names.map { $0 + "x" } + names.map { String($0.dropLast()) }
+        names += ["", "span", "custom-element", "abcdefgh", "abcdefghi", "a\u{0}", "\u{0}", "p\u{0}", "dív", "段", "k\u{212A}", "h7", "svg", "math"]
+        var random = HotPathEquivalenceTests.Generator(state: 61)
+        let letters = Array("abdehilmnoprstuv1-".utf8)
+        for _ in 0..<5000 { names.append(String(decoding: (0..<(1 + random.below(10))).map { _ in letters[random.below(letters.count)] }, as: UTF8.self)) }
+        for name in names {
+            #expect(same(tables.info(of: name), tables.info[name] ?? tables.unknown), "\(name)")
+        }
+    }
+
     @Test func fileNamesFoundByByteLoopAsByLastIndex() {
         let paths = ["", "/", "a", "a/", "/a", "dir/file.md", "/work/shared/corpora/agora-pen/2024-11-01-AJ-乌克兰再次喊话盟友.html",
                      "目錄/子目錄/文章.md", "no-slash-中文.htm", "a.b/c", ".hidden", "x/.md", "trailing/中/", "\u{10FF80}/名.md"]
