@@ -298,11 +298,12 @@ package enum SpilledStrings {
 
         /// 0 and the string's bytes when it is new; else its number + 1.
         package mutating func write(_ s: String, to out: inout ByteWriter) {
-            // `==` of strings that share storage (one rule id, one literal message) is a pointer check.
+            // Compared as bytes (`==` is canonical equivalence: an NFD message would come back as
+            // the NFC one); strings that share storage (one rule id, one literal message) compare by pointer.
             var k = written.count - 1
             let oldest = max(0, written.count - 16)
             while k >= oldest {
-                if written[k] == s { out.varint(UInt64(k + 1)); return }
+                if written[k].hasSameBytes(as: s) { out.varint(UInt64(k + 1)); return }
                 k -= 1
             }
             out.varint(0)

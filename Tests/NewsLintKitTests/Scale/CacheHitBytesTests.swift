@@ -108,6 +108,21 @@ import Testing
         }
     }
 
+    /// A file's repeated strings are numbered by their bytes, not by canonical equivalence: a
+    /// message in NFD after the same one in NFC comes back in NFD (`==` would call them equal).
+    @Test func spillKeepsCanonicallyEquivalentStringsApart() {
+        let composed = "caf\u{E9} 回歸", decomposed = "cafe\u{301} 回歸"
+        #expect(composed == decomposed && !composed.hasSameBytes(as: decomposed))
+        let findings = [composed, decomposed, composed].enumerated().map { i, message in
+            Diagnostic(rule: "r", severity: .warning, path: "a.md", line: i + 1, column: 1, message: message)
+        }
+        let spill = DiagnosticSpill()
+        spill.append(findings)
+        var read: [Diagnostic] = []
+        #expect(spill.forEachFile { read += $0 })
+        #expect(read.map { Array($0.message.utf8) } == findings.map { Array($0.message.utf8) })
+    }
+
     /// A spill larger than `pipelineBytes` is decoded on a thread of its own: the files still come
     /// back whole and in order, from disk and from memory alike.
     @Test func largeSpillReadsBackInOrderThroughTheDecodingThread() throws {
