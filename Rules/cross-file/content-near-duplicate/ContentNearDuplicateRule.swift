@@ -365,21 +365,28 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         var buckets = BandBuckets()
         for band in 0..<options.bands {
             keys.removeAll(keepingCapacity: true)
+            // Up to three bins (the default 144/48) are packed into one word, 17 bits each (a
+            // boilerplate bin is 0x1_0000), and mixed once: equal words are exactly equal bins.
+            // More bins per band chain the mix per bin.
+            let packs = rows <= 3
             for r in 0..<reps.count {
                 var h: UInt64 = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
                 let base = r * width
                 var content = false
+                var packed: UInt64 = 0
                 for j in (band * rows)..<((band + 1) * rows) {
-                    let value = signatures[base + j]
                     // The rep's own excluded bits (a few words it owns) instead of the common
                     // table (1.2 MB, a cache miss per bin).
+                    let value: UInt64
                     if excluded.word(r, j >> 6) & (1 << UInt64(j & 63)) != 0 {
-                        h = mix64(h ^ 0x1_0000)
+                        value = 0x1_0000
                     } else {
-                        h = mix64(h ^ UInt64(value))
+                        value = UInt64(signatures[base + j])
                         content = true
                     }
+                    if packs { packed = packed << 17 | value } else { h = mix64(h ^ value) }
                 }
+                if packs { h = mix64(h ^ packed) }
                 if content { keys.append((h, Int32(r))) }
             }
             buckets.group(keys)
@@ -426,7 +433,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
 }
 
 /// One band's reps grouped by their band hash, members of a group in the order they were given
-/// (ascending reps), groups in the order their first member came: the candidate pairs a sort by
+/// (ascending reps): the candidate pairs a sort by
 /// (hash, rep) finds in its equal runs, without the sort (48 sorts of every rep were most of the
 /// reduce's time). Only how pairs are enumerated across groups differs, and the clusters do not
 /// depend on that: each pair is compared once and unions commute.
@@ -435,14 +442,16 @@ package struct BandBuckets {
     private var slots: [Int32] = []
     private var slotHashes: [UInt64] = []
     private var groupOfKey: [Int32] = []
-    /// Per group: its size, then (after `group`) where its members start in `members`.
+    /// Per group: its size; for groups of two or more, where its members start in `members`.
     private var sizes: [Int32] = []
     private var starts: [Int32] = []
     private var members: [Int32] = []
+    private var multiple: [Int32] = []
 
     package init() {}
 
     /// Groups `keys` (band hash, rep); band hashes are mixed, so their low bits pick the slot.
+    /// Most groups have one member: only groups of two or more get their members listed.
     package mutating func group(_ keys: [(UInt64, Int32)]) {
         var capacity = 16
         while capacity < 2 * keys.count { capacity *= 2 }
@@ -454,40 +463,53 @@ package struct BandBuckets {
         }
         groupOfKey.removeAll(keepingCapacity: true)
         sizes.removeAll(keepingCapacity: true)
+        multiple.removeAll(keepingCapacity: true)
         let mask = capacity - 1
-        for (hash, _) in keys {
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while slots[slot] != 0 && slotHashes[slot] != hash { slot = (slot &+ 1) & mask }
-            if slots[slot] == 0 {
-                slots[slot] = Int32(truncatingIfNeeded: sizes.count + 1)
-                slotHashes[slot] = hash
-                sizes.append(0)
+        slots.withUnsafeMutableBufferPointer { slots in
+            slotHashes.withUnsafeMutableBufferPointer { slotHashes in
+                for (hash, _) in keys {
+                    var slot = Int(truncatingIfNeeded: hash) & mask
+                    while slots[slot] != 0 && slotHashes[slot] != hash { slot = (slot &+ 1) & mask }
+                    let g: Int
+                    if slots[slot] == 0 {
+                        g = sizes.count
+                        slots[slot] = Int32(truncatingIfNeeded: g + 1)
+                        slotHashes[slot] = hash
+                        sizes.append(1)
+                    } else {
+                        g = Int(slots[slot]) - 1
+                        sizes[g] += 1
+                        if sizes[g] == 2 { multiple.append(Int32(truncatingIfNeeded: g)) }
+                    }
+                    groupOfKey.append(Int32(truncatingIfNeeded: g))
+                }
             }
-            let g = Int(slots[slot]) - 1
-            groupOfKey.append(Int32(truncatingIfNeeded: g))
-            sizes[g] += 1
         }
-        // Members by group, each group's in key order (a counting sort by group number).
-        starts.removeAll(keepingCapacity: true)
+        // Members of the groups of two or more, each group's in key order (a counting sort).
+        members.removeAll(keepingCapacity: true)
+        guard !multiple.isEmpty else { return }
+        starts = [Int32](repeating: -1, count: sizes.count)
         var offset: Int32 = 0
-        for size in sizes {
-            starts.append(offset)
-            offset += size
+        for g in multiple {
+            starts[Int(g)] = offset
+            offset += sizes[Int(g)]
         }
-        members = [Int32](repeating: 0, count: keys.count)
+        members = [Int32](repeating: 0, count: Int(offset))
         var next = starts
         for (k, key) in keys.enumerated() {
             let g = Int(groupOfKey[k])
+            guard next[g] >= 0 else { continue }
             members[Int(next[g])] = key.1
             next[g] += 1
         }
     }
 
-    /// Each group of two or more members, its members in key order.
+    /// Each group of two or more members, its members in key order, groups in the order their
+    /// second member came.
     package func forEachGroup(_ body: (ArraySlice<Int32>) -> Void) {
-        for g in sizes.indices where sizes[g] > 1 {
-            let start = Int(starts[g])
-            body(members[start..<(start + Int(sizes[g]))])
+        for g in multiple {
+            let start = Int(starts[Int(g)])
+            body(members[start..<(start + Int(sizes[Int(g)]))])
         }
     }
 }
