@@ -29,34 +29,36 @@ package enum BodyNormalizer {
             return
         }
         let bytes = document.bytes
-        let end = bytes.count
-        var i = document.bodyStart
-        while i < end {
-            let c = bytes[i]
-            switch c {
-            case UInt8(ascii: "["):
-                i += 1; continue
-            case UInt8(ascii: "!") where i + 1 < end && bytes[i + 1] == UInt8(ascii: "["):
-                i += 2; continue
-            case UInt8(ascii: "]"):
-                if i + 1 < end, bytes[i + 1] == UInt8(ascii: "("), let close = destinationEnd(bytes, from: i + 2) {
-                    i = close + 1
-                } else {
-                    i += 1
+        bytes.withUnsafeBufferPointer { buf in
+            let end = buf.count
+            var i = document.bodyStart
+            while i < end {
+                let c = buf[i]
+                switch c {
+                case UInt8(ascii: "["):
+                    i += 1; continue
+                case UInt8(ascii: "!") where i + 1 < end && buf[i + 1] == UInt8(ascii: "["):
+                    i += 2; continue
+                case UInt8(ascii: "]"):
+                    if i + 1 < end, buf[i + 1] == UInt8(ascii: "("), let close = destinationEnd(bytes, from: i + 2) {
+                        i = close + 1
+                    } else {
+                        i += 1
+                    }
+                    continue
+                case UInt8(ascii: "<"):
+                    if let close = tagEnd(bytes, from: i) { i = close + 1; continue }
+                case UInt8(ascii: "h"), UInt8(ascii: "H"), UInt8(ascii: "/"):
+                    if i == document.bodyStart || !isURLByte(buf[i - 1]), let next = urlPrefixEnd(bytes, from: i) {
+                        i = next; continue
+                    }
+                default:
+                    break
                 }
-                continue
-            case UInt8(ascii: "<"):
-                if let close = tagEnd(bytes, from: i) { i = close + 1; continue }
-            case UInt8(ascii: "h"), UInt8(ascii: "H"), UInt8(ascii: "/"):
-                if i == document.bodyStart || !isURLByte(bytes[i - 1]), let next = urlPrefixEnd(bytes, from: i) {
-                    i = next; continue
-                }
-            default:
-                break
+                let (s, n) = decode(buf, at: i, end: end)
+                i += n
+                if let f = fold(s) { body(f) }
             }
-            let (s, n) = UTF8Validation.decode(bytes[...], at: i)
-            i += n
-            if let f = fold(s) { body(f) }
         }
     }
 
@@ -66,26 +68,55 @@ package enum BodyNormalizer {
     /// the text they stand for (an article written as `&#20013;&#22269;…`).
     package static func forEachVisible(_ document: Document, _ body: (UInt32) -> Void) {
         let bytes = document.bytes
-        for token in document.html.tokens where token.kind == .text || token.kind == .characterReference {
-            if token.kind == .characterReference {
-                if let s = HTMLView.numericReferenceValue(bytes, token), let f = fold(s) { body(f) }
-                continue
-            }
-            let text = bytes[..<token.range.upperBound]
-            var i = token.range.lowerBound
-            while i < token.range.upperBound {
-                let (s, n) = UTF8Validation.decode(text, at: i)
-                i += n
-                if let f = fold(s) { body(f) }
+        bytes.withUnsafeBufferPointer { buf in
+            for token in document.html.tokens where token.kind == .text || token.kind == .characterReference {
+                if token.kind == .characterReference {
+                    if let s = HTMLView.numericReferenceValue(bytes, token), let f = fold(s) { body(f) }
+                    continue
+                }
+                let end = token.range.upperBound
+                var i = token.range.lowerBound
+                while i < end {
+                    let (s, n) = decode(buf, at: i, end: end)
+                    i += n
+                    if let f = fold(s) { body(f) }
+                }
             }
         }
     }
 
-    package static func scalars(_ document: Document) -> [UInt32] {
+    /// `UTF8Validation.decode` of the bytes before `end` (U+FFFD and length 1 for an ill-formed
+    /// sequence), on the buffer: the per-scalar loops above ran with a bounds check per byte.
+    @inline(__always)
+    package static func decode(_ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> (scalar: UInt32, length: Int) {
+        let b0 = b[i]
+        if b0 < 0x80 { return (UInt32(b0), 1) }
+        if b0 >= 0xE0 && b0 <= 0xEF && i &+ 2 < end && b[i &+ 1] & 0xC0 == 0x80 && b[i &+ 2] & 0xC0 == 0x80 {
+            let v = (UInt32(b0 & 0x0F) << 12) | (UInt32(b[i &+ 1] & 0x3F) << 6) | UInt32(b[i &+ 2] & 0x3F)
+            if v >= 0x800 && !(0xD800...0xDFFF).contains(v) { return (v, 3) }
+        }
+        if b0 >= 0xC2 && b0 <= 0xDF && i &+ 1 < end && b[i &+ 1] & 0xC0 == 0x80 {
+            return ((UInt32(b0 & 0x1F) << 6) | UInt32(b[i &+ 1] & 0x3F), 2)
+        }
+        if b0 >= 0xF0 && b0 <= 0xF4 && i &+ 3 < end && b[i &+ 1] & 0xC0 == 0x80 && b[i &+ 2] & 0xC0 == 0x80 && b[i &+ 3] & 0xC0 == 0x80 {
+            let v = (UInt32(b0 & 0x07) << 18) | (UInt32(b[i &+ 1] & 0x3F) << 12) | (UInt32(b[i &+ 2] & 0x3F) << 6) | UInt32(b[i &+ 3] & 0x3F)
+            if v >= 0x10000 && v <= 0x10FFFF { return (v, 4) }
+        }
+        return (0xFFFD, 1)
+    }
+
+    package static func scalars(_ document: Document) -> [UInt32] { view(document).scalars }
+
+    /// The normalised scalars and `normalizedBodyHash` of them, hashed as they are produced.
+    package static func view(_ document: Document) -> NormalizedBodyView {
         var out: [UInt32] = []
         out.reserveCapacity(max(0, document.bytes.count - document.bodyStart) / 3)
-        forEach(document) { out.append($0) }
-        return out
+        var h = normalizedBodyHashSeed
+        forEach(document) { x in
+            out.append(x)
+            h = (h ^ UInt64(x)) &* normalizedBodyHashPrime
+        }
+        return NormalizedBodyView(scalars: out, hash: mix64(h ^ UInt64(out.count)))
     }
 
     // MARK: - What an archive capture rewrites
@@ -217,5 +248,8 @@ package enum BodyNormalizer {
 
 extension Document {
     /// `BodyNormalizer.scalars` of this document, computed once for all rules that compare bodies.
-    package var normalizedBodyScalars: [UInt32] { normalizedBodyScalarsCache.value { BodyNormalizer.scalars(self) } }
+    package var normalizedBodyScalars: [UInt32] { normalizedBody.scalars }
+
+    /// The normalised body with its hash, computed once for all rules that compare bodies.
+    package var normalizedBody: NormalizedBodyView { views.normalizedBody { BodyNormalizer.view(self) } }
 }

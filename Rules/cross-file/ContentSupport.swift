@@ -11,16 +11,22 @@ package func mix64(_ x: UInt64) -> UInt64 {
 }
 
 /// Hash of the normalised body (FNV-1a over scalars, then mixed) and its length.
+/// Computed with the scalars (`Document.normalizedBody`), which are walked once.
 package func normalizedBodyHash(_ document: Document) -> (hash: UInt64, length: Int) {
-    normalizedBodyHash(document.normalizedBodyScalars)
+    let body = document.normalizedBody
+    return (body.hash, body.scalars.count)
 }
 
 /// FNV-1a over the normalised scalars, mixed with their count.
 package func normalizedBodyHash(_ scalars: [UInt32]) -> (hash: UInt64, length: Int) {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for x in scalars { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01B3 }
+    var h = normalizedBodyHashSeed
+    for x in scalars { h = (h ^ UInt64(x)) &* normalizedBodyHashPrime }
     return (mix64(h ^ UInt64(scalars.count)), scalars.count)
 }
+
+/// FNV-1a's 64-bit offset basis and prime.
+package let normalizedBodyHashSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+package let normalizedBodyHashPrime: UInt64 = 0x0000_0100_0000_01B3
 
 /// Union-find over indices, for grouping duplicates.
 package struct DisjointSets {

@@ -20,12 +20,16 @@ extension Document {
     /// (`_includes/`, `_layouts/`, `layouts/`, `partials/`) or holding Liquid/Go template tags (`{%`,
     /// `{{`). Templates open elements that another template closes (a header include opens
     /// `<div class="wrapper">`, the footer closes it), so the HTML rules judge posts only.
-    package var isSiteTemplate: Bool { siteTemplateCache.value { computeIsSiteTemplate() } }
+    package var isSiteTemplate: Bool { views.isSiteTemplate { computeIsSiteTemplate() } }
 
     private func computeIsSiteTemplate() -> Bool {
         let folders = ["_includes", "_layouts", "layouts", "partials", "_partials", "templates"]
-        let components = path.split(separator: "/").dropLast()
-        if components.contains(where: { folders.contains(String($0)) }) { return true }
+        // A folder of that name needs its name in the path's bytes: most paths hold none, and
+        // splitting a long non-ASCII path into `Character`s was 1% of a default run.
+        if Self.mayNameTemplateFolder(path) {
+            let components = path.split(separator: "/").dropLast()
+            if components.contains(where: { folders.contains(String($0)) }) { return true }
+        }
         return bytes.withUnsafeBufferPointer { b in
             guard let base = b.baseAddress else { return false }
             // `memchr` to each `{` (asked of every HTML file's whole body; a byte loop showed in profiles).
@@ -38,6 +42,36 @@ extension Document {
             }
             return false
         }
+    }
+
+    /// Whether `path`'s bytes contain `layouts`, `partials`, `templates` or `_includes` (every
+    /// folder name `computeIsSiteTemplate` looks for contains one of them; no other text is
+    /// canonically equivalent to these lower-case ASCII names, so `String` equality needs the bytes).
+    package static func mayNameTemplateFolder(_ path: String) -> Bool {
+        var path = path
+        return path.withUTF8 { b in
+            var i = 0
+            while i < b.count {
+                switch b[i] {
+                case UInt8(ascii: "l"): if Self.bytes(b, i, Self.layoutsName) { return true }
+                case UInt8(ascii: "p"): if Self.bytes(b, i, Self.partialsName) { return true }
+                case UInt8(ascii: "t"): if Self.bytes(b, i, Self.templatesName) { return true }
+                case UInt8(ascii: "_"): if Self.bytes(b, i, Self.includesName) { return true }
+                default: break
+                }
+                i += 1
+            }
+            return false
+        }
+    }
+
+    private static let layoutsName = Array("layouts".utf8), partialsName = Array("partials".utf8)
+    private static let templatesName = Array("templates".utf8), includesName = Array("_includes".utf8)
+
+    private static func bytes(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ word: [UInt8]) -> Bool {
+        guard at + word.count <= b.count else { return false }
+        for k in 0..<word.count where b[at + k] != word[k] { return false }
+        return true
     }
 
     /// An HTML post the `html` family checks: an HTML file that is not a site template.

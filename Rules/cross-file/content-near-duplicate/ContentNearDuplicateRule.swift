@@ -109,9 +109,10 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
 
     /// `budget` spent: no fact (a partial signature would match the wrong files), and the engine says so.
     package func collect(_ document: Document, budget: CollectBudget?) -> Fact? {
-        let s = document.normalizedBodyScalars
+        let body = document.normalizedBody
+        let s = body.scalars
         guard s.count >= options.minLength else { return nil }
-        let exact = normalizedBodyHash(s).hash
+        let exact = body.hash
         guard let minima = Self.binMinima(s, size: options.shingleSize, bins: options.permutations, budget: budget) else { return nil }
         return Fact(hash: exact, line: document.bodyStartLine, signature: Self.densified(minima), minutes: Self.date(of: document))
     }

@@ -204,7 +204,7 @@ package struct SitePages: Sendable {
     package func exempts(_ document: Document) -> Bool {
         guard let fm = document.frontMatter else { return false }
         if let layout = fm.string("layout"), layouts.contains(layout) { return true }
-        let name = document.path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(document.path[document.path.utf8.index(after: $0)...]) } ?? document.path
+        let name = String(PathName.fileName(document.path))
         if files.contains(where: { $0.matches(name) }) { return true }
         guard templates else { return false }
         // A plain byte loop: the generic `firstRange(of:)` cost 2% of a default run.

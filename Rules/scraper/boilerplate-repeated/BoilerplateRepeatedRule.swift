@@ -167,18 +167,18 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     public func collect(_ document: Document, environment: LintEnvironment) -> Fact? {
         let site = RepeatedLineKey.site(document.frontMatter, keys: groupKeys)
         let group = groups.withLock { $0.insert(site).memberAfterInsert }
-        var seen = Set<UInt64>()
+        var seen = LineHashSet()
         var fact = Fact(group: group, hashes: [], lines: [])
         guard let body = document.bodyLines else { return fact }
         var key: [UInt8] = []
         if document.isHTMLFile {
             // A scraped page often holds a whole article on one line: the unit is a block's text.
-            for block in document.html.textBlocks(document.bytes) where !block.heading && !Self.isDateOnly(block.text) {
+            for block in document.html.textBlocks(document.bytes, blocks: document.htmlBlockRanges) where !block.heading && !Self.isDateOnly(block.text) {
                 let n = document.line(ofByte: block.start)
                 guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(block.text, 0..<block.text.count) else { continue }
                 RepeatedLineKey.normalise(block.text, r, into: &key)
                 let h = StableHash.fnv1a64(key[...])
-                if seen.insert(h).inserted, !fact.append(hash: h, line: n) { break }
+                if seen.insert(h), !fact.append(hash: h, line: n) { break }
             }
             if fact.packed.capacity > fact.packed.count { fact.packed = Array(fact.packed[...]) }
             return fact
@@ -187,7 +187,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             guard let r = qualifyingRange(document, n) else { continue }
             RepeatedLineKey.normalise(document.bytes, r, into: &key)
             let h = StableHash.fnv1a64(key[...])
-            if seen.insert(h).inserted, !fact.append(hash: h, line: n) { break }
+            if seen.insert(h), !fact.append(hash: h, line: n) { break }
         }
         // Appending left growth slack; the fact lives until the reduce phase, so keep only what is used.
         if fact.packed.capacity > fact.packed.count { fact.packed = Array(fact.packed[...]) }

@@ -22,8 +22,8 @@ package enum TextFlavor {
     /// the last dot of the last path component; the bridge still answers the unusual names
     /// (a leading dot, a trailing slash).
     package static func pathExtension(_ path: String) -> Substring {
-        let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path[path.utf8.index(after: $0)...] } ?? path[...]
-        guard !name.isEmpty, let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")), dot != name.startIndex else {
+        let name = PathName.fileName(path)
+        guard !name.isEmpty, let dot = PathName.lastUTF8Index(of: UInt8(ascii: "."), in: name), dot != name.startIndex else {
             return Substring((path as NSString).pathExtension)
         }
         return name[name.utf8.index(after: dot)...]

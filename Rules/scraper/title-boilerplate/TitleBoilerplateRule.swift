@@ -28,8 +28,8 @@ package enum TitleAffix {
         let text = String(decoding: piece, as: UTF8.self)
         if isColumnName(text) { return true }
         let plain = isPlain(text)
-        if siteWords.contains(where: { hasSuffix(text, $0, plain: plain) }) { return false }
-        if columnWords.contains(where: { hasSuffix(text, $0, plain: plain) }) { return true }
+        if siteWordsAndPlain.contains(where: { hasSuffix(text, $0.word, plain: plain, wordIsPlain: $0.plain) }) { return false }
+        if columnWordsAndPlain.contains(where: { hasSuffix(text, $0.word, plain: plain, wordIsPlain: $0.plain) }) { return true }
         if let known = colonSeparators[separator] { return known }
         return isColon(separator)
     }
@@ -56,10 +56,22 @@ package enum TitleAffix {
     /// `text.hasSuffix(word)`, on bytes when both are plain (see `isPlain`).
     @inline(__always)
     package static func hasSuffix(_ text: String, _ word: String, plain: Bool) -> Bool {
-        guard plain, isPlain(word) else { return text.hasSuffix(word) }
+        hasSuffix(text, word, plain: plain, wordIsPlain: isPlain(word))
+    }
+
+    /// `hasSuffix(text, word, plain:)` with `isPlain(word)` answered by the caller (once per word
+    /// list, not once per title and word).
+    @inline(__always)
+    package static func hasSuffix(_ text: String, _ word: String, plain: Bool, wordIsPlain: Bool) -> Bool {
+        guard plain, wordIsPlain else { return text.hasSuffix(word) }
         let t = text.utf8, w = word.utf8
         return t.count >= w.count && t.suffix(w.count).elementsEqual(w)
     }
+
+    /// The word lists with `isPlain` of each word.
+    private static let siteWordsAndPlain = siteWords.map { (word: $0, plain: isPlain($0)) }
+    private static let columnWordsAndPlain = columnWords.map { (word: $0, plain: isPlain($0)) }
+    private static let sectionSuffixesAndPlain = sectionSuffixes.map { (word: $0, plain: isPlain($0)) }
 
     private static let sectionWordSet = Set(sectionWords)
     private static let columnWordSet = Set(columnWords)
@@ -83,7 +95,7 @@ package enum TitleAffix {
         // Sets of `String` compare as the arrays did (canonical equivalence), by hashing.
         if sectionWordSet.contains(t) || columnWordSet.contains(t) { return true }
         let plain = isPlain(t)
-        for suffix in sectionSuffixes where hasSuffix(t, suffix, plain: plain) {
+        for (suffix, suffixIsPlain) in sectionSuffixesAndPlain where hasSuffix(t, suffix, plain: plain, wordIsPlain: suffixIsPlain) {
             let stem = String(t.dropLast(suffix.count))
             if stem.isEmpty || sectionWordSet.contains(stem) || columnWordSet.contains(stem) { return true }
         }
@@ -101,19 +113,33 @@ package enum TitleAffix {
         var starts = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         for sep in seps where !sep.isEmpty && sep.count <= t.count { Self.insert(sep[0], into: &starts) }
         guard starts != (0, 0, 0, 0) else { return nil }
-        var i = last ? t.count - 1 : 0
-        while last ? i >= 0 : i < t.count {
-            if Self.contains(t[i], starts) {
-                var best: Range<Int>?
-                for sep in seps where !sep.isEmpty && i + sep.count <= t.count && sep.count > (best?.count ?? 0)
-                    && t[i] == sep[0] && t[i..<(i + sep.count)].elementsEqual(sep) {
-                    best = i..<(i + sep.count)
-                }
-                if let best { return best }
+        /// The longest separator at `i`, if any.
+        func separator(at i: Int) -> Range<Int>? {
+            var best: Range<Int>?
+            for sep in seps where !sep.isEmpty && i + sep.count <= t.count && sep.count > (best?.count ?? 0)
+                && t[i] == sep[0] && t[i..<(i + sep.count)].elementsEqual(sep) {
+                best = i..<(i + sep.count)
             }
-            i += last ? -1 : 1
+            return best
         }
-        return nil
+        // The walk on the buffer, one direction per loop: the bounds checks and the direction test
+        // per byte were most of the cost of a title without a separator.
+        return t.withUnsafeBufferPointer { b -> Range<Int>? in
+            if last {
+                var i = b.count - 1
+                while i >= 0 {
+                    if Self.contains(b[i], starts), let found = separator(at: i) { return found }
+                    i &-= 1
+                }
+            } else {
+                var i = 0
+                while i < b.count {
+                    if Self.contains(b[i], starts), let found = separator(at: i) { return found }
+                    i &+= 1
+                }
+            }
+            return nil
+        }
     }
 
     @inline(__always)
@@ -127,15 +153,11 @@ package enum TitleAffix {
         }
     }
 
+    /// One load of the set's word for `b` (a switch on `b >> 6` was a jump per byte).
     @inline(__always)
     private static func contains(_ b: UInt8, _ set: (UInt64, UInt64, UInt64, UInt64)) -> Bool {
-        let bit = UInt64(1) << UInt64(b & 63)
-        switch b >> 6 {
-        case 0: return set.0 & bit != 0
-        case 1: return set.1 & bit != 0
-        case 2: return set.2 & bit != 0
-        default: return set.3 & bit != 0
-        }
+        let word = withUnsafeBytes(of: set) { $0.load(fromByteOffset: Int(b >> 6) &* 8, as: UInt64.self) }
+        return word & (UInt64(1) << UInt64(b & 63)) != 0
     }
 
     package static func trimSpaces(_ t: [UInt8], _ r: Range<Int>) -> Range<Int> {

@@ -99,7 +99,8 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         package static let all = Signals(rawValue: 63)
     }
 
-    /// The signals of `run`, in one pass (for East Asian text, one lookup in an 8 KB bitset per character).
+    /// The signals of `run`, in one pass (for East Asian text, one lookup in an 8 KB bitset per
+    /// character until the line's first GBK pair: after it only the other signals are looked for).
     package static func signals(_ run: ScalarRun) -> Signals {
         gbStartBits.withUnsafeBufferPointer { startBits in
             run.cps.withUnsafeElements { c in
@@ -107,22 +108,39 @@ public struct MojibakeRule: Rule, RuleWithOptions {
                 // `gbkMojibake`'s candidate: k, k+1 and k+2 in one run (its segments), `startsUTF8InGB(c[k])`
                 // and `continuesUTF8InGB(c[k + 1])`.
                 var previousStarts = false, pairBefore = false
-                for ch in c {
+                let n = c.count
+                var k = 0
+                while k < n {
+                    let ch = c[k]
+                    k &+= 1
                     let inRun = ch >= 0x2E80 && ch != ScalarRun.invalid && ch != 0x3002 && ch != 0xFF0C && ch != 0x3001
-                    if pairBefore && inRun { found |= Signals.gbkPair.rawValue }
+                    found |= otherSignals(ch)
+                    if pairBefore && inRun {
+                        found |= Signals.gbkPair.rawValue
+                        break
+                    }
                     pairBefore = previousStarts && inRun && continuesUTF8InGB(ch)
                     previousStarts = inRun && ch < 0x10000 && startBits[Int(ch >> 6)] & (1 << UInt64(ch & 63)) != 0
-                    switch ch {
-                    case 0x28, 0xFF08: found |= Signals.parenthesis.rawValue
-                    case 0x3F: found |= Signals.questionMark.rawValue
-                    case 0xC2...0xF4: found |= Signals.latin1Lead.rawValue
-                    case 0xFFFD, 0x951F, 0x70EB, 0x5C6F: found |= Signals.lost.rawValue
-                    case 0xFF66...0xFF9F: found |= Signals.halfwidthKana.rawValue
-                    default: break
-                    }
+                }
+                while k < n {
+                    found |= otherSignals(c[k])
+                    k &+= 1
                 }
                 return Signals(rawValue: found)
             }
+        }
+    }
+
+    /// The signals of one character other than `gbkPair`.
+    @inline(__always)
+    private static func otherSignals(_ ch: UInt32) -> UInt8 {
+        switch ch {
+        case 0x28, 0xFF08: return Signals.parenthesis.rawValue
+        case 0x3F: return Signals.questionMark.rawValue
+        case 0xC2...0xF4: return Signals.latin1Lead.rawValue
+        case 0xFFFD, 0x951F, 0x70EB, 0x5C6F: return Signals.lost.rawValue
+        case 0xFF66...0xFF9F: return Signals.halfwidthKana.rawValue
+        default: return 0
         }
     }
 

@@ -85,6 +85,6 @@ package struct BytePairCensus: Sendable {
 extension Document {
     /// The byte-pair census of the file, computed on first use and shared by the prefilters.
     package var bytePairs: BytePairCensus {
-        bytePairsCache.value { BytePairCensus(bytes) }
+        views.bytePairs { BytePairCensus(bytes) }
     }
 }

@@ -27,21 +27,10 @@ public struct Document: Sendable {
     /// Whether the file is an HTML document by its extension (`.html`, `.htm`, `.xhtml`): every
     /// rule asks, so it is decided once here (`isHTMLPath` goes through `String` for non-ASCII names).
     public let isHTMLFile: Bool
-    /// The decoded scalars, filled on first use (see `Document.scalars`).
-    package let scalarCache = ComputedOnce<ScalarDecode>()
-    /// The HTML tokens of the body, filled on first use (see `Document.html`).
-    package let htmlCache = ComputedOnce<HTMLView>()
-    /// The element structure of those tokens (see `Document.htmlElements`).
-    package let htmlElementsCache = ComputedOnce<HTMLElements>()
-    /// Whether the file is a site template (see `Document.isSiteTemplate`): asked by every HTML rule.
-    package let siteTemplateCache = ComputedOnce<Bool>()
-    /// The body as the duplicate rules compare it (`Document.normalizedBodyScalars`, filled by
-    /// `BodyNormalizer`): `content-duplicate` and `content-near-duplicate` walk it once between them.
-    package let normalizedBodyScalarsCache = ComputedOnce<[UInt32]>()
-    /// The units prose rules read (`Document.proseUnits()`): several rules walk them.
-    package let proseUnitsCache = ComputedOnce<[(line: Int, range: Range<Int>)]>()
-    /// Which adjacent byte pairs occur (`Document.bytePairs`): the file-level prefilters ask it.
-    package let bytePairsCache = ComputedOnce<BytePairCensus>()
+    /// The views computed on first use and shared by the rules (`Document.scalars`, `html`,
+    /// `htmlElements`, `proseUnits()`, `bytePairs`; the rules layer's `isSiteTemplate` and
+    /// `normalizedBody`, which `content-duplicate` and `content-near-duplicate` walk once between them).
+    package let views = DocumentViews()
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path

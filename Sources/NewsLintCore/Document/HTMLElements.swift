@@ -35,7 +35,23 @@ package struct HTMLElements {
     package private(set) var elements: [Element] = []
     package private(set) var problems: [Problem] = []
     /// Element index by the token index of its start tag.
-    package private(set) var elementAtToken: [Int: Int] = [:]
+    package var elementAtToken: ElementsByStartToken { ElementsByStartToken(elements: elements) }
+
+    /// The elements are appended in the order of their start tags: the element of a start tag is
+    /// found by bisecting their starts (a dictionary filled per element was a fifth of building
+    /// the structure, and every HTML document builds it).
+    package struct ElementsByStartToken {
+        package let elements: [Element]
+
+        package subscript(token: Int) -> Int? {
+            var lo = 0, hi = elements.count
+            while lo < hi {
+                let mid = (lo &+ hi) >> 1
+                if elements[mid].start < token { lo = mid &+ 1 } else { hi = mid }
+            }
+            return lo < elements.count && elements[lo].start == token ? lo : nil
+        }
+    }
 
     package static let voidElements: Set<String> = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", "keygen", "basefont", "bgsound", "frame"]
     /// Elements whose end tag may be omitted (WHATWG "optional tags").
@@ -78,7 +94,7 @@ package struct HTMLElements {
             switch token.kind {
             case .startTag:
                 let name = view.tagName(token, in: bytes)
-                let info = tables.info[name] ?? tables.unknown
+                let info = tables.info(of: name)
                 if info.isVoid { continue }
                 if token.selfClosing && (foreignDepth > 0 || name == "svg" || name == "math") { continue }
                 if info.closesParagraph, let p = Self.find(tables.paragraph, in: stack, elements, boundaries: tables.paragraphBoundaries) {
@@ -89,7 +105,6 @@ package struct HTMLElements {
                 }
                 if name == "svg" || name == "math" { foreignDepth += 1 }
                 elements.append(Element(start: t, end: nil, name: name, parent: stack.last, searchIndex: info.searchIndex, hasOptionalEnd: info.hasOptionalEnd))
-                elementAtToken[t] = elements.count - 1
                 stack.append(elements.count - 1)
             case .endTag:
                 let name = view.tagName(token, in: bytes)
@@ -97,7 +112,7 @@ package struct HTMLElements {
                     problems.append(.strayEnd(token: t, reason: "</br> is not an end tag (browsers read it as <br>)"))
                     continue
                 }
-                let info = tables.info[name] ?? tables.unknown
+                let info = tables.info(of: name)
                 if info.isVoid {
                     problems.append(.strayEnd(token: t, reason: "<\(name)> is a void element and has no end tag"))
                     continue
@@ -237,12 +252,66 @@ package final class TagTables: Sendable {
         }
         self.searched = searched
         self.info = info
+        var size = 16
+        while size < info.count * 4 { size <<= 1 }
+        var keys = [UInt64](repeating: 0, count: size)
+        var values = [TagInfo](repeating: unknown, count: size)
+        for (name, value) in info {
+            guard let key = Self.packed(name) else { continue }
+            var i = Self.slot(key, mask: size - 1)
+            while keys[i] != 0 { i = (i + 1) & (size - 1) }
+            keys[i] = key
+            values[i] = value
+        }
+        packedKeys = keys
+        packedValues = values
+    }
+
+    /// `info` of the names of 1 to 8 ASCII bytes without NUL (every name but a few long ones), keyed
+    /// by the name's bytes packed into a `UInt64` (unique for such names): looked up without hashing
+    /// a `String` (SipHash per start and end tag of every HTML document).
+    private let packedKeys: [UInt64]
+    private let packedValues: [TagInfo]
+
+    /// The `TagInfo` of a tag name (as `HTMLView.tagName` gives it: lower-cased): `info[name] ?? unknown`.
+    @inline(__always)
+    package func info(of name: String) -> TagInfo {
+        guard let key = Self.packed(name) else { return info[name] ?? unknown }
+        return packedKeys.withUnsafeBufferPointer { keys in
+            let mask = keys.count - 1
+            var i = Self.slot(key, mask: mask)
+            while true {
+                let k = keys[i]
+                if k == key { return packedValues[i] }
+                if k == 0 { return unknown }
+                i = (i &+ 1) & mask
+            }
+        }
+    }
+
+    /// The name's UTF-8 bytes in a `UInt64` (first byte lowest); nil for an empty name, one longer
+    /// than 8 bytes, or one with a NUL or non-ASCII byte.
+    @inline(__always)
+    private static func packed(_ name: String) -> UInt64? {
+        var key: UInt64 = 0
+        var shift: UInt64 = 0
+        for b in name.utf8 {
+            guard shift < 64, b != 0, b < 0x80 else { return nil }
+            key |= UInt64(b) << shift
+            shift += 8
+        }
+        return key == 0 ? nil : key
+    }
+
+    @inline(__always)
+    private static func slot(_ key: UInt64, mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
     }
 }
 
 extension Document {
     /// The element structure of the body's HTML, built once per document and shared by the HTML rules.
     package var htmlElements: HTMLElements {
-        htmlElementsCache.value { HTMLElements(html, bytes: bytes) }
+        views.htmlElements { HTMLElements(html, bytes: bytes) }
     }
 }

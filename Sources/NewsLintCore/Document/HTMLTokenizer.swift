@@ -482,6 +482,6 @@ extension Document {
     /// The body tokenized as HTML (for an HTML file the whole body; for Markdown the inline HTML
     /// and the text between it). Computed on first use and shared by all rules of the pass.
     public var html: HTMLView {
-        htmlCache.value { HTMLView(bytes: bytes, range: bodyStart..<bytes.count) }
+        views.html { HTMLView(bytes: bytes, range: bodyStart..<bytes.count) }
     }
 }

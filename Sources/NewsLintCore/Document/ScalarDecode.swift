@@ -184,6 +184,6 @@ package enum ByteOffsets: Sendable {
 extension Document {
     /// The file's scalars with byte offsets, decoded once per document and shared by the rules.
     package var scalars: ScalarDecode {
-        scalarCache.value { ScalarDecode(bytes, lineStarts: lineStarts, isValidUTF8: isValidUTF8) }
+        views.scalars { ScalarDecode(bytes, lineStarts: lineStarts, isValidUTF8: isValidUTF8) }
     }
 }

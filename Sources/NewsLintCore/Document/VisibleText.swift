@@ -52,12 +52,40 @@ public struct HTMLTextBlock: Sendable, Equatable {
 
 extension HTMLView {
     /// Elements that break text into blocks (and `<br>`, a line of its own).
-    package static let blockElements: Set<[UInt8]> = Set([
+    package static let blockElements: Set<[UInt8]> = Set(blockElementNames)
+
+    private static let blockElementNames: [[UInt8]] = [
         "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt",
         "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
         "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th",
         "thead", "tr", "ul", "body", "html", "head", "title",
-    ].map { Array($0.utf8) })
+    ].map { Array($0.utf8) }
+
+    /// `blockElementNames` by length (the longest has 10 bytes): a tag name is compared with the few
+    /// names of its length, in place, instead of being copied, lower-cased and hashed (SipHash per tag
+    /// was most of `blockRanges`).
+    private static let blockElementsByLength: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: (blockElementNames.map(\.count).max() ?? 0) + 1)
+        for name in blockElementNames { table[name.count].append(name) }
+        return table
+    }()
+
+    /// Whether the tag name at `name` (ASCII case-insensitive) is in `blockElements`.
+    package static func isBlockElement(_ bytes: [UInt8], _ name: Range<Int>) -> Bool {
+        guard name.count < blockElementsByLength.count else { return false }
+        return bytes.withUnsafeBufferPointer { b in
+            candidates: for candidate in blockElementsByLength[name.count] {
+                var k = 0
+                for c in candidate {
+                    let x = b[name.lowerBound &+ k]
+                    if (x >= 0x41 && x <= 0x5A ? x | 0x20 : x) != c { continue candidates }
+                    k &+= 1
+                }
+                return true
+            }
+            return false
+        }
+    }
 
     /// A block of visible text: from its first visible byte to the end of its last one (inline tags
     /// and comments between included), and whether it is a section heading.
@@ -72,7 +100,6 @@ extension HTMLView {
         var blocks: [BlockRange] = []
         var start = -1, end = -1
         var heading = false
-        var name: [UInt8] = []
         for token in tokens {
             switch token.kind {
             case .text, .characterReference:
@@ -81,12 +108,12 @@ extension HTMLView {
                 if start < 0 { start = token.range.lowerBound }
                 end = token.range.upperBound
             case .startTag, .endTag:
-                name.removeAll(keepingCapacity: true)
-                for b in bytes[token.name] { name.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
-                guard Self.blockElements.contains(name) else { continue }
+                guard Self.isBlockElement(bytes, token.name) else { continue }
                 if start >= 0 { blocks.append(BlockRange(range: start..<end, heading: heading)) }
                 start = -1
-                heading = token.kind == .startTag && name.count == 2 && name[0] == 0x68 && (0x32...0x36).contains(name[1])
+                let name = token.name
+                heading = token.kind == .startTag && name.count == 2 && bytes[name.lowerBound] | 0x20 == 0x68
+                    && (0x32...0x36).contains(bytes[name.lowerBound + 1])
             case .rawText, .doctype:
                 if start >= 0 { blocks.append(BlockRange(range: start..<end, heading: heading)) }
                 start = -1
@@ -99,9 +126,12 @@ extension HTMLView {
     }
 
     /// The visible text of each block (`blockRanges`), character references each read as one space.
-    public func textBlocks(_ bytes: [UInt8]) -> [HTMLTextBlock] {
+    public func textBlocks(_ bytes: [UInt8]) -> [HTMLTextBlock] { textBlocks(bytes, blocks: blockRanges(bytes)) }
+
+    /// `textBlocks` of `blocks`, this view's `blockRanges` (`Document.htmlBlockRanges`, computed once).
+    public func textBlocks(_ bytes: [UInt8], blocks: [BlockRange]) -> [HTMLTextBlock] {
         var out: [HTMLTextBlock] = []
-        for block in blockRanges(bytes) {
+        for block in blocks {
             var text: [UInt8] = []
             var t = tokenIndex(containing: block.range.lowerBound) ?? tokens.count
             while t < tokens.count, tokens[t].range.lowerBound < block.range.upperBound {
@@ -123,12 +153,18 @@ extension Document {
     /// document, its text blocks (each with the line it starts on).
     /// Computed once per document (script-mixed and timestamp-raw both read them).
     package func proseUnits() -> [(line: Int, range: Range<Int>)] {
-        proseUnitsCache.value {
+        views.proseUnits {
             if isHTMLFile {
-                return html.blockRanges(bytes).map { (line(ofByte: $0.range.lowerBound), $0.range) }
+                return htmlBlockRanges.map { (line(ofByte: $0.range.lowerBound), $0.range) }
             }
             guard let lines = bodyLines else { return [] }
             return lines.filter { !isCode(line: $0) }.map { ($0, contentRange(ofLine: $0)) }
         }
     }
+}
+
+extension Document {
+    /// `html.blockRanges(bytes)`, computed once: the prose units and `boilerplate-repeated`'s text
+    /// blocks both start from them.
+    package var htmlBlockRanges: [HTMLView.BlockRange] { views.htmlBlockRanges { html.blockRanges(bytes) } }
 }

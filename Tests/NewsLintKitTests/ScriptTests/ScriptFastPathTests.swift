@@ -364,6 +364,42 @@ extension HTMLView {
         #expect(both[0] > 1000 && both[1] > 1000, "\(both)")
     }
 
+    /// `signals` stops looking for GBK pairs after a line's first: every other signal is still
+    /// found wherever it stands, before or after that pair.
+    @Test func otherSignalsAreFoundBeforeAndAfterTheFirstGBKPair() {
+        var random = Generator(state: 31)
+        let starts = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.startsUTF8InGB($0) }
+        let continues = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.continuesUTF8InGB($0) && !MojibakeRule.startsUTF8InGB($0) }
+        let signalling: [UInt32] = [0x28, 0xFF08, 0x3F, 0xC2, 0xE9, 0xF4, 0xFFFD, 0x951F, 0x70EB, 0x5C6F, 0xFF66, 0xFF9F, 0x3002, 0x41]
+        func plainOthers(_ c: [UInt32]) -> MojibakeRule.Signals {
+            var s: MojibakeRule.Signals = []
+            for ch in c {
+                if ch == 0x28 || ch == 0xFF08 { s.insert(.parenthesis) }
+                if ch == 0x3F { s.insert(.questionMark) }
+                if (0xC2...0xF4).contains(ch) { s.insert(.latin1Lead) }
+                if [0xFFFD, 0x951F, 0x70EB, 0x5C6F].contains(ch) { s.insert(.lost) }
+                if (0xFF66...0xFF9F).contains(ch) { s.insert(.halfwidthKana) }
+            }
+            return s
+        }
+        var afterPair = 0
+        for _ in 0..<20_000 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<random.below(16) {
+                let pool = [starts, continues, signalling][random.below(3)]
+                text.append(Unicode.Scalar(pool[random.below(pool.count)]) ?? "?")
+            }
+            let document = Document(path: "a.md", text: String(text))
+            let run = ScalarRun(wholeFile: document.scalars)
+            let c = Array(run.cps)
+            let found = MojibakeRule.signals(run)
+            #expect(found.contains(.gbkPair) == Self.plainGBKCandidate(c))
+            #expect(found.subtracting(.gbkPair) == plainOthers(c), "\(c)")
+            if found.contains(.gbkPair), !plainOthers(c).isEmpty { afterPair += 1 }
+        }
+        #expect(afterPair > 1000, "\(afterPair)")
+    }
+
     @Test func mojibakeSignalsSkipOnlyDetectorsThatFindNothing() throws {
         let rule = try MojibakeRule(options: RuleOptions())
         var random = Generator(state: 17)

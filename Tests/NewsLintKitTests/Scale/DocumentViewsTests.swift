@@ -1,0 +1,235 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
+
+/// The views a document computes once and shares (`DocumentViews`), and the faster forms of session
+/// 8 (block elements matched in place, the normalised body hashed while it is built, file names found
+/// with a byte loop): each gives exactly what the plain computation gives, on real text.
+@Suite struct DocumentViewsTests {
+    /// The Markdown and HTML fixtures of the test suite (real articles and pages), as documents.
+    static let fixtureDocuments: [Document] = {
+        let root = PackagePaths.fixtures
+        let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }
+            .filter { ["md", "html", "htm", "txt"].contains($0.pathExtension) }
+            .sorted { $0.path < $1.path } ?? []
+        return files.compactMap { url in (try? Data(contentsOf: url)).map { Document(path: url.path, bytes: [UInt8]($0)) } }
+    }()
+
+    static let corpus = ExternalTools.shared.appendingPathComponent("corpora/agora-pen")
+    static let hasCorpus = FileManager.default.fileExists(atPath: corpus.path)
+
+    /// Every 20th post of agora-pen (HTML and Markdown).
+    static func corpusDocuments() throws -> [Document] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted()
+        return stride(from: 0, to: names.count, by: 20).compactMap { i in
+            let url = corpus.appendingPathComponent(names[i])
+            return (try? Data(contentsOf: url)).map { Document(path: url.path, bytes: [UInt8]($0)) }
+        }
+    }
+
+    @Test func fixturesAreThere() {
+        #expect(Self.fixtureDocuments.count > 50)
+        #expect(Self.fixtureDocuments.contains { $0.isHTMLFile })
+    }
+
+    @Test func eachViewIsComputedOnce() {
+        let views = DocumentViews()
+        var calls = 0
+        for _ in 0..<3 {
+            #expect(views.isSiteTemplate { calls += 1; return true })
+        }
+        #expect(calls == 1)
+        let first = views.htmlBlockRanges { calls += 1; return [HTMLView.BlockRange(range: 3..<5, heading: true)] }
+        let second = views.htmlBlockRanges { calls += 1; return [] }
+        #expect(first == second && first.count == 1 && calls == 2)
+        // A view computed while another is being computed (the HTML elements read the tokens).
+        let body = views.normalizedBody {
+            calls += 1
+            _ = views.proseUnits { calls += 1; return [(line: 1, range: 0..<1)] }
+            return NormalizedBodyView(scalars: [1, 2], hash: 7)
+        }
+        #expect(body.scalars == [1, 2] && body.hash == 7 && calls == 4)
+        #expect(views.proseUnits { [] }.count == 1)
+    }
+
+    /// Every view of a document asked in one order equals the view of a fresh document asked first.
+    static func checkViews(_ documents: [Document]) {
+        for d in documents {
+            // Ask in an order different from the rules', then compare with fresh documents.
+            let units = d.proseUnits()
+            let body = d.normalizedBody
+            let blocks = d.isHTMLFile ? d.htmlBlockRanges : []
+            let decode = d.scalars
+            let fresh = ScalarDecode(d.bytes, lineStarts: d.lineStarts, isValidUTF8: d.isValidUTF8)
+            #expect(decode.cps == fresh.cps && decode.lineStarts == fresh.lineStarts, "\(d.path)")
+            let other = Document(path: d.path, bytes: d.bytes)
+            #expect(other.proseUnits().map(\.line) == units.map(\.line) && other.proseUnits().map(\.range) == units.map(\.range), "\(d.path)")
+            #expect(BodyNormalizer.scalars(other) == body.scalars, "\(d.path)")
+            #expect(normalizedBodyHash(body.scalars) == (body.hash, body.scalars.count), "\(d.path)")
+            #expect(normalizedBodyHash(other) == normalizedBodyHash(body.scalars), "\(d.path)")
+            if d.isHTMLFile {
+                #expect(blocks == d.html.blockRanges(d.bytes), "\(d.path)")
+                #expect(blocks == plainBlockRanges(d.html, d.bytes), "\(d.path)")
+                #expect(d.html.textBlocks(d.bytes, blocks: blocks) == d.html.textBlocks(d.bytes), "\(d.path)")
+                // The element of each start tag, by bisection, is what a dictionary of the starts gives.
+                let structure = d.htmlElements
+                var byStart: [Int: Int] = [:]
+                for (i, element) in structure.elements.enumerated() { byStart[element.start] = i }
+                #expect(d.html.tokens.indices.allSatisfy { structure.elementAtToken[$0] == byStart[$0] }, "\(d.path)")
+                #expect(structure.elementAtToken[-1] == nil && structure.elementAtToken[d.html.tokens.count] == nil)
+            }
+        }
+    }
+
+    @Test func viewsEqualAFreshComputationOnTheFixtures() {
+        Self.checkViews(Self.fixtureDocuments)
+    }
+
+    @Test(.enabled(if: ExternalTools.enabled(hasCorpus), "needs ../shared/corpora/agora-pen beside the package \(ExternalTools.requireNote)"))
+    func viewsEqualAFreshComputationOnAgoraPen() throws {
+        let documents = try Self.corpusDocuments()
+        #expect(documents.count > 300)
+        Self.checkViews(documents)
+    }
+
+    /// `blockRanges` as it was written before: each tag name copied, lower-cased and looked up in
+    /// `blockElements` (a `Set`).
+    static func plainBlockRanges(_ html: HTMLView, _ bytes: [UInt8]) -> [HTMLView.BlockRange] {
+        var blocks: [HTMLView.BlockRange] = []
+        var start = -1, end = -1
+        var heading = false
+        for token in html.tokens {
+            switch token.kind {
+            case .text, .characterReference:
+                guard token.kind == .characterReference || bytes[token.range].contains(where: { $0 > 0x20 }) else { continue }
+                if start < 0 { start = token.range.lowerBound }
+                end = token.range.upperBound
+            case .startTag, .endTag:
+                let name = bytes[token.name].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+                guard HTMLView.blockElements.contains(name) else { continue }
+                if start >= 0 { blocks.append(HTMLView.BlockRange(range: start..<end, heading: heading)) }
+                start = -1
+                heading = token.kind == .startTag && name.count == 2 && name[0] == 0x68 && (0x32...0x36).contains(name[1])
+            case .rawText, .doctype:
+                if start >= 0 { blocks.append(HTMLView.BlockRange(range: start..<end, heading: heading)) }
+                start = -1
+            case .comment:
+                continue
+            }
+        }
+        if start >= 0 { blocks.append(HTMLView.BlockRange(range: start..<end, heading: heading)) }
+        return blocks
+    }
+
+    @Test func blockElementsMatchedInPlaceAsTheSetDoes() {
+        var random = HotPathEquivalenceTests.Generator(state: 8)
+        var names = HTMLView.blockElements.map { String(decoding: $0, as: UTF8.self) }
+        // Near misses: a letter more or less, other tags, digits, non-ASCII, empty.
+        names += ["", "a", "span", "h7", "h0", "divx", "di", "blockquot", "blockquotes", "figcaptions", "br/", "tabl", "p1", "ṗ", "段落", "headers"]
+        for name in names {
+            for _ in 0..<4 {
+                // Random upper/lower case, with text around so the range does not start at 0.
+                let cased = String(name.map { random.below(2) == 0 ? Character($0.uppercased()) : $0 })
+                let bytes = Array("<\(cased)>".utf8)
+                let range = 1..<(bytes.count - 1)
+                let lowered = bytes[range].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+                #expect(HTMLView.isBlockElement(bytes, range) == HTMLView.blockElements.contains(lowered), "\(cased)")
+            }
+        }
+        let page = Array("<DIV>一</DIV><H2>標題</H2><h3>小</h3><Blockquote>引</BLOCKQUOTE><h7>x</h7><FigCaption>圖</figcaption><P>段</P>".utf8)
+        let html = HTMLView(bytes: page, range: 0..<page.count)
+        #expect(html.blockRanges(page) == Self.plainBlockRanges(html, page))
+        #expect(html.blockRanges(page).filter(\.heading).count == 2)
+    }
+
+    @Test func bodyDecodeOnTheBufferIsUTF8ValidationDecode() {
+        var random = HotPathEquivalenceTests.Generator(state: 16)
+        // Random bytes weighted toward UTF-8 lead and continuation bytes, and the fixtures' own bytes.
+        let alphabet: [UInt8] = [0x41, 0x20, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE3, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF]
+        var samples: [[UInt8]] = (0..<300).map { _ in (0..<(1 + random.below(24))).map { _ in alphabet[random.below(alphabet.count)] } }
+        samples += Self.fixtureDocuments.prefix(20).map(\.bytes)
+        for bytes in samples {
+            bytes.withUnsafeBufferPointer { buf in
+                for end in Set([bytes.count, bytes.count / 2, max(0, bytes.count - 1)]) {
+                    for i in 0..<end {
+                        let fast = BodyNormalizer.decode(buf, at: i, end: end)
+                        let plain = UTF8Validation.decode(bytes[..<end], at: i)
+                        #expect(fast.scalar == plain.scalar && fast.length == plain.length, "\(bytes) at \(i) before \(end)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func templateFolderPrefilterKeepsEveryTemplatePath() throws {
+        let folders = ["_includes", "_layouts", "layouts", "partials", "_partials", "templates"]
+        func plain(_ path: String) -> Bool {
+            path.split(separator: "/").dropLast().contains { folders.contains(String($0)) }
+        }
+        var paths = ["site/_includes/header.html", "_layouts/post.html", "a/layouts/b/c.html", "partials/x.htm", "x/_partials/y.html",
+                     "templates/a.html", "a/templates", "layouts.html", "my-layouts/a.html", "Layouts/a.html", "文章/templates/頁.html",
+                     "a/lay outs/b.html", "a/layouts\u{301}/b.html", "a/_includes/", "", "/", "post.html", "2024/新闻/文章.html"]
+        paths += Self.fixtureDocuments.map(\.path)
+        if Self.hasCorpus { paths += try FileManager.default.contentsOfDirectory(atPath: Self.corpus.path).map { Self.corpus.path + "/" + $0 } }
+        var kept = 0
+        for path in paths {
+            if plain(path) { #expect(Document.mayNameTemplateFolder(path), "\(path)"); kept += 1 }
+            #expect(Document(path: path, text: "<p>x</p>").isSiteTemplate == plain(path), "\(path)")
+        }
+        #expect(kept >= 7)
+    }
+
+    @Test func lineHashSetInsertsAsASet() {
+        var random = HotPathEquivalenceTests.Generator(state: 52)
+        for round in 0..<200 {
+            var fast = LineHashSet(capacity: round % 3 == 0 ? 1 : 64)
+            var plain = Set<UInt64>()
+            // Few distinct values (many repeats), 0 and values equal in their low bits (one probe chain).
+            let distinct = 1 + random.below(round < 100 ? 40 : 5000)
+            for _ in 0..<random.below(3000) {
+                let pick = UInt64(random.below(distinct))
+                let hash = pick == 0 ? 0 : (round % 2 == 0 ? mix64(pick) : pick << 40)
+                #expect(fast.insert(hash) == plain.insert(hash).inserted)
+            }
+            #expect(fast.count == plain.count)
+        }
+    }
+
+    @Test func tagInfoByPackedNameIsTheDictionarys() {
+        let tables = TagTables.shared
+        func same(_ a: TagInfo, _ b: TagInfo) -> Bool {
+            a.flags == b.flags && a.searchIndex == b.searchIndex && a.sibling == b.sibling && a.endBoundaries == b.endBoundaries
+        }
+        var names = Array(tables.info.keys)
+        names += names.map { $0.uppercased() } + names.map { $0 + "x" } + names.map { String($0.dropLast()) }
+        names += ["", "span", "custom-element", "abcdefgh", "abcdefghi", "a\u{0}", "\u{0}", "p\u{0}", "dív", "段", "k\u{212A}", "h7", "svg", "math"]
+        var random = HotPathEquivalenceTests.Generator(state: 61)
+        let letters = Array("abdehilmnoprstuv1-".utf8)
+        for _ in 0..<5000 { names.append(String(decoding: (0..<(1 + random.below(10))).map { _ in letters[random.below(letters.count)] }, as: UTF8.self)) }
+        for name in names {
+            #expect(same(tables.info(of: name), tables.info[name] ?? tables.unknown), "\(name)")
+        }
+    }
+
+    @Test func fileNamesFoundByByteLoopAsByLastIndex() {
+        let paths = ["", "/", "a", "a/", "/a", "dir/file.md", "/work/shared/corpora/agora-pen/2024-11-01-AJ-乌克兰再次喊话盟友.html",
+                     "目錄/子目錄/文章.md", "no-slash-中文.htm", "a.b/c", ".hidden", "x/.md", "trailing/中/", "\u{10FF80}/名.md"]
+        for path in paths {
+            let bridged = String(NSString(string: path))
+            for s in [path, bridged] {
+                #expect(PathName.lastUTF8Index(of: 0x2F, in: s[...]) == s.utf8.lastIndex(of: 0x2F), "\(s)")
+                #expect(PathName.lastUTF8Index(of: 0x2E, in: s[...]) == s.utf8.lastIndex(of: 0x2E), "\(s)")
+                let name = PathName.fileName(s)
+                #expect(PathName.lastUTF8Index(of: 0x2E, in: name) == name.utf8.lastIndex(of: 0x2E), "\(s)")
+                let plain = s.utf8.lastIndex(of: 0x2F).map { s[s.utf8.index(after: $0)...] } ?? s[...]
+                #expect(name == plain && name.startIndex == plain.startIndex, "\(s)")
+            }
+        }
+    }
+}
