@@ -222,15 +222,28 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             guard limit > 0, count > limit else { return }
             bits = [UInt64](repeating: 0, count: permutations * 1024)
             var counts = [UInt32](repeating: 0, count: 65536)
-            for p in 0..<permutations {
-                for i in counts.indices { counts[i] = 0 }
-                for r in 0..<count { counts[Int(flat[r * permutations + p])] += 1 }
-                for v in 0..<65536 where counts[v] > limit {
-                    let bit = p * 65536 + v
-                    bits[bit >> 6] |= 1 << UInt64(bit & 63)
-                    isEmpty = false
+            var found = false
+            // Per bin, only the counters its values touched are read and reset (three passes over
+            // the signatures), not all 65,536 twice: on a corpus of a few thousand bodies that was
+            // most of the reduce's time outside the bands.
+            flat.withUnsafeBufferPointer { flat in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    bits.withUnsafeMutableBufferPointer { bits in
+                        for p in 0..<permutations {
+                            for r in 0..<count { counts[Int(flat[r * permutations + p])] += 1 }
+                            for r in 0..<count {
+                                let v = Int(flat[r * permutations + p])
+                                guard counts[v] > limit else { continue }
+                                let bit = p * 65536 + v
+                                bits[bit >> 6] |= 1 << UInt64(bit & 63)
+                                found = true
+                            }
+                            for r in 0..<count { counts[Int(flat[r * permutations + p])] = 0 }
+                        }
+                    }
                 }
             }
+            isEmpty = !found
         }
 
         @inline(__always)
@@ -346,48 +359,53 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         var sets = DisjointSets(reps.count)
         let excluded = ExcludedMinima(flat: signatures, count: reps.count, permutations: width, common: common)
         var compared = PairSet()
-        // Band by band: sort (bandHash, rep) pairs and compare within equal runs; memory stays O(files).
+        // Band by band: group reps by band hash and compare within each group; memory stays O(files).
         // Boilerplate minima count as a wildcard in a band; a band of boilerplate only is skipped.
         var keys: [(UInt64, Int32)] = []
         keys.reserveCapacity(reps.count)
+        var buckets = BandBuckets()
         for band in 0..<options.bands {
             keys.removeAll(keepingCapacity: true)
+            // Up to three bins (the default 144/48) are packed into one word, 17 bits each (a
+            // boilerplate bin is 0x1_0000), and mixed once: equal words are exactly equal bins.
+            // More bins per band chain the mix per bin.
+            let packs = rows <= 3
             for r in 0..<reps.count {
                 var h: UInt64 = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
                 let base = r * width
                 var content = false
+                var packed: UInt64 = 0
                 for j in (band * rows)..<((band + 1) * rows) {
-                    let value = signatures[base + j]
-                    if common.contains(j, value) {
-                        h = mix64(h ^ 0x1_0000)
+                    // The rep's own excluded bits (a few words it owns) instead of the common
+                    // table (1.2 MB, a cache miss per bin).
+                    let value: UInt64
+                    if excluded.word(r, j >> 6) & (1 << UInt64(j & 63)) != 0 {
+                        value = 0x1_0000
                     } else {
-                        h = mix64(h ^ UInt64(value))
+                        value = UInt64(signatures[base + j])
                         content = true
                     }
+                    if packs { packed = packed << 17 | value } else { h = mix64(h ^ value) }
                 }
+                if packs { h = mix64(h ^ packed) }
                 if content { keys.append((h, Int32(r))) }
             }
-            keys.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-            var start = 0
-            while start < keys.count {
-                var end = start + 1
-                while end < keys.count && keys[end].0 == keys[start].0 { end += 1 }
-                if end - start > 1 {
-                    // Huge buckets (templated stubs) are compared against a few anchors only.
-                    let anchors = end - start > 64 ? start..<(start + 8) : start..<end
-                    for a in anchors {
-                        for b in (a + 1)..<end {
-                            let x = Int(keys[a].1), y = Int(keys[b].1)
-                            let pair = UInt64(min(x, y)) << 32 | UInt64(max(x, y))
-                            guard compared.insert(pair), withinDateGap(x, y) else { continue }
-                            let s = Self.similarity(signature(x), signature(y), x, y, excluded: excluded, common: common)
-                            if s >= options.threshold {
-                                sets.union(x, y)
-                            }
+            buckets.group(keys)
+            buckets.forEachGroup { members in
+                // Huge buckets (templated stubs) are compared against a few anchors only.
+                let first = members.startIndex
+                let anchors = members.count > 64 ? first..<(first + 8) : members.indices
+                for a in anchors {
+                    for b in (a + 1)..<members.endIndex {
+                        let x = Int(members[a]), y = Int(members[b])
+                        let pair = UInt64(min(x, y)) << 32 | UInt64(max(x, y))
+                        guard compared.insert(pair), withinDateGap(x, y) else { continue }
+                        let s = Self.similarity(signature(x), signature(y), x, y, excluded: excluded, common: common)
+                        if s >= options.threshold {
+                            sets.union(x, y)
                         }
                     }
                 }
-                start = end
             }
         }
         compared = PairSet()
@@ -411,6 +429,88 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             }
             sink.report(path: canonical.path, line: facts.fact(canonical.file).line,
                         "canonical member of a near-duplicate cluster of \(files.count) files (earliest date, then shortest path); the others: \(listing(others, total: files.count - 1))")
+        }
+    }
+}
+
+/// One band's reps grouped by their band hash, members of a group in the order they were given
+/// (ascending reps): the candidate pairs a sort by
+/// (hash, rep) finds in its equal runs, without the sort (48 sorts of every rep were most of the
+/// reduce's time). Only how pairs are enumerated across groups differs, and the clusters do not
+/// depend on that: each pair is compared once and unions commute.
+package struct BandBuckets {
+    /// Open addressing by hash: group number + 1 (0: empty), and the hash kept there.
+    private var slots: [Int32] = []
+    private var slotHashes: [UInt64] = []
+    private var groupOfKey: [Int32] = []
+    /// Per group: its size; for groups of two or more, where its members start in `members`.
+    private var sizes: [Int32] = []
+    private var starts: [Int32] = []
+    private var members: [Int32] = []
+    private var multiple: [Int32] = []
+
+    package init() {}
+
+    /// Groups `keys` (band hash, rep); band hashes are mixed, so their low bits pick the slot.
+    /// Most groups have one member: only groups of two or more get their members listed.
+    package mutating func group(_ keys: [(UInt64, Int32)]) {
+        var capacity = 16
+        while capacity < 2 * keys.count { capacity *= 2 }
+        if slots.count != capacity {
+            slots = [Int32](repeating: 0, count: capacity)
+            slotHashes = [UInt64](repeating: 0, count: capacity)
+        } else {
+            slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
+        groupOfKey.removeAll(keepingCapacity: true)
+        sizes.removeAll(keepingCapacity: true)
+        multiple.removeAll(keepingCapacity: true)
+        let mask = capacity - 1
+        slots.withUnsafeMutableBufferPointer { slots in
+            slotHashes.withUnsafeMutableBufferPointer { slotHashes in
+                for (hash, _) in keys {
+                    var slot = Int(truncatingIfNeeded: hash) & mask
+                    while slots[slot] != 0 && slotHashes[slot] != hash { slot = (slot &+ 1) & mask }
+                    let g: Int
+                    if slots[slot] == 0 {
+                        g = sizes.count
+                        slots[slot] = Int32(truncatingIfNeeded: g + 1)
+                        slotHashes[slot] = hash
+                        sizes.append(1)
+                    } else {
+                        g = Int(slots[slot]) - 1
+                        sizes[g] += 1
+                        if sizes[g] == 2 { multiple.append(Int32(truncatingIfNeeded: g)) }
+                    }
+                    groupOfKey.append(Int32(truncatingIfNeeded: g))
+                }
+            }
+        }
+        // Members of the groups of two or more, each group's in key order (a counting sort).
+        members.removeAll(keepingCapacity: true)
+        guard !multiple.isEmpty else { return }
+        starts = [Int32](repeating: -1, count: sizes.count)
+        var offset: Int32 = 0
+        for g in multiple {
+            starts[Int(g)] = offset
+            offset += sizes[Int(g)]
+        }
+        members = [Int32](repeating: 0, count: Int(offset))
+        var next = starts
+        for (k, key) in keys.enumerated() {
+            let g = Int(groupOfKey[k])
+            guard next[g] >= 0 else { continue }
+            members[Int(next[g])] = key.1
+            next[g] += 1
+        }
+    }
+
+    /// Each group of two or more members, its members in key order, groups in the order their
+    /// second member came.
+    package func forEachGroup(_ body: (ArraySlice<Int32>) -> Void) {
+        for g in multiple {
+            let start = Int(starts[Int(g)])
+            body(members[start..<(start + Int(sizes[Int(g)]))])
         }
     }
 }

@@ -29,7 +29,12 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
     public var endIndex: Int { total }
 
     public mutating func append(_ path: String) {
-        let utf8 = Array(path.utf8)
+        append(utf8: Array(path.utf8))
+    }
+
+    /// Appends the path whose `String` has these UTF-8 bytes (discovery builds plain paths from
+    /// a directory's bytes and a name's without a `String` per file).
+    public mutating func append(utf8: [UInt8]) {
         var common = 0
         let limit = Swift.min(previous.count, utf8.count)
         while common < limit && previous[common] == utf8[common] { common += 1 }
@@ -42,7 +47,8 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
         Self.varint(shared, into: &bytes)
         Self.varint(utf8.count - shared, into: &bytes)
         bytes.append(contentsOf: utf8[shared...])
-        previous = utf8
+        previous.removeAll(keepingCapacity: true)
+        previous.append(contentsOf: utf8)
         total += 1
     }
 

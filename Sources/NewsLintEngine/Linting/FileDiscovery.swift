@@ -114,14 +114,37 @@ public struct FileDiscovery {
             return
         }
         defer { visited.remove(id) }
-        guard let entries = DirectoryReader.entries(absolute(directory)) else {
+        guard let listing = DirectoryReader.listing(absolute(directory)) else {
             problems.append(InputProblem(path: directory, message: "cannot read directory: \(String(cString: strerror(errno)))", isFailure: true))
             return
         }
         let config = configuration(forDirectory: directory)
         var ignores = ignores
-        if respectIgnoreFiles && entries.contains(where: { IgnoreStack.fileNames.contains($0.name) }) { ignores.push(directory: absolute(directory)) }
-        for (name, kind) in entries {
+        if respectIgnoreFiles && listing.indices.contains(where: { i in IgnoreStack.fileNames.contains { listing.hasName(i, $0) } }) {
+            ignores.push(directory: absolute(directory))
+        }
+        // Plain files under a configuration without include/exclude globs and no ignore files: the
+        // path is the directory's bytes, a slash and the name's (no `String` per file). Names that
+        // are not plain UTF-8 or start with a dot take the general way below.
+        let plainFiles = config.include.isEmpty && config.exclude.isEmpty && ignores.files.isEmpty
+        let prefix: [UInt8] = directory == "." ? [] : Array((directory.hasSuffix("/") ? directory : directory + "/").utf8)
+        let extensions = config.extensions.map { Array($0.utf8) }
+        var path: [UInt8] = []
+        for i in listing.indices {
+            if plainFiles && listing.kind(i) == .file {
+                var handled = false
+                listing.withName(i) { name in
+                    guard let first = name.first, first != UInt8(ascii: "."), Self.isPlainUTF8(name) else { return }
+                    handled = true
+                    guard extensions.contains(where: { Self.hasSuffixIgnoringASCIICase(name, $0) }) else { return }
+                    path.removeAll(keepingCapacity: true)
+                    path.append(contentsOf: prefix)
+                    path.append(contentsOf: name)
+                    files.append(utf8: path)
+                }
+                if handled { continue }
+            }
+            let name = listing.name(i), kind = listing.kind(i)
             if name.hasPrefix(".") { continue }
             let child = directory == "." ? name : (directory.hasSuffix("/") ? directory + name : directory + "/" + name)
             // readdir's type saves a stat per entry; symlinks and unknown types are stat'ed (followed).
@@ -161,10 +184,36 @@ public struct FileDiscovery {
         config.extensions.contains { Self.hasSuffixIgnoringASCIICase(name.utf8, $0.utf8) }
     }
 
-    package static func hasSuffixIgnoringASCIICase(_ name: String.UTF8View, _ suffix: String.UTF8View) -> Bool {
+    package static func hasSuffixIgnoringASCIICase<N: BidirectionalCollection<UInt8>, S: Collection<UInt8>>(_ name: N, _ suffix: S) -> Bool {
         guard suffix.count <= name.count else { return false }
         func fold(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
         return zip(name.suffix(suffix.count), suffix).allSatisfy { fold($0) == fold($1) }
+    }
+
+    /// Well-formed UTF-8 without the lead byte F4 (where `SystemPath` carries raw bytes): such a
+    /// name's `String` has exactly these bytes, so its path can be built from them.
+    package static func isPlainUTF8(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = name.count
+        while i < n {
+            let b = name[i]
+            if b < 0x80 { i += 1; continue }
+            let length: Int
+            var low: UInt8 = 0x80, high: UInt8 = 0xBF
+            switch b {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; low = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; high = 0x9F
+            case 0xF0: length = 4; low = 0x90
+            case 0xF1...0xF3: length = 4
+            default: return false
+            }
+            guard i + length <= n, (low...high).contains(name[i + 1]) else { return false }
+            for k in 2..<length where !(0x80...0xBF).contains(name[i + k]) { return false }
+            i += length
+        }
+        return true
     }
 }
 
@@ -185,6 +234,33 @@ package enum DirectoryReader {
     /// compares canonical equivalents, normalizing each name); nil (errno set) when the directory
     /// cannot be opened.
     package static func entries(_ path: String) -> [(name: String, kind: Kind)]? {
+        guard let listing = listing(path) else { return nil }
+        return listing.indices.map { (listing.name($0), listing.kind($0)) }
+    }
+
+    /// A directory's names as bytes in one buffer, in byte order; a name becomes a `String` only
+    /// when asked for (a walk builds most paths from the bytes).
+    package struct Listing {
+        fileprivate let names: [UInt8]
+        fileprivate let found: [(start: Int, count: Int, kind: Kind)]
+        fileprivate let order: [Int]
+
+        package var indices: Range<Int> { order.indices }
+        package func kind(_ i: Int) -> Kind { found[order[i]].kind }
+
+        package func withName<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+            let entry = found[order[i]]
+            return names.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[entry.start..<(entry.start + entry.count)])) }
+        }
+
+        /// Byte-exact: a name that is not UTF-8 keeps its bytes (SystemPath), so it can be opened again.
+        package func name(_ i: Int) -> String { withName(i) { SystemPath.decode($0) } }
+
+        package func hasName(_ i: Int, _ name: String) -> Bool { withName(i) { $0.elementsEqual(name.utf8) } }
+    }
+
+    /// The entries of `path` (see `entries`); nil (errno set) when the directory cannot be opened.
+    package static func listing(_ path: String) -> Listing? {
         guard let dir = SystemPath.withCString(path, { opendir($0) }) else { return nil }
         defer { closedir(dir) }
         // Names go into one buffer and are sorted there (a `memcmp` per comparison), then decoded.
@@ -205,11 +281,11 @@ package enum DirectoryReader {
             found.append((names.count, name.count, kind))
             names.append(contentsOf: name)
         }
-        return names.withUnsafeBufferPointer { all -> [(name: String, kind: Kind)] in
+        let order = names.withUnsafeBufferPointer { all -> [Int] in
             func bytes(_ i: Int) -> UnsafeBufferPointer<UInt8> {
                 UnsafeBufferPointer(rebasing: all[found[i].start..<(found[i].start + found[i].count)])
             }
-            let order = found.indices.sorted { i, j in
+            return found.indices.sorted { i, j in
                 let x = bytes(i), y = bytes(j)
                 let n = min(x.count, y.count)
                 if n > 0, let p = x.baseAddress, let q = y.baseAddress {
@@ -218,9 +294,8 @@ package enum DirectoryReader {
                 }
                 return x.count < y.count
             }
-            // Byte-exact: a name that is not UTF-8 keeps its bytes (SystemPath), so it can be opened again.
-            return order.map { (SystemPath.decode(bytes($0)), found[$0].kind) }
         }
+        return Listing(names: names, found: found, order: order)
     }
 }
 

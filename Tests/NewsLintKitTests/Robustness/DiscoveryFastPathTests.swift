@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
+
+/// Discovery builds the paths of plain files from bytes (no `String` per file); what it finds must
+/// be what the general way (a `String` per name, its `hasPrefix(".")`, then the path) finds.
+@Suite struct DiscoveryFastPathTests {
+    @Test func plainUTF8IsWhatSystemPathKeepsAsItIs() {
+        var state: UInt64 = 3
+        func next() -> UInt64 { state &+= 0x9E37_79B9_7F4A_7C15; return mix64(state) }
+        let pieces: [[UInt8]] = [[0x61], [0x2E], Array("新聞".utf8), [0xC3, 0xA9], [0xF0, 0x9F, 0x98, 0x80], [0xF4, 0x8F, 0xBF, 0xB7],
+                                 [0xED, 0xA0, 0x80], [0xE0, 0x80, 0x80], [0xC0, 0xAF], [0xB7], [0xC3], [0xE6, 0x96]]
+        for _ in 0..<20_000 {
+            var name: [UInt8] = []
+            for _ in 0..<Int(next() % 5 + 1) {
+                let p = pieces[Int(next() % UInt64(pieces.count))]
+                name += next() % 7 == 0 ? [UInt8(truncatingIfNeeded: next())] : p
+            }
+            let plain = name.withUnsafeBufferPointer { FileDiscovery.isPlainUTF8($0) }
+            let keptAsIs = !name.contains(0xF4) && String(validating: name, as: UTF8.self) != nil
+            #expect(plain == keptAsIs, "\(name)")
+            if plain { #expect(Array(SystemPath.decode(name).utf8) == name) }
+        }
+    }
+
+    @Test func walkFindsWhatTheGeneralWayFinds() throws {
+        let dir = TemporaryDirectory()
+        let names: [[UInt8]] = [
+            Array("a.md".utf8), Array("B.MD".utf8), Array("c.Html".utf8), Array("d.txt".utf8), Array(".hidden.md".utf8),
+            Array("新聞報導.md".utf8), Array("2024-11-30-RTHK-香港.html".utf8),
+            [0x2E, 0xCC, 0x81] + Array("x.md".utf8),           // "." + combining acute: not hidden to String
+            [0xD0, 0xC2, 0xC5, 0xB7] + Array(".md".utf8),      // GB18030, not UTF-8
+            [0xF4, 0x8F, 0xBF, 0xB7] + Array(".md".utf8),      // a real U+10FFF7
+            Array("e\u{301}.md".utf8), Array("\u{E9}.md".utf8), // NFD and NFC: two files
+        ]
+        var made = 0
+        for name in names {
+            let path = dir.path + "/" + SystemPath.decode(name)
+            let fd = SystemPath.open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o644)
+            if fd >= 0 { close(fd); made += 1 }
+        }
+        #expect(mkdir(dir.path + "/sub", 0o755) == 0)
+        for name in ["z.md", "y.md"] { close(SystemPath.open(dir.path + "/sub/" + name, O_CREAT | O_WRONLY | O_CLOEXEC, 0o644)) }
+        var config = Configuration(directory: dir.path)
+        config.extensions = [".md", ".html"]
+        let discovery = FileDiscovery(config: config, base: dir.path)
+        for root in [".", "./", dir.path, dir.path + "/"] {
+            let found = discovery.expand([root]).files
+            // The general way: decoded names in byte order, String's hasPrefix, the path from Strings.
+            var expected: [String] = []
+            let prefix = root == "." ? "" : (root.hasSuffix("/") ? root : root + "/")
+            for (name, kind) in try #require(DirectoryReader.entries(PathResolver.absolute(root, base: dir.path))) where !name.hasPrefix(".") {
+                if kind == .directory {
+                    expected += ["y.md", "z.md"].map { prefix + name + "/" + $0 }
+                } else if config.extensions.contains(where: { FileDiscovery.hasSuffixIgnoringASCIICase(name.utf8, $0.utf8) }) {
+                    expected.append(prefix + name)
+                }
+            }
+            // Names that are not UTF-8 sort by their `SystemPath` form: the list is then sorted as before.
+            expected.sort { $0.bytesPrecede($1) }
+            #expect(found.count == expected.count)
+            #expect(zip(found, expected).allSatisfy { $0.hasSameBytes(as: $1) }, "\(Array(found)) vs \(expected)")
+        }
+        #expect(made >= 8)
+    }
+}
