@@ -182,8 +182,8 @@ private struct UncheckedSpill: @unchecked Sendable {
 private final class DecodedFiles: @unchecked Sendable {
     typealias File = (diagnostics: [Diagnostic], lines: [Int: String])
     /// Findings (and files) per batch, and batches held: the decoder runs a bounded way ahead.
-    static let batchSize = 1024
-    static let depth = 4
+    static let batchSize = 256
+    static let depth = 2
     private let condition = NSCondition()
     private var batches: [[File]] = []
     private var closed = false
