@@ -491,7 +491,7 @@ package enum TOMLSubset {
             }
             var keyBytes = line[line.startIndex..<eq].trimmingSpaces()
             if let q = keyBytes.first, q == UInt8(ascii: "\"") || q == UInt8(ascii: "'"), keyBytes.count >= 2 { keyBytes = keyBytes.dropFirst().dropLast() }
-            var valueText = line[(eq + 1)...].trimmingSpaces()
+            let valueText = line[(eq + 1)...].trimmingSpaces()
             // Values that continue on later lines: multi-line strings and arrays.
             if valueText.starts(with: Array("\"\"\"".utf8)) || valueText.starts(with: Array("'''".utf8)) {
                 let delimiter = Array(valueText.prefix(3))
