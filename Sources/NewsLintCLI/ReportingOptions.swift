@@ -79,11 +79,12 @@ package struct ReportingSettings {
         // One buffer reused for every file (a fresh one per file grew page by page: a fifth of the run).
         let lock = Locked(ReportBuffer())
         return { outcome in
-            if stream && !outcome.diagnostics.isEmpty {
+            // Decoded once (a cache hit's findings are decoded from its bytes on each read).
+            let diagnostics = stream ? outcome.diagnostics : []
+            if stream && !diagnostics.isEmpty {
                 lock.withLock { lines in
                     lines.removeAll()
                     // Outcomes arrive sorted; the check keeps any other caller correct.
-                    let diagnostics = outcome.diagnostics
                     if Diagnostic.isSorted(diagnostics) {
                         JSONLinesReporter.appendLines(diagnostics, to: &lines)
                     } else {

@@ -263,11 +263,10 @@ public final class LintCache: @unchecked Sendable {
         return ok ? sealed : nil
     }
 
-    /// The verified entry for `location`, its diagnostics under `displayPath` (decoded here, so a
-    /// warm run decodes on its workers); nil when there is none or it fails its checksum or decode.
-    /// `knownStrings`: strings the entry likely holds (rule ids), shared rather than decoded.
-    /// `decodingDiagnostics` false: the diagnostics are checked for framing only and kept as the
-    /// entry's bytes (`CacheEntry.storedDiagnostics`), decoded once where they are output.
+    /// The verified entry for `location`; nil when there is none or it fails its checksum or decode.
+    /// `decodingDiagnostics` false (the run's path): the diagnostics are checked for framing only and
+    /// kept as the entry's bytes (`CacheEntry.storedDiagnostics`), decoded once where they are
+    /// output; true (tests, tools): decoded here under `displayPath`, sharing `knownStrings` (rule ids).
     package func entry(for location: String, displayPath: String = "", knownStrings: KnownStrings = KnownStrings(),
                        decodingDiagnostics: Bool = true) -> CacheEntry? {
         guard let image else { return nil }

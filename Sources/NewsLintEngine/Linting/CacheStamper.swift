@@ -11,15 +11,28 @@ import Darwin
 /// absolute path again from the root was a fifth of that stat's cost. Each stamp is still taken
 /// by its own call before the file is used; only the walk to its directory is shared. A directory
 /// replaced during the run keeps answering for the one opened (the stamp then describes a file
-/// that was at the path, as a stat racing the rename would).
+/// that was at the path, as a stat racing the rename would), so it decides only cache hits: a file
+/// that is read is stamped again by its path (`Linter.process`).
 package final class DirectoryStamper: @unchecked Sendable {
     /// Directories opened, latest last; closed only when the stamper goes (a descriptor in use by
     /// one worker must not be closed, and its number reused, by another), so past `limit` the
     /// files of further directories are stamped by their full path.
     private let directories = Locked<[(path: [UInt8], fd: Int32)]>([])
-    package static let limit = 64
+    /// At most 64, and a sixteenth of the open-file limit past 32 descriptors: held for the whole
+    /// run, they must not starve the files being read or the cache being saved (`ulimit -n 50`).
+    package let limit: Int
 
-    package init() {}
+    package init(limit: Int = DirectoryStamper.defaultLimit) { self.limit = limit }
+
+    package static var defaultLimit: Int {
+        var rl = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &rl) == 0 else { return 0 }
+        return limit(openFileLimit: UInt64(rl.rlim_cur))
+    }
+
+    package static func limit(openFileLimit soft: UInt64) -> Int {
+        min(64, Int(clamping: soft > 32 ? (soft - 32) / 16 : 0))
+    }
 
     /// A directory that cannot be opened (searchable, not listable) has its files stamped by full path.
     private static let directoryFlags = O_RDONLY | O_DIRECTORY | O_CLOEXEC
@@ -65,7 +78,7 @@ package final class DirectoryStamper: @unchecked Sendable {
             for k in list.indices.reversed() where list[k].path.count == path.count {
                 if list[k].path.withUnsafeBufferPointer({ memcmp($0.baseAddress!, wanted, path.count) == 0 }) { return list[k].fd }
             }
-            guard list.count < Self.limit else { return -1 }
+            guard list.count < limit else { return -1 }
             var cPath = Array(path)
             cPath.append(0)
             let fd = cPath.withUnsafeBufferPointer { p in

@@ -129,8 +129,8 @@ public struct FileOutcome: Sendable {
         }
     }
     private var decodedDiagnostics: [Diagnostic]
-    /// A cache hit's diagnostics (in output order) as the output spill's record bytes, built
-    /// from the cache entry's on the worker; `knownStrings`: strings they likely hold (rule ids).
+    /// A cache hit's diagnostics (in output order) as the output spill's record bytes, as the
+    /// cache entry stores them (framing checked on the worker); `knownStrings`: strings they likely hold (rule ids).
     package var spilledDiagnostics: SpilledDiagnostics?
     package var knownStrings = KnownStrings()
     /// Facts for cross-file rules, by index into the rule set's `crossFile`.
@@ -616,13 +616,16 @@ public final class Linter: Sendable {
             bytes = b
         case .file:
             if let cache {
-                stamp = cache.stamper.stamp(location)
                 cached = cache.entry(for: location, displayPath: path, knownStrings: ruleIDs, decodingDiagnostics: false)
-                if let stamp, let entry = cached, entry.settled, entry.stamp == stamp, entry.dependenciesUnchanged,
-                   let outcome = reuse(entry, path: path, rules: rules) {
+                // A hit is decided by a stamp taken through the stamper's directory descriptor; a
+                // file that is read is stamped again by its path, the way it is read: a directory
+                // replaced during the run must not pair the old file's stamp with the new text.
+                if let entry = cached, entry.settled, let quick = cache.stamper.stamp(location), entry.stamp == quick,
+                   entry.dependenciesUnchanged, let outcome = reuse(entry, path: path, rules: rules) {
                     cache.noteHit()
                     return outcome
                 }
+                stamp = FileStamp.of(location)
             }
             switch FileReader.read(location, maxSize: configuration(for: location).maxFileSize) {
             case let .bytes(b): bytes = b

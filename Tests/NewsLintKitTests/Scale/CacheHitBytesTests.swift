@@ -157,11 +157,11 @@ import Testing
     @Test func directoryStampsMatchFullPathStamps() throws {
         let dir = TemporaryDirectory()
         var paths: [String] = []
-        for d in 0..<(DirectoryStamper.limit + 3) {
+        for d in 0..<(8 + 3) {
             paths.append(dir.write("d\(d)/a.md", "甲\n"))
             paths.append(dir.write("d\(d)/新闻 b.md", "乙乙\n"))
         }
-        let stamper = DirectoryStamper()
+        let stamper = DirectoryStamper(limit: 8)
         for path in paths {
             let stamp = try #require(stamper.stamp(path))
             #expect(stamp == FileStamp.of(path))
@@ -174,6 +174,39 @@ import Testing
         dir.write("d0/a.md", "甲乙丙\n")
         #expect(stamper.stamp(paths[0]) != first)
         #expect(stamper.stamp(paths[0]) == FileStamp.of(paths[0]))
+    }
+
+    /// Directory descriptors are held for the whole run: few when the open-file limit is low.
+    @Test func stamperHoldsFewDirectoriesUnderALowOpenFileLimit() {
+        #expect(DirectoryStamper.limit(openFileLimit: 1024) == 62)
+        #expect(DirectoryStamper.limit(openFileLimit: 1 << 20) == 64)
+        #expect(DirectoryStamper.limit(openFileLimit: UInt64.max) == 64)
+        #expect(DirectoryStamper.limit(openFileLimit: 50) == 1)
+        #expect(DirectoryStamper.limit(openFileLimit: 30) == 0)
+        #expect((0...64).contains(DirectoryStamper.defaultLimit))
+    }
+
+    /// The stamper answers for the directory it opened; a file that is read must be stamped as
+    /// read: after its directory was replaced mid-run, the entry holds the new file's stamp (with
+    /// the old one, putting the old directory back would have answered for it with the new text).
+    @Test func aFileReadAfterItsDirectoryWasReplacedIsStampedAsRead() throws {
+        let dir = TemporaryDirectory()
+        let catalog = try TestDuplicateSlugRule.catalog()
+        let path = dir.write("site/a.md", "---\ntitle: 甲\ndate: 2023-01-01\n---\n本报讯正文。\n")
+        dir.write("next/a.md", "---\ntitle: 乙\ndate: 2023-01-01\n---\n本报讯另一篇正文，长一些。\n")
+        let cacheDir = dir.path + "/.cache"
+        let cache = try #require(LintCache.open(directory: cacheDir, key: 11))
+        // The stamper holds site/'s descriptor, as after the run's earlier files there.
+        #expect(cache.stamper.stamp(path) != nil)
+        let old = try #require(FileStamp.of(path))
+        try FileManager.default.moveItem(atPath: dir.path + "/site", toPath: dir.path + "/old")
+        try FileManager.default.moveItem(atPath: dir.path + "/next", toPath: dir.path + "/site")
+        _ = try Linter.forTest(root: dir.path, catalog: catalog, cache: cache).lint([.file(path)])
+        try cache.save()
+        let reopened = try #require(LintCache.open(directory: cacheDir, key: 11))
+        let entry = try #require(reopened.entry(for: path))
+        #expect(entry.stamp == FileStamp.of(path))
+        #expect(entry.stamp != old)
     }
 }
 
