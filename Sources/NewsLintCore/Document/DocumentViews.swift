@@ -27,85 +27,27 @@ package final class DocumentViews: Sendable {
 
     package init() {}
 
-    package func scalars(_ compute: () -> ScalarDecode) -> ScalarDecode {
-        if let value = stored.withLock({ $0.scalars }) { return value }
+    /// The stored value, or `compute`'s (outside the lock) stored unless another thread stored first.
+    /// Private and always inlined: each view gets its own concrete copy (no run-time generics).
+    @inline(__always)
+    private func value<T: Sendable>(_ read: (borrowing Stored) -> T?, _ write: (inout Stored, T) -> Void, _ compute: () -> T) -> T {
+        if let value = stored.withLock({ read($0) }) { return value }
         let computed = compute()
         return stored.withLock { s in
-            if let value = s.scalars { return value }
-            s.scalars = computed
+            if let value = read(s) { return value }
+            write(&s, computed)
             return computed
         }
     }
 
-    package func html(_ compute: () -> HTMLView) -> HTMLView {
-        if let value = stored.withLock({ $0.html }) { return value }
-        let computed = compute()
-        return stored.withLock { s in
-            if let value = s.html { return value }
-            s.html = computed
-            return computed
-        }
-    }
-
-    package func htmlElements(_ compute: () -> HTMLElements) -> HTMLElements {
-        if let value = stored.withLock({ $0.htmlElements }) { return value }
-        let computed = compute()
-        return stored.withLock { s in
-            if let value = s.htmlElements { return value }
-            s.htmlElements = computed
-            return computed
-        }
-    }
-
-    package func htmlBlockRanges(_ compute: () -> [HTMLView.BlockRange]) -> [HTMLView.BlockRange] {
-        if let value = stored.withLock({ $0.htmlBlockRanges }) { return value }
-        let computed = compute()
-        return stored.withLock { s in
-            if let value = s.htmlBlockRanges { return value }
-            s.htmlBlockRanges = computed
-            return computed
-        }
-    }
-
-    package func isSiteTemplate(_ compute: () -> Bool) -> Bool {
-        if let value = stored.withLock({ $0.isSiteTemplate }) { return value }
-        let computed = compute()
-        return stored.withLock { s in
-            if let value = s.isSiteTemplate { return value }
-            s.isSiteTemplate = computed
-            return computed
-        }
-    }
-
-    package func normalizedBody(_ compute: () -> NormalizedBodyView) -> NormalizedBodyView {
-        if let value = stored.withLock({ $0.normalizedBody }) { return value }
-        let computed = compute()
-        return stored.withLock { s in
-            if let value = s.normalizedBody { return value }
-            s.normalizedBody = computed
-            return computed
-        }
-    }
-
-    package func proseUnits(_ compute: () -> [(line: Int, range: Range<Int>)]) -> [(line: Int, range: Range<Int>)] {
-        if let value = stored.withLock({ $0.proseUnits }) { return value }
-        let computed = compute()
-        return stored.withLock { s in
-            if let value = s.proseUnits { return value }
-            s.proseUnits = computed
-            return computed
-        }
-    }
-
-    package func bytePairs(_ compute: () -> BytePairCensus) -> BytePairCensus {
-        if let value = stored.withLock({ $0.bytePairs }) { return value }
-        let computed = compute()
-        return stored.withLock { s in
-            if let value = s.bytePairs { return value }
-            s.bytePairs = computed
-            return computed
-        }
-    }
+    package func scalars(_ compute: () -> ScalarDecode) -> ScalarDecode { value({ $0.scalars }, { $0.scalars = $1 }, compute) }
+    package func html(_ compute: () -> HTMLView) -> HTMLView { value({ $0.html }, { $0.html = $1 }, compute) }
+    package func htmlElements(_ compute: () -> HTMLElements) -> HTMLElements { value({ $0.htmlElements }, { $0.htmlElements = $1 }, compute) }
+    package func htmlBlockRanges(_ compute: () -> [HTMLView.BlockRange]) -> [HTMLView.BlockRange] { value({ $0.htmlBlockRanges }, { $0.htmlBlockRanges = $1 }, compute) }
+    package func isSiteTemplate(_ compute: () -> Bool) -> Bool { value({ $0.isSiteTemplate }, { $0.isSiteTemplate = $1 }, compute) }
+    package func normalizedBody(_ compute: () -> NormalizedBodyView) -> NormalizedBodyView { value({ $0.normalizedBody }, { $0.normalizedBody = $1 }, compute) }
+    package func proseUnits(_ compute: () -> [(line: Int, range: Range<Int>)]) -> [(line: Int, range: Range<Int>)] { value({ $0.proseUnits }, { $0.proseUnits = $1 }, compute) }
+    package func bytePairs(_ compute: () -> BytePairCensus) -> BytePairCensus { value({ $0.bytePairs }, { $0.bytePairs = $1 }, compute) }
 }
 
 /// The body as the duplicate rules compare it (filled by the rules layer's `BodyNormalizer`): its
