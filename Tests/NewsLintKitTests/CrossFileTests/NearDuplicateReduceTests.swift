@@ -10,8 +10,6 @@ import Testing
 /// `content-near-duplicate`'s reduce: the band grouping and the boilerplate minima give exactly
 /// what the simple forms they replaced gave (a sort by (hash, rep); a count over all 65,536 values).
 @Suite struct NearDuplicateReduceTests {
-    typealias Generator = NearDuplicateSignatureTests.Generator
-
     /// The groups of two or more that the sort found: equal runs of hashes, reps ascending.
     static func groupsBySorting(_ keys: [(UInt64, Int32)]) -> [[Int32]] {
         let sorted = keys.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
@@ -27,7 +25,7 @@ import Testing
     }
 
     @Test func bandBucketsFindTheGroupsTheSortFound() {
-        var random = Generator(state: 5)
+        var random = SeededRandom(seed: 5)
         var buckets = BandBuckets()
         for round in 0..<300 {
             let count = random.below(round % 3 == 0 ? 20 : 2000)
@@ -58,7 +56,7 @@ import Testing
     }
 
     @Test func commonMinimaMatchAFullCount() {
-        var random = Generator(state: 17)
+        var random = SeededRandom(seed: 17)
         for round in 0..<40 {
             let permutations = [8, 16, 144][round % 3]
             let count = random.below(400)

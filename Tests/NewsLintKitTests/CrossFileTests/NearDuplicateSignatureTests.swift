@@ -11,15 +11,6 @@ import Testing
 /// how well agreement between two signatures estimates the Jaccard similarity of the shingle sets.
 @Suite struct NearDuplicateSignatureTests {
     /// Deterministic pseudo-random scalars (tests must not depend on the system's random source).
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            return mix64(state)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func hanzi(_ count: Int) -> [UInt32] { (0..<count).map { _ in UInt32(0x4E00 + below(3000)) } }
-    }
 
     static func text(_ scalars: [UInt32]) -> String { String(String.UnicodeScalarView(scalars.compactMap(Unicode.Scalar.init))) }
 
@@ -36,7 +27,7 @@ import Testing
 
     @Test func densificationFillsEveryBinFromAFilledOne() throws {
         let rule = try ContentNearDuplicateRule(options: RuleOptions())
-        var random = Generator(state: 11)
+        var random = SeededRandom(seed: 11)
         // 50 scalars: 46 shingles for 144 bins, so most bins are empty before densification.
         let body = random.hanzi(50)
         let minima = try #require(ContentNearDuplicateRule.binMinima(body, size: 5, bins: 144, budget: nil))
@@ -61,7 +52,7 @@ import Testing
 
     @Test func identicalBodiesGiveIdenticalSignatures() throws {
         let rule = try ContentNearDuplicateRule(options: RuleOptions())
-        var random = Generator(state: 12)
+        var random = SeededRandom(seed: 12)
         let body = Self.text(random.hanzi(800))
         let a = try #require(rule.collect(Document(path: "a.md", text: "---\ntitle: 甲\n---\n" + body + "\n")))
         // Other front matter, a blank line and full-width spacing: the same normalised body.
@@ -72,7 +63,7 @@ import Testing
 
     @Test func shortAndEmptyBodies() throws {
         let rule = try ContentNearDuplicateRule(options: RuleOptions())
-        var random = Generator(state: 13)
+        var random = SeededRandom(seed: 13)
         #expect(rule.collect(Document(path: "a.md", text: "")) == nil)
         #expect(rule.collect(Document(path: "a.md", text: "---\ntitle: t\n---\n")) == nil)
         #expect(rule.collect(Document(path: "a.md", text: Self.text(random.hanzi(49)) + "\n")) == nil)
@@ -91,7 +82,7 @@ import Testing
     /// similarity, and the mean error over many pairs is small (no bias from densification).
     @Test func estimateTracksExactJaccard() throws {
         let rule = try ContentNearDuplicateRule(options: RuleOptions())
-        var random = Generator(state: 14)
+        var random = SeededRandom(seed: 14)
         var errors: [Double] = []
         for shared in [100, 300, 600, 900, 1200] {
             for own in [40, 150, 300] {
@@ -115,7 +106,7 @@ import Testing
     /// is noisier but not biased.
     @Test func estimateOfShortBodiesIsUnbiased() throws {
         let rule = try ContentNearDuplicateRule(options: RuleOptions())
-        var random = Generator(state: 15)
+        var random = SeededRandom(seed: 15)
         var errors: [Double] = []
         for _ in 0..<60 {
             let common = random.hanzi(60)
@@ -137,4 +128,9 @@ import Testing
         let old = Data("{\"hash\":9,\"line\":4,\"signature\":[\(Array(repeating: "3", count: 144).joined(separator: ","))]}".utf8)
         #expect(throws: DecodingError.self) { try rule.decodeFact(old) }
     }
+}
+
+extension SeededRandom {
+    /// `count` random ideographs from the start of the CJK block.
+    mutating func hanzi(_ count: Int) -> [UInt32] { (0..<count).map { _ in UInt32(0x4E00 + below(3000)) } }
 }

@@ -19,6 +19,7 @@ struct SeededRandom: RandomNumberGenerator {
     }
     mutating func chance(_ p: Double) -> Bool { Double(next() % 10_000) / 10_000 < p }
     mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
 /// Generates news documents with a seeded random mix of every defect family, in both

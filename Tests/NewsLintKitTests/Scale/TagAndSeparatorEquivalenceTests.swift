@@ -11,14 +11,6 @@ import Testing
 /// of `HTMLElements`, `HTMLView.tagName` without an array per tag, and the title separator search
 /// in one walk.
 @Suite struct TagAndSeparatorEquivalenceTests {
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            return mix64(state)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
 
     /// Every name of the sets, and names in none, answer from the tables as from the sets.
     @Test func tagTablesAnswerLikeTheNameSets() {
@@ -56,7 +48,7 @@ import Testing
     }
 
     @Test func tagNameEqualsTheMappedDecode() {
-        var random = Generator(state: 7)
+        var random = SeededRandom(seed: 7)
         let alphabet: [UInt8] = Array("aZdivSPANh1-_:".utf8) + [0xC3, 0xA9, 0xE4, 0xB8, 0xAD, 0xFF, 0x80]
         for _ in 0..<3_000 {
             let bytes = (0..<random.below(40)).map { _ in alphabet[random.below(alphabet.count)] }
@@ -89,7 +81,7 @@ import Testing
     }
 
     @Test func separatorSearchInOneWalkEqualsThePlainSearch() {
-        var random = Generator(state: 11)
+        var random = SeededRandom(seed: 11)
         let pieces = ["新闻", " ", "|", "｜", "-", " - ", "—", "——", "_", ":", "：", ">", "->", "-->", "»", "＞", "→", "a", "·", " · "]
         let lists = [TitleAffix.suffixSeparators, TitleAffix.prefixSeparators, TitleRepeatedAffixRule.separators, [], [[]], [Array("--".utf8), Array("-".utf8)]]
         for _ in 0..<5_000 {
