@@ -18,7 +18,7 @@ public final class DiagnosticSpill {
     /// Strings the run's diagnostics likely hold (rule ids: `FileOutcome.knownStrings`), for the decode.
     private var knownStrings = KnownStrings()
 
-    /// Appends one file's diagnostics: a cache hit's as the record bytes its worker built
+    /// Appends one file's diagnostics: a cache hit's as the bytes its cache entry stores
     /// (`FileOutcome.spilledDiagnostics`), copied as they are; any other's encoded here.
     package func append(_ outcome: FileOutcome) {
         guard let spilled = outcome.spilledDiagnostics else {
@@ -27,31 +27,34 @@ public final class DiagnosticSpill {
         }
         guard spilled.count > 0 else { return }
         knownStrings = outcome.knownStrings
-        record.bytes.removeAll(keepingCapacity: true)
-        record.string(outcome.path)
-        record.varint(UInt64(spilled.count))
-        record.bytes.append(contentsOf: spilled.bytes[spilled.range])
-        record.varint(0)
-        buffer.varint(UInt64(record.bytes.count))
-        buffer.bytes.append(contentsOf: record.bytes)
-        if buffer.bytes.count >= threshold { flush() }
+        appendRecord(path: outcome.path, count: spilled.count) { record in
+            record.bytes.append(contentsOf: spilled.bytes[spilled.range])
+            record.varint(0)
+        }
     }
 
     /// Appends one file's diagnostics (all of one path, in output order) and the source lines
     /// the pass captured for them (so reporters quoting them need not read the file again).
     public func append(_ diagnostics: [Diagnostic], lines: [Int: String] = [:]) {
         guard let path = diagnostics.first?.path else { return }
-        // One record buffer and string table reused for every file (two allocations per file less).
-        record.bytes.removeAll(keepingCapacity: true)
         strings.written.removeAll(keepingCapacity: true)
-        record.string(path)
-        record.varint(UInt64(diagnostics.count))
-        for d in diagnostics { record.diagnostic(d) { strings.write($1, to: &$0) } }
-        record.varint(UInt64(lines.count))
-        for (n, text) in lines.sorted(by: { $0.key < $1.key }) {
-            record.varint(UInt64(max(0, n)))
-            record.string(text)
+        appendRecord(path: path, count: diagnostics.count) { record in
+            for d in diagnostics { record.diagnostic(d) { strings.write($1, to: &$0) } }
+            record.varint(UInt64(lines.count))
+            for (n, text) in lines.sorted(by: { $0.key < $1.key }) {
+                record.varint(UInt64(max(0, n)))
+                record.string(text)
+            }
         }
+    }
+
+    /// One record: its length, the path, the count, then what `body` writes (the diagnostics and
+    /// the captured lines). One record buffer is reused for every file (an allocation per file less).
+    private func appendRecord(path: String, count: Int, _ body: (inout ByteWriter) -> Void) {
+        record.bytes.removeAll(keepingCapacity: true)
+        record.string(path)
+        record.varint(UInt64(count))
+        body(&record)
         buffer.varint(UInt64(record.bytes.count))
         buffer.bytes.append(contentsOf: record.bytes)
         if buffer.bytes.count >= threshold { flush() }
