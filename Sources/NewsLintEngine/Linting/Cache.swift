@@ -742,21 +742,13 @@ extension ByteReader {
     /// stores them so), checking its framing as `spilledDiagnostics` would without building it;
     /// `strings`: how many strings the record has spelled out so far. False when malformed.
     package mutating func skipSpilledDiagnostic(strings: inout Int) -> Bool {
-        guard skipSpilledString(&strings), let sev = byte(), sev <= 2, int() != nil, int() != nil, int() != nil, int() != nil,
-              skipSpilledString(&strings), let hasFix = byte(), hasFix <= 2 else { return false }
-        if hasFix != 0 {
-            guard skipSpilledString(&strings), let editCount = int() else { return false }
-            for _ in 0..<editCount {
-                guard let lo = int(), let hi = int(), lo <= hi, let n = int(), skip(n) != nil else { return false }
-            }
-        }
-        return true
+        skipDiagnostic { $0.skipSpilledString(&strings) }
     }
 
     private mutating func skipSpilledString(_ strings: inout Int) -> Bool {
         guard let ref = int() else { return false }
         if ref > 0 { return ref <= strings }
-        guard let n = int(), skip(n) != nil else { return false }
+        guard skipString() else { return false }
         strings += 1
         return true
     }
@@ -764,15 +756,27 @@ extension ByteReader {
     /// Steps over one diagnostic written by `ByteWriter.diagnostic`, checking its framing (as
     /// `diagnostic(path:text:)` would) without building it; false when malformed.
     package mutating func skipDiagnostic() -> Bool {
-        guard let n = int(), skip(n) != nil, let sev = byte(), sev <= 2, int() != nil, int() != nil, int() != nil, int() != nil,
-              let m = int(), skip(m) != nil, let hasFix = byte(), hasFix <= 2 else { return false }
+        skipDiagnostic { $0.skipString() }
+    }
+
+    /// The same with the rule id, message and fix description stepped over by `text`.
+    @inline(__always)
+    private mutating func skipDiagnostic(text: (inout ByteReader) -> Bool) -> Bool {
+        guard text(&self), let sev = byte(), sev <= 2, int() != nil, int() != nil, int() != nil, int() != nil,
+              text(&self), let hasFix = byte(), hasFix <= 2 else { return false }
         if hasFix != 0 {
-            guard let d = int(), skip(d) != nil, let editCount = int() else { return false }
+            guard text(&self), let editCount = int() else { return false }
             for _ in 0..<editCount {
-                guard let lo = int(), let hi = int(), lo <= hi, let r = int(), skip(r) != nil else { return false }
+                guard let lo = int(), let hi = int(), lo <= hi, skipString() else { return false }
             }
         }
         return true
+    }
+
+    /// Steps over a length-prefixed string or blob.
+    private mutating func skipString() -> Bool {
+        guard let n = int() else { return false }
+        return skip(n) != nil
     }
 }
 
