@@ -81,8 +81,11 @@ package enum LintOutput {
                 fixedStdin = outcome.fix?.fixed ?? original
                 inMemory[outcome.path] = fixedStdin
             }
-            guard !countsMerged, !outcome.diagnostics.isEmpty else { return }
-            count(outcome.diagnostics)
+            guard !countsMerged else { return }
+            // Read once: a cache hit's findings are decoded from its bytes on each read.
+            let diagnostics = outcome.diagnostics
+            guard !diagnostics.isEmpty else { return }
+            count(diagnostics)
             totals.files += 1
         })
         progress?.finish()
