@@ -128,7 +128,7 @@ public struct FileStamp: Sendable, Equatable {
 /// (`CacheFileImage`) and looked up through the index in place: opening a cache reads its header and trailer,
 /// and a run holds neither the file nor a table of it.
 public final class LintCache: @unchecked Sendable {
-    public static let magic: [UInt8] = Array("NLCACHE7".utf8)
+    public static let magic: [UInt8] = Array("NLCACHE8".utf8)
     package static let headerSize = 16
     package static let trailerSize = 24
     package static let indexRecordSize = 16
@@ -581,6 +581,12 @@ package struct CacheEntry: Sendable {
     package var diagnostics: [Diagnostic]
     /// The diagnostics as the entry's bytes, when read without decoding them (`decodingDiagnostics`).
     package var storedDiagnostics: SpilledDiagnostics?
+    /// The source lines the pass captured for the diagnostics (`LintSettings.captureSourceLines`;
+    /// empty when that run did not): a hit answers code frames without reading the file. When read
+    /// without decoding, `storedDiagnostics.lines` has them.
+    package var sourceLines: [Int: String] = [:]
+    /// Longest line (UTF-8 bytes) an entry stores.
+    package static let storedLineLimit = 4096
     /// Encoded cross-file facts by rule id (when decoded, slices of the loaded cache file: a cache
     /// hit hands them to the fact columns as they are).
     package var facts: [(rule: String, data: ArraySlice<UInt8>)]
@@ -646,10 +652,12 @@ package struct CacheEntry: Sendable {
         if let stored = storedDiagnostics {
             w.varint(UInt64(stored.count))
             w.bytes.append(contentsOf: stored.bytes[stored.range])
+            if let lines = stored.lines { w.bytes.append(contentsOf: stored.bytes[lines]) } else { w.varint(0) }
         } else {
             w.varint(UInt64(diagnostics.count))
             var strings = SpilledStrings.Writer()
             for d in diagnostics { w.diagnostic(d) { strings.write($1, to: &$0) } }
+            w.sourceLines(sourceLines)
         }
     }
 
@@ -695,17 +703,22 @@ package struct CacheEntry: Sendable {
         guard let stamp = FileStamp.decode(&r), let settled = r.byte(), let hash = r.u64(), let byteCount = r.int(),
               let count = r.int() else { return nil }
         var diagnostics: [Diagnostic] = []
+        var sourceLines: [Int: String] = [:]
         var stored: SpilledDiagnostics?
         var strings = RecentStrings(pinned: knownStrings)
         if decodingDiagnostics {
             var texts: [String] = []
-            guard let decoded = r.spilledDiagnostics(count, path: displayPath, strings: &texts, recent: &strings) else { return nil }
+            guard let decoded = r.spilledDiagnostics(count, path: displayPath, strings: &texts, recent: &strings),
+                  let lines = r.sourceLines() else { return nil }
             diagnostics = decoded
+            sourceLines = lines
         } else {
             let start = r.position
             var texts = 0
             for _ in 0..<count { guard r.skipSpilledDiagnostic(strings: &texts) else { return nil } }
-            stored = SpilledDiagnostics(bytes: bytes, range: start..<r.position, count: count)
+            let end = r.position
+            guard r.skipSourceLines() else { return nil }
+            stored = SpilledDiagnostics(bytes: bytes, range: start..<end, count: count, lines: end..<r.position)
         }
         guard let factCount = r.int() else { return nil }
         var facts: [(rule: String, data: ArraySlice<UInt8>)] = []
@@ -733,6 +746,7 @@ package struct CacheEntry: Sendable {
                                diagnostics: diagnostics, facts: facts, dependencies: dependencies,
                                crossFileRegions: regions.isEmpty ? nil : regions, regionsKnown: known == 1, factDigest: factDigest)
         entry.storedDiagnostics = stored
+        entry.sourceLines = sourceLines
         return entry
     }
 }
@@ -743,6 +757,29 @@ extension ByteReader {
     /// `strings`: how many strings the record has spelled out so far. False when malformed.
     package mutating func skipSpilledDiagnostic(strings: inout Int) -> Bool {
         skipDiagnostic { $0.skipSpilledString(&strings) }
+    }
+
+    /// Steps over a source-lines section (`ByteWriter.sourceLines`), checking its framing; false
+    /// when malformed. Its text is not validated here: `sourceLines()` leaves out a line that is
+    /// not UTF-8 (the output then reads that line from the file).
+    package mutating func skipSourceLines() -> Bool {
+        guard let count = int() else { return false }
+        for _ in 0..<count {
+            guard int() != nil, let n = int(), skip(n) != nil else { return false }
+        }
+        return true
+    }
+
+    /// A source-lines section (`ByteWriter.sourceLines`); nil when its framing is malformed.
+    package mutating func sourceLines() -> [Int: String]? {
+        guard let count = int() else { return nil }
+        var lines: [Int: String] = [:]
+        for _ in 0..<count {
+            guard let n = int(), let length = int(), let range = skip(length) else { return nil }
+            let text = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+            if let text { lines[n] = text }
+        }
+        return lines
     }
 
     private mutating func skipSpilledString(_ strings: inout Int) -> Bool {
@@ -795,6 +832,15 @@ package struct ByteWriter {
         var x = v
         while x >= 0x80 { bytes.append(UInt8(truncatingIfNeeded: x) | 0x80); x >>= 7 }
         bytes.append(UInt8(x))
+    }
+    /// Source lines by number, ascending: the count, then each number and text (the output
+    /// spill's record ends with this section, and a cache entry stores it so).
+    package mutating func sourceLines(_ lines: [Int: String]) {
+        varint(UInt64(lines.count))
+        for (n, text) in lines.sorted(by: { $0.key < $1.key }) {
+            varint(UInt64(max(0, n)))
+            string(text)
+        }
     }
     package mutating func blob(_ b: [UInt8]) { varint(UInt64(b.count)); bytes.append(contentsOf: b) }
     package mutating func blob(_ b: ArraySlice<UInt8>) { varint(UInt64(b.count)); bytes.append(contentsOf: b) }

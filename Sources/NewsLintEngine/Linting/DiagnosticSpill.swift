@@ -29,7 +29,7 @@ public final class DiagnosticSpill {
         knownStrings = outcome.knownStrings
         appendRecord(path: outcome.path, count: spilled.count) { record in
             record.bytes.append(contentsOf: spilled.bytes[spilled.range])
-            record.varint(0)
+            if let lines = spilled.lines { record.bytes.append(contentsOf: spilled.bytes[lines]) } else { record.varint(0) }
         }
     }
 
@@ -40,11 +40,7 @@ public final class DiagnosticSpill {
         strings.written.removeAll(keepingCapacity: true)
         appendRecord(path: path, count: diagnostics.count) { record in
             for d in diagnostics { record.diagnostic(d) { strings.write($1, to: &$0) } }
-            record.varint(UInt64(lines.count))
-            for (n, text) in lines.sorted(by: { $0.key < $1.key }) {
-                record.varint(UInt64(max(0, n)))
-                record.string(text)
-            }
+            record.sourceLines(lines)
         }
     }
 
@@ -147,12 +143,7 @@ public final class DiagnosticSpill {
                 guard let path = record.string(), let count = record.int() else { return false }
                 var strings: [String] = []
                 guard let diagnostics = record.spilledDiagnostics(count, path: path, strings: &strings, recent: &recent) else { return false }
-                guard let lineCount = record.int() else { return false }
-                var lines: [Int: String] = [:]
-                for _ in 0..<lineCount {
-                    guard let n = record.int(), let text = record.string() else { return false }
-                    lines[n] = text
-                }
+                guard let lines = record.sourceLines() else { return false }
                 position = r.position
                 body(diagnostics, lines)
             }
@@ -346,11 +337,14 @@ package struct SpilledDiagnostics: Sendable {
     package let bytes: [UInt8]
     package let range: Range<Int>
     package let count: Int
+    /// The entry's source-lines section (`ByteWriter.sourceLines`), when it has one.
+    package let lines: Range<Int>?
 
-    package init(bytes: [UInt8], range: Range<Int>? = nil, count: Int) {
+    package init(bytes: [UInt8], range: Range<Int>? = nil, count: Int, lines: Range<Int>? = nil) {
         self.bytes = bytes
         self.range = range ?? 0..<bytes.count
         self.count = count
+        self.lines = lines
     }
 
     package func decode(path: String, knownStrings: KnownStrings) -> [Diagnostic]? {

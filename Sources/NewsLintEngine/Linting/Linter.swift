@@ -664,9 +664,12 @@ public final class Linter: Sendable {
             // order: a hit hands them on as they are stored.
             var sorted = outcome.diagnostics
             if !Diagnostic.isSorted(sorted) { sorted.sort(by: Diagnostic.outputOrder) }
-            let entry = CacheEntry(location: location, stamp: stamp, settled: false, contentHash: hash, byteCount: bytes.count,
+            var entry = CacheEntry(location: location, stamp: stamp, settled: false, contentHash: hash, byteCount: bytes.count,
                                    diagnostics: sorted, facts: facts, dependencies: recorder.probed.map { ($0, FileStamp.of($0)) },
                                    crossFileRegions: outcome.suppressions, regionsKnown: outcome.suppressionsKnown)
+            // Long lines (minified HTML, a whole article on one line) are left to be read back: the
+            // cache would otherwise hold a second copy of such a corpus.
+            entry.sourceLines = (outcome.sourceLines ?? [:]).filter { $0.value.utf8.count <= CacheEntry.storedLineLimit }
             cache.record(entry)
             var recorded = outcome
             recorded.diagnostics = sorted

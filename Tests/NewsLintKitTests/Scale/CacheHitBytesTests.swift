@@ -210,3 +210,110 @@ import Testing
     }
 }
 
+
+/// The source lines a text or SARIF run captured travel with a cache hit, so its code frames need
+/// not read the file again.
+@Suite struct CacheHitSourceLinesTests {
+    static let lines: [Int: String] = [1: "第一行 tail  ", 7: "", 12: "回歸 café\tx"]
+
+    @Test func entryKeepsCapturedLinesAndTheSpillHandsThemOn() throws {
+        let findings = Array(CacheHitBytesTests.findings(path: "新闻/a.md").prefix(12))
+        var entry = CacheEntry(location: "/corpus/新闻/a.md", stamp: FileStamp(size: 9, mtimeSeconds: 1, mtimeNanoseconds: 2, inode: 3), settled: true,
+                               contentHash: 5, byteCount: 9, diagnostics: findings, facts: [])
+        entry.sourceLines = Self.lines
+        var w = ByteWriter()
+        entry.encode(into: &w)
+        let decoded = try #require(CacheEntry.decode(w.bytes, range: 0..<w.bytes.count, displayPath: "新闻/a.md"))
+        #expect(decoded.sourceLines == Self.lines && decoded.diagnostics == findings)
+        let lazy = try #require(CacheEntry.decode(w.bytes, range: 0..<w.bytes.count, displayPath: "新闻/a.md", decodingDiagnostics: false))
+        let stored = try #require(lazy.storedDiagnostics)
+        #expect(stored.lines != nil)
+        // Recorded again from the lazy form: the same bytes, lines included.
+        var again = ByteWriter()
+        lazy.encode(into: &again)
+        #expect(again.bytes == w.bytes)
+        // Through the spill, as the run's delivery hands on a hit.
+        let spill = DiagnosticSpill()
+        var hit = FileOutcome(path: "新闻/a.md", diagnostics: [], facts: [], byteCount: 9, fix: nil, ioFailure: false)
+        hit.spilledDiagnostics = stored
+        spill.append(hit)
+        var read: [([Diagnostic], [Int: String])] = []
+        #expect(spill.forEachFile { read.append(($0, $1)) })
+        #expect(read.count == 1 && read.first?.0 == findings && read.first?.1 == Self.lines)
+        // Every truncation is rejected, never a crash.
+        for end in 0..<w.bytes.count {
+            #expect(CacheEntry.decode(w.bytes, range: 0..<end, decodingDiagnostics: false) == nil)
+        }
+    }
+
+    /// A stored line that is not UTF-8 (a damaged entry whose checksum still held) is left out:
+    /// the output reads that line from the file instead of stopping.
+    @Test func aLineThatIsNotUTF8IsLeftOut() {
+        var w = ByteWriter()
+        w.varint(2)
+        w.varint(3)
+        w.blob([0xE5, 0x9B])
+        w.varint(4)
+        w.string("好")
+        var skip = ByteReader(w.bytes, range: 0..<w.bytes.count)
+        #expect(skip.skipSourceLines() && skip.atEnd)
+        var r = ByteReader(w.bytes, range: 0..<w.bytes.count)
+        #expect(r.sourceLines() == [4: "好"])
+    }
+
+    /// A hit hands the output the lines the missing run captured (all but the one too long to
+    /// store), so the text format reads nothing back for them; the output matches the cold run's.
+    @Test func hitCarriesTheCapturedLinesButNotLongOnes() throws {
+        let dir = TemporaryDirectory()
+        let long = String(repeating: "長", count: CacheEntry.storedLineLimit / 3 + 10)
+        dir.write("a.md", "---\ntitle: t\ndate: 2024-01-01\n---\nline one \n\(long)甲 \nend \n")
+        dir.write("b.md", "---\ntitle: b\ndate: 2024-01-01\n---\n正文 \n")
+        let inputs = LintInputList(["a.md", "b.md"].map { LintInput.file($0) })
+        func linter(_ cache: LintCache?) throws -> Linter {
+            var settings = LintSettings()
+            settings.baseDirectory = dir.path
+            settings.cache = cache
+            settings.captureSourceLines = true
+            settings.filter = RuleFilter(select: ["trailing-whitespace"])
+            let config = try Configuration.parse("{}", file: dir.path + "/.lint.json", directory: dir.path, catalog: &catalog)
+            return try Linter(catalog: catalog, config: config, settings: settings)
+        }
+        var catalog = Catalog.builtin
+        func merged(_ linter: Linter) -> [String: [Int: String]] {
+            var out: [String: [Int: String]] = [:]
+            LintRun(linter: linter, request: LintRequest(inputs: inputs)).merge { group, lines in
+                if let path = group.first?.path { out[path] = lines }
+            }
+            return out
+        }
+        let cold = try #require(LintCache.open(directory: dir.path + "/.cache", key: 21))
+        let captured = merged(try linter(cold))
+        #expect(captured["a.md"]?.keys.sorted() == [5, 6, 7] && captured["b.md"] == [5: "正文 "])
+        try cold.save()
+        let warm = try #require(LintCache.open(directory: dir.path + "/.cache", key: 21))
+        let outcomes = Locked<[FileOutcome]>([])
+        let warmLinter = try linter(warm)
+        _ = warmLinter.lintStreaming(inputs, observer: { o in outcomes.withLock { $0.append(o) } }) { _ in }
+        let hits = outcomes.withLock { $0 }.filter(\.answeredFromCache).count
+        #expect(hits == 2)
+        let again = try #require(LintCache.open(directory: dir.path + "/.cache", key: 21))
+        let stored = merged(try linter(again))
+        #expect(stored["a.md"] == [5: "line one ", 7: "end "])
+        #expect(stored["b.md"] == [5: "正文 "])
+    }
+
+    /// The text format's output is the same cold and warm.
+    @Test func warmTextOutputMatchesCold() throws {
+        let dir = TemporaryDirectory()
+        let long = String(repeating: "長", count: CacheEntry.storedLineLimit / 3 + 10)
+        dir.write("corpus/a.md", "---\ntitle: t\n---\nline one \n\(long)甲 \nend \n")
+        dir.write("corpus/b.md", "正文 \n第二行。\t\n")
+        func run() -> CLIRun {
+            CLIRun.run(["--no-config", "--cache-dir", dir.path + "/cache", "corpus"], cwd: dir.path)
+        }
+        let cold = run()
+        #expect(cold.stdout.contains("line one") && cold.stdout.contains("長甲") && cold.stdout.contains("第二行"))
+        let warm = run()
+        #expect(warm.stdout == cold.stdout && warm.status == cold.status)
+    }
+}
