@@ -160,11 +160,84 @@ public struct TextReporter {
 
     /// A display window of at most ~100 columns around `column`, and the caret's display offset in it.
     package static func window(_ line: String, column: Int) -> (String, Int) {
-        window(Array(line.unicodeScalars), column: column)
+        var cursor = LineCursor()
+        return window(line, column: column, cursor: &cursor)
     }
 
-    /// Same, over a line already split into scalars (cached per line by the caller): the work is
-    /// proportional to the window, not the line, so many findings on one long line stay linear.
+    /// Same, walking the line's UTF-8 from `cursor` (where the previous caret on this line was)
+    /// when the column is at or after it: findings on one line come in column order, so many of
+    /// them on one long line stay linear, and only the bytes up to the window are looked at.
+    package static func window(_ line: String, column: Int, cursor: inout LineCursor) -> (String, Int) {
+        var line = line
+        return line.withUTF8 { u in
+            let n = u.count
+            let target = max(0, column - 1)
+            if cursor.scalar > target || cursor.byte > n { cursor = LineCursor() }
+            while cursor.scalar < target && cursor.byte < n {
+                cursor.byte = nextScalarStart(u, after: cursor.byte)
+                cursor.scalar += 1
+            }
+            let caret = cursor.byte
+            let maxWidth = 100
+            var start = caret
+            var width = 0
+            while start > 0 {
+                var previous = start - 1
+                while previous > 0 && u[previous] & 0xC0 == 0x80 { previous -= 1 }
+                let w = DisplayWidth.of(scalar(u, at: previous))
+                guard width + w <= maxWidth * 2 / 3 else { break }
+                width += w
+                start = previous
+            }
+            var end = caret
+            var total = width
+            while end < n {
+                let w = DisplayWidth.of(scalar(u, at: end))
+                guard total + w <= maxWidth else { break }
+                total += w
+                end = nextScalarStart(u, after: end)
+            }
+            var shown = String.UnicodeScalarView()
+            if start > 0 { shown.append("…") }
+            var at = start
+            while at < end {
+                let s = scalar(u, at: at)
+                shown.append(s.value == 0x09 ? " " : (DisplayWidth.isControl(s) ? "�" : s))
+                at = nextScalarStart(u, after: at)
+            }
+            if end < n { shown.append("…") }
+            return (String(shown), width + (start > 0 ? 1 : 0))
+        }
+    }
+
+    /// A scalar's position on a line: its index and the byte it starts at.
+    package struct LineCursor {
+        var scalar = 0
+        var byte = 0
+        package init() {}
+    }
+
+    @inline(__always)
+    private static func nextScalarStart(_ u: UnsafeBufferPointer<UInt8>, after i: Int) -> Int {
+        var j = i + 1
+        while j < u.count && u[j] & 0xC0 == 0x80 { j += 1 }
+        return j
+    }
+
+    /// The scalar starting at `i` of valid UTF-8 (a `String`'s); U+FFFD for anything else.
+    @inline(__always)
+    private static func scalar(_ u: UnsafeBufferPointer<UInt8>, at i: Int) -> Unicode.Scalar {
+        let b0 = UInt32(u[i])
+        if b0 < 0x80 { return Unicode.Scalar(UInt8(b0)) }
+        let length = b0 >= 0xF0 ? 4 : (b0 >= 0xE0 ? 3 : 2)
+        guard i + length <= u.count else { return "\u{FFFD}" }
+        var v = b0 & (0xFF >> UInt32(length + 1))
+        for k in 1..<length { v = v << 6 | UInt32(u[i + k] & 0x3F) }
+        return Unicode.Scalar(v) ?? "\u{FFFD}"
+    }
+
+    /// The window over a line split into scalars: the plain form `window(_:column:cursor:)` must
+    /// match (tests compare the two).
     package static func window(_ scalars: [Unicode.Scalar], column: Int) -> (String, Int) {
         let caret = max(0, min(column - 1, scalars.count))
         let maxWidth = 100
@@ -214,8 +287,9 @@ public enum DisplayWidth {
 package struct SourceCache {
     package let inMemory: [String: [UInt8]]
     package let base: String
-    private var current: (path: String, document: Document?)?
-    private var lastLine: (path: String, number: Int, scalars: [Unicode.Scalar])?
+    /// The file read back last: its bytes and line starts (not parsed as a document).
+    private var current: (path: String, file: (bytes: [UInt8], lineStarts: [Int])?)?
+    private var lastLine: (path: String, number: Int, text: String)?
     /// Lines of `captured.path` the lint pass kept: answered without reading the file.
     private let captured: (path: String, lines: [Int: String])?
 
@@ -225,26 +299,23 @@ package struct SourceCache {
         self.captured = captured
     }
 
+    /// Line `n` of `path` (decoded once per line).
     package mutating func line(_ path: String, _ n: Int) -> String? {
-        scalars(path, n).map { String(String.UnicodeScalarView($0)) }
-    }
-
-    /// Line `n` of `path` as scalars (decoded once per line).
-    package mutating func scalars(_ path: String, _ n: Int) -> [Unicode.Scalar]? {
-        if let l = lastLine, l.path.hasSameBytes(as: path), l.number == n { return l.scalars }
+        if let l = lastLine, l.path.hasSameBytes(as: path), l.number == n { return l.text }
         if let captured, captured.path.hasSameBytes(as: path), let text = captured.lines[n] {
-            let s = Array(text.unicodeScalars)
-            lastLine = (path, n, s)
-            return s
+            lastLine = (path, n, text)
+            return text
         }
         if !(current?.path.hasSameBytes(as: path) ?? false) {
-            let bytes = inMemory[exactPath: path] ?? SystemPath.contents(PathResolver.absolute(path, base: base))
-            current = (path, bytes.map { Document(path: path, bytes: $0) })
+            var bytes = inMemory[exactPath: path]
+            if bytes == nil, case let .bytes(read) = FileReader.read(PathResolver.absolute(path, base: base), maxSize: Int.max / 2) { bytes = read }
+            current = (path, bytes.map { ($0, Document.computeLineStarts($0)) })
         }
-        guard let doc = current?.document, n >= 1, n <= doc.lineCount else { return nil }
-        let s = Array(doc.lineText(n).unicodeScalars)
-        lastLine = (path, n, s)
-        return s
+        guard let file = current?.file, n >= 1, n <= Document.lineCount(bytes: file.bytes, lineStarts: file.lineStarts) else { return nil }
+        let range = Document.contentRange(ofLine: n, bytes: file.bytes, lineStarts: file.lineStarts)
+        let text = String(decoding: file.bytes[range], as: UTF8.self)
+        lastLine = (path, n, text)
+        return text
     }
 }
 

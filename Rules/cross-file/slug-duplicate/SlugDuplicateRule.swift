@@ -65,6 +65,9 @@ public struct SlugDuplicateRule: CrossFileRule, RuleWithOptions {
         package var caseSensitive: Bool
     }
 
+
+    /// Every finding on a fact points at its line.
+    public static func quotedLine(of fact: Fact) -> Int? { fact.line }
     public init(options: RuleOptions) throws {
         let o = try Self.decodeOptions(options)
         resolver = try SlugResolver(keys: o.keys, fileName: o.fileName)

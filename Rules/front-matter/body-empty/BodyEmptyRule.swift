@@ -272,6 +272,8 @@ public struct BodyPlaceholderRule: CrossFileRule, RuleWithOptions {
     package let minFiles: Int
     package let pages: SitePages
 
+    /// Every finding on a fact points at its line.
+    public static func quotedLine(of fact: Fact) -> Int? { fact.line }
     public init(options: RuleOptions) throws {
         let o = try Self.decodeOptions(options)
         pages = SitePages(files: o.pageFiles, layouts: o.pageLayouts, templates: true)

@@ -328,6 +328,8 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
     /// One shared copy of each affix: a site name glued to 100k titles is kept once, not per file.
     package let affixes = Locked(Set<String>())
 
+    /// Every finding on a fact points at its line.
+    public static func quotedLine(of fact: Fact) -> Int? { fact.line }
     public init(options: RuleOptions) throws {
         let o = try Self.decodeOptions(options)
         key = o.key

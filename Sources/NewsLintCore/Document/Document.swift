@@ -59,18 +59,27 @@ public struct Document: Sendable {
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// Number of lines (a trailing newline does not start a new line).
-    public var lineCount: Int {
-        if bytes.isEmpty { return 0 }
-        return bytes.last == 0x0A ? lineStarts.count - 1 : lineStarts.count
-    }
+    public var lineCount: Int { Self.lineCount(bytes: bytes, lineStarts: lineStarts) }
 
     /// Byte range of line `n` (1-based) without its line terminator (`\n` or `\r\n`).
     public func contentRange(ofLine n: Int) -> Range<Int> {
+        Self.contentRange(ofLine: n, bytes: bytes, lineStarts: lineStarts)
+    }
+
+    /// `contentRange(ofLine:)` over bytes and their `computeLineStarts`, for readers that need a
+    /// line of a file without parsing it as a document (code frames read back by the output).
+    package static func contentRange(ofLine n: Int, bytes: [UInt8], lineStarts: [Int]) -> Range<Int> {
         let start = lineStarts[n - 1]
         var end = n < lineStarts.count ? lineStarts[n] : bytes.count
         if end > start && bytes[end - 1] == 0x0A { end -= 1 }
         if end > start && bytes[end - 1] == 0x0D { end -= 1 }
         return start..<end
+    }
+
+    /// `lineCount` over bytes and their `computeLineStarts`.
+    package static func lineCount(bytes: [UInt8], lineStarts: [Int]) -> Int {
+        if bytes.isEmpty { return 0 }
+        return bytes.last == 0x0A ? lineStarts.count - 1 : lineStarts.count
     }
 
     /// Byte range of line `n` (1-based) including its terminator.

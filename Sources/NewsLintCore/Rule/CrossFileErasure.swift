@@ -3,6 +3,8 @@ import Foundation
 /// Type-erased cross-file rule so rules with different fact types share one list.
 public protocol ErasedCrossFileRule: Sendable {
     func collectErased(_ document: Document, environment: LintEnvironment) -> (any Sendable)?
+    /// `CrossFileRule.quotedLine(of:)` for a fact `collectErased` returned.
+    func quotedLineErased(_ fact: any Sendable) -> Int?
     func finishErased(_ facts: [(path: String, fact: any Sendable)], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic]
     func encodeFact(_ fact: any Sendable) throws -> Data
     func decodeFact(_ data: Data) throws -> any Sendable
@@ -303,6 +305,8 @@ package struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
     package let rule: R
 
     package func collectErased(_ document: Document, environment: LintEnvironment) -> (any Sendable)? { rule.collect(document, environment: environment) }
+
+    package func quotedLineErased(_ fact: any Sendable) -> Int? { (fact as? R.Fact).flatMap(R.quotedLine(of:)) }
 
     package func finishErased(_ facts: [(path: String, fact: any Sendable)], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic] {
         let typed = facts.compactMap { f in (f.fact as? R.Fact).map { FileFact(path: f.path, fact: $0) } }

@@ -53,9 +53,14 @@ public protocol CrossFileRule: Sendable {
     static func writeRecord(_ fact: Fact, to writer: inout FactRecordWriter) -> Bool
     /// Reads what `writeRecord` wrote; throws when the fact type has no record form.
     static func readRecord(_ reader: inout FactRecordReader) throws -> Fact
+    /// The line a finding on this fact would point at, when the fact alone says (the body's
+    /// first line, the slug's key line): the pass keeps that line's text for the code frame, so
+    /// the output need not read the file again. nil (the default) when only the reduce knows.
+    static func quotedLine(of fact: Fact) -> Int?
 }
 
 extension CrossFileRule {
+    public static func quotedLine(of fact: Fact) -> Int? { nil }
     public static func writeRecord(_ fact: Fact, to writer: inout FactRecordWriter) -> Bool { false }
     public static func readRecord(_ reader: inout FactRecordReader) throws -> Fact { throw CompactCoderError.unsupported }
 }

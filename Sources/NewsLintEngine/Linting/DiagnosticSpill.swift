@@ -22,10 +22,10 @@ public final class DiagnosticSpill {
     /// (`FileOutcome.spilledDiagnostics`), copied as they are; any other's encoded here.
     package func append(_ outcome: FileOutcome) {
         guard let spilled = outcome.spilledDiagnostics else {
-            append(outcome.diagnostics, lines: outcome.sourceLines ?? [:])
+            append(outcome.diagnostics, lines: outcome.sourceLines ?? [:], path: outcome.path)
             return
         }
-        guard spilled.count > 0 else { return }
+        guard spilled.count > 0 || spilled.hasLines else { return }
         knownStrings = outcome.knownStrings
         appendRecord(path: outcome.path, count: spilled.count) { record in
             record.bytes.append(contentsOf: spilled.bytes[spilled.range])
@@ -34,9 +34,10 @@ public final class DiagnosticSpill {
     }
 
     /// Appends one file's diagnostics (all of one path, in output order) and the source lines
-    /// the pass captured for them (so reporters quoting them need not read the file again).
-    public func append(_ diagnostics: [Diagnostic], lines: [Int: String] = [:]) {
-        guard let path = diagnostics.first?.path else { return }
+    /// the pass captured for them (so reporters quoting them need not read the file again). A
+    /// file with lines and no diagnostics (lines its cross-file findings may quote) needs `path`.
+    public func append(_ diagnostics: [Diagnostic], lines: [Int: String] = [:], path: String? = nil) {
+        guard let path = path ?? diagnostics.first?.path, !diagnostics.isEmpty || !lines.isEmpty else { return }
         strings.written.removeAll(keepingCapacity: true)
         appendRecord(path: path, count: diagnostics.count) { record in
             for d in diagnostics { record.diagnostic(d) { strings.write($1, to: &$0) } }
@@ -94,7 +95,7 @@ public final class DiagnosticSpill {
     /// back or a record did not decode (the stream ends there; the caller reports the failure).
     @discardableResult
     public func forEachFile(_ body: ([Diagnostic]) -> Void) -> Bool {
-        forEachFile { diagnostics, _ in body(diagnostics) }
+        forEachRecord { _, diagnostics, _ in if !diagnostics.isEmpty { body(diagnostics) } }
     }
 
     /// Spills of at least this many bytes are decoded on a thread of their own while `body`
@@ -104,14 +105,21 @@ public final class DiagnosticSpill {
     /// Like `forEachFile(_:)`, with each file's captured source lines.
     @discardableResult
     public func forEachFile(_ body: ([Diagnostic], [Int: String]) -> Void) -> Bool {
+        forEachRecord { _, diagnostics, lines in if !diagnostics.isEmpty { body(diagnostics, lines) } }
+    }
+
+    /// Every record in order: its path, diagnostics (none for a file appended for its lines
+    /// alone) and captured source lines.
+    @discardableResult
+    package func forEachRecord(_ body: (String, [Diagnostic], [Int: String]) -> Void) -> Bool {
         guard spilledBytes + buffer.bytes.count >= Self.pipelineBytes else { return decodeAll(body) }
         let queue = DecodedFiles()
         let spill = UncheckedSpill(spill: self)
         let decoder = Thread {
             var batch: [DecodedFiles.File] = []
             var size = 0
-            let complete = spill.spill.decodeAll { diagnostics, lines in
-                batch.append((diagnostics, lines))
+            let complete = spill.spill.decodeAll { path, diagnostics, lines in
+                batch.append((path, diagnostics, lines))
                 size += diagnostics.count + 1
                 if size >= DecodedFiles.batchSize {
                     queue.push(batch)
@@ -124,13 +132,13 @@ public final class DiagnosticSpill {
         }
         decoder.start()
         while let batch = queue.pop() {
-            for file in batch { body(file.diagnostics, file.lines) }
+            for file in batch { body(file.path, file.diagnostics, file.lines) }
         }
         return queue.complete
     }
 
     /// Reads every record back in order on the calling thread (see `forEachFile`).
-    private func decodeAll(_ body: ([Diagnostic], [Int: String]) -> Void) -> Bool {
+    private func decodeAll(_ body: (String, [Diagnostic], [Int: String]) -> Void) -> Bool {
         var pending: [UInt8] = []
         var position = 0
         // Shared by every record: files repeat rule ids and messages.
@@ -145,7 +153,7 @@ public final class DiagnosticSpill {
                 guard let diagnostics = record.spilledDiagnostics(count, path: path, strings: &strings, recent: &recent) else { return false }
                 guard let lines = record.sourceLines() else { return false }
                 position = r.position
-                body(diagnostics, lines)
+                body(path, diagnostics, lines)
             }
         }
         if let file, spilledBytes > 0 {
@@ -174,7 +182,7 @@ private struct UncheckedSpill: @unchecked Sendable {
 
 /// Batches of decoded files from the decoding thread to the reader, at most `depth` ahead.
 private final class DecodedFiles: @unchecked Sendable {
-    typealias File = (diagnostics: [Diagnostic], lines: [Int: String])
+    typealias File = (path: String, diagnostics: [Diagnostic], lines: [Int: String])
     /// Findings (and files) per batch, and batches held: the decoder runs a bounded way ahead.
     static let batchSize = 256
     static let depth = 2
@@ -252,10 +260,11 @@ public enum OrderedMerge {
             while let d = cursor.peek(), d.path.hasSameBytes(as: path), let taken = cursor.next() { out.append(taken) }
             return out
         }
-        func emit(_ diagnostics: [Diagnostic], _ lines: [Int: String]) {
-            guard let path = diagnostics.first?.path else { return }
+        func emit(_ path: String, _ diagnostics: [Diagnostic], _ lines: [Int: String]) {
             flushExtras(before: path)
             let mine = group(path)
+            // A file appended for its lines alone, with no cross-file finding to quote them.
+            if diagnostics.isEmpty && mine.isEmpty { return }
             if mine.isEmpty && Diagnostic.isSorted(diagnostics) {
                 body(diagnostics[...], lines)
             } else {
@@ -267,16 +276,16 @@ public enum OrderedMerge {
         }
         // Consecutive records of one path (stdin named like a file on disk, both linted) are one
         // group, sorted together; their lines are left to the reader (the two texts differ).
-        var held: (diagnostics: [Diagnostic], lines: [Int: String])?
-        let complete = spill.forEachFile { diagnostics, lines in
-            if let h = held, let path = h.diagnostics.first?.path, let next = diagnostics.first?.path, path.hasSameBytes(as: next) {
-                held = (h.diagnostics + diagnostics, [:])
+        var held: (path: String, diagnostics: [Diagnostic], lines: [Int: String])?
+        let complete = spill.forEachRecord { path, diagnostics, lines in
+            if let h = held, h.path.hasSameBytes(as: path) {
+                held = (path, h.diagnostics + diagnostics, [:])
                 return
             }
-            if let h = held { emit(h.diagnostics, h.lines) }
-            held = (diagnostics, lines)
+            if let h = held { emit(h.path, h.diagnostics, h.lines) }
+            held = (path, diagnostics, lines)
         }
-        if let h = held { emit(h.diagnostics, h.lines) }
+        if let h = held { emit(h.path, h.diagnostics, h.lines) }
         flushExtras(before: nil)
         return complete && !cursor.failed
     }
@@ -346,6 +355,9 @@ package struct SpilledDiagnostics: Sendable {
         self.count = count
         self.lines = lines
     }
+
+    /// Whether the stored lines section holds any line (an empty one is its count alone).
+    package var hasLines: Bool { (lines?.count ?? 0) > 1 }
 
     package func decode(path: String, knownStrings: KnownStrings) -> [Diagnostic]? {
         var r = ByteReader(bytes, range: range)

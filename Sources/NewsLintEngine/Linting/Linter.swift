@@ -697,7 +697,7 @@ public final class Linter: Sendable {
             }
         }
         var outcome = FileOutcome(path: path, diagnostics: entry.diagnostics, facts: facts, byteCount: entry.byteCount, fix: nil, ioFailure: false)
-        if let stored = entry.storedDiagnostics, stored.count > 0 {
+        if let stored = entry.storedDiagnostics, stored.count > 0 || stored.hasLines {
             outcome.spilledDiagnostics = stored
             outcome.knownStrings = ruleIDs
         }
@@ -782,6 +782,11 @@ public final class Linter: Sendable {
             var lines: [Int: String] = [:]
             for d in outcome.diagnostics where d.line >= 1 && d.line <= quoted.lineCount && lines[d.line] == nil {
                 lines[d.line] = quoted.lineText(d.line)
+            }
+            // And the lines cross-file findings on this file would point at, where its facts say.
+            for f in outcome.facts {
+                guard let n = baseRules.crossFile[f.rule].rule.quotedLineErased(f.fact), n >= 1, n <= quoted.lineCount, lines[n] == nil else { continue }
+                lines[n] = quoted.lineText(n)
             }
             outcome.sourceLines = lines
         }

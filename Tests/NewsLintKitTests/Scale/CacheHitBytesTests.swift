@@ -316,4 +316,37 @@ import Testing
         let warm = run()
         #expect(warm.stdout == cold.stdout && warm.status == cold.status)
     }
+
+    /// A cross-file finding's line is kept by the pass where the rule's fact names it (here the
+    /// body's first line), for files with no finding of their own too, and travels with a hit.
+    @Test func crossFileFindingsQuoteLinesThePassKept() throws {
+        let dir = TemporaryDirectory()
+        let body = "正文第一段，足夠長的一段文字用來比較兩篇文章是否相同。這裡還有更多的內容，讓正文超過最短長度的限制。"
+        dir.write("a.md", "---\ntitle: 甲\n---\n\(body)\n")
+        dir.write("b.md", "---\ntitle: 乙\n---\n\(body)\n")
+        dir.write("c.md", "---\ntitle: 丙\n---\n別的正文。\n")
+        let inputs = LintInputList(["a.md", "b.md", "c.md"].map { LintInput.file($0) })
+        var catalog = Catalog.builtin
+        func merged(_ cache: LintCache?) throws -> [String: [Int: String]] {
+            var settings = LintSettings()
+            settings.baseDirectory = dir.path
+            settings.cache = cache
+            settings.captureSourceLines = true
+            settings.filter = RuleFilter(select: ["content-duplicate"])
+            let config = try Configuration.parse("{}", file: dir.path + "/.lint.json", directory: dir.path, catalog: &catalog)
+            var out: [String: [Int: String]] = [:]
+            LintRun(linter: try Linter(catalog: catalog, config: config, settings: settings), request: LintRequest(inputs: inputs)).merge { group, lines in
+                if let path = group.first?.path { out[path] = lines }
+                #expect(group.allSatisfy { $0.rule == "content-duplicate" && $0.line == 4 })
+            }
+            return out
+        }
+        let expected = ["a.md": [4: body], "b.md": [4: body]]
+        #expect(try merged(nil) == expected)
+        let cold = try #require(LintCache.open(directory: dir.path + "/.cache", key: 22))
+        #expect(try merged(cold) == expected)
+        try cold.save()
+        let warm = try #require(LintCache.open(directory: dir.path + "/.cache", key: 22))
+        #expect(try merged(warm) == expected)
+    }
 }

@@ -1,0 +1,30 @@
+import Testing
+@testable import NewsLintReport
+
+/// The text format's code frame is cut from the line's UTF-8 with a cursor that walks on from the
+/// previous caret; it must show exactly what the plain form over the line's scalars shows.
+@Suite struct CodeFrameWindowTests {
+    static let alphabet: [Unicode.Scalar] = ["a", " ", "\t", "中", "，", "\u{301}", "\u{200B}", "\u{7F}", "\u{1F600}", "\u{20000}", "é", "\u{202E}", "ｱ", "한", "\u{FF01}", "\u{0}"]
+
+    @Test func windowOverBytesMatchesWindowOverScalars() {
+        var rng = SeededRandom(seed: 0x5EED)
+        for _ in 0..<400 {
+            let length = rng.chance(0.2) ? rng.below(600) : rng.below(60)
+            let scalars = (0..<length).map { _ in rng.pick(Self.alphabet) }
+            let line = String(String.UnicodeScalarView(scalars))
+            // Columns in order on one cursor (as the findings of a line come), with some outside the line.
+            var columns = (0..<rng.below(8)).map { _ in rng.below(length + 5) - 1 }
+            columns.sort()
+            var cursor = TextReporter.LineCursor()
+            for column in columns {
+                let expected = TextReporter.window(scalars, column: column)
+                #expect(TextReporter.window(line, column: column, cursor: &cursor) == expected, "line \(scalars.map(\.value)) column \(column)")
+                #expect(TextReporter.window(line, column: column) == expected)
+            }
+            // A column before the cursor starts the walk again.
+            if let last = columns.last, last > 3 {
+                #expect(TextReporter.window(line, column: 2, cursor: &cursor) == TextReporter.window(scalars, column: 2))
+            }
+        }
+    }
+}
