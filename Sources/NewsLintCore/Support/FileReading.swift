@@ -17,6 +17,13 @@ public enum FileReadResult: Sendable {
 /// Reads input files once, refusing what cannot be linted.
 public enum FileReader {
     public static func read(_ path: String, maxSize: Int) -> FileReadResult {
+        var status = stat()
+        return read(path, maxSize: maxSize, status: &status)
+    }
+
+    /// Same, with `status` set to what `fstat` said of the file opened (when it was opened): the
+    /// cache stamps a file by the very file it read, without looking its path up again.
+    package static func read(_ path: String, maxSize: Int, status st: inout stat) -> FileReadResult {
         // open + fstat: one path lookup per file. O_NONBLOCK keeps a FIFO from blocking the open;
         // it has no effect on regular files.
         let fd = SystemPath.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
@@ -28,7 +35,6 @@ public enum FileReader {
             return .failed("cannot open: \(String(cString: strerror(err)))")
         }
         defer { close(fd) }
-        var st = stat()
         guard fstat(fd, &st) == 0 else { return .failed("cannot open: \(String(cString: strerror(errno)))") }
         let type = st.st_mode & S_IFMT
         if type == S_IFDIR { return .skipped("is a directory") }

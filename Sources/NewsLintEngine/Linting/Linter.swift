@@ -618,17 +618,19 @@ public final class Linter: Sendable {
             if let cache {
                 cached = cache.entry(for: location, displayPath: path, knownStrings: ruleIDs, decodingDiagnostics: false)
                 // A hit is decided by a stamp taken through the stamper's directory descriptor; a
-                // file that is read is stamped again by its path, the way it is read: a directory
-                // replaced during the run must not pair the old file's stamp with the new text.
+                // file that is read is stamped again by the descriptor it is read through.
                 if let entry = cached, entry.settled, let quick = cache.stamper.stamp(location), entry.stamp == quick,
                    entry.dependenciesUnchanged, let outcome = reuse(entry, path: path, rules: rules) {
                     cache.noteHit()
                     return outcome
                 }
-                stamp = FileStamp.of(location)
             }
-            switch FileReader.read(location, maxSize: configuration(for: location).maxFileSize) {
-            case let .bytes(b): bytes = b
+            var status = stat()
+            switch FileReader.read(location, maxSize: configuration(for: location).maxFileSize, status: &status) {
+            case let .bytes(b):
+                bytes = b
+                // A directory replaced during the run cannot pair another file's stamp with this text.
+                if cache != nil { stamp = FileStamp(status) }
             case let .skipped(reason):
                 return engineOutcome(path: path, rule: "file-skipped", message: reason, rules: rules, failure: false)
             case let .failed(reason):
