@@ -150,7 +150,7 @@ public final class LintCache: @unchecked Sendable {
     private let fresh: Locked<FreshEntries>
     /// This run's cross-file findings once the reduce completed (`keepCrossFile`), saved with the cache.
     private let crossFile = Locked<CrossFileResultRecorder?>(nil)
-    private let now = Int64(Date().timeIntervalSince1970)
+    package let now = Int64(Date().timeIntervalSince1970)
     private let hitCount = Locked(0)
     /// Stamps the run's files (one directory walk per directory, not per file).
     package let stamper = DirectoryStamper()
@@ -173,7 +173,9 @@ public final class LintCache: @unchecked Sendable {
             try? AtomicWriter.writeNew(Array("*\n".utf8), to: directory + "/.gitignore")
         }
         guard let macKey = CacheKeyFile.load(directory: directory) else { return nil }
-        return LintCache(file: directory + "/" + StableHash.hex(key) + ".cache", key: key, macKey: macKey)
+        let cache = LintCache(file: directory + "/" + StableHash.hex(key) + ".cache", key: key, macKey: macKey)
+        CachePruning.noteUse(of: cache.file, now: cache.now)
+        return cache
     }
 
     package init(file: String, key: UInt64, macKey: (UInt64, UInt64)) {
@@ -359,6 +361,7 @@ public final class LintCache: @unchecked Sendable {
             do { try LintCache.replace(crossFileResultFile) { out in try recorder.write(to: out) } } catch { failure = failure ?? error }
         }
         if let failure { throw failure }
+        CachePruning.prune(directory: (file as NSString).deletingLastPathComponent, current: file, now: now)
     }
 
     private func saveEntries() throws {
