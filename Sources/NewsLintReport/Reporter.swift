@@ -158,13 +158,8 @@ public struct TextReporter {
         return s
     }
 
-    /// A display window of at most ~100 columns around `column`, and the caret's display offset in it.
-    package static func window(_ line: String, column: Int) -> (String, Int) {
-        var cursor = LineCursor()
-        return window(line, column: column, cursor: &cursor)
-    }
-
-    /// Same, walking the line's UTF-8 from `cursor` (where the previous caret on this line was)
+    /// A display window of at most ~100 columns around `column`, and the caret's display offset in
+    /// it. The line's UTF-8 is walked from `cursor` (where the previous caret on this line was)
     /// when the column is at or after it: findings on one line come in column order, so many of
     /// them on one long line stay linear, and only the bytes up to the window are looked at.
     package static func window(_ line: String, column: Int, cursor: inout LineCursor) -> (String, Int) {
@@ -210,7 +205,8 @@ public struct TextReporter {
         }
     }
 
-    /// A scalar's position on a line: its index and the byte it starts at.
+    /// A scalar's position on a line: its index and the byte it starts at. Valid for one line of
+    /// one file: the caller starts a new one for each.
     package struct LineCursor {
         var scalar = 0
         var byte = 0
@@ -224,7 +220,8 @@ public struct TextReporter {
         return j
     }
 
-    /// The scalar starting at `i` of valid UTF-8 (a `String`'s); U+FFFD for anything else.
+    /// The scalar starting at `i`, a character boundary of valid UTF-8 (a `String`'s); U+FFFD
+    /// where its bytes run past the end.
     @inline(__always)
     private static func scalar(_ u: UnsafeBufferPointer<UInt8>, at i: Int) -> Unicode.Scalar {
         let b0 = UInt32(u[i])
@@ -237,7 +234,7 @@ public struct TextReporter {
     }
 
     /// The window over a line split into scalars: the plain form `window(_:column:cursor:)` must
-    /// match (tests compare the two).
+    /// match (its tests compare the two).
     package static func window(_ scalars: [Unicode.Scalar], column: Int) -> (String, Int) {
         let caret = max(0, min(column - 1, scalars.count))
         let maxWidth = 100
@@ -287,8 +284,8 @@ public enum DisplayWidth {
 package struct SourceCache {
     package let inMemory: [String: [UInt8]]
     package let base: String
-    /// The file read back last: its bytes and line starts (not parsed as a document).
-    private var current: (path: String, file: (bytes: [UInt8], lineStarts: [Int])?)?
+    /// The file read back last (not parsed as a document).
+    private var current: (path: String, file: SourceText?)?
     private var lastLine: (path: String, number: Int, text: String)?
     /// Lines of `captured.path` the lint pass kept: answered without reading the file.
     private let captured: (path: String, lines: [Int: String])?
@@ -309,11 +306,10 @@ package struct SourceCache {
         if !(current?.path.hasSameBytes(as: path) ?? false) {
             var bytes = inMemory[exactPath: path]
             if bytes == nil, case let .bytes(read) = FileReader.read(PathResolver.absolute(path, base: base), maxSize: Int.max / 2) { bytes = read }
-            current = (path, bytes.map { ($0, Document.computeLineStarts($0)) })
+            current = (path, bytes.map { SourceText(bytes: $0) })
         }
-        guard let file = current?.file, n >= 1, n <= Document.lineCount(bytes: file.bytes, lineStarts: file.lineStarts) else { return nil }
-        let range = Document.contentRange(ofLine: n, bytes: file.bytes, lineStarts: file.lineStarts)
-        let text = String(decoding: file.bytes[range], as: UTF8.self)
+        guard let file = current?.file, n >= 1, n <= file.lineCount else { return nil }
+        let text = file.lineText(n)
         lastLine = (path, n, text)
         return text
     }

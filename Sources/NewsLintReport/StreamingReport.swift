@@ -242,7 +242,8 @@ extension TextReporter: StreamingReporter {
         var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory, captured: captured)
         let error = style.red("error"), warning = style.yellow("warning"), info = style.blue("info")
         var shownPath: (path: String, display: String)?
-        var cursor = (line: 0, at: LineCursor())
+        // Where the last code frame's caret was, on which line of which file.
+        var cursor = (path: "", line: 0, at: LineCursor())
         for d in FindingAggregation.apply(diagnostics, threshold: context.aggregateThreshold) {
             let display: String
             if let p = shownPath, p.path.hasSameBytes(as: d.path) { display = p.display } else { display = d.displayPath; shownPath = (d.path, display) }
@@ -266,7 +267,7 @@ extension TextReporter: StreamingReporter {
             out.append(JSONReporter.shownMessage(d.message))
             out.append(byte: 0x0A)
             if !RuleRegistry.engineRuleIDs.contains(d.rule), let line = sources.line(d.path, d.line) {
-                if cursor.line != d.line { cursor = (d.line, LineCursor()) }
+                if cursor.line != d.line || !cursor.path.hasSameBytes(as: d.path) { cursor = (d.path, d.line, LineCursor()) }
                 let (shown, caretOffset) = Self.window(line, column: d.column, cursor: &cursor.at)
                 let number = String(d.line)
                 let gutter = String(repeating: " ", count: number.count)

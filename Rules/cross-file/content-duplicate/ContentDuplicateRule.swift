@@ -51,9 +51,9 @@ public struct ContentDuplicateRule: CrossFileRule, RuleWithOptions {
 
     public struct Options: Decodable, Sendable { var minLength: Int }
 
-
-    /// Every finding on a fact points at its line.
+    /// A finding on a file points at its fact's line.
     public static func quotedLine(of fact: Fact) -> Int? { fact.line }
+
     public init(options: RuleOptions) throws {
         minLength = try Self.decodeOptions(options).minLength
         guard minLength >= 1 else { throw RuleOptionError(option: "minLength", message: "must be at least 1") }

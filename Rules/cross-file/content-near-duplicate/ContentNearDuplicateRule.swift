@@ -85,9 +85,9 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         package var boilerplateFiles: Int
     }
 
-
-    /// Every finding on a fact points at its line.
+    /// A finding on a file points at its fact's line.
     public static func quotedLine(of fact: Fact) -> Int? { fact.line }
+
     public init(options: RuleOptions) throws {
         let o = try Self.decodeOptions(options)
         self.options = o

@@ -65,9 +65,9 @@ public struct SlugDuplicateRule: CrossFileRule, RuleWithOptions {
         package var caseSensitive: Bool
     }
 
-
-    /// Every finding on a fact points at its line.
+    /// A finding on a file points at its fact's line.
     public static func quotedLine(of fact: Fact) -> Int? { fact.line }
+
     public init(options: RuleOptions) throws {
         let o = try Self.decodeOptions(options)
         resolver = try SlugResolver(keys: o.keys, fileName: o.fileName)

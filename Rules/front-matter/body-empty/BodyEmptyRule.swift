@@ -272,8 +272,9 @@ public struct BodyPlaceholderRule: CrossFileRule, RuleWithOptions {
     package let minFiles: Int
     package let pages: SitePages
 
-    /// Every finding on a fact points at its line.
+    /// A finding on a file points at its fact's line.
     public static func quotedLine(of fact: Fact) -> Int? { fact.line }
+
     public init(options: RuleOptions) throws {
         let o = try Self.decodeOptions(options)
         pages = SitePages(files: o.pageFiles, layouts: o.pageLayouts, templates: true)

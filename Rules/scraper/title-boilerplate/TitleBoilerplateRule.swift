@@ -328,8 +328,9 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
     /// One shared copy of each affix: a site name glued to 100k titles is kept once, not per file.
     package let affixes = Locked(Set<String>())
 
-    /// Every finding on a fact points at its line.
+    /// A finding on a file points at its fact's line.
     public static func quotedLine(of fact: Fact) -> Int? { fact.line }
+
     public init(options: RuleOptions) throws {
         let o = try Self.decodeOptions(options)
         key = o.key

@@ -66,9 +66,8 @@ public struct Document: Sendable {
         Self.contentRange(ofLine: n, bytes: bytes, lineStarts: lineStarts)
     }
 
-    /// `contentRange(ofLine:)` over bytes and their `computeLineStarts`, for readers that need a
-    /// line of a file without parsing it as a document (code frames read back by the output).
-    package static func contentRange(ofLine n: Int, bytes: [UInt8], lineStarts: [Int]) -> Range<Int> {
+    /// `contentRange(ofLine:)` over bytes and their `computeLineStarts` (shared with `SourceText`).
+    fileprivate static func contentRange(ofLine n: Int, bytes: [UInt8], lineStarts: [Int]) -> Range<Int> {
         let start = lineStarts[n - 1]
         var end = n < lineStarts.count ? lineStarts[n] : bytes.count
         if end > start && bytes[end - 1] == 0x0A { end -= 1 }
@@ -76,8 +75,8 @@ public struct Document: Sendable {
         return start..<end
     }
 
-    /// `lineCount` over bytes and their `computeLineStarts`.
-    package static func lineCount(bytes: [UInt8], lineStarts: [Int]) -> Int {
+    /// `lineCount` over bytes and their `computeLineStarts` (shared with `SourceText`).
+    fileprivate static func lineCount(bytes: [UInt8], lineStarts: [Int]) -> Int {
         if bytes.isEmpty { return 0 }
         return bytes.last == 0x0A ? lineStarts.count - 1 : lineStarts.count
     }
@@ -218,6 +217,25 @@ public struct Document: Sendable {
             }
         }
         return result
+    }
+}
+
+/// A file's lines without parsing it as a document: the same lines and text `Document` gives,
+/// for the output quoting a line the pass did not keep.
+package struct SourceText {
+    package let bytes: [UInt8]
+    private let lineStarts: [Int]
+
+    package init(bytes: [UInt8]) {
+        self.bytes = bytes
+        lineStarts = Document.computeLineStarts(bytes)
+    }
+
+    package var lineCount: Int { Document.lineCount(bytes: bytes, lineStarts: lineStarts) }
+
+    /// Line `n` (1-based, within `lineCount`) as `Document.lineText` decodes it.
+    package func lineText(_ n: Int) -> String {
+        String(decoding: bytes[Document.contentRange(ofLine: n, bytes: bytes, lineStarts: lineStarts)], as: UTF8.self)
     }
 }
 

@@ -584,9 +584,10 @@ package struct CacheEntry: Sendable {
     package var diagnostics: [Diagnostic]
     /// The diagnostics as the entry's bytes, when read without decoding them (`decodingDiagnostics`).
     package var storedDiagnostics: SpilledDiagnostics?
-    /// The source lines the pass captured for the diagnostics (`LintSettings.captureSourceLines`;
-    /// empty when that run did not): a hit answers code frames without reading the file. When read
-    /// without decoding, `storedDiagnostics.lines` has them.
+    /// The source lines the pass captured (`LintSettings.captureSourceLines`; empty when that run
+    /// did not): those the diagnostics point at and those cross-file findings on the file would
+    /// (`CrossFileRule.quotedLine`), so a hit answers code frames without reading the file. When
+    /// read without decoding, `storedDiagnostics.lines` has them.
     package var sourceLines: [Int: String] = [:]
     /// Longest line (UTF-8 bytes) an entry stores.
     package static let storedLineLimit = 4096
@@ -655,7 +656,7 @@ package struct CacheEntry: Sendable {
         if let stored = storedDiagnostics {
             w.varint(UInt64(stored.count))
             w.bytes.append(contentsOf: stored.bytes[stored.range])
-            if let lines = stored.lines { w.bytes.append(contentsOf: stored.bytes[lines]) } else { w.varint(0) }
+            if let lines = stored.lines { w.bytes.append(contentsOf: stored.bytes[lines.range]) } else { w.varint(0) }
         } else {
             w.varint(UInt64(diagnostics.count))
             var strings = SpilledStrings.Writer()
@@ -720,8 +721,8 @@ package struct CacheEntry: Sendable {
             var texts = 0
             for _ in 0..<count { guard r.skipSpilledDiagnostic(strings: &texts) else { return nil } }
             let end = r.position
-            guard r.skipSourceLines() else { return nil }
-            stored = SpilledDiagnostics(bytes: bytes, range: start..<end, count: count, lines: end..<r.position)
+            guard let lineCount = r.skipSourceLines() else { return nil }
+            stored = SpilledDiagnostics(bytes: bytes, range: start..<end, count: count, lines: (end..<r.position, lineCount))
         }
         guard let factCount = r.int() else { return nil }
         var facts: [(rule: String, data: ArraySlice<UInt8>)] = []
@@ -762,15 +763,15 @@ extension ByteReader {
         skipDiagnostic { $0.skipSpilledString(&strings) }
     }
 
-    /// Steps over a source-lines section (`ByteWriter.sourceLines`), checking its framing; false
-    /// when malformed. Its text is not validated here: `sourceLines()` leaves out a line that is
-    /// not UTF-8 (the output then reads that line from the file).
-    package mutating func skipSourceLines() -> Bool {
-        guard let count = int() else { return false }
+    /// Steps over a source-lines section (`ByteWriter.sourceLines`), checking its framing; the
+    /// number of lines, nil when malformed. Their text is not validated here: `sourceLines()`
+    /// leaves out a line that is not UTF-8 (the output then reads that line from the file).
+    package mutating func skipSourceLines() -> Int? {
+        guard let count = int() else { return nil }
         for _ in 0..<count {
-            guard int() != nil, let n = int(), skip(n) != nil else { return false }
+            guard int() != nil, let n = int(), skip(n) != nil else { return nil }
         }
-        return true
+        return count
     }
 
     /// A source-lines section (`ByteWriter.sourceLines`); nil when its framing is malformed.

@@ -18,8 +18,9 @@ public final class DiagnosticSpill {
     /// Strings the run's diagnostics likely hold (rule ids: `FileOutcome.knownStrings`), for the decode.
     private var knownStrings = KnownStrings()
 
-    /// Appends one file's diagnostics: a cache hit's as the bytes its cache entry stores
-    /// (`FileOutcome.spilledDiagnostics`), copied as they are; any other's encoded here.
+    /// Appends one file's diagnostics and captured source lines (`FileOutcome.sourceLines`): a
+    /// cache hit's as the bytes its cache entry stores (`FileOutcome.spilledDiagnostics`), copied
+    /// as they are; any other's encoded here. A file with neither appends nothing.
     package func append(_ outcome: FileOutcome) {
         guard let spilled = outcome.spilledDiagnostics else {
             append(outcome.diagnostics, lines: outcome.sourceLines ?? [:], path: outcome.path)
@@ -29,7 +30,7 @@ public final class DiagnosticSpill {
         knownStrings = outcome.knownStrings
         appendRecord(path: outcome.path, count: spilled.count) { record in
             record.bytes.append(contentsOf: spilled.bytes[spilled.range])
-            if let lines = spilled.lines { record.bytes.append(contentsOf: spilled.bytes[lines]) } else { record.varint(0) }
+            if let lines = spilled.lines { record.bytes.append(contentsOf: spilled.bytes[lines.range]) } else { record.varint(0) }
         }
     }
 
@@ -101,12 +102,6 @@ public final class DiagnosticSpill {
     /// Spills of at least this many bytes are decoded on a thread of their own while `body`
     /// consumes what it decoded (the output is serial and the pass's workers are idle by then).
     package static let pipelineBytes = 1 << 16
-
-    /// Like `forEachFile(_:)`, with each file's captured source lines.
-    @discardableResult
-    public func forEachFile(_ body: ([Diagnostic], [Int: String]) -> Void) -> Bool {
-        forEachRecord { _, diagnostics, lines in if !diagnostics.isEmpty { body(diagnostics, lines) } }
-    }
 
     /// Every record in order: its path, diagnostics (none for a file appended for its lines
     /// alone) and captured source lines.
@@ -243,7 +238,9 @@ public enum OrderedMerge {
         run(spill, extras: extras) { group, _ in body(group) }
     }
 
-    /// With the source lines the pass captured for each path ([:] for paths with only extras).
+    /// With the source lines the pass captured for each path ([:] when it captured none). A record
+    /// with lines and no diagnostics (lines a cross-file finding might quote) is emitted only when
+    /// such a finding is on its path.
     @discardableResult
     public static func run(_ spill: DiagnosticSpill, extras: DiagnosticRuns, _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void) -> Bool {
         var cursor = extras.makeCursor()
@@ -346,18 +343,21 @@ package struct SpilledDiagnostics: Sendable {
     package let bytes: [UInt8]
     package let range: Range<Int>
     package let count: Int
-    /// The entry's source-lines section (`ByteWriter.sourceLines`), when it has one.
-    package let lines: Range<Int>?
+    /// The entry's source-lines section (`ByteWriter.sourceLines`) and how many lines it holds;
+    /// nil when the run has no use for them (its format quotes no line).
+    package let lines: (range: Range<Int>, count: Int)?
 
-    package init(bytes: [UInt8], range: Range<Int>? = nil, count: Int, lines: Range<Int>? = nil) {
+    package init(bytes: [UInt8], range: Range<Int>? = nil, count: Int, lines: (range: Range<Int>, count: Int)? = nil) {
         self.bytes = bytes
         self.range = range ?? 0..<bytes.count
         self.count = count
         self.lines = lines
     }
 
-    /// Whether the stored lines section holds any line (an empty one is its count alone).
-    package var hasLines: Bool { (lines?.count ?? 0) > 1 }
+    /// The same findings without the stored lines (a run that quotes none need not copy them).
+    package var withoutLines: SpilledDiagnostics { SpilledDiagnostics(bytes: bytes, range: range, count: count) }
+
+    package var hasLines: Bool { (lines?.count ?? 0) > 0 }
 
     package func decode(path: String, knownStrings: KnownStrings) -> [Diagnostic]? {
         var r = ByteReader(bytes, range: range)

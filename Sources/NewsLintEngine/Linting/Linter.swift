@@ -146,7 +146,8 @@ public struct FileOutcome: Sendable {
     /// Digest of this file's cached facts when the outcome went through the cache (nil otherwise):
     /// a run whose every file has one can reuse the cached cross-file result for the same digests.
     public var factDigest: UInt64?
-    /// The lines the diagnostics point at, by number (with `settings.captureSourceLines`).
+    /// The lines the diagnostics point at and those cross-file findings on the file would
+    /// (`CrossFileRule.quotedLine`), by number (with `settings.captureSourceLines`).
     public var sourceLines: [Int: String]?
     /// `settings.documentProfiler`'s value for this document (nil without one, or when the file
     /// was not read by the pass: skipped, unreadable, or answered by the cache).
@@ -699,7 +700,7 @@ public final class Linter: Sendable {
             }
         }
         var outcome = FileOutcome(path: path, diagnostics: entry.diagnostics, facts: facts, byteCount: entry.byteCount, fix: nil, ioFailure: false)
-        if let stored = entry.storedDiagnostics, stored.count > 0 || stored.hasLines {
+        if let stored = entry.storedDiagnostics.map({ settings.captureSourceLines ? $0 : $0.withoutLines }), stored.count > 0 || stored.hasLines {
             outcome.spilledDiagnostics = stored
             outcome.knownStrings = ruleIDs
         }

@@ -1,4 +1,6 @@
 import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
 @testable import NewsLintReport
 
 /// The text format's code frame is cut from the line's UTF-8 with a cursor that walks on from the
@@ -19,12 +21,31 @@ import Testing
             for column in columns {
                 let expected = TextReporter.window(scalars, column: column)
                 #expect(TextReporter.window(line, column: column, cursor: &cursor) == expected, "line \(scalars.map(\.value)) column \(column)")
-                #expect(TextReporter.window(line, column: column) == expected)
+                var fresh = TextReporter.LineCursor()
+                #expect(TextReporter.window(line, column: column, cursor: &fresh) == expected)
             }
             // A column before the cursor starts the walk again.
             if let last = columns.last, last > 3 {
                 #expect(TextReporter.window(line, column: 2, cursor: &cursor) == TextReporter.window(scalars, column: 2))
             }
         }
+    }
+
+    /// Findings of two files on the same line number in one slice: each frame is cut from its own
+    /// file's line (the cursor starts again with the path, not only with the line).
+    @Test func cursorStartsAgainForAnotherFile() {
+        let dir = TemporaryDirectory()
+        dir.write("a.md", "中中中中中中x\n")
+        dir.write("b.md", "abcdefghijklmnopqrstuvwxyz\n")
+        let findings = [
+            Diagnostic(rule: "trailing-whitespace", severity: .warning, path: "a.md", line: 1, column: 7, message: "m"),
+            Diagnostic(rule: "trailing-whitespace", severity: .warning, path: "b.md", line: 1, column: 10, message: "m"),
+        ]
+        var context = ReportContext(catalog: .builtin, color: false, inMemorySources: [:], unsafeFixes: false, fixing: false)
+        context.baseDirectory = dir.path
+        let text = TextReporter().file(findings[...], context: context)
+        // The caret under 'j' (column 10), not where the other file's byte offset would put it.
+        #expect(text.contains(" 1 | abcdefghijklmnopqrstuvwxyz\n   |          ^"))
+        #expect(text.contains(" 1 | 中中中中中中x\n   |             ^"))
     }
 }
