@@ -86,6 +86,12 @@ public struct ReportBuffer {
     @inline(__always)
     public mutating func append(byte: UInt8) { claim(1).pointee = byte }
 
+    /// `byte` `count` times (a code frame's indentation without a `String(repeating:)` per finding).
+    public mutating func append(byte: UInt8, count: Int) {
+        guard count > 0 else { return }
+        claim(count).update(repeating: byte, count: count)
+    }
+
     /// `n` in decimal, as `String(n)` writes it.
     public mutating func append(decimal n: Int) {
         if n >= 0 && n < 10 { append(byte: 0x30 &+ UInt8(n)); return }

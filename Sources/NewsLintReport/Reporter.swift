@@ -168,6 +168,21 @@ public struct TextReporter {
             let n = u.count
             let target = max(0, column - 1)
             if cursor.scalar > target || cursor.byte > n { cursor = LineCursor() }
+            // Eight bytes at a time while the target's start is not among them: a chunk holds it
+            // only if counting the chunk's starts (bytes that are not 10xxxxxx) would pass it.
+            if let base = u.baseAddress {
+                let raw = UnsafeRawPointer(base)
+                while cursor.byte + 8 <= n {
+                    let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: cursor.byte, as: UInt64.self))
+                    let continuations = w & ~(w << 1) & 0x8080_8080_8080_8080
+                    let starts = 8 - continuations.nonzeroBitCount
+                    guard cursor.scalar + starts <= target else { break }
+                    cursor.scalar += starts
+                    cursor.byte += 8
+                }
+            }
+            // Off a chunk that ended inside a character: on to its next start, which counts no scalar.
+            while cursor.byte < n && u[cursor.byte] & 0xC0 == 0x80 { cursor.byte += 1 }
             while cursor.scalar < target && cursor.byte < n {
                 cursor.byte = nextScalarStart(u, after: cursor.byte)
                 cursor.scalar += 1

@@ -269,12 +269,25 @@ extension TextReporter: StreamingReporter {
             if !RuleRegistry.engineRuleIDs.contains(d.rule), let line = sources.line(d.path, d.line) {
                 if cursor.line != d.line || !cursor.path.hasSameBytes(as: d.path) { cursor = (d.path, d.line, LineCursor()) }
                 let (shown, caretOffset) = Self.window(line, column: d.column, cursor: &cursor.at)
-                let number = String(d.line)
-                let gutter = String(repeating: " ", count: number.count)
-                out.append(" \(style.dim(number + " |")) ")
+                // ` N | text` then ` ␣ | ␣␣^` (the gutter as wide as the number), dimmed and red when coloured.
+                out.append(byte: 0x20)
+                if style.enabled { out.append("\u{1B}[2m") }
+                let before = out.count
+                out.append(decimal: d.line)
+                let digits = out.count - before
+                out.append(" |")
+                if style.enabled { out.append("\u{1B}[0m") }
+                out.append(byte: 0x20)
                 out.append(shown)
                 out.append(byte: 0x0A)
-                out.append(" \(style.dim(gutter + " |")) \(String(repeating: " ", count: caretOffset))\(style.red("^"))\n")
+                out.append(byte: 0x20)
+                if style.enabled { out.append("\u{1B}[2m") }
+                out.append(byte: 0x20, count: digits)
+                out.append(" |")
+                if style.enabled { out.append("\u{1B}[0m") }
+                out.append(byte: 0x20)
+                out.append(byte: 0x20, count: caretOffset)
+                out.append(style.enabled ? "\u{1B}[31;1m^\u{1B}[0m\n" : "^\n")
             }
             if let fix = d.fix {
                 let label = fix.applicability == .safe ? "fix" : "unsafe fix"
