@@ -22,14 +22,27 @@ package enum RepeatedLineKey {
             case let .list(items)?: value = items.first
             default: value = nil
             }
-            guard let raw = value?.trimmingWhitespaces(), !raw.isEmpty else { continue }
-            if containsSchemeSeparator(raw) || raw.hasPrefix("www.") {
-                if let h = host(of: raw) { return "host:" + h }
+            guard let value, case let raw = trimmed(value), !raw.isEmpty else { continue }
+            // One copy of the bytes for the separator search and the host (each made its own).
+            let bytes = Array(raw.utf8)
+            if containsSchemeSeparator(raw, bytes) || raw.hasPrefix("www.") {
+                if let h = host(ofBytes: bytes) { return "host:" + h }
                 continue
             }
             return key + ":" + raw
         }
         return "corpus"
+    }
+
+    /// `value.trimmingWhitespaces()`, answered from the end bytes when both are ASCII other than
+    /// space and tab (then nothing is trimmed: the usual front-matter value). The general helper,
+    /// generic over `StringProtocol` in the core, is not specialized here (a third of `site`).
+    @inline(__always)
+    package static func trimmed(_ value: String) -> String {
+        let utf8 = value.utf8
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80,
+           first != 0x20, first != 0x09, last != 0x20, last != 0x09 { return value }
+        return value.trimmingWhitespaces()
     }
 
     private static let schemeSeparator = Array("://".utf8)
@@ -56,25 +69,44 @@ package enum RepeatedLineKey {
     /// byte search first: a `://` followed by an ASCII byte or the end is a match, and no `://` in
     /// the bytes is none; only a `://` followed by a non-ASCII scalar (maybe a combining mark on the
     /// `/`) is left to Foundation.
-    private static func containsSchemeSeparator(_ value: String) -> Bool {
-        let b = Array(value.utf8)
+    private static func containsSchemeSeparator(_ value: String, _ b: [UInt8]) -> Bool {
         guard let r = find(schemeSeparator, in: b, 0..<b.count) else { return false }
         if r.upperBound == b.count || b[r.upperBound] < 0x80 { return true }
         return value.contains("://")
     }
 
     /// Host of a URL, lower-cased, without `www.`; the original's host for an archive capture.
-    package static func host(of url: String) -> String? {
-        var bytes = Array(url.utf8)
+    package static func host(of url: String) -> String? { host(ofBytes: Array(url.utf8)) }
+
+    /// `host(of:)` of a URL given as its UTF-8 bytes. An ASCII host is lower-cased and stripped of
+    /// `www.` on its bytes; any other goes through `String.lowercased()` (Unicode case mapping).
+    package static func host(ofBytes urlBytes: [UInt8]) -> String? {
+        var bytes = urlBytes
         if let inner = archiveInner(bytes) { bytes = Array(bytes[inner...]) }
         var i = 0
         if let r = find(schemeSeparator, in: bytes, 0..<bytes.count) { i = r.upperBound }
         var end = i
         while end < bytes.count, !"/?#:".utf8.contains(bytes[end]) { end += 1 }
         guard end > i else { return nil }
+        if let ascii = asciiHost(bytes, i..<end) { return ascii }
         var host = String(decoding: bytes[i..<end], as: UTF8.self).lowercased()
         if host.hasPrefix("www.") { host.removeFirst(4) }
         return host.isEmpty ? nil : host
+    }
+
+    /// `host(ofBytes:)`'s result for an all-ASCII host in `b[range]` (lower-cased, without a leading
+    /// `www.`; nil when nothing is left), or `.none` wrapped as nil-of-nil for any other host.
+    private static func asciiHost(_ b: [UInt8], _ range: Range<Int>) -> String?? {
+        var lower: [UInt8] = []
+        lower.reserveCapacity(range.count)
+        for i in range {
+            let c = b[i]
+            guard c < 0x80 else { return .none }
+            lower.append(c | ((c >= 0x41 && c <= 0x5A) ? 0x20 : 0))
+        }
+        var start = 0
+        if lower.count >= 4, lower[0] == UInt8(ascii: "w"), lower[1] == UInt8(ascii: "w"), lower[2] == UInt8(ascii: "w"), lower[3] == UInt8(ascii: ".") { start = 4 }
+        return .some(start == lower.count ? nil : String(decoding: lower[start...], as: UTF8.self))
     }
 
     /// Offset of the original URL inside an archive capture URL (`…/web/<timestamp>[id_]/<original>`).
@@ -95,6 +127,10 @@ package enum RepeatedLineKey {
         var i = range.lowerBound
         while i < range.upperBound {
             let c = b[i]
+            if c != UInt8(ascii: "<") && c != UInt8(ascii: "&") {
+                i = markupCandidate(b, from: i + 1, range.upperBound)
+                continue
+            }
             if c == UInt8(ascii: "<"), i + 1 < range.upperBound,
                case let n = b[i + 1], (n | 0x20 >= 0x61 && n | 0x20 <= 0x7A) || n == UInt8(ascii: "/") || n == UInt8(ascii: "!") {
                 var j = i + 1
@@ -108,6 +144,25 @@ package enum RepeatedLineKey {
             i += 1
         }
         return out
+    }
+
+    /// The first `<` or `&` at or after `i` (or `end`), eight bytes at a time: `markup` is asked for
+    /// every qualifying line, and its byte-by-byte walk to the next tag was most of its cost.
+    @inline(__always)
+    private static func markupCandidate(_ b: [UInt8], from i: Int, _ end: Int) -> Int {
+        b.withUnsafeBytes { raw -> Int in
+            var k = i
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            while k + 8 <= end {
+                let w = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                let lt = w ^ (ones &* 0x3C), amp = w ^ (ones &* 0x26)
+                // Non-zero exactly when some byte of `lt` or `amp` is zero (a `<` or a `&`).
+                if ((lt &- ones) & ~lt | (amp &- ones) & ~amp) & highs != 0 { break }
+                k += 8
+            }
+            while k < end, raw[k] != 0x3C, raw[k] != 0x26 { k += 1 }
+            return k
+        }
     }
 
     /// The counting key of a line: whitespace runs collapsed to one space, URLs reduced to host

@@ -243,30 +243,33 @@ package struct SourceText {
 public enum UTF8Validation {
     /// Offset of the first byte that does not start or continue a well-formed UTF-8 sequence.
     public static func firstInvalidOffset(in bytes: [UInt8]) -> Int? {
-        bytes.withUnsafeBufferPointer { buf -> Int? in
-            var i = 0
-            let n = buf.count
-            guard let base = buf.baseAddress else { return nil }
-            let raw = UnsafeRawPointer(base)
-            while i < n {
-                let b = buf[i]
-                if b < 0x80 {
-                    // ASCII runs 8 bytes at a time.
-                    while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
-                    while i < n && buf[i] < 0x80 { i += 1 }
-                    continue
-                }
-                // The common case in Chinese text: a 3-byte sequence without the E0/ED special ranges.
-                if b >= 0xE1 && b != 0xED && b <= 0xEF && i + 2 < n && buf[i + 1] & 0xC0 == 0x80 && buf[i + 2] & 0xC0 == 0x80 {
-                    i += 3
-                    continue
-                }
-                let len = sequenceLength(buf, at: i)
-                if len == 0 { return i }
-                i += len
+        bytes.withUnsafeBufferPointer { firstInvalidOffset(in: $0) }
+    }
+
+    /// `firstInvalidOffset(in:)` over a buffer (a record's string read back in place).
+    public static func firstInvalidOffset(in buf: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        let n = buf.count
+        guard let base = buf.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
+        while i < n {
+            let b = buf[i]
+            if b < 0x80 {
+                // ASCII runs 8 bytes at a time.
+                while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+                while i < n && buf[i] < 0x80 { i += 1 }
+                continue
             }
-            return nil
+            // The common case in Chinese text: a 3-byte sequence without the E0/ED special ranges.
+            if b >= 0xE1 && b != 0xED && b <= 0xEF && i + 2 < n && buf[i + 1] & 0xC0 == 0x80 && buf[i + 2] & 0xC0 == 0x80 {
+                i += 3
+                continue
+            }
+            let len = sequenceLength(buf, at: i)
+            if len == 0 { return i }
+            i += len
         }
+        return nil
     }
 
     /// Length of the well-formed UTF-8 sequence starting at `i`, or 0 if it is ill-formed.

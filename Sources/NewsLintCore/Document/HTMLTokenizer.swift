@@ -455,11 +455,44 @@ extension Document {
         // Every rule asks, for every file: an ASCII path is answered on its bytes (the same answer:
         // each ASCII byte is one Character), others go through String (a dot may carry a combining mark).
         if let ascii = asciiIsHTMLPath(path) { return ascii }
+        if let tail = asciiTailIsHTMLPath(path) { return tail }
+        return characterIsHTMLPath(path)
+    }
+
+    /// `isHTMLPath` by Characters: the reference for a path whose end is not plain ASCII.
+    package static func characterIsHTMLPath(_ path: String) -> Bool {
         guard let dot = path.lastIndex(of: ".") else { return false }
         // Foundation's substring search (an NSString bridge) only when a `/` byte is there to be found.
         if path.utf8[dot...].contains(UInt8(ascii: "/")), path[dot...].contains("/") { return false }
         let ext = path[path.index(after: dot)...].lowercased()
         return ext == "html" || ext == "htm" || ext == "xhtml"
+    }
+
+    /// `isHTMLPath` from the path's last `.` or `/` byte when it and the bytes around it to the end
+    /// are ASCII (a Chinese file name with an ASCII extension): that byte is then a Character of its
+    /// own (nothing combines with it from either side), so it is the Character search's answer
+    /// without `lastIndex(of:)` walking the grapheme breaks of the whole path. Nil otherwise.
+    private static func asciiTailIsHTMLPath(_ path: String) -> Bool? {
+        let utf8 = path.utf8
+        var i = utf8.endIndex
+        var length = 0
+        while i > utf8.startIndex {
+            let before = utf8.index(before: i)
+            let b = utf8[before]
+            guard b < 0x80 else { return nil }
+            if b == UInt8(ascii: ".") || b == UInt8(ascii: "/") {
+                if before > utf8.startIndex, utf8[utf8.index(before: before)] >= 0x80 { return nil }
+                guard b == UInt8(ascii: "."), length <= 5 else { return false }
+                func equals(_ name: StaticString) -> Bool {
+                    guard length == name.utf8CodeUnitCount else { return false }
+                    return name.withUTF8Buffer { n in zip(utf8[i...], n).allSatisfy { a, b in (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) == b } }
+                }
+                return equals("html") || equals("htm") || equals("xhtml")
+            }
+            length += 1
+            i = before
+        }
+        return nil
     }
 
     /// `isHTMLPath` for an ASCII path; nil for any other.

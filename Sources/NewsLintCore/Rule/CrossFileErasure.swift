@@ -159,6 +159,13 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     package var usedFile: Bool { log.usedFile }
 
     package func append(file: Int, fact: any Sendable) {
+        scratch.bytes.removeAll(keepingCapacity: true)
+        // The rule's own copy of the cast and write (no metadata lookup), once the stand-in is kept.
+        if hasStandIn, R.writeBoxedRecord(fact, to: &scratch) {
+            ends.append(log.append(scratch.bytes).upperBound)
+            files.append(Int32(truncatingIfNeeded: file))
+            return
+        }
         guard let typed = fact as? R.Fact else { return }
         if !hasStandIn {
             standIn = typed
@@ -304,7 +311,7 @@ package final class BoxedFactColumn: FactColumn, @unchecked Sendable {
 package struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
     package let rule: R
 
-    package func collectErased(_ document: Document, environment: LintEnvironment) -> (any Sendable)? { rule.collect(document, environment: environment) }
+    package func collectErased(_ document: Document, environment: LintEnvironment) -> (any Sendable)? { rule.collectBoxed(document, environment: environment) }
 
     package func quotedLineErased(_ fact: any Sendable) -> Int? { (fact as? R.Fact).flatMap(R.quotedLine(of:)) }
 

@@ -57,9 +57,32 @@ public protocol CrossFileRule: Sendable {
     /// first line, the slug's key line): the pass keeps that line's text for the code frame, so
     /// the output need not read the file again. nil (the default) when only the reduce knows.
     static func quotedLine(of fact: Fact) -> Int?
+    /// `collect(_:environment:)` with its fact boxed, for the engine's type-erased list. Provided
+    /// below (`@inlinable`), so each rule's conformance gets a copy made for its own fact type:
+    /// the generic `CrossFileBox` doing the boxing looked up the optional fact's type metadata
+    /// for every rule and file.
+    func collectBoxed(_ document: Document, environment: LintEnvironment) -> (any Sendable)?
+    /// Appends a boxed fact of this rule as its tagged `FactRecord` (`writeTaggedRecord`); false,
+    /// with nothing appended, when it is not this rule's fact or has no record form. Provided
+    /// below (`@inlinable`) for the same reason as `collectBoxed`: the fact column's cast and
+    /// write, generic over the rule, looked up metadata for every fact.
+    static func writeBoxedRecord(_ fact: any Sendable, to writer: inout FactRecordWriter) -> Bool
 }
 
 extension CrossFileRule {
+    @inlinable
+    public func collectBoxed(_ document: Document, environment: LintEnvironment) -> (any Sendable)? {
+        collect(document, environment: environment)
+    }
+    @inlinable
+    public static func writeBoxedRecord(_ fact: any Sendable, to writer: inout FactRecordWriter) -> Bool {
+        guard let typed = fact as? Fact else { return false }
+        let start = writer.bytes.count
+        writer.byte(FactRecordFormat.recordV1)
+        if writeRecord(typed, to: &writer) { return true }
+        writer.bytes.removeSubrange(start...)
+        return false
+    }
     public static func quotedLine(of fact: Fact) -> Int? { nil }
     public static func writeRecord(_ fact: Fact, to writer: inout FactRecordWriter) -> Bool { false }
     public static func readRecord(_ reader: inout FactRecordReader) throws -> Fact { throw CompactCoderError.unsupported }

@@ -13,13 +13,13 @@ public protocol FactRecord {
 
 /// The first byte of a fact's record in a fact column or a lint cache entry: which form follows.
 /// A reader that does not know the byte throws (a cache entry is then linted again).
-package enum FactRecordFormat {
+@usableFromInline package enum FactRecordFormat {
     /// `CompactCoder` bytes (facts without a `FactRecord` form: custom rules).
     package static let codable: UInt8 = 0
     /// A fact column's reference to a fact kept as a value (never in the cache).
     package static let value: UInt8 = 1
     /// `FactRecord`, version 1 (fields in the order `write(to:)` puts them).
-    package static let recordV1: UInt8 = 2
+    @usableFromInline package static let recordV1: UInt8 = 2
 }
 
 /// Appends a record's fields: fixed-width little-endian words for hashes, LEB128 varints for
@@ -158,11 +158,12 @@ public struct FactRecordReader {
     public mutating func string() throws -> String {
         let n = try count(elementSize: 1)
         let range = position..<(position + n)
-        guard let s = String(validating: UnsafeRawBufferPointer(rebasing: bytes[range]).assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
-            throw CompactCoderError.malformed
-        }
+        // The core's validator, then the decoding that cannot repair anything: `String(validating:)`
+        // is generic in the standard library and looked up its metadata for every record read back.
+        let utf8 = UnsafeRawBufferPointer(rebasing: bytes[range]).assumingMemoryBound(to: UInt8.self)
+        guard UTF8Validation.firstInvalidOffset(in: utf8) == nil else { throw CompactCoderError.malformed }
         position += n
-        return s
+        return String(decoding: utf8, as: UTF8.self)
     }
 
     public mutating func optionalString() throws -> String? {

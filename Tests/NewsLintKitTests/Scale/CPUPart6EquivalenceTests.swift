@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
+
+/// Fast paths of engine 2, CPU part 6 (issue 16) against the plain logic they replace, on random
+/// inputs built from the pieces each one distinguishes (ASCII and not, spaces of every kind,
+/// combining marks, archive prefixes, letter case).
+@Suite struct CPUPart6EquivalenceTests {
+    /// A small deterministic generator, so a failure names a reproducible seed.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static func randomString(_ pieces: [String], maxPieces: Int, _ rng: inout SplitMix) -> String {
+        (0..<Int.random(in: 0...maxPieces, using: &rng)).map { _ in pieces.randomElement(using: &rng) ?? "" }.joined()
+    }
+
+    /// `RepeatedLineKey.host(of:)` as it was: a `String` lower-cased with Unicode case mapping.
+    static func referenceHost(_ url: String) -> String? {
+        var bytes = Array(url.utf8)
+        if let inner = RepeatedLineKey.archiveInner(bytes) { bytes = Array(bytes[inner...]) }
+        var i = 0
+        if let r = bytes.firstRange(of: Array("://".utf8)) { i = r.upperBound }
+        var end = i
+        while end < bytes.count, !"/?#:".utf8.contains(bytes[end]) { end += 1 }
+        guard end > i else { return nil }
+        var host = String(decoding: bytes[i..<end], as: UTF8.self).lowercased()
+        if host.hasPrefix("www.") { host.removeFirst(4) }
+        return host.isEmpty ? nil : host
+    }
+
+    static let urlPieces = ["h", "t", "p", "s", ":", "/", "//", "://", "www.", "WWW.", "Www.", "web/", "/web/20210301000000/",
+                            "/web/2021id_/", "?", "#", ":8080", "a", "Z", "News", "新", "華", "É", "\u{301}", " ", "\t",
+                            "\u{A0}", "\u{3000}", "\u{200B}", ".", "-", "0", "9", "ＡＢ", "İ", "\u{212A}", "https://", "rfa.org"]
+
+    @Test func siteValueTrimAndHostMatchThePlainForms() {
+        var rng = SplitMix(state: 16_006)
+        for _ in 0..<20_000 {
+            let value = Self.randomString(Self.urlPieces, maxPieces: 12, &rng)
+            #expect(RepeatedLineKey.trimmed(value).utf8.elementsEqual(value.trimmingWhitespaces().utf8), "\(Array(value.unicodeScalars))")
+            let raw = value.trimmingWhitespaces()
+            let expected = Self.referenceHost(raw)
+            let got = RepeatedLineKey.host(of: raw)
+            #expect(got.map { Array($0.utf8) } == expected.map { Array($0.utf8) }, "\(Array(raw.unicodeScalars))")
+        }
+    }
+
+    /// `site` end to end on front matter, against the same steps written plainly.
+    @Test func siteMatchesThePlainForm() {
+        func reference(_ fm: FrontMatter?, keys: [String]) -> String {
+            guard let fm else { return "corpus" }
+            for key in keys {
+                let value: String?
+                switch fm.entry(key)?.value {
+                case let .scalar(s, _)?: value = s
+                case let .list(items)?: value = items.first
+                default: value = nil
+                }
+                guard let raw = value?.trimmingWhitespaces(), !raw.isEmpty else { continue }
+                if raw.contains("://") || raw.hasPrefix("www.") {
+                    if let h = Self.referenceHost(raw) { return "host:" + h }
+                    continue
+                }
+                return key + ":" + raw
+            }
+            return "corpus"
+        }
+        var rng = SplitMix(state: 61)
+        let keys = RepeatedLineKey.defaultGroupKeys
+        for _ in 0..<3_000 {
+            var yaml = "title: t\n"
+            for key in ["source", "link", "url", "categories"] where Bool.random(using: &rng) {
+                let value = Self.randomString(Self.urlPieces.filter { $0 != ":" && $0 != "#" && $0 != ":8080" }, maxPieces: 8, &rng)
+                yaml += "\(key): \"\(value)\"\n"
+            }
+            let fm = Document(path: "x.md", bytes: Array("---\n\(yaml)---\n正文。\n".utf8)).frontMatter
+            #expect(Array(RepeatedLineKey.site(fm, keys: keys).utf8) == Array(reference(fm, keys: keys).utf8), "\(yaml)")
+        }
+    }
+
+    /// `Document.isHTMLPath` answers Chinese file names with an ASCII extension from their last
+    /// bytes; the Character search stays the reference.
+    @Test func htmlPathTailMatchesCharacterSearch() {
+        let pieces = ["a", "/", ".", " ", "html", "HTML", "htm", "xhtml", "XHTML", "Htm", "md", "新聞", "報道", "\u{301}",
+                      "\u{0600}", "é", "e\u{301}", "\u{200D}", "\u{FE0F}", "-", "_", "2024", "\u{10FF80}"]
+        var rng = SplitMix(state: 2_026)
+        for _ in 0..<30_000 {
+            let path = Self.randomString(pieces, maxPieces: 8, &rng)
+            #expect(Document.isHTMLPath(path) == Document.characterIsHTMLPath(path), "\(Array(path.unicodeScalars))")
+        }
+        #expect(Document.isHTMLPath("copy-00/2024-11-27-AJ-拜登宣布.html"))
+        #expect(!Document.isHTMLPath("新聞.html/正文.md"))
+        #expect(!Document.isHTMLPath("新聞.html\u{301}"))
+    }
+}
+
+/// The byte-level fast paths of part 6: `RepeatedLineKey.markup`'s skip to the next `<`/`&` and
+/// the record reader's string check, each against its plain form.
+@Suite struct CPUPart6ByteEquivalenceTests {
+    /// `markup` as it was: one byte at a time.
+    static func referenceMarkup(_ b: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let c = b[i]
+            if c == UInt8(ascii: "<"), i + 1 < range.upperBound,
+               case let n = b[i + 1], (n | 0x20 >= 0x61 && n | 0x20 <= 0x7A) || n == UInt8(ascii: "/") || n == UInt8(ascii: "!") {
+                var j = i + 1
+                while j < range.upperBound, b[j] != UInt8(ascii: ">"), b[j] != UInt8(ascii: "<") { j += 1 }
+                if j < range.upperBound, b[j] == UInt8(ascii: ">") { out.append(i..<(j + 1)); i = j + 1; continue }
+            } else if c == UInt8(ascii: "&") {
+                var j = i + 1
+                while j < range.upperBound, j - i <= 10, (b[j] | 0x20 >= 0x61 && b[j] | 0x20 <= 0x7A) || (b[j] >= 0x30 && b[j] <= 0x39) || b[j] == UInt8(ascii: "#") { j += 1 }
+                if j < range.upperBound, j > i + 1, b[j] == UInt8(ascii: ";") { out.append(i..<(j + 1)); i = j + 1; continue }
+            }
+            i += 1
+        }
+        return out
+    }
+
+    @Test func markupMatchesTheByteWalk() {
+        let pieces = ["<", ">", "&", ";", "#", "<p>", "</p>", "<a href=\"x\">", "&amp;", "&#12345;", "&nbsp", "<!-- c -->",
+                      "<1", "a", "Z", "0", " ", "新聞", "。", "&&", "<<", "abcdefgh", "中文中文中文"]
+        var rng = CPUPart6EquivalenceTests.SplitMix(state: 9)
+        for _ in 0..<20_000 {
+            let b = Array(CPUPart6EquivalenceTests.randomString(pieces, maxPieces: 16, &rng).utf8)
+            let lo = Int.random(in: 0...b.count, using: &rng), hi = Int.random(in: lo...b.count, using: &rng)
+            #expect(RepeatedLineKey.markup(b, lo..<hi) == Self.referenceMarkup(b, lo..<hi), "\(b) \(lo)..<\(hi)")
+        }
+    }
+
+    @Test func recordStringsValidateAsTheStandardLibraryDoes() throws {
+        var rng = CPUPart6EquivalenceTests.SplitMix(state: 77)
+        let interesting: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x9F, 0xA0, 0x8F, 0x90]
+        for _ in 0..<20_000 {
+            let payload = (0..<Int.random(in: 0...12, using: &rng)).map { _ in interesting.randomElement(using: &rng) ?? 0 }
+            var writer = FactRecordWriter()
+            writer.varint(UInt64(payload.count))
+            writer.bytes.append(contentsOf: payload)
+            let expected = String(validating: payload, as: UTF8.self)
+            let got: String? = writer.bytes.withUnsafeBytes { raw in
+                var reader = FactRecordReader(raw)
+                return try? reader.string()
+            }
+            #expect(got.map { Array($0.utf8) } == expected.map { Array($0.utf8) }, "\(payload)")
+        }
+    }
+}
+
+/// The per-rule copies of the engine's boxing (`collectBoxed`, `writeBoxedRecord`) against the
+/// generic forms they stand in for.
+@Suite struct CPUPart6BoxingTests {
+    @Test func boxedRecordIsTheTaggedRecord() throws {
+        var rng = CPUPart6EquivalenceTests.SplitMix(state: 5)
+        for _ in 0..<500 {
+            let n = Int.random(in: 0...20, using: &rng)
+            let fact = BoilerplateRepeatedRule.Fact(group: ["corpus", "host:rfa.org", "categories:新聞"].randomElement(using: &rng) ?? "",
+                                                    hashes: (0..<n).map { _ in rng.next() }, lines: (0..<n).map { _ in Int.random(in: 1...9_999, using: &rng) })
+            var tagged = FactRecordWriter()
+            try BoilerplateRepeatedRule.writeTaggedRecord(fact, to: &tagged)
+            var boxed = FactRecordWriter()
+            boxed.byte(7)
+            #expect(BoilerplateRepeatedRule.writeBoxedRecord(fact, to: &boxed))
+            #expect(boxed.bytes == [7] + tagged.bytes)
+        }
+        var other = FactRecordWriter()
+        #expect(!BoilerplateRepeatedRule.writeBoxedRecord("not a fact", to: &other))
+        #expect(other.bytes.isEmpty)
+    }
+
+    @Test func boxedCollectIsTheCollect() throws {
+        let rule = try BoilerplateRepeatedRule(options: RuleOptions())
+        let document = Document(path: "a.md", bytes: Array("---\nlink: https://www.rfa.org/a/1\n---\n訂閱我們的電子報，每日新聞送到你的信箱 2024\n".utf8))
+        let boxed = rule.collectBoxed(document, environment: .default) as? BoilerplateRepeatedRule.Fact
+        let plain = rule.collect(document, environment: .default)
+        #expect(boxed?.group == plain?.group && boxed?.packed == plain?.packed && boxed?.group == "host:rfa.org")
+    }
+}
