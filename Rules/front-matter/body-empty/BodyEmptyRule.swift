@@ -204,8 +204,7 @@ package struct SitePages: Sendable {
     package func exempts(_ document: Document) -> Bool {
         guard let fm = document.frontMatter else { return false }
         if let layout = fm.string("layout"), layouts.contains(layout) { return true }
-        let name = String(PathName.fileName(document.path))
-        if files.contains(where: { $0.matches(name) }) { return true }
+        if matchesFileName(document.path) { return true }
         guard templates else { return false }
         // A plain byte loop: the generic `firstRange(of:)` cost 2% of a default run.
         return document.bytes.withUnsafeBufferPointer { b in
@@ -217,6 +216,35 @@ package struct SitePages: Sendable {
             }
             return false
         }
+    }
+}
+
+extension SitePages {
+    /// Whether a `files` glob matches the file name of `path`: bare `name*` globs (the defaults) on
+    /// the name's bytes in place, others on the name as a `String` (made once, only for them).
+    package func matchesFileName(_ path: String) -> Bool {
+        var path = path
+        return path.withUTF8 { b -> Bool in
+            var k = b.count
+            while k > 0, b[k - 1] != UInt8(ascii: "/") { k -= 1 }
+            let name = UnsafeBufferPointer(rebasing: b[k...])
+            var nameString: String?
+            for glob in files {
+                if let answer = glob.matchesFileName(name) {
+                    if answer { return true }
+                    continue
+                }
+                if nameString == nil { nameString = String(decoding: name, as: UTF8.self) }
+                if let nameString, glob.matches(nameString) { return true }
+            }
+            return false
+        }
+    }
+
+    /// `files.contains { $0.matches(String(PathName.fileName(path))) }`: the plain form, for tests.
+    package func matchesFileNamePlain(_ path: String) -> Bool {
+        let name = String(PathName.fileName(path))
+        return files.contains(where: { $0.matches(name) })
     }
 }
 

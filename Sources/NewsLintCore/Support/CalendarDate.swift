@@ -105,6 +105,10 @@ public struct CalendarDate: Sendable, Equatable {
         return date
     }
 
+    /// `leading(_:)` of a string's bytes, compiled here for them: a rule asks per file (a front-matter
+    /// `date`), and the generic form called from another module was not specialized.
+    public static func leading(_ text: String.UTF8View) -> CalendarDate? { leading(Array(text.prefix(32))) }
+
     /// The `YYYY-MM-DD` a file name starts with (Jekyll's `_posts/2024-11-01-title.md`).
     public static func fileNamePrefix(_ path: String) -> CalendarDate? {
         let name = path.utf8.split(separator: UInt8(ascii: "/")).last ?? path.utf8[...]

@@ -32,6 +32,15 @@ public struct Glob: Sendable, Hashable {
         return matchesBySegments(path)
     }
 
+    /// `matches(name)` for a file name (no `/`) given as its UTF-8 bytes, when the pattern is a bare
+    /// `name*` prefix (the same test as `anySegment` on a single segment); nil for any other
+    /// pattern, which `matches` answers. `SitePages` asks per file and rule without making a `String`.
+    package func matchesFileName(_ name: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard let prefix = bareLiteralPrefix else { return nil }
+        if name.isEmpty || (name.count == 1 && name[0] == UInt8(ascii: ".")) { return false }
+        return name.count >= prefix.count && prefix.indices.allSatisfy { name[$0] == prefix[$0] }
+    }
+
     /// `matches` without the byte fast path (tests compare the two).
     package func matchesBySegments(_ path: String) -> Bool {
         var parts = path.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.unicodeScalars) }

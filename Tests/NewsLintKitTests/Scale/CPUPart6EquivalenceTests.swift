@@ -188,3 +188,25 @@ import Testing
         #expect(boxed?.group == plain?.group && boxed?.packed == plain?.packed && boxed?.group == "host:rfa.org")
     }
 }
+
+/// `SitePages.matchesFileName` (bare `name*` globs on the name's bytes) against the plain form.
+@Suite struct CPUPart6SitePagesTests {
+    @Test func fileNameGlobsMatchThePlainForm() {
+        let globSets: [[String]] = [["_index.*", "404.*"], ["index.md", "*.txt"], ["新*", ".*", "*"], ["docs/", "a/b*", "_index.*"], ["40?.*", "[ab]*"], []]
+        let pieces = ["/", ".", "_index", "404", "index", ".md", ".txt", "新聞", "\u{301}", "a", "b", "docs", "-", "*", "40"]
+        var rng = CPUPart6EquivalenceTests.SplitMix(state: 404)
+        for globs in globSets {
+            let pages = SitePages(files: globs, layouts: [], templates: false)
+            for _ in 0..<3_000 {
+                let path = CPUPart6EquivalenceTests.randomString(pieces, maxPieces: 7, &rng)
+                #expect(pages.matchesFileName(path) == pages.matchesFileNamePlain(path), "\(globs) \(Array(path.unicodeScalars))")
+            }
+        }
+    }
+
+    @Test func leadingDateOfAStringIsTheGenericOne() {
+        for text in ["2024-11-19", "2024-11-19 11:15:08 +08:00", "2024-11-19T11:15", "2024-02-30", "19 Nov 2024", "", "2024-11-19 (updated)", "２０２４-11-19"] {
+            #expect(CalendarDate.leading(text.utf8)?.minutesSinceEpoch == CalendarDate.leading(Array(text.utf8))?.minutesSinceEpoch)
+        }
+    }
+}
