@@ -230,3 +230,37 @@ import Testing
         }
     }
 }
+
+/// `HTMLView.textBlocks` (line breaks made spaces by a select) against the plain form.
+@Suite struct CPUPart6TextBlockTests {
+    static func reference(_ view: HTMLView, _ bytes: [UInt8], blocks: [HTMLView.BlockRange]) -> [(Int, [UInt8], Bool)] {
+        var out: [(Int, [UInt8], Bool)] = []
+        for block in blocks {
+            var text: [UInt8] = []
+            var t = view.tokenIndex(containing: block.range.lowerBound) ?? view.tokens.count
+            while t < view.tokens.count, view.tokens[t].range.lowerBound < block.range.upperBound {
+                let token = view.tokens[t]
+                if token.kind == .text { text.append(contentsOf: bytes[token.range]) } else if token.kind == .characterReference { text.append(0x20) }
+                t += 1
+            }
+            for k in text.indices where text[k] == 0x0A || text[k] == 0x0D || text[k] == 0x09 { text[k] = 0x20 }
+            while text.last == 0x20 { text.removeLast() }
+            out.append((block.range.lowerBound, text, block.heading))
+        }
+        return out
+    }
+
+    @Test func textBlocksMatchThePlainForm() {
+        let pieces = ["<p>", "</p>", "<div>", "</div>", "<h2>", "</h2>", "<br>", "<script>x</script>", "<!-- c -->", "&amp;", "&#20013;",
+                      "\n", "\r\n", "\t", " ", "新聞報道", "。", "abc", "<a href=\"x\">", "</a>", "<li>", "\u{3000}"]
+        var rng = CPUPart6EquivalenceTests.SplitMix(state: 1_201)
+        for _ in 0..<3_000 {
+            let bytes = Array(CPUPart6EquivalenceTests.randomString(pieces, maxPieces: 24, &rng).utf8)
+            let view = HTMLView(bytes: bytes, range: 0..<bytes.count)
+            let blocks = view.blockRanges(bytes)
+            let got = view.textBlocks(bytes, blocks: blocks).map { ($0.start, $0.text, $0.heading) }
+            let expected = Self.reference(view, bytes, blocks: blocks)
+            #expect(got.count == expected.count && zip(got, expected).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 && $0.2 == $1.2 }, "\(bytes)")
+        }
+    }
+}
