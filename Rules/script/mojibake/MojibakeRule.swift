@@ -10,6 +10,8 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     package let minPinyinArtifacts: Int
     /// Pinyin artifacts in one file from which removing them is a safe fix.
     package static let safePinyinRun = 10
+    /// Whether `gbkMojibake` skips what `mayDecodeThreeCJK` rules out (tests turn it off for the reference output).
+    package var usesChainTest = true
 
     public struct Options: Decodable, Sendable {
         package var minRepeat: Int
@@ -449,7 +451,11 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             // Only a character whose GB18030 bytes start a 3-byte UTF-8 sequence can start mojibake,
             // and only when the next character's code supplies that sequence's third byte (80–BF):
             // otherwise its window decodes no scalar. Most runs of clean text fail this before converting.
-            guard j - i >= 3, (i..<(j - 2)).contains(where: { Self.startsUTF8InGB(c[$0]) && Self.continuesUTF8InGB(c[$0 + 1]) }) else { continue }
+            // And the first three UTF-8 sequences from there must be East Asian text, which the flags
+            // of the next few characters' codes decide (`mayDecodeThreeCJK`): Traditional text passes
+            // the pair test often, this chain rarely.
+            guard j - i >= 3, (i..<(j - 2)).contains(where: { Self.startsUTF8InGB(c[$0]) && Self.continuesUTF8InGB(c[$0 + 1])
+                                                                && (!usesChainTest || Self.mayDecodeThreeCJK(c, from: $0, to: j)) }) else { continue }
             segments.append(i..<j)
         }
         guard !segments.isEmpty else { return }
@@ -469,7 +475,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             starts.append(gb.count)
             var s = 0
             while s < j - i {
-                guard Self.startsUTF8InGB(c[i + s]) else { s += 1; continue }
+                guard Self.startsUTF8InGB(c[i + s]), !usesChainTest || Self.mayDecodeThreeCJK(c, from: i + s, to: j) else { s += 1; continue }
                 let window = decodeUTF8Window(gb, from: starts[s], boundaries: starts, first: s)
                 let from = i + s, to = i + window.endScalar
                 let decoded = window.scalars >= 3 ? String(decoding: gb[starts[s]..<window.endByte], as: UTF8.self) : ""
@@ -525,16 +531,39 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// For each BMP scalar, from its GB18030 encoding (compiled-in lists, `GBTables`):
     /// bit 0: a pair that begins a 3-byte UTF-8 sequence (lead E0–EF, trail 80–BF), so it can start GBK mojibake;
     /// bit 1: a GB2312 level-1 character (lead B0–D7), the 3,755 most common Simplified characters;
-    /// bit 2: from U+2E80, a code (two or four bytes) whose first byte is 80–BF, a UTF-8 continuation byte.
+    /// bit 2: from U+2E80, a code (two or four bytes) whose first byte is 80–BF, a UTF-8 continuation byte;
+    /// bits 3–4: a two-byte code whose first byte starts a UTF-8 sequence of East Asian text, as the
+    /// number of continuation bytes that sequence needs (C2: 1; E2–E9, EF: 2; F0: 3), 0 otherwise;
+    /// bits 5–6: the same of its second byte; bit 7: a two-byte code whose second byte is 80–BF.
     package static let gbFlags: [UInt8] = {
         var table = [UInt8](repeating: 0, count: 0x10000)
         for v in GBTables.utf8LeadPairs { table[Int(v)] |= 1 }
         for v in GBTables.level1 { table[Int(v)] |= 2 }
-        for (w, word) in GBTables.continuationLeads.enumerated() where word != 0 {
-            for bit in 0..<64 where word & (1 << UInt64(bit)) != 0 { table[w << 6 | bit] |= 4 }
+        func setBits(_ words: [UInt64], _ flag: UInt8) {
+            for (w, word) in words.enumerated() where word != 0 {
+                for bit in 0..<64 where word & (1 << UInt64(bit)) != 0 { table[w << 6 | bit] |= flag }
+            }
+        }
+        setBits(GBTables.continuationLeads, 4)
+        setBits(GBTables.trailContinuations, 128)
+        for (kind, leads, trails) in [(1, GBTables.cjkLeadTwo, GBTables.cjkTrailTwo), (2, GBTables.cjkLeadThree, GBTables.cjkTrailThree),
+                                      (3, GBTables.cjkLeadFour, GBTables.cjkTrailFour)] as [(UInt8, [UInt16], [UInt16])] {
+            for v in leads { table[Int(v)] |= kind << 3 }
+            for v in trails { table[Int(v)] |= kind << 5 }
         }
         return table
     }()
+
+    /// Continuation bytes a UTF-8 sequence of East Asian text (`CJK.isCJK`) needs after lead byte `b`
+    /// (C2 for `·`; E2–E9, EF; F0), 0 when no such sequence starts with `b`.
+    package static func cjkSequenceContinuations(_ b: UInt8) -> UInt8 {
+        switch b {
+        case 0xC2: return 1
+        case 0xE2...0xE9, 0xEF: return 2
+        case 0xF0: return 3
+        default: return 0
+        }
+    }
 
     /// `gbFlags` computed with Foundation's GB18030 converter (what `GBTables` must agree with; tests).
     package static func gbFlagsFromConverter() -> [UInt8] {
@@ -554,6 +583,8 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             if len == 2, p + 1 < bytes.count {
                 if (0xE0...0xEF).contains(bytes[p]) && (0x80...0xBF).contains(bytes[p + 1]) { table[Int(v)] |= 1 }
                 if (0xB0...0xD7).contains(bytes[p]) && (0xA1...0xFE).contains(bytes[p + 1]) { table[Int(v)] |= 2 }
+                table[Int(v)] |= cjkSequenceContinuations(bytes[p]) << 3 | cjkSequenceContinuations(bytes[p + 1]) << 5
+                if (0x80...0xBF).contains(bytes[p + 1]) { table[Int(v)] |= 128 }
             }
             p += len
         }
@@ -574,6 +605,43 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// where the table does not reach, assumed so).
     @inline(__always)
     package static func continuesUTF8InGB(_ c: UInt32) -> Bool { c >= 0x10000 || gbFlags[Int(c)] & 4 != 0 }
+
+    /// Whether the GB18030 bytes of `c[from..<end]` could begin with three UTF-8 sequences of East
+    /// Asian text: what a finding of `gbkMojibake` at `from` needs (its window decodes at least three
+    /// scalars from the first byte of `c[from]`, every one `CJK.isCJK`). Walked byte by byte on the
+    /// flags of each character's code (`gbFlags` bits 2–7), without encoding: a lead byte must start
+    /// such a sequence and the bytes it needs must be continuation bytes. Characters beyond the BMP
+    /// (four-byte codes, whose second byte 30–39 ends any sequence) count as a possible continuation
+    /// byte and nothing more. False only when no finding can start at `from` (tests compare with the
+    /// conversion).
+    package static func mayDecodeThreeCJK(_ c: Scalars, from: Int, to end: Int) -> Bool {
+        gbFlags.withUnsafeBufferPointer { flags in
+            /// The character under the cursor and whether the cursor is on its code's second byte.
+            var p = from, second = false
+            @inline(__always) func flagsAtCursor() -> UInt8 {
+                let ch = c[p]
+                return ch < 0x10000 ? flags[Int(ch)] : 4
+            }
+            @inline(__always) func advance() {
+                if second { p &+= 1 }
+                second.toggle()
+            }
+            for _ in 0..<3 {
+                guard p < end else { return false }
+                let f = flagsAtCursor()
+                let needed = second ? (f >> 5) & 3 : (f >> 3) & 3
+                guard needed != 0 else { return false }
+                advance()
+                for _ in 0..<needed {
+                    guard p < end else { return false }
+                    let g = flagsAtCursor()
+                    guard second ? g & 128 != 0 : g & 4 != 0 else { return false }
+                    advance()
+                }
+            }
+            return true
+        }
+    }
 
     /// A common character: GB2312 level 1, or the Traditional form of one.
     package static func isCommon(_ c: UInt32) -> Bool {

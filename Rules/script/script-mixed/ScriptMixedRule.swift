@@ -66,36 +66,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             decoded = decode
             let run = html ? document.scalarRun(decode, bytes: range) : document.scalarRun(decode, line: n)
             let skip = ProseMask.nonProseIfAny(run, in: document)
-            var s = 0, t = 0, strictS = 0, strictT = 0, phraseCandidate = false
-            skip.flags.withUnsafeBufferPointer { skipped in
-                run.cps.withUnsafeElements { c in
-                    let count = c.count
-                    let masked = !skipped.isEmpty
-                    for i in 0..<count {
-                        let ch = c[i]
-                        guard ch >= 0x2E80 else { continue }
-                        // One lookup answers everything below; most characters have no flag at all.
-                        let r = tables.raw(ch)
-                        guard r != 0, !(masked && skipped[i]) else { continue }
-                        // A phrase head where an entry could match (its first two characters): `checkLine`
-                        // finds no word-level leftover in a line without one. One is enough to know.
-                        if !phraseCandidate, r & ScriptTables.phraseHeadMask != 0, i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) {
-                            phraseCandidate = true
-                        }
-                        guard ch >= 0x3400 else { continue }
-                        if r & ScriptTables.variantBit != 0 { variantCounts[ch, default: 0] += 1 }
-                        switch r & ScriptTables.classMask {
-                        case ScriptTables.Class.simplifiedOnly.rawValue:
-                            s += 1
-                            if r & ScriptTables.allowTraditionalMask == 0 { strictS += 1 }
-                        case ScriptTables.Class.traditionalOnly.rawValue:
-                            t += 1
-                            if r & ScriptTables.allowSimplifiedMask == 0 { strictT += 1 }
-                        default: break
-                        }
-                    }
-                }
-            }
+            let (s, t, strictS, strictT, phraseCandidate) = Self.count(run, skip, tables: tables, variants: &variantCounts)
             simplified += s
             traditional += t
             runs.append((run, skip, s, t, strictS, strictT, phraseCandidate))
@@ -121,6 +92,45 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             if strictMinority == 0 && (dominant == .simplifiedOnly || !phraseCandidate) { continue }
             checkLine(run, skip, tables: tables, dominant: dominant, preferred: preferred, names: names, into: &sink)
         }
+    }
+
+    /// A unit's counts of Simplified-only and Traditional-only characters (all, and those the other
+    /// script's standard does not also write), whether a word-level entry may start in it (a phrase
+    /// head before a character the pair filter lets through; one is enough), and its variant
+    /// characters into `variants`; masked scalars count for nothing.
+    /// One table byte per scalar (`ScriptTables.countFlags`) whose bits are the counts, added without
+    /// a branch; only a variant, or a phrase head until the unit's first candidate, takes one.
+    package static func count(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, variants: inout [UInt32: Int])
+        -> (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseCandidate: Bool) {
+        var s = 0, t = 0, strictS = 0, strictT = 0, phraseCandidate = false
+        // The bits that send a scalar to the branch: a variant, and a phrase head until a candidate is found.
+        var rare = ScriptTables.countVariant | ScriptTables.countPhraseHead
+        tables.countTable.withUnsafeBufferPointer { table in
+            skip.flags.withUnsafeBufferPointer { skipped in
+                run.cps.withUnsafeElements { c in
+                    let count = c.count
+                    let masked = !skipped.isEmpty
+                    for i in 0..<count {
+                        let ch = c[i]
+                        if masked && skipped[i] { continue }
+                        let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
+                        s &+= Int(r & ScriptTables.countSimplified)
+                        t &+= Int((r &>> 1) & 1)
+                        strictS &+= Int((r &>> 2) & 1)
+                        strictT &+= Int((r &>> 3) & 1)
+                        guard r & rare != 0 else { continue }
+                        if r & ScriptTables.countVariant != 0 { variants[ch, default: 0] += 1 }
+                        // A phrase head where an entry could match (its first two characters): `checkLine`
+                        // finds no word-level leftover in a line without one.
+                        if r & ScriptTables.countPhraseHead != 0, i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) {
+                            phraseCandidate = true
+                            rare = ScriptTables.countVariant
+                        }
+                    }
+                }
+            }
+        }
+        return (s, t, strictS, strictT, phraseCandidate)
     }
 
     /// Traditional characters with a second standard form (OpenCC writes the first; Taiwan prints 裡

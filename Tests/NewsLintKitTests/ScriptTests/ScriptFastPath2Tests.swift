@@ -1,0 +1,186 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+
+/// The script rules' fast paths of issue 16, session 9, against the plain logic they skip or replace.
+@Suite struct ScriptFastPath2Tests {
+
+    /// Every text file of the test fixtures (real posts and crafted lines), read once.
+    static let fixtureTexts: [(path: String, text: String)] = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures")
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
+        var texts: [(String, String)] = []
+        for case let url as URL in walker where ["md", "html", "txt", "markdown", "htm"].contains(url.pathExtension) {
+            if let data = try? Data(contentsOf: url) { texts.append((url.lastPathComponent, String(decoding: data, as: UTF8.self))) }
+        }
+        return texts.sorted { $0.0 < $1.0 }
+    }()
+
+    /// UTF-8 Chinese read as GB18030 (what `gbkMojibake` reports), from random common text.
+    static func garbled(_ random: inout SeededRandom) -> String {
+        let sources = ["中文測試", "你好世界", "新聞報導，", "香港立法會", "经济发展", "“引號”", "臺灣·日本", "学生們", "𠀀中"]
+        var text = ""
+        for _ in 0..<(1 + random.below(4)) { text += sources[random.below(sources.count)] }
+        let utf8 = Data(text.utf8)
+        return String(data: utf8, encoding: MojibakeRule.gb18030) ?? text
+    }
+
+    /// Whether the first three UTF-8 sequences of `c`'s GB18030 bytes are well formed and East Asian
+    /// text, by converting (the reference for `mayDecodeThreeCJK`).
+    static func plainDecodesThreeCJK(_ rule: MojibakeRule, _ c: [UInt32]) -> Bool? {
+        guard let gb = rule.encodeGB(c) else { return nil }
+        var k = 0
+        for _ in 0..<3 {
+            guard k < gb.count else { return false }
+            let length = gb.withUnsafeBufferPointer { UTF8Validation.sequenceLength($0, at: k) }
+            guard length >= 2 else { return false }
+            guard CJK.isCJK(UTF8Validation.decode(gb[...], at: k).scalar) else { return false }
+            k += length
+        }
+        return true
+    }
+
+    @Test func chainTestNeverRulesOutWhatTheConversionDecodes() throws {
+        let rule = try MojibakeRule(options: RuleOptions())
+        var random = SeededRandom(seed: 91)
+        // Characters by the flags the chain reads, so that long chains occur at random too.
+        let flags = MojibakeRule.gbFlags
+        let pools: [[UInt32]] = [
+            (UInt32(0x2E80)..<0x10000).filter { flags[Int($0)] & 1 != 0 },
+            (UInt32(0x2E80)..<0x10000).filter { flags[Int($0)] & 0x18 != 0 },
+            (UInt32(0x2E80)..<0x10000).filter { flags[Int($0)] & 0x60 != 0 },
+            (UInt32(0x2E80)..<0x10000).filter { flags[Int($0)] & 0x84 == 0x84 },
+            (UInt32(0x4E00)..<0xA000).map { $0 },
+            [0x20000, 0x2A6D6, 0x9FB4, 0x9FBA, 0x9FBB, 0xE5E5, 0xFFFD, 0x3000, 0xFF01],
+        ]
+        var verdicts = [0, 0, 0]  // decodes, chain true but no decode, chain false
+        for round in 0..<30_000 {
+            var c: [UInt32] = []
+            if round % 4 == 0 {
+                c = Self.garbled(&random).unicodeScalars.map(\.value).filter { $0 >= 0x2E80 }
+            } else {
+                for _ in 0..<(1 + random.below(8)) {
+                    let pool = pools[random.below(pools.count)]
+                    c.append(pool[random.below(pool.count)])
+                }
+            }
+            guard !c.isEmpty, let plain = Self.plainDecodesThreeCJK(rule, c) else { continue }
+            let scalars = Scalars(base: c, start: 0, count: c.count)
+            let chain = MojibakeRule.mayDecodeThreeCJK(scalars, from: 0, to: c.count)
+            if plain { #expect(chain, "\(c.map { String($0, radix: 16) })") }
+            verdicts[plain ? 0 : chain ? 1 : 2] += 1
+        }
+        #expect(verdicts[0] > 1000 && verdicts[2] > 1000, "\(verdicts)")
+    }
+
+    /// The rule's findings with and without the chain test: random lines of every kind of mojibake,
+    /// garbled runs, and every fixture file.
+    @Test func gbkMojibakeFindsTheSameWithTheChainTest() throws {
+        let fast = try MojibakeRule(options: RuleOptions())
+        var plain = fast
+        plain.usesChainTest = false
+        func findings(_ rule: MojibakeRule, _ document: Document) -> [Diagnostic] {
+            var sink = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
+            rule.check(document, into: &sink)
+            return sink.diagnostics
+        }
+        var random = SeededRandom(seed: 93)
+        var gbk = 0
+        var documents: [Document] = Self.fixtureTexts.map { Document(path: $0.path, text: $0.text) }
+        for k in 0..<800 {
+            var text = ScriptFastPathTests.randomLines(&random, lines: 4)
+            for _ in 0..<3 { text += Self.garbled(&random) + (random.below(2) == 0 ? "，" : "\n") }
+            documents.append(Document(path: k % 3 == 0 ? "r.html" : "r.md", text: text))
+        }
+        for document in documents {
+            let expected = findings(plain, document)
+            #expect(findings(fast, document) == expected, "\(document.path)")
+            gbk += expected.filter { $0.message.contains("read as GBK") }.count
+        }
+        #expect(Self.fixtureTexts.count > 50 && gbk > 300, "\(Self.fixtureTexts.count) \(gbk)")
+    }
+
+    // MARK: script-mixed's count per unit
+
+    /// The count as `ScriptMixedRule.check` made it before (a branch per flag): the reference for `count`.
+    static func plainCount(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, variants: inout [UInt32: Int])
+        -> (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseCandidate: Bool) {
+        var s = 0, t = 0, strictS = 0, strictT = 0, phraseCandidate = false
+        let c = run.cps
+        for i in 0..<c.count {
+            let ch = c[i]
+            guard ch >= 0x2E80 else { continue }
+            let r = tables.raw(ch)
+            guard r != 0, !skip[i] else { continue }
+            if !phraseCandidate, r & ScriptTables.phraseHeadMask != 0, i + 1 < c.count, tables.mayStartPhrase(ch, c[i + 1]) {
+                phraseCandidate = true
+            }
+            guard ch >= 0x3400 else { continue }
+            if r & ScriptTables.variantBit != 0 { variants[ch, default: 0] += 1 }
+            switch r & ScriptTables.classMask {
+            case ScriptTables.Class.simplifiedOnly.rawValue:
+                s += 1
+                if r & ScriptTables.allowTraditionalMask == 0 { strictS += 1 }
+            case ScriptTables.Class.traditionalOnly.rawValue:
+                t += 1
+                if r & ScriptTables.allowSimplifiedMask == 0 { strictT += 1 }
+            default: break
+            }
+        }
+        return (s, t, strictS, strictT, phraseCandidate)
+    }
+
+    @Test func countTableHoldsTheCountFlagsOfEveryScalar() {
+        let tables = ScriptTables.shared
+        for c in UInt32(0)..<0x11_0000 where c < 0xD800 || c > 0xDFFF {
+            let expected = ScriptTables.countFlags(raw: tables.raw(c), of: c)
+            if tables.countFlags(c) != expected { Issue.record("U+\(String(c, radix: 16))"); return }
+            // No scalar is in both one-script lists (the count reads the class bits one by one).
+            if tables.raw(c) & ScriptTables.classMask == 3 { Issue.record("class 3 at U+\(String(c, radix: 16))"); return }
+        }
+    }
+
+    @Test func countEqualsThePlainCount() throws {
+        let tables = ScriptTables.shared
+        var random = SeededRandom(seed: 95)
+        // Scalars of every kind the count tells apart, with prose masks (code, tags, URLs) around them.
+        let flagged = (UInt32(0x2E80)..<0xA000).filter { tables.raw($0) != 0 }
+        let pieces = ScriptFastPathTests.linePieces + ["`干部`", "<b>后面</b>", "http://裡.tw", "裡裏為爲線綫衛衞", "一", "后", "面", "著着", "𠀀𡃁", "\u{2E80}", "\u{33FF}"]
+        var texts = Self.fixtureTexts.map { ($0.path, $0.text) }
+        for k in 0..<600 {
+            var text = ""
+            for _ in 0..<8 {
+                for _ in 0..<random.below(20) {
+                    if random.below(3) == 0 {
+                        text.unicodeScalars.append(Unicode.Scalar(flagged[random.below(flagged.count)]) ?? "?")
+                    } else {
+                        text += pieces[random.below(pieces.count)]
+                    }
+                }
+                text += "\n"
+            }
+            texts.append((k % 3 == 0 ? "r.html" : "r.md", text))
+        }
+        var lines = 0, candidates = 0, masked = 0
+        for (path, text) in texts {
+            let document = Document(path: path, text: text)
+            let decode = document.scalars
+            for (n, range) in document.proseUnits() {
+                let run = document.isHTMLFile ? document.scalarRun(decode, bytes: range) : document.scalarRun(decode, line: n)
+                let skip = ProseMask.nonProseIfAny(run, in: document)
+                var fastVariants: [UInt32: Int] = [:], plainVariants: [UInt32: Int] = [:]
+                let fast = ScriptMixedRule.count(run, skip, tables: tables, variants: &fastVariants)
+                let plain = Self.plainCount(run, skip, tables: tables, variants: &plainVariants)
+                #expect(fast == plain, "\(path) \(n)")
+                #expect(fastVariants == plainVariants)
+                lines += 1
+                if plain.phraseCandidate { candidates += 1 }
+                if !skip.flags.isEmpty { masked += 1 }
+            }
+        }
+        #expect(lines > 3000 && candidates > 500 && masked > 500, "\(lines) \(candidates) \(masked)")
+    }
+}
+
