@@ -101,37 +101,49 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         package static let all = Signals(rawValue: 63)
     }
 
-    /// The signals of `run`, in one pass (for East Asian text, one lookup in an 8 KB bitset per
-    /// character until the line's first GBK pair: after it only the other signals are looked for).
+    /// The signals of `run`, in one pass: one byte of `signalTable` per scalar holds the character's
+    /// own signals and what the GBK pair needs of it, and the pair's state is carried in bits, so the
+    /// loop has no branch but the one beyond the BMP.
     package static func signals(_ run: ScalarRun) -> Signals {
-        gbStartBits.withUnsafeBufferPointer { startBits in
+        signalTable.withUnsafeBufferPointer { table in
             run.cps.withUnsafeElements { c in
                 var found: UInt8 = 0
                 // `gbkMojibake`'s candidate: k, k+1 and k+2 in one run (its segments), `startsUTF8InGB(c[k])`
-                // and `continuesUTF8InGB(c[k + 1])`.
-                var previousStarts = false, pairBefore = false
-                let n = c.count
-                var k = 0
-                while k < n {
+                // and `continuesUTF8InGB(c[k + 1])`: `previousStarts` after k, `pairBefore` after k+1.
+                var previousStarts: UInt8 = 0, pairBefore: UInt8 = 0, pair: UInt8 = 0
+                for k in 0..<c.count {
                     let ch = c[k]
-                    k &+= 1
-                    let inRun = ch >= 0x2E80 && ch != ScalarRun.invalid && ch != 0x3002 && ch != 0xFF0C && ch != 0x3001
-                    found |= otherSignals(ch)
-                    if pairBefore && inRun {
-                        found |= Signals.gbkPair.rawValue
-                        break
-                    }
-                    pairBefore = previousStarts && inRun && continuesUTF8InGB(ch)
-                    previousStarts = inRun && ch < 0x10000 && startBits[Int(ch >> 6)] & (1 << UInt64(ch & 63)) != 0
+                    let r = ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : Self.inRunBit | Self.continuesBit)
+                    found |= r
+                    pair |= pairBefore & r
+                    pairBefore = previousStarts & (r &>> 3)
+                    previousStarts = (r &>> 2) & Self.inRunBit
                 }
-                while k < n {
-                    found |= otherSignals(c[k])
-                    k &+= 1
-                }
-                return Signals(rawValue: found)
+                return Signals(rawValue: found & ~(Self.inRunBit | Self.startsBit | Self.continuesBit) | pair & Self.inRunBit)
             }
         }
     }
+
+    /// `signalTable` bits beside the signals: in a run of East Asian text (`gbkMojibake`'s segments; the
+    /// bit of `gbkPair`, which a scalar's own bits never hold), and also starting or continuing UTF-8 in GB18030.
+    private static let inRunBit: UInt8 = Signals.gbkPair.rawValue
+    private static let startsBit: UInt8 = 64
+    private static let continuesBit: UInt8 = 128
+
+    /// For each BMP scalar: `otherSignals`, and `inRunBit`, `startsBit`, `continuesBit` (the last two only in a run).
+    package static let signalTable: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 0x10000)
+        for ch in UInt32(0)..<0x10000 {
+            var r = otherSignals(ch)
+            if ch >= 0x2E80 && ch != 0x3002 && ch != 0xFF0C && ch != 0x3001 {
+                r |= inRunBit
+                if startsUTF8InGB(ch) { r |= startsBit }
+                if continuesUTF8InGB(ch) { r |= continuesBit }
+            }
+            table[Int(ch)] = r
+        }
+        return table
+    }()
 
     /// The signals of one character other than `gbkPair`.
     @inline(__always)
@@ -441,23 +453,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// and continuation bytes for more than a character or two.
     private func gbkMojibake(_ run: ScalarRun, _ bytes: [UInt8], into sink: inout DiagnosticSink) {
         let c = run.cps
-        var segments: [Range<Int>] = []
-        var i = 0
-        while i < c.count {
-            guard c[i] >= 0x2E80 && c[i] != ScalarRun.invalid else { i += 1; continue }
-            var j = i
-            while j < c.count, c[j] >= 0x2E80, c[j] != ScalarRun.invalid, c[j] != 0x3002, c[j] != 0xFF0C, c[j] != 0x3001 { j += 1 }
-            defer { i = max(j, i + 1) }
-            // Only a character whose GB18030 bytes start a 3-byte UTF-8 sequence can start mojibake,
-            // and only when the next character's code supplies that sequence's third byte (80–BF):
-            // otherwise its window decodes no scalar. Most runs of clean text fail this before converting.
-            // And the first three UTF-8 sequences from there must be East Asian text, which the flags
-            // of the next few characters' codes decide (`mayDecodeThreeCJK`): Traditional text passes
-            // the pair test often, this chain rarely.
-            guard j - i >= 3, (i..<(j - 2)).contains(where: { Self.startsUTF8InGB(c[$0]) && Self.continuesUTF8InGB(c[$0 + 1])
-                                                                && (!usesChainTest || Self.mayDecodeThreeCJK(c, from: $0, to: j)) }) else { continue }
-            segments.append(i..<j)
-        }
+        let segments = Self.gbkSegments(c, chainTest: usesChainTest)
         guard !segments.isEmpty else { return }
         let encoded = encodeGB(segments: segments, of: c)
         for (segment, encodedSegment) in zip(segments, encoded) {
@@ -494,6 +490,40 @@ public struct MojibakeRule: Rule, RuleWithOptions {
                 }
             }
         }
+    }
+
+    /// The runs of East Asian text in `c` (split at `。`, `，`, `、`) that `gbkMojibake` converts: only a
+    /// character whose GB18030 bytes start a 3-byte UTF-8 sequence can start mojibake, and only when
+    /// the next character's code supplies that sequence's third byte (80–BF): otherwise its window
+    /// decodes no scalar. Most runs of clean text fail this before converting. And the first three
+    /// UTF-8 sequences from there must be East Asian text, which the flags of the next few characters'
+    /// codes decide (`mayDecodeThreeCJK`, asked when `chainTest`): Traditional text passes the pair
+    /// test often, this chain rarely. Read from `signalTable`, one byte per scalar.
+    package static func gbkSegments(_ c: Scalars, chainTest: Bool) -> [Range<Int>] {
+        var segments: [Range<Int>] = []
+        signalTable.withUnsafeBufferPointer { table in
+            c.withUnsafeElements { buf in
+                @inline(__always) func flags(_ ch: UInt32) -> UInt8 {
+                    ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : inRunBit | continuesBit)
+                }
+                let n = buf.count
+                var i = 0
+                while i < n {
+                    guard flags(buf[i]) & inRunBit != 0 else { i &+= 1; continue }
+                    var j = i &+ 1
+                    while j < n, flags(buf[j]) & inRunBit != 0 { j &+= 1 }
+                    defer { i = j }
+                    guard j - i >= 3 else { continue }
+                    for k in i..<(j - 2) where flags(buf[k]) & startsBit != 0 && flags(buf[k + 1]) & continuesBit != 0 {
+                        if !chainTest || mayDecodeThreeCJK(c, from: k, to: j) {
+                            segments.append(i..<j)
+                            break
+                        }
+                    }
+                }
+            }
+        }
+        return segments
     }
 
     /// Longest stretch of well-formed multi-byte UTF-8 in `gb` from byte `start` that ends on a
@@ -590,13 +620,6 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         }
         return table
     }
-
-    /// `gbFlags` bit 0 as a bitset (8 KB instead of 64 KB, read for every character by `signals`).
-    package static let gbStartBits: [UInt64] = {
-        var bits = [UInt64](repeating: 0, count: 0x10000 / 64)
-        for (c, flags) in gbFlags.enumerated() where flags & 1 != 0 { bits[c >> 6] |= 1 << UInt64(c & 63) }
-        return bits
-    }()
 
     @inline(__always)
     package static func startsUTF8InGB(_ c: UInt32) -> Bool { c < 0x10000 && gbFlags[Int(c)] & 1 != 0 }

@@ -77,8 +77,8 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         var preferred: [UInt32: UInt32] = [:]
         for (form, other) in Self.variantOf where variantCounts[other, default: 0] > variantCounts[form, default: 0] { preferred[form] = other }
         // Names the text gives with their romanization once (金與正（Kim Yo-jong）) are names everywhere.
-        var names = Set<[UInt32]>()
-        for unit in runs { collectRomanizedNames(unit.run.cps, tables: tables, into: &names) }
+        // Collected when the first unit goes to `checkLine`, their only reader (most documents have none).
+        var names: Set<[UInt32]>?
         for (step, (run, skip, s, t, strictS, strictT, phraseCandidate)) in runs.enumerated() {
             if sink.budgetSpent(step: step + 1, bytes: run.cps.count * 3) { return }
             // An HTML block written in the other script (a DW photo gallery in Simplified inside a
@@ -90,7 +90,12 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             // and only from a phrase head before a character some entry continues with).
             let strictMinority = dominant == .traditionalOnly ? strictS : strictT
             if strictMinority == 0 && (dominant == .simplifiedOnly || !phraseCandidate) { continue }
-            checkLine(run, skip, tables: tables, dominant: dominant, preferred: preferred, names: names, into: &sink)
+            if names == nil {
+                var found = Set<[UInt32]>()
+                for unit in runs { collectRomanizedNames(unit.run.cps, tables: tables, into: &found) }
+                names = found
+            }
+            checkLine(run, skip, tables: tables, dominant: dominant, preferred: preferred, names: names ?? [], into: &sink)
         }
     }
 

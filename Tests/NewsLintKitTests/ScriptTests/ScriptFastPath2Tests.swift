@@ -182,5 +182,92 @@ import Testing
         }
         #expect(lines > 3000 && candidates > 500 && masked > 500, "\(lines) \(candidates) \(masked)")
     }
-}
 
+    // MARK: mojibake's signal pass
+
+    /// `signals` (one table byte per scalar, the pair's state in bits) against the per-character tests
+    /// it replaced, on random bytes that decode to ill-formed sequences (`ScalarRun.invalid`) too.
+    @Test func signalTableEqualsThePerCharacterTests() {
+        var random = SeededRandom(seed: 97)
+        let starts = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.startsUTF8InGB($0) }
+        let continues = (UInt32(0x2E80)..<0x10000).filter { MojibakeRule.continuesUTF8InGB($0) }
+        let others: [UInt32] = [0x28, 0xFF08, 0x3F, 0xC2, 0xF4, 0xF5, 0xFFFD, 0x951F, 0x70EB, 0x5C6F, 0xFF65, 0xFF66, 0xFF9F, 0xFFA0,
+                                0x3002, 0xFF0C, 0x3001, 0x2E7F, 0x2E80, 0x20000, 0x10FFFF, 0x41]
+        func plainOthers(_ c: [UInt32]) -> MojibakeRule.Signals {
+            var s: MojibakeRule.Signals = []
+            for ch in c {
+                if ch == 0x28 || ch == 0xFF08 { s.insert(.parenthesis) }
+                if ch == 0x3F { s.insert(.questionMark) }
+                if (0xC2...0xF4).contains(ch) { s.insert(.latin1Lead) }
+                if [0xFFFD, 0x951F, 0x70EB, 0x5C6F].contains(ch) { s.insert(.lost) }
+                if (0xFF66...0xFF9F).contains(ch) { s.insert(.halfwidthKana) }
+            }
+            return s
+        }
+        var pairs = 0, invalid = 0
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.below(14) {
+                switch random.below(5) {
+                case 0: bytes.append([0x80, 0xC3, 0xE4, 0xFF, 0xED][random.below(5)])  // ill-formed
+                default:
+                    let pool = [starts, continues, others, starts][random.below(4)]
+                    bytes += Array(String(Unicode.Scalar(pool[random.below(pool.count)]) ?? "?").utf8)
+                }
+            }
+            let document = Document(path: "a.md", bytes: bytes)
+            let run = ScalarRun(wholeFile: document.scalars)
+            let c = Array(run.cps)
+            let found = MojibakeRule.signals(run)
+            #expect(found.contains(.gbkPair) == ScriptFastPathTests.plainGBKCandidate(c), "\(c)")
+            #expect(found.subtracting(.gbkPair) == plainOthers(c), "\(c)")
+            if found.contains(.gbkPair) { pairs += 1 }
+            if c.contains(ScalarRun.invalid) { invalid += 1 }
+        }
+        #expect(pairs > 2000 && invalid > 2000, "\(pairs) \(invalid)")
+    }
+
+    /// The segment loop as `gbkMojibake` wrote it before (comparisons per scalar): the reference for `gbkSegments`.
+    static func plainSegments(_ c: Scalars, chainTest: Bool) -> [Range<Int>] {
+        var segments: [Range<Int>] = []
+        var i = 0
+        while i < c.count {
+            guard c[i] >= 0x2E80 && c[i] != ScalarRun.invalid else { i += 1; continue }
+            var j = i
+            while j < c.count, c[j] >= 0x2E80, c[j] != ScalarRun.invalid, c[j] != 0x3002, c[j] != 0xFF0C, c[j] != 0x3001 { j += 1 }
+            defer { i = max(j, i + 1) }
+            guard j - i >= 3, (i..<(j - 2)).contains(where: { MojibakeRule.startsUTF8InGB(c[$0]) && MojibakeRule.continuesUTF8InGB(c[$0 + 1])
+                                                                && (!chainTest || MojibakeRule.mayDecodeThreeCJK(c, from: $0, to: j)) }) else { continue }
+            segments.append(i..<j)
+        }
+        return segments
+    }
+
+    @Test func gbkSegmentsEqualThePlainLoop() {
+        var random = SeededRandom(seed: 99)
+        let starts = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.startsUTF8InGB($0) }
+        let continues = (UInt32(0x2E80)..<0x10000).filter { MojibakeRule.continuesUTF8InGB($0) }
+        let others: [UInt32] = [0x3002, 0xFF0C, 0x3001, 0x2E7F, 0x2E80, 0x20000, 0x41, 0x4E2D, 0xFF08]
+        var kept = 0
+        for round in 0..<20_000 {
+            var bytes: [UInt8] = []
+            if round % 3 == 0 {
+                bytes = Array(Self.garbled(&random).utf8)
+            } else {
+                for _ in 0..<random.below(16) {
+                    if random.below(8) == 0 { bytes.append([0x80, 0xE4, 0xFF][random.below(3)]); continue }
+                    let pool = [starts, continues, others, starts, continues][random.below(5)]
+                    bytes += Array(String(Unicode.Scalar(pool[random.below(pool.count)]) ?? "?").utf8)
+                }
+            }
+            let document = Document(path: "a.md", bytes: bytes)
+            let run = ScalarRun(wholeFile: document.scalars)
+            for chainTest in [false, true] {
+                let plain = Self.plainSegments(run.cps, chainTest: chainTest)
+                #expect(MojibakeRule.gbkSegments(run.cps, chainTest: chainTest) == plain)
+                kept += plain.count
+            }
+        }
+        #expect(kept > 5000, "\(kept)")
+    }
+}
