@@ -93,8 +93,9 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         /// U+00C2–U+00F4, a UTF-8 lead byte read as Latin-1 (`latin1Spans`).
         package static let latin1Lead = Signals(rawValue: 8)
         /// A character whose GB18030 code starts a 3-byte UTF-8 sequence, followed by one whose code
-        /// may continue it, and a third character, all three in one run of East Asian text: what
-        /// `gbkMojibake` needs before it converts a run.
+        /// may continue it and whose second byte may start the next sequence (of East Asian text),
+        /// followed by one whose code may continue that: the first steps of `mayDecodeThreeCJK`, all
+        /// three characters in one run of East Asian text; what `gbkMojibake` needs to find anything.
         package static let gbkPair = Signals(rawValue: 16)
         /// Half-width katakana (`shiftJISSpans`).
         package static let halfwidthKana = Signals(rawValue: 32)
@@ -108,37 +109,49 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         signalTable.withUnsafeBufferPointer { table in
             run.cps.withUnsafeElements { c in
                 var found: UInt8 = 0
-                // `gbkMojibake`'s candidate: k, k+1 and k+2 in one run (its segments), `startsUTF8InGB(c[k])`
-                // and `continuesUTF8InGB(c[k + 1])`: `previousStarts` after k, `pairBefore` after k+1.
+                // `gbkPair`: starts at k (`previousStarts` after it), continues and may start the next
+                // sequence at k+1 (`pairBefore` after it), continues at k+2 (`pair`). Each of the three
+                // bits is set only in a run, so the three characters are in one.
                 var previousStarts: UInt8 = 0, pairBefore: UInt8 = 0, pair: UInt8 = 0
                 for k in 0..<c.count {
                     let ch = c[k]
-                    let r = ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : Self.inRunBit | Self.continuesBit)
+                    let r = ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : Self.continuesBit)
                     found |= r
-                    pair |= pairBefore & r
-                    pairBefore = previousStarts & (r &>> 3)
-                    previousStarts = (r &>> 2) & Self.inRunBit
+                    pair |= pairBefore & (r &>> 3)
+                    pairBefore = previousStarts & r
+                    previousStarts = (r &>> 2) & Self.middleBit
                 }
-                return Signals(rawValue: found & ~(Self.inRunBit | Self.startsBit | Self.continuesBit) | pair & Self.inRunBit)
+                return Signals(rawValue: found & ~(Self.middleBit | Self.startsBit | Self.continuesBit) | pair & Self.middleBit)
             }
         }
     }
 
-    /// `signalTable` bits beside the signals: in a run of East Asian text (`gbkMojibake`'s segments; the
-    /// bit of `gbkPair`, which a scalar's own bits never hold), and also starting or continuing UTF-8 in GB18030.
-    private static let inRunBit: UInt8 = Signals.gbkPair.rawValue
+    /// `signalTable` bits beside the signals, each only for a character of a run of East Asian text
+    /// (`gbkMojibake`'s segments): its code starts a 3-byte UTF-8 sequence (`startsUTF8InGB`); its
+    /// code may continue one (`continuesUTF8InGB`); and the middle of the pair, a code that may
+    /// continue one and whose second byte starts a sequence of East Asian text (`gbFlags` bits 5–6).
+    /// The middle bit is the bit of `gbkPair`, which a scalar's own signals never hold.
+    private static let middleBit: UInt8 = Signals.gbkPair.rawValue
     private static let startsBit: UInt8 = 64
     private static let continuesBit: UInt8 = 128
 
-    /// For each BMP scalar: `otherSignals`, and `inRunBit`, `startsBit`, `continuesBit` (the last two only in a run).
+    /// A scalar of a run of East Asian text, as `gbkMojibake` splits a line into runs.
+    @inline(__always)
+    package static func isInGBKRun(_ ch: UInt32) -> Bool {
+        ch >= 0x2E80 && ch != ScalarRun.invalid && ch != 0x3002 && ch != 0xFF0C && ch != 0x3001
+    }
+
+    /// For each BMP scalar: `otherSignals`, and `startsBit`, `continuesBit`, `middleBit`.
     package static let signalTable: [UInt8] = {
         var table = [UInt8](repeating: 0, count: 0x10000)
         for ch in UInt32(0)..<0x10000 {
             var r = otherSignals(ch)
-            if ch >= 0x2E80 && ch != 0x3002 && ch != 0xFF0C && ch != 0x3001 {
-                r |= inRunBit
+            if isInGBKRun(ch) {
                 if startsUTF8InGB(ch) { r |= startsBit }
-                if continuesUTF8InGB(ch) { r |= continuesBit }
+                if continuesUTF8InGB(ch) {
+                    r |= continuesBit
+                    if gbFlags[Int(ch)] & 0x60 != 0 { r |= middleBit }
+                }
             }
             table[Int(ch)] = r
         }
@@ -498,20 +511,20 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// decodes no scalar. Most runs of clean text fail this before converting. And the first three
     /// UTF-8 sequences from there must be East Asian text, which the flags of the next few characters'
     /// codes decide (`mayDecodeThreeCJK`, asked when `chainTest`): Traditional text passes the pair
-    /// test often, this chain rarely. Read from `signalTable`, one byte per scalar.
+    /// test often, this chain rarely. The pair is read from `signalTable`.
     package static func gbkSegments(_ c: Scalars, chainTest: Bool) -> [Range<Int>] {
         var segments: [Range<Int>] = []
         signalTable.withUnsafeBufferPointer { table in
             c.withUnsafeElements { buf in
                 @inline(__always) func flags(_ ch: UInt32) -> UInt8 {
-                    ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : inRunBit | continuesBit)
+                    ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : continuesBit)
                 }
                 let n = buf.count
                 var i = 0
                 while i < n {
-                    guard flags(buf[i]) & inRunBit != 0 else { i &+= 1; continue }
+                    guard isInGBKRun(buf[i]) else { i &+= 1; continue }
                     var j = i &+ 1
-                    while j < n, flags(buf[j]) & inRunBit != 0 { j &+= 1 }
+                    while j < n, isInGBKRun(buf[j]) { j &+= 1 }
                     defer { i = j }
                     guard j - i >= 3 else { continue }
                     for k in i..<(j - 2) where flags(buf[k]) & startsBit != 0 && flags(buf[k + 1]) & continuesBit != 0 {
