@@ -173,7 +173,11 @@ import Testing
                 var fastVariants: [UInt32: Int] = [:], plainVariants: [UInt32: Int] = [:]
                 let fast = ScriptMixedRule.count(run, skip, tables: tables, variants: &fastVariants)
                 let plain = Self.plainCount(run, skip, tables: tables, variants: &plainVariants)
-                #expect(fast == plain, "\(path) \(n)")
+                #expect(fast.simplified == plain.simplified && fast.traditional == plain.traditional, "\(path) \(n)")
+                #expect(fast.strictSimplified == plain.strictSimplified && fast.strictTraditional == plain.strictTraditional, "\(path) \(n)")
+                let candidate = fast.phraseHeads > 0 && ScriptMixedRule.mayStartPhrase(run, skip, tables: tables)
+                #expect(candidate == plain.phraseCandidate, "\(path) \(n)")
+                #expect(ScriptMixedRule.mayStartPhrase(run, skip, tables: tables) == plain.phraseCandidate, "\(path) \(n)")
                 #expect(fastVariants == plainVariants)
                 lines += 1
                 if plain.phraseCandidate { candidates += 1 }
