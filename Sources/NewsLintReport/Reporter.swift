@@ -163,6 +163,14 @@ public struct TextReporter {
     /// when the column is at or after it: findings on one line come in column order, so many of
     /// them on one long line stay linear, and only the bytes up to the window are looked at.
     package static func window(_ line: String, column: Int, cursor: inout LineCursor) -> (String, Int) {
+        var shown = ReportBuffer()
+        let offset = appendWindow(line, column: column, cursor: &cursor, into: &shown)
+        return (shown.text, offset)
+    }
+
+    /// `window(_:column:cursor:)` appended to `out` as bytes (the line's own, where nothing is
+    /// replaced); returns the caret's display offset.
+    package static func appendWindow(_ line: String, column: Int, cursor: inout LineCursor, into out: inout ReportBuffer) -> Int {
         var line = line
         return line.withUTF8 { u in
             let n = u.count
@@ -207,17 +215,44 @@ public struct TextReporter {
                 total += w
                 end = nextScalarStart(u, after: end)
             }
-            var shown = String.UnicodeScalarView()
-            if start > 0 { shown.append("…") }
-            var at = start
-            while at < end {
-                let s = scalar(u, at: at)
-                shown.append(s.value == 0x09 ? " " : (DisplayWidth.isControl(s) ? "�" : s))
-                at = nextScalarStart(u, after: at)
-            }
-            if end < n { shown.append("…") }
-            return (String(shown), width + (start > 0 ? 1 : 0))
+            if start > 0 { out.append("…") }
+            appendShown(u, start..<end, into: &out)
+            if end < n { out.append("…") }
+            return width + (start > 0 ? 1 : 0)
         }
+    }
+
+    /// The bytes of `range` as a code frame shows them: a tab as a space, and a control character
+    /// (`DisplayWidth.isControl`: C0, DEL, C1, bidirectional embeddings and isolates) as U+FFFD;
+    /// everything else copied in runs.
+    private static func appendShown(_ u: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout ReportBuffer) {
+        var run = range.lowerBound
+        var i = range.lowerBound
+        func flush(to end: Int) {
+            if end > run { out.append(utf8: UnsafeBufferPointer(rebasing: u[run..<end])) }
+        }
+        while i < range.upperBound {
+            let b = u[i]
+            let next = nextScalarStart(u, after: i)
+            let control: Bool
+            if b < 0x80 {
+                control = b < 0x20 || b == 0x7F
+            } else if b == 0xC2 {
+                control = next - i == 2 && u[i + 1] <= 0x9F  // U+0080–U+009F
+            } else if b == 0xE2, next - i == 3 {
+                let b1 = u[i + 1], b2 = u[i + 2]
+                control = (b1 == 0x80 && (0xAA...0xAE).contains(b2)) || (b1 == 0x81 && (0xA6...0xA9).contains(b2))  // U+202A–202E, U+2066–2069
+            } else {
+                control = false
+            }
+            if control {
+                flush(to: i)
+                if b == 0x09 { out.append(byte: 0x20) } else { out.append("\u{FFFD}") }
+                run = next
+            }
+            i = next
+        }
+        flush(to: range.upperBound)
     }
 
     /// A scalar's position on a line: its index and the byte it starts at. Valid for one line of

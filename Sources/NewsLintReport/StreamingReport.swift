@@ -268,7 +268,6 @@ extension TextReporter: StreamingReporter {
             out.append(byte: 0x0A)
             if !RuleRegistry.engineRuleIDs.contains(d.rule), let line = sources.line(d.path, d.line) {
                 if cursor.line != d.line || !cursor.path.hasSameBytes(as: d.path) { cursor = (d.path, d.line, LineCursor()) }
-                let (shown, caretOffset) = Self.window(line, column: d.column, cursor: &cursor.at)
                 // ` N | text` then ` ␣ | ␣␣^` (the gutter as wide as the number), dimmed and red when coloured.
                 out.append(byte: 0x20)
                 if style.enabled { out.append("\u{1B}[2m") }
@@ -278,7 +277,7 @@ extension TextReporter: StreamingReporter {
                 out.append(" |")
                 if style.enabled { out.append("\u{1B}[0m") }
                 out.append(byte: 0x20)
-                out.append(shown)
+                let caretOffset = Self.appendWindow(line, column: d.column, cursor: &cursor.at, into: &out)
                 out.append(byte: 0x0A)
                 out.append(byte: 0x20)
                 if style.enabled { out.append("\u{1B}[2m") }

@@ -6,7 +6,7 @@ import Testing
 /// The text format's code frame is cut from the line's UTF-8 with a cursor that walks on from the
 /// previous caret; it must show exactly what the plain form over the line's scalars shows.
 @Suite struct CodeFrameWindowTests {
-    static let alphabet: [Unicode.Scalar] = ["a", " ", "\t", "中", "，", "\u{301}", "\u{200B}", "\u{7F}", "\u{1F600}", "\u{20000}", "é", "\u{202E}", "ｱ", "한", "\u{FF01}", "\u{0}"]
+    static let alphabet: [Unicode.Scalar] = ["a", " ", "\t", "中", "，", "\u{301}", "\u{200B}", "\u{7F}", "\u{1F600}", "\u{20000}", "é", "\u{202E}", "ｱ", "한", "\u{FF01}", "\u{0}", "\u{80}", "\u{9F}", "\u{A0}", "\u{202A}", "\u{2029}", "\u{202F}", "\u{2066}", "\u{2069}", "\u{206A}", "\u{2065}", "\u{1F}", "\u{C0}"]
 
     @Test func windowOverBytesMatchesWindowOverScalars() {
         var rng = SeededRandom(seed: 0x5EED)

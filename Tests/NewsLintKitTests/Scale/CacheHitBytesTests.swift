@@ -214,6 +214,18 @@ import Testing
 /// The source lines a text or SARIF run captured travel with a cache hit, so its code frames need
 /// not read the file again.
 @Suite struct CacheHitSourceLinesTests {
+    /// A linter of one rule over `root`, keeping source lines for code frames when `capturing`.
+    static func linter(root: String, rule: String, cache: LintCache?, capturing: Bool) throws -> Linter {
+        var settings = LintSettings()
+        settings.baseDirectory = root
+        settings.cache = cache
+        settings.captureSourceLines = capturing
+        settings.filter = RuleFilter(select: [rule])
+        var catalog = Catalog.builtin
+        let config = try Configuration.parse("{}", file: root + "/.lint.json", directory: root, catalog: &catalog)
+        return try Linter(catalog: catalog, config: config, settings: settings)
+    }
+
     static let lines: [Int: String] = [1: "第一行 tail  ", 7: "", 12: "回歸 café\tx"]
 
     @Test func entryKeepsCapturedLinesAndTheSpillHandsThemOn() throws {
@@ -270,15 +282,8 @@ import Testing
         dir.write("b.md", "---\ntitle: b\ndate: 2024-01-01\n---\n正文 \n")
         let inputs = LintInputList(["a.md", "b.md"].map { LintInput.file($0) })
         func linter(_ cache: LintCache?, capturing: Bool = true) throws -> Linter {
-            var settings = LintSettings()
-            settings.baseDirectory = dir.path
-            settings.cache = cache
-            settings.captureSourceLines = capturing
-            settings.filter = RuleFilter(select: ["trailing-whitespace"])
-            let config = try Configuration.parse("{}", file: dir.path + "/.lint.json", directory: dir.path, catalog: &catalog)
-            return try Linter(catalog: catalog, config: config, settings: settings)
+            try Self.linter(root: dir.path, rule: "trailing-whitespace", cache: cache, capturing: capturing)
         }
-        var catalog = Catalog.builtin
         func merged(_ linter: Linter) -> [String: [Int: String]] {
             var out: [String: [Int: String]] = [:]
             LintRun(linter: linter, request: LintRequest(inputs: inputs)).merge { group, lines in
@@ -330,16 +335,10 @@ import Testing
         dir.write("b.md", "---\ntitle: 乙\n---\n\(body)\n")
         dir.write("c.md", "---\ntitle: 丙\n---\n別的正文。\n")
         let inputs = LintInputList(["a.md", "b.md", "c.md"].map { LintInput.file($0) })
-        var catalog = Catalog.builtin
         func merged(_ cache: LintCache?) throws -> [String: [Int: String]] {
-            var settings = LintSettings()
-            settings.baseDirectory = dir.path
-            settings.cache = cache
-            settings.captureSourceLines = true
-            settings.filter = RuleFilter(select: ["content-duplicate"])
-            let config = try Configuration.parse("{}", file: dir.path + "/.lint.json", directory: dir.path, catalog: &catalog)
             var out: [String: [Int: String]] = [:]
-            LintRun(linter: try Linter(catalog: catalog, config: config, settings: settings), request: LintRequest(inputs: inputs)).merge { group, lines in
+            let linter = try Self.linter(root: dir.path, rule: "content-duplicate", cache: cache, capturing: true)
+            LintRun(linter: linter, request: LintRequest(inputs: inputs)).merge { group, lines in
                 if let path = group.first?.path { out[path] = lines }
                 #expect(group.allSatisfy { $0.rule == "content-duplicate" && $0.line == 4 })
             }
