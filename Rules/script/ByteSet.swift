@@ -4,9 +4,7 @@
 /// byte below the bound" (the usual zero-byte trick, exact for "is there one"), and only a word that
 /// may hold a member is read byte by byte. That pays for a set of two or three values (measured:
 /// compat-ideograph's three lead bytes); with more values, or values found in every line (`，` is
-/// EF BC 8C, a line feed is below 0x20), the word test costs more than it skips. A set of ASCII
-/// bytes only can instead skip eight bytes at a time while all eight are non-ASCII (`skipsNonASCIIWords`:
-/// Han text is such words, one test each).
+/// EF BC 8C, a line feed is below 0x20), the word test costs more than it skips.
 package struct ByteSet: Sendable {
     private let member: [Bool]
     /// Each value the word test looks for, repeated in all eight bytes.
@@ -14,15 +12,11 @@ package struct ByteSet: Sendable {
     /// The word test also flags bytes below this bound (0: none).
     private let below: UInt8
     private let wordAtATime: Bool
-    private let skipsNonASCIIWords: Bool
 
     /// `values`, plus every byte below `below` except those in `except` (the word test flags those
     /// too, and the table turns them away).
-    package init(_ values: [UInt8], below: UInt8 = 0, except: [UInt8] = [], wordAtATime: Bool = false, skipsNonASCIIWords: Bool = false) {
+    package init(_ values: [UInt8], below: UInt8 = 0, except: [UInt8] = [], wordAtATime: Bool = false) {
         precondition(below <= 0x80, "the word test is exact only for bounds up to 0x80")
-        precondition(!skipsNonASCIIWords || values.allSatisfy { $0 < 0x80 }, "only a set of ASCII bytes skips non-ASCII words")
-        precondition(!(wordAtATime && skipsNonASCIIWords), "one word test at a time")
-        self.skipsNonASCIIWords = skipsNonASCIIWords
         var member = [Bool](repeating: false, count: 256)
         for b in values { member[Int(b)] = true }
         for b in 0..<Int(below) where !except.contains(UInt8(b)) { member[b] = true }
@@ -53,20 +47,6 @@ package struct ByteSet: Sendable {
         guard let base = buffer.baseAddress, from < end else { return max(from, end) }
         return member.withUnsafeBufferPointer { table in
             var i = from
-            if skipsNonASCIIWords {
-                while i < end {
-                    if i &+ 8 <= end, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & Self.highs == Self.highs {
-                        i &+= 8
-                        continue
-                    }
-                    let stop = min(i &+ 8, end)
-                    while i < stop {
-                        if table[Int(buffer[i])] { return i }
-                        i &+= 1
-                    }
-                }
-                return end
-            }
             guard wordAtATime else {
                 while i < end, !table[Int(buffer[i])] { i &+= 1 }
                 return i

@@ -60,7 +60,7 @@ public struct PunctuationWidthRule: Rule {
     }
 
     /// `(` and the marks `mayReport` looks behind.
-    private static let marks = ByteSet([0x28, 0x2C, 0x2E, 0x3A, 0x3B, 0x21, 0x3F], skipsNonASCIIWords: true)
+    private static let marks = ByteSet([0x28, 0x2C, 0x2E, 0x3A, 0x3B, 0x21, 0x3F])
 
     package func checkLine(_ run: ScalarRun, into sink: inout DiagnosticSink) {
         let c = run.cps

@@ -290,37 +290,4 @@ import Testing
         }
         #expect(kept > 5000, "\(kept)")
     }
-
-    // MARK: ByteSet skipping non-ASCII words
-
-    @Test func byteSetSkippingNonASCIIWordsFindsWhatALinearSearchFinds() {
-        var random = SeededRandom(seed: 101)
-        var found = 0
-        for _ in 0..<3_000 {
-            let values = (0..<(1 + random.below(6))).map { _ in UInt8(0x21 + random.below(0x5E)) }
-            let below = UInt8([0, 0x20][random.below(2)])
-            let set = ByteSet(values, below: below, skipsNonASCIIWords: true)
-            let plain = ByteSet(values, below: below)
-            // Han-like runs of high bytes with ASCII and members between them, at every alignment.
-            var bytes: [UInt8] = []
-            for _ in 0..<random.below(12) {
-                switch random.below(4) {
-                case 0: bytes += Array(repeating: 0, count: random.below(20)).map { _ in UInt8(0x80 + random.below(0x80)) }
-                case 1: bytes.append(values[random.below(values.count)])
-                case 2: bytes.append(UInt8(random.below(0x80)))
-                default: bytes += Array("中文，測試。".utf8)
-                }
-            }
-            bytes.withUnsafeBufferPointer { buf in
-                for _ in 0..<4 {
-                    let from = buf.isEmpty ? 0 : random.below(buf.count + 1)
-                    let end = from + random.below(buf.count - from + 1)
-                    let fast = set.firstIndex(in: buf, from: from, to: end)
-                    #expect(fast == plain.firstIndex(in: buf, from: from, to: end))
-                    if fast < end { found += 1 }
-                }
-            }
-        }
-        #expect(found > 2000, "\(found)")
-    }
 }
