@@ -75,8 +75,9 @@ import Testing
         #expect(verdicts[0] > 1000 && verdicts[2] > 1000, "\(verdicts)")
     }
 
-    /// The rule's findings with and without the chain test: random lines of every kind of mojibake,
-    /// garbled runs, and every fixture file.
+    /// The rule's findings with and without the chain test, and line by line against every detector
+    /// run without signals or chain test: random lines of every kind of mojibake, garbled runs, and
+    /// every fixture file.
     @Test func gbkMojibakeFindsTheSameWithTheChainTest() throws {
         let fast = try MojibakeRule(options: RuleOptions())
         var plain = fast
@@ -98,6 +99,18 @@ import Testing
             let expected = findings(plain, document)
             #expect(findings(fast, document) == expected, "\(document.path)")
             gbk += expected.filter { $0.message.contains("read as GBK") }.count
+            // Line by line, the plain side with every detector (no signal skips a line) and no chain test.
+            let decode = document.scalars
+            for n in stride(from: 1, through: document.lineCount, by: 1) {
+                let run = document.scalarRun(decode, line: n)
+                var fastSink = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
+                var plainSink = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
+                var fastPinyin: [MojibakeRule.PinyinArtifact] = [], plainPinyin: [MojibakeRule.PinyinArtifact] = []
+                fast.checkLine(run, document.bytes, signals: MojibakeRule.signals(run), pinyin: &fastPinyin, into: &fastSink)
+                plain.checkLine(run, document.bytes, signals: .all, pinyin: &plainPinyin, into: &plainSink)
+                #expect(fastSink.diagnostics == plainSink.diagnostics, "\(document.path) \(n)")
+                #expect(fastPinyin.map(\.range) == plainPinyin.map(\.range))
+            }
         }
         #expect(Self.fixtureTexts.count > 50 && gbk > 300, "\(Self.fixtureTexts.count) \(gbk)")
     }
