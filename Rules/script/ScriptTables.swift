@@ -58,6 +58,9 @@ package struct ScriptTables: Sendable {
     /// (一, 后, 面 … in almost every line) starts an entry only before one of a few characters.
     private let phrasePairs: [UInt64]
     private static let phrasePairBits = 16
+    /// `countFlags(raw:of:)` of every BMP scalar, indexed by the scalar itself (64 KB): the per-unit
+    /// count of `ScriptMixedRule` reads one byte per scalar with no test of the scalar's range first.
+    package let countTable: [UInt8]
 
     package static let shared = ScriptTables()
 
@@ -128,6 +131,9 @@ package struct ScriptTables: Sendable {
             if k >= Self.denseBase && k < Self.denseEnd { slots[Int(k - Self.denseBase)] = slot } else { sparseSlots[k] = slot }
             set(k) { $0 |= Self.phraseHeadBit }
         }
+        var countTable = [UInt8](repeating: 0, count: 0x10000)
+        for c in Self.tableBase..<Self.tableEnd { countTable[Int(c)] = Self.countFlags(raw: dense[Int(c - Self.tableBase)], of: c) }
+        self.countTable = countTable
         self.dense = dense
         self.sparse = sparse
         self.counterparts = counterparts
@@ -207,6 +213,37 @@ package struct ScriptTables: Sendable {
     package func mayStartPhrase(_ first: UInt32, _ second: UInt32) -> Bool {
         let h = Self.pairHash(first, second)
         return phrasePairs.withUnsafeBufferPointer { $0[h >> 6] } & (1 << UInt64(h & 63)) != 0
+    }
+
+    /// What `ScriptMixedRule` counts of a scalar (`countFlags(raw:of:)`): a Simplified-only and a
+    /// Traditional-only character, each also when the other script's standard does not write it too
+    /// ("strict"), a phrase head, a variant character. Each count is one bit, so a unit's counts are
+    /// sums of shifted bits, not branches.
+    package static let countSimplified: UInt8 = 1
+    package static let countTraditional: UInt8 = 2
+    package static let countStrictSimplified: UInt8 = 4
+    package static let countStrictTraditional: UInt8 = 8
+    package static let countPhraseHead: UInt8 = phraseHeadBit
+    package static let countVariant: UInt8 = variantBit
+
+    /// The count bits of `c` from its flags `r`: the phrase head from U+2E80, the rest from U+3400
+    /// (below it `ScriptMixedRule` counts no script), nothing below U+2E80.
+    package static func countFlags(raw r: UInt8, of c: UInt32) -> UInt8 {
+        guard c >= tableBase else { return 0 }
+        var out = r & phraseHeadBit
+        guard c >= denseBase else { return out }
+        switch r & 3 {
+        case Class.simplifiedOnly.rawValue: out |= countSimplified | (r & allowTraditionalBit == 0 ? countStrictSimplified : 0)
+        case Class.traditionalOnly.rawValue: out |= countTraditional | (r & allowSimplifiedBit == 0 ? countStrictTraditional : 0)
+        default: break
+        }
+        return out | r & variantBit
+    }
+
+    /// `countFlags` of any scalar (the table for the BMP, the flags beyond it).
+    @inline(__always)
+    package func countFlags(_ c: UInt32) -> UInt8 {
+        c < 0x10000 ? countTable.withUnsafeBufferPointer { $0[Int(c)] } : Self.countFlags(raw: raw(c), of: c)
     }
 
     /// Flag masks for callers that test `raw(c)` themselves.

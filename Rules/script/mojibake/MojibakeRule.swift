@@ -10,6 +10,8 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     package let minPinyinArtifacts: Int
     /// Pinyin artifacts in one file from which removing them is a safe fix.
     package static let safePinyinRun = 10
+    /// Whether `gbkMojibake` skips what `mayDecodeThreeCJK` rules out (tests turn it off for the reference output).
+    package var usesChainTest = true
 
     public struct Options: Decodable, Sendable {
         package var minRepeat: Int
@@ -91,45 +93,70 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         /// U+00C2–U+00F4, a UTF-8 lead byte read as Latin-1 (`latin1Spans`).
         package static let latin1Lead = Signals(rawValue: 8)
         /// A character whose GB18030 code starts a 3-byte UTF-8 sequence, followed by one whose code
-        /// may continue it, and a third character, all three in one run of East Asian text: what
-        /// `gbkMojibake` needs before it converts a run.
+        /// may continue it and whose second byte may start the next sequence (of East Asian text),
+        /// followed by one whose code may continue that: the first steps of `mayDecodeThreeCJK`, all
+        /// three characters in one run of East Asian text; what `gbkMojibake` needs to find anything.
         package static let gbkPair = Signals(rawValue: 16)
         /// Half-width katakana (`shiftJISSpans`).
         package static let halfwidthKana = Signals(rawValue: 32)
         package static let all = Signals(rawValue: 63)
     }
 
-    /// The signals of `run`, in one pass (for East Asian text, one lookup in an 8 KB bitset per
-    /// character until the line's first GBK pair: after it only the other signals are looked for).
+    /// The signals of `run`, in one pass: one byte of `signalTable` per scalar holds the character's
+    /// own signals and what the GBK pair needs of it, and the pair's state is carried in bits, so the
+    /// loop has no branch but the one beyond the BMP.
     package static func signals(_ run: ScalarRun) -> Signals {
-        gbStartBits.withUnsafeBufferPointer { startBits in
+        signalTable.withUnsafeBufferPointer { table in
             run.cps.withUnsafeElements { c in
                 var found: UInt8 = 0
-                // `gbkMojibake`'s candidate: k, k+1 and k+2 in one run (its segments), `startsUTF8InGB(c[k])`
-                // and `continuesUTF8InGB(c[k + 1])`.
-                var previousStarts = false, pairBefore = false
-                let n = c.count
-                var k = 0
-                while k < n {
+                // `gbkPair`: starts at k (`previousStarts` after it), continues and may start the next
+                // sequence at k+1 (`pairBefore` after it), continues at k+2 (`pair`). Each of the three
+                // bits is set only in a run, so the three characters are in one.
+                var previousStarts: UInt8 = 0, pairBefore: UInt8 = 0, pair: UInt8 = 0
+                for k in 0..<c.count {
                     let ch = c[k]
-                    k &+= 1
-                    let inRun = ch >= 0x2E80 && ch != ScalarRun.invalid && ch != 0x3002 && ch != 0xFF0C && ch != 0x3001
-                    found |= otherSignals(ch)
-                    if pairBefore && inRun {
-                        found |= Signals.gbkPair.rawValue
-                        break
-                    }
-                    pairBefore = previousStarts && inRun && continuesUTF8InGB(ch)
-                    previousStarts = inRun && ch < 0x10000 && startBits[Int(ch >> 6)] & (1 << UInt64(ch & 63)) != 0
+                    let r = ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : Self.continuesBit)
+                    found |= r
+                    pair |= pairBefore & (r &>> 3)
+                    pairBefore = previousStarts & r
+                    previousStarts = (r &>> 2) & Self.middleBit
                 }
-                while k < n {
-                    found |= otherSignals(c[k])
-                    k &+= 1
-                }
-                return Signals(rawValue: found)
+                return Signals(rawValue: found & ~(Self.middleBit | Self.startsBit | Self.continuesBit) | pair & Self.middleBit)
             }
         }
     }
+
+    /// `signalTable` bits beside the signals, each only for a character of a run of East Asian text
+    /// (`gbkMojibake`'s segments): its code starts a 3-byte UTF-8 sequence (`startsUTF8InGB`); its
+    /// code may continue one (`continuesUTF8InGB`); and the middle of the pair, a code that may
+    /// continue one and whose second byte starts a sequence of East Asian text (`gbFlags` bits 5–6).
+    /// The middle bit is the bit of `gbkPair`, which a scalar's own signals never hold.
+    private static let middleBit: UInt8 = Signals.gbkPair.rawValue
+    private static let startsBit: UInt8 = 64
+    private static let continuesBit: UInt8 = 128
+
+    /// A scalar of a run of East Asian text, as `gbkMojibake` splits a line into runs.
+    @inline(__always)
+    package static func isInGBKRun(_ ch: UInt32) -> Bool {
+        ch >= 0x2E80 && ch != ScalarRun.invalid && ch != 0x3002 && ch != 0xFF0C && ch != 0x3001
+    }
+
+    /// For each BMP scalar: `otherSignals`, and `startsBit`, `continuesBit`, `middleBit`.
+    package static let signalTable: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 0x10000)
+        for ch in UInt32(0)..<0x10000 {
+            var r = otherSignals(ch)
+            if isInGBKRun(ch) {
+                if startsUTF8InGB(ch) { r |= startsBit }
+                if continuesUTF8InGB(ch) {
+                    r |= continuesBit
+                    if gbFlags[Int(ch)] & 0x60 != 0 { r |= middleBit }
+                }
+            }
+            table[Int(ch)] = r
+        }
+        return table
+    }()
 
     /// The signals of one character other than `gbkPair`.
     @inline(__always)
@@ -439,19 +466,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// and continuation bytes for more than a character or two.
     private func gbkMojibake(_ run: ScalarRun, _ bytes: [UInt8], into sink: inout DiagnosticSink) {
         let c = run.cps
-        var segments: [Range<Int>] = []
-        var i = 0
-        while i < c.count {
-            guard c[i] >= 0x2E80 && c[i] != ScalarRun.invalid else { i += 1; continue }
-            var j = i
-            while j < c.count, c[j] >= 0x2E80, c[j] != ScalarRun.invalid, c[j] != 0x3002, c[j] != 0xFF0C, c[j] != 0x3001 { j += 1 }
-            defer { i = max(j, i + 1) }
-            // Only a character whose GB18030 bytes start a 3-byte UTF-8 sequence can start mojibake,
-            // and only when the next character's code supplies that sequence's third byte (80–BF):
-            // otherwise its window decodes no scalar. Most runs of clean text fail this before converting.
-            guard j - i >= 3, (i..<(j - 2)).contains(where: { Self.startsUTF8InGB(c[$0]) && Self.continuesUTF8InGB(c[$0 + 1]) }) else { continue }
-            segments.append(i..<j)
-        }
+        let segments = Self.gbkSegments(c, chainTest: usesChainTest)
         guard !segments.isEmpty else { return }
         let encoded = encodeGB(segments: segments, of: c)
         for (segment, encodedSegment) in zip(segments, encoded) {
@@ -469,7 +484,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             starts.append(gb.count)
             var s = 0
             while s < j - i {
-                guard Self.startsUTF8InGB(c[i + s]) else { s += 1; continue }
+                guard Self.startsUTF8InGB(c[i + s]), !usesChainTest || Self.mayDecodeThreeCJK(c, from: i + s, to: j) else { s += 1; continue }
                 let window = decodeUTF8Window(gb, from: starts[s], boundaries: starts, first: s)
                 let from = i + s, to = i + window.endScalar
                 let decoded = window.scalars >= 3 ? String(decoding: gb[starts[s]..<window.endByte], as: UTF8.self) : ""
@@ -488,6 +503,40 @@ public struct MojibakeRule: Rule, RuleWithOptions {
                 }
             }
         }
+    }
+
+    /// The runs of East Asian text in `c` (split at `。`, `，`, `、`) that `gbkMojibake` converts: only a
+    /// character whose GB18030 bytes start a 3-byte UTF-8 sequence can start mojibake, and only when
+    /// the next character's code supplies that sequence's third byte (80–BF): otherwise its window
+    /// decodes no scalar. Most runs of clean text fail this before converting. And the first three
+    /// UTF-8 sequences from there must be East Asian text, which the flags of the next few characters'
+    /// codes decide (`mayDecodeThreeCJK`, asked when `chainTest`): Traditional text passes the pair
+    /// test often, this chain rarely. The pair is read from `signalTable`.
+    package static func gbkSegments(_ c: Scalars, chainTest: Bool) -> [Range<Int>] {
+        var segments: [Range<Int>] = []
+        signalTable.withUnsafeBufferPointer { table in
+            c.withUnsafeElements { buf in
+                @inline(__always) func flags(_ ch: UInt32) -> UInt8 {
+                    ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : continuesBit)
+                }
+                let n = buf.count
+                var i = 0
+                while i < n {
+                    guard isInGBKRun(buf[i]) else { i &+= 1; continue }
+                    var j = i &+ 1
+                    while j < n, isInGBKRun(buf[j]) { j &+= 1 }
+                    defer { i = j }
+                    guard j - i >= 3 else { continue }
+                    for k in i..<(j - 2) where flags(buf[k]) & startsBit != 0 && flags(buf[k + 1]) & continuesBit != 0 {
+                        if !chainTest || mayDecodeThreeCJK(c, from: k, to: j) {
+                            segments.append(i..<j)
+                            break
+                        }
+                    }
+                }
+            }
+        }
+        return segments
     }
 
     /// Longest stretch of well-formed multi-byte UTF-8 in `gb` from byte `start` that ends on a
@@ -525,16 +574,39 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// For each BMP scalar, from its GB18030 encoding (compiled-in lists, `GBTables`):
     /// bit 0: a pair that begins a 3-byte UTF-8 sequence (lead E0–EF, trail 80–BF), so it can start GBK mojibake;
     /// bit 1: a GB2312 level-1 character (lead B0–D7), the 3,755 most common Simplified characters;
-    /// bit 2: from U+2E80, a code (two or four bytes) whose first byte is 80–BF, a UTF-8 continuation byte.
+    /// bit 2: from U+2E80, a code (two or four bytes) whose first byte is 80–BF, a UTF-8 continuation byte;
+    /// bits 3–4: a two-byte code whose first byte starts a UTF-8 sequence of East Asian text, as the
+    /// number of continuation bytes that sequence needs (C2: 1; E2–E9, EF: 2; F0: 3), 0 otherwise;
+    /// bits 5–6: the same of its second byte; bit 7: a two-byte code whose second byte is 80–BF.
     package static let gbFlags: [UInt8] = {
         var table = [UInt8](repeating: 0, count: 0x10000)
         for v in GBTables.utf8LeadPairs { table[Int(v)] |= 1 }
         for v in GBTables.level1 { table[Int(v)] |= 2 }
-        for (w, word) in GBTables.continuationLeads.enumerated() where word != 0 {
-            for bit in 0..<64 where word & (1 << UInt64(bit)) != 0 { table[w << 6 | bit] |= 4 }
+        func setBits(_ words: [UInt64], _ flag: UInt8) {
+            for (w, word) in words.enumerated() where word != 0 {
+                for bit in 0..<64 where word & (1 << UInt64(bit)) != 0 { table[w << 6 | bit] |= flag }
+            }
+        }
+        setBits(GBTables.continuationLeads, 4)
+        setBits(GBTables.trailContinuations, 128)
+        for (kind, leads, trails) in [(1, GBTables.cjkLeadTwo, GBTables.cjkTrailTwo), (2, GBTables.cjkLeadThree, GBTables.cjkTrailThree),
+                                      (3, GBTables.cjkLeadFour, GBTables.cjkTrailFour)] as [(UInt8, [UInt16], [UInt16])] {
+            for v in leads { table[Int(v)] |= kind << 3 }
+            for v in trails { table[Int(v)] |= kind << 5 }
         }
         return table
     }()
+
+    /// Continuation bytes a UTF-8 sequence of East Asian text (`CJK.isCJK`) needs after lead byte `b`
+    /// (C2 for `·`; E2–E9, EF; F0), 0 when no such sequence starts with `b`.
+    package static func cjkSequenceContinuations(_ b: UInt8) -> UInt8 {
+        switch b {
+        case 0xC2: return 1
+        case 0xE2...0xE9, 0xEF: return 2
+        case 0xF0: return 3
+        default: return 0
+        }
+    }
 
     /// `gbFlags` computed with Foundation's GB18030 converter (what `GBTables` must agree with; tests).
     package static func gbFlagsFromConverter() -> [UInt8] {
@@ -554,18 +626,13 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             if len == 2, p + 1 < bytes.count {
                 if (0xE0...0xEF).contains(bytes[p]) && (0x80...0xBF).contains(bytes[p + 1]) { table[Int(v)] |= 1 }
                 if (0xB0...0xD7).contains(bytes[p]) && (0xA1...0xFE).contains(bytes[p + 1]) { table[Int(v)] |= 2 }
+                table[Int(v)] |= cjkSequenceContinuations(bytes[p]) << 3 | cjkSequenceContinuations(bytes[p + 1]) << 5
+                if (0x80...0xBF).contains(bytes[p + 1]) { table[Int(v)] |= 128 }
             }
             p += len
         }
         return table
     }
-
-    /// `gbFlags` bit 0 as a bitset (8 KB instead of 64 KB, read for every character by `signals`).
-    package static let gbStartBits: [UInt64] = {
-        var bits = [UInt64](repeating: 0, count: 0x10000 / 64)
-        for (c, flags) in gbFlags.enumerated() where flags & 1 != 0 { bits[c >> 6] |= 1 << UInt64(c & 63) }
-        return bits
-    }()
 
     @inline(__always)
     package static func startsUTF8InGB(_ c: UInt32) -> Bool { c < 0x10000 && gbFlags[Int(c)] & 1 != 0 }
@@ -574,6 +641,43 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// where the table does not reach, assumed so).
     @inline(__always)
     package static func continuesUTF8InGB(_ c: UInt32) -> Bool { c >= 0x10000 || gbFlags[Int(c)] & 4 != 0 }
+
+    /// Whether the GB18030 bytes of `c[from..<end]` could begin with three UTF-8 sequences of East
+    /// Asian text: what a finding of `gbkMojibake` at `from` needs (its window decodes at least three
+    /// scalars from the first byte of `c[from]`, every one `CJK.isCJK`). Walked byte by byte on the
+    /// flags of each character's code (`gbFlags` bits 2–7), without encoding: a lead byte must start
+    /// such a sequence and the bytes it needs must be continuation bytes. Characters beyond the BMP
+    /// (four-byte codes, whose second byte 30–39 ends any sequence) count as a possible continuation
+    /// byte and nothing more. False only when no finding can start at `from` (tests compare with the
+    /// conversion).
+    package static func mayDecodeThreeCJK(_ c: Scalars, from: Int, to end: Int) -> Bool {
+        gbFlags.withUnsafeBufferPointer { flags in
+            /// The character under the cursor and whether the cursor is on its code's second byte.
+            var p = from, second = false
+            @inline(__always) func flagsAtCursor() -> UInt8 {
+                let ch = c[p]
+                return ch < 0x10000 ? flags[Int(ch)] : 4
+            }
+            @inline(__always) func advance() {
+                if second { p &+= 1 }
+                second.toggle()
+            }
+            for _ in 0..<3 {
+                guard p < end else { return false }
+                let f = flagsAtCursor()
+                let needed = second ? (f >> 5) & 3 : (f >> 3) & 3
+                guard needed != 0 else { return false }
+                advance()
+                for _ in 0..<needed {
+                    guard p < end else { return false }
+                    let g = flagsAtCursor()
+                    guard second ? g & 128 != 0 : g & 4 != 0 else { return false }
+                    advance()
+                }
+            }
+            return true
+        }
+    }
 
     /// A common character: GB2312 level 1, or the Traditional form of one.
     package static func isCommon(_ c: UInt32) -> Bool {

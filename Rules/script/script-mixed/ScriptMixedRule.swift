@@ -47,9 +47,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         let html = document.isHTMLFile
         let tables = self.tables
         // Per unit: its counts of each script's characters, of those the other script's standard does
-        // not also write (`isAllowed`: only those can be leftovers), and whether a word-level entry may start in it.
+        // not also write (`isAllowed`: only those can be leftovers), and of phrase heads (a word-level entry may start at one).
         var runs: [(run: ScalarRun, skip: NonProse, simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int,
-                    phraseCandidate: Bool)] = []
+                    phraseHeads: Int)] = []
         var simplified = 0, traditional = 0
         var variantCounts: [UInt32: Int] = [:]
         var decoded: ScalarDecode?
@@ -66,39 +66,10 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             decoded = decode
             let run = html ? document.scalarRun(decode, bytes: range) : document.scalarRun(decode, line: n)
             let skip = ProseMask.nonProseIfAny(run, in: document)
-            var s = 0, t = 0, strictS = 0, strictT = 0, phraseCandidate = false
-            skip.flags.withUnsafeBufferPointer { skipped in
-                run.cps.withUnsafeElements { c in
-                    let count = c.count
-                    let masked = !skipped.isEmpty
-                    for i in 0..<count {
-                        let ch = c[i]
-                        guard ch >= 0x2E80 else { continue }
-                        // One lookup answers everything below; most characters have no flag at all.
-                        let r = tables.raw(ch)
-                        guard r != 0, !(masked && skipped[i]) else { continue }
-                        // A phrase head where an entry could match (its first two characters): `checkLine`
-                        // finds no word-level leftover in a line without one. One is enough to know.
-                        if !phraseCandidate, r & ScriptTables.phraseHeadMask != 0, i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) {
-                            phraseCandidate = true
-                        }
-                        guard ch >= 0x3400 else { continue }
-                        if r & ScriptTables.variantBit != 0 { variantCounts[ch, default: 0] += 1 }
-                        switch r & ScriptTables.classMask {
-                        case ScriptTables.Class.simplifiedOnly.rawValue:
-                            s += 1
-                            if r & ScriptTables.allowTraditionalMask == 0 { strictS += 1 }
-                        case ScriptTables.Class.traditionalOnly.rawValue:
-                            t += 1
-                            if r & ScriptTables.allowSimplifiedMask == 0 { strictT += 1 }
-                        default: break
-                        }
-                    }
-                }
-            }
+            let (s, t, strictS, strictT, phraseHeads) = Self.count(run, skip, tables: tables, variants: &variantCounts)
             simplified += s
             traditional += t
-            runs.append((run, skip, s, t, strictS, strictT, phraseCandidate))
+            runs.append((run, skip, s, t, strictS, strictT, phraseHeads))
         }
         guard simplified != traditional, max(simplified, traditional) >= options.minEvidence else { return }
         let dominant: ScriptTables.Class = traditional > simplified ? .traditionalOnly : .simplifiedOnly
@@ -106,9 +77,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         var preferred: [UInt32: UInt32] = [:]
         for (form, other) in Self.variantOf where variantCounts[other, default: 0] > variantCounts[form, default: 0] { preferred[form] = other }
         // Names the text gives with their romanization once (金與正（Kim Yo-jong）) are names everywhere.
-        var names = Set<[UInt32]>()
-        for unit in runs { collectRomanizedNames(unit.run.cps, tables: tables, into: &names) }
-        for (step, (run, skip, s, t, strictS, strictT, phraseCandidate)) in runs.enumerated() {
+        // Collected when the first unit goes to `checkLine`, their only reader (most documents have none).
+        var names: Set<[UInt32]>?
+        for (step, (run, skip, s, t, strictS, strictT, phraseHeads)) in runs.enumerated() {
             if sink.budgetSpent(step: step + 1, bytes: run.cps.count * 3) { return }
             // An HTML block written in the other script (a DW photo gallery in Simplified inside a
             // Traditional article, a quoted review) is a passage of its own, not leftovers.
@@ -118,8 +89,59 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             // does not also write, and no word-level leftover (only looked for in Traditional text,
             // and only from a phrase head before a character some entry continues with).
             let strictMinority = dominant == .traditionalOnly ? strictS : strictT
-            if strictMinority == 0 && (dominant == .simplifiedOnly || !phraseCandidate) { continue }
-            checkLine(run, skip, tables: tables, dominant: dominant, preferred: preferred, names: names, into: &sink)
+            if strictMinority == 0 && (dominant == .simplifiedOnly || phraseHeads == 0 || !Self.mayStartPhrase(run, skip, tables: tables)) { continue }
+            if names == nil {
+                var found = Set<[UInt32]>()
+                for unit in runs { collectRomanizedNames(unit.run.cps, tables: tables, into: &found) }
+                names = found
+            }
+            checkLine(run, skip, tables: tables, dominant: dominant, preferred: preferred, names: names ?? [], into: &sink)
+        }
+    }
+
+    /// A unit's counts of Simplified-only and Traditional-only characters (all, and those the other
+    /// script's standard does not also write), of phrase heads, and its variant characters into
+    /// `variants`; masked scalars count for nothing. One table byte per scalar
+    /// (`ScriptTables.countFlags`) whose bits are the counts, added without a branch; only a variant
+    /// character takes one. Whether a word-level entry may start in the unit is asked only of a unit
+    /// whose answer matters (`mayStartPhrase(_:_:tables:)`, when it holds a phrase head).
+    package static func count(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, variants: inout [UInt32: Int])
+        -> (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseHeads: Int) {
+        var s = 0, t = 0, strictS = 0, strictT = 0, heads = 0
+        tables.countTable.withUnsafeBufferPointer { table in
+            skip.flags.withUnsafeBufferPointer { skipped in
+                run.cps.withUnsafeElements { c in
+                    let masked = !skipped.isEmpty
+                    for i in 0..<c.count {
+                        let ch = c[i]
+                        if masked && skipped[i] { continue }
+                        let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
+                        s &+= Int(r & ScriptTables.countSimplified)
+                        t &+= Int((r &>> 1) & 1)
+                        strictS &+= Int((r &>> 2) & 1)
+                        strictT &+= Int((r &>> 3) & 1)
+                        heads &+= Int((r &>> 4) & 1)
+                        if r & ScriptTables.countVariant != 0 { variants[ch, default: 0] += 1 }
+                    }
+                }
+            }
+        }
+        return (s, t, strictS, strictT, heads)
+    }
+
+    /// Whether a word-level entry may start in the unit: an unmasked phrase head before a character
+    /// the pair filter lets through (`checkLine` finds no word-level leftover in a unit without one).
+    package static func mayStartPhrase(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables) -> Bool {
+        tables.countTable.withUnsafeBufferPointer { table in
+            run.cps.withUnsafeElements { c in
+                let count = c.count
+                for i in 0..<count {
+                    let ch = c[i]
+                    let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
+                    if r & ScriptTables.countPhraseHead != 0, !skip[i], i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) { return true }
+                }
+                return false
+            }
         }
     }
 

@@ -337,17 +337,22 @@ extension HTMLView {
         let starts = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.startsUTF8InGB($0) }
         let continues = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.continuesUTF8InGB($0) && !MojibakeRule.startsUTF8InGB($0) }
         let others: [UInt32] = [0x3002, 0xFF0C, 0x3001, 0x41, 0x20, 0x4E2D, 0x20000, 0x2E80, 0x2E7F, 0xFF08]
+        // Characters that continue a sequence and may start the next (the middle of `gbkPair`).
+        let middles = (UInt32(0x2E80)..<0x10000).filter { MojibakeRule.continuesUTF8InGB($0) && MojibakeRule.gbFlags[Int($0)] & 0x60 != 0 }
         var both = [0, 0]
         for _ in 0..<20_000 {
             var text = String.UnicodeScalarView()
             for _ in 0..<random.below(12) {
-                let pool = [starts, continues, others][random.below(3)]
+                let pool = [starts, continues, others, middles][random.below(4)]
                 text.append(Unicode.Scalar(pool[random.below(pool.count)]) ?? "?")
             }
             let document = Document(path: "a.md", text: String(text))
             let run = ScalarRun(wholeFile: document.scalars)
-            let plain = Self.plainGBKCandidate(Array(run.cps))
+            let plain = ScriptFastPath2Tests.plainGBKSignal(Array(run.cps))
             #expect(MojibakeRule.signals(run).contains(.gbkPair) == plain)
+            // The signal is needed for a segment (and implies a segment of the pair test alone).
+            if !MojibakeRule.gbkSegments(run.cps, chainTest: true).isEmpty { #expect(plain) }
+            if plain { #expect(Self.plainGBKCandidate(Array(run.cps))) }
             both[plain ? 1 : 0] += 1
         }
         #expect(both[0] > 1000 && both[1] > 1000, "\(both)")
@@ -360,6 +365,8 @@ extension HTMLView {
         let starts = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.startsUTF8InGB($0) }
         let continues = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.continuesUTF8InGB($0) && !MojibakeRule.startsUTF8InGB($0) }
         let signalling: [UInt32] = [0x28, 0xFF08, 0x3F, 0xC2, 0xE9, 0xF4, 0xFFFD, 0x951F, 0x70EB, 0x5C6F, 0xFF66, 0xFF9F, 0x3002, 0x41]
+        // Characters that continue a sequence and may start the next (the middle of `gbkPair`).
+        let middles = (UInt32(0x2E80)..<0x10000).filter { MojibakeRule.continuesUTF8InGB($0) && MojibakeRule.gbFlags[Int($0)] & 0x60 != 0 }
         func plainOthers(_ c: [UInt32]) -> MojibakeRule.Signals {
             var s: MojibakeRule.Signals = []
             for ch in c {
@@ -375,14 +382,14 @@ extension HTMLView {
         for _ in 0..<20_000 {
             var text = String.UnicodeScalarView()
             for _ in 0..<random.below(16) {
-                let pool = [starts, continues, signalling][random.below(3)]
+                let pool = [starts, continues, signalling, middles][random.below(4)]
                 text.append(Unicode.Scalar(pool[random.below(pool.count)]) ?? "?")
             }
             let document = Document(path: "a.md", text: String(text))
             let run = ScalarRun(wholeFile: document.scalars)
             let c = Array(run.cps)
             let found = MojibakeRule.signals(run)
-            #expect(found.contains(.gbkPair) == Self.plainGBKCandidate(c))
+            #expect(found.contains(.gbkPair) == ScriptFastPath2Tests.plainGBKSignal(c))
             #expect(found.subtracting(.gbkPair) == plainOthers(c), "\(c)")
             if found.contains(.gbkPair), !plainOthers(c).isEmpty { afterPair += 1 }
         }

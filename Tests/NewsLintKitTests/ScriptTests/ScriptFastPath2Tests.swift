@@ -1,0 +1,306 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+
+/// The script rules' fast paths of issue 16, session 9, against the plain logic they skip or replace.
+@Suite struct ScriptFastPath2Tests {
+
+    /// Every text file of the test fixtures (real posts and crafted lines), read once.
+    static let fixtureTexts: [(path: String, text: String)] = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures")
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
+        var texts: [(String, String)] = []
+        for case let url as URL in walker where ["md", "html", "txt", "markdown", "htm"].contains(url.pathExtension) {
+            if let data = try? Data(contentsOf: url) { texts.append((url.lastPathComponent, String(decoding: data, as: UTF8.self))) }
+        }
+        return texts.sorted { $0.0 < $1.0 }
+    }()
+
+    /// UTF-8 Chinese read as GB18030 (what `gbkMojibake` reports), from random common text.
+    static func garbled(_ random: inout SeededRandom) -> String {
+        let sources = ["中文測試", "你好世界", "新聞報導，", "香港立法會", "经济发展", "“引號”", "臺灣·日本", "学生們", "𠀀中"]
+        var text = ""
+        for _ in 0..<(1 + random.below(4)) { text += sources[random.below(sources.count)] }
+        let utf8 = Data(text.utf8)
+        return String(data: utf8, encoding: MojibakeRule.gb18030) ?? text
+    }
+
+    /// Whether the first three UTF-8 sequences of `c`'s GB18030 bytes are well formed and East Asian
+    /// text, by converting (the reference for `mayDecodeThreeCJK`).
+    static func plainDecodesThreeCJK(_ rule: MojibakeRule, _ c: [UInt32]) -> Bool? {
+        guard let gb = rule.encodeGB(c) else { return nil }
+        var k = 0
+        for _ in 0..<3 {
+            guard k < gb.count else { return false }
+            let length = gb.withUnsafeBufferPointer { UTF8Validation.sequenceLength($0, at: k) }
+            guard length >= 2 else { return false }
+            guard CJK.isCJK(UTF8Validation.decode(gb[...], at: k).scalar) else { return false }
+            k += length
+        }
+        return true
+    }
+
+    @Test func chainTestNeverRulesOutWhatTheConversionDecodes() throws {
+        let rule = try MojibakeRule(options: RuleOptions())
+        var random = SeededRandom(seed: 91)
+        // Characters by the flags the chain reads, so that long chains occur at random too.
+        let flags = MojibakeRule.gbFlags
+        let pools: [[UInt32]] = [
+            (UInt32(0x2E80)..<0x10000).filter { flags[Int($0)] & 1 != 0 },
+            (UInt32(0x2E80)..<0x10000).filter { flags[Int($0)] & 0x18 != 0 },
+            (UInt32(0x2E80)..<0x10000).filter { flags[Int($0)] & 0x60 != 0 },
+            (UInt32(0x2E80)..<0x10000).filter { flags[Int($0)] & 0x84 == 0x84 },
+            (UInt32(0x4E00)..<0xA000).map { $0 },
+            [0x20000, 0x2A6D6, 0x9FB4, 0x9FBA, 0x9FBB, 0xE5E5, 0xFFFD, 0x3000, 0xFF01],
+        ]
+        var verdicts = [0, 0, 0]  // decodes, chain true but no decode, chain false
+        for round in 0..<30_000 {
+            var c: [UInt32] = []
+            if round % 4 == 0 {
+                c = Self.garbled(&random).unicodeScalars.map(\.value).filter { $0 >= 0x2E80 }
+            } else {
+                for _ in 0..<(1 + random.below(8)) {
+                    let pool = pools[random.below(pools.count)]
+                    c.append(pool[random.below(pool.count)])
+                }
+            }
+            guard !c.isEmpty, let plain = Self.plainDecodesThreeCJK(rule, c) else { continue }
+            let scalars = Scalars(base: c, start: 0, count: c.count)
+            let chain = MojibakeRule.mayDecodeThreeCJK(scalars, from: 0, to: c.count)
+            if plain { #expect(chain, "\(c.map { String($0, radix: 16) })") }
+            verdicts[plain ? 0 : chain ? 1 : 2] += 1
+        }
+        #expect(verdicts[0] > 1000 && verdicts[2] > 1000, "\(verdicts)")
+    }
+
+    /// The rule's findings with and without the chain test, and line by line against every detector
+    /// run without signals or chain test: random lines of every kind of mojibake, garbled runs, and
+    /// every fixture file.
+    @Test func gbkMojibakeFindsTheSameWithTheChainTest() throws {
+        let fast = try MojibakeRule(options: RuleOptions())
+        var plain = fast
+        plain.usesChainTest = false
+        func findings(_ rule: MojibakeRule, _ document: Document) -> [Diagnostic] {
+            var sink = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
+            rule.check(document, into: &sink)
+            return sink.diagnostics
+        }
+        var random = SeededRandom(seed: 93)
+        var gbk = 0
+        var documents: [Document] = Self.fixtureTexts.map { Document(path: $0.path, text: $0.text) }
+        for k in 0..<800 {
+            var text = ScriptFastPathTests.randomLines(&random, lines: 4)
+            for _ in 0..<3 { text += Self.garbled(&random) + (random.below(2) == 0 ? "，" : "\n") }
+            documents.append(Document(path: k % 3 == 0 ? "r.html" : "r.md", text: text))
+        }
+        for document in documents {
+            let expected = findings(plain, document)
+            #expect(findings(fast, document) == expected, "\(document.path)")
+            gbk += expected.filter { $0.message.contains("read as GBK") }.count
+            // Line by line, the plain side with every detector (no signal skips a line) and no chain test.
+            let decode = document.scalars
+            for n in stride(from: 1, through: document.lineCount, by: 1) {
+                let run = document.scalarRun(decode, line: n)
+                var fastSink = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
+                var plainSink = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
+                var fastPinyin: [MojibakeRule.PinyinArtifact] = [], plainPinyin: [MojibakeRule.PinyinArtifact] = []
+                fast.checkLine(run, document.bytes, signals: MojibakeRule.signals(run), pinyin: &fastPinyin, into: &fastSink)
+                plain.checkLine(run, document.bytes, signals: .all, pinyin: &plainPinyin, into: &plainSink)
+                #expect(fastSink.diagnostics == plainSink.diagnostics, "\(document.path) \(n)")
+                #expect(fastPinyin.map(\.range) == plainPinyin.map(\.range))
+            }
+        }
+        #expect(Self.fixtureTexts.count > 50 && gbk > 300, "\(Self.fixtureTexts.count) \(gbk)")
+    }
+
+    // MARK: script-mixed's count per unit
+
+    /// The count as `ScriptMixedRule.check` made it before (a branch per flag): the reference for `count`.
+    static func plainCount(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, variants: inout [UInt32: Int])
+        -> (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseCandidate: Bool) {
+        var s = 0, t = 0, strictS = 0, strictT = 0, phraseCandidate = false
+        let c = run.cps
+        for i in 0..<c.count {
+            let ch = c[i]
+            guard ch >= 0x2E80 else { continue }
+            let r = tables.raw(ch)
+            guard r != 0, !skip[i] else { continue }
+            if !phraseCandidate, r & ScriptTables.phraseHeadMask != 0, i + 1 < c.count, tables.mayStartPhrase(ch, c[i + 1]) {
+                phraseCandidate = true
+            }
+            guard ch >= 0x3400 else { continue }
+            if r & ScriptTables.variantBit != 0 { variants[ch, default: 0] += 1 }
+            switch r & ScriptTables.classMask {
+            case ScriptTables.Class.simplifiedOnly.rawValue:
+                s += 1
+                if r & ScriptTables.allowTraditionalMask == 0 { strictS += 1 }
+            case ScriptTables.Class.traditionalOnly.rawValue:
+                t += 1
+                if r & ScriptTables.allowSimplifiedMask == 0 { strictT += 1 }
+            default: break
+            }
+        }
+        return (s, t, strictS, strictT, phraseCandidate)
+    }
+
+    @Test func countTableHoldsTheCountFlagsOfEveryScalar() {
+        let tables = ScriptTables.shared
+        for c in UInt32(0)..<0x11_0000 where c < 0xD800 || c > 0xDFFF {
+            let expected = ScriptTables.countFlags(raw: tables.raw(c), of: c)
+            if tables.countFlags(c) != expected { Issue.record("U+\(String(c, radix: 16))"); return }
+            // No scalar is in both one-script lists (the count reads the class bits one by one).
+            if tables.raw(c) & ScriptTables.classMask == 3 { Issue.record("class 3 at U+\(String(c, radix: 16))"); return }
+        }
+    }
+
+    @Test func countEqualsThePlainCount() throws {
+        let tables = ScriptTables.shared
+        var random = SeededRandom(seed: 95)
+        // Scalars of every kind the count tells apart, with prose masks (code, tags, URLs) around them.
+        let flagged = (UInt32(0x2E80)..<0xA000).filter { tables.raw($0) != 0 }
+        let pieces = ScriptFastPathTests.linePieces + ["`干部`", "<b>后面</b>", "http://裡.tw", "裡裏為爲線綫衛衞", "一", "后", "面", "著着", "𠀀𡃁", "\u{2E80}", "\u{33FF}"]
+        var texts = Self.fixtureTexts.map { ($0.path, $0.text) }
+        for k in 0..<600 {
+            var text = ""
+            for _ in 0..<8 {
+                for _ in 0..<random.below(20) {
+                    if random.below(3) == 0 {
+                        text.unicodeScalars.append(Unicode.Scalar(flagged[random.below(flagged.count)]) ?? "?")
+                    } else {
+                        text += pieces[random.below(pieces.count)]
+                    }
+                }
+                text += "\n"
+            }
+            texts.append((k % 3 == 0 ? "r.html" : "r.md", text))
+        }
+        var lines = 0, candidates = 0, masked = 0
+        for (path, text) in texts {
+            let document = Document(path: path, text: text)
+            let decode = document.scalars
+            for (n, range) in document.proseUnits() {
+                let run = document.isHTMLFile ? document.scalarRun(decode, bytes: range) : document.scalarRun(decode, line: n)
+                let skip = ProseMask.nonProseIfAny(run, in: document)
+                var fastVariants: [UInt32: Int] = [:], plainVariants: [UInt32: Int] = [:]
+                let fast = ScriptMixedRule.count(run, skip, tables: tables, variants: &fastVariants)
+                let plain = Self.plainCount(run, skip, tables: tables, variants: &plainVariants)
+                #expect(fast.simplified == plain.simplified && fast.traditional == plain.traditional, "\(path) \(n)")
+                #expect(fast.strictSimplified == plain.strictSimplified && fast.strictTraditional == plain.strictTraditional, "\(path) \(n)")
+                let candidate = fast.phraseHeads > 0 && ScriptMixedRule.mayStartPhrase(run, skip, tables: tables)
+                #expect(candidate == plain.phraseCandidate, "\(path) \(n)")
+                #expect(ScriptMixedRule.mayStartPhrase(run, skip, tables: tables) == plain.phraseCandidate, "\(path) \(n)")
+                #expect(fastVariants == plainVariants)
+                lines += 1
+                if plain.phraseCandidate { candidates += 1 }
+                if !skip.flags.isEmpty { masked += 1 }
+            }
+        }
+        #expect(lines > 3000 && candidates > 500 && masked > 500, "\(lines) \(candidates) \(masked)")
+    }
+
+    // MARK: mojibake's signal pass
+
+    /// `gbkPair` character by character: three characters of one run, the first starting a 3-byte UTF-8
+    /// sequence in GB18030, the second continuing it with a second byte that starts a sequence of East
+    /// Asian text (`gbFlags` bits 5–6), the third continuing that (the reference for `signals`).
+    static func plainGBKSignal(_ c: [UInt32]) -> Bool {
+        guard c.count >= 3 else { return false }
+        for k in 0..<(c.count - 2) where (k..<(k + 3)).allSatisfy({ MojibakeRule.isInGBKRun(c[$0]) }) {
+            let middle = c[k + 1] < 0x10000 && MojibakeRule.gbFlags[Int(c[k + 1])] & 0x60 != 0
+            if MojibakeRule.startsUTF8InGB(c[k]) && MojibakeRule.continuesUTF8InGB(c[k + 1]) && middle && MojibakeRule.continuesUTF8InGB(c[k + 2]) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// `signals` (one table byte per scalar, the pair's state in bits) against the per-character tests
+    /// it replaced, on random bytes that decode to ill-formed sequences (`ScalarRun.invalid`) too.
+    @Test func signalTableEqualsThePerCharacterTests() {
+        var random = SeededRandom(seed: 97)
+        let starts = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.startsUTF8InGB($0) }
+        let continues = (UInt32(0x2E80)..<0x10000).filter { MojibakeRule.continuesUTF8InGB($0) }
+        let others: [UInt32] = [0x28, 0xFF08, 0x3F, 0xC2, 0xF4, 0xF5, 0xFFFD, 0x951F, 0x70EB, 0x5C6F, 0xFF65, 0xFF66, 0xFF9F, 0xFFA0,
+                                0x3002, 0xFF0C, 0x3001, 0x2E7F, 0x2E80, 0x20000, 0x10FFFF, 0x41]
+        let middles = continues.filter { MojibakeRule.gbFlags[Int($0)] & 0x60 != 0 }
+        func plainOthers(_ c: [UInt32]) -> MojibakeRule.Signals {
+            var s: MojibakeRule.Signals = []
+            for ch in c {
+                if ch == 0x28 || ch == 0xFF08 { s.insert(.parenthesis) }
+                if ch == 0x3F { s.insert(.questionMark) }
+                if (0xC2...0xF4).contains(ch) { s.insert(.latin1Lead) }
+                if [0xFFFD, 0x951F, 0x70EB, 0x5C6F].contains(ch) { s.insert(.lost) }
+                if (0xFF66...0xFF9F).contains(ch) { s.insert(.halfwidthKana) }
+            }
+            return s
+        }
+        var pairs = 0, invalid = 0
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.below(14) {
+                switch random.below(5) {
+                case 0: bytes.append([0x80, 0xC3, 0xE4, 0xFF, 0xED][random.below(5)])  // ill-formed
+                default:
+                    let pool = [starts, middles, others, continues][random.below(4)]
+                    bytes += Array(String(Unicode.Scalar(pool[random.below(pool.count)]) ?? "?").utf8)
+                }
+            }
+            let document = Document(path: "a.md", bytes: bytes)
+            let run = ScalarRun(wholeFile: document.scalars)
+            let c = Array(run.cps)
+            let found = MojibakeRule.signals(run)
+            #expect(found.contains(.gbkPair) == Self.plainGBKSignal(c), "\(c)")
+            if !MojibakeRule.gbkSegments(run.cps, chainTest: true).isEmpty { #expect(found.contains(.gbkPair)) }
+            #expect(found.subtracting(.gbkPair) == plainOthers(c), "\(c)")
+            if found.contains(.gbkPair) { pairs += 1 }
+            if c.contains(ScalarRun.invalid) { invalid += 1 }
+        }
+        #expect(pairs > 1000 && invalid > 2000, "\(pairs) \(invalid)")
+    }
+
+    /// The segment loop as `gbkMojibake` wrote it before (comparisons per scalar): the reference for `gbkSegments`.
+    static func plainSegments(_ c: Scalars, chainTest: Bool) -> [Range<Int>] {
+        var segments: [Range<Int>] = []
+        var i = 0
+        while i < c.count {
+            guard c[i] >= 0x2E80 && c[i] != ScalarRun.invalid else { i += 1; continue }
+            var j = i
+            while j < c.count, c[j] >= 0x2E80, c[j] != ScalarRun.invalid, c[j] != 0x3002, c[j] != 0xFF0C, c[j] != 0x3001 { j += 1 }
+            defer { i = max(j, i + 1) }
+            guard j - i >= 3, (i..<(j - 2)).contains(where: { MojibakeRule.startsUTF8InGB(c[$0]) && MojibakeRule.continuesUTF8InGB(c[$0 + 1])
+                                                                && (!chainTest || MojibakeRule.mayDecodeThreeCJK(c, from: $0, to: j)) }) else { continue }
+            segments.append(i..<j)
+        }
+        return segments
+    }
+
+    @Test func gbkSegmentsEqualThePlainLoop() {
+        var random = SeededRandom(seed: 99)
+        let starts = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.startsUTF8InGB($0) }
+        let continues = (UInt32(0x2E80)..<0x10000).filter { MojibakeRule.continuesUTF8InGB($0) }
+        let others: [UInt32] = [0x3002, 0xFF0C, 0x3001, 0x2E7F, 0x2E80, 0x20000, 0x41, 0x4E2D, 0xFF08]
+        var kept = 0
+        for round in 0..<20_000 {
+            var bytes: [UInt8] = []
+            if round % 3 == 0 {
+                bytes = Array(Self.garbled(&random).utf8)
+            } else {
+                for _ in 0..<random.below(16) {
+                    if random.below(8) == 0 { bytes.append([0x80, 0xE4, 0xFF][random.below(3)]); continue }
+                    let pool = [starts, continues, others, starts, continues][random.below(5)]
+                    bytes += Array(String(Unicode.Scalar(pool[random.below(pool.count)]) ?? "?").utf8)
+                }
+            }
+            let document = Document(path: "a.md", bytes: bytes)
+            let run = ScalarRun(wholeFile: document.scalars)
+            for chainTest in [false, true] {
+                let plain = Self.plainSegments(run.cps, chainTest: chainTest)
+                #expect(MojibakeRule.gbkSegments(run.cps, chainTest: chainTest) == plain)
+                kept += plain.count
+            }
+        }
+        #expect(kept > 5000, "\(kept)")
+    }
+}
