@@ -62,7 +62,10 @@ public struct EncodingInvalidRule: Rule {
         }
         var candidates: [(name: String, text: String, score: Double)] = []
         for (name, enc) in [("GB18030", gb18030), ("Big5", big5)] {
-            if let text = String(data: data, encoding: enc), text.data(using: enc).map({ [UInt8]($0) == bytes }) == true {
+            // GB18030 is re-encoded from the table: Foundation's converter stops the process on
+            // some text with four-byte codes (`GB18030Codes`).
+            if let text = String(data: data, encoding: enc),
+               (enc == gb18030 ? GB18030Codes.encode(text.unicodeScalars.map(\.value)) : text.data(using: enc).map { [UInt8]($0) }) == bytes {
                 let wide = text.unicodeScalars.lazy.map(\.value).filter { $0 >= 0x2E80 }
                 candidates.append((name, text, MojibakeRule.commonShare(wide)))
             }

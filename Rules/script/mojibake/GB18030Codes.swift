@@ -1,27 +1,23 @@
 import Foundation
 import Synchronization
 
-/// GB18030 codes of U+2E80–U+FFFF, for re-encoding the runs `mojibake` examines without one
-/// Foundation conversion per run: Foundation's converter costs per character, and a corpus converts
-/// the same characters again and again (2.5% of a run on agora-pen).
+/// GB18030 codes of every Unicode scalar, for re-encoding text without Foundation's converter at
+/// run time: `String.data(using:)` for GB18030 stops the process ("didn't convert all characters")
+/// on some runs of characters with four-byte codes (U+FFFD, half-width katakana) — mojibake and
+/// `encoding-invalid` meet exactly such text — and costs per character besides.
 ///
-/// The table is Foundation's own answer — one conversion of the whole range, split by character
-/// (GB18030 is stateless: a character's code does not depend on its neighbours) — so it agrees
-/// with the per-run conversion by construction (Foundation differs from Python's codec at
-/// U+9FB4–U+9FBB, which is why it is not generated offline); `GB18030CodesTests` compares every
-/// scalar. It is built only once a process has converted enough characters through Foundation
-/// that one conversion of the range (about 50,000 characters, 4–12 ms) is the cheaper way: a run
-/// over a few files never builds it.
+/// U+0080–U+FFFF come from Foundation's own answer to one fixed conversion of the whole range,
+/// split by character (GB18030 is stateless: a character's code does not depend on its neighbours;
+/// Foundation differs from Python's codec at U+9FB4–U+9FBB, which is why it is not generated
+/// offline); `GB18030CodesTests` compares every scalar. Built once, on first use (a run that never
+/// re-encodes never builds it). ASCII is itself; U+10000 and up follow GB18030's linear four-byte
+/// mapping from 90 30 81 30.
 package enum GB18030Codes {
-    package static let first: UInt32 = 0x2E80
+    package static let first: UInt32 = 0x80
     package static let last: UInt32 = 0xFFFF
-    /// Characters converted through Foundation before the table is built.
-    package static let buildAfter = 60_000
-
-    private static let converted = Atomic<Int>(0)
 
     /// Code of each scalar from `first`, big-endian in the low bytes (2 bytes: < 0x10000; 4 bytes:
-    /// ≥ 0x8130_8130; 1 byte: < 0x80); 0 for surrogates. Nil when Foundation did not convert the range.
+    /// ≥ 0x8130_8130); 0 for surrogates. Nil when Foundation did not convert the range.
     package static let table: [UInt32]? = {
         var scalars = String.UnicodeScalarView()
         for v in first...last { if let u = Unicode.Scalar(v) { scalars.append(u) } }
@@ -41,31 +37,36 @@ package enum GB18030Codes {
         return p == b.count ? out : nil
     }()
 
-    /// Whether runs of `count` more characters should be encoded with the table (building it on
-    /// first use) rather than through Foundation.
-    package static func useTable(for count: Int) -> Bool {
-        converted.add(count, ordering: .relaxed).newValue > buildAfter
-    }
-
-    /// The GB18030 bytes of `scalars` from the table; nil when a scalar is outside it (the caller
-    /// then asks Foundation) or the table could not be built.
+    /// The GB18030 bytes of `scalars`; nil for a surrogate or a value past U+10FFFF (not scalars)
+    /// or when the table could not be built.
     package static func encode(_ scalars: some Collection<UInt32>) -> [UInt8]? {
-        guard let table else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(scalars.count * 2)
         for v in scalars {
-            guard v >= first, v <= last else { return nil }
-            let code = table[Int(v - first)]
-            if code >= 0x1_0000 {
-                out.append(UInt8(truncatingIfNeeded: code >> 24))
-                out.append(UInt8(truncatingIfNeeded: code >> 16))
-                out.append(UInt8(truncatingIfNeeded: code >> 8))
-                out.append(UInt8(truncatingIfNeeded: code))
-            } else if code >= 0x100 {
-                out.append(UInt8(truncatingIfNeeded: code >> 8))
-                out.append(UInt8(truncatingIfNeeded: code))
-            } else if code > 0 {
-                out.append(UInt8(truncatingIfNeeded: code))
+            if v < 0x80 {
+                out.append(UInt8(v))
+            } else if v <= last {
+                guard let table else { return nil }
+                let code = table[Int(v - first)]
+                if code >= 0x1_0000 {
+                    out.append(UInt8(truncatingIfNeeded: code >> 24))
+                    out.append(UInt8(truncatingIfNeeded: code >> 16))
+                    out.append(UInt8(truncatingIfNeeded: code >> 8))
+                    out.append(UInt8(truncatingIfNeeded: code))
+                } else if code >= 0x100 {
+                    out.append(UInt8(truncatingIfNeeded: code >> 8))
+                    out.append(UInt8(truncatingIfNeeded: code))
+                } else if code > 0 {
+                    out.append(UInt8(truncatingIfNeeded: code))
+                } else {
+                    return nil
+                }
+            } else if v <= 0x10FFFF {
+                let index = v - 0x10000
+                out.append(UInt8(0x90 + index / 12600))
+                out.append(UInt8(0x30 + index / 1260 % 10))
+                out.append(UInt8(0x81 + index / 10 % 126))
+                out.append(UInt8(0x30 + index % 10))
             } else {
                 return nil
             }

@@ -694,19 +694,13 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         return n == 0 ? 0 : Double(common) / Double(n)
     }
 
-    /// Each segment of `c` encoded as GB18030 (nil where it cannot be), with one Foundation
-    /// conversion for all of them: segments joined by a line feed, which GB18030 encodes as itself
-    /// and never uses inside a multi-byte character (the segments hold only characters ≥ U+2E80).
-    /// A conversion per segment was most of this rule's time.
+    /// Each segment of `c` encoded as GB18030 (nil where it cannot be), from `GB18030Codes`.
     package func encodeGB(segments: [Range<Int>], of c: Scalars) -> [[UInt8]?] {
-        // Past a few files' worth of characters, the table (Foundation's codes, built once) answers.
-        if GB18030Codes.useTable(for: segments.reduce(0) { $0 + $1.count }), GB18030Codes.table != nil {
-            return segments.map { GB18030Codes.encode(c[$0]) ?? encodeGB(c[$0]) }
-        }
-        return foundationEncodeGB(segments: segments, of: c)
+        segments.map { GB18030Codes.encode(c[$0]) }
     }
 
-    /// `encodeGB(segments:of:)` through Foundation's converter (one call for all segments).
+    /// `encodeGB(segments:of:)` through Foundation's converter (one call for all segments): the
+    /// tests' reference only, since that converter can stop the process on some input (`GB18030Codes`).
     package func foundationEncodeGB(segments: [Range<Int>], of c: Scalars) -> [[UInt8]?] {
         if segments.count > 1 {
             var joined: [UInt32] = []
@@ -722,6 +716,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         return segments.map { encodeGB(c[$0]) }
     }
 
+    /// One run through Foundation's converter (the tests' reference, like `foundationEncodeGB`).
     package func encodeGB(_ scalars: some Sequence<UInt32>) -> [UInt8]? {
         var s = String.UnicodeScalarView()
         for v in scalars {
