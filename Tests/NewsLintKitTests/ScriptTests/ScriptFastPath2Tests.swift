@@ -227,17 +227,6 @@ import Testing
         let others: [UInt32] = [0x28, 0xFF08, 0x3F, 0xC2, 0xF4, 0xF5, 0xFFFD, 0x951F, 0x70EB, 0x5C6F, 0xFF65, 0xFF66, 0xFF9F, 0xFFA0,
                                 0x3002, 0xFF0C, 0x3001, 0x2E7F, 0x2E80, 0x20000, 0x10FFFF, 0x41]
         let middles = continues.filter { MojibakeRule.gbFlags[Int($0)] & 0x60 != 0 }
-        func plainOthers(_ c: [UInt32]) -> MojibakeRule.Signals {
-            var s: MojibakeRule.Signals = []
-            for ch in c {
-                if ch == 0x28 || ch == 0xFF08 { s.insert(.parenthesis) }
-                if ch == 0x3F { s.insert(.questionMark) }
-                if (0xC2...0xF4).contains(ch) { s.insert(.latin1Lead) }
-                if [0xFFFD, 0x951F, 0x70EB, 0x5C6F].contains(ch) { s.insert(.lost) }
-                if (0xFF66...0xFF9F).contains(ch) { s.insert(.halfwidthKana) }
-            }
-            return s
-        }
         var pairs = 0, invalid = 0
         for _ in 0..<20_000 {
             var bytes: [UInt8] = []
@@ -255,7 +244,7 @@ import Testing
             let found = MojibakeRule.signals(run)
             #expect(found.contains(.gbkPair) == Self.plainGBKSignal(c), "\(c)")
             if !MojibakeRule.gbkSegments(run.cps, chainTest: true).isEmpty { #expect(found.contains(.gbkPair)) }
-            #expect(found.subtracting(.gbkPair) == plainOthers(c), "\(c)")
+            #expect(found.subtracting(.gbkPair) == ScriptFastPathTests.plainOthers(c), "\(c)")
             if found.contains(.gbkPair) { pairs += 1 }
             if c.contains(ScalarRun.invalid) { invalid += 1 }
         }

@@ -23,6 +23,20 @@ extension HTMLView {
 }
 
 @Suite struct ScriptFastPathTests {
+    /// Mojibake's signals other than the GBK pair, character by character (the plain form the
+    /// signal passes are held to, here and in `ScriptFastPath2Tests`).
+    static func plainOthers(_ c: [UInt32]) -> MojibakeRule.Signals {
+        var s: MojibakeRule.Signals = []
+        for ch in c {
+            if ch == 0x28 || ch == 0xFF08 { s.insert(.parenthesis) }
+            if ch == 0x3F { s.insert(.questionMark) }
+            if (0xC2...0xF4).contains(ch) { s.insert(.latin1Lead) }
+            if [0xFFFD, 0x951F, 0x70EB, 0x5C6F].contains(ch) { s.insert(.lost) }
+            if (0xFF66...0xFF9F).contains(ch) { s.insert(.halfwidthKana) }
+        }
+        return s
+    }
+
 
     /// What the tables hold, read from the data files with `String` and dictionaries.
     struct PlainTables {
@@ -367,17 +381,6 @@ extension HTMLView {
         let signalling: [UInt32] = [0x28, 0xFF08, 0x3F, 0xC2, 0xE9, 0xF4, 0xFFFD, 0x951F, 0x70EB, 0x5C6F, 0xFF66, 0xFF9F, 0x3002, 0x41]
         // Characters that continue a sequence and may start the next (the middle of `gbkPair`).
         let middles = (UInt32(0x2E80)..<0x10000).filter { MojibakeRule.continuesUTF8InGB($0) && MojibakeRule.gbFlags[Int($0)] & 0x60 != 0 }
-        func plainOthers(_ c: [UInt32]) -> MojibakeRule.Signals {
-            var s: MojibakeRule.Signals = []
-            for ch in c {
-                if ch == 0x28 || ch == 0xFF08 { s.insert(.parenthesis) }
-                if ch == 0x3F { s.insert(.questionMark) }
-                if (0xC2...0xF4).contains(ch) { s.insert(.latin1Lead) }
-                if [0xFFFD, 0x951F, 0x70EB, 0x5C6F].contains(ch) { s.insert(.lost) }
-                if (0xFF66...0xFF9F).contains(ch) { s.insert(.halfwidthKana) }
-            }
-            return s
-        }
         var afterPair = 0
         for _ in 0..<20_000 {
             var text = String.UnicodeScalarView()
@@ -390,8 +393,8 @@ extension HTMLView {
             let c = Array(run.cps)
             let found = MojibakeRule.signals(run)
             #expect(found.contains(.gbkPair) == ScriptFastPath2Tests.plainGBKSignal(c))
-            #expect(found.subtracting(.gbkPair) == plainOthers(c), "\(c)")
-            if found.contains(.gbkPair), !plainOthers(c).isEmpty { afterPair += 1 }
+            #expect(found.subtracting(.gbkPair) == Self.plainOthers(c), "\(c)")
+            if found.contains(.gbkPair), !Self.plainOthers(c).isEmpty { afterPair += 1 }
         }
         #expect(afterPair > 1000, "\(afterPair)")
     }
