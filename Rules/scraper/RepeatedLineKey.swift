@@ -88,25 +88,18 @@ package enum RepeatedLineKey {
         var end = i
         while end < bytes.count, !"/?#:".utf8.contains(bytes[end]) { end += 1 }
         guard end > i else { return nil }
-        if let ascii = asciiHost(bytes, i..<end) { return ascii }
+        if bytes[i..<end].allSatisfy({ $0 < 0x80 }) { return asciiHost(bytes[i..<end]) }
         var host = String(decoding: bytes[i..<end], as: UTF8.self).lowercased()
         if host.hasPrefix("www.") { host.removeFirst(4) }
         return host.isEmpty ? nil : host
     }
 
-    /// `host(ofBytes:)`'s result for an all-ASCII host in `b[range]` (lower-cased, without a leading
-    /// `www.`; nil when nothing is left), or `.none` wrapped as nil-of-nil for any other host.
-    private static func asciiHost(_ b: [UInt8], _ range: Range<Int>) -> String?? {
-        var lower: [UInt8] = []
-        lower.reserveCapacity(range.count)
-        for i in range {
-            let c = b[i]
-            guard c < 0x80 else { return .none }
-            lower.append(c | ((c >= 0x41 && c <= 0x5A) ? 0x20 : 0))
-        }
-        var start = 0
-        if lower.count >= 4, lower[0] == UInt8(ascii: "w"), lower[1] == UInt8(ascii: "w"), lower[2] == UInt8(ascii: "w"), lower[3] == UInt8(ascii: ".") { start = 4 }
-        return .some(start == lower.count ? nil : String(decoding: lower[start...], as: UTF8.self))
+    /// `host(ofBytes:)` for an all-ASCII host: lower-cased and without a leading `www.` on its
+    /// bytes; nil when nothing is left.
+    private static func asciiHost(_ host: ArraySlice<UInt8>) -> String? {
+        var lower = host.map { c in c | ((c >= 0x41 && c <= 0x5A) ? 0x20 : 0) }
+        if lower.starts(with: "www.".utf8) { lower.removeFirst(4) }
+        return lower.isEmpty ? nil : String(decoding: lower, as: UTF8.self)
     }
 
     /// Offset of the original URL inside an archive capture URL (`…/web/<timestamp>[id_]/<original>`).

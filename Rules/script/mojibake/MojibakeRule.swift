@@ -698,32 +698,4 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     package func encodeGB(segments: [Range<Int>], of c: Scalars) -> [[UInt8]?] {
         segments.map { GB18030Codes.encode(c[$0]) }
     }
-
-    /// `encodeGB(segments:of:)` through Foundation's converter (one call for all segments): the
-    /// tests' reference only, since that converter can stop the process on some input (`GB18030Codes`).
-    package func foundationEncodeGB(segments: [Range<Int>], of c: Scalars) -> [[UInt8]?] {
-        if segments.count > 1 {
-            var joined: [UInt32] = []
-            for (n, segment) in segments.enumerated() {
-                if n > 0 { joined.append(0x0A) }
-                joined += c[segment]
-            }
-            if let gb = encodeGB(joined) {
-                let parts = gb.split(separator: 0x0A, omittingEmptySubsequences: false)
-                if parts.count == segments.count { return parts.map { Array($0) } }
-            }
-        }
-        return segments.map { encodeGB(c[$0]) }
-    }
-
-    /// One run through Foundation's converter (the tests' reference, like `foundationEncodeGB`).
-    package func encodeGB(_ scalars: some Sequence<UInt32>) -> [UInt8]? {
-        var s = String.UnicodeScalarView()
-        for v in scalars {
-            guard let u = Unicode.Scalar(v) else { return nil }
-            s.append(u)
-        }
-        guard let data = String(s).data(using: Self.gb18030, allowLossyConversion: false) else { return nil }
-        return [UInt8](data)
-    }
 }

@@ -452,9 +452,9 @@ private struct Tokenizer {
 extension Document {
     /// Whether `path` names an HTML document by its extension (shared with `TextFlavor`).
     package static func isHTMLPath(_ path: String) -> Bool {
-        // Every rule asks, for every file: an ASCII path is answered on its bytes (the same answer:
-        // each ASCII byte is one Character), others go through String (a dot may carry a combining mark).
-        if let ascii = asciiIsHTMLPath(path) { return ascii }
+        // Every rule asks, for every file: a path whose end is ASCII is answered on its bytes (the
+        // same answer: each ASCII byte is one Character), others go through String (a dot may carry
+        // a combining mark).
         if let tail = asciiTailIsHTMLPath(path) { return tail }
         return characterIsHTMLPath(path)
     }
@@ -469,7 +469,7 @@ extension Document {
     }
 
     /// `isHTMLPath` from the path's last `.` or `/` byte when it and the bytes around it to the end
-    /// are ASCII (a Chinese file name with an ASCII extension): that byte is then a Character of its
+    /// are ASCII (an ASCII path, or a Chinese file name with an ASCII extension): that byte is then a Character of its
     /// own (nothing combines with it from either side), so it is the Character search's answer
     /// without `lastIndex(of:)` walking the grapheme breaks of the whole path. Nil otherwise.
     private static func asciiTailIsHTMLPath(_ path: String) -> Bool? {
@@ -492,24 +492,8 @@ extension Document {
             length += 1
             i = before
         }
-        return nil
-    }
-
-    /// `isHTMLPath` for an ASCII path; nil for any other.
-    private static func asciiIsHTMLPath(_ path: String) -> Bool? {
-        var dot = -1, index = 0
-        for b in path.utf8 {
-            if b >= 0x80 { return nil }
-            if b == UInt8(ascii: ".") { dot = index } else if b == UInt8(ascii: "/") { dot = -1 }
-            index += 1
-        }
-        guard dot >= 0 else { return false }
-        let ext = path.utf8.dropFirst(dot + 1)
-        func equals(_ name: StaticString) -> Bool {
-            guard ext.count == name.utf8CodeUnitCount else { return false }
-            return name.withUTF8Buffer { n in zip(ext, n).allSatisfy { a, b in (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) == b } }
-        }
-        return equals("html") || equals("htm") || equals("xhtml")
+        // An ASCII path without a `.` or `/`: no extension.
+        return false
     }
 
     /// The body tokenized as HTML (for an HTML file the whole body; for Markdown the inline HTML
