@@ -240,12 +240,6 @@ extension SitePages {
             return false
         }
     }
-
-    /// `files.contains { $0.matches(String(PathName.fileName(path))) }`: the plain form, for tests.
-    package func matchesFileNamePlain(_ path: String) -> Bool {
-        let name = String(PathName.fileName(path))
-        return files.contains(where: { $0.matches(name) })
-    }
 }
 
 extension BodyEmptyRule {

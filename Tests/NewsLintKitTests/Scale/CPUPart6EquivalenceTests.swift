@@ -252,3 +252,11 @@ import Testing
         }
     }
 }
+
+extension SitePages {
+    /// What `matchesFileName` replaced: every glob against the file name made a `String`.
+    func matchesFileNamePlain(_ path: String) -> Bool {
+        let name = String(PathName.fileName(path))
+        return files.contains(where: { $0.matches(name) })
+    }
+}
