@@ -290,14 +290,20 @@ public final class LintCache: @unchecked Sendable {
 
     package func noteHit() { hitCount.withLock { $0 += 1 } }
 
-    /// Streams the stored cross-file findings of a run whose facts had `digest` (see
-    /// `Linter.lintStreaming`) to `emit`, in the order the reduce reported them; false (nothing
-    /// emitted) when there is no such result or it does not verify.
-    package func replayCrossFile(digest: UInt64, knownStrings: KnownStrings = KnownStrings(), emit: (Diagnostic) -> Void) -> Bool {
+    /// The stored cross-file findings of a run whose facts had `digest` (see
+    /// `Linter.lintStreaming`), verified and ready to merge in output order; nil when there is no
+    /// such result or it does not verify.
+    package func storedCrossFile(digest: UInt64, knownStrings: KnownStrings = KnownStrings()) -> StoredCrossFileResult? {
         // The pass is over: neither its entries' pages nor what its workers freed are needed any more.
         image?.releasePages()
         releaseFreedMemory()
-        return CrossFileResultFile.replay(crossFileResultFile, key: key, digest: digest, macKey: macKey, knownStrings: knownStrings, emit: emit)
+        return CrossFileResultFile.open(crossFileResultFile, key: key, digest: digest, macKey: macKey, knownStrings: knownStrings)
+    }
+
+    /// Passes the stored cross-file findings to `emit` in output order; false (nothing emitted)
+    /// when there is no result for `digest` or it does not verify.
+    package func replayCrossFile(digest: UInt64, knownStrings: KnownStrings = KnownStrings(), emit: (Diagnostic) -> Void) -> Bool {
+        storedCrossFile(digest: digest, knownStrings: knownStrings)?.forEach(emit) ?? false
     }
 
     /// The stored cross-file findings as an array (for callers that want one); nil when there are none.
@@ -306,11 +312,10 @@ public final class LintCache: @unchecked Sendable {
         return replayCrossFile(digest: digest) { out.append($0) } ? out : nil
     }
 
-    /// A receiver that forwards the reduce's findings to `next` and writes them for the cache;
+    /// A receiver that forwards the reduce's findings to `next` and keeps them for the cache;
     /// they are saved only when handed to `keepCrossFile` after a complete reduce.
     package func crossFileRecorder(digest: UInt64, forwardingTo next: (any DiagnosticReceiver)?) -> CrossFileResultRecorder {
-        CrossFileResultRecorder(forwardingTo: next, digest: digest, key: key, macKey: macKey,
-                                temporaryPath: file + ".cross-fresh-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        CrossFileResultRecorder(forwardingTo: next, digest: digest, key: key, macKey: macKey)
     }
 
     /// Saves `recorder`'s findings as the cross-file result with the cache.
@@ -358,7 +363,7 @@ public final class LintCache: @unchecked Sendable {
         var failure: (any Error)?
         do { try saveEntries() } catch { failure = error }
         if let recorder = crossFile.withLock({ r -> CrossFileResultRecorder? in defer { r = nil }; return r }) {
-            do { try LintCache.replace(crossFileResultFile) { out in try recorder.write(to: out) } } catch { failure = failure ?? error }
+            do { try LintCache.replace(crossFileResultFile) { out in try recorder.write(crossFileResultFile, to: out) } } catch { failure = failure ?? error }
         }
         if let failure { throw failure }
         CachePruning.prune(directory: (file as NSString).deletingLastPathComponent, current: file, now: now)

@@ -532,7 +532,7 @@ public final class Linter: Sendable {
             }
             consume(outcome)
         })
-        if let runs {
+        if let runs, !run.suppressions.suppressesNothing {
             // Suppression comments apply as findings are sealed into runs (completing(_:) does this for arrays).
             let crossFileRules = Set(baseRules.crossFile.map(\.id))
             let known = run.suppressions, base = settings.baseDirectory
@@ -540,8 +540,9 @@ public final class Linter: Sendable {
         }
         if settings.finishCrossFile {
             if let cache = reusableCache, let digest = runDigest, let runs,
-               cache.replayCrossFile(digest: digest, knownStrings: ruleIDs, emit: runs.add) {
-                // Streamed from the cache in the order the reduce reported them (the runs sort what they are given).
+               let stored = cache.storedCrossFile(digest: digest, knownStrings: ruleIDs) {
+                // Stored in output order: merged as one run as it is read.
+                runs.add(sorted: stored)
             } else if let cache = reusableCache, let digest = runDigest, runs == nil, var stored = cache.crossFileResult(digest: digest) {
                 if !Diagnostic.isSorted(stored) { stored.sort(by: Diagnostic.outputOrder) }
                 run.crossFile = stored
