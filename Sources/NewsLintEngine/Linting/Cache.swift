@@ -290,6 +290,12 @@ public final class LintCache: @unchecked Sendable {
 
     package func noteHit() { hitCount.withLock { $0 += 1 } }
 
+    /// Whether a cross-file result for this key is stored (whatever facts it was computed from).
+    package var hasStoredCrossFile: Bool {
+        var st = stat()
+        return SystemPath.stat(crossFileResultFile, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && st.st_size >= off_t(CrossFileResultFile.headerSize)
+    }
+
     /// The stored cross-file findings of a run whose facts had `digest` (see
     /// `Linter.lintStreaming`), verified and ready to merge in output order; nil when there is no
     /// such result or it does not verify.
