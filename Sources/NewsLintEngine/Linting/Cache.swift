@@ -313,19 +313,21 @@ public final class LintCache: @unchecked Sendable {
 
     package func noteHit() { hitCount.withLock { $0 += 1 } }
 
-    /// Whether a cross-file result for this key is stored (whatever facts it was computed from).
-    package var hasStoredCrossFile: Bool {
-        var st = stat()
-        return SystemPath.stat(crossFileResultFile, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && st.st_size >= off_t(CrossFileResultFile.headerSize)
+    /// Starts verifying the stored cross-file result (whatever facts it was computed from) on a
+    /// thread of its own; nil when none is stored.
+    package func verifyingStoredCrossFile() -> PendingCrossFileResult? {
+        PendingCrossFileResult(path: crossFileResultFile, key: key, macKey: macKey)
     }
 
     /// The stored cross-file findings of a run whose facts had `digest` (see
     /// `Linter.lintStreaming`), verified and ready to merge in output order; nil when there is no
-    /// such result or it does not verify.
-    package func storedCrossFile(digest: UInt64, knownStrings: KnownStrings = KnownStrings()) -> StoredCrossFileResult? {
+    /// such result or it does not verify. `pending`: the verification started earlier in the run.
+    package func storedCrossFile(digest: UInt64, knownStrings: KnownStrings = KnownStrings(),
+                                 pending: PendingCrossFileResult? = nil) -> StoredCrossFileResult? {
         // The pass is over: neither its entries' pages nor what its workers freed are needed any more.
         image?.releasePages()
         releaseFreedMemory()
+        if let pending { return pending.result(digest: digest, knownStrings: knownStrings) }
         return CrossFileResultFile.open(crossFileResultFile, key: key, digest: digest, macKey: macKey, knownStrings: knownStrings)
     }
 

@@ -67,23 +67,29 @@ package enum CrossFileResultFile {
     /// instead of half replayed.
     package static func open(_ path: String, key: UInt64, digest: UInt64, macKey: (UInt64, UInt64),
                              knownStrings: KnownStrings) -> StoredCrossFileResult? {
+        guard let file = openFile(path) else { return nil }
+        var reader = ChunkReader(fd: file.fd, size: file.size)
+        guard let found = verify(&reader, key: key, macKey: macKey), found.digest == digest else { close(file.fd); return nil }
+        return StoredCrossFileResult(fd: file.fd, size: file.size, count: found.count, knownStrings: knownStrings)
+    }
+
+    /// A descriptor and the size of the regular file at `path`; nil when there is none.
+    fileprivate static func openFile(_ path: String) -> (fd: Int32, size: off_t)? {
         // O_NONBLOCK: a FIFO at the path must not hang the run; only a regular file is read.
         let fd = SystemPath.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { close(fd); return nil }
-        var reader = ChunkReader(fd: fd, size: off_t(st.st_size))
-        guard let count = verify(&reader, key: key, digest: digest, macKey: macKey) else { close(fd); return nil }
-        return StoredCrossFileResult(fd: fd, size: off_t(st.st_size), count: count, knownStrings: knownStrings)
+        return (fd, off_t(st.st_size))
     }
 
-    /// The number of findings when the file `reader` reads verifies (see `open`); nil otherwise.
-    /// (The findings are decoded once, as they are merged: decoding them here too was a third of
-    /// a warm run over a corpus of copies.)
-    private static func verify(_ reader: inout ChunkReader, key: UInt64, digest: UInt64, macKey: (UInt64, UInt64)) -> Int? {
+    /// The digest the file `reader` reads was written for and its number of findings, when it
+    /// verifies under that digest (see `open`); nil otherwise. (The findings are decoded once, as
+    /// they are merged: decoding them here too was a third of a warm run over a corpus of copies.)
+    fileprivate static func verify(_ reader: inout ChunkReader, key: UInt64, macKey: (UInt64, UInt64)) -> (digest: UInt64, count: Int)? {
         guard let head = reader.read(headerSize), head.starts(with: magic) else { return nil }
         var h = ByteReader(head, range: magic.count..<headerSize)
-        guard h.u64() == key, h.u64() == digest else { return nil }
+        guard h.u64() == key, let digest = h.u64() else { return nil }
         var chunks: UInt64 = 0
         var count = 0
         while true {
@@ -99,7 +105,7 @@ package enum CrossFileResultFile {
         guard t.u64() == UInt64(count), t.u64() == chunks, let sum = t.u64(),
               sum == tail.withUnsafeBytes({ checksum(UnsafeRawBufferPointer(rebasing: $0[0..<16]), chunk: UInt64.max, key: key, digest: digest, macKey: macKey) })
         else { return nil }
-        return count
+        return (digest, count)
     }
 
     /// The number of findings in a chunk when each is framed as `decode` reads it (path, then the
@@ -160,6 +166,41 @@ package enum CrossFileResultFile {
             guard length <= CrossFileResultFile.maxChunk, let sumBytes = read(8), let bytes = read(length) else { return nil }
             return .chunk(storedChecksum: sumBytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }, bytes: bytes)
         }
+    }
+}
+
+/// A stored result verified on a thread of its own while the pass runs (reading and checking 50 MB
+/// at the end of a warm run kept both cores waiting); the run's digest, known only once every file
+/// is delivered, then decides whether it answers.
+package final class PendingCrossFileResult: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let file: (fd: Int32, size: off_t)
+    /// Written by the verifying thread before `done` is signalled.
+    private var verified: (digest: UInt64, count: Int)?
+    private var handedOver = false
+
+    package init?(path: String, key: UInt64, macKey: (UInt64, UInt64)) {
+        guard let file = CrossFileResultFile.openFile(path) else { return nil }
+        self.file = file
+        Thread { [self] in
+            var reader = CrossFileResultFile.ChunkReader(fd: file.fd, size: file.size)
+            verified = CrossFileResultFile.verify(&reader, key: key, macKey: macKey)
+            done.signal()
+        }.start()
+    }
+
+    /// Waits for the verification; the result when it verified and was written for `digest`. At most once.
+    package func result(digest: UInt64, knownStrings: KnownStrings) -> StoredCrossFileResult? {
+        done.wait()
+        done.signal()
+        guard !handedOver, let verified, verified.digest == digest else { return nil }
+        handedOver = true
+        return StoredCrossFileResult(fd: file.fd, size: file.size, count: verified.count, knownStrings: knownStrings)
+    }
+
+    deinit {
+        // The thread holds `self` until it signals, so it has finished here.
+        if !handedOver { close(file.fd) }
     }
 }
 

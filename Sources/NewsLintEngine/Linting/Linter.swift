@@ -511,11 +511,14 @@ public final class Linter: Sendable {
         // nil once a file did not go through the cache. Online checks are never reused.
         let reusableCache = settings.fix == .none && environment.urlChecker == nil ? settings.cache : nil
         var runDigest: UInt64? = reusableCache == nil ? nil : 0x6E65_7773_6C69_6E74
-        // While every file so far was answered by the cache and a stored cross-file result may
-        // answer the reduce, the files' facts stay in the cache (inputs 0..<factsLeftInCache):
-        // copying them into the columns (and their temporary files) was a large part of a warm
-        // run. They are fetched, in input order, as soon as a file is linted or the result does not answer.
-        var leavingFactsInCache = reusableCache?.hasStoredCrossFile == true && settings.finishCrossFile && !baseRules.crossFile.isEmpty
+        // A stored cross-file result is verified while the pass runs; whether it answers the
+        // reduce is known once every file is delivered (the run's digest).
+        let pendingCrossFile = settings.finishCrossFile && !baseRules.crossFile.isEmpty ? reusableCache?.verifyingStoredCrossFile() : nil
+        // While every file so far was answered by the cache and the stored result may answer the
+        // reduce, the files' facts stay in the cache (inputs 0..<factsLeftInCache): copying them
+        // into the columns (and their temporary files) was a large part of a warm run. They are
+        // fetched, in input order, as soon as a file is linted or the result does not answer.
+        var leavingFactsInCache = pendingCrossFile != nil
         var factsLeftInCache = 0
         func fetchFactsLeftInCache() {
             for j in 0..<factsLeftInCache {
@@ -559,12 +562,13 @@ public final class Linter: Sendable {
         }
         if settings.finishCrossFile {
             if let cache = reusableCache, let digest = runDigest, let runs,
-               let stored = cache.storedCrossFile(digest: digest, knownStrings: ruleIDs) {
+               let stored = cache.storedCrossFile(digest: digest, knownStrings: ruleIDs, pending: pendingCrossFile) {
                 // Stored in output order: merged as one run as it is read.
                 runs.add(sorted: stored)
-            } else if let cache = reusableCache, let digest = runDigest, runs == nil, var stored = cache.crossFileResult(digest: digest) {
-                if !Diagnostic.isSorted(stored) { stored.sort(by: Diagnostic.outputOrder) }
-                run.crossFile = stored
+            } else if let cache = reusableCache, let digest = runDigest, runs == nil,
+                      let stored = cache.storedCrossFile(digest: digest, knownStrings: ruleIDs, pending: pendingCrossFile),
+                      stored.forEach({ run.crossFile.append($0) }) {
+                // Stored in output order.
             } else if let runs {
                 if leavingFactsInCache { fetchFactsLeftInCache() }
                 // Reported straight into the runs; with the cache, also written for it as they come.
