@@ -305,7 +305,8 @@ public struct PatternMatcher: Sendable {
     /// Residual words a prefix/contains line may carry and still count as wholly boilerplate.
     public let maxResidual: Int
 
-    public init(patterns: [PatternSpec], maxResidual: Int = 24) {
+    /// `usesStartFilter: false`: the automaton walks every byte (the reference in tests).
+    public init(patterns: [PatternSpec], maxResidual: Int = 24, usesStartFilter: Bool = true) {
         self.patterns = patterns
         var literals: [[UInt8]] = []
         var owner: [Int] = []
@@ -313,7 +314,7 @@ public struct PatternMatcher: Sendable {
             for l in p.literals { literals.append(l); owner.append(i) }
         }
         literalPattern = owner
-        automaton = AhoCorasick(literals)
+        automaton = AhoCorasick(literals, usesStartFilter: usesStartFilter)
         needsBody = patterns.contains { $0.zone == .anywhere }
         var keys: [String] = []
         for p in patterns { if case let .frontMatter(k) = p.zone, !keys.contains(k) { keys.append(k) } }

@@ -170,23 +170,32 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         var seen = LineHashSet()
         var fact = Fact(group: group, hashes: [], lines: [])
         guard let body = document.bodyLines else { return fact }
-        var key: [UInt8] = []
+        // The keys of all qualifying units go into one buffer and are hashed together
+        // (`RepeatedLineKey.fnv1a64(_:_:)`, four at a time), then taken in line order.
+        var keys: [UInt8] = []
+        keys.reserveCapacity(document.bytes.count)
+        var spans: [Range<Int>] = []
+        var lines: [Int] = []
         if document.isHTMLFile {
             // A scraped page often holds a whole article on one line: the unit is a block's text.
             for block in document.html.textBlocks(document.bytes, blocks: document.htmlBlockRanges) where !block.heading && !Self.isDateOnly(block.text) {
                 let n = document.line(ofByte: block.start)
                 guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(block.text, 0..<block.text.count) else { continue }
-                RepeatedLineKey.normalise(block.text, r, into: &key)
-                let h = StableHash.fnv1a64(key[...])
-                if seen.insert(h), !fact.append(hash: h, line: n) { break }
+                let start = keys.count
+                RepeatedLineKey.normalise(block.text, r, appendingTo: &keys)
+                spans.append(start..<keys.count)
+                lines.append(n)
             }
-            if fact.packed.capacity > fact.packed.count { fact.packed = Array(fact.packed[...]) }
-            return fact
+        } else {
+            for n in body where !environment.linesReportedByPacks.contains(n) {
+                guard let r = qualifyingRange(document, n) else { continue }
+                let start = keys.count
+                RepeatedLineKey.normalise(document.bytes, r, appendingTo: &keys)
+                spans.append(start..<keys.count)
+                lines.append(n)
+            }
         }
-        for n in body where !environment.linesReportedByPacks.contains(n) {
-            guard let r = qualifyingRange(document, n) else { continue }
-            RepeatedLineKey.normalise(document.bytes, r, into: &key)
-            let h = StableHash.fnv1a64(key[...])
+        for (h, n) in zip(RepeatedLineKey.fnv1a64(keys, spans), lines) {
             if seen.insert(h), !fact.append(hash: h, line: n) { break }
         }
         // Appending left growth slack; the fact lives until the reduce phase, so keep only what is used.
