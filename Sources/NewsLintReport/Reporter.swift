@@ -258,8 +258,8 @@ public struct TextReporter {
     /// A scalar's position on a line: its index and the byte it starts at. Valid for one line of
     /// one file: the caller starts a new one for each.
     package struct LineCursor {
-        package var scalar = 0
-        package var byte = 0
+        var scalar = 0
+        var byte = 0
         package init() {}
     }
 
