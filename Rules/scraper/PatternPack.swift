@@ -573,6 +573,24 @@ package enum TextScan {
         return n
     }
 
+    /// `scalarCount(b, range) >= minimum`, counting only until the answer is known (a long line
+    /// answers after its first few characters, not its last byte).
+    package static func hasScalars(_ b: [UInt8], _ range: Range<Int>, atLeast minimum: Int) -> Bool {
+        guard minimum > 0 else { return true }
+        return b.withUnsafeBufferPointer { buf in
+            var n = 0
+            var i = range.lowerBound
+            while i < range.upperBound {
+                if buf[i] & 0xC0 != 0x80 {
+                    n &+= 1
+                    if n >= minimum { return true }
+                }
+                i &+= 1
+            }
+            return false
+        }
+    }
+
     /// Whether the text in `range` ends a sentence (ignoring trailing spaces and closing quotes/brackets).
     package static func endsSentence(_ b: [UInt8], _ range: Range<Int>) -> Bool {
         var end = range.upperBound

@@ -129,7 +129,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         if hi - lo >= 4, b[lo] == UInt8(ascii: "<"), b[lo + 1] | 0x20 == UInt8(ascii: "h"), (0x32...0x36).contains(b[lo + 2]),
            b[lo + 3] == UInt8(ascii: ">") || b[lo + 3] == 0x20 { return nil }
         // Words inside HTML tags and entities are markup (`<div id="zoomattribute">`), not text.
-        guard hi > lo, TextScan.scalarCount(b, lo..<hi) >= minLength else { return nil }
+        guard hi > lo, TextScan.hasScalars(b, lo..<hi, atLeast: minLength) else { return nil }
         var words = TextScan.residualWords(b, lo..<hi, excluding: RepeatedLineKey.markup(b, lo..<hi), limit: minWords)
         // The numbers of a line count as one word: `更新於 2024-11-01 10:00` is a label and its
         // value, while a lone date or time still has no word.
@@ -173,7 +173,6 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         // The keys of all qualifying units go into one buffer and are hashed together
         // (`RepeatedLineKey.fnv1a64(_:_:)`, four at a time), then taken in line order.
         var keys: [UInt8] = []
-        keys.reserveCapacity(document.bytes.count)
         var spans: [Range<Int>] = []
         var lines: [Int] = []
         if document.isHTMLFile {

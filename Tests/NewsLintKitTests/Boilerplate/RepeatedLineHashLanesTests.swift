@@ -27,6 +27,21 @@ import Testing
         #expect(RepeatedLineKey.fnv1a64([], [0..<0, 0..<0]) == [StableHash.fnv1a64([UInt8]()), StableHash.fnv1a64([UInt8]())])
     }
 
+    /// `TextScan.hasScalars` (counting until the answer is known) is `scalarCount(_:_:) >= minimum`.
+    @Test func hasScalarsIsTheFullCountCompared() {
+        var rng = SeededRandom(seed: 16_23)
+        let pieces = ["新", "a", "é", "😀", "\u{80}", " "].map { Array($0.utf8) } + [[0x80], [0xBF, 0x80], [0xE4]]
+        for round in 0..<3_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<rng.below(40) { bytes += round % 2 == 0 ? rng.pick(pieces) : [UInt8(truncatingIfNeeded: rng.next())] }
+            let lo = rng.below(bytes.count + 1)
+            let range = lo..<(lo + rng.below(bytes.count - lo + 1))
+            for minimum in [0, 1, 2, 8, 9, 20, 60] {
+                #expect(TextScan.hasScalars(bytes, range, atLeast: minimum) == (TextScan.scalarCount(bytes, range) >= minimum))
+            }
+        }
+    }
+
     /// A key appended after others is the key alone (the space collapse looks only at its own bytes).
     @Test func appendedKeysEqualKeysAlone() {
         let pieces = ["更新於", " ", "\t", "\u{3000}", "\u{A0}", "。", "１", "2024-11-01", "https://a.b/c?x=1", "www.rfa.org/x", "h", "/", "新闻"]
