@@ -273,27 +273,15 @@ public struct DocumentZones: Sendable {
     public var header: Set<Int>
     public var footer: Set<Int>
 
-    /// The first `headerLines` and the last `footerLines` non-blank body lines outside code, found
-    /// from either end (a long body's middle is never looked at).
     public init(_ document: Document, headerLines: Int, footerLines: Int) {
-        var header = Set<Int>(), footer = Set<Int>()
+        var nonBlank: [Int] = []
         if let body = document.bodyLines {
-            func counts(_ n: Int) -> Bool { !document.isCode(line: n) && !TextScan.isBlank(document.bytes, document.contentRange(ofLine: n)) }
-            if headerLines > 0 {
-                for n in body where counts(n) {
-                    header.insert(n)
-                    if header.count == headerLines { break }
-                }
-            }
-            if footerLines > 0 {
-                for n in body.reversed() where counts(n) {
-                    footer.insert(n)
-                    if footer.count == footerLines { break }
-                }
+            for n in body where !document.isCode(line: n) && !TextScan.isBlank(document.bytes, document.contentRange(ofLine: n)) {
+                nonBlank.append(n)
             }
         }
-        self.header = header
-        self.footer = footer
+        header = Set(nonBlank.prefix(headerLines))
+        footer = Set(nonBlank.suffix(footerLines))
     }
 
     package func contains(_ line: Int, _ zone: PatternZone) -> Bool {

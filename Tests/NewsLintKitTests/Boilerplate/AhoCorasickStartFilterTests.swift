@@ -140,32 +140,4 @@ import Testing
         }
         #expect(verdicts > 1_000)
     }
-
-    /// The zones as first computed: every non-blank line collected, then its prefix and suffix.
-    static func plainZones(_ document: Document, headerLines: Int, footerLines: Int) -> (header: Set<Int>, footer: Set<Int>) {
-        var nonBlank: [Int] = []
-        if let body = document.bodyLines {
-            for n in body where !document.isCode(line: n) && !TextScan.isBlank(document.bytes, document.contentRange(ofLine: n)) {
-                nonBlank.append(n)
-            }
-        }
-        return (Set(nonBlank.prefix(headerLines)), Set(nonBlank.suffix(footerLines)))
-    }
-
-    /// `DocumentZones` looks from either end for its lines: the same zones as the whole list's
-    /// prefix and suffix (blank lines, code fences, front matter, short bodies where they overlap).
-    @Test func zonesFromEitherEndEqualThePlainZones() {
-        var rng = SeededRandom(seed: 16_14)
-        let lines = ["新闻", "", "   ", "\u{3000}", "```", "code", "来源：新华社", "---", "a"]
-        for round in 0..<1_500 {
-            var text = round % 3 == 0 ? "---\ntitle: t\n---\n" : ""
-            for _ in 0..<rng.below(30) { text += rng.pick(lines) + "\n" }
-            let document = Document(path: round % 4 == 0 ? "a.html" : "a.md", text: text)
-            for (h, f) in [(0, 0), (1, 0), (0, 1), (rng.below(8), rng.below(8)), (Int.max, 0), (40, 40)] {
-                let zones = DocumentZones(document, headerLines: h, footerLines: f)
-                let plain = Self.plainZones(document, headerLines: h, footerLines: f)
-                #expect(zones.header == plain.header && zones.footer == plain.footer, "\(h) \(f) \(text)")
-            }
-        }
-    }
 }
