@@ -218,7 +218,7 @@ public final class LintCache: @unchecked Sendable {
         var n = 0
         for i in 0..<indexCount {
             let (hash, offset) = indexRecord(i, in: image)
-            guard let sealed = sealedEntry(at: offset, in: image) else { continue }
+            guard let sealed = sealedEntry(at: offset, in: image)?.bytes else { continue }
             var reader = ByteReader(sealed, range: 8..<sealed.count)
             guard let length = reader.int(), let path = reader.skip(length) else { continue }
             if sealed.withUnsafeBytes({ FastHash.hash(UnsafeRawBufferPointer(rebasing: $0[path])) }) == hash { n += 1 }
@@ -276,17 +276,18 @@ public final class LintCache: @unchecked Sendable {
 
     /// The entry framed at `offset` (checksum, then body), copied out of the file, when its
     /// framing stays within the entries and (`verifying`) its checksum verifies.
-    private func sealedEntry(at offset: Int, in image: CacheFileImage, verifying: Bool = true) -> [UInt8]? {
+    /// The entry framed at `offset` (checksum, then body), copied out of the file, and where the
+    /// copy starts in the file, when its framing stays within the entries and its checksum verifies.
+    private func sealedEntry(at offset: Int, in image: CacheFileImage) -> (bytes: [UInt8], start: Int)? {
         guard offset >= LintCache.headerSize, offset < indexStart,
               let (length, start) = image.varint(at: offset, end: indexStart),
               length > 8, length <= UInt64(indexStart - start) else { return nil }
         let sealed = image.copy(start..<(start + Int(length)))
-        guard verifying else { return sealed }
         let ok = sealed.withUnsafeBytes { all -> Bool in
             let stored = UInt64(littleEndian: all.loadUnaligned(as: UInt64.self))
             return stored == LintCache.checksum(UnsafeRawBufferPointer(rebasing: all[8...]), key: key, macKey: macKey)
         }
-        return ok ? sealed : nil
+        return ok ? (sealed, start) : nil
     }
 
     /// The verified entry for `location`; nil when there is none or it fails its checksum or decode.
@@ -298,23 +299,38 @@ public final class LintCache: @unchecked Sendable {
         guard let image else { return nil }
         // A later entry for a path wins (a file the save wrote twice).
         for i in records(for: LintCache.pathHash(location), in: image).reversed() {
-            let offset = indexRecord(i, in: image).offset
-            guard let sealed = sealedEntry(at: offset, in: image) else { continue }
-            if var entry = CacheEntry.decode(sealed, range: 8..<sealed.count, location: location, displayPath: displayPath, knownStrings: knownStrings,
-                                             decodingDiagnostics: decodingDiagnostics) {
-                entry.imageOffset = offset
+            guard let sealed = sealedEntry(at: indexRecord(i, in: image).offset, in: image) else { continue }
+            if var entry = CacheEntry.decode(sealed.bytes, range: 8..<sealed.bytes.count, location: location, displayPath: displayPath,
+                                             knownStrings: knownStrings, decodingDiagnostics: decodingDiagnostics) {
+                entry.factsImageOffset = entry.factsPosition.map { sealed.start + $0 }
                 return entry
             }
         }
         return nil
     }
 
-    /// The entry this run already used at `offset` of the cache file (`CacheEntry.imageOffset`),
-    /// read again without its index lookup or checksum (verified when it was used; the mapped
-    /// file does not change during the run); nil when it no longer decodes for `location`.
-    package func entry(atImageOffset offset: Int, location: String, knownStrings: KnownStrings = KnownStrings()) -> CacheEntry? {
-        guard let image, let sealed = sealedEntry(at: offset, in: image, verifying: false) else { return nil }
-        return CacheEntry.decode(sealed, range: 8..<sealed.count, location: location, knownStrings: knownStrings, decodingDiagnostics: false)
+    /// The facts of an entry this run already used, read again from the cache file at
+    /// `CacheEntry.factsImageOffset` (the entry verified when it was used, and the mapped file does
+    /// not change during the run): each fact's rule id and bytes, in order. False when they no
+    /// longer parse there (then some may have been passed on).
+    package func facts(atImageOffset offset: Int, _ body: (_ rule: UnsafeRawBufferPointer, _ data: [UInt8]) -> Void) -> Bool {
+        guard let image, offset >= LintCache.headerSize, offset < indexStart else { return false }
+        var at = offset
+        func length() -> Int? {
+            guard let (n, next) = image.varint(at: at, end: indexStart), n <= UInt64(indexStart - next) else { return nil }
+            at = next
+            return Int(n)
+        }
+        guard let count = length() else { return false }
+        for _ in 0..<count {
+            guard let idLength = length() else { return false }
+            let id = UnsafeRawBufferPointer(rebasing: image.bytes[at..<(at + idLength)])
+            at += idLength
+            guard let dataLength = length() else { return false }
+            body(id, image.copy(at..<(at + dataLength)))
+            at += dataLength
+        }
+        return true
     }
 
     /// The pass is over: neither its entries' pages nor what its workers freed are needed any more
@@ -331,10 +347,10 @@ public final class LintCache: @unchecked Sendable {
 
     package func noteHit() { hitCount.withLock { $0 += 1 } }
 
-    /// Starts verifying the stored cross-file result (whatever facts it was computed from) on a
-    /// thread of its own; nil when none is stored.
-    package func verifyingStoredCrossFile() -> PendingCrossFileResult? {
-        PendingCrossFileResult(path: crossFileResultFile, key: key, macKey: macKey)
+    /// Starts verifying the stored cross-file result of a run over `fileCount` files (whatever
+    /// facts it was computed from) on a thread of its own; nil when none is stored.
+    package func verifyingStoredCrossFile(fileCount: Int) -> PendingCrossFileResult? {
+        PendingCrossFileResult(path: crossFileResultFile, key: key, macKey: macKey, fileCount: fileCount)
     }
 
     /// The stored cross-file findings of a run whose facts had `digest` (see
@@ -348,15 +364,15 @@ public final class LintCache: @unchecked Sendable {
 
     /// A receiver that forwards the reduce's findings to `next` and keeps them for the cache;
     /// they are saved only when handed to `keepCrossFile` after a complete reduce.
-    package func crossFileRecorder(digest: UInt64, forwardingTo next: (any DiagnosticReceiver)?) -> CrossFileResultRecorder {
-        CrossFileResultRecorder(forwardingTo: next, digest: digest, key: key, macKey: macKey)
+    package func crossFileRecorder(digest: UInt64, fileCount: Int, forwardingTo next: (any DiagnosticReceiver)?) -> CrossFileResultRecorder {
+        CrossFileResultRecorder(forwardingTo: next, digest: digest, fileCount: fileCount, key: key, macKey: macKey)
     }
 
     /// Saves `recorder`'s findings as the cross-file result with the cache.
     package func keepCrossFile(_ recorder: CrossFileResultRecorder) { crossFile.withLock { $0 = recorder } }
 
-    package func recordCrossFile(digest: UInt64, diagnostics: [Diagnostic]) {
-        let recorder = crossFileRecorder(digest: digest, forwardingTo: nil)
+    package func recordCrossFile(digest: UInt64, fileCount: Int, diagnostics: [Diagnostic]) {
+        let recorder = crossFileRecorder(digest: digest, fileCount: fileCount, forwardingTo: nil)
         for d in diagnostics { recorder.add(d) }
         keepCrossFile(recorder)
     }
@@ -429,7 +445,7 @@ public final class LintCache: @unchecked Sendable {
                     }
                     kept.sort { $0.offset < $1.offset }
                     for record in kept {
-                        guard let sealed = sealedEntry(at: record.offset, in: image), LintCache.storedFileExists(sealed) else { continue }
+                        guard let sealed = sealedEntry(at: record.offset, in: image)?.bytes, LintCache.storedFileExists(sealed) else { continue }
                         let start = w.bytes.count
                         w.blob(sealed)
                         index.append((record.hash, UInt64(offset)))
@@ -642,8 +658,10 @@ package struct CacheEntry: Sendable {
     /// (`regionsKnown`): a hit then need not read the file to apply them.
     package var crossFileRegions: [Suppressions.Region]?
     package var regionsKnown = false
-    /// Where this entry was found in the cache file the run opened (nil: not read from it).
-    package var imageOffset: Int?
+    /// Where its facts section starts: in the bytes it was decoded from, and in the cache file the
+    /// run opened (nil: not read from it).
+    package var factsPosition: Int?
+    package var factsImageOffset: Int?
 
     package init(location: String, stamp: FileStamp, settled: Bool, contentHash: UInt64, byteCount: Int, diagnostics: [Diagnostic],
                  facts: [(rule: String, data: ArraySlice<UInt8>)], dependencies: [(path: String, stamp: FileStamp?)] = [],
@@ -765,6 +783,7 @@ package struct CacheEntry: Sendable {
             guard let lineCount = r.skipSourceLines() else { return nil }
             stored = SpilledDiagnostics(bytes: bytes, range: start..<end, count: count, lines: (end..<r.position, lineCount))
         }
+        let factsPosition = r.position
         guard let factCount = r.int() else { return nil }
         var facts: [(rule: String, data: ArraySlice<UInt8>)] = []
         facts.reserveCapacity(min(factCount, 64))
@@ -792,6 +811,7 @@ package struct CacheEntry: Sendable {
                                crossFileRegions: regions.isEmpty ? nil : regions, regionsKnown: known == 1, factDigest: factDigest)
         entry.storedDiagnostics = stored
         entry.sourceLines = sourceLines
+        entry.factsPosition = factsPosition
         return entry
     }
 }

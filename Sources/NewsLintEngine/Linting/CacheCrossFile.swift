@@ -15,7 +15,9 @@ import Darwin
 /// are read (`StoredCrossFileResult`) instead of sorting them into runs, encoding them and decoding
 /// them again (a third of a warm run over a corpus of copies).
 ///
-/// Layout: magic, cache key (u64), digest of the run's facts (u64); chunks of whole findings, each
+/// Layout: magic, cache key (u64), digest of the run's facts (u64), number of files the run
+/// checked (u64; a hint, not checksummed: a run over another number of files cannot have the same
+/// digest, so its result is not even verified); chunks of whole findings, each
 /// its length (u32, never 0), checksum (u64: SipHash-2-4 under the directory's secret, bound to the
 /// key, the digest and the chunk's number) and findings (path, then the diagnostic as a blob);
 /// then a u32 0, the finding count, the chunk count and their checksum. A warm run verifies every
@@ -24,7 +26,7 @@ import Darwin
 package enum CrossFileResultFile {
     /// Version 2: findings in output order (version 1 kept the reduce's order).
     package static let magic: [UInt8] = Array("NLCROSS2".utf8)
-    package static let headerSize = 24
+    package static let headerSize = 32
     package static let chunkHeaderSize = 12
     package static let trailerSize = 4 + 24
     /// Larger chunks are not written (one finding is far smaller): a damaged length cannot ask for more.
@@ -35,10 +37,11 @@ package enum CrossFileResultFile {
         SipHash24.hash(bytes, key: macKey.0 ^ key ^ (chunk &* 0x9E37_79B9_7F4A_7C15), macKey.1 &+ digest)
     }
 
-    package static func header(key: UInt64, digest: UInt64) -> [UInt8] {
+    package static func header(key: UInt64, digest: UInt64, fileCount: Int) -> [UInt8] {
         var w = ByteWriter(bytes: magic)
         w.u64(key)
         w.u64(digest)
+        w.u64(UInt64(fileCount))
         return w.bytes
     }
 
@@ -73,12 +76,13 @@ package enum CrossFileResultFile {
         return StoredCrossFileResult(fd: file.fd, size: file.size, count: found.count, knownStrings: knownStrings)
     }
 
-    /// The digest in the header `reader` reads when the file is a result for `key`; nil otherwise.
-    fileprivate static func header(_ reader: inout ChunkReader, key: UInt64) -> UInt64? {
+    /// The digest and file count in the header `reader` reads when the file is a result for
+    /// `key`; nil otherwise.
+    fileprivate static func header(_ reader: inout ChunkReader, key: UInt64) -> (digest: UInt64, fileCount: UInt64)? {
         guard let head = reader.read(headerSize), head.starts(with: magic) else { return nil }
         var h = ByteReader(head, range: magic.count..<headerSize)
-        guard h.u64() == key else { return nil }
-        return h.u64()
+        guard h.u64() == key, let digest = h.u64(), let files = h.u64() else { return nil }
+        return (digest, files)
     }
 
     /// A descriptor and the size of the regular file at `path`; nil when there is none.
@@ -96,7 +100,7 @@ package enum CrossFileResultFile {
     /// they are merged: decoding them here too was a third of a warm run over a corpus of copies.)
     fileprivate static func verify(_ reader: inout ChunkReader, key: UInt64, macKey: (UInt64, UInt64),
                                    stop: () -> Bool = { false }) -> (digest: UInt64, count: Int)? {
-        guard let digest = header(&reader, key: key) else { return nil }
+        guard let digest = header(&reader, key: key)?.digest else { return nil }
         var chunks: UInt64 = 0
         var count = 0
         while true {
@@ -178,8 +182,8 @@ package enum CrossFileResultFile {
 
 /// A stored result verified on a thread of its own while the pass runs (reading and checking 50 MB
 /// at the end of a warm run kept both cores waiting); the run's digest, known only once every file
-/// is delivered, then decides whether it answers. A result for other facts (its header says which)
-/// is not waited for: its verification stops.
+/// is delivered, then decides whether it answers. A result for another number of files is not
+/// verified, and one for other facts (its header says which) is not waited for.
 package final class PendingCrossFileResult: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let file: (fd: Int32, size: off_t)
@@ -190,12 +194,15 @@ package final class PendingCrossFileResult: @unchecked Sendable {
     private var verified: (digest: UInt64, count: Int)?
     private var handedOver = false
 
-    package init?(path: String, key: UInt64, macKey: (UInt64, UInt64)) {
+    package init?(path: String, key: UInt64, macKey: (UInt64, UInt64), fileCount: Int) {
         guard let file = CrossFileResultFile.openFile(path) else { return nil }
         var reader = CrossFileResultFile.ChunkReader(fd: file.fd, size: file.size)
-        guard let digest = CrossFileResultFile.header(&reader, key: key) else { close(file.fd); return nil }
+        guard let header = CrossFileResultFile.header(&reader, key: key), header.fileCount == UInt64(fileCount) else {
+            close(file.fd)
+            return nil
+        }
         self.file = file
-        storedDigest = digest
+        storedDigest = header.digest
         Thread { [self] in
             var reader = CrossFileResultFile.ChunkReader(fd: file.fd, size: file.size)
             verified = CrossFileResultFile.verify(&reader, key: key, macKey: macKey, stop: { self.stopped.withLock { $0 } })
@@ -293,15 +300,17 @@ private final class PrefetchConsumer<Batch>: @unchecked Sendable {
 package final class CrossFileResultRecorder: DiagnosticReceiver, @unchecked Sendable {
     private let next: (any DiagnosticReceiver)?
     package let digest: UInt64
+    private let fileCount: Int
     private let key: UInt64
     private let macKey: (UInt64, UInt64)
     /// Sorted as they come, spilled to an unlinked temporary file past a budget: the reduce
     /// reports in rule order, the file keeps output order.
     private let sorted = DiagnosticRuns()
 
-    package init(forwardingTo next: (any DiagnosticReceiver)?, digest: UInt64, key: UInt64, macKey: (UInt64, UInt64)) {
+    package init(forwardingTo next: (any DiagnosticReceiver)?, digest: UInt64, fileCount: Int, key: UInt64, macKey: (UInt64, UInt64)) {
         self.next = next
         self.digest = digest
+        self.fileCount = fileCount
         self.key = key
         self.macKey = macKey
     }
@@ -313,7 +322,7 @@ package final class CrossFileResultRecorder: DiagnosticReceiver, @unchecked Send
 
     /// Writes the complete file (`path`, for errors) through `out`: header, chunks in output order, trailer.
     package func write(_ path: String, to out: ([UInt8]) throws -> Void) throws {
-        try out(CrossFileResultFile.header(key: key, digest: digest))
+        try out(CrossFileResultFile.header(key: key, digest: digest, fileCount: fileCount))
         var chunk = ByteWriter(), one = ByteWriter()
         var chunks: UInt64 = 0, count = 0
         var failure: (any Error)?

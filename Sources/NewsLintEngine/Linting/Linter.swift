@@ -161,8 +161,8 @@ public struct FileOutcome: Sendable {
     package var suppressionsKnown = false
     /// Answered by the lint cache: the file was not read in this run (an empty file included).
     package var answeredFromCache = false
-    /// For a cache hit, where its entry is in the cache file (`CacheEntry.imageOffset`).
-    package var cacheEntryOffset: Int?
+    /// For a cache hit, where its entry's facts are in the cache file (`CacheEntry.factsImageOffset`).
+    package var cachedFactsOffset: Int?
     /// For cache hits, the facts of rules whose columns store the cache's form as it is
     /// (`keepsCachedFactBytes`): by rule index, the bytes the cache holds (`encodeCachedFact`),
     /// never decoded in this run. The entry's checksum vouches for them; `facts` has the others.
@@ -515,7 +515,7 @@ public final class Linter: Sendable {
         var runDigest: UInt64? = reusableCache == nil ? nil : 0x6E65_7773_6C69_6E74
         // A stored cross-file result is verified while the pass runs; whether it answers the
         // reduce is known once every file is delivered (the run's digest).
-        let pendingCrossFile = settings.finishCrossFile && !baseRules.crossFile.isEmpty ? reusableCache?.verifyingStoredCrossFile() : nil
+        let pendingCrossFile = settings.finishCrossFile && !baseRules.crossFile.isEmpty ? reusableCache?.verifyingStoredCrossFile(fileCount: inputs.count) : nil
         // While every file so far was answered by the cache and the stored result may answer the
         // reduce, the files' facts stay in the cache: copying them into the columns (and their
         // temporary files) was a large part of a warm run. The entries' places are kept (input i
@@ -553,7 +553,7 @@ public final class Linter: Sendable {
             run.fileCount += 1
             run.ioFailure = run.ioFailure || outcome.ioFailure
             if let f = outcome.fix { run.fixSummary.add(f) }
-            if leavingFactsInCache, outcome.answeredFromCache, let offset = outcome.cacheEntryOffset {
+            if leavingFactsInCache, outcome.answeredFromCache, outcome.facts.isEmpty, let offset = outcome.cachedFactsOffset {
                 factsLeftInCache.append(offset)
             } else {
                 if leavingFactsInCache { fetchFactsLeftInCache() }
@@ -589,7 +589,7 @@ public final class Linter: Sendable {
                 if leavingFactsInCache { fetchFactsLeftInCache() }
                 reusableCache?.releaseEntryPages()
                 // Reported straight into the runs; with the cache, also kept (sorted) for it.
-                let recorder = runDigest.flatMap { reusableCache?.crossFileRecorder(digest: $0, forwardingTo: runs) }
+                let recorder = runDigest.flatMap { reusableCache?.crossFileRecorder(digest: $0, fileCount: inputs.count, forwardingTo: runs) }
                 _ = finishCrossFile(consuming: &run.facts, into: recorder ?? runs)
                 // A reduce that lost facts it had spilled reported only part of its findings: not cached.
                 if let cache = reusableCache, let recorder, run.facts.readFailures.isEmpty { cache.keepCrossFile(recorder) }
@@ -600,7 +600,7 @@ public final class Linter: Sendable {
                 run.crossFile = finishCrossFile(consuming: &run.facts)
                 if !Diagnostic.isSorted(run.crossFile) { run.crossFile.sort(by: Diagnostic.outputOrder) }
                 if let cache = reusableCache, let digest = runDigest, run.facts.readFailures.isEmpty {
-                    cache.recordCrossFile(digest: digest, diagnostics: run.crossFile)
+                    cache.recordCrossFile(digest: digest, fileCount: inputs.count, diagnostics: run.crossFile)
                 }
             }
         }
@@ -644,15 +644,19 @@ public final class Linter: Sendable {
         return OrderedReduce.run(count: phases.count, concurrently: settings.jobs >= 2, into: runs) { finish($0, into: $1) }
     }
 
-    /// The cross-file facts of an input the cache answered earlier in the run from the entry at
-    /// `offset`, as `reuse` gave them. If the entry no longer gives them (the mapped cache file was
-    /// changed in place by another program), the file is linted again: its facts then describe the
-    /// file as it is now, as they would had it changed before the run.
+    /// The cross-file facts of an input the cache answered earlier in the run, read again from
+    /// its entry's facts at `offset` in the cache file (only rules whose columns keep the cache's
+    /// bytes: a hit with decoded facts is not left in the cache). If they no longer parse there
+    /// (the mapped file was changed in place by another program), the file is linted again: its
+    /// facts then describe the file as it is now, as they would had it changed before the run.
     private func cachedFacts(of input: LintInput, at offset: Int) -> (facts: [(rule: Int, fact: any Sendable)], cached: [(rule: Int, bytes: ArraySlice<UInt8>)]) {
-        let location = PathResolver.absolute(input.path, base: settings.baseDirectory)
-        if let cache = settings.cache, let entry = cache.entry(atImageOffset: offset, location: location, knownStrings: ruleIDs),
-           let outcome = reuse(entry, path: input.path, rules: rules(for: location)) {
-            return (outcome.facts, outcome.cachedFacts)
+        var cached: [(rule: Int, bytes: ArraySlice<UInt8>)] = []
+        var known = true
+        if let cache = settings.cache, cache.facts(atImageOffset: offset, { id, data in
+            guard let i = crossFileIDs.firstIndex(where: { $0.utf8.elementsEqual(id) }), crossFileKeepsBytes[i] else { known = false; return }
+            cached.append((i, data[...]))
+        }), known {
+            return ([], cached)
         }
         let outcome = process(input)
         return (outcome.facts, outcome.cachedFacts)
@@ -766,7 +770,7 @@ public final class Linter: Sendable {
         outcome.cachedFacts = kept
         outcome.factDigest = entry.factDigest
         outcome.answeredFromCache = true
-        outcome.cacheEntryOffset = entry.imageOffset
+        outcome.cachedFactsOffset = entry.factsImageOffset
         // The regions the pass found when it cached the file: cross-file findings need not read it.
         outcome.suppressions = entry.crossFileRegions
         outcome.suppressionsKnown = entry.regionsKnown

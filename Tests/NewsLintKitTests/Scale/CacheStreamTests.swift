@@ -229,7 +229,7 @@ extension LintCache {
                        message: "same body as news/\(i + 1).md and \(i % 9) other files" + String(repeating: "。", count: i % 40))
         }
         let writer = try #require(LintCache.open(directory: cacheDir, key: 4))
-        writer.recordCrossFile(digest: 99, diagnostics: findings)
+        writer.recordCrossFile(digest: 99, fileCount: 7, diagnostics: findings)
         try writer.save()
         let file = writer.crossFileResultFile
         let bytes = try Self.bytes(file)
