@@ -50,6 +50,109 @@ import Testing
         }
     }
 
+    // MARK: - body-empty
+
+    /// `BodyText.isLetter` as it was: the switch alone.
+    static func referenceIsLetter(_ c: UInt32) -> Bool {
+        switch c {
+        case 0x41...0x5A, 0x61...0x7A: return true
+        case 0xC0...0x24F: return c != 0xD7 && c != 0xF7
+        case 0x370...0x52F, 0x590...0x6FF, 0x900...0xE7F, 0x1100...0x11FF: return true
+        case 0x3040...0x30FF, 0x31F0...0x31FF, 0xAC00...0xD7A3, 0xFF21...0xFF3A, 0xFF41...0xFF5A, 0xFF66...0xFF9D: return true
+        default: return CJK.isHan(c)
+        }
+    }
+
+    @Test func letterTestMatchesTheSwitchOnEveryScalar() {
+        for c in UInt32(0)...0x10FFFF where BodyText.isLetter(c) != Self.referenceIsLetter(c) {
+            Issue.record("isLetter(\(String(c, radix: 16)))")
+        }
+    }
+
+    /// The Markdown half of `BodyText.init` as it was: `isCode(line:)` asked for every character.
+    static func referenceMarkdownBodyText(_ document: Document, limit: Int) -> (letters: Int, hash: UInt64, hasContent: Bool) {
+        var text: (letters: Int, hash: UInt64, hasContent: Bool) = (0, 0xcbf2_9ce4_8422_2325, false)
+        let b = document.bytes
+        let end = b.count
+        var i = document.bodyStart
+        var line = document.bodyStartLine
+        var lineEnd = line < document.lineStarts.count ? document.lineStarts[line] : end
+        let comment = Array("<!--".utf8), commentEnd = Array("-->".utf8), http = Array("http".utf8)
+        let rawBlocks: [(open: [UInt8], close: [UInt8])] = [("<script", "</script>"), ("<style", "</style>")].map { (Array($0.0.utf8), Array($0.1.utf8)) }
+        while i < end && text.letters < limit {
+            while i >= lineEnd && lineEnd < end {
+                line += 1
+                lineEnd = line < document.lineStarts.count ? document.lineStarts[line] : end
+            }
+            if document.isCode(line: line) {
+                text.hasContent = true
+                i = lineEnd
+                continue
+            }
+            let c = b[i]
+            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
+            text.hasContent = true
+            if c == 0x3C {
+                if BodyText.matches(b, i, comment, end) {
+                    i = (BodyText.first(b, commentEnd, from: i + 4, end) ?? end - 3) + 3
+                    continue
+                }
+                if let block = rawBlocks.first(where: { BodyText.matches(b, i, $0.open, end) }) {
+                    i = min(end, (BodyText.first(b, block.close, from: i, end) ?? end) + block.close.count)
+                    continue
+                }
+                if i + 1 < end, CJK.isASCIILetter(UInt32(b[i + 1])) || b[i + 1] == 0x2F || b[i + 1] == 0x21 {
+                    var j = i + 1
+                    while j < end && b[j] != 0x3E && b[j] != 0x0A { j += 1 }
+                    if j < end && b[j] == 0x3E { i = j + 1; continue }
+                }
+            }
+            if c == 0x21, i + 1 < end, b[i + 1] == 0x5B {
+                if let close = BodyText.first(b, [0x5D, 0x28], from: i + 2, min(end, lineEnd)), let paren = BodyText.first(b, [0x29], from: close + 2, min(end, lineEnd)) {
+                    i = paren + 1
+                    continue
+                }
+            }
+            if c == 0x5D, i + 1 < end, b[i + 1] == 0x28 {
+                i = (BodyText.first(b, [0x29], from: i + 2, min(end, lineEnd)) ?? i + 1) + 1
+                continue
+            }
+            if c == 0x68, BodyText.matches(b, i, http, end), BodyText.matches(b, i + 4, Array("://".utf8), end) || BodyText.matches(b, i + 4, Array("s://".utf8), end) {
+                var j = i
+                while j < end, b[j] > 0x20, b[j] < 0x80, b[j] != 0x3C, b[j] != 0x29 { j += 1 }
+                i = j
+                continue
+            }
+            if c == 0x26 {
+                var j = i + 1
+                while j < end, j - i < 10, CJK.isASCIILetter(UInt32(b[j])) || (0x30...0x39).contains(b[j]) || b[j] == 0x23 { j += 1 }
+                if j < end, j > i + 1, b[j] == 0x3B { i = j + 1; continue }
+            }
+            let (scalar, length) = UTF8Validation.decode(b[...], at: i)
+            i += length
+            if scalar == 0x23 || scalar == 0x2A || scalar == 0x3E || scalar == 0x7C || scalar == 0x2D || scalar == 0x5F || scalar == 0x3000 || scalar == 0xA0 { continue }
+            text.hash = (text.hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
+            if BodyText.isLetter(scalar) { text.letters += 1 }
+        }
+        return text
+    }
+
+    @Test func bodyTextMatchesThePlainWalks() {
+        var rng = SeededRandom(seed: 16_088)
+        let pieces = Self.bodyPieces + ["```\n", "~~~\n", "    ```\n", "```js\n", "&#12354;", "&#x1F600;", "&#0;", "&#x110000;", "<!DOCTYPE html>", "ｱ", "가", "Ω"]
+        for n in 0..<4_000 {
+            var bytes = Array(Self.randomString(pieces, maxPieces: 60, &rng).utf8)
+            if n % 2 == 0 { bytes = Array("---\ntitle: t\n---\n".utf8) + bytes }
+            if n % 5 == 0, !bytes.isEmpty { bytes.insert([0x80, 0xE4, 0xFF][n % 3], at: Int.random(in: 0..<bytes.count, using: &rng)) }
+            let limit = [1, 10, 201, .max].randomElement(using: &rng) ?? 10
+            let html = Document(path: "p.html", bytes: bytes), markdown = Document(path: "p.md", bytes: bytes)
+            let fast = BodyText(html, limit: limit), plain = BodyText(plainVisibleTextOf: html, limit: limit)
+            #expect(fast.letters == plain.letters && fast.hash == plain.hash && fast.hasContent == plain.hasContent, "html \(n)")
+            let md = BodyText(markdown, limit: limit), reference = Self.referenceMarkdownBodyText(markdown, limit: limit)
+            #expect(md.letters == reference.letters && md.hash == reference.hash && md.hasContent == reference.hasContent, "markdown \(n)")
+        }
+    }
+
     // MARK: - content-near-duplicate
 
     /// `binMinima` as it was written before CPU part 8: the scalar entering is added, then the one leaving taken off.
@@ -125,6 +228,27 @@ import Testing
         // Canonically equal first characters are still compared as `Character`s.
         #expect(HTMLWidgetRule.hasTextPrefix("閱\u{F95A}更多", "閱讀更多"))
         #expect(!HTMLWidgetRule.hasTextPrefix("阅读更\u{301}多", "阅读更多"))
+    }
+
+    @Test func classMatchOnBytesMatchesTheStringSplit() throws {
+        var rng = SeededRandom(seed: 16_087)
+        let pieces = [" ", "  ", "\t", "\n", "\r\n", "\r", "a", "b", "ab", "share", "fb-post", "K", "\u{212A}", "é", "e\u{301}", "\u{301}", "-", "_", "新"]
+        let selectors = try ["div.share", "div.a.b", "div.K", "div.\u{212A}", "div.ab", "div.fb-post", "div.é"].map { try HTMLSelector($0) }
+        for _ in 0..<20_000 {
+            let value = Self.randomString(pieces, maxPieces: 6, &rng)
+            let bytes = Array(value.utf8)
+            for selector in selectors {
+                let present = value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+                let expected = selector.classes.allSatisfy { c in present.contains(where: { $0 == c }) }
+                let got = HTMLSelector.hasClasses(selector.asciiClasses, bytes, 0..<bytes.count) ?? expected
+                #expect(got == expected, "\(selector.source) / \(Array(value.unicodeScalars))")
+            }
+        }
+        // End to end: the selector on an element's class attribute.
+        let html = Array("<div class=\"x  share\ty\">t</div><div class=\"shared\">u</div>".utf8)
+        let view = HTMLView(bytes: html, range: 0..<html.count)
+        let starts = view.tokens.filter { $0.kind == .startTag }
+        #expect(starts.map { selectors[0].matchesTag($0, view, html) } == [true, false])
     }
 
     // MARK: - front-matter-field
