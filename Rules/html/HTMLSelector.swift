@@ -5,17 +5,20 @@ import NewsLintCore
 /// attribute tests `[name]`, `[name=value]`, `[name^=value]`, `[name*=value]`, and `:text(…)`
 /// (the element's first visible text starts with …). Enough to name a widget as data
 /// (`div#zoomattribute`, `div.insertGroup`, `div:text(阅读更多)`), not a CSS engine.
-package struct HTMLSelector: Sendable, Equatable {
+///
+/// A final class with constant fields: `html-widget` matches every element of a widget's tag, and a
+/// struct read from its table was copied (its strings and arrays retained and released) per match.
+package final class HTMLSelector: Sendable, Equatable {
     package enum AttributeTest: Sendable, Equatable { case present, equals(String), prefix(String), contains(String) }
 
-    package var source: String
-    package var tag: String?
-    package var id: String?
-    package var classes: [String] = []
-    package var attributes: [(name: String, test: AttributeTest)] = []
-    package var textPrefix: String?
+    package let source: String
+    package let tag: String?
+    package let id: String?
+    package let classes: [String]
+    package let attributes: [(name: String, test: AttributeTest)]
+    package let textPrefix: String?
     /// The class names' UTF-8 when all are ASCII (see `hasClasses`), else nil.
-    package var asciiClasses: [[UInt8]]?
+    package let asciiClasses: [[UInt8]]?
 
     package static func == (a: HTMLSelector, b: HTMLSelector) -> Bool { a.source == b.source }
 
@@ -23,6 +26,7 @@ package struct HTMLSelector: Sendable, Equatable {
 
     package init(_ source: String) throws {
         self.source = source
+        var tag: String?, id: String?, classes: [String] = [], attributes: [(name: String, test: AttributeTest)] = [], textPrefix: String?
         let s = Array(source.trimmingCharacters(in: .whitespaces))
         var i = 0
         func identifier() -> String {
@@ -70,6 +74,11 @@ package struct HTMLSelector: Sendable, Equatable {
             }
         }
         guard tag != nil || id != nil || !classes.isEmpty || !attributes.isEmpty || textPrefix != nil else { throw SyntaxError(message: "empty selector") }
+        self.tag = tag
+        self.id = id
+        self.classes = classes
+        self.attributes = attributes
+        self.textPrefix = textPrefix
         asciiClasses = classes.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } } ? classes.map { Array($0.utf8) } : nil
     }
 

@@ -147,18 +147,12 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
         return true
     }
 
-    /// Whether widget `w` matches `element`. By index, read in place through the buffer: passing the
-    /// selector by value, or calling its method on the array's element, copied it (its strings and
-    /// arrays) for every element of a widget's tag.
+    /// Whether widget `w` matches `element` (by index: `first(where:)` copied every widget per element).
     package func matches(_ w: Int, _ element: HTMLElements.Element, _ structure: HTMLElements, _ view: HTMLView, _ bytes: [UInt8],
                  firstText: inout String??) -> Bool {
-        let token = view.tokens[element.start]
-        let (tagMatches, textPrefix) = widgets.withUnsafeBufferPointer { all -> (Bool, String?) in
-            guard all[w].selector.matchesTag(token, view, bytes) else { return (false, nil) }
-            return (true, all[w].selector.textPrefix)
-        }
-        guard tagMatches else { return false }
-        guard let prefix = textPrefix else { return true }
+        let selector = widgets[w].selector
+        guard selector.matchesTag(view.tokens[element.start], view, bytes) else { return false }
+        guard let prefix = selector.textPrefix else { return true }
         if firstText == nil { firstText = .some(Self.firstText(element, view, bytes)) }
         guard let text = firstText ?? nil else { return false }
         return Self.hasTextPrefix(text, prefix)

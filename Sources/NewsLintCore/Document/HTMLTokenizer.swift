@@ -481,7 +481,13 @@ extension Document {
             let b = utf8[before]
             guard b < 0x80 else { return nil }
             if b == UInt8(ascii: ".") || b == UInt8(ascii: "/") {
-                if before > utf8.startIndex, utf8[utf8.index(before: before)] >= 0x80 { return nil }
+                if before > utf8.startIndex, utf8[utf8.index(before: before)] >= 0x80 {
+                    // A non-ASCII scalar before it might join it into one Character (a Prepend
+                    // scalar), except U+4000–U+9FFF (lead byte E4–E9; the path is valid UTF-8):
+                    // Chinese file names, `…/拜登宣布.html`, which walked the whole path's Characters.
+                    guard utf8.distance(from: utf8.startIndex, to: before) >= 3,
+                          (0xE4...0xE9).contains(utf8[utf8.index(before, offsetBy: -3)]) else { return nil }
+                }
                 guard b == UInt8(ascii: "."), length <= 5 else { return false }
                 func equals(_ name: StaticString) -> Bool {
                     guard length == name.utf8CodeUnitCount else { return false }

@@ -16,6 +16,22 @@ import Testing
         (0..<Int.random(in: 0...maxPieces, using: &rng)).map { _ in pieces.randomElement(using: &rng) ?? "" }.joined()
     }
 
+    // MARK: - Document
+
+    /// A name ending in a Chinese character before its extension is answered from the bytes; the
+    /// Character search stays the reference (Prepend scalars and the edges of U+4000–U+9FFF included).
+    @Test func htmlPathAfterChineseNameMatchesCharacterSearch() {
+        let pieces = ["a", "/", ".", "html", "HTM", "xhtml", "md", "新", "聞", "\u{4000}", "\u{9FFF}", "\u{3FFF}", "\u{A000}", "\u{3400}",
+                      "\u{0600}", "\u{110BD}", "\u{301}", "\u{200D}", "가", "\u{1F1E8}", "\u{10FF80}", "é"]
+        var rng = SeededRandom(seed: 16_089)
+        for _ in 0..<30_000 {
+            let path = Self.randomString(pieces, maxPieces: 7, &rng)
+            #expect(Document.isHTMLPath(path) == Document.characterIsHTMLPath(path), "\(Array(path.unicodeScalars))")
+        }
+        #expect(Document.isHTMLPath("copy-00/2024-11-27-AJ-拜登宣布.html"))
+        #expect(!Document.isHTMLPath("copy-00/\u{0600}.html") == !Document.characterIsHTMLPath("copy-00/\u{0600}.html"))
+    }
+
     // MARK: - BodyNormalizer
 
     @Test func foldMatchesThePlainSwitchOnEveryScalar() {
