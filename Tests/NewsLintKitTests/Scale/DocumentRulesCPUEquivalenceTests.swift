@@ -32,6 +32,46 @@ import Testing
         #expect(!Document.isHTMLPath("copy-00/\u{0600}.html") == !Document.characterIsHTMLPath("copy-00/\u{0600}.html"))
     }
 
+    @Test func nonContinuationCountMatchesAByteLoop() {
+        var rng = SeededRandom(seed: 16_090)
+        // Lengths across the 255-word blocks and their tails; bytes biased to continuation bytes.
+        for length in [0, 1, 7, 8, 9, 63, 2039, 2040, 2041, 2047, 2048, 4080, 4096, 5000, 20_000] {
+            for _ in 0..<4 {
+                let bytes = (0..<length).map { _ in
+                    Bool.random(using: &rng) ? UInt8.random(in: 0x80...0xBF, using: &rng) : UInt8.random(in: 0...0xFF, using: &rng)
+                }
+                #expect(ScalarDecode.nonContinuationCount(bytes) == bytes.filter { $0 & 0xC0 != 0x80 }.count, "\(length)")
+            }
+        }
+        let allContinuation = [UInt8](repeating: 0x80, count: 10_000)
+        #expect(ScalarDecode.nonContinuationCount(allContinuation) == 0)
+        #expect(ScalarDecode.nonContinuationCount([UInt8](repeating: 0xE4, count: 10_000)) == 10_000)
+    }
+
+    /// `UTF8Validation.firstInvalidOffset` as it was: one sequence per step, `sequenceLength` for all but ASCII.
+    static func referenceFirstInvalidOffset(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { buf -> Int? in
+            var i = 0
+            while i < buf.count {
+                let length = UTF8Validation.sequenceLength(buf, at: i)
+                if length == 0 { return i }
+                i += length
+            }
+            return nil
+        }
+    }
+
+    @Test func validationMatchesTheSequenceWalk() {
+        var rng = SeededRandom(seed: 16_091)
+        let pieces: [[UInt8]] = ["新聞", "報道，", "。", "a", "2024", " ", "\n", "é", "\u{1F600}", "\u{FFFD}", "\u{E000}", "\u{D7FF}", "\u{800}"].map { Array($0.utf8) }
+            + [[0xED, 0xA0, 0x80], [0xE0, 0x80, 0x80], [0xE4, 0xB8], [0xE4], [0x80], [0xFF], [0xC0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xEF, 0xBF]]
+        for _ in 0..<30_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...40, using: &rng) { bytes += pieces.randomElement(using: &rng) ?? [] }
+            #expect(UTF8Validation.firstInvalidOffset(in: bytes) == Self.referenceFirstInvalidOffset(bytes), "\(bytes)")
+        }
+    }
+
     // MARK: - BodyNormalizer
 
     @Test func foldMatchesThePlainSwitchOnEveryScalar() {
