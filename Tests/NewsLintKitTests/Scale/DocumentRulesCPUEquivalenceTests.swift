@@ -314,13 +314,38 @@ import Testing
         let pieces = [" ", "\t", "\n", "\r", "\u{B}", "\u{C}", "\u{85}", "\u{A0}", "\u{1680}", "\u{2000}", "\u{200A}", "\u{200B}", "\u{202F}",
                       "\u{205F}", "\u{3000}", "\u{FEFF}", "a", "新", "\u{0}", "\u{7F}", "\u{301}"]
         func plain(_ s: String) -> Bool { s.unicodeScalars.allSatisfy { CharacterSet.whitespaces.contains($0) } }
-        for v in UInt32(0)..<0x80 {
-            let s = String(UnicodeScalar(UInt8(v)))
-            #expect(FrontMatterFieldRule.isBlank(s) == plain(s), "\(v)")
+        // Every scalar the fast paths answer (ASCII, U+3001…U+FFFF), alone and after a space.
+        for v in UInt32(0)...0xFFFF where v < 0x80 || v >= 0x3001 {
+            guard let scalar = UnicodeScalar(v) else { continue }
+            let s = String(scalar)
+            if FrontMatterFieldRule.isBlank(s) != plain(s) || FrontMatterFieldRule.isBlank(" " + s) != plain(" " + s) {
+                Issue.record("isBlank U+\(String(v, radix: 16))")
+            }
         }
         for _ in 0..<20_000 {
             let s = Self.randomString(pieces, maxPieces: 5, &rng)
             #expect(FrontMatterFieldRule.isBlank(s) == plain(s), "\(Array(s.unicodeScalars))")
+        }
+    }
+
+    @Test func bracePairOnContiguousBytesMatchesTheIterator() {
+        var rng = SeededRandom(seed: 16_092)
+        func reference(_ text: String) -> Bool {
+            var open = false, close = false, previous: UInt8 = 0
+            for b in text.utf8 {
+                if b == previous {
+                    if b == UInt8(ascii: "{") { open = true } else if b == UInt8(ascii: "}") { close = true }
+                }
+                previous = b
+            }
+            return open && close
+        }
+        let pieces = ["{", "}", "{{", "}}", " ", ".Date", "新", "a", "\u{FF5B}", "\u{301}"]
+        for _ in 0..<20_000 {
+            let text = Self.randomString(pieces, maxPieces: 8, &rng)
+            #expect(FrontMatterFieldRule.hasBracePair(text) == reference(text), "\(text)")
+            // A copy of a substring: native again, the buffer path.
+            #expect(FrontMatterFieldRule.hasBracePair(String(text.dropFirst())) == reference(String(text.dropFirst())))
         }
     }
 
