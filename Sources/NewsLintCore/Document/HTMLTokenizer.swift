@@ -76,7 +76,8 @@ public struct HTMLView: Sendable {
         var inCode = [Bool](repeating: false, count: tokens.count)
         var depth = 0
         for (i, token) in tokens.enumerated() {
-            if token.kind == .startTag || token.kind == .endTag,
+            // The code elements' names are 3 or 4 bytes long: other tags are not compared with each.
+            if token.kind == .startTag || token.kind == .endTag, token.name.count == 3 || token.name.count == 4,
                !token.selfClosing, Self.codeElements.contains(where: { Self.equalsIgnoringASCIICase(bytes, token.name, $0) }) {
                 depth = token.kind == .startTag ? depth + 1 : max(0, depth - 1)
             }

@@ -72,6 +72,26 @@ import Testing
         }
     }
 
+    @Test func codeDepthMatchesComparingEveryTag() {
+        var rng = SeededRandom(seed: 16_093)
+        let pieces = ["<pre>", "</pre>", "<CODE>", "</code>", "<kbd/>", "<samp x=1>", "</Samp>", "<codes>", "<co>", "<p>", "</p>", "<prex>",
+                      "<b>", "</b>", "text", "新聞", "<!-- pre -->", "<br/>", "&amp;"]
+        for _ in 0..<5_000 {
+            let bytes = Array(Self.randomString(pieces, maxPieces: 20, &rng).utf8)
+            let view = HTMLView(bytes: bytes, range: 0..<bytes.count)
+            var depth = 0
+            var reference: [Bool] = []
+            for token in view.tokens {
+                if token.kind == .startTag || token.kind == .endTag, !token.selfClosing,
+                   HTMLView.codeElements.contains(where: { HTMLView.equalsIgnoringASCIICase(bytes, token.name, $0) }) {
+                    depth = token.kind == .startTag ? depth + 1 : max(0, depth - 1)
+                }
+                reference.append(depth > 0)
+            }
+            #expect(view.inCode == reference, "\(String(decoding: bytes, as: UTF8.self))")
+        }
+    }
+
     // MARK: - BodyNormalizer
 
     @Test func foldMatchesThePlainSwitchOnEveryScalar() {
