@@ -116,7 +116,11 @@ extension JSONReporter {
     /// 0xF4 or 0xC2 (`SystemPath.displayText`'s own test), so nearly every one is returned as it is.
     package static func shownMessage(_ message: String) -> String {
         var m = message
-        let plain = m.withUTF8 { b in !b.contains { $0 == 0xF4 || $0 == 0xC2 } }
+        // memchr: cross-file messages that list paths run to kilobytes, and every finding is checked.
+        let plain = m.withUTF8 { b in
+            guard let base = b.baseAddress else { return true }
+            return memchr(base, 0xF4, b.count) == nil && memchr(base, 0xC2, b.count) == nil
+        }
         return plain ? message : SystemPath.displayText(message)
     }
 }

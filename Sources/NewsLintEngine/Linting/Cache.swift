@@ -241,7 +241,30 @@ public final class LintCache: @unchecked Sendable {
 
     /// Index positions of the records for `hash` (sorted by offset within a hash: the last one is the latest).
     private func records(for hash: UInt64, in image: CacheFileImage) -> Range<Int> {
-        var lo = 0, hi = indexCount
+        guard indexCount > 0 else { return 0..<0 }
+        func hashAt(_ i: Int) -> UInt64 { indexRecord(i, in: image).hash }
+        // Path hashes are uniform, so the first record for `hash` is near hash / 2^64 of the way
+        // through the index: a window around that guess is widened until it brackets the hash and
+        // then bisected (bisecting the whole index touched ~17 scattered pages per file).
+        let guess = min(indexCount - 1, Int(truncatingIfNeeded: hash.multipliedFullWidth(by: UInt64(indexCount)).high))
+        var lo: Int, hi: Int, step = 8
+        if hashAt(guess) < hash {
+            lo = guess + 1
+            hi = min(indexCount, lo + step)
+            while hi < indexCount && hashAt(hi) < hash {
+                lo = hi + 1
+                step *= 2
+                hi = min(indexCount, lo + step)
+            }
+        } else {
+            hi = guess
+            lo = max(0, hi - step)
+            while lo > 0 && hashAt(lo) >= hash {
+                hi = lo
+                step *= 2
+                lo = max(0, hi - step)
+            }
+        }
         while lo < hi {
             let mid = (lo + hi) / 2
             if indexRecord(mid, in: image).hash < hash { lo = mid + 1 } else { hi = mid }
@@ -290,14 +313,28 @@ public final class LintCache: @unchecked Sendable {
 
     package func noteHit() { hitCount.withLock { $0 += 1 } }
 
-    /// Streams the stored cross-file findings of a run whose facts had `digest` (see
-    /// `Linter.lintStreaming`) to `emit`, in the order the reduce reported them; false (nothing
-    /// emitted) when there is no such result or it does not verify.
-    package func replayCrossFile(digest: UInt64, knownStrings: KnownStrings = KnownStrings(), emit: (Diagnostic) -> Void) -> Bool {
+    /// Starts verifying the stored cross-file result (whatever facts it was computed from) on a
+    /// thread of its own; nil when none is stored.
+    package func verifyingStoredCrossFile() -> PendingCrossFileResult? {
+        PendingCrossFileResult(path: crossFileResultFile, key: key, macKey: macKey)
+    }
+
+    /// The stored cross-file findings of a run whose facts had `digest` (see
+    /// `Linter.lintStreaming`), verified and ready to merge in output order; nil when there is no
+    /// such result or it does not verify. `pending`: the verification started earlier in the run.
+    package func storedCrossFile(digest: UInt64, knownStrings: KnownStrings = KnownStrings(),
+                                 pending: PendingCrossFileResult? = nil) -> StoredCrossFileResult? {
         // The pass is over: neither its entries' pages nor what its workers freed are needed any more.
         image?.releasePages()
         releaseFreedMemory()
-        return CrossFileResultFile.replay(crossFileResultFile, key: key, digest: digest, macKey: macKey, knownStrings: knownStrings, emit: emit)
+        if let pending { return pending.result(digest: digest, knownStrings: knownStrings) }
+        return CrossFileResultFile.open(crossFileResultFile, key: key, digest: digest, macKey: macKey, knownStrings: knownStrings)
+    }
+
+    /// Passes the stored cross-file findings to `emit` in output order; false (nothing emitted)
+    /// when there is no result for `digest` or it does not verify.
+    package func replayCrossFile(digest: UInt64, knownStrings: KnownStrings = KnownStrings(), emit: (Diagnostic) -> Void) -> Bool {
+        storedCrossFile(digest: digest, knownStrings: knownStrings)?.forEach(emit) ?? false
     }
 
     /// The stored cross-file findings as an array (for callers that want one); nil when there are none.
@@ -306,11 +343,10 @@ public final class LintCache: @unchecked Sendable {
         return replayCrossFile(digest: digest) { out.append($0) } ? out : nil
     }
 
-    /// A receiver that forwards the reduce's findings to `next` and writes them for the cache;
+    /// A receiver that forwards the reduce's findings to `next` and keeps them for the cache;
     /// they are saved only when handed to `keepCrossFile` after a complete reduce.
     package func crossFileRecorder(digest: UInt64, forwardingTo next: (any DiagnosticReceiver)?) -> CrossFileResultRecorder {
-        CrossFileResultRecorder(forwardingTo: next, digest: digest, key: key, macKey: macKey,
-                                temporaryPath: file + ".cross-fresh-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        CrossFileResultRecorder(forwardingTo: next, digest: digest, key: key, macKey: macKey)
     }
 
     /// Saves `recorder`'s findings as the cross-file result with the cache.
@@ -358,7 +394,7 @@ public final class LintCache: @unchecked Sendable {
         var failure: (any Error)?
         do { try saveEntries() } catch { failure = error }
         if let recorder = crossFile.withLock({ r -> CrossFileResultRecorder? in defer { r = nil }; return r }) {
-            do { try LintCache.replace(crossFileResultFile) { out in try recorder.write(to: out) } } catch { failure = failure ?? error }
+            do { try LintCache.replace(crossFileResultFile) { out in try recorder.write(crossFileResultFile, to: out) } } catch { failure = failure ?? error }
         }
         if let failure { throw failure }
         CachePruning.prune(directory: (file as NSString).deletingLastPathComponent, current: file, now: now)

@@ -7,9 +7,13 @@ import Darwin
 #endif
 
 /// The run's cross-file findings in a file of their own beside the cache (`<key>.cross-file`),
-/// written as the reduce reports them and read back as a stream into the ordered merge: a corpus
-/// of copies reports on every file (59 MB of findings at 72k files), which neither a cold run
-/// (encoding them) nor a warm run (decoding them) should hold.
+/// written after the reduce and read back as a stream into the ordered merge: a corpus of copies
+/// reports on every file (59 MB of findings at 72k files), which neither a cold run (encoding
+/// them) nor a warm run (decoding them) should hold.
+///
+/// The findings are stored in output order, so a warm run merges them as one sorted run as they
+/// are read (`StoredCrossFileResult`) instead of sorting them into runs, encoding them and decoding
+/// them again (a third of a warm run over a corpus of copies).
 ///
 /// Layout: magic, cache key (u64), digest of the run's facts (u64); chunks of whole findings, each
 /// its length (u32, never 0), checksum (u64: SipHash-2-4 under the directory's secret, bound to the
@@ -18,7 +22,8 @@ import Darwin
 /// chunk before it replays any, so a damaged or truncated file is ignored whole and the run
 /// reduces again.
 package enum CrossFileResultFile {
-    package static let magic: [UInt8] = Array("NLCROSS1".utf8)
+    /// Version 2: findings in output order (version 1 kept the reduce's order).
+    package static let magic: [UInt8] = Array("NLCROSS2".utf8)
     package static let headerSize = 24
     package static let chunkHeaderSize = 12
     package static let trailerSize = 4 + 24
@@ -37,6 +42,16 @@ package enum CrossFileResultFile {
         return w.bytes
     }
 
+    /// A chunk as written: length, checksum, findings.
+    package static func chunk(_ findings: [UInt8], number: UInt64, key: UInt64, digest: UInt64, macKey: (UInt64, UInt64)) -> [UInt8] {
+        var head = ByteWriter()
+        let length = UInt32(findings.count)
+        for k in 0..<4 { head.byte(UInt8(truncatingIfNeeded: length >> (8 * UInt32(k)))) }
+        head.u64(findings.withUnsafeBytes { checksum($0, chunk: number, key: key, digest: digest, macKey: macKey) })
+        head.bytes.append(contentsOf: findings)
+        return head.bytes
+    }
+
     package static func trailer(count: Int, chunks: UInt64, key: UInt64, digest: UInt64, macKey: (UInt64, UInt64)) -> [UInt8] {
         var w = ByteWriter(bytes: [0, 0, 0, 0])
         w.u64(UInt64(count))
@@ -46,49 +61,51 @@ package enum CrossFileResultFile {
         return w.bytes
     }
 
-    /// Replays the findings of `path` to `emit` when the file is whole, verifies and was written for
-    /// `key` and `digest`; false (and nothing emitted) otherwise.
-    package static func replay(_ path: String, key: UInt64, digest: UInt64, macKey: (UInt64, UInt64),
-                               knownStrings: KnownStrings, emit: (Diagnostic) -> Void) -> Bool {
+    /// The stored result at `path` when the file is whole, verifies and was written for `key` and
+    /// `digest`; nil otherwise. Every chunk's checksum and every finding's framing are checked
+    /// here, before anything is merged, so a result that cannot be read whole is reduced again
+    /// instead of half replayed.
+    package static func open(_ path: String, key: UInt64, digest: UInt64, macKey: (UInt64, UInt64),
+                             knownStrings: KnownStrings) -> StoredCrossFileResult? {
+        guard let file = openFile(path) else { return nil }
+        var reader = ChunkReader(fd: file.fd, size: file.size)
+        guard let found = verify(&reader, key: key, macKey: macKey), found.digest == digest else { close(file.fd); return nil }
+        return StoredCrossFileResult(fd: file.fd, size: file.size, count: found.count, knownStrings: knownStrings)
+    }
+
+    /// A descriptor and the size of the regular file at `path`; nil when there is none.
+    fileprivate static func openFile(_ path: String) -> (fd: Int32, size: off_t)? {
         // O_NONBLOCK: a FIFO at the path must not hang the run; only a regular file is read.
         let fd = SystemPath.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
+        guard fd >= 0 else { return nil }
         var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return false }
-        var reader = ChunkReader(fd: fd, size: off_t(st.st_size))
-        guard let head = reader.read(headerSize), head.starts(with: magic) else { return false }
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { close(fd); return nil }
+        return (fd, off_t(st.st_size))
+    }
+
+    /// The digest the file `reader` reads was written for and its number of findings, when it
+    /// verifies under that digest (see `open`); nil otherwise. (The findings are decoded once, as
+    /// they are merged: decoding them here too was a third of a warm run over a corpus of copies.)
+    fileprivate static func verify(_ reader: inout ChunkReader, key: UInt64, macKey: (UInt64, UInt64)) -> (digest: UInt64, count: Int)? {
+        guard let head = reader.read(headerSize), head.starts(with: magic) else { return nil }
         var h = ByteReader(head, range: magic.count..<headerSize)
-        guard h.u64() == key, h.u64() == digest else { return false }
-        // First pass: every chunk's checksum, every finding's framing and the trailer; nothing is
-        // emitted yet, so a result that cannot be read whole is reduced again instead of half
-        // replayed. (The findings are decoded once, by the second pass: decoding them here too
-        // was a third of a warm run over a corpus of copies, whose findings are mostly cross-file.)
+        guard h.u64() == key, let digest = h.u64() else { return nil }
         var chunks: UInt64 = 0
         var count = 0
         while true {
-            guard let next = reader.nextChunk() else { return false }
+            guard let next = reader.nextChunk() else { return nil }
             guard case let .chunk(stored, chunk) = next else { break }
             let sum = chunk.withUnsafeBytes { checksum($0, chunk: chunks, key: key, digest: digest, macKey: macKey) }
-            guard stored == sum, let n = frame(chunk) else { return false }
+            guard stored == sum, let n = frame(chunk) else { return nil }
             count += n
             chunks += 1
         }
-        guard let tail = reader.read(24), reader.read(1) == nil else { return false }
+        guard let tail = reader.read(24), reader.read(1) == nil else { return nil }
         var t = ByteReader(tail, range: 0..<24)
         guard t.u64() == UInt64(count), t.u64() == chunks, let sum = t.u64(),
               sum == tail.withUnsafeBytes({ checksum(UnsafeRawBufferPointer(rebasing: $0[0..<16]), chunk: UInt64.max, key: key, digest: digest, macKey: macKey) })
-        else { return false }
-        // Second pass: the findings, chunk by chunk.
-        reader.rewind(to: headerSize)
-        var strings = RecentStrings(pinned: knownStrings)
-        for _ in 0..<chunks {
-            // Verified and framed by the first pass: this cannot fail unless the file changed under the
-            // run (or held text that is not UTF-8 under a valid checksum, which only the key's holder could write).
-            guard case let .chunk(_, chunk)? = reader.nextChunk() else { return true }
-            _ = decode(chunk, strings: &strings, emit: emit)
-        }
-        return true
+        else { return nil }
+        return (digest, count)
     }
 
     /// The number of findings in a chunk when each is framed as `decode` reads it (path, then the
@@ -107,7 +124,7 @@ package enum CrossFileResultFile {
 
     /// Decodes a chunk's findings, passing each to `emit`; the number of findings, or nil when the
     /// chunk does not decode whole.
-    private static func decode(_ chunk: [UInt8], strings: inout RecentStrings, emit: (Diagnostic) -> Void) -> Int? {
+    fileprivate static func decode(_ chunk: [UInt8], strings: inout RecentStrings, emit: (Diagnostic) -> Void) -> Int? {
         var r = ByteReader(chunk, range: 0..<chunk.count)
         var n = 0
         while !r.atEnd {
@@ -121,7 +138,7 @@ package enum CrossFileResultFile {
     }
 
     /// Reads a file in order through `pread`.
-    private struct ChunkReader {
+    fileprivate struct ChunkReader {
         let fd: Int32
         /// The file's size when opened: a damaged length field asks for no more than is there.
         let size: off_t
@@ -133,8 +150,6 @@ package enum CrossFileResultFile {
             offset += off_t(n)
             return out
         }
-
-        mutating func rewind(to position: Int) { offset = off_t(position) }
 
         enum Next {
             case chunk(storedChecksum: UInt64, bytes: [UInt8])
@@ -154,80 +169,155 @@ package enum CrossFileResultFile {
     }
 }
 
-/// Passes cross-file findings on as the reduce reports them and writes them, chunk by chunk, to
-/// an unlinked temporary file in the cache directory; the cache's save copies them into
-/// `<key>.cross-file` when the reduce read all its facts back (`LintCache.keepCrossFile`).
+/// A stored result verified on a thread of its own while the pass runs (reading and checking 50 MB
+/// at the end of a warm run kept both cores waiting); the run's digest, known only once every file
+/// is delivered, then decides whether it answers.
+package final class PendingCrossFileResult: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let file: (fd: Int32, size: off_t)
+    /// Written by the verifying thread before `done` is signalled.
+    private var verified: (digest: UInt64, count: Int)?
+    private var handedOver = false
+
+    package init?(path: String, key: UInt64, macKey: (UInt64, UInt64)) {
+        guard let file = CrossFileResultFile.openFile(path) else { return nil }
+        self.file = file
+        Thread { [self] in
+            var reader = CrossFileResultFile.ChunkReader(fd: file.fd, size: file.size)
+            verified = CrossFileResultFile.verify(&reader, key: key, macKey: macKey)
+            done.signal()
+        }.start()
+    }
+
+    /// Waits for the verification; the result when it verified and was written for `digest`. At most once.
+    package func result(digest: UInt64, knownStrings: KnownStrings) -> StoredCrossFileResult? {
+        done.wait()
+        done.signal()
+        guard !handedOver, let verified, verified.digest == digest else { return nil }
+        handedOver = true
+        return StoredCrossFileResult(fd: file.fd, size: file.size, count: verified.count, knownStrings: knownStrings)
+    }
+
+    deinit {
+        // The thread holds `self` until it signals, so it has finished here.
+        if !handedOver { close(file.fd) }
+    }
+}
+
+/// A verified stored result (`CrossFileResultFile.open`), merged as one sorted run: each pass
+/// reads it chunk by chunk from the start and decodes each finding once.
+package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Sendable {
+    private let fd: Int32
+    private let size: off_t
+    package let count: Int
+    private let knownStrings: KnownStrings
+
+    fileprivate init(fd: Int32, size: off_t, count: Int, knownStrings: KnownStrings) {
+        self.fd = fd
+        self.size = size
+        self.count = count
+        self.knownStrings = knownStrings
+    }
+
+    deinit { close(fd) }
+
+    /// Chunks are decoded on a thread of their own, a bounded way ahead of the merge (which is
+    /// serial with the output); the thread stops when the returned reader is released.
+    package func batches() -> () -> SortedBatch {
+        let queue = PrefetchQueue<[Diagnostic]>()
+        Thread { [self] in
+            var reader = CrossFileResultFile.ChunkReader(fd: fd, size: size, offset: off_t(CrossFileResultFile.headerSize))
+            var strings = RecentStrings(pinned: knownStrings)
+            while true {
+                // Verified when opened: this fails only if the file changed under the run.
+                guard let next = reader.nextChunk() else { return queue.close(complete: false) }
+                guard case let .chunk(_, chunk) = next else { return queue.close(complete: true) }
+                var batch: [Diagnostic] = []
+                guard CrossFileResultFile.decode(chunk, strings: &strings, emit: { batch.append($0) }) != nil else { return queue.close(complete: false) }
+                guard queue.push(batch) else { return }
+            }
+        }.start()
+        let consumer = PrefetchConsumer(queue)
+        return {
+            guard let batch = consumer.queue.pop() else { return consumer.queue.complete ? .end : .failed }
+            return .batch(batch)
+        }
+    }
+
+    /// Every finding, in order; false when the file could not be read whole.
+    package func forEach(_ body: (Diagnostic) -> Void) -> Bool {
+        let next = batches()
+        while true {
+            switch next() {
+            case let .batch(b): b.forEach(body)
+            case .end: return true
+            case .failed: return false
+            }
+        }
+    }
+}
+
+/// The consumer's hold on a `PrefetchQueue`: released (the reader dropped, read to the end or
+/// not), it cancels the queue so the producing thread stops.
+private final class PrefetchConsumer<Batch>: @unchecked Sendable {
+    let queue: PrefetchQueue<Batch>
+    init(_ queue: PrefetchQueue<Batch>) { self.queue = queue }
+    deinit { queue.cancel() }
+}
+
+/// Passes cross-file findings on as the reduce reports them and keeps them, as sorted runs, for
+/// the cache; the cache's save writes them in output order into `<key>.cross-file` when the
+/// reduce read all its facts back (`LintCache.keepCrossFile`).
 package final class CrossFileResultRecorder: DiagnosticReceiver, @unchecked Sendable {
     private let next: (any DiagnosticReceiver)?
     package let digest: UInt64
     private let key: UInt64
     private let macKey: (UInt64, UInt64)
-    private let temporaryPath: String
-    package private(set) var count = 0
-    package private(set) var chunks: UInt64 = 0
-    private var chunk = ByteWriter()
-    private var one = ByteWriter()
-    private var fd: Int32 = -1
-    package private(set) var failure: String?
+    /// Sorted as they come, spilled to an unlinked temporary file past a budget: the reduce
+    /// reports in rule order, the file keeps output order.
+    private let sorted = DiagnosticRuns()
 
-    package init(forwardingTo next: (any DiagnosticReceiver)?, digest: UInt64, key: UInt64, macKey: (UInt64, UInt64), temporaryPath: String) {
+    package init(forwardingTo next: (any DiagnosticReceiver)?, digest: UInt64, key: UInt64, macKey: (UInt64, UInt64)) {
         self.next = next
         self.digest = digest
         self.key = key
         self.macKey = macKey
-        self.temporaryPath = temporaryPath
     }
-
-    deinit { if fd >= 0 { close(fd) } }
 
     package func add(_ d: Diagnostic) {
         next?.add(d)
-        guard failure == nil else { return }
-        one.bytes.removeAll(keepingCapacity: true)
-        one.diagnostic(d)
-        chunk.string(d.path)
-        chunk.blob(one.bytes)
-        count += 1
-        if chunk.bytes.count >= CrossFileResultFile.chunkSize { sealChunk() }
+        sorted.add(d)
     }
 
-    /// Writes the findings gathered since the last chunk as a chunk of the temporary file.
-    private func sealChunk() {
-        guard failure == nil, !chunk.bytes.isEmpty else { return }
-        guard chunk.bytes.count <= CrossFileResultFile.maxChunk else {
-            failure = "a cross-file finding too large for the cache"
-            return
-        }
-        if fd < 0 {
-            fd = SystemPath.open(temporaryPath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            // Unlinked at once: a run stopped by Ctrl-C or a kill leaves nothing in the cache directory.
-            guard fd >= 0 else {
-                failure = String(cString: strerror(errno))
-                return
-            }
-            unlink(temporaryPath)
-        }
-        var head = ByteWriter()
-        let length = UInt32(chunk.bytes.count)
-        for k in 0..<4 { head.byte(UInt8(truncatingIfNeeded: length >> (8 * UInt32(k)))) }
-        head.u64(chunk.bytes.withUnsafeBytes {
-            CrossFileResultFile.checksum($0, chunk: chunks, key: key, digest: digest, macKey: macKey)
-        })
-        head.bytes.append(contentsOf: chunk.bytes)
-        failure = FileDescriptorWriting.writeAll(head.bytes, to: fd).map(FileDescriptorWriting.reason)
-        chunks += 1
-        chunk.bytes.removeAll(keepingCapacity: true)
-    }
-
-    /// Writes the complete file through `out`: header, chunks (copied from the temporary file), trailer.
-    package func write(to out: ([UInt8]) throws -> Void) throws {
-        sealChunk()
-        if let failure { throw CacheWriteError(path: temporaryPath, message: failure) }
+    /// Writes the complete file (`path`, for errors) through `out`: header, chunks in output order, trailer.
+    package func write(_ path: String, to out: ([UInt8]) throws -> Void) throws {
         try out(CrossFileResultFile.header(key: key, digest: digest))
-        if fd >= 0 {
-            try FileDescriptorReading.forEachPiece(of: fd, pieceSize: CrossFileResultFile.chunkSize,
-                                                   error: { CacheWriteError(path: temporaryPath, message: FileDescriptorWriting.reason($0)) }, out)
+        var chunk = ByteWriter(), one = ByteWriter()
+        var chunks: UInt64 = 0, count = 0
+        var failure: (any Error)?
+        func seal() {
+            guard failure == nil, !chunk.bytes.isEmpty else { return }
+            do {
+                guard chunk.bytes.count <= CrossFileResultFile.maxChunk else {
+                    throw CacheWriteError(path: path, message: "a cross-file finding too large for the cache")
+                }
+                try out(CrossFileResultFile.chunk(chunk.bytes, number: chunks, key: key, digest: digest, macKey: macKey))
+            } catch { failure = error }
+            chunks += 1
+            chunk.bytes.removeAll(keepingCapacity: true)
         }
+        let complete = sorted.forEach { d in
+            guard failure == nil else { return }
+            one.bytes.removeAll(keepingCapacity: true)
+            one.diagnostic(d)
+            chunk.string(d.path)
+            chunk.blob(one.bytes)
+            count += 1
+            if chunk.bytes.count >= CrossFileResultFile.chunkSize { seal() }
+        }
+        seal()
+        if let failure { throw failure }
+        guard complete else { throw CacheWriteError(path: path, message: "the cross-file findings could not be read back from the temporary directory") }
         try out(CrossFileResultFile.trailer(count: count, chunks: chunks, key: key, digest: digest, macKey: macKey))
     }
 }

@@ -6,7 +6,8 @@ import NewsLintCore
 /// written to an unlinked temporary file (under `TMPDIR`, never in the corpus) past a budget; a
 /// k-way merge reads them back in output order. The reduce phase of a corpus of copies reports
 /// every file, so holding these as values made peak memory grow with the corpus.
-/// Used from one thread at a time.
+/// Used from one thread at a time. Diagnostics already stored in output order elsewhere (a cache's
+/// cross-file result) join as one more run (`add(sorted:)`) without being sorted or encoded again.
 public final class DiagnosticRuns: DiagnosticReceiver {
     /// Diagnostics gathered before they are sealed into a run.
     public let runLength: Int
@@ -21,12 +22,17 @@ public final class DiagnosticRuns: DiagnosticReceiver {
     private var pendingBytes = 0
     /// Bytes of pending findings that seal a run before `runLength` is reached.
     package static let runBytes = 1 << 20
-    /// Byte ranges of the sealed runs, in `memory` or, once spilled, in `file`.
-    private var runs: [(range: Range<Int>, count: Int, onDisk: Bool)] = []
+    private enum Run {
+        /// A sealed run: its bytes in `memory` or, once spilled, in `file`.
+        case encoded(range: Range<Int>, count: Int, onDisk: Bool)
+        case sorted(any SortedDiagnosticSource)
+    }
+    private var runs: [Run] = []
     private var memory = ByteWriter()
     private var file: FileHandle?
     private var fileBytes = 0
     private var diskFailed = false
+    /// Diagnostics in the runs (for a sorted source, before `filter` drops any as it is read).
     public private(set) var count = 0
 
     public init(runLength: Int = 8192, memoryBudget: Int = 1 << 20) {
@@ -60,9 +66,17 @@ public final class DiagnosticRuns: DiagnosticReceiver {
             memory.string(d.path)
             memory.diagnostic(d)
         }
-        runs.append((start..<memory.bytes.count, chunk.count, false))
+        runs.append(.encoded(range: start..<memory.bytes.count, count: chunk.count, onDisk: false))
         count += chunk.count
         if memory.bytes.count >= memoryBudget { spill() }
+    }
+
+    /// Merges `source` as a run of its own after what was added so far; `filter` applies to each
+    /// of its batches as it is read.
+    package func add(sorted source: any SortedDiagnosticSource) {
+        seal()
+        runs.append(.sorted(source))
+        count += source.count
     }
 
     /// Moves the in-memory runs to the temporary file (kept in memory if it cannot be written).
@@ -72,8 +86,9 @@ public final class DiagnosticRuns: DiagnosticReceiver {
         guard let file else { diskFailed = true; return }
         do { try file.write(contentsOf: memory.bytes) } catch { diskFailed = true; return }
         let base = fileBytes
-        for i in runs.indices where !runs[i].onDisk {
-            runs[i] = ((runs[i].range.lowerBound + base)..<(runs[i].range.upperBound + base), runs[i].count, true)
+        for i in runs.indices {
+            guard case let .encoded(range, count, false) = runs[i] else { continue }
+            runs[i] = .encoded(range: (range.lowerBound + base)..<(range.upperBound + base), count: count, onDisk: true)
         }
         fileBytes += memory.bytes.count
         memory.bytes.removeAll(keepingCapacity: true)
@@ -98,7 +113,12 @@ public final class DiagnosticRuns: DiagnosticReceiver {
 
     public func makeCursor() -> Cursor {
         seal()
-        let heads = runs.map { RunReader(range: $0.range, remaining: $0.count, onDisk: $0.onDisk) }
+        let heads = runs.map { run -> RunReader in
+            switch run {
+            case let .encoded(range, count, onDisk): RunReader(range: range, remaining: count, onDisk: onDisk)
+            case let .sorted(source): RunReader(batches: source.batches())
+            }
+        }
         return Cursor(runs: self, readers: heads)
     }
 
@@ -117,6 +137,10 @@ public final class DiagnosticRuns: DiagnosticReceiver {
         var position = 0
         var head: Diagnostic?
         var strings = RecentStrings()
+        /// A sorted source's batches (nil for an encoded run, and once the source ended).
+        var batches: (() -> SortedBatch)?
+        var batch: [Diagnostic] = []
+        var batchIndex = 0
 
         init(range: Range<Int>, remaining: Int, onDisk: Bool) {
             self.range = range
@@ -124,9 +148,33 @@ public final class DiagnosticRuns: DiagnosticReceiver {
             self.onDisk = onDisk
         }
 
+        init(batches: @escaping () -> SortedBatch) {
+            self.init(range: 0..<0, remaining: 0, onDisk: false)
+            self.batches = batches
+        }
+
         /// Decodes the next diagnostic into `head`; false on a read or decode failure.
         mutating func advance(_ runs: DiagnosticRuns) -> Bool {
             head = nil
+            if let next = batches {
+                while batchIndex == batch.count {
+                    switch next() {
+                    case let .batch(b):
+                        batch = runs.filter?(b) ?? b
+                        batchIndex = 0
+                    case .end:
+                        batches = nil
+                        batch = []
+                        return true
+                    case .failed:
+                        batches = nil
+                        return false
+                    }
+                }
+                head = batch[batchIndex]
+                batchIndex += 1
+                return true
+            }
             guard remaining > 0 else { return true }
             while true {
                 var r = ByteReader(buffer, range: position..<buffer.count)
@@ -214,4 +262,20 @@ public final class DiagnosticRuns: DiagnosticReceiver {
             }
         }
     }
+}
+
+/// What a sorted source hands the merge next.
+package enum SortedBatch {
+    case batch([Diagnostic])
+    case end
+    /// The source could not be read on (the merge reports the stream as incomplete).
+    case failed
+}
+
+/// Diagnostics stored in output order (equal ones in the order they were reported).
+package protocol SortedDiagnosticSource: AnyObject {
+    /// How many there are.
+    var count: Int { get }
+    /// A pass over them from the start, a batch per call.
+    func batches() -> () -> SortedBatch
 }

@@ -102,27 +102,30 @@ public final class DiagnosticSpill {
     /// Spills of at least this many bytes are decoded on a thread of their own while `body`
     /// consumes what it decoded (the output is serial and the pass's workers are idle by then).
     package static let pipelineBytes = 1 << 16
+    /// Findings (and files) per batch the decoding thread hands on.
+    private static let pipelineBatch = 256
 
     /// Every record in order: its path, diagnostics (none for a file appended for its lines
     /// alone) and captured source lines.
     @discardableResult
     package func forEachRecord(_ body: (String, [Diagnostic], [Int: String]) -> Void) -> Bool {
         guard spilledBytes + buffer.bytes.count >= Self.pipelineBytes else { return decodeAll(body) }
-        let queue = DecodedFiles()
+        let queue = PrefetchQueue<[DecodedFile]>()
         let spill = UncheckedSpill(spill: self)
         let decoder = Thread {
-            var batch: [DecodedFiles.File] = []
+            var batch: [DecodedFile] = []
             var size = 0
+            // Read to the end below: the consumer never cancels.
             let complete = spill.spill.decodeAll { path, diagnostics, lines in
                 batch.append((path, diagnostics, lines))
                 size += diagnostics.count + 1
-                if size >= DecodedFiles.batchSize {
-                    queue.push(batch)
+                if size >= Self.pipelineBatch {
+                    _ = queue.push(batch)
                     batch = []
                     size = 0
                 }
             }
-            if !batch.isEmpty { queue.push(batch) }
+            if !batch.isEmpty { _ = queue.push(batch) }
             queue.close(complete: complete)
         }
         decoder.start()
@@ -175,51 +178,8 @@ private struct UncheckedSpill: @unchecked Sendable {
     let spill: DiagnosticSpill
 }
 
-/// Batches of decoded files from the decoding thread to the reader, at most `depth` ahead.
-private final class DecodedFiles: @unchecked Sendable {
-    typealias File = (path: String, diagnostics: [Diagnostic], lines: [Int: String])
-    /// Findings (and files) per batch, and batches held: the decoder runs a bounded way ahead.
-    static let batchSize = 256
-    static let depth = 2
-    private let condition = NSCondition()
-    private var batches: [[File]] = []
-    private var closed = false
-    private var decodedWhole = true
-
-    func push(_ batch: [File]) {
-        condition.lock()
-        while batches.count >= Self.depth { condition.wait() }
-        batches.append(batch)
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func close(complete: Bool) {
-        condition.lock()
-        closed = true
-        decodedWhole = complete
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// The next batch; nil once the decoder closed the queue and every batch was taken.
-    func pop() -> [File]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.isEmpty && !closed { condition.wait() }
-        guard !batches.isEmpty else { return nil }
-        let batch = batches.removeFirst()
-        condition.broadcast()
-        return batch
-    }
-
-    /// Whether every record decoded (read after `pop` returned nil).
-    var complete: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return decodedWhole
-    }
-}
+/// A decoded record of the spill, as the decoding thread hands it on.
+private typealias DecodedFile = (path: String, diagnostics: [Diagnostic], lines: [Int: String])
 
 /// Merges the spilled per-file diagnostics with the run's other diagnostics (cross-file findings,
 /// input problems; sorted runs) into one output-ordered stream, path by path.
@@ -262,8 +222,11 @@ public enum OrderedMerge {
             let mine = group(path)
             // A file appended for its lines alone, with no cross-file finding to quote them.
             if diagnostics.isEmpty && mine.isEmpty { return }
-            if mine.isEmpty && Diagnostic.isSorted(diagnostics) {
+            let sorted = Diagnostic.isSorted(diagnostics)
+            if mine.isEmpty && sorted {
                 body(diagnostics[...], lines)
+            } else if sorted {
+                body(merging(diagnostics, mine)[...], lines)
             } else {
                 var merged = diagnostics
                 merged.append(contentsOf: mine)
@@ -285,6 +248,28 @@ public enum OrderedMerge {
         if let h = held { emit(h.path, h.diagnostics, h.lines) }
         flushExtras(before: nil)
         return complete && !cursor.failed
+    }
+}
+
+extension OrderedMerge {
+    /// Two sorted lists as one, `first`'s before `second`'s among equals: what a stable sort of
+    /// `first + second` gives, in one pass (a corpus of copies has cross-file findings on every file).
+    package static func merging(_ first: [Diagnostic], _ second: [Diagnostic]) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        out.reserveCapacity(first.count + second.count)
+        var i = 0, j = 0
+        while i < first.count && j < second.count {
+            if Diagnostic.outputOrder(second[j], first[i]) {
+                out.append(second[j])
+                j += 1
+            } else {
+                out.append(first[i])
+                i += 1
+            }
+        }
+        out.append(contentsOf: first[i...])
+        out.append(contentsOf: second[j...])
+        return out
     }
 }
 

@@ -511,6 +511,23 @@ public final class Linter: Sendable {
         // nil once a file did not go through the cache. Online checks are never reused.
         let reusableCache = settings.fix == .none && environment.urlChecker == nil ? settings.cache : nil
         var runDigest: UInt64? = reusableCache == nil ? nil : 0x6E65_7773_6C69_6E74
+        // A stored cross-file result is verified while the pass runs; whether it answers the
+        // reduce is known once every file is delivered (the run's digest).
+        let pendingCrossFile = settings.finishCrossFile && !baseRules.crossFile.isEmpty ? reusableCache?.verifyingStoredCrossFile() : nil
+        // While every file so far was answered by the cache and the stored result may answer the
+        // reduce, the files' facts stay in the cache (inputs 0..<factsLeftInCache): copying them
+        // into the columns (and their temporary files) was a large part of a warm run. They are
+        // fetched, in input order, as soon as a file is linted or the result does not answer.
+        var leavingFactsInCache = pendingCrossFile != nil
+        var factsLeftInCache = 0
+        func fetchFactsLeftInCache() {
+            for j in 0..<factsLeftInCache {
+                let facts = cachedFacts(of: inputs[j])
+                run.facts.add(path: inputs[j].path, input: j, facts: facts.facts, cached: facts.cached)
+            }
+            factsLeftInCache = 0
+            leavingFactsInCache = false
+        }
         parallelForEachOrdered(count: inputs.count, jobs: settings.jobs, { i -> FileOutcome in
             var outcome = self.process(inputs[i])
             // A stable sort of a sorted array still moves every element: check first. A cache
@@ -523,7 +540,12 @@ public final class Linter: Sendable {
             run.fileCount += 1
             run.ioFailure = run.ioFailure || outcome.ioFailure
             if let f = outcome.fix { run.fixSummary.add(f) }
-            run.facts.add(path: outcome.path, input: i, facts: outcome.facts, cached: outcome.cachedFacts)
+            if leavingFactsInCache && outcome.answeredFromCache {
+                factsLeftInCache = i + 1
+            } else {
+                if leavingFactsInCache { fetchFactsLeftInCache() }
+                run.facts.add(path: outcome.path, input: i, facts: outcome.facts, cached: outcome.cachedFacts)
+            }
             if !baseRules.crossFile.isEmpty { run.suppressions.add(outcome) }
             if let d = runDigest, let file = outcome.factDigest {
                 runDigest = FastHash.mix(d ^ LintCache.pathHash(outcome.path) &+ file &* 0x9E37_79B9_7F4A_7C15)
@@ -532,7 +554,7 @@ public final class Linter: Sendable {
             }
             consume(outcome)
         })
-        if let runs {
+        if let runs, !run.suppressions.suppressesNothing {
             // Suppression comments apply as findings are sealed into runs (completing(_:) does this for arrays).
             let crossFileRules = Set(baseRules.crossFile.map(\.id))
             let known = run.suppressions, base = settings.baseDirectory
@@ -540,18 +562,22 @@ public final class Linter: Sendable {
         }
         if settings.finishCrossFile {
             if let cache = reusableCache, let digest = runDigest, let runs,
-               cache.replayCrossFile(digest: digest, knownStrings: ruleIDs, emit: runs.add) {
-                // Streamed from the cache in the order the reduce reported them (the runs sort what they are given).
-            } else if let cache = reusableCache, let digest = runDigest, runs == nil, var stored = cache.crossFileResult(digest: digest) {
-                if !Diagnostic.isSorted(stored) { stored.sort(by: Diagnostic.outputOrder) }
-                run.crossFile = stored
+               let stored = cache.storedCrossFile(digest: digest, knownStrings: ruleIDs, pending: pendingCrossFile) {
+                // Stored in output order: merged as one run as it is read.
+                runs.add(sorted: stored)
+            } else if let cache = reusableCache, let digest = runDigest, runs == nil,
+                      let stored = cache.storedCrossFile(digest: digest, knownStrings: ruleIDs, pending: pendingCrossFile),
+                      stored.forEach({ run.crossFile.append($0) }) {
+                // Stored in output order.
             } else if let runs {
+                if leavingFactsInCache { fetchFactsLeftInCache() }
                 // Reported straight into the runs; with the cache, also written for it as they come.
                 let recorder = runDigest.flatMap { reusableCache?.crossFileRecorder(digest: $0, forwardingTo: runs) }
                 _ = finishCrossFile(consuming: &run.facts, into: recorder ?? runs)
                 // A reduce that lost facts it had spilled reported only part of its findings: not cached.
                 if let cache = reusableCache, let recorder, run.facts.readFailures.isEmpty { cache.keepCrossFile(recorder) }
             } else {
+                if leavingFactsInCache { fetchFactsLeftInCache() }
                 run.crossFile = finishCrossFile(consuming: &run.facts)
                 if !Diagnostic.isSorted(run.crossFile) { run.crossFile.sort(by: Diagnostic.outputOrder) }
                 if let cache = reusableCache, let digest = runDigest, run.facts.readFailures.isEmpty {
@@ -597,6 +623,19 @@ public final class Linter: Sendable {
         guard let runs else { return phases.indices.flatMap { finish($0, into: nil) } }
         // With a receiver, the phases may run on two threads (findings still arrive in rule order).
         return OrderedReduce.run(count: phases.count, concurrently: settings.jobs >= 2, into: runs) { finish($0, into: $1) }
+    }
+
+    /// The cross-file facts of an input the cache answered earlier in the run, as `reuse` gave
+    /// them; linted again if its entry no longer gives them (it cannot change during a run).
+    private func cachedFacts(of input: LintInput) -> (facts: [(rule: Int, fact: any Sendable)], cached: [(rule: Int, bytes: ArraySlice<UInt8>)]) {
+        let location = PathResolver.absolute(input.path, base: settings.baseDirectory)
+        if case .file = input, let cache = settings.cache,
+           let entry = cache.entry(for: location, displayPath: input.path, knownStrings: ruleIDs, decodingDiagnostics: false),
+           let outcome = reuse(entry, path: input.path, rules: rules(for: location)) {
+            return (outcome.facts, outcome.cachedFacts)
+        }
+        let outcome = process(input)
+        return (outcome.facts, outcome.cachedFacts)
     }
 
     /// Reads, lints, optionally fixes one input, and collects its cross-file facts.

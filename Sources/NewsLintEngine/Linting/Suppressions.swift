@@ -402,6 +402,10 @@ public struct CrossFileSuppressions: Sendable {
         if !outcome.suppressionsKnown { unread.insert(PathKey(outcome.path)) }
     }
 
+    /// True when every file was read (or its regions came from the cache) and none has a
+    /// directive: no cross-file finding can be suppressed, so none needs looking up.
+    package var suppressesNothing: Bool { tracking && unread.isEmpty && regionsByPath.isEmpty }
+
     /// The regions of `path` ([] when it has none); nil when the pass did not read it.
     package func regions(_ path: String) -> [Suppressions.Region]? {
         guard tracking, !unread.contains(PathKey(path)) else { return nil }

@@ -42,6 +42,72 @@ import Testing
         #expect(runs.all == input.filter { $0.rule != "slug-duplicate" }.sorted(by: Diagnostic.outputOrder))
     }
 
+    /// Diagnostics already in output order, handed over in batches (as a cache's stored result).
+    final class BatchSource: SortedDiagnosticSource {
+        let sorted: [Diagnostic]
+        let batchSize: Int
+        /// Fail after this many batches (nil: never).
+        let failAfter: Int?
+        var count: Int { sorted.count }
+
+        init(_ diagnostics: [Diagnostic], batchSize: Int, failAfter: Int? = nil) {
+            sorted = diagnostics.sorted(by: Diagnostic.outputOrder)
+            self.batchSize = batchSize
+            self.failAfter = failAfter
+        }
+
+        func batches() -> () -> SortedBatch {
+            var start = 0, served = 0
+            return { [sorted, batchSize, failAfter] in
+                if let failAfter, served == failAfter { return .failed }
+                guard start < sorted.count else { return .end }
+                let end = min(sorted.count, start + batchSize)
+                defer { start = end; served += 1 }
+                return .batch(Array(sorted[start..<end]))
+            }
+        }
+    }
+
+    /// A sorted source merges like a run added at its place: the whole list sorted (equal
+    /// findings in the order they were added), read twice, the filter applied to its batches.
+    @Test(arguments: [1, 97, 5_000])
+    func sortedSourceMergesAsARunInItsPlace(batchSize: Int) {
+        let before = Self.scrambled(700), stored = Self.scrambled(1_500), after = Self.scrambled(300)
+        let runs = DiagnosticRuns(runLength: 64, memoryBudget: 1 << 12)
+        runs.add(contentsOf: before)
+        runs.add(sorted: BatchSource(stored, batchSize: batchSize))
+        runs.add(contentsOf: after)
+        let expected = (before + stored + after).sorted(by: Diagnostic.outputOrder)
+        #expect(runs.all == expected)
+        #expect(runs.all == expected)
+        #expect(runs.count == expected.count)
+
+        let filtered = DiagnosticRuns(runLength: 64, memoryBudget: 1 << 12)
+        filtered.filter = { $0.filter { $0.rule != "slug-duplicate" } }
+        filtered.add(sorted: BatchSource(stored, batchSize: batchSize))
+        filtered.add(contentsOf: after)
+        #expect(filtered.all == (stored + after).filter { $0.rule != "slug-duplicate" }.sorted(by: Diagnostic.outputOrder))
+    }
+
+    /// A source that cannot be read on ends the stream as incomplete.
+    @Test func failingSourceIsReported() {
+        let runs = DiagnosticRuns()
+        runs.add(sorted: BatchSource(Self.scrambled(100), batchSize: 10, failAfter: 3))
+        var seen = 0
+        #expect(!runs.forEach { _ in seen += 1 })
+        #expect(seen == 30)
+    }
+
+    /// Merging two sorted lists is a stable sort of the two, the first's findings first among equals.
+    @Test func mergingTwoSortedListsIsAStableSort() {
+        for n in [0, 1, 5, 200] {
+            let first = Self.scrambled(n).sorted(by: Diagnostic.outputOrder)
+            let second = Self.scrambled(n * 2 + 1).sorted(by: Diagnostic.outputOrder)
+            #expect(OrderedMerge.merging(first, second) == (first + second).sorted(by: Diagnostic.outputOrder))
+            #expect(OrderedMerge.merging(second, first) == (second + first).sorted(by: Diagnostic.outputOrder))
+        }
+    }
+
     @Test func orderedMergeInterleavesSpillAndRunsByPath() {
         let perFile = Self.scrambled(300).sorted(by: Diagnostic.outputOrder)
         let spill = DiagnosticSpill(threshold: 64)

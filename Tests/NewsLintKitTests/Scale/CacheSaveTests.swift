@@ -12,6 +12,21 @@ import Testing
                    facts: (0..<facts).map { (rule: "rule-\($0)", data: Array(repeating: UInt8($0 & 0xFF), count: 4096)[...]) })
     }
 
+    /// Every entry of a saved cache is found by its path, whatever its place in the index (the
+    /// lookup starts from where the path's hash should be), and paths never saved are not.
+    @Test(arguments: [1, 2, 3, 17, 2_500])
+    func everySavedEntryIsFoundByItsPath(count: Int) throws {
+        let dir = TemporaryDirectory()
+        let cacheDir = dir.path + "/cache"
+        let cache = try #require(LintCache.open(directory: cacheDir, key: 5))
+        for i in 0..<count { cache.record(Self.entry("/corpus/\(i % 13)/新闻-\(i).md", size: i)) }
+        try cache.save()
+        let reopened = try #require(LintCache.open(directory: cacheDir, key: 5))
+        #expect(reopened.loadedCount == count)
+        for i in 0..<count { #expect(reopened.entry(for: "/corpus/\(i % 13)/新闻-\(i).md")?.byteCount == i) }
+        for i in count..<(count + 200) { #expect(reopened.entry(for: "/corpus/\(i % 13)/新闻-\(i).md") == nil) }
+    }
+
     static func files(in directory: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
     }

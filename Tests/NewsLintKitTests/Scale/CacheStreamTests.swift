@@ -159,8 +159,53 @@ import Glibc
         }
     }
 
-    /// A result larger than one chunk is written chunk by chunk and replayed in the order it was
-    /// reported; a damaged middle chunk makes the whole result unusable (nothing is replayed).
+    /// A warm run leaves the facts of the files the cache answered in the cache while the stored
+    /// cross-file result may still answer the reduce. When it does not (a file edited at the end or
+    /// at the start, a file gone, a file added), they are fetched in input order and the run
+    /// prints what an uncached run prints, through the array and the streamed reduce alike.
+    @Test(arguments: ["last edited", "first edited", "one removed", "one added", "unchanged"])
+    func factsLeftInTheCacheAreFetchedWhenTheStoredResultDoesNotAnswer(change: String) throws {
+        let setup = try Setup()
+        // In path order, as the commands give them (the merge streams path by path).
+        let sorted = setup.inputs.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        let cold = try #require(LintCache.open(directory: setup.cacheDir, key: 21))
+        _ = try Linter.forTest(root: setup.dir.path, catalog: setup.catalog, cache: cold).lint(sorted)
+        try cold.save()
+        var inputs = sorted
+        switch change {
+        case "last edited", "first edited":
+            let path = change == "last edited" ? setup.paths[setup.paths.count - 1] : setup.paths[0]
+            setup.dir.write(path, "---\ntitle: 改\ndate: 2023-01-11\nslug: s1\n---\n市政府召开新闻发布会。\n")
+        case "one removed":
+            inputs.remove(at: 30)
+        case "one added":
+            setup.dir.write("news/9/extra.md", "---\ntitle: 新\ndate: 2023-01-11\nslug: s2\n---\n记者从教育局获悉。\n")
+            inputs.append(.file("news/9/extra.md"))
+        default:
+            break
+        }
+        inputs.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        let reference = try Linter.forTest(root: setup.dir.path, catalog: setup.catalog).lint(inputs).diagnostics
+        #expect(reference.contains { $0.rule == TestDuplicateSlugRule.id })
+        for streamed in [false, true] {
+            let cache = try #require(LintCache.open(directory: setup.cacheDir, key: 21))
+            #expect(FileManager.default.fileExists(atPath: cache.crossFileResultFile))
+            let linter = try Linter.forTest(root: setup.dir.path, catalog: setup.catalog, cache: cache)
+            var result: [Diagnostic] = []
+            if streamed {
+                let run = LintRun(linter: linter, request: LintRequest(inputs: inputs))
+                #expect(run.merge { group, _ in result += group })
+            } else {
+                result = linter.lint(inputs).diagnostics
+            }
+            #expect(result == reference, "\(change), streamed: \(streamed)")
+            #expect(cache.hits >= setup.paths.count - 1)
+        }
+    }
+
+    /// A result larger than one chunk is written chunk by chunk and replayed in output order
+    /// (equal findings in the order they were reported); a damaged middle chunk makes the whole
+    /// result unusable (nothing is replayed).
     @Test func resultOfManyChunksRoundTripsAndFailsWhole() throws {
         let dir = TemporaryDirectory()
         let cacheDir = dir.path + "/cache"
@@ -177,7 +222,7 @@ import Glibc
         #expect(!CacheSaveTests.files(in: cacheDir).contains { $0.contains("fresh") || $0.contains(".tmp-") })
 
         let reader = try #require(LintCache.open(directory: cacheDir, key: 4))
-        #expect(reader.crossFileResult(digest: 99) == findings)
+        #expect(reader.crossFileResult(digest: 99) == findings.sorted(by: Diagnostic.outputOrder))
         #expect(reader.crossFileResult(digest: 98) == nil)
         #expect(try #require(LintCache.open(directory: cacheDir, key: 5)).crossFileResult(digest: 99) == nil)
         var middle = bytes
