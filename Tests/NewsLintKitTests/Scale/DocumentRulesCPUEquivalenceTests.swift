@@ -72,6 +72,25 @@ import Testing
         }
     }
 
+    @Test func textSkipTokenizesAsTheByteLoop() {
+        var rng = SeededRandom(seed: 16_094)
+        let pieces = ["<p>", "</p>", "<a href=\"x?a=1&b=2\">", "</a>", "&amp;", "&#20013;", "&", "<", "a < b", "<3", "<中文>", "新聞報道，",
+                      "abcdefgh", "12345678", "<!-- c -->", "<!--", "<script>x<y</script>", "<style>", "<!DOCTYPE html>", "<br/>", "\n", " ",
+                      "<?x?>", "</>", "<title>a&b</title>", "<textarea><b></textarea>"]
+        for n in 0..<6_000 {
+            let bytes = Array(Self.randomString(pieces, maxPieces: 30, &rng).utf8)
+            let start = n % 4 == 0 ? min(bytes.count, Int.random(in: 0...8, using: &rng)) : 0
+            let fast = HTMLView(bytes: bytes, range: start..<bytes.count)
+            let plain = HTMLView(bytes: bytes, range: start..<bytes.count, skipsText: false)
+            let same = fast.tokens.count == plain.tokens.count
+                && zip(fast.tokens, plain.tokens).allSatisfy { $0.kind == $1.kind && $0.range == $1.range && $0.name == $1.name
+                    && $0.selfClosing == $1.selfClosing && $0.attributeIndices == $1.attributeIndices }
+                && fast.attributes == plain.attributes
+                && fast.endsInsideMarkup == plain.endsInsideMarkup && fast.inCode == plain.inCode
+            #expect(same, "\(String(decoding: bytes, as: UTF8.self))")
+        }
+    }
+
     @Test func codeDepthMatchesComparingEveryTag() {
         var rng = SeededRandom(seed: 16_093)
         let pieces = ["<pre>", "</pre>", "<CODE>", "</code>", "<kbd/>", "<samp x=1>", "</Samp>", "<codes>", "<co>", "<p>", "</p>", "<prex>",
