@@ -25,8 +25,24 @@ public struct AhoCorasick: Sendable {
     public let lengths: [Int]
     /// The longest literal's length: how far back the second lane of `scan` starts (see there).
     private let longest: Int
+    /// A 65,536-bit set of hashes: of three-byte keys (`keyHash`), the key at each offset below
+    /// `stride` of every literal, and of every literal's first `prefixWidth` bytes (`prefixHash`);
+    /// empty when the filter is off (some literal shorter than `keyWidth`). See `scanFiltered`.
+    private let keyFilter: [UInt64]
+    /// Bytes of a literal's prefix in the filter: the shortest literal's length, at most 8.
+    private let prefixWidth: Int
+    /// Distance between the positions `scanFiltered` tests: the shortest literal's length minus
+    /// `keyWidth - 1` (every occurrence then holds a whole key at one of its first `stride` offsets),
+    /// at most `maxStride`.
+    package let stride: Int
+    /// Bytes of a filter key.
+    package static let keyWidth = 3
+    /// More offsets per literal make the filter pass more text (the built-in packs' shortest
+    /// literals are six bytes: four).
+    package static let maxStride = 4
 
-    public init(_ literals: [[UInt8]]) {
+    /// `usesStartFilter: false` keeps the plain walk (tests compare the two).
+    public init(_ literals: [[UInt8]], usesStartFilter: Bool = true) {
         var column = [Int32](repeating: 0, count: 256)
         var width = 1
         var capacity = 1
@@ -99,6 +115,45 @@ public struct AhoCorasick: Sendable {
         outputs = out
         lengths = literals.map(\.count)
         longest = lengths.max() ?? 0
+        let keyWidth = Self.keyWidth
+        let shortest = lengths.min() ?? 0
+        if usesStartFilter, shortest >= keyWidth {
+            let stride = min(shortest - (keyWidth - 1), Self.maxStride)
+            var filter = [UInt64](repeating: 0, count: 1 << 10)
+            for lit in literals {
+                for k in 0..<stride {
+                    let h = Self.keyHash(UInt32(lit[k]) | UInt32(lit[k + 1]) << 8 | UInt32(lit[k + 2]) << 16)
+                    filter[Int(h >> 6)] |= 1 << UInt64(h & 63)
+                }
+            }
+            let prefixWidth = min(shortest, 8)
+            for lit in literals {
+                let h = Self.prefixHash(lit.prefix(prefixWidth).reversed().reduce(0) { $0 << 8 | UInt64($1) })
+                filter[Int(h >> 6)] |= 1 << UInt64(h & 63)
+            }
+            keyFilter = filter
+            self.stride = stride
+            self.prefixWidth = prefixWidth
+        } else {
+            keyFilter = []
+            stride = 1
+            prefixWidth = 0
+        }
+    }
+
+    /// Whether `scan` tests positions with the key filter (every literal is long enough).
+    package var usesStartFilter: Bool { !keyFilter.isEmpty }
+
+    /// The filter's 16-bit hash of a key (`b0 | b1 << 8 | b2 << 16`): Fibonacci hashing.
+    @inline(__always)
+    private static func keyHash(_ key: UInt32) -> UInt32 {
+        (key &* 0x9E37_79B1) >> 16
+    }
+
+    /// The filter's 16-bit hash of a prefix (its bytes from the low byte up, at most eight).
+    @inline(__always)
+    private static func prefixHash(_ prefix: UInt64) -> UInt64 {
+        (prefix &* 0x9E37_79B9_7F4A_7C15) >> 48
     }
 
     /// Ranges shorter than this are scanned in one lane.
@@ -115,6 +170,10 @@ public struct AhoCorasick: Sendable {
     /// it starts or later) and keeps only what ends after the middle, reported after the first
     /// lane's. Same matches, same order as one walk.
     public func scan(_ bytes: [UInt8], _ range: Range<Int>, _ found: (Int, Int, Int) -> Void) {
+        if !keyFilter.isEmpty {
+            scanFiltered(bytes, range, found)
+            return
+        }
         guard range.count >= Self.twoLaneMinimum, longest > 0, longest < range.count / 4 else {
             scanOneLane(bytes, range, found)
             return
@@ -151,6 +210,71 @@ public struct AhoCorasick: Sendable {
             }
         }
         for hit in later { found(Int(hit.id), hit.end - lengths[Int(hit.id)], hit.end) }
+    }
+
+    /// `scanOneLane` on the bytes around filter hits only.
+    ///
+    /// Every literal holds a whole key at each offset below `stride`, so an occurrence starting at
+    /// `t` holds one at every position `t ..< t + stride`: a position `p` whose key hashes outside
+    /// the filter starts no occurrence in `p - stride + 1 ... p`, and one test clears `stride`
+    /// starts (in news text about one test in twenty-five passes with the built-in packs: mostly
+    /// a literal's first character, 本 or 文). Where a test passes, each of those starts is tested
+    /// for a literal's first `prefixWidth` bytes (two characters; one start in a thousand passes).
+    /// The automaton walks from the root at the first start that passes, past `p`, until it is back
+    /// at the root: a walk from the root finds every occurrence starting where it starts or later,
+    /// and at the root no occurrence that started earlier is still open (all of them ended, and
+    /// were reported, before it). Same matches, same order (by end), as one walk of every byte.
+    package func scanFiltered(_ bytes: [UInt8], _ range: Range<Int>, _ found: (Int, Int, Int) -> Void) {
+        let keyWidth = Self.keyWidth, stride = self.stride, prefixWidth = self.prefixWidth
+        let prefixMask: UInt64 = prefixWidth == 8 ? ~0 : (1 << UInt64(8 * prefixWidth)) &- 1
+        bytes.withUnsafeBufferPointer { buf in
+            delta.withUnsafeBufferPointer { d in
+                column.withUnsafeBufferPointer { column in
+                    keyFilter.withUnsafeBufferPointer { filter in
+                        /// Whether the filter holds the hash of the `prefixWidth` bytes at `t`.
+                        func mayStartLiteral(at t: Int) -> Bool {
+                            guard t &+ prefixWidth <= range.upperBound else { return false }
+                            var prefix: UInt64 = 0
+                            if t &+ 8 <= buf.count {
+                                prefix = UnsafeRawBufferPointer(buf).loadUnaligned(fromByteOffset: t, as: UInt64.self).littleEndian & prefixMask
+                            } else {
+                                for k in (0..<prefixWidth).reversed() { prefix = prefix << 8 | UInt64(buf[t &+ k]) }
+                            }
+                            let h = Self.prefixHash(prefix)
+                            return filter[Int(h >> 6)] & (1 << (h & 63)) != 0
+                        }
+                        // Every occurrence starting before `cleared` has been reported.
+                        var cleared = range.lowerBound
+                        while true {
+                            // The next position to test: it clears `cleared ..< cleared + stride`.
+                            var p = cleared &+ (stride &- 1)
+                            var start = 0
+                            while true {
+                                // A key past the end: the starts left are too close to the end for any literal.
+                                if p &+ keyWidth > range.upperBound { return }
+                                let h = Self.keyHash(UInt32(buf[p]) | UInt32(buf[p &+ 1]) << 8 | UInt32(buf[p &+ 2]) << 16)
+                                if filter[Int(h >> 6)] & (1 << UInt64(h & 63)) != 0 {
+                                    start = p &- (stride &- 1)
+                                    while start <= p, !mayStartLiteral(at: start) { start &+= 1 }
+                                    if start <= p { break }
+                                }
+                                p &+= stride
+                            }
+                            // Walk from that start until back at the root, past p.
+                            var i = start
+                            var row = 0
+                            repeat {
+                                let next = Int(d[row &+ Int(column[Int(buf[i])])])
+                                row = next &>> 1
+                                i &+= 1
+                                if next & 1 != 0 { report(row, end: i, found) }
+                            } while (row != 0 || i <= p) && i < range.upperBound
+                            cleared = i
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @inline(__always)

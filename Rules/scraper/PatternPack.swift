@@ -305,7 +305,8 @@ public struct PatternMatcher: Sendable {
     /// Residual words a prefix/contains line may carry and still count as wholly boilerplate.
     public let maxResidual: Int
 
-    public init(patterns: [PatternSpec], maxResidual: Int = 24) {
+    /// `usesStartFilter: false`: the automaton walks every byte (the reference in tests).
+    public init(patterns: [PatternSpec], maxResidual: Int = 24, usesStartFilter: Bool = true) {
         self.patterns = patterns
         var literals: [[UInt8]] = []
         var owner: [Int] = []
@@ -313,7 +314,7 @@ public struct PatternMatcher: Sendable {
             for l in p.literals { literals.append(l); owner.append(i) }
         }
         literalPattern = owner
-        automaton = AhoCorasick(literals)
+        automaton = AhoCorasick(literals, usesStartFilter: usesStartFilter)
         needsBody = patterns.contains { $0.zone == .anywhere }
         var keys: [String] = []
         for p in patterns { if case let .frontMatter(k) = p.zone, !keys.contains(k) { keys.append(k) } }
@@ -570,6 +571,24 @@ package enum TextScan {
         var n = 0
         for i in range where b[i] & 0xC0 != 0x80 { n += 1 }
         return n
+    }
+
+    /// `scalarCount(b, range) >= minimum`, counting only until the answer is known (a long line
+    /// answers after its first few characters, not its last byte).
+    package static func hasScalars(_ b: [UInt8], _ range: Range<Int>, atLeast minimum: Int) -> Bool {
+        guard minimum > 0 else { return true }
+        return b.withUnsafeBufferPointer { buf in
+            var n = 0
+            var i = range.lowerBound
+            while i < range.upperBound {
+                if buf[i] & 0xC0 != 0x80 {
+                    n &+= 1
+                    if n >= minimum { return true }
+                }
+                i &+= 1
+            }
+            return false
+        }
     }
 
     /// Whether the text in `range` ends a sentence (ignoring trailing spaces and closing quotes/brackets).

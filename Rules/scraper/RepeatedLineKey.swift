@@ -166,6 +166,13 @@ package enum RepeatedLineKey {
     /// sentence, not residue. Written into `out` (cleared first) to reuse one buffer per file.
     package static func normalise(_ b: [UInt8], _ range: Range<Int>, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
+        normalise(b, range, appendingTo: &out)
+    }
+
+    /// `normalise(_:_:into:)` appended to `out` after the keys already in it (one buffer holds the
+    /// keys of a whole file, hashed together by `fnv1a64(_:_:)`).
+    package static func normalise(_ b: [UInt8], _ range: Range<Int>, appendingTo out: inout [UInt8]) {
+        let keyStart = out.count
         let keepDigits = TextScan.endsSentence(b, textEnd(b, range))
         var i = range.lowerBound
         let end = range.upperBound
@@ -182,7 +189,7 @@ package enum RepeatedLineKey {
             }
             let space = TextScan.spaceLength(b, i, end)
             if space > 0 {
-                if out.last != 0x20 { out.append(0x20) }
+                if out.count == keyStart || out[out.count - 1] != 0x20 { out.append(0x20) }
                 i += space
                 inDigits = false
                 continue
@@ -205,6 +212,61 @@ package enum RepeatedLineKey {
             out.append(c)
             i += 1
         }
+    }
+
+    /// `StableHash.fnv1a64(keys[r])` of each range, in order. FNV-1a is a chain of dependent
+    /// multiplies (one per byte, each waiting for the one before), so one key is hashed at the
+    /// multiply's latency; four keys are hashed side by side here, each lane taking the next
+    /// key when its own ends. Same hashes, a quarter of the wait.
+    package static func fnv1a64(_ keys: [UInt8], _ ranges: [Range<Int>]) -> [UInt64] {
+        let basis: UInt64 = 0xcbf2_9ce4_8422_2325, prime: UInt64 = 0x0000_0100_0000_01B3
+        var hashes = [UInt64](repeating: basis, count: ranges.count)
+        guard !ranges.isEmpty else { return hashes }
+        keys.withUnsafeBufferPointer { k in
+            hashes.withUnsafeMutableBufferPointer { out in
+                var next = 0
+                /// The next non-empty key: (start, end, index); an empty key keeps the basis.
+                /// No key left: an idle lane (index -1) over nothing.
+                func take() -> (Int, Int, Int) {
+                    while next < ranges.count {
+                        let r = ranges[next]
+                        next += 1
+                        if !r.isEmpty { return (r.lowerBound, r.upperBound, next - 1) }
+                    }
+                    return (0, 0, -1)
+                }
+                var (p0, e0, s0) = take(), (p1, e1, s1) = take(), (p2, e2, s2) = take(), (p3, e3, s3) = take()
+                var h0 = basis, h1 = basis, h2 = basis, h3 = basis
+                while true {
+                    // Steps every lane can take: the shortest rest of a busy lane. An idle lane
+                    // reads from offset 0 (in bounds: no more than a busy lane's rest) and its
+                    // hash is never stored.
+                    var steps = Int.max
+                    if s0 >= 0 { steps = min(steps, e0 - p0) }
+                    if s1 >= 0 { steps = min(steps, e1 - p1) }
+                    if s2 >= 0 { steps = min(steps, e2 - p2) }
+                    if s3 >= 0 { steps = min(steps, e3 - p3) }
+                    if steps == .max { return }
+                    for j in 0..<steps {
+                        h0 = (h0 ^ UInt64(k[p0 &+ j])) &* prime
+                        h1 = (h1 ^ UInt64(k[p1 &+ j])) &* prime
+                        h2 = (h2 ^ UInt64(k[p2 &+ j])) &* prime
+                        h3 = (h3 ^ UInt64(k[p3 &+ j])) &* prime
+                    }
+                    p0 &+= steps; p1 &+= steps; p2 &+= steps; p3 &+= steps
+                    if s0 >= 0 && p0 == e0 { out[s0] = h0; h0 = basis; (p0, e0, s0) = take() }
+                    if s1 >= 0 && p1 == e1 { out[s1] = h1; h1 = basis; (p1, e1, s1) = take() }
+                    if s2 >= 0 && p2 == e2 { out[s2] = h2; h2 = basis; (p2, e2, s2) = take() }
+                    if s3 >= 0 && p3 == e3 { out[s3] = h3; h3 = basis; (p3, e3, s3) = take() }
+                    // Idle lanes stay at offset 0.
+                    if s0 < 0 { p0 = 0 }
+                    if s1 < 0 { p1 = 0 }
+                    if s2 < 0 { p2 = 0 }
+                    if s3 < 0 { p3 = 0 }
+                }
+            }
+        }
+        return hashes
     }
 
     /// Bytes `isPlain` looks at more closely (every other byte is plain): tab, space, `/`, digits,

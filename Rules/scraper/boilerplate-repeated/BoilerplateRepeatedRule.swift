@@ -129,7 +129,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         if hi - lo >= 4, b[lo] == UInt8(ascii: "<"), b[lo + 1] | 0x20 == UInt8(ascii: "h"), (0x32...0x36).contains(b[lo + 2]),
            b[lo + 3] == UInt8(ascii: ">") || b[lo + 3] == 0x20 { return nil }
         // Words inside HTML tags and entities are markup (`<div id="zoomattribute">`), not text.
-        guard hi > lo, TextScan.scalarCount(b, lo..<hi) >= minLength else { return nil }
+        guard hi > lo, TextScan.hasScalars(b, lo..<hi, atLeast: minLength) else { return nil }
         var words = TextScan.residualWords(b, lo..<hi, excluding: RepeatedLineKey.markup(b, lo..<hi), limit: minWords)
         // The numbers of a line count as one word: `更新於 2024-11-01 10:00` is a label and its
         // value, while a lone date or time still has no word.
@@ -170,23 +170,31 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         var seen = LineHashSet()
         var fact = Fact(group: group, hashes: [], lines: [])
         guard let body = document.bodyLines else { return fact }
-        var key: [UInt8] = []
+        // The keys of all qualifying units go into one buffer and are hashed together
+        // (`RepeatedLineKey.fnv1a64(_:_:)`, four at a time), then taken in line order.
+        var keys: [UInt8] = []
+        var spans: [Range<Int>] = []
+        var lines: [Int] = []
         if document.isHTMLFile {
             // A scraped page often holds a whole article on one line: the unit is a block's text.
             for block in document.html.textBlocks(document.bytes, blocks: document.htmlBlockRanges) where !block.heading && !Self.isDateOnly(block.text) {
                 let n = document.line(ofByte: block.start)
                 guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(block.text, 0..<block.text.count) else { continue }
-                RepeatedLineKey.normalise(block.text, r, into: &key)
-                let h = StableHash.fnv1a64(key[...])
-                if seen.insert(h), !fact.append(hash: h, line: n) { break }
+                let start = keys.count
+                RepeatedLineKey.normalise(block.text, r, appendingTo: &keys)
+                spans.append(start..<keys.count)
+                lines.append(n)
             }
-            if fact.packed.capacity > fact.packed.count { fact.packed = Array(fact.packed[...]) }
-            return fact
+        } else {
+            for n in body where !environment.linesReportedByPacks.contains(n) {
+                guard let r = qualifyingRange(document, n) else { continue }
+                let start = keys.count
+                RepeatedLineKey.normalise(document.bytes, r, appendingTo: &keys)
+                spans.append(start..<keys.count)
+                lines.append(n)
+            }
         }
-        for n in body where !environment.linesReportedByPacks.contains(n) {
-            guard let r = qualifyingRange(document, n) else { continue }
-            RepeatedLineKey.normalise(document.bytes, r, into: &key)
-            let h = StableHash.fnv1a64(key[...])
+        for (h, n) in zip(RepeatedLineKey.fnv1a64(keys, spans), lines) {
             if seen.insert(h), !fact.append(hash: h, line: n) { break }
         }
         // Appending left growth slack; the fact lives until the reduce phase, so keep only what is used.

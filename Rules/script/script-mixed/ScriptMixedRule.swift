@@ -17,6 +17,8 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// Reads prose: on HTML files its findings and fixes stay in visible text.
     public static let readsProse = true
     package let options: Options
+    /// False: every unit sent to `checkLine` counts its clauses' characters (tests compare the two).
+    package var skipsCleanClauses = true
     /// Read when a document is checked, not when the rule is built: the tables are still being
     /// built on the other core then (`RuleRegistry.prepareTablesInBackground`), and waiting for them
     /// in `init` kept the rest of the rule set and the first files from overlapping with them.
@@ -95,7 +97,8 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 for unit in runs { collectRomanizedNames(unit.run.cps, tables: tables, into: &found) }
                 names = found
             }
-            checkLine(run, skip, tables: tables, dominant: dominant, preferred: preferred, names: names ?? [], into: &sink)
+            checkLine(run, skip, tables: tables, dominant: dominant, preferred: preferred, names: names ?? [],
+                      hasStrictMinority: !skipsCleanClauses || strictMinority > 0, into: &sink)
         }
     }
 
@@ -183,8 +186,11 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         }
     }
 
+    /// `hasStrictMinority: false`: the unit counted no minority character the dominant script's
+    /// standard does not also write (`count`), so no clause has one (`m` is 0 in every clause) and a
+    /// clause without a word-level leftover is passed over before its characters are counted.
     private func checkLine(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, dominant: ScriptTables.Class, preferred: [UInt32: UInt32],
-                           names: Set<[UInt32]> = [], into sink: inout DiagnosticSink) {
+                           names: Set<[UInt32]> = [], hasStrictMinority: Bool = true, into sink: inout DiagnosticSink) {
         let c = run.cps
         let n = c.count
         let minority: ScriptTables.Class = dominant == .traditionalOnly ? .simplifiedOnly : .traditionalOnly
@@ -212,12 +218,13 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         var quotations: [Range<Int>] = []
         var queue = units[...]
         while let unit = queue.popFirst() {
+            let hits = dominant == .traditionalOnly ? phraseHits(c, unit.range, skip, tables: tables) : []
+            if !hasStrictMinority && hits.isEmpty { continue }
             var d = 0, m = 0
             for k in unit.range where !skip[k] && c[k] >= 0x3400 {
                 let cls = tables.scriptClass(c[k])
                 if cls == dominant { d += 1 } else if cls == minority && !tables.isAllowed(c[k], in: dominant) { m += 1 }
             }
-            let hits = dominant == .traditionalOnly ? phraseHits(c, unit.range, skip, tables: tables) : []
             let mm = m + hits.count
             guard mm > 0 else { continue }
             // Japanese beside the clause (日韓、安全保障で…): shinjitai and kanji are no leftovers.

@@ -146,28 +146,30 @@ package struct ScalarDecode: Sendable {
         }
     }
 
-    /// Bytes that are not UTF-8 continuation bytes (`10xxxxxx`), counted eight at a time: each
-    /// byte's flag is added into its own byte of a word for up to 255 words, and the eight counts
-    /// summed once per block (the build targets x86-64 without POPCNT, where `nonzeroBitCount`
-    /// per word is a dozen instructions).
+    /// Bytes that are not UTF-8 continuation bytes (`10xxxxxx`), counted eight at a time: each byte
+    /// lane of a word adds its own count (one bit per word), and the lanes are summed once per 255
+    /// words. (`nonzeroBitCount` per word compiled to a dozen instructions: the baseline x86-64
+    /// target has no `popcnt`.)
     package static func nonContinuationCount(_ bytes: [UInt8]) -> Int {
         bytes.withUnsafeBytes { raw in
             let n = raw.count
             var continuation = 0
             var i = 0
+            let lowBytes: UInt64 = 0x00FF_00FF_00FF_00FF
             while i + 8 <= n {
+                // Up to 255 words, so no lane passes 255.
                 var lanes: UInt64 = 0
                 var words = 0
-                while i + 8 <= n && words < 255 {
+                while words < 255 && i + 8 <= n {
                     let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    // Bit 7 set and bit 6 clear in the same byte, moved to the byte's bit 0.
+                    // Bit 7 set and bit 6 clear in the same byte, moved to the lane's bit 0.
                     lanes &+= (x & ~(x << 1) & 0x8080_8080_8080_8080) >> 7
                     i &+= 8
                     words &+= 1
                 }
-                // Eight byte counts (each at most 255) to four 16-bit sums, then their total.
-                let pairs = (lanes & 0x00FF_00FF_00FF_00FF) &+ ((lanes >> 8) & 0x00FF_00FF_00FF_00FF)
-                continuation &+= Int(truncatingIfNeeded: (pairs &* 0x0001_0001_0001_0001) >> 48)
+                // Eight lanes to four 16-bit ones (each at most 510), summed by a multiply into the top 16 bits.
+                let pairs = (lanes & lowBytes) &+ ((lanes >> 8) & lowBytes)
+                continuation &+= Int((pairs &* 0x0001_0001_0001_0001) >> 48)
             }
             while i < n {
                 if raw[i] & 0xC0 == 0x80 { continuation &+= 1 }

@@ -275,12 +275,13 @@ public final class LintCache: @unchecked Sendable {
     }
 
     /// The entry framed at `offset` (checksum, then body), copied out of the file, when its
-    /// framing stays within the entries and its checksum verifies.
-    private func sealedEntry(at offset: Int, in image: CacheFileImage) -> [UInt8]? {
+    /// framing stays within the entries and (`verifying`) its checksum verifies.
+    private func sealedEntry(at offset: Int, in image: CacheFileImage, verifying: Bool = true) -> [UInt8]? {
         guard offset >= LintCache.headerSize, offset < indexStart,
               let (length, start) = image.varint(at: offset, end: indexStart),
               length > 8, length <= UInt64(indexStart - start) else { return nil }
         let sealed = image.copy(start..<(start + Int(length)))
+        guard verifying else { return sealed }
         let ok = sealed.withUnsafeBytes { all -> Bool in
             let stored = UInt64(littleEndian: all.loadUnaligned(as: UInt64.self))
             return stored == LintCache.checksum(UnsafeRawBufferPointer(rebasing: all[8...]), key: key, macKey: macKey)
@@ -297,13 +298,30 @@ public final class LintCache: @unchecked Sendable {
         guard let image else { return nil }
         // A later entry for a path wins (a file the save wrote twice).
         for i in records(for: LintCache.pathHash(location), in: image).reversed() {
-            guard let sealed = sealedEntry(at: indexRecord(i, in: image).offset, in: image) else { continue }
-            if let entry = CacheEntry.decode(sealed, range: 8..<sealed.count, location: location, displayPath: displayPath, knownStrings: knownStrings,
+            let offset = indexRecord(i, in: image).offset
+            guard let sealed = sealedEntry(at: offset, in: image) else { continue }
+            if var entry = CacheEntry.decode(sealed, range: 8..<sealed.count, location: location, displayPath: displayPath, knownStrings: knownStrings,
                                              decodingDiagnostics: decodingDiagnostics) {
+                entry.imageOffset = offset
                 return entry
             }
         }
         return nil
+    }
+
+    /// The entry this run already used at `offset` of the cache file (`CacheEntry.imageOffset`),
+    /// read again without its index lookup or checksum (verified when it was used; the mapped
+    /// file does not change during the run); nil when it no longer decodes for `location`.
+    package func entry(atImageOffset offset: Int, location: String, knownStrings: KnownStrings = KnownStrings()) -> CacheEntry? {
+        guard let image, let sealed = sealedEntry(at: offset, in: image, verifying: false) else { return nil }
+        return CacheEntry.decode(sealed, range: 8..<sealed.count, location: location, knownStrings: knownStrings, decodingDiagnostics: false)
+    }
+
+    /// The pass is over: neither its entries' pages nor what its workers freed are needed any more
+    /// (called before the reduce or the output, which need the memory).
+    package func releaseEntryPages() {
+        image?.releasePages()
+        releaseFreedMemory()
     }
 
     package static func pathHash(_ path: String) -> UInt64 {
@@ -324,23 +342,8 @@ public final class LintCache: @unchecked Sendable {
     /// such result or it does not verify. `pending`: the verification started earlier in the run.
     package func storedCrossFile(digest: UInt64, knownStrings: KnownStrings = KnownStrings(),
                                  pending: PendingCrossFileResult? = nil) -> StoredCrossFileResult? {
-        // The pass is over: neither its entries' pages nor what its workers freed are needed any more.
-        image?.releasePages()
-        releaseFreedMemory()
         if let pending { return pending.result(digest: digest, knownStrings: knownStrings) }
         return CrossFileResultFile.open(crossFileResultFile, key: key, digest: digest, macKey: macKey, knownStrings: knownStrings)
-    }
-
-    /// Passes the stored cross-file findings to `emit` in output order; false (nothing emitted)
-    /// when there is no result for `digest` or it does not verify.
-    package func replayCrossFile(digest: UInt64, knownStrings: KnownStrings = KnownStrings(), emit: (Diagnostic) -> Void) -> Bool {
-        storedCrossFile(digest: digest, knownStrings: knownStrings)?.forEach(emit) ?? false
-    }
-
-    /// The stored cross-file findings as an array (for callers that want one); nil when there are none.
-    package func crossFileResult(digest: UInt64) -> [Diagnostic]? {
-        var out: [Diagnostic] = []
-        return replayCrossFile(digest: digest) { out.append($0) } ? out : nil
     }
 
     /// A receiver that forwards the reduce's findings to `next` and keeps them for the cache;
@@ -639,6 +642,8 @@ package struct CacheEntry: Sendable {
     /// (`regionsKnown`): a hit then need not read the file to apply them.
     package var crossFileRegions: [Suppressions.Region]?
     package var regionsKnown = false
+    /// Where this entry was found in the cache file the run opened (nil: not read from it).
+    package var imageOffset: Int?
 
     package init(location: String, stamp: FileStamp, settled: Bool, contentHash: UInt64, byteCount: Int, diagnostics: [Diagnostic],
                  facts: [(rule: String, data: ArraySlice<UInt8>)], dependencies: [(path: String, stamp: FileStamp?)] = [],

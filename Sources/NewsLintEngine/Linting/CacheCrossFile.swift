@@ -73,6 +73,14 @@ package enum CrossFileResultFile {
         return StoredCrossFileResult(fd: file.fd, size: file.size, count: found.count, knownStrings: knownStrings)
     }
 
+    /// The digest in the header `reader` reads when the file is a result for `key`; nil otherwise.
+    fileprivate static func header(_ reader: inout ChunkReader, key: UInt64) -> UInt64? {
+        guard let head = reader.read(headerSize), head.starts(with: magic) else { return nil }
+        var h = ByteReader(head, range: magic.count..<headerSize)
+        guard h.u64() == key else { return nil }
+        return h.u64()
+    }
+
     /// A descriptor and the size of the regular file at `path`; nil when there is none.
     fileprivate static func openFile(_ path: String) -> (fd: Int32, size: off_t)? {
         // O_NONBLOCK: a FIFO at the path must not hang the run; only a regular file is read.
@@ -86,14 +94,13 @@ package enum CrossFileResultFile {
     /// The digest the file `reader` reads was written for and its number of findings, when it
     /// verifies under that digest (see `open`); nil otherwise. (The findings are decoded once, as
     /// they are merged: decoding them here too was a third of a warm run over a corpus of copies.)
-    fileprivate static func verify(_ reader: inout ChunkReader, key: UInt64, macKey: (UInt64, UInt64)) -> (digest: UInt64, count: Int)? {
-        guard let head = reader.read(headerSize), head.starts(with: magic) else { return nil }
-        var h = ByteReader(head, range: magic.count..<headerSize)
-        guard h.u64() == key, let digest = h.u64() else { return nil }
+    fileprivate static func verify(_ reader: inout ChunkReader, key: UInt64, macKey: (UInt64, UInt64),
+                                   stop: () -> Bool = { false }) -> (digest: UInt64, count: Int)? {
+        guard let digest = header(&reader, key: key) else { return nil }
         var chunks: UInt64 = 0
         var count = 0
         while true {
-            guard let next = reader.nextChunk() else { return nil }
+            guard !stop(), let next = reader.nextChunk() else { return nil }
             guard case let .chunk(stored, chunk) = next else { break }
             let sum = chunk.withUnsafeBytes { checksum($0, chunk: chunks, key: key, digest: digest, macKey: macKey) }
             guard stored == sum, let n = frame(chunk) else { return nil }
@@ -171,26 +178,41 @@ package enum CrossFileResultFile {
 
 /// A stored result verified on a thread of its own while the pass runs (reading and checking 50 MB
 /// at the end of a warm run kept both cores waiting); the run's digest, known only once every file
-/// is delivered, then decides whether it answers.
+/// is delivered, then decides whether it answers. A result for other facts (its header says which)
+/// is not waited for: its verification stops.
 package final class PendingCrossFileResult: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let file: (fd: Int32, size: off_t)
+    /// The digest of the facts the stored result was computed from.
+    private let storedDigest: UInt64
+    private let stopped = Locked(false)
     /// Written by the verifying thread before `done` is signalled.
     private var verified: (digest: UInt64, count: Int)?
     private var handedOver = false
 
     package init?(path: String, key: UInt64, macKey: (UInt64, UInt64)) {
         guard let file = CrossFileResultFile.openFile(path) else { return nil }
+        var reader = CrossFileResultFile.ChunkReader(fd: file.fd, size: file.size)
+        guard let digest = CrossFileResultFile.header(&reader, key: key) else { close(file.fd); return nil }
         self.file = file
+        storedDigest = digest
         Thread { [self] in
             var reader = CrossFileResultFile.ChunkReader(fd: file.fd, size: file.size)
-            verified = CrossFileResultFile.verify(&reader, key: key, macKey: macKey)
+            verified = CrossFileResultFile.verify(&reader, key: key, macKey: macKey, stop: { self.stopped.withLock { $0 } })
             done.signal()
         }.start()
     }
 
-    /// Waits for the verification; the result when it verified and was written for `digest`. At most once.
+    /// The run does not ask for the result: its verification stops.
+    package func abandon() { stopped.withLock { $0 = true } }
+
+    /// The result when it was written for `digest` and verifies (waiting for the verification);
+    /// nil otherwise. At most once.
     package func result(digest: UInt64, knownStrings: KnownStrings) -> StoredCrossFileResult? {
+        guard digest == storedDigest else {
+            stopped.withLock { $0 = true }
+            return nil
+        }
         done.wait()
         done.signal()
         guard !handedOver, let verified, verified.digest == digest else { return nil }

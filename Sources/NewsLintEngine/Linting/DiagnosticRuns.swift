@@ -98,7 +98,7 @@ public final class DiagnosticRuns: DiagnosticReceiver {
     /// Seals what is pending first.
     @discardableResult
     public func forEach(_ body: (Diagnostic) -> Void) -> Bool {
-        var cursor = makeCursor()
+        let cursor = makeCursor()
         while let d = cursor.next() { body(d) }
         return !cursor.failed
     }
@@ -198,8 +198,9 @@ public final class DiagnosticRuns: DiagnosticReceiver {
 
     /// Output-ordered iteration over all runs: a binary heap of the runs by their next
     /// diagnostic (runs are sealed by size too, so a corpus of copies makes hundreds of them).
-    /// Equal diagnostics come from the earlier run first.
-    public struct Cursor {
+    /// Equal diagnostics come from the earlier run first. A class: a sorted source's reader is
+    /// consumed as it is read, so two copies of a cursor would take batches from each other.
+    public final class Cursor {
         fileprivate let runs: DiagnosticRuns
         fileprivate var readers: [RunReader]
         /// Indices of the readers that still have a head, as a min-heap under `precedes`.
@@ -212,7 +213,7 @@ public final class DiagnosticRuns: DiagnosticReceiver {
             self.readers = readers
         }
 
-        private mutating func start() {
+        private func start() {
             started = true
             for i in readers.indices where !readers[i].advance(runs) { failed = true }
             heap = readers.indices.filter { readers[$0].head != nil }
@@ -224,12 +225,12 @@ public final class DiagnosticRuns: DiagnosticReceiver {
         }
 
         /// The next diagnostic without consuming it.
-        public mutating func peek() -> Diagnostic? {
+        public func peek() -> Diagnostic? {
             if !started { start() }
             return heap.first.flatMap { readers[$0].head }
         }
 
-        public mutating func next() -> Diagnostic? {
+        public func next() -> Diagnostic? {
             if !started { start() }
             guard let i = heap.first, let d = readers[i].head else { return nil }
             if !readers[i].advance(runs) { failed = true }
@@ -249,7 +250,7 @@ public final class DiagnosticRuns: DiagnosticReceiver {
             return a < b
         }
 
-        private mutating func siftDown(_ start: Int) {
+        private func siftDown(_ start: Int) {
             var k = start
             while true {
                 let left = 2 * k + 1, right = left + 1

@@ -203,7 +203,7 @@ public enum OrderedMerge {
     /// such a finding is on its path.
     @discardableResult
     public static func run(_ spill: DiagnosticSpill, extras: DiagnosticRuns, _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void) -> Bool {
-        var cursor = extras.makeCursor()
+        let cursor = extras.makeCursor()
         /// Emits extras whose path sorts before `path` (nil: all remaining), one group per path.
         func flushExtras(before path: String?) {
             while let first = cursor.peek() {

@@ -33,7 +33,9 @@ public struct LintRequest {
 public final class LintRun {
     public let linter: Linter
     public let request: LintRequest
-    /// Facts of the files that had any (what `--facts-out` writes; consumed by the reduce).
+    /// Facts of the files that had any (what `--facts-out` writes; consumed by the reduce). When
+    /// a cached cross-file result answered the reduce, the facts of files the cache answered were
+    /// never loaded (a run that writes `--facts-out` does not reduce, so it has them all).
     public private(set) var facts: CrossFileFacts
     public private(set) var fileCount = 0
     public private(set) var ioFailure = false

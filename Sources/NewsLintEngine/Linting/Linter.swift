@@ -161,6 +161,8 @@ public struct FileOutcome: Sendable {
     package var suppressionsKnown = false
     /// Answered by the lint cache: the file was not read in this run (an empty file included).
     package var answeredFromCache = false
+    /// For a cache hit, where its entry is in the cache file (`CacheEntry.imageOffset`).
+    package var cacheEntryOffset: Int?
     /// For cache hits, the facts of rules whose columns store the cache's form as it is
     /// (`keepsCachedFactBytes`): by rule index, the bytes the cache holds (`encodeCachedFact`),
     /// never decoded in this run. The entry's checksum vouches for them; `facts` has the others.
@@ -515,18 +517,29 @@ public final class Linter: Sendable {
         // reduce is known once every file is delivered (the run's digest).
         let pendingCrossFile = settings.finishCrossFile && !baseRules.crossFile.isEmpty ? reusableCache?.verifyingStoredCrossFile() : nil
         // While every file so far was answered by the cache and the stored result may answer the
-        // reduce, the files' facts stay in the cache (inputs 0..<factsLeftInCache): copying them
-        // into the columns (and their temporary files) was a large part of a warm run. They are
-        // fetched, in input order, as soon as a file is linted or the result does not answer.
+        // reduce, the files' facts stay in the cache: copying them into the columns (and their
+        // temporary files) was a large part of a warm run. The entries' places are kept (input i
+        // at factsLeftInCache[i]); the facts are fetched, in input order, as soon as a file is
+        // linted or the result does not answer.
         var leavingFactsInCache = pendingCrossFile != nil
-        var factsLeftInCache = 0
+        var factsLeftInCache: [Int] = []
         func fetchFactsLeftInCache() {
-            for j in 0..<factsLeftInCache {
-                let facts = cachedFacts(of: inputs[j])
-                run.facts.add(path: inputs[j].path, input: j, facts: facts.facts, cached: facts.cached)
-            }
-            factsLeftInCache = 0
+            let offsets = factsLeftInCache
+            factsLeftInCache = []
             leavingFactsInCache = false
+            // In blocks, read on the run's threads (each holds its block's entries, not all).
+            var start = 0
+            while start < offsets.count {
+                let end = min(offsets.count, start + 4096)
+                let first = start
+                let fetched = parallelMap(count: end - first, jobs: settings.jobs) { k in
+                    UncheckedFacts(self.cachedFacts(of: inputs[first + k], at: offsets[first + k]))
+                }
+                for (k, f) in fetched.enumerated() {
+                    run.facts.add(path: inputs[start + k].path, input: start + k, facts: f.value.facts, cached: f.value.cached)
+                }
+                start = end
+            }
         }
         parallelForEachOrdered(count: inputs.count, jobs: settings.jobs, { i -> FileOutcome in
             var outcome = self.process(inputs[i])
@@ -540,8 +553,8 @@ public final class Linter: Sendable {
             run.fileCount += 1
             run.ioFailure = run.ioFailure || outcome.ioFailure
             if let f = outcome.fix { run.fixSummary.add(f) }
-            if leavingFactsInCache && outcome.answeredFromCache {
-                factsLeftInCache = i + 1
+            if leavingFactsInCache, outcome.answeredFromCache, let offset = outcome.cacheEntryOffset {
+                factsLeftInCache.append(offset)
             } else {
                 if leavingFactsInCache { fetchFactsLeftInCache() }
                 run.facts.add(path: outcome.path, input: i, facts: outcome.facts, cached: outcome.cachedFacts)
@@ -564,20 +577,26 @@ public final class Linter: Sendable {
             if let cache = reusableCache, let digest = runDigest, let runs,
                let stored = cache.storedCrossFile(digest: digest, knownStrings: ruleIDs, pending: pendingCrossFile) {
                 // Stored in output order: merged as one run as it is read.
+                cache.releaseEntryPages()
                 runs.add(sorted: stored)
             } else if let cache = reusableCache, let digest = runDigest, runs == nil,
                       let stored = cache.storedCrossFile(digest: digest, knownStrings: ruleIDs, pending: pendingCrossFile),
                       stored.forEach({ run.crossFile.append($0) }) {
                 // Stored in output order.
+                cache.releaseEntryPages()
             } else if let runs {
+                pendingCrossFile?.abandon()
                 if leavingFactsInCache { fetchFactsLeftInCache() }
-                // Reported straight into the runs; with the cache, also written for it as they come.
+                reusableCache?.releaseEntryPages()
+                // Reported straight into the runs; with the cache, also kept (sorted) for it.
                 let recorder = runDigest.flatMap { reusableCache?.crossFileRecorder(digest: $0, forwardingTo: runs) }
                 _ = finishCrossFile(consuming: &run.facts, into: recorder ?? runs)
                 // A reduce that lost facts it had spilled reported only part of its findings: not cached.
                 if let cache = reusableCache, let recorder, run.facts.readFailures.isEmpty { cache.keepCrossFile(recorder) }
             } else {
+                pendingCrossFile?.abandon()
                 if leavingFactsInCache { fetchFactsLeftInCache() }
+                reusableCache?.releaseEntryPages()
                 run.crossFile = finishCrossFile(consuming: &run.facts)
                 if !Diagnostic.isSorted(run.crossFile) { run.crossFile.sort(by: Diagnostic.outputOrder) }
                 if let cache = reusableCache, let digest = runDigest, run.facts.readFailures.isEmpty {
@@ -625,12 +644,13 @@ public final class Linter: Sendable {
         return OrderedReduce.run(count: phases.count, concurrently: settings.jobs >= 2, into: runs) { finish($0, into: $1) }
     }
 
-    /// The cross-file facts of an input the cache answered earlier in the run, as `reuse` gave
-    /// them; linted again if its entry no longer gives them (it cannot change during a run).
-    private func cachedFacts(of input: LintInput) -> (facts: [(rule: Int, fact: any Sendable)], cached: [(rule: Int, bytes: ArraySlice<UInt8>)]) {
+    /// The cross-file facts of an input the cache answered earlier in the run from the entry at
+    /// `offset`, as `reuse` gave them. If the entry no longer gives them (the mapped cache file was
+    /// changed in place by another program), the file is linted again: its facts then describe the
+    /// file as it is now, as they would had it changed before the run.
+    private func cachedFacts(of input: LintInput, at offset: Int) -> (facts: [(rule: Int, fact: any Sendable)], cached: [(rule: Int, bytes: ArraySlice<UInt8>)]) {
         let location = PathResolver.absolute(input.path, base: settings.baseDirectory)
-        if case .file = input, let cache = settings.cache,
-           let entry = cache.entry(for: location, displayPath: input.path, knownStrings: ruleIDs, decodingDiagnostics: false),
+        if let cache = settings.cache, let entry = cache.entry(atImageOffset: offset, location: location, knownStrings: ruleIDs),
            let outcome = reuse(entry, path: input.path, rules: rules(for: location)) {
             return (outcome.facts, outcome.cachedFacts)
         }
@@ -746,6 +766,7 @@ public final class Linter: Sendable {
         outcome.cachedFacts = kept
         outcome.factDigest = entry.factDigest
         outcome.answeredFromCache = true
+        outcome.cacheEntryOffset = entry.imageOffset
         // The regions the pass found when it cached the file: cross-file findings need not read it.
         outcome.suppressions = entry.crossFileRegions
         outcome.suppressionsKnown = entry.regionsKnown
@@ -892,4 +913,11 @@ extension Linter {
         }
         return (out, ioFailure)
     }
+}
+
+/// A file's cross-file facts handed from the thread that fetched them to the delivery (facts are
+/// `Sendable` values; the cached ones are slices of a copy no one else holds).
+private struct UncheckedFacts: @unchecked Sendable {
+    let value: (facts: [(rule: Int, fact: any Sendable)], cached: [(rule: Int, bytes: ArraySlice<UInt8>)])
+    init(_ value: (facts: [(rule: Int, fact: any Sendable)], cached: [(rule: Int, bytes: ArraySlice<UInt8>)])) { self.value = value }
 }

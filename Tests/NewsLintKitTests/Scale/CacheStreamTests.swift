@@ -10,6 +10,21 @@ import Glibc
 @testable import NewsLintServer
 @testable import NewsLintCLI
 
+extension LintCache {
+    /// The stored cross-file findings for `digest`, in output order, when there is a result for it
+    /// and it reads whole; nothing is emitted otherwise.
+    func replayCrossFile(digest: UInt64, emit: (Diagnostic) -> Void) -> Bool {
+        guard let all = crossFileResult(digest: digest) else { return false }
+        all.forEach(emit)
+        return true
+    }
+
+    func crossFileResult(digest: UInt64) -> [Diagnostic]? {
+        var out: [Diagnostic] = []
+        return storedCrossFile(digest: digest)?.forEach { out.append($0) } == true ? out : nil
+    }
+}
+
 /// The mapped cache file and the cross-file result streamed through a file of its own: whatever
 /// is damaged or missing, a run lints or reduces again and prints what an uncached run prints.
 @Suite struct CacheStreamTests {

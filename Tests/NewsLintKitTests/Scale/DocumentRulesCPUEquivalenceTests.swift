@@ -32,22 +32,6 @@ import Testing
         #expect(!Document.isHTMLPath("copy-00/\u{0600}.html") == !Document.characterIsHTMLPath("copy-00/\u{0600}.html"))
     }
 
-    @Test func nonContinuationCountMatchesAByteLoop() {
-        var rng = SeededRandom(seed: 16_090)
-        // Lengths across the 255-word blocks and their tails; bytes biased to continuation bytes.
-        for length in [0, 1, 7, 8, 9, 63, 2039, 2040, 2041, 2047, 2048, 4080, 4096, 5000, 20_000] {
-            for _ in 0..<4 {
-                let bytes = (0..<length).map { _ in
-                    Bool.random(using: &rng) ? UInt8.random(in: 0x80...0xBF, using: &rng) : UInt8.random(in: 0...0xFF, using: &rng)
-                }
-                #expect(ScalarDecode.nonContinuationCount(bytes) == bytes.filter { $0 & 0xC0 != 0x80 }.count, "\(length)")
-            }
-        }
-        let allContinuation = [UInt8](repeating: 0x80, count: 10_000)
-        #expect(ScalarDecode.nonContinuationCount(allContinuation) == 0)
-        #expect(ScalarDecode.nonContinuationCount([UInt8](repeating: 0xE4, count: 10_000)) == 10_000)
-    }
-
     /// `UTF8Validation.firstInvalidOffset` as it was: one sequence per step, `sequenceLength` for all but ASCII.
     static func referenceFirstInvalidOffset(_ bytes: [UInt8]) -> Int? {
         bytes.withUnsafeBufferPointer { buf -> Int? in

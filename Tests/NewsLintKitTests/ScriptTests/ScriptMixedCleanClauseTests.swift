@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+
+/// `script-mixed` passes over a clause without a word-level leftover before counting its characters
+/// when its unit has no strict minority character (`skipsCleanClauses`); these compare the rule's
+/// findings with and without that skip.
+@Suite struct ScriptMixedCleanClauseTests {
+    @Test func findingsAreTheSameWithoutTheSkip() throws {
+        let tables = ScriptTables.shared
+        // Traditional text with word-level leftovers and their look-alikes (一國兩制成功, 皇后), names,
+        // quotations, kana, Simplified leftovers, and random characters of every script class.
+        let flagged = (UInt32(0x3400)..<0xA000).filter { tables.raw($0) != 0 }
+        let pieces = ScriptFastPathTests.linePieces + [
+            "後面", "幹部", "一國兩制成功", "皇后", "律師范某", "面條", "台灣", "系統", "聯系", "一周", "不准", "出來", "裡面", "裏面",
+            "「", "」", "“", "”", "，", "。", "、", "金與正（Kim Yo-jong）", "日韓、安全保障で", "这", "们", "說", "話", "著", "着", "為", "爲",
+        ]
+        var texts = ScriptFastPath2Tests.fixtureTexts.map { ($0.path, $0.text) }
+        var random = SeededRandom(seed: 16_30)
+        for k in 0..<700 {
+            var text = ""
+            for _ in 0..<(2 + random.below(8)) {
+                for _ in 0..<random.below(24) {
+                    if random.below(6) == 0 {
+                        text.unicodeScalars.append(Unicode.Scalar(flagged[random.below(flagged.count)]) ?? "?")
+                    } else {
+                        text += pieces[random.below(pieces.count)]
+                    }
+                }
+                text += "\n"
+            }
+            texts.append((k % 3 == 0 ? "r.html" : "r.md", text))
+        }
+        var reported = 0
+        for quotations in [false, true] {
+            let fast = try ScriptMixedRule(options: RuleOptions(["reportQuotations": JSONNode(.bool(quotations))]))
+            var plain = fast
+            plain.skipsCleanClauses = false
+            for (path, text) in texts {
+                let document = Document(path: path, text: text)
+                var fastSink = DiagnosticSink(document: document, rule: ScriptMixedRule.id, severity: .warning, readsProse: true)
+                var plainSink = DiagnosticSink(document: document, rule: ScriptMixedRule.id, severity: .warning, readsProse: true)
+                fast.check(document, into: &fastSink)
+                plain.check(document, into: &plainSink)
+                #expect(fastSink.diagnostics == plainSink.diagnostics, "\(path)")
+                reported += plainSink.diagnostics.count
+            }
+        }
+        #expect(reported > 1_000, "\(reported)")
+    }
+}
