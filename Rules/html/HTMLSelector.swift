@@ -5,15 +5,20 @@ import NewsLintCore
 /// attribute tests `[name]`, `[name=value]`, `[name^=value]`, `[name*=value]`, and `:text(…)`
 /// (the element's first visible text starts with …). Enough to name a widget as data
 /// (`div#zoomattribute`, `div.insertGroup`, `div:text(阅读更多)`), not a CSS engine.
-package struct HTMLSelector: Sendable, Equatable {
+///
+/// A final class with constant fields: `html-widget` matches every element of a widget's tag, and a
+/// struct read from its table was copied (its strings and arrays retained and released) per match.
+package final class HTMLSelector: Sendable, Equatable {
     package enum AttributeTest: Sendable, Equatable { case present, equals(String), prefix(String), contains(String) }
 
-    package var source: String
-    package var tag: String?
-    package var id: String?
-    package var classes: [String] = []
-    package var attributes: [(name: String, test: AttributeTest)] = []
-    package var textPrefix: String?
+    package let source: String
+    package let tag: String?
+    package let id: String?
+    package let classes: [String]
+    package let attributes: [(name: String, test: AttributeTest)]
+    package let textPrefix: String?
+    /// The class names' UTF-8 when all are ASCII (see `hasClasses`), else nil.
+    package let asciiClasses: [[UInt8]]?
 
     package static func == (a: HTMLSelector, b: HTMLSelector) -> Bool { a.source == b.source }
 
@@ -21,6 +26,7 @@ package struct HTMLSelector: Sendable, Equatable {
 
     package init(_ source: String) throws {
         self.source = source
+        var tag: String?, id: String?, classes: [String] = [], attributes: [(name: String, test: AttributeTest)] = [], textPrefix: String?
         let s = Array(source.trimmingCharacters(in: .whitespaces))
         var i = 0
         func identifier() -> String {
@@ -68,6 +74,37 @@ package struct HTMLSelector: Sendable, Equatable {
             }
         }
         guard tag != nil || id != nil || !classes.isEmpty || !attributes.isEmpty || textPrefix != nil else { throw SyntaxError(message: "empty selector") }
+        self.tag = tag
+        self.id = id
+        self.classes = classes
+        self.attributes = attributes
+        self.textPrefix = textPrefix
+        asciiClasses = classes.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } } ? classes.map { Array($0.utf8) } : nil
+    }
+
+    /// Whether the class attribute `value` lists every class of `classes` (ASCII names), answered on
+    /// the bytes when the value is ASCII without a carriage return: then each byte is a `Character`
+    /// (CR LF would be one), the separators are single bytes, and ASCII text is canonically equal
+    /// to ASCII names only when the bytes are equal (a non-ASCII name such as the Kelvin sign can
+    /// equal an ASCII one: those selectors take the `String` path). Nil: take the `String` path.
+    /// Splitting the value into `String`s for every element and widget of its tag was most of the match.
+    package static func hasClasses(_ classes: [[UInt8]]?, _ bytes: [UInt8], _ value: Range<Int>) -> Bool? {
+        guard let classes else { return nil }
+        return bytes.withUnsafeBufferPointer { b -> Bool? in
+            for i in value where b[i] >= 0x80 || b[i] == 0x0D { return nil }
+            for name in classes {
+                var found = false
+                var i = value.lowerBound
+                while i < value.upperBound, !found {
+                    while i < value.upperBound, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A { i += 1 }
+                    let start = i
+                    while i < value.upperBound, b[i] != 0x20, b[i] != 0x09, b[i] != 0x0A { i += 1 }
+                    if i > start, i - start == name.count, UnsafeBufferPointer(rebasing: b[start..<i]).elementsEqual(name) { found = true }
+                }
+                if !found { return false }
+            }
+            return true
+        }
     }
 
     /// Whether the start tag matches everything but `:text`.
@@ -78,8 +115,12 @@ package struct HTMLSelector: Sendable, Equatable {
         }
         if !classes.isEmpty {
             guard let value = view.attributeValue(token, named: "class", in: bytes) else { return false }
-            let present = String(decoding: bytes[value], as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
-            for c in classes where !present.contains(where: { $0 == c }) { return false }
+            if let answer = Self.hasClasses(asciiClasses, bytes, value) {
+                if !answer { return false }
+            } else {
+                let present = String(decoding: bytes[value], as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+                for c in classes where !present.contains(where: { $0 == c }) { return false }
+            }
         }
         for (name, test) in attributes {
             let attribute = view.attributes(of: token).first { HTMLView.equalsIgnoringASCIICase(bytes, $0.name, name.utf8) }

@@ -69,6 +69,8 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         }
     }
     package let options: Options
+    /// The first probes of every empty bin's densification sequence, computed once per rule.
+    package let probes: DensificationProbes
 
     public struct Options: Decodable, Sendable {
         package var shingleSize: Int
@@ -102,6 +104,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         guard minLength >= shingleSize else { throw RuleOptionError(option: "minLength", message: "must be at least shingleSize") }
         guard maxDateGapDays >= -1 else { throw RuleOptionError(option: "maxDateGapDays", message: "must be -1 (no limit) or a number of days") }
         guard boilerplateFiles >= 0 else { throw RuleOptionError(option: "boilerplateFiles", message: "must be 0 (off) or a number of files") }
+        probes = DensificationProbes(bins: permutations)
     }
 
     public func collect(_ document: Document) -> Fact? { collect(document, budget: nil) }
@@ -117,7 +120,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         guard s.count >= options.minLength else { return nil }
         let exact = body.hash
         guard let minima = Self.binMinima(s, size: options.shingleSize, bins: options.permutations, budget: budget) else { return nil }
-        return Fact(hash: exact, line: document.bodyStartLine, signature: Self.densified(minima), minutes: Self.date(of: document))
+        return Fact(hash: exact, line: document.bodyStartLine, signature: Self.densified(minima, probes: probes), minutes: Self.date(of: document))
     }
 
     // MARK: - One-permutation MinHash
@@ -142,20 +145,27 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         let count = scalars.count - k + 1
         var minima = [UInt64](repeating: .max, count: bins)
         guard count > 0 else { return minima }
-        var leading: UInt64 = 1 // B^(k-1): the weight of the scalar leaving the window
-        for _ in 1..<k { leading = leading &* rollingBase }
+        var outgoing: UInt64 = 1 // B^k: the weight of the scalar leaving the window, once the window is multiplied by B
+        for _ in 0..<k { outgoing = outgoing &* rollingBase }
         var stopped = false
         scalars.withUnsafeBufferPointer { s in
             minima.withUnsafeMutableBufferPointer { m in
+                // The next window's hash is h·B + (incoming − outgoing·B^k): one multiply and one add
+                // on the chain from one shingle to the next (the scalar terms are computed beside it),
+                // where adding the incoming scalar and then taking the outgoing one off took three steps.
                 var h: UInt64 = 0
-                for j in 0..<(k - 1) { h = h &* rollingBase &+ UInt64(s[j]) }
-                for i in 0..<count {
+                for j in 0..<k { h = h &* rollingBase &+ UInt64(s[j]) }
+                var i = 0
+                while true {
                     if i & 4095 == 0, budget?.isOverBudget == true { stopped = true; return }
-                    h = h &* rollingBase &+ UInt64(s[i + k - 1])
                     let x = mix64(h)
                     let b = bin(x, bins: bins)
-                    if x < m[b] { m[b] = x }
-                    h = h &- UInt64(s[i]) &* leading
+                    // Without a branch: whether a shingle lowers its bin's minimum is a coin toss
+                    // early in a body (a mispredicted branch for about a third of the shingles).
+                    m[b] = Swift.min(m[b], x)
+                    i &+= 1
+                    if i == count { break }
+                    h = h &* rollingBase &+ (UInt64(s[i &+ k &- 1]) &- UInt64(s[i &- 1]) &* outgoing)
                 }
             }
         }
@@ -169,23 +179,56 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
     /// sequence of bins. Both bodies of a pair walk the same sequence, so a filled bin still agrees
     /// with probability equal to the Jaccard similarity; short bodies (fewer shingles than bins)
     /// keep an unbiased estimate, from fewer independent values.
-    package static func densified(_ minima: [UInt64]) -> [UInt16] {
+    /// `probes`, when given for `minima.count` bins, answers the first probes of each sequence from
+    /// its table (the same bins `densificationProbe` computes): a short body leaves most bins empty,
+    /// and each of them hashed its way to a filled one, for every short file.
+    package static func densified(_ minima: [UInt64], probes: DensificationProbes? = nil) -> [UInt16] {
         let bins = minima.count
         var signature = minima.map { UInt16(truncatingIfNeeded: $0) }
         let filled = minima.reduce(0) { $0 + ($1 == .max ? 0 : 1) }
         guard filled > 0, filled < bins else { return signature }
+        let table = probes?.bins == bins ? probes : nil
+        func probe(_ b: Int, _ attempt: UInt64, after donor: Int) -> Int {
+            if let table, attempt <= UInt64(DensificationProbes.depth) { return table.probe(bin: b, attempt: attempt) }
+            // After 4 096 misses (likely only when very few of very many bins are filled),
+            // the next filled bin to the right: still fixed by which bins are empty.
+            return attempt <= 4096 ? densificationProbe(bin: b, attempt: attempt, bins: bins) : (donor + 1) % bins
+        }
         for b in 0..<bins where minima[b] == .max {
             var attempt: UInt64 = 1
-            var donor = densificationProbe(bin: b, attempt: attempt, bins: bins)
+            var donor = probe(b, attempt, after: 0)
             while minima[donor] == .max {
                 attempt += 1
-                // After 4 096 misses (likely only when very few of very many bins are filled),
-                // the next filled bin to the right: still fixed by which bins are empty.
-                donor = attempt <= 4096 ? densificationProbe(bin: b, attempt: attempt, bins: bins) : (donor + 1) % bins
+                donor = probe(b, attempt, after: donor)
             }
             signature[b] = signature[donor]
         }
         return signature
+    }
+
+    /// `densificationProbe(bin:attempt:bins:)` for every bin and the first `depth` attempts.
+    package struct DensificationProbes: Sendable {
+        package static let depth = 32
+        package let bins: Int
+        private let table: [UInt16]
+
+        package init(bins: Int) {
+            self.bins = bins
+            var table: [UInt16] = []
+            table.reserveCapacity(bins * Self.depth)
+            for b in 0..<bins {
+                for attempt in 1...UInt64(Self.depth) {
+                    table.append(UInt16(truncatingIfNeeded: ContentNearDuplicateRule.densificationProbe(bin: b, attempt: attempt, bins: bins)))
+                }
+            }
+            self.table = table
+        }
+
+        /// Attempt `attempt` (1...depth) of bin `bin`.
+        @inline(__always)
+        package func probe(bin: Int, attempt: UInt64) -> Int {
+            Int(table[bin &* Self.depth &+ Int(attempt) &- 1])
+        }
     }
 
     /// The `attempt`-th bin (from 1) that an empty bin `bin` would copy: fixed per (bin, attempt).

@@ -73,7 +73,7 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
             let isEmpty: Bool = {
                 switch value {
                 case .empty: return true
-                case let .scalar(s, _): return s.unicodeScalars.allSatisfy { CharacterSet.whitespaces.contains($0) } // no NSString bridging per file
+                case let .scalar(s, _): return Self.isBlank(s)
                 case let .list(items): return items.isEmpty
                 case .mapping: return false
                 }
@@ -116,13 +116,33 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
         }
     }
 
+    /// Whether every scalar of `text` is in `CharacterSet.whitespaces` (no NSString bridging per
+    /// file). An ASCII scalar (only space and tab are in the set) and one from U+3001 to U+FFFF (CJK
+    /// text, none in the set: U+3000 is its last member in the BMP) are answered in place: fetching
+    /// the Foundation set for every value of every file was most of the test.
+    package static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { s in
+            if s.isASCII { return s.value == 0x20 || s.value == 0x09 }
+            if s.value >= 0x3001 && s.value <= 0xFFFF { return false }
+            return CharacterSet.whitespaces.contains(s)
+        }
+    }
+
     /// Whether the UTF-8 holds both `{{` and `}}`: a byte prefilter for Foundation's `contains`
     /// (no canonical equivalent of a brace exists, so a text without the bytes never matches),
     /// which bridged every front-matter value of every file to NSString.
+    /// On the string's contiguous bytes when it has them (every native string): the `UTF8View`
+    /// iterator per byte of every value of every file was a visible share of the rule.
     package static func hasBracePair(_ text: String) -> Bool {
+        if let answer = text.utf8.withContiguousStorageIfAvailable({ hasBracePair(bytes: $0) }) { return answer }
+        return hasBracePair(bytes: text.utf8)
+    }
+
+    @inline(__always)
+    private static func hasBracePair<Bytes: Sequence<UInt8>>(bytes: Bytes) -> Bool {
         var open = false, close = false
         var previous: UInt8 = 0
-        for b in text.utf8 {
+        for b in bytes {
             if b == previous {
                 if b == UInt8(ascii: "{") { open = true } else if b == UInt8(ascii: "}") { close = true }
             }

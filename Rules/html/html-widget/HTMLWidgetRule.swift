@@ -96,7 +96,7 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             var firstText: String?? = nil
             // By index: `first(where:)` copied every widget (its selector's strings) per element.
             var matched: Int?
-            for w in widgets.indices where hasTag(w, startToken, bytes) && matches(widgets[w].selector, element, structure, view, bytes, firstText: &firstText) {
+            for w in widgets.indices where hasTag(w, startToken, bytes) && matches(w, element, structure, view, bytes, firstText: &firstText) {
                 matched = w
                 break
             }
@@ -147,13 +147,33 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
         return true
     }
 
-    package func matches(_ selector: HTMLSelector, _ element: HTMLElements.Element, _ structure: HTMLElements, _ view: HTMLView, _ bytes: [UInt8],
+    /// Whether widget `w` matches `element` (by index: `first(where:)` copied every widget per element).
+    package func matches(_ w: Int, _ element: HTMLElements.Element, _ structure: HTMLElements, _ view: HTMLView, _ bytes: [UInt8],
                  firstText: inout String??) -> Bool {
+        let selector = widgets[w].selector
         guard selector.matchesTag(view.tokens[element.start], view, bytes) else { return false }
         guard let prefix = selector.textPrefix else { return true }
         if firstText == nil { firstText = .some(Self.firstText(element, view, bytes)) }
         guard let text = firstText ?? nil else { return false }
+        return Self.hasTextPrefix(text, prefix)
+    }
+
+    /// `text.hasPrefix(prefix)`, answered `false` from the first scalars when they differ and both are
+    /// printable ASCII or CJK unified ideographs: such a scalar is a starter with no decomposition,
+    /// so it begins the canonical form of its `Character` whatever follows, and two `Character`s
+    /// beginning with different ones are never equal. Most elements' text differs from every
+    /// `:text()` prefix at its first scalar; the `Character` comparison was the rule's largest cost.
+    package static func hasTextPrefix(_ text: String, _ prefix: String) -> Bool {
+        if let t = text.unicodeScalars.first?.value, let p = prefix.unicodeScalars.first?.value, t != p,
+           isInertStarter(t), isInertStarter(p) {
+            return false
+        }
         return text.hasPrefix(prefix)
+    }
+
+    @inline(__always)
+    private static func isInertStarter(_ v: UInt32) -> Bool {
+        (0x20...0x7E).contains(v) || (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v)
     }
 
     /// The first visible text of the element, trimmed, looked for in its first tokens only: an

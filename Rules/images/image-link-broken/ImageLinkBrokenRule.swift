@@ -29,8 +29,16 @@ public struct ImageLinkBrokenRule: Rule, RuleWithOptions {
         let links = ImageScanner.scan(document)
         guard !links.isEmpty else { return }
         let env = sink.environment
-        let location = env.location(of: document.path)
-        let directory = location.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        // The file's directory only for a relative local image (most files have none): splitting a
+        // non-ASCII path into `Character`s per file with images was a visible share of the rule.
+        var directoryOnce: String?
+        func directory() -> String {
+            if let directoryOnce { return directoryOnce }
+            let location = env.location(of: document.path)
+            let made = location.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            directoryOnce = made
+            return made
+        }
         var reportedSources = Set<Int>() // a reference definition used by several images is reported once
         for (i, link) in links.enumerated() {
             if sink.budgetSpent(step: i + 1) { return }
@@ -43,7 +51,6 @@ public struct ImageLinkBrokenRule: Rule, RuleWithOptions {
                 continue
             }
             let text = ImageSource.text(document.bytes[src], html: link.kind == .html)
-            let shown = String(decoding: text, as: UTF8.self)
             let at = src.isEmpty ? link.range : src
             switch ImageSource.classify(text, schemes: schemes, spacesAllowed: link.kind == .html || (src.lowerBound > 0 && document.bytes[src.lowerBound - 1] == 0x3C)) {
             case let .broken(message):
@@ -55,10 +62,10 @@ public struct ImageLinkBrokenRule: Rule, RuleWithOptions {
                     guard !env.images.roots.isEmpty else { continue }
                     if !env.images.roots.contains(where: { env.probe.fileExists(($0.hasSuffix("/") ? String($0.dropLast()) : $0) + path) }),
                        reportedSources.insert(at.lowerBound).inserted {
-                        sink.report(at, "local image '\(shown)' not found under the image roots")
+                        sink.report(at, "local image '\(String(decoding: text, as: UTF8.self))' not found under the image roots")
                     }
-                } else if !env.probe.fileExists(directory + "/" + path), reportedSources.insert(at.lowerBound).inserted {
-                    sink.report(at, "local image '\(shown)' does not exist")
+                } else if !env.probe.fileExists(directory() + "/" + path), reportedSources.insert(at.lowerBound).inserted {
+                    sink.report(at, "local image '\(String(decoding: text, as: UTF8.self))' does not exist")
                 }
             case .remote, .data, .skip:
                 continue

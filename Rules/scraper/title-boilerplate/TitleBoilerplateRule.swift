@@ -92,15 +92,50 @@ package enum TitleAffix {
     /// word, or a section word plus a section suffix (`即時新聞`, `國際新聞`, `财经频道`).
     package static func isColumnName(_ text: String) -> Bool {
         let t = text.trimmingWhitespaces()
+        let plain = isPlain(t)
+        if plain { return isPlainColumnName(t) }
         // Sets of `String` compare as the arrays did (canonical equivalence), by hashing.
         if sectionWordSet.contains(t) || columnWordSet.contains(t) { return true }
-        let plain = isPlain(t)
         for (suffix, suffixIsPlain) in sectionSuffixesAndPlain where hasSuffix(t, suffix, plain: plain, wordIsPlain: suffixIsPlain) {
             let stem = String(t.dropLast(suffix.count))
             if stem.isEmpty || sectionWordSet.contains(stem) || columnWordSet.contains(stem) { return true }
         }
         return false
     }
+
+    /// `isColumnName` of trimmed plain text (see `isPlain`: its canonical form is itself, as the
+    /// words' is, so set membership is equality of bytes): the words' UTF-8 packed into integers, where
+    /// hashing a Chinese `String` normalised it scalar by scalar, for every title piece of the corpus.
+    private static func isPlainColumnName(_ t: String) -> Bool {
+        var t = t
+        return t.withUTF8 { b -> Bool in
+            if let key = packedWord(b[...]), sectionOrColumnKeys.contains(key) { return true }
+            for (suffix, _) in sectionSuffixesAndPlain {
+                let n = suffix.utf8.count
+                guard b.count >= n, b[(b.count - n)...].elementsEqual(suffix.utf8) else { continue }
+                if b.count == n { return true }
+                if let key = packedWord(b[..<(b.count - n)]), sectionOrColumnKeys.contains(key) { return true }
+            }
+            return false
+        }
+    }
+
+    /// Up to 15 bytes and their count in one integer (nil for longer text, which no word is).
+    private static func packedWord(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> UInt128? {
+        guard bytes.count <= 15 else { return nil }
+        var key = UInt128(bytes.count) << 120
+        var shift: UInt128 = 0
+        for byte in bytes {
+            key |= UInt128(byte) << shift
+            shift += 8
+        }
+        return key
+    }
+
+    private static let sectionOrColumnKeys: Set<UInt128> = Set((sectionWords + columnWords).compactMap { word -> UInt128? in
+        var word = word
+        return word.withUTF8 { packedWord($0[...]) }
+    })
 
     package static let siteWords = ["新闻网", "新聞網", "新闻", "新聞", "官网", "官網", "网站", "網站", "在线", "在線", "频道", "頻道", "门户", "門戶", "日报", "日報", "网", "網"]
 

@@ -260,9 +260,17 @@ public enum UTF8Validation {
                 while i < n && buf[i] < 0x80 { i += 1 }
                 continue
             }
-            // The common case in Chinese text: a 3-byte sequence without the E0/ED special ranges.
+            // The common case in Chinese text: a run of 3-byte sequences without the E0/ED special
+            // ranges, tested a sequence at a time from one 4-byte load (lead in E1…EF but not ED,
+            // two continuation bytes) in a loop of its own.
             if b >= 0xE1 && b != 0xED && b <= 0xEF && i + 2 < n && buf[i + 1] & 0xC0 == 0x80 && buf[i + 2] & 0xC0 == 0x80 {
                 i += 3
+                while i + 4 <= n {
+                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt32.self).littleEndian
+                    let lead = UInt8(truncatingIfNeeded: w)
+                    guard lead &- 0xE1 < 0x0F, lead != 0xED, w & 0x00C0_C000 == 0x0080_8000 else { break }
+                    i += 3
+                }
                 continue
             }
             let len = sequenceLength(buf, at: i)

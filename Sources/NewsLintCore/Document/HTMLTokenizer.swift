@@ -67,7 +67,14 @@ public struct HTMLView: Sendable {
     package static let escapableRawTextElements: [[UInt8]] = ["title", "textarea"].map { Array($0.utf8) }
 
     public init(bytes: [UInt8], range: Range<Int>) {
+        self.init(bytes: bytes, range: range, skipsText: true)
+    }
+
+    /// `skipsText: false` scans text byte by byte as the tokenizer first did: the reference of the
+    /// equivalence tests for the eight-byte skip.
+    package init(bytes: [UInt8], range: Range<Int>, skipsText: Bool) {
         var tokenizer = Tokenizer()
+        tokenizer.skipsText = skipsText
         bytes.withUnsafeBufferPointer { tokenizer.run($0, range.clamped(to: 0..<$0.count)) }
         tokens = tokenizer.tokens
         attributes = tokenizer.attributes
@@ -76,7 +83,8 @@ public struct HTMLView: Sendable {
         var inCode = [Bool](repeating: false, count: tokens.count)
         var depth = 0
         for (i, token) in tokens.enumerated() {
-            if token.kind == .startTag || token.kind == .endTag,
+            // The code elements' names are 3 or 4 bytes long: other tags are not compared with each.
+            if token.kind == .startTag || token.kind == .endTag, token.name.count == 3 || token.name.count == 4,
                !token.selfClosing, Self.codeElements.contains(where: { Self.equalsIgnoringASCIICase(bytes, token.name, $0) }) {
                 depth = token.kind == .startTag ? depth + 1 : max(0, depth - 1)
             }
@@ -204,12 +212,25 @@ private struct Tokenizer {
     var textStart = 0
     /// Set when a comment, doctype or raw-text element runs to the end of the input.
     var unterminated = false
+    /// Whether text is skipped eight bytes at a time up to the next `<` or `&`.
+    var skipsText = true
 
     mutating func run(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
         let end = range.upperBound
         var i = range.lowerBound
         textStart = i
+        let base = skipsText ? buf.baseAddress.map(UnsafeRawPointer.init) : nil
         while i < end {
+            // An article's text runs are long and hold neither `<` nor `&`: eight bytes per step
+            // while a word has neither (the byte loop below decides at any word that has one).
+            if let base {
+                while i &+ 8 <= end {
+                    let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if Self.hasByte(w, 0x3C) || Self.hasByte(w, 0x26) { break }
+                    i &+= 8
+                }
+                guard i < end else { break }
+            }
             let b = buf[i]
             if b == 0x3C, !tagsExhausted, let next = markup(buf, at: i, end: end) {
                 i = next
@@ -220,6 +241,14 @@ private struct Tokenizer {
             }
         }
         flushText(upTo: end)
+    }
+
+    /// Whether a byte of `w` equals `byte` (exact: the zero-byte test of `w ^ byte…` has no false
+    /// negatives, and its false positives only occur above a real zero byte).
+    @inline(__always)
+    static func hasByte(_ w: UInt64, _ byte: UInt8) -> Bool {
+        let x = w ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
     }
 
     /// Emits the character reference starting with `&` at `i` (after the text before it) and
@@ -481,7 +510,13 @@ extension Document {
             let b = utf8[before]
             guard b < 0x80 else { return nil }
             if b == UInt8(ascii: ".") || b == UInt8(ascii: "/") {
-                if before > utf8.startIndex, utf8[utf8.index(before: before)] >= 0x80 { return nil }
+                if before > utf8.startIndex, utf8[utf8.index(before: before)] >= 0x80 {
+                    // A non-ASCII scalar before it might join it into one Character (a Prepend
+                    // scalar), except U+4000–U+9FFF (lead byte E4–E9; the path is valid UTF-8):
+                    // Chinese file names, `…/拜登宣布.html`, which walked the whole path's Characters.
+                    guard utf8.distance(from: utf8.startIndex, to: before) >= 3,
+                          (0xE4...0xE9).contains(utf8[utf8.index(before, offsetBy: -3)]) else { return nil }
+                }
                 guard b == UInt8(ascii: "."), length <= 5 else { return false }
                 func equals(_ name: StaticString) -> Bool {
                     guard length == name.utf8CodeUnitCount else { return false }
