@@ -90,7 +90,10 @@ package enum MetadataHarvest {
         if let a = h.author { block += "author: " + yamlScalar(a) + nl }
         if let slug = slug(document.path) { block += "slug: " + yamlScalar(slug) + nl }
         block += "---" + nl
-        // Remove the harvested lines together with the blank lines that follow them.
+        // Remove the harvested lines together with the blank lines that follow them; a byte-order
+        // mark stays first (line 1's bytes begin with it: a deletion from 0 made `top..<start` an
+        // inverted range and stopped the run).
+        let top = document.bomLength
         var deletions: [Range<Int>] = []
         for n in h.removed.sorted() {
             var end = document.fullRange(ofLine: n).upperBound
@@ -100,11 +103,10 @@ package enum MetadataHarvest {
                 end = document.fullRange(ofLine: m).upperBound
                 m += 1
             }
-            let start = document.fullRange(ofLine: n).lowerBound
+            let start = max(top, document.fullRange(ofLine: n).lowerBound)
             if let last = deletions.last, last.upperBound == start { deletions[deletions.count - 1] = last.lowerBound..<end } else { deletions.append(start..<end) }
         }
         // Leading blank lines before the first harvested line go too (the block replaces them).
-        let top = document.bomLength
         if let first = deletions.first, TextScan.isBlank(document.bytes, top..<first.lowerBound) || first.lowerBound == top {
             deletions[0] = top..<first.upperBound
         }

@@ -196,6 +196,22 @@ import Testing
         #expect(plain.allSatisfy { $0.fix == nil })
     }
 
+    /// A byte-order mark before a harvested first line: the rule reports (it stopped the whole
+    /// run with an inverted range), and its fix keeps the mark first and the front matter after it.
+    @Test func harvestedFirstLineAfterAByteOrderMark() throws {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        for body in ["x\n返回顶部 2024-1-2\n", "新闻标题\n发布时间：2024-01-02\n\n正文第一段。\n"] {
+            let bytes = bom + Array(body.utf8)
+            let document = Document(path: "a.txt", bytes: bytes)
+            let fix = try #require(MetadataHarvest.fix(for: document))
+            let (fixed, applied) = Fixer.apply([fix], to: bytes)
+            #expect(applied == 1)
+            #expect(Array(fixed.prefix(6)) == bom + Array("---".utf8))
+            let found = try RuleHarness.diagnostics(rule: "front-matter-missing", text: String(decoding: bytes, as: UTF8.self), path: "a.txt")
+            #expect(found.count == 1)
+        }
+    }
+
     @Test func harvestDates() {
         #expect(MetadataHarvest.date(in: "发布时间：2020年7月1日 09:30") == "2020-07-01 09:30")
         #expect(MetadataHarvest.date(in: "新闻阅读存档/2020-07-01 / 加入收藏") == "2020-07-01")
