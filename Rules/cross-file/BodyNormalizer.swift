@@ -125,25 +125,30 @@ package enum BodyNormalizer {
     package static func scalars(_ document: Document) -> [UInt32] { view(document).scalars }
 
     /// The normalised scalars and `normalizedBodyHash` of them, hashed as they are produced.
-    /// Written into a scratch buffer of one scalar per byte (each scalar consumes at least one byte
-    /// of the file: a character, or a whole character reference), then copied at its final size:
-    /// `append` tested capacity and uniqueness per scalar.
+    /// Written into a fixed scratch buffer and moved to the result a chunk at a time: `append` tested
+    /// capacity and uniqueness per scalar, and a scratch buffer sized for the whole file (one scalar
+    /// per byte) held four times a large file's size next to the result (review finding).
     package static func view(_ document: Document) -> NormalizedBodyView {
         var h = normalizedBodyHashSeed
-        let capacity = document.bytes.count
-        let out = withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(1, capacity)) { scratch -> [UInt32] in
+        var out: [UInt32] = []
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: scratchScalars) { scratch in
             var count = 0
             forEach(document) { x in
-                // Never false (see above); keeps a broken invariant from writing out of bounds.
-                guard count < capacity else { return }
+                if count == scratchScalars {
+                    out.append(contentsOf: scratch)
+                    count = 0
+                }
                 scratch[count] = x
                 count &+= 1
                 h = (h ^ UInt64(x)) &* normalizedBodyHashPrime
             }
-            return Array(UnsafeBufferPointer(rebasing: scratch[..<count]))
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count]))
         }
         return NormalizedBodyView(scalars: out, hash: mix64(h ^ UInt64(out.count)))
     }
+
+    /// Scalars the scratch buffer of `view` holds (16 KB).
+    private static let scratchScalars = 4096
 
     /// `view` as it was written first (`append` per scalar): the reference of the equivalence tests
     /// (`fold` is checked against `plainFold` on every scalar).

@@ -127,6 +127,18 @@ import Testing
             #expect(fast.scalars == plain.scalars, "\(document.path)")
             #expect(fast.hash == plain.hash, "\(document.path)")
         }
+        // Bodies past the scratch buffer (4,096 scalars), ending on and around its edges.
+        var rng = SeededRandom(seed: 7)
+        for length in [4_095, 4_096, 4_097, 8_192, 8_193, 30_001] {
+            var text = ""
+            while text.unicodeScalars.count < length { text += Self.bodyPieces[rng.below(Self.bodyPieces.count)] }
+            for path in ["long.md", "long.html"] {
+                let document = Document(path: path, bytes: Array(text.utf8))
+                let fast = BodyNormalizer.view(document), plain = BodyNormalizer.plainView(document)
+                #expect(fast.scalars == plain.scalars, "\(path) \(length)")
+                #expect(fast.hash == plain.hash, "\(path) \(length)")
+            }
+        }
     }
 
     // MARK: - body-empty
