@@ -13,6 +13,12 @@ package enum BodyNormalizer {
         // Printable ASCII and U+3001…U+FEFE (CJK text and punctuation): kept as they are, one test
         // for nearly every scalar of a Chinese body instead of the switch's range tests.
         if s &- 0x21 < 0x5F || s &- 0x3001 < 0xFEFF - 0x3001 { return s }
+        return plainFold(s)
+    }
+
+    /// `fold` without its fast path (the equivalence tests check the two agree on every scalar).
+    @inline(__always)
+    package static func plainFold(_ s: UInt32) -> UInt32? {
         switch s {
         case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x3000, 0x200B, 0xFEFF: return nil
         case 0xFF01...0xFF5E: return s - 0xFEE0
@@ -21,20 +27,6 @@ package enum BodyNormalizer {
         case 0xFF63: return 0x300D // ｣ -> 」
         case 0xFF64: return 0x3001 // ､ -> 、
         case 0xFF65: return 0x30FB // ･ -> ・
-        default: return s
-        }
-    }
-
-    /// `fold` without its fast path: the reference of the equivalence tests.
-    package static func plainFold(_ s: UInt32) -> UInt32? {
-        switch s {
-        case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x3000, 0x200B, 0xFEFF: return nil
-        case 0xFF01...0xFF5E: return s - 0xFEE0
-        case 0xFF61: return 0x3002
-        case 0xFF62: return 0x300C
-        case 0xFF63: return 0x300D
-        case 0xFF64: return 0x3001
-        case 0xFF65: return 0x30FB
         default: return s
         }
     }

@@ -26,15 +26,15 @@ public struct AhoCorasick: Sendable {
     /// The longest literal's length: how far back the second lane of `scan` starts (see there).
     private let longest: Int
     /// A 65,536-bit set of hashes: of three-byte keys (`keyHash`), the key at each offset below
-    /// `stride` of every literal, and of every literal's first `prefixWidth` bytes (`prefixHash`);
+    /// `filterStride` of every literal, and of every literal's first `prefixWidth` bytes (`prefixHash`);
     /// empty when the filter is off (some literal shorter than `keyWidth`). See `scanFiltered`.
     private let keyFilter: [UInt64]
     /// Bytes of a literal's prefix in the filter: the shortest literal's length, at most 8.
     private let prefixWidth: Int
     /// Distance between the positions `scanFiltered` tests: the shortest literal's length minus
-    /// `keyWidth - 1` (every occurrence then holds a whole key at one of its first `stride` offsets),
+    /// `keyWidth - 1` (every occurrence then holds a whole key at one of its first `filterStride` offsets),
     /// at most `maxStride`.
-    package let stride: Int
+    package let filterStride: Int
     /// Bytes of a filter key.
     package static let keyWidth = 3
     /// More offsets per literal make the filter pass more text (the built-in packs' shortest
@@ -118,10 +118,10 @@ public struct AhoCorasick: Sendable {
         let keyWidth = Self.keyWidth
         let shortest = lengths.min() ?? 0
         if usesStartFilter, shortest >= keyWidth {
-            let stride = min(shortest - (keyWidth - 1), Self.maxStride)
+            let filterStride = min(shortest - (keyWidth - 1), Self.maxStride)
             var filter = [UInt64](repeating: 0, count: 1 << 10)
             for lit in literals {
-                for k in 0..<stride {
+                for k in 0..<filterStride {
                     let h = Self.keyHash(UInt32(lit[k]) | UInt32(lit[k + 1]) << 8 | UInt32(lit[k + 2]) << 16)
                     filter[Int(h >> 6)] |= 1 << UInt64(h & 63)
                 }
@@ -132,11 +132,11 @@ public struct AhoCorasick: Sendable {
                 filter[Int(h >> 6)] |= 1 << UInt64(h & 63)
             }
             keyFilter = filter
-            self.stride = stride
+            self.filterStride = filterStride
             self.prefixWidth = prefixWidth
         } else {
             keyFilter = []
-            stride = 1
+            filterStride = 1
             prefixWidth = 0
         }
     }
@@ -162,7 +162,10 @@ public struct AhoCorasick: Sendable {
     /// Calls `found(literalID, start, end)` for every occurrence in `bytes[range]` (overlaps included),
     /// in order of their end (as one walk from the start reports them).
     ///
-    /// A long range is walked in two lanes at once: each step of a walk is a load that depends on
+    /// When every literal is at least `keyWidth` bytes long (the built-in packs), positions are
+    /// first tested against the key filter and the automaton walks only around hits
+    /// (`scanFiltered`). Otherwise (a pack with a literal of one or two bytes), a long range is
+    /// walked in two lanes at once: each step of a walk is a load that depends on
     /// the one before (the next row of the table), so the walk runs at the table's load latency;
     /// two independent walks fill the wait. The first lane walks the first half and reports what
     /// ends there; the second starts `longest - 1` bytes before the middle (a match ending after
@@ -214,9 +217,9 @@ public struct AhoCorasick: Sendable {
 
     /// `scanOneLane` on the bytes around filter hits only.
     ///
-    /// Every literal holds a whole key at each offset below `stride`, so an occurrence starting at
-    /// `t` holds one at every position `t ..< t + stride`: a position `p` whose key hashes outside
-    /// the filter starts no occurrence in `p - stride + 1 ... p`, and one test clears `stride`
+    /// Every literal holds a whole key at each offset below `filterStride`, so an occurrence starting at
+    /// `t` holds one at every position `t ..< t + filterStride`: a position `p` whose key hashes outside
+    /// the filter starts no occurrence in `p - filterStride + 1 ... p`, and one test clears `filterStride`
     /// starts (in news text about one test in twenty-five passes with the built-in packs: mostly
     /// a literal's first character, 本 or 文). Where a test passes, each of those starts is tested
     /// for a literal's first `prefixWidth` bytes (two characters; one start in a thousand passes).
@@ -225,7 +228,7 @@ public struct AhoCorasick: Sendable {
     /// and at the root no occurrence that started earlier is still open (all of them ended, and
     /// were reported, before it). Same matches, same order (by end), as one walk of every byte.
     package func scanFiltered(_ bytes: [UInt8], _ range: Range<Int>, _ found: (Int, Int, Int) -> Void) {
-        let keyWidth = Self.keyWidth, stride = self.stride, prefixWidth = self.prefixWidth
+        let keyWidth = Self.keyWidth, filterStride = self.filterStride, prefixWidth = self.prefixWidth
         let prefixMask: UInt64 = prefixWidth == 8 ? ~0 : (1 << UInt64(8 * prefixWidth)) &- 1
         bytes.withUnsafeBufferPointer { buf in
             delta.withUnsafeBufferPointer { d in
@@ -246,19 +249,19 @@ public struct AhoCorasick: Sendable {
                         // Every occurrence starting before `cleared` has been reported.
                         var cleared = range.lowerBound
                         while true {
-                            // The next position to test: it clears `cleared ..< cleared + stride`.
-                            var p = cleared &+ (stride &- 1)
+                            // The next position to test: it clears `cleared ..< cleared + filterStride`.
+                            var p = cleared &+ (filterStride &- 1)
                             var start = 0
                             while true {
                                 // A key past the end: the starts left are too close to the end for any literal.
                                 if p &+ keyWidth > range.upperBound { return }
                                 let h = Self.keyHash(UInt32(buf[p]) | UInt32(buf[p &+ 1]) << 8 | UInt32(buf[p &+ 2]) << 16)
                                 if filter[Int(h >> 6)] & (1 << UInt64(h & 63)) != 0 {
-                                    start = p &- (stride &- 1)
+                                    start = p &- (filterStride &- 1)
                                     while start <= p, !mayStartLiteral(at: start) { start &+= 1 }
                                     if start <= p { break }
                                 }
-                                p &+= stride
+                                p &+= filterStride
                             }
                             // Walk from that start until back at the root, past p.
                             var i = start

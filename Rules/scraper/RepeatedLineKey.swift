@@ -219,7 +219,7 @@ package enum RepeatedLineKey {
     /// multiply's latency; four keys are hashed side by side here, each lane taking the next
     /// key when its own ends. Same hashes, a quarter of the wait.
     package static func fnv1a64(_ keys: [UInt8], _ ranges: [Range<Int>]) -> [UInt64] {
-        let basis: UInt64 = 0xcbf2_9ce4_8422_2325, prime: UInt64 = 0x0000_0100_0000_01B3
+        let basis = StableHash.fnvBasis, prime = StableHash.fnvPrime
         var hashes = [UInt64](repeating: basis, count: ranges.count)
         guard !ranges.isEmpty else { return hashes }
         keys.withUnsafeBufferPointer { k in

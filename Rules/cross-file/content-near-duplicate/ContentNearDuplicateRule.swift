@@ -145,14 +145,14 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         let count = scalars.count - k + 1
         var minima = [UInt64](repeating: .max, count: bins)
         guard count > 0 else { return minima }
-        var outgoing: UInt64 = 1 // B^k: the weight of the scalar leaving the window, once the window is multiplied by B
-        for _ in 0..<k { outgoing = outgoing &* rollingBase }
+        var leavingWeight: UInt64 = 1 // B^k: the weight of the scalar leaving the window, once the window is multiplied by B
+        for _ in 0..<k { leavingWeight = leavingWeight &* rollingBase }
         var stopped = false
         scalars.withUnsafeBufferPointer { s in
             minima.withUnsafeMutableBufferPointer { m in
-                // The next window's hash is h·B + (incoming − outgoing·B^k): one multiply and one add
+                // The next window's hash is h·B + (incoming − leaving·B^k): one multiply and one add
                 // on the chain from one shingle to the next (the scalar terms are computed beside it),
-                // where adding the incoming scalar and then taking the outgoing one off took three steps.
+                // where adding the incoming scalar and then taking the leaving one off took three steps.
                 var h: UInt64 = 0
                 for j in 0..<k { h = h &* rollingBase &+ UInt64(s[j]) }
                 var i = 0
@@ -165,7 +165,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                     m[b] = Swift.min(m[b], x)
                     i &+= 1
                     if i == count { break }
-                    h = h &* rollingBase &+ (UInt64(s[i &+ k &- 1]) &- UInt64(s[i &- 1]) &* outgoing)
+                    h = h &* rollingBase &+ (UInt64(s[i &+ k &- 1]) &- UInt64(s[i &- 1]) &* leavingWeight)
                 }
             }
         }

@@ -2,11 +2,15 @@ import Foundation
 
 /// Stable, platform-independent hashing (Swift's `Hasher` is seeded per process).
 public enum StableHash {
+    /// FNV-1a's 64-bit offset basis and prime.
+    public static let fnvBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+    public static let fnvPrime: UInt64 = 0x0000_0100_0000_01B3
+
     public static func fnv1a64<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var h = fnvBasis
         for b in bytes {
             h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01B3
+            h = h &* fnvPrime
         }
         return h
     }

@@ -57,7 +57,7 @@ import Testing
 
     @Test func builtinLiteralsUseTheFilter() {
         #expect(AhoCorasick(Self.builtinLiterals).usesStartFilter)
-        #expect(AhoCorasick(Self.builtinLiterals).stride == AhoCorasick.maxStride)
+        #expect(AhoCorasick(Self.builtinLiterals).filterStride == AhoCorasick.maxStride)
         #expect(!AhoCorasick(Self.builtinLiterals, usesStartFilter: false).usesStartFilter)
         // A literal shorter than the key: the plain walk.
         #expect(!AhoCorasick(Self.builtinLiterals + [Array("ab".utf8)]).usesStartFilter)
@@ -87,7 +87,7 @@ import Testing
             let alphabet = alphabets[round % alphabets.count]
             let shortest = 3 + (round / alphabets.count) % 6
             var literals = (0..<(1 + rng.below(6))).map { _ in (0..<(shortest + rng.below(4))).map { _ in rng.pick(alphabet) } }
-            strides.insert(AhoCorasick(literals).stride)
+            strides.insert(AhoCorasick(literals).filterStride)
             if round % 5 == 0, let l = literals.first { literals.append(Array(l.prefix(3))); literals.append(l + l.prefix(3)) }
             if round % 7 == 0, let l = literals.first { literals.append(l) }
             var text = (0..<rng.below(120)).map { _ in rng.pick(alphabet) }
