@@ -142,18 +142,6 @@ package enum BodyNormalizer {
     /// Scalars the scratch buffer of `view` holds (16 KB).
     private static let scratchScalars = 4096
 
-    /// `view` as it was written first (`append` per scalar): the reference of the equivalence tests
-    /// (`fold` is checked against `plainFold` on every scalar).
-    package static func plainView(_ document: Document) -> NormalizedBodyView {
-        var out: [UInt32] = []
-        var h = normalizedBodyHashSeed
-        forEach(document) { x in
-            out.append(x)
-            h = (h ^ UInt64(x)) &* normalizedBodyHashPrime
-        }
-        return NormalizedBodyView(scalars: out, hash: mix64(h ^ UInt64(out.count)))
-    }
-
     // MARK: - What an archive capture rewrites
 
     /// The `)` closing a Markdown inline destination starting at `from` (balanced parentheses,

@@ -162,31 +162,6 @@ extension BodyText {
         self.hasContent = hasContent
     }
 
-    /// `init(visibleTextOf:limit:)` as it was first written: the reference of the equivalence tests.
-    package init(plainVisibleTextOf document: Document, limit: Int) {
-        let b = document.bytes
-        for token in document.html.tokens where token.kind != .doctype {
-            if !hasContent { hasContent = b[token.range].contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D } }
-            if let scalar = HTMLView.numericReferenceValue(b, token) {
-                if scalar > 0x20 && scalar != 0x3000 && scalar != 0xA0 {
-                    hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
-                    if Self.isLetter(scalar) { letters += 1 }
-                }
-                if letters >= limit { return }
-                continue
-            }
-            guard token.kind == .text else { continue }
-            var i = token.range.lowerBound
-            while i < token.range.upperBound && letters < limit {
-                let (scalar, length) = UTF8Validation.decode(b[..<token.range.upperBound], at: i)
-                i += length
-                if scalar <= 0x20 || scalar == 0x3000 || scalar == 0xA0 { continue }
-                hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
-                if Self.isLetter(scalar) { letters += 1 }
-            }
-            if letters >= limit { return }
-        }
-    }
 }
 
 /// `body-empty`: a file with front matter only, or a body with (almost) no real text once markup,
