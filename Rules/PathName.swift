@@ -22,4 +22,10 @@ package enum PathName {
     package static func fileName(_ path: String) -> Substring {
         lastUTF8Index(of: UInt8(ascii: "/"), in: path[...]).map { path[path.utf8.index(after: $0)...] } ?? path[...]
     }
+
+    /// The part of `path` before its last `/` (empty when there is none): what splitting at every
+    /// `/` and joining all but the last part gives, without building a `Character` per byte.
+    package static func directory(_ path: String) -> Substring {
+        lastUTF8Index(of: UInt8(ascii: "/"), in: path[...]).map { path[..<$0] } ?? path[path.endIndex...]
+    }
 }

@@ -63,10 +63,10 @@ package struct BodyText {
         while i < end && letters < limit {
             // Fenced code is not article text.
             if i >= lineEnd && lineEnd < end {
-                while i >= lineEnd && lineEnd < end {
+                repeat {
                     line += 1
                     lineEnd = line < document.lineStarts.count ? document.lineStarts[line] : end
-                }
+                } while i >= lineEnd && lineEnd < end
                 lineIsCode = document.isCode(line: line)
             }
             if lineIsCode {
@@ -161,7 +161,6 @@ extension BodyText {
         self.hash = hash
         self.hasContent = hasContent
     }
-
 }
 
 /// `body-empty`: a file with front matter only, or a body with (almost) no real text once markup,

@@ -29,16 +29,8 @@ public struct ImageLinkBrokenRule: Rule, RuleWithOptions {
         let links = ImageScanner.scan(document)
         guard !links.isEmpty else { return }
         let env = sink.environment
-        // The file's directory only for a relative local image (most files have none): splitting a
-        // non-ASCII path into `Character`s per file with images was a visible share of the rule.
-        var directoryOnce: String?
-        func directory() -> String {
-            if let directoryOnce { return directoryOnce }
-            let location = env.location(of: document.path)
-            let made = location.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-            directoryOnce = made
-            return made
-        }
+        // The file's directory only for a relative local image (most files have none), found on bytes.
+        func directory() -> Substring { PathName.directory(env.location(of: document.path)) }
         var reportedSources = Set<Int>() // a reference definition used by several images is reported once
         for (i, link) in links.enumerated() {
             if sink.budgetSpent(step: i + 1) { return }

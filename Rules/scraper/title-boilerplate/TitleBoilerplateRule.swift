@@ -93,7 +93,7 @@ package enum TitleAffix {
     package static func isColumnName(_ text: String) -> Bool {
         let t = text.trimmingWhitespaces()
         let plain = isPlain(t)
-        if plain { return isPlainColumnName(t) }
+        if plain, sectionOrColumnKeys != nil { return isPlainColumnName(t) }
         // Sets of `String` compare as the arrays did (canonical equivalence), by hashing.
         if sectionWordSet.contains(t) || columnWordSet.contains(t) { return true }
         for (suffix, suffixIsPlain) in sectionSuffixesAndPlain where hasSuffix(t, suffix, plain: plain, wordIsPlain: suffixIsPlain) {
@@ -109,12 +109,13 @@ package enum TitleAffix {
     private static func isPlainColumnName(_ t: String) -> Bool {
         var t = t
         return t.withUTF8 { b -> Bool in
-            if let key = packedWord(b[...]), sectionOrColumnKeys.contains(key) { return true }
+            guard let keys = sectionOrColumnKeys else { return false }
+            if let key = packedWord(b[...]), keys.contains(key) { return true }
             for (suffix, _) in sectionSuffixesAndPlain {
                 let n = suffix.utf8.count
                 guard b.count >= n, b[(b.count - n)...].elementsEqual(suffix.utf8) else { continue }
                 if b.count == n { return true }
-                if let key = packedWord(b[..<(b.count - n)]), sectionOrColumnKeys.contains(key) { return true }
+                if let key = packedWord(b[..<(b.count - n)]), keys.contains(key) { return true }
             }
             return false
         }
@@ -132,10 +133,17 @@ package enum TitleAffix {
         return key
     }
 
-    private static let sectionOrColumnKeys: Set<UInt128> = Set((sectionWords + columnWords).compactMap { word -> UInt128? in
-        var word = word
-        return word.withUTF8 { packedWord($0[...]) }
-    })
+    /// The section and column words packed (`packedWord`); nil if one is too long to pack, and then
+    /// `isColumnName` takes the `String` path for every text.
+    private static let sectionOrColumnKeys: Set<UInt128>? = {
+        var keys = Set<UInt128>()
+        for word in sectionWords + columnWords {
+            var word = word
+            guard let key = word.withUTF8({ packedWord($0[...]) }) else { return nil }
+            keys.insert(key)
+        }
+        return keys
+    }()
 
     package static let siteWords = ["新闻网", "新聞網", "新闻", "新聞", "官网", "官網", "网站", "網站", "在线", "在線", "频道", "頻道", "门户", "門戶", "日报", "日報", "网", "網"]
 

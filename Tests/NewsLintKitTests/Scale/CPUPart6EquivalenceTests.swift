@@ -80,6 +80,15 @@ import Testing
 
     /// `Document.isHTMLPath` answers Chinese file names with an ASCII extension from their last
     /// bytes; the Character search stays the reference.
+    /// `PathName.directory` is what image-link-broken computed by splitting at every `/` and
+    /// joining all but the last part.
+    @Test func directoryIsSplitAndJoinWithoutTheLastPart() {
+        for path in ["", "a", "/", "/a", "a/", "a/b", "a//b", "/新闻/2024/拜登宣布.md", "新聞.md", "x/y/z/", "e\u{301}/f"] {
+            let joined = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            #expect(String(PathName.directory(path)) == joined, "\(path)")
+        }
+    }
+
     @Test func htmlPathTailMatchesCharacterSearch() {
         let pieces = ["a", "/", ".", " ", "html", "HTML", "htm", "xhtml", "XHTML", "Htm", "md", "新聞", "報道", "\u{301}",
                       "\u{0600}", "é", "e\u{301}", "\u{200D}", "\u{FE0F}", "-", "_", "2024", "\u{10FF80}"]
