@@ -143,19 +143,7 @@ package enum RepeatedLineKey {
     /// every qualifying line, and its byte-by-byte walk to the next tag was most of its cost.
     @inline(__always)
     private static func markupCandidate(_ b: [UInt8], from i: Int, _ end: Int) -> Int {
-        b.withUnsafeBytes { raw -> Int in
-            var k = i
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-            while k + 8 <= end {
-                let w = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-                let lt = w ^ (ones &* 0x3C), amp = w ^ (ones &* 0x26)
-                // Non-zero exactly when some byte of `lt` or `amp` is zero (a `<` or a `&`).
-                if ((lt &- ones) & ~lt | (amp &- ones) & ~amp) & highs != 0 { break }
-                k += 8
-            }
-            while k < end, raw[k] != 0x3C, raw[k] != 0x26 { k += 1 }
-            return k
-        }
+        b.withUnsafeBytes { ByteWords.firstMarkupCandidate($0, from: i, to: end) }
     }
 
     /// The counting key of a line: whitespace runs collapsed to one space, URLs reduced to host

@@ -1,3 +1,4 @@
+import NewsLintCore
 /// A set of byte values for the script rules' prefilters, which skip the bytes no candidate starts
 /// with (in Chinese text: Han lead and continuation bytes, most of a file), one table lookup per
 /// byte. With `wordAtATime`, eight bytes are first tested at once against the set's values and "any
@@ -21,25 +22,23 @@ package struct ByteSet: Sendable {
         for b in values { member[Int(b)] = true }
         for b in 0..<Int(below) where !except.contains(UInt8(b)) { member[b] = true }
         self.member = member
-        broadcasts = values.filter { $0 >= below }.map { UInt64($0) &* Self.ones }
+        broadcasts = values.filter { $0 >= below }.map { UInt64($0) &* ByteWords.ones }
         self.below = below
         self.wordAtATime = wordAtATime
     }
 
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
-    private static let highs: UInt64 = 0x8080_8080_8080_8080
 
     package func contains(_ b: UInt8) -> Bool { member[Int(b)] }
 
     /// Whether the eight bytes of `x` may hold a member (never false when one does).
     @inline(__always)
     private func mayHold(_ x: UInt64, _ patterns: UnsafeBufferPointer<UInt64>) -> Bool {
-        var found: UInt64 = below > 0 ? (x &- UInt64(below) &* Self.ones) & ~x : 0
+        var found: UInt64 = below > 0 ? (x &- UInt64(below) &* ByteWords.ones) & ~x : 0
         for p in patterns {
             let y = x ^ p
-            found |= (y &- Self.ones) & ~y
+            found |= (y &- ByteWords.ones) & ~y
         }
-        return found & Self.highs != 0
+        return found & ByteWords.highs != 0
     }
 
     /// The first index in `from..<end` of `buffer` whose byte is in the set, or `end`.

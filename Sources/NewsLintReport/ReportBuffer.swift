@@ -112,10 +112,9 @@ public struct ReportBuffer {
     /// the SWAR zero-byte test (exact as a yes/no answer).
     @inline(__always)
     private static func mayNeedEscape(_ w: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
-        return (w &- 0x20 &* ones) & ~w & highs != 0
-            || hasZero(w ^ (0x22 &* ones)) || hasZero(w ^ (0x5C &* ones)) || hasZero(w ^ (0x7F &* ones)) || hasZero(w ^ (0xE2 &* ones))
+        // A byte below 0x20: the zero-byte test of `w - 0x20…`.
+        return (w &- 0x20 &* ByteWords.ones) & ~w & ByteWords.highs != 0
+            || ByteWords.has(0x22, in: w) || ByteWords.has(0x5C, in: w) || ByteWords.has(0x7F, in: w) || ByteWords.has(0xE2, in: w)
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

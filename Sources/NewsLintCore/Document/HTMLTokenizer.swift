@@ -219,16 +219,12 @@ private struct Tokenizer {
         let end = range.upperBound
         var i = range.lowerBound
         textStart = i
-        let base = skipsText ? buf.baseAddress.map(UnsafeRawPointer.init) : nil
+        let raw = UnsafeRawBufferPointer(buf)
         while i < end {
-            // An article's text runs are long and hold neither `<` nor `&`: eight bytes per step
-            // while a word has neither (the byte loop below decides at any word that has one).
-            if let base {
-                while i &+ 8 <= end {
-                    let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    if Self.hasByte(w, 0x3C) || Self.hasByte(w, 0x26) { break }
-                    i &+= 8
-                }
+            // An article's text runs are long and hold neither `<` nor `&`: skipped eight bytes
+            // per step to the next byte that may start markup.
+            if skipsText {
+                i = ByteWords.firstMarkupCandidate(raw, from: i, to: end)
                 guard i < end else { break }
             }
             let b = buf[i]
@@ -241,14 +237,6 @@ private struct Tokenizer {
             }
         }
         flushText(upTo: end)
-    }
-
-    /// Whether a byte of `w` equals `byte` (exact: the zero-byte test of `w ^ byte…` has no false
-    /// negatives, and its false positives only occur above a real zero byte).
-    @inline(__always)
-    static func hasByte(_ w: UInt64, _ byte: UInt8) -> Bool {
-        let x = w ^ (0x0101_0101_0101_0101 &* UInt64(byte))
-        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
     }
 
     /// Emits the character reference starting with `&` at `i` (after the text before it) and
