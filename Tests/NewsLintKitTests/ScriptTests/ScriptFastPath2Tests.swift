@@ -157,18 +157,15 @@ import Testing
         }
     }
 
-    @Test func countEqualsThePlainCount() throws {
-        let tables = ScriptTables.shared
-        var random = SeededRandom(seed: 95)
-        // Scalars of every kind the count tells apart, with prose masks (code, tags, URLs) around them.
-        let flagged = (UInt32(0x2E80)..<0xA000).filter { tables.raw($0) != 0 }
-        let pieces = ScriptFastPathTests.linePieces + ["`干部`", "<b>后面</b>", "http://裡.tw", "裡裏為爲線綫衛衞", "一", "后", "面", "著着", "𠀀𡃁", "\u{2E80}", "\u{33FF}"]
-        var texts = Self.fixtureTexts.map { ($0.path, $0.text) }
-        for k in 0..<600 {
+    /// `count` texts (every third named `.html`) of `lines` lines, each of up to `piecesPerLine`
+    /// draws: one time in `flaggedOneIn` a scalar of `flagged`, else one of `pieces`.
+    static func generatedTexts(_ count: Int, lines: (inout SeededRandom) -> Int, piecesPerLine: Int, flaggedOneIn: Int,
+                               pieces: [String], flagged: [UInt32], _ random: inout SeededRandom) -> [(String, String)] {
+        (0..<count).map { k in
             var text = ""
-            for _ in 0..<8 {
-                for _ in 0..<random.below(20) {
-                    if random.below(3) == 0 {
+            for _ in 0..<lines(&random) {
+                for _ in 0..<random.below(piecesPerLine) {
+                    if random.below(flaggedOneIn) == 0 {
                         text.unicodeScalars.append(Unicode.Scalar(flagged[random.below(flagged.count)]) ?? "?")
                     } else {
                         text += pieces[random.below(pieces.count)]
@@ -176,8 +173,18 @@ import Testing
                 }
                 text += "\n"
             }
-            texts.append((k % 3 == 0 ? "r.html" : "r.md", text))
+            return (k % 3 == 0 ? "r.html" : "r.md", text)
         }
+    }
+
+    @Test func countEqualsThePlainCount() throws {
+        let tables = ScriptTables.shared
+        var random = SeededRandom(seed: 95)
+        // Scalars of every kind the count tells apart, with prose masks (code, tags, URLs) around them.
+        let flagged = (UInt32(0x2E80)..<0xA000).filter { tables.raw($0) != 0 }
+        let pieces = ScriptFastPathTests.linePieces + ["`干部`", "<b>后面</b>", "http://裡.tw", "裡裏為爲線綫衛衞", "一", "后", "面", "著着", "𠀀𡃁", "\u{2E80}", "\u{33FF}"]
+        let texts = Self.fixtureTexts.map { ($0.path, $0.text) }
+            + Self.generatedTexts(600, lines: { _ in 8 }, piecesPerLine: 20, flaggedOneIn: 3, pieces: pieces, flagged: flagged, &random)
         var lines = 0, candidates = 0, masked = 0
         for (path, text) in texts {
             let document = Document(path: path, text: text)

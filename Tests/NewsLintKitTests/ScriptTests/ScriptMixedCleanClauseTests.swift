@@ -16,22 +16,10 @@ import Testing
             "後面", "幹部", "一國兩制成功", "皇后", "律師范某", "面條", "台灣", "系統", "聯系", "一周", "不准", "出來", "裡面", "裏面",
             "「", "」", "“", "”", "，", "。", "、", "金與正（Kim Yo-jong）", "日韓、安全保障で", "这", "们", "說", "話", "著", "着", "為", "爲",
         ]
-        var texts = ScriptFastPath2Tests.fixtureTexts.map { ($0.path, $0.text) }
         var random = SeededRandom(seed: 16_30)
-        for k in 0..<700 {
-            var text = ""
-            for _ in 0..<(2 + random.below(8)) {
-                for _ in 0..<random.below(24) {
-                    if random.below(6) == 0 {
-                        text.unicodeScalars.append(Unicode.Scalar(flagged[random.below(flagged.count)]) ?? "?")
-                    } else {
-                        text += pieces[random.below(pieces.count)]
-                    }
-                }
-                text += "\n"
-            }
-            texts.append((k % 3 == 0 ? "r.html" : "r.md", text))
-        }
+        let texts = ScriptFastPath2Tests.fixtureTexts.map { ($0.path, $0.text) }
+            + ScriptFastPath2Tests.generatedTexts(700, lines: { 2 + $0.below(8) }, piecesPerLine: 24, flaggedOneIn: 6,
+                                                  pieces: pieces, flagged: flagged, &random)
         var reported = 0
         for quotations in [false, true] {
             let fast = try ScriptMixedRule(options: RuleOptions(["reportQuotations": JSONNode(.bool(quotations))]))
