@@ -17,18 +17,18 @@ public struct LineEndingsRule: Rule, RuleWithOptions {
         if style != "crlf" && !ByteSearch.contains(0x0D, in: bytes) { return }
         var crlf: [Int] = []   // offsets of \r in \r\n
         var loneCR: [Int] = []
-        var lf = 0
-        var i = 0
-        bytes.withUnsafeBufferPointer { buf in
-            while i < buf.count {
-                if buf[i] == 0x0D {
-                    if i + 1 < buf.count && buf[i + 1] == 0x0A { crlf.append(i); i += 2; continue }
-                    loneCR.append(i)
-                } else if buf[i] == 0x0A {
-                    lf += 1
-                }
-                i += 1
-            }
+        // From CR to CR with memchr: a CRLF file is one CR per line of hundreds of bytes.
+        var at = 0
+        while let cr = ByteSearch.first(0x0D, in: bytes, from: at) {
+            if cr + 1 < bytes.count && bytes[cr + 1] == 0x0A { crlf.append(cr) } else { loneCR.append(cr) }
+            at = cr + 1
+        }
+        // Bare line feeds: every line feed but those of the CRLFs.
+        var lf = -crlf.count
+        at = 0
+        while let next = ByteSearch.first(0x0A, in: bytes, from: at) {
+            lf += 1
+            at = next + 1
         }
         let target: [UInt8]
         switch style {

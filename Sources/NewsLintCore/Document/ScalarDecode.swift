@@ -71,6 +71,20 @@ package struct ScalarDecode: Sendable {
                 offsets[k] = Offset(truncatingIfNeeded: i)
                 var v: UInt32
                 if b < 0x80 {
+                    // Markup and Latin text: eight ASCII bytes at once, one test for all of them.
+                    if i &+ 8 <= n && k &+ 8 <= capacity, let base = buf.baseAddress {
+                        let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                        if w & ByteWords.highs == 0 {
+                            let word = UInt64(littleEndian: w)
+                            for j in 0..<8 {
+                                cps[k &+ j] = UInt32(truncatingIfNeeded: word &>> UInt64(j &* 8)) & 0xFF
+                                offsets[k &+ j] = Offset(truncatingIfNeeded: i &+ j)
+                            }
+                            i &+= 8
+                            k &+= 8
+                            continue
+                        }
+                    }
                     v = UInt32(b)
                     i &+= 1
                 } else if b >= 0xE0 && b < 0xF0 && i &+ 2 < n {

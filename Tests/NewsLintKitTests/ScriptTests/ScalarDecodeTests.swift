@@ -86,6 +86,23 @@ import Testing
         }
     }
 
+    /// Well-formed text takes the decode without checks, and its ASCII runs the eight-byte path:
+    /// runs of every length at every alignment, between scalars of every width.
+    @Test func wellFormedTextWithASCIIRunsMatchesTheReference() {
+        var random = SeededRandom(seed: 41)
+        let others: [[UInt8]] = [Array("中".utf8), Array("é".utf8), Array("😀".utf8), Array("，".utf8), [0x0A], [0x0D, 0x0A]]
+        for round in 0..<400 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.below(12) {
+                bytes += (0..<random.below(20)).map { _ in UInt8(0x20 + random.below(0x5F)) }
+                bytes += others[random.below(others.count)]
+            }
+            let document = Document(path: "t.md", bytes: bytes)
+            #expect(document.isValidUTF8)
+            check(bytes, "well-formed \(round)")
+        }
+    }
+
     @Test func wideOffsetsAgreeWithNarrowOnes() {
         // Files over 4 GiB keep 8-byte offsets; force that path on a small file.
         let bytes = Array("第一段：市政府今日公布預算。\r\n\n第二段 ends here 😀".utf8) + [0xE4, 0x0A]
