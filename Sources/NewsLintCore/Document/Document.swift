@@ -265,6 +265,14 @@ public enum UTF8Validation {
             // two continuation bytes) in a loop of its own.
             if b >= 0xE1 && b != 0xED && b <= 0xEF && i + 2 < n && buf[i + 1] & 0xC0 == 0x80 && buf[i + 2] & 0xC0 == 0x80 {
                 i += 3
+                // Two sequences from one 8-byte load while both qualify, then one at a time.
+                while i + 8 <= n {
+                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian
+                    let first = UInt8(truncatingIfNeeded: w), second = UInt8(truncatingIfNeeded: w &>> 24)
+                    guard first &- 0xE1 < 0x0F, first != 0xED, second &- 0xE1 < 0x0F, second != 0xED,
+                          w & 0x0000_C0C0_00C0_C000 == 0x0000_8080_0080_8000 else { break }
+                    i += 6
+                }
                 while i + 4 <= n {
                     let w = raw.loadUnaligned(fromByteOffset: i, as: UInt32.self).littleEndian
                     let lead = UInt8(truncatingIfNeeded: w)
