@@ -11,7 +11,14 @@ package enum FrameShift {
         var result: [Range<Int>] = []
         var i = 1
         while i < n {
-            guard c[i] == 0x3F, CJK.isHan(c[i - 1]) else { i += 1; continue }
+            // To the next `?` without a bounds check per scalar (a line has few).
+            i = c.withUnsafeElements { e in
+                var k = i
+                while k < n, e[k] != 0x3F { k &+= 1 }
+                return k
+            }
+            guard i < n else { break }
+            guard CJK.isHan(c[i - 1]) else { i += 1; continue }
             // The run ends at whitespace, a closing quote or full-width sentence punctuation.
             var end = i + 1
             while end < n && end - i < 24 {

@@ -296,7 +296,14 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         let c = run.cps
         var i = 1
         while i + 3 < c.count {
-            if (c[i] == 0x28 || c[i] == 0xFF08), CJK.isHan(c[i - 1]) {
+            // To the next `(` or `（` without a bounds check per scalar (a line has few).
+            i = c.withUnsafeElements { e in
+                var k = i
+                while k &+ 3 < e.count, e[k] != 0x28, e[k] != 0xFF08 { k &+= 1 }
+                return k
+            }
+            guard i + 3 < c.count else { break }
+            if CJK.isHan(c[i - 1]) {
                 let len = Pinyin.tonedSyllable(run, at: i + 1)
                 let close = i + 1 + len
                 // `讀作行(háng)`, `普通話讀區(qū)`: a reading given on purpose.
