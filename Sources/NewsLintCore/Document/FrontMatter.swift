@@ -168,7 +168,8 @@ package enum FrontMatterParser {
         }
         reportDuplicates(entries, &problems)
         return FrontMatter(format: format, openLine: open, closeLine: close, bodyStart: min(bodyStart, lines.bytes.count),
-                           bodyStartLine: bodyLine, entries: entries, problems: problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+                           bodyStartLine: bodyLine, entries: entries,
+                           problems: problems.count < 2 ? problems : problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
     }
 
     private static func parseJSON(lines: LineReader, open: Int) -> FrontMatter? {
@@ -234,10 +235,14 @@ package enum FrontMatterParser {
 
     private static func reportDuplicates(_ entries: [FrontMatterEntry], _ problems: inout [FrontMatterProblem]) {
         // Typical front matter has a handful of keys: a linear scan beats hashing every key.
+        // By index and key only: copying each entry (its key and value retained and released) for
+        // every comparison cost more than the comparisons.
         if entries.count <= 24 {
-            for (i, e) in entries.enumerated() {
-                if let first = entries[..<i].first(where: { $0.key == e.key }) {
-                    problems.append(FrontMatterProblem(line: e.line, column: e.column, message: "duplicate key '\(e.key)' (first defined on line \(first.line))"))
+            for i in entries.indices {
+                let key = entries[i].key
+                if let first = (0..<i).first(where: { entries[$0].key == key }) {
+                    let e = entries[i]
+                    problems.append(FrontMatterProblem(line: e.line, column: e.column, message: "duplicate key '\(e.key)' (first defined on line \(entries[first].line))"))
                 }
             }
             return
