@@ -33,8 +33,29 @@ package enum BodyNormalizer {
 
     /// Calls `body` with each normalised scalar of the document body.
     package static func forEach(_ document: Document, _ body: (UInt32) -> Void) {
+        withoutActuallyEscaping(body) { body in
+            var sink = ClosureSink(body: body)
+            forEach(document, into: &sink)
+        }
+    }
+
+    /// Receives the normalised scalars of a body. The walks are generic over it and inlined into
+    /// their caller, so a sink's state (a count, a running hash) can stay in registers: a closure's
+    /// captured variables were stored and reloaded for every scalar.
+    package protocol Sink {
+        mutating func put(_ scalar: UInt32)
+    }
+
+    private struct ClosureSink: Sink {
+        let body: (UInt32) -> Void
+        @inline(__always) mutating func put(_ scalar: UInt32) { body(scalar) }
+    }
+
+    /// Puts each normalised scalar of the document body into `sink`.
+    @inline(__always)
+    package static func forEach<S: Sink>(_ document: Document, into sink: inout S) {
         if document.isHTMLFile {
-            forEachVisible(document, body)
+            forEachVisible(document, into: &sink)
             return
         }
         let bytes = document.bytes
@@ -66,7 +87,7 @@ package enum BodyNormalizer {
                 }
                 let (s, n) = decode(buf, at: i, end: end)
                 i += n
-                if let f = fold(s) { body(f) }
+                if let f = fold(s) { sink.put(f) }
             }
         }
     }
@@ -75,12 +96,13 @@ package enum BodyNormalizer {
     /// comments and scripts are what captures and re-scrapes rewrite. Named character references
     /// are dropped like whitespace (`&nbsp;`) and entities in the Markdown path; numeric ones are
     /// the text they stand for (an article written as `&#20013;&#22269;…`).
-    package static func forEachVisible(_ document: Document, _ body: (UInt32) -> Void) {
+    @inline(__always)
+    package static func forEachVisible<S: Sink>(_ document: Document, into sink: inout S) {
         let bytes = document.bytes
         bytes.withUnsafeBufferPointer { buf in
             for token in document.html.tokens where token.kind == .text || token.kind == .characterReference {
                 if token.kind == .characterReference {
-                    if let s = HTMLView.numericReferenceValue(bytes, token), let f = fold(s) { body(f) }
+                    if let s = HTMLView.numericReferenceValue(bytes, token), let f = fold(s) { sink.put(f) }
                     continue
                 }
                 let end = token.range.upperBound
@@ -88,7 +110,7 @@ package enum BodyNormalizer {
                 while i < end {
                     let (s, n) = decode(buf, at: i, end: end)
                     i += n
-                    if let f = fold(s) { body(f) }
+                    if let f = fold(s) { sink.put(f) }
                 }
             }
         }
@@ -121,22 +143,42 @@ package enum BodyNormalizer {
     /// capacity and uniqueness per scalar, and a scratch buffer sized for the whole file (one scalar
     /// per byte) held four times a large file's size next to the result (review finding).
     package static func view(_ document: Document) -> NormalizedBodyView {
-        var h = normalizedBodyHashSeed
-        var out: [UInt32] = []
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: scratchScalars) { scratch in
-            var count = 0
-            forEach(document) { x in
-                if count == scratchScalars {
-                    out.append(contentsOf: scratch)
-                    count = 0
-                }
-                scratch[count] = x
-                count &+= 1
-                h = (h ^ UInt64(x)) &* normalizedBodyHashPrime
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count]))
+        let chunks = Chunks()
+        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: scratchScalars) { scratch in
+            var sink = ViewSink(scratch: scratch, chunks: chunks)
+            forEach(document, into: &sink)
+            chunks.scalars.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<sink.count]))
+            return NormalizedBodyView(scalars: chunks.scalars, hash: mix64(sink.hash ^ UInt64(chunks.scalars.count)))
         }
-        return NormalizedBodyView(scalars: out, hash: mix64(h ^ UInt64(out.count)))
+    }
+
+    /// The scalars `view` has moved out of its scratch buffer. A class: the sink holds a reference,
+    /// so the (rare) move does not take the sink's address and its count and hash stay in registers.
+    private final class Chunks {
+        var scalars: [UInt32] = []
+    }
+
+    private struct ViewSink: Sink {
+        let scratch: UnsafeMutableBufferPointer<UInt32>
+        let chunks: Chunks
+        var count = 0
+        var hash = normalizedBodyHashSeed
+
+        init(scratch: UnsafeMutableBufferPointer<UInt32>, chunks: Chunks) {
+            self.scratch = scratch
+            self.chunks = chunks
+        }
+
+        @inline(__always)
+        mutating func put(_ x: UInt32) {
+            if count == scratch.count {
+                chunks.scalars.append(contentsOf: scratch)
+                count = 0
+            }
+            scratch[count] = x
+            count &+= 1
+            hash = (hash ^ UInt64(x)) &* normalizedBodyHashPrime
+        }
     }
 
     /// Scalars the scratch buffer of `view` holds (16 KB).

@@ -1,3 +1,4 @@
+import Foundation
 import NewsLintCore
 
 /// The real text of a body: what a reader sees once markup, images, links targets, URLs, HTML
@@ -223,13 +224,16 @@ package struct SitePages: Sendable {
         if let layout = fm.string("layout"), layouts.contains(layout) { return true }
         if matchesFileName(document.path) { return true }
         guard templates else { return false }
-        // A plain byte loop: the generic `firstRange(of:)` cost 2% of a default run.
-        return document.bytes.withUnsafeBufferPointer { b in
-            let end = min(fm.bodyStart, b.count)
+        // `{` by memchr (vectorised; the front matter of an article has none), then the next byte:
+        // the generic `firstRange(of:)` cost 2% of a default run, a byte loop still 0.3%.
+        return document.bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return false }
+            let end = min(fm.bodyStart, raw.count)
             var i = 0
-            while i + 1 < end {
-                if b[i] == UInt8(ascii: "{") && b[i + 1] == UInt8(ascii: "{") { return true }
-                i += 1
+            while i + 1 < end, let hit = memchr(base + i, Int32(UInt8(ascii: "{")), end - 1 - i) {
+                let j = base.distance(to: UnsafeRawPointer(hit))
+                if raw[j + 1] == UInt8(ascii: "{") { return true }
+                i = j + 1
             }
             return false
         }

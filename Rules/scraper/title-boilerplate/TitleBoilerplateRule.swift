@@ -21,28 +21,30 @@ package enum TitleAffix {
                               "早报", "早報", "晚报", "晚報", "聚焦", "直击", "直擊", "深读", "深讀", "调查", "調查", "现场", "現場", "访谈", "訪談",
                               "特写", "特寫", "综述", "綜述", "述评", "述評", "社论", "社論", "专栏", "專欄", "热点", "熱點", "提醒"]
 
-    /// Whether a repeated title prefix reads as a column label or a speaker rather than a site:
-    /// it ends with a column word, or it is set off by a colon (`专家：…`, `教务处：…`), unless it
-    /// ends with a site word (`新华网：…` stays a site name).
-    package static func isColumnLabel(_ piece: [UInt8], separator: [UInt8]) -> Bool {
-        let text = String(decoding: piece, as: UTF8.self)
-        if isColumnName(text) { return true }
+    /// Whether a repeated title prefix (`t[piece]`) reads as a column label or a speaker rather than
+    /// a site: it ends with a column word, or it is set off by a colon (`专家：…`, `教务处：…`), unless
+    /// it ends with a site word (`新华网：…` stays a site name). On the bytes when the piece compares as
+    /// its bytes (`comparesAsBytes`), else on a `String` as before.
+    package static func isColumnLabel(_ t: [UInt8], piece: Range<Int>, separatorIsColon: Bool) -> Bool {
+        if isColumnName(t, piece) { return true }
+        if comparesAsBytes(t, piece), let siteSuffixes, let columnSuffixes {
+            if siteSuffixes.isSuffix(of: t, piece) { return false }
+            if columnSuffixes.isSuffix(of: t, piece) { return true }
+            return separatorIsColon
+        }
+        let text = String(decoding: t[piece], as: UTF8.self)
         let plain = isPlain(text)
         if siteWordsAndPlain.contains(where: { hasSuffix(text, $0.word, plain: plain, wordIsPlain: $0.plain) }) { return false }
         if columnWordsAndPlain.contains(where: { hasSuffix(text, $0.word, plain: plain, wordIsPlain: $0.plain) }) { return true }
-        if let known = colonSeparators[separator] { return known }
-        return isColon(separator)
+        return separatorIsColon
     }
 
-    private static func isColon(_ separator: [UInt8]) -> Bool {
+    /// Whether a separator is a colon once spaces are trimmed (`：`, ` ：`, `: `): a colon sets off a
+    /// speaker or a column, not a site.
+    package static func isColon(_ separator: [UInt8]) -> Bool {
         let sep = String(decoding: separator, as: UTF8.self).trimmingCharacters(in: .whitespaces)
         return sep == "：" || sep == ":"
     }
-
-    /// `isColon` of every separator `title-boilerplate` splits at, answered once (Foundation's
-    /// trimming per title was a visible share of the rule).
-    private static let colonSeparators: [[UInt8]: Bool] = Dictionary(
-        TitleRepeatedAffixRule.separators.map { ($0, isColon($0)) }, uniquingKeysWith: { first, _ in first })
 
     /// Printable ASCII and CJK unified ideographs only: each scalar is a `Character` of its own that
     /// no neighbour changes and that has no other canonical form, so comparing such text with the
@@ -50,6 +52,30 @@ package enum TitleAffix {
     package static func isPlain(_ text: String) -> Bool {
         text.unicodeScalars.allSatisfy { s in
             (0x20...0x7E).contains(s.value) || (0x3400...0x4DBF).contains(s.value) || (0x4E00...0x9FFF).contains(s.value)
+        }
+    }
+
+    /// Whether the text of `t[range]` compares with the word lists (all plain, see `isPlain`) as its
+    /// bytes: each scalar printable ASCII, a CJK ideograph (U+3400…U+4DBF, U+4E00…U+9FFF), CJK
+    /// punctuation (U+3000…U+3029), general punctuation (U+2010…U+2027) or a full-width form
+    /// (U+FF01…U+FF5E). None of these has a canonical decomposition or a combining class, or joins a
+    /// neighbour into a `Character`: such text is its own canonical form, one `Character` per scalar,
+    /// so its `String` equality, `hasSuffix`, `dropLast` and set membership against plain words are
+    /// those of its bytes. Anything else (ill-formed bytes included) answers false, and the callers
+    /// take the `String` path.
+    package static func comparesAsBytes(_ t: [UInt8], _ range: Range<Int>) -> Bool {
+        t.withUnsafeBufferPointer { b in
+            var i = range.lowerBound
+            while i < range.upperBound {
+                let b0 = b[i]
+                if b0 &- 0x20 < 0x5F { i &+= 1; continue }
+                guard b0 & 0xF0 == 0xE0, i &+ 2 < range.upperBound, b[i &+ 1] & 0xC0 == 0x80, b[i &+ 2] & 0xC0 == 0x80 else { return false }
+                let s = (UInt32(b0 & 0x0F) << 12) | (UInt32(b[i &+ 1] & 0x3F) << 6) | UInt32(b[i &+ 2] & 0x3F)
+                guard s &- 0x4E00 <= 0x9FFF - 0x4E00 || s &- 0x3400 <= 0x4DBF - 0x3400 || s &- 0x3000 <= 0x3029 - 0x3000
+                    || s &- 0x2010 <= 0x2027 - 0x2010 || s &- 0xFF01 <= 0xFF5E - 0xFF01 else { return false }
+                i &+= 3
+            }
+            return true
         }
     }
 
@@ -103,26 +129,45 @@ package enum TitleAffix {
         return false
     }
 
+    /// `isColumnName` of the text of `t[range]`, on the bytes when it compares as its bytes
+    /// (`comparesAsBytes`) once spaces, tabs and U+3000 are trimmed (the `String` path trims those and
+    /// then nothing more: no other scalar of such text is whitespace), else on a `String` as before.
+    package static func isColumnName(_ t: [UInt8], _ range: Range<Int>) -> Bool {
+        var lo = range.lowerBound, hi = range.upperBound
+        while lo < hi {
+            if t[lo] == 0x20 || t[lo] == 0x09 { lo += 1 } else if hi - lo >= 3, t[lo] == 0xE3, t[lo + 1] == 0x80, t[lo + 2] == 0x80 { lo += 3 } else { break }
+        }
+        while hi > lo {
+            if t[hi - 1] == 0x20 || t[hi - 1] == 0x09 { hi -= 1 } else if hi - lo >= 3, t[hi - 3] == 0xE3, t[hi - 2] == 0x80, t[hi - 1] == 0x80 { hi -= 3 } else { break }
+        }
+        if sectionOrColumnKeys != nil, comparesAsBytes(t, lo..<hi) {
+            return t.withUnsafeBufferPointer { isPlainColumnName(UnsafeBufferPointer(rebasing: $0[lo..<hi])) }
+        }
+        return isColumnName(String(decoding: t[range], as: UTF8.self))
+    }
+
     /// `isColumnName` of trimmed plain text (see `isPlain`: its canonical form is itself, as the
     /// words' is, so set membership is equality of bytes): the words' UTF-8 packed into integers, where
     /// hashing a Chinese `String` normalised it scalar by scalar, for every title piece of the corpus.
     private static func isPlainColumnName(_ t: String) -> Bool {
         var t = t
-        return t.withUTF8 { b -> Bool in
-            guard let keys = sectionOrColumnKeys else { return false }
-            if let key = packedWord(b[...]), keys.contains(key) { return true }
-            for (suffix, _) in sectionSuffixesAndPlain {
-                let n = suffix.utf8.count
-                guard b.count >= n, b[(b.count - n)...].elementsEqual(suffix.utf8) else { continue }
-                if b.count == n { return true }
-                if let key = packedWord(b[..<(b.count - n)]), keys.contains(key) { return true }
-            }
-            return false
+        return t.withUTF8 { isPlainColumnName($0) }
+    }
+
+    private static func isPlainColumnName(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let keys = sectionOrColumnKeys else { return false }
+        if let key = packedWord(b[...]), keys.contains(key) { return true }
+        for (suffix, _) in sectionSuffixesAndPlain {
+            let n = suffix.utf8.count
+            guard b.count >= n, b[(b.count - n)...].elementsEqual(suffix.utf8) else { continue }
+            if b.count == n { return true }
+            if let key = packedWord(b[..<(b.count - n)]), keys.contains(key) { return true }
         }
+        return false
     }
 
     /// Up to 15 bytes and their count in one integer (nil for longer text, which no word is).
-    private static func packedWord(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> UInt128? {
+    private static func packedWord<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> UInt128? {
         guard bytes.count <= 15 else { return nil }
         var key = UInt128(bytes.count) << 120
         var shift: UInt128 = 0
@@ -145,63 +190,37 @@ package enum TitleAffix {
         return keys
     }()
 
+    /// Words looked up as the end of plain text (see `isPlain`) on its bytes: the text's last n bytes
+    /// packed (`packedWord`) for each length n of a word, a few set lookups where the lists were
+    /// compared word by word. Nil when a word is not plain or too long to pack (the `String` path).
+    package struct PackedSuffixes: Sendable {
+        private let keys: Set<UInt128>
+        private let lengths: [Int]
+
+        init?(_ words: [String]) {
+            var keys = Set<UInt128>(), lengths = Set<Int>()
+            for word in words {
+                guard isPlain(word), let key = packedWord(word.utf8) else { return nil }
+                keys.insert(key)
+                lengths.insert(word.utf8.count)
+            }
+            self.keys = keys
+            self.lengths = lengths.sorted()
+        }
+
+        /// Whether `t[range]` ends with one of the words.
+        package func isSuffix(of t: [UInt8], _ range: Range<Int>) -> Bool {
+            for n in lengths where n <= range.count {
+                if let key = packedWord(t[(range.upperBound - n)..<range.upperBound]), keys.contains(key) { return true }
+            }
+            return false
+        }
+    }
+
+    private static let siteSuffixes = PackedSuffixes(siteWords)
+    private static let columnSuffixes = PackedSuffixes(columnWords)
+
     package static let siteWords = ["新闻网", "新聞網", "新闻", "新聞", "官网", "官網", "网站", "網站", "在线", "在線", "频道", "頻道", "门户", "門戶", "日报", "日報", "网", "網"]
-
-    /// Last (for suffixes) or first (for prefixes) occurrence of any separator.
-    package static func find(_ t: [UInt8], _ seps: [[UInt8]], last: Bool) -> Range<Int>? {
-        // The first (last) position where any separator starts, the longest one there: what the
-        // first (last) occurrence of each, compared by position and then length, gives. One walk
-        // over the title, trying separators only where one can start (the title was walked once
-        // per separator, for every title of the corpus).
-        var starts = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        for sep in seps where !sep.isEmpty && sep.count <= t.count { Self.insert(sep[0], into: &starts) }
-        guard starts != (0, 0, 0, 0) else { return nil }
-        /// The longest separator at `i`, if any.
-        func separator(at i: Int) -> Range<Int>? {
-            var best: Range<Int>?
-            for sep in seps where !sep.isEmpty && i + sep.count <= t.count && sep.count > (best?.count ?? 0)
-                && t[i] == sep[0] && t[i..<(i + sep.count)].elementsEqual(sep) {
-                best = i..<(i + sep.count)
-            }
-            return best
-        }
-        // The walk on the buffer, one direction per loop: the bounds checks and the direction test
-        // per byte were most of the cost of a title without a separator.
-        return t.withUnsafeBufferPointer { b -> Range<Int>? in
-            if last {
-                var i = b.count - 1
-                while i >= 0 {
-                    if Self.contains(b[i], starts), let found = separator(at: i) { return found }
-                    i &-= 1
-                }
-            } else {
-                var i = 0
-                while i < b.count {
-                    if Self.contains(b[i], starts), let found = separator(at: i) { return found }
-                    i &+= 1
-                }
-            }
-            return nil
-        }
-    }
-
-    @inline(__always)
-    private static func insert(_ b: UInt8, into set: inout (UInt64, UInt64, UInt64, UInt64)) {
-        let bit = UInt64(1) << UInt64(b & 63)
-        switch b >> 6 {
-        case 0: set.0 |= bit
-        case 1: set.1 |= bit
-        case 2: set.2 |= bit
-        default: set.3 |= bit
-        }
-    }
-
-    /// One load of the set's word for `b` (a switch on `b >> 6` was a jump per byte).
-    @inline(__always)
-    private static func contains(_ b: UInt8, _ set: (UInt64, UInt64, UInt64, UInt64)) -> Bool {
-        let word = withUnsafeBytes(of: set) { $0.load(fromByteOffset: Int(b >> 6) &* 8, as: UInt64.self) }
-        return word & (UInt64(1) << UInt64(b & 63)) != 0
-    }
 
     package static func trimSpaces(_ t: [UInt8], _ r: Range<Int>) -> Range<Int> {
         var lo = r.lowerBound, hi = r.upperBound
@@ -210,7 +229,7 @@ package enum TitleAffix {
         return lo..<hi
     }
 
-    package static func isDomain(_ s: [UInt8]) -> Bool {
+    package static func isDomain(_ s: ArraySlice<UInt8>) -> Bool {
         guard s.count >= 4, s.allSatisfy({ $0 < 0x80 }) else { return false }
         let labels = s.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard labels.count >= 2, let tld = labels.last, tld.count >= 2, tld.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }) else { return false }
@@ -223,8 +242,35 @@ package enum TitleAffix {
                            "天网", "天網", "球网", "球網", "关系网", "關係網", "上网", "上網", "联网", "聯網", "落网", "落網", "织网", "織網",
                            "局域网", "局域網", "广域网", "廣域網", "蜘蛛网", "蜘蛛網", "法网", "法網", "温网", "溫網", "澳网", "澳網", "美网", "美網"]
 
-    package static func isSiteName(_ s: [UInt8]) -> Bool {
-        let text = String(decoding: s, as: UTF8.self)
+    /// Whether the text of `t[range]` names a site (`新浪新闻`, `人民网`): on the bytes when it
+    /// compares as its bytes (`comparesAsBytes`; the lists are all plain), else on a `String` as before.
+    package static func isSiteName(_ t: [UInt8], _ range: Range<Int>) -> Bool {
+        guard comparesAsBytes(t, range) else { return isSiteName(String(decoding: t[range], as: UTF8.self)) }
+        if isColumnName(t, range) { return false }
+        let n = TextScan.scalarCount(t, range)
+        guard n >= 2 && n <= 12, !contains(t, range, fullWidthComma), !contains(t, range, ideographicFullStop) else { return false }
+        func isSuffix(_ word: [UInt8]) -> Bool { word.count <= range.count && t[(range.upperBound - word.count)..<range.upperBound].elementsEqual(word) }
+        guard let word = siteWordBytes.first(where: isSuffix) else { return false }
+        if TextScan.scalarCount(word, word.indices) == 1 && (netWordBytes.contains(where: isSuffix) || n > 6) { return false }
+        return true
+    }
+
+    private static let fullWidthComma = Array("，".utf8), ideographicFullStop = Array("。".utf8)
+
+    /// Whether `word` occurs in `t[range]` (at a scalar boundary: both are well-formed).
+    private static func contains(_ t: [UInt8], _ range: Range<Int>, _ word: [UInt8]) -> Bool {
+        var i = range.lowerBound
+        while i + word.count <= range.upperBound {
+            if t[i] == word[0], t[i..<(i + word.count)].elementsEqual(word) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    private static let siteWordBytes = siteWords.map { Array($0.utf8) }
+    private static let netWordBytes = netWords.map { Array($0.utf8) }
+
+    private static func isSiteName(_ text: String) -> Bool {
         if isColumnName(text) { return false }
         let n = text.unicodeScalars.count
         guard n >= 2 && n <= 12, !text.contains("，"), !text.contains("。") else { return false }
@@ -234,31 +280,47 @@ package enum TitleAffix {
         return true
     }
 
-    /// Findings for one title, at most one prefix and one suffix.
-    package static func findings(_ title: String) -> [Finding] {
-        let t = Array(title.utf8)
-        var out: [Finding] = []
-        if let sep = find(t, prefixSeparators, last: false) {
+    /// A finding's ranges in the title's bytes: the site name and what to delete (`Finding`).
+    package struct Cut: Equatable {
+        package var piece: Range<Int>
+        package var cut: Range<Int>
+    }
+
+    /// The findings of a title's bytes `t` split at `splits`, without their text: at most one prefix
+    /// and one suffix.
+    package static func cuts(_ t: [UInt8], _ splits: TitleSplits) -> (prefix: Cut?, suffix: Cut?) {
+        var prefix: Cut?, suffix: Cut?
+        if let sep = splits.firstPrefix {
             let piece = trimSpaces(t, 0..<sep.lowerBound)
             let rest = trimSpaces(t, sep.upperBound..<t.count)
             let n = TextScan.scalarCount(t, piece)
             // `从0->1的突破` is an arrow in a headline, not a site name: no digits, some text after it.
             let hasDigit = t[piece].contains { $0 >= 0x30 && $0 <= 0x39 }
             // `港聞 > …`, `國際 » …`: a section of the site, not its name.
-            if n >= 2, n <= 20, !hasDigit, TextScan.scalarCount(t, rest) >= 4, !isColumnName(String(decoding: t[piece], as: UTF8.self)) {
-                out.append(Finding(kind: .prefix, piece: String(decoding: t[piece], as: UTF8.self), cut: 0..<rest.lowerBound))
+            if n >= 2, n <= 20, !hasDigit, TextScan.scalarCount(t, rest) >= 4, !isColumnName(t, piece) {
+                prefix = Cut(piece: piece, cut: 0..<rest.lowerBound)
             }
         }
-        if let sep = find(t, suffixSeparators, last: true) {
+        if let sep = splits.lastSuffix {
             let piece = trimSpaces(t, sep.upperBound..<t.count)
             var lo = sep.lowerBound
             while lo > 0 && t[lo - 1] == 0x20 { lo -= 1 }
             let before = trimSpaces(t, 0..<lo)
-            if !before.isEmpty, isDomain(Array(t[piece])) || isSiteName(Array(t[piece])), out.first.map({ $0.cut.upperBound <= lo }) ?? true {
-                out.append(Finding(kind: .suffix, piece: String(decoding: t[piece], as: UTF8.self), cut: lo..<t.count))
+            if !before.isEmpty, isDomain(t[piece]) || isSiteName(t, piece), prefix.map({ $0.cut.upperBound <= lo }) ?? true {
+                suffix = Cut(piece: piece, cut: lo..<t.count)
             }
         }
-        return out
+        return (prefix, suffix)
+    }
+
+    /// Findings for one title, at most one prefix and one suffix.
+    package static func findings(_ title: String) -> [Finding] {
+        let t = Array(title.utf8)
+        let found = cuts(t, TitleSplits(t))
+        func finding(_ kind: Kind, _ cut: Cut?) -> Finding? {
+            cut.map { Finding(kind: kind, piece: String(decoding: t[$0.piece], as: UTF8.self), cut: $0.cut) }
+        }
+        return [finding(.prefix, found.prefix), finding(.suffix, found.suffix)].compactMap { $0 }
     }
 
     /// The byte offset of the title text inside the raw value (plain or simply quoted), or nil.
@@ -271,6 +333,103 @@ package enum TitleAffix {
            raw.dropFirst().dropLast().elementsEqual(t) { return r.lowerBound + 1 }
         return nil
     }
+}
+
+/// Where `title-boilerplate` may cut a title, found in one walk over its bytes (it was walked once
+/// per separator list and direction, up to six times per title): the first prefix separator, the
+/// last suffix separator, and the first and last of all separators (`TitleRepeatedAffixRule.separators`),
+/// each the longest separator of its list that starts at the first (last) position where one does.
+package struct TitleSplits: Equatable {
+    /// A separator of all the lists: where it is, and whether it is a colon (`TitleAffix.isColon`).
+    package struct Split: Equatable {
+        package var range: Range<Int>
+        package var isColon: Bool
+    }
+
+    package var firstPrefix: Range<Int>?
+    package var lastSuffix: Range<Int>?
+    package var firstAny: Split?
+    package var lastAny: Split?
+
+    package init(_ t: [UInt8]) {
+        var firstPrefix: Range<Int>?, lastSuffix: Range<Int>?, firstAny: Split?, lastAny: Split?
+        let table = Self.table
+        t.withUnsafeBufferPointer { b in
+            table.bucketStarts.withUnsafeBufferPointer { bucketStarts in
+                table.separators.withUnsafeBufferPointer { separators in
+                    let n = b.count
+                    var i = 0
+                    while i < n {
+                        let first = Int(b[i])
+                        var k = bucketStarts[first]
+                        let bucketEnd = bucketStarts[first &+ 1]
+                        // The longest separator of each list at `i` (0: none).
+                        var prefixLength = 0, suffixLength = 0, anyLength = 0, anyIsColon = false
+                        while k < bucketEnd {
+                            let sep = separators[k]
+                            k &+= 1
+                            guard sep.count <= n &- i, sep.matches(b, at: i) else { continue }
+                            if sep.lists & Self.prefixList != 0, sep.count > prefixLength { prefixLength = sep.count }
+                            if sep.lists & Self.suffixList != 0, sep.count > suffixLength { suffixLength = sep.count }
+                            if sep.lists & Self.anyList != 0, sep.count > anyLength { anyLength = sep.count; anyIsColon = sep.isColon }
+                        }
+                        if prefixLength > 0, firstPrefix == nil { firstPrefix = i..<(i + prefixLength) }
+                        if suffixLength > 0 { lastSuffix = i..<(i + suffixLength) }
+                        if anyLength > 0 {
+                            let split = Split(range: i..<(i + anyLength), isColon: anyIsColon)
+                            if firstAny == nil { firstAny = split }
+                            lastAny = split
+                        }
+                        i &+= 1
+                    }
+                }
+            }
+        }
+        self.firstPrefix = firstPrefix
+        self.lastSuffix = lastSuffix
+        self.firstAny = firstAny
+        self.lastAny = lastAny
+    }
+
+    private static let prefixList: UInt8 = 1, suffixList: UInt8 = 2, anyList: UInt8 = 4
+
+    /// One separator: its bytes packed (at most 8), the lists it is in.
+    private struct Separator {
+        var packed: UInt64
+        var count: Int
+        var lists: UInt8
+        var isColon: Bool
+
+        @inline(__always)
+        func matches(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+            var k = 0
+            while k < count {
+                if b[i &+ k] != UInt8(truncatingIfNeeded: packed >> UInt64(k &* 8)) { return false }
+                k &+= 1
+            }
+            return true
+        }
+    }
+
+    /// The separators of the three lists, each once, grouped by first byte: those starting with byte
+    /// `x` are `separators[bucketStarts[x]..<bucketStarts[x + 1]]`.
+    private static let table: (bucketStarts: [Int], separators: [Separator]) = {
+        var lists: [[UInt8]: UInt8] = [:]
+        for sep in TitleAffix.prefixSeparators where !sep.isEmpty { lists[sep, default: 0] |= prefixList }
+        for sep in TitleAffix.suffixSeparators where !sep.isEmpty { lists[sep, default: 0] |= suffixList }
+        for sep in TitleRepeatedAffixRule.separators where !sep.isEmpty { lists[sep, default: 0] |= anyList }
+        let sorted = lists.keys.sorted { $0.lexicographicallyPrecedes($1) }
+        var separators: [Separator] = []
+        var bucketStarts = [Int](repeating: 0, count: 257)
+        for sep in sorted {
+            precondition(sep.count <= 8, "a title separator longer than 8 bytes")
+            let packed = sep.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64($1.offset * 8) }
+            separators.append(Separator(packed: packed, count: sep.count, lists: lists[sep] ?? 0, isColon: TitleAffix.isColon(sep)))
+            bucketStarts[Int(sep[0]) + 1] += 1
+        }
+        for x in 0..<256 { bucketStarts[x + 1] += bucketStarts[x] }
+        return (bucketStarts, separators)
+    }()
 }
 
 /// `title-boilerplate` (per file): a domain or a known site name glued to the title.
@@ -291,9 +450,11 @@ public struct TitleBoilerplateRule: Rule, RuleWithOptions {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         guard let fm = document.frontMatter, let entry = fm.entry(key), let title = entry.value.scalarText else { return }
+        let findings = TitleAffix.findings(title)
+        guard !findings.isEmpty else { return }
         let base = TitleAffix.offset(of: title, in: document, entry: entry)
-        for f in TitleAffix.findings(title) {
-            let what = TitleAffix.isDomain(Array(f.piece.utf8)) ? "domain" : "site name"
+        for f in findings {
+            let what = TitleAffix.isDomain(Array(f.piece.utf8)[...]) ? "domain" : "site name"
             let message = "\(key) carries the \(what) '\(f.piece)' as a \(f.kind.rawValue)"
             if let base {
                 let cut = (base + f.cut.lowerBound)..<(base + f.cut.upperBound)
@@ -386,19 +547,20 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
     public func collect(_ document: Document) -> Fact? {
         guard let fm = document.frontMatter, let entry = fm.entry(key), let title = entry.value.scalarText else { return nil }
         let t = Array(title.utf8)
-        let handled = TitleAffix.findings(title)
+        let splits = TitleSplits(t)
+        let handled = TitleAffix.cuts(t, splits)
         var prefix: String?, suffix: String?
         // Segments around the first and last separator; short ones only (site names are short).
-        if !handled.contains(where: { $0.kind == .prefix }), let sep = TitleAffix.find(t, Self.separators, last: false) {
-            let piece = TitleAffix.trimSpaces(t, 0..<sep.lowerBound)
-            if (1...20).contains(TextScan.scalarCount(t, piece)), !TitleAffix.isColumnLabel(Array(t[piece]), separator: Array(t[sep])) {
-                prefix = String(decoding: t[0..<sep.upperBound], as: UTF8.self)
+        if handled.prefix == nil, let sep = splits.firstAny {
+            let piece = TitleAffix.trimSpaces(t, 0..<sep.range.lowerBound)
+            if (1...20).contains(TextScan.scalarCount(t, piece)), !TitleAffix.isColumnLabel(t, piece: piece, separatorIsColon: sep.isColon) {
+                prefix = String(decoding: t[0..<sep.range.upperBound], as: UTF8.self)
             }
         }
-        if !handled.contains(where: { $0.kind == .suffix }), let sep = TitleAffix.find(t, Self.separators, last: true) {
-            let piece = TitleAffix.trimSpaces(t, sep.upperBound..<t.count)
-            if (1...20).contains(TextScan.scalarCount(t, piece)), !TitleAffix.isColumnName(String(decoding: t[piece], as: UTF8.self)) {
-                suffix = String(decoding: t[sep.lowerBound...], as: UTF8.self)
+        if handled.suffix == nil, let sep = splits.lastAny {
+            let piece = TitleAffix.trimSpaces(t, sep.range.upperBound..<t.count)
+            if (1...20).contains(TextScan.scalarCount(t, piece)), !TitleAffix.isColumnName(t, piece) {
+                suffix = String(decoding: t[sep.range.lowerBound...], as: UTF8.self)
             }
         }
         if prefix != nil || suffix != nil {

@@ -156,10 +156,9 @@ package enum YAMLSubset {
     /// the value belongs to: continuation lines must be indented deeper. Returns the value and the last line it consumed.
     private static func parseValue(_ text: ArraySlice<UInt8>, keyLine: Int, lines: LineReader, last: Int, parentIndent: Int,
                                    problems: inout [FrontMatterProblem]) -> (FrontMatterValue, Int) {
-        let column = { (offset: Int) -> Int in
-            let start = lines.lineStarts[keyLine - 1]
-            return lines.bytes[start..<offset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
-        }
+        /// The column of `offset` on the key's line (a function, not a closure over `lines`: the closure's
+        /// context was allocated for every value, with or without a problem to report).
+        func column(_ offset: Int) -> Int { columnOf(offset, line: keyLine, lines: lines) }
         guard let first = text.first else { return (.empty, keyLine) }
         switch first {
         case UInt8(ascii: "#"):

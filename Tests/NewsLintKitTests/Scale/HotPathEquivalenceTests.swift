@@ -147,7 +147,7 @@ import Testing
         }
         for separator in TitleRepeatedAffixRule.separators {
             let sep = String(decoding: separator, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            #expect(TitleAffix.isColumnLabel(Array("某某".utf8), separator: separator) == (sep == "：" || sep == ":"))
+            #expect(TitleAffix.isColumnLabel(Array("某某".utf8), piece: 0..<6, separatorIsColon: TitleAffix.isColon(separator)) == (sep == "：" || sep == ":"))
         }
     }
 

@@ -9,7 +9,7 @@ import Testing
 
 /// Faster forms from issue 16 (session 7) against the plain forms they replaced: the tag tables
 /// of `HTMLElements`, `HTMLView.tagName` without an array per tag, and the title separator search
-/// in one walk.
+/// in one walk (`TitleSplits`, tested against `plainFind` in `TitleBytesEquivalenceTests`).
 @Suite struct TagAndSeparatorEquivalenceTests {
 
     /// Every name of the sets, and names in none, answer from the tables as from the sets.
@@ -78,19 +78,5 @@ import Testing
             }
         }
         return best
-    }
-
-    @Test func separatorSearchInOneWalkEqualsThePlainSearch() {
-        var random = SeededRandom(seed: 11)
-        let pieces = ["新闻", " ", "|", "｜", "-", " - ", "—", "——", "_", ":", "：", ">", "->", "-->", "»", "＞", "→", "a", "·", " · "]
-        let lists = [TitleAffix.suffixSeparators, TitleAffix.prefixSeparators, TitleRepeatedAffixRule.separators, [], [[]], [Array("--".utf8), Array("-".utf8)]]
-        for _ in 0..<5_000 {
-            let title = Array((0..<random.below(12)).map { _ in pieces[random.below(pieces.count)] }.joined().utf8)
-            for seps in lists {
-                for last in [false, true] {
-                    #expect(TitleAffix.find(title, seps, last: last) == Self.plainFind(title, seps, last: last))
-                }
-            }
-        }
     }
 }

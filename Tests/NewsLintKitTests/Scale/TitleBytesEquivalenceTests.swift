@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+
+/// `title-boilerplate` on a title's bytes (session 11, issue 16) against the `String` logic it
+/// replaces, kept here as the reference: random titles built from the pieces the logic tells apart
+/// (separators, site, column and section words, CJK and general punctuation, spaces of every kind,
+/// combining marks, compatibility ideographs canonically equal to a word's ideograph, CR LF, kana,
+/// Hangul jamo, digits, domains).
+@Suite struct TitleBytesEquivalenceTests {
+    static let pieces = ["新闻", "新聞網", "网", "網", "官网", "频道", "日报", "专访", "評論", "时评", "國際", "即時", "财经", "版", "新聞", "头条",
+                         "互联网", "电网", "温网", "人民", "哈尔滨工程大学", "学院", "会议召开", "example.edu.cn", "hrbeu.com.cn", "v1.2", "2024",
+                         " | ", "|", "｜", " - ", " – ", " — ", "——", "_", " :: ", " · ", "->", "—>", "-->", ">>", "»", "＞", "→", " ：", "：", ": ", ":",
+                         " ", "  ", "\t", "\u{3000}", "\u{A0}", "\u{2002}", "\u{2000}", "，", "。", "「", "」", "“", "”", "…", "、", "〈", "\u{302A}",
+                         "！", "Ａ", "\u{301}", "\u{F90A}", "\u{F941}", "\u{FA6A}", "\r\n", "ー", "\u{1100}", "\u{1161}", "é", "K", "\u{212A}", "a", "-", "·"]
+
+    static func randomTitle(_ rng: inout SeededRandom) -> String {
+        (0..<Int.random(in: 0...8, using: &rng)).map { _ in pieces.randomElement(using: &rng) ?? "" }.joined()
+    }
+
+    // MARK: - The reference: the String logic as it was
+
+    static func plainFind(_ t: [UInt8], _ seps: [[UInt8]], last: Bool) -> Range<Int>? {
+        TagAndSeparatorEquivalenceTests.plainFind(t, seps, last: last)
+    }
+
+    static func referenceIsColumnName(_ text: String) -> Bool { DocumentRulesCPUEquivalenceTests.referenceIsColumnName(text) }
+
+    static func referenceIsColumnLabel(_ piece: [UInt8], separator: [UInt8]) -> Bool {
+        let text = String(decoding: piece, as: UTF8.self)
+        if referenceIsColumnName(text) { return true }
+        if TitleAffix.siteWords.contains(where: { text.hasSuffix($0) }) { return false }
+        if TitleAffix.columnWords.contains(where: { text.hasSuffix($0) }) { return true }
+        let sep = String(decoding: separator, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        return sep == "：" || sep == ":"
+    }
+
+    static func referenceIsSiteName(_ s: [UInt8]) -> Bool {
+        let text = String(decoding: s, as: UTF8.self)
+        if referenceIsColumnName(text) { return false }
+        let n = text.unicodeScalars.count
+        guard n >= 2 && n <= 12, !text.contains("，"), !text.contains("。") else { return false }
+        guard let word = TitleAffix.siteWords.first(where: { text.hasSuffix($0) }) else { return false }
+        if word.unicodeScalars.count == 1 && (TitleAffix.netWords.contains { text.hasSuffix($0) } || n > 6) { return false }
+        return true
+    }
+
+    static func referenceFindings(_ title: String) -> [TitleAffix.Finding] {
+        let t = Array(title.utf8)
+        var out: [TitleAffix.Finding] = []
+        if let sep = plainFind(t, TitleAffix.prefixSeparators, last: false) {
+            let piece = TitleAffix.trimSpaces(t, 0..<sep.lowerBound)
+            let rest = TitleAffix.trimSpaces(t, sep.upperBound..<t.count)
+            let n = TextScan.scalarCount(t, piece)
+            let hasDigit = t[piece].contains { $0 >= 0x30 && $0 <= 0x39 }
+            if n >= 2, n <= 20, !hasDigit, TextScan.scalarCount(t, rest) >= 4, !referenceIsColumnName(String(decoding: t[piece], as: UTF8.self)) {
+                out.append(TitleAffix.Finding(kind: .prefix, piece: String(decoding: t[piece], as: UTF8.self), cut: 0..<rest.lowerBound))
+            }
+        }
+        if let sep = plainFind(t, TitleAffix.suffixSeparators, last: true) {
+            let piece = TitleAffix.trimSpaces(t, sep.upperBound..<t.count)
+            var lo = sep.lowerBound
+            while lo > 0 && t[lo - 1] == 0x20 { lo -= 1 }
+            let before = TitleAffix.trimSpaces(t, 0..<lo)
+            if !before.isEmpty, TitleAffix.isDomain(t[piece]) || referenceIsSiteName(Array(t[piece])), out.first.map({ $0.cut.upperBound <= lo }) ?? true {
+                out.append(TitleAffix.Finding(kind: .suffix, piece: String(decoding: t[piece], as: UTF8.self), cut: lo..<t.count))
+            }
+        }
+        return out
+    }
+
+    /// The affixes `TitleRepeatedAffixRule.collect` keeps for a title.
+    static func referenceAffixes(_ title: String) -> (prefix: String?, suffix: String?) {
+        let t = Array(title.utf8)
+        let handled = referenceFindings(title)
+        var prefix: String?, suffix: String?
+        let separators = TitleRepeatedAffixRule.separators
+        if !handled.contains(where: { $0.kind == .prefix }), let sep = plainFind(t, separators, last: false) {
+            let piece = TitleAffix.trimSpaces(t, 0..<sep.lowerBound)
+            if (1...20).contains(TextScan.scalarCount(t, piece)), !referenceIsColumnLabel(Array(t[piece]), separator: Array(t[sep])) {
+                prefix = String(decoding: t[0..<sep.upperBound], as: UTF8.self)
+            }
+        }
+        if !handled.contains(where: { $0.kind == .suffix }), let sep = plainFind(t, separators, last: true) {
+            let piece = TitleAffix.trimSpaces(t, sep.upperBound..<t.count)
+            if (1...20).contains(TextScan.scalarCount(t, piece)), !referenceIsColumnName(String(decoding: t[piece], as: UTF8.self)) {
+                suffix = String(decoding: t[sep.lowerBound...], as: UTF8.self)
+            }
+        }
+        return (prefix, suffix)
+    }
+
+    // MARK: - Tests
+
+    @Test func wordListsArePlain() {
+        for word in TitleAffix.siteWords + TitleAffix.columnWords + TitleAffix.netWords + TitleAffix.sectionWords + TitleAffix.sectionSuffixes {
+            #expect(TitleAffix.isPlain(word), "\(word)")
+        }
+    }
+
+    @Test func splitsInOneWalkEqualThePlainSearches() {
+        var rng = SeededRandom(seed: 1_611)
+        for _ in 0..<20_000 {
+            let t = Array(Self.randomTitle(&rng).utf8)
+            let splits = TitleSplits(t)
+            #expect(splits.firstPrefix == Self.plainFind(t, TitleAffix.prefixSeparators, last: false))
+            #expect(splits.lastSuffix == Self.plainFind(t, TitleAffix.suffixSeparators, last: true))
+            #expect(splits.firstAny?.range == Self.plainFind(t, TitleRepeatedAffixRule.separators, last: false))
+            #expect(splits.lastAny?.range == Self.plainFind(t, TitleRepeatedAffixRule.separators, last: true))
+            for split in [splits.firstAny, splits.lastAny].compactMap({ $0 }) {
+                #expect(split.isColon == TitleAffix.isColon(Array(t[split.range])))
+            }
+        }
+        #expect(TitleSplits([]) == TitleSplits([UInt8]()))
+        #expect(TitleSplits([0xEF]).firstAny == nil)
+        #expect(TitleSplits(Array("a |".utf8)).lastAny?.range == 2..<3)
+    }
+
+    @Test func bytePredicatesEqualTheStringOnes() {
+        var rng = SeededRandom(seed: 1_612)
+        for _ in 0..<30_000 {
+            let text = Self.randomTitle(&rng)
+            let t = Array(text.utf8)
+            let all = 0..<t.count
+            #expect(TitleAffix.isColumnName(t, all) == Self.referenceIsColumnName(text), "\(Array(text.unicodeScalars))")
+            #expect(TitleAffix.isSiteName(t, all) == Self.referenceIsSiteName(t), "\(Array(text.unicodeScalars))")
+            for separator in [Array("：".utf8), Array(" | ".utf8)] {
+                #expect(TitleAffix.isColumnLabel(t, piece: all, separatorIsColon: TitleAffix.isColon(separator)) == Self.referenceIsColumnLabel(t, separator: separator),
+                        "\(Array(text.unicodeScalars))")
+            }
+            if TitleAffix.comparesAsBytes(t, all) {
+                #expect(text.unicodeScalars.count == text.count, "one Character per scalar: \(Array(text.unicodeScalars))")
+            }
+        }
+        // Edges: empty, one byte, a lone lead byte, the ends of each range.
+        for bytes: [UInt8] in [[], [0x20], [0xE3], [0xE3, 0x80], Array("\u{2010}\u{2027}\u{3029}\u{FF01}\u{FF5E}".utf8)] {
+            #expect(TitleAffix.isColumnName(bytes, 0..<bytes.count) == Self.referenceIsColumnName(String(decoding: bytes, as: UTF8.self)))
+        }
+        #expect(!TitleAffix.comparesAsBytes(Array("\u{200F}".utf8), 0..<3))
+        #expect(!TitleAffix.comparesAsBytes(Array("\u{302A}".utf8), 0..<3))
+        #expect(!TitleAffix.comparesAsBytes(Array("\u{F90A}".utf8), 0..<3))
+    }
+
+    @Test func findingsAndAffixesEqualTheStringLogic() throws {
+        var rng = SeededRandom(seed: 1_613)
+        let rule = try TitleRepeatedAffixRule(options: RuleOptions())
+        for _ in 0..<20_000 {
+            let title = Self.randomTitle(&rng)
+            let expected = Self.referenceFindings(title)
+            let found = TitleAffix.findings(title)
+            #expect(found.map(\.kind) == expected.map(\.kind) && found.map(\.piece) == expected.map(\.piece) && found.map(\.cut) == expected.map(\.cut),
+                    "\(Array(title.unicodeScalars))")
+            let quoted = title.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t")
+            let document = Document(path: "a.md", text: "---\ntitle: \"\(quoted)\"\n---\n正文\n")
+            guard document.frontMatter?.string("title") == title else { continue }
+            let fact = rule.collect(document)
+            let affixes = Self.referenceAffixes(title)
+            #expect(fact?.prefix == affixes.prefix && fact?.suffix == affixes.suffix, "\(Array(title.unicodeScalars))")
+        }
+    }
+}
