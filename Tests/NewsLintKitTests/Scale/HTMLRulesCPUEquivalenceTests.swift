@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+
+/// Fast paths of the HTML, image and mid-size per-file rules (issue 16, session 11) against the
+/// plain logic they replace, kept here as the reference, on seeded random inputs built from the
+/// pieces each one distinguishes (every alignment of the eight-byte skips, non-ASCII, CR LF, the
+/// Kelvin sign, which is canonically equal to `K`).
+@Suite struct HTMLRulesCPUEquivalenceTests {
+    static func randomBytes(_ pieces: [[UInt8]], maxPieces: Int, _ rng: inout SeededRandom) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for _ in 0..<Int.random(in: 0...maxPieces, using: &rng) { bytes += pieces.randomElement(using: &rng) ?? [] }
+        return bytes
+    }
+
+    static func utf8(_ pieces: [String]) -> [[UInt8]] { pieces.map { Array($0.utf8) } }
+
+    // MARK: - Core
+
+    @Test func byteSearchesMatchTheByteLoop() {
+        var rng = SeededRandom(seed: 11_001)
+        let pieces = Self.utf8(["a", "b", "<", "&", "!", "新聞", "abcdefgh", "1234567", "\u{0}", "\u{FF}"]) + [[0xE2], [0xFF], [0x80]]
+        for _ in 0..<20_000 {
+            let bytes = Self.randomBytes(pieces, maxPieces: 12, &rng)
+            let from = Int.random(in: 0...bytes.count, using: &rng)
+            let to = Int.random(in: from...bytes.count, using: &rng)
+            let (a, b) = ([0x3C, 0x21, 0x61, 0x00, 0xE2] as [UInt8]).randomElement(using: &rng).map { ($0, UInt8(0x26)) } ?? (0, 0)
+            let pairIndex = bytes.withUnsafeBytes { ByteWords.firstIndex(of: a, or: b, in: $0, from: from, to: to) }
+            #expect(pairIndex == (from..<to).first { bytes[$0] == a || bytes[$0] == b } ?? to, "\(bytes) \(from) \(to)")
+            let index = bytes.withUnsafeBufferPointer { ByteWords.firstIndex(of: a, in: $0, from: from, to: to) }
+            #expect(index == (from..<to).first { bytes[$0] == a }, "\(bytes) \(from) \(to)")
+        }
+        #expect([UInt8]().withUnsafeBufferPointer { ByteWords.firstIndex(of: 0, in: $0, from: 0, to: 0) } == nil)
+    }
+
+    /// `HTMLView.equalsIgnoringASCIICase` as it was: byte by byte, no length test first.
+    static func referenceEquals(_ bytes: [UInt8], _ range: Range<Int>, _ lowercase: some Sequence<UInt8>) -> Bool {
+        var i = range.lowerBound
+        for expected in lowercase {
+            guard i < range.upperBound else { return false }
+            var b = bytes[i]
+            if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+            guard b == expected else { return false }
+            i += 1
+        }
+        return i == range.upperBound
+    }
+
+    @Test func nameComparisonMatchesTheByteLoop() {
+        var rng = SeededRandom(seed: 11_002)
+        let names = ["img", "src", "data-src", "", "i", "imgs", "k", "\u{212A}", "é", "picture"]
+        let pieces = Self.utf8(["i", "I", "m", "M", "g", "G", "s", "src", "SRC", "-", "data", "é", "\u{212A}", "k", "K", "picture"])
+        for _ in 0..<20_000 {
+            let bytes = Self.randomBytes(pieces, maxPieces: 4, &rng)
+            let lo = Int.random(in: 0...bytes.count, using: &rng), hi = Int.random(in: lo...bytes.count, using: &rng)
+            let name = names.randomElement(using: &rng) ?? ""
+            #expect(HTMLView.equalsIgnoringASCIICase(bytes, lo..<hi, name.utf8) == Self.referenceEquals(bytes, lo..<hi, name.utf8))
+            #expect(HTMLView.equalsIgnoringASCIICase(bytes, lo..<hi, Array(name.utf8)) == Self.referenceEquals(bytes, lo..<hi, Array(name.utf8)))
+        }
+    }
+
+    /// The tag information read from a name's bytes is the one of its lower-cased `String`.
+    @Test func tagInfoFromBytesMatchesTheNameString() {
+        var rng = SeededRandom(seed: 11_003)
+        let pieces = Self.utf8(["p", "P", "li", "img", "IMG", "br", "td", "table", "svg", "div", "x", "\u{0}", "é", "blockquote", "a", "h1", "-"])
+        let tables = TagTables.shared
+        for _ in 0..<20_000 {
+            let body = Self.randomBytes(pieces, maxPieces: 4, &rng)
+            let bytes = Array("<".utf8) + body + Array(">".utf8)
+            let view = HTMLView(bytes: bytes, range: 0..<bytes.count)
+            for token in view.tokens where token.kind == .startTag || token.kind == .endTag {
+                let expected = tables.info(of: view.tagName(token, in: bytes))
+                if let info = tables.info(ofNameAt: token.name, in: bytes) {
+                    #expect(info.flags == expected.flags && info.searchIndex == expected.searchIndex && info.sibling == expected.sibling
+                        && info.endBoundaries == expected.endBoundaries, "\(bytes)")
+                } else {
+                    // Only names that do not pack fall back to the string.
+                    #expect(token.name.count > 8 || bytes[token.name].contains { $0 == 0 || $0 >= 0x80 }, "\(bytes)")
+                }
+            }
+        }
+    }
+}
