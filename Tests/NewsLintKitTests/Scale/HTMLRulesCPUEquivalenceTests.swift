@@ -81,4 +81,72 @@ import Testing
             }
         }
     }
+
+    // MARK: - Prefilters
+
+    @Test func imageCandidateScanMatchesTheByteLoop() {
+        var rng = SeededRandom(seed: 11_006)
+        let pieces = Self.utf8(["!", "[", "<", "i", "I", "<img", "![a](b)", "新聞報道", "abcdefgh", "!!", "<<", "\n"])
+        for _ in 0..<30_000 {
+            let bytes = Self.randomBytes(pieces, maxPieces: 10, &rng)
+            let start = Int.random(in: 0...(bytes.count + 1), using: &rng)
+            var plain = false
+            var i = start
+            while i + 1 < bytes.count {
+                if bytes[i] == 0x21 && bytes[i + 1] == 0x5B || bytes[i] == 0x3C && (bytes[i + 1] | 0x20) == 0x69 { plain = true; break }
+                i += 1
+            }
+            #expect(ImageScanner.containsCandidate(bytes, from: start) == plain, "\(bytes) \(start)")
+        }
+    }
+
+    @Test func archivePrefilterMatchesTheByteLoop() {
+        var rng = SeededRandom(seed: 11_007)
+        let pieces = Self.utf8(["/web/", "/web", "web/", "archive.", "archive", "w", "v", "/", "a", "新聞", "abcdefg", ".", "wv"])
+        for _ in 0..<30_000 {
+            let bytes = Self.randomBytes(pieces, maxPieces: 8, &rng)
+            var plain = false
+            var i = 0
+            while i + 7 < bytes.count {
+                if bytes[i...].starts(with: "/web/".utf8) || bytes[i...].starts(with: "archive.".utf8) { plain = true; break }
+                i += 1
+            }
+            #expect(ArchiveResidueRule.mayContainArchive(bytes) == plain, "\(String(decoding: bytes, as: UTF8.self))")
+        }
+    }
+
+    @Test func emailPrefilterMatchesTheByteLoop() {
+        var rng = SeededRandom(seed: 11_008)
+        let pieces = Self.utf8(["email", "emai", "mail", "m", "[", "[电", "[電", "电", "新聞", "abcdefg", "e"]) + [[0x5B, 0xE7], [0x5B, 0xE9], [0xE7]]
+        for _ in 0..<30_000 {
+            let bytes = Self.randomBytes(pieces, maxPieces: 8, &rng)
+            var plain = false
+            var i = 0
+            while i + 4 < bytes.count {
+                if bytes[i...].starts(with: "email".utf8) || bytes[i] == 0x5B && (bytes[i + 1] == 0xE7 || bytes[i + 1] == 0xE9) { plain = true; break }
+                i += 1
+            }
+            #expect(EmailObfuscatedRule.mayContainResidue(bytes) == plain, "\(bytes)")
+        }
+    }
+
+    @Test func invisibleFormatScanMatchesTheByteLoop() {
+        var rng = SeededRandom(seed: 11_009)
+        let pieces = Self.utf8(["\u{200B}", "\u{200F}", "\u{202A}", "\u{2060}", "\u{2069}", "“", "”", "—", "…", "新聞", "abcdefg", "\u{206A}", "\u{200A}"])
+            + [[0xE2], [0xE2, 0x80], [0xE2, 0x81], [0x8B], [0xA0]]
+        for _ in 0..<30_000 {
+            let bytes = Self.randomBytes(pieces, maxPieces: 8, &rng)
+            var plain = false
+            var i = 0
+            while i + 2 < bytes.count {
+                let b1 = bytes[i + 1], b2 = bytes[i + 2]
+                if bytes[i] == 0xE2, b1 == 0x80 && ((0x8B...0x8F).contains(b2) || (0xAA...0xAE).contains(b2)) || b1 == 0x81 && (0xA0...0xA9).contains(b2) {
+                    plain = true
+                    break
+                }
+                i += 1
+            }
+            #expect(InvisibleCharRule.mayHoldFormatCharacter(bytes) == plain, "\(bytes)")
+        }
+    }
 }
