@@ -149,4 +149,39 @@ import Testing
             #expect(InvisibleCharRule.mayHoldFormatCharacter(bytes) == plain, "\(bytes)")
         }
     }
+
+    // MARK: - html-tracking-pixel
+
+    @Test func trackingPixelDimensionMatchesTheStringForm() throws {
+        var rng = SeededRandom(seed: 11_004)
+        let rule = try HTMLTrackingPixelRule(options: RuleOptions())
+        let pieces = Self.utf8(["0", "1", "9", "12", "px", "PX", "Px", " ", "\t", "\r", "\n", "+", "-", "%", "em", "\u{A0}", "\u{3000}", "１",
+                                "9223372036854775807", "9223372036854775808", "-9223372036854775808", "p", "x"])
+        for _ in 0..<30_000 {
+            let bytes = Self.randomBytes(pieces, maxPieces: 5, &rng)
+            let plain: Int? = {
+                var text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased()
+                if text.hasSuffix("px") { text.removeLast(2) }
+                return Int(text)
+            }()
+            #expect(rule.dimension(0..<bytes.count, bytes) == plain, "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+        }
+    }
+
+    @Test func trackingHostMatchesTheStringForm() throws {
+        var rng = SeededRandom(seed: 11_005)
+        let pieces = Self.utf8(["https:", "//", "/", "pixel.wp.com", "PIXEL.WP.COM", "stats.wp.com", "sb.", "k", "K", "\u{212A}", "é", "e\u{301}",
+                                "\r", "\n", "\r\n", "x", ".", "?a=1", "统计"])
+        let hostLists: [[String]] = [["pixel.wp.com", "k.example", "sb."], ["k\r", "x"], ["\u{212A}", "e"], ["é", "e"], []]
+        let rules = try hostLists.map { hosts in
+            try HTMLTrackingPixelRule(options: RuleOptions(["hosts": JSONNode(.array(hosts.map { JSONNode(.string($0)) }))]))
+        } + [try HTMLTrackingPixelRule(options: RuleOptions())]
+        for _ in 0..<20_000 {
+            let bytes = Self.randomBytes(pieces, maxPieces: 6, &rng)
+            for rule in rules {
+                #expect(rule.trackingHost(bytes, 0..<bytes.count) == rule.stringTrackingHost(bytes, 0..<bytes.count),
+                        "\(rule.hosts) \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+            }
+        }
+    }
 }
