@@ -184,4 +184,60 @@ import Testing
             }
         }
     }
+
+    // MARK: - html-widget
+
+    /// Every inert starter has canonical combining class 0 and no canonical decomposition, the
+    /// property `differAtFirstCharacter` rests on.
+    @Test func inertStartersAreStartersWithoutDecomposition() {
+        for value in UInt32(0)...0x10FFFF where HTMLWidgetRule.isInertStarter(value) {
+            guard let scalar = Unicode.Scalar(value) else { Issue.record("not a scalar: \(value)"); continue }
+            #expect(scalar.properties.canonicalCombiningClass == .notReordered, "\(value)")
+            #expect(Array(String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars) == [scalar], "\(value)")
+        }
+    }
+
+    /// The first text's match, answered from its first scalar on the bytes, against decoding the
+    /// trimmed text of every element and comparing it with `hasPrefix`, as the rule did.
+    @Test func widgetTextMatchMatchesTheDecodedText() throws {
+        var rng = SeededRandom(seed: 11_010)
+        let selectors = ["[class=a]", "DIV.a", "dív", "div:text(“说)", "div:text(（)", "p:text(K)", "span:text(\u{212A})", "div:text(e\u{301})", "div:text(é)", "p:text(１)"]
+        let rule = try HTMLWidgetRule(options: RuleOptions(["selectors": JSONNode(.array(selectors.map { JSONNode(.string($0)) }))]))
+        let texts = ["阅读更多", "閱讀更多", "相关阅读", "“说", "“", "（", "(", "K", "\u{212A}", "e", "\u{301}", "é", "１", "1", " ", "\u{3000}", "\n",
+                     "&nbsp;", "●", "\u{2028}", "가", "\u{1100}\u{1161}", "\u{F95A}", "x"]
+        let tags = ["<div>", "</div>", "<DIV class=a>", "<p>", "</p>", "<span>", "</span>", "<b>", "</b>", "<!-- c -->", "<dív>", "<di\u{301}v>",
+                    "<section class=\"share\">", "<div class='share'>", "<blockquote class=twitter-tweet>", "<a id=single_image>"]
+        for _ in 0..<3_000 {
+            var html = ""
+            for _ in 0..<Int.random(in: 1...12, using: &rng) {
+                html += Bool.random(using: &rng) ? (tags.randomElement(using: &rng) ?? "") : (texts.randomElement(using: &rng) ?? "")
+            }
+            var bytes = Array(html.utf8)
+            if Int.random(in: 0..<4, using: &rng) == 0, !bytes.isEmpty { bytes[Int.random(in: 0..<bytes.count, using: &rng)] = 0xE8 }
+            let view = HTMLView(bytes: bytes, range: 0..<bytes.count)
+            let structure = HTMLElements(view, bytes: bytes)
+            for element in structure.elements {
+                var firstText = HTMLWidgetRule.FirstText()
+                for w in rule.widgets.indices {
+                    let selector = rule.widgets[w].selector
+                    let token = view.tokens[element.start]
+                    let expected = (selector.tag.map { view.isTag(token, named: $0, in: bytes) } ?? true) && selector.matchesAttributes(token, view, bytes)
+                        && (selector.textPrefix.map { prefix in Self.referenceFirstText(element, view, bytes).map { $0.hasPrefix(prefix) } ?? false } ?? true)
+                    let found = rule.candidates(view.tokens[element.start], bytes).contains(w)
+                        && rule.matchesBesidesTag(w, element, view, bytes, firstText: &firstText)
+                    #expect(found == expected, "\(selector.source) \(bytes)")
+                }
+            }
+        }
+    }
+
+    /// The first text as `html-widget` decoded it for every element a `:text()` widget asked about.
+    static func referenceFirstText(_ element: HTMLElements.Element, _ view: HTMLView, _ bytes: [UInt8]) -> String? {
+        let last = min(element.end ?? view.tokens.count, element.start + 1 + HTMLWidgetRule.textSearchTokens)
+        for token in view.tokens[(element.start + 1)..<last] where token.isVisibleText {
+            if token.kind == .text && HTMLText.isBlank(bytes, token.range) { continue }
+            return String(decoding: bytes[token.range], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return nil
+    }
 }
