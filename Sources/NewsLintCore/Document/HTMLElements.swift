@@ -88,6 +88,9 @@ package struct HTMLElements {
 
     package init(_ view: HTMLView, bytes: [UInt8]) {
         var stack: [Int] = []  // element indices
+        stack.reserveCapacity(32)
+        // At most one element per start tag; about a third of the tokens are (growing from empty copied the array per doubling).
+        elements.reserveCapacity(view.tokens.count / 3 + 4)
         var foreignDepth = 0   // inside <svg>/<math>: `/>` closes an element
         let tables = TagTables.shared
         for (t, token) in view.tokens.enumerated() {
