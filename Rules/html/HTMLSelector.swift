@@ -107,9 +107,9 @@ package final class HTMLSelector: Sendable, Equatable {
         }
     }
 
-    /// Whether the start tag matches everything but `:text`.
-    package func matchesTag(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8]) -> Bool {
-        if let tag, !view.isTag(token, named: tag, in: bytes) { return false }
+    /// Whether the start tag matches everything but its tag name and `:text` (`html-widget` tests
+    /// an element's name once for all its selectors).
+    package func matchesAttributes(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8]) -> Bool {
         if let id {
             guard let value = view.attributeValue(token, named: "id", in: bytes), String(decoding: bytes[value], as: UTF8.self) == id else { return false }
         }

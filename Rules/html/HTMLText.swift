@@ -31,10 +31,22 @@ package enum HTMLText {
     /// are dropped from both ends of the bytes, then the rest is decoded. An ill-formed byte is
     /// U+FFFD in the decoded string, which is no whitespace, so trimming stops there in both.
     package static func trimmedText(_ bytes: [UInt8], _ range: Range<Int>) -> String {
+        String(decoding: bytes[trimmedRange(bytes, range)], as: UTF8.self)
+    }
+
+    /// The bytes `trimmedText` decodes.
+    package static func trimmedRange(_ bytes: [UInt8], _ range: Range<Int>) -> Range<Int> {
         var lo = range.lowerBound, hi = range.upperBound
         while lo < hi, let (scalar, length) = scalar(bytes, at: lo, end: hi), isWhitespaceOrNewline(scalar) { lo += length }
         while hi > lo, let (scalar, length) = scalar(bytes, endingAt: hi, start: lo), isWhitespaceOrNewline(scalar) { hi -= length }
-        return String(decoding: bytes[lo..<hi], as: UTF8.self)
+        return lo..<hi
+    }
+
+    /// The first scalar of `bytes[range]` when it is well-formed (then it is the first scalar of
+    /// the decoded text); nil when the range is empty or starts ill-formed.
+    package static func firstScalar(_ bytes: [UInt8], _ range: Range<Int>) -> UInt32? {
+        guard !range.isEmpty else { return nil }
+        return scalar(bytes, at: range.lowerBound, end: range.upperBound)?.0
     }
 
     /// The well-formed scalar starting at `i` (before `end`) and its length; nil when ill-formed.

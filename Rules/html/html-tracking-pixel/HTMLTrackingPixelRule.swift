@@ -8,11 +8,14 @@ import NewsLintCore
 public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
     public static let id = "html-tracking-pixel"
     package let hosts: [String]
+    /// The hosts' UTF-8 when every host is ASCII (see `asciiTrackingHost`), else nil.
+    private let asciiHosts: [[UInt8]]?
 
     public struct Options: Decodable, Sendable { var hosts: [String] }
 
     public init(options: RuleOptions) throws {
         hosts = try Self.decodeOptions(options).hosts.map { $0.lowercased() }
+        asciiHosts = hosts.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } } ? hosts.map { Array($0.utf8) } : nil
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
@@ -25,24 +28,88 @@ public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
             let height = dimension(view.attributeValue(token, named: "height", in: bytes), bytes) ?? styleDimension(token, view, bytes, "height")
             if let width, let height, width <= 1, height <= 1 {
                 reason = "\(width)×\(height) image (a tracking pixel, not a picture)"
-            } else if let src = view.attributeValue(token, named: "src", in: bytes) {
-                let url = String(decoding: bytes[src], as: UTF8.self).lowercased()
-                let afterScheme = url.range(of: "//").map { String(url[$0.upperBound...]) } ?? url
-                if let host = hosts.first(where: { afterScheme.hasPrefix($0) }) {
-                    reason = "image from the tracking host \(host)"
-                }
+            } else if let src = view.attributeValue(token, named: "src", in: bytes), let host = trackingHost(bytes, src) {
+                reason = "image from the tracking host \(host)"
             }
             guard let reason else { continue }
             sink.report(token.range, reason, fix: Fix(.safe, "delete the tracking image", edits: [.delete(HTMLText.deletionRange(bytes, token.range, within: view.range))]))
         }
     }
 
+    /// The first host the image source `src` starts with after its `//`: `asciiTrackingHost`, or
+    /// `stringTrackingHost` when that cannot answer.
+    package func trackingHost(_ bytes: [UInt8], _ src: Range<Int>) -> String? {
+        if let answer = asciiTrackingHost(bytes, src) { return answer.map { hosts[$0] } }
+        return stringTrackingHost(bytes, src)
+    }
+
+    /// The reference: the source lower-cased, cut after its first `//`, compared with each host.
+    package func stringTrackingHost(_ bytes: [UInt8], _ src: Range<Int>) -> String? {
+        let url = String(decoding: bytes[src], as: UTF8.self).lowercased()
+        let afterScheme = url.range(of: "//").map { String(url[$0.upperBound...]) } ?? url
+        return hosts.first(where: { afterScheme.hasPrefix($0) })
+    }
+
+    /// `stringTrackingHost` (as an index into `hosts`, `.some(nil)` for none) on the bytes, when the
+    /// source is ASCII without a carriage return and every host is ASCII: then lower-casing is
+    /// ASCII folding, `//` is found as two bytes, and a `String` prefix is a byte prefix (each byte
+    /// is a `Character`; CR LF would be one). Nil: ask the `String` form. Foundation's search per
+    /// image was most of this rule.
+    package func asciiTrackingHost(_ bytes: [UInt8], _ src: Range<Int>) -> Int?? {
+        guard let asciiHosts else { return nil }
+        for i in src where bytes[i] >= 0x80 || bytes[i] == 0x0D { return nil }
+        var start = src.lowerBound
+        var i = src.lowerBound
+        while i + 1 < src.upperBound {
+            if bytes[i] == 0x2F && bytes[i + 1] == 0x2F { start = i + 2; break }
+            i += 1
+        }
+        hosts: for (index, host) in asciiHosts.enumerated() where host.count <= src.upperBound - start {
+            for k in 0..<host.count {
+                var b = bytes[start + k]
+                if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+                if b != host[k] { continue hosts }
+            }
+            return .some(index)
+        }
+        return .some(nil)
+    }
+
     /// `1`, `1px`, `0` → the number; percentages and other units are not pixels.
     package func dimension(_ range: Range<Int>?, _ bytes: [UInt8]) -> Int? {
         guard let range else { return nil }
+        if let answer = Self.asciiDimension(bytes, range) { return answer }
         var text = String(decoding: bytes[range], as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased()
         if text.hasSuffix("px") { text.removeLast(2) }
         return Int(text)
+    }
+
+    /// `dimension` on the bytes of an ASCII value (nil: not ASCII, ask the `String` form; `.some(nil)`:
+    /// no number): `.whitespaces` holds only space and tab among ASCII, lower-casing folds `PX`,
+    /// each byte is a `Character` (a CR is no digit, so CR LF never parses either way), and `Int`
+    /// takes an optional sign and decimal digits that fit. Foundation's trimming was a tenth of the rule.
+    package static func asciiDimension(_ bytes: [UInt8], _ range: Range<Int>) -> Int?? {
+        for i in range where bytes[i] >= 0x80 { return nil }
+        var lo = range.lowerBound, hi = range.upperBound
+        while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
+        while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
+        if hi - lo >= 2, bytes[hi - 2] | 0x20 == 0x70, bytes[hi - 1] | 0x20 == 0x78 { hi -= 2 }
+        var negative = false
+        if lo < hi, bytes[lo] == 0x2B || bytes[lo] == 0x2D {
+            negative = bytes[lo] == 0x2D
+            lo += 1
+        }
+        guard lo < hi else { return .some(nil) }
+        var value = 0
+        for i in lo..<hi {
+            let digit = bytes[i] &- 0x30
+            guard digit < 10 else { return .some(nil) }
+            let (scaled, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = negative ? scaled.subtractingReportingOverflow(Int(digit)) : scaled.addingReportingOverflow(Int(digit))
+            guard !o1, !o2 else { return .some(nil) }
+            value = next
+        }
+        return .some(value)
     }
 
     package func styleDimension(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8], _ property: String) -> Int? {

@@ -33,11 +33,12 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     }
 
     package let widgets: [Widget]
-    /// Each widget's tag name, flat: widget `w`'s is `tagBytes[tagBounds[2w]..<tagBounds[2w + 1]]`,
-    /// -1 bounds when it names none. Most elements are not of a widget's tag, and asking the
-    /// selector copied it (its strings and arrays) for every element and widget.
-    private let tagBytes: [UInt8]
-    private let tagBounds: [Int]
+    /// The widgets' tag names, each once, with the widgets an element of that tag may be: those
+    /// naming it or no tag, in table order. An element's tag is compared with these few names
+    /// once, not with every widget's (most elements are of no widget's tag).
+    private let tagGroups: [(name: [UInt8], widgets: [Int])]
+    /// The widgets naming no tag: all an element of none of the groups' tags may be.
+    private let untaggedWidgets: [Int]
     /// Wrappers removed with a widget when it is all they hold.
     package static let wrapperNames: Set<String> = ["div", "span", "p", "section", "aside", "figure"]
 
@@ -57,18 +58,10 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             }
         }
         widgets = list
-        var tagBytes: [UInt8] = [], tagBounds: [Int] = []
-        for widget in list {
-            if let tag = widget.selector.tag {
-                tagBounds.append(tagBytes.count)
-                tagBytes += tag.utf8
-                tagBounds.append(tagBytes.count)
-            } else {
-                tagBounds += [-1, -1]
-            }
-        }
-        self.tagBytes = tagBytes
-        self.tagBounds = tagBounds
+        var names: [String] = []
+        for widget in list { if let tag = widget.selector.tag, !names.contains(tag) { names.append(tag) } }
+        tagGroups = names.map { name in (Array(name.utf8), list.indices.filter { list[$0].selector.tag.map { $0 == name } ?? true }) }
+        untaggedWidgets = list.indices.filter { list[$0].selector.tag == nil }
     }
 
     package static func parseTable(_ text: String) throws -> [Widget] {
@@ -92,11 +85,11 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
         for (index, element) in structure.elements.enumerated() {
             let startToken = view.tokens[element.start]
             guard startToken.range.lowerBound >= coveredUntil else { continue }
-            // The element's first text, trimmed, is built at most once however many `:text()` widgets ask.
-            var firstText: String?? = nil
+            // The element's first text, trimmed, is found at most once however many `:text()` widgets ask.
+            var firstText = FirstText()
             // By index: `first(where:)` copied every widget (its selector's strings) per element.
             var matched: Int?
-            for w in widgets.indices where hasTag(w, startToken, bytes) && matches(w, element, structure, view, bytes, firstText: &firstText) {
+            for w in candidates(startToken, bytes) where matchesBesidesTag(w, element, view, bytes, firstText: &firstText) {
                 matched = w
                 break
             }
@@ -130,59 +123,78 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
 
     package static let textSearchTokens = 64
 
-    /// `view.isTag(token, named: tag)` for widget `w`'s tag (true when it names none): the first
-    /// test of `HTMLSelector.matchesTag`, on bytes.
-    @inline(__always)
-    private func hasTag(_ w: Int, _ token: HTMLToken, _ bytes: [UInt8]) -> Bool {
-        let lo = tagBounds[2 * w], hi = tagBounds[2 * w + 1]
-        guard lo >= 0 else { return true }
-        guard token.kind == .startTag || token.kind == .endTag, token.name.count == hi - lo else { return false }
-        var i = token.name.lowerBound
-        for k in lo..<hi {
-            var b = bytes[i]
-            if b >= 0x41 && b <= 0x5A { b |= 0x20 }
-            if b != tagBytes[k] { return false }
-            i += 1
-        }
-        return true
+    /// The widgets, in table order, whose tag test (`view.isTag(token, named: tag)`) `token`
+    /// passes: those naming its tag or none.
+    package func candidates(_ token: HTMLToken, _ bytes: [UInt8]) -> [Int] {
+        guard token.kind == .startTag || token.kind == .endTag else { return untaggedWidgets }
+        for group in tagGroups where HTMLView.equalsIgnoringASCIICase(bytes, token.name, group.name) { return group.widgets }
+        return untaggedWidgets
     }
 
-    /// Whether widget `w` matches `element` (by index: `first(where:)` copied every widget per element).
-    package func matches(_ w: Int, _ element: HTMLElements.Element, _ structure: HTMLElements, _ view: HTMLView, _ bytes: [UInt8],
-                 firstText: inout String??) -> Bool {
+    /// An element's first text (`firstTextRange`), found when a `:text()` widget first asks: its bytes,
+    /// then, only when the first scalars cannot answer, the decoded `String`. Decoding it for every
+    /// element of a `:text()` widget's tag copied whole paragraphs to compare a few characters.
+    package struct FirstText {
+        /// nil: not looked for yet; `.some(nil)`: the element has none.
+        var range: Range<Int>??
+        var text: String?
+    }
+
+    /// Whether widget `w`, one of the `candidates` of `element`'s start tag, matches it (by index:
+    /// `first(where:)` copied every widget per element).
+    package func matchesBesidesTag(_ w: Int, _ element: HTMLElements.Element, _ view: HTMLView, _ bytes: [UInt8],
+                                   firstText: inout FirstText) -> Bool {
         let selector = widgets[w].selector
-        guard selector.matchesTag(view.tokens[element.start], view, bytes) else { return false }
+        guard selector.matchesAttributes(view.tokens[element.start], view, bytes) else { return false }
         guard let prefix = selector.textPrefix else { return true }
-        if firstText == nil { firstText = .some(Self.firstText(element, view, bytes)) }
-        guard let text = firstText ?? nil else { return false }
+        if firstText.range == nil { firstText.range = .some(Self.firstTextRange(element, view, bytes)) }
+        guard let range = firstText.range ?? nil else { return false }
+        if let t = HTMLText.firstScalar(bytes, range), let p = prefix.unicodeScalars.first?.value, Self.differAtFirstCharacter(t, p) { return false }
+        let text = firstText.text ?? String(decoding: bytes[range], as: UTF8.self)
+        firstText.text = text
         return Self.hasTextPrefix(text, prefix)
     }
 
     /// `text.hasPrefix(prefix)`, answered `false` from the first scalars when they differ and both are
-    /// printable ASCII or CJK unified ideographs: such a scalar is a starter with no decomposition,
-    /// so it begins the canonical form of its `Character` whatever follows, and two `Character`s
+    /// inert starters (`isInertStarter`): such a scalar is a starter with no decomposition, so it
+    /// begins the canonical form of its `Character` whatever follows, and two `Character`s
     /// beginning with different ones are never equal. Most elements' text differs from every
     /// `:text()` prefix at its first scalar; the `Character` comparison was the rule's largest cost.
     package static func hasTextPrefix(_ text: String, _ prefix: String) -> Bool {
-        if let t = text.unicodeScalars.first?.value, let p = prefix.unicodeScalars.first?.value, t != p,
-           isInertStarter(t), isInertStarter(p) {
+        if let t = text.unicodeScalars.first?.value, let p = prefix.unicodeScalars.first?.value, differAtFirstCharacter(t, p) {
             return false
         }
         return text.hasPrefix(prefix)
     }
 
+    /// Whether texts beginning with the scalars `t` and `p` differ at their first `Character`: true
+    /// when the scalars differ and both are inert starters.
     @inline(__always)
-    private static func isInertStarter(_ v: UInt32) -> Bool {
-        (0x20...0x7E).contains(v) || (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v)
+    package static func differAtFirstCharacter(_ t: UInt32, _ p: UInt32) -> Bool {
+        t != p && isInertStarter(t) && isInertStarter(p)
     }
 
-    /// The first visible text of the element, trimmed, looked for in its first tokens only: an
-    /// element never closed would otherwise be scanned to the end of the page, once per element.
-    package static func firstText(_ element: HTMLElements.Element, _ view: HTMLView, _ bytes: [UInt8]) -> String? {
+    /// Scalars with canonical combining class 0 and no canonical decomposition (a test checks each):
+    /// a `Character` beginning with one has it first in its canonical decomposition, whatever
+    /// follows. Printable ASCII, CJK unified ideographs, and the punctuation, symbols and
+    /// full-width forms Chinese text begins with (`“`, `（`, `【`, `●`, `１`).
+    @inline(__always)
+    package static func isInertStarter(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x20...0x7E, 0x2010...0x2027, 0x2030...0x205E, 0x2500...0x27BF, 0x3000...0x3029, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF60:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The bytes of the element's first visible text, trimmed, looked for in its first tokens only:
+    /// an element never closed would otherwise be scanned to the end of the page, once per element.
+    package static func firstTextRange(_ element: HTMLElements.Element, _ view: HTMLView, _ bytes: [UInt8]) -> Range<Int>? {
         let last = min(element.end ?? view.tokens.count, element.start + 1 + Self.textSearchTokens)
         for token in view.tokens[(element.start + 1)..<last] where token.isVisibleText {
             if token.kind == .text && HTMLText.isBlank(bytes, token.range) { continue }
-            return HTMLText.trimmedText(bytes, token.range)
+            return HTMLText.trimmedRange(bytes, token.range)
         }
         return nil
     }

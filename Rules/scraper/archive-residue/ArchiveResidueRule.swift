@@ -82,16 +82,23 @@ public struct ArchiveResidueRule: Rule, RuleWithOptions {
 
     private static let archiveDot = Array("archive.".utf8)
 
-    /// `/web/` or `archive.` somewhere in the file.
+    /// `/web/` or `archive.` starting at least eight bytes before the end of the file (as a
+    /// scan from every byte finds them). Only at a `w` (second byte of `/web/`) or a `v` (sixth
+    /// of `archive.`) can one be: the text between them is skipped eight bytes per step.
     package static func mayContainArchive(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { buf in
-            let n = buf.count
-            var i = 0
-            while i + 7 < n {
-                if buf[i] == 0x2F, buf[i + 1] == 0x77, buf[i + 2] == 0x65, buf[i + 3] == 0x62, buf[i + 4] == 0x2F { return true }
-                if buf[i] == 0x61, buf[i + 1] == 0x72, buf[i + 2] == 0x63, buf[i + 3] == 0x68, buf[i + 4] == 0x69, buf[i + 5] == 0x76,
-                   buf[i + 6] == 0x65, buf[i + 7] == 0x2E { return true }
-                i += 1
+        bytes.withUnsafeBytes { raw in
+            let n = raw.count
+            // Whether `needle` starts at `i` and `i + 7 < n`, the plain scan's bound.
+            func at(_ i: Int, _ needle: StaticString) -> Bool {
+                guard i >= 0, i + 7 < n else { return false }
+                return needle.withUTF8Buffer { p in (0..<p.count).allSatisfy { raw[i + $0] == p[$0] } }
+            }
+            var j = 0
+            while j < n {
+                j = ByteWords.firstIndex(of: 0x77, or: 0x76, in: raw, from: j, to: n)
+                guard j < n else { return false }
+                if raw[j] == 0x77 ? at(j - 1, "/web/") : at(j - 5, "archive.") { return true }
+                j += 1
             }
             return false
         }

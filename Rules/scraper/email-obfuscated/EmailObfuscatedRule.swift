@@ -71,15 +71,23 @@ public struct EmailObfuscatedRule: Rule {
     private static let emailBytes = Array("email".utf8)
 
     /// Every needle contains `email` or `cf_email` or an East Asian `电/電`: a cheap file-level test.
+    /// As a scan from every byte answers (a match must start at least five bytes before the end);
+    /// only at an `m` (second byte of `email`) or a `[` can one be: the text between them is skipped
+    /// eight bytes per step.
     package static func mayContainResidue(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { buf in
-            let n = buf.count
-            var i = 0
-            while i + 4 < n {
-                let b = buf[i]
-                if b == 0x65, buf[i + 1] == 0x6D, buf[i + 2] == 0x61, buf[i + 3] == 0x69, buf[i + 4] == 0x6C { return true }  // email
-                if b == 0x5B, buf[i + 1] == 0xE7 || buf[i + 1] == 0xE9 { return true }                                         // [电 [電
-                i += 1
+        bytes.withUnsafeBytes { raw in
+            let n = raw.count
+            var j = 0
+            while j < n {
+                j = ByteWords.firstIndex(of: 0x6D, or: 0x5B, in: raw, from: j, to: n)
+                guard j < n else { return false }
+                if raw[j] == 0x6D {
+                    let i = j - 1
+                    if i >= 0, i + 4 < n, raw[i] == 0x65, raw[i + 2] == 0x61, raw[i + 3] == 0x69, raw[i + 4] == 0x6C { return true }  // email
+                } else if j + 4 < n, raw[j + 1] == 0xE7 || raw[j + 1] == 0xE9 {                                                       // [电 [電
+                    return true
+                }
+                j += 1
             }
             return false
         }

@@ -72,18 +72,16 @@ public struct InvisibleCharRule: Rule {
         return maybeFormat && mayHoldFormatCharacter(document.bytes)
     }
 
-    /// The one lead byte of the three-byte candidates.
-    private static let formatLead = ByteSet([0xE2], wordAtATime: true)
-
-    /// Whether `bytes` holds U+200B–200F, U+202A–202E or U+2060–2069 (the E2 branch of the scan below).
+    /// Whether `bytes` holds U+200B–200F, U+202A–202E or U+2060–2069 (the E2 branch of the scan
+    /// below), from one E2 lead byte to the next by `memchr` (the word test read them more slowly).
     package static func mayHoldFormatCharacter(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { buf -> Bool in
             let n = buf.count
-            var i = Self.formatLead.firstIndex(in: buf, from: 0, to: n)
-            while i + 2 < n {
+            var next = ByteWords.firstIndex(of: 0xE2, in: buf, from: 0, to: n)
+            while let i = next, i + 2 < n {
                 let b1 = buf[i + 1], b2 = buf[i + 2]
                 if (b1 == 0x80 && ((b2 >= 0x8B && b2 <= 0x8F) || (b2 >= 0xAA && b2 <= 0xAE))) || (b1 == 0x81 && b2 >= 0xA0 && b2 <= 0xA9) { return true }
-                i = Self.formatLead.firstIndex(in: buf, from: i + 1, to: n)
+                next = ByteWords.firstIndex(of: 0xE2, in: buf, from: i + 1, to: n)
             }
             return false
         }

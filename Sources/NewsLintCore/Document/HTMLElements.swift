@@ -88,13 +88,20 @@ package struct HTMLElements {
 
     package init(_ view: HTMLView, bytes: [UInt8]) {
         var stack: [Int] = []  // element indices
+        stack.reserveCapacity(32)
+        // At most one element per start tag; about a third of the tokens are (growing from empty copied the array per doubling).
+        elements.reserveCapacity(view.tokens.count / 3 + 4)
         var foreignDepth = 0   // inside <svg>/<math>: `/>` closes an element
         let tables = TagTables.shared
         for (t, token) in view.tokens.enumerated() {
             switch token.kind {
             case .startTag:
+                // Read from the name's bytes when they pack: a void element (`<img>`, `<br>`) then
+                // needs no `String` at all, and no name is packed twice.
+                let packedInfo = tables.info(ofNameAt: token.name, in: bytes)
+                if let packedInfo, packedInfo.isVoid { continue }
                 let name = view.tagName(token, in: bytes)
-                let info = tables.info(of: name)
+                let info = packedInfo ?? tables.info(of: name)
                 if info.isVoid { continue }
                 if token.selfClosing && (foreignDepth > 0 || name == "svg" || name == "math") { continue }
                 if info.closesParagraph, let p = Self.find(tables.paragraph, in: stack, elements, boundaries: tables.paragraphBoundaries) {
@@ -112,7 +119,7 @@ package struct HTMLElements {
                     problems.append(.strayEnd(token: t, reason: "</br> is not an end tag (browsers read it as <br>)"))
                     continue
                 }
-                let info = tables.info(of: name)
+                let info = tables.info(ofNameAt: token.name, in: bytes) ?? tables.info(of: name)
                 if info.isVoid {
                     problems.append(.strayEnd(token: t, reason: "<\(name)> is a void element and has no end tag"))
                     continue
@@ -277,7 +284,20 @@ package final class TagTables: Sendable {
     @inline(__always)
     package func info(of name: String) -> TagInfo {
         guard let key = Self.packed(name) else { return info[name] ?? unknown }
-        return packedKeys.withUnsafeBufferPointer { keys in
+        return info(packed: key)
+    }
+
+    /// `info(of: view.tagName(token, in: bytes))` for the tag name at `name`, read from the bytes
+    /// folded to lower case as `tagName` folds them; nil when they do not pack (then ask `info(of:)`).
+    @inline(__always)
+    package func info(ofNameAt name: Range<Int>, in bytes: [UInt8]) -> TagInfo? {
+        guard let key = Self.packed(bytes, name) else { return nil }
+        return info(packed: key)
+    }
+
+    @inline(__always)
+    private func info(packed key: UInt64) -> TagInfo {
+        packedKeys.withUnsafeBufferPointer { keys in
             let mask = keys.count - 1
             var i = Self.slot(key, mask: mask)
             while true {
@@ -287,6 +307,22 @@ package final class TagTables: Sendable {
                 i = (i &+ 1) & mask
             }
         }
+    }
+
+    /// `packed(tagName)` from the name's bytes, upper case ASCII folded (the name is ASCII when it packs).
+    @inline(__always)
+    private static func packed(_ bytes: [UInt8], _ name: Range<Int>) -> UInt64? {
+        guard !name.isEmpty, name.count <= 8 else { return nil }
+        var key: UInt64 = 0
+        var shift: UInt64 = 0
+        for i in name {
+            var b = bytes[i]
+            guard b != 0, b < 0x80 else { return nil }
+            if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+            key |= UInt64(b) << shift
+            shift += 8
+        }
+        return key
     }
 
     /// The name's UTF-8 bytes in a `UInt64` (first byte lowest); nil for an empty name, one longer

@@ -1,8 +1,16 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Eight bytes at a time (SWAR): the zero-byte test, exact as a yes/no answer for a word (its
 /// false positives only sit above a real zero byte). Shared by the layers that skip plain text.
 package enum ByteWords {
-    package static let ones: UInt64 = 0x0101_0101_0101_0101
-    package static let highs: UInt64 = 0x8080_8080_8080_8080
+    /// Computed constants, inlined where they are used: stored `static let`s were read through an
+    /// accessor call from other modules, once per word in the rules' prefilters.
+    @inlinable package static var ones: UInt64 { 0x0101_0101_0101_0101 }
+    @inlinable package static var highs: UInt64 { 0x8080_8080_8080_8080 }
 
     /// Whether some byte of `w` is zero.
     @inlinable @inline(__always)
@@ -12,17 +20,32 @@ package enum ByteWords {
     @inlinable @inline(__always)
     package static func has(_ byte: UInt8, in w: UInt64) -> Bool { hasZeroByte(w ^ (ones &* UInt64(byte))) }
 
+    /// The first index in `from..<end` of `raw` that holds `a` or `b`, or `end`. Words holding
+    /// neither are skipped whole: for the rare bytes that may start what a scan looks for.
+    @inlinable
+    package static func firstIndex(of a: UInt8, or b: UInt8, in raw: UnsafeRawBufferPointer, from: Int, to end: Int) -> Int {
+        var i = from
+        while i &+ 8 <= end {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if has(a, in: w) || has(b, in: w) { break }
+            i &+= 8
+        }
+        while i < end, raw[i] != a, raw[i] != b { i &+= 1 }
+        return i
+    }
+
     /// The first index in `from..<end` of `raw` that holds `<` or `&`, or `end`: where markup
     /// (a tag, a character reference) may start. Words of text without either are skipped whole.
     @inlinable
     package static func firstMarkupCandidate(_ raw: UnsafeRawBufferPointer, from: Int, to end: Int) -> Int {
-        var i = from
-        while i &+ 8 <= end {
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            if has(0x3C, in: w) || has(0x26, in: w) { break }
-            i &+= 8
-        }
-        while i < end, raw[i] != 0x3C, raw[i] != 0x26 { i &+= 1 }
-        return i
+        firstIndex(of: 0x3C, or: 0x26, in: raw, from: from, to: end)
+    }
+
+    /// The first index in `from..<end` of `buffer` holding `byte`, or nil: `memchr`, which reads
+    /// many bytes per step (quoted attribute values and scripts run for hundreds of bytes).
+    @inlinable
+    package static func firstIndex(of byte: UInt8, in buffer: UnsafeBufferPointer<UInt8>, from: Int, to end: Int) -> Int? {
+        guard from < end, let base = buffer.baseAddress, let hit = memchr(base + from, Int32(byte), end &- from) else { return nil }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }
 }

@@ -378,7 +378,7 @@ import Testing
         let html = Array("<div class=\"x  share\ty\">t</div><div class=\"shared\">u</div>".utf8)
         let view = HTMLView(bytes: html, range: 0..<html.count)
         let starts = view.tokens.filter { $0.kind == .startTag }
-        #expect(starts.map { selectors[0].matchesTag($0, view, html) } == [true, false])
+        #expect(starts.map { selectors[0].matchesAttributes($0, view, html) } == [true, false])
     }
 
     // MARK: - front-matter-field
