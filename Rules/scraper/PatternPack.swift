@@ -561,7 +561,7 @@ package enum TextScan {
 
     @inline(__always)
     package static func startsURL(_ b: [UInt8], _ i: Int, _ end: Int) -> Bool {
-        guard b[i] == UInt8(ascii: "h") || b[i] == UInt8(ascii: "w") else { return false }
+        guard i < end, b[i] == UInt8(ascii: "h") || b[i] == UInt8(ascii: "w") else { return false }
         for u in urlStarts where i + u.count <= end && b[i..<(i + u.count)].elementsEqual(u) { return true }
         return false
     }

@@ -58,9 +58,11 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             }
         }
         widgets = list
-        var names: [String] = []
-        for widget in list { if let tag = widget.selector.tag, !names.contains(tag) { names.append(tag) } }
-        tagGroups = names.map { name in (Array(name.utf8), list.indices.filter { list[$0].selector.tag.map { $0 == name } ?? true }) }
+        // Grouped by the tag's bytes, as the element's tag is compared: `String` equality would put
+        // a composed and a decomposed spelling (`café`, `cafe\u{301}`) in one group under one spelling.
+        var names: [[UInt8]] = []
+        for widget in list { if let tag = widget.selector.tag.map({ Array($0.utf8) }), !names.contains(tag) { names.append(tag) } }
+        tagGroups = names.map { name in (name, list.indices.filter { list[$0].selector.tag.map { Array($0.utf8) == name } ?? true }) }
         untaggedWidgets = list.indices.filter { list[$0].selector.tag == nil }
     }
 

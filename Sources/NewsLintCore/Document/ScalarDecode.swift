@@ -71,19 +71,20 @@ package struct ScalarDecode: Sendable {
                 offsets[k] = Offset(truncatingIfNeeded: i)
                 var v: UInt32
                 if b < 0x80 {
-                    // Markup and Latin text: eight ASCII bytes at once, one test for all of them.
-                    if i &+ 8 <= n && k &+ 8 <= capacity, let base = buf.baseAddress {
-                        let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                        if w & ByteWords.highs == 0 {
-                            let word = UInt64(littleEndian: w)
-                            for j in 0..<8 {
-                                cps[k &+ j] = UInt32(truncatingIfNeeded: word &>> UInt64(j &* 8)) & 0xFF
-                                offsets[k &+ j] = Offset(truncatingIfNeeded: i &+ j)
-                            }
-                            i &+= 8
-                            k &+= 8
-                            continue
+                    // Markup and Latin text: the ASCII bytes among the next eight, up to the first
+                    // other one, at once. A lone ASCII byte between other characters (`中a国b`)
+                    // does not pay for the word.
+                    if i &+ 8 <= n && k &+ 8 <= capacity && buf[i &+ 1] < 0x80, let base = buf.baseAddress {
+                        let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                        let high = word & ByteWords.highs
+                        let run = high == 0 ? 8 : high.trailingZeroBitCount &>> 3
+                        for j in 0..<run {
+                            cps[k &+ j] = UInt32(truncatingIfNeeded: word &>> UInt64(j &* 8)) & 0xFF
+                            offsets[k &+ j] = Offset(truncatingIfNeeded: i &+ j)
                         }
+                        i &+= run
+                        k &+= run
+                        continue
                     }
                     v = UInt32(b)
                     i &+= 1

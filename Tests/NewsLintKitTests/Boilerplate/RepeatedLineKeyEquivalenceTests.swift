@@ -10,6 +10,19 @@ import Testing
 /// `RepeatedLineKey.normalise` copies runs of plain bytes in one append; this compares it with
 /// the byte-by-byte form it replaced, on lines mixing every case it distinguishes.
 @Suite struct RepeatedLineKeyEquivalenceTests {
+    /// A web-archive path that ends the file (`x.com/web/2020/`) has no URL after it; the test for
+    /// one read past the end and stopped the run (SIGILL) on such a file.
+    @Test func archivePathAtTheEndOfTheTextIsNoPrefix() throws {
+        for text in ["x.com/web/2020/", "/web/20201231/", "a /web/2020id_/"] {
+            let b = Array(text.utf8)
+            let slash = try #require((0..<b.count).first { b[$0...].starts(with: Array("/web/".utf8)) })
+            #expect(RepeatedLineKey.archivePrefixLength(b, slash, b.count) == 0, "\(text)")
+            #expect(!TextScan.startsURL(b, b.count, b.count))
+        }
+        let document = "---\ntitle: t\n---\nx.com/web/2020/"
+        #expect(try RuleHarness.diagnostics(rule: "boilerplate-repeated", bytes: Array(document.utf8)).isEmpty)
+    }
+
     /// The byte-at-a-time form: only the bytes that start a space, URL, archive prefix or digit
     /// are looked at; every other byte is copied.
     static func reference(_ b: [UInt8], _ range: Range<Int>) -> [UInt8] {
