@@ -31,24 +31,11 @@ package enum BodyNormalizer {
         }
     }
 
-    /// Calls `body` with each normalised scalar of the document body.
-    package static func forEach(_ document: Document, _ body: (UInt32) -> Void) {
-        withoutActuallyEscaping(body) { body in
-            var sink = ClosureSink(body: body)
-            forEach(document, into: &sink)
-        }
-    }
-
     /// Receives the normalised scalars of a body. The walks are generic over it and inlined into
     /// their caller, so a sink's state (a count, a running hash) can stay in registers: a closure's
     /// captured variables were stored and reloaded for every scalar.
     package protocol Sink {
         mutating func put(_ scalar: UInt32)
-    }
-
-    private struct ClosureSink: Sink {
-        let body: (UInt32) -> Void
-        @inline(__always) mutating func put(_ scalar: UInt32) { body(scalar) }
     }
 
     /// Puts each normalised scalar of the document body into `sink`.

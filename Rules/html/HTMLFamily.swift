@@ -30,18 +30,8 @@ extension Document {
             let components = path.split(separator: "/").dropLast()
             if components.contains(where: { folders.contains(String($0)) }) { return true }
         }
-        return bytes.withUnsafeBufferPointer { b in
-            guard let base = b.baseAddress else { return false }
-            // `memchr` to each `{` (asked of every HTML file's whole body; a byte loop showed in profiles).
-            var i = bodyStart
-            while i + 1 < b.count {
-                guard let hit = memchr(base + i, Int32(UInt8(ascii: "{")), b.count - 1 - i) else { return false }
-                i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                if b[i + 1] == UInt8(ascii: "%") || b[i + 1] == UInt8(ascii: "{") { return true }
-                i += 1
-            }
-            return false
-        }
+        // `memchr` to each `{` (asked of every HTML file's whole body; a byte loop showed in profiles).
+        return ByteSearch.containsPair(UInt8(ascii: "{"), in: bytes, bodyStart..<bytes.count) { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "{") }
     }
 
     /// Whether `path`'s bytes contain `layouts`, `partials`, `templates` or `_includes` (every

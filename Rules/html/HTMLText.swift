@@ -26,15 +26,10 @@ package enum HTMLText {
         }
     }
 
-    /// `String(decoding: bytes[range], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)`
-    /// without Foundation (it was a fifth of `html-widget`): whole well-formed scalars of the set
-    /// are dropped from both ends of the bytes, then the rest is decoded. An ill-formed byte is
-    /// U+FFFD in the decoded string, which is no whitespace, so trimming stops there in both.
-    package static func trimmedText(_ bytes: [UInt8], _ range: Range<Int>) -> String {
-        String(decoding: bytes[trimmedRange(bytes, range)], as: UTF8.self)
-    }
-
-    /// The bytes `trimmedText` decodes.
+    /// The bytes whose text is `String(decoding: bytes[range], as: UTF8.self).trimmingCharacters(in:
+    /// .whitespacesAndNewlines)`, found without Foundation (it was a fifth of `html-widget`): whole
+    /// well-formed scalars of the set are dropped from both ends. An ill-formed byte is U+FFFD in
+    /// the decoded string, which is no whitespace, so trimming stops there in both.
     package static func trimmedRange(_ bytes: [UInt8], _ range: Range<Int>) -> Range<Int> {
         var lo = range.lowerBound, hi = range.upperBound
         while lo < hi, let (scalar, length) = scalar(bytes, at: lo, end: hi), isWhitespaceOrNewline(scalar) { lo += length }

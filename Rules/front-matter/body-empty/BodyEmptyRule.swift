@@ -1,4 +1,3 @@
-import Foundation
 import NewsLintCore
 
 /// The real text of a body: what a reader sees once markup, images, links targets, URLs, HTML
@@ -224,19 +223,9 @@ package struct SitePages: Sendable {
         if let layout = fm.string("layout"), layouts.contains(layout) { return true }
         if matchesFileName(document.path) { return true }
         guard templates else { return false }
-        // `{` by memchr (vectorised; the front matter of an article has none), then the next byte:
-        // the generic `firstRange(of:)` cost 2% of a default run, a byte loop still 0.3%.
-        return document.bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return false }
-            let end = min(fm.bodyStart, raw.count)
-            var i = 0
-            while i + 1 < end, let hit = memchr(base + i, Int32(UInt8(ascii: "{")), end - 1 - i) {
-                let j = base.distance(to: UnsafeRawPointer(hit))
-                if raw[j + 1] == UInt8(ascii: "{") { return true }
-                i = j + 1
-            }
-            return false
-        }
+        // `{` by memchr (the front matter of an article has none): the generic `firstRange(of:)`
+        // cost 2% of a default run, a byte loop still 0.3%.
+        return ByteSearch.containsPair(UInt8(ascii: "{"), in: document.bytes, 0..<fm.bodyStart) { $0 == UInt8(ascii: "{") }
     }
 }
 

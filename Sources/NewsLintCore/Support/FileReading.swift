@@ -120,6 +120,23 @@ public enum ByteSearch {
         }
     }
     public static func contains(_ byte: UInt8, in bytes: [UInt8]) -> Bool { first(byte, in: bytes) != nil }
+
+    /// Whether `range` holds `byte` followed by a byte `next` accepts (both in `range`): `memchr` to
+    /// each `byte` (template tags `{{`, `{%` in a body or front matter that has few braces).
+    package static func containsPair(_ byte: UInt8, in bytes: [UInt8], _ range: Range<Int>, followedBy next: (UInt8) -> Bool) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return false }
+            let end = min(range.upperBound, raw.count)
+            var i = max(0, range.lowerBound)
+            // The search stops before the last byte: a `byte` there has no next one in `range`.
+            while i + 1 < end, let hit = memchr(base + i, Int32(byte), end - 1 - i) {
+                let at = base.distance(to: UnsafeRawPointer(hit))
+                if next(raw[at + 1]) { return true }
+                i = at + 1
+            }
+            return false
+        }
+    }
 }
 
 /// `read(2)` without the name clash with `FileReader.read` (Glibc on Linux, Darwin on macOS).

@@ -191,13 +191,17 @@ import Testing
 
     /// `BodyNormalizer.view` as it was written first (`append` per scalar).
     static func referenceNormalizedView(_ document: Document) -> NormalizedBodyView {
-        var out: [UInt32] = []
-        var h = normalizedBodyHashSeed
-        BodyNormalizer.forEach(document) { x in
-            out.append(x)
-            h = (h ^ UInt64(x)) &* normalizedBodyHashPrime
+        struct Collect: BodyNormalizer.Sink {
+            var out: [UInt32] = []
+            var h = normalizedBodyHashSeed
+            mutating func put(_ x: UInt32) {
+                out.append(x)
+                h = (h ^ UInt64(x)) &* normalizedBodyHashPrime
+            }
         }
-        return NormalizedBodyView(scalars: out, hash: mix64(h ^ UInt64(out.count)))
+        var collect = Collect()
+        BodyNormalizer.forEach(document, into: &collect)
+        return NormalizedBodyView(scalars: collect.out, hash: mix64(collect.h ^ UInt64(collect.out.count)))
     }
 
     static func referenceMarkdownBodyText(_ document: Document, limit: Int) -> (letters: Int, hash: UInt64, hasContent: Bool) {

@@ -44,4 +44,17 @@ import Testing
             #expect(pages.exempts(document) == template, "\(document.text)")
         }
     }
+
+    /// The shared pair search (`{{`, `{%`) against a byte loop over random ranges, pairs at both ends.
+    @Test func pairSearchMatchesTheByteLoop() {
+        var rng = SeededRandom(seed: 1_615)
+        let pool: [UInt8] = [0x7B, 0x7B, 0x25, 0x61, 0x0A, 0xE4]
+        for _ in 0..<5_000 {
+            let bytes = (0..<rng.below(24)).map { _ in pool[rng.below(pool.count)] }
+            let lower = rng.below(bytes.count + 3), upper = lower + rng.below(bytes.count + 3)
+            let end = min(upper, bytes.count)
+            let expected = lower + 1 < end && (lower..<(end - 1)).contains { bytes[$0] == 0x7B && (bytes[$0 + 1] == 0x25 || bytes[$0 + 1] == 0x7B) }
+            #expect(ByteSearch.containsPair(0x7B, in: bytes, lower..<upper) { $0 == 0x25 || $0 == 0x7B } == expected, "\(bytes) \(lower)..<\(upper)")
+        }
+    }
 }
