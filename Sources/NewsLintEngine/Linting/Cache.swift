@@ -121,14 +121,18 @@ public struct FileStamp: Sendable, Equatable {
 /// version) is ignored whole and rebuilt. The run's cross-file findings live beside it
 /// (`CrossFileResultFile`).
 ///
-/// Layout: magic, key (u64); entries, each its length (varint), checksum (u64: SipHash-2-4 of the
-/// body under the directory's secret combined with the key) and body; the index, one record per
+/// Layout: magic, key (u64); entries, each its length (varint) and sealed bytes: checksum (u64:
+/// SipHash-2-4 under the directory's secret combined with the key, of everything after it up to
+/// the facts), the facts' checksum (u64, under a key of its own), the facts' length (varint), the
+/// body without the facts (`encodeHead`, `encodeTail`), then the facts. A warm run that leaves the
+/// facts in the cache copies and verifies only what is before them (facts are most of an entry);
+/// they are verified when they are read. The index, one record per
 /// entry (hash of its path's bytes, offset of its length; u64 each) sorted by hash then offset;
 /// then the index's offset, the entry count and a check of both (u64 each). The file is mapped
 /// (`CacheFileImage`) and looked up through the index in place: opening a cache reads its header and trailer,
 /// and a run holds neither the file nor a table of it.
 public final class LintCache: @unchecked Sendable {
-    public static let magic: [UInt8] = Array("NLCACHE8".utf8)
+    public static let magic: [UInt8] = Array("NLCACHE9".utf8)
     package static let headerSize = 16
     package static let trailerSize = 24
     package static let indexRecordSize = 16
@@ -218,8 +222,8 @@ public final class LintCache: @unchecked Sendable {
         var n = 0
         for i in 0..<indexCount {
             let (hash, offset) = indexRecord(i, in: image)
-            guard let sealed = sealedEntry(at: offset, in: image)?.bytes else { continue }
-            var reader = ByteReader(sealed, range: 8..<sealed.count)
+            guard let sealed = sealedEntry(at: offset, in: image)?.bytes, let body = LintCache.bodyStart(sealed) else { continue }
+            var reader = ByteReader(sealed, range: body..<sealed.count)
             guard let length = reader.int(), let path = reader.skip(length) else { continue }
             if sealed.withUnsafeBytes({ FastHash.hash(UnsafeRawBufferPointer(rebasing: $0[path])) }) == hash { n += 1 }
         }
@@ -232,6 +236,21 @@ public final class LintCache: @unchecked Sendable {
     /// (an entry moved from another cache file of the directory does not verify).
     package static func checksum(_ body: UnsafeRawBufferPointer, key: UInt64, macKey: (UInt64, UInt64)) -> UInt64 {
         SipHash24.hash(body, key: macKey.0 ^ key, macKey.1 &+ key)
+    }
+
+    /// The checksum of an entry's facts: under a key of its own (a facts section does not verify as
+    /// the rest of an entry), and stored in the part the entry's checksum covers (facts moved from
+    /// another entry do not verify there).
+    package static func factsChecksum(_ facts: UnsafeRawBufferPointer, key: UInt64, macKey: (UInt64, UInt64)) -> UInt64 {
+        SipHash24.hash(facts, key: macKey.0 ^ key ^ 0x6661_6374_7353_756D, macKey.1 &+ key)
+    }
+
+    /// Where the body starts in sealed bytes (after the two checksums and the facts' length).
+    package static func bodyStart(_ sealed: [UInt8]) -> Int? {
+        guard sealed.count > 16 else { return nil }
+        var r = ByteReader(sealed, range: 16..<sealed.count)
+        guard r.int() != nil else { return nil }
+        return r.position
     }
 
     private func indexRecord(_ i: Int, in image: CacheFileImage) -> (hash: UInt64, offset: Int) {
@@ -274,61 +293,64 @@ public final class LintCache: @unchecked Sendable {
         return lo..<end
     }
 
-    /// The entry framed at `offset` (checksum, then body), copied out of the file, when its
-    /// framing stays within the entries and (`verifying`) its checksum verifies.
-    /// The entry framed at `offset` (checksum, then body), copied out of the file, and where the
-    /// copy starts in the file, when its framing stays within the entries and its checksum verifies.
-    private func sealedEntry(at offset: Int, in image: CacheFileImage) -> (bytes: [UInt8], start: Int)? {
+    /// The entry framed at `offset`, copied out of the file, and where the copy starts in the file,
+    /// when its framing stays within the entries and its checksums verify. `withFacts` false: only
+    /// the part before the facts is copied and verified, and `facts` says where they are.
+    private func sealedEntry(at offset: Int, in image: CacheFileImage, withFacts: Bool = true)
+        -> (bytes: [UInt8], start: Int, facts: CachedFactsLocation)? {
         guard offset >= LintCache.headerSize, offset < indexStart,
               let (length, start) = image.varint(at: offset, end: indexStart),
-              length > 8, length <= UInt64(indexStart - start) else { return nil }
-        let sealed = image.copy(start..<(start + Int(length)))
+              length > 16, length <= UInt64(indexStart - start) else { return nil }
+        let end = start + Int(length)
+        guard let (factsLength, bodyStart) = image.varint(at: start + 16, end: end), factsLength <= UInt64(end - bodyStart) else { return nil }
+        let factsStart = end - Int(factsLength)
+        let sealed = image.copy(start..<(withFacts ? end : factsStart))
         let ok = sealed.withUnsafeBytes { all -> Bool in
             let stored = UInt64(littleEndian: all.loadUnaligned(as: UInt64.self))
-            return stored == LintCache.checksum(UnsafeRawBufferPointer(rebasing: all[8...]), key: key, macKey: macKey)
+            guard stored == LintCache.checksum(UnsafeRawBufferPointer(rebasing: all[8..<(factsStart - start)]), key: key, macKey: macKey) else { return false }
+            // The facts' checksum as the verified part states it (not as read from the mapping before).
+            let factsSum = UInt64(littleEndian: all.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            return !withFacts || factsSum == LintCache.factsChecksum(UnsafeRawBufferPointer(rebasing: all[(factsStart - start)...]), key: key, macKey: macKey)
         }
-        return ok ? (sealed, start) : nil
+        guard ok else { return nil }
+        let factsSum = sealed.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
+        return (sealed, start, CachedFactsLocation(offset: factsStart, length: Int(factsLength), checksum: factsSum))
     }
 
     /// The verified entry for `location`; nil when there is none or it fails its checksum or decode.
     /// `decodingDiagnostics` false (the run's path): the diagnostics are checked for framing only and
     /// kept as the entry's bytes (`CacheEntry.storedDiagnostics`), decoded once where they are
     /// output; true (tests, tools): decoded here under `displayPath`, sharing `knownStrings` (rule ids).
+    /// `withFacts` false: the entry's facts are neither copied nor verified (`CacheEntry.facts` is
+    /// empty and `factsInCache` says where they are, for `facts(at:)`).
     package func entry(for location: String, displayPath: String = "", knownStrings: KnownStrings = KnownStrings(),
-                       decodingDiagnostics: Bool = true) -> CacheEntry? {
+                       decodingDiagnostics: Bool = true, withFacts: Bool = true) -> CacheEntry? {
         guard let image else { return nil }
         // A later entry for a path wins (a file the save wrote twice).
         for i in records(for: LintCache.pathHash(location), in: image).reversed() {
-            guard let sealed = sealedEntry(at: indexRecord(i, in: image).offset, in: image) else { continue }
-            if var entry = CacheEntry.decode(sealed.bytes, range: 8..<sealed.bytes.count, location: location, displayPath: displayPath,
-                                             knownStrings: knownStrings, decodingDiagnostics: decodingDiagnostics) {
-                entry.factsImageOffset = entry.factsPosition.map { sealed.start + $0 }
+            guard let sealed = sealedEntry(at: indexRecord(i, in: image).offset, in: image, withFacts: withFacts),
+                  let body = LintCache.bodyStart(sealed.bytes) else { continue }
+            if var entry = CacheEntry.decode(sealed.bytes, range: body..<sealed.bytes.count, withFacts: withFacts, location: location,
+                                             displayPath: displayPath, knownStrings: knownStrings, decodingDiagnostics: decodingDiagnostics) {
+                entry.factsInCache = sealed.facts
                 return entry
             }
         }
         return nil
     }
 
-    /// The facts of an entry this run already used, read again from the cache file at
-    /// `CacheEntry.factsImageOffset` (the entry verified when it was used, and the mapped file does
-    /// not change during the run): each fact's rule id and bytes, in order. False when they no
-    /// longer parse there (then some may have been passed on).
-    package func facts(atImageOffset offset: Int, _ body: (_ rule: UnsafeRawBufferPointer, _ data: [UInt8]) -> Void) -> Bool {
-        guard let image, offset >= LintCache.headerSize, offset < indexStart else { return false }
-        var at = offset
-        func length() -> Int? {
-            guard let (n, next) = image.varint(at: at, end: indexStart), n <= UInt64(indexStart - next) else { return nil }
-            at = next
-            return Int(n)
-        }
-        guard let count = length() else { return false }
-        for _ in 0..<count {
-            guard let idLength = length() else { return false }
-            let id = UnsafeRawBufferPointer(rebasing: image.bytes[at..<(at + idLength)])
-            at += idLength
-            guard let dataLength = length() else { return false }
-            body(id, image.copy(at..<(at + dataLength)))
-            at += dataLength
+    /// The facts of an entry this run used (`CacheEntry.factsInCache`), read from the cache file
+    /// and verified against the checksum its entry states: each fact's rule id and bytes, in order.
+    /// False when they do not verify or parse (then some may have been passed on).
+    package func facts(at location: CachedFactsLocation, _ body: (_ rule: UnsafeRawBufferPointer, _ data: [UInt8]) -> Void) -> Bool {
+        guard let image, location.offset >= LintCache.headerSize, location.length >= 0, location.offset <= indexStart - location.length else { return false }
+        // Copied before it is verified: the mapped file could change in between.
+        let copy = image.copy(location.offset..<(location.offset + location.length))
+        let intact = copy.withUnsafeBytes { LintCache.factsChecksum($0, key: key, macKey: macKey) } == location.checksum
+        guard intact, let facts = CacheEntry.decodeFacts(copy, range: 0..<copy.count) else { return false }
+        for f in facts {
+            var rule = f.rule
+            rule.withUTF8 { body(UnsafeRawBufferPointer($0), Array(f.data)) }
         }
         return true
     }
@@ -388,18 +410,19 @@ public final class LintCache: @unchecked Sendable {
 
     deinit { fresh.withLock { $0.discard() } }
 
-    /// An entry as the file stores it: checksum, then body.
+    /// An entry as the file stores it (the layout in the type's comment).
     package func sealed(_ entry: CacheEntry) -> [UInt8] {
+        var facts = ByteWriter()
+        entry.encodeFacts(into: &facts)
+        let factsSum = facts.bytes.withUnsafeBytes { LintCache.factsChecksum($0, key: key, macKey: macKey) }
         var w = ByteWriter(bytes: [0, 0, 0, 0, 0, 0, 0, 0])
-        entry.encode(into: &w)
-        return seal(w)
-    }
-
-    /// Writes the checksum of the body after the 8 bytes `w` starts with into them.
-    private func seal(_ entry: ByteWriter) -> [UInt8] {
-        var w = entry
+        w.u64(factsSum)
+        w.varint(UInt64(facts.bytes.count))
+        entry.encodeHead(into: &w)
+        entry.encodeTail(into: &w)
         let sum = w.bytes.withUnsafeBytes { LintCache.checksum(UnsafeRawBufferPointer(rebasing: $0[8...]), key: key, macKey: macKey) }
         for k in 0..<8 { w.bytes[k] = UInt8(truncatingIfNeeded: sum >> (8 * UInt64(k))) }
+        w.bytes.append(contentsOf: facts.bytes)
         return w.bytes
     }
 
@@ -474,10 +497,10 @@ public final class LintCache: @unchecked Sendable {
         }
     }
 
-    /// Whether the file a sealed entry (checksum, then body) was written for is still there; its
-    /// path is the body's first field. A path that cannot be read is taken as gone.
+    /// Whether the file a sealed entry was written for is still there; its path is the body's first field. A path that cannot be read is taken as gone.
     private static func storedFileExists(_ sealed: [UInt8]) -> Bool {
-        var reader = ByteReader(sealed, range: 8..<sealed.count)
+        guard let body = bodyStart(sealed) else { return false }
+        var reader = ByteReader(sealed, range: body..<sealed.count)
         guard let n = reader.int(), let path = reader.skip(n) else { return false }
         var cPath = Array(sealed[path])
         guard !cPath.contains(0) else { return false }
@@ -658,10 +681,8 @@ package struct CacheEntry: Sendable {
     /// (`regionsKnown`): a hit then need not read the file to apply them.
     package var crossFileRegions: [Suppressions.Region]?
     package var regionsKnown = false
-    /// Where its facts section starts: in the bytes it was decoded from, and in the cache file the
-    /// run opened (nil: not read from it).
-    package var factsPosition: Int?
-    package var factsImageOffset: Int?
+    /// Where its facts are in the cache file the run opened (nil: not read from it).
+    package var factsInCache: CachedFactsLocation?
 
     package init(location: String, stamp: FileStamp, settled: Bool, contentHash: UInt64, byteCount: Int, diagnostics: [Diagnostic],
                  facts: [(rule: String, data: ArraySlice<UInt8>)], dependencies: [(path: String, stamp: FileStamp?)] = [],
@@ -694,17 +715,22 @@ package struct CacheEntry: Sendable {
     /// Whether every dependency still has the stamp it had when the entry was made.
     package var dependenciesUnchanged: Bool { dependencies.allSatisfy { FileStamp.of($0.path) == $0.stamp } }
 
+    /// The body with its facts last (`decode` with `facts`).
     package func encode(into w: inout ByteWriter) {
         encodeHead(into: &w)
+        encodeTail(into: &w)
+        encodeFacts(into: &w)
+    }
+
+    package func encodeFacts(into w: inout ByteWriter) {
         w.varint(UInt64(facts.count))
         for f in facts {
             w.string(f.rule)
             w.blob(f.data)
         }
-        encodeTail(into: &w)
     }
 
-    /// What comes before the facts (`encode`): the cross-file result writes its facts itself.
+    /// The first part of the body (`encode`).
     package func encodeHead(into w: inout ByteWriter) {
         w.string(location)
         stamp.encode(into: &w)
@@ -724,7 +750,7 @@ package struct CacheEntry: Sendable {
         }
     }
 
-    /// What comes after the facts (`encode`).
+    /// The rest of the body before the facts (`encode`).
     package func encodeTail(into w: inout ByteWriter) {
         w.u64(factDigest)
         w.varint(UInt64(dependencies.count))
@@ -743,10 +769,11 @@ package struct CacheEntry: Sendable {
         for r in regions { w.region(r) }
     }
 
-    /// Decodes an entry; nil for anything malformed (never trusted, never a crash). `location`:
+    /// Decodes an entry's body (`encode`); nil for anything malformed (never trusted, never a crash).
+    /// `withFacts` false: the body ends before its facts (`facts` is then empty). `location`:
     /// the path the entry must be for, compared byte for byte (nil: decoded from the entry);
     /// `displayPath`: the path the diagnostics get; `knownStrings`: see `RecentStrings.pinned`.
-    package static func decode(_ bytes: [UInt8], range: Range<Int>, location expected: String? = nil,
+    package static func decode(_ bytes: [UInt8], range: Range<Int>, withFacts: Bool = true, location expected: String? = nil,
                                displayPath: String = "", knownStrings: KnownStrings = KnownStrings(),
                                decodingDiagnostics: Bool = true) -> CacheEntry? {
         var r = ByteReader(bytes, range: range)
@@ -783,14 +810,6 @@ package struct CacheEntry: Sendable {
             guard let lineCount = r.skipSourceLines() else { return nil }
             stored = SpilledDiagnostics(bytes: bytes, range: start..<end, count: count, lines: (end..<r.position, lineCount))
         }
-        let factsPosition = r.position
-        guard let factCount = r.int() else { return nil }
-        var facts: [(rule: String, data: ArraySlice<UInt8>)] = []
-        facts.reserveCapacity(min(factCount, 64))
-        for _ in 0..<factCount {
-            guard let rule = r.string(&strings), let n = r.int(), let data = r.skip(n) else { return nil }
-            facts.append((rule, bytes[data]))
-        }
         guard let factDigest = r.u64(), let dependencyCount = r.int() else { return nil }
         var dependencies: [(path: String, stamp: FileStamp?)] = []
         for _ in 0..<dependencyCount {
@@ -805,14 +824,37 @@ package struct CacheEntry: Sendable {
             guard let region = r.region() else { return nil }
             regions.append(region)
         }
+        var facts: [(rule: String, data: ArraySlice<UInt8>)] = []
+        if withFacts {
+            guard let decoded = decodeFacts(&r, strings: &strings) else { return nil }
+            facts = decoded
+        }
         guard r.atEnd else { return nil }
         var entry = CacheEntry(location: location, stamp: stamp, settled: settled == 1, contentHash: hash, byteCount: byteCount,
                                diagnostics: diagnostics, facts: facts, dependencies: dependencies,
                                crossFileRegions: regions.isEmpty ? nil : regions, regionsKnown: known == 1, factDigest: factDigest)
         entry.storedDiagnostics = stored
         entry.sourceLines = sourceLines
-        entry.factsPosition = factsPosition
         return entry
+    }
+
+    /// A facts section (`encodeFacts`) that fills `range`; nil when malformed.
+    package static func decodeFacts(_ bytes: [UInt8], range: Range<Int>) -> [(rule: String, data: ArraySlice<UInt8>)]? {
+        var r = ByteReader(bytes, range: range)
+        var strings = RecentStrings()
+        guard let facts = decodeFacts(&r, strings: &strings), r.atEnd else { return nil }
+        return facts
+    }
+
+    private static func decodeFacts(_ r: inout ByteReader, strings: inout RecentStrings) -> [(rule: String, data: ArraySlice<UInt8>)]? {
+        guard let factCount = r.int() else { return nil }
+        var facts: [(rule: String, data: ArraySlice<UInt8>)] = []
+        facts.reserveCapacity(min(factCount, 64))
+        for _ in 0..<factCount {
+            guard let rule = r.string(&strings), let n = r.int(), let data = r.skip(n) else { return nil }
+            facts.append((rule, r.bytes[data]))
+        }
+        return facts
     }
 }
 
@@ -1089,6 +1131,14 @@ extension ByteReader {
         }
         return set
     }
+}
+
+/// Where a cache entry's facts are in the cache file, and the checksum they must have (stated in
+/// the part of the entry that was verified when it was used).
+package struct CachedFactsLocation: Sendable, Equatable {
+    package var offset: Int
+    package var length: Int
+    package var checksum: UInt64
 }
 
 /// The per-directory secret of the cache checksums: 16 random bytes in `cache.key`, created once

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import NewsLintCore
 import NewsLintRules
 
@@ -161,8 +162,10 @@ public struct FileOutcome: Sendable {
     package var suppressionsKnown = false
     /// Answered by the lint cache: the file was not read in this run (an empty file included).
     package var answeredFromCache = false
-    /// For a cache hit, where its entry's facts are in the cache file (`CacheEntry.factsImageOffset`).
-    package var cachedFactsOffset: Int?
+    /// For a cache hit, where its entry's facts are in the cache file (`CacheEntry.factsInCache`).
+    package var cachedFactsLocation: CachedFactsLocation?
+    /// A cache hit whose facts were left in the cache file unread (`cachedFactsLocation`).
+    package var factsLeftUnread = false
     /// For cache hits, the facts of rules whose columns store the cache's form as it is
     /// (`keepsCachedFactBytes`): by rule index, the bytes the cache holds (`encodeCachedFact`),
     /// never decoded in this run. The entry's checksum vouches for them; `facts` has the others.
@@ -522,11 +525,16 @@ public final class Linter: Sendable {
         // at factsLeftInCache[i]); the facts are fetched, in input order, as soon as a file is
         // linted or the result does not answer.
         var leavingFactsInCache = pendingCrossFile != nil
-        var factsLeftInCache: [Int] = []
+        // Read by the workers: while set, a hit's facts are not even copied out of the cache file
+        // or verified (they are most of its entry).
+        // (A rule whose facts are decoded needs them at once: hits are then read whole.)
+        let workersLeaveFacts = WorkerFlag(leavingFactsInCache && crossFileKeepsBytes.allSatisfy { $0 })
+        var factsLeftInCache: [CachedFactsLocation] = []
         func fetchFactsLeftInCache() {
             let offsets = factsLeftInCache
             factsLeftInCache = []
             leavingFactsInCache = false
+            workersLeaveFacts.clear()
             // In blocks, read on the run's threads (each holds its block's entries, not all).
             var start = 0
             while start < offsets.count {
@@ -542,7 +550,7 @@ public final class Linter: Sendable {
             }
         }
         parallelForEachOrdered(count: inputs.count, jobs: settings.jobs, { i -> FileOutcome in
-            var outcome = self.process(inputs[i])
+            var outcome = self.process(inputs[i], leavingFacts: workersLeaveFacts.isSet)
             // A stable sort of a sorted array still moves every element: check first. A cache
             // hit's stored diagnostics were stored in output order.
             if outcome.spilledDiagnostics == nil, !Diagnostic.isSorted(outcome.diagnostics) { outcome.diagnostics.sort(by: Diagnostic.outputOrder) }
@@ -553,11 +561,17 @@ public final class Linter: Sendable {
             run.fileCount += 1
             run.ioFailure = run.ioFailure || outcome.ioFailure
             if let f = outcome.fix { run.fixSummary.add(f) }
-            if leavingFactsInCache, outcome.answeredFromCache, outcome.facts.isEmpty, let offset = outcome.cachedFactsOffset {
-                factsLeftInCache.append(offset)
+            if leavingFactsInCache, outcome.answeredFromCache, outcome.facts.isEmpty, let location = outcome.cachedFactsLocation {
+                factsLeftInCache.append(location)
             } else {
                 if leavingFactsInCache { fetchFactsLeftInCache() }
-                run.facts.add(path: outcome.path, input: i, facts: outcome.facts, cached: outcome.cachedFacts)
+                if outcome.factsLeftUnread, let location = outcome.cachedFactsLocation {
+                    // Left in the cache by a worker that ran ahead of the file that ended it.
+                    let read = cachedFacts(of: inputs[i], at: location)
+                    run.facts.add(path: outcome.path, input: i, facts: read.facts, cached: read.cached)
+                } else {
+                    run.facts.add(path: outcome.path, input: i, facts: outcome.facts, cached: outcome.cachedFacts)
+                }
             }
             if !baseRules.crossFile.isEmpty { run.suppressions.add(outcome) }
             if let d = runDigest, let file = outcome.factDigest {
@@ -644,15 +658,15 @@ public final class Linter: Sendable {
         return OrderedReduce.run(count: phases.count, concurrently: settings.jobs >= 2, into: runs) { finish($0, into: $1) }
     }
 
-    /// The cross-file facts of an input the cache answered earlier in the run, read again from
-    /// its entry's facts at `offset` in the cache file (only rules whose columns keep the cache's
-    /// bytes: a hit with decoded facts is not left in the cache). If they no longer parse there
-    /// (the mapped file was changed in place by another program), the file is linted again: its
+    /// The cross-file facts of an input the cache answered earlier in the run, read from its
+    /// entry's facts at `location` in the cache file (for rules whose columns keep the cache's
+    /// bytes). If they do not verify or parse there (the mapped file was changed in place by
+    /// another program), or one is of a rule whose facts are decoded, the file is linted again: its
     /// facts then describe the file as it is now, as they would had it changed before the run.
-    private func cachedFacts(of input: LintInput, at offset: Int) -> (facts: [(rule: Int, fact: any Sendable)], cached: [(rule: Int, bytes: ArraySlice<UInt8>)]) {
+    private func cachedFacts(of input: LintInput, at location: CachedFactsLocation) -> (facts: [(rule: Int, fact: any Sendable)], cached: [(rule: Int, bytes: ArraySlice<UInt8>)]) {
         var cached: [(rule: Int, bytes: ArraySlice<UInt8>)] = []
         var known = true
-        if let cache = settings.cache, cache.facts(atImageOffset: offset, { id, data in
+        if let cache = settings.cache, cache.facts(at: location, { id, data in
             guard let i = crossFileIDs.firstIndex(where: { $0.utf8.elementsEqual(id) }), crossFileKeepsBytes[i] else { known = false; return }
             cached.append((i, data[...]))
         }), known {
@@ -663,7 +677,10 @@ public final class Linter: Sendable {
     }
 
     /// Reads, lints, optionally fixes one input, and collects its cross-file facts.
-    public func process(_ input: LintInput) -> FileOutcome {
+    public func process(_ input: LintInput) -> FileOutcome { process(input, leavingFacts: false) }
+
+    /// `leavingFacts`: a cache hit's facts are left in the cache file unread (`FileOutcome.factsLeftUnread`).
+    private func process(_ input: LintInput, leavingFacts: Bool) -> FileOutcome {
         let path = input.path
         let location = PathResolver.absolute(path, base: settings.baseDirectory)
         let rules = self.rules(for: location)
@@ -680,13 +697,17 @@ public final class Linter: Sendable {
             bytes = b
         case .file:
             if let cache {
-                cached = cache.entry(for: location, displayPath: path, knownStrings: ruleIDs, decodingDiagnostics: false)
+                cached = cache.entry(for: location, displayPath: path, knownStrings: ruleIDs, decodingDiagnostics: false, withFacts: !leavingFacts)
                 // A hit is decided by a stamp taken through the stamper's directory descriptor; a
                 // file that is read is stamped again by the descriptor it is read through.
                 if let entry = cached, entry.settled, let quick = cache.stamper.stamp(location), entry.stamp == quick,
-                   entry.dependenciesUnchanged, let outcome = reuse(entry, path: path, rules: rules) {
+                   entry.dependenciesUnchanged, let outcome = reuse(entry, path: path, rules: rules, factsRead: !leavingFacts) {
                     cache.noteHit()
                     return outcome
+                }
+                // Not answered by its stamp: the content hash may still answer, and the entry is then recorded again, facts and all.
+                if leavingFacts, cached != nil {
+                    cached = cache.entry(for: location, displayPath: path, knownStrings: ruleIDs, decodingDiagnostics: false)
                 }
             }
             var status = stat()
@@ -749,7 +770,8 @@ public final class Linter: Sendable {
     /// Facts of typed rules stay the cache's bytes (the entry's checksum vouches for them and the
     /// key for the build that wrote them); others are decoded, and when one no longer decodes (or
     /// its rule is gone) the result is nil and the file is linted.
-    private func reuse(_ entry: CacheEntry, path: String, rules: RuleSet) -> FileOutcome? {
+    /// `factsRead` false: the entry was read without its facts, which stay in the cache file.
+    private func reuse(_ entry: CacheEntry, path: String, rules: RuleSet, factsRead: Bool = true) -> FileOutcome? {
         var facts: [(rule: Int, fact: any Sendable)] = []
         var kept: [(rule: Int, bytes: ArraySlice<UInt8>)] = []
         kept.reserveCapacity(entry.facts.count)
@@ -770,7 +792,8 @@ public final class Linter: Sendable {
         outcome.cachedFacts = kept
         outcome.factDigest = entry.factDigest
         outcome.answeredFromCache = true
-        outcome.cachedFactsOffset = entry.factsImageOffset
+        outcome.cachedFactsLocation = entry.factsInCache
+        outcome.factsLeftUnread = !factsRead
         // The regions the pass found when it cached the file: cross-file findings need not read it.
         outcome.suppressions = entry.crossFileRegions
         outcome.suppressionsKnown = entry.regionsKnown
@@ -924,4 +947,12 @@ extension Linter {
 private struct UncheckedFacts: @unchecked Sendable {
     let value: (facts: [(rule: Int, fact: any Sendable)], cached: [(rule: Int, bytes: ArraySlice<UInt8>)])
     init(_ value: (facts: [(rule: Int, fact: any Sendable)], cached: [(rule: Int, bytes: ArraySlice<UInt8>)])) { self.value = value }
+}
+
+/// A flag the delivery clears and the workers read.
+private final class WorkerFlag: Sendable {
+    private let value: Atomic<Bool>
+    init(_ value: Bool) { self.value = Atomic(value) }
+    var isSet: Bool { value.load(ordering: .relaxed) }
+    func clear() { value.store(false, ordering: .relaxed) }
 }

@@ -145,7 +145,7 @@ import Testing
             for entry in entries {
                 // Any change to the body, with the checksum recomputed without the directory's key.
                 forged[entry.body.upperBound - 1] ^= 1
-                let sum = forge(Array(forged[entry.body]))
+                let sum = forge(Array(forged[entry.covered]))
                 for k in 0..<8 { forged[entry.checksum.lowerBound + k] = UInt8(truncatingIfNeeded: sum >> (8 * UInt64(k))) }
             }
             try Data(forged).write(to: URL(fileURLWithPath: cache.file))

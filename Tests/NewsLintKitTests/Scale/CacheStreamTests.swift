@@ -218,6 +218,67 @@ extension LintCache {
         }
     }
 
+    /// A warm run reads a hit's facts only when the stored result does not answer: a damaged facts
+    /// section (or facts checksum) goes unnoticed while nothing changed, and once a file is edited
+    /// the damaged entry's file is linted again. The output is the uncached run's either way.
+    @Test(arguments: ["facts byte", "facts checksum"])
+    func damagedFactsAreReadOnlyWhenNeededAndThenRelinted(damage: String) throws {
+        let setup = try Setup()
+        // Files are answered by their stamps alone once those are settled (over 2 s old in whole
+        // seconds, `FileStamp.isSettled`): until then a hit is confirmed by its content hash.
+        Thread.sleep(forTimeInterval: 3.1)
+        let sorted = setup.inputs.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        let cold = try #require(LintCache.open(directory: setup.cacheDir, key: 21))
+        _ = try Linter.forTest(root: setup.dir.path, catalog: setup.catalog, cache: cold).lint(sorted)
+        try cold.save()
+        var bytes = try Self.bytes(cold.file)
+        let victimPath = setup.dir.path + "/" + setup.paths[3]
+        let victim = try #require(CacheFileLayout.entries(bytes)?.first { $0.path == Array(victimPath.utf8) })
+        try #require(!victim.facts.isEmpty)
+        switch damage {
+        case "facts byte": bytes[victim.facts.upperBound - 1] ^= 0x01
+        default: bytes[victim.factsChecksum.lowerBound] ^= 0x01
+        }
+        try Self.write(bytes, to: cold.file)
+        // The part before the facts still verifies; a full read does not.
+        let damaged = try #require(LintCache.open(directory: setup.cacheDir, key: 21))
+        if damage == "facts byte" {
+            #expect(damaged.entry(for: victimPath, withFacts: false) != nil)
+        } else {
+            #expect(damaged.entry(for: victimPath, withFacts: false) == nil)
+        }
+        #expect(damaged.entry(for: victimPath) == nil)
+
+        let unchangedReference = try Linter.forTest(root: setup.dir.path, catalog: setup.catalog).lint(sorted).diagnostics
+        for jobs in [1, 2] {
+            let cache = try #require(LintCache.open(directory: setup.cacheDir, key: 21))
+            let unchanged = try Linter.forTest(root: setup.dir.path, catalog: setup.catalog, jobs: jobs, cache: cache).lint(sorted).diagnostics
+            #expect(unchanged == unchangedReference, "jobs \(jobs)")
+            #expect(cache.hits >= setup.paths.count - 1, "jobs \(jobs)")
+        }
+        // While the stored result may answer, hits answered by their stamps leave their facts unread.
+        let watched = try #require(LintCache.open(directory: setup.cacheDir, key: 21))
+        let outcomes = Locked<[FileOutcome]>([])
+        _ = try Linter.forTest(root: setup.dir.path, catalog: setup.catalog, jobs: 1, cache: watched)
+            .lintStreaming(sorted, observer: { o in outcomes.withLock { $0.append(o) } }) { _ in }
+        #expect(outcomes.withLock { $0.contains { $0.factsLeftUnread && $0.cachedFactsLocation != nil } })
+        // The last file in path order edited: the stored result no longer answers and every hit's facts are read.
+        let last = try #require(sorted.last?.path)
+        setup.dir.write(last, "---\ntitle: 改\ndate: 2023-01-11\nslug: s1\n---\n市政府召开新闻发布会。\n")
+        let reference = try Linter.forTest(root: setup.dir.path, catalog: setup.catalog).lint(sorted).diagnostics
+        #expect(reference != unchangedReference)
+        for jobs in [1, 2] {
+            let cache = try #require(LintCache.open(directory: setup.cacheDir, key: 21))
+            let warm = try Linter.forTest(root: setup.dir.path, catalog: setup.catalog, jobs: jobs, cache: cache).lint(sorted).diagnostics
+            #expect(warm == reference, "jobs \(jobs)")
+        }
+        // The run that read the damaged facts recorded the file again: the next full read verifies.
+        let cache = try #require(LintCache.open(directory: setup.cacheDir, key: 21))
+        _ = try Linter.forTest(root: setup.dir.path, catalog: setup.catalog, cache: cache).lint(sorted)
+        try cache.save()
+        #expect(try #require(LintCache.open(directory: setup.cacheDir, key: 21)).entry(for: victimPath) != nil)
+    }
+
     /// A result larger than one chunk is written chunk by chunk and replayed in output order
     /// (equal findings in the order they were reported); a damaged middle chunk makes the whole
     /// result unusable (nothing is replayed).

@@ -14,7 +14,12 @@ import Glibc
 enum CacheFileLayout {
     struct Entry {
         var checksum: Range<Int>
+        /// What `checksum` covers: the facts' checksum and length, and the body before the facts.
+        var covered: Range<Int>
+        var factsChecksum: Range<Int>
+        /// The body before the facts (it starts with the path).
         var body: Range<Int>
+        var facts: Range<Int>
         /// The entry's path as stored.
         var path: [UInt8]
     }
@@ -27,11 +32,14 @@ enum CacheFileLayout {
         var r = ByteReader(bytes, range: 16..<Int(indexOffset))
         var out: [Entry] = []
         while !r.atEnd {
-            guard let length = r.varint(), let range = r.skip(Int(length)), range.count > 8 else { return nil }
-            var body = ByteReader(bytes, range: (range.lowerBound + 8)..<range.upperBound)
+            guard let length = r.varint(), let range = r.skip(Int(length)), range.count > 16 else { return nil }
+            var body = ByteReader(bytes, range: (range.lowerBound + 16)..<range.upperBound)
+            guard let factsLength = body.int(), factsLength <= range.upperBound - body.position else { return nil }
+            let bodyStart = body.position, factsStart = range.upperBound - factsLength
             guard let n = body.int(), let path = body.skip(n) else { return nil }
-            out.append(Entry(checksum: range.lowerBound..<(range.lowerBound + 8), body: (range.lowerBound + 8)..<range.upperBound,
-                             path: Array(bytes[path])))
+            out.append(Entry(checksum: range.lowerBound..<(range.lowerBound + 8), covered: (range.lowerBound + 8)..<factsStart,
+                             factsChecksum: (range.lowerBound + 8)..<(range.lowerBound + 16), body: bodyStart..<factsStart,
+                             facts: factsStart..<range.upperBound, path: Array(bytes[path])))
         }
         return out.count == Int(count) ? out : nil
     }
