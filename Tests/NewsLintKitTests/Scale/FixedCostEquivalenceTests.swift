@@ -85,7 +85,7 @@ import Testing
             plain.append(UInt8(large.count))
             for v in large { plain += (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
             #expect(w.bytes == plain)
-            try w.bytes.withUnsafeBytes { raw in
+            try w.bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws in
                 var r = FactRecordReader(raw)
                 for b in prefix { #expect(try r.byte() == b) }
                 #expect(try r.fixed16Array() == small)
