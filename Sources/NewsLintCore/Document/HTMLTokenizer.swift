@@ -195,17 +195,6 @@ public struct HTMLView: Sendable {
     /// that the rules' calls are specialized (unspecialized, each byte went through a witness).
     @inlinable
     package static func equalsIgnoringASCIICase<C: Collection<UInt8>>(_ bytes: [UInt8], _ range: Range<Int>, _ lowercase: C) -> Bool {
-        // A `String`'s bytes in place, their count included: the view's `count` and iterator cost
-        // some 45 instructions a call (`isTag(_:named:in:)`, 80 calls a file).
-        if let equal = lowercase.withContiguousStorageIfAvailable({ expected in
-            guard range.count == expected.count else { return false }
-            for k in expected.indices {
-                var b = bytes[range.lowerBound + k]
-                if b >= 0x41 && b <= 0x5A { b |= 0x20 }
-                guard b == expected[k] else { return false }
-            }
-            return true
-        }) { return equal }
         guard range.count == lowercase.count else { return false }
         var i = range.lowerBound
         for expected in lowercase {

@@ -94,21 +94,4 @@ import Testing
             }
         }
     }
-
-    /// A `String` name is compared over its bytes in place, as any other collection of bytes.
-    @Test func equalsIgnoringASCIICaseReadsAStringAsItsBytes() {
-        var random = SeededRandom(seed: 1_217)
-        let names = ["", "a", "p", "div", "script", "data-src", "中", "a-much-longer-attribute-name-than-a-small-string"]
-        let pieces = ["", "a", "A", "p", "P", "div", "DiV", "SCRIPT", "script", "Data-Src", "data-src", "中", "x",
-                      "A-MUCH-LONGER-ATTRIBUTE-NAME-THAN-A-SMALL-STRING", "a-much-longer-attribute-name-than-a-small-string"]
-        for _ in 0..<3_000 {
-            let before = pieces[random.below(pieces.count)], word = pieces[random.below(pieces.count)], after = pieces[random.below(pieces.count)]
-            let bytes = Array((before + word + after).utf8)
-            let range = before.utf8.count..<(before.utf8.count + word.utf8.count)
-            let name = names[random.below(names.count)]
-            #expect(HTMLView.equalsIgnoringASCIICase(bytes, range, name.utf8) == HTMLView.equalsIgnoringASCIICase(bytes, range, Array(name.utf8).lazy.map { $0 }),
-                    "\(word) \(name)")
-            #expect(HTMLView.equalsIgnoringASCIICase(bytes, range, name.utf8) == (word.lowercased() == name && word.utf8.allSatisfy { $0 < 0x80 } || word == name))
-        }
-    }
 }
