@@ -131,13 +131,20 @@ extension HTMLView {
     /// `textBlocks` of `blocks`, this view's `blockRanges` (`Document.htmlBlockRanges`, computed once).
     public func textBlocks(_ bytes: [UInt8], blocks: [BlockRange]) -> [HTMLTextBlock] {
         var out: [HTMLTextBlock] = []
+        out.reserveCapacity(blocks.count)
         for block in blocks {
+            let first = tokenIndex(containing: block.range.lowerBound) ?? tokens.count
+            var end = first, size = 0
+            while end < tokens.count, tokens[end].range.lowerBound < block.range.upperBound {
+                if tokens[end].kind == .text { size += tokens[end].range.count } else if tokens[end].kind == .characterReference { size += 1 }
+                end += 1
+            }
+            // Sized first (appending token by token regrew the array; an uninitialized array
+            // took the unspecialized allocation path, some 550 instructions a block).
             var text: [UInt8] = []
-            var t = tokenIndex(containing: block.range.lowerBound) ?? tokens.count
-            while t < tokens.count, tokens[t].range.lowerBound < block.range.upperBound {
-                let token = tokens[t]
-                if token.kind == .text { text.append(contentsOf: bytes[token.range]) } else if token.kind == .characterReference { text.append(0x20) }
-                t += 1
+            text.reserveCapacity(size)
+            for t in first..<end {
+                if tokens[t].kind == .text { text.append(contentsOf: bytes[tokens[t].range]) } else if tokens[t].kind == .characterReference { text.append(0x20) }
             }
             // Line breaks inside a block are spaces to a reader; the ends are trimmed.
             // A select per byte, not a branch and a store (the compiler vectorizes it).

@@ -85,7 +85,12 @@ public struct FactRecordWriter {
         let start = bytes.count
         bytes.append(contentsOf: repeatElement(0, count: values.count * 2))
         bytes.withUnsafeMutableBytes { out in
+            #if _endian(little)
+            // The record's byte order is the machine's: one copy.
+            values.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: out[start...]).copyMemory(from: $0) }
+            #else
             for (k, v) in values.enumerated() { out.storeBytes(of: v.littleEndian, toByteOffset: start + 2 * k, as: UInt16.self) }
+            #endif
         }
     }
 
@@ -95,7 +100,11 @@ public struct FactRecordWriter {
         let start = bytes.count
         bytes.append(contentsOf: repeatElement(0, count: values.count * 4))
         bytes.withUnsafeMutableBytes { out in
+            #if _endian(little)
+            values.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: out[start...]).copyMemory(from: $0) }
+            #else
             for (k, v) in values.enumerated() { out.storeBytes(of: v.littleEndian, toByteOffset: start + 4 * k, as: UInt32.self) }
+            #endif
         }
     }
 }
@@ -184,19 +193,31 @@ public struct FactRecordReader {
         let n = try count(elementSize: 2)
         let start = position
         position += 2 * n
-        return [UInt16](unsafeUninitializedCapacity: n) { out, initialized in
-            for k in 0..<n { out[k] = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 2 * k, as: UInt16.self)) }
-            initialized = n
-        }
+        // Zeroed, then one copy: an uninitialized array took the unspecialized allocation path
+        // (some 550 instructions an array).
+        var out = [UInt16](repeating: 0, count: n)
+        #if _endian(little)
+        // The record's byte order is the machine's (`count` checked the length).
+        out.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + 2 * n)])) }
+        #else
+        for k in 0..<n { out[k] = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 2 * k, as: UInt16.self)) }
+        #endif
+        return out
     }
 
     public mutating func fixed32Array() throws -> [UInt32] {
         let n = try count(elementSize: 4)
         let start = position
         position += 4 * n
-        return [UInt32](unsafeUninitializedCapacity: n) { out, initialized in
-            for k in 0..<n { out[k] = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 4 * k, as: UInt32.self)) }
-            initialized = n
-        }
+        // Zeroed, then one copy: an uninitialized array took the unspecialized allocation path
+        // (some 550 instructions an array).
+        var out = [UInt32](repeating: 0, count: n)
+        #if _endian(little)
+        // The record's byte order is the machine's (`count` checked the length).
+        out.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + 4 * n)])) }
+        #else
+        for k in 0..<n { out[k] = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 4 * k, as: UInt32.self)) }
+        #endif
+        return out
     }
 }

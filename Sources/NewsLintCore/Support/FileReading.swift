@@ -46,8 +46,21 @@ public enum FileReader {
             return .skipped("file is \(st.st_size) bytes, over the \(maxSize)-byte limit (maxFileSize); skipped (raise maxFileSize in .lint.json to lint it)")
         }
         // One spare byte detects EOF (or growth) without doubling and copying the buffer per file.
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
-        var total = 0
+        // The usual case, one read that gets the size fstat promised, reads into a buffer that is
+        // not zeroed first (zeroing cost as much as a byte-pair census per file).
+        let size = Int(st.st_size)
+        var firstRead = 0
+        let read = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            guard size > 0, let base = buffer.baseAddress else { count = 0; return }
+            firstRead = systemRead(fd, base, size + 1)
+            count = max(0, firstRead)
+        }
+        if size > 0 && firstRead == size { return .bytes(read) }
+        // Anything else (a short read, an error, a file that grew or does not know its size) goes
+        // on from what the first read got.
+        var bytes = read
+        bytes.append(contentsOf: repeatElement(0, count: size + 1 - bytes.count))
+        var total = read.count
         while true {
             if total == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: max(4096, bytes.count))) }
             let n = bytes.withUnsafeMutableBytes { buf in

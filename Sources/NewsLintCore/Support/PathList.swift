@@ -54,16 +54,31 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
 
     public subscript(i: Int) -> String {
         precondition(i >= 0 && i < total, "PathList index out of range")
-        var position = restarts[i / Self.interval]
-        var path: [UInt8] = []
-        for _ in 0...(i % Self.interval) {
-            let shared = Self.readVarint(bytes, &position)
-            let length = Self.readVarint(bytes, &position)
-            path.removeSubrange(Swift.min(shared, path.count)...)
-            path.append(contentsOf: bytes[position..<(position + length)])
-            position += length
+        let start = restarts[i / Self.interval], steps = i % Self.interval
+        return bytes.withUnsafeBufferPointer { stored in
+            // Two walks from the restart point: the longest path on the way, then the bytes, in
+            // one buffer of that size (an array grown per step cost some 4,500 instructions a path).
+            var position = start, count = 0, longest = 0
+            for _ in 0...steps {
+                let shared = Self.readVarint(stored, &position), length = Self.readVarint(stored, &position)
+                count = Swift.min(shared, count) + length
+                longest = Swift.max(longest, count)
+                position += length
+            }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: longest) { path in
+                position = start
+                count = 0
+                for _ in 0...steps {
+                    let shared = Self.readVarint(stored, &position), length = Self.readVarint(stored, &position)
+                    count = Swift.min(shared, count)
+                    _ = UnsafeMutableBufferPointer(rebasing: path[count..<(count + length)])
+                        .update(fromContentsOf: UnsafeBufferPointer(rebasing: stored[position..<(position + length)]))
+                    count += length
+                    position += length
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: path[..<count]), as: UTF8.self)
+            }
         }
-        return String(decoding: path, as: UTF8.self)
     }
 
     /// Bytes held (for measurements).
@@ -75,7 +90,7 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
         out.append(UInt8(x))
     }
 
-    private static func readVarint(_ bytes: [UInt8], _ position: inout Int) -> Int {
+    private static func readVarint(_ bytes: UnsafeBufferPointer<UInt8>, _ position: inout Int) -> Int {
         var value = 0, shift = 0
         while position < bytes.count {
             let b = bytes[position]

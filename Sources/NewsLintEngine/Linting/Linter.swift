@@ -804,12 +804,15 @@ public final class Linter: Sendable {
     private func lintBytes(_ bytes: [UInt8], input: LintInput, path: String, location: String, rules: RuleSet,
                            environment: LintEnvironment? = nil) -> FileOutcome {
         let environment = environment ?? self.environment
-        var document = Document(path: path, bytes: bytes)
-        let original = document
-        var diagnostics = check(document, rules: rules, environment: environment)
+        // One document per text, passed on, never copied: a copy retained and released each of
+        // its references (three copies and destroys per file).
+        let original = Document(path: path, bytes: bytes)
+        var diagnostics = check(original, rules: rules, environment: environment)
         var fixOutcome: FileFixOutcome?
+        /// The text after the fixes applied (nil when none were).
+        var fixed: Document?
         if let allowed = settings.fix.allowed {
-            let result = Fixer.fix(document: document, initial: diagnostics, allowed: allowed) { self.check($0, rules: rules) }
+            let result = Fixer.fix(document: original, initial: diagnostics, allowed: allowed) { self.check($0, rules: rules) }
             var outcome = result.outcome
             if outcome.applied > 0 {
                 if settings.fix.writes, case .file = input {
@@ -818,14 +821,14 @@ public final class Linter: Sendable {
                             throw WriteError(path: path, message: "resolves to \(PathResolver.real(location) ?? location), outside the linted paths; not written")
                         }
                         try AtomicWriter.write(result.bytes, to: location, allowHardLinks: settings.fixHardLinks)
-                        document = Document(path: path, bytes: result.bytes)
+                        fixed = Document(path: path, bytes: result.bytes)
                         diagnostics = result.remaining
                     } catch {
                         outcome.writeError = "\(error)"
                         outcome.applied = 0
                     }
                 } else {
-                    document = Document(path: path, bytes: result.bytes)
+                    fixed = Document(path: path, bytes: result.bytes)
                     diagnostics = result.remaining
                 }
             }
@@ -838,6 +841,29 @@ public final class Linter: Sendable {
                 diagnostics.append(Diagnostic(rule: "io-error", severity: .error, path: path, line: 1, column: 1, message: "could not write fixes: \(err)"))
             }
         }
+        // Later steps see the text as it is on disk after this pass (fixed only when written) and
+        // stdin as it was given; quoted lines come from the text the diagnostics point into: on
+        // disk after this pass; for in-memory input that was fixed, the fixed text, which is what
+        // the caller gets back.
+        guard let fixed else {
+            return outcome(of: original, final: original, quoted: original, diagnostics: diagnostics, fix: fixOutcome,
+                           path: path, bytes: bytes, rules: rules, environment: environment)
+        }
+        let writesFile: Bool, writesText: Bool
+        switch input {
+        case .file: (writesFile, writesText) = (settings.fix.writes, false)
+        case .text: (writesFile, writesText) = (false, settings.fix.writes)
+        }
+        let final = writesFile ? fixed : original
+        return outcome(of: fixed, final: final, quoted: writesText ? fixed : final, diagnostics: diagnostics, fix: fixOutcome,
+                       path: path, bytes: bytes, rules: rules, environment: environment)
+    }
+
+    /// The rest of `lintBytes`: the cross-file facts of `document` (the text after fixes) and the
+    /// outcome; `final` is the text later steps see, `quoted` the one findings quote.
+    private func outcome(of document: Document, final: Document, quoted: Document, diagnostics: [Diagnostic], fix fixOutcome: FileFixOutcome?,
+                         path: String, bytes: [UInt8], rules: RuleSet, environment: LintEnvironment) -> FileOutcome {
+        var diagnostics = diagnostics
         var facts: [(rule: Int, fact: any Sendable)] = []
         var factEnvironment = environment
         var packRule: (rule: String, isPack: Bool)?  // asked once per run of one rule's findings
@@ -849,7 +875,9 @@ public final class Linter: Sendable {
         let fileCrossFile = rules.crossFile
         for i in baseRules.crossFile.indices {
             let id = baseRules.crossFile[i].id
-            guard fileCrossFile.indices.contains(where: { fileCrossFile[$0].id == id }) else { continue }
+            // Without overrides the file's list is the base list: the same index holds the same id.
+            let atSameIndex = i < fileCrossFile.count && fileCrossFile[i].id == id
+            guard atSameIndex || fileCrossFile.indices.contains(where: { fileCrossFile[$0].id == id }) else { continue }
             factEnvironment.collectBudget = settings.fileTimeBudget.map { CollectBudget(seconds: $0) }
             if let f = baseRules.crossFile[i].rule.collectErased(document, environment: factEnvironment) { facts.append((i, f)) }
             if factEnvironment.collectBudget?.stopped == true, let severity = rules.engineSeverity["file-skipped"], let budget = settings.fileTimeBudget {
@@ -859,16 +887,8 @@ public final class Linter: Sendable {
         }
         var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: bytes.count, fix: fixOutcome,
                                   ioFailure: fixOutcome?.writeError != nil)
-        // Later steps see the text as it is on disk after this pass (fixed only when written) and
-        // stdin as it was given.
-        var final = original
-        if settings.fix.writes, case .file = input { final = document }
         outcome.profile = settings.documentProfiler?(final)
         if settings.captureSourceLines {
-            // The text the diagnostics point into: on disk after this pass; for in-memory input
-            // that was fixed, the fixed text, which is what the caller gets back.
-            let quoted: Document
-            if settings.fix.writes, case .text = input { quoted = document } else { quoted = final }
             var lines: [Int: String] = [:]
             for d in outcome.diagnostics where d.line >= 1 && d.line <= quoted.lineCount && lines[d.line] == nil {
                 lines[d.line] = quoted.lineText(d.line)

@@ -30,16 +30,19 @@ struct BytePairCensusTests {
     @Test func censusEqualsANaiveScan() {
         var random = SeededRandom(seed: 41)
         for _ in 0..<300 {
-            let bytes = (0..<random.below(40)).map { _ in UInt8(random.below(random.below(2) == 0 ? 8 : 256)) }
+            // Up to 80 bytes: every length around the census's seven-pair reads and its byte tail.
+            let bytes = (0..<random.below(80)).map { _ in UInt8(random.below(random.below(2) == 0 ? 8 : 256)) }
             let census = BytePairCensus(bytes)
             let pairs = Set(zip(bytes, bytes.dropFirst()).map { Int($0) << 8 | Int($1) })
             let values = Set(bytes)
-            #expect((0..<65_536).allSatisfy { census.contains(UInt8($0 >> 8), UInt8($0 & 0xFF)) == pairs.contains($0) }, "\(bytes)")
-            #expect((0...255).allSatisfy { census.contains(byte: UInt8($0)) == values.contains(UInt8($0)) }, "\(bytes)")
+            // Exact for a tracked first byte; "may occur" for any other.
+            let tracked = Set(BytePairCensus.trackedFirstBytes)
+            #expect((0..<65_536).allSatisfy { census.contains(UInt8($0 >> 8), UInt8($0 & 0xFF)) == (pairs.contains($0) || !tracked.contains(UInt8($0 >> 8))) }, "\(bytes)")
+            #expect((0...255).allSatisfy { census.contains(byte: UInt8($0)) == (values.contains(UInt8($0)) || !tracked.contains(UInt8($0))) }, "\(bytes)")
             for _ in 0..<20 {
                 let first = UInt8(random.below(random.below(2) == 0 ? 8 : 256)), a = UInt8(random.below(256)), b = UInt8(random.below(256))
                 let seconds = min(a, b)...max(a, b)
-                #expect(census.contains(first, followedByAnyOf: seconds) == seconds.contains { pairs.contains(Int(first) << 8 | Int($0)) })
+                #expect(census.contains(first, followedByAnyOf: seconds) == (!tracked.contains(first) || seconds.contains { pairs.contains(Int(first) << 8 | Int($0)) }))
             }
             let controls = bytes.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
             #expect(census.containsControlOtherThanWhitespace == controls)
