@@ -387,7 +387,7 @@ public struct PatternMatcher: Sendable {
         var out: [PatternHit] = raw.filter { patterns[$0.pattern].lazyRegex == nil }
         // Regex offsets are mapped back through UTF-8 lengths, which is exact only for valid UTF-8:
         // a line with invalid bytes (e.g. GBK) gets no regex confirmation rather than shifted ranges.
-        guard let text = String(validating: bytes[lineRange], as: UTF8.self) else { return dedupe(out) }
+        guard let text = String(exactUTF8: bytes[lineRange]) else { return dedupe(out) }
         var done = Set<Int>()
         for h in raw where patterns[h.pattern].lazyRegex != nil && done.insert(h.pattern).inserted {
             guard let regex = patterns[h.pattern].regex else { continue }

@@ -281,7 +281,7 @@ package final class CompactReader {
         guard n <= UInt64(bytes.count - position) else { throw CompactCoderError.truncated }
         let range = position..<(position + Int(n))
         position += Int(n)
-        guard let s = bytes.withUnsafeBufferPointer({ String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }) else {
+        guard let s = bytes.withUnsafeBufferPointer({ String(exactUTF8: UnsafeBufferPointer(rebasing: $0[range])) }) else {
             throw CompactCoderError.malformed
         }
         return s

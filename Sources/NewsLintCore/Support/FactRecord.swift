@@ -155,12 +155,10 @@ public struct FactRecordReader {
     public mutating func string() throws -> String {
         let n = try count(elementSize: 1)
         let range = position..<(position + n)
-        // The core's validator, then the decoding that cannot repair anything: `String(validating:)`
-        // is generic in the standard library and looked up its metadata for every record read back.
         let utf8 = UnsafeRawBufferPointer(rebasing: bytes[range]).assumingMemoryBound(to: UInt8.self)
-        guard UTF8Validation.firstInvalidOffset(in: utf8) == nil else { throw CompactCoderError.malformed }
+        guard let s = String(exactUTF8: utf8) else { throw CompactCoderError.malformed }
         position += n
-        return String(decoding: utf8, as: UTF8.self)
+        return s
     }
 
     public mutating func optionalString() throws -> String? {

@@ -26,7 +26,7 @@ public enum SystemPath {
     public static func decode<C: Collection>(_ raw: C) -> String where C.Element == UInt8 {
         let bytes = Array(raw)
         // Fast path: valid UTF-8 without the reserved block (no F4 8F BE/BF lead-in).
-        if let s = String(validating: bytes, as: UTF8.self), !containsReserved(s) { return s }
+        if let s = String(exactUTF8: bytes[...]), !containsReserved(s) { return s }
         var scalars = String.UnicodeScalarView()
         var i = 0
         while i < bytes.count {
@@ -48,7 +48,7 @@ public enum SystemPath {
     /// The same for bytes in memory (a directory entry's name): valid UTF-8 without an F4 byte
     /// (no reserved code point can start there) is decoded without a copy or a second scan.
     public static func decode(_ raw: UnsafeBufferPointer<UInt8>) -> String {
-        if let base = raw.baseAddress, memchr(base, 0xF4, raw.count) == nil, let s = String(validating: raw, as: UTF8.self) { return s }
+        if let base = raw.baseAddress, memchr(base, 0xF4, raw.count) == nil, let s = String(exactUTF8: raw) { return s }
         return decode(raw[...])
     }
 

@@ -841,7 +841,7 @@ extension ByteReader {
         var lines: [Int: String] = [:]
         for _ in 0..<count {
             guard let n = int(), let length = int(), let range = skip(length) else { return nil }
-            let text = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+            let text = bytes.withUnsafeBufferPointer { String(exactUTF8: UnsafeBufferPointer(rebasing: $0[range])) }
             if let text { lines[n] = text }
         }
         return lines
@@ -971,7 +971,7 @@ package struct ByteReader {
     }
     package mutating func string() -> String? {
         guard let n = int(), let range = skip(n) else { return nil }
-        return bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+        return bytes.withUnsafeBufferPointer { String(exactUTF8: UnsafeBufferPointer(rebasing: $0[range])) }
     }
     /// A string, handed out from `recent` when it was decoded lately.
     package mutating func string(_ recent: inout RecentStrings) -> String? {

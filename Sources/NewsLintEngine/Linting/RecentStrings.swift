@@ -26,7 +26,7 @@ package struct RecentStrings {
         } else if let entry = slots[slot], entry.key == key, Self.equal(entry.string, bytes) {
             return entry.string
         }
-        guard let s = String(validating: bytes, as: UTF8.self) else { return nil }
+        guard let s = String(exactUTF8: bytes) else { return nil }
         slots[slot] = (key, s)
         return s
     }

@@ -56,6 +56,27 @@ import Testing
         }
     }
 
+    /// `String(exactUTF8:)` (decode, then compare with the input) answers as the standard library's
+    /// validating initializer on valid, invalid, truncated and surrogate sequences at every alignment.
+    @Test func exactUTF8MatchesValidatingInitializer() {
+        var rng = SeededRandom(seed: 16_095)
+        let pieces: [[UInt8]] = ["新聞", "報道，", "。", "a", "2024", " ", "\n", "é", "\u{1F600}", "\u{FFFD}", "\u{E000}", "\u{10FFFF}"].map { Array($0.utf8) }
+            + [[0xED, 0xA0, 0x80], [0xE0, 0x80, 0x80], [0xE4, 0xB8], [0xE4], [0x80], [0xFF], [0xC0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xEF, 0xBF, 0xBD], [0xEF, 0xBF], [0x00]]
+        var sawInvalid = false, sawValid = false
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...24, using: &rng) { bytes += pieces.randomElement(using: &rng) ?? [] }
+            let expected = String(validating: bytes, as: UTF8.self)
+            let exact = bytes.withUnsafeBufferPointer { String(exactUTF8: $0) }
+            #expect(exact == expected, "\(bytes)")
+            #expect(exact.map { Array($0.utf8) == bytes } ?? true)
+            #expect(String(exactUTF8: bytes[...]) == expected)
+            if expected == nil { sawInvalid = true } else { sawValid = true }
+        }
+        #expect(sawInvalid && sawValid)
+        #expect(String(exactUTF8: UnsafeBufferPointer<UInt8>(start: nil, count: 0)) == "")
+    }
+
     @Test func textSkipTokenizesAsTheByteLoop() {
         var rng = SeededRandom(seed: 16_094)
         let pieces = ["<p>", "</p>", "<a href=\"x?a=1&b=2\">", "</a>", "&amp;", "&#20013;", "&", "<", "a < b", "<3", "<中文>", "新聞報道，",
