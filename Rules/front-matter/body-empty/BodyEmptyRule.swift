@@ -113,8 +113,7 @@ package struct BodyText {
                 while j < end, j - i < 10, CJK.isASCIILetter(UInt32(b[j])) || (0x30...0x39).contains(b[j]) || b[j] == 0x23 { j += 1 }
                 if j < end, j > i + 1, b[j] == 0x3B { i = j + 1; continue }
             }
-            // On the buffer (the same scalars as `UTF8Validation.decode`, which went through an `ArraySlice`).
-            let (scalar, length) = b.withUnsafeBufferPointer { BodyNormalizer.decode($0, at: i, end: end) }
+            let (scalar, length) = UTF8Validation.decode(b[...], at: i)
             i += length
             // Markdown and table syntax is not text either.
             if scalar == 0x23 || scalar == 0x2A || scalar == 0x3E || scalar == 0x7C || scalar == 0x2D || scalar == 0x5F || scalar == 0x3000 || scalar == 0xA0 { continue }
