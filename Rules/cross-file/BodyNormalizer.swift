@@ -45,38 +45,81 @@ package enum BodyNormalizer {
             forEachVisible(document, into: &sink)
             return
         }
+        if document.isValidUTF8, let decoded = document.views.computedScalars, case .narrow(let offsets) = decoded.offsets {
+            forEachMarkdown(document, scalars: decoded.cps, offsets: offsets, into: &sink)
+            return
+        }
+        forEachMarkdownDecoding(document, from: document.bodyStart, into: &sink)
+    }
+
+    /// The Markdown walk from byte `from` (a scalar boundary of the body), decoding the bytes.
+    @inline(__always)
+    package static func forEachMarkdownDecoding<S: Sink>(_ document: Document, from: Int, into sink: inout S) {
         let bytes = document.bytes
         bytes.withUnsafeBufferPointer { buf in
             let end = buf.count
-            var i = document.bodyStart
+            var i = from
             while i < end {
-                let c = buf[i]
-                switch c {
-                case UInt8(ascii: "["):
-                    i += 1; continue
-                case UInt8(ascii: "!") where i + 1 < end && buf[i + 1] == UInt8(ascii: "["):
-                    i += 2; continue
-                case UInt8(ascii: "]"):
-                    if i + 1 < end, buf[i + 1] == UInt8(ascii: "("), let close = destinationEnd(bytes, from: i + 2) {
-                        i = close + 1
-                    } else {
-                        i += 1
-                    }
-                    continue
-                case UInt8(ascii: "<"):
-                    if let close = tagEnd(bytes, from: i) { i = close + 1; continue }
-                case UInt8(ascii: "h"), UInt8(ascii: "H"), UInt8(ascii: "/"):
-                    if i == document.bodyStart || !isURLByte(buf[i - 1]), let next = urlPrefixEnd(bytes, from: i) {
-                        i = next; continue
-                    }
-                default:
-                    break
-                }
+                if let next = dropped(buf, bytes, at: i, bodyStart: document.bodyStart) { i = next; continue }
                 let (s, n) = decode(buf, at: i, end: end)
                 i += n
                 if let f = fold(s) { sink.put(f) }
             }
         }
+    }
+
+    /// The Markdown walk over the scalar decode the script rules share (`Document.scalars` of a
+    /// well-formed file), when one of them has made it: the body's scalars are read from it, and
+    /// the bytes only where an ASCII scalar may start what is dropped. Were a jump ever to land
+    /// inside a scalar (it cannot: each lands after an ASCII byte), the walk goes on decoding.
+    @inline(__always)
+    package static func forEachMarkdown<S: Sink>(_ document: Document, scalars: [UInt32], offsets: [UInt32], into sink: inout S) {
+        let bytes = document.bytes
+        var resume: Int?
+        bytes.withUnsafeBufferPointer { buf in
+            scalars.withUnsafeBufferPointer { cps in
+                offsets.withUnsafeBufferPointer { offsets in
+                    var slices = ScalarSlices(offsets: offsets, count: cps.count)
+                    guard var k = slices.index(ofByte: document.bodyStart) else { resume = document.bodyStart; return }
+                    let end = slices.count
+                    while k < end {
+                        let s = cps[k]
+                        if s < 0x80, let next = dropped(buf, bytes, at: Int(offsets[k]), bodyStart: document.bodyStart) {
+                            guard let j = slices.index(ofByte: next) else { resume = next; return }
+                            k = j
+                            continue
+                        }
+                        if let f = fold(s) { sink.put(f) }
+                        k &+= 1
+                    }
+                }
+            }
+        }
+        if let resume { forEachMarkdownDecoding(document, from: resume, into: &sink) }
+    }
+
+    /// Where the Markdown walk goes on when what starts at byte `i` is dropped (a link bracket,
+    /// a link destination, an HTML tag, what a capture prepends to a URL), or nil when byte `i`
+    /// starts text.
+    @inline(__always)
+    package static func dropped(_ buf: UnsafeBufferPointer<UInt8>, _ bytes: [UInt8], at i: Int, bodyStart: Int) -> Int? {
+        let end = buf.count
+        switch buf[i] {
+        case UInt8(ascii: "["):
+            return i + 1
+        case UInt8(ascii: "!") where i + 1 < end && buf[i + 1] == UInt8(ascii: "["):
+            return i + 2
+        case UInt8(ascii: "]"):
+            if i + 1 < end, buf[i + 1] == UInt8(ascii: "("), let close = destinationEnd(bytes, from: i + 2) { return close + 1 }
+            return i + 1
+        case UInt8(ascii: "<"):
+            if let close = tagEnd(bytes, from: i) { return close + 1 }
+        case UInt8(ascii: "h"), UInt8(ascii: "H"), UInt8(ascii: "/"):
+            if i == bodyStart || !isURLByte(buf[i - 1]), let next = urlPrefixEnd(bytes, from: i) { return next }
+        default:
+            break
+        }
+        return nil
     }
 
     /// An HTML body compares by its visible text (`Document.html`): markup, attribute values,
@@ -85,6 +128,16 @@ package enum BodyNormalizer {
     /// the text they stand for (an article written as `&#20013;&#22269;…`).
     @inline(__always)
     package static func forEachVisible<S: Sink>(_ document: Document, into sink: inout S) {
+        if document.isValidUTF8, let decoded = document.views.computedScalars, case .narrow(let offsets) = decoded.offsets {
+            forEachVisible(document, scalars: decoded.cps, offsets: offsets, into: &sink)
+            return
+        }
+        forEachVisibleDecoding(document, into: &sink)
+    }
+
+    /// `forEachVisible` decoding each text token's bytes.
+    @inline(__always)
+    package static func forEachVisibleDecoding<S: Sink>(_ document: Document, into sink: inout S) {
         let bytes = document.bytes
         bytes.withUnsafeBufferPointer { buf in
             for token in document.html.tokens where token.kind == .text || token.kind == .characterReference {
@@ -98,6 +151,38 @@ package enum BodyNormalizer {
                     let (s, n) = decode(buf, at: i, end: end)
                     i += n
                     if let f = fold(s) { sink.put(f) }
+                }
+            }
+        }
+    }
+
+    /// `forEachVisible` over the scalar decode the script rules share (`Document.scalars`, of a
+    /// well-formed file; `offsets` its narrow byte offsets), when one of them has made it: a text
+    /// token's scalars are a slice of it (`ScalarSlices`), where decoding the token's bytes again
+    /// was most of the normaliser's cost.
+    @inline(__always)
+    package static func forEachVisible<S: Sink>(_ document: Document, scalars: [UInt32], offsets: [UInt32], into sink: inout S) {
+        let bytes = document.bytes
+        bytes.withUnsafeBufferPointer { buf in
+            scalars.withUnsafeBufferPointer { cps in
+                offsets.withUnsafeBufferPointer { offsets in
+                    var slices = ScalarSlices(offsets: offsets, count: cps.count)
+                    for token in document.html.tokens where token.kind == .text || token.kind == .characterReference {
+                        if token.kind == .characterReference {
+                            if let s = HTMLView.numericReferenceValue(bytes, token), let f = fold(s) { sink.put(f) }
+                            continue
+                        }
+                        if let r = slices.scalars(of: token.range) {
+                            for k in r { if let f = fold(cps[k]) { sink.put(f) } }
+                            continue
+                        }
+                        var i = token.range.lowerBound
+                        while i < token.range.upperBound {
+                            let (s, n) = decode(buf, at: i, end: token.range.upperBound)
+                            i += n
+                            if let f = fold(s) { sink.put(f) }
+                        }
+                    }
                 }
             }
         }
@@ -304,4 +389,50 @@ extension Document {
 
     /// The normalised body with its hash, computed once for all rules that compare bodies.
     package var normalizedBody: NormalizedBodyView { views.normalizedBody { BodyNormalizer.view(self) } }
+}
+
+/// The scalars of byte ranges of a file, asked in document order, as index ranges of its shared
+/// decode (`Document.scalars`): found by bisecting its byte offsets from the previous answer.
+package struct ScalarSlices {
+    /// The decode's narrow byte offsets: `count` scalars, then the file's end.
+    let offsets: UnsafeBufferPointer<UInt32>
+    package let count: Int
+    private var from = 0
+
+    package init(offsets: UnsafeBufferPointer<UInt32>, count: Int) {
+        self.offsets = offsets
+        self.count = min(count, offsets.count - 1)
+    }
+
+    /// The scalar indices of `bytes`, or nil when its ends are not scalar boundaries (no text token
+    /// of a well-formed file: tokens end at ASCII bytes), then the caller decodes the bytes.
+    /// `bytes` must not start before the range asked for last.
+    @inline(__always)
+    package mutating func scalars(of bytes: Range<Int>) -> Range<Int>? {
+        let first = firstScalar(from: from, atOrAfter: bytes.lowerBound)
+        let last = firstScalar(from: first, atOrAfter: bytes.upperBound)
+        from = first
+        guard Int(offsets[first]) == bytes.lowerBound, Int(offsets[last]) == bytes.upperBound else { return nil }
+        return first..<last
+    }
+
+    /// The scalar index starting at byte `offset`, or nil when `offset` is inside a scalar.
+    /// `offset` must not be before the one asked for last.
+    @inline(__always)
+    package mutating func index(ofByte offset: Int) -> Int? {
+        let k = firstScalar(from: from, atOrAfter: offset)
+        from = k
+        return Int(offsets[k]) == offset ? k : nil
+    }
+
+    /// The first index in `from...count` whose offset is at least `offset`.
+    @inline(__always)
+    private func firstScalar(from: Int, atOrAfter offset: Int) -> Int {
+        var lo = from, hi = count
+        while lo < hi {
+            let mid = (lo &+ hi) >> 1
+            if Int(offsets[mid]) < offset { lo = mid &+ 1 } else { hi = mid }
+        }
+        return lo
+    }
 }

@@ -86,12 +86,19 @@ package enum RepeatedLineKey {
         var i = 0
         if let r = find(schemeSeparator, in: bytes, 0..<bytes.count) { i = r.upperBound }
         var end = i
-        while end < bytes.count, !"/?#:".utf8.contains(bytes[end]) { end += 1 }
+        while end < bytes.count, !isHostEnd(bytes[end]) { end += 1 }
         guard end > i else { return nil }
         if bytes[i..<end].allSatisfy({ $0 < 0x80 }) { return asciiHost(bytes[i..<end]) }
         var host = String(decoding: bytes[i..<end], as: UTF8.self).lowercased()
         if host.hasPrefix("www.") { host.removeFirst(4) }
         return host.isEmpty ? nil : host
+    }
+
+    /// `/`, `?`, `#` or `:`, which end a URL's host (compared as bytes: `"/?#:".utf8.contains`
+    /// went through the generic sequence search for every byte of every file's URL).
+    @inline(__always)
+    private static func isHostEnd(_ c: UInt8) -> Bool {
+        c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") || c == UInt8(ascii: ":")
     }
 
     /// `host(ofBytes:)` for an all-ASCII host: lower-cased and without a leading `www.` on its
@@ -139,11 +146,16 @@ package enum RepeatedLineKey {
         return out
     }
 
-    /// The first `<` or `&` at or after `i` (or `end`), eight bytes at a time: `markup` is asked for
-    /// every qualifying line, and its byte-by-byte walk to the next tag was most of its cost.
+    /// The first `<` or `&` at or after `i` (or `end`): `markup` is asked for every qualifying line,
+    /// and its byte-by-byte walk to the next tag was most of its cost. Two `memchr`s (the `&` only
+    /// before the `<`), which read many bytes per step: most lines (an HTML block's text) hold
+    /// neither, and the eight-byte word scan cost ~650 instructions a line.
     @inline(__always)
     private static func markupCandidate(_ b: [UInt8], from i: Int, _ end: Int) -> Int {
-        b.withUnsafeBytes { ByteWords.firstMarkupCandidate($0, from: i, to: end) }
+        b.withUnsafeBufferPointer { buf in
+            let tag = ByteWords.firstIndex(of: UInt8(ascii: "<"), in: buf, from: i, to: end) ?? end
+            return ByteWords.firstIndex(of: UInt8(ascii: "&"), in: buf, from: i, to: tag) ?? tag
+        }
     }
 
     /// The counting key of a line: whitespace runs collapsed to one space, URLs reduced to host
@@ -170,7 +182,8 @@ package enum RepeatedLineKey {
             // punctuation) is copied as it is, in one append.
             let plain = plainRunEnd(b, from: i, end)
             if plain > i {
-                out.append(contentsOf: b[i..<plain])
+                // From the buffer: the generic append of an `ArraySlice` cost ~200 instructions a run.
+                b.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[i..<plain])) }
                 inDigits = false
                 i = plain
                 continue

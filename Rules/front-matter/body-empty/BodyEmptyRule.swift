@@ -127,34 +127,59 @@ extension BodyText {
     /// An HTML document's text is its visible text (`Document.html`): tags that span lines, attribute
     /// values, comments and scripts are set aside exactly; an HTML body of only tags is empty.
     /// The text is decoded on the buffer (`BodyNormalizer.decode`, the same scalars as
-    /// `UTF8Validation.decode` with a bounds check per byte), and only a character reference is
-    /// asked for its value (a call into the core for every token before).
+    /// `UTF8Validation.decode` with a bounds check per byte), or sliced from the scalar decode the
+    /// script rules share when one of them has made it (`ScalarSlices`); only a character
+    /// reference is asked for its value (a call into the core for every token before).
     package init(visibleTextOf document: Document, limit: Int) {
+        if document.isValidUTF8, let decoded = document.views.computedScalars, case .narrow(let offsets) = decoded.offsets {
+            self.init(visibleTextOf: document, limit: limit, scalars: decoded.cps, offsets: offsets)
+        } else {
+            self.init(visibleTextOf: document, limit: limit, scalars: [], offsets: [])
+        }
+    }
+
+    /// `init(visibleTextOf:limit:)` with the shared decode (`scalars`, `offsets`), or empty arrays
+    /// to decode each text token's bytes.
+    package init(visibleTextOf document: Document, limit: Int, scalars: [UInt32], offsets: [UInt32]) {
         let b = document.bytes
         var letters = 0, hash = self.hash, hasContent = false
+        /// One scalar of text: whitespace is not text.
+        @inline(__always) func take(_ scalar: UInt32) {
+            guard scalar > 0x20 && scalar != 0x3000 && scalar != 0xA0 else { return }
+            hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
+            if Self.isLetter(scalar) { letters += 1 }
+        }
         b.withUnsafeBufferPointer { buf in
-            for token in document.html.tokens where token.kind != .doctype {
-                if !hasContent { hasContent = buf[token.range].contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D } }
-                if token.kind == .characterReference, let scalar = HTMLView.numericReferenceValue(b, token) {
-                    // Text written as references (`&#20013;&#22269;`) is text.
-                    if scalar > 0x20 && scalar != 0x3000 && scalar != 0xA0 {
-                        hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
-                        if Self.isLetter(scalar) { letters += 1 }
+            scalars.withUnsafeBufferPointer { cps in
+                offsets.withUnsafeBufferPointer { offsets in
+                    var slices = offsets.isEmpty ? nil : ScalarSlices(offsets: offsets, count: cps.count)
+                    for token in document.html.tokens where token.kind != .doctype {
+                        if !hasContent { hasContent = buf[token.range].contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D } }
+                        if token.kind == .characterReference, let scalar = HTMLView.numericReferenceValue(b, token) {
+                            // Text written as references (`&#20013;&#22269;`) is text.
+                            take(scalar)
+                            if letters >= limit { return }
+                            continue
+                        }
+                        guard token.kind == .text else { continue }
+                        if let r = slices?.scalars(of: token.range) {
+                            var k = r.lowerBound
+                            while k < r.upperBound && letters < limit {
+                                take(cps[k])
+                                k += 1
+                            }
+                        } else {
+                            var i = token.range.lowerBound
+                            let end = token.range.upperBound
+                            while i < end && letters < limit {
+                                let (scalar, length) = BodyNormalizer.decode(buf, at: i, end: end)
+                                i += length
+                                take(scalar)
+                            }
+                        }
+                        if letters >= limit { return }
                     }
-                    if letters >= limit { return }
-                    continue
                 }
-                guard token.kind == .text else { continue }
-                var i = token.range.lowerBound
-                let end = token.range.upperBound
-                while i < end && letters < limit {
-                    let (scalar, length) = BodyNormalizer.decode(buf, at: i, end: end)
-                    i += length
-                    if scalar <= 0x20 || scalar == 0x3000 || scalar == 0xA0 { continue }
-                    hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
-                    if Self.isLetter(scalar) { letters += 1 }
-                }
-                if letters >= limit { return }
             }
         }
         self.letters = letters

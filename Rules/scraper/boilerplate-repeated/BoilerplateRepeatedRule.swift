@@ -218,18 +218,18 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             var need = max(minFiles, 1)
             while Double(need) / Double(max(total, 1)) < minShare { need += 1 }
             guard need <= total else { continue }
-            var rough: [UInt32: UInt32] = [:]
+            var rough = LineHashCounts()
             for i in files {
                 let f = facts.fact(Int(i))
-                for k in 0..<f.count { rough[f.packed[3 * k], default: 0] &+= 1 }
+                for k in 0..<f.count { rough.add(UInt64(f.packed[3 * k])) }
             }
-            var exact: [UInt64: Int] = [:]
+            var exact = LineHashCounts()
             for i in files {
                 let f = facts.fact(Int(i))
-                for k in 0..<f.count where Int(rough[f.packed[3 * k]] ?? 0) >= need { exact[f.hash(at: k), default: 0] += 1 }
+                for k in 0..<f.count where rough.count(UInt64(f.packed[3 * k])) >= need { exact.add(f.hash(at: k)) }
             }
-            rough = [:]
-            for (h, n) in exact where n >= need { out[group, default: [:]][h] = (n, total) }
+            rough = LineHashCounts()
+            exact.forEach { h, n in if n >= need { out[group, default: [:]][h] = (n, total) } }
         }
         return out
     }

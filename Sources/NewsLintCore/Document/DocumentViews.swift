@@ -41,6 +41,9 @@ package final class DocumentViews: Sendable {
     }
 
     package func scalars(_ compute: () -> ScalarDecode) -> ScalarDecode { value({ $0.scalars }, { $0.scalars = $1 }, compute) }
+    /// The scalar decode when a rule has already made it, else nil (never computes it): for a
+    /// rule with a cheaper way of its own when the decode is not there (the body normaliser).
+    package var computedScalars: ScalarDecode? { stored.withLock { $0.scalars } }
     package func html(_ compute: () -> HTMLView) -> HTMLView { value({ $0.html }, { $0.html = $1 }, compute) }
     package func htmlElements(_ compute: () -> HTMLElements) -> HTMLElements { value({ $0.htmlElements }, { $0.htmlElements = $1 }, compute) }
     package func htmlBlockRanges(_ compute: () -> [HTMLView.BlockRange]) -> [HTMLView.BlockRange] { value({ $0.htmlBlockRanges }, { $0.htmlBlockRanges = $1 }, compute) }

@@ -166,6 +166,13 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
             files.append(Int32(truncatingIfNeeded: file))
             return
         }
+        appendOther(file: file, fact: fact)
+    }
+
+    /// The first fact, and a fact without a record form. Out of line: its optional fact (the
+    /// cast) made every call of `append` look up that optional's metadata on entry.
+    @inline(never)
+    private func appendOther(file: Int, fact: any Sendable) {
         guard let typed = fact as? R.Fact else { return }
         if !hasStandIn {
             standIn = typed
@@ -204,12 +211,15 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
 
     /// Facts decoded once for the reduce when they never left memory (their records are within
     /// the budget, so holding them decoded is bounded too): reduces that read a fact several
-    /// times (boilerplate-repeated's passes per group) then decode it once.
-    private var decoded: [R.Fact]?
+    /// times (boilerplate-repeated's passes per group) then decode it once. Set when `isDecoded`.
+    /// No optional of the fact type on the read path (`decoded`, `readRecord`): this code is
+    /// generic over the rule, and such an optional looked up its metadata for every fact read.
+    private var decoded: [R.Fact] = []
+    private var isDecoded = false
 
     /// Fact `i` in append order.
     private func fact(_ i: Int) -> R.Fact {
-        if let decoded { return decoded[i] }
+        if isDecoded { return decoded[i] }
         return decodeRecord(i)
     }
 
@@ -217,7 +227,15 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     /// (the facts cannot be recomputed): the reduce gets a stand-in fact and runs to its end, its
     /// findings are dropped and `readFailure` tells the caller, who reports an I/O error.
     private func decodeRecord(_ i: Int) -> R.Fact {
-        if readFailure == nil, let fact = readRecord(i) { return fact }
+        if readFailure == nil {
+            do { return try readRecord(i) } catch {}
+        }
+        return failedRecord()
+    }
+
+    /// The stand-in for a record that did not read back (out of line: it holds the optional stand-in).
+    @inline(never)
+    private func failedRecord() -> R.Fact {
         if readFailure == nil {
             let file = log.filePath.map { "\($0) (unlinked)" } ?? "in the temporary directory"
             let directory = NSTemporaryDirectory()
@@ -229,20 +247,20 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         return standIn
     }
 
-    private func readRecord(_ i: Int) -> R.Fact? {
+    private func readRecord(_ i: Int) throws -> R.Fact {
         let range = (i == 0 ? 0 : ends[i - 1])..<ends[i]
-        let decoded = log.withBytes(range) { raw -> R.Fact? in
-            guard let tag = raw.first else { return nil }
-            if tag != FactRecordFormat.value { return try? R.readTaggedRecord(raw) }
+        return try log.withBytes(range) { raw -> R.Fact in
+            guard let tag = raw.first else { throw CompactCoderError.truncated }
+            if tag != FactRecordFormat.value { return try R.readTaggedRecord(raw) }
             var n = 0, shift = 0
             for b in raw[1...] {
                 n |= Int(b & 0x7F) << shift
                 shift += 7
                 if b < 0x80 { break }
             }
-            return values.indices.contains(n) ? values[n] : nil
+            guard values.indices.contains(n) else { throw CompactCoderError.malformed }
+            return values[n]
         }
-        return decoded ?? nil
     }
 
     package func finish(paths: FactPaths, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
@@ -255,7 +273,10 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
             o.sort { paths[Int(files[Int($0)])].utf8.lexicographicallyPrecedes(paths[Int(files[Int($1)])].utf8) }
             order = o
         }
-        if !log.usedFile { decoded = (0..<ends.count).map(decodeRecord) }
+        if !log.usedFile {
+            decoded = (0..<ends.count).map(decodeRecord)
+            isDecoded = true
+        }
         let table = FactTable<R.Fact>(count: files.count,
                                       path: { i in paths[Int(files[order.map { Int($0[i]) } ?? i])] },
                                       fact: { i in self.fact(order.map { Int($0[i]) } ?? i) })
@@ -268,7 +289,8 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         ends = []
         self.files = []
         values = []
-        decoded = nil
+        decoded = []
+        isDecoded = false
         standIn = nil
         hasStandIn = false
         return readFailure == nil ? sink.diagnostics : []

@@ -93,8 +93,18 @@ public struct CalendarDate: Sendable, Equatable {
 
     /// A value that starts with `YYYY-MM-DD`, with ` HH:MM` or `THH:MM` after it taken when present;
     /// whatever follows is ignored (a front-matter date with a note after it still dates the post).
-    public static func leading<C: Collection<UInt8>>(_ text: C) -> CalendarDate? {
-        var scan = Scanner(Array(text.prefix(32)))
+    public static func leading<C: Collection<UInt8>>(_ text: C) -> CalendarDate? { leading(prefix: Array(text.prefix(32))) }
+
+    /// `leading(_:)` of a string's bytes, compiled here for them: a rule asks per file (a front-matter
+    /// `date`), and the generic form called from another module was not specialized. A native
+    /// string's first bytes are copied from its storage, not through the view's indices.
+    public static func leading(_ text: String.UTF8View) -> CalendarDate? {
+        leading(prefix: text.withContiguousStorageIfAvailable { Array($0.prefix(32)) } ?? Array(text.prefix(32)))
+    }
+
+    /// `leading(_:)` of the text's first 32 bytes.
+    private static func leading(prefix: [UInt8]) -> CalendarDate? {
+        var scan = Scanner(prefix)
         guard var date = scan.dashedDay() else { return nil }
         var time = scan
         if time.take(0x20) || time.take(UInt8(ascii: "T")) || time.take(UInt8(ascii: "t")),
@@ -104,10 +114,6 @@ public struct CalendarDate: Sendable, Equatable {
         }
         return date
     }
-
-    /// `leading(_:)` of a string's bytes, compiled here for them: a rule asks per file (a front-matter
-    /// `date`), and the generic form called from another module was not specialized.
-    public static func leading(_ text: String.UTF8View) -> CalendarDate? { leading(Array(text.prefix(32))) }
 
     /// The `YYYY-MM-DD` a file name starts with (Jekyll's `_posts/2024-11-01-title.md`).
     public static func fileNamePrefix(_ path: String) -> CalendarDate? {

@@ -80,32 +80,20 @@ public struct FactRecordWriter {
     }
 
     /// The count, then 2 bytes per element.
-    public mutating func fixed16Array(_ values: [UInt16]) {
-        varint(UInt64(values.count))
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: values.count * 2))
-        bytes.withUnsafeMutableBytes { out in
-            #if _endian(little)
-            // The record's byte order is the machine's: one copy.
-            values.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: out[start...]).copyMemory(from: $0) }
-            #else
-            for (k, v) in values.enumerated() { out.storeBytes(of: v.littleEndian, toByteOffset: start + 2 * k, as: UInt16.self) }
-            #endif
-        }
-    }
+    public mutating func fixed16Array(_ values: [UInt16]) { fixedArray(values) }
 
     /// The count, then 4 bytes per element.
-    public mutating func fixed32Array(_ values: [UInt32]) {
+    public mutating func fixed32Array(_ values: [UInt32]) { fixedArray(values) }
+
+    /// The count, then each element's little-endian bytes: one copy on a little-endian machine
+    /// (a store per element cost a near-duplicate signature of 144 bins ~2,000 instructions).
+    private mutating func fixedArray<T: FixedWidthInteger>(_ values: [T]) {
         varint(UInt64(values.count))
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: values.count * 4))
-        bytes.withUnsafeMutableBytes { out in
-            #if _endian(little)
-            values.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: out[start...]).copyMemory(from: $0) }
-            #else
-            for (k, v) in values.enumerated() { out.storeBytes(of: v.littleEndian, toByteOffset: start + 4 * k, as: UInt32.self) }
-            #endif
-        }
+        #if _endian(little)
+        values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        #else
+        for v in values { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+        #endif
     }
 }
 
@@ -189,35 +177,27 @@ public struct FactRecordReader {
         }
     }
 
-    public mutating func fixed16Array() throws -> [UInt16] {
-        let n = try count(elementSize: 2)
-        let start = position
-        position += 2 * n
-        // Zeroed, then one copy: an uninitialized array took the unspecialized allocation path
-        // (some 550 instructions an array).
-        var out = [UInt16](repeating: 0, count: n)
-        #if _endian(little)
-        // The record's byte order is the machine's (`count` checked the length).
-        out.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + 2 * n)])) }
-        #else
-        for k in 0..<n { out[k] = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 2 * k, as: UInt16.self)) }
-        #endif
-        return out
-    }
+    public mutating func fixed16Array() throws -> [UInt16] { try fixedArray() }
 
-    public mutating func fixed32Array() throws -> [UInt32] {
-        let n = try count(elementSize: 4)
+    public mutating func fixed32Array() throws -> [UInt32] { try fixedArray() }
+
+    /// A count, then that many little-endian integers: one copy of the bytes on a little-endian
+    /// machine (boilerplate-repeated reads its facts' line hashes back four times per reduce, and
+    /// the per-element load was most of that).
+    private mutating func fixedArray<T: FixedWidthInteger>() throws -> [T] {
+        let size = MemoryLayout<T>.size
+        let n = try count(elementSize: size)
         let start = position
-        position += 4 * n
-        // Zeroed, then one copy: an uninitialized array took the unspecialized allocation path
-        // (some 550 instructions an array).
-        var out = [UInt32](repeating: 0, count: n)
-        #if _endian(little)
-        // The record's byte order is the machine's (`count` checked the length).
-        out.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + 4 * n)])) }
-        #else
-        for k in 0..<n { out[k] = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 4 * k, as: UInt32.self)) }
-        #endif
-        return out
+        position += size * n
+        return [T](unsafeUninitializedCapacity: n) { out, initialized in
+            #if _endian(little)
+            if n > 0, let from = bytes.baseAddress, let to = out.baseAddress {
+                UnsafeMutableRawPointer(to).copyMemory(from: from + start, byteCount: size * n)
+            }
+            #else
+            for k in 0..<n { out[k] = T(littleEndian: bytes.loadUnaligned(fromByteOffset: start + size * k, as: T.self)) }
+            #endif
+            initialized = n
+        }
     }
 }

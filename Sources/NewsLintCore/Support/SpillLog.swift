@@ -11,7 +11,7 @@ import Darwin
 /// straddles memory and disk (whole records are moved). If the file cannot be created or written
 /// (no temporary directory, disk full), everything from then on stays in memory: never lost.
 /// If what went to the file cannot be read back (the file was truncated, a read error), `withBytes`
-/// returns nil and `readFailure` says what happened, for the caller's error message.
+/// throws `SpillLog.ReadFailure` and `readFailure` says what happened, for the caller's error message.
 /// Used from one thread at a time.
 package final class SpillLog: @unchecked Sendable {
     /// Bytes kept in memory before they go to the temporary file.
@@ -78,16 +78,21 @@ package final class SpillLog: @unchecked Sendable {
         memory.removeAll(keepingCapacity: true)
     }
 
-    /// Calls `body` with the bytes of `range` (one record, as `append` returned it); false when
-    /// the temporary file could not be read back.
-    package func withBytes<T>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
+    /// What `withBytes` throws when the temporary file could not be read back (`readFailure` says why).
+    package struct ReadFailure: Error {}
+
+    /// Calls `body` with the bytes of `range` (one record, as `append` returned it); throws
+    /// `ReadFailure` when the temporary file could not be read back. A throw, not an optional
+    /// result: the fact column calls this generic over its rule's fact, and an optional of a type
+    /// parameter looked up its metadata at run time for every record read.
+    package func withBytes<T>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
         if range.lowerBound >= memoryStart {
             let lo = range.lowerBound - memoryStart
             return try memory.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[lo..<(lo + range.count)])) }
         }
         if range.lowerBound < blockStart || range.upperBound > blockStart + block.count {
             let length = min(max(Self.blockSize, range.count), memoryStart - range.lowerBound)
-            guard length >= range.count else { return nil }
+            guard length >= range.count else { throw ReadFailure() }
             block = [UInt8](repeating: 0, count: length)
             let failure = block.withUnsafeMutableBytes { p -> String? in
                 guard let base = p.baseAddress else { return "no buffer" }
@@ -105,7 +110,7 @@ package final class SpillLog: @unchecked Sendable {
             if let failure {
                 block = []
                 readFailure = failure
-                return nil
+                throw ReadFailure()
             }
         }
         let lo = range.lowerBound - blockStart

@@ -74,6 +74,42 @@ import Testing
         }
     }
 
+    /// The arrays read back by one copy of their bytes: the same values as reading each element's
+    /// little-endian bytes, at every alignment and length (empty, one, many), and a count the
+    /// record cannot hold throws.
+    @Test func fixedArraysMatchTheirBytesAtEveryAlignment() throws {
+        var rng = SeededRandom(seed: 31)
+        for lead in 0..<8 {
+            for length in [0, 1, 2, 3, 7, 64, 301] {
+                let shorts = (0..<length).map { _ in UInt16(truncatingIfNeeded: rng.next()) }
+                let words = (0..<length).map { _ in UInt32(truncatingIfNeeded: rng.next()) }
+                var w = FactRecordWriter()
+                for _ in 0..<lead { w.byte(0xAB) }
+                w.fixed16Array(shorts)
+                w.fixed32Array(words)
+                try w.bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws in
+                    var r = FactRecordReader(raw)
+                    for _ in 0..<lead { _ = try r.byte() }
+                    #expect(try r.fixed16Array() == shorts, "lead \(lead), length \(length)")
+                    #expect(try r.fixed32Array() == words, "lead \(lead), length \(length)")
+                    #expect(r.atEnd)
+                    // Element by element from the bytes (the words end the record), as the reader did before.
+                    let perElement = (0..<length).map { k in UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 4 * length + 4 * k, as: UInt32.self)) }
+                    #expect(perElement == words)
+                }
+                if length > 0 {
+                    let cut = Array(w.bytes.dropLast())
+                    cut.withUnsafeBytes { raw in
+                        var r = FactRecordReader(raw)
+                        for _ in 0..<lead { _ = try? r.byte() }
+                        _ = try? r.fixed16Array()
+                        #expect(throws: (any Error).self) { try r.fixed32Array() }
+                    }
+                }
+            }
+        }
+    }
+
     /// Damaged records throw (never crash, never read outside the record), whatever the bytes.
     @Test func damagedRecordsThrow() throws {
         let rule = try ContentNearDuplicateRule.erased(options: RuleOptions())

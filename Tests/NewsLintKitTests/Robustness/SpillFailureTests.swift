@@ -28,7 +28,7 @@ import Glibc
         let log = SpillLog(budget: 16) { (open("/dev/full", O_RDWR), "/dev/full") }
         let ranges = (0..<300).map { log.append(Self.record($0)) }
         for i in [299, 0, 150] + Array(0..<300) {
-            #expect(log.withBytes(ranges[i]) { Array($0) } == Self.record(i), "record \(i)")
+            #expect((try? log.withBytes(ranges[i]) { Array($0) }) == Self.record(i), "record \(i)")
         }
         #expect(log.readFailure == nil)
     }
@@ -39,10 +39,10 @@ import Glibc
         let ranges = (0..<300).map { log.append(Self.record($0)) }
         #expect(log.usedFile)
         #expect(truncate(dir.path + "/spill", 0) == 0)
-        #expect(log.withBytes(ranges[0]) { Array($0) } == nil)
+        #expect((try? log.withBytes(ranges[0]) { Array($0) }) == nil)
         #expect(log.readFailure?.contains("truncated") == true)
         // What never left memory still reads back.
-        #expect(log.withBytes(ranges[299]) { Array($0) } == Self.record(299))
+        #expect((try? log.withBytes(ranges[299]) { Array($0) }) == Self.record(299))
     }
 
     final class Collected: DiagnosticReceiver {

@@ -162,6 +162,30 @@ import Testing
         }
     }
 
+    /// With the scalar decode the script rules share made first, an HTML body's text tokens are
+    /// sliced from it instead of decoded again: the same scalars and hash as the byte decode.
+    @Test func normalisedBodyFromTheSharedDecodeMatchesTheByteDecode() {
+        var documents = Self.randomDocuments(3_000, seed: 52_001)
+        var rng = SeededRandom(seed: 23)
+        for length in [1, 2, 4_097, 20_000] {
+            var text = ""
+            while text.unicodeScalars.count < length { text += Self.bodyPieces[rng.below(Self.bodyPieces.count)] }
+            documents.append(Document(path: "long.html", bytes: Array(text.utf8)))
+        }
+        documents.append(Document(path: "empty.html", bytes: []))
+        var sliced = 0
+        for document in documents {
+            let decoded = Document(path: document.path, bytes: document.bytes)
+            _ = decoded.scalars
+            let plain = BodyNormalizer.view(document), fromDecode = BodyNormalizer.view(decoded)
+            #expect(document.views.computedScalars == nil, "the byte path must not make the decode")
+            #expect(plain.scalars == fromDecode.scalars, "\(document.path)")
+            #expect(plain.hash == fromDecode.hash, "\(document.path)")
+            if document.isHTMLFile && document.isValidUTF8 { sliced += 1 }
+        }
+        #expect(sliced > 1_000)
+    }
+
     // MARK: - body-empty
 
     /// `BodyText.isLetter` as it was: the switch alone.
@@ -303,6 +327,11 @@ import Testing
             let html = Document(path: "p.html", bytes: bytes), markdown = Document(path: "p.md", bytes: bytes)
             let fast = BodyText(html, limit: limit), plain = Self.referenceVisibleText(html, limit: limit)
             #expect(fast.letters == plain.letters && fast.hash == plain.hash && fast.hasContent == plain.hasContent, "html \(n)")
+            // With the script rules' shared decode made first: text tokens sliced from it.
+            let decoded = Document(path: "p.html", bytes: bytes)
+            _ = decoded.scalars
+            let sliced = BodyText(decoded, limit: limit)
+            #expect(sliced.letters == plain.letters && sliced.hash == plain.hash && sliced.hasContent == plain.hasContent, "html, shared decode \(n)")
             let md = BodyText(markdown, limit: limit), reference = Self.referenceMarkdownBodyText(markdown, limit: limit)
             #expect(md.letters == reference.letters && md.hash == reference.hash && md.hasContent == reference.hasContent, "markdown \(n)")
         }

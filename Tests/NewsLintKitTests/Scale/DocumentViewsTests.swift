@@ -201,6 +201,32 @@ import Testing
         }
     }
 
+    @Test func lineHashCountsCountAsADictionary() {
+        var random = SeededRandom(seed: 53)
+        for round in 0..<200 {
+            var fast = LineHashCounts(capacity: round % 3 == 0 ? 1 : 64)
+            var plain: [UInt64: Int] = [:]
+            // Few distinct keys (many repeats), 0, .max and keys equal in their low bits (one probe chain).
+            let distinct = 1 + random.below(round < 100 ? 40 : 5000)
+            for _ in 0..<random.below(3000) {
+                let pick = UInt64(random.below(distinct))
+                let key = pick == 1 ? .max : pick == 0 ? 0 : (round % 2 == 0 ? mix64(pick) : pick << 40)
+                fast.add(key)
+                plain[key, default: 0] += 1
+            }
+            for pick in 0..<UInt64(distinct + 3) {
+                let key = round % 2 == 0 ? mix64(pick) : pick << 40
+                #expect(fast.count(key) == plain[key] ?? 0)
+            }
+            var listed: [UInt64: Int] = [:]
+            fast.forEach { key, n in
+                #expect(listed[key] == nil)
+                listed[key] = n
+            }
+            #expect(listed == plain)
+        }
+    }
+
     @Test func tagInfoByPackedNameIsTheDictionarys() {
         let tables = TagTables.shared
         func same(_ a: TagInfo, _ b: TagInfo) -> Bool {
