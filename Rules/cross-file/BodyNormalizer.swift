@@ -45,8 +45,9 @@ package enum BodyNormalizer {
             forEachVisible(document, into: &sink)
             return
         }
-        if document.isValidUTF8, let decoded = document.views.computedScalars, case .narrow(let offsets) = decoded.offsets {
-            forEachMarkdown(document, scalars: decoded.cps, offsets: offsets, into: &sink)
+        let shared = document.sharedScalars
+        if !shared.offsets.isEmpty {
+            forEachMarkdown(document, scalars: shared.cps, offsets: shared.offsets, into: &sink)
             return
         }
         forEachMarkdownDecoding(document, from: document.bodyStart, into: &sink)
@@ -125,60 +126,31 @@ package enum BodyNormalizer {
     /// An HTML body compares by its visible text (`Document.html`): markup, attribute values,
     /// comments and scripts are what captures and re-scrapes rewrite. Named character references
     /// are dropped like whitespace (`&nbsp;`) and entities in the Markdown path; numeric ones are
-    /// the text they stand for (an article written as `&#20013;&#22269;…`).
+    /// the text they stand for (an article written as `&#20013;&#22269;…`). A text token's scalars
+    /// are a slice of the scalar decode the script rules share when one of them has made it
+    /// (`ScalarSlices`; decoding the token's bytes again was most of the normaliser's cost), and
+    /// are decoded from its bytes otherwise.
     @inline(__always)
     package static func forEachVisible<S: Sink>(_ document: Document, into sink: inout S) {
-        if document.isValidUTF8, let decoded = document.views.computedScalars, case .narrow(let offsets) = decoded.offsets {
-            forEachVisible(document, scalars: decoded.cps, offsets: offsets, into: &sink)
-            return
-        }
-        forEachVisibleDecoding(document, into: &sink)
-    }
-
-    /// `forEachVisible` decoding each text token's bytes.
-    @inline(__always)
-    package static func forEachVisibleDecoding<S: Sink>(_ document: Document, into sink: inout S) {
+        let shared = document.sharedScalars
         let bytes = document.bytes
         bytes.withUnsafeBufferPointer { buf in
-            for token in document.html.tokens where token.kind == .text || token.kind == .characterReference {
-                if token.kind == .characterReference {
-                    if let s = HTMLView.numericReferenceValue(bytes, token), let f = fold(s) { sink.put(f) }
-                    continue
-                }
-                let end = token.range.upperBound
-                var i = token.range.lowerBound
-                while i < end {
-                    let (s, n) = decode(buf, at: i, end: end)
-                    i += n
-                    if let f = fold(s) { sink.put(f) }
-                }
-            }
-        }
-    }
-
-    /// `forEachVisible` over the scalar decode the script rules share (`Document.scalars`, of a
-    /// well-formed file; `offsets` its narrow byte offsets), when one of them has made it: a text
-    /// token's scalars are a slice of it (`ScalarSlices`), where decoding the token's bytes again
-    /// was most of the normaliser's cost.
-    @inline(__always)
-    package static func forEachVisible<S: Sink>(_ document: Document, scalars: [UInt32], offsets: [UInt32], into sink: inout S) {
-        let bytes = document.bytes
-        bytes.withUnsafeBufferPointer { buf in
-            scalars.withUnsafeBufferPointer { cps in
-                offsets.withUnsafeBufferPointer { offsets in
-                    var slices = ScalarSlices(offsets: offsets, count: cps.count)
+            shared.cps.withUnsafeBufferPointer { cps in
+                shared.offsets.withUnsafeBufferPointer { offsets in
+                    var slices = offsets.isEmpty ? nil : ScalarSlices(offsets: offsets, count: cps.count)
                     for token in document.html.tokens where token.kind == .text || token.kind == .characterReference {
                         if token.kind == .characterReference {
                             if let s = HTMLView.numericReferenceValue(bytes, token), let f = fold(s) { sink.put(f) }
                             continue
                         }
-                        if let r = slices.scalars(of: token.range) {
+                        if let r = slices?.scalars(of: token.range) {
                             for k in r { if let f = fold(cps[k]) { sink.put(f) } }
                             continue
                         }
+                        let end = token.range.upperBound
                         var i = token.range.lowerBound
-                        while i < token.range.upperBound {
-                            let (s, n) = decode(buf, at: i, end: token.range.upperBound)
+                        while i < end {
+                            let (s, n) = decode(buf, at: i, end: end)
                             i += n
                             if let f = fold(s) { sink.put(f) }
                         }
@@ -384,6 +356,14 @@ package enum BodyNormalizer {
 }
 
 extension Document {
+    /// The scalar decode the script rules share (`scalars`) and its narrow byte offsets, when one
+    /// of them has made it for a well-formed file; empty arrays otherwise (never computed here: a
+    /// run without the script rules decodes only what it walks).
+    package var sharedScalars: (cps: [UInt32], offsets: [UInt32]) {
+        guard isValidUTF8, let decoded = views.computedScalars, case .narrow(let offsets) = decoded.offsets else { return ([], []) }
+        return (decoded.cps, offsets)
+    }
+
     /// `BodyNormalizer.scalars` of this document, computed once for all rules that compare bodies.
     package var normalizedBodyScalars: [UInt32] { normalizedBody.scalars }
 

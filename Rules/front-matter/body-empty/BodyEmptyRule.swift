@@ -131,11 +131,8 @@ extension BodyText {
     /// script rules share when one of them has made it (`ScalarSlices`); only a character
     /// reference is asked for its value (a call into the core for every token before).
     package init(visibleTextOf document: Document, limit: Int) {
-        if document.isValidUTF8, let decoded = document.views.computedScalars, case .narrow(let offsets) = decoded.offsets {
-            self.init(visibleTextOf: document, limit: limit, scalars: decoded.cps, offsets: offsets)
-        } else {
-            self.init(visibleTextOf: document, limit: limit, scalars: [], offsets: [])
-        }
+        let shared = document.sharedScalars
+        self.init(visibleTextOf: document, limit: limit, scalars: shared.cps, offsets: shared.offsets)
     }
 
     /// `init(visibleTextOf:limit:)` with the shared decode (`scalars`, `offsets`), or empty arrays

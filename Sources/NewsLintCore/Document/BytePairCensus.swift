@@ -96,7 +96,7 @@ package struct BytePairCensus: Sendable {
         return false
     }
 
-    /// Whether the byte value `b` occurs at all (true for an untracked `b` that is not the last byte).
+    /// Whether the byte value `b` occurs at all (true for an untracked `b`).
     @inlinable
     package func contains(byte b: UInt8) -> Bool {
         if lastByte == b { return true }

@@ -497,7 +497,8 @@ public final class LintCache: @unchecked Sendable {
         }
     }
 
-    /// Whether the file a sealed entry was written for is still there; its path is the body's first field. A path that cannot be read is taken as gone.
+    /// Whether the file a sealed entry was written for is still there; its path is the body's first
+    /// field. A path that cannot be read is taken as gone.
     private static func storedFileExists(_ sealed: [UInt8]) -> Bool {
         guard let body = bodyStart(sealed) else { return false }
         var reader = ByteReader(sealed, range: body..<sealed.count)

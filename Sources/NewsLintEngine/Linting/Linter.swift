@@ -531,17 +531,17 @@ public final class Linter: Sendable {
         let workersLeaveFacts = WorkerFlag(leavingFactsInCache && crossFileKeepsBytes.allSatisfy { $0 })
         var factsLeftInCache: [CachedFactsLocation] = []
         func fetchFactsLeftInCache() {
-            let offsets = factsLeftInCache
+            let locations = factsLeftInCache
             factsLeftInCache = []
             leavingFactsInCache = false
             workersLeaveFacts.clear()
             // In blocks, read on the run's threads (each holds its block's entries, not all).
             var start = 0
-            while start < offsets.count {
-                let end = min(offsets.count, start + 4096)
+            while start < locations.count {
+                let end = min(locations.count, start + 4096)
                 let first = start
                 let fetched = parallelMap(count: end - first, jobs: settings.jobs) { k in
-                    UncheckedFacts(self.cachedFacts(of: inputs[first + k], at: offsets[first + k]))
+                    UncheckedFacts(self.cachedFacts(of: inputs[first + k], at: locations[first + k]))
                 }
                 for (k, f) in fetched.enumerated() {
                     run.facts.add(path: inputs[start + k].path, input: start + k, facts: f.value.facts, cached: f.value.cached)
@@ -969,7 +969,9 @@ private struct UncheckedFacts: @unchecked Sendable {
     init(_ value: (facts: [(rule: Int, fact: any Sendable)], cached: [(rule: Int, bytes: ArraySlice<UInt8>)])) { self.value = value }
 }
 
-/// A flag the delivery clears and the workers read.
+/// A flag the delivery clears and the workers read. Relaxed: a worker that reads it late leaves
+/// its facts unread after the delivery stopped leaving them, and the delivery reads them then
+/// (`FileOutcome.factsLeftUnread`).
 private final class WorkerFlag: Sendable {
     private let value: Atomic<Bool>
     init(_ value: Bool) { self.value = Atomic(value) }

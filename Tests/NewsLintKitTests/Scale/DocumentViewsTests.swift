@@ -190,7 +190,7 @@ import Testing
         for round in 0..<200 {
             var fast = LineHashSet(capacity: round % 3 == 0 ? 1 : 64)
             var plain = Set<UInt64>()
-            // Few distinct values (many repeats), 0 and values equal in their low bits (one probe chain).
+            // Few distinct values (many repeats), 0 and values equal in their low bits (slots come from a mix of the whole value, so these spread).
             let distinct = 1 + random.below(round < 100 ? 40 : 5000)
             for _ in 0..<random.below(3000) {
                 let pick = UInt64(random.below(distinct))
@@ -206,7 +206,7 @@ import Testing
         for round in 0..<200 {
             var fast = LineHashCounts(capacity: round % 3 == 0 ? 1 : 64)
             var plain: [UInt64: Int] = [:]
-            // Few distinct keys (many repeats), 0, .max and keys equal in their low bits (one probe chain).
+            // Few distinct keys (many repeats), 0, .max and keys equal in their low bits (slots come from a mix of the whole key, so these spread).
             let distinct = 1 + random.below(round < 100 ? 40 : 5000)
             for _ in 0..<random.below(3000) {
                 let pick = UInt64(random.below(distinct))
