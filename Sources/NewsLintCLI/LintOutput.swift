@@ -62,6 +62,12 @@ package enum LintOutput {
             }
             if reporting.statistics { ruleCounts.add(Array(diagnostics)) }
         }
+        /// The same for one path's group: totals read in place, no copy of each finding.
+        func countGroup(_ diagnostics: ArraySlice<Diagnostic>) {
+            totals.add(contentsOf: diagnostics)
+            if summary != nil { for d in diagnostics { summary?.add(d) } }
+            if reporting.statistics { ruleCounts.add(Array(diagnostics)) }
+        }
         var profiles = PassProfiles()
         // JUnit lists every checked file, clean ones too; Markdown counts them.
         var checkedPaths: [String] = []
@@ -122,7 +128,7 @@ package enum LintOutput {
                     return text
                 }
                 guard !shown.isEmpty else { return }
-                count(shown)
+                countGroup(shown)
                 totals.files += 1
                 guard reports else { return }
                 context.capturedLines = lines
@@ -136,7 +142,12 @@ package enum LintOutput {
                 ioFailure = true
                 streamComplete = false
             }
-            if reports { write(reporter.end(totals, context: context)) }
+            if reports {
+                let before = pending.count
+                reporter.end(totals, context: context, into: &pending)
+                if pending.count != before { wrote = true }
+                flushIfFull()
+            }
         } else if !run.extras.forEach({ count(CollectionOfOne($0)) }) {
             ioFailure = true
             streamComplete = false

@@ -25,9 +25,76 @@ public struct Baseline: Sendable, Equatable {
 
     /// The per-line part of a fingerprint (without the occurrence number).
     public static func fingerprint(_ d: Diagnostic, lineText: String?) -> String {
-        var key = Array(d.rule.utf8) + [0] + Array(normalizedPath(d.path).utf8) + [0]
-        if let t = lineText { key += Array(t.trimmingCharacters(in: .whitespaces).utf8) }
-        return StableHash.hex(StableHash.fnv1a64(key))
+        StableHash.hex(fingerprintHash(prefix: fingerprintPrefix(rule: d.rule, path: d.path), lineText: lineText))
+    }
+
+    /// FNV-1a of the rule id, a 0, the normalized path and a 0: the start of the fingerprint key
+    /// that every finding of one rule in one file shares.
+    package static func fingerprintPrefix(rule: String, path: String) -> UInt64 {
+        var h = StableHash.fnvBasis
+        var rule = rule, path = normalizedPath(path)
+        rule.withUTF8 { mix(&h, $0) }
+        mix(&h, 0)
+        path.withUTF8 { mix(&h, $0) }
+        mix(&h, 0)
+        return h
+    }
+
+    /// The fingerprint's hash: `prefix` continued over the trimmed line text (the key's last part).
+    package static func fingerprintHash(prefix: UInt64, lineText: String?) -> UInt64 {
+        var h = prefix
+        if let t = lineText { withWhitespaceTrimmed(t) { mix(&h, $0) } }
+        return h
+    }
+
+    @inline(__always)
+    private static func mix(_ h: inout UInt64, _ b: UInt8) {
+        h ^= UInt64(b)
+        h = h &* StableHash.fnvPrime
+    }
+
+    private static func mix(_ h: inout UInt64, _ bytes: UnsafeBufferPointer<UInt8>) {
+        for b in bytes { mix(&h, b) }
+    }
+
+    /// The UTF-8 of `text.trimmingCharacters(in: .whitespaces)`, handed to `body`. Spaces and tabs
+    /// are trimmed on the bytes; when the text then begins or ends with a scalar that might be
+    /// other whitespace (a control, U+0080–U+00A0, U+1680, U+180E, U+2000–U+207F, U+3000, U+FEFF)
+    /// Foundation trims it, so the answer is Foundation's either way (its call cost a third of a
+    /// SARIF finding).
+    package static func withWhitespaceTrimmed<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        var text = text
+        let fast: R? = text.withUTF8 { b in
+            var lo = 0, hi = b.count
+            while lo < hi, b[lo] == 0x20 || b[lo] == 0x09 { lo += 1 }
+            while hi > lo, b[hi - 1] == 0x20 || b[hi - 1] == 0x09 { hi -= 1 }
+            if lo < hi {
+                var last = hi - 1
+                while last > lo, b[last] & 0xC0 == 0x80 { last -= 1 }
+                if mayBeWhitespace(b, at: lo) || mayBeWhitespace(b, at: last) { return nil }
+            }
+            return body(UnsafeBufferPointer(rebasing: b[lo..<hi]))
+        }
+        if let fast { return fast }
+        var trimmed = text.trimmingCharacters(in: .whitespaces)
+        return trimmed.withUTF8 { body($0) }
+    }
+
+    /// Whether the scalar starting at `i` might be in `CharacterSet.whitespaces` other than a space
+    /// or tab: a superset of it (a false yes only costs the Foundation call).
+    private static func mayBeWhitespace(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        let lead = b[i]
+        func next(_ k: Int) -> UInt8 { i + k < b.count ? b[i + k] : 0 }
+        switch lead {
+        case 0..<0x20, 0x7F: return true
+        case 0x20..<0x80: return false
+        case 0xC2: return next(1) <= 0xA0
+        case 0xE1: return next(1) == 0x9A || next(1) == 0xA0
+        case 0xE2: return next(1) == 0x80 || next(1) == 0x81
+        case 0xE3: return next(1) == 0x80 && next(2) == 0x80
+        case 0xEF: return next(1) == 0xBB
+        default: return false
+        }
     }
 
     package static func normalizedPath(_ path: String) -> String {
@@ -58,15 +125,24 @@ public struct Baseline: Sendable, Equatable {
     /// Numbers fingerprints as diagnostics arrive in output order (a run's merged stream), so a
     /// baseline is recorded or compared without holding the run's diagnostics.
     public struct Fingerprinter {
-        /// Occurrences so far of each per-line fingerprint.
-        private var seen: [String: Int] = [:]
+        /// Occurrences so far of each per-line fingerprint, by its hash (one hash, one hex form).
+        private var seen: [UInt64: Int] = [:]
+        /// The rule and path of the last finding and their key prefix (a file's findings share it).
+        private var last: (rule: String, path: String, prefix: UInt64)?
         public init() {}
 
         public mutating func next(_ d: Diagnostic, lineText: String?) -> String {
-            let base = Baseline.fingerprint(d, lineText: lineText)
-            let n = seen[base, default: 0]
-            seen[base] = n + 1
-            return "\(base)-\(n)"
+            let prefix: UInt64
+            if let l = last, l.rule.hasSameBytes(as: d.rule), l.path.hasSameBytes(as: d.path) {
+                prefix = l.prefix
+            } else {
+                prefix = Baseline.fingerprintPrefix(rule: d.rule, path: d.path)
+                last = (d.rule, d.path, prefix)
+            }
+            let hash = Baseline.fingerprintHash(prefix: prefix, lineText: lineText)
+            let n = seen[hash, default: 0]
+            seen[hash] = n + 1
+            return "\(StableHash.hex(hash))-\(n)"
         }
     }
 

@@ -167,6 +167,12 @@ public struct SARIFReporter: Reporter {
     public init() {}
 
     public func render(_ result: LintResult, context: ReportContext) -> String {
+        var out = ReportBuffer()
+        render(result, context: context, into: &out)
+        return out.text
+    }
+
+    public func render(_ result: LintResult, context: ReportContext, into out: inout ReportBuffer) {
         let rules = context.catalog.rules
         var index: [String: Int] = [:]
         for (i, r) in rules.enumerated() { index[r.id] = i }
@@ -183,23 +189,19 @@ public struct SARIFReporter: Reporter {
         // move, distinct for distinct findings, so code scanning tracks alerts across pushes.
         var sources = SourceCache(inMemory: context.inMemorySources, base: context.baseDirectory)
         let fingerprints = context.fingerprints ?? Baseline.fingerprints(result.diagnostics) { sources.line($0, $1) }
-        let results = zip(result.diagnostics, fingerprints).map { d, fingerprint -> String in
-            var r = JSONObjectBuilder()
-            r.add("ruleId", string: d.rule)
-            if let i = index[d.rule] { r.add("ruleIndex", int: i) }
-            r.add("level", string: Self.level(d.severity))
-            var msg = JSONObjectBuilder()
-            msg.add("text", string: d.displayMessage)
-            r.add("message", msg.json)
-            r.add("locations", "[" + Self.location(d) + "]")
-            var fp = JSONObjectBuilder()
-            fp.add("newslint/v1", string: fingerprint)
-            r.add("partialFingerprints", fp.json)
-            if let fix = d.fix {
-                r.add("fixes", "[" + Self.fix(fix, path: d.path) + "]")
+        var results = ReportBuffer()
+        var artifact: (path: String, json: ReportBuffer)?
+        for (d, fingerprint) in zip(result.diagnostics, fingerprints) {
+            results.append(results.isEmpty ? "        " : ",\n        ")
+            // A file's findings share one artifact location: escaped and encoded once per path.
+            if artifact == nil || !(artifact?.path.hasSameBytes(as: d.path) ?? false) {
+                var json = ReportBuffer()
+                Self.appendArtifact(d.path, to: &json)
+                artifact = (d.path, json)
             }
-            return "        " + r.json
+            Self.appendResult(d, ruleIndex: index[d.rule], fingerprint: fingerprint, artifact: artifact?.json ?? ReportBuffer(), to: &results)
         }
+        if !results.isEmpty { results.append(byte: 0x0A) }
         var run = JSONObjectBuilder()
         run.add("tool", tool.json)
         run.add("columnKind", string: "unicodeCodePoints")
@@ -208,12 +210,83 @@ public struct SARIFReporter: Reporter {
         srcroot.add("uri", string: Self.directoryURI(context.baseDirectory))
         base.add("%SRCROOT%", srcroot.json)
         run.add("originalUriBaseIds", base.json)
-        run.add("results", "[\n" + results.joined(separator: ",\n") + (results.isEmpty ? "" : "\n") + "      ]")
-        var top = JSONObjectBuilder()
-        top.add("$schema", string: "https://json.schemastore.org/sarif-2.1.0.json")
-        top.add("version", string: "2.1.0")
-        top.add("runs", "[\n    " + run.json + "\n  ]")
-        return top.json + "\n"
+        // The run object with its results last: what `JSONObjectBuilder` writes, with the
+        // results (most of the document) appended as bytes rather than joined as strings.
+        let runHead = run.json.dropLast()
+        out.append("{\"$schema\":")
+        out.appendJSONQuoted("https://json.schemastore.org/sarif-2.1.0.json")
+        out.append(",\"version\":")
+        out.appendJSONQuoted("2.1.0")
+        out.append(",\"runs\":[\n    ")
+        out.append(String(runHead))
+        out.append(",\"results\":[\n")
+        out.append(results)
+        out.append("      ]}\n  ]}\n")
+    }
+
+    /// One result object (`{"ruleId":…}`) as the `JSONObjectBuilder`s of `location` and `fix` write it.
+    private static func appendResult(_ d: Diagnostic, ruleIndex: Int?, fingerprint: String, artifact: ReportBuffer, to o: inout ReportBuffer) {
+        o.append("{\"ruleId\":")
+        o.appendJSONQuoted(d.rule)
+        if let i = ruleIndex {
+            o.append(",\"ruleIndex\":")
+            o.append(decimal: i)
+        }
+        o.append(",\"level\":\"")
+        o.append(level(d.severity))
+        o.append("\",\"message\":{\"text\":")
+        o.appendJSONQuoted(JSONReporter.shownMessage(d.message))
+        o.append("},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":")
+        o.append(artifact)
+        o.append(",\"region\":{\"startLine\":")
+        o.append(decimal: max(1, d.line))
+        o.append(",\"startColumn\":")
+        o.append(decimal: max(1, d.column))
+        if let l = d.endLine, let c = d.endColumn, (l, c) >= (d.line, d.column) {
+            o.append(",\"endLine\":")
+            o.append(decimal: l)
+            o.append(",\"endColumn\":")
+            o.append(decimal: max(1, c))
+        }
+        o.append("}}}],\"partialFingerprints\":{\"newslint/v1\":")
+        o.appendJSONQuoted(fingerprint)
+        o.append(byte: 0x7D)
+        if let fix = d.fix {
+            o.append(",\"fixes\":[{\"description\":{\"text\":")
+            o.appendJSONQuoted(fix.applicability == .unsafe ? fix.description + " (unsafe)" : fix.description)
+            o.append("},\"artifactChanges\":[{\"artifactLocation\":")
+            o.append(artifact)
+            o.append(",\"replacements\":[")
+            for (i, e) in fix.edits.enumerated() {
+                o.append(i == 0 ? "{\"deletedRegion\":{\"byteOffset\":" : ",{\"deletedRegion\":{\"byteOffset\":")
+                o.append(decimal: e.range.lowerBound)
+                o.append(",\"byteLength\":")
+                o.append(decimal: e.range.count)
+                o.append(byte: 0x7D)
+                if !e.replacement.isEmpty {
+                    if let text = String(validating: e.replacement, as: UTF8.self) {
+                        o.append(",\"insertedContent\":{\"text\":")
+                        o.appendJSONQuoted(text)
+                    } else {
+                        o.append(",\"insertedContent\":{\"binary\":")
+                        o.appendJSONQuoted(Data(e.replacement).base64EncodedString())
+                    }
+                    o.append(byte: 0x7D)
+                }
+                o.append(byte: 0x7D)
+            }
+            o.append("]}]}]")
+        }
+        o.append(byte: 0x7D)
+    }
+
+    /// `artifact(path)` as bytes.
+    private static func appendArtifact(_ path: String, to o: inout ReportBuffer) {
+        let (uri, relative) = uriReference(path)
+        o.append("{\"uri\":")
+        o.appendJSONQuoted(uri)
+        if relative { o.append(",\"uriBaseId\":\"%SRCROOT%\"") }
+        o.append(byte: 0x7D)
     }
 
     package static func level(_ s: Severity) -> String {

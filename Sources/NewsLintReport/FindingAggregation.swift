@@ -22,21 +22,26 @@ public enum FindingAggregation {
     }
 
     public static func apply<C: Collection>(_ diagnostics: C, threshold: Int) -> [Diagnostic] where C.Element == Diagnostic {
-        let diagnostics = Array(diagnostics)
-        guard threshold > 1, diagnostics.count >= threshold else { return diagnostics }
+        guard threshold > 1, diagnostics.count >= threshold else { return Array(diagnostics) }
+        // Read in place (an array or a slice of one): no copy of each finding to compare its kind.
+        if let out = diagnostics.withContiguousStorageIfAvailable({ apply(buffer: $0, threshold: threshold) }) { return out }
+        return Array(diagnostics).withUnsafeBufferPointer { apply(buffer: $0, threshold: threshold) }
+    }
+
+    private static func apply(buffer diagnostics: UnsafeBufferPointer<Diagnostic>, threshold: Int) -> [Diagnostic] {
         // Members of each kind, by index. Findings of one kind mostly come one after another, so
         // the previous finding's kind is compared before the dictionary is asked (strings decoded
         // from the spill share storage: comparing them is a pointer check).
         var groupOf: [Kind: Int] = [:]
         var groups: [[Int]] = []
         var previous: (kind: Kind, group: Int)?
-        for (i, d) in diagnostics.enumerated() {
-            let applicability = d.fix?.applicability
-            if let p = previous, p.kind.rule == d.rule, p.kind.applicability == applicability, p.kind.message == d.message {
+        for i in diagnostics.indices {
+            let applicability = diagnostics[i].fix?.applicability
+            if let p = previous, p.kind.rule == diagnostics[i].rule, p.kind.applicability == applicability, p.kind.message == diagnostics[i].message {
                 groups[p.group].append(i)
                 continue
             }
-            let kind = Kind(rule: d.rule, message: d.message, applicability: applicability)
+            let kind = Kind(rule: diagnostics[i].rule, message: diagnostics[i].message, applicability: applicability)
             let group: Int
             if let g = groupOf[kind] {
                 group = g
@@ -50,6 +55,7 @@ public enum FindingAggregation {
         }
         var merged: [Int: Diagnostic] = [:]
         var absorbed = [Bool](repeating: false, count: diagnostics.count)
+        var absorbedCount = 0
         for members in groups where members.count >= threshold {
             func precedes(_ a: Int, _ b: Int) -> Bool {
                 (diagnostics[a].line, diagnostics[a].column, a) < (diagnostics[b].line, diagnostics[b].column, b)
@@ -59,9 +65,13 @@ public enum FindingAggregation {
             guard let one = merge(diagnostics, members: ordered) else { continue }
             merged[ordered[0]] = one
             for i in ordered.dropFirst() { absorbed[i] = true }
+            absorbedCount += ordered.count - 1
         }
-        guard !merged.isEmpty else { return diagnostics }
-        return diagnostics.indices.compactMap { absorbed[$0] ? nil : (merged[$0] ?? diagnostics[$0]) }
+        guard !merged.isEmpty else { return Array(diagnostics) }
+        var out: [Diagnostic] = []
+        out.reserveCapacity(diagnostics.count - absorbedCount)
+        for i in diagnostics.indices where !absorbed[i] { out.append(merged[i] ?? diagnostics[i]) }
+        return out
     }
 
     /// The group as one finding, or nil when its fixes overlap (then each is kept as it is).
@@ -72,6 +82,10 @@ public enum FindingAggregation {
     /// The same for `members` (indices into `diagnostics`, in line order): fields are read in
     /// place, not through a copy of every member.
     package static func merge(_ diagnostics: [Diagnostic], members: [Int]) -> Diagnostic? {
+        diagnostics.withUnsafeBufferPointer { merge($0, members: members) }
+    }
+
+    private static func merge(_ diagnostics: UnsafeBufferPointer<Diagnostic>, members: [Int]) -> Diagnostic? {
         guard let head = members.first else { return nil }
         var first = diagnostics[head]
         var lines: [Int] = []

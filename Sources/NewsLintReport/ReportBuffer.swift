@@ -71,6 +71,14 @@ public struct ReportBuffer {
         claim(b.count).update(from: source, count: b.count)
     }
 
+    /// The bytes of another buffer.
+    @inline(__always)
+    public mutating func append(_ other: ReportBuffer) {
+        let source = other.storage
+        guard source.count > 0 else { return }
+        claim(source.count).update(from: source.base, count: source.count)
+    }
+
     @inline(__always)
     public mutating func append(_ s: String) {
         var s = s
@@ -92,20 +100,25 @@ public struct ReportBuffer {
         claim(count).update(repeating: byte, count: count)
     }
 
-    /// `n` in decimal, as `String(n)` writes it.
+    /// `n` in decimal, as `String(n)` writes it: the digits counted first, then written backwards
+    /// into the claimed bytes (no scratch buffer; a report writes several numbers per finding).
     public mutating func append(decimal n: Int) {
         if n >= 0 && n < 10 { append(byte: 0x30 &+ UInt8(n)); return }
         var magnitude = n.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var i = digits.count
-            repeat {
-                i -= 1
-                digits[i] = 0x30 &+ UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if n < 0 { append(byte: 0x2D) }
-            append(utf8: UnsafeBufferPointer(rebasing: digits[i...]))
+        var digits = 1
+        var bound: UInt = 10
+        while digits < 20 && magnitude >= bound {
+            digits += 1
+            if digits < 20 { bound &*= 10 }
         }
+        if n < 0 { append(byte: 0x2D) }
+        let at = claim(digits)
+        var i = digits
+        repeat {
+            i -= 1
+            at[i] = 0x30 &+ UInt8(truncatingIfNeeded: magnitude % 10)
+            magnitude /= 10
+        } while i > 0
     }
 
     /// Whether any byte of `w` is below 0x20 or is `"`, `\`, DEL or 0xE2 (which starts U+2028/2029):

@@ -41,6 +41,15 @@ public struct ReportContext: Sendable {
 /// run (sarif, junit, markdown), behind `BufferingReporter`.
 public protocol Reporter: Sendable {
     func render(_ result: LintResult, context: ReportContext) -> String
+    /// `render`'s text appended to `out` as UTF-8 (SARIF writes its results as bytes; the default
+    /// goes through the `String`).
+    func render(_ result: LintResult, context: ReportContext, into out: inout ReportBuffer)
+}
+
+extension Reporter {
+    public func render(_ result: LintResult, context: ReportContext, into out: inout ReportBuffer) {
+        out.append(render(result, context: context))
+    }
 }
 
 /// The output formats of `--format`; `OutputFormat.runReporter` renders each.
@@ -67,8 +76,16 @@ public enum JSONReporter {
     /// edit): JSON output of many findings is dominated by this. `displayPath`: `d.displayPath`,
     /// computed once per file by the caller.
     package static func appendObject(_ d: Diagnostic, displayPath: String, to o: inout ReportBuffer) {
+        var quoted = ReportBuffer()
+        quoted.appendJSONQuoted(displayPath)
+        appendObject(d, quotedPath: quoted, to: &o)
+    }
+
+    /// The same with the path already quoted (`appendJSONQuoted(displayPath)`): a file's findings
+    /// share it, so it is escaped once per file rather than once per finding.
+    package static func appendObject(_ d: Diagnostic, quotedPath: ReportBuffer, to o: inout ReportBuffer) {
         o.append("{\"path\":")
-        o.appendJSONQuoted(displayPath)
+        o.append(quotedPath)
         o.append(",\"line\":")
         o.append(decimal: d.line)
         o.append(",\"column\":")

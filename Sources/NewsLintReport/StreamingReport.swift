@@ -23,15 +23,27 @@ public struct ReportTotals: Sendable, Equatable {
     }
 
     public mutating func add(_ d: Diagnostic) {
-        switch d.severity {
+        add(severity: d.severity, fix: d.fix?.applicability)
+    }
+
+    @inline(__always)
+    private mutating func add(severity: Severity, fix: Applicability?) {
+        switch severity {
         case .error: errors += 1
         case .warning: warnings += 1
         case .info: infos += 1
         }
-        switch d.fix?.applicability {
+        switch fix {
         case .safe?: fixableSafe += 1
         case .unsafe?: fixableUnsafe += 1
         case nil: break
+        }
+    }
+
+    /// Counts every diagnostic of `diagnostics`, reading their fields in place (no copy of each).
+    public mutating func add(contentsOf diagnostics: ArraySlice<Diagnostic>) {
+        diagnostics.withUnsafeBufferPointer { p in
+            for i in p.indices { add(severity: p[i].severity, fix: p[i].fix?.applicability) }
         }
     }
 }
@@ -48,9 +60,15 @@ public protocol StreamingReporter {
     mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext, into out: inout ReportBuffer)
     /// Text after the last diagnostic.
     mutating func end(_ totals: ReportTotals, context: ReportContext) -> String
+    /// `end(_:context:)`'s text appended to `out` as UTF-8 (a buffering format's whole report).
+    mutating func end(_ totals: ReportTotals, context: ReportContext, into out: inout ReportBuffer)
 }
 
 extension StreamingReporter {
+    public mutating func end(_ totals: ReportTotals, context: ReportContext, into out: inout ReportBuffer) {
+        out.append(end(totals, context: context))
+    }
+
     public mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext, into out: inout ReportBuffer) {
         out.append(file(diagnostics, context: context))
     }
@@ -101,10 +119,16 @@ public struct BufferingReporter: StreamingReporter {
     }
 
     public func end(_ totals: ReportTotals, context: ReportContext) -> String {
+        var out = ReportBuffer()
+        end(totals, context: context, into: &out)
+        return out.text
+    }
+
+    public func end(_ totals: ReportTotals, context: ReportContext, into out: inout ReportBuffer) {
         let files = checkedPaths.map { FileOutcome(path: $0, diagnostics: [], facts: [], byteCount: 0, fix: nil, ioFailure: false) }
         var context = context
         context.fingerprints = fingerprints
-        return reporter.render(LintResult(diagnostics: diagnostics, files: files, ioFailure: false, fixSummary: FixSummary()), context: context)
+        reporter.render(LintResult(diagnostics: diagnostics, files: files, ioFailure: false, fixSummary: FixSummary()), context: context, into: &out)
     }
 }
 
@@ -213,12 +237,20 @@ extension JSONReporter {
             return out.text
         }
         public mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext, into out: inout ReportBuffer) {
-            var shownPath: (path: String, display: String)?
+            // The display path, escaped once per path (every diagnostic here has one path).
+            var shownPath: (path: String, quoted: ReportBuffer)?
             for d in diagnostics {
                 out.append(written ? ",\n  " : "[\n  ")
-                let display: String
-                if let p = shownPath, p.path.hasSameBytes(as: d.path) { display = p.display } else { display = d.displayPath; shownPath = (d.path, display) }
-                JSONReporter.appendObject(d, displayPath: display, to: &out)
+                let quoted: ReportBuffer
+                if let p = shownPath, p.path.hasSameBytes(as: d.path) {
+                    quoted = p.quoted
+                } else {
+                    var q = ReportBuffer()
+                    q.appendJSONQuoted(d.displayPath)
+                    quoted = q
+                    shownPath = (d.path, q)
+                }
+                JSONReporter.appendObject(d, quotedPath: quoted, to: &out)
                 written = true
             }
         }

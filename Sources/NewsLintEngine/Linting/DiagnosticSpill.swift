@@ -39,7 +39,7 @@ public final class DiagnosticSpill {
     /// file with lines and no diagnostics (lines its cross-file findings may quote) needs `path`.
     public func append(_ diagnostics: [Diagnostic], lines: [Int: String] = [:], path: String? = nil) {
         guard let path = path ?? diagnostics.first?.path, !diagnostics.isEmpty || !lines.isEmpty else { return }
-        strings.written.removeAll(keepingCapacity: true)
+        strings.reset()
         appendRecord(path: path, count: diagnostics.count) { record in
             for d in diagnostics { record.diagnostic(d) { strings.write($1, to: &$0) } }
             record.sourceLines(lines)
@@ -280,20 +280,45 @@ package enum SpilledStrings {
     /// Strings already written in this record, the latest searched first.
     package struct Writer {
         package var written: [String] = []
+        /// Indices in `written` of the last three strings written (-1: none). A diagnostic writes
+        /// its rule id, message and fix description in that order, and a file's findings mostly
+        /// repeat them, so the string written three (or two, without a fix) calls ago is tried first.
+        private var lastThree = (-1, -1, -1)
+
+        /// Forgets the strings of the previous record.
+        package mutating func reset() {
+            written.removeAll(keepingCapacity: true)
+            lastThree = (-1, -1, -1)
+        }
 
         /// 0 and the string's bytes when it is new; else its number + 1.
         package mutating func write(_ s: String, to out: inout ByteWriter) {
             // Compared as bytes (`==` is canonical equivalence: an NFD message would come back as
             // the NFC one); strings that share storage (one rule id, one literal message) compare by pointer.
+            if let guess = repeated(s, at: lastThree.0) ?? repeated(s, at: lastThree.1) {
+                out.varint(UInt64(guess + 1))
+                remember(guess)
+                return
+            }
             var k = written.count - 1
             let oldest = max(0, written.count - 16)
             while k >= oldest {
-                if written[k].hasSameBytes(as: s) { out.varint(UInt64(k + 1)); return }
+                if written[k].hasSameBytes(as: s) { out.varint(UInt64(k + 1)); remember(k); return }
                 k -= 1
             }
             out.varint(0)
             out.string(s)
             written.append(s)
+            remember(written.count - 1)
+        }
+
+        @inline(__always)
+        private func repeated(_ s: String, at index: Int) -> Int? {
+            index >= 0 && written[index].hasSameBytes(as: s) ? index : nil
+        }
+
+        private mutating func remember(_ index: Int) {
+            lastThree = (lastThree.1, lastThree.2, index)
         }
     }
 }
