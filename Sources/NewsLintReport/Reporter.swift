@@ -84,6 +84,13 @@ public enum JSONReporter {
     /// The same with the path already quoted (`appendJSONQuoted(displayPath)`): a file's findings
     /// share it, so it is escaped once per file rather than once per finding.
     package static func appendObject(_ d: Diagnostic, quotedPath: ReportBuffer, to o: inout ReportBuffer) {
+        var strings = RepeatedJSONStrings()
+        appendObject(d, quotedPath: quotedPath, strings: &strings, to: &o)
+    }
+
+    /// The same with the rule id, message and fix description escaped through `strings`, which
+    /// keeps the last of each: a file's findings mostly repeat them.
+    package static func appendObject(_ d: Diagnostic, quotedPath: ReportBuffer, strings: inout RepeatedJSONStrings, to o: inout ReportBuffer) {
         o.append("{\"path\":")
         o.append(quotedPath)
         o.append(",\"line\":")
@@ -95,16 +102,16 @@ public enum JSONReporter {
         o.append(",\"endColumn\":")
         if let c = d.endColumn { o.append(decimal: c) } else { o.append("null") }
         o.append(",\"rule\":")
-        o.appendJSONQuoted(d.rule)
+        strings.appendRule(d.rule, to: &o)
         o.append(",\"severity\":\"")
         o.append(d.severity.literal)
         o.append("\",\"message\":")
-        o.appendJSONQuoted(Self.shownMessage(d.message))
+        strings.appendMessage(d.message, to: &o)
         if let fix = d.fix {
             o.append(",\"fix\":{\"applicability\":\"")
             o.append(fix.applicability == .safe ? "safe" : "unsafe")
             o.append("\",\"description\":")
-            o.appendJSONQuoted(fix.description)
+            strings.appendDescription(fix.description, to: &o)
             o.append(",\"edits\":[")
             for (i, e) in fix.edits.enumerated() {
                 o.append(i == 0 ? "{\"start\":" : ",{\"start\":")
@@ -125,6 +132,32 @@ public enum JSONReporter {
         } else {
             o.append(",\"fix\":null}")
         }
+    }
+}
+
+/// The JSON forms (quoted, escaped; the message as `JSONReporter.shownMessage` shows it) of the
+/// last rule id, message and fix description written, reused while the next finding has the same
+/// string (compared as bytes; one literal shared by a rule's findings compares by pointer).
+package struct RepeatedJSONStrings {
+    private var rule: (text: String, json: ReportBuffer)?
+    private var message: (text: String, json: ReportBuffer)?
+    private var description: (text: String, json: ReportBuffer)?
+
+    package init() {}
+
+    package mutating func appendRule(_ s: String, to o: inout ReportBuffer) { Self.append(s, last: &rule, shown: false, to: &o) }
+    package mutating func appendMessage(_ s: String, to o: inout ReportBuffer) { Self.append(s, last: &message, shown: true, to: &o) }
+    package mutating func appendDescription(_ s: String, to o: inout ReportBuffer) { Self.append(s, last: &description, shown: false, to: &o) }
+
+    private static func append(_ s: String, last: inout (text: String, json: ReportBuffer)?, shown: Bool, to o: inout ReportBuffer) {
+        if let l = last, l.text.hasSameBytes(as: s) {
+            o.append(l.json)
+            return
+        }
+        var json = ReportBuffer()
+        json.appendJSONQuoted(shown ? JSONReporter.shownMessage(s) : s)
+        o.append(json)
+        last = (s, json)
     }
 }
 

@@ -229,6 +229,7 @@ extension JSONReporter {
     /// The JSON array, element by element: the separator depends on whether one was written.
     public struct Stream: StreamingReporter {
         private var written = false
+        private var strings = RepeatedJSONStrings()
         public init() {}
         public func begin(context: ReportContext) -> String { "" }
         public mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
@@ -250,7 +251,7 @@ extension JSONReporter {
                     quoted = q
                     shownPath = (d.path, q)
                 }
-                JSONReporter.appendObject(d, quotedPath: quoted, to: &out)
+                JSONReporter.appendObject(d, quotedPath: quoted, strings: &strings, to: &out)
                 written = true
             }
         }
