@@ -141,4 +141,93 @@ import Testing
         let f = Fix(.safe, "d", edits: [.delete(5..<6), .delete(1..<2), .insert("x", at: 1)])
         #expect(f.edits.map(\.range) == [1..<1, 1..<2, 5..<6])
     }
+
+    /// Fingerprints trim line text on its bytes unless an end might be non-space whitespace:
+    /// the same bytes as Foundation's `trimmingCharacters(in: .whitespaces)` either way.
+    @Test func whitespaceTrimMatchesFoundation() {
+        let texts = [
+            "", " ", "\t \t", "中文", " 中文 ", "\t会议。\t ", "\u{3000}\u{3000}段落\u{3000}", "\u{A0}x\u{A0}", "\u{2003}em\u{2009}",
+            "\u{200B}zero width\u{200B}", "\u{FEFF}bom", "nel\u{85}", "\nnewline\n", "\r\n", " \u{301}combining", "x\u{301} ",
+            "“引号”", "emoji 🧪 ", "\u{1680}ogham", "\u{180E}mongolian", "\u{205F}math\u{202F}", "a\u{7F}", "\u{1}ctrl", "…省略",
+        ]
+        for t in texts {
+            let fast = Baseline.withWhitespaceTrimmed(t) { Array($0) }
+            #expect(fast == Array(t.trimmingCharacters(in: .whitespaces).utf8), "\(t.debugDescription)")
+        }
+    }
+
+    /// A fingerprint hashed in pieces (rule and path once per file, then the trimmed line) is the
+    /// hash of the whole key it was before, so existing baselines keep matching.
+    @Test func fingerprintsHashTheWholeKey() {
+        var numbering = Baseline.Fingerprinter()
+        let lines = ["  会议传达了上级有关精神。 ", "\u{3000}段落", "  会议传达了上级有关精神。", "other"]
+        for (i, line) in lines.enumerated() {
+            for rule in ["trailing-whitespace", "punctuation-width"] {
+                let d = Diagnostic(rule: rule, severity: .warning, path: "./news/a.md", line: i + 1, column: 1, message: "m")
+                let key = Array(rule.utf8) + [0] + Array("news/a.md".utf8) + [0] + Array(line.trimmingCharacters(in: .whitespaces).utf8)
+                let occurrence = i == 2 ? 1 : 0  // line 3 trims to line 1's text
+                #expect(numbering.next(d, lineText: line) == "\(StableHash.hex(StableHash.fnv1a64(key)))-\(occurrence)")
+            }
+        }
+    }
+
+    /// SARIF results written as bytes, against the `JSONObjectBuilder` form they replaced.
+    @Test func sarifResultsMatchBuilders() {
+        let diagnostics = [
+            Diagnostic(rule: "trailing-whitespace", severity: .warning, path: "./news/a \"b\".md", line: 3, column: 7, endLine: 3, endColumn: 9,
+                       message: "quote \" and\ttab", fix: Fix(.unsafe, "Replace \\", edits: [
+                           Edit(range: 1..<2, replacement: [0x41, 0xFF]), Edit(range: 5..<9, replacement: "x\u{2028}"), .delete(10..<11),
+                       ])),
+            Diagnostic(rule: "trailing-whitespace", severity: .error, path: "./news/a \"b\".md", line: 4, column: 2, endLine: 4, endColumn: 1, message: "m"),
+            Diagnostic(rule: "no-such-rule", severity: .info, path: "/abs/中文 %.md", line: 0, column: 0, message: "n",
+                       fix: Fix(.safe, "d", edits: [.delete(0..<3)])),
+        ]
+        let context = ReportContext(catalog: .builtin)
+        let fingerprints = ["f0", "f1", "f2"]
+        var withPrints = context
+        withPrints.fingerprints = fingerprints
+        let sarif = SARIFReporter().render(LintResult(diagnostics: diagnostics, files: [], ioFailure: false, fixSummary: FixSummary()), context: withPrints)
+        var index: [String: Int] = [:]
+        for (i, r) in context.catalog.rules.enumerated() { index[r.id] = i }
+        let results = zip(diagnostics, fingerprints).map { d, fingerprint -> String in
+            var r = JSONObjectBuilder()
+            r.add("ruleId", string: d.rule)
+            if let i = index[d.rule] { r.add("ruleIndex", int: i) }
+            r.add("level", string: SARIFReporter.level(d.severity))
+            var msg = JSONObjectBuilder()
+            msg.add("text", string: d.displayMessage)
+            r.add("message", msg.json)
+            r.add("locations", "[" + SARIFReporter.location(d) + "]")
+            var fp = JSONObjectBuilder()
+            fp.add("newslint/v1", string: fingerprint)
+            r.add("partialFingerprints", fp.json)
+            if let fix = d.fix { r.add("fixes", "[" + SARIFReporter.fix(fix, path: d.path) + "]") }
+            return "        " + r.json
+        }
+        let expected = "\"results\":[\n" + results.joined(separator: ",\n") + "\n      ]}\n  ]}\n"
+        #expect(sarif.hasSuffix(expected))
+        #expect(sarif.hasPrefix("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[\n    {\"tool\":"))
+        let empty = SARIFReporter().render(LintResult(diagnostics: [], files: [], ioFailure: false, fixSummary: FixSummary()), context: context)
+        #expect(empty.hasSuffix("\"results\":[\n      ]}\n  ]}\n"))
+    }
+
+    /// The JSON stream reuses the escaped strings of the finding before: each object is still
+    /// what `JSONReporter.object` writes, across kinds that alternate and across files.
+    @Test func jsonStreamMatchesObjects() {
+        var all: [Diagnostic] = []
+        for file in ["a.md", "b \"q\".md"] {
+            for i in 0..<6 {
+                all.append(Diagnostic(rule: i % 2 == 0 ? "r" : "s", severity: .warning, path: file, line: i + 1, column: 1,
+                                      message: i % 3 == 0 ? "m\u{2028}" : "n", fix: i == 4 ? nil : Fix(.safe, i < 3 ? "d" : "e", edits: [.delete(i..<(i + 1))])))
+            }
+        }
+        var stream = JSONReporter.Stream()
+        var out = ReportBuffer()
+        let context = ReportContext(catalog: .builtin)
+        out.append(stream.begin(context: context))
+        stream.file(all[0..<6], context: context, into: &out)
+        stream.file(all[6..<12], context: context, into: &out)
+        out.append(stream.end(ReportTotals(all), context: context))
+        #expect(out.text == "[\n  " + all.map { JSONReporter.object($0) }.joined(separator: ",\n  ") + "\n]\n")
+    }
 }
