@@ -56,6 +56,9 @@ public var activeCoreCount: Int { max(1, ProcessInfo.processInfo.activeProcessor
 /// in index order, one at a time, as soon as it and all earlier results are done. Workers never
 /// run more than `window` indices ahead of delivery, so at most `window` results are alive at once:
 /// memory stays flat however many inputs there are, and the order never depends on `jobs`.
+/// Inlinable so that the engine's call is specialised for its result type: unspecialised, each
+/// file's result went through a `Dictionary<Int, T>` looked up by metadata (~2,000 instructions a file).
+@inlinable
 public func parallelForEachOrdered<T: Sendable>(count: Int, jobs: Int, window: Int = 256,
                                                 _ body: @Sendable (Int) -> T, deliver: (Int, T) -> Void) {
     guard count > 0 else { return }
@@ -77,23 +80,31 @@ public func parallelForEachOrdered<T: Sendable>(count: Int, jobs: Int, window: I
 }
 
 /// The delivery closure, called serially under `ReorderWindow`'s delivery role.
-private struct UncheckedDeliver<T>: @unchecked Sendable {
-    let deliver: (Int, T) -> Void
+@usableFromInline
+struct UncheckedDeliver<T>: @unchecked Sendable {
+    @usableFromInline let deliver: (Int, T) -> Void
+    @inlinable init(deliver: @escaping (Int, T) -> Void) { self.deliver = deliver }
 }
 
 /// Bounded reorder buffer: finished results wait here until every earlier index is delivered.
-package final class ReorderWindow<T>: @unchecked Sendable {
-    private let condition = NSCondition()
-    private let window: Int
-    private var nextIndex = 0
-    private var nextToDeliver = 0
-    private var ready: [Int: T] = [:]
-    private var delivering = false
+/// Results sit in a ring of `window` slots: an index is handed out only while it is fewer than
+/// `window` ahead of the next to deliver, so index `i`'s slot `i % window` is free when it completes.
+@usableFromInline
+final class ReorderWindow<T>: @unchecked Sendable {
+    @usableFromInline let condition = NSCondition()
+    @usableFromInline let window: Int
+    @usableFromInline var nextIndex = 0
+    @usableFromInline var nextToDeliver = 0
+    @usableFromInline var slots: [T?]
+    @usableFromInline var delivering = false
 
-    package init(window: Int) { self.window = window }
+    @inlinable init(window: Int) {
+        self.window = max(1, window)
+        slots = Array(repeating: nil, count: max(1, window))
+    }
 
-    /// The next index to compute, waiting while it would run more than `window` ahead of delivery.
-    package func take(limit: Int) -> Int? {
+    /// The next index to compute, waiting while it would run `window` or more ahead of delivery.
+    @inlinable func take(limit: Int) -> Int? {
         condition.lock()
         defer { condition.unlock() }
         while nextIndex < limit && nextIndex - nextToDeliver >= window { condition.wait() }
@@ -103,12 +114,12 @@ package final class ReorderWindow<T>: @unchecked Sendable {
     }
 
     /// Stores a result and, unless another thread is delivering, delivers every result now in order.
-    package func complete(_ index: Int, _ value: T, deliver: (Int, T) -> Void) {
+    @inlinable func complete(_ index: Int, _ value: T, deliver: (Int, T) -> Void) {
         condition.lock()
-        ready[index] = value
+        slots[index % window] = value
         guard !delivering else { condition.unlock(); return }
         delivering = true
-        while let v = ready.removeValue(forKey: nextToDeliver) {
+        while let v = slots[nextToDeliver % window].take() {
             let i = nextToDeliver
             condition.unlock()
             deliver(i, v)
