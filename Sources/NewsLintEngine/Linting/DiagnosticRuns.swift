@@ -23,11 +23,22 @@ public final class DiagnosticRuns: DiagnosticReceiver {
     /// Bytes of pending findings that seal a run before `runLength` is reached.
     package static let runBytes = 1 << 20
     private enum Run {
-        /// A sealed run: its bytes in `memory` or, once spilled, in `file`.
-        case encoded(range: Range<Int>, count: Int, onDisk: Bool)
+        /// A sealed run: its bytes, in order, in `memory` or, once spilled, in `file`.
+        case encoded(segments: [Segment], count: Int)
         case sorted(any SortedDiagnosticSource)
     }
+    /// Part of an encoded run's bytes.
+    fileprivate struct Segment {
+        var range: Range<Int>
+        var onDisk: Bool
+    }
     private var runs: [Run] = []
+    /// The last diagnostic of the last run when that run is encoded: a chunk sealed after it
+    /// that does not sort before it extends that run. The reduce phases report in path order,
+    /// so a corpus of copies makes a few long runs instead of one per megabyte, and the merge
+    /// holds a reader (a read buffer and recent strings) per run: hundreds of them grew the
+    /// output phase's memory with the corpus.
+    private var lastOfLastRun: Diagnostic?
     private var memory = ByteWriter()
     private var file: FileHandle?
     private var fileBytes = 0
@@ -42,6 +53,9 @@ public final class DiagnosticRuns: DiagnosticReceiver {
 
     /// Whether anything went to disk (for tests and measurements).
     public var usedFile: Bool { file != nil }
+
+    /// Runs the merge reads side by side (for tests and measurements).
+    package var runCount: Int { runs.count }
 
     public func add(_ d: Diagnostic) {
         pending.append(d)
@@ -66,7 +80,21 @@ public final class DiagnosticRuns: DiagnosticReceiver {
             memory.string(d.path)
             memory.diagnostic(d)
         }
-        runs.append(.encoded(range: start..<memory.bytes.count, count: chunk.count, onDisk: false))
+        let written = Segment(range: start..<memory.bytes.count, onDisk: false)
+        // Equal findings keep their order: the chunk's come after the run's, as they would from
+        // a later run (the merge takes equal ones from the earlier run first).
+        if let last = lastOfLastRun, let first = chunk.first, !Diagnostic.outputOrder(first, last),
+           case .encoded(var segments, let n)? = runs.last {
+            if let tail = segments.last, !tail.onDisk, tail.range.upperBound == start {
+                segments[segments.count - 1].range = tail.range.lowerBound..<written.range.upperBound
+            } else {
+                segments.append(written)
+            }
+            runs[runs.count - 1] = .encoded(segments: segments, count: n + chunk.count)
+        } else {
+            runs.append(.encoded(segments: [written], count: chunk.count))
+        }
+        lastOfLastRun = chunk.last
         count += chunk.count
         if memory.bytes.count >= memoryBudget { spill() }
     }
@@ -76,6 +104,7 @@ public final class DiagnosticRuns: DiagnosticReceiver {
     package func add(sorted source: any SortedDiagnosticSource) {
         seal()
         runs.append(.sorted(source))
+        lastOfLastRun = nil
         count += source.count
     }
 
@@ -87,8 +116,19 @@ public final class DiagnosticRuns: DiagnosticReceiver {
         do { try file.write(contentsOf: memory.bytes) } catch { diskFailed = true; return }
         let base = fileBytes
         for i in runs.indices {
-            guard case let .encoded(range, count, false) = runs[i] else { continue }
-            runs[i] = .encoded(range: (range.lowerBound + base)..<(range.upperBound + base), count: count, onDisk: true)
+            guard case let .encoded(segments, count) = runs[i], segments.contains(where: { !$0.onDisk }) else { continue }
+            // In the file, the memory's bytes follow what is there: a run's parts that were
+            // written one after the other are one part again.
+            var moved: [Segment] = []
+            for var segment in segments {
+                if !segment.onDisk { segment = Segment(range: (segment.range.lowerBound + base)..<(segment.range.upperBound + base), onDisk: true) }
+                if let tail = moved.last, tail.range.upperBound == segment.range.lowerBound {
+                    moved[moved.count - 1].range = tail.range.lowerBound..<segment.range.upperBound
+                } else {
+                    moved.append(segment)
+                }
+            }
+            runs[i] = .encoded(segments: moved, count: count)
         }
         fileBytes += memory.bytes.count
         memory.bytes.removeAll(keepingCapacity: true)
@@ -115,7 +155,7 @@ public final class DiagnosticRuns: DiagnosticReceiver {
         seal()
         let heads = runs.map { run -> RunReader in
             switch run {
-            case let .encoded(range, count, onDisk): RunReader(range: range, remaining: count, onDisk: onDisk)
+            case let .encoded(segments, count): RunReader(segments: segments, remaining: count)
             case let .sorted(source): RunReader(batches: source.batches())
             }
         }
@@ -130,9 +170,11 @@ public final class DiagnosticRuns: DiagnosticReceiver {
 
     /// One run read back in chunks.
     fileprivate struct RunReader {
+        /// The part being read (what is left of it) and the parts after it.
         var range: Range<Int>
+        var onDisk: Bool
+        var later: ArraySlice<Segment>
         var remaining: Int
-        let onDisk: Bool
         var buffer: [UInt8] = []
         var position = 0
         var head: Diagnostic?
@@ -142,14 +184,15 @@ public final class DiagnosticRuns: DiagnosticReceiver {
         var batch: [Diagnostic] = []
         var batchIndex = 0
 
-        init(range: Range<Int>, remaining: Int, onDisk: Bool) {
-            self.range = range
+        init(segments: [Segment], remaining: Int) {
+            range = segments.first?.range ?? 0..<0
+            onDisk = segments.first?.onDisk ?? false
+            later = segments.dropFirst()
             self.remaining = remaining
-            self.onDisk = onDisk
         }
 
         init(batches: @escaping () -> SortedBatch) {
-            self.init(range: 0..<0, remaining: 0, onDisk: false)
+            self.init(segments: [], remaining: 0)
             self.batches = batches
         }
 
@@ -185,6 +228,12 @@ public final class DiagnosticRuns: DiagnosticReceiver {
                     return true
                 }
                 // Not enough bytes buffered for a whole record: read the next chunk of the run.
+                // (A record never spans two parts: each part holds whole chunks of findings.)
+                while range.isEmpty, let next = later.first {
+                    later = later.dropFirst()
+                    range = next.range
+                    onDisk = next.onDisk
+                }
                 guard !range.isEmpty else { return false }
                 let take = min(range.count, 1 << 16)
                 guard let chunk = runs.read(range.lowerBound..<(range.lowerBound + take), onDisk: onDisk) else { return false }

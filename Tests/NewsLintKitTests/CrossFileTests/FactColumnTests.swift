@@ -37,6 +37,25 @@ import Testing
         #expect(!PathList(["b", "a"]).isStrictlyIncreasing)
     }
 
+    /// Paths fill many fixed-size blocks: every path reads back, whether its restart group lies in
+    /// one block, runs on into the next, or is longer than a block; appending to a copy leaves
+    /// the original as it was.
+    @Test func pathListReadsBackAcrossBlocks() {
+        var paths = (0..<6_000).map { "corpus/copy-\($0 / 1_000)/2024-11-\($0 % 30)-" + String(repeating: "新聞", count: $0 % 23) + "-\($0).md" }
+        paths.insert("corpus/long/" + String(repeating: "長", count: 30_000), at: 3_001)
+        let list = PathList(paths)
+        #expect(list.byteCount > 3 << 16)
+        #expect(list.count == paths.count)
+        for i in paths.indices where list[i] != paths[i] {
+            Issue.record("path \(i) reads back as \(list[i].prefix(80))")
+            break
+        }
+        var copy = list
+        copy.append("zz")
+        #expect(copy.count == list.count + 1 && copy[list.count] == "zz" && copy[list.count - 1] == paths[paths.count - 1])
+        #expect(Array(list) == paths)
+    }
+
     /// A small corpus on which every built-in cross-file rule reports something.
     static func corpus() -> [Document] {
         let article = NearDuplicateTests.article, other = NearDuplicateTests.otherSameTopic

@@ -34,6 +34,26 @@ import Testing
         #expect(runs.all == merged)
     }
 
+    /// Chunks that arrive in output order (a reduce phase reporting in path order) extend one
+    /// run, in memory and across spills, so the merge reads a few runs, not one per chunk; a
+    /// chunk that sorts before the run's end starts a new run. The merge is unchanged.
+    @Test(arguments: [100, 1 << 12, 1 << 20])
+    func chunksInOutputOrderExtendOneRun(memoryBudget: Int) {
+        let sorted = Self.scrambled(2_000).sorted(by: Diagnostic.outputOrder)
+        let runs = DiagnosticRuns(runLength: 7, memoryBudget: memoryBudget)
+        runs.add(contentsOf: sorted)
+        runs.seal()
+        #expect(runs.runCount == 1)
+        // A second pass over the same findings sorts before the first one's end: a second run.
+        runs.add(contentsOf: sorted)
+        runs.seal()
+        #expect(runs.runCount == 2)
+        let expected = (sorted + sorted).sorted(by: Diagnostic.outputOrder)
+        #expect(runs.all == expected)
+        #expect(runs.all == expected)
+        #expect(runs.count == expected.count)
+    }
+
     @Test func filterAppliesToEveryRun() {
         let input = Self.scrambled(500)
         let runs = DiagnosticRuns(runLength: 16, memoryBudget: 256)
