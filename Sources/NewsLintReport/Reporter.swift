@@ -75,16 +75,19 @@ public enum JSONReporter {
     /// Appends `object(d)` as UTF-8 (the same bytes as a JSONObjectBuilder per object and per
     /// edit): JSON output of many findings is dominated by this. `displayPath`: `d.displayPath`,
     /// computed once per file by the caller.
+    /// One object on its own (JSON Lines, `object`): everything escaped straight into `o`, since
+    /// nothing is shared with another object.
     package static func appendObject(_ d: Diagnostic, displayPath: String, to o: inout ReportBuffer) {
-        var quoted = ReportBuffer()
-        quoted.appendJSONQuoted(displayPath)
-        appendObject(d, quotedPath: quoted, to: &o)
+        var strings = RepeatedJSONStrings(remembering: false)
+        o.append("{\"path\":")
+        o.appendJSONQuoted(displayPath)
+        appendFields(d, strings: &strings, to: &o)
     }
 
     /// The same with the path already quoted (`appendJSONQuoted(displayPath)`): a file's findings
     /// share it, so it is escaped once per file rather than once per finding.
     package static func appendObject(_ d: Diagnostic, quotedPath: ReportBuffer, to o: inout ReportBuffer) {
-        var strings = RepeatedJSONStrings()
+        var strings = RepeatedJSONStrings(remembering: false)
         appendObject(d, quotedPath: quotedPath, strings: &strings, to: &o)
     }
 
@@ -93,6 +96,11 @@ public enum JSONReporter {
     package static func appendObject(_ d: Diagnostic, quotedPath: ReportBuffer, strings: inout RepeatedJSONStrings, to o: inout ReportBuffer) {
         o.append("{\"path\":")
         o.append(quotedPath)
+        appendFields(d, strings: &strings, to: &o)
+    }
+
+    /// Everything after the path, through the closing brace.
+    private static func appendFields(_ d: Diagnostic, strings: inout RepeatedJSONStrings, to o: inout ReportBuffer) {
         o.append(",\"line\":")
         o.append(decimal: d.line)
         o.append(",\"column\":")
@@ -142,14 +150,20 @@ package struct RepeatedJSONStrings {
     private var rule: (text: String, json: ReportBuffer)?
     private var message: (text: String, json: ReportBuffer)?
     private var description: (text: String, json: ReportBuffer)?
+    /// false: every string is escaped straight into the output (a lone object has nothing to reuse).
+    private let remembering: Bool
 
-    package init() {}
+    package init(remembering: Bool = true) { self.remembering = remembering }
 
-    package mutating func appendRule(_ s: String, to o: inout ReportBuffer) { Self.append(s, last: &rule, shown: false, to: &o) }
-    package mutating func appendMessage(_ s: String, to o: inout ReportBuffer) { Self.append(s, last: &message, shown: true, to: &o) }
-    package mutating func appendDescription(_ s: String, to o: inout ReportBuffer) { Self.append(s, last: &description, shown: false, to: &o) }
+    package mutating func appendRule(_ s: String, to o: inout ReportBuffer) { append(s, last: &rule, shown: false, to: &o) }
+    package mutating func appendMessage(_ s: String, to o: inout ReportBuffer) { append(s, last: &message, shown: true, to: &o) }
+    package mutating func appendDescription(_ s: String, to o: inout ReportBuffer) { append(s, last: &description, shown: false, to: &o) }
 
-    private static func append(_ s: String, last: inout (text: String, json: ReportBuffer)?, shown: Bool, to o: inout ReportBuffer) {
+    private func append(_ s: String, last: inout (text: String, json: ReportBuffer)?, shown: Bool, to o: inout ReportBuffer) {
+        guard remembering else {
+            o.appendJSONQuoted(shown ? JSONReporter.shownMessage(s) : s)
+            return
+        }
         if let l = last, l.text.hasSameBytes(as: s) {
             o.append(l.json)
             return

@@ -89,17 +89,17 @@ public enum SystemPath {
         } ?? s.utf8.contains(0xF4)
     }
 
-    /// The form shown in output: a mapped byte as `\xB7`; a character that would not show or would
-    /// reorder the line (C0/C1 controls, DEL, line separators, bidi controls) as the `\xHH` escapes of its
-    /// UTF-8 bytes; a backslash doubled (`\\`); everything else as is. Reversible (the escapes spell
-    /// bytes, so two files never share a displayed name) and valid Unicode, so JSON stays valid.
-    /// Names with none of these are shown unchanged.
     /// The bytes that start something `display` escapes: C0 controls, DEL, a backslash, the lead bytes of
     /// mapped bytes (F4), C1 controls (C2) and line separators and bidi controls (E2).
     private static let displayEscapeLeads: [Bool] = (0...255).map { b in
         b < 0x20 || b == 0x7F || b == 0x5C || b == 0xF4 || b == 0xC2 || b == 0xE2
     }
 
+    /// The form shown in output: a mapped byte as `\xB7`; a character that would not show or would
+    /// reorder the line (C0/C1 controls, DEL, line separators, bidi controls) as the `\xHH` escapes of its
+    /// UTF-8 bytes; a backslash doubled (`\\`); everything else as is. Reversible (the escapes spell
+    /// bytes, so two files never share a displayed name) and valid Unicode, so JSON stays valid.
+    /// Names with none of these are shown unchanged.
     public static func display(_ path: String) -> String {
         // Checked once per reported file, over the contiguous bytes by table (six comparisons a
         // byte cost ~1,300 instructions a name, most names being two dozen Chinese characters).
