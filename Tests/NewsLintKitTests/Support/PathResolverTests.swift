@@ -1,5 +1,6 @@
 import Testing
 @testable import NewsLintCore
+@testable import NewsLintEngine
 
 /// `PathResolver.absolute` joins on bytes; these are the cases its callers rely on.
 @Suite struct PathResolverTests {
@@ -20,4 +21,15 @@ import Testing
         let joined = PathResolver.absolute(path, base: base)
         #expect(Array(joined.utf8) == Array(expected.utf8))
     }
+
+    /// Shards hash the joined location: every spelling of one file must give one key. (`hasPrefix("./")`
+    /// compared characters, so `./` before a combining mark was kept and that spelling hashed apart.)
+    @Test func everySpellingOfAFileHasOneShardKey() {
+        let base = "/corpus"
+        let spellings = ["./\u{301}a.md", "\u{301}a.md", "/corpus/\u{301}a.md", "./\u{E9}t\u{E9}.md"]
+        let keys = spellings.prefix(3).map { Array(Shard.key(location: PathResolver.absolute($0, base: base), root: base).utf8) }
+        #expect(Set(keys).count == 1)
+        #expect(Shard.key(location: PathResolver.absolute(spellings[3], base: base), root: base).utf8.elementsEqual("\u{E9}t\u{E9}.md".utf8))
+    }
 }
+
