@@ -56,14 +56,6 @@ package enum LintOutput {
         var ruleCounts = RuleCounts()
         var summary = reporting.summary ? CorpusSummary.Accumulator(catalog: linter.catalog) : nil
         func count(_ diagnostics: some Collection<Diagnostic>) {
-            for d in diagnostics {
-                totals.add(d)
-                summary?.add(d)
-            }
-            if reporting.statistics { ruleCounts.add(Array(diagnostics)) }
-        }
-        /// The same for one path's group: totals read in place, no copy of each finding.
-        func countGroup(_ diagnostics: ArraySlice<Diagnostic>) {
             totals.add(contentsOf: diagnostics)
             if summary != nil { for d in diagnostics { summary?.add(d) } }
             if reporting.statistics { ruleCounts.add(Array(diagnostics)) }
@@ -128,7 +120,7 @@ package enum LintOutput {
                     return text
                 }
                 guard !shown.isEmpty else { return }
-                countGroup(shown)
+                count(shown)
                 totals.files += 1
                 guard reports else { return }
                 context.capturedLines = lines

@@ -194,12 +194,16 @@ public struct SARIFReporter: Reporter {
         for (d, fingerprint) in zip(result.diagnostics, fingerprints) {
             results.append(results.isEmpty ? "        " : ",\n        ")
             // A file's findings share one artifact location: escaped and encoded once per path.
-            if artifact == nil || !(artifact?.path.hasSameBytes(as: d.path) ?? false) {
+            let location: ReportBuffer
+            if let a = artifact, a.path.hasSameBytes(as: d.path) {
+                location = a.json
+            } else {
                 var json = ReportBuffer()
                 Self.appendArtifact(d.path, to: &json)
                 artifact = (d.path, json)
+                location = json
             }
-            Self.appendResult(d, ruleIndex: index[d.rule], fingerprint: fingerprint, artifact: artifact?.json ?? ReportBuffer(), to: &results)
+            Self.appendResult(d, ruleIndex: index[d.rule], fingerprint: fingerprint, artifact: location, to: &results)
         }
         if !results.isEmpty { results.append(byte: 0x0A) }
         var run = JSONObjectBuilder()
@@ -224,7 +228,8 @@ public struct SARIFReporter: Reporter {
         out.append("      ]}\n  ]}\n")
     }
 
-    /// One result object (`{"ruleId":…}`) as the `JSONObjectBuilder`s of `location` and `fix` write it.
+    /// One result object (`{"ruleId":…}`), written as bytes (`ReportBytesTests` holds the
+    /// `JSONObjectBuilder` form it must equal).
     private static func appendResult(_ d: Diagnostic, ruleIndex: Int?, fingerprint: String, artifact: ReportBuffer, to o: inout ReportBuffer) {
         o.append("{\"ruleId\":")
         o.appendJSONQuoted(d.rule)
@@ -280,7 +285,7 @@ public struct SARIFReporter: Reporter {
         o.append(byte: 0x7D)
     }
 
-    /// `artifact(path)` as bytes.
+    /// An artifact location: the path's URI, relative to `%SRCROOT%` when it is.
     private static func appendArtifact(_ path: String, to o: inout ReportBuffer) {
         let (uri, relative) = uriReference(path)
         o.append("{\"uri\":")
@@ -323,58 +328,6 @@ public struct SARIFReporter: Reporter {
         return o.json
     }
 
-    package static func artifact(_ path: String) -> String {
-        var a = JSONObjectBuilder()
-        let (uri, relative) = uriReference(path)
-        a.add("uri", string: uri)
-        if relative { a.add("uriBaseId", string: "%SRCROOT%") }
-        return a.json
-    }
-
-    package static func location(_ d: Diagnostic) -> String {
-        var region = JSONObjectBuilder()
-        region.add("startLine", int: max(1, d.line))
-        region.add("startColumn", int: max(1, d.column))
-        if let l = d.endLine, let c = d.endColumn, (l, c) >= (d.line, d.column) {
-            region.add("endLine", int: l)
-            region.add("endColumn", int: max(1, c))
-        }
-        var physical = JSONObjectBuilder()
-        physical.add("artifactLocation", artifact(d.path))
-        physical.add("region", region.json)
-        var loc = JSONObjectBuilder()
-        loc.add("physicalLocation", physical.json)
-        return loc.json
-    }
-
-    package static func fix(_ fix: Fix, path: String) -> String {
-        let replacements = fix.edits.map { e -> String in
-            var region = JSONObjectBuilder()
-            region.add("byteOffset", int: e.range.lowerBound)
-            region.add("byteLength", int: e.range.count)
-            var r = JSONObjectBuilder()
-            r.add("deletedRegion", region.json)
-            if !e.replacement.isEmpty {
-                var content = JSONObjectBuilder()
-                if let s = String(validating: e.replacement, as: UTF8.self) {
-                    content.add("text", string: s)
-                } else {
-                    content.add("binary", string: Data(e.replacement).base64EncodedString())
-                }
-                r.add("insertedContent", content.json)
-            }
-            return r.json
-        }
-        var change = JSONObjectBuilder()
-        change.add("artifactLocation", artifact(path))
-        change.add("replacements", "[" + replacements.joined(separator: ",") + "]")
-        var desc = JSONObjectBuilder()
-        desc.add("text", string: fix.description + (fix.applicability == .unsafe ? " (unsafe)" : ""))
-        var f = JSONObjectBuilder()
-        f.add("description", desc.json)
-        f.add("artifactChanges", "[" + change.json + "]")
-        return f.json
-    }
 
     /// Characters kept as-is in a URI path (RFC 3986 unreserved plus `/`); everything else is percent-encoded.
     private static let uriSafe: Set<UInt8> = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/".utf8))

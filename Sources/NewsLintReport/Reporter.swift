@@ -74,9 +74,8 @@ public enum JSONReporter {
 
     /// Appends `object(d)` as UTF-8 (the same bytes as a JSONObjectBuilder per object and per
     /// edit): JSON output of many findings is dominated by this. `displayPath`: `d.displayPath`,
-    /// computed once per file by the caller.
-    /// One object on its own (JSON Lines, `object`): everything escaped straight into `o`, since
-    /// nothing is shared with another object.
+    /// computed once per file by the caller. For one object on its own (JSON Lines, `object`):
+    /// everything is escaped straight into `o`, since nothing is shared with another object.
     package static func appendObject(_ d: Diagnostic, displayPath: String, to o: inout ReportBuffer) {
         var strings = RepeatedJSONStrings(remembering: false)
         o.append("{\"path\":")
@@ -84,15 +83,9 @@ public enum JSONReporter {
         appendFields(d, strings: &strings, to: &o)
     }
 
-    /// The same with the path already quoted (`appendJSONQuoted(displayPath)`): a file's findings
-    /// share it, so it is escaped once per file rather than once per finding.
-    package static func appendObject(_ d: Diagnostic, quotedPath: ReportBuffer, to o: inout ReportBuffer) {
-        var strings = RepeatedJSONStrings(remembering: false)
-        appendObject(d, quotedPath: quotedPath, strings: &strings, to: &o)
-    }
-
-    /// The same with the rule id, message and fix description escaped through `strings`, which
-    /// keeps the last of each: a file's findings mostly repeat them.
+    /// The same with the path already quoted (`appendJSONQuoted(displayPath)`: a file's findings
+    /// share it, so it is escaped once per file) and the rule id, message and fix description
+    /// escaped through `strings`, which keeps the last of each: a file's findings mostly repeat them.
     package static func appendObject(_ d: Diagnostic, quotedPath: ReportBuffer, strings: inout RepeatedJSONStrings, to o: inout ReportBuffer) {
         o.append("{\"path\":")
         o.append(quotedPath)

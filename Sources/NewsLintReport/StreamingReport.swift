@@ -40,11 +40,13 @@ public struct ReportTotals: Sendable, Equatable {
         }
     }
 
-    /// Counts every diagnostic of `diagnostics`, reading their fields in place (no copy of each).
-    public mutating func add(contentsOf diagnostics: ArraySlice<Diagnostic>) {
-        diagnostics.withUnsafeBufferPointer { p in
+    /// Counts every diagnostic of `diagnostics`, reading their fields in place when they are
+    /// contiguous (an array or a slice of one: no copy of each).
+    public mutating func add(contentsOf diagnostics: some Collection<Diagnostic>) {
+        let done: Void? = diagnostics.withContiguousStorageIfAvailable { p in
             for i in p.indices { add(severity: p[i].severity, fix: p[i].fix?.applicability) }
         }
+        if done == nil { for d in diagnostics { add(d) } }
     }
 }
 

@@ -197,11 +197,11 @@ import Testing
             var msg = JSONObjectBuilder()
             msg.add("text", string: d.displayMessage)
             r.add("message", msg.json)
-            r.add("locations", "[" + SARIFReporter.location(d) + "]")
+            r.add("locations", "[" + SARIFBuilderForm.location(d) + "]")
             var fp = JSONObjectBuilder()
             fp.add("newslint/v1", string: fingerprint)
             r.add("partialFingerprints", fp.json)
-            if let fix = d.fix { r.add("fixes", "[" + SARIFReporter.fix(fix, path: d.path) + "]") }
+            if let fix = d.fix { r.add("fixes", "[" + SARIFBuilderForm.fix(fix, path: d.path) + "]") }
             return "        " + r.json
         }
         let expected = "\"results\":[\n" + results.joined(separator: ",\n") + "\n      ]}\n  ]}\n"
@@ -229,5 +229,62 @@ import Testing
         stream.file(all[6..<12], context: context, into: &out)
         out.append(stream.end(ReportTotals(all), context: context))
         #expect(out.text == "[\n  " + all.map { JSONReporter.object($0) }.joined(separator: ",\n  ") + "\n]\n")
+    }
+}
+
+/// SARIF's location and fix objects as `JSONObjectBuilder`s write them: the form the reporter
+/// wrote before it wrote results as bytes, kept here as the reference its bytes must equal.
+private enum SARIFBuilderForm {
+    static func artifact(_ path: String) -> String {
+        var a = JSONObjectBuilder()
+        let (uri, relative) = SARIFReporter.uriReference(path)
+        a.add("uri", string: uri)
+        if relative { a.add("uriBaseId", string: "%SRCROOT%") }
+        return a.json
+    }
+
+    static func location(_ d: Diagnostic) -> String {
+        var region = JSONObjectBuilder()
+        region.add("startLine", int: max(1, d.line))
+        region.add("startColumn", int: max(1, d.column))
+        if let l = d.endLine, let c = d.endColumn, (l, c) >= (d.line, d.column) {
+            region.add("endLine", int: l)
+            region.add("endColumn", int: max(1, c))
+        }
+        var physical = JSONObjectBuilder()
+        physical.add("artifactLocation", artifact(d.path))
+        physical.add("region", region.json)
+        var loc = JSONObjectBuilder()
+        loc.add("physicalLocation", physical.json)
+        return loc.json
+    }
+
+    static func fix(_ fix: Fix, path: String) -> String {
+        let replacements = fix.edits.map { e -> String in
+            var region = JSONObjectBuilder()
+            region.add("byteOffset", int: e.range.lowerBound)
+            region.add("byteLength", int: e.range.count)
+            var r = JSONObjectBuilder()
+            r.add("deletedRegion", region.json)
+            if !e.replacement.isEmpty {
+                var content = JSONObjectBuilder()
+                if let s = String(validating: e.replacement, as: UTF8.self) {
+                    content.add("text", string: s)
+                } else {
+                    content.add("binary", string: Data(e.replacement).base64EncodedString())
+                }
+                r.add("insertedContent", content.json)
+            }
+            return r.json
+        }
+        var change = JSONObjectBuilder()
+        change.add("artifactLocation", artifact(path))
+        change.add("replacements", "[" + replacements.joined(separator: ",") + "]")
+        var desc = JSONObjectBuilder()
+        desc.add("text", string: fix.description + (fix.applicability == .unsafe ? " (unsafe)" : ""))
+        var f = JSONObjectBuilder()
+        f.add("description", desc.json)
+        f.add("artifactChanges", "[" + change.json + "]")
+        return f.json
     }
 }
