@@ -60,6 +60,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         let bytes = document.bytes
         let units = document.proseUnits()
         runs.reserveCapacity(units.count)
+        let htmlView = html ? document.html : nil
+        // Where the next HTML block's scalars are looked for (blocks come in document order).
+        var nextScalar = 0
         for (step, (n, range)) in units.enumerated() {
             if sink.budgetSpent(step: step + 1, bytes: range.count) { return }
             let wide = bytes.withUnsafeBufferPointer { buf in
@@ -70,8 +73,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             guard wide else { continue }
             let decode = decoded ?? document.scalars
             decoded = decode
-            let run = html ? document.scalarRun(decode, bytes: range) : document.scalarRun(decode, line: n)
-            let skip = ProseMask.nonProseIfAny(run, in: document)
+            let run = html ? document.scalarRun(decode, bytes: range, from: nextScalar) : document.scalarRun(decode, line: n)
+            nextScalar = run.cps.start + run.count
+            let skip = ProseMask.nonProseIfAny(run, bytes: bytes, html: htmlView)
             let (s, t, strictS, strictT, phraseHeads) = Self.count(run, skip, tables: tables, variants: &variantCounts)
             simplified += s
             traditional += t
@@ -99,7 +103,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             let strictMinority = dominant == .traditionalOnly ? strictS : strictT
             if strictMinority == 0 && dominant == .simplifiedOnly || phraseHeads == 0 && strictMinority == 0 { continue }
             let run = ScalarRun(decode, runs[step].scalars), skip = runs[step].skip
-            if strictMinority == 0 && !Self.mayStartPhrase(run, skip, tables: tables) { continue }
+            if strictMinority == 0 && !Self.mayStartPhrase(run, skip, tables: tables, heads: phraseHeads) { continue }
             if names == nil {
                 var found = Set<[UInt32]>()
                 for k in runs.indices {
@@ -153,6 +157,26 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                     let ch = c[i]
                     let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
                     if r & ScriptTables.countPhraseHead != 0, !skip[i], i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) { return true }
+                }
+                return false
+            }
+        }
+    }
+
+    /// `mayStartPhrase(run, skip, tables:)` for a unit whose `count` found `heads` phrase heads: the
+    /// scan stops after the last of them.
+    package static func mayStartPhrase(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, heads: Int) -> Bool {
+        tables.countTable.withUnsafeBufferPointer { table in
+            run.cps.withUnsafeElements { c in
+                let count = c.count
+                var left = heads
+                for i in 0..<count {
+                    let ch = c[i]
+                    let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
+                    guard r & ScriptTables.countPhraseHead != 0, !skip[i] else { continue }
+                    if i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) { return true }
+                    left -= 1
+                    if left <= 0 { return false }
                 }
                 return false
             }

@@ -47,12 +47,14 @@ package struct ScalarDecode: Sendable {
         self.cps = cps
         self.offsets = offsets
         // A line starts after an ASCII `\n`, so it always starts a scalar: find it by bisection
-        // (a few dozen lines per file) rather than testing every byte in the decode loop.
+        // (a few dozen lines per file) rather than testing every byte in the decode loop. A scalar
+        // takes at least one byte, so the line's scalar lies at most its byte distance past the
+        // previous one: the bisection looks only there, not across the whole file.
         var lines: [Int] = []
         lines.reserveCapacity(byteLineStarts.count)
         var lo = 0
         for start in byteLineStarts {
-            var hi = filled
+            var hi = lo < filled ? min(filled, lo + max(0, start - offsets[lo]) + 1) : filled
             while lo < hi {
                 let mid = (lo + hi) / 2
                 if offsets[mid] < start { lo = mid + 1 } else { hi = mid }
