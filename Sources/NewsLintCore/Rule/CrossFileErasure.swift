@@ -193,6 +193,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         appendIndex(end: log.append(scratch.bytes).upperBound, file: file)
     }
 
+    @inline(__always)
     private func appendIndex(end: Int, file: Int) {
         while end >> 32 > endWraps.count { endWraps.append(ends.count) }
         if filesAreFactNumbers, file != ends.count { listFiles() }
@@ -208,11 +209,13 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     }
 
     /// Where record `i` ends in the log.
+    @inline(__always)
     private func end(_ i: Int) -> Int {
         guard !endWraps.isEmpty else { return Int(ends[i]) }
         return endWraps.reduce(0) { $0 + ($1 <= i ? 1 : 0) } << 32 | Int(ends[i])
     }
 
+    @inline(__always)
     private func file(_ i: Int) -> Int { filesAreFactNumbers ? i : Int(files[i]) }
 
     /// A cache hit's fact: the cache's bytes are its tagged record (`CrossFileBox.encodeCachedFact`),
