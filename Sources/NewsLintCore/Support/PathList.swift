@@ -171,9 +171,10 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
         return spill?.withBlock(at: fileOffset, count: Self.blockSize, body)
     }
 
-    /// What a path reads as when its block cannot be read back from the temporary file (it was
-    /// damaged under the process): a name no file has, so linting it fails as an I/O error and the
-    /// run says what happened, instead of stopping or naming another file.
+    /// What a path reads as when its block cannot be read back from the temporary file (a disk
+    /// error; the file is unlinked, so nothing else can reach it): a name no file has, which says
+    /// what happened, instead of stopping or naming another file. The pass reports such a file as
+    /// unreadable (an I/O failure); a reduce's message would show the name as it is.
     @inline(never)
     private func lostPath(_ i: Int) -> String {
         "<path \(i) lost: newslint's temporary file of paths could not be read back: \(spill?.readFailure ?? "unknown error")>"
