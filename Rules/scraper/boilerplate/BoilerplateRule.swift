@@ -106,7 +106,7 @@ public struct BoilerplateRule: Rule, RuleWithOptions {
                 // Nothing but labels, widgets, navigation and counters: wholly residue.
                 fix = Fix(.safe, "Delete the boilerplate line", edits: [.delete(document.fullRange(ofLine: verdict.line))])
             } else if document.frontMatter == nil {
-                message += zones.header.contains(verdict.line)
+                message += zones.isHeader(verdict.line)
                     ? "; kept for the metadata harvest (front-matter-missing, --fix --unsafe-fixes)"
                     : "; it carries \(values.describe) and the file has no front matter to keep it in"
             } else if let fm = document.frontMatter {
