@@ -172,28 +172,39 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         guard let body = document.bodyLines else { return fact }
         // The keys of all qualifying units go into one buffer and are hashed together
         // (`RepeatedLineKey.fnv1a64(_:_:)`, four at a time), then taken in line order.
+        // Sized once: a key is never longer than its text (the body's bytes, or an HTML file's
+        // text blocks, which are cut from them), and there is at most one unit per line or block
+        // (growing these arrays appended by appended was a tenth of the collect).
+        let wellFormed = document.isValidUTF8
         var keys: [UInt8] = []
         var spans: [Range<Int>] = []
         var lines: [Int] = []
+        keys.reserveCapacity(document.bytes.count - document.bodyStart)
         if document.isHTMLFile {
             // A scraped page often holds a whole article on one line: the unit is a block's text.
-            for block in document.html.textBlocks(document.bytes, blocks: document.htmlBlockRanges) where !block.heading && !Self.isDateOnly(block.text) {
+            let blocks = document.html.textBlocks(document.bytes, blocks: document.htmlBlockRanges)
+            spans.reserveCapacity(blocks.count)
+            lines.reserveCapacity(blocks.count)
+            for block in blocks where !block.heading && !Self.isDateOnly(block.text) {
                 let n = document.line(ofByte: block.start)
                 guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(block.text, 0..<block.text.count) else { continue }
                 let start = keys.count
-                RepeatedLineKey.normalise(block.text, r, appendingTo: &keys)
+                RepeatedLineKey.normalise(block.text, r, appendingTo: &keys, wellFormed: wellFormed)
                 spans.append(start..<keys.count)
                 lines.append(n)
             }
         } else {
+            spans.reserveCapacity(body.count)
+            lines.reserveCapacity(body.count)
             for n in body where !environment.linesReportedByPacks.contains(n) {
                 guard let r = qualifyingRange(document, n) else { continue }
                 let start = keys.count
-                RepeatedLineKey.normalise(document.bytes, r, appendingTo: &keys)
+                RepeatedLineKey.normalise(document.bytes, r, appendingTo: &keys, wellFormed: wellFormed)
                 spans.append(start..<keys.count)
                 lines.append(n)
             }
         }
+        fact.packed.reserveCapacity(3 * lines.count)
         for (h, n) in zip(RepeatedLineKey.fnv1a64(keys, spans), lines) {
             if seen.insert(h), !fact.append(hash: h, line: n) { break }
         }
