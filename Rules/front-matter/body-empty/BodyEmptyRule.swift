@@ -190,7 +190,7 @@ extension BodyText {
 public struct BodyEmptyRule: Rule, RuleWithOptions {
     public static let id = "body-empty"
     package let minCharacters: Int
-    package let pages: SitePages
+    package let reading: BodyEmptyReading
 
     /// Shared with the cross-file half (`BodyPlaceholderRule`).
     public struct Options: Decodable, Sendable {
@@ -204,15 +204,14 @@ public struct BodyEmptyRule: Rule, RuleWithOptions {
     public init(options: RuleOptions) throws {
         let o = try Self.decodeOptions(options)
         minCharacters = o.minCharacters
-        pages = SitePages(files: o.pageFiles, layouts: o.pageLayouts, templates: true)
+        reading = BodyEmptyReading(o)
         guard minCharacters >= 1 else { throw RuleOptionError(option: "minCharacters", message: "must be at least 1") }
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         // A file without front matter (an empty file included) is `front-matter-missing`'s.
-        guard document.frontMatter != nil, !pages.exempts(document) else { return }
-        let text = BodyText(document, limit: minCharacters)
-        guard text.letters < minCharacters else { return }
+        let text = reading.read(document)
+        guard !text.exempt, text.letters < minCharacters else { return }
         let line = Self.firstBodyLine(document)
         if !text.hasContent {
             sink.report(line: line, "body is empty: the file has front matter only")
@@ -221,6 +220,41 @@ public struct BodyEmptyRule: Rule, RuleWithOptions {
         } else {
             sink.report(line: line, "body has only \(text.letters) letter\(text.letters == 1 ? "" : "s") of text once markup, images and links are set aside (fewer than \(minCharacters)): the article text was not captured")
         }
+    }
+}
+
+/// What both halves of `body-empty` read of a document: whether it is a site page or has no front
+/// matter, and else its body's text counted to one limit (enough letters for either half), made once
+/// per document (`DocumentViews.bodyText`) for the per-file check and the cross-file collect.
+///
+/// One limit serves both: a count that stops at the limit is at least `minCharacters` for the check
+/// (as its own count would be), and above `placeholderMaxCharacters` for the collect (as its own would
+/// be); a count below the limit walked the whole body, as each half's own count would.
+package struct BodyEmptyReading: Sendable {
+    package let pages: SitePages
+    package let limit: Int
+    /// The options the count depends on, hashed (`BodyTextCount.key`).
+    package let key: UInt64
+
+    package init(_ o: BodyEmptyRule.Options) {
+        pages = SitePages(files: o.pageFiles, layouts: o.pageLayouts, templates: true)
+        limit = max(o.minCharacters, o.placeholderMaxCharacters &+ 1)
+        let parts = ["\(limit)"] + o.pageFiles + ["\u{0}"] + o.pageLayouts
+        key = StableHash.fnv1a64(parts.joined(separator: "\u{1}"))
+    }
+
+    /// The document's shared count when it was made for these options, else one made here.
+    package func read(_ document: Document) -> BodyTextCount {
+        let shared = document.views.bodyText { count(document) }
+        return shared.key == key ? shared : count(document)
+    }
+
+    private func count(_ document: Document) -> BodyTextCount {
+        guard document.frontMatter != nil, !pages.exempts(document) else {
+            return BodyTextCount(letters: 0, hash: 0, hasContent: false, exempt: true, key: key)
+        }
+        let text = BodyText(document, limit: limit)
+        return BodyTextCount(letters: text.letters, hash: text.hash, hasContent: text.hasContent, exempt: false, key: key)
     }
 }
 
@@ -324,14 +358,14 @@ public struct BodyPlaceholderRule: CrossFileRule, RuleWithOptions {
     package let minCharacters: Int
     package let maxCharacters: Int
     package let minFiles: Int
-    package let pages: SitePages
+    package let reading: BodyEmptyReading
 
     /// A finding on a file points at its fact's line.
     public static func quotedLine(of fact: Fact) -> Int? { fact.line }
 
     public init(options: RuleOptions) throws {
         let o = try Self.decodeOptions(options)
-        pages = SitePages(files: o.pageFiles, layouts: o.pageLayouts, templates: true)
+        reading = BodyEmptyReading(o)
         minCharacters = o.minCharacters
         maxCharacters = o.placeholderMaxCharacters
         minFiles = o.placeholderMinFiles
@@ -339,10 +373,9 @@ public struct BodyPlaceholderRule: CrossFileRule, RuleWithOptions {
     }
 
     public func collect(_ document: Document) -> Fact? {
-        guard document.frontMatter != nil, !pages.exempts(document) else { return nil }
-        let text = BodyText(document, limit: maxCharacters + 1)
+        let text = reading.read(document)
         // Shorter bodies are reported file by file; longer ones are articles.
-        guard text.letters >= minCharacters, text.letters <= maxCharacters else { return nil }
+        guard !text.exempt, text.letters >= minCharacters, text.letters <= maxCharacters else { return nil }
         let title = document.frontMatter?.string("title").map { StableHash.fnv1a64($0) } ?? 0
         return Fact(hash: mix64(text.hash ^ UInt64(text.letters)), title: title, line: BodyEmptyRule.firstBodyLine(document), letters: text.letters)
     }
