@@ -464,14 +464,17 @@ public struct PatternMatcher: Sendable {
             }
         }
         guard !kept.isEmpty else { return nil }
-        var residual = TextScan.residualWords(bytes, range, excluding: kept.map(\.range))
+        // Only whether the count is 0 and whether it is above `maxResidual` matter: counting stops
+        // past it (a scraped page's one-line article counted every word of it, for every header hit).
+        let countLimit = maxResidual < Int.max ? maxResidual + 1 : .max
+        var residual = TextScan.residualWords(bytes, range, excluding: kept.map(\.range), limit: countLimit)
         if residual > 0 {
             // A line-mode pattern (a sidebar heading) is residue only as the whole line; inside a
             // sentence (`並透露相關內容可能會…`) it is prose, even when another pattern fires there.
             let before = kept.count
             kept.removeAll { patterns[$0.pattern].mode == .line }
             guard !kept.isEmpty else { return nil }
-            if kept.count != before { residual = TextScan.residualWords(bytes, range, excluding: kept.map(\.range)) }
+            if kept.count != before { residual = TextScan.residualWords(bytes, range, excluding: kept.map(\.range), limit: countLimit) }
         }
         let lineModeOnly = kept.allSatisfy { patterns[$0.pattern].mode == .line }
         let whole = lineModeOnly || residual <= maxResidual
