@@ -26,10 +26,12 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
         let elements = structure.elements
         var empty = [Bool](repeating: false, count: elements.count)
         // Children start after their parents: deciding from the last element backwards sees every child first.
+        // Fields read in place: a copy of each element (its name retained and released) cost more
+        // than the test.
         for index in elements.indices.reversed() {
-            let element = elements[index]
-            guard let end = element.end, names.contains(element.name), hasOnlyHarmlessAttributes(view.tokens[element.start], view, bytes) else { continue }
-            var t = element.start + 1
+            guard let end = elements[index].end, names.contains(elements[index].name),
+                  hasOnlyHarmlessAttributes(view.tokens[elements[index].start], view, bytes) else { continue }
+            var t = elements[index].start + 1
             var isEmpty = true
             while t < end {
                 let token = view.tokens[t]
@@ -53,7 +55,8 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
             }
             empty[index] = isEmpty
         }
-        for (index, element) in elements.enumerated() where empty[index] {
+        for index in elements.indices where empty[index] {
+            let element = elements[index]
             if let parent = element.parent, empty[parent] { continue }
             guard let range = structure.outerRange(element, view) else { continue }
             // One line in the message: runs of whitespace (newlines, indentation) become one space.
@@ -86,9 +89,16 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Whether every attribute of `token` is one of `harmlessAttributes`, compared on the name's
+    /// bytes ignoring ASCII case: the same answer as the Unicode-lowercased `String` (no other
+    /// character lowercases to a letter of these names), without a `String` per attribute.
     package func hasOnlyHarmlessAttributes(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8]) -> Bool {
-        view.attributes(of: token).allSatisfy { attribute in
-            Self.harmlessAttributes.contains(String(decoding: bytes[attribute.name], as: UTF8.self).lowercased())
+        for k in token.attributeIndices {
+            let name = view.attributes[k].name
+            guard Self.harmlessAttributeBytes.contains(where: { HTMLView.equalsIgnoringASCIICase(bytes, name, $0) }) else { return false }
         }
+        return true
     }
+
+    package static let harmlessAttributeBytes: [[UInt8]] = harmlessAttributes.sorted().map { Array($0.utf8) }
 }

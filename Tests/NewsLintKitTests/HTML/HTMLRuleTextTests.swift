@@ -20,6 +20,20 @@ import Testing
         }
     }
 
+    /// `html-empty-element`'s attribute test on the names' bytes, as the lowercased `String` answers.
+    @Test func harmlessAttributesMatchTheLowercasedNames() throws {
+        let rule = try HTMLEmptyElementRule(options: RuleOptions())
+        for name in ["style", "STYLE", "Dir", "lang", "ALIGN", "class", "id", "data-x", "styles", "dİr", "\u{130}", "al\u{131}gn", "\u{212A}", "la\u{301}ng"] {
+            let document = Document(path: "a.html", text: "<div \(name)=\"x\" style=\"y\"></div>")
+            let view = document.html
+            let token = try #require(view.tokens.first { $0.kind == .startTag })
+            let expected = view.attributes(of: token).allSatisfy {
+                HTMLEmptyElementRule.harmlessAttributes.contains(String(decoding: document.bytes[$0.name], as: UTF8.self).lowercased())
+            }
+            #expect(rule.hasOnlyHarmlessAttributes(token, view, document.bytes) == expected, "\(name)")
+        }
+    }
+
     /// `html-double-escaped`'s `pre`/`code` test on a tag's name bytes, as `HTMLView.isTag` answers.
     @Test func literalTagTestMatchesIsTag() {
         let html = "<pre><PRE><Code><code><cod><prex><p><pr><b><CODE></code></pre>"
