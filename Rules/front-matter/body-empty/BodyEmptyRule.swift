@@ -60,66 +60,74 @@ package struct BodyText {
         var lineEnd = line < document.lineStarts.count ? document.lineStarts[line] : end
         // Asked once per line, not once per character (a call into the core each time).
         var lineIsCode = document.isCode(line: line)
-        while i < end && letters < limit {
-            // Fenced code is not article text.
-            if i >= lineEnd && lineEnd < end {
-                repeat {
-                    line += 1
-                    lineEnd = line < document.lineStarts.count ? document.lineStarts[line] : end
-                } while i >= lineEnd && lineEnd < end
-                lineIsCode = document.isCode(line: line)
-            }
-            if lineIsCode {
+        // Counted in locals and decoded on the buffer, inside one `withUnsafeBufferPointer` (the
+        // decode of an `ArraySlice` per scalar, and then a closure per scalar, cost more).
+        var letters = 0, hash = self.hash, hasContent = false
+        b.withUnsafeBufferPointer { buf in
+            while i < end && letters < limit {
+                // Fenced code is not article text.
+                if i >= lineEnd && lineEnd < end {
+                    repeat {
+                        line += 1
+                        lineEnd = line < document.lineStarts.count ? document.lineStarts[line] : end
+                    } while i >= lineEnd && lineEnd < end
+                    lineIsCode = document.isCode(line: line)
+                }
+                if lineIsCode {
+                    hasContent = true
+                    i = lineEnd
+                    continue
+                }
+                let c = buf[i]
+                if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
                 hasContent = true
-                i = lineEnd
-                continue
-            }
-            let c = b[i]
-            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
-            hasContent = true
-            if c == 0x3C { // <
-                if Self.matches(b, i, Self.comment, end) {
-                    i = (Self.first(b, Self.commentEnd, from: i + 4, end) ?? end - 3) + 3
+                if c == 0x3C { // <
+                    if Self.matches(b, i, Self.comment, end) {
+                        i = (Self.first(b, Self.commentEnd, from: i + 4, end) ?? end - 3) + 3
+                        continue
+                    }
+                    if let block = Self.rawBlocks.first(where: { Self.matches(b, i, $0.open, end) }) {
+                        i = min(end, (Self.first(b, block.close, from: i, end) ?? end) + block.close.count)
+                        continue
+                    }
+                    if i + 1 < end, CJK.isASCIILetter(UInt32(buf[i + 1])) || buf[i + 1] == 0x2F || buf[i + 1] == 0x21 {
+                        var j = i + 1
+                        while j < end && buf[j] != 0x3E && buf[j] != 0x0A { j += 1 }
+                        if j < end && buf[j] == 0x3E { i = j + 1; continue }
+                    }
+                }
+                if c == 0x21, i + 1 < end, buf[i + 1] == 0x5B { // ![alt](src): an image is not text
+                    if let close = Self.first(b, [0x5D, 0x28], from: i + 2, min(end, lineEnd)), let paren = Self.first(b, [0x29], from: close + 2, min(end, lineEnd)) {
+                        i = paren + 1
+                        continue
+                    }
+                }
+                if c == 0x5D, i + 1 < end, buf[i + 1] == 0x28 { // ](destination)
+                    i = (Self.first(b, [0x29], from: i + 2, min(end, lineEnd)) ?? i + 1) + 1
                     continue
                 }
-                if let block = Self.rawBlocks.first(where: { Self.matches(b, i, $0.open, end) }) {
-                    i = min(end, (Self.first(b, block.close, from: i, end) ?? end) + block.close.count)
+                if c == 0x68, Self.matches(b, i, Self.http, end), Self.matches(b, i + 4, Self.schemeEnd, end) || Self.matches(b, i + 4, Self.secureSchemeEnd, end) {
+                    var j = i
+                    while j < end, buf[j] > 0x20, buf[j] < 0x80, buf[j] != 0x3C, buf[j] != 0x29 { j += 1 }
+                    i = j
                     continue
                 }
-                if i + 1 < end, CJK.isASCIILetter(UInt32(b[i + 1])) || b[i + 1] == 0x2F || b[i + 1] == 0x21 {
+                if c == 0x26 { // &entity;
                     var j = i + 1
-                    while j < end && b[j] != 0x3E && b[j] != 0x0A { j += 1 }
-                    if j < end && b[j] == 0x3E { i = j + 1; continue }
+                    while j < end, j - i < 10, CJK.isASCIILetter(UInt32(buf[j])) || (0x30...0x39).contains(buf[j]) || buf[j] == 0x23 { j += 1 }
+                    if j < end, j > i + 1, buf[j] == 0x3B { i = j + 1; continue }
                 }
+                let (scalar, length) = BodyNormalizer.decode(buf, at: i, end: end)
+                i += length
+                // Markdown and table syntax is not text either.
+                if scalar == 0x23 || scalar == 0x2A || scalar == 0x3E || scalar == 0x7C || scalar == 0x2D || scalar == 0x5F || scalar == 0x3000 || scalar == 0xA0 { continue }
+                hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
+                if Self.isLetter(scalar) { letters += 1 }
             }
-            if c == 0x21, i + 1 < end, b[i + 1] == 0x5B { // ![alt](src): an image is not text
-                if let close = Self.first(b, [0x5D, 0x28], from: i + 2, min(end, lineEnd)), let paren = Self.first(b, [0x29], from: close + 2, min(end, lineEnd)) {
-                    i = paren + 1
-                    continue
-                }
-            }
-            if c == 0x5D, i + 1 < end, b[i + 1] == 0x28 { // ](destination)
-                i = (Self.first(b, [0x29], from: i + 2, min(end, lineEnd)) ?? i + 1) + 1
-                continue
-            }
-            if c == 0x68, Self.matches(b, i, Self.http, end), Self.matches(b, i + 4, Self.schemeEnd, end) || Self.matches(b, i + 4, Self.secureSchemeEnd, end) {
-                var j = i
-                while j < end, b[j] > 0x20, b[j] < 0x80, b[j] != 0x3C, b[j] != 0x29 { j += 1 }
-                i = j
-                continue
-            }
-            if c == 0x26 { // &entity;
-                var j = i + 1
-                while j < end, j - i < 10, CJK.isASCIILetter(UInt32(b[j])) || (0x30...0x39).contains(b[j]) || b[j] == 0x23 { j += 1 }
-                if j < end, j > i + 1, b[j] == 0x3B { i = j + 1; continue }
-            }
-            let (scalar, length) = UTF8Validation.decode(b[...], at: i)
-            i += length
-            // Markdown and table syntax is not text either.
-            if scalar == 0x23 || scalar == 0x2A || scalar == 0x3E || scalar == 0x7C || scalar == 0x2D || scalar == 0x5F || scalar == 0x3000 || scalar == 0xA0 { continue }
-            hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
-            if Self.isLetter(scalar) { letters += 1 }
         }
+        self.letters = letters
+        self.hash = hash
+        self.hasContent = hasContent
     }
 }
 
