@@ -251,6 +251,12 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     /// bound of the true count) picks the candidates, then only candidates are counted by their
     /// full hash. The result is exactly that of a full 64-bit count.
     package func repeatedLines(_ facts: FactTable<Fact>) -> [String: [UInt64: (count: Int, total: Int)]] {
+        repeatedLinesAndMembers(facts).repeated
+    }
+
+    /// `repeatedLines`, and the files of each group. A group whose rough count finds no candidate
+    /// is not read a second time (its exact count would find nothing).
+    private func repeatedLinesAndMembers(_ facts: FactTable<Fact>) -> (repeated: [String: [UInt64: (count: Int, total: Int)]], members: [String: [Int32]]) {
         var members: [String: [Int32]] = [:]
         for i in facts.indices { members[facts.fact(i).group, default: []].append(Int32(truncatingIfNeeded: i)) }
         var out: [String: [UInt64: (Int, Int)]] = [:]
@@ -265,6 +271,9 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                 let f = facts.fact(Int(i))
                 for k in 0..<f.count { rough.add(UInt64(f.packed[3 * k])) }
             }
+            var hasCandidates = false
+            rough.forEach { _, n in if n >= need { hasCandidates = true } }
+            guard hasCandidates else { continue }
             var exact = LineHashCounts()
             for i in files {
                 let f = facts.fact(Int(i))
@@ -273,14 +282,20 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             rough = LineHashCounts()
             exact.forEach { h, n in if n >= need { out[group, default: [:]][h] = (n, total) } }
         }
-        return out
+        return (out, members)
     }
 
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
-        let repeated = repeatedLines(facts)
+        let (repeated, members) = repeatedLinesAndMembers(facts)
         guard !repeated.isEmpty else { return }
+        // Only the files of groups with repeated lines are read again, in file order (as the
+        // loop over every file reported them).
+        var files: [Int32] = []
+        for (group, list) in members where repeated[group] != nil { files += list }
+        files.sort()
         // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
-        for i in facts.indices {
+        for file in files {
+            let i = Int(file)
             let fact = facts.fact(i)
             guard let hits = repeated[fact.group] else { continue }
             for k in 0..<fact.count {
