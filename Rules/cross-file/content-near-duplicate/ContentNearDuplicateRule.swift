@@ -376,26 +376,30 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         let width = options.permutations
         // One representative per exact body; its copies (content-duplicate's findings) share its
         // cluster and its signature. Only representatives' signatures are kept, in one flat array
-        // (a corpus of copies keeps one per distinct body), with their dates.
+        // (a corpus of copies keeps one per distinct body), with their dates. A rep's copies are a
+        // chain through `nextCopy` (4 bytes a file; an array per rep cost ~48 bytes a distinct body).
         var repOfHash: [UInt64: Int] = [:]
         var reps: [Int] = []
-        var copies: [[Int]] = []
+        var lastCopy: [Int32] = []
+        var nextCopy = [Int32](repeating: -1, count: facts.count)
         var signatures: [UInt16] = []
         var repMinutes: [Int64?] = []
         for i in facts.indices {
             let fact = facts.fact(i)
             guard fact.signature.count == width else { continue }
             if let r = repOfHash[fact.hash] {
-                copies[r].append(i)
+                nextCopy[Int(lastCopy[r])] = Int32(truncatingIfNeeded: i)
+                lastCopy[r] = Int32(truncatingIfNeeded: i)
             } else {
                 repOfHash[fact.hash] = reps.count
                 reps.append(i)
-                copies.append([i])
+                lastCopy.append(Int32(truncatingIfNeeded: i))
                 signatures.append(contentsOf: fact.signature)
                 repMinutes.append(fact.minutes)
             }
         }
         repOfHash = [:]
+        lastCopy = []
         guard reps.count > 1 else { return }
         func signature(_ r: Int) -> ArraySlice<UInt16> { signatures[(r * width)..<((r + 1) * width)] }
         // Minima that many distinct bodies share are boilerplate; with 16-bit minima, about
@@ -468,7 +472,11 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             // Canonical order: the earliest date (undated last), then the shortest path, then the path.
             var files: [(file: Int, rep: Int, minutes: Int64, path: String)] = []
             for r in members {
-                for i in copies[r] { files.append((i, r, facts.fact(i).minutes ?? .max, facts.path(i))) }
+                var copy = reps[r]
+                while copy >= 0 {
+                    files.append((copy, r, facts.fact(copy).minutes ?? .max, facts.path(copy)))
+                    copy = Int(nextCopy[copy])
+                }
             }
             files.sort { a, b in
                 if a.minutes != b.minutes { return a.minutes < b.minutes }

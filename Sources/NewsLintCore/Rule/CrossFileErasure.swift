@@ -122,7 +122,8 @@ extension CrossFileRule {
 
 /// A typed rule's facts as tagged records (`writeTaggedRecord`, the cache's form) in a `SpillLog`:
 /// no Swift object per fact, and past the memory budget they go to a temporary file. In memory per
-/// fact: its record's end offset and its file (12 bytes). The reduce reads records back through a
+/// fact: its record's end offset (4 bytes) and, only when it is not the fact's own number, its file
+/// (4 bytes); 12 bytes before, a third of what a run held per file. The reduce reads records back through a
 /// `FactTable` in path order. A fact no record form can hold (a custom rule's nested
 /// containers) is kept as a value instead.
 package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Sendable {
@@ -131,9 +132,14 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     private var hasStandIn = false
     package let rule: R
     private var log: SpillLog
-    /// Record i is `ends[i - 1]..<ends[i]` of the log (`ends[-1]` = 0).
-    private var ends: [Int] = []
+    /// Record i is `end(i - 1)..<end(i)` of the log (`end(-1)` = 0): `ends` holds the low 32 bits,
+    /// `endWraps` the facts from which the high part is one more (empty below 4 GB of records).
+    private var ends: [UInt32] = []
+    private var endWraps: [Int] = []
+    /// Fact i's file: `i` while `filesAreFactNumbers` (every file so far had a fact of this rule,
+    /// the usual case), else `files[i]`.
     private var files: [Int32] = []
+    private var filesAreFactNumbers = true
     /// Facts that did not encode, referenced from their record (tag 1 + index).
     private var values: [R.Fact] = []
     /// The record being written (one buffer for the run, not one array per fact).
@@ -162,8 +168,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         scratch.bytes.removeAll(keepingCapacity: true)
         // The rule's own copy of the cast and write (no metadata lookup), once the stand-in is kept.
         if hasStandIn, R.writeBoxedRecord(fact, to: &scratch) {
-            ends.append(log.append(scratch.bytes).upperBound)
-            files.append(Int32(truncatingIfNeeded: file))
+            appendIndex(end: log.append(scratch.bytes).upperBound, file: file)
             return
         }
         appendOther(file: file, fact: fact)
@@ -185,17 +190,40 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
             scratch.varint(UInt64(values.count))
             values.append(typed)
         }
-        ends.append(log.append(scratch.bytes).upperBound)
-        files.append(Int32(truncatingIfNeeded: file))
+        appendIndex(end: log.append(scratch.bytes).upperBound, file: file)
     }
+
+    @inline(__always)
+    private func appendIndex(end: Int, file: Int) {
+        while end >> 32 > endWraps.count { endWraps.append(ends.count) }
+        if filesAreFactNumbers, file != ends.count { listFiles() }
+        if !filesAreFactNumbers { files.append(Int32(truncatingIfNeeded: file)) }
+        ends.append(UInt32(truncatingIfNeeded: end))
+    }
+
+    /// The first fact whose file is not its own number: the files so far are listed.
+    @inline(never)
+    private func listFiles() {
+        files = (0..<Int32(truncatingIfNeeded: ends.count)).map { $0 }
+        filesAreFactNumbers = false
+    }
+
+    /// Where record `i` ends in the log.
+    @inline(__always)
+    private func end(_ i: Int) -> Int {
+        guard !endWraps.isEmpty else { return Int(ends[i]) }
+        return endWraps.reduce(0) { $0 + ($1 <= i ? 1 : 0) } << 32 | Int(ends[i])
+    }
+
+    @inline(__always)
+    private func file(_ i: Int) -> Int { filesAreFactNumbers ? i : Int(files[i]) }
 
     /// A cache hit's fact: the cache's bytes are its tagged record (`CrossFileBox.encodeCachedFact`),
     /// the column's own form, so they are stored as they are, neither decoded nor encoded again
     /// (the column's first one is decoded once, as the stand-in for a record lost with the temporary file).
     package func append(file: Int, cachedBytes: ArraySlice<UInt8>) {
         if !hasStandIn { takeStandIn(from: cachedBytes) }
-        ends.append(log.append(tag: cachedBytes.first ?? FactRecordFormat.value, cachedBytes.dropFirst()).upperBound)
-        files.append(Int32(truncatingIfNeeded: file))
+        appendIndex(end: log.append(tag: cachedBytes.first ?? FactRecordFormat.value, cachedBytes.dropFirst()).upperBound, file: file)
     }
 
     /// Out of line: the optional fact's storage made every call of `append(file:cachedBytes:)`
@@ -207,7 +235,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     }
 
     package var count: Int { ends.count }
-    package func entry(_ i: Int) -> (file: Int, fact: any Sendable) { (Int(files[i]), fact(i)) }
+    package func entry(_ i: Int) -> (file: Int, fact: any Sendable) { (file(i), fact(i)) }
 
     /// Facts decoded once for the reduce when they never left memory (their records are within
     /// the budget, so holding them decoded is bounded too): reduces that read a fact several
@@ -248,7 +276,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     }
 
     private func readRecord(_ i: Int) throws -> R.Fact {
-        let range = (i == 0 ? 0 : ends[i - 1])..<ends[i]
+        let range = (i == 0 ? 0 : end(i - 1))..<end(i)
         return try log.withBytes(range) { raw -> R.Fact in
             guard let tag = raw.first else { throw CompactCoderError.truncated }
             if tag != FactRecordFormat.value { return try R.readTaggedRecord(raw) }
@@ -266,19 +294,20 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     package func finish(paths: FactPaths, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
         // Files are delivered in path order when the inputs are sorted (always for directory walks);
         // a column's files are a subsequence of the delivered ones.
-        let files = self.files
+        let files = self.files, filesAreFactNumbers = self.filesAreFactNumbers, count = ends.count
+        let file = { (i: Int) -> Int in filesAreFactNumbers ? i : Int(files[i]) }
         var order: [Int32]?
         if !paths.isStrictlyIncreasing {
-            var o = (0..<Int32(truncatingIfNeeded: files.count)).map { $0 }
-            o.sort { paths[Int(files[Int($0)])].utf8.lexicographicallyPrecedes(paths[Int(files[Int($1)])].utf8) }
+            var o = (0..<Int32(truncatingIfNeeded: count)).map { $0 }
+            o.sort { paths[file(Int($0))].utf8.lexicographicallyPrecedes(paths[file(Int($1))].utf8) }
             order = o
         }
         if !log.usedFile {
             decoded = (0..<ends.count).map(decodeRecord)
             isDecoded = true
         }
-        let table = FactTable<R.Fact>(count: files.count,
-                                      path: { i in paths[Int(files[order.map { Int($0[i]) } ?? i])] },
+        let table = FactTable<R.Fact>(count: count,
+                                      path: { i in paths[file(order.map { Int($0[i]) } ?? i)] },
                                       fact: { i in self.fact(order.map { Int($0[i]) } ?? i) })
         var sink = CrossFileSink(rule: id, severity: severity)
         sink.environment = environment
@@ -287,7 +316,9 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         rule.finish(table, into: &sink)
         log = SpillLog(budget: 0)
         ends = []
+        endWraps = []
         self.files = []
+        self.filesAreFactNumbers = true
         values = []
         decoded = []
         isDecoded = false

@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Many paths in blocks of bytes, front-coded: each path is stored as the length of the prefix it
 /// shares with the previous one and the bytes after it. A sorted corpus listing shares its
@@ -8,11 +13,25 @@ import Foundation
 /// The bytes go into fixed-size blocks, not one array: an array grown by doubling held up to
 /// twice the list's bytes (32 MB for 20 MB of paths at 287,520 files) and copied them at each
 /// growth; a block is filled and never moved, so at most one block is unused.
+/// Past `memoryBudget`, finished blocks go to an unlinked temporary file (`PathBlockFile`) and are
+/// read back when a path in them is needed: the list held until a run's end (its reduces name files
+/// by number) then does not grow the run's memory with the corpus. Paths are read back in order
+/// almost always (the pass, a reduce in path order), so a few blocks kept read cost one `pread` each.
 /// Paths read back byte for byte (non-UTF-8 names keep their `SystemPath` form).
 public struct PathList: RandomAccessCollection, Sendable, Equatable, ExpressibleByArrayLiteral {
     /// The entries' bytes, `blockSize` bytes a block (the last one filling); an entry may run on
-    /// into the next block.
+    /// into the next block. A block moved to `spill` is left empty here.
     private var blocks: [[UInt8]] = []
+    /// Where each block is in `spill`'s file (`inMemory` for one in `blocks`).
+    private var fileOffsets: [Int] = []
+    private static let inMemory = -1
+    /// Bytes of finished blocks kept in memory before the next ones go to the temporary file.
+    private var memoryBudget = PathList.defaultMemoryBudget
+    private var blocksInMemory = 0
+    /// The temporary file of blocks past the budget (shared by copies: it is only appended to).
+    private var spill: PathBlockFile?
+    /// Set when the temporary file could not be created or written: the rest stays in memory.
+    private var spillFailed = false
     /// Bytes stored in all blocks.
     private var size = 0
     /// Byte position of paths 0, 16, 32, …
@@ -22,10 +41,15 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
     private var total = 0
     private static let interval = 16
     private static let blockSize = 1 << 16
+    /// 1 MB: a corpus of ~15,000 files keeps all its paths in memory (no `pread` on its runs).
+    public static let defaultMemoryBudget = 1 << 20
     /// Whether every path sorts after the one before it (bytewise), as discovery delivers them.
     public private(set) var isStrictlyIncreasing = true
 
     public init() {}
+
+    /// A list keeping at most `memoryBudget` bytes of finished blocks in memory (tests, tuning).
+    public init(memoryBudget: Int) { self.memoryBudget = Swift.max(0, memoryBudget) }
 
     public init<S: Sequence>(_ paths: S) where S.Element == String {
         for p in paths { append(p) }
@@ -78,8 +102,30 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
     private mutating func startBlockIfFull() {
         guard blocks.isEmpty || blocks[blocks.count - 1].count == Self.blockSize else { return }
         var block: [UInt8] = []
+        if !blocks.isEmpty, blocksInMemory * Self.blockSize >= memoryBudget, let offset = spillFinishedBlock() {
+            // The finished block went to the file: its buffer takes the next block's bytes.
+            block = blocks[blocks.count - 1]
+            blocks[blocks.count - 1] = []
+            fileOffsets[fileOffsets.count - 1] = offset
+            block.removeAll(keepingCapacity: true)
+        } else if !blocks.isEmpty {
+            blocksInMemory += 1
+        }
         block.reserveCapacity(Self.blockSize)
         blocks.append(block)
+        fileOffsets.append(Self.inMemory)
+    }
+
+    /// Writes the last (full) block to the temporary file; its offset there, nil when the file
+    /// cannot be created or written (the block then stays in memory, as all later ones).
+    private mutating func spillFinishedBlock() -> Int? {
+        guard !spillFailed else { return nil }
+        if spill == nil { spill = PathBlockFile.create() }
+        guard let offset = spill?.append(blocks[blocks.count - 1]) else {
+            spillFailed = true
+            return nil
+        }
+        return offset
     }
 
     /// Appends bytes at the end, filling the last block and starting new ones.
@@ -102,7 +148,8 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
         let block = start / Self.blockSize, offset = start % Self.blockSize
         // A group almost always lies in one block; one that runs on into the next is copied whole first.
         if offset + (end - start) <= Self.blockSize {
-            return blocks[block].withUnsafeBufferPointer { Self.decode($0, from: offset, steps: steps) }
+            if let path = withBlock(block, { Self.decode($0, from: offset, steps: steps) }) { return path }
+            return lostPath(i)
         }
         var joined: [UInt8] = []
         joined.reserveCapacity(end - start)
@@ -110,10 +157,27 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
         while position < end {
             let b = position / Self.blockSize, o = position % Self.blockSize
             let take = Swift.min(end - position, Self.blockSize - o)
-            joined.append(contentsOf: blocks[b][o..<(o + take)])
+            guard withBlock(b, { joined.append(contentsOf: UnsafeBufferPointer(rebasing: $0[o..<(o + take)])) }) != nil else { return lostPath(i) }
             position += take
         }
         return joined.withUnsafeBufferPointer { Self.decode($0, from: 0, steps: steps) }
+    }
+
+    /// Calls `body` with block `b`'s bytes, from memory or the temporary file; nil when the file
+    /// could not be read back.
+    private func withBlock<T>(_ b: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
+        let fileOffset = fileOffsets[b]
+        if fileOffset == Self.inMemory { return blocks[b].withUnsafeBufferPointer(body) }
+        return spill?.withBlock(at: fileOffset, count: Self.blockSize, body)
+    }
+
+    /// What a path reads as when its block cannot be read back from the temporary file (a disk
+    /// error; the file is unlinked, so nothing else can reach it): a name no file has, which says
+    /// what happened, instead of stopping or naming another file. The pass reports such a file as
+    /// unreadable (an I/O failure); a reduce's message would show the name as it is.
+    @inline(never)
+    private func lostPath(_ i: Int) -> String {
+        "<path \(i) lost: newslint's temporary file of paths could not be read back: \(spill?.readFailure ?? "unknown error")>"
     }
 
     /// The path `steps` entries after the restart point at `start` of `stored`.
@@ -142,8 +206,13 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
         }
     }
 
-    /// Bytes held (for measurements): the blocks' capacity, restart points and the last path.
-    public var byteCount: Int { blocks.count * Self.blockSize + restarts.count * MemoryLayout<Int>.stride + previous.count }
+    /// Bytes held in memory (for measurements): the blocks' capacity, restart points and the last path.
+    public var byteCount: Int {
+        blocks.reduce(0) { $0 + $1.capacity } + (restarts.count + fileOffsets.count) * MemoryLayout<Int>.stride + previous.count
+    }
+
+    /// Whether blocks went to the temporary file (tests, measurements).
+    public var usedFile: Bool { spill != nil && fileOffsets.contains { $0 != Self.inMemory } }
 
     private static func readVarint(_ bytes: UnsafeBufferPointer<UInt8>, _ position: inout Int) -> Int {
         var value = 0, shift = 0
@@ -158,4 +227,71 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
     }
 
     public static func == (a: PathList, b: PathList) -> Bool { a.total == b.total && a.elementsEqual(b) }
+}
+
+/// A `PathList`'s blocks past its memory budget: an unlinked temporary file (under `TMPDIR`, never in
+/// the corpus) appended to, and read back by block. Shared by a list's copies (each keeps its own
+/// blocks' offsets, so a copy appending after another only adds blocks) and read from any thread
+/// (the pass's workers, the reduce): a lock guards the blocks kept read.
+final class PathBlockFile: @unchecked Sendable {
+    private let fd: Int32
+    private let lock = NSLock()
+    private var end = 0
+    /// Blocks read back, by file offset, replaced in turn: the reduce reads its paths in order while
+    /// its messages may name a group's first file, which then stays at hand.
+    private var kept: [(offset: Int, bytes: [UInt8])] = []
+    private var nextReplaced = 0
+    private static let keptLimit = 4
+    /// Why the last failed read failed (nil while every read succeeded), for the path that reads as lost.
+    private(set) var readFailure: String?
+
+    private init(fd: Int32) { self.fd = fd }
+    deinit { close(fd) }
+
+    /// Nil when no temporary file can be created.
+    static func create() -> PathBlockFile? {
+        SpillLog.unlinkedTemporaryFile().map { PathBlockFile(fd: $0.fd) }
+    }
+
+    /// Appends a block; its offset in the file, nil when it could not be written.
+    func append(_ block: [UInt8]) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        let offset = end
+        guard FileDescriptorWriting.writeAll(block, to: fd, at: off_t(offset)) == nil else { return nil }
+        end += block.count
+        return offset
+    }
+
+    /// Calls `body` with the `count` bytes at `offset` (a block `append` wrote); nil when they
+    /// could not be read back.
+    func withBlock<T>(at offset: Int, count: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let k = kept.firstIndex(where: { $0.offset == offset }) { return kept[k].bytes.withUnsafeBufferPointer(body) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        let failure = bytes.withUnsafeMutableBytes { p -> String? in
+            guard let base = p.baseAddress else { return "no buffer" }
+            var done = 0
+            while done < count {
+                let n = pread(fd, base + done, count - done, off_t(offset + done))
+                if n < 0, errno == EINTR { continue }
+                if n < 0 { return String(cString: strerror(errno)) }
+                if n == 0 { return "the file ends at byte \(offset + done) of \(end) written: it was truncated" }
+                done += n
+            }
+            return nil
+        }
+        if let failure {
+            readFailure = failure
+            return nil
+        }
+        if kept.count < Self.keptLimit {
+            kept.append((offset, bytes))
+        } else {
+            kept[nextReplaced] = (offset, bytes)
+            nextReplaced = (nextReplaced + 1) % Self.keptLimit
+        }
+        return bytes.withUnsafeBufferPointer(body)
+    }
 }

@@ -38,6 +38,8 @@ public struct FileDiscovery {
     }
     /// Follow symlinks that lead out of the roots (`--follow-symlinks`).
     public var followSymlinks = false
+    /// Bytes of the found paths kept in memory before the rest go to a temporary file (`PathList`).
+    public var pathMemoryBudget = PathList.defaultMemoryBudget
 
     public init(config: Configuration, base: String = FileManager.default.currentDirectoryPath) {
         self.config = config
@@ -49,7 +51,7 @@ public struct FileDiscovery {
 
     /// The files as a compact `PathList`: a corpus of 200,000 files does not keep a `String` per path.
     public func expand(_ paths: [String], forceExclude: Bool = false) -> (files: PathList, problems: [InputProblem]) {
-        var files = PathList()
+        var files = PathList(memoryBudget: pathMemoryBudget)
         var problems: [InputProblem] = []
         // Keyed by bytes: Swift's String equality is canonical equivalence, so NFC and NFD
         // spellings of one name (two different files on Linux) would collapse into one.
@@ -86,7 +88,8 @@ public struct FileDiscovery {
             var set = Set<[UInt8]>()
             for f in files where paths.count == 1 || set.insert(Array(f.utf8)).inserted { unique.append(f) }
             if !inOrder { unique.sort { $0.bytesPrecede($1) } }
-            files = PathList(unique)
+            files = PathList(memoryBudget: pathMemoryBudget)
+            for path in unique { files.append(path) }
         }
         return (files, problems)
     }

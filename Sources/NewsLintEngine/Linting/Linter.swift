@@ -230,7 +230,10 @@ public struct CrossFileFacts: @unchecked Sendable {
     /// Paths of the files that have facts, in delivery order: their numbers among the run's inputs
     /// (4 bytes a file, the inputs keep the paths) or, for facts not from a run, a list of their own.
     private var inputs: LintInputList?
+    /// File i's input number: `i` while `inputNumbersAreFileNumbers` (every input so far had facts,
+    /// the usual case: no 4 bytes a file), else `inputNumbers[i]`.
     private var inputNumbers: [Int32] = []
+    private var inputNumbersAreFileNumbers = true
     private var ownPaths = PathList()
     private var previousPath: String?
     private var pathsIncrease = true
@@ -265,11 +268,16 @@ public struct CrossFileFacts: @unchecked Sendable {
             if !(inputsIncrease && (previousInput.map { $0 < input } ?? true)),
                let previousPath, !previousPath.bytesPrecede(path) { pathsIncrease = false }
             previousInput = input
-            inputNumbers.append(Int32(truncatingIfNeeded: input))
+            if inputNumbersAreFileNumbers, input != file {
+                inputNumbers = (0..<Int32(truncatingIfNeeded: file)).map { $0 }
+                inputNumbersAreFileNumbers = false
+            }
+            if !inputNumbersAreFileNumbers { inputNumbers.append(Int32(truncatingIfNeeded: input)) }
         } else {
             // Facts not from a run's inputs: every path goes into the own list from here on.
-            if !inputNumbers.isEmpty, let inputs {
-                for n in inputNumbers { ownPaths.append(inputs[Int(n)].path) }
+            if file > 0, ownPaths.isEmpty, let inputs {
+                let numbers = inputNumbers, identity = inputNumbersAreFileNumbers
+                for i in 0..<file { ownPaths.append(inputs[identity ? i : Int(numbers[i])].path) }
                 inputNumbers = []
             }
             if let previousPath, !previousPath.bytesPrecede(path) { pathsIncrease = false }
@@ -290,6 +298,7 @@ public struct CrossFileFacts: @unchecked Sendable {
     public var paths: FactPaths {
         if ownPaths.isEmpty, let inputs {
             let numbers = inputNumbers
+            if inputNumbersAreFileNumbers { return FactPaths(count: count, isStrictlyIncreasing: pathsIncrease) { inputs[$0].path } }
             return FactPaths(count: count, isStrictlyIncreasing: pathsIncrease) { inputs[Int(numbers[$0])].path }
         }
         let own = ownPaths

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Synchronization
 @testable import NewsLintCore
 @testable import NewsLintRules
 @testable import NewsLintEngine
@@ -56,6 +57,35 @@ import Testing
         #expect(Array(list) == paths)
     }
 
+    /// Past its memory budget a list moves finished blocks to its temporary file: every path still
+    /// reads back, in order, out of order and from several threads at once, and a copy appending
+    /// after the original spilled (the file is shared) leaves both lists right.
+    @Test func pathListSpillsBlocksPastItsBudget() {
+        let paths = (0..<6_000).map { "corpus/copy-\($0 / 1_000)/2024-11-\($0 % 30)-" + String(repeating: "新聞", count: $0 % 23) + "-\($0).md" }
+        let whole = PathList(paths)
+        #expect(!whole.usedFile)
+        for budget in [0, 1 << 16] {
+            var list = PathList(memoryBudget: budget)
+            for p in paths { list.append(p) }
+            #expect(list.usedFile, "budget \(budget)")
+            #expect(list.byteCount < whole.byteCount, "budget \(budget)")
+            #expect(list == whole)
+            for i in [5_999, 0, 3_000, 17, 4_321, 5_998, 1] { #expect(list[i] == paths[i], "budget \(budget), path \(i)") }
+            let mismatches = Mutex(0), shared = list
+            DispatchQueue.concurrentPerform(iterations: 4) { k in
+                let wrong = stride(from: k, to: paths.count, by: 4).filter { shared[$0] != paths[$0] }.count
+                mismatches.withLock { $0 += wrong }
+            }
+            #expect(mismatches.withLock { $0 } == 0, "budget \(budget)")
+            var copy = list
+            let more = (0..<2_000).map { "corpus/later/" + String(repeating: "報", count: $0 % 41) + "-\($0)" }
+            for p in more { copy.append(p) }
+            list.append("zz")
+            #expect(Array(copy) == paths + more, "budget \(budget)")
+            #expect(Array(list) == paths + ["zz"], "budget \(budget)")
+        }
+    }
+
     /// A small corpus on which every built-in cross-file rule reports something.
     static func corpus() -> [Document] {
         let article = NearDuplicateTests.article, other = NearDuplicateTests.otherSameTopic
@@ -96,6 +126,17 @@ import Testing
                     let found = column.finish(paths: FactPaths(PathList(delivery.map(\.path))), id: type.id, severity: .warning, environment: LintEnvironment(), into: nil)
                     #expect(found.sorted(by: Diagnostic.outputOrder) == expected, "\(type.id), budget \(budget)")
                 }
+                // Files without this rule's fact from the third on: the column lists its facts' files.
+                var paths: [String] = []
+                let column = rule.makeFactColumn(memoryBudget: 1 << 20)
+                for (i, f) in delivery.enumerated() {
+                    if i >= 2 { paths.append(f.path + "~without-fact") }
+                    column.append(file: paths.count, fact: f.fact)
+                    paths.append(f.path)
+                }
+                #expect((0..<column.count).map { paths[column.entry($0).file] } == delivery.map(\.path))
+                let found = column.finish(paths: FactPaths(PathList(paths)), id: type.id, severity: .warning, environment: LintEnvironment(), into: nil)
+                #expect(found.sorted(by: Diagnostic.outputOrder) == expected, "\(type.id), files without facts")
             }
         }
     }
@@ -110,6 +151,23 @@ import Testing
         #expect(plain.stdout.contains("content-near-duplicate"))
         for jobs in ["1", "3"] {
             let spilled = CLIRun.run(args + ["--jobs", jobs], cwd: dir.path, env: ["NEWSLINT_FACT_SPILL_BYTES": "0"])
+            #expect(spilled.stdout == plain.stdout, "jobs \(jobs)")
+            #expect(spilled.status == plain.status)
+        }
+    }
+
+    /// The CLI with found paths moved to the temporary file (`NEWSLINT_PATH_SPILL_BYTES=0`): 400
+    /// names of ~190 bytes fill several blocks, and content-duplicate's messages name other files
+    /// out of order; the output is the same bytes, for any `--jobs`.
+    @Test func spilledPathsKeepCLIOutput() throws {
+        let dir = TemporaryDirectory()
+        let body = "---\ntitle: 通知\n---\n" + NearDuplicateTests.article.joined(separator: "\n\n") + "\n"
+        for k in 0..<400 { _ = dir.write("news/\(k)-" + String(repeating: "新聞報道", count: 15) + ".md", body) }
+        let args = ["--no-config", "--no-cache", "--format", "json", "news"]
+        let plain = CLIRun.run(args, cwd: dir.path)
+        #expect(plain.stdout.contains("content-duplicate"))
+        for jobs in ["1", "3"] {
+            let spilled = CLIRun.run(args + ["--jobs", jobs], cwd: dir.path, env: ["NEWSLINT_PATH_SPILL_BYTES": "0"])
             #expect(spilled.stdout == plain.stdout, "jobs \(jobs)")
             #expect(spilled.status == plain.status)
         }
