@@ -279,9 +279,6 @@ public struct DocumentZones: Sendable {
     /// The footer's line numbers, ascending.
     public let footerLines: [Int]
 
-    public var header: Set<Int> { Set(headerLines) }
-    public var footer: Set<Int> { Set(footerLines) }
-
     public init(_ document: Document, headerLines: Int, footerLines: Int) {
         var nonBlank: [Int] = []
         if let body = document.bodyLines {

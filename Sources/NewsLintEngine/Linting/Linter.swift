@@ -93,6 +93,9 @@ public struct LintInputList: RandomAccessCollection, Sendable, ExpressibleByArra
     public var endIndex: Int { given.count + files.count }
     public subscript(i: Int) -> LintInput { i < given.count ? given[i] : .file(files[i - given.count]) }
 
+    /// Why discovered paths could not be read back from their temporary file (`PathList.readFailure`).
+    public var pathReadFailure: String? { files.readFailure }
+
     /// Whether every path sorts after the one before it (bytewise), known from discovery's list
     /// without decoding its paths: only the inputs given as they are are compared.
     public var pathsStrictlyIncrease: Bool {
@@ -290,9 +293,11 @@ public struct CrossFileFacts: @unchecked Sendable {
         for f in cached where columns.indices.contains(f.rule) { columns[f.rule].append(file: file, cachedBytes: f.bytes) }
     }
 
-    /// Why reduces could not read their facts back (one message per rule; empty when all did):
-    /// the run is then an I/O failure.
-    public var readFailures: [String] { columns.compactMap(\.readFailure) }
+    /// Why reduces could not read their facts back (one message per rule; empty when all did), or
+    /// the paths of the files (their findings then name files wrongly): the run is then an I/O failure.
+    public var readFailures: [String] {
+        columns.compactMap(\.readFailure) + [inputs?.pathReadFailure, ownPaths.readFailure].compactMap { $0 }
+    }
 
     /// Paths by file number (delivery order).
     public var paths: FactPaths {

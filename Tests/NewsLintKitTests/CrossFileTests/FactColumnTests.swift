@@ -86,6 +86,28 @@ import Synchronization
         }
     }
 
+    /// A block of paths that cannot be read back (the temporary file damaged under the process)
+    /// reads as a name no file has, and the list, the run's inputs and so the run say why: the run
+    /// is then an I/O failure instead of findings that quietly name no file.
+    @Test func pathsThatCannotBeReadBackAreReported() {
+        var template = Array((NSTemporaryDirectory() + "/newslint-test-paths-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { p in p.baseAddress.map { mkstemp($0) } ?? -1 }
+        #expect(fd >= 0)
+        let file = template.withUnsafeBufferPointer { p in p.baseAddress.map { String(cString: $0) } ?? "" }
+        defer { unlink(file) }
+        let paths = (0..<6_000).map { "corpus/" + String(repeating: "新聞", count: $0 % 23) + "-\($0).md" }
+        var list = PathList(memoryBudget: 0, createSpillFile: { (fd, file) })
+        for p in paths { list.append(p) }
+        #expect(list.usedFile)
+        #expect(list[0] == paths[0] && list[1_000] == paths[1_000])
+        #expect(list.readFailure == nil)
+        #expect(truncate(file, 0) == 0)
+        #expect(list[3_000].hasPrefix("<path 3000 lost"))
+        #expect(list[0] == paths[0], "a window read before the damage is kept")
+        #expect(list.readFailure?.contains("cannot read back the names of the files") == true)
+        #expect(LintInputList(files: list).pathReadFailure == list.readFailure)
+    }
+
     /// A small corpus on which every built-in cross-file rule reports something.
     static func corpus() -> [Document] {
         let article = NearDuplicateTests.article, other = NearDuplicateTests.otherSameTopic
@@ -156,13 +178,13 @@ import Synchronization
         }
     }
 
-    /// The CLI with found paths moved to the temporary file (`NEWSLINT_PATH_SPILL_BYTES=0`): 400
-    /// names of ~190 bytes fill several blocks, and content-duplicate's messages name other files
-    /// out of order; the output is the same bytes, for any `--jobs`.
+    /// The CLI with found paths moved to the temporary file (`NEWSLINT_PATH_SPILL_BYTES=0`): 900
+    /// names of ~190 bytes fill three 64 KB blocks, two of them on disk, and content-duplicate's
+    /// messages name other files out of order; the output is the same bytes, for any `--jobs`.
     @Test func spilledPathsKeepCLIOutput() throws {
         let dir = TemporaryDirectory()
         let body = "---\ntitle: 通知\n---\n" + NearDuplicateTests.article.joined(separator: "\n\n") + "\n"
-        for k in 0..<400 { _ = dir.write("news/\(k)-" + String(repeating: "新聞報道", count: 15) + ".md", body) }
+        for k in 0..<900 { _ = dir.write("news/\(k)-" + String(repeating: "新聞報道", count: 15) + ".md", body) }
         let args = ["--no-config", "--no-cache", "--format", "json", "news"]
         let plain = CLIRun.run(args, cwd: dir.path)
         #expect(plain.stdout.contains("content-duplicate"))

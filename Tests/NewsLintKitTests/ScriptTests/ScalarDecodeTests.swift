@@ -86,7 +86,7 @@ import Testing
         }
     }
 
-    /// Runs of 3-byte scalars (read two and one at a time with wide loads) of every length after
+    /// Runs of 3-byte scalars (read one at a time with a 4-byte load) of every length after
     /// every prefix, ending at the end of the file or before a scalar of each width; and a file over
     /// `countedCapacityFrom`, whose arrays are sized by counting its scalars first.
     @Test func threeByteRunsMatchTheReference() {
