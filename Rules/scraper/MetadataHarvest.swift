@@ -30,7 +30,7 @@ package enum MetadataHarvest {
         let zones = DocumentZones(document, headerLines: 6, footerLines: 0)
         let matcher = BuiltinPatterns.matcher
         var verdicts: [Int: LineVerdict] = [:]
-        for v in matcher.scanBody(document, zones: zones) where zones.header.contains(v.line) && v.whole { verdicts[v.line] = v }
+        for v in matcher.scanBody(document, zones: zones) where zones.isHeader(v.line) && v.whole { verdicts[v.line] = v }
         var fallbackDate: String?
         for n in body {
             let range = document.contentRange(ofLine: n)

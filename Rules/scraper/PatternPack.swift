@@ -269,9 +269,18 @@ public struct LineVerdict: Sendable {
 }
 
 /// Zones of one document's body: which lines count as header and footer.
+///
+/// Kept as sorted line numbers (the first and last non-blank lines, in order): the scan needs
+/// them in order, and a `Set` per zone plus their union per document cost more than the scan of
+/// the lines themselves on short files.
 public struct DocumentZones: Sendable {
-    public var header: Set<Int>
-    public var footer: Set<Int>
+    /// The header's line numbers, ascending.
+    public let headerLines: [Int]
+    /// The footer's line numbers, ascending.
+    public let footerLines: [Int]
+
+    public var header: Set<Int> { Set(headerLines) }
+    public var footer: Set<Int> { Set(footerLines) }
 
     public init(_ document: Document, headerLines: Int, footerLines: Int) {
         var nonBlank: [Int] = []
@@ -280,18 +289,45 @@ public struct DocumentZones: Sendable {
                 nonBlank.append(n)
             }
         }
-        header = Set(nonBlank.prefix(headerLines))
-        footer = Set(nonBlank.suffix(footerLines))
+        self.headerLines = Array(nonBlank.prefix(headerLines))
+        self.footerLines = Array(nonBlank.suffix(footerLines))
+    }
+
+    package func isHeader(_ line: Int) -> Bool { Self.holds(headerLines, line) }
+    package func isFooter(_ line: Int) -> Bool { Self.holds(footerLines, line) }
+
+    /// Whether the ascending `lines` hold `line` (bisection).
+    private static func holds(_ lines: [Int], _ line: Int) -> Bool {
+        var lo = 0, hi = lines.count
+        while lo < hi {
+            let mid = (lo &+ hi) >> 1
+            if lines[mid] < line { lo = mid &+ 1 } else { hi = mid }
+        }
+        return lo < lines.count && lines[lo] == line
     }
 
     package func contains(_ line: Int, _ zone: PatternZone) -> Bool {
         switch zone {
         case .anywhere: return true
-        case .header: return header.contains(line)
-        case .footer: return footer.contains(line)
-        case .edges: return header.contains(line) || footer.contains(line)
+        case .header: return isHeader(line)
+        case .footer: return isFooter(line)
+        case .edges: return isHeader(line) || isFooter(line)
         case .frontMatter: return false
         }
+    }
+
+    /// The header and footer lines of all `zones`, ascending, each once.
+    package static func edgeLines(_ zones: [DocumentZones]) -> [Int] {
+        var lines: [Int] = []
+        for z in zones { lines += z.headerLines; lines += z.footerLines }
+        lines.sort()
+        var unique = 0
+        for k in lines.indices where unique == 0 || lines[unique - 1] != lines[k] {
+            lines[unique] = lines[k]
+            unique += 1
+        }
+        lines.removeLast(lines.count - unique)
+        return lines
     }
 }
 
@@ -332,14 +368,10 @@ public struct PatternMatcher: Sendable {
     /// that owns patterns with `owner == i`. Verdicts are per line and owner.
     public func scanBody(_ document: Document, zonesByOwner: [DocumentZones], stop: (Int, Int) -> Bool = { _, _ in false }) -> [LineVerdict] {
         guard let body = document.bodyLines, !zonesByOwner.isEmpty else { return [] }
-        let candidates: [Int]
-        if needsBody {
-            candidates = Array(body)
-        } else {
-            var lines = Set<Int>()
-            for z in zonesByOwner { lines.formUnion(z.header); lines.formUnion(z.footer) }
-            candidates = lines.sorted()
-        }
+        let candidates: [Int] = needsBody ? Array(body) : DocumentZones.edgeLines(zonesByOwner)
+        // The closure below reads these, not `self`: capturing `self` copied the whole matcher
+        // (its arrays retained and released) for every line scanned.
+        let literalPattern = self.literalPattern, patterns = self.patterns, automaton = self.automaton
         var out: [LineVerdict] = []
         for n in candidates where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
@@ -432,14 +464,17 @@ public struct PatternMatcher: Sendable {
             }
         }
         guard !kept.isEmpty else { return nil }
-        var residual = TextScan.residualWords(bytes, range, excluding: kept.map(\.range))
+        // Only whether the count is 0 and whether it is above `maxResidual` matter: counting stops
+        // past it (a scraped page's one-line article counted every word of it, for every header hit).
+        let countLimit = maxResidual < Int.max ? maxResidual + 1 : .max
+        var residual = TextScan.residualWords(bytes, range, excluding: kept.map(\.range), limit: countLimit)
         if residual > 0 {
             // A line-mode pattern (a sidebar heading) is residue only as the whole line; inside a
             // sentence (`並透露相關內容可能會…`) it is prose, even when another pattern fires there.
             let before = kept.count
             kept.removeAll { patterns[$0.pattern].mode == .line }
             guard !kept.isEmpty else { return nil }
-            if kept.count != before { residual = TextScan.residualWords(bytes, range, excluding: kept.map(\.range)) }
+            if kept.count != before { residual = TextScan.residualWords(bytes, range, excluding: kept.map(\.range), limit: countLimit) }
         }
         let lineModeOnly = kept.allSatisfy { patterns[$0.pattern].mode == .line }
         let whole = lineModeOnly || residual <= maxResidual

@@ -171,7 +171,10 @@ package enum RepeatedLineKey {
 
     /// `normalise(_:_:into:)` appended to `out` after the keys already in it (one buffer holds the
     /// keys of a whole file, hashed together by `fnv1a64(_:_:)`).
-    package static func normalise(_ b: [UInt8], _ range: Range<Int>, appendingTo out: inout [UInt8]) {
+    ///
+    /// `wellFormed`: `b` is well-formed UTF-8 (a valid file's bytes, or text blocks cut from them),
+    /// so a run of plain bytes is walked a character at a time (`plainRunEnd(wellFormed:…)`).
+    package static func normalise(_ b: [UInt8], _ range: Range<Int>, appendingTo out: inout [UInt8], wellFormed: Bool = false) {
         let keyStart = out.count
         let keepDigits = TextScan.endsSentence(b, textEnd(b, range))
         var i = range.lowerBound
@@ -180,7 +183,7 @@ package enum RepeatedLineKey {
         while i < end {
             // A run of bytes that none of the cases below looks at (Han text, most letters and
             // punctuation) is copied as it is, in one append.
-            let plain = plainRunEnd(b, from: i, end)
+            let plain = wellFormed ? plainRunEnd(wellFormed: b, from: i, end) : plainRunEnd(b, from: i, end)
             if plain > i {
                 // From the buffer: the generic append of an `ArraySlice` cost ~200 instructions a run.
                 b.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[i..<plain])) }
@@ -290,6 +293,40 @@ package enum RepeatedLineKey {
                     k += 1
                 }
                 return k
+            }
+        }
+    }
+
+    /// How far `plainRunEnd(wellFormed:…)` steps from a byte: a lead byte's whole sequence (its
+    /// continuation bytes are plain), 1 for any other byte, 0 for the `closerLook` bytes.
+    private static let plainStep: [UInt8] = {
+        var table = [UInt8](repeating: 1, count: 256)
+        for b in 0xC2...0xDF { table[b] = 2 }
+        for b in 0xE0...0xEF { table[b] = 3 }
+        for b in 0xF0...0xF4 { table[b] = 4 }
+        for b in 0..<256 where closerLook[b] { table[b] = 0 }
+        return table
+    }()
+
+    /// `plainRunEnd` for well-formed UTF-8: a Han character is one step instead of three. In
+    /// well-formed text the bytes a step passes over are continuation bytes, which are plain and
+    /// never a `closerLook` byte, so the run ends where the byte walk ends it (a step past `end`,
+    /// which only a range cut inside a character would cause, stops at `end`, as the byte walk would).
+    @inline(__always)
+    private static func plainRunEnd(wellFormed b: [UInt8], from i: Int, _ end: Int) -> Int {
+        plainStep.withUnsafeBufferPointer { step -> Int in
+            b.withUnsafeBufferPointer { p -> Int in
+                var k = i
+                while k < end {
+                    let n = Int(step[Int(p[k])])
+                    if n == 0 {
+                        if !isPlain(b, k, end) { break }
+                        k &+= 1
+                    } else {
+                        k &+= n
+                    }
+                }
+                return Swift.min(k, end)
             }
         }
     }

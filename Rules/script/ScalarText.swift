@@ -246,13 +246,19 @@ extension ProseMask {
     /// scan runs only on a line whose bytes could start a masked span, and the HTML mask is made
     /// token by token.
     package static func nonProseIfAny(_ run: ScalarRun, in document: Document) -> NonProse {
+        nonProseIfAny(run, bytes: document.bytes, html: document.isHTMLFile ? document.html : nil)
+    }
+
+    /// `nonProseIfAny(run, in: document)` with the document's bytes and, in an HTML document, its
+    /// HTML view (`document.html`), fetched once for all of a document's units.
+    package static func nonProseIfAny(_ run: ScalarRun, bytes documentBytes: [UInt8], html: HTMLView?) -> NonProse {
         let bytes = run.byteRange(0..<run.count)
         var mask: [Bool]?
-        if mayHoldNonProse(document.bytes, bytes) {
+        if mayHoldNonProse(documentBytes, bytes) {
             let found = nonProse(run)
             if found.contains(true) { mask = found }
         }
-        if document.isHTMLFile { document.html.markHiddenByToken(run, into: &mask) }
+        html?.markHiddenByToken(run, into: &mask)
         return NonProse(flags: mask ?? [])
     }
 
@@ -352,12 +358,16 @@ extension HTMLView {
 
 extension Document {
     /// The scalars of the byte `range` (scalar boundaries; e.g. one HTML block), from `decode`.
-    package func scalarRun(_ decode: ScalarDecode, bytes range: Range<Int>) -> ScalarRun {
-        func firstScalar(atOrAfter offset: Int) -> Int {
-            var lo = 0, hi = decode.cps.count
+    /// `hint`: a scalar index at or before the range's first scalar (the end of the previous block
+    /// when blocks come in order), where the search starts; ignored when it lies past the range.
+    package func scalarRun(_ decode: ScalarDecode, bytes range: Range<Int>, from hint: Int = 0) -> ScalarRun {
+        func firstScalar(atOrAfter offset: Int, from start: Int) -> Int {
+            var lo = start, hi = decode.cps.count
             // Every real file has 4-byte offsets: bisect them directly, not through the enum.
             if case .narrow(let narrow) = decode.offsets {
                 return narrow.withUnsafeBufferPointer { o in
+                    // A scalar takes at least one byte: the answer lies at most the byte distance past `lo`.
+                    if lo < hi { hi = min(hi, lo &+ max(0, offset &- Int(o[lo])) &+ 1) }
                     while lo < hi {
                         let mid = (lo &+ hi) >> 1
                         if Int(o[mid]) < offset { lo = mid &+ 1 } else { hi = mid }
@@ -371,7 +381,8 @@ extension Document {
             }
             return lo
         }
-        let first = firstScalar(atOrAfter: range.lowerBound)
-        return ScalarRun(decode, first..<max(first, firstScalar(atOrAfter: range.upperBound)))
+        let start = hint > 0 && hint < decode.cps.count && decode.offsets[hint] <= range.lowerBound ? hint : 0
+        let first = firstScalar(atOrAfter: range.lowerBound, from: start)
+        return ScalarRun(decode, first..<max(first, firstScalar(atOrAfter: range.upperBound, from: first)))
     }
 }

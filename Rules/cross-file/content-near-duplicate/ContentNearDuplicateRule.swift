@@ -159,14 +159,21 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                 var h: UInt64 = 0
                 for j in 0..<k { h = h &* rollingBase &+ UInt64(s[j]) }
                 var i = 0
+                // The budget is asked before shingles 0, 4096, 8192, …: once per chunk, not a
+                // test of the index per shingle.
                 while true {
-                    if i & 4095 == 0, budget?.isOverBudget == true { stopped = true; return }
-                    let x = mix64(h)
-                    let b = bin(x, bins: bins)
-                    // Without a branch: whether a shingle lowers its bin's minimum is a coin toss
-                    // early in a body (a mispredicted branch for about a third of the shingles).
-                    m[b] = Swift.min(m[b], x)
-                    i &+= 1
+                    if budget?.isOverBudget == true { stopped = true; return }
+                    let chunkEnd = Swift.min(count, i &+ 4096)
+                    while true {
+                        let x = mix64(h)
+                        let b = bin(x, bins: bins)
+                        // Without a branch: whether a shingle lowers its bin's minimum is a coin toss
+                        // early in a body (a mispredicted branch for about a third of the shingles).
+                        m[b] = Swift.min(m[b], x)
+                        i &+= 1
+                        if i == chunkEnd { break }
+                        h = h &* rollingBase &+ (UInt64(s[i &+ k &- 1]) &- UInt64(s[i &- 1]) &* leavingWeight)
+                    }
                     if i == count { break }
                     h = h &* rollingBase &+ (UInt64(s[i &+ k &- 1]) &- UInt64(s[i &- 1]) &* leavingWeight)
                 }

@@ -60,66 +60,74 @@ package struct BodyText {
         var lineEnd = line < document.lineStarts.count ? document.lineStarts[line] : end
         // Asked once per line, not once per character (a call into the core each time).
         var lineIsCode = document.isCode(line: line)
-        while i < end && letters < limit {
-            // Fenced code is not article text.
-            if i >= lineEnd && lineEnd < end {
-                repeat {
-                    line += 1
-                    lineEnd = line < document.lineStarts.count ? document.lineStarts[line] : end
-                } while i >= lineEnd && lineEnd < end
-                lineIsCode = document.isCode(line: line)
-            }
-            if lineIsCode {
+        // Counted in locals and decoded on the buffer, inside one `withUnsafeBufferPointer` (the
+        // decode of an `ArraySlice` per scalar, and then a closure per scalar, cost more).
+        var letters = 0, hash = self.hash, hasContent = false
+        b.withUnsafeBufferPointer { buf in
+            while i < end && letters < limit {
+                // Fenced code is not article text.
+                if i >= lineEnd && lineEnd < end {
+                    repeat {
+                        line += 1
+                        lineEnd = line < document.lineStarts.count ? document.lineStarts[line] : end
+                    } while i >= lineEnd && lineEnd < end
+                    lineIsCode = document.isCode(line: line)
+                }
+                if lineIsCode {
+                    hasContent = true
+                    i = lineEnd
+                    continue
+                }
+                let c = buf[i]
+                if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
                 hasContent = true
-                i = lineEnd
-                continue
-            }
-            let c = b[i]
-            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
-            hasContent = true
-            if c == 0x3C { // <
-                if Self.matches(b, i, Self.comment, end) {
-                    i = (Self.first(b, Self.commentEnd, from: i + 4, end) ?? end - 3) + 3
+                if c == 0x3C { // <
+                    if Self.matches(b, i, Self.comment, end) {
+                        i = (Self.first(b, Self.commentEnd, from: i + 4, end) ?? end - 3) + 3
+                        continue
+                    }
+                    if let block = Self.rawBlocks.first(where: { Self.matches(b, i, $0.open, end) }) {
+                        i = min(end, (Self.first(b, block.close, from: i, end) ?? end) + block.close.count)
+                        continue
+                    }
+                    if i + 1 < end, CJK.isASCIILetter(UInt32(buf[i + 1])) || buf[i + 1] == 0x2F || buf[i + 1] == 0x21 {
+                        var j = i + 1
+                        while j < end && buf[j] != 0x3E && buf[j] != 0x0A { j += 1 }
+                        if j < end && buf[j] == 0x3E { i = j + 1; continue }
+                    }
+                }
+                if c == 0x21, i + 1 < end, buf[i + 1] == 0x5B { // ![alt](src): an image is not text
+                    if let close = Self.first(b, [0x5D, 0x28], from: i + 2, min(end, lineEnd)), let paren = Self.first(b, [0x29], from: close + 2, min(end, lineEnd)) {
+                        i = paren + 1
+                        continue
+                    }
+                }
+                if c == 0x5D, i + 1 < end, buf[i + 1] == 0x28 { // ](destination)
+                    i = (Self.first(b, [0x29], from: i + 2, min(end, lineEnd)) ?? i + 1) + 1
                     continue
                 }
-                if let block = Self.rawBlocks.first(where: { Self.matches(b, i, $0.open, end) }) {
-                    i = min(end, (Self.first(b, block.close, from: i, end) ?? end) + block.close.count)
+                if c == 0x68, Self.matches(b, i, Self.http, end), Self.matches(b, i + 4, Self.schemeEnd, end) || Self.matches(b, i + 4, Self.secureSchemeEnd, end) {
+                    var j = i
+                    while j < end, buf[j] > 0x20, buf[j] < 0x80, buf[j] != 0x3C, buf[j] != 0x29 { j += 1 }
+                    i = j
                     continue
                 }
-                if i + 1 < end, CJK.isASCIILetter(UInt32(b[i + 1])) || b[i + 1] == 0x2F || b[i + 1] == 0x21 {
+                if c == 0x26 { // &entity;
                     var j = i + 1
-                    while j < end && b[j] != 0x3E && b[j] != 0x0A { j += 1 }
-                    if j < end && b[j] == 0x3E { i = j + 1; continue }
+                    while j < end, j - i < 10, CJK.isASCIILetter(UInt32(buf[j])) || (0x30...0x39).contains(buf[j]) || buf[j] == 0x23 { j += 1 }
+                    if j < end, j > i + 1, buf[j] == 0x3B { i = j + 1; continue }
                 }
+                let (scalar, length) = BodyNormalizer.decode(buf, at: i, end: end)
+                i += length
+                // Markdown and table syntax is not text either.
+                if scalar == 0x23 || scalar == 0x2A || scalar == 0x3E || scalar == 0x7C || scalar == 0x2D || scalar == 0x5F || scalar == 0x3000 || scalar == 0xA0 { continue }
+                hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
+                if Self.isLetter(scalar) { letters += 1 }
             }
-            if c == 0x21, i + 1 < end, b[i + 1] == 0x5B { // ![alt](src): an image is not text
-                if let close = Self.first(b, [0x5D, 0x28], from: i + 2, min(end, lineEnd)), let paren = Self.first(b, [0x29], from: close + 2, min(end, lineEnd)) {
-                    i = paren + 1
-                    continue
-                }
-            }
-            if c == 0x5D, i + 1 < end, b[i + 1] == 0x28 { // ](destination)
-                i = (Self.first(b, [0x29], from: i + 2, min(end, lineEnd)) ?? i + 1) + 1
-                continue
-            }
-            if c == 0x68, Self.matches(b, i, Self.http, end), Self.matches(b, i + 4, Self.schemeEnd, end) || Self.matches(b, i + 4, Self.secureSchemeEnd, end) {
-                var j = i
-                while j < end, b[j] > 0x20, b[j] < 0x80, b[j] != 0x3C, b[j] != 0x29 { j += 1 }
-                i = j
-                continue
-            }
-            if c == 0x26 { // &entity;
-                var j = i + 1
-                while j < end, j - i < 10, CJK.isASCIILetter(UInt32(b[j])) || (0x30...0x39).contains(b[j]) || b[j] == 0x23 { j += 1 }
-                if j < end, j > i + 1, b[j] == 0x3B { i = j + 1; continue }
-            }
-            let (scalar, length) = UTF8Validation.decode(b[...], at: i)
-            i += length
-            // Markdown and table syntax is not text either.
-            if scalar == 0x23 || scalar == 0x2A || scalar == 0x3E || scalar == 0x7C || scalar == 0x2D || scalar == 0x5F || scalar == 0x3000 || scalar == 0xA0 { continue }
-            hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
-            if Self.isLetter(scalar) { letters += 1 }
         }
+        self.letters = letters
+        self.hash = hash
+        self.hasContent = hasContent
     }
 }
 
@@ -190,7 +198,7 @@ extension BodyText {
 public struct BodyEmptyRule: Rule, RuleWithOptions {
     public static let id = "body-empty"
     package let minCharacters: Int
-    package let pages: SitePages
+    package let reading: BodyEmptyReading
 
     /// Shared with the cross-file half (`BodyPlaceholderRule`).
     public struct Options: Decodable, Sendable {
@@ -204,15 +212,14 @@ public struct BodyEmptyRule: Rule, RuleWithOptions {
     public init(options: RuleOptions) throws {
         let o = try Self.decodeOptions(options)
         minCharacters = o.minCharacters
-        pages = SitePages(files: o.pageFiles, layouts: o.pageLayouts, templates: true)
+        reading = BodyEmptyReading(o)
         guard minCharacters >= 1 else { throw RuleOptionError(option: "minCharacters", message: "must be at least 1") }
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         // A file without front matter (an empty file included) is `front-matter-missing`'s.
-        guard document.frontMatter != nil, !pages.exempts(document) else { return }
-        let text = BodyText(document, limit: minCharacters)
-        guard text.letters < minCharacters else { return }
+        let text = reading.read(document)
+        guard !text.exempt, text.letters < minCharacters else { return }
         let line = Self.firstBodyLine(document)
         if !text.hasContent {
             sink.report(line: line, "body is empty: the file has front matter only")
@@ -221,6 +228,41 @@ public struct BodyEmptyRule: Rule, RuleWithOptions {
         } else {
             sink.report(line: line, "body has only \(text.letters) letter\(text.letters == 1 ? "" : "s") of text once markup, images and links are set aside (fewer than \(minCharacters)): the article text was not captured")
         }
+    }
+}
+
+/// What both halves of `body-empty` read of a document: whether it is a site page or has no front
+/// matter, and else its body's text counted to one limit (enough letters for either half), made once
+/// per document (`DocumentViews.bodyText`) for the per-file check and the cross-file collect.
+///
+/// One limit serves both: a count that stops at the limit is at least `minCharacters` for the check
+/// (as its own count would be), and above `placeholderMaxCharacters` for the collect (as its own would
+/// be); a count below the limit walked the whole body, as each half's own count would.
+package struct BodyEmptyReading: Sendable {
+    package let pages: SitePages
+    package let limit: Int
+    /// The options the count depends on, hashed (`BodyTextCount.key`).
+    package let key: UInt64
+
+    package init(_ o: BodyEmptyRule.Options) {
+        pages = SitePages(files: o.pageFiles, layouts: o.pageLayouts, templates: true)
+        limit = max(o.minCharacters, o.placeholderMaxCharacters &+ 1)
+        let parts = ["\(limit)"] + o.pageFiles + ["\u{0}"] + o.pageLayouts
+        key = StableHash.fnv1a64(parts.joined(separator: "\u{1}"))
+    }
+
+    /// The document's shared count when it was made for these options, else one made here.
+    package func read(_ document: Document) -> BodyTextCount {
+        let shared = document.views.bodyText { count(document) }
+        return shared.key == key ? shared : count(document)
+    }
+
+    private func count(_ document: Document) -> BodyTextCount {
+        guard document.frontMatter != nil, !pages.exempts(document) else {
+            return BodyTextCount(letters: 0, hash: 0, hasContent: false, exempt: true, key: key)
+        }
+        let text = BodyText(document, limit: limit)
+        return BodyTextCount(letters: text.letters, hash: text.hash, hasContent: text.hasContent, exempt: false, key: key)
     }
 }
 
@@ -324,14 +366,14 @@ public struct BodyPlaceholderRule: CrossFileRule, RuleWithOptions {
     package let minCharacters: Int
     package let maxCharacters: Int
     package let minFiles: Int
-    package let pages: SitePages
+    package let reading: BodyEmptyReading
 
     /// A finding on a file points at its fact's line.
     public static func quotedLine(of fact: Fact) -> Int? { fact.line }
 
     public init(options: RuleOptions) throws {
         let o = try Self.decodeOptions(options)
-        pages = SitePages(files: o.pageFiles, layouts: o.pageLayouts, templates: true)
+        reading = BodyEmptyReading(o)
         minCharacters = o.minCharacters
         maxCharacters = o.placeholderMaxCharacters
         minFiles = o.placeholderMinFiles
@@ -339,10 +381,9 @@ public struct BodyPlaceholderRule: CrossFileRule, RuleWithOptions {
     }
 
     public func collect(_ document: Document) -> Fact? {
-        guard document.frontMatter != nil, !pages.exempts(document) else { return nil }
-        let text = BodyText(document, limit: maxCharacters + 1)
+        let text = reading.read(document)
         // Shorter bodies are reported file by file; longer ones are articles.
-        guard text.letters >= minCharacters, text.letters <= maxCharacters else { return nil }
+        guard !text.exempt, text.letters >= minCharacters, text.letters <= maxCharacters else { return nil }
         let title = document.frontMatter?.string("title").map { StableHash.fnv1a64($0) } ?? 0
         return Fact(hash: mix64(text.hash ^ UInt64(text.letters)), title: title, line: BodyEmptyRule.firstBodyLine(document), letters: text.letters)
     }

@@ -21,12 +21,13 @@ public struct HTMLDoubleEscapedRule: Rule {
         for token in view.tokens {
             switch token.kind {
             case .startTag, .endTag:
-                if view.isTag(token, named: "pre", in: bytes) || view.isTag(token, named: "code", in: bytes) {
+                if Self.isLiteralTag(bytes, token.name) {
                     literalDepth = max(0, literalDepth + (token.kind == .startTag ? 1 : -1))
                 }
                 guard token.kind == .startTag else { continue }
-                for attribute in view.attributes(of: token) {
-                    guard let value = attribute.value else { continue }
+                // By index: the attributes' slice was retained and released per tag.
+                for k in token.attributeIndices {
+                    guard let value = view.attributes[k].value else { continue }
                     scan(bytes, value, into: &sink)
                 }
             case .characterReference where literalDepth == 0:
@@ -82,6 +83,18 @@ public struct HTMLDoubleEscapedRule: Rule {
         while k < limit, k - j < 10, (0x61...0x7A).contains(lower(bytes[k])) { k += 1 }
         guard k > j, k < limit, bytes[k] == 0x3B, names.contains(String(decoding: bytes[j..<k], as: UTF8.self).lowercased()) else { return nil }
         return k + 1
+    }
+
+    /// Whether a tag's name is `pre` or `code` (any ASCII case), on its bytes: `HTMLView.isTag`
+    /// compared each tag's name with two `String`s, through the generic comparison.
+    @inline(__always)
+    package static func isLiteralTag(_ bytes: [UInt8], _ name: Range<Int>) -> Bool {
+        let i = name.lowerBound
+        switch name.count {
+        case 3: return lower(bytes[i]) == 0x70 && lower(bytes[i + 1]) == 0x72 && lower(bytes[i + 2]) == 0x65 // pre
+        case 4: return lower(bytes[i]) == 0x63 && lower(bytes[i + 1]) == 0x6F && lower(bytes[i + 2]) == 0x64 && lower(bytes[i + 3]) == 0x65 // code
+        default: return false
+        }
     }
 
     @inline(__always) package static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }

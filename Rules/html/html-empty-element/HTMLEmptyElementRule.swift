@@ -26,10 +26,12 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
         let elements = structure.elements
         var empty = [Bool](repeating: false, count: elements.count)
         // Children start after their parents: deciding from the last element backwards sees every child first.
+        // Fields read in place: a copy of each element (its name retained and released) cost more
+        // than the test.
         for index in elements.indices.reversed() {
-            let element = elements[index]
-            guard let end = element.end, names.contains(element.name), hasOnlyHarmlessAttributes(view.tokens[element.start], view, bytes) else { continue }
-            var t = element.start + 1
+            guard let end = elements[index].end, names.contains(elements[index].name),
+                  hasOnlyHarmlessAttributes(view.tokens[elements[index].start], view, bytes) else { continue }
+            var t = elements[index].start + 1
             var isEmpty = true
             while t < end {
                 let token = view.tokens[t]
@@ -53,19 +55,50 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
             }
             empty[index] = isEmpty
         }
-        for (index, element) in elements.enumerated() where empty[index] {
+        for index in elements.indices where empty[index] {
+            let element = elements[index]
             if let parent = element.parent, empty[parent] { continue }
             guard let range = structure.outerRange(element, view) else { continue }
             // One line in the message: runs of whitespace (newlines, indentation) become one space.
-            let shown = String(decoding: bytes[range].prefix(60), as: UTF8.self).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+            let shown = Self.oneLine(bytes[range].prefix(60))
             let fix = Fix(.safe, "delete the empty <\(element.name)>", edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
             sink.report(view.tokens[element.start].range, "empty <\(element.name)> wrapper '\(shown)' (nothing to show)", fix: fix)
         }
     }
 
-    package func hasOnlyHarmlessAttributes(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8]) -> Bool {
-        view.attributes(of: token).allSatisfy { attribute in
-            Self.harmlessAttributes.contains(String(decoding: bytes[attribute.name], as: UTF8.self).lowercased())
+    /// The text of `bytes` with each run of whitespace made one space and none at either end: an
+    /// ASCII excerpt on its bytes (its whitespace characters are tab to carriage return and space,
+    /// and a CR LF pair is one run either way), any other through `Character.isWhitespace` (the
+    /// split by characters cost some 9,000 instructions a finding).
+    package static func oneLine(_ bytes: ArraySlice<UInt8>) -> String {
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            return String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
         }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        for b in bytes {
+            if b == 0x20 || (b >= 0x09 && b <= 0x0D) {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace { out.append(0x20) }
+            pendingSpace = false
+            out.append(b)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
+
+    /// Whether every attribute of `token` is one of `harmlessAttributes`, compared on the name's
+    /// bytes ignoring ASCII case: the same answer as the Unicode-lowercased `String` (no other
+    /// character lowercases to a letter of these names), without a `String` per attribute.
+    package func hasOnlyHarmlessAttributes(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8]) -> Bool {
+        for k in token.attributeIndices {
+            let name = view.attributes[k].name
+            guard Self.harmlessAttributeBytes.contains(where: { HTMLView.equalsIgnoringASCIICase(bytes, name, $0) }) else { return false }
+        }
+        return true
+    }
+
+    package static let harmlessAttributeBytes: [[UInt8]] = harmlessAttributes.sorted().map { Array($0.utf8) }
 }

@@ -138,6 +138,32 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         return lo..<hi
     }
 
+    /// The text of the block at `range` (`HTMLTextBlock.text`: its text tokens as written, a
+    /// character reference as one space, line breaks and tabs as spaces, trailing spaces trimmed),
+    /// written into `text` (cleared first).
+    package static func blockText(_ view: HTMLView, _ bytes: [UInt8], _ range: Range<Int>, into text: inout [UInt8]) {
+        text.removeAll(keepingCapacity: true)
+        let tokens = view.tokens
+        var t = view.tokenIndex(containing: range.lowerBound) ?? tokens.count
+        bytes.withUnsafeBufferPointer { buf in
+            while t < tokens.count, tokens[t].range.lowerBound < range.upperBound {
+                switch tokens[t].kind {
+                case .text: text.append(contentsOf: UnsafeBufferPointer(rebasing: buf[tokens[t].range]))
+                case .characterReference: text.append(0x20)
+                default: break
+                }
+                t += 1
+            }
+        }
+        text.withUnsafeMutableBufferPointer { t in
+            for k in t.indices {
+                let c = t[k]
+                t[k] = c == 0x0A || c == 0x0D || c == 0x09 ? 0x20 : c
+            }
+        }
+        while text.last == 0x20 { text.removeLast() }
+    }
+
     /// A block that is only a date or time (`<time>2024年11月1日</time>`): the post's own date, which
     /// the digit folding of the key would make "repeated" in every file of the site.
     /// Decodes the bytes in place (no `String`, no `Set` per block: it is asked for every block of
@@ -172,28 +198,44 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         guard let body = document.bodyLines else { return fact }
         // The keys of all qualifying units go into one buffer and are hashed together
         // (`RepeatedLineKey.fnv1a64(_:_:)`, four at a time), then taken in line order.
+        // Sized once: a key is never longer than its text (the body's bytes, or an HTML file's
+        // text blocks, which are cut from them), and there is at most one unit per line or block
+        // (growing these arrays appended by appended was a tenth of the collect).
+        let wellFormed = document.isValidUTF8
         var keys: [UInt8] = []
         var spans: [Range<Int>] = []
         var lines: [Int] = []
+        keys.reserveCapacity(document.bytes.count - document.bodyStart)
         if document.isHTMLFile {
-            // A scraped page often holds a whole article on one line: the unit is a block's text.
-            for block in document.html.textBlocks(document.bytes, blocks: document.htmlBlockRanges) where !block.heading && !Self.isDateOnly(block.text) {
-                let n = document.line(ofByte: block.start)
-                guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(block.text, 0..<block.text.count) else { continue }
+            // A scraped page often holds a whole article on one line: the unit is a block's text,
+            // made in one buffer reused block after block (`HTMLView.textBlocks` made an array per
+            // block, headings included, and freed them all after).
+            let view = document.html, blocks = document.htmlBlockRanges
+            spans.reserveCapacity(blocks.count)
+            lines.reserveCapacity(blocks.count)
+            var text: [UInt8] = []
+            for block in blocks where !block.heading {
+                Self.blockText(view, document.bytes, block.range, into: &text)
+                guard !Self.isDateOnly(text) else { continue }
+                let n = document.line(ofByte: block.range.lowerBound)
+                guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(text, 0..<text.count) else { continue }
                 let start = keys.count
-                RepeatedLineKey.normalise(block.text, r, appendingTo: &keys)
+                RepeatedLineKey.normalise(text, r, appendingTo: &keys, wellFormed: wellFormed)
                 spans.append(start..<keys.count)
                 lines.append(n)
             }
         } else {
+            spans.reserveCapacity(body.count)
+            lines.reserveCapacity(body.count)
             for n in body where !environment.linesReportedByPacks.contains(n) {
                 guard let r = qualifyingRange(document, n) else { continue }
                 let start = keys.count
-                RepeatedLineKey.normalise(document.bytes, r, appendingTo: &keys)
+                RepeatedLineKey.normalise(document.bytes, r, appendingTo: &keys, wellFormed: wellFormed)
                 spans.append(start..<keys.count)
                 lines.append(n)
             }
         }
+        fact.packed.reserveCapacity(3 * lines.count)
         for (h, n) in zip(RepeatedLineKey.fnv1a64(keys, spans), lines) {
             if seen.insert(h), !fact.append(hash: h, line: n) { break }
         }
@@ -209,6 +251,12 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     /// bound of the true count) picks the candidates, then only candidates are counted by their
     /// full hash. The result is exactly that of a full 64-bit count.
     package func repeatedLines(_ facts: FactTable<Fact>) -> [String: [UInt64: (count: Int, total: Int)]] {
+        repeatedLinesAndMembers(facts).repeated
+    }
+
+    /// `repeatedLines`, and the files of each group. A group whose rough count finds no candidate
+    /// is not read a second time (its exact count would find nothing).
+    private func repeatedLinesAndMembers(_ facts: FactTable<Fact>) -> (repeated: [String: [UInt64: (count: Int, total: Int)]], members: [String: [Int32]]) {
         var members: [String: [Int32]] = [:]
         for i in facts.indices { members[facts.fact(i).group, default: []].append(Int32(truncatingIfNeeded: i)) }
         var out: [String: [UInt64: (Int, Int)]] = [:]
@@ -223,6 +271,9 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                 let f = facts.fact(Int(i))
                 for k in 0..<f.count { rough.add(UInt64(f.packed[3 * k])) }
             }
+            var hasCandidates = false
+            rough.forEach { _, n in if n >= need { hasCandidates = true } }
+            guard hasCandidates else { continue }
             var exact = LineHashCounts()
             for i in files {
                 let f = facts.fact(Int(i))
@@ -231,14 +282,20 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             rough = LineHashCounts()
             exact.forEach { h, n in if n >= need { out[group, default: [:]][h] = (n, total) } }
         }
-        return out
+        return (out, members)
     }
 
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
-        let repeated = repeatedLines(facts)
+        let (repeated, members) = repeatedLinesAndMembers(facts)
         guard !repeated.isEmpty else { return }
+        // Only the files of groups with repeated lines are read again, in file order (as the
+        // loop over every file reported them).
+        var files: [Int32] = []
+        for (group, list) in members where repeated[group] != nil { files += list }
+        files.sort()
         // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
-        for i in facts.indices {
+        for file in files {
+            let i = Int(file)
             let fact = facts.fact(i)
             guard let hits = repeated[fact.group] else { continue }
             for k in 0..<fact.count {

@@ -126,6 +126,29 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         }
     }
 
+    /// The signals of `run`'s own characters (not `gbkPair`), one table byte per scalar: what
+    /// `punctuation-width` asks before looking for damage.
+    package static func characterSignals(_ run: ScalarRun) -> Signals {
+        signalTable.withUnsafeBufferPointer { table in
+            run.cps.withUnsafeElements { c in
+                var found: UInt8 = 0
+                for k in 0..<c.count {
+                    let ch = c[k]
+                    // Beyond the BMP (and `invalid`) no character has a signal of its own.
+                    found |= ch < 0x10000 ? table[Int(ch)] : 0
+                }
+                return Signals(rawValue: found & ownSignalBits)
+            }
+        }
+    }
+
+    /// The bits of `signalTable` that are a character's own signals.
+    private static let ownSignalBits: UInt8 = Signals.all.rawValue & ~Signals.gbkPair.rawValue
+
+    /// The signals without which `hasDamage` is true only for a frame shift or Shift-JIS residue:
+    /// U+FFFD and `锟斤拷` (`lost`), half-width kana, a Latin-1 lead (its mojibake candidates).
+    package static let damageSignals: Signals = [.lost, .halfwidthKana, .latin1Lead]
+
     /// `signalTable` bits beside the signals, each only for a character of a run of East Asian text
     /// (`gbkMojibake`'s segments): its code starts a 3-byte UTF-8 sequence (`startsUTF8InGB`); its
     /// code may continue one (`continuesUTF8InGB`); and the middle of the pair, a code that may

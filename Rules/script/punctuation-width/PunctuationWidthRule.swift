@@ -66,10 +66,14 @@ public struct PunctuationWidthRule: Rule {
         let c = run.cps
         let n = c.count
         var skip = ProseMask.nonProse(run, in: sink.document)
-        let frameShifts = FrameShift.spans(run), shiftJIS = MojibakeRule.shiftJISSpans(run)
+        // One pass over the line tells which damage detectors can find anything (most lines: none).
+        let signals = MojibakeRule.characterSignals(run)
+        let frameShifts = signals.contains(.questionMark) ? FrameShift.spans(run) : []
+        let shiftJIS = signals.contains(.halfwidthKana) ? MojibakeRule.shiftJISSpans(run) : []
         for span in frameShifts + shiftJIS + Self.titlesAndQuotedNames(c) { for i in span { skip[i] = true } }
         // Beside encoding damage a `?` may be a lost character, and nothing is fixed without looking.
-        let damaged = MojibakeRule.hasDamage(run, frameShifts: frameShifts, shiftJIS: shiftJIS)
+        let damaged = signals.isDisjoint(with: MojibakeRule.damageSignals) ? !frameShifts.isEmpty
+            : MojibakeRule.hasDamage(run, frameShifts: frameShifts, shiftJIS: shiftJIS)
         // ASCII commas, semicolons or colons after Han text: the line went through a converter, so a `.`
         // between Han characters is its full stop, not a separator as in `哈利.波特`.
         let converted = (1..<max(1, n)).contains { !skip[$0] && (c[$0] == 0x2C || c[$0] == 0x3B || c[$0] == 0x3A) && CJK.isHan(c[$0 - 1]) }

@@ -50,13 +50,20 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         let tables = self.tables
         // Per unit: its counts of each script's characters, of those the other script's standard does
         // not also write (`isAllowed`: only those can be leftovers), and of phrase heads (a word-level entry may start at one).
-        var runs: [(run: ScalarRun, skip: NonProse, simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int,
+        // A unit keeps its scalar range, not its `ScalarRun`: the runs share the decode's arrays, and
+        // an element holding two references to them was retained and released at every copy.
+        var runs: [(scalars: Range<Int>, skip: NonProse, simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int,
                     phraseHeads: Int)] = []
         var simplified = 0, traditional = 0
         var variantCounts: [UInt32: Int] = [:]
         var decoded: ScalarDecode?
         let bytes = document.bytes
-        for (step, (n, range)) in document.proseUnits().enumerated() {
+        let units = document.proseUnits()
+        runs.reserveCapacity(units.count)
+        let htmlView = html ? document.html : nil
+        // Where the next HTML block's scalars are looked for (blocks come in document order).
+        var nextScalar = 0
+        for (step, (n, range)) in units.enumerated() {
             if sink.budgetSpent(step: step + 1, bytes: range.count) { return }
             let wide = bytes.withUnsafeBufferPointer { buf in
                 var k = range.lowerBound
@@ -66,14 +73,15 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             guard wide else { continue }
             let decode = decoded ?? document.scalars
             decoded = decode
-            let run = html ? document.scalarRun(decode, bytes: range) : document.scalarRun(decode, line: n)
-            let skip = ProseMask.nonProseIfAny(run, in: document)
+            let run = html ? document.scalarRun(decode, bytes: range, from: nextScalar) : document.scalarRun(decode, line: n)
+            nextScalar = run.cps.start + run.count
+            let skip = ProseMask.nonProseIfAny(run, bytes: bytes, html: htmlView)
             let (s, t, strictS, strictT, phraseHeads) = Self.count(run, skip, tables: tables, variants: &variantCounts)
             simplified += s
             traditional += t
-            runs.append((run, skip, s, t, strictS, strictT, phraseHeads))
+            runs.append((run.cps.start..<(run.cps.start + run.count), skip, s, t, strictS, strictT, phraseHeads))
         }
-        guard simplified != traditional, max(simplified, traditional) >= options.minEvidence else { return }
+        guard simplified != traditional, max(simplified, traditional) >= options.minEvidence, let decode = decoded else { return }
         let dominant: ScriptTables.Class = traditional > simplified ? .traditionalOnly : .simplifiedOnly
         // The document's own choice between two Traditional variants (裡/裏, 衞/衛 …) is what a fix writes.
         var preferred: [UInt32: UInt32] = [:]
@@ -81,8 +89,10 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         // Names the text gives with their romanization once (金與正（Kim Yo-jong）) are names everywhere.
         // Collected when the first unit goes to `checkLine`, their only reader (most documents have none).
         var names: Set<[UInt32]>?
-        for (step, (run, skip, s, t, strictS, strictT, phraseHeads)) in runs.enumerated() {
-            if sink.budgetSpent(step: step + 1, bytes: run.cps.count * 3) { return }
+        for step in runs.indices {
+            let (s, t, strictS, strictT, phraseHeads) = (runs[step].simplified, runs[step].traditional, runs[step].strictSimplified,
+                                                         runs[step].strictTraditional, runs[step].phraseHeads)
+            if sink.budgetSpent(step: step + 1, bytes: runs[step].scalars.count * 3) { return }
             // An HTML block written in the other script (a DW photo gallery in Simplified inside a
             // Traditional article, a quoted review) is a passage of its own, not leftovers.
             let (m, d) = dominant == .traditionalOnly ? (s, t) : (t, s)
@@ -91,10 +101,15 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             // does not also write, and no word-level leftover (only looked for in Traditional text,
             // and only from a phrase head before a character some entry continues with).
             let strictMinority = dominant == .traditionalOnly ? strictS : strictT
-            if strictMinority == 0 && (dominant == .simplifiedOnly || phraseHeads == 0 || !Self.mayStartPhrase(run, skip, tables: tables)) { continue }
+            if strictMinority == 0 && dominant == .simplifiedOnly || phraseHeads == 0 && strictMinority == 0 { continue }
+            let run = ScalarRun(decode, runs[step].scalars), skip = runs[step].skip
+            if strictMinority == 0 && !Self.mayStartPhrase(run, skip, tables: tables, heads: phraseHeads) { continue }
             if names == nil {
                 var found = Set<[UInt32]>()
-                for unit in runs { collectRomanizedNames(unit.run.cps, tables: tables, into: &found) }
+                for k in runs.indices {
+                    let scalars = runs[k].scalars
+                    collectRomanizedNames(Scalars(base: decode.cps, start: scalars.lowerBound, count: scalars.count), tables: tables, into: &found)
+                }
                 names = found
             }
             checkLine(run, skip, tables: tables, dominant: dominant, preferred: preferred, names: names ?? [],
@@ -142,6 +157,26 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                     let ch = c[i]
                     let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
                     if r & ScriptTables.countPhraseHead != 0, !skip[i], i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) { return true }
+                }
+                return false
+            }
+        }
+    }
+
+    /// `mayStartPhrase(run, skip, tables:)` for a unit whose `count` found `heads` phrase heads: the
+    /// scan stops after the last of them.
+    package static func mayStartPhrase(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, heads: Int) -> Bool {
+        tables.countTable.withUnsafeBufferPointer { table in
+            run.cps.withUnsafeElements { c in
+                let count = c.count
+                var left = heads
+                for i in 0..<count {
+                    let ch = c[i]
+                    let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
+                    guard r & ScriptTables.countPhraseHead != 0, !skip[i] else { continue }
+                    if i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) { return true }
+                    left -= 1
+                    if left <= 0 { return false }
                 }
                 return false
             }

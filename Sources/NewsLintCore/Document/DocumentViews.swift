@@ -1,7 +1,7 @@
 import Synchronization
 
 /// The views of one document computed on first use and then shared (the scalar decode, the HTML
-/// tokens, elements and blocks, the prose units, the byte-pair census, and two values the rules layer fills):
+/// tokens, elements and blocks, the prose units, the byte-pair census, and three values the rules layer fills):
 /// rules that never ask do not pay, and the first rule that asks pays for all the others in the pass.
 ///
 /// One object per document with concrete fields, not one generic `ComputedOnce` per view: the generic
@@ -19,6 +19,7 @@ package final class DocumentViews: Sendable {
         var htmlBlockRanges: [HTMLView.BlockRange]?
         var isSiteTemplate: Bool?
         var normalizedBody: NormalizedBodyView?
+        var bodyText: BodyTextCount?
         var proseUnits: [(line: Int, range: Range<Int>)]?
         var bytePairs: BytePairCensus?
     }
@@ -49,6 +50,7 @@ package final class DocumentViews: Sendable {
     package func htmlBlockRanges(_ compute: () -> [HTMLView.BlockRange]) -> [HTMLView.BlockRange] { value({ $0.htmlBlockRanges }, { $0.htmlBlockRanges = $1 }, compute) }
     package func isSiteTemplate(_ compute: () -> Bool) -> Bool { value({ $0.isSiteTemplate }, { $0.isSiteTemplate = $1 }, compute) }
     package func normalizedBody(_ compute: () -> NormalizedBodyView) -> NormalizedBodyView { value({ $0.normalizedBody }, { $0.normalizedBody = $1 }, compute) }
+    package func bodyText(_ compute: () -> BodyTextCount) -> BodyTextCount { value({ $0.bodyText }, { $0.bodyText = $1 }, compute) }
     package func proseUnits(_ compute: () -> [(line: Int, range: Range<Int>)]) -> [(line: Int, range: Range<Int>)] { value({ $0.proseUnits }, { $0.proseUnits = $1 }, compute) }
     package func bytePairs(_ compute: () -> BytePairCensus) -> BytePairCensus { value({ $0.bytePairs }, { $0.bytePairs = $1 }, compute) }
 }
@@ -63,5 +65,27 @@ package struct NormalizedBodyView: Sendable {
     package init(scalars: [UInt32], hash: UInt64) {
         self.scalars = scalars
         self.hash = hash
+    }
+}
+
+/// The body's real text as `body-empty` counts it (filled by the rules layer's `BodyText`): its
+/// per-file check and its cross-file collect read the same body to the same limit, so the second
+/// reads the first's count instead of walking the body (and testing the site-page globs) again.
+package struct BodyTextCount: Sendable {
+    package let letters: Int
+    package let hash: UInt64
+    package let hasContent: Bool
+    /// The file is a site page (or has no front matter) and was not read.
+    package let exempt: Bool
+    /// What the count depends on besides the document (the letter limit, the site-page options):
+    /// a count made for other options is not reused.
+    package let key: UInt64
+
+    package init(letters: Int, hash: UInt64, hasContent: Bool, exempt: Bool, key: UInt64) {
+        self.letters = letters
+        self.hash = hash
+        self.hasContent = hasContent
+        self.exempt = exempt
+        self.key = key
     }
 }

@@ -16,13 +16,18 @@ package struct ScalarDecode: Sendable {
     /// Scalar index at which each entry of `Document.lineStarts` starts.
     package let lineStarts: [Int]
 
+    /// From this file size on, the arrays are sized by counting the scalars first (`nonContinuationCount`).
+    package static let countedCapacityFrom = 64 * 1024
+
     /// Offsets are 4 bytes each up to this file size (every real file), 8 bytes beyond it.
     package static let narrowOffsetLimit = Int(UInt32.max)
 
     package init(_ bytes: [UInt8], lineStarts byteLineStarts: [Int], isValidUTF8: Bool, narrowOffsetLimit: Int = ScalarDecode.narrowOffsetLimit) {
-        // Well-formed text has exactly one scalar per non-continuation byte, so the arrays are
-        // allocated once at their final size; ill-formed text needs at most one scalar per byte.
-        let capacity = isValidUTF8 ? Self.nonContinuationCount(bytes) : bytes.count
+        // Well-formed text has exactly one scalar per non-continuation byte, so the arrays of a large
+        // file are allocated once at their final size; a small file (most articles) takes one scalar
+        // per byte, the most any text needs, which costs a few kilobytes for the document's lifetime
+        // and saves counting its bytes first.
+        let capacity = isValidUTF8 && bytes.count > Self.countedCapacityFrom ? Self.nonContinuationCount(bytes) : bytes.count
         var filled = 0
         var offsets = ByteOffsets.narrow([])
         let cps = [UInt32](unsafeUninitializedCapacity: capacity) { cpBuf, cpCount in
@@ -42,12 +47,14 @@ package struct ScalarDecode: Sendable {
         self.cps = cps
         self.offsets = offsets
         // A line starts after an ASCII `\n`, so it always starts a scalar: find it by bisection
-        // (a few dozen lines per file) rather than testing every byte in the decode loop.
+        // (a few dozen lines per file) rather than testing every byte in the decode loop. A scalar
+        // takes at least one byte, so the line's scalar lies at most its byte distance past the
+        // previous one: the bisection looks only there, not across the whole file.
         var lines: [Int] = []
         lines.reserveCapacity(byteLineStarts.count)
         var lo = 0
         for start in byteLineStarts {
-            var hi = filled
+            var hi = lo < filled ? min(filled, lo + max(0, start - offsets[lo]) + 1) : filled
             while lo < hi {
                 let mid = (lo + hi) / 2
                 if offsets[mid] < start { lo = mid + 1 } else { hi = mid }
@@ -89,7 +96,26 @@ package struct ScalarDecode: Sendable {
                     v = UInt32(b)
                     i &+= 1
                 } else if b >= 0xE0 && b < 0xF0 && i &+ 2 < n {
-                    v = UInt32(b & 0x0F) << 12 | UInt32(buf[i &+ 1] & 0x3F) << 6 | UInt32(buf[i &+ 2] & 0x3F)
+                    // Chinese text: a run of 3-byte sequences in a loop of its own, each read with one
+                    // 4-byte load while a byte follows it (the lead byte alone tells the length).
+                    if let base = buf.baseAddress {
+                        // The sequences that can be read so (a byte after each) and stored.
+                        var left = min((n &- i &- 1) / 3, capacity &- k)
+                        while left > 0 {
+                            let word = UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self))
+                            guard word & 0xF0 == 0xE0 else { break }
+                            offsets[k] = Offset(truncatingIfNeeded: i)
+                            cps[k] = (word & 0x0F) << 12 | (word &>> 2) & 0x0FC0 | (word &>> 16) & 0x3F
+                            i &+= 3
+                            k &+= 1
+                            left &-= 1
+                        }
+                        if i &+ 4 <= n { continue }
+                        // The last sequence of the file (no byte after it), or none.
+                        guard i &+ 2 < n, buf[i] & 0xF0 == 0xE0, k < capacity else { continue }
+                        offsets[k] = Offset(truncatingIfNeeded: i)
+                    }
+                    v = UInt32(buf[i] & 0x0F) << 12 | UInt32(buf[i &+ 1] & 0x3F) << 6 | UInt32(buf[i &+ 2] & 0x3F)
                     i &+= 3
                 } else if b < 0xE0 && i &+ 1 < n {
                     v = UInt32(b & 0x1F) << 6 | UInt32(buf[i &+ 1] & 0x3F)

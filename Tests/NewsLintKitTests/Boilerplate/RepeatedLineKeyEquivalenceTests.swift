@@ -62,7 +62,7 @@ import Testing
     @Test func matchesTheByteByByteForm() {
         let pieces = ["更新於", " ", "\t", "\u{3000}", "\u{A0}", "。", "、", "「", "」", "１", "２０", "，", "！", "2024-11-01", "10:00",
                       "https://web.archive.org/web/20210301/https://a.b/c?x=1", "/web/20230101000000/http://x.y/", "www.rfa.org/x",
-                      "h", "w", "/", "é", "·", "\u{FEFF}", "ａ", "￥"].map { Array($0.utf8) }
+                      "h", "w", "/", "é", "·", "\u{FEFF}", "ａ", "￥", "\u{20000}", "中文"].map { Array($0.utf8) }
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<3_000 {
             var line: [UInt8] = []
@@ -73,6 +73,16 @@ import Testing
                 var out: [UInt8] = []
                 RepeatedLineKey.normalise(line, range, into: &out)
                 #expect(out == Self.reference(line, range), "\(line) \(range)")
+            }
+            // The character-at-a-time walk, on the well-formed line (and on a cut, which a
+            // well-formed caller never makes, only at character boundaries).
+            var whole: [UInt8] = []
+            RepeatedLineKey.normalise(line, 0..<line.count, appendingTo: &whole, wellFormed: true)
+            #expect(whole == Self.reference(line, 0..<line.count), "\(line)")
+            if cut == line.count || line[cut] & 0xC0 != 0x80 {
+                var head: [UInt8] = []
+                RepeatedLineKey.normalise(line, 0..<cut, appendingTo: &head, wellFormed: true)
+                #expect(head == Self.reference(line, 0..<cut), "\(line) 0..<\(cut)")
             }
         }
     }

@@ -373,6 +373,18 @@ import Testing
         }
     }
 
+    /// Bodies with shingle counts around the 4,096-shingle chunks between budget checks.
+    @Test func rollingShingleHashMatchesTheTwoStepFormAcrossBudgetChunks() {
+        var rng = SeededRandom(seed: 16_084)
+        for k in [1, 5, 32] {
+            for shingles in [4_095, 4_096, 4_097, 8_192, 8_193, 10_000] {
+                let scalars = (0..<(shingles + k - 1)).map { _ in UInt32.random(in: 0x4E00...0x4E40, using: &rng) }
+                #expect(ContentNearDuplicateRule.binMinima(scalars, size: k, bins: 144, budget: nil) == Self.referenceBinMinima(scalars, size: k, bins: 144),
+                        "k \(k), shingles \(shingles)")
+            }
+        }
+    }
+
     @Test func densificationFromTheProbeTableMatchesTheHashedProbes() {
         var rng = SeededRandom(seed: 16_083)
         for bins in [8, 64, 144, 1024] {

@@ -86,6 +86,30 @@ import Testing
         }
     }
 
+    /// Runs of 3-byte scalars (read two and one at a time with wide loads) of every length after
+    /// every prefix, ending at the end of the file or before a scalar of each width; and a file over
+    /// `countedCapacityFrom`, whose arrays are sized by counting its scalars first.
+    @Test func threeByteRunsMatchTheReference() {
+        let han = Array("市政府今日公布預算報告".unicodeScalars).map { Array(String($0).utf8) }
+        let prefixes: [[UInt8]] = [[], [0x41], [0x41, 0x42], Array("é".utf8), [0x0A]]
+        let suffixes: [[UInt8]] = [[], [0x41], [0x0A], Array("é".utf8), Array("😀".utf8), Array("，".utf8)]
+        for length in 0...han.count {
+            for prefix in prefixes {
+                for suffix in suffixes {
+                    check(prefix + han.prefix(length).flatMap { $0 } + suffix, "\(prefix.count)+\(length)+\(suffix.count)")
+                }
+            }
+        }
+        var large: [UInt8] = []
+        var line = 0
+        while large.count <= ScalarDecode.countedCapacityFrom {
+            line += 1
+            large += Array("第\(line)段：市政府今日公布預算，ab 😀。\n".utf8)
+        }
+        large += Array("結".utf8)
+        check(large, "large")
+    }
+
     /// Well-formed text takes the decode without checks, and its ASCII runs the eight-byte path:
     /// runs of every length at every alignment, between scalars of every width.
     @Test func wellFormedTextWithASCIIRunsMatchesTheReference() {

@@ -197,7 +197,7 @@ import Testing
                 let plain = Self.plainCount(run, skip, tables: tables, variants: &plainVariants)
                 #expect(fast.simplified == plain.simplified && fast.traditional == plain.traditional, "\(path) \(n)")
                 #expect(fast.strictSimplified == plain.strictSimplified && fast.strictTraditional == plain.strictTraditional, "\(path) \(n)")
-                let candidate = fast.phraseHeads > 0 && ScriptMixedRule.mayStartPhrase(run, skip, tables: tables)
+                let candidate = fast.phraseHeads > 0 && ScriptMixedRule.mayStartPhrase(run, skip, tables: tables, heads: fast.phraseHeads)
                 #expect(candidate == plain.phraseCandidate, "\(path) \(n)")
                 #expect(ScriptMixedRule.mayStartPhrase(run, skip, tables: tables) == plain.phraseCandidate, "\(path) \(n)")
                 #expect(fastVariants == plainVariants)
@@ -252,6 +252,7 @@ import Testing
             #expect(found.contains(.gbkPair) == Self.plainGBKSignal(c), "\(c)")
             if !MojibakeRule.gbkSegments(run.cps, chainTest: true).isEmpty { #expect(found.contains(.gbkPair)) }
             #expect(found.subtracting(.gbkPair) == ScriptFastPathTests.plainOthers(c), "\(c)")
+            #expect(MojibakeRule.characterSignals(run) == ScriptFastPathTests.plainOthers(c), "\(c)")
             if found.contains(.gbkPair) { pairs += 1 }
             if c.contains(ScalarRun.invalid) { invalid += 1 }
         }

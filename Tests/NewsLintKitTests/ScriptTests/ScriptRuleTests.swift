@@ -177,6 +177,18 @@ private func fixture(_ name: String) throws -> String {
         #expect(try RuleHarness.diagnostics(rule: "mojibake", text: run).count == 3)
     }
 
+    /// Pinyin artifacts in `(` and `（`, one right after another (the second is after a closing
+    /// parenthesis, not a Han character), after an ill-formed byte, and too close to the line's end
+    /// to hold a syllable: found in order, each once.
+    @Test func pinyinArtifactsInBothParenthesesAreFoundInOrder() throws {
+        let bytes = Array("校區(qū)（jiàn）統（tǒng）計(jì)處，讀區(qū)，北京(Beijing)".utf8) + [0xE4]
+            + Array("（xiàn）現(xiàn)在(".utf8) + [0x0A] + Array("結尾區(q".utf8)
+        let found = try RuleHarness.diagnostics(rule: "mojibake", bytes: bytes)
+        let syllables = found.map { $0.message }.filter { $0.hasPrefix("converter artifact") }
+            .compactMap { $0.split(separator: "'").dropFirst().first.map(String.init) }
+        #expect(syllables == ["(qū)", "(tǒng)", "(jì)", "(xiàn)"], "\(found.map(\.message))")
+    }
+
     @Test func lostInformationHasNoFix() throws {
         let text = "據悉\u{FFFD}\u{FFFD}傷亡情況不明，锟斤拷锟斤拷。\n"
         let found = try RuleHarness.diagnostics(rule: "mojibake", text: text)

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+
+/// The byte-level text helpers of the HTML rules against the forms they replaced.
+@Suite struct HTMLRuleTextTests {
+    /// `html-empty-element`'s one-line excerpt: an ASCII excerpt on its bytes, the same text as the
+    /// split by `Character.isWhitespace` (which any other excerpt still takes).
+    @Test func oneLineExcerptMatchesTheSplitByCharacters() {
+        let pieces = ["<div", ">", "</div>", " ", "  ", "\t", "\n", "\r\n", "\r", "\u{0B}", "\u{0C}", "\u{1C}", "x", "class=\"a b\"", "\u{3000}", "\u{A0}", "中"]
+            .map { Array($0.utf8) }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...12, using: &generator) { bytes += pieces.randomElement(using: &generator) ?? [] }
+            let excerpt = bytes.prefix(60)
+            let split = String(decoding: excerpt, as: UTF8.self).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+            #expect(HTMLEmptyElementRule.oneLine(excerpt) == split, "\(bytes)")
+        }
+    }
+
+    /// `html-empty-element`'s attribute test on the names' bytes, as the lowercased `String` answers.
+    @Test func harmlessAttributesMatchTheLowercasedNames() throws {
+        let rule = try HTMLEmptyElementRule(options: RuleOptions())
+        for name in ["style", "STYLE", "Dir", "lang", "ALIGN", "class", "id", "data-x", "styles", "dİr", "\u{130}", "al\u{131}gn", "\u{212A}", "la\u{301}ng"] {
+            let document = Document(path: "a.html", text: "<div \(name)=\"x\" style=\"y\"></div>")
+            let view = document.html
+            let token = try #require(view.tokens.first { $0.kind == .startTag })
+            let expected = view.attributes(of: token).allSatisfy {
+                HTMLEmptyElementRule.harmlessAttributes.contains(String(decoding: document.bytes[$0.name], as: UTF8.self).lowercased())
+            }
+            #expect(rule.hasOnlyHarmlessAttributes(token, view, document.bytes) == expected, "\(name)")
+        }
+    }
+
+    /// `html-double-escaped`'s `pre`/`code` test on a tag's name bytes, as `HTMLView.isTag` answers.
+    @Test func literalTagTestMatchesIsTag() {
+        let html = "<pre><PRE><Code><code><cod><prex><p><pr><b><CODE></code></pre>"
+        let document = Document(path: "a.html", text: html)
+        let view = document.html
+        var seen = 0
+        for token in view.tokens where token.kind == .startTag || token.kind == .endTag {
+            let expected = view.isTag(token, named: "pre", in: document.bytes) || view.isTag(token, named: "code", in: document.bytes)
+            #expect(HTMLDoubleEscapedRule.isLiteralTag(document.bytes, token.name) == expected)
+            seen += 1
+        }
+        #expect(seen == 12)
+    }
+}
