@@ -71,6 +71,9 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
     package let options: Options
     /// The first probes of every empty bin's densification sequence, computed once per rule.
     package let probes: DensificationProbes
+    /// Bytes of representatives' signatures the reduce keeps in memory before it moves them to a
+    /// temporary file (`RepresentativeSignatures`): 4 MB, about 14,500 distinct bodies of 144 bins.
+    package var signatureMemoryBudget = 4 << 20
 
     public struct Options: Decodable, Sendable {
         package var shingleSize: Int
@@ -299,6 +302,44 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             isEmpty = !found
         }
 
+        /// The same bits from signatures read back in blocks (a file past the memory budget): the
+        /// bins are counted in groups of 16 (4 MB of counters) in one pass over the signatures
+        /// each, where the in-memory form reads every rep three times per bin.
+        package init(signatures: RepresentativeSignatures, limit: Int) {
+            bits = []
+            let count = signatures.count, permutations = signatures.width
+            guard limit > 0, count > limit else { return }
+            var bits = [UInt64](repeating: 0, count: permutations * 1024)
+            let group = 16
+            var counts = [UInt32](repeating: 0, count: group * 65536)
+            var found = false
+            for first in stride(from: 0, to: permutations, by: group) {
+                let end = Swift.min(first + group, permutations)
+                counts.withUnsafeMutableBufferPointer { counts in
+                    counts.update(repeating: 0)
+                    signatures.forEachBlock { _, flat in
+                        for r in 0..<(flat.count / permutations) {
+                            let base = r * permutations
+                            for p in first..<end { counts[(p - first) << 16 | Int(flat[base + p])] += 1 }
+                        }
+                    }
+                }
+                // A value over the limit was present: setting its bit from the counters sets
+                // the bits the per-rep pass of the in-memory form sets.
+                counts.withUnsafeBufferPointer { counts in
+                    for p in first..<end {
+                        for v in 0..<65536 where counts[(p - first) << 16 | v] > limit {
+                            let bit = p * 65536 + v
+                            bits[bit >> 6] |= 1 << UInt64(bit & 63)
+                            found = true
+                        }
+                    }
+                }
+            }
+            self.bits = bits
+            isEmpty = !found
+        }
+
         @inline(__always)
         package func contains(_ p: Int, _ value: UInt16) -> Bool {
             guard !isEmpty else { return false }
@@ -325,6 +366,25 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             for r in 0..<count {
                 for p in 0..<permutations where common.contains(p, flat[r * permutations + p]) { bits[r * words + p >> 6] |= 1 << UInt64(p & 63) }
             }
+        }
+
+        /// The same bits from signatures read back in blocks.
+        package init(signatures: RepresentativeSignatures, common: CommonMinima) {
+            let permutations = signatures.width
+            let words = (permutations + 63) / 64
+            self.words = words
+            var bits = [UInt64](repeating: 0, count: words * signatures.count)
+            if !common.isEmpty {
+                bits.withUnsafeMutableBufferPointer { bits in
+                    signatures.forEachBlock { first, flat in
+                        for i in 0..<(flat.count / permutations) {
+                            let row = (first + i) * words, base = i * permutations
+                            for p in 0..<permutations where common.contains(p, flat[base + p]) { bits[row + p >> 6] |= 1 << UInt64(p & 63) }
+                        }
+                    }
+                }
+            }
+            self.bits = bits
         }
 
         @inline(__always)
@@ -375,15 +435,18 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
         let width = options.permutations
         // One representative per exact body; its copies (content-duplicate's findings) share its
-        // cluster and its signature. Only representatives' signatures are kept, in one flat array
-        // (a corpus of copies keeps one per distinct body), with their dates. A rep's copies are a
-        // chain through `nextCopy` (4 bytes a file; an array per rep cost ~48 bytes a distinct body).
+        // cluster and its signature. Only representatives' signatures are kept (a corpus of copies
+        // keeps one per distinct body), in memory up to a budget and in a temporary file past it,
+        // with their days. A rep's copies are a chain through `nextCopy` (4 bytes a file; an array
+        // per rep cost ~48 bytes a distinct body).
         var repOfHash: [UInt64: Int] = [:]
-        var reps: [Int] = []
+        var reps: [Int32] = []
         var lastCopy: [Int32] = []
         var nextCopy = [Int32](repeating: -1, count: facts.count)
-        var signatures: [UInt16] = []
-        var repMinutes: [Int64?] = []
+        let signatures = RepresentativeSignatures(width: width, memoryBudget: signatureMemoryBudget)
+        /// The calendar day of each rep's date, `undated` without one (8 bytes, where `Int64?` took 16).
+        let undated = Int64.min
+        var repDays: [Int64] = []
         for i in facts.indices {
             let fact = facts.fact(i)
             guard fact.signature.count == width else { continue }
@@ -392,29 +455,34 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                 lastCopy[r] = Int32(truncatingIfNeeded: i)
             } else {
                 repOfHash[fact.hash] = reps.count
-                reps.append(i)
+                reps.append(Int32(truncatingIfNeeded: i))
                 lastCopy.append(Int32(truncatingIfNeeded: i))
-                signatures.append(contentsOf: fact.signature)
-                repMinutes.append(fact.minutes)
+                signatures.append(fact.signature)
+                repDays.append(fact.minutes.map { m in m >= 0 ? m / 1440 : (m - 1439) / 1440 } ?? undated)
             }
         }
         repOfHash = [:]
         lastCopy = []
+        signatures.finishAppending()
+        signatures.fallback = { [reps] r in facts.fact(Int(reps[r])).signature }
         guard reps.count > 1 else { return }
-        func signature(_ r: Int) -> ArraySlice<UInt16> { signatures[(r * width)..<((r + 1) * width)] }
         // Minima that many distinct bodies share are boilerplate; with 16-bit minima, about
         // n/65536 bodies share a value by chance, so the limit grows on very large corpora (a
         // value masked by chance only drops one permutation from the estimate).
         let limit = options.boilerplateFiles == 0 ? 0 : max(options.boilerplateFiles, 4 * reps.count / 65536)
-        let common = CommonMinima(flat: signatures, count: reps.count, permutations: width, limit: limit)
-        func days(_ r: Int) -> Int64? { repMinutes[r].map { m in m >= 0 ? m / 1440 : (m - 1439) / 1440 } }
+        let common = signatures.isInMemory
+            ? signatures.withFlatInMemory { CommonMinima(flat: $0, count: reps.count, permutations: width, limit: limit) }
+            : CommonMinima(signatures: signatures, limit: limit)
         func withinDateGap(_ x: Int, _ y: Int) -> Bool {
-            guard options.maxDateGapDays >= 0, let a = days(x), let b = days(y) else { return true }
+            let a = repDays[x], b = repDays[y]
+            guard options.maxDateGapDays >= 0, a != undated, b != undated else { return true }
             return abs(a - b) <= Int64(options.maxDateGapDays)
         }
         let rows = width / options.bands
         var sets = DisjointSets(reps.count)
-        let excluded = ExcludedMinima(flat: signatures, count: reps.count, permutations: width, common: common)
+        let excluded = signatures.isInMemory
+            ? signatures.withFlatInMemory { ExcludedMinima(flat: $0, count: reps.count, permutations: width, common: common) }
+            : ExcludedMinima(signatures: signatures, common: common)
         var compared = PairSet()
         // Band by band: group reps by band hash and compare within each group; memory stays O(files).
         // Boilerplate minima count as a wildcard in a band; a band of boilerplate only is skipped.
@@ -427,25 +495,28 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             // boilerplate bin is 0x1_0000), and mixed once: equal words are exactly equal bins.
             // More bins per band chain the mix per bin.
             let packs = rows <= 3
-            for r in 0..<reps.count {
-                var h: UInt64 = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
-                let base = r * width
-                var content = false
-                var packed: UInt64 = 0
-                for j in (band * rows)..<((band + 1) * rows) {
-                    // The rep's own excluded bits (a few words it owns) instead of the common
-                    // table (1.2 MB, a cache miss per bin).
-                    let value: UInt64
-                    if excluded.word(r, j >> 6) & (1 << UInt64(j & 63)) != 0 {
-                        value = 0x1_0000
-                    } else {
-                        value = UInt64(signatures[base + j])
-                        content = true
+            signatures.forEachBlock { first, flat in
+                for i in 0..<(flat.count / width) {
+                    let r = first + i
+                    var h: UInt64 = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
+                    let base = i * width
+                    var content = false
+                    var packed: UInt64 = 0
+                    for j in (band * rows)..<((band + 1) * rows) {
+                        // The rep's own excluded bits (a few words it owns) instead of the common
+                        // table (1.2 MB, a cache miss per bin).
+                        let value: UInt64
+                        if excluded.word(r, j >> 6) & (1 << UInt64(j & 63)) != 0 {
+                            value = 0x1_0000
+                        } else {
+                            value = UInt64(flat[base + j])
+                            content = true
+                        }
+                        if packs { packed = packed << 17 | value } else { h = mix64(h ^ value) }
                     }
-                    if packs { packed = packed << 17 | value } else { h = mix64(h ^ value) }
+                    if packs { h = mix64(h ^ packed) }
+                    if content { keys.append((h, Int32(r))) }
                 }
-                if packs { h = mix64(h ^ packed) }
-                if content { keys.append((h, Int32(r))) }
             }
             buckets.group(keys)
             buckets.forEachGroup { members in
@@ -457,7 +528,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                         let x = Int(members[a]), y = Int(members[b])
                         let pair = UInt64(min(x, y)) << 32 | UInt64(max(x, y))
                         guard compared.insert(pair), withinDateGap(x, y) else { continue }
-                        let s = Self.similarity(signature(x), signature(y), x, y, excluded: excluded, common: common)
+                        let s = signatures.withPair(x, y) { Self.similarity($0, $1, x, y, excluded: excluded, common: common) }
                         if s >= options.threshold {
                             sets.union(x, y)
                         }
@@ -472,7 +543,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             // Canonical order: the earliest date (undated last), then the shortest path, then the path.
             var files: [(file: Int, rep: Int, minutes: Int64, path: String)] = []
             for r in members {
-                var copy = reps[r]
+                var copy = Int(reps[r])
                 while copy >= 0 {
                     files.append((copy, r, facts.fact(copy).minutes ?? .max, facts.path(copy)))
                     copy = Int(nextCopy[copy])
@@ -485,7 +556,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             }
             guard let canonical = files.first else { continue }
             let others = files.dropFirst().lazy.map { other -> String in
-                let s = other.rep == canonical.rep ? 1 : Self.similarity(signature(canonical.rep), signature(other.rep), excluding: common)
+                let s = other.rep == canonical.rep ? 1 : signatures.withPair(canonical.rep, other.rep) { Self.similarity($0, $1, excluding: common) }
                 return "\(other.path) (\(Int((s * 100).rounded()))%)"
             }
             sink.report(path: canonical.path, line: facts.fact(canonical.file).line,
