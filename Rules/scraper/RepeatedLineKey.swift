@@ -173,7 +173,7 @@ package enum RepeatedLineKey {
     /// keys of a whole file, hashed together by `fnv1a64(_:_:)`).
     ///
     /// `wellFormed`: `b` is well-formed UTF-8 (a valid file's bytes, or text blocks cut from them),
-    /// so a run of plain bytes is walked a character at a time (`plainRunEnd(wellFormed:…)`).
+    /// so a run of plain bytes is walked a character at a time (`characterStep`).
     package static func normalise(_ b: [UInt8], _ range: Range<Int>, appendingTo out: inout [UInt8], wellFormed: Bool = false) {
         let keyStart = out.count
         let keepDigits = TextScan.endsSentence(b, textEnd(b, range))
@@ -183,7 +183,7 @@ package enum RepeatedLineKey {
         while i < end {
             // A run of bytes that none of the cases below looks at (Han text, most letters and
             // punctuation) is copied as it is, in one append.
-            let plain = wellFormed ? plainRunEnd(wellFormed: b, from: i, end) : plainRunEnd(b, from: i, end)
+            let plain = plainRunEnd(b, from: i, end, wellFormed: wellFormed)
             if plain > i {
                 // From the buffer: the generic append of an `ArraySlice` cost ~200 instructions a run.
                 b.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[i..<plain])) }
@@ -281,40 +281,28 @@ package enum RepeatedLineKey {
         return table
     }()
 
-    /// The end of the run of plain bytes from `i`: a table load per byte, `isPlain` only for the
-    /// few bytes it has to decide (the per-byte switch with its bounds checks was most of `normalise`).
-    @inline(__always)
-    private static func plainRunEnd(_ b: [UInt8], from i: Int, _ end: Int) -> Int {
-        closerLook.withUnsafeBufferPointer { look -> Int in
-            b.withUnsafeBufferPointer { p -> Int in
-                var k = i
-                while k < end {
-                    if look[Int(p[k])] && !isPlain(b, k, end) { break }
-                    k += 1
-                }
-                return k
-            }
-        }
-    }
+    /// How far the plain-run walk steps from a byte: 1, or 0 for the `closerLook` bytes (asked of
+    /// `isPlain`). Any byte sequence.
+    private static let byteStep: [UInt8] = closerLook.map { $0 ? 0 : 1 }
 
-    /// How far `plainRunEnd(wellFormed:…)` steps from a byte: a lead byte's whole sequence (its
-    /// continuation bytes are plain), 1 for any other byte, 0 for the `closerLook` bytes.
-    private static let plainStep: [UInt8] = {
-        var table = [UInt8](repeating: 1, count: 256)
-        for b in 0xC2...0xDF { table[b] = 2 }
-        for b in 0xE0...0xEF { table[b] = 3 }
-        for b in 0xF0...0xF4 { table[b] = 4 }
-        for b in 0..<256 where closerLook[b] { table[b] = 0 }
+    /// `byteStep` for well-formed UTF-8: a lead byte steps over its whole sequence (a Han character
+    /// is one step instead of three). The bytes a step passes over are continuation bytes, which are
+    /// plain and never a `closerLook` byte, so the run ends where the byte walk ends it.
+    private static let characterStep: [UInt8] = {
+        var table = byteStep
+        for (leads, length) in [(0xC2...0xDF, 2), (0xE0...0xEF, 3), (0xF0...0xF4, 4)] as [(ClosedRange<Int>, UInt8)] {
+            for b in leads where table[b] != 0 { table[b] = length }
+        }
         return table
     }()
 
-    /// `plainRunEnd` for well-formed UTF-8: a Han character is one step instead of three. In
-    /// well-formed text the bytes a step passes over are continuation bytes, which are plain and
-    /// never a `closerLook` byte, so the run ends where the byte walk ends it (a step past `end`,
-    /// which only a range cut inside a character would cause, stops at `end`, as the byte walk would).
+    /// The end of the run of plain bytes from `i`: a table load per step, `isPlain` only for the few
+    /// bytes it has to decide (the per-byte switch with its bounds checks was most of `normalise`).
+    /// A step past `end` (only a range cut inside a character causes one) stops at `end`, as the byte
+    /// walk would.
     @inline(__always)
-    private static func plainRunEnd(wellFormed b: [UInt8], from i: Int, _ end: Int) -> Int {
-        plainStep.withUnsafeBufferPointer { step -> Int in
+    private static func plainRunEnd(_ b: [UInt8], from i: Int, _ end: Int, wellFormed: Bool) -> Int {
+        (wellFormed ? characterStep : byteStep).withUnsafeBufferPointer { step -> Int in
             b.withUnsafeBufferPointer { p -> Int in
                 var k = i
                 while k < end {

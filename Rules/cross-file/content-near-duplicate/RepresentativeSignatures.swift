@@ -78,21 +78,10 @@ package final class RepresentativeSignatures {
 
     /// Reads reps `first..<(first + n)` from the file into `buffer` (resized); false when it failed.
     private func read(_ first: Int, _ n: Int, into buffer: inout [UInt16]) -> Bool {
-        let length = n * width * 2
         if buffer.count != n * width { buffer = [UInt16](repeating: 0, count: n * width) }
         guard !readFailed else { return false }
         let fd = self.fd
-        let ok = buffer.withUnsafeMutableBytes { p -> Bool in
-            guard let base = p.baseAddress else { return length == 0 }
-            var done = 0
-            while done < length {
-                let got = pread(fd, base + done, length - done, off_t(first * width * 2 + done))
-                if got < 0, errno == EINTR { continue }
-                if got <= 0 { return false }
-                done += got
-            }
-            return true
-        }
+        let ok = buffer.withUnsafeMutableBytes { FileDescriptorReading.readAll(into: $0, from: fd, at: off_t(first * width * 2)) } == nil
         if !ok { readFailed = true }
         return ok
     }

@@ -89,13 +89,10 @@ public struct HTMLDoubleEscapedRule: Rule {
     /// compared each tag's name with two `String`s, through the generic comparison.
     @inline(__always)
     package static func isLiteralTag(_ bytes: [UInt8], _ name: Range<Int>) -> Bool {
-        let i = name.lowerBound
-        switch name.count {
-        case 3: return lower(bytes[i]) == 0x70 && lower(bytes[i + 1]) == 0x72 && lower(bytes[i + 2]) == 0x65 // pre
-        case 4: return lower(bytes[i]) == 0x63 && lower(bytes[i + 1]) == 0x6F && lower(bytes[i + 2]) == 0x64 && lower(bytes[i + 3]) == 0x65 // code
-        default: return false
-        }
+        literalElements.contains { HTMLView.equalsIgnoringASCIICase(bytes, name, $0) }
     }
+
+    private static let literalElements: [[UInt8]] = ["pre", "code"].map { Array($0.utf8) }
 
     @inline(__always) package static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
     @inline(__always) package static func isHex(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x61...0x66).contains(lower(b)) }

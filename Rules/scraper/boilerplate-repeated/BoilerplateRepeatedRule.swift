@@ -138,32 +138,6 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         return lo..<hi
     }
 
-    /// The text of the block at `range` (`HTMLTextBlock.text`: its text tokens as written, a
-    /// character reference as one space, line breaks and tabs as spaces, trailing spaces trimmed),
-    /// written into `text` (cleared first).
-    package static func blockText(_ view: HTMLView, _ bytes: [UInt8], _ range: Range<Int>, into text: inout [UInt8]) {
-        text.removeAll(keepingCapacity: true)
-        let tokens = view.tokens
-        var t = view.tokenIndex(containing: range.lowerBound) ?? tokens.count
-        bytes.withUnsafeBufferPointer { buf in
-            while t < tokens.count, tokens[t].range.lowerBound < range.upperBound {
-                switch tokens[t].kind {
-                case .text: text.append(contentsOf: UnsafeBufferPointer(rebasing: buf[tokens[t].range]))
-                case .characterReference: text.append(0x20)
-                default: break
-                }
-                t += 1
-            }
-        }
-        text.withUnsafeMutableBufferPointer { t in
-            for k in t.indices {
-                let c = t[k]
-                t[k] = c == 0x0A || c == 0x0D || c == 0x09 ? 0x20 : c
-            }
-        }
-        while text.last == 0x20 { text.removeLast() }
-    }
-
     /// A block that is only a date or time (`<time>2024年11月1日</time>`): the post's own date, which
     /// the digit folding of the key would make "repeated" in every file of the site.
     /// Decodes the bytes in place (no `String`, no `Set` per block: it is asked for every block of
@@ -208,14 +182,14 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         keys.reserveCapacity(document.bytes.count - document.bodyStart)
         if document.isHTMLFile {
             // A scraped page often holds a whole article on one line: the unit is a block's text,
-            // made in one buffer reused block after block (`HTMLView.textBlocks` made an array per
-            // block, headings included, and freed them all after).
+            // made in one buffer reused block after block (`HTMLView.textBlocks` makes an array per
+            // block, headings included).
             let view = document.html, blocks = document.htmlBlockRanges
             spans.reserveCapacity(blocks.count)
             lines.reserveCapacity(blocks.count)
             var text: [UInt8] = []
             for block in blocks where !block.heading {
-                Self.blockText(view, document.bytes, block.range, into: &text)
+                view.blockText(document.bytes, block.range, into: &text)
                 guard !Self.isDateOnly(text) else { continue }
                 let n = document.line(ofByte: block.range.lowerBound)
                 guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(text, 0..<text.count) else { continue }

@@ -101,7 +101,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             // does not also write, and no word-level leftover (only looked for in Traditional text,
             // and only from a phrase head before a character some entry continues with).
             let strictMinority = dominant == .traditionalOnly ? strictS : strictT
-            if strictMinority == 0 && dominant == .simplifiedOnly || phraseHeads == 0 && strictMinority == 0 { continue }
+            if strictMinority == 0 && (dominant == .simplifiedOnly || phraseHeads == 0) { continue }
             let run = ScalarRun(decode, runs[step].scalars), skip = runs[step].skip
             if strictMinority == 0 && !Self.mayStartPhrase(run, skip, tables: tables, heads: phraseHeads) { continue }
             if names == nil {
@@ -150,17 +150,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// Whether a word-level entry may start in the unit: an unmasked phrase head before a character
     /// the pair filter lets through (`checkLine` finds no word-level leftover in a unit without one).
     package static func mayStartPhrase(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables) -> Bool {
-        tables.countTable.withUnsafeBufferPointer { table in
-            run.cps.withUnsafeElements { c in
-                let count = c.count
-                for i in 0..<count {
-                    let ch = c[i]
-                    let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
-                    if r & ScriptTables.countPhraseHead != 0, !skip[i], i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) { return true }
-                }
-                return false
-            }
-        }
+        mayStartPhrase(run, skip, tables: tables, heads: .max)
     }
 
     /// `mayStartPhrase(run, skip, tables:)` for a unit whose `count` found `heads` phrase heads: the

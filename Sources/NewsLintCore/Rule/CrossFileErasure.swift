@@ -136,10 +136,8 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     /// `endWraps` the facts from which the high part is one more (empty below 4 GB of records).
     private var ends: [UInt32] = []
     private var endWraps: [Int] = []
-    /// Fact i's file: `i` while `filesAreFactNumbers` (every file so far had a fact of this rule,
-    /// the usual case), else `files[i]`.
-    private var files: [Int32] = []
-    private var filesAreFactNumbers = true
+    /// Fact i's file (usually `i`: every file had a fact of this rule, and nothing is stored).
+    private var files = IdentityNumberList()
     /// Facts that did not encode, referenced from their record (tag 1 + index).
     private var values: [R.Fact] = []
     /// The record being written (one buffer for the run, not one array per fact).
@@ -196,16 +194,8 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     @inline(__always)
     private func appendIndex(end: Int, file: Int) {
         while end >> 32 > endWraps.count { endWraps.append(ends.count) }
-        if filesAreFactNumbers, file != ends.count { listFiles() }
-        if !filesAreFactNumbers { files.append(Int32(truncatingIfNeeded: file)) }
+        files.append(file)
         ends.append(UInt32(truncatingIfNeeded: end))
-    }
-
-    /// The first fact whose file is not its own number: the files so far are listed.
-    @inline(never)
-    private func listFiles() {
-        files = (0..<Int32(truncatingIfNeeded: ends.count)).map { $0 }
-        filesAreFactNumbers = false
     }
 
     /// Where record `i` ends in the log.
@@ -214,9 +204,6 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         guard !endWraps.isEmpty else { return Int(ends[i]) }
         return endWraps.reduce(0) { $0 + ($1 <= i ? 1 : 0) } << 32 | Int(ends[i])
     }
-
-    @inline(__always)
-    private func file(_ i: Int) -> Int { filesAreFactNumbers ? i : Int(files[i]) }
 
     /// A cache hit's fact: the cache's bytes are its tagged record (`CrossFileBox.encodeCachedFact`),
     /// the column's own form, so they are stored as they are, neither decoded nor encoded again
@@ -235,7 +222,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     }
 
     package var count: Int { ends.count }
-    package func entry(_ i: Int) -> (file: Int, fact: any Sendable) { (file(i), fact(i)) }
+    package func entry(_ i: Int) -> (file: Int, fact: any Sendable) { (files[i], fact(i)) }
 
     /// Facts decoded once for the reduce when they never left memory (their records are within
     /// the budget, so holding them decoded is bounded too): reduces that read a fact several
@@ -294,12 +281,11 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     package func finish(paths: FactPaths, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
         // Files are delivered in path order when the inputs are sorted (always for directory walks);
         // a column's files are a subsequence of the delivered ones.
-        let files = self.files, filesAreFactNumbers = self.filesAreFactNumbers, count = ends.count
-        let file = { (i: Int) -> Int in filesAreFactNumbers ? i : Int(files[i]) }
+        let files = self.files, count = ends.count
         var order: [Int32]?
         if !paths.isStrictlyIncreasing {
             var o = (0..<Int32(truncatingIfNeeded: count)).map { $0 }
-            o.sort { paths[file(Int($0))].utf8.lexicographicallyPrecedes(paths[file(Int($1))].utf8) }
+            o.sort { paths[files[Int($0)]].utf8.lexicographicallyPrecedes(paths[files[Int($1)]].utf8) }
             order = o
         }
         if !log.usedFile {
@@ -307,7 +293,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
             isDecoded = true
         }
         let table = FactTable<R.Fact>(count: count,
-                                      path: { i in paths[file(order.map { Int($0[i]) } ?? i)] },
+                                      path: { i in paths[files[order.map { Int($0[i]) } ?? i]] },
                                       fact: { i in self.fact(order.map { Int($0[i]) } ?? i) })
         var sink = CrossFileSink(rule: id, severity: severity)
         sink.environment = environment
@@ -317,8 +303,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         log = SpillLog(budget: 0)
         ends = []
         endWraps = []
-        self.files = []
-        self.filesAreFactNumbers = true
+        self.files = IdentityNumberList()
         values = []
         decoded = []
         isDecoded = false

@@ -299,17 +299,8 @@ final class PathBlockFile: @unchecked Sendable {
         }
         let length = Swift.max(count, Swift.min(Self.windowSize, limit - offset))
         var bytes = [UInt8](repeating: 0, count: length)
-        let failure = bytes.withUnsafeMutableBytes { p -> String? in
-            guard let base = p.baseAddress else { return "no buffer" }
-            var done = 0
-            while done < length {
-                let n = pread(fd, base + done, length - done, off_t(offset + done))
-                if n < 0, errno == EINTR { continue }
-                if n < 0 { return String(cString: strerror(errno)) }
-                if n == 0 { return "the file ends at byte \(offset + done) of \(end) written: it was truncated" }
-                done += n
-            }
-            return nil
+        let failure = bytes.withUnsafeMutableBytes { FileDescriptorReading.readAll(into: $0, from: fd, at: off_t(offset)) }.map { code in
+            code == ENODATA ? "the file ends before byte \(offset + length) of \(end) written: it was truncated" : FileDescriptorWriting.reason(code)
         }
         if let failure {
             if readFailure == nil { readFailure = failure }

@@ -233,10 +233,8 @@ public struct CrossFileFacts: @unchecked Sendable {
     /// Paths of the files that have facts, in delivery order: their numbers among the run's inputs
     /// (4 bytes a file, the inputs keep the paths) or, for facts not from a run, a list of their own.
     private var inputs: LintInputList?
-    /// File i's input number: `i` while `inputNumbersAreFileNumbers` (every input so far had facts,
-    /// the usual case: no 4 bytes a file), else `inputNumbers[i]`.
-    private var inputNumbers: [Int32] = []
-    private var inputNumbersAreFileNumbers = true
+    /// File i's input number (usually `i`: every input had facts, and nothing is stored).
+    private var inputNumbers = IdentityNumberList()
     private var ownPaths = PathList()
     private var previousPath: String?
     private var pathsIncrease = true
@@ -271,17 +269,12 @@ public struct CrossFileFacts: @unchecked Sendable {
             if !(inputsIncrease && (previousInput.map { $0 < input } ?? true)),
                let previousPath, !previousPath.bytesPrecede(path) { pathsIncrease = false }
             previousInput = input
-            if inputNumbersAreFileNumbers, input != file {
-                inputNumbers = (0..<Int32(truncatingIfNeeded: file)).map { $0 }
-                inputNumbersAreFileNumbers = false
-            }
-            if !inputNumbersAreFileNumbers { inputNumbers.append(Int32(truncatingIfNeeded: input)) }
+            inputNumbers.append(input)
         } else {
             // Facts not from a run's inputs: every path goes into the own list from here on.
             if file > 0, ownPaths.isEmpty, let inputs {
-                let numbers = inputNumbers, identity = inputNumbersAreFileNumbers
-                for i in 0..<file { ownPaths.append(inputs[identity ? i : Int(numbers[i])].path) }
-                inputNumbers = []
+                for i in 0..<file { ownPaths.append(inputs[inputNumbers[i]].path) }
+                inputNumbers = IdentityNumberList()
             }
             if let previousPath, !previousPath.bytesPrecede(path) { pathsIncrease = false }
             previousInput = nil
@@ -303,8 +296,7 @@ public struct CrossFileFacts: @unchecked Sendable {
     public var paths: FactPaths {
         if ownPaths.isEmpty, let inputs {
             let numbers = inputNumbers
-            if inputNumbersAreFileNumbers { return FactPaths(count: count, isStrictlyIncreasing: pathsIncrease) { inputs[$0].path } }
-            return FactPaths(count: count, isStrictlyIncreasing: pathsIncrease) { inputs[Int(numbers[$0])].path }
+            return FactPaths(count: count, isStrictlyIncreasing: pathsIncrease) { inputs[numbers[$0]].path }
         }
         let own = ownPaths
         return FactPaths(count: count, isStrictlyIncreasing: pathsIncrease) { own[$0] }

@@ -3,8 +3,8 @@ import Testing
 @testable import NewsLintCore
 @testable import NewsLintRules
 
-/// `boilerplate-repeated` makes each HTML block's text in one reused buffer: the same bytes as
-/// `HTMLView.textBlocks`.
+/// `boilerplate-repeated` makes each HTML block's text in one reused buffer (`HTMLView.blockText`):
+/// the same bytes as `HTMLView.textBlocks`, whatever the buffer held before.
 @Suite struct BoilerplateRepeatedBlockTextTests {
     @Test func blockTextMatchesTextBlocks() throws {
         let pages = [
@@ -21,7 +21,7 @@ import Testing
             try #require(expected.count == ranges.count)
             var text: [UInt8] = [0x41, 0x42]
             for (block, range) in zip(expected, ranges) {
-                BoilerplateRepeatedRule.blockText(view, document.bytes, range.range, into: &text)
+                view.blockText(document.bytes, range.range, into: &text)
                 #expect(text == block.text, "\(page) \(range)")
                 checked += 1
             }

@@ -168,11 +168,17 @@ import Synchronization
         let dir = TemporaryDirectory()
         ScaleCorpus.write(into: dir, count: 120)
         for d in Self.corpus() { _ = dir.write("news/x/" + (d.path as NSString).lastPathComponent, String(decoding: d.bytes, as: UTF8.self)) }
+        Self.expectSameOutputSpilled(in: dir, reporting: "content-near-duplicate", env: ["NEWSLINT_FACT_SPILL_BYTES": "0"])
+    }
+
+    /// The JSON output over `news` in `dir` with `env` (what goes to the temporary file) is the same
+    /// bytes and exit status as without it, for `--jobs` 1 and 3; `rule` reports something there.
+    static func expectSameOutputSpilled(in dir: TemporaryDirectory, reporting rule: String, env: [String: String]) {
         let args = ["--no-config", "--no-cache", "--format", "json", "news"]
         let plain = CLIRun.run(args, cwd: dir.path)
-        #expect(plain.stdout.contains("content-near-duplicate"))
+        #expect(plain.stdout.contains(rule))
         for jobs in ["1", "3"] {
-            let spilled = CLIRun.run(args + ["--jobs", jobs], cwd: dir.path, env: ["NEWSLINT_FACT_SPILL_BYTES": "0"])
+            let spilled = CLIRun.run(args + ["--jobs", jobs], cwd: dir.path, env: env)
             #expect(spilled.stdout == plain.stdout, "jobs \(jobs)")
             #expect(spilled.status == plain.status)
         }
@@ -185,14 +191,7 @@ import Synchronization
         let dir = TemporaryDirectory()
         let body = "---\ntitle: 通知\n---\n" + NearDuplicateTests.article.joined(separator: "\n\n") + "\n"
         for k in 0..<900 { _ = dir.write("news/\(k)-" + String(repeating: "新聞報道", count: 15) + ".md", body) }
-        let args = ["--no-config", "--no-cache", "--format", "json", "news"]
-        let plain = CLIRun.run(args, cwd: dir.path)
-        #expect(plain.stdout.contains("content-duplicate"))
-        for jobs in ["1", "3"] {
-            let spilled = CLIRun.run(args + ["--jobs", jobs], cwd: dir.path, env: ["NEWSLINT_PATH_SPILL_BYTES": "0"])
-            #expect(spilled.stdout == plain.stdout, "jobs \(jobs)")
-            #expect(spilled.status == plain.status)
-        }
+        Self.expectSameOutputSpilled(in: dir, reporting: "content-duplicate", env: ["NEWSLINT_PATH_SPILL_BYTES": "0"])
     }
 
     /// Cache hits hand the columns the cache's bytes (not encoded again): a warm run, its facts in
