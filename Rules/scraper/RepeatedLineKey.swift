@@ -177,13 +177,14 @@ package enum RepeatedLineKey {
     package static func normalise(_ b: [UInt8], _ range: Range<Int>, appendingTo out: inout [UInt8], wellFormed: Bool = false) {
         let keyStart = out.count
         let keepDigits = TextScan.endsSentence(b, textEnd(b, range))
+        let steps = wellFormed ? characterStep : byteStep
         var i = range.lowerBound
         let end = range.upperBound
         var inDigits = false
         while i < end {
             // A run of bytes that none of the cases below looks at (Han text, most letters and
             // punctuation) is copied as it is, in one append.
-            let plain = plainRunEnd(b, from: i, end, wellFormed: wellFormed)
+            let plain = plainRunEnd(b, from: i, end, steps: steps)
             if plain > i {
                 // From the buffer: the generic append of an `ArraySlice` cost ~200 instructions a run.
                 b.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[i..<plain])) }
@@ -301,8 +302,8 @@ package enum RepeatedLineKey {
     /// A step past `end` (only a range cut inside a character causes one) stops at `end`, as the byte
     /// walk would.
     @inline(__always)
-    private static func plainRunEnd(_ b: [UInt8], from i: Int, _ end: Int, wellFormed: Bool) -> Int {
-        (wellFormed ? characterStep : byteStep).withUnsafeBufferPointer { step -> Int in
+    private static func plainRunEnd(_ b: [UInt8], from i: Int, _ end: Int, steps: [UInt8]) -> Int {
+        steps.withUnsafeBufferPointer { step -> Int in
             b.withUnsafeBufferPointer { p -> Int in
                 var k = i
                 while k < end {

@@ -89,7 +89,7 @@ public struct HTMLDoubleEscapedRule: Rule {
     /// compared each tag's name with two `String`s, through the generic comparison.
     @inline(__always)
     package static func isLiteralTag(_ bytes: [UInt8], _ name: Range<Int>) -> Bool {
-        literalElements.contains { HTMLView.equalsIgnoringASCIICase(bytes, name, $0) }
+        (name.count == 3 || name.count == 4) && literalElements.contains { HTMLView.equalsIgnoringASCIICase(bytes, name, $0) }
     }
 
     private static let literalElements: [[UInt8]] = ["pre", "code"].map { Array($0.utf8) }
