@@ -2199,7 +2199,7 @@ categories: cna
   "summary": "An HTML element has nothing inside (`<div></div>`, `<p> </p>`, nested empty `<span>`s).",
   "whatItFinds": "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
   "whyItMatters": "Where a scraper dropped a widget, an ad or an image, its wrapper stays behind: every CNA article starts with `<div></div>`, pasted text leaves `<span></span>` runs and `<p>&nbsp;</p>` spacers. They show nothing and split the markup a cleaner has to read.",
-  "fixSafety": "The safe fix deletes the element, and its line when nothing else is on it.",
+  "fixSafety": "The safe fix deletes the element, and its line when nothing else is on it. An inline element (`span`, `strong`, `font` …) holding only a space, `&nbsp;` or `<br>` may be what separates the words around it (`<strong>戴耀廷</strong><span>&nbsp; </span><strong>區諾軒</strong>`): its deletion is an unsafe fix.",
   "severity": "info",
   "fixable": "safe",
   "options": {
@@ -21703,7 +21703,7 @@ date: 2024-11-01
         RuleMetadata(id: "html-empty-element", family: "html", summary: "An HTML element has nothing inside (`<div></div>`, `<p> </p>`, nested empty `<span>`s).",
                      whatItFinds: "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
                      whyItMatters: "Where a scraper dropped a widget, an ad or an image, its wrapper stays behind: every CNA article starts with `<div></div>`, pasted text leaves `<span></span>` runs and `<p>&nbsp;</p>` spacers. They show nothing and split the markup a cleaner has to read.",
-                     fixSafety: "The safe fix deletes the element, and its line when nothing else is on it.",
+                     fixSafety: "The safe fix deletes the element, and its line when nothing else is on it. An inline element (`span`, `strong`, `font` …) holding only a space, `&nbsp;` or `<br>` may be what separates the words around it (`<strong>戴耀廷</strong><span>&nbsp; </span><strong>區諾軒</strong>`): its deletion is an unsafe fix.",
                      severity: .info, enabledByDefault: true, fixable: .safe,
                      options: [
                          RuleOptionSpec(name: "elements", type: "string[]", defaultValue: JSONNode(.array([JSONNode(.string("div")), JSONNode(.string("span")), JSONNode(.string("p")), JSONNode(.string("section")), JSONNode(.string("article")), JSONNode(.string("b")), JSONNode(.string("strong")), JSONNode(.string("i")), JSONNode(.string("em")), JSONNode(.string("small")), JSONNode(.string("font")), JSONNode(.string("u")), JSONNode(.string("center")), JSONNode(.string("h1")), JSONNode(.string("h2")), JSONNode(.string("h3")), JSONNode(.string("h4")), JSONNode(.string("h5")), JSONNode(.string("h6")), JSONNode(.string("cite")), JSONNode(.string("figcaption")), JSONNode(.string("blockquote"))])), description: "Elements reported when empty.", allowed: nil)

@@ -6,11 +6,14 @@ import NewsLintCore
 /// without hooks are reported: an `id`, `class` or `data-*` attribute may be a script's or a
 /// style sheet's target (`<div class="fb-post" data-href=…></div>` is filled by a script), so
 /// only presentational attributes (`style`, `dir`, `lang`, `align`) are allowed. Nested empties
-/// are one finding at the outermost; the fix deletes it (and its line when nothing else is on it).
+/// are one finding at the outermost; the fix deletes it (and its line when nothing else is on it),
+/// safely unless it is an inline wrapper of a space (`<span>&nbsp;</span>` between two names).
 public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
     public static let id = "html-empty-element"
     package let names: Set<String>
     package static let harmlessAttributes: Set<String> = ["style", "dir", "lang", "align"]
+    /// Elements laid out in the line of text: one holding a space separates the words around it.
+    package static let inlineElements: Set<String> = ["span", "b", "strong", "i", "em", "small", "font", "u", "cite"]
 
     public struct Options: Decodable, Sendable { var elements: [String] }
 
@@ -25,6 +28,9 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
         let structure = document.htmlElements
         let elements = structure.elements
         var empty = [Bool](repeating: false, count: elements.count)
+        // Whether an empty element still renders a space or a break (blank text, `&nbsp;`, `<br>`):
+        // between two runs of text it is their separator (`<strong>戴耀廷</strong><span>&nbsp; </span>`).
+        var separates = [Bool](repeating: false, count: elements.count)
         // Children start after their parents: deciding from the last element backwards sees every child first.
         // Fields read in place: a copy of each element (its name retained and released) cost more
         // than the test.
@@ -32,18 +38,24 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
             guard let end = elements[index].end, names.contains(elements[index].name),
                   hasOnlyHarmlessAttributes(view.tokens[elements[index].start], view, bytes) else { continue }
             var t = elements[index].start + 1
-            var isEmpty = true
+            var isEmpty = true, rendersSpace = false
             while t < end {
                 let token = view.tokens[t]
                 switch token.kind {
-                case .text where HTMLText.isBlank(bytes, token.range), .comment:
+                case .text where HTMLText.isBlank(bytes, token.range):
+                    rendersSpace = rendersSpace || !token.range.isEmpty
+                    t += 1
+                case .comment:
                     t += 1
                 case .characterReference where HTMLText.isSpaceReference(bytes, token):
+                    rendersSpace = true
                     t += 1
                 case .startTag:
                     if let child = structure.elementAtToken[t], empty[child], let childEnd = elements[child].end {
+                        rendersSpace = rendersSpace || separates[child]
                         t = childEnd + 1
                     } else if view.isTag(token, named: "br", in: bytes) {
+                        rendersSpace = true
                         t += 1
                     } else {
                         isEmpty = false
@@ -54,6 +66,7 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
                 if !isEmpty { break }
             }
             empty[index] = isEmpty
+            separates[index] = isEmpty && rendersSpace
         }
         for index in elements.indices where empty[index] {
             let element = elements[index]
@@ -61,7 +74,10 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
             guard let range = structure.outerRange(element, view) else { continue }
             // One line in the message: runs of whitespace (newlines, indentation) become one space.
             let shown = Self.oneLine(bytes[range].prefix(60))
-            let fix = Fix(.safe, "delete the empty <\(element.name)>", edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
+            // An inline wrapper holding only a space may be all that keeps two names or words apart:
+            // deleting it joins them, so that deletion waits for a look.
+            let applicability: Applicability = separates[index] && Self.inlineElements.contains(element.name) ? .unsafe : .safe
+            let fix = Fix(applicability, "delete the empty <\(element.name)>", edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
             sink.report(view.tokens[element.start].range, "empty <\(element.name)> wrapper '\(shown)' (nothing to show)", fix: fix)
         }
     }
