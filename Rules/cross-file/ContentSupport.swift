@@ -45,8 +45,8 @@ package struct DisjointSets {
     }
 }
 
-/// Files grouped by equal keys, as chains through index arrays: two `Int32`s per file and one
-/// dictionary entry per distinct key during the build, no array per group (most groups of a
+/// Files grouped by equal keys, as chains through index arrays: three `Int32`s per file, and
+/// during the build each distinct key with its last member plus a slot table of `Int32`s, no array per group (most groups of a
 /// cross-file reduce have one member, and 100k one-element arrays were most of its working set).
 /// Members come in index order.
 package struct ChainGroups {
@@ -57,25 +57,60 @@ package struct ChainGroups {
     private var sizes: [Int32]
 
     package init<S: Sequence>(_ keys: S) where S.Element: Hashable {
-        first = []; next = []; sizes = []
         // Sized once (a fact table's count): arrays grown by doubling held up to twice 12 bytes a file.
         let expected = keys.underestimatedCount
+        first = []; next = []; sizes = []
         first.reserveCapacity(expected); next.reserveCapacity(expected); sizes.reserveCapacity(expected)
-        var heads: [S.Element: (first: Int32, last: Int32)] = [:]
+        // Distinct keys in open addressing (group number + 1 per slot, each group's key and last
+        // member beside it), not a `Dictionary` of key to (first, last): its 24-byte entries at up
+        // to twice the keys, plus the old table while it grew, were up to ~60 bytes a distinct key.
+        var slots = [Int32](repeating: 0, count: Self.capacity(for: expected))
+        var groupKeys: [S.Element] = []
+        var lasts: [Int32] = []
+        groupKeys.reserveCapacity(expected); lasts.reserveCapacity(expected)
         for (n, key) in keys.enumerated() {
             let i = Int32(truncatingIfNeeded: n)
             next.append(-1)
             sizes.append(0)
-            if let h = heads[key] {
-                next[Int(h.last)] = i
-                heads[key] = (h.first, i)
-                first.append(h.first)
+            if 4 * (groupKeys.count + 1) > 3 * slots.count {
+                slots = Self.rehashed(groupKeys, capacity: 2 * slots.count)
+            }
+            let mask = slots.count - 1
+            var slot = key.hashValue & mask
+            while slots[slot] != 0 && groupKeys[Int(slots[slot]) - 1] != key { slot = (slot &+ 1) & mask }
+            if slots[slot] != 0 {
+                let g = Int(slots[slot]) - 1
+                let last = Int(lasts[g])
+                next[last] = i
+                lasts[g] = i
+                first.append(first[last])
             } else {
-                heads[key] = (i, i)
+                slots[slot] = Int32(truncatingIfNeeded: groupKeys.count + 1)
+                groupKeys.append(key)
+                lasts.append(i)
                 first.append(i)
             }
             sizes[Int(first[n])] += 1
         }
+    }
+
+    /// Slots for `count` distinct keys at most three quarters full: a power of two, at least 16.
+    private static func capacity(for count: Int) -> Int {
+        var capacity = 16
+        while 3 * capacity < 4 * count { capacity *= 2 }
+        return capacity
+    }
+
+    /// The slots of `groupKeys` (group g's key at g) in a table of `capacity` slots.
+    private static func rehashed<Key: Hashable>(_ groupKeys: [Key], capacity: Int) -> [Int32] {
+        var slots = [Int32](repeating: 0, count: capacity)
+        let mask = capacity - 1
+        for (g, key) in groupKeys.enumerated() {
+            var slot = key.hashValue & mask
+            while slots[slot] != 0 { slot = (slot &+ 1) & mask }
+            slots[slot] = Int32(truncatingIfNeeded: g + 1)
+        }
+        return slots
     }
 
     package func size(of i: Int) -> Int { Int(sizes[Int(first[i])]) }

@@ -413,6 +413,32 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         return usable >= max(8, a.count / 16) ? Double(same) / Double(usable) : 0
     }
 
+    /// Whether reps `x` and `y` (signatures `a`, `b`) could get the same key in a band after
+    /// `band`: every row of that band is boilerplate in both or holds the same minimum in both,
+    /// and one is not boilerplate (a band of boilerplate only has no key). A pair that does not is
+    /// never a candidate again; one that does is remembered as compared. (Equal keys from unequal
+    /// rows, a 64-bit hash collision, would only compare a pair twice, to the same result.)
+    package static func mayShareBand(after band: Int, rows: Int, bands: Int, _ a: ArraySlice<UInt16>, _ b: ArraySlice<UInt16>,
+                                     _ x: Int, _ y: Int, excluded: ExcludedMinima) -> Bool {
+        guard band + 1 < bands else { return false }
+        return a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                for later in (band + 1)..<bands {
+                    var content = false, same = true
+                    for j in (later * rows)..<((later + 1) * rows) {
+                        let bit: UInt64 = 1 << UInt64(j & 63)
+                        let boilerplateX = excluded.word(x, j >> 6) & bit != 0
+                        let boilerplateY = excluded.word(y, j >> 6) & bit != 0
+                        if boilerplateX != boilerplateY || (!boilerplateX && a[j] != b[j]) { same = false; break }
+                        if !boilerplateX { content = true }
+                    }
+                    if same && content { return true }
+                }
+                return false
+            }
+        }
+    }
+
     /// Estimated Jaccard similarity over the permutations where neither minimum is boilerplate;
     /// 0 when too few are left to estimate (bodies that are mostly boilerplate).
     package static func similarity(_ a: [UInt16], _ b: [UInt16], excluding common: CommonMinima) -> Double {
@@ -483,7 +509,10 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         let excluded = signatures.isInMemory
             ? signatures.withFlatInMemory { ExcludedMinima(flat: $0, count: reps.count, permutations: width, common: common) }
             : ExcludedMinima(signatures: signatures, common: common)
-        var compared = PairSet()
+        // Pairs compared, found dissimilar, that may meet again in a later band: a candidate
+        // pair meets in one band only nearly always (580,000 of 598,000 at 40,000 synthetic
+        // bodies), so remembering every pair compared (16-24 MB there) bought almost nothing.
+        var failed = PairSet()
         // Band by band: group reps by band hash and compare within each group; memory stays O(files).
         // Boilerplate minima count as a wildcard in a band; a band of boilerplate only is skipped.
         var keys: [(UInt64, Int32)] = []
@@ -526,19 +555,34 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                 for a in anchors {
                     for b in (a + 1)..<members.endIndex {
                         let x = Int(members[a]), y = Int(members[b])
+                        // A pair already in one cluster cannot change it, and the date gap is
+                        // the same in every band: both asked again instead of remembered.
+                        guard sets.find(x) != sets.find(y), withinDateGap(x, y) else { continue }
                         let pair = UInt64(min(x, y)) << 32 | UInt64(max(x, y))
-                        guard compared.insert(pair), withinDateGap(x, y) else { continue }
-                        let s = signatures.withPair(x, y) { Self.similarity($0, $1, x, y, excluded: excluded, common: common) }
-                        if s >= options.threshold {
-                            sets.union(x, y)
+                        guard !failed.contains(pair) else { continue }
+                        let similar = signatures.withPair(x, y) { sx, sy -> Bool in
+                            if Self.similarity(sx, sy, x, y, excluded: excluded, common: common) >= options.threshold { return true }
+                            if Self.mayShareBand(after: band, rows: rows, bands: options.bands, sx, sy, x, y, excluded: excluded) { failed.insert(pair) }
+                            return false
                         }
+                        if similar { sets.union(x, y) }
                     }
                 }
             }
         }
-        compared = PairSet()
+        failed = PairSet()
+        keys = []
+        buckets = BandBuckets()
+        // Clusters of two or more reps only: a list per rep (most are alone) was ~70 bytes a
+        // distinct body at the end of the reduce.
+        var clusterSizes = [Int32](repeating: 0, count: reps.count)
+        for r in 0..<reps.count { clusterSizes[sets.find(r)] += 1 }
         var clusters: [Int: [Int]] = [:]
-        for r in 0..<reps.count { clusters[sets.find(r), default: []].append(r) }
+        for r in 0..<reps.count {
+            let root = sets.find(r)
+            if clusterSizes[root] > 1 { clusters[root, default: []].append(r) }
+        }
+        clusterSizes = []
         for members in clusters.values where members.count > 1 {
             // Canonical order: the earliest date (undated last), then the shortest path, then the path.
             var files: [(file: Int, rep: Int, minutes: Int64, path: String)] = []
@@ -571,9 +615,10 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
 /// reduce's time). Only how pairs are enumerated across groups differs, and the clusters do not
 /// depend on that: each pair is compared once and unions commute.
 package struct BandBuckets {
-    /// Open addressing by hash: group number + 1 (0: empty), and the hash kept there.
+    /// Open addressing by hash: group number + 1 (0: empty). A slot's hash is its group's first
+    /// key's (`firstKeys`): 4 bytes a group instead of 8 a slot (slots are 2-4 per rep).
     private var slots: [Int32] = []
-    private var slotHashes: [UInt64] = []
+    private var firstKeys: [Int32] = []
     private var groupOfKey: [Int32] = []
     /// Per group: its size; for groups of two or more, where its members start in `members`.
     private var sizes: [Int32] = []
@@ -590,24 +635,24 @@ package struct BandBuckets {
         while capacity < 2 * keys.count { capacity *= 2 }
         if slots.count != capacity {
             slots = [Int32](repeating: 0, count: capacity)
-            slotHashes = [UInt64](repeating: 0, count: capacity)
         } else {
             slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         }
         groupOfKey.removeAll(keepingCapacity: true)
         sizes.removeAll(keepingCapacity: true)
+        firstKeys.removeAll(keepingCapacity: true)
         multiple.removeAll(keepingCapacity: true)
         let mask = capacity - 1
         slots.withUnsafeMutableBufferPointer { slots in
-            slotHashes.withUnsafeMutableBufferPointer { slotHashes in
-                for (hash, _) in keys {
+            keys.withUnsafeBufferPointer { keys in
+                for (k, (hash, _)) in keys.enumerated() {
                     var slot = Int(truncatingIfNeeded: hash) & mask
-                    while slots[slot] != 0 && slotHashes[slot] != hash { slot = (slot &+ 1) & mask }
+                    while slots[slot] != 0 && keys[Int(firstKeys[Int(slots[slot]) &- 1])].0 != hash { slot = (slot &+ 1) & mask }
                     let g: Int
                     if slots[slot] == 0 {
                         g = sizes.count
                         slots[slot] = Int32(truncatingIfNeeded: g + 1)
-                        slotHashes[slot] = hash
+                        firstKeys.append(Int32(truncatingIfNeeded: k))
                         sizes.append(1)
                     } else {
                         g = Int(slots[slot]) - 1
@@ -653,7 +698,19 @@ package struct PairSet {
     private var slots = [UInt64](repeating: 0, count: 1024)
     private var count = 0
 
+    /// Whether `pair` (not 0) was inserted.
+    package func contains(_ pair: UInt64) -> Bool {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: mix64(pair)) & mask
+        while slots[slot] != 0 {
+            if slots[slot] == pair { return true }
+            slot = (slot &+ 1) & mask
+        }
+        return false
+    }
+
     /// Inserts `pair` (not 0); false when it was already present.
+    @discardableResult
     package mutating func insert(_ pair: UInt64) -> Bool {
         if 2 * (count + 1) > slots.count { grow() }
         let mask = slots.count - 1
