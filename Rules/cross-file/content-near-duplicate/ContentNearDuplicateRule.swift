@@ -464,10 +464,10 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         // cluster and its signature. Only representatives' signatures are kept (a corpus of copies
         // keeps one per distinct body), in memory up to a budget and in a temporary file past it,
         // with their days. A rep's copies are a chain through `nextCopy` (4 bytes a file; an array
-        // per rep cost ~48 bytes a distinct body).
-        var repOfHash: [UInt64: Int] = [:]
+        // per rep cost ~48 bytes a distinct body), each new copy linked right after its rep (the
+        // chain reads rep, newest, …, oldest; no last copy kept per rep).
+        var repOfHash: [UInt64: Int32] = [:]
         var reps: [Int32] = []
-        var lastCopy: [Int32] = []
         var nextCopy = [Int32](repeating: -1, count: facts.count)
         let signatures = RepresentativeSignatures(width: width, memoryBudget: signatureMemoryBudget)
         /// The calendar day of each rep's date, `undated` without one (8 bytes, where `Int64?` took 16).
@@ -477,18 +477,17 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             let fact = facts.fact(i)
             guard fact.signature.count == width else { continue }
             if let r = repOfHash[fact.hash] {
-                nextCopy[Int(lastCopy[r])] = Int32(truncatingIfNeeded: i)
-                lastCopy[r] = Int32(truncatingIfNeeded: i)
+                let rep = Int(reps[Int(r)])
+                nextCopy[i] = nextCopy[rep]
+                nextCopy[rep] = Int32(truncatingIfNeeded: i)
             } else {
-                repOfHash[fact.hash] = reps.count
+                repOfHash[fact.hash] = Int32(truncatingIfNeeded: reps.count)
                 reps.append(Int32(truncatingIfNeeded: i))
-                lastCopy.append(Int32(truncatingIfNeeded: i))
                 signatures.append(fact.signature)
                 repDays.append(fact.minutes.map { m in m >= 0 ? m / 1440 : (m - 1439) / 1440 } ?? undated)
             }
         }
         repOfHash = [:]
-        lastCopy = []
         signatures.finishAppending()
         signatures.fallback = { [reps] r in facts.fact(Int(reps[r])).signature }
         guard reps.count > 1 else { return }
@@ -587,11 +586,16 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             // Canonical order: the earliest date (undated last), then the shortest path, then the path.
             var files: [(file: Int, rep: Int, minutes: Int64, path: String)] = []
             for r in members {
+                // The rep, then its copies in file order (the chain holds them newest first).
                 var copy = Int(reps[r])
+                files.append((copy, r, facts.fact(copy).minutes ?? .max, facts.path(copy)))
+                let copies = files.count
+                copy = Int(nextCopy[copy])
                 while copy >= 0 {
                     files.append((copy, r, facts.fact(copy).minutes ?? .max, facts.path(copy)))
                     copy = Int(nextCopy[copy])
                 }
+                files[copies...].reverse()
             }
             files.sort { a, b in
                 if a.minutes != b.minutes { return a.minutes < b.minutes }

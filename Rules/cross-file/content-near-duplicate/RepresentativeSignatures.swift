@@ -54,6 +54,10 @@ package final class RepresentativeSignatures {
 
     /// Appends the next rep's signature (`width` bins).
     package func append(_ signature: [UInt16]) {
+        // Past half the budget, room for exactly the most it holds before a flush (the budget
+        // plus one signature), not the next doubling (4.8 MB for a 4 MB budget).
+        let needed = memory.count + signature.count
+        if needed > memory.capacity, needed * 4 > memoryBudget { memory.reserveCapacity(max(needed, memoryBudget / 2 + width)) }
         memory.append(contentsOf: signature)
         count += 1
         if memory.count * 2 > memoryBudget { flush() }
