@@ -30,18 +30,19 @@ package let normalizedBodyHashPrime: UInt64 = 0x0000_0100_0000_01B3
 
 /// Union-find over indices, for grouping duplicates.
 package struct DisjointSets {
-    package var parent: [Int]
-    package init(_ n: Int) { parent = Array(0..<n) }
+    /// `Int32` parents: 4 bytes a distinct body where `Int` took 8 (sets of fewer than 2³¹).
+    package var parent: [Int32]
+    package init(_ n: Int) { parent = (0..<n).map { Int32(truncatingIfNeeded: $0) } }
     package mutating func find(_ x: Int) -> Int {
         var r = x
-        while parent[r] != r { r = parent[r] }
+        while Int(parent[r]) != r { r = Int(parent[r]) }
         var y = x
-        while parent[y] != r { let next = parent[y]; parent[y] = r; y = next }
+        while Int(parent[y]) != r { let next = Int(parent[y]); parent[y] = Int32(truncatingIfNeeded: r); y = next }
         return r
     }
     package mutating func union(_ a: Int, _ b: Int) {
         let ra = find(a), rb = find(b)
-        if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+        if ra != rb { parent[max(ra, rb)] = Int32(truncatingIfNeeded: min(ra, rb)) }
     }
 }
 

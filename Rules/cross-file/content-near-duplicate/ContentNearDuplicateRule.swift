@@ -482,6 +482,13 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                 nextCopy[rep] = Int32(truncatingIfNeeded: i)
             } else {
                 repOfHash[fact.hash] = Int32(truncatingIfNeeded: reps.count)
+                // Grown by doubling up to the fact count, not past it (a corpus of distinct
+                // bodies has nearly as many reps as files: the last doubling was ~0.7 of them spare).
+                if reps.count == reps.capacity {
+                    let room = min(max(16, 2 * reps.count), facts.count)
+                    reps.reserveCapacity(room)
+                    repDays.reserveCapacity(room)
+                }
                 reps.append(Int32(truncatingIfNeeded: i))
                 signatures.append(fact.signature)
                 repDays.append(fact.minutes.map { m in m >= 0 ? m / 1440 : (m - 1439) / 1440 } ?? undated)
@@ -635,8 +642,9 @@ package struct BandBuckets {
     /// Groups `keys` (band hash, rep); band hashes are mixed, so their low bits pick the slot.
     /// Most groups have one member: only groups of two or more get their members listed.
     package mutating func group(_ keys: [(UInt64, Int32)]) {
+        // At most three quarters full (4 bytes a slot).
         var capacity = 16
-        while capacity < 2 * keys.count { capacity *= 2 }
+        while 3 * capacity < 4 * keys.count { capacity *= 2 }
         if slots.count != capacity {
             slots = [Int32](repeating: 0, count: capacity)
         } else {
