@@ -16,10 +16,12 @@ package enum RepeatedLineKey {
     package static func site(_ frontMatter: FrontMatter?, keys: [String]) -> String {
         guard let frontMatter else { return "corpus" }
         for key in keys {
+            // By index: the entry is not copied for its value.
+            guard let index = frontMatter.index(of: key) else { continue }
             let value: String?
-            switch frontMatter.entry(key)?.value {
-            case let .scalar(s, _)?: value = s
-            case let .list(items)?: value = items.first
+            switch frontMatter.entries[index].value {
+            case let .scalar(s, _): value = s
+            case let .list(items): value = items.first
             default: value = nil
             }
             guard let value, case let raw = trimmed(value), !raw.isEmpty else { continue }
