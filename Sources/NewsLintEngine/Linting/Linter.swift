@@ -283,9 +283,10 @@ public struct CrossFileFacts: @unchecked Sendable {
         }
         previousPath = path
         count += 1
-        // By index: iterating copied each (rule, fact) pair, its existential and all.
-        for k in facts.indices where columns.indices.contains(facts[k].rule) { columns[facts[k].rule].append(file: file, fact: facts[k].fact) }
-        for k in cached.indices where columns.indices.contains(cached[k].rule) { columns[cached[k].rule].append(file: file, cachedBytes: cached[k].bytes) }
+        // One copy of each pair (reading its fields by index, through the array or its buffer, copied
+        // the pair, existential and all, once per field).
+        for f in facts where columns.indices.contains(f.rule) { columns[f.rule].append(file: file, fact: f.fact) }
+        for f in cached where columns.indices.contains(f.rule) { columns[f.rule].append(file: file, cachedBytes: f.bytes) }
     }
 
     /// Why reduces could not read their facts back (one message per rule; empty when all did), or
