@@ -21,6 +21,11 @@ import Testing
         _ = decodedFirst.scalars
         #expect(decodedFirst.views.knownValidity == valid, "\(label): the decode stored the validity")
         #expect(decodedFirst.isValidUTF8 == valid, "\(label): decoded first")
+        // The per-line ASCII summary agrees with walking each line's bytes (nil when ill-formed).
+        for n in stride(from: 1, through: decodedFirst.lineCount, by: 1) {
+            let walked = decodedFirst.lineBytes(n).allSatisfy { $0 < 0x80 }
+            #expect(decodedFirst.lineIsASCII(decodedFirst.scalars, line: n) == (valid ? walked : nil), "\(label): line \(n) ASCII")
+        }
         let validatedFirst = Document(path: "t.md", bytes: bytes)
         #expect(validatedFirst.isValidUTF8 == valid, "\(label): validated first")
         #expect(validatedFirst.scalars.cps == told.cps, "\(label): scalars after validating")
@@ -46,6 +51,7 @@ import Testing
             ("lone continuation bytes", Array("中".utf8) + [0x80, 0xBF] + Array("文".utf8)),
             ("GBK in UTF-8", Array("第一行：".utf8) + [0xB1, 0xB1, 0xBE, 0xA9, 0x0A]),
             ("lead then ASCII", [0xE4, 0x41, 0x42, 0x43, 0x44]),
+            ("ASCII and Chinese lines, no final newline", Array("title: x\n中文\r\nplain ascii line\n\n𠮷\nend".utf8)),
         ]
         for (label, bytes) in samples { compare(bytes, label) }
     }
