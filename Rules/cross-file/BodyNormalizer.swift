@@ -360,7 +360,9 @@ extension Document {
     /// of them has made it for a well-formed file; empty arrays otherwise (never computed here: a
     /// run without the script rules decodes only what it walks).
     package var sharedScalars: (cps: [UInt32], offsets: [UInt32]) {
-        guard isValidUTF8, let decoded = views.computedScalars, case .narrow(let offsets) = decoded.offsets else { return ([], []) }
+        // The decode's own validity, not `isValidUTF8`: asked before the script rules decode, that
+        // would walk the file once more just to validate it.
+        guard let decoded = views.computedScalars, decoded.isValidUTF8, case .narrow(let offsets) = decoded.offsets else { return ([], []) }
         return (decoded.cps, offsets)
     }
 

@@ -26,7 +26,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         let bytes = document.bytes
-        var decoded: ScalarDecode?
+        var decoded: ScalarDecode? = document.views.computedScalars
         var pinyin: [PinyinArtifact] = []
         // `%EF%BF%BD` anywhere in the document (memchr from `%` to `%`): most files have none, and
         // a line holds one only if the document does.
@@ -34,7 +34,8 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             if sink.budgetSpent(step: n, bytes: range.count) { return }
-            let ascii = bytes.withUnsafeBufferPointer { buf in
+            // Once decoded, the line starts tell (no walk of the line's bytes).
+            let ascii = decoded.flatMap { document.lineIsASCII($0, line: n) } ?? bytes.withUnsafeBufferPointer { buf in
                 var k = range.lowerBound
                 while k < range.upperBound, buf[k] < 0x80 { k &+= 1 }
                 return k == range.upperBound

@@ -24,10 +24,12 @@ public struct PunctuationWidthRule: Rule {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         guard let lines = document.bodyLines else { return }
-        var decoded: ScalarDecode?
+        var decoded: ScalarDecode? = document.views.computedScalars
         for n in lines where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             if sink.budgetSpent(step: n, bytes: range.count) { return }
+            // An ASCII line reports nothing: once decoded, the line starts tell without a walk.
+            if let decode = decoded, document.lineIsASCII(decode, line: n) == true { continue }
             guard Self.mayReport(document.bytes, range) else { continue }
             let decode = decoded ?? document.scalars
             decoded = decode

@@ -12,8 +12,6 @@ public struct Document: Sendable {
     public let bytes: [UInt8]
     /// Byte offset at which each line starts; `lineStarts[0] == 0`.
     public let lineStarts: [Int]
-    /// Whether `bytes` is well-formed UTF-8.
-    public let isValidUTF8: Bool
     /// Length of a leading UTF-8 byte-order mark (0 or 3).
     public let bomLength: Int
     /// Parsed front matter, if the file has a front-matter block.
@@ -37,7 +35,6 @@ public struct Document: Sendable {
         self.bytes = bytes
         self.isHTMLFile = Document.isHTMLPath(path)
         self.lineStarts = Document.computeLineStarts(bytes)
-        self.isValidUTF8 = UTF8Validation.firstInvalidOffset(in: bytes) == nil
         self.bomLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let fm = FrontMatterParser.parse(bytes: bytes, lineStarts: lineStarts, bomLength: bomLength)
         self.frontMatter = fm
@@ -53,6 +50,12 @@ public struct Document: Sendable {
 
     public init(path: String, text: String) {
         self.init(path: path, bytes: Array(text.utf8))
+    }
+
+    /// Whether `bytes` is well-formed UTF-8. Found on first use, not in `init`: when a script rule
+    /// decodes the file first (`scalars`), the decode finds it in the same walk.
+    public var isValidUTF8: Bool {
+        views.isValidUTF8 { UTF8Validation.firstInvalidOffset(in: bytes) == nil }
     }
 
     /// The whole file decoded as text (invalid sequences shown as U+FFFD; for display only).

@@ -22,29 +22,48 @@ package struct ScalarDecode: Sendable {
     /// Offsets are 4 bytes each up to this file size (every real file), 8 bytes beyond it.
     package static let narrowOffsetLimit = Int(UInt32.max)
 
-    package init(_ bytes: [UInt8], lineStarts byteLineStarts: [Int], isValidUTF8: Bool, narrowOffsetLimit: Int = ScalarDecode.narrowOffsetLimit) {
+    /// Whether the file is well-formed UTF-8 (no `invalid` scalar): known before the decode, or
+    /// found by it when `init` was not told.
+    package let isValidUTF8: Bool
+
+    /// `isValidUTF8` nil: not known yet, so the decode checks as it goes (`decodeChecked`) instead of
+    /// the document walking every byte once to validate and once more to decode. Only for files up
+    /// to `countedCapacityFrom`, which take one scalar per byte anyway; a larger file's arrays are
+    /// sized by counting, which needs its validity first.
+    package init(_ bytes: [UInt8], lineStarts byteLineStarts: [Int], isValidUTF8 knownValidity: Bool?, narrowOffsetLimit: Int = ScalarDecode.narrowOffsetLimit) {
+        let isValidUTF8 = knownValidity ?? (bytes.count > Self.countedCapacityFrom ? UTF8Validation.firstInvalidOffset(in: bytes) == nil : nil)
         // Well-formed text has exactly one scalar per non-continuation byte, so the arrays of a large
         // file are allocated once at their final size; a small file (most articles) takes one scalar
         // per byte, the most any text needs: up to 8 bytes per byte of the file (~5 more than Chinese
         // text needs, ~350 KB for a 64 KiB file), held only while the document is linted, and it
         // saves counting its bytes first.
-        let capacity = isValidUTF8 && bytes.count > Self.countedCapacityFrom ? Self.nonContinuationCount(bytes) : bytes.count
+        let capacity = isValidUTF8 == true && bytes.count > Self.countedCapacityFrom ? Self.nonContinuationCount(bytes) : bytes.count
         var filled = 0
+        var sawInvalid = isValidUTF8 == false
         var offsets = ByteOffsets.narrow([])
         let cps = [UInt32](unsafeUninitializedCapacity: capacity) { cpBuf, cpCount in
             if bytes.count <= narrowOffsetLimit {
                 offsets = .narrow([UInt32](unsafeUninitializedCapacity: capacity + 1) { offBuf, offCount in
-                    filled = isValidUTF8 ? Self.decodeValid(bytes, into: cpBuf, offBuf) : Self.decode(bytes, into: cpBuf, offBuf)
+                    switch isValidUTF8 {
+                    case true?: filled = Self.decodeValid(bytes, into: cpBuf, offBuf)
+                    case false?: filled = Self.decode(bytes, into: cpBuf, offBuf)
+                    case nil: (filled, sawInvalid) = Self.decodeChecked(bytes, into: cpBuf, offBuf)
+                    }
                     offCount = filled + 1
                 })
             } else {
                 offsets = .wide([Int](unsafeUninitializedCapacity: capacity + 1) { offBuf, offCount in
-                    filled = isValidUTF8 ? Self.decodeValid(bytes, into: cpBuf, offBuf) : Self.decode(bytes, into: cpBuf, offBuf)
+                    switch isValidUTF8 {
+                    case true?: filled = Self.decodeValid(bytes, into: cpBuf, offBuf)
+                    case false?: filled = Self.decode(bytes, into: cpBuf, offBuf)
+                    case nil: (filled, sawInvalid) = Self.decodeChecked(bytes, into: cpBuf, offBuf)
+                    }
                     offCount = filled + 1
                 })
             }
             cpCount = filled
         }
+        self.isValidUTF8 = !sawInvalid
         self.cps = cps
         self.offsets = offsets
         // A line starts after an ASCII `\n`, so it always starts a scalar: find it by bisection
@@ -137,6 +156,89 @@ package struct ScalarDecode: Sendable {
         }
     }
 
+    /// `decode` that also tells whether it met an ill-formed byte, with `decodeValid`'s fast paths
+    /// for what is certainly well-formed: ASCII eight bytes a word, and runs of 3-byte sequences
+    /// one 4-byte load each, kept when the lead is `E0`–`EF`, both continuation bytes are
+    /// `10xxxxxx`, and the value is neither overlong (below U+0800) nor a surrogate. Anything else
+    /// takes `decode`'s step, so the scalars are exactly `decode`'s.
+    package static func decodeChecked<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
+                                                                 _ offsets: UnsafeMutableBufferPointer<Offset>) -> (count: Int, sawInvalid: Bool) {
+        bytes.withUnsafeBufferPointer { buf -> (count: Int, sawInvalid: Bool) in
+            var i = 0
+            var k = 0
+            var sawInvalid = false
+            let n = buf.count
+            let capacity = cps.count
+            guard let base = buf.baseAddress else {
+                offsets[0] = 0
+                return (0, false)
+            }
+            let raw = UnsafeRawPointer(base)
+            // `k < capacity` always holds (one scalar per byte at most); the test keeps a broken
+            // invariant from writing out of bounds.
+            while i < n && k < capacity {
+                let b = buf[i]
+                if b < 0x80 {
+                    if i &+ 8 <= n && k &+ 8 <= capacity && buf[i &+ 1] < 0x80 {
+                        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                        let high = word & ByteWords.highs
+                        let run = high == 0 ? 8 : high.trailingZeroBitCount &>> 3
+                        for j in 0..<run {
+                            cps[k &+ j] = UInt32(truncatingIfNeeded: word &>> UInt64(j &* 8)) & 0xFF
+                            offsets[k &+ j] = Offset(truncatingIfNeeded: i &+ j)
+                        }
+                        i &+= run
+                        k &+= run
+                        continue
+                    }
+                    offsets[k] = Offset(truncatingIfNeeded: i)
+                    cps[k] = UInt32(b)
+                    i &+= 1
+                    k &+= 1
+                    continue
+                }
+                if b & 0xF0 == 0xE0 {
+                    // The sequences that can be read with a byte after each, and stored.
+                    var left = min((n &- i &- 1) / 3, capacity &- k)
+                    let from = i
+                    while left > 0 {
+                        let word = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+                        let v = (word & 0x0F) << 12 | (word &>> 2) & 0x0FC0 | (word &>> 16) & 0x3F
+                        guard word & 0x00C0_C0F0 == 0x0080_80E0, v >= 0x800, v & 0xF800 != 0xD800 else { break }
+                        offsets[k] = Offset(truncatingIfNeeded: i)
+                        cps[k] = v
+                        i &+= 3
+                        k &+= 1
+                        left &-= 1
+                    }
+                    if i != from { continue }
+                }
+                // `decode`'s step: the last sequence of the file, 2- and 4-byte sequences, ill-formed bytes.
+                offsets[k] = Offset(truncatingIfNeeded: i)
+                let len = UTF8Validation.sequenceLength(buf, at: i)
+                if len == 0 {
+                    cps[k] = ScalarDecode.invalid
+                    sawInvalid = true
+                    k &+= 1
+                    i &+= 1
+                    continue
+                }
+                var v: UInt32
+                switch len {
+                case 2: v = UInt32(b & 0x1F)
+                case 3: v = UInt32(b & 0x0F)
+                default: v = UInt32(b & 0x07)
+                }
+                for j in 1..<len { v = (v << 6) | UInt32(buf[i + j] & 0x3F) }
+                cps[k] = v
+                k &+= 1
+                i &+= len
+            }
+            offsets[k] = Offset(truncatingIfNeeded: i)
+            return (k, sawInvalid)
+        }
+    }
+
     /// Decodes `bytes` into `cps`/`offsets` (capacity `cps.count` and one more); returns the scalar count.
     private static func decode<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
                                                           _ offsets: UnsafeMutableBufferPointer<Offset>) -> Int {
@@ -224,10 +326,12 @@ package struct ScalarDecode: Sendable {
 
 /// Byte offsets of the scalars: 4 bytes each unless the file is larger than 4 GiB. Read only when a
 /// rule reports, so the switch stays off the scanning path.
-package enum ByteOffsets: Sendable {
+@usableFromInline package enum ByteOffsets: Sendable {
     case narrow([UInt32])
     case wide([Int])
 
+    /// `@inlinable`: the rules read offsets from another module, a call each (900,000 at agora x1).
+    @inlinable
     package subscript(i: Int) -> Int {
         switch self {
         case .narrow(let a): return Int(a[i])
@@ -237,8 +341,26 @@ package enum ByteOffsets: Sendable {
 }
 
 extension Document {
+    /// Whether line `n` (1-based) holds only ASCII bytes, known from the line starts alone: in
+    /// well-formed UTF-8 a line has as many scalars as bytes exactly when every byte is ASCII (any
+    /// other scalar takes two to four). Nil for an ill-formed file, where an ill-formed byte is one
+    /// scalar too. The rules test this before walking a line's bytes (a per-line summary the decode
+    /// leaves for free).
+    package func lineIsASCII(_ decode: ScalarDecode, line n: Int) -> Bool? {
+        let starts = lineStarts, scalarStarts = decode.lineStarts
+        guard decode.isValidUTF8, n >= 1, n <= starts.count, starts.count == scalarStarts.count else { return nil }
+        let byteEnd = n < starts.count ? starts[n] : bytes.count
+        let scalarEnd = n < scalarStarts.count ? scalarStarts[n] : decode.cps.count
+        return byteEnd &- starts[n &- 1] == scalarEnd &- scalarStarts[n &- 1]
+    }
+
     /// The file's scalars with byte offsets, decoded once per document and shared by the rules.
+    /// When no rule has asked `isValidUTF8` yet, the decode finds it (and stores it for them).
     package var scalars: ScalarDecode {
-        views.scalars { ScalarDecode(bytes, lineStarts: lineStarts, isValidUTF8: isValidUTF8) }
+        views.scalars {
+            let decode = ScalarDecode(bytes, lineStarts: lineStarts, isValidUTF8: views.knownValidity)
+            views.recordValidity(decode.isValidUTF8)
+            return decode
+        }
     }
 }
