@@ -280,14 +280,31 @@ public struct DocumentZones: Sendable {
     public let footerLines: [Int]
 
     public init(_ document: Document, headerLines: Int, footerLines: Int) {
-        var nonBlank: [Int] = []
+        var header: [Int] = [], footer: [Int] = []
         if let body = document.bodyLines {
-            for n in body where !document.isCode(line: n) && !TextScan.isBlank(document.bytes, document.contentRange(ofLine: n)) {
-                nonBlank.append(n)
+            // From each end only as far as its zone reaches: gathering every non-blank line of the
+            // body to keep a few regrew an array per file.
+            func isContent(_ n: Int) -> Bool {
+                !document.isCode(line: n) && !TextScan.isBlank(document.bytes, document.contentRange(ofLine: n))
+            }
+            if headerLines > 0 {
+                header.reserveCapacity(min(headerLines, body.count))
+                for n in body where isContent(n) {
+                    header.append(n)
+                    if header.count == headerLines { break }
+                }
+            }
+            if footerLines > 0 {
+                footer.reserveCapacity(min(footerLines, body.count))
+                for n in body.reversed() where isContent(n) {
+                    footer.append(n)
+                    if footer.count == footerLines { break }
+                }
+                footer.reverse()
             }
         }
-        self.headerLines = Array(nonBlank.prefix(headerLines))
-        self.footerLines = Array(nonBlank.suffix(footerLines))
+        self.headerLines = header
+        self.footerLines = footer
     }
 
     package func isHeader(_ line: Int) -> Bool { Self.holds(headerLines, line) }

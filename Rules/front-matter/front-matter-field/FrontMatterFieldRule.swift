@@ -58,17 +58,21 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         guard let fm = document.frontMatter, fm.closeLine != nil else { return }
         if !pages.exempts(document) {
-            for alternatives in required where !alternatives.contains(where: { fm.entry($0) != nil }) {
+            for alternatives in required where !alternatives.contains(where: { fm.contains($0) }) {
                 if dateFromFileName && alternatives.contains("date") && Self.pathSuppliesDate(document.path) { continue }
                 let others = alternatives.dropFirst()
                 let hint = others.isEmpty ? "" : " (or \(others.map { "'\($0)'" }.joined(separator: ", ")))"
                 sink.report(line: fm.openLine, "front matter lacks required key '\(alternatives.first ?? "")'\(hint)")
             }
         }
-        for (i, entry) in fm.entries.enumerated() {
+        // By index, each entry read in place: copying entries (their keys and values retained and
+        // released), the lookups' copies and a one-element array per value showed in profiles.
+        let entries = fm.entries
+        for i in entries.indices {
             if sink.budgetSpent(step: i + 1) { return }
             // Check each key once (duplicates are front-matter-malformed's business).
-            guard fm.entry(entry.key)?.line == entry.line else { continue }
+            guard let first = fm.index(of: entries[i].key), entries[first].line == entries[i].line else { continue }
+            let entry = entries[i]
             let value = entry.value
             let isEmpty: Bool = {
                 switch value {
@@ -91,6 +95,8 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
                 sink.report(line: entry.line, column: entry.column, "'\(entry.key)' \(problem)")
                 continue
             }
+            // Only keys with a pattern or allowed values have their texts gathered.
+            guard patterns.contains(where: { $0.key == entry.key }) || allowed.contains(where: { $0.key == entry.key }) else { continue }
             let texts: [String]
             switch value {
             case let .scalar(s, _): texts = [s]

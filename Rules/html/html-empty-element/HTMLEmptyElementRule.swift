@@ -32,41 +32,43 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
         // between two runs of text it is their separator (`<strong>戴耀廷</strong><span>&nbsp; </span>`).
         var separates = [Bool](repeating: false, count: elements.count)
         // Children start after their parents: deciding from the last element backwards sees every child first.
-        // Fields read in place: a copy of each element (its name retained and released) cost more
-        // than the test.
-        for index in elements.indices.reversed() {
-            guard let end = elements[index].end, names.contains(elements[index].name),
-                  hasOnlyHarmlessAttributes(view.tokens[elements[index].start], view, bytes) else { continue }
-            var t = elements[index].start + 1
-            var isEmpty = true, rendersSpace = false
-            while t < end {
-                let token = view.tokens[t]
-                switch token.kind {
-                case .text where HTMLText.isBlank(bytes, token.range):
-                    rendersSpace = rendersSpace || !token.range.isEmpty
-                    t += 1
-                case .comment:
-                    t += 1
-                case .characterReference where HTMLText.isSpaceReference(bytes, token):
-                    rendersSpace = true
-                    t += 1
-                case .startTag:
-                    if let child = structure.elementAtToken[t], empty[child], let childEnd = elements[child].end {
-                        rendersSpace = rendersSpace || separates[child]
-                        t = childEnd + 1
-                    } else if view.isTag(token, named: "br", in: bytes) {
+        // Fields read in place, through the buffer: a copy of each element (its name retained and
+        // released) cost more than the test, and the array's subscript still made one per read.
+        elements.withUnsafeBufferPointer { elements in
+            for index in elements.indices.reversed() {
+                guard let end = elements[index].end, names.contains(elements[index].name),
+                      hasOnlyHarmlessAttributes(view.tokens[elements[index].start], view, bytes) else { continue }
+                var t = elements[index].start + 1
+                var isEmpty = true, rendersSpace = false
+                while t < end {
+                    let token = view.tokens[t]
+                    switch token.kind {
+                    case .text where HTMLText.isBlank(bytes, token.range):
+                        rendersSpace = rendersSpace || !token.range.isEmpty
+                        t += 1
+                    case .comment:
+                        t += 1
+                    case .characterReference where HTMLText.isSpaceReference(bytes, token):
                         rendersSpace = true
                         t += 1
-                    } else {
+                    case .startTag:
+                        if let child = structure.elementAtToken[t], empty[child], let childEnd = elements[child].end {
+                            rendersSpace = rendersSpace || separates[child]
+                            t = childEnd + 1
+                        } else if view.isTag(token, named: "br", in: bytes) {
+                            rendersSpace = true
+                            t += 1
+                        } else {
+                            isEmpty = false
+                        }
+                    default:
                         isEmpty = false
                     }
-                default:
-                    isEmpty = false
+                    if !isEmpty { break }
                 }
-                if !isEmpty { break }
+                empty[index] = isEmpty
+                separates[index] = isEmpty && rendersSpace
             }
-            empty[index] = isEmpty
-            separates[index] = isEmpty && rendersSpace
         }
         for index in elements.indices where empty[index] {
             let element = elements[index]

@@ -84,14 +84,26 @@ public struct FrontMatter: Sendable {
 
     /// The first entry for `key`.
     public func entry(_ key: String) -> FrontMatterEntry? {
-        if let firstIndex { return firstIndex[key].map { entries[$0] } }
-        // By index: `first(where:)` copied each entry it passed (its key and value retained and
-        // released), some 400 k lookups on agora x1.
-        for i in entries.indices where entries[i].key == key { return entries[i] }
+        index(of: key).map { entries[$0] }
+    }
+
+    /// Index in `entries` of the first entry for `key`: a lookup that copies no entry (a copy
+    /// retains and releases its key and value; rules ask some 55 times a file, mostly for keys
+    /// that are not there).
+    public func index(of key: String) -> Int? {
+        if let firstIndex { return firstIndex[key] }
+        // UTF-8 lengths first: keys of other lengths never reach String's comparison (a call per
+        // key passed, most of the lookup).
+        let length = key.utf8.count
+        for i in entries.indices where entries[i].key.utf8.count == length && entries[i].key == key { return i }
         return nil
     }
+
+    /// Whether front matter has `key`.
+    public func contains(_ key: String) -> Bool { index(of: key) != nil }
+
     /// The scalar value of `key`, if present and scalar.
-    public func string(_ key: String) -> String? { entry(key)?.value.scalarText }
+    public func string(_ key: String) -> String? { index(of: key).flatMap { entries[$0].value.scalarText } }
 }
 
 /// Finds and parses the front-matter block at the start of a file.
@@ -242,8 +254,8 @@ package enum FrontMatterParser {
         // every comparison cost more than the comparisons.
         if entries.count <= 24 {
             for i in entries.indices {
-                let key = entries[i].key
-                if let first = (0..<i).first(where: { entries[$0].key == key }) {
+                let key = entries[i].key, length = key.utf8.count
+                if let first = (0..<i).first(where: { entries[$0].key.utf8.count == length && entries[$0].key == key }) {
                     let e = entries[i]
                     problems.append(FrontMatterProblem(line: e.line, column: e.column, message: "duplicate key '\(e.key)' (first defined on line \(entries[first].line))"))
                 }
@@ -291,9 +303,10 @@ package struct LineReader {
 extension ArraySlice where Element == UInt8 {
     /// Drops trailing spaces and tabs.
     package func trimmingTrailingSpaces() -> ArraySlice<UInt8> {
-        var s = self
-        while let last = s.last, last == 0x20 || last == 0x09 { s = s.dropLast() }
-        return s
+        // By index, one slice at the end: a slice dropped per byte retained and released the base.
+        var end = endIndex
+        while end > startIndex, self[end - 1] == 0x20 || self[end - 1] == 0x09 { end -= 1 }
+        return end == endIndex ? self : self[startIndex..<end]
     }
 
     /// Drops leading and trailing ASCII spaces and tabs.

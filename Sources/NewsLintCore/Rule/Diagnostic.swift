@@ -162,7 +162,8 @@ public struct DiagnosticSink {
         self.severity = severity
         visibleTextOnly = readsProse && document.isHTMLFile
         self.limit = limit
-        diagnostics = []
+        // Usually already empty: no release of the empty array for the rule that found nothing.
+        if !diagnostics.isEmpty { diagnostics = [] }
         dropped = 0
         stoppedOverBudget = false
         cursor = nil

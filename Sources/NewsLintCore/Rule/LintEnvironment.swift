@@ -69,12 +69,19 @@ public struct LintEnvironment: Sendable {
 /// The time budget of one file's fact collection, shared by reference so the engine sees whether a
 /// rule stopped. Used by one thread at a time (the file's worker).
 public final class CollectBudget: @unchecked Sendable {
-    package let deadline: UInt64
+    package private(set) var deadline: UInt64
     /// Set once `isOverBudget` answered true.
     public private(set) var stopped = false
 
     public init(seconds: Double) {
         deadline = DispatchTime.now().uptimeNanoseconds &+ UInt64(max(0, seconds) * 1e9)
+    }
+
+    /// The budget afresh, from now, for the next rule: the engine keeps one per file rather than
+    /// allocating and freeing one per cross-file rule per file.
+    package func restart(seconds: Double) {
+        deadline = DispatchTime.now().uptimeNanoseconds &+ UInt64(max(0, seconds) * 1e9)
+        stopped = false
     }
 
     public var isOverBudget: Bool {

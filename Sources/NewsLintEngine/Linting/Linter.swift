@@ -263,7 +263,8 @@ public struct CrossFileFacts: @unchecked Sendable {
                              cached: [(rule: Int, bytes: ArraySlice<UInt8>)] = []) {
         guard !facts.isEmpty || !cached.isEmpty else { return }
         let file = count
-        if let input, let inputs, inputs.indices.contains(input), ownPaths.isEmpty {
+        // `inputs?.` in place: binding the list copied it (its arrays retained and released per file).
+        if let input, inputs?.indices.contains(input) == true, ownPaths.isEmpty {
             // Inputs in strictly increasing path order, delivered in increasing input order: no
             // path comparison per file.
             if !(inputsIncrease && (previousInput.map { $0 < input } ?? true)),
@@ -282,6 +283,8 @@ public struct CrossFileFacts: @unchecked Sendable {
         }
         previousPath = path
         count += 1
+        // One copy of each pair (reading its fields by index, through the array or its buffer, copied
+        // the pair, existential and all, once per field).
         for f in facts where columns.indices.contains(f.rule) { columns[f.rule].append(file: file, fact: f.fact) }
         for f in cached where columns.indices.contains(f.rule) { columns[f.rule].append(file: file, cachedBytes: f.bytes) }
     }
@@ -440,7 +443,10 @@ public final class Linter: Sendable {
             // Read in place: a copy of the rule (its existential and strings) per rule per file showed in profiles.
             sink.start(rule: perFile[index].id, severity: perFile[index].severity, readsProse: perFile[index].readsProse, limit: stored)
             perFile[index].rule.check(document, into: &sink)
-            if out.isEmpty { out = sink.diagnostics } else { out.append(contentsOf: sink.diagnostics) }
+            // Most rules find nothing in most files: no append call for them.
+            if !sink.diagnostics.isEmpty {
+                if out.isEmpty { out = sink.diagnostics } else { out.append(contentsOf: sink.diagnostics) }
+            }
             if sink.dropped > 0 { dropped[perFile[index].id] = sink.dropped }
             // Rules with heavy loops stop themselves (`sink.isOverBudget`); the budget stops the rest.
             if let budget = settings.fileTimeBudget, sink.stoppedOverBudget || index + 1 < rules.perFile.count {
@@ -874,12 +880,20 @@ public final class Linter: Sendable {
                          path: String, bytes: [UInt8], rules: RuleSet, environment: LintEnvironment) -> FileOutcome {
         var diagnostics = diagnostics
         var facts: [(rule: Int, fact: any Sendable)] = []
+        // One allocation, not a regrowth at the 1st, 2nd and 3rd fact.
+        facts.reserveCapacity(baseRules.crossFile.count)
         var factEnvironment = environment
         var packRule: (rule: String, isPack: Bool)?  // asked once per run of one rule's findings
-        for d in diagnostics {
-            if packRule?.rule != d.rule { packRule = (d.rule, d.rule == "boilerplate" || catalog.family(of: d.rule) == "pack") }
-            if packRule?.isPack == true { factEnvironment.linesReportedByPacks.insert(d.line) }
+        // By index: the loop copied each diagnostic (its strings retained and released).
+        for i in diagnostics.indices {
+            if packRule?.rule != diagnostics[i].rule {
+                let rule = diagnostics[i].rule
+                packRule = (rule, rule == "boilerplate" || catalog.family(of: rule) == "pack")
+            }
+            if packRule?.isPack == true { factEnvironment.linesReportedByPacks.insert(diagnostics[i].line) }
         }
+        // One budget for the file, restarted for each rule (it was allocated per rule per file).
+        let collectBudget = settings.fileTimeBudget.map { CollectBudget(seconds: $0) }
         // By index and id: iterating the rule lists copied each rule (its existential and strings) per file.
         let fileCrossFile = rules.crossFile
         for i in baseRules.crossFile.indices {
@@ -887,7 +901,8 @@ public final class Linter: Sendable {
             // Without overrides the file's list is the base list: the same index holds the same id.
             let atSameIndex = i < fileCrossFile.count && fileCrossFile[i].id == id
             guard atSameIndex || fileCrossFile.indices.contains(where: { fileCrossFile[$0].id == id }) else { continue }
-            factEnvironment.collectBudget = settings.fileTimeBudget.map { CollectBudget(seconds: $0) }
+            if let collectBudget, let seconds = settings.fileTimeBudget { collectBudget.restart(seconds: seconds) }
+            factEnvironment.collectBudget = collectBudget
             if let f = baseRules.crossFile[i].rule.collectErased(document, environment: factEnvironment) { facts.append((i, f)) }
             if factEnvironment.collectBudget?.stopped == true, let severity = rules.engineSeverity["file-skipped"], let budget = settings.fileTimeBudget {
                 diagnostics.append(Diagnostic(rule: "file-skipped", severity: severity, path: path, line: 1, column: 1,
