@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import NewsLintCore
 
 /// Every built-in rule implementation. Each family lists its rules in its own
@@ -19,8 +20,13 @@ public enum RuleRegistry {
     }
 
     /// Starts building the tables the script rules and the corpus profile read, on another
-    /// thread; the first rule that reads them waits only for what is left.
+    /// thread; the first rule that reads them waits only for what is left. Only the first call
+    /// starts anything (the engine asks again at a run's first file it reads: a run the cache
+    /// answers whole never builds them).
     public static func prepareTablesInBackground() {
+        guard !tablesRequested.exchange(true, ordering: .relaxed) else { return }
         DispatchQueue.global(qos: .userInitiated).async { _ = ScriptTables.shared }
     }
+
+    private static let tablesRequested = Atomic(false)
 }

@@ -197,8 +197,13 @@ public enum NewsLintCLI {
             return ExitCode.ok
         }
         // Lint and report read text with the default rules, whose script tables take a tenth of a
-        // one-file run to build: built on the other core while the configuration is read.
-        if command == "lint" || command == "check" || command == "report" { RuleRegistry.prepareTablesInBackground() }
+        // one-file run to build: built on the other core while the configuration is read. A lint
+        // run that may use the cache starts them once its cache is open and cold
+        // (`ScaleSettings.resolve`), or at its first file read (`Linter.process`): a warm run
+        // whose every file is a hit never needs them.
+        if command == "report" || ((command == "lint" || command == "check") && args.contains("--no-cache")) {
+            RuleRegistry.prepareTablesInBackground()
+        }
         do {
             switch command {
             case "rules": return try RulesCommand.run(args, io: io)

@@ -74,6 +74,8 @@ package struct ScaleSettings {
                 io.stderr("warning: cache directory '\(directory)' is not writable; linting without a cache\n")
             }
         }
+        // Without a cache to answer, every file is read: the script tables start now (see NewsLintCLI.run).
+        if !(s.cache?.hasEntries ?? false) { RuleRegistry.prepareTablesInBackground() }
         return s
     }
 

@@ -172,7 +172,9 @@ extension LinePerDiagnosticReporter {
         return out.text
     }
     public func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext, into out: inout ReportBuffer) {
-        if Self.aggregates {
+        // Fewer findings than the threshold are never merged: written from the slice as it is
+        // (`apply` would copy them into an array first, once per file).
+        if Self.aggregates && context.aggregateThreshold > 1 && diagnostics.count >= context.aggregateThreshold {
             Self.appendLines(FindingAggregation.apply(diagnostics, threshold: context.aggregateThreshold), to: &out)
         } else {
             Self.appendLines(diagnostics, to: &out)

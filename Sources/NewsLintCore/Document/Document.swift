@@ -249,6 +249,18 @@ public enum UTF8Validation {
         bytes.withUnsafeBufferPointer { firstInvalidOffset(in: $0) }
     }
 
+    /// How many bytes at the start of `buf` are ASCII (8 at a time).
+    @inlinable
+    public static func asciiPrefixLength(_ buf: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = buf.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        let n = buf.count
+        var i = 0
+        while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+        while i < n && buf[i] < 0x80 { i += 1 }
+        return i
+    }
+
     /// `firstInvalidOffset(in:)` over a buffer (a record's string read back in place).
     public static func firstInvalidOffset(in buf: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = 0

@@ -27,8 +27,14 @@ public enum FileDescriptorReading {
 
     /// Exactly `count` bytes of `fd` at `offset`; nil on an error or when the file ends first.
     public static func read(_ count: Int, from fd: Int32, at offset: off_t) -> [UInt8]? {
-        var out = [UInt8](repeating: 0, count: count)
-        let failure = out.withUnsafeMutableBytes { readAll(into: $0, from: fd, at: offset) }
+        // Read into an unzeroed buffer: zeroing 1 MB chunks that are overwritten at once was 3% of
+        // a warm run's instructions (the stored cross-file result is read twice, 60 MB at agora ×10).
+        guard count > 0 else { return [] }
+        var failure: Int32?
+        let out = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            failure = readAll(into: UnsafeMutableRawBufferPointer(buffer), from: fd, at: offset)
+            initialized = failure == nil ? count : 0
+        }
         return failure == nil ? out : nil
     }
 

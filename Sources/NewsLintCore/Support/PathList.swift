@@ -221,7 +221,10 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
                 count += length
                 position += length
             }
-            return String(decoding: UnsafeBufferPointer(rebasing: path[..<count]), as: UTF8.self)
+            // The bytes came from a `String`: the exact decode (one fast validation, no second
+            // pass) answers; the repairing decode stays for bytes damaged on their way back from disk.
+            let decoded = UnsafeBufferPointer(rebasing: path[..<count])
+            return String(exactUTF8: decoded) ?? String(decoding: decoded, as: UTF8.self)
         }
     }
 

@@ -229,6 +229,8 @@ public final class LintCache: @unchecked Sendable {
         }
         return n
     }
+    /// Whether the cache file holds entries of this key (a run may be answered by it).
+    public var hasEntries: Bool { image != nil && indexCount > 0 }
     /// Files answered from the cache in this run.
     public var hits: Int { hitCount.withLock { $0 } }
 
@@ -988,6 +990,13 @@ package struct ByteReader {
         return v
     }
     package mutating func varint() -> UInt64? {
+        // Most values (lengths, counts, lines, columns) fit in one byte.
+        guard position < end else { return nil }
+        let first = bytes[position]
+        if first < 0x80 {
+            position += 1
+            return UInt64(first)
+        }
         var v: UInt64 = 0
         var shift: UInt64 = 0
         while let b = byte() {

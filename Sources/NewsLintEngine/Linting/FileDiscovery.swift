@@ -196,27 +196,10 @@ public struct FileDiscovery {
     /// Well-formed UTF-8 without the lead byte F4 (where `SystemPath` carries raw bytes): such a
     /// name's `String` has exactly these bytes, so its path can be built from them.
     package static func isPlainUTF8(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        let n = name.count
-        while i < n {
-            let b = name[i]
-            if b < 0x80 { i += 1; continue }
-            let length: Int
-            var low: UInt8 = 0x80, high: UInt8 = 0xBF
-            switch b {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; low = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; high = 0x9F
-            case 0xF0: length = 4; low = 0x90
-            case 0xF1...0xF3: length = 4
-            default: return false
-            }
-            guard i + length <= n, (low...high).contains(name[i + 1]) else { return false }
-            for k in 2..<length where !(0x80...0xBF).contains(name[i + k]) { return false }
-            i += length
-        }
-        return true
+        // The core's validator (runs of Chinese characters a load at a time: ~1 instruction a
+        // byte, a sixth of a sequence-by-sequence walk; discovery is serial) and a memchr for F4.
+        guard let base = name.baseAddress, !name.isEmpty else { return true }
+        return memchr(base, 0xF4, name.count) == nil && UTF8Validation.firstInvalidOffset(in: name) == nil
     }
 }
 

@@ -734,6 +734,9 @@ public final class Linter: Sendable {
                 return engineOutcome(path: path, rule: "io-error", message: reason, rules: rules, failure: true)
             }
         }
+        // A file is read, so rules may run: the script tables start now if nothing started them
+        // (a run the cache answers whole never builds them).
+        RuleRegistry.prepareTablesInBackground()
         if let reason = FileReader.binaryReason(bytes) {
             return engineOutcome(path: path, rule: "file-skipped", message: reason, rules: rules, failure: false)
         }
