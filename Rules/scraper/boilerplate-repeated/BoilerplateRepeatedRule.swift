@@ -220,7 +220,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         var keys: [UInt8] = []
         var spans: [Range<Int>] = []
         var lines: [Int] = []
-        var blockColumns: [Int: Int] = [:]
+        var blockColumns: [(unit: Int, column: Int)] = []  // by unit, for blocks sharing their line
         keys.reserveCapacity(document.bytes.count - document.bodyStart)
         if document.isHTMLFile {
             // A scraped page often holds a whole article on one line: the unit is a block's text,
@@ -233,23 +233,29 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             // A block that shares its line with other blocks (headings included, as `newslint learn`
             // counts them) is reported at its own column; columns are counted on from the last one
             // on the same line, so a one-line article of many blocks stays linear.
+            // Each block's line, found by one walk down the line index (blocks come in order).
+            var blockLines: [Int] = []
+            blockLines.reserveCapacity(blocks.count)
+            var lineIndex = 1
+            for block in blocks {
+                while lineIndex < document.lineStarts.count, document.lineStarts[lineIndex] <= block.range.lowerBound { lineIndex += 1 }
+                blockLines.append(lineIndex)
+            }
             var cursor = (line: 0, offset: 0, column: 1)
             for (j, block) in blocks.enumerated() where !block.heading {
                 view.blockText(document.bytes, block.range, into: &text)
                 guard !Self.isDateOnly(text) else { continue }
-                let n = document.line(ofByte: block.range.lowerBound)
+                let n = blockLines[j]
                 guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(text, 0..<text.count) else { continue }
                 let start = keys.count
                 RepeatedLineKey.normalise(text, r, appendingTo: &keys, wellFormed: wellFormed)
                 spans.append(start..<keys.count)
                 lines.append(n)
-                let sharesLine = (j > 0 && document.line(ofByte: blocks[j - 1].range.lowerBound) == n)
-                    || (j + 1 < blocks.count && document.line(ofByte: blocks[j + 1].range.lowerBound) == n)
-                guard sharesLine else { continue }
+                guard (j > 0 && blockLines[j - 1] == n) || (j + 1 < blocks.count && blockLines[j + 1] == n) else { continue }
                 if cursor.line != n { cursor = (n, document.lineStarts[n - 1], 1) }
                 cursor.column += document.scalarCount(cursor.offset..<block.range.lowerBound)
                 cursor.offset = block.range.lowerBound
-                blockColumns[lines.count - 1] = cursor.column
+                blockColumns.append((lines.count - 1, cursor.column))
             }
         } else {
             spans.reserveCapacity(body.count)
@@ -263,8 +269,14 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             }
         }
         fact.packed.reserveCapacity(3 * lines.count)
+        var nextColumn = 0
         for (k, (h, n)) in zip(RepeatedLineKey.fnv1a64(keys, spans), lines).enumerated() {
-            if seen.insert(h), !fact.append(hash: h, line: n, column: blockColumns.isEmpty ? nil : blockColumns[k]) { break }
+            var column: Int?
+            if nextColumn < blockColumns.count, blockColumns[nextColumn].unit == k {
+                column = blockColumns[nextColumn].column
+                nextColumn += 1
+            }
+            if seen.insert(h), !fact.append(hash: h, line: n, column: column) { break }
         }
         // Appending left growth slack; the fact lives until the reduce phase, so keep only what is used.
         if fact.packed.capacity > fact.packed.count { fact.packed = Array(fact.packed[...]) }
