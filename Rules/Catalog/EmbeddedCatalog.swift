@@ -4339,6 +4339,83 @@ link: https://web.archive.org/web/20210303000000/https://news.example.hk/a/3
 更新於 2024-11-04 13:03
 
 """#),
+        EmbeddedFile("scraper/boilerplate-repeated/examples/bad-3.json", #"""
+{
+  "expect": [
+    {
+      "path": "0.html",
+      "line": 5,
+      "column": 56,
+      "message": "text block repeated in 5 of 5 files of site 'cn.example.com'"
+    },
+    {
+      "path": "1.html",
+      "line": 5,
+      "column": 56,
+      "message": "text block repeated in 5 of 5 files of site 'cn.example.com'"
+    },
+    {
+      "path": "2.html",
+      "line": 5,
+      "column": 56,
+      "message": "text block repeated in 5 of 5 files of site 'cn.example.com'"
+    },
+    {
+      "path": "3.html",
+      "line": 5,
+      "column": 56,
+      "message": "text block repeated in 5 of 5 files of site 'cn.example.com'"
+    },
+    {
+      "path": "4.html",
+      "line": 5,
+      "column": 56,
+      "message": "text block repeated in 5 of 5 files of site 'cn.example.com'"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("scraper/boilerplate-repeated/examples/bad-3/0.html", #"""
+---
+title: 第0篇
+link: https://cn.example.com/a/0
+---
+<address>記者0號</address><p>第0篇文章的正文內容各不相同，講述第0件事。</p><p>点击查看本文英文版，欢迎订阅每日电邮。</p>
+
+"""#),
+        EmbeddedFile("scraper/boilerplate-repeated/examples/bad-3/1.html", #"""
+---
+title: 第1篇
+link: https://cn.example.com/a/1
+---
+<address>記者1號</address><p>第1篇文章的正文內容各不相同，講述第1件事。</p><p>点击查看本文英文版，欢迎订阅每日电邮。</p>
+
+"""#),
+        EmbeddedFile("scraper/boilerplate-repeated/examples/bad-3/2.html", #"""
+---
+title: 第2篇
+link: https://cn.example.com/a/2
+---
+<address>記者2號</address><p>第2篇文章的正文內容各不相同，講述第2件事。</p><p>点击查看本文英文版，欢迎订阅每日电邮。</p>
+
+"""#),
+        EmbeddedFile("scraper/boilerplate-repeated/examples/bad-3/3.html", #"""
+---
+title: 第3篇
+link: https://cn.example.com/a/3
+---
+<address>記者3號</address><p>第3篇文章的正文內容各不相同，講述第3件事。</p><p>点击查看本文英文版，欢迎订阅每日电邮。</p>
+
+"""#),
+        EmbeddedFile("scraper/boilerplate-repeated/examples/bad-3/4.html", #"""
+---
+title: 第4篇
+link: https://cn.example.com/a/4
+---
+<address>記者4號</address><p>第4篇文章的正文內容各不相同，講述第4件事。</p><p>点击查看本文英文版，欢迎订阅每日电邮。</p>
+
+"""#),
         EmbeddedFile("scraper/boilerplate-repeated/examples/good-1/w/0.md", #"""
 ---
 title: 臺股週報第1期
@@ -4544,7 +4621,7 @@ link: https://news.example.hk/a/5
   "id": "boilerplate-repeated",
   "family": "scraper",
   "summary": "A line appears in many files of the same site (counted over the whole corpus, timestamps and numbers normalised): site residue that no pattern pack covers.",
-  "whatItFinds": "As corpus-cleaning pipelines do, newslint also learns from the corpus: a non-trivial line (at least `minLength` characters and `minWords` words outside HTML tags, so `---`, `图`, `<div class=\"x\">` or a lone date never count) that appears in at least `minFiles` files and `minShare` of the files of its site is residue. The site is read from front matter (the first of `groupBy` present: `source`, `site`, `domain`, the host of a URL key such as `link`, `url` or `source_url` — the original's host for web-archive captures — then `categories`); files without one form one group, the whole corpus, so the same footer is counted everywhere it appears, whatever the folders. Lines are normalised before counting: whitespace runs, URLs (archive prefix, scheme, query and digits dropped) and, in lines that are not sentences, every number, so `更新於 2024-11-01 10:00` and a subscription link with an archive timestamp count as one line. A sentence (ending in `。`, `！`, `.`) keeps its numbers: a market report or a weather flash whose figures change is news, not residue. Quotations repeated by two or three articles stay below the thresholds. A line a rule pack already reports (a user pack, e.g. one written by `newslint learn`, or the built-in `boilerplate` pack) is not reported again. `newslint learn PATH` writes these lines as a user rule pack for review. Only line hashes are kept per file (12 bytes a line), so the rule scales to millions of files.",
+  "whatItFinds": "As corpus-cleaning pipelines do, newslint also learns from the corpus: a non-trivial line (at least `minLength` characters and `minWords` words outside HTML tags, so `---`, `图`, `<div class=\"x\">` or a lone date never count) that appears in at least `minFiles` files and `minShare` of the files of its site is residue. The site is read from front matter (the first of `groupBy` present: `source`, `site`, `domain`, the host of a URL key such as `link`, `url` or `source_url` — the original's host for web-archive captures — then `categories`); files without one form one group, the whole corpus, so the same footer is counted everywhere it appears, whatever the folders. Lines are normalised before counting: whitespace runs, URLs (archive prefix, scheme, query and digits dropped) and, in lines that are not sentences, every number, so `更新於 2024-11-01 10:00` and a subscription link with an archive timestamp count as one line. A sentence (ending in `。`, `！`, `.`) keeps its numbers: a market report or a weather flash whose figures change is news, not residue. Quotations repeated by two or three articles stay below the thresholds. In an HTML body the unit is a text block (a scraped page often holds its whole article on one line); a block that shares its line with other blocks is reported at its own column as a `text block`, so the finding shows the repeated text. A line a rule pack already reports (a user pack, e.g. one written by `newslint learn`, or the built-in `boilerplate` pack) is not reported again. `newslint learn PATH` writes these lines as a user rule pack for review. Only line hashes are kept per file (12 bytes a line, 8 more for a block's column), so the rule scales to millions of files.",
   "whyItMatters": "Pattern packs never cover every site. A footer, a subscription line or a site slogan repeated in thousands of articles is noise in a corpus and skews anything trained on it.",
   "fixSafety": "No fix: a line repeated across a site may still be content (a recurring disclaimer the publisher wants); `newslint learn` turns reviewed lines into a pack whose fixes an editor approves.",
   "severity": "warning",
@@ -21828,7 +21905,7 @@ date: 2024-11-01
                      ],
                      source: "Rules/scraper/archive-residue/rule.json", examplesFolder: "scraper/archive-residue"),
         RuleMetadata(id: "boilerplate-repeated", family: "scraper", summary: "A line appears in many files of the same site (counted over the whole corpus, timestamps and numbers normalised): site residue that no pattern pack covers.",
-                     whatItFinds: "As corpus-cleaning pipelines do, newslint also learns from the corpus: a non-trivial line (at least `minLength` characters and `minWords` words outside HTML tags, so `---`, `图`, `<div class=\"x\">` or a lone date never count) that appears in at least `minFiles` files and `minShare` of the files of its site is residue. The site is read from front matter (the first of `groupBy` present: `source`, `site`, `domain`, the host of a URL key such as `link`, `url` or `source_url` — the original's host for web-archive captures — then `categories`); files without one form one group, the whole corpus, so the same footer is counted everywhere it appears, whatever the folders. Lines are normalised before counting: whitespace runs, URLs (archive prefix, scheme, query and digits dropped) and, in lines that are not sentences, every number, so `更新於 2024-11-01 10:00` and a subscription link with an archive timestamp count as one line. A sentence (ending in `。`, `！`, `.`) keeps its numbers: a market report or a weather flash whose figures change is news, not residue. Quotations repeated by two or three articles stay below the thresholds. A line a rule pack already reports (a user pack, e.g. one written by `newslint learn`, or the built-in `boilerplate` pack) is not reported again. `newslint learn PATH` writes these lines as a user rule pack for review. Only line hashes are kept per file (12 bytes a line), so the rule scales to millions of files.",
+                     whatItFinds: "As corpus-cleaning pipelines do, newslint also learns from the corpus: a non-trivial line (at least `minLength` characters and `minWords` words outside HTML tags, so `---`, `图`, `<div class=\"x\">` or a lone date never count) that appears in at least `minFiles` files and `minShare` of the files of its site is residue. The site is read from front matter (the first of `groupBy` present: `source`, `site`, `domain`, the host of a URL key such as `link`, `url` or `source_url` — the original's host for web-archive captures — then `categories`); files without one form one group, the whole corpus, so the same footer is counted everywhere it appears, whatever the folders. Lines are normalised before counting: whitespace runs, URLs (archive prefix, scheme, query and digits dropped) and, in lines that are not sentences, every number, so `更新於 2024-11-01 10:00` and a subscription link with an archive timestamp count as one line. A sentence (ending in `。`, `！`, `.`) keeps its numbers: a market report or a weather flash whose figures change is news, not residue. Quotations repeated by two or three articles stay below the thresholds. In an HTML body the unit is a text block (a scraped page often holds its whole article on one line); a block that shares its line with other blocks is reported at its own column as a `text block`, so the finding shows the repeated text. A line a rule pack already reports (a user pack, e.g. one written by `newslint learn`, or the built-in `boilerplate` pack) is not reported again. `newslint learn PATH` writes these lines as a user rule pack for review. Only line hashes are kept per file (12 bytes a line, 8 more for a block's column), so the rule scales to millions of files.",
                      whyItMatters: "Pattern packs never cover every site. A footer, a subscription line or a site slogan repeated in thousands of articles is noise in a corpus and skews anything trained on it.",
                      fixSafety: "No fix: a line repeated across a site may still be content (a recurring disclaimer the publisher wants); `newslint learn` turns reviewed lines into a pack whose fixes an editor approves.",
                      severity: .warning, enabledByDefault: true, fixable: .none,

@@ -18,21 +18,39 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         public var group: String
         /// Per distinct qualifying line: hash low word, hash high word, line number of its first occurrence.
         package var packed: [UInt32]
+        /// (entry, column) pairs, by entry, for the units that are an HTML text block sharing its
+        /// line with other blocks (a scraped page's one-line article): the finding points at the
+        /// block, not at the line's start. Empty for Markdown and one-block lines, so it costs
+        /// nothing where lines are the unit.
+        package var columns: [UInt32] = []
 
-        public init(group: String, hashes: [UInt64], lines: [Int]) {
+        public init(group: String, hashes: [UInt64], lines: [Int], columns: [Int: Int] = [:]) {
             self.group = group
             packed = []
             packed.reserveCapacity(min(hashes.count, lines.count) * 3)
-            for (h, n) in zip(hashes, lines) { _ = append(hash: h, line: n) }
+            for (k, (h, n)) in zip(hashes, lines).enumerated() { _ = append(hash: h, line: n, column: columns[k]) }
         }
 
-        /// Appends one line; false (nothing appended) for a line number beyond 32 bits.
-        package mutating func append(hash: UInt64, line: Int) -> Bool {
+        /// Appends one unit (`column` only for a block inside a line of several); false (nothing
+        /// appended) for a line number or column beyond 32 bits.
+        package mutating func append(hash: UInt64, line: Int, column: Int? = nil) -> Bool {
             guard let n = UInt32(exactly: line) else { return false }
+            if let column {
+                guard let c = UInt32(exactly: column), c >= 1 else { return false }
+                columns.append(UInt32(truncatingIfNeeded: count))
+                columns.append(c)
+            }
             packed.append(UInt32(truncatingIfNeeded: hash))
             packed.append(UInt32(truncatingIfNeeded: hash >> 32))
             packed.append(n)
             return true
+        }
+
+        /// Column of each block unit that shares its line, by entry.
+        public var blockColumns: [Int: Int] {
+            var out: [Int: Int] = [:]
+            for p in stride(from: 0, to: columns.count - 1, by: 2) { out[Int(columns[p])] = Int(columns[p + 1]) }
+            return out
         }
 
         public var count: Int { packed.count / 3 }
@@ -43,7 +61,9 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         /// Line number of each hash's first occurrence.
         public var lines: [Int] { (0..<count).map(line(at:)) }
 
-        package enum CodingKeys: String, CodingKey { case group, hashes, lines }
+        /// `columns` (entry, column pairs, flat) is written only when there are some: facts of earlier
+        /// builds, without it, still read (their findings point at line starts).
+        package enum CodingKeys: String, CodingKey { case group, hashes, lines, columns }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -52,7 +72,13 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             guard hashes.count == lines.count, lines.allSatisfy({ $0 >= 1 && $0 <= Int(UInt32.max) }) else {
                 throw DecodingError.dataCorruptedError(forKey: .lines, in: c, debugDescription: "expected one line number (1...\(UInt32.max)) per hash")
             }
-            self.init(group: try c.decode(String.self, forKey: .group), hashes: hashes, lines: lines)
+            let pairs = try c.decodeIfPresent([Int].self, forKey: .columns) ?? []
+            guard Self.validColumns(pairs, entries: hashes.count) else {
+                throw DecodingError.dataCorruptedError(forKey: .columns, in: c, debugDescription: "expected (entry, column ≥ 1) pairs in entry order")
+            }
+            var columns: [Int: Int] = [:]
+            for p in stride(from: 0, to: pairs.count - 1, by: 2) { columns[pairs[p]] = pairs[p + 1] }
+            self.init(group: try c.decode(String.self, forKey: .group), hashes: hashes, lines: lines, columns: columns)
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -60,19 +86,34 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             try c.encode(group, forKey: .group)
             try c.encode(hashes, forKey: .hashes)
             try c.encode(lines, forKey: .lines)
+            if !columns.isEmpty { try c.encode(columns.map(Int.init), forKey: .columns) }
+        }
+
+        /// Pairs of (entry below `entries`, column ≥ 1), entries strictly increasing.
+        private static func validColumns<T: BinaryInteger>(_ pairs: [T], entries: Int) -> Bool {
+            guard pairs.count % 2 == 0 else { return false }
+            var last = -1
+            for p in stride(from: 0, to: pairs.count, by: 2) {
+                guard let k = Int(exactly: pairs[p]), k > last, k < entries, pairs[p + 1] >= 1, pairs[p + 1] <= UInt32.max else { return false }
+                last = k
+            }
+            return true
         }
 
         public func write(to record: inout FactRecordWriter) {
             record.string(group)
             record.fixed32Array(packed)
+            record.fixed32Array(columns)
         }
 
-        /// The same checks as the JSON form: whole (hash, line) triples, lines from 1.
+        /// The same checks as the JSON form: whole (hash, line) triples, lines from 1, column pairs.
         public init(record: inout FactRecordReader) throws {
             group = try record.string()
             packed = try record.fixed32Array()
-            guard packed.count % 3 == 0, stride(from: 2, to: packed.count, by: 3).allSatisfy({ packed[$0] >= 1 }) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "expected (hash, line ≥ 1) triples"))
+            columns = try record.fixed32Array()
+            guard packed.count % 3 == 0, stride(from: 2, to: packed.count, by: 3).allSatisfy({ packed[$0] >= 1 }),
+                  Self.validColumns(columns, entries: packed.count / 3) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "expected (hash, line ≥ 1) triples and (entry, column ≥ 1) pairs"))
             }
         }
     }
@@ -179,6 +220,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         var keys: [UInt8] = []
         var spans: [Range<Int>] = []
         var lines: [Int] = []
+        var blockColumns: [(unit: Int, column: Int)] = []  // by unit, for blocks sharing their line
         keys.reserveCapacity(document.bytes.count - document.bodyStart)
         if document.isHTMLFile {
             // A scraped page often holds a whole article on one line: the unit is a block's text,
@@ -188,15 +230,32 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             spans.reserveCapacity(blocks.count)
             lines.reserveCapacity(blocks.count)
             var text: [UInt8] = []
-            for block in blocks where !block.heading {
+            // A block that shares its line with other blocks (headings included, as `newslint learn`
+            // counts them) is reported at its own column; columns are counted on from the last one
+            // on the same line, so a one-line article of many blocks stays linear.
+            // Each block's line, found by one walk down the line index (blocks come in order).
+            var blockLines: [Int] = []
+            blockLines.reserveCapacity(blocks.count)
+            var lineIndex = 1
+            for block in blocks {
+                while lineIndex < document.lineStarts.count, document.lineStarts[lineIndex] <= block.range.lowerBound { lineIndex += 1 }
+                blockLines.append(lineIndex)
+            }
+            var cursor = (line: 0, offset: 0, column: 1)
+            for (j, block) in blocks.enumerated() where !block.heading {
                 view.blockText(document.bytes, block.range, into: &text)
                 guard !Self.isDateOnly(text) else { continue }
-                let n = document.line(ofByte: block.range.lowerBound)
+                let n = blockLines[j]
                 guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(text, 0..<text.count) else { continue }
                 let start = keys.count
                 RepeatedLineKey.normalise(text, r, appendingTo: &keys, wellFormed: wellFormed)
                 spans.append(start..<keys.count)
                 lines.append(n)
+                guard (j > 0 && blockLines[j - 1] == n) || (j + 1 < blocks.count && blockLines[j + 1] == n) else { continue }
+                if cursor.line != n { cursor = (n, document.lineStarts[n - 1], 1) }
+                cursor.column += document.scalarCount(cursor.offset..<block.range.lowerBound)
+                cursor.offset = block.range.lowerBound
+                blockColumns.append((lines.count - 1, cursor.column))
             }
         } else {
             spans.reserveCapacity(body.count)
@@ -210,11 +269,18 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             }
         }
         fact.packed.reserveCapacity(3 * lines.count)
-        for (h, n) in zip(RepeatedLineKey.fnv1a64(keys, spans), lines) {
-            if seen.insert(h), !fact.append(hash: h, line: n) { break }
+        var nextColumn = 0
+        for (k, (h, n)) in zip(RepeatedLineKey.fnv1a64(keys, spans), lines).enumerated() {
+            var column: Int?
+            if nextColumn < blockColumns.count, blockColumns[nextColumn].unit == k {
+                column = blockColumns[nextColumn].column
+                nextColumn += 1
+            }
+            if seen.insert(h), !fact.append(hash: h, line: n, column: column) { break }
         }
         // Appending left growth slack; the fact lives until the reduce phase, so keep only what is used.
         if fact.packed.capacity > fact.packed.count { fact.packed = Array(fact.packed[...]) }
+        if fact.columns.capacity > fact.columns.count { fact.columns = Array(fact.columns[...]) }
         return fact
     }
 
@@ -272,9 +338,21 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             let i = Int(file)
             let fact = facts.fact(i)
             guard let hits = repeated[fact.group] else { continue }
+            var nextColumn = 0  // index into `fact.columns`, whose entries come in order
             for k in 0..<fact.count {
+                var column: Int?
+                if nextColumn + 1 < fact.columns.count, fact.columns[nextColumn] == k {
+                    column = Int(fact.columns[nextColumn + 1])
+                    nextColumn += 2
+                }
                 guard let r = hits[fact.hash(at: k)] else { continue }
-                sink.report(path: facts.path(i), line: fact.line(at: k), "line repeated in \(r.count) of \(r.total) files \(Self.describe(group: fact.group)) (site residue; 'newslint learn' turns such lines into a rule pack)")
+                let share = "in \(r.count) of \(r.total) files \(Self.describe(group: fact.group))"
+                if let column {
+                    sink.report(path: facts.path(i), line: fact.line(at: k), column: column,
+                                "text block repeated \(share) (site residue on a line of several blocks; 'newslint learn' learns whole lines only, so remove it in the scraper)")
+                } else {
+                    sink.report(path: facts.path(i), line: fact.line(at: k), "line repeated \(share) (site residue; 'newslint learn' turns such lines into a rule pack)")
+                }
             }
         }
     }
