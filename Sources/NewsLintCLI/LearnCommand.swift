@@ -84,7 +84,8 @@ package enum LearnCommand {
         var current: (path: String, document: Document?)?
         var key: [UInt8] = []
         let complete = run.extras.forEach { d in
-            guard d.rule == rid else { return }
+            // A block sharing its line with other text is not a line a pack can match whole.
+            guard d.rule == rid, !d.message.hasPrefix(BoilerplateRepeatedRule.blockMessageStart) else { return }
             if !(current?.path.hasSameBytes(as: d.path) ?? false) {
                 let data = SystemPath.contents(PathResolver.absolute(d.path, base: io.currentDirectory))
                 current = (d.path, data.map { Document(path: d.path, bytes: $0) })

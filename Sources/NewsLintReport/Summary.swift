@@ -86,7 +86,7 @@ public struct CorpusSummary: Sendable {
         public var remedy: Remedy {
             if safeFixes > 0 { return .fix }
             if unsafeFixes > 0 { return .unsafeFix }
-            if CorpusSummary.learnedRules.contains(rule) { return .learn }
+            if CorpusSummary.learnedRules.contains(rule), !kind.hasPrefix(BoilerplateRepeatedRule.blockMessageStart) { return .learn }
             return .manual
         }
         /// Findings the remedy resolves (all of them for `learn`, none for `manual`).

@@ -9,6 +9,9 @@ import NewsLintCore
 /// text back for the lines it writes.
 public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     public static let id = "boilerplate-repeated"
+    /// How a finding on a text block that shares its line begins: `newslint learn` learns whole
+    /// lines only, so the health report does not offer it for these.
+    public static let blockMessageStart = "text block repeated"
 
     /// Kept for every file until the reduce phase, so it is packed: one allocation per file
     /// (12 bytes per distinct line) and an interned group string. The JSON form is unchanged
@@ -233,13 +236,17 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             // A block that shares its line with other blocks (headings included, as `newslint learn`
             // counts them) is reported at its own column; columns are counted on from the last one
             // on the same line, so a one-line article of many blocks stays linear.
-            // Each block's line, found by one walk down the line index (blocks come in order).
-            var blockLines: [Int] = []
+            // Each block's first and last line, found by one walk down the line index (blocks come
+            // in order and do not overlap).
+            var blockLines: [Int] = [], blockEndLines: [Int] = []
             blockLines.reserveCapacity(blocks.count)
+            blockEndLines.reserveCapacity(blocks.count)
             var lineIndex = 1
             for block in blocks {
                 while lineIndex < document.lineStarts.count, document.lineStarts[lineIndex] <= block.range.lowerBound { lineIndex += 1 }
                 blockLines.append(lineIndex)
+                while lineIndex < document.lineStarts.count, document.lineStarts[lineIndex] < block.range.upperBound { lineIndex += 1 }
+                blockEndLines.append(lineIndex)
             }
             var cursor = (line: 0, offset: 0, column: 1)
             for (j, block) in blocks.enumerated() where !block.heading {
@@ -251,7 +258,8 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                 RepeatedLineKey.normalise(text, r, appendingTo: &keys, wellFormed: wellFormed)
                 spans.append(start..<keys.count)
                 lines.append(n)
-                guard (j > 0 && blockLines[j - 1] == n) || (j + 1 < blocks.count && blockLines[j + 1] == n) else { continue }
+                // Shares its line with the end of the block before it or the start of the one after.
+                guard (j > 0 && blockEndLines[j - 1] == n) || (j + 1 < blocks.count && blockLines[j + 1] == n) else { continue }
                 if cursor.line != n { cursor = (n, document.lineStarts[n - 1], 1) }
                 cursor.column += document.scalarCount(cursor.offset..<block.range.lowerBound)
                 cursor.offset = block.range.lowerBound
@@ -349,7 +357,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                 let share = "in \(r.count) of \(r.total) files \(Self.describe(group: fact.group))"
                 if let column {
                     sink.report(path: facts.path(i), line: fact.line(at: k), column: column,
-                                "text block repeated \(share) (site residue on a line of several blocks; 'newslint learn' learns whole lines only, so remove it in the scraper)")
+                                "\(Self.blockMessageStart) \(share) (site residue on a line of several blocks; 'newslint learn' learns whole lines only, so remove it in the scraper)")
                 } else {
                     sink.report(path: facts.path(i), line: fact.line(at: k), "line repeated \(share) (site residue; 'newslint learn' turns such lines into a rule pack)")
                 }

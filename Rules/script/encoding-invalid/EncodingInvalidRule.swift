@@ -5,6 +5,9 @@ import NewsLintCore
 /// whole file without loss and offers (unsafe) to transcode it.
 public struct EncodingInvalidRule: Rule {
     public static let id = "encoding-invalid"
+    /// Runs last among the script rules (they find validity as they decode), so a slow file whose
+    /// budget they used up must still get it: one validation walk at most, and the finding such a file needs.
+    public static let runsPastFileBudget = true
     public init(options: RuleOptions) {}
 
     package static let gb18030 = String.Encoding(rawValue: 0x8000_0632)

@@ -57,11 +57,20 @@ public struct FrontMatter: Sendable {
     /// Byte offset and line where the body begins.
     public var bodyStart: Int
     public var bodyStartLine: Int
-    public var entries: [FrontMatterEntry] { didSet { firstIndex = Self.index(entries) } }
+    public var entries: [FrontMatterEntry] {
+        didSet {
+            firstIndex = Self.index(entries)
+            keysAreASCII = Self.allKeysASCII(entries)
+        }
+    }
     public var problems: [FrontMatterProblem]
     /// Index of the first entry of each key when there are many (a rule looking up every key of a
     /// 100k-key block would otherwise be quadratic); nil for the usual handful, scanned directly.
     private var firstIndex: [String: Int]?
+    /// Whether every key is ASCII: only then do different UTF-8 lengths mean different keys
+    /// (`String ==` is canonical equivalence: `café` precomposed equals `cafe` + U+0301, and
+    /// U+212A KELVIN SIGN equals `K`).
+    private var keysAreASCII: Bool
 
     public init(format: FrontMatterFormat, openLine: Int, closeLine: Int?, bodyStart: Int, bodyStartLine: Int,
                 entries: [FrontMatterEntry], problems: [FrontMatterProblem]) {
@@ -73,6 +82,20 @@ public struct FrontMatter: Sendable {
         self.entries = entries
         self.problems = problems
         self.firstIndex = Self.index(entries)
+        self.keysAreASCII = Self.allKeysASCII(entries)
+    }
+
+    package static func allKeysASCII(_ entries: [FrontMatterEntry]) -> Bool {
+        entries.allSatisfy { isASCII($0.key) }
+    }
+
+    /// The string's own ASCII flag where the standard library has it (a flag read; rules look keys
+    /// up some 55 times a file), else its bytes. False only costs the slower comparison.
+    @inline(__always)
+    package static func isASCII(_ string: String) -> Bool {
+        if #available(macOS 26.0, *) { return string.utf8Span.isKnownASCII }
+        var string = string
+        return string.withUTF8 { bytes in bytes.reduce(0, |) < 0x80 }
     }
 
     private static func index(_ entries: [FrontMatterEntry]) -> [String: Int]? {
@@ -94,8 +117,13 @@ public struct FrontMatter: Sendable {
         if let firstIndex { return firstIndex[key] }
         // UTF-8 lengths first: keys of other lengths never reach String's comparison (a call per
         // key passed, most of the lookup).
+        // Only between ASCII keys: canonically equivalent keys can differ in length.
         let length = key.utf8.count
-        for i in entries.indices where entries[i].key.utf8.count == length && entries[i].key == key { return i }
+        if keysAreASCII && Self.isASCII(key) {
+            for i in entries.indices where entries[i].key.utf8.count == length && entries[i].key == key { return i }
+            return nil
+        }
+        for i in entries.indices where entries[i].key == key { return i }
         return nil
     }
 
@@ -253,9 +281,11 @@ package enum FrontMatterParser {
         // By index and key only: copying each entry (its key and value retained and released) for
         // every comparison cost more than the comparisons.
         if entries.count <= 24 {
+            // Lengths tell keys apart only when all are ASCII (see `FrontMatter.keysAreASCII`).
+            let byLength = FrontMatter.allKeysASCII(entries)
             for i in entries.indices {
                 let key = entries[i].key, length = key.utf8.count
-                if let first = (0..<i).first(where: { entries[$0].key.utf8.count == length && entries[$0].key == key }) {
+                if let first = (0..<i).first(where: { (!byLength || entries[$0].key.utf8.count == length) && entries[$0].key == key }) {
                     let e = entries[i]
                     problems.append(FrontMatterProblem(line: e.line, column: e.column, message: "duplicate key '\(e.key)' (first defined on line \(entries[first].line))"))
                 }

@@ -15,10 +15,15 @@ public protocol Rule: Sendable {
     /// Whether the rule reads prose: on an HTML file its findings and fixes are then kept to the
     /// visible text (`VisibleText`), never markup. Default false (structure, hygiene, front matter).
     static var readsProse: Bool { get }
+    /// Whether the rule still runs on a file after an earlier rule used up the per-file time budget
+    /// (`--file-time-budget`): for a rule that costs at most one walk over the bytes and whose
+    /// finding a slow file needs most (invalid UTF-8). Default false.
+    static var runsPastFileBudget: Bool { get }
 }
 
 extension Rule {
     public static var readsProse: Bool { false }
+    public static var runsPastFileBudget: Bool { false }
 }
 
 /// A fact collected from one file for a cross-file rule, tagged with its file.

@@ -453,11 +453,19 @@ public final class Linter: Sendable {
                 let elapsed = coarse ? Double(CoarseClock.nanoseconds() &- coarseStart) / 1e9
                                      : Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 if sink.stoppedOverBudget || elapsed > budget, let severity = rules.engineSeverity["file-skipped"] {
-                    let left = rules.perFile.count - index - 1
+                    // Rules that run past the budget (one walk at most: encoding-invalid) still run.
+                    let past = perFile[(index + 1)...].indices.filter { perFile[$0].runsPastFileBudget }
+                    let left = rules.perFile.count - index - 1 - past.count
                     let partly = sink.stoppedOverBudget ? " and stopped partway: this file was only partly checked by it" : ""
                     let rest = left == 0 ? "" : "; \(left) remaining rule\(left == 1 ? "" : "s") not run on this file"
                     out.append(Diagnostic(rule: "file-skipped", severity: severity, path: document.path, line: 1, column: 1,
                                           message: "rule '\(perFile[index].id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget)\(partly)\(rest)"))
+                    for later in past {
+                        sink.start(rule: perFile[later].id, severity: perFile[later].severity, readsProse: perFile[later].readsProse, limit: stored)
+                        perFile[later].rule.check(document, into: &sink)
+                        out.append(contentsOf: sink.diagnostics)
+                        if sink.dropped > 0 { dropped[perFile[later].id] = sink.dropped }
+                    }
                     break
                 }
             }

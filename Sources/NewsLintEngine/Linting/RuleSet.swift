@@ -9,12 +9,15 @@ public struct ActiveRule: Sendable {
     public let rule: any Rule
     /// `type(of: rule).readsProse`, looked up once (the engine asks for every rule on every file).
     public let readsProse: Bool
+    /// `type(of: rule).runsPastFileBudget`, looked up once.
+    public let runsPastFileBudget: Bool
 
     public init(id: String, severity: Severity, rule: any Rule) {
         self.id = id
         self.severity = severity
         self.rule = rule
         readsProse = type(of: rule).readsProse
+        runsPastFileBudget = type(of: rule).runsPastFileBudget
     }
 }
 

@@ -22,7 +22,9 @@ import Testing
         for d in found {
             let page = try #require(files.first { $0.0 == d.path }?.1)
             let line = page.split(separator: "\n", omittingEmptySubsequences: false)[d.line - 1]
-            let expected = line.distance(from: line.startIndex, to: try #require(line.range(of: "点击查看")).lowerBound) + 1
+            // Columns count Unicode scalars, not characters.
+            let scalars = line.unicodeScalars
+            let expected = scalars.distance(from: scalars.startIndex, to: try #require(line.range(of: "点击查看")).lowerBound) + 1
             #expect(d.line == 5)
             #expect(d.column == expected, "\(d.path): column \(d.column), the block starts at \(expected)")
             #expect(d.message.hasPrefix("text block repeated in 6 of 6 files of site 'cn.example.com'"))
@@ -37,6 +39,16 @@ import Testing
         let found = try RuleHarness.diagnostics(rule: Self.rule, files: files)
         try #require(found.count == 6)
         #expect(found.allSatisfy { $0.line == 6 && $0.column == 1 && $0.message.hasPrefix("line repeated in 6 of 6 files") })
+    }
+
+    /// A block that starts where a multi-line block ends shares that line too.
+    @Test func aBlockAfterAMultiLineBlockOnItsLastLineIsABlockFinding() throws {
+        let files = (0..<6).map { i in
+            ("m\(i).html", "---\ntitle: 第\(i)篇\nlink: https://cn.example.com/c/\(i)\n---\n<p>第\(i)篇文章的正文，\n各不相同的第\(i)件事。</p><p>点击查看本文英文版，欢迎订阅每日电邮。</p>\n")
+        }
+        let found = try RuleHarness.diagnostics(rule: Self.rule, files: files)
+        try #require(found.count == 6)
+        #expect(found.allSatisfy { $0.line == 6 && $0.column > 1 && $0.message.hasPrefix("text block repeated in 6 of 6 files") })
     }
 
     /// Columns survive both fact encodings; facts without them (earlier builds) still read.

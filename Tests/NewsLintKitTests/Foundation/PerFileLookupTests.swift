@@ -23,6 +23,18 @@ import Testing
         #expect(fm.entry("date")?.line == 3)
     }
 
+    /// `String ==` is canonical equivalence: keys of different UTF-8 lengths can still be equal
+    /// (precomposed `café` and `cafe` + U+0301, `가` and its jamo, KELVIN SIGN and `K`).
+    @Test func canonicallyEqualKeysOfOtherLengthsMatch() throws {
+        let fm = try frontMatter(["title\u{301}: x", "date: 2024-01-01", "\u{212A}ey: v"])
+        #expect(fm.index(of: "titl\u{E9}") == 0)
+        #expect(fm.contains("Key"))
+        let duplicates = try frontMatter(["title: x", "caf\u{E9}: 1", "cafe\u{301}: 2", "\u{AC00}: 3", "\u{1100}\u{1161}: 4"])
+        #expect(duplicates.problems.filter { $0.message.hasPrefix("duplicate key") }.map(\.line) == [4, 6])
+        let ascii = try frontMatter(["title: x", "date: 1", "date: 2"])
+        #expect(ascii.problems.filter { $0.message.hasPrefix("duplicate key") }.map(\.line) == [4])
+    }
+
     @Test func keyLookupWithManyKeysUsesTheFirstEntry() throws {
         let keys = (0..<30).map { "k\($0): v\($0)" }
         let fm = try frontMatter(keys + ["k7: again"])

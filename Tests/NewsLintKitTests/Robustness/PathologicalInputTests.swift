@@ -142,4 +142,19 @@ import Testing
         let first = linter.baseRules.perFile[0].id
         #expect(skipped.first?.message.contains("rule '\(first)' ran past the per-file time budget") == true)
     }
+
+    /// encoding-invalid runs after the slow script rules (they find validity as they decode): a file
+    /// whose budget they used up still gets it, and the skip message does not count it as skipped.
+    @Test func encodingInvalidRunsPastTheFileBudget() throws {
+        var settings = LintSettings()
+        settings.jobs = 1
+        settings.fileTimeBudget = -1
+        settings.filter = RuleFilter(select: ["mojibake", "script-mixed", "encoding-invalid", "file-skipped"])
+        let linter = try Linter(catalog: .builtin, config: Configuration(directory: "/nonexistent-example-root"), settings: settings)
+        #expect(linter.baseRules.perFile.last?.id == "encoding-invalid")
+        let d = linter.lint([.text(path: "a.md", bytes: Array("---\ntitle: x\n---\n正文".utf8) + [0xFF, 0x0A])]).diagnostics
+        #expect(d.contains { $0.rule == "encoding-invalid" })
+        let skipped = try #require(d.first { $0.rule == "file-skipped" })
+        #expect(skipped.message.hasSuffix("1 remaining rule not run on this file"), "\(skipped.message)")
+    }
 }
