@@ -215,24 +215,11 @@ package struct ScalarDecode: Sendable {
                 }
                 // `decode`'s step: the last sequence of the file, 2- and 4-byte sequences, ill-formed bytes.
                 offsets[k] = Offset(truncatingIfNeeded: i)
-                let len = UTF8Validation.sequenceLength(buf, at: i)
-                if len == 0 {
-                    cps[k] = ScalarDecode.invalid
-                    sawInvalid = true
-                    k &+= 1
-                    i &+= 1
-                    continue
-                }
-                var v: UInt32
-                switch len {
-                case 2: v = UInt32(b & 0x1F)
-                case 3: v = UInt32(b & 0x0F)
-                default: v = UInt32(b & 0x07)
-                }
-                for j in 1..<len { v = (v << 6) | UInt32(buf[i + j] & 0x3F) }
-                cps[k] = v
+                let step = ScalarDecode.step(buf, at: i)
+                if step.scalar == ScalarDecode.invalid { sawInvalid = true }
+                cps[k] = step.scalar
                 k &+= 1
-                i &+= len
+                i &+= step.length
             }
             offsets[k] = Offset(truncatingIfNeeded: i)
             return (k, sawInvalid)
@@ -267,27 +254,31 @@ package struct ScalarDecode: Sendable {
                         continue
                     }
                 }
-                let len = UTF8Validation.sequenceLength(buf, at: i)
-                if len == 0 {
-                    cps[k] = ScalarDecode.invalid
-                    k &+= 1
-                    i &+= 1
-                    continue
-                }
-                var v: UInt32
-                switch len {
-                case 2: v = UInt32(b & 0x1F)
-                case 3: v = UInt32(b & 0x0F)
-                default: v = UInt32(b & 0x07)
-                }
-                for j in 1..<len { v = (v << 6) | UInt32(buf[i + j] & 0x3F) }
-                cps[k] = v
+                let step = ScalarDecode.step(buf, at: i)
+                cps[k] = step.scalar
                 k &+= 1
-                i &+= len
+                i &+= step.length
             }
             offsets[k] = Offset(truncatingIfNeeded: n)
             return k
         }
+    }
+
+    /// One scalar at `i` the careful way, shared by both decoders so they cannot drift: a well-formed
+    /// sequence's value and length, or `invalid` and 1 for an ill-formed byte.
+    @inline(__always)
+    private static func step(_ buf: UnsafeBufferPointer<UInt8>, at i: Int) -> (scalar: UInt32, length: Int) {
+        let len = UTF8Validation.sequenceLength(buf, at: i)
+        guard len > 0 else { return (ScalarDecode.invalid, 1) }
+        let b = buf[i]
+        var v: UInt32
+        switch len {
+        case 2: v = UInt32(b & 0x1F)
+        case 3: v = UInt32(b & 0x0F)
+        default: v = UInt32(b & 0x07)
+        }
+        for j in 1..<len { v = (v << 6) | UInt32(buf[i + j] & 0x3F) }
+        return (v, len)
     }
 
     /// Bytes that are not UTF-8 continuation bytes (`10xxxxxx`), counted eight at a time: each byte
