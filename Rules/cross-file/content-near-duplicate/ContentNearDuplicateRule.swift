@@ -543,6 +543,8 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                     let word = firstBin >> 6, shift = UInt64(firstBin & 63)
                     let spills = (firstBin & 63) + rows > 64
                     let all: UInt64 = (1 << UInt64(rows)) - 1
+                    // A local count (the captured one was stored and reloaded per key).
+                    var written = count
                     for i in 0..<reps {
                         let r = first &+ i
                         let own = bitsBase + (r &* words &+ word)
@@ -551,14 +553,20 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                         boilerplate &= all
                         guard boilerplate != all else { continue }
                         let row = base + (i &* width &+ firstBin)
-                        var packed: UInt64 = 0
-                        for j in 0..<rows {
-                            let value: UInt64 = (boilerplate &>> UInt64(j)) & 1 != 0 ? 0x1_0000 : UInt64(row[j])
-                            packed = packed << 17 | value
+                        @inline(__always) func value(_ j: Int) -> UInt64 {
+                            (boilerplate &>> UInt64(j)) & 1 != 0 ? 0x1_0000 : UInt64(row[j])
                         }
-                        keys[count] = (mix64(seed ^ packed), Int32(truncatingIfNeeded: r))
-                        count &+= 1
+                        var packed: UInt64 = 0
+                        if rows == 3 {
+                            // The default (144 bins in 48 bands) without the loop.
+                            packed = value(0) << 34 | value(1) << 17 | value(2)
+                        } else {
+                            for j in 0..<rows { packed = packed << 17 | value(j) }
+                        }
+                        keys[written] = (mix64(seed ^ packed), Int32(truncatingIfNeeded: r))
+                        written &+= 1
                     }
+                    count = written
                     return
                 }
                 for i in 0..<reps {
