@@ -448,11 +448,11 @@ public struct PatternMatcher: Sendable {
     }
 
     private func applyRegexes(_ raw: [PatternHit], lineRange: Range<Int>, bytes: [UInt8]) -> [PatternHit] {
-        guard raw.contains(where: { patterns[$0.pattern].lazyRegex != nil }) else { return dedupe(raw) }
+        guard raw.contains(where: { patterns[$0.pattern].lazyRegex != nil }) else { return Self.dedupe(raw) }
         var out: [PatternHit] = raw.filter { patterns[$0.pattern].lazyRegex == nil }
         // Regex offsets are mapped back through UTF-8 lengths, which is exact only for valid UTF-8:
         // a line with invalid bytes (e.g. GBK) gets no regex confirmation rather than shifted ranges.
-        guard let text = String(exactUTF8: bytes[lineRange]) else { return dedupe(out) }
+        guard let text = String(exactUTF8: bytes[lineRange]) else { return Self.dedupe(out) }
         var done = Set<Int>()
         for h in raw where patterns[h.pattern].lazyRegex != nil && done.insert(h.pattern).inserted {
             guard let regex = patterns[h.pattern].regex else { continue }
@@ -464,13 +464,27 @@ public struct PatternMatcher: Sendable {
                 out.append(PatternHit(pattern: h.pattern, range: lo..<hi))
             }
         }
-        return dedupe(out)
+        return Self.dedupe(out)
     }
 
-    private func dedupe(_ hits: [PatternHit]) -> [PatternHit] {
-        var seen = Set<[Int]>()
-        return hits.sorted { ($0.range.lowerBound, $0.pattern) < ($1.range.lowerBound, $1.pattern) }
-            .filter { seen.insert([$0.pattern, $0.range.lowerBound, $0.range.upperBound]).inserted }
+    /// The hits by (start, pattern), each (pattern, range) once (its first copy). Copies sort next
+    /// to each other, in one run of equal start and pattern, so each hit is compared with the kept
+    /// hits of its run only (a `Set` of three-`Int` arrays, an allocation and a hash per hit, was
+    /// most of confirming a line).
+    package static func dedupe(_ hits: [PatternHit]) -> [PatternHit] {
+        let sorted = hits.sorted { ($0.range.lowerBound, $0.pattern) < ($1.range.lowerBound, $1.pattern) }
+        var out: [PatternHit] = []
+        out.reserveCapacity(sorted.count)
+        var run = 0  // where the kept hits of the current (start, pattern) run begin in `out`
+        for h in sorted {
+            if let last = out.last, last.range.lowerBound == h.range.lowerBound, last.pattern == h.pattern {
+                if out[run...].contains(where: { $0.range.upperBound == h.range.upperBound }) { continue }
+            } else {
+                run = out.count
+            }
+            out.append(h)
+        }
+        return out
     }
 
     /// Applies regex confirmation and match modes; nil when nothing survives.
