@@ -675,7 +675,9 @@ public final class Linter: Sendable {
         }
         guard let runs else { return phases.indices.flatMap { finish($0, into: nil) } }
         // With a receiver, the phases may run on two threads (findings still arrive in rule order).
-        return OrderedReduce.run(count: phases.count, concurrently: settings.jobs >= 2, into: runs) { finish($0, into: $1) }
+        // Reduces of facts that outgrew memory run one at a time (`OrderedReduce`).
+        let large = phases.map { columns[$0].outgrewMemory }
+        return OrderedReduce.run(count: phases.count, concurrently: settings.jobs >= 2, large: large, into: runs) { finish($0, into: $1) }
     }
 
     /// The cross-file facts of an input the cache answered earlier in the run, read from its
