@@ -11,10 +11,10 @@ import NewsLintCore
 /// `--jobs 2` one core idled through all of them (content-near-duplicate's alone is about 5% of an
 /// agora-pen run's wall time).
 ///
-/// Phases marked `large` (their facts outgrew memory and went to a temporary file) run only on
-/// this thread, one after another: two such reduces at once held both working sets, and peak
-/// memory grew faster than the corpus (synthetic distinct bodies, 40k → 160k files: 1.35–1.49×
-/// with two at once, 1.30× one at a time). The helper still takes the small phases beside them.
+/// Phases marked `large` (many fact bytes, `Linter.Settings.reduceAloneBytes`) run only on this
+/// thread, one after another: two such reduces at once held both working sets, and peak memory grew
+/// faster than the corpus (synthetic distinct bodies, 40k → 160k files: 1.46× with two at once).
+/// The helper still takes the small phases beside them.
 package enum OrderedReduce {
     /// `phase(i, receiver)` runs phase `i` reporting into `receiver`, returning what it did not
     /// report there. Phases must not depend on each other. `large[i]` (default: none) keeps phase
