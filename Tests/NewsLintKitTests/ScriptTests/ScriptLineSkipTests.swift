@@ -145,4 +145,20 @@ import Testing
         }
         #expect(artifacts > 100 && parenthesesWithoutTone > 100, "\(artifacts) \(parenthesesWithoutTone)")
     }
+
+    /// `Document.scalarCount` sums its byte lanes every 255 words: lines around and past 2,040
+    /// bytes, from every start offset, count what walking the bytes counts (ill-formed bytes too).
+    @Test func scalarCountSumsLanesOnLongLines() {
+        var random = SeededRandom(seed: 255)
+        for length in [0, 7, 8, 2039, 2040, 2041, 4088, 9000] {
+            var bytes: [UInt8] = []
+            while bytes.count < length { bytes += Self.edgePieces[random.below(Self.edgePieces.count)] }
+            let document = Document(path: "s.md", bytes: bytes)
+            for start in [0, 1, 3, 5] where start <= bytes.count {
+                let range = start..<bytes.count
+                let walked = bytes[range].filter { $0 & 0xC0 != 0x80 }.count
+                #expect(document.scalarCount(range) == walked, "\(length) \(start)")
+            }
+        }
+    }
 }
