@@ -110,21 +110,29 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     package static func signals(_ run: ScalarRun) -> Signals {
         signalTable.withUnsafeBufferPointer { table in
             run.cps.withUnsafeElements { c in
-                var found: UInt16 = 0
-                for k in 0..<c.count {
-                    let ch = c[k]
-                    found |= ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : Self.continuesBit)
+                @inline(__always) func flags(_ ch: UInt32) -> UInt16 {
+                    ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : Self.continuesBit)
                 }
+                // Four scalars a step (the loop's own count and test are a third of a scalar's cost).
+                var found: UInt16 = 0, foundOdd: UInt16 = 0
+                var k = 0
+                while k &+ 4 <= c.count {
+                    found |= flags(c[k]) | flags(c[k &+ 2])
+                    foundOdd |= flags(c[k &+ 1]) | flags(c[k &+ 3])
+                    k &+= 4
+                }
+                while k < c.count {
+                    found |= flags(c[k])
+                    k &+= 1
+                }
+                found |= foundOdd
                 var pair: UInt16 = 0
                 if found & Self.pairKinds == Self.pairKinds {
                     // `gbkPair`: a character that starts a sequence at k, one that continues it and may
                     // start the next at k+1 (the middle), one that continues that at k+2. Each bit is
                     // set only in a run of East Asian text, so the three characters are in one. The
                     // starts are few: the loop looks for one and then at the two after it.
-                    @inline(__always) func flags(_ ch: UInt32) -> UInt16 {
-                        ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : Self.continuesBit)
-                    }
-                    var k = 0
+                    k = 0
                     let last = c.count &- 2
                     while k < last {
                         if flags(c[k]) & Self.startsBit != 0, flags(c[k &+ 1]) & Self.middleBit != 0,

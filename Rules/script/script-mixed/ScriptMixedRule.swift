@@ -145,7 +145,16 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                             if masked {
                                 for i in from..<to where !skipped[i] { add(c[i]) }
                             } else {
-                                for i in from..<to { add(c[i]) }
+                                // Four scalars a step (the loop's own count and test are a fifth of a scalar's cost).
+                                var i = from
+                                while i &+ 4 <= to {
+                                    add(c[i]); add(c[i &+ 1]); add(c[i &+ 2]); add(c[i &+ 3])
+                                    i &+= 4
+                                }
+                                while i < to {
+                                    add(c[i])
+                                    i &+= 1
+                                }
                             }
                             s &+= Int(packed & laneMask)
                             t &+= Int((packed &>> 12) & laneMask)
