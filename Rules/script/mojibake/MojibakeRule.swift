@@ -87,7 +87,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         package init(rawValue: UInt8) { self.rawValue = rawValue }
         /// U+FFFD, or the first character of 锟斤拷, 烫 or 屯 (`lostInformation`).
         package static let lost = Signals(rawValue: 1)
-        /// `(` or `（` (`pinyinArtifacts`).
+        /// `(` or `（` on a line that also holds a toned pinyin vowel (`pinyinArtifacts`).
         package static let parenthesis = Signals(rawValue: 2)
         /// `?` (`FrameShift.spans`).
         package static let questionMark = Signals(rawValue: 4)
@@ -103,44 +103,75 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         package static let all = Signals(rawValue: 63)
     }
 
-    /// The signals of `run`, in one pass: one byte of `signalTable` per scalar holds the character's
-    /// own signals and what the GBK pair needs of it, and the pair's state is carried in bits, so the
-    /// loop has no branch but the one beyond the BMP.
+    /// The signals of `run`: one entry of `signalTable` per scalar holds the character's own
+    /// signals and what the GBK pair needs of it. A first loop only ORs the entries; the pair is
+    /// looked for only on a line holding a character of each of its three kinds, which in
+    /// Simplified text few lines do (a code in E0–EF with a second byte 80–BF lies outside GB2312).
     package static func signals(_ run: ScalarRun) -> Signals {
         signalTable.withUnsafeBufferPointer { table in
             run.cps.withUnsafeElements { c in
-                var found: UInt8 = 0
-                // `gbkPair`: starts at k (`previousStarts` after it), continues and may start the next
-                // sequence at k+1 (`pairBefore` after it), continues at k+2 (`pair`). Each of the three
-                // bits is set only in a run, so the three characters are in one.
-                var previousStarts: UInt8 = 0, pairBefore: UInt8 = 0, pair: UInt8 = 0
-                for k in 0..<c.count {
-                    let ch = c[k]
-                    let r = ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : Self.continuesBit)
-                    found |= r
-                    pair |= pairBefore & (r &>> 3)
-                    pairBefore = previousStarts & r
-                    previousStarts = (r &>> 2) & Self.middleBit
+                @inline(__always) func flags(_ ch: UInt32) -> UInt16 {
+                    ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : Self.continuesBit)
                 }
-                return Signals(rawValue: found & ~(Self.middleBit | Self.startsBit | Self.continuesBit) | pair & Self.middleBit)
+                // Four scalars a step (the loop's own count and test are a third of a scalar's cost).
+                var found: UInt16 = 0, foundOdd: UInt16 = 0
+                var k = 0
+                while k &+ 4 <= c.count {
+                    found |= flags(c[k]) | flags(c[k &+ 2])
+                    foundOdd |= flags(c[k &+ 1]) | flags(c[k &+ 3])
+                    k &+= 4
+                }
+                while k < c.count {
+                    found |= flags(c[k])
+                    k &+= 1
+                }
+                found |= foundOdd
+                var pair: UInt16 = 0
+                if found & Self.pairKinds == Self.pairKinds {
+                    // `gbkPair`: a character that starts a sequence at k, one that continues it and may
+                    // start the next at k+1 (the middle), one that continues that at k+2. Each bit is
+                    // set only in a run of East Asian text, so the three characters are in one. The
+                    // starts are few: the loop looks for one and then at the two after it.
+                    k = 0
+                    let last = c.count &- 2
+                    while k < last {
+                        if flags(c[k]) & Self.startsBit != 0, flags(c[k &+ 1]) & Self.middleBit != 0,
+                           flags(c[k &+ 2]) & Self.continuesBit != 0 {
+                            pair = Self.middleBit
+                            break
+                        }
+                        k &+= 1
+                    }
+                }
+                return Signals(rawValue: ownSignals(found) | UInt8(truncatingIfNeeded: pair & Self.middleBit))
             }
         }
     }
 
-    /// The signals of `run`'s own characters (not `gbkPair`), one table byte per scalar: what
+    /// The signals of `run`'s own characters (not `gbkPair`), one table entry per scalar: what
     /// `punctuation-width` asks before looking for damage.
     package static func characterSignals(_ run: ScalarRun) -> Signals {
         signalTable.withUnsafeBufferPointer { table in
             run.cps.withUnsafeElements { c in
-                var found: UInt8 = 0
+                var found: UInt16 = 0
                 for k in 0..<c.count {
                     let ch = c[k]
                     // Beyond the BMP (and `invalid`) no character has a signal of its own.
                     found |= ch < 0x10000 ? table[Int(ch)] : 0
                 }
-                return Signals(rawValue: found & ownSignalBits)
+                return Signals(rawValue: ownSignals(found))
             }
         }
+    }
+
+    /// The own signals in the OR of a line's table entries: `parenthesis` only beside a toned
+    /// vowel, which every syllable `pinyinArtifacts` reports holds (`Pinyin.tonedSyllable`), so a
+    /// line of `（…）` in Chinese text without pinyin is not walked for parentheses.
+    @inline(__always)
+    private static func ownSignals(_ found: UInt16) -> UInt8 {
+        var own = UInt8(truncatingIfNeeded: found) & ownSignalBits
+        if found & tonedVowelBit == 0 { own &= ~Signals.parenthesis.rawValue }
+        return own
     }
 
     /// The bits of `signalTable` that are a character's own signals.
@@ -155,9 +186,13 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// code may continue one (`continuesUTF8InGB`); and the middle of the pair, a code that may
     /// continue one and whose second byte starts a sequence of East Asian text (`gbFlags` bits 5–6).
     /// The middle bit is the bit of `gbkPair`, which a scalar's own signals never hold.
-    private static let middleBit: UInt8 = Signals.gbkPair.rawValue
-    private static let startsBit: UInt8 = 64
-    private static let continuesBit: UInt8 = 128
+    private static let middleBit = UInt16(Signals.gbkPair.rawValue)
+    private static let startsBit: UInt16 = 64
+    private static let continuesBit: UInt16 = 128
+    /// The three kinds a line needs for a GBK pair.
+    private static let pairKinds: UInt16 = startsBit | middleBit | continuesBit
+    /// A vowel with a pinyin tone mark (`Pinyin.tonedVowels`).
+    private static let tonedVowelBit: UInt16 = 256
 
     /// A scalar of a run of East Asian text, as `gbkMojibake` splits a line into runs.
     @inline(__always)
@@ -165,11 +200,11 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         ch >= 0x2E80 && ch != ScalarRun.invalid && ch != 0x3002 && ch != 0xFF0C && ch != 0x3001
     }
 
-    /// For each BMP scalar: `otherSignals`, and `startsBit`, `continuesBit`, `middleBit`.
-    package static let signalTable: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 0x10000)
+    /// For each BMP scalar: `otherSignals`, and `startsBit`, `continuesBit`, `middleBit`, `tonedVowelBit`.
+    package static let signalTable: [UInt16] = {
+        var table = [UInt16](repeating: 0, count: 0x10000)
         for ch in UInt32(0)..<0x10000 {
-            var r = otherSignals(ch)
+            var r = UInt16(otherSignals(ch))
             if isInGBKRun(ch) {
                 if startsUTF8InGB(ch) { r |= startsBit }
                 if continuesUTF8InGB(ch) {
@@ -179,6 +214,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             }
             table[Int(ch)] = r
         }
+        for ch in Pinyin.tonedVowels where ch < 0x10000 { table[Int(ch)] |= tonedVowelBit }
         return table
     }()
 
@@ -547,7 +583,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         var segments: [Range<Int>] = []
         signalTable.withUnsafeBufferPointer { table in
             c.withUnsafeElements { buf in
-                @inline(__always) func flags(_ ch: UInt32) -> UInt8 {
+                @inline(__always) func flags(_ ch: UInt32) -> UInt16 {
                     ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : continuesBit)
                 }
                 let n = buf.count

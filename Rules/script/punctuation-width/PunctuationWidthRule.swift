@@ -1,3 +1,4 @@
+import Foundation
 import NewsLintCore
 
 /// `punctuation-width`: ASCII punctuation between Chinese characters where the full-width form belongs.
@@ -37,28 +38,69 @@ public struct PunctuationWidthRule: Rule {
         }
     }
 
-    /// Cheap skip on the line's bytes: `checkLine` reports only at `(` (a pair around Han text) or at
-    /// `,` `.` `:` `;` `!` `?` right after a non-ASCII character (Han, a closing quote, `？！`), after
-    /// `)` (`(Interpol),警方`) or after another `!`/`?` (`嗎?!`), and only on a line with non-ASCII text.
-    /// The byte before an ASCII byte ends the scalar before it, so the test on bytes is the test on scalars.
+    /// Cheap skip on the line's bytes, before the line is decoded: `checkLine` reports only
+    /// - at `(` with a Han character between it and a later `)` (the pair must hold Han text):
+    ///   a byte from E3 (every Han character's lead byte is E3–E9, EF or F0), then a `)`;
+    /// - at `,` `;` after Han text, a closing quote or bracket, or `)` (`(Interpol),警方`);
+    /// - at `.` `:` after Han text or a closing quote or bracket;
+    /// - at `?` `!` whose run of `?!？！` (`嗎？!`) follows Han text or a closing quote or bracket.
+    /// The byte before an ASCII byte ends the scalar before it, so the character before a mark is
+    /// read backwards from the bytes (`endsHanOrClosing`); bytes that do not end a well-formed
+    /// sequence count as a possible report (the decode makes one scalar of each, never Han, but
+    /// the test stays on the side of looking).
     package static func mayReport(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         bytes.withUnsafeBufferPointer { buf in
-            let end = range.upperBound
-            var k = range.lowerBound
+            let lower = range.lowerBound, end = range.upperBound
+            var k = lower
             while k < end, buf[k] < 0x80 { k &+= 1 }
             guard k < end else { return false }
+            var parenthesesRuledOut = false
             // From one mark to the next (a table lookup per byte in between).
-            k = marks.firstIndex(in: buf, from: range.lowerBound, to: end)
+            k = marks.firstIndex(in: buf, from: lower, to: end)
             while k < end {
-                if buf[k] == 0x28 { return true }
-                if k > range.lowerBound {
-                    let previous = buf[k &- 1]
-                    if previous >= 0x80 || previous == 0x29 || previous == 0x3F || previous == 0x21 { return true }
+                defer { k = marks.firstIndex(in: buf, from: k &+ 1, to: end) }
+                let mark = buf[k]
+                if mark == 0x28 {
+                    guard !parenthesesRuledOut, let base = buf.baseAddress else { continue }
+                    var m = k &+ 1
+                    while m < end, buf[m] < 0xE3 { m &+= 1 }
+                    if m < end, memchr(base + m, 0x29, end &- m) != nil { return true }
+                    // No `)` after the first Han lead byte from here: none after any later `(` either.
+                    parenthesesRuledOut = true
+                    continue
                 }
-                k = marks.firstIndex(in: buf, from: k &+ 1, to: end)
+                var before = k
+                if mark == 0x3F || mark == 0x21 {
+                    // Back over the run of `?` `!` `？` (EF BC 9F) `！` (EF BC 81).
+                    while before > lower {
+                        let b = buf[before &- 1]
+                        if b == 0x3F || b == 0x21 { before &-= 1; continue }
+                        if (b == 0x9F || b == 0x81), before &- 3 >= lower, buf[before &- 2] == 0xBC, buf[before &- 3] == 0xEF { before &-= 3; continue }
+                        break
+                    }
+                } else if (mark == 0x2C || mark == 0x3B), k > lower, buf[k &- 1] == 0x29 {
+                    return true
+                }
+                if before > lower, endsHanOrClosing(buf, before: before, lower: lower) { return true }
             }
             return false
         }
+    }
+
+    /// Whether the scalar ending right before byte `end` (not before `lower`) is Han text or a closing
+    /// quote or bracket, read backwards; true also when those bytes are no well-formed sequence.
+    @inline(__always)
+    private static func endsHanOrClosing(_ buf: UnsafeBufferPointer<UInt8>, before end: Int, lower: Int) -> Bool {
+        var lead = end &- 1
+        guard buf[lead] >= 0x80 else { return false }   // ASCII: neither
+        while lead > lower, lead > end &- 4, buf[lead] & 0xC0 == 0x80 { lead &-= 1 }
+        let length = end &- lead
+        let b = buf[lead]
+        let expected = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0
+        guard expected == length, length >= 2 else { return true }
+        var v = UInt32(b) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
+        for j in (lead &+ 1)..<end { v = v << 6 | UInt32(buf[j] & 0x3F) }
+        return CJK.isHan(v) || isClosing(v)
     }
 
     /// `(` and the marks `mayReport` looks behind.

@@ -120,31 +120,67 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// A unit's counts of Simplified-only and Traditional-only characters (all, and those the other
     /// script's standard does not also write), of phrase heads, and its variant characters into
     /// `variants`; masked scalars count for nothing. One table byte per scalar
-    /// (`ScriptTables.countFlags`) whose bits are the counts, added without a branch; only a variant
-    /// character takes one. Whether a word-level entry may start in the unit is asked only of a unit
-    /// whose answer matters (`mayStartPhrase(_:_:tables:)`, when it holds a phrase head).
+    /// (`ScriptTables.countFlags`) whose bits become the five counts at once: `countLanes` spreads
+    /// them into 12-bit lanes of one word, so a scalar costs one add, not five; only a variant
+    /// character takes a branch. Whether a word-level entry may start in the unit is asked only of
+    /// a unit whose answer matters (`mayStartPhrase(_:_:tables:)`, when it holds a phrase head).
     package static func count(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, variants: inout [UInt32: Int])
         -> (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseHeads: Int) {
         var s = 0, t = 0, strictS = 0, strictT = 0, heads = 0
         tables.countTable.withUnsafeBufferPointer { table in
-            skip.flags.withUnsafeBufferPointer { skipped in
-                run.cps.withUnsafeElements { c in
-                    let masked = !skipped.isEmpty
-                    for i in 0..<c.count {
-                        let ch = c[i]
-                        if masked && skipped[i] { continue }
-                        let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
-                        s &+= Int(r & ScriptTables.countSimplified)
-                        t &+= Int((r &>> 1) & 1)
-                        strictS &+= Int((r &>> 2) & 1)
-                        strictT &+= Int((r &>> 3) & 1)
-                        heads &+= Int((r &>> 4) & 1)
-                        if r & ScriptTables.countVariant != 0 { variants[ch, default: 0] += 1 }
+            countLanes.withUnsafeBufferPointer { lanes in
+                skip.flags.withUnsafeBufferPointer { skipped in
+                    run.cps.withUnsafeElements { c in
+                        let masked = !skipped.isEmpty
+                        var from = 0
+                        while from < c.count {
+                            // At most `laneLimit` scalars a word, so no lane carries into the next.
+                            let to = min(c.count, from &+ laneLimit)
+                            var packed: UInt64 = 0
+                            @inline(__always) func add(_ ch: UInt32) {
+                                let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
+                                packed &+= lanes[Int(r)]
+                                if r & ScriptTables.countVariant != 0 { variants[ch, default: 0] += 1 }
+                            }
+                            if masked {
+                                for i in from..<to where !skipped[i] { add(c[i]) }
+                            } else {
+                                // Four scalars a step (the loop's own count and test are a fifth of a scalar's cost).
+                                var i = from
+                                while i &+ 4 <= to {
+                                    add(c[i]); add(c[i &+ 1]); add(c[i &+ 2]); add(c[i &+ 3])
+                                    i &+= 4
+                                }
+                                while i < to {
+                                    add(c[i])
+                                    i &+= 1
+                                }
+                            }
+                            s &+= Int(packed & laneMask)
+                            t &+= Int((packed &>> 12) & laneMask)
+                            strictS &+= Int((packed &>> 24) & laneMask)
+                            strictT &+= Int((packed &>> 36) & laneMask)
+                            heads &+= Int((packed &>> 48) & laneMask)
+                            from = to
+                        }
                     }
                 }
             }
         }
         return (s, t, strictS, strictT, heads)
+    }
+
+    /// Scalars counted into one packed word before its lanes are added up (a lane holds 4,095).
+    private static let laneLimit = 4095
+    private static let laneMask: UInt64 = 0xFFF
+
+    /// For each count byte: its Simplified, Traditional, strict Simplified, strict Traditional and
+    /// phrase-head bits, each as a 1 in its own 12-bit lane.
+    package static let countLanes: [UInt64] = (0..<256).map { (r: Int) -> UInt64 in
+        let bits: [(UInt8, UInt64)] = [(ScriptTables.countSimplified, 0), (ScriptTables.countTraditional, 12),
+                                       (ScriptTables.countStrictSimplified, 24), (ScriptTables.countStrictTraditional, 36),
+                                       (ScriptTables.countPhraseHead, 48)]
+        return bits.reduce(0) { sum, bit in UInt8(r) & bit.0 != 0 ? sum | 1 << bit.1 : sum }
     }
 
     /// Whether a word-level entry may start in the unit: an unmasked phrase head before a character

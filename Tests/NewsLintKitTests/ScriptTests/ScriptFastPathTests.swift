@@ -28,7 +28,8 @@ extension HTMLView {
     static func plainOthers(_ c: [UInt32]) -> MojibakeRule.Signals {
         var s: MojibakeRule.Signals = []
         for ch in c {
-            if ch == 0x28 || ch == 0xFF08 { s.insert(.parenthesis) }
+            // A parenthesis counts only on a line with a toned vowel (a pinyin artifact needs one).
+            if ch == 0x28 || ch == 0xFF08, c.contains(where: { Pinyin.tonedVowels.contains($0) }) { s.insert(.parenthesis) }
             if ch == 0x3F { s.insert(.questionMark) }
             if (0xC2...0xF4).contains(ch) { s.insert(.latin1Lead) }
             if [0xFFFD, 0x951F, 0x70EB, 0x5C6F].contains(ch) { s.insert(.lost) }

@@ -1,0 +1,164 @@
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+
+/// The script rules' per-line skips against the plain per-scalar work they stand in for, on the
+/// edges of a line's bytes: ill-formed UTF-8, 4-byte characters, CRLF, a BOM, lines of one class,
+/// empty lines and a last line without a newline.
+@Suite struct ScriptLineSkipTests {
+    /// Pieces whose bytes sit on the edges `mayReport` reads backwards over.
+    static let edgePieces: [[UInt8]] = [
+        Array("中".utf8), Array("文".utf8), Array("𠮷".utf8), Array("😀".utf8), Array("」".utf8), Array("》".utf8), Array("）".utf8),
+        Array("”".utf8), Array("？".utf8), Array("！".utf8), Array("，".utf8), Array("é".utf8), Array("a".utf8), Array("1".utf8),
+        Array(",".utf8), Array(".".utf8), Array(":".utf8), Array(";".utf8), Array("?".utf8), Array("!".utf8), Array("(".utf8),
+        Array(")".utf8), Array(" ".utf8), Array("`x`".utf8), Array("<b>".utf8), Array("嗎".utf8), Array("（".utf8),
+        [0xFF], [0x80], [0xBF], [0xE4, 0xB8], [0xF0, 0xA0, 0x80], [0xED, 0xA0, 0x80], [0xE0, 0x80, 0x80], [0xC0, 0xAF], [0xF8, 0x88, 0x80, 0x80],
+        [0x0D, 0x0A], [0x0A],
+    ]
+
+    static func randomBytes(_ random: inout SeededRandom, pieces: Int) -> [UInt8] {
+        var bytes: [UInt8] = random.below(8) == 0 ? [0xEF, 0xBB, 0xBF] : []
+        for _ in 0..<pieces { bytes += edgePieces[random.below(edgePieces.count)] }
+        return bytes
+    }
+
+    /// A line `mayReport` passes over gets no finding from `checkLine`, in well-formed and
+    /// ill-formed files alike; and the test on the bytes rules out lines the old one looked at.
+    @Test func punctuationWidthByteSkipOnlyDropsLinesWithoutFindings() {
+        let rule = PunctuationWidthRule(options: RuleOptions())
+        var random = SeededRandom(seed: 1601)
+        var narrowed = 0, found = 0, illFormed = 0
+        for k in 0..<1500 {
+            let document = Document(path: k % 4 == 0 ? "p.html" : "p.md", bytes: Self.randomBytes(&random, pieces: 4 + random.below(40)))
+            if !document.isValidUTF8 { illFormed += 1 }
+            let decode = document.scalars
+            for n in stride(from: 1, through: document.lineCount, by: 1) {
+                let range = document.contentRange(ofLine: n)
+                let bytes = document.bytes[range]
+                var sink = DiagnosticSink(document: document, rule: "punctuation-width", severity: .warning, readsProse: true)
+                rule.checkLine(document.scalarRun(decode, line: n), into: &sink)
+                found += sink.diagnostics.count
+                guard !PunctuationWidthRule.mayReport(document.bytes, range) else { continue }
+                #expect(sink.diagnostics.isEmpty, "\(Array(bytes))")
+                // The old test: a `(`, or a mark after a non-ASCII byte, `)`, `?` or `!`.
+                let old = bytes.contains { $0 >= 0x80 } && bytes.indices.contains { i in
+                    let b = bytes[i]
+                    guard [0x28, 0x2C, 0x2E, 0x3A, 0x3B, 0x21, 0x3F].contains(b) else { return false }
+                    if b == 0x28 { return true }
+                    guard i > bytes.startIndex else { return false }
+                    let p = bytes[i - 1]
+                    return p >= 0x80 || p == 0x29 || p == 0x3F || p == 0x21
+                }
+                if old { narrowed += 1 }
+            }
+        }
+        #expect(narrowed > 300 && found > 300 && illFormed > 300, "\(narrowed) \(found) \(illFormed)")
+    }
+
+    /// Lines each written in one class only, empty lines, and a last line without a newline.
+    @Test func punctuationWidthByteSkipOnFixedLines() {
+        let rule = PunctuationWidthRule(options: RuleOptions())
+        let cases: [(String, Bool)] = [
+            ("中文,中文", true), ("abc,def", false), ("中文 ,x", false), ("」,他", true), ("),他", true), ("(a),b", false),
+            ("嗎？!", true), ("嗎？！?", true), ("a？!", false), ("(中)", true), ("中(a)", false), ("(a)中", false), (")(中", false),
+            ("(中", false), ("𠮷.", true), ("😀.", false), ("，:", false), ("", false), ("中文", false), ("》:中", true),
+        ]
+        for (text, expected) in cases {
+            for ending in ["", "\n", "\r\n"] {
+                let document = Document(path: "p.md", text: "---\ntitle: t\n---\n" + text + ending)
+                let n = 4
+                let range = document.contentRange(ofLine: n)
+                #expect(PunctuationWidthRule.mayReport(document.bytes, range) == expected, "\(text)")
+                var sink = DiagnosticSink(document: document, rule: "punctuation-width", severity: .warning, readsProse: true)
+                rule.checkLine(document.scalarRun(document.scalars, line: n), into: &sink)
+                if !expected { #expect(sink.diagnostics.isEmpty, "\(text)") }
+            }
+        }
+    }
+
+    /// `count` adds its lanes up every 4,095 scalars: units around and well past that length
+    /// (one unit of an HTML page can be a whole article) count exactly what the plain loop counts.
+    @Test func countIsExactOnLongUnits() {
+        let tables = ScriptTables.shared
+        func first(_ bit: UInt8) -> UInt32 {
+            (UInt32(0x3400)..<0xA000).first { tables.countFlags($0) & bit != 0 && tables.countFlags($0) & ScriptTables.countVariant == 0 } ?? 0x4E00
+        }
+        let kinds: [UInt32] = [first(ScriptTables.countSimplified), first(ScriptTables.countTraditional), first(ScriptTables.countStrictSimplified),
+                               first(ScriptTables.countStrictTraditional), first(ScriptTables.countPhraseHead), 0x88CF, 0x4E00, 0x41, 0x20BB7]
+        var random = SeededRandom(seed: 4095)
+        for length in [4094, 4095, 4096, 8190, 8191, 12_500] {
+            for masked in [false, true] {
+                var text = String.UnicodeScalarView()
+                // One kind alone fills each lane as far as it goes.
+                let kind = kinds[random.below(kinds.count)]
+                for i in 0..<length {
+                    let ch = i % 7 == 0 ? kinds[random.below(kinds.count)] : kind
+                    text.append(Unicode.Scalar(ch) ?? "?")
+                    if masked && i == length / 2 { text.append(contentsOf: "`中文國`".unicodeScalars) }
+                }
+                let document = Document(path: "c.md", text: String(text))
+                let run = document.scalarRun(document.scalars, line: 1)
+                let skip = ProseMask.nonProseIfAny(run, in: document)
+                #expect(skip.flags.isEmpty == !masked)
+                var fastVariants: [UInt32: Int] = [:], plainVariants: [UInt32: Int] = [:]
+                let fast = ScriptMixedRule.count(run, skip, tables: tables, variants: &fastVariants)
+                let plain = ScriptFastPath2Tests.plainCount(run, skip, tables: tables, variants: &plainVariants)
+                let heads = (0..<run.count).filter { i in
+                    run.cps[i] >= 0x2E80 && !skip[i] && tables.raw(run.cps[i]) & ScriptTables.phraseHeadMask != 0
+                }.count
+                #expect(fast.simplified == plain.simplified && fast.traditional == plain.traditional, "\(length) \(kind)")
+                #expect(fast.strictSimplified == plain.strictSimplified && fast.strictTraditional == plain.strictTraditional, "\(length) \(kind)")
+                #expect(fast.phraseHeads == heads, "\(length) \(kind)")
+                #expect(fastVariants == plainVariants)
+            }
+        }
+    }
+
+    /// Mojibake's parenthesis signal needs a toned vowel on the line; with or without it, on the
+    /// edge bytes and the pinyin pieces, the detectors the signals run find what running all finds.
+    @Test func mojibakeSignalsOnEdgeBytesFindWhatEveryDetectorFinds() throws {
+        let rule = try MojibakeRule(options: RuleOptions())
+        var random = SeededRandom(seed: 1602)
+        let pinyin: [[UInt8]] = ["區(qū)", "讀(dú)", "（háng）", "(ǜ)", "(lǜe)", "中(a)", "ā", "（", "(", ")", "）"].map { Array($0.utf8) }
+        var artifacts = 0, parenthesesWithoutTone = 0
+        for _ in 0..<1500 {
+            var bytes: [UInt8] = []
+            for _ in 0..<(4 + random.below(30)) {
+                bytes += random.below(3) == 0 ? pinyin[random.below(pinyin.count)] : Self.edgePieces[random.below(Self.edgePieces.count)]
+            }
+            let document = Document(path: "m.md", bytes: bytes)
+            let decode = document.scalars
+            for n in stride(from: 1, through: document.lineCount, by: 1) {
+                let run = document.scalarRun(decode, line: n)
+                var fast = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
+                var plain = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
+                var fastPinyin: [MojibakeRule.PinyinArtifact] = [], plainPinyin: [MojibakeRule.PinyinArtifact] = []
+                let signals = MojibakeRule.signals(run)
+                rule.checkLine(run, document.bytes, signals: signals, pinyin: &fastPinyin, into: &fast)
+                rule.checkLine(run, document.bytes, signals: .all, pinyin: &plainPinyin, into: &plain)
+                #expect(fast.diagnostics == plain.diagnostics)
+                #expect(fastPinyin.map(\.range) == plainPinyin.map(\.range))
+                artifacts += plainPinyin.count
+                let c = Array(run.cps)
+                if c.contains(0x28) || c.contains(0xFF08), !signals.contains(.parenthesis) { parenthesesWithoutTone += 1 }
+            }
+        }
+        #expect(artifacts > 100 && parenthesesWithoutTone > 100, "\(artifacts) \(parenthesesWithoutTone)")
+    }
+
+    /// `Document.scalarCount` sums its byte lanes every 255 words: lines around and past 2,040
+    /// bytes, from every start offset, count what walking the bytes counts (ill-formed bytes too).
+    @Test func scalarCountSumsLanesOnLongLines() {
+        var random = SeededRandom(seed: 255)
+        for length in [0, 7, 8, 2039, 2040, 2041, 4088, 9000] {
+            var bytes: [UInt8] = []
+            while bytes.count < length { bytes += Self.edgePieces[random.below(Self.edgePieces.count)] }
+            let document = Document(path: "s.md", bytes: bytes)
+            for start in [0, 1, 3, 5] where start <= bytes.count {
+                let range = start..<bytes.count
+                let walked = bytes[range].filter { $0 & 0xC0 != 0x80 }.count
+                #expect(document.scalarCount(range) == walked, "\(length) \(start)")
+            }
+        }
+    }
+}
