@@ -305,7 +305,8 @@ public final class DiagnosticRuns: DiagnosticReceiver {
             // Moved out of the reader, which decodes its next head over it.
             guard let i = heap.first, let d = readers[i].head.take() else { return nil }
             if !readers[i].advance(runs) { failed = true }
-            if readers[i].head == nil {
+            // Matched, not compared with `nil`: `== nil` copied the whole finding first.
+            if case .none = readers[i].head {
                 heap.swapAt(0, heap.count - 1)
                 heap.removeLast()
             }
