@@ -183,18 +183,12 @@ extension LinePerDiagnosticReporter {
     /// Every diagnostic's line and a newline (all of one path, so its display form is computed once).
     package static func appendLines<C: Collection<Diagnostic>>(_ diagnostics: C, to out: inout ReportBuffer) {
         var shownPath: (path: String, display: String)?
-        func append(_ d: Diagnostic) {
+        for d in diagnostics {
             let display: String
             if let p = shownPath, p.path.hasSameBytes(as: d.path) { display = p.display } else { display = d.displayPath; shownPath = (d.path, display) }
             appendLine(d, displayPath: display, to: &out)
             out.append(byte: 0x0A)
         }
-        // Read in place (an array or a slice of one): iterating copied each finding (a retain and
-        // release of each of its strings).
-        let inPlace: Void? = diagnostics.withContiguousStorageIfAvailable { buffer in
-            for i in buffer.indices { append(buffer[i]) }
-        }
-        if inPlace == nil { for d in diagnostics { append(d) } }
     }
     public func end(_ totals: ReportTotals, context: ReportContext) -> String { "" }
 }
