@@ -246,6 +246,17 @@ public struct AhoCorasick: Sendable {
                             let h = Self.prefixHash(prefix)
                             return filter[Int(h >> 6)] & (1 << (h & 63)) != 0
                         }
+                        /// Whether the filter holds the hash of the key at `p`.
+                        @inline(__always) func passes(_ key: UInt32) -> Bool {
+                            let h = Self.keyHash(key)
+                            return filter[Int(h >> 6)] & (1 << UInt64(h & 63)) != 0
+                        }
+                        let raw = UnsafeRawBufferPointer(buf)
+                        // The last position whose key is inside the range, and the last one whose key is
+                        // read as one 32-bit word (its fourth byte masked off) instead of three bytes
+                        // shifted together: most of the scan's instructions are these tests.
+                        let lastKey = range.upperBound &- keyWidth
+                        let wordEnd = Swift.min(lastKey, buf.count &- 4)
                         // Every occurrence starting before `cleared` has been reported.
                         var cleared = range.lowerBound
                         while true {
@@ -253,10 +264,13 @@ public struct AhoCorasick: Sendable {
                             var p = cleared &+ (filterStride &- 1)
                             var start = 0
                             while true {
+                                // The tests that fail, on words, until one passes or the words end.
+                                while p <= wordEnd, !passes(raw.loadUnaligned(fromByteOffset: p, as: UInt32.self).littleEndian & 0xFF_FFFF) {
+                                    p &+= filterStride
+                                }
                                 // A key past the end: the starts left are too close to the end for any literal.
-                                if p &+ keyWidth > range.upperBound { return }
-                                let h = Self.keyHash(UInt32(buf[p]) | UInt32(buf[p &+ 1]) << 8 | UInt32(buf[p &+ 2]) << 16)
-                                if filter[Int(h >> 6)] & (1 << UInt64(h & 63)) != 0 {
+                                if p > lastKey { return }
+                                if passes(UInt32(buf[p]) | UInt32(buf[p &+ 1]) << 8 | UInt32(buf[p &+ 2]) << 16) {
                                     start = p &- (filterStride &- 1)
                                     while start <= p, !mayStartLiteral(at: start) { start &+= 1 }
                                     if start <= p { break }

@@ -185,13 +185,26 @@ package enum RepeatedLineKey {
         normalise(b, range, appendingTo: &out)
     }
 
-    /// `normalise(_:_:into:)` appended to `out` after the keys already in it (one buffer holds the
-    /// keys of a whole file, hashed together by `fnv1a64(_:_:)`).
+    /// `normalise(_:_:into:)` appended to `out` after the keys already in it.
     ///
     /// `wellFormed`: `b` is well-formed UTF-8 (a valid file's bytes, or text blocks cut from them),
     /// so a run of plain bytes is walked a character at a time (`characterStep`).
     package static func normalise(_ b: [UInt8], _ range: Range<Int>, appendingTo out: inout [UInt8], wellFormed: Bool = false) {
-        let keyStart = out.count
+        write(b, range, to: &out, wellFormed: wellFormed)
+    }
+
+    /// `StableHash.fnv1a64` of the key `normalise` makes of `b[range]`, hashed as it is made: no
+    /// buffer, and each run of plain bytes hashed straight from `b` (copying the runs into a
+    /// buffer and hashing it again was half of the key's cost).
+    package static func hash(_ b: [UInt8], _ range: Range<Int>, wellFormed: Bool = false) -> UInt64 {
+        var key = KeyHash()
+        write(b, range, to: &key, wellFormed: wellFormed)
+        return key.value
+    }
+
+    /// The key of `b[range]` (see `normalise`) written to `out`.
+    private static func write<Out: KeyOutput>(_ b: [UInt8], _ range: Range<Int>, to out: inout Out, wellFormed: Bool) {
+        let keyStart = out.written
         let keepDigits = TextScan.endsSentence(b, textEnd(b, range))
         let steps = wellFormed ? characterStep : byteStep
         var i = range.lowerBound
@@ -199,24 +212,24 @@ package enum RepeatedLineKey {
         var inDigits = false
         while i < end {
             // A run of bytes that none of the cases below looks at (Han text, most letters and
-            // punctuation) is copied as it is, in one append.
+            // punctuation) is written as it is, in one call.
             let plain = plainRunEnd(b, from: i, end, steps: steps)
             if plain > i {
                 // From the buffer: the generic append of an `ArraySlice` cost ~200 instructions a run.
-                b.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[i..<plain])) }
+                b.withUnsafeBufferPointer { out.append(run: UnsafeBufferPointer(rebasing: $0[i..<plain])) }
                 inDigits = false
                 i = plain
                 continue
             }
             let space = TextScan.spaceLength(b, i, end)
             if space > 0 {
-                if out.count == keyStart || out[out.count - 1] != 0x20 { out.append(0x20) }
+                if out.written == keyStart || out.lastByte != 0x20 { out.append(0x20) }
                 i += space
                 inDigits = false
                 continue
             }
             if TextScan.startsURL(b, i, end) || (b[i] == UInt8(ascii: "/") && archivePrefixLength(b, i, end) > 0) {
-                i = appendURL(b, i, end, into: &out)
+                i = writeURL(b, i, end, to: &out)
                 inDigits = false
                 continue
             }
@@ -233,61 +246,6 @@ package enum RepeatedLineKey {
             out.append(c)
             i += 1
         }
-    }
-
-    /// `StableHash.fnv1a64(keys[r])` of each range, in order. FNV-1a is a chain of dependent
-    /// multiplies (one per byte, each waiting for the one before), so one key is hashed at the
-    /// multiply's latency; four keys are hashed side by side here, each lane taking the next
-    /// key when its own ends. Same hashes, a quarter of the wait.
-    package static func fnv1a64(_ keys: [UInt8], _ ranges: [Range<Int>]) -> [UInt64] {
-        let basis = StableHash.fnvBasis, prime = StableHash.fnvPrime
-        var hashes = [UInt64](repeating: basis, count: ranges.count)
-        guard !ranges.isEmpty else { return hashes }
-        keys.withUnsafeBufferPointer { k in
-            hashes.withUnsafeMutableBufferPointer { out in
-                var next = 0
-                /// The next non-empty key: (start, end, index); an empty key keeps the basis.
-                /// No key left: an idle lane (index -1) over nothing.
-                func take() -> (Int, Int, Int) {
-                    while next < ranges.count {
-                        let r = ranges[next]
-                        next += 1
-                        if !r.isEmpty { return (r.lowerBound, r.upperBound, next - 1) }
-                    }
-                    return (0, 0, -1)
-                }
-                var (p0, e0, s0) = take(), (p1, e1, s1) = take(), (p2, e2, s2) = take(), (p3, e3, s3) = take()
-                var h0 = basis, h1 = basis, h2 = basis, h3 = basis
-                while true {
-                    // Steps every lane can take: the shortest rest of a busy lane. An idle lane
-                    // reads from offset 0 (in bounds: no more than a busy lane's rest) and its
-                    // hash is never stored.
-                    var steps = Int.max
-                    if s0 >= 0 { steps = min(steps, e0 - p0) }
-                    if s1 >= 0 { steps = min(steps, e1 - p1) }
-                    if s2 >= 0 { steps = min(steps, e2 - p2) }
-                    if s3 >= 0 { steps = min(steps, e3 - p3) }
-                    if steps == .max { return }
-                    for j in 0..<steps {
-                        h0 = (h0 ^ UInt64(k[p0 &+ j])) &* prime
-                        h1 = (h1 ^ UInt64(k[p1 &+ j])) &* prime
-                        h2 = (h2 ^ UInt64(k[p2 &+ j])) &* prime
-                        h3 = (h3 ^ UInt64(k[p3 &+ j])) &* prime
-                    }
-                    p0 &+= steps; p1 &+= steps; p2 &+= steps; p3 &+= steps
-                    if s0 >= 0 && p0 == e0 { out[s0] = h0; h0 = basis; (p0, e0, s0) = take() }
-                    if s1 >= 0 && p1 == e1 { out[s1] = h1; h1 = basis; (p1, e1, s1) = take() }
-                    if s2 >= 0 && p2 == e2 { out[s2] = h2; h2 = basis; (p2, e2, s2) = take() }
-                    if s3 >= 0 && p3 == e3 { out[s3] = h3; h3 = basis; (p3, e3, s3) = take() }
-                    // Idle lanes stay at offset 0.
-                    if s0 < 0 { p0 = 0 }
-                    if s1 < 0 { p1 = 0 }
-                    if s2 < 0 { p2 = 0 }
-                    if s3 < 0 { p3 = 0 }
-                }
-            }
-        }
-        return hashes
     }
 
     /// Bytes `isPlain` looks at more closely (every other byte is plain): tab, space, `/`, digits,
@@ -380,6 +338,11 @@ package enum RepeatedLineKey {
 
     /// Appends the key of the URL starting at `i` (see `normalise`); returns the offset after it.
     package static func appendURL(_ b: [UInt8], _ start: Int, _ end: Int, into out: inout [UInt8]) -> Int {
+        writeURL(b, start, end, to: &out)
+    }
+
+    /// `appendURL` to a buffer or a running hash.
+    private static func writeURL<Out: KeyOutput>(_ b: [UInt8], _ start: Int, _ end: Int, to out: inout Out) -> Int {
         var stop = start
         while stop < end, b[stop] > 0x20, b[stop] < 0x80, !")]\"'<>".utf8.contains(b[stop]) { stop += 1 }
         var i = start + archivePrefixLength(b, start, stop)
@@ -400,5 +363,65 @@ package enum RepeatedLineKey {
             i += 1
         }
         return stop
+    }
+}
+
+/// Where `RepeatedLineKey` writes a key: a buffer of its bytes (`[UInt8]`) or their running hash
+/// (`KeyHash`).
+package protocol KeyOutput {
+    /// Bytes written so far (a buffer's count: keys before this one included).
+    var written: Int { get }
+    /// The last byte written, if any.
+    var lastByte: UInt8? { get }
+    mutating func append(_ byte: UInt8)
+    mutating func append(run: UnsafeBufferPointer<UInt8>)
+}
+
+extension Array: KeyOutput where Element == UInt8 {
+    package var written: Int { count }
+    package var lastByte: UInt8? { last }
+    package mutating func append(run: UnsafeBufferPointer<UInt8>) { append(contentsOf: run) }
+}
+
+/// `StableHash.fnv1a64` of the bytes written, kept as they come.
+package struct KeyHash: KeyOutput {
+    package private(set) var value = StableHash.fnvBasis
+    package private(set) var written = 0
+    package private(set) var lastByte: UInt8?
+
+    package init() {}
+
+    @inline(__always)
+    package mutating func append(_ byte: UInt8) {
+        value = (value ^ UInt64(byte)) &* StableHash.fnvPrime
+        written &+= 1
+        lastByte = byte
+    }
+
+    /// Eight bytes per loop step: the loop's own count and branch were a third of a byte's cost.
+    package mutating func append(run: UnsafeBufferPointer<UInt8>) {
+        guard let last = run.last else { return }
+        let prime = StableHash.fnvPrime
+        var h = value
+        var k = 0
+        let n = run.count
+        while k &+ 8 <= n {
+            h = (h ^ UInt64(run[k])) &* prime
+            h = (h ^ UInt64(run[k &+ 1])) &* prime
+            h = (h ^ UInt64(run[k &+ 2])) &* prime
+            h = (h ^ UInt64(run[k &+ 3])) &* prime
+            h = (h ^ UInt64(run[k &+ 4])) &* prime
+            h = (h ^ UInt64(run[k &+ 5])) &* prime
+            h = (h ^ UInt64(run[k &+ 6])) &* prime
+            h = (h ^ UInt64(run[k &+ 7])) &* prime
+            k &+= 8
+        }
+        while k < n {
+            h = (h ^ UInt64(run[k])) &* prime
+            k &+= 1
+        }
+        value = h
+        written &+= n
+        lastByte = last
     }
 }

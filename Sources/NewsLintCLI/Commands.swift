@@ -34,6 +34,8 @@ package enum LintCommand {
             || reporting.baselinePath != nil || reporting.writeBaselinePath != nil
         // NEWSLINT_FACT_SPILL_BYTES (tests, tuning): bytes of each rule's encoded facts kept in memory before the temporary file.
         if let n = io.environment["NEWSLINT_FACT_SPILL_BYTES"].flatMap({ Int($0) }) { settings.factMemoryBudget = max(0, n) }
+        // NEWSLINT_REDUCE_ALONE_BYTES (tests, tuning): a rule's fact bytes from which its reduce runs alone.
+        if let n = io.environment["NEWSLINT_REDUCE_ALONE_BYTES"].flatMap({ Int($0) }) { settings.reduceAloneBytes = max(0, n) }
         let linter = try Linter(catalog: resolver.catalog, config: resolver.root, settings: settings, configurations: resolver.snapshot())
         if found.inputs.isEmpty && found.problems.isEmpty && !parsed.has("quiet") {
             io.stderr("warning: no files to lint in \(found.paths.joined(separator: " ")) (check include/exclude/extensions in \(resolver.root.file ?? "the defaults"))\n")

@@ -214,24 +214,21 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         var seen = LineHashSet()
         var fact = Fact(group: group, hashes: [], lines: [])
         guard let body = document.bodyLines else { return fact }
-        // The keys of all qualifying units go into one buffer and are hashed together
-        // (`RepeatedLineKey.fnv1a64(_:_:)`, four at a time), then taken in line order.
-        // Sized once: a key is never longer than its text (the body's bytes, or an HTML file's
-        // text blocks, which are cut from them), and there is at most one unit per line or block
-        // (growing these arrays appended by appended was a tenth of the collect).
+        // Each qualifying unit's key is hashed as it is made (`RepeatedLineKey.hash`), in line order;
+        // the first occurrence of each hash is kept. Nothing is appended once an entry does not fit.
         let wellFormed = document.isValidUTF8
-        var keys: [UInt8] = []
-        var spans: [Range<Int>] = []
-        var lines: [Int] = []
-        var blockColumns: [(unit: Int, column: Int)] = []  // by unit, for blocks sharing their line
-        keys.reserveCapacity(document.bytes.count - document.bodyStart)
+        var full = false
+        /// Keeps the unit's hash at line `n` (`column` for a block sharing its line) if it is new.
+        func keep(_ h: UInt64, line n: Int, column: Int? = nil) {
+            if !full, seen.insert(h), !fact.append(hash: h, line: n, column: column) { full = true }
+        }
         if document.isHTMLFile {
             // A scraped page often holds a whole article on one line: the unit is a block's text,
             // made in one buffer reused block after block (`HTMLView.textBlocks` makes an array per
             // block, headings included).
             let view = document.html, blocks = document.htmlBlockRanges
-            spans.reserveCapacity(blocks.count)
-            lines.reserveCapacity(blocks.count)
+            // At most one entry per block, reserved once (trimmed below).
+            fact.packed.reserveCapacity(3 * blocks.count)
             var text: [UInt8] = []
             // A block that shares its line with other blocks (headings included, as `newslint learn`
             // counts them) is reported at its own column; columns are counted on from the last one
@@ -254,37 +251,23 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                 guard !Self.isDateOnly(text) else { continue }
                 let n = blockLines[j]
                 guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(text, 0..<text.count) else { continue }
-                let start = keys.count
-                RepeatedLineKey.normalise(text, r, appendingTo: &keys, wellFormed: wellFormed)
-                spans.append(start..<keys.count)
-                lines.append(n)
+                let h = RepeatedLineKey.hash(text, r, wellFormed: wellFormed)
                 // Shares its line with the end of the block before it or the start of the one after.
-                guard (j > 0 && blockEndLines[j - 1] == n) || (j + 1 < blocks.count && blockLines[j + 1] == n) else { continue }
+                guard (j > 0 && blockEndLines[j - 1] == n) || (j + 1 < blocks.count && blockLines[j + 1] == n) else {
+                    keep(h, line: n)
+                    continue
+                }
                 if cursor.line != n { cursor = (n, document.lineStarts[n - 1], 1) }
                 cursor.column += document.scalarCount(cursor.offset..<block.range.lowerBound)
                 cursor.offset = block.range.lowerBound
-                blockColumns.append((lines.count - 1, cursor.column))
+                keep(h, line: n, column: cursor.column)
             }
         } else {
-            spans.reserveCapacity(body.count)
-            lines.reserveCapacity(body.count)
+            fact.packed.reserveCapacity(3 * body.count)
             for n in body where !environment.linesReportedByPacks.contains(n) {
                 guard let r = qualifyingRange(document, n) else { continue }
-                let start = keys.count
-                RepeatedLineKey.normalise(document.bytes, r, appendingTo: &keys, wellFormed: wellFormed)
-                spans.append(start..<keys.count)
-                lines.append(n)
+                keep(RepeatedLineKey.hash(document.bytes, r, wellFormed: wellFormed), line: n)
             }
-        }
-        fact.packed.reserveCapacity(3 * lines.count)
-        var nextColumn = 0
-        for (k, (h, n)) in zip(RepeatedLineKey.fnv1a64(keys, spans), lines).enumerated() {
-            var column: Int?
-            if nextColumn < blockColumns.count, blockColumns[nextColumn].unit == k {
-                column = blockColumns[nextColumn].column
-                nextColumn += 1
-            }
-            if seen.insert(h), !fact.append(hash: h, line: n, column: column) { break }
         }
         // Appending left growth slack; the fact lives until the reduce phase, so keep only what is used.
         if fact.packed.capacity > fact.packed.count { fact.packed = Array(fact.packed[...]) }

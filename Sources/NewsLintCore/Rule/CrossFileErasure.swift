@@ -43,6 +43,9 @@ public protocol FactColumn: AnyObject {
     /// Set when the reduce could not read its facts back (the temporary file was truncated or
     /// unreadable): what happened and what to do. The rule's findings were then left out.
     var readFailure: String? { get }
+    /// Bytes of the facts in their stored form: a measure of how much the reduce will hold, which
+    /// decides whether it runs beside another one (`Linter.finishCrossFile`).
+    var factBytes: Int { get }
 }
 
 extension FactColumn {
@@ -161,6 +164,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
 
     /// Whether facts went to the temporary file (tests, measurements).
     package var usedFile: Bool { log.usedFile }
+    package var factBytes: Int { log.size }
 
     package func append(file: Int, fact: any Sendable) {
         scratch.bytes.removeAll(keepingCapacity: true)
@@ -331,6 +335,8 @@ package final class BoxedFactColumn: FactColumn, @unchecked Sendable {
     package let rule: any ErasedCrossFileRule
     private var entries: [(file: Int, fact: any Sendable)] = []
     package init(rule: any ErasedCrossFileRule) { self.rule = rule }
+    /// Values, not records: counted at a nominal 64 bytes each.
+    package var factBytes: Int { entries.count * 64 }
 
     package func append(file: Int, fact: any Sendable) { entries.append((file, fact)) }
     package var count: Int { entries.count }

@@ -10,17 +10,24 @@ import NewsLintCore
 /// Why: the reduce phases ran one after another on one thread after the parallel pass, so with
 /// `--jobs 2` one core idled through all of them (content-near-duplicate's alone is about 5% of an
 /// agora-pen run's wall time).
+///
+/// Phases marked `large` (many fact bytes, `Linter.Settings.reduceAloneBytes`) run only on this
+/// thread, one after another: two such reduces at once held both working sets, and peak memory grew
+/// faster than the corpus (synthetic distinct bodies, 40k → 160k files: 1.46× with two at once).
+/// The helper still takes the small phases beside them.
 package enum OrderedReduce {
     /// `phase(i, receiver)` runs phase `i` reporting into `receiver`, returning what it did not
-    /// report there. Phases must not depend on each other.
-    package static func run(count: Int, concurrently: Bool, into receiver: any DiagnosticReceiver,
+    /// report there. Phases must not depend on each other. `large[i]` (default: none) keeps phase
+    /// `i` off the helper thread.
+    package static func run(count: Int, concurrently: Bool, large: [Bool] = [], into receiver: any DiagnosticReceiver,
                     phase: (Int, any DiagnosticReceiver) -> [Diagnostic]) -> [Diagnostic] {
-        guard concurrently, count >= 2 else {
+        let helperMayTake = (0..<count).map { !(large.indices.contains($0) && large[$0]) }
+        guard concurrently, count >= 2, helperMayTake.contains(true) else {
             var out: [Diagnostic] = []
             for i in 0..<count { out.append(contentsOf: phase(i, receiver)) }
             return out
         }
-        let claims = PhaseClaims(count: count)
+        let claims = PhaseClaims(helperMayTake: helperMayTake)
         let relays = (0..<count).map { _ in FindingRelay() }
         let leftovers = Locked([[Diagnostic]](repeating: [], count: count))
         withoutActuallyEscaping(phase) { phase in
@@ -51,32 +58,48 @@ package enum OrderedReduce {
 }
 
 /// Which thread runs each phase: the forwarder claims phase `i` when it reaches it, the helper
-/// claims from the back; each phase is claimed once. The forwarder waits only for phases the
-/// helper has claimed (and so is running or has run), so neither can wait for the other forever,
-/// even if the helper starts late or never.
+/// claims from the back the phases it may take (`helperMayTake`), skipping the others; each phase
+/// is claimed once. The forwarder waits only for phases the helper has claimed (and so is running or
+/// has run), so neither can wait for the other forever, even if the helper starts late or never.
 package final class PhaseClaims: @unchecked Sendable {
     private let lock = NSLock()
+    private let helperMayTake: [Bool]
+    private var takenByHelper: [Bool]
+    /// The forwarder's next phase: the helper takes only phases at or after it.
     private var front = 0
+    /// The helper's next candidate, counting down.
     private var back: Int
 
-    package init(count: Int) { back = count }
+    package init(helperMayTake: [Bool]) {
+        self.helperMayTake = helperMayTake
+        takenByHelper = Array(repeating: false, count: helperMayTake.count)
+        back = helperMayTake.count - 1
+    }
+
+    package convenience init(count: Int) { self.init(helperMayTake: Array(repeating: true, count: count)) }
 
     /// True when the forwarder runs phase `i` itself (the helper has not taken it).
     package func takeFromFront(_ i: Int) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        guard i < back else { return false }
+        guard !takenByHelper[i] else { return false }
         front = i + 1
         return true
     }
 
-    /// The next phase for the helper, from the back; nil once the two have met.
+    /// The next phase for the helper, from the back; nil once none is left that it may take.
     package func takeFromBack() -> Int? {
         lock.lock()
         defer { lock.unlock() }
-        guard back - 1 >= front else { return nil }
-        back -= 1
-        return back
+        while back >= front {
+            let i = back
+            back -= 1
+            if helperMayTake[i] {
+                takenByHelper[i] = true
+                return i
+            }
+        }
+        return nil
     }
 }
 

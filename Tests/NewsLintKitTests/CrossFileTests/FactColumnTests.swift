@@ -171,6 +171,15 @@ import Synchronization
         Self.expectSameOutputSpilled(in: dir, reporting: "content-near-duplicate", env: ["NEWSLINT_FACT_SPILL_BYTES": "0"])
     }
 
+    /// Every reduce run alone (`NEWSLINT_REDUCE_ALONE_BYTES=0`: none beside another) prints the same
+    /// bytes as reduces on two threads, for any `--jobs`.
+    @Test func reducesRunAloneKeepCLIOutput() throws {
+        let dir = TemporaryDirectory()
+        ScaleCorpus.write(into: dir, count: 120)
+        for d in Self.corpus() { _ = dir.write("news/x/" + (d.path as NSString).lastPathComponent, String(decoding: d.bytes, as: UTF8.self)) }
+        Self.expectSameOutputSpilled(in: dir, reporting: "content-near-duplicate", env: ["NEWSLINT_REDUCE_ALONE_BYTES": "0"])
+    }
+
     /// The JSON output over `news` in `dir` with `env` (what goes to the temporary file) is the same
     /// bytes and exit status as without it, for `--jobs` 1 and 3; `rule` reports something there.
     static func expectSameOutputSpilled(in dir: TemporaryDirectory, reporting rule: String, env: [String: String]) {

@@ -71,4 +71,47 @@ import Testing
         #expect(!claims.takeFromFront(3))
         #expect(!claims.takeFromFront(4))
     }
+
+    /// Large phases (facts that went to a temporary file) go only to the forwarder, so two never
+    /// run at once; small ones still go to the helper; the findings are those of one thread.
+    @Test(arguments: [[true, true, false, true, false, true, false], [false, true, true, true], [true, true, true]])
+    func largePhasesRunOneAtATime(large: [Bool]) {
+        let sequential = Collected()
+        let sequentialRest = OrderedReduce.run(count: large.count, concurrently: false, into: sequential, phase: Self.phase)
+        for _ in 0..<5 {
+            let running = Locked((large: 0, most: 0, helperRanLarge: false))
+            let concurrent = Collected()
+            let rest = OrderedReduce.run(count: large.count, concurrently: true, large: large, into: concurrent) { i, receiver in
+                if large[i] {
+                    running.withLock {
+                        $0.large += 1
+                        $0.most = max($0.most, $0.large)
+                        // The helper reports into a relay, the forwarder into the receiver itself.
+                        if receiver as AnyObject !== concurrent { $0.helperRanLarge = true }
+                    }
+                }
+                usleep(200)
+                let out = Self.phase(i, receiver)
+                if large[i] { running.withLock { $0.large -= 1 } }
+                return out
+            }
+            #expect(concurrent.all == sequential.all)
+            #expect(rest == sequentialRest)
+            let seen = running.withLock { $0 }
+            #expect(seen.most == 1)
+            #expect(!seen.helperRanLarge)
+        }
+    }
+
+    @Test func helperSkipsPhasesItMayNotTake() {
+        let claims = PhaseClaims(helperMayTake: [true, true, false, true, false])
+        #expect(claims.takeFromBack() == 3)
+        #expect(claims.takeFromFront(0))
+        #expect(claims.takeFromBack() == 1)
+        #expect(claims.takeFromBack() == nil)
+        #expect(!claims.takeFromFront(1))
+        #expect(claims.takeFromFront(2))
+        #expect(!claims.takeFromFront(3))
+        #expect(claims.takeFromFront(4))
+    }
 }
