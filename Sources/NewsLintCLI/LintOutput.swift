@@ -107,7 +107,10 @@ package enum LintOutput {
                 reporter = buffering
             }
             if reports { write(reporter.begin(context: context)) }
-            let complete = run.merge { group, captured in
+            // Text quotes each finding's line: those the pass did not keep are read while the spill is decoded.
+            let filler = format == .text && reports && linter.settings.captureSourceLines
+                ? TextReporter.lineFiller(inMemory: context.inMemorySources, base: context.baseDirectory) : nil
+            let complete = run.merge(fillingLines: filler) { group, captured in
                 guard let path = group.first?.path else { return }
                 // Lines the pass did not keep (cross-file findings, cache hits) are read back once
                 // for the baseline and the code frames alike.

@@ -263,6 +263,20 @@ extension JSONReporter {
     }
 }
 
+extension TextReporter {
+    /// For `LintRun.merge(fillingLines:)`: reads the lines `file` quotes for a record's findings
+    /// that the record does not carry (lines too long for the cache to store), as `SourceCache`
+    /// reads them, so the serial output does not read those files itself.
+    package static func lineFiller(inMemory: [String: [UInt8]], base: String) -> LineFiller {
+        { path, diagnostics, lines in
+            var sources = SourceCache(inMemory: inMemory, base: base)
+            for d in diagnostics where lines[d.line] == nil && !RuleRegistry.engineRuleIDs.contains(d.rule) {
+                if let text = sources.line(path, d.line) { lines[d.line] = text }
+            }
+        }
+    }
+}
+
 extension TextReporter: StreamingReporter {
     public func begin(context: ReportContext) -> String { "" }
 

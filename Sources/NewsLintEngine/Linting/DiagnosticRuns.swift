@@ -181,8 +181,9 @@ public final class DiagnosticRuns: DiagnosticReceiver {
         var strings = RecentStrings()
         /// A sorted source's batches (nil for an encoded run, and once the source ended).
         var batches: (() -> SortedBatch)?
+        /// The current batch, last finding first: each is moved out with `popLast` (no retain of
+        /// its strings, no release of them with the batch later).
         var batch: [Diagnostic] = []
-        var batchIndex = 0
 
         init(segments: [Segment], remaining: Int) {
             range = segments.first?.range ?? 0..<0
@@ -200,11 +201,11 @@ public final class DiagnosticRuns: DiagnosticReceiver {
         mutating func advance(_ runs: DiagnosticRuns) -> Bool {
             head = nil
             if let next = batches {
-                while batchIndex == batch.count {
+                while batch.isEmpty {
                     switch next() {
                     case let .batch(b):
                         batch = runs.filter?(b) ?? b
-                        batchIndex = 0
+                        batch.reverse()
                     case .end:
                         batches = nil
                         batch = []
@@ -214,8 +215,7 @@ public final class DiagnosticRuns: DiagnosticReceiver {
                         return false
                     }
                 }
-                head = batch[batchIndex]
-                batchIndex += 1
+                head = batch.popLast()
                 return true
             }
             guard remaining > 0 else { return true }
@@ -279,11 +279,34 @@ public final class DiagnosticRuns: DiagnosticReceiver {
             return heap.first.flatMap { readers[$0].head }
         }
 
+        /// The path of the next diagnostic (nil at the end): the merge asks it of every finding,
+        /// and a whole `peek` copied the finding (a retain and release of each of its strings).
+        public func peekPath() -> String? {
+            if !started { start() }
+            guard let i = heap.first else { return nil }
+            return headPath(i)
+        }
+
+        /// The next diagnostic when it is on `path` (compared as bytes); nil otherwise.
+        public func next(onPath path: String) -> Diagnostic? {
+            if !started { start() }
+            guard let i = heap.first, headPath(i)?.hasSameBytes(as: path) == true else { return nil }
+            return next()
+        }
+
+        /// The path of reader `i`'s head, read in place: through the array's subscript the whole
+        /// reader (its buffers, strings and batch) was copied and released again.
+        private func headPath(_ i: Int) -> String? {
+            readers.withUnsafeBufferPointer { $0[i].head?.path }
+        }
+
         public func next() -> Diagnostic? {
             if !started { start() }
-            guard let i = heap.first, let d = readers[i].head else { return nil }
+            // Moved out of the reader, which decodes its next head over it.
+            guard let i = heap.first, let d = readers[i].head.take() else { return nil }
             if !readers[i].advance(runs) { failed = true }
-            if readers[i].head == nil {
+            // Matched, not compared with `nil`: `== nil` copied the whole finding first.
+            if case .none = readers[i].head {
                 heap.swapAt(0, heap.count - 1)
                 heap.removeLast()
             }

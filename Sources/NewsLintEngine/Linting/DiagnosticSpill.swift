@@ -106,10 +106,19 @@ public final class DiagnosticSpill {
     private static let pipelineBatch = 256
 
     /// Every record in order: its path, diagnostics (none for a file appended for its lines
-    /// alone) and captured source lines.
+    /// alone) and captured source lines. `fillingLines`, when given, adds to a record's lines
+    /// those its findings quote that the pass did not keep (`CacheEntry.storedLineLimit`): for a
+    /// large spill on its decoding thread, so the serial output does not read those files itself.
     @discardableResult
-    package func forEachRecord(_ body: (String, [Diagnostic], [Int: String]) -> Void) -> Bool {
-        guard spilledBytes + buffer.bytes.count >= Self.pipelineBytes else { return decodeAll(body) }
+    package func forEachRecord(fillingLines: LineFiller? = nil, _ body: (String, [Diagnostic], [Int: String]) -> Void) -> Bool {
+        guard spilledBytes + buffer.bytes.count >= Self.pipelineBytes else {
+            guard let fillingLines else { return decodeAll(body) }
+            return decodeAll { path, diagnostics, lines in
+                var lines = lines
+                if !diagnostics.isEmpty { fillingLines(path, diagnostics, &lines) }
+                body(path, diagnostics, lines)
+            }
+        }
         let queue = PrefetchQueue<[DecodedFile]>()
         let spill = UncheckedSpill(spill: self)
         let decoder = Thread {
@@ -117,6 +126,14 @@ public final class DiagnosticSpill {
             var size = 0
             // Read to the end below: the consumer never cancels.
             let complete = spill.spill.decodeAll { path, diagnostics, lines in
+                var lines = lines
+                if let fillingLines, !diagnostics.isEmpty {
+                    let before = lines.count
+                    fillingLines(path, diagnostics, &lines)
+                    // Lines read back are long ones (a minified page): they count towards the
+                    // batch by size, so the batches held ahead stay small.
+                    if lines.count != before { size += lines.values.reduce(0) { $0 + $1.utf8.count } >> 10 }
+                }
                 batch.append((path, diagnostics, lines))
                 size += diagnostics.count + 1
                 if size >= Self.pipelineBatch {
@@ -178,6 +195,9 @@ private struct UncheckedSpill: @unchecked Sendable {
     let spill: DiagnosticSpill
 }
 
+/// Adds to a record's captured lines (by number) lines its findings quote: path, findings, lines.
+public typealias LineFiller = @Sendable (String, [Diagnostic], inout [Int: String]) -> Void
+
 /// A decoded record of the spill, as the decoding thread hands it on.
 private typealias DecodedFile = (path: String, diagnostics: [Diagnostic], lines: [Int: String])
 
@@ -200,21 +220,22 @@ public enum OrderedMerge {
 
     /// With the source lines the pass captured for each path ([:] when it captured none). A record
     /// with lines and no diagnostics (lines a cross-file finding might quote) is emitted only when
-    /// such a finding is on its path.
+    /// such a finding is on its path. `fillingLines`: see `DiagnosticSpill.forEachRecord`.
     @discardableResult
-    public static func run(_ spill: DiagnosticSpill, extras: DiagnosticRuns, _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void) -> Bool {
+    public static func run(_ spill: DiagnosticSpill, extras: DiagnosticRuns, fillingLines: LineFiller? = nil,
+                           _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void) -> Bool {
         let cursor = extras.makeCursor()
         /// Emits extras whose path sorts before `path` (nil: all remaining), one group per path.
         func flushExtras(before path: String?) {
-            while let first = cursor.peek() {
-                if let path, !first.path.bytesPrecede(path) { return }
-                body(group(first.path)[...], [:])
+            while let first = cursor.peekPath() {
+                if let path, !first.bytesPrecede(path) { return }
+                body(group(first)[...], [:])
             }
         }
         /// The extras of `path` (the cursor is at or before them).
         func group(_ path: String) -> [Diagnostic] {
             var out: [Diagnostic] = []
-            while let d = cursor.peek(), d.path.hasSameBytes(as: path), let taken = cursor.next() { out.append(taken) }
+            while let taken = cursor.next(onPath: path) { out.append(taken) }
             return out
         }
         func emit(_ path: String, _ diagnostics: [Diagnostic], _ lines: [Int: String]) {
@@ -237,7 +258,7 @@ public enum OrderedMerge {
         // Consecutive records of one path (stdin named like a file on disk, both linted) are one
         // group, sorted together; their lines are left to the reader (the two texts differ).
         var held: (path: String, diagnostics: [Diagnostic], lines: [Int: String])?
-        let complete = spill.forEachRecord { path, diagnostics, lines in
+        let complete = spill.forEachRecord(fillingLines: fillingLines) { path, diagnostics, lines in
             if let h = held, h.path.hasSameBytes(as: path) {
                 held = (path, h.diagnostics + diagnostics, [:])
                 return

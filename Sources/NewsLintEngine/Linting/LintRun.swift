@@ -71,8 +71,11 @@ public final class LintRun {
     /// Every diagnostic of the run in output order, one call per path, with the source lines the
     /// pass captured for that path (`LintSettings.captureSourceLines`). False when what was
     /// spilled to the temporary directory could not be read back (the stream ends there).
+    /// `fillingLines` adds lines the pass did not keep, off the output's thread when it can
+    /// (`DiagnosticSpill.forEachRecord`).
     @discardableResult
-    public func merge(_ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void) -> Bool {
-        OrderedMerge.run(spill, extras: extras, body)
+    public func merge(fillingLines: LineFiller? = nil,
+                      _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void) -> Bool {
+        OrderedMerge.run(spill, extras: extras, fillingLines: fillingLines, body)
     }
 }
