@@ -159,23 +159,28 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                 var h: UInt64 = 0
                 for j in 0..<k { h = h &* rollingBase &+ UInt64(s[j]) }
                 var i = 0
+                let bins64 = UInt64(bins)
+                // Shingle `i` (hash `h`) lowers its bin's minimum. Without a branch: whether it
+                // does is a coin toss early in a body (a mispredicted branch for about a third of
+                // the shingles).
+                @inline(__always) func lower(_ h: UInt64) {
+                    let x = mix64(h)
+                    let b = Int(truncatingIfNeeded: x.multipliedFullWidth(by: bins64).high)
+                    m[b] = Swift.min(m[b], x)
+                }
                 // The budget is asked before shingles 0, 4096, 8192, …: once per chunk, not a
-                // test of the index per shingle.
+                // test of the index per shingle. Each shingle but the body's last is followed by
+                // the roll to the next, so the loop has one exit, at its end (27 instructions a
+                // shingle where the exit between the two halves took 33).
                 while true {
                     if budget?.isOverBudget == true { stopped = true; return }
-                    let chunkEnd = Swift.min(count, i &+ 4096)
-                    while true {
-                        let x = mix64(h)
-                        let b = bin(x, bins: bins)
-                        // Without a branch: whether a shingle lowers its bin's minimum is a coin toss
-                        // early in a body (a mispredicted branch for about a third of the shingles).
-                        m[b] = Swift.min(m[b], x)
+                    let rollEnd = Swift.min(count &- 1, i &+ 4096)
+                    while i < rollEnd {
+                        lower(h)
                         i &+= 1
-                        if i == chunkEnd { break }
                         h = h &* rollingBase &+ (UInt64(s[i &+ k &- 1]) &- UInt64(s[i &- 1]) &* leavingWeight)
                     }
-                    if i == count { break }
-                    h = h &* rollingBase &+ (UInt64(s[i &+ k &- 1]) &- UInt64(s[i &- 1]) &* leavingWeight)
+                    if i == count &- 1 { lower(h); break }
                 }
             }
         }
@@ -194,8 +199,19 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
     /// and each of them hashed its way to a filled one, for every short file.
     package static func densified(_ minima: [UInt64], probes: DensificationProbes? = nil) -> [UInt16] {
         let bins = minima.count
-        var signature = minima.map { UInt16(truncatingIfNeeded: $0) }
-        let filled = minima.reduce(0) { $0 + ($1 == .max ? 0 : 1) }
+        // The low bits and the filled count in one pass into uninitialised storage: `map` and
+        // `reduce` were two passes, the first an `append` per bin (~25 instructions a bin, 5,000 a file).
+        var filled = 0
+        var signature = [UInt16](unsafeUninitializedCapacity: bins) { out, initialized in
+            minima.withUnsafeBufferPointer { m in
+                for b in 0..<bins {
+                    let v = m[b]
+                    out[b] = UInt16(truncatingIfNeeded: v)
+                    filled &+= v == .max ? 0 : 1
+                }
+            }
+            initialized = bins
+        }
         guard filled > 0, filled < bins else { return signature }
         let table = probes?.bins == bins ? probes : nil
         func probe(_ b: Int, _ attempt: UInt64, after donor: Int) -> Int {
@@ -274,27 +290,55 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
 
         /// `flat`: `count` signatures of `permutations` minima each, one after the other.
         package init(flat: [UInt16], count: Int, permutations: Int, limit: Int) {
+            var unused: [UInt64] = []
+            self.init(flat: flat, count: count, permutations: permutations, limit: limit, excludedWords: 0, excluded: &unused)
+        }
+
+        /// The common bits and, when `excludedWords` > 0, each rep's `ExcludedMinima` bits
+        /// (`excludedWords` words a rep, set in `excluded`, which holds `count` reps' words) in the
+        /// same two passes per bin: the first counts each value, the second marks the values over
+        /// the limit, for the value and for the rep, and resets the counters of the others. The
+        /// counters of values over the limit are reset last, from their own list. (Three passes per
+        /// bin and a separate pass over every (rep, bin) for the excluded bits were ~45 instructions
+        /// a (rep, bin) at agora ×1.)
+        package init(flat: [UInt16], count: Int, permutations: Int, limit: Int, excludedWords: Int, excluded: inout [UInt64]) {
             bits = []
             guard limit > 0, count > limit else { return }
             bits = [UInt64](repeating: 0, count: permutations * 1024)
             var counts = [UInt32](repeating: 0, count: 65536)
+            var over: [UInt16] = []
             var found = false
-            // Per bin, only the counters its values touched are read and reset (three passes over
-            // the signatures), not all 65,536 twice: on a corpus of a few thousand bodies that was
-            // most of the reduce's time outside the bands.
+            let limit = UInt32(clamping: limit)
             flat.withUnsafeBufferPointer { flat in
                 counts.withUnsafeMutableBufferPointer { counts in
                     bits.withUnsafeMutableBufferPointer { bits in
-                        for p in 0..<permutations {
-                            for r in 0..<count { counts[Int(flat[r * permutations + p])] += 1 }
-                            for r in 0..<count {
-                                let v = Int(flat[r * permutations + p])
-                                guard counts[v] > limit else { continue }
-                                let bit = p * 65536 + v
-                                bits[bit >> 6] |= 1 << UInt64(bit & 63)
-                                found = true
+                        excluded.withUnsafeMutableBufferPointer { excluded in
+                            guard let base = flat.baseAddress else { return }
+                            for p in 0..<permutations {
+                                var value = base + p
+                                for _ in 0..<count {
+                                    counts[Int(value.pointee)] &+= 1
+                                    value += permutations
+                                }
+                                value = base + p
+                                let word = p >> 6, bit: UInt64 = 1 << UInt64(p & 63)
+                                for r in 0..<count {
+                                    let v = Int(value.pointee)
+                                    value += permutations
+                                    let c = counts[v]
+                                    guard c > limit else { counts[v] = 0; continue }
+                                    let common = p &* 65536 &+ v
+                                    let mask: UInt64 = 1 << UInt64(common & 63)
+                                    if bits[common >> 6] & mask == 0 {
+                                        bits[common >> 6] |= mask
+                                        over.append(UInt16(truncatingIfNeeded: v))
+                                    }
+                                    if excludedWords > 0 { excluded[r &* excludedWords &+ word] |= bit }
+                                    found = true
+                                }
+                                for v in over { counts[Int(v)] = 0 }
+                                over.removeAll(keepingCapacity: true)
                             }
-                            for r in 0..<count { counts[Int(flat[r * permutations + p])] = 0 }
                         }
                     }
                 }
@@ -358,6 +402,20 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             self.init(flat: signatures.flatMap { $0 }, count: signatures.count, permutations: signatures.first?.count ?? 0, common: common)
         }
 
+        /// The boilerplate minima of `count` signatures in `flat` and each one's excluded bits,
+        /// counted together (`CommonMinima.init(flat:count:permutations:limit:excludedWords:excluded:)`).
+        package static func withCommon(flat: [UInt16], count: Int, permutations: Int, limit: Int) -> (common: CommonMinima, excluded: ExcludedMinima) {
+            let words = (permutations + 63) / 64
+            var bits = [UInt64](repeating: 0, count: words * count)
+            let common = CommonMinima(flat: flat, count: count, permutations: permutations, limit: limit, excludedWords: words, excluded: &bits)
+            return (common, ExcludedMinima(words: words, bits: bits))
+        }
+
+        private init(words: Int, bits: [UInt64]) {
+            self.words = words
+            self.bits = bits
+        }
+
         /// `flat`: `count` signatures of `permutations` minima each, one after the other.
         package init(flat: [UInt16], count: Int, permutations: Int, common: CommonMinima) {
             words = (permutations + 63) / 64
@@ -389,6 +447,10 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
 
         @inline(__always)
         package func word(_ signature: Int, _ w: Int) -> UInt64 { bits[signature * words + w] }
+
+        /// Every signature's words, `words` a signature.
+        @inline(__always)
+        package func withUnsafeBits<T>(_ body: (UnsafeBufferPointer<UInt64>) -> T) -> T { bits.withUnsafeBufferPointer(body) }
     }
 
     /// `similarity(a, b, excluding: common)` for signatures `x` and `y` of `excluded` (built from
@@ -458,6 +520,82 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         return usable >= max(8, a.count / 16) ? Double(same) / Double(usable) : 0
     }
 
+    /// Each rep's key in `band` (reps with a content row only, in rep order) written to `keys`
+    /// (room for every rep); returns how many. Up to three bins (the default 144/48) are packed
+    /// into one word, 17 bits each (a boilerplate bin is 0x1_0000), and mixed once: equal words are
+    /// exactly equal bins. More bins per band chain the mix per bin. A bin is boilerplate by the
+    /// rep's own excluded bits (a few words it owns), not the common table (1.2 MB, a cache miss
+    /// per bin). On the buffers: the array form was ~90 instructions a rep and band.
+    package static func bandKeys(band: Int, rows: Int, signatures: RepresentativeSignatures, excluded: ExcludedMinima,
+                                 into keys: UnsafeMutableBufferPointer<(UInt64, Int32)>) -> Int {
+        let width = signatures.width, words = excluded.words
+        let packs = rows <= 3
+        let seed = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
+        let firstBin = band &* rows
+        var count = 0
+        excluded.withUnsafeBits { excludedBits in
+            signatures.forEachBlock { first, flat in
+                guard let base = flat.baseAddress else { return }
+                let reps = flat.count / width
+                if packs, let bitsBase = excludedBits.baseAddress {
+                    // The band's excluded bits of a rep, `rows` low bits (bin firstBin + j at bit j),
+                    // from the one or two words they lie in; a band of boilerplate only has no key.
+                    let word = firstBin >> 6, shift = UInt64(firstBin & 63)
+                    let spills = (firstBin & 63) + rows > 64
+                    let all: UInt64 = (1 << UInt64(rows)) - 1
+                    // A local count (the captured one was stored and reloaded per key).
+                    var written = count
+                    for i in 0..<reps {
+                        let r = first &+ i
+                        let own = bitsBase + (r &* words &+ word)
+                        var boilerplate = own.pointee &>> shift
+                        if spills { boilerplate |= own[1] &<< (64 &- shift) }
+                        boilerplate &= all
+                        guard boilerplate != all else { continue }
+                        let row = base + (i &* width &+ firstBin)
+                        @inline(__always) func value(_ j: Int) -> UInt64 {
+                            (boilerplate &>> UInt64(j)) & 1 != 0 ? 0x1_0000 : UInt64(row[j])
+                        }
+                        var packed: UInt64 = 0
+                        if rows == 3 {
+                            // The default (144 bins in 48 bands) without the loop.
+                            packed = value(0) << 34 | value(1) << 17 | value(2)
+                        } else {
+                            for j in 0..<rows { packed = packed << 17 | value(j) }
+                        }
+                        keys[written] = (mix64(seed ^ packed), Int32(truncatingIfNeeded: r))
+                        written &+= 1
+                    }
+                    count = written
+                    return
+                }
+                for i in 0..<reps {
+                    let r = first &+ i
+                    let row = i &* width &+ firstBin
+                    let ownBits = r &* words
+                    var h = seed
+                    var content = false
+                    for j in 0..<rows {
+                        let bin = firstBin &+ j
+                        let value: UInt64
+                        if (excludedBits[ownBits &+ (bin >> 6)] &>> UInt64(bin & 63)) & 1 != 0 {
+                            value = 0x1_0000
+                        } else {
+                            value = UInt64(flat[row &+ j])
+                            content = true
+                        }
+                        h = mix64(h ^ value)
+                    }
+                    if content {
+                        keys[count] = (h, Int32(truncatingIfNeeded: r))
+                        count &+= 1
+                    }
+                }
+            }
+        }
+        return count
+    }
+
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
         let width = options.permutations
         // One representative per exact body; its copies (content-duplicate's findings) share its
@@ -502,9 +640,9 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         // n/65536 bodies share a value by chance, so the limit grows on very large corpora (a
         // value masked by chance only drops one permutation from the estimate).
         let limit = options.boilerplateFiles == 0 ? 0 : max(options.boilerplateFiles, 4 * reps.count / 65536)
-        let common = signatures.isInMemory
-            ? signatures.withFlatInMemory { CommonMinima(flat: $0, count: reps.count, permutations: width, limit: limit) }
-            : CommonMinima(signatures: signatures, limit: limit)
+        let (common, excluded) = signatures.isInMemory
+            ? signatures.withFlatInMemory { ExcludedMinima.withCommon(flat: $0, count: reps.count, permutations: width, limit: limit) }
+            : { let common = CommonMinima(signatures: signatures, limit: limit); return (common, ExcludedMinima(signatures: signatures, common: common)) }()
         func withinDateGap(_ x: Int, _ y: Int) -> Bool {
             let a = repDays[x], b = repDays[y]
             guard options.maxDateGapDays >= 0, a != undated, b != undated else { return true }
@@ -512,48 +650,19 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         }
         let rows = width / options.bands
         var sets = DisjointSets(reps.count)
-        let excluded = signatures.isInMemory
-            ? signatures.withFlatInMemory { ExcludedMinima(flat: $0, count: reps.count, permutations: width, common: common) }
-            : ExcludedMinima(signatures: signatures, common: common)
         // Pairs compared, found dissimilar, that may meet again in a later band: a candidate
         // pair meets in one band only nearly always (580,000 of 598,000 at 40,000 synthetic
         // bodies), so remembering every pair compared (16-24 MB there) bought almost nothing.
         var failed = PairSet()
         // Band by band: group reps by band hash and compare within each group; memory stays O(files).
         // Boilerplate minima count as a wildcard in a band; a band of boilerplate only is skipped.
-        var keys: [(UInt64, Int32)] = []
-        keys.reserveCapacity(reps.count)
+        var keys = [(UInt64, Int32)](repeating: (0, 0), count: reps.count)
         var buckets = BandBuckets()
         for band in 0..<options.bands {
-            keys.removeAll(keepingCapacity: true)
-            // Up to three bins (the default 144/48) are packed into one word, 17 bits each (a
-            // boilerplate bin is 0x1_0000), and mixed once: equal words are exactly equal bins.
-            // More bins per band chain the mix per bin.
-            let packs = rows <= 3
-            signatures.forEachBlock { first, flat in
-                for i in 0..<(flat.count / width) {
-                    let r = first + i
-                    var h: UInt64 = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
-                    let base = i * width
-                    var content = false
-                    var packed: UInt64 = 0
-                    for j in (band * rows)..<((band + 1) * rows) {
-                        // The rep's own excluded bits (a few words it owns) instead of the common
-                        // table (1.2 MB, a cache miss per bin).
-                        let value: UInt64
-                        if excluded.word(r, j >> 6) & (1 << UInt64(j & 63)) != 0 {
-                            value = 0x1_0000
-                        } else {
-                            value = UInt64(flat[base + j])
-                            content = true
-                        }
-                        if packs { packed = packed << 17 | value } else { h = mix64(h ^ value) }
-                    }
-                    if packs { h = mix64(h ^ packed) }
-                    if content { keys.append((h, Int32(r))) }
-                }
+            let keyCount = keys.withUnsafeMutableBufferPointer { keys in
+                Self.bandKeys(band: band, rows: rows, signatures: signatures, excluded: excluded, into: keys)
             }
-            buckets.group(keys)
+            keys.withUnsafeBufferPointer { buckets.group(UnsafeBufferPointer(rebasing: $0[..<keyCount])) }
             buckets.forEachGroup { members in
                 // Huge buckets (templated stubs) are compared against a few anchors only.
                 let first = members.startIndex
@@ -626,22 +735,30 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
 /// reduce's time). Only how pairs are enumerated across groups differs, and the clusters do not
 /// depend on that: each pair is compared once and unions commute.
 package struct BandBuckets {
-    /// Open addressing by hash: group number + 1 (0: empty). A slot's hash is its group's first
-    /// key's (`firstKeys`): 4 bytes a group instead of 8 a slot (slots are 2-4 per rep).
+    /// Open addressing by hash: the index + 1 of the group's first key (0: empty); a slot's hash is
+    /// that key's. 4 bytes a slot (2-4 slots a key).
     private var slots: [Int32] = []
-    private var firstKeys: [Int32] = []
-    private var groupOfKey: [Int32] = []
-    /// Per group: its size; for groups of two or more, where its members start in `members`.
-    private var sizes: [Int32] = []
-    private var starts: [Int32] = []
-    private var members: [Int32] = []
+    /// Per key, written only for keys whose group it concerns: a group's first key holds its last
+    /// member so far (`last`), and each member of a group of two or more the next one (`next`, -1
+    /// at its end). A key alone in its group (nearly all of them) costs one slot and one `last`.
+    private var last: [Int32] = []
+    private var next: [Int32] = []
+    /// First keys of the groups of two or more, in the order their second member came.
     private var multiple: [Int32] = []
+    /// The reps of those groups, group after group, and where each group's end is.
+    private var members: [Int32] = []
+    private var ends: [Int32] = []
 
     package init() {}
 
     /// Groups `keys` (band hash, rep); band hashes are mixed, so their low bits pick the slot.
-    /// Most groups have one member: only groups of two or more get their members listed.
     package mutating func group(_ keys: [(UInt64, Int32)]) {
+        keys.withUnsafeBufferPointer { group($0) }
+    }
+
+    /// Groups `keys` (band hash, rep): one probe per key, and a chain link only for keys that
+    /// join a group (the arrays appended per key were ~80 instructions a key, 48 times a rep).
+    package mutating func group(_ keys: UnsafeBufferPointer<(UInt64, Int32)>) {
         // At most three quarters full (4 bytes a slot).
         var capacity = 16
         while 3 * capacity < 4 * keys.count { capacity *= 2 }
@@ -650,56 +767,60 @@ package struct BandBuckets {
         } else {
             slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         }
-        groupOfKey.removeAll(keepingCapacity: true)
-        sizes.removeAll(keepingCapacity: true)
-        firstKeys.removeAll(keepingCapacity: true)
+        if last.count < keys.count {
+            last = [Int32](repeating: 0, count: keys.count)
+            next = [Int32](repeating: 0, count: keys.count)
+        }
         multiple.removeAll(keepingCapacity: true)
+        members.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
         let mask = capacity - 1
         slots.withUnsafeMutableBufferPointer { slots in
-            keys.withUnsafeBufferPointer { keys in
-                for (k, (hash, _)) in keys.enumerated() {
-                    var slot = Int(truncatingIfNeeded: hash) & mask
-                    while slots[slot] != 0 && keys[Int(firstKeys[Int(slots[slot]) &- 1])].0 != hash { slot = (slot &+ 1) & mask }
-                    let g: Int
-                    if slots[slot] == 0 {
-                        g = sizes.count
-                        slots[slot] = Int32(truncatingIfNeeded: g + 1)
-                        firstKeys.append(Int32(truncatingIfNeeded: k))
-                        sizes.append(1)
-                    } else {
-                        g = Int(slots[slot]) - 1
-                        sizes[g] += 1
-                        if sizes[g] == 2 { multiple.append(Int32(truncatingIfNeeded: g)) }
+            last.withUnsafeMutableBufferPointer { last in
+                next.withUnsafeMutableBufferPointer { next in
+                    for k in 0..<keys.count {
+                        let hash = keys[k].0
+                        var slot = Int(truncatingIfNeeded: hash) & mask
+                        while true {
+                            let first = Int(slots[slot])
+                            if first == 0 {
+                                slots[slot] = Int32(truncatingIfNeeded: k &+ 1)
+                                last[k] = Int32(truncatingIfNeeded: k)
+                                break
+                            }
+                            if keys[first &- 1].0 == hash {
+                                let head = first &- 1
+                                let tail = Int(last[head])
+                                if tail == head { multiple.append(Int32(truncatingIfNeeded: head)) }
+                                next[tail] = Int32(truncatingIfNeeded: k)
+                                next[k] = -1
+                                last[head] = Int32(truncatingIfNeeded: k)
+                                break
+                            }
+                            slot = (slot &+ 1) & mask
+                        }
                     }
-                    groupOfKey.append(Int32(truncatingIfNeeded: g))
+                    // Members of the groups of two or more, each group's in key order.
+                    for head in multiple {
+                        var k = Int(head)
+                        while k >= 0 {
+                            members.append(keys[k].1)
+                            k = Int(next[k])
+                        }
+                        ends.append(Int32(truncatingIfNeeded: members.count))
+                    }
                 }
             }
-        }
-        // Members of the groups of two or more, each group's in key order (a counting sort).
-        members.removeAll(keepingCapacity: true)
-        guard !multiple.isEmpty else { return }
-        starts = [Int32](repeating: -1, count: sizes.count)
-        var offset: Int32 = 0
-        for g in multiple {
-            starts[Int(g)] = offset
-            offset += sizes[Int(g)]
-        }
-        members = [Int32](repeating: 0, count: Int(offset))
-        var next = starts
-        for (k, key) in keys.enumerated() {
-            let g = Int(groupOfKey[k])
-            guard next[g] >= 0 else { continue }
-            members[Int(next[g])] = key.1
-            next[g] += 1
         }
     }
 
     /// Each group of two or more members, its members in key order, groups in the order their
     /// second member came.
     package func forEachGroup(_ body: (ArraySlice<Int32>) -> Void) {
-        for g in multiple {
-            let start = Int(starts[Int(g)])
-            body(members[start..<(start + Int(sizes[Int(g)]))])
+        var start = 0
+        for end in ends {
+            body(members[start..<Int(end)])
+            start = Int(end)
         }
     }
 }

@@ -73,4 +73,75 @@ import Testing
             }
         }
     }
+
+    /// The excluded bits counted with the common minima are the bits `ExcludedMinima` reads from
+    /// them (over every bin: a counter left behind by one bin would show in the next).
+    @Test func excludedBitsCountedWithTheCommonMinimaMatchTheSeparatePass() {
+        var random = SeededRandom(seed: 161)
+        for round in 0..<60 {
+            let permutations = [8, 64, 65, 144][round % 4]
+            let count = random.below(300)
+            let limit = [0, 1, 3, 20][round % 4 == 0 ? 1 : random.below(4)]
+            let flat = (0..<(count * permutations)).map { _ in UInt16(truncatingIfNeeded: random.below(3) == 0 ? random.below(5) : random.below(65536)) }
+            let (common, excluded) = ContentNearDuplicateRule.ExcludedMinima.withCommon(flat: flat, count: count, permutations: permutations, limit: limit)
+            let separateCommon = ContentNearDuplicateRule.CommonMinima(flat: flat, count: count, permutations: permutations, limit: limit)
+            let separate = ContentNearDuplicateRule.ExcludedMinima(flat: flat, count: count, permutations: permutations, common: separateCommon)
+            #expect(common.isEmpty == separateCommon.isEmpty)
+            #expect(excluded.words == separate.words)
+            for p in 0..<permutations {
+                for v in Set((0..<count).map { flat[$0 * permutations + p] }) {
+                    #expect(common.contains(p, v) == separateCommon.contains(p, v))
+                }
+            }
+            for r in 0..<count {
+                for w in 0..<excluded.words { #expect(excluded.word(r, w) == separate.word(r, w), "round \(round), rep \(r)") }
+            }
+        }
+    }
+
+    /// A band's keys as the reduce computed them per rep, from the signatures and excluded bits.
+    static func referenceBandKeys(band: Int, rows: Int, flat: [UInt16], count: Int, width: Int, excluded: ContentNearDuplicateRule.ExcludedMinima) -> [(UInt64, Int32)] {
+        var keys: [(UInt64, Int32)] = []
+        for r in 0..<count {
+            var h: UInt64 = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
+            var content = false
+            var packed: UInt64 = 0
+            for j in (band * rows)..<((band + 1) * rows) {
+                let value: UInt64
+                if excluded.word(r, j >> 6) & (1 << UInt64(j & 63)) != 0 {
+                    value = 0x1_0000
+                } else {
+                    value = UInt64(flat[r * width + j])
+                    content = true
+                }
+                if rows <= 3 { packed = packed << 17 | value } else { h = mix64(h ^ value) }
+            }
+            if rows <= 3 { h = mix64(h ^ packed) }
+            if content { keys.append((h, Int32(r))) }
+        }
+        return keys
+    }
+
+    @Test func bandKeysMatchThePerRepForm() {
+        var random = SeededRandom(seed: 162)
+        for (width, bands) in [(144, 48), (144, 36), (16, 16), (130, 10), (64, 64)] {
+            let rows = width / bands
+            let count = 1 + random.below(400)
+            // Popular values, so that some bins are boilerplate and some bands all boilerplate.
+            let flat = (0..<(count * width)).map { _ in UInt16(truncatingIfNeeded: random.below(2) == 0 ? random.below(3) : random.below(65536)) }
+            let signatures = RepresentativeSignatures(width: width, memoryBudget: 1 << 30)
+            for r in 0..<count { signatures.append(Array(flat[(r * width)..<((r + 1) * width)])) }
+            signatures.finishAppending()
+            let (_, excluded) = ContentNearDuplicateRule.ExcludedMinima.withCommon(flat: flat, count: count, permutations: width, limit: max(1, count / 4))
+            var keys = [(UInt64, Int32)](repeating: (0, 0), count: count)
+            for band in 0..<bands {
+                let n = keys.withUnsafeMutableBufferPointer {
+                    ContentNearDuplicateRule.bandKeys(band: band, rows: rows, signatures: signatures, excluded: excluded, into: $0)
+                }
+                let expected = Self.referenceBandKeys(band: band, rows: rows, flat: flat, count: count, width: width, excluded: excluded)
+                #expect(n == expected.count, "width \(width), band \(band)")
+                #expect(zip(keys[..<n], expected).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }, "width \(width), band \(band)")
+            }
+        }
+    }
 }

@@ -124,6 +124,27 @@ import Testing
         }
     }
 
+    /// The 3-byte fast path of the byte walks gives a scalar exactly when `decode` reads a 3-byte
+    /// scalar that `fold` keeps as it is, and gives that scalar; truncated sequences included.
+    @Test func keptThreeByteScalarMatchesDecodeAndFold() {
+        let continuations = Array(UInt8(0x70)...0xCF)
+        for b0 in UInt8(0xD0)...0xF4 {
+            for b1 in continuations {
+                for b2 in continuations {
+                    let bytes: [UInt8] = [b0, b1, b2]
+                    for end in 1...3 {
+                        bytes.withUnsafeBufferPointer { buf in
+                            let kept = BodyNormalizer.keptThreeByteScalar(buf, at: 0, end: end)
+                            let (s, n) = BodyNormalizer.decode(buf, at: 0, end: end)
+                            let expected: UInt32? = n == 3 && (0x3001...0xFEFE).contains(s) && BodyNormalizer.fold(s) == s ? s : nil
+                            if kept != expected { Issue.record("\(bytes) end \(end): \(String(describing: kept)), expected \(String(describing: expected))") }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     static let bodyPieces = ["新", "聞", "，", "。", "　", " ", "\n", "\r\n", "\t", "\u{A0}", "\u{200B}", "\u{FEFF}", "ＡＢ", "｡", "｢", "｣", "､", "･",
                              "a", "Z", "<p>", "</p>", "<div class=\"x\">", "<!-- c -->", "<script>var a;</script>", "&#20013;", "&#x4E2D;",
                              "&nbsp;", "&amp;", "[link](http://a.b/c)", "![img](x.png)", "https://web.archive.org/web/20210301000000/http://x.org/",
@@ -171,6 +192,8 @@ import Testing
             var text = ""
             while text.unicodeScalars.count < length { text += Self.bodyPieces[rng.below(Self.bodyPieces.count)] }
             documents.append(Document(path: "long.html", bytes: Array(text.utf8)))
+            // Markdown too: its runs between ASCII scalars cross the 4,096-scalar scratch buffer.
+            documents.append(Document(path: "long.md", bytes: Array(text.utf8)))
         }
         documents.append(Document(path: "empty.html", bytes: []))
         var sliced = 0
@@ -381,6 +404,43 @@ import Testing
                 let scalars = (0..<(shingles + k - 1)).map { _ in UInt32.random(in: 0x4E00...0x4E40, using: &rng) }
                 #expect(ContentNearDuplicateRule.binMinima(scalars, size: k, bins: 144, budget: nil) == Self.referenceBinMinima(scalars, size: k, bins: 144),
                         "k \(k), shingles \(shingles)")
+            }
+        }
+    }
+
+    /// `densified` as it was before session 16: `map` to the low bits, `reduce` for the filled
+    /// count, every probe hashed.
+    static func referenceDensified(_ minima: [UInt64]) -> [UInt16] {
+        let bins = minima.count
+        var signature = minima.map { UInt16(truncatingIfNeeded: $0) }
+        let filled = minima.reduce(0) { $0 + ($1 == .max ? 0 : 1) }
+        guard filled > 0, filled < bins else { return signature }
+        for b in 0..<bins where minima[b] == .max {
+            var attempt: UInt64 = 1
+            var donor = ContentNearDuplicateRule.densificationProbe(bin: b, attempt: attempt, bins: bins)
+            while minima[donor] == .max {
+                attempt += 1
+                donor = attempt <= 4096 ? ContentNearDuplicateRule.densificationProbe(bin: b, attempt: attempt, bins: bins) : (donor + 1) % bins
+            }
+            signature[b] = signature[donor]
+        }
+        return signature
+    }
+
+    @Test func densifiedSignatureMatchesTheMappingForm() {
+        var rng = SeededRandom(seed: 16_160)
+        for bins in [8, 64, 144, 1024] {
+            let probes = ContentNearDuplicateRule.DensificationProbes(bins: bins)
+            for round in 0..<(bins >= 1024 ? 12 : 200) {
+                // No bin, one, some, all filled; minima of every size, `.max - 1` among them.
+                let filled = [0, 1, 2, bins / 16, bins / 2, bins - 1, bins][round % 7]
+                var minima = [UInt64](repeating: .max, count: bins)
+                for _ in 0..<filled {
+                    minima[Int.random(in: 0..<bins, using: &rng)] = round % 5 == 0 ? .max - 1 : UInt64.random(in: 0..<UInt64.max, using: &rng)
+                }
+                let reference = Self.referenceDensified(minima)
+                #expect(ContentNearDuplicateRule.densified(minima, probes: probes) == reference, "bins \(bins), filled \(filled)")
+                #expect(ContentNearDuplicateRule.densified(minima) == reference, "bins \(bins), filled \(filled)")
             }
         }
     }
