@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func invalidUTF8InAKeyIsNotASCII() throws {
-        var bytes = Array("---\nti".utf8) + [0xFF] + Array("tle: x\ndate: 2024-01-01\n---\nbody\n".utf8)
+        let bytes = Array("---\nti".utf8) + [0xFF] + Array("tle: x\ndate: 2024-01-01\n---\nbody\n".utf8)
         let fm = try #require(Document(path: "a.md", bytes: bytes).frontMatter)
         #expect(!fm.keysAreASCII)
         #expect(fm.entries.first?.key == "ti\u{FFFD}tle")
