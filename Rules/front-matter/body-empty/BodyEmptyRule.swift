@@ -294,14 +294,20 @@ package struct SitePages: Sendable {
 }
 
 extension SitePages {
+    /// Where the file name begins: after the last `/`, found by `memchr` from the front (a path
+    /// has a few slashes; the byte loop from the end of every path was most of `exempts`).
+    private static func fileNameStart(_ b: UnsafeBufferPointer<UInt8>) -> Int {
+        var start = 0
+        while let slash = ByteWords.firstIndex(of: UInt8(ascii: "/"), in: b, from: start, to: b.count) { start = slash + 1 }
+        return start
+    }
+
     /// Whether a `files` glob matches the file name of `path`: bare `name*` globs (the defaults) on
     /// the name's bytes in place, others on the name as a `String` (made once, only for them).
     package func matchesFileName(_ path: String) -> Bool {
         var path = path
         return path.withUTF8 { b -> Bool in
-            var k = b.count
-            while k > 0, b[k - 1] != UInt8(ascii: "/") { k -= 1 }
-            let name = UnsafeBufferPointer(rebasing: b[k...])
+            let name = UnsafeBufferPointer(rebasing: b[Self.fileNameStart(b)...])
             var nameString: String?
             for glob in files {
                 if let answer = glob.matchesFileName(name) {

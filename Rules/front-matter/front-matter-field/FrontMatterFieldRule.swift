@@ -16,6 +16,9 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
     package let required: [[String]]
     package let nonEmpty: Bool
     package let types: [(key: String, type: ValueType)]
+    /// The UTF-8 length of each `types` key, nil for a key outside ASCII: an ASCII entry key of
+    /// another length is not that key (a `String ==` per typed key per entry showed in profiles).
+    private let typeKeyASCIILengths: [Int?]
     package let patterns: [(key: String, source: String, regex: NSRegularExpression)]
     package let allowed: [(key: String, values: [String])]
     package let dateFromFileName: Bool
@@ -39,6 +42,7 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
         dateFromFileName = o.dateFromFileName
         pages = SitePages(files: o.pageFiles, layouts: o.pageLayouts, templates: false)
         types = o.types.entries.map { ($0.key, $0.value) }
+        typeKeyASCIILengths = types.map { FrontMatter.isASCII($0.key) ? $0.key.utf8.count : nil }
         var patterns: [(String, String, NSRegularExpression)] = []
         for (key, source) in o.patterns.entries {
             if let problem = RegexSafety.problem(source) {
@@ -68,10 +72,16 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
         // By index, each entry read in place: copying entries (their keys and values retained and
         // released), the lookups' copies and a one-element array per value showed in profiles.
         let entries = fm.entries
+        // A value holds `{{` only when the block's bytes hold a `{`, or a `\` of an escape that may
+        // write one (`\x7B`); JSON's opening brace is one. Most blocks have neither: no value is scanned.
+        let mayHoldBraces = fm.format == .json || Self.holdsBraceOrEscape(document.bytes, before: fm.bodyStart)
         for i in entries.indices {
             if sink.budgetSpent(step: i + 1) { return }
-            // Check each key once (duplicates are front-matter-malformed's business).
-            guard let first = fm.index(of: entries[i].key), entries[first].line == entries[i].line else { continue }
+            // Check each key once (duplicates are front-matter-malformed's business); without
+            // duplicates every entry is its key's first.
+            if fm.hasDuplicateKeys {
+                guard let first = fm.index(of: entries[i].key), entries[first].line == entries[i].line else { continue }
+            }
             let entry = entries[i]
             let value = entry.value
             let isEmpty: Bool = {
@@ -90,8 +100,8 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
             }
             // A `{{ … }}` placeholder (a Hugo archetype's `date = '{{ .Date }}'`) is filled in when
             // the page is created: it is a template, not a value to check.
-            if let text = value.scalarText, Self.hasBracePair(text), text.contains("{{"), text.contains("}}") { continue }
-            if let type = types.first(where: { $0.key == entry.key })?.type, let problem = typeProblem(value, type, format: fm.format) {
+            if mayHoldBraces, let text = value.scalarText, Self.hasBracePair(text), text.contains("{{"), text.contains("}}") { continue }
+            if let type = configuredType(of: entry.key, keyIsASCII: fm.keysAreASCII), let problem = typeProblem(value, type, format: fm.format) {
                 sink.report(line: entry.line, column: entry.column, "'\(entry.key)' \(problem)")
                 continue
             }
@@ -119,6 +129,24 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
                     sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value '\(t)' is not one of the allowed values (\(a.values.joined(separator: ", ")))\(hint)")
                 }
             }
+        }
+    }
+
+    /// The configured type of `key` (the first `types` entry for it, by `String ==`).
+    private func configuredType(of key: String, keyIsASCII: Bool) -> ValueType? {
+        let length = keyIsASCII ? key.utf8.count : -1
+        for t in types.indices {
+            if keyIsASCII, let typeLength = typeKeyASCIILengths[t], typeLength != length { continue }
+            if types[t].key == key { return types[t].type }
+        }
+        return nil
+    }
+
+    /// Whether `bytes` before `end` hold `{` or a backslash (eight bytes a step).
+    package static func holdsBraceOrEscape(_ bytes: [UInt8], before end: Int) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            let end = min(max(end, 0), raw.count)
+            return ByteWords.firstIndex(of: UInt8(ascii: "{"), or: UInt8(ascii: "\\"), in: raw, from: 0, to: end) < end
         }
     }
 

@@ -61,6 +61,7 @@ public struct FrontMatter: Sendable {
         didSet {
             firstIndex = Self.index(entries)
             keysAreASCII = Self.allKeysASCII(entries)
+            hasDuplicateKeys = Self.anyDuplicateKeys(entries, keysAreASCII: keysAreASCII)
         }
     }
     public var problems: [FrontMatterProblem]
@@ -70,7 +71,10 @@ public struct FrontMatter: Sendable {
     /// Whether every key is ASCII: only then do different UTF-8 lengths mean different keys
     /// (`String ==` is canonical equivalence: `café` precomposed equals `cafe` + U+0301, and
     /// U+212A KELVIN SIGN equals `K`).
-    private var keysAreASCII: Bool
+    package private(set) var keysAreASCII: Bool
+    /// Whether some key is written twice (by `String ==`): without, every entry is its key's first,
+    /// and a rule checking each key once needs no lookup per entry.
+    package private(set) var hasDuplicateKeys: Bool
 
     public init(format: FrontMatterFormat, openLine: Int, closeLine: Int?, bodyStart: Int, bodyStartLine: Int,
                 entries: [FrontMatterEntry], problems: [FrontMatterProblem]) {
@@ -83,6 +87,28 @@ public struct FrontMatter: Sendable {
         self.problems = problems
         self.firstIndex = Self.index(entries)
         self.keysAreASCII = Self.allKeysASCII(entries)
+        self.hasDuplicateKeys = Self.anyDuplicateKeys(entries, keysAreASCII: keysAreASCII)
+    }
+
+    /// The parsers' form: the key facts they found while reading (the keys' ASCII-ness from their
+    /// bytes, duplicates from reporting them) are not found again from the keys' strings.
+    package init(format: FrontMatterFormat, openLine: Int, closeLine: Int?, bodyStart: Int, bodyStartLine: Int,
+                 entries: [FrontMatterEntry], problems: [FrontMatterProblem], keysAreASCII: Bool, hasDuplicateKeys: Bool) {
+        self.format = format
+        self.openLine = openLine
+        self.closeLine = closeLine
+        self.bodyStart = bodyStart
+        self.bodyStartLine = bodyStartLine
+        self.entries = entries
+        self.problems = problems
+        self.firstIndex = Self.index(entries)
+        self.keysAreASCII = keysAreASCII
+        self.hasDuplicateKeys = hasDuplicateKeys
+    }
+
+    package static func anyDuplicateKeys(_ entries: [FrontMatterEntry], keysAreASCII: Bool) -> Bool {
+        var problems: [FrontMatterProblem] = []
+        return FrontMatterParser.reportDuplicates(entries, keysAreASCII: keysAreASCII, &problems)
     }
 
     package static func allKeysASCII(_ entries: [FrontMatterEntry]) -> Bool {
@@ -199,20 +225,23 @@ package enum FrontMatterParser {
         var entries: [FrontMatterEntry] = []
         // One allocation for the usual handful of keys, not a regrowth at 1, 2, 4 and 8.
         entries.reserveCapacity(min(max(innerEnd - open, 0), 16))
+        var keysAreASCII = true
         if innerEnd >= open + 1 {
             switch format {
             case .yaml:
-                YAMLSubset.parse(lines: lines, range: (open + 1)...innerEnd, entries: &entries, problems: &problems)
+                YAMLSubset.parse(lines: lines, range: (open + 1)...innerEnd, entries: &entries, problems: &problems, keysAreASCII: &keysAreASCII)
             case .toml:
                 TOMLSubset.parse(lines: lines, range: (open + 1)...innerEnd, entries: &entries, problems: &problems)
+                keysAreASCII = FrontMatter.allKeysASCII(entries)
             case .json:
                 break
             }
         }
-        reportDuplicates(entries, &problems)
+        let hasDuplicateKeys = reportDuplicates(entries, keysAreASCII: keysAreASCII, &problems)
         return FrontMatter(format: format, openLine: open, closeLine: close, bodyStart: min(bodyStart, lines.bytes.count),
                            bodyStartLine: bodyLine, entries: entries,
-                           problems: problems.count < 2 ? problems : problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+                           problems: problems.count < 2 ? problems : problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) },
+                           keysAreASCII: keysAreASCII, hasDuplicateKeys: hasDuplicateKeys)
     }
 
     private static func parseJSON(lines: LineReader, open: Int) -> FrontMatter? {
@@ -269,37 +298,50 @@ package enum FrontMatterParser {
                 problems.append(FrontMatterProblem(line: open, column: 1, message: "JSON front matter must end with '}' on its own line"))
             }
         }
-        reportDuplicates(entries, &problems)
+        let keysAreASCII = FrontMatter.allKeysASCII(entries)
+        let hasDuplicateKeys = reportDuplicates(entries, keysAreASCII: keysAreASCII, &problems)
         let bodyLine = closeLine + 1
         let bodyStart = bodyLine <= lines.lineStarts.count ? lines.lineStarts[bodyLine - 1] : lines.bytes.count
         return FrontMatter(format: .json, openLine: open, closeLine: close, bodyStart: min(bodyStart, lines.bytes.count),
-                           bodyStartLine: bodyLine, entries: entries, problems: problems)
+                           bodyStartLine: bodyLine, entries: entries, problems: problems,
+                           keysAreASCII: keysAreASCII, hasDuplicateKeys: hasDuplicateKeys)
     }
 
-    private static func reportDuplicates(_ entries: [FrontMatterEntry], _ problems: inout [FrontMatterProblem]) {
+    /// Reports each key written again; returns whether there was one.
+    @discardableResult
+    package static func reportDuplicates(_ entries: [FrontMatterEntry], keysAreASCII: Bool, _ problems: inout [FrontMatterProblem]) -> Bool {
         // Typical front matter has a handful of keys: a linear scan beats hashing every key.
         // By index and key only: copying each entry (its key and value retained and released) for
         // every comparison cost more than the comparisons.
+        var found = false
         if entries.count <= 24 {
             // Lengths tell keys apart only when all are ASCII (see `FrontMatter.keysAreASCII`).
-            let byLength = FrontMatter.allKeysASCII(entries)
-            for i in entries.indices {
-                let key = entries[i].key, length = key.utf8.count
-                if let first = (0..<i).first(where: { (!byLength || entries[$0].key.utf8.count == length) && entries[$0].key == key }) {
-                    let e = entries[i]
-                    problems.append(FrontMatterProblem(line: e.line, column: e.column, message: "duplicate key '\(e.key)' (first defined on line \(entries[first].line))"))
+            // Each key's length read once, on the stack.
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: entries.count) { lengths in
+                for i in entries.indices { lengths[i] = keysAreASCII ? entries[i].key.utf8.count : 0 }
+                for i in entries.indices {
+                    let key = entries[i].key, length = lengths[i]
+                    var j = 0
+                    while j < i && !(lengths[j] == length && entries[j].key == key) { j += 1 }
+                    if j < i {
+                        let e = entries[i]
+                        found = true
+                        problems.append(FrontMatterProblem(line: e.line, column: e.column, message: "duplicate key '\(e.key)' (first defined on line \(entries[j].line))"))
+                    }
                 }
             }
-            return
+            return found
         }
         var seen: [String: Int] = [:]
         for e in entries {
             if let first = seen[e.key] {
+                found = true
                 problems.append(FrontMatterProblem(line: e.line, column: e.column, message: "duplicate key '\(e.key)' (first defined on line \(first))"))
             } else {
                 seen[e.key] = e.line
             }
         }
+        return found
     }
 }
 

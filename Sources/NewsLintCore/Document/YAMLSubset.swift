@@ -32,7 +32,10 @@ package enum YAMLSubset {
         return nil
     }
 
-    package static func parse(lines: LineReader, range: ClosedRange<Int>, entries: inout [FrontMatterEntry], problems: inout [FrontMatterProblem]) {
+    /// `keysAreASCII` is cleared when a key has a byte outside ASCII (told from the key's bytes
+    /// here, not from its string afterwards: `FrontMatter.keysAreASCII`).
+    package static func parse(lines: LineReader, range: ClosedRange<Int>, entries: inout [FrontMatterEntry], problems: inout [FrontMatterProblem],
+                              keysAreASCII: inout Bool) {
         // The mapping's own indentation: YAML allows a whole block mapping to be indented
         // uniformly (`  title: …` on every key line), and Jekyll reads it fine.
         let base = baseIndent(lines: lines, range: range)
@@ -71,6 +74,7 @@ package enum YAMLSubset {
             if let q = keyBytes.first, q == UInt8(ascii: "\"") || q == UInt8(ascii: "'"), keyBytes.count >= 2 {
                 keyBytes = keyBytes.dropFirst().dropLast()
             }
+            if keysAreASCII && !keyBytes.allSatisfy({ $0 < 0x80 }) { keysAreASCII = false }
             let key = String(decoding: keyBytes, as: UTF8.self)
             var valueStart = colon + 1
             while valueStart < line.endIndex && (line[valueStart] == 0x20 || line[valueStart] == 0x09) { valueStart += 1 }
@@ -238,14 +242,21 @@ package enum YAMLSubset {
             return (.scalar(String(decoding: text, as: UTF8.self), .plain), keyLine)
         default:
             // Plain scalar: strip a trailing comment; may continue on more-indented lines.
+            // From `#` to `:` eight bytes a step: a value holds few of either (a URL's `:`, a time's).
             var end = text.endIndex
-            var i = text.startIndex
-            while i < text.endIndex {
-                if text[i] == UInt8(ascii: "#") && i > text.startIndex && (text[i - 1] == 0x20 || text[i - 1] == 0x09) { end = i; break }
-                if text[i] == UInt8(ascii: ":") && i + 1 < text.endIndex && text[i + 1] == 0x20 {
-                    problems.append(FrontMatterProblem(line: keyLine, column: column(i), message: "': ' inside a plain value is not allowed in YAML; quote the value"))
+            text.withUnsafeBytes { raw in
+                let base = text.startIndex
+                var k = 0
+                while true {
+                    k = ByteWords.firstIndex(of: UInt8(ascii: "#"), or: UInt8(ascii: ":"), in: raw, from: k, to: raw.count)
+                    guard k < raw.count else { break }
+                    if raw[k] == UInt8(ascii: "#") {
+                        if k > 0 && (raw[k - 1] == 0x20 || raw[k - 1] == 0x09) { end = base + k; break }
+                    } else if k + 1 < raw.count && raw[k + 1] == 0x20 {
+                        problems.append(FrontMatterProblem(line: keyLine, column: column(base + k), message: "': ' inside a plain value is not allowed in YAML; quote the value"))
+                    }
+                    k += 1
                 }
-                i += 1
             }
             var value = String(decoding: text[text.startIndex..<end].trimmingTrailingSpaces(), as: UTF8.self)
             var m = keyLine + 1

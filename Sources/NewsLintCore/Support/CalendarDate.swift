@@ -64,8 +64,17 @@ public struct CalendarDate: Sendable, Equatable {
     /// A whole front-matter timestamp: `YYYY-MM-DD`, optionally `T` or spaces and
     /// `HH:MM[:SS[.fraction]]`, optionally `Z` or `±HH[:]MM` (YAML timestamps and RFC 3339). Nil when
     /// anything else is written.
-    public static func timestamp<C: Collection<UInt8>>(_ text: C) -> CalendarDate? {
-        var scan = Scanner(Array(text))
+    public static func timestamp<C: Collection<UInt8>>(_ text: C) -> CalendarDate? { timestamp(bytes: Array(text)) }
+
+    /// `timestamp(_:)` of a string's bytes, compiled here for them: `front-matter-field` asks for
+    /// every date value, and the generic form called from another module copied the bytes through
+    /// the view's unspecialized indices (most of the rule's date check).
+    public static func timestamp(_ text: String.UTF8View) -> CalendarDate? {
+        timestamp(bytes: text.withContiguousStorageIfAvailable { Array($0) } ?? Array(text))
+    }
+
+    private static func timestamp(bytes: [UInt8]) -> CalendarDate? {
+        var scan = Scanner(bytes)
         guard var date = scan.dashedDay() else { return nil }
         if scan.atEnd { return date }
         guard scan.take(UInt8(ascii: "T")) || scan.take(UInt8(ascii: "t")) || scan.take(0x20) else { return nil }
