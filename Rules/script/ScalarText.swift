@@ -92,6 +92,8 @@ extension Document {
 
 package enum CJK {
     /// CJK unified ideographs (including extensions) and compatibility ideographs.
+    /// All start at U+3007 or above (UTF-8 lead byte 0xE3 or more): punctuation-width's byte test
+    /// (`mayReport`) relies on it, and `ScriptLineSkipTests` checks it.
     @inline(__always)
     package static func isHan(_ c: UInt32) -> Bool {
         switch c {
@@ -134,6 +136,8 @@ package enum Pinyin {
 
     /// Length of a single toned syllable starting at `i` (lowercase, exactly one tone mark,
     /// at most 6 letters), or 0. Never matches plain ASCII words such as `Beijing`.
+    /// Needs a member of `tonedVowels`: mojibake's parenthesis signal (`MojibakeRule.ownSignals`)
+    /// looks for one on the line before it calls this.
     package static func tonedSyllable(_ run: ScalarRun, at i: Int) -> Int {
         var j = i
         var tones = 0

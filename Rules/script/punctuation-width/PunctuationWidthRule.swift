@@ -269,6 +269,8 @@ public struct PunctuationWidthRule: Rule {
 
     /// Whether the run of `?`/`!` at `i` ends Chinese text: walk back over a run of question and
     /// exclamation marks (`嗎？!`) to a Han character or a closing quote.
+    /// The marks stepped back over here are those `mayReport` steps back over in bytes (checked by
+    /// `ScriptLineSkipTests`): change both together.
     package static func followsChinese(at i: Int, _ c: Scalars) -> Bool {
         var k = i - 1
         while k >= 0, c[k] == 0x3F || c[k] == 0x21 || c[k] == 0xFF1F || c[k] == 0xFF01 { k -= 1 }

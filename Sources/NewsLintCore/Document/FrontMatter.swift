@@ -78,16 +78,10 @@ public struct FrontMatter: Sendable {
 
     public init(format: FrontMatterFormat, openLine: Int, closeLine: Int?, bodyStart: Int, bodyStartLine: Int,
                 entries: [FrontMatterEntry], problems: [FrontMatterProblem]) {
-        self.format = format
-        self.openLine = openLine
-        self.closeLine = closeLine
-        self.bodyStart = bodyStart
-        self.bodyStartLine = bodyStartLine
-        self.entries = entries
-        self.problems = problems
-        self.firstIndex = Self.index(entries)
-        self.keysAreASCII = Self.allKeysASCII(entries)
-        self.hasDuplicateKeys = Self.anyDuplicateKeys(entries, keysAreASCII: keysAreASCII)
+        let keysAreASCII = Self.allKeysASCII(entries)
+        self.init(format: format, openLine: openLine, closeLine: closeLine, bodyStart: bodyStart, bodyStartLine: bodyStartLine,
+                  entries: entries, problems: problems, keysAreASCII: keysAreASCII,
+                  hasDuplicateKeys: Self.anyDuplicateKeys(entries, keysAreASCII: keysAreASCII))
     }
 
     /// The parsers' form: the key facts they found while reading (the keys' ASCII-ness from their

@@ -52,11 +52,11 @@ public struct LintSettings: Sendable {
     /// Bytes of encoded cross-file facts each rule keeps in memory before they go to a temporary file.
     public var factMemoryBudget = 1 << 19
     /// Bytes of one rule's stored facts from which its reduce runs alone, not beside another large
-    /// one: two at once held both working sets (`OrderedReduce`). The facts' memory budget: a rule
-    /// whose facts did not fit in memory has a reduce that grows with the corpus. With 4 MB instead,
-    /// content-duplicate's reduce (680 KB of facts at 40k files, 2.7 MB at 160k) still ran beside
-    /// content-near-duplicate's and peak memory grew 1.35× from 40k to 160k files, not 1.21×.
-    public var reduceAloneBytes = 1 << 19
+    /// one: two at once held both working sets (`OrderedReduce`). By default (nil) the facts' memory
+    /// budget: a rule whose facts did not fit in memory has a reduce that grows with the corpus. With
+    /// 4 MB instead, content-duplicate's reduce (680 KB of facts at 40k files, 2.7 MB at 160k) still
+    /// ran beside content-near-duplicate's and peak memory grew 1.35× from 40k to 160k files, not 1.21×.
+    public var reduceAloneBytes: Int?
     public init() {}
 }
 
@@ -682,7 +682,8 @@ public final class Linter: Sendable {
         guard let runs else { return phases.indices.flatMap { finish($0, into: nil) } }
         // With a receiver, the phases may run on two threads (findings still arrive in rule order).
         // Reduces of large fact sets run one at a time (`OrderedReduce`).
-        let large = phases.map { columns[$0].factBytes >= settings.reduceAloneBytes }
+        let alone = settings.reduceAloneBytes ?? settings.factMemoryBudget
+        let large = phases.map { columns[$0].factBytes >= alone }
         return OrderedReduce.run(count: phases.count, concurrently: settings.jobs >= 2, large: large, into: runs) { finish($0, into: $1) }
     }
 

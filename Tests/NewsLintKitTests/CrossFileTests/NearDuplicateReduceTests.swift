@@ -122,14 +122,17 @@ import Testing
         return keys
     }
 
-    @Test func bandKeysMatchThePerRepForm() {
+    /// With the signatures in memory (one block) and spilled to the temporary file in blocks of 37
+    /// (the block's first row is then not 0: rows index the block, the excluded bits the corpus).
+    @Test(arguments: [1 << 30, 0])
+    func bandKeysMatchThePerRepForm(memoryBudget: Int) {
         var random = SeededRandom(seed: 162)
         for (width, bands) in [(144, 48), (144, 36), (16, 16), (130, 10), (64, 64)] {
             let rows = width / bands
             let count = 1 + random.below(400)
             // Popular values, so that some bins are boilerplate and some bands all boilerplate.
             let flat = (0..<(count * width)).map { _ in UInt16(truncatingIfNeeded: random.below(2) == 0 ? random.below(3) : random.below(65536)) }
-            let signatures = RepresentativeSignatures(width: width, memoryBudget: 1 << 30)
+            let signatures = RepresentativeSignatures(width: width, memoryBudget: memoryBudget == 0 ? width * 2 * 37 : memoryBudget)
             for r in 0..<count { signatures.append(Array(flat[(r * width)..<((r + 1) * width)])) }
             signatures.finishAppending()
             let (_, excluded) = ContentNearDuplicateRule.ExcludedMinima.withCommon(flat: flat, count: count, permutations: width, limit: max(1, count / 4))

@@ -55,6 +55,33 @@ import Testing
         #expect(narrowed > 300 && found > 300 && illFormed > 300, "\(narrowed) \(found) \(illFormed)")
     }
 
+    /// What `mayReport`'s shortcuts assume of the tables they stand beside: every Han scalar's
+    /// UTF-8 lead byte is 0xE3 or more (the `(` test skips lower bytes), and every scalar
+    /// `followsChinese` steps back over is one the byte walk steps back over too (a line `中` + that
+    /// scalar + `?` passes the byte test whenever the full check reports it). A change to `CJK.isHan`
+    /// or `followsChinese` that breaks either fails here instead of losing findings quietly.
+    @Test func punctuationWidthByteSkipAgreesWithTheTables() {
+        for v in UInt32(0)...0x10FFFF where CJK.isHan(v) {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            #expect(Array(String(Character(scalar)).utf8)[0] >= 0xE3, "U+\(String(v, radix: 16))")
+        }
+        let rule = PunctuationWidthRule(options: RuleOptions())
+        // The blocks a mark run can be made of: ASCII, general punctuation, CJK symbols, compatibility,
+        // small and fullwidth forms.
+        let blocks: [ClosedRange<UInt32>] = [0x21...0x7E, 0x2000...0x206F, 0x3000...0x303F, 0xFE30...0xFE6F, 0xFF00...0xFFEF]
+        for v in blocks.joined() {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            for mark in ["?", "!"] {
+                let document = Document(path: "p.md", text: "---\ntitle: t\n---\n中" + String(Character(scalar)) + mark + "\n")
+                let range = document.contentRange(ofLine: 4)
+                guard !PunctuationWidthRule.mayReport(document.bytes, range) else { continue }
+                var sink = DiagnosticSink(document: document, rule: "punctuation-width", severity: .warning, readsProse: true)
+                rule.checkLine(document.scalarRun(document.scalars, line: 4), into: &sink)
+                #expect(sink.diagnostics.isEmpty, "U+\(String(v, radix: 16)) \(mark)")
+            }
+        }
+    }
+
     /// Lines each written in one class only, empty lines, and a last line without a newline.
     @Test func punctuationWidthByteSkipOnFixedLines() {
         let rule = PunctuationWidthRule(options: RuleOptions())
