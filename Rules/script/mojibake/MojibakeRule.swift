@@ -107,12 +107,17 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// signals and what the GBK pair needs of it. A first loop only ORs the entries; the pair is
     /// looked for only on a line holding a character of each of its three kinds, which in
     /// Simplified text few lines do (a code in E0–EF with a second byte 80–BF lies outside GB2312).
+    /// `signalTable`'s entry for `ch`: a scalar past the BMP can only continue a GBK pair, an
+    /// ill-formed byte is nothing.
+    @inline(__always)
+    private static func signalEntry(_ table: UnsafeBufferPointer<UInt16>, _ ch: UInt32) -> UInt16 {
+        ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : continuesBit)
+    }
+
     package static func signals(_ run: ScalarRun) -> Signals {
         signalTable.withUnsafeBufferPointer { table in
             run.cps.withUnsafeElements { c in
-                @inline(__always) func flags(_ ch: UInt32) -> UInt16 {
-                    ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : Self.continuesBit)
-                }
+                @inline(__always) func flags(_ ch: UInt32) -> UInt16 { signalEntry(table, ch) }
                 // Four scalars a step (the loop's own count and test are a third of a scalar's cost).
                 var found: UInt16 = 0, foundOdd: UInt16 = 0
                 var k = 0
@@ -583,9 +588,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         var segments: [Range<Int>] = []
         signalTable.withUnsafeBufferPointer { table in
             c.withUnsafeElements { buf in
-                @inline(__always) func flags(_ ch: UInt32) -> UInt16 {
-                    ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : continuesBit)
-                }
+                @inline(__always) func flags(_ ch: UInt32) -> UInt16 { signalEntry(table, ch) }
                 let n = buf.count
                 var i = 0
                 while i < n {

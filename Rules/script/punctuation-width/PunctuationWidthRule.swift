@@ -94,12 +94,10 @@ public struct PunctuationWidthRule: Rule {
         var lead = end &- 1
         guard buf[lead] >= 0x80 else { return false }   // ASCII: neither
         while lead > lower, lead > end &- 4, buf[lead] & 0xC0 == 0x80 { lead &-= 1 }
-        let length = end &- lead
-        let b = buf[lead]
-        let expected = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0
-        guard expected == length, length >= 2 else { return true }
-        var v = UInt32(b) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
-        for j in (lead &+ 1)..<end { v = v << 6 | UInt32(buf[j] & 0x3F) }
+        // Decoded forward from its lead byte by the decoders' own step; bytes that are not one
+        // well-formed scalar ending at `end` leave the line to the full check.
+        let (v, length) = ScalarDecode.step(buf, at: lead)
+        guard v != ScalarDecode.invalid, lead &+ length == end else { return true }
         return CJK.isHan(v) || isClosing(v)
     }
 

@@ -264,10 +264,11 @@ package struct ScalarDecode: Sendable {
         }
     }
 
-    /// One scalar at `i` the careful way, shared by both decoders so they cannot drift: a well-formed
-    /// sequence's value and length, or `invalid` and 1 for an ill-formed byte.
+    /// One scalar at `i` the careful way, shared by both decoders (and punctuation-width's backward
+    /// read) so they cannot drift: a well-formed sequence's value and length, or `invalid` and 1 for an
+    /// ill-formed byte.
     @inline(__always)
-    private static func step(_ buf: UnsafeBufferPointer<UInt8>, at i: Int) -> (scalar: UInt32, length: Int) {
+    package static func step(_ buf: UnsafeBufferPointer<UInt8>, at i: Int) -> (scalar: UInt32, length: Int) {
         let len = UTF8Validation.sequenceLength(buf, at: i)
         guard len > 0 else { return (ScalarDecode.invalid, 1) }
         let b = buf[i]

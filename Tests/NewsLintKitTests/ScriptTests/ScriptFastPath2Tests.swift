@@ -105,13 +105,9 @@ import Testing
             let decode = document.scalars
             for n in stride(from: 1, through: document.lineCount, by: 1) {
                 let run = document.scalarRun(decode, line: n)
-                var fastSink = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
-                var plainSink = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
-                var fastPinyin: [MojibakeRule.PinyinArtifact] = [], plainPinyin: [MojibakeRule.PinyinArtifact] = []
-                fast.checkLine(run, document.bytes, signals: MojibakeRule.signals(run), pinyin: &fastPinyin, into: &fastSink)
-                plain.checkLine(run, document.bytes, signals: .all, pinyin: &plainPinyin, into: &plainSink)
-                #expect(fastSink.diagnostics == plainSink.diagnostics, "\(document.path) \(n)")
-                #expect(fastPinyin.map(\.range) == plainPinyin.map(\.range))
+                let checked = ScriptFastPathTests.checkedWithSignals(fast, plain, document, run)
+                #expect(checked.fast == checked.plain, "\(document.path) \(n)")
+                #expect(checked.fastPinyin == checked.plainPinyin)
             }
         }
         #expect(Self.fixtureTexts.count > 50 && gbk > 300, "\(Self.fixtureTexts.count) \(gbk)")

@@ -405,6 +405,19 @@ extension HTMLView {
         #expect(afterPair > 1000, "\(afterPair)")
     }
 
+    /// One line checked by `fast` with the detectors its signals (`signals`, else `MojibakeRule.signals`)
+    /// ask for, and by `plain` with every detector: the findings and the pinyin artifacts' ranges.
+    static func checkedWithSignals(_ fast: MojibakeRule, _ plain: MojibakeRule, _ document: Document, _ run: ScalarRun,
+                                   signals: MojibakeRule.Signals? = nil)
+        -> (fast: [Diagnostic], plain: [Diagnostic], fastPinyin: [Range<Int>], plainPinyin: [Range<Int>]) {
+        var fastSink = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
+        var plainSink = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
+        var fastPinyin: [MojibakeRule.PinyinArtifact] = [], plainPinyin: [MojibakeRule.PinyinArtifact] = []
+        fast.checkLine(run, document.bytes, signals: signals ?? MojibakeRule.signals(run), pinyin: &fastPinyin, into: &fastSink)
+        plain.checkLine(run, document.bytes, signals: .all, pinyin: &plainPinyin, into: &plainSink)
+        return (fastSink.diagnostics, plainSink.diagnostics, fastPinyin.map(\.range), plainPinyin.map(\.range))
+    }
+
     @Test func mojibakeSignalsSkipOnlyDetectorsThatFindNothing() throws {
         let rule = try MojibakeRule(options: RuleOptions())
         var random = SeededRandom(seed: 17)
@@ -414,15 +427,11 @@ extension HTMLView {
             let decode = document.scalars
             for n in stride(from: 1, through: document.lineCount, by: 1) {
                 let run = document.scalarRun(decode, line: n)
-                var fast = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
-                var plain = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
-                var fastPinyin: [MojibakeRule.PinyinArtifact] = [], plainPinyin: [MojibakeRule.PinyinArtifact] = []
-                rule.checkLine(run, document.bytes, signals: MojibakeRule.signals(run), pinyin: &fastPinyin, into: &fast)
-                rule.checkLine(run, document.bytes, signals: .all, pinyin: &plainPinyin, into: &plain)
-                #expect(fast.diagnostics == plain.diagnostics)
-                #expect(fastPinyin.map(\.range) == plainPinyin.map(\.range))
-                found += plain.diagnostics.count + plainPinyin.count
-                gbk += plain.diagnostics.filter { $0.message.contains("read as GBK") }.count
+                let checked = Self.checkedWithSignals(rule, rule, document, run)
+                #expect(checked.fast == checked.plain)
+                #expect(checked.fastPinyin == checked.plainPinyin)
+                found += checked.plain.count + checked.plainPinyin.count
+                gbk += checked.plain.filter { $0.message.contains("read as GBK") }.count
             }
         }
         #expect(found > 1000 && gbk > 20, "\(found) \(gbk)")

@@ -157,15 +157,11 @@ import Testing
             let decode = document.scalars
             for n in stride(from: 1, through: document.lineCount, by: 1) {
                 let run = document.scalarRun(decode, line: n)
-                var fast = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
-                var plain = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
-                var fastPinyin: [MojibakeRule.PinyinArtifact] = [], plainPinyin: [MojibakeRule.PinyinArtifact] = []
                 let signals = MojibakeRule.signals(run)
-                rule.checkLine(run, document.bytes, signals: signals, pinyin: &fastPinyin, into: &fast)
-                rule.checkLine(run, document.bytes, signals: .all, pinyin: &plainPinyin, into: &plain)
-                #expect(fast.diagnostics == plain.diagnostics)
-                #expect(fastPinyin.map(\.range) == plainPinyin.map(\.range))
-                artifacts += plainPinyin.count
+                let checked = ScriptFastPathTests.checkedWithSignals(rule, rule, document, run, signals: signals)
+                #expect(checked.fast == checked.plain)
+                #expect(checked.fastPinyin == checked.plainPinyin)
+                artifacts += checked.plainPinyin.count
                 let c = Array(run.cps)
                 if c.contains(0x28) || c.contains(0xFF08), !signals.contains(.parenthesis) { parenthesesWithoutTone += 1 }
             }
