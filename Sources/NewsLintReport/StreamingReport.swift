@@ -182,15 +182,33 @@ extension LinePerDiagnosticReporter {
     }
     /// Every diagnostic's line and a newline (all of one path, so its display form is computed once).
     package static func appendLines<C: Collection<Diagnostic>>(_ diagnostics: C, to out: inout ReportBuffer) {
-        var shownPath: (path: String, display: String)?
-        for d in diagnostics {
-            let display: String
-            if let p = shownPath, p.path.hasSameBytes(as: d.path) { display = p.display } else { display = d.displayPath; shownPath = (d.path, display) }
-            appendLine(d, displayPath: display, to: &out)
-            out.append(byte: 0x0A)
+        // Read in place: `for d in` copied each finding (a retain and a release of each of its strings).
+        let done: Void? = diagnostics.withContiguousStorageIfAvailable { findings in
+            var shown = ShownPath()
+            for i in findings.indices { appendLine(findings[i], shown: &shown, to: &out) }
         }
+        guard done == nil else { return }
+        var shown = ShownPath()
+        for d in diagnostics { appendLine(d, shown: &shown, to: &out) }
+    }
+
+    /// `d`'s line and a newline.
+    @inline(__always)
+    private static func appendLine(_ d: Diagnostic, shown: inout ShownPath, to out: inout ReportBuffer) {
+        if !shown.started || !shown.path.hasSameBytes(as: d.path) {
+            shown = ShownPath(started: true, path: d.path, display: d.displayPath)
+        }
+        appendLine(d, displayPath: shown.display, to: &out)
+        out.append(byte: 0x0A)
     }
     public func end(_ totals: ReportTotals, context: ReportContext) -> String { "" }
+}
+
+/// The last path a run of lines showed and its display form (computed once per path).
+private struct ShownPath {
+    var started = false
+    var path = ""
+    var display = ""
 }
 
 extension ConciseReporter: LinePerDiagnosticReporter {

@@ -32,6 +32,21 @@ extension String {
         self = decoded
     }
 
+    /// The string whose UTF-8 is `bytes`, which the caller knows to be valid UTF-8 (bytes this
+    /// program wrote from a `String`, read back unchanged): copied without validating them. Where
+    /// the unchecked copy is not available they are validated as `init?(exactUTF8:)` does.
+    @inlinable
+    package init?(knownValidUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard !bytes.isEmpty else { self = ""; return }
+        if #available(macOS 26.0, *) {
+            let span = unsafe Span(_unsafeElements: bytes)
+            self = String(copying: unsafe UTF8Span(unchecked: span, isKnownASCII: UTF8Validation.asciiPrefixLength(bytes) == bytes.count))
+            return
+        }
+        guard let s = String(exactUTF8: bytes) else { return nil }
+        self = s
+    }
+
     /// `init?(exactUTF8:)` for an array slice of bytes.
     @inlinable
     package init?(exactUTF8 bytes: ArraySlice<UInt8>) {

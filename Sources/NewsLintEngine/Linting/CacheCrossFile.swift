@@ -73,7 +73,7 @@ package enum CrossFileResultFile {
         guard let file = openFile(path) else { return nil }
         var reader = ChunkReader(fd: file.fd, size: file.size)
         guard let found = verify(&reader, key: key, macKey: macKey), found.digest == digest else { close(file.fd); return nil }
-        return StoredCrossFileResult(fd: file.fd, size: file.size, count: found.count, knownStrings: knownStrings)
+        return StoredCrossFileResult(file, count: found.count, knownStrings: knownStrings)
     }
 
     /// The digest and file count in the header `reader` reads when the file is a result for
@@ -85,14 +85,23 @@ package enum CrossFileResultFile {
         return (digest, files)
     }
 
-    /// A descriptor and the size of the regular file at `path`; nil when there is none.
-    fileprivate static func openFile(_ path: String) -> (fd: Int32, size: off_t)? {
+    /// A descriptor, the size and the stamp of the regular file at `path`; nil when there is none.
+    fileprivate static func openFile(_ path: String) -> OpenedFile? {
         // O_NONBLOCK: a FIFO at the path must not hang the run; only a regular file is read.
         let fd = SystemPath.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { close(fd); return nil }
-        return (fd, off_t(st.st_size))
+        guard fstat(fd, &st) == 0, let stamp = FileStamp(st) else { close(fd); return nil }
+        return OpenedFile(fd: fd, size: off_t(st.st_size), stamp: stamp, openedAt: Int64(time(nil)))
+    }
+
+    /// A result file as opened, before it is verified.
+    fileprivate struct OpenedFile {
+        let fd: Int32
+        let size: off_t
+        /// Its stamp then, and the time (seconds): see `StoredCrossFileResult.unchanged`.
+        let stamp: FileStamp
+        let openedAt: Int64
     }
 
     /// The digest the file `reader` reads was written for and its number of findings, when it
@@ -186,7 +195,7 @@ package enum CrossFileResultFile {
 /// verified, and one for other facts (its header says which) is not waited for.
 package final class PendingCrossFileResult: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private let file: (fd: Int32, size: off_t)
+    private let file: CrossFileResultFile.OpenedFile
     /// The digest of the facts the stored result was computed from.
     private let storedDigest: UInt64
     private let stopped = Locked(false)
@@ -224,7 +233,7 @@ package final class PendingCrossFileResult: @unchecked Sendable {
         done.signal()
         guard !handedOver, let verified, verified.digest == digest else { return nil }
         handedOver = true
-        return StoredCrossFileResult(fd: file.fd, size: file.size, count: verified.count, knownStrings: knownStrings)
+        return StoredCrossFileResult(file, count: verified.count, knownStrings: knownStrings)
     }
 
     deinit {
@@ -240,15 +249,30 @@ package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Se
     private let size: off_t
     package let count: Int
     private let knownStrings: KnownStrings
+    /// The file's stamp when it was opened, before it was verified; nil when it had changed too
+    /// lately for its stamp to show a later write (`FileStamp.isSettled`).
+    private let verifiedStamp: FileStamp?
 
-    fileprivate init(fd: Int32, size: off_t, count: Int, knownStrings: KnownStrings) {
-        self.fd = fd
-        self.size = size
+    fileprivate init(_ file: CrossFileResultFile.OpenedFile, count: Int, knownStrings: KnownStrings) {
+        fd = file.fd
+        size = file.size
         self.count = count
         self.knownStrings = knownStrings
+        verifiedStamp = file.stamp.isSettled(now: file.openedAt) ? file.stamp : nil
     }
 
     deinit { close(fd) }
+
+    /// Whether the file still holds the bytes that were verified: its stamp is the one it had
+    /// before verification, which was settled then. Any write since would have moved its change
+    /// time (`st_ctim`, which no program sets back) to a later clock tick. Asked after a chunk
+    /// is read, so the chunk read is one the checksums covered.
+    private func unchanged() -> Bool {
+        guard let verifiedStamp else { return false }
+        var st = stat()
+        guard fstat(fd, &st) == 0, let now = FileStamp(st) else { return false }
+        return now == verifiedStamp
+    }
 
     /// Chunks are decoded on a thread of their own, a bounded way ahead of the merge (which is
     /// serial with the output); the thread stops when the returned reader is released.
@@ -261,6 +285,11 @@ package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Se
                 // Verified when opened: this fails only if the file changed under the run.
                 guard let next = reader.nextChunk() else { return queue.close(complete: false) }
                 guard case let .chunk(_, chunk) = next else { return queue.close(complete: true) }
+                // The writer wrote only `String`s' UTF-8 (valid by construction) and the chunk
+                // passed its keyed checksum, so when the file is unchanged since, its strings
+                // need no validation (a third of decoding a corpus of copies' results, whose
+                // messages list paths); otherwise each is validated as before.
+                strings.bytesAreValidUTF8 = unchanged()
                 var batch: [Diagnostic] = []
                 guard CrossFileResultFile.decode(chunk, strings: &strings, emit: { batch.append($0) }) != nil else { return queue.close(complete: false) }
                 guard queue.push(batch) else { return }

@@ -109,8 +109,12 @@ public final class DiagnosticSpill {
     /// alone) and captured source lines. `fillingLines`, when given, adds to a record's lines
     /// those its findings quote that the pass did not keep (`CacheEntry.storedLineLimit`): for a
     /// large spill on its decoding thread, so the serial output does not read those files itself.
+    ///
+    /// `spent`: where `body` hands back what it is done with (see `SpentValues`); the batches
+    /// read are handed back there too. Drained on the decoding thread while there is one.
     @discardableResult
-    package func forEachRecord(fillingLines: LineFiller? = nil, _ body: (String, [Diagnostic], [Int: String]) -> Void) -> Bool {
+    package func forEachRecord(fillingLines: LineFiller? = nil, spent: SpentValues? = nil,
+                               _ body: (String, [Diagnostic], [Int: String]) -> Void) -> Bool {
         guard spilledBytes + buffer.bytes.count >= Self.pipelineBytes else {
             guard let fillingLines else { return decodeAll(body) }
             return decodeAll { path, diagnostics, lines in
@@ -137,6 +141,7 @@ public final class DiagnosticSpill {
                 batch.append((path, diagnostics, lines))
                 size += diagnostics.count + 1
                 if size >= Self.pipelineBatch {
+                    spent?.drain()
                     _ = queue.push(batch)
                     batch = []
                     size = 0
@@ -144,10 +149,13 @@ public final class DiagnosticSpill {
             }
             if !batch.isEmpty { _ = queue.push(batch) }
             queue.close(complete: complete)
+            spent?.stop()
         }
+        spent?.start()
         decoder.start()
         while let batch = queue.pop() {
             for file in batch { body(file.path, file.diagnostics, file.lines) }
+            spent?.give(batch)
         }
         return queue.complete
     }
@@ -225,11 +233,15 @@ public enum OrderedMerge {
     public static func run(_ spill: DiagnosticSpill, extras: DiagnosticRuns, fillingLines: LineFiller? = nil,
                            _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void) -> Bool {
         let cursor = extras.makeCursor()
+        // What the output is done with goes back to the spill's decoding thread to be destroyed.
+        let spent = SpentValues()
         /// Emits extras whose path sorts before `path` (nil: all remaining), one group per path.
         func flushExtras(before path: String?) {
             while let first = cursor.peekPath() {
                 if let path, !first.bytesPrecede(path) { return }
-                body(group(first)[...], [:])
+                let alone = group(first)
+                body(alone[...], [:])
+                spent.give(alone)
             }
         }
         /// The extras of `path` (the cursor is at or before them).
@@ -246,19 +258,25 @@ public enum OrderedMerge {
             let sorted = Diagnostic.isSorted(diagnostics)
             if mine.isEmpty && sorted {
                 body(diagnostics[...], lines)
-            } else if sorted {
-                body(merging(diagnostics, mine)[...], lines)
+                return
+            }
+            if sorted {
+                let merged = merging(diagnostics, mine)
+                body(merged[...], lines)
+                spent.give(merged)
             } else {
                 var merged = diagnostics
                 merged.append(contentsOf: mine)
                 merged.sort(by: Diagnostic.outputOrder)
                 body(merged[...], lines)
+                spent.give(merged)
             }
+            spent.give(mine)
         }
         // Consecutive records of one path (stdin named like a file on disk, both linted) are one
         // group, sorted together; their lines are left to the reader (the two texts differ).
         var held: (path: String, diagnostics: [Diagnostic], lines: [Int: String])?
-        let complete = spill.forEachRecord(fillingLines: fillingLines) { path, diagnostics, lines in
+        let complete = spill.forEachRecord(fillingLines: fillingLines, spent: spent) { path, diagnostics, lines in
             if let h = held, h.path.hasSameBytes(as: path) {
                 held = (path, h.diagnostics + diagnostics, [:])
                 return

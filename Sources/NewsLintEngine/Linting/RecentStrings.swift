@@ -13,6 +13,9 @@ package struct RecentStrings {
     /// Strings known before decoding starts (rule ids), never replaced: a stream that starts
     /// anew per record (a cache entry) finds them without decoding them once per record.
     private let pinned: KnownStrings
+    /// Set by a reader that knows the bytes it decodes are valid UTF-8 (`String(knownValidUTF8:)`):
+    /// strings are then built without validating them.
+    package var bytesAreValidUTF8 = false
 
     package init(pinned: KnownStrings = KnownStrings()) { self.pinned = pinned }
 
@@ -26,7 +29,7 @@ package struct RecentStrings {
         } else if let entry = slots[slot], entry.key == key, Self.equal(entry.string, bytes) {
             return entry.string
         }
-        guard let s = String(exactUTF8: bytes) else { return nil }
+        guard let s = bytesAreValidUTF8 ? String(knownValidUTF8: bytes) : String(exactUTF8: bytes) else { return nil }
         slots[slot] = (key, s)
         return s
     }
