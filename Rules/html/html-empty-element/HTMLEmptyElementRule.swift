@@ -11,6 +11,9 @@ import NewsLintCore
 public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
     public static let id = "html-empty-element"
     package let names: Set<String>
+    /// `names` as `TagTables.packedName` keys when every one packs (the defaults), else nil: an
+    /// element is then looked up by its `packedName` without hashing its `String` (SipHash per element).
+    package let packedNames: [UInt64]?
     package static let harmlessAttributes: Set<String> = ["style", "dir", "lang", "align"]
     /// Elements laid out in the line of text: one holding a space separates the words around it.
     package static let inlineElements: Set<String> = ["span", "b", "strong", "i", "em", "small", "font", "u", "cite"]
@@ -19,6 +22,16 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
 
     public init(options: RuleOptions) throws {
         names = Set(try Self.decodeOptions(options).elements.map { $0.lowercased() })
+        let keys = names.map { TagTables.packedName($0) }
+        packedNames = keys.contains(nil) ? nil : keys.compactMap { $0 }
+    }
+
+    /// `names.contains(element.name)` from the element's `packedName` and `name`: an element whose name packs is ASCII, as every name is when
+    /// `packedNames` is set, so the two names are equal exactly when their keys are.
+    @inline(__always)
+    package func isNamed(packed: UInt64, _ name: @autoclosure () -> String) -> Bool {
+        if let packedNames, packed != 0 { return packedNames.contains(packed) }
+        return names.contains(name())
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
@@ -36,7 +49,7 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
         // released) cost more than the test, and the array's subscript still made one per read.
         elements.withUnsafeBufferPointer { elements in
             for index in elements.indices.reversed() {
-                guard let end = elements[index].end, names.contains(elements[index].name),
+                guard let end = elements[index].end, isNamed(packed: elements[index].packedName, elements[index].name),
                       hasOnlyHarmlessAttributes(view.tokens[elements[index].start], view, bytes) else { continue }
                 var t = elements[index].start + 1
                 var isEmpty = true, rendersSpace = false
