@@ -24,7 +24,7 @@ package enum HTMLImageScanner {
         for token in view.tokens where token.kind == .startTag || token.kind == .endTag {
             // The tag's name as one key (ASCII case folded; nil for a name that is not 1 to 8 ASCII
             // bytes, which none of these is): three comparisons of a word, not three `isTag` calls.
-            let key = TagTables.packedName(bytes, token.name)
+            let key = TagNameKey.of(bytes, token.name)
             if key == pictureKey {
                 if token.kind == .startTag { pictureDepth += 1 } else { pictureDepth = max(0, pictureDepth - 1) }
                 continue

@@ -11,8 +11,9 @@ import NewsLintCore
 public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
     public static let id = "html-empty-element"
     package let names: Set<String>
-    /// `names` as `TagTables.packedName` keys when every one packs (the defaults), else nil: an
-    /// element is then looked up by its `packedName` without hashing its `String` (SipHash per element).
+    /// The keys (`TagTables.packedName`) of the `names` that pack, when every other name is ASCII (the
+    /// defaults: `figcaption` and `blockquote` are longer than 8 bytes), else nil. An element whose
+    /// name packs is then looked up by its `packedName`, without hashing its `String` (SipHash per element).
     package let packedNames: [UInt64]?
     package static let harmlessAttributes: Set<String> = ["style", "dir", "lang", "align"]
     /// Elements laid out in the line of text: one holding a space separates the words around it.
@@ -23,11 +24,14 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
     public init(options: RuleOptions) throws {
         names = Set(try Self.decodeOptions(options).elements.map { $0.lowercased() })
         let keys = names.map { TagTables.packedName($0) }
-        packedNames = keys.contains(nil) ? nil : keys.compactMap { $0 }
+        let othersAreASCII = zip(names, keys).allSatisfy { $1 != nil || $0.utf8.allSatisfy { $0 < 0x80 } }
+        packedNames = othersAreASCII ? keys.compactMap { $0 } : nil
     }
 
-    /// `names.contains(element.name)` from the element's `packedName` and `name`: an element whose name packs is ASCII, as every name is when
-    /// `packedNames` is set, so the two names are equal exactly when their keys are.
+    /// `names.contains(element.name)` from the element's `packedName` and `name`. A name that packs is
+    /// ASCII; when `packedNames` is set so is every name, so it equals an element's name that packs
+    /// exactly when their bytes, and so their keys, are equal (an ASCII name longer than 8 bytes
+    /// equals none of them).
     @inline(__always)
     package func isNamed(packed: UInt64, _ name: @autoclosure () -> String) -> Bool {
         if let packedNames, packed != 0 { return packedNames.contains(packed) }

@@ -380,16 +380,13 @@ private struct Tokenizer {
         }
         let stop = j + 1
         emit(kind, i..<stop, name: name, selfClosing: selfClosing, attributes: firstAttribute..<attributes.count)
-        if kind == .startTag && !selfClosing { return rawTextContent(buf, after: stop, name: name, end: end) }
+        if kind == .startTag && !selfClosing && Self.mayNameRawText(name.count) { return rawTextContent(buf, after: stop, name: name, end: end) }
         return stop
     }
 
     /// After `<script>` and the like, everything up to `</script` is raw text; after `<title>`
     /// and `<textarea>` it is text without tags (character references still count).
     mutating func rawTextContent(_ buf: UnsafeBufferPointer<UInt8>, after start: Int, name: Range<Int>, end: Int) -> Int {
-        // The raw-text and escapable names are 3, 5 to 9 bytes long: most start tags (`p`, `a`,
-        // `li`, `span`, `strong`…) are ruled out by their length before the ten comparisons.
-        guard name.count >= 3, name.count <= 9, name.count != 4 else { return start }
         let nameBytes = UnsafeBufferPointer(rebasing: buf[name])
         let isRaw = HTMLView.rawTextElements.contains { Self.equalsLowercase(nameBytes, $0) }
         let isEscapable = !isRaw && HTMLView.escapableRawTextElements.contains { Self.equalsLowercase(nameBytes, $0) }
@@ -416,6 +413,11 @@ private struct Tokenizer {
         }
         return close
     }
+
+    /// Whether a name of `length` bytes may be a raw-text or escapable raw-text element's: those are
+    /// 3 or 5 to 9 bytes long, so most start tags (`p`, `a`, `li`, `span`…) skip the ten comparisons
+    /// (and the call) of `rawTextContent`.
+    @inline(__always) static func mayNameRawText(_ length: Int) -> Bool { length == 3 || (length >= 5 && length <= 9) }
 
     /// Legacy named references that browsers accept without `;` (the ones scrapers leave).
     static let legacyNames: [[UInt8]] = ["nbsp", "amp", "lt", "gt", "quot", "copy", "reg"].map { Array($0.utf8) }

@@ -63,12 +63,55 @@ import Testing
         #expect(defaults.packedNames != nil)
         let odd = try HTMLEmptyElementRule(options: RuleOptions(["elements": JSONNode(.array(["DIV", "dív", "custom-element"].map { JSONNode(.string($0)) }))]))
         #expect(odd.packedNames == nil)
+        let long = try HTMLEmptyElementRule(options: RuleOptions(["elements": JSONNode(.array(["div", "blockquote", "custom-element"].map { JSONNode(.string($0)) }))]))
+        #expect(long.packedNames == [TagTables.packedName("div")])
         let html = "<div></div><DIV></DIV><span></span><p> </p><section></section><b></b><custom-element></custom-element><dív></dív><x-y></x-y><a\u{37E}></a\u{37E}>"
+            + "<blockquote></blockquote><FIGCAPTION></FIGCAPTION><h1></h1><center></center>"
         let (_, s) = Self.structure(html)
-        for rule in [defaults, odd] {
+        for rule in [defaults, odd, long] {
             for element in s.elements {
                 #expect(rule.isNamed(packed: element.packedName, element.name) == rule.names.contains(element.name), "\(element.name)")
             }
+        }
+    }
+
+    /// The word-at-a-time key against the byte loop: every length, case, NUL and non-ASCII byte,
+    /// names ending at and near the end of the buffer.
+    @Test func nameKeyMatchesTheByteLoop() {
+        var rng = SeededRandom(seed: 17_001)
+        let alphabet: [UInt8] = Array("aZzA@[`{09-_:".utf8) + [0x00, 0x7F, 0x80, 0xC3, 0xA9, 0xFF, 0x20]
+        for _ in 0..<20_000 {
+            let count = Int.random(in: 0...20, using: &rng)
+            let bytes = (0..<count).map { _ in alphabet.randomElement(using: &rng) ?? 0x61 }
+            let lower = Int.random(in: 0...count, using: &rng)
+            let upper = Int.random(in: lower...min(count, lower + 10), using: &rng)
+            #expect(TagNameKey.of(bytes, lower..<upper) == TagNameKey.ofBytes(bytes, lower..<upper), "\(bytes) \(lower)..<\(upper)")
+        }
+        for name in ["a", "IMG", "Picture", "sOuRcE", "blockquo", "h1", "x-y"] {
+            let bytes = Array((name + "        ").utf8)
+            #expect(TagNameKey.of(bytes, 0..<name.utf8.count) == TagTables.packedName(name.lowercased()))
+        }
+    }
+
+    @Test func constantKeysAreThePackedNames() {
+        #expect(HTMLElements.brKey == TagTables.packedName("br"))
+        #expect(HTMLElements.svgKey == TagTables.packedName("svg"))
+        #expect(HTMLElements.mathKey == TagTables.packedName("math"))
+    }
+
+    /// html-widget's candidates by key against comparing the tag with each selector's tag.
+    @Test func widgetCandidatesMatchTheTagComparison() throws {
+        let selectors = ["DIV.a", "div.b", "dív", "span", "blockquote.x", "custom-element", "[id=z]", "a:text(x)", "Img", "p.q"]
+        let rule = try HTMLWidgetRule(options: RuleOptions(["builtin": JSONNode(.bool(false)), "selectors": JSONNode(.array(selectors.map { JSONNode(.string($0)) }))]))
+        let html = "<div><DIV><Div class=a><dív><DÍV><span><SPAN><blockquote><BLOCKQUOTE><custom-element><a><A><img><IMG><p><P><section></div>"
+        let bytes = Array(html.utf8)
+        let view = HTMLView(bytes: bytes, range: 0..<bytes.count)
+        for token in view.tokens {
+            let reference = rule.widgets.indices.filter { w in
+                guard token.kind == .startTag || token.kind == .endTag else { return rule.widgets[w].selector.tag == nil }
+                return rule.widgets[w].selector.tag.map { HTMLView.equalsIgnoringASCIICase(bytes, token.name, Array($0.utf8)) } ?? true
+            }
+            #expect(rule.candidates(token, bytes) == reference, "\(String(decoding: bytes[token.range], as: UTF8.self))")
         }
     }
 
