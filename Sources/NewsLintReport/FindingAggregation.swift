@@ -42,10 +42,14 @@ public enum FindingAggregation {
                 continue
             }
             let kind = Kind(rule: diagnostics[i].rule, message: diagnostics[i].message, applicability: applicability)
-            // One lookup finds or adds the kind: hashing a message normalises it (a long one,
-            // listing paths, was most of this function when hashed twice).
-            let group = Self.group(of: &groupOf[kind, default: -1], next: groups.count)
-            if group == groups.count { groups.append([]) }
+            let group: Int
+            if let g = groupOf[kind] {
+                group = g
+            } else {
+                group = groups.count
+                groupOf[kind] = group
+                groups.append([])
+            }
             groups[group].append(i)
             previous = (kind, group)
         }
@@ -68,13 +72,6 @@ public enum FindingAggregation {
         out.reserveCapacity(diagnostics.count - absorbedCount)
         for i in diagnostics.indices where !absorbed[i] { out.append(merged[i] ?? diagnostics[i]) }
         return out
-    }
-
-    /// The group in `slot` (-1: none yet, which becomes `next`).
-    @inline(__always)
-    private static func group(of slot: inout Int, next: Int) -> Int {
-        if slot < 0 { slot = next }
-        return slot
     }
 
     /// The group as one finding, or nil when its fixes overlap (then each is kept as it is).
