@@ -42,6 +42,8 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
     private var previous: [UInt8] = []
     private var total = 0
     private static let interval = 16
+    /// The most bytes `withUnsafeTemporaryAllocation` keeps on the stack (past it, it calls malloc).
+    private static let stackBytes = 1024
     private static let blockSize = 1 << 16
     /// 1 MB: a corpus of ~15,000 files keeps all its paths in memory (no `pread` on its runs).
     public static let defaultMemoryBudget = 1 << 20
@@ -213,27 +215,45 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
 
     /// The path `steps` entries after the restart point at `start` of `stored`.
     private static func decode(_ stored: UnsafeBufferPointer<UInt8>, from start: Int, steps: Int) -> String {
-        // One walk from the restart point into one buffer: no path of the group is longer than the
-        // group's stored bytes (the first is stored whole, each later one adds its tail to a prefix
-        // of the one before), so that many bytes always suffice (a first walk for the longest path
-        // doubled the varint reads; an array grown per step cost some 4,500 instructions a path).
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Swift.max(1, stored.count - start)) { path in
-            var position = start, count = 0
-            for _ in 0...steps {
-                let shared = readVarint(stored, &position), length = readVarint(stored, &position)
-                // Damaged bytes (read back from disk) must not write past the buffer or read past the group.
-                guard length <= stored.count - position, Swift.min(shared, count) + length <= path.count else { break }
-                count = Swift.min(shared, count)
-                _ = UnsafeMutableBufferPointer(rebasing: path[count..<(count + length)])
-                    .update(fromContentsOf: UnsafeBufferPointer(rebasing: stored[position..<(position + length)]))
-                count += length
-                position += length
-            }
-            // The bytes came from a `String`: the exact decode (one fast validation, no second
-            // pass) answers; the repairing decode stays for bytes damaged on their way back from disk.
-            let decoded = UnsafeBufferPointer(rebasing: path[..<count])
-            return String(exactUTF8: decoded) ?? String(decoding: decoded, as: UTF8.self)
+        // One walk from the restart point into a buffer on the stack (an array grown per step cost
+        // some 4,500 instructions a path; a first walk for the longest path doubled the varint
+        // reads). No path of the group is longer than the group's stored bytes (the first is
+        // stored whole, each later one adds its tail to a prefix of the one before): a path longer
+        // than the stack buffer is decoded again into a buffer of that size.
+        let stackBuffer = Swift.max(1, Swift.min(stored.count - start, Self.stackBytes))
+        let short = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: stackBuffer) { path -> String? in
+            let walked = walk(stored, from: start, steps: steps, into: path)
+            return walked.fits ? string(UnsafeBufferPointer(rebasing: path[..<walked.count])) : nil
         }
+        if let short { return short }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Swift.max(1, stored.count - start)) { path in
+            string(UnsafeBufferPointer(rebasing: path[..<walk(stored, from: start, steps: steps, into: path).count]))
+        }
+    }
+
+    /// Writes the path `steps` entries after the restart point at `start` into `path`: its length,
+    /// and false when it did not fit. Damaged bytes (read back from disk) stop the walk where they
+    /// would read past the group.
+    private static func walk(_ stored: UnsafeBufferPointer<UInt8>, from start: Int, steps: Int,
+                             into path: UnsafeMutableBufferPointer<UInt8>) -> (count: Int, fits: Bool) {
+        var position = start, count = 0
+        for _ in 0...steps {
+            let shared = readVarint(stored, &position), length = readVarint(stored, &position)
+            guard length <= stored.count - position else { break }
+            count = Swift.min(shared, count)
+            guard count + length <= path.count else { return (count, false) }
+            _ = UnsafeMutableBufferPointer(rebasing: path[count..<(count + length)])
+                .update(fromContentsOf: UnsafeBufferPointer(rebasing: stored[position..<(position + length)]))
+            count += length
+            position += length
+        }
+        return (count, true)
+    }
+
+    /// The bytes came from a `String`: the exact decode (one fast validation, no second pass)
+    /// answers; the repairing decode stays for bytes damaged on their way back from disk.
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(exactUTF8: bytes) ?? String(decoding: bytes, as: UTF8.self)
     }
 
     /// Bytes held in memory (for measurements): the blocks' capacity, restart points and the last path.

@@ -137,7 +137,7 @@ public struct FileDiscovery {
             if plainFiles && listing.kind(i) == .file {
                 var handled = false
                 listing.withName(i) { name in
-                    guard let first = name.first, first != UInt8(ascii: "."), Self.isPlainUTF8(name) else { return }
+                    guard let first = name.first, first != UInt8(ascii: "."), listing.namesArePlainUTF8 || Self.isPlainUTF8(name) else { return }
                     handled = true
                     guard extensions.contains(where: { Self.hasSuffixIgnoringASCIICase(name, $0) }) else { return }
                     path.removeAll(keepingCapacity: true)
@@ -230,6 +230,8 @@ package enum DirectoryReader {
         fileprivate let names: [UInt8]
         fileprivate let found: [(start: Int, count: Int, kind: Kind)]
         fileprivate let order: [Int]
+        /// Every name is plain UTF-8 (`FileDiscovery.isPlainUTF8`), checked once over all the bytes.
+        package let namesArePlainUTF8: Bool
 
         package var indices: Range<Int> { order.indices }
         package func kind(_ i: Int) -> Kind { found[order[i]].kind }
@@ -307,7 +309,13 @@ package enum DirectoryReader {
             names.append(contentsOf: name)
         }
         let order = names.withUnsafeBufferPointer { sortedOrder(of: found, in: $0) }
-        return Listing(names: names, found: found, order: order)
+        // The names' bytes are valid UTF-8 as a whole and each name starts a character (no
+        // continuation byte first), so each is whole characters: one validation a directory
+        // instead of one a name (~460 instructions a name on the agora copies).
+        let plain = names.withUnsafeBufferPointer { all in
+            found.allSatisfy { $0.count > 0 && all[$0.start] & 0xC0 != 0x80 } && FileDiscovery.isPlainUTF8(all)
+        }
+        return Listing(names: names, found: found, order: order, namesArePlainUTF8: plain)
     }
 }
 
