@@ -311,7 +311,8 @@ package enum DirectoryReader {
         let order = names.withUnsafeBufferPointer { sortedOrder(of: found, in: $0) }
         // The names' bytes are valid UTF-8 as a whole and each name starts a character (no
         // continuation byte first), so each is whole characters: one validation a directory
-        // instead of one a name (~460 instructions a name on the agora copies).
+        // instead of one a name. It saves only the calls (33.0 → 30.4 M at agora ×10): the
+        // validation itself is ~4.5 instructions a byte of these names.
         let plain = names.withUnsafeBufferPointer { all in
             found.allSatisfy { $0.count > 0 && all[$0.start] & 0xC0 != 0x80 } && FileDiscovery.isPlainUTF8(all)
         }
