@@ -92,26 +92,34 @@ public enum FileReader {
 /// Resolves paths against an explicit base directory instead of the process's
 /// current directory (which tests and library callers must not depend on).
 public enum PathResolver {
-    /// On bytes, appending to `base` (a copy of valid UTF-8, no validation): it runs once per
-    /// linted file, where `hasPrefix` (generic, Unicode-aware) and two concatenations cost ~2,900
-    /// instructions.
+    /// On bytes: `base`, a slash and the path's bytes written into one new string (it runs once
+    /// per linted file; `hasPrefix` and two concatenations cost ~2,900 instructions, a reserved
+    /// string appended to ~1,400, this ~170). Both are `String`s, so the bytes are valid UTF-8
+    /// and come out as they went in.
     public static func absolute(_ path: String, base: String) -> String {
         let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
-        let bytes = path.utf8
-        var rest = Substring(path)
-        if let first = bytes.first {
-            if first == slash { return path }
-            if first == dot {
-                let second = bytes.index(after: bytes.startIndex)
-                if second == bytes.endIndex { return base }
-                if bytes[second] == slash { rest = path[bytes.index(after: second)...] }
+        var pathBytes = path, baseBytes = base
+        return pathBytes.withUTF8 { bytes -> String in
+            var rest = bytes[...]
+            if let first = bytes.first {
+                if first == slash { return path }
+                if first == dot {
+                    if bytes.count == 1 { return base }
+                    if bytes[1] == slash { rest = bytes[2...] }
+                }
+            }
+            return baseBytes.withUTF8 { head -> String in
+                let separator = head.last == slash ? 0 : 1
+                return String(unsafeUninitializedCapacity: head.count + separator + rest.count) { out in
+                    var at = out.initialize(fromContentsOf: head)
+                    if separator == 1 {
+                        out[at] = slash
+                        at += 1
+                    }
+                    return at + UnsafeMutableBufferPointer(rebasing: out[at...]).initialize(fromContentsOf: UnsafeBufferPointer(rebasing: rest))
+                }
             }
         }
-        var joined = base
-        joined.reserveCapacity(base.utf8.count + 1 + rest.utf8.count)
-        if base.utf8.last != slash { joined.append("/") }
-        joined.append(contentsOf: rest)
-        return joined
     }
 
     /// The canonical path (every symlink resolved, as realpath(3)); nil when it does not exist.

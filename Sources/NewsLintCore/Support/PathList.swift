@@ -42,6 +42,8 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
     private var previous: [UInt8] = []
     private var total = 0
     private static let interval = 16
+    /// The most bytes `withUnsafeTemporaryAllocation` keeps on the stack (past it, it calls malloc).
+    private static let stackBytes = 1024
     private static let blockSize = 1 << 16
     /// 1 MB: a corpus of ~15,000 files keeps all its paths in memory (no `pread` on its runs).
     public static let defaultMemoryBudget = 1 << 20
@@ -75,36 +77,48 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
     /// Appends the path whose `String` has these UTF-8 bytes (discovery builds plain paths from
     /// a directory's bytes and a name's without a `String` per file).
     public mutating func append(utf8: [UInt8]) {
-        var common = 0
-        let limit = Swift.min(previous.count, utf8.count)
-        while common < limit && previous[common] == utf8[common] { common += 1 }
-        if total > 0, !(common < limit ? previous[common] < utf8[common] : previous.count < utf8.count) { isStrictlyIncreasing = false }
+        utf8.withUnsafeBufferPointer { append(utf8Bytes: $0) }
+    }
+
+    /// `append(utf8:)` on a buffer. On raw buffers, a word at a time where it can: discovery
+    /// appends every path of a run on its serial thread (a byte at a time through the blocks'
+    /// arrays it cost ~1,100 instructions a path).
+    package mutating func append(utf8Bytes path: UnsafeBufferPointer<UInt8>) {
+        let limit = Swift.min(previous.count, path.count)
+        let common = previous.withUnsafeBufferPointer { old -> Int in
+            guard limit > 0, let p = UnsafeRawPointer(old.baseAddress), let q = UnsafeRawPointer(path.baseAddress) else { return 0 }
+            var k = 0
+            while k + 8 <= limit && p.loadUnaligned(fromByteOffset: k, as: UInt64.self) == q.loadUnaligned(fromByteOffset: k, as: UInt64.self) { k += 8 }
+            while k < limit && old[k] == path[k] { k += 1 }
+            return k
+        }
+        if total > 0, !(common < limit ? previous[common] < path[common] : previous.count < path.count) { isStrictlyIncreasing = false }
         var shared = common
         if total % Self.interval == 0 {
             restarts.append(size)
             shared = 0
         }
-        storeVarint(shared)
-        storeVarint(utf8.count - shared)
-        store(utf8[shared...])
+        // The two varints (at most 10 bytes each) in one small buffer, stored with the tail.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { header in
+            let n = Self.writeVarint(path.count - shared, into: header, at: Self.writeVarint(shared, into: header, at: 0))
+            store(UnsafeBufferPointer(rebasing: header[..<n]))
+        }
+        store(UnsafeBufferPointer(rebasing: path[shared...]))
         previous.removeAll(keepingCapacity: true)
-        previous.append(contentsOf: utf8)
+        previous.append(contentsOf: path)
         total += 1
     }
 
-    private mutating func storeVarint(_ value: Int) {
-        var x = UInt(value)
+    /// Writes `value` as a varint at `position`; the position after it.
+    private static func writeVarint(_ value: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at position: Int) -> Int {
+        var x = UInt(value), at = position
         while x >= 0x80 {
-            store(UInt8(truncatingIfNeeded: x) | 0x80)
+            buffer[at] = UInt8(truncatingIfNeeded: x) | 0x80
             x >>= 7
+            at += 1
         }
-        store(UInt8(x))
-    }
-
-    private mutating func store(_ byte: UInt8) {
-        startBlockIfFull()
-        blocks[blocks.count - 1].append(byte)
-        size += 1
+        buffer[at] = UInt8(x)
+        return at + 1
     }
 
     private mutating func startBlockIfFull() {
@@ -137,15 +151,15 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
     }
 
     /// Appends bytes at the end, filling the last block and starting new ones.
-    private mutating func store(_ bytes: ArraySlice<UInt8>) {
+    private mutating func store(_ bytes: UnsafeBufferPointer<UInt8>) {
         var rest = bytes
         while !rest.isEmpty {
             startBlockIfFull()
-            let room = Self.blockSize - blocks[blocks.count - 1].count
-            let part = rest.prefix(room)
-            blocks[blocks.count - 1].append(contentsOf: part)
-            rest = rest.dropFirst(part.count)
-            size += part.count
+            let last = blocks.count - 1
+            let take = Swift.min(rest.count, Self.blockSize - blocks[last].count)
+            blocks[last].append(contentsOf: UnsafeBufferPointer(rebasing: rest[..<take]))
+            rest = UnsafeBufferPointer(rebasing: rest[take...])
+            size += take
         }
     }
 
@@ -201,31 +215,45 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
 
     /// The path `steps` entries after the restart point at `start` of `stored`.
     private static func decode(_ stored: UnsafeBufferPointer<UInt8>, from start: Int, steps: Int) -> String {
-        // Two walks from the restart point: the longest path on the way, then the bytes, in
-        // one buffer of that size (an array grown per step cost some 4,500 instructions a path).
-        var position = start, count = 0, longest = 0
+        // One walk from the restart point into a buffer on the stack (an array grown per step cost
+        // some 4,500 instructions a path; a first walk for the longest path doubled the varint
+        // reads). No path of the group is longer than the group's stored bytes (the first is
+        // stored whole, each later one adds its tail to a prefix of the one before): a path longer
+        // than the stack buffer is decoded again into a buffer of that size.
+        let stackBuffer = Swift.max(1, Swift.min(stored.count - start, Self.stackBytes))
+        let short = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: stackBuffer) { path -> String? in
+            let walked = walk(stored, from: start, steps: steps, into: path)
+            return walked.fits ? string(UnsafeBufferPointer(rebasing: path[..<walked.count])) : nil
+        }
+        if let short { return short }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Swift.max(1, stored.count - start)) { path in
+            string(UnsafeBufferPointer(rebasing: path[..<walk(stored, from: start, steps: steps, into: path).count]))
+        }
+    }
+
+    /// Writes the path `steps` entries after the restart point at `start` into `path`: its length,
+    /// and false when it did not fit. Damaged bytes (read back from disk) stop the walk where they
+    /// would read past the group.
+    private static func walk(_ stored: UnsafeBufferPointer<UInt8>, from start: Int, steps: Int,
+                             into path: UnsafeMutableBufferPointer<UInt8>) -> (count: Int, fits: Bool) {
+        var position = start, count = 0
         for _ in 0...steps {
             let shared = readVarint(stored, &position), length = readVarint(stored, &position)
-            count = Swift.min(shared, count) + length
-            longest = Swift.max(longest, count)
+            guard length <= stored.count - position else { break }
+            count = Swift.min(shared, count)
+            guard count + length <= path.count else { return (count, false) }
+            _ = UnsafeMutableBufferPointer(rebasing: path[count..<(count + length)])
+                .update(fromContentsOf: UnsafeBufferPointer(rebasing: stored[position..<(position + length)]))
+            count += length
             position += length
         }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: longest) { path in
-            position = start
-            count = 0
-            for _ in 0...steps {
-                let shared = readVarint(stored, &position), length = readVarint(stored, &position)
-                count = Swift.min(shared, count)
-                _ = UnsafeMutableBufferPointer(rebasing: path[count..<(count + length)])
-                    .update(fromContentsOf: UnsafeBufferPointer(rebasing: stored[position..<(position + length)]))
-                count += length
-                position += length
-            }
-            // The bytes came from a `String`: the exact decode (one fast validation, no second
-            // pass) answers; the repairing decode stays for bytes damaged on their way back from disk.
-            let decoded = UnsafeBufferPointer(rebasing: path[..<count])
-            return String(exactUTF8: decoded) ?? String(decoding: decoded, as: UTF8.self)
-        }
+        return (count, true)
+    }
+
+    /// The bytes came from a `String`: the exact decode (one fast validation, no second pass)
+    /// answers; the repairing decode stays for bytes damaged on their way back from disk.
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(exactUTF8: bytes) ?? String(decoding: bytes, as: UTF8.self)
     }
 
     /// Bytes held in memory (for measurements): the blocks' capacity, restart points and the last path.

@@ -122,7 +122,7 @@ public struct FileStamp: Sendable, Equatable {
 /// (`CrossFileResultFile`).
 ///
 /// Layout: magic, key (u64); entries, each its length (varint) and sealed bytes: checksum (u64:
-/// SipHash-2-4 under the directory's secret combined with the key, of everything after it up to
+/// SipHash-1-3 under the directory's secret combined with the key, of everything after it up to
 /// the facts), the facts' checksum (u64, under a key of its own), the facts' length (varint), the
 /// body without the facts (`encodeHead`, `encodeTail`), then the facts. A warm run that leaves the
 /// facts in the cache copies and verifies only what is before them (facts are most of an entry);
@@ -132,7 +132,7 @@ public struct FileStamp: Sendable, Equatable {
 /// (`CacheFileImage`) and looked up through the index in place: opening a cache reads its header and trailer,
 /// and a run holds neither the file nor a table of it.
 public final class LintCache: @unchecked Sendable {
-    public static let magic: [UInt8] = Array("NLCACHE9".utf8)
+    public static let magic: [UInt8] = Array("NLCACHEA".utf8)
     package static let headerSize = 16
     package static let trailerSize = 24
     package static let indexRecordSize = 16
@@ -234,17 +234,23 @@ public final class LintCache: @unchecked Sendable {
     /// Files answered from the cache in this run.
     public var hits: Int { hitCount.withLock { $0 } }
 
-    /// The entry's checksum: SipHash-2-4 of its body under the directory's secret, bound to this key
+    /// The entry's checksum: SipHash-1-3 of its body under the directory's secret, bound to this key
     /// (an entry moved from another cache file of the directory does not verify).
+    /// What it guards against: whoever can write the cache directory (a shared or restored CI
+    /// cache) but not read its 0600 key file cannot make an entry, or move one, that a run would
+    /// accept, so cannot make newslint report a result that linting would not give. Forging a
+    /// 64-bit tag without the key takes ~2^63 tries, each a newslint run; no attack on SipHash-1-3
+    /// does better. Whoever can read the key can also replace the binary's inputs, so no MAC
+    /// would help there. Version A of the format (SipHash-2-4 before it: twice the rounds a word).
     package static func checksum(_ body: UnsafeRawBufferPointer, key: UInt64, macKey: (UInt64, UInt64)) -> UInt64 {
-        SipHash24.hash(body, key: macKey.0 ^ key, macKey.1 &+ key)
+        SipHash13.hash(body, key: macKey.0 ^ key, macKey.1 &+ key)
     }
 
     /// The checksum of an entry's facts: under a key of its own (a facts section does not verify as
     /// the rest of an entry), and stored in the part the entry's checksum covers (facts moved from
     /// another entry do not verify there).
     package static func factsChecksum(_ facts: UnsafeRawBufferPointer, key: UInt64, macKey: (UInt64, UInt64)) -> UInt64 {
-        SipHash24.hash(facts, key: macKey.0 ^ key ^ 0x6661_6374_7353_756D, macKey.1 &+ key)
+        SipHash13.hash(facts, key: macKey.0 ^ key ^ 0x6661_6374_7353_756D, macKey.1 &+ key)
     }
 
     /// Where the body starts in sealed bytes (after the two checksums and the facts' length).

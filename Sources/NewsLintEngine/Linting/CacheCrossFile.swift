@@ -18,14 +18,14 @@ import Darwin
 /// Layout: magic, cache key (u64), digest of the run's facts (u64), number of files the run
 /// checked (u64; a hint, not checksummed: a run over another number of files cannot have the same
 /// digest, so its result is not even verified); chunks of whole findings, each
-/// its length (u32, never 0), checksum (u64: SipHash-2-4 under the directory's secret, bound to the
+/// its length (u32, never 0), checksum (u64: SipHash-1-3 under the directory's secret, bound to the
 /// key, the digest and the chunk's number) and findings (path, then the diagnostic as a blob);
 /// then a u32 0, the finding count, the chunk count and their checksum. A warm run verifies every
 /// chunk before it replays any, so a damaged or truncated file is ignored whole and the run
 /// reduces again.
 package enum CrossFileResultFile {
-    /// Version 2: findings in output order (version 1 kept the reduce's order).
-    package static let magic: [UInt8] = Array("NLCROSS2".utf8)
+    /// Version 2: findings in output order (version 1 kept the reduce's order); 3: SipHash-1-3 checksums.
+    package static let magic: [UInt8] = Array("NLCROSS3".utf8)
     package static let headerSize = 32
     package static let chunkHeaderSize = 12
     package static let trailerSize = 4 + 24
@@ -34,7 +34,7 @@ package enum CrossFileResultFile {
     package static let chunkSize = 1 << 20
 
     package static func checksum(_ bytes: UnsafeRawBufferPointer, chunk: UInt64, key: UInt64, digest: UInt64, macKey: (UInt64, UInt64)) -> UInt64 {
-        SipHash24.hash(bytes, key: macKey.0 ^ key ^ (chunk &* 0x9E37_79B9_7F4A_7C15), macKey.1 &+ digest)
+        SipHash13.hash(bytes, key: macKey.0 ^ key ^ (chunk &* 0x9E37_79B9_7F4A_7C15), macKey.1 &+ digest)
     }
 
     package static func header(key: UInt64, digest: UInt64, fileCount: Int) -> [UInt8] {

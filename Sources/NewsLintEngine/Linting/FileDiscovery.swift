@@ -137,7 +137,7 @@ public struct FileDiscovery {
             if plainFiles && listing.kind(i) == .file {
                 var handled = false
                 listing.withName(i) { name in
-                    guard let first = name.first, first != UInt8(ascii: "."), Self.isPlainUTF8(name) else { return }
+                    guard let first = name.first, first != UInt8(ascii: "."), listing.namesArePlainUTF8 || Self.isPlainUTF8(name) else { return }
                     handled = true
                     guard extensions.contains(where: { Self.hasSuffixIgnoringASCIICase(name, $0) }) else { return }
                     path.removeAll(keepingCapacity: true)
@@ -230,6 +230,8 @@ package enum DirectoryReader {
         fileprivate let names: [UInt8]
         fileprivate let found: [(start: Int, count: Int, kind: Kind)]
         fileprivate let order: [Int]
+        /// Every name is plain UTF-8 (`FileDiscovery.isPlainUTF8`), checked once over all the bytes.
+        package let namesArePlainUTF8: Bool
 
         package var indices: Range<Int> { order.indices }
         package func kind(_ i: Int) -> Kind { found[order[i]].kind }
@@ -242,14 +244,53 @@ package enum DirectoryReader {
         /// Byte-exact: a name that is not UTF-8 keeps its bytes (SystemPath), so it can be opened again.
         package func name(_ i: Int) -> String { withName(i) { SystemPath.decode($0) } }
 
-        package func hasName(_ i: Int, _ name: String) -> Bool { withName(i) { $0.elementsEqual(name.utf8) } }
+        /// Lengths first: asked of every entry for the ignore files' names when ignore files are respected.
+        package func hasName(_ i: Int, _ name: String) -> Bool {
+            found[order[i]].count == name.utf8.count && withName(i) { $0.elementsEqual(name.utf8) }
+        }
+    }
+
+    /// Indices of `found` in the byte order of their names (shorter first on a common prefix).
+    ///
+    /// Each entry is compared by a key of 16 bytes taken after the prefix all names share (a
+    /// corpus directory's names often share a date, so the first bytes rarely decide), zero-padded:
+    /// names hold no NUL byte, so the padding orders a shorter name first as the bytes do. Only
+    /// equal keys compare the whole names. A comparison closure slicing the buffer per call cost
+    /// ~130 instructions a comparison (118 M to sort 10 directories of 7,188 names).
+    fileprivate static func sortedOrder(of found: [(start: Int, count: Int, kind: Kind)], in all: UnsafeBufferPointer<UInt8>) -> [Int] {
+        guard found.count > 1, let base = all.baseAddress else { return Array(found.indices) }
+        var shared = found[0].count
+        for entry in found.dropFirst() where shared > 0 {
+            let n = Swift.min(shared, entry.count)
+            var k = 0
+            while k < n && base[found[0].start + k] == base[entry.start + k] { k += 1 }
+            shared = k
+        }
+        func word(_ entry: (start: Int, count: Int, kind: Kind), _ from: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for k in from..<(from + 8) { value = value << 8 | (k < entry.count ? UInt64(base[entry.start + k]) : 0) }
+            return value
+        }
+        var keyed = found.indices.map { i in (high: word(found[i], shared), low: word(found[i], shared + 8), index: i) }
+        keyed.sort { x, y in
+            if x.high != y.high { return x.high < y.high }
+            if x.low != y.low { return x.low < y.low }
+            let a = found[x.index], b = found[y.index]
+            let n = Swift.min(a.count, b.count)
+            if n > 0 {
+                let c = memcmp(base + a.start, base + b.start, n)
+                if c != 0 { return c < 0 }
+            }
+            return a.count < b.count
+        }
+        return keyed.map(\.index)
     }
 
     /// The entries of `path` (see `entries`); nil (errno set) when the directory cannot be opened.
     package static func listing(_ path: String) -> Listing? {
         guard let dir = SystemPath.withCString(path, { opendir($0) }) else { return nil }
         defer { closedir(dir) }
-        // Names go into one buffer and are sorted there (a `memcmp` per comparison), then decoded.
+        // Names go into one buffer and are sorted there (`sortedOrder`), decoded only when asked for.
         var names: [UInt8] = []
         var found: [(start: Int, count: Int, kind: Kind)] = []
         while let entry = readdir(dir) {
@@ -257,7 +298,7 @@ package enum DirectoryReader {
                 UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self)
             }
             let name = UnsafeBufferPointer(start: raw, count: strlen(UnsafeRawPointer(raw).assumingMemoryBound(to: CChar.self)))
-            if name.elementsEqual([UInt8(ascii: ".")]) || name.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) { continue }
+            if raw[0] == UInt8(ascii: "."), name.count == 1 || (name.count == 2 && raw[1] == UInt8(ascii: ".")) { continue }
             let kind: Kind
             switch Int32(entry.pointee.d_type) {
             case Int32(DT_REG): kind = .file
@@ -267,21 +308,15 @@ package enum DirectoryReader {
             found.append((names.count, name.count, kind))
             names.append(contentsOf: name)
         }
-        let order = names.withUnsafeBufferPointer { all -> [Int] in
-            func bytes(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-                UnsafeBufferPointer(rebasing: all[found[i].start..<(found[i].start + found[i].count)])
-            }
-            return found.indices.sorted { i, j in
-                let x = bytes(i), y = bytes(j)
-                let n = min(x.count, y.count)
-                if n > 0, let p = x.baseAddress, let q = y.baseAddress {
-                    let c = memcmp(p, q, n)
-                    if c != 0 { return c < 0 }
-                }
-                return x.count < y.count
-            }
+        let order = names.withUnsafeBufferPointer { sortedOrder(of: found, in: $0) }
+        // The names' bytes are valid UTF-8 as a whole and each name starts a character (no
+        // continuation byte first), so each is whole characters: one validation a directory
+        // instead of one a name. It saves only the calls (33.0 → 30.4 M at agora ×10): the
+        // validation itself is ~4.5 instructions a byte of these names.
+        let plain = names.withUnsafeBufferPointer { all in
+            found.allSatisfy { $0.count > 0 && all[$0.start] & 0xC0 != 0x80 } && FileDiscovery.isPlainUTF8(all)
         }
-        return Listing(names: names, found: found, order: order)
+        return Listing(names: names, found: found, order: order, namesArePlainUTF8: plain)
     }
 }
 

@@ -28,6 +28,32 @@ import Testing
         }
     }
 
+    /// The listing sorts by a 16-byte key after the prefix all names share, then by whole names:
+    /// names that differ before, inside and after the key, or only in length, come out in byte order.
+    @Test func listingIsInByteOrderWhereverNamesDiffer() throws {
+        let dir = TemporaryDirectory()
+        var names: Set<String> = []
+        var state: UInt64 = 7
+        func next() -> Int { state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int(state >> 33) }
+        let alphabet = ["a", "b", "-", "新", "聞", "é", "0"]
+        for _ in 0..<300 {
+            var name = "2024-11-0"
+            for _ in 0..<(next() % 30) { name += alphabet[next() % alphabet.count] }
+            names.insert(name + ".md")
+            names.insert(name)
+        }
+        for name in names { close(SystemPath.open(dir.path + "/" + name, O_CREAT | O_WRONLY | O_CLOEXEC, 0o644)) }
+        let listing = try #require(DirectoryReader.listing(dir.path))
+        let listed = listing.indices.map { listing.name($0) }
+        #expect(listed.count == names.count)
+        #expect(listed.elementsEqual(names.sorted { $0.bytesPrecede($1) }) { $0.hasSameBytes(as: $1) })
+        #expect(listing.namesArePlainUTF8)
+        // One name that is not UTF-8 and the directory's names are no longer all plain.
+        let raw: [UInt8] = Array("2024-11-0".utf8) + [0xD0, 0xC2]
+        close(SystemPath.open(dir.path + "/" + SystemPath.decode(raw), O_CREAT | O_WRONLY | O_CLOEXEC, 0o644))
+        #expect(try !#require(DirectoryReader.listing(dir.path)).namesArePlainUTF8)
+    }
+
     @Test func walkFindsWhatTheGeneralWayFinds() throws {
         let dir = TemporaryDirectory()
         let names: [[UInt8]] = [

@@ -74,6 +74,19 @@ import Testing
         #expect(SipHash24.hash((0..<15).map { UInt8($0) }, key: key) == 0xA129_CA61_49BE_45E5)
     }
 
+    /// The cache's checksums: SipHash-1-3's published vectors (all-zero key, from the reference
+    /// implementation) and, keyed, 15 bytes (a word and a tail), computed by an independent
+    /// implementation that gives the published vectors of both variants.
+    @Test func sipHash13MatchesTheReferenceVectors() {
+        #expect(SipHash13.hash([UInt8](), key: (0, 0)) == 0xD1FB_A762_150C_532C)
+        #expect(SipHash13.hash([UInt8](0x00...0x00), key: (0, 0)) == 0x68A9_1412_8E01_E473)
+        #expect(SipHash13.hash(Array("siphash".utf8), key: (0, 0)) == 0x8264_CEEC_CB16_BCBE)
+        #expect(SipHash13.hash(Array("digest-sip_hash".utf8), key: (0, 0)) == 0xCE31_007E_3413_0C0A)
+        let key = (UInt64(0x0706_0504_0302_0100), UInt64(0x0F0E_0D0C_0B0A_0908))
+        #expect(SipHash13.hash((0..<15).map { UInt8($0) }, key: key) == 0xD320_D86D_2A51_9956)
+        #expect(SipHash13.hash((0..<15).map { UInt8($0) }, key: key) != SipHash24.hash((0..<15).map { UInt8($0) }, key: key))
+    }
+
     static func linter(root: String, cache: LintCache?) throws -> Linter {
         var settings = LintSettings()
         settings.jobs = 1
