@@ -70,18 +70,27 @@ package struct ScalarDecode: Sendable {
         // (a few dozen lines per file) rather than testing every byte in the decode loop. A scalar
         // takes at least one byte, so the line's scalar lies at most its byte distance past the
         // previous one: the bisection looks only there, not across the whole file.
+        switch offsets {
+        case .narrow(let narrow): self.lineStarts = narrow.withUnsafeBufferPointer { Self.scalarLineStarts(byteLineStarts, offsets: $0, count: filled) }
+        case .wide(let wide): self.lineStarts = wide.withUnsafeBufferPointer { Self.scalarLineStarts(byteLineStarts, offsets: $0, count: filled) }
+        }
+    }
+
+    /// The scalar index at which each of `byteLineStarts` starts, by bisecting `offsets` (of `count`
+    /// scalars) read directly, not through `ByteOffsets`' switch at every probe.
+    private static func scalarLineStarts<Offset: FixedWidthInteger>(_ byteLineStarts: [Int], offsets: UnsafeBufferPointer<Offset>, count filled: Int) -> [Int] {
         var lines: [Int] = []
         lines.reserveCapacity(byteLineStarts.count)
         var lo = 0
         for start in byteLineStarts {
-            var hi = lo < filled ? min(filled, lo + max(0, start - offsets[lo]) + 1) : filled
+            var hi = lo < filled ? min(filled, lo &+ max(0, start &- Int(offsets[lo])) &+ 1) : filled
             while lo < hi {
-                let mid = (lo + hi) / 2
-                if offsets[mid] < start { lo = mid + 1 } else { hi = mid }
+                let mid = (lo &+ hi) >> 1
+                if Int(offsets[mid]) < start { lo = mid &+ 1 } else { hi = mid }
             }
             lines.append(lo)
         }
-        self.lineStarts = lines
+        return lines
     }
 
     /// `decode` for well-formed UTF-8 (checked by `Document.init`): the lead byte gives the length, so
@@ -156,11 +165,12 @@ package struct ScalarDecode: Sendable {
         }
     }
 
-    /// `decode` that also tells whether it met an ill-formed byte, with `decodeValid`'s fast paths
-    /// for what is certainly well-formed: ASCII eight bytes a word, and runs of 3-byte sequences
-    /// one 4-byte load each, kept when the lead is `E0`–`EF`, both continuation bytes are
-    /// `10xxxxxx`, and the value is neither overlong (below U+0800) nor a surrogate. Anything else
-    /// takes `decode`'s step, so the scalars are exactly `decode`'s.
+    /// `decode` that also tells whether it met an ill-formed byte, with fast paths for what is
+    /// certainly well-formed: ASCII eight bytes a word (stored with vector stores); runs of 3-byte
+    /// sequences two per 8-byte load while both leads are E1–EC or EE–EF, then one per 4-byte load,
+    /// kept when the lead is `E0`–`EF`, both continuation bytes are `10xxxxxx`, and the value is
+    /// neither overlong (below U+0800) nor a surrogate. Anything else takes `decode`'s step, so the
+    /// scalars are exactly `decode`'s.
     package static func decodeChecked<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
                                                                  _ offsets: UnsafeMutableBufferPointer<Offset>) -> (count: Int, sawInvalid: Bool) {
         bytes.withUnsafeBufferPointer { buf -> (count: Int, sawInvalid: Bool) in
