@@ -355,11 +355,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         let count = c.count
         var p = 2
         while p < count - 1 {
-            p = c.withUnsafeElements { buf in
-                var k = p
-                while k < count - 1, !((buf[k] == 0x28 || buf[k] == 0xFF08) && CJK.isASCIILetter(buf[k + 1])) { k &+= 1 }
-                return k
-            }
+            p = c.withUnsafeElements { Self.firstParenthesisBeforeLetter($0, from: p, to: count - 1) }
             guard p < count - 1 else { return }
             defer { p += 1 }
             for start in [p - 3, p - 2] where start >= 0 && (start..<p).allSatisfy({ CJK.isHan(c[$0]) }) {
@@ -367,6 +363,28 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 if surname { names.insert((start..<p).map { c[$0] }); break }
             }
         }
+    }
+
+    /// The first `k` in `from..<last` where `(` or `（` is followed by an ASCII letter, or `last`.
+    /// Four scalars are tested at once for either parenthesis (two vector compares); only a group
+    /// holding one is read scalar by scalar (a long unit has few).
+    package static func firstParenthesisBeforeLetter(_ buf: UnsafeBufferPointer<UInt32>, from: Int, to last: Int) -> Int {
+        guard let base = buf.baseAddress, last <= buf.count &- 1 else { return max(from, last) }
+        let ascii = SIMD4<UInt32>(repeating: 0x28), fullWidth = SIMD4<UInt32>(repeating: 0xFF08)
+        var k = from
+        while k < last {
+            while k &+ 4 <= last {
+                let group = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD4<UInt32>.self)
+                if any((group .== ascii) .| (group .== fullWidth)) { break }
+                k &+= 4
+            }
+            let stop = min(k &+ 4, last)
+            while k < stop {
+                if (buf[k] == 0x28 || buf[k] == 0xFF08) && CJK.isASCIILetter(buf[k &+ 1]) { return k }
+                k &+= 1
+            }
+        }
+        return last
     }
 
     /// Whether scalar `k` lies in an occurrence of one of `names`.

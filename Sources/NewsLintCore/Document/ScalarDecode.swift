@@ -70,18 +70,27 @@ package struct ScalarDecode: Sendable {
         // (a few dozen lines per file) rather than testing every byte in the decode loop. A scalar
         // takes at least one byte, so the line's scalar lies at most its byte distance past the
         // previous one: the bisection looks only there, not across the whole file.
+        switch offsets {
+        case .narrow(let narrow): self.lineStarts = narrow.withUnsafeBufferPointer { Self.scalarLineStarts(byteLineStarts, offsets: $0, count: filled) }
+        case .wide(let wide): self.lineStarts = wide.withUnsafeBufferPointer { Self.scalarLineStarts(byteLineStarts, offsets: $0, count: filled) }
+        }
+    }
+
+    /// The scalar index at which each of `byteLineStarts` starts, by bisecting `offsets` (of `count`
+    /// scalars) read directly, not through `ByteOffsets`' switch at every probe.
+    private static func scalarLineStarts<Offset: FixedWidthInteger>(_ byteLineStarts: [Int], offsets: UnsafeBufferPointer<Offset>, count filled: Int) -> [Int] {
         var lines: [Int] = []
         lines.reserveCapacity(byteLineStarts.count)
         var lo = 0
         for start in byteLineStarts {
-            var hi = lo < filled ? min(filled, lo + max(0, start - offsets[lo]) + 1) : filled
+            var hi = lo < filled ? min(filled, lo &+ max(0, start &- Int(offsets[lo])) &+ 1) : filled
             while lo < hi {
-                let mid = (lo + hi) / 2
-                if offsets[mid] < start { lo = mid + 1 } else { hi = mid }
+                let mid = (lo &+ hi) >> 1
+                if Int(offsets[mid]) < start { lo = mid &+ 1 } else { hi = mid }
             }
             lines.append(lo)
         }
-        self.lineStarts = lines
+        return lines
     }
 
     /// `decode` for well-formed UTF-8 (checked by `Document.init`): the lead byte gives the length, so
@@ -156,11 +165,12 @@ package struct ScalarDecode: Sendable {
         }
     }
 
-    /// `decode` that also tells whether it met an ill-formed byte, with `decodeValid`'s fast paths
-    /// for what is certainly well-formed: ASCII eight bytes a word, and runs of 3-byte sequences
-    /// one 4-byte load each, kept when the lead is `E0`–`EF`, both continuation bytes are
-    /// `10xxxxxx`, and the value is neither overlong (below U+0800) nor a surrogate. Anything else
-    /// takes `decode`'s step, so the scalars are exactly `decode`'s.
+    /// `decode` that also tells whether it met an ill-formed byte, with fast paths for what is
+    /// certainly well-formed: ASCII eight bytes a word (stored with vector stores); runs of 3-byte
+    /// sequences two per 8-byte load while both leads are E1–EC or EE–EF, then one per 4-byte load,
+    /// kept when the lead is `E0`–`EF`, both continuation bytes are `10xxxxxx`, and the value is
+    /// neither overlong (below U+0800) nor a surrogate. Anything else takes `decode`'s step, so the
+    /// scalars are exactly `decode`'s.
     package static func decodeChecked<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
                                                                  _ offsets: UnsafeMutableBufferPointer<Offset>) -> (count: Int, sawInvalid: Bool) {
         bytes.withUnsafeBufferPointer { buf -> (count: Int, sawInvalid: Bool) in
@@ -174,21 +184,30 @@ package struct ScalarDecode: Sendable {
                 return (0, false)
             }
             let raw = UnsafeRawPointer(base)
+            guard let cpBase = cps.baseAddress, let offsetBase = offsets.baseAddress else {
+                return (0, false)
+            }
             // `k < capacity` always holds (one scalar per byte at most); the test keeps a broken
             // invariant from writing out of bounds.
             while i < n && k < capacity {
                 let b = buf[i]
                 if b < 0x80 {
                     if i &+ 8 <= n && k &+ 8 <= capacity && buf[i &+ 1] < 0x80 {
-                        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                        let high = word & ByteWords.highs
-                        let run = high == 0 ? 8 : high.trailingZeroBitCount &>> 3
-                        for j in 0..<run {
-                            cps[k &+ j] = UInt32(truncatingIfNeeded: word &>> UInt64(j &* 8)) & 0xFF
-                            offsets[k &+ j] = Offset(truncatingIfNeeded: i &+ j)
-                        }
-                        i &+= run
-                        k &+= run
+                        // Markup and Latin text: eight bytes stored a word at a time, up to the first
+                        // word holding another byte, which is stored and then kept only up to it.
+                        repeat {
+                            let memory = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                            storeWord(memory, at: i, cpBase + k, offsetBase + k)
+                            let high = UInt64(littleEndian: memory) & ByteWords.highs
+                            if high != 0 {
+                                let run = high.trailingZeroBitCount &>> 3
+                                i &+= run
+                                k &+= run
+                                break
+                            }
+                            i &+= 8
+                            k &+= 8
+                        } while i &+ 8 <= n && k &+ 8 <= capacity
                         continue
                     }
                     offsets[k] = Offset(truncatingIfNeeded: i)
@@ -198,9 +217,26 @@ package struct ScalarDecode: Sendable {
                     continue
                 }
                 if b & 0xF0 == 0xE0 {
+                    let from = i
+                    // Two sequences a step, from one 8-byte load, while both are certainly well-formed
+                    // and need no range check: leads E1–EC or EE–EF, continuation bytes `10xxxxxx`.
+                    // The rest take the loop below. The leads' low nibbles x, in bytes 0 and 3, are
+                    // tested at once: 5x mod 16 is 0 for E0 and 1 for ED, at least 2 for the others.
+                    while i &+ 8 <= n && k &+ 2 <= capacity {
+                        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                        guard word & 0xC0C0_F0C0_C0F0 == 0x8080_E080_80E0,
+                              ((word & 0x0F00_000F) &* 5 & 0x0F00_000F &+ 0x0E00_000E) & 0x1000_0010 == 0x1000_0010 else { break }
+                        let first = UInt32(truncatingIfNeeded: word)
+                        let second = UInt32(truncatingIfNeeded: word &>> 24)
+                        offsets[k] = Offset(truncatingIfNeeded: i)
+                        offsets[k &+ 1] = Offset(truncatingIfNeeded: i &+ 3)
+                        cps[k] = (first & 0x0F) << 12 | (first &>> 2) & 0x0FC0 | (first &>> 16) & 0x3F
+                        cps[k &+ 1] = (second & 0x0F) << 12 | (second &>> 2) & 0x0FC0 | (second &>> 16) & 0x3F
+                        i &+= 6
+                        k &+= 2
+                    }
                     // The sequences that can be read with a byte after each, and stored.
                     var left = min((n &- i &- 1) / 3, capacity &- k)
-                    let from = i
                     while left > 0 {
                         let word = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))
                         let v = (word & 0x0F) << 12 | (word &>> 2) & 0x0FC0 | (word &>> 16) & 0x3F
@@ -261,6 +297,22 @@ package struct ScalarDecode: Sendable {
             }
             offsets[k] = Offset(truncatingIfNeeded: n)
             return k
+        }
+    }
+
+    /// Stores the eight bytes `memory` (as loaded, in memory order) as scalars at `cps` and their
+    /// offsets `i`…`i + 7` at `offsets`, each in two 16-byte stores. The caller keeps only the ASCII
+    /// lanes: the others are overwritten by the scalars that follow, or lie past the count.
+    @inline(__always)
+    private static func storeWord<Offset: FixedWidthInteger>(_ memory: UInt64, at i: Int, _ cps: UnsafeMutablePointer<UInt32>,
+                                                             _ offsets: UnsafeMutablePointer<Offset>) {
+        let wide = SIMD8<UInt32>(truncatingIfNeeded: unsafeBitCast(memory, to: SIMD8<UInt8>.self))
+        UnsafeMutableRawPointer(cps).storeBytes(of: wide, as: SIMD8<UInt32>.self)
+        if Offset.self == UInt32.self {
+            let lanes = SIMD8<UInt32>(repeating: UInt32(truncatingIfNeeded: i)) &+ SIMD8<UInt32>(0, 1, 2, 3, 4, 5, 6, 7)
+            UnsafeMutableRawPointer(offsets).storeBytes(of: lanes, as: SIMD8<UInt32>.self)
+        } else {
+            for j in 0..<8 { offsets[j] = Offset(truncatingIfNeeded: i &+ j) }
         }
     }
 

@@ -110,6 +110,27 @@ import Testing
         check(large, "large")
     }
 
+    /// Han is read two sequences from one 8-byte load only when both leads are other than E0 and ED:
+    /// a special lead (well-formed or not), a cut or ill-formed sequence, or ASCII at every position
+    /// of a run of Han, and an ill-formed byte at every position of a long ASCII run, decode as
+    /// each line alone does.
+    @Test func threeBytePairsAndASCIIWordsNextToOtherBytesMatchTheReference() {
+        let han = Array("市政府今日公布預算報告，".utf8)
+        let specials: [[UInt8]] = [[0xE0, 0xA0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xEF, 0xBF, 0xBF],
+                                   [0xE4, 0x41, 0x80], [0xE4, 0xB8], [0xE4, 0xB8, 0xC0], [0x41], Array("é".utf8), Array("😀".utf8), [0x0A]]
+        for at in 0...(han.count / 3) {
+            for (s, special) in specials.enumerated() {
+                check(Array(han.prefix(at * 3)) + special + Array(han.dropFirst(at * 3)), "Han, special \(s) at scalar \(at)")
+            }
+        }
+        let ascii = Array("The quick brown fox jumps over".utf8)
+        for at in 0...ascii.count {
+            for other: [UInt8] in [[0xFF], [0x80], Array("中".utf8), [0x0A]] {
+                check(Array(ascii.prefix(at)) + other + Array(ascii.dropFirst(at)), "ASCII, \(other) at \(at)")
+            }
+        }
+    }
+
     /// Well-formed text takes the decode without checks, and its ASCII runs the eight-byte path:
     /// runs of every length at every alignment, between scalars of every width.
     @Test func wellFormedTextWithASCIIRunsMatchesTheReference() {

@@ -18,6 +18,42 @@ import Testing
         return texts.sorted { $0.0 < $1.0 }
     }()
 
+    /// script-mixed's search for a romanized name's parenthesis (four scalars a vector compare)
+    /// finds what the scalar-by-scalar search found, at every position and run length.
+    @Test func parenthesisSearchMatchesTheScalarWalk() {
+        func walked(_ c: [UInt32], from: Int, to last: Int) -> Int {
+            var k = from
+            while k < last, !((c[k] == 0x28 || c[k] == 0xFF08) && CJK.isASCIILetter(c[k + 1])) { k += 1 }
+            return k
+        }
+        var random = SeededRandom(seed: 17)
+        let alphabet: [UInt32] = [0x28, 0xFF08, 0x4B, 0x6B, 0x20, 0x5728, 0x4E08, 0xFF28, 0x4E2D, 0x29, 0x1F600]
+        for round in 0..<3000 {
+            let c = (0..<random.below(24)).map { _ in alphabet[random.below(alphabet.count)] }
+            guard c.count >= 2 else { continue }
+            for from in 0..<c.count {
+                let found = c.withUnsafeBufferPointer { ScriptMixedRule.firstParenthesisBeforeLetter($0, from: from, to: c.count - 1) }
+                #expect(found == walked(c, from: from, to: c.count - 1), "round \(round), from \(from): \(c)")
+            }
+        }
+    }
+
+    /// punctuation-width's search for the next opening title or quotation mark (four scalars a
+    /// vector compare) finds what a scalar-by-scalar search finds.
+    @Test func openingMarkSearchMatchesTheScalarWalk() {
+        let openers: Set<UInt32> = [0x300A, 0x3008, 0x300C, 0x300E, 0x201C]
+        var random = SeededRandom(seed: 23)
+        let alphabet: [UInt32] = [0x300A, 0x300B, 0x3008, 0x300C, 0x300E, 0x201C, 0x201D, 0x4E2D, 0x41, 0x300D, 0x1F600]
+        for round in 0..<3000 {
+            let c = (0..<random.below(24)).map { _ in alphabet[random.below(alphabet.count)] }
+            for from in 0...c.count {
+                let expected = (from..<c.count).first { openers.contains(c[$0]) } ?? c.count
+                let found = c.withUnsafeBufferPointer { PunctuationWidthRule.firstOpeningMark($0, from: from) }
+                #expect(found == expected, "round \(round), from \(from): \(c)")
+            }
+        }
+    }
+
     /// UTF-8 Chinese read as GB18030 (what `gbkMojibake` reports), from random common text.
     static func garbled(_ random: inout SeededRandom) -> String {
         let sources = ["中文測試", "你好世界", "新聞報導，", "香港立法會", "经济发展", "“引號”", "臺灣·日本", "学生們", "𠀀中"]
