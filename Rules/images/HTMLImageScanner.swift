@@ -20,19 +20,25 @@ package enum HTMLImageScanner {
         let view = document.html
         var out: [ImageLink] = []
         var pictureDepth = 0
+        let pictureKey = Self.pictureKey, imgKey = Self.imgKey, sourceKey = Self.sourceKey
         for token in view.tokens where token.kind == .startTag || token.kind == .endTag {
-            if view.isTag(token, named: "picture", in: bytes) {
+            // The tag's name as one key (ASCII case folded; nil for a name that is not 1 to 8 ASCII
+            // bytes, which none of these is): three comparisons of a word, not three `isTag` calls.
+            let key = TagNameKey.of(bytes, token.name)
+            if key == pictureKey {
                 if token.kind == .startTag { pictureDepth += 1 } else { pictureDepth = max(0, pictureDepth - 1) }
                 continue
             }
             guard token.kind == .startTag else { continue }
-            let isImg = view.isTag(token, named: "img", in: bytes)
+            let isImg = key == imgKey
             // `<source>` of `<video>`/`<audio>` is media, not an image.
-            guard isImg || (pictureDepth > 0 && view.isTag(token, named: "source", in: bytes)) else { continue }
+            guard isImg || (pictureDepth > 0 && key == sourceKey) else { continue }
             out += links(of: token, isImg: isImg, view: view, bytes: bytes)
         }
         return out
     }
+
+    private static let pictureKey = TagTables.packedName("picture"), imgKey = TagTables.packedName("img"), sourceKey = TagTables.packedName("source")
 
     package static func links(of token: HTMLToken, isImg: Bool, view: HTMLView, bytes: [UInt8]) -> [ImageLink] {
         var sources: [Range<Int>] = []

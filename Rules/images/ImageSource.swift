@@ -25,11 +25,15 @@ public enum ImageSource {
             var s = bytes[...]
             while let f = s.first, f == 0x20 || f == 0x09 { s = s.dropFirst() }
             while let l = s.last, l == 0x20 || l == 0x09 { s = s.dropLast() }
+            // The bytes up to each `&` copied as one run (a byte at a time, every `append` tested the capacity).
             var i = s.startIndex
             while i < s.endIndex {
-                if s[i] == 0x26, s[i...].starts(with: Array("&amp;".utf8)) { out.append(0x26); i += 5; continue }
-                out.append(s[i])
-                i += 1
+                let amp = s[i...].firstIndex(of: 0x26) ?? s.endIndex
+                out.append(contentsOf: s[i..<amp])
+                i = amp
+                guard i < s.endIndex else { break }
+                out.append(0x26)
+                i += s[i...].starts(with: Self.ampersandEntity) ? 5 : 1
             }
             return out
         }
@@ -46,6 +50,8 @@ public enum ImageSource {
         }
         return out
     }
+
+    private static let ampersandEntity = Array("&amp;".utf8)
 
     package static func isASCIIPunctuation(_ b: UInt8) -> Bool {
         (0x21...0x2F).contains(b) || (0x3A...0x40).contains(b) || (0x5B...0x60).contains(b) || (0x7B...0x7E).contains(b)

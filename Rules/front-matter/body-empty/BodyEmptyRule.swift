@@ -24,6 +24,12 @@ package struct BodyText {
         }
     }
 
+    /// `#`, `*`, `>`, `|`, `-`, `_`: Markdown and table syntax, not text.
+    @inline(__always)
+    package static func isMarkdownSyntax(_ scalar: UInt32) -> Bool {
+        scalar == 0x23 || scalar == 0x2A || scalar == 0x3E || scalar == 0x7C || scalar == 0x2D || scalar == 0x5F
+    }
+
     private static let http = Array("http".utf8), schemeEnd = Array("://".utf8), secureSchemeEnd = Array("s://".utf8)
     private static let comment = Array("<!--".utf8), commentEnd = Array("-->".utf8)
     private static let rawBlocks: [(open: [UInt8], close: [UInt8])] = [("<script", "</script>"), ("<style", "</style>")].map {
@@ -79,48 +85,54 @@ package struct BodyText {
                     continue
                 }
                 let c = buf[i]
-                if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
-                hasContent = true
-                if c == 0x3C { // <
-                    if Self.matches(b, i, Self.comment, end) {
-                        i = (Self.first(b, Self.commentEnd, from: i + 4, end) ?? end - 3) + 3
+                // Every test below but the decode is of an ASCII byte: a lead byte of a multi-byte
+                // character (most of a Chinese body) goes straight to the decode.
+                if c < 0x80 {
+                    if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
+                    hasContent = true
+                    if c == 0x3C { // <
+                        if Self.matches(b, i, Self.comment, end) {
+                            i = (Self.first(b, Self.commentEnd, from: i + 4, end) ?? end - 3) + 3
+                            continue
+                        }
+                        if let block = Self.rawBlocks.first(where: { Self.matches(b, i, $0.open, end) }) {
+                            i = min(end, (Self.first(b, block.close, from: i, end) ?? end) + block.close.count)
+                            continue
+                        }
+                        if i + 1 < end, CJK.isASCIILetter(UInt32(buf[i + 1])) || buf[i + 1] == 0x2F || buf[i + 1] == 0x21 {
+                            var j = i + 1
+                            while j < end && buf[j] != 0x3E && buf[j] != 0x0A { j += 1 }
+                            if j < end && buf[j] == 0x3E { i = j + 1; continue }
+                        }
+                    }
+                    if c == 0x21, i + 1 < end, buf[i + 1] == 0x5B { // ![alt](src): an image is not text
+                        if let close = Self.first(b, [0x5D, 0x28], from: i + 2, min(end, lineEnd)), let paren = Self.first(b, [0x29], from: close + 2, min(end, lineEnd)) {
+                            i = paren + 1
+                            continue
+                        }
+                    }
+                    if c == 0x5D, i + 1 < end, buf[i + 1] == 0x28 { // ](destination)
+                        i = (Self.first(b, [0x29], from: i + 2, min(end, lineEnd)) ?? i + 1) + 1
                         continue
                     }
-                    if let block = Self.rawBlocks.first(where: { Self.matches(b, i, $0.open, end) }) {
-                        i = min(end, (Self.first(b, block.close, from: i, end) ?? end) + block.close.count)
+                    if c == 0x68, Self.matches(b, i, Self.http, end), Self.matches(b, i + 4, Self.schemeEnd, end) || Self.matches(b, i + 4, Self.secureSchemeEnd, end) {
+                        var j = i
+                        while j < end, buf[j] > 0x20, buf[j] < 0x80, buf[j] != 0x3C, buf[j] != 0x29 { j += 1 }
+                        i = j
                         continue
                     }
-                    if i + 1 < end, CJK.isASCIILetter(UInt32(buf[i + 1])) || buf[i + 1] == 0x2F || buf[i + 1] == 0x21 {
+                    if c == 0x26 { // &entity;
                         var j = i + 1
-                        while j < end && buf[j] != 0x3E && buf[j] != 0x0A { j += 1 }
-                        if j < end && buf[j] == 0x3E { i = j + 1; continue }
+                        while j < end, j - i < 10, CJK.isASCIILetter(UInt32(buf[j])) || (0x30...0x39).contains(buf[j]) || buf[j] == 0x23 { j += 1 }
+                        if j < end, j > i + 1, buf[j] == 0x3B { i = j + 1; continue }
                     }
-                }
-                if c == 0x21, i + 1 < end, buf[i + 1] == 0x5B { // ![alt](src): an image is not text
-                    if let close = Self.first(b, [0x5D, 0x28], from: i + 2, min(end, lineEnd)), let paren = Self.first(b, [0x29], from: close + 2, min(end, lineEnd)) {
-                        i = paren + 1
-                        continue
-                    }
-                }
-                if c == 0x5D, i + 1 < end, buf[i + 1] == 0x28 { // ](destination)
-                    i = (Self.first(b, [0x29], from: i + 2, min(end, lineEnd)) ?? i + 1) + 1
-                    continue
-                }
-                if c == 0x68, Self.matches(b, i, Self.http, end), Self.matches(b, i + 4, Self.schemeEnd, end) || Self.matches(b, i + 4, Self.secureSchemeEnd, end) {
-                    var j = i
-                    while j < end, buf[j] > 0x20, buf[j] < 0x80, buf[j] != 0x3C, buf[j] != 0x29 { j += 1 }
-                    i = j
-                    continue
-                }
-                if c == 0x26 { // &entity;
-                    var j = i + 1
-                    while j < end, j - i < 10, CJK.isASCIILetter(UInt32(buf[j])) || (0x30...0x39).contains(buf[j]) || buf[j] == 0x23 { j += 1 }
-                    if j < end, j > i + 1, buf[j] == 0x3B { i = j + 1; continue }
+                } else {
+                    hasContent = true
                 }
                 let (scalar, length) = BodyNormalizer.decode(buf, at: i, end: end)
                 i += length
-                // Markdown and table syntax is not text either.
-                if scalar == 0x23 || scalar == 0x2A || scalar == 0x3E || scalar == 0x7C || scalar == 0x2D || scalar == 0x5F || scalar == 0x3000 || scalar == 0xA0 { continue }
+                // Markdown and table syntax is not text either (ASCII tested only for ASCII scalars).
+                if scalar < 0x80 ? BodyText.isMarkdownSyntax(scalar) : (scalar == 0x3000 || scalar == 0xA0) { continue }
                 hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
                 if Self.isLetter(scalar) { letters += 1 }
             }

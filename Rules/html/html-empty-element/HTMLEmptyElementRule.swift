@@ -11,6 +11,10 @@ import NewsLintCore
 public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
     public static let id = "html-empty-element"
     package let names: Set<String>
+    /// The keys (`TagTables.packedName`) of the `names` that pack, when every other name is ASCII (the
+    /// defaults: `figcaption` and `blockquote` are longer than 8 bytes), else nil. An element whose
+    /// name packs is then looked up by its `packedName`, without hashing its `String` (SipHash per element).
+    package let packedNames: [UInt64]?
     package static let harmlessAttributes: Set<String> = ["style", "dir", "lang", "align"]
     /// Elements laid out in the line of text: one holding a space separates the words around it.
     package static let inlineElements: Set<String> = ["span", "b", "strong", "i", "em", "small", "font", "u", "cite"]
@@ -19,6 +23,19 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
 
     public init(options: RuleOptions) throws {
         names = Set(try Self.decodeOptions(options).elements.map { $0.lowercased() })
+        let keys = names.map { TagTables.packedName($0) }
+        let othersAreASCII = zip(names, keys).allSatisfy { $1 != nil || $0.utf8.allSatisfy { $0 < 0x80 } }
+        packedNames = othersAreASCII ? keys.compactMap { $0 } : nil
+    }
+
+    /// `names.contains(element.name)` from the element's `packedName` and `name`. A name that packs is
+    /// ASCII; when `packedNames` is set so is every name, so it equals an element's name that packs
+    /// exactly when their bytes, and so their keys, are equal (an ASCII name longer than 8 bytes
+    /// equals none of them).
+    @inline(__always)
+    package func isNamed(packed: UInt64, _ name: @autoclosure () -> String) -> Bool {
+        if let packedNames, packed != 0 { return packedNames.contains(packed) }
+        return names.contains(name())
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
@@ -36,7 +53,7 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
         // released) cost more than the test, and the array's subscript still made one per read.
         elements.withUnsafeBufferPointer { elements in
             for index in elements.indices.reversed() {
-                guard let end = elements[index].end, names.contains(elements[index].name),
+                guard let end = elements[index].end, isNamed(packed: elements[index].packedName, elements[index].name),
                       hasOnlyHarmlessAttributes(view.tokens[elements[index].start], view, bytes) else { continue }
                 var t = elements[index].start + 1
                 var isEmpty = true, rendersSpace = false

@@ -12,6 +12,7 @@ public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
     private let asciiHosts: [[UInt8]]?
 
     public struct Options: Decodable, Sendable { var hosts: [String] }
+    private static let imgKey = TagTables.packedName("img")
 
     public init(options: RuleOptions) throws {
         hosts = try Self.decodeOptions(options).hosts.map { $0.lowercased() }
@@ -22,7 +23,9 @@ public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
         guard document.isHTMLPost else { return }
         let bytes = document.bytes
         let view = document.html
-        for token in view.tokens where token.kind == .startTag && view.isTag(token, named: "img", in: bytes) {
+        // `isTag(token, named: "img")` as one comparison of the name's key (ASCII case folded).
+        let imgKey = Self.imgKey
+        for token in view.tokens where token.kind == .startTag && TagNameKey.of(bytes, token.name) == imgKey {
             var reason: String?
             let width = dimension(view.attributeValue(token, named: "width", in: bytes), bytes) ?? styleDimension(token, view, bytes, "width")
             let height = dimension(view.attributeValue(token, named: "height", in: bytes), bytes) ?? styleDimension(token, view, bytes, "height")

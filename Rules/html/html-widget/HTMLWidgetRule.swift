@@ -36,7 +36,8 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     /// The widgets' tag names, each once, with the widgets an element of that tag may be: those
     /// naming it or no tag, in table order. An element's tag is compared with these few names
     /// once, not with every widget's (most elements are of no widget's tag).
-    private let tagGroups: [(name: [UInt8], widgets: [Int])]
+    /// `key`: the name's `TagNameKey` when it packs (nil otherwise), compared with the element's.
+    private let tagGroups: [(name: [UInt8], key: UInt64?, widgets: [Int])]
     /// The widgets naming no tag: all an element of none of the groups' tags may be.
     private let untaggedWidgets: [Int]
     /// Wrappers removed with a widget when it is all they hold.
@@ -62,7 +63,10 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
         // a composed and a decomposed spelling (`café`, `cafe\u{301}`) in one group under one spelling.
         var names: [[UInt8]] = []
         for widget in list { if let tag = widget.selector.tag.map({ Array($0.utf8) }), !names.contains(tag) { names.append(tag) } }
-        tagGroups = names.map { name in (name, list.indices.filter { list[$0].selector.tag.map { Array($0.utf8) == name } ?? true }) }
+        tagGroups = names.map { name in
+            (name, name.contains { $0 >= 0x41 && $0 <= 0x5A } ? nil : TagNameKey.ofBytes(name, name.indices),
+             list.indices.filter { list[$0].selector.tag.map { Array($0.utf8) == name } ?? true })
+        }
         untaggedWidgets = list.indices.filter { list[$0].selector.tag == nil }
     }
 
@@ -84,14 +88,19 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
         let view = document.html
         let structure = document.htmlElements
         var coveredUntil = -1
-        for (index, element) in structure.elements.enumerated() {
-            let startToken = view.tokens[element.start]
+        // Elements by index, their start read in place: an element is copied (its name retained and
+        // released) only when some widget may be of its tag (most elements are of none).
+        for index in structure.elements.indices {
+            let startToken = view.tokens[structure.elements[index].start]
             guard startToken.range.lowerBound >= coveredUntil else { continue }
+            let widgetsOfTag = candidates(startToken, bytes)
+            guard !widgetsOfTag.isEmpty else { continue }
+            let element = structure.elements[index]
             // The element's first text, trimmed, is found at most once however many `:text()` widgets ask.
             var firstText = FirstText()
             // By index: `first(where:)` copied every widget (its selector's strings) per element.
             var matched: Int?
-            for w in candidates(startToken, bytes) where matchesBesidesTag(w, element, view, bytes, firstText: &firstText) {
+            for w in widgetsOfTag where matchesBesidesTag(w, element, view, bytes, firstText: &firstText) {
                 matched = w
                 break
             }
@@ -129,7 +138,12 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     /// passes: those naming its tag or none.
     package func candidates(_ token: HTMLToken, _ bytes: [UInt8]) -> [Int] {
         guard token.kind == .startTag || token.kind == .endTag else { return untaggedWidgets }
-        for group in tagGroups where HTMLView.equalsIgnoringASCIICase(bytes, token.name, group.name) { return group.widgets }
+        // A group's name that packs is ASCII without upper case: the tag's bytes, case folded, equal
+        // it exactly when the tag's key does (a tag that does not pack equals none of those).
+        let key = TagNameKey.of(bytes, token.name)
+        for group in tagGroups where group.key.map({ key == $0 }) ?? HTMLView.equalsIgnoringASCIICase(bytes, token.name, group.name) {
+            return group.widgets
+        }
         return untaggedWidgets
     }
 

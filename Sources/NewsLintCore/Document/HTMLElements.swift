@@ -21,6 +21,9 @@ package struct HTMLElements {
         /// padding holds them, so the array of elements does not grow).
         package var searchIndex: Int8 = -1
         package var hasOptionalEnd = false
+        /// `name`'s bytes packed as `TagTables.packedName` packs them, 0 when they do not pack (longer
+        /// than 8 bytes, non-ASCII): end tags and rules compare it instead of the `String`.
+        package var packedName: UInt64 = 0
         package var searchBit: TagMask { TagInfo.bit(searchIndex: searchIndex) }
     }
 
@@ -98,22 +101,30 @@ package struct HTMLElements {
             case .startTag:
                 // Read from the name's bytes when they pack: a void element (`<img>`, `<br>`) then
                 // needs no `String` at all, and no name is packed twice.
-                let packedInfo = tables.info(ofNameAt: token.name, in: bytes)
+                let key = TagNameKey.of(bytes, token.name)
+                let packedInfo = key.map { tables.info(packed: $0) }
                 if let packedInfo, packedInfo.isVoid { continue }
                 let name = view.tagName(token, in: bytes)
                 let info = packedInfo ?? tables.info(of: name)
                 if info.isVoid { continue }
-                if token.selfClosing && (foreignDepth > 0 || name == "svg" || name == "math") { continue }
+                let isForeignRoot = key.map { $0 == Self.svgKey || $0 == Self.mathKey } ?? (name == "svg" || name == "math")
+                if token.selfClosing && (foreignDepth > 0 || isForeignRoot) { continue }
                 if info.closesParagraph, let p = Self.find(tables.paragraph, in: stack, elements, boundaries: tables.paragraphBoundaries) {
                     close(from: p, stack: &stack, closer: t)
                 }
                 if info.sibling >= 0, case let rule = tables.sibling[Int(info.sibling)], let open = Self.find(rule.closes, in: stack, elements, boundaries: rule.boundaries) {
                     close(from: open, stack: &stack, closer: t)
                 }
-                if name == "svg" || name == "math" { foreignDepth += 1 }
-                elements.append(Element(start: t, end: nil, name: name, parent: stack.last, searchIndex: info.searchIndex, hasOptionalEnd: info.hasOptionalEnd))
+                if isForeignRoot { foreignDepth += 1 }
+                elements.append(Element(start: t, end: nil, name: name, parent: stack.last, searchIndex: info.searchIndex,
+                                        hasOptionalEnd: info.hasOptionalEnd, packedName: key ?? 0))
                 stack.append(elements.count - 1)
             case .endTag:
+                // A name that packs (nearly all) is compared as its key: no `String` per end tag.
+                if let key = TagNameKey.of(bytes, token.name) {
+                    endTag(t, key: key, token, view, bytes, tables, stack: &stack, foreignDepth: &foreignDepth)
+                    continue
+                }
                 let name = view.tagName(token, in: bytes)
                 if name == "br" {
                     problems.append(.strayEnd(token: t, reason: "</br> is not an end tag (browsers read it as <br>)"))
@@ -140,6 +151,59 @@ package struct HTMLElements {
         for index in stack.reversed() where !elements[index].hasOptionalEnd {
             problems.append(.unclosed(element: index, closer: nil))
         }
+    }
+
+    /// The keys of `br`, `svg` and `math` (`TagNameKey`: first byte lowest) as constants: stored
+    /// `static let`s cost a `swift_once` check at each of their 326,000 reads at agora x1.
+    package static var brKey: UInt64 { 0x7262 }
+    package static var svgKey: UInt64 { 0x67_7673 }
+    package static var mathKey: UInt64 { 0x6874_616D }
+
+    /// The `.endTag` case of `init` for a name whose bytes pack into `key`: the same steps, the name
+    /// compared as its key (a `String` is made only for a message, or to compare with an open
+    /// element whose name does not pack).
+    private mutating func endTag(_ t: Int, key: UInt64, _ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8], _ tables: TagTables,
+                                 stack: inout [Int], foreignDepth: inout Int) {
+        if key == Self.brKey {
+            problems.append(.strayEnd(token: t, reason: "</br> is not an end tag (browsers read it as <br>)"))
+            return
+        }
+        let info = tables.info(packed: key)
+        if info.isVoid {
+            problems.append(.strayEnd(token: t, reason: "<\(view.tagName(token, in: bytes))> is a void element and has no end tag"))
+            return
+        }
+        guard let position = Self.find(key, named: { view.tagName(token, in: bytes) }, in: stack, elements, boundaries: info.endBoundaries) else {
+            let name = view.tagName(token, in: bytes)
+            let reason = name == "p" ? "</p> closes no open <p> (browsers add an empty paragraph)" : "</\(name)> closes no open <\(name)>"
+            problems.append(.strayEnd(token: t, reason: reason))
+            return
+        }
+        elements[stack[position]].end = t
+        if key == Self.svgKey || key == Self.mathKey { foreignDepth = max(0, foreignDepth - 1) }
+        close(from: position + 1, stack: &stack, closer: t)
+        stack.removeLast()
+    }
+
+    /// `find(name, …)` for a name that packs into `key`: an open element whose name packs is equal
+    /// exactly when its key is (both are then ASCII); one whose name does not is compared as a
+    /// `String` (`name()`, made at most once), as `find(name, …)` compares it.
+    private static func find(_ key: UInt64, named name: () -> String, in stack: [Int], _ elements: [Element], boundaries: TagMask) -> Int? {
+        var position = stack.count - 1
+        let floor = max(0, stack.count - searchDepth)
+        var made: String?
+        while position >= floor {
+            let index = stack[position]
+            let packed = elements[index].packedName
+            if packed == key { return position }
+            if packed == 0 {
+                if made == nil { made = name() }
+                if elements[index].name == made { return position }
+            }
+            if boundaries & elements[index].searchBit != 0 { return nil }
+            position -= 1
+        }
+        return nil
     }
 
     /// Pops the stack down to (not including) `position`, recording required end tags that were skipped.
@@ -296,7 +360,7 @@ package final class TagTables: Sendable {
     }
 
     @inline(__always)
-    private func info(packed key: UInt64) -> TagInfo {
+    package func info(packed key: UInt64) -> TagInfo {
         packedKeys.withUnsafeBufferPointer { keys in
             let mask = keys.count - 1
             var i = Self.slot(key, mask: mask)
@@ -309,21 +373,16 @@ package final class TagTables: Sendable {
         }
     }
 
+    /// The key of a tag name's bytes (`packed(tagName)`, upper case ASCII folded), nil when it does not pack.
+    @inline(__always)
+    package static func packedName(_ bytes: [UInt8], _ name: Range<Int>) -> UInt64? { packed(bytes, name) }
+
+    /// The key of a lower-case name (`info(of:)`'s), nil when it does not pack.
+    package static func packedName(_ name: String) -> UInt64? { packed(name) }
+
     /// `packed(tagName)` from the name's bytes, upper case ASCII folded (the name is ASCII when it packs).
     @inline(__always)
-    private static func packed(_ bytes: [UInt8], _ name: Range<Int>) -> UInt64? {
-        guard !name.isEmpty, name.count <= 8 else { return nil }
-        var key: UInt64 = 0
-        var shift: UInt64 = 0
-        for i in name {
-            var b = bytes[i]
-            guard b != 0, b < 0x80 else { return nil }
-            if b >= 0x41 && b <= 0x5A { b |= 0x20 }
-            key |= UInt64(b) << shift
-            shift += 8
-        }
-        return key
-    }
+    private static func packed(_ bytes: [UInt8], _ name: Range<Int>) -> UInt64? { TagNameKey.of(bytes, name) }
 
     /// The name's UTF-8 bytes in a `UInt64` (first byte lowest); nil for an empty name, one longer
     /// than 8 bytes, or one with a NUL or non-ASCII byte.
@@ -349,5 +408,44 @@ extension Document {
     /// The element structure of the body's HTML, built once per document and shared by the HTML rules.
     package var htmlElements: HTMLElements {
         views.htmlElements { HTMLElements(html, bytes: bytes) }
+    }
+}
+
+/// A tag name's bytes as one word: `TagTables`' key, made in the rules too (a `package` type's
+/// static members are called out of line from other modules, at some 75 instructions a name).
+/// `public` with `package` members only so that `of` is inlined there, as `ByteWords` is.
+public enum TagNameKey {
+    /// The bytes of `name` (1 to 8 bytes, none NUL or above 0x7F) with ASCII upper case folded,
+    /// the first byte lowest; nil for any other name. Read as one eight-byte word where the buffer
+    /// has one: the bytes outside the name masked off, the case folded on all bytes at once (a
+    /// byte from `A` to `Z` gains 0x20: it reaches 0x80 when 0x3F is added, and not when 0x25 is).
+    @inlinable
+    package static func of(_ bytes: [UInt8], _ name: Range<Int>) -> UInt64? {
+        let n = name.count
+        guard n > 0, n <= 8 else { return nil }
+        guard name.lowerBound &+ 8 <= bytes.count else { return ofBytes(bytes, name) }
+        let word = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: name.lowerBound, as: UInt64.self) }.littleEndian
+        let mask: UInt64 = n == 8 ? ~0 : (1 &<< UInt64(n &* 8)) &- 1
+        let v = word & mask
+        // A byte above 0x7F, or a NUL among the name's own bytes (the others are made 1 for the test).
+        guard v & ByteWords.highs == 0, !ByteWords.hasZeroByte(v | (~mask & ByteWords.ones)) else { return nil }
+        let upper = (v &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(v &+ 0x2525_2525_2525_2525) & ByteWords.highs
+        return v | (upper &>> 2)
+    }
+
+    /// `of` byte by byte: a name within eight bytes of the buffer's end, and the tests' reference.
+    @inlinable
+    package static func ofBytes(_ bytes: [UInt8], _ name: Range<Int>) -> UInt64? {
+        guard !name.isEmpty, name.count <= 8 else { return nil }
+        var key: UInt64 = 0
+        var shift: UInt64 = 0
+        for i in name {
+            var b = bytes[i]
+            guard b != 0, b < 0x80 else { return nil }
+            if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+            key |= UInt64(b) << shift
+            shift += 8
+        }
+        return key
     }
 }
