@@ -96,17 +96,18 @@ package struct ScriptTables: Sendable {
         var phrases: [UInt32: [Phrase]] = [:]
         var words: [UInt32: [Word]] = [:]
         Self.forEachScalarLine("script/data/phrases.txt") { line in
-            let fields = line.split(separator: 0x09, omittingEmptySubsequences: true)
-            guard let head = fields.first else { return }
-            let s = Array(head)
-            let frequency = fields.count > 1 ? Self.decimal(fields[1]) ?? 0 : 0
-            if s.first == 0x21 { // "!chars": merge characters that read as themselves alone
-                for c in s.dropFirst() { set(c) { $0 |= Self.standaloneBit } }
-            } else if s.first == 0x3D { // "=word": a Traditional word for the word-boundary check
-                let w = Array(s.dropFirst())
+            // The first two tab-separated fields, as slices of the line (no array of fields, no
+            // copy of the head: 5,400 lines, 16.5 M instructions when split).
+            guard let head = Self.field(of: line, from: line.startIndex) else { return }
+            let frequency = Self.field(of: line, from: head.endIndex).flatMap(Self.decimal) ?? 0
+            if head.first == 0x21 { // "!chars": merge characters that read as themselves alone
+                for c in head.dropFirst() { set(c) { $0 |= Self.standaloneBit } }
+            } else if head.first == 0x3D { // "=word": a Traditional word for the word-boundary check
+                let w = Array(head.dropFirst())
                 if let f = w.first { words[f, default: []].append(Word(scalars: w, frequency: frequency)) }
-            } else if s.count >= 4 && s.count % 2 == 0 {
-                let from = Array(s[0..<(s.count / 2)]), to = Array(s[(s.count / 2)...])
+            } else if head.count >= 4 && head.count % 2 == 0 {
+                let middle = head.startIndex + head.count / 2
+                let from = Array(head[..<middle]), to = Array(head[middle...])
                 phrases[from[0], default: []].append(Phrase(from: from, to: to, frequency: frequency))
             }
         }
@@ -171,6 +172,17 @@ package struct ScriptTables: Sendable {
             if i > start && scalars[start] != 0x23 { body(scalars[start..<i]) }
             start = i + 1
         }
+    }
+
+    /// The first non-empty run of `line` without a tab from `start` (what `split(separator: 0x09)`
+    /// gives next), nil when none is left.
+    private static func field(of line: ArraySlice<UInt32>, from start: Int) -> ArraySlice<UInt32>? {
+        var lo = start
+        while lo < line.endIndex && line[lo] == 0x09 { lo += 1 }
+        guard lo < line.endIndex else { return nil }
+        var hi = lo
+        while hi < line.endIndex && line[hi] != 0x09 { hi += 1 }
+        return line[lo..<hi]
     }
 
     /// What `Int32(String)` gives for the field: ASCII digits after an optional sign, nil for

@@ -20,7 +20,8 @@ public struct Document: Sendable {
     public let bodyStart: Int
     /// 1-based line on which the body starts.
     public let bodyStartLine: Int
-    /// `codeLines[i]` is true when line i+1 is inside a fenced code block (fences included).
+    /// `codeLines[i]` is true when line i+1 is inside a fenced code block (fences included); empty
+    /// when the body holds no fence (most news files), so read it through `isCode(line:)`.
     public let codeLines: [Bool]
     /// Whether the file is an HTML document by its extension (`.html`, `.htm`, `.xhtml`): every
     /// rule asks, so it is decided once here (`isHTMLPath` goes through `String` for non-ASCII names).
@@ -185,8 +186,10 @@ public struct Document: Sendable {
     }
 
     package static func computeLineStarts(_ bytes: [UInt8]) -> [Int] {
-        var starts = [0]
-        starts.reserveCapacity(bytes.count / 40 + 1)
+        // Reserved before the first element: `[0]` then `reserveCapacity` allocated twice a file.
+        var starts: [Int] = []
+        starts.reserveCapacity(bytes.count / 40 + 2)
+        starts.append(0)
         bytes.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
             // memchr is vectorised: Chinese text has few newlines per byte.
@@ -203,6 +206,9 @@ public struct Document: Sendable {
 
     /// Marks lines inside ``` or ~~~ fences (CommonMark: up to 3 spaces of indent, closing fence of the same char, at least as long).
     package static func computeCodeLines(bytes: [UInt8], lineStarts: [Int], firstLine: Int) -> [Bool] {
+        // A fence is three backticks or tildes: without either run in the body there is none, and
+        // no array (a flag per line) nor walk of every line is needed.
+        guard firstLine <= lineStarts.count, mayHoldFence(bytes, from: lineStarts[firstLine - 1]) else { return [] }
         var result = [Bool](repeating: false, count: lineStarts.count)
         var open: (char: UInt8, count: Int)?
         for lineIndex in 0..<lineStarts.count where lineIndex + 1 >= firstLine {
@@ -232,6 +238,27 @@ public struct Document: Sendable {
             }
         }
         return result
+    }
+}
+
+extension Document {
+    /// Whether `bytes` from `start` hold three backticks or three tildes in a row (what every fence
+    /// opens with), found with `memchr`: news text holds few of either byte.
+    static func mayHoldFence(_ bytes: [UInt8], from start: Int) -> Bool {
+        bytes.withUnsafeBytes { raw -> Bool in
+            guard let base = raw.baseAddress, start < raw.count else { return false }
+            let end = base + raw.count
+            func holdsRun(of mark: UInt8) -> Bool {
+                var p = base + start
+                while p < end, let hit = memchr(p, Int32(mark), end - p) {
+                    let at = UnsafeRawPointer(hit)
+                    if end - at >= 3 && at.load(fromByteOffset: 1, as: UInt8.self) == mark && at.load(fromByteOffset: 2, as: UInt8.self) == mark { return true }
+                    p = at + 1
+                }
+                return false
+            }
+            return holdsRun(of: UInt8(ascii: "`")) || holdsRun(of: UInt8(ascii: "~"))
+        }
     }
 }
 
