@@ -48,15 +48,7 @@ import Testing
 
     /// Diagnostics of `front-matter-field` alone for one file.
     private func fieldFindings(_ text: String, path: String = "news/a.md") throws -> [String] {
-        var config = Configuration(directory: "/corpus")
-        config.rules = [("front-matter-field", RuleSetting(enabled: true))]
-        var settings = LintSettings()
-        settings.jobs = 1
-        settings.baseDirectory = "/corpus"
-        settings.filter = RuleFilter(select: ["front-matter-field"])
-        let linter = try Linter(catalog: .builtin, config: config, settings: settings)
-        let result = linter.lint([.text(path: path, bytes: Array(text.utf8))])
-        return result.diagnostics.map { "\($0.line):\($0.column) \($0.message)" }
+        try RuleHarness.diagnostics(rule: "front-matter-field", text: text, path: path).map { "\($0.line):\($0.column) \($0.message)" }
     }
 
     /// A placeholder written with escapes (`\x7B` is `{`) has no brace byte: the block's
