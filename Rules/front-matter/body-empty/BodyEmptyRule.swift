@@ -53,6 +53,32 @@ package struct BodyText {
         return nil
     }
 
+    /// Whether `lead` starts a character that `takeIdeographs` takes: E4…E9, U+4000…U+9FFF.
+    @inline(__always)
+    static func startsIdeograph(_ lead: UInt8) -> Bool { lead &- 0xE4 < 6 }
+
+    /// Takes a run of 3-byte characters with lead byte E4…E9 (U+4000…U+9FFF: the ideographs that
+    /// make most of a Chinese body) from `i`: each is hashed and counted as `isLetter` says, as the
+    /// general walk would (none of them is whitespace, Markdown syntax, markup or a line end), without
+    /// that walk's per-character tests and decode. Stops at any other byte, before `end` or at `limit`
+    /// letters. (Taking full-width punctuation in the run too measured no better: 442.7 → 444.3 M.)
+    @inline(__always)
+    static func takeIdeographs(_ buf: UnsafeBufferPointer<UInt8>, from i: inout Int, end: Int, limit: Int,
+                               letters: inout Int, hash: inout UInt64) {
+        var k = i, n = letters, h = hash
+        while k &+ 2 < end && n < limit {
+            let b0 = buf[k], b1 = buf[k &+ 1], b2 = buf[k &+ 2]
+            guard startsIdeograph(b0), b1 & 0xC0 == 0x80, b2 & 0xC0 == 0x80 else { break }
+            let scalar = (UInt32(b0 & 0x0F) << 12) | (UInt32(b1 & 0x3F) << 6) | UInt32(b2 & 0x3F)
+            h = (h ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
+            if isLetter(scalar) { n &+= 1 }
+            k &+= 3
+        }
+        i = k
+        letters = n
+        hash = h
+    }
+
     /// Reads the body of `document`, stopping once `limit` letters are counted.
     package init(_ document: Document, limit: Int = .max) {
         if document.isHTMLFile {
@@ -128,6 +154,12 @@ package struct BodyText {
                     }
                 } else {
                     hasContent = true
+                    // A run of ideographs stays inside the line (its bytes are all above 0x7F).
+                    if Self.startsIdeograph(c) {
+                        let start = i
+                        Self.takeIdeographs(buf, from: &i, end: end, limit: limit, letters: &letters, hash: &hash)
+                        if i != start { continue }
+                    }
                 }
                 let (scalar, length) = BodyNormalizer.decode(buf, at: i, end: end)
                 i += length
@@ -189,6 +221,11 @@ extension BodyText {
                             var i = token.range.lowerBound
                             let end = token.range.upperBound
                             while i < end && letters < limit {
+                                if Self.startsIdeograph(buf[i]) {
+                                    let start = i
+                                    Self.takeIdeographs(buf, from: &i, end: end, limit: limit, letters: &letters, hash: &hash)
+                                    if i != start { continue }
+                                }
                                 let (scalar, length) = BodyNormalizer.decode(buf, at: i, end: end)
                                 i += length
                                 take(scalar)

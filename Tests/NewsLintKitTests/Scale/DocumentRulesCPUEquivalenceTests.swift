@@ -341,7 +341,9 @@ import Testing
 
     @Test func bodyTextMatchesThePlainWalks() {
         var rng = SeededRandom(seed: 16_088)
-        let pieces = Self.bodyPieces + ["```\n", "~~~\n", "    ```\n", "```js\n", "&#12354;", "&#x1F600;", "&#0;", "&#x110000;", "<!DOCTYPE html>", "ｱ", "가", "Ω"]
+        let pieces = Self.bodyPieces + ["```\n", "~~~\n", "    ```\n", "```js\n", "&#12354;", "&#x1F600;", "&#0;", "&#x110000;", "<!DOCTYPE html>", "ｱ", "가", "Ω",
+                                       // Lead bytes E4…E9 (the ideograph run) at both ends of its range and beyond it.
+                                       "䀀", "䷀", "一", "鿿", "ꀀ", "㐀", "中國新聞網報道"]
         for n in 0..<4_000 {
             var bytes = Array(Self.randomString(pieces, maxPieces: 60, &rng).utf8)
             if n % 2 == 0 { bytes = Array("---\ntitle: t\n---\n".utf8) + bytes }
