@@ -184,23 +184,41 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
 
     /// A block that is only a date or time (`<time>2024年11月1日</time>`): the post's own date, which
     /// the digit folding of the key would make "repeated" in every file of the site.
-    /// Decodes the bytes in place (no `String`, no `Set` per block: it is asked for every block of
-    /// every HTML file); an ill-formed sequence is no date unit, as its U+FFFD would not be.
+    /// Reads the bytes in place (no `String`, no `Set`, no decoder per block: it is asked for every
+    /// block of every HTML file, and most blocks fail at their first character). A 3-byte sequence is
+    /// decoded without validity checks: each unit below has exactly one encoding, and an ill-formed
+    /// sequence (no date unit, as its U+FFFD would not be) decodes to no unit.
     package static func isDateOnly(_ text: [UInt8]) -> Bool {
         var digits = false
-        var bytes = text.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&bytes) {
-            case .scalarValue(let scalar):
-                switch scalar.value {
-                case 0x30...0x39: digits = true
-                case 0x5E74, 0x6708, 0x65E5, 0x65F6, 0x6642, 0x5206, 0x79D2, 0x3A, 0xFF1A, 0x2F, 0x2D, 0x2E, 0x20, 0x3000, 0xA0, 0x9, 0xA, 0xD: continue
+        return text.withUnsafeBufferPointer { b -> Bool in
+            let n = b.count
+            var i = 0
+            while i < n {
+                let c = b[i]
+                if c < 0x80 {
+                    switch c {
+                    case 0x30...0x39: digits = true
+                    case 0x3A, 0x2F, 0x2D, 0x2E, 0x20, 0x09, 0x0A, 0x0D: break
+                    default: return false
+                    }
+                    i &+= 1
+                    continue
+                }
+                if c == 0xC2 {
+                    // U+00A0 only.
+                    guard i &+ 1 < n, b[i &+ 1] == 0xA0 else { return false }
+                    i &+= 2
+                    continue
+                }
+                guard c & 0xF0 == 0xE0, i &+ 2 < n, b[i &+ 1] & 0xC0 == 0x80, b[i &+ 2] & 0xC0 == 0x80 else { return false }
+                let scalar = UInt32(c & 0x0F) << 12 | UInt32(b[i &+ 1] & 0x3F) << 6 | UInt32(b[i &+ 2] & 0x3F)
+                switch scalar {
+                // 年 月 日 时 時 分 秒 ： and the ideographic space.
+                case 0x5E74, 0x6708, 0x65E5, 0x65F6, 0x6642, 0x5206, 0x79D2, 0xFF1A, 0x3000: i &+= 3
                 default: return false
                 }
-            case .emptyInput: return digits
-            case .error: return false
             }
+            return digits
         }
     }
 

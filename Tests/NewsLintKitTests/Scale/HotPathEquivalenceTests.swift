@@ -115,9 +115,12 @@ import Testing
             return digits
         }
         let pieces: [[UInt8]] = [Array("2024".utf8), Array("年".utf8), Array("11月1日".utf8), Array(" ".utf8), Array("：".utf8),
-                                 Array("更新".utf8), [0xE5], [0x80], Array("\u{3000}".utf8), Array("-".utf8), []]
+                                 Array("更新".utf8), [0xE5], [0x80], Array("\u{3000}".utf8), Array("-".utf8), [],
+                                 // The other units, U+00A0 and its neighbours, ill-formed and overlong sequences, a surrogate.
+                                 Array("时時分秒".utf8), Array("9".utf8), [0xC2, 0xA0], [0xC2, 0xA1], [0xC2], [0xE0, 0x80, 0xBA],
+                                 [0xED, 0xA0, 0x80], [0xF0, 0x9F, 0x98, 0x80], [0xE5, 0xB9], Array(":/.\t\r\n".utf8), Array("a".utf8)]
         var random = SeededRandom(seed: 5)
-        for _ in 0..<5_000 {
+        for _ in 0..<20_000 {
             var bytes: [UInt8] = []
             for _ in 0..<random.below(5) { bytes += pieces[random.below(pieces.count)] }
             #expect(BoilerplateRepeatedRule.isDateOnly(bytes) == plain(bytes), "\(bytes)")
