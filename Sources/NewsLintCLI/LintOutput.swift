@@ -44,7 +44,7 @@ package enum LintOutput {
                 pending.removeAll()
             } else if !reportToStderr {
                 // A report on stderr is held to the end, after the notes before it.
-                io.stdoutBytes(pending.bytes)
+                pending.withUnsafeBytes { io.stdoutBuffer($0) }
                 pending.removeAll()
             }
         }
@@ -197,7 +197,7 @@ package enum LintOutput {
             io.stdoutBytes(fixedStdin)
             if !pending.isEmpty { io.stderr(pending.text) }
         } else if !pending.isEmpty {
-            io.stdoutBytes(pending.bytes)
+            pending.withUnsafeBytes { io.stdoutBuffer($0) }
         }
 
         let fixes = run.fixSummary

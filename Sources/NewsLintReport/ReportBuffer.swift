@@ -86,6 +86,8 @@ public struct ReportBuffer {
 
     @inline(__always)
     public mutating func append(_ s: String) {
+        // Native strings are read in place (a `var` copy for `withUTF8` retained and released each one).
+        if s.utf8.withContiguousStorageIfAvailable({ append(utf8: $0) }) != nil { return }
         var s = s
         s.withUTF8 { append(utf8: $0) }
     }
