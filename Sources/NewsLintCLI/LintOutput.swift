@@ -27,10 +27,24 @@ package enum LintOutput {
         // UTF-8 bytes: reporters append to it directly, and it is written out as it is.
         var pending = ReportBuffer()
         var wrote = false
+        // `--output`: the report goes to a temporary file beside it as it is produced (holding a
+        // large report whole cost memory and time), renamed into place at the end. Nil until the
+        // first chunk, and when it cannot be staged (then the report is held and written at the end).
+        var staged: AtomicWriter.Staged?
+        var stagingTried = false
         func flushIfFull() {
-            // A report on stderr is held to the end, after the notes before it.
-            if toFile == nil, !reportToStderr, pending.count >= chunkSize {
-                io.stdoutBytes(pending.bytes)
+            guard pending.count >= chunkSize else { return }
+            if let out = toFile {
+                if !stagingTried {
+                    stagingTried = true
+                    staged = AtomicWriter.stage(NewsLintCLI.resolve(out, io))
+                }
+                guard let staged else { return }
+                pending.withUnsafeBytes { staged.append($0) }
+                pending.removeAll()
+            } else if !reportToStderr {
+                // A report on stderr is held to the end, after the notes before it.
+                pending.withUnsafeBytes { io.stdoutBuffer($0) }
                 pending.removeAll()
             }
         }
@@ -168,7 +182,12 @@ package enum LintOutput {
         }
         if let out = toFile {
             do {
-                try AtomicWriter.writeNew(pending.bytes, to: NewsLintCLI.resolve(out, io))
+                if let staged {
+                    pending.withUnsafeBytes { staged.append($0) }
+                    try AtomicWriter.writeNew(staged, to: NewsLintCLI.resolve(out, io))
+                } else {
+                    try AtomicWriter.writeNew(pending.bytes, to: NewsLintCLI.resolve(out, io))
+                }
             } catch let e as WriteError {
                 throw UsageError("cannot write --output file '\(out)': \(e.message)")
             }
@@ -178,7 +197,7 @@ package enum LintOutput {
             io.stdoutBytes(fixedStdin)
             if !pending.isEmpty { io.stderr(pending.text) }
         } else if !pending.isEmpty {
-            io.stdoutBytes(pending.bytes)
+            pending.withUnsafeBytes { io.stdoutBuffer($0) }
         }
 
         let fixes = run.fixSummary

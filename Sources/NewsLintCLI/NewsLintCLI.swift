@@ -16,13 +16,19 @@ public struct ToolIO: Sendable {
     public var stderrIsTerminal: Bool
     /// Raw bytes to stdout (fixed stdin text is echoed byte for byte, invalid UTF-8 included).
     public var stdoutBytes: @Sendable ([UInt8]) -> Void
+    /// The same from bytes in place: the report's chunks are written from its buffer (copying each
+    /// into an array first was 4% of a warm run's main thread). Defaults to `stdoutBytes`.
+    public var stdoutBuffer: @Sendable (UnsafeRawBufferPointer) -> Void
 
     public init(stdout: @escaping @Sendable (String) -> Void, stderr: @escaping @Sendable (String) -> Void,
                 readStdin: @escaping @Sendable () -> [UInt8], currentDirectory: String, environment: [String: String],
                 stdoutIsTerminal: Bool = false, stderrIsTerminal: Bool = false,
-                stdoutBytes: (@Sendable ([UInt8]) -> Void)? = nil) {
+                stdoutBytes: (@Sendable ([UInt8]) -> Void)? = nil,
+                stdoutBuffer: (@Sendable (UnsafeRawBufferPointer) -> Void)? = nil) {
         self.stdout = stdout
-        self.stdoutBytes = stdoutBytes ?? { bytes in stdout(String(decoding: bytes, as: UTF8.self)) }
+        let bytesOut = stdoutBytes ?? { bytes in stdout(String(decoding: bytes, as: UTF8.self)) }
+        self.stdoutBytes = bytesOut
+        self.stdoutBuffer = stdoutBuffer ?? { raw in bytesOut(Array(raw)) }
         self.stderr = stderr
         self.readStdin = readStdin
         self.currentDirectory = currentDirectory
@@ -43,14 +49,19 @@ public struct ToolIO: Sendable {
             stdoutIsTerminal: isatty(1) == 1,
             stderrIsTerminal: isatty(2) == 1,
             // Written from the array itself (`Data(bytes)` copied every chunk of output first).
-            stdoutBytes: { bytes in writeStandardOutput(bytes) }
+            stdoutBytes: { bytes in writeStandardOutput(bytes) },
+            stdoutBuffer: { raw in writeStandardOutput(raw) }
         )
     }
 
     /// Standard output that cannot be written (a full disk, an I/O error) ends the run with a
     /// message and exit code 2 rather than a crash; a closed pipe ends it quietly, as SIGPIPE does.
     fileprivate static func writeStandardOutput(_ bytes: [UInt8]) {
-        guard let failure = writeAll(1, bytes) else { return }
+        bytes.withUnsafeBytes { writeStandardOutput($0) }
+    }
+
+    fileprivate static func writeStandardOutput(_ bytes: UnsafeRawBufferPointer) {
+        guard let failure = FileDescriptorWriting.writeAll(bytes, to: 1) else { return }
         if failure == EPIPE { exit(141) }
         _ = writeAll(2, Array("error: cannot write to standard output: \(String(cString: strerror(failure))); free space on its disk or redirect it elsewhere (--output FILE)\n".utf8))
         exit(ExitCode.failure)

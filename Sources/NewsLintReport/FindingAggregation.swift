@@ -34,6 +34,11 @@ public enum FindingAggregation {
         // from the spill share storage: comparing them is a pointer check).
         var groupOf: [Kind: Int] = [:]
         var groups: [[Int]] = []
+        // Room for the kinds a file usually has: growing rehashed every key, and hashing a long
+        // non-ASCII message (an NFC check) is most of the cost here.
+        let expectedKinds = min(diagnostics.count, 32)
+        groupOf.reserveCapacity(expectedKinds)
+        groups.reserveCapacity(expectedKinds)
         var previous: (kind: Kind, group: Int)?
         for i in diagnostics.indices {
             let applicability = diagnostics[i].fix?.applicability

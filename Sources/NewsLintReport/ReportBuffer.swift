@@ -46,6 +46,11 @@ public struct ReportBuffer {
     /// A copy of the bytes written so far.
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.base, count: storage.count)) }
 
+    /// The bytes written so far, in place (written out without a copy).
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: storage.base, count: storage.count))
+    }
+
     /// The bytes as text (for callers of the `String` interfaces).
     public var text: String { String(decoding: UnsafeBufferPointer(start: storage.base, count: storage.count), as: UTF8.self) }
 
@@ -81,6 +86,8 @@ public struct ReportBuffer {
 
     @inline(__always)
     public mutating func append(_ s: String) {
+        // Native strings are read in place (a `var` copy for `withUTF8` retained and released each one).
+        if s.utf8.withContiguousStorageIfAvailable({ append(utf8: $0) }) != nil { return }
         var s = s
         s.withUTF8 { append(utf8: $0) }
     }

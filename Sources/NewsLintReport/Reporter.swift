@@ -180,6 +180,18 @@ extension JSONReporter {
         }
         return plain ? message : SystemPath.displayText(message)
     }
+
+    /// Appends `shownMessage(message)`: the message's own bytes when they need no change (no
+    /// `String` handed back per finding).
+    package static func appendShownMessage(_ message: String, to out: inout ReportBuffer) {
+        let plain = message.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            guard let base = b.baseAddress else { return true }
+            guard memchr(base, 0xF4, b.count) == nil && memchr(base, 0xC2, b.count) == nil else { return false }
+            out.append(utf8: b)
+            return true
+        }
+        if plain != true { out.append(shownMessage(message)) }
+    }
 }
 
 extension Severity {

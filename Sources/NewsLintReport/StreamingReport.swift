@@ -228,7 +228,7 @@ extension ConciseReporter: LinePerDiagnosticReporter {
         out.append(": ")
         out.append(d.severity.literal)
         out.append(": ")
-        out.append(JSONReporter.shownMessage(d.message))
+        JSONReporter.appendShownMessage(d.message, to: &out)
         out.append(" [")
         out.append(d.rule)
         out.append(byte: 0x5D)
@@ -333,7 +333,7 @@ extension TextReporter: StreamingReporter {
             out.append(byte: 0x5B)
             out.append(d.rule)
             out.append("] ")
-            out.append(JSONReporter.shownMessage(d.message))
+            JSONReporter.appendShownMessage(d.message, to: &out)
             out.append(byte: 0x0A)
             if !RuleRegistry.engineRuleIDs.contains(d.rule), let line = sources.line(d.path, d.line) {
                 if cursor.line != d.line || !cursor.path.hasSameBytes(as: d.path) { cursor = (d.path, d.line, LineCursor()) }

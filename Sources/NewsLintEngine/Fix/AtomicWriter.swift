@@ -23,6 +23,21 @@ public struct WriteError: Error, Sendable, CustomStringConvertible {
 /// sees the fix; a file that vanished is never recreated; a temp file left by an interrupt is removed.
 public enum AtomicWriter {
     public static func write(_ bytes: [UInt8], to path: String, allowHardLinks: Bool = false) throws {
+        let (target, st) = try replaceable(path)
+        if st.st_nlink > 1 {
+            guard allowHardLinks else { throw hardLinked(path, st) }
+            try writeInPlace(bytes, to: target, path: path)
+            return
+        }
+        let temp = try TempFile(beside: target, path: path)
+        if let failure = FileDescriptorWriting.writeAll(bytes, to: temp.fd) {
+            throw WriteError(path: path, message: "write failed (\(FileDescriptorWriting.reason(failure)))")
+        }
+        try temp.commit(over: target, was: st, path: path)
+    }
+
+    /// The file `write` replaces (symlinks followed) and its status; throws when it must not be replaced.
+    private static func replaceable(_ path: String) throws -> (target: String, status: stat) {
         let target = resolveSymlinks(path)
         var st = stat()
         guard SystemPath.stat(target, &st) == 0 else {
@@ -35,54 +50,144 @@ public enum AtomicWriter {
         guard st.st_mode & S_IFMT == S_IFREG else {
             throw WriteError(path: path, message: "not a regular file; not replaced")
         }
-        if st.st_nlink > 1 {
-            guard allowHardLinks else {
-                throw WriteError(path: path, message: "file has \(st.st_nlink) hard links; replacing it would split them (use --fix-hardlinks to rewrite it in place)")
+        return (target, st)
+    }
+
+    private static func hardLinked(_ path: String, _ st: stat) -> WriteError {
+        WriteError(path: path, message: "file has \(st.st_nlink) hard links; replacing it would split them (use --fix-hardlinks to rewrite it in place)")
+    }
+
+    /// A file being written as it is produced (a large `--output` report): its bytes go to the
+    /// temporary file `write` would use, beside the target, in pieces, so they are never held
+    /// whole; `writeNew(_:to:)` then renames it into place as `writeNew` would have.
+    public final class Staged {
+        fileprivate let temp: TempFile
+        /// The target as resolved when staging began (the temporary file's directory is its).
+        fileprivate let target: String
+        /// The errno of a failed append (what follows is dropped; `writeNew` reports it).
+        fileprivate private(set) var failure: Int32?
+
+        fileprivate init(temp: TempFile, target: String) {
+            self.temp = temp
+            self.target = target
+        }
+
+        public func append(_ bytes: UnsafeRawBufferPointer) {
+            guard failure == nil else { return }
+            failure = FileDescriptorWriting.writeAll(bytes, to: temp.fd)
+        }
+
+        /// Everything appended (for a target that is no longer the one staged beside).
+        fileprivate func readBack() throws -> [UInt8] {
+            var st = stat()
+            guard fstat(temp.fd, &st) == 0, let bytes = FileDescriptorReading.read(Int(st.st_size), from: temp.fd, at: 0), bytes.count == Int(st.st_size) else {
+                throw WriteError(path: target, message: "write failed (could not read back the temporary file)")
             }
-            try writeInPlace(bytes, to: target, path: path)
-            return
+            return bytes
         }
-        let dir = (target as NSString).deletingLastPathComponent
-        let base = (target as NSString).lastPathComponent
-        var template = (SystemPath.bytes("\(dir.isEmpty ? "." : dir)/\(tempName(for: base))") + [0]).map { CChar(bitPattern: $0) }
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
-            throw WriteError(path: path, message: "cannot create a temporary file beside it (\(String(cString: strerror(errno))))")
+    }
+
+    /// Starts writing `path` in pieces; nil when it exists and is not a regular file with one
+    /// link (devices, FIFOs and hard-linked files take `writeNew`'s other paths) or no temporary
+    /// file can be created beside it (the caller then holds the bytes and calls `writeNew`).
+    public static func stage(_ path: String) -> Staged? {
+        var st = stat()
+        if SystemPath.stat(path, &st) == 0 {
+            guard st.st_mode & S_IFMT == S_IFREG, st.st_nlink == 1 else { return nil }
         }
-        let tempPath = SystemPath.decode(template.dropLast().map { UInt8(bitPattern: $0) })
-        let slot = InterruptCleanup.register(tempPath)
-        var ok = false
-        defer {
-            if !ok { _ = SystemPath.unlink(tempPath) }
-            InterruptCleanup.release(slot)
-        }
-        if let failure = FileDescriptorWriting.writeAll(bytes, to: fd) {
+        let target = resolveSymlinks(path)
+        guard let temp = try? TempFile(beside: target, path: path) else { return nil }
+        return Staged(temp: temp, target: target)
+    }
+
+    /// `writeNew(bytes, to: path)` for the bytes appended to `staged`: the same checks and
+    /// errors, the same file at the end.
+    public static func writeNew(_ staged: Staged, to path: String) throws {
+        var st = stat()
+        if SystemPath.stat(path, &st) == 0 {
+            switch st.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFDIR: throw WriteError(path: path, message: "is a directory; name a file")
+            default:
+                try writeInto(staged.readBack(), special: path)
+                return
+            }
+        } else {
+            let fd = SystemPath.open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw WriteError(path: path, message: "cannot create the file") }
             close(fd)
+        }
+        let (target, now) = try replaceable(path)
+        if now.st_nlink > 1 { throw hardLinked(path, now) }
+        if let failure = staged.failure {
             throw WriteError(path: path, message: "write failed (\(FileDescriptorWriting.reason(failure)))")
         }
-        // Owner and group first (fchown clears set-id bits), then the mode; chown needs privileges
-        // the user may lack, and a file of one's own keeps them anyway.
-        _ = fchown(fd, st.st_uid, st.st_gid)
-        _ = fchmod(fd, st.st_mode & 0o7777)
-        guard fsync(fd) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            throw WriteError(path: path, message: "flush failed (\(reason))")
+        // The path now leads elsewhere (a symlink changed meanwhile): written as `write` writes it.
+        guard target.hasSameBytes(as: staged.target) else {
+            try write(staged.readBack(), to: path)
+            return
         }
-        close(fd)
-        TestHook.holdTempFile()
-        // Deleted (or replaced) while we worked: do not bring it back.
-        var now = stat()
-        guard SystemPath.stat(target, &now) == 0, now.st_ino == st.st_ino, now.st_dev == st.st_dev else {
-            throw WriteError(path: path, message: "file was removed or replaced while it was being fixed; not written")
+        try staged.temp.commit(over: target, was: now, path: path)
+    }
+
+    /// A temporary file beside the target (`tempName`), removed unless `commit` renamed it into place.
+    fileprivate final class TempFile {
+        let fd: Int32
+        let path: String
+        let directory: String
+        private let slot: Int?
+        private var open = true
+        private var committed = false
+
+        init(beside target: String, path shownPath: String) throws {
+            let dir = (target as NSString).deletingLastPathComponent
+            let base = (target as NSString).lastPathComponent
+            var template = (SystemPath.bytes("\(dir.isEmpty ? "." : dir)/\(AtomicWriter.tempName(for: base))") + [0]).map { CChar(bitPattern: $0) }
+            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard fd >= 0 else {
+                throw WriteError(path: shownPath, message: "cannot create a temporary file beside it (\(String(cString: strerror(errno))))")
+            }
+            self.fd = fd
+            self.directory = dir
+            path = SystemPath.decode(template.dropLast().map { UInt8(bitPattern: $0) })
+            slot = InterruptCleanup.register(path)
         }
-        guard SystemPath.rename(tempPath, target) == 0 else {
-            throw WriteError(path: path, message: "rename failed (\(String(cString: strerror(errno))))")
+
+        deinit {
+            closeOnce()
+            if !committed { _ = SystemPath.unlink(path) }
+            InterruptCleanup.release(slot)
         }
-        ok = true
-        // Persist the rename itself.
-        let dfd = SystemPath.open(dir.isEmpty ? "." : dir, O_RDONLY)
-        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+
+        private func closeOnce() {
+            if open { close(fd); open = false }
+        }
+
+        /// Owner, group and mode of `st` (the target's), flushed, renamed over `target` unless the
+        /// target was removed or replaced meanwhile, and the rename persisted.
+        func commit(over target: String, was st: stat, path: String) throws {
+            // Owner and group first (fchown clears set-id bits), then the mode; chown needs privileges
+            // the user may lack, and a file of one's own keeps them anyway.
+            _ = fchown(fd, st.st_uid, st.st_gid)
+            _ = fchmod(fd, st.st_mode & 0o7777)
+            guard fsync(fd) == 0 else {
+                throw WriteError(path: path, message: "flush failed (\(String(cString: strerror(errno))))")
+            }
+            closeOnce()
+            TestHook.holdTempFile()
+            // Deleted (or replaced) while we worked: do not bring it back.
+            var now = stat()
+            guard SystemPath.stat(target, &now) == 0, now.st_ino == st.st_ino, now.st_dev == st.st_dev else {
+                throw WriteError(path: path, message: "file was removed or replaced while it was being fixed; not written")
+            }
+            guard SystemPath.rename(self.path, target) == 0 else {
+                throw WriteError(path: path, message: "rename failed (\(String(cString: strerror(errno))))")
+            }
+            committed = true
+            // Persist the rename itself.
+            let dfd = SystemPath.open(directory.isEmpty ? "." : directory, O_RDONLY)
+            if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+        }
     }
 
     /// Writes a file that may not exist yet (reports, configs): atomically, mode 0644 for new files.

@@ -153,8 +153,14 @@ public final class DiagnosticSpill {
         }
         spent?.start()
         decoder.start()
-        while let batch = queue.pop() {
-            for file in batch { body(file.path, file.diagnostics, file.lines) }
+        while var batch = queue.pop() {
+            for i in batch.indices {
+                // Taken out of the batch, so the consumer holds the only reference (the ordered
+                // merge then adds a file's cross-file findings to it in place).
+                var diagnostics: [Diagnostic] = []
+                swap(&diagnostics, &batch[i].diagnostics)
+                body(batch[i].path, diagnostics, batch[i].lines)
+            }
             spent?.give(batch)
         }
         return queue.complete
@@ -250,47 +256,81 @@ public enum OrderedMerge {
             while let taken = cursor.next(onPath: path) { out.append(taken) }
             return out
         }
-        func emit(_ path: String, _ diagnostics: [Diagnostic], _ lines: [Int: String]) {
+        /// `diagnostics`: the path's own findings (held only here, so they are extended in place).
+        func emit(_ path: String, _ diagnostics: inout [Diagnostic], _ lines: [Int: String]) {
             flushExtras(before: path)
-            let mine = group(path)
-            // A file appended for its lines alone, with no cross-file finding to quote them.
-            if diagnostics.isEmpty && mine.isEmpty { return }
+            let own = diagnostics.count
             let sorted = Diagnostic.isSorted(diagnostics)
-            if mine.isEmpty && sorted {
-                body(diagnostics[...], lines)
-                return
+            // The path's cross-file findings, moved onto the end of its own.
+            while let taken = cursor.next(onPath: path) { diagnostics.append(taken) }
+            // A file appended for its lines alone, with no cross-file finding to quote them.
+            if diagnostics.isEmpty { return }
+            if !sorted {
+                diagnostics.sort(by: Diagnostic.outputOrder)
+            } else if diagnostics.count > own {
+                mergeInPlace(&diagnostics, from: own)
             }
-            if sorted {
-                let merged = merging(diagnostics, mine)
-                body(merged[...], lines)
-                spent.give(merged)
-            } else {
-                var merged = diagnostics
-                merged.append(contentsOf: mine)
-                merged.sort(by: Diagnostic.outputOrder)
-                body(merged[...], lines)
-                spent.give(merged)
-            }
-            spent.give(mine)
+            body(diagnostics[...], lines)
+            spent.give(diagnostics)
         }
         // Consecutive records of one path (stdin named like a file on disk, both linted) are one
         // group, sorted together; their lines are left to the reader (the two texts differ).
-        var held: (path: String, diagnostics: [Diagnostic], lines: [Int: String])?
+        var heldPath: String?
+        var heldDiagnostics: [Diagnostic] = []
+        var heldLines: [Int: String] = [:]
+        func emitHeld() {
+            guard let path = heldPath else { return }
+            heldPath = nil
+            var diagnostics: [Diagnostic] = []
+            swap(&diagnostics, &heldDiagnostics)
+            let lines = heldLines
+            heldLines = [:]
+            emit(path, &diagnostics, lines)
+        }
         let complete = spill.forEachRecord(fillingLines: fillingLines, spent: spent) { path, diagnostics, lines in
-            if let h = held, h.path.hasSameBytes(as: path) {
-                held = (path, h.diagnostics + diagnostics, [:])
+            if let held = heldPath, held.hasSameBytes(as: path) {
+                heldPath = path
+                heldDiagnostics.append(contentsOf: diagnostics)
+                heldLines = [:]
                 return
             }
-            if let h = held { emit(h.path, h.diagnostics, h.lines) }
-            held = (path, diagnostics, lines)
+            emitHeld()
+            heldPath = path
+            heldDiagnostics = diagnostics
+            heldLines = lines
         }
-        if let h = held { emit(h.path, h.diagnostics, h.lines) }
+        emitHeld()
         flushExtras(before: nil)
         return complete && !cursor.failed
     }
 }
 
 extension OrderedMerge {
+    /// Cross-file findings moved left one place at a time at most this many: more (rare) are merged by copying.
+    private static let inPlaceLimit = 32
+
+    /// `list[..<split]` and `list[split...]` (each sorted) as `merging` orders them, in place: each
+    /// later finding is swapped left past the earlier ones it precedes, so findings are moved,
+    /// not copied (a file has a few cross-file findings, each copy retained five strings).
+    package static func mergeInPlace(_ list: inout [Diagnostic], from split: Int) {
+        guard split > 0, split < list.count else { return }
+        guard list.count - split <= inPlaceLimit else {
+            list = merging(Array(list[..<split]), Array(list[split...]))
+            return
+        }
+        // Through the buffer: the array's subscript and `swapAt` copied each finding they touched.
+        list.withUnsafeMutableBufferPointer { findings in
+            for j in split..<findings.count {
+                var k = j
+                // Stops at an earlier later-list finding (sorted: never preceded), so their order holds.
+                while k > 0 && Diagnostic.outputOrder(findings[k], findings[k - 1]) {
+                    findings.swapAt(k, k - 1)
+                    k -= 1
+                }
+            }
+        }
+    }
+
     /// Two sorted lists as one, `first`'s before `second`'s among equals: what a stable sort of
     /// `first + second` gives, in one pass (a corpus of copies has cross-file findings on every file).
     package static func merging(_ first: [Diagnostic], _ second: [Diagnostic]) -> [Diagnostic] {

@@ -128,6 +128,18 @@ import Testing
         }
     }
 
+    /// The in-place merge of the ordered merge orders a list as `merging` does (ties included:
+    /// equal keys keep their side's order), past the count it merges by copying too.
+    @Test func mergeInPlaceEqualsMerging() {
+        for (n, m) in [(0, 3), (1, 1), (5, 2), (40, 3), (3, 40), (200, 32), (200, 33)] {
+            let first = Self.scrambled(n).sorted(by: Diagnostic.outputOrder)
+            let second = Self.scrambled(m).sorted(by: Diagnostic.outputOrder)
+            var list = first + second
+            OrderedMerge.mergeInPlace(&list, from: first.count)
+            #expect(list == OrderedMerge.merging(first, second), "\(n) + \(m)")
+        }
+    }
+
     @Test func orderedMergeInterleavesSpillAndRunsByPath() {
         let perFile = Self.scrambled(300).sorted(by: Diagnostic.outputOrder)
         let spill = DiagnosticSpill(threshold: 64)
