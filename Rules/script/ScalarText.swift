@@ -326,8 +326,11 @@ extension HTMLView {
         let n = run.count
         let offsets = run.offsets
         /// The first scalar index in `from..<n` whose offset is at least `offset` (offsets ascend).
+        /// A scalar takes at least one byte: the answer lies at most the byte distance past `from`,
+        /// so the bisection looks only there (a long line holds thousands of tokens).
         func firstScalar(from: Int, atOrAfter offset: Int) -> Int {
             var lo = from, hi = n
+            if lo < hi { hi = Swift.min(hi, lo &+ Swift.max(0, offset &- offsets[lo]) &+ 1) }
             while lo < hi {
                 let mid = (lo &+ hi) >> 1
                 if offsets[mid] < offset { lo = mid &+ 1 } else { hi = mid }
