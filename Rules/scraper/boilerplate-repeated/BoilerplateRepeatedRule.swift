@@ -278,9 +278,9 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     /// Hashes that repeat in enough files of their group: (group, hash) → file count and group size.
     ///
     /// One group at a time, in two passes over its files so the working set stays small (facts are
-    /// read back from the table each time, never held): a count by 32-bit hash prefix (an upper
-    /// bound of the true count) picks the candidates, then only candidates are counted by their
-    /// full hash. The result is exactly that of a full 64-bit count.
+    /// read back from the table each time, never held): bounded counters over the 32-bit hash
+    /// prefixes (an upper bound of the true count, `LineCountBounds`) pick the candidates, then only
+    /// candidates are counted by their full hash. The result is exactly that of a full 64-bit count.
     package func repeatedLines(_ facts: FactTable<Fact>) -> [String: [UInt64: (count: Int, total: Int)]] {
         repeatedLinesAndMembers(facts).repeated
     }
@@ -297,20 +297,18 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             var need = max(minFiles, 1)
             while Double(need) / Double(max(total, 1)) < minShare { need += 1 }
             guard need <= total else { continue }
-            var rough = LineHashCounts()
+            var rough = LineCountBounds(files: total)
             for i in files {
                 let f = facts.fact(Int(i))
                 for k in 0..<f.count { rough.add(UInt64(f.packed[3 * k])) }
             }
-            var hasCandidates = false
-            rough.forEach { _, n in if n >= need { hasCandidates = true } }
-            guard hasCandidates else { continue }
+            guard rough.anyReaches(need) else { continue }
             var exact = LineHashCounts()
             for i in files {
                 let f = facts.fact(Int(i))
-                for k in 0..<f.count where rough.count(UInt64(f.packed[3 * k])) >= need { exact.add(f.hash(at: k)) }
+                for k in 0..<f.count where rough.bound(UInt64(f.packed[3 * k])) >= need { exact.add(f.hash(at: k)) }
             }
-            rough = LineHashCounts()
+            rough = LineCountBounds(files: 0)
             exact.forEach { h, n in if n >= need { out[group, default: [:]][h] = (n, total) } }
         }
         return (out, members)

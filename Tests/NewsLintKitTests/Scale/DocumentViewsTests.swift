@@ -227,6 +227,27 @@ import Testing
         }
     }
 
+    /// The first reduce pass may only overcount: a key whose bound is below the threshold must truly
+    /// be below it, however small the table (the smallest here forces every key to share slots).
+    @Test func lineCountBoundsNeverUndercount() {
+        var random = SeededRandom(seed: 54)
+        for round in 0..<200 {
+            var bounds = LineCountBounds(files: random.below(200), perFile: 1 + random.below(16), minSlots: round % 4 == 0 ? 1 : 64, maxSlots: 1 << 12)
+            var plain: [UInt64: Int] = [:]
+            let distinct = 1 + random.below(round < 100 ? 40 : 5000)
+            for _ in 0..<random.below(3000) {
+                let pick = UInt64(random.below(distinct))
+                let key = pick == 1 ? .max : pick == 0 ? 0 : (round % 2 == 0 ? mix64(pick) : pick << 40)
+                bounds.add(key)
+                plain[key, default: 0] += 1
+            }
+            for (key, n) in plain { #expect(bounds.bound(key) >= n) }
+            let most = plain.values.max() ?? 0
+            if most > 0 { #expect(bounds.anyReaches(most)) }
+            #expect(!bounds.anyReaches(plain.values.reduce(0, +) + 1))
+        }
+    }
+
     @Test func tagInfoByPackedNameIsTheDictionarys() {
         let tables = TagTables.shared
         func same(_ a: TagInfo, _ b: TagInfo) -> Bool {
