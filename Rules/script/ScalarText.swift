@@ -81,11 +81,17 @@ extension Document {
     /// The scalars of line `n` (1-based) without its terminator, from `decode` (this document's `scalars`).
     package func scalarRun(_ decode: ScalarDecode, line n: Int) -> ScalarRun {
         guard n >= 1, n <= decode.lineStarts.count else { return ScalarRun(decode, decode.cps.count..<decode.cps.count) }
+        return scalarRun(decode, line: n, content: contentRange(ofLine: n))
+    }
+
+    /// `scalarRun(decode, line: n)` for a caller that already holds `contentRange(ofLine: n)`.
+    package func scalarRun(_ decode: ScalarDecode, line n: Int, content: Range<Int>) -> ScalarRun {
+        guard n >= 1, n <= decode.lineStarts.count else { return ScalarRun(decode, decode.cps.count..<decode.cps.count) }
         let first = decode.lineStarts[n - 1]
         let next = n < decode.lineStarts.count ? decode.lineStarts[n] : decode.cps.count
         let fullEnd = n < lineStarts.count ? lineStarts[n] : bytes.count
         // The terminator (`\n`, `\r\n`) is ASCII: one scalar per byte.
-        let end = next - (fullEnd - contentRange(ofLine: n).upperBound)
+        let end = next - (fullEnd - content.upperBound)
         return ScalarRun(decode, first..<max(first, end))
     }
 }
@@ -320,8 +326,11 @@ extension HTMLView {
         let n = run.count
         let offsets = run.offsets
         /// The first scalar index in `from..<n` whose offset is at least `offset` (offsets ascend).
+        /// A scalar takes at least one byte: the answer lies at most the byte distance past `from`,
+        /// so the bisection looks only there (a long line holds thousands of tokens).
         func firstScalar(from: Int, atOrAfter offset: Int) -> Int {
             var lo = from, hi = n
+            if lo < hi { hi = Swift.min(hi, lo &+ Swift.max(0, offset &- offsets[lo]) &+ 1) }
             while lo < hi {
                 let mid = (lo &+ hi) >> 1
                 if offsets[mid] < offset { lo = mid &+ 1 } else { hi = mid }

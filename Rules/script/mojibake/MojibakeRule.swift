@@ -31,6 +31,8 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         // `%EF%BF%BD` anywhere in the document (memchr from `%` to `%`): most files have none, and
         // a line holds one only if the document does.
         let hasPercent = Self.containsPercentFFFD(bytes)
+        // Read once here, not at every line (a global's access goes through `swift_once`).
+        let table = Self.signalTable
         for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             if sink.budgetSpent(step: n, bytes: range.count) { return }
@@ -46,10 +48,10 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             }
             let decode = decoded ?? document.scalars
             decoded = decode
-            let run = document.scalarRun(decode, line: n)
+            let run = document.scalarRun(decode, line: n, content: range)
             if hasPercent { percentEncodedReplacement(bytes, range, into: &sink) }
             // One pass tells which detectors can find anything on the line; each looks only where it can.
-            checkLine(run, bytes, signals: Self.signals(run), pinyin: &pinyin, into: &sink)
+            checkLine(run, bytes, signals: Self.signals(run, table: table), pinyin: &pinyin, into: &sink)
         }
         // A converter leaves its flattened ruby everywhere; one reading in parentheses is a gloss someone wrote.
         if pinyin.count >= minPinyinArtifacts {
@@ -114,7 +116,10 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : continuesBit)
     }
 
-    package static func signals(_ run: ScalarRun) -> Signals {
+    package static func signals(_ run: ScalarRun) -> Signals { signals(run, table: signalTable) }
+
+    /// `signals(run)` with `signalTable` passed in (read once per document).
+    package static func signals(_ run: ScalarRun, table signalTable: [UInt16]) -> Signals {
         signalTable.withUnsafeBufferPointer { table in
             run.cps.withUnsafeElements { c in
                 @inline(__always) func flags(_ ch: UInt32) -> UInt16 { signalEntry(table, ch) }

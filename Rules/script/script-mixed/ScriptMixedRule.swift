@@ -19,6 +19,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     package let options: Options
     /// False: every unit sent to `checkLine` counts its clauses' characters (tests compare the two).
     package var skipsCleanClauses = true
+    /// False: a unit without a strict minority character goes to `checkLine` whenever a phrase head
+    /// passes the pair filter, not only when a word-level entry matches there (tests compare the two).
+    package var skipsUnitsWithoutPhrase = true
     /// Read when a document is checked, not when the rule is built: the tables are still being
     /// built on the other core then (`RuleRegistry.prepareTablesInBackground`), and waiting for them
     /// in `init` kept the rest of the rule set and the first files from overlapping with them.
@@ -103,7 +106,13 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             let strictMinority = dominant == .traditionalOnly ? strictS : strictT
             if strictMinority == 0 && (dominant == .simplifiedOnly || phraseHeads == 0) { continue }
             let run = ScalarRun(decode, runs[step].scalars), skip = runs[step].skip
-            if strictMinority == 0 && !Self.mayStartPhrase(run, skip, tables: tables, heads: phraseHeads) { continue }
+            if strictMinority == 0 {
+                // Most of these units hold a head before a character the pair filter lets through but
+                // no entry: `checkLine` would split them into clauses and find nothing.
+                let candidate = skipsUnitsWithoutPhrase ? Self.mayHoldPhrase(run, skip, tables: tables, heads: phraseHeads)
+                    : Self.mayStartPhrase(run, skip, tables: tables, heads: phraseHeads)
+                if !candidate { continue }
+            }
             if names == nil {
                 var found = Set<[UInt32]>()
                 for k in runs.indices {
@@ -201,6 +210,33 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                     let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
                     guard r & ScriptTables.countPhraseHead != 0, !skip[i] else { continue }
                     if i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) { return true }
+                    left -= 1
+                    if left <= 0 { return false }
+                }
+                return false
+            }
+        }
+    }
+
+    /// Whether a word-level entry occurs whole in the unit from an unmasked phrase head that passes
+    /// the pair filter (the scan stops after the unit's `heads` phrase heads). `phraseHits` reports
+    /// only such an occurrence inside one clause, so a unit without one has no word-level leftover.
+    package static func mayHoldPhrase(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, heads: Int) -> Bool {
+        tables.countTable.withUnsafeBufferPointer { table in
+            run.cps.withUnsafeElements { c in
+                let count = c.count
+                var left = heads
+                for i in 0..<count {
+                    let ch = c[i]
+                    let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
+                    guard r & ScriptTables.countPhraseHead != 0, !skip[i] else { continue }
+                    if i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]), let candidates = tables.phrases(startingWith: ch) {
+                        for candidate in candidates where i + candidate.from.count <= count {
+                            var k = 0
+                            while k < candidate.from.count && c[i + k] == candidate.from[k] { k += 1 }
+                            if k == candidate.from.count { return true }
+                        }
+                    }
                     left -= 1
                     if left <= 0 { return false }
                 }

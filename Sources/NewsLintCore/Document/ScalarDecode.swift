@@ -167,7 +167,8 @@ package struct ScalarDecode: Sendable {
 
     /// `decode` that also tells whether it met an ill-formed byte, with fast paths for what is
     /// certainly well-formed: ASCII eight bytes a word (stored with vector stores); runs of 3-byte
-    /// sequences two per 8-byte load while both leads are E1–EC or EE–EF, then one per 4-byte load,
+    /// sequences four a step (twelve bytes, two values from one word's shifts and masks) and then
+    /// two per 8-byte load while the leads are E1–EC or EE–EF, then one per 4-byte load,
     /// kept when the lead is `E0`–`EF`, both continuation bytes are `10xxxxxx`, and the value is
     /// neither overlong (below U+0800) nor a surrogate. Anything else takes `decode`'s step, so the
     /// scalars are exactly `decode`'s.
@@ -218,6 +219,10 @@ package struct ScalarDecode: Sendable {
                 }
                 if b & 0xF0 == 0xE0 {
                     let from = i
+                    // Four sequences a step (`decodeFourAtATime`; offsets of 4 bytes, every real file).
+                    if Offset.self == UInt32.self {
+                        (i, k) = Self.decodeFourAtATime(raw, count: n, from: i, cpBase, UnsafeMutableRawPointer(offsetBase), at: k, capacity: capacity)
+                    }
                     // Two sequences a step, from one 8-byte load, while both are certainly well-formed
                     // and need no range check: leads E1–EC or EE–EF, continuation bytes `10xxxxxx`.
                     // The rest take the loop below. The leads' low nibbles x, in bytes 0 and 3, are
@@ -226,12 +231,9 @@ package struct ScalarDecode: Sendable {
                         let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                         guard word & 0xC0C0_F0C0_C0F0 == 0x8080_E080_80E0,
                               ((word & 0x0F00_000F) &* 5 & 0x0F00_000F &+ 0x0E00_000E) & 0x1000_0010 == 0x1000_0010 else { break }
-                        let first = UInt32(truncatingIfNeeded: word)
-                        let second = UInt32(truncatingIfNeeded: word &>> 24)
                         offsets[k] = Offset(truncatingIfNeeded: i)
                         offsets[k &+ 1] = Offset(truncatingIfNeeded: i &+ 3)
-                        cps[k] = (first & 0x0F) << 12 | (first &>> 2) & 0x0FC0 | (first &>> 16) & 0x3F
-                        cps[k &+ 1] = (second & 0x0F) << 12 | (second &>> 2) & 0x0FC0 | (second &>> 16) & 0x3F
+                        Self.storeTwo(Self.twoValues(word & 0xFFFF_FFFF | word &<< 8 & 0xFFFF_FFFF_0000_0000), UnsafeMutableRawPointer(cpBase + k), at: 0)
                         i &+= 6
                         k &+= 2
                     }
@@ -298,6 +300,61 @@ package struct ScalarDecode: Sendable {
             offsets[k] = Offset(truncatingIfNeeded: n)
             return k
         }
+    }
+
+    /// `decodeChecked`'s run of 3-byte sequences, four a step while all four are certainly
+    /// well-formed (the test below, on twelve bytes: leads E1–EC or EE–EF, continuation bytes
+    /// `10xxxxxx`), two at a time in the two halves of a word: one shift-and-mask step gives both
+    /// values, stored with one 8-byte store, and the offsets (4 bytes each) likewise. Returns where
+    /// the run stopped (byte, scalar). A function of its own, not inlined: in `decodeChecked` the
+    /// loop's masks did not stay in registers.
+    @inline(never)
+    private static func decodeFourAtATime(_ raw: UnsafeRawPointer, count n: Int, from start: Int, _ cps: UnsafeMutablePointer<UInt32>,
+                                          _ offsets: UnsafeMutableRawPointer, at first: Int, capacity: Int) -> (Int, Int) {
+        var i = start, k = first
+        // The offsets of the step's first two scalars, in the two halves of a word.
+        var offsetPair = UInt64(truncatingIfNeeded: i) &* 0x1_0000_0001 &+ 0x3_0000_0000
+        while i &+ 12 <= n && k &+ 4 <= capacity {
+            let low = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))            // bytes 0–7
+            let next = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i &+ 4, as: UInt64.self))      // bytes 4–11
+            let high = next &>> 32                                                                            // bytes 8–11
+            // Leads at bytes 0, 3, 6 and 9 (byte 1 of `high`, tested in byte 1, free in `low`'s mask);
+            // 5x mod 16 is 0 for a low nibble x of E0 and 1 for ED, at least 2 for the others.
+            let nibbles = low & 0x000F_0000_0F00_000F | high & 0x0F00
+            guard low & 0xC0F0_C0C0_F0C0_C0F0 == 0x80E0_8080_E080_80E0, high & 0xC0C0_F0C0 == 0x8080_E080,
+                  (nibbles &* 5 & 0x000F_0000_0F00_0F0F &+ 0x000E_0000_0E00_0E0E) & 0x0010_0000_1000_1010 == 0x0010_0000_1000_1010
+            else { break }
+            // Sequences 0 and 1 at bytes 0–2 and 4–6 of one word, 2 and 3 of another.
+            let firstTwo = low & 0xFFFF_FFFF | low &<< 8 & 0xFFFF_FFFF_0000_0000
+            let lastTwo = next &>> 16 & 0xFFFF_FFFF | next &>> 8 & 0xFFFF_FFFF_0000_0000
+            let cpWords = UnsafeMutableRawPointer(cps + k)
+            storeTwo(twoValues(firstTwo), cpWords, at: 0)
+            storeTwo(twoValues(lastTwo), cpWords, at: 8)
+            storeTwo(offsetPair, offsets, at: k &<< 2)
+            storeTwo(offsetPair &+ 0x6_0000_0006, offsets, at: k &<< 2 &+ 8)
+            offsetPair &+= 0xC_0000_000C
+            i &+= 12
+            k &+= 4
+        }
+        return (i, k)
+    }
+
+    /// The values of two well-formed 3-byte sequences whose bytes lie at bytes 0–2 and 4–6 of `x`
+    /// (bytes 3 and 7 ignored), in the low and high halves (little-endian: two scalars in order).
+    @inline(__always)
+    private static func twoValues(_ x: UInt64) -> UInt64 {
+        (x & 0x0000_000F_0000_000F) &<< 12 | (x &>> 2) & 0x0000_0FC0_0000_0FC0 | (x &>> 16) & 0x0000_003F_0000_003F
+    }
+
+    /// Stores the two `UInt32`s in the halves of `pair` (low half first) at `byteOffset` of `p`.
+    @inline(__always)
+    private static func storeTwo(_ pair: UInt64, _ p: UnsafeMutableRawPointer, at byteOffset: Int) {
+        #if _endian(little)
+        p.storeBytes(of: pair, toByteOffset: byteOffset, as: UInt64.self)
+        #else
+        p.storeBytes(of: UInt32(truncatingIfNeeded: pair), toByteOffset: byteOffset, as: UInt32.self)
+        p.storeBytes(of: UInt32(truncatingIfNeeded: pair &>> 32), toByteOffset: byteOffset &+ 4, as: UInt32.self)
+        #endif
     }
 
     /// Stores the eight bytes `memory` (as loaded, in memory order) as scalars at `cps` and their

@@ -171,11 +171,23 @@ extension Document {
     /// Computed once per document (script-mixed and timestamp-raw both read them).
     package func proseUnits() -> [(line: Int, range: Range<Int>)] {
         views.proseUnits {
+            var units: [(line: Int, range: Range<Int>)] = []
             if isHTMLFile {
-                return htmlBlockRanges.map { (line(ofByte: $0.range.lowerBound), $0.range) }
+                // Blocks come in document order: their lines are found walking forward, not bisected.
+                let blocks = htmlBlockRanges
+                units.reserveCapacity(blocks.count)
+                var line = 1
+                for block in blocks {
+                    let start = block.range.lowerBound
+                    while line < lineStarts.count && lineStarts[line] <= start { line &+= 1 }
+                    units.append((line, block.range))
+                }
+                return units
             }
             guard let lines = bodyLines else { return [] }
-            return lines.filter { !isCode(line: $0) }.map { ($0, contentRange(ofLine: $0)) }
+            units.reserveCapacity(lines.count)
+            for n in lines where !isCode(line: n) { units.append((n, contentRange(ofLine: n))) }
+            return units
         }
     }
 }

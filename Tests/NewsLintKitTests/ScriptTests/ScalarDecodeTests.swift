@@ -131,6 +131,21 @@ import Testing
         }
     }
 
+    /// Han is read four sequences a step while all four leads are other than E0 and ED: a special or
+    /// broken sequence at every position of a long run (so in each lane of a step, and in the slower
+    /// loops after it), and the run cut at every byte, decode as each line alone does.
+    @Test func fourSequenceStepsNextToOtherBytesMatchTheReference() {
+        let han = Array("市政府今日公布預算報告，立法會議員明日將就此進行辯論。".utf8)
+        let specials: [[UInt8]] = [[0xE0, 0xA0, 0x80], [0xED, 0xA0, 0x80], [0xED, 0x9F, 0xBF], [0xE4, 0x41, 0x80], [0xE4, 0xB8, 0xC0],
+                                   [0xE4, 0xB8], [0xC0, 0xB8, 0x80], [0x41], [0x0A], Array("😀".utf8), Array("é".utf8)]
+        for at in 0...(han.count / 3) {
+            for (s, special) in specials.enumerated() {
+                check(Array(han.prefix(at * 3)) + special + Array(han.dropFirst(at * 3)), "long Han, special \(s) at scalar \(at)")
+            }
+        }
+        for length in 0...han.count { check(Array(han.prefix(length)), "long Han cut at byte \(length)") }
+    }
+
     /// Well-formed text takes the decode without checks, and its ASCII runs the eight-byte path:
     /// runs of every length at every alignment, between scalars of every width.
     @Test func wellFormedTextWithASCIIRunsMatchesTheReference() {

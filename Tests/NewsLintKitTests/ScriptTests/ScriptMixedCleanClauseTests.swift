@@ -8,6 +8,16 @@ import Testing
 /// findings with and without that skip.
 @Suite struct ScriptMixedCleanClauseTests {
     @Test func findingsAreTheSameWithoutTheSkip() throws {
+        try compareFindings { $0.skipsCleanClauses = false }
+    }
+
+    /// A unit without a strict minority character reaches `checkLine` only when a word-level entry
+    /// occurs in it (`skipsUnitsWithoutPhrase`), not whenever a head passes the pair filter.
+    @Test func findingsAreTheSameWithoutThePhraseTest() throws {
+        try compareFindings { $0.skipsUnitsWithoutPhrase = false }
+    }
+
+    private func compareFindings(_ makePlain: (inout ScriptMixedRule) -> Void) throws {
         let tables = ScriptTables.shared
         // Traditional text with word-level leftovers and their look-alikes (一國兩制成功, 皇后), names,
         // quotations, kana, Simplified leftovers, and random characters of every script class.
@@ -24,7 +34,7 @@ import Testing
         for quotations in [false, true] {
             let fast = try ScriptMixedRule(options: RuleOptions(["reportQuotations": JSONNode(.bool(quotations))]))
             var plain = fast
-            plain.skipsCleanClauses = false
+            makePlain(&plain)
             for (path, text) in texts {
                 let document = Document(path: path, text: text)
                 var fastSink = DiagnosticSink(document: document, rule: ScriptMixedRule.id, severity: .warning, readsProse: true)
