@@ -201,27 +201,21 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// `mayStartPhrase(run, skip, tables:)` for a unit whose `count` found `heads` phrase heads: the
     /// scan stops after the last of them.
     package static func mayStartPhrase(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, heads: Int) -> Bool {
-        tables.countTable.withUnsafeBufferPointer { table in
-            run.cps.withUnsafeElements { c in
-                let count = c.count
-                var left = heads
-                for i in 0..<count {
-                    let ch = c[i]
-                    let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
-                    guard r & ScriptTables.countPhraseHead != 0, !skip[i] else { continue }
-                    if i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) { return true }
-                    left -= 1
-                    if left <= 0 { return false }
-                }
-                return false
-            }
-        }
+        scanPhraseHeads(run, skip, tables: tables, heads: heads, needsWholeEntry: false)
     }
 
     /// Whether a word-level entry occurs whole in the unit from an unmasked phrase head that passes
     /// the pair filter (the scan stops after the unit's `heads` phrase heads). `phraseHits` reports
     /// only such an occurrence inside one clause, so a unit without one has no word-level leftover.
     package static func mayHoldPhrase(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, heads: Int) -> Bool {
+        scanPhraseHeads(run, skip, tables: tables, heads: heads, needsWholeEntry: true)
+    }
+
+    /// The scan behind `mayStartPhrase` and `mayHoldPhrase`: each unmasked phrase head whose next
+    /// character passes the pair filter answers true, or (`needsWholeEntry`) only when one of its
+    /// entries follows whole. Inlined so each caller's loop is compiled for its constant flag.
+    @inline(__always)
+    private static func scanPhraseHeads(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, heads: Int, needsWholeEntry: Bool) -> Bool {
         tables.countTable.withUnsafeBufferPointer { table in
             run.cps.withUnsafeElements { c in
                 let count = c.count
@@ -230,11 +224,14 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                     let ch = c[i]
                     let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
                     guard r & ScriptTables.countPhraseHead != 0, !skip[i] else { continue }
-                    if i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]), let candidates = tables.phrases(startingWith: ch) {
-                        for candidate in candidates where i + candidate.from.count <= count {
-                            var k = 0
-                            while k < candidate.from.count && c[i + k] == candidate.from[k] { k += 1 }
-                            if k == candidate.from.count { return true }
+                    if i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) {
+                        guard needsWholeEntry else { return true }
+                        if let candidates = tables.phrases(startingWith: ch) {
+                            for candidate in candidates where i + candidate.from.count <= count {
+                                var k = 0
+                                while k < candidate.from.count && c[i + k] == candidate.from[k] { k += 1 }
+                                if k == candidate.from.count { return true }
+                            }
                         }
                     }
                     left -= 1

@@ -206,11 +206,8 @@ import Testing
         for round in 0..<200 {
             var fast = LineHashCounts(capacity: round % 3 == 0 ? 1 : 64)
             var plain: [UInt64: Int] = [:]
-            // Few distinct keys (many repeats), 0, .max and keys equal in their low bits (slots come from a mix of the whole key, so these spread).
             let distinct = 1 + random.below(round < 100 ? 40 : 5000)
-            for _ in 0..<random.below(3000) {
-                let pick = UInt64(random.below(distinct))
-                let key = pick == 1 ? .max : pick == 0 ? 0 : (round % 2 == 0 ? mix64(pick) : pick << 40)
+            for key in Self.countedKeys(round: round, distinct: distinct, random: &random) {
                 fast.add(key)
                 plain[key, default: 0] += 1
             }
@@ -227,6 +224,15 @@ import Testing
         }
     }
 
+    /// Keys to count: few distinct ones (many repeats), 0, .max and keys equal in their low bits
+    /// (slots come from a mix of the whole key, so these spread).
+    private static func countedKeys(round: Int, distinct: Int, random: inout SeededRandom) -> [UInt64] {
+        (0..<random.below(3000)).map { _ in
+            let pick = UInt64(random.below(distinct))
+            return pick == 1 ? .max : pick == 0 ? 0 : (round % 2 == 0 ? mix64(pick) : pick << 40)
+        }
+    }
+
     /// The first reduce pass may only overcount: a key whose bound is below the threshold must truly
     /// be below it, however small the table (the smallest here forces every key to share slots).
     @Test func lineCountBoundsNeverUndercount() {
@@ -234,10 +240,7 @@ import Testing
         for round in 0..<200 {
             var bounds = LineCountBounds(files: random.below(200), perFile: 1 + random.below(16), minSlots: round % 4 == 0 ? 1 : 64, maxSlots: 1 << 12)
             var plain: [UInt64: Int] = [:]
-            let distinct = 1 + random.below(round < 100 ? 40 : 5000)
-            for _ in 0..<random.below(3000) {
-                let pick = UInt64(random.below(distinct))
-                let key = pick == 1 ? .max : pick == 0 ? 0 : (round % 2 == 0 ? mix64(pick) : pick << 40)
+            for key in Self.countedKeys(round: round, distinct: 1 + random.below(round < 100 ? 40 : 5000), random: &random) {
                 bounds.add(key)
                 plain[key, default: 0] += 1
             }
