@@ -173,24 +173,26 @@ extension JSONReporter {
     /// 0xF4 or 0xC2 (`SystemPath.displayText`'s own test), so nearly every one is returned as it is.
     package static func shownMessage(_ message: String) -> String {
         var m = message
-        // memchr: cross-file messages that list paths run to kilobytes, and every finding is checked.
-        let plain = m.withUTF8 { b in
-            guard let base = b.baseAddress else { return true }
-            return memchr(base, 0xF4, b.count) == nil && memchr(base, 0xC2, b.count) == nil
-        }
-        return plain ? message : SystemPath.displayText(message)
+        return m.withUTF8(isShownAsIs) ? message : SystemPath.displayText(message)
     }
 
     /// Appends `shownMessage(message)`: the message's own bytes when they need no change (no
     /// `String` handed back per finding).
     package static func appendShownMessage(_ message: String, to out: inout ReportBuffer) {
         let plain = message.utf8.withContiguousStorageIfAvailable { b -> Bool in
-            guard let base = b.baseAddress else { return true }
-            guard memchr(base, 0xF4, b.count) == nil && memchr(base, 0xC2, b.count) == nil else { return false }
+            guard isShownAsIs(b) else { return false }
             out.append(utf8: b)
             return true
         }
         if plain != true { out.append(shownMessage(message)) }
+    }
+
+    /// Whether a message's bytes hold neither 0xF4 nor 0xC2, so `displayText` leaves them as they are.
+    /// memchr: cross-file messages that list paths run to kilobytes, and every finding is checked.
+    @inline(__always)
+    private static func isShownAsIs(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = b.baseAddress else { return true }
+        return memchr(base, 0xF4, b.count) == nil && memchr(base, 0xC2, b.count) == nil
     }
 }
 

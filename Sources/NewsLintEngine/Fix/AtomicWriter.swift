@@ -103,19 +103,9 @@ public enum AtomicWriter {
     /// `writeNew(bytes, to: path)` for the bytes appended to `staged`: the same checks and
     /// errors, the same file at the end.
     public static func writeNew(_ staged: Staged, to path: String) throws {
-        var st = stat()
-        if SystemPath.stat(path, &st) == 0 {
-            switch st.st_mode & S_IFMT {
-            case S_IFREG: break
-            case S_IFDIR: throw WriteError(path: path, message: "is a directory; name a file")
-            default:
-                try writeInto(staged.readBack(), special: path)
-                return
-            }
-        } else {
-            let fd = SystemPath.open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw WriteError(path: path, message: "cannot create the file") }
-            close(fd)
+        if try newTarget(path) == .special {
+            try writeInto(staged.readBack(), special: path)
+            return
         }
         let (target, now) = try replaceable(path)
         if now.st_nlink > 1 { throw hardLinked(path, now) }
@@ -194,21 +184,31 @@ public enum AtomicWriter {
     /// An existing special file (`/dev/stdout`, `/dev/null`, a FIFO) is written into, never
     /// replaced: renaming a regular file over a device would destroy it. A directory is refused.
     public static func writeNew(_ bytes: [UInt8], to path: String) throws {
+        switch try newTarget(path) {
+        case .regular: try write(bytes, to: path)
+        case .special: try writeInto(bytes, special: path)
+        }
+    }
+
+    /// What `writeNew` writes to: a regular file (created empty, mode 0644, when `path` named
+    /// nothing), replaced as `write` replaces it, or a device or FIFO written into; a directory throws.
+    private enum NewTarget { case regular, special }
+
+    private static func newTarget(_ path: String) throws -> NewTarget {
         var st = stat()
         if SystemPath.stat(path, &st) == 0 {
             switch st.st_mode & S_IFMT {
-            case S_IFREG: try write(bytes, to: path)
+            case S_IFREG: return .regular
             case S_IFDIR: throw WriteError(path: path, message: "is a directory; name a file")
-            default: try writeInto(bytes, special: path)
+            default: return .special
             }
-            return
         }
         let fd = SystemPath.open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw WriteError(path: path, message: "cannot create the file")
         }
         close(fd)
-        try write(bytes, to: path)
+        return .regular
     }
 
     private static func writeInto(_ bytes: [UInt8], special path: String) throws {
