@@ -5,8 +5,8 @@ import NewsLintCore
 /// Pure syntax: existence and reachability are checked by the caller through the environment.
 public enum ImageSource {
     public enum Verdict: Equatable, Sendable {
-        /// A remote URL (for online checks), `//host` sources made `https:`.
-        case remote(String)
+        /// A remote URL with a well-formed host; its text (for online checks) is `remoteURL(_:)`.
+        case remote
         /// An inline `data:` image.
         case data
         /// A local path (percent-decoded, query and fragment dropped); `rooted` when it starts with `/`.
@@ -57,9 +57,28 @@ public enum ImageSource {
         (0x21...0x2F).contains(b) || (0x3A...0x40).contains(b) || (0x5B...0x60).contains(b) || (0x7B...0x7E).contains(b)
     }
 
-    /// Classifies `src` (already unescaped). `schemes` are the accepted remote schemes (lowercase).
+    /// The remote sources' schemes a project accepts, lowercase, tested on a source's bytes: a
+    /// `String` lowercased and hashed per image cost more than the rest of the classification.
+    public struct Schemes: Sendable {
+        private let names: [[UInt8]]
+        public init(_ lowercased: some Sequence<String>) { names = Set(lowercased).map { Array($0.utf8) } }
+        public func contains(_ name: String) -> Bool { names.contains(Array(name.utf8)) }
+        /// Whether `scheme` (ASCII letters, digits, `+-.`) is one of them, ignoring ASCII case.
+        func contains(asciiCaseInsensitive scheme: ArraySlice<UInt8>) -> Bool {
+            names.contains { $0.count == scheme.count && zip($0, scheme).allSatisfy { $0 == $1 | (isAlpha($1) ? 0x20 : 0) } }
+        }
+    }
+
+    /// The URL a `.remote` source names: the source, with `https:` before a protocol-relative `//host`.
+    public static func remoteURL(_ src: [UInt8]) -> String {
+        (src.starts(with: protocolRelative) ? "https:" : "") + String(decoding: src, as: UTF8.self)
+    }
+
+    private static let protocolRelative: [UInt8] = [0x2F, 0x2F]
+
+    /// Classifies `src` (already unescaped) against the accepted remote `schemes`.
     /// `spacesAllowed`: the source was `<…>`-wrapped or an HTML attribute, where spaces are legal.
-    public static func classify(_ src: [UInt8], schemes: Set<String>, spacesAllowed: Bool = false) -> Verdict {
+    public static func classify(_ src: [UInt8], schemes: Schemes, spacesAllowed: Bool = false) -> Verdict {
         if src.isEmpty { return .broken("empty image source") }
         if src.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return .broken("control character in image source") }
         if src.first == 0x23 { return .skip } // #fragment
@@ -69,18 +88,19 @@ public enum ImageSource {
             i = 1
             while i < src.count, isAlpha(src[i]) || (0x30...0x39).contains(src[i]) || src[i] == 0x2B || src[i] == 0x2D || src[i] == 0x2E { i += 1 }
             if i < src.count, src[i] == 0x3A {
-                let scheme = String(decoding: src[0..<i], as: UTF8.self).lowercased()
-                if scheme.count == 1 { return .broken("'\(String(decoding: src, as: UTF8.self))' looks like a Windows path, not a URL") }
-                guard schemes.contains(scheme) else { return .broken("unsupported URL scheme '\(scheme)'") }
-                if scheme == "data" {
+                // Strings only for a message: nearly every source is accepted.
+                func scheme() -> String { String(decoding: src[0..<i], as: UTF8.self).lowercased() }
+                if i == 1 { return .broken("'\(String(decoding: src, as: UTF8.self))' looks like a Windows path, not a URL") }
+                guard schemes.contains(asciiCaseInsensitive: src[0..<i]) else { return .broken("unsupported URL scheme '\(scheme())'") }
+                if i == 4, src[0..<4].elementsEqual(dataScheme, by: { $0 | 0x20 == $1 }) {
                     return src.contains(0x2C) ? .data : .broken("malformed data: URI (no ',')")
                 }
-                return checkHierarchical(src, after: i + 1, scheme: scheme, spacesAllowed: spacesAllowed)
+                return checkHierarchical(src, after: i + 1, scheme: scheme, shownAs: { String(decoding: src, as: UTF8.self) }, spacesAllowed: spacesAllowed)
             }
         }
-        if src.starts(with: [0x2F, 0x2F]) { // //host/path
+        if src.starts(with: protocolRelative) { // //host/path
             guard schemes.contains("https") || schemes.contains("http") else { return .broken("protocol-relative URL but http(s) is not accepted") }
-            return checkHierarchical(Array("https:".utf8) + src, after: 6, scheme: "https", spacesAllowed: spacesAllowed)
+            return checkHierarchical(src, after: 0, scheme: { "https" }, shownAs: { remoteURL(src) }, spacesAllowed: spacesAllowed)
         }
         if !spacesAllowed && (src.contains(0x20) || src.contains(0x09)) { return .broken("whitespace in image source") }
         // Local path: drop query and fragment, then percent-decode.
@@ -92,13 +112,15 @@ public enum ImageSource {
         return .local(path: String(decoding: decoded, as: UTF8.self), rooted: raw.first == 0x2F)
     }
 
+    private static let dataScheme = Array("data".utf8)
+
     package static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
 
-    /// `scheme://authority/path…` with a non-empty, well-formed host. Non-ASCII is allowed (IRI).
-    package static func checkHierarchical(_ src: [UInt8], after colon: Int, scheme: String, spacesAllowed: Bool) -> Verdict {
-        let text = String(decoding: src, as: UTF8.self)
+    /// `scheme://authority/path…` (the `//` at `colon`) with a non-empty, well-formed host.
+    /// Non-ASCII is allowed (IRI). `shownAs`: the URL as a message quotes it.
+    package static func checkHierarchical(_ src: [UInt8], after colon: Int, scheme: () -> String, shownAs: () -> String, spacesAllowed: Bool) -> Verdict {
         guard colon + 1 < src.count, src[colon] == 0x2F, src[colon + 1] == 0x2F else {
-            return .broken("malformed URL '\(text)': expected '\(scheme)://host'")
+            return .broken("malformed URL '\(shownAs())': expected '\(scheme())://host'")
         }
         if !spacesAllowed && (src.contains(0x20) || src.contains(0x09)) { return .broken("whitespace in image URL") }
         var i = colon + 2
@@ -108,25 +130,25 @@ public enum ImageSource {
         if let at = auth.lastIndex(of: 0x40) { auth = auth[(at + 1)...] } // userinfo@
         var host = auth
         if auth.first == 0x5B { // [IPv6]
-            guard let close = auth.firstIndex(of: 0x5D) else { return .broken("malformed URL '\(text)': unclosed '[' in host") }
+            guard let close = auth.firstIndex(of: 0x5D) else { return .broken("malformed URL '\(shownAs())': unclosed '[' in host") }
             let rest = auth[(close + 1)...]
             if !rest.isEmpty {
-                guard rest.first == 0x3A, isPort(rest.dropFirst()) else { return .broken("malformed URL '\(text)': bad port") }
+                guard rest.first == 0x3A, isPort(rest.dropFirst()) else { return .broken("malformed URL '\(shownAs())': bad port") }
             }
-            return .remote(text)
+            return .remote
         }
         if let colonIdx = auth.lastIndex(of: 0x3A) {
             host = auth[auth.startIndex..<colonIdx]
-            guard isPort(auth[(colonIdx + 1)...]) else { return .broken("malformed URL '\(text)': bad port") }
+            guard isPort(auth[(colonIdx + 1)...]) else { return .broken("malformed URL '\(shownAs())': bad port") }
         }
-        if host.isEmpty { return .broken("malformed URL '\(text)': empty host") }
+        if host.isEmpty { return .broken("malformed URL '\(shownAs())': empty host") }
         // Forbidden host code points (WHATWG URL): space, # % / : < > ? @ [ \ ] ^ |
         for b in host where b < 0x80 {
             if b <= 0x20 || b == 0x25 || b == 0x3C || b == 0x3E || b == 0x5B || b == 0x5C || b == 0x5D || b == 0x5E || b == 0x7C || b == 0x22 {
-                return .broken("malformed URL '\(text)': invalid character '\(String(UnicodeScalar(b)))' in host")
+                return .broken("malformed URL '\(shownAs())': invalid character '\(String(UnicodeScalar(b)))' in host")
             }
         }
-        return .remote(text)
+        return .remote
     }
 
     package static func isPort(_ s: ArraySlice<UInt8>) -> Bool {

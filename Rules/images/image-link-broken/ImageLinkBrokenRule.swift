@@ -6,7 +6,7 @@ import NewsLintCore
 /// in online mode, once per unique URL across the corpus.
 public struct ImageLinkBrokenRule: Rule, RuleWithOptions {
     public static let id = "image-link-broken"
-    package let schemes: Set<String>
+    package let schemes: ImageSource.Schemes
     package let checkLocal: Bool
 
     /// Shared with the online half (`ImageLinkOnlineRule`).
@@ -21,7 +21,7 @@ public struct ImageLinkBrokenRule: Rule, RuleWithOptions {
         for s in list where s.isEmpty || !s.utf8.allSatisfy({ ImageSource.isAlpha($0) || (0x30...0x39).contains($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E }) {
             throw RuleOptionError(option: "schemes", message: "'\(s)' is not a URL scheme")
         }
-        schemes = Set(list)
+        schemes = ImageSource.Schemes(list)
         checkLocal = o.checkLocal
     }
 
@@ -77,10 +77,10 @@ public struct ImageLinkOnlineRule: CrossFileRule, RuleWithOptions {
         public var line: Int
         public var column: Int
     }
-    package let schemes: Set<String>
+    package let schemes: ImageSource.Schemes
 
     public init(options: RuleOptions) throws {
-        schemes = Set(try Self.decodeOptions(options).schemes.map { $0.lowercased() })
+        schemes = ImageSource.Schemes(try Self.decodeOptions(options).schemes.map { $0.lowercased() })
     }
 
     public func collect(_ document: Document) -> [RemoteImage]? { nil }
@@ -91,8 +91,9 @@ public struct ImageLinkOnlineRule: CrossFileRule, RuleWithOptions {
         for link in ImageScanner.scan(document) where link.syntaxProblem == nil {
             guard let src = link.source else { continue }
             let text = ImageSource.text(document.bytes[src], html: link.kind == .html)
-            if case let .remote(url) = ImageSource.classify(text, schemes: schemes, spacesAllowed: link.kind == .html || (src.lowerBound > 0 && document.bytes[src.lowerBound - 1] == 0x3C)),
-               url.lowercased().hasPrefix("http") {
+            guard case .remote = ImageSource.classify(text, schemes: schemes, spacesAllowed: link.kind == .html || (src.lowerBound > 0 && document.bytes[src.lowerBound - 1] == 0x3C)) else { continue }
+            let url = ImageSource.remoteURL(text)
+            if url.lowercased().hasPrefix("http") {
                 let p = document.position(ofByte: src.lowerBound)
                 out.append(RemoteImage(url: url, line: p.line, column: p.column))
             }
