@@ -529,8 +529,6 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
     package let minTitles: Int
     package let minShare: Double
     package static let separators = TitleAffix.suffixSeparators + TitleAffix.prefixSeparators + [" ：", "：", ": "].map { Array($0.utf8) }
-    /// One shared copy of each affix: a site name glued to 100k titles is kept once, not per file.
-    package let affixes = Locked(Set<String>())
 
     /// A finding on a file points at its fact's line.
     public static func quotedLine(of fact: Fact) -> Int? { fact.line }
@@ -563,12 +561,8 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
                 suffix = String(decoding: t[sep.range.lowerBound...], as: UTF8.self)
             }
         }
-        if prefix != nil || suffix != nil {
-            affixes.withLock { set in
-                prefix = prefix.map { set.insert($0).memberAfterInsert }
-                suffix = suffix.map { set.insert($0).memberAfterInsert }
-            }
-        }
+        // Not interned: the engine keeps facts as records (bytes) until the reduce, so a shared copy
+        // of each affix saved nothing, and its set, locked on every worker, grew with the corpus.
         return Fact(line: entry.line, prefix: prefix, suffix: suffix)
     }
 
