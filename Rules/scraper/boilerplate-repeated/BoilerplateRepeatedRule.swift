@@ -14,7 +14,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     public static let blockMessageStart = "text block repeated"
 
     /// Kept for every file until the reduce phase, so it is packed: one allocation per file
-    /// (12 bytes per distinct line) and an interned group string. The JSON form is unchanged
+    /// (12 bytes per distinct line) and the group string. The JSON form is unchanged
     /// (`group`, `hashes`, `lines`), so facts files and caches of earlier builds still read.
     public struct Fact: Codable, Sendable, FactRecord {
         /// Site the file belongs to: `<key>:<front-matter value>`, `host:<URL host>` or `corpus`.
@@ -121,9 +121,6 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         }
     }
 
-    /// One shared copy of each group string: 100k files of a few sites keep a few strings, not 100k.
-    package let groups = Locked(Set<String>())
-
     package let minLength: Int
     package let minWords: Int
     package let minFiles: Int
@@ -227,8 +224,8 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     /// Lines a pack rule already reported in this file (`environment.linesReportedByPacks`) are left
     /// out: the user has turned them into a rule, so they are not reported twice.
     public func collect(_ document: Document, environment: LintEnvironment) -> Fact? {
-        let site = RepeatedLineKey.site(document.frontMatter, keys: groupKeys)
-        let group = groups.withLock { $0.insert(site).memberAfterInsert }
+        // Not interned: facts are records (bytes) until the reduce, where a shared copy saved nothing.
+        let group = RepeatedLineKey.site(document.frontMatter, keys: groupKeys)
         var seen = LineHashSet()
         var fact = Fact(group: group, hashes: [], lines: [])
         guard let body = document.bodyLines else { return fact }
