@@ -39,6 +39,17 @@ package struct ScalarSlice<Element>: RandomAccessCollection {
 
 package typealias Scalars = ScalarSlice<UInt32>
 
+extension UnsafeBufferPointer where Element == UInt32 {
+    /// Whether the four scalars from `k` all lie in the Basic Multilingual Plane (below U+10000;
+    /// `ScalarRun.invalid` does not): a loop that reads a 64K table indexed by the scalar
+    /// (`MojibakeRule.signalTable`, `ScriptTables.countTable`) then reads the four without a test
+    /// each. One OR and one compare for four scalars; text beyond the BMP is rare in any line.
+    @inline(__always)
+    package func fourInBMP(at k: Int) -> Bool {
+        (self[k] | self[k &+ 1] | self[k &+ 2] | self[k &+ 3]) < 0x10000
+    }
+}
+
 /// The byte offsets of a `ScalarRun`, indexed from 0.
 package struct OffsetSlice: RandomAccessCollection {
     package let base: ByteOffsets

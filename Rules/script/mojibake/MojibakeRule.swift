@@ -123,12 +123,16 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         signalTable.withUnsafeBufferPointer { table in
             run.cps.withUnsafeElements { c in
                 @inline(__always) func flags(_ ch: UInt32) -> UInt16 { signalEntry(table, ch) }
-                // Four scalars a step (the loop's own count and test are a third of a scalar's cost).
+                // Four scalars a step (the loop's own count and test are a third of a scalar's cost),
+                // read from the table without a test each when all four are in the BMP.
                 var found: UInt16 = 0, foundOdd: UInt16 = 0
                 var k = 0
+                @inline(__always) func orFour(_ entry: (UInt32) -> UInt16) {
+                    found |= entry(c[k]) | entry(c[k &+ 2])
+                    foundOdd |= entry(c[k &+ 1]) | entry(c[k &+ 3])
+                }
                 while k &+ 4 <= c.count {
-                    found |= flags(c[k]) | flags(c[k &+ 2])
-                    foundOdd |= flags(c[k &+ 1]) | flags(c[k &+ 3])
+                    if c.fourInBMP(at: k) { orFour { table[Int($0)] } } else { orFour(flags) }
                     k &+= 4
                 }
                 while k < c.count {
