@@ -89,6 +89,14 @@ package struct ScalarRun {
 }
 
 extension Document {
+    /// Stores this document's `scalars` in `decoded` the first time a rule's line loop needs them;
+    /// the loop then binds `decoded` with `guard let`. The rules keep the decode optional until a
+    /// line needs it (an ASCII file is never decoded); `let decode = decoded ?? scalars` and
+    /// `decoded = decode` at every line copied its arrays in and out (retains and releases a line).
+    package func decodeOnce(into decoded: inout ScalarDecode?) {
+        if decoded == nil { decoded = scalars }
+    }
+
     /// The scalars of line `n` (1-based) without its terminator, from `decode` (this document's `scalars`).
     package func scalarRun(_ decode: ScalarDecode, line n: Int) -> ScalarRun {
         guard n >= 1, n <= decode.lineStarts.count else { return ScalarRun(decode, decode.cps.count..<decode.cps.count) }

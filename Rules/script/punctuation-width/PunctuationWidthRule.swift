@@ -32,8 +32,8 @@ public struct PunctuationWidthRule: Rule {
             // An ASCII line reports nothing: once decoded, the line starts tell without a walk.
             if let decode = decoded, document.lineIsASCII(decode, line: n) == true { continue }
             guard Self.mayReport(document.bytes, range) else { continue }
-            let decode = decoded ?? document.scalars
-            decoded = decode
+            document.decodeOnce(into: &decoded)
+            guard let decode = decoded else { continue }
             checkLine(document.scalarRun(decode, line: n), into: &sink)
         }
     }

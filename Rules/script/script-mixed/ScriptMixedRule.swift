@@ -74,8 +74,8 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 return k < range.upperBound
             }
             guard wide else { continue }
-            let decode = decoded ?? document.scalars
-            decoded = decode
+            document.decodeOnce(into: &decoded)
+            guard let decode = decoded else { continue }
             let run = html ? document.scalarRun(decode, bytes: range, from: nextScalar) : document.scalarRun(decode, line: n)
             nextScalar = run.cps.start + run.count
             let skip = ProseMask.nonProseIfAny(run, bytes: bytes, html: htmlView)
