@@ -296,7 +296,7 @@ public struct AhoCorasick: Sendable {
     /// key read as one 32-bit word (its fourth byte masked off): the first position whose key
     /// passes `filter`, or the first past `last`. Most of the scan's instructions are these tests.
     /// A function of its own, not inlined: inside `scanFiltered`'s closures the loop kept the
-    /// filter's address on the stack and a second counter (15 instructions a test, now 10).
+    /// filter's address on the stack and a second counter (15 instructions a test, now 9).
     @inline(never)
     private static func firstPassingKey(_ raw: UnsafeRawPointer, from start: Int, through last: Int, stride: Int,
                                         _ filter: UnsafePointer<UInt8>) -> Int {

@@ -18,8 +18,9 @@ package struct BytePairCensus: Sendable {
     /// (`invisible-char`, `char-lost`), the ASCII letters of `email`, `/web/` and `archive.` and
     /// the `[` of `[电` (`email-obfuscated`, `archive-residue`), DEL, and the lead bytes of the
     /// characters the script rules look for. Not the continuation bytes that follow those leads
-    /// (E2 80 8B, EF BF BC): a row of them kept one word in four of Chinese text off the word
-    /// skip, and the lead's pair already rules out nearly every file (the prefilters scan the rest).
+    /// (E2 80 8B, EF BF BC): rows of them kept words off the word skip (40% of agora's words
+    /// passed instead of 59%), and the lead's pair already rules out most files (the prefilters
+    /// scan the rest: `invisible-char` looks for E2 in 1,417 of agora's 7,188 files).
     package static let trackedFirstBytes: [UInt8] = Array(0x00...0x1F) + Array("/[abcehimrvw".utf8).sorted()
         + [0x7F, 0xC2, 0xD8, 0xE1, 0xE2, 0xEE, 0xEF, 0xF0, 0xF3, 0xF4]
 
