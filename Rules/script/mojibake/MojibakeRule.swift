@@ -42,11 +42,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             if let decode = decoded, let known = document.lineIsASCII(decode, line: n) {
                 ascii = known
             } else {
-                ascii = bytes.withUnsafeBufferPointer { buf in
-                    var k = range.lowerBound
-                    while k < range.upperBound, buf[k] < 0x80 { k &+= 1 }
-                    return k == range.upperBound
-                }
+                ascii = bytes.withUnsafeBufferPointer { UTF8Validation.asciiPrefixLength(UnsafeBufferPointer(rebasing: $0[range])) == range.count }
             }
             if ascii {
                 if hasPercent { percentEncodedReplacement(bytes, range, into: &sink) }
