@@ -105,13 +105,19 @@ extension Document {
 
     /// `scalarRun(decode, line: n)` for a caller that already holds `contentRange(ofLine: n)`.
     package func scalarRun(_ decode: ScalarDecode, line n: Int, content: Range<Int>) -> ScalarRun {
-        guard n >= 1, n <= decode.lineStarts.count else { return ScalarRun(decode, decode.cps.count..<decode.cps.count) }
+        ScalarRun(decode, scalarRange(decode, line: n, content: content))
+    }
+
+    /// The indices in `decode` of the scalars of `scalarRun(decode, line: n, content:)`, for a
+    /// caller that reads them before it knows it needs the run (which retains the decode's arrays).
+    package func scalarRange(_ decode: ScalarDecode, line n: Int, content: Range<Int>) -> Range<Int> {
+        guard n >= 1, n <= decode.lineStarts.count else { return decode.cps.count..<decode.cps.count }
         let first = decode.lineStarts[n - 1]
         let next = n < decode.lineStarts.count ? decode.lineStarts[n] : decode.cps.count
         let fullEnd = n < lineStarts.count ? lineStarts[n] : bytes.count
         // The terminator (`\n`, `\r\n`) is ASCII: one scalar per byte.
         let end = next - (fullEnd - content.upperBound)
-        return ScalarRun(decode, first..<max(first, end))
+        return first..<max(first, end)
     }
 }
 
