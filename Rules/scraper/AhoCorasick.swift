@@ -29,7 +29,9 @@ public struct AhoCorasick: Sendable {
     /// the key at each offset below `filterStride` of every literal, and of every literal's first
     /// `prefixWidth` bytes (`prefixHash`); empty when the filter is off (some literal shorter than
     /// `keyWidth`). See `scanFiltered`. A byte, not a bit, per hash: the test is then one compare
-    /// with memory (a bit took a second shift and a bit test), 64 KB instead of 8 KB.
+    /// with memory (a bit took a second shift and a bit test), 64 KB instead of 8 KB. Measured on
+    /// `--select boilerplate`: 12.5 M fewer instructions at agora x1, level-1 data misses 1.0 ->
+    /// 3.5 M (cachegrind), user time at x10 the same or lower (358/364 ms against 399/382 ms).
     private let keyFilter: [UInt8]
     /// Bytes of a literal's prefix in the filter: the shortest literal's length, at most 8.
     private let prefixWidth: Int
