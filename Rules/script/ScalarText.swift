@@ -39,6 +39,17 @@ package struct ScalarSlice<Element>: RandomAccessCollection {
 
 package typealias Scalars = ScalarSlice<UInt32>
 
+extension UnsafeBufferPointer where Element == UInt32 {
+    /// Whether the four scalars from `k` all lie in the Basic Multilingual Plane (below U+10000;
+    /// `ScalarRun.invalid` does not): a loop that reads a 64K table indexed by the scalar
+    /// (`MojibakeRule.signalTable`, `ScriptTables.countTable`) then reads the four without a test
+    /// each. One OR and one compare for four scalars; text beyond the BMP is rare in any line.
+    @inline(__always)
+    package func fourInBMP(at k: Int) -> Bool {
+        (self[k] | self[k &+ 1] | self[k &+ 2] | self[k &+ 3]) < 0x10000
+    }
+}
+
 /// The byte offsets of a `ScalarRun`, indexed from 0.
 package struct OffsetSlice: RandomAccessCollection {
     package let base: ByteOffsets
@@ -78,6 +89,14 @@ package struct ScalarRun {
 }
 
 extension Document {
+    /// Stores this document's `scalars` in `decoded` the first time a rule's line loop needs them;
+    /// the loop then binds `decoded` with `guard let`. The rules keep the decode optional until a
+    /// line needs it (an ASCII file is never decoded); `let decode = decoded ?? scalars` and
+    /// `decoded = decode` at every line copied its arrays in and out (retains and releases a line).
+    package func decodeOnce(into decoded: inout ScalarDecode?) {
+        if decoded == nil { decoded = scalars }
+    }
+
     /// The scalars of line `n` (1-based) without its terminator, from `decode` (this document's `scalars`).
     package func scalarRun(_ decode: ScalarDecode, line n: Int) -> ScalarRun {
         guard n >= 1, n <= decode.lineStarts.count else { return ScalarRun(decode, decode.cps.count..<decode.cps.count) }
@@ -86,13 +105,19 @@ extension Document {
 
     /// `scalarRun(decode, line: n)` for a caller that already holds `contentRange(ofLine: n)`.
     package func scalarRun(_ decode: ScalarDecode, line n: Int, content: Range<Int>) -> ScalarRun {
-        guard n >= 1, n <= decode.lineStarts.count else { return ScalarRun(decode, decode.cps.count..<decode.cps.count) }
+        ScalarRun(decode, scalarRange(decode, line: n, content: content))
+    }
+
+    /// The indices in `decode` of the scalars of `scalarRun(decode, line: n, content:)`, for a
+    /// caller that reads them before it knows it needs the run (which retains the decode's arrays).
+    package func scalarRange(_ decode: ScalarDecode, line n: Int, content: Range<Int>) -> Range<Int> {
+        guard n >= 1, n <= decode.lineStarts.count else { return decode.cps.count..<decode.cps.count }
         let first = decode.lineStarts[n - 1]
         let next = n < decode.lineStarts.count ? decode.lineStarts[n] : decode.cps.count
         let fullEnd = n < lineStarts.count ? lineStarts[n] : bytes.count
         // The terminator (`\n`, `\r\n`) is ASCII: one scalar per byte.
         let end = next - (fullEnd - content.upperBound)
-        return ScalarRun(decode, first..<max(first, end))
+        return first..<max(first, end)
     }
 }
 

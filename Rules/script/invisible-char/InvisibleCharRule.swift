@@ -57,18 +57,17 @@ public struct InvisibleCharRule: Rule {
     package static let leadBytes = ByteSet([0x7F, 0xC2, 0xEF, 0xE1, 0xD8, 0xE2], below: 0x20, except: [0x09, 0x0A, 0x0D])
 
     /// The prefilter of `check`: the document's byte-pair census (shared with other rules) rules
-    /// out most files. The three-byte candidates (E2 80 8B…) it cannot rule out on its own when `》`
-    /// (E3 80 8B) and `“` (E2 80 9C) occur, as in most Chinese files that reach this rule's scan;
-    /// when they are the only possible candidates, a scan for them alone (E2 is rare next to the
-    /// `，` and `“` the full scan stops at) gives the same answer.
+    /// out most files. The three-byte candidates (E2 80 8B…) it cannot rule out when `“` (E2 80 9C)
+    /// occurs (it records no pair after a continuation byte); when they are the only possible
+    /// candidates, a scan for them alone (E2 is rare next to the `，` and `“` the full scan stops
+    /// at) gives the same answer.
     package static func mayHoldCandidate(in document: Document) -> Bool {
         let pairs = document.bytePairs
         let maybeOther = pairs.containsControlOtherThanWhitespace || pairs.contains(byte: 0x7F)
             || pairs.contains(0xC2, followedByAnyOf: 0x00...0x9F) || pairs.contains(0xC2, 0xAD)
             || pairs.contains(0xEF, 0xBB) || pairs.contains(0xE1, 0xA0) || pairs.contains(0xD8, 0x9C)
         if maybeOther { return mayHoldCandidate(document.bytes) }
-        let maybeFormat = (pairs.contains(0xE2, 0x80) && (pairs.contains(0x80, followedByAnyOf: 0x8B...0x8F) || pairs.contains(0x80, followedByAnyOf: 0xAA...0xAE)))
-            || (pairs.contains(0xE2, 0x81) && pairs.contains(0x81, followedByAnyOf: 0xA0...0xA9))
+        let maybeFormat = pairs.contains(0xE2, followedByAnyOf: 0x80...0x81)
         return maybeFormat && mayHoldFormatCharacter(document.bytes)
     }
 

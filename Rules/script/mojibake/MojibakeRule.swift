@@ -36,22 +36,29 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             if sink.budgetSpent(step: n, bytes: range.count) { return }
-            // Once decoded, the line starts tell (no walk of the line's bytes).
-            let ascii = decoded.flatMap { document.lineIsASCII($0, line: n) } ?? bytes.withUnsafeBufferPointer { buf in
-                var k = range.lowerBound
-                while k < range.upperBound, buf[k] < 0x80 { k &+= 1 }
-                return k == range.upperBound
+            // Once decoded, the line starts tell (no walk of the line's bytes). Bound with `if let`:
+            // `decoded.flatMap { … }` copied the decode, three retains and releases a line.
+            let ascii: Bool
+            if let decode = decoded, let known = document.lineIsASCII(decode, line: n) {
+                ascii = known
+            } else {
+                ascii = bytes.withUnsafeBufferPointer { UTF8Validation.asciiPrefixLength(UnsafeBufferPointer(rebasing: $0[range])) == range.count }
             }
             if ascii {
                 if hasPercent { percentEncodedReplacement(bytes, range, into: &sink) }
                 continue
             }
-            let decode = decoded ?? document.scalars
-            decoded = decode
-            let run = document.scalarRun(decode, line: n, content: range)
+            document.decodeOnce(into: &decoded)
+            guard let decode = decoded else { continue }
+            let scalars = document.scalarRange(decode, line: n, content: range)
             if hasPercent { percentEncodedReplacement(bytes, range, into: &sink) }
-            // One pass tells which detectors can find anything on the line; each looks only where it can.
-            checkLine(run, bytes, signals: Self.signals(run, table: table), pinyin: &pinyin, into: &sink)
+            // One pass tells which detectors can find anything on the line; each looks only where it
+            // can, and a line without a signal (most) needs no run of its own.
+            let found = table.withUnsafeBufferPointer { t in
+                decode.cps.withUnsafeBufferPointer { Self.signals(of: UnsafeBufferPointer(rebasing: $0[scalars]), table: t) }
+            }
+            if found.isEmpty { continue }
+            checkLine(ScalarRun(decode, scalars), bytes, signals: found, pinyin: &pinyin, into: &sink)
         }
         // A converter leaves its flattened ruby everywhere; one reading in parentheses is a gloss someone wrote.
         if pinyin.count >= minPinyinArtifacts {
@@ -120,42 +127,54 @@ public struct MojibakeRule: Rule, RuleWithOptions {
 
     /// `signals(run)` with `signalTable` passed in (read once per document).
     package static func signals(_ run: ScalarRun, table signalTable: [UInt16]) -> Signals {
-        signalTable.withUnsafeBufferPointer { table in
-            run.cps.withUnsafeElements { c in
-                @inline(__always) func flags(_ ch: UInt32) -> UInt16 { signalEntry(table, ch) }
-                // Four scalars a step (the loop's own count and test are a third of a scalar's cost).
-                var found: UInt16 = 0, foundOdd: UInt16 = 0
-                var k = 0
-                while k &+ 4 <= c.count {
-                    found |= flags(c[k]) | flags(c[k &+ 2])
-                    foundOdd |= flags(c[k &+ 1]) | flags(c[k &+ 3])
+        signalTable.withUnsafeBufferPointer { table in run.cps.withUnsafeElements { signals(of: $0, table: table) } }
+    }
+
+    /// `signals(run, table:)` of the scalars `c`: `check` asks it before it makes the line's run,
+    /// which only a line with a signal needs (under 2,000 of agora's 41,700 non-ASCII lines).
+    private static func signals(of c: UnsafeBufferPointer<UInt32>, table: UnsafeBufferPointer<UInt16>) -> Signals {
+        @inline(__always) func flags(_ ch: UInt32) -> UInt16 { signalEntry(table, ch) }
+        // Four scalars a step (the loop's own count and test are a third of a scalar's cost),
+        // read from the table without a test each when all four are in the BMP.
+        var found: UInt16 = 0, foundOdd: UInt16 = 0
+        var k = 0
+        @inline(__always) func orFour(_ entry: (UInt32) -> UInt16) {
+            found |= entry(c[k]) | entry(c[k &+ 2])
+            foundOdd |= entry(c[k &+ 1]) | entry(c[k &+ 3])
+        }
+        while k &+ 4 <= c.count {
+            if c.fourInBMP(at: k) { orFour { table[Int($0)] } } else { orFour(flags) }
+            k &+= 4
+        }
+        while k < c.count {
+            found |= flags(c[k])
+            k &+= 1
+        }
+        found |= foundOdd
+        var pair: UInt16 = 0
+        if found & Self.pairKinds == Self.pairKinds {
+            // `gbkPair`: a character that starts a sequence at k, one that continues it and may
+            // start the next at k+1 (the middle), one that continues that at k+2. Each bit is
+            // set only in a run of East Asian text, so the three characters are in one. The
+            // starts are few (under 1% of East Asian text in agora): the loop looks for one,
+            // four positions at once where it can, and then at the two after it.
+            k = 0
+            let last = c.count &- 2
+            while k < last {
+                if k &+ 4 <= last, c.fourInBMP(at: k),
+                   (table[Int(c[k])] | table[Int(c[k &+ 1])] | table[Int(c[k &+ 2])] | table[Int(c[k &+ 3])]) & Self.startsBit == 0 {
                     k &+= 4
+                    continue
                 }
-                while k < c.count {
-                    found |= flags(c[k])
-                    k &+= 1
+                if flags(c[k]) & Self.startsBit != 0, flags(c[k &+ 1]) & Self.middleBit != 0,
+                   flags(c[k &+ 2]) & Self.continuesBit != 0 {
+                    pair = Self.middleBit
+                    break
                 }
-                found |= foundOdd
-                var pair: UInt16 = 0
-                if found & Self.pairKinds == Self.pairKinds {
-                    // `gbkPair`: a character that starts a sequence at k, one that continues it and may
-                    // start the next at k+1 (the middle), one that continues that at k+2. Each bit is
-                    // set only in a run of East Asian text, so the three characters are in one. The
-                    // starts are few: the loop looks for one and then at the two after it.
-                    k = 0
-                    let last = c.count &- 2
-                    while k < last {
-                        if flags(c[k]) & Self.startsBit != 0, flags(c[k &+ 1]) & Self.middleBit != 0,
-                           flags(c[k &+ 2]) & Self.continuesBit != 0 {
-                            pair = Self.middleBit
-                            break
-                        }
-                        k &+= 1
-                    }
-                }
-                return Signals(rawValue: ownSignals(found) | UInt8(truncatingIfNeeded: pair & Self.middleBit))
+                k &+= 1
             }
         }
+        return Signals(rawValue: ownSignals(found) | UInt8(truncatingIfNeeded: pair & Self.middleBit))
     }
 
     /// The signals of `run`'s own characters (not `gbkPair`), one table entry per scalar: what

@@ -88,8 +88,8 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
                 i += 1
             }
             guard found else { continue }
-            let decode = decoded ?? document.scalars
-            decoded = decode
+            document.decodeOnce(into: &decoded)
+            guard let decode = decoded else { continue }
             let dot = middleDot != "auto" ? middleDot : (documentDot ?? Self.documentDot(ScalarRun(wholeFile: decode).cps))
             documentDot = dot
             checkLine(document.scalarRun(decode, line: n), dot: dot, into: &sink)

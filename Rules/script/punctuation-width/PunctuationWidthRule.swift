@@ -32,8 +32,8 @@ public struct PunctuationWidthRule: Rule {
             // An ASCII line reports nothing: once decoded, the line starts tell without a walk.
             if let decode = decoded, document.lineIsASCII(decode, line: n) == true { continue }
             guard Self.mayReport(document.bytes, range) else { continue }
-            let decode = decoded ?? document.scalars
-            decoded = decode
+            document.decodeOnce(into: &decoded)
+            guard let decode = decoded else { continue }
             checkLine(document.scalarRun(decode, line: n), into: &sink)
         }
     }
@@ -51,12 +51,11 @@ public struct PunctuationWidthRule: Rule {
     package static func mayReport(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         bytes.withUnsafeBufferPointer { buf in
             let lower = range.lowerBound, end = range.upperBound
-            var k = lower
-            while k < end, buf[k] < 0x80 { k &+= 1 }
-            guard k < end else { return false }
+            // An ASCII line reports nothing (eight bytes a step: markup lines of HTML files are long).
+            guard UTF8Validation.asciiPrefixLength(UnsafeBufferPointer(rebasing: buf[lower..<end])) < end &- lower else { return false }
             var parenthesesRuledOut = false
             // From one mark to the next (a table lookup per byte in between).
-            k = marks.firstIndex(in: buf, from: lower, to: end)
+            var k = marks.firstIndex(in: buf, from: lower, to: end)
             while k < end {
                 defer { k = marks.firstIndex(in: buf, from: k &+ 1, to: end) }
                 let mark = buf[k]

@@ -74,8 +74,8 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 return k < range.upperBound
             }
             guard wide else { continue }
-            let decode = decoded ?? document.scalars
-            decoded = decode
+            document.decodeOnce(into: &decoded)
+            guard let decode = decoded else { continue }
             let run = html ? document.scalarRun(decode, bytes: range, from: nextScalar) : document.scalarRun(decode, line: n)
             nextScalar = run.cps.start + run.count
             let skip = ProseMask.nonProseIfAny(run, bytes: bytes, html: htmlView)
@@ -146,18 +146,31 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                             // At most `laneLimit` scalars a word, so no lane carries into the next.
                             let to = min(c.count, from &+ laneLimit)
                             var packed: UInt64 = 0
+                            @inline(__always) func addVariant(_ r: UInt8, _ ch: UInt32) {
+                                if r & ScriptTables.countVariant != 0 { variants[ch, default: 0] += 1 }
+                            }
                             @inline(__always) func add(_ ch: UInt32) {
                                 let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
                                 packed &+= lanes[Int(r)]
-                                if r & ScriptTables.countVariant != 0 { variants[ch, default: 0] += 1 }
+                                addVariant(r, ch)
                             }
                             if masked {
                                 for i in from..<to where !skipped[i] { add(c[i]) }
                             } else {
-                                // Four scalars a step (the loop's own count and test are a fifth of a scalar's cost).
+                                // Four scalars a step (the loop's own count and test are a fifth of a scalar's
+                                // cost). Four in the BMP (nearly all) are read from the table without a test
+                                // each, and tested for a variant character once.
                                 var i = from
                                 while i &+ 4 <= to {
-                                    add(c[i]); add(c[i &+ 1]); add(c[i &+ 2]); add(c[i &+ 3])
+                                    if c.fourInBMP(at: i) {
+                                        let r0 = table[Int(c[i])], r1 = table[Int(c[i &+ 1])], r2 = table[Int(c[i &+ 2])], r3 = table[Int(c[i &+ 3])]
+                                        packed &+= lanes[Int(r0)] &+ lanes[Int(r1)] &+ lanes[Int(r2)] &+ lanes[Int(r3)]
+                                        if (r0 | r1 | r2 | r3) & ScriptTables.countVariant != 0 {
+                                            addVariant(r0, c[i]); addVariant(r1, c[i &+ 1]); addVariant(r2, c[i &+ 2]); addVariant(r3, c[i &+ 3])
+                                        }
+                                    } else {
+                                        add(c[i]); add(c[i &+ 1]); add(c[i &+ 2]); add(c[i &+ 3])
+                                    }
                                     i &+= 4
                                 }
                                 while i < to {

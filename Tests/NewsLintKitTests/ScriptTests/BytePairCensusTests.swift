@@ -54,6 +54,24 @@ struct BytePairCensusTests {
         }
     }
 
+    /// The word test passes over a word only when none of its bytes is tracked, and does for
+    /// words of Han text: each value in each byte, among continuation bytes.
+    @Test func wordTestFlagsEveryTrackedByte() {
+        let tracked = Set(BytePairCensus.trackedFirstBytes)
+        for value in 0...255 {
+            let b = UInt8(value)
+            let skippable = (0x80...0xBF).contains(b) || (0xE3...0xED).contains(b)
+            #expect(!tracked.contains(b) || !skippable, "tracked byte \(b) in the skipped set")
+            for lane in 0..<8 {
+                let word = UInt64(0x9090_9090_9090_9090) & ~(UInt64(0xFF) << UInt64(8 * lane)) | UInt64(b) << UInt64(8 * lane)
+                #expect(BytePairCensus.mayHoldTrackedByte(word) == !skippable, "byte \(b) in lane \(lane)")
+            }
+        }
+        // 中文报道 (E4 B8 AD E6 96 87 E6 8A …): no tracked byte.
+        let han = Array("中文报道".utf8)
+        #expect(!BytePairCensus.mayHoldTrackedByte(han.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }))
+    }
+
     @Test func censusPrefiltersAnswerAsTheScansDo() {
         var random = SeededRandom(seed: 43)
         var hits = [0, 0, 0, 0, 0]
