@@ -108,11 +108,16 @@ public struct HTMLView: Sendable {
     }
 
     /// The value range of `token`'s attribute `name` (ASCII, lowercase), if present with a value.
+    /// The name is compared as its UTF-8 buffer, taken once: its `utf8` view was counted and
+    /// stepped again for every attribute (~120,000 lookups at agora ×1, most of them misses).
     public func attributeValue(_ token: HTMLToken, named name: String, in bytes: [UInt8]) -> Range<Int>? {
-        for attribute in attributes(of: token) where Self.equalsIgnoringASCIICase(bytes, attribute.name, name.utf8) {
-            return attribute.value
+        let attributes = attributes(of: token)
+        guard !attributes.isEmpty else { return nil }
+        var name = name
+        return name.withUTF8 { name in
+            for attribute in attributes where Self.equalsIgnoringASCIICase(bytes, attribute.name, name) { return attribute.value }
+            return nil
         }
-        return nil
     }
 
     /// The tag name lowercased (for messages and sets; rules on hot paths compare bytes instead).
