@@ -122,8 +122,14 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         let s = body.scalars
         guard s.count >= options.minLength else { return nil }
         let exact = body.hash
-        guard let minima = Self.binMinima(s, size: options.shingleSize, bins: options.permutations, budget: budget) else { return nil }
-        return Fact(hash: exact, line: document.bodyStartLine, signature: Self.densified(minima, probes: probes), minutes: Self.date(of: document))
+        // The minima live only until the signature is made: a temporary buffer, not an array (an
+        // array of a counted size is allocated through the standard library's unspecialised path).
+        let signature = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: options.permutations) { minima -> [UInt16]? in
+            guard Self.lowerBinMinima(s, size: options.shingleSize, into: minima, budget: budget) else { return nil }
+            return Self.densified(UnsafeBufferPointer(minima), probes: probes)
+        }
+        guard let signature else { return nil }
+        return Fact(hash: exact, line: document.bodyStartLine, signature: signature, minutes: Self.date(of: document))
     }
 
     // MARK: - One-permutation MinHash
@@ -145,46 +151,52 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
     /// the low bits kept in the signature are independent and uniform.
     /// Nil when `budget` ran out.
     package static func binMinima(_ scalars: [UInt32], size k: Int, bins: Int, budget: CollectBudget?) -> [UInt64]? {
+        var minima = [UInt64](repeating: 0, count: bins)
+        let finished = minima.withUnsafeMutableBufferPointer { lowerBinMinima(scalars, size: k, into: $0, budget: budget) }
+        return finished ? minima : nil
+    }
+
+    /// `binMinima` into `m` (one slot per bin, filled here): false when `budget` ran out.
+    package static func lowerBinMinima(_ scalars: [UInt32], size k: Int, into m: UnsafeMutableBufferPointer<UInt64>, budget: CollectBudget?) -> Bool {
+        m.update(repeating: .max)
+        let bins = m.count
         let count = scalars.count - k + 1
-        var minima = [UInt64](repeating: .max, count: bins)
-        guard count > 0 else { return minima }
+        guard count > 0 else { return true }
         var leavingWeight: UInt64 = 1 // B^k: the weight of the scalar leaving the window, once the window is multiplied by B
         for _ in 0..<k { leavingWeight = leavingWeight &* rollingBase }
         var stopped = false
         scalars.withUnsafeBufferPointer { s in
-            minima.withUnsafeMutableBufferPointer { m in
-                // The next window's hash is h·B + (incoming − leaving·B^k): one multiply and one add
-                // on the chain from one shingle to the next (the scalar terms are computed beside it),
-                // where adding the incoming scalar and then taking the leaving one off took three steps.
-                var h: UInt64 = 0
-                for j in 0..<k { h = h &* rollingBase &+ UInt64(s[j]) }
-                var i = 0
-                let bins64 = UInt64(bins)
-                // Shingle `i` (hash `h`) lowers its bin's minimum. Without a branch: whether it
-                // does is a coin toss early in a body (a mispredicted branch for about a third of
-                // the shingles).
-                @inline(__always) func lower(_ h: UInt64) {
-                    let x = mix64(h)
-                    let b = Int(truncatingIfNeeded: x.multipliedFullWidth(by: bins64).high)
-                    m[b] = Swift.min(m[b], x)
+            // The next window's hash is h·B + (incoming − leaving·B^k): one multiply and one add
+            // on the chain from one shingle to the next (the scalar terms are computed beside it),
+            // where adding the incoming scalar and then taking the leaving one off took three steps.
+            var h: UInt64 = 0
+            for j in 0..<k { h = h &* rollingBase &+ UInt64(s[j]) }
+            var i = 0
+            let bins64 = UInt64(bins)
+            // Shingle `i` (hash `h`) lowers its bin's minimum. Without a branch: whether it
+            // does is a coin toss early in a body (a mispredicted branch for about a third of
+            // the shingles).
+            @inline(__always) func lower(_ h: UInt64) {
+                let x = mix64(h)
+                let b = Int(truncatingIfNeeded: x.multipliedFullWidth(by: bins64).high)
+                m[b] = Swift.min(m[b], x)
+            }
+            // The budget is asked before shingles 0, 4096, 8192, …: once per chunk, not a
+            // test of the index per shingle. Each shingle but the body's last is followed by
+            // the roll to the next, so the loop has one exit, at its end (27 instructions a
+            // shingle where the exit between the two halves took 33).
+            while true {
+                if budget?.isOverBudget == true { stopped = true; return }
+                let rollEnd = Swift.min(count &- 1, i &+ 4096)
+                while i < rollEnd {
+                    lower(h)
+                    i &+= 1
+                    h = h &* rollingBase &+ (UInt64(s[i &+ k &- 1]) &- UInt64(s[i &- 1]) &* leavingWeight)
                 }
-                // The budget is asked before shingles 0, 4096, 8192, …: once per chunk, not a
-                // test of the index per shingle. Each shingle but the body's last is followed by
-                // the roll to the next, so the loop has one exit, at its end (27 instructions a
-                // shingle where the exit between the two halves took 33).
-                while true {
-                    if budget?.isOverBudget == true { stopped = true; return }
-                    let rollEnd = Swift.min(count &- 1, i &+ 4096)
-                    while i < rollEnd {
-                        lower(h)
-                        i &+= 1
-                        h = h &* rollingBase &+ (UInt64(s[i &+ k &- 1]) &- UInt64(s[i &- 1]) &* leavingWeight)
-                    }
-                    if i == count &- 1 { lower(h); break }
-                }
+                if i == count &- 1 { lower(h); break }
             }
         }
-        return stopped || budget?.stopped == true ? nil : minima
+        return !(stopped || budget?.stopped == true)
     }
 
     /// The signature: the 16 low bits of each bin's minimum (uniform and independent of the bin; the
@@ -198,21 +210,13 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
     /// its table (the same bins `densificationProbe` computes): a short body leaves most bins empty,
     /// and each of them hashed its way to a filled one, for every short file.
     package static func densified(_ minima: [UInt64], probes: DensificationProbes? = nil) -> [UInt16] {
+        minima.withUnsafeBufferPointer { densified($0, probes: probes) }
+    }
+
+    /// `densified` of minima in a buffer (`collect`'s, which are not an array). Written in place
+    /// before it becomes an array (`Array(stagingCount:)`).
+    package static func densified(_ minima: UnsafeBufferPointer<UInt64>, probes: DensificationProbes? = nil) -> [UInt16] {
         let bins = minima.count
-        // The low bits and the filled count in one pass into uninitialised storage: `map` and
-        // `reduce` were two passes, the first an `append` per bin (~25 instructions a bin, 5,000 a file).
-        var filled = 0
-        var signature = [UInt16](unsafeUninitializedCapacity: bins) { out, initialized in
-            minima.withUnsafeBufferPointer { m in
-                for b in 0..<bins {
-                    let v = m[b]
-                    out[b] = UInt16(truncatingIfNeeded: v)
-                    filled &+= v == .max ? 0 : 1
-                }
-            }
-            initialized = bins
-        }
-        guard filled > 0, filled < bins else { return signature }
         let table = probes?.bins == bins ? probes : nil
         func probe(_ b: Int, _ attempt: UInt64, after donor: Int) -> Int {
             if let table, attempt <= UInt64(DensificationProbes.depth) { return table.probe(bin: b, attempt: attempt) }
@@ -220,16 +224,26 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             // the next filled bin to the right: still fixed by which bins are empty.
             return attempt <= 4096 ? densificationProbe(bin: b, attempt: attempt, bins: bins) : (donor + 1) % bins
         }
-        for b in 0..<bins where minima[b] == .max {
-            var attempt: UInt64 = 1
-            var donor = probe(b, attempt, after: 0)
-            while minima[donor] == .max {
-                attempt += 1
-                donor = probe(b, attempt, after: donor)
+        return [UInt16](stagingCount: bins) { signature in
+            // The low bits and the filled count in one pass: `map` and `reduce` were two passes,
+            // the first an `append` per bin (~25 instructions a bin, 5,000 a file).
+            var filled = 0
+            for b in 0..<bins {
+                let v = minima[b]
+                signature[b] = UInt16(truncatingIfNeeded: v)
+                filled &+= v == .max ? 0 : 1
             }
-            signature[b] = signature[donor]
+            guard filled > 0, filled < bins else { return }
+            for b in 0..<bins where minima[b] == .max {
+                var attempt: UInt64 = 1
+                var donor = probe(b, attempt, after: 0)
+                while minima[donor] == .max {
+                    attempt += 1
+                    donor = probe(b, attempt, after: donor)
+                }
+                signature[b] = signature[donor]
+            }
         }
-        return signature
     }
 
     /// `densificationProbe(bin:attempt:bins:)` for every bin and the first `depth` attempts.

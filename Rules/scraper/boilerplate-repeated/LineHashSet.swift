@@ -10,7 +10,9 @@ package struct LineHashSet {
     package init(capacity: Int = 64) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [UInt64](repeating: 0, count: size)
+        // Staged (`Array(stagingCount:)`): a set is made per file, and `Array(repeating:count:)`
+        // allocated through the standard library's unspecialised path.
+        slots = [UInt64](stagingCount: size) { $0.initialize(repeating: 0) }
     }
 
     /// Inserts `hash`; true when it was not there yet (`Set.insert(_:).inserted`).

@@ -13,7 +13,10 @@ package struct HTMLElements {
         package var start: Int
         /// Token index of the explicit end tag; nil when closed implicitly or never.
         package var end: Int?
-        package var name: String
+        /// The name when it does not pack (`packedName` 0), else empty: a name that packs is read
+        /// back from its key only when a rule asks (`name`), so building the structure makes no
+        /// `String` per start tag (one each was ~170 instructions, for 66,000 tags at agora ×1).
+        private var unpackedName: String
         /// Index of the parent element in `elements`.
         package var parent: Int?
         /// Its name's bit among `TagTables.searched` (-1: none) and whether its end tag is optional,
@@ -25,6 +28,20 @@ package struct HTMLElements {
         /// than 8 bytes, non-ASCII): end tags and rules compare it instead of the `String`.
         package var packedName: UInt64 = 0
         package var searchBit: TagMask { TagInfo.bit(searchIndex: searchIndex) }
+
+        /// The tag name as `HTMLView.tagName` gives it (lower-cased).
+        package var name: String { packedName == 0 ? unpackedName : TagNameKey.string(packedName) }
+
+        /// `name` is kept only when `packedName` is 0 (it is then the name that does not pack).
+        package init(start: Int, end: Int?, name: @autoclosure () -> String, parent: Int?, searchIndex: Int8, hasOptionalEnd: Bool, packedName: UInt64) {
+            self.start = start
+            self.end = end
+            self.unpackedName = packedName == 0 ? name() : ""
+            self.parent = parent
+            self.searchIndex = searchIndex
+            self.hasOptionalEnd = hasOptionalEnd
+            self.packedName = packedName
+        }
     }
 
     package enum Problem {
@@ -102,10 +119,9 @@ package struct HTMLElements {
                 // Read from the name's bytes when they pack: a void element (`<img>`, `<br>`) then
                 // needs no `String` at all, and no name is packed twice.
                 let key = TagNameKey.of(bytes, token.name)
-                let packedInfo = key.map { tables.info(packed: $0) }
-                if let packedInfo, packedInfo.isVoid { continue }
-                let name = view.tagName(token, in: bytes)
-                let info = packedInfo ?? tables.info(of: name)
+                // A `String` only for a name that does not pack (longer than 8 bytes, non-ASCII).
+                let name = key == nil ? view.tagName(token, in: bytes) : ""
+                let info = key.map { tables.info(packed: $0) } ?? tables.info(of: name)
                 if info.isVoid { continue }
                 let isForeignRoot = key.map { $0 == Self.svgKey || $0 == Self.mathKey } ?? (name == "svg" || name == "math")
                 if token.selfClosing && (foreignDepth > 0 || isForeignRoot) { continue }
@@ -431,6 +447,16 @@ public enum TagNameKey {
         guard v & ByteWords.highs == 0, !ByteWords.hasZeroByte(v | (~mask & ByteWords.ones)) else { return nil }
         let upper = (v &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(v &+ 0x2525_2525_2525_2525) & ByteWords.highs
         return v | (upper &>> 2)
+    }
+
+    /// The name a key was made from, as `HTMLView.tagName` gives it: its bytes up to the first
+    /// zero byte (a key holds no NUL of its own), ASCII and already lower-cased.
+    package static func string(_ key: UInt64) -> String {
+        let count = (UInt64.bitWidth &- key.leadingZeroBitCount &+ 7) / 8
+        return String(unsafeUninitializedCapacity: count) { out in
+            for k in 0..<count { out[k] = UInt8(truncatingIfNeeded: key &>> UInt64(k &* 8)) }
+            return count
+        }
     }
 
     /// `of` byte by byte: a name within eight bytes of the buffer's end, and the tests' reference.

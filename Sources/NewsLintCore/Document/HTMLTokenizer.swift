@@ -56,8 +56,12 @@ public struct HTMLView: Sendable {
     /// `<script>` or `<title>` without its end tag. Text appended at the end would land in it.
     public let endsInsideMarkup: Bool
     /// `inCode[i]`: token `i` lies inside `<pre>`, `<code>`, `<kbd>` or `<samp>` — shown as
-    /// written, so prose rules leave it alone (like Markdown code spans and fences).
-    public let inCode: [Bool]
+    /// written, so prose rules leave it alone (like Markdown code spans and fences). Made here from
+    /// `codeFlags`; the rules ask `isInCode(token:)`.
+    public var inCode: [Bool] { codeFlags.isEmpty ? [Bool](repeating: false, count: tokens.count) : codeFlags }
+    /// `inCode`, or empty when no token is inside a code element (a news page has none: no flag
+    /// per token is allocated, written and freed for every HTML document).
+    @usableFromInline let codeFlags: [Bool]
 
     package static let codeElements: [[UInt8]] = ["pre", "code", "kbd", "samp"].map { Array($0.utf8) }
 
@@ -80,7 +84,7 @@ public struct HTMLView: Sendable {
         attributes = tokenizer.attributes
         endsInsideMarkup = tokenizer.tagsExhausted || tokenizer.unterminated
         self.range = range.clamped(to: 0..<bytes.count)
-        var inCode = [Bool](repeating: false, count: tokens.count)
+        var codeFlags: [Bool] = []
         var depth = 0
         for (i, token) in tokens.enumerated() {
             // The code elements' names are 3 or 4 bytes long: other tags are not compared with each.
@@ -88,9 +92,12 @@ public struct HTMLView: Sendable {
                !token.selfClosing, Self.codeElements.contains(where: { Self.equalsIgnoringASCIICase(bytes, token.name, $0) }) {
                 depth = token.kind == .startTag ? depth + 1 : max(0, depth - 1)
             }
-            inCode[i] = depth > 0
+            if depth > 0 {
+                if codeFlags.isEmpty { codeFlags = [Bool](repeating: false, count: tokens.count) }
+                codeFlags[i] = true
+            }
         }
-        self.inCode = inCode
+        self.codeFlags = codeFlags
     }
 
     public func attributes(of token: HTMLToken) -> ArraySlice<HTMLAttribute> { attributes[token.attributeIndices] }
@@ -101,11 +108,16 @@ public struct HTMLView: Sendable {
     }
 
     /// The value range of `token`'s attribute `name` (ASCII, lowercase), if present with a value.
+    /// The name is compared as its UTF-8 buffer, taken once: its `utf8` view was counted and
+    /// stepped again for every attribute (~120,000 lookups at agora ×1, most of them misses).
     public func attributeValue(_ token: HTMLToken, named name: String, in bytes: [UInt8]) -> Range<Int>? {
-        for attribute in attributes(of: token) where Self.equalsIgnoringASCIICase(bytes, attribute.name, name.utf8) {
-            return attribute.value
+        let attributes = attributes(of: token)
+        guard !attributes.isEmpty else { return nil }
+        var name = name
+        return name.withUTF8 { name in
+            for attribute in attributes where Self.equalsIgnoringASCIICase(bytes, attribute.name, name) { return attribute.value }
+            return nil
         }
-        return nil
     }
 
     /// The tag name lowercased (for messages and sets; rules on hot paths compare bytes instead).
@@ -159,7 +171,10 @@ public struct HTMLView: Sendable {
 
     /// Whether token `i` is prose: visible text outside code elements.
     /// Inlinable: the script rules ask it per scalar of HTML text (a call into this module each time showed in profiles).
-    @inlinable public func isProse(token i: Int) -> Bool { tokens[i].isVisibleText && !inCode[i] }
+    @inlinable public func isProse(token i: Int) -> Bool { tokens[i].isVisibleText && !isInCode(token: i) }
+
+    /// `inCode[i]`, without making the array.
+    @inlinable public func isInCode(token i: Int) -> Bool { !codeFlags.isEmpty && codeFlags[i] }
 
     /// Whether byte `offset` is prose (visible text outside code elements).
     public func isProse(at offset: Int) -> Bool { tokenIndex(containing: offset).map { isProse(token: $0) } ?? false }

@@ -183,21 +183,22 @@ public struct FactRecordReader {
 
     /// A count, then that many little-endian integers: one copy of the bytes on a little-endian
     /// machine (boilerplate-repeated reads its facts' line hashes back four times per reduce, and
-    /// the per-element load was most of that).
-    private mutating func fixedArray<T: FixedWidthInteger>() throws -> [T] {
+    /// the per-element load was most of that). Staged (`Array(stagingCount:)`): a near-duplicate
+    /// signature or a file's line hashes fit in 1 KB, and the standard allocation path cost more
+    /// than the bytes' copy.
+    private mutating func fixedArray<T: FixedWidthInteger & BitwiseCopyable>() throws -> [T] {
         let size = MemoryLayout<T>.size
         let n = try count(elementSize: size)
         let start = position
         position += size * n
-        return [T](unsafeUninitializedCapacity: n) { out, initialized in
+        return [T](stagingCount: n) { out in
             #if _endian(little)
-            if n > 0, let from = bytes.baseAddress, let to = out.baseAddress {
+            if let from = bytes.baseAddress, let to = out.baseAddress {
                 UnsafeMutableRawPointer(to).copyMemory(from: from + start, byteCount: size * n)
             }
             #else
             for k in 0..<n { out[k] = T(littleEndian: bytes.loadUnaligned(fromByteOffset: start + size * k, as: T.self)) }
             #endif
-            initialized = n
         }
     }
 }

@@ -15,7 +15,12 @@ public enum StableHash {
         return h
     }
 
-    public static func fnv1a64(_ string: String) -> UInt64 { fnv1a64(string.utf8) }
+    /// Over the string's UTF-8 buffer: stepping its `utf8` view cost ~25 instructions a byte
+    /// (a placeholder body's title, 1,900 instructions a file), the buffer 3.
+    public static func fnv1a64(_ string: String) -> UInt64 {
+        var string = string
+        return string.withUTF8 { fnv1a64($0) }
+    }
 
     public static func hex(_ value: UInt64) -> String {
         let s = String(value, radix: 16)

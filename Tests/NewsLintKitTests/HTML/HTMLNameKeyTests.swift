@@ -93,6 +93,30 @@ import Testing
         }
     }
 
+    /// Session 19: an element whose name packs keeps only its key; `name` reads the name back from it.
+    /// It is the name `tagName` gives for every start tag, whether it packs or not.
+    @Test func elementNamesAreTheTagNames() {
+        let html = "<DIV><p>a<Span>b</span><custom-element-x>c</custom-element-x><x-é>d</x-é><h1>e</h1><BLOCKQUO>f</blockquo><svg><Path/></svg></DIV>"
+        let (view, structure) = Self.structure(html)
+        let bytes = Array(html.utf8)
+        let expected = structure.elements.map { view.tagName(view.tokens[$0.start], in: bytes) }
+        #expect(structure.elements.map(\.name) == expected)
+        #expect(expected == ["div", "p", "span", "custom-element-x", "x-é", "h1", "blockquo", "svg"])
+        #expect(structure.elements.map { $0.packedName != 0 } == [true, true, true, false, false, true, true, true])
+    }
+
+    @Test func keyStringIsTheNameItWasMadeFrom() {
+        var rng = SeededRandom(seed: 19_001)
+        let alphabet: [UInt8] = Array("azAZ09-_:@[`{".utf8)
+        for _ in 0..<5_000 {
+            let count = Int.random(in: 1...8, using: &rng)
+            let bytes = (0..<count).map { _ in alphabet.randomElement(using: &rng) ?? 0x61 }
+            guard let key = TagNameKey.of(bytes, 0..<count) else { continue }
+            let lower = String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+            #expect(TagNameKey.string(key) == lower, "\(bytes)")
+        }
+    }
+
     @Test func constantKeysAreThePackedNames() {
         #expect(HTMLElements.brKey == TagTables.packedName("br"))
         #expect(HTMLElements.svgKey == TagTables.packedName("svg"))
