@@ -84,6 +84,10 @@ public struct ReportBuffer {
         claim(source.count).update(from: source.base, count: source.count)
     }
 
+    /// Disfavoured so that a literal goes to `append(_: StaticString)`: a literal piece (": ", "\",")
+    /// is a small `String`, which has no contiguous UTF-8 to read in place, and copying it out
+    /// for `withUTF8` cost ~85 instructions a piece (three a line of concise output).
+    @_disfavoredOverload
     @inline(__always)
     public mutating func append(_ s: String) {
         // Native strings are read in place (a `var` copy for `withUTF8` retained and released each one).

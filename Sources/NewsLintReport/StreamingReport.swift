@@ -218,7 +218,10 @@ extension ConciseReporter: LinePerDiagnosticReporter {
         appendLine(d, displayPath: d.displayPath, to: &out)
         return out.text
     }
-    /// `PATH:LINE:COL: SEVERITY: MESSAGE [RULE]`.
+    /// `PATH:LINE:COL: SEVERITY: MESSAGE [RULE]`. Inlined into `appendLines`, so its fields are
+    /// read where the finding is: called with the finding, each line copied it whole first (a
+    /// retain and a release of each of its strings).
+    @inline(__always)
     package static func appendLine(_ d: Diagnostic, displayPath: String, to out: inout ReportBuffer) {
         out.append(displayPath)
         out.append(byte: 0x3A)

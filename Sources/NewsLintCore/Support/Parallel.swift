@@ -114,7 +114,9 @@ final class ReorderWindow<T>: @unchecked Sendable {
     }
 
     /// Stores a result and, unless another thread is delivering, delivers every result now in order.
-    @inlinable func complete(_ index: Int, _ value: T, deliver: (Int, T) -> Void) {
+    /// `value` is consumed: moved into its slot, not copied (a file's outcome holds a dozen
+    /// references, each retained by a copy and released with the original).
+    @inlinable func complete(_ index: Int, _ value: consuming T, deliver: (Int, T) -> Void) {
         condition.lock()
         slots[index % window] = value
         guard !delivering else { condition.unlock(); return }

@@ -995,14 +995,26 @@ package struct ByteReader {
         position += 8
         return v
     }
+    /// Most values (lengths, counts, lines, columns, string references) fit in one byte, and
+    /// fix edits' offsets in two: those cases are inlined into the readers (a call per value was
+    /// ~30 instructions of a spilled finding's ~15 values), longer ones take the loop.
+    @inline(__always)
     package mutating func varint() -> UInt64? {
-        // Most values (lengths, counts, lines, columns) fit in one byte.
         guard position < end else { return nil }
         let first = bytes[position]
         if first < 0x80 {
             position += 1
             return UInt64(first)
         }
+        if position + 1 < end, bytes[position + 1] < 0x80 {
+            defer { position += 2 }
+            return UInt64(first & 0x7F) | UInt64(bytes[position + 1]) << 7
+        }
+        return longVarint()
+    }
+
+    @inline(never)
+    private mutating func longVarint() -> UInt64? {
         var v: UInt64 = 0
         var shift: UInt64 = 0
         while let b = byte() {
@@ -1023,13 +1035,14 @@ package struct ByteReader {
         defer { position += n }
         return position..<(position + n)
     }
-    package mutating func blob() -> [UInt8]? {
-        guard let n = int(), let range = skip(n) else { return nil }
-        return Array(bytes[range])
-    }
     package mutating func string() -> String? {
         guard let n = int(), let range = skip(n) else { return nil }
         return bytes.withUnsafeBufferPointer { String(exactUTF8: UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+    /// A blob that is a fix edit's replacement, shared through `recent` with an equal one decoded lately.
+    package mutating func replacement(_ recent: inout RecentStrings) -> [UInt8]? {
+        guard let n = int(), let range = skip(n) else { return nil }
+        return bytes.withUnsafeBufferPointer { recent.replacement(UnsafeBufferPointer(rebasing: $0[range])) }
     }
     /// A string, handed out from `recent` when it was decoded lately.
     package mutating func string(_ recent: inout RecentStrings) -> String? {
@@ -1073,13 +1086,18 @@ extension ByteReader {
     /// A diagnostic written by `ByteWriter.diagnostic` (which does not store the path); nil when malformed.
     /// Rule ids, messages and fix descriptions are shared through `strings` (one per stream).
     package mutating func diagnostic(path: String, strings: inout RecentStrings) -> Diagnostic? {
-        diagnostic(path: path) { $0.string(&strings) }
+        diagnostic(path: path, recent: &strings) { $0.string(&$1) }
     }
 
-    /// The same with the rule id, message and fix description read by `text`.
-    package mutating func diagnostic(path: String, text: (inout ByteReader) -> String?) -> Diagnostic? {
-        guard let rule = text(&self), let sev = byte(), let line = int(), let column = int(),
-              let endLine = int(), let endColumn = int(), let message = text(&self), let hasFix = byte() else { return nil }
+    /// The same with the rule id, message and fix description read by `text`; fix replacements
+    /// are shared through `recent` (`RecentStrings.replacement`). Inlined into its few readers
+    /// (the spill's, the cross-file results', the sorted runs'), where `text` is then a direct
+    /// call: called, it cost ~280 instructions more a finding on the spill's decoding thread.
+    @inline(__always)
+    package mutating func diagnostic(path: String, recent: inout RecentStrings,
+                                     text: (inout ByteReader, inout RecentStrings) -> String?) -> Diagnostic? {
+        guard let rule = text(&self, &recent), let sev = byte(), let line = int(), let column = int(),
+              let endLine = int(), let endColumn = int(), let message = text(&self, &recent), let hasFix = byte() else { return nil }
         let severity: Severity
         switch sev {
         case 0: severity = .info
@@ -1089,11 +1107,11 @@ extension ByteReader {
         }
         var fix: Fix?
         if hasFix != 0 {
-            guard hasFix <= 2, let description = text(&self), let editCount = int() else { return nil }
+            guard hasFix <= 2, let description = text(&self, &recent), let editCount = int() else { return nil }
             var edits: [Edit] = []
             edits.reserveCapacity(min(editCount, 64))
             for _ in 0..<editCount {
-                guard let lo = int(), let hi = int(), lo <= hi, let replacement = blob() else { return nil }
+                guard let lo = int(), let hi = int(), lo <= hi, let replacement = replacement(&recent) else { return nil }
                 edits.append(Edit(range: lo..<hi, replacement: replacement))
             }
             fix = Fix(hasFix == 1 ? .safe : .unsafe, description, edits: edits)

@@ -142,16 +142,17 @@ package enum CrossFileResultFile {
         return n
     }
 
-    /// Decodes a chunk's findings, passing each to `emit`; the number of findings, or nil when the
-    /// chunk does not decode whole.
-    fileprivate static func decode(_ chunk: [UInt8], strings: inout RecentStrings, emit: (Diagnostic) -> Void) -> Int? {
+    /// Decodes a chunk's findings onto the end of `batch`; the number of findings, or nil when the
+    /// chunk does not decode whole. (Handed to a closure that appended them, each finding was
+    /// borrowed and so copied into the batch: a retain of each of its strings, released with it.)
+    fileprivate static func decode(_ chunk: [UInt8], strings: inout RecentStrings, into batch: inout [Diagnostic]) -> Int? {
         var r = ByteReader(chunk, range: 0..<chunk.count)
         var n = 0
         while !r.atEnd {
             guard let path = r.string(&strings), let length = r.int() else { return nil }
             let start = r.position
             guard let d = r.diagnostic(path: path, strings: &strings), r.position == start + length else { return nil }
-            emit(d)
+            batch.append(consume d)
             n += 1
         }
         return n
@@ -291,7 +292,7 @@ package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Se
                 // messages list paths); otherwise each is validated as before.
                 strings.bytesAreValidUTF8 = unchanged()
                 var batch: [Diagnostic] = []
-                guard CrossFileResultFile.decode(chunk, strings: &strings, emit: { batch.append($0) }) != nil else { return queue.close(complete: false) }
+                guard CrossFileResultFile.decode(chunk, strings: &strings, into: &batch) != nil else { return queue.close(complete: false) }
                 guard queue.push(batch) else { return }
             }
         }.start()

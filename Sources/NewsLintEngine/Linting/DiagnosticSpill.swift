@@ -172,13 +172,16 @@ public final class DiagnosticSpill {
         var position = 0
         // Shared by every record: files repeat rule ids and messages.
         var recent = RecentStrings(pinned: knownStrings)
+        // A record's own strings, emptied for the next one with its storage kept (a new array
+        // per record grew from empty, an allocation per string a record wrote whole).
+        var strings: [String] = []
         func decodeAvailable() -> Bool {
             while true {
                 var r = ByteReader(pending, range: position..<pending.count)
                 guard let length = r.int(), let range = r.skip(length) else { return true }
                 var record = ByteReader(pending, range: range)
                 guard let path = record.string(), let count = record.int() else { return false }
-                var strings: [String] = []
+                strings.removeAll(keepingCapacity: true)
                 guard let diagnostics = record.spilledDiagnostics(count, path: path, strings: &strings, recent: &recent) else { return false }
                 guard let lines = record.sourceLines() else { return false }
                 position = r.position
@@ -323,12 +326,24 @@ extension OrderedMerge {
             for j in split..<findings.count {
                 var k = j
                 // Stops at an earlier later-list finding (sorted: never preceded), so their order holds.
-                while k > 0 && Diagnostic.outputOrder(findings[k], findings[k - 1]) {
+                while k > 0 && precedes(findings, k, k - 1) {
                     findings.swapAt(k, k - 1)
                     k -= 1
                 }
             }
         }
+    }
+
+    /// `Diagnostic.outputOrder(findings[a], findings[b])` with the two read where they are:
+    /// passed by value, both were copied per comparison (a retain and a release of each of their
+    /// strings). Findings of one path mostly differ in line or column, compared here in place.
+    @inline(__always)
+    private static func precedes(_ findings: UnsafeMutableBufferPointer<Diagnostic>, _ a: Int, _ b: Int) -> Bool {
+        if findings[a].path.hasSameBytes(as: findings[b].path) {
+            if findings[a].line != findings[b].line { return findings[a].line < findings[b].line }
+            if findings[a].column != findings[b].column { return findings[a].column < findings[b].column }
+        }
+        return Diagnostic.outputOrder(findings[a], findings[b])
     }
 
     /// Two sorted lists as one, `first`'s before `second`'s among equals: what a stable sort of
@@ -413,12 +428,17 @@ extension ByteReader {
         return s
     }
 
+    /// Room left in a record's array of findings for the cross-file findings on its path, which
+    /// the ordered merge appends in place (growing the array copied it, once for most files of
+    /// a corpus of copies).
+    package static let crossFileRoom = 4
+
     /// `count` diagnostics of one record under `path`; nil when malformed.
     package mutating func spilledDiagnostics(_ count: Int, path: String, strings: inout [String], recent: inout RecentStrings) -> [Diagnostic]? {
         var out: [Diagnostic] = []
-        out.reserveCapacity(min(count, 4096))
+        out.reserveCapacity(min(count, 4096) + Self.crossFileRoom)
         for _ in 0..<count {
-            guard let d = diagnostic(path: path, text: { $0.spilledString(&strings, recent: &recent) }) else { return nil }
+            guard let d = diagnostic(path: path, recent: &recent, text: { $0.spilledString(&strings, recent: &$1) }) else { return nil }
             out.append(d)
         }
         return out

@@ -34,6 +34,29 @@ package struct RecentStrings {
         return s
     }
 
+    /// Slots of the replacement table (a power of two), and the longest replacement kept in it.
+    package static let replacementCapacity = 16
+    package static let replacementLimit = 64
+    private var replacements: [(key: UInt64, bytes: [UInt8])?] = []
+
+    /// A fix edit's replacement bytes, sharing the storage of one decoded lately when they are
+    /// the same. Fixes repeat a few short replacements ("\n" in every line-ending edit, a closing
+    /// tag, a full-width bracket): decoding each into an array of its own allocated once per edit
+    /// on reading and freed once per edit when the output was done with it.
+    package mutating func replacement(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        guard !bytes.isEmpty, bytes.count <= Self.replacementLimit else { return Array(bytes) }
+        let key = Self.key(bytes)
+        let slot = Int(truncatingIfNeeded: key >> 32) & (Self.replacementCapacity - 1)
+        if replacements.isEmpty {
+            replacements = Array(repeating: nil, count: Self.replacementCapacity)
+        } else if let entry = replacements[slot], entry.key == key, Self.equal(entry.bytes, bytes) {
+            return entry.bytes
+        }
+        let decoded = Array(bytes)
+        replacements[slot] = (key, decoded)
+        return decoded
+    }
+
     /// A cheap key of a byte string (its length and first and last 8 bytes): equal bytes have
     /// equal keys, and a key match is confirmed by comparing the bytes.
     @inline(__always)
@@ -55,11 +78,17 @@ package struct RecentStrings {
 
     private static func equal(_ s: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var s = s
-        return s.withUTF8 { u in
-            guard u.count == bytes.count else { return false }
-            guard let a = u.baseAddress, let b = bytes.baseAddress else { return true }
-            return memcmp(a, b, u.count) == 0
-        }
+        return s.withUTF8 { equal($0, bytes) }
+    }
+
+    private static func equal(_ a: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.withUnsafeBufferPointer { equal($0, bytes) }
+    }
+
+    private static func equal(_ u: UnsafeBufferPointer<UInt8>, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard u.count == bytes.count else { return false }
+        guard let a = u.baseAddress, let b = bytes.baseAddress else { return true }
+        return memcmp(a, b, u.count) == 0
     }
 }
 

@@ -140,6 +140,23 @@ import Testing
         }
     }
 
+    /// One file's findings, as the ordered merge holds them: the in-place comparison reads line
+    /// and column where they are and falls back on `outputOrder` for ties, so rule and message
+    /// still order findings at one position (and equal ones keep their side's order).
+    @Test func mergeInPlaceOnOnePathEqualsMerging() {
+        func finding(_ i: Int) -> Diagnostic {
+            Diagnostic(rule: i % 3 == 0 ? "content-duplicate" : "boilerplate-repeated", severity: .warning, path: "dir/同一-文件.md",
+                       line: 1 + i % 4, column: 1 + i % 2, message: i % 5 == 0 ? "b \(i % 2)" : "a")
+        }
+        for (n, m) in [(1, 1), (12, 3), (3, 12), (40, 32)] {
+            let first = (0..<n).map(finding).sorted(by: Diagnostic.outputOrder)
+            let second = (0..<m).map { finding($0 * 7 + 1) }.sorted(by: Diagnostic.outputOrder)
+            var list = first + second
+            OrderedMerge.mergeInPlace(&list, from: first.count)
+            #expect(list == OrderedMerge.merging(first, second), "\(n) + \(m)")
+        }
+    }
+
     @Test func orderedMergeInterleavesSpillAndRunsByPath() {
         let perFile = Self.scrambled(300).sorted(by: Diagnostic.outputOrder)
         let spill = DiagnosticSpill(threshold: 64)

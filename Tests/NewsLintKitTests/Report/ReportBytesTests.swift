@@ -87,6 +87,45 @@ import Testing
         #expect([UInt8]().withUnsafeBufferPointer { recent.string($0) } == "")
     }
 
+    /// Fix replacements decoded through `RecentStrings` are the bytes stored; equal short ones
+    /// share one storage, and a slot taken over by another replacement still answers correctly.
+    @Test func recentReplacementsShareStorageAndKeepTheirBytes() {
+        var recent = RecentStrings()
+        func decode(_ bytes: [UInt8]) -> [UInt8] { bytes.withUnsafeBufferPointer { recent.replacement($0) } }
+        let a = decode(Array("\n".utf8)), b = decode(Array("\n".utf8))
+        #expect(a == Array("\n".utf8) && b == a)
+        #expect(a.withUnsafeBufferPointer { $0.baseAddress } == b.withUnsafeBufferPointer { $0.baseAddress })
+        for i in 0..<(RecentStrings.replacementCapacity * 3) {
+            let s = Array("</div>\(i)（".utf8)
+            #expect(decode(s) == s)
+        }
+        #expect(decode([]) == [])
+        let long = [UInt8](repeating: 0x61, count: RecentStrings.replacementLimit + 1)
+        #expect(decode(long) == long)
+        // Not UTF-8 at all: replacements are bytes, kept as they are.
+        #expect(decode([0xFF, 0x00, 0xC2]) == [0xFF, 0x00, 0xC2])
+    }
+
+    /// Varints inlined for one and two bytes read as the loop reads them, at every length's edges,
+    /// and a value cut short by the end of the range is nil.
+    @Test func varintsOfEveryLengthRoundTrip() {
+        let values: [UInt64] = [0, 1, 127, 128, 255, 16_383, 16_384, 2_097_151, 2_097_152, UInt64(Int32.max), UInt64.max]
+        var w = ByteWriter()
+        for v in values { w.varint(v) }
+        var r = ByteReader(w.bytes, range: 0..<w.bytes.count)
+        for v in values { #expect(r.varint() == v) }
+        #expect(r.atEnd && r.varint() == nil)
+        // Non-canonical two-byte zero, as the loop accepts it.
+        var padded = ByteReader([0x80, 0x00], range: 0..<2)
+        #expect(padded.varint() == 0)
+        for v: UInt64 in [128, 16_384, UInt64.max] {
+            var one = ByteWriter()
+            one.varint(v)
+            var cut = ByteReader(one.bytes, range: 0..<(one.bytes.count - 1))
+            #expect(cut.varint() == nil)
+        }
+    }
+
     @Test func spillRoundTripKeepsEveryField() {
         let spill = DiagnosticSpill(threshold: 64)
         var written: [[Diagnostic]] = []
