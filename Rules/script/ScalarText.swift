@@ -399,28 +399,8 @@ extension Document {
     /// `hint`: a scalar index at or before the range's first scalar (the end of the previous block
     /// when blocks come in order), where the search starts; ignored when it lies past the range.
     package func scalarRun(_ decode: ScalarDecode, bytes range: Range<Int>, from hint: Int = 0) -> ScalarRun {
-        func firstScalar(atOrAfter offset: Int, from start: Int) -> Int {
-            var lo = start, hi = decode.cps.count
-            // Every real file has 4-byte offsets: bisect them directly, not through the enum.
-            if case .narrow(let narrow) = decode.offsets {
-                return narrow.withUnsafeBufferPointer { o in
-                    // A scalar takes at least one byte: the answer lies at most the byte distance past `lo`.
-                    if lo < hi { hi = min(hi, lo &+ max(0, offset &- Int(o[lo])) &+ 1) }
-                    while lo < hi {
-                        let mid = (lo &+ hi) >> 1
-                        if Int(o[mid]) < offset { lo = mid &+ 1 } else { hi = mid }
-                    }
-                    return lo
-                }
-            }
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if decode.offsets[mid] < offset { lo = mid + 1 } else { hi = mid }
-            }
-            return lo
-        }
         let start = hint > 0 && hint < decode.cps.count && decode.offsets[hint] <= range.lowerBound ? hint : 0
-        let first = firstScalar(atOrAfter: range.lowerBound, from: start)
-        return ScalarRun(decode, first..<max(first, firstScalar(atOrAfter: range.upperBound, from: first)))
+        let first = decode.firstScalar(atOrAfter: range.lowerBound, from: start)
+        return ScalarRun(decode, first..<max(first, decode.firstScalar(atOrAfter: range.upperBound, from: first)))
     }
 }

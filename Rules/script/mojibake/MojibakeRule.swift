@@ -123,14 +123,11 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : continuesBit)
     }
 
-    package static func signals(_ run: ScalarRun) -> Signals { signals(run, table: signalTable) }
-
-    /// `signals(run)` with `signalTable` passed in (read once per document).
-    package static func signals(_ run: ScalarRun, table signalTable: [UInt16]) -> Signals {
+    package static func signals(_ run: ScalarRun) -> Signals {
         signalTable.withUnsafeBufferPointer { table in run.cps.withUnsafeElements { signals(of: $0, table: table) } }
     }
 
-    /// `signals(run, table:)` of the scalars `c`: `check` asks it before it makes the line's run,
+    /// `signals(run)` of the scalars `c`, with `signalTable` read once per document: `check` asks it before it makes the line's run,
     /// which only a line with a signal needs (under 2,000 of agora's 41,700 non-ASCII lines).
     private static func signals(of c: UnsafeBufferPointer<UInt32>, table: UnsafeBufferPointer<UInt16>) -> Signals {
         @inline(__always) func flags(_ ch: UInt32) -> UInt16 { signalEntry(table, ch) }

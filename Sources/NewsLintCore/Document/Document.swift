@@ -131,23 +131,12 @@ public struct Document: Sendable {
     /// column on a one-line article, boilerplate-repeated's column of each block on such a line:
     /// ~500 instructions a call at agora ×1). Nil otherwise; a short range is counted (it costs less).
     private func decodedScalarCount(_ range: Range<Int>) -> Int? {
-        guard range.count >= 256, let decode = views.computedScalars, decode.isValidUTF8,
-              case .narrow(let offsets) = decode.offsets else { return nil }
-        return offsets.withUnsafeBufferPointer { offsets -> Int? in
-            let count = min(decode.cps.count, offsets.count - 1)
-            /// The index of the scalar starting at byte `offset`, or nil when none does.
-            func index(ofByte offset: Int, from: Int) -> Int? {
-                var lo = from, hi = count
-                while lo < hi {
-                    let mid = (lo &+ hi) >> 1
-                    if Int(offsets[mid]) < offset { lo = mid &+ 1 } else { hi = mid }
-                }
-                return lo <= count && Int(offsets[lo]) == offset ? lo : nil
-            }
-            guard count >= 0, let first = index(ofByte: range.lowerBound, from: 0),
-                  let last = index(ofByte: range.upperBound, from: first) else { return nil }
-            return last &- first
-        }
+        guard range.count >= 256, let decode = views.computedScalars, decode.isValidUTF8 else { return nil }
+        let first = decode.firstScalar(atOrAfter: range.lowerBound)
+        guard decode.offsets[first] == range.lowerBound else { return nil }
+        let last = decode.firstScalar(atOrAfter: range.upperBound, from: first)
+        guard decode.offsets[last] == range.upperBound else { return nil }
+        return last - first
     }
 
     /// Bytes in `range` that are not UTF-8 continuation bytes (10xxxxxx), eight at a time: a

@@ -57,8 +57,8 @@ public struct HTMLView: Sendable {
     public let endsInsideMarkup: Bool
     /// `inCode[i]`: token `i` lies inside `<pre>`, `<code>`, `<kbd>` or `<samp>` — shown as
     /// written, so prose rules leave it alone (like Markdown code spans and fences). Made here from
-    /// `codeFlags`; the rules ask `isInCode(token:)`.
-    public var inCode: [Bool] { codeFlags.isEmpty ? [Bool](repeating: false, count: tokens.count) : codeFlags }
+    /// `codeFlags` on every access (the tests compare whole views); the rules ask `isInCode(token:)`.
+    package var inCode: [Bool] { codeFlags.isEmpty ? [Bool](repeating: false, count: tokens.count) : codeFlags }
     /// `inCode`, or empty when no token is inside a code element (a news page has none: no flag
     /// per token is allocated, written and freed for every HTML document).
     @usableFromInline let codeFlags: [Bool]

@@ -425,6 +425,31 @@ package struct ScalarDecode: Sendable {
     }
 }
 
+extension ScalarDecode {
+    /// The first scalar index in `start...cps.count` whose byte offset is at least `offset`
+    /// (`cps.count` past the last scalar). A scalar takes at least one byte, so the answer lies at
+    /// most the byte distance past `start`: the bisection spans the bytes asked about, not the file.
+    package func firstScalar(atOrAfter offset: Int, from start: Int = 0) -> Int {
+        var lo = start, hi = cps.count
+        // Every real file has 4-byte offsets: bisect them directly, not through the enum.
+        if case .narrow(let narrow) = offsets {
+            return narrow.withUnsafeBufferPointer { o in
+                if lo < hi { hi = min(hi, lo &+ max(0, offset &- Int(o[lo])) &+ 1) }
+                while lo < hi {
+                    let mid = (lo &+ hi) >> 1
+                    if Int(o[mid]) < offset { lo = mid &+ 1 } else { hi = mid }
+                }
+                return lo
+            }
+        }
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if offsets[mid] < offset { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}
+
 /// Byte offsets of the scalars: 4 bytes each unless the file is larger than 4 GiB. Read only when a
 /// rule reports, so the switch stays off the scanning path.
 @usableFromInline package enum ByteOffsets: Sendable {
