@@ -28,6 +28,7 @@ package struct LintInputs {
         discovery.resolver = resolver
         discovery.respectIgnoreFiles = !parsed.has("no-respect-gitignore")
         discovery.followSymlinks = parsed.has("follow-symlinks")
+        discovery.listsAhead = settings.jobs > 1
         // NEWSLINT_PATH_SPILL_BYTES (tests, tuning): bytes of found paths kept in memory before the temporary file.
         if let n = io.environment["NEWSLINT_PATH_SPILL_BYTES"].flatMap({ Int($0) }) { discovery.pathMemoryBudget = max(0, n) }
         settings.baseDirectory = io.currentDirectory

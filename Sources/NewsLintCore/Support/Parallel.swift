@@ -97,6 +97,8 @@ final class ReorderWindow<T>: @unchecked Sendable {
     @usableFromInline var nextToDeliver = 0
     @usableFromInline var slots: [T?]
     @usableFromInline var delivering = false
+    /// Workers asleep in `take`, waiting for the window to drain.
+    @usableFromInline var waiting = 0
 
     @inlinable init(window: Int) {
         self.window = max(1, window)
@@ -107,7 +109,11 @@ final class ReorderWindow<T>: @unchecked Sendable {
     @inlinable func take(limit: Int) -> Int? {
         condition.lock()
         defer { condition.unlock() }
-        while nextIndex < limit && nextIndex - nextToDeliver >= window { condition.wait() }
+        while nextIndex < limit && nextIndex - nextToDeliver >= window {
+            waiting += 1
+            condition.wait()
+            waiting -= 1
+        }
         guard nextIndex < limit else { return nil }
         nextIndex += 1
         return nextIndex - 1
@@ -127,7 +133,10 @@ final class ReorderWindow<T>: @unchecked Sendable {
             deliver(i, v)
             condition.lock()
             nextToDeliver += 1
-            condition.broadcast()
+            // Waiters wake once the window has half drained, not at each delivery: when delivery
+            // is the slower side (a warm run), a worker woken per file took one index and slept
+            // again, a context switch per file.
+            if waiting > 0 && nextIndex - nextToDeliver <= window / 2 { condition.broadcast() }
         }
         delivering = false
         condition.unlock()

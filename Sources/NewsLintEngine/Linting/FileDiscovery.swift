@@ -40,6 +40,9 @@ public struct FileDiscovery {
     public var followSymlinks = false
     /// Bytes of the found paths kept in memory before the rest go to a temporary file (`PathList`).
     public var pathMemoryBudget = PathList.defaultMemoryBudget
+    /// List the subdirectories the walk enters next on another thread (`ListingPrefetch`); off
+    /// for a run asked to use one thread (`--jobs 1`).
+    public var listsAhead = true
 
     public init(config: Configuration, base: String = FileManager.default.currentDirectoryPath) {
         self.config = config
@@ -71,7 +74,9 @@ public struct FileDiscovery {
             if (st.st_mode & S_IFMT) == S_IFDIR {
                 var visited = Set<FileIdentity>()
                 let ignores = respectIgnoreFiles ? IgnoreStack.ancestors(of: absolute(path)) : IgnoreStack()
-                walk(directory: path, visited: &visited, files: &files, problems: &problems, ignores: ignores, roots: roots)
+                let prefetch = listsAhead ? ListingPrefetch() : nil
+                walk(directory: path, visited: &visited, files: &files, problems: &problems, ignores: ignores, roots: roots, prefetch: prefetch)
+                prefetch?.stop()
             } else {
                 // Explicit files are linted whatever their extension (and, unless forceExclude, whatever exclude says);
                 // special files are reported by the reader.
@@ -104,7 +109,8 @@ public struct FileDiscovery {
         paths.filter { $0 != "-" }.compactMap { PathResolver.real(absolute($0)) }
     }
 
-    private func walk(directory: String, visited: inout Set<FileIdentity>, files: inout PathList, problems: inout [InputProblem], ignores: IgnoreStack, roots: [String]) {
+    private func walk(directory: String, visited: inout Set<FileIdentity>, files: inout PathList, problems: inout [InputProblem], ignores: IgnoreStack, roots: [String],
+                      prefetch: ListingPrefetch?) {
         var st = stat()
         guard SystemPath.stat(absolute(directory), &st) == 0 else {
             // Never silently: an over-long path (ENAMETOOLONG) or a directory that vanished.
@@ -117,7 +123,7 @@ public struct FileDiscovery {
             return
         }
         defer { visited.remove(id) }
-        guard let listing = DirectoryReader.listing(absolute(directory)) else {
+        guard let listing = prefetch?.take(absolute(directory)) ?? DirectoryReader.listing(absolute(directory)) else {
             problems.append(InputProblem(path: directory, message: "cannot read directory: \(String(cString: strerror(errno)))", isFailure: true))
             return
         }
@@ -132,6 +138,16 @@ public struct FileDiscovery {
         let plainFiles = config.include.isEmpty && config.exclude.isEmpty && ignores.files.isEmpty
         let prefix: [UInt8] = directory == "." ? [] : Array((directory.hasSuffix("/") ? directory : directory + "/").utf8)
         let extensions = config.extensions.map { Array($0.utf8) }
+        if let prefetch {
+            // The subdirectories the loop below may enter, in its order (one it skips is dropped).
+            prefetch.request(listing.indices.compactMap { i -> String? in
+                guard listing.kind(i) == .directory else { return nil }
+                let name = listing.name(i)
+                guard !name.hasPrefix("."), name != ".build", name != "node_modules" else { return nil }
+                let child = absolute(directory == "." ? name : (directory.hasSuffix("/") ? directory + name : directory + "/" + name))
+                return config.isExcludedDirectory(child) ? nil : child
+            })
+        }
         var path: [UInt8] = []
         for i in listing.indices {
             if plainFiles && listing.kind(i) == .file {
@@ -173,7 +189,7 @@ public struct FileDiscovery {
                 if name == ".build" || name == "node_modules" { continue }
                 if config.isExcludedDirectory(absolute(child)) { continue }
                 if !ignores.files.isEmpty && ignores.isIgnored(PathResolver.standardized(absolute(child)), isDirectory: true) { continue }
-                walk(directory: child, visited: &visited, files: &files, problems: &problems, ignores: ignores, roots: roots)
+                walk(directory: child, visited: &visited, files: &files, problems: &problems, ignores: ignores, roots: roots, prefetch: prefetch)
             } else if matchesExtension(name, config) && config.isIncluded(absolute(child))
                         && (ignores.files.isEmpty || !ignores.isIgnored(PathResolver.standardized(absolute(child)), isDirectory: false)) {
                 files.append(child)

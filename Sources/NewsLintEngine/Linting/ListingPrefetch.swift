@@ -1,0 +1,121 @@
+import Foundation
+import NewsLintCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Lists the directories a walk will enter next on another thread while the walk goes through
+/// the current one. Discovery runs alone before any file is read, and reading and sorting each
+/// directory's names was half of it (a corpus of ten 7,188-file directories: 120 of 219 M
+/// instructions), with the second core idle.
+///
+/// Requests are kept in the order the depth-first walk will enter them (a directory's
+/// subdirectories go before its later siblings), so when the walk takes one, the requests before
+/// it are directories it skipped (excluded, ignored, a loop) and are dropped. At most `ahead`
+/// listings wait unconsumed, so memory stays bounded. A listing has no side effect: one not yet
+/// started when the walk reaches it is listed by the walk itself, and one nobody takes is dropped.
+final class ListingPrefetch: @unchecked Sendable {
+    private final class Request {
+        let path: String
+        var state = State.waiting
+        /// Taken by the walk or dropped from the queue: a listing finished after that is not counted.
+        var dequeued = false
+        var listing: DirectoryReader.Listing?
+        /// `errno` after a failed listing (the walk's message names it).
+        var error: Int32 = 0
+        init(path: String) { self.path = path }
+    }
+    private enum State { case waiting, listing, done }
+
+    private let condition = NSCondition()
+    /// In the order the walk will take them.
+    private var requests: [Request] = []
+    /// Requests listed and not yet taken or dropped (at most `ahead`).
+    private var doneCount = 0
+    private var workerRunning = false
+    private var stopped = false
+    private let ahead: Int
+
+    init(ahead: Int = 2) { self.ahead = max(1, ahead) }
+
+    /// Queues `paths` (absolute, in walk order) to be entered right after the directory being
+    /// walked, before the requests already queued (its later siblings and theirs).
+    func request(_ paths: [String]) {
+        guard !paths.isEmpty else { return }
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopped else { return }
+        requests.insert(contentsOf: paths.map(Request.init), at: 0)
+        if !workerRunning {
+            workerRunning = true
+            DispatchQueue.global().async { self.work() }
+        }
+        condition.broadcast()
+    }
+
+    /// The listing of `path` (absolute): prefetched when it was requested, listed here otherwise;
+    /// nil with `errno` set when the directory cannot be read (as `DirectoryReader.listing`).
+    func take(_ path: String) -> DirectoryReader.Listing? {
+        condition.lock()
+        guard let k = requests.firstIndex(where: { $0.path.hasSameBytes(as: path) }) else {
+            condition.unlock()
+            return DirectoryReader.listing(path)
+        }
+        let request = requests[k]
+        // The walk enters directories in request order: those before this one were skipped.
+        for dequeued in requests[...k] {
+            dequeued.dequeued = true
+            if dequeued.state == .done { doneCount -= 1 }
+        }
+        requests.removeFirst(k + 1)
+        condition.broadcast()
+        if request.state == .waiting {
+            condition.unlock()
+            return DirectoryReader.listing(path)
+        }
+        while request.state == .listing { condition.wait() }
+        condition.unlock()
+        if request.listing == nil { errno = request.error }
+        return request.listing
+    }
+
+    /// Drops every request and lets the worker go (the walk is over).
+    func stop() {
+        condition.lock()
+        stopped = true
+        for request in requests { request.dequeued = true }
+        requests.removeAll()
+        doneCount = 0
+        condition.broadcast()
+        while workerRunning { condition.wait() }
+        condition.unlock()
+    }
+
+    /// Lists waiting requests in order while fewer than `ahead` wait unconsumed; returns when
+    /// none is waiting (the next `request` starts it again).
+    private func work() {
+        condition.lock()
+        while !stopped {
+            guard let next = requests.first(where: { $0.state == .waiting }) else { break }
+            if doneCount >= ahead {
+                condition.wait()
+                continue
+            }
+            next.state = .listing
+            condition.unlock()
+            let listing = DirectoryReader.listing(next.path)
+            let error = listing == nil ? errno : 0
+            condition.lock()
+            next.listing = listing
+            next.error = error
+            next.state = .done
+            if !next.dequeued { doneCount += 1 }
+            condition.broadcast()
+        }
+        workerRunning = false
+        condition.broadcast()
+        condition.unlock()
+    }
+}

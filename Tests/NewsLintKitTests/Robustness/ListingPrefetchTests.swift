@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintEngine
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Directories listed ahead on another thread (`ListingPrefetch`) must give the walk exactly what
+/// listing them in place gives: the same files in the same order and the same problems.
+@Suite struct ListingPrefetchTests {
+    private func touch(_ path: String) {
+        close(SystemPath.open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o644))
+    }
+
+    @Test func walkFindsTheSameWithAndWithoutListingAhead() throws {
+        let dir = TemporaryDirectory()
+        // Nested directories (a subdirectory's subdirectories are entered before its later
+        // siblings), skipped ones (hidden, excluded, node_modules) between entered ones, a loop.
+        for sub in ["a", "a/x", "a/x/deep", "a/y", "b", "b/c", ".hidden", "node_modules", "skipped", "z"] {
+            #expect(mkdir(dir.path + "/" + sub, 0o755) == 0)
+        }
+        for file in ["top.md", "a/1.md", "a/x/2.md", "a/x/deep/3.md", "a/y/4.html", "b/5.md", "b/c/6.md",
+                     ".hidden/7.md", "node_modules/8.md", "skipped/9.md", "z/10.md", "z/11.txt"] {
+            touch(dir.path + "/" + file)
+        }
+        #expect(symlink(dir.path + "/a", dir.path + "/b/c/loop") == 0)
+        var config = Configuration(directory: dir.path)
+        config.extensions = [".md", ".html"]
+        config.exclude = [Glob("skipped/**")]
+        var ahead = FileDiscovery(config: config, base: dir.path)
+        ahead.listsAhead = true
+        var inPlace = ahead
+        inPlace.listsAhead = false
+        for root in [".", dir.path, "a"] {
+            let expected = inPlace.expand([root])
+            let found = ahead.expand([root])
+            #expect(Array(found.files) == Array(expected.files), "\(root)")
+            #expect(found.problems.map(\.message) == expected.problems.map(\.message), "\(root)")
+            #expect(found.problems.map(\.path) == expected.problems.map(\.path), "\(root)")
+        }
+        let all = Array(inPlace.expand(["."]).files)
+        #expect(all.contains("./a/x/deep/3.md") && all.contains("./z/10.md") && !all.contains("./skipped/9.md"))
+    }
+
+    @Test func requestsBeforeATakenOneAreDroppedAndUnrequestedOnesListedInPlace() throws {
+        let dir = TemporaryDirectory()
+        for sub in ["p", "q", "r"] {
+            #expect(mkdir(dir.path + "/" + sub, 0o755) == 0)
+            touch(dir.path + "/" + sub + "/" + sub + ".md")
+        }
+        let prefetch = ListingPrefetch(ahead: 1)
+        defer { prefetch.stop() }
+        prefetch.request([dir.path + "/p", dir.path + "/q", dir.path + "/r"])
+        // The walk skipped p: taking q drops it.
+        let q = try #require(prefetch.take(dir.path + "/q"))
+        #expect(q.indices.map { q.name($0) } == ["q.md"])
+        let r = try #require(prefetch.take(dir.path + "/r"))
+        #expect(r.indices.map { r.name($0) } == ["r.md"])
+        // Dropped, then asked for: listed in place.
+        let p = try #require(prefetch.take(dir.path + "/p"))
+        #expect(p.indices.map { p.name($0) } == ["p.md"])
+        // A directory that cannot be read: nil and errno, as a listing in place says.
+        prefetch.request([dir.path + "/missing"])
+        #expect(prefetch.take(dir.path + "/missing") == nil)
+        #expect(errno == ENOENT)
+    }
+}
