@@ -11,8 +11,8 @@ import Darwin
 /// directory's names was half of it (a corpus of ten 7,188-file directories: 120 of 219 M
 /// instructions), with the second core idle.
 ///
-/// Requests are kept in the order the depth-first walk will enter them (a directory's
-/// subdirectories go before its later siblings), so when the walk takes one, the requests before
+/// Requests are a stack in the order the depth-first walk will enter them (a directory's
+/// subdirectories go on top of its later siblings), so when the walk takes one, the requests above
 /// it are directories it skipped (excluded, ignored, a loop) and are dropped. At most `ahead`
 /// listings wait unconsumed, so memory stays bounded. A listing has no side effect: one not yet
 /// started when the walk reaches it is listed by the walk itself, and one nobody takes is dropped.
@@ -30,8 +30,12 @@ final class ListingPrefetch: @unchecked Sendable {
     private enum State { case waiting, listing, done }
 
     private let condition = NSCondition()
-    /// In the order the walk will take them.
+    /// The next one the walk will take last (a stack: a directory of 100,000 subdirectories is
+    /// taken from the end, not shifted down at each take).
     private var requests: [Request] = []
+    /// How far down the stack `take` looks: a directory the walk reaches another way (a symlink)
+    /// is listed in place without a search of every request.
+    private static let searchDepth = 64
     /// Requests listed and not yet taken or dropped (at most `ahead`).
     private var doneCount = 0
     private var workerRunning = false
@@ -47,7 +51,7 @@ final class ListingPrefetch: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         guard !stopped else { return }
-        requests.insert(contentsOf: paths.map(Request.init), at: 0)
+        requests.append(contentsOf: paths.reversed().map(Request.init))
         if !workerRunning {
             workerRunning = true
             DispatchQueue.global().async { self.work() }
@@ -59,17 +63,18 @@ final class ListingPrefetch: @unchecked Sendable {
     /// nil with `errno` set when the directory cannot be read (as `DirectoryReader.listing`).
     func take(_ path: String) -> DirectoryReader.Listing? {
         condition.lock()
-        guard let k = requests.firstIndex(where: { $0.path.hasSameBytes(as: path) }) else {
+        let bottom = max(0, requests.count - Self.searchDepth)
+        guard let k = requests[bottom...].lastIndex(where: { $0.path.hasSameBytes(as: path) }) else {
             condition.unlock()
             return DirectoryReader.listing(path)
         }
         let request = requests[k]
-        // The walk enters directories in request order: those before this one were skipped.
-        for dequeued in requests[...k] {
+        // The walk enters directories in request order: those above this one were skipped.
+        for dequeued in requests[k...] {
             dequeued.dequeued = true
             if dequeued.state == .done { doneCount -= 1 }
         }
-        requests.removeFirst(k + 1)
+        requests.removeSubrange(k...)
         condition.broadcast()
         if request.state == .waiting {
             condition.unlock()
@@ -98,7 +103,7 @@ final class ListingPrefetch: @unchecked Sendable {
     private func work() {
         condition.lock()
         while !stopped {
-            guard let next = requests.first(where: { $0.state == .waiting }) else { break }
+            guard let next = requests.last(where: { $0.state == .waiting }) else { break }
             if doneCount >= ahead {
                 condition.wait()
                 continue
