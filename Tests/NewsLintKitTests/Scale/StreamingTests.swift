@@ -34,6 +34,20 @@ import Testing
         #expect(maxAhead.withLock { $0 } < max(window, min(jobs, count) * 2) + 1)
     }
 
+    /// Delivery slower than the work (a warm run): workers wait for the window to drain and are
+    /// woken once half of it has, never left asleep with work to do or the end reached.
+    @Test(arguments: [2, 3, 8])
+    func slowDeliveryWakesWaitingWorkers(jobs: Int) {
+        let count = 2000
+        var seen: [Int] = []
+        parallelForEachOrdered(count: count, jobs: jobs, window: 4, { i -> Int in i }, deliver: { i, value in
+            var x = UInt64(i)
+            for _ in 0..<(200 + (i * 31) % 300) { x = x &* 6364136223846793005 &+ 1 }
+            seen.append(value &+ Int(x & 0))
+        })
+        #expect(seen == Array(0..<count))
+    }
+
     static func sample(path: String, _ n: Int) -> [Diagnostic] {
         (0..<n).map { k in
             Diagnostic(rule: k % 2 == 0 ? "trailing-whitespace" : "full-width-punctuation", severity: k % 3 == 0 ? .error : (k % 3 == 1 ? .warning : .info),
