@@ -63,21 +63,41 @@ package struct BodyText {
     /// that walk's per-character tests and decode. Stops at any other byte, before `end` or at `limit`
     /// letters. (Taking full-width punctuation in the run too measured no better: 442.7 → 444.3 M.)
     /// Returns whether it took any.
+    ///
+    /// Each character is tested and decoded from one 4-byte load (`ideograph(inWord:)`), so the run
+    /// stops one byte short of the buffer's end (the general walk takes a last character there). A
+    /// character is at most one letter, so at most `limit - letters` are taken in a call: one counter
+    /// bounds the loop. (A byte at a time, with both bounds tested per character, took ~35
+    /// instructions a character; this loop ~27.)
     @inline(__always)
     static func takeIdeographs(_ buf: UnsafeBufferPointer<UInt8>, from i: inout Int, end: Int, limit: Int,
                                letters: inout Int, hash: inout UInt64) -> Bool {
+        guard let base = buf.baseAddress else { return false }
         var k = i, n = letters, h = hash
-        while k &+ 2 < end && n < limit {
-            let b0 = buf[k], b1 = buf[k &+ 1], b2 = buf[k &+ 2]
-            guard startsIdeograph(b0), b1 & 0xC0 == 0x80, b2 & 0xC0 == 0x80 else { break }
-            fold((UInt32(b0 & 0x0F) << 12) | (UInt32(b1 & 0x3F) << 6) | UInt32(b2 & 0x3F), hash: &h, letters: &n)
+        var steps = Swift.min((Swift.min(end, buf.count &- 1) &- k) / 3, limit &- n)
+        while steps > 0 {
+            let word = UInt32(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt32.self))
+            guard let scalar = ideograph(inWord: word) else { break }
+            fold(scalar, hash: &h, letters: &n)
             k &+= 3
+            steps &-= 1
         }
         let took = k != i
         i = k
         letters = n
         hash = h
         return took
+    }
+
+    /// The scalar of a well-formed 3-byte character with lead byte E4…E9 (`startsIdeograph`) in the
+    /// low three bytes of `word` (little-endian: the lead byte lowest), else nil; the high byte is
+    /// ignored. One test: (b2 & C0, b1 & C0, b0) − (80, 80, E4) is 0…5 exactly for such a character,
+    /// since other continuation bits differ from 80 by a multiple of 0x4000, which the lead byte's
+    /// difference (−E4…1B) cannot cancel.
+    @inline(__always)
+    package static func ideograph(inWord word: UInt32) -> UInt32? {
+        guard (word & 0x00C0_C0FF) &- 0x0080_80E4 < 6 else { return nil }
+        return (word & 0x0F) << 12 | (word & 0x3F00) >> 2 | (word >> 16) & 0x3F
     }
 
     /// One visible character into the text's hash (FNV-1a step on the scalar) and letter count.

@@ -339,11 +339,29 @@ import Testing
         return text
     }
 
+    /// `BodyText.ideograph(inWord:)` (one test of a 4-byte load) against the byte tests it replaced,
+    /// for every lead byte and continuation bytes at and around the edges of their range.
+    @Test func ideographWordTestMatchesTheByteTests() {
+        let edges: [UInt8] = [0x00, 0x3F, 0x40, 0x7F, 0x80, 0x81, 0xB7, 0xB8, 0xBE, 0xBF, 0xC0, 0xC1, 0xE4, 0xFF]
+        for b0 in UInt8(0)...0xFF {
+            for b1 in edges {
+                for b2 in edges {
+                    let expected: UInt32? = BodyText.startsIdeograph(b0) && b1 & 0xC0 == 0x80 && b2 & 0xC0 == 0x80
+                        ? (UInt32(b0 & 0x0F) << 12) | (UInt32(b1 & 0x3F) << 6) | UInt32(b2 & 0x3F) : nil
+                    for high in [UInt8(0x00), 0x80, 0xE4, 0xFF] {
+                        let word = UInt32(b0) | UInt32(b1) << 8 | UInt32(b2) << 16 | UInt32(high) << 24
+                        #expect(BodyText.ideograph(inWord: word) == expected, "\(b0) \(b1) \(b2) \(high)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func bodyTextMatchesThePlainWalks() {
         var rng = SeededRandom(seed: 16_088)
         let pieces = Self.bodyPieces + ["```\n", "~~~\n", "    ```\n", "```js\n", "&#12354;", "&#x1F600;", "&#0;", "&#x110000;", "<!DOCTYPE html>", "ｱ", "가", "Ω",
                                        // Lead bytes E4…E9 (the ideograph run) at both ends of its range and beyond it.
-                                       "䀀", "䷀", "一", "鿿", "ꀀ", "㐀", "中國新聞網報道"]
+                                       "䀀", "䷀", "一", "鿿", "ꀀ", "㐀", "中國新聞網報道", "<b>中國</b>"]
         for n in 0..<4_000 {
             var bytes = Array(Self.randomString(pieces, maxPieces: 60, &rng).utf8)
             if n % 2 == 0 { bytes = Array("---\ntitle: t\n---\n".utf8) + bytes }
