@@ -447,9 +447,19 @@ import Testing
         return signature
     }
 
+    /// `emptyBit` (branch-free) is `v == .max`, at the values where its two halves change over.
+    @Test func emptyBitIsTheMaxTest() {
+        var rng = SeededRandom(seed: 20_001)
+        let edges: [UInt64] = [0, 1, 1 << 62, (1 << 63) - 2, (1 << 63) - 1, 1 << 63, (1 << 63) + 1, .max - 2, .max - 1, .max]
+        for v in edges + (0..<1_000).map({ _ in UInt64.random(in: 0...UInt64.max, using: &rng) }) {
+            #expect(ContentNearDuplicateRule.emptyBit(v) == (v == .max ? 1 : 0), "\(v)")
+        }
+    }
+
     @Test func densifiedSignatureMatchesTheMappingForm() {
         var rng = SeededRandom(seed: 16_160)
-        for bins in [8, 64, 144, 1024] {
+        // Bins of a partial last word of empty-bin bits (8, 65, 144) and of whole words (64, 1024).
+        for bins in [8, 64, 65, 144, 1024] {
             let probes = ContentNearDuplicateRule.DensificationProbes(bins: bins)
             for round in 0..<(bins >= 1024 ? 12 : 200) {
                 // No bin, one, some, all filled; minima of every size, `.max - 1` among them.
