@@ -209,6 +209,27 @@ import Testing
         #expect(sliced > 1_000)
     }
 
+    /// `ScalarSlices.firstScalar` (a bisection without branches) against a walk from `from`, over
+    /// offsets of scalars of one to four bytes, for offsets before, at, inside and past each scalar.
+    @Test func scalarSlicesSearchMatchesTheWalk() {
+        var rng = SeededRandom(seed: 20_002)
+        for round in 0..<300 {
+            let count = round % 50
+            var offsets: [UInt32] = [UInt32(rng.below(3))]
+            for _ in 0..<count { offsets.append(offsets[offsets.count - 1] + UInt32(1 + rng.below(4))) }
+            offsets.withUnsafeBufferPointer { o in
+                let slices = ScalarSlices(offsets: o, count: count)
+                for from in 0...count {
+                    for offset in 0...(Int(o[count]) + 2) where offset >= Int(o[from]) || from == count {
+                        var expected = from
+                        while expected < count && Int(o[expected]) < offset { expected += 1 }
+                        #expect(slices.firstScalar(from: from, atOrAfter: offset) == expected, "\(offsets) from \(from) offset \(offset)")
+                    }
+                }
+            }
+        }
+    }
+
     // MARK: - body-empty
 
     /// `BodyText.isLetter` as it was: the switch alone.
