@@ -15,6 +15,11 @@ package struct BodyText {
     package static func isLetter(_ c: UInt32) -> Bool {
         // Most scalars of a Chinese body: the unified ideographs, one test before the switch.
         if c &- 0x4E00 <= 0x9FFF - 0x4E00 { return true }
+        // The punctuation between them, before the switch's range tests: general punctuation and
+        // CJK symbols (“ ” — 、 。 「 」, U+2000…U+303F: no letter but 〇) and full-width
+        // punctuation (， ： （ ）, U+FF00…U+FF20).
+        if c &- 0x2000 < 0x1040 { return c == 0x3007 }
+        if c &- 0xFF00 < 0x21 { return false }
         switch c {
         case 0x41...0x5A, 0x61...0x7A: return true
         case 0xC0...0x24F: return c != 0xD7 && c != 0xF7
