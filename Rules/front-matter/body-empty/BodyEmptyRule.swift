@@ -69,8 +69,9 @@ package struct BodyText {
     /// letters. (Taking full-width punctuation in the run too measured no better: 442.7 → 444.3 M.)
     /// Returns whether it took any.
     ///
-    /// Each character is tested and decoded from one 4-byte load (`ideograph(inWord:)`), so the run
-    /// stops one byte short of the buffer's end (the general walk takes a last character there). A
+    /// Each character is tested and decoded from one 4-byte load (`ideograph(inWord:)`): the byte
+    /// after it is read and ignored (inside the buffer, perhaps past `end`), so the run stops one
+    /// byte short of the buffer's end (the general walk takes a last character there). A
     /// character is at most one letter, so at most `limit - letters` are taken in a call: one counter
     /// bounds the loop. (A byte at a time, with both bounds tested per character, took ~35
     /// instructions a character; this loop ~27.)
