@@ -225,26 +225,49 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             return attempt <= 4096 ? densificationProbe(bin: b, attempt: attempt, bins: bins) : (donor + 1) % bins
         }
         return [UInt16](stagingCount: bins) { signature in
-            // The low bits and the filled count in one pass: `map` and `reduce` were two passes,
-            // the first an `append` per bin (~25 instructions a bin, 5,000 a file).
-            var filled = 0
-            for b in 0..<bins {
-                let v = minima[b]
-                signature[b] = UInt16(truncatingIfNeeded: v)
-                filled &+= v == .max ? 0 : 1
-            }
-            guard filled > 0, filled < bins else { return }
-            for b in 0..<bins where minima[b] == .max {
-                var attempt: UInt64 = 1
-                var donor = probe(b, attempt, after: 0)
-                while minima[donor] == .max {
-                    attempt += 1
-                    donor = probe(b, attempt, after: donor)
+            // The low bits, and a bit per empty bin, in one pass without a branch per bin; then
+            // the empty bins only, from their bits. A test of every bin (in both passes) was a
+            // branch that a partly filled signature (a body of fewer than ~700 shingles, most of
+            // agora's) mispredicted at every change between filled and empty bins: 1.1% of a cold
+            // run's time for 0.7% of its instructions.
+            let words = (bins &+ 63) >> 6
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { emptyBits in
+                var empty = 0
+                for w in 0..<words {
+                    let first = w << 6
+                    var bits: UInt64 = 0
+                    for j in 0..<Swift.min(64, bins &- first) {
+                        let v = minima[first &+ j]
+                        signature[first &+ j] = UInt16(truncatingIfNeeded: v)
+                        bits |= emptyBit(v) &<< UInt64(j)
+                    }
+                    emptyBits[w] = bits
+                    empty &+= bits.nonzeroBitCount
                 }
-                signature[b] = signature[donor]
+                guard empty > 0, empty < bins else { return }
+                for w in 0..<words {
+                    var bits = emptyBits[w]
+                    while bits != 0 {
+                        let b = w << 6 | bits.trailingZeroBitCount
+                        bits &= bits &- 1
+                        var attempt: UInt64 = 1
+                        var donor = probe(b, attempt, after: 0)
+                        while minima[donor] == .max {
+                            attempt += 1
+                            donor = probe(b, attempt, after: donor)
+                        }
+                        signature[b] = signature[donor]
+                    }
+                }
             }
         }
     }
+
+    /// 1 for an empty bin's minimum (`.max`), else 0, without a branch: `~v` is 0 only for `.max`,
+    /// and for any other value `~v` or `v + 1` has its top bit set (the compiler made `v == .max ? 1 : 0`
+    /// a branch).
+    @inline(__always)
+    package static func emptyBit(_ v: UInt64) -> UInt64 { 1 &- ((~v | (v &+ 1)) &>> 63) }
 
     /// `densificationProbe(bin:attempt:bins:)` for every bin and the first `depth` attempts.
     package struct DensificationProbes: Sendable {

@@ -209,6 +209,27 @@ import Testing
         #expect(sliced > 1_000)
     }
 
+    /// `ScalarSlices.firstScalar` (a bisection without branches) against a walk from `from`, over
+    /// offsets of scalars of one to four bytes, for offsets before, at, inside and past each scalar.
+    @Test func scalarSlicesSearchMatchesTheWalk() {
+        var rng = SeededRandom(seed: 20_002)
+        for round in 0..<300 {
+            let count = round % 50
+            var offsets: [UInt32] = [UInt32(rng.below(3))]
+            for _ in 0..<count { offsets.append(offsets[offsets.count - 1] + UInt32(1 + rng.below(4))) }
+            offsets.withUnsafeBufferPointer { o in
+                let slices = ScalarSlices(offsets: o, count: count)
+                for from in 0...count {
+                    for offset in 0...(Int(o[count]) + 2) where offset >= Int(o[from]) || from == count {
+                        var expected = from
+                        while expected < count && Int(o[expected]) < offset { expected += 1 }
+                        #expect(slices.firstScalar(from: from, atOrAfter: offset) == expected, "\(offsets) from \(from) offset \(offset)")
+                    }
+                }
+            }
+        }
+    }
+
     // MARK: - body-empty
 
     /// `BodyText.isLetter` as it was: the switch alone.
@@ -339,11 +360,29 @@ import Testing
         return text
     }
 
+    /// `BodyText.ideograph(inWord:)` (one test of a 4-byte load) against the byte tests it replaced,
+    /// for every lead byte and continuation bytes at and around the edges of their range.
+    @Test func ideographWordTestMatchesTheByteTests() {
+        let edges: [UInt8] = [0x00, 0x3F, 0x40, 0x7F, 0x80, 0x81, 0xB7, 0xB8, 0xBE, 0xBF, 0xC0, 0xC1, 0xE4, 0xFF]
+        for b0 in UInt8(0)...0xFF {
+            for b1 in edges {
+                for b2 in edges {
+                    let expected: UInt32? = BodyText.startsIdeograph(b0) && b1 & 0xC0 == 0x80 && b2 & 0xC0 == 0x80
+                        ? (UInt32(b0 & 0x0F) << 12) | (UInt32(b1 & 0x3F) << 6) | UInt32(b2 & 0x3F) : nil
+                    for high in [UInt8(0x00), 0x80, 0xE4, 0xFF] {
+                        let word = UInt32(b0) | UInt32(b1) << 8 | UInt32(b2) << 16 | UInt32(high) << 24
+                        #expect(BodyText.ideograph(inWord: word) == expected, "\(b0) \(b1) \(b2) \(high)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func bodyTextMatchesThePlainWalks() {
         var rng = SeededRandom(seed: 16_088)
         let pieces = Self.bodyPieces + ["```\n", "~~~\n", "    ```\n", "```js\n", "&#12354;", "&#x1F600;", "&#0;", "&#x110000;", "<!DOCTYPE html>", "ｱ", "가", "Ω",
                                        // Lead bytes E4…E9 (the ideograph run) at both ends of its range and beyond it.
-                                       "䀀", "䷀", "一", "鿿", "ꀀ", "㐀", "中國新聞網報道"]
+                                       "䀀", "䷀", "一", "鿿", "ꀀ", "㐀", "中國新聞網報道", "<b>中國</b>"]
         for n in 0..<4_000 {
             var bytes = Array(Self.randomString(pieces, maxPieces: 60, &rng).utf8)
             if n % 2 == 0 { bytes = Array("---\ntitle: t\n---\n".utf8) + bytes }
@@ -429,9 +468,19 @@ import Testing
         return signature
     }
 
+    /// `emptyBit` (branch-free) is `v == .max`, at the values where its two halves change over.
+    @Test func emptyBitIsTheMaxTest() {
+        var rng = SeededRandom(seed: 20_001)
+        let edges: [UInt64] = [0, 1, 1 << 62, (1 << 63) - 2, (1 << 63) - 1, 1 << 63, (1 << 63) + 1, .max - 2, .max - 1, .max]
+        for v in edges + (0..<1_000).map({ _ in UInt64.random(in: 0...UInt64.max, using: &rng) }) {
+            #expect(ContentNearDuplicateRule.emptyBit(v) == (v == .max ? 1 : 0), "\(v)")
+        }
+    }
+
     @Test func densifiedSignatureMatchesTheMappingForm() {
         var rng = SeededRandom(seed: 16_160)
-        for bins in [8, 64, 144, 1024] {
+        // Bins of a partial last word of empty-bin bits (8, 65, 144) and of whole words (64, 1024).
+        for bins in [8, 64, 65, 144, 1024] {
             let probes = ContentNearDuplicateRule.DensificationProbes(bins: bins)
             for round in 0..<(bins >= 1024 ? 12 : 200) {
                 // No bin, one, some, all filled; minima of every size, `.max - 1` among them.
