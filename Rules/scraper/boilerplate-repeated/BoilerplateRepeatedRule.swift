@@ -231,7 +231,6 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         guard let body = document.bodyLines else { return fact }
         // Each qualifying unit's key is hashed as it is made (`RepeatedLineKey.hash`), in line order;
         // the first occurrence of each hash is kept. Nothing is appended once an entry does not fit.
-        let wellFormed = document.isValidUTF8
         var full = false
         /// Keeps the unit's hash at line `n` (`column` for a block sharing its line) if it is new.
         func keep(_ h: UInt64, line n: Int, column: Int? = nil) {
@@ -266,7 +265,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                 guard !Self.isDateOnly(text) else { continue }
                 let n = blockLines[j]
                 guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(text, 0..<text.count) else { continue }
-                let h = RepeatedLineKey.hash(text, r, wellFormed: wellFormed)
+                let h = RepeatedLineKey.hash(text, r)
                 // Shares its line with the end of the block before it or the start of the one after.
                 guard (j > 0 && blockEndLines[j - 1] == n) || (j + 1 < blocks.count && blockLines[j + 1] == n) else {
                     keep(h, line: n)
@@ -281,7 +280,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             fact.packed.reserveCapacity(3 * body.count)
             for n in body where !environment.linesReportedByPacks.contains(n) {
                 guard let r = qualifyingRange(document, n) else { continue }
-                keep(RepeatedLineKey.hash(document.bytes, r, wellFormed: wellFormed), line: n)
+                keep(RepeatedLineKey.hash(document.bytes, r), line: n)
             }
         }
         // Appending left growth slack; the fact lives until the reduce phase, so keep only what is used.

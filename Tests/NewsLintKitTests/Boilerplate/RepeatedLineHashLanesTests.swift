@@ -23,15 +23,12 @@ import Testing
             }
             let lo = rng.below(line.count + 1)
             let range = lo..<(lo + rng.below(line.count - lo + 1))
-            let wellFormed = String(exactUTF8: line[range]) != nil
-            for formed in wellFormed ? [false, true] : [false] {
-                var key: [UInt8] = []
-                RepeatedLineKey.normalise(line, range, appendingTo: &key, wellFormed: formed)
-                #expect(RepeatedLineKey.hash(line, range, wellFormed: formed) == KeyHash.of(key), "\(line)")
-                if key.count >= 16 { longRuns += 1 }
-            }
+            var key: [UInt8] = []
+            RepeatedLineKey.normalise(line, range, appendingTo: &key)
+            #expect(RepeatedLineKey.hash(line, range) == KeyHash.of(key), "\(line)")
+            if key.count >= 16 { longRuns += 1 }
         }
-        #expect(longRuns > 500)
+        #expect(longRuns > 250)
         #expect(RepeatedLineKey.hash([], 0..<0) == KeyHash.of([]))
     }
 
