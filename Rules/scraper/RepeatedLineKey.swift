@@ -28,7 +28,7 @@ package enum RepeatedLineKey {
             // One copy of the bytes for the separator search and the host (each made its own).
             let bytes = Array(raw.utf8)
             if containsSchemeSeparator(raw, bytes) || raw.hasPrefix("www.") {
-                if let h = host(ofBytes: bytes) { return "host:" + h }
+                if let group = host(ofBytes: bytes, after: "host:") { return group }
                 continue
             }
             return key + ":" + raw
@@ -87,7 +87,11 @@ package enum RepeatedLineKey {
 
     /// `host(of:)` of a URL given as its UTF-8 bytes. An ASCII host is lower-cased and stripped of
     /// `www.` on its bytes; any other goes through `String.lowercased()` (Unicode case mapping).
-    package static func host(ofBytes urlBytes: [UInt8]) -> String? {
+    package static func host(ofBytes urlBytes: [UInt8]) -> String? { host(ofBytes: urlBytes, after: "") }
+
+    /// `prefix` and `host(ofBytes:)` in one string (`site`'s `host:<host>`, made for every file with a
+    /// URL: joining two strings cost a third string and a copy), nil when there is no host.
+    private static func host(ofBytes urlBytes: [UInt8], after prefix: StaticString) -> String? {
         var bytes = urlBytes
         if let inner = archiveInner(bytes) { bytes = Array(bytes[inner...]) }
         var i = 0
@@ -95,10 +99,10 @@ package enum RepeatedLineKey {
         var end = i
         while end < bytes.count, !isHostEnd(bytes[end]) { end += 1 }
         guard end > i else { return nil }
-        if bytes[i..<end].allSatisfy({ $0 < 0x80 }) { return asciiHost(bytes[i..<end]) }
+        if bytes[i..<end].allSatisfy({ $0 < 0x80 }) { return asciiHost(bytes[i..<end], after: prefix) }
         var host = String(decoding: bytes[i..<end], as: UTF8.self).lowercased()
         if host.hasPrefix("www.") { host.removeFirst(4) }
-        return host.isEmpty ? nil : host
+        return host.isEmpty ? nil : prefix.description + host
     }
 
     /// `/`, `?`, `#` or `:`, which end a URL's host (compared as bytes: `"/?#:".utf8.contains`
@@ -108,9 +112,9 @@ package enum RepeatedLineKey {
         c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") || c == UInt8(ascii: ":")
     }
 
-    /// `host(ofBytes:)` for an all-ASCII host: lower-cased and without a leading `www.` on its
-    /// bytes; nil when nothing is left.
-    private static func asciiHost(_ host: ArraySlice<UInt8>) -> String? {
+    /// `host(ofBytes:after:)` for an all-ASCII host: lower-cased and without a leading `www.` on its
+    /// bytes, after `prefix`; nil when nothing is left.
+    private static func asciiHost(_ host: ArraySlice<UInt8>, after prefix: StaticString) -> String? {
         @inline(__always) func lower(_ c: UInt8) -> UInt8 { c | ((c >= 0x41 && c <= 0x5A) ? 0x20 : 0) }
         // Lower-cased straight into the string: a lower-cased array, its `www.` removed in place
         // and then decoded cost some 1,100 instructions a file.
@@ -119,9 +123,11 @@ package enum RepeatedLineKey {
            lower(host[start + 2]) == UInt8(ascii: "w"), host[start + 3] == UInt8(ascii: ".") { start += 4 }
         let count = host.endIndex - start
         guard count > 0 else { return nil }
-        return String(unsafeUninitializedCapacity: count) { out in
-            for k in 0..<count { out[k] = lower(host[start + k]) }
-            return count
+        let lead = prefix.utf8CodeUnitCount
+        return String(unsafeUninitializedCapacity: lead + count) { out in
+            prefix.withUTF8Buffer { for k in 0..<lead { out[k] = $0[k] } }
+            for k in 0..<count { out[lead + k] = lower(host[start + k]) }
+            return lead + count
         }
     }
 
