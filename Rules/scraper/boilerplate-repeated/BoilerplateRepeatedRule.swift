@@ -14,8 +14,9 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     public static let blockMessageStart = "text block repeated"
 
     /// Kept for every file until the reduce phase, so it is packed: one allocation per file
-    /// (12 bytes per distinct line) and the group string. The JSON form is unchanged
-    /// (`group`, `hashes`, `lines`), so facts files and caches of earlier builds still read.
+    /// (12 bytes per distinct line) and the group string. The JSON form is `group`, `hashes`,
+    /// `lines` (and `columns`). The hashes are `KeyHash`es since facts-file version 4 (FNV-1a
+    /// before): a facts file of an earlier version is refused by its version, not misread.
     public struct Fact: Codable, Sendable, FactRecord {
         /// Site the file belongs to: `<key>:<front-matter value>`, `host:<URL host>` or `corpus`.
         public var group: String
