@@ -28,7 +28,7 @@ package enum RepeatedLineKey {
             // One copy of the bytes for the separator search and the host (each made its own).
             let bytes = Array(raw.utf8)
             if containsSchemeSeparator(raw, bytes) || raw.hasPrefix("www.") {
-                if let h = host(ofBytes: bytes) { return "host:" + h }
+                if let group = host(ofBytes: bytes, after: "host:") { return group }
                 continue
             }
             return key + ":" + raw
@@ -87,7 +87,11 @@ package enum RepeatedLineKey {
 
     /// `host(of:)` of a URL given as its UTF-8 bytes. An ASCII host is lower-cased and stripped of
     /// `www.` on its bytes; any other goes through `String.lowercased()` (Unicode case mapping).
-    package static func host(ofBytes urlBytes: [UInt8]) -> String? {
+    package static func host(ofBytes urlBytes: [UInt8]) -> String? { host(ofBytes: urlBytes, after: "") }
+
+    /// `prefix` and `host(ofBytes:)` in one string (`site`'s `host:<host>`, made for every file with a
+    /// URL: joining two strings cost a third string and a copy), nil when there is no host.
+    private static func host(ofBytes urlBytes: [UInt8], after prefix: StaticString) -> String? {
         var bytes = urlBytes
         if let inner = archiveInner(bytes) { bytes = Array(bytes[inner...]) }
         var i = 0
@@ -95,10 +99,10 @@ package enum RepeatedLineKey {
         var end = i
         while end < bytes.count, !isHostEnd(bytes[end]) { end += 1 }
         guard end > i else { return nil }
-        if bytes[i..<end].allSatisfy({ $0 < 0x80 }) { return asciiHost(bytes[i..<end]) }
+        if bytes[i..<end].allSatisfy({ $0 < 0x80 }) { return asciiHost(bytes[i..<end], after: prefix) }
         var host = String(decoding: bytes[i..<end], as: UTF8.self).lowercased()
         if host.hasPrefix("www.") { host.removeFirst(4) }
-        return host.isEmpty ? nil : host
+        return host.isEmpty ? nil : prefix.description + host
     }
 
     /// `/`, `?`, `#` or `:`, which end a URL's host (compared as bytes: `"/?#:".utf8.contains`
@@ -108,9 +112,9 @@ package enum RepeatedLineKey {
         c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") || c == UInt8(ascii: ":")
     }
 
-    /// `host(ofBytes:)` for an all-ASCII host: lower-cased and without a leading `www.` on its
-    /// bytes; nil when nothing is left.
-    private static func asciiHost(_ host: ArraySlice<UInt8>) -> String? {
+    /// `host(ofBytes:after:)` for an all-ASCII host: lower-cased and without a leading `www.` on its
+    /// bytes, after `prefix`; nil when nothing is left.
+    private static func asciiHost(_ host: ArraySlice<UInt8>, after prefix: StaticString) -> String? {
         @inline(__always) func lower(_ c: UInt8) -> UInt8 { c | ((c >= 0x41 && c <= 0x5A) ? 0x20 : 0) }
         // Lower-cased straight into the string: a lower-cased array, its `www.` removed in place
         // and then decoded cost some 1,100 instructions a file.
@@ -119,9 +123,11 @@ package enum RepeatedLineKey {
            lower(host[start + 2]) == UInt8(ascii: "w"), host[start + 3] == UInt8(ascii: ".") { start += 4 }
         let count = host.endIndex - start
         guard count > 0 else { return nil }
-        return String(unsafeUninitializedCapacity: count) { out in
-            for k in 0..<count { out[k] = lower(host[start + k]) }
-            return count
+        let lead = prefix.utf8CodeUnitCount
+        return String(unsafeUninitializedCapacity: lead + count) { out in
+            prefix.withUTF8Buffer { for k in 0..<lead { out[k] = $0[k] } }
+            for k in 0..<count { out[lead + k] = lower(host[start + k]) }
+            return lead + count
         }
     }
 
@@ -186,34 +192,30 @@ package enum RepeatedLineKey {
     }
 
     /// `normalise(_:_:into:)` appended to `out` after the keys already in it.
-    ///
-    /// `wellFormed`: `b` is well-formed UTF-8 (a valid file's bytes, or text blocks cut from them),
-    /// so a run of plain bytes is walked a character at a time (`characterStep`).
-    package static func normalise(_ b: [UInt8], _ range: Range<Int>, appendingTo out: inout [UInt8], wellFormed: Bool = false) {
-        write(b, range, to: &out, wellFormed: wellFormed)
+    package static func normalise(_ b: [UInt8], _ range: Range<Int>, appendingTo out: inout [UInt8]) {
+        write(b, range, to: &out)
     }
 
-    /// `StableHash.fnv1a64` of the key `normalise` makes of `b[range]`, hashed as it is made: no
+    /// `KeyHash.of` the key `normalise` makes of `b[range]`, hashed as it is made: no
     /// buffer, and each run of plain bytes hashed straight from `b` (copying the runs into a
     /// buffer and hashing it again was half of the key's cost).
-    package static func hash(_ b: [UInt8], _ range: Range<Int>, wellFormed: Bool = false) -> UInt64 {
+    package static func hash(_ b: [UInt8], _ range: Range<Int>) -> UInt64 {
         var key = KeyHash()
-        write(b, range, to: &key, wellFormed: wellFormed)
+        write(b, range, to: &key)
         return key.value
     }
 
     /// The key of `b[range]` (see `normalise`) written to `out`.
-    private static func write<Out: KeyOutput>(_ b: [UInt8], _ range: Range<Int>, to out: inout Out, wellFormed: Bool) {
+    private static func write<Out: KeyOutput>(_ b: [UInt8], _ range: Range<Int>, to out: inout Out) {
         let keyStart = out.written
         let keepDigits = TextScan.endsSentence(b, textEnd(b, range))
-        let steps = wellFormed ? characterStep : byteStep
         var i = range.lowerBound
         let end = range.upperBound
         var inDigits = false
         while i < end {
             // A run of bytes that none of the cases below looks at (Han text, most letters and
             // punctuation) is written as it is, in one call.
-            let plain = plainRunEnd(b, from: i, end, steps: steps)
+            let plain = plainRunEnd(b, from: i, end)
             if plain > i {
                 // From the buffer: the generic append of an `ArraySlice` cost ~200 instructions a run.
                 b.withUnsafeBufferPointer { out.append(run: UnsafeBufferPointer(rebasing: $0[i..<plain])) }
@@ -248,48 +250,37 @@ package enum RepeatedLineKey {
         }
     }
 
-    /// Bytes `isPlain` looks at more closely (every other byte is plain): tab, space, `/`, digits,
-    /// `h`, `w`, and the lead bytes C2, E3, EF. A table: the bit sets by `c >> 6` compiled to a jump per byte.
-    private static let closerLook: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for b in [0x09, 0x20, 0x2F, UInt8(ascii: "h"), UInt8(ascii: "w"), 0xC2, 0xE3, 0xEF] + Array(0x30...0x39) { table[Int(b)] = true }
+    /// Bytes `isPlain` looks at more closely (1; every other byte, 0, is plain): tab, space, `/`,
+    /// digits, `h`, `w`, and the lead bytes C2, E3, EF. A table: the bit sets by `c >> 6` compiled
+    /// to a jump per byte.
+    private static let closerLook: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        for b in [0x09, 0x20, 0x2F, UInt8(ascii: "h"), UInt8(ascii: "w"), 0xC2, 0xE3, 0xEF] + Array(0x30...0x39) { table[Int(b)] = 1 }
         return table
     }()
 
-    /// How far the plain-run walk steps from a byte: 1, or 0 for the `closerLook` bytes (asked of
-    /// `isPlain`). Any byte sequence.
-    private static let byteStep: [UInt8] = closerLook.map { $0 ? 0 : 1 }
-
-    /// `byteStep` for well-formed UTF-8: a lead byte steps over its whole sequence (a Han character
-    /// is one step instead of three). The bytes a step passes over are continuation bytes, which are
-    /// plain and never a `closerLook` byte, so the run ends where the byte walk ends it.
-    private static let characterStep: [UInt8] = {
-        var table = byteStep
-        for (leads, length) in [(0xC2...0xDF, 2), (0xE0...0xEF, 3), (0xF0...0xF4, 4)] as [(ClosedRange<Int>, UInt8)] {
-            for b in leads where table[b] != 0 { table[b] = length }
-        }
-        return table
-    }()
-
-    /// The end of the run of plain bytes from `i`: a table load per step, `isPlain` only for the few
-    /// bytes it has to decide (the per-byte switch with its bounds checks was most of `normalise`).
-    /// A step past `end` (only a range cut inside a character causes one) stops at `end`, as the byte
-    /// walk would.
+    /// The end of the run of plain bytes from `i`: `isPlain` is asked only of the `closerLook` bytes.
+    /// Eight bytes a step while none of them needs a closer look, their table reads or-ed together:
+    /// the reads do not wait for each other. (A walk a character at a time, each step as long as its
+    /// lead byte said, waited at every step for the two reads before it: about ten cycles a
+    /// character, and `write` took twice its share of instructions in time.)
     @inline(__always)
-    private static func plainRunEnd(_ b: [UInt8], from i: Int, _ end: Int, steps: [UInt8]) -> Int {
-        steps.withUnsafeBufferPointer { step -> Int in
+    private static func plainRunEnd(_ b: [UInt8], from i: Int, _ end: Int) -> Int {
+        closerLook.withUnsafeBufferPointer { closer -> Int in
             b.withUnsafeBufferPointer { p -> Int in
+                @inline(__always) func look(_ k: Int) -> UInt8 { closer[Int(p[k])] }
                 var k = i
-                while k < end {
-                    let n = Int(step[Int(p[k])])
-                    if n == 0 {
-                        if !isPlain(b, k, end) { break }
-                        k &+= 1
-                    } else {
-                        k &+= n
+                while true {
+                    while k &+ 8 <= end {
+                        let any = look(k) | look(k &+ 1) | look(k &+ 2) | look(k &+ 3)
+                            | look(k &+ 4) | look(k &+ 5) | look(k &+ 6) | look(k &+ 7)
+                        if any != 0 { break }
+                        k &+= 8
                     }
+                    while k < end, look(k) == 0 { k &+= 1 }
+                    if k == end || !isPlain(b, k, end) { return k }
+                    k &+= 1
                 }
-                return Swift.min(k, end)
             }
         }
     }
@@ -383,45 +374,112 @@ extension Array: KeyOutput where Element == UInt8 {
     package mutating func append(run: UnsafeBufferPointer<UInt8>) { append(contentsOf: run) }
 }
 
-/// `StableHash.fnv1a64` of the bytes written, kept as they come.
+/// A 64-bit hash of the bytes written, eight bytes a step, whatever pieces they come in: bytes are
+/// gathered into little-endian words on the key's own eight-byte grid, so a key hashes the same when
+/// it is made from different runs (two lines whose keys are equal may split into runs differently).
+///
+/// FNV-1a (a multiply per byte, each waiting for the one before) cost 3 instructions and about 4
+/// cycles a byte on the plain runs; a word step is a multiply per eight bytes, the xxHash64 round
+/// (`round`), with the length and a final avalanche (`finish`) so keys that differ only by trailing
+/// zero bytes differ. Not FNV-1a any more: `boilerplate-repeated`'s facts of earlier builds hold the
+/// old hashes (the cache and facts-file formats say so: `NLCACHEB`, facts version 4).
 package struct KeyHash: KeyOutput {
-    package private(set) var value = StableHash.fnvBasis
+    /// The words hashed so far.
+    private var state: UInt64 = KeyHash.seed
+    /// The `written % 8` bytes past the last whole word, from the low byte up (zero above them).
+    private var pending: UInt64 = 0
     package private(set) var written = 0
     package private(set) var lastByte: UInt8?
 
     package init() {}
 
-    @inline(__always)
-    package mutating func append(_ byte: UInt8) {
-        value = (value ^ UInt64(byte)) &* StableHash.fnvPrime
-        written &+= 1
-        lastByte = byte
+    /// The hash of `bytes` written in one piece (what the tests compare keys made in pieces with).
+    package static func of(_ bytes: [UInt8]) -> UInt64 {
+        var key = KeyHash()
+        bytes.withUnsafeBufferPointer { key.append(run: $0) }
+        return key.value
     }
 
-    /// Eight bytes per loop step: the loop's own count and branch were a third of a byte's cost.
+    /// The hash of the bytes written so far.
+    package var value: UInt64 { Self.finish(Self.round(state, pending), length: written) }
+
+    private static let seed: UInt64 = 0x27D4_EB2F_1656_67C5
+    private static let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
+    private static let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+
+    /// xxHash64's round: the word's multiply is off the chain, which is an add, a rotate and a multiply.
+    @inline(__always)
+    private static func round(_ state: UInt64, _ word: UInt64) -> UInt64 {
+        let mixed = state &+ word &* prime2
+        return (mixed << 31 | mixed >> 33) &* prime1
+    }
+
+    /// The length, then the avalanche of xxHash64 (every output bit depends on every input bit).
+    @inline(__always)
+    private static func finish(_ state: UInt64, length: Int) -> UInt64 {
+        var h = round(state, UInt64(truncatingIfNeeded: length))
+        h = (h ^ h >> 33) &* prime2
+        h = (h ^ h >> 29) &* 0x1656_67B1_9E37_79F9
+        return h ^ h >> 32
+    }
+
+    @inline(__always)
+    package mutating func append(_ byte: UInt8) {
+        let lane = written & 7
+        pending |= UInt64(byte) << UInt64(lane &<< 3)
+        written &+= 1
+        lastByte = byte
+        if lane == 7 {
+            state = Self.round(state, pending)
+            pending = 0
+        }
+    }
+
+    /// The run's first bytes complete the pending word, its whole words are each one unaligned load
+    /// and a round, and the rest is pending.
     package mutating func append(run: UnsafeBufferPointer<UInt8>) {
-        guard let last = run.last else { return }
-        let prime = StableHash.fnvPrime
-        var h = value
-        var k = 0
+        guard let base = run.baseAddress, let last = run.last else { return }
+        let raw = UnsafeRawPointer(base)
         let n = run.count
+        var k = 0
+        let lane = written & 7
+        if lane != 0 {
+            k = Swift.min(8 &- lane, n)
+            pending |= Self.load(raw, from: 0, count: k, total: n) << UInt64(lane &<< 3)
+            if lane &+ k < 8 {
+                written &+= n
+                lastByte = last
+                return
+            }
+            state = Self.round(state, pending)
+            pending = 0
+        }
+        var h = state
         while k &+ 8 <= n {
-            h = (h ^ UInt64(run[k])) &* prime
-            h = (h ^ UInt64(run[k &+ 1])) &* prime
-            h = (h ^ UInt64(run[k &+ 2])) &* prime
-            h = (h ^ UInt64(run[k &+ 3])) &* prime
-            h = (h ^ UInt64(run[k &+ 4])) &* prime
-            h = (h ^ UInt64(run[k &+ 5])) &* prime
-            h = (h ^ UInt64(run[k &+ 6])) &* prime
-            h = (h ^ UInt64(run[k &+ 7])) &* prime
+            h = Self.round(h, UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
             k &+= 8
         }
-        while k < n {
-            h = (h ^ UInt64(run[k])) &* prime
-            k &+= 1
-        }
-        value = h
+        state = h
+        if k < n { pending = Self.load(raw, from: k, count: n &- k, total: n) }
         written &+= n
         lastByte = last
+    }
+
+    /// `count` (below 8) bytes of a run of `total` from `offset`, little-endian: one word load when
+    /// the run holds eight bytes around them, else a byte at a time.
+    @inline(__always)
+    private static func load(_ raw: UnsafeRawPointer, from offset: Int, count: Int, total: Int) -> UInt64 {
+        if total >= 8 {
+            // The eight bytes ending at the last wanted one when they fit, else those starting at the first.
+            if offset &+ count >= 8 {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset &+ count &- 8, as: UInt64.self))
+                return word >> UInt64((8 &- count) &<< 3)
+            }
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            return word & ((1 << UInt64(count &<< 3)) &- 1)
+        }
+        var word: UInt64 = 0
+        for j in 0..<count { word |= UInt64(raw.load(fromByteOffset: offset &+ j, as: UInt8.self)) << UInt64(j &<< 3) }
+        return word
     }
 }

@@ -14,8 +14,9 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     public static let blockMessageStart = "text block repeated"
 
     /// Kept for every file until the reduce phase, so it is packed: one allocation per file
-    /// (12 bytes per distinct line) and the group string. The JSON form is unchanged
-    /// (`group`, `hashes`, `lines`), so facts files and caches of earlier builds still read.
+    /// (12 bytes per distinct line) and the group string. The JSON form is `group`, `hashes`,
+    /// `lines` (and `columns`). The hashes are `KeyHash`es since facts-file version 4 (FNV-1a
+    /// before): a facts file of an earlier version is refused by its version, not misread.
     public struct Fact: Codable, Sendable, FactRecord {
         /// Site the file belongs to: `<key>:<front-matter value>`, `host:<URL host>` or `corpus`.
         public var group: String
@@ -231,7 +232,6 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         guard let body = document.bodyLines else { return fact }
         // Each qualifying unit's key is hashed as it is made (`RepeatedLineKey.hash`), in line order;
         // the first occurrence of each hash is kept. Nothing is appended once an entry does not fit.
-        let wellFormed = document.isValidUTF8
         var full = false
         /// Keeps the unit's hash at line `n` (`column` for a block sharing its line) if it is new.
         func keep(_ h: UInt64, line n: Int, column: Int? = nil) {
@@ -266,7 +266,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                 guard !Self.isDateOnly(text) else { continue }
                 let n = blockLines[j]
                 guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(text, 0..<text.count) else { continue }
-                let h = RepeatedLineKey.hash(text, r, wellFormed: wellFormed)
+                let h = RepeatedLineKey.hash(text, r)
                 // Shares its line with the end of the block before it or the start of the one after.
                 guard (j > 0 && blockEndLines[j - 1] == n) || (j + 1 < blocks.count && blockLines[j + 1] == n) else {
                     keep(h, line: n)
@@ -281,7 +281,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             fact.packed.reserveCapacity(3 * body.count)
             for n in body where !environment.linesReportedByPacks.contains(n) {
                 guard let r = qualifyingRange(document, n) else { continue }
-                keep(RepeatedLineKey.hash(document.bytes, r, wellFormed: wellFormed), line: n)
+                keep(RepeatedLineKey.hash(document.bytes, r), line: n)
             }
         }
         // Appending left growth slack; the fact lives until the reduce phase, so keep only what is used.

@@ -132,7 +132,9 @@ public struct FileStamp: Sendable, Equatable {
 /// (`CacheFileImage`) and looked up through the index in place: opening a cache reads its header and trailer,
 /// and a run holds neither the file nor a table of it.
 public final class LintCache: @unchecked Sendable {
-    public static let magic: [UInt8] = Array("NLCACHEA".utf8)
+    /// `B`: `boilerplate-repeated`'s facts hash line keys eight bytes a step (`KeyHash`), not with
+    /// FNV-1a, so an entry of an `A` cache would hold hashes a fresh one never matches.
+    public static let magic: [UInt8] = Array("NLCACHEB".utf8)
     package static let headerSize = 16
     package static let trailerSize = 24
     package static let indexRecordSize = 16

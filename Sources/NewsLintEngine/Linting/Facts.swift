@@ -77,7 +77,9 @@ public struct FactsFile: Sendable {
     /// Version 3: content-near-duplicate's one-permutation signature (scheme 2). The fact itself
     /// says its scheme, but a newslint that reads version 2 does not look, so only a new version
     /// stops it from comparing signatures of two schemes during a mixed rollout of shards.
-    public static let version = 3
+    /// Version 4: `boilerplate-repeated`'s line hashes are `KeyHash` (eight bytes a step), not
+    /// FNV-1a; a shard of version 3 would count the same line under another hash.
+    public static let version = 4
 
     public var config: String
     public var shard: Shard?

@@ -8,8 +8,8 @@ import Testing
 @testable import NewsLintCLI
 
 /// `boilerplate-repeated` hashes each key as it is made (`RepeatedLineKey.hash`, plain runs eight
-/// bytes per step); these compare that with `StableHash.fnv1a64` of the key `normalise` writes,
-/// and the rule's facts with the line-by-line collect it replaced.
+/// bytes per step); these compare that with `KeyHash.of` the key `normalise` writes, and the
+/// rule's facts with the line-by-line collect it replaced.
 @Suite struct RepeatedLineHashLanesTests {
     @Test func hashAsMadeEqualsHashOfTheKey() {
         let pieces = ["更新於", " ", "\t", "\u{3000}", "\u{A0}", "。", "１", "2024-11-01", "https://a.b/c?x=1", "www.rfa.org/x", "h", "/",
@@ -23,16 +23,40 @@ import Testing
             }
             let lo = rng.below(line.count + 1)
             let range = lo..<(lo + rng.below(line.count - lo + 1))
-            let wellFormed = String(exactUTF8: line[range]) != nil
-            for formed in wellFormed ? [false, true] : [false] {
-                var key: [UInt8] = []
-                RepeatedLineKey.normalise(line, range, appendingTo: &key, wellFormed: formed)
-                #expect(RepeatedLineKey.hash(line, range, wellFormed: formed) == StableHash.fnv1a64(key), "\(line)")
-                if key.count >= 16 { longRuns += 1 }
-            }
+            var key: [UInt8] = []
+            RepeatedLineKey.normalise(line, range, appendingTo: &key)
+            #expect(RepeatedLineKey.hash(line, range) == KeyHash.of(key), "\(line)")
+            if key.count >= 16 { longRuns += 1 }
         }
-        #expect(longRuns > 500)
-        #expect(RepeatedLineKey.hash([], 0..<0) == StableHash.fnv1a64([UInt8]()))
+        #expect(longRuns > 250)
+        #expect(RepeatedLineKey.hash([], 0..<0) == KeyHash.of([]))
+    }
+
+    /// A key's hash does not depend on the pieces it is written in (runs of any length at any
+    /// offset, single bytes), and keys that differ by a byte or by trailing zero bytes differ.
+    @Test func keyHashIsTheSameWhateverThePieces() {
+        var rng = SeededRandom(seed: 20_1)
+        var seen: [UInt64: [UInt8]] = [:]
+        for _ in 0..<3_000 {
+            let key = (0..<rng.below(70)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let whole = KeyHash.of(key)
+            var pieces = KeyHash()
+            var i = 0
+            while i < key.count {
+                if rng.chance(0.3) {
+                    pieces.append(key[i])
+                    i += 1
+                } else {
+                    let end = min(key.count, i + rng.below(20))
+                    key.withUnsafeBufferPointer { pieces.append(run: UnsafeBufferPointer(rebasing: $0[i..<end])) }
+                    i = end
+                }
+            }
+            #expect(pieces.value == whole && pieces.written == key.count && pieces.lastByte == key.last, "\(key)")
+            if let other = seen[whole] { #expect(other == key) } else { seen[whole] = key }
+        }
+        #expect(KeyHash.of([]) != KeyHash.of([0]) && KeyHash.of([0]) != KeyHash.of([0, 0]))
+        #expect(KeyHash.of(Array(repeating: 0, count: 8)) != KeyHash.of(Array(repeating: 0, count: 16)))
     }
 
     /// `TextScan.hasScalars` (counting until the answer is known) is `scalarCount(_:_:) >= minimum`.
@@ -84,7 +108,7 @@ import Testing
                 let n = document.line(ofByte: block.start)
                 guard !reported.contains(n), let r = rule.qualifyingRange(block.text, 0..<block.text.count) else { continue }
                 RepeatedLineKey.normalise(block.text, r, into: &key)
-                let h = StableHash.fnv1a64(key[...])
+                let h = KeyHash.of(key)
                 if seen.insert(h), !fact.append(hash: h, line: n) { break }
             }
             return fact.packed
@@ -92,7 +116,7 @@ import Testing
         for n in body where !reported.contains(n) {
             guard let r = rule.qualifyingRange(document, n) else { continue }
             RepeatedLineKey.normalise(document.bytes, r, into: &key)
-            let h = StableHash.fnv1a64(key[...])
+            let h = KeyHash.of(key)
             if seen.insert(h), !fact.append(hash: h, line: n) { break }
         }
         return fact.packed

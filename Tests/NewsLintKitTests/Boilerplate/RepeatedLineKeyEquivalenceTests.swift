@@ -74,16 +74,6 @@ import Testing
                 RepeatedLineKey.normalise(line, range, into: &out)
                 #expect(out == Self.reference(line, range), "\(line) \(range)")
             }
-            // The character-at-a-time walk, on the well-formed line (and on a cut, which a
-            // well-formed caller never makes, only at character boundaries).
-            var whole: [UInt8] = []
-            RepeatedLineKey.normalise(line, 0..<line.count, appendingTo: &whole, wellFormed: true)
-            #expect(whole == Self.reference(line, 0..<line.count), "\(line)")
-            if cut == line.count || line[cut] & 0xC0 != 0x80 {
-                var head: [UInt8] = []
-                RepeatedLineKey.normalise(line, 0..<cut, appendingTo: &head, wellFormed: true)
-                #expect(head == Self.reference(line, 0..<cut), "\(line) 0..<\(cut)")
-            }
         }
     }
 }
