@@ -507,17 +507,10 @@ package struct ScalarSlices {
         return Int(offsets[k]) == offset ? k : nil
     }
 
-    /// The first index in `from...count` whose offset is at least `offset`. A scalar takes at
-    /// least a byte, so it is at most `offset - offsets[from]` indices past `from`: the bisection
-    /// spans the bytes asked for (a text token, the gap since the last one), not the rest of the file.
+    /// The first index in `from...count` whose offset is at least `offset` (the decode's bisection,
+    /// spanning only the bytes asked for: a text token, the gap since the last one).
     @inline(__always)
     private func firstScalar(from: Int, atOrAfter offset: Int) -> Int {
-        var lo = from, hi = count
-        if from < count { hi = Swift.min(count, from &+ Swift.max(0, offset &- Int(offsets[from]))) }
-        while lo < hi {
-            let mid = (lo &+ hi) >> 1
-            if Int(offsets[mid]) < offset { lo = mid &+ 1 } else { hi = mid }
-        }
-        return lo
+        ScalarDecode.firstScalar(atOrAfter: offset, from: from, count: count, offsets: offsets)
     }
 }

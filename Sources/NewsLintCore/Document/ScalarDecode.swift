@@ -7,7 +7,7 @@ import Synchronization
 /// Ill-formed bytes become `ScalarDecode.invalid` (one per byte) so the offsets stay exact. Line
 /// terminators are ASCII and never continue a multi-byte sequence, so the scalars of a line are
 /// exactly what decoding that line alone gives.
-package struct ScalarDecode: Sendable {
+@usableFromInline package struct ScalarDecode: Sendable {
     package static let invalid: UInt32 = 0xFFFF_FFFF
     /// Code points (or `invalid`).
     package let cps: [UInt32]
@@ -83,14 +83,28 @@ package struct ScalarDecode: Sendable {
         lines.reserveCapacity(byteLineStarts.count)
         var lo = 0
         for start in byteLineStarts {
-            var hi = lo < filled ? min(filled, lo &+ max(0, start &- Int(offsets[lo])) &+ 1) : filled
-            while lo < hi {
-                let mid = (lo &+ hi) >> 1
-                if Int(offsets[mid]) < start { lo = mid &+ 1 } else { hi = mid }
-            }
+            lo = firstScalar(atOrAfter: start, from: lo, count: filled, offsets: offsets)
             lines.append(lo)
         }
         return lines
+    }
+
+    /// The first index in `start...count` whose entry in `offsets` (ascending byte offsets of `count`
+    /// scalars, then the end) is at least `offset`: the one bisection behind every scalar search
+    /// (`firstScalar(atOrAfter:from:)`, the line starts, `ScalarRun`s and the rules' slices).
+    /// A scalar takes at least one byte, so the answer lies at most `offset - offsets[start]`
+    /// indices past `start`: the bisection spans the bytes asked about, not the file.
+    /// `@inlinable`: the rules' searches specialize it for their offsets (a generic call otherwise).
+    @inlinable @inline(__always)
+    package static func firstScalar<Offset: FixedWidthInteger>(atOrAfter offset: Int, from start: Int, count: Int,
+                                                               offsets: UnsafeBufferPointer<Offset>) -> Int {
+        guard start < count else { return start }
+        var lo = start, hi = min(count, start &+ max(0, offset &- Int(offsets[start])))
+        while lo < hi {
+            let mid = (lo &+ hi) &>> 1
+            if Int(offsets[mid]) < offset { lo = mid &+ 1 } else { hi = mid }
+        }
+        return lo
     }
 
     /// `decode` for well-formed UTF-8 (checked by `Document.init`): the lead byte gives the length, so
@@ -430,23 +444,7 @@ extension ScalarDecode {
     /// (`cps.count` past the last scalar). A scalar takes at least one byte, so the answer lies at
     /// most the byte distance past `start`: the bisection spans the bytes asked about, not the file.
     package func firstScalar(atOrAfter offset: Int, from start: Int = 0) -> Int {
-        var lo = start, hi = cps.count
-        // Every real file has 4-byte offsets: bisect them directly, not through the enum.
-        if case .narrow(let narrow) = offsets {
-            return narrow.withUnsafeBufferPointer { o in
-                if lo < hi { hi = min(hi, lo &+ max(0, offset &- Int(o[lo])) &+ 1) }
-                while lo < hi {
-                    let mid = (lo &+ hi) >> 1
-                    if Int(o[mid]) < offset { lo = mid &+ 1 } else { hi = mid }
-                }
-                return lo
-            }
-        }
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if offsets[mid] < offset { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        offsets.firstScalar(atOrAfter: offset, from: start, count: cps.count)
     }
 }
 
@@ -462,6 +460,23 @@ extension ScalarDecode {
         switch self {
         case .narrow(let a): return Int(a[i])
         case .wide(let a): return a[i]
+        }
+    }
+
+    /// `ScalarDecode.firstScalar(atOrAfter:from:count:offsets:)` on the entries from `base` on
+    /// (`count` scalars, then one more), with indices from `base`: the enum is switched on once
+    /// per search, not at every probe.
+    @inlinable
+    package func firstScalar(atOrAfter offset: Int, from start: Int, count: Int, base: Int = 0) -> Int {
+        switch self {
+        case .narrow(let a):
+            return a.withUnsafeBufferPointer {
+                ScalarDecode.firstScalar(atOrAfter: offset, from: start, count: count, offsets: UnsafeBufferPointer(rebasing: $0[base...]))
+            }
+        case .wide(let a):
+            return a.withUnsafeBufferPointer {
+                ScalarDecode.firstScalar(atOrAfter: offset, from: start, count: count, offsets: UnsafeBufferPointer(rebasing: $0[base...]))
+            }
         }
     }
 }

@@ -179,11 +179,17 @@ import Testing
         return (s, t, strictS, strictT, phraseCandidate)
     }
 
-    @Test func countTableHoldsTheCountFlagsOfEveryScalar() {
+    @Test func countTableHoldsTheCountFlagsAndEntrySecondsOfEveryScalar() {
         let tables = ScriptTables.shared
-        for c in UInt32(0)..<0x11_0000 where c < 0xD800 || c > 0xDFFF {
+        let scalars = (UInt32(0)..<0x11_0000).filter { $0 < 0xD800 || $0 > 0xDFFF }
+        // Besides them, the table marks the second character of every word-level entry, and nothing else.
+        let seconds = Set(scalars.flatMap { (tables.phrases(startingWith: $0) ?? []).map { $0.from[1] } })
+        #expect(seconds.count > 100)
+        for c in scalars {
             let expected = ScriptTables.countFlags(raw: tables.raw(c), of: c)
-            if tables.countFlags(c) != expected { Issue.record("U+\(String(c, radix: 16))"); return }
+            let flags = tables.countFlags(c)
+            if flags & ~ScriptTables.countPhraseSecond != expected { Issue.record("U+\(String(c, radix: 16))"); return }
+            if (flags & ScriptTables.countPhraseSecond != 0) != (c < 0x10000 && seconds.contains(c)) { Issue.record("second U+\(String(c, radix: 16))"); return }
             // No scalar is in both one-script lists (the count reads the class bits one by one).
             if tables.raw(c) & ScriptTables.classMask == 3 { Issue.record("class 3 at U+\(String(c, radix: 16))"); return }
         }

@@ -139,6 +139,9 @@ extension HTMLView {
         for k in 0..<400 { documents.append(Document(path: "r\(k).html", text: Self.randomText(&random, pieces: 1 + random.below(80)))) }
         var compared = 0
         for document in documents {
+            // One token cursor carried over the runs as `runs(of:)` lists them: lines and units in
+            // document order (walked on), and back to the start after the whole file and the last line.
+            var tokenCursor = 0
             for run in Self.runs(of: document) {
                 var plain = [Bool](repeating: false, count: run.count)
                 document.html.markHiddenPerScalar(offsets: run.offsets, count: run.count, into: &plain)
@@ -146,6 +149,9 @@ extension HTMLView {
                 document.html.markHiddenByToken(run, into: &fast)
                 #expect((fast ?? [Bool](repeating: false, count: run.count)) == plain, "\(document.path)")
                 #expect(fast == nil || fast?.contains(true) == true)
+                var carried: [Bool]?
+                document.html.markHiddenByToken(run, tokenCursor: &tokenCursor, into: &carried)
+                #expect(carried == fast, "\(document.path)")
                 compared += 1
             }
         }
