@@ -229,10 +229,11 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// entries follows whole. Inlined so each caller's loop is compiled for its constant flag.
     ///
     /// A phrase head (27% of agora's Han characters) rarely stands before the second character of
-    /// one of its entries: four positions are first tested at once for a head followed by any
-    /// entry's second character (`ScriptTables.countPhraseSecond`, from the table bytes already
-    /// read), and only a group with one is read position by position. A skipped group's heads are
-    /// not subtracted from `heads`, so the scan may stop later, never earlier.
+    /// one of its entries, which a whole entry needs: `mayHoldPhrase` first tests four positions at
+    /// once for a head followed by any entry's second character (`ScriptTables.countPhraseSecond`),
+    /// and reads only a group with one position by position. (Not `mayStartPhrase`: the pair
+    /// filter's collisions pass it too.) A skipped group's heads are not subtracted from `heads`,
+    /// so the scan may stop later, never earlier.
     @inline(__always)
     private static func scanPhraseHeads(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, heads: Int, needsWholeEntry: Bool) -> Bool {
         tables.countTable.withUnsafeBufferPointer { table in
@@ -262,7 +263,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 // Groups of four whose next scalar (the last one's second) exists; all five in the
                 // BMP, where the table holds `countPhraseSecond`.
                 while i &+ 5 <= count {
-                    if c.fourInBMP(at: i), c[i &+ 4] < 0x10000 {
+                    if needsWholeEntry, c.fourInBMP(at: i), c[i &+ 4] < 0x10000 {
                         let t0 = table[Int(c[i])], t1 = table[Int(c[i &+ 1])], t2 = table[Int(c[i &+ 2])]
                         let t3 = table[Int(c[i &+ 3])], t4 = table[Int(c[i &+ 4])]
                         let headBeforeSecond = (t0 &<< 1) & t1 | (t1 &<< 1) & t2 | (t2 &<< 1) & t3 | (t3 &<< 1) & t4
