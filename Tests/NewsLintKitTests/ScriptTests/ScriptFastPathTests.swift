@@ -280,6 +280,17 @@ extension HTMLView {
         #expect(dropped == 300)
     }
 
+    @Test func scalarSearchFindsWhatALinearSearchFinds() {
+        var random = SeededRandom(seed: 37)
+        let pool: [UInt32] = [0x3F, 0x4E2D, 0x20, 0x3F | 0x100, 0x1_003F, 0xFFFF_FFFF, 0x3F00_0000]
+        for _ in 0..<3_000 {
+            let scalars = (0..<random.below(40)).map { _ in random.below(6) == 0 ? 0x3F : pool[1 + random.below(pool.count - 1)] }
+            let from = random.below(scalars.count + 1), end = from + random.below(scalars.count - from + 1)
+            let expected = (from..<end).first { scalars[$0] == 0x3F } ?? end
+            #expect(scalars.withUnsafeBufferPointer { $0.firstIndex(of: 0x3F, from: from, to: end) } == expected)
+        }
+    }
+
     @Test func byteSetFindsWhatALinearSearchFinds() {
         var random = SeededRandom(seed: 31)
         for _ in 0..<3_000 {
