@@ -318,35 +318,45 @@ import Synchronization
 
     /// `decodeChecked`'s run of 3-byte sequences, four a step while all four are certainly
     /// well-formed (the test below, on twelve bytes: leads E1–EC or EE–EF, continuation bytes
-    /// `10xxxxxx`), two at a time in the two halves of a word: one shift-and-mask step gives both
-    /// values, stored with one 8-byte store, and the offsets (4 bytes each) likewise. Returns where
-    /// the run stopped (byte, scalar). A function of its own, not inlined: in `decodeChecked` the
-    /// loop's masks did not stay in registers.
+    /// `10xxxxxx`). Sequences 0–1 are bytes 0–5 of one 8-byte load and 2–3 bytes 0–5 of another
+    /// (from byte 6), so both words take the same steps: done once for the two in the lanes of
+    /// one SSE2 vector, and the four values stored with one 16-byte store, the four offsets
+    /// (4 bytes each) likewise. Returns where the run stopped (byte, scalar). A function of its
+    /// own, not inlined, so that its masks stay in registers; in vector registers, the
+    /// general-purpose ones no longer run out (each word's own steps reloaded masks per step).
     @inline(never)
     private static func decodeFourAtATime(_ raw: UnsafeRawPointer, count n: Int, from start: Int, _ cps: UnsafeMutablePointer<UInt32>,
                                           _ offsets: UnsafeMutableRawPointer, at first: Int, capacity: Int) -> (Int, Int) {
         var i = start, k = first
-        // The offsets of the step's first two scalars, in the two halves of a word.
-        var offsetPair = UInt64(truncatingIfNeeded: i) &* 0x1_0000_0001 &+ 0x3_0000_0000
-        while i &+ 12 <= n && k &+ 4 <= capacity {
+        // The offsets of the step's four scalars.
+        var offsetLanes = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: i)) &+ SIMD4<UInt32>(0, 3, 6, 9)
+        // Steps with fourteen bytes to read (`i + 14 <= n`) and four scalars to store, counted
+        // down: one register for both bounds.
+        let bytesPastFirstStep = n &- start &- 14
+        var steps = bytesPastFirstStep < 0 ? 0 : min(bytesPastFirstStep / 12 &+ 1, (capacity &- first) / 4)
+        while steps > 0 {
+            steps &-= 1
             let low = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))            // bytes 0–7
-            let next = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i &+ 4, as: UInt64.self))      // bytes 4–11
-            let high = next &>> 32                                                                            // bytes 8–11
-            // Leads at bytes 0, 3, 6 and 9 (byte 1 of `high`, tested in byte 1, free in `low`'s mask);
-            // 5x mod 16 is 0 for a low nibble x of E0 and 1 for ED, at least 2 for the others.
-            let nibbles = low & 0x000F_0000_0F00_000F | high & 0x0F00
-            guard low & 0xC0F0_C0C0_F0C0_C0F0 == 0x80E0_8080_E080_80E0, high & 0xC0C0_F0C0 == 0x8080_E080,
+            let mid = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i &+ 6, as: UInt64.self))       // bytes 6–13
+            // Leads at bytes 0, 3, 6 (`low`) and 9 (byte 3 of `mid`, moved to byte 1 of the nibbles,
+            // free in `low`'s mask); 5x mod 16 is 0 for a low nibble x of E0 and 1 for ED, at least
+            // 2 for the others.
+            let nibbles = low & 0x000F_0000_0F00_000F | (mid &>> 16) & 0x0F00
+            guard low & 0xC0F0_C0C0_F0C0_C0F0 == 0x80E0_8080_E080_80E0, mid & 0x0000_C0C0_F0C0_0000 == 0x0000_8080_E080_0000,
                   (nibbles &* 5 & 0x000F_0000_0F00_0F0F &+ 0x000E_0000_0E00_0E0E) & 0x0010_0000_1000_1010 == 0x0010_0000_1000_1010
             else { break }
-            // Sequences 0 and 1 at bytes 0–2 and 4–6 of one word, 2 and 3 of another.
-            let firstTwo = low & 0xFFFF_FFFF | low &<< 8 & 0xFFFF_FFFF_0000_0000
-            let lastTwo = next &>> 16 & 0xFFFF_FFFF | next &>> 8 & 0xFFFF_FFFF_0000_0000
-            let cpWords = UnsafeMutableRawPointer(cps + k)
-            storeTwo(twoValues(firstTwo), cpWords, at: 0)
-            storeTwo(twoValues(lastTwo), cpWords, at: 8)
-            storeTwo(offsetPair, offsets, at: k &<< 2)
-            storeTwo(offsetPair &+ 0x6_0000_0006, offsets, at: k &<< 2 &+ 8)
-            offsetPair &+= 0xC_0000_000C
+            // In each lane: its two sequences at bytes 0–2 and 4–6, then their values.
+            let words = SIMD2<UInt64>(low, mid)
+            let spread = words & 0xFFFF_FFFF | (words &<< 8) & 0xFFFF_FFFF_0000_0000
+            let values = (spread & 0x0000_000F_0000_000F) &<< 12 | (spread &>> 2) & 0x0000_0FC0_0000_0FC0 | (spread &>> 16) & 0x0000_003F_0000_003F
+            #if _endian(little)
+            UnsafeMutableRawPointer(cps + k).storeBytes(of: values, as: SIMD2<UInt64>.self)
+            #else
+            // Each lane's first scalar is its low half: first in memory.
+            UnsafeMutableRawPointer(cps + k).storeBytes(of: values &<< 32 | values &>> 32, as: SIMD2<UInt64>.self)
+            #endif
+            offsets.storeBytes(of: offsetLanes, toByteOffset: k &<< 2, as: SIMD4<UInt32>.self)
+            offsetLanes &+= 12
             i &+= 12
             k &+= 4
         }
