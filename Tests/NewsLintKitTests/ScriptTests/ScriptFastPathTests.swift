@@ -315,6 +315,12 @@ extension HTMLView {
         }
     }
 
+    /// mojibake's word test before the `%EF%BF%BD` byte loop: the pattern's first eight bytes, folded.
+    @Test func percentPrefixWordIsThePatternFolded() {
+        let folded = MojibakeRule.percentFFFD.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element | 0x20) << UInt64(8 * $1.offset) }
+        #expect(folded == MojibakeRule.percentFFFDPrefixFolded)
+    }
+
     @Test func bytePrefiltersEqualTheByteLoops() {
         var random = SeededRandom(seed: 13)
         var hits = [0, 0, 0, 0]
