@@ -24,23 +24,29 @@ package struct BytePairCensus: Sendable {
     package static let trackedFirstBytes: [UInt8] = Array(0x00...0x1F) + Array("/[abcehimrvw".utf8).sorted()
         + [0x7F, 0xC2, 0xD8, 0xE1, 0xE2, 0xEE, 0xEF, 0xF0, 0xF3, 0xF4]
 
-    /// Row of each first byte plus one (0: not tracked); the C0 controls are rows 0–31.
-    @usableFromInline package static let rowPlusOne: [UInt8] = {
+    /// Rows 0–7 take the pairs of untracked bytes and are never read: `record` writes every byte
+    /// of a word it does not pass over, each of the eight to a row of its own, with no branch on
+    /// whether the byte is tracked (a branch as likely either way in ASCII text, which took twice
+    /// its share of instructions in CPU time), and no store waiting for the one before it.
+    @usableFromInline package static let firstTrackedRow = 8
+
+    /// Row of each first byte (0: not tracked); the C0 controls are rows 8–39.
+    @usableFromInline package static let rowTable: [UInt8] = {
         var table = [UInt8](repeating: 0, count: 256)
-        for (row, b) in trackedFirstBytes.enumerated() { table[Int(b)] = UInt8(row + 1) }
+        for (row, b) in trackedFirstBytes.enumerated() { table[Int(b)] = UInt8(firstTrackedRow + row) }
         return table
     }()
 
-    /// `rowPlusOne`, held by each census so the inlined accessors read it without a global access.
+    /// `rowTable`, held by each census so the inlined accessors read it without a global access.
     @usableFromInline package let rows: [UInt8]
-    /// Bit `second` of row `rows[first] - 1` (four words a row) is set when `first, second` occurs.
+    /// Bit `second` of row `rows[first]` (four words a row) is set when `first, second` occurs.
     @usableFromInline package let words: [UInt64]
     /// The last byte, the one byte not counted as the first of a pair (nil for an empty file).
     @usableFromInline package let lastByte: UInt8?
 
     package init(_ bytes: [UInt8]) {
-        let rows = Self.rowPlusOne
-        var words = [UInt64](repeating: 0, count: Self.trackedFirstBytes.count * 4)
+        let rows = Self.rowTable
+        var words = [UInt64](repeating: 0, count: (Self.firstTrackedRow + Self.trackedFirstBytes.count) * 4)
         rows.withUnsafeBufferPointer { rowOf in
             words.withUnsafeMutableBufferPointer { bits in
                 bytes.withUnsafeBufferPointer { Self.record($0, rows: rowOf, into: bits) }
@@ -53,29 +59,28 @@ package struct BytePairCensus: Sendable {
 
     /// Sets the bit of every adjacent pair of `bytes` whose first byte is tracked: eight bytes a
     /// step, passed over at once when none can be tracked (`mayHoldTrackedByte`), else one table
-    /// look-up and a test per byte.
+    /// look-up per byte and a bit set in its row, or for an untracked byte in the scratch row of
+    /// its place in the word (`firstTrackedRow`).
     private static func record(_ bytes: UnsafeBufferPointer<UInt8>, rows: UnsafeBufferPointer<UInt8>, into bits: UnsafeMutableBufferPointer<UInt64>) {
         let n = bytes.count
-        @inline(__always) func mark(_ i: Int) {
-            let row = Int(rows[Int(bytes[i])])
-            if row != 0 {
-                let second = bytes[i &+ 1]
-                bits[(row &- 1) &<< 2 | Int(second &>> 6)] |= 1 &<< UInt64(second & 63)
-            }
+        @inline(__always) func mark(_ i: Int, scratch: Int) {
+            let row = max(Int(rows[Int(bytes[i])]), scratch)
+            let second = bytes[i &+ 1]
+            bits[row &<< 2 | Int(second &>> 6)] |= 1 &<< UInt64(second & 63)
         }
         var i = 0
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
             while i &+ 8 < n {
                 if mayHoldTrackedByte(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))) {
-                    mark(i); mark(i &+ 1); mark(i &+ 2); mark(i &+ 3)
-                    mark(i &+ 4); mark(i &+ 5); mark(i &+ 6); mark(i &+ 7)
+                    mark(i, scratch: 0); mark(i &+ 1, scratch: 1); mark(i &+ 2, scratch: 2); mark(i &+ 3, scratch: 3)
+                    mark(i &+ 4, scratch: 4); mark(i &+ 5, scratch: 5); mark(i &+ 6, scratch: 6); mark(i &+ 7, scratch: 7)
                 }
                 i &+= 8
             }
         }
         while i &+ 1 < n {
-            mark(i)
+            mark(i, scratch: 0)
             i &+= 1
         }
     }
@@ -98,18 +103,18 @@ package struct BytePairCensus: Sendable {
     package func contains(_ first: UInt8, _ second: UInt8) -> Bool {
         let row = Int(rows[Int(first)])
         guard row != 0 else { return true }
-        return words[(row &- 1) &<< 2 | Int(second &>> 6)] & (1 &<< UInt64(second & 63)) != 0
+        return words[row &<< 2 | Int(second &>> 6)] & (1 &<< UInt64(second & 63)) != 0
     }
 
     /// Whether `first` is immediately followed by a byte in `seconds` somewhere (true for an
     /// untracked `first`).
     @inlinable
     package func contains(_ first: UInt8, followedByAnyOf seconds: ClosedRange<UInt8>) -> Bool {
-        let rowPlusOne = Int(rows[Int(first)])
-        guard rowPlusOne != 0 else { return true }
+        let tracked = Int(rows[Int(first)])
+        guard tracked != 0 else { return true }
         // A mask over each of the row's four words that the range touches.
         let low = Int(seconds.lowerBound), high = Int(seconds.upperBound)
-        let row = (rowPlusOne &- 1) &<< 2
+        let row = tracked &<< 2
         for w in (low &>> 6)...(high &>> 6) {
             let from = max(low, w &<< 6) & 63, to = min(high, w &<< 6 | 63) & 63
             let width = to &- from &+ 1
@@ -123,22 +128,23 @@ package struct BytePairCensus: Sendable {
     @inlinable
     package func contains(byte b: UInt8) -> Bool {
         if lastByte == b { return true }
-        let rowPlusOne = Int(rows[Int(b)])
-        guard rowPlusOne != 0 else { return true }
-        let row = (rowPlusOne &- 1) &<< 2
+        let tracked = Int(rows[Int(b)])
+        guard tracked != 0 else { return true }
+        let row = tracked &<< 2
         return words[row] | words[row &+ 1] | words[row &+ 2] | words[row &+ 3] != 0
     }
 
     /// Whether some byte below 0x20 other than tab, line feed and carriage return occurs (the
-    /// control characters several rules report). The C0 controls are the first 32 rows.
+    /// control characters several rules report). The C0 controls are the first 32 tracked rows.
     @inlinable
     package var containsControlOtherThanWhitespace: Bool {
         if let last = lastByte, last < 0x20, last != 0x09, last != 0x0A, last != 0x0D { return true }
         return words.withUnsafeBufferPointer { w in
+            let c0 = Self.firstTrackedRow &<< 2
             var any: UInt64 = 0
-            for k in 0..<(0x09 &<< 2) { any |= w[k] }                      // rows 00–08
-            for k in (0x0B &<< 2)..<(0x0D &<< 2) { any |= w[k] }           // rows 0B–0C
-            for k in (0x0E &<< 2)..<(0x20 &<< 2) { any |= w[k] }           // rows 0E–1F
+            for k in c0..<(c0 &+ 0x09 &<< 2) { any |= w[k] }                      // rows of 00–08
+            for k in (c0 &+ 0x0B &<< 2)..<(c0 &+ 0x0D &<< 2) { any |= w[k] }      // rows of 0B–0C
+            for k in (c0 &+ 0x0E &<< 2)..<(c0 &+ 0x20 &<< 2) { any |= w[k] }      // rows of 0E–1F
             return any != 0
         }
     }
