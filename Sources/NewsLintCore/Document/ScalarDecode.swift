@@ -181,7 +181,7 @@ import Synchronization
 
     /// `decode` that also tells whether it met an ill-formed byte, with fast paths for what is
     /// certainly well-formed: ASCII eight bytes a word (stored with vector stores); runs of 3-byte
-    /// sequences four a step (twelve bytes, two values from one word's shifts and masks) and then
+    /// sequences four a step (twelve bytes, two values from each lane's shifts and masks) and then
     /// two per 8-byte load while the leads are E1–EC or EE–EF, then one per 4-byte load,
     /// kept when the lead is `E0`–`EF`, both continuation bytes are `10xxxxxx`, and the value is
     /// neither overlong (below U+0800) nor a surrogate. Anything else takes `decode`'s step, so the
@@ -247,7 +247,7 @@ import Synchronization
                               ((word & 0x0F00_000F) &* 5 & 0x0F00_000F &+ 0x0E00_000E) & 0x1000_0010 == 0x1000_0010 else { break }
                         offsets[k] = Offset(truncatingIfNeeded: i)
                         offsets[k &+ 1] = Offset(truncatingIfNeeded: i &+ 3)
-                        Self.storeTwo(Self.twoValues(word & 0xFFFF_FFFF | word &<< 8 & 0xFFFF_FFFF_0000_0000), UnsafeMutableRawPointer(cpBase + k), at: 0)
+                        Self.storeTwo(Self.twoValues(SIMD2(word, 0))[0], UnsafeMutableRawPointer(cpBase + k), at: 0)
                         i &+= 6
                         k &+= 2
                     }
@@ -345,10 +345,7 @@ import Synchronization
             guard low & 0xC0F0_C0C0_F0C0_C0F0 == 0x80E0_8080_E080_80E0, mid & 0x0000_C0C0_F0C0_0000 == 0x0000_8080_E080_0000,
                   (nibbles &* 5 & 0x000F_0000_0F00_0F0F &+ 0x000E_0000_0E00_0E0E) & 0x0010_0000_1000_1010 == 0x0010_0000_1000_1010
             else { break }
-            // In each lane: its two sequences at bytes 0–2 and 4–6, then their values.
-            let words = SIMD2<UInt64>(low, mid)
-            let spread = words & 0xFFFF_FFFF | (words &<< 8) & 0xFFFF_FFFF_0000_0000
-            let values = (spread & 0x0000_000F_0000_000F) &<< 12 | (spread &>> 2) & 0x0000_0FC0_0000_0FC0 | (spread &>> 16) & 0x0000_003F_0000_003F
+            let values = twoValues(SIMD2<UInt64>(low, mid))
             #if _endian(little)
             UnsafeMutableRawPointer(cps + k).storeBytes(of: values, as: SIMD2<UInt64>.self)
             #else
@@ -363,11 +360,14 @@ import Synchronization
         return (i, k)
     }
 
-    /// The values of two well-formed 3-byte sequences whose bytes lie at bytes 0–2 and 4–6 of `x`
-    /// (bytes 3 and 7 ignored), in the low and high halves (little-endian: two scalars in order).
+    /// In each lane of `x`: the values of the two well-formed 3-byte sequences at its bytes 0–5
+    /// (bytes 6 and 7 ignored), in the lane's low and high halves (little-endian: two scalars in
+    /// order). The sequences are first moved to bytes 0–2 and 4–6, then each value is put
+    /// together from its three bytes' payloads.
     @inline(__always)
-    private static func twoValues(_ x: UInt64) -> UInt64 {
-        (x & 0x0000_000F_0000_000F) &<< 12 | (x &>> 2) & 0x0000_0FC0_0000_0FC0 | (x &>> 16) & 0x0000_003F_0000_003F
+    private static func twoValues(_ x: SIMD2<UInt64>) -> SIMD2<UInt64> {
+        let spread = x & 0xFFFF_FFFF | (x &<< 8) & 0xFFFF_FFFF_0000_0000
+        return (spread & 0x0000_000F_0000_000F) &<< 12 | (spread &>> 2) & 0x0000_0FC0_0000_0FC0 | (spread &>> 16) & 0x0000_003F_0000_003F
     }
 
     /// Stores the two `UInt32`s in the halves of `pair` (low half first) at `byteOffset` of `p`.
