@@ -48,9 +48,7 @@ extension UnsafeBufferPointer where Element == UInt32 {
     package func fourInBMP(at k: Int) -> Bool {
         (self[k] | self[k &+ 1] | self[k &+ 2] | self[k &+ 3]) < 0x10000
     }
-}
 
-extension UnsafeBufferPointer where Element == UInt32 {
     /// The first index in `from..<end` holding `value`, or `end`: four scalars a step, compared at
     /// once (one SSE2 compare, its mask read as two words), where a scalar at a time cost four
     /// instructions (FrameShift's search for `?` walks whole HTML lines of hundreds of scalars).
