@@ -512,29 +512,10 @@ package struct ScalarSlices {
         return Int(offsets[k]) == offset ? k : nil
     }
 
-    /// The first index in `from...count` whose offset is at least `offset`. A scalar takes at
-    /// least a byte, so it is at most `offset - offsets[from]` indices past `from`: the bisection
-    /// spans the bytes asked for (a text token, the gap since the last one), not the rest of the file.
-    /// Without a branch on the comparisons: which half holds the answer is a coin toss, and the
-    /// branch mispredicted about every other step (a fifth of the normaliser's time on agora's
-    /// HTML, one search per end of a text token). The step is a mask from the sign of the
-    /// difference, as the compiler made a branch of a conditional expression.
+    /// The first index in `from...count` whose offset is at least `offset` (the decode's bisection,
+    /// spanning only the bytes asked for: a text token, the gap since the last one).
     @inline(__always)
     package func firstScalar(from: Int, atOrAfter offset: Int) -> Int {
-        guard from < count else { return from }
-        // The lower bound in [from, from + n] stays in [base, base + n].
-        var base = from
-        var n = Swift.min(count, from &+ Swift.max(0, offset &- Int(offsets[from]))) &- from
-        guard n > 0 else { return from }
-        while n > 1 {
-            let half = n >> 1
-            base &+= half & before(base &+ half, offset)
-            n &-= half
-        }
-        return base &+ (1 & before(base, offset))
+        ScalarDecode.firstScalar(atOrAfter: offset, from: from, count: count, offsets: offsets)
     }
-
-    /// All ones when scalar `k` starts before byte `offset`, else 0 (the sign of the difference).
-    @inline(__always)
-    private func before(_ k: Int, _ offset: Int) -> Int { (Int(offsets[k]) &- offset) &>> 63 }
 }

@@ -13,8 +13,10 @@ package struct ByteSet: Sendable {
     /// The word test also flags bytes below this bound (0: none).
     private let below: UInt8
     private let wordAtATime: Bool
-    /// Every member is below 0x80 (the prose scans' ASCII marks): words of high bytes are skipped whole.
-    private let asciiOnly: Bool
+    /// For a set whose members are all below 0x80 (the prose scans' ASCII marks) and that names at
+    /// most eight values at or above `below`: those values, repeated to fill the eight lanes (0xFF,
+    /// which UTF-8 never holds, when there are none). Nil for any other set.
+    private let asciiValues: SIMD8<UInt8>?
 
     /// `values`, plus every byte below `below` except those in `except` (the word test flags those
     /// too, and the table turns them away).
@@ -27,7 +29,12 @@ package struct ByteSet: Sendable {
         broadcasts = values.filter { $0 >= below }.map { UInt64($0) &* ByteWords.ones }
         self.below = below
         self.wordAtATime = wordAtATime
-        asciiOnly = member[0x80...].allSatisfy { !$0 }
+        let tested = values.filter { $0 >= below }
+        if member[0x80...].allSatisfy({ !$0 }) && tested.count <= 8 {
+            asciiValues = SIMD8((0..<8).map { tested.isEmpty ? 0xFF : tested[$0 % tested.count] })
+        } else {
+            asciiValues = nil
+        }
     }
 
 
@@ -50,21 +57,33 @@ package struct ByteSet: Sendable {
         return member.withUnsafeBufferPointer { table in
             var i = from
             guard wordAtATime else {
-                guard asciiOnly else {
+                guard let values = asciiValues else {
                     while i < end, !table[Int(buffer[i])] { i &+= 1 }
                     return i
                 }
                 // No member has its high bit set: a word of eight such bytes (four-fifths of a
                 // Chinese line) holds none, one test for eight lookups; in a run of them, two
                 // words a step (one test for both: their AND keeps a high bit only where both do).
+                // Sixteen bytes with ASCII among them (digits, spaces, Latin words) are compared
+                // with every value at once (SSE2's byte compares) and read one by one only when
+                // one may be there: a lookup per byte cost about five instructions.
                 @inline(__always) func word(at k: Int) -> UInt64 { UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self) }
-                while i &+ 8 <= end {
+                let v0 = SIMD16<UInt8>(repeating: values[0]), v1 = SIMD16<UInt8>(repeating: values[1])
+                let v2 = SIMD16<UInt8>(repeating: values[2]), v3 = SIMD16<UInt8>(repeating: values[3])
+                let v4 = SIMD16<UInt8>(repeating: values[4]), v5 = SIMD16<UInt8>(repeating: values[5])
+                let v6 = SIMD16<UInt8>(repeating: values[6]), v7 = SIMD16<UInt8>(repeating: values[7])
+                let bound = SIMD16<UInt8>(repeating: below)
+                while i &+ 16 <= end {
                     while i &+ 16 <= end, word(at: i) & word(at: i &+ 8) & ByteWords.highs == ByteWords.highs { i &+= 16 }
-                    guard i &+ 8 <= end else { break }
-                    if word(at: i) & ByteWords.highs != ByteWords.highs {
-                        for k in i..<(i &+ 8) where table[Int(buffer[k])] { return k }
+                    guard i &+ 16 <= end else { break }
+                    let x = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+                    let hit = (x .== v0) .| (x .== v1) .| (x .== v2) .| (x .== v3) .| (x .== v4) .| (x .== v5) .| (x .== v6) .| (x .== v7) .| (x .< bound)
+                    // The mask's lanes read as two words (`any` called a reduction, not inlined).
+                    let lanes = unsafeBitCast(hit, to: SIMD2<UInt64>.self)
+                    if lanes[0] | lanes[1] != 0 {
+                        for k in i..<(i &+ 16) where table[Int(buffer[k])] { return k }
                     }
-                    i &+= 8
+                    i &+= 16
                 }
                 while i < end, !table[Int(buffer[i])] { i &+= 1 }
                 return i

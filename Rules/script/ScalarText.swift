@@ -48,6 +48,24 @@ extension UnsafeBufferPointer where Element == UInt32 {
     package func fourInBMP(at k: Int) -> Bool {
         (self[k] | self[k &+ 1] | self[k &+ 2] | self[k &+ 3]) < 0x10000
     }
+
+    /// The first index in `from..<end` holding `value`, or `end`: four scalars a step, compared at
+    /// once (one SSE2 compare, its mask read as two words), where a scalar at a time cost four
+    /// instructions (FrameShift's search for `?` walks whole HTML lines of hundreds of scalars).
+    package func firstIndex(of value: UInt32, from: Int, to end: Int) -> Int {
+        var k = from
+        if let base = baseAddress {
+            let wanted = SIMD4<UInt32>(repeating: value)
+            while k &+ 4 <= end {
+                let group = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD4<UInt32>.self)
+                let lanes = unsafeBitCast(group .== wanted, to: SIMD2<UInt64>.self)
+                if lanes[0] | lanes[1] != 0 { break }
+                k &+= 4
+            }
+        }
+        while k < end, self[k] != value { k &+= 1 }
+        return k
+    }
 }
 
 /// The byte offsets of a `ScalarRun`, indexed from 0.
@@ -285,16 +303,23 @@ extension ProseMask {
     }
 
     /// `nonProseIfAny(run, in: document)` with the document's bytes and, in an HTML document, its
-    /// HTML view (`document.html`), fetched once for all of a document's units.
-    package static func nonProseIfAny(_ run: ScalarRun, bytes documentBytes: [UInt8], html: HTMLView?) -> NonProse {
+    /// HTML view (`document.html`), fetched once for all of a document's units, and a token cursor
+    /// carried from unit to unit (`HTMLView.forEachHiddenRange(_:tokenCursor:_:)`; 0 for the first).
+    package static func nonProseIfAny(_ run: ScalarRun, bytes documentBytes: [UInt8], html: HTMLView?, tokenCursor: inout Int) -> NonProse {
         let bytes = run.byteRange(0..<run.count)
         var mask: [Bool]?
         if mayHoldNonProse(documentBytes, bytes) {
             let found = nonProse(run)
             if found.contains(true) { mask = found }
         }
-        html?.markHiddenByToken(run, into: &mask)
+        html?.markHiddenByToken(run, tokenCursor: &tokenCursor, into: &mask)
         return NonProse(flags: mask ?? [])
+    }
+
+    /// `nonProseIfAny(run, bytes:html:tokenCursor:)` of a unit on its own.
+    package static func nonProseIfAny(_ run: ScalarRun, bytes documentBytes: [UInt8], html: HTMLView?) -> NonProse {
+        var tokenCursor = 0
+        return nonProseIfAny(run, bytes: documentBytes, html: html, tokenCursor: &tokenCursor)
     }
 
     /// False when `nonProse` masks nothing in `range`: it masks only from a backtick, `<`, `](`
@@ -336,8 +361,14 @@ package struct NonProse {
 extension HTMLView {
     /// `forEachHiddenRange` into a mask created (all false) at the first hidden scalar.
     package func markHiddenByToken(_ run: ScalarRun, into mask: inout [Bool]?) {
+        var tokenCursor = 0
+        markHiddenByToken(run, tokenCursor: &tokenCursor, into: &mask)
+    }
+
+    /// `markHiddenByToken(_:into:)` with the token cursor of `forEachHiddenRange(_:tokenCursor:_:)`.
+    package func markHiddenByToken(_ run: ScalarRun, tokenCursor: inout Int, into mask: inout [Bool]?) {
         let n = run.count
-        forEachHiddenRange(run) { r in
+        forEachHiddenRange(run, tokenCursor: &tokenCursor) { r in
             if mask == nil { mask = [Bool](repeating: false, count: n) }
             mask?.withUnsafeMutableBufferPointer { m in for x in r { m[x] = true } }
         }
@@ -348,27 +379,34 @@ extension HTMLView {
     /// (front matter) are not HTML and are left out. Walked token by token: each token's scalars
     /// are found by bisecting the run's offsets, and `isProse(token:)` is asked once per token.
     package func forEachHiddenRange(_ run: ScalarRun, _ body: (Range<Int>) -> Void) {
+        var tokenCursor = 0
+        forEachHiddenRange(run, tokenCursor: &tokenCursor, body)
+    }
+
+    /// `forEachHiddenRange(_:_:)` for runs taken in document order (a document's prose units):
+    /// `tokenCursor` is 0 or what the call for an earlier run left, the token reached there. Its
+    /// first token is then found walking on from the cursor (a block is a few tokens past the one
+    /// before), not bisected from the start, and the walk over all of a document's units passes
+    /// each token once. A cursor past the run's first token (runs out of order) is not used.
+    package func forEachHiddenRange(_ run: ScalarRun, tokenCursor: inout Int, _ body: (Range<Int>) -> Void) {
         let n = run.count
         let offsets = run.offsets
-        /// The first scalar index in `from..<n` whose offset is at least `offset` (offsets ascend).
-        /// A scalar takes at least one byte: the answer lies at most the byte distance past `from`,
-        /// so the bisection looks only there (a long line holds thousands of tokens).
+        /// The first scalar index in `from...n` whose offset is at least `offset` (the decode's
+        /// bisection, spanning only the bytes asked about: a long line holds thousands of tokens).
         func firstScalar(from: Int, atOrAfter offset: Int) -> Int {
-            var lo = from, hi = n
-            if lo < hi { hi = Swift.min(hi, lo &+ Swift.max(0, offset &- offsets[lo]) &+ 1) }
-            while lo < hi {
-                let mid = (lo &+ hi) >> 1
-                if offsets[mid] < offset { lo = mid &+ 1 } else { hi = mid }
-            }
-            return lo
+            offsets.base.firstScalar(atOrAfter: offset, from: from, count: n, base: offsets.start)
         }
         func mark(_ r: Range<Int>) { if !r.isEmpty { body(r) } }
         var i = firstScalar(from: 0, atOrAfter: range.lowerBound)
         guard i < n else { return }
-        // The first token ending after the scalar (tokens are in document order).
-        var t: Int
-        do {
-            let first = offsets[i]
+        // The run's end: a token reaching it takes the rest of the run, with no bisection (most
+        // HTML units lie in one text token).
+        let runEnd = offsets[n]
+        // The first token ending after the scalar (tokens are in document order): the loop walks
+        // on from `t`, which every token before ends at or before the scalar.
+        let first = offsets[i]
+        var t = tokenCursor
+        if t <= 0 || t > tokens.count || tokens[t &- 1].range.upperBound > first {
             var lo = 0, hi = tokens.count
             while lo < hi {
                 let mid = (lo &+ hi) >> 1
@@ -376,18 +414,19 @@ extension HTMLView {
             }
             t = lo
         }
+        defer { tokenCursor = t }
         while i < n {
             let offset = offsets[i]
             while t < tokens.count, tokens[t].range.upperBound <= offset { t &+= 1 }
             guard t < tokens.count else { mark(i..<n); return }
             let token = tokens[t].range
             if offset < token.lowerBound {
-                let j = firstScalar(from: i, atOrAfter: token.lowerBound)
+                let j = token.lowerBound >= runEnd ? n : firstScalar(from: i, atOrAfter: token.lowerBound)
                 mark(i..<j)
                 i = j
                 continue
             }
-            let j = firstScalar(from: i &+ 1, atOrAfter: token.upperBound)
+            let j = token.upperBound >= runEnd ? n : firstScalar(from: i &+ 1, atOrAfter: token.upperBound)
             if !isProse(token: t) { mark(i..<j) }
             i = j
         }

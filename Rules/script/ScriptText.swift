@@ -11,12 +11,8 @@ package enum FrameShift {
         var result: [Range<Int>] = []
         var i = 1
         while i < n {
-            // To the next `?` without a bounds check per scalar (a line has few).
-            i = c.withUnsafeElements { e in
-                var k = i
-                while k < n, e[k] != 0x3F { k &+= 1 }
-                return k
-            }
+            // To the next `?`, four scalars a step (a line has few).
+            i = c.withUnsafeElements { $0.firstIndex(of: 0x3F, from: i, to: n) }
             guard i < n else { break }
             guard CJK.isHan(c[i - 1]) else { i += 1; continue }
             // The run ends at whitespace, a closing quote or full-width sentence punctuation.

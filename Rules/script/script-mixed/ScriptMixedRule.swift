@@ -64,8 +64,8 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         let units = document.proseUnits()
         runs.reserveCapacity(units.count)
         let htmlView = html ? document.html : nil
-        // Where the next HTML block's scalars are looked for (blocks come in document order).
-        var nextScalar = 0
+        // Where the next HTML block's scalars and tokens are looked for (blocks come in document order).
+        var nextScalar = 0, nextToken = 0
         for (step, (n, range)) in units.enumerated() {
             if sink.budgetSpent(step: step + 1, bytes: range.count) { return }
             let wide = bytes.withUnsafeBufferPointer { buf in
@@ -78,7 +78,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             guard let decode = decoded else { continue }
             let run = html ? document.scalarRun(decode, bytes: range, from: nextScalar) : document.scalarRun(decode, line: n)
             nextScalar = run.cps.start + run.count
-            let skip = ProseMask.nonProseIfAny(run, bytes: bytes, html: htmlView)
+            let skip = ProseMask.nonProseIfAny(run, bytes: bytes, html: htmlView, tokenCursor: &nextToken)
             let (s, t, strictS, strictT, phraseHeads) = Self.count(run, skip, tables: tables, variants: &variantCounts)
             simplified += s
             traditional += t
@@ -227,16 +227,25 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// The scan behind `mayStartPhrase` and `mayHoldPhrase`: each unmasked phrase head whose next
     /// character passes the pair filter answers true, or (`needsWholeEntry`) only when one of its
     /// entries follows whole. Inlined so each caller's loop is compiled for its constant flag.
+    ///
+    /// A phrase head (27% of agora's Han characters) rarely stands before the second character of
+    /// one of its entries, which a whole entry needs: `mayHoldPhrase` first tests four positions at
+    /// once for a head followed by any entry's second character (`ScriptTables.countPhraseSecond`),
+    /// and reads only a group with one position by position. (Not `mayStartPhrase`: the pair
+    /// filter's collisions pass it too.) A skipped group's heads are not subtracted from `heads`,
+    /// so the scan may stop later, never earlier.
     @inline(__always)
     private static func scanPhraseHeads(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, heads: Int, needsWholeEntry: Bool) -> Bool {
         tables.countTable.withUnsafeBufferPointer { table in
             run.cps.withUnsafeElements { c in
                 let count = c.count
-                var left = heads
-                for i in 0..<count {
+                // At least one: the scan always reads up to its first head, as with `heads` 0 before.
+                var left = max(1, heads)
+                /// Whether position `i` answers the scan; `left` counts the unmasked heads seen.
+                @inline(__always) func startsEntry(at i: Int) -> Bool {
                     let ch = c[i]
                     let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
-                    guard r & ScriptTables.countPhraseHead != 0, !skip[i] else { continue }
+                    guard r & ScriptTables.countPhraseHead != 0, !skip[i] else { return false }
                     if i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) {
                         guard needsWholeEntry else { return true }
                         if let candidates = tables.phrases(startingWith: ch) {
@@ -248,7 +257,31 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                         }
                     }
                     left -= 1
+                    return false
+                }
+                var i = 0
+                // Groups of four whose next scalar (the last one's second) exists; all five in the
+                // BMP, where the table holds `countPhraseSecond`.
+                while i &+ 5 <= count {
+                    if needsWholeEntry, c.fourInBMP(at: i), c[i &+ 4] < 0x10000 {
+                        let t0 = table[Int(c[i])], t1 = table[Int(c[i &+ 1])], t2 = table[Int(c[i &+ 2])]
+                        let t3 = table[Int(c[i &+ 3])], t4 = table[Int(c[i &+ 4])]
+                        let headBeforeSecond = (t0 &<< 1) & t1 | (t1 &<< 1) & t2 | (t2 &<< 1) & t3 | (t3 &<< 1) & t4
+                        if headBeforeSecond & ScriptTables.countPhraseSecond == 0 {
+                            i &+= 4
+                            continue
+                        }
+                    }
+                    for k in i..<(i &+ 4) {
+                        if startsEntry(at: k) { return true }
+                        if left <= 0 { return false }
+                    }
+                    i &+= 4
+                }
+                while i < count {
+                    if startsEntry(at: i) { return true }
                     if left <= 0 { return false }
+                    i &+= 1
                 }
                 return false
             }

@@ -7,7 +7,7 @@ import Synchronization
 /// Ill-formed bytes become `ScalarDecode.invalid` (one per byte) so the offsets stay exact. Line
 /// terminators are ASCII and never continue a multi-byte sequence, so the scalars of a line are
 /// exactly what decoding that line alone gives.
-package struct ScalarDecode: Sendable {
+@usableFromInline package struct ScalarDecode: Sendable {
     package static let invalid: UInt32 = 0xFFFF_FFFF
     /// Code points (or `invalid`).
     package let cps: [UInt32]
@@ -83,14 +83,28 @@ package struct ScalarDecode: Sendable {
         lines.reserveCapacity(byteLineStarts.count)
         var lo = 0
         for start in byteLineStarts {
-            var hi = lo < filled ? min(filled, lo &+ max(0, start &- Int(offsets[lo])) &+ 1) : filled
-            while lo < hi {
-                let mid = (lo &+ hi) >> 1
-                if Int(offsets[mid]) < start { lo = mid &+ 1 } else { hi = mid }
-            }
+            lo = firstScalar(atOrAfter: start, from: lo, count: filled, offsets: offsets)
             lines.append(lo)
         }
         return lines
+    }
+
+    /// The first index in `start...count` whose entry in `offsets` (ascending byte offsets of `count`
+    /// scalars, then the end) is at least `offset`: the one bisection behind every scalar search
+    /// (`firstScalar(atOrAfter:from:)`, the line starts, `ScalarRun`s and the rules' slices).
+    /// A scalar takes at least one byte, so the answer lies at most `offset - offsets[start]`
+    /// indices past `start`: the bisection spans the bytes asked about, not the file.
+    /// `@inlinable`: the rules' searches specialize it for their offsets (a generic call otherwise).
+    @inlinable @inline(__always)
+    package static func firstScalar<Offset: FixedWidthInteger>(atOrAfter offset: Int, from start: Int, count: Int,
+                                                               offsets: UnsafeBufferPointer<Offset>) -> Int {
+        guard start < count else { return start }
+        var lo = start, hi = min(count, start &+ max(0, offset &- Int(offsets[start])))
+        while lo < hi {
+            let mid = (lo &+ hi) &>> 1
+            if Int(offsets[mid]) < offset { lo = mid &+ 1 } else { hi = mid }
+        }
+        return lo
     }
 
     /// `decode` for well-formed UTF-8 (checked by `Document.init`): the lead byte gives the length, so
@@ -167,7 +181,7 @@ package struct ScalarDecode: Sendable {
 
     /// `decode` that also tells whether it met an ill-formed byte, with fast paths for what is
     /// certainly well-formed: ASCII eight bytes a word (stored with vector stores); runs of 3-byte
-    /// sequences four a step (twelve bytes, two values from one word's shifts and masks) and then
+    /// sequences four a step (twelve bytes, two values from each lane's shifts and masks) and then
     /// two per 8-byte load while the leads are E1–EC or EE–EF, then one per 4-byte load,
     /// kept when the lead is `E0`–`EF`, both continuation bytes are `10xxxxxx`, and the value is
     /// neither overlong (below U+0800) nor a surrogate. Anything else takes `decode`'s step, so the
@@ -233,7 +247,7 @@ package struct ScalarDecode: Sendable {
                               ((word & 0x0F00_000F) &* 5 & 0x0F00_000F &+ 0x0E00_000E) & 0x1000_0010 == 0x1000_0010 else { break }
                         offsets[k] = Offset(truncatingIfNeeded: i)
                         offsets[k &+ 1] = Offset(truncatingIfNeeded: i &+ 3)
-                        Self.storeTwo(Self.twoValues(word & 0xFFFF_FFFF | word &<< 8 & 0xFFFF_FFFF_0000_0000), UnsafeMutableRawPointer(cpBase + k), at: 0)
+                        Self.storeTwo(Self.twoValues(SIMD2(word, 0))[0], UnsafeMutableRawPointer(cpBase + k), at: 0)
                         i &+= 6
                         k &+= 2
                     }
@@ -304,46 +318,56 @@ package struct ScalarDecode: Sendable {
 
     /// `decodeChecked`'s run of 3-byte sequences, four a step while all four are certainly
     /// well-formed (the test below, on twelve bytes: leads E1–EC or EE–EF, continuation bytes
-    /// `10xxxxxx`), two at a time in the two halves of a word: one shift-and-mask step gives both
-    /// values, stored with one 8-byte store, and the offsets (4 bytes each) likewise. Returns where
-    /// the run stopped (byte, scalar). A function of its own, not inlined: in `decodeChecked` the
-    /// loop's masks did not stay in registers.
+    /// `10xxxxxx`). Sequences 0–1 are bytes 0–5 of one 8-byte load and 2–3 bytes 0–5 of another
+    /// (from byte 6), so both words take the same steps: done once for the two in the lanes of
+    /// one SSE2 vector, and the four values stored with one 16-byte store, the four offsets
+    /// (4 bytes each) likewise. Returns where the run stopped (byte, scalar). A function of its
+    /// own, not inlined, so that its masks stay in registers; in vector registers, the
+    /// general-purpose ones no longer run out (each word's own steps reloaded masks per step).
     @inline(never)
     private static func decodeFourAtATime(_ raw: UnsafeRawPointer, count n: Int, from start: Int, _ cps: UnsafeMutablePointer<UInt32>,
                                           _ offsets: UnsafeMutableRawPointer, at first: Int, capacity: Int) -> (Int, Int) {
         var i = start, k = first
-        // The offsets of the step's first two scalars, in the two halves of a word.
-        var offsetPair = UInt64(truncatingIfNeeded: i) &* 0x1_0000_0001 &+ 0x3_0000_0000
-        while i &+ 12 <= n && k &+ 4 <= capacity {
+        // The offsets of the step's four scalars.
+        var offsetLanes = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: i)) &+ SIMD4<UInt32>(0, 3, 6, 9)
+        // Steps with fourteen bytes to read (`i + 14 <= n`) and four scalars to store, counted
+        // down: one register for both bounds.
+        let bytesPastFirstStep = n &- start &- 14
+        var steps = bytesPastFirstStep < 0 ? 0 : min(bytesPastFirstStep / 12 &+ 1, (capacity &- first) / 4)
+        while steps > 0 {
+            steps &-= 1
             let low = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))            // bytes 0–7
-            let next = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i &+ 4, as: UInt64.self))      // bytes 4–11
-            let high = next &>> 32                                                                            // bytes 8–11
-            // Leads at bytes 0, 3, 6 and 9 (byte 1 of `high`, tested in byte 1, free in `low`'s mask);
-            // 5x mod 16 is 0 for a low nibble x of E0 and 1 for ED, at least 2 for the others.
-            let nibbles = low & 0x000F_0000_0F00_000F | high & 0x0F00
-            guard low & 0xC0F0_C0C0_F0C0_C0F0 == 0x80E0_8080_E080_80E0, high & 0xC0C0_F0C0 == 0x8080_E080,
+            let mid = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i &+ 6, as: UInt64.self))       // bytes 6–13
+            // Leads at bytes 0, 3, 6 (`low`) and 9 (byte 3 of `mid`, moved to byte 1 of the nibbles,
+            // free in `low`'s mask); 5x mod 16 is 0 for a low nibble x of E0 and 1 for ED, at least
+            // 2 for the others.
+            let nibbles = low & 0x000F_0000_0F00_000F | (mid &>> 16) & 0x0F00
+            guard low & 0xC0F0_C0C0_F0C0_C0F0 == 0x80E0_8080_E080_80E0, mid & 0x0000_C0C0_F0C0_0000 == 0x0000_8080_E080_0000,
                   (nibbles &* 5 & 0x000F_0000_0F00_0F0F &+ 0x000E_0000_0E00_0E0E) & 0x0010_0000_1000_1010 == 0x0010_0000_1000_1010
             else { break }
-            // Sequences 0 and 1 at bytes 0–2 and 4–6 of one word, 2 and 3 of another.
-            let firstTwo = low & 0xFFFF_FFFF | low &<< 8 & 0xFFFF_FFFF_0000_0000
-            let lastTwo = next &>> 16 & 0xFFFF_FFFF | next &>> 8 & 0xFFFF_FFFF_0000_0000
-            let cpWords = UnsafeMutableRawPointer(cps + k)
-            storeTwo(twoValues(firstTwo), cpWords, at: 0)
-            storeTwo(twoValues(lastTwo), cpWords, at: 8)
-            storeTwo(offsetPair, offsets, at: k &<< 2)
-            storeTwo(offsetPair &+ 0x6_0000_0006, offsets, at: k &<< 2 &+ 8)
-            offsetPair &+= 0xC_0000_000C
+            let values = twoValues(SIMD2<UInt64>(low, mid))
+            #if _endian(little)
+            UnsafeMutableRawPointer(cps + k).storeBytes(of: values, as: SIMD2<UInt64>.self)
+            #else
+            // Each lane's first scalar is its low half: first in memory.
+            UnsafeMutableRawPointer(cps + k).storeBytes(of: values &<< 32 | values &>> 32, as: SIMD2<UInt64>.self)
+            #endif
+            offsets.storeBytes(of: offsetLanes, toByteOffset: k &<< 2, as: SIMD4<UInt32>.self)
+            offsetLanes &+= 12
             i &+= 12
             k &+= 4
         }
         return (i, k)
     }
 
-    /// The values of two well-formed 3-byte sequences whose bytes lie at bytes 0–2 and 4–6 of `x`
-    /// (bytes 3 and 7 ignored), in the low and high halves (little-endian: two scalars in order).
+    /// In each lane of `x`: the values of the two well-formed 3-byte sequences at its bytes 0–5
+    /// (bytes 6 and 7 ignored), in the lane's low and high halves (little-endian: two scalars in
+    /// order). The sequences are first moved to bytes 0–2 and 4–6, then each value is put
+    /// together from its three bytes' payloads.
     @inline(__always)
-    private static func twoValues(_ x: UInt64) -> UInt64 {
-        (x & 0x0000_000F_0000_000F) &<< 12 | (x &>> 2) & 0x0000_0FC0_0000_0FC0 | (x &>> 16) & 0x0000_003F_0000_003F
+    private static func twoValues(_ x: SIMD2<UInt64>) -> SIMD2<UInt64> {
+        let spread = x & 0xFFFF_FFFF | (x &<< 8) & 0xFFFF_FFFF_0000_0000
+        return (spread & 0x0000_000F_0000_000F) &<< 12 | (spread &>> 2) & 0x0000_0FC0_0000_0FC0 | (spread &>> 16) & 0x0000_003F_0000_003F
     }
 
     /// Stores the two `UInt32`s in the halves of `pair` (low half first) at `byteOffset` of `p`.
@@ -430,23 +454,7 @@ extension ScalarDecode {
     /// (`cps.count` past the last scalar). A scalar takes at least one byte, so the answer lies at
     /// most the byte distance past `start`: the bisection spans the bytes asked about, not the file.
     package func firstScalar(atOrAfter offset: Int, from start: Int = 0) -> Int {
-        var lo = start, hi = cps.count
-        // Every real file has 4-byte offsets: bisect them directly, not through the enum.
-        if case .narrow(let narrow) = offsets {
-            return narrow.withUnsafeBufferPointer { o in
-                if lo < hi { hi = min(hi, lo &+ max(0, offset &- Int(o[lo])) &+ 1) }
-                while lo < hi {
-                    let mid = (lo &+ hi) >> 1
-                    if Int(o[mid]) < offset { lo = mid &+ 1 } else { hi = mid }
-                }
-                return lo
-            }
-        }
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if offsets[mid] < offset { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        offsets.firstScalar(atOrAfter: offset, from: start, count: cps.count)
     }
 }
 
@@ -462,6 +470,23 @@ extension ScalarDecode {
         switch self {
         case .narrow(let a): return Int(a[i])
         case .wide(let a): return a[i]
+        }
+    }
+
+    /// `ScalarDecode.firstScalar(atOrAfter:from:count:offsets:)` on the entries from `base` on
+    /// (`count` scalars, then one more), with indices from `base`: the enum is switched on once
+    /// per search, not at every probe.
+    @inlinable
+    package func firstScalar(atOrAfter offset: Int, from start: Int, count: Int, base: Int = 0) -> Int {
+        switch self {
+        case .narrow(let a):
+            return a.withUnsafeBufferPointer {
+                ScalarDecode.firstScalar(atOrAfter: offset, from: start, count: count, offsets: UnsafeBufferPointer(rebasing: $0[base...]))
+            }
+        case .wide(let a):
+            return a.withUnsafeBufferPointer {
+                ScalarDecode.firstScalar(atOrAfter: offset, from: start, count: count, offsets: UnsafeBufferPointer(rebasing: $0[base...]))
+            }
         }
     }
 }

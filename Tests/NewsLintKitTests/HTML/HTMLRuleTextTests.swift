@@ -62,4 +62,26 @@ import Testing
         }
         #expect(seen == 12)
     }
+
+    /// `html-double-escaped`'s prefilter: a document without `&amp;` (any case) is not walked, and
+    /// every one the rule reports on holds it, at any place (the last bytes too).
+    @Test func doubleEscapePrefilterKeepsEveryReportedDocument() throws {
+        let pieces = ["<p>", "</p>", "<a href=\"?a=1", "&", "&amp;", "&AMP;", "&Amp;", "amp;", "nbsp;", "&amp", "#12288;", "\">", "文", " ", "&lt;"]
+        var random = SeededRandom(seed: 5)
+        var reported = 0
+        for _ in 0..<600 {
+            var text = "<p>"
+            for _ in 0..<(1 + random.below(12)) { text += pieces[random.below(pieces.count)] }
+            let found = try RuleHarness.diagnostics(rule: "html-double-escaped", text: text, path: "a.html")
+            let bytes = Array(text.utf8)
+            let expected = bytes.indices.contains { k in
+                k + 4 < bytes.count && bytes[k] == 0x26 && String(decoding: bytes[(k + 1)..<(k + 5)], as: UTF8.self).lowercased() == "amp;"
+            }
+            #expect(HTMLDoubleEscapedRule.mayHoldDoubleEscape(bytes) == expected, "\(text)")
+            if !found.isEmpty { #expect(expected, "\(text)"); reported += 1 }
+        }
+        #expect(reported > 50)
+        #expect(HTMLDoubleEscapedRule.mayHoldDoubleEscape(Array("x&amp;".utf8)))
+        #expect(!HTMLDoubleEscapedRule.mayHoldDoubleEscape(Array("x&amp".utf8)))
+    }
 }

@@ -179,11 +179,17 @@ import Testing
         return (s, t, strictS, strictT, phraseCandidate)
     }
 
-    @Test func countTableHoldsTheCountFlagsOfEveryScalar() {
+    @Test func countTableHoldsTheCountFlagsAndEntrySecondsOfEveryScalar() {
         let tables = ScriptTables.shared
-        for c in UInt32(0)..<0x11_0000 where c < 0xD800 || c > 0xDFFF {
+        let scalars = (UInt32(0)..<0x11_0000).filter { $0 < 0xD800 || $0 > 0xDFFF }
+        // Besides them, the table marks the second character of every word-level entry, and nothing else.
+        let seconds = Set(scalars.flatMap { (tables.phrases(startingWith: $0) ?? []).map { $0.from[1] } })
+        #expect(seconds.count > 100)
+        for c in scalars {
             let expected = ScriptTables.countFlags(raw: tables.raw(c), of: c)
-            if tables.countFlags(c) != expected { Issue.record("U+\(String(c, radix: 16))"); return }
+            let flags = tables.countFlags(c)
+            if flags & ~ScriptTables.countPhraseSecond != expected { Issue.record("U+\(String(c, radix: 16))"); return }
+            if (flags & ScriptTables.countPhraseSecond != 0) != (c < 0x10000 && seconds.contains(c)) { Issue.record("second U+\(String(c, radix: 16))"); return }
             // No scalar is in both one-script lists (the count reads the class bits one by one).
             if tables.raw(c) & ScriptTables.classMask == 3 { Issue.record("class 3 at U+\(String(c, radix: 16))"); return }
         }
@@ -217,7 +223,7 @@ import Testing
         let pieces = ScriptFastPathTests.linePieces + ["`干部`", "<b>后面</b>", "http://裡.tw", "裡裏為爲線綫衛衞", "一", "后", "面", "著着", "𠀀𡃁", "\u{2E80}", "\u{33FF}"]
         let texts = Self.fixtureTexts.map { ($0.path, $0.text) }
             + Self.generatedTexts(600, lines: { _ in 8 }, piecesPerLine: 20, flaggedOneIn: 3, pieces: pieces, flagged: flagged, &random)
-        var lines = 0, candidates = 0, masked = 0
+        var lines = 0, candidates = 0, masked = 0, wholeEntries = 0
         for (path, text) in texts {
             let document = Document(path: path, text: text)
             let decode = document.scalars
@@ -232,13 +238,24 @@ import Testing
                 let candidate = fast.phraseHeads > 0 && ScriptMixedRule.mayStartPhrase(run, skip, tables: tables, heads: fast.phraseHeads)
                 #expect(candidate == plain.phraseCandidate, "\(path) \(n)")
                 #expect(ScriptMixedRule.mayStartPhrase(run, skip, tables: tables) == plain.phraseCandidate, "\(path) \(n)")
+                // A whole entry from an unmasked head that passes the pair filter (`mayHoldPhrase`'s
+                // four-position test must not pass one over).
+                let c = run.cps
+                let holds = (0..<c.count).contains { i in
+                    !skip[i] && tables.isPhraseHead(c[i]) && i + 1 < c.count && tables.mayStartPhrase(c[i], c[i + 1])
+                        && (tables.phrases(startingWith: c[i]) ?? []).contains { p in i + p.from.count <= c.count && p.from.indices.allSatisfy { c[i + $0] == p.from[$0] } }
+                }
+                if fast.phraseHeads > 0 {
+                    #expect(ScriptMixedRule.mayHoldPhrase(run, skip, tables: tables, heads: fast.phraseHeads) == holds, "\(path) \(n)")
+                }
+                if holds { wholeEntries += 1 }
                 #expect(fastVariants == plainVariants)
                 lines += 1
                 if plain.phraseCandidate { candidates += 1 }
                 if !skip.flags.isEmpty { masked += 1 }
             }
         }
-        #expect(lines > 3000 && candidates > 500 && masked > 500, "\(lines) \(candidates) \(masked)")
+        #expect(lines > 3000 && candidates > 500 && masked > 500 && wholeEntries > 50, "\(lines) \(candidates) \(masked) \(wholeEntries)")
     }
 
     // MARK: mojibake's signal pass

@@ -139,6 +139,9 @@ extension HTMLView {
         for k in 0..<400 { documents.append(Document(path: "r\(k).html", text: Self.randomText(&random, pieces: 1 + random.below(80)))) }
         var compared = 0
         for document in documents {
+            // One token cursor carried over the runs as `runs(of:)` lists them: lines and units in
+            // document order (walked on), and back to the start after the whole file and the last line.
+            var tokenCursor = 0
             for run in Self.runs(of: document) {
                 var plain = [Bool](repeating: false, count: run.count)
                 document.html.markHiddenPerScalar(offsets: run.offsets, count: run.count, into: &plain)
@@ -146,6 +149,9 @@ extension HTMLView {
                 document.html.markHiddenByToken(run, into: &fast)
                 #expect((fast ?? [Bool](repeating: false, count: run.count)) == plain, "\(document.path)")
                 #expect(fast == nil || fast?.contains(true) == true)
+                var carried: [Bool]?
+                document.html.markHiddenByToken(run, tokenCursor: &tokenCursor, into: &carried)
+                #expect(carried == fast, "\(document.path)")
                 compared += 1
             }
         }
@@ -274,6 +280,17 @@ extension HTMLView {
         #expect(dropped == 300)
     }
 
+    @Test func scalarSearchFindsWhatALinearSearchFinds() {
+        var random = SeededRandom(seed: 37)
+        let pool: [UInt32] = [0x3F, 0x4E2D, 0x20, 0x3F | 0x100, 0x1_003F, 0xFFFF_FFFF, 0x3F00_0000]
+        for _ in 0..<3_000 {
+            let scalars = (0..<random.below(40)).map { _ in random.below(6) == 0 ? 0x3F : pool[1 + random.below(pool.count - 1)] }
+            let from = random.below(scalars.count + 1), end = from + random.below(scalars.count - from + 1)
+            let expected = (from..<end).first { scalars[$0] == 0x3F } ?? end
+            #expect(scalars.withUnsafeBufferPointer { $0.firstIndex(of: 0x3F, from: from, to: end) } == expected)
+        }
+    }
+
     @Test func byteSetFindsWhatALinearSearchFinds() {
         var random = SeededRandom(seed: 31)
         for _ in 0..<3_000 {
@@ -296,6 +313,12 @@ extension HTMLView {
             let expected = (from..<end).first { isMember(bytes[$0]) } ?? end
             #expect(bytes.withUnsafeBufferPointer { set.firstIndex(in: $0, from: from, to: end) } == expected)
         }
+    }
+
+    /// mojibake's word test before the `%EF%BF%BD` byte loop: the pattern's first eight bytes, folded.
+    @Test func percentPrefixWordIsThePatternFolded() {
+        let folded = MojibakeRule.percentFFFD.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element | 0x20) << UInt64(8 * $1.offset) }
+        #expect(folded == MojibakeRule.percentFFFDPrefixFolded)
     }
 
     @Test func bytePrefiltersEqualTheByteLoops() {
