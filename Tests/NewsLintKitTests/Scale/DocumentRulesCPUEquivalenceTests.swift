@@ -209,7 +209,7 @@ import Testing
         #expect(sliced > 1_000)
     }
 
-    /// `ScalarSlices.firstScalar` (a bisection without branches) against a walk from `from`, over
+    /// `ScalarSlices.firstScalar` (the shared bisection) against a walk from `from`, over
     /// offsets of scalars of one to four bytes, for offsets before, at, inside and past each scalar.
     @Test func scalarSlicesSearchMatchesTheWalk() {
         var rng = SeededRandom(seed: 20_002)
