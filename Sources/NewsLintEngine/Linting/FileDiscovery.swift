@@ -123,7 +123,9 @@ public struct FileDiscovery {
             return
         }
         defer { visited.remove(id) }
-        guard let listing = prefetch?.take(absolute(directory)) ?? DirectoryReader.listing(absolute(directory)) else {
+        let read: DirectoryReader.Listing?
+        if let prefetch { read = prefetch.take(absolute(directory)) } else { read = DirectoryReader.listing(absolute(directory)) }
+        guard let listing = read else {
             problems.append(InputProblem(path: directory, message: "cannot read directory: \(String(cString: strerror(errno)))", isFailure: true))
             return
         }
@@ -143,8 +145,8 @@ public struct FileDiscovery {
             prefetch.request(listing.indices.compactMap { i -> String? in
                 guard listing.kind(i) == .directory else { return nil }
                 let name = listing.name(i)
-                guard !name.hasPrefix("."), name != ".build", name != "node_modules" else { return nil }
-                let child = absolute(directory == "." ? name : (directory.hasSuffix("/") ? directory + name : directory + "/" + name))
+                guard !name.hasPrefix("."), !Self.isSkippedDirectory(name) else { return nil }
+                let child = absolute(Self.child(name, of: directory))
                 return config.isExcludedDirectory(child) ? nil : child
             })
         }
@@ -165,7 +167,7 @@ public struct FileDiscovery {
             }
             let name = listing.name(i), kind = listing.kind(i)
             if name.hasPrefix(".") { continue }
-            let child = directory == "." ? name : (directory.hasSuffix("/") ? directory + name : directory + "/" + name)
+            let child = Self.child(name, of: directory)
             // readdir's type saves a stat per entry; symlinks and unknown types are stat'ed (followed).
             var type = kind
             if type == .other {
@@ -186,7 +188,7 @@ public struct FileDiscovery {
                 }
             }
             if type == .directory {
-                if name == ".build" || name == "node_modules" { continue }
+                if Self.isSkippedDirectory(name) { continue }
                 if config.isExcludedDirectory(absolute(child)) { continue }
                 if !ignores.files.isEmpty && ignores.isIgnored(PathResolver.standardized(absolute(child)), isDirectory: true) { continue }
                 walk(directory: child, visited: &visited, files: &files, problems: &problems, ignores: ignores, roots: roots, prefetch: prefetch)
@@ -196,6 +198,14 @@ public struct FileDiscovery {
             }
         }
     }
+
+    /// The path of the entry `name` of `directory`, as the walk reports it.
+    private static func child(_ name: String, of directory: String) -> String {
+        directory == "." ? name : (directory.hasSuffix("/") ? directory + name : directory + "/" + name)
+    }
+
+    /// Directories never walked into whatever the configuration says (build output, packages).
+    private static func isSkippedDirectory(_ name: String) -> Bool { name == ".build" || name == "node_modules" }
 
     /// Case-insensitive (ASCII) suffix test on the name's bytes: called for every directory entry,
     /// so no lowercased copy of each name.

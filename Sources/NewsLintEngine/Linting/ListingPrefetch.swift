@@ -60,7 +60,8 @@ final class ListingPrefetch: @unchecked Sendable {
     }
 
     /// The listing of `path` (absolute): prefetched when it was requested, listed here otherwise;
-    /// nil with `errno` set when the directory cannot be read (as `DirectoryReader.listing`).
+    /// nil with `errno` set when the directory cannot be read (as `DirectoryReader.listing`, which
+    /// the walk calls instead when it lists ahead nothing).
     func take(_ path: String) -> DirectoryReader.Listing? {
         condition.lock()
         let bottom = max(0, requests.count - Self.searchDepth)
