@@ -85,13 +85,11 @@ package enum RepeatedLineKey {
     /// Host of a URL, lower-cased, without `www.`; the original's host for an archive capture.
     package static func host(of url: String) -> String? { host(ofBytes: Array(url.utf8)) }
 
-    /// `host(of:)` of a URL given as its UTF-8 bytes. An ASCII host is lower-cased and stripped of
-    /// `www.` on its bytes; any other goes through `String.lowercased()` (Unicode case mapping).
-    package static func host(ofBytes urlBytes: [UInt8]) -> String? { host(ofBytes: urlBytes, after: "") }
-
-    /// `prefix` and `host(ofBytes:)` in one string (`site`'s `host:<host>`, made for every file with a
-    /// URL: joining two strings cost a third string and a copy), nil when there is no host.
-    private static func host(ofBytes urlBytes: [UInt8], after prefix: StaticString) -> String? {
+    /// `prefix` and the host of a URL given as its UTF-8 bytes in one string (`site`'s
+    /// `host:<host>`, made for every file with a URL: joining two strings cost a third string and
+    /// a copy), nil when there is no host. An ASCII host is lower-cased and stripped of `www.` on
+    /// its bytes; any other goes through `String.lowercased()` (Unicode case mapping).
+    private static func host(ofBytes urlBytes: [UInt8], after prefix: StaticString = "") -> String? {
         var bytes = urlBytes
         if let inner = archiveInner(bytes) { bytes = Array(bytes[inner...]) }
         var i = 0
@@ -466,9 +464,11 @@ package struct KeyHash: KeyOutput {
     }
 
     /// `count` (below 8) bytes of a run of `total` from `offset`, little-endian: one word load when
-    /// the run holds eight bytes around them, else a byte at a time.
+    /// the run holds eight bytes, else a byte at a time. Only a run's head (`offset` 0) or its tail
+    /// (ending at `total`) is asked for: the word is the run's first eight bytes or its last eight.
     @inline(__always)
     private static func load(_ raw: UnsafeRawPointer, from offset: Int, count: Int, total: Int) -> UInt64 {
+        assert(offset == 0 || offset &+ count == total, "a run's head or tail only")
         if total >= 8 {
             // The eight bytes ending at the last wanted one when they fit, else those starting at the first.
             if offset &+ count >= 8 {

@@ -8,7 +8,7 @@
 /// Only the rows of `trackedFirstBytes` (the first bytes the prefilters ask about) are recorded;
 /// a question about another row answers "may occur", never "absent". One byte in eight of a
 /// Chinese news file starts a tracked row, so the pass records only those pairs, in a table of 54
-/// rows instead of 256 (clearing 8 KB per file cost as much as a fifth of the pass). No row starts
+/// rows (and the discard rows below) instead of 256 (clearing 8 KB per file cost as much as a fifth of the pass). No row starts
 /// with a UTF-8 continuation byte or a lead byte of most East Asian text (E3–ED), so eight such
 /// bytes (three in five words of agora) are passed over with one word test (`mayHoldTrackedByte`).
 ///

@@ -133,7 +133,8 @@ public struct FileStamp: Sendable, Equatable {
 /// and a run holds neither the file nor a table of it.
 public final class LintCache: @unchecked Sendable {
     /// `B`: `boilerplate-repeated`'s facts hash line keys eight bytes a step (`KeyHash`), not with
-    /// FNV-1a, so an entry of an `A` cache would hold hashes a fresh one never matches.
+    /// FNV-1a. A new build never opens an older build's cache anyway (the cache key holds the
+    /// executable's fingerprint); the magic says which layout a file holds.
     public static let magic: [UInt8] = Array("NLCACHEB".utf8)
     package static let headerSize = 16
     package static let trailerSize = 24
@@ -243,7 +244,7 @@ public final class LintCache: @unchecked Sendable {
     /// accept, so cannot make newslint report a result that linting would not give. Forging a
     /// 64-bit tag without the key takes ~2^63 tries, each a newslint run; no attack on SipHash-1-3
     /// does better. Whoever can read the key can also replace the binary's inputs, so no MAC
-    /// would help there. Version A of the format (SipHash-2-4 before it: twice the rounds a word).
+    /// would help there. Since version A of the format (SipHash-2-4 before it: twice the rounds a word).
     package static func checksum(_ body: UnsafeRawBufferPointer, key: UInt64, macKey: (UInt64, UInt64)) -> UInt64 {
         SipHash13.hash(body, key: macKey.0 ^ key, macKey.1 &+ key)
     }

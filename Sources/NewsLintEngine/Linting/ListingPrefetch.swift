@@ -87,6 +87,20 @@ final class ListingPrefetch: @unchecked Sendable {
         return request.listing
     }
 
+    /// The paths still queued, next to be taken first (tests).
+    package var queuedPaths: [String] {
+        condition.lock()
+        defer { condition.unlock() }
+        return requests.reversed().map(\.path)
+    }
+
+    /// Returns once the worker has nothing left to list (tests: a listing then comes from it).
+    package func waitForWorker() {
+        condition.lock()
+        while workerRunning { condition.wait() }
+        condition.unlock()
+    }
+
     /// Drops every request and lets the worker go (the walk is over).
     func stop() {
         condition.lock()

@@ -55,16 +55,20 @@ import Darwin
         let prefetch = ListingPrefetch(ahead: 1)
         defer { prefetch.stop() }
         prefetch.request([dir.path + "/p", dir.path + "/q", dir.path + "/r"])
+        #expect(prefetch.queuedPaths == [dir.path + "/p", dir.path + "/q", dir.path + "/r"])
         // The walk skipped p: taking q drops it.
         let q = try #require(prefetch.take(dir.path + "/q"))
         #expect(q.indices.map { q.name($0) } == ["q.md"])
+        #expect(prefetch.queuedPaths == [dir.path + "/r"])
         let r = try #require(prefetch.take(dir.path + "/r"))
         #expect(r.indices.map { r.name($0) } == ["r.md"])
         // Dropped, then asked for: listed in place.
         let p = try #require(prefetch.take(dir.path + "/p"))
         #expect(p.indices.map { p.name($0) } == ["p.md"])
-        // A directory that cannot be read: nil and errno, as a listing in place says.
+        // A directory that cannot be read, listed by the worker: nil and its errno, as a listing in place says.
         prefetch.request([dir.path + "/missing"])
+        prefetch.waitForWorker()
+        errno = 0
         #expect(prefetch.take(dir.path + "/missing") == nil)
         #expect(errno == ENOENT)
     }
