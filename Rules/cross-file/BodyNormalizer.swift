@@ -515,7 +515,7 @@ package struct ScalarSlices {
     /// The first index in `from...count` whose offset is at least `offset` (the decode's bisection,
     /// spanning only the bytes asked for: a text token, the gap since the last one).
     @inline(__always)
-    package func firstScalar(from: Int, atOrAfter offset: Int) -> Int {
+    private func firstScalar(from: Int, atOrAfter offset: Int) -> Int {
         ScalarDecode.firstScalar(atOrAfter: offset, from: from, count: count, offsets: offsets)
     }
 }

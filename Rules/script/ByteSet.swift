@@ -26,10 +26,10 @@ package struct ByteSet: Sendable {
         for b in values { member[Int(b)] = true }
         for b in 0..<Int(below) where !except.contains(UInt8(b)) { member[b] = true }
         self.member = member
-        broadcasts = values.filter { $0 >= below }.map { UInt64($0) &* ByteWords.ones }
+        let tested = values.filter { $0 >= below }
+        broadcasts = tested.map { UInt64($0) &* ByteWords.ones }
         self.below = below
         self.wordAtATime = wordAtATime
-        let tested = values.filter { $0 >= below }
         if member[0x80...].allSatisfy({ !$0 }) && tested.count <= 8 {
             asciiValues = SIMD8((0..<8).map { tested.isEmpty ? 0xFF : tested[$0 % tested.count] })
         } else {
@@ -61,10 +61,9 @@ package struct ByteSet: Sendable {
                     while i < end, !table[Int(buffer[i])] { i &+= 1 }
                     return i
                 }
-                // No member has its high bit set: a word of eight such bytes (four-fifths of a
-                // Chinese line) holds none, one test for eight lookups; in a run of them, two
-                // words a step (one test for both: their AND keeps a high bit only where both do).
-                // Sixteen bytes with ASCII among them (digits, spaces, Latin words) are compared
+                // No member has its high bit set: sixteen bytes that all have it (four-fifths of a
+                // Chinese line) hold none, passed over with one test of two words (their AND keeps
+                // a high bit only where both do). Sixteen bytes with ASCII among them (digits, spaces, Latin words) are compared
                 // with every value at once (SSE2's byte compares) and read one by one only when
                 // one may be there: a lookup per byte cost about five instructions.
                 @inline(__always) func word(at k: Int) -> UInt64 { UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self) }

@@ -299,7 +299,8 @@ extension ProseMask {
     /// scan runs only on a line whose bytes could start a masked span, and the HTML mask is made
     /// token by token.
     package static func nonProseIfAny(_ run: ScalarRun, in document: Document) -> NonProse {
-        nonProseIfAny(run, bytes: document.bytes, html: document.isHTMLFile ? document.html : nil)
+        var tokenCursor = 0
+        return nonProseIfAny(run, bytes: document.bytes, html: document.isHTMLFile ? document.html : nil, tokenCursor: &tokenCursor)
     }
 
     /// `nonProseIfAny(run, in: document)` with the document's bytes and, in an HTML document, its
@@ -314,12 +315,6 @@ extension ProseMask {
         }
         html?.markHiddenByToken(run, tokenCursor: &tokenCursor, into: &mask)
         return NonProse(flags: mask ?? [])
-    }
-
-    /// `nonProseIfAny(run, bytes:html:tokenCursor:)` of a unit on its own.
-    package static func nonProseIfAny(_ run: ScalarRun, bytes documentBytes: [UInt8], html: HTMLView?) -> NonProse {
-        var tokenCursor = 0
-        return nonProseIfAny(run, bytes: documentBytes, html: html, tokenCursor: &tokenCursor)
     }
 
     /// False when `nonProse` masks nothing in `range`: it masks only from a backtick, `<`, `](`
@@ -359,13 +354,8 @@ package struct NonProse {
 }
 
 extension HTMLView {
-    /// `forEachHiddenRange` into a mask created (all false) at the first hidden scalar.
-    package func markHiddenByToken(_ run: ScalarRun, into mask: inout [Bool]?) {
-        var tokenCursor = 0
-        markHiddenByToken(run, tokenCursor: &tokenCursor, into: &mask)
-    }
-
-    /// `markHiddenByToken(_:into:)` with the token cursor of `forEachHiddenRange(_:tokenCursor:_:)`.
+    /// `forEachHiddenRange` into a mask created (all false) at the first hidden scalar, with the
+    /// token cursor of `forEachHiddenRange(_:tokenCursor:_:)` (0 for a run on its own).
     package func markHiddenByToken(_ run: ScalarRun, tokenCursor: inout Int, into mask: inout [Bool]?) {
         let n = run.count
         forEachHiddenRange(run, tokenCursor: &tokenCursor) { r in

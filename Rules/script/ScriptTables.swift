@@ -261,7 +261,8 @@ package struct ScriptTables: Sendable {
         return out | r & variantBit
     }
 
-    /// `countFlags` of any scalar (the table for the BMP, the flags beyond it).
+    /// `countFlags` of any scalar (the table for the BMP, the flags beyond it), with
+    /// `countPhraseSecond` too for a BMP scalar (the table holds it).
     @inline(__always)
     package func countFlags(_ c: UInt32) -> UInt8 {
         c < 0x10000 ? countTable.withUnsafeBufferPointer { $0[Int(c)] } : Self.countFlags(raw: raw(c), of: c)

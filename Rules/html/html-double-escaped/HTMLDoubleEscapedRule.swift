@@ -45,16 +45,19 @@ public struct HTMLDoubleEscapedRule: Rule {
     /// the walk over their tokens and attribute values. `&` is rare in news text: one `memchr` each.
     package static func mayHoldDoubleEscape(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { buf in
-            guard let base = buf.baseAddress else { return false }
-            let end = buf.count
             var i = 0
-            while i < end, let found = memchr(base + i, 0x26, end &- i) {
-                let k = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                if k &+ 4 < end, lower(buf[k &+ 1]) == 0x61, lower(buf[k &+ 2]) == 0x6D, lower(buf[k &+ 3]) == 0x70, buf[k &+ 4] == 0x3B { return true }
+            while let k = ByteWords.firstIndex(of: 0x26, in: buf, from: i, to: buf.count) {
+                if isAmpSemicolon(bytes, at: k &+ 1, limit: bytes.count) { return true }
                 i = k &+ 1
             }
             return false
         }
+    }
+
+    /// Whether `amp;` (`amp` in any case) starts at `j`.
+    @inline(__always)
+    private static func isAmpSemicolon(_ bytes: [UInt8], at j: Int, limit: Int) -> Bool {
+        j &+ 4 <= limit && lower(bytes[j]) == 0x61 && lower(bytes[j &+ 1]) == 0x6D && lower(bytes[j &+ 2]) == 0x70 && bytes[j &+ 3] == 0x3B
     }
 
     /// Reports every `&amp;` (+ more `amp;`) followed by a reference name and `;` in `range`.
@@ -80,7 +83,7 @@ public struct HTMLDoubleEscapedRule: Rule {
     package static func doubleEscapeEnd(_ bytes: [UInt8], at i: Int, limit: Int) -> (inner: Int, reference: Int)? {
         var j = i + 1
         var levels = 0
-        while j + 4 <= limit, lower(bytes[j]) == 0x61, lower(bytes[j + 1]) == 0x6D, lower(bytes[j + 2]) == 0x70, bytes[j + 3] == 0x3B { j += 4; levels += 1 }
+        while isAmpSemicolon(bytes, at: j, limit: limit) { j += 4; levels += 1 }
         // `&amp;amp;` alone is itself the double escape of `&`.
         if levels >= 2 && (j >= limit || referenceEnd(bytes, at: j, limit: limit) == nil) { return (i + 1 + 4 * (levels - 1), j) }
         guard levels >= 1, let end = referenceEnd(bytes, at: j, limit: limit) else { return nil }

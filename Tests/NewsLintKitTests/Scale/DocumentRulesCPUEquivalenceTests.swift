@@ -209,7 +209,7 @@ import Testing
         #expect(sliced > 1_000)
     }
 
-    /// `ScalarSlices.firstScalar` (the shared bisection) against a walk from `from`, over
+    /// `ScalarDecode.firstScalar` (the bisection `ScalarSlices` asks) against a walk from `from`, over
     /// offsets of scalars of one to four bytes, for offsets before, at, inside and past each scalar.
     @Test func scalarSlicesSearchMatchesTheWalk() {
         var rng = SeededRandom(seed: 20_002)
@@ -218,12 +218,11 @@ import Testing
             var offsets: [UInt32] = [UInt32(rng.below(3))]
             for _ in 0..<count { offsets.append(offsets[offsets.count - 1] + UInt32(1 + rng.below(4))) }
             offsets.withUnsafeBufferPointer { o in
-                let slices = ScalarSlices(offsets: o, count: count)
                 for from in 0...count {
                     for offset in 0...(Int(o[count]) + 2) where offset >= Int(o[from]) || from == count {
                         var expected = from
                         while expected < count && Int(o[expected]) < offset { expected += 1 }
-                        #expect(slices.firstScalar(from: from, atOrAfter: offset) == expected, "\(offsets) from \(from) offset \(offset)")
+                        #expect(ScalarDecode.firstScalar(atOrAfter: offset, from: from, count: count, offsets: o) == expected, "\(offsets) from \(from) offset \(offset)")
                     }
                 }
             }
