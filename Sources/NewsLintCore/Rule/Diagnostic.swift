@@ -105,11 +105,18 @@ public struct Diagnostic: Sendable, Hashable, Codable {
 
     /// Output order: path, line, column, rule, then message (total and stable).
     public static func outputOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
-        if !a.path.hasSameBytes(as: b.path) { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
-        if a.line != b.line { return a.line < b.line }
-        if a.column != b.column { return a.column < b.column }
-        if a.rule != b.rule { return a.rule < b.rule }
-        return a.message.utf8.lexicographicallyPrecedes(b.message.utf8)
+        outputComparison(a, b) < 0
+    }
+
+    /// `outputOrder` as one three-way answer (negative: `a` first; zero: neither), so a merge
+    /// that must also tell equal findings apart compares them once, not both ways round.
+    public static func outputComparison(_ a: Diagnostic, _ b: Diagnostic) -> Int {
+        let path = a.path.bytesCompare(b.path)
+        if path != 0 { return path }
+        if a.line != b.line { return a.line < b.line ? -1 : 1 }
+        if a.column != b.column { return a.column < b.column ? -1 : 1 }
+        if a.rule != b.rule { return a.rule < b.rule ? -1 : 1 }
+        return a.message.bytesCompare(b.message)
     }
 }
 

@@ -19,6 +19,27 @@ extension String {
         return utf8.elementsEqual(other.utf8)
     }
 
+    /// Byte order as one three-way answer: negative when `self`'s UTF-8 comes first, zero when
+    /// the bytes are equal. One `memcmp` for native strings, where the generic
+    /// `utf8.lexicographicallyPrecedes` stepped a byte at a time (sorting findings whose messages
+    /// share a long prefix, such as a group's list of paths, compared them byte by byte).
+    @inlinable
+    public func bytesCompare(_ other: String) -> Int {
+        let compared = utf8.withContiguousStorageIfAvailable { a in
+            other.utf8.withContiguousStorageIfAvailable { b -> Int in
+                let n = Swift.min(a.count, b.count)
+                if n > 0, let pa = a.baseAddress, let pb = b.baseAddress, pa != pb {
+                    let c = memcmp(pa, pb, n)
+                    if c != 0 { return c < 0 ? -1 : 1 }
+                }
+                return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+            }
+        }
+        if let compared, let order = compared { return order }
+        if utf8.elementsEqual(other.utf8) { return 0 }
+        return utf8.lexicographicallyPrecedes(other.utf8) ? -1 : 1
+    }
+
     /// Byte order of paths (the output order), total even for canonically equivalent names. One
     /// `memcmp` for native strings (sorting a directory and merging per file call it often).
     @inlinable

@@ -314,12 +314,16 @@ public final class DiagnosticRuns: DiagnosticReceiver {
             return d
         }
 
-        /// Reader `a`'s head comes before reader `b`'s (the earlier run first among equals).
+        /// Reader `a`'s head comes before reader `b`'s (the earlier run first among equals). The
+        /// heads are compared in place and once: through the array's subscript each was copied
+        /// (a retain and release of its strings), and equal keys were compared both ways round.
         private func precedes(_ a: Int, _ b: Int) -> Bool {
-            guard let x = readers[a].head, let y = readers[b].head else { return readers[a].head != nil }
-            if Diagnostic.outputOrder(x, y) { return true }
-            if Diagnostic.outputOrder(y, x) { return false }
-            return a < b
+            readers.withUnsafeBufferPointer { readers in
+                guard let x = readers[a].head else { return false }
+                guard let y = readers[b].head else { return true }
+                let order = Diagnostic.outputComparison(x, y)
+                return order != 0 ? order < 0 : a < b
+            }
         }
 
         private func siftDown(_ start: Int) {
