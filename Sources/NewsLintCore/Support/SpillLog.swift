@@ -93,18 +93,20 @@ package final class SpillLog: @unchecked Sendable {
         if range.lowerBound < blockStart || range.upperBound > blockStart + block.count {
             let length = min(max(Self.blockSize, range.count), memoryStart - range.lowerBound)
             guard length >= range.count else { throw ReadFailure() }
-            block = [UInt8](repeating: 0, count: length)
-            let failure = block.withUnsafeMutableBytes { p -> String? in
-                guard let base = p.baseAddress else { return "no buffer" }
+            // Read into an unzeroed buffer: zeroing each block first, only to overwrite it, was
+            // 0.4% of a cold run's instructions (the reduce reads its facts back block by block).
+            var failure: String?
+            block = [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
+                guard let base = buffer.baseAddress else { failure = "no buffer"; return }
                 var done = 0
                 while done < length {
                     let n = pread(fd, base + done, length - done, off_t(range.lowerBound + done))
                     if n < 0, errno == EINTR { continue }
-                    if n < 0 { return String(cString: strerror(errno)) }
-                    if n == 0 { return "the file ends at byte \(range.lowerBound + done) of \(memoryStart) written: it was truncated" }
+                    if n < 0 { failure = String(cString: strerror(errno)); return }
+                    if n == 0 { failure = "the file ends at byte \(range.lowerBound + done) of \(memoryStart) written: it was truncated"; return }
                     done += n
                 }
-                return nil
+                initialized = length
             }
             blockStart = range.lowerBound
             if let failure {
