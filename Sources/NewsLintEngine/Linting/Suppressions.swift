@@ -340,21 +340,54 @@ public enum Suppressions {
                                                inMemory: [String: [UInt8]], base: String,
                                                known: CrossFileSuppressions = CrossFileSuppressions()) -> [Diagnostic] {
         guard !crossFileRules.isEmpty else { return diagnostics }
+        var lookup = CrossFileRegionLookup(crossFileRules: crossFileRules, inMemory: inMemory, base: base, known: known)
+        // Few findings are suppressed: when none of these is, the array is returned as it came.
+        // Filtered into a new one, each finding was copied (a retain and a release of each of its
+        // strings) on the merge's thread, for every cross-file finding of a warm run.
+        let first = diagnostics.withUnsafeBufferPointer { findings in
+            findings.indices.first { lookup.isSuppressed(findings[$0]) }
+        }
+        guard let first else { return diagnostics }
+        var kept = Array(diagnostics[..<first])
+        kept.reserveCapacity(diagnostics.count - 1)
+        for d in diagnostics[(first + 1)...] where !lookup.isSuppressed(d) { kept.append(d) }
+        return kept
+    }
+
+    /// Whether a cross-file finding falls in a suppression region of its file; the regions of
+    /// each file are found once (the last file's kept at hand: findings come grouped by path).
+    private struct CrossFileRegionLookup {
+        let crossFileRules: Set<String>
+        let inMemory: [String: [UInt8]]
+        let base: String
+        let known: CrossFileSuppressions
         var regionsByPath: [PathKey: [Region]] = [:]
-        return diagnostics.filter { d in
-            guard crossFileRules.contains(d.rule) else { return true }
-            let key = PathKey(d.path)
-            if regionsByPath[key] == nil {
-                if let found = known.regions(d.path) {
-                    regionsByPath[key] = found
-                } else {
-                    // Not read by the pass (a cache hit, or a shard's facts): read it now.
-                    let bytes = inMemory[exactPath: d.path] ?? SystemPath.contents(PathResolver.absolute(d.path, base: base)) ?? []
-                    regionsByPath[key] = crossFileRegions(Document(path: d.path, bytes: bytes)) ?? []
-                }
+        var lastPath: String?
+        var lastRegions: [Region] = []
+
+        mutating func isSuppressed(_ d: Diagnostic) -> Bool {
+            guard crossFileRules.contains(d.rule) else { return false }
+            let regions = self.regions(of: d.path)
+            return regions.contains { $0.lines.contains(d.line) && covers($0, rule: d.rule, blanketApplies: true) }
+        }
+
+        private mutating func regions(of path: String) -> [Region] {
+            if let lastPath, lastPath.hasSameBytes(as: path) { return lastRegions }
+            let key = PathKey(path)
+            let regions: [Region]
+            if let found = regionsByPath[key] {
+                regions = found
+            } else if let found = known.regions(path) {
+                regions = found
+            } else {
+                // Not read by the pass (a cache hit, or a shard's facts): read it now.
+                let bytes = inMemory[exactPath: path] ?? SystemPath.contents(PathResolver.absolute(path, base: base)) ?? []
+                regions = crossFileRegions(Document(path: path, bytes: bytes)) ?? []
             }
-            let regions = regionsByPath[key] ?? []
-            return !regions.contains { $0.lines.contains(d.line) && covers($0, rule: d.rule, blanketApplies: true) }
+            regionsByPath[key] = regions
+            lastPath = path
+            lastRegions = regions
+            return regions
         }
     }
 

@@ -20,6 +20,9 @@ import Testing
     func joinsOnBytes(path: String, base: String, expected: String) {
         let joined = PathResolver.absolute(path, base: base)
         #expect(Array(joined.utf8) == Array(expected.utf8))
+        // Built unchecked from the joined bytes: an ASCII flag set wrong would break comparison and hashing.
+        #expect(joined == expected)
+        #expect(Set([joined, expected]).count == 1)
     }
 
     /// Shards hash the joined location: every spelling of one file must give one key. (`hasPrefix("./")`
