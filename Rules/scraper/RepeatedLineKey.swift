@@ -297,25 +297,38 @@ package enum RepeatedLineKey {
                 guard let base = p.baseAddress else { return end }
                 let raw = UnsafeRawPointer(base)
                 @inline(__always) func look(_ k: Int, _ lane: UInt64) -> UInt64 { UInt64(closer[Int(p[k])]) &<< (lane &* 8) }
-                var k = i
-                while k &+ 8 <= end {
+                /// The bytes of the eight from `k` to look at, one low bit per byte.
+                @inline(__always) func marked(_ k: Int) -> UInt64 {
                     let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
-                    var flagged: UInt64
                     if ~word & ByteWords.highs == 0 {
                         // The high bit of each byte equal to one of the leads, moved to its low bit.
                         // The first is exact; a later one may be a byte that only follows a match
                         // (the zero-byte test's borrow), which `isPlain` then finds plain.
-                        flagged = (equalBytes(word, 0xC2) | equalBytes(word, 0xE3) | equalBytes(word, 0xEF)) &>> 7
-                    } else {
-                        flagged = look(k, 0) | look(k &+ 1, 1) | look(k &+ 2, 2) | look(k &+ 3, 3)
-                            | look(k &+ 4, 4) | look(k &+ 5, 5) | look(k &+ 6, 6) | look(k &+ 7, 7)
+                        return (equalBytes(word, 0xC2) | equalBytes(word, 0xE3) | equalBytes(word, 0xEF)) &>> 7
                     }
+                    return look(k, 0) | look(k &+ 1, 1) | look(k &+ 2, 2) | look(k &+ 3, 3)
+                        | look(k &+ 4, 4) | look(k &+ 5, 5) | look(k &+ 6, 6) | look(k &+ 7, 7)
+                }
+                /// The first byte of the eight from `k` that is not plain, of those `flagged`; nil if none.
+                @inline(__always) func firstNotPlain(_ k: Int, _ flagged: UInt64) -> Int? {
+                    var flagged = flagged
                     while flagged != 0 {
                         let j = k &+ flagged.trailingZeroBitCount &>> 3
                         if !isPlain(p, j, end) { return j }
                         flagged &= flagged &- 1
                     }
+                    return nil
+                }
+                var k = i
+                while k &+ 8 <= end {
+                    if let j = firstNotPlain(k, marked(k)) { return j }
                     k &+= 8
+                }
+                // The last few bytes as the eight ending at `end`, those before `k` (already found
+                // plain) masked off: a byte loop here mispredicted its exit at the end of most lines.
+                if k < end, end >= 8 {
+                    let start = end &- 8
+                    return firstNotPlain(start, marked(start) & (~0 &<< UInt64((k &- start) &* 8))) ?? end
                 }
                 while k < end {
                     if closer[Int(p[k])] != 0, !isPlain(p, k, end) { return k }
