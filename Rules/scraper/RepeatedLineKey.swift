@@ -50,22 +50,42 @@ package enum RepeatedLineKey {
     private static let schemeSeparator = Array("://".utf8)
     private static let archivePath = Array("/web/".utf8)
 
-    /// Offset of the first `needle` in `b[range]` (a byte loop: the generic `firstRange(of:)` of
-    /// Foundation and the standard library, met once per file, was most of `site`'s cost).
+    /// Offset of the first `needle` in `b[range]`. Each position is tested by one word compare of
+    /// the needle's first four bytes (fewer for a shorter needle, under a mask): a test of the first
+    /// byte alone branched at every `/` of a URL, and mispredicted about half of them (`site` asks
+    /// three times per file with a URL, the key once per URL in a line).
     private static func find(_ needle: [UInt8], in b: [UInt8], _ range: Range<Int>) -> Range<Int>? {
-        guard let first = needle.first, range.count >= needle.count, range.lowerBound >= 0, range.upperBound <= b.count else { return nil }
-        // On the buffers: the checked subscripts were most of the archive test run on every file's URL.
+        let n = needle.count
+        guard n > 0, range.count >= n, range.lowerBound >= 0, range.upperBound <= b.count else { return nil }
         return b.withUnsafeBufferPointer { bytes -> Range<Int>? in
             needle.withUnsafeBufferPointer { needle -> Range<Int>? in
+                let headCount = Swift.min(n, 4)
+                var head: UInt32 = 0
+                for k in 0..<headCount { head |= UInt32(needle[k]) << UInt32(8 * k) }
+                let mask: UInt32 = headCount == 4 ? .max : (1 << UInt32(8 * headCount)) &- 1
+                @inline(__always) func restMatches(_ i: Int) -> Bool {
+                    var k = headCount
+                    while k < n, bytes[i &+ k] == needle[k] { k &+= 1 }
+                    return k == n
+                }
+                let last = range.upperBound - n
                 var i = range.lowerBound
-                let last = range.upperBound - needle.count
-                while i <= last {
-                    if bytes[i] == first {
-                        var k = 1
-                        while k < needle.count, bytes[i + k] == needle[k] { k += 1 }
-                        if k == needle.count { return i..<(i + k) }
+                if let base = bytes.baseAddress {
+                    let raw = UnsafeRawPointer(base)
+                    // Four bytes readable at `i`: up to `upperBound - 4`, and no further than `last`.
+                    let wordLast = Swift.min(last, range.upperBound - 4)
+                    while i <= wordLast {
+                        if UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)) & mask == head, restMatches(i) {
+                            return i..<(i + n)
+                        }
+                        i &+= 1
                     }
-                    i += 1
+                }
+                while i <= last {
+                    var k = 0
+                    while k < n, bytes[i &+ k] == needle[k] { k &+= 1 }
+                    if k == n { return i..<(i + n) }
+                    i &+= 1
                 }
                 return nil
             }
@@ -89,11 +109,11 @@ package enum RepeatedLineKey {
     /// `host:<host>`, made for every file with a URL: joining two strings cost a third string and
     /// a copy), nil when there is no host. An ASCII host is lower-cased and stripped of `www.` on
     /// its bytes; any other goes through `String.lowercased()` (Unicode case mapping).
-    private static func host(ofBytes urlBytes: [UInt8], after prefix: StaticString = "") -> String? {
-        var bytes = urlBytes
-        if let inner = archiveInner(bytes) { bytes = Array(bytes[inner...]) }
-        var i = 0
-        if let r = find(schemeSeparator, in: bytes, 0..<bytes.count) { i = r.upperBound }
+    private static func host(ofBytes bytes: [UInt8], after prefix: StaticString = "") -> String? {
+        // From the original URL of an archive capture, in place (not a copy of its bytes).
+        let start = archiveInner(bytes) ?? 0
+        var i = start
+        if let r = find(schemeSeparator, in: bytes, start..<bytes.count) { i = r.upperBound }
         var end = i
         while end < bytes.count, !isHostEnd(bytes[end]) { end += 1 }
         guard end > i else { return nil }
@@ -130,14 +150,19 @@ package enum RepeatedLineKey {
     }
 
     /// Offset of the original URL inside an archive capture URL (`…/web/<timestamp>[id_]/<original>`).
-    package static func archiveInner(_ b: [UInt8]) -> Int? {
-        guard let r = find(archivePath, in: b, 0..<b.count) else { return nil }
+    package static func archiveInner(_ b: [UInt8]) -> Int? { archiveInner(b, in: 0..<b.count) }
+
+    /// `archiveInner` of the URL `b[range]`, as an offset in `b`: read in place (the key copied
+    /// each URL of a line into an array of its own to ask).
+    package static func archiveInner(_ b: [UInt8], in range: Range<Int>) -> Int? {
+        guard let r = find(archivePath, in: b, range) else { return nil }
+        let end = range.upperBound
         var i = r.upperBound
         let digits = i
-        while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+        while i < end, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
         guard i - digits >= 4 else { return nil }
-        while i < b.count, (b[i] >= 0x61 && b[i] <= 0x7A) || b[i] == UInt8(ascii: "_") { i += 1 }
-        guard i < b.count, b[i] == UInt8(ascii: "/"), i + 1 < b.count else { return nil }
+        while i < end, (b[i] >= 0x61 && b[i] <= 0x7A) || b[i] == UInt8(ascii: "_") { i += 1 }
+        guard i < end, b[i] == UInt8(ascii: "/"), i + 1 < end else { return nil }
         return i + 1
     }
 
@@ -258,29 +283,68 @@ package enum RepeatedLineKey {
     }()
 
     /// The end of the run of plain bytes from `i`: `isPlain` is asked only of the `closerLook` bytes.
-    /// Eight bytes a step while none of them needs a closer look, their table reads or-ed together:
-    /// the reads do not wait for each other. (A walk a character at a time, each step as long as its
-    /// lead byte said, waited at every step for the two reads before it: about ten cycles a
-    /// character, and `write` took twice its share of instructions in time.)
+    /// Eight bytes a step, the bytes to look at marked by a bit each (the low bit of their byte in
+    /// `flagged`) and visited by their bits. A word of only non-ASCII bytes (most of a Chinese line)
+    /// is marked by comparing it with C2, E3 and EF all at once, in registers; any other by its
+    /// eight table reads, which do not wait for each other. (A walk a character at a time waited at
+    /// every step for the two reads before it; eight table reads a word, then a byte loop to the
+    /// first marked byte, spent their time on the loads and on the loop's exit, mispredicted at each
+    /// `。` or `，`.)
     @inline(__always)
     private static func plainRunEnd(_ b: [UInt8], from i: Int, _ end: Int) -> Int {
         closerLook.withUnsafeBufferPointer { closer -> Int in
             b.withUnsafeBufferPointer { p -> Int in
-                @inline(__always) func look(_ k: Int) -> UInt8 { closer[Int(p[k])] }
-                var k = i
-                while true {
-                    while k &+ 8 <= end {
-                        let any = look(k) | look(k &+ 1) | look(k &+ 2) | look(k &+ 3)
-                            | look(k &+ 4) | look(k &+ 5) | look(k &+ 6) | look(k &+ 7)
-                        if any != 0 { break }
-                        k &+= 8
+                guard let base = p.baseAddress else { return end }
+                let raw = UnsafeRawPointer(base)
+                @inline(__always) func look(_ k: Int, _ lane: UInt64) -> UInt64 { UInt64(closer[Int(p[k])]) &<< (lane &* 8) }
+                /// The bytes of the eight from `k` to look at, one low bit per byte.
+                @inline(__always) func marked(_ k: Int) -> UInt64 {
+                    let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+                    if ~word & ByteWords.highs == 0 {
+                        // The high bit of each byte equal to one of the leads, moved to its low bit.
+                        // The first is exact; a later one may be a byte that only follows a match
+                        // (the zero-byte test's borrow), which `isPlain` then finds plain.
+                        return (equalBytes(word, 0xC2) | equalBytes(word, 0xE3) | equalBytes(word, 0xEF)) &>> 7
                     }
-                    while k < end, look(k) == 0 { k &+= 1 }
-                    if k == end || !isPlain(b, k, end) { return k }
+                    return look(k, 0) | look(k &+ 1, 1) | look(k &+ 2, 2) | look(k &+ 3, 3)
+                        | look(k &+ 4, 4) | look(k &+ 5, 5) | look(k &+ 6, 6) | look(k &+ 7, 7)
+                }
+                /// The first byte of the eight from `k` that is not plain, of those `flagged`; nil if none.
+                @inline(__always) func firstNotPlain(_ k: Int, _ flagged: UInt64) -> Int? {
+                    var flagged = flagged
+                    while flagged != 0 {
+                        let j = k &+ flagged.trailingZeroBitCount &>> 3
+                        if !isPlain(p, j, end) { return j }
+                        flagged &= flagged &- 1
+                    }
+                    return nil
+                }
+                var k = i
+                while k &+ 8 <= end {
+                    if let j = firstNotPlain(k, marked(k)) { return j }
+                    k &+= 8
+                }
+                // The last few bytes as the eight ending at `end`, those before `k` (already found
+                // plain) masked off: a byte loop here mispredicted its exit at the end of most lines.
+                if k < end, end >= 8 {
+                    let start = end &- 8
+                    return firstNotPlain(start, marked(start) & (~0 &<< UInt64((k &- start) &* 8))) ?? end
+                }
+                while k < end {
+                    if closer[Int(p[k])] != 0, !isPlain(p, k, end) { return k }
                     k &+= 1
                 }
+                return end
             }
         }
+    }
+
+    /// The high bit of every byte of `word` that equals `byte` (the zero-byte test of `word ^ byte`
+    /// in each lane): never missing one; a lane just above a match may be set too.
+    @inline(__always)
+    private static func equalBytes(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        let y = word ^ (ByteWords.ones &* UInt64(byte))
+        return (y &- ByteWords.ones) & ~y & ByteWords.highs
     }
 
     /// A byte `normalise` copies unchanged wherever it stands: not one that starts a space (tab,
@@ -289,7 +353,7 @@ package enum RepeatedLineKey {
     /// The lead bytes C2, E3 and EF count as plain unless they start U+00A0, U+3000 or a full-width
     /// digit (the only sequences the cases look at): `。`, `、` and `「」` (E3 80 8x) are in every line.
     @inline(__always)
-    private static func isPlain(_ b: [UInt8], _ i: Int, _ end: Int) -> Bool {
+    private static func isPlain(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> Bool {
         switch b[i] {
         case 0x09, 0x20, 0x2F, 0x30...0x39, UInt8(ascii: "h"), UInt8(ascii: "w"): return false
         case 0xC2: return !(i + 1 < end && b[i + 1] == 0xA0)
@@ -336,7 +400,7 @@ package enum RepeatedLineKey {
         while stop < end, b[stop] > 0x20, b[stop] < 0x80, !")]\"'<>".utf8.contains(b[stop]) { stop += 1 }
         var i = start + archivePrefixLength(b, start, stop)
         // Archive captures: skip to the original URL (repeatedly, for nested captures).
-        while let inner = archiveInner(Array(b[i..<stop])), TextScan.startsURL(b, i + inner, stop) { i += inner }
+        while let inner = archiveInner(b, in: i..<stop), TextScan.startsURL(b, inner, stop) { i = inner }
         if let r = find(schemeSeparator, in: b, i..<stop) { i = r.upperBound }
         if stop - i >= 4, b[i..<(i + 4)].elementsEqual("www.".utf8) { i += 4 }
         var inDigits = false

@@ -261,8 +261,9 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                 blockEndLines.append(lineIndex)
             }
             var cursor = (line: 0, offset: 0, column: 1)
+            var tokenCursor = 0
             for (j, block) in blocks.enumerated() where !block.heading {
-                view.blockText(document.bytes, block.range, into: &text)
+                view.blockText(document.bytes, block.range, into: &text, cursor: &tokenCursor)
                 guard !Self.isDateOnly(text) else { continue }
                 let n = blockLines[j]
                 guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(text, 0..<text.count) else { continue }

@@ -141,8 +141,17 @@ extension HTMLView {
     /// first, so a caller walking many blocks reuses one buffer): its text tokens as written, a
     /// character reference as one space, line breaks and tabs as spaces, trailing spaces trimmed.
     public func blockText(_ bytes: [UInt8], _ range: Range<Int>, into text: inout [UInt8]) {
+        var cursor = tokens.count
+        blockText(bytes, range, into: &text, cursor: &cursor)
+    }
+
+    /// `blockText` of blocks asked in document order (`boilerplate-repeated` reads every block of
+    /// every HTML file): the block's first token is found walking on from `cursor` (0 before the
+    /// first block), which is left there for the next block, instead of bisecting all tokens per
+    /// block. A cursor past the block's start (blocks out of order) falls back to the bisection.
+    public func blockText(_ bytes: [UInt8], _ range: Range<Int>, into text: inout [UInt8], cursor: inout Int) {
         text.removeAll(keepingCapacity: true)
-        var t = tokenIndex(containing: range.lowerBound) ?? tokens.count
+        var t = tokenIndex(containing: range.lowerBound, from: &cursor) ?? tokens.count
         bytes.withUnsafeBufferPointer { buf in
             while t < tokens.count, tokens[t].range.lowerBound < range.upperBound {
                 switch tokens[t].kind {
@@ -162,6 +171,24 @@ extension HTMLView {
             }
         }
         while text.last == 0x20 { text.removeLast() }
+    }
+}
+
+extension HTMLView {
+    /// `tokenIndex(containing:)`, walking on from `cursor` (tokens come in order and do not
+    /// overlap: the first token ending after `offset` is the only one that may hold it) and
+    /// leaving `cursor` at that token. Bisects when `cursor` is not before `offset`.
+    @inline(__always)
+    func tokenIndex(containing offset: Int, from cursor: inout Int) -> Int? {
+        var c = cursor
+        guard c < tokens.count, tokens[c].range.lowerBound <= offset else {
+            let found = tokenIndex(containing: offset)
+            if let found { cursor = found }
+            return found
+        }
+        while c < tokens.count, tokens[c].range.upperBound <= offset { c &+= 1 }
+        cursor = c
+        return c < tokens.count && tokens[c].range.lowerBound <= offset ? c : nil
     }
 }
 

@@ -59,10 +59,27 @@ import Testing
         return out
     }
 
+    /// `archiveInner` of a range reads the bytes in place; it answers what the copy of the range
+    /// answered (the key's form before), moved by the range's start.
+    @Test func archiveInnerOfARangeMatchesTheCopy() {
+        let pieces = ["/web/", "web/", "2020", "20201231", "id_", "/", "://", "http", "https:", "x.y", "w", "中"].map { Array($0.utf8) }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            var url: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...10, using: &generator) { url += pieces.randomElement(using: &generator) ?? [] }
+            let from = Int.random(in: 0...url.count, using: &generator)
+            let to = Int.random(in: from...url.count, using: &generator)
+            let copy = RepeatedLineKey.archiveInner(Array(url[from..<to])).map { $0 + from }
+            #expect(RepeatedLineKey.archiveInner(url, in: from..<to) == copy, "\(url) \(from)..<\(to)")
+        }
+    }
+
     @Test func matchesTheByteByByteForm() {
         let pieces = ["更新於", " ", "\t", "\u{3000}", "\u{A0}", "。", "、", "「", "」", "１", "２０", "，", "！", "2024-11-01", "10:00",
                       "https://web.archive.org/web/20210301/https://a.b/c?x=1", "/web/20230101000000/http://x.y/", "www.rfa.org/x",
-                      "h", "w", "/", "é", "·", "\u{FEFF}", "ａ", "￥", "\u{20000}", "中文"].map { Array($0.utf8) }
+                      "h", "w", "/", "é", "·", "\u{FEFF}", "ａ", "￥", "\u{20000}", "中文",
+                      // Leads next to the ones looked at (E2 of quotes, C2 of other Latin-1), and long non-ASCII runs.
+                      "“", "”", "…", "£", "０", "ｆ", "國際新聞報道今日", "。「」"].map { Array($0.utf8) }
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<3_000 {
             var line: [UInt8] = []

@@ -86,4 +86,17 @@ import Testing
         budget.restart(seconds: 3600)
         #expect(!budget.stopped && !budget.isOverBudget)
     }
+
+    /// A budget of seconds (the default is 30) reads the kernel's tick, restarted five times a file;
+    /// a budget under a second keeps the precise clock, and a spent one is seen either way.
+    @Test func aCollectBudgetOfSecondsReadsTheCoarseClock() {
+        let budget = CollectBudget(seconds: 30)
+        #expect(budget.coarse && !budget.isOverBudget)
+        budget.restart(seconds: 0.01)
+        #expect(!budget.coarse)
+        budget.restart(seconds: 0)
+        #expect(!budget.coarse && budget.isOverBudget)
+        budget.restart(seconds: CoarseClock.smallestBudget)
+        #expect(budget.coarse && !budget.isOverBudget)
+    }
 }

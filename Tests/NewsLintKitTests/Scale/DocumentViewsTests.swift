@@ -77,6 +77,17 @@ import Testing
                 #expect(blocks == d.html.blockRanges(d.bytes), "\(d.path)")
                 #expect(blocks == plainBlockRanges(d.html, d.bytes), "\(d.path)")
                 #expect(d.html.textBlocks(d.bytes, blocks: blocks) == d.html.textBlocks(d.bytes), "\(d.path)")
+                // A block's text found from a cursor (blocks in order, then backwards: the
+                // bisection) is the text found by bisecting; so is each byte's token.
+                var cursor = 0, offsetCursor = 0, walked: [UInt8] = [], bisected: [UInt8] = []
+                for block in blocks + blocks.reversed() {
+                    d.html.blockText(d.bytes, block.range, into: &walked, cursor: &cursor)
+                    d.html.blockText(d.bytes, block.range, into: &bisected)
+                    #expect(walked == bisected, "\(d.path) \(block.range)")
+                }
+                for offset in stride(from: 0, through: d.bytes.count, by: 7) {
+                    #expect(d.html.tokenIndex(containing: offset, from: &offsetCursor) == d.html.tokenIndex(containing: offset), "\(d.path) \(offset)")
+                }
                 // The element of each start tag, by bisection, is what a dictionary of the starts gives.
                 let structure = d.htmlElements
                 var byStart: [Int: Int] = [:]
