@@ -87,8 +87,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         guard simplified != traditional, max(simplified, traditional) >= options.minEvidence, let decode = decoded else { return }
         let dominant: ScriptTables.Class = traditional > simplified ? .traditionalOnly : .simplifiedOnly
         // The document's own choice between two Traditional variants (裡/裏, 衞/衛 …) is what a fix writes.
-        var preferred: [UInt32: UInt32] = [:]
-        for (form, other) in Self.variantOf where variantCounts[other] > variantCounts[form] { preferred[form] = other }
+        // Made when the first unit goes to `checkLine`, its only reader: nearly every Traditional
+        // document prefers 為 to 爲, and the map was allocated and grown for each of them.
+        var preferred: [UInt32: UInt32]?
         // Names the text gives with their romanization once (金與正（Kim Yo-jong）) are names everywhere.
         // Collected when the first unit goes to `checkLine`, their only reader (most documents have none).
         var names: Set<[UInt32]>?
@@ -121,7 +122,12 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 }
                 names = found
             }
-            checkLine(run, skip, tables: tables, dominant: dominant, preferred: preferred, names: names ?? [],
+            if preferred == nil {
+                var map: [UInt32: UInt32] = [:]
+                for (form, other) in Self.variantOf where variantCounts[other] > variantCounts[form] { map[form] = other }
+                preferred = map
+            }
+            checkLine(run, skip, tables: tables, dominant: dominant, preferred: preferred ?? [:], names: names ?? [],
                       hasStrictMinority: !skipsCleanClauses || strictMinority > 0, into: &sink)
         }
     }
