@@ -339,10 +339,12 @@ package struct BodyEmptyReading: Sendable {
     }
 
     private func count(_ document: Document) -> BodyTextCount {
-        guard document.frontMatter != nil, !pages.exempts(document) else {
-            return BodyTextCount(letters: 0, hash: 0, hasContent: false, exempt: true, key: key)
-        }
+        let exempt = BodyTextCount(letters: 0, hash: 0, hasContent: false, exempt: true, key: key)
+        guard document.frontMatter != nil else { return exempt }
         let text = BodyText(document, limit: limit)
+        // A count that reached the limit is reported by neither half, site page or not: the page
+        // test (the layout, the file name against the page globs) is asked only of a shorter body.
+        if text.letters < limit, pages.exempts(document) { return exempt }
         return BodyTextCount(letters: text.letters, hash: text.hash, hasContent: text.hasContent, exempt: false, key: key)
     }
 }

@@ -61,7 +61,10 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         guard let fm = document.frontMatter, fm.closeLine != nil else { return }
-        if !pages.exempts(document) {
+        // Site pages are asked about only when a required key is missing (most files have all):
+        // the test reads the layout and matches the file name against the page globs.
+        let lacksRequiredKey = required.contains { alternatives in !alternatives.contains(where: { fm.contains($0) }) }
+        if lacksRequiredKey, !pages.exempts(document) {
             for alternatives in required where !alternatives.contains(where: { fm.contains($0) }) {
                 if dateFromFileName && alternatives.contains("date") && Self.pathSuppliesDate(document.path) { continue }
                 let others = alternatives.dropFirst()

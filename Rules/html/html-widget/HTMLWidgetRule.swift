@@ -93,7 +93,9 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
         for index in structure.elements.indices {
             let startToken = view.tokens[structure.elements[index].start]
             guard startToken.range.lowerBound >= coveredUntil else { continue }
-            let widgetsOfTag = candidates(startToken, bytes)
+            // The element's packed name is its start tag's key (`TagNameKey.of`), made once already.
+            let packed = structure.elements[index].packedName
+            let widgetsOfTag = candidates(startToken, bytes, key: packed == 0 ? nil : packed)
             guard !widgetsOfTag.isEmpty else { continue }
             let element = structure.elements[index]
             // The element's first text, trimmed, is found at most once however many `:text()` widgets ask.
@@ -137,10 +139,14 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     /// The widgets, in table order, whose tag test (`view.isTag(token, named: tag)`) `token`
     /// passes: those naming its tag or none.
     package func candidates(_ token: HTMLToken, _ bytes: [UInt8]) -> [Int] {
+        candidates(token, bytes, key: TagNameKey.of(bytes, token.name))
+    }
+
+    /// `candidates(token, bytes)` with the tag's `TagNameKey` (nil when it does not pack) known.
+    package func candidates(_ token: HTMLToken, _ bytes: [UInt8], key: UInt64?) -> [Int] {
         guard token.kind == .startTag || token.kind == .endTag else { return untaggedWidgets }
         // A group's name that packs is ASCII without upper case: the tag's bytes, case folded, equal
         // it exactly when the tag's key does (a tag that does not pack equals none of those).
-        let key = TagNameKey.of(bytes, token.name)
         for group in tagGroups where group.key.map({ key == $0 }) ?? HTMLView.equalsIgnoringASCIICase(bytes, token.name, group.name) {
             return group.widgets
         }

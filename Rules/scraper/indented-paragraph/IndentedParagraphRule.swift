@@ -12,7 +12,9 @@ public struct IndentedParagraphRule: Rule {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         // In an HTML document indentation is markup layout, not a Markdown code block.
-        guard let body = document.bodyLines, TextFlavor(document) != .html else { return }
+        // (`isHTMLFile` is what makes `TextFlavor` `.html`; the flavor itself also lower-cased the
+        // path's extension, a quarter of the rule's time.)
+        guard let body = document.bodyLines, !document.isHTMLFile else { return }
         let bytes = document.bytes
         var inList = false
         for n in body {

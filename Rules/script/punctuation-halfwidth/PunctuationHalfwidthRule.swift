@@ -75,8 +75,8 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         let bytes = document.bytes
         // U+FF61–FF65 are EF BD A1–A5: look for that byte triple, decode only lines that have it.
-        // A line has it only if the document does, and most documents do not: one memchr walk first.
-        guard Self.containsHalfwidthForm(bytes) else { return }
+        // A line has it only if the document does, and most documents do not: asked first.
+        guard Self.mayHoldHalfwidthForm(in: document) else { return }
         var decoded: ScalarDecode?
         var documentDot: String?
         for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
@@ -94,6 +94,14 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
             documentDot = dot
             checkLine(document.scalarRun(decode, line: n), dot: dot, into: &sink)
         }
+    }
+
+    /// Whether the document holds EF BD A1–A5 anywhere. The byte-pair census (shared with other
+    /// rules) answers first: EF BD also starts only the rare full-width `ａ`–`～`, so its absence
+    /// rules out nearly every file. The memchr walk alone stopped at every `，` and `：` (EF BC),
+    /// 0.5% of a default run's CPU time.
+    package static func mayHoldHalfwidthForm(in document: Document) -> Bool {
+        document.bytePairs.contains(0xEF, 0xBD) && containsHalfwidthForm(document.bytes)
     }
 
     /// Whether `bytes` hold EF BD A1–A5 anywhere (memchr from one EF byte to the next).

@@ -58,7 +58,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         var runs: [(scalars: Range<Int>, skip: NonProse, simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int,
                     phraseHeads: Int)] = []
         var simplified = 0, traditional = 0
-        var variantCounts: [UInt32: Int] = [:]
+        var variantCounts = VariantCounts()
         var decoded: ScalarDecode?
         let bytes = document.bytes
         let units = document.proseUnits()
@@ -87,8 +87,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         guard simplified != traditional, max(simplified, traditional) >= options.minEvidence, let decode = decoded else { return }
         let dominant: ScriptTables.Class = traditional > simplified ? .traditionalOnly : .simplifiedOnly
         // The document's own choice between two Traditional variants (裡/裏, 衞/衛 …) is what a fix writes.
-        var preferred: [UInt32: UInt32] = [:]
-        for (form, other) in Self.variantOf where variantCounts[other, default: 0] > variantCounts[form, default: 0] { preferred[form] = other }
+        // Made when the first unit goes to `checkLine`, its only reader: nearly every Traditional
+        // document prefers 為 to 爲, and the map was allocated and grown for each of them.
+        var preferred: [UInt32: UInt32]?
         // Names the text gives with their romanization once (金與正（Kim Yo-jong）) are names everywhere.
         // Collected when the first unit goes to `checkLine`, their only reader (most documents have none).
         var names: Set<[UInt32]>?
@@ -121,7 +122,12 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 }
                 names = found
             }
-            checkLine(run, skip, tables: tables, dominant: dominant, preferred: preferred, names: names ?? [],
+            if preferred == nil {
+                var map: [UInt32: UInt32] = [:]
+                for (form, other) in Self.variantOf where variantCounts[other] > variantCounts[form] { map[form] = other }
+                preferred = map
+            }
+            checkLine(run, skip, tables: tables, dominant: dominant, preferred: preferred ?? [:], names: names ?? [],
                       hasStrictMinority: !skipsCleanClauses || strictMinority > 0, into: &sink)
         }
     }
@@ -133,7 +139,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// them into 12-bit lanes of one word, so a scalar costs one add, not five; only a variant
     /// character takes a branch. Whether a word-level entry may start in the unit is asked only of
     /// a unit whose answer matters (`mayStartPhrase(_:_:tables:)`, when it holds a phrase head).
-    package static func count(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, variants: inout [UInt32: Int])
+    package static func count(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, variants: inout VariantCounts)
         -> (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseHeads: Int) {
         var s = 0, t = 0, strictS = 0, strictT = 0, heads = 0
         tables.countTable.withUnsafeBufferPointer { table in
@@ -147,7 +153,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                             let to = min(c.count, from &+ laneLimit)
                             var packed: UInt64 = 0
                             @inline(__always) func addVariant(_ r: UInt8, _ ch: UInt32) {
-                                if r & ScriptTables.countVariant != 0 { variants[ch, default: 0] += 1 }
+                                if r & ScriptTables.countVariant != 0 { variants.add(ch) }
                             }
                             @inline(__always) func add(_ ch: UInt32) {
                                 let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
@@ -286,6 +292,38 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 return false
             }
         }
+    }
+
+    /// How often a document writes each variant character (`variantOf`'s keys, the characters
+    /// `ScriptTables` flags `countVariant`): eight counters in place. A dictionary hashed every 為
+    /// of a Traditional text, and was allocated per document.
+    package struct VariantCounts: Equatable {
+        private var counts = SIMD8<Int>()
+
+        package init() {}
+
+        /// The counter of a variant character, nil for any other (a test holds it to `variantOf`).
+        @inline(__always)
+        package static func slot(_ ch: UInt32) -> Int? {
+            switch ch {
+            case 0x88CF: return 0
+            case 0x88E1: return 1
+            case 0x70BA: return 2
+            case 0x7232: return 3
+            case 0x7DDA: return 4
+            case 0x7DAB: return 5
+            case 0x885B: return 6
+            case 0x885E: return 7
+            default: return nil
+            }
+        }
+
+        @inline(__always)
+        package mutating func add(_ ch: UInt32) {
+            if let k = Self.slot(ch) { counts[k] &+= 1 }
+        }
+
+        package subscript(ch: UInt32) -> Int { Self.slot(ch).map { counts[$0] } ?? 0 }
     }
 
     /// Traditional characters with a second standard form (OpenCC writes the first; Taiwan prints 裡

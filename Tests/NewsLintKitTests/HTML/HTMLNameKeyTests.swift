@@ -137,6 +137,12 @@ import Testing
             }
             #expect(rule.candidates(token, bytes) == reference, "\(String(decoding: bytes[token.range], as: UTF8.self))")
         }
+        // The rule asks with the element's packed name (its start tag's key, 0 when it does not pack).
+        for element in HTMLElements(view, bytes: bytes).elements {
+            let token = view.tokens[element.start]
+            #expect(rule.candidates(token, bytes, key: element.packedName == 0 ? nil : element.packedName) == rule.candidates(token, bytes),
+                    "\(String(decoding: bytes[token.range], as: UTF8.self))")
+        }
     }
 
     @Test func rawTextNamesPassTheLengthFilter() {

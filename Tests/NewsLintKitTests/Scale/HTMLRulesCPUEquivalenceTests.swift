@@ -223,7 +223,7 @@ import Testing
                     let token = view.tokens[element.start]
                     let expected = (selector.tag.map { view.isTag(token, named: $0, in: bytes) } ?? true) && selector.matchesAttributes(token, view, bytes)
                         && (selector.textPrefix.map { prefix in Self.referenceFirstText(element, view, bytes).map { $0.hasPrefix(prefix) } ?? false } ?? true)
-                    let found = rule.candidates(view.tokens[element.start], bytes).contains(w)
+                    let found = rule.candidates(view.tokens[element.start], bytes, key: element.packedName == 0 ? nil : element.packedName).contains(w)
                         && rule.matchesBesidesTag(w, element, view, bytes, firstText: &firstText)
                     #expect(found == expected, "\(selector.source) \(bytes)")
                 }

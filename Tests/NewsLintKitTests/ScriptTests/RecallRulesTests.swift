@@ -27,6 +27,20 @@ import Testing
         #expect(try RuleHarness.diagnostics(rule: "body-empty", files: flash).isEmpty)
     }
 
+    /// Whether a file is a site page is asked only of a body counted below the letter limit: a
+    /// page's short body is exempt (quiet in both halves), a long one is counted and reported by neither.
+    @Test func sitePageIsAskedOnlyBelowTheLetterLimit() throws {
+        let reading = try BodyEmptyRule(options: RuleOptions()).reading
+        func page(_ title: String, _ body: String) -> String { "---\ntitle: \(title)\nlayout: home\n---\n\n\(body)\n" }
+        let short = reading.read(Document(path: "index.md", text: page("首頁", "本網站已停止更新。")))
+        #expect(short.exempt && short.letters == 0)
+        let long = reading.read(Document(path: "index.md", text: page("首頁", String(repeating: "新聞", count: reading.limit))))
+        #expect(!long.exempt && long.letters == reading.limit)
+        let pages = (1...5).map { ("p\($0)/index.md", page("首頁\($0)", "本網站已停止更新，多謝各位讀者多年來的支持。")) }
+        #expect(try RuleHarness.diagnostics(rule: "body-empty", files: pages + [("empty/index.md", page("空", ""))]).isEmpty)
+        #expect(try RuleHarness.diagnostics(rule: "body-empty", files: [("long/index.md", page("長", String(repeating: "新聞", count: reading.limit)))]).isEmpty)
+    }
+
     @Test func bodyTextSetsMarkupAside() {
         func letters(_ body: String) -> Int { BodyText(Document(path: "a.md", text: Self.doc("t", body))).letters }
         #expect(letters("![很長的圖片說明文字](https://img.example.hk/a.jpg)") == 0)

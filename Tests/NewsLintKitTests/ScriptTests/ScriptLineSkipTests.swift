@@ -127,7 +127,7 @@ import Testing
                 let run = document.scalarRun(document.scalars, line: 1)
                 let skip = ProseMask.nonProseIfAny(run, in: document)
                 #expect(skip.flags.isEmpty == !masked)
-                var fastVariants: [UInt32: Int] = [:], plainVariants: [UInt32: Int] = [:]
+                var fastVariants = ScriptMixedRule.VariantCounts(), plainVariants: [UInt32: Int] = [:]
                 let fast = ScriptMixedRule.count(run, skip, tables: tables, variants: &fastVariants)
                 let plain = ScriptFastPath2Tests.plainCount(run, skip, tables: tables, variants: &plainVariants)
                 let heads = (0..<run.count).filter { i in
@@ -136,7 +136,7 @@ import Testing
                 #expect(fast.simplified == plain.simplified && fast.traditional == plain.traditional, "\(length) \(kind)")
                 #expect(fast.strictSimplified == plain.strictSimplified && fast.strictTraditional == plain.strictTraditional, "\(length) \(kind)")
                 #expect(fast.phraseHeads == heads, "\(length) \(kind)")
-                #expect(fastVariants == plainVariants)
+                #expect(fastVariants.matches(plainVariants))
             }
         }
     }
