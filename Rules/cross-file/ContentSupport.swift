@@ -116,7 +116,62 @@ package struct ChainGroups {
 
     package func size(of i: Int) -> Int { Int(sizes[Int(first[i])]) }
 
+    /// The first member of `i`'s group: the group's identity.
+    package func first(of i: Int) -> Int { Int(first[i]) }
+
     package func members(of i: Int) -> UnfoldFirstSequence<Int> {
         sequence(first: Int(first[i])) { [next] j in next[j] < 0 ? nil : Int(next[j]) }
+    }
+}
+
+/// "The other members" of each group, for reduces that visit every member of every group in index
+/// order and name up to `limit` others per finding. Each member's path is decoded once and each
+/// listing built once, where asking `listing` per member decoded `limit` other paths for every
+/// member (a corpus of copies has groups of 10, each at most `limit + 1` distinct listings).
+/// Per open group it holds the first `limit + 1` paths until the last of those members is visited,
+/// then only the listing the later members share; a group is dropped after its last member.
+package struct OtherMembers {
+    package let limit: Int
+    private var open: [Int: OpenGroup] = [:]
+
+    private struct OpenGroup {
+        /// Members visited so far.
+        var visited = 0
+        /// The paths of the first `limit + 1` members (emptied once all of them were visited).
+        var heads: [String]
+        /// The listing of every member past the heads: the first `limit` paths and how many more.
+        var shared = ""
+    }
+
+    package init(limit: Int = 5) { self.limit = limit }
+
+    /// Groups with members still to visit (tests).
+    package var openGroups: Int { open.count }
+
+    /// Member `i`'s path and the listing of the other members of its group. Call once per member of
+    /// each group of two or more, in index order.
+    package mutating func visit(_ i: Int, in groups: ChainGroups, path: (Int) -> String) -> (path: String, others: String) {
+        let first = groups.first(of: i), size = groups.size(of: i)
+        var group = open.removeValue(forKey: first)
+            ?? OpenGroup(heads: groups.members(of: i).prefix(limit + 1).map(path))
+        let rank = group.visited
+        group.visited += 1
+        let own: String, others: String
+        if rank < group.heads.count {
+            own = group.heads[rank]
+            var rest = group.heads
+            rest.remove(at: rank)
+            others = listing(rest, total: size - 1, limit: limit)
+            if rank == limit {
+                // The heads without the last of them: what every later member lists too.
+                group.shared = others
+                group.heads = []
+            }
+        } else {
+            own = path(i)
+            others = group.shared
+        }
+        if group.visited < size { open[first] = group }
+        return (own, others)
     }
 }

@@ -69,12 +69,13 @@ public struct ContentDuplicateRule: CrossFileRule, RuleWithOptions {
         struct Key: Hashable { var hash: UInt64; var length: Int }
         // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
         let groups = ChainGroups(facts.indices.lazy.map { i in let f = facts.fact(i); return Key(hash: f.hash, length: f.length) })
+        var listings = OtherMembers()
         for i in facts.indices {
             let size = groups.size(of: i)
             guard size > 1 else { continue }
-            let others = groups.members(of: i).lazy.filter { $0 != i }.map { facts.path($0) }
-            sink.report(path: facts.path(i), line: facts.fact(i).line,
-                        "body is identical to \(listing(others, total: size - 1)) (group of \(size) files)")
+            let member = listings.visit(i, in: groups, path: facts.path)
+            sink.report(path: member.path, line: facts.fact(i).line,
+                        "body is identical to \(member.others) (group of \(size) files)")
         }
     }
 }
