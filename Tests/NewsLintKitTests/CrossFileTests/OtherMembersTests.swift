@@ -33,4 +33,28 @@ import Testing
         #expect(later == ["p2 and 1 more", "p3 and 1 more", "p0 and 1 more", "p1 and 1 more", "p0 and 1 more", "p1 and 1 more"])
         #expect(listings.openGroups == 0)
     }
+
+    @Test func sharedEndsPathsGiveBackEachPath() {
+        let sets: [[String]] = [
+            ["copy-00/文章.md", "copy-01/文章.md", "copy-10/文章.md", "copy-01/文章.md"],
+            ["ab", "abab", "a", "", "b", "ab"],
+            ["", "x", ""],
+            ["aa", "a", "aaa", "ba", "ab"],
+            ["d/一二三.md", "d/一二.md", "e/三.md", "d/一三.md"],
+            // Cut at scalar boundaries inside a character (combining marks, emoji sequences).
+            ["a/e\u{301}x.md", "a/e\u{300}x.md", "a/e\u{301}\u{300}x.md", "a/ex.md", "b/e\u{301}"],
+            ["🇺🇸/x", "🇺🇦/x", "👨‍👩‍👧/y", "👨‍👩‍👦/y"],
+        ]
+        for paths in sets {
+            let stored = SharedEndsPaths(paths)
+            #expect(stored.count == paths.count)
+            for k in paths.indices {
+                #expect(Array(stored.path(k).utf8) == Array(paths[k].utf8))
+                var listed = "x, "
+                stored.append(k, to: &listed)
+                #expect(Array(listed.utf8) == Array(("x, " + paths[k]).utf8))
+            }
+        }
+        #expect(SharedEndsPaths([]).count == 0)
+    }
 }
