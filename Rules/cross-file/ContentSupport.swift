@@ -116,7 +116,110 @@ package struct ChainGroups {
 
     package func size(of i: Int) -> Int { Int(sizes[Int(first[i])]) }
 
+    /// The first member of `i`'s group: the group's identity.
+    package func first(of i: Int) -> Int { Int(first[i]) }
+
     package func members(of i: Int) -> UnfoldFirstSequence<Int> {
         sequence(first: Int(first[i])) { [next] j in next[j] < 0 ? nil : Int(next[j]) }
+    }
+}
+
+/// "The other members" of each group, for reduces that visit every member of every group in index
+/// order and name up to `limit` others per finding. Each path is decoded once, where asking
+/// `listing` per member decoded `limit` other paths for every member. An open group keeps its
+/// first `limit + 1` paths as `SharedEndsPaths` (a corpus of copies keeps every group open until its
+/// last copy: as strings, with the listing the later members share, that was 8 MB more at agora ×10)
+/// and each listing is assembled from them; a group is dropped after its last member.
+package struct OtherMembers {
+    package let limit: Int
+    private var open: [Int: OpenGroup] = [:]
+
+    private struct OpenGroup {
+        /// Members visited so far.
+        var visited = 0
+        /// The paths of the first `limit + 1` members.
+        var heads: SharedEndsPaths
+    }
+
+    package init(limit: Int = 5) { self.limit = limit }
+
+    /// Groups with members still to visit (tests).
+    package var openGroups: Int { open.count }
+
+    /// Member `i`'s path and the listing of the other members of its group (as `listing` gives it).
+    /// Call once per member of each group of two or more, in index order.
+    package mutating func visit(_ i: Int, in groups: ChainGroups, path: (Int) -> String) -> (path: String, others: String) {
+        let first = groups.first(of: i), size = groups.size(of: i)
+        var group = open.removeValue(forKey: first)
+            ?? OpenGroup(heads: SharedEndsPaths(groups.members(of: i).prefix(limit + 1).map(path)))
+        let rank = group.visited
+        group.visited += 1
+        let own = rank < group.heads.count ? group.heads.path(rank) : path(i)
+        // The first `limit` heads other than this member, then how many more.
+        var others = ""
+        others.reserveCapacity((own.utf8.count + 2) * limit + 24)
+        var shown = 0
+        for k in 0..<group.heads.count where k != rank && shown < limit {
+            if shown > 0 { others += ", " }
+            group.heads.append(k, to: &others)
+            shown += 1
+        }
+        if size - 1 > limit { others += " and \(size - 1 - limit) more" }
+        if group.visited < size { open[first] = group }
+        return (own, others)
+    }
+}
+
+/// Paths held as the first one and, for each other, only the part where it differs from the first
+/// (between the prefix and the suffix they share, cut at scalar boundaries): copies of a corpus
+/// differ in a few bytes, often a short string stored inline. Paths are put back together from
+/// string pieces, never from bytes, so nothing is validated again.
+package struct SharedEndsPaths {
+    private var first = ""
+    /// Per path after the first: where the prefix it shares with the first ends, and where the
+    /// suffix they share starts, in the first; and its own part between them.
+    private var ends: [(prefixEnd: String.Index, suffixStart: String.Index)] = []
+    private var middles: [String] = []
+    package let count: Int
+
+    package init(_ paths: [String]) {
+        count = paths.count
+        guard let head = paths.first else { return }
+        first = head
+        let a = Array(head.utf8)
+        for path in paths.dropFirst() {
+            let b = Array(path.utf8)
+            let limit = min(a.count, b.count)
+            var prefix = 0
+            while prefix < limit && a[prefix] == b[prefix] { prefix += 1 }
+            // Shared bytes end at a scalar boundary of both when the next byte starts a scalar.
+            while prefix > 0 && prefix < a.count && Self.continues(a[prefix]) { prefix -= 1 }
+            var suffix = 0
+            while suffix < limit - prefix && a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
+            while suffix > 0 && Self.continues(a[a.count - suffix]) { suffix -= 1 }
+            let u = head.utf8, v = path.utf8
+            ends.append((u.index(u.startIndex, offsetBy: prefix), u.index(u.endIndex, offsetBy: -suffix)))
+            middles.append(String(Substring(v[v.index(v.startIndex, offsetBy: prefix)..<v.index(v.endIndex, offsetBy: -suffix)])))
+        }
+    }
+
+    /// A UTF-8 continuation byte (not the start of a scalar).
+    private static func continues(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
+
+    /// Appends path `k` to `out`.
+    package func append(_ k: Int, to out: inout String) {
+        guard k > 0 else { out += first; return }
+        let (prefixEnd, suffixStart) = ends[k - 1]
+        out += Substring(first.utf8[..<prefixEnd])
+        out += middles[k - 1]
+        out += Substring(first.utf8[suffixStart...])
+    }
+
+    /// Path `k`.
+    package func path(_ k: Int) -> String {
+        if k == 0 { return first }
+        var out = ""
+        append(k, to: &out)
+        return out
     }
 }

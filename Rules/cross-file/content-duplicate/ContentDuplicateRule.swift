@@ -69,12 +69,49 @@ public struct ContentDuplicateRule: CrossFileRule, RuleWithOptions {
         struct Key: Hashable { var hash: UInt64; var length: Int }
         // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
         let groups = ChainGroups(facts.indices.lazy.map { i in let f = facts.fact(i); return Key(hash: f.hash, length: f.length) })
-        for i in facts.indices {
-            let size = groups.size(of: i)
-            guard size > 1 else { continue }
-            let others = groups.members(of: i).lazy.filter { $0 != i }.map { facts.path($0) }
-            sink.report(path: facts.path(i), line: facts.fact(i).line,
-                        "body is identical to \(listing(others, total: size - 1)) (group of \(size) files)")
+        // The files in groups of two or more, with their lines: what the findings are made from.
+        var members: [Int32] = [], lines: [UInt32] = []
+        for i in facts.indices where groups.size(of: i) > 1 {
+            members.append(Int32(truncatingIfNeeded: i))
+            lines.append(UInt32(clamping: facts.fact(i).line))
+        }
+        guard !members.isEmpty else { return }
+        let findings = DuplicateFindings(rule: sink.rule, severity: sink.severity, groups: groups, members: members, lines: lines, path: facts.path)
+        // Made as the output reads them: one finding per file, in file order, which is output order
+        // when the paths increase.
+        sink.report(deferred: DeferredFindings(count: members.count, inOutputOrder: facts.pathsStrictlyIncrease, makePass: findings.pass))
+    }
+}
+
+/// content-duplicate's findings, made batch by batch: each member's path is decoded once and each
+/// distinct listing built once (`OtherMembers`), when the output reaches them.
+private struct DuplicateFindings {
+    let rule: String
+    let severity: Severity
+    let groups: ChainGroups
+    /// Files in groups of two or more, in file order, and the line each finding points at.
+    let members: [Int32]
+    let lines: [UInt32]
+    let path: (Int) -> String
+
+    /// Findings made per call of a pass.
+    static let batchSize = 256
+
+    func pass() -> () -> [Diagnostic] {
+        var next = 0
+        var listings = OtherMembers()
+        return {
+            var batch: [Diagnostic] = []
+            batch.reserveCapacity(min(Self.batchSize, members.count - next))
+            while next < members.count && batch.count < Self.batchSize {
+                let i = Int(members[next])
+                let size = groups.size(of: i)
+                let member = listings.visit(i, in: groups, path: path)
+                batch.append(Diagnostic(rule: rule, severity: severity, path: member.path, line: Int(lines[next]), column: 1,
+                                        message: "body is identical to \(member.others) (group of \(size) files)"))
+                next += 1
+            }
+            return batch
         }
     }
 }

@@ -80,6 +80,43 @@ public struct FactPaths {
 /// every file of a large corpus does not hold them all as values.
 public protocol DiagnosticReceiver: AnyObject {
     func add(_ diagnostic: Diagnostic)
+    /// Findings made only when they are read (`DeferredFindings`). By default they are made now
+    /// and added one by one; a receiver that reads them later keeps them deferred.
+    func add(deferred findings: DeferredFindings)
+}
+
+extension DiagnosticReceiver {
+    public func add(deferred findings: DeferredFindings) { findings.forEach { add($0) } }
+}
+
+/// A reduce phase's findings as a recipe, made batch by batch when they are read: a corpus of
+/// copies gives every file a message naming five other paths (about 60 MB at 72k files), which
+/// otherwise went through the sorted runs' temporary file only to be read back for the output.
+/// Each pass starts afresh, so the findings can be read more than once (statistics, then output).
+public struct DeferredFindings: @unchecked Sendable {
+    /// How many findings a pass makes.
+    public let count: Int
+    /// Whether a pass makes them in output order (`Diagnostic.outputOrder`); a receiver merges
+    /// them as they come only then.
+    public let inOutputOrder: Bool
+    private let makePass: () -> () -> [Diagnostic]
+
+    /// `makePass` starts a pass: a function that returns the next findings, empty at the end.
+    public init(count: Int, inOutputOrder: Bool, makePass: @escaping () -> () -> [Diagnostic]) {
+        self.count = count
+        self.inOutputOrder = inOutputOrder
+        self.makePass = makePass
+    }
+
+    /// A pass from the first finding: each call returns the next ones, empty at the end.
+    public func pass() -> () -> [Diagnostic] { makePass() }
+
+    public func forEach(_ body: (Diagnostic) -> Void) {
+        let next = pass()
+        while case let batch = next(), !batch.isEmpty {
+            for d in batch { body(d) }
+        }
+    }
 }
 
 extension FactColumn {
@@ -302,7 +339,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
             decoded = all
             isDecoded = true
         }
-        let table = FactTable<R.Fact>(count: count,
+        let table = FactTable<R.Fact>(count: count, pathsIncrease: paths.isStrictlyIncreasing,
                                       path: { i in paths[files[order.map { Int($0[i]) } ?? i]] },
                                       fact: { i in self.fact(order.map { Int($0[i]) } ?? i) })
         var sink = CrossFileSink(rule: id, severity: severity)
@@ -333,6 +370,9 @@ private final class GatedReceiver: DiagnosticReceiver {
     }
     func add(_ diagnostic: Diagnostic) {
         if open() { next.add(diagnostic) }
+    }
+    func add(deferred findings: DeferredFindings) {
+        if open() { next.add(deferred: findings) }
     }
 }
 

@@ -119,15 +119,22 @@ public struct FactTable<Fact: Sendable>: RandomAccessCollection {
 
     public init(_ facts: [FileFact<Fact>]) {
         total = facts.count
+        pathsStrictlyIncrease = false
         pathAt = { facts[$0].path }
         factAt = { facts[$0].fact }
     }
 
-    package init(count: Int, path: @escaping (Int) -> String, fact: @escaping (Int) -> Fact) {
+    /// `pathsIncrease`: each path sorts after the one before it (see `pathsStrictlyIncrease`).
+    package init(count: Int, pathsIncrease: Bool = false, path: @escaping (Int) -> String, fact: @escaping (Int) -> Fact) {
         total = count
+        pathsStrictlyIncrease = pathsIncrease
         pathAt = path
         factAt = fact
     }
+
+    /// Whether each entry's path is known to sort after the one before it (as bytes): then one
+    /// finding per entry, made in entry order, is in output order. False when not known.
+    public let pathsStrictlyIncrease: Bool
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { total }
@@ -157,6 +164,12 @@ public struct CrossFileSink {
     public mutating func report(path: String, line: Int, column: Int = 1, _ message: String, fix: Fix? = nil) {
         let d = Diagnostic(rule: rule, severity: severity, path: path, line: line, column: column, message: message, fix: fix)
         if let receiver { receiver.add(d) } else { diagnostics.append(d) }
+    }
+
+    /// Reports findings that are made when they are read (see `DeferredFindings`); without a
+    /// receiver they are made now. Their rule and severity are the findings' own.
+    public mutating func report(deferred findings: DeferredFindings) {
+        if let receiver { receiver.add(deferred: findings) } else { findings.forEach { diagnostics.append($0) } }
     }
 }
 

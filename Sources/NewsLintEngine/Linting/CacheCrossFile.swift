@@ -350,6 +350,12 @@ package final class CrossFileResultRecorder: DiagnosticReceiver, @unchecked Send
         sorted.add(d)
     }
 
+    /// The cache keeps them made; the output reads them deferred.
+    package func add(deferred findings: DeferredFindings) {
+        next?.add(deferred: findings)
+        findings.forEach { sorted.add($0) }
+    }
+
     /// Writes the complete file (`path`, for errors) through `out`: header, chunks in output order, trailer.
     package func write(_ path: String, to out: ([UInt8]) throws -> Void) throws {
         try out(CrossFileResultFile.header(key: key, digest: digest, fileCount: fileCount))

@@ -108,6 +108,17 @@ public final class DiagnosticRuns: DiagnosticReceiver {
         count += source.count
     }
 
+    /// Findings made as they are read: in output order they join as a run of their own, neither
+    /// sorted nor encoded (a reduce's messages never go through the temporary file); otherwise
+    /// they are made now and added one by one.
+    public func add(deferred findings: DeferredFindings) {
+        guard findings.inOutputOrder else {
+            findings.forEach { add($0) }
+            return
+        }
+        add(sorted: DeferredSource(findings))
+    }
+
     /// Moves the in-memory runs to the temporary file (kept in memory if it cannot be written).
     private func spill() {
         guard !diskFailed else { return }
@@ -355,4 +366,18 @@ package protocol SortedDiagnosticSource: AnyObject {
     var count: Int { get }
     /// A pass over them from the start, a batch per call.
     func batches() -> () -> SortedBatch
+}
+
+/// Deferred findings as a sorted run: each pass of the merge makes them afresh.
+private final class DeferredSource: SortedDiagnosticSource {
+    let findings: DeferredFindings
+    init(_ findings: DeferredFindings) { self.findings = findings }
+    var count: Int { findings.count }
+    func batches() -> () -> SortedBatch {
+        let next = findings.pass()
+        return {
+            let batch = next()
+            return batch.isEmpty ? .end : .batch(batch)
+        }
+    }
 }

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+
+/// Findings made when they are read: the runs give exactly what adding them one by one gives, and
+/// content-duplicate's messages are made only when the output reads them.
+@Suite struct DeferredFindingsTests {
+    /// A receiver that keeps what it was handed, deferred or not.
+    final class Kept: DiagnosticReceiver {
+        var added: [Diagnostic] = []
+        var deferred: [DeferredFindings] = []
+        func add(_ diagnostic: Diagnostic) { added.append(diagnostic) }
+        func add(deferred findings: DeferredFindings) { deferred.append(findings) }
+    }
+
+    /// `count` findings on paths `p000`, `p001`, … in batches of 7; `passes` counts passes started.
+    static func numbered(_ count: Int, sorted: Bool = true, passes: Locked<Int>) -> DeferredFindings {
+        DeferredFindings(count: count, inOutputOrder: sorted) {
+            passes.withLock { $0 += 1 }
+            var next = 0
+            return {
+                let end = min(count, next + 7)
+                defer { next = end }
+                return (next..<end).map { n in
+                    let k = sorted ? n : count - 1 - n
+                    return Diagnostic(rule: "content-duplicate", severity: .warning, path: String(format: "p%03d", k), line: 1, column: 1, message: "m\(k)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [true, false])
+    func runsGiveWhatAddingEachGives(sorted: Bool) {
+        let passes = Locked(0)
+        let findings = Self.numbered(40, sorted: sorted, passes: passes)
+        let others = (0..<40).filter { $0 % 3 == 0 }.map {
+            Diagnostic(rule: "a-rule", severity: .info, path: String(format: "p%03d", $0), line: 1, column: 1, message: "other")
+        }
+        let plain = DiagnosticRuns(runLength: 5)
+        plain.add(contentsOf: others)
+        findings.forEach { plain.add($0) }
+        let deferred = DiagnosticRuns(runLength: 5)
+        deferred.add(contentsOf: others)
+        passes.withLock { $0 = 0 }
+        deferred.add(deferred: findings)
+        // In output order nothing is made until the runs are read; otherwise they are made at once.
+        #expect(passes.withLock { $0 } == (sorted ? 0 : 1))
+        let expected = plain.all
+        #expect(deferred.all == expected)
+        // Counted once sealed (reading seals what is pending).
+        #expect(deferred.count == plain.count)
+        // Read again (statistics, then the output): the same findings.
+        #expect(deferred.all == expected)
+    }
+
+    @Test func contentDuplicateDefersItsMessages() throws {
+        let rule = try ContentDuplicateRule(options: RuleOptions(["minLength": JSONNode(.number(1))]))
+        let hashes: [UInt64] = [1, 2, 1, 3, 1, 2, 4, 1, 1, 1, 1, 1]
+        let paths = hashes.indices.map { String(format: "d/%02d.md", $0) }
+        var pathReads = 0
+        let table = FactTable<ContentDuplicateRule.Fact>(count: hashes.count, pathsIncrease: true,
+                                                         path: { pathReads += 1; return paths[$0] },
+                                                         fact: { ContentDuplicateRule.Fact(hash: hashes[$0], length: 9, line: 2 + $0 % 3) })
+        let kept = Kept()
+        var sink = CrossFileSink(rule: ContentDuplicateRule.id, severity: .warning)
+        sink.receiver = kept
+        rule.finish(table, into: &sink)
+        #expect(kept.added.isEmpty && kept.deferred.count == 1)
+        #expect(pathReads == 0)
+        let findings = try #require(kept.deferred.first)
+        var made: [Diagnostic] = []
+        findings.forEach { made.append($0) }
+        // What the rule reported one finding at a time, naming the others directly.
+        var expected: [Diagnostic] = []
+        for i in hashes.indices {
+            let group = hashes.indices.filter { hashes[$0] == hashes[i] }
+            guard group.count > 1 else { continue }
+            let others = listing(group.filter { $0 != i }.map { paths[$0] }, limit: 5)
+            expected.append(Diagnostic(rule: ContentDuplicateRule.id, severity: .warning, path: paths[i], line: 2 + i % 3, column: 1,
+                                       message: "body is identical to \(others) (group of \(group.count) files)"))
+        }
+        #expect(findings.count == expected.count && findings.inOutputOrder)
+        #expect(made == expected)
+        // Each member's path read once per pass.
+        #expect(pathReads == expected.count)
+        // Without a receiver they are made at once.
+        var plain = CrossFileSink(rule: ContentDuplicateRule.id, severity: .warning)
+        rule.finish(table, into: &plain)
+        #expect(plain.diagnostics == expected)
+    }
+}
