@@ -104,7 +104,8 @@ package enum LintOutput {
         try found.scale.finish(facts: run.facts.files, fileCount: run.fileCount, linter: linter, io: io)
 
         var ioFailure = run.ioFailure
-        for failure in run.facts.readFailures { io.stderr("error: \(failure)\n") }
+        let failedBeforeOutput = run.facts.readFailures
+        for failure in failedBeforeOutput { io.stderr("error: \(failure)\n") }
         // False when spilled findings could not be read back: no baseline is written from a part.
         var streamComplete = true
         let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal)
@@ -167,6 +168,14 @@ package enum LintOutput {
                 JSONLinesReporter.appendLines(CollectionOfOne($0), to: &pending)
                 flushIfFull()
             }
+        }
+        // Deferred cross-file findings read their paths back while the output is written: a failure
+        // there names files wrongly, so it is reported and fails the run like one before it.
+        let failedDuringOutput = run.facts.readFailures.filter { !failedBeforeOutput.contains($0) }
+        for failure in failedDuringOutput { io.stderr("error: \(failure)\n") }
+        if !failedDuringOutput.isEmpty {
+            ioFailure = true
+            streamComplete = false
         }
         if reporting.statistics { write(ReportingSettings.statistics(ruleCounts, catalog: linter.catalog, json: format == .json)) }
         try finishBaseline(stage, complete: streamComplete, reporting: reporting, quiet: parsed.has("quiet"), newCount: totals.count, io: io)

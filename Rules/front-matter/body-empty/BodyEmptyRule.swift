@@ -312,8 +312,9 @@ public struct BodyEmptyRule: Rule, RuleWithOptions {
     }
 }
 
-/// What both halves of `body-empty` read of a document: whether it is a site page or has no front
-/// matter, and else its body's text counted to one limit (enough letters for either half), made once
+/// What both halves of `body-empty` read of a document: its body's text counted to one limit (enough
+/// letters for either half), and exempt when it has no front matter or is a site page whose body
+/// counts below that limit (the site-page globs are tested only then), made once
 /// per document (`DocumentViews.bodyText`) for the per-file check and the cross-file collect.
 ///
 /// One limit serves both: a count that stops at the limit is at least `minCharacters` for the check

@@ -82,7 +82,8 @@ package struct BodyTextCount: Sendable {
     package let letters: Int
     package let hash: UInt64
     package let hasContent: Bool
-    /// The file is a site page (or has no front matter) and was not read.
+    /// Neither half reports the file: it has no front matter, or it is a site page whose body
+    /// counted below the limit (a longer site page is counted and, at the limit, not exempt).
     package let exempt: Bool
     /// What the count depends on besides the document (the letter limit, the site-page options):
     /// a count made for other options is not reused.

@@ -77,8 +77,9 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
     }
 
     /// Appends the path whose `String` has these UTF-8 bytes (discovery builds plain paths from
-    /// a directory's bytes and a name's without a `String` per file).
-    public mutating func append(utf8: [UInt8]) {
+    /// a directory's bytes and a name's without a `String` per file). They must be valid UTF-8 (a
+    /// `String`'s, or a name validated first): paths held in memory are decoded without a check.
+    package mutating func append(utf8: [UInt8]) {
         utf8.withUnsafeBufferPointer { append(utf8Bytes: $0) }
     }
 

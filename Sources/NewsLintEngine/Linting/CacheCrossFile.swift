@@ -350,10 +350,11 @@ package final class CrossFileResultRecorder: DiagnosticReceiver, @unchecked Send
         sorted.add(d)
     }
 
-    /// The cache keeps them made; the output reads them deferred.
+    /// Deferred here too: the recipe is read again when the file is written, so the messages are
+    /// not made twice nor put through the sorted runs' temporary file for the cache.
     package func add(deferred findings: DeferredFindings) {
         next?.add(deferred: findings)
-        findings.forEach { sorted.add($0) }
+        sorted.add(deferred: findings)
     }
 
     /// Writes the complete file (`path`, for errors) through `out`: header, chunks in output order, trailer.

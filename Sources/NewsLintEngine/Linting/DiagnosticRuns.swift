@@ -326,8 +326,8 @@ public final class DiagnosticRuns: DiagnosticReceiver {
         }
 
         /// Reader `a`'s head comes before reader `b`'s (the earlier run first among equals). The
-        /// heads are compared in place and once: through the array's subscript each was copied
-        /// (a retain and release of its strings), and equal keys were compared both ways round.
+        /// heads are read through the buffer, not the array's subscript (which copied the whole
+        /// reader), and compared once: equal keys were compared both ways round.
         private func precedes(_ a: Int, _ b: Int) -> Bool {
             readers.withUnsafeBufferPointer { readers in
                 guard let x = readers[a].head else { return false }

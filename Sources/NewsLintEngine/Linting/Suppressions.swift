@@ -377,14 +377,16 @@ public enum Suppressions {
             let regions: [Region]
             if let found = regionsByPath[key] {
                 regions = found
-            } else if let found = known.regions(path) {
-                regions = found
             } else {
-                // Not read by the pass (a cache hit, or a shard's facts): read it now.
-                let bytes = inMemory[exactPath: path] ?? SystemPath.contents(PathResolver.absolute(path, base: base)) ?? []
-                regions = crossFileRegions(Document(path: path, bytes: bytes)) ?? []
+                if let found = known.regions(path) {
+                    regions = found
+                } else {
+                    // Not read by the pass (a cache hit, or a shard's facts): read it now.
+                    let bytes = inMemory[exactPath: path] ?? SystemPath.contents(PathResolver.absolute(path, base: base)) ?? []
+                    regions = crossFileRegions(Document(path: path, bytes: bytes)) ?? []
+                }
+                regionsByPath[key] = regions
             }
-            regionsByPath[key] = regions
             lastPath = path
             lastRegions = regions
             return regions

@@ -3,7 +3,6 @@ import Testing
 @testable import NewsLintCore
 @testable import NewsLintRules
 
-/// The script rules' fast paths of issue 16, session 9, against the plain logic they skip or replace.
 extension ScriptMixedRule.VariantCounts {
     /// Whether these are the counts of `reference` (the plain count's dictionary).
     func matches(_ reference: [UInt32: Int]) -> Bool {
@@ -11,6 +10,7 @@ extension ScriptMixedRule.VariantCounts {
     }
 }
 
+/// The script rules' fast paths of issue 16, session 9, against the plain logic they skip or replace.
 @Suite struct ScriptFastPath2Tests {
 
     /// Every text file of the test fixtures (real posts and crafted lines), read once.
