@@ -55,6 +55,33 @@ import Testing
         #expect(deferred.all == expected)
     }
 
+    /// The cache's recorder keeps the recipe (not findings made into runs of its own): the file it
+    /// writes is the one made findings give, and the next receiver is handed the recipe.
+    @Test(arguments: [true, false])
+    func cacheRecorderWritesWhatMadeFindingsWrite(sorted: Bool) throws {
+        let passes = Locked(0)
+        let findings = Self.numbered(40, sorted: sorted, passes: passes)
+        var passesWhenAdded = 0
+        func written(_ fill: (CrossFileResultRecorder) -> Void, next: (any DiagnosticReceiver)?) throws -> [UInt8] {
+            let recorder = CrossFileResultRecorder(forwardingTo: next, digest: 7, fileCount: 40, key: 11, macKey: (1, 2))
+            fill(recorder)
+            passesWhenAdded = passes.withLock { $0 }
+            var bytes: [UInt8] = []
+            try recorder.write("test.cross-file") { bytes += $0 }
+            return bytes
+        }
+        let made = try written({ r in findings.forEach { r.add($0) } }, next: nil)
+        let kept = Kept()
+        passes.withLock { $0 = 0 }
+        let deferred = try written({ $0.add(deferred: findings) }, next: kept)
+        #expect(deferred == made)
+        #expect(kept.deferred.count == 1 && kept.added.isEmpty)
+        // In output order the recipe is read once, by the write (not when it is added); otherwise
+        // the findings are made once, when added.
+        #expect(passesWhenAdded == (sorted ? 0 : 1))
+        #expect(passes.withLock { $0 } == 1)
+    }
+
     @Test func contentDuplicateDefersItsMessages() throws {
         let rule = try ContentDuplicateRule(options: RuleOptions(["minLength": JSONNode(.number(1))]))
         let hashes: [UInt64] = [1, 2, 1, 3, 1, 2, 4, 1, 1, 1, 1, 1]
