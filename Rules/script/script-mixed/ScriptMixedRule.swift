@@ -297,7 +297,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// How often a document writes each variant character (`variantOf`'s keys, the characters
     /// `ScriptTables` flags `countVariant`): eight counters in place. A dictionary hashed every 為
     /// of a Traditional text, and was allocated per document.
-    package struct VariantCounts: Equatable {
+    package struct VariantCounts {
         private var counts = SIMD8<Int>()
 
         package init() {}

@@ -43,20 +43,7 @@ extension String {
     /// Byte order of paths (the output order), total even for canonically equivalent names. One
     /// `memcmp` for native strings (sorting a directory and merging per file call it often).
     @inlinable
-    public func bytesPrecede(_ other: String) -> Bool {
-        let compared = utf8.withContiguousStorageIfAvailable { a in
-            other.utf8.withContiguousStorageIfAvailable { b -> Bool in
-                let n = Swift.min(a.count, b.count)
-                if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
-                    let c = memcmp(pa, pb, n)
-                    if c != 0 { return c < 0 }
-                }
-                return a.count < b.count
-            }
-        }
-        if let compared, let precedes = compared { return precedes }
-        return utf8.lexicographicallyPrecedes(other.utf8)
-    }
+    public func bytesPrecede(_ other: String) -> Bool { bytesCompare(other) < 0 }
 }
 
 /// A path as a dictionary key or set member: equal and hashed by its bytes, so two files whose
