@@ -186,8 +186,12 @@ package enum FrontMatterParser {
         var close: Int?
         var line = open + 1
         while line <= lines.count {
-            let t = lines.content(line).trimmingTrailingSpaces()
-            if t.elementsEqual(delimiter) || (alternateClose.map { t.elementsEqual($0) } ?? false) { close = line; break }
+            // Most lines are keys: the first byte rules them out without a slice of the line.
+            let start = lines.lineStarts[line - 1]
+            if start < lines.bytes.count, lines.bytes[start] == delimiter[0] || lines.bytes[start] == alternateClose?.first {
+                let t = lines.content(line).trimmingTrailingSpaces()
+                if t.elementsEqual(delimiter) || (alternateClose.map { t.elementsEqual($0) } ?? false) { close = line; break }
+            }
             line += 1
         }
         let innerEnd: Int
