@@ -114,6 +114,34 @@ package struct ChainGroups {
         return slots
     }
 
+    /// The groups of `members` (ascending indices into `groups`, each group of two or more whole),
+    /// numbered by position in `members`: what a reduce keeps past its facts holds 12 bytes per
+    /// member, not per file (content-duplicate's deferred findings held the whole table, 1.9 MB at
+    /// 160,000 files of which 2,500 had a copy, through the output).
+    package init(restrictedTo members: [Int32], of groups: ChainGroups) {
+        let m = members.count
+        first = [Int32](repeating: 0, count: m)
+        next = [Int32](repeating: -1, count: m)
+        sizes = [Int32](repeating: 0, count: m)
+        // Per open group (keyed by its first index): its first and last positions so far.
+        var open: [Int32: (first: Int32, last: Int32)] = [:]
+        for (p, i) in members.enumerated() {
+            let position = Int32(truncatingIfNeeded: p)
+            let key = Int32(truncatingIfNeeded: groups.first(of: Int(i)))
+            if let group = open[key] {
+                first[p] = group.first
+                next[Int(group.last)] = position
+                open[key] = (group.first, position)
+            } else {
+                first[p] = position
+                open[key] = (position, position)
+            }
+            sizes[Int(first[p])] += 1
+            // A group's last member closes it (its size is known from the full table).
+            if Int(sizes[Int(first[p])]) == groups.size(of: Int(i)) { open[key] = nil }
+        }
+    }
+
     package func size(of i: Int) -> Int { Int(sizes[Int(first[i])]) }
 
     /// The first member of `i`'s group: the group's identity.
@@ -129,10 +157,16 @@ package struct ChainGroups {
 /// `listing` per member decoded `limit` other paths for every member. An open group keeps its
 /// first `limit + 1` paths as `SharedEndsPaths` (a corpus of copies keeps every group open until its
 /// last copy: as strings, with the listing the later members share, that was 8 MB more at agora ×10)
-/// and each listing is assembled from them; a group is dropped after its last member.
+/// and each listing is assembled from them as bytes; a group is dropped after its last member.
+/// Open groups sit in reused slots found through an `Int32` per group's first index, not a
+/// `Dictionary` (a hash, a remove and an insert per member were a tenth of the rendering).
 package struct OtherMembers {
     package let limit: Int
-    private var open: [Int: OpenGroup] = [:]
+    /// Per first index of a group: its open group's slot + 1 (0: not open). Grown to the largest seen.
+    private var slotOfFirst: [Int32] = []
+    private var slots: [OpenGroup] = []
+    private var freeSlots: [Int32] = []
+    package private(set) var openGroups = 0
 
     private struct OpenGroup {
         /// Members visited so far.
@@ -143,30 +177,74 @@ package struct OtherMembers {
 
     package init(limit: Int = 5) { self.limit = limit }
 
-    /// Groups with members still to visit (tests).
-    package var openGroups: Int { open.count }
-
     /// Member `i`'s path and the listing of the other members of its group (as `listing` gives it).
     /// Call once per member of each group of two or more, in index order.
     package mutating func visit(_ i: Int, in groups: ChainGroups, path: (Int) -> String) -> (path: String, others: String) {
+        var bytes: [UInt8] = []
+        let own = visit(i, in: groups, path: path, appendingListingTo: &bytes)
+        return (own, String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Member `i`'s path; appends the listing of the other members of its group (as `listing`
+    /// gives it) to `out` as UTF-8, from the paths' own bytes (no string pieces appended one by one).
+    /// Call once per member of each group of two or more, in index order.
+    package mutating func visit(_ i: Int, in groups: ChainGroups, path: (Int) -> String, appendingListingTo out: inout [UInt8]) -> String {
         let first = groups.first(of: i), size = groups.size(of: i)
-        var group = open.removeValue(forKey: first)
-            ?? OpenGroup(heads: SharedEndsPaths(groups.members(of: i).prefix(limit + 1).map(path)))
-        let rank = group.visited
-        group.visited += 1
-        let own = rank < group.heads.count ? group.heads.path(rank) : path(i)
+        if first >= slotOfFirst.count { slotOfFirst.append(contentsOf: repeatElement(0, count: first + 1 - slotOfFirst.count)) }
+        var slot = Int(slotOfFirst[first]) - 1
+        if slot < 0 {
+            let group = OpenGroup(heads: SharedEndsPaths(groups.members(of: i).prefix(limit + 1).map(path)))
+            if let free = freeSlots.popLast() {
+                slot = Int(free)
+                slots[slot] = group
+            } else {
+                slot = slots.count
+                slots.append(group)
+            }
+            slotOfFirst[first] = Int32(truncatingIfNeeded: slot + 1)
+            openGroups += 1
+        }
+        let rank = slots[slot].visited
+        slots[slot].visited += 1
+        let heads = slots[slot].heads
+        let own = rank < heads.count ? heads.path(rank) : path(i)
         // The first `limit` heads other than this member, then how many more.
-        var others = ""
-        others.reserveCapacity((own.utf8.count + 2) * limit + 24)
         var shown = 0
-        for k in 0..<group.heads.count where k != rank && shown < limit {
-            if shown > 0 { others += ", " }
-            group.heads.append(k, to: &others)
+        for k in 0..<heads.count where k != rank && shown < limit {
+            if shown > 0 { out.append(0x2C); out.append(0x20) }
+            heads.appendUTF8(k, to: &out)
             shown += 1
         }
-        if size - 1 > limit { others += " and \(size - 1 - limit) more" }
-        if group.visited < size { open[first] = group }
-        return (own, others)
+        if size - 1 > limit {
+            out.append(contentsOf: " and ".utf8)
+            appendDecimal(size - 1 - limit, to: &out)
+            out.append(contentsOf: " more".utf8)
+        }
+        if slots[slot].visited == size {
+            // The group's last member: its slot is free again (the heads released now).
+            slots[slot].heads = SharedEndsPaths([])
+            freeSlots.append(Int32(truncatingIfNeeded: slot))
+            slotOfFirst[first] = 0
+            openGroups -= 1
+        }
+        return own
+    }
+}
+
+/// Appends `n` (not negative) in decimal ASCII.
+package func appendDecimal(_ n: Int, to out: inout [UInt8]) {
+    guard n > 0 else { out.append(0x30); return }
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
+    var rest = n
+    withUnsafeMutableBytes(of: &digits) { d in
+        while rest > 0 {
+            d[19 - count] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
+            rest /= 10
+            count += 1
+        }
+        out.append(contentsOf: d[(20 - count)...])
     }
 }
 
@@ -213,6 +291,22 @@ package struct SharedEndsPaths {
         out += Substring(first.utf8[..<prefixEnd])
         out += middles[k - 1]
         out += Substring(first.utf8[suffixStart...])
+    }
+
+    /// Appends path `k`'s UTF-8 to `out`.
+    package func appendUTF8(_ k: Int, to out: inout [UInt8]) {
+        guard k > 0 else { Self.append(first.utf8[...], to: &out); return }
+        let (prefixEnd, suffixStart) = ends[k - 1]
+        let u = first.utf8
+        Self.append(u[..<prefixEnd], to: &out)
+        Self.append(middles[k - 1].utf8[...], to: &out)
+        Self.append(u[suffixStart...], to: &out)
+    }
+
+    /// A native string's bytes are contiguous: one copy, not a walk of its UTF-8 view.
+    @inline(__always)
+    private static func append(_ bytes: Substring.UTF8View, to out: inout [UInt8]) {
+        if bytes.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil { out.append(contentsOf: bytes) }
     }
 
     /// Path `k`.

@@ -641,7 +641,10 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         // with their days. A rep's copies are a chain through `nextCopy` (4 bytes a file; an array
         // per rep cost ~48 bytes a distinct body), each new copy linked right after its rep (the
         // chain reads rep, newest, …, oldest; no last copy kept per rep).
-        var repOfHash: [UInt64: Int32] = [:]
+        // Reps by exact-body hash: a table of rep numbers sized once for every fact, not a
+        // `Dictionary` (its 12-byte entries at up to twice the reps, plus the old table while it
+        // grew, were the largest part of this reduce's peak on a corpus of distinct bodies).
+        var repOfHash = FirstSeenKeys(expected: facts.count)
         var reps: [Int32] = []
         var nextCopy = [Int32](repeating: -1, count: facts.count)
         let signatures = RepresentativeSignatures(width: width, memoryBudget: signatureMemoryBudget)
@@ -651,12 +654,12 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         for i in facts.indices {
             let fact = facts.fact(i)
             guard fact.signature.count == width else { continue }
-            if let r = repOfHash[fact.hash] {
-                let rep = Int(reps[Int(r)])
+            let (r, isNew) = repOfHash.number(fact.hash)
+            if !isNew {
+                let rep = Int(reps[r])
                 nextCopy[i] = nextCopy[rep]
                 nextCopy[rep] = Int32(truncatingIfNeeded: i)
             } else {
-                repOfHash[fact.hash] = Int32(truncatingIfNeeded: reps.count)
                 // Grown by doubling up to the fact count, not past it (a corpus of distinct
                 // bodies has nearly as many reps as files: the last doubling was ~0.7 of them spare).
                 if reps.count == reps.capacity {
@@ -669,7 +672,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                 repDays.append(fact.minutes.map { m in m >= 0 ? m / 1440 : (m - 1439) / 1440 } ?? undated)
             }
         }
-        repOfHash = [:]
+        repOfHash = FirstSeenKeys(expected: 0)
         signatures.finishAppending()
         signatures.fallback = { [reps] r in facts.fact(Int(reps[r])).signature }
         guard reps.count > 1 else { return }
@@ -858,6 +861,65 @@ package struct BandBuckets {
         for end in ends {
             body(members[start..<Int(end)])
             start = Int(end)
+        }
+    }
+}
+
+/// Distinct 64-bit keys numbered 0, 1, … in the order they first come: open addressing over
+/// `Int32` numbers + 1 (0: empty), sized once for `expected` keys at most three quarters full, and
+/// each number's key in `keys`: 8 bytes a distinct key and 4 bytes a slot (1.3-2.7 slots an
+/// expected key), where a `[UInt64: Int32]` held 12 bytes a bucket at up to 2.7 buckets a key, and
+/// both its tables while it grew (4.8 MB at 160,000 distinct bodies, the near-duplicate reduce's
+/// largest allocation). Keys should be mixed (their low bits pick the slot); more than `expected`
+/// keys still work: the table then grows.
+package struct FirstSeenKeys {
+    private var slots: [Int32]
+    /// Key of each number.
+    package private(set) var keys: [UInt64] = []
+    private let expected: Int
+
+    package init(expected: Int) {
+        self.expected = max(0, expected)
+        slots = [Int32](repeating: 0, count: Self.capacity(for: expected))
+    }
+
+    /// Number of distinct keys seen.
+    package var count: Int { keys.count }
+
+    /// `key`'s number, and whether it was numbered now (its first time).
+    @inline(__always)
+    package mutating func number(_ key: UInt64) -> (number: Int, isNew: Bool) {
+        if 4 * (keys.count + 1) > 3 * slots.count { rehash(capacity: 2 * slots.count) }
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let n = Int(slots[slot])
+            if n == 0 { break }
+            if keys[n &- 1] == key { return (n &- 1, false) }
+            slot = (slot &+ 1) & mask
+        }
+        // Grown by doubling up to the expected count, not past it (reps of distinct bodies are
+        // nearly all the files: the last doubling was ~0.7 of them spare).
+        if keys.count == keys.capacity { keys.reserveCapacity(min(max(16, 2 * keys.count), max(expected, keys.count + 1))) }
+        keys.append(key)
+        slots[slot] = Int32(truncatingIfNeeded: keys.count)
+        return (keys.count - 1, true)
+    }
+
+    /// A power of two, at least 16, with `count` keys at most three quarters of it.
+    private static func capacity(for count: Int) -> Int {
+        var capacity = 16
+        while 3 * capacity < 4 * count { capacity *= 2 }
+        return capacity
+    }
+
+    private mutating func rehash(capacity: Int) {
+        slots = [Int32](repeating: 0, count: capacity)
+        let mask = capacity - 1
+        for (n, key) in keys.enumerated() {
+            var slot = Int(truncatingIfNeeded: key) & mask
+            while slots[slot] != 0 { slot = (slot &+ 1) & mask }
+            slots[slot] = Int32(truncatingIfNeeded: n + 1)
         }
     }
 }
