@@ -206,13 +206,14 @@ package struct OtherMembers {
         }
         let rank = slots[slot].visited
         slots[slot].visited += 1
-        let heads = slots[slot].heads
-        let own = rank < heads.count ? heads.path(rank) : path(i)
+        // The heads are read in place (a copy retained and released their three arrays per member).
+        let headCount = slots[slot].heads.count
+        let own = rank < headCount ? slots[slot].heads.path(rank) : path(i)
         // The first `limit` heads other than this member, then how many more.
         var shown = 0
-        for k in 0..<heads.count where k != rank && shown < limit {
+        for k in 0..<headCount where k != rank && shown < limit {
             if shown > 0 { out.append(0x2C); out.append(0x20) }
-            heads.appendUTF8(k, to: &out)
+            slots[slot].heads.appendUTF8(k, to: &out)
             shown += 1
         }
         if size - 1 > limit {
@@ -248,23 +249,27 @@ package func appendDecimal(_ n: Int, to out: inout [UInt8]) {
     }
 }
 
-/// Paths held as the first one and, for each other, only the part where it differs from the first
-/// (between the prefix and the suffix they share, cut at scalar boundaries): copies of a corpus
-/// differ in a few bytes, often a short string stored inline. Paths are put back together from
-/// string pieces, never from bytes, so nothing is validated again.
+/// Paths held as the first one's UTF-8 and, for each other, only the part where it differs from the
+/// first (between the prefix and the suffix they share, cut at scalar boundaries): copies of a corpus
+/// differ in a few bytes. A path is put back together by copying three byte ranges (its bytes are
+/// exactly the path's, valid UTF-8, so its string is made without a second check); as string
+/// pieces, indices into the first string cost value-witness calls and three appends a path.
 package struct SharedEndsPaths {
-    private var first = ""
-    /// Per path after the first: where the prefix it shares with the first ends, and where the
-    /// suffix they share starts, in the first; and its own part between them.
-    private var ends: [(prefixEnd: String.Index, suffixStart: String.Index)] = []
-    private var middles: [String] = []
+    /// The first path's UTF-8, and the other paths' own parts one after another.
+    private var firstBytes: [UInt8] = []
+    private var middleBytes: [UInt8] = []
+    /// Three per path after the first: where the prefix it shares with the first ends and where
+    /// the suffix they share starts (in `firstBytes`), and where its own part ends in `middleBytes`
+    /// (it starts where the previous path's ends).
+    private var cuts: [Int32] = []
     package let count: Int
 
     package init(_ paths: [String]) {
         count = paths.count
         guard let head = paths.first else { return }
-        first = head
         let a = Array(head.utf8)
+        firstBytes = a
+        cuts.reserveCapacity(3 * (paths.count - 1))
         for path in paths.dropFirst() {
             let b = Array(path.utf8)
             let limit = min(a.count, b.count)
@@ -275,9 +280,10 @@ package struct SharedEndsPaths {
             var suffix = 0
             while suffix < limit - prefix && a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
             while suffix > 0 && Self.continues(a[a.count - suffix]) { suffix -= 1 }
-            let u = head.utf8, v = path.utf8
-            ends.append((u.index(u.startIndex, offsetBy: prefix), u.index(u.endIndex, offsetBy: -suffix)))
-            middles.append(String(Substring(v[v.index(v.startIndex, offsetBy: prefix)..<v.index(v.endIndex, offsetBy: -suffix)])))
+            middleBytes.append(contentsOf: b[prefix..<(b.count - suffix)])
+            cuts.append(Int32(truncatingIfNeeded: prefix))
+            cuts.append(Int32(truncatingIfNeeded: a.count - suffix))
+            cuts.append(Int32(truncatingIfNeeded: middleBytes.count))
         }
     }
 
@@ -285,35 +291,25 @@ package struct SharedEndsPaths {
     private static func continues(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
 
     /// Appends path `k` to `out`.
-    package func append(_ k: Int, to out: inout String) {
-        guard k > 0 else { out += first; return }
-        let (prefixEnd, suffixStart) = ends[k - 1]
-        out += Substring(first.utf8[..<prefixEnd])
-        out += middles[k - 1]
-        out += Substring(first.utf8[suffixStart...])
-    }
+    package func append(_ k: Int, to out: inout String) { out += path(k) }
 
     /// Appends path `k`'s UTF-8 to `out`.
-    package func appendUTF8(_ k: Int, to out: inout [UInt8]) {
-        guard k > 0 else { Self.append(first.utf8[...], to: &out); return }
-        let (prefixEnd, suffixStart) = ends[k - 1]
-        let u = first.utf8
-        Self.append(u[..<prefixEnd], to: &out)
-        Self.append(middles[k - 1].utf8[...], to: &out)
-        Self.append(u[suffixStart...], to: &out)
-    }
-
-    /// A native string's bytes are contiguous: one copy, not a walk of its UTF-8 view.
     @inline(__always)
-    private static func append(_ bytes: Substring.UTF8View, to out: inout [UInt8]) {
-        if bytes.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil { out.append(contentsOf: bytes) }
+    package func appendUTF8(_ k: Int, to out: inout [UInt8]) {
+        guard k > 0 else { out.append(contentsOf: firstBytes); return }
+        let c = 3 * (k - 1)
+        let prefixEnd = Int(cuts[c]), suffixStart = Int(cuts[c + 1]), middleEnd = Int(cuts[c + 2])
+        let middleStart = c > 0 ? Int(cuts[c - 1]) : 0
+        out.append(contentsOf: firstBytes[..<prefixEnd])
+        out.append(contentsOf: middleBytes[middleStart..<middleEnd])
+        out.append(contentsOf: firstBytes[suffixStart...])
     }
 
     /// Path `k`.
     package func path(_ k: Int) -> String {
-        if k == 0 { return first }
-        var out = ""
-        append(k, to: &out)
-        return out
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(firstBytes.count + 16)
+        appendUTF8(k, to: &bytes)
+        return bytes.withUnsafeBufferPointer { String(knownValidUTF8: $0) } ?? String(decoding: bytes, as: UTF8.self)
     }
 }
