@@ -114,6 +114,34 @@ package struct ChainGroups {
         return slots
     }
 
+    /// The groups of `members` (ascending indices into `groups`, each group of two or more whole),
+    /// numbered by position in `members`: what a reduce keeps past its facts holds 12 bytes per
+    /// member, not per file (content-duplicate's deferred findings held the whole table, 1.9 MB at
+    /// 160,000 files of which 2,500 had a copy, through the output).
+    package init(restrictedTo members: [Int32], of groups: ChainGroups) {
+        let m = members.count
+        first = [Int32](repeating: 0, count: m)
+        next = [Int32](repeating: -1, count: m)
+        sizes = [Int32](repeating: 0, count: m)
+        // Per open group (keyed by its first index): its first and last positions so far.
+        var open: [Int32: (first: Int32, last: Int32)] = [:]
+        for (p, i) in members.enumerated() {
+            let position = Int32(truncatingIfNeeded: p)
+            let key = Int32(truncatingIfNeeded: groups.first(of: Int(i)))
+            if let group = open[key] {
+                first[p] = group.first
+                next[Int(group.last)] = position
+                open[key] = (group.first, position)
+            } else {
+                first[p] = position
+                open[key] = (position, position)
+            }
+            sizes[Int(first[p])] += 1
+            // A group's last member closes it (its size is known from the full table).
+            if Int(sizes[Int(first[p])]) == groups.size(of: Int(i)) { open[key] = nil }
+        }
+    }
+
     package func size(of i: Int) -> Int { Int(sizes[Int(first[i])]) }
 
     /// The first member of `i`'s group: the group's identity.
@@ -129,10 +157,16 @@ package struct ChainGroups {
 /// `listing` per member decoded `limit` other paths for every member. An open group keeps its
 /// first `limit + 1` paths as `SharedEndsPaths` (a corpus of copies keeps every group open until its
 /// last copy: as strings, with the listing the later members share, that was 8 MB more at agora ×10)
-/// and each listing is assembled from them; a group is dropped after its last member.
+/// and each listing is assembled from them as bytes; a group is dropped after its last member.
+/// Open groups sit in reused slots found through an `Int32` per group's first index, not a
+/// `Dictionary` (a hash, a remove and an insert per member were a tenth of the rendering).
 package struct OtherMembers {
     package let limit: Int
-    private var open: [Int: OpenGroup] = [:]
+    /// Per first index of a group: its open group's slot + 1 (0: not open). Grown to the largest seen.
+    private var slotOfFirst: [Int32] = []
+    private var slots: [OpenGroup] = []
+    private var freeSlots: [Int32] = []
+    package private(set) var openGroups = 0
 
     private struct OpenGroup {
         /// Members visited so far.
@@ -143,50 +177,99 @@ package struct OtherMembers {
 
     package init(limit: Int = 5) { self.limit = limit }
 
-    /// Groups with members still to visit (tests).
-    package var openGroups: Int { open.count }
-
     /// Member `i`'s path and the listing of the other members of its group (as `listing` gives it).
     /// Call once per member of each group of two or more, in index order.
     package mutating func visit(_ i: Int, in groups: ChainGroups, path: (Int) -> String) -> (path: String, others: String) {
+        var bytes: [UInt8] = []
+        let own = visit(i, in: groups, path: path, appendingListingTo: &bytes)
+        return (own, String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Member `i`'s path; appends the listing of the other members of its group (as `listing`
+    /// gives it) to `out` as UTF-8, from the paths' own bytes (no string pieces appended one by one).
+    /// Call once per member of each group of two or more, in index order.
+    package mutating func visit(_ i: Int, in groups: ChainGroups, path: (Int) -> String, appendingListingTo out: inout [UInt8]) -> String {
         let first = groups.first(of: i), size = groups.size(of: i)
-        var group = open.removeValue(forKey: first)
-            ?? OpenGroup(heads: SharedEndsPaths(groups.members(of: i).prefix(limit + 1).map(path)))
-        let rank = group.visited
-        group.visited += 1
-        let own = rank < group.heads.count ? group.heads.path(rank) : path(i)
+        if first >= slotOfFirst.count { slotOfFirst.append(contentsOf: repeatElement(0, count: first + 1 - slotOfFirst.count)) }
+        var slot = Int(slotOfFirst[first]) - 1
+        if slot < 0 {
+            let group = OpenGroup(heads: SharedEndsPaths(groups.members(of: i).prefix(limit + 1).map(path)))
+            if let free = freeSlots.popLast() {
+                slot = Int(free)
+                slots[slot] = group
+            } else {
+                slot = slots.count
+                slots.append(group)
+            }
+            slotOfFirst[first] = Int32(truncatingIfNeeded: slot + 1)
+            openGroups += 1
+        }
+        let rank = slots[slot].visited
+        slots[slot].visited += 1
+        // The heads are read in place (a copy retained and released their three arrays per member).
+        let headCount = slots[slot].heads.count
+        let own = rank < headCount ? slots[slot].heads.path(rank) : path(i)
         // The first `limit` heads other than this member, then how many more.
-        var others = ""
-        others.reserveCapacity((own.utf8.count + 2) * limit + 24)
         var shown = 0
-        for k in 0..<group.heads.count where k != rank && shown < limit {
-            if shown > 0 { others += ", " }
-            group.heads.append(k, to: &others)
+        for k in 0..<headCount where k != rank && shown < limit {
+            if shown > 0 { out.append(0x2C); out.append(0x20) }
+            slots[slot].heads.appendUTF8(k, to: &out)
             shown += 1
         }
-        if size - 1 > limit { others += " and \(size - 1 - limit) more" }
-        if group.visited < size { open[first] = group }
-        return (own, others)
+        if size - 1 > limit {
+            out.append(contentsOf: " and ".utf8)
+            appendDecimal(size - 1 - limit, to: &out)
+            out.append(contentsOf: " more".utf8)
+        }
+        if slots[slot].visited == size {
+            // The group's last member: its slot is free again (the heads released now).
+            slots[slot].heads = SharedEndsPaths([])
+            freeSlots.append(Int32(truncatingIfNeeded: slot))
+            slotOfFirst[first] = 0
+            openGroups -= 1
+        }
+        return own
     }
 }
 
-/// Paths held as the first one and, for each other, only the part where it differs from the first
-/// (between the prefix and the suffix they share, cut at scalar boundaries): copies of a corpus
-/// differ in a few bytes, often a short string stored inline. Paths are put back together from
-/// string pieces, never from bytes, so nothing is validated again.
+/// Appends `n` (not negative) in decimal ASCII.
+package func appendDecimal(_ n: Int, to out: inout [UInt8]) {
+    guard n > 0 else { out.append(0x30); return }
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
+    var rest = n
+    withUnsafeMutableBytes(of: &digits) { d in
+        while rest > 0 {
+            d[19 - count] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
+            rest /= 10
+            count += 1
+        }
+        out.append(contentsOf: d[(20 - count)...])
+    }
+}
+
+/// Paths held as the first one's UTF-8 and, for each other, only the part where it differs from the
+/// first (between the prefix and the suffix they share, cut at scalar boundaries): copies of a corpus
+/// differ in a few bytes. A path is put back together by copying three byte ranges (its bytes are
+/// exactly the path's, valid UTF-8, so its string is made without a second check); as string
+/// pieces, indices into the first string cost value-witness calls and three appends a path.
 package struct SharedEndsPaths {
-    private var first = ""
-    /// Per path after the first: where the prefix it shares with the first ends, and where the
-    /// suffix they share starts, in the first; and its own part between them.
-    private var ends: [(prefixEnd: String.Index, suffixStart: String.Index)] = []
-    private var middles: [String] = []
+    /// The first path's UTF-8, and the other paths' own parts one after another.
+    private var firstBytes: [UInt8] = []
+    private var middleBytes: [UInt8] = []
+    /// Three per path after the first: where the prefix it shares with the first ends and where
+    /// the suffix they share starts (in `firstBytes`), and where its own part ends in `middleBytes`
+    /// (it starts where the previous path's ends).
+    private var cuts: [Int32] = []
     package let count: Int
 
     package init(_ paths: [String]) {
         count = paths.count
         guard let head = paths.first else { return }
-        first = head
         let a = Array(head.utf8)
+        firstBytes = a
+        cuts.reserveCapacity(3 * (paths.count - 1))
         for path in paths.dropFirst() {
             let b = Array(path.utf8)
             let limit = min(a.count, b.count)
@@ -197,9 +280,10 @@ package struct SharedEndsPaths {
             var suffix = 0
             while suffix < limit - prefix && a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
             while suffix > 0 && Self.continues(a[a.count - suffix]) { suffix -= 1 }
-            let u = head.utf8, v = path.utf8
-            ends.append((u.index(u.startIndex, offsetBy: prefix), u.index(u.endIndex, offsetBy: -suffix)))
-            middles.append(String(Substring(v[v.index(v.startIndex, offsetBy: prefix)..<v.index(v.endIndex, offsetBy: -suffix)])))
+            middleBytes.append(contentsOf: b[prefix..<(b.count - suffix)])
+            cuts.append(Int32(truncatingIfNeeded: prefix))
+            cuts.append(Int32(truncatingIfNeeded: a.count - suffix))
+            cuts.append(Int32(truncatingIfNeeded: middleBytes.count))
         }
     }
 
@@ -207,19 +291,25 @@ package struct SharedEndsPaths {
     private static func continues(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
 
     /// Appends path `k` to `out`.
-    package func append(_ k: Int, to out: inout String) {
-        guard k > 0 else { out += first; return }
-        let (prefixEnd, suffixStart) = ends[k - 1]
-        out += Substring(first.utf8[..<prefixEnd])
-        out += middles[k - 1]
-        out += Substring(first.utf8[suffixStart...])
+    package func append(_ k: Int, to out: inout String) { out += path(k) }
+
+    /// Appends path `k`'s UTF-8 to `out`.
+    @inline(__always)
+    package func appendUTF8(_ k: Int, to out: inout [UInt8]) {
+        guard k > 0 else { out.append(contentsOf: firstBytes); return }
+        let c = 3 * (k - 1)
+        let prefixEnd = Int(cuts[c]), suffixStart = Int(cuts[c + 1]), middleEnd = Int(cuts[c + 2])
+        let middleStart = c > 0 ? Int(cuts[c - 1]) : 0
+        out.append(contentsOf: firstBytes[..<prefixEnd])
+        out.append(contentsOf: middleBytes[middleStart..<middleEnd])
+        out.append(contentsOf: firstBytes[suffixStart...])
     }
 
     /// Path `k`.
     package func path(_ k: Int) -> String {
-        if k == 0 { return first }
-        var out = ""
-        append(k, to: &out)
-        return out
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(firstBytes.count + 16)
+        appendUTF8(k, to: &bytes)
+        return bytes.withUnsafeBufferPointer { String(knownValidUTF8: $0) } ?? String(decoding: bytes, as: UTF8.self)
     }
 }

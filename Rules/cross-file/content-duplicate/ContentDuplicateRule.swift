@@ -76,7 +76,11 @@ public struct ContentDuplicateRule: CrossFileRule, RuleWithOptions {
             lines.append(UInt32(clamping: facts.fact(i).line))
         }
         guard !members.isEmpty else { return }
-        let findings = DuplicateFindings(rule: sink.rule, severity: sink.severity, groups: groups, members: members, lines: lines, path: facts.path)
+        // The recipe keeps the groups of the members only (by position in `members`), not a
+        // table over every file, through the output.
+        let memberGroups = ChainGroups(restrictedTo: members, of: groups)
+        let findings = DuplicateFindings(rule: sink.rule, severity: sink.severity, groups: memberGroups, members: members, lines: lines,
+                                         path: { [members] p in facts.path(Int(members[p])) })
         // Made as the output reads them: one finding per file, in file order, which is output order
         // when the paths increase.
         sink.report(deferred: DeferredFindings(count: members.count, inOutputOrder: facts.pathsStrictlyIncrease, makePass: findings.pass))
@@ -88,10 +92,12 @@ public struct ContentDuplicateRule: CrossFileRule, RuleWithOptions {
 private struct DuplicateFindings {
     let rule: String
     let severity: Severity
+    /// The members' groups, by position in `members`.
     let groups: ChainGroups
     /// Files in groups of two or more, in file order, and the line each finding points at.
     let members: [Int32]
     let lines: [UInt32]
+    /// The path of the member at a position.
     let path: (Int) -> String
 
     /// Findings made per call of a pass.
@@ -100,15 +106,24 @@ private struct DuplicateFindings {
     func pass() -> () -> [Diagnostic] {
         var next = 0
         var listings = OtherMembers()
+        // Each message is assembled as UTF-8 in one buffer and made a string once (without a
+        // second validation: its pieces are strings' bytes and ASCII), where the listing and then
+        // the message were built from ~15 string pieces.
+        var message: [UInt8] = []
+        message.reserveCapacity(512)
         return {
             var batch: [Diagnostic] = []
             batch.reserveCapacity(min(Self.batchSize, members.count - next))
             while next < members.count && batch.count < Self.batchSize {
-                let i = Int(members[next])
-                let size = groups.size(of: i)
-                let member = listings.visit(i, in: groups, path: path)
-                batch.append(Diagnostic(rule: rule, severity: severity, path: member.path, line: Int(lines[next]), column: 1,
-                                        message: "body is identical to \(member.others) (group of \(size) files)"))
+                let size = groups.size(of: next)
+                message.removeAll(keepingCapacity: true)
+                message.append(contentsOf: "body is identical to ".utf8)
+                let own = listings.visit(next, in: groups, path: path, appendingListingTo: &message)
+                message.append(contentsOf: " (group of ".utf8)
+                appendDecimal(size, to: &message)
+                message.append(contentsOf: " files)".utf8)
+                let text = message.withUnsafeBufferPointer { String(knownValidUTF8: $0) } ?? String(decoding: message, as: UTF8.self)
+                batch.append(Diagnostic(rule: rule, severity: severity, path: own, line: Int(lines[next]), column: 1, message: text))
                 next += 1
             }
             return batch

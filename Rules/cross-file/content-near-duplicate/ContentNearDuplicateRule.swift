@@ -557,14 +557,15 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         return usable >= max(8, a.count / 16) ? Double(same) / Double(usable) : 0
     }
 
-    /// Each rep's key in `band` (reps with a content row only, in rep order) written to `keys`
-    /// (room for every rep); returns how many. Up to three bins (the default 144/48) are packed
+    /// Each rep's key in `band` (reps with a content row only, in rep order) written to `hashes`,
+    /// with the rep at the same place in `reps` (room for every rep in both: two arrays hold 12
+    /// bytes a rep, an array of pairs 16); returns how many. Up to three bins (the default 144/48) are packed
     /// into one word, 17 bits each (a boilerplate bin is 0x1_0000), and mixed once: equal words are
     /// exactly equal bins. More bins per band chain the mix per bin. A bin is boilerplate by the
     /// rep's own excluded bits (a few words it owns), not the common table (1.2 MB, a cache miss
     /// per bin). On the buffers: the array form was ~90 instructions a rep and band.
     package static func bandKeys(band: Int, rows: Int, signatures: RepresentativeSignatures, excluded: ExcludedMinima,
-                                 into keys: UnsafeMutableBufferPointer<(UInt64, Int32)>) -> Int {
+                                 into hashes: UnsafeMutableBufferPointer<UInt64>, reps repsOut: UnsafeMutableBufferPointer<Int32>) -> Int {
         let width = signatures.width, words = excluded.words
         let packs = rows <= 3
         let seed = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
@@ -600,7 +601,8 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                         } else {
                             for j in 0..<rows { packed = packed << 17 | value(j) }
                         }
-                        keys[written] = (mix64(seed ^ packed), Int32(truncatingIfNeeded: r))
+                        hashes[written] = mix64(seed ^ packed)
+                        repsOut[written] = Int32(truncatingIfNeeded: r)
                         written &+= 1
                     }
                     count = written
@@ -624,7 +626,8 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                         h = mix64(h ^ value)
                     }
                     if content {
-                        keys[count] = (h, Int32(truncatingIfNeeded: r))
+                        hashes[count] = h
+                        repsOut[count] = Int32(truncatingIfNeeded: r)
                         count &+= 1
                     }
                 }
@@ -641,22 +644,28 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         // with their days. A rep's copies are a chain through `nextCopy` (4 bytes a file; an array
         // per rep cost ~48 bytes a distinct body), each new copy linked right after its rep (the
         // chain reads rep, newest, …, oldest; no last copy kept per rep).
-        var repOfHash: [UInt64: Int32] = [:]
+        // Reps by exact-body hash: a table of rep numbers sized once for every fact, not a
+        // `Dictionary` (its 12-byte entries at up to twice the reps, plus the old table while it
+        // grew, were the largest part of this reduce's peak on a corpus of distinct bodies).
+        var repOfHash = FirstSeenKeys(expected: facts.count)
         var reps: [Int32] = []
         var nextCopy = [Int32](repeating: -1, count: facts.count)
         let signatures = RepresentativeSignatures(width: width, memoryBudget: signatureMemoryBudget)
-        /// The calendar day of each rep's date, `undated` without one (8 bytes, where `Int64?` took 16).
-        let undated = Int64.min
-        var repDays: [Int64] = []
+        /// The calendar day of each rep's date, `undated` without one (4 bytes, where `Int64?` took
+        /// 16). A day outside `Int32` (only a damaged or made-up fact: that is 5.8 million years)
+        /// is `farDay` here and exact in `farDays`, keyed by rep.
+        let undated = Int32.min, farDay = Int32.min + 1
+        var repDays: [Int32] = []
+        var farDays: [Int: Int64] = [:]
         for i in facts.indices {
             let fact = facts.fact(i)
             guard fact.signature.count == width else { continue }
-            if let r = repOfHash[fact.hash] {
-                let rep = Int(reps[Int(r)])
+            let (r, isNew) = repOfHash.number(fact.hash)
+            if !isNew {
+                let rep = Int(reps[r])
                 nextCopy[i] = nextCopy[rep]
                 nextCopy[rep] = Int32(truncatingIfNeeded: i)
             } else {
-                repOfHash[fact.hash] = Int32(truncatingIfNeeded: reps.count)
                 // Grown by doubling up to the fact count, not past it (a corpus of distinct
                 // bodies has nearly as many reps as files: the last doubling was ~0.7 of them spare).
                 if reps.count == reps.capacity {
@@ -666,10 +675,20 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                 }
                 reps.append(Int32(truncatingIfNeeded: i))
                 signatures.append(fact.signature)
-                repDays.append(fact.minutes.map { m in m >= 0 ? m / 1440 : (m - 1439) / 1440 } ?? undated)
+                if let m = fact.minutes {
+                    let day = m >= 0 ? m / 1440 : (m - 1439) / 1440
+                    if let near = Int32(exactly: day), near != undated, near != farDay {
+                        repDays.append(near)
+                    } else {
+                        farDays[reps.count - 1] = day
+                        repDays.append(farDay)
+                    }
+                } else {
+                    repDays.append(undated)
+                }
             }
         }
-        repOfHash = [:]
+        repOfHash = FirstSeenKeys(expected: 0)
         signatures.finishAppending()
         signatures.fallback = { [reps] r in facts.fact(Int(reps[r])).signature }
         guard reps.count > 1 else { return }
@@ -681,8 +700,9 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             ? signatures.withFlatInMemory { ExcludedMinima.withCommon(flat: $0, count: reps.count, permutations: width, limit: limit) }
             : { let common = CommonMinima(signatures: signatures, limit: limit); return (common, ExcludedMinima(signatures: signatures, common: common)) }()
         func withinDateGap(_ x: Int, _ y: Int) -> Bool {
-            let a = repDays[x], b = repDays[y]
-            guard options.maxDateGapDays >= 0, a != undated, b != undated else { return true }
+            let a32 = repDays[x], b32 = repDays[y]
+            guard options.maxDateGapDays >= 0, a32 != undated, b32 != undated else { return true }
+            let a = a32 == farDay ? farDays[x] ?? 0 : Int64(a32), b = b32 == farDay ? farDays[y] ?? 0 : Int64(b32)
             return abs(a - b) <= Int64(options.maxDateGapDays)
         }
         let rows = width / options.bands
@@ -693,13 +713,20 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         var failed = PairSet()
         // Band by band: group reps by band hash and compare within each group; memory stays O(files).
         // Boilerplate minima count as a wildcard in a band; a band of boilerplate only is skipped.
-        var keys = [(UInt64, Int32)](repeating: (0, 0), count: reps.count)
+        var keyHashes = [UInt64](repeating: 0, count: reps.count)
+        var keyReps = [Int32](repeating: 0, count: reps.count)
         var buckets = BandBuckets()
         for band in 0..<options.bands {
-            let keyCount = keys.withUnsafeMutableBufferPointer { keys in
-                Self.bandKeys(band: band, rows: rows, signatures: signatures, excluded: excluded, into: keys)
+            let keyCount = keyHashes.withUnsafeMutableBufferPointer { hashes in
+                keyReps.withUnsafeMutableBufferPointer { keyReps in
+                    Self.bandKeys(band: band, rows: rows, signatures: signatures, excluded: excluded, into: hashes, reps: keyReps)
+                }
             }
-            keys.withUnsafeBufferPointer { buckets.group(UnsafeBufferPointer(rebasing: $0[..<keyCount])) }
+            keyHashes.withUnsafeBufferPointer { hashes in
+                keyReps.withUnsafeBufferPointer { keyReps in
+                    buckets.group(hashes: UnsafeBufferPointer(rebasing: hashes[..<keyCount]), reps: UnsafeBufferPointer(rebasing: keyReps[..<keyCount]))
+                }
+            }
             buckets.forEachGroup { members in
                 // Huge buckets (templated stubs) are compared against a few anchors only.
                 let first = members.startIndex
@@ -723,7 +750,8 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             }
         }
         failed = PairSet()
-        keys = []
+        keyHashes = []
+        keyReps = []
         buckets = BandBuckets()
         // Clusters of two or more reps only: a list per rep (most are alone) was ~70 bytes a
         // distinct body at the end of the reduce.
@@ -790,12 +818,16 @@ package struct BandBuckets {
 
     /// Groups `keys` (band hash, rep); band hashes are mixed, so their low bits pick the slot.
     package mutating func group(_ keys: [(UInt64, Int32)]) {
-        keys.withUnsafeBufferPointer { group($0) }
+        let hashes = keys.map(\.0), reps = keys.map(\.1)
+        hashes.withUnsafeBufferPointer { hashes in reps.withUnsafeBufferPointer { group(hashes: hashes, reps: $0) } }
     }
 
-    /// Groups `keys` (band hash, rep): one probe per key, and a chain link only for keys that
-    /// join a group (the arrays appended per key were ~80 instructions a key, 48 times a rep).
-    package mutating func group(_ keys: UnsafeBufferPointer<(UInt64, Int32)>) {
+    /// Groups keys (band hash `hashes[k]` of rep `reps[k]`): one probe per key, and a chain link
+    /// only for keys that join a group (the arrays appended per key were ~80 instructions a key,
+    /// 48 times a rep).
+    package mutating func group(hashes: UnsafeBufferPointer<UInt64>, reps: UnsafeBufferPointer<Int32>) {
+        precondition(hashes.count == reps.count, "a rep for every band hash")
+        let keys = hashes
         // At most three quarters full (4 bytes a slot).
         var capacity = 16
         while 3 * capacity < 4 * keys.count { capacity *= 2 }
@@ -816,7 +848,7 @@ package struct BandBuckets {
             last.withUnsafeMutableBufferPointer { last in
                 next.withUnsafeMutableBufferPointer { next in
                     for k in 0..<keys.count {
-                        let hash = keys[k].0
+                        let hash = keys[k]
                         var slot = Int(truncatingIfNeeded: hash) & mask
                         while true {
                             let first = Int(slots[slot])
@@ -825,7 +857,7 @@ package struct BandBuckets {
                                 last[k] = Int32(truncatingIfNeeded: k)
                                 break
                             }
-                            if keys[first &- 1].0 == hash {
+                            if keys[first &- 1] == hash {
                                 let head = first &- 1
                                 let tail = Int(last[head])
                                 if tail == head { multiple.append(Int32(truncatingIfNeeded: head)) }
@@ -841,7 +873,7 @@ package struct BandBuckets {
                     for head in multiple {
                         var k = Int(head)
                         while k >= 0 {
-                            members.append(keys[k].1)
+                            members.append(reps[k])
                             k = Int(next[k])
                         }
                         ends.append(Int32(truncatingIfNeeded: members.count))
@@ -858,6 +890,65 @@ package struct BandBuckets {
         for end in ends {
             body(members[start..<Int(end)])
             start = Int(end)
+        }
+    }
+}
+
+/// Distinct 64-bit keys numbered 0, 1, … in the order they first come: open addressing over
+/// `Int32` numbers + 1 (0: empty), sized once for `expected` keys at most three quarters full, and
+/// each number's key in `keys`: 8 bytes a distinct key and 4 bytes a slot (1.3-2.7 slots an
+/// expected key), where a `[UInt64: Int32]` held 12 bytes a bucket at up to 2.7 buckets a key, and
+/// both its tables while it grew (4.8 MB at 160,000 distinct bodies, the near-duplicate reduce's
+/// largest allocation). Keys should be mixed (their low bits pick the slot); more than `expected`
+/// keys still work: the table then grows.
+package struct FirstSeenKeys {
+    private var slots: [Int32]
+    /// Key of each number.
+    package private(set) var keys: [UInt64] = []
+    private let expected: Int
+
+    package init(expected: Int) {
+        self.expected = max(0, expected)
+        slots = [Int32](repeating: 0, count: Self.capacity(for: expected))
+    }
+
+    /// Number of distinct keys seen.
+    package var count: Int { keys.count }
+
+    /// `key`'s number, and whether it was numbered now (its first time).
+    @inline(__always)
+    package mutating func number(_ key: UInt64) -> (number: Int, isNew: Bool) {
+        if 4 * (keys.count + 1) > 3 * slots.count { rehash(capacity: 2 * slots.count) }
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let n = Int(slots[slot])
+            if n == 0 { break }
+            if keys[n &- 1] == key { return (n &- 1, false) }
+            slot = (slot &+ 1) & mask
+        }
+        // Grown by doubling up to the expected count, not past it (reps of distinct bodies are
+        // nearly all the files: the last doubling was ~0.7 of them spare).
+        if keys.count == keys.capacity { keys.reserveCapacity(min(max(16, 2 * keys.count), max(expected, keys.count + 1))) }
+        keys.append(key)
+        slots[slot] = Int32(truncatingIfNeeded: keys.count)
+        return (keys.count - 1, true)
+    }
+
+    /// A power of two, at least 16, with `count` keys at most three quarters of it.
+    private static func capacity(for count: Int) -> Int {
+        var capacity = 16
+        while 3 * capacity < 4 * count { capacity *= 2 }
+        return capacity
+    }
+
+    private mutating func rehash(capacity: Int) {
+        slots = [Int32](repeating: 0, count: capacity)
+        let mask = capacity - 1
+        for (n, key) in keys.enumerated() {
+            var slot = Int(truncatingIfNeeded: key) & mask
+            while slots[slot] != 0 { slot = (slot &+ 1) & mask }
+            slots[slot] = Int32(truncatingIfNeeded: n + 1)
         }
     }
 }

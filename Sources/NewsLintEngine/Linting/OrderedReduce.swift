@@ -105,10 +105,16 @@ package final class PhaseClaims: @unchecked Sendable {
 
 /// Findings reported on one thread and forwarded on another in the order they were added. Bounded:
 /// a producer more than `byteBudget` (rough bytes: messages and paths) ahead of the consumer waits,
-/// so a reduce that reports every file of a large corpus is not held whole.
+/// so a reduce that reports every file of a large corpus is not held whole. Deferred findings
+/// (`DeferredFindings`, content-duplicate's) are forwarded as the recipe they are, in their place
+/// among the others: made at once here, they went through the runs as made findings.
 package final class FindingRelay: DiagnosticReceiver, @unchecked Sendable {
+    private enum Entry {
+        case finding(Diagnostic)
+        case deferred(DeferredFindings)
+    }
     private let condition = NSCondition()
-    private var buffer: [Diagnostic] = []
+    private var buffer: [Entry] = []
     private var bufferBytes = 0
     private var closed = false
     package let byteBudget: Int
@@ -116,10 +122,18 @@ package final class FindingRelay: DiagnosticReceiver, @unchecked Sendable {
     package init(byteBudget: Int = 1 << 20) { self.byteBudget = max(1, byteBudget) }
 
     package func add(_ diagnostic: Diagnostic) {
-        let size = 64 + diagnostic.path.utf8.count + diagnostic.message.utf8.count
+        put(.finding(diagnostic), size: 64 + diagnostic.path.utf8.count + diagnostic.message.utf8.count)
+    }
+
+    /// The recipe, not its findings: the receiver it is drained into decides when they are made.
+    package func add(deferred findings: DeferredFindings) {
+        put(.deferred(findings), size: 64)
+    }
+
+    private func put(_ entry: Entry, size: Int) {
         condition.lock()
         while bufferBytes >= byteBudget && !buffer.isEmpty { condition.wait() }
-        buffer.append(diagnostic)
+        buffer.append(entry)
         bufferBytes += size
         condition.broadcast()
         condition.unlock()
@@ -135,7 +149,7 @@ package final class FindingRelay: DiagnosticReceiver, @unchecked Sendable {
 
     /// Forwards every finding, in order, until the producer has closed the relay and nothing is left.
     package func drain(into receiver: any DiagnosticReceiver) {
-        var batch: [Diagnostic] = []
+        var batch: [Entry] = []
         while true {
             condition.lock()
             while buffer.isEmpty && !closed { condition.wait() }
@@ -144,7 +158,12 @@ package final class FindingRelay: DiagnosticReceiver, @unchecked Sendable {
             let finished = closed
             condition.broadcast()
             condition.unlock()
-            for d in batch { receiver.add(d) }
+            for entry in batch {
+                switch entry {
+                case let .finding(d): receiver.add(d)
+                case let .deferred(findings): receiver.add(deferred: findings)
+                }
+            }
             batch.removeAll(keepingCapacity: true)
             if finished {
                 // Closed before this batch was taken: nothing can have been added since.

@@ -3,6 +3,7 @@ import Testing
 @testable import NewsLintCore
 @testable import NewsLintRules
 @testable import NewsLintEngine
+@testable import NewsLintCLI
 
 /// Findings made when they are read: the runs give exactly what adding them one by one gives, and
 /// content-duplicate's messages are made only when the output reads them.
@@ -116,5 +117,55 @@ import Testing
         var plain = CrossFileSink(rule: ContentDuplicateRule.id, severity: .warning)
         rule.finish(table, into: &plain)
         #expect(plain.diagnostics == expected)
+    }
+
+    /// Paths that do not increase (files given out of order): the recipe says so, and its
+    /// findings, made at once by a receiver that merges, are the ones the rule made one by one.
+    @Test func contentDuplicateRecipeForPathsOutOfOrder() throws {
+        let rule = try ContentDuplicateRule(options: RuleOptions(["minLength": JSONNode(.number(1))]))
+        let hashes: [UInt64] = [5, 1, 5, 2, 1, 5, 3, 5, 5, 5, 5]
+        let paths = hashes.indices.map { String(format: "d/%02d.md", 20 - $0) }
+        let table = FactTable<ContentDuplicateRule.Fact>(count: hashes.count, pathsIncrease: false, path: { paths[$0] },
+                                                         fact: { ContentDuplicateRule.Fact(hash: hashes[$0], length: 9, line: 2) })
+        let kept = Kept()
+        var sink = CrossFileSink(rule: ContentDuplicateRule.id, severity: .warning)
+        sink.receiver = kept
+        rule.finish(table, into: &sink)
+        let findings = try #require(kept.deferred.first)
+        #expect(!findings.inOutputOrder)
+        var expected: [Diagnostic] = []
+        for i in hashes.indices {
+            let group = hashes.indices.filter { hashes[$0] == hashes[i] }
+            guard group.count > 1 else { continue }
+            let others = listing(group.filter { $0 != i }.map { paths[$0] }, limit: 5)
+            expected.append(Diagnostic(rule: ContentDuplicateRule.id, severity: .warning, path: paths[i], line: 2, column: 1,
+                                       message: "body is identical to \(others) (group of \(group.count) files)"))
+        }
+        var made: [Diagnostic] = []
+        findings.forEach { made.append($0) }
+        #expect(made == expected)
+        // Merged by the runs into output order.
+        let runs = DiagnosticRuns(runLength: 4)
+        runs.add(deferred: findings)
+        #expect(runs.all == expected.sorted(by: Diagnostic.outputOrder))
+    }
+
+    /// Three files with one body: through a whole run (deferred findings, the runs' filter), a
+    /// member's `newslint-disable-file` drops its own finding only, with files given in order or
+    /// out of it, on one thread or two.
+    @Test(arguments: [["a.md", "b.md", "c.md"], ["c.md", "a.md", "b.md"]], ["1", "2"])
+    func suppressedContentDuplicateMemberThroughARun(files: [String], jobs: String) {
+        let tmp = TemporaryDirectory()
+        let body = "正文第一段，内容相同。\n第二段也相同。\n"
+        tmp.write("a.md", "---\ntitle: 甲\n---\n<!-- newslint-disable-file content-duplicate -->\n" + body)
+        tmp.write("b.md", "---\ntitle: 乙\n---\n" + body)
+        tmp.write("c.md", "---\ntitle: 丙\n---\n" + body)
+        let r = CLIRun.run(["lint", "--no-config", "--no-cache", "--jobs", jobs, "--format", "concise", "--select", "content-duplicate"] + files, cwd: tmp.path)
+        #expect(r.stdout == """
+            b.md:4:1: warning: body is identical to a.md, c.md (group of 3 files) [content-duplicate]
+            c.md:4:1: warning: body is identical to a.md, b.md (group of 3 files) [content-duplicate]
+
+            """)
+        #expect(r.status == 0, "\(r.stderr)")
     }
 }

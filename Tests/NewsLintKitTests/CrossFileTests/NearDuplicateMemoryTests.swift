@@ -77,4 +77,43 @@ import Testing
         #expect(!share(0, 3), "bins 4 and 5 are boilerplate in one rep only")
         #expect(share(3, 4), "bin 3 boilerplate in both, bins 4 and 5 equal")
     }
+
+    /// `FirstSeenKeys` numbers keys as a `[UInt64: Int]` filled in the same order would, when
+    /// sized for the keys, and when it must grow past the count it was sized for (a key of 0,
+    /// keys with equal low bits: one slot chain).
+    @Test(arguments: [5000, 10])
+    func firstSeenKeysNumberKeysInTheOrderTheyCame(expected: Int) {
+        var random = SeededRandom(seed: 22)
+        let keys: [UInt64] = (0..<5000).map { _ in
+            let k = UInt64(random.below(1800))
+            return k % 7 == 0 ? k << 40 : k
+        } + [0, 0]
+        var table = FirstSeenKeys(expected: expected)
+        var reference: [UInt64: Int] = [:]
+        for key in keys {
+            let (number, isNew) = table.number(key)
+            let known = reference[key]
+            if known == nil { reference[key] = reference.count }
+            #expect(isNew == (known == nil))
+            #expect(number == (known ?? reference.count - 1))
+        }
+        #expect(table.count == reference.count)
+        for (key, number) in reference { #expect(table.keys[number] == key) }
+    }
+
+    /// `ChainGroups(restrictedTo:of:)` holds the groups of two or more by position among their
+    /// members: the same sizes and the same members, mapped back, in the same order.
+    @Test func chainGroupsRestrictedToMembersKeepTheirGroups() {
+        var random = SeededRandom(seed: 21)
+        let keys = (0..<3000).map { _ in random.below(2500) }
+        let groups = ChainGroups(keys)
+        let members = keys.indices.filter { groups.size(of: $0) > 1 }.map { Int32($0) }
+        let restricted = ChainGroups(restrictedTo: members, of: groups)
+        #expect(!members.isEmpty)
+        for (p, i) in members.enumerated() {
+            #expect(restricted.size(of: p) == groups.size(of: Int(i)))
+            #expect(Int(members[restricted.first(of: p)]) == groups.first(of: Int(i)))
+            #expect(restricted.members(of: p).map { Int(members[$0]) } == Array(groups.members(of: Int(i))))
+        }
+    }
 }

@@ -136,11 +136,15 @@ import Testing
             for r in 0..<count { signatures.append(Array(flat[(r * width)..<((r + 1) * width)])) }
             signatures.finishAppending()
             let (_, excluded) = ContentNearDuplicateRule.ExcludedMinima.withCommon(flat: flat, count: count, permutations: width, limit: max(1, count / 4))
-            var keys = [(UInt64, Int32)](repeating: (0, 0), count: count)
+            var hashes = [UInt64](repeating: 0, count: count)
+            var reps = [Int32](repeating: 0, count: count)
             for band in 0..<bands {
-                let n = keys.withUnsafeMutableBufferPointer {
-                    ContentNearDuplicateRule.bandKeys(band: band, rows: rows, signatures: signatures, excluded: excluded, into: $0)
+                let n = hashes.withUnsafeMutableBufferPointer { hashes in
+                    reps.withUnsafeMutableBufferPointer {
+                        ContentNearDuplicateRule.bandKeys(band: band, rows: rows, signatures: signatures, excluded: excluded, into: hashes, reps: $0)
+                    }
                 }
+                let keys = Array(zip(hashes, reps))
                 let expected = Self.referenceBandKeys(band: band, rows: rows, flat: flat, count: count, width: width, excluded: excluded)
                 #expect(n == expected.count, "width \(width), band \(band)")
                 #expect(zip(keys[..<n], expected).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }, "width \(width), band \(band)")

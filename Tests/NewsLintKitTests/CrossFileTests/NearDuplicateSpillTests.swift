@@ -149,4 +149,21 @@ import Glibc
             #expect(try Self.findings(facts, options: options, budget: budget) == inMemory)
         }
     }
+
+    /// Days kept as `Int32` with the rare day outside it kept exact: dates moved by the same
+    /// number of days (beyond `Int32` days, negative, and across its end) keep every gap, so the findings are
+    /// the same (a day clamped to `Int32` would make far dates zero days apart).
+    @Test(arguments: [Int64(3_000_000_000), -3_000_000_000, 2_147_469_758])
+    func farDatesKeepTheirGaps(shiftDays: Int64) throws {
+        let facts = Self.nearDuplicateFacts(1200, seed: 33)
+        let shifted = facts.map { f in
+            var fact = f.fact
+            fact.minutes = fact.minutes.map { $0 + shiftDays * 1440 }
+            return FileFact(path: f.path, fact: fact)
+        }
+        let options = RuleOptions(["boilerplateFiles": JSONNode(.number(20)), "maxDateGapDays": JSONNode(.number(1))])
+        let near = try Self.findings(facts, options: options, budget: nil)
+        #expect(near.count > 10)
+        #expect(try Self.findings(shifted, options: options, budget: nil) == near)
+    }
 }

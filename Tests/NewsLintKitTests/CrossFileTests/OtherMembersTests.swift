@@ -53,6 +53,9 @@ import Testing
                 var listed = "x, "
                 stored.append(k, to: &listed)
                 #expect(Array(listed.utf8) == Array(("x, " + paths[k]).utf8))
+                var bytes: [UInt8] = [0x78]
+                stored.appendUTF8(k, to: &bytes)
+                #expect(bytes == [0x78] + Array(paths[k].utf8))
             }
         }
         #expect(SharedEndsPaths([]).count == 0)

@@ -60,6 +60,35 @@ import Testing
         #expect(received.all == expected)
     }
 
+    /// Deferred findings pass through the relay as their recipe, in their place among the others
+    /// (none is made on the producer's side).
+    @Test func relayForwardsDeferredFindingsAsTheyAre() {
+        final class Recorded: DiagnosticReceiver, @unchecked Sendable {
+            var sequence: [String] = []
+            func add(_ diagnostic: Diagnostic) { sequence.append(diagnostic.message) }
+            func add(deferred findings: DeferredFindings) { sequence.append("deferred \(findings.count)") }
+        }
+        let passes = Locked(0)
+        let deferred = DeferredFindings(count: 3, inOutputOrder: true) {
+            passes.withLock { $0 += 1 }
+            return { [] }
+        }
+        let relay = FindingRelay(byteBudget: 100)
+        let received = Recorded()
+        DispatchQueue.concurrentPerform(iterations: 2) { role in
+            if role == 0 {
+                relay.add(Self.finding(phase: 0, 1))
+                relay.add(deferred: deferred)
+                relay.add(Self.finding(phase: 0, 2))
+                relay.close()
+            } else {
+                relay.drain(into: received)
+            }
+        }
+        #expect(received.sequence == ["finding 1 of phase 0", "deferred 3", "finding 2 of phase 0"])
+        #expect(passes.withLock { $0 } == 0)
+    }
+
     @Test func claimsGiveEachPhaseToOneSide() {
         let claims = PhaseClaims(count: 5)
         #expect(claims.takeFromBack() == 4)
