@@ -250,27 +250,27 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// `latinBit` for a toned vowel. One byte an entry: 64 KB, of which the Han characters' part
     /// (U+4E00–U+9FFF) is 20 KB and stays in the first-level cache; two bytes an entry (a ninth
     /// bit of its own for the toned vowels) made that part 41 KB, and most of `signals`' time waited on it.
-    /// Built at the start of every run that selects `mojibake` or `punctuation-width`: `gbFlags` is
-    /// read once, as a buffer (through `startsUTF8InGB` and `continuesUTF8InGB` each entry cost a
-    /// global's access and a bounds check: 6 M instructions a run).
+    /// Built at the start of every run that selects `mojibake` or `punctuation-width`: the GBK bits
+    /// from `gbFlags` read as a buffer, only where `isInGBKRun` holds, then the few characters with
+    /// signals of their own (`otherSignals` and `isInGBKRun` asked of every entry, and `gbFlags` read
+    /// through `startsUTF8InGB` and `continuesUTF8InGB`, a global's access each: 6.0 M instructions a run).
     package static let signalTable: [UInt8] = {
         var table = [UInt8](repeating: 0, count: 0x10000)
         let gb = gbFlags
         table.withUnsafeMutableBufferPointer { t in
             gb.withUnsafeBufferPointer { g in
-                for ch in UInt32(0)..<0x10000 {
-                    var r = otherSignals(ch)
-                    if isInGBKRun(ch) {
-                        let f = g[Int(ch)]
-                        if f & 1 != 0 { r |= startsBit }           // `startsUTF8InGB`
-                        if f & 4 != 0 {                            // `continuesUTF8InGB`
-                            r |= continuesBit
-                            if f & 0x60 != 0 { r |= middleBit }
-                        }
-                    }
-                    t[Int(ch)] = r
+                for ch in 0x2E80..<0x10000 {
+                    let f = g[ch]
+                    // `startsUTF8InGB` (bit 0), `continuesUTF8InGB` (bit 2), and of those the middle of a pair.
+                    t[ch] = (f & 1 != 0 ? startsBit : 0) | (f & 4 != 0 ? continuesBit | (f & 0x60 != 0 ? middleBit : 0) : 0)
                 }
             }
+        }
+        // `isInGBKRun`: no character below U+2E80 is in a run, nor these three.
+        for ch in [0x3002, 0xFF0C, 0x3001] { table[ch] = 0 }
+        // Every character `otherSignals` gives a signal (its cases).
+        for ch in [0x28, 0xFF08, 0x3F, 0xFFFD, 0x951F, 0x70EB, 0x5C6F] + Array(0xC2...0xF4) + Array(0xFF66...0xFF9F) {
+            table[ch] |= otherSignals(UInt32(ch))
         }
         for ch in Pinyin.tonedVowels where ch < 0x10000 { table[Int(ch)] |= latinBit }
         return table

@@ -295,6 +295,30 @@ extension ScriptMixedRule.VariantCounts {
         return false
     }
 
+    /// `signalTable`, built from ranges, against each entry made by the per-character tests it
+    /// was built with before (`isInGBKRun`, `startsUTF8InGB`, `continuesUTF8InGB`, the own signals).
+    @Test func signalTableEqualsItsPerEntryDefinition() {
+        let table = MojibakeRule.signalTable
+        #expect(table.count == 0x10000)
+        var mismatches: [UInt32] = []
+        for ch in UInt32(0)..<0x10000 {
+            var own = ScriptFastPathTests.plainOthers([ch]).rawValue
+            if Pinyin.tonedVowels.contains(ch) { own |= MojibakeRule.Signals.latin1Lead.rawValue }
+            // A lone parenthesis has no toned vowel beside it, but its table entry holds the signal.
+            if ch == 0x28 || ch == 0xFF08 { own |= MojibakeRule.Signals.parenthesis.rawValue }
+            var gbk: UInt8 = 0
+            if MojibakeRule.isInGBKRun(ch) {
+                if MojibakeRule.startsUTF8InGB(ch) { gbk |= 64 }
+                if MojibakeRule.continuesUTF8InGB(ch) {
+                    gbk |= 128
+                    if MojibakeRule.gbFlags[Int(ch)] & 0x60 != 0 { gbk |= MojibakeRule.Signals.gbkPair.rawValue }
+                }
+            }
+            if table[Int(ch)] != own | gbk { mismatches.append(ch) }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(20))")
+    }
+
     /// `signals` (one table byte per scalar, the pair's state in bits) against the per-character tests
     /// it replaced, on random bytes that decode to ill-formed sequences (`ScalarRun.invalid`) too.
     @Test func signalTableEqualsThePerCharacterTests() {
