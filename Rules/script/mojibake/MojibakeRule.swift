@@ -248,8 +248,9 @@ public struct MojibakeRule: Rule, RuleWithOptions {
 
     /// For each BMP scalar: `otherSignals`, and `startsBit`, `continuesBit`, `middleBit`, and
     /// `latinBit` for a toned vowel. One byte an entry: 64 KB, of which the Han characters' part
-    /// (U+4E00–U+9FFF) is 20 KB and stays in the first-level cache; two bytes an entry (a ninth
-    /// bit of its own for the toned vowels) made that part 41 KB, and most of `signals`' time waited on it.
+    /// (U+4E00–U+9FFF) is 20 KB. Two bytes an entry (a ninth bit of its own for the toned vowels)
+    /// made that part 41 KB, and most of `signals`' time samples were its loads; level-1 read
+    /// misses in `signals` at agora x1 (cachegrind, `--select mojibake`): 697 K then, 462 K now.
     /// Built at the start of every run that selects `mojibake` or `punctuation-width`: the GBK bits
     /// from `gbFlags` read as a buffer, only where `isInGBKRun` holds, then the few characters with
     /// signals of their own (`otherSignals` and `isInGBKRun` asked of every entry, and `gbFlags` read

@@ -326,7 +326,9 @@ extension ScriptMixedRule.VariantCounts {
         let starts = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.startsUTF8InGB($0) }
         let continues = (UInt32(0x2E80)..<0x10000).filter { MojibakeRule.continuesUTF8InGB($0) }
         let others: [UInt32] = [0x28, 0xFF08, 0x3F, 0xC2, 0xF4, 0xF5, 0xFFFD, 0x951F, 0x70EB, 0x5C6F, 0xFF65, 0xFF66, 0xFF9F, 0xFFA0,
-                                0x3002, 0xFF0C, 0x3001, 0x2E7F, 0x2E80, 0x20000, 0x10FFFF, 0x41, 0xE1, 0x1DC]
+                                0x3002, 0xFF0C, 0x3001, 0x2E7F, 0x2E80, 0x20000, 0x10FFFF, 0x41, 0xE1, 0x1DC,
+                                // The table's Latin bit: a toned vowel outside Latin-1 (ā), a Latin-1 lead that is none (×).
+                                0x101, 0xD7]
         let middles = continues.filter { MojibakeRule.gbFlags[Int($0)] & 0x60 != 0 }
         var pairs = 0, invalid = 0
         for _ in 0..<20_000 {
