@@ -119,7 +119,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// `signalTable`'s entry for `ch`: a scalar past the BMP can only continue a GBK pair, an
     /// ill-formed byte is nothing.
     @inline(__always)
-    private static func signalEntry(_ table: UnsafeBufferPointer<UInt16>, _ ch: UInt32) -> UInt16 {
+    private static func signalEntry(_ table: UnsafeBufferPointer<UInt8>, _ ch: UInt32) -> UInt8 {
         ch < 0x10000 ? table[Int(ch)] : (ch == ScalarRun.invalid ? 0 : continuesBit)
     }
 
@@ -129,13 +129,13 @@ public struct MojibakeRule: Rule, RuleWithOptions {
 
     /// `signals(run)` of the scalars `c`, with `signalTable` read once per document: `check` asks it before it makes the line's run,
     /// which only a line with a signal needs (under 2,000 of agora's 41,700 non-ASCII lines).
-    private static func signals(of c: UnsafeBufferPointer<UInt32>, table: UnsafeBufferPointer<UInt16>) -> Signals {
-        @inline(__always) func flags(_ ch: UInt32) -> UInt16 { signalEntry(table, ch) }
+    private static func signals(of c: UnsafeBufferPointer<UInt32>, table: UnsafeBufferPointer<UInt8>) -> Signals {
+        @inline(__always) func flags(_ ch: UInt32) -> UInt8 { signalEntry(table, ch) }
         // Four scalars a step (the loop's own count and test are a third of a scalar's cost),
         // read from the table without a test each when all four are in the BMP.
-        var found: UInt16 = 0, foundOdd: UInt16 = 0
+        var found: UInt8 = 0, foundOdd: UInt8 = 0
         var k = 0
-        @inline(__always) func orFour(_ entry: (UInt32) -> UInt16) {
+        @inline(__always) func orFour(_ entry: (UInt32) -> UInt8) {
             found |= entry(c[k]) | entry(c[k &+ 2])
             foundOdd |= entry(c[k &+ 1]) | entry(c[k &+ 3])
         }
@@ -148,7 +148,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             k &+= 1
         }
         found |= foundOdd
-        var pair: UInt16 = 0
+        var pair: UInt8 = 0
         if found & Self.pairKinds == Self.pairKinds {
             // `gbkPair`: a character that starts a sequence at k, one that continues it and may
             // start the next at k+1 (the middle), one that continues that at k+2. Each bit is
@@ -171,7 +171,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
                 k &+= 1
             }
         }
-        return Signals(rawValue: ownSignals(found) | UInt8(truncatingIfNeeded: pair & Self.middleBit))
+        return Signals(rawValue: ownSignals(found, c) | pair & Self.middleBit)
     }
 
     /// The signals of `run`'s own characters (not `gbkPair`), one table entry per scalar: what
@@ -179,25 +179,44 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     package static func characterSignals(_ run: ScalarRun) -> Signals {
         signalTable.withUnsafeBufferPointer { table in
             run.cps.withUnsafeElements { c in
-                var found: UInt16 = 0
+                var found: UInt8 = 0
                 for k in 0..<c.count {
                     let ch = c[k]
                     // Beyond the BMP (and `invalid`) no character has a signal of its own.
                     found |= ch < 0x10000 ? table[Int(ch)] : 0
                 }
-                return Signals(rawValue: ownSignals(found))
+                return Signals(rawValue: ownSignals(found, c))
             }
         }
     }
 
-    /// The own signals in the OR of a line's table entries: `parenthesis` only beside a toned
-    /// vowel, which every syllable `pinyinArtifacts` reports holds (`Pinyin.tonedSyllable`), so a
-    /// line of `（…）` in Chinese text without pinyin is not walked for parentheses.
+    /// The own signals in the OR of the table entries of the line's scalars `c`: `parenthesis`
+    /// only beside a toned vowel, which every syllable `pinyinArtifacts` reports holds
+    /// (`Pinyin.tonedSyllable`), so a line of `（…）` in Chinese text without pinyin is not walked
+    /// for parentheses. The table's `latinBit` stands for both a Latin-1 lead and a toned vowel
+    /// (the table has one byte an entry); only a line holding one of them (few in Chinese text)
+    /// is walked again to tell which (`latinSignals`).
     @inline(__always)
-    private static func ownSignals(_ found: UInt16) -> UInt8 {
-        var own = UInt8(truncatingIfNeeded: found) & ownSignalBits
-        if found & tonedVowelBit == 0 { own &= ~Signals.parenthesis.rawValue }
+    private static func ownSignals(_ found: UInt8, _ c: UnsafeBufferPointer<UInt32>) -> UInt8 {
+        var own = found & ownSignalBits
+        if found & latinBit == 0 { return own & ~Signals.parenthesis.rawValue }
+        let (latin1Lead, tonedVowel) = latinSignals(c)
+        if !latin1Lead { own &= ~Signals.latin1Lead.rawValue }
+        if !tonedVowel { own &= ~Signals.parenthesis.rawValue }
         return own
+    }
+
+    /// Whether `c` holds a Latin-1 lead (U+00C2–U+00F4) and whether it holds a toned pinyin vowel
+    /// (`Pinyin.tonedVowels`, all in U+00E0–U+01DC): the two characters `latinBit` stands for.
+    @inline(never)
+    private static func latinSignals(_ c: UnsafeBufferPointer<UInt32>) -> (latin1Lead: Bool, tonedVowel: Bool) {
+        var latin1Lead = false, tonedVowel = false
+        for ch in c where ch >= 0xC2 && ch <= 0x1DC {
+            if ch <= 0xF4 { latin1Lead = true }
+            if !tonedVowel, ch >= 0xE0, Pinyin.tonedVowels.contains(ch) { tonedVowel = true }
+            if latin1Lead && tonedVowel { break }
+        }
+        return (latin1Lead, tonedVowel)
     }
 
     /// The bits of `signalTable` that are a character's own signals.
@@ -212,13 +231,14 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// code may continue one (`continuesUTF8InGB`); and the middle of the pair, a code that may
     /// continue one and whose second byte starts a sequence of East Asian text (`gbFlags` bits 5–6).
     /// The middle bit is the bit of `gbkPair`, which a scalar's own signals never hold.
-    private static let middleBit = UInt16(Signals.gbkPair.rawValue)
-    private static let startsBit: UInt16 = 64
-    private static let continuesBit: UInt16 = 128
+    private static let middleBit = Signals.gbkPair.rawValue
+    private static let startsBit: UInt8 = 64
+    private static let continuesBit: UInt8 = 128
     /// The three kinds a line needs for a GBK pair.
-    private static let pairKinds: UInt16 = startsBit | middleBit | continuesBit
-    /// A vowel with a pinyin tone mark (`Pinyin.tonedVowels`).
-    private static let tonedVowelBit: UInt16 = 256
+    private static let pairKinds: UInt8 = startsBit | middleBit | continuesBit
+    /// The bit of `latin1Lead`, set in `signalTable` for a vowel with a pinyin tone mark
+    /// (`Pinyin.tonedVowels`) too: a ninth bit would double the table (see there).
+    private static let latinBit: UInt8 = Signals.latin1Lead.rawValue
 
     /// A scalar of a run of East Asian text, as `gbkMojibake` splits a line into runs.
     @inline(__always)
@@ -226,21 +246,34 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         ch >= 0x2E80 && ch != ScalarRun.invalid && ch != 0x3002 && ch != 0xFF0C && ch != 0x3001
     }
 
-    /// For each BMP scalar: `otherSignals`, and `startsBit`, `continuesBit`, `middleBit`, `tonedVowelBit`.
-    package static let signalTable: [UInt16] = {
-        var table = [UInt16](repeating: 0, count: 0x10000)
-        for ch in UInt32(0)..<0x10000 {
-            var r = UInt16(otherSignals(ch))
-            if isInGBKRun(ch) {
-                if startsUTF8InGB(ch) { r |= startsBit }
-                if continuesUTF8InGB(ch) {
-                    r |= continuesBit
-                    if gbFlags[Int(ch)] & 0x60 != 0 { r |= middleBit }
+    /// For each BMP scalar: `otherSignals`, and `startsBit`, `continuesBit`, `middleBit`, and
+    /// `latinBit` for a toned vowel. One byte an entry: 64 KB, of which the Han characters' part
+    /// (U+4E00–U+9FFF) is 20 KB. Two bytes an entry (a ninth bit of its own for the toned vowels)
+    /// made that part 41 KB, and most of `signals`' time samples were its loads; level-1 read
+    /// misses in `signals` at agora x1 (cachegrind, `--select mojibake`): 697 K then, 462 K now.
+    /// Built at the start of every run that selects `mojibake` or `punctuation-width`: the GBK bits
+    /// from `gbFlags` read as a buffer, only where `isInGBKRun` holds, then the few characters with
+    /// signals of their own (`otherSignals` and `isInGBKRun` asked of every entry, and `gbFlags` read
+    /// through `startsUTF8InGB` and `continuesUTF8InGB`, a global's access each: 6.0 M instructions a run).
+    package static let signalTable: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 0x10000)
+        let gb = gbFlags
+        table.withUnsafeMutableBufferPointer { t in
+            gb.withUnsafeBufferPointer { g in
+                for ch in 0x2E80..<0x10000 {
+                    let f = g[ch]
+                    // `startsUTF8InGB` (bit 0), `continuesUTF8InGB` (bit 2), and of those the middle of a pair.
+                    t[ch] = (f & 1 != 0 ? startsBit : 0) | (f & 4 != 0 ? continuesBit | (f & 0x60 != 0 ? middleBit : 0) : 0)
                 }
             }
-            table[Int(ch)] = r
         }
-        for ch in Pinyin.tonedVowels where ch < 0x10000 { table[Int(ch)] |= tonedVowelBit }
+        // `isInGBKRun`: no character below U+2E80 is in a run, nor these three.
+        for ch in [0x3002, 0xFF0C, 0x3001] { table[ch] = 0 }
+        // Every character `otherSignals` gives a signal (its cases).
+        for ch in [0x28, 0xFF08, 0x3F, 0xFFFD, 0x951F, 0x70EB, 0x5C6F] + Array(0xC2...0xF4) + Array(0xFF66...0xFF9F) {
+            table[ch] |= otherSignals(UInt32(ch))
+        }
+        for ch in Pinyin.tonedVowels where ch < 0x10000 { table[Int(ch)] |= latinBit }
         return table
     }()
 
@@ -618,7 +651,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         var segments: [Range<Int>] = []
         signalTable.withUnsafeBufferPointer { table in
             c.withUnsafeElements { buf in
-                @inline(__always) func flags(_ ch: UInt32) -> UInt16 { signalEntry(table, ch) }
+                @inline(__always) func flags(_ ch: UInt32) -> UInt8 { signalEntry(table, ch) }
                 let n = buf.count
                 var i = 0
                 while i < n {

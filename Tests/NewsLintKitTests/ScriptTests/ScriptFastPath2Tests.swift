@@ -295,6 +295,30 @@ extension ScriptMixedRule.VariantCounts {
         return false
     }
 
+    /// `signalTable`, built from ranges, against each entry made by the per-character tests it
+    /// was built with before (`isInGBKRun`, `startsUTF8InGB`, `continuesUTF8InGB`, the own signals).
+    @Test func signalTableEqualsItsPerEntryDefinition() {
+        let table = MojibakeRule.signalTable
+        #expect(table.count == 0x10000)
+        var mismatches: [UInt32] = []
+        for ch in UInt32(0)..<0x10000 {
+            var own = ScriptFastPathTests.plainOthers([ch]).rawValue
+            if Pinyin.tonedVowels.contains(ch) { own |= MojibakeRule.Signals.latin1Lead.rawValue }
+            // A lone parenthesis has no toned vowel beside it, but its table entry holds the signal.
+            if ch == 0x28 || ch == 0xFF08 { own |= MojibakeRule.Signals.parenthesis.rawValue }
+            var gbk: UInt8 = 0
+            if MojibakeRule.isInGBKRun(ch) {
+                if MojibakeRule.startsUTF8InGB(ch) { gbk |= 64 }
+                if MojibakeRule.continuesUTF8InGB(ch) {
+                    gbk |= 128
+                    if MojibakeRule.gbFlags[Int(ch)] & 0x60 != 0 { gbk |= MojibakeRule.Signals.gbkPair.rawValue }
+                }
+            }
+            if table[Int(ch)] != own | gbk { mismatches.append(ch) }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(20))")
+    }
+
     /// `signals` (one table byte per scalar, the pair's state in bits) against the per-character tests
     /// it replaced, on random bytes that decode to ill-formed sequences (`ScalarRun.invalid`) too.
     @Test func signalTableEqualsThePerCharacterTests() {
@@ -302,7 +326,9 @@ extension ScriptMixedRule.VariantCounts {
         let starts = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.startsUTF8InGB($0) }
         let continues = (UInt32(0x2E80)..<0x10000).filter { MojibakeRule.continuesUTF8InGB($0) }
         let others: [UInt32] = [0x28, 0xFF08, 0x3F, 0xC2, 0xF4, 0xF5, 0xFFFD, 0x951F, 0x70EB, 0x5C6F, 0xFF65, 0xFF66, 0xFF9F, 0xFFA0,
-                                0x3002, 0xFF0C, 0x3001, 0x2E7F, 0x2E80, 0x20000, 0x10FFFF, 0x41, 0xE1, 0x1DC]
+                                0x3002, 0xFF0C, 0x3001, 0x2E7F, 0x2E80, 0x20000, 0x10FFFF, 0x41, 0xE1, 0x1DC,
+                                // The table's Latin bit: a toned vowel outside Latin-1 (ā), a Latin-1 lead that is none (×).
+                                0x101, 0xD7]
         let middles = continues.filter { MojibakeRule.gbFlags[Int($0)] & 0x60 != 0 }
         var pairs = 0, invalid = 0
         for _ in 0..<20_000 {
