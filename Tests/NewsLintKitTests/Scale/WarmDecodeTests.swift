@@ -124,4 +124,59 @@ import Testing
         #expect(whole.factsInCache == location)
         #expect(whole.diagnostics == Self.findings(path: "新闻/a.md", count: 3, fixEdits: { $0 == 1 ? 1 : nil }))
     }
+
+    /// The file the entries were written to becomes the cache file (linked into place where the
+    /// system allows): a cold save, a save that keeps loaded entries beside new and replaced ones,
+    /// and one that drops the entries of deleted files each leave one whole cache file with one
+    /// name and no temporary file.
+    @Test func savedCacheFileIsWholeAfterColdAndLaterSaves() throws {
+        let dir = TemporaryDirectory()
+        let cacheDir = dir.path + "/cache"
+        let paths = (0..<60).map { dir.write("新闻/\($0).md", "第\($0)篇\n") }
+        func entry(_ path: String, size: Int) -> CacheEntry {
+            // Facts of 16 KB each: several flushes of the entries' buffer.
+            CacheEntry(location: path, stamp: FileStamp(size: UInt64(size), mtimeSeconds: 1, mtimeNanoseconds: 0, inode: 7),
+                       settled: true, contentHash: UInt64(size), byteCount: size,
+                       diagnostics: Self.findings(path: "", count: size % 3, fixEdits: { _ in 1 }),
+                       facts: (0..<4).map { (rule: "rule-\($0)", data: Array(repeating: UInt8(size & 0xFF), count: 4096)[...]) })
+        }
+        func check(_ expected: [String: Int]) throws {
+            let cache = try #require(LintCache.open(directory: cacheDir, key: 6))
+            #expect(cache.loadedCount == expected.count)
+            for (path, size) in expected { #expect(cache.entry(for: path)?.byteCount == size, "\(path)") }
+            #expect(!CacheSaveTests.files(in: cacheDir).contains { $0.contains(".fresh-") || $0.contains(".tmp-") })
+            var st = stat()
+            #expect(stat(cache.file, &st) == 0)
+            #expect(st.st_nlink == 1)
+            #expect(UInt64(st.st_size) > UInt64(LintCache.headerSize + LintCache.trailerSize))
+        }
+        var expected: [String: Int] = [:]
+        let cold = try #require(LintCache.open(directory: cacheDir, key: 6))
+        for (i, path) in paths.prefix(50).enumerated() {
+            cold.record(entry(path, size: i))
+            expected[path] = i
+        }
+        try cold.save()
+        try check(expected)
+
+        // Five replaced, five new; the other 45 kept from the loaded file.
+        let later = try #require(LintCache.open(directory: cacheDir, key: 6))
+        for (i, path) in paths[45..<55].enumerated() {
+            later.record(entry(path, size: 1_000 + i))
+            expected[path] = 1_000 + i
+        }
+        try later.save()
+        try check(expected)
+
+        // Files deleted: their entries are not kept.
+        for path in paths.prefix(3) {
+            #expect(unlink(path) == 0)
+            expected[path] = nil
+        }
+        let last = try #require(LintCache.open(directory: cacheDir, key: 6))
+        last.record(entry(paths[10], size: 2_000))
+        expected[paths[10]] = 2_000
+        try last.save()
+        try check(expected)
+    }
 }
