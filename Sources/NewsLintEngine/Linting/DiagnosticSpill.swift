@@ -449,12 +449,10 @@ extension ByteReader {
 
     /// `count` diagnostics of one record under `path`; nil when malformed.
     package mutating func spilledDiagnostics(_ count: Int, path: String, strings: inout [String], recent: inout RecentStrings) -> [Diagnostic]? {
-        // Allocated at its capacity at once (`reserveCapacity` on an empty array took the growth path).
-        var out = [Diagnostic](unsafeUninitializedCapacity: min(count, 4096) + Self.crossFileRoom) { _, initialized in initialized = 0 }
+        var out: [Diagnostic] = []
+        out.reserveCapacity(min(count, 4096) + Self.crossFileRoom)
         for _ in 0..<count {
             guard let d = diagnostic(path: path, recent: &recent, text: { $0.spilledString(&strings, recent: &$1) }) else { return nil }
-            // Moved in: appended as it was, each finding was copied and the original destroyed
-            // (a retain and a release of each of its references).
             out.append(consume d)
         }
         return out

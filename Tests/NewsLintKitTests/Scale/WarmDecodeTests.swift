@@ -129,9 +129,14 @@ import Testing
     /// system allows): a cold save, a save that keeps loaded entries beside new and replaced ones,
     /// and one that drops the entries of deleted files each leave one whole cache file with one
     /// name and no temporary file.
-    @Test func savedCacheFileIsWholeAfterColdAndLaterSaves() throws {
+    @Test(arguments: [true, false])
+    func savedCacheFileIsWholeAfterColdAndLaterSaves(unnamed: Bool) throws {
         let dir = TemporaryDirectory()
         let cacheDir = dir.path + "/cache"
+        #expect(LintCache.open(directory: cacheDir, key: 6) != nil)
+        let macKey = try #require(CacheKeyFile.load(directory: cacheDir))
+        let file = cacheDir + "/" + StableHash.hex(6) + ".cache"
+        func writer() -> LintCache { LintCache(file: file, key: 6, macKey: macKey, unnamedEntriesFile: unnamed) }
         let paths = (0..<60).map { dir.write("新闻/\($0).md", "第\($0)篇\n") }
         func entry(_ path: String, size: Int) -> CacheEntry {
             // Facts of 16 KB each: several flushes of the entries' buffer.
@@ -151,7 +156,7 @@ import Testing
             #expect(UInt64(st.st_size) > UInt64(LintCache.headerSize + LintCache.trailerSize))
         }
         var expected: [String: Int] = [:]
-        let cold = try #require(LintCache.open(directory: cacheDir, key: 6))
+        let cold = writer()
         for (i, path) in paths.prefix(50).enumerated() {
             cold.record(entry(path, size: i))
             expected[path] = i
@@ -160,7 +165,7 @@ import Testing
         try check(expected)
 
         // Five replaced, five new; the other 45 kept from the loaded file.
-        let later = try #require(LintCache.open(directory: cacheDir, key: 6))
+        let later = writer()
         for (i, path) in paths[45..<55].enumerated() {
             later.record(entry(path, size: 1_000 + i))
             expected[path] = 1_000 + i
@@ -173,7 +178,7 @@ import Testing
             #expect(unlink(path) == 0)
             expected[path] = nil
         }
-        let last = try #require(LintCache.open(directory: cacheDir, key: 6))
+        let last = writer()
         last.record(entry(paths[10], size: 2_000))
         expected[paths[10]] = 2_000
         try last.save()
