@@ -794,22 +794,15 @@ package struct CacheEntry: Sendable {
     package init(location: String, stamp: FileStamp, settled: Bool, contentHash: UInt64, byteCount: Int, diagnostics: [Diagnostic],
                  facts: [(rule: String, data: ArraySlice<UInt8>)], dependencies: [(path: String, stamp: FileStamp?)] = [],
                  crossFileRegions: [Suppressions.Region]? = nil, regionsKnown: Bool = false, factDigest: UInt64? = nil) {
-        self.location = location
-        self.stamp = stamp
-        self.settled = settled
-        self.contentHash = contentHash
-        self.byteCount = byteCount
-        self.diagnostics = diagnostics
-        self.facts = facts
-        self.factDigest = factDigest ?? CacheEntry.digest(facts)
-        self.dependencies = dependencies
-        self.crossFileRegions = crossFileRegions
-        self.regionsKnown = regionsKnown
+        self.init(decodedAt: location, stamp: stamp, settled: settled, contentHash: contentHash, byteCount: byteCount,
+                  diagnostics: diagnostics, storedDiagnostics: nil, sourceLines: [:], facts: facts,
+                  factDigest: factDigest ?? CacheEntry.digest(facts), dependencies: dependencies,
+                  crossFileRegions: crossFileRegions, regionsKnown: regionsKnown, factsInCache: nil)
     }
 
-    /// A decoded entry with every field set where it is built: assembled and then amended
-    /// (stored diagnostics, lines, facts' place), it was copied twice more per cache hit
-    /// (~800 instructions and a retain and release of each of its references).
+    /// An entry with every field set where it is built. A decoded entry assembled and then amended
+    /// (stored diagnostics, lines, facts' place) was copied twice more per cache hit (~800
+    /// instructions and a retain and release of each of its references).
     private init(decodedAt location: String, stamp: FileStamp, settled: Bool, contentHash: UInt64, byteCount: Int,
                  diagnostics: [Diagnostic], storedDiagnostics: SpilledDiagnostics?, sourceLines: [Int: String],
                  facts: [(rule: String, data: ArraySlice<UInt8>)], factDigest: UInt64, dependencies: [(path: String, stamp: FileStamp?)],
