@@ -20,6 +20,18 @@ import Testing
         }
     }
 
+    /// Each finding's path and message as their UTF-8 bytes.
+    static func bytes(_ files: [[Diagnostic]]) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        for d in files.joined() {
+            var b = Array(d.path.utf8)
+            b.append(0)
+            b.append(contentsOf: d.message.utf8)
+            out.append(b)
+        }
+        return out
+    }
+
     /// A spill several times the size of one read (256 KB), with records that straddle the reads
     /// and one larger than a read, from memory and from disk, reads back whole and in order; the
     /// same twice.
@@ -42,7 +54,8 @@ import Testing
         var read: [[Diagnostic]] = []
         #expect(spill.forEachFile { read.append($0) })
         #expect(read == expected)
-        #expect(read.map { $0.map { Array($0.path.utf8) + Array($0.message.utf8) } } == expected.map { $0.map { Array($0.path.utf8) + Array($0.message.utf8) } })
+        // Byte for byte (`==` on strings is canonical equivalence).
+        #expect(Self.bytes(read) == Self.bytes(expected))
         var again = 0
         #expect(spill.forEachFile { _ in again += 1 })
         #expect(again == expected.count)
@@ -94,7 +107,7 @@ import Testing
         let reader = try #require(LintCache.open(directory: cacheDir, key: 8))
         let replayed = try #require(reader.crossFileResult(digest: 77))
         #expect(replayed == findings)
-        #expect(replayed.map { Array($0.message.utf8) } == findings.map { Array($0.message.utf8) })
+        #expect(Self.bytes([replayed]) == Self.bytes([findings]))
         // Replayed again from the start.
         #expect(reader.crossFileResult(digest: 77) == findings)
     }
