@@ -1139,8 +1139,8 @@ package struct ByteReader {
         }
         return nil
     }
-    /// A non-negative Int (rejects absurd values rather than trapping). Inlined: a call per value
-    /// was about a third of its cost (millions of values in a warm run over agora ×10).
+    /// A non-negative Int (rejects absurd values rather than trapping). Inlined into its readers:
+    /// called, it took ~22 instructions a value, and a warm run over agora ×10 reads millions.
     @inline(__always)
     package mutating func int() -> Int? {
         guard let v = varint(), v <= UInt64(Int32.max) else { return nil }

@@ -175,7 +175,8 @@ public final class DiagnosticSpill {
         // Every record was written by this run into its own unlinked file (mode 0600): encoded
         // here from `String`s, or copied from a cache entry whose keyed checksum verified (which
         // the cache wrote from `String`s). Its paths and texts are valid UTF-8 and are not
-        // validated again (a path a file and most messages once each: ~2% of a warm run).
+        // validated again (a path a record and each new message: UTF-8 validation in a warm run
+        // over agora ×10 went from 70 to 47 M instructions).
         recent.bytesAreValidUTF8 = true
         // A record's own strings, emptied for the next one with its storage kept (a new array
         // per record grew from empty, an allocation per string a record wrote whole).
@@ -453,7 +454,7 @@ extension ByteReader {
         out.reserveCapacity(min(count, 4096) + Self.crossFileRoom)
         for _ in 0..<count {
             guard let d = diagnostic(path: path, recent: &recent, text: { $0.spilledString(&strings, recent: &$1) }) else { return nil }
-            out.append(consume d)
+            out.append(d)
         }
         return out
     }
