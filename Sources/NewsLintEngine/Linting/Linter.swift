@@ -836,7 +836,8 @@ public final class Linter: Sendable {
     private func reuse(_ entry: CacheEntry, path: String, rules: RuleSet, factsRead: Bool = true) -> FileOutcome? {
         var facts: [(rule: Int, fact: any Sendable)] = []
         var kept: [(rule: Int, bytes: ArraySlice<UInt8>)] = []
-        kept.reserveCapacity(entry.facts.count)
+        // A hit whose facts were left in the cache has none here: nothing to reserve (an allocation a hit).
+        if !entry.facts.isEmpty { kept.reserveCapacity(entry.facts.count) }
         for f in entry.facts {
             guard let i = crossFileIDs.firstIndex(of: f.rule) else { return nil }
             if crossFileKeepsBytes[i] {
