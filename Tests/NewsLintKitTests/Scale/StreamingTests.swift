@@ -48,6 +48,32 @@ import Testing
         #expect(seen == Array(0..<count))
     }
 
+    /// Results taken and handed over in batches are each delivered once, in order, and freed
+    /// once (they are moved through the batch, never copied or dropped), for batches larger than
+    /// the window allows and for a count that is not a multiple of the batch.
+    @Test(.timeLimit(.minutes(1)), arguments: [(2, 1), (2, 3), (3, 8), (2, 64), (8, 5)])
+    func batchedDeliveryMovesEachResultOnce(jobs: Int, batch: Int) {
+        final class Tracked: @unchecked Sendable {
+            let index: Int
+            let freed: Locked<Int>
+            init(_ index: Int, freed: Locked<Int>) { self.index = index; self.freed = freed }
+            deinit { freed.withLock { $0 += 1 } }
+        }
+        let count = 1001
+        let freed = Locked(0)
+        var seen: [Int] = []
+        parallelForEachOrdered(count: count, jobs: jobs, window: 16, batch: batch, { i -> Tracked in
+            var x = UInt64(i)
+            for _ in 0..<((i * 7919) % 300) { x = x &* 6364136223846793005 &+ 1 }
+            return Tracked(i &+ Int(x & 0), freed: freed)
+        }, deliver: { i, value in
+            #expect(i == value.index)
+            seen.append(value.index)
+        })
+        #expect(seen == Array(0..<count))
+        #expect(freed.withLock { $0 } == count)
+    }
+
     static func sample(path: String, _ n: Int) -> [Diagnostic] {
         (0..<n).map { k in
             Diagnostic(rule: k % 2 == 0 ? "trailing-whitespace" : "full-width-punctuation", severity: k % 3 == 0 ? .error : (k % 3 == 1 ? .warning : .info),
