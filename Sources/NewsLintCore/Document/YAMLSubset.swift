@@ -206,8 +206,9 @@ package enum YAMLSubset {
             || c == UInt8(ascii: "_") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
     }
 
-    /// What `String(decoding:as:)` makes of `bytes`, validated a word at a time when they are
-    /// valid (the standard library's decoder walks a scalar at a time, ~9 instructions a byte).
+    /// What `String(decoding:as:)` makes of `bytes`: where `String(exactUTF8:)` validates a word
+    /// at a time (Linux, macOS 26), valid bytes are not walked a scalar at a time (the standard
+    /// library's decoder, ~9 instructions a byte).
     @inline(__always)
     package static func decoded(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         String(exactUTF8: bytes) ?? String(decoding: bytes, as: UTF8.self)

@@ -447,8 +447,9 @@ public final class LintCache: @unchecked Sendable {
     /// Writes what this run changed: the cross-file result it computed, and the cache file if any
     /// entry is new: the untouched loaded entries that still verify (a corrupt entry is dropped
     /// here rather than carried along) and whose file still exists (the entries of deleted or
-    /// renamed files would otherwise stay forever), then this run's entries, streamed from their
-    /// temporary file, then the index of them all.
+    /// renamed files would otherwise stay forever) and this run's entries, streamed from their
+    /// temporary file, then the index of them all. Where the temporary file holds the header (an
+    /// unnamed file on Linux), this run's entries come first and the kept ones are appended to it.
     public func save() throws {
         // Independent files: one that cannot be written does not keep the other from being saved.
         var failure: (any Error)?
@@ -501,7 +502,7 @@ public final class LintCache: @unchecked Sendable {
     }
 
     /// Writes the untouched loaded entries that still verify and whose file still exists, framed,
-    /// from `offset` on, and indexes them. Loaded entries this run replaced (`replaced`: its
+    /// from `offset` on, and indexes them. Loaded entries this run replaced (`fresh`: its
     /// entries) are left out.
     private func writeKeptEntries(replacedBy fresh: [(hash: UInt64, framedSize: Int)], offset: inout Int,
                                   index: inout [(hash: UInt64, offset: UInt64)], _ out: ([UInt8]) throws -> Void) throws {
@@ -690,7 +691,7 @@ private struct FreshEntries: Sendable {
     /// nothing in the cache directory.
     private mutating func makeFile() {
         #if os(Linux)
-        // Not linkable later without O_EXCL (which would forbid `linkat`); the mode is the cache file's.
+        // Without O_EXCL, so that `linkat` can give it a name later; the mode is the cache file's.
         let unnamed = mayBeUnnamed ? SystemPath.open(directory, __O_TMPFILE | O_DIRECTORY | O_RDWR | O_CLOEXEC, 0o644) : -1
         if unnamed >= 0 {
             if Self.writeAll(header, to: unnamed) == nil {
@@ -710,7 +711,7 @@ private struct FreshEntries: Sendable {
     /// `LintCache.replace` would. Without `/proc` to link through, its contents are copied there.
     func complete(as target: String, _ produce: (_ out: ([UInt8]) throws -> Void) throws -> Void) throws {
         try produce { bytes in
-            if let reason = Self.writeAll(bytes, to: fd) { throw CacheWriteError(path: path, message: reason) }
+            if let reason = Self.writeAll(bytes, to: fd) { throw CacheWriteError(path: target, message: reason) }
         }
         #if os(Linux)
         let temp = target + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -984,8 +985,12 @@ extension ByteReader {
     /// Steps over one diagnostic in the output spill's form (`SpilledStrings`; a cache entry
     /// stores them so), checking its framing as `spilledDiagnostics` would without building it;
     /// `strings`: how many strings the record has spelled out so far. False when malformed.
+    /// The strings it spells out (and its edits' replacements) are validated as UTF-8 here: the
+    /// output spill copies a hit's diagnostics and reads them back without validating them again,
+    /// so what a cache file holds must be valid before it gets that far (the keyed checksum only
+    /// says the cache wrote it).
     package mutating func skipSpilledDiagnostic(strings: inout Int) -> Bool {
-        skipDiagnostic { $0.skipSpilledString(&strings) }
+        skipDiagnostic(text: { $0.skipSpilledString(&strings) }, replacement: { $0.skipString(validating: true) })
     }
 
     /// Steps over a source-lines section (`ByteWriter.sourceLines`), checking its framing; the
@@ -1014,7 +1019,7 @@ extension ByteReader {
     private mutating func skipSpilledString(_ strings: inout Int) -> Bool {
         guard let ref = int() else { return false }
         if ref > 0 { return ref <= strings }
-        guard skipString() else { return false }
+        guard skipString(validating: true) else { return false }
         strings += 1
         return true
     }
@@ -1022,27 +1027,30 @@ extension ByteReader {
     /// Steps over one diagnostic written by `ByteWriter.diagnostic`, checking its framing (as
     /// `diagnostic(path:text:)` would) without building it; false when malformed.
     package mutating func skipDiagnostic() -> Bool {
-        skipDiagnostic { $0.skipString() }
+        skipDiagnostic(text: { $0.skipString() }, replacement: { $0.skipString() })
     }
 
-    /// The same with the rule id, message and fix description stepped over by `text`.
+    /// The same with the rule id, message and fix description stepped over by `text`, and each
+    /// edit's replacement by `replacement`.
     @inline(__always)
-    private mutating func skipDiagnostic(text: (inout ByteReader) -> Bool) -> Bool {
+    private mutating func skipDiagnostic(text: (inout ByteReader) -> Bool, replacement: (inout ByteReader) -> Bool) -> Bool {
         guard text(&self), let sev = byte(), sev <= 2, int() != nil, int() != nil, int() != nil, int() != nil,
               text(&self), let hasFix = byte(), hasFix <= 2 else { return false }
         if hasFix != 0 {
             guard text(&self), let editCount = int() else { return false }
             for _ in 0..<editCount {
-                guard let lo = int(), let hi = int(), lo <= hi, skipString() else { return false }
+                guard let lo = int(), let hi = int(), lo <= hi, replacement(&self) else { return false }
             }
         }
         return true
     }
 
-    /// Steps over a length-prefixed string or blob.
-    private mutating func skipString() -> Bool {
-        guard let n = int() else { return false }
-        return skip(n) != nil
+    /// Steps over a length-prefixed string or blob; with `validating`, false also when the string
+    /// is not valid UTF-8.
+    private mutating func skipString(validating: Bool = false) -> Bool {
+        guard let n = int(), let range = skip(n) else { return false }
+        guard validating, !range.isEmpty else { return true }
+        return bytes.withUnsafeBufferPointer { UTF8Validation.firstInvalidOffset(in: UnsafeBufferPointer(rebasing: $0[range])) == nil }
     }
 }
 

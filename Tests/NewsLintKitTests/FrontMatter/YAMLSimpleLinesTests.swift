@@ -7,13 +7,15 @@ import Testing
 /// value, what makes a line not simple) and on every front matter of the seeds.
 @Suite struct YAMLSimpleLinesTests {
     /// Entries and problems of the YAML lines `1...count` of `bytes`, one way or the other.
-    private func parsed(_ bytes: [UInt8], simpleLines: Bool) -> (entries: [String], problems: [String]) {
+    /// `droppingLast`: the range ends that many lines before the text does (a block's last key
+    /// line followed by lines outside it, which must not continue its value).
+    private func parsed(_ bytes: [UInt8], simpleLines: Bool, droppingLast: Int = 0) -> (entries: [String], problems: [String]) {
         let lines = LineReader(bytes: bytes, lineStarts: Document.computeLineStarts(bytes))
-        guard lines.count > 0 else { return ([], []) }
+        guard lines.count > droppingLast else { return ([], []) }
         var entries: [FrontMatterEntry] = []
         var problems: [FrontMatterProblem] = []
         var keysAreASCII = true
-        YAMLSubset.parse(lines: lines, range: 1...lines.count, entries: &entries, problems: &problems,
+        YAMLSubset.parse(lines: lines, range: 1...(lines.count - droppingLast), entries: &entries, problems: &problems,
                          keysAreASCII: &keysAreASCII, simpleLines: simpleLines)
         let shownEntries = entries.map { e in
             "\(e.key)|\(e.line):\(e.column)|\(e.value)|\(String(describing: e.valueRange))|\(e.entryRange)"
@@ -22,9 +24,12 @@ import Testing
     }
 
     private func expectSameBothWays(_ bytes: [UInt8], _ comment: Comment) {
-        let fast = parsed(bytes, simpleLines: true), general = parsed(bytes, simpleLines: false)
-        #expect(fast.entries == general.entries, comment)
-        #expect(fast.problems == general.problems, comment)
+        for dropped in [0, 1] {
+            let fast = parsed(bytes, simpleLines: true, droppingLast: dropped)
+            let general = parsed(bytes, simpleLines: false, droppingLast: dropped)
+            #expect(fast.entries == general.entries, comment)
+            #expect(fast.problems == general.problems, comment)
+        }
     }
 
     @Test(arguments: [
@@ -38,6 +43,7 @@ import Testing
         "-a: b\n", "- a\n", "a.b: c\n", "a-b_c: d\n", "Key1: v\n", "_k: v\n", "a :b\n", "a : b\n", "\"a\": b\n",
         "a:  \n", "a:\n  - x\n", "tags:\n  - a\n  - b\n", "a: b\n  - x\n", "  a: b\n  c: d\n", "a: b\n  c: d\ne: f\n",
         "a: b\nc: d\na: e\n", "t\u{E9}: v\n", "a: \u{3000}x\n", "a: 中文 \n", "a: x\u{3000}\n",
+        "a: b\n  c", "a: b\n  c\n", "a: b\n\n", "a: b\r\n  c\r\n",
     ])
     func simpleLinesParseAsTheGeneralPathDoes(_ text: String) {
         expectSameBothWays(Array(text.utf8), "\(text.debugDescription)")

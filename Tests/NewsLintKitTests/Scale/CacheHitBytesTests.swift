@@ -83,6 +83,36 @@ import Testing
         #expect(whole && good.atEnd && strings == (findings[0].fix == nil ? 2 : 3))
     }
 
+    /// A stored message or fix replacement that is not UTF-8 (a cache file written by something
+    /// else with the right key) rejects the entry on the worker: the spill that would carry it to
+    /// the output does not validate strings again.
+    @Test func storedStringsThatAreNotUTF8AreRejectedOnTheWorker() {
+        let finding = Diagnostic(rule: "r", severity: .warning, path: "a.md", line: 1, column: 1, message: "訊息MSG",
+                                 fix: Fix(.safe, "fix", edits: [Edit(range: 0..<1, replacement: "ＲＥＰ")]))
+        func written(_ d: Diagnostic) -> [UInt8] {
+            var w = ByteWriter()
+            w.diagnostic(d) { $0.varint(0); $0.string($1) }
+            return w.bytes
+        }
+        let good = written(finding)
+        var strings = 0
+        var reader = ByteReader(good, range: 0..<good.count)
+        let whole = reader.skipSpilledDiagnostic(strings: &strings)
+        #expect(whole)
+        for marker in [Array("MSG".utf8), Array("ＲＥＰ".utf8)] {
+            guard let at = good.indices.first(where: { good[$0...].starts(with: marker) }) else {
+                Issue.record("marker not written")
+                continue
+            }
+            var bad = good
+            bad[at] = 0xFF
+            strings = 0
+            var r = ByteReader(bad, range: 0..<bad.count)
+            let accepted = r.skipSpilledDiagnostic(strings: &strings)
+            #expect(!accepted, "\(marker)")
+        }
+    }
+
     /// The delivery copies a hit's bytes into the spill; reading the spill back gives the findings
     /// the entry held, between files whose findings were encoded from values.
     @Test func hitsAndLintedFilesReadBackFromOneSpill() throws {

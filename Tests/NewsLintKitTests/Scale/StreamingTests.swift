@@ -74,6 +74,17 @@ import Testing
         #expect(freed.withLock { $0 } == count)
     }
 
+    /// More workers than files, and fewer files than a batch: each delivered once, in order.
+    @Test(.timeLimit(.minutes(1)), arguments: [1, 2, 3, 7])
+    func batchedDeliveryWithFewerFilesThanWorkers(count: Int) {
+        var seen: [Int] = []
+        parallelForEachOrdered(count: count, jobs: 8, window: 4, batch: 8, { i -> Int in i }, deliver: { i, value in
+            #expect(i == value)
+            seen.append(value)
+        })
+        #expect(seen == Array(0..<count))
+    }
+
     static func sample(path: String, _ n: Int) -> [Diagnostic] {
         (0..<n).map { k in
             Diagnostic(rule: k % 2 == 0 ? "trailing-whitespace" : "full-width-punctuation", severity: k % 3 == 0 ? .error : (k % 3 == 1 ? .warning : .info),
