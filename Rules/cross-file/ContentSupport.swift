@@ -166,7 +166,8 @@ package struct OtherMembers {
     private var slotOfFirst: [Int32] = []
     private var slots: [OpenGroup] = []
     private var freeSlots: [Int32] = []
-    package private(set) var openGroups = 0
+    /// Groups with members still to visit.
+    package var openGroups: Int { slots.count - freeSlots.count }
 
     private struct OpenGroup {
         /// Members visited so far.
@@ -176,14 +177,6 @@ package struct OtherMembers {
     }
 
     package init(limit: Int = 5) { self.limit = limit }
-
-    /// Member `i`'s path and the listing of the other members of its group (as `listing` gives it).
-    /// Call once per member of each group of two or more, in index order.
-    package mutating func visit(_ i: Int, in groups: ChainGroups, path: (Int) -> String) -> (path: String, others: String) {
-        var bytes: [UInt8] = []
-        let own = visit(i, in: groups, path: path, appendingListingTo: &bytes)
-        return (own, String(decoding: bytes, as: UTF8.self))
-    }
 
     /// Member `i`'s path; appends the listing of the other members of its group (as `listing`
     /// gives it) to `out` as UTF-8, from the paths' own bytes (no string pieces appended one by one).
@@ -202,7 +195,6 @@ package struct OtherMembers {
                 slots.append(group)
             }
             slotOfFirst[first] = Int32(truncatingIfNeeded: slot + 1)
-            openGroups += 1
         }
         let rank = slots[slot].visited
         slots[slot].visited += 1
@@ -226,7 +218,6 @@ package struct OtherMembers {
             slots[slot].heads = SharedEndsPaths([])
             freeSlots.append(Int32(truncatingIfNeeded: slot))
             slotOfFirst[first] = 0
-            openGroups -= 1
         }
         return own
     }
@@ -289,9 +280,6 @@ package struct SharedEndsPaths {
 
     /// A UTF-8 continuation byte (not the start of a scalar).
     private static func continues(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
-
-    /// Appends path `k` to `out`.
-    package func append(_ k: Int, to out: inout String) { out += path(k) }
 
     /// Appends path `k`'s UTF-8 to `out`.
     @inline(__always)

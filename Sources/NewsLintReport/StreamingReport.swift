@@ -155,10 +155,9 @@ extension OutputFormat {
 /// GitHub workflow commands): only `line(_:)` differs between them.
 package protocol LinePerDiagnosticReporter: StreamingReporter {
     static func line(_ d: Diagnostic) -> String
-    /// Appends `line(d)` (without the newline) as UTF-8. `displayPath` is `d.displayPath`,
+    /// Appends `line` of the finding at `d` (without the newline) as UTF-8, its fields read where
+    /// it is (handed the finding, a line copied it whole). `displayPath` is its `displayPath`,
     /// computed once per file.
-    static func appendLine(_ d: Diagnostic, displayPath: String, to out: inout ReportBuffer)
-    /// `appendLine(_:displayPath:to:)` for the finding at `d`, its fields read where it is.
     static func appendLine(at d: UnsafePointer<Diagnostic>, displayPath: String, to out: inout ReportBuffer)
     /// Whether identical findings of a file are shown as one (listings people read, not data).
     static var aggregates: Bool { get }
@@ -166,9 +165,8 @@ package protocol LinePerDiagnosticReporter: StreamingReporter {
 
 extension LinePerDiagnosticReporter {
     package static var aggregates: Bool { false }
-    package static func appendLine(_ d: Diagnostic, displayPath: String, to out: inout ReportBuffer) { out.append(line(d)) }
     package static func appendLine(at d: UnsafePointer<Diagnostic>, displayPath: String, to out: inout ReportBuffer) {
-        appendLine(d.pointee, displayPath: displayPath, to: &out)
+        out.append(line(d.pointee))
     }
     public func begin(context: ReportContext) -> String { "" }
     public func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext) -> String {
@@ -224,11 +222,8 @@ extension ConciseReporter: LinePerDiagnosticReporter {
     package static var aggregates: Bool { true }
     package static func line(_ d: Diagnostic) -> String {
         var out = ReportBuffer()
-        appendLine(d, displayPath: d.displayPath, to: &out)
+        withUnsafePointer(to: d) { appendLine(at: $0, displayPath: d.displayPath, to: &out) }
         return out.text
-    }
-    package static func appendLine(_ d: Diagnostic, displayPath: String, to out: inout ReportBuffer) {
-        withUnsafePointer(to: d) { appendLine(at: $0, displayPath: displayPath, to: &out) }
     }
     /// `PATH:LINE:COL: SEVERITY: MESSAGE [RULE]`. Inlined into `appendLines`, its fields read
     /// one by one where the finding is: handed the finding, each line copied it whole first (a
@@ -252,8 +247,8 @@ extension ConciseReporter: LinePerDiagnosticReporter {
 
 extension JSONLinesReporter: LinePerDiagnosticReporter {
     package static func line(_ d: Diagnostic) -> String { JSONReporter.object(d) }
-    package static func appendLine(_ d: Diagnostic, displayPath: String, to out: inout ReportBuffer) {
-        JSONReporter.appendObject(d, displayPath: displayPath, to: &out)
+    package static func appendLine(at d: UnsafePointer<Diagnostic>, displayPath: String, to out: inout ReportBuffer) {
+        JSONReporter.appendObject(d.pointee, displayPath: displayPath, to: &out)
     }
 }
 

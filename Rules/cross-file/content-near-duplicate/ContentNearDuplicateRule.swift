@@ -801,7 +801,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
 /// depend on that: each pair is compared once and unions commute.
 package struct BandBuckets {
     /// Open addressing by hash: the index + 1 of the group's first key (0: empty); a slot's hash is
-    /// that key's. 4 bytes a slot (2-4 slots a key).
+    /// that key's. 4 bytes a slot (1.3–2.7 slots a key).
     private var slots: [Int32] = []
     /// Per key, written only for keys whose group it concerns: a group's first key holds its last
     /// member so far (`last`), and each member of a group of two or more the next one (`next`, -1
@@ -815,12 +815,6 @@ package struct BandBuckets {
     private var ends: [Int32] = []
 
     package init() {}
-
-    /// Groups `keys` (band hash, rep); band hashes are mixed, so their low bits pick the slot.
-    package mutating func group(_ keys: [(UInt64, Int32)]) {
-        let hashes = keys.map(\.0), reps = keys.map(\.1)
-        hashes.withUnsafeBufferPointer { hashes in reps.withUnsafeBufferPointer { group(hashes: hashes, reps: $0) } }
-    }
 
     /// Groups keys (band hash `hashes[k]` of rep `reps[k]`): one probe per key, and a chain link
     /// only for keys that join a group (the arrays appended per key were ~80 instructions a key,

@@ -171,7 +171,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
                 k &+= 1
             }
         }
-        return Signals(rawValue: ownSignals(found, c) | pair & Self.middleBit)
+        return Signals(rawValue: ownSignals(found, c) | pair)
     }
 
     /// The signals of `run`'s own characters (not `gbkPair`), one table entry per scalar: what
@@ -253,8 +253,9 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// misses in `signals` at agora x1 (cachegrind, `--select mojibake`): 697 K then, 462 K now.
     /// Built at the start of every run that selects `mojibake` or `punctuation-width`: the GBK bits
     /// from `gbFlags` read as a buffer, only where `isInGBKRun` holds, then the few characters with
-    /// signals of their own (`otherSignals` and `isInGBKRun` asked of every entry, and `gbFlags` read
-    /// through `startsUTF8InGB` and `continuesUTF8InGB`, a global's access each: 6.0 M instructions a run).
+    /// signals of their own: 0.9 M instructions a run. (Before, `otherSignals` and `isInGBKRun` were
+    /// asked of every entry and `gbFlags` read through `startsUTF8InGB` and `continuesUTF8InGB`, a
+    /// global's access each: 6.0 M.)
     package static let signalTable: [UInt8] = {
         var table = [UInt8](repeating: 0, count: 0x10000)
         let gb = gbFlags

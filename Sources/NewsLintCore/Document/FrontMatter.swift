@@ -187,8 +187,8 @@ package enum FrontMatterParser {
         var line = open + 1
         while line <= lines.count {
             // Most lines are keys: the first byte rules them out without a slice of the line.
-            let start = lines.lineStarts[line - 1]
-            if start < lines.bytes.count, lines.bytes[start] == delimiter[0] || lines.bytes[start] == alternateClose?.first {
+            let first = lines.bytes[lines.lineStarts[line - 1]]
+            if first == delimiter.first || first == alternateClose?.first {
                 let t = lines.content(line).trimmingTrailingSpaces()
                 if t.elementsEqual(delimiter) || (alternateClose.map { t.elementsEqual($0) } ?? false) { close = line; break }
             }
@@ -354,13 +354,10 @@ package struct LineReader {
     }
 
     /// Line `n` without its terminator.
-    package func content(_ n: Int) -> ArraySlice<UInt8> {
-        let start = lineStarts[n - 1]
-        var end = n < lineStarts.count ? lineStarts[n] : bytes.count
-        if end > start && bytes[end - 1] == 0x0A { end -= 1 }
-        if end > start && bytes[end - 1] == 0x0D { end -= 1 }
-        return bytes[start..<end]
-    }
+    package func content(_ n: Int) -> ArraySlice<UInt8> { bytes[contentRange(n)] }
+
+    /// Byte range of line `n` without its terminator.
+    package func contentRange(_ n: Int) -> Range<Int> { Document.contentRange(ofLine: n, bytes: bytes, lineStarts: lineStarts) }
 
     /// Byte offset after line `n`'s terminator.
     package func end(_ n: Int) -> Int { n < lineStarts.count ? lineStarts[n] : bytes.count }

@@ -40,9 +40,10 @@ package enum YAMLSubset {
         // The mapping's own indentation: YAML allows a whole block mapping to be indented
         // uniformly (`  title: …` on every key line), and Jekyll reads it fine.
         let base = baseIndent(lines: lines, range: range)
+        let shortcut = simpleLines && base == 0
         var n = range.lowerBound
         while n <= range.upperBound {
-            if simpleLines && base == 0, let entry = simpleEntry(lines: lines, n, last: range.upperBound) {
+            if shortcut, let entry = simpleEntry(lines: lines, n, last: range.upperBound) {
                 entries.append(entry)
                 n += 1
                 continue
@@ -81,7 +82,7 @@ package enum YAMLSubset {
                 keyBytes = keyBytes.dropFirst().dropLast()
             }
             if keysAreASCII && !keyBytes.allSatisfy({ $0 < 0x80 }) { keysAreASCII = false }
-            let key = decoded(keyBytes)
+            let key = String(repairingUTF8: keyBytes)
             var valueStart = colon + 1
             while valueStart < line.endIndex && (line[valueStart] == 0x20 || line[valueStart] == 0x09) { valueStart += 1 }
             var valueText = line[valueStart..<line.endIndex]
@@ -157,17 +158,18 @@ package enum YAMLSubset {
     /// general path would make of such a line, made without its slices and second key scan:
     /// front matter was a quarter of the engine's own work per file.
     private static func simpleEntry(lines: LineReader, _ n: Int, last: Int) -> FrontMatterEntry? {
-        let start = lines.lineStarts[n - 1]
-        let lineEnd = lines.end(n)
+        let content = lines.contentRange(n)
+        // The value ends here only when the next line is not blank and not indented.
+        if n < last {
+            let next = lines.contentRange(n + 1)
+            guard let first = next.first, lines.bytes[first] != 0x20 else { return nil }
+        }
         return lines.bytes.withUnsafeBufferPointer { b -> FrontMatterEntry? in
-            var end = lineEnd
-            if end > start && b[end - 1] == 0x0A { end -= 1 }
-            if end > start && b[end - 1] == 0x0D { end -= 1 }
+            let start = content.lowerBound, end = content.upperBound
             // The key, up to a `:` that ends it.
             var i = start
             while i < end && isSimpleKeyByte(b[i]) { i += 1 }
-            guard i > start, i < end, b[i] == UInt8(ascii: ":"), i + 1 < end, b[i + 1] == 0x20 || b[i + 1] == 0x09,
-                  b[start] != UInt8(ascii: "-") else { return nil }
+            guard i > start, i < end, b[i] == UInt8(ascii: ":"), i + 1 < end, b[i + 1] == 0x20 || b[i + 1] == 0x09 else { return nil }
             let colon = i
             var valueStart = colon + 1
             while valueStart < end && (b[valueStart] == 0x20 || b[valueStart] == 0x09) { valueStart += 1 }
@@ -186,17 +188,12 @@ package enum YAMLSubset {
                 if b[k] == UInt8(ascii: "#") || (k + 1 < end && b[k + 1] == 0x20) { return nil }
                 k += 1
             }
-            // The next line ends the value only when it is not blank and not indented.
-            if n < last {
-                let next = lineEnd
-                guard next < b.count, b[next] != 0x20, b[next] != 0x0A, !(b[next] == 0x0D && next + 1 < b.count && b[next + 1] == 0x0A) else { return nil }
-                if b[next] == 0x0D && next + 1 == b.count { return nil }
-            }
             var valueEnd = end
             while valueEnd > valueStart && (b[valueEnd - 1] == 0x20 || b[valueEnd - 1] == 0x09) { valueEnd -= 1 }
-            let key = decoded(UnsafeBufferPointer(rebasing: b[start..<colon]))
-            let value = decoded(UnsafeBufferPointer(rebasing: b[valueStart..<valueEnd]))
-            return FrontMatterEntry(key: key, line: n, column: 1, value: .scalar(value, .plain), valueRange: valueStart..<end, entryRange: start..<lineEnd)
+            let key = String(repairingUTF8: UnsafeBufferPointer(rebasing: b[start..<colon]))
+            let value = String(repairingUTF8: UnsafeBufferPointer(rebasing: b[valueStart..<valueEnd]))
+            return FrontMatterEntry(key: key, line: n, column: 1, value: .scalar(value, .plain), valueRange: valueStart..<end,
+                                    entryRange: start..<lines.end(n))
         }
     }
 
@@ -205,17 +202,6 @@ package enum YAMLSubset {
         (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
             || c == UInt8(ascii: "_") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
     }
-
-    /// What `String(decoding:as:)` makes of `bytes`: where `String(exactUTF8:)` validates a word
-    /// at a time (Linux, macOS 26), valid bytes are not walked a scalar at a time (the standard
-    /// library's decoder, ~9 instructions a byte).
-    @inline(__always)
-    package static func decoded(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        String(exactUTF8: bytes) ?? String(decoding: bytes, as: UTF8.self)
-    }
-
-    @inline(__always)
-    package static func decoded(_ bytes: ArraySlice<UInt8>) -> String { bytes.withUnsafeBufferPointer(decoded) }
 
     /// Indentation of the first key line (0 for ordinary front matter).
     private static func baseIndent(lines: LineReader, range: ClosedRange<Int>) -> Int {
@@ -251,10 +237,10 @@ package enum YAMLSubset {
             guard let trailing = quoted.trailing else {
                 problems.append(FrontMatterProblem(line: keyLine, column: column(text.startIndex),
                                                    message: "unterminated \(style == .doubleQuoted ? "double" : "single")-quoted string"))
-                return (.scalar(quoted.value.withUnsafeBufferPointer(decoded), style), keyLine)
+                return (.scalar(String(repairingUTF8: quoted.value[...]), style), keyLine)
             }
             checkTrailing(trailing, line: quoted.endLine, lines: lines, problems: &problems)
-            return (.scalar(quoted.value.withUnsafeBufferPointer(decoded), style), quoted.endLine)
+            return (.scalar(String(repairingUTF8: quoted.value[...]), style), quoted.endLine)
         case UInt8(ascii: "["), UInt8(ascii: "{"):
             // Flow collections may span lines (`tags: [新聞,\n  社會]`); join them until the brackets balance.
             var joined = Array(stripFlowComment(text))
@@ -331,7 +317,7 @@ package enum YAMLSubset {
                     k += 1
                 }
             }
-            var value = decoded(text[text.startIndex..<end].trimmingTrailingSpaces())
+            var value = String(repairingUTF8: text[text.startIndex..<end].trimmingTrailingSpaces())
             var m = keyLine + 1
             var blanks = 0
             while m <= last {

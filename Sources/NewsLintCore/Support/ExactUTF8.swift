@@ -47,6 +47,20 @@ extension String {
         self = s
     }
 
+    /// What `String(decoding:as:)` makes of `bytes`, without walking valid bytes a scalar at a
+    /// time where `init?(exactUTF8:)` validates a word at a time: invalid bytes are repaired with
+    /// U+FFFD as before.
+    @inlinable
+    package init(repairingUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        self = String(exactUTF8: bytes) ?? String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `init(repairingUTF8:)` for an array slice of bytes.
+    @inlinable
+    package init(repairingUTF8 bytes: ArraySlice<UInt8>) {
+        self = bytes.withUnsafeBufferPointer { String(repairingUTF8: $0) }
+    }
+
     /// `init?(exactUTF8:)` for an array slice of bytes.
     @inlinable
     package init?(exactUTF8 bytes: ArraySlice<UInt8>) {

@@ -73,7 +73,7 @@ public func parallelForEachOrdered<T: Sendable>(count: Int, jobs: Int, window: I
         return
     }
     let reorder = ReorderWindow<T>(window: max(window, workers * 2))
-    // At most half the window a batch, so the other workers always find indices to take.
+    // All workers' batches together fill at most half the window: a worker always finds indices to take.
     let batch = max(1, min(batch, reorder.window / (2 * workers)))
     // `deliver` is not Sendable: it runs only on the thread that owns the delivery role (one at a time).
     withoutActuallyEscaping(deliver) { deliver in
@@ -117,7 +117,7 @@ final class ReorderWindow<T>: @unchecked Sendable {
 
     /// The next indices to compute (up to `batch`, none `window` or more ahead of delivery),
     /// waiting while the next one would be.
-    @inlinable func take(limit: Int, batch: Int = 1) -> Range<Int>? {
+    @inlinable func take(limit: Int, batch: Int) -> Range<Int>? {
         condition.lock()
         defer { condition.unlock() }
         while nextIndex < limit && nextIndex - nextToDeliver >= window {
@@ -126,7 +126,7 @@ final class ReorderWindow<T>: @unchecked Sendable {
             waiting -= 1
         }
         guard nextIndex < limit else { return nil }
-        let end = min(limit, nextIndex + max(1, batch), nextToDeliver + window)
+        let end = min(limit, nextIndex + batch, nextToDeliver + window)
         defer { nextIndex = end }
         return nextIndex..<end
     }

@@ -260,7 +260,7 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
     /// file, the exact decode answers, and the repairing decode stays for bytes damaged on disk.
     private static func string(_ bytes: UnsafeBufferPointer<UInt8>, knownValid: Bool) -> String {
         if knownValid, let s = String(knownValidUTF8: bytes) { return s }
-        return String(exactUTF8: bytes) ?? String(decoding: bytes, as: UTF8.self)
+        return String(repairingUTF8: bytes)
     }
 
     /// Bytes held in memory (for measurements): the blocks' capacity, restart points and the last path.

@@ -485,11 +485,8 @@ public final class LintCache: @unchecked Sendable {
                 return
             }
             try LintCache.replace(file) { out in
-                var w = ByteWriter()
-                w.bytes.append(contentsOf: LintCache.magic)
-                w.u64(key)
-                try out(w.bytes)
-                var offset = w.bytes.count
+                try out(fresh.header)
+                var offset = fresh.header.count
                 try writeKeptEntries(replacedBy: fresh.order, offset: &offset, index: &index, out)
                 try fresh.copy(to: out)
                 for entry in fresh.order {
@@ -985,10 +982,11 @@ extension ByteReader {
     /// Steps over one diagnostic in the output spill's form (`SpilledStrings`; a cache entry
     /// stores them so), checking its framing as `spilledDiagnostics` would without building it;
     /// `strings`: how many strings the record has spelled out so far. False when malformed.
-    /// The strings it spells out (and its edits' replacements) are validated as UTF-8 here: the
-    /// output spill copies a hit's diagnostics and reads them back without validating them again,
-    /// so what a cache file holds must be valid before it gets that far (the keyed checksum only
-    /// says the cache wrote it).
+    /// The strings it spells out are validated as UTF-8 here: the output spill copies a hit's
+    /// diagnostics and reads them back without validating them again, so what a cache file holds
+    /// must be valid before it gets that far (the keyed checksum only says the cache wrote it).
+    /// Edit replacements are bytes, never made into strings; they are checked too, so that an
+    /// entry the cache could not have written is not used at all.
     package mutating func skipSpilledDiagnostic(strings: inout Int) -> Bool {
         skipDiagnostic(text: { $0.skipSpilledString(&strings) }, replacement: { $0.skipString(validating: true) })
     }

@@ -379,7 +379,8 @@ package final class CrossFileResultRecorder: DiagnosticReceiver, @unchecked Send
     }
 
     /// Deferred here too: the recipe is read again when the file is written, so the messages are
-    /// not made twice nor put through the sorted runs' temporary file for the cache.
+    /// not made twice nor put through the sorted runs' temporary file for the cache (when they come
+    /// in output order; otherwise `DiagnosticRuns.add(deferred:)` makes them at once).
     package func add(deferred findings: DeferredFindings) {
         next?.add(deferred: findings)
         sorted.add(deferred: findings)

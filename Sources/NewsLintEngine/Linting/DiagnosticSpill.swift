@@ -173,9 +173,9 @@ public final class DiagnosticSpill {
         // Shared by every record: files repeat rule ids and messages.
         var recent = RecentStrings(pinned: knownStrings)
         // Every record was written by this run into its own unlinked file (mode 0600): encoded
-        // here from `String`s, or copied from a cache entry whose keyed checksum verified (which
-        // the cache wrote from `String`s). Its paths and texts are valid UTF-8 and are not
-        // validated again (a path a record and each new message: UTF-8 validation in a warm run
+        // here from `String`s, or copied from a cache entry whose strings were validated when the
+        // hit was read (`ByteReader.skipSpilledDiagnostic`). Its paths and texts are valid UTF-8
+        // and are not validated again (a path a record and each new message: UTF-8 validation in a warm run
         // over agora ×10 went from 70 to 47 M instructions).
         recent.bytesAreValidUTF8 = true
         // A record's own strings, emptied for the next one with its storage kept (a new array

@@ -107,7 +107,7 @@ package final class PhaseClaims: @unchecked Sendable {
 /// a producer more than `byteBudget` (rough bytes: messages and paths) ahead of the consumer waits,
 /// so a reduce that reports every file of a large corpus is not held whole. Deferred findings
 /// (`DeferredFindings`, content-duplicate's) are forwarded as the recipe they are, in their place
-/// among the others: made at once here, they went through the runs as made findings.
+/// among the others (made at once here before, they went through the runs as made findings).
 package final class FindingRelay: DiagnosticReceiver, @unchecked Sendable {
     private enum Entry {
         case finding(Diagnostic)

@@ -152,3 +152,11 @@ import Testing
         }
     }
 }
+
+private extension BandBuckets {
+    /// Groups `keys` (band hash, rep).
+    mutating func group(_ keys: [(UInt64, Int32)]) {
+        let hashes = keys.map(\.0), reps = keys.map(\.1)
+        hashes.withUnsafeBufferPointer { hashes in reps.withUnsafeBufferPointer { group(hashes: hashes, reps: $0) } }
+    }
+}

@@ -51,7 +51,7 @@ import Testing
             for k in paths.indices {
                 #expect(Array(stored.path(k).utf8) == Array(paths[k].utf8))
                 var listed = "x, "
-                stored.append(k, to: &listed)
+                listed += stored.path(k)
                 #expect(Array(listed.utf8) == Array(("x, " + paths[k]).utf8))
                 var bytes: [UInt8] = [0x78]
                 stored.appendUTF8(k, to: &bytes)
@@ -59,5 +59,14 @@ import Testing
             }
         }
         #expect(SharedEndsPaths([]).count == 0)
+    }
+}
+
+private extension OtherMembers {
+    /// Member `i`'s path and the listing of the other members of its group, as a string.
+    mutating func visit(_ i: Int, in groups: ChainGroups, path: (Int) -> String) -> (path: String, others: String) {
+        var bytes: [UInt8] = []
+        let own = visit(i, in: groups, path: path, appendingListingTo: &bytes)
+        return (own, String(decoding: bytes, as: UTF8.self))
     }
 }
