@@ -104,8 +104,7 @@ package enum LintOutput {
         try found.scale.finish(facts: run.facts.files, fileCount: run.fileCount, linter: linter, io: io)
 
         var ioFailure = run.ioFailure
-        let failedBeforeOutput = run.facts.readFailures
-        for failure in failedBeforeOutput { io.stderr("error: \(failure)\n") }
+        var readFailures = ReadFailures(run, io: io)
         // False when spilled findings could not be read back: no baseline is written from a part.
         var streamComplete = true
         let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal)
@@ -169,11 +168,7 @@ package enum LintOutput {
                 flushIfFull()
             }
         }
-        // Deferred cross-file findings read their paths back while the output is written: a failure
-        // there names files wrongly, so it is reported and fails the run like one before it.
-        let failedDuringOutput = run.facts.readFailures.filter { !failedBeforeOutput.contains($0) }
-        for failure in failedDuringOutput { io.stderr("error: \(failure)\n") }
-        if !failedDuringOutput.isEmpty {
+        if readFailures.reportNew(run, io: io) {
             ioFailure = true
             streamComplete = false
         }

@@ -79,14 +79,10 @@ package enum ReportCommand {
             for d in outcome.diagnostics { acc.add(d) }
         })
         var ioFailure = run.ioFailure
-        let failedBeforeOutput = run.facts.readFailures
-        for failure in failedBeforeOutput { io.stderr("error: \(failure)\n") }
+        var readFailures = ReadFailures(run, io: io)
         if !run.extras.forEach({ acc.add($0) }) { ioFailure = true }
-        // Deferred cross-file findings read their paths back as they are counted (see `LintOutput`).
-        for failure in run.facts.readFailures where !failedBeforeOutput.contains(failure) {
-            io.stderr("error: \(failure)\n")
-            ioFailure = true
-        }
+        // Deferred cross-file findings read their paths back as they are counted.
+        if readFailures.reportNew(run, io: io) { ioFailure = true }
         // Profiles come from the lint pass; only the lines the drill-down quotes are read back.
         let profiles = pass.finish(baseDirectory: io.currentDirectory, maxSize: config.maxFileSize, jobs: settings.jobs,
                                    lines: acc.listedLines)
