@@ -111,10 +111,9 @@ public enum SystemPath {
     public static func display(_ path: String) -> String {
         // Checked once per reported file, over the contiguous bytes by table (six comparisons a
         // byte cost ~1,300 instructions a name, most names being two dozen Chinese characters).
-        // Eight bytes a step by word tests (the table cost ~8 instructions a byte, once per
-        // reported file on a warm run's serial output); the table for the last few bytes.
-        // Sixteen bytes a step by SSE2's byte compares (the word tests cost ~43 instructions
-        // a word, ~700 a name on a warm run's serial output), then eight by word tests.
+        // Sixteen bytes a step by SSE2's byte compares, then eight by word tests, then the table
+        // for the last few bytes (once per reported file on a warm run's serial output: the table
+        // cost ~8 instructions a byte, the word tests alone ~43 a word, ~700 a name).
         let mayNeedEscape = displayEscapeLeads
         if !(path.utf8.withContiguousStorageIfAvailable { bytes in
             var i = 0

@@ -169,4 +169,29 @@ import Testing
         #expect(CachePruning.Kind("0123456789abcdef.verified") == .cache)
         #expect(CachePruning.Kind("0123456789abcdef.verified.tmp-12-34") == .temporary)
     }
+
+    /// Paths of every length up to a few hundred bytes, and paths that differ in one byte
+    /// anywhere (a copy's directory, a date, the last letter), hash apart; equal bytes hash alike.
+    @Test func pathHashesSeparateNearlyEqualPaths() {
+        var seen: [UInt64: String] = [:]
+        var paths: [String] = []
+        for length in 0..<300 { paths.append(String(repeating: "a", count: length)) }
+        let base = "agora-x10-copies/copy-00/2024-11-01-AJ-乌克兰再次喊话盟友-请允许我们用你们的武器打击俄罗斯.html"
+        let bytes = Array(base.utf8)
+        for i in bytes.indices where bytes[i] < 0x80 {
+            for b in [UInt8(ascii: "0"), UInt8(ascii: "9"), UInt8(ascii: "z")] where b != bytes[i] {
+                var changed = bytes
+                changed[i] = b
+                paths.append(String(decoding: changed, as: UTF8.self))
+            }
+        }
+        for copy in 0..<100 { for day in 1...28 { paths.append("/corpus/copy-\(copy)/2024-11-\(day)-新闻.md") } }
+        paths.append(base)
+        for path in paths {
+            let hash = LintCache.pathHash(path)
+            #expect(seen[hash] == nil || seen[hash] == path, "\(path) and \(seen[hash] ?? "")")
+            seen[hash] = path
+            #expect(LintCache.pathHash(String(decoding: Array(path.utf8), as: UTF8.self)) == hash)
+        }
+    }
 }
