@@ -326,44 +326,37 @@ public final class LintCache: @unchecked Sendable {
 
     /// Index positions of the records for `hash` (sorted by offset within a hash: the last one is the latest).
     private func records(for hash: UInt64, in image: CacheFileImage) -> Range<Int> {
-        let lo = LintCache.firstRecord(atLeast: hash, count: indexCount) { indexRecord($0, in: image).hash }
-        var end = lo
-        while end < indexCount, indexRecord(end, in: image).hash == hash { end += 1 }
-        return lo..<end
-    }
-
-    /// The first position in `0..<count` whose hash (`hashAt`, ascending) is at least `hash`;
-    /// `count` when there is none. Path hashes are uniform, so each probe is placed where `hash`
-    /// falls between the hashes that bound the range still open (interpolation): two or three
-    /// probes where bisecting touched ~17 scattered pages per file, and a guess widened by
-    /// doubling steps (the search before) still read ~8 cache lines, each a miss on a warm run's workers.
-    /// A few rounds at most; bisection finishes (an index that is not uniform only costs probes).
-    package static func firstRecord(atLeast hash: UInt64, count: Int, hashAt: (Int) -> UInt64) -> Int {
-        // Invariant: positions before `lo` hash below `hash`, positions from `hi` at or above it;
-        // `below` and `above` are the hashes just outside the range (0 and UInt64.max at the ends).
-        var lo = 0, hi = count
-        var below: UInt64 = 0, above = UInt64.max
-        var rounds = 0
-        while hi - lo > 8 && rounds < 4 {
-            rounds += 1
-            let span = hi - lo
-            let width = Double(above &- below)
-            let offset = width > 0 && hash > below ? Int(Double(hash &- below) / width * Double(span)) : 0
-            let probe = lo + min(span - 1, max(0, offset))
-            let h = hashAt(probe)
-            if h < hash {
-                lo = probe + 1
-                below = h
-            } else {
-                hi = probe
-                above = h
+        guard indexCount > 0 else { return 0..<0 }
+        func hashAt(_ i: Int) -> UInt64 { indexRecord(i, in: image).hash }
+        // Path hashes are uniform, so the first record for `hash` is near hash / 2^64 of the way
+        // through the index: a window around that guess is widened until it brackets the hash and
+        // then bisected (bisecting the whole index touched ~17 scattered pages per file).
+        let guess = min(indexCount - 1, Int(truncatingIfNeeded: hash.multipliedFullWidth(by: UInt64(indexCount)).high))
+        var lo: Int, hi: Int, step = 8
+        if hashAt(guess) < hash {
+            lo = guess + 1
+            hi = min(indexCount, lo + step)
+            while hi < indexCount && hashAt(hi) < hash {
+                lo = hi + 1
+                step *= 2
+                hi = min(indexCount, lo + step)
+            }
+        } else {
+            hi = guess
+            lo = max(0, hi - step)
+            while lo > 0 && hashAt(lo) >= hash {
+                hi = lo
+                step *= 2
+                lo = max(0, hi - step)
             }
         }
         while lo < hi {
             let mid = (lo + hi) / 2
-            if hashAt(mid) < hash { lo = mid + 1 } else { hi = mid }
+            if indexRecord(mid, in: image).hash < hash { lo = mid + 1 } else { hi = mid }
         }
-        return lo
+        var end = lo
+        while end < indexCount, indexRecord(end, in: image).hash == hash { end += 1 }
+        return lo..<end
     }
 
     /// The entry framed at `offset`, copied out of the file, and where the copy starts in the file,

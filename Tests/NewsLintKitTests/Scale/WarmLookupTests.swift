@@ -3,46 +3,9 @@ import Testing
 @testable import NewsLintCore
 @testable import NewsLintEngine
 
-/// The small searches a warm run makes once per file (the cache index, the stamper's directory,
-/// a path's display form) give what the plain searches they replaced gave.
+/// What a warm run does once per file (find the stamper's directory, hash the path, show the
+/// path) gives what the plain code it replaced gave; the note of a verified cross-file result.
 @Suite struct WarmLookupTests {
-    /// The first position whose hash is at least the one asked for, by a linear scan.
-    private static func linearFirst(_ hashes: [UInt64], atLeast hash: UInt64) -> Int {
-        hashes.firstIndex { $0 >= hash } ?? hashes.count
-    }
-
-    /// Interpolation over the index finds what a linear scan finds: uniform hashes, runs of equal
-    /// hashes, clustered hashes, the ends of the range, and an empty or one-record index.
-    @Test func indexSearchAgreesWithALinearScan() {
-        var rng = SeededRandom(seed: 16)
-        var indexes: [[UInt64]] = [[], [7], [0, 0, 0], [UInt64.max, UInt64.max]]
-        indexes.append((0..<5_000).map { _ in rng.next() }.sorted())
-        // Clustered: most hashes in a narrow band, a few far out (interpolation's worst case).
-        indexes.append(((0..<3_000).map { _ in 1_000_000 + rng.next() % 5_000 } + [0, 1, UInt64.max - 1, UInt64.max]).sorted())
-        // Runs of equal hashes (a path saved twice).
-        indexes.append((0..<2_000).map { _ in (rng.next() % 300) << 50 }.sorted())
-        for hashes in indexes {
-            var probes: [UInt64] = [0, 1, UInt64.max - 1, UInt64.max]
-            for h in hashes.prefix(200) { probes += [h, h &- 1, h &+ 1] }
-            for _ in 0..<200 { probes.append(rng.next()) }
-            for probe in probes {
-                let found = LintCache.firstRecord(atLeast: probe, count: hashes.count) { hashes[$0] }
-                #expect(found == Self.linearFirst(hashes, atLeast: probe), "\(probe) in \(hashes.count) hashes")
-            }
-        }
-    }
-
-    /// An index that is not sorted (a damaged file whose layout still checks) gives some position
-    /// in range, never a crash: the entry found there fails its path check.
-    @Test func indexSearchStaysInRangeOnAnUnsortedIndex() {
-        var rng = SeededRandom(seed: 61)
-        let hashes = (0..<1_000).map { _ in rng.next() }
-        for _ in 0..<500 {
-            let found = LintCache.firstRecord(atLeast: rng.next(), count: hashes.count) { hashes[$0] }
-            #expect((0...hashes.count).contains(found))
-        }
-    }
-
     /// The last slash is found wherever it is: in the first word, the last, across words, none.
     @Test func lastSlashMatchesAByteScan() {
         var names: [[UInt8]] = [[], Array("/".utf8), Array("a".utf8), Array("/abc".utf8), Array("abc/".utf8)]
