@@ -448,9 +448,9 @@ package final class CrossFileResultRecorder: DiagnosticReceiver, @unchecked Send
 /// never in place), which whoever could also read the directory's key file (0600) has anyway.
 /// The note carries a keyed checksum (SipHash-1-3 under the directory's secret), so whoever can
 /// only write the directory cannot make one. A note that does not parse, verify or match is
-/// ignored, and the result is verified as before (and the note written again).
+/// ignored, and the result is verified as before (and the note written again when its stamp is settled).
 ///
-/// Layout (80 bytes): magic, key, digest, finding count, the stamp's seven fields, checksum (u64 each after the magic).
+/// Layout (96 bytes): magic, key, digest, finding count, the stamp's seven fields, checksum (u64 each after the magic).
 package struct VerifiedResultNote: Sendable {
     package static let magic: [UInt8] = Array("NLVERIF1".utf8)
     package static let size = 8 + 8 * 11
