@@ -22,6 +22,10 @@ package enum HTMLImageScanner {
         var pictureDepth = 0
         let pictureKey = Self.pictureKey, imgKey = Self.imgKey, sourceKey = Self.sourceKey
         for token in view.tokens where token.kind == .startTag || token.kind == .endTag {
+            // Only a name of three, six or seven bytes can be `img`, `source` or `picture`: the
+            // others (`div`'s three aside) are passed over without their key.
+            let length = token.name.count
+            guard length == 3 || length == 6 || length == 7 else { continue }
             // The tag's name as one key (ASCII case folded; nil for a name that is not 1 to 8 ASCII
             // bytes, which none of these is): three comparisons of a word, not three `isTag` calls.
             let key = TagNameKey.of(bytes, token.name)
