@@ -103,13 +103,19 @@ package enum HTMLImageScanner {
                 sources += candidateURLs(bytes, value)
             }
         }
+        return imageLinks(of: token, isImg: isImg, sources: sources, sawAttribute: sawAttribute, alt: altText)
+    }
+
+    /// The links of a tag from its sources in attribute order: the first carries the alt text, the
+    /// others are alternates; an `<img>` with no source attribute at all is one broken link.
+    package static func imageLinks(of token: HTMLToken, isImg: Bool, sources: [Range<Int>], sawAttribute: Bool, alt: Range<Int>?) -> [ImageLink] {
         if sources.isEmpty {
             // `<source>` without a candidate is ignored by browsers; an `<img>` without any source is broken.
             guard isImg, !sawAttribute else { return [] }
-            return [ImageLink(kind: .html, range: token.range, alt: altText, source: nil, label: nil, syntaxProblem: "<img> has no src attribute")]
+            return [ImageLink(kind: .html, range: token.range, alt: alt, source: nil, label: nil, syntaxProblem: "<img> has no src attribute")]
         }
         return sources.enumerated().map { index, source in
-            var link = ImageLink(kind: .html, range: token.range, alt: index == 0 ? altText : nil, source: source, label: nil, syntaxProblem: nil)
+            var link = ImageLink(kind: .html, range: token.range, alt: index == 0 ? alt : nil, source: source, label: nil, syntaxProblem: nil)
             link.isAlternate = !isImg || index > 0
             return link
         }

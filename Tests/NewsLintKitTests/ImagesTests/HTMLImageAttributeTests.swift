@@ -24,8 +24,9 @@ struct HTMLImageAttributeTests {
         }
     }
 
-    /// The links as the scanner made them before: each lazy attribute and the alt text looked up
-    /// by name (`attributeValue`), each attribute compared with every listed name.
+    /// The links as the scanner found them before: each lazy attribute and the alt text looked up
+    /// by name (`attributeValue`), each attribute compared with every listed name (the links made
+    /// from the sources as the scanner makes them).
     static func referenceLinks(of token: HTMLToken, isImg: Bool, view: HTMLView, bytes: [UInt8]) -> [ImageLink] {
         var sources: [Range<Int>] = []
         let hasLazy = HTMLImageScanner.lazyAttributes.contains { view.attributeValue(token, named: $0, in: bytes) != nil }
@@ -50,15 +51,7 @@ struct HTMLImageAttributeTests {
                 break
             }
         }
-        if sources.isEmpty {
-            guard isImg, !sawAttribute else { return [] }
-            return [ImageLink(kind: .html, range: token.range, alt: alt, source: nil, label: nil, syntaxProblem: "<img> has no src attribute")]
-        }
-        return sources.enumerated().map { index, source in
-            var link = ImageLink(kind: .html, range: token.range, alt: index == 0 ? alt : nil, source: source, label: nil, syntaxProblem: nil)
-            link.isAlternate = !isImg || index > 0
-            return link
-        }
+        return HTMLImageScanner.imageLinks(of: token, isImg: isImg, sources: sources, sawAttribute: sawAttribute, alt: alt)
     }
 
     @Test func linksEqualTheLookups() {
