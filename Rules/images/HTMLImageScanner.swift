@@ -22,6 +22,10 @@ package enum HTMLImageScanner {
         var pictureDepth = 0
         let pictureKey = Self.pictureKey, imgKey = Self.imgKey, sourceKey = Self.sourceKey
         for token in view.tokens where token.kind == .startTag || token.kind == .endTag {
+            // Only a name of three, six or seven bytes can be `img`, `source` or `picture`: the
+            // others (`div`'s three aside) are passed over without their key.
+            let length = token.name.count
+            guard length == 3 || length == 6 || length == 7 else { continue }
             // The tag's name as one key (ASCII case folded; nil for a name that is not 1 to 8 ASCII
             // bytes, which none of these is): three comparisons of a word, not three `isTag` calls.
             let key = TagNameKey.of(bytes, token.name)
@@ -40,25 +44,71 @@ package enum HTMLImageScanner {
 
     private static let pictureKey = TagTables.packedName("picture"), imgKey = TagTables.packedName("img"), sourceKey = TagTables.packedName("source")
 
+    /// What an attribute name is to the scan (`attributeRole`): bits of `singleURL`, `candidateList`,
+    /// `lazy`, `alt`, and for a lazy attribute its index in `lazyAttributes` above bit 4.
+    package static let singleURL: UInt8 = 1, candidateList: UInt8 = 2, lazy: UInt8 = 4, alt: UInt8 = 8
+
+    /// The role of the attribute named by `name` (ASCII case folded): its length first, then the
+    /// one or two names of that length (`singleURLAttributes`, `candidateListAttributes`,
+    /// `lazyAttributes`, `alt`); 0 for any other.
+    @inline(__always)
+    package static func attributeRole(_ bytes: [UInt8], _ name: Range<Int>) -> UInt8 {
+        @inline(__always) func named(_ lowercase: StaticString) -> Bool {
+            lowercase.withUTF8Buffer { HTMLView.equalsIgnoringASCIICase(bytes, name, $0) }
+        }
+        switch name.count {
+        case 3: return named("src") ? singleURL : named("alt") ? alt : 0
+        case 6: return named("srcset") ? candidateList : 0
+        case 8: return named("data-src") ? singleURL | lazy | 0 << 4 : 0
+        case 11: return named("data-srcset") ? candidateList | lazy | 3 << 4 : 0
+        case 13: return named("data-original") ? singleURL | lazy | 1 << 4 : named("data-lazy-src") ? singleURL | lazy | 2 << 4 : 0
+        default: return 0
+        }
+    }
+
+    /// The links of one `<img>` or `<picture><source>` tag. Each attribute's name is read once a
+    /// pass (`attributeRole`): the lazy attributes looked up one by one, each name compared with
+    /// every listed name, and the alt text looked up again cost ~4,000 instructions an image.
     package static func links(of token: HTMLToken, isImg: Bool, view: HTMLView, bytes: [UInt8]) -> [ImageLink] {
+        let attributes = view.attributes(of: token)
+        // As `attributeValue(_:named:in:)` reads them: the first attribute of each lazy name
+        // decides whether that name has a value; the first `alt` is the alt text.
+        var lazySeen: UInt8 = 0, hasLazy = false
+        var altText: Range<Int>?
+        for attribute in attributes {
+            let role = attributeRole(bytes, attribute.name)
+            if role & lazy != 0 {
+                let bit: UInt8 = 1 << (role >> 4)
+                if lazySeen & bit == 0 {
+                    lazySeen |= bit
+                    if attribute.value != nil { hasLazy = true }
+                }
+            } else if role == alt, isImg, altText == nil {
+                altText = attribute.value ?? (attribute.name.upperBound..<attribute.name.upperBound)
+            }
+        }
         var sources: [Range<Int>] = []
-        let hasLazy = lazyAttributes.contains { view.attributeValue(token, named: $0, in: bytes) != nil }
         var sawAttribute = false
-        for attribute in view.attributes(of: token) {
-            let name = attribute.name
-            if isImg, singleURLAttributes.contains(where: { HTMLView.equalsIgnoringASCIICase(bytes, name, $0.utf8) }) {
+        for attribute in attributes {
+            let role = attributeRole(bytes, attribute.name)
+            if isImg, role & singleURL != 0 {
                 sawAttribute = true
-                let value = attribute.value ?? (name.upperBound..<name.upperBound)
+                let value = attribute.value ?? (attribute.name.upperBound..<attribute.name.upperBound)
                 // `src=""` next to `data-src` is the lazy loader's placeholder, not a broken image.
                 if hasLazy && isBlank(bytes, value) { continue }
                 sources.append(value)
-            } else if candidateListAttributes.contains(where: { HTMLView.equalsIgnoringASCIICase(bytes, name, $0.utf8) }) {
+            } else if role & candidateList != 0 {
                 sawAttribute = true
                 guard let value = attribute.value else { continue }
                 sources += candidateURLs(bytes, value)
             }
         }
-        let alt = isImg ? altRange(token, view: view, bytes: bytes) : nil
+        return imageLinks(of: token, isImg: isImg, sources: sources, sawAttribute: sawAttribute, alt: altText)
+    }
+
+    /// The links of a tag from its sources in attribute order: the first carries the alt text, the
+    /// others are alternates; an `<img>` with no source attribute at all is one broken link.
+    package static func imageLinks(of token: HTMLToken, isImg: Bool, sources: [Range<Int>], sawAttribute: Bool, alt: Range<Int>?) -> [ImageLink] {
         if sources.isEmpty {
             // `<source>` without a candidate is ignored by browsers; an `<img>` without any source is broken.
             guard isImg, !sawAttribute else { return [] }
@@ -69,13 +119,6 @@ package enum HTMLImageScanner {
             link.isAlternate = !isImg || index > 0
             return link
         }
-    }
-
-    package static func altRange(_ token: HTMLToken, view: HTMLView, bytes: [UInt8]) -> Range<Int>? {
-        for attribute in view.attributes(of: token) where HTMLView.equalsIgnoringASCIICase(bytes, attribute.name, "alt".utf8) {
-            return attribute.value ?? (attribute.name.upperBound..<attribute.name.upperBound)
-        }
-        return nil
     }
 
     package static func isBlank(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {

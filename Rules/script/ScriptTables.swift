@@ -30,8 +30,14 @@ package struct ScriptTables: Sendable {
     package static let denseBase: UInt32 = 0x3400
     package static let denseEnd: UInt32 = 0xA000
 
-    /// Counterparts in the other script (first is OpenCC's preferred one).
-    package let counterparts: [UInt32: [UInt32]]
+    /// Counterparts in the other script (first is OpenCC's preferred one), read through
+    /// `counterparts(of:)`: each character's list in one pool (its length, then the list), found by
+    /// the character's entry in `counterpartAt` (U+2E80..<U+10000; -1: none) or `sparseCounterpartAt`.
+    /// A dictionary of 7,000 arrays, one allocated per line of the two class files, was a quarter of
+    /// building the tables (every run that selects a script rule builds them).
+    private let counterpartPool: [UInt32]
+    private let counterpartAt: [Int32]
+    private let sparseCounterpartAt: [UInt32: Int32]
     /// A word-level leftover: the written form, its Traditional form (same length) and the jieba
     /// frequency of the word (compared with an overlapping word by the word-boundary check).
     package struct Phrase: Sendable {
@@ -68,7 +74,10 @@ package struct ScriptTables: Sendable {
     package init() {
         var dense = [UInt8](repeating: 0, count: Int(Self.tableEnd - Self.tableBase))
         var sparse: [UInt32: UInt8] = [:]
-        var counterparts: [UInt32: [UInt32]] = Dictionary(minimumCapacity: 8192)
+        var counterpartPool: [UInt32] = []
+        counterpartPool.reserveCapacity(32_768)
+        var counterpartAt = [Int32](repeating: -1, count: Int(Self.tableEnd - Self.tableBase))
+        var sparseCounterpartAt: [UInt32: Int32] = [:]
         func set(_ c: UInt32, _ f: (inout UInt8) -> Void) {
             if c >= Self.tableBase && c < Self.tableEnd {
                 f(&dense[Int(c - Self.tableBase)])
@@ -83,7 +92,12 @@ package struct ScriptTables: Sendable {
                 guard let at = line.firstIndex(where: { $0 != 0x09 }) else { return }
                 let first = line[at]
                 set(first) { $0 = ($0 & ~3) | cls.rawValue }
-                counterparts[first] = line[(at + 1)...].filter { $0 != 0x09 }
+                // A later line for the same character replaces its list (as a dictionary entry was).
+                let slot = counterpartPool.count
+                if first >= Self.tableBase && first < Self.tableEnd { counterpartAt[Int(first - Self.tableBase)] = Int32(slot) } else { sparseCounterpartAt[first] = Int32(slot) }
+                counterpartPool.append(0)
+                for c in line[(at + 1)...] where c != 0x09 { counterpartPool.append(c) }
+                counterpartPool[slot] = UInt32(counterpartPool.count - slot - 1)
             }
         }
         for (file, bit) in [("script/data/allow-traditional.txt", Self.allowTraditionalBit), ("script/data/allow-simplified.txt", Self.allowSimplifiedBit)] {
@@ -141,7 +155,9 @@ package struct ScriptTables: Sendable {
         self.countTable = countTable
         self.dense = dense
         self.sparse = sparse
-        self.counterparts = counterparts
+        self.counterpartPool = counterpartPool
+        self.counterpartAt = counterpartAt
+        self.sparseCounterpartAt = sparseCounterpartAt
         self.phraseLists = lists
         self.phraseSlot = slots
         self.sparsePhraseSlot = sparseSlots
@@ -313,6 +329,15 @@ package struct ScriptTables: Sendable {
         }
         if traditional > simplified { simplified -= simplifiedAllowedInTraditional } else { traditional -= traditionalAllowedInSimplified }
         return (simplified, traditional)
+    }
+
+    /// The counterparts of `c` in the other script, OpenCC's preferred one first (empty when none).
+    package func counterparts(of c: UInt32) -> [UInt32] {
+        let at: Int32
+        if c >= Self.tableBase && c < Self.tableEnd { at = counterpartAt[Int(c - Self.tableBase)] } else { at = sparseCounterpartAt[c] ?? -1 }
+        guard at >= 0 else { return [] }
+        let start = Int(at) + 1
+        return Array(counterpartPool[start..<(start + Int(counterpartPool[Int(at)]))])
     }
 
     /// Traditional words starting with `c` (word-boundary check; not on the hot path).

@@ -23,9 +23,10 @@ public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
         guard document.isHTMLPost else { return }
         let bytes = document.bytes
         let view = document.html
-        // `isTag(token, named: "img")` as one comparison of the name's key (ASCII case folded).
+        // `isTag(token, named: "img")` as one comparison of the name's key (ASCII case folded),
+        // made only for a name of three bytes.
         let imgKey = Self.imgKey
-        for token in view.tokens where token.kind == .startTag && TagNameKey.of(bytes, token.name) == imgKey {
+        for token in view.tokens where token.kind == .startTag && token.name.count == 3 && TagNameKey.of(bytes, token.name) == imgKey {
             var reason: String?
             let width = dimension(view.attributeValue(token, named: "width", in: bytes), bytes) ?? styleDimension(token, view, bytes, "width")
             let height = dimension(view.attributeValue(token, named: "height", in: bytes), bytes) ?? styleDimension(token, view, bytes, "height")

@@ -816,7 +816,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// A common character: GB2312 level 1, or the Traditional form of one.
     package static func isCommon(_ c: UInt32) -> Bool {
         if c < 0x10000 && gbFlags[Int(c)] & 2 != 0 { return true }
-        if let s = ScriptTables.shared.counterparts[c]?.first, ScriptTables.shared.scriptClass(c) == .traditionalOnly {
+        if let s = ScriptTables.shared.counterparts(of: c).first, ScriptTables.shared.scriptClass(c) == .traditionalOnly {
             return s < 0x10000 && gbFlags[Int(s)] & 2 != 0
         }
         return CJK.isCJKPunct(c)

@@ -427,7 +427,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             }
             for k in unit.range where !skip[k] && c[k] >= 0x3400 && tables.scriptClass(c[k]) == minority && !tables.isAllowed(c[k], in: dominant) {
                 if Self.inName(c, k, names) || Self.startsJapaneseSurname(c, k) { continue }
-                let counterparts = tables.counterparts[c[k]] ?? []
+                let counterparts = tables.counterparts(of: c[k])
                 // Only a counterpart beyond the BMP (鰤 → 𫚕): the other script's writers use this form.
                 if !counterparts.isEmpty && counterparts.allSatisfy({ $0 >= 0x20000 }) { continue }
                 let forms = counterparts.map { String(Character(Unicode.Scalar($0) ?? "?")) }
@@ -476,7 +476,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             guard p < count - 1 else { return }
             defer { p += 1 }
             for start in [p - 3, p - 2] where start >= 0 && (start..<p).allSatisfy({ CJK.isHan(c[$0]) }) {
-                let surname = tables.isNameCharacter(c[start]) || (tables.counterparts[c[start]] ?? []).contains { tables.isNameCharacter($0) }
+                let surname = tables.isNameCharacter(c[start]) || tables.counterparts(of: c[start]).contains { tables.isNameCharacter($0) }
                 if surname { names.insert((start..<p).map { c[$0] }); break }
             }
         }

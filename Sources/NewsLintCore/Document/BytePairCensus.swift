@@ -6,40 +6,48 @@
 /// look for (`E2`, `EF`) also start `“` and `，`, found in nearly every file.
 ///
 /// Only the rows of `trackedFirstBytes` (the first bytes the prefilters ask about) are recorded;
-/// a question about another row answers "may occur", never "absent". One byte in eight of a
-/// Chinese news file starts a tracked row, so the pass records only those pairs, in a table of 54
-/// rows (and the discard rows below) instead of 256 (clearing 8 KB per file cost as much as a fifth of the pass). No row starts
-/// with a UTF-8 continuation byte or a lead byte of most East Asian text (E3–ED), so eight such
-/// bytes (three in five words of agora) are passed over with one word test (`mayHoldTrackedByte`).
+/// a question about another row answers "may occur", never "absent". The ASCII needles of
+/// `email-obfuscated` and `archive-residue` (`email`, `/web/`, `archive.`) are answered by three
+/// ASCII trigrams instead (`trackedTrigrams`): rows of their letters and `/` made every word of an
+/// HTML file's markup a word to record (41% of agora's words), and the trigrams rule out as many
+/// files (agora x1: 301 and 675 of 3,669 HTML files passed the pairs; fewer pass the trigrams).
 ///
-/// In a word that may hold one, every byte records its pair without a branch: an untracked byte
-/// writes to a discard row of its lane (`laneRows`). A test per byte, taken or not as the text
-/// went, was mispredicted about three times a word that passed (2.3 M times on agora x1 in
-/// callgrind's branch simulation); a discard row per lane keeps the eight writes of a word at
-/// different addresses, so none waits for the one before it. More instructions (73 -> 95 M on
-/// agora x1), less time (`--select invisible-char`, whose prefilter is the census: 86 -> 78 ms).
+/// The pass reads sixteen bytes a step (SSE2 compares through `SIMD16`): which of them may start
+/// a tracked row (a byte below 0x20, `[`, DEL, or a lead byte outside E3–ED, the leads of most East
+/// Asian text), and, in a block holding ASCII, where a tracked trigram starts. Each 8-byte half with
+/// a flagged byte records the pair of every one of its bytes without a branch per byte, an
+/// untracked byte into a discard row of its lane (`laneRows`): 16% of agora's words, where the word
+/// test before (any ASCII byte passed it) sent 41%. Recording only the flagged bytes (a loop over
+/// the mask's bits) read 20 M fewer instructions at agora x1 but took no less time (its loop exits
+/// and the branch per block were mispredicted): `--select archive-residue` 92.4 → 88.4 ms median
+/// over 50 interleaved pairs, in favour of the whole words.
 ///
 /// The accessors are `@inlinable` so the rules' module reads the bits without a call per query.
 package struct BytePairCensus: Sendable {
-    /// The first bytes whose pairs are recorded, in ascending order: the C0 controls
-    /// (`invisible-char`, `char-lost`), the ASCII letters of `email`, `/web/` and `archive.` and
-    /// the `[` of `[电` (`email-obfuscated`, `archive-residue`), DEL, and the lead bytes of the
-    /// characters the script rules look for. Not the continuation bytes that follow those leads
-    /// (E2 80 8B, EF BF BC): rows of them kept words off the word skip (40% of agora's words
-    /// passed instead of 59%), and the lead's pair already rules out most files (the prefilters
-    /// scan the rest: `invisible-char` looks for E2 in 1,417 of agora's 7,188 files).
-    package static let trackedFirstBytes: [UInt8] = Array(0x00...0x1F) + Array("/[abcehimrvw".utf8).sorted()
-        + [0x7F, 0xC2, 0xD8, 0xE1, 0xE2, 0xEE, 0xEF, 0xF0, 0xF3, 0xF4]
+    /// The first bytes whose pairs are recorded, in ascending order: the C0 controls but tab, line
+    /// feed and carriage return (`invisible-char`, `char-lost`; `containsControlOtherThanWhitespace`
+    /// reads them as the first rows), the `[` of `[电` (`email-obfuscated`), DEL, and the lead bytes
+    /// of the characters the script rules look for. Not the continuation bytes that follow those
+    /// leads (E2 80 8B, EF BF BC): the lead's pair already rules out most files (the prefilters scan
+    /// the rest: `invisible-char` looks for E2 in 1,417 of agora's 7,188 files).
+    package static let trackedFirstBytes: [UInt8] = Array(0x00...0x08) + [0x0B, 0x0C] + Array(0x0E...0x1F)
+        + [0x5B, 0x7F, 0xC2, 0xD8, 0xE1, 0xE2, 0xEE, 0xEF, 0xF0, 0xF3, 0xF4]
 
-    /// Discard rows at the start of `words`, one per byte of a word (see the type's comment).
+    /// The ASCII trigrams whose presence is recorded, bit k of `trigrams` for the k-th: one of each
+    /// ASCII needle of `email-obfuscated` (`email`) and `archive-residue` (`/web/`, `archive.`).
+    /// `contains(trigram:)` keys them as little-endian words (`trigramKey`).
+    package static let trackedTrigrams: [[UInt8]] = [Array("/we".utf8), Array("ve.".utf8), Array("ema".utf8)]
+
+    /// Discard rows at the start of `words`, one per byte of an 8-byte word: a flagged word
+    /// records the pair of each of its bytes, an untracked byte's in its lane's discard row, so the
+    /// eight writes go to different addresses and none waits for the one before it, without a
+    /// branch per byte.
     @usableFromInline package static let laneRows = 8
 
-    /// The first word of each first byte's row in `words`, by the byte's lane (its offset in a
-    /// word): entry `lane << 8 | first`. A tracked byte's row follows the discard rows (the C0
-    /// controls are rows `laneRows` to `laneRows + 31`) in every lane; an untracked byte's is its
-    /// lane's discard row, which is 0 in lane 0: the accessors read lane 0 and take 0 for "not
-    /// tracked". A table per lane makes the discard row a table read (the lane is a constant at
-    /// each of the eight writes), not a select, which the compiler turned back into a branch.
+    /// The first word of each first byte's row in `words` (four words a row), by the byte's lane
+    /// (its offset in a word): entry `lane << 8 | first`. A tracked byte's row follows the discard
+    /// rows in every lane; an untracked byte's is its lane's discard row, which is 0 in lane 0: the
+    /// accessors read lane 0 and take 0 for "not tracked".
     @usableFromInline package static let rowOffset: [UInt8] = {
         var table = [UInt8](repeating: 0, count: laneRows << 8)
         for lane in 0..<laneRows {
@@ -49,17 +57,19 @@ package struct BytePairCensus: Sendable {
         return table
     }()
 
-    /// `rowOffset`, held by each census so the inlined accessors read it (lane 0) without a global access.
+    /// `rowOffset`, held by each census so the inlined accessors read it without a global access.
     @usableFromInline package let rows: [UInt8]
     /// Bit `second` of the four words from `rows[first]` is set when `first, second` occurs.
     @usableFromInline package let words: [UInt64]
     /// The last byte, the one byte not counted as the first of a pair (nil for an empty file).
     @usableFromInline package let lastByte: UInt8?
+    /// Bit k set when `trackedTrigrams[k]` occurs.
+    @usableFromInline package let trigrams: UInt8
 
     package init(_ bytes: [UInt8]) {
         let rows = Self.rowOffset
         var words = [UInt64](repeating: 0, count: (Self.laneRows + Self.trackedFirstBytes.count) * 4)
-        rows.withUnsafeBufferPointer { rowOf in
+        let trigrams = rows.withUnsafeBufferPointer { rowOf in
             words.withUnsafeMutableBufferPointer { bits in
                 bytes.withUnsafeBufferPointer { Self.record($0, rows: rowOf, into: bits) }
             }
@@ -67,46 +77,90 @@ package struct BytePairCensus: Sendable {
         self.rows = rows
         self.words = words
         self.lastByte = bytes.last
+        self.trigrams = trigrams
     }
 
-    /// Sets the bit of every adjacent pair of `bytes` whose first byte is tracked: eight bytes a
-    /// step, passed over at once when none can be tracked (`mayHoldTrackedByte`), else a table
-    /// read and a write per byte, to the discard row of the byte's lane when it is not tracked.
-    private static func record(_ bytes: UnsafeBufferPointer<UInt8>, rows: UnsafeBufferPointer<UInt8>, into bits: UnsafeMutableBufferPointer<UInt64>) {
+    /// The trigram `a b c` as `contains(trigram:)` keys it.
+    @inlinable @inline(__always)
+    package static func trigramKey(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt32 { UInt32(a) | UInt32(b) &<< 8 | UInt32(c) &<< 16 }
+
+    /// The bit of `trigrams` for the trigram keyed `key`, 0 for an untracked one (literals: a
+    /// global table is read through an accessor from the rules' module).
+    @inlinable @inline(__always)
+    package static func trigramBit(_ key: UInt32) -> UInt8 {
+        switch key {
+        case 0x65_77_2F: return 1   // "/we"
+        case 0x2E_65_76: return 2   // "ve."
+        case 0x61_6D_65: return 4   // "ema"
+        default: return 0
+        }
+    }
+
+    /// Sets the bit of every adjacent pair of `bytes` whose first byte is tracked, and returns the
+    /// tracked trigrams found. Sixteen bytes a step while the block and the two bytes after it fit
+    /// (the trigram test reads them); every byte of a half holding a byte the block test flags
+    /// (`mayStartRow`) records its pair; the rest of the bytes, one at a time.
+    private static func record(_ bytes: UnsafeBufferPointer<UInt8>, rows: UnsafeBufferPointer<UInt8>, into bits: UnsafeMutableBufferPointer<UInt64>) -> UInt8 {
         let n = bytes.count
         @inline(__always) func mark(_ i: Int, lane: Int) {
             let row = Int(rows[lane &<< 8 | Int(bytes[i])])
             let second = bytes[i &+ 1]
             bits[row | Int(second &>> 6)] |= 1 &<< UInt64(second & 63)
         }
+        /// The pairs of the eight bytes from `at`, each byte in its lane.
+        @inline(__always) func markWord(_ at: Int) {
+            mark(at, lane: 0); mark(at &+ 1, lane: 1); mark(at &+ 2, lane: 2); mark(at &+ 3, lane: 3)
+            mark(at &+ 4, lane: 4); mark(at &+ 5, lane: 5); mark(at &+ 6, lane: 6); mark(at &+ 7, lane: 7)
+        }
+        var found: UInt8 = 0
         var i = 0
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
-            while i &+ 8 < n {
-                if mayHoldTrackedByte(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))) {
-                    mark(i, lane: 0); mark(i &+ 1, lane: 1); mark(i &+ 2, lane: 2); mark(i &+ 3, lane: 3)
-                    mark(i &+ 4, lane: 4); mark(i &+ 5, lane: 5); mark(i &+ 6, lane: 6); mark(i &+ 7, lane: 7)
+            let slash = SIMD16<UInt8>(repeating: 0x2F), w = SIMD16<UInt8>(repeating: 0x77), e = SIMD16<UInt8>(repeating: 0x65)
+            let v = SIMD16<UInt8>(repeating: 0x76), dot = SIMD16<UInt8>(repeating: 0x2E), m = SIMD16<UInt8>(repeating: 0x6D)
+            let a = SIMD16<UInt8>(repeating: 0x61)
+            while i &+ 18 <= n {
+                let x = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                let lanes = unsafeBitCast(mayStartRow(x), to: SIMD2<UInt64>.self)
+                if lanes[0] != 0 { markWord(i) }
+                if lanes[1] != 0 { markWord(i &+ 8) }
+                // A trigram starts with an ASCII byte: a block of sixteen high bytes (most of a
+                // Chinese line) holds none.
+                let halves = unsafeBitCast(x, to: SIMD2<UInt64>.self)
+                if halves[0] & halves[1] & ByteWords.highs != ByteWords.highs {
+                    let y = raw.loadUnaligned(fromByteOffset: i &+ 1, as: SIMD16<UInt8>.self)
+                    let z = raw.loadUnaligned(fromByteOffset: i &+ 2, as: SIMD16<UInt8>.self)
+                    let web = (x .== slash) .& (y .== w) .& (z .== e)
+                    let archive = (x .== v) .& (y .== e) .& (z .== dot)
+                    let email = (x .== e) .& (y .== m) .& (z .== a)
+                    let any = unsafeBitCast(web .| archive .| email, to: SIMD2<UInt64>.self)
+                    if any[0] | any[1] != 0 {
+                        @inline(__always) func bit(_ mask: SIMDMask<SIMD16<Int8>>, _ value: UInt8) -> UInt8 {
+                            let words = unsafeBitCast(mask, to: SIMD2<UInt64>.self)
+                            return words[0] | words[1] != 0 ? value : 0
+                        }
+                        found |= bit(web, 1) | bit(archive, 2) | bit(email, 4)
+                    }
                 }
-                i &+= 8
+                i &+= 16
             }
         }
         while i &+ 1 < n {
             mark(i, lane: i & 7)
+            if i &+ 2 < n { found |= trigramBit(trigramKey(bytes[i], bytes[i &+ 1], bytes[i &+ 2])) }
             i &+= 1
         }
+        return found
     }
 
-    /// False when every byte of `word` is a continuation byte (80–BF) or a lead byte E3–ED (most
-    /// Han characters, kana and `。`), none of them tracked; true for any other byte. Exact per
-    /// byte (no carry crosses a byte): a byte with bit 6 set must have its low six bits in 23–2D,
-    /// tested by adding 5D (reaching bit 7 from 23) and 52 (from 2E).
+    /// The lanes of `x` that may start a tracked row: a byte below 0x20, `[`, DEL, or a byte from
+    /// C0 outside E3–ED. Every tracked byte is among them; the others (tab, line feed, carriage
+    /// return, C3 …) mark the discard row.
     @inline(__always)
-    package static func mayHoldTrackedByte(_ word: UInt64) -> Bool {
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let low6 = word & 0x3F3F_3F3F_3F3F_3F3F
-        let inE3toED = (low6 &+ 0x5D5D_5D5D_5D5D_5D5D) & ~(low6 &+ 0x5252_5252_5252_5252)
-        let leadBit6 = word &<< 1
-        return (~word | leadBit6 & ~inE3toED) & highs != 0
+    package static func mayStartRow(_ x: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
+        let eastAsian = x &- SIMD16<UInt8>(repeating: 0xE3) .< SIMD16<UInt8>(repeating: 0x0B)
+        return (x .< SIMD16<UInt8>(repeating: 0x20)) .| (x .== SIMD16<UInt8>(repeating: 0x5B)) .| (x .== SIMD16<UInt8>(repeating: 0x7F))
+            .| ((x .>= SIMD16<UInt8>(repeating: 0xC0)) .& .!eastAsian)
     }
 
     /// Whether `first` is immediately followed by `second` somewhere (true for an untracked `first`).
@@ -144,16 +198,14 @@ package struct BytePairCensus: Sendable {
     }
 
     /// Whether some byte below 0x20 other than tab, line feed and carriage return occurs (the
-    /// control characters several rules report). The C0 controls are the first 32 tracked rows.
+    /// control characters several rules report). Those 29 controls are the first tracked rows, after
+    /// the 8 discard rows (literal counts: a static member is read through a call from the rules' module).
     @inlinable
     package var containsControlOtherThanWhitespace: Bool {
         if let last = lastByte, last < 0x20, last != 0x09, last != 0x0A, last != 0x0D { return true }
-        let c0 = Self.laneRows &<< 2
         return words.withUnsafeBufferPointer { w in
             var any: UInt64 = 0
-            for k in c0..<(c0 &+ 0x09 &<< 2) { any |= w[k] }                        // rows 00–08
-            for k in (c0 &+ 0x0B &<< 2)..<(c0 &+ 0x0D &<< 2) { any |= w[k] }        // rows 0B–0C
-            for k in (c0 &+ 0x0E &<< 2)..<(c0 &+ 0x20 &<< 2) { any |= w[k] }        // rows 0E–1F
+            for k in 32..<(32 &+ 29 &<< 2) { any |= w[k] }
             return any != 0
         }
     }
@@ -165,7 +217,17 @@ package struct BytePairCensus: Sendable {
         guard let first = needle.first else { return true }
         guard needle.count > 1 else { return contains(byte: first) }
         for i in 1..<needle.count where !contains(needle[i - 1], needle[i]) { return false }
+        if needle.count > 2 {
+            for i in 2..<needle.count where !contains(trigram: needle[i - 2], needle[i - 1], needle[i]) { return false }
+        }
         return true
+    }
+
+    /// Whether the trigram `a b c` occurs somewhere (true for one not in `trackedTrigrams`).
+    @inlinable
+    package func contains(trigram a: UInt8, _ b: UInt8, _ c: UInt8) -> Bool {
+        let bit = Self.trigramBit(Self.trigramKey(a, b, c))
+        return bit == 0 || trigrams & bit != 0
     }
 }
 

@@ -61,29 +61,45 @@ extension HTMLView {
         "thead", "tr", "ul", "body", "html", "head", "title",
     ].map { Array($0.utf8) }
 
-    /// `blockElementNames` by length (the longest has 10 bytes): a tag name is compared with the few
-    /// names of its length, in place, instead of being copied, lower-cased and hashed (SipHash per tag
-    /// was most of `blockRanges`).
-    private static let blockElementsByLength: [[[UInt8]]] = {
-        var table = [[[UInt8]]](repeating: [], count: (blockElementNames.map(\.count).max() ?? 0) + 1)
-        for name in blockElementNames { table[name.count].append(name) }
+    /// `blockElementNames` of up to eight bytes as their `TagNameKey` keys, in an open-addressed
+    /// table of 128 slots (0: empty): a tag name is packed once (`TagNameKey.of`, which folds its
+    /// case) and found with a multiply and a compare or two. Compared in place with the names of
+    /// its length, a two-byte name such as `em` met seventeen candidates.
+    private static let blockKeyTable: [UInt64] = {
+        var table = [UInt64](repeating: 0, count: 128)
+        for name in blockElementNames {
+            guard let key = TagNameKey.of(name, 0..<name.count) else { continue }
+            var i = blockKeySlot(key)
+            while table[i] != 0 { i = (i &+ 1) & 127 }
+            table[i] = key
+        }
         return table
     }()
 
+    /// The names longer than eight bytes (`blockquote`, `figcaption`), which do not pack.
+    private static let longBlockElementNames = blockElementNames.filter { $0.count > 8 }
+
+    @inline(__always)
+    private static func blockKeySlot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) &>> 57) }
+
     /// Whether the tag name at `name` (ASCII case-insensitive) is in `blockElements`.
     package static func isBlockElement(_ bytes: [UInt8], _ name: Range<Int>) -> Bool {
-        guard name.count < blockElementsByLength.count else { return false }
-        return bytes.withUnsafeBufferPointer { b in
-            candidates: for candidate in blockElementsByLength[name.count] {
-                var k = 0
-                for c in candidate {
-                    let x = b[name.lowerBound &+ k]
-                    if (x >= 0x41 && x <= 0x5A ? x | 0x20 : x) != c { continue candidates }
-                    k &+= 1
-                }
-                return true
-            }
-            return false
+        blockKeyTable.withUnsafeBufferPointer { isBlockElement(bytes, name, keys: $0) }
+    }
+
+    /// `isBlockElement` with `blockKeyTable` read once by the caller.
+    @inline(__always)
+    private static func isBlockElement(_ bytes: [UInt8], _ name: Range<Int>, keys: UnsafeBufferPointer<UInt64>) -> Bool {
+        guard let key = TagNameKey.of(bytes, name) else {
+            // Longer than eight bytes, or holding a NUL or a non-ASCII byte (no block name does).
+            return name.count > 8 && longBlockElementNames.contains { equalsIgnoringASCIICase(bytes, name, $0) }
+        }
+        var i = blockKeySlot(key)
+        while true {
+            let k = keys[i]
+            if k == key { return true }
+            if k == 0 { return false }
+            i = (i &+ 1) & 127
         }
     }
 
@@ -97,6 +113,10 @@ extension HTMLView {
     /// The blocks of the body, in order, blank ones left out: what a reader sees as separate lines
     /// or paragraphs, whatever the source's line breaks (a scraped page often has an article on one line).
     public func blockRanges(_ bytes: [UInt8]) -> [BlockRange] {
+        Self.blockKeyTable.withUnsafeBufferPointer { blockRanges(bytes, keys: $0) }
+    }
+
+    private func blockRanges(_ bytes: [UInt8], keys: UnsafeBufferPointer<UInt64>) -> [BlockRange] {
         var blocks: [BlockRange] = []
         var start = -1, end = -1
         var heading = false
@@ -108,7 +128,7 @@ extension HTMLView {
                 if start < 0 { start = token.range.lowerBound }
                 end = token.range.upperBound
             case .startTag, .endTag:
-                guard Self.isBlockElement(bytes, token.name) else { continue }
+                guard Self.isBlockElement(bytes, token.name, keys: keys) else { continue }
                 if start >= 0 { blocks.append(BlockRange(range: start..<end, heading: heading)) }
                 start = -1
                 let name = token.name

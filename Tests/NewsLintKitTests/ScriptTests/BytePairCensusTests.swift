@@ -30,9 +30,10 @@ struct BytePairCensusTests {
 
     @Test func censusEqualsANaiveScan() {
         var random = SeededRandom(seed: 41)
-        for _ in 0..<300 {
-            // Up to 80 bytes: every length around the census's seven-pair reads and its byte tail.
-            let bytes = (0..<random.below(80)).map { _ in UInt8(random.below(random.below(2) == 0 ? 8 : 256)) }
+        for _ in 0..<400 {
+            // Up to 120 bytes: every length around the census's sixteen-byte blocks (three reads
+            // each) and its byte tail.
+            let bytes = (0..<random.below(120)).map { _ in UInt8(random.below(random.below(2) == 0 ? 8 : 256)) }
             let census = BytePairCensus(bytes)
             let pairs = Set(zip(bytes, bytes.dropFirst()).map { Int($0) << 8 | Int($1) })
             let values = Set(bytes)
@@ -45,6 +46,10 @@ struct BytePairCensusTests {
                 let seconds = min(a, b)...max(a, b)
                 #expect(census.contains(first, followedByAnyOf: seconds) == (!tracked.contains(first) || seconds.contains { pairs.contains(Int(first) << 8 | Int($0)) }))
             }
+            for t in BytePairCensus.trackedTrigrams {
+                let present = bytes.count >= 3 && (0...(bytes.count - 3)).contains { Array(bytes[$0..<($0 + 3)]) == t }
+                #expect(census.contains(trigram: t[0], t[1], t[2]) == present, "\(t) in \(bytes)")
+            }
             let controls = bytes.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
             #expect(census.containsControlOtherThanWhitespace == controls)
             // A needle found in the bytes is never ruled out.
@@ -55,22 +60,43 @@ struct BytePairCensusTests {
         }
     }
 
-    /// The word test passes over a word only when none of its bytes is tracked, and does for
-    /// words of Han text: each value in each byte, among continuation bytes.
-    @Test func wordTestFlagsEveryTrackedByte() {
+    /// The block test flags every tracked byte in every lane, and none of the bytes of Han text
+    /// (continuation bytes, lead bytes E3–ED) or of ASCII text other than `[` and DEL.
+    @Test func blockTestFlagsEveryTrackedByte() {
         let tracked = Set(BytePairCensus.trackedFirstBytes)
         for value in 0...255 {
             let b = UInt8(value)
-            let skippable = (0x80...0xBF).contains(b) || (0xE3...0xED).contains(b)
-            #expect(!tracked.contains(b) || !skippable, "tracked byte \(b) in the skipped set")
-            for lane in 0..<8 {
-                let word = UInt64(0x9090_9090_9090_9090) & ~(UInt64(0xFF) << UInt64(8 * lane)) | UInt64(b) << UInt64(8 * lane)
-                #expect(BytePairCensus.mayHoldTrackedByte(word) == !skippable, "byte \(b) in lane \(lane)")
+            let expected = b < 0x20 || b == 0x5B || b == 0x7F || (b >= 0xC0 && !(0xE3...0xED).contains(b))
+            #expect(!tracked.contains(b) || expected, "tracked byte \(b) not flagged")
+            for lane in 0..<16 {
+                var block = SIMD16<UInt8>(repeating: 0x61)
+                if lane % 2 == 0 { block = SIMD16<UInt8>(repeating: 0x90) }
+                block[lane] = b
+                let flags = BytePairCensus.mayStartRow(block)
+                #expect(flags[lane] == expected, "byte \(b) in lane \(lane)")
+                #expect((0..<16).allSatisfy { $0 == lane || !flags[$0] }, "byte \(b) in lane \(lane): another lane flagged")
             }
         }
-        // 中文报道 (E4 B8 AD E6 96 87 E6 8A …): no tracked byte.
-        let han = Array("中文报道".utf8)
-        #expect(!BytePairCensus.mayHoldTrackedByte(han.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }))
+        // The controls the census keeps first, in the order `containsControlOtherThanWhitespace` reads.
+        #expect(Array(BytePairCensus.trackedFirstBytes.prefix(29)) == (0..<0x20).map(UInt8.init).filter { $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })
+    }
+
+    /// The tracked trigrams, wherever they fall around the blocks, and a needle they rule out.
+    @Test func trigramsAtEveryOffset() {
+        for trigram in BytePairCensus.trackedTrigrams {
+            for length in 3..<60 {
+                for at in 0...(length - 3) {
+                    var bytes = [UInt8](repeating: 0xE4, count: length)
+                    bytes.replaceSubrange(at..<(at + 3), with: trigram)
+                    let census = BytePairCensus(bytes)
+                    #expect(census.contains(trigram: trigram[0], trigram[1], trigram[2]), "\(trigram) at \(at) of \(length)")
+                    #expect(BytePairCensus.trackedTrigrams.allSatisfy { $0 == trigram || !census.contains(trigram: $0[0], $0[1], $0[2]) })
+                }
+            }
+        }
+        let html = BytePairCensus(Array(String(repeating: "<div class=\"web\"><em>archive</em>mail</div>\n", count: 4).utf8))
+        #expect(!html.mayContain(Array("/web/".utf8)) && !html.mayContain(Array("archive.".utf8)) && !html.mayContain(Array("email".utf8)))
+        #expect(html.mayContain(Array("archive".utf8)))
     }
 
     @Test func censusPrefiltersAnswerAsTheScansDo() {
