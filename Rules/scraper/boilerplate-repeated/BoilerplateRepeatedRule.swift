@@ -227,9 +227,11 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     public func collect(_ document: Document, environment: LintEnvironment) -> Fact? {
         // Not interned: facts are records (bytes) until the reduce, where a shared copy saved nothing.
         let group = RepeatedLineKey.site(document.frontMatter, keys: groupKeys)
-        var seen = LineHashSet()
         var fact = Fact(group: group, hashes: [], lines: [])
         guard let body = document.bodyLines else { return fact }
+        // Sized by the file's units (it grows past them): most files have a few qualifying lines,
+        // and a set for 64 zeroed 1 KB per file.
+        var seen = LineHashSet(capacity: min(64, document.isHTMLFile ? document.htmlBlockRanges.count : body.count))
         // Each qualifying unit's key is hashed as it is made (`RepeatedLineKey.hash`), in line order;
         // the first occurrence of each hash is kept. Nothing is appended once an entry does not fit.
         var full = false

@@ -569,19 +569,13 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
         let total = facts.count
         guard total >= minTitles else { return }
-        // Counted by their UTF-8 bytes, then each distinct spelling's count is that of every
-        // spelling its `String` equals (canonical equivalence, as a `[String: Int]` counted them):
-        // a `String` key hashed its normalised form, for every affix of every title (twice), where
-        // the bytes hash in one call and a corpus has few distinct affixes.
-        var prefixes = UTF8Counts(), suffixes = UTF8Counts()
+        var prefixes: [String: Int] = [:], suffixes: [String: Int] = [:]
         // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
         for i in facts.indices {
             let fact = facts.fact(i)
-            if let p = fact.prefix { prefixes.add(p) }
-            if let s = fact.suffix { suffixes.add(s) }
+            if let p = fact.prefix { prefixes[p, default: 0] += 1 }
+            if let s = fact.suffix { suffixes[s, default: 0] += 1 }
         }
-        prefixes.mergeEquivalentSpellings()
-        suffixes.mergeEquivalentSpellings()
         func repeated(_ n: Int) -> Bool { n >= minTitles && Double(n) / Double(total) >= minShare }
         for i in facts.indices {
             let fact = facts.fact(i)
@@ -593,40 +587,4 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
             }
         }
     }
-}
-
-/// Counts of strings as `[String: Int]` counts them (equal strings, canonical equivalence, share a
-/// count), hashed by their UTF-8 bytes: each string is counted under its own spelling, and
-/// `mergeEquivalentSpellings` then gives every spelling the total of the spellings its string
-/// equals, hashing one `String` per distinct spelling.
-package struct UTF8Counts {
-    /// A string compared and hashed by its UTF-8 bytes.
-    private struct Spelling: Hashable {
-        var string: String
-        static func == (a: Spelling, b: Spelling) -> Bool {
-            var x = a.string, y = b.string
-            return x.withUTF8 { xb in y.withUTF8 { yb in xb.elementsEqual(yb) } }
-        }
-        func hash(into hasher: inout Hasher) {
-            var s = string
-            s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        }
-    }
-
-    private var counts: [Spelling: Int] = [:]
-
-    package init() {}
-
-    package mutating func add(_ string: String) { counts[Spelling(string: string), default: 0] += 1 }
-
-    /// Each spelling's count becomes the sum over the spellings whose strings are equal.
-    package mutating func mergeEquivalentSpellings() {
-        var totals: [String: Int] = [:]
-        for (spelling, n) in counts { totals[spelling.string, default: 0] += n }
-        for (spelling, n) in counts { counts[spelling] = totals[spelling.string] ?? n }
-    }
-
-    /// The count of `string` (after `mergeEquivalentSpellings`: of every string equal to it); nil
-    /// when it was never added.
-    package subscript(_ string: String) -> Int? { counts[Spelling(string: string)] }
 }
