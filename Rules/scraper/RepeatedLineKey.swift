@@ -50,42 +50,39 @@ package enum RepeatedLineKey {
     private static let schemeSeparator = Array("://".utf8)
     private static let archivePath = Array("/web/".utf8)
 
-    /// Offset of the first `needle` in `b[range]`. Each position is tested by one word compare of
-    /// the needle's first four bytes (fewer for a shorter needle, under a mask): a test of the first
-    /// byte alone branched at every `/` of a URL, and mispredicted about half of them (`site` asks
-    /// three times per file with a URL, the key once per URL in a line).
+    /// Offset of the first `needle` in `b[range]`. Candidates are the needle's first byte, found by
+    /// `memchr` (many bytes a step), and each is tested by one word compare of the needle's first
+    /// four bytes (fewer for a shorter needle, under a mask) when four can be read. `site` asks for
+    /// `/web/` in every file's URL, which most never hold: a word compare at every position cost
+    /// ~6 instructions a byte of a long (percent-encoded) URL. (A byte loop testing the first byte
+    /// branched at every `/` of a URL and mispredicted about half of them.)
     private static func find(_ needle: [UInt8], in b: [UInt8], _ range: Range<Int>) -> Range<Int>? {
         let n = needle.count
         guard n > 0, range.count >= n, range.lowerBound >= 0, range.upperBound <= b.count else { return nil }
         return b.withUnsafeBufferPointer { bytes -> Range<Int>? in
             needle.withUnsafeBufferPointer { needle -> Range<Int>? in
+                guard let base = bytes.baseAddress else { return nil }
+                let raw = UnsafeRawPointer(base)
                 let headCount = Swift.min(n, 4)
                 var head: UInt32 = 0
                 for k in 0..<headCount { head |= UInt32(needle[k]) << UInt32(8 * k) }
                 let mask: UInt32 = headCount == 4 ? .max : (1 << UInt32(8 * headCount)) &- 1
-                @inline(__always) func restMatches(_ i: Int) -> Bool {
-                    var k = headCount
+                let last = range.upperBound - n
+                // Four bytes readable at `i`: up to `upperBound - 4`.
+                let wordLast = range.upperBound - 4
+                @inline(__always) func matches(_ i: Int) -> Bool {
+                    var k = 0
+                    if i <= wordLast {
+                        guard UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)) & mask == head else { return false }
+                        k = headCount
+                    }
                     while k < n, bytes[i &+ k] == needle[k] { k &+= 1 }
                     return k == n
                 }
-                let last = range.upperBound - n
                 var i = range.lowerBound
-                if let base = bytes.baseAddress {
-                    let raw = UnsafeRawPointer(base)
-                    // Four bytes readable at `i`: up to `upperBound - 4`, and no further than `last`.
-                    let wordLast = Swift.min(last, range.upperBound - 4)
-                    while i <= wordLast {
-                        if UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)) & mask == head, restMatches(i) {
-                            return i..<(i + n)
-                        }
-                        i &+= 1
-                    }
-                }
-                while i <= last {
-                    var k = 0
-                    while k < n, bytes[i &+ k] == needle[k] { k &+= 1 }
-                    if k == n { return i..<(i + n) }
-                    i &+= 1
+                while i <= last, let j = ByteWords.firstIndex(of: needle[0], in: bytes, from: i, to: last &+ 1) {
+                    if matches(j) { return j..<(j + n) }
+                    i = j &+ 1
                 }
                 return nil
             }
@@ -282,14 +279,15 @@ package enum RepeatedLineKey {
         return table
     }()
 
-    /// The end of the run of plain bytes from `i`: `isPlain` is asked only of the `closerLook` bytes.
-    /// Eight bytes a step, the bytes to look at marked by a bit each (the low bit of their byte in
-    /// `flagged`) and visited by their bits. A word of only non-ASCII bytes (most of a Chinese line)
-    /// is marked by comparing it with C2, E3 and EF all at once, in registers; any other by its
-    /// eight table reads, which do not wait for each other. (A walk a character at a time waited at
-    /// every step for the two reads before it; eight table reads a word, then a byte loop to the
-    /// first marked byte, spent their time on the loads and on the loop's exit, mispredicted at each
-    /// `。` or `，`.)
+    /// The end of the run of plain bytes from `i`: `isPlain` is asked only of the `closerLook` bytes,
+    /// marked by a bit each (the low bit of their byte in `flagged`) and visited by their bits.
+    /// Sixteen bytes a step while they last, then eight. Sixteen non-ASCII bytes (most of a Chinese
+    /// line) are marked by comparing them with C2, E3 and EF in vector registers; eight bytes
+    /// (`marked`) of only non-ASCII bytes by the same compares in a general register, any other by
+    /// their eight table reads, which do not wait for each other. (A walk a character at a time
+    /// waited at every step for the two reads before it; eight table reads a word, then a byte loop
+    /// to the first marked byte, spent their time on the loads and on the loop's exit, mispredicted
+    /// at each `。` or `，`.)
     @inline(__always)
     private static func plainRunEnd(_ b: [UInt8], from i: Int, _ end: Int) -> Int {
         closerLook.withUnsafeBufferPointer { closer -> Int in
@@ -320,6 +318,29 @@ package enum RepeatedLineKey {
                     return nil
                 }
                 var k = i
+                // Sixteen bytes a step. Sixteen non-ASCII bytes (most of a Chinese line) are compared
+                // with C2, E3 and EF in all lanes at once (SSE2 byte compares, on constants made
+                // once: a compare with a literal went through the generic per-lane path) and their
+                // leads visited by the bits of the two halves; sixteen with ASCII among them go
+                // through `marked` as two words. (Two words of `marked` cost ~54 instructions
+                // where sixteen clean bytes now cost ~22.)
+                let c2 = SIMD16<UInt8>(repeating: 0xC2), e3 = SIMD16<UInt8>(repeating: 0xE3), ef = SIMD16<UInt8>(repeating: 0xEF)
+                while k &+ 16 <= end {
+                    let x = raw.loadUnaligned(fromByteOffset: k, as: SIMD16<UInt8>.self)
+                    let halves = unsafeBitCast(x, to: SIMD2<UInt64>.self)
+                    if halves[0] & halves[1] & ByteWords.highs == ByteWords.highs {
+                        // The mask's lanes read as two words (`any` called a reduction, not inlined).
+                        let leads = unsafeBitCast((x .== c2) .| (x .== e3) .| (x .== ef), to: SIMD2<UInt64>.self)
+                        if leads[0] | leads[1] != 0 {
+                            if let j = firstNotPlain(k, leads[0] & ByteWords.ones) { return j }
+                            if let j = firstNotPlain(k &+ 8, leads[1] & ByteWords.ones) { return j }
+                        }
+                    } else {
+                        if let j = firstNotPlain(k, marked(k)) { return j }
+                        if let j = firstNotPlain(k &+ 8, marked(k &+ 8)) { return j }
+                    }
+                    k &+= 16
+                }
                 while k &+ 8 <= end {
                     if let j = firstNotPlain(k, marked(k)) { return j }
                     k &+= 8

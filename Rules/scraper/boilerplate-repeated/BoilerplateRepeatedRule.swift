@@ -227,9 +227,11 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     public func collect(_ document: Document, environment: LintEnvironment) -> Fact? {
         // Not interned: facts are records (bytes) until the reduce, where a shared copy saved nothing.
         let group = RepeatedLineKey.site(document.frontMatter, keys: groupKeys)
-        var seen = LineHashSet()
         var fact = Fact(group: group, hashes: [], lines: [])
         guard let body = document.bodyLines else { return fact }
+        // Sized by the file's units (it grows past them): most files have a few qualifying lines,
+        // and a set for 64 zeroed 1 KB per file.
+        var seen = LineHashSet(capacity: min(64, document.isHTMLFile ? document.htmlBlockRanges.count : body.count))
         // Each qualifying unit's key is hashed as it is made (`RepeatedLineKey.hash`), in line order;
         // the first occurrence of each hash is kept. Nothing is appended once an entry does not fit.
         var full = false
@@ -293,42 +295,65 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
 
     /// Hashes that repeat in enough files of their group: (group, hash) → file count and group size.
     ///
-    /// One group at a time, in two passes over its files so the working set stays small (facts are
-    /// read back from the table each time, never held): bounded counters over the 32-bit hash
-    /// prefixes (an upper bound of the true count, `LineCountBounds`) pick the candidates, then only
-    /// candidates are counted by their full hash. The result is exactly that of a full 64-bit count.
+    /// Two passes over the facts so the working set stays small (facts are read back from the
+    /// table each time, never held): the first reads each file's group and adds its lines to
+    /// bounded counters over the 32-bit hash prefixes, salted by the group (an upper bound of the
+    /// true count, `LineCountBounds`, one table for all groups), which pick the candidates; the
+    /// second counts only candidates, group by group, by their full hash. The result is exactly
+    /// that of a full 64-bit count.
     package func repeatedLines(_ facts: FactTable<Fact>) -> [String: [UInt64: (count: Int, total: Int)]] {
         repeatedLinesAndMembers(facts).repeated
     }
 
-    /// `repeatedLines`, and the files of each group. A group whose rough count finds no candidate
-    /// is not read a second time (its exact count would find nothing).
+    /// `repeatedLines`, and the files of each group. A group none of whose lines' bounds reached
+    /// its threshold is not read a second time (its exact count would find nothing).
     private func repeatedLinesAndMembers(_ facts: FactTable<Fact>) -> (repeated: [String: [UInt64: (count: Int, total: Int)]], members: [String: [Int32]]) {
+        // Groups numbered as they come; per group, its files and the largest bound any of its
+        // lines reached when it was added (a line counted `n` times reached at least `n` then).
+        // One pass, where the groups were read first and each group's lines then counted in a
+        // table of its own: a pass fewer over every fact (spilled facts are decoded each time).
+        var numbers: [String: Int] = [:]
+        var groups: [(name: String, files: [Int32], reached: UInt32)] = []
+        var rough = LineCountBounds(files: facts.count)
+        for i in facts.indices {
+            let f = facts.fact(i)
+            let g: Int
+            if let n = numbers[f.group] {
+                g = n
+            } else {
+                g = groups.count
+                numbers[f.group] = g
+                groups.append((f.group, [], 0))
+            }
+            groups[g].files.append(Int32(truncatingIfNeeded: i))
+            let salt = Self.groupSalt(g)
+            var reached = groups[g].reached
+            for k in 0..<f.count { reached = max(reached, rough.add(UInt64(f.packed[3 * k]) ^ salt)) }
+            groups[g].reached = reached
+        }
+        numbers = [:]
         var members: [String: [Int32]] = [:]
-        for i in facts.indices { members[facts.fact(i).group, default: []].append(Int32(truncatingIfNeeded: i)) }
         var out: [String: [UInt64: (Int, Int)]] = [:]
-        for (group, files) in members {
-            let total = files.count
+        for (g, group) in groups.enumerated() {
+            members[group.name] = group.files
+            let total = group.files.count
             // Smallest count that passes both thresholds.
             var need = max(minFiles, 1)
             while Double(need) / Double(max(total, 1)) < minShare { need += 1 }
-            guard need <= total else { continue }
-            var rough = LineCountBounds(files: total)
-            for i in files {
-                let f = facts.fact(Int(i))
-                for k in 0..<f.count { rough.add(UInt64(f.packed[3 * k])) }
-            }
-            guard rough.anyReaches(need) else { continue }
+            guard need <= total, Int(group.reached) >= need else { continue }
+            let salt = Self.groupSalt(g)
             var exact = LineHashCounts()
-            for i in files {
+            for i in group.files {
                 let f = facts.fact(Int(i))
-                for k in 0..<f.count where rough.bound(UInt64(f.packed[3 * k])) >= need { exact.add(f.hash(at: k)) }
+                for k in 0..<f.count where rough.bound(UInt64(f.packed[3 * k]) ^ salt) >= need { exact.add(f.hash(at: k)) }
             }
-            rough = LineCountBounds(files: 0)
-            exact.forEach { h, n in if n >= need { out[group, default: [:]][h] = (n, total) } }
+            exact.forEach { h, n in if n >= need { out[group.name, default: [:]][h] = (n, total) } }
         }
         return (out, members)
     }
+
+    /// What a group's line prefixes are mixed with in the shared bounds (group number `g`).
+    private static func groupSalt(_ g: Int) -> UInt64 { UInt64(truncatingIfNeeded: g) &* 0x9E37_79B9_7F4A_7C15 }
 
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
         let (repeated, members) = repeatedLinesAndMembers(facts)

@@ -128,12 +128,15 @@ package struct LineCountBounds {
         mask = size - 1
     }
 
-    /// Adds one to `key`'s bound (saturating: a bound never wraps below a true count).
-    @inline(__always)
-    package mutating func add(_ key: UInt64) {
+    /// Adds one to `key`'s bound (saturating: a bound never wraps below a true count); returns
+    /// the bound after it.
+    @inline(__always) @discardableResult
+    package mutating func add(_ key: UInt64) -> UInt32 {
         let i = Int(truncatingIfNeeded: mix64(key)) & mask
         let c = counters[i]
-        if c != .max { counters[i] = c &+ 1 }
+        guard c != .max else { return c }
+        counters[i] = c &+ 1
+        return c &+ 1
     }
 
     /// At least the number of times `key` was added (`Int.max` once its counter saturated).

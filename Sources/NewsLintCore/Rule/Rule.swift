@@ -79,14 +79,17 @@ extension CrossFileRule {
     public func collectBoxed(_ document: Document, environment: LintEnvironment) -> (any Sendable)? {
         collect(document, environment: environment)
     }
+    /// Only a box holding exactly a `Fact` is written here (`withBoxedValue`: `as? Fact` was a
+    /// dynamic cast per fact of every file); the column casts anything else (`appendOther`).
     @inlinable
     public static func writeBoxedRecord(_ fact: any Sendable, to writer: inout FactRecordWriter) -> Bool {
-        guard let typed = fact as? Fact else { return false }
-        let start = writer.bytes.count
-        writer.byte(FactRecordFormat.recordV1)
-        if writeRecord(typed, to: &writer) { return true }
-        writer.bytes.removeSubrange(start...)
-        return false
+        withBoxedValue(fact, as: Fact.self) { typed -> Bool in
+            let start = writer.bytes.count
+            writer.byte(FactRecordFormat.recordV1)
+            if writeRecord(typed, to: &writer) { return true }
+            writer.bytes.removeSubrange(start...)
+            return false
+        } ?? false
     }
     public static func quotedLine(of fact: Fact) -> Int? { nil }
     public static func writeRecord(_ fact: Fact, to writer: inout FactRecordWriter) -> Bool { false }

@@ -74,6 +74,34 @@ import Testing
         }
     }
 
+    /// Long runs of non-ASCII text, where the plain run is found sixteen bytes at a time: every
+    /// sequence it must stop at (U+00A0, U+3000, full-width digits), the leads it must pass (。，
+    /// and other E3, EF and C2 sequences), at every offset, cut anywhere (a sequence split by the
+    /// range's end is plain), with ASCII now and then; the key and its hash match the reference.
+    @Test func longNonASCIIRunsMatchTheByteByByteForm() {
+        let pieces = ["。", "，", "、", "「", "」", "\u{3000}", "\u{A0}", "０", "９", "１２", "ｆ", "：", "（", "）", "￥", "·", "£", "é",
+                      "中", "國際新聞", "ぁ", "\u{3001}", "\u{3080}", "\u{FF10}", "\u{FF19}", "\u{FF1A}", "\u{FF0F}", "\u{E3}", "\u{20000}"]
+            .map { Array($0.utf8) }
+        let ascii = [" ", "a", "7", "/", "h"].map { Array($0.utf8) }
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<3_000 {
+            var line: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...40, using: &generator) {
+                let set = round % 3 == 0 && Int.random(in: 0..<8, using: &generator) == 0 ? ascii : pieces
+                line += set.randomElement(using: &generator) ?? []
+            }
+            let cut = Int.random(in: 0...line.count, using: &generator)
+            let start = Int.random(in: 0...cut, using: &generator)
+            for range in [0..<line.count, 0..<cut, start..<cut, start..<line.count] {
+                var out: [UInt8] = []
+                RepeatedLineKey.normalise(line, range, into: &out)
+                let expected = Self.reference(line, range)
+                #expect(out == expected, "\(line) \(range)")
+                #expect(RepeatedLineKey.hash(line, range) == KeyHash.of(expected), "\(line) \(range)")
+            }
+        }
+    }
+
     @Test func matchesTheByteByByteForm() {
         let pieces = ["更新於", " ", "\t", "\u{3000}", "\u{A0}", "。", "、", "「", "」", "１", "２０", "，", "！", "2024-11-01", "10:00",
                       "https://web.archive.org/web/20210301/https://a.b/c?x=1", "/web/20230101000000/http://x.y/", "www.rfa.org/x",
