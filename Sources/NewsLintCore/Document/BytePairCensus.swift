@@ -210,8 +210,8 @@ package struct BytePairCensus: Sendable {
         }
     }
 
-    /// Whether every adjacent pair of `needle` occurs: false proves `needle` absent (true does not
-    /// prove it present). A needle of one byte asks whether that byte occurs.
+    /// Whether every adjacent pair of `needle` occurs, and every tracked trigram in it: false proves
+    /// `needle` absent (true does not prove it present). A needle of one byte asks whether that byte occurs.
     @inlinable
     package func mayContain(_ needle: [UInt8]) -> Bool {
         guard let first = needle.first else { return true }

@@ -80,7 +80,7 @@ import Testing
     /// range's end is plain), with ASCII now and then; the key and its hash match the reference.
     @Test func longNonASCIIRunsMatchTheByteByByteForm() {
         let pieces = ["。", "，", "、", "「", "」", "\u{3000}", "\u{A0}", "０", "９", "１２", "ｆ", "：", "（", "）", "￥", "·", "£", "é",
-                      "中", "國際新聞", "ぁ", "\u{3001}", "\u{3080}", "\u{FF10}", "\u{FF19}", "\u{FF1A}", "\u{FF0F}", "\u{E3}", "\u{20000}"]
+                      "中", "國際新聞", "ぁ", "\u{3001}", "\u{3080}", "\u{FF10}", "\u{FF19}", "\u{FF1A}", "\u{FF0F}", "\u{E3}", "\u{3400}", "\u{20000}"]
             .map { Array($0.utf8) }
         let ascii = [" ", "a", "7", "/", "h"].map { Array($0.utf8) }
         var generator = SystemRandomNumberGenerator()
