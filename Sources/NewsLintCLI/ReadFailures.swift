@@ -2,7 +2,8 @@ import NewsLintEngine
 
 /// Files the cross-file step could not read back, reported on stderr as `error:` lines: those
 /// known when the pass ends, then the ones met while the output is written (deferred cross-file
-/// findings read their paths back then). Each is reported once.
+/// findings read their paths back then). A failure already reported at the end of the pass is
+/// not reported again during the output.
 struct ReadFailures {
     private var reported: [String]
 

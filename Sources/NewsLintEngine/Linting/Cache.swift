@@ -189,8 +189,6 @@ public final class LintCache: @unchecked Sendable {
     public let file: String
     /// Where the run's cross-file findings are stored (`CrossFileResultFile`).
     public var crossFileResultFile: String { (file.hasSuffix(".cache") ? String(file.dropLast(6)) : file) + ".cross-file" }
-    /// Where a note that the cross-file result verified is kept (`VerifiedResultNote`).
-    package var verifiedResultNote: String { (file.hasSuffix(".cache") ? String(file.dropLast(6)) : file) + ".verified" }
     public let key: UInt64
     /// Secret key of the entry checksums (SipHash), random per cache directory and stored beside it
     /// (`cache.key`, mode 0600): an entry written by anyone without the key does not verify.
@@ -438,7 +436,7 @@ public final class LintCache: @unchecked Sendable {
     /// Starts verifying the stored cross-file result of a run over `fileCount` files (whatever
     /// facts it was computed from) on a thread of its own; nil when none is stored.
     package func verifyingStoredCrossFile(fileCount: Int) -> PendingCrossFileResult? {
-        PendingCrossFileResult(path: crossFileResultFile, record: verifiedResultNote, key: key, macKey: macKey, fileCount: fileCount)
+        PendingCrossFileResult(path: crossFileResultFile, key: key, macKey: macKey, fileCount: fileCount)
     }
 
     /// The stored cross-file findings of a run whose facts had `digest` (see

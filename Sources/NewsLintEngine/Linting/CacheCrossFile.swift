@@ -232,8 +232,7 @@ package final class PendingCrossFileResult: @unchecked Sendable {
     private var verified: (digest: UInt64, count: Int)?
     private var handedOver = false
 
-    /// `record`: where the note of an earlier verification is kept (`VerifiedResultNote`).
-    package init?(path: String, record: String, key: UInt64, macKey: (UInt64, UInt64), fileCount: Int) {
+    package init?(path: String, key: UInt64, macKey: (UInt64, UInt64), fileCount: Int) {
         guard let file = CrossFileResultFile.openFile(path) else { return nil }
         var reader = CrossFileResultFile.ChunkReader(fd: file.fd, size: file.size)
         guard let header = CrossFileResultFile.header(&reader, key: key), header.fileCount == UInt64(fileCount) else {
@@ -242,27 +241,12 @@ package final class PendingCrossFileResult: @unchecked Sendable {
         }
         self.file = file
         storedDigest = header.digest
-        let note = VerifiedResultNote(key: key, digest: header.digest, stamp: file.stamp)
-        if let count = note.count(in: record, macKey: macKey) {
-            // Verified whole by an earlier run, and not written since (its stamp says so).
-            verified = (header.digest, count)
-            verifiedByNote = true
-            done.signal()
-            return
-        }
         Thread { [self] in
             var reader = CrossFileResultFile.ChunkReader(fd: file.fd, size: file.size)
             verified = CrossFileResultFile.verify(&reader, key: key, macKey: macKey, stop: { self.stopped.withLock { $0 } })
-            // Only a stamp that was settled when the file was opened stands for the bytes read.
-            if let verified, verified.digest == header.digest, file.stamp.isSettled(now: file.openedAt) {
-                note.write(count: verified.count, to: record, macKey: macKey)
-            }
             done.signal()
         }.start()
     }
-
-    /// Whether the result was taken as verified from an earlier run's note (for tests).
-    package private(set) var verifiedByNote = false
 
     /// The run does not ask for the result: its verification stops.
     package func abandon() { stopped.withLock { $0 = true } }
@@ -432,69 +416,5 @@ package final class CrossFileResultRecorder: DiagnosticReceiver, @unchecked Send
         if let failure { throw failure }
         guard complete else { throw CacheWriteError(path: path, message: "the cross-file findings could not be read back from the temporary directory") }
         try out(CrossFileResultFile.trailer(count: count, chunks: chunks, key: key, digest: digest, macKey: macKey))
-    }
-}
-
-/// A note that the stored cross-file result with a given stamp verified whole under this cache
-/// key and digest, and how many findings it holds: a later run that finds the file with that very
-/// stamp takes it as verified instead of hashing it again (SipHash over the 54 MB of agora ×10's
-/// result, a third thread competing with the pass's workers for two cores).
-///
-/// Why a stamp can stand for bytes verified by an earlier run: the note is written only when the
-/// file's stamp was settled (`FileStamp.isSettled`) before it was read and verified, so any write
-/// to the file since would have moved its change time (`st_ctim`, which no program sets back) to a
-/// later clock tick; and a file put in its place is another inode, made later. Writing into the
-/// file itself takes write permission on it (newslint makes it 0644 and replaces it by rename,
-/// never in place), which whoever could also read the directory's key file (0600) has anyway.
-/// The note carries a keyed checksum (SipHash-1-3 under the directory's secret), so whoever can
-/// only write the directory cannot make one. A note that does not parse, verify or match is
-/// ignored, and the result is verified as before (and the note written again when its stamp is settled).
-///
-/// Layout (96 bytes): magic, key, digest, finding count, the stamp's seven fields, checksum (u64 each after the magic).
-package struct VerifiedResultNote: Sendable {
-    package static let magic: [UInt8] = Array("NLVERIF1".utf8)
-    package static let size = 8 + 8 * 11
-    let key: UInt64
-    let digest: UInt64
-    let stamp: FileStamp
-
-    package init(key: UInt64, digest: UInt64, stamp: FileStamp) {
-        self.key = key
-        self.digest = digest
-        self.stamp = stamp
-    }
-
-    /// The note's bytes for `count` findings, checksum last.
-    package func bytes(count: Int, macKey: (UInt64, UInt64)) -> [UInt8] {
-        var w = ByteWriter(bytes: Self.magic)
-        w.u64(key)
-        w.u64(digest)
-        w.u64(UInt64(count))
-        stamp.encode(into: &w)
-        let sum = w.bytes.withUnsafeBytes { Self.checksum($0, key: key, macKey: macKey) }
-        w.u64(sum)
-        return w.bytes
-    }
-
-    /// Under a key of its own: neither an entry's nor a chunk's checksum verifies as a note's.
-    private static func checksum(_ bytes: UnsafeRawBufferPointer, key: UInt64, macKey: (UInt64, UInt64)) -> UInt64 {
-        SipHash13.hash(bytes, key: macKey.0 ^ key ^ 0x7665_7269_6669_6564, macKey.1 &+ key)
-    }
-
-    /// The finding count the note at `path` states when it is this note (same key, digest and
-    /// stamp) and its checksum verifies; nil otherwise.
-    package func count(in path: String, macKey: (UInt64, UInt64)) -> Int? {
-        guard case let .bytes(b) = FileReader.read(path, maxSize: Self.size), b.count == Self.size, b.starts(with: Self.magic) else { return nil }
-        var r = ByteReader(b, range: Self.magic.count..<b.count)
-        guard r.u64() == key, r.u64() == digest, let count = r.u64(), count <= UInt64(Int32.max), FileStamp.decode(&r) == stamp, let sum = r.u64(),
-              sum == b.withUnsafeBytes({ Self.checksum(UnsafeRawBufferPointer(rebasing: $0[..<(Self.size - 8)]), key: key, macKey: macKey) })
-        else { return nil }
-        return Int(count)
-    }
-
-    /// Writes the note (by rename: a reader never sees half of one); a failure only means the
-    /// next run verifies the result again.
-    package func write(count: Int, to path: String, macKey: (UInt64, UInt64)) {
-        try? LintCache.replace(path, with: bytes(count: count, macKey: macKey))
     }
 }

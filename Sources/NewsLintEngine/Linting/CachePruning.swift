@@ -29,7 +29,7 @@ package enum CachePruning {
     }
 
     /// Removes from `directory` the cache files of keys other than `current`'s unused for
-    /// `unusedFor` (a key's `.cache`, `.cross-file` and `.verified` go together, aged by the newest),
+    /// `unusedFor` (a key's `.cache` and `.cross-file` go together, aged by the newer of the two),
     /// and abandoned temporary files; returns the names removed. Errors are ignored: pruning is
     /// housekeeping and never fails a run.
     @discardableResult
@@ -69,9 +69,8 @@ package enum CachePruning {
         #endif
     }
 
-    /// What newslint writes in a cache directory, by name: `<key>.cache`, `<key>.cross-file`,
-    /// `<key>.verified` (16 hex digits), and their temporary files (`.tmp-`, `.fresh-`,
-    /// `.cross-fresh-` + pid).
+    /// What newslint writes in a cache directory, by name: `<key>.cache`, `<key>.cross-file`
+    /// (16 hex digits), and their temporary files (`.tmp-`, `.fresh-`, `.cross-fresh-` + pid).
     package enum Kind: Equatable {
         case cache, temporary
 
@@ -79,9 +78,9 @@ package enum CachePruning {
             let bytes = Array(name.utf8)
             guard bytes.count > 16, bytes[..<16].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }), bytes[16] == 0x2E else { return nil }
             let rest = String(decoding: bytes[17...], as: UTF8.self)
-            if rest == "cache" || rest == "cross-file" || rest == "verified" { self = .cache; return }
+            if rest == "cache" || rest == "cross-file" { self = .cache; return }
             let temporaryMarks = [".tmp-", ".fresh-", ".cross-fresh-"]
-            if (rest.hasPrefix("cache") || rest.hasPrefix("cross-file") || rest.hasPrefix("verified")), temporaryMarks.contains(where: { rest.contains($0) }) { self = .temporary; return }
+            if (rest.hasPrefix("cache") || rest.hasPrefix("cross-file")), temporaryMarks.contains(where: { rest.contains($0) }) { self = .temporary; return }
             return nil
         }
     }

@@ -4,7 +4,7 @@ import Testing
 @testable import NewsLintEngine
 
 /// What a warm run does once per file (find the stamper's directory, hash the path, show the
-/// path) gives what the plain code it replaced gave; the note of a verified cross-file result.
+/// path) gives what the plain code it replaced gave.
 @Suite struct WarmLookupTests {
     /// The last slash is found wherever it is: in the first word, the last, across words, none.
     @Test func lastSlashMatchesAByteScan() {
@@ -45,94 +45,6 @@ import Testing
         #expect(SystemPath.display(plain) == plain)
     }
 
-    /// A stored result and the note of its verification, as a warm run finds them.
-    private struct NotedResult {
-        let dir = TemporaryDirectory()
-        let cache: LintCache
-        let findings: [Diagnostic]
-
-        init() throws {
-            cache = try #require(LintCache.open(directory: dir.path + "/cache", key: 12))
-            findings = (0..<3_000).map { i in
-                Diagnostic(rule: "content-duplicate", severity: .warning, path: "新闻/\(String(format: "%05d", i)).md", line: 8, column: 1,
-                           message: "body is identical to 新闻/\(i + 1).md" + String(repeating: "。", count: i % 50))
-            }
-            cache.recordCrossFile(digest: 77, fileCount: 3, diagnostics: findings)
-            try cache.save()
-        }
-
-        var stamp: FileStamp? { FileStamp.of(cache.crossFileResultFile) }
-
-        func pending() -> PendingCrossFileResult? { cache.verifyingStoredCrossFile(fileCount: 3) }
-
-        func replay(_ pending: PendingCrossFileResult?) -> [Diagnostic]? {
-            guard let stored = cache.storedCrossFile(digest: 77, pending: pending) else { return nil }
-            var out: [Diagnostic] = []
-            return stored.forEach { out.append($0) } ? out : nil
-        }
-    }
-
-    /// A note for the result's very stamp, key and digest stands for its verification: the result
-    /// replays exactly without being hashed again.
-    @Test func aMatchingNoteStandsForTheVerification() throws {
-        let result = try NotedResult()
-        let stamp = try #require(result.stamp)
-        VerifiedResultNote(key: 12, digest: 77, stamp: stamp).write(count: result.findings.count, to: result.cache.verifiedResultNote, macKey: result.cache.macKey)
-        let pending = try #require(result.pending())
-        #expect(pending.verifiedByNote)
-        #expect(result.replay(pending) == result.findings)
-    }
-
-    /// A note for another stamp, digest or key, under another secret, or damaged is ignored: the
-    /// result is verified as before (and a result damaged since is refused whole).
-    @Test func aNoteThatDoesNotMatchIsIgnored() throws {
-        let result = try NotedResult()
-        let stamp = try #require(result.stamp)
-        var other = stamp
-        other.ctimeNanoseconds += 1
-        let macKey = result.cache.macKey
-        let notes: [[UInt8]] = [
-            VerifiedResultNote(key: 12, digest: 77, stamp: other).bytes(count: result.findings.count, macKey: macKey),
-            VerifiedResultNote(key: 12, digest: 78, stamp: stamp).bytes(count: result.findings.count, macKey: macKey),
-            VerifiedResultNote(key: 13, digest: 77, stamp: stamp).bytes(count: result.findings.count, macKey: macKey),
-            VerifiedResultNote(key: 12, digest: 77, stamp: stamp).bytes(count: result.findings.count, macKey: (macKey.0 ^ 1, macKey.1)),
-            Array(VerifiedResultNote(key: 12, digest: 77, stamp: stamp).bytes(count: result.findings.count, macKey: macKey).dropLast()),
-            { var b = VerifiedResultNote(key: 12, digest: 77, stamp: stamp).bytes(count: result.findings.count, macKey: macKey); b[30] ^= 1; return b }(),
-        ]
-        for note in notes {
-            try CacheStreamTests.write(note, to: result.cache.verifiedResultNote)
-            let pending = try #require(result.pending())
-            #expect(!pending.verifiedByNote)
-            #expect(result.replay(pending) == result.findings)
-        }
-        // A result written to in place after its note (a byte added: its size is part of the
-        // stamp, whatever the clock's tick): it is verified, and fails.
-        VerifiedResultNote(key: 12, digest: 77, stamp: stamp).write(count: result.findings.count, to: result.cache.verifiedResultNote, macKey: macKey)
-        let handle = try #require(FileHandle(forUpdatingAtPath: result.cache.crossFileResultFile))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: [0])
-        try handle.close()
-        let pending = try #require(result.pending())
-        #expect(!pending.verifiedByNote)
-        #expect(result.replay(pending) == nil)
-    }
-
-    /// A result written moments ago (its stamp not settled) is verified without leaving a note:
-    /// a write in the same clock tick would not show in its stamp.
-    @Test func aFreshResultLeavesNoNote() throws {
-        let result = try NotedResult()
-        let pending = try #require(result.pending())
-        #expect(!pending.verifiedByNote)
-        #expect(result.replay(pending) == result.findings)
-        #expect(!FileManager.default.fileExists(atPath: result.cache.verifiedResultNote))
-    }
-
-    /// The note is pruned with its key's other files.
-    @Test func notesArePrunedWithTheirKey() {
-        #expect(CachePruning.Kind("0123456789abcdef.verified") == .cache)
-        #expect(CachePruning.Kind("0123456789abcdef.verified.tmp-12-34") == .temporary)
-    }
-
     /// Paths of every length up to a few hundred bytes, and paths that differ in one byte
     /// anywhere (a copy's directory, a date, the last letter), hash apart; equal bytes hash alike.
     @Test func pathHashesSeparateNearlyEqualPaths() {
@@ -155,6 +67,21 @@ import Testing
             #expect(seen[hash] == nil || seen[hash] == path, "\(path) and \(seen[hash] ?? "")")
             seen[hash] = path
             #expect(LintCache.pathHash(String(decoding: Array(path.utf8), as: UTF8.self)) == hash)
+        }
+    }
+
+    /// Every byte of a short path is hashed (below sixteen bytes the words overlap): changing any
+    /// one of them changes the hash.
+    @Test func everyByteOfAShortPathCounts() {
+        let base = Array("ab/cdefghijklmnopqrstu".utf8)
+        for length in 1...base.count {
+            let path = Array(base[..<length])
+            let hash = LintCache.pathHash(String(decoding: path, as: UTF8.self))
+            for i in path.indices {
+                var changed = path
+                changed[i] = changed[i] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x")
+                #expect(LintCache.pathHash(String(decoding: changed, as: UTF8.self)) != hash, "length \(length), byte \(i)")
+            }
         }
     }
 }
