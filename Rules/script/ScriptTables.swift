@@ -331,13 +331,14 @@ package struct ScriptTables: Sendable {
         return (simplified, traditional)
     }
 
-    /// The counterparts of `c` in the other script, OpenCC's preferred one first (empty when none).
-    package func counterparts(of c: UInt32) -> [UInt32] {
+    /// The counterparts of `c` in the other script, OpenCC's preferred one first (empty when none),
+    /// as a slice of the pool (no list is allocated per question).
+    package func counterparts(of c: UInt32) -> ArraySlice<UInt32> {
         let at: Int32
         if c >= Self.tableBase && c < Self.tableEnd { at = counterpartAt[Int(c - Self.tableBase)] } else { at = sparseCounterpartAt[c] ?? -1 }
         guard at >= 0 else { return [] }
         let start = Int(at) + 1
-        return Array(counterpartPool[start..<(start + Int(counterpartPool[Int(at)]))])
+        return counterpartPool[start..<(start + Int(counterpartPool[Int(at)]))]
     }
 
     /// Traditional words starting with `c` (word-boundary check; not on the hot path).

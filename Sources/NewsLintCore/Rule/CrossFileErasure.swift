@@ -16,6 +16,13 @@ public func withBoxedValue<T, Result>(_ boxed: any Sendable, as type: T.Type, _ 
     return open(boxed)
 }
 
+/// The value in `boxed` as a `T`: opened when it is exactly one (`withBoxedValue`), cast otherwise
+/// (a `T` in an optional or another box).
+@inlinable
+public func boxedValue<T>(_ boxed: any Sendable, as type: T.Type) -> T? {
+    withBoxedValue(boxed, as: type) { $0 } ?? (boxed as? T)
+}
+
 /// Type-erased cross-file rule so rules with different fact types share one list.
 public protocol ErasedCrossFileRule: Sendable {
     func collectErased(_ document: Document, environment: LintEnvironment) -> (any Sendable)?
@@ -422,7 +429,7 @@ package struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
     /// Asked of every fact of every file (the line to keep for a code frame): the box is opened
     /// (`withBoxedValue`) rather than cast, and cast only when it holds something else.
     package func quotedLineErased(_ fact: any Sendable) -> Int? {
-        withBoxedValue(fact, as: R.Fact.self) { R.quotedLine(of: $0) } ?? (fact as? R.Fact).flatMap(R.quotedLine(of:))
+        boxedValue(fact, as: R.Fact.self).flatMap(R.quotedLine(of:))
     }
 
     package func finishErased(_ facts: [(path: String, fact: any Sendable)], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic] {
@@ -445,12 +452,8 @@ package struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
     /// Asked for every fact of every file a cold run records in the cache: the box is opened
     /// (`withBoxedValue`) rather than cast, and cast only when it holds something else.
     package func encodeCachedFact(_ fact: any Sendable) throws -> [UInt8] {
+        guard let typed = boxedValue(fact, as: R.Fact.self) else { throw CocoaError(.coderInvalidValue) }
         var writer = FactRecordWriter()
-        if let written = withBoxedValue(fact, as: R.Fact.self, { typed in Result { try R.writeTaggedRecord(typed, to: &writer) } }) {
-            try written.get()
-            return writer.bytes
-        }
-        guard let typed = fact as? R.Fact else { throw CocoaError(.coderInvalidValue) }
         try R.writeTaggedRecord(typed, to: &writer)
         return writer.bytes
     }
