@@ -131,7 +131,9 @@ public struct DeferredFindings: @unchecked Sendable {
         self.makePass = makePass
     }
 
-    /// A pass from the first finding: each call returns the next ones, empty at the end.
+    /// A pass from the first finding: each call returns the next ones, empty at the end. A pass
+    /// may be called from a thread other than the one that started it (one thread at a time), and
+    /// passes may run at the same time as each other: the recipe only reads what it captured.
     public func pass() -> () -> [Diagnostic] { makePass() }
 
     public func forEach(_ body: (Diagnostic) -> Void) {

@@ -344,14 +344,6 @@ package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Se
     }
 }
 
-/// The consumer's hold on a `PrefetchQueue`: released (the reader dropped, read to the end or
-/// not), it cancels the queue so the producing thread stops.
-private final class PrefetchConsumer<Batch>: @unchecked Sendable {
-    let queue: PrefetchQueue<Batch>
-    init(_ queue: PrefetchQueue<Batch>) { self.queue = queue }
-    deinit { queue.cancel() }
-}
-
 /// Passes cross-file findings on as the reduce reports them and keeps them, as sorted runs, for
 /// the cache; the cache's save writes them in output order into `<key>.cross-file` when the
 /// reduce read all its facts back (`LintCache.keepCrossFile`).

@@ -45,6 +45,12 @@ public final class DiagnosticRuns: DiagnosticReceiver {
     private var diskFailed = false
     /// Diagnostics in the runs (for a sorted source, before `filter` drops any as it is read).
     public private(set) var count = 0
+    /// Whether deferred findings (`add(deferred:)`) are made on a thread of their own, a few
+    /// batches ahead of the merge that reads them. Why: the output is serial, and making
+    /// content-duplicate's messages (a corpus of copies names five other paths for every file) was
+    /// about a quarter of the output's thread at agora ×10, while the pass's workers sat idle.
+    /// The lint run sets it when it may use a second thread (`--jobs` 2 or more).
+    public var makesDeferredAhead = false
 
     public init(runLength: Int = 8192, memoryBudget: Int = 1 << 20) {
         self.runLength = max(1, runLength)
@@ -116,7 +122,7 @@ public final class DiagnosticRuns: DiagnosticReceiver {
             findings.forEach { add($0) }
             return
         }
-        add(sorted: DeferredSource(findings))
+        add(sorted: DeferredSource(findings, ahead: makesDeferredAhead && findings.count >= DeferredSource.aheadMinimum))
     }
 
     /// Moves the in-memory runs to the temporary file (kept in memory if it cannot be written).
@@ -368,16 +374,47 @@ package protocol SortedDiagnosticSource: AnyObject {
     func batches() -> () -> SortedBatch
 }
 
-/// Deferred findings as a sorted run: each pass of the merge makes them afresh.
-private final class DeferredSource: SortedDiagnosticSource {
+/// Deferred findings as a sorted run: each pass of the merge makes them afresh, `ahead` on a
+/// thread of its own (at most two batches ahead of the reader, so memory stays bounded).
+final class DeferredSource: SortedDiagnosticSource {
     let findings: DeferredFindings
-    init(_ findings: DeferredFindings) { self.findings = findings }
+    let ahead: Bool
+    /// Fewer findings than this are made on the reader's thread: a thread costs more than making them.
+    static let aheadMinimum = 1024
+
+    init(_ findings: DeferredFindings, ahead: Bool) {
+        self.findings = findings
+        self.ahead = ahead
+    }
+
     var count: Int { findings.count }
+
     func batches() -> () -> SortedBatch {
         let next = findings.pass()
+        guard ahead else {
+            return {
+                let batch = next()
+                return batch.isEmpty ? .end : .batch(batch)
+            }
+        }
+        let queue = PrefetchQueue<[Diagnostic]>()
+        // The pass is used by the making thread alone from here on (`DeferredFindings.pass`).
+        let pass = UncheckedPass(next: next)
+        Thread {
+            while case let batch = pass.next(), !batch.isEmpty {
+                guard queue.push(batch) else { return }
+            }
+            queue.close(complete: true)
+        }.start()
+        let consumer = PrefetchConsumer(queue)
         return {
-            let batch = next()
-            return batch.isEmpty ? .end : .batch(batch)
+            guard let batch = consumer.queue.pop() else { return .end }
+            return .batch(batch)
         }
     }
+}
+
+/// A pass over deferred findings handed to the thread that makes them.
+private struct UncheckedPass: @unchecked Sendable {
+    let next: () -> [Diagnostic]
 }

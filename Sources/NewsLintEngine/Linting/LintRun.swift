@@ -52,6 +52,7 @@ public final class LintRun {
         self.request = request
         let spill = DiagnosticSpill(threshold: request.spillThreshold)
         let extras = DiagnosticRuns()
+        extras.makesDeferredAhead = linter.settings.jobs >= 2
         let keep = request.keepDiagnostics
         let streamed = linter.lintStreaming(request.inputs, observer: observer, crossFileInto: extras) { outcome in
             perFile(outcome)

@@ -62,6 +62,14 @@ package final class PrefetchQueue<Batch>: @unchecked Sendable {
     }
 }
 
+/// The consumer's hold on a `PrefetchQueue`: released (the reader dropped, read to the end or
+/// not), it cancels the queue so the producing thread stops.
+package final class PrefetchConsumer<Batch>: @unchecked Sendable {
+    package let queue: PrefetchQueue<Batch>
+    package init(_ queue: PrefetchQueue<Batch>) { self.queue = queue }
+    deinit { queue.cancel() }
+}
+
 /// Values the consumer of a `PrefetchQueue` is done with (decoded findings it has written out),
 /// handed back to the producing thread to be destroyed there. The output thread is the warm run's
 /// critical path, and destroying a decoded finding (a release per string, a `free` per string and

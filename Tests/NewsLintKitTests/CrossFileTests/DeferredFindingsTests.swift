@@ -56,6 +56,53 @@ import Testing
         #expect(deferred.all == expected)
     }
 
+    /// Made on a thread of their own ahead of the reader (`makesDeferredAhead`, enough findings
+    /// for it): the runs give what they give made on the reader's thread, merged with the other
+    /// runs, read twice; a reader dropped part way leaves no thread blocked on it.
+    @Test func madeAheadGiveWhatMadeInPlaceGive() {
+        let count = DeferredSource.aheadMinimum * 3 + 5
+        let passes = Locked(0)
+        let findings = DeferredFindings(count: count, inOutputOrder: true) {
+            passes.withLock { $0 += 1 }
+            var next = 0
+            return {
+                let end = min(count, next + 100)
+                defer { next = end }
+                return (next..<end).map { n in
+                    Diagnostic(rule: "content-duplicate", severity: .warning, path: String(format: "p%05d", n), line: 1, column: 1, message: "m\(n)")
+                }
+            }
+        }
+        let others = stride(from: 0, to: count, by: 97).map {
+            Diagnostic(rule: "a-rule", severity: .info, path: String(format: "p%05d", $0), line: 1, column: 1, message: "other")
+        }
+        func runs(ahead: Bool) -> DiagnosticRuns {
+            let runs = DiagnosticRuns(runLength: 50)
+            runs.makesDeferredAhead = ahead
+            runs.add(contentsOf: others)
+            runs.add(deferred: findings)
+            return runs
+        }
+        let expected = runs(ahead: false).all
+        #expect(expected.count == count + others.count)
+        let ahead = runs(ahead: true)
+        // Compared as a whole, not printed whole when they differ (thousands of findings).
+        let first = ahead.all, second = ahead.all
+        let firstSame = first == expected, secondSame = second == expected
+        #expect(first.count == expected.count)
+        #expect(firstSame && secondSame)
+        // Dropped after a few findings, many times: each making thread stops (a leaked one would
+        // keep its pass's findings; the test finishing at all shows none waits on the reader).
+        for _ in 0..<50 {
+            let cursor = ahead.makeCursor()
+            for _ in 0..<700 { _ = cursor.next() }
+        }
+        passes.withLock { $0 = 0 }
+        let againSame = ahead.all == expected
+        #expect(againSame)
+        #expect(passes.withLock { $0 } == 1)
+    }
+
     /// The cache's recorder keeps the recipe (not findings made into runs of its own): the file it
     /// writes is the one made findings give, and the next receiver is handed the recipe.
     @Test(arguments: [true, false])
