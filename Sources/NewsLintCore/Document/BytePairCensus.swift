@@ -14,13 +14,11 @@
 ///
 /// The pass reads sixteen bytes a step (SSE2 compares through `SIMD16`): which of them may start
 /// a tracked row (a byte below 0x20, `[`, DEL, or a lead byte outside E3–ED, the leads of most East
-/// Asian text), and, in a block holding ASCII, where a tracked trigram starts. Each 8-byte half with
-/// a flagged byte records the pair of every one of its bytes without a branch per byte, an
-/// untracked byte into a discard row of its lane (`laneRows`): 16% of agora's words, where the word
-/// test before (any ASCII byte passed it) sent 41%. Recording only the flagged bytes (a loop over
-/// the mask's bits) read 20 M fewer instructions at agora x1 but took no less time (its loop exits
-/// and the branch per block were mispredicted): `--select archive-residue` 92.4 → 88.4 ms median
-/// over 50 interleaved pairs, in favour of the whole words.
+/// Asian text), and, in a block holding ASCII, where a tracked trigram starts. Only the flagged
+/// bytes record their pair (a loop over the mask's bits; an untracked one among them, such as a
+/// line feed, into the discard row): at agora x1, 375 k bytes, where recording all eight bytes of
+/// every 8-byte half holding a flagged byte (323 k halves) made 2.6 M records. (The whole halves
+/// took no more time in a wall-clock pair of session 22, but instructions are the measure.)
 ///
 /// The accessors are `@inlinable` so the rules' module reads the bits without a call per query.
 package struct BytePairCensus: Sendable {
@@ -107,10 +105,14 @@ package struct BytePairCensus: Sendable {
             let second = bytes[i &+ 1]
             bits[row | Int(second &>> 6)] |= 1 &<< UInt64(second & 63)
         }
-        /// The pairs of the eight bytes from `at`, each byte in its lane.
-        @inline(__always) func markWord(_ at: Int) {
-            mark(at, lane: 0); mark(at &+ 1, lane: 1); mark(at &+ 2, lane: 2); mark(at &+ 3, lane: 3)
-            mark(at &+ 4, lane: 4); mark(at &+ 5, lane: 5); mark(at &+ 6, lane: 6); mark(at &+ 7, lane: 7)
+        /// The pairs of the bytes from `at` whose lanes of `flags` (a `mayStartRow` half: 0xFF or 0
+        /// a byte) are set, one bit a byte kept and taken lowest first.
+        @inline(__always) func markFlagged(_ flags: UInt64, at: Int) {
+            var bits = flags & 0x0101_0101_0101_0101
+            while bits != 0 {
+                mark(at &+ bits.trailingZeroBitCount &>> 3, lane: 0)
+                bits &= bits &- 1
+            }
         }
         var found: UInt8 = 0
         var i = 0
@@ -122,8 +124,10 @@ package struct BytePairCensus: Sendable {
             while i &+ 18 <= n {
                 let x = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
                 let lanes = unsafeBitCast(mayStartRow(x), to: SIMD2<UInt64>.self)
-                if lanes[0] != 0 { markWord(i) }
-                if lanes[1] != 0 { markWord(i &+ 8) }
+                if lanes[0] | lanes[1] != 0 {
+                    markFlagged(lanes[0], at: i)
+                    markFlagged(lanes[1], at: i &+ 8)
+                }
                 // A trigram starts with an ASCII byte: a block of sixteen high bytes (most of a
                 // Chinese line) holds none.
                 let halves = unsafeBitCast(x, to: SIMD2<UInt64>.self)
