@@ -121,10 +121,53 @@ package struct BodyText {
         if isLetter(scalar) { letters &+= 1 }
     }
 
-    /// Reads the body of `document`, stopping once `limit` letters are counted.
-    package init(_ document: Document, limit: Int = .max) {
+    /// `fold`, or only the letter count when the walk does not hash (`hashing` false).
+    @inline(__always)
+    static func fold(_ scalar: UInt32, hash: inout UInt64, letters: inout Int, hashing: Bool) {
+        if hashing {
+            fold(scalar, hash: &hash, letters: &letters)
+        } else if isLetter(scalar) {
+            letters &+= 1
+        }
+    }
+
+    /// `takeIdeographs` without the hash: it counts the same characters as letters (it stops where
+    /// that stops, at the same limit) without decoding them. A lead byte E5…E9 is U+5000…U+9FFF, all
+    /// unified ideographs, so a letter; only a character with lead E4 (U+4000…U+4FFF) is decoded and
+    /// asked (`isLetter`: U+4DC0…U+4DFF, the hexagram symbols, are not letters).
+    @inline(__always)
+    static func countIdeographs(_ buf: UnsafeBufferPointer<UInt8>, from i: inout Int, end: Int, limit: Int, letters: inout Int) -> Bool {
+        guard let base = buf.baseAddress else { return false }
+        var k = i, n = letters
+        var steps = Swift.min((Swift.min(end, buf.count &- 1) &- k) / 3, limit &- n)
+        while steps > 0 {
+            let word = UInt32(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt32.self))
+            // `ideograph(inWord:)`'s test: the low byte of the difference is the lead byte's distance from E4.
+            let lead = (word & 0x00C0_C0FF) &- 0x0080_80E4
+            guard lead < 6 else { break }
+            if lead != 0 || isLetter(0x4000 | (word & 0x3F00) >> 2 | (word >> 16) & 0x3F) { n &+= 1 }
+            k &+= 3
+            steps &-= 1
+        }
+        let took = k != i
+        i = k
+        letters = n
+        return took
+    }
+
+    /// The run of ideographs from `i` taken (`takeIdeographs`) or, when the walk does not hash, counted.
+    @inline(__always)
+    static func takeIdeographs(_ buf: UnsafeBufferPointer<UInt8>, from i: inout Int, end: Int, limit: Int,
+                               letters: inout Int, hash: inout UInt64, hashing: Bool) -> Bool {
+        hashing ? takeIdeographs(buf, from: &i, end: end, limit: limit, letters: &letters, hash: &hash)
+            : countIdeographs(buf, from: &i, end: end, limit: limit, letters: &letters)
+    }
+
+    /// Reads the body of `document`, stopping once `limit` letters are counted. Without `hashing`,
+    /// only `letters` and `hasContent` are made (`hash` stays the seed): the same count, cheaper.
+    package init(_ document: Document, limit: Int = .max, hashing: Bool = true) {
         if document.isHTMLFile {
-            self = BodyText(visibleTextOf: document, limit: limit)
+            self = BodyText(visibleTextOf: document, limit: limit, hashing: hashing)
             return
         }
         let b = document.bytes
@@ -197,13 +240,14 @@ package struct BodyText {
                 } else {
                     hasContent = true
                     // A run of ideographs stays inside the line (its bytes are all above 0x7F).
-                    if Self.startsIdeograph(c), Self.takeIdeographs(buf, from: &i, end: end, limit: limit, letters: &letters, hash: &hash) { continue }
+                    if Self.startsIdeograph(c),
+                       Self.takeIdeographs(buf, from: &i, end: end, limit: limit, letters: &letters, hash: &hash, hashing: hashing) { continue }
                 }
                 let (scalar, length) = BodyNormalizer.decode(buf, at: i, end: end)
                 i += length
                 // Markdown and table syntax is not text either (ASCII tested only for ASCII scalars).
                 if scalar < 0x80 ? BodyText.isMarkdownSyntax(scalar) : (scalar == 0x3000 || scalar == 0xA0) { continue }
-                Self.fold(scalar, hash: &hash, letters: &letters)
+                Self.fold(scalar, hash: &hash, letters: &letters, hashing: hashing)
             }
         }
         self.letters = letters
@@ -219,20 +263,20 @@ extension BodyText {
     /// `UTF8Validation.decode` with a bounds check per byte), or sliced from the scalar decode the
     /// script rules share when one of them has made it (`ScalarSlices`); only a character
     /// reference is asked for its value (a call into the core for every token before).
-    package init(visibleTextOf document: Document, limit: Int) {
+    package init(visibleTextOf document: Document, limit: Int, hashing: Bool = true) {
         let shared = document.sharedScalars
-        self.init(visibleTextOf: document, limit: limit, scalars: shared.cps, offsets: shared.offsets)
+        self.init(visibleTextOf: document, limit: limit, scalars: shared.cps, offsets: shared.offsets, hashing: hashing)
     }
 
     /// `init(visibleTextOf:limit:)` with the shared decode (`scalars`, `offsets`), or empty arrays
     /// to decode each text token's bytes.
-    package init(visibleTextOf document: Document, limit: Int, scalars: [UInt32], offsets: [UInt32]) {
+    package init(visibleTextOf document: Document, limit: Int, scalars: [UInt32], offsets: [UInt32], hashing: Bool = true) {
         let b = document.bytes
         var letters = 0, hash = self.hash, hasContent = false
         /// One scalar of text: whitespace is not text.
         @inline(__always) func take(_ scalar: UInt32) {
             guard scalar > 0x20 && scalar != 0x3000 && scalar != 0xA0 else { return }
-            Self.fold(scalar, hash: &hash, letters: &letters)
+            Self.fold(scalar, hash: &hash, letters: &letters, hashing: hashing)
         }
         b.withUnsafeBufferPointer { buf in
             scalars.withUnsafeBufferPointer { cps in
@@ -257,7 +301,15 @@ extension BodyText {
                             var i = token.range.lowerBound
                             let end = token.range.upperBound
                             while i < end && letters < limit {
-                                if Self.startsIdeograph(buf[i]), Self.takeIdeographs(buf, from: &i, end: end, limit: limit, letters: &letters, hash: &hash) { continue }
+                                let c = buf[i]
+                                if Self.startsIdeograph(c),
+                                   Self.takeIdeographs(buf, from: &i, end: end, limit: limit, letters: &letters, hash: &hash, hashing: hashing) { continue }
+                                // Counting only, an ASCII byte is a letter or not without the decode.
+                                if !hashing && c < 0x80 {
+                                    if CJK.isASCIILetter(UInt32(c)) { letters &+= 1 }
+                                    i &+= 1
+                                    continue
+                                }
                                 let (scalar, length) = BodyNormalizer.decode(buf, at: i, end: end)
                                 i += length
                                 take(scalar)
@@ -342,6 +394,12 @@ package struct BodyEmptyReading: Sendable {
     private func count(_ document: Document) -> BodyTextCount {
         let exempt = BodyTextCount(letters: 0, hash: 0, hasContent: false, exempt: true, key: key)
         guard document.frontMatter != nil else { return exempt }
+        // Most bodies reach the limit, and then neither half reads the hash: they are counted
+        // without it first, and only a shorter body is read again for its hash.
+        let counted = BodyText(document, limit: limit, hashing: false)
+        if counted.letters >= limit {
+            return BodyTextCount(letters: counted.letters, hash: counted.hash, hasContent: counted.hasContent, exempt: false, key: key)
+        }
         let text = BodyText(document, limit: limit)
         // A count that reached the limit is reported by neither half, site page or not: the page
         // test (the layout, the file name against the page globs) is asked only of a shorter body.

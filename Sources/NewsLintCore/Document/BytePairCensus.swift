@@ -14,13 +14,11 @@
 ///
 /// The pass reads sixteen bytes a step (SSE2 compares through `SIMD16`): which of them may start
 /// a tracked row (a byte below 0x20, `[`, DEL, or a lead byte outside E3–ED, the leads of most East
-/// Asian text), and, in a block holding ASCII, where a tracked trigram starts. Each 8-byte half with
-/// a flagged byte records the pair of every one of its bytes without a branch per byte, an
-/// untracked byte into a discard row of its lane (`laneRows`): 16% of agora's words, where the word
-/// test before (any ASCII byte passed it) sent 41%. Recording only the flagged bytes (a loop over
-/// the mask's bits) read 20 M fewer instructions at agora x1 but took no less time (its loop exits
-/// and the branch per block were mispredicted): `--select archive-residue` 92.4 → 88.4 ms median
-/// over 50 interleaved pairs, in favour of the whole words.
+/// Asian text), and, in a block holding ASCII, where a tracked trigram starts. Only the flagged
+/// bytes record their pair (a loop over the mask's bits; an untracked one among them, such as a
+/// line feed, into the discard row): at agora x1, 375 k bytes, where recording all eight bytes of
+/// every 8-byte half holding a flagged byte (323 k halves) made 2.6 M records. (The whole halves
+/// took no more time in a wall-clock pair of session 22, but instructions are the measure.)
 ///
 /// The accessors are `@inlinable` so the rules' module reads the bits without a call per query.
 package struct BytePairCensus: Sendable {
@@ -38,10 +36,9 @@ package struct BytePairCensus: Sendable {
     /// `contains(trigram:)` keys them as little-endian words (`trigramKey`).
     package static let trackedTrigrams: [[UInt8]] = [Array("/we".utf8), Array("ve.".utf8), Array("ema".utf8)]
 
-    /// Discard rows at the start of `words`, one per byte of an 8-byte word: a flagged word
-    /// records the pair of each of its bytes, an untracked byte's in its lane's discard row, so the
-    /// eight writes go to different addresses and none waits for the one before it, without a
-    /// branch per byte.
+    /// Discard rows at the start of `words`, one per byte of an 8-byte word: the bytes after the
+    /// blocks record their pairs a byte at a time, an untracked byte's in its lane's discard row
+    /// (consecutive writes to different addresses); a flagged untracked byte of a block, in lane 0's.
     @usableFromInline package static let laneRows = 8
 
     /// The first word of each first byte's row in `words` (four words a row), by the byte's lane
@@ -98,8 +95,8 @@ package struct BytePairCensus: Sendable {
 
     /// Sets the bit of every adjacent pair of `bytes` whose first byte is tracked, and returns the
     /// tracked trigrams found. Sixteen bytes a step while the block and the two bytes after it fit
-    /// (the trigram test reads them); every byte of a half holding a byte the block test flags
-    /// (`mayStartRow`) records its pair; the rest of the bytes, one at a time.
+    /// (the trigram test reads them); every byte the block test flags (`mayStartRow`, or for a
+    /// block of high bytes `isLeadOutsideEastAsian`) records its pair; the rest of the bytes, one at a time.
     private static func record(_ bytes: UnsafeBufferPointer<UInt8>, rows: UnsafeBufferPointer<UInt8>, into bits: UnsafeMutableBufferPointer<UInt64>) -> UInt8 {
         let n = bytes.count
         @inline(__always) func mark(_ i: Int, lane: Int) {
@@ -107,10 +104,22 @@ package struct BytePairCensus: Sendable {
             let second = bytes[i &+ 1]
             bits[row | Int(second &>> 6)] |= 1 &<< UInt64(second & 63)
         }
-        /// The pairs of the eight bytes from `at`, each byte in its lane.
-        @inline(__always) func markWord(_ at: Int) {
-            mark(at, lane: 0); mark(at &+ 1, lane: 1); mark(at &+ 2, lane: 2); mark(at &+ 3, lane: 3)
-            mark(at &+ 4, lane: 4); mark(at &+ 5, lane: 5); mark(at &+ 6, lane: 6); mark(at &+ 7, lane: 7)
+        /// The pairs of the bytes from `at` whose lanes of `flags` (a `mayStartRow` half: 0xFF or 0
+        /// a byte) are set, one bit a byte kept and taken lowest first.
+        @inline(__always) func markFlagged(_ flags: UInt64, at: Int) {
+            var bits = flags & 0x0101_0101_0101_0101
+            while bits != 0 {
+                mark(at &+ bits.trailingZeroBitCount &>> 3, lane: 0)
+                bits &= bits &- 1
+            }
+        }
+        /// The pairs of the bytes of the block at `at` that `flags` flags.
+        @inline(__always) func markBlock(_ flags: SIMDMask<SIMD16<Int8>>, at: Int) {
+            let lanes = unsafeBitCast(flags, to: SIMD2<UInt64>.self)
+            if lanes[0] | lanes[1] != 0 {
+                markFlagged(lanes[0], at: at)
+                markFlagged(lanes[1], at: at &+ 8)
+            }
         }
         var found: UInt8 = 0
         var i = 0
@@ -121,13 +130,13 @@ package struct BytePairCensus: Sendable {
             let a = SIMD16<UInt8>(repeating: 0x61)
             while i &+ 18 <= n {
                 let x = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-                let lanes = unsafeBitCast(mayStartRow(x), to: SIMD2<UInt64>.self)
-                if lanes[0] != 0 { markWord(i) }
-                if lanes[1] != 0 { markWord(i &+ 8) }
-                // A trigram starts with an ASCII byte: a block of sixteen high bytes (most of a
-                // Chinese line) holds none.
                 let halves = unsafeBitCast(x, to: SIMD2<UInt64>.self)
-                if halves[0] & halves[1] & ByteWords.highs != ByteWords.highs {
+                // A block of sixteen high bytes (most of a Chinese line): only a lead byte outside
+                // E3–ED may start a row (the controls, `[` and DEL are ASCII), and no trigram starts.
+                if halves[0] & halves[1] & ByteWords.highs == ByteWords.highs {
+                    markBlock(isLeadOutsideEastAsian(x), at: i)
+                } else {
+                    markBlock(mayStartRow(x), at: i)
                     let y = raw.loadUnaligned(fromByteOffset: i &+ 1, as: SIMD16<UInt8>.self)
                     let z = raw.loadUnaligned(fromByteOffset: i &+ 2, as: SIMD16<UInt8>.self)
                     let web = (x .== slash) .& (y .== w) .& (z .== e)
@@ -158,9 +167,16 @@ package struct BytePairCensus: Sendable {
     /// return, C3 …) mark the discard row.
     @inline(__always)
     package static func mayStartRow(_ x: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
+        (x .< SIMD16<UInt8>(repeating: 0x20)) .| (x .== SIMD16<UInt8>(repeating: 0x5B)) .| (x .== SIMD16<UInt8>(repeating: 0x7F))
+            .| isLeadOutsideEastAsian(x)
+    }
+
+    /// The lanes of `x` holding a byte from C0 outside E3–ED: `mayStartRow`'s lanes of a block of
+    /// high bytes (all its other bytes are ASCII).
+    @inline(__always)
+    package static func isLeadOutsideEastAsian(_ x: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
         let eastAsian = x &- SIMD16<UInt8>(repeating: 0xE3) .< SIMD16<UInt8>(repeating: 0x0B)
-        return (x .< SIMD16<UInt8>(repeating: 0x20)) .| (x .== SIMD16<UInt8>(repeating: 0x5B)) .| (x .== SIMD16<UInt8>(repeating: 0x7F))
-            .| ((x .>= SIMD16<UInt8>(repeating: 0xC0)) .& .!eastAsian)
+        return (x .>= SIMD16<UInt8>(repeating: 0xC0)) .& .!eastAsian
     }
 
     /// Whether `first` is immediately followed by `second` somewhere (true for an untracked `first`).

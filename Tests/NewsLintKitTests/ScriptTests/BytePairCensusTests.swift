@@ -121,4 +121,30 @@ struct BytePairCensusTests {
         // Both answers occur for every prefilter.
         #expect(hits.allSatisfy { $0 > 500 && $0 < 19_500 }, "\(hits)")
     }
+
+    /// Blocks of sixteen high bytes take the lead-byte test alone (session 24): it flags a high
+    /// byte exactly as `mayStartRow` does, and documents mostly of high bytes (every lead byte
+    /// C0–FF among them, a few ASCII bytes) record every tracked pair, as a naive scan finds them.
+    @Test func highByteBlocksRecordEveryTrackedPair() {
+        for value in 0x80...0xFF {
+            let block = SIMD16<UInt8>(repeating: UInt8(value))
+            #expect(BytePairCensus.isLeadOutsideEastAsian(block)[0] == BytePairCensus.mayStartRow(block)[0], "byte \(value)")
+        }
+        var random = SeededRandom(seed: 2_424)
+        let tracked = BytePairCensus.trackedFirstBytes
+        for _ in 0..<600 {
+            let bytes = (0..<random.below(160)).map { _ -> UInt8 in
+                switch random.below(24) {
+                case 0: return UInt8(random.below(0x80))
+                case 1...4: return UInt8(0xC0 + random.below(0x40))
+                default: return UInt8(0x80 + random.below(0x80))
+                }
+            }
+            let census = BytePairCensus(bytes)
+            let pairs = Set(zip(bytes, bytes.dropFirst()).map { Int($0) << 8 | Int($1) })
+            for first in tracked {
+                #expect((0...255).allSatisfy { census.contains(first, UInt8($0)) == pairs.contains(Int(first) << 8 | $0) }, "\(first) in \(bytes)")
+            }
+        }
+    }
 }
