@@ -1114,6 +1114,12 @@ package struct ByteWriter {
         while x >= 0x80 { bytes.append(UInt8(truncatingIfNeeded: x) | 0x80); x >>= 7 }
         bytes.append(UInt8(x))
     }
+    /// How many bytes `varint(v)` writes.
+    package static func varintSize(_ v: UInt64) -> Int {
+        var x = v, n = 1
+        while x >= 0x80 { x >>= 7; n += 1 }
+        return n
+    }
     /// Source lines by number, ascending: the count, then each number and text (the output
     /// spill's record ends with this section, and a cache entry stores it so).
     package mutating func sourceLines(_ lines: [Int: String]) {

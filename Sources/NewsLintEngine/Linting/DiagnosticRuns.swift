@@ -198,9 +198,14 @@ public final class DiagnosticRuns: DiagnosticReceiver {
         var strings = RecentStrings()
         /// A sorted source's batches (nil for an encoded run, and once the source ended).
         var batches: (() -> SortedBatch)?
-        /// The current batch, last finding first: each is moved out with `popLast` (no retain of
-        /// its strings, no release of them with the batch later).
+        /// The current batch and how many of its findings were handed out: each is moved out of
+        /// its slot, which gets `placeholder` (no retain of its strings, no release of them with
+        /// the batch later). Reversed for `popLast`, the batch was copied a finding at a time
+        /// (`reverse` swaps by copies: a retain and a release of each of its strings).
         var batch: [Diagnostic] = []
+        var taken = 0
+        /// What a slot holds once its finding was moved out: nothing to release.
+        static let placeholder = Diagnostic(rule: "", severity: .info, path: "", line: 0, column: 0, message: "")
 
         init(segments: [Segment], remaining: Int) {
             range = segments.first?.range ?? 0..<0
@@ -216,25 +221,36 @@ public final class DiagnosticRuns: DiagnosticReceiver {
 
         /// Decodes the next diagnostic into `head`; false on a read or decode failure.
         mutating func advance(_ runs: DiagnosticRuns) -> Bool {
-            head = nil
             if let next = batches {
-                while batch.isEmpty {
+                // `head` is replaced below (the cursor took the last one): not emptied first.
+                while taken == batch.count {
                     switch next() {
                     case let .batch(b):
                         batch = runs.filter?(b) ?? b
-                        batch.reverse()
+                        taken = 0
                     case .end:
                         batches = nil
                         batch = []
+                        taken = 0
+                        head = nil
                         return true
                     case .failed:
                         batches = nil
+                        head = nil
                         return false
                     }
                 }
-                head = batch.popLast()
+                let at = taken
+                head = batch.withUnsafeMutableBufferPointer { found -> Diagnostic? in
+                    guard let slot = found.baseAddress.map({ $0 + at }) else { return nil }
+                    let d = slot.move()
+                    slot.initialize(to: Self.placeholder)
+                    return d
+                }
+                taken += 1
                 return true
             }
+            head = nil
             guard remaining > 0 else { return true }
             while true {
                 var r = ByteReader(buffer, range: position..<buffer.count)

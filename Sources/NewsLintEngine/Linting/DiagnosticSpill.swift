@@ -28,10 +28,21 @@ public final class DiagnosticSpill {
         }
         guard spilled.count > 0 || spilled.hasLines else { return }
         knownStrings = outcome.knownStrings
-        appendRecord(path: outcome.path, count: spilled.count) { record in
-            record.bytes.append(contentsOf: spilled.bytes[spilled.range])
-            if let lines = spilled.lines { record.bytes.append(contentsOf: spilled.bytes[lines.range]) } else { record.varint(0) }
+        // Straight into the buffer, its length known beforehand (through the record scratch, as
+        // `appendRecord` writes, the stored bytes were copied twice).
+        var path = outcome.path
+        path.withUTF8 { name in
+            let lines = spilled.lines?.range
+            let length = ByteWriter.varintSize(UInt64(name.count)) + name.count + ByteWriter.varintSize(UInt64(spilled.count))
+                + spilled.range.count + (lines?.count ?? 1)
+            buffer.varint(UInt64(length))
+            buffer.varint(UInt64(name.count))
+            buffer.bytes.append(contentsOf: name)
+            buffer.varint(UInt64(spilled.count))
+            buffer.bytes.append(contentsOf: spilled.bytes[spilled.range])
+            if let lines { buffer.bytes.append(contentsOf: spilled.bytes[lines]) } else { buffer.varint(0) }
         }
+        if buffer.bytes.count >= threshold { flush() }
     }
 
     /// Appends one file's diagnostics (all of one path, in output order) and the source lines

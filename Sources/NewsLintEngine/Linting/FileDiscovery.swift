@@ -283,18 +283,27 @@ package enum DirectoryReader {
     /// names hold no NUL byte, so the padding orders a shorter name first as the bytes do. Only
     /// equal keys compare the whole names. A comparison closure slicing the buffer per call cost
     /// ~130 instructions a comparison (118 M to sort 10 directories of 7,188 names).
-    fileprivate static func sortedOrder(of found: [(start: Int, count: Int, kind: Kind)], in all: UnsafeBufferPointer<UInt8>) -> [Int] {
+    package static func sortedOrder(of found: [(start: Int, count: Int, kind: Kind)], in all: UnsafeBufferPointer<UInt8>) -> [Int] {
         guard found.count > 1, let base = all.baseAddress else { return Array(found.indices) }
+        let raw = UnsafeRawPointer(base)
         var shared = found[0].count
         for entry in found.dropFirst() where shared > 0 {
             let n = Swift.min(shared, entry.count)
+            // Eight bytes a step while they agree.
             var k = 0
+            while k + 8 <= n && raw.loadUnaligned(fromByteOffset: found[0].start + k, as: UInt64.self)
+                == raw.loadUnaligned(fromByteOffset: entry.start + k, as: UInt64.self) { k += 8 }
             while k < n && base[found[0].start + k] == base[entry.start + k] { k += 1 }
             shared = k
         }
+        /// The name's bytes `from..<from + 8` as a big-endian word, zero past its end: one load
+        /// where all eight are in the name. (Built a byte at a time, and the shared prefix found
+        /// a byte at a time, sorting agora ×10's listings cost 65 M instructions instead of 42 M.)
         func word(_ entry: (start: Int, count: Int, kind: Kind), _ from: Int) -> UInt64 {
+            let available = entry.count - from
+            if available >= 8 { return UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: entry.start + from, as: UInt64.self)) }
             var value: UInt64 = 0
-            for k in from..<(from + 8) { value = value << 8 | (k < entry.count ? UInt64(base[entry.start + k]) : 0) }
+            for k in 0..<8 { value = value << 8 | (k < available ? UInt64(base[entry.start + from + k]) : 0) }
             return value
         }
         var keyed = found.indices.map { i in (high: word(found[i], shared), low: word(found[i], shared + 8), index: i) }

@@ -22,7 +22,8 @@ package struct RecentStrings {
     /// The string of the UTF-8 `bytes`; nil when they are not valid UTF-8.
     package mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         let key = Self.key(bytes)
-        if let s = pinned.string(bytes, key: key) { return s }
+        // Longer than every pinned string (a message, a path): not looked up there.
+        if bytes.count <= pinned.longest, let s = pinned.string(bytes, key: key) { return s }
         let slot = Int(truncatingIfNeeded: key >> 32) & (Self.capacity - 1)
         if slots.isEmpty {
             slots = Array(repeating: nil, count: Self.capacity)
@@ -109,6 +110,9 @@ package struct KnownStrings: Sendable {
     /// `string(_:)` with the bytes' key already computed.
     package func string(_ piece: UnsafeBufferPointer<UInt8>, key: UInt64) -> String? { table.string(piece, key: key) }
 
+    /// The length in UTF-8 bytes of the longest string in the set (0 when empty).
+    package var longest: Int { table.longest }
+
     private final class Table: Sendable {
         let strings: [String]
         let bytes: [UInt8]
@@ -118,6 +122,9 @@ package struct KnownStrings: Sendable {
         let keys: [UInt64]
         /// Open addressing over `keys`: index + 1 of a string, 0 for an empty slot.
         let slots: [Int32]
+        /// The longest string's length: most pieces asked for (messages, paths) are longer, and
+        /// are turned away without a probe.
+        let longest: Int
 
         init(_ strings: [String]) {
             var bytes: [UInt8] = [], starts: [Int] = [], ends: [Int] = []
@@ -146,6 +153,7 @@ package struct KnownStrings: Sendable {
             self.ends = ends
             self.keys = keys
             self.slots = slots
+            longest = zip(starts, ends).map { $1 - $0 }.max() ?? 0
         }
 
         func string(_ piece: UnsafeBufferPointer<UInt8>, key: UInt64) -> String? {

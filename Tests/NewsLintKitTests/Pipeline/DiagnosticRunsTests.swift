@@ -109,6 +109,41 @@ import Testing
         #expect(filtered.all == (stored + after).filter { $0.rule != "slug-duplicate" }.sorted(by: Diagnostic.outputOrder))
     }
 
+    /// A source that hands out batches it keeps (each pass the same arrays), some empty: the
+    /// merge moves findings out of the batches it reads, so it must never do so in the source's
+    /// own storage. Each pass gives the whole list, in order, however the batches fall.
+    @Test func batchesTheSourceKeepsAreReadWithoutChangingThem() {
+        final class KeptBatches: SortedDiagnosticSource {
+            let chunks: [[Diagnostic]]
+            init(_ chunks: [[Diagnostic]]) { self.chunks = chunks }
+            var count: Int { chunks.reduce(0) { $0 + $1.count } }
+            func batches() -> () -> SortedBatch {
+                var k = 0
+                return { [chunks] in
+                    guard k < chunks.count else { return .end }
+                    defer { k += 1 }
+                    return .batch(chunks[k])
+                }
+            }
+        }
+        let sorted = Self.scrambled(1_000).sorted(by: Diagnostic.outputOrder)
+        var chunks: [[Diagnostic]] = []
+        var start = 0, size = 0
+        while start < sorted.count {
+            let end = min(sorted.count, start + size)
+            chunks.append(Array(sorted[start..<end]))
+            start = end
+            size = (size * 7 + 3) % 41
+        }
+        #expect(chunks.contains { $0.isEmpty } && chunks.contains { $0.count == 1 })
+        let source = KeptBatches(chunks)
+        let runs = DiagnosticRuns(runLength: 64, memoryBudget: 1 << 12)
+        runs.add(sorted: source)
+        #expect(runs.all == sorted)
+        #expect(runs.all == sorted)
+        #expect(source.chunks.flatMap { $0 } == sorted)
+    }
+
     /// A source that cannot be read on ends the stream as incomplete.
     @Test func failingSourceIsReported() {
         let runs = DiagnosticRuns()

@@ -54,6 +54,43 @@ import Testing
         #expect(try !#require(DirectoryReader.listing(dir.path)).namesArePlainUTF8)
     }
 
+    /// `sortedOrder` against a plain sort of the names' bytes, on many random sets: names that
+    /// share a prefix of every length, end just before, at and after the 8- and 16-byte keys'
+    /// edges, differ only in length or only past the keys, hold bytes ≥ 0x80 (the keys compare
+    /// bytes unsigned), and one- and two-name sets. The names sit in one buffer at odd offsets.
+    @Test func sortedOrderIsTheNamesByteOrder() {
+        var state: UInt64 = 11
+        func next() -> Int { state &+= 0x9E37_79B9_7F4A_7C15; return Int(truncatingIfNeeded: mix64(state) >> 1) }
+        let alphabet: [UInt8] = [0x01, 0x2D, 0x30, 0x61, 0x62, 0x7F, 0x80, 0xE6, 0xFF]
+        for round in 0..<400 {
+            let prefix = (0..<(next() % 24)).map { _ in alphabet[next() % alphabet.count] }
+            var names: Set<[UInt8]> = []
+            let wanted = round % 50 == 0 ? 1 + round % 3 : 2 + next() % 60
+            while names.count < wanted {
+                // Lengths around the keys' edges after the shared prefix: 0...20 more bytes.
+                var name = prefix + (0..<(next() % 21)).map { _ in alphabet[next() % alphabet.count] }
+                if name.isEmpty { name = [0x61] }
+                names.insert(name)
+                // A longer name with the same start and a shorter one.
+                if next() % 3 == 0 { names.insert(name + [alphabet[next() % alphabet.count]]) }
+                if next() % 3 == 0, name.count > 1 { names.insert(Array(name.dropLast())) }
+            }
+            var buffer: [UInt8] = [0x5A]
+            var found: [(start: Int, count: Int, kind: DirectoryReader.Kind)] = []
+            // In an order of the test's own (a directory lists in hash order).
+            var listed = names.sorted { $0.lexicographicallyPrecedes($1) }
+            for i in listed.indices.reversed() where i > 0 { listed.swapAt(i, next() % (i + 1)) }
+            for name in listed {
+                found.append((buffer.count, name.count, .file))
+                buffer += name
+                buffer += [UInt8](repeating: 0x5A, count: next() % 3)
+            }
+            let order = buffer.withUnsafeBufferPointer { DirectoryReader.sortedOrder(of: found, in: $0) }
+            let sorted = order.map { listed[$0] }
+            #expect(sorted == listed.sorted { $0.lexicographicallyPrecedes($1) }, "round \(round)")
+        }
+    }
+
     @Test func walkFindsWhatTheGeneralWayFinds() throws {
         let dir = TemporaryDirectory()
         let names: [[UInt8]] = [

@@ -138,6 +138,48 @@ import Testing
         }
     }
 
+    /// A hit's record is written straight into the spill with its length worked out beforehand:
+    /// paths, finding counts and lines sections whose lengths need one, two and three varint
+    /// bytes, with and without lines, read back exactly as records encoded from values.
+    @Test func hitRecordsOfEveryLengthReadBackWhole() throws {
+        let base = Self.findings(path: "")
+        for threshold in [0, 1 << 20] {
+            let spill = DiagnosticSpill(threshold: threshold)
+            var expected: [(String, [Diagnostic], [Int: String])] = []
+            for (f, (pathLength, count, lineLength)) in [(1, 1, 0), (40, 127, 0), (43, 128, 1), (127, 0, 5), (128, 3, 130),
+                                                         (300, 200, 0), (5, 129, 20_000), (16_400, 2, 3), (2, 0, 0)].enumerated() {
+                let path = String(repeating: "新", count: pathLength / 3) + String(repeating: "a", count: pathLength % 3) + "\(f)"
+                let findings = (0..<count).map { i in
+                    var d = base[i % base.count]
+                    d.path = path
+                    d.line = i + 1
+                    return d
+                }
+                var lines: [Int: String] = [:]
+                if lineLength > 0 { lines = [1: String(repeating: "行", count: lineLength / 3) + "x", 9: ""] }
+                var w = ByteWriter()
+                var strings = SpilledStrings.Writer()
+                for d in findings { w.diagnostic(d) { strings.write($1, to: &$0) } }
+                let end = w.bytes.count
+                w.sourceLines(lines)
+                var hit = FileOutcome(path: path, diagnostics: [], facts: [], byteCount: 1, fix: nil, ioFailure: false)
+                hit.spilledDiagnostics = SpilledDiagnostics(bytes: w.bytes, range: 0..<end, count: count,
+                                                            lines: lines.isEmpty && f % 2 == 0 ? nil : (end..<w.bytes.count, lines.count))
+                spill.append(hit)
+                if count > 0 || !lines.isEmpty { expected.append((path, findings, lines)) }
+                // A file linted in this run between hits.
+                spill.append(Array(base.prefix(3)), lines: [2: "二"], path: "linted\(f).md")
+                expected.append(("linted\(f).md", Array(base.prefix(3)), [2: "二"]))
+            }
+            var read: [(String, [Diagnostic], [Int: String])] = []
+            #expect(spill.forEachRecord { read.append(($0, $1, $2)) })
+            #expect(read.count == expected.count)
+            for (r, e) in zip(read, expected) {
+                #expect(r.0.hasSameBytes(as: e.0) && r.1 == e.1.map { var d = $0; d.path = e.0; return d } && r.2 == e.2)
+            }
+        }
+    }
+
     /// A file's repeated strings are numbered by their bytes, not by canonical equivalence: a
     /// message in NFD after the same one in NFC comes back in NFD (`==` would call them equal).
     @Test func spillKeepsCanonicallyEquivalentStringsApart() {

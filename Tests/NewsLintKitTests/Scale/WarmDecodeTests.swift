@@ -89,6 +89,35 @@ import Testing
         #expect(read == [findings, [bare]])
     }
 
+    /// Pinned strings (a run's rule ids) come back as the pinned instances themselves, the
+    /// longest of them too; pieces longer than every pinned one, as long as one, or shorter, come
+    /// back as strings of their own bytes (a piece longer than all of them is not looked up).
+    @Test func pinnedStringsComeBackAsThePinnedInstances() {
+        let ids = ["html-tag-unbalanced", "boilerplate-repeated", "content-near-duplicate", "規則名稱-more-than-fifteen"]
+        var recent = RecentStrings(pinned: KnownStrings(ids))
+        func address(_ s: String) -> UnsafeRawPointer? {
+            s.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+        }
+        func decoded(_ s: String) -> String? {
+            Array(s.utf8).withUnsafeBufferPointer { recent.string($0) }
+        }
+        var state: UInt64 = 5
+        func next() -> Int { state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int(state >> 33) }
+        let longest = ids.map(\.utf8.count).max() ?? 0
+        for round in 0..<2_000 {
+            let id = ids[next() % ids.count]
+            let back = decoded(id)
+            #expect(back == id && address(back ?? "") == address(id), "\(id)")
+            // Another piece: around the longest id's length, sharing its start or not.
+            let length = max(1, longest - 3 + next() % 7)
+            var piece = String(repeating: "x", count: length)
+            if round % 3 == 0 { piece = String((ids[round % ids.count] + piece).utf8.prefix(length)) ?? piece }
+            let other = decoded(piece)
+            #expect(other == piece)
+            if !ids.contains(piece) { #expect(address(other ?? "") != address(id)) }
+        }
+    }
+
     /// A stored result whose chunks grow past the first one's size and then shrink (each is read
     /// into the storage of the one before) replays every finding in output order.
     @Test func storedResultOfUnevenChunksReplaysWhole() throws {
