@@ -52,11 +52,15 @@ public struct LintSettings: Sendable {
     /// Bytes of encoded cross-file facts each rule keeps in memory before they go to a temporary file.
     public var factMemoryBudget = 1 << 19
     /// Bytes of one rule's stored facts from which its reduce runs alone, not beside another large
-    /// one: two at once held both working sets (`OrderedReduce`). By default (nil) the facts' memory
-    /// budget: a rule whose facts did not fit in memory has a reduce that grows with the corpus. With
-    /// 4 MB instead, content-duplicate's reduce (680 KB of facts at 40k files, 2.7 MB at 160k) still
-    /// ran beside content-near-duplicate's and peak memory grew 1.35× from 40k to 160k files, not 1.21×.
+    /// one: two at once held both working sets (`OrderedReduce`). By default (nil)
+    /// `defaultReduceAloneBytes`, or the facts' memory budget when that is larger.
     public var reduceAloneBytes: Int?
+    /// Why 32 MB: below it, two reduces side by side hold little more than one (peak RSS of the
+    /// synthetic corpus at 160k files 44.2 MB with every reduce of more than 512 KB alone, 44.0 MB
+    /// with this; at 40k files 35.2 → 37.7 MB), and at agora ×10 the reduces, which ran almost all on
+    /// the output's thread after the pass, share both threads. Past it (a corpus of millions of
+    /// files) a reduce's working set grows with the corpus, and such reduces still run one at a time.
+    public static let defaultReduceAloneBytes = 32 << 20
     public init() {}
 }
 
@@ -712,7 +716,7 @@ public final class Linter: Sendable {
         guard let runs else { return phases.indices.flatMap { finish($0, into: nil) } }
         // With a receiver, the phases may run on two threads (findings still arrive in rule order).
         // Reduces of large fact sets run one at a time (`OrderedReduce`).
-        let alone = settings.reduceAloneBytes ?? settings.factMemoryBudget
+        let alone = settings.reduceAloneBytes ?? max(settings.factMemoryBudget, LintSettings.defaultReduceAloneBytes)
         let large = phases.map { columns[$0].factBytes >= alone }
         return OrderedReduce.run(count: phases.count, concurrently: settings.jobs >= 2, large: large, into: runs) { finish($0, into: $1) }
     }
