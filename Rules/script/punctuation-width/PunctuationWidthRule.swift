@@ -7,6 +7,10 @@ public struct PunctuationWidthRule: Rule {
     /// Reads prose: on HTML files its findings and fixes stay in visible text.
     public static let readsProse = true
 
+    /// False: `checkLine`'s passes visit every scalar of the line, not only its ASCII marks
+    /// (`markPositions`); tests compare the two.
+    package var visitsOnlyMarks = true
+
     public init(options: RuleOptions) {}
 
     /// ASCII punctuation → full-width form.
@@ -115,17 +119,21 @@ public struct PunctuationWidthRule: Rule {
         // Beside encoding damage a `?` may be a lost character, and nothing is fixed without looking.
         let damaged = signals.isDisjoint(with: MojibakeRule.damageSignals) ? !frameShifts.isEmpty
             : MojibakeRule.hasDamage(run, frameShifts: frameShifts, shiftJIS: shiftJIS)
+        // The passes below look only at the ASCII marks (`hasFullWidth`): a long HTML line holds
+        // thousands of scalars and a few dozen marks, and each pass walked all of them.
+        let positions = visitsOnlyMarks ? Self.markPositions(c) : Array(0..<n)
         // ASCII commas, semicolons or colons after Han text: the line went through a converter, so a `.`
         // between Han characters is its full stop, not a separator as in `哈利.波特`.
-        let converted = (1..<max(1, n)).contains { !skip[$0] && (c[$0] == 0x2C || c[$0] == 0x3B || c[$0] == 0x3A) && CJK.isHan(c[$0 - 1]) }
+        let converted = positions.contains { $0 >= 1 && !skip[$0] && (c[$0] == 0x2C || c[$0] == 0x3B || c[$0] == 0x3A) && CJK.isHan(c[$0 - 1]) }
         // Parentheses: pair them up; a pair holding Han text becomes full-width as a whole,
         // a pair holding only Latin text, digits or pinyin (`(Interpol)`, `(qū)`) stays.
-        var pairOf = [Int](repeating: -1, count: n)
+        // `pairOf[j]`: the scalar index paired with `positions[j]`, or -1.
+        var pairOf = [Int](repeating: -1, count: positions.count)
         var stack: [Int] = []
-        for i in 0..<n where !skip[i] {
-            if c[i] == 0x28 { stack.append(i) } else if c[i] == 0x29, let open = stack.popLast() {
+        for (j, i) in positions.enumerated() where !skip[i] {
+            if c[i] == 0x28 { stack.append(j) } else if c[i] == 0x29, let open = stack.popLast() {
                 pairOf[open] = i
-                pairOf[i] = open
+                pairOf[j] = positions[open]
             }
         }
         func report(_ range: Range<Int>, _ message: String, _ edits: [Edit], _ title: String, safe: Bool = true) {
@@ -139,14 +147,16 @@ public struct PunctuationWidthRule: Rule {
             return k > end && k < n && c[k] != 0x09 && c[k] != 0xA0 && c[k] != 0x3000 ? k : end
         }
         var nameLists: [Int: Bool] = [:]
-        var i = 0
-        while i < n {
+        // The first scalar not yet passed (a run of `?!` is converted as a whole).
+        var resume = 0
+        for (j, i) in positions.enumerated() where i >= resume {
+            resume = i + 1
             let ch = c[i]
-            guard !skip[i], Self.hasFullWidth(ch), let wide = Self.fullWidth[ch] else { i += 1; continue }
+            guard !skip[i], Self.hasFullWidth(ch), let wide = Self.fullWidth[ch] else { continue }
             let prev = i > 0 ? c[i - 1] : 0, next = i + 1 < n ? c[i + 1] : 0
             switch ch {
             case 0x28:
-                let close = pairOf[i]
+                let close = pairOf[j]
                 if close > i, (i + 1..<close).contains(where: { CJK.isHan(c[$0]) }), !Self.isPublishedParenthesis(c, open: i, close: close, converted: converted),
                    CJK.isHan(prev) || CJK.isHan(next) || CJK.isHan(c[close - 1]) || (close + 1 < n && CJK.isHan(c[close + 1])) {
                     let edits = [Edit(range: run.byteRange(i..<(i + 1)), replacement: "（"),
@@ -159,7 +169,7 @@ public struct PunctuationWidthRule: Rule {
                 // `?!`, `!?`, `!!`, `??`: one mark, converted as a whole.
                 var end = i + 1
                 while end < n, !skip[end], c[end] == 0x3F || c[end] == 0x21 { end += 1 }
-                defer { i = end }
+                resume = end
                 if ch == 0x21 && next == 0x5B { continue }   // ![image](…)
                 let marks = (i..<end).map { c[$0] }
                 // A `?` beside encoding damage may be a lost character, not punctuation.
@@ -182,7 +192,31 @@ public struct PunctuationWidthRule: Rule {
                            [Edit(range: run.byteRange(i..<markEnd(i + 1)), replacement: wide)], "Use full-width '\(wide)'")
                 }
             }
-            i += 1
+        }
+    }
+
+    /// The indices of `c`'s scalars with a full-width form (`hasFullWidth`: `, . : ; ! ? ( )`), in
+    /// order. Four scalars a step are first tested at once for one in U+0021–U+003F, the range all
+    /// eight lie in (one vector subtract and compare): Chinese text and most markup have none there.
+    package static func markPositions(_ c: Scalars) -> [Int] {
+        c.withUnsafeElements { buf in
+            var marks: [Int] = []
+            guard let base = buf.baseAddress else { return marks }
+            let count = buf.count
+            var k = 0
+            while k &+ 4 <= count {
+                let group = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD4<UInt32>.self)
+                let inRange = unsafeBitCast((group &- 0x21) .< 0x1F, to: SIMD2<UInt64>.self)
+                if inRange[0] | inRange[1] != 0 {
+                    for m in k..<(k &+ 4) where hasFullWidth(buf[m]) { marks.append(m) }
+                }
+                k &+= 4
+            }
+            while k < count {
+                if hasFullWidth(buf[k]) { marks.append(k) }
+                k &+= 1
+            }
+            return marks
         }
     }
 

@@ -146,6 +146,24 @@ import Testing
         for length in 0...han.count { check(Array(han.prefix(length)), "long Han cut at byte \(length)") }
     }
 
+    /// Runs of one to six 3-byte sequences between ASCII bytes, digits and other sequences, at
+    /// every distance from the end of the file: a short run, a run near the end, or an E0 or ED
+    /// lead inside a step leaves the four-a-step loop after no step or a few, and the two- and
+    /// one-a-step loops must then give the reference's scalars.
+    @Test func shortThreeByteRunsBetweenOtherBytesMatchTheReference() {
+        let han: [[UInt8]] = [Array("年".utf8), Array("，".utf8), Array("“".utf8), [0xE0, 0xA0, 0x80], [0xED, 0x95, 0x9C], [0xE4, 0xB8]]
+        let others: [[UInt8]] = [Array("3".utf8), Array("a".utf8), [0x0A], Array("é".utf8), Array("😀".utf8), [0xFF], [0x80]]
+        var random = SeededRandom(seed: 2405)
+        for round in 0..<1500 {
+            var bytes: [UInt8] = []
+            for _ in 0..<(1 + random.below(6)) {
+                for _ in 0..<(1 + random.below(6)) { bytes += random.below(8) == 0 ? han[random.below(han.count)] : han[0] }
+                for _ in 0..<random.below(3) { bytes += others[random.below(others.count)] }
+            }
+            check(bytes, "short runs \(round)")
+        }
+    }
+
     /// Well-formed text takes the decode without checks, and its ASCII runs the eight-byte path:
     /// runs of every length at every alignment, between scalars of every width.
     @Test func wellFormedTextWithASCIIRunsMatchesTheReference() {
