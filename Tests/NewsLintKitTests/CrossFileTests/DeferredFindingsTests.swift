@@ -16,17 +16,18 @@ import Testing
         func add(deferred findings: DeferredFindings) { deferred.append(findings) }
     }
 
-    /// `count` findings on paths `p000`, `p001`, … in batches of 7; `passes` counts passes started.
-    static func numbered(_ count: Int, sorted: Bool = true, passes: Locked<Int>) -> DeferredFindings {
+    /// `count` findings on paths `p000`, `p001`, … (`digits` wide) in batches of `batch`; `passes`
+    /// counts passes started.
+    static func numbered(_ count: Int, sorted: Bool = true, digits: Int = 3, batch: Int = 7, passes: Locked<Int>) -> DeferredFindings {
         DeferredFindings(count: count, inOutputOrder: sorted) {
             passes.withLock { $0 += 1 }
             var next = 0
             return {
-                let end = min(count, next + 7)
+                let end = min(count, next + batch)
                 defer { next = end }
                 return (next..<end).map { n in
                     let k = sorted ? n : count - 1 - n
-                    return Diagnostic(rule: "content-duplicate", severity: .warning, path: String(format: "p%03d", k), line: 1, column: 1, message: "m\(k)")
+                    return Diagnostic(rule: "content-duplicate", severity: .warning, path: String(format: "p%0\(digits)d", k), line: 1, column: 1, message: "m\(k)")
                 }
             }
         }
@@ -62,17 +63,8 @@ import Testing
     @Test func madeAheadGiveWhatMadeInPlaceGive() {
         let count = DeferredSource.aheadMinimum * 3 + 5
         let passes = Locked(0)
-        let findings = DeferredFindings(count: count, inOutputOrder: true) {
-            passes.withLock { $0 += 1 }
-            var next = 0
-            return {
-                let end = min(count, next + 100)
-                defer { next = end }
-                return (next..<end).map { n in
-                    Diagnostic(rule: "content-duplicate", severity: .warning, path: String(format: "p%05d", n), line: 1, column: 1, message: "m\(n)")
-                }
-            }
-        }
+        // Five digits: the paths must sort as they are numbered.
+        let findings = Self.numbered(count, digits: 5, batch: 100, passes: passes)
         let others = stride(from: 0, to: count, by: 97).map {
             Diagnostic(rule: "a-rule", severity: .info, path: String(format: "p%05d", $0), line: 1, column: 1, message: "other")
         }
