@@ -117,8 +117,9 @@ package struct BytePairCensus: Sendable {
         @inline(__always) func markBlock(_ flags: SIMDMask<SIMD16<Int8>>, at: Int) {
             let lanes = unsafeBitCast(flags, to: SIMD2<UInt64>.self)
             if lanes[0] | lanes[1] != 0 {
-                markFlagged(lanes[0], at: at)
-                markFlagged(lanes[1], at: at &+ 8)
+                // Lane k is byte k of the word read little-endian (a no-op on the machines we build for).
+                markFlagged(lanes[0].littleEndian, at: at)
+                markFlagged(lanes[1].littleEndian, at: at &+ 8)
             }
         }
         var found: UInt8 = 0

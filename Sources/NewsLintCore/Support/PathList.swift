@@ -307,7 +307,13 @@ final class PathBlockFile: @unchecked Sendable {
     private static let keptLimit = 16
     private static let windowSize = 4096
     /// Why the first failed read failed (nil while every read succeeded).
-    private(set) var readFailure: String?
+    private var firstReadFailure: String?
+    /// Read under the lock: reduces that run side by side read paths from two threads.
+    var readFailure: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return firstReadFailure
+    }
 
     init(fd: Int32, path: String) {
         self.fd = fd
@@ -341,7 +347,7 @@ final class PathBlockFile: @unchecked Sendable {
             code == ENODATA ? "the file ends before byte \(offset + length) of \(end) written: it was truncated" : FileDescriptorWriting.reason(code)
         }
         if let failure {
-            if readFailure == nil { readFailure = failure }
+            if firstReadFailure == nil { firstReadFailure = failure }
             return nil
         }
         if kept.count < Self.keptLimit {

@@ -391,7 +391,7 @@ package protocol SortedDiagnosticSource: AnyObject {
 }
 
 /// Deferred findings as a sorted run: each pass of the merge makes them afresh, `ahead` on a
-/// thread of its own (at most two batches ahead of the reader, so memory stays bounded).
+/// thread of its own (two batches queued, one being made and the reader's: memory stays bounded).
 final class DeferredSource: SortedDiagnosticSource {
     let findings: DeferredFindings
     let ahead: Bool

@@ -11,10 +11,12 @@ import NewsLintCore
 /// `--jobs 2` one core idled through all of them (content-near-duplicate's alone is about 5% of an
 /// agora-pen run's wall time).
 ///
-/// Phases marked `large` (many fact bytes, `Linter.Settings.reduceAloneBytes`) run only on this
-/// thread, one after another: two such reduces at once held both working sets, and peak memory grew
-/// faster than the corpus (synthetic distinct bodies, 40k → 160k files: 1.46× with two at once).
-/// The helper still takes the small phases beside them.
+/// Phases marked `large` (many fact bytes, `LintSettings.reduceAloneBytes`, 32 MB by default) run
+/// only on this thread, one after another: two such reduces at once hold both working sets, which
+/// grow with the corpus. The helper still takes the small phases beside them. (With every reduce
+/// of more than 512 KB of facts marked large, the reduces of agora ×10 ran almost all on this
+/// thread; below 32 MB two at once measured no higher peak at 160k synthetic files: see
+/// `LintSettings.defaultReduceAloneBytes`.)
 package enum OrderedReduce {
     /// `phase(i, receiver)` runs phase `i` reporting into `receiver`, returning what it did not
     /// report there. Phases must not depend on each other. `large[i]` (default: none) keeps phase

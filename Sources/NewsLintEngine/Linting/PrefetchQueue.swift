@@ -1,8 +1,8 @@
 import Foundation
 
 /// Batches handed from a producing thread to one consumer, at most `depth` ahead: the output is
-/// serial, so what it reads (the spill, a cache's stored cross-file result) is decoded on a thread
-/// of its own while the pass's workers are idle.
+/// serial, so what it reads (the spill, a cache's stored cross-file result, deferred findings) is
+/// decoded or made on a thread of its own while the pass's workers are idle.
 package final class PrefetchQueue<Batch>: @unchecked Sendable {
     private let condition = NSCondition()
     private var batches: [Batch] = []

@@ -59,12 +59,22 @@ import Testing
 
     /// Made on a thread of their own ahead of the reader (`makesDeferredAhead`, enough findings
     /// for it): the runs give what they give made on the reader's thread, merged with the other
-    /// runs, read twice; a reader dropped part way leaves no thread blocked on it.
+    /// runs, read twice; every pass of a reader dropped part way ends (its thread stops).
     @Test func madeAheadGiveWhatMadeInPlaceGive() {
         let count = DeferredSource.aheadMinimum * 3 + 5
-        let passes = Locked(0)
+        let passes = Locked(0), ended = Locked(0)
+        let makers = Locked(Set<ObjectIdentifier>())
         // Five digits: the paths must sort as they are numbered.
-        let findings = Self.numbered(count, digits: 5, batch: 100, passes: passes)
+        let numbered = Self.numbered(count, digits: 5, batch: 100, passes: passes)
+        // Each pass notes the threads that make its findings and, when it is released, that it ended.
+        let findings = DeferredFindings(count: count, inOutputOrder: true) {
+            let next = numbered.pass(), end = PassEnd(ended)
+            return {
+                _ = end
+                makers.withLock { _ = $0.insert(ObjectIdentifier(Thread.current)) }
+                return next()
+            }
+        }
         let others = stride(from: 0, to: count, by: 97).map {
             Diagnostic(rule: "a-rule", severity: .info, path: String(format: "p%05d", $0), line: 1, column: 1, message: "other")
         }
@@ -77,22 +87,39 @@ import Testing
         }
         let expected = runs(ahead: false).all
         #expect(expected.count == count + others.count)
+        let reader = ObjectIdentifier(Thread.current)
+        #expect(makers.withLock { $0 } == [reader])
+        makers.withLock { $0 = [] }
         let ahead = runs(ahead: true)
         // Compared as a whole, not printed whole when they differ (thousands of findings).
         let first = ahead.all, second = ahead.all
         let firstSame = first == expected, secondSame = second == expected
         #expect(first.count == expected.count)
         #expect(firstSame && secondSame)
-        // Dropped after a few findings, many times: each making thread stops (a leaked one would
-        // keep its pass's findings; the test finishing at all shows none waits on the reader).
+        #expect(!makers.withLock { $0 }.contains(reader))
+        // Dropped after a few findings, many times: each making thread stops and releases its pass
+        // (a thread left waiting on a reader that is gone would hold it for ever).
         for _ in 0..<50 {
             let cursor = ahead.makeCursor()
             for _ in 0..<700 { _ = cursor.next() }
         }
+        var waited = 0
+        while ended.withLock({ $0 }) < passes.withLock({ $0 }) && waited < 1000 {
+            usleep(10_000)
+            waited += 1
+        }
+        #expect(ended.withLock { $0 } == passes.withLock { $0 })
         passes.withLock { $0 = 0 }
         let againSame = ahead.all == expected
         #expect(againSame)
         #expect(passes.withLock { $0 } == 1)
+    }
+
+    /// Counts, when released, that a pass ended.
+    final class PassEnd: @unchecked Sendable {
+        let ended: Locked<Int>
+        init(_ ended: Locked<Int>) { self.ended = ended }
+        deinit { ended.withLock { $0 += 1 } }
     }
 
     /// The cache's recorder keeps the recipe (not findings made into runs of its own): the file it
