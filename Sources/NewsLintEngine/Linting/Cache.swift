@@ -450,8 +450,11 @@ public final class LintCache: @unchecked Sendable {
 
     /// A receiver that forwards the reduce's findings to `next` and keeps them for the cache;
     /// they are saved only when handed to `keepCrossFile` after a complete reduce.
-    package func crossFileRecorder(digest: UInt64, fileCount: Int, forwardingTo next: (any DiagnosticReceiver)?) -> CrossFileResultRecorder {
-        CrossFileResultRecorder(forwardingTo: next, digest: digest, fileCount: fileCount, key: key, macKey: macKey)
+    /// `pathsLost`: why the paths its deferred findings name could not be read back (nil: they were);
+    /// the result is not saved then (see `CrossFileResultRecorder.write`).
+    package func crossFileRecorder(digest: UInt64, fileCount: Int, forwardingTo next: (any DiagnosticReceiver)?,
+                                   pathsLost: @escaping @Sendable () -> String? = { nil }) -> CrossFileResultRecorder {
+        CrossFileResultRecorder(forwardingTo: next, digest: digest, fileCount: fileCount, key: key, macKey: macKey, pathsLost: pathsLost)
     }
 
     /// Saves `recorder`'s findings as the cross-file result with the cache.

@@ -356,13 +356,19 @@ package final class CrossFileResultRecorder: DiagnosticReceiver, @unchecked Send
     /// Sorted as they come, spilled to an unlinked temporary file past a budget: the reduce
     /// reports in rule order, the file keeps output order.
     private let sorted = DiagnosticRuns()
+    /// Why the paths deferred findings name could not be read back (nil: they were). Checked after
+    /// they are made for the file: a finding naming `<path N lost …>` would otherwise be sealed with
+    /// a valid checksum and replayed by every warm run.
+    private let pathsLost: @Sendable () -> String?
 
-    package init(forwardingTo next: (any DiagnosticReceiver)?, digest: UInt64, fileCount: Int, key: UInt64, macKey: (UInt64, UInt64)) {
+    package init(forwardingTo next: (any DiagnosticReceiver)?, digest: UInt64, fileCount: Int, key: UInt64, macKey: (UInt64, UInt64),
+                 pathsLost: @escaping @Sendable () -> String? = { nil }) {
         self.next = next
         self.digest = digest
         self.fileCount = fileCount
         self.key = key
         self.macKey = macKey
+        self.pathsLost = pathsLost
     }
 
     package func add(_ d: Diagnostic) {
@@ -407,6 +413,7 @@ package final class CrossFileResultRecorder: DiagnosticReceiver, @unchecked Send
         seal()
         if let failure { throw failure }
         guard complete else { throw CacheWriteError(path: path, message: "the cross-file findings could not be read back from the temporary directory") }
+        if let reason = pathsLost() { throw CacheWriteError(path: path, message: "the cross-file findings name files whose paths were lost (\(reason))") }
         try out(CrossFileResultFile.trailer(count: count, chunks: chunks, key: key, digest: digest, macKey: macKey))
     }
 }

@@ -328,6 +328,14 @@ public struct CrossFileFacts: @unchecked Sendable {
         columns.compactMap(\.readFailure) + [inputs?.pathReadFailure, ownPaths.readFailure].compactMap { $0 }
     }
 
+    /// Why the paths could not be read back, asked later than `readFailures`: findings made from a
+    /// recipe (`DeferredFindings`) read paths only when they are written, e.g. into the cache's
+    /// cross-file result after the reduce (and these facts) are gone.
+    package var pathReadFailureCheck: @Sendable () -> String? {
+        let inputs = inputs, ownPaths = ownPaths
+        return { inputs?.pathReadFailure ?? ownPaths.readFailure }
+    }
+
     /// Paths by file number (delivery order).
     public var paths: FactPaths {
         if ownPaths.isEmpty, let inputs {
@@ -663,7 +671,8 @@ public final class Linter: Sendable {
                 if leavingFactsInCache { fetchFactsLeftInCache() }
                 reusableCache?.releaseEntryPages()
                 // Reported straight into the runs; with the cache, also kept (sorted) for it.
-                let recorder = runDigest.flatMap { reusableCache?.crossFileRecorder(digest: $0, fileCount: inputs.count, forwardingTo: runs) }
+                let pathsLost = run.facts.pathReadFailureCheck
+                let recorder = runDigest.flatMap { reusableCache?.crossFileRecorder(digest: $0, fileCount: inputs.count, forwardingTo: runs, pathsLost: pathsLost) }
                 _ = finishCrossFile(consuming: &run.facts, into: recorder ?? runs)
                 // A reduce that lost facts it had spilled reported only part of its findings: not cached.
                 if let cache = reusableCache, let recorder, run.facts.readFailures.isEmpty { cache.keepCrossFile(recorder) }

@@ -312,6 +312,51 @@ extension LintCache {
 
     /// Runs at the same time on one cache directory: each saves whole files by rename, every run
     /// prints the uncached result, and the cache left behind answers a later run.
+    /// Findings made from a recipe read their paths when the result is written: when the run's
+    /// temporary file of paths was damaged, they name `<path N lost …>`, and such a result is not
+    /// saved (it would carry a valid checksum and be replayed by every warm run); the result saved
+    /// before stays, and a run whose paths read back saves as usual.
+    @Test(arguments: [true, false])
+    func resultNamingLostPathsIsNotSaved(damaged: Bool) throws {
+        let dir = TemporaryDirectory()
+        let cacheDir = dir.path + "/cache"
+        let earlier = [Diagnostic(rule: "content-duplicate", severity: .warning, path: "a.md", line: 1, column: 1, message: "earlier")]
+        let first = try #require(LintCache.open(directory: cacheDir, key: 4))
+        first.recordCrossFile(digest: 98, fileCount: 1, diagnostics: earlier)
+        try first.save()
+
+        let spillFile = dir.path + "/paths"
+        let fd = open(spillFile, O_RDWR | O_CREAT | O_EXCL, 0o600)
+        #expect(fd >= 0)
+        let paths = (0..<6_000).map { "corpus/" + String(repeating: "新聞", count: $0 % 23) + "-\($0).md" }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var list = PathList(memoryBudget: 0, createSpillFile: { (fd, spillFile) })
+        for p in paths { list.append(p) }
+        #expect(list.usedFile)
+        if damaged { #expect(truncate(spillFile, 0) == 0) }
+        let findings = DeferredFindings(count: paths.count, inOutputOrder: true) { [list] in
+            var next = 0
+            return {
+                let end = min(paths.count, next + 100)
+                defer { next = end }
+                return (next..<end).map { Diagnostic(rule: "content-duplicate", severity: .warning, path: list[$0], line: 1, column: 1, message: "same body") }
+            }
+        }
+        let cache = try #require(LintCache.open(directory: cacheDir, key: 4))
+        let recorder = cache.crossFileRecorder(digest: 99, fileCount: paths.count, forwardingTo: nil, pathsLost: { [list] in list.readFailure })
+        recorder.add(deferred: findings)
+        cache.keepCrossFile(recorder)
+        if damaged { #expect(throws: (any Error).self) { try cache.save() } } else { try cache.save() }
+        let reader = try #require(LintCache.open(directory: cacheDir, key: 4))
+        if damaged {
+            #expect(reader.crossFileResult(digest: 99)?.count == nil, "no result naming lost paths is replayed")
+            #expect(reader.crossFileResult(digest: 98) == earlier)
+        } else {
+            #expect(reader.crossFileResult(digest: 99)?.map(\.path) == paths)
+        }
+        #expect(!CacheSaveTests.files(in: cacheDir).contains { $0.contains(".tmp-") })
+    }
+
     @Test func concurrentRunsShareTheCacheDirectory() throws {
         let setup = try Setup(count: 80)
         try setup.run()
