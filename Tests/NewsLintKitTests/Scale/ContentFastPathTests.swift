@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+
+/// Fast paths of the cross-file content rules (issue 16, session 25) against the plain logic they
+/// replace, on random inputs built from the values each one distinguishes.
+@Suite struct ContentFastPathTests {
+    // MARK: - BodyNormalizer.foldRun
+
+    /// Scalars around every edge `foldRun` tests: the kept range U+3001…U+FEFE and its neighbours,
+    /// what `fold` drops or maps (spaces, full-width and half-width forms), ASCII, and beyond.
+    static let foldEdges: [UInt32] = [0x00, 0x09, 0x0A, 0x20, 0x21, 0x41, 0x7E, 0x7F, 0x80, 0xA0, 0xE9, 0x200B, 0x2FFF, 0x3000,
+                                      0x3001, 0x3002, 0x4E2D, 0x65B0, 0x9FFF, 0xFEFD, 0xFEFE, 0xFEFF, 0xFF01, 0xFF0C, 0xFF5E,
+                                      0xFF61, 0xFF65, 0xFFFD, 0x1_F600, 0x10_FFFF, 0x8000_3001, 0xFFFF_FFFF]
+
+    /// `foldRun` as `putEachFolding` does it, a scalar at a time: (next, written, scalars, hash).
+    static func plainFoldRun(_ scalars: [UInt32], from: Int, to end: Int, stopAtASCII: Bool, hash: UInt64) -> (Int, [UInt32], UInt64) {
+        var out: [UInt32] = []
+        var h = hash
+        var k = from
+        while k < end {
+            let s = scalars[k]
+            if stopAtASCII && s < 0x80 { break }
+            if let f = BodyNormalizer.fold(s) {
+                out.append(f)
+                h = (h ^ UInt64(f)) &* normalizedBodyHashPrime
+            }
+            k += 1
+        }
+        return (k, out, h)
+    }
+
+    /// Runs of kept scalars of every length (the four-at-a-time blocks and their tails) broken by
+    /// every other kind of scalar, from every start and to every end, with and without stopping at ASCII.
+    @Test func foldRunMatchesTheScalarLoop() {
+        var rng = SeededRandom(seed: 25_001)
+        for round in 0..<4_000 {
+            var scalars: [UInt32] = []
+            let length = round < 40 ? round : rng.below(70)
+            while scalars.count < length {
+                if rng.chance(0.6) {
+                    // A run of kept scalars (CJK), most often long enough for a block or two.
+                    for _ in 0..<rng.below(11) { scalars.append(0x3001 + UInt32(rng.below(0xFEFF - 0x3001))) }
+                } else {
+                    scalars.append(rng.pick(Self.foldEdges))
+                }
+            }
+            scalars = Array(scalars.prefix(length))
+            let from = scalars.isEmpty ? 0 : rng.below(scalars.count + 1)
+            let end = from + rng.below(scalars.count - from + 1)
+            for stopAtASCII in [false, true] {
+                let seed = rng.next()
+                let (next, expected, expectedHash) = Self.plainFoldRun(scalars, from: from, to: end, stopAtASCII: stopAtASCII, hash: seed)
+                let out = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, end - from))
+                defer { out.deallocate() }
+                var hash = seed
+                let result = scalars.withUnsafeBufferPointer {
+                    BodyNormalizer.foldRun($0, from: from, to: end, stopAtASCII: stopAtASCII, into: out, hash: &hash)
+                }
+                #expect(result.next == next, "\(scalars) \(from)..<\(end) stop \(stopAtASCII)")
+                #expect(Array(UnsafeBufferPointer(start: out, count: result.written)) == expected, "\(scalars) \(from)..<\(end)")
+                #expect(hash == expectedHash, "\(scalars) \(from)..<\(end)")
+            }
+        }
+    }
+}
