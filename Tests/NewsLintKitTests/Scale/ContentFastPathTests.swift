@@ -64,4 +64,36 @@ import Testing
             }
         }
     }
+
+    // MARK: - ContentNearDuplicateRule.lowerBinMinima
+
+    /// Each shingle's hash computed over its own window, then mixed and binned: what the rolling
+    /// hash, two shingles a step, must give.
+    static func plainMinima(_ s: [UInt32], size k: Int, bins: Int) -> [UInt64] {
+        var minima = [UInt64](repeating: .max, count: bins)
+        guard s.count >= k else { return minima }
+        for i in 0...(s.count - k) {
+            var h: UInt64 = 0
+            for j in i..<(i + k) { h = h &* ContentNearDuplicateRule.rollingBase &+ UInt64(s[j]) }
+            let x = mix64(h)
+            let b = ContentNearDuplicateRule.bin(x, bins: bins)
+            minima[b] = min(minima[b], x)
+        }
+        return minima
+    }
+
+    /// Bodies with an odd and an even number of shingles, shorter than a window, and across the
+    /// 4,096-shingle chunks the budget is asked between.
+    @Test func binMinimaMatchHashingEachWindow() {
+        var rng = SeededRandom(seed: 25_002)
+        for k in [1, 2, 5, 32] {
+            for length in [0, 1, k - 1, k, k + 1, k + 2, k + 3, 50, 51, 4_095 + k, 4_096 + k, 4_097 + k, 4_098 + k, 9_001] where length >= 0 {
+                let s = (0..<length).map { _ in rng.chance(0.1) ? UInt32(rng.below(0x80)) : UInt32(0x4E00 + rng.below(300)) }
+                for bins in [8, 144] {
+                    let fast = ContentNearDuplicateRule.binMinima(s, size: k, bins: bins, budget: nil)
+                    #expect(fast == Self.plainMinima(s, size: k, bins: bins), "k \(k) length \(length) bins \(bins)")
+                }
+            }
+        }
+    }
 }
