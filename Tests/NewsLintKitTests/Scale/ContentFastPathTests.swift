@@ -96,4 +96,47 @@ import Testing
             }
         }
     }
+
+    // MARK: - RepeatedLineKey.plainRunEnd
+
+    /// The first byte from `i` that a key does not copy unchanged (see `RepeatedLineKey`'s
+    /// `isPlain`), a byte at a time.
+    static func plainRunEndByByte(_ b: [UInt8], from i: Int, _ end: Int) -> Int {
+        var j = i
+        while j < end {
+            switch b[j] {
+            case 0x09, 0x20, 0x2F, 0x30...0x39, UInt8(ascii: "h"), UInt8(ascii: "w"): return j
+            case 0xC2 where j + 1 < end && b[j + 1] == 0xA0: return j
+            case 0xE3 where j + 2 < end && b[j + 1] == 0x80 && b[j + 2] == 0x80: return j
+            case 0xEF where j + 2 < end && b[j + 1] == 0xBC && (0x90...0x99).contains(b[j + 2]): return j
+            default: j += 1
+            }
+        }
+        return end
+    }
+
+    /// Lines of Chinese, mixed ASCII and stray bytes, so every sixteen-byte block kind (all
+    /// non-ASCII, mixed), the eight-byte steps and the tail are crossed at every offset.
+    @Test func plainRunEndMatchesTheByteWalk() {
+        let pieces = ["新聞", "學校", "。", "，", "、", "「", "」", "\u{3000}", "\u{A0}", "\u{A9}", "１", "９", "：", "Ａ", "é", "😀",
+                      "a", "b", "h", "w", "H", "W", "/", " ", "\t", "0", "9", ":", "-", ".", "<p>", "&amp;", "abcdefgxyz"].map { Array($0.utf8) }
+        var rng = SeededRandom(seed: 25_003)
+        var found = 0
+        for round in 0..<6_000 {
+            var line: [UInt8] = []
+            for _ in 0..<rng.below(30) {
+                if round % 4 == 0, rng.chance(0.2) {
+                    line.append(rng.pick([0xC2, 0xE3, 0xEF, 0x80, 0xBC, 0x90, 0x99, 0x9A, 0xA0, 0xFF]))
+                } else {
+                    line += rng.pick(pieces)
+                }
+            }
+            let from = rng.below(line.count + 1)
+            let end = from + rng.below(line.count - from + 1)
+            let expected = Self.plainRunEndByByte(line, from: from, end)
+            #expect(RepeatedLineKey.plainRunEnd(line, from: from, end) == expected, "\(line) \(from)..<\(end)")
+            if expected < end { found += 1 }
+        }
+        #expect(found > 2_000)
+    }
 }
