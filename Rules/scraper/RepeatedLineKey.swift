@@ -545,10 +545,20 @@ package struct KeyHash: KeyOutput {
             pending = 0
         }
         var h = state
-        while k &+ 8 <= n {
-            h = Self.round(h, UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
-            k &+= 8
+        // Two words a step, on a pointer to the next word (the index form kept both the index and
+        // the next step's bound, with a move each, for every word).
+        var word = raw + k
+        let pairsEnd = word + ((n &- k) & ~15), wordsEnd = word + ((n &- k) & ~7)
+        while word < pairsEnd {
+            h = Self.round(h, UInt64(littleEndian: word.loadUnaligned(as: UInt64.self)))
+            h = Self.round(h, UInt64(littleEndian: word.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+            word += 16
         }
+        if word < wordsEnd {
+            h = Self.round(h, UInt64(littleEndian: word.loadUnaligned(as: UInt64.self)))
+            word += 8
+        }
+        k = word - raw
         state = h
         if k < n { pending = Self.load(raw, from: k, count: n &- k, total: n) }
         written &+= n

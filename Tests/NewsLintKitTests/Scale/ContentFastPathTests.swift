@@ -139,4 +139,24 @@ import Testing
         }
         #expect(found > 2_000)
     }
+
+    // MARK: - KeyHash.append(run:)
+
+    /// Runs of every length from 0 to past four words, at every lane of the key's word grid, give
+    /// the hash of the same bytes appended one at a time.
+    @Test func keyHashRunsEqualBytesOneByOne() {
+        var rng = SeededRandom(seed: 25_004)
+        for _ in 0..<4_000 {
+            let key = (0..<rng.below(200)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            var bytes = KeyHash(), runs = KeyHash()
+            for byte in key { bytes.append(byte) }
+            var i = 0
+            while i < key.count {
+                let end = min(key.count, i + rng.below(60))
+                key.withUnsafeBufferPointer { runs.append(run: UnsafeBufferPointer(rebasing: $0[i..<end])) }
+                i = end
+            }
+            #expect(runs.value == bytes.value && runs.written == key.count && runs.lastByte == key.last, "\(key)")
+        }
+    }
 }
