@@ -188,14 +188,6 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             while true {
                 if budget?.isOverBudget == true { stopped = true; return }
                 let rollEnd = Swift.min(count &- 1, i &+ 4096)
-                // Two shingles a step (the loop's own test and jump once for both).
-                while i &+ 2 <= rollEnd {
-                    lower(h)
-                    let next = h &* rollingBase &+ (UInt64(s[i &+ k]) &- UInt64(s[i]) &* leavingWeight)
-                    lower(next)
-                    h = next &* rollingBase &+ (UInt64(s[i &+ k &+ 1]) &- UInt64(s[i &+ 1]) &* leavingWeight)
-                    i &+= 2
-                }
                 while i < rollEnd {
                     lower(h)
                     i &+= 1
