@@ -321,30 +321,23 @@ package enum RepeatedLineKey {
                 // Sixteen bytes a step. Sixteen non-ASCII bytes (most of a Chinese line) are compared
                 // with C2, E3 and EF in all lanes at once (SSE2 byte compares, on constants made
                 // once: a compare with a literal went through the generic per-lane path) and their
-                // leads visited by the bits of the two halves; sixteen with ASCII among them are
-                // compared with every `closerLook` byte the same way. (Two words of `marked` cost
-                // ~54 instructions where sixteen clean bytes now cost ~22.)
+                // leads visited by the bits of the two halves; sixteen with ASCII among them go
+                // through `marked` as two words. (Two words of `marked` cost ~54 instructions
+                // where sixteen clean bytes now cost ~22.)
                 let c2 = SIMD16<UInt8>(repeating: 0xC2), e3 = SIMD16<UInt8>(repeating: 0xE3), ef = SIMD16<UInt8>(repeating: 0xEF)
-                let tab = SIMD16<UInt8>(repeating: 0x09), space = SIMD16<UInt8>(repeating: 0x20), slash = SIMD16<UInt8>(repeating: 0x2F)
-                let letterH = SIMD16<UInt8>(repeating: UInt8(ascii: "h")), letterW = SIMD16<UInt8>(repeating: UInt8(ascii: "w"))
-                let zero = SIMD16<UInt8>(repeating: 0x30), nine = SIMD16<UInt8>(repeating: 9)
                 while k &+ 16 <= end {
                     let x = raw.loadUnaligned(fromByteOffset: k, as: SIMD16<UInt8>.self)
                     let halves = unsafeBitCast(x, to: SIMD2<UInt64>.self)
-                    let leads = (x .== c2) .| (x .== e3) .| (x .== ef)
-                    // The mask's lanes read as two words (`any` called a reduction, not inlined).
-                    let flagged: SIMD2<UInt64>
                     if halves[0] & halves[1] & ByteWords.highs == ByteWords.highs {
-                        flagged = unsafeBitCast(leads, to: SIMD2<UInt64>.self)
+                        // The mask's lanes read as two words (`any` called a reduction, not inlined).
+                        let leads = unsafeBitCast((x .== c2) .| (x .== e3) .| (x .== ef), to: SIMD2<UInt64>.self)
+                        if leads[0] | leads[1] != 0 {
+                            if let j = firstNotPlain(k, leads[0] & ByteWords.ones) { return j }
+                            if let j = firstNotPlain(k &+ 8, leads[1] & ByteWords.ones) { return j }
+                        }
                     } else {
-                        // Every `closerLook` byte by vector compares (eight table reads a word, each
-                        // shifted into place, cost ~37 instructions per eight bytes of mixed text).
-                        let ascii = (x .== tab) .| (x .== space) .| (x .== slash) .| (x .== letterH) .| (x .== letterW) .| ((x &- zero) .<= nine)
-                        flagged = unsafeBitCast(leads .| ascii, to: SIMD2<UInt64>.self)
-                    }
-                    if flagged[0] | flagged[1] != 0 {
-                        if let j = firstNotPlain(k, flagged[0] & ByteWords.ones) { return j }
-                        if let j = firstNotPlain(k &+ 8, flagged[1] & ByteWords.ones) { return j }
+                        if let j = firstNotPlain(k, marked(k)) { return j }
+                        if let j = firstNotPlain(k &+ 8, marked(k &+ 8)) { return j }
                     }
                     k &+= 16
                 }
