@@ -289,7 +289,7 @@ package enum RepeatedLineKey {
     /// to the first marked byte, spent their time on the loads and on the loop's exit, mispredicted
     /// at each `。` or `，`.)
     @inline(__always)
-    private static func plainRunEnd(_ b: [UInt8], from i: Int, _ end: Int) -> Int {
+    package static func plainRunEnd(_ b: [UInt8], from i: Int, _ end: Int) -> Int {
         closerLook.withUnsafeBufferPointer { closer -> Int in
             b.withUnsafeBufferPointer { p -> Int in
                 guard let base = p.baseAddress else { return end }
@@ -538,10 +538,20 @@ package struct KeyHash: KeyOutput {
             pending = 0
         }
         var h = state
-        while k &+ 8 <= n {
-            h = Self.round(h, UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
-            k &+= 8
+        // Two words a step, on a pointer to the next word (the index form kept both the index and
+        // the next step's bound, with a move each, for every word).
+        var word = raw + k
+        let pairsEnd = word + ((n &- k) & ~15), wordsEnd = word + ((n &- k) & ~7)
+        while word < pairsEnd {
+            h = Self.round(h, UInt64(littleEndian: word.loadUnaligned(as: UInt64.self)))
+            h = Self.round(h, UInt64(littleEndian: word.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+            word += 16
         }
+        if word < wordsEnd {
+            h = Self.round(h, UInt64(littleEndian: word.loadUnaligned(as: UInt64.self)))
+            word += 8
+        }
+        k = word - raw
         state = h
         if k < n { pending = Self.load(raw, from: k, count: n &- k, total: n) }
         written &+= n

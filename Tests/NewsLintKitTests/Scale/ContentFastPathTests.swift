@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+
+/// Fast paths of the cross-file content rules (issue 16, session 25) against the plain logic they
+/// replace, on random inputs built from the values each one distinguishes.
+@Suite struct ContentFastPathTests {
+    // MARK: - BodyNormalizer.foldRun
+
+    /// Scalars around every edge `foldRun` tests: the kept range U+3001…U+FEFE and its neighbours,
+    /// what `fold` drops or maps (spaces, full-width and half-width forms), ASCII, and beyond.
+    static let foldEdges: [UInt32] = [0x00, 0x09, 0x0A, 0x20, 0x21, 0x41, 0x7E, 0x7F, 0x80, 0xA0, 0xE9, 0x200B, 0x2FFF, 0x3000,
+                                      0x3001, 0x3002, 0x4E2D, 0x65B0, 0x9FFF, 0xFEFD, 0xFEFE, 0xFEFF, 0xFF01, 0xFF0C, 0xFF5E,
+                                      0xFF61, 0xFF65, 0xFFFD, 0x1_F600, 0x10_FFFF, 0x8000_3001, 0xFFFF_FFFF]
+
+    /// `foldRun` as `putEachFolding` does it, a scalar at a time: (next, written, scalars, hash).
+    static func plainFoldRun(_ scalars: [UInt32], from: Int, to end: Int, stopAtASCII: Bool, hash: UInt64) -> (Int, [UInt32], UInt64) {
+        var out: [UInt32] = []
+        var h = hash
+        var k = from
+        while k < end {
+            let s = scalars[k]
+            if stopAtASCII && s < 0x80 { break }
+            if let f = BodyNormalizer.fold(s) {
+                out.append(f)
+                h = (h ^ UInt64(f)) &* normalizedBodyHashPrime
+            }
+            k += 1
+        }
+        return (k, out, h)
+    }
+
+    /// Runs of kept scalars of every length (the four-at-a-time blocks and their tails) broken by
+    /// every other kind of scalar, from every start and to every end, with and without stopping at ASCII.
+    @Test func foldRunMatchesTheScalarLoop() {
+        var rng = SeededRandom(seed: 25_001)
+        for round in 0..<4_000 {
+            var scalars: [UInt32] = []
+            let length = round < 40 ? round : rng.below(70)
+            while scalars.count < length {
+                if rng.chance(0.6) {
+                    // A run of kept scalars (CJK), most often long enough for a block or two.
+                    for _ in 0..<rng.below(11) { scalars.append(0x3001 + UInt32(rng.below(0xFEFF - 0x3001))) }
+                } else {
+                    scalars.append(rng.pick(Self.foldEdges))
+                }
+            }
+            scalars = Array(scalars.prefix(length))
+            let from = scalars.isEmpty ? 0 : rng.below(scalars.count + 1)
+            let end = from + rng.below(scalars.count - from + 1)
+            for stopAtASCII in [false, true] {
+                let seed = rng.next()
+                let (next, expected, expectedHash) = Self.plainFoldRun(scalars, from: from, to: end, stopAtASCII: stopAtASCII, hash: seed)
+                let out = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, end - from))
+                defer { out.deallocate() }
+                var hash = seed
+                let result = scalars.withUnsafeBufferPointer {
+                    BodyNormalizer.foldRun($0, from: from, to: end, stopAtASCII: stopAtASCII, into: out, hash: &hash)
+                }
+                #expect(result.next == next, "\(scalars) \(from)..<\(end) stop \(stopAtASCII)")
+                #expect(Array(UnsafeBufferPointer(start: out, count: result.written)) == expected, "\(scalars) \(from)..<\(end)")
+                #expect(hash == expectedHash, "\(scalars) \(from)..<\(end)")
+            }
+        }
+    }
+
+    // MARK: - ContentNearDuplicateRule.lowerBinMinima
+
+    /// Each shingle's hash computed over its own window, then mixed and binned: what the rolling
+    /// hash, two shingles a step, must give.
+    static func plainMinima(_ s: [UInt32], size k: Int, bins: Int) -> [UInt64] {
+        var minima = [UInt64](repeating: .max, count: bins)
+        guard s.count >= k else { return minima }
+        for i in 0...(s.count - k) {
+            var h: UInt64 = 0
+            for j in i..<(i + k) { h = h &* ContentNearDuplicateRule.rollingBase &+ UInt64(s[j]) }
+            let x = mix64(h)
+            let b = ContentNearDuplicateRule.bin(x, bins: bins)
+            minima[b] = min(minima[b], x)
+        }
+        return minima
+    }
+
+    /// Bodies with an odd and an even number of shingles, shorter than a window, and across the
+    /// 4,096-shingle chunks the budget is asked between.
+    @Test func binMinimaMatchHashingEachWindow() {
+        var rng = SeededRandom(seed: 25_002)
+        for k in [1, 2, 5, 32] {
+            for length in [0, 1, k - 1, k, k + 1, k + 2, k + 3, 50, 51, 4_095 + k, 4_096 + k, 4_097 + k, 4_098 + k, 9_001] where length >= 0 {
+                let s = (0..<length).map { _ in rng.chance(0.1) ? UInt32(rng.below(0x80)) : UInt32(0x4E00 + rng.below(300)) }
+                for bins in [8, 144] {
+                    let fast = ContentNearDuplicateRule.binMinima(s, size: k, bins: bins, budget: nil)
+                    #expect(fast == Self.plainMinima(s, size: k, bins: bins), "k \(k) length \(length) bins \(bins)")
+                }
+            }
+        }
+    }
+
+    // MARK: - RepeatedLineKey.plainRunEnd
+
+    /// The first byte from `i` that a key does not copy unchanged (see `RepeatedLineKey`'s
+    /// `isPlain`), a byte at a time.
+    static func plainRunEndByByte(_ b: [UInt8], from i: Int, _ end: Int) -> Int {
+        var j = i
+        while j < end {
+            switch b[j] {
+            case 0x09, 0x20, 0x2F, 0x30...0x39, UInt8(ascii: "h"), UInt8(ascii: "w"): return j
+            case 0xC2 where j + 1 < end && b[j + 1] == 0xA0: return j
+            case 0xE3 where j + 2 < end && b[j + 1] == 0x80 && b[j + 2] == 0x80: return j
+            case 0xEF where j + 2 < end && b[j + 1] == 0xBC && (0x90...0x99).contains(b[j + 2]): return j
+            default: j += 1
+            }
+        }
+        return end
+    }
+
+    /// Lines of Chinese, mixed ASCII and stray bytes, so every sixteen-byte block kind (all
+    /// non-ASCII, mixed), the eight-byte steps and the tail are crossed at every offset.
+    @Test func plainRunEndMatchesTheByteWalk() {
+        let pieces = ["新聞", "學校", "。", "，", "、", "「", "」", "\u{3000}", "\u{A0}", "\u{A9}", "１", "９", "：", "Ａ", "é", "😀",
+                      "a", "b", "h", "w", "H", "W", "/", " ", "\t", "0", "9", ":", "-", ".", "<p>", "&amp;", "abcdefgxyz"].map { Array($0.utf8) }
+        var rng = SeededRandom(seed: 25_003)
+        var found = 0
+        for round in 0..<6_000 {
+            var line: [UInt8] = []
+            for _ in 0..<rng.below(30) {
+                if round % 4 == 0, rng.chance(0.2) {
+                    line.append(rng.pick([0xC2, 0xE3, 0xEF, 0x80, 0xBC, 0x90, 0x99, 0x9A, 0xA0, 0xFF]))
+                } else {
+                    line += rng.pick(pieces)
+                }
+            }
+            let from = rng.below(line.count + 1)
+            let end = from + rng.below(line.count - from + 1)
+            let expected = Self.plainRunEndByByte(line, from: from, end)
+            #expect(RepeatedLineKey.plainRunEnd(line, from: from, end) == expected, "\(line) \(from)..<\(end)")
+            if expected < end { found += 1 }
+        }
+        #expect(found > 2_000)
+    }
+
+    // MARK: - KeyHash.append(run:)
+
+    /// Runs of every length from 0 to past four words, at every lane of the key's word grid, give
+    /// the hash of the same bytes appended one at a time.
+    @Test func keyHashRunsEqualBytesOneByOne() {
+        var rng = SeededRandom(seed: 25_004)
+        for _ in 0..<4_000 {
+            let key = (0..<rng.below(200)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            var bytes = KeyHash(), runs = KeyHash()
+            for byte in key { bytes.append(byte) }
+            var i = 0
+            while i < key.count {
+                let end = min(key.count, i + rng.below(60))
+                key.withUnsafeBufferPointer { runs.append(run: UnsafeBufferPointer(rebasing: $0[i..<end])) }
+                i = end
+            }
+            #expect(runs.value == bytes.value && runs.written == key.count && runs.lastByte == key.last, "\(key)")
+        }
+    }
+}
