@@ -13,7 +13,7 @@ struct CrossFileTextsTests {
                             "body is identical to ", " and 4 more (group of 10 files)", "，", "x,", " y", String(repeating: "长", count: 2_000)]
 
     static func randomTexts(count: Int, seed: UInt64) -> [String] {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var paths: [String] = (0..<40).map { "copy-\($0 % 4)/新闻-\($0 / 4).md" }
         paths.append("")
         return (0..<count).map { _ in
@@ -124,7 +124,7 @@ struct CrossFileTextsTests {
 
     /// `pieceNumber` reads what `int()` reads, at the one-, two- and three-byte boundaries and beyond.
     @Test func pieceNumbersReadAsVarints() {
-        var rng = SeededGenerator(seed: 9)
+        var rng = SeededRandom(seed: 9)
         var values: [UInt64] = [0, 1, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, UInt64(Int32.max), UInt64(Int32.max) + 1]
         values += (0..<2_000).map { _ in UInt64.random(in: 0..<(1 << 24), using: &rng) }
         for v in values {
@@ -136,18 +136,5 @@ struct CrossFileTextsTests {
                 #expect(a.position == b.position || b.int() == nil)
             }
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for reproducible random inputs.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
