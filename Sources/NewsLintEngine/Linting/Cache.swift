@@ -1080,7 +1080,7 @@ extension ByteReader {
     /// The same with the rule id, message and fix description stepped over by `text`, and each
     /// edit's replacement by `replacement`.
     @inline(__always)
-    private mutating func skipDiagnostic(text: (inout ByteReader) -> Bool, replacement: (inout ByteReader) -> Bool) -> Bool {
+    package mutating func skipDiagnostic(text: (inout ByteReader) -> Bool, replacement: (inout ByteReader) -> Bool) -> Bool {
         guard text(&self), let sev = byte(), sev <= 2, int() != nil, int() != nil, int() != nil, int() != nil,
               text(&self), let hasFix = byte(), hasFix <= 2 else { return false }
         if hasFix != 0 {
@@ -1094,7 +1094,7 @@ extension ByteReader {
 
     /// Steps over a length-prefixed string or blob; with `validating`, false also when the string
     /// is not valid UTF-8.
-    private mutating func skipString(validating: Bool = false) -> Bool {
+    package mutating func skipString(validating: Bool = false) -> Bool {
         guard let n = int(), let range = skip(n) else { return false }
         guard validating, !range.isEmpty else { return true }
         return bytes.withUnsafeBufferPointer { UTF8Validation.firstInvalidOffset(in: UnsafeBufferPointer(rebasing: $0[range])) == nil }

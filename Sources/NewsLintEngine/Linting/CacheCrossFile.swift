@@ -19,13 +19,15 @@ import Darwin
 /// checked (u64; a hint, not checksummed: a run over another number of files cannot have the same
 /// digest, so its result is not even verified); chunks of whole findings, each
 /// its length (u32, never 0), checksum (u64: SipHash-1-3 under the directory's secret, bound to the
-/// key, the digest and the chunk's number) and findings (path, then the diagnostic as a blob);
+/// key, the digest and the chunk's number) and findings (path, then the diagnostic as a blob; their
+/// texts numbered as `CrossFileTexts` writes them, one table across the chunks);
 /// then a u32 0, the finding count, the chunk count and their checksum. A warm run verifies every
 /// chunk before it replays any, so a damaged or truncated file is ignored whole and the run
 /// reduces again.
 package enum CrossFileResultFile {
-    /// Version 2: findings in output order (version 1 kept the reduce's order); 3: SipHash-1-3 checksums.
-    package static let magic: [UInt8] = Array("NLCROSS3".utf8)
+    /// Version 2: findings in output order (version 1 kept the reduce's order); 3: SipHash-1-3
+    /// checksums; 4: texts as numbered pieces (`CrossFileTexts`).
+    package static let magic: [UInt8] = Array("NLCROSS4".utf8)
     package static let headerSize = 32
     package static let chunkHeaderSize = 12
     package static let trailerSize = 4 + 24
@@ -112,11 +114,12 @@ package enum CrossFileResultFile {
         guard let digest = header(&reader, key: key)?.digest else { return nil }
         var chunks: UInt64 = 0
         var count = 0
+        var texts = CrossFileTexts.Counter()
         while true {
             guard !stop(), let next = reader.nextChunk() else { return nil }
             guard case let .chunk(stored, chunk) = next else { break }
             let sum = chunk.withUnsafeBytes { checksum($0, chunk: chunks, key: key, digest: digest, macKey: macKey) }
-            guard stored == sum, let n = frame(chunk) else { return nil }
+            guard stored == sum, let n = frame(chunk, texts: &texts) else { return nil }
             count += n
             chunks += 1
         }
@@ -129,14 +132,15 @@ package enum CrossFileResultFile {
     }
 
     /// The number of findings in a chunk when each is framed as `decode` reads it (path, then the
-    /// diagnostic as a blob of exactly its length); nil otherwise. Builds no string.
-    private static func frame(_ chunk: [UInt8]) -> Int? {
+    /// diagnostic as a blob of exactly its length, every text referring only to pieces before it);
+    /// nil otherwise. Builds no string. `texts`: the pieces of the chunks before.
+    private static func frame(_ chunk: [UInt8], texts: inout CrossFileTexts.Counter) -> Int? {
         var r = ByteReader(chunk, range: 0..<chunk.count)
         var n = 0
         while !r.atEnd {
-            guard let pathLength = r.int(), r.skip(pathLength) != nil, let length = r.int() else { return nil }
+            guard texts.skip(&r), let length = r.int() else { return nil }
             let start = r.position
-            guard r.skipDiagnostic(), r.position == start + length else { return nil }
+            guard r.skipDiagnostic(text: { texts.skip(&$0) }, replacement: { $0.skipString() }), r.position == start + length else { return nil }
             n += 1
         }
         return n
@@ -145,13 +149,16 @@ package enum CrossFileResultFile {
     /// Decodes a chunk's findings onto the end of `batch`; the number of findings, or nil when the
     /// chunk does not decode whole. (Handed to a closure that appended them, each finding was
     /// borrowed and so copied into the batch: a retain of each of its strings, released with it.)
-    fileprivate static func decode(_ chunk: [UInt8], strings: inout RecentStrings, into batch: inout [Diagnostic]) -> Int? {
+    /// `texts`: the pieces of the chunks before; `strings`: shares fix replacements.
+    fileprivate static func decode(_ chunk: [UInt8], texts: CrossFileTexts.Reader, strings: inout RecentStrings,
+                                   into batch: inout [Diagnostic]) -> Int? {
         var r = ByteReader(chunk, range: 0..<chunk.count)
         var n = 0
         while !r.atEnd {
-            guard let path = r.string(&strings), let length = r.int() else { return nil }
+            guard let path = texts.text(&r), let length = r.int() else { return nil }
             let start = r.position
-            guard let d = r.diagnostic(path: path, strings: &strings), r.position == start + length else { return nil }
+            guard let d = r.diagnostic(path: path, recent: &strings, text: { r, _ in texts.text(&r) }),
+                  r.position == start + length else { return nil }
             batch.append(consume d)
             n += 1
         }
@@ -310,6 +317,7 @@ package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Se
         Thread { [self] in
             var reader = CrossFileResultFile.ChunkReader(fd: fd, size: size, offset: off_t(CrossFileResultFile.headerSize))
             var strings = RecentStrings(pinned: knownStrings)
+            let texts = CrossFileTexts.Reader(knownStrings: knownStrings)
             while true {
                 // Verified when opened: this fails only if the file changed under the run.
                 guard let next = reader.nextChunk() else { return queue.close(complete: false) }
@@ -317,10 +325,11 @@ package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Se
                 // The writer wrote only `String`s' UTF-8 (valid by construction) and the chunk
                 // passed its keyed checksum, so when the file is unchanged since, its strings
                 // need no validation (a third of decoding a corpus of copies' results, whose
-                // messages list paths); otherwise each is validated as before.
-                strings.bytesAreValidUTF8 = unchanged()
+                // messages list paths); otherwise each is validated as before, and so is every text
+                // after it (a piece this chunk spelled out may be read whole later).
+                texts.trust(unchanged())
                 var batch: [Diagnostic] = []
-                guard CrossFileResultFile.decode(chunk, strings: &strings, into: &batch) != nil else { return queue.close(complete: false) }
+                guard CrossFileResultFile.decode(chunk, texts: texts, strings: &strings, into: &batch) != nil else { return queue.close(complete: false) }
                 guard queue.push(batch) else { return }
             }
         }.start()
@@ -388,6 +397,7 @@ package final class CrossFileResultRecorder: DiagnosticReceiver, @unchecked Send
     package func write(_ path: String, to out: ([UInt8]) throws -> Void) throws {
         try out(CrossFileResultFile.header(key: key, digest: digest, fileCount: fileCount))
         var chunk = ByteWriter(), one = ByteWriter()
+        var texts = CrossFileTexts.Writer()
         var chunks: UInt64 = 0, count = 0
         var failure: (any Error)?
         func seal() {
@@ -404,8 +414,9 @@ package final class CrossFileResultRecorder: DiagnosticReceiver, @unchecked Send
         let complete = sorted.forEach { d in
             guard failure == nil else { return }
             one.bytes.removeAll(keepingCapacity: true)
-            one.diagnostic(d)
-            chunk.string(d.path)
+            // The path before the diagnostic's texts: the reader meets the pieces in this order.
+            texts.write(d.path, to: &chunk)
+            one.diagnostic(d) { texts.write($1, to: &$0) }
             chunk.blob(one.bytes)
             count += 1
             if chunk.bytes.count >= CrossFileResultFile.chunkSize { seal() }

@@ -75,9 +75,11 @@ import Glibc
         let key: UInt64 = 7, digest: UInt64 = 42
         func file(path findingPath: [UInt8]) -> [UInt8] {
             var chunk = ByteWriter(), one = ByteWriter()
-            one.diagnostic(Diagnostic(rule: "content-duplicate", severity: .warning, path: "x", line: 1, column: 1, message: "same body"))
-            chunk.varint(UInt64(findingPath.count))
-            chunk.bytes.append(contentsOf: findingPath)
+            var texts = CrossFileTexts.Writer()
+            findingPath.withUnsafeBufferPointer { texts.write($0, to: &chunk) }
+            one.diagnostic(Diagnostic(rule: "content-duplicate", severity: .warning, path: "x", line: 1, column: 1, message: "same body")) {
+                texts.write($1, to: &$0)
+            }
             chunk.blob(one.bytes)
             return CrossFileResultFile.header(key: key, digest: digest, fileCount: 1)
                 + CrossFileResultFile.chunk(chunk.bytes, number: 0, key: key, digest: digest, macKey: macKey)
