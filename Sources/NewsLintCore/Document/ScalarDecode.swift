@@ -100,6 +100,8 @@ import Synchronization
                                                                offsets: UnsafeBufferPointer<Offset>) -> Int {
         guard start < count else { return start }
         var lo = start, hi = min(count, start &+ max(0, offset &- Int(offsets[start])))
+        // Only one-byte scalars between (an ASCII line, markup): the bound itself, with no bisection.
+        if Int(offsets[hi]) == offset { return hi }
         while lo < hi {
             let mid = (lo &+ hi) &>> 1
             if Int(offsets[mid]) < offset { lo = mid &+ 1 } else { hi = mid }
