@@ -47,7 +47,9 @@ package struct ScriptTables: Sendable {
     }
     /// A Traditional word for the word-boundary check and its jieba frequency.
     package struct Word: Sendable {
-        package let scalars: [UInt32]
+        /// A slice of the data file's scalars, not an array of its own: 4,875 allocations (and
+        /// their release) at the start of every run that builds the tables.
+        package let scalars: ArraySlice<UInt32>
         package let frequency: Int32
     }
     /// Word-level leftovers grouped by first scalar, longest first.
@@ -118,7 +120,7 @@ package struct ScriptTables: Sendable {
             if head.first == 0x21 { // "!chars": merge characters that read as themselves alone
                 for c in head.dropFirst() { set(c) { $0 |= Self.standaloneBit } }
             } else if head.first == 0x3D { // "=word": a Traditional word for the word-boundary check
-                let w = Array(head.dropFirst())
+                let w = head.dropFirst()
                 if let f = w.first { words[f, default: []].append(Word(scalars: w, frequency: frequency)) }
             } else if head.count >= 4 && head.count % 2 == 0 {
                 let middle = head.startIndex + head.count / 2
