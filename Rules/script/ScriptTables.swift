@@ -47,7 +47,9 @@ package struct ScriptTables: Sendable {
     }
     /// A Traditional word for the word-boundary check and its jieba frequency.
     package struct Word: Sendable {
-        package let scalars: [UInt32]
+        /// A slice of the data file's scalars, not an array of its own: 4,875 allocations (and
+        /// their release) at the start of every run that builds the tables.
+        package let scalars: ArraySlice<UInt32>
         package let frequency: Int32
     }
     /// Word-level leftovers grouped by first scalar, longest first.
@@ -118,7 +120,7 @@ package struct ScriptTables: Sendable {
             if head.first == 0x21 { // "!chars": merge characters that read as themselves alone
                 for c in head.dropFirst() { set(c) { $0 |= Self.standaloneBit } }
             } else if head.first == 0x3D { // "=word": a Traditional word for the word-boundary check
-                let w = Array(head.dropFirst())
+                let w = head.dropFirst()
                 if let f = w.first { words[f, default: []].append(Word(scalars: w, frequency: frequency)) }
             } else if head.count >= 4 && head.count % 2 == 0 {
                 let middle = head.startIndex + head.count / 2
@@ -182,16 +184,25 @@ package struct ScriptTables: Sendable {
     /// Calls `body` with each of those lines, as a slice of one array holding the whole file: an
     /// array per line (13,000 of them) grew the building thread's heap by several megabytes, page by page.
     package static func forEachScalarLine(_ path: String, _ body: (ArraySlice<UInt32>) -> Void) {
-        guard let text = EmbeddedFiles.text(path) else { return }
-        // `text` came from `String(decoding:)`, so its UTF-8 is well formed.
-        var scalars: [UInt32] = []
-        scalars.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars { scalars.append(scalar.value) }
+        guard let bytes = EmbeddedFiles.bytes(path) else { return }
+        let scalars = Self.scalars(of: bytes)
+        let count = scalars.count
         var start = 0
-        for i in 0...scalars.count where i == scalars.count || scalars[i] == 0x0A {
-            if i > start && scalars[start] != 0x23 { body(scalars[start..<i]) }
-            start = i + 1
+        while start < count {
+            let end = scalars.withUnsafeBufferPointer { $0.firstIndex(of: 0x0A, from: start, to: count) }
+            if end > start && scalars[start] != 0x23 { body(scalars[start..<end]) }
+            start = end + 1
         }
+    }
+
+    /// The scalars of `String(decoding: bytes, as: UTF8.self)`, by the documents' decoder
+    /// (`ScalarDecode`): iterating the string's `unicodeScalars` cost about 70 instructions a
+    /// scalar, a third of building these tables at the start of every run. A file with an
+    /// ill-formed byte (none is) is read through the string, which repairs it to U+FFFD.
+    package static func scalars(of bytes: [UInt8]) -> [UInt32] {
+        let decode = ScalarDecode(bytes, lineStarts: [], isValidUTF8: nil)
+        guard decode.isValidUTF8 else { return String(decoding: bytes, as: UTF8.self).unicodeScalars.map(\.value) }
+        return decode.cps
     }
 
     /// The first non-empty run of `line` without a tab from `start` (what `split(separator: 0x09)`

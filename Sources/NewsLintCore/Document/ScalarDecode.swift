@@ -100,6 +100,8 @@ import Synchronization
                                                                offsets: UnsafeBufferPointer<Offset>) -> Int {
         guard start < count else { return start }
         var lo = start, hi = min(count, start &+ max(0, offset &- Int(offsets[start])))
+        // Only one-byte scalars between (an ASCII line, markup): the bound itself, with no bisection.
+        if Int(offsets[hi]) == offset { return hi }
         while lo < hi {
             let mid = (lo &+ hi) &>> 1
             if Int(offsets[mid]) < offset { lo = mid &+ 1 } else { hi = mid }
@@ -336,16 +338,20 @@ import Synchronization
         var steps = bytesPastFirstStep < 0 ? 0 : min(bytesPastFirstStep / 12 &+ 1, (capacity &- first) / 4)
         while steps > 0 {
             steps &-= 1
-            let low = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))            // bytes 0–7
-            let mid = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i &+ 6, as: UInt64.self))       // bytes 6–13
-            // Leads at bytes 0, 3, 6 (`low`) and 9 (byte 3 of `mid`, moved to byte 1 of the nibbles,
-            // free in `low`'s mask); 5x mod 16 is 0 for a low nibble x of E0 and 1 for ED, at least
-            // 2 for the others.
-            let nibbles = low & 0x000F_0000_0F00_000F | (mid &>> 16) & 0x0F00
-            guard low & 0xC0F0_C0C0_F0C0_C0F0 == 0x80E0_8080_E080_80E0, mid & 0x0000_C0C0_F0C0_0000 == 0x0000_8080_E080_0000,
-                  (nibbles &* 5 & 0x000F_0000_0F00_0F0F &+ 0x000E_0000_0E00_0E0E) & 0x0010_0000_1000_1010 == 0x0010_0000_1000_1010
-            else { break }
-            let values = twoValues(SIMD2<UInt64>(low, mid))
+            // Bytes 0–7 and 6–13: each lane holds two sequences at its bytes 0–5 (bytes 6 and 7 ignored).
+            let words = SIMD2<UInt64>(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)),
+                                      UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i &+ 6, as: UInt64.self)))
+            // Both lanes take the same test, in the vector (the words' own tests in general-purpose
+            // registers reloaded their masks at every step): a lead `1110xxxx` at bytes 0 and 3, and
+            // continuation bytes `10xxxxxx`, leave no bit in `shape`; 5x mod 16 is 0 for a lead's low
+            // nibble x of E0 and 1 for ED, at least 2 for the others (E1–EC, EE–EF), so bit 4 of each
+            // nibble lane of 5x + 14 is set for those only, and `ranged` is then clear.
+            let shape = (words & 0x0000_C0C0_F0C0_C0F0) ^ 0x0000_8080_E080_80E0
+            let nibbles = words & 0x0F00_000F
+            let ranged = ((nibbles &<< 2 &+ nibbles) & 0x0F00_000F &+ 0x0E00_000E) & 0x1000_0010 ^ 0x1000_0010
+            let bad = shape | ranged
+            guard bad[0] | bad[1] == 0 else { break }
+            let values = twoValues(words)
             #if _endian(little)
             UnsafeMutableRawPointer(cps + k).storeBytes(of: values, as: SIMD2<UInt64>.self)
             #else

@@ -316,6 +316,37 @@ extension HTMLView {
         }
     }
 
+    /// The sixteen-byte windows of a set of at most eight ASCII values (punctuation-width's marks,
+    /// the prose mask's bytes, one with `except` bytes the vector flags and the table turns away),
+    /// over every `from` and `end` of short buffers dense with members: the lanes after a flagged
+    /// non-member, and the last window, which overlaps bytes before `from` and bytes already passed.
+    @Test func asciiByteSetWindowsFindWhatALinearSearchFinds() {
+        var random = SeededRandom(seed: 47)
+        let sets: [(values: [UInt8], below: UInt8, except: [UInt8])] = [([0x28, 0x2C, 0x2E, 0x3A, 0x3B, 0x21, 0x3F], 0, []),
+                                                                        ([0x2E, 0x3A, 0x3C, 0x5D, 0x60], 0x20, []), ([0x2E], 0x20, [0x09, 0x0A, 0x0D])]
+        var searches = 0, mismatches: [String] = []
+        for (values, below, except) in sets {
+            let set = ByteSet(values, below: below, except: except)
+            func isMember(_ b: UInt8) -> Bool { values.contains(b) || (b < below && !except.contains(b)) }
+            let pool: [UInt8] = values + except + [0x41, 0x20, 0x7F, 0xE4, 0xB8, 0xAD, 0x80, 0xFF]
+            for _ in 0..<200 {
+                let bytes = (0..<random.below(41)).map { _ in random.below(4) == 0 ? pool[random.below(pool.count)] : UInt8(0xE0 + random.below(0x20)) }
+                bytes.withUnsafeBufferPointer { buffer in
+                    for from in 0...bytes.count {
+                        for end in from...bytes.count {
+                            let expected = (from..<end).first { isMember(bytes[$0]) } ?? end
+                            let found = set.firstIndex(in: buffer, from: from, to: end)
+                            searches += 1
+                            if found != expected && mismatches.count < 5 { mismatches.append("\(bytes) \(from)..<\(end): \(found), not \(expected)") }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches)")
+        #expect(searches > 100_000)
+    }
+
     /// mojibake's word test before the `%EF%BF%BD` byte loop: the pattern's first eight bytes, folded.
     @Test func percentPrefixWordIsThePatternFolded() {
         let folded = MojibakeRule.percentFFFD.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element | 0x20) << UInt64(8 * $1.offset) }

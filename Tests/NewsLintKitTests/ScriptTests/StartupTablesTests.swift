@@ -16,6 +16,30 @@ import Testing
         #expect(!expected.isEmpty)
         #expect(ScriptTables.scalarLines(path) == expected)
     }
+
+    /// `ScriptTables.scalars(of:)` (the documents' decoder) against the string's own scalars, on
+    /// random bytes: ASCII, CJK, 2- and 4-byte sequences, line breaks, and ill-formed bytes
+    /// (a cut sequence, a stray continuation byte, an overlong form, a surrogate), which `String`
+    /// repairs to U+FFFD.
+    @Test func scalarsOfBytesMatchString() {
+        var rng = SeededRandom(seed: 25)
+        let pieces: [[UInt8]] = [Array("a".utf8), Array("tab\t".utf8), [0x0A], [0x0D, 0x0A], Array("中".utf8), Array("國語".utf8),
+                                 Array("é".utf8), Array("😀".utf8), Array("，".utf8), [0xE4, 0xB8], [0x80], [0xC0, 0xAF],
+                                 [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF], Array("#".utf8)]
+        for length in [0, 1, 2, 3, 7, 8, 12, 13, 16, 40, 200] {
+            for _ in 0..<40 {
+                var bytes: [UInt8] = []
+                while bytes.count < length { bytes += rng.pick(pieces) }
+                let expected = String(decoding: bytes, as: UTF8.self).unicodeScalars.map(\.value)
+                #expect(ScriptTables.scalars(of: bytes) == expected, "\(bytes)")
+            }
+        }
+        // Long runs of one kind (the decoder's word-at-a-time paths).
+        for piece in pieces {
+            let bytes = Array(repeating: piece, count: 50).flatMap { $0 }
+            #expect(ScriptTables.scalars(of: bytes) == String(decoding: bytes, as: UTF8.self).unicodeScalars.map(\.value))
+        }
+    }
 }
 
 @Suite struct LazyStartupTests {
