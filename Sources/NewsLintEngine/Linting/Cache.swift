@@ -453,7 +453,7 @@ public final class LintCache: @unchecked Sendable {
     /// `pathsLost`: why the paths its deferred findings name could not be read back (nil: they were);
     /// the result is not saved then (see `CrossFileResultRecorder.write`).
     package func crossFileRecorder(digest: UInt64, fileCount: Int, forwardingTo next: (any DiagnosticReceiver)?,
-                                   pathsLost: @escaping @Sendable () -> String? = { nil }) -> CrossFileResultRecorder {
+                                   pathsLost: @escaping @Sendable () -> String?) -> CrossFileResultRecorder {
         CrossFileResultRecorder(forwardingTo: next, digest: digest, fileCount: fileCount, key: key, macKey: macKey, pathsLost: pathsLost)
     }
 
@@ -461,7 +461,8 @@ public final class LintCache: @unchecked Sendable {
     package func keepCrossFile(_ recorder: CrossFileResultRecorder) { crossFile.withLock { $0 = recorder } }
 
     package func recordCrossFile(digest: UInt64, fileCount: Int, diagnostics: [Diagnostic]) {
-        let recorder = crossFileRecorder(digest: digest, fileCount: fileCount, forwardingTo: nil)
+        // Made during the reduce: a path lost then is in the run's `readFailures`, checked before this is called.
+        let recorder = crossFileRecorder(digest: digest, fileCount: fileCount, forwardingTo: nil, pathsLost: { nil })
         for d in diagnostics { recorder.add(d) }
         keepCrossFile(recorder)
     }

@@ -371,7 +371,7 @@ package final class CrossFileResultRecorder: DiagnosticReceiver, @unchecked Send
     private let pathsLost: @Sendable () -> String?
 
     package init(forwardingTo next: (any DiagnosticReceiver)?, digest: UInt64, fileCount: Int, key: UInt64, macKey: (UInt64, UInt64),
-                 pathsLost: @escaping @Sendable () -> String? = { nil }) {
+                 pathsLost: @escaping @Sendable () -> String?) {
         self.next = next
         self.digest = digest
         self.fileCount = fileCount

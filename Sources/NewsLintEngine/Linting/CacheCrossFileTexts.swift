@@ -198,6 +198,8 @@ package enum CrossFileTexts {
         /// The pieces in the table, back to back: entry `i` is `arena[ends[i]..<ends[i + 1]]`.
         private var arena: Buffer
         private var ends: [Int] = [0]
+        /// The longest entry's length: what bounds a text's stated length before anything is reserved.
+        private var longest = 0
         /// The `String` of each entry once a text was that piece alone (a path, a rule id).
         private var strings: [String?] = []
         /// Scratch for a text of several pieces.
@@ -231,8 +233,13 @@ package enum CrossFileTexts {
             // Each piece copied straight into place; a piece that would overrun the stated length
             // fails the text. The table grows by at most `total` bytes here, so its storage stays put.
             guard let total = r.int() else { return nil }
+            // A stated length past what `count` pieces could hold is refused before anything is
+            // reserved (the length is read from the file). The table grows only by pieces spelled
+            // in the chunk, so by at most the bytes left in it.
+            let remaining = r.end - r.position
+            guard count <= remaining, total <= 2 * (count - 1) + count * longest + remaining else { return nil }
             joined.reserve(total)
-            arena.reserve(total)
+            arena.reserve(min(total, remaining))
             let out = joined.base, table = arena.base
             let complete = r.bytes.withUnsafeBufferPointer { chunk -> Bool in
                 guard let source = chunk.baseAddress else { return false }
@@ -256,6 +263,7 @@ package enum CrossFileTexts {
                         (out + at).update(from: source + spelled.lowerBound, count: n)
                         if CrossFileTexts.joins(n, used: used, budget: budget) {
                             used += n
+                            longest = max(longest, n)
                             arena.append(source + spelled.lowerBound, count: n)
                             ends.append(arena.count)
                             strings.append(nil)
@@ -286,6 +294,7 @@ package enum CrossFileTexts {
                 guard let s = make(piece) else { return nil }
                 if CrossFileTexts.joins(n, used: used, budget: budget) {
                     used += n
+                    longest = max(longest, n)
                     if let p = piece.baseAddress { arena.append(p, count: n) }
                     ends.append(arena.count)
                     strings.append(s)

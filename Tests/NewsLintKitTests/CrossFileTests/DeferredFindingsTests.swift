@@ -130,7 +130,7 @@ import Testing
         let findings = Self.numbered(40, sorted: sorted, passes: passes)
         var passesWhenAdded = 0
         func written(_ fill: (CrossFileResultRecorder) -> Void, next: (any DiagnosticReceiver)?) throws -> [UInt8] {
-            let recorder = CrossFileResultRecorder(forwardingTo: next, digest: 7, fileCount: 40, key: 11, macKey: (1, 2))
+            let recorder = CrossFileResultRecorder(forwardingTo: next, digest: 7, fileCount: 40, key: 11, macKey: (1, 2), pathsLost: { nil })
             fill(recorder)
             passesWhenAdded = passes.withLock { $0 }
             var bytes: [UInt8] = []

@@ -357,6 +357,26 @@ extension LintCache {
         #expect(!CacheSaveTests.files(in: cacheDir).contains { $0.contains(".tmp-") })
     }
 
+    /// The engine's check (`CrossFileFacts.pathReadFailureCheck`, handed to the recorder) reads the
+    /// paths' failure when asked, after the facts are consumed, not as it was when it was taken.
+    @Test func pathCheckSeesAFailureAfterTheFactsAreGone() throws {
+        let dir = TemporaryDirectory()
+        let spillFile = dir.path + "/paths"
+        let fd = open(spillFile, O_RDWR | O_CREAT | O_EXCL, 0o600)
+        #expect(fd >= 0)
+        let paths = (0..<6_000).map { String(format: "corpus/%05d-新聞.md", $0) }
+        var list = PathList(memoryBudget: 0, createSpillFile: { (fd, spillFile) })
+        for p in paths { list.append(p) }
+        #expect(list.usedFile)
+        var facts: CrossFileFacts? = CrossFileFacts(rules: [], memoryBudget: 0, inputs: LintInputList(files: list))
+        let pathsLost = try #require(facts?.pathReadFailureCheck)
+        #expect(pathsLost() == nil)
+        facts = nil
+        #expect(truncate(spillFile, 0) == 0)
+        #expect(list[3_000].hasPrefix("<path 3000 lost"))
+        #expect(pathsLost()?.contains("cannot read back the names of the files") == true)
+    }
+
     @Test func concurrentRunsShareTheCacheDirectory() throws {
         let setup = try Setup(count: 80)
         try setup.run()

@@ -90,7 +90,9 @@ struct CrossFileTextsTests {
     /// not the pieces': refused by the verifier and the reader.
     @Test func malformedTextsAreRefused() {
         let cases: [[UInt8]] = [[1, 1], [0], [2, 4, 0, 1, 0x61, 2], [1, 0, 5, 0x61], [2, 4, 0, 1, 0x61, 0, 1],
-                                [2, 5, 0, 1, 0x61, 0, 1, 0x62, 1, 1], [2, 3, 0, 1, 0x61, 0, 1, 0x62, 1, 1], [2, 4, 0, 1, 0x61, 0, 1, 0x62]]
+                                [2, 5, 0, 1, 0x61, 0, 1, 0x62, 1, 1], [2, 3, 0, 1, 0x61, 0, 1, 0x62, 1, 1], [2, 4, 0, 1, 0x61, 0, 1, 0x62],
+                                // A stated length of Int32.max: refused before anything is reserved for it.
+                                [2, 0xFF, 0xFF, 0xFF, 0xFF, 0x07, 0, 1, 0x61, 0, 1, 0x62]]
         for bytes in cases {
             #expect(!Self.counts(bytes, count: 2, budget: 64), "\(bytes)")
             #expect(Self.read(bytes, count: 2, budget: 64) == nil, "\(bytes)")
