@@ -84,7 +84,9 @@ package enum CrossFileTexts {
         }
 
         private mutating func writePiece(_ piece: UnsafeBufferPointer<UInt8>, to out: inout ByteWriter) {
-            let hash = Self.hash(piece)
+            // All the bytes hashed (`RecentStrings.key` reads only the ends, which the pieces of one
+            // group share); not keyed: it only finds entries.
+            let hash = FastHash.hash(UnsafeRawBufferPointer(piece))
             let mask = slots.count - 1
             var slot = Int(truncatingIfNeeded: hash) & mask
             while slots[slot] != 0 {
@@ -122,29 +124,6 @@ package enum CrossFileTexts {
                 while slots[slot] != 0 { slot = (slot + 1) & mask }
                 slots[slot] = Int32(i + 1)
             }
-        }
-
-        /// A fast hash of all the bytes (pieces of one group share their first and last bytes:
-        /// `RecentStrings.key` would put them all in one chain). Not keyed: it only finds entries.
-        static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-            guard let base = bytes.baseAddress else { return h }
-            let raw = UnsafeRawPointer(base)
-            var i = 0
-            while i + 8 <= bytes.count {
-                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-                h ^= h >> 32
-                i += 8
-            }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < bytes.count {
-                tail |= UInt64(base[i]) << shift
-                shift += 8
-                i += 1
-            }
-            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-            return h ^ (h >> 29)
         }
     }
 
