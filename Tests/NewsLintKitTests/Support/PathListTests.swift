@@ -32,4 +32,48 @@ import Testing
         #expect(!list.isStrictlyIncreasing)
         #expect(Array(list) == ["a/b", "a/b/c", "a/bb", "a/c", "a/bb"])
     }
+
+    /// A byte of the temporary file changed after it was written (not truncated: the read
+    /// succeeds) must not read back as another file's name: the chunk's checksum fails, the path
+    /// reads as lost, and the list says why. Paths in chunks not touched still read back.
+    @Test func pathsChangedOnDiskReadAsLost() throws {
+        let dir = TemporaryDirectory(), file = dir.path + "/paths"
+        let fd = open(file, O_RDWR | O_CREAT | O_EXCL, 0o600)
+        try #require(fd >= 0)
+        let paths = (0..<6_000).map { "corpus/" + String(repeating: "新聞", count: $0 % 23) + "-\($0).md" }
+        var list = PathList(memoryBudget: 0, createSpillFile: { (fd, file) })
+        for p in paths { list.append(p) }
+        try #require(list.usedFile)
+        // Path 3000 starts a group, so it is stored whole: change one digit of its name.
+        var stored = try #require(FileManager.default.contents(atPath: file).map { [UInt8]($0) })
+        let name = Array("-3000.md".utf8)
+        let at = try #require((0...(stored.count - name.count)).first { Array(stored[$0..<($0 + name.count)]) == name })
+        stored[at + 2] = UInt8(ascii: "7")
+        try #require(pwrite(fd, stored, stored.count, 0) == stored.count)
+        // In order, as a run reads them: a window that misses copies the chunks it already holds
+        // and reads (and checks) only the ones after them, where the changed digit is.
+        let read = Array(list)
+        #expect(read[3_000].hasPrefix("<path 3000 lost"), "read \(read[3_000])")
+        #expect(list.readFailure?.contains("differ from what was written") == true)
+        #expect(zip(read, paths).allSatisfy { $0 == $1 || $0.hasPrefix("<path ") }, "no path reads as another name")
+        #expect(read.filter { $0.hasPrefix("<path ") }.count < 400, "only the changed chunk's paths are lost (about 130 a chunk)")
+        #expect(list[0] == paths[0] && list[5_999] == paths[5_999], "chunks not changed read back")
+    }
+
+    /// Chunks start at multiples of the chunk size: a block after a partial chunk is refused
+    /// (the list then keeps it in memory), not written where its checksums would not line up.
+    @Test func blockAfterAPartialChunkIsRefused() throws {
+        let dir = TemporaryDirectory(), file = dir.path + "/paths"
+        let fd = open(file, O_RDWR | O_CREAT | O_EXCL, 0o600)
+        try #require(fd >= 0)
+        let blocks = PathBlockFile(fd: fd, path: file)
+        let whole = (0..<8_192).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        #expect(blocks.append(whole) == 0)
+        #expect(blocks.append(Array(whole[..<100])) == 8_192)
+        #expect(blocks.append(whole) == nil)
+        let read = blocks.withBytes(at: 8_000, count: 192, before: 8_192) { Array($0) }
+        #expect(read == Array(whole[8_000...]))
+        #expect(blocks.withBytes(at: 8_192, count: 100, before: 8_292) { Array($0) } == Array(whole[..<100]))
+        #expect(blocks.readFailure == nil)
+    }
 }
