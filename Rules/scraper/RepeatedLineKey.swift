@@ -235,7 +235,7 @@ package enum RepeatedLineKey {
         while i < end {
             // A run of bytes that none of the cases below looks at (Han text, most letters and
             // punctuation) is written as it is, in one call.
-            let plain = plainRunEnd(b, from: i, end)
+            let plain = plainRunEnd(b, from: i, end, keepingDigits: keepDigits)
             if plain > i {
                 // From the buffer: the generic append of an `ArraySlice` cost ~200 instructions a run.
                 b.withUnsafeBufferPointer { out.append(run: UnsafeBufferPointer(rebasing: $0[i..<plain])) }
@@ -257,11 +257,14 @@ package enum RepeatedLineKey {
             }
             let c = b[i]
             // ASCII digits and full-width ０–９ (EF BC 90–99).
-            let digitLength = (c >= 0x30 && c <= 0x39) ? 1 : (c == 0xEF && i + 2 < end && b[i + 1] == 0xBC && b[i + 2] >= 0x90 && b[i + 2] <= 0x99) ? 3 : 0
+            let digitLength = Self.digitLength(b, i, end)
             if digitLength > 0, !keepDigits {
                 if !inDigits { out.append(UInt8(ascii: "0")) }
                 inDigits = true
                 i += digitLength
+                // The rest of the run of digits here: each would come back through every case above
+                // (a plain run of none, no space, no URL) only to be skipped.
+                while case let n = Self.digitLength(b, i, end), n > 0 { i += n }
                 continue
             }
             inDigits = false
@@ -270,14 +273,27 @@ package enum RepeatedLineKey {
         }
     }
 
-    /// Bytes `isPlain` looks at more closely (1; every other byte, 0, is plain): tab, space, `/`,
-    /// digits, `h`, `w`, and the lead bytes C2, E3, EF. A table: the bit sets by `c >> 6` compiled
-    /// to a jump per byte.
+    /// Length of the digit at `i`: 1 for ASCII `0`–`9`, 3 for full-width `０`–`９` (EF BC 90–99), else 0.
+    @inline(__always)
+    private static func digitLength(_ b: [UInt8], _ i: Int, _ end: Int) -> Int {
+        guard i < end else { return 0 }
+        let c = b[i]
+        return (c >= 0x30 && c <= 0x39) ? 1 : (c == 0xEF && i + 2 < end && b[i + 1] == 0xBC && b[i + 2] >= 0x90 && b[i + 2] <= 0x99) ? 3 : 0
+    }
+
+    /// Bytes `isPlain` looks at more closely (non-zero; every other byte, 0, is plain): tab, space,
+    /// `/`, `h`, `w` and the lead bytes C2, E3, EF (1), and the ASCII digits (2), which a sentence's
+    /// key keeps (`keptDigitsMask` leaves them out). A table: the bit sets by `c >> 6` compiled to a
+    /// jump per byte.
     private static let closerLook: [UInt8] = {
         var table = [UInt8](repeating: 0, count: 256)
-        for b in [0x09, 0x20, 0x2F, UInt8(ascii: "h"), UInt8(ascii: "w"), 0xC2, 0xE3, 0xEF] + Array(0x30...0x39) { table[Int(b)] = 1 }
+        for b in [0x09, 0x20, 0x2F, UInt8(ascii: "h"), UInt8(ascii: "w"), 0xC2, 0xE3, 0xEF] { table[Int(b)] = 1 }
+        for b in 0x30...0x39 { table[b] = 2 }
         return table
     }()
+
+    /// The `closerLook` values looked at in a line whose digits are kept, and in one whose are not.
+    private static let keptDigitsMask: UInt8 = 1, foldedDigitsMask: UInt8 = 3
 
     /// The end of the run of plain bytes from `i`: `isPlain` is asked only of the `closerLook` bytes,
     /// marked by a bit each (the low bit of their byte in `flagged`) and visited by their bits.
@@ -288,13 +304,17 @@ package enum RepeatedLineKey {
     /// waited at every step for the two reads before it; eight table reads a word, then a byte loop
     /// to the first marked byte, spent their time on the loads and on the loop's exit, mispredicted
     /// at each `。` or `，`.)
+    /// `keepingDigits`: the line is a sentence, whose key keeps its digits as they are (then they
+    /// are plain, and a number does not cost a pass through every case per digit).
     @inline(__always)
-    package static func plainRunEnd(_ b: [UInt8], from i: Int, _ end: Int) -> Int {
-        closerLook.withUnsafeBufferPointer { closer -> Int in
+    package static func plainRunEnd(_ b: [UInt8], from i: Int, _ end: Int, keepingDigits: Bool = false) -> Int {
+        let lookMask = keepingDigits ? keptDigitsMask : foldedDigitsMask
+        return closerLook.withUnsafeBufferPointer { closer -> Int in
             b.withUnsafeBufferPointer { p -> Int in
                 guard let base = p.baseAddress else { return end }
                 let raw = UnsafeRawPointer(base)
-                @inline(__always) func look(_ k: Int, _ lane: UInt64) -> UInt64 { UInt64(closer[Int(p[k])]) &<< (lane &* 8) }
+                @inline(__always) func look(_ k: Int, _ lane: UInt64) -> UInt64 { UInt64(closer[Int(p[k])] & lookMask) &<< (lane &* 8) }
+                @inline(__always) func isPlain(_ j: Int) -> Bool { RepeatedLineKey.isPlain(p, j, end, runStart: i, keepingDigits: keepingDigits) }
                 /// The bytes of the eight from `k` to look at, one low bit per byte.
                 @inline(__always) func marked(_ k: Int) -> UInt64 {
                     let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
@@ -312,7 +332,7 @@ package enum RepeatedLineKey {
                     var flagged = flagged
                     while flagged != 0 {
                         let j = k &+ flagged.trailingZeroBitCount &>> 3
-                        if !isPlain(p, j, end) { return j }
+                        if !isPlain(j) { return j }
                         flagged &= flagged &- 1
                     }
                     return nil
@@ -352,7 +372,7 @@ package enum RepeatedLineKey {
                     return firstNotPlain(start, marked(start) & (~0 &<< UInt64((k &- start) &* 8))) ?? end
                 }
                 while k < end {
-                    if closer[Int(p[k])] != 0, !isPlain(p, k, end) { return k }
+                    if closer[Int(p[k])] & lookMask != 0, !isPlain(k) { return k }
                     k &+= 1
                 }
                 return end
@@ -368,19 +388,43 @@ package enum RepeatedLineKey {
         return (y &- ByteWords.ones) & ~y & ByteWords.highs
     }
 
-    /// A byte `normalise` copies unchanged wherever it stands: not one that starts a space (tab,
-    /// space, U+00A0, U+3000), a URL (`h`, `w`), an archive prefix (`/`) or a digit (ASCII, or the
-    /// EF lead of a full-width one).
+    /// A byte `normalise` copies unchanged where it stands: not one that starts a space (tab, space,
+    /// U+00A0, U+3000), that may start a URL (`h` before `ttp`, `w` before `w`) or an archive
+    /// prefix (`/` before `w`), or a digit (ASCII, or the EF lead of a full-width one) unless the
+    /// line keeps its digits (`keepingDigits`: then a digit is copied like any byte). A byte that may
+    /// start one of them goes through `write`'s cases, which copy it when it does not: an `h` of a
+    /// word or a digit of a sentence was a pass through all of them (and a call of `plainRunEnd`
+    /// that found no plain byte) for one byte.
     /// The lead bytes C2, E3 and EF count as plain unless they start U+00A0, U+3000 or a full-width
     /// digit (the only sequences the cases look at): `。`, `、` and `「」` (E3 80 8x) are in every line.
+    /// A space (U+0020) inside a run (after `runStart`, so after a byte copied as it is) and before
+    /// a byte that starts no space is copied as it is too: the words of an English line were each a run.
     @inline(__always)
-    private static func isPlain(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> Bool {
+    private static func isPlain(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int, runStart: Int, keepingDigits: Bool) -> Bool {
         switch b[i] {
-        case 0x09, 0x20, 0x2F, 0x30...0x39, UInt8(ascii: "h"), UInt8(ascii: "w"): return false
+        case 0x09: return false
+        case 0x20: return i != runStart && !startsSpace(b, i &+ 1, end)
+        case 0x30...0x39: return keepingDigits
+        // `http://`, `https://` (`TextScan.startsURL`) and `www.` need the bytes after them; `/web/` too.
+        case UInt8(ascii: "h"):
+            return !(i &+ 3 < end && b[i &+ 1] == UInt8(ascii: "t") && b[i &+ 2] == UInt8(ascii: "t") && b[i &+ 3] == UInt8(ascii: "p"))
+        case UInt8(ascii: "w"), 0x2F: return !(i &+ 1 < end && b[i &+ 1] == UInt8(ascii: "w"))
         case 0xC2: return !(i + 1 < end && b[i + 1] == 0xA0)
         case 0xE3: return !(i + 2 < end && b[i + 1] == 0x80 && b[i + 2] == 0x80)
-        case 0xEF: return !(i + 2 < end && b[i + 1] == 0xBC && b[i + 2] >= 0x90 && b[i + 2] <= 0x99)
+        case 0xEF: return keepingDigits || !(i + 2 < end && b[i + 1] == 0xBC && b[i + 2] >= 0x90 && b[i + 2] <= 0x99)
         default: return true
+        }
+    }
+
+    /// Whether a space (`TextScan.spaceLength`) starts at `i` (false at `end`).
+    @inline(__always)
+    private static func startsSpace(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> Bool {
+        guard i < end else { return false }
+        switch b[i] {
+        case 0x09, 0x20: return true
+        case 0xC2: return i &+ 1 < end && b[i &+ 1] == 0xA0
+        case 0xE3: return i &+ 2 < end && b[i &+ 1] == 0x80 && b[i &+ 2] == 0x80
+        default: return false
         }
     }
 

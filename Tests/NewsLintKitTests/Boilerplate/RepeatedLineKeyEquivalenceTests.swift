@@ -107,7 +107,9 @@ import Testing
                       "https://web.archive.org/web/20210301/https://a.b/c?x=1", "/web/20230101000000/http://x.y/", "www.rfa.org/x",
                       "h", "w", "/", "é", "·", "\u{FEFF}", "ａ", "￥", "\u{20000}", "中文",
                       // Leads next to the ones looked at (E2 of quotes, C2 of other Latin-1), and long non-ASCII runs.
-                      "“", "”", "…", "£", "０", "ｆ", "國際新聞報道今日", "。「」"].map { Array($0.utf8) }
+                      "“", "”", "…", "£", "０", "ｆ", "國際新聞報道今日", "。「」",
+                      // Words with the bytes a URL or an archive prefix starts with, and numbers of sentences (kept) and labels.
+                      "the weather", "http", "https:", "ttp", "www", "wx", "/w", "/wx", "/web/x", "hhttp://a.b", "12345", "2024年", ".", "！"].map { Array($0.utf8) }
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<3_000 {
             var line: [UInt8] = []

@@ -100,15 +100,25 @@ import Testing
     // MARK: - RepeatedLineKey.plainRunEnd
 
     /// The first byte from `i` that a key does not copy unchanged (see `RepeatedLineKey`'s
-    /// `isPlain`), a byte at a time.
-    static func plainRunEndByByte(_ b: [UInt8], from i: Int, _ end: Int) -> Int {
+    /// `isPlain`), a byte at a time: digits are plain in a line that keeps them; `h`, `w` and `/`
+    /// stop the run only where a URL or an archive prefix may start; a space only at the run's
+    /// start or before another space.
+    static func plainRunEndByByte(_ b: [UInt8], from i: Int, _ end: Int, keepingDigits: Bool = false) -> Int {
         var j = i
         while j < end {
             switch b[j] {
-            case 0x09, 0x20, 0x2F, 0x30...0x39, UInt8(ascii: "h"), UInt8(ascii: "w"): return j
+            case 0x09: return j
+            // A space after a copied byte and before no other space is copied too.
+            case 0x20:
+                let next = j + 1 < end ? TextScan.spaceLength(b, j + 1, end) : 0
+                if j == i || next > 0 { return j }
+                j += 1
+            case 0x30...0x39 where !keepingDigits: return j
+            case UInt8(ascii: "h") where j + 3 < end && b[(j + 1)...(j + 3)].elementsEqual("ttp".utf8): return j
+            case UInt8(ascii: "w"), UInt8(ascii: "/"): if j + 1 < end && b[j + 1] == UInt8(ascii: "w") { return j }; j += 1
             case 0xC2 where j + 1 < end && b[j + 1] == 0xA0: return j
             case 0xE3 where j + 2 < end && b[j + 1] == 0x80 && b[j + 2] == 0x80: return j
-            case 0xEF where j + 2 < end && b[j + 1] == 0xBC && (0x90...0x99).contains(b[j + 2]): return j
+            case 0xEF where !keepingDigits && j + 2 < end && b[j + 1] == 0xBC && (0x90...0x99).contains(b[j + 2]): return j
             default: j += 1
             }
         }
@@ -116,12 +126,14 @@ import Testing
     }
 
     /// Lines of Chinese, mixed ASCII and stray bytes, so every sixteen-byte block kind (all
-    /// non-ASCII, mixed), the eight-byte steps and the tail are crossed at every offset.
+    /// non-ASCII, mixed), the eight-byte steps and the tail are crossed at every offset, with the
+    /// line's digits folded and kept.
     @Test func plainRunEndMatchesTheByteWalk() {
         let pieces = ["新聞", "學校", "。", "，", "、", "「", "」", "\u{3000}", "\u{A0}", "\u{A9}", "１", "９", "：", "Ａ", "é", "😀",
-                      "a", "b", "h", "w", "H", "W", "/", " ", "\t", "0", "9", ":", "-", ".", "<p>", "&amp;", "abcdefgxyz"].map { Array($0.utf8) }
+                      "a", "b", "h", "w", "H", "W", "/", " ", "\t", "0", "9", ":", "-", ".", "<p>", "&amp;", "abcdefgxyz",
+                      "http", "ttp", "www", "/web/", "whatever", "the", "2024", " a b ", "  ", "x \u{3000}", "y \u{A0}"].map { Array($0.utf8) }
         var rng = SeededRandom(seed: 25_003)
-        var found = 0
+        var found = 0, keptFound = 0
         for round in 0..<6_000 {
             var line: [UInt8] = []
             for _ in 0..<rng.below(30) {
@@ -136,8 +148,12 @@ import Testing
             let expected = Self.plainRunEndByByte(line, from: from, end)
             #expect(RepeatedLineKey.plainRunEnd(line, from: from, end) == expected, "\(line) \(from)..<\(end)")
             if expected < end { found += 1 }
+            let kept = Self.plainRunEndByByte(line, from: from, end, keepingDigits: true)
+            #expect(RepeatedLineKey.plainRunEnd(line, from: from, end, keepingDigits: true) == kept, "kept \(line) \(from)..<\(end)")
+            if kept != expected { keptFound += 1 }
         }
         #expect(found > 2_000)
+        #expect(keptFound > 500)
     }
 
     // MARK: - KeyHash.append(run:)
