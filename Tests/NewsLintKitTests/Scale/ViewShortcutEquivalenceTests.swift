@@ -49,4 +49,60 @@ import Testing
             }
         }
     }
+    // MARK: - YAMLSubset.commonKey
+
+    /// Each common key written as itself is that key; a key that differs anywhere (a byte changed,
+    /// added or dropped, upper case) is not found, and whatever is found equals its bytes' string.
+    @Test func commonKeysAreTheStringsOfTheirBytes() {
+        var rng = SeededRandom(seed: 26_002)
+        func found(_ bytes: [UInt8]) -> String? { bytes.withUnsafeBufferPointer { YAMLSubset.commonKey($0, 0..<$0.count) } }
+        for key in YAMLSubset.commonKeys {
+            let bytes = Array(key.utf8)
+            #expect(found(bytes) == key, "\(key)")
+            #expect(found(bytes + [0x73]) == nil || found(bytes + [0x73]) == key + "s", "\(key)s")
+            #expect(found(Array(bytes.dropLast())).map { $0 == String(decoding: bytes.dropLast(), as: UTF8.self) } ?? true, "\(key)")
+            for k in bytes.indices {
+                var changed = bytes
+                changed[k] ^= 0x20
+                #expect(found(changed).map { $0 == String(decoding: changed, as: UTF8.self) } ?? true, "\(changed)")
+                changed[k] ^= 0x21
+                #expect(found(changed).map { $0 == String(decoding: changed, as: UTF8.self) } ?? true, "\(changed)")
+            }
+        }
+        // Random simple keys, and every known key inside a larger buffer (the range's offset).
+        let pieces = (YAMLSubset.commonKeys + ["a", "s", "_", "-", ".", "9", "T", "title", "Title"]).map { Array($0.utf8) }
+        var hits = 0
+        for _ in 0..<20_000 {
+            let bytes = Self.randomBytes(pieces, maxPieces: 3, &rng)
+            let from = Int.random(in: 0...bytes.count, using: &rng), to = Int.random(in: from...bytes.count, using: &rng)
+            let key = bytes.withUnsafeBufferPointer { YAMLSubset.commonKey($0, from..<to) }
+            if let key {
+                hits += 1
+                #expect(key == String(decoding: bytes[from..<to], as: UTF8.self), "\(bytes) \(from) \(to)")
+            } else {
+                #expect(!YAMLSubset.commonKeys.contains(String(decoding: bytes[from..<to], as: UTF8.self)), "\(bytes) \(from) \(to)")
+            }
+        }
+        #expect(hits > 100)
+    }
+
+    /// Front matter of the common keys parses to the same entries with the shortcut as without.
+    @Test func commonKeysParseAsTheGeneralPathDoes() {
+        var rng = SeededRandom(seed: 26_003)
+        let keys = YAMLSubset.commonKeys + ["Title", "titles", "x", "categorie", "descriptio"]
+        for _ in 0..<2_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...6, using: &rng) {
+                text += (keys.randomElement(using: &rng) ?? "x") + ": " + (["v", "中文", "2024-11-09 06:28:28 +08:00", "a b"].randomElement(using: &rng) ?? "v") + "\n"
+            }
+            let bytes = Array(text.utf8)
+            let lines = LineReader(bytes: bytes, lineStarts: Document.computeLineStarts(bytes))
+            func parsed(_ simple: Bool) -> [String] {
+                var entries: [FrontMatterEntry] = [], problems: [FrontMatterProblem] = [], ascii = true
+                YAMLSubset.parse(lines: lines, range: 1...lines.count, entries: &entries, problems: &problems, keysAreASCII: &ascii, simpleLines: simple)
+                return entries.map { "\($0.key)|\($0.key.utf8.count)|\($0.value)|\($0.line)" } + problems.map(\.message) + ["\(ascii)"]
+            }
+            #expect(parsed(true) == parsed(false), "\(text)")
+        }
+    }
 }
