@@ -12,43 +12,26 @@ import Testing
         return bytes
     }
 
-    // MARK: - html-widget
+    // MARK: - Document.isHTMLPath
 
-    /// A selector's attribute tests answer a start tag without attributes at once, as asking each
-    /// test of it does; and the widgets left out of such a tag's candidates are ones that do not match it.
-    @Test func attributelessTagsAnswerAsEveryTestDoes() throws {
-        var rng = SeededRandom(seed: 26_004)
-        let selectors = ["div", "div.a", "div#x", "div[data-x]", "div[title=t]", "span.dic-icon", "div:text(阅读更多)", ".a", "#x", "[x]",
-                         "p:text(K)", "a#single_image", "img[src*=zoom]", ":text(中)", "blockquote.twitter-tweet"]
-        let rule = try HTMLWidgetRule(options: RuleOptions(["builtin": JSONNode(.bool(true)),
-                                                            "selectors": JSONNode(.array(selectors.map { JSONNode(.string($0)) }))]))
-        let pieces = ["<div>", "<div >", "<div/>", "<DIV>", "</div>", "<div class=a>", "<div class=\"a b\">", "<div id=x>", "<div data-x>",
-                      "<div title=t>", "<span>", "<span class=dic-icon>", "<a>", "<a id=single_image>", "<img>", "<img src=zoom.png>",
-                      "<p>", "<blockquote>", "<blockquote class=twitter-tweet>", "<script>", "</script>", "阅读更多", "中", "K", " ", "x"]
-        for _ in 0..<3_000 {
-            var html = ""
-            for _ in 0..<Int.random(in: 1...14, using: &rng) { html += pieces.randomElement(using: &rng) ?? "" }
-            let bytes = Array(html.utf8)
-            let view = HTMLView(bytes: bytes, range: 0..<bytes.count)
-            let structure = HTMLElements(view, bytes: bytes)
-            for token in view.tokens where token.kind == .startTag {
-                for widget in rule.widgets {
-                    #expect(widget.selector.matchesAttributes(token, view, bytes)
-                            == widget.selector.matchesAttributes(token, view, bytes, answersAttributeless: false), "\(widget.selector.source) \(html)")
-                }
-            }
-            for element in structure.elements {
-                let token = view.tokens[element.start]
-                let key = element.packedName == 0 ? nil : element.packedName
-                let all = rule.candidates(token, bytes, key: key)
-                let kept = rule.candidates(token, bytes, key: key, hasAttributes: !token.attributeIndices.isEmpty)
-                var firstText = HTMLWidgetRule.FirstText()
-                let matching = all.filter { rule.matchesBesidesTag($0, element, view, bytes, firstText: &firstText) }
-                #expect(kept.filter { matching.contains($0) } == matching, "\(html)")
-                #expect(Set(kept).isSubset(of: Set(all)), "\(html)")
-            }
+    /// The extension read on the path's UTF-8 buffer answers as the `Character` search does, for
+    /// ASCII paths, Chinese names, combining marks and Prepend scalars next to the dot, case.
+    @Test func htmlPathOnBytesMatchesTheCharacterSearch() {
+        var rng = SeededRandom(seed: 26_001)
+        let pieces = ["a", "b/", "/", ".", ".html", ".HTML", ".htm", ".HtM", ".xhtml", ".md", ".html5", "html", "x.y", "新聞", "拜登宣布",
+                      "\u{301}", "e\u{301}", "\u{600}", "\u{915}\u{94D}", "\u{1F600}", "한", "é", " ", "..", "\u{0}", "htm"]
+        var paths = ["", ".", ".html", "a.html", "a.HTML", "a.htm", "a.xhtml", "a.html/x", "html/x", "新聞.html", "新聞/a.html",
+                     "a\u{600}.html", "a.\u{301}html", "é.html", "\u{1F600}.htm", "a/.html", "a.html\u{301}", "ab.xhtmlx"]
+        for _ in 0..<20_000 {
+            var path = ""
+            for _ in 0..<Int.random(in: 0...6, using: &rng) { path += pieces.randomElement(using: &rng) ?? "" }
+            paths.append(path)
+        }
+        for path in paths {
+            #expect(Document.isHTMLPath(path) == Document.characterIsHTMLPath(path), "\(path.debugDescription)")
         }
     }
+
     // MARK: - YAMLSubset.commonKey
 
     /// Each common key written as itself is that key; a key that differs anywhere (a byte changed,
@@ -103,6 +86,44 @@ import Testing
                 return entries.map { "\($0.key)|\($0.key.utf8.count)|\($0.value)|\($0.line)" } + problems.map(\.message) + ["\(ascii)"]
             }
             #expect(parsed(true) == parsed(false), "\(text)")
+        }
+    }
+
+    // MARK: - html-widget
+
+    /// A selector's attribute tests answer a start tag without attributes at once, as asking each
+    /// test of it does; and the widgets left out of such a tag's candidates are ones that do not match it.
+    @Test func attributelessTagsAnswerAsEveryTestDoes() throws {
+        var rng = SeededRandom(seed: 26_004)
+        let selectors = ["div", "div.a", "div#x", "div[data-x]", "div[title=t]", "span.dic-icon", "div:text(阅读更多)", ".a", "#x", "[x]",
+                         "p:text(K)", "a#single_image", "img[src*=zoom]", ":text(中)", "blockquote.twitter-tweet"]
+        let rule = try HTMLWidgetRule(options: RuleOptions(["builtin": JSONNode(.bool(true)),
+                                                            "selectors": JSONNode(.array(selectors.map { JSONNode(.string($0)) }))]))
+        let pieces = ["<div>", "<div >", "<div/>", "<DIV>", "</div>", "<div class=a>", "<div class=\"a b\">", "<div id=x>", "<div data-x>",
+                      "<div title=t>", "<span>", "<span class=dic-icon>", "<a>", "<a id=single_image>", "<img>", "<img src=zoom.png>",
+                      "<p>", "<blockquote>", "<blockquote class=twitter-tweet>", "<script>", "</script>", "阅读更多", "中", "K", " ", "x"]
+        for _ in 0..<3_000 {
+            var html = ""
+            for _ in 0..<Int.random(in: 1...14, using: &rng) { html += pieces.randomElement(using: &rng) ?? "" }
+            let bytes = Array(html.utf8)
+            let view = HTMLView(bytes: bytes, range: 0..<bytes.count)
+            let structure = HTMLElements(view, bytes: bytes)
+            for token in view.tokens where token.kind == .startTag {
+                for widget in rule.widgets {
+                    #expect(widget.selector.matchesAttributes(token, view, bytes)
+                            == widget.selector.matchesAttributes(token, view, bytes, answersAttributeless: false), "\(widget.selector.source) \(html)")
+                }
+            }
+            for element in structure.elements {
+                let token = view.tokens[element.start]
+                let key = element.packedName == 0 ? nil : element.packedName
+                let all = rule.candidates(token, bytes, key: key)
+                let kept = rule.candidates(token, bytes, key: key, hasAttributes: !token.attributeIndices.isEmpty)
+                var firstText = HTMLWidgetRule.FirstText()
+                let matching = all.filter { rule.matchesBesidesTag($0, element, view, bytes, firstText: &firstText) }
+                #expect(kept.filter { matching.contains($0) } == matching, "\(html)")
+                #expect(Set(kept).isSubset(of: Set(all)), "\(html)")
+            }
         }
     }
 }
