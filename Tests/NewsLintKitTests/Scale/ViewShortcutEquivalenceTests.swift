@@ -126,4 +126,34 @@ import Testing
             }
         }
     }
+    // MARK: - ImageSource
+
+    /// The word tests for a control byte and for a space or tab answer as `contains` does, for every
+    /// byte value at every offset of sources of every length around the word size.
+    @Test func sourceByteTestsMatchContains() {
+        var rng = SeededRandom(seed: 26_005)
+        let quiet: [UInt8] = [0x20, 0x21, 0x41, 0x7E, 0x80, 0xE4, 0xFF, 0x2F, 0x08, 0x1F, 0x7F, 0x09, 0x0A, 0x00]
+        for length in 0...40 {
+            for _ in 0..<60 {
+                var src = (0..<length).map { _ in [UInt8](0x21...0x7E).randomElement(using: &rng) ?? 0x41 }
+                if length > 0 {
+                    for _ in 0..<Int.random(in: 0...2, using: &rng) {
+                        src[Int.random(in: 0..<length, using: &rng)] = quiet.randomElement(using: &rng) ?? 0
+                    }
+                }
+                #expect(ImageSource.containsControl(src) == src.contains(where: { $0 < 0x20 || $0 == 0x7F }), "\(src)")
+                #expect(ImageSource.containsSpaceOrTab(src) == (src.contains(0x20) || src.contains(0x09)), "\(src)")
+            }
+        }
+        for value in UInt8.min...UInt8.max {
+            for length in 1...17 {
+                for at in 0..<length {
+                    var src = [UInt8](repeating: 0x61, count: length)
+                    src[at] = value
+                    #expect(ImageSource.containsControl(src) == (value < 0x20 || value == 0x7F), "\(value) \(length) \(at)")
+                    #expect(ImageSource.containsSpaceOrTab(src) == (value == 0x20 || value == 0x09), "\(value) \(length) \(at)")
+                }
+            }
+        }
+    }
 }
