@@ -6,11 +6,6 @@ import Testing
 /// Shortcuts of the document views and their rules (issue 16, session 26) against the plain way
 /// they replace, on seeded random inputs built from the pieces each one tells apart.
 @Suite struct ViewShortcutEquivalenceTests {
-    static func randomBytes(_ pieces: [[UInt8]], maxPieces: Int, _ rng: inout SeededRandom) -> [UInt8] {
-        var bytes: [UInt8] = []
-        for _ in 0..<Int.random(in: 0...maxPieces, using: &rng) { bytes += pieces.randomElement(using: &rng) ?? [] }
-        return bytes
-    }
 
     // MARK: - Document.isHTMLPath
 
@@ -56,7 +51,7 @@ import Testing
         let pieces = (YAMLSubset.commonKeys + ["a", "s", "_", "-", ".", "9", "T", "title", "Title"]).map { Array($0.utf8) }
         var hits = 0
         for _ in 0..<20_000 {
-            let bytes = Self.randomBytes(pieces, maxPieces: 3, &rng)
+            let bytes = HTMLRulesCPUEquivalenceTests.randomBytes(pieces, maxPieces: 3, &rng)
             let from = Int.random(in: 0...bytes.count, using: &rng), to = Int.random(in: from...bytes.count, using: &rng)
             let key = bytes.withUnsafeBufferPointer { YAMLSubset.commonKey($0, from..<to) }
             if let key {
