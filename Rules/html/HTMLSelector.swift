@@ -19,6 +19,9 @@ package final class HTMLSelector: Sendable, Equatable {
     package let textPrefix: String?
     /// The class names' UTF-8 when all are ASCII (see `hasClasses`), else nil.
     package let asciiClasses: [[UInt8]]?
+    /// Whether the selector tests an attribute (`#id`, `.class`, `[name…]`): such a selector matches
+    /// no start tag without attributes, most of a page's (`<div>` and `<span>` without any).
+    package let testsAttributes: Bool
 
     package static func == (a: HTMLSelector, b: HTMLSelector) -> Bool { a.source == b.source }
 
@@ -80,6 +83,7 @@ package final class HTMLSelector: Sendable, Equatable {
         self.attributes = attributes
         self.textPrefix = textPrefix
         asciiClasses = classes.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } } ? classes.map { Array($0.utf8) } : nil
+        testsAttributes = id != nil || !classes.isEmpty || !attributes.isEmpty
     }
 
     /// Whether the class attribute `value` lists every class of `classes` (ASCII names), answered on
@@ -110,6 +114,14 @@ package final class HTMLSelector: Sendable, Equatable {
     /// Whether the start tag matches everything but its tag name and `:text` (`html-widget` tests
     /// an element's name once for all its selectors).
     package func matchesAttributes(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8]) -> Bool {
+        matchesAttributes(token, view, bytes, answersAttributeless: true)
+    }
+
+    /// `matchesAttributes`; `answersAttributeless: false` asks each test of a tag without
+    /// attributes as of any other (the tests compare the two).
+    package func matchesAttributes(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8], answersAttributeless: Bool) -> Bool {
+        // A tag without attributes: each test below would find none (`attributeValue` nil, no `first`).
+        if answersAttributeless && token.attributeIndices.isEmpty { return !testsAttributes }
         if let id {
             guard let value = view.attributeValue(token, named: "id", in: bytes), String(decoding: bytes[value], as: UTF8.self) == id else { return false }
         }

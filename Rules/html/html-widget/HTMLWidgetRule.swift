@@ -37,9 +37,13 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     /// naming it or no tag, in table order. An element's tag is compared with these few names
     /// once, not with every widget's (most elements are of no widget's tag).
     /// `key`: the name's `TagNameKey` when it packs (nil otherwise), compared with the element's.
-    private let tagGroups: [(name: [UInt8], key: UInt64?, widgets: [Int])]
+    private let tagGroups: [(name: [UInt8], key: UInt64?, widgets: [Int], attributeless: [Int])]
     /// The widgets naming no tag: all an element of none of the groups' tags may be.
     private let untaggedWidgets: [Int]
+    /// `untaggedWidgets` (and each group's `attributeless`) without those that test an attribute,
+    /// which no start tag without attributes matches (`HTMLSelector.testsAttributes`): what a bare
+    /// `<div>` (most of a page's) may be, without a call per widget that tests its attributes.
+    private let attributelessUntaggedWidgets: [Int]
     /// Wrappers removed with a widget when it is all they hold.
     package static let wrapperNames: Set<String> = ["div", "span", "p", "section", "aside", "figure"]
 
@@ -64,10 +68,12 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
         var names: [[UInt8]] = []
         for widget in list { if let tag = widget.selector.tag.map({ Array($0.utf8) }), !names.contains(tag) { names.append(tag) } }
         tagGroups = names.map { name in
-            (name, name.contains { $0 >= 0x41 && $0 <= 0x5A } ? nil : TagNameKey.ofBytes(name, name.indices),
-             list.indices.filter { list[$0].selector.tag.map { Array($0.utf8) == name } ?? true })
+            let widgets = list.indices.filter { list[$0].selector.tag.map { Array($0.utf8) == name } ?? true }
+            return (name, name.contains { $0 >= 0x41 && $0 <= 0x5A } ? nil : TagNameKey.ofBytes(name, name.indices),
+                    widgets, widgets.filter { !list[$0].selector.testsAttributes })
         }
         untaggedWidgets = list.indices.filter { list[$0].selector.tag == nil }
+        attributelessUntaggedWidgets = untaggedWidgets.filter { !list[$0].selector.testsAttributes }
     }
 
     package static func parseTable(_ text: String) throws -> [Widget] {
@@ -95,7 +101,7 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             guard startToken.range.lowerBound >= coveredUntil else { continue }
             // The element's packed name is its start tag's key (`TagNameKey.of`), made once already.
             let packed = structure.elements[index].packedName
-            let widgetsOfTag = candidates(startToken, bytes, key: packed == 0 ? nil : packed)
+            let widgetsOfTag = candidates(startToken, bytes, key: packed == 0 ? nil : packed, hasAttributes: !startToken.attributeIndices.isEmpty)
             guard !widgetsOfTag.isEmpty else { continue }
             let element = structure.elements[index]
             // The element's first text, trimmed, is found at most once however many `:text()` widgets ask.
@@ -144,13 +150,19 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
 
     /// `candidates(token, bytes)` with the tag's `TagNameKey` (nil when it does not pack) known.
     package func candidates(_ token: HTMLToken, _ bytes: [UInt8], key: UInt64?) -> [Int] {
-        guard token.kind == .startTag || token.kind == .endTag else { return untaggedWidgets }
+        candidates(token, bytes, key: key, hasAttributes: true)
+    }
+
+    /// `candidates(token, bytes, key: key)`, without the widgets that test an attribute when
+    /// `hasAttributes` is false (the start tag has none: those widgets do not match it).
+    package func candidates(_ token: HTMLToken, _ bytes: [UInt8], key: UInt64?, hasAttributes: Bool) -> [Int] {
+        guard token.kind == .startTag || token.kind == .endTag else { return hasAttributes ? untaggedWidgets : attributelessUntaggedWidgets }
         // A group's name that packs is ASCII without upper case: the tag's bytes, case folded, equal
         // it exactly when the tag's key does (a tag that does not pack equals none of those).
         for group in tagGroups where group.key.map({ key == $0 }) ?? HTMLView.equalsIgnoringASCIICase(bytes, token.name, group.name) {
-            return group.widgets
+            return hasAttributes ? group.widgets : group.attributeless
         }
-        return untaggedWidgets
+        return hasAttributes ? untaggedWidgets : attributelessUntaggedWidgets
     }
 
     /// An element's first text (`firstTextRange`), found when a `:text()` widget first asks: its bytes,

@@ -65,6 +65,13 @@ public struct HTMLView: Sendable {
 
     package static let codeElements: [[UInt8]] = ["pre", "code", "kbd", "samp"].map { Array($0.utf8) }
 
+    /// Whether a tag name's `TagNameKey` is one of `codeElements` (their keys as literals: the first
+    /// byte lowest, `pre` is 0x65_72_70).
+    @inline(__always)
+    package static func isCodeElement(_ key: UInt64) -> Bool {
+        key == 0x65_72_70 || key == 0x65_64_6F_63 || key == 0x64_62_6B || key == 0x70_6D_61_73
+    }
+
     /// Elements whose content is not parsed for tags (up to the matching end tag).
     package static let rawTextElements: [[UInt8]] = ["script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"].map { Array($0.utf8) }
     /// Elements whose content is text with character references but no tags.
@@ -87,9 +94,10 @@ public struct HTMLView: Sendable {
         var codeFlags: [Bool] = []
         var depth = 0
         for (i, token) in tokens.enumerated() {
-            // The code elements' names are 3 or 4 bytes long: other tags are not compared with each.
+            // The code elements' names are 3 or 4 bytes long: other tags are not compared with each,
+            // and those are compared as one packed word (a global array's four names, a closure each, before).
             if token.kind == .startTag || token.kind == .endTag, token.name.count == 3 || token.name.count == 4,
-               !token.selfClosing, Self.codeElements.contains(where: { Self.equalsIgnoringASCIICase(bytes, token.name, $0) }) {
+               !token.selfClosing, let key = TagNameKey.of(bytes, token.name), Self.isCodeElement(key) {
                 depth = token.kind == .startTag ? depth + 1 : max(0, depth - 1)
             }
             if depth > 0 {
@@ -530,29 +538,41 @@ extension Document {
     /// own (nothing combines with it from either side), so it is the Character search's answer
     /// without `lastIndex(of:)` walking the grapheme breaks of the whole path. Nil otherwise.
     private static func asciiTailIsHTMLPath(_ path: String) -> Bool? {
-        let utf8 = path.utf8
-        var i = utf8.endIndex
+        // On the path's contiguous UTF-8 (a native string's own storage): stepping `String.UTF8View`
+        // indices cost some 500 instructions a path, for a few bytes read.
+        var path = path
+        return path.withUTF8 { asciiTailIsHTMLPath(utf8: $0) }
+    }
+
+    /// `asciiTailIsHTMLPath` on the path's UTF-8 bytes.
+    package static func asciiTailIsHTMLPath(utf8: UnsafeBufferPointer<UInt8>) -> Bool? {
+        var i = utf8.count
         var length = 0
-        while i > utf8.startIndex {
-            let before = utf8.index(before: i)
+        while i > 0 {
+            let before = i &- 1
             let b = utf8[before]
             guard b < 0x80 else { return nil }
             if b == UInt8(ascii: ".") || b == UInt8(ascii: "/") {
-                if before > utf8.startIndex, utf8[utf8.index(before: before)] >= 0x80 {
+                if before > 0, utf8[before &- 1] >= 0x80 {
                     // A non-ASCII scalar before it might join it into one Character (a Prepend
                     // scalar), except U+4000–U+9FFF (lead byte E4–E9; the path is valid UTF-8):
                     // Chinese file names, `…/拜登宣布.html`, which walked the whole path's Characters.
-                    guard utf8.distance(from: utf8.startIndex, to: before) >= 3,
-                          (0xE4...0xE9).contains(utf8[utf8.index(before, offsetBy: -3)]) else { return nil }
+                    guard before >= 3, (0xE4...0xE9).contains(utf8[before &- 3]) else { return nil }
                 }
                 guard b == UInt8(ascii: "."), length <= 5 else { return false }
                 func equals(_ name: StaticString) -> Bool {
                     guard length == name.utf8CodeUnitCount else { return false }
-                    return name.withUTF8Buffer { n in zip(utf8[i...], n).allSatisfy { a, b in (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) == b } }
+                    return name.withUTF8Buffer { n in
+                        for k in 0..<length {
+                            let a = utf8[i &+ k]
+                            guard (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) == n[k] else { return false }
+                        }
+                        return true
+                    }
                 }
                 return equals("html") || equals("htm") || equals("xhtml")
             }
-            length += 1
+            length &+= 1
             i = before
         }
         // An ASCII path without a `.` or `/`: no extension.

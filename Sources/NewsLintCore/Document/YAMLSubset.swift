@@ -190,12 +190,57 @@ package enum YAMLSubset {
             }
             var valueEnd = end
             while valueEnd > valueStart && (b[valueEnd - 1] == 0x20 || b[valueEnd - 1] == 0x09) { valueEnd -= 1 }
-            let key = String(repairingUTF8: UnsafeBufferPointer(rebasing: b[start..<colon]))
+            let key = commonKey(b, start..<colon) ?? String(repairingUTF8: UnsafeBufferPointer(rebasing: b[start..<colon]))
             let value = String(repairingUTF8: UnsafeBufferPointer(rebasing: b[valueStart..<valueEnd]))
             return FrontMatterEntry(key: key, line: n, column: 1, value: .scalar(value, .plain), valueRange: valueStart..<end,
                                     entryRange: start..<lines.end(n))
         }
     }
+
+    /// The key written at `range` (ASCII `isSimpleKeyByte`s) when it is one of the keys most front
+    /// matter writes, as a literal; nil otherwise. Equal to the `String` made from its bytes, without
+    /// copying and validating them into a new one for every key of every file (the five keys of each
+    /// agora file were a third of `simpleEntry`'s strings).
+    package static func commonKey(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String? {
+        let count = range.count
+        guard count >= 2, count <= 16, range.lowerBound >= 0, range.upperBound <= b.count else { return nil }
+        var head: UInt64 = 0, tail: UInt64 = 0
+        for k in 0..<min(count, 8) { head |= UInt64(b[range.lowerBound &+ k]) &<< UInt64(k &* 8) }
+        if count > 8 {
+            for k in 8..<count { tail |= UInt64(b[range.lowerBound &+ k]) &<< UInt64((k &- 8) &* 8) }
+        }
+        switch head {
+        case 0x6469 where count == 2: return "id"
+        case 0x6C7275 where count == 3: return "url"
+        case 0x65746164 where count == 4: return "date"
+        case 0x676E616C where count == 4: return "lang"
+        case 0x6B6E696C where count == 4: return "link"
+        case 0x67756C73 where count == 4: return "slug"
+        case 0x73676174 where count == 4: return "tags"
+        case 0x65707974 where count == 4: return "type"
+        case 0x7466617264 where count == 5: return "draft"
+        case 0x6567616D69 where count == 5: return "image"
+        case 0x656C746974 where count == 5: return "title"
+        case 0x726F68747561 where count == 6: return "author"
+        case 0x74756F79616C where count == 6: return "layout"
+        case 0x656372756F73 where count == 6: return "source"
+        case 0x73726F68747561 where count == 7: return "authors"
+        case 0x74707265637865 where count == 7: return "excerpt"
+        case 0x646F6D7473616C where count == 7: return "lastmod"
+        case 0x7972616D6D7573 where count == 7: return "summary"
+        case 0x64657461647075 where count == 7: return "updated"
+        case 0x79726F6765746163 where count == 8: return "category"
+        case 0x7364726F7779656B where count == 8: return "keywords"
+        case 0x6E696C616D726570 where count == 9 && tail == 0x6B: return "permalink"
+        case 0x656873696C627570 where count == 9 && tail == 0x64: return "published"
+        case 0x69726F6765746163 where count == 10 && tail == 0x7365: return "categories"
+        case 0x7470697263736564 where count == 11 && tail == 0x6E6F69: return "description"
+        default: return nil
+        }
+    }
+
+    /// The keys `commonKey` knows (the tests check each against its bytes).
+    package static let commonKeys: [String] = ["id", "url", "date", "lang", "link", "slug", "tags", "type", "draft", "image", "title", "author", "layout", "source", "authors", "excerpt", "lastmod", "summary", "updated", "category", "keywords", "permalink", "published", "categories", "description"]
 
     @inline(__always)
     private static func isSimpleKeyByte(_ c: UInt8) -> Bool {
