@@ -281,6 +281,15 @@ extension HTMLView {
         #expect(dropped == 300)
     }
 
+    /// invisible-char's cheap test before its name switch (issue 16, session 26) says yes exactly
+    /// where the switch names the scalar: on every code point, surrogates, and the decode's `invalid`.
+    @Test func invisibleCharIsNamedIsTheNameSwitch() {
+        var mismatches: [UInt32] = []
+        for c in UInt32(0)...0x10FFFF where InvisibleCharRule.isNamed(c) != (InvisibleCharRule.name(c) != nil) { mismatches.append(c) }
+        for c in [ScalarDecode.invalid, 0x11_0000, 0xFFFF_FFFE] where InvisibleCharRule.isNamed(c) != (InvisibleCharRule.name(c) != nil) { mismatches.append(c) }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(20).map { String($0, radix: 16) })")
+    }
+
     @Test func scalarSearchFindsWhatALinearSearchFinds() {
         var random = SeededRandom(seed: 37)
         let pool: [UInt32] = [0x3F, 0x4E2D, 0x20, 0x3F | 0x100, 0x1_003F, 0xFFFF_FFFF, 0x3F00_0000]
