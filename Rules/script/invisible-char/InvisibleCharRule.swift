@@ -24,6 +24,17 @@ public struct InvisibleCharRule: Rule {
         }
     }
 
+    /// `name(c) != nil`, without the range switch for the scalars most text is made of: everything
+    /// from U+2070 on except U+FEFF (Chinese text) and printable ASCII (markup) take one or two
+    /// compares. `check` asks it of every scalar of a file its prefilter lets through, and makes the
+    /// name (a string) only for a scalar it reports, not for each line feed and tab.
+    @inline(__always)
+    package static func isNamed(_ c: UInt32) -> Bool {
+        if c >= 0x2070 { return c == 0xFEFF }
+        if c < 0xA0 { return c < 0x20 || c >= 0x7F }
+        return name(c) != nil
+    }
+
     package static func bidiName(_ c: UInt32) -> String? {
         switch c {
         case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
@@ -123,9 +134,9 @@ public struct InvisibleCharRule: Rule {
         var i = 0
         while i < c.count {
             let ch = c[i]
-            guard let name = Self.name(ch), !isAllowed(run, i) else { i += 1; continue }
+            guard Self.isNamed(ch), !isAllowed(run, i), let name = Self.name(ch) else { i += 1; continue }
             var j = i + 1
-            while j < c.count, Self.name(c[j]) != nil, !isAllowed(run, j), (Self.bidiName(c[j]) != nil) == (Self.bidiName(ch) != nil) { j += 1 }
+            while j < c.count, Self.isNamed(c[j]), !isAllowed(run, j), (Self.bidiName(c[j]) != nil) == (Self.bidiName(ch) != nil) { j += 1 }
             let range = run.byteRange(i..<j)
             let bidi = Self.bidiName(ch) != nil
             let what = j - i > 1 ? "\(j - i) invisible characters starting with \(name)" : bidi ? name : "invisible \(name)"

@@ -52,16 +52,25 @@ public struct PunctuationWidthRule: Rule {
     /// read backwards from the bytes (`endsHanOrClosing`); bytes that do not end a well-formed
     /// sequence count as a possible report (the decode makes one scalar of each, never Han, but
     /// the test stays on the side of looking).
-    package static func mayReport(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+    ///
+    /// The loop below acts only at a `(` or at a mark after a byte that may end such a scalar (0x80
+    /// and up), after `?` `!` (a run it reads back over) or after `)`: a mark after any other ASCII
+    /// byte (`3.5`, `U.S.`, `10:30`, most of the marks in a Chinese line) it passes over, and
+    /// `nextCandidate` does not stop there. `atEveryMark` stops at every mark, as before (tests
+    /// compare the two).
+    package static func mayReport(_ bytes: [UInt8], _ range: Range<Int>, atEveryMark: Bool = false) -> Bool {
         bytes.withUnsafeBufferPointer { buf in
             let lower = range.lowerBound, end = range.upperBound
             // An ASCII line reports nothing (eight bytes a step: markup lines of HTML files are long).
             guard UTF8Validation.asciiPrefixLength(UnsafeBufferPointer(rebasing: buf[lower..<end])) < end &- lower else { return false }
             var parenthesesRuledOut = false
-            // From one mark to the next (a table lookup per byte in between).
-            var k = marks.firstIndex(in: buf, from: lower, to: end)
+            @inline(__always) func next(from k: Int) -> Int {
+                atEveryMark ? marks.firstIndex(in: buf, from: k, to: end) : nextCandidate(buf, from: k, lower: lower, to: end)
+            }
+            // From one mark the loop acts on to the next.
+            var k = next(from: lower)
             while k < end {
-                defer { k = marks.firstIndex(in: buf, from: k &+ 1, to: end) }
+                defer { k = next(from: k &+ 1) }
                 let mark = buf[k]
                 if mark == 0x28 {
                     guard !parenthesesRuledOut, let base = buf.baseAddress else { continue }
@@ -106,6 +115,61 @@ public struct PunctuationWidthRule: Rule {
 
     /// `(` and the marks `mayReport` looks behind.
     private static let marks = ByteSet([0x28, 0x2C, 0x2E, 0x3A, 0x3B, 0x21, 0x3F])
+
+    /// Whether `mayReport`'s loop acts at byte `k` of a line starting at `lower`: a `(`, or one of
+    /// the other `marks` after a byte of the line that is 0x80 or above, `!`, `?` or `)`.
+    @inline(__always)
+    package static func isCandidate(_ buf: UnsafeBufferPointer<UInt8>, _ k: Int, lower: Int) -> Bool {
+        let b = buf[k]
+        guard b == 0x28 || b == 0x2C || b == 0x2E || b == 0x3A || b == 0x3B || b == 0x21 || b == 0x3F else { return false }
+        if b == 0x28 { return true }
+        guard k > lower else { return false }
+        let p = buf[k &- 1]
+        return p >= 0x80 || p == 0x21 || p == 0x3F || p == 0x29
+    }
+
+    /// The first `k` in `from..<end` where `isCandidate` holds, or `end`. Sixteen bytes a step: a
+    /// block of high bytes only (most of a Chinese line) holds no mark; any other block is tested
+    /// at once for a mark (SSE2 compares) and for the byte before each (a second load, one byte
+    /// back), and read byte by byte only when a lane passes both. A block may run past `end` while
+    /// it stays in the buffer (the line's last bytes, without a byte loop): its lanes past `end`
+    /// are not read one by one.
+    package static func nextCandidate(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, lower: Int, to end: Int) -> Int {
+        var i = start
+        guard i < end, let base = buf.baseAddress else { return max(i, end) }
+        // The line's first byte has no byte before it in the line (the second load would read outside it).
+        if i == lower {
+            if isCandidate(buf, i, lower: lower) { return i }
+            i &+= 1
+        }
+        @inline(__always) func word(at k: Int) -> UInt64 { UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self) }
+        // Compared vector to vector (a vector compared with a scalar was compiled lane by lane).
+        @inline(__always) func splat(_ b: UInt8) -> SIMD16<UInt8> { SIMD16(repeating: b) }
+        let open = splat(0x28), comma = splat(0x2C), stop = splat(0x2E), colon = splat(0x3A), semicolon = splat(0x3B)
+        let exclamation = splat(0x21), question = splat(0x3F), close = splat(0x29), high = splat(0x80)
+        let n = buf.count
+        while i < end {
+            guard i &+ 16 <= n else {
+                while i < end, !isCandidate(buf, i, lower: lower) { i &+= 1 }
+                return i
+            }
+            if word(at: i) & word(at: i &+ 8) & ByteWords.highs == ByteWords.highs {
+                i &+= 16
+                continue
+            }
+            let x = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+            let p = UnsafeRawPointer(base + (i &- 1)).loadUnaligned(as: SIMD16<UInt8>.self)
+            let parenthesis = x .== open
+            let mark = parenthesis .| (x .== comma) .| (x .== stop) .| (x .== colon) .| (x .== semicolon) .| (x .== exclamation) .| (x .== question)
+            let after = (p .>= high) .| (p .== exclamation) .| (p .== question) .| (p .== close)
+            let hit = unsafeBitCast((mark .& after) .| parenthesis, to: SIMD2<UInt64>.self)
+            if hit[0] | hit[1] != 0 {
+                for k in i..<min(i &+ 16, end) where isCandidate(buf, k, lower: lower) { return k }
+            }
+            i &+= 16
+        }
+        return end
+    }
 
     package func checkLine(_ run: ScalarRun, into sink: inout DiagnosticSink) {
         let c = run.cps

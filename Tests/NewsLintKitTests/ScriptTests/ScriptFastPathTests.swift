@@ -281,6 +281,15 @@ extension HTMLView {
         #expect(dropped == 300)
     }
 
+    /// invisible-char's cheap test before its name switch (issue 16, session 26) says yes exactly
+    /// where the switch names the scalar: on every code point, surrogates, and the decode's `invalid`.
+    @Test func invisibleCharIsNamedIsTheNameSwitch() {
+        var mismatches: [UInt32] = []
+        for c in UInt32(0)...0x10FFFF where InvisibleCharRule.isNamed(c) != (InvisibleCharRule.name(c) != nil) { mismatches.append(c) }
+        for c in [ScalarDecode.invalid, 0x11_0000, 0xFFFF_FFFE] where InvisibleCharRule.isNamed(c) != (InvisibleCharRule.name(c) != nil) { mismatches.append(c) }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(20).map { String($0, radix: 16) })")
+    }
+
     @Test func scalarSearchFindsWhatALinearSearchFinds() {
         var random = SeededRandom(seed: 37)
         let pool: [UInt32] = [0x3F, 0x4E2D, 0x20, 0x3F | 0x100, 0x1_003F, 0xFFFF_FFFF, 0x3F00_0000]
@@ -458,6 +467,35 @@ extension HTMLView {
             if found.contains(.gbkPair), !Self.plainOthers(c).isEmpty { afterPair += 1 }
         }
         #expect(afterPair > 1000, "\(afterPair)")
+    }
+
+    /// `signals` reads eight scalars a step, then four, then one at a time (issue 16, session 26):
+    /// with scalars beyond the BMP and ill-formed bytes anywhere in lines of every length up to 40,
+    /// it finds the plain signals.
+    @Test func signalsOfEveryLengthAndPlaneAreThePlainOnes() {
+        var random = SeededRandom(seed: 2626)
+        let pool: [UInt32] = [0x28, 0xFF08, 0x3F, 0xC2, 0xE9, 0xF4, 0xFFFD, 0x951F, 0x70EB, 0x5C6F, 0xFF66, 0xFF9F, 0x3002, 0xE0, 0x20000, 0x1F600]
+        var outsideBMP = 0, signalled = 0
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.below(41) {
+                switch random.below(12) {
+                case 0: bytes.append(0xFF)   // an ill-formed byte: the decode's `invalid`
+                case 1, 2: bytes += Array(String(Character(Unicode.Scalar(pool[random.below(pool.count)]) ?? "?")).utf8)
+                case 3: bytes.append(0x41)
+                default: bytes += Array("中".utf8)
+                }
+            }
+            let document = Document(path: "a.md", bytes: bytes)
+            let run = ScalarRun(wholeFile: document.scalars)
+            let c = Array(run.cps)
+            let found = MojibakeRule.signals(run)
+            #expect(found.subtracting(.gbkPair) == Self.plainOthers(c), "\(c)")
+            #expect(found.contains(.gbkPair) == ScriptFastPath2Tests.plainGBKSignal(c), "\(c)")
+            if c.contains(where: { $0 >= 0x10000 }) { outsideBMP += 1 }
+            if !found.isEmpty { signalled += 1 }
+        }
+        #expect(outsideBMP > 5000 && signalled > 5000, "\(outsideBMP) \(signalled)")
     }
 
     /// One line checked by `fast` with the detectors its signals (`signals`, else `MojibakeRule.signals`)

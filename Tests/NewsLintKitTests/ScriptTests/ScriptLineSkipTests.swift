@@ -55,6 +55,46 @@ import Testing
         #expect(narrowed > 300 && found > 300 && illFormed > 300, "\(narrowed) \(found) \(illFormed)")
     }
 
+    /// `mayReport` steps from candidate to candidate (`nextCandidate`, sixteen bytes a step, the
+    /// last block reading past the line's end) with the same answer as stepping from mark to mark;
+    /// and `nextCandidate` finds what a byte-by-byte search with the plain test finds, from any
+    /// start, on lines ending anywhere in the buffer (issue 16, session 26).
+    @Test func candidateStepsEqualMarkSteps() {
+        func plainCandidate(_ bytes: [UInt8], _ k: Int, lower: Int) -> Bool {
+            let b = bytes[k]
+            guard [0x28, 0x2C, 0x2E, 0x3A, 0x3B, 0x21, 0x3F].contains(b) else { return false }
+            if b == 0x28 { return true }
+            guard k > lower else { return false }
+            let p = bytes[k - 1]
+            return p >= 0x80 || p == 0x29 || p == 0x3F || p == 0x21
+        }
+        var random = SeededRandom(seed: 2606)
+        var stops = 0, reports = 0
+        for k in 0..<3000 {
+            // Runs of Han text (whole blocks of high bytes) between the edge pieces, some lines long.
+            var bytes: [UInt8] = []
+            for _ in 0..<(1 + random.below(k % 5 == 0 ? 80 : 20)) {
+                bytes += random.below(3) == 0 ? Array(repeating: Array("中文字".utf8), count: 1 + random.below(8)).flatMap { $0 }
+                    : Self.edgePieces[random.below(Self.edgePieces.count)]
+            }
+            let lower = random.below(bytes.count + 1)
+            let end = lower + random.below(bytes.count - lower + 1)
+            let from = lower + random.below(end - lower + 1)
+            let expected = (from..<end).first { plainCandidate(bytes, $0, lower: lower) } ?? end
+            let found = bytes.withUnsafeBufferPointer { PunctuationWidthRule.nextCandidate($0, from: from, lower: lower, to: end) }
+            #expect(found == expected, "\(bytes) \(lower) \(from) \(end)")
+            if expected < end { stops += 1 }
+            let document = Document(path: "p.md", bytes: bytes)
+            for n in stride(from: 1, through: document.lineCount, by: 1) {
+                let range = document.contentRange(ofLine: n)
+                let fast = PunctuationWidthRule.mayReport(document.bytes, range)
+                #expect(fast == PunctuationWidthRule.mayReport(document.bytes, range, atEveryMark: true), "\(Array(document.bytes[range]))")
+                if fast { reports += 1 }
+            }
+        }
+        #expect(stops > 300 && reports > 1000, "\(stops) \(reports)")
+    }
+
     /// What `mayReport`'s shortcuts assume of the tables they stand beside: every Han scalar's
     /// UTF-8 lead byte is 0xE3 or more (the `(` test skips lower bytes), and every scalar
     /// `followsChinese` steps back over is one the byte walk steps back over too (a line `中` + that
