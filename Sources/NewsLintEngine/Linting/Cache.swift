@@ -1100,7 +1100,16 @@ extension ByteReader {
     package mutating func skipString(validating: Bool = false) -> Bool {
         guard let n = int(), let range = skip(n) else { return false }
         guard validating, !range.isEmpty else { return true }
-        return bytes.withUnsafeBufferPointer { UTF8Validation.firstInvalidOffset(in: UnsafeBufferPointer(rebasing: $0[range])) == nil }
+        return bytes.withUnsafeBufferPointer { Self.isValidUTF8(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// Whether `text` is valid UTF-8: its ASCII start is stepped over here, inlined (most rule
+    /// ids, messages and replacements a cache hit checks are ASCII throughout, and the call to
+    /// the validator cost more than the check), the rest from there by `UTF8Validation`.
+    @inline(__always)
+    package static func isValidUTF8(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let ascii = UTF8Validation.asciiPrefixLength(text)
+        return ascii == text.count || UTF8Validation.firstInvalidOffset(in: UnsafeBufferPointer(rebasing: text[ascii...])) == nil
     }
 }
 
