@@ -113,7 +113,27 @@ public struct ReportBuffer {
 
     /// `n` in decimal, as `String(n)` writes it: the digits counted first, then written backwards
     /// into the claimed bytes (no scratch buffer; a report writes several numbers per finding).
+    /// Numbers below 1,000 (nearly every line and column) are written inline, their digits
+    /// into bytes claimed at once; longer ones (and negative ones) by `append(longDecimal:)`.
+    @inline(__always)
     public mutating func append(decimal n: Int) {
+        if n >= 0 && n < 10 { append(byte: 0x30 &+ UInt8(n)); return }
+        guard n >= 10 && n < 1000 else { return append(longDecimal: n) }
+        let value = UInt8(truncatingIfNeeded: n % 10)
+        if n < 100 {
+            let at = claim(2)
+            at[0] = 0x30 &+ UInt8(truncatingIfNeeded: n / 10)
+            at[1] = 0x30 &+ value
+            return
+        }
+        let at = claim(3)
+        at[0] = 0x30 &+ UInt8(truncatingIfNeeded: n / 100)
+        at[1] = 0x30 &+ UInt8(truncatingIfNeeded: (n / 10) % 10)
+        at[2] = 0x30 &+ value
+    }
+
+    @inline(never)
+    private mutating func append(longDecimal n: Int) {
         if n >= 0 && n < 10 { append(byte: 0x30 &+ UInt8(n)); return }
         var magnitude = n.magnitude
         var digits = 1

@@ -35,6 +35,22 @@ import Testing
         }
     }
 
+    /// Every number around the inline cases (one, two and three digits) and past them, one
+    /// after another into one buffer (each claims its bytes after the last): as `String(n)`.
+    @Test func decimalsInARowMatchStringInit() {
+        var numbers = Array(-1100...12_000) + [99_999, 100_000, 1_000_000_007, Int.max, Int.min, Int.min + 1]
+        var rng = SeededRandom(seed: 1000)
+        for _ in 0..<2000 { numbers.append(Int(bitPattern: UInt(truncatingIfNeeded: rng.next())) >> rng.below(63)) }
+        var out = ReportBuffer()
+        var expected = ""
+        for n in numbers {
+            out.append(decimal: n)
+            out.append(byte: 0x2C)
+            expected += String(n) + ","
+        }
+        #expect(out.text == expected)
+    }
+
     /// The object JSON and JSON Lines print, against the JSONObjectBuilder form it replaced.
     @Test func jsonObjectMatchesBuilder() {
         let withFix = Diagnostic(rule: "r", severity: .error, path: "dir/a \"b\".md", line: 3, column: 7, endLine: 3, endColumn: 9,
