@@ -134,7 +134,6 @@ public struct ReportBuffer {
 
     @inline(never)
     private mutating func append(longDecimal n: Int) {
-        if n >= 0 && n < 10 { append(byte: 0x30 &+ UInt8(n)); return }
         var magnitude = n.magnitude
         var digits = 1
         var bound: UInt = 10

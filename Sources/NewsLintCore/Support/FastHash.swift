@@ -34,3 +34,50 @@ public enum FastHash {
         return z ^ (z >> 31)
     }
 }
+
+/// The hash of a path's bytes that indexes the cache (and enters the run's digest): sixteen
+/// bytes a step, each pair of words folded by one 64×64→128-bit multiply (the folding of
+/// wyhash), the last sixteen read as two possibly overlapping words. `FastHash`, a multiply and a
+/// mix per eight bytes, cost ~400 instructions a path of two dozen Chinese characters, twice a
+/// file in a warm run (its lookup on a worker, the run's digest on the serial delivery). Only
+/// this build reads what it indexes (the cache key holds the executable's fingerprint), so it
+/// need not agree with `FastHash`, which facts files keep using. `PathBlockFile` checks the chunks
+/// it reads back with it (about a quarter of `FastHash`'s instructions a byte).
+package enum PathHash {
+    @inline(__always)
+    private static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let p = a.multipliedFullWidth(by: b)
+        return p.high ^ p.low
+    }
+
+    package static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        let n = bytes.count
+        let k0: UInt64 = 0xA076_1D64_78BD_642F, k1: UInt64 = 0xE703_7ED1_A0B4_28DB, k2: UInt64 = 0x8EBC_6AF0_9C88_C6E3
+        var h = fold(UInt64(n) ^ k0, k1)
+        guard let base = bytes.baseAddress, n > 0 else { return h }
+        @inline(__always) func word(_ at: Int) -> UInt64 { UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        let a: UInt64, b: UInt64
+        if n >= 16 {
+            var i = 0
+            while i + 16 < n {
+                h = fold(word(i) ^ k1, word(i + 8) ^ h)
+                i += 16
+            }
+            a = word(n - 16)
+            b = word(n - 8)
+        } else if n >= 8 {
+            a = word(0)
+            b = word(n - 8)
+        } else if n >= 4 {
+            let lo = UInt64(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
+            let hi = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)))
+            a = lo << 32 | hi
+            b = 0
+        } else {
+            @inline(__always) func byte(_ at: Int) -> UInt64 { UInt64(base.load(fromByteOffset: at, as: UInt8.self)) }
+            a = byte(0) << 16 | byte(n >> 1) << 8 | byte(n - 1)
+            b = 0
+        }
+        return fold(fold(a ^ k1, b ^ h) ^ k2, UInt64(n) ^ k1)
+    }
+}

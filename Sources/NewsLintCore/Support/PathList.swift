@@ -297,9 +297,10 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
 /// 3.5 GB for 54,000 messages on a 40,000-file corpus.
 ///
 /// Each 4 KB chunk's checksum is kept in memory (8 bytes a chunk) and a window is read as whole
-/// chunks and checked: a path that changed on disk (a flipped bit, another process writing the
-/// file) reads as lost, so the run reports it and the cache does not seal it, instead of naming
-/// a file that does not exist.
+/// chunks and checked: a path changed on disk by accident (a flipped bit, a stray write, a zeroed
+/// page) reads as lost, so the run reports it and the cache does not seal it, instead of naming a
+/// file that does not exist. The checksum is not keyed: the file is unlinked and mode 0600, and a
+/// process that can write it can already change the run's memory-mapped and temporary state.
 final class PathBlockFile: @unchecked Sendable {
     private let fd: Int32
     /// Where the file was created (it is unlinked at once), for messages.
@@ -312,7 +313,7 @@ final class PathBlockFile: @unchecked Sendable {
     private static let keptLimit = 16
     /// The unit of reading back and of checking: windows start and end on chunk boundaries.
     private static let chunkSize = 4096
-    /// `FastHash` of every chunk written, by chunk number (offset / `chunkSize`).
+    /// `PathHash` of every chunk written, by chunk number (offset / `chunkSize`).
     private var chunkChecksums: [UInt64] = []
     /// Why the first failed read failed (nil while every read succeeded).
     private var firstReadFailure: String?
@@ -342,7 +343,7 @@ final class PathBlockFile: @unchecked Sendable {
             var start = 0
             while start < bytes.count {
                 let chunk = UnsafeRawBufferPointer(rebasing: bytes[start..<Swift.min(start + Self.chunkSize, bytes.count)])
-                chunkChecksums.append(FastHash.hash(chunk))
+                chunkChecksums.append(PathHash.hash(chunk))
                 start += Self.chunkSize
             }
         }
@@ -413,7 +414,7 @@ final class PathBlockFile: @unchecked Sendable {
                 let chunk = (start + at) / Self.chunkSize
                 let chunkEnd = Swift.min(at + Self.chunkSize, read.count)
                 guard chunk < chunkChecksums.count,
-                      FastHash.hash(UnsafeRawBufferPointer(rebasing: read[at..<chunkEnd])) == chunkChecksums[chunk] else { return start + at }
+                      PathHash.hash(UnsafeRawBufferPointer(rebasing: read[at..<chunkEnd])) == chunkChecksums[chunk] else { return start + at }
                 at = chunkEnd
             }
             return nil

@@ -63,7 +63,7 @@ import Testing
     /// answered (the key's form before), moved by the range's start.
     @Test func archiveInnerOfARangeMatchesTheCopy() {
         let pieces = ["/web/", "web/", "2020", "20201231", "id_", "/", "://", "http", "https:", "x.y", "w", "中"].map { Array($0.utf8) }
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededRandom(seed: 388817)
         for _ in 0..<3_000 {
             var url: [UInt8] = []
             for _ in 0..<Int.random(in: 0...10, using: &generator) { url += pieces.randomElement(using: &generator) ?? [] }
@@ -83,7 +83,7 @@ import Testing
                       "中", "國際新聞", "ぁ", "\u{3001}", "\u{3080}", "\u{FF10}", "\u{FF19}", "\u{FF1A}", "\u{FF0F}", "\u{E3}", "\u{3400}", "\u{20000}"]
             .map { Array($0.utf8) }
         let ascii = [" ", "a", "7", "/", "h"].map { Array($0.utf8) }
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededRandom(seed: 388818)
         for round in 0..<3_000 {
             var line: [UInt8] = []
             for _ in 0..<Int.random(in: 0...40, using: &generator) {
@@ -110,7 +110,7 @@ import Testing
                       "“", "”", "…", "£", "０", "ｆ", "國際新聞報道今日", "。「」",
                       // Words with the bytes a URL or an archive prefix starts with, and numbers of sentences (kept) and labels.
                       "the weather", "http", "https:", "ttp", "www", "wx", "/w", "/wx", "/web/x", "hhttp://a.b", "12345", "2024年", ".", "！"].map { Array($0.utf8) }
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededRandom(seed: 388819)
         for _ in 0..<3_000 {
             var line: [UInt8] = []
             for _ in 0..<Int.random(in: 0...14, using: &generator) { line += pieces.randomElement(using: &generator) ?? [] }

@@ -4,9 +4,10 @@ import Testing
 @testable import NewsLintEngine
 
 /// The warm path's ways of reading a cache hit back, each against the plain way on many inputs:
-/// a record's findings (the spill's decoder, with its shared strings and inlined readers), a
-/// stored string's UTF-8 check with its ASCII start stepped over inline, and an entry copied
-/// out of the cache file (whose byte count is now kept atomically).
+/// a record's findings (the spill's decoder, with its shared strings and inlined readers: a
+/// reference for changes to it), a stored string's UTF-8 check with its ASCII start stepped over
+/// inline, and an entry copied out of the cache file (the bytes copied; how often its pages are
+/// released, now counted atomically, no test here observes).
 @Suite struct WarmDecodeStorageTests {
     static let texts = ["", "a", "line-endings", "行尾", "mixed line endings (6 CRLF, 9 LF); expected LF",
                         "copyright footer '受到著作权法保护' (scraper residue)", "\r\n", "12345678", "1234567", "123456789",
