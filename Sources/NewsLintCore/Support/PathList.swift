@@ -390,10 +390,16 @@ final class PathBlockFile: @unchecked Sendable {
         return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[from..<(from + count)])) }
     }
 
-    /// Copies into the start of `bytes` (to be read at `start`, a chunk boundary) the chunks a
-    /// kept window holds from `start` on; how many bytes (whole chunks, or up to the file's end).
+    /// Copies into the start of `bytes` (to be read at `start`, a chunk boundary) the chunks the
+    /// kept window reaching furthest from `start` holds; how many bytes (whole chunks, or up to the
+    /// file's end). The furthest, not the first found: every byte copied is one not read again.
     private func copyKeptChunks(into bytes: inout [UInt8], at start: Int) -> Int {
-        guard let k = kept.firstIndex(where: { $0.offset <= start && start < $0.offset + $0.bytes.count }) else { return 0 }
+        var best: Int?
+        for k in kept.indices where kept[k].offset <= start && start < kept[k].offset + kept[k].bytes.count {
+            if let b = best, kept[b].offset + kept[b].bytes.count >= kept[k].offset + kept[k].bytes.count { continue }
+            best = k
+        }
+        guard let k = best else { return 0 }
         let from = start - kept[k].offset
         let known = Swift.min(kept[k].bytes.count - from, bytes.count)
         bytes.withUnsafeMutableBufferPointer { target in
