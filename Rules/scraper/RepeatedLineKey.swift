@@ -49,6 +49,8 @@ package enum RepeatedLineKey {
 
     private static let schemeSeparator = Array("://".utf8)
     private static let archivePath = Array("/web/".utf8)
+    /// `archivePath`'s `b`, the byte `find` looks for.
+    private static let archivePathAnchor = 3
 
     /// Offset of the first `needle` in `b[range]`. Candidates are the needle's first byte, found by
     /// `memchr` (many bytes a step), and each is tested by one word compare of the needle's first
@@ -56,9 +58,12 @@ package enum RepeatedLineKey {
     /// `/web/` in every file's URL, which most never hold: a word compare at every position cost
     /// ~6 instructions a byte of a long (percent-encoded) URL. (A byte loop testing the first byte
     /// branched at every `/` of a URL and mispredicted about half of them.)
-    private static func find(_ needle: [UInt8], in b: [UInt8], _ range: Range<Int>) -> Range<Int>? {
+    /// `anchor` is the needle's byte looked for by `memchr` (by its offset in the needle): a byte the
+    /// text rarely holds (`/web/`'s `b`, where its `/` is at every path step of a URL) leaves fewer
+    /// candidates. The first candidate that matches is still the first match: candidates come in order.
+    private static func find(_ needle: [UInt8], in b: [UInt8], _ range: Range<Int>, anchor: Int = 0) -> Range<Int>? {
         let n = needle.count
-        guard n > 0, range.count >= n, range.lowerBound >= 0, range.upperBound <= b.count else { return nil }
+        guard n > 0, anchor >= 0, anchor < n, range.count >= n, range.lowerBound >= 0, range.upperBound <= b.count else { return nil }
         return b.withUnsafeBufferPointer { bytes -> Range<Int>? in
             needle.withUnsafeBufferPointer { needle -> Range<Int>? in
                 guard let base = bytes.baseAddress else { return nil }
@@ -79,9 +84,11 @@ package enum RepeatedLineKey {
                     while k < n, bytes[i &+ k] == needle[k] { k &+= 1 }
                     return k == n
                 }
-                var i = range.lowerBound
-                while i <= last, let j = ByteWords.firstIndex(of: needle[0], in: bytes, from: i, to: last &+ 1) {
-                    if matches(j) { return j..<(j + n) }
+                // Offsets of the anchor byte of each candidate start from `range.lowerBound` to `last`.
+                var i = range.lowerBound &+ anchor
+                while i <= last &+ anchor, let j = ByteWords.firstIndex(of: needle[anchor], in: bytes, from: i, to: last &+ anchor &+ 1) {
+                    let start = j &- anchor
+                    if matches(start) { return start..<(start + n) }
                     i = j &+ 1
                 }
                 return nil
@@ -152,7 +159,7 @@ package enum RepeatedLineKey {
     /// `archiveInner` of the URL `b[range]`, as an offset in `b`: read in place (the key copied
     /// each URL of a line into an array of its own to ask).
     package static func archiveInner(_ b: [UInt8], in range: Range<Int>) -> Int? {
-        guard let r = find(archivePath, in: b, range) else { return nil }
+        guard let r = find(archivePath, in: b, range, anchor: archivePathAnchor) else { return nil }
         let end = range.upperBound
         var i = r.upperBound
         let digits = i

@@ -287,9 +287,9 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                 keep(RepeatedLineKey.hash(document.bytes, r), line: n)
             }
         }
-        // Appending left growth slack; the fact lives until the reduce phase, so keep only what is used.
-        if fact.packed.capacity > fact.packed.count { fact.packed = Array(fact.packed[...]) }
-        if fact.columns.capacity > fact.columns.count { fact.columns = Array(fact.columns[...]) }
+        // The slack reserved above is not trimmed: the engine writes the fact to a record (its bytes)
+        // as soon as the file is done, so the arrays do not live until the reduce (a copy of each
+        // per file trimmed them for nothing).
         return fact
     }
 
@@ -315,16 +315,22 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         var numbers: [String: Int] = [:]
         var groups: [(name: String, files: [Int32], reached: UInt32)] = []
         var rough = LineCountBounds(files: facts.count)
+        // The group of the file before: files of one site mostly come together (one folder), and
+        // comparing the name with it costs less than hashing it for the table.
+        var last: (name: String, number: Int)?
         for i in facts.indices {
             let f = facts.fact(i)
             let g: Int
-            if let n = numbers[f.group] {
+            if let last, last.name == f.group {
+                g = last.number
+            } else if let n = numbers[f.group] {
                 g = n
             } else {
                 g = groups.count
                 numbers[f.group] = g
                 groups.append((f.group, [], 0))
             }
+            last = (f.group, g)
             groups[g].files.append(Int32(truncatingIfNeeded: i))
             let salt = Self.groupSalt(g)
             var reached = groups[g].reached

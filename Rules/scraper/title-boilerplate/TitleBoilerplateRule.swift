@@ -119,7 +119,7 @@ package enum TitleAffix {
     package static func isColumnName(_ text: String) -> Bool {
         let t = text.trimmingWhitespaces()
         let plain = isPlain(t)
-        if plain, sectionOrColumnKeys != nil { return isPlainColumnName(t) }
+        if plain, plainColumnNames != nil { return isPlainColumnName(t) }
         // Sets of `String` compare as the arrays did (canonical equivalence), by hashing.
         if sectionWordSet.contains(t) || columnWordSet.contains(t) { return true }
         for (suffix, suffixIsPlain) in sectionSuffixesAndPlain where hasSuffix(t, suffix, plain: plain, wordIsPlain: suffixIsPlain) {
@@ -140,7 +140,7 @@ package enum TitleAffix {
         while hi > lo {
             if t[hi - 1] == 0x20 || t[hi - 1] == 0x09 { hi -= 1 } else if hi - lo >= 3, t[hi - 3] == 0xE3, t[hi - 2] == 0x80, t[hi - 1] == 0x80 { hi -= 3 } else { break }
         }
-        if sectionOrColumnKeys != nil, comparesAsBytes(t, lo..<hi) {
+        if plainColumnNames != nil, comparesAsBytes(t, lo..<hi) {
             return t.withUnsafeBufferPointer { isPlainColumnName(UnsafeBufferPointer(rebasing: $0[lo..<hi])) }
         }
         return isColumnName(String(decoding: t[range], as: UTF8.self))
@@ -154,66 +154,125 @@ package enum TitleAffix {
         return t.withUTF8 { isPlainColumnName($0) }
     }
 
+    /// A word, or a section word and a section suffix (`國際新聞`). Text longer than the longest
+    /// word and the longest suffix together is none, answered from its length: most title pieces
+    /// (a site's or a university's name) are (the suffixes were compared one by one, each as a
+    /// `String.UTF8View`).
     private static func isPlainColumnName(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let keys = sectionOrColumnKeys else { return false }
-        if let key = packedWord(b[...]), keys.contains(key) { return true }
-        for (suffix, _) in sectionSuffixesAndPlain {
-            let n = suffix.utf8.count
-            guard b.count >= n, b[(b.count - n)...].elementsEqual(suffix.utf8) else { continue }
+        guard let names = plainColumnNames, b.count <= names.words.longest + names.suffixes.longest else { return false }
+        if let key = packedWord(b, 0..<b.count), names.words.contains(key) { return true }
+        for n in names.suffixes.lengths where n <= b.count && names.suffixes.matches(b, length: n) {
             if b.count == n { return true }
-            if let key = packedWord(b[..<(b.count - n)]), keys.contains(key) { return true }
+            if let key = packedWord(b, 0..<(b.count - n)), names.words.contains(key) { return true }
         }
         return false
     }
 
-    /// Up to 15 bytes and their count in one integer (nil for longer text, which no word is).
-    private static func packedWord<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> UInt128? {
-        guard bytes.count <= 15 else { return nil }
-        var key = UInt128(bytes.count) << 120
-        var shift: UInt128 = 0
-        for byte in bytes {
-            key |= UInt128(byte) << shift
-            shift += 8
+    /// Up to 15 bytes and their count in one integer (nil for longer text, which no word is): byte
+    /// `k` at bit `8k`, the count at bit 120. Made from two 64-bit halves (a shift of a `UInt128`
+    /// by a variable amount was a dozen instructions a byte).
+    @inline(__always)
+    private static func packedWord(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt128? {
+        let n = range.count
+        guard n <= 15 else { return nil }
+        var low: UInt64 = 0, high = UInt64(n) << 56
+        var k = 0
+        while k < n {
+            let byte = UInt64(b[range.lowerBound &+ k])
+            if k < 8 { low |= byte << UInt64(k &* 8) } else { high |= byte << UInt64((k &- 8) &* 8) }
+            k &+= 1
         }
-        return key
+        return UInt128(high) << 64 | UInt128(low)
     }
 
-    /// The section and column words packed (`packedWord`); nil if one is too long to pack, and then
-    /// `isColumnName` takes the `String` path for every text.
-    private static let sectionOrColumnKeys: Set<UInt128>? = {
-        var keys = Set<UInt128>()
-        for word in sectionWords + columnWords {
-            var word = word
-            guard let key = word.withUTF8({ packedWord($0[...]) }) else { return nil }
-            keys.insert(key)
-        }
-        return keys
+    /// `packedWord` of a word's UTF-8.
+    private static func packedWord(_ word: String) -> UInt128? {
+        Array(word.utf8).withUnsafeBufferPointer { packedWord($0, 0..<$0.count) }
+    }
+
+    /// The section and column words packed (`packedWord`) and the section suffixes; nil if one is
+    /// not plain or too long to pack, and then `isColumnName` takes the `String` path for every text.
+    private static let plainColumnNames: (words: PackedWordSet, suffixes: PackedSuffixes)? = {
+        guard let words = PackedWordSet(sectionWords + columnWords), let suffixes = PackedSuffixes(sectionSuffixes) else { return nil }
+        return (words, suffixes)
     }()
 
+    /// Packed words (`packedWord`) in an open-addressed table at most a quarter full: a lookup is a
+    /// multiply and a compare or two, where a `Set<UInt128>` hashed each key with SipHash (several
+    /// lookups per title piece).
+    package struct PackedWordSet: Sendable {
+        /// The keys by their slot; 0 (the key of no word: every word has a length) is an empty slot.
+        private let slots: [UInt128]
+        private let shift: UInt64
+        /// The longest word's bytes.
+        let longest: Int
+
+        /// Nil when a word is not plain (see `isPlain`) or too long to pack.
+        init?(_ words: [String]) {
+            var bits = 4
+            while 1 << bits < 4 * max(words.count, 1) { bits += 1 }
+            var slots = [UInt128](repeating: 0, count: 1 << bits)
+            var longest = 0
+            let shift = UInt64(64 - bits)
+            for word in words {
+                guard isPlain(word), let key = packedWord(word) else { return nil }
+                longest = max(longest, word.utf8.count)
+                var i = Self.slot(key, shift)
+                while slots[i] != 0 && slots[i] != key { i = (i + 1) & (slots.count - 1) }
+                slots[i] = key
+            }
+            self.slots = slots
+            self.shift = shift
+            self.longest = longest
+        }
+
+        @inline(__always)
+        private static func slot(_ key: UInt128, _ shift: UInt64) -> Int {
+            let folded = UInt64(truncatingIfNeeded: key) ^ UInt64(truncatingIfNeeded: key >> 64) &* 0x9E37_79B9_7F4A_7C15
+            return Int(truncatingIfNeeded: (folded &* 0xFF51_AFD7_ED55_8CCD) >> shift)
+        }
+
+        package func contains(_ key: UInt128) -> Bool {
+            guard key != 0 else { return false }
+            return slots.withUnsafeBufferPointer { s in
+                var i = Self.slot(key, shift)
+                while true {
+                    let k = s[i]
+                    if k == key { return true }
+                    if k == 0 { return false }
+                    i = (i &+ 1) & (s.count &- 1)
+                }
+            }
+        }
+    }
+
     /// Words looked up as the end of plain text (see `isPlain`) on its bytes: the text's last n bytes
-    /// packed (`packedWord`) for each length n of a word, a few set lookups where the lists were
+    /// packed (`packedWord`) for each length n of a word, a few table lookups where the lists were
     /// compared word by word. Nil when a word is not plain or too long to pack (the `String` path).
     package struct PackedSuffixes: Sendable {
-        private let keys: Set<UInt128>
-        private let lengths: [Int]
+        private let keys: PackedWordSet
+        /// The words' lengths in bytes, ascending.
+        let lengths: [Int]
+        var longest: Int { keys.longest }
 
         init?(_ words: [String]) {
-            var keys = Set<UInt128>(), lengths = Set<Int>()
-            for word in words {
-                guard isPlain(word), let key = packedWord(word.utf8) else { return nil }
-                keys.insert(key)
-                lengths.insert(word.utf8.count)
-            }
+            guard let keys = PackedWordSet(words) else { return nil }
             self.keys = keys
-            self.lengths = lengths.sorted()
+            lengths = Set(words.map(\.utf8.count)).sorted()
         }
 
         /// Whether `t[range]` ends with one of the words.
         package func isSuffix(of t: [UInt8], _ range: Range<Int>) -> Bool {
-            for n in lengths where n <= range.count {
-                if let key = packedWord(t[(range.upperBound - n)..<range.upperBound]), keys.contains(key) { return true }
+            t.withUnsafeBufferPointer { b in
+                lengths.contains { n in n <= range.count && matches(UnsafeBufferPointer(rebasing: b[..<range.upperBound]), length: n) }
             }
-            return false
+        }
+
+        /// Whether the last `length` bytes of `b` (at least that many) are one of the words.
+        @inline(__always)
+        func matches(_ b: UnsafeBufferPointer<UInt8>, length: Int) -> Bool {
+            guard let key = packedWord(b, (b.count - length)..<b.count) else { return false }
+            return keys.contains(key)
         }
     }
 
@@ -363,6 +422,9 @@ package struct TitleSplits: Equatable {
                         let first = Int(b[i])
                         var k = bucketStarts[first]
                         let bucketEnd = bucketStarts[first &+ 1]
+                        // Most bytes of a title (ideographs, continuation bytes) start no separator:
+                        // on to the next byte without the tests of the lists below.
+                        guard k < bucketEnd else { i &+= 1; continue }
                         // The longest separator of each list at `i` (0: none).
                         var prefixLength = 0, suffixLength = 0, anyLength = 0, anyIsColon = false
                         while k < bucketEnd {
@@ -569,22 +631,57 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
         let total = facts.count
         guard total >= minTitles else { return }
-        var prefixes: [String: Int] = [:], suffixes: [String: Int] = [:]
+        // Each distinct affix numbered as it first comes and counted by its number, and each file's
+        // numbers kept (4 bytes each, -1 for none): the second pass reads the facts of the files
+        // with a repeated affix only, where it decoded every fact and hashed its affixes again.
+        var prefixes = AffixCounts(files: total), suffixes = AffixCounts(files: total)
         // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
         for i in facts.indices {
             let fact = facts.fact(i)
-            if let p = fact.prefix { prefixes[p, default: 0] += 1 }
-            if let s = fact.suffix { suffixes[s, default: 0] += 1 }
+            if let p = fact.prefix { prefixes.add(p, file: i) }
+            if let s = fact.suffix { suffixes.add(s, file: i) }
         }
-        func repeated(_ n: Int) -> Bool { n >= minTitles && Double(n) / Double(total) >= minShare }
+        func repeated(_ n: Int?) -> Int? { n.flatMap { $0 >= minTitles && Double($0) / Double(total) >= minShare ? $0 : nil } }
         for i in facts.indices {
+            let prefixCount = repeated(prefixes.count(file: i)), suffixCount = repeated(suffixes.count(file: i))
+            guard prefixCount != nil || suffixCount != nil else { continue }
             let fact = facts.fact(i)
-            if let p = fact.prefix, let n = prefixes[p], repeated(n) {
+            if let p = fact.prefix, let n = prefixCount {
                 sink.report(path: facts.path(i), line: fact.line, "\(key) prefix '\(p.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
             }
-            if let s = fact.suffix, let n = suffixes[s], repeated(n) {
+            if let s = fact.suffix, let n = suffixCount {
                 sink.report(path: facts.path(i), line: fact.line, "\(key) suffix '\(s.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
             }
         }
+    }
+}
+
+/// How many files share each affix (`String` equality, as a `[String: Int]` counted it), and
+/// which affix each file has: `TitleRepeatedAffixRule.finish`'s first pass, read by file in its second.
+struct AffixCounts {
+    private var numbers: [String: Int32] = [:]
+    private var counts: [Int] = []
+    /// The number of each file's affix, -1 for none.
+    private var fileNumbers: [Int32]
+
+    init(files: Int) { fileNumbers = [Int32](repeating: -1, count: files) }
+
+    mutating func add(_ affix: String, file: Int) {
+        let number: Int32
+        if let n = numbers[affix] {
+            number = n
+            counts[Int(n)] += 1
+        } else {
+            number = Int32(truncatingIfNeeded: counts.count)
+            numbers[affix] = number
+            counts.append(1)
+        }
+        fileNumbers[file] = number
+    }
+
+    /// How many files share file `file`'s affix; nil when it has none.
+    func count(file: Int) -> Int? {
+        let n = fileNumbers[file]
+        return n < 0 ? nil : counts[Int(n)]
     }
 }

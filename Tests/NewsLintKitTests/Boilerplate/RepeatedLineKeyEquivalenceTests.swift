@@ -124,3 +124,46 @@ import Testing
         }
     }
 }
+
+/// `RepeatedLineKey.find` looks for `/web/` by its `b` (`anchor`), not its first byte; this
+/// compares `archiveInner` with a plain search for the first `/web/` in the range and the same
+/// parse after it, on URLs full of near misses (`/we`, `eb/`, lone `b` and `/`), cut anywhere.
+@Suite struct ArchiveInnerAnchorTests {
+    static func reference(_ b: [UInt8], in range: Range<Int>) -> Int? {
+        let needle = Array("/web/".utf8)
+        guard range.count >= needle.count,
+              let start = (range.lowerBound...(range.upperBound - needle.count)).first(where: { b[$0..<($0 + needle.count)].elementsEqual(needle) })
+        else { return nil }
+        // `<digits>[flags]/` and then at least one byte, read as slices.
+        let rest = b[(start + needle.count)..<range.upperBound]
+        let digitCount = rest.prefix { (0x30...0x39).contains($0) }.count
+        guard digitCount >= 4 else { return nil }
+        let flagCount = rest.dropFirst(digitCount).prefix { (0x61...0x7A).contains($0) || $0 == 0x5F }.count
+        let slash = rest.startIndex + digitCount + flagCount
+        return slash + 1 < range.upperBound && b[slash] == 0x2F ? slash + 1 : nil
+    }
+
+    @Test func archiveInnerMatchesAPlainSearch() {
+        let pieces = ["/web/", "/we", "eb/", "web", "b", "/", "bb", "2020", "20201231", "id_", "://", "http", "x.y", "中", "%E6%96%B0"].map { Array($0.utf8) }
+        var generator = SeededRandom(seed: 270_301)
+        var found = 0
+        for _ in 0..<20_000 {
+            var url: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...12, using: &generator) { url += pieces.randomElement(using: &generator) ?? [] }
+            let from = Int.random(in: 0...url.count, using: &generator)
+            let to = Int.random(in: from...url.count, using: &generator)
+            for range in [0..<url.count, from..<to] {
+                let expected = Self.reference(url, in: range)
+                if expected != nil { found += 1 }
+                #expect(RepeatedLineKey.archiveInner(url, in: range) == expected, "\(String(decoding: url, as: UTF8.self)) \(range)")
+            }
+        }
+        // Enough ranges hold a capture for the comparison to mean something (244 at this seed).
+        #expect(found > 100)
+        // Edges: empty, shorter than the needle, the needle at either end, a `b` at the first byte.
+        for text in ["", "b", "/web", "web/", "/web/", "b/web/2020/x", "/web/2020/x", "x/web/2020/", "/wb/web/20200/y", "/web/202/web/2020/z"] {
+            let url = Array(text.utf8)
+            #expect(RepeatedLineKey.archiveInner(url, in: 0..<url.count) == Self.reference(url, in: 0..<url.count), "\(text)")
+        }
+    }
+}

@@ -161,3 +161,88 @@ import Testing
         }
     }
 }
+
+/// The column names on bytes look words up in an open-addressed table (`TitleAffix.PackedWordSet`)
+/// and answer text longer than the longest word and suffix together from its length: every word of
+/// the lists, alone, with each section suffix, cut short, lengthened, and texts of every length
+/// around the cut-off, against the `String` sets.
+@Suite struct PackedColumnNameTests {
+    @Test func everyWordAndSuffixMatchesTheStringSets() {
+        let words = TitleAffix.sectionWords + TitleAffix.columnWords
+        var checked = 0, found = 0
+        for word in words + TitleAffix.sectionSuffixes + TitleAffix.siteWords + TitleAffix.netWords {
+            for suffix in [""] + TitleAffix.sectionSuffixes {
+                for text in [word + suffix, String(word.dropLast()) + suffix, "中" + word + suffix, word + suffix + "a", word + "新" + suffix] {
+                    let t = Array(text.utf8)
+                    let expected = TitleBytesEquivalenceTests.referenceIsColumnName(text)
+                    #expect(TitleAffix.isColumnName(t, 0..<t.count) == expected, "\(text)")
+                    #expect(TitleAffix.isColumnName(text) == expected, "\(text)")
+                    checked += 1
+                    if expected { found += 1 }
+                }
+            }
+        }
+        #expect(found > 1_000 && checked - found > 1_000)
+        // Around the length cut-off (the longest word and suffix together are 15 bytes): runs of
+        // ideographs and ASCII of every length up to 24 bytes, ending in a suffix or not.
+        for filler in ["國", "a", "大中"] {
+            for count in 0...8 {
+                for suffix in ["", "新聞", "版"] {
+                    let text = String(repeating: filler, count: count) + suffix
+                    let t = Array(text.utf8)
+                    #expect(TitleAffix.isColumnName(t, 0..<t.count) == TitleBytesEquivalenceTests.referenceIsColumnName(text), "\(text)")
+                }
+            }
+        }
+        #expect(TitleAffix.isColumnName(Array("大中華新聞".utf8), 0..<15))
+        #expect(!TitleAffix.isColumnName(Array("大中華新聞a".utf8), 0..<16))
+    }
+}
+
+/// `title-repeated-affix`'s reduce numbers each affix once and reads again only the facts of files
+/// with a repeated one; this compares its findings with the two dictionary passes it replaced, on
+/// random corpora whose affixes repeat (canonically equal spellings included: `é` and `e\u{301}`
+/// are one key for a `String` dictionary) or not, and on corpora too small to report.
+@Suite struct TitleAffixReduceTests {
+    static func reference(_ rule: TitleRepeatedAffixRule, _ facts: [FileFact<TitleRepeatedAffixRule.Fact>]) -> [String] {
+        let total = facts.count
+        guard total >= rule.minTitles else { return [] }
+        var prefixes: [String: Int] = [:], suffixes: [String: Int] = [:]
+        for f in facts {
+            if let p = f.fact.prefix { prefixes[p, default: 0] += 1 }
+            if let s = f.fact.suffix { suffixes[s, default: 0] += 1 }
+        }
+        func repeated(_ n: Int) -> Bool { n >= rule.minTitles && Double(n) / Double(total) >= rule.minShare }
+        var out: [String] = []
+        for f in facts {
+            if let p = f.fact.prefix, let n = prefixes[p], repeated(n) {
+                out.append("\(f.path):\(f.fact.line): \(rule.key) prefix '\(p.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
+            }
+            if let s = f.fact.suffix, let n = suffixes[s], repeated(n) {
+                out.append("\(f.path):\(f.fact.line): \(rule.key) suffix '\(s.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
+            }
+        }
+        return out
+    }
+
+    @Test func findingsMatchTheTwoDictionaryPasses() throws {
+        let rule = try TitleRepeatedAffixRule(options: RuleOptions())
+        let affixes: [String?] = [nil, nil, "新浪新闻 | ", "人民网：", " - caf\u{E9}", " - cafe\u{301}", "｜明報", "RTHK » ", "a"]
+        var generator = SeededRandom(seed: 270_302)
+        var reported = 0
+        for round in 0..<300 {
+            let count = round < 20 ? round : Int.random(in: 1...120, using: &generator)
+            let facts = (0..<count).map { k in
+                FileFact(path: "f\(k).md", fact: TitleRepeatedAffixRule.Fact(line: Int.random(in: 1...9, using: &generator),
+                                                                              prefix: affixes.randomElement(using: &generator) ?? nil,
+                                                                              suffix: affixes.randomElement(using: &generator) ?? nil))
+            }
+            var sink = CrossFileSink(rule: TitleRepeatedAffixRule.id, severity: .warning)
+            rule.finish(FactTable(facts), into: &sink)
+            let found = sink.diagnostics.map { "\($0.path):\($0.line): \($0.message)" }
+            #expect(found == Self.reference(rule, facts), "round \(round)")
+            reported += found.count
+        }
+        #expect(reported > 1_000)
+    }
+}
