@@ -121,7 +121,7 @@ public struct PunctuationWidthRule: Rule {
     @inline(__always)
     package static func isCandidate(_ buf: UnsafeBufferPointer<UInt8>, _ k: Int, lower: Int) -> Bool {
         let b = buf[k]
-        guard b == 0x28 || b == 0x2C || b == 0x2E || b == 0x3A || b == 0x3B || b == 0x21 || b == 0x3F else { return false }
+        guard marks.contains(b) else { return false }
         if b == 0x28 { return true }
         guard k > lower else { return false }
         let p = buf[k &- 1]
