@@ -26,39 +26,51 @@ public struct MojibakeRule: Rule, RuleWithOptions {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         let bytes = document.bytes
-        var decoded: ScalarDecode? = document.views.computedScalars
         var pinyin: [PinyinArtifact] = []
         // `%EF%BF%BD` anywhere in the document (memchr from `%` to `%`): most files have none, and
         // a line holds one only if the document does.
         let hasPercent = Self.containsPercentFFFD(bytes)
         // Read once here, not at every line (a global's access goes through `swift_once`).
         let table = Self.signalTable
-        for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
-            let range = document.contentRange(ofLine: n)
-            if sink.budgetSpent(step: n, bytes: range.count) { return }
-            // Once decoded, the line starts tell (no walk of the line's bytes). Bound with `if let`:
-            // `decoded.flatMap { … }` copied the decode, three retains and releases a line.
-            let ascii: Bool
-            if let decode = decoded, let known = document.lineIsASCII(decode, line: n) {
-                ascii = known
-            } else {
-                ascii = bytes.withUnsafeBufferPointer { UTF8Validation.asciiPrefixLength(UnsafeBufferPointer(rebasing: $0[range])) == range.count }
-            }
-            if ascii {
+        @inline(__always) func isASCII(_ range: Range<Int>) -> Bool {
+            bytes.withUnsafeBufferPointer { UTF8Validation.asciiPrefixLength(UnsafeBufferPointer(rebasing: $0[range])) == range.count }
+        }
+        let lineCount = document.lineCount
+        // Until the file is decoded (an earlier rule may have decoded it), a line's bytes tell
+        // whether it is ASCII, and the first other line decodes it. From there the line starts
+        // tell (no walk of the line's bytes), with the decode bound once: bound at every line
+        // (`if let`, as an optional the loop could still change), it was retained and released
+        // each time.
+        var decoded: ScalarDecode? = document.views.computedScalars
+        var first = 1
+        while decoded == nil, first <= lineCount {
+            if !document.isCode(line: first) {
+                let range = document.contentRange(ofLine: first)
+                // This line is the next loop's first.
+                if !isASCII(range) { decoded = document.scalars; break }
+                if sink.budgetSpent(step: first, bytes: range.count) { return }
                 if hasPercent { percentEncodedReplacement(bytes, range, into: &sink) }
-                continue
             }
-            document.decodeOnce(into: &decoded)
-            guard let decode = decoded else { continue }
-            let scalars = document.scalarRange(decode, line: n, content: range)
-            if hasPercent { percentEncodedReplacement(bytes, range, into: &sink) }
-            // One pass tells which detectors can find anything on the line; each looks only where it
-            // can, and a line without a signal (most) needs no run of its own.
-            let found = table.withUnsafeBufferPointer { t in
-                decode.cps.withUnsafeBufferPointer { Self.signals(of: UnsafeBufferPointer(rebasing: $0[scalars]), table: t) }
+            first += 1
+        }
+        if let decode = decoded {
+            for n in stride(from: first, through: lineCount, by: 1) where !document.isCode(line: n) {
+                let range = document.contentRange(ofLine: n)
+                if sink.budgetSpent(step: n, bytes: range.count) { return }
+                if document.lineIsASCII(decode, line: n) ?? isASCII(range) {
+                    if hasPercent { percentEncodedReplacement(bytes, range, into: &sink) }
+                    continue
+                }
+                let scalars = document.scalarRange(decode, line: n, content: range)
+                if hasPercent { percentEncodedReplacement(bytes, range, into: &sink) }
+                // One pass tells which detectors can find anything on the line; each looks only where it
+                // can, and a line without a signal (most) needs no run of its own.
+                let found = table.withUnsafeBufferPointer { t in
+                    decode.cps.withUnsafeBufferPointer { Self.signals(of: UnsafeBufferPointer(rebasing: $0[scalars]), table: t, allInBMP: decode.allInBMP) }
+                }
+                if found.isEmpty { continue }
+                checkLine(ScalarRun(decode, scalars), bytes, signals: found, pinyin: &pinyin, into: &sink)
             }
-            if found.isEmpty { continue }
-            checkLine(ScalarRun(decode, scalars), bytes, signals: found, pinyin: &pinyin, into: &sink)
         }
         // A converter leaves its flattened ruby everywhere; one reading in parentheses is a gloss someone wrote.
         if pinyin.count >= minPinyinArtifacts {
@@ -124,12 +136,18 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     }
 
     package static func signals(_ run: ScalarRun) -> Signals {
-        signalTable.withUnsafeBufferPointer { table in run.cps.withUnsafeElements { signals(of: $0, table: table) } }
+        signals(run, allInBMP: false)
     }
 
-    /// `signals(run)` of the scalars `c`, with `signalTable` read once per document: `check` asks it before it makes the line's run,
-    /// which only a line with a signal needs (under 2,000 of agora's 41,700 non-ASCII lines).
-    private static func signals(of c: UnsafeBufferPointer<UInt32>, table: UnsafeBufferPointer<UInt8>) -> Signals {
+    /// `signals(run)`, told that every scalar of `run` lies in the BMP (`ScalarDecode.allInBMP`,
+    /// true only when it does): the table is then read with no test of the scalars.
+    package static func signals(_ run: ScalarRun, allInBMP: Bool) -> Signals {
+        signalTable.withUnsafeBufferPointer { table in run.cps.withUnsafeElements { signals(of: $0, table: table, allInBMP: allInBMP) } }
+    }
+
+    /// The OR of `signalTable`'s entries (`signalEntry`) of the scalars `c`.
+    @inline(__always)
+    private static func entries(of c: UnsafeBufferPointer<UInt32>, table: UnsafeBufferPointer<UInt8>, allInBMP: Bool) -> UInt8 {
         @inline(__always) func flags(_ ch: UInt32) -> UInt8 { signalEntry(table, ch) }
         // Eight scalars a step (the loop's own count and test were a third of a scalar's cost at
         // one a step, a sixth at four), read from the table without a test each when all eight
@@ -140,18 +158,27 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             found |= entry(c[k]) | entry(c[k &+ 2])
             foundOdd |= entry(c[k &+ 1]) | entry(c[k &+ 3])
         }
-        while k &+ 8 <= c.count {
-            if (c[k] | c[k &+ 1] | c[k &+ 2] | c[k &+ 3] | c[k &+ 4] | c[k &+ 5] | c[k &+ 6] | c[k &+ 7]) < 0x10000 {
+        if allInBMP {
+            // A file with every scalar in the BMP (nearly all): no test of the eight.
+            while k &+ 8 <= c.count {
                 orFour(at: k) { table[Int($0)] }
                 orFour(at: k &+ 4) { table[Int($0)] }
-            } else {
-                orFour(at: k, flags)
-                orFour(at: k &+ 4, flags)
+                k &+= 8
             }
-            k &+= 8
+        } else {
+            while k &+ 8 <= c.count {
+                if (c[k] | c[k &+ 1] | c[k &+ 2] | c[k &+ 3] | c[k &+ 4] | c[k &+ 5] | c[k &+ 6] | c[k &+ 7]) < 0x10000 {
+                    orFour(at: k) { table[Int($0)] }
+                    orFour(at: k &+ 4) { table[Int($0)] }
+                } else {
+                    orFour(at: k, flags)
+                    orFour(at: k &+ 4, flags)
+                }
+                k &+= 8
+            }
         }
         if k &+ 4 <= c.count {
-            if c.fourInBMP(at: k) { orFour(at: k) { table[Int($0)] } } else { orFour(at: k, flags) }
+            if allInBMP || c.fourInBMP(at: k) { orFour(at: k) { table[Int($0)] } } else { orFour(at: k, flags) }
             k &+= 4
         }
         while k < c.count {
@@ -159,6 +186,14 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             k &+= 1
         }
         found |= foundOdd
+        return found
+    }
+
+    /// `signals(run)` of the scalars `c`, with `signalTable` read once per document: `check` asks it before it makes the line's run,
+    /// which only a line with a signal needs (under 2,000 of agora's 41,700 non-ASCII lines).
+    private static func signals(of c: UnsafeBufferPointer<UInt32>, table: UnsafeBufferPointer<UInt8>, allInBMP: Bool) -> Signals {
+        @inline(__always) func flags(_ ch: UInt32) -> UInt8 { signalEntry(table, ch) }
+        let found = entries(of: c, table: table, allInBMP: allInBMP)
         var pair: UInt8 = 0
         if found & Self.pairKinds == Self.pairKinds {
             // `gbkPair`: a character that starts a sequence at k, one that continues it and may
@@ -166,10 +201,10 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             // set only in a run of East Asian text, so the three characters are in one. The
             // starts are few (under 1% of East Asian text in agora): the loop looks for one,
             // four positions at once where it can, and then at the two after it.
-            k = 0
+            var k = 0
             let last = c.count &- 2
             while k < last {
-                if k &+ 4 <= last, c.fourInBMP(at: k),
+                if k &+ 4 <= last, allInBMP || c.fourInBMP(at: k),
                    (table[Int(c[k])] | table[Int(c[k &+ 1])] | table[Int(c[k &+ 2])] | table[Int(c[k &+ 3])]) & Self.startsBit == 0 {
                     k &+= 4
                     continue
@@ -187,17 +222,11 @@ public struct MojibakeRule: Rule, RuleWithOptions {
 
     /// The signals of `run`'s own characters (not `gbkPair`), one table entry per scalar: what
     /// `punctuation-width` asks before looking for damage.
-    package static func characterSignals(_ run: ScalarRun) -> Signals {
+    /// The entries are ORed as in `signals` (eight a step); beyond the BMP a scalar's entry holds
+    /// only `continuesBit`, which is no signal of its own. `allInBMP` as for `signals`.
+    package static func characterSignals(_ run: ScalarRun, allInBMP: Bool = false) -> Signals {
         signalTable.withUnsafeBufferPointer { table in
-            run.cps.withUnsafeElements { c in
-                var found: UInt8 = 0
-                for k in 0..<c.count {
-                    let ch = c[k]
-                    // Beyond the BMP (and `invalid`) no character has a signal of its own.
-                    found |= ch < 0x10000 ? table[Int(ch)] : 0
-                }
-                return Signals(rawValue: ownSignals(found, c))
-            }
+            run.cps.withUnsafeElements { c in Signals(rawValue: ownSignals(entries(of: c, table: table, allInBMP: allInBMP), c)) }
         }
     }
 

@@ -38,7 +38,7 @@ public struct PunctuationWidthRule: Rule {
             guard Self.mayReport(document.bytes, range) else { continue }
             document.decodeOnce(into: &decoded)
             guard let decode = decoded else { continue }
-            checkLine(document.scalarRun(decode, line: n), into: &sink)
+            checkLine(document.scalarRun(decode, line: n), allInBMP: decode.allInBMP, into: &sink)
         }
     }
 
@@ -121,7 +121,7 @@ public struct PunctuationWidthRule: Rule {
     @inline(__always)
     package static func isCandidate(_ buf: UnsafeBufferPointer<UInt8>, _ k: Int, lower: Int) -> Bool {
         let b = buf[k]
-        guard b == 0x28 || b == 0x2C || b == 0x2E || b == 0x3A || b == 0x3B || b == 0x21 || b == 0x3F else { return false }
+        guard marks.contains(b) else { return false }
         if b == 0x28 { return true }
         guard k > lower else { return false }
         let p = buf[k &- 1]
@@ -171,12 +171,13 @@ public struct PunctuationWidthRule: Rule {
         return end
     }
 
-    package func checkLine(_ run: ScalarRun, into sink: inout DiagnosticSink) {
+    /// `allInBMP`: every scalar of the document lies in the BMP (`ScalarDecode.allInBMP`).
+    package func checkLine(_ run: ScalarRun, allInBMP: Bool = false, into sink: inout DiagnosticSink) {
         let c = run.cps
         let n = c.count
         var skip = ProseMask.nonProse(run, in: sink.document)
         // One pass over the line tells which damage detectors can find anything (most lines: none).
-        let signals = MojibakeRule.characterSignals(run)
+        let signals = MojibakeRule.characterSignals(run, allInBMP: allInBMP)
         let frameShifts = signals.contains(.questionMark) ? FrameShift.spans(run) : []
         let shiftJIS = signals.contains(.halfwidthKana) ? MojibakeRule.shiftJISSpans(run) : []
         for span in frameShifts + shiftJIS + Self.titlesAndQuotedNames(c) { for i in span { skip[i] = true } }

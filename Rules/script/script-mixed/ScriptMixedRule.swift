@@ -79,7 +79,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             let run = html ? document.scalarRun(decode, bytes: range, from: nextScalar) : document.scalarRun(decode, line: n)
             nextScalar = run.cps.start + run.count
             let skip = ProseMask.nonProseIfAny(run, bytes: bytes, html: htmlView, tokenCursor: &nextToken)
-            let (s, t, strictS, strictT, phraseHeads) = Self.count(run, skip, tables: tables, variants: &variantCounts)
+            let (s, t, strictS, strictT, phraseHeads) = Self.count(run, skip, tables: tables, variants: &variantCounts, allInBMP: decode.allInBMP)
             simplified += s
             traditional += t
             runs.append((run.cps.start..<(run.cps.start + run.count), skip, s, t, strictS, strictT, phraseHeads))
@@ -110,7 +110,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             if strictMinority == 0 {
                 // Most of these units hold a head before a character the pair filter lets through but
                 // no entry: `checkLine` would split them into clauses and find nothing.
-                let candidate = skipsUnitsWithoutPhrase ? Self.mayHoldPhrase(run, skip, tables: tables, heads: phraseHeads)
+                let candidate = skipsUnitsWithoutPhrase ? Self.mayHoldPhrase(run, skip, tables: tables, heads: phraseHeads, allInBMP: decode.allInBMP)
                     : Self.mayStartPhrase(run, skip, tables: tables, heads: phraseHeads)
                 if !candidate { continue }
             }
@@ -139,7 +139,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// them into 12-bit lanes of one word, so a scalar costs one add, not five; only a variant
     /// character takes a branch. Whether a word-level entry may start in the unit is asked only of
     /// a unit whose answer matters (`mayStartPhrase(_:_:tables:)`, when it holds a phrase head).
-    package static func count(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, variants: inout VariantCounts)
+    /// `allInBMP`: every scalar of `run` lies in the BMP (`ScalarDecode.allInBMP`), so four are read
+    /// from the table with no test.
+    package static func count(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, variants: inout VariantCounts, allInBMP: Bool = false)
         -> (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseHeads: Int) {
         var s = 0, t = 0, strictS = 0, strictT = 0, heads = 0
         tables.countTable.withUnsafeBufferPointer { table in
@@ -168,7 +170,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                                 // each, and tested for a variant character once.
                                 var i = from
                                 while i &+ 4 <= to {
-                                    if c.fourInBMP(at: i) {
+                                    if allInBMP || c.fourInBMP(at: i) {
                                         let r0 = table[Int(c[i])], r1 = table[Int(c[i &+ 1])], r2 = table[Int(c[i &+ 2])], r3 = table[Int(c[i &+ 3])]
                                         packed &+= lanes[Int(r0)] &+ lanes[Int(r1)] &+ lanes[Int(r2)] &+ lanes[Int(r3)]
                                         if (r0 | r1 | r2 | r3) & ScriptTables.countVariant != 0 {
@@ -220,14 +222,15 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// `mayStartPhrase(run, skip, tables:)` for a unit whose `count` found `heads` phrase heads: the
     /// scan stops after the last of them.
     package static func mayStartPhrase(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, heads: Int) -> Bool {
-        scanPhraseHeads(run, skip, tables: tables, heads: heads, needsWholeEntry: false)
+        scanPhraseHeads(run, skip, tables: tables, heads: heads, needsWholeEntry: false, allInBMP: false)
     }
 
     /// Whether a word-level entry occurs whole in the unit from an unmasked phrase head that passes
     /// the pair filter (the scan stops after the unit's `heads` phrase heads). `phraseHits` reports
     /// only such an occurrence inside one clause, so a unit without one has no word-level leftover.
-    package static func mayHoldPhrase(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, heads: Int) -> Bool {
-        scanPhraseHeads(run, skip, tables: tables, heads: heads, needsWholeEntry: true)
+    /// `allInBMP` as for `count`.
+    package static func mayHoldPhrase(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, heads: Int, allInBMP: Bool = false) -> Bool {
+        scanPhraseHeads(run, skip, tables: tables, heads: heads, needsWholeEntry: true, allInBMP: allInBMP)
     }
 
     /// The scan behind `mayStartPhrase` and `mayHoldPhrase`: each unmasked phrase head whose next
@@ -241,7 +244,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// filter's collisions pass it too.) A skipped group's heads are not subtracted from `heads`,
     /// so the scan may stop later, never earlier.
     @inline(__always)
-    private static func scanPhraseHeads(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, heads: Int, needsWholeEntry: Bool) -> Bool {
+    private static func scanPhraseHeads(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, heads: Int, needsWholeEntry: Bool, allInBMP: Bool) -> Bool {
         tables.countTable.withUnsafeBufferPointer { table in
             run.cps.withUnsafeElements { c in
                 let count = c.count
@@ -269,7 +272,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 // Groups of four whose next scalar (the last one's second) exists; all five in the
                 // BMP, where the table holds `countPhraseSecond`.
                 while i &+ 5 <= count {
-                    if needsWholeEntry, c.fourInBMP(at: i), c[i &+ 4] < 0x10000 {
+                    if needsWholeEntry, allInBMP || c.fourInBMP(at: i) && c[i &+ 4] < 0x10000 {
                         let t0 = table[Int(c[i])], t1 = table[Int(c[i &+ 1])], t2 = table[Int(c[i &+ 2])]
                         let t3 = table[Int(c[i &+ 3])], t4 = table[Int(c[i &+ 4])]
                         let headBeforeSecond = (t0 &<< 1) & t1 | (t1 &<< 1) & t2 | (t2 &<< 1) & t3 | (t3 &<< 1) & t4

@@ -26,6 +26,12 @@ import Synchronization
     /// found by it when `init` was not told.
     package let isValidUTF8: Bool
 
+    /// Whether every scalar lies in the Basic Multilingual Plane (below U+10000; an ill-formed
+    /// byte's `invalid` does not): nearly every file. The script rules' per-scalar loops read a 64K
+    /// table indexed by the scalar, and in such a file need no test that it is in range (the
+    /// decoders meet a 4-byte sequence or an ill-formed byte only on their slow paths).
+    package let allInBMP: Bool
+
     /// `isValidUTF8` nil: not known yet, so the decode checks as it goes (`decodeChecked`) instead of
     /// the document walking every byte once to validate and once more to decode. Only for files up
     /// to `countedCapacityFrom`, which take one scalar per byte anyway; a larger file's arrays are
@@ -40,23 +46,24 @@ import Synchronization
         let capacity = isValidUTF8 == true && bytes.count > Self.countedCapacityFrom ? Self.nonContinuationCount(bytes) : bytes.count
         var filled = 0
         var sawInvalid = isValidUTF8 == false
+        var sawAstral = false
         var offsets = ByteOffsets.narrow([])
         let cps = [UInt32](unsafeUninitializedCapacity: capacity) { cpBuf, cpCount in
             if bytes.count <= narrowOffsetLimit {
                 offsets = .narrow([UInt32](unsafeUninitializedCapacity: capacity + 1) { offBuf, offCount in
                     switch isValidUTF8 {
-                    case true?: filled = Self.decodeValid(bytes, into: cpBuf, offBuf)
+                    case true?: (filled, sawAstral) = Self.decodeValid(bytes, into: cpBuf, offBuf)
                     case false?: filled = Self.decode(bytes, into: cpBuf, offBuf)
-                    case nil: (filled, sawInvalid) = Self.decodeChecked(bytes, into: cpBuf, offBuf)
+                    case nil: (filled, sawInvalid, sawAstral) = Self.decodeChecked(bytes, into: cpBuf, offBuf)
                     }
                     offCount = filled + 1
                 })
             } else {
                 offsets = .wide([Int](unsafeUninitializedCapacity: capacity + 1) { offBuf, offCount in
                     switch isValidUTF8 {
-                    case true?: filled = Self.decodeValid(bytes, into: cpBuf, offBuf)
+                    case true?: (filled, sawAstral) = Self.decodeValid(bytes, into: cpBuf, offBuf)
                     case false?: filled = Self.decode(bytes, into: cpBuf, offBuf)
-                    case nil: (filled, sawInvalid) = Self.decodeChecked(bytes, into: cpBuf, offBuf)
+                    case nil: (filled, sawInvalid, sawAstral) = Self.decodeChecked(bytes, into: cpBuf, offBuf)
                     }
                     offCount = filled + 1
                 })
@@ -64,6 +71,7 @@ import Synchronization
             cpCount = filled
         }
         self.isValidUTF8 = !sawInvalid
+        self.allInBMP = !sawInvalid && !sawAstral
         self.cps = cps
         self.offsets = offsets
         // A line starts after an ASCII `\n`, so it always starts a scalar: find it by bisection
@@ -111,11 +119,13 @@ import Synchronization
 
     /// `decode` for well-formed UTF-8 (checked by `Document.init`): the lead byte gives the length, so
     /// the continuation bytes need no checks.
+    /// Also returns whether it met a scalar beyond the BMP.
     private static func decodeValid<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
-                                                               _ offsets: UnsafeMutableBufferPointer<Offset>) -> Int {
-        bytes.withUnsafeBufferPointer { buf in
+                                                               _ offsets: UnsafeMutableBufferPointer<Offset>) -> (count: Int, sawAstral: Bool) {
+        bytes.withUnsafeBufferPointer { buf -> (count: Int, sawAstral: Bool) in
             var i = 0
             var k = 0
+            var sawAstral = false
             let n = buf.count
             let capacity = cps.count
             while i < n && k < capacity {
@@ -168,16 +178,18 @@ import Synchronization
                 } else if b >= 0xF0 && i &+ 3 < n {
                     v = UInt32(b & 0x07) << 18 | UInt32(buf[i &+ 1] & 0x3F) << 12 | UInt32(buf[i &+ 2] & 0x3F) << 6 | UInt32(buf[i &+ 3] & 0x3F)
                     i &+= 4
+                    sawAstral = true
                 } else {
                     // Unreachable for well-formed input; never read past the end.
                     v = ScalarDecode.invalid
                     i &+= 1
+                    sawAstral = true
                 }
                 cps[k] = v
                 k &+= 1
             }
             offsets[k] = Offset(truncatingIfNeeded: i)
-            return k
+            return (k, sawAstral)
         }
     }
 
@@ -189,20 +201,21 @@ import Synchronization
     /// neither overlong (below U+0800) nor a surrogate. Anything else takes `decode`'s step, so the
     /// scalars are exactly `decode`'s.
     package static func decodeChecked<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
-                                                                 _ offsets: UnsafeMutableBufferPointer<Offset>) -> (count: Int, sawInvalid: Bool) {
-        bytes.withUnsafeBufferPointer { buf -> (count: Int, sawInvalid: Bool) in
+                                                                 _ offsets: UnsafeMutableBufferPointer<Offset>) -> (count: Int, sawInvalid: Bool, sawAstral: Bool) {
+        bytes.withUnsafeBufferPointer { buf -> (count: Int, sawInvalid: Bool, sawAstral: Bool) in
             var i = 0
             var k = 0
             var sawInvalid = false
+            var sawAstral = false
             let n = buf.count
             let capacity = cps.count
             guard let base = buf.baseAddress else {
                 offsets[0] = 0
-                return (0, false)
+                return (0, false, false)
             }
             let raw = UnsafeRawPointer(base)
             guard let cpBase = cps.baseAddress, let offsetBase = offsets.baseAddress else {
-                return (0, false)
+                return (0, false, false)
             }
             // `k < capacity` always holds (one scalar per byte at most); the test keeps a broken
             // invariant from writing out of bounds.
@@ -270,13 +283,13 @@ import Synchronization
                 // `decode`'s step: the last sequence of the file, 2- and 4-byte sequences, ill-formed bytes.
                 offsets[k] = Offset(truncatingIfNeeded: i)
                 let step = ScalarDecode.step(buf, at: i)
-                if step.scalar == ScalarDecode.invalid { sawInvalid = true }
+                if step.scalar == ScalarDecode.invalid { sawInvalid = true } else if step.scalar >= 0x10000 { sawAstral = true }
                 cps[k] = step.scalar
                 k &+= 1
                 i &+= step.length
             }
             offsets[k] = Offset(truncatingIfNeeded: i)
-            return (k, sawInvalid)
+            return (k, sawInvalid, sawAstral)
         }
     }
 

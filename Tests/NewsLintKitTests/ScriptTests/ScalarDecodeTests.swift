@@ -181,6 +181,32 @@ import Testing
         }
     }
 
+    /// `allInBMP` says exactly whether every decoded scalar is below U+10000, from each decoder (told
+    /// well-formed, told ill-formed, finding out as it goes, and a file over `countedCapacityFrom`):
+    /// 4-byte sequences and ill-formed bytes anywhere, the last sequence of the file cut short
+    /// (issue 16, session 27: the script rules read their 64K tables untested when it is true).
+    @Test func allInBMPIsWhetherEveryScalarIsBelowTheAstralPlanes() {
+        var random = SeededRandom(seed: 2701)
+        let pieces: [[UInt8]] = [Array("中".utf8), Array("文字".utf8), Array("é".utf8), Array("a b".utf8), Array("𠮷".utf8), Array("😀".utf8),
+                                 Array("\u{FFFF}".utf8), Array("\u{10000}".utf8), [0xFF], [0xF0, 0x9F], [0xE4, 0xB8], [0xED, 0xA0, 0x80], [0x0A]]
+        var astral = 0, inBMP = 0, illFormed = 0
+        for round in 0..<4000 {
+            var bytes: [UInt8] = []
+            // Mostly BMP text, so that one astral piece (or none) decides.
+            for _ in 0..<random.below(round % 50 == 0 ? 30_000 : 40) {
+                bytes += random.below(12) == 0 ? pieces[random.below(pieces.count)] : pieces[random.below(4)]
+            }
+            let found = ScalarDecode(bytes, lineStarts: [], isValidUTF8: nil)
+            let expected = found.cps.allSatisfy { $0 < 0x10000 }
+            #expect(found.allInBMP == expected, "\(bytes.prefix(200))")
+            let told = ScalarDecode(bytes, lineStarts: [], isValidUTF8: found.isValidUTF8)
+            #expect(told.cps == found.cps && told.allInBMP == expected, "\(bytes.prefix(200))")
+            #expect(Document(path: "b.md", bytes: bytes).scalars.allInBMP == expected)
+            if !found.isValidUTF8 { illFormed += 1 } else if expected { inBMP += 1 } else { astral += 1 }
+        }
+        #expect(astral > 500 && inBMP > 500 && illFormed > 500, "\(astral) \(inBMP) \(illFormed)")
+    }
+
     @Test func wideOffsetsAgreeWithNarrowOnes() {
         // Files over 4 GiB keep 8-byte offsets; force that path on a small file.
         let bytes = Array("第一段：市政府今日公布預算。\r\n\n第二段 ends here 😀".utf8) + [0xE4, 0x0A]

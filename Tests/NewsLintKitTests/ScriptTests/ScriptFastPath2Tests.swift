@@ -244,16 +244,21 @@ extension ScriptMixedRule.VariantCounts {
         let pieces = ScriptFastPathTests.linePieces + ["`干部`", "<b>后面</b>", "http://裡.tw", "裡裏為爲線綫衛衞", "一", "后", "面", "著着", "𠀀𡃁", "\u{2E80}", "\u{33FF}"]
         let texts = Self.fixtureTexts.map { ($0.path, $0.text) }
             + Self.generatedTexts(600, lines: { _ in 8 }, piecesPerLine: 20, flaggedOneIn: 3, pieces: pieces, flagged: flagged, &random)
-        var lines = 0, candidates = 0, masked = 0, wholeEntries = 0
+        var lines = 0, candidates = 0, masked = 0, wholeEntries = 0, inBMP = 0
         for (path, text) in texts {
             let document = Document(path: path, text: text)
             let decode = document.scalars
+            if decode.allInBMP { inBMP += 1 }
             for (n, range) in document.proseUnits() {
                 let run = document.isHTMLFile ? document.scalarRun(decode, bytes: range) : document.scalarRun(decode, line: n)
                 let skip = ProseMask.nonProseIfAny(run, in: document)
                 var fastVariants = ScriptMixedRule.VariantCounts(), plainVariants: [UInt32: Int] = [:]
                 let fast = ScriptMixedRule.count(run, skip, tables: tables, variants: &fastVariants)
                 let plain = Self.plainCount(run, skip, tables: tables, variants: &plainVariants)
+                // Told that the file is all in the BMP (when it is), the count reads four scalars untested.
+                var toldVariants = ScriptMixedRule.VariantCounts()
+                let told = ScriptMixedRule.count(run, skip, tables: tables, variants: &toldVariants, allInBMP: decode.allInBMP)
+                #expect(told == fast && toldVariants.matches(plainVariants), "\(path) \(n)")
                 #expect(fast.simplified == plain.simplified && fast.traditional == plain.traditional, "\(path) \(n)")
                 #expect(fast.strictSimplified == plain.strictSimplified && fast.strictTraditional == plain.strictTraditional, "\(path) \(n)")
                 let candidate = fast.phraseHeads > 0 && ScriptMixedRule.mayStartPhrase(run, skip, tables: tables, heads: fast.phraseHeads)
@@ -268,6 +273,7 @@ extension ScriptMixedRule.VariantCounts {
                 }
                 if fast.phraseHeads > 0 {
                     #expect(ScriptMixedRule.mayHoldPhrase(run, skip, tables: tables, heads: fast.phraseHeads) == holds, "\(path) \(n)")
+                    #expect(ScriptMixedRule.mayHoldPhrase(run, skip, tables: tables, heads: fast.phraseHeads, allInBMP: decode.allInBMP) == holds, "\(path) \(n)")
                 }
                 if holds { wholeEntries += 1 }
                 #expect(fastVariants.matches(plainVariants))
@@ -276,7 +282,7 @@ extension ScriptMixedRule.VariantCounts {
                 if !skip.flags.isEmpty { masked += 1 }
             }
         }
-        #expect(lines > 3000 && candidates > 500 && masked > 500 && wholeEntries > 50, "\(lines) \(candidates) \(masked) \(wholeEntries)")
+        #expect(lines > 3000 && candidates > 500 && masked > 500 && wholeEntries > 50 && inBMP > 100, "\(lines) \(candidates) \(masked) \(wholeEntries) \(inBMP)")
     }
 
     // MARK: mojibake's signal pass
@@ -349,6 +355,7 @@ extension ScriptMixedRule.VariantCounts {
             if !MojibakeRule.gbkSegments(run.cps, chainTest: true).isEmpty { #expect(found.contains(.gbkPair)) }
             #expect(found.subtracting(.gbkPair) == ScriptFastPathTests.plainOthers(c), "\(c)")
             #expect(MojibakeRule.characterSignals(run) == ScriptFastPathTests.plainOthers(c), "\(c)")
+            #expect(MojibakeRule.characterSignals(run, allInBMP: document.scalars.allInBMP) == ScriptFastPathTests.plainOthers(c), "\(c)")
             if found.contains(.gbkPair) { pairs += 1 }
             if c.contains(ScalarRun.invalid) { invalid += 1 }
         }

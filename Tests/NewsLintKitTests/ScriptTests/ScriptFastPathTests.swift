@@ -475,7 +475,7 @@ extension HTMLView {
     @Test func signalsOfEveryLengthAndPlaneAreThePlainOnes() {
         var random = SeededRandom(seed: 2626)
         let pool: [UInt32] = [0x28, 0xFF08, 0x3F, 0xC2, 0xE9, 0xF4, 0xFFFD, 0x951F, 0x70EB, 0x5C6F, 0xFF66, 0xFF9F, 0x3002, 0xE0, 0x20000, 0x1F600]
-        var outsideBMP = 0, signalled = 0
+        var outsideBMP = 0, signalled = 0, toldInBMP = 0
         for _ in 0..<20_000 {
             var bytes: [UInt8] = []
             for _ in 0..<random.below(41) {
@@ -492,10 +492,17 @@ extension HTMLView {
             let found = MojibakeRule.signals(run)
             #expect(found.subtracting(.gbkPair) == Self.plainOthers(c), "\(c)")
             #expect(found.contains(.gbkPair) == ScriptFastPath2Tests.plainGBKSignal(c), "\(c)")
+            #expect(MojibakeRule.characterSignals(run) == Self.plainOthers(c), "\(c)")
+            // Told that the file is all in the BMP (when it is), the pass reads the table untested.
+            if document.scalars.allInBMP {
+                #expect(MojibakeRule.signals(run, allInBMP: true) == found, "\(c)")
+                #expect(MojibakeRule.characterSignals(run, allInBMP: true) == Self.plainOthers(c), "\(c)")
+                toldInBMP += 1
+            }
             if c.contains(where: { $0 >= 0x10000 }) { outsideBMP += 1 }
             if !found.isEmpty { signalled += 1 }
         }
-        #expect(outsideBMP > 5000 && signalled > 5000, "\(outsideBMP) \(signalled)")
+        #expect(outsideBMP > 5000 && signalled > 5000 && toldInBMP > 1000, "\(outsideBMP) \(signalled) \(toldInBMP)")
     }
 
     /// One line checked by `fast` with the detectors its signals (`signals`, else `MojibakeRule.signals`)

@@ -95,6 +95,28 @@ import Testing
         #expect(stops > 300 && reports > 1000, "\(stops) \(reports)")
     }
 
+    /// `nextCandidate`'s first-byte branch (the line's first byte has no byte before it in the
+    /// line): a `(` there is a candidate, any other mark there is not, whatever byte precedes the
+    /// line in the buffer; and `(中)` alone on a line is looked at.
+    @Test func candidateAtTheLinesFirstByte() {
+        for prefix in [[], Array("中".utf8), Array("a".utf8), Array(")".utf8), Array("?".utf8)] as [[UInt8]] {
+            for body in ["(中)", "(中)中文字中文字中文字中文字中文字中文字", "(a)"] {
+                let bytes = prefix + Array(body.utf8)
+                let lower = prefix.count
+                let found = bytes.withUnsafeBufferPointer { PunctuationWidthRule.nextCandidate($0, from: lower, lower: lower, to: bytes.count) }
+                #expect(found == lower, "\(prefix) \(body)")
+            }
+            for body in [",中", "。中", "!中文字中文字中文字中文字中文字中文字", ".a"] {
+                let bytes = prefix + Array(body.utf8)
+                let lower = prefix.count
+                let found = bytes.withUnsafeBufferPointer { PunctuationWidthRule.nextCandidate($0, from: lower, lower: lower, to: bytes.count) }
+                #expect(found != lower, "\(prefix) \(body)")
+            }
+        }
+        let document = Document(path: "p.md", bytes: Array("(中)".utf8))
+        #expect(PunctuationWidthRule.mayReport(document.bytes, document.contentRange(ofLine: 1)))
+    }
+
     /// What `mayReport`'s shortcuts assume of the tables they stand beside: every Han scalar's
     /// UTF-8 lead byte is 0xE3 or more (the `(` test skips lower bytes), and every scalar
     /// `followsChinese` steps back over is one the byte walk steps back over too (a line `中` + that
