@@ -21,6 +21,9 @@ package enum HTMLImageScanner {
         var out: [ImageLink] = []
         var pictureDepth = 0
         let pictureKey = Self.pictureKey, imgKey = Self.imgKey, sourceKey = Self.sourceKey
+        // One scratch list of a tag's sources for every tag, and the links appended in place: an
+        // array of sources and one of links per image, then appended, cost ~1,000 instructions an image.
+        var sources: [Range<Int>] = []
         for token in view.tokens where token.kind == .startTag || token.kind == .endTag {
             // Only a name of three, six or seven bytes can be `img`, `source` or `picture`: the
             // others (`div`'s three aside) are passed over without their key.
@@ -37,7 +40,7 @@ package enum HTMLImageScanner {
             let isImg = key == imgKey
             // `<source>` of `<video>`/`<audio>` is media, not an image.
             guard isImg || (pictureDepth > 0 && key == sourceKey) else { continue }
-            out += links(of: token, isImg: isImg, view: view, bytes: bytes)
+            appendLinks(of: token, isImg: isImg, view: view, bytes: bytes, sources: &sources, to: &out)
         }
         return out
     }
@@ -70,6 +73,14 @@ package enum HTMLImageScanner {
     /// pass (`attributeRole`): the lazy attributes looked up one by one, each name compared with
     /// every listed name, and the alt text looked up again cost ~4,000 instructions an image.
     package static func links(of token: HTMLToken, isImg: Bool, view: HTMLView, bytes: [UInt8]) -> [ImageLink] {
+        var out: [ImageLink] = [], sources: [Range<Int>] = []
+        appendLinks(of: token, isImg: isImg, view: view, bytes: bytes, sources: &sources, to: &out)
+        return out
+    }
+
+    /// `links(of:isImg:view:bytes:)` appended to `out`; `sources` is scratch (emptied first).
+    package static func appendLinks(of token: HTMLToken, isImg: Bool, view: HTMLView, bytes: [UInt8],
+                                    sources: inout [Range<Int>], to out: inout [ImageLink]) {
         let attributes = view.attributes(of: token)
         // As `attributeValue(_:named:in:)` reads them: the first attribute of each lazy name
         // decides whether that name has a value; the first `alt` is the alt text.
@@ -87,7 +98,7 @@ package enum HTMLImageScanner {
                 altText = attribute.value ?? (attribute.name.upperBound..<attribute.name.upperBound)
             }
         }
-        var sources: [Range<Int>] = []
+        sources.removeAll(keepingCapacity: true)
         var sawAttribute = false
         for attribute in attributes {
             let role = attributeRole(bytes, attribute.name)
@@ -100,24 +111,33 @@ package enum HTMLImageScanner {
             } else if role & candidateList != 0 {
                 sawAttribute = true
                 guard let value = attribute.value else { continue }
-                sources += candidateURLs(bytes, value)
+                appendCandidateURLs(bytes, value, to: &sources)
             }
         }
-        return imageLinks(of: token, isImg: isImg, sources: sources, sawAttribute: sawAttribute, alt: altText)
+        appendImageLinks(of: token, isImg: isImg, sources: sources, sawAttribute: sawAttribute, alt: altText, to: &out)
     }
 
     /// The links of a tag from its sources in attribute order: the first carries the alt text, the
     /// others are alternates; an `<img>` with no source attribute at all is one broken link.
     package static func imageLinks(of token: HTMLToken, isImg: Bool, sources: [Range<Int>], sawAttribute: Bool, alt: Range<Int>?) -> [ImageLink] {
+        var out: [ImageLink] = []
+        appendImageLinks(of: token, isImg: isImg, sources: sources, sawAttribute: sawAttribute, alt: alt, to: &out)
+        return out
+    }
+
+    /// `imageLinks(of:isImg:sources:sawAttribute:alt:)` appended to `out`.
+    package static func appendImageLinks(of token: HTMLToken, isImg: Bool, sources: [Range<Int>], sawAttribute: Bool, alt: Range<Int>?,
+                                         to out: inout [ImageLink]) {
         if sources.isEmpty {
             // `<source>` without a candidate is ignored by browsers; an `<img>` without any source is broken.
-            guard isImg, !sawAttribute else { return [] }
-            return [ImageLink(kind: .html, range: token.range, alt: alt, source: nil, label: nil, syntaxProblem: "<img> has no src attribute")]
+            guard isImg, !sawAttribute else { return }
+            out.append(ImageLink(kind: .html, range: token.range, alt: alt, source: nil, label: nil, syntaxProblem: "<img> has no src attribute"))
+            return
         }
-        return sources.enumerated().map { index, source in
+        for (index, source) in sources.enumerated() {
             var link = ImageLink(kind: .html, range: token.range, alt: index == 0 ? alt : nil, source: source, label: nil, syntaxProblem: nil)
             link.isAlternate = !isImg || index > 0
-            return link
+            out.append(link)
         }
     }
 
@@ -131,6 +151,12 @@ package enum HTMLImageScanner {
     /// (`?w=1,2`) stay part of it.
     package static func candidateURLs(_ bytes: [UInt8], _ value: Range<Int>) -> [Range<Int>] {
         var out: [Range<Int>] = []
+        appendCandidateURLs(bytes, value, to: &out)
+        return out
+    }
+
+    /// `candidateURLs` appended to `out`.
+    package static func appendCandidateURLs(_ bytes: [UInt8], _ value: Range<Int>, to out: inout [Range<Int>]) {
         var i = value.lowerBound
         let end = value.upperBound
         while i < end {
@@ -151,6 +177,5 @@ package enum HTMLImageScanner {
                 i += 1
             }
         }
-        return out
     }
 }

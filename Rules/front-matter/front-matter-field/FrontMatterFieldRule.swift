@@ -72,65 +72,70 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
                 sink.report(line: fm.openLine, "front matter lacks required key '\(alternatives.first ?? "")'\(hint)")
             }
         }
-        // By index, each entry read in place: copying entries (their keys and values retained and
-        // released), the lookups' copies and a one-element array per value showed in profiles.
-        let entries = fm.entries
+        // Each entry read in place through the buffer and passed borrowed: `let entry = entries[i]`
+        // copied every entry (its key and value retained and released, then destroyed).
         // A value holds `{{` only when the block's bytes hold a `{`, or a `\` of an escape that may
         // write one (`\x7B`); JSON's opening brace is one. Most blocks have neither: no value is scanned.
         let mayHoldBraces = fm.format == .json || Self.holdsBraceOrEscape(document.bytes, before: fm.bodyStart)
-        for i in entries.indices {
-            if sink.budgetSpent(step: i + 1) { return }
-            // Check each key once (duplicates are front-matter-malformed's business); without
-            // duplicates every entry is its key's first.
-            if fm.hasDuplicateKeys {
-                guard let first = fm.index(of: entries[i].key), entries[first].line == entries[i].line else { continue }
-            }
-            let entry = entries[i]
-            let value = entry.value
-            let isEmpty: Bool = {
-                switch value {
-                case .empty: return true
-                case let .scalar(s, _): return Self.isBlank(s)
-                case let .list(items): return items.isEmpty
-                case .mapping: return false
+        fm.entries.withUnsafeBufferPointer { entries in
+            for i in entries.indices {
+                if sink.budgetSpent(step: i + 1) { return }
+                // Check each key once (duplicates are front-matter-malformed's business); without
+                // duplicates every entry is its key's first.
+                if fm.hasDuplicateKeys {
+                    guard let first = fm.index(of: entries[i].key), entries[first].line == entries[i].line else { continue }
                 }
-            }()
-            if isEmpty {
-                if nonEmpty && required.contains(where: { $0.contains(entry.key) }) {
-                    sink.report(line: entry.line, column: entry.column, "required key '\(entry.key)' has an empty value")
-                }
-                continue
+                check(entries[i], format: fm.format, keysAreASCII: fm.keysAreASCII, mayHoldBraces: mayHoldBraces, into: &sink)
             }
-            // A `{{ … }}` placeholder (a Hugo archetype's `date = '{{ .Date }}'`) is filled in when
-            // the page is created: it is a template, not a value to check.
-            if mayHoldBraces, let text = value.scalarText, Self.hasBracePair(text), text.contains("{{"), text.contains("}}") { continue }
-            if let type = configuredType(of: entry.key, keyIsASCII: fm.keysAreASCII), let problem = typeProblem(value, type, format: fm.format) {
-                sink.report(line: entry.line, column: entry.column, "'\(entry.key)' \(problem)")
-                continue
-            }
-            // Only keys with a pattern or allowed values have their texts gathered.
-            guard patterns.contains(where: { $0.key == entry.key }) || allowed.contains(where: { $0.key == entry.key }) else { continue }
-            let texts: [String]
+        }
+    }
+
+    /// The checks of one entry's value (emptiness, type, pattern, allowed values).
+    private func check(_ entry: FrontMatterEntry, format: FrontMatterFormat, keysAreASCII: Bool, mayHoldBraces: Bool, into sink: inout DiagnosticSink) {
+        let value = entry.value
+        let isEmpty: Bool = {
             switch value {
-            case let .scalar(s, _): texts = [s]
-            case let .list(items): texts = items
-            default: texts = []
+            case .empty: return true
+            case let .scalar(s, _): return Self.isBlank(s)
+            case let .list(items): return items.isEmpty
+            case .mapping: return false
             }
-            for p in patterns where p.key == entry.key {
-                for t in texts {
-                    let search = RegexSafety.matches(p.regex, in: t, first: true)
-                    if !search.complete {
-                        sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value could not be checked against the pattern \(p.source): the search ran past \(RegexSafety.searchLimit)s (simplify the pattern)")
-                    } else if search.matches.isEmpty {
-                        sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value '\(t)' does not match the pattern \(p.source)")
-                    }
+        }()
+        if isEmpty {
+            if nonEmpty && required.contains(where: { $0.contains(entry.key) }) {
+                sink.report(line: entry.line, column: entry.column, "required key '\(entry.key)' has an empty value")
+            }
+            return
+        }
+        // A `{{ … }}` placeholder (a Hugo archetype's `date = '{{ .Date }}'`) is filled in when
+        // the page is created: it is a template, not a value to check.
+        if mayHoldBraces, let text = value.scalarText, Self.hasBracePair(text), text.contains("{{"), text.contains("}}") { return }
+        if let type = configuredType(of: entry.key, keyIsASCII: keysAreASCII), let problem = typeProblem(value, type, format: format) {
+            sink.report(line: entry.line, column: entry.column, "'\(entry.key)' \(problem)")
+            return
+        }
+        // Only keys with a pattern or allowed values have their texts gathered.
+        guard patterns.contains(where: { $0.key == entry.key }) || allowed.contains(where: { $0.key == entry.key }) else { return }
+        let texts: [String]
+        switch value {
+        case let .scalar(s, _): texts = [s]
+        case let .list(items): texts = items
+        default: texts = []
+        }
+        for p in patterns where p.key == entry.key {
+            for t in texts {
+                let search = RegexSafety.matches(p.regex, in: t, first: true)
+                if !search.complete {
+                    sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value could not be checked against the pattern \(p.source): the search ran past \(RegexSafety.searchLimit)s (simplify the pattern)")
+                } else if search.matches.isEmpty {
+                    sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value '\(t)' does not match the pattern \(p.source)")
                 }
             }
-            for a in allowed where a.key == entry.key {
-                for t in texts where !a.values.contains(t) {
-                    let hint = Suggest.hint(for: t, in: a.values)
-                    sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value '\(t)' is not one of the allowed values (\(a.values.joined(separator: ", ")))\(hint)")
-                }
+        }
+        for a in allowed where a.key == entry.key {
+            for t in texts where !a.values.contains(t) {
+                let hint = Suggest.hint(for: t, in: a.values)
+                sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value '\(t)' is not one of the allowed values (\(a.values.joined(separator: ", ")))\(hint)")
             }
         }
     }

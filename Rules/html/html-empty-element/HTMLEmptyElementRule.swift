@@ -44,10 +44,12 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
         let view = document.html
         let structure = document.htmlElements
         let elements = structure.elements
-        var empty = [Bool](repeating: false, count: elements.count)
-        // Whether an empty element still renders a space or a break (blank text, `&nbsp;`, `<br>`):
-        // between two runs of text it is their separator (`<strong>戴耀廷</strong><span>&nbsp; </span>`).
-        var separates = [Bool](repeating: false, count: elements.count)
+        // Per element, `isEmpty`, and `separates`: whether an empty element still renders a space or
+        // a break (blank text, `&nbsp;`, `<br>`), so that between two runs of text it is their
+        // separator (`<strong>戴耀廷</strong><span>&nbsp; </span>`). One array of both bits: each
+        // array cost an allocation of ~600 instructions a file.
+        var state = [UInt8](repeating: 0, count: elements.count)
+        let isEmptyBit: UInt8 = 1, separatesBit: UInt8 = 2
         // Children start after their parents: deciding from the last element backwards sees every child first.
         // Fields read in place, through the buffer: a copy of each element (its name retained and
         // released) cost more than the test, and the array's subscript still made one per read.
@@ -69,8 +71,8 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
                         rendersSpace = true
                         t += 1
                     case .startTag:
-                        if let child = structure.elementAtToken[t], empty[child], let childEnd = elements[child].end {
-                            rendersSpace = rendersSpace || separates[child]
+                        if let child = structure.elementAtToken[t], state[child] & isEmptyBit != 0, let childEnd = elements[child].end {
+                            rendersSpace = rendersSpace || state[child] & separatesBit != 0
                             t = childEnd + 1
                         } else if view.isTag(token, named: "br", in: bytes) {
                             rendersSpace = true
@@ -83,19 +85,18 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
                     }
                     if !isEmpty { break }
                 }
-                empty[index] = isEmpty
-                separates[index] = isEmpty && rendersSpace
+                state[index] = (isEmpty ? isEmptyBit : 0) | (isEmpty && rendersSpace ? separatesBit : 0)
             }
         }
-        for index in elements.indices where empty[index] {
+        for index in elements.indices where state[index] & isEmptyBit != 0 {
             let element = elements[index]
-            if let parent = element.parent, empty[parent] { continue }
+            if let parent = element.parent, state[parent] & isEmptyBit != 0 { continue }
             guard let range = structure.outerRange(element, view) else { continue }
             // One line in the message: runs of whitespace (newlines, indentation) become one space.
             let shown = Self.oneLine(bytes[range].prefix(60))
             // An inline wrapper holding only a space may be all that keeps two names or words apart:
             // deleting it joins them, so that deletion waits for a look.
-            let applicability: Applicability = separates[index] && Self.inlineElements.contains(element.name) ? .unsafe : .safe
+            let applicability: Applicability = state[index] & separatesBit != 0 && Self.inlineElements.contains(element.name) ? .unsafe : .safe
             let fix = Fix(applicability, "delete the empty <\(element.name)>", edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
             sink.report(view.tokens[element.start].range, "empty <\(element.name)> wrapper '\(shown)' (nothing to show)", fix: fix)
         }

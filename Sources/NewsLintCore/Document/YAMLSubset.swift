@@ -197,50 +197,26 @@ package enum YAMLSubset {
         }
     }
 
-    /// The key written at `range` (ASCII `isSimpleKeyByte`s) when it is one of the keys most front
-    /// matter writes, as a literal; nil otherwise. Equal to the `String` made from its bytes, without
+    /// The key written at `range` (ASCII `isSimpleKeyByte`s) when it is one of `commonKeys`, as
+    /// that table's string; nil otherwise. Equal to the `String` made from its bytes, without
     /// copying and validating them into a new one for every key of every file (the five keys of each
     /// agora file were a third of `simpleEntry`'s strings).
     package static func commonKey(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String? {
         let count = range.count
-        guard count >= 2, count <= 16, range.lowerBound >= 0, range.upperBound <= b.count else { return nil }
-        var head: UInt64 = 0, tail: UInt64 = 0
-        for k in 0..<min(count, 8) { head |= UInt64(b[range.lowerBound &+ k]) &<< UInt64(k &* 8) }
-        if count > 8 {
-            for k in 8..<count { tail |= UInt64(b[range.lowerBound &+ k]) &<< UInt64((k &- 8) &* 8) }
-        }
-        switch head {
-        case 0x6469 where count == 2: return "id"
-        case 0x6C7275 where count == 3: return "url"
-        case 0x65746164 where count == 4: return "date"
-        case 0x676E616C where count == 4: return "lang"
-        case 0x6B6E696C where count == 4: return "link"
-        case 0x67756C73 where count == 4: return "slug"
-        case 0x73676174 where count == 4: return "tags"
-        case 0x65707974 where count == 4: return "type"
-        case 0x7466617264 where count == 5: return "draft"
-        case 0x6567616D69 where count == 5: return "image"
-        case 0x656C746974 where count == 5: return "title"
-        case 0x726F68747561 where count == 6: return "author"
-        case 0x74756F79616C where count == 6: return "layout"
-        case 0x656372756F73 where count == 6: return "source"
-        case 0x73726F68747561 where count == 7: return "authors"
-        case 0x74707265637865 where count == 7: return "excerpt"
-        case 0x646F6D7473616C where count == 7: return "lastmod"
-        case 0x7972616D6D7573 where count == 7: return "summary"
-        case 0x64657461647075 where count == 7: return "updated"
-        case 0x79726F6765746163 where count == 8: return "category"
-        case 0x7364726F7779656B where count == 8: return "keywords"
-        case 0x6E696C616D726570 where count == 9 && tail == 0x6B: return "permalink"
-        case 0x656873696C627570 where count == 9 && tail == 0x64: return "published"
-        case 0x69726F6765746163 where count == 10 && tail == 0x7365: return "categories"
-        case 0x7470697263736564 where count == 11 && tail == 0x6E6F69: return "description"
-        default: return nil
-        }
+        guard count >= CommonKeyTable.shortest, count <= CommonKeyTable.longest, range.lowerBound >= 0, range.upperBound <= b.count else { return nil }
+        let (head, tail) = CommonKeyTable.packed(b, range)
+        return commonKeyTable.key(head: head, tail: tail, count: count)
     }
 
-    /// The keys `commonKey` knows (the tests check each against its bytes).
-    package static let commonKeys: [String] = ["id", "url", "date", "lang", "link", "slug", "tags", "type", "draft", "image", "title", "author", "layout", "source", "authors", "excerpt", "lastmod", "summary", "updated", "category", "keywords", "permalink", "published", "categories", "description"]
+    /// The keys most front matter writes: the one list `commonKey` answers from (each at most
+    /// `CommonKeyTable.longest` bytes of `isSimpleKeyByte`s; the tests check each round-trips).
+    package static let commonKeys: [String] = [
+        "id", "url", "date", "lang", "link", "slug", "tags", "type", "draft", "image", "title", "author", "layout", "source",
+        "authors", "excerpt", "lastmod", "summary", "updated", "category", "keywords", "permalink", "published", "categories",
+        "description",
+    ]
+
+    private static let commonKeyTable = CommonKeyTable(commonKeys)
 
     @inline(__always)
     private static func isSimpleKeyByte(_ c: UInt8) -> Bool {
@@ -735,4 +711,64 @@ extension ArraySlice where Element == UInt8 {
         }
         return s
     }
+}
+
+/// `YAMLSubset.commonKeys` by length and packed bytes (little-endian words: bytes 0–7 in `head`,
+/// 8–15 in `tail`), so a key is found by comparing two words with the few keys of its length.
+package struct CommonKeyTable: Sendable {
+    /// The lengths a packed key can have (two words), and the shortest common key.
+    package static let longest = 16, shortest = 2
+
+    /// Entries of keys `n` bytes long: `firstOfLength[n]..<firstOfLength[n + 1]`.
+    private let firstOfLength: [Int]
+    private let heads: [UInt64], tails: [UInt64], keys: [String]
+
+    package init(_ list: [String]) {
+        let usable = list.filter { (Self.shortest...Self.longest).contains($0.utf8.count) }.sorted { $0.utf8.count < $1.utf8.count }
+        var firstOfLength = [Int](repeating: 0, count: Self.longest + 2)
+        for n in 0...(Self.longest + 1) { firstOfLength[n] = usable.firstIndex { $0.utf8.count >= n } ?? usable.count }
+        self.firstOfLength = firstOfLength
+        keys = usable
+        var heads: [UInt64] = [], tails: [UInt64] = []
+        for key in usable {
+            let bytes = Array(key.utf8)
+            let (head, tail) = bytes.withUnsafeBufferPointer { Self.packed($0, 0..<$0.count) }
+            heads.append(head)
+            tails.append(tail)
+        }
+        self.heads = heads
+        self.tails = tails
+    }
+
+    /// The listed key of `count` bytes packed as `head`, `tail`, else nil.
+    @inline(__always)
+    package func key(head: UInt64, tail: UInt64, count: Int) -> String? {
+        guard count >= 0, count + 1 < firstOfLength.count else { return nil }
+        for k in firstOfLength[count]..<firstOfLength[count + 1] where heads[k] == head && tails[k] == tail { return keys[k] }
+        return nil
+    }
+
+    /// The bytes of `range` (at most `longest`, inside `b`) as two little-endian words, zero past
+    /// its end: by two unaligned loads, masked, when 16 bytes from its start are inside `b`; by
+    /// the bytes otherwise (a key near the buffer's end).
+    @inline(__always)
+    package static func packed(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (head: UInt64, tail: UInt64) {
+        let count = range.count, start = range.lowerBound
+        if let base = b.baseAddress, start &+ 16 <= b.count {
+            let raw = UnsafeRawPointer(base + start)
+            let head = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) & lowBytes(count)
+            let tail = count > 8 ? UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) & lowBytes(count &- 8) : 0
+            return (head, tail)
+        }
+        var head: UInt64 = 0, tail: UInt64 = 0
+        for k in 0..<Swift.min(count, 8) { head |= UInt64(b[start &+ k]) &<< UInt64(k &* 8) }
+        if count > 8 {
+            for k in 8..<count { tail |= UInt64(b[start &+ k]) &<< UInt64((k &- 8) &* 8) }
+        }
+        return (head, tail)
+    }
+
+    /// A mask of the low `n` bytes of a word (all of it from 8).
+    @inline(__always)
+    private static func lowBytes(_ n: Int) -> UInt64 { n >= 8 ? ~0 : (1 &<< UInt64(n &* 8)) &- 1 }
 }

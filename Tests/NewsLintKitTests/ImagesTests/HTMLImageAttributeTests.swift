@@ -78,6 +78,18 @@ struct HTMLImageAttributeTests {
             let document = Document(path: "a.html", text: "<html><body>\(html)</body></html>\n")
             let view = document.html
             let bytes = document.bytes
+            // The whole scan (one scratch source list and one link list for every tag) is the
+            // reference links of each `<img>` and each `<source>` inside `<picture>`, in order.
+            var expected: [ImageLink] = [], pictureDepth = 0
+            for token in view.tokens where token.kind == .startTag || token.kind == .endTag {
+                let key = TagNameKey.of(bytes, token.name)
+                if key == TagTables.packedName("picture") {
+                    pictureDepth = token.kind == .startTag ? pictureDepth + 1 : max(0, pictureDepth - 1)
+                } else if token.kind == .startTag, key == TagTables.packedName("img") || (pictureDepth > 0 && key == TagTables.packedName("source")) {
+                    expected += Self.referenceLinks(of: token, isImg: key == TagTables.packedName("img"), view: view, bytes: bytes)
+                }
+            }
+            #expect(HTMLImageScanner.scan(document) == expected, "\(html)")
             for token in view.tokens where token.kind == .startTag {
                 let key = TagNameKey.of(bytes, token.name)
                 guard key == TagTables.packedName("img") || key == TagTables.packedName("source") else { continue }

@@ -64,6 +64,40 @@ import Testing
         #expect(hits > 100)
     }
 
+    /// Every listed key round-trips at every offset of a buffer (the word loads inside it, the
+    /// byte loop near its end), between bytes of other keys; the list has no duplicate and no key
+    /// the table cannot hold; and a key with one byte changed is found only as what it spells.
+    @Test func everyCommonKeyRoundTripsAtEveryOffset() {
+        var rng = SeededRandom(seed: 27_001)
+        let keys = YAMLSubset.commonKeys
+        #expect(Set(keys).count == keys.count)
+        #expect(keys.allSatisfy { (CommonKeyTable.shortest...CommonKeyTable.longest).contains($0.utf8.count) })
+        let filler = Array("abcdefghijklmnopqrstuvwxyz0123456789_-.:".utf8)
+        for key in keys {
+            let bytes = Array(key.utf8)
+            for length in bytes.count...(bytes.count + 20) {
+                for at in 0...(length - bytes.count) {
+                    var buffer = (0..<length).map { _ in filler.randomElement(using: &rng) ?? 0x61 }
+                    buffer.replaceSubrange(at..<(at + bytes.count), with: bytes)
+                    let found = buffer.withUnsafeBufferPointer { YAMLSubset.commonKey($0, at..<(at + bytes.count)) }
+                    #expect(found == key, "\(key) at \(at) of \(length)")
+                    // One byte changed (inside or just past the key's range, which must not count).
+                    let k = Int.random(in: at..<min(length, at + bytes.count + 1), using: &rng)
+                    buffer[k] = filler.randomElement(using: &rng) ?? 0x61
+                    let changed = buffer.withUnsafeBufferPointer { YAMLSubset.commonKey($0, at..<(at + bytes.count)) }
+                    let spelled = String(decoding: buffer[at..<(at + bytes.count)], as: UTF8.self)
+                    #expect(changed == (keys.contains(spelled) ? spelled : nil), "\(spelled) at \(at) of \(length)")
+                }
+            }
+        }
+        // A table answers its own list (a single key; none of another length).
+        let one = CommonKeyTable(["summary"])
+        let packed = Array("summary".utf8).withUnsafeBufferPointer { CommonKeyTable.packed($0, 0..<$0.count) }
+        #expect(one.key(head: packed.head, tail: packed.tail, count: 7) == "summary")
+        #expect(one.key(head: packed.head, tail: packed.tail, count: 6) == nil)
+        #expect(one.key(head: packed.head, tail: packed.tail, count: 17) == nil)
+    }
+
     /// Front matter of the common keys parses to the same entries with the shortcut as without.
     @Test func commonKeysParseAsTheGeneralPathDoes() {
         var rng = SeededRandom(seed: 26_003)
