@@ -35,16 +35,24 @@ let catalogFiles: [String] = {
 /// mostly the pass's bookkeeping and the output merge). The compile-time checks stay, and debug
 /// builds, which `swift test` runs, keep the run-time ones.
 ///
-/// Release builds also turn off the "aggressive" large-loadable-types reg2mem heuristic of Swift
-/// 6.x IRGen: with it, building a struct of several references (`Diagnostic`, `FileOutcome`,
-/// `CacheEntry`) and storing it (an array append, an optional returned) copied it on the stack and
-/// destroyed the original: a retain and a release of each of its references per value built
-/// (outlined `WOc`/`WOh` pairs). A hidden frontend flag: if a toolchain drops it, delete this setting.
-let releaseSwiftSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release)),
-    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
-    .unsafeFlags(["-Xfrontend", "-disable-aggressive-reg2mem"], .when(configuration: .release)),
-]
+/// Release builds also turn off the "aggressive" large-loadable-types reg2mem heuristic of IRGen
+/// (seen in Swift 6.3): with it, building a struct of several references (`Diagnostic`,
+/// `FileOutcome`, `CacheEntry`) and storing it (an array append, an optional returned) copied it on
+/// the stack and destroyed the original: a retain and a release of each of its references per value
+/// built (outlined `WOc`/`WOh` pairs). Without it: cold −0.5%, engine floor −3.1%, warm ×10 −0.7%
+/// of instructions (BENCHMARKS.md, "Session 27"). A hidden frontend flag, and an unknown flag fails
+/// the build, so it is passed only to the compiler it was verified with (6.3); an older one builds
+/// without it, a little slower. If a toolchain drops it, delete this setting.
+let releaseSwiftSettings: [SwiftSetting] = {
+    var settings: [SwiftSetting] = [
+        .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release)),
+        .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+    ]
+    #if compiler(>=6.3)
+    settings.append(.unsafeFlags(["-Xfrontend", "-disable-aggressive-reg2mem"], .when(configuration: .release)))
+    #endif
+    return settings
+}()
 
 // Layers, each depending only on the ones above it (the compiler enforces the direction):
 // core → rules → engine → report → server → CLI → the `newslint` executable.

@@ -72,6 +72,7 @@ package enum HTMLImageScanner {
     /// The links of one `<img>` or `<picture><source>` tag. Each attribute's name is read once a
     /// pass (`attributeRole`): the lazy attributes looked up one by one, each name compared with
     /// every listed name, and the alt text looked up again cost ~4,000 instructions an image.
+    /// The scan itself appends in place (`appendLinks`); this returning form is for the tests.
     package static func links(of token: HTMLToken, isImg: Bool, view: HTMLView, bytes: [UInt8]) -> [ImageLink] {
         var out: [ImageLink] = [], sources: [Range<Int>] = []
         appendLinks(of: token, isImg: isImg, view: view, bytes: bytes, sources: &sources, to: &out)
@@ -119,6 +120,7 @@ package enum HTMLImageScanner {
 
     /// The links of a tag from its sources in attribute order: the first carries the alt text, the
     /// others are alternates; an `<img>` with no source attribute at all is one broken link.
+    /// The scan appends in place (`appendImageLinks`); this returning form is for the tests.
     package static func imageLinks(of token: HTMLToken, isImg: Bool, sources: [Range<Int>], sawAttribute: Bool, alt: Range<Int>?) -> [ImageLink] {
         var out: [ImageLink] = []
         appendImageLinks(of: token, isImg: isImg, sources: sources, sawAttribute: sawAttribute, alt: alt, to: &out)
@@ -148,7 +150,9 @@ package enum HTMLImageScanner {
     /// The URL byte ranges of a `srcset` value, after the HTML "parse a srcset attribute"
     /// algorithm: candidates separated by commas, each a URL up to whitespace followed by optional
     /// descriptors (`414w`, `2x`); a URL's trailing commas end the candidate. Commas inside a URL
-    /// (`?w=1,2`) stay part of it.
+    /// (`?w=1,2`) stay part of it. The scan appends in place (`appendCandidateURLs`); this returning
+    /// form is for the tests' reference (`HTMLImageTests` checks whole scans, srcset included,
+    /// against written-out links).
     package static func candidateURLs(_ bytes: [UInt8], _ value: Range<Int>) -> [Range<Int>] {
         var out: [Range<Int>] = []
         appendCandidateURLs(bytes, value, to: &out)

@@ -52,8 +52,9 @@ package enum RepeatedLineKey {
     /// `archivePath`'s `b`, the byte `find` looks for.
     private static let archivePathAnchor = 3
 
-    /// Offset of the first `needle` in `b[range]`. Candidates are the needle's first byte, found by
-    /// `memchr` (many bytes a step), and each is tested by one word compare of the needle's first
+    /// Offset of the first `needle` in `b[range]`. Candidates are the needle's `anchor` byte (its
+    /// first by default), found by `memchr` (many bytes a step); each candidate start is tested by
+    /// one word compare of the needle's first
     /// four bytes (fewer for a shorter needle, under a mask) when four can be read. `site` asks for
     /// `/web/` in every file's URL, which most never hold: a word compare at every position cost
     /// ~6 instructions a byte of a long (percent-encoded) URL. (A byte loop testing the first byte

@@ -77,6 +77,7 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
         // A value holds `{{` only when the block's bytes hold a `{`, or a `\` of an escape that may
         // write one (`\x7B`); JSON's opening brace is one. Most blocks have neither: no value is scanned.
         let mayHoldBraces = fm.format == .json || Self.holdsBraceOrEscape(document.bytes, before: fm.bodyStart)
+        // The closure is the function's last statement: its `return` on a spent budget ends the checks.
         fm.entries.withUnsafeBufferPointer { entries in
             for i in entries.indices {
                 if sink.budgetSpent(step: i + 1) { return }
@@ -85,13 +86,13 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
                 if fm.hasDuplicateKeys {
                     guard let first = fm.index(of: entries[i].key), entries[first].line == entries[i].line else { continue }
                 }
-                check(entries[i], format: fm.format, keysAreASCII: fm.keysAreASCII, mayHoldBraces: mayHoldBraces, into: &sink)
+                checkEntry(entries[i], format: fm.format, keysAreASCII: fm.keysAreASCII, mayHoldBraces: mayHoldBraces, into: &sink)
             }
         }
     }
 
     /// The checks of one entry's value (emptiness, type, pattern, allowed values).
-    private func check(_ entry: FrontMatterEntry, format: FrontMatterFormat, keysAreASCII: Bool, mayHoldBraces: Bool, into sink: inout DiagnosticSink) {
+    private func checkEntry(_ entry: FrontMatterEntry, format: FrontMatterFormat, keysAreASCII: Bool, mayHoldBraces: Bool, into sink: inout DiagnosticSink) {
         let value = entry.value
         let isEmpty: Bool = {
             switch value {

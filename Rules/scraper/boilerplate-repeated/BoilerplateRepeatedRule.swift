@@ -244,7 +244,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             // made in one buffer reused block after block (`HTMLView.textBlocks` makes an array per
             // block, headings included).
             let view = document.html, blocks = document.htmlBlockRanges
-            // At most one entry per block, reserved once (trimmed below).
+            // At most one entry per block, reserved once.
             fact.packed.reserveCapacity(3 * blocks.count)
             var text: [UInt8] = []
             // A block that shares its line with other blocks (headings included, as `newslint learn`
@@ -287,9 +287,10 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                 keep(RepeatedLineKey.hash(document.bytes, r), line: n)
             }
         }
-        // The slack reserved above is not trimmed: the engine writes the fact to a record (its bytes)
-        // as soon as the file is done, so the arrays do not live until the reduce (a copy of each
-        // per file trimmed them for nothing).
+        // The slack reserved above is not trimmed: the engine encodes nearly every fact into its
+        // column's record bytes as soon as the file is done (a column keeps only its first fact as a
+        // value), so the arrays do not live until the reduce; a copy of each per file trimmed them
+        // for nothing.
         return fact
     }
 

@@ -198,7 +198,7 @@ package enum TitleAffix {
     }()
 
     /// Packed words (`packedWord`) in an open-addressed table at most a quarter full: a lookup is a
-    /// multiply and a compare or two, where a `Set<UInt128>` hashed each key with SipHash (several
+    /// few multiplies and a compare or two, where a `Set<UInt128>` hashed each key with SipHash (several
     /// lookups per title piece).
     package struct PackedWordSet: Sendable {
         /// The keys by their slot; 0 (the key of no word: every word has a length) is an empty slot.
@@ -278,6 +278,11 @@ package enum TitleAffix {
 
     private static let siteSuffixes = PackedSuffixes(siteWords)
     private static let columnSuffixes = PackedSuffixes(columnWords)
+
+    /// Whether the word lists are packed (every word plain and short enough), so that the byte path
+    /// is the one in use: an unpackable word added to a list silently turns it off, and the
+    /// equivalence tests, comparing the `String` path with itself, would not notice.
+    package static var usesPackedColumnNames: Bool { plainColumnNames != nil && siteSuffixes != nil && columnSuffixes != nil }
 
     package static let siteWords = ["新闻网", "新聞網", "新闻", "新聞", "官网", "官網", "网站", "網站", "在线", "在線", "频道", "頻道", "门户", "門戶", "日报", "日報", "网", "網"]
 
@@ -641,9 +646,9 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
             if let p = fact.prefix { prefixes.add(p, file: i) }
             if let s = fact.suffix { suffixes.add(s, file: i) }
         }
-        func repeated(_ n: Int?) -> Int? { n.flatMap { $0 >= minTitles && Double($0) / Double(total) >= minShare ? $0 : nil } }
+        func repeatedCount(_ n: Int?) -> Int? { n.flatMap { $0 >= minTitles && Double($0) / Double(total) >= minShare ? $0 : nil } }
         for i in facts.indices {
-            let prefixCount = repeated(prefixes.count(file: i)), suffixCount = repeated(suffixes.count(file: i))
+            let prefixCount = repeatedCount(prefixes.count(file: i)), suffixCount = repeatedCount(suffixes.count(file: i))
             guard prefixCount != nil || suffixCount != nil else { continue }
             let fact = facts.fact(i)
             if let p = fact.prefix, let n = prefixCount {

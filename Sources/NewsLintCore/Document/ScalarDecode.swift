@@ -119,7 +119,9 @@ import Synchronization
 
     /// `decode` for well-formed UTF-8 (checked by `Document.init`): the lead byte gives the length, so
     /// the continuation bytes need no checks.
-    /// Also returns whether it met a scalar beyond the BMP.
+    /// Also returns whether it met a scalar beyond the BMP — or took the fallback branch for a byte
+    /// that cannot start a sequence (unreachable for well-formed input), so that `allInBMP` is never
+    /// claimed for bytes it did not decode as expected.
     private static func decodeValid<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
                                                                _ offsets: UnsafeMutableBufferPointer<Offset>) -> (count: Int, sawAstral: Bool) {
         bytes.withUnsafeBufferPointer { buf -> (count: Int, sawAstral: Bool) in

@@ -196,6 +196,44 @@ import Testing
         }
         #expect(TitleAffix.isColumnName(Array("大中華新聞".utf8), 0..<15))
         #expect(!TitleAffix.isColumnName(Array("大中華新聞a".utf8), 0..<16))
+        // The comparisons above would pass with the byte path off (both sides on `String`s).
+        #expect(TitleAffix.usesPackedColumnNames)
+    }
+
+    /// The open-addressed table itself (through `PackedSuffixes`, its one user besides the word
+    /// lists): seeded random word sets of many sizes (a table a quarter full grows probe chains,
+    /// some running past the last slot to slot 0) against a plain
+    /// suffix test on the bytes; texts that end in a word, in part of one, or in none.
+    @Test func packedTableMatchesAPlainSuffixTest() {
+        var random = SeededRandom(seed: 2702)
+        let letters: [[UInt8]] = [Array("a".utf8), Array("Z".utf8), Array("7".utf8), Array(" ".utf8), Array("新".utf8), Array("聞".utf8), Array("網".utf8), Array("版".utf8)]
+        func word(_ maxBytes: Int) -> [UInt8] {
+            var w: [UInt8] = []
+            while true {
+                let piece = letters[random.below(letters.count)]
+                if w.count + piece.count > maxBytes { return w.isEmpty ? piece : w }
+                w += piece
+                if random.below(4) == 0 { return w }
+            }
+        }
+        var hits = 0, misses = 0
+        for size in [1, 2, 5, 40, 200, 255, 256, 600] {
+            let words = Set((0..<size).map { _ in word(15) }).map { String(decoding: $0, as: UTF8.self) }
+            guard let table = TitleAffix.PackedSuffixes(words) else {
+                Issue.record("plain words of at most 15 bytes must pack")
+                continue
+            }
+            let encoded = words.map { Array($0.utf8) }
+            for round in 0..<400 {
+                var text = word(12)
+                if round % 2 == 0 { text += encoded[random.below(encoded.count)] }
+                if round % 3 == 0, !text.isEmpty { text.removeLast() }
+                let expected = encoded.contains { text.count >= $0.count && Array(text.suffix($0.count)) == $0 }
+                #expect(table.isSuffix(of: text, 0..<text.count) == expected, "\(String(decoding: text, as: UTF8.self)) of \(size)")
+                if expected { hits += 1 } else { misses += 1 }
+            }
+        }
+        #expect(hits > 500 && misses > 500, "\(hits) \(misses)")
     }
 }
 

@@ -189,12 +189,20 @@ import Testing
         var random = SeededRandom(seed: 2701)
         let pieces: [[UInt8]] = [Array("中".utf8), Array("文字".utf8), Array("é".utf8), Array("a b".utf8), Array("𠮷".utf8), Array("😀".utf8),
                                  Array("\u{FFFF}".utf8), Array("\u{10000}".utf8), [0xFF], [0xF0, 0x9F], [0xE4, 0xB8], [0xED, 0xA0, 0x80], [0x0A]]
-        var astral = 0, inBMP = 0, illFormed = 0
+        let bmpPieces = [pieces[0], pieces[1], pieces[2], pieces[3], pieces[6]]
+        var astral = 0, inBMP = 0, illFormed = 0, bigValidInBMP = 0, bigValidAstral = 0
         for round in 0..<4000 {
             var bytes: [UInt8] = []
-            // Mostly BMP text, so that one astral piece (or none) decides.
-            for _ in 0..<random.below(round % 50 == 0 ? 30_000 : 40) {
-                bytes += random.below(12) == 0 ? pieces[random.below(pieces.count)] : pieces[random.below(4)]
+            if round % 50 == 0 {
+                // Over `countedCapacityFrom` and well-formed (the random pieces below would put ~770
+                // ill-formed ones in a file this long): BMP only, or with one astral scalar anywhere.
+                let count = 24_000 + random.below(8_000), astralAt = round % 100 == 0 ? -1 : random.below(count)
+                for k in 0..<count { bytes += k == astralAt ? pieces[4 + random.below(2)] : bmpPieces[random.below(bmpPieces.count)] }
+            } else {
+                // Mostly BMP text, so that one astral piece (or none) decides.
+                for _ in 0..<random.below(40) {
+                    bytes += random.below(12) == 0 ? pieces[random.below(pieces.count)] : pieces[random.below(4)]
+                }
             }
             let found = ScalarDecode(bytes, lineStarts: [], isValidUTF8: nil)
             let expected = found.cps.allSatisfy { $0 < 0x10000 }
@@ -203,8 +211,12 @@ import Testing
             #expect(told.cps == found.cps && told.allInBMP == expected, "\(bytes.prefix(200))")
             #expect(Document(path: "b.md", bytes: bytes).scalars.allInBMP == expected)
             if !found.isValidUTF8 { illFormed += 1 } else if expected { inBMP += 1 } else { astral += 1 }
+            if bytes.count > ScalarDecode.countedCapacityFrom, found.isValidUTF8 {
+                if expected { bigValidInBMP += 1 } else { bigValidAstral += 1 }
+            }
         }
         #expect(astral > 500 && inBMP > 500 && illFormed > 500, "\(astral) \(inBMP) \(illFormed)")
+        #expect(bigValidInBMP >= 30 && bigValidAstral >= 30, "\(bigValidInBMP) \(bigValidAstral)")
     }
 
     @Test func wideOffsetsAgreeWithNarrowOnes() {
