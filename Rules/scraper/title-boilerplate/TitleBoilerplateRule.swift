@@ -169,20 +169,14 @@ package enum TitleAffix {
     }
 
     /// Up to 15 bytes and their count in one integer (nil for longer text, which no word is): byte
-    /// `k` at bit `8k`, the count at bit 120. Made from two 64-bit halves (a shift of a `UInt128`
-    /// by a variable amount was a dozen instructions a byte).
+    /// `k` at bit `8k` (`ByteWords.packed`'s two words), the count at bit 120. (A shift of a
+    /// `UInt128` by a variable amount was a dozen instructions a byte.)
     @inline(__always)
     private static func packedWord(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt128? {
         let n = range.count
         guard n <= 15 else { return nil }
-        var low: UInt64 = 0, high = UInt64(n) << 56
-        var k = 0
-        while k < n {
-            let byte = UInt64(b[range.lowerBound &+ k])
-            if k < 8 { low |= byte << UInt64(k &* 8) } else { high |= byte << UInt64((k &- 8) &* 8) }
-            k &+= 1
-        }
-        return UInt128(high) << 64 | UInt128(low)
+        let (head, tail) = ByteWords.packed(b, range)
+        return UInt128(tail | UInt64(n) << 56) << 64 | UInt128(head)
     }
 
     /// `packedWord` of a word's UTF-8.

@@ -57,12 +57,9 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             for n in stride(from: first, through: lineCount, by: 1) where !document.isCode(line: n) {
                 let range = document.contentRange(ofLine: n)
                 if sink.budgetSpent(step: n, bytes: range.count) { return }
-                if document.lineIsASCII(decode, line: n) ?? isASCII(range) {
-                    if hasPercent { percentEncodedReplacement(bytes, range, into: &sink) }
-                    continue
-                }
-                let scalars = document.scalarRange(decode, line: n, content: range)
                 if hasPercent { percentEncodedReplacement(bytes, range, into: &sink) }
+                if document.lineIsASCII(decode, line: n) ?? isASCII(range) { continue }
+                let scalars = document.scalarRange(decode, line: n, content: range)
                 // One pass tells which detectors can find anything on the line; each looks only where it
                 // can, and a line without a signal (most) needs no run of its own.
                 let found = table.withUnsafeBufferPointer { t in

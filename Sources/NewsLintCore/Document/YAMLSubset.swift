@@ -204,7 +204,7 @@ package enum YAMLSubset {
     package static func commonKey(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String? {
         let count = range.count
         guard count >= CommonKeyTable.shortest, count <= CommonKeyTable.longest, range.lowerBound >= 0, range.upperBound <= b.count else { return nil }
-        let (head, tail) = CommonKeyTable.packed(b, range)
+        let (head, tail) = ByteWords.packed(b, range)
         return commonKeyTable.key(head: head, tail: tail, count: count)
     }
 
@@ -713,8 +713,8 @@ extension ArraySlice where Element == UInt8 {
     }
 }
 
-/// `YAMLSubset.commonKeys` by length and packed bytes (little-endian words: bytes 0–7 in `head`,
-/// 8–15 in `tail`), so a key is found by comparing two words with the few keys of its length.
+/// `YAMLSubset.commonKeys` by length and packed bytes (`ByteWords.packed`), so a key is found by
+/// comparing two words with the few keys of its length.
 package struct CommonKeyTable: Sendable {
     /// The lengths a packed key can have (two words), and the shortest common key.
     package static let longest = 16, shortest = 2
@@ -732,7 +732,7 @@ package struct CommonKeyTable: Sendable {
         var heads: [UInt64] = [], tails: [UInt64] = []
         for key in usable {
             let bytes = Array(key.utf8)
-            let (head, tail) = bytes.withUnsafeBufferPointer { Self.packed($0, 0..<$0.count) }
+            let (head, tail) = bytes.withUnsafeBufferPointer { ByteWords.packed($0, 0..<$0.count) }
             heads.append(head)
             tails.append(tail)
         }
@@ -747,28 +747,4 @@ package struct CommonKeyTable: Sendable {
         for k in firstOfLength[count]..<firstOfLength[count + 1] where heads[k] == head && tails[k] == tail { return keys[k] }
         return nil
     }
-
-    /// The bytes of `range` (at most `longest`, inside `b`) as two little-endian words, zero past
-    /// its end: by two unaligned loads, masked, when 16 bytes from its start are inside `b`; by
-    /// the bytes otherwise (a key near the buffer's end).
-    @inline(__always)
-    package static func packed(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (head: UInt64, tail: UInt64) {
-        let count = range.count, start = range.lowerBound
-        if let base = b.baseAddress, start &+ 16 <= b.count {
-            let raw = UnsafeRawPointer(base + start)
-            let head = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) & lowBytes(count)
-            let tail = count > 8 ? UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) & lowBytes(count &- 8) : 0
-            return (head, tail)
-        }
-        var head: UInt64 = 0, tail: UInt64 = 0
-        for k in 0..<Swift.min(count, 8) { head |= UInt64(b[start &+ k]) &<< UInt64(k &* 8) }
-        if count > 8 {
-            for k in 8..<count { tail |= UInt64(b[start &+ k]) &<< UInt64((k &- 8) &* 8) }
-        }
-        return (head, tail)
-    }
-
-    /// A mask of the low `n` bytes of a word (all of it from 8).
-    @inline(__always)
-    private static func lowBytes(_ n: Int) -> UInt64 { n >= 8 ? ~0 : (1 &<< UInt64(n &* 8)) &- 1 }
 }

@@ -52,4 +52,29 @@ public enum ByteWords {
         guard from < end, let base = buffer.baseAddress, let hit = memchr(base + from, Int32(byte), end &- from) else { return nil }
         return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }
+
+    /// The bytes of `range` (at most 16, inside `b`) as two little-endian words, zero past its end:
+    /// bytes 0–7 in `head`, 8–15 in `tail`. By two unaligned loads, masked, when 16 bytes from its
+    /// start are inside `b`; by the bytes otherwise (near the buffer's end). A short key (a front
+    /// matter key, a title word) is then compared or hashed as two words.
+    @inline(__always)
+    package static func packed(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (head: UInt64, tail: UInt64) {
+        let count = range.count, start = range.lowerBound
+        if let base = b.baseAddress, start &+ 16 <= b.count {
+            let raw = UnsafeRawPointer(base + start)
+            let head = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) & lowBytes(count)
+            let tail = count > 8 ? UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) & lowBytes(count &- 8) : 0
+            return (head, tail)
+        }
+        var head: UInt64 = 0, tail: UInt64 = 0
+        for k in 0..<Swift.min(count, 8) { head |= UInt64(b[start &+ k]) &<< UInt64(k &* 8) }
+        if count > 8 {
+            for k in 8..<count { tail |= UInt64(b[start &+ k]) &<< UInt64((k &- 8) &* 8) }
+        }
+        return (head, tail)
+    }
+
+    /// A mask of the low `n` bytes of a word (all of it from 8).
+    @inline(__always)
+    package static func lowBytes(_ n: Int) -> UInt64 { n >= 8 ? ~0 : (1 &<< UInt64(n &* 8)) &- 1 }
 }

@@ -394,12 +394,8 @@ final class PathBlockFile: @unchecked Sendable {
     /// kept window reaching furthest from `start` holds; how many bytes (whole chunks, or up to the
     /// file's end). The furthest, not the first found: every byte copied is one not read again.
     private func copyKeptChunks(into bytes: inout [UInt8], at start: Int) -> Int {
-        var best: Int?
-        for k in kept.indices where kept[k].offset <= start && start < kept[k].offset + kept[k].bytes.count {
-            if let b = best, kept[b].offset + kept[b].bytes.count >= kept[k].offset + kept[k].bytes.count { continue }
-            best = k
-        }
-        guard let k = best else { return 0 }
+        func end(_ k: Int) -> Int { kept[k].offset + kept[k].bytes.count }
+        guard let k = kept.indices.filter({ kept[$0].offset <= start && start < end($0) }).max(by: { end($0) < end($1) }) else { return 0 }
         let from = start - kept[k].offset
         let known = Swift.min(kept[k].bytes.count - from, bytes.count)
         bytes.withUnsafeMutableBufferPointer { target in

@@ -92,7 +92,7 @@ import Testing
         }
         // A table answers its own list (a single key; none of another length).
         let one = CommonKeyTable(["summary"])
-        let packed = Array("summary".utf8).withUnsafeBufferPointer { CommonKeyTable.packed($0, 0..<$0.count) }
+        let packed = Array("summary".utf8).withUnsafeBufferPointer { ByteWords.packed($0, 0..<$0.count) }
         #expect(one.key(head: packed.head, tail: packed.tail, count: 7) == "summary")
         #expect(one.key(head: packed.head, tail: packed.tail, count: 6) == nil)
         #expect(one.key(head: packed.head, tail: packed.tail, count: 17) == nil)
