@@ -76,4 +76,33 @@ import Testing
         #expect(blocks.withBytes(at: 8_192, count: 100, before: 8_292) { Array($0) } == Array(whole[..<100]))
         #expect(blocks.readFailure == nil)
     }
+
+    /// A read that misses the kept windows copies the chunks of the window reaching furthest, not
+    /// of the first one found, and reads from disk only what follows. The probe: chunks changed on
+    /// disk after a window holding them was read and checked; read again, they would fail their
+    /// checksum. With the first window (one chunk) the read would go back to disk for them.
+    @Test func aMissedReadCopiesFromTheWindowReachingFurthest() throws {
+        let dir = TemporaryDirectory(), file = dir.path + "/paths"
+        let fd = open(file, O_RDWR | O_CREAT | O_EXCL, 0o600)
+        try #require(fd >= 0)
+        let blocks = PathBlockFile(fd: fd, path: file)
+        let block = (0..<65_536).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 8) }
+        #expect(blocks.append(block) == 0)
+        // Kept in this order: chunk 0 alone, then chunks 0–2.
+        #expect(blocks.withBytes(at: 0, count: 10, before: 65_536) { Array($0) } == Array(block[..<10]))
+        #expect(blocks.withBytes(at: 4_000, count: 5_000, before: 65_536) { Array($0) } == Array(block[4_000..<9_000]))
+        // Chunks 1 and 2 (bytes 4096..<12288) changed on disk after they were read and checked.
+        let changed = [UInt8](repeating: 0xEE, count: 8_192)
+        try #require(pwrite(fd, changed, changed.count, 4_096) == changed.count)
+        // Past both windows: chunks 0–2 come from the wider window, only chunk 3 is read.
+        let readBack = blocks.withBytes(at: 100, count: 13_000, before: 65_536) { Array($0) } == Array(block[100..<13_100])
+        #expect(readBack, "bytes 100..<13100 read back as written")
+        #expect(blocks.readFailure == nil)
+        // The probe works: a window that must read chunk 1 from disk again sees the change.
+        let fresh = PathBlockFile(fd: dup(fd), path: file)
+        #expect(fresh.append(block) == 0)
+        try #require(pwrite(fd, changed, changed.count, 4_096) == changed.count)
+        #expect(fresh.withBytes(at: 100, count: 13_000, before: 65_536) { Array($0) } == nil)
+        #expect(fresh.readFailure?.contains("differ from what was written") == true)
+    }
 }
