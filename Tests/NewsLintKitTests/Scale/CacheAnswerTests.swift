@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintEngine
+
+/// `Linter.process` answers a hit before it looks up the file's rules when every file has the base
+/// rules, and after it otherwise: both must answer as an uncached run would, hits by stamp, files
+/// touched but unchanged by their content, changed files linted again.
+@Suite struct CacheAnswerTests {
+    static let uniform = #"{"rules": {"front-matter-field": {"required": ["title", "date"]}}}"#
+    /// Overrides make the rules per file (looked up before the cache): one changes findings' severity.
+    static let overridden = #"""
+        {"rules": {"front-matter-field": {"required": ["title", "date"]}},
+         "overrides": [{"files": ["news/3/**"], "rules": {"front-matter-field": "warning"}},
+                       {"files": ["nowhere/**"], "rules": {"trailing-whitespace": "off"}}]}
+        """#
+
+    static func linter(root: String, catalog: Catalog, config text: String, jobs: Int, cache: LintCache?) throws -> Linter {
+        var settings = LintSettings()
+        settings.jobs = jobs
+        settings.baseDirectory = root
+        settings.cache = cache
+        var c = catalog
+        let config = try Configuration.parse(text, file: root + "/.lint.json", directory: root, catalog: &c)
+        return try Linter(catalog: c, config: config, settings: settings)
+    }
+
+    @Test(arguments: [(uniform, 1), (uniform, 2), (overridden, 1), (overridden, 2)])
+    func warmRunMatchesAnUncachedOne(config: String, jobs: Int) throws {
+        let dir = TemporaryDirectory()
+        let paths = ScaleCorpus.write(into: dir, count: 70)
+        let catalog = try TestDuplicateSlugRule.catalog()
+        let inputs = paths.map { LintInput.file($0) }
+        let cacheDir = dir.path + "/.cache"
+        let cold = try #require(LintCache.open(directory: cacheDir, key: 5))
+        _ = try Self.linter(root: dir.path, catalog: catalog, config: config, jobs: jobs, cache: cold).lint(inputs)
+        try cold.save()
+
+        // Touched (same bytes, another time): answered by the content hash. Changed: linted again.
+        let touched = Set(stride(from: 2, to: paths.count, by: 9)), changed = Set(stride(from: 5, to: paths.count, by: 13))
+        for i in touched {
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000 + TimeInterval(i))],
+                                                  ofItemAtPath: dir.path + "/" + paths[i])
+        }
+        for i in changed {
+            let text = try String(contentsOfFile: dir.path + "/" + paths[i], encoding: .utf8)
+            _ = dir.write(paths[i], text + "\nslug: added   \n")
+        }
+        let reference = try Self.linter(root: dir.path, catalog: catalog, config: config, jobs: jobs, cache: nil).lint(inputs).diagnostics
+        #expect(!reference.isEmpty)
+
+        let warm = try #require(LintCache.open(directory: cacheDir, key: 5))
+        #expect(try Self.linter(root: dir.path, catalog: catalog, config: config, jobs: jobs, cache: warm).lint(inputs).diagnostics == reference)
+        #expect(warm.hits == paths.count - changed.count)
+        try warm.save()
+        // The touched and changed files were recorded again: the next run answers every file by its stamp.
+        let again = try #require(LintCache.open(directory: cacheDir, key: 5))
+        #expect(try Self.linter(root: dir.path, catalog: catalog, config: config, jobs: jobs, cache: again).lint(inputs).diagnostics == reference)
+        #expect(again.hits == paths.count)
+    }
+}
