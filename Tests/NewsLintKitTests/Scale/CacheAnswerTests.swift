@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsLintCore
+@testable import NewsLintRules
 @testable import NewsLintEngine
 
 /// `Linter.process` answers a hit before it looks up the file's rules when every file has the base
