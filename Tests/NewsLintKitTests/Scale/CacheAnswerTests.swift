@@ -5,8 +5,10 @@ import Testing
 @testable import NewsLintEngine
 
 /// `Linter.process` answers a hit before it looks up the file's rules when every file has the base
-/// rules, and after it otherwise: both must answer as an uncached run would, hits by stamp, files
-/// touched but unchanged by their content, changed files linted again.
+/// rules, and after it otherwise: both must answer as an uncached run would, files touched but
+/// unchanged by their content (with the run leaving hits' facts in the cache, and after it stopped),
+/// changed files linted again. (The files are new, so their entries are not settled: no stamp
+/// answers here; the stamp path is the same call in both orders.)
 @Suite struct CacheAnswerTests {
     static let uniform = #"{"rules": {"front-matter-field": {"required": ["title", "date"]}}}"#
     /// Overrides make the rules per file (looked up before the cache): one changes findings' severity.
