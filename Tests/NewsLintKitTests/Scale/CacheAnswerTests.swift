@@ -18,16 +18,6 @@ import Testing
                        {"files": ["nowhere/**"], "rules": {"trailing-whitespace": "off"}}]}
         """#
 
-    static func linter(root: String, catalog: Catalog, config text: String, jobs: Int, cache: LintCache?) throws -> Linter {
-        var settings = LintSettings()
-        settings.jobs = jobs
-        settings.baseDirectory = root
-        settings.cache = cache
-        var c = catalog
-        let config = try Configuration.parse(text, file: root + "/.lint.json", directory: root, catalog: &c)
-        return try Linter(catalog: c, config: config, settings: settings)
-    }
-
     @Test(arguments: [(uniform, 1), (uniform, 2), (overridden, 1), (overridden, 2)])
     func warmRunMatchesAnUncachedOne(config: String, jobs: Int) throws {
         let dir = TemporaryDirectory()
@@ -36,7 +26,7 @@ import Testing
         let inputs = paths.map { LintInput.file($0) }
         let cacheDir = dir.path + "/.cache"
         let cold = try #require(LintCache.open(directory: cacheDir, key: 5))
-        _ = try Self.linter(root: dir.path, catalog: catalog, config: config, jobs: jobs, cache: cold).lint(inputs)
+        _ = try Linter.forTest(root: dir.path, catalog: catalog, jobs: jobs, cache: cold, config: config).lint(inputs)
         try cold.save()
 
         // Touched (same bytes, another time): answered by the content hash. Changed: linted again.
@@ -49,16 +39,16 @@ import Testing
             let text = try String(contentsOfFile: dir.path + "/" + paths[i], encoding: .utf8)
             _ = dir.write(paths[i], text + "\nslug: added   \n")
         }
-        let reference = try Self.linter(root: dir.path, catalog: catalog, config: config, jobs: jobs, cache: nil).lint(inputs).diagnostics
+        let reference = try Linter.forTest(root: dir.path, catalog: catalog, jobs: jobs, cache: nil, config: config).lint(inputs).diagnostics
         #expect(!reference.isEmpty)
 
         let warm = try #require(LintCache.open(directory: cacheDir, key: 5))
-        #expect(try Self.linter(root: dir.path, catalog: catalog, config: config, jobs: jobs, cache: warm).lint(inputs).diagnostics == reference)
+        #expect(try Linter.forTest(root: dir.path, catalog: catalog, jobs: jobs, cache: warm, config: config).lint(inputs).diagnostics == reference)
         #expect(warm.hits == paths.count - changed.count)
         try warm.save()
         // The touched and changed files were recorded again: the next run answers every file by its stamp.
         let again = try #require(LintCache.open(directory: cacheDir, key: 5))
-        #expect(try Self.linter(root: dir.path, catalog: catalog, config: config, jobs: jobs, cache: again).lint(inputs).diagnostics == reference)
+        #expect(try Linter.forTest(root: dir.path, catalog: catalog, jobs: jobs, cache: again, config: config).lint(inputs).diagnostics == reference)
         #expect(again.hits == paths.count)
     }
 }
