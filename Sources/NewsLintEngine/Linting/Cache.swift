@@ -278,11 +278,10 @@ public final class LintCache: @unchecked Sendable {
         return lo..<end
     }
 
-    /// The entry framed at `offset`, copied out of the file, and where the copy starts in the file,
+    /// The entry framed at `offset`, copied out of the file,
     /// when its framing stays within the entries and its checksums verify. `withFacts` false: only
     /// the part before the facts is copied and verified, and `facts` says where they are.
-    private func sealedEntry(at offset: Int, in image: CacheFileImage, withFacts: Bool = true)
-        -> (bytes: [UInt8], start: Int, facts: CachedFactsLocation)? {
+    private func sealedEntry(at offset: Int, in image: CacheFileImage, withFacts: Bool = true) -> SealedEntry? {
         guard offset >= LintCache.headerSize, offset < indexStart,
               let (length, start) = image.varint(at: offset, end: indexStart),
               length > 16, length <= UInt64(indexStart - start) else { return nil }
@@ -299,7 +298,14 @@ public final class LintCache: @unchecked Sendable {
         }
         guard ok else { return nil }
         let factsSum = sealed.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
-        return (sealed, start, CachedFactsLocation(offset: factsStart, length: Int(factsLength), checksum: factsSum))
+        return SealedEntry(bytes: sealed, facts: CachedFactsLocation(offset: factsStart, length: Int(factsLength), checksum: factsSum))
+    }
+
+    /// A verified entry's bytes and where its facts are. A named type, not a tuple: an optional
+    /// tuple was destroyed through the runtime's generic tuple witnesses once per lookup.
+    private struct SealedEntry {
+        let bytes: [UInt8]
+        let facts: CachedFactsLocation
     }
 
     /// The verified entry for `location`; nil when there is none or it fails its checksum or decode.

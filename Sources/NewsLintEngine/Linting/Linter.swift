@@ -373,6 +373,12 @@ public struct StreamedLint: Sendable {
     public var suppressions = CrossFileSuppressions()
 }
 
+/// A cache entry its stamp did not answer (`Linter.answer`), kept for the content-hash check.
+private final class UnstampedEntry {
+    let entry: CacheEntry
+    init(_ entry: CacheEntry) { self.entry = entry }
+}
+
 /// Lints documents with a configuration; the heart of the library.
 public final class Linter: Sendable {
     public let catalog: Catalog
@@ -394,6 +400,8 @@ public final class Linter: Sendable {
     /// was 0.2% of a run's time). A set when packs bring many rules.
     private let packRuleIDs: [String]
     private let packRuleIDSet: Set<String>
+    /// No nested configuration and no override: every file has `baseRules` (`rules(for:)`).
+    private let rulesAreUniform: Bool
 
     /// `configurations`: per-file configs (nested `.lint.json`); nil: `config` for every file.
     public init(catalog: Catalog, config: Configuration, settings: LintSettings, configurations: ConfigSet? = nil) throws {
@@ -408,6 +416,7 @@ public final class Linter: Sendable {
         self.ruleIDs = KnownStrings(baseRules.perFile.map(\.id) + crossFileIDs)
         self.packRuleIDs = ["boilerplate"] + catalog.rules.filter { $0.family == "pack" && $0.id != "boilerplate" }.map(\.id)
         self.packRuleIDSet = Set(packRuleIDs)
+        self.rulesAreUniform = self.configurations.configurations.count <= 1 && config.overrides.isEmpty
         // Validate every override's rule set up front so errors surface before linting.
         var cache: [[Int]: RuleSet] = [:]
         var errors: [ConfigError] = []
@@ -755,32 +764,28 @@ public final class Linter: Sendable {
     private func process(_ input: LintInput, leavingFacts: Bool) -> FileOutcome {
         let path = input.path
         let location = PathResolver.absolute(path, base: settings.baseDirectory)
+        // The cache answers for unchanged files on disk when nothing is being fixed.
+        let cache = settings.fix == .none ? settings.cache : nil
+        var unstamped: UnstampedEntry?
+        // When every file has the base rules (which cannot be in error), a hit is answered before
+        // the file's rules are looked up: a hit needs none of them.
+        if rulesAreUniform, let cache, case .file = input,
+           let outcome = answer(location: location, path: path, cache: cache, leavingFacts: leavingFacts, unstamped: &unstamped) {
+            return outcome
+        }
         let rules = self.rules(for: location)
         if let problem = rules.configurationError {
             return engineOutcome(path: path, rule: "io-error", message: problem, rules: rules, failure: true)
         }
         let bytes: [UInt8]
-        // The cache answers for unchanged files on disk when nothing is being fixed.
-        let cache = settings.fix == .none ? settings.cache : nil
         var stamp: FileStamp?
-        var cached: CacheEntry?
         switch input {
         case let .text(_, b):
             bytes = b
         case .file:
-            if let cache {
-                cached = cache.entry(for: location, displayPath: path, knownStrings: ruleIDs, decodingDiagnostics: false, withFacts: !leavingFacts)
-                // A hit is decided by a stamp taken through the stamper's directory descriptor; a
-                // file that is read is stamped again by the descriptor it is read through.
-                if let entry = cached, entry.settled, let quick = cache.stamper.stamp(location), entry.stamp == quick,
-                   entry.dependenciesUnchanged, let outcome = reuse(entry, path: path, rules: rules, factsRead: !leavingFacts) {
-                    cache.noteHit()
-                    return outcome
-                }
-                // Not answered by its stamp: the content hash may still answer, and the entry is then recorded again, facts and all.
-                if leavingFacts, cached != nil {
-                    cached = cache.entry(for: location, displayPath: path, knownStrings: ruleIDs, decodingDiagnostics: false)
-                }
+            if !rulesAreUniform, let cache,
+               let outcome = answer(location: location, path: path, cache: cache, leavingFacts: leavingFacts, unstamped: &unstamped) {
+                return outcome
             }
             var status = stat()
             switch FileReader.read(location, maxSize: configuration(for: location).maxFileSize, status: &status) {
@@ -802,8 +807,8 @@ public final class Linter: Sendable {
         }
         if let cache, let stamp {
             let hash = FastHash.hash(bytes)
-            if var entry = cached, entry.contentHash == hash, entry.byteCount == bytes.count, entry.dependenciesUnchanged,
-               let outcome = reuse(entry, path: path, rules: rules) {
+            if var entry = unstamped?.entry, entry.contentHash == hash, entry.byteCount == bytes.count, entry.dependenciesUnchanged,
+               let outcome = reuse(entry, path: path) {
                 cache.noteHit()
                 entry.stamp = stamp
                 cache.record(entry)
@@ -841,12 +846,35 @@ public final class Linter: Sendable {
         return lintBytes(bytes, input: input, path: path, location: location, rules: rules)
     }
 
+    /// The outcome of a file its cache entry answers by its stamp (nil: not answered). An entry that
+    /// is not answered by its stamp is left in `unstamped`: the content hash may still answer, and the
+    /// entry is then recorded again, facts and all. Boxed: an optional entry was copied and
+    /// destroyed through the runtime's generic witnesses (~300 instructions each) on every hit.
+    private func answer(location: String, path: String, cache: LintCache, leavingFacts: Bool, unstamped: inout UnstampedEntry?) -> FileOutcome? {
+        guard let entry = cache.entry(for: location, displayPath: path, knownStrings: ruleIDs, decodingDiagnostics: false, withFacts: !leavingFacts) else {
+            return nil
+        }
+        // A hit is decided by a stamp taken through the stamper's directory descriptor; a
+        // file that is read is stamped again by the descriptor it is read through.
+        if entry.settled, let quick = cache.stamper.stamp(location), entry.stamp == quick,
+           entry.dependenciesUnchanged, let outcome = reuse(entry, path: path, factsRead: !leavingFacts) {
+            cache.noteHit()
+            return outcome
+        }
+        if leavingFacts {
+            unstamped = cache.entry(for: location, displayPath: path, knownStrings: ruleIDs, decodingDiagnostics: false).map(UnstampedEntry.init)
+        } else {
+            unstamped = UnstampedEntry(entry)
+        }
+        return nil
+    }
+
     /// Rebuilds an outcome from a verified cache entry (its diagnostics already carry `path`).
     /// Facts of typed rules stay the cache's bytes (the entry's checksum vouches for them and the
     /// key for the build that wrote them); others are decoded, and when one no longer decodes (or
     /// its rule is gone) the result is nil and the file is linted.
     /// `factsRead` false: the entry was read without its facts, which stay in the cache file.
-    private func reuse(_ entry: CacheEntry, path: String, rules: RuleSet, factsRead: Bool = true) -> FileOutcome? {
+    private func reuse(_ entry: CacheEntry, path: String, factsRead: Bool = true) -> FileOutcome? {
         var facts: [(rule: Int, fact: any Sendable)] = []
         var kept: [(rule: Int, bytes: ArraySlice<UInt8>)] = []
         // A hit whose facts were left in the cache has none here: nothing to reserve (an allocation a hit).

@@ -93,14 +93,15 @@ enum ScaleCorpus {
 extension Linter {
     static let testConfig = #"{"rules": {"front-matter-field": {"required": ["title", "date"]}}}"#
 
-    static func forTest(root: String, catalog: Catalog, jobs: Int = 2, cache: LintCache? = nil, finishCrossFile: Bool = true) throws -> Linter {
+    static func forTest(root: String, catalog: Catalog, jobs: Int = 2, cache: LintCache? = nil, finishCrossFile: Bool = true,
+                        config text: String = testConfig) throws -> Linter {
         var settings = LintSettings()
         settings.jobs = jobs
         settings.baseDirectory = root
         settings.cache = cache
         settings.finishCrossFile = finishCrossFile
         var c = catalog
-        let config = try Configuration.parse(testConfig, file: root + "/.lint.json", directory: root, catalog: &c)
+        let config = try Configuration.parse(text, file: root + "/.lint.json", directory: root, catalog: &c)
         return try Linter(catalog: c, config: config, settings: settings)
     }
 }
