@@ -134,7 +134,7 @@ public struct ReportBuffer {
 
     @inline(never)
     private mutating func append(longDecimal n: Int) {
-        var magnitude = n.magnitude
+        let magnitude = n.magnitude
         var digits = 1
         var bound: UInt = 10
         while digits < 20 && magnitude >= bound {
@@ -142,12 +142,18 @@ public struct ReportBuffer {
             if digits < 20 { bound &*= 10 }
         }
         if n < 0 { append(byte: 0x2D) }
-        let at = claim(digits)
+        Self.write(magnitude, digits: digits, at: claim(digits))
+    }
+
+    /// `value`'s last `digits` decimal digits into `at`, written backwards.
+    @inline(__always)
+    private static func write(_ value: UInt, digits: Int, at: UnsafeMutablePointer<UInt8>) {
+        var v = value
         var i = digits
         repeat {
             i -= 1
-            at[i] = 0x30 &+ UInt8(truncatingIfNeeded: magnitude % 10)
-            magnitude /= 10
+            at[i] = 0x30 &+ UInt8(truncatingIfNeeded: v % 10)
+            v /= 10
         } while i > 0
     }
 
@@ -170,13 +176,7 @@ public struct ReportBuffer {
             at += 2
         }
         @inline(__always) func put(decimal value: Int, digits: Int) {
-            var v = value
-            var i = digits
-            repeat {
-                i -= 1
-                at[i] = 0x30 &+ UInt8(truncatingIfNeeded: v % 10)
-                v /= 10
-            } while i > 0
+            Self.write(UInt(value), digits: digits, at: at)
             at += digits
         }
         put(path)
