@@ -30,15 +30,11 @@ public enum FindingAggregation {
 
     private static func apply(buffer diagnostics: UnsafeBufferPointer<Diagnostic>, threshold: Int) -> [Diagnostic] {
         // Members of each kind, by index. Findings of one kind mostly come one after another, so
-        // the previous finding's kind is compared before the dictionary is asked (strings decoded
-        // from the spill share storage: comparing them is a pointer check).
-        var groupOf: [Kind: Int] = [:]
+        // the previous finding's kind is compared first (strings decoded from the spill share
+        // storage: comparing them is a pointer check).
+        var kinds = KindTable()
         var groups: [[Int]] = []
-        // Room for the kinds a file usually has: growing rehashed every key, and hashing a long
-        // non-ASCII message (an NFC check) is most of the cost here.
-        let expectedKinds = min(diagnostics.count, 32)
-        groupOf.reserveCapacity(expectedKinds)
-        groups.reserveCapacity(expectedKinds)
+        groups.reserveCapacity(min(diagnostics.count, KindTable.linearLimit))
         var previous: (kind: Kind, group: Int)?
         for i in diagnostics.indices {
             let applicability = diagnostics[i].fix?.applicability
@@ -48,11 +44,11 @@ public enum FindingAggregation {
             }
             let kind = Kind(rule: diagnostics[i].rule, message: diagnostics[i].message, applicability: applicability)
             let group: Int
-            if let g = groupOf[kind] {
+            if let g = kinds.group(of: kind) {
                 group = g
             } else {
                 group = groups.count
-                groupOf[kind] = group
+                kinds.add(kind)
                 groups.append([])
             }
             groups[group].append(i)
@@ -77,6 +73,33 @@ public enum FindingAggregation {
         out.reserveCapacity(diagnostics.count - absorbedCount)
         for i in diagnostics.indices where !absorbed[i] { out.append(merged[i] ?? diagnostics[i]) }
         return out
+    }
+
+    /// A file's kinds, numbered as they come: compared one by one while there are few (`==` on
+    /// two messages stops where they differ, where hashing a long non-ASCII message for a
+    /// dictionary normalised all of it: ~3,400 instructions a lookup), by a dictionary past that.
+    /// The kinds are pairwise unequal, so either way finds the one kind equal to the one asked for.
+    private struct KindTable {
+        static let linearLimit = 32
+        private var kinds: [Kind] = []
+        private var numbers: [Kind: Int]?
+
+        func group(of kind: Kind) -> Int? {
+            if let numbers { return numbers[kind] }
+            for g in kinds.indices where kinds[g].applicability == kind.applicability && kinds[g].rule == kind.rule && kinds[g].message == kind.message {
+                return g
+            }
+            return nil
+        }
+
+        mutating func add(_ kind: Kind) {
+            kinds.append(kind)
+            if numbers != nil {
+                numbers?[kind] = kinds.count - 1
+            } else if kinds.count > Self.linearLimit {
+                numbers = Dictionary(uniqueKeysWithValues: zip(kinds, kinds.indices))
+            }
+        }
     }
 
     /// The group as one finding, or nil when its fixes overlap (then each is kept as it is).

@@ -188,12 +188,19 @@ extension JSONReporter {
     }
 
     /// Whether a message's bytes hold neither 0xF4 nor 0xC2, so `displayText` leaves them as they are.
-    /// memchr: cross-file messages that list paths run to kilobytes, and every finding is checked.
+    /// memchr: cross-file messages that list paths run to kilobytes, and every finding is checked;
+    /// a short message by words (two `memchr` calls cost more than its few words).
     @inline(__always)
-    private static func isShownAsIs(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isShownAsIs(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = b.baseAddress else { return true }
+        if b.count <= shortMessage {
+            return ByteWords.firstIndex(of: 0xF4, or: 0xC2, in: UnsafeRawBufferPointer(b), from: 0, to: b.count) == b.count
+        }
         return memchr(base, 0xF4, b.count) == nil && memchr(base, 0xC2, b.count) == nil
     }
+
+    /// Messages up to this many bytes are checked by words, longer ones by `memchr`.
+    private static var shortMessage: Int { 64 }
 }
 
 extension Severity {

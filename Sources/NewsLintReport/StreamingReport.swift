@@ -230,6 +230,27 @@ extension ConciseReporter: LinePerDiagnosticReporter {
     /// retain and a release of each of its strings).
     @inline(__always)
     package static func appendLine(at d: UnsafePointer<Diagnostic>, displayPath: String, to out: inout ReportBuffer) {
+        let line = d.pointee.line, column = d.pointee.column
+        // Written in one piece when the message is shown as it is (nearly always).
+        if line >= 0 && column >= 0 {
+            var path = displayPath, message = d.pointee.message, rule = d.pointee.rule
+            let written = path.withUTF8 { path in
+                message.withUTF8 { message in
+                    rule.withUTF8 { rule -> Bool in
+                        guard JSONReporter.isShownAsIs(message) else { return false }
+                        out.appendConciseLine(path: path, line: line, column: column, severity: d.pointee.severity.literal,
+                                              message: message, rule: rule)
+                        return true
+                    }
+                }
+            }
+            if written { return }
+        }
+        appendPieces(at: d, displayPath: displayPath, to: &out)
+    }
+
+    /// `appendLine` piece by piece (a message `displayText` changes, a negative position).
+    private static func appendPieces(at d: UnsafePointer<Diagnostic>, displayPath: String, to out: inout ReportBuffer) {
         out.append(displayPath)
         out.append(byte: 0x3A)
         out.append(decimal: d.pointee.line)

@@ -80,6 +80,9 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     public var message: String
     public var fix: Fix?
 
+    /// Inlinable: called from another module, each finding decoded from the spill or a cache
+    /// entry had its strings retained by the call and its arguments released after it.
+    @inlinable
     public init(rule: String, severity: Severity, path: String, line: Int, column: Int,
                 endLine: Int? = nil, endColumn: Int? = nil, message: String, fix: Fix? = nil) {
         self.rule = rule

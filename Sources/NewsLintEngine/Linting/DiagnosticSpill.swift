@@ -177,6 +177,9 @@ public final class DiagnosticSpill {
         return queue.complete
     }
 
+    /// Strings of earlier records held at most before they are let go (see `decodeAll`).
+    private static let recordStringsKept = 512
+
     /// Reads every record back in order on the calling thread (see `forEachFile`).
     private func decodeAll(_ body: (String, [Diagnostic], [Int: String]) -> Void) -> Bool {
         var pending: [UInt8] = []
@@ -189,8 +192,9 @@ public final class DiagnosticSpill {
         // and are not validated again (a path a record and each new message: UTF-8 validation in a warm run
         // over agora ×10 went from 70 to 47 M instructions).
         recent.bytesAreValidUTF8 = true
-        // A record's own strings, emptied for the next one with its storage kept (a new array
-        // per record grew from empty, an allocation per string a record wrote whole).
+        // Records' own strings, each record's from `recordStart` on (a new array per record grew
+        // from empty, an allocation per string a record wrote whole). Emptied only every
+        // `recordStringsKept` strings: emptied per record, it cost ~280 instructions a record.
         var strings: [String] = []
         func decodeAvailable() -> Bool {
             while true {
@@ -198,8 +202,9 @@ public final class DiagnosticSpill {
                 guard let length = r.int(), let range = r.skip(length) else { return true }
                 var record = ByteReader(pending, range: range)
                 guard let path = record.knownValidString(), let count = record.int() else { return false }
-                strings.removeAll(keepingCapacity: true)
-                guard let diagnostics = record.spilledDiagnostics(count, path: path, strings: &strings, recent: &recent) else { return false }
+                if strings.count >= Self.recordStringsKept { strings.removeAll(keepingCapacity: true) }
+                guard let diagnostics = record.spilledDiagnostics(count, path: path, strings: &strings, recordStart: strings.count,
+                                                                  recent: &recent) else { return false }
                 guard let lines = record.sourceLines() else { return false }
                 position = r.position
                 body(path, diagnostics, lines)
@@ -270,13 +275,23 @@ public enum OrderedMerge {
         let cursor = extras.makeCursor()
         // What the output is done with goes back to the spill's decoding thread to be destroyed.
         let spent = SpentValues()
+        // Handed back a batch of files at a time (a lock and a boxed value per file cost ~190
+        // instructions a file); what is left at the end is destroyed here.
+        var spentFiles: [[Diagnostic]] = []
+        func giveBack(_ diagnostics: [Diagnostic]) {
+            if spentFiles.isEmpty { spentFiles.reserveCapacity(spentBatch) }
+            spentFiles.append(diagnostics)
+            guard spentFiles.count >= spentBatch else { return }
+            spent.give(spentFiles)
+            spentFiles = []
+        }
         /// Emits extras whose path sorts before `path` (nil: all remaining), one group per path.
         func flushExtras(before path: String?) {
             while let first = cursor.peekPath() {
                 if let path, !first.bytesPrecede(path) { return }
                 let alone = group(first)
                 body(alone[...], [:])
-                spent.give(alone)
+                giveBack(alone)
             }
         }
         /// The extras of `path` (the cursor is at or before them).
@@ -297,10 +312,12 @@ public enum OrderedMerge {
             if !sorted {
                 diagnostics.sort(by: Diagnostic.outputOrder)
             } else if diagnostics.count > own {
-                mergeInPlace(&diagnostics, from: own)
+                // One path: the record's (or consecutive records' of the same bytes) and the
+                // cross-file findings taken for it.
+                mergeInPlace(&diagnostics, from: own, onePath: true)
             }
             body(diagnostics[...], lines)
-            spent.give(diagnostics)
+            giveBack(diagnostics)
         }
         // Consecutive records of one path (stdin named like a file on disk, both linted) are one
         // group, sorted together; their lines are left to the reader (the two texts differ).
@@ -335,13 +352,18 @@ public enum OrderedMerge {
 }
 
 extension OrderedMerge {
+    /// Files' findings handed back to the decoding thread at a time (`SpentValues`).
+    private static let spentBatch = 32
+
     /// Cross-file findings moved left one place at a time at most this many: more (rare) are merged by copying.
     private static let inPlaceLimit = 32
 
     /// `list[..<split]` and `list[split...]` (each sorted) as `merging` orders them, in place: each
     /// later finding is swapped left past the earlier ones it precedes, so findings are moved,
     /// not copied (a file has a few cross-file findings, each copy retained five strings).
-    package static func mergeInPlace(_ list: inout [Diagnostic], from split: Int) {
+    /// `onePath`: every finding of `list` is on one path (the same bytes), so positions are
+    /// compared without comparing the paths first.
+    package static func mergeInPlace(_ list: inout [Diagnostic], from split: Int, onePath: Bool = false) {
         guard split > 0, split < list.count else { return }
         guard list.count - split <= inPlaceLimit else {
             list = merging(Array(list[..<split]), Array(list[split...]))
@@ -349,13 +371,18 @@ extension OrderedMerge {
         }
         // Through the buffer: the array's subscript and `swapAt` copied each finding they touched.
         list.withUnsafeMutableBufferPointer { findings in
+            guard let base = findings.baseAddress else { return }
             for j in split..<findings.count {
+                // Where the finding at `j` goes: before every earlier one it precedes. Stops at an
+                // earlier later-list finding (sorted: never preceded), so their order holds.
                 var k = j
-                // Stops at an earlier later-list finding (sorted: never preceded), so their order holds.
-                while k > 0 && precedes(findings, k, k - 1) {
-                    findings.swapAt(k, k - 1)
-                    k -= 1
-                }
+                while k > 0 && precedes(findings, j, k - 1, onePath: onePath) { k -= 1 }
+                guard k < j else { continue }
+                // Moved there at once, the findings between shifted up one place in one move (a
+                // swap per place moved each finding three times).
+                let moving = (base + j).move()
+                (base + k + 1).moveInitialize(from: base + k, count: j - k)
+                (base + k).initialize(to: moving)
             }
         }
     }
@@ -364,8 +391,8 @@ extension OrderedMerge {
     /// passed by value, both were copied per comparison (a retain and a release of each of their
     /// strings). Findings of one path mostly differ in line or column, compared here in place.
     @inline(__always)
-    private static func precedes(_ findings: UnsafeMutableBufferPointer<Diagnostic>, _ a: Int, _ b: Int) -> Bool {
-        if findings[a].path.hasSameBytes(as: findings[b].path) {
+    private static func precedes(_ findings: UnsafeMutableBufferPointer<Diagnostic>, _ a: Int, _ b: Int, onePath: Bool) -> Bool {
+        if onePath || findings[a].path.hasSameBytes(as: findings[b].path) {
             if findings[a].line != findings[b].line { return findings[a].line < findings[b].line }
             if findings[a].column != findings[b].column { return findings[a].column < findings[b].column }
         }
@@ -444,11 +471,11 @@ package enum SpilledStrings {
 }
 
 extension ByteReader {
-    /// A string written by `SpilledStrings.Writer`; `strings`: those of the record so far;
-    /// `recent`: strings of earlier records, shared rather than decoded again.
-    package mutating func spilledString(_ strings: inout [String], recent: inout RecentStrings) -> String? {
+    /// A string written by `SpilledStrings.Writer`; `strings[recordStart...]`: those of the record
+    /// so far; `recent`: strings of earlier records, shared rather than decoded again.
+    package mutating func spilledString(_ strings: inout [String], recordStart: Int = 0, recent: inout RecentStrings) -> String? {
         guard let ref = int() else { return nil }
-        if ref > 0 { return ref <= strings.count ? strings[ref - 1] : nil }
+        if ref > 0 { return ref <= strings.count - recordStart ? strings[recordStart + ref - 1] : nil }
         guard let s = string(&recent) else { return nil }
         strings.append(s)
         return s
@@ -459,12 +486,14 @@ extension ByteReader {
     /// a corpus of copies).
     package static let crossFileRoom = 4
 
-    /// `count` diagnostics of one record under `path`; nil when malformed.
-    package mutating func spilledDiagnostics(_ count: Int, path: String, strings: inout [String], recent: inout RecentStrings) -> [Diagnostic]? {
+    /// `count` diagnostics of one record under `path` (its strings from `strings[recordStart...]`
+    /// on, see `spilledString`); nil when malformed.
+    package mutating func spilledDiagnostics(_ count: Int, path: String, strings: inout [String], recordStart: Int = 0,
+                                             recent: inout RecentStrings) -> [Diagnostic]? {
         var out: [Diagnostic] = []
         out.reserveCapacity(min(count, 4096) + Self.crossFileRoom)
         for _ in 0..<count {
-            guard let d = diagnostic(path: path, recent: &recent, text: { $0.spilledString(&strings, recent: &$1) }) else { return nil }
+            guard let d = diagnostic(path: path, recent: &recent, text: { $0.spilledString(&strings, recordStart: recordStart, recent: &$1) }) else { return nil }
             out.append(d)
         }
         return out
