@@ -93,11 +93,14 @@ public enum FindingAggregation {
         }
 
         mutating func add(_ kind: Kind) {
+            if let count = numbers?.count {
+                numbers?[kind] = count
+                return
+            }
             kinds.append(kind)
-            if numbers != nil {
-                numbers?[kind] = kinds.count - 1
-            } else if kinds.count > Self.linearLimit {
+            if kinds.count > Self.linearLimit {
                 numbers = Dictionary(uniqueKeysWithValues: zip(kinds, kinds.indices))
+                kinds = []
             }
         }
     }

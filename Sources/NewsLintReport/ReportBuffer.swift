@@ -162,6 +162,7 @@ public struct ReportBuffer {
     /// (~40% of writing a line on a warm run's serial output). `line` and `column` are not negative.
     package mutating func appendConciseLine(path: UnsafeBufferPointer<UInt8>, line: Int, column: Int, severity: StaticString,
                                             message: UnsafeBufferPointer<UInt8>, rule: UnsafeBufferPointer<UInt8>) {
+        assert(line >= 0 && column >= 0, "a concise line's position is not negative")
         let lineDigits = Self.digitCount(line), columnDigits = Self.digitCount(column)
         let severityCount = severity.utf8CodeUnitCount
         let n = path.count + lineDigits + columnDigits + severityCount + message.count + rule.count + 9

@@ -191,7 +191,7 @@ extension JSONReporter {
     /// memchr: cross-file messages that list paths run to kilobytes, and every finding is checked;
     /// a short message by words (two `memchr` calls cost more than its few words).
     @inline(__always)
-    package static func isShownAsIs(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isShownAsIs(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = b.baseAddress else { return true }
         if b.count <= shortMessage {
             return ByteWords.firstIndex(of: 0xF4, or: 0xC2, in: UnsafeRawBufferPointer(b), from: 0, to: b.count) == b.count

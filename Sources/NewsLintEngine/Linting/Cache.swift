@@ -123,14 +123,17 @@ public final class LintCache: @unchecked Sendable {
     private let fresh: Locked<FreshEntries>
     /// This run's cross-file findings once the reduce completed (`keepCrossFile`), saved with the cache.
     private let crossFile = Locked<CrossFileResultRecorder?>(nil)
-    package let now = Int64(Date().timeIntervalSince1970)
+    /// When the run started (seconds): entries of files changed since two seconds before are not settled.
+    package let now: Int64
     /// An atomic count: a lock per hit was ~125 instructions of each.
     private let hitCount = Atomic<Int>(0)
+    private let stampHitCount = Atomic<Int>(0)
     /// Stamps the run's files (one directory walk per directory, not per file).
     package let stamper = DirectoryStamper()
 
     /// Opens (or prepares) the cache for `key` under `directory`; nil when the directory cannot be created or written.
-    public static func open(directory: String, key: UInt64) -> LintCache? {
+    /// `now`: the run's start in seconds (tests: a later one, to settle entries of files just written).
+    public static func open(directory: String, key: UInt64, now: Int64 = Int64(Date().timeIntervalSince1970)) -> LintCache? {
         // A directory whose name is not UTF-8 (SystemPath) would be created under a wrong name: run uncached.
         if SystemPath.containsReserved(directory) { return nil }
         let fm = FileManager.default
@@ -147,7 +150,7 @@ public final class LintCache: @unchecked Sendable {
             try? AtomicWriter.writeNew(Array("*\n".utf8), to: directory + "/.gitignore")
         }
         guard let macKey = CacheKeyFile.load(directory: directory) else { return nil }
-        let cache = LintCache(file: directory + "/" + StableHash.hex(key) + ".cache", key: key, macKey: macKey)
+        let cache = LintCache(file: directory + "/" + StableHash.hex(key) + ".cache", key: key, macKey: macKey, now: now)
         CachePruning.noteUse(of: cache.file, now: cache.now)
         return cache
     }
@@ -155,8 +158,10 @@ public final class LintCache: @unchecked Sendable {
     /// `unnamedEntriesFile` false: this run's entries go to a named temporary file, unlinked at
     /// once, and are copied into the cache file, as where the system cannot make a file without a
     /// name (tests take that path on Linux too).
-    package init(file: String, key: UInt64, macKey: (UInt64, UInt64), unnamedEntriesFile: Bool = true) {
+    package init(file: String, key: UInt64, macKey: (UInt64, UInt64), unnamedEntriesFile: Bool = true,
+                 now: Int64 = Int64(Date().timeIntervalSince1970)) {
         self.file = file
+        self.now = now
         self.key = key
         self.macKey = macKey
         var header = ByteWriter(bytes: LintCache.magic)
@@ -210,6 +215,8 @@ public final class LintCache: @unchecked Sendable {
     public var hasEntries: Bool { image != nil && indexCount > 0 }
     /// Files answered from the cache in this run.
     public var hits: Int { hitCount.load(ordering: .relaxed) }
+    /// Of `hits`, the files answered by their stamp, not read.
+    package var stampHits: Int { stampHitCount.load(ordering: .relaxed) }
 
     /// The entry's checksum: SipHash-1-3 of its body under the directory's secret, bound to this key
     /// (an entry moved from another cache file of the directory does not verify).
@@ -358,7 +365,11 @@ public final class LintCache: @unchecked Sendable {
         return p.withUTF8 { PathHash.hash(UnsafeRawBufferPointer($0)) }
     }
 
-    package func noteHit() { hitCount.add(1, ordering: .relaxed) }
+    /// `byStamp`: answered by the file's stamp, without reading it (else by its content hash).
+    package func noteHit(byStamp: Bool = false) {
+        hitCount.add(1, ordering: .relaxed)
+        if byStamp { stampHitCount.add(1, ordering: .relaxed) }
+    }
 
     /// Starts verifying the stored cross-file result of a run over `fileCount` files (whatever
     /// facts it was computed from) on a thread of its own; nil when none is stored.

@@ -12,7 +12,7 @@ import Darwin
 /// by its own call before the file is used; only the walk to its directory is shared. A directory
 /// replaced during the run keeps answering for the one opened (the stamp then describes a file
 /// that was at the path, as a stat racing the rename would), so it decides only cache hits: a file
-/// that is read is stamped again by its path (`Linter.process`).
+/// that is read is stamped again by the descriptor it is read through (`Linter.process`).
 package final class DirectoryStamper: @unchecked Sendable {
     /// Directories opened, latest last; closed only when the stamper goes (a descriptor in use by
     /// one worker must not be closed, and its number reused, by another), so past `limit` the

@@ -355,12 +355,13 @@ extension OrderedMerge {
     /// Files' findings handed back to the decoding thread at a time (`SpentValues`).
     private static let spentBatch = 32
 
-    /// Cross-file findings moved left one place at a time at most this many: more (rare) are merged by copying.
+    /// Cross-file findings moved into place one by one at most this many: more (rare) are merged by copying.
     private static let inPlaceLimit = 32
 
     /// `list[..<split]` and `list[split...]` (each sorted) as `merging` orders them, in place: each
-    /// later finding is swapped left past the earlier ones it precedes, so findings are moved,
-    /// not copied (a file has a few cross-file findings, each copy retained five strings).
+    /// later finding is moved before the earlier ones it precedes in one move, the findings between
+    /// shifted up, so findings are moved, not copied (a file has a few cross-file findings, each
+    /// copy retained five strings).
     /// `onePath`: every finding of `list` is on one path (the same bytes), so positions are
     /// compared without comparing the paths first.
     package static func mergeInPlace(_ list: inout [Diagnostic], from split: Int, onePath: Bool = false) {

@@ -373,7 +373,9 @@ public struct StreamedLint: Sendable {
     public var suppressions = CrossFileSuppressions()
 }
 
-/// A cache entry its stamp did not answer (`Linter.answer`), kept for the content-hash check.
+/// A cache entry its stamp did not answer (`Linter.cachedOutcomeByStamp`), kept for the
+/// content-hash check. Boxed: an optional entry was copied and destroyed through the runtime's
+/// generic witnesses (~300 instructions each) on every hit.
 private final class UnstampedEntry {
     let entry: CacheEntry
     init(_ entry: CacheEntry) { self.entry = entry }
@@ -766,27 +768,25 @@ public final class Linter: Sendable {
         let location = PathResolver.absolute(path, base: settings.baseDirectory)
         // The cache answers for unchanged files on disk when nothing is being fixed.
         let cache = settings.fix == .none ? settings.cache : nil
+        // A file's rules are looked up before the cache answers only when they may differ from the
+        // base rules (nested configurations, overrides): a combination in error must be reported,
+        // not a cached result. The base rules cannot be in error, and a hit needs no rules.
+        let perFileRules = rulesAreUniform ? nil : self.rules(for: location)
+        if let perFileRules, let problem = perFileRules.configurationError {
+            return engineOutcome(path: path, rule: "io-error", message: problem, rules: perFileRules, failure: true)
+        }
         var unstamped: UnstampedEntry?
-        // When every file has the base rules (which cannot be in error), a hit is answered before
-        // the file's rules are looked up: a hit needs none of them.
-        if rulesAreUniform, let cache, case .file = input,
-           let outcome = answer(location: location, path: path, cache: cache, leavingFacts: leavingFacts, unstamped: &unstamped) {
+        if let cache, case .file = input,
+           let outcome = cachedOutcomeByStamp(location: location, path: path, cache: cache, leavingFacts: leavingFacts, unstamped: &unstamped) {
             return outcome
         }
-        let rules = self.rules(for: location)
-        if let problem = rules.configurationError {
-            return engineOutcome(path: path, rule: "io-error", message: problem, rules: rules, failure: true)
-        }
+        let rules = perFileRules ?? baseRules
         let bytes: [UInt8]
         var stamp: FileStamp?
         switch input {
         case let .text(_, b):
             bytes = b
         case .file:
-            if !rulesAreUniform, let cache,
-               let outcome = answer(location: location, path: path, cache: cache, leavingFacts: leavingFacts, unstamped: &unstamped) {
-                return outcome
-            }
             var status = stat()
             switch FileReader.read(location, maxSize: configuration(for: location).maxFileSize, status: &status) {
             case let .bytes(b):
@@ -848,9 +848,8 @@ public final class Linter: Sendable {
 
     /// The outcome of a file its cache entry answers by its stamp (nil: not answered). An entry that
     /// is not answered by its stamp is left in `unstamped`: the content hash may still answer, and the
-    /// entry is then recorded again, facts and all. Boxed: an optional entry was copied and
-    /// destroyed through the runtime's generic witnesses (~300 instructions each) on every hit.
-    private func answer(location: String, path: String, cache: LintCache, leavingFacts: Bool, unstamped: inout UnstampedEntry?) -> FileOutcome? {
+    /// entry is then recorded again, facts and all.
+    private func cachedOutcomeByStamp(location: String, path: String, cache: LintCache, leavingFacts: Bool, unstamped: inout UnstampedEntry?) -> FileOutcome? {
         guard let entry = cache.entry(for: location, displayPath: path, knownStrings: ruleIDs, decodingDiagnostics: false, withFacts: !leavingFacts) else {
             return nil
         }
@@ -858,7 +857,7 @@ public final class Linter: Sendable {
         // file that is read is stamped again by the descriptor it is read through.
         if entry.settled, let quick = cache.stamper.stamp(location), entry.stamp == quick,
            entry.dependenciesUnchanged, let outcome = reuse(entry, path: path, factsRead: !leavingFacts) {
-            cache.noteHit()
+            cache.noteHit(byStamp: true)
             return outcome
         }
         if leavingFacts {

@@ -152,5 +152,10 @@ import Testing
         #expect(r.status == 2, "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("a/b/x.md:1:1: error: invalid configuration for this file (overrides 0, 1 combined)"), "\(r.stdout)")
         #expect(!r.stdout.contains("a/y.md:1:1: error: invalid configuration"))
+        // With a cache, run after run: a file's rules in error are reported before the cache may answer.
+        let cached = ["--format", "concise", "--cache-dir", tmp.path + "/.cache"]
+        let first = CLIRun.run(cached, cwd: tmp.path), second = CLIRun.run(cached, cwd: tmp.path)
+        #expect(first.stdout == r.stdout && second.stdout == r.stdout, "\(first.stdout)\(second.stdout)")
+        #expect(second.status == 2)
     }
 }

@@ -186,9 +186,11 @@ import Testing
         for (n, m) in [(1, 1), (12, 3), (3, 12), (40, 32)] {
             let first = (0..<n).map(finding).sorted(by: Diagnostic.outputOrder)
             let second = (0..<m).map { finding($0 * 7 + 1) }.sorted(by: Diagnostic.outputOrder)
-            var list = first + second
-            OrderedMerge.mergeInPlace(&list, from: first.count)
-            #expect(list == OrderedMerge.merging(first, second), "\(n) + \(m)")
+            for onePath in [false, true] {
+                var list = first + second
+                OrderedMerge.mergeInPlace(&list, from: first.count, onePath: onePath)
+                #expect(list == OrderedMerge.merging(first, second), "\(n) + \(m), onePath \(onePath)")
+            }
         }
     }
 

@@ -51,10 +51,11 @@ import Testing
         }
     }
 
-    @Test(arguments: [1 << 30, 1 << 12, 64])
-    func recordsReadBackAsAppended(threshold: Int) {
+    /// The last case is a spill small enough to be read back without the decoding thread.
+    @Test(arguments: [(1 << 30, 1_500), (1 << 12, 1_500), (64, 1_500), (1 << 30, 3)])
+    func recordsReadBackAsAppended(threshold: Int, fileCount: Int) {
         var rng = SeededRandom(seed: 28)
-        let files = Self.files(&rng, count: 1_500)
+        let files = Self.files(&rng, count: fileCount)
         let spill = DiagnosticSpill(threshold: threshold)
         for findings in files { spill.append(findings) }
         var read: [[Diagnostic]] = []
@@ -65,8 +66,8 @@ import Testing
         #expect(read.allSatisfy { $0.capacity >= $0.count + ByteReader.crossFileRoom })
     }
 
-    /// A record whose string numbers point past its own strings, or before them (at a string of
-    /// the record before): malformed, not another record's text.
+    /// A record whose string numbers point past its own strings (where the shared list holds the
+    /// strings of other records): malformed, not another record's text.
     @Test func referencesStayInTheirRecord() {
         var w = ByteWriter()
         var strings = SpilledStrings.Writer()
@@ -78,16 +79,21 @@ import Testing
         let decoded = r.spilledDiagnostics(1, path: "p", strings: &list, recordStart: 1, recent: &recent)
         #expect(decoded == [d])
         #expect(list == ["earlier", "r", "m"])
-        // The message written as "the record's second string": with only one, nil.
-        var bad = ByteWriter()
-        bad.varint(0)
-        bad.string("r")
-        bad.byte(1)
-        for _ in 0..<4 { bad.varint(0) }
-        bad.varint(2)
-        bad.byte(0)
-        var list2 = ["earlier"]
-        var r2 = ByteReader(bad.bytes, range: 0..<bad.bytes.count)
-        #expect(r2.spilledDiagnostics(1, path: "p", strings: &list2, recordStart: 1, recent: &recent) == nil)
+        // The message written as "the record's first string" decodes (the control), as "the
+        // record's second string", with only one, does not.
+        func record(messageReference: UInt64) -> [Diagnostic]? {
+            var w = ByteWriter()
+            w.varint(0)
+            w.string("r")
+            w.byte(1)
+            for _ in 0..<4 { w.varint(0) }
+            w.varint(messageReference)
+            w.byte(0)
+            var list = ["earlier"]
+            var r = ByteReader(w.bytes, range: 0..<w.bytes.count)
+            return r.spilledDiagnostics(1, path: "p", strings: &list, recordStart: 1, recent: &recent)
+        }
+        #expect(record(messageReference: 1)?.map(\.message) == ["r"])
+        #expect(record(messageReference: 2) == nil)
     }
 }

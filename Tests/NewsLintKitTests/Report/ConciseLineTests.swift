@@ -30,7 +30,7 @@ import Testing
 
     @Test func linesMatchThePlainWay() {
         var rng = SeededRandom(seed: 2028)
-        let numbers = [0, 1, 9, 10, 99, 100, 999, 1000, 12_345, 1_000_000, Int(Int32.max), -1, -1000]
+        let numbers = [0, 1, 9, 10, 99, 100, 999, 1000, 12_345, 1_000_000, Int(Int32.max), Int.max, -1, -1000]
         for _ in 0..<40 {
             let path = rng.pick(Self.paths)
             let findings = (0..<rng.pick([1, 2, 9, 50])).map { _ in

@@ -5,10 +5,10 @@ import Testing
 @testable import NewsLintEngine
 
 /// `Linter.process` answers a hit before it looks up the file's rules when every file has the base
-/// rules, and after it otherwise: both must answer as an uncached run would, files touched but
-/// unchanged by their content (with the run leaving hits' facts in the cache, and after it stopped),
-/// changed files linted again. (The files are new, so their entries are not settled: no stamp
-/// answers here; the stamp path is the same call in both orders.)
+/// rules, and after it otherwise: both must answer as an uncached run would — unchanged files by
+/// their stamp, files touched but unchanged by their content hash (with the run leaving hits' facts
+/// in the cache, and after it stopped), changed files linted again. The caches are opened with a
+/// start ten seconds on, so the entries of files just written are settled and stamps answer.
 @Suite struct CacheAnswerTests {
     static let uniform = #"{"rules": {"front-matter-field": {"required": ["title", "date"]}}}"#
     /// Overrides make the rules per file (looked up before the cache): one changes findings' severity.
@@ -25,7 +25,8 @@ import Testing
         let catalog = try TestDuplicateSlugRule.catalog()
         let inputs = paths.map { LintInput.file($0) }
         let cacheDir = dir.path + "/.cache"
-        let cold = try #require(LintCache.open(directory: cacheDir, key: 5))
+        let later = Int64(Date().timeIntervalSince1970) + 10
+        let cold = try #require(LintCache.open(directory: cacheDir, key: 5, now: later))
         _ = try Linter.forTest(root: dir.path, catalog: catalog, jobs: jobs, cache: cold, config: config).lint(inputs)
         try cold.save()
 
@@ -42,13 +43,15 @@ import Testing
         let reference = try Linter.forTest(root: dir.path, catalog: catalog, jobs: jobs, cache: nil, config: config).lint(inputs).diagnostics
         #expect(!reference.isEmpty)
 
-        let warm = try #require(LintCache.open(directory: cacheDir, key: 5))
+        let warm = try #require(LintCache.open(directory: cacheDir, key: 5, now: later))
         #expect(try Linter.forTest(root: dir.path, catalog: catalog, jobs: jobs, cache: warm, config: config).lint(inputs).diagnostics == reference)
         #expect(warm.hits == paths.count - changed.count)
+        #expect(warm.stampHits == paths.count - touched.union(changed).count)
         try warm.save()
         // The touched and changed files were recorded again: the next run answers every file by its stamp.
-        let again = try #require(LintCache.open(directory: cacheDir, key: 5))
+        let again = try #require(LintCache.open(directory: cacheDir, key: 5, now: later))
         #expect(try Linter.forTest(root: dir.path, catalog: catalog, jobs: jobs, cache: again, config: config).lint(inputs).diagnostics == reference)
         #expect(again.hits == paths.count)
+        #expect(again.stampHits == paths.count)
     }
 }

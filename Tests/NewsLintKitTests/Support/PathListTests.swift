@@ -85,7 +85,7 @@ import Testing
         let dir = TemporaryDirectory(), file = dir.path + "/paths"
         let fd = open(file, O_RDWR | O_CREAT | O_EXCL, 0o600)
         try #require(fd >= 0)
-        let blocks = PathBlockFile(fd: fd, path: file)
+        let blocks = PathBlockFile(fd: fd, path: file) // closes `fd`
         let block = (0..<65_536).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 8) }
         #expect(blocks.append(block) == 0)
         // Kept in this order: chunk 0 alone, then chunks 0–2.
@@ -99,7 +99,9 @@ import Testing
         #expect(readBack, "bytes 100..<13100 read back as written")
         #expect(blocks.readFailure == nil)
         // The probe works: a window that must read chunk 1 from disk again sees the change.
-        let fresh = PathBlockFile(fd: dup(fd), path: file)
+        let copy = dup(fd)
+        try #require(copy >= 0)
+        let fresh = PathBlockFile(fd: copy, path: file) // closes `copy`
         #expect(fresh.append(block) == 0)
         try #require(pwrite(fd, changed, changed.count, 4_096) == changed.count)
         #expect(fresh.withBytes(at: 100, count: 13_000, before: 65_536) { Array($0) } == nil)
