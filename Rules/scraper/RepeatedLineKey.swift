@@ -52,16 +52,14 @@ package enum RepeatedLineKey {
     /// `archivePath`'s `b`, the byte `find` looks for.
     private static let archivePathAnchor = 3
 
-    /// Offset of the first `needle` in `b[range]`. Candidates are the needle's `anchor` byte (its
-    /// first by default), found by `memchr` (many bytes a step); each candidate start is tested by
-    /// one word compare of the needle's first
-    /// four bytes (fewer for a shorter needle, under a mask) when four can be read. `site` asks for
-    /// `/web/` in every file's URL, which most never hold: a word compare at every position cost
-    /// ~6 instructions a byte of a long (percent-encoded) URL. (A byte loop testing the first byte
-    /// branched at every `/` of a URL and mispredicted about half of them.)
-    /// `anchor` is the needle's byte looked for by `memchr` (by its offset in the needle): a byte the
-    /// text rarely holds (`/web/`'s `b`, where its `/` is at every path step of a URL) leaves fewer
-    /// candidates. The first candidate that matches is still the first match: candidates come in order.
+    /// Offset of the first `needle` in `b[range]`. Candidates are found by `memchr` (many bytes a
+    /// step) of the needle's byte at offset `anchor`: a byte the text rarely holds leaves fewer
+    /// candidates (`/web/`'s `b`; its `/` is at every path step of a URL). Each candidate start is
+    /// tested by one word compare of the needle's first four bytes (fewer for a shorter needle, under
+    /// a mask) when four can be read; candidates come in order, so the first that matches is the
+    /// first match. `site` asks for `/web/` in every file's URL, which most never hold: a word
+    /// compare at every position cost ~6 instructions a byte of a long (percent-encoded) URL, and a
+    /// byte loop testing the first byte mispredicted at about half the `/`s of a URL.
     private static func find(_ needle: [UInt8], in b: [UInt8], _ range: Range<Int>, anchor: Int = 0) -> Range<Int>? {
         let n = needle.count
         guard n > 0, anchor >= 0, anchor < n, range.count >= n, range.lowerBound >= 0, range.upperBound <= b.count else { return nil }

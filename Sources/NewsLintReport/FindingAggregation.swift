@@ -86,10 +86,7 @@ public enum FindingAggregation {
 
         func group(of kind: Kind) -> Int? {
             if let numbers { return numbers[kind] }
-            for g in kinds.indices where kinds[g].applicability == kind.applicability && kinds[g].rule == kind.rule && kinds[g].message == kind.message {
-                return g
-            }
-            return nil
+            return kinds.firstIndex(of: kind)
         }
 
         mutating func add(_ kind: Kind) {

@@ -134,13 +134,7 @@ public struct ReportBuffer {
 
     @inline(never)
     private mutating func append(longDecimal n: Int) {
-        let magnitude = n.magnitude
-        var digits = 1
-        var bound: UInt = 10
-        while digits < 20 && magnitude >= bound {
-            digits += 1
-            if digits < 20 { bound &*= 10 }
-        }
+        let magnitude = n.magnitude, digits = Self.digitCount(magnitude)
         if n < 0 { append(byte: 0x2D) }
         Self.write(magnitude, digits: digits, at: claim(digits))
     }
@@ -163,7 +157,7 @@ public struct ReportBuffer {
     package mutating func appendConciseLine(path: UnsafeBufferPointer<UInt8>, line: Int, column: Int, severity: StaticString,
                                             message: UnsafeBufferPointer<UInt8>, rule: UnsafeBufferPointer<UInt8>) {
         assert(line >= 0 && column >= 0, "a concise line's position is not negative")
-        let lineDigits = Self.digitCount(line), columnDigits = Self.digitCount(column)
+        let lineDigits = Self.digitCount(UInt(line)), columnDigits = Self.digitCount(UInt(column))
         let severityCount = severity.utf8CodeUnitCount
         let n = path.count + lineDigits + columnDigits + severityCount + message.count + rule.count + 9
         var at = claim(n)
@@ -197,9 +191,9 @@ public struct ReportBuffer {
         assert(at + 1 == storage.base + storage.count, "a concise line's length miscounted")
     }
 
-    /// How many decimal digits a non-negative `n` has.
+    /// How many decimal digits `n` has.
     @inline(__always)
-    private static func digitCount(_ n: Int) -> Int {
+    private static func digitCount(_ n: UInt) -> Int {
         var digits = 1
         var v = n
         while v >= 10 {
