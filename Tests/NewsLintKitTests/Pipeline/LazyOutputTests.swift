@@ -75,7 +75,7 @@ import Testing
         var totals = ReportTotals()
         var context = ReportContext(catalog: .builtin)
         context.aggregateThreshold = aggregate
-        var reporter = ConciseReporter()
+        let reporter = ConciseReporter()
         let complete = OrderedMerge.run(corpus.spill(threshold: threshold), extras: corpus.runs()) { group, _ in
             guard !group.isEmpty else { return }
             totals.add(contentsOf: group)
@@ -91,7 +91,7 @@ import Testing
         var totals = ReportTotals()
         var context = ReportContext(catalog: .builtin)
         context.aggregateThreshold = aggregate
-        var reporter = ConciseReporter()
+        let reporter = ConciseReporter()
         var spilledGroups = 0
         let complete = OrderedMerge.run(corpus.spill(threshold: threshold), extras: corpus.runs(),
                                         decodingFrom: aggregate > 1 ? aggregate : Int.max) { merged in
@@ -128,7 +128,7 @@ import Testing
                 if written.bytes != expected.bytes {
                     let a = String(decoding: written.bytes, as: UTF8.self).split(separator: "\n")
                     let b = String(decoding: expected.bytes, as: UTF8.self).split(separator: "\n")
-                    let first = zip(a, b).firstIndex { $0 != $1 } ?? min(a.count, b.count)
+                    let first = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
                     Issue.record("seed \(seed) aggregate \(aggregate): line \(first) differs: \(first < a.count ? a[first] : "") vs \(first < b.count ? b[first] : "")")
                 }
                 // The lazy path is taken for most groups, not decoded around.
