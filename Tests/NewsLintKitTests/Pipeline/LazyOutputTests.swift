@@ -13,7 +13,7 @@ import Testing
 /// several edits; in memory, through the temporary file and on the decoding thread.
 @Suite struct LazyOutputTests {
     static let messages = ["", "a", "b", "行尾 mixed", "tab\there\u{1}\u{7F}", "NEL \u{85} here", "sep\u{2028}x\u{2029}",
-                           "plane 16 \u{100000}", "\"quoted\" \\ back", String(repeating: "长消息", count: 300),
+                           "plane 16 \u{100000}", "raw byte \u{10FF85}", "\"quoted\" \\ back", String(repeating: "长消息", count: 300),
                            "é\u{301}", "🙂 emoji", "<div> has no end tag"]
     /// Rule ids that tie-break equal positions, one of them not ASCII (compared as `String`s).
     static let rules = ["a", "ab", "b", "content-duplicate", "行尾"]
@@ -151,6 +151,19 @@ import Testing
             }
         }
         #expect(kinds == ["decoded [1, 2]"])
+    }
+
+    /// A message `displayText` changes (C1 control, plane-16 code point) is escaped when written
+    /// from the spill's bytes: a literal, not the shared line code (both routes use it).
+    @Test func escapedMessageFromBytes() {
+        let spill = DiagnosticSpill()
+        spill.append([Diagnostic(rule: "r", severity: .info, path: "新.md", line: 3, column: 0, message: "a\u{85}b\u{2028}c"),
+                      Diagnostic(rule: "r", severity: .info, path: "新.md", line: 4, column: 2, message: "\"q\" \u{100000}\u{10FF85}")])
+        var out = ReportBuffer()
+        OrderedMerge.run(spill, extras: DiagnosticRuns(), decodingFrom: 10) { merged in
+            if case let .spilled(group) = merged { ConciseReporter.appendLines(group, to: &out) }
+        }
+        #expect(out.text == "新.md:3:0: info: a\\xC2\\x85b\u{2028}c [r]\n新.md:4:2: info: \"q\" \u{100000}\\x85 [r]\n")
     }
 
     /// Equal keys: the record's finding before the cross-file one (as `OrderedMerge.merging`).
