@@ -124,7 +124,7 @@ package enum LintOutput {
             // Text quotes each finding's line: those the pass did not keep are read while the spill is decoded.
             let filler = format == .text && reports && linter.settings.captureSourceLines
                 ? TextReporter.lineFiller(inMemory: context.inMemorySources, base: context.baseDirectory) : nil
-            let complete = run.merge(fillingLines: filler) { group, captured in
+            func report(_ group: ArraySlice<Diagnostic>, _ captured: [Int: String]) {
                 guard let path = group.first?.path else { return }
                 // Lines the pass did not keep (cross-file findings, cache hits) are read back once
                 // for the baseline and the code frames alike.
@@ -145,6 +145,26 @@ package enum LintOutput {
                 reporter.file(shown, context: context, into: &pending)
                 if pending.count != before { wrote = true }
                 flushIfFull()
+            }
+            // Concise lines with nothing else looking at the findings (no baseline, summary or
+            // statistics) are written from the spill's bytes, never decoded (`MergedGroup`).
+            let complete: Bool
+            if format == .concise && reports && !stage.isActive && summary == nil && !reporting.statistics && filler == nil {
+                let threshold = context.aggregateThreshold
+                complete = run.merge(decodingFrom: threshold > 1 ? threshold : Int.max) { merged in
+                    switch merged {
+                    case let .decoded(group, captured): report(group, captured)
+                    case let .spilled(group):
+                        totals.add(group)
+                        totals.files += 1
+                        let before = pending.count
+                        ConciseReporter.appendLines(group, to: &pending)
+                        if pending.count != before { wrote = true }
+                        flushIfFull()
+                    }
+                }
+            } else {
+                complete = run.merge(fillingLines: filler, report)
             }
             if !complete {
                 io.stderr("error: could not read back the diagnostics spilled to the temporary directory (\(NSTemporaryDirectory())); output is incomplete. Make sure that directory (set with TMPDIR) has free space and is not cleaned while newslint runs, then run again\n")

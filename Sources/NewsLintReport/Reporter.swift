@@ -187,6 +187,15 @@ extension JSONReporter {
         if plain != true { out.append(shownMessage(message)) }
     }
 
+    /// The same for a message's UTF-8 bytes.
+    package static func appendShownMessage(utf8 message: UnsafeBufferPointer<UInt8>, to out: inout ReportBuffer) {
+        if isShownAsIs(message) {
+            out.append(utf8: message)
+        } else {
+            out.append(SystemPath.displayText(String(decoding: message, as: UTF8.self)))
+        }
+    }
+
     /// Whether a message's bytes hold neither 0xF4 nor 0xC2, so `displayText` leaves them as they are.
     /// memchr: cross-file messages that list paths run to kilobytes, and every finding is checked;
     /// a short message by words (two `memchr` calls cost more than its few words).

@@ -40,6 +40,12 @@ public struct ReportTotals: Sendable, Equatable {
         }
     }
 
+    /// Counts a path's findings left as the spill's bytes and its cross-file findings.
+    public mutating func add(_ group: SpilledGroup) {
+        for f in group.ownFindings { add(severity: f.severity, fix: f.fix) }
+        add(contentsOf: group.extras)
+    }
+
     /// Counts every diagnostic of `diagnostics`, reading their fields in place when they are
     /// contiguous (an array or a slice of one: no copy of each).
     public mutating func add(contentsOf diagnostics: some Collection<Diagnostic>) {
@@ -230,39 +236,61 @@ extension ConciseReporter: LinePerDiagnosticReporter {
     /// retain and a release of each of its strings).
     @inline(__always)
     package static func appendLine(at d: UnsafePointer<Diagnostic>, displayPath: String, to out: inout ReportBuffer) {
-        let line = d.pointee.line, column = d.pointee.column
-        // Written in one piece when the message is shown as it is (nearly always).
-        if line >= 0 && column >= 0 {
-            var path = displayPath, message = d.pointee.message, rule = d.pointee.rule
-            let written = path.withUTF8 { path in
-                message.withUTF8 { message in
-                    rule.withUTF8 { rule -> Bool in
-                        guard JSONReporter.isShownAsIs(message) else { return false }
-                        out.appendConciseLine(path: path, line: line, column: column, severity: d.pointee.severity.literal,
-                                              message: message, rule: rule)
-                        return true
-                    }
+        var path = displayPath, message = d.pointee.message, rule = d.pointee.rule
+        path.withUTF8 { path in
+            message.withUTF8 { message in
+                rule.withUTF8 { rule in
+                    appendLine(path: path, line: d.pointee.line, column: d.pointee.column, severity: d.pointee.severity,
+                               message: message, rule: rule, to: &out)
                 }
             }
-            if written { return }
         }
-        appendPieces(at: d, displayPath: displayPath, to: &out)
+    }
+
+    /// The line from its fields, the texts as UTF-8 (a decoded finding's or the spill's bytes).
+    @inline(__always)
+    package static func appendLine(path: UnsafeBufferPointer<UInt8>, line: Int, column: Int, severity: Severity,
+                                   message: UnsafeBufferPointer<UInt8>, rule: UnsafeBufferPointer<UInt8>, to out: inout ReportBuffer) {
+        // Written in one piece when the message is shown as it is (nearly always).
+        if line >= 0 && column >= 0 && JSONReporter.isShownAsIs(message) {
+            out.appendConciseLine(path: path, line: line, column: column, severity: severity.literal, message: message, rule: rule)
+            return
+        }
+        appendPieces(path: path, line: line, column: column, severity: severity, message: message, rule: rule, to: &out)
     }
 
     /// `appendLine` piece by piece (a message `displayText` changes, a negative position).
-    private static func appendPieces(at d: UnsafePointer<Diagnostic>, displayPath: String, to out: inout ReportBuffer) {
-        out.append(displayPath)
+    private static func appendPieces(path: UnsafeBufferPointer<UInt8>, line: Int, column: Int, severity: Severity,
+                                     message: UnsafeBufferPointer<UInt8>, rule: UnsafeBufferPointer<UInt8>, to out: inout ReportBuffer) {
+        out.append(utf8: path)
         out.append(byte: 0x3A)
-        out.append(decimal: d.pointee.line)
+        out.append(decimal: line)
         out.append(byte: 0x3A)
-        out.append(decimal: d.pointee.column)
+        out.append(decimal: column)
         out.append(": ")
-        out.append(d.pointee.severity.literal)
+        out.append(severity.literal)
         out.append(": ")
-        JSONReporter.appendShownMessage(d.pointee.message, to: &out)
+        JSONReporter.appendShownMessage(utf8: message, to: &out)
         out.append(" [")
-        out.append(d.pointee.rule)
+        out.append(utf8: rule)
         out.append(byte: 0x5D)
+    }
+
+    /// Every line of a path's findings left as the spill's bytes (`OrderedMerge` decodes the
+    /// groups the aggregation would merge, so none here is), in output order with its cross-file
+    /// findings: the same bytes `appendLines` writes for them decoded.
+    package static func appendLines(_ group: SpilledGroup, to out: inout ReportBuffer) {
+        let display = SystemPath.display(group.path)
+        var shown = display
+        shown.withUTF8 { path in
+            group.forEach(own: { f in
+                appendLine(path: path, line: f.line, column: f.column, severity: f.severity, message: f.message, rule: f.rule, to: &out)
+                out.append(byte: 0x0A)
+            }, extra: { d in
+                appendLine(at: d, displayPath: display, to: &out)
+                out.append(byte: 0x0A)
+            })
+        }
     }
 }
 

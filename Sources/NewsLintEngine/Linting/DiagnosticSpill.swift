@@ -182,8 +182,6 @@ public final class DiagnosticSpill {
 
     /// Reads every record back in order on the calling thread (see `forEachFile`).
     private func decodeAll(_ body: (String, [Diagnostic], [Int: String]) -> Void) -> Bool {
-        var pending: [UInt8] = []
-        var position = 0
         // Shared by every record: files repeat rule ids and messages.
         var recent = RecentStrings(pinned: knownStrings)
         // Every record was written by this run into its own unlinked file (mode 0600): encoded
@@ -196,18 +194,31 @@ public final class DiagnosticSpill {
         // from empty, an allocation per string a record wrote whole). Emptied only every
         // `recordStringsKept` strings: emptied per record, it cost ~280 instructions a record.
         var strings: [String] = []
-        func decodeAvailable() -> Bool {
+        return readRecords { pending, range in
+            var record = ByteReader(pending, range: range)
+            guard let path = record.knownValidString(), let count = record.int() else { return false }
+            if strings.count >= Self.recordStringsKept { strings.removeAll(keepingCapacity: true) }
+            guard let diagnostics = record.spilledDiagnostics(count, path: path, strings: &strings, recordStart: strings.count,
+                                                              recent: &recent) else { return false }
+            guard let lines = record.sourceLines() else { return false }
+            body(path, diagnostics, lines)
+            return true
+        }
+    }
+
+    /// Calls `record` with the read buffer and the range of each record in it (its length
+    /// stepped over), in order; `record` returns false when the record is malformed. `chunkDone`
+    /// is called after the records of each chunk read (before the buffer's read part is let go).
+    /// False when the temporary file could not be read back or a record was malformed.
+    private func readRecords(_ record: ([UInt8], Range<Int>) -> Bool, chunkDone: ([UInt8]) -> Void = { _ in }) -> Bool {
+        var pending: [UInt8] = []
+        var position = 0
+        func readAvailable() -> Bool {
             while true {
                 var r = ByteReader(pending, range: position..<pending.count)
                 guard let length = r.int(), let range = r.skip(length) else { return true }
-                var record = ByteReader(pending, range: range)
-                guard let path = record.knownValidString(), let count = record.int() else { return false }
-                if strings.count >= Self.recordStringsKept { strings.removeAll(keepingCapacity: true) }
-                guard let diagnostics = record.spilledDiagnostics(count, path: path, strings: &strings, recordStart: strings.count,
-                                                                  recent: &recent) else { return false }
-                guard let lines = record.sourceLines() else { return false }
+                guard record(pending, range) else { return false }
                 position = r.position
-                body(path, diagnostics, lines)
             }
         }
         if let file, spilledBytes > 0 {
@@ -228,13 +239,66 @@ public final class DiagnosticSpill {
                 }
                 guard failure == nil else { return false }
                 read += n
-                if !decodeAvailable() { return false }
+                if !readAvailable() { return false }
+                chunkDone(pending)
             }
         }
         pending.removeFirst(position)
         position = 0
         pending.append(contentsOf: buffer.bytes)
-        return decodeAvailable() && position == pending.count
+        guard readAvailable() else { return false }
+        chunkDone(pending)
+        return position == pending.count
+    }
+
+    /// Every record in order, framed but not decoded (`SpilledBatch`), a batch at a time: on a
+    /// thread of its own for a large spill, as `forEachRecord` decodes. `spent`: as there.
+    package func forEachBatch(spent: SpentValues? = nil, _ body: (SpilledBatch) -> Void) -> Bool {
+        guard spilledBytes + buffer.bytes.count >= Self.pipelineBytes else { return frameAll(body) }
+        let queue = PrefetchQueue<SpilledBatch>()
+        let spill = UncheckedSpill(spill: self)
+        let framer = Thread {
+            // Read to the end: the consumer never cancels.
+            let complete = spill.spill.frameAll { batch in
+                spent?.drain()
+                _ = queue.push(batch)
+            }
+            queue.close(complete: complete)
+            spent?.stop()
+        }
+        spent?.start()
+        framer.start()
+        while let batch = queue.pop() {
+            body(batch)
+            spent?.give(batch)
+        }
+        return queue.complete
+    }
+
+    /// Frames every record on the calling thread, handing on batches of about `pipelineBatch`
+    /// findings and files (and one at the end of each chunk read, whose bytes it copies out).
+    private func frameAll(_ hand: (SpilledBatch) -> Void) -> Bool {
+        var batch = SpilledBatch()
+        var end = 0
+        func handOn(_ buffer: [UInt8]) {
+            guard !batch.isEmpty else { return }
+            batch.seal(buffer, end: end)
+            hand(batch)
+            batch = SpilledBatch()
+        }
+        return readRecords({ pending, range in
+            guard batch.frame(pending, range) else { return false }
+            end = range.upperBound
+            if batch.size >= Self.pipelineBatch { handOn(pending) }
+            return true
+        }, chunkDone: handOn)
+    }
+
+    /// A recent-strings table for decoding records on the output's side (`SpilledGroup`).
+    package var recentStrings: RecentStrings {
+        var recent = RecentStrings(pinned: knownStrings)
+        recent.bytesAreValidUTF8 = true
+        return recent
     }
 }
 
@@ -272,21 +336,83 @@ public enum OrderedMerge {
     @discardableResult
     public static func run(_ spill: DiagnosticSpill, extras: DiagnosticRuns, fillingLines: LineFiller? = nil,
                            _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void) -> Bool {
-        let cursor = extras.makeCursor()
-        // What the output is done with goes back to the spill's decoding thread to be destroyed.
+        var merge = Merging(extras: extras, spill: spill)
+        let complete = spill.forEachRecord(fillingLines: fillingLines, spent: merge.spent) { path, diagnostics, lines in
+            merge.add(path: path, .decoded(diagnostics, lines), body)
+        }
+        return merge.finish(body) && complete
+    }
+
+    /// The same with the findings left as the spill's bytes where they can be (`SpilledGroup`):
+    /// a record's findings in output order, on a path of one record, fewer than `decodingFrom`
+    /// with the path's cross-file findings. Any other group is decoded (`.decoded`, no lines):
+    /// what needs sorting, or what a listing aggregates (`FindingAggregation`).
+    @discardableResult
+    public static func run(_ spill: DiagnosticSpill, extras: DiagnosticRuns, decodingFrom limit: Int,
+                           _ body: (MergedGroup) -> Void) -> Bool {
+        var merge = Merging(extras: extras, spill: spill, decodingFrom: limit)
+        func decoded(_ group: ArraySlice<Diagnostic>, _ lines: [Int: String]) { body(.decoded(group, lines)) }
+        func spilled(_ group: SpilledGroup) { body(.spilled(group)) }
+        let complete = spill.forEachBatch(spent: merge.spent) { batch in
+            for i in batch.records.indices {
+                merge.add(path: batch.records[i].path, .spilled(batch, i), decoded, spilled: spilled)
+            }
+        }
+        return merge.finish(decoded, spilled: spilled) && complete
+    }
+}
+
+/// One path's findings as `OrderedMerge.run(_:extras:decodingFrom:_:)` hands them on.
+public enum MergedGroup {
+    /// Decoded findings in output order and the source lines the pass captured for the path.
+    case decoded(ArraySlice<Diagnostic>, [Int: String])
+    /// A record's findings as the spill's bytes, with the path's cross-file findings.
+    case spilled(SpilledGroup)
+}
+
+extension OrderedMerge {
+    /// A spill record as the merge holds it until the next one shows whether it continues its path.
+    fileprivate enum HeldRecord {
+        case decoded([Diagnostic], [Int: String])
+        case spilled(SpilledBatch, Int)
+    }
+
+    /// The merge's state between records: the extras' cursor, the record held, what is handed back.
+    fileprivate struct Merging {
+        let cursor: DiagnosticRuns.Cursor
+        let spill: DiagnosticSpill
+        /// Groups of at least this many findings are decoded (`run(_:extras:decodingFrom:_:)`).
+        let decodingFrom: Int
+        /// What the output is done with goes back to the spill's decoding thread to be destroyed.
         let spent = SpentValues()
-        // Handed back a batch of files at a time (a lock and a boxed value per file cost ~190
-        // instructions a file); what is left at the end is destroyed here.
+        /// Handed back a batch of files at a time (a lock and a boxed value per file cost ~190
+        /// instructions a file); what is left at the end is destroyed here.
         var spentFiles: [[Diagnostic]] = []
-        func giveBack(_ diagnostics: [Diagnostic]) {
+        // Consecutive records of one path (stdin named like a file on disk, both linted) are one
+        // group, sorted together; their lines are left to the reader (the two texts differ).
+        var heldPath: String?
+        var held: HeldRecord?
+        /// For decoding the spilled records that must be (its table is made when first used).
+        var recent: RecentStrings
+        var failed = false
+
+        init(extras: DiagnosticRuns, spill: DiagnosticSpill, decodingFrom: Int = 0) {
+            cursor = extras.makeCursor()
+            self.spill = spill
+            self.decodingFrom = decodingFrom
+            recent = spill.recentStrings
+        }
+
+        mutating func giveBack(_ diagnostics: [Diagnostic]) {
             if spentFiles.isEmpty { spentFiles.reserveCapacity(spentBatch) }
             spentFiles.append(diagnostics)
             guard spentFiles.count >= spentBatch else { return }
             spent.give(spentFiles)
             spentFiles = []
         }
+
         /// Emits extras whose path sorts before `path` (nil: all remaining), one group per path.
-        func flushExtras(before path: String?) {
+        mutating func flushExtras(before path: String?, _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void) {
             while let first = cursor.peekPath() {
                 if let path, !first.bytesPrecede(path) { return }
                 let alone = group(first)
@@ -294,21 +420,96 @@ public enum OrderedMerge {
                 giveBack(alone)
             }
         }
+
         /// The extras of `path` (the cursor is at or before them).
         func group(_ path: String) -> [Diagnostic] {
             var out: [Diagnostic] = []
             while let taken = cursor.next(onPath: path) { out.append(taken) }
             return out
         }
+
+        /// The next record in spill order.
+        mutating func add(path: String, _ record: HeldRecord, _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void,
+                          spilled: (SpilledGroup) -> Void = { _ in }) {
+            if let heldPath, heldPath.hasSameBytes(as: path) {
+                var diagnostics = decoded(held)
+                held = nil
+                diagnostics.append(contentsOf: decoded(record))
+                self.heldPath = path
+                held = .decoded(diagnostics, [:])
+                return
+            }
+            emitHeld(body, spilled: spilled)
+            heldPath = path
+            held = record
+        }
+
+        /// A held record's findings as values.
+        mutating func decoded(_ record: HeldRecord?) -> [Diagnostic] {
+            switch record {
+            case let .decoded(diagnostics, _)?: return diagnostics
+            case let .spilled(batch, i)?: return decodedOwn(batch, i)
+            case nil: return []
+            }
+        }
+
+        /// A spilled record's findings decoded ([] and the merge failed when malformed).
+        mutating func decodedOwn(_ batch: SpilledBatch, _ i: Int) -> [Diagnostic] {
+            let record = batch.records[i]
+            guard let own = SpilledGroup(path: record.path, batch: batch, record: record, extras: []).decodedOwn(&recent) else {
+                failed = true
+                return []
+            }
+            return own
+        }
+
+        mutating func emitHeld(_ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void, spilled: (SpilledGroup) -> Void) {
+            guard let path = heldPath else { return }
+            heldPath = nil
+            var record: HeldRecord?
+            swap(&record, &held)
+            guard case let .spilled(batch, i)? = record, batch.records[i].sorted else {
+                var lines: [Int: String] = [:]
+                if case let .decoded(_, captured)? = record { lines = captured }
+                var diagnostics = decoded(record)
+                record = nil
+                emit(path, &diagnostics, lines, body)
+                return
+            }
+            flushExtras(before: path, body)
+            let extras = group(path)
+            let own = batch.records[i]
+            if own.findings.isEmpty && extras.isEmpty { return }
+            guard own.findings.count + extras.count < decodingFrom else {
+                var diagnostics = decodedOwn(batch, i)
+                merge(&diagnostics, own: own.findings.count, sorted: true, extras: extras)
+                body(diagnostics[...], [:])
+                giveBack(diagnostics)
+                return
+            }
+            spilled(SpilledGroup(path: path, batch: batch, record: own, extras: extras))
+            if !extras.isEmpty { giveBack(extras) }
+        }
+
         /// `diagnostics`: the path's own findings (held only here, so they are extended in place).
-        func emit(_ path: String, _ diagnostics: inout [Diagnostic], _ lines: [Int: String]) {
-            flushExtras(before: path)
+        mutating func emit(_ path: String, _ diagnostics: inout [Diagnostic], _ lines: [Int: String],
+                           _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void) {
+            flushExtras(before: path, body)
             let own = diagnostics.count
             let sorted = Diagnostic.isSorted(diagnostics)
             // The path's cross-file findings, moved onto the end of its own.
             while let taken = cursor.next(onPath: path) { diagnostics.append(taken) }
             // A file appended for its lines alone, with no cross-file finding to quote them.
             if diagnostics.isEmpty { return }
+            merge(&diagnostics, own: own, sorted: sorted, extras: [])
+            body(diagnostics[...], lines)
+            giveBack(diagnostics)
+        }
+
+        /// Puts `diagnostics` (its first `own` the record's, the rest — and `extras`, appended
+        /// here — the path's cross-file findings) in output order.
+        func merge(_ diagnostics: inout [Diagnostic], own: Int, sorted: Bool, extras: [Diagnostic]) {
+            diagnostics.append(contentsOf: extras)
             if !sorted {
                 diagnostics.sort(by: Diagnostic.outputOrder)
             } else if diagnostics.count > own {
@@ -316,38 +517,14 @@ public enum OrderedMerge {
                 // cross-file findings taken for it.
                 mergeInPlace(&diagnostics, from: own, onePath: true)
             }
-            body(diagnostics[...], lines)
-            giveBack(diagnostics)
         }
-        // Consecutive records of one path (stdin named like a file on disk, both linted) are one
-        // group, sorted together; their lines are left to the reader (the two texts differ).
-        var heldPath: String?
-        var heldDiagnostics: [Diagnostic] = []
-        var heldLines: [Int: String] = [:]
-        func emitHeld() {
-            guard let path = heldPath else { return }
-            heldPath = nil
-            var diagnostics: [Diagnostic] = []
-            swap(&diagnostics, &heldDiagnostics)
-            let lines = heldLines
-            heldLines = [:]
-            emit(path, &diagnostics, lines)
+
+        /// Emits the record held and the extras left; whether every record and run was read whole.
+        mutating func finish(_ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void, spilled: (SpilledGroup) -> Void = { _ in }) -> Bool {
+            emitHeld(body, spilled: spilled)
+            flushExtras(before: nil, body)
+            return !failed && !cursor.failed
         }
-        let complete = spill.forEachRecord(fillingLines: fillingLines, spent: spent) { path, diagnostics, lines in
-            if let held = heldPath, held.hasSameBytes(as: path) {
-                heldPath = path
-                heldDiagnostics.append(contentsOf: diagnostics)
-                heldLines = [:]
-                return
-            }
-            emitHeld()
-            heldPath = path
-            heldDiagnostics = diagnostics
-            heldLines = lines
-        }
-        emitHeld()
-        flushExtras(before: nil)
-        return complete && !cursor.failed
     }
 }
 

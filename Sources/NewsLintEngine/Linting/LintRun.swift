@@ -79,4 +79,11 @@ public final class LintRun {
                       _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void) -> Bool {
         OrderedMerge.run(spill, extras: extras, fillingLines: fillingLines, body)
     }
+
+    /// The same stream with each path's findings left as the spill's bytes where they can be
+    /// (`OrderedMerge.run(_:extras:decodingFrom:_:)`): for a consumer that only writes them out.
+    @discardableResult
+    public func merge(decodingFrom limit: Int, _ body: (MergedGroup) -> Void) -> Bool {
+        OrderedMerge.run(spill, extras: extras, decodingFrom: limit, body)
+    }
 }

@@ -1,0 +1,224 @@
+import Foundation
+import NewsLintCore
+
+/// One finding of a spill record, framed but not decoded: where its rule id and message are in
+/// its batch's bytes, and the fields a line and the totals need. Plain values: a batch of them
+/// is destroyed without a release per string (decoding every finding into a `Diagnostic` and
+/// destroying it again was most of a warm run's serial output).
+public struct SpilledFinding: Sendable {
+    /// Byte ranges in the batch's bytes.
+    let rule: Range<Int>
+    let message: Range<Int>
+    public let line: Int
+    public let column: Int
+    public let severity: Severity
+    public let fix: Applicability?
+}
+
+/// A spilled finding with its rule id and message as bytes (valid UTF-8: see
+/// `DiagnosticSpill.decodeAll`), valid only inside the call that hands it out.
+public struct RawFinding {
+    public let rule: UnsafeBufferPointer<UInt8>
+    public let message: UnsafeBufferPointer<UInt8>
+    public let line: Int
+    public let column: Int
+    public let severity: Severity
+    public let fix: Applicability?
+
+    init(_ f: SpilledFinding, in bytes: UnsafeBufferPointer<UInt8>) {
+        rule = UnsafeBufferPointer(rebasing: bytes[f.rule])
+        message = UnsafeBufferPointer(rebasing: bytes[f.message])
+        line = f.line
+        column = f.column
+        severity = f.severity
+        fix = f.fix
+    }
+
+    /// `Diagnostic.outputComparison` of two findings of one path, from their keys.
+    static func comparison(_ line: Int, _ column: Int, _ rule: UnsafeBufferPointer<UInt8>, _ message: UnsafeBufferPointer<UInt8>,
+                           _ otherLine: Int, _ otherColumn: Int, _ otherRule: UnsafeBufferPointer<UInt8>,
+                           _ otherMessage: UnsafeBufferPointer<UInt8>) -> Int {
+        if line != otherLine { return line < otherLine ? -1 : 1 }
+        if column != otherColumn { return column < otherColumn ? -1 : 1 }
+        let rules = ruleComparison(rule, otherRule)
+        if rules != 0 { return rules }
+        return bytesComparison(message, otherMessage)
+    }
+
+    /// This finding against `d` (on the same path) in output order.
+    func comparison(_ d: UnsafePointer<Diagnostic>) -> Int {
+        if line != d.pointee.line { return line < d.pointee.line ? -1 : 1 }
+        if column != d.pointee.column { return column < d.pointee.column ? -1 : 1 }
+        var otherRule = d.pointee.rule, otherMessage = d.pointee.message
+        return otherRule.withUTF8 { r in otherMessage.withUTF8 { m in Self.comparison(line, column, rule, message, line, column, r, m) } }
+    }
+
+    /// Rule ids as `outputComparison` orders them (`String` `==` and `<`): for ASCII ids (every
+    /// built-in one) that is byte order; any other is compared as the `String`s.
+    private static func ruleComparison(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        guard isASCII(a) && isASCII(b) else {
+            let x = String(decoding: a, as: UTF8.self), y = String(decoding: b, as: UTF8.self)
+            return x == y ? 0 : (x < y ? -1 : 1)
+        }
+        return bytesComparison(a, b)
+    }
+
+    private static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool { !b.contains { $0 >= 0x80 } }
+
+    /// Byte order (`String.bytesCompare`).
+    static func bytesComparison(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = min(a.count, b.count)
+        if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+            let c = memcmp(pa, pb, n)
+            if c != 0 { return c < 0 ? -1 : 1 }
+        }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+    }
+}
+
+/// Spill records read back as their bytes (the records' whole, copied once from the read
+/// buffer) and their findings framed (`SpilledFinding`), as the decoding thread hands them on.
+package final class SpilledBatch: @unchecked Sendable {
+    package struct Record {
+        let path: String
+        /// Indices in `findings`.
+        let findings: Range<Int>
+        /// The findings' bytes in `bytes` (decoded when the group must be: `OrderedMerge`).
+        let body: Range<Int>
+        /// Whether its findings are in output order (else the merge decodes and sorts them).
+        let sorted: Bool
+    }
+
+    package private(set) var bytes: [UInt8] = []
+    package private(set) var records: [Record] = []
+    package private(set) var findings: [SpilledFinding] = []
+    /// Where the batch's first record starts in the read buffer.
+    private var base = 0
+    /// Strings (byte ranges) a record spelled out so far, numbered as `SpilledStrings` numbers them.
+    private var strings: [Range<Int>] = []
+
+    package var isEmpty: Bool { records.isEmpty }
+    /// Findings and records held (what the batch's size is measured in).
+    package var size: Int { findings.count + records.count }
+
+    /// Frames the record at `range` of `buffer` (its length stepped over); false when malformed
+    /// (where `ByteReader.spilledDiagnostics` or `sourceLines` would fail).
+    package func frame(_ buffer: [UInt8], _ range: Range<Int>) -> Bool {
+        if records.isEmpty { base = range.lowerBound }
+        var r = ByteReader(buffer, range: range)
+        guard let path = r.knownValidString(), let count = r.int() else { return false }
+        let bodyStart = r.position
+        let first = findings.count
+        strings.removeAll(keepingCapacity: true)
+        var sorted = true
+        let framed = buffer.withUnsafeBufferPointer { all -> Bool in
+            let shifted = UnsafeBufferPointer(rebasing: all[base...])
+            for _ in 0..<count {
+                guard let f = r.spilledFinding(strings: &strings, base: base) else { return false }
+                if sorted, let last = findings.last, findings.count > first,
+                   RawFinding(f, in: shifted).comparisonBefore(RawFinding(last, in: shifted)) < 0 {
+                    sorted = false
+                }
+                findings.append(f)
+            }
+            return true
+        }
+        guard framed else { return false }
+        let bodyEnd = r.position
+        guard r.skipSourceLines() != nil else { return false }
+        records.append(Record(path: path, findings: first..<findings.count, body: (bodyStart - base)..<(bodyEnd - base), sorted: sorted))
+        return true
+    }
+
+    /// Takes the framed records' bytes (through `end`) out of the read buffer: the batch is complete.
+    package func seal(_ buffer: [UInt8], end: Int) {
+        bytes = Array(buffer[base..<end])
+    }
+}
+
+extension RawFinding {
+    /// `comparison` of two findings of one record.
+    fileprivate func comparisonBefore(_ other: RawFinding) -> Int {
+        Self.comparison(line, column, rule, message, other.line, other.column, other.rule, other.message)
+    }
+}
+
+extension ByteReader {
+    /// A spilled string's byte range (`SpilledStrings`), shifted by `-base`; `strings`: the record's so far.
+    @inline(__always)
+    fileprivate mutating func spilledRange(_ strings: inout [Range<Int>], base: Int) -> Range<Int>? {
+        guard let ref = int() else { return nil }
+        if ref > 0 { return ref <= strings.count ? strings[ref - 1] : nil }
+        guard let n = int(), let range = skip(n) else { return nil }
+        let shifted = (range.lowerBound - base)..<(range.upperBound - base)
+        strings.append(shifted)
+        return shifted
+    }
+
+    /// One finding in the spill's form framed where `spilledDiagnostics` decodes it, with the
+    /// same checks (severity, fix kind, edit ranges, string numbers); nil when malformed.
+    fileprivate mutating func spilledFinding(strings: inout [Range<Int>], base: Int) -> SpilledFinding? {
+        guard let rule = spilledRange(&strings, base: base), let sev = byte(), sev <= 2, let line = int(), let column = int(),
+              int() != nil, int() != nil, let message = spilledRange(&strings, base: base), let hasFix = byte(), hasFix <= 2 else { return nil }
+        if hasFix != 0 {
+            guard spilledRange(&strings, base: base) != nil, let editCount = int() else { return nil }
+            for _ in 0..<editCount {
+                guard let lo = int(), let hi = int(), lo <= hi, let n = int(), skip(n) != nil else { return nil }
+            }
+        }
+        let severity: Severity = sev == 2 ? .error : (sev == 1 ? .warning : .info)
+        let fix: Applicability? = hasFix == 0 ? nil : (hasFix == 1 ? .safe : .unsafe)
+        return SpilledFinding(rule: rule, message: message, line: line, column: column, severity: severity, fix: fix)
+    }
+}
+
+/// One path's findings as the ordered merge hands them on undecoded: a spill record's (in output
+/// order) and the path's cross-file findings, merged as they are walked (`forEach`).
+public struct SpilledGroup {
+    public let path: String
+    let batch: SpilledBatch
+    let record: SpilledBatch.Record
+    /// The path's cross-file findings, in output order.
+    public let extras: [Diagnostic]
+
+    /// Findings in all.
+    public var count: Int { record.findings.count + extras.count }
+
+    /// The record's own findings (their severities and fixes: the totals).
+    public var ownFindings: ArraySlice<SpilledFinding> { batch.findings[record.findings] }
+
+    /// Every finding in output order, the record's before cross-file ones among equals (as
+    /// `OrderedMerge.merging` orders them): `own` gets a record's, `extra` a cross-file one.
+    public func forEach(own: (RawFinding) -> Void, extra: (UnsafePointer<Diagnostic>) -> Void) {
+        batch.bytes.withUnsafeBufferPointer { bytes in
+            batch.findings.withUnsafeBufferPointer { findings in
+                extras.withUnsafeBufferPointer { extras in
+                    guard let first = extras.baseAddress else {
+                        for i in record.findings { own(RawFinding(findings[i], in: bytes)) }
+                        return
+                    }
+                    var j = 0
+                    for i in record.findings {
+                        let f = RawFinding(findings[i], in: bytes)
+                        while j < extras.count && f.comparison(first + j) > 0 {
+                            extra(first + j)
+                            j += 1
+                        }
+                        own(f)
+                    }
+                    while j < extras.count {
+                        extra(first + j)
+                        j += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// The record's findings decoded (nil when malformed: framing checked what decoding checks).
+    func decodedOwn(_ recent: inout RecentStrings) -> [Diagnostic]? {
+        var r = ByteReader(batch.bytes, range: record.body)
+        var strings: [String] = []
+        return r.spilledDiagnostics(record.findings.count, path: path, strings: &strings, recent: &recent)
+    }
+}
