@@ -98,29 +98,41 @@ public enum PathResolver {
     /// on a corpus of Chinese file names). Both are `String`s, so the joined bytes are valid UTF-8
     /// and come out as they went in.
     public static func absolute(_ path: String, base: String) -> String {
+        withAbsolute(path, base: base, whenUnchanged: { $0 }) { joined in
+            String(knownValidUTF8: joined) ?? String(decoding: joined, as: UTF8.self)
+        }
+    }
+
+    /// `absolute(path, base:)` as bytes, without a new `String`: `body` gets the joined bytes (in
+    /// a stack buffer, valid only during the call); a path that `absolute` returns whole (`path`
+    /// itself, or `base` for ".") goes to `whenUnchanged` instead. A warm run's cache hit needs
+    /// the location only as bytes (stamp, hash, a comparison): the string made and freed for it
+    /// was ~650 instructions a file.
+    @inlinable
+    public static func withAbsolute<T>(_ path: String, base: String, whenUnchanged: (String) -> T,
+                                       _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
         var pathBytes = path, baseBytes = base
-        return pathBytes.withUTF8 { bytes -> String in
+        return pathBytes.withUTF8 { bytes -> T in
             var rest = bytes[...]
             if let first = bytes.first {
-                if first == slash { return path }
+                if first == slash { return whenUnchanged(path) }
                 if first == dot {
-                    if bytes.count == 1 { return base }
+                    if bytes.count == 1 { return whenUnchanged(base) }
                     if bytes[1] == slash { rest = bytes[2...] }
                 }
             }
-            return baseBytes.withUTF8 { head -> String in
+            return baseBytes.withUTF8 { head -> T in
                 let separator = head.last == slash ? 0 : 1
                 let count = head.count + separator + rest.count
-                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { out -> String in
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { out -> T in
                     var at = out.initialize(fromContentsOf: head)
                     if separator == 1 {
                         out[at] = slash
                         at += 1
                     }
                     _ = UnsafeMutableBufferPointer(rebasing: out[at...]).initialize(fromContentsOf: UnsafeBufferPointer(rebasing: rest))
-                    let joined = UnsafeBufferPointer(out)
-                    return String(knownValidUTF8: joined) ?? String(decoding: joined, as: UTF8.self)
+                    return body(UnsafeBufferPointer(out))
                 }
             }
         }

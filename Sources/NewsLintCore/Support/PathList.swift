@@ -173,9 +173,10 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
         let block = start / Self.blockSize, offset = start % Self.blockSize
         // A group almost always lies in one block; one that runs on into the next is copied whole first.
         if offset + (end - start) <= Self.blockSize {
-            // Bytes held in memory are the ones a `String` gave: no need to validate them again.
-            let knownValid = fileOffsets[block] == Self.inMemory
-            if let path = withBytes(block, offset, end - start, { Self.decode($0, from: 0, steps: steps, knownValid: knownValid) }) { return path }
+            // The bytes are the ones a `String` gave: held in memory, or read back from the
+            // temporary file and checked against the checksums of what was written (`withBytes`
+            // is nil otherwise). No need to validate them again (~330 instructions a path).
+            if let path = withBytes(block, offset, end - start, { Self.decode($0, from: 0, steps: steps) }) { return path }
             return lostPath(i)
         }
         var joined: [UInt8] = []
@@ -187,7 +188,7 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
             guard withBytes(b, o, take, { joined.append(contentsOf: $0) }) != nil else { return lostPath(i) }
             position += take
         }
-        return joined.withUnsafeBufferPointer { Self.decode($0, from: 0, steps: steps, knownValid: false) }
+        return joined.withUnsafeBufferPointer { Self.decode($0, from: 0, steps: steps) }
     }
 
     /// Calls `body` with `count` bytes at `offset` in block `b`, from memory or the temporary file;
@@ -219,7 +220,7 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
     }
 
     /// The path `steps` entries after the restart point at `start` of `stored`.
-    private static func decode(_ stored: UnsafeBufferPointer<UInt8>, from start: Int, steps: Int, knownValid: Bool) -> String {
+    private static func decode(_ stored: UnsafeBufferPointer<UInt8>, from start: Int, steps: Int) -> String {
         // One walk from the restart point into a buffer on the stack (an array grown per step cost
         // some 4,500 instructions a path; a first walk for the longest path doubled the varint
         // reads). No path of the group is longer than the group's stored bytes (the first is
@@ -228,11 +229,11 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
         let stackBuffer = Swift.max(1, Swift.min(stored.count - start, Self.stackBytes))
         let short = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: stackBuffer) { path -> String? in
             let walked = walk(stored, from: start, steps: steps, into: path)
-            return walked.fits ? string(UnsafeBufferPointer(rebasing: path[..<walked.count]), knownValid: knownValid) : nil
+            return walked.fits ? string(UnsafeBufferPointer(rebasing: path[..<walked.count])) : nil
         }
         if let short { return short }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Swift.max(1, stored.count - start)) { path in
-            string(UnsafeBufferPointer(rebasing: path[..<walk(stored, from: start, steps: steps, into: path).count]), knownValid: knownValid)
+            string(UnsafeBufferPointer(rebasing: path[..<walk(stored, from: start, steps: steps, into: path).count]))
         }
     }
 
@@ -255,12 +256,12 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
         return (count, true)
     }
 
-    /// The bytes came from a `String`. Held in memory, they are copied unchecked (validating
-    /// them was ~1 instruction a byte of every path a run decodes); read back from the temporary
-    /// file, the exact decode answers, and the repairing decode stays for bytes damaged on disk.
-    private static func string(_ bytes: UnsafeBufferPointer<UInt8>, knownValid: Bool) -> String {
-        if knownValid, let s = String(knownValidUTF8: bytes) { return s }
-        return String(repairingUTF8: bytes)
+    /// The bytes came from a `String`: they are copied unchecked (validating them was ~1
+    /// instruction a byte of every path a run decodes). Read back from the temporary file, they
+    /// are the bytes written: `PathBlockFile` checks each chunk it reads against its checksum,
+    /// and a path in a changed chunk reads as lost.
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(knownValidUTF8: bytes) ?? String(repairingUTF8: bytes)
     }
 
     /// Bytes held in memory (for measurements): the blocks' capacity, restart points and the last path.

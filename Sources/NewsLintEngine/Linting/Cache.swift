@@ -323,12 +323,28 @@ public final class LintCache: @unchecked Sendable {
     /// empty and `factsInCache` says where they are, for `facts(at:)`).
     package func entry(for location: String, displayPath: String = "", knownStrings: KnownStrings = KnownStrings(),
                        decodingDiagnostics: Bool = true, withFacts: Bool = true) -> CacheEntry? {
+        var bytes = location
+        return bytes.withUTF8 { entry(at: $0, named: location, displayPath: displayPath, knownStrings: knownStrings,
+                                      decodingDiagnostics: decodingDiagnostics, withFacts: withFacts) }
+    }
+
+    /// `entry(for:)` by the location's UTF-8 bytes, for a hit answered by its stamp: the entry's
+    /// `location` is left empty (the caller has the bytes; a string made for it on every hit
+    /// was a quarter of the location's cost), so such an entry must not be recorded again.
+    package func entryForStamp(at location: UnsafeBufferPointer<UInt8>, displayPath: String, knownStrings: KnownStrings,
+                               withFacts: Bool) -> CacheEntry? {
+        entry(at: location, named: nil, displayPath: displayPath, knownStrings: knownStrings, decodingDiagnostics: false, withFacts: withFacts)
+    }
+
+    /// `named`: the location as a string (nil: the entry's `location` is empty).
+    private func entry(at location: UnsafeBufferPointer<UInt8>, named name: String?, displayPath: String, knownStrings: KnownStrings,
+                       decodingDiagnostics: Bool, withFacts: Bool) -> CacheEntry? {
         guard let image else { return nil }
         // A later entry for a path wins (a file the save wrote twice).
-        for i in records(for: LintCache.pathHash(location), in: image).reversed() {
+        for i in records(for: PathHash.hash(UnsafeRawBufferPointer(location)), in: image).reversed() {
             guard let sealed = sealedEntry(at: indexRecord(i, in: image).offset, in: image, withFacts: withFacts),
                   let body = LintCache.bodyStart(sealed.bytes) else { continue }
-            if let entry = CacheEntry.decode(sealed.bytes, range: body..<sealed.bytes.count, withFacts: withFacts, location: location,
+            if let entry = CacheEntry.decode(sealed.bytes, range: body..<sealed.bytes.count, withFacts: withFacts, expected: location, named: name,
                                              displayPath: displayPath, knownStrings: knownStrings, decodingDiagnostics: decodingDiagnostics,
                                              factsInCache: sealed.facts) {
                 return entry
@@ -886,16 +902,31 @@ package struct CacheEntry: Sendable {
     package static func decode(_ bytes: [UInt8], range: Range<Int>, withFacts: Bool = true, location expected: String? = nil,
                                displayPath: String = "", knownStrings: KnownStrings = KnownStrings(),
                                decodingDiagnostics: Bool = true, factsInCache: CachedFactsLocation? = nil) -> CacheEntry? {
+        guard var name = expected else {
+            return decode(bytes, range: range, withFacts: withFacts, expected: nil, named: nil, displayPath: displayPath,
+                          knownStrings: knownStrings, decodingDiagnostics: decodingDiagnostics, factsInCache: factsInCache)
+        }
+        return name.withUTF8 {
+            decode(bytes, range: range, withFacts: withFacts, expected: $0, named: expected, displayPath: displayPath,
+                   knownStrings: knownStrings, decodingDiagnostics: decodingDiagnostics, factsInCache: factsInCache)
+        }
+    }
+
+    /// `decode` with the location it must be for as bytes (`expected`; nil: decoded from the
+    /// entry) and as a string (`name`; nil with `expected`: the entry's `location` is left empty).
+    fileprivate static func decode(_ bytes: [UInt8], range: Range<Int>, withFacts: Bool, expected: UnsafeBufferPointer<UInt8>?, named name: String?,
+                                   displayPath: String, knownStrings: KnownStrings,
+                                   decodingDiagnostics: Bool, factsInCache: CachedFactsLocation?) -> CacheEntry? {
         var r = ByteReader(bytes, range: range)
         let location: String
-        if var expected {
-            guard let n = r.int(), let pathRange = r.skip(n), expected.utf8.count == n,
-                  expected.withUTF8({ e in bytes.withUnsafeBufferPointer { b in
+        if let expected {
+            guard let n = r.int(), let pathRange = r.skip(n), expected.count == n,
+                  bytes.withUnsafeBufferPointer({ b in
                       guard n > 0 else { return true }
-                      guard let p = e.baseAddress, let q = b.baseAddress else { return false }
+                      guard let p = expected.baseAddress, let q = b.baseAddress else { return false }
                       return memcmp(p, q + pathRange.lowerBound, n) == 0
-                  } }) else { return nil }
-            location = expected
+                  }) else { return nil }
+            location = name ?? ""
         } else {
             guard let decoded = r.string() else { return nil }
             location = decoded

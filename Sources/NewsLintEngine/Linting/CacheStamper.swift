@@ -46,27 +46,34 @@ package final class DirectoryStamper: @unchecked Sendable {
 
     /// The stamp of the regular file at the absolute `location`; nil when there is none.
     package func stamp(_ location: String) -> FileStamp? {
-        var location = location
-        let stamp: FileStamp?? = location.withUTF8 { path -> FileStamp?? in
-            // Byte-mapped names (SystemPath) and paths without a directory take the plain route.
-            guard let base = path.baseAddress, path.count < Int(PATH_MAX), memchr(base, 0xF4, path.count) == nil, memchr(base, 0, path.count) == nil
-            else { return .none }
-            guard let slash = Self.lastSlash(path), slash > 0, slash < path.count - 1 else { return .none }
-            let fd = directory(UnsafeBufferPointer(rebasing: path[0..<slash]))
-            guard fd >= 0 else { return .none }
-            // The name, NUL-terminated (the view of a Swift string is not).
-            let length = path.count - slash - 1
-            return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { name -> FileStamp?? in
-                guard let out = name.baseAddress else { return .none }
-                memcpy(out, base + slash + 1, length)
-                out[length] = 0
-                var st = stat()
-                guard fstatat(fd, out, &st, 0) == 0 else { return .some(nil) }
-                return .some(FileStamp(st))
-            }
+        var bytes = location
+        return bytes.withUTF8 { stamp(at: $0, named: location) }
+    }
+
+    /// `stamp(_:)` of the location whose `String` has these UTF-8 bytes (a string is made only
+    /// for the plain route: byte-mapped names, paths without a directory, past `limit`).
+    package func stamp(at location: UnsafeBufferPointer<UInt8>) -> FileStamp? {
+        stamp(at: location, named: nil)
+    }
+
+    /// `name`: `location` as a string, when the caller has one.
+    private func stamp(at path: UnsafeBufferPointer<UInt8>, named name: String?) -> FileStamp? {
+        func plainRoute() -> FileStamp? { FileStamp.of(name ?? String(decoding: path, as: UTF8.self)) }
+        // Byte-mapped names (SystemPath) and paths without a directory take the plain route.
+        guard let base = path.baseAddress, path.count < Int(PATH_MAX), memchr(base, 0xF4, path.count) == nil, memchr(base, 0, path.count) == nil,
+              let slash = Self.lastSlash(path), slash > 0, slash < path.count - 1 else { return plainRoute() }
+        let fd = directory(UnsafeBufferPointer(rebasing: path[0..<slash]))
+        guard fd >= 0 else { return plainRoute() }
+        // The name, NUL-terminated (the view of a Swift string is not).
+        let length = path.count - slash - 1
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { name -> FileStamp? in
+            guard let out = name.baseAddress else { return plainRoute() }
+            memcpy(out, base + slash + 1, length)
+            out[length] = 0
+            var st = stat()
+            guard fstatat(fd, out, &st, 0) == 0 else { return nil }
+            return FileStamp(st)
         }
-        if let stamp { return stamp }
-        return FileStamp.of(location)
     }
 
     /// The offset of the last `/` in `path`; nil when there is none. Eight bytes a step from the

@@ -765,20 +765,36 @@ public final class Linter: Sendable {
     /// `leavingFacts`: a cache hit's facts are left in the cache file unread (`FileOutcome.factsLeftUnread`).
     private func process(_ input: LintInput, leavingFacts: Bool) -> FileOutcome {
         let path = input.path
-        let location = PathResolver.absolute(path, base: settings.baseDirectory)
         // The cache answers for unchanged files on disk when nothing is being fixed.
         let cache = settings.fix == .none ? settings.cache : nil
         // A file's rules are looked up before the cache answers only when they may differ from the
         // base rules (nested configurations, overrides): a combination in error must be reported,
         // not a cached result. The base rules cannot be in error, and a hit needs no rules.
-        let perFileRules = rulesAreUniform ? nil : self.rules(for: location)
+        var resolved: String?
+        var perFileRules: RuleSet?
+        if !rulesAreUniform {
+            let location = PathResolver.absolute(path, base: settings.baseDirectory)
+            resolved = location
+            perFileRules = self.rules(for: location)
+        }
         if let perFileRules, let problem = perFileRules.configurationError {
             return engineOutcome(path: path, rule: "io-error", message: problem, rules: perFileRules, failure: true)
         }
-        var unstamped: UnstampedEntry?
-        if let cache, case .file = input,
-           let outcome = cachedOutcomeByStamp(location: location, path: path, cache: cache, leavingFacts: leavingFacts, unstamped: &unstamped) {
-            return outcome
+        // A hit answered by its stamp needs the location only as bytes: its string is made after.
+        if let cache, case .file = input {
+            // Returned through the join's closures (an outcome set inside them was copied more).
+            let hit = resolved.map { cachedOutcomeByStamp(location: $0, path: path, cache: cache, leavingFacts: leavingFacts) }
+                ?? PathResolver.withAbsolute(path, base: settings.baseDirectory, whenUnchanged: {
+                    cachedOutcomeByStamp(location: $0, path: path, cache: cache, leavingFacts: leavingFacts)
+                }) { cachedOutcomeByStamp(at: $0, path: path, cache: cache, leavingFacts: leavingFacts) }
+            if let hit { return hit }
+        }
+        let location = resolved ?? PathResolver.absolute(path, base: settings.baseDirectory)
+        // An entry its stamp did not answer: the content hash may still answer, and the entry is
+        // then recorded again, facts and all (read by the location's string, which it keeps).
+        let unstamped = cache.flatMap { cache -> UnstampedEntry? in
+            guard case .file = input else { return nil }
+            return cache.entry(for: location, displayPath: path, knownStrings: ruleIDs, decodingDiagnostics: false).map(UnstampedEntry.init)
         }
         let rules = perFileRules ?? baseRules
         let bytes: [UInt8]
@@ -846,26 +862,22 @@ public final class Linter: Sendable {
         return lintBytes(bytes, input: input, path: path, location: location, rules: rules)
     }
 
-    /// The outcome of a file its cache entry answers by its stamp (nil: not answered). An entry that
-    /// is not answered by its stamp is left in `unstamped`: the content hash may still answer, and the
-    /// entry is then recorded again, facts and all.
-    private func cachedOutcomeByStamp(location: String, path: String, cache: LintCache, leavingFacts: Bool, unstamped: inout UnstampedEntry?) -> FileOutcome? {
-        guard let entry = cache.entry(for: location, displayPath: path, knownStrings: ruleIDs, decodingDiagnostics: false, withFacts: !leavingFacts) else {
-            return nil
-        }
+    /// The outcome of a file its cache entry answers by its stamp (nil: not answered), the file's
+    /// absolute location given as its UTF-8 bytes.
+    private func cachedOutcomeByStamp(at location: UnsafeBufferPointer<UInt8>, path: String, cache: LintCache, leavingFacts: Bool) -> FileOutcome? {
         // A hit is decided by a stamp taken through the stamper's directory descriptor; a
         // file that is read is stamped again by the descriptor it is read through.
-        if entry.settled, let quick = cache.stamper.stamp(location), entry.stamp == quick,
-           entry.dependenciesUnchanged, let outcome = reuse(entry, path: path, factsRead: !leavingFacts) {
-            cache.noteHit(byStamp: true)
-            return outcome
-        }
-        if leavingFacts {
-            unstamped = cache.entry(for: location, displayPath: path, knownStrings: ruleIDs, decodingDiagnostics: false).map(UnstampedEntry.init)
-        } else {
-            unstamped = UnstampedEntry(entry)
-        }
-        return nil
+        guard let entry = cache.entryForStamp(at: location, displayPath: path, knownStrings: ruleIDs, withFacts: !leavingFacts),
+              entry.settled, let quick = cache.stamper.stamp(at: location), entry.stamp == quick,
+              entry.dependenciesUnchanged, let outcome = reuse(entry, path: path, factsRead: !leavingFacts) else { return nil }
+        cache.noteHit(byStamp: true)
+        return outcome
+    }
+
+    /// `cachedOutcomeByStamp(at:…)` of a location held as a string.
+    private func cachedOutcomeByStamp(location: String, path: String, cache: LintCache, leavingFacts: Bool) -> FileOutcome? {
+        var bytes = location
+        return bytes.withUTF8 { cachedOutcomeByStamp(at: $0, path: path, cache: cache, leavingFacts: leavingFacts) }
     }
 
     /// Rebuilds an outcome from a verified cache entry (its diagnostics already carry `path`).

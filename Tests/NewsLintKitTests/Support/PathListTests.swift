@@ -33,23 +33,31 @@ import Testing
         #expect(Array(list) == ["a/b", "a/b/c", "a/bb", "a/c", "a/bb"])
     }
 
+    /// A list of `paths` whose blocks all went to a file in `dir`, with the byte `offset` bytes
+    /// into the first stored `name` then changed to `value` in that file.
+    static func spilled(_ paths: [String], in dir: TemporaryDirectory, changing name: String, at offset: Int, to value: UInt8) throws -> PathList {
+        let file = dir.path + "/paths"
+        let fd = open(file, O_RDWR | O_CREAT | O_EXCL, 0o600)
+        try #require(fd >= 0)
+        var list = PathList(memoryBudget: 0, createSpillFile: { (fd, file) })
+        for p in paths { list.append(p) }
+        try #require(list.usedFile)
+        var stored = try #require(FileManager.default.contents(atPath: file).map { [UInt8]($0) })
+        let name = Array(name.utf8)
+        let at = try #require((0...(stored.count - name.count)).first { Array(stored[$0..<($0 + name.count)]) == name })
+        stored[at + offset] = value
+        try #require(pwrite(fd, stored, stored.count, 0) == stored.count)
+        return list
+    }
+
     /// A byte of the temporary file changed after it was written (not truncated: the read
     /// succeeds) must not read back as another file's name: the chunk's checksum fails, the path
     /// reads as lost, and the list says why. Paths in chunks not touched still read back.
     @Test func pathsChangedOnDiskReadAsLost() throws {
-        let dir = TemporaryDirectory(), file = dir.path + "/paths"
-        let fd = open(file, O_RDWR | O_CREAT | O_EXCL, 0o600)
-        try #require(fd >= 0)
+        let dir = TemporaryDirectory()
         let paths = (0..<6_000).map { "corpus/" + String(repeating: "新聞", count: $0 % 23) + "-\($0).md" }
-        var list = PathList(memoryBudget: 0, createSpillFile: { (fd, file) })
-        for p in paths { list.append(p) }
-        try #require(list.usedFile)
         // Path 3000 starts a group, so it is stored whole: change one digit of its name.
-        var stored = try #require(FileManager.default.contents(atPath: file).map { [UInt8]($0) })
-        let name = Array("-3000.md".utf8)
-        let at = try #require((0...(stored.count - name.count)).first { Array(stored[$0..<($0 + name.count)]) == name })
-        stored[at + 2] = UInt8(ascii: "7")
-        try #require(pwrite(fd, stored, stored.count, 0) == stored.count)
+        let list = try Self.spilled(paths, in: dir, changing: "-3000.md", at: 2, to: UInt8(ascii: "7"))
         // In order, as a run reads them: a window that misses copies the chunks it already holds
         // and reads (and checks) only the ones after them, where the changed digit is.
         let read = Array(list)
@@ -58,6 +66,25 @@ import Testing
         #expect(zip(read, paths).allSatisfy { $0 == $1 || $0.hasPrefix("<path ") }, "no path reads as another name")
         #expect(read.filter { $0.hasPrefix("<path ") }.count < 400, "only the changed chunk's paths are lost (about 130 a chunk)")
         #expect(list[0] == paths[0] && list[5_999] == paths[5_999], "chunks not changed read back")
+    }
+
+    /// Paths read back from the temporary file are made into strings without validating their
+    /// bytes again (they are checked against the chunks' checksums): a byte changed on disk into
+    /// one that is not UTF-8 (inside a Chinese name, and a lone continuation byte) must make its
+    /// path read as lost, never a string of invalid bytes or another name. Untouched paths,
+    /// Chinese and ASCII, read back byte for byte.
+    @Test(arguments: [0xFF, 0x80, 0xC3])
+    func pathsDamagedIntoInvalidUTF8ReadAsLost(damage: UInt8) throws {
+        let dir = TemporaryDirectory()
+        let paths = (0..<6_000).map { "語料/" + String(repeating: $0 % 2 == 0 ? "新聞" : "ab", count: $0 % 19) + "-\($0)-文.md" }
+        // Path 4000 starts a group (stored whole): its last Chinese character's first byte is damaged.
+        let list = try Self.spilled(paths, in: dir, changing: "-4000-文.md", at: 6, to: damage)
+        let read = Array(list)
+        #expect(read[4_000].hasPrefix("<path 4000 lost"), "read \(read[4_000])")
+        for (r, p) in zip(read, paths) where !r.hasPrefix("<path ") {
+            #expect(r.utf8.elementsEqual(p.utf8) && r == p && r.unicodeScalars.count == p.unicodeScalars.count)
+        }
+        #expect(read.filter { $0.hasPrefix("<path ") }.count < 400)
     }
 
     /// Chunks start at multiples of the chunk size: a block after a partial chunk is refused

@@ -36,3 +36,40 @@ import Testing
     }
 }
 
+
+/// `PathResolver.withAbsolute` hands over the bytes `absolute` makes a string of, and the path
+/// or base itself where `absolute` returns it whole.
+@Suite struct PathResolverBytesTests {
+    @Test func joinedBytesAreTheAbsolutePaths() {
+        let bases = ["/base", "/base/", "/", "/語料/新闻", ""]
+        var paths = ["/corpus/a.md", ".", "./a.md", "././a.md", "a.md", ".hidden.md", "..", "", "新聞/文章.md",
+                     "./\u{301}x.md", "./", "/", "a", "./新", String(repeating: "長", count: 700) + ".md"]
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["a", "/", ".", "新", "\u{301}", "é", "😀", "-", " "]
+        for _ in 0..<300 { paths.append((0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()) }
+        for base in bases {
+            for path in paths {
+                var unchanged: String?
+                let bytes: [UInt8] = PathResolver.withAbsolute(path, base: base, whenUnchanged: { whole -> [UInt8] in
+                    unchanged = whole
+                    return Array(whole.utf8)
+                }) { Array($0) }
+                let expected = PathResolver.absolute(path, base: base)
+                #expect(bytes == Array(expected.utf8), "\(path) on \(base)")
+                // By bytes: "/" and "." before a combining mark are not characters of their own.
+                if path.utf8.first == UInt8(ascii: "/") {
+                    #expect(unchanged.map { Array($0.utf8) } == Array(path.utf8))
+                } else if path.utf8.elementsEqual(".".utf8) {
+                    #expect(unchanged.map { Array($0.utf8) } == Array(base.utf8))
+                } else {
+                    #expect(unchanged == nil, "\(path) on \(base)")
+                    // The plain join: the base, a slash unless it ends with one, the path after one leading "./".
+                    var plain = Array(base.utf8)
+                    if plain.last != UInt8(ascii: "/") { plain.append(UInt8(ascii: "/")) }
+                    plain += Array(path.utf8).starts(with: Array("./".utf8)) ? Array(path.utf8.dropFirst(2)) : Array(path.utf8)
+                    #expect(bytes == plain, "\(path) on \(base)")
+                }
+            }
+        }
+    }
+}
