@@ -146,12 +146,15 @@ package enum LintOutput {
                 if pending.count != before { wrote = true }
                 flushIfFull()
             }
-            // Concise lines with nothing else looking at the findings (no baseline, summary or
-            // statistics) are written from the spill's bytes, never decoded (`MergedGroup`).
+            // Concise lines are written from the spill's bytes, never decoded (`MergedGroup`), when
+            // nothing else reads the findings: the baseline stage compares them, the summary and
+            // `--statistics` count them by rule (`reports` already excludes `--statistics`, and a
+            // line filler is made for text alone; both are asked so the gate stands on its own).
+            let writesFromBytes = format == .concise && reports && !stage.isActive && summary == nil
+                && !reporting.statistics && filler == nil
             let complete: Bool
-            if format == .concise && reports && !stage.isActive && summary == nil && !reporting.statistics && filler == nil {
-                let threshold = context.aggregateThreshold
-                complete = run.merge(decodingFrom: threshold > 1 ? threshold : Int.max) { merged in
+            if writesFromBytes {
+                complete = run.merge(decodingFrom: ConciseReporter.aggregationLimit(context)) { merged in
                     switch merged {
                     case let .decoded(group, captured): report(group, captured)
                     case let .spilled(group):

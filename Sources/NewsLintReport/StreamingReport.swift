@@ -180,10 +180,16 @@ extension LinePerDiagnosticReporter {
         file(diagnostics, context: context, into: &out)
         return out.text
     }
+    /// How many findings a file needs before identical ones are shown as one (`Int.max`: never).
+    /// The lazy concise route decodes a group of at least this many (`LintRun.merge(decodingFrom:)`),
+    /// so the two routes must ask this one function.
+    package static func aggregationLimit(_ context: ReportContext) -> Int {
+        aggregates && context.aggregateThreshold > 1 ? context.aggregateThreshold : Int.max
+    }
     public func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext, into out: inout ReportBuffer) {
         // Fewer findings than the threshold are never merged: written from the slice as it is
         // (`apply` would copy them into an array first, once per file).
-        if Self.aggregates && context.aggregateThreshold > 1 && diagnostics.count >= context.aggregateThreshold {
+        if diagnostics.count >= Self.aggregationLimit(context) {
             Self.appendLines(FindingAggregation.apply(diagnostics, threshold: context.aggregateThreshold), to: &out)
         } else {
             Self.appendLines(diagnostics, to: &out)

@@ -261,7 +261,10 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
     /// are the bytes written: `PathBlockFile` checks each chunk it reads against its checksum,
     /// and a path in a changed chunk reads as lost.
     private static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        String(knownValidUTF8: bytes) ?? String(repairingUTF8: bytes)
+        // Debug builds (the tests) check what release builds trust: a read route that skipped the
+        // checksum would otherwise make an invalid `String`.
+        assert(String(exactUTF8: bytes) != nil, "a path read back that is not the UTF-8 written")
+        return String(knownValidUTF8: bytes) ?? String(repairingUTF8: bytes)
     }
 
     /// Bytes held in memory (for measurements): the blocks' capacity, restart points and the last path.

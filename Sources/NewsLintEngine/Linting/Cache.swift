@@ -341,7 +341,7 @@ public final class LintCache: @unchecked Sendable {
                        decodingDiagnostics: Bool, withFacts: Bool) -> CacheEntry? {
         guard let image else { return nil }
         // A later entry for a path wins (a file the save wrote twice).
-        for i in records(for: PathHash.hash(UnsafeRawBufferPointer(location)), in: image).reversed() {
+        for i in records(for: LintCache.pathHash(location), in: image).reversed() {
             guard let sealed = sealedEntry(at: indexRecord(i, in: image).offset, in: image, withFacts: withFacts),
                   let body = LintCache.bodyStart(sealed.bytes) else { continue }
             if let entry = CacheEntry.decode(sealed.bytes, range: body..<sealed.bytes.count, withFacts: withFacts, expected: location, named: name,
@@ -378,7 +378,13 @@ public final class LintCache: @unchecked Sendable {
 
     package static func pathHash(_ path: String) -> UInt64 {
         var p = path
-        return p.withUTF8 { PathHash.hash(UnsafeRawBufferPointer($0)) }
+        return p.withUTF8 { pathHash($0) }
+    }
+
+    /// The index's hash of a location given as its UTF-8 bytes: what `record` files an entry
+    /// under, so a lookup by bytes and one by string must both ask this.
+    package static func pathHash(_ location: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        PathHash.hash(UnsafeRawBufferPointer(location))
     }
 
     /// `byStamp`: answered by the file's stamp, without reading it (else by its content hash).
@@ -423,6 +429,9 @@ public final class LintCache: @unchecked Sendable {
 
     /// Records the outcome of linting one file in this run.
     package func record(_ entry: CacheEntry) {
+        // An entry read by a location's bytes has none (`entryForStamp`): filed under the hash of
+        // "", it would never be found again.
+        assert(!entry.location.isEmpty, "a cache entry recorded without its location")
         var e = entry
         e.settled = entry.stamp.isSettled(now: now)
         let bytes = sealed(e)

@@ -287,7 +287,7 @@ public final class DiagnosticSpill {
             batch = SpilledBatch()
         }
         return readRecords({ pending, range in
-            guard batch.frame(pending, range) else { return false }
+            guard batch.frame(pending, range) else { handOn(pending); return false }
             end = range.upperBound
             if batch.size >= Self.pipelineBatch { handOn(pending) }
             return true
@@ -479,6 +479,13 @@ extension OrderedMerge {
             flushExtras(before: path, body)
             let extras = group(path)
             let own = batch.records[i]
+            guard Diagnostic.isSorted(extras) else {
+                var diagnostics = decodedOwn(batch, i)
+                merge(&diagnostics, own: own.findings.count, sorted: true, extras: extras)
+                if !diagnostics.isEmpty { body(diagnostics[...], [:]) }
+                giveBack(diagnostics)
+                return
+            }
             if own.findings.isEmpty && extras.isEmpty { return }
             guard own.findings.count + extras.count < decodingFrom else {
                 var diagnostics = decodedOwn(batch, i)

@@ -377,7 +377,7 @@ public struct StreamedLint: Sendable {
 /// content-hash check. Boxed: an optional entry was copied and destroyed through the runtime's
 /// generic witnesses (~300 instructions each) on every hit.
 private final class UnstampedEntry {
-    let entry: CacheEntry
+    var entry: CacheEntry
     init(_ entry: CacheEntry) { self.entry = entry }
 }
 
@@ -781,18 +781,26 @@ public final class Linter: Sendable {
             return engineOutcome(path: path, rule: "io-error", message: problem, rules: perFileRules, failure: true)
         }
         // A hit answered by its stamp needs the location only as bytes: its string is made after.
+        // An entry read whole that its stamp did not answer is kept in `missed`.
+        var missed: UnstampedEntry?
         if let cache, case .file = input {
             // Returned through the join's closures (an outcome set inside them was copied more).
-            let hit = resolved.map { cachedOutcomeByStamp(location: $0, path: path, cache: cache, leavingFacts: leavingFacts) }
-                ?? PathResolver.withAbsolute(path, base: settings.baseDirectory, whenUnchanged: {
-                    cachedOutcomeByStamp(location: $0, path: path, cache: cache, leavingFacts: leavingFacts)
-                }) { cachedOutcomeByStamp(at: $0, path: path, cache: cache, leavingFacts: leavingFacts) }
+            let hit: FileOutcome?
+            if let resolved {
+                hit = cachedOutcomeByStamp(location: resolved, path: path, cache: cache, leavingFacts: leavingFacts, missed: &missed)
+            } else {
+                hit = PathResolver.withAbsolute(path, base: settings.baseDirectory, whenUnchanged: {
+                    cachedOutcomeByStamp(location: $0, path: path, cache: cache, leavingFacts: leavingFacts, missed: &missed)
+                }) { cachedOutcomeByStamp(at: $0, path: path, cache: cache, leavingFacts: leavingFacts, missed: &missed) }
+            }
             if let hit { return hit }
         }
         let location = resolved ?? PathResolver.absolute(path, base: settings.baseDirectory)
         // An entry its stamp did not answer: the content hash may still answer, and the entry is
-        // then recorded again, facts and all (read by the location's string, which it keeps).
-        let unstamped = cache.flatMap { cache -> UnstampedEntry? in
+        // then recorded again, facts and all. Read again by the location's string only when the
+        // stamp's lookup left its facts in the cache.
+        missed?.entry.location = location
+        let unstamped = missed ?? cache.flatMap { cache -> UnstampedEntry? in
             guard case .file = input else { return nil }
             return cache.entry(for: location, displayPath: path, knownStrings: ruleIDs, decodingDiagnostics: false).map(UnstampedEntry.init)
         }
@@ -864,20 +872,27 @@ public final class Linter: Sendable {
 
     /// The outcome of a file its cache entry answers by its stamp (nil: not answered), the file's
     /// absolute location given as its UTF-8 bytes.
-    private func cachedOutcomeByStamp(at location: UnsafeBufferPointer<UInt8>, path: String, cache: LintCache, leavingFacts: Bool) -> FileOutcome? {
+    /// `missed`: the entry, when one was read with its facts and its stamp did not answer (its
+    /// `location` empty, see `LintCache.entryForStamp`).
+    private func cachedOutcomeByStamp(at location: UnsafeBufferPointer<UInt8>, path: String, cache: LintCache, leavingFacts: Bool,
+                                      missed: inout UnstampedEntry?) -> FileOutcome? {
+        guard let entry = cache.entryForStamp(at: location, displayPath: path, knownStrings: ruleIDs, withFacts: !leavingFacts) else { return nil }
         // A hit is decided by a stamp taken through the stamper's directory descriptor; a
         // file that is read is stamped again by the descriptor it is read through.
-        guard let entry = cache.entryForStamp(at: location, displayPath: path, knownStrings: ruleIDs, withFacts: !leavingFacts),
-              entry.settled, let quick = cache.stamper.stamp(at: location), entry.stamp == quick,
-              entry.dependenciesUnchanged, let outcome = reuse(entry, path: path, factsRead: !leavingFacts) else { return nil }
+        guard entry.settled, let quick = cache.stamper.stamp(at: location), entry.stamp == quick,
+              entry.dependenciesUnchanged, let outcome = reuse(entry, path: path, factsRead: !leavingFacts) else {
+            if !leavingFacts { missed = UnstampedEntry(entry) }
+            return nil
+        }
         cache.noteHit(byStamp: true)
         return outcome
     }
 
     /// `cachedOutcomeByStamp(at:…)` of a location held as a string.
-    private func cachedOutcomeByStamp(location: String, path: String, cache: LintCache, leavingFacts: Bool) -> FileOutcome? {
+    private func cachedOutcomeByStamp(location: String, path: String, cache: LintCache, leavingFacts: Bool,
+                                      missed: inout UnstampedEntry?) -> FileOutcome? {
         var bytes = location
-        return bytes.withUTF8 { cachedOutcomeByStamp(at: $0, path: path, cache: cache, leavingFacts: leavingFacts) }
+        return bytes.withUTF8 { cachedOutcomeByStamp(at: $0, path: path, cache: cache, leavingFacts: leavingFacts, missed: &missed) }
     }
 
     /// Rebuilds an outcome from a verified cache entry (its diagnostics already carry `path`).

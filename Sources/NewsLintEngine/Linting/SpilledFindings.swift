@@ -53,6 +53,14 @@ public struct RawFinding {
         return otherRule.withUTF8 { r in otherMessage.withUTF8 { m in Self.comparison(line, column, rule, message, line, column, r, m) } }
     }
 
+    /// `Diagnostic.outputOrder(d, self)` (asked as the decoded merge asks it: `String` `<` on rule ids is not total).
+    func isPreceded(by d: UnsafePointer<Diagnostic>) -> Bool {
+        if line != d.pointee.line { return d.pointee.line < line }
+        if column != d.pointee.column { return d.pointee.column < column }
+        var otherRule = d.pointee.rule, otherMessage = d.pointee.message
+        return otherRule.withUTF8 { r in otherMessage.withUTF8 { m in Self.comparison(line, column, r, m, line, column, rule, message) < 0 } }
+    }
+
     /// Rule ids as `outputComparison` orders them (`String` `==` and `<`): for ASCII ids (every
     /// built-in one) that is byte order; any other is compared as the `String`s.
     private static func ruleComparison(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
@@ -123,7 +131,7 @@ package final class SpilledBatch: @unchecked Sendable {
             }
             return true
         }
-        guard framed else { return false }
+        guard framed else { findings.removeSubrange(first...); return false }
         let bodyEnd = r.position
         guard r.skipSourceLines() != nil else { return false }
         records.append(Record(path: path, findings: first..<findings.count, body: (bodyStart - base)..<(bodyEnd - base), sorted: sorted))
@@ -200,7 +208,7 @@ public struct SpilledGroup {
                     var j = 0
                     for i in record.findings {
                         let f = RawFinding(findings[i], in: bytes)
-                        while j < extras.count && f.comparison(first + j) > 0 {
+                        while j < extras.count && f.isPreceded(by: first + j) {
                             extra(first + j)
                             j += 1
                         }

@@ -41,7 +41,7 @@ import Testing
 
         init(_ rng: inout SeededRandom, paths: Int) {
             for p in 0..<paths {
-                let path = "dir-\(p / 10)/新闻-\(String(p).count)\(p).md"
+                let path = "dir-" + String(repeating: "0", count: 4 - String(p / 10).count) + "\(p / 10)/新闻-\(String(p).count)\(p).md"
                 if rng.chance(0.15) { extras += (0..<rng.pick([1, 2, 12])).map { _ in finding(&rng, path: path) } }
                 guard rng.chance(0.85) else { continue }
                 for _ in 0..<(rng.chance(0.05) ? 2 : 1) {
@@ -216,5 +216,143 @@ import Testing
             #expect(statistics.stdout == statisticsUncached.stdout && statistics.status == statisticsUncached.status)
             #expect(statistics.status == uncached.status)
         }
+    }
+}
+
+/// Cases a review found the lazy route getting wrong, each against the decoded route, and both
+/// against an expected stream built without `OrderedMerge` (per path in byte order, a stable
+/// sort of its own and cross-file findings).
+@Suite struct LazyOutputEdgeTests {
+    static func decodedLines(_ spill: DiagnosticSpill, _ runs: DiagnosticRuns, aggregate: Int = 0) -> (String, ReportTotals, Bool) {
+        var out = ReportBuffer(); var totals = ReportTotals()
+        var context = ReportContext(catalog: .builtin); context.aggregateThreshold = aggregate
+        let reporter = ConciseReporter()
+        let complete = OrderedMerge.run(spill, extras: runs) { group, _ in
+            guard !group.isEmpty else { return }
+            totals.add(contentsOf: group); totals.files += 1
+            reporter.file(group, context: context, into: &out)
+        }
+        return (out.text, totals, complete)
+    }
+    static func lazyLines(_ spill: DiagnosticSpill, _ runs: DiagnosticRuns, aggregate: Int = 0) -> (String, ReportTotals, Bool) {
+        var out = ReportBuffer(); var totals = ReportTotals()
+        var context = ReportContext(catalog: .builtin); context.aggregateThreshold = aggregate
+        let reporter = ConciseReporter()
+        let complete = OrderedMerge.run(spill, extras: runs, decodingFrom: aggregate > 1 ? aggregate : Int.max) { merged in
+            switch merged {
+            case let .decoded(group, _):
+                guard !group.isEmpty else { return }
+                totals.add(contentsOf: group); totals.files += 1
+                reporter.file(group, context: context, into: &out)
+            case let .spilled(group):
+                totals.add(group); totals.files += 1
+                ConciseReporter.appendLines(group, to: &out)
+            }
+        }
+        return (out.text, totals, complete)
+    }
+
+    static func spillWithBadRecord(goodBefore: Int, big: Bool) -> DiagnosticSpill {
+        let spill = DiagnosticSpill(threshold: 1 << 30)
+        let msg = big ? String(repeating: "x", count: 400) : "m"
+        for i in 0..<goodBefore {
+            let p = String(format: "a%05d.md", i)
+            spill.append([Diagnostic(rule: "r", severity: .warning, path: p, line: 1, column: 1, message: msg + "\(i)")])
+        }
+        var bad = FileOutcome(path: "b.md", diagnostics: [], facts: [], byteCount: 0, fix: nil, ioFailure: false)
+        bad.spilledDiagnostics = SpilledDiagnostics(bytes: [0x05], count: 1)
+        spill.append(bad)
+        spill.append([Diagnostic(rule: "r", severity: .warning, path: "c.md", line: 1, column: 1, message: "after")])
+        return spill
+    }
+
+    /// Records before a malformed one are all written (up to a batch of them were dropped).
+    @Test(arguments: [(3, false), (300, true)])
+    func malformedRecordSameOutput(goodBefore: Int, big: Bool) {
+        let d = Self.decodedLines(Self.spillWithBadRecord(goodBefore: goodBefore, big: big), DiagnosticRuns())
+        let l = Self.lazyLines(Self.spillWithBadRecord(goodBefore: goodBefore, big: big), DiagnosticRuns())
+        #expect(!d.2 && !l.2)
+        #expect(d.0 == l.0)
+        #expect(d.1 == l.1)
+    }
+
+    /// Non-ASCII rule ids, where `String` `==` and `<` are not a total order: the lazy merge must ask
+    /// the question the decoded merge asks (does the cross-file finding precede the own one?).
+    @Test func canonicalRulesOrder() {
+        let own = [Diagnostic(rule: "e\u{301}", severity: .error, path: "p.md", line: 1, column: 1, message: "n"),
+                   Diagnostic(rule: "\u{e9}a", severity: .warning, path: "p.md", line: 1, column: 1, message: "n")]
+        let extras = [Diagnostic(rule: "\u{e9}a", severity: .warning, path: "p.md", line: 1, column: 1, message: "n")]
+        func make() -> (DiagnosticSpill, DiagnosticRuns) {
+            let s = DiagnosticSpill(); s.append(own)
+            let r = DiagnosticRuns(); r.add(contentsOf: extras)
+            return (s, r)
+        }
+        let a = make(), b = make()
+        let d = Self.decodedLines(a.0, a.1), l = Self.lazyLines(b.0, b.1)
+        #expect(d.0 == l.0)
+    }
+
+    /// Cross-file findings at negative positions reach the cursor out of order: merged as the decoded route does.
+    @Test func negativeExtraPositions() {
+        func make() -> (DiagnosticSpill, DiagnosticRuns) {
+            let s = DiagnosticSpill()
+            s.append([Diagnostic(rule: "r", severity: .warning, path: "p.md", line: 0, column: 3, message: "own")])
+            let runs = DiagnosticRuns()
+            runs.add(contentsOf: [Diagnostic(rule: "r", severity: .error, path: "p.md", line: -1, column: 5, message: "x"),
+                                  Diagnostic(rule: "r", severity: .error, path: "p.md", line: 0, column: 2, message: "y")])
+            return (s, runs)
+        }
+        let a = make(), b = make()
+        let d = Self.decodedLines(a.0, a.1), l = Self.lazyLines(b.0, b.1)
+        #expect(d.0 == l.0)
+    }
+
+    /// The expected stream made without `Merging`: per path (byte order), a stable sort of its own and cross-file findings.
+    @Test(arguments: [0, 1, 2, 3, 4, 5])
+    func oracle(seed: Int) {
+        var rng = SeededRandom(seed: UInt64(11 + seed))
+        var paths = (0..<400).map { "d\($0 % 7)/f\($0).md" } + ["é.md", "e\u{301}.md", "Z.md", "z.md"]
+        paths.sort { $0.bytesPrecede($1) }
+        let rules = ["a", "b", "c"]
+        var records: [(String, [Diagnostic])] = []
+        var extras: [Diagnostic] = []
+        func f(_ p: String) -> Diagnostic {
+            Diagnostic(rule: rng.pick(rules), severity: rng.pick([.info, .warning, .error]), path: p,
+                       line: rng.below(3), column: rng.below(3), message: rng.pick(["m", "n", "a\u{85}", String(repeating: "长", count: 200)]),
+                       fix: rng.chance(0.3) ? Fix(rng.chance(0.5) ? .safe : .unsafe, "d", edits: []) : nil)
+        }
+        for p in paths {
+            if rng.chance(0.2) { for _ in 0..<rng.pick([1, 2, 5, 40]) { extras.append(f(p)) } }
+            if rng.chance(0.8) {
+                for _ in 0..<(rng.chance(0.05) ? 2 : 1) {
+                    var own = (0..<rng.pick([0, 1, 2, 5, 9, 40])).map { _ in f(p) }
+                    if rng.chance(0.8) { own.sort(by: Diagnostic.outputOrder) }
+                    records.append((p, own))
+                }
+            }
+        }
+        func make() -> (DiagnosticSpill, DiagnosticRuns) {
+            let s = DiagnosticSpill(threshold: seed % 2 == 0 ? 512 : 1 << 30)
+            for r in records { s.append(r.1, lines: r.1.isEmpty ? [1: "x"] : [:], path: r.0) }
+            let runs = DiagnosticRuns(runLength: 5); runs.add(contentsOf: extras)
+            return (s, runs)
+        }
+        let cursor = make().1.makeCursor()
+        var extrasInOrder: [Diagnostic] = []
+        while let d = cursor.next() { extrasInOrder.append(d) }
+        var expected = ""
+        for p in paths {
+            let own = records.filter { $0.0.hasSameBytes(as: p) }.flatMap { $0.1 }
+            let ex = extrasInOrder.filter { $0.path.hasSameBytes(as: p) }
+            let all = (own + ex).enumerated().sorted { x, y in
+                let c = Diagnostic.outputComparison(x.element, y.element)
+                return c != 0 ? c < 0 : x.offset < y.offset
+            }.map(\.element)
+            for d in all { expected += ConciseReporter.line(d) + "\n" }
+        }
+        let a = make(), b = make()
+        let d = Self.decodedLines(a.0, a.1), l = Self.lazyLines(b.0, b.1)
+        #expect(d.0 == expected)
+        #expect(l.0 == expected)
     }
 }

@@ -15,6 +15,29 @@ import Testing
         return text.withUTF8(body)
     }
 
+    /// An index record for A's hash that leads to B's (validly sealed) entry: both lookups must refuse it.
+    /// The index holds hashes without a key: only the location compare in the entry's decode stands
+    /// between a hash that collides and another file's findings.
+    @Test func indexRecordOfAnotherLocationIsRefusedByBothRoutes() throws {
+        let dir = TemporaryDirectory()
+        let a = dir.write("新闻/甲.md", "甲\n"), b = dir.write("新闻/乙.md", "乙\n")
+        let cacheDir = dir.path + "/cache"
+        let writer = try #require(LintCache.open(directory: cacheDir, key: 7, now: Int64(Date().timeIntervalSince1970) + 10))
+        // B's entry carrying A's stamp: only the location compare can refuse it.
+        writer.record(CacheEntry(location: b, stamp: try #require(FileStamp.of(a)), settled: true, contentHash: 1, byteCount: 4,
+                                 diagnostics: [], facts: []))
+        try writer.save()
+        let file = try #require(LintCache.open(directory: cacheDir, key: 7)).file
+        var raw = try #require(FileManager.default.contents(atPath: file).map { [UInt8]($0) })
+        let indexOffset = raw.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: raw.count - 24, as: UInt64.self))) }
+        let hashA = LintCache.pathHash(a)
+        for k in 0..<8 { raw[indexOffset + k] = UInt8(truncatingIfNeeded: hashA >> (8 * UInt64(k))) }
+        try Data(raw).write(to: URL(fileURLWithPath: file))
+        let cache = try #require(LintCache.open(directory: cacheDir, key: 7))
+        #expect(cache.entry(for: a, decodingDiagnostics: false) == nil)
+        #expect(Self.bytes(a) { cache.entryForStamp(at: $0, displayPath: "", knownStrings: KnownStrings(), withFacts: false) } == nil)
+    }
+
     /// Locations of files under `dir`: Chinese, long, nested, and a file at the top.
     static func locations(in dir: TemporaryDirectory) -> [String] {
         var paths: [String] = []
