@@ -109,7 +109,7 @@ public enum PathResolver {
     /// the location only as bytes (stamp, hash, a comparison): the string made and freed for it
     /// was ~650 instructions a file.
     @inlinable
-    public static func withAbsolute<T>(_ path: String, base: String, whenUnchanged: (String) -> T,
+    package static func withAbsolute<T>(_ path: String, base: String, whenUnchanged: (String) -> T,
                                        _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
         var pathBytes = path, baseBytes = base

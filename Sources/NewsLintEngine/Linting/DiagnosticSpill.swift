@@ -380,7 +380,6 @@ extension OrderedMerge {
     /// The merge's state between records: the extras' cursor, the record held, what is handed back.
     fileprivate struct Merging {
         let cursor: DiagnosticRuns.Cursor
-        let spill: DiagnosticSpill
         /// Groups of at least this many findings are decoded (`run(_:extras:decodingFrom:_:)`).
         let decodingFrom: Int
         /// What the output is done with goes back to the spill's decoding thread to be destroyed.
@@ -398,7 +397,6 @@ extension OrderedMerge {
 
         init(extras: DiagnosticRuns, spill: DiagnosticSpill, decodingFrom: Int = 0) {
             cursor = extras.makeCursor()
-            self.spill = spill
             self.decodingFrom = decodingFrom
             recent = spill.recentStrings
         }
