@@ -27,17 +27,23 @@ extension String {
     public func bytesCompare(_ other: String) -> Int {
         let compared = utf8.withContiguousStorageIfAvailable { a in
             other.utf8.withContiguousStorageIfAvailable { b -> Int in
-                let n = Swift.min(a.count, b.count)
-                if n > 0, let pa = a.baseAddress, let pb = b.baseAddress, pa != pb {
-                    let c = memcmp(pa, pb, n)
-                    if c != 0 { return c < 0 ? -1 : 1 }
-                }
-                return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+                String.bytesCompare(a, b)
             }
         }
         if let compared, let order = compared { return order }
         if utf8.elementsEqual(other.utf8) { return 0 }
         return utf8.lexicographicallyPrecedes(other.utf8) ? -1 : 1
+    }
+
+    /// `bytesCompare` of two UTF-8 buffers (a record's bytes compared where they lie).
+    @inlinable
+    public static func bytesCompare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = Swift.min(a.count, b.count)
+        if n > 0, let pa = a.baseAddress, let pb = b.baseAddress, pa != pb {
+            let c = memcmp(pa, pb, n)
+            if c != 0 { return c < 0 ? -1 : 1 }
+        }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
 
     /// Byte order of paths (the output order), total even for canonically equivalent names. One

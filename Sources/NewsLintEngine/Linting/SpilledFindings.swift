@@ -42,15 +42,7 @@ public struct RawFinding {
         if column != otherColumn { return column < otherColumn ? -1 : 1 }
         let rules = ruleComparison(rule, otherRule)
         if rules != 0 { return rules }
-        return bytesComparison(message, otherMessage)
-    }
-
-    /// This finding against `d` (on the same path) in output order.
-    func comparison(_ d: UnsafePointer<Diagnostic>) -> Int {
-        if line != d.pointee.line { return line < d.pointee.line ? -1 : 1 }
-        if column != d.pointee.column { return column < d.pointee.column ? -1 : 1 }
-        var otherRule = d.pointee.rule, otherMessage = d.pointee.message
-        return otherRule.withUTF8 { r in otherMessage.withUTF8 { m in Self.comparison(line, column, rule, message, line, column, r, m) } }
+        return String.bytesCompare(message, otherMessage)
     }
 
     /// `Diagnostic.outputOrder(d, self)` (asked as the decoded merge asks it: `String` `<` on rule ids is not total).
@@ -68,20 +60,10 @@ public struct RawFinding {
             let x = String(decoding: a, as: UTF8.self), y = String(decoding: b, as: UTF8.self)
             return x == y ? 0 : (x < y ? -1 : 1)
         }
-        return bytesComparison(a, b)
+        return String.bytesCompare(a, b)
     }
 
     private static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool { !b.contains { $0 >= 0x80 } }
-
-    /// Byte order (`String.bytesCompare`).
-    static func bytesComparison(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
-        let n = min(a.count, b.count)
-        if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
-            let c = memcmp(pa, pb, n)
-            if c != 0 { return c < 0 ? -1 : 1 }
-        }
-        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
-    }
 }
 
 /// Spill records read back as their bytes (the records' whole, copied once from the read
