@@ -314,35 +314,63 @@ package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Se
     /// serial with the output); the thread stops when the returned reader is released.
     package func batches() -> () -> SortedBatch {
         let queue = PrefetchQueue<[Diagnostic]>()
+        var strings = RecentStrings(pinned: knownStrings)
+        // Findings in the chunk before: chunks are of a size, so each batch is reserved at
+        // about its count (grown from empty, each was copied ~12 times on the way to ~5,000).
+        var previousCount = 0
+        readChunks(queue) { chunk, texts in
+            var batch: [Diagnostic] = []
+            if previousCount > 0 { batch.reserveCapacity(previousCount + previousCount / 8) }
+            guard CrossFileResultFile.decode(chunk, texts: texts, strings: &strings, into: &batch) != nil else { return false }
+            previousCount = batch.count
+            return queue.push(batch)
+        }
+        let consumer = PrefetchConsumer(queue)
+        return {
+            guard let batch = consumer.queue.pop() else { return consumer.queue.complete ? .end : .failed }
+            return .batch(batch)
+        }
+    }
+
+    /// The findings framed instead (`CrossFileBatch`), on a thread of their own the same way.
+    package func framed() -> StoredCrossFileCursor {
+        let queue = PrefetchQueue<CrossFileBatch>()
+        let builder = CrossFileBatchBuilder()
+        readChunks(queue, finish: { !builder.batch.findings.isEmpty ? queue.push(builder.batch) : true }) { chunk, texts in
+            builder.frame(chunk, texts: texts) { queue.push($0) }
+        }
+        let consumer = PrefetchConsumer(queue)
+        return StoredCrossFileCursor(next: { consumer.queue.pop() }, complete: { consumer.queue.complete })
+    }
+
+    /// Reads the chunks in order on a thread of its own, handing each to `chunk` with the texts
+    /// read so far; closes `queue` (incomplete when a chunk cannot be read or `chunk` fails, and
+    /// quietly when `chunk` or `finish` says the consumer has gone).
+    private func readChunks<Batch>(_ queue: PrefetchQueue<Batch>, finish: @escaping () -> Bool = { true },
+                                   _ chunk: @escaping ([UInt8], CrossFileTexts.Reader) -> Bool) {
+        let handOn = UncheckedChunkHandler(chunk: chunk, finish: finish)
         Thread { [self] in
             var reader = CrossFileResultFile.ChunkReader(fd: fd, size: size, offset: off_t(CrossFileResultFile.headerSize))
-            var strings = RecentStrings(pinned: knownStrings)
             let texts = CrossFileTexts.Reader(knownStrings: knownStrings)
-            // Findings in the chunk before: chunks are of a size, so each batch is reserved at
-            // about its count (grown from empty, each was copied ~12 times on the way to ~5,000).
-            var previousCount = 0
             while true {
                 // Verified when opened: this fails only if the file changed under the run.
                 guard let next = reader.nextChunk() else { return queue.close(complete: false) }
-                guard case let .chunk(_, chunk) = next else { return queue.close(complete: true) }
+                guard case let .chunk(_, bytes) = next else {
+                    guard handOn.finish() else { return }
+                    return queue.close(complete: true)
+                }
                 // The writer wrote only `String`s' UTF-8 (valid by construction) and the chunk
                 // passed its keyed checksum, so when the file is unchanged since, its strings
                 // need no validation (a third of decoding a corpus of copies' results, whose
                 // messages list paths); otherwise each is validated as before, and so is every text
                 // after it (a piece this chunk spelled out may be read whole later).
                 texts.trust(unchanged())
-                var batch: [Diagnostic] = []
-                if previousCount > 0 { batch.reserveCapacity(previousCount + previousCount / 8) }
-                guard CrossFileResultFile.decode(chunk, texts: texts, strings: &strings, into: &batch) != nil else { return queue.close(complete: false) }
-                previousCount = batch.count
-                guard queue.push(batch) else { return }
+                guard handOn.chunk(bytes, texts) else {
+                    // A push refused (the consumer has gone) or a chunk that does not read whole.
+                    return queue.close(complete: false)
+                }
             }
         }.start()
-        let consumer = PrefetchConsumer(queue)
-        return {
-            guard let batch = consumer.queue.pop() else { return consumer.queue.complete ? .end : .failed }
-            return .batch(batch)
-        }
     }
 
     /// Every finding, in order; false when the file could not be read whole.
@@ -356,6 +384,12 @@ package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Se
             }
         }
     }
+}
+
+/// What `readChunks` hands its thread (used there alone).
+private struct UncheckedChunkHandler: @unchecked Sendable {
+    let chunk: ([UInt8], CrossFileTexts.Reader) -> Bool
+    let finish: () -> Bool
 }
 
 /// Passes cross-file findings on as the reduce reports them and keeps them, as sorted runs, for
