@@ -288,6 +288,8 @@ package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Se
     /// The file's stamp when it was opened, before it was verified; nil when it had changed too
     /// lately for its stamp to show a later write (`FileStamp.isSettled`).
     private let verifiedStamp: FileStamp?
+    /// Findings a framed batch holds before it ends at a path (`framed()`; tests take fewer).
+    package var framedBatchSize = CrossFileBatch.size
 
     fileprivate init(_ file: CrossFileResultFile.OpenedFile, count: Int, knownStrings: KnownStrings) {
         fd = file.fd
@@ -335,7 +337,7 @@ package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Se
     /// The findings framed instead (`CrossFileBatch`), on a thread of their own the same way.
     package func framed() -> StoredCrossFileCursor {
         let queue = PrefetchQueue<CrossFileBatch>()
-        let builder = CrossFileBatchBuilder()
+        let builder = CrossFileBatchBuilder(size: framedBatchSize)
         readChunks(queue, finish: { !builder.batch.findings.isEmpty ? queue.push(builder.batch) : true }) { chunk, texts in
             builder.frame(chunk, texts: texts) { queue.push($0) }
         }

@@ -88,9 +88,16 @@ extension RawFinding {
 
 /// Builds `CrossFileBatch`es from a stored result's chunks, handing each on at a path's start.
 final class CrossFileBatchBuilder {
-    private(set) var batch = CrossFileBatch(bytes: 1 << 20, findings: CrossFileBatch.size)
+    /// Findings after which a batch is handed on at the next path (`CrossFileBatch.size`; tests take fewer).
+    private let size: Int
+    private(set) var batch: CrossFileBatch
     /// The path of the finding being framed.
     private var path = TextBuffer(capacity: 1 << 10)
+
+    init(size: Int = CrossFileBatch.size) {
+        self.size = max(1, size)
+        batch = CrossFileBatch(bytes: 1 << 20, findings: min(self.size, CrossFileBatch.size))
+    }
 
     deinit { path.free() }
 
@@ -105,10 +112,10 @@ final class CrossFileBatchBuilder {
             if let last = batch.paths.last, String.bytesCompare(batch.path(batch.paths.count - 1), path.bytes) == 0 {
                 batch.paths.append(last)
             } else {
-                if batch.findings.count >= CrossFileBatch.size {
+                if batch.findings.count >= size {
                     guard hand(batch) else { return false }
-                    // The next batch's texts at about this one's size (grown from small, they were copied at each doubling).
-                    batch = CrossFileBatch(bytes: batch.texts.count + batch.texts.count / 8, findings: CrossFileBatch.size + CrossFileBatch.size / 8)
+                    // The next batch's at about this one's size (grown from small, its texts were copied at each doubling).
+                    batch = CrossFileBatch(bytes: batch.texts.count + batch.texts.count / 8, findings: batch.findings.count + batch.findings.count / 8)
                 }
                 let at = batch.texts.count
                 if let p = path.bytes.baseAddress { batch.texts.append(p, count: path.count) }

@@ -1,0 +1,247 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintEngine
+@testable import NewsLintReport
+
+/// The lazy concise route over a stored cross-file result (`StoredCrossFileResult.framed`: its
+/// texts joined into batch bytes, its findings written from them, never decoded) against the
+/// decoded route over the same file and against an expected stream made without the file
+/// (`OrderedMerge` over the findings as values): bytes and totals equal. Random results whose
+/// messages list paths (pieces shared through the texts table, spelled out, empty, past the
+/// piece limit), CJK, escapes, fixes; paths with and without records; findings out of order;
+/// batches of one finding to thousands; groups around the aggregation threshold.
+@Suite struct StoredCrossFileLazyTests {
+    static let messages = ["", "a", "same body", "body is identical to dir-0001/新闻-210.md, dir-0002/新闻-220.md, dir-0003/x.md … and 4 more",
+                           "near-duplicate of dir-0001/新闻-210.md, , dir-0003/x.md", ", ", "a, b", "title repeats “新闻”, “标题”",
+                           "tab\there\u{1}\u{7F}", "NEL \u{85} here", "raw byte \u{10FF85}", String(repeating: "长消息, ", count: 300),
+                           String(repeating: "x", count: CrossFileTexts.pieceLimit + 3) + ", tail", "🙂 emoji, é\u{301}"]
+    static let rules = ["a", "ab", "content-duplicate", "near-duplicate", "行尾"]
+
+    static func finding(_ rng: inout SeededRandom, path: String) -> Diagnostic {
+        var finding = LazyOutputTests.finding(&rng, path: path)
+        finding.rule = rng.pick(rules)
+        finding.message = rng.pick(messages)
+        if rng.chance(0.7) { finding.fix = nil }
+        return finding
+    }
+
+    /// A spill (records in path order) and cross-file findings (some on paths without records).
+    struct Corpus {
+        var records: [(path: String, findings: [Diagnostic])] = []
+        var crossFile: [Diagnostic] = []
+
+        init(_ rng: inout SeededRandom, paths: Int) {
+            for p in 0..<paths {
+                let path = "dir-" + String(repeating: "0", count: 4 - String(p / 10).count) + "\(p / 10)/新闻-\(String(p).count)\(p).md"
+                if rng.chance(0.6) { crossFile += (0..<rng.pick([1, 1, 2, 3, 12])).map { _ in StoredCrossFileLazyTests.finding(&rng, path: path) } }
+                guard rng.chance(0.8) else { continue }
+                var findings = (0..<rng.pick([0, 1, 2, 3, 5, 9, 12])).map { _ in LazyOutputTests.finding(&rng, path: path) }
+                if rng.chance(0.9) { findings.sort(by: Diagnostic.outputOrder) }
+                records.append((path, findings))
+            }
+        }
+
+        func spill() -> DiagnosticSpill {
+            let spill = DiagnosticSpill(threshold: 1 << 12)
+            for r in records { spill.append(r.findings, lines: [:], path: r.path) }
+            return spill
+        }
+
+        /// The cross-file findings as the cache stores them, in a file of their own.
+        func store(in dir: TemporaryDirectory, name: String) throws -> String {
+            let recorder = CrossFileResultRecorder(forwardingTo: nil, digest: 42, fileCount: records.count, key: 7, macKey: (11, 13), pathsLost: { nil })
+            for d in crossFile { recorder.add(d) }
+            var bytes: [UInt8] = []
+            try recorder.write(name) { bytes += $0 }
+            let path = dir.path + "/" + name
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+
+        func stored(_ path: String, batchSize: Int) throws -> DiagnosticRuns {
+            let result = try #require(CrossFileResultFile.open(path, key: 7, digest: 42, macKey: (11, 13), knownStrings: KnownStrings()))
+            result.framedBatchSize = batchSize
+            let runs = DiagnosticRuns()
+            runs.add(sorted: result)
+            return runs
+        }
+
+        /// The findings as values (no file).
+        func values() -> DiagnosticRuns {
+            let runs = DiagnosticRuns(runLength: 5)
+            runs.add(contentsOf: crossFile)
+            return runs
+        }
+    }
+
+    struct Written: Equatable {
+        var bytes: [UInt8] = []
+        var totals = ReportTotals()
+        var complete = false
+    }
+
+    static func decoded(_ spill: DiagnosticSpill, _ runs: DiagnosticRuns, aggregate: Int) -> Written {
+        var written = Written()
+        var out = ReportBuffer()
+        var context = ReportContext(catalog: .builtin)
+        context.aggregateThreshold = aggregate
+        written.complete = OrderedMerge.run(spill, extras: runs) { group, _ in
+            guard !group.isEmpty else { return }
+            written.totals.add(contentsOf: group)
+            written.totals.files += 1
+            ConciseReporter().file(group, context: context, into: &out)
+        }
+        written.bytes = out.bytes
+        return written
+    }
+
+    /// The lazy route; `framedGroups`: groups handed on with framed stored findings.
+    static func lazy(_ spill: DiagnosticSpill, _ runs: DiagnosticRuns, aggregate: Int) -> (Written, framedGroups: Int) {
+        var written = Written()
+        var out = ReportBuffer()
+        var context = ReportContext(catalog: .builtin)
+        context.aggregateThreshold = aggregate
+        var framedGroups = 0
+        written.complete = OrderedMerge.run(spill, extras: runs, decodingFrom: ConciseReporter.aggregationLimit(context)) { merged in
+            switch merged {
+            case let .decoded(group, _):
+                guard !group.isEmpty else { return }
+                written.totals.add(contentsOf: group)
+                written.totals.files += 1
+                ConciseReporter().file(group, context: context, into: &out)
+            case let .spilled(group):
+                if group.crossFile != nil { framedGroups += 1 }
+                #expect(group.extras.isEmpty)
+                written.totals.add(group)
+                written.totals.files += 1
+                ConciseReporter.appendLines(group, to: &out)
+            }
+        }
+        written.bytes = out.bytes
+        return (written, framedGroups)
+    }
+
+    static func describe(_ a: Written, _ b: Written) -> String {
+        let x = String(decoding: a.bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let y = String(decoding: b.bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let first = (0..<min(x.count, y.count)).first { x[$0] != y[$0] } ?? min(x.count, y.count)
+        return "line \(first): \(first < x.count ? String(x[first].prefix(160)) : "-") vs \(first < y.count ? String(y[first].prefix(160)) : "-")"
+    }
+
+    @Test(arguments: [(1, 40), (3, 200), (64, 300), (CrossFileBatch.size, 400)])
+    func framedStoredResultWritesWhatDecodingWrites(batchSize: Int, paths: Int) throws {
+        let dir = TemporaryDirectory()
+        for seed in 0..<3 {
+            var rng = SeededRandom(seed: UInt64(seed * 131 + paths))
+            let corpus = Corpus(&rng, paths: paths)
+            let file = try corpus.store(in: dir, name: "r\(seed).cross-file")
+            for aggregate in [0, 4, 10] {
+                let expected = Self.decoded(corpus.spill(), corpus.values(), aggregate: aggregate)
+                let decoded = Self.decoded(corpus.spill(), try corpus.stored(file, batchSize: batchSize), aggregate: aggregate)
+                let (lazy, framedGroups) = Self.lazy(corpus.spill(), try corpus.stored(file, batchSize: batchSize), aggregate: aggregate)
+                #expect(expected.complete && decoded.complete && lazy.complete)
+                #expect(decoded == expected, "seed \(seed) aggregate \(aggregate): \(Self.describe(decoded, expected))")
+                #expect(lazy == expected, "seed \(seed) aggregate \(aggregate): \(Self.describe(lazy, expected))")
+                // The framed route is taken, not decoded around.
+                #expect(framedGroups >= paths / 10)
+            }
+        }
+    }
+
+    /// Stored findings of one path out of order (as a result written by another order could
+    /// hold): the group is decoded and sorted as the decoded route sorts it.
+    @Test func storedFindingsOutOfOrderAreSortedAsDecoded() throws {
+        let dir = TemporaryDirectory()
+        let path = "a/新闻.md"
+        let own = [Diagnostic(rule: "r", severity: .info, path: path, line: 2, column: 1, message: "own")]
+        let later = Diagnostic(rule: "content-duplicate", severity: .warning, path: path, line: 5, column: 1, message: "x, y")
+        let earlier = Diagnostic(rule: "content-duplicate", severity: .error, path: path, line: 1, column: 1, message: "y, x")
+        // Written as findings in the order given (`CrossFileResultRecorder` would sort them).
+        var chunk = ByteWriter(), one = ByteWriter()
+        var texts = CrossFileTexts.Writer()
+        for d in [later, earlier] {
+            one.bytes.removeAll()
+            texts.write(d.path, to: &chunk)
+            one.diagnostic(d) { texts.write($1, to: &$0) }
+            chunk.blob(one.bytes)
+        }
+        let bytes = CrossFileResultFile.header(key: 7, digest: 42, fileCount: 1)
+            + CrossFileResultFile.chunk(chunk.bytes, number: 0, key: 7, digest: 42, macKey: (11, 13))
+            + CrossFileResultFile.trailer(count: 2, chunks: 1, key: 7, digest: 42, macKey: (11, 13))
+        let file = dir.path + "/unsorted.cross-file"
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        func runs() throws -> DiagnosticRuns {
+            let runs = DiagnosticRuns()
+            runs.add(sorted: try #require(CrossFileResultFile.open(file, key: 7, digest: 42, macKey: (11, 13), knownStrings: KnownStrings())))
+            return runs
+        }
+        func spill() -> DiagnosticSpill {
+            let spill = DiagnosticSpill(threshold: 1 << 12)
+            spill.append(own, lines: [:], path: path)
+            return spill
+        }
+        let decoded = Self.decoded(spill(), try runs(), aggregate: 0)
+        let (lazy, _) = Self.lazy(spill(), try runs(), aggregate: 0)
+        #expect(lazy == decoded)
+        #expect(String(decoding: lazy.bytes, as: UTF8.self) == """
+            a/新闻.md:1:1: error: y, x [content-duplicate]
+            a/新闻.md:2:1: info: own [r]
+            a/新闻.md:5:1: warning: x, y [content-duplicate]
+
+            """)
+    }
+
+    /// A result whose text is not UTF-8 (under a valid checksum) fails the lazy replay where it
+    /// fails the decoded one, with the same lines written before it.
+    @Test func invalidTextFailsTheFramedReplayAsTheDecodedOne() throws {
+        let dir = TemporaryDirectory()
+        var chunk = ByteWriter(), one = ByteWriter()
+        var texts = CrossFileTexts.Writer()
+        let good = Diagnostic(rule: "content-duplicate", severity: .warning, path: "a.md", line: 1, column: 1, message: "same, body")
+        for path in [Array("a.md".utf8), [0x6E, 0xE6, 0x96, 0x2E]] {
+            one.bytes.removeAll()
+            path.withUnsafeBufferPointer { texts.write($0, to: &chunk) }
+            one.diagnostic(good) { texts.write($1, to: &$0) }
+            chunk.blob(one.bytes)
+        }
+        let bytes = CrossFileResultFile.header(key: 7, digest: 42, fileCount: 1)
+            + CrossFileResultFile.chunk(chunk.bytes, number: 0, key: 7, digest: 42, macKey: (11, 13))
+            + CrossFileResultFile.trailer(count: 2, chunks: 1, key: 7, digest: 42, macKey: (11, 13))
+        let file = dir.path + "/invalid.cross-file"
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        func runs() throws -> DiagnosticRuns {
+            let runs = DiagnosticRuns()
+            runs.add(sorted: try #require(CrossFileResultFile.open(file, key: 7, digest: 42, macKey: (11, 13), knownStrings: KnownStrings())))
+            return runs
+        }
+        let decoded = Self.decoded(DiagnosticSpill(threshold: 0), try runs(), aggregate: 0)
+        let (lazy, _) = Self.lazy(DiagnosticSpill(threshold: 0), try runs(), aggregate: 0)
+        #expect(!decoded.complete && !lazy.complete)
+        #expect(lazy.bytes == decoded.bytes)
+    }
+
+    /// A text joined by `CrossFileTexts.Reader.append` is the bytes `text` makes a `String` of,
+    /// for texts of one piece and many, spelled out and from the table, past the table's budget.
+    @Test func appendedTextsEqualReadTexts() {
+        var rng = SeededRandom(seed: 5)
+        var writer = CrossFileTexts.Writer(budget: 300)
+        var out = ByteWriter()
+        var written: [String] = []
+        for _ in 0..<400 {
+            let text = (0..<rng.pick([1, 1, 2, 3, 6])).map { _ in rng.pick(Self.messages + ["dir/新闻.md", "", "x"]) }.joined(separator: ", ")
+            written.append(text)
+            writer.write(text, to: &out)
+        }
+        let reader = CrossFileTexts.Reader(budget: 300), appender = CrossFileTexts.Reader(budget: 300)
+        var r = ByteReader(out.bytes, range: 0..<out.bytes.count), a = r
+        var buffer = TextBuffer(capacity: 1)
+        defer { buffer.free() }
+        for text in written {
+            #expect(reader.text(&r) == text)
+            let range = appender.append(&a, to: &buffer)
+            #expect(range.map { Array(buffer.bytes[$0]) } == Array(text.utf8))
+        }
+        #expect(r.atEnd && a.atEnd)
+    }
+}
