@@ -26,53 +26,58 @@ import Testing
         return finding
     }
 
-    /// A spill (records in path order) and cross-file findings (some on paths without records).
-    struct Corpus {
-        var records: [(path: String, findings: [Diagnostic])] = []
-        var crossFile: [Diagnostic] = []
-
-        init(_ rng: inout SeededRandom, paths: Int) {
-            for p in 0..<paths {
-                let path = "dir-" + String(repeating: "0", count: 4 - String(p / 10).count) + "\(p / 10)/新闻-\(String(p).count)\(p).md"
-                if rng.chance(0.6) { crossFile += (0..<rng.pick([1, 1, 2, 3, 12])).map { _ in StoredCrossFileLazyTests.finding(&rng, path: path) } }
-                guard rng.chance(0.8) else { continue }
-                var findings = (0..<rng.pick([0, 1, 2, 3, 5, 9, 12])).map { _ in LazyOutputTests.finding(&rng, path: path) }
-                if rng.chance(0.9) { findings.sort(by: Diagnostic.outputOrder) }
-                records.append((path, findings))
+    /// `LazyOutputTests`' spill with cross-file findings of the kind a result stores, on most
+    /// record paths and on paths without records.
+    static func corpus(_ rng: inout SeededRandom, paths: Int) -> LazyOutputTests.Corpus {
+        var corpus = LazyOutputTests.Corpus(&rng, paths: paths)
+        corpus.extras = []
+        for path in Set(corpus.records.map(\.path)).sorted(by: { $0.bytesPrecede($1) }) {
+            for named in [path, path + ".only"] where rng.chance(named == path ? 0.6 : 0.2) {
+                corpus.extras += (0..<rng.pick([1, 1, 2, 3, 12])).map { _ in finding(&rng, path: named) }
             }
         }
+        return corpus
+    }
 
-        func spill() -> DiagnosticSpill {
-            let spill = DiagnosticSpill(threshold: 1 << 12)
-            for r in records { spill.append(r.findings, lines: [:], path: r.path) }
-            return spill
-        }
+    /// `findings` as the cache stores them (through its recorder), in the file `name` in `dir`.
+    static func store(_ findings: [Diagnostic], in dir: TemporaryDirectory, name: String) throws -> String {
+        let recorder = CrossFileResultRecorder(forwardingTo: nil, digest: 42, fileCount: 1, key: 7, macKey: (11, 13), pathsLost: { nil })
+        for d in findings { recorder.add(d) }
+        var bytes: [UInt8] = []
+        try recorder.write(name) { bytes += $0 }
+        return try write(bytes, in: dir, name: name)
+    }
 
-        /// The cross-file findings as the cache stores them, in a file of their own.
-        func store(in dir: TemporaryDirectory, name: String) throws -> String {
-            let recorder = CrossFileResultRecorder(forwardingTo: nil, digest: 42, fileCount: records.count, key: 7, macKey: (11, 13), pathsLost: { nil })
-            for d in crossFile { recorder.add(d) }
-            var bytes: [UInt8] = []
-            try recorder.write(name) { bytes += $0 }
-            let path = dir.path + "/" + name
-            try Data(bytes).write(to: URL(fileURLWithPath: path))
-            return path
+    /// A result file of one chunk holding `findings` in the order given (paths as bytes), unlike
+    /// the recorder (which sorts them and writes only `String`s).
+    static func store(raw findings: [(path: [UInt8], finding: Diagnostic)], in dir: TemporaryDirectory, name: String) throws -> String {
+        var chunk = ByteWriter(), one = ByteWriter()
+        var texts = CrossFileTexts.Writer()
+        for (path, d) in findings {
+            one.bytes.removeAll()
+            path.withUnsafeBufferPointer { texts.write($0, to: &chunk) }
+            one.diagnostic(d) { texts.write($1, to: &$0) }
+            chunk.blob(one.bytes)
         }
+        let bytes = CrossFileResultFile.header(key: 7, digest: 42, fileCount: 1)
+            + CrossFileResultFile.chunk(chunk.bytes, number: 0, key: 7, digest: 42, macKey: (11, 13))
+            + CrossFileResultFile.trailer(count: findings.count, chunks: 1, key: 7, digest: 42, macKey: (11, 13))
+        return try write(bytes, in: dir, name: name)
+    }
 
-        func stored(_ path: String, batchSize: Int) throws -> DiagnosticRuns {
-            let result = try #require(CrossFileResultFile.open(path, key: 7, digest: 42, macKey: (11, 13), knownStrings: KnownStrings()))
-            result.framedBatchSize = batchSize
-            let runs = DiagnosticRuns()
-            runs.add(sorted: result)
-            return runs
-        }
+    private static func write(_ bytes: [UInt8], in dir: TemporaryDirectory, name: String) throws -> String {
+        let path = dir.path + "/" + name
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
 
-        /// The findings as values (no file).
-        func values() -> DiagnosticRuns {
-            let runs = DiagnosticRuns(runLength: 5)
-            runs.add(contentsOf: crossFile)
-            return runs
-        }
+    /// The stored result at `path` as the one run of a run's cross-file findings.
+    static func opened(_ path: String, batchSize: Int = CrossFileBatch.size) throws -> DiagnosticRuns {
+        let result = try #require(CrossFileResultFile.open(path, key: 7, digest: 42, macKey: (11, 13), knownStrings: KnownStrings()))
+        result.framedBatchSize = batchSize
+        let runs = DiagnosticRuns()
+        runs.add(sorted: result)
+        return runs
     }
 
     struct Written: Equatable {
@@ -134,12 +139,13 @@ import Testing
         let dir = TemporaryDirectory()
         for seed in 0..<3 {
             var rng = SeededRandom(seed: UInt64(seed * 131 + paths))
-            let corpus = Corpus(&rng, paths: paths)
-            let file = try corpus.store(in: dir, name: "r\(seed).cross-file")
+            let corpus = Self.corpus(&rng, paths: paths)
+            let file = try Self.store(corpus.extras, in: dir, name: "r\(seed).cross-file")
+            let threshold = 1 << 12
             for aggregate in [0, 4, 10] {
-                let expected = Self.decoded(corpus.spill(), corpus.values(), aggregate: aggregate)
-                let decoded = Self.decoded(corpus.spill(), try corpus.stored(file, batchSize: batchSize), aggregate: aggregate)
-                let (lazy, framedGroups) = Self.lazy(corpus.spill(), try corpus.stored(file, batchSize: batchSize), aggregate: aggregate)
+                let expected = Self.decoded(corpus.spill(threshold: threshold), corpus.runs(), aggregate: aggregate)
+                let decoded = Self.decoded(corpus.spill(threshold: threshold), try Self.opened(file, batchSize: batchSize), aggregate: aggregate)
+                let (lazy, framedGroups) = Self.lazy(corpus.spill(threshold: threshold), try Self.opened(file, batchSize: batchSize), aggregate: aggregate)
                 #expect(expected.complete && decoded.complete && lazy.complete)
                 #expect(decoded == expected, "seed \(seed) aggregate \(aggregate): \(Self.describe(decoded, expected))")
                 #expect(lazy == expected, "seed \(seed) aggregate \(aggregate): \(Self.describe(lazy, expected))")
@@ -157,32 +163,14 @@ import Testing
         let own = [Diagnostic(rule: "r", severity: .info, path: path, line: 2, column: 1, message: "own")]
         let later = Diagnostic(rule: "content-duplicate", severity: .warning, path: path, line: 5, column: 1, message: "x, y")
         let earlier = Diagnostic(rule: "content-duplicate", severity: .error, path: path, line: 1, column: 1, message: "y, x")
-        // Written as findings in the order given (`CrossFileResultRecorder` would sort them).
-        var chunk = ByteWriter(), one = ByteWriter()
-        var texts = CrossFileTexts.Writer()
-        for d in [later, earlier] {
-            one.bytes.removeAll()
-            texts.write(d.path, to: &chunk)
-            one.diagnostic(d) { texts.write($1, to: &$0) }
-            chunk.blob(one.bytes)
-        }
-        let bytes = CrossFileResultFile.header(key: 7, digest: 42, fileCount: 1)
-            + CrossFileResultFile.chunk(chunk.bytes, number: 0, key: 7, digest: 42, macKey: (11, 13))
-            + CrossFileResultFile.trailer(count: 2, chunks: 1, key: 7, digest: 42, macKey: (11, 13))
-        let file = dir.path + "/unsorted.cross-file"
-        try Data(bytes).write(to: URL(fileURLWithPath: file))
-        func runs() throws -> DiagnosticRuns {
-            let runs = DiagnosticRuns()
-            runs.add(sorted: try #require(CrossFileResultFile.open(file, key: 7, digest: 42, macKey: (11, 13), knownStrings: KnownStrings())))
-            return runs
-        }
+        let file = try Self.store(raw: [later, earlier].map { (Array($0.path.utf8), $0) }, in: dir, name: "unsorted.cross-file")
         func spill() -> DiagnosticSpill {
             let spill = DiagnosticSpill(threshold: 1 << 12)
             spill.append(own, lines: [:], path: path)
             return spill
         }
-        let decoded = Self.decoded(spill(), try runs(), aggregate: 0)
-        let (lazy, _) = Self.lazy(spill(), try runs(), aggregate: 0)
+        let decoded = Self.decoded(spill(), try Self.opened(file), aggregate: 0)
+        let (lazy, _) = Self.lazy(spill(), try Self.opened(file), aggregate: 0)
         #expect(lazy == decoded)
         #expect(String(decoding: lazy.bytes, as: UTF8.self) == """
             a/新闻.md:1:1: error: y, x [content-duplicate]
@@ -196,27 +184,10 @@ import Testing
     /// fails the decoded one, with the same lines written before it.
     @Test func invalidTextFailsTheFramedReplayAsTheDecodedOne() throws {
         let dir = TemporaryDirectory()
-        var chunk = ByteWriter(), one = ByteWriter()
-        var texts = CrossFileTexts.Writer()
         let good = Diagnostic(rule: "content-duplicate", severity: .warning, path: "a.md", line: 1, column: 1, message: "same, body")
-        for path in [Array("a.md".utf8), [0x6E, 0xE6, 0x96, 0x2E]] {
-            one.bytes.removeAll()
-            path.withUnsafeBufferPointer { texts.write($0, to: &chunk) }
-            one.diagnostic(good) { texts.write($1, to: &$0) }
-            chunk.blob(one.bytes)
-        }
-        let bytes = CrossFileResultFile.header(key: 7, digest: 42, fileCount: 1)
-            + CrossFileResultFile.chunk(chunk.bytes, number: 0, key: 7, digest: 42, macKey: (11, 13))
-            + CrossFileResultFile.trailer(count: 2, chunks: 1, key: 7, digest: 42, macKey: (11, 13))
-        let file = dir.path + "/invalid.cross-file"
-        try Data(bytes).write(to: URL(fileURLWithPath: file))
-        func runs() throws -> DiagnosticRuns {
-            let runs = DiagnosticRuns()
-            runs.add(sorted: try #require(CrossFileResultFile.open(file, key: 7, digest: 42, macKey: (11, 13), knownStrings: KnownStrings())))
-            return runs
-        }
-        let decoded = Self.decoded(DiagnosticSpill(threshold: 0), try runs(), aggregate: 0)
-        let (lazy, _) = Self.lazy(DiagnosticSpill(threshold: 0), try runs(), aggregate: 0)
+        let file = try Self.store(raw: [(Array("a.md".utf8), good), ([0x6E, 0xE6, 0x96, 0x2E], good)], in: dir, name: "invalid.cross-file")
+        let decoded = Self.decoded(DiagnosticSpill(threshold: 0), try Self.opened(file), aggregate: 0)
+        let (lazy, _) = Self.lazy(DiagnosticSpill(threshold: 0), try Self.opened(file), aggregate: 0)
         #expect(!decoded.complete && !lazy.complete)
         #expect(lazy.bytes == decoded.bytes)
     }
