@@ -338,6 +338,8 @@ package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Se
     package func framed() -> StoredCrossFileCursor {
         let queue = PrefetchQueue<CrossFileBatch>()
         let builder = CrossFileBatchBuilder(size: framedBatchSize)
+        // At the end, or where the stream fails, the findings framed from whole chunks go on
+        // (the decoded route hands on every chunk before the one that fails).
         readChunks(queue, finish: { !builder.batch.findings.isEmpty ? queue.push(builder.batch) : true }) { chunk, texts in
             builder.frame(chunk, texts: texts) { queue.push($0) }
         }
@@ -347,7 +349,8 @@ package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Se
 
     /// Reads the chunks in order on a thread of its own, handing each to `chunk` with the texts
     /// read so far; closes `queue` (incomplete when a chunk cannot be read or `chunk` fails, and
-    /// quietly when `chunk` or `finish` says the consumer has gone).
+    /// quietly when `chunk` or `finish` says the consumer has gone). `finish` hands on what is
+    /// held, at the end and where the stream fails.
     private func readChunks<Batch>(_ queue: PrefetchQueue<Batch>, finish: @escaping () -> Bool = { true },
                                    _ chunk: @escaping ([UInt8], CrossFileTexts.Reader) -> Bool) {
         let handOn = UncheckedChunkHandler(chunk: chunk, finish: finish)
@@ -356,7 +359,10 @@ package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Se
             let texts = CrossFileTexts.Reader(knownStrings: knownStrings)
             while true {
                 // Verified when opened: this fails only if the file changed under the run.
-                guard let next = reader.nextChunk() else { return queue.close(complete: false) }
+                guard let next = reader.nextChunk() else {
+                    _ = handOn.finish()
+                    return queue.close(complete: false)
+                }
                 guard case let .chunk(_, bytes) = next else {
                     guard handOn.finish() else { return }
                     return queue.close(complete: true)
@@ -369,6 +375,7 @@ package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Se
                 texts.trust(unchanged())
                 guard handOn.chunk(bytes, texts) else {
                     // A push refused (the consumer has gone) or a chunk that does not read whole.
+                    _ = handOn.finish()
                     return queue.close(complete: false)
                 }
             }

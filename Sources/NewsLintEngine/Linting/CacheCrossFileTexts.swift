@@ -367,6 +367,9 @@ package struct TextBuffer {
     /// Forgets the bytes (the storage is kept).
     package mutating func removeAll() { count = 0 }
 
+    /// Forgets the bytes after the first `n`.
+    package mutating func truncate(to n: Int) { count = max(0, min(count, n)) }
+
     package var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
     package func free() { base.deallocate() }

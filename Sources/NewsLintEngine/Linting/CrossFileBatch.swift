@@ -31,6 +31,16 @@ package final class CrossFileBatch: @unchecked Sendable {
 
     deinit { texts.free() }
 
+    /// Back to its first `findings` findings and `bytes` bytes of texts (theirs).
+    fileprivate func truncate(findings count: Int, bytes: Int) {
+        // A path is kept before its finding is framed: each list is cut on its own.
+        if findings.count > count { findings.removeSubrange(count...) }
+        if paths.count > count { paths.removeSubrange(count...) }
+        if ends.count > count { ends.removeSubrange(count...) }
+        if !fixes.isEmpty { fixes = fixes.filter { $0.key < count } }
+        texts.truncate(to: bytes)
+    }
+
     package var bytes: UnsafeBufferPointer<UInt8> { texts.bytes }
 
     fileprivate func path(_ i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: texts.bytes[paths[i]]) }
@@ -103,7 +113,21 @@ final class CrossFileBatchBuilder {
 
     /// Frames a chunk's findings (as `CrossFileResultFile.decode` reads them: path, then the
     /// diagnostic as a blob); false when it does not frame whole. `hand` gets each full batch.
+    /// A chunk that does not frame whole adds nothing: `batch` is left as it was before it (the
+    /// decoded route drops the chunk whole), and full batches are handed on only once it framed.
     func frame(_ chunk: [UInt8], texts: CrossFileTexts.Reader, hand: (CrossFileBatch) -> Bool) -> Bool {
+        let before = batch, findingsBefore = batch.findings.count, bytesBefore = batch.texts.count
+        var full: [CrossFileBatch] = []
+        guard frame(chunk, texts: texts, full: &full) else {
+            batch = before
+            batch.truncate(findings: findingsBefore, bytes: bytesBefore)
+            return false
+        }
+        for b in full { guard hand(b) else { return false } }
+        return true
+    }
+
+    private func frame(_ chunk: [UInt8], texts: CrossFileTexts.Reader, full: inout [CrossFileBatch]) -> Bool {
         var r = ByteReader(chunk, range: 0..<chunk.count)
         while !r.atEnd {
             path.removeAll()
@@ -113,7 +137,7 @@ final class CrossFileBatchBuilder {
                 batch.paths.append(last)
             } else {
                 if batch.findings.count >= size {
-                    guard hand(batch) else { return false }
+                    full.append(batch)
                     // The next batch's at about this one's size (grown from small, its texts were copied at each doubling).
                     batch = CrossFileBatch(bytes: batch.texts.count + batch.texts.count / 8, findings: batch.findings.count + batch.findings.count / 8)
                 }

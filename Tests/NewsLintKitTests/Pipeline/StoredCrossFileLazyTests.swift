@@ -51,17 +51,24 @@ import Testing
     /// A result file of one chunk holding `findings` in the order given (paths as bytes), unlike
     /// the recorder (which sorts them and writes only `String`s).
     static func store(raw findings: [(path: [UInt8], finding: Diagnostic)], in dir: TemporaryDirectory, name: String) throws -> String {
-        var chunk = ByteWriter(), one = ByteWriter()
+        try store(chunks: [findings], in: dir, name: name)
+    }
+
+    /// The same in several chunks (one texts table across them).
+    static func store(chunks: [[(path: [UInt8], finding: Diagnostic)]], in dir: TemporaryDirectory, name: String) throws -> String {
         var texts = CrossFileTexts.Writer()
-        for (path, d) in findings {
-            one.bytes.removeAll()
-            path.withUnsafeBufferPointer { texts.write($0, to: &chunk) }
-            one.diagnostic(d) { texts.write($1, to: &$0) }
-            chunk.blob(one.bytes)
+        var bytes = CrossFileResultFile.header(key: 7, digest: 42, fileCount: 1)
+        for (number, findings) in chunks.enumerated() {
+            var chunk = ByteWriter(), one = ByteWriter()
+            for (path, d) in findings {
+                one.bytes.removeAll()
+                path.withUnsafeBufferPointer { texts.write($0, to: &chunk) }
+                one.diagnostic(d) { texts.write($1, to: &$0) }
+                chunk.blob(one.bytes)
+            }
+            bytes += CrossFileResultFile.chunk(chunk.bytes, number: UInt64(number), key: 7, digest: 42, macKey: (11, 13))
         }
-        let bytes = CrossFileResultFile.header(key: 7, digest: 42, fileCount: 1)
-            + CrossFileResultFile.chunk(chunk.bytes, number: 0, key: 7, digest: 42, macKey: (11, 13))
-            + CrossFileResultFile.trailer(count: findings.count, chunks: 1, key: 7, digest: 42, macKey: (11, 13))
+        bytes += CrossFileResultFile.trailer(count: chunks.map(\.count).reduce(0, +), chunks: UInt64(chunks.count), key: 7, digest: 42, macKey: (11, 13))
         return try write(bytes, in: dir, name: name)
     }
 
@@ -190,6 +197,25 @@ import Testing
         let (lazy, _) = Self.lazy(DiagnosticSpill(threshold: 0), try Self.opened(file), aggregate: 0)
         #expect(!decoded.complete && !lazy.complete)
         #expect(lazy.bytes == decoded.bytes)
+    }
+
+    /// A chunk that fails (here: a path not UTF-8 in a fresh, so validated, file) drops that
+    /// chunk whole in both routes, and the chunks before it are written by both, whatever the
+    /// batch size: the framed batch open across them is handed on as it was before the chunk.
+    @Test(arguments: [1, 2, 3, 100])
+    func aFailingChunkDropsItselfAloneInBothRoutes(batchSize: Int) throws {
+        let dir = TemporaryDirectory()
+        func finding(_ n: Int) -> Diagnostic {
+            Diagnostic(rule: "content-duplicate", severity: .warning, path: "x", line: n, column: 1, message: "same, body \(n)")
+        }
+        let good = (0..<5).map { (Array("a\($0 / 2).md".utf8), finding($0)) }
+        let failing = [(Array("a2.md".utf8), finding(7)), ([0x6E, 0xE6, 0x96, 0x2E], finding(8))]
+        let file = try Self.store(chunks: [Array(good[..<3]), Array(good[3...]), failing, good], in: dir, name: "third.cross-file")
+        let decoded = Self.decoded(DiagnosticSpill(threshold: 0), try Self.opened(file, batchSize: batchSize), aggregate: 0)
+        let (lazy, _) = Self.lazy(DiagnosticSpill(threshold: 0), try Self.opened(file, batchSize: batchSize), aggregate: 0)
+        #expect(!decoded.complete && !lazy.complete)
+        #expect(decoded.totals.count == 5)
+        #expect(lazy == decoded, "\(Self.describe(lazy, decoded))")
     }
 
     /// A text joined by `CrossFileTexts.Reader.append` is the bytes `text` makes a `String` of,
