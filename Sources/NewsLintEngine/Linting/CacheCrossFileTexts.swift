@@ -197,11 +197,6 @@ package enum CrossFileTexts {
             joined = TextBuffer(capacity: 1 << 12)
         }
 
-        deinit {
-            arena.free()
-            joined.free()
-        }
-
         /// Says whether the bytes about to be read may be trusted to be valid UTF-8.
         package func trust(_ valid: Bool) { trusted = trusted && valid }
 
@@ -331,9 +326,9 @@ package enum CrossFileTexts {
     }
 }
 
-/// Bytes in memory of their own (their pointers stay put until the storage grows), freed by
-/// their owner.
-package struct TextBuffer {
+/// Bytes in memory of their own (their pointers stay put until the storage grows). Not
+/// copyable, so the storage has one owner and is freed once, when that owner is done with it.
+package struct TextBuffer: ~Copyable {
     package private(set) var base: UnsafeMutablePointer<UInt8>
     package private(set) var count = 0
     private var capacity: Int
@@ -372,7 +367,7 @@ package struct TextBuffer {
 
     package var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
-    package func free() { base.deallocate() }
+    deinit { base.deallocate() }
 }
 
 extension ByteReader {

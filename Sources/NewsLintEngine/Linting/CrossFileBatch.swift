@@ -29,8 +29,6 @@ package final class CrossFileBatch: @unchecked Sendable {
         ends.reserveCapacity(findings)
     }
 
-    deinit { texts.free() }
-
     /// Back to its first `findings` findings and `bytes` bytes of texts (theirs).
     fileprivate func truncate(findings count: Int, bytes: Int) {
         // A path is kept before its finding is framed: each list is cut on its own.
@@ -89,13 +87,6 @@ package struct CrossFileSlice {
     }
 }
 
-extension RawFinding {
-    /// `comparison` of two findings of one path.
-    func comparison(with other: RawFinding) -> Int {
-        Self.comparison(line, column, rule, message, other.line, other.column, other.rule, other.message)
-    }
-}
-
 /// Builds `CrossFileBatch`es from a stored result's chunks, handing each on at a path's start.
 final class CrossFileBatchBuilder {
     /// Findings after which a batch is handed on at the next path (`CrossFileBatch.size`; tests take fewer).
@@ -104,12 +95,11 @@ final class CrossFileBatchBuilder {
     /// The path of the finding being framed.
     private var path = TextBuffer(capacity: 1 << 10)
 
-    init(size: Int = CrossFileBatch.size) {
+    /// `textBytes`: what the first batch's texts are reserved at.
+    init(size: Int = CrossFileBatch.size, textBytes: Int = 1 << 20) {
         self.size = max(1, size)
-        batch = CrossFileBatch(bytes: 1 << 20, findings: min(self.size, CrossFileBatch.size))
+        batch = CrossFileBatch(bytes: textBytes, findings: min(self.size, CrossFileBatch.size))
     }
-
-    deinit { path.free() }
 
     /// Frames a chunk's findings (as `CrossFileResultFile.decode` reads them: path, then the
     /// diagnostic as a blob); false when it does not frame whole. `hand` gets each full batch.

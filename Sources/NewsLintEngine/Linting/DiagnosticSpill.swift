@@ -437,10 +437,10 @@ extension OrderedMerge {
         /// are unless the listing would aggregate them.
         mutating func flushStored(before path: String?, _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void,
                                   spilled: (SpilledGroup) -> Void) {
-            var bound = path ?? ""
+            var bound = path
             while true {
-                if path != nil {
-                    guard let order = bound.withUTF8({ stored?.headComparison($0) }), order < 0 else { return }
+                if bound != nil {
+                    guard let order = bound?.withUTF8({ stored?.headComparison($0) }), order < 0 else { return }
                 }
                 guard let alone = stored?.takeGroup() else { return }
                 let name = alone.path
@@ -541,15 +541,9 @@ extension OrderedMerge {
             let crossFile = stored?.take(onPath: path)
             let count = own.findings.count + (crossFile?.count ?? 0)
             if count == 0 { return }
-            if let crossFile, !crossFile.isSorted || count >= decodingFrom {
+            if count >= decodingFrom || crossFile?.isSorted == false {
                 var diagnostics = decodedOwn(batch, i)
-                merge(&diagnostics, own: own.findings.count, sorted: true, extras: crossFile.diagnostics(path: path))
-                if !diagnostics.isEmpty { body(diagnostics[...], [:]) }
-                giveBack(diagnostics)
-                return
-            }
-            guard count < decodingFrom else {
-                let diagnostics = decodedOwn(batch, i)
+                merge(&diagnostics, own: own.findings.count, sorted: true, extras: crossFile?.diagnostics(path: path) ?? [])
                 if !diagnostics.isEmpty { body(diagnostics[...], [:]) }
                 giveBack(diagnostics)
                 return

@@ -45,6 +45,11 @@ public struct RawFinding {
         return String.bytesCompare(message, otherMessage)
     }
 
+    /// `comparison` of two findings of one path (a record's, or a record's and a stored cross-file one).
+    func comparison(with other: RawFinding) -> Int {
+        Self.comparison(line, column, rule, message, other.line, other.column, other.rule, other.message)
+    }
+
     /// `Diagnostic.outputOrder(d, self)` (asked as the decoded merge asks it: `String` `<` on rule ids is not total).
     func isPreceded(by d: UnsafePointer<Diagnostic>) -> Bool {
         if line != d.pointee.line { return d.pointee.line < line }
@@ -111,7 +116,7 @@ package final class SpilledBatch: @unchecked Sendable {
             for _ in 0..<count {
                 guard let f = r.spilledFinding(strings: &strings, base: base) else { return false }
                 if sorted, let last = findings.last, findings.count > first,
-                   RawFinding(f, in: shifted).comparisonBefore(RawFinding(last, in: shifted)) < 0 {
+                   RawFinding(f, in: shifted).comparison(with: RawFinding(last, in: shifted)) < 0 {
                     sorted = false
                 }
                 findings.append(f)
@@ -128,13 +133,6 @@ package final class SpilledBatch: @unchecked Sendable {
     /// Takes the framed records' bytes (through `end`) out of the read buffer: the batch is complete.
     package func seal(_ buffer: [UInt8], end: Int) {
         bytes = Array(buffer[base..<end])
-    }
-}
-
-extension RawFinding {
-    /// `comparison` of two findings of one record.
-    fileprivate func comparisonBefore(_ other: RawFinding) -> Int {
-        Self.comparison(line, column, rule, message, other.line, other.column, other.rule, other.message)
     }
 }
 
