@@ -43,6 +43,7 @@ public struct ReportTotals: Sendable, Equatable {
     /// Counts a path's findings left as the spill's bytes and its cross-file findings.
     public mutating func add(_ group: SpilledGroup) {
         for f in group.ownFindings { add(severity: f.severity, fix: f.fix) }
+        for f in group.framedCrossFile { add(severity: f.severity, fix: f.fix) }
         add(contentsOf: group.extras)
     }
 
@@ -289,10 +290,10 @@ extension ConciseReporter: LinePerDiagnosticReporter {
         let display = SystemPath.display(group.path)
         var shown = display
         shown.withUTF8 { path in
-            group.forEach(own: { f in
+            group.forEach(raw: { f in
                 appendLine(path: path, line: f.line, column: f.column, severity: f.severity, message: f.message, rule: f.rule, to: &out)
                 out.append(byte: 0x0A)
-            }, extra: { d in
+            }, decoded: { d in
                 appendLine(at: d, displayPath: display, to: &out)
                 out.append(byte: 0x0A)
             })

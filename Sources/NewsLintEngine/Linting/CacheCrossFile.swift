@@ -70,12 +70,13 @@ package enum CrossFileResultFile {
     /// `digest`; nil otherwise. Every chunk's checksum and every finding's framing are checked
     /// here, before anything is merged, so a result that cannot be read whole is reduced again
     /// instead of half replayed.
+    /// `framedBatchSize`: see `StoredCrossFileResult.framed()` (tests take fewer).
     package static func open(_ path: String, key: UInt64, digest: UInt64, macKey: (UInt64, UInt64),
-                             knownStrings: KnownStrings) -> StoredCrossFileResult? {
+                             knownStrings: KnownStrings, framedBatchSize: Int = CrossFileBatch.size) -> StoredCrossFileResult? {
         guard let file = openFile(path) else { return nil }
         var reader = ChunkReader(fd: file.fd, size: file.size)
         guard let found = verify(&reader, key: key, macKey: macKey), found.digest == digest else { close(file.fd); return nil }
-        return StoredCrossFileResult(file, count: found.count, knownStrings: knownStrings)
+        return StoredCrossFileResult(file, count: found.count, knownStrings: knownStrings, framedBatchSize: framedBatchSize)
     }
 
     /// The digest and file count in the header `reader` reads when the file is a result for
@@ -288,8 +289,12 @@ package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Se
     /// The file's stamp when it was opened, before it was verified; nil when it had changed too
     /// lately for its stamp to show a later write (`FileStamp.isSettled`).
     private let verifiedStamp: FileStamp?
+    /// Findings a framed batch holds before it ends at a path (`framed()`; tests take fewer).
+    private let framedBatchSize: Int
 
-    fileprivate init(_ file: CrossFileResultFile.OpenedFile, count: Int, knownStrings: KnownStrings) {
+    fileprivate init(_ file: CrossFileResultFile.OpenedFile, count: Int, knownStrings: KnownStrings,
+                     framedBatchSize: Int = CrossFileBatch.size) {
+        self.framedBatchSize = framedBatchSize
         fd = file.fd
         size = file.size
         self.count = count
@@ -314,35 +319,76 @@ package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Se
     /// serial with the output); the thread stops when the returned reader is released.
     package func batches() -> () -> SortedBatch {
         let queue = PrefetchQueue<[Diagnostic]>()
+        // `strings` and `previousCount` are captured (boxed) by `chunk` below, which only the
+        // reading thread calls, one chunk after another: no other thread touches them.
+        var strings = RecentStrings(pinned: knownStrings)
+        // Findings in the chunk before: chunks are of a size, so each batch is reserved at
+        // about its count (grown from empty, each was copied ~12 times on the way to ~5,000).
+        var previousCount = 0
+        readChunks(queue) { chunk, texts in
+            var batch: [Diagnostic] = []
+            if previousCount > 0 { batch.reserveCapacity(previousCount + previousCount / 8) }
+            guard CrossFileResultFile.decode(chunk, texts: texts, strings: &strings, into: &batch) != nil else { return false }
+            previousCount = batch.count
+            return queue.push(batch)
+        }
+        let consumer = PrefetchConsumer(queue)
+        return {
+            guard let batch = consumer.queue.pop() else { return consumer.queue.complete ? .end : .failed }
+            return .batch(batch)
+        }
+    }
+
+    /// The findings framed instead (`CrossFileBatch`), on a thread of their own the same way.
+    package func framed() -> StoredCrossFileCursor {
+        let queue = PrefetchQueue<CrossFileBatch>()
+        // Not `Sendable`: only the reading thread uses it (`chunk` and `finish`, one after another).
+        // Its first batch's texts are reserved at no more than the file's size (a small result's
+        // texts are small; a large one's batches are sized from the batch before).
+        let builder = CrossFileBatchBuilder(size: framedBatchSize, textBytes: min(1 << 20, Int(size)))
+        // At the end, or where the stream fails, the findings framed from whole chunks go on
+        // (the decoded route hands on every chunk before the one that fails).
+        readChunks(queue, finish: { !builder.batch.findings.isEmpty ? queue.push(builder.batch) : true }) { chunk, texts in
+            builder.frame(chunk, texts: texts) { queue.push($0) }
+        }
+        let consumer = PrefetchConsumer(queue)
+        return StoredCrossFileCursor(next: { consumer.queue.pop() }, complete: { consumer.queue.complete })
+    }
+
+    /// Reads the chunks in order on a thread of its own, handing each to `chunk` with the texts
+    /// read so far; `finish` hands on what is held, at the end and where the stream fails. Closes
+    /// `queue` complete at the end; incomplete when a chunk cannot be read or `chunk` fails (a
+    /// chunk that does not read whole, or a push refused because the consumer has gone); and not
+    /// at all when `finish`'s push at the end is refused (the consumer has gone and reads no more).
+    private func readChunks<Batch>(_ queue: PrefetchQueue<Batch>, finish: @escaping () -> Bool = { true },
+                                   _ chunk: @escaping ([UInt8], CrossFileTexts.Reader) -> Bool) {
+        let handOn = UncheckedChunkHandler(chunk: chunk, finish: finish)
         Thread { [self] in
             var reader = CrossFileResultFile.ChunkReader(fd: fd, size: size, offset: off_t(CrossFileResultFile.headerSize))
-            var strings = RecentStrings(pinned: knownStrings)
             let texts = CrossFileTexts.Reader(knownStrings: knownStrings)
-            // Findings in the chunk before: chunks are of a size, so each batch is reserved at
-            // about its count (grown from empty, each was copied ~12 times on the way to ~5,000).
-            var previousCount = 0
             while true {
                 // Verified when opened: this fails only if the file changed under the run.
-                guard let next = reader.nextChunk() else { return queue.close(complete: false) }
-                guard case let .chunk(_, chunk) = next else { return queue.close(complete: true) }
+                guard let next = reader.nextChunk() else {
+                    _ = handOn.finish()
+                    return queue.close(complete: false)
+                }
+                guard case let .chunk(_, bytes) = next else {
+                    guard handOn.finish() else { return }
+                    return queue.close(complete: true)
+                }
                 // The writer wrote only `String`s' UTF-8 (valid by construction) and the chunk
                 // passed its keyed checksum, so when the file is unchanged since, its strings
                 // need no validation (a third of decoding a corpus of copies' results, whose
                 // messages list paths); otherwise each is validated as before, and so is every text
                 // after it (a piece this chunk spelled out may be read whole later).
                 texts.trust(unchanged())
-                var batch: [Diagnostic] = []
-                if previousCount > 0 { batch.reserveCapacity(previousCount + previousCount / 8) }
-                guard CrossFileResultFile.decode(chunk, texts: texts, strings: &strings, into: &batch) != nil else { return queue.close(complete: false) }
-                previousCount = batch.count
-                guard queue.push(batch) else { return }
+                guard handOn.chunk(bytes, texts) else {
+                    // A push refused (the consumer has gone) or a chunk that does not read whole.
+                    _ = handOn.finish()
+                    return queue.close(complete: false)
+                }
             }
         }.start()
-        let consumer = PrefetchConsumer(queue)
-        return {
-            guard let batch = consumer.queue.pop() else { return consumer.queue.complete ? .end : .failed }
-            return .batch(batch)
-        }
     }
 
     /// Every finding, in order; false when the file could not be read whole.
@@ -356,6 +402,14 @@ package final class StoredCrossFileResult: SortedDiagnosticSource, @unchecked Se
             }
         }
     }
+}
+
+/// What `readChunks` hands its thread (used there alone). Unchecked because the closures capture
+/// state that is not `Sendable` (`framed()`'s builder, `batches()`'s strings): sound since only
+/// that thread calls them, and the caller keeps no other use of what they capture.
+private struct UncheckedChunkHandler: @unchecked Sendable {
+    let chunk: ([UInt8], CrossFileTexts.Reader) -> Bool
+    let finish: () -> Bool
 }
 
 /// Passes cross-file findings on as the reduce reports them and keeps them, as sorted runs, for

@@ -175,14 +175,14 @@ package enum CrossFileTexts {
         private let budget: Int
         private var used = 0
         /// The pieces in the table, back to back: entry `i` is `arena[ends[i]..<ends[i + 1]]`.
-        private var arena: Buffer
+        private var arena: TextBuffer
         private var ends: [Int] = [0]
         /// The longest entry's length: what bounds a text's stated length before anything is reserved.
         private var longest = 0
         /// The `String` of each entry once a text was that piece alone (a path, a rule id).
         private var strings: [String?] = []
         /// Scratch for a text of several pieces.
-        private var joined: Buffer
+        private var joined: TextBuffer
         /// Strings known before reading (rule ids), shared rather than made again.
         private let known: KnownStrings
         /// Whether the bytes read are known to be valid UTF-8 (written from `String`s and verified
@@ -193,13 +193,8 @@ package enum CrossFileTexts {
         package init(budget: Int = CrossFileTexts.tableBudget, knownStrings: KnownStrings = KnownStrings()) {
             self.budget = budget
             known = knownStrings
-            arena = Buffer(capacity: 1 << 16)
-            joined = Buffer(capacity: 1 << 12)
-        }
-
-        deinit {
-            arena.free()
-            joined.free()
+            arena = TextBuffer(capacity: 1 << 16)
+            joined = TextBuffer(capacity: 1 << 12)
         }
 
         /// Says whether the bytes about to be read may be trusted to be valid UTF-8.
@@ -209,17 +204,58 @@ package enum CrossFileTexts {
         package func text(_ r: inout ByteReader) -> String? {
             guard let count = r.pieceNumber(), count >= 1 else { return nil }
             if count == 1 { return piece(&r) }
+            joined.removeAll()
+            guard join(&r, count: count, into: &joined) else { return nil }
+            return make(joined.bytes)
+        }
+
+        /// One text's bytes appended to `out` (the same framing, table and checks as `text`,
+        /// without a `String`: the lazy concise route writes them as they are); their range in
+        /// `out`, nil when `text` would give nil.
+        package func append(_ r: inout ByteReader, to out: inout TextBuffer) -> Range<Int>? {
+            guard let count = r.pieceNumber(), count >= 1 else { return nil }
+            let start = out.count
+            if count > 1 {
+                guard join(&r, count: count, into: &out) else { return nil }
+            } else {
+                guard let ref = r.pieceNumber() else { return nil }
+                if ref > 0 {
+                    guard ref < ends.count else { return nil }
+                    let from = ends[ref - 1]
+                    out.append(arena.base + from, count: ends[ref] - from)
+                } else {
+                    guard let n = r.int(), let range = r.skip(n) else { return nil }
+                    r.bytes.withUnsafeBufferPointer { chunk in
+                        let piece = chunk.baseAddress.map { $0 + range.lowerBound }
+                        if let piece { out.append(piece, count: n) }
+                        guard CrossFileTexts.joins(n, used: used, budget: budget) else { return }
+                        used += n
+                        longest = max(longest, n)
+                        if let piece { arena.append(piece, count: n) }
+                        ends.append(arena.count)
+                        strings.append(nil)
+                    }
+                }
+            }
+            // Untrusted bytes are validated as `make` validates them (a piece kept from a trusted
+            // chunk was valid then, as its `String` would have been).
+            guard trusted || String(exactUTF8: UnsafeBufferPointer(rebasing: out.bytes[start...])) != nil else { return nil }
+            return start..<out.count
+        }
+
+        /// A text of `count` (> 1) pieces joined onto the end of `out`; false when malformed.
+        private func join(_ r: inout ByteReader, count: Int, into destination: inout TextBuffer) -> Bool {
             // Each piece copied straight into place; a piece that would overrun the stated length
             // fails the text. The table grows by at most `total` bytes here, so its storage stays put.
-            guard let total = r.int() else { return nil }
+            guard let total = r.int() else { return false }
             // A stated length past what `count` pieces could hold is refused before anything is
             // reserved (the length is read from the file). The table grows only by pieces spelled
             // in the chunk, so by at most the bytes left in it.
             let remaining = r.end - r.position
-            guard count <= remaining, total <= 2 * (count - 1) + count * longest + remaining else { return nil }
-            joined.reserve(total)
+            guard count <= remaining, total <= 2 * (count - 1) + count * longest + remaining else { return false }
+            destination.reserve(total)
             arena.reserve(min(total, remaining))
-            let out = joined.base, table = arena.base
+            let out = destination.base + destination.count, table = arena.base
             let complete = r.bytes.withUnsafeBufferPointer { chunk -> Bool in
                 guard let source = chunk.baseAddress else { return false }
                 var at = 0
@@ -252,8 +288,9 @@ package enum CrossFileTexts {
                 }
                 return at == total
             }
-            guard complete else { return nil }
-            return make(UnsafeBufferPointer(start: out, count: total))
+            guard complete else { return false }
+            destination.extend(by: total)
+            return true
         }
 
         /// A text of one piece: the entry's `String` when it has one.
@@ -286,39 +323,51 @@ package enum CrossFileTexts {
             if bytes.count <= known.longest, let s = known.string(bytes) { return s }
             return trusted ? String(knownValidUTF8: bytes) : String(exactUTF8: bytes)
         }
-
-        /// Bytes in memory of their own, freed by the reader.
-        private struct Buffer {
-            private(set) var base: UnsafeMutablePointer<UInt8>
-            private(set) var count = 0
-            private var capacity: Int
-
-            init(capacity: Int) {
-                self.capacity = capacity
-                base = .allocate(capacity: capacity)
-            }
-
-            /// Room for `n` more bytes after `count`.
-            mutating func reserve(_ n: Int) {
-                guard n > capacity - count else { return }
-                var grown = capacity * 2
-                while grown - count < n { grown *= 2 }
-                let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-                moved.update(from: base, count: count)
-                base.deallocate()
-                base = moved
-                capacity = grown
-            }
-
-            mutating func append(_ bytes: UnsafePointer<UInt8>, count n: Int) {
-                reserve(n)
-                (base + count).update(from: bytes, count: n)
-                count += n
-            }
-
-            func free() { base.deallocate() }
-        }
     }
+}
+
+/// Bytes in memory of their own (their pointers stay put until the storage grows). Not
+/// copyable, so the storage has one owner and is freed once, when that owner is done with it.
+package struct TextBuffer: ~Copyable {
+    package private(set) var base: UnsafeMutablePointer<UInt8>
+    package private(set) var count = 0
+    private var capacity: Int
+
+    package init(capacity: Int) {
+        self.capacity = max(1, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    /// Room for `n` more bytes after `count`.
+    package mutating func reserve(_ n: Int) {
+        guard n > capacity - count else { return }
+        var grown = capacity * 2
+        while grown - count < n { grown *= 2 }
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        moved.update(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = grown
+    }
+
+    package mutating func append(_ bytes: UnsafePointer<UInt8>, count n: Int) {
+        reserve(n)
+        (base + count).update(from: bytes, count: n)
+        count += n
+    }
+
+    /// `n` bytes written after `count` (reserved first) are kept.
+    package mutating func extend(by n: Int) { count += n }
+
+    /// Forgets the bytes (the storage is kept).
+    package mutating func removeAll() { count = 0 }
+
+    /// Forgets the bytes after the first `n`.
+    package mutating func truncate(to n: Int) { count = max(0, min(count, n)) }
+
+    package var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    deinit { base.deallocate() }
 }
 
 extension ByteReader {

@@ -168,6 +168,13 @@ public final class DiagnosticRuns: DiagnosticReceiver {
         return out
     }
 
+    /// The stored cross-file result when it is all these runs hold, as it was stored (no
+    /// filter): the lazy concise route frames it instead (`OrderedMerge.run(_:extras:decodingFrom:_:)`).
+    package var storedResultAlone: StoredCrossFileResult? {
+        guard filter == nil, pending.isEmpty, runs.count == 1, case let .sorted(source) = runs[0] else { return nil }
+        return source as? StoredCrossFileResult
+    }
+
     public func makeCursor() -> Cursor {
         seal()
         let heads = runs.map { run -> RunReader in

@@ -380,6 +380,9 @@ extension OrderedMerge {
     /// The merge's state between records: the extras' cursor, the record held, what is handed back.
     fileprivate struct Merging {
         let cursor: DiagnosticRuns.Cursor
+        /// The stored cross-file result framed (`CrossFileBatch`) when it is all the extras are
+        /// and the groups are handed on undecoded (`decodingFrom` set); then `cursor` is empty.
+        var stored: StoredCrossFileCursor?
         /// Groups of at least this many findings are decoded (`run(_:extras:decodingFrom:_:)`).
         let decodingFrom: Int
         /// What the output is done with goes back to the spill's decoding thread to be destroyed.
@@ -396,7 +399,13 @@ extension OrderedMerge {
         var failed = false
 
         init(extras: DiagnosticRuns, spill: DiagnosticSpill, decodingFrom: Int = 0) {
-            cursor = extras.makeCursor()
+            if decodingFrom > 0, let result = extras.storedResultAlone {
+                stored = result.framed()
+                cursor = DiagnosticRuns().makeCursor()
+            } else {
+                stored = nil
+                cursor = extras.makeCursor()
+            }
             self.decodingFrom = decodingFrom
             recent = spill.recentStrings
         }
@@ -410,12 +419,36 @@ extension OrderedMerge {
         }
 
         /// Emits extras whose path sorts before `path` (nil: all remaining), one group per path.
-        mutating func flushExtras(before path: String?, _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void) {
+        mutating func flushExtras(before path: String?, _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void,
+                                  spilled: (SpilledGroup) -> Void) {
+            if stored != nil {
+                flushStored(before: path, body, spilled: spilled)
+                return
+            }
             while let first = cursor.peekPath() {
                 if let path, !first.bytesPrecede(path) { return }
                 let alone = group(first)
                 body(alone[...], [:])
                 giveBack(alone)
+            }
+        }
+
+        /// `flushExtras` from the framed stored result: a path's findings are handed on as they
+        /// are unless the listing would aggregate them.
+        mutating func flushStored(before path: String?, _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void,
+                                  spilled: (SpilledGroup) -> Void) {
+            var bound = path
+            while true {
+                if bound != nil {
+                    guard let order = bound?.withUTF8({ stored?.headComparison($0) }), order < 0 else { return }
+                }
+                guard let alone = stored?.takeGroup() else { return }
+                let name = alone.path
+                if alone.count < decodingFrom {
+                    spilled(SpilledGroup(path: name, crossFile: alone))
+                } else {
+                    body(alone.diagnostics(path: name)[...], [:])
+                }
             }
         }
 
@@ -471,10 +504,14 @@ extension OrderedMerge {
                 if case let .decoded(_, captured)? = record { lines = captured }
                 var diagnostics = decoded(record)
                 record = nil
-                emit(path, &diagnostics, lines, body)
+                emit(path, &diagnostics, lines, body, spilled: spilled)
                 return
             }
-            flushExtras(before: path, body)
+            flushExtras(before: path, body, spilled: spilled)
+            if stored != nil {
+                emitStored(path, batch, i, body, spilled: spilled)
+                return
+            }
             let extras = group(path)
             let own = batch.records[i]
             guard Diagnostic.isSorted(extras) else {
@@ -496,14 +533,36 @@ extension OrderedMerge {
             if !extras.isEmpty { giveBack(extras) }
         }
 
+        /// `emitHeld`'s sorted spilled record with the path's framed stored findings: decoded
+        /// where the decoded route would (out of order, or as many as the listing aggregates).
+        mutating func emitStored(_ path: String, _ batch: SpilledBatch, _ i: Int,
+                                 _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void, spilled: (SpilledGroup) -> Void) {
+            let own = batch.records[i]
+            let crossFile = stored?.take(onPath: path)
+            let count = own.findings.count + (crossFile?.count ?? 0)
+            if count == 0 { return }
+            if count >= decodingFrom || crossFile?.isSorted == false {
+                var diagnostics = decodedOwn(batch, i)
+                merge(&diagnostics, own: own.findings.count, sorted: true, extras: crossFile?.diagnostics(path: path) ?? [])
+                if !diagnostics.isEmpty { body(diagnostics[...], [:]) }
+                giveBack(diagnostics)
+                return
+            }
+            spilled(SpilledGroup(path: path, batch: batch, record: own, crossFile: crossFile))
+        }
+
         /// `diagnostics`: the path's own findings (held only here, so they are extended in place).
         mutating func emit(_ path: String, _ diagnostics: inout [Diagnostic], _ lines: [Int: String],
-                           _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void) {
-            flushExtras(before: path, body)
+                           _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void, spilled: (SpilledGroup) -> Void) {
+            flushExtras(before: path, body, spilled: spilled)
             let own = diagnostics.count
             let sorted = Diagnostic.isSorted(diagnostics)
             // The path's cross-file findings, moved onto the end of its own.
-            while let taken = cursor.next(onPath: path) { diagnostics.append(taken) }
+            if stored != nil {
+                if let crossFile = stored?.take(onPath: path) { diagnostics.append(contentsOf: crossFile.diagnostics(path: path)) }
+            } else {
+                while let taken = cursor.next(onPath: path) { diagnostics.append(taken) }
+            }
             // A file appended for its lines alone, with no cross-file finding to quote them.
             if diagnostics.isEmpty { return }
             merge(&diagnostics, own: own, sorted: sorted, extras: [])
@@ -527,8 +586,8 @@ extension OrderedMerge {
         /// Emits the record held and the extras left; whether every record and run was read whole.
         mutating func finish(_ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void, spilled: (SpilledGroup) -> Void = { _ in }) -> Bool {
             emitHeld(body, spilled: spilled)
-            flushExtras(before: nil, body)
-            return !failed && !cursor.failed
+            flushExtras(before: nil, body, spilled: spilled)
+            return !failed && !cursor.failed && stored?.failed != true
         }
     }
 }

@@ -45,6 +45,11 @@ public struct RawFinding {
         return String.bytesCompare(message, otherMessage)
     }
 
+    /// `comparison` of two findings of one path (a record's, or a record's and a stored cross-file one).
+    func comparison(with other: RawFinding) -> Int {
+        Self.comparison(line, column, rule, message, other.line, other.column, other.rule, other.message)
+    }
+
     /// `Diagnostic.outputOrder(d, self)` (asked as the decoded merge asks it: `String` `<` on rule ids is not total).
     func isPreceded(by d: UnsafePointer<Diagnostic>) -> Bool {
         if line != d.pointee.line { return d.pointee.line < line }
@@ -77,6 +82,9 @@ package final class SpilledBatch: @unchecked Sendable {
         let body: Range<Int>
         /// Whether its findings are in output order (else the merge decodes and sorts them).
         let sorted: Bool
+
+        /// No findings (a path with cross-file findings alone).
+        static let none = Record(path: "", findings: 0..<0, body: 0..<0, sorted: true)
     }
 
     package private(set) var bytes: [UInt8] = []
@@ -88,6 +96,8 @@ package final class SpilledBatch: @unchecked Sendable {
     private var strings: [Range<Int>] = []
 
     package var isEmpty: Bool { records.isEmpty }
+    /// No record (what a group of cross-file findings alone refers to).
+    static let empty = SpilledBatch()
     /// Findings and records held (what the batch's size is measured in).
     package var size: Int { findings.count + records.count }
 
@@ -106,7 +116,7 @@ package final class SpilledBatch: @unchecked Sendable {
             for _ in 0..<count {
                 guard let f = r.spilledFinding(strings: &strings, base: base) else { return false }
                 if sorted, let last = findings.last, findings.count > first,
-                   RawFinding(f, in: shifted).comparisonBefore(RawFinding(last, in: shifted)) < 0 {
+                   RawFinding(f, in: shifted).comparison(with: RawFinding(last, in: shifted)) < 0 {
                     sorted = false
                 }
                 findings.append(f)
@@ -123,13 +133,6 @@ package final class SpilledBatch: @unchecked Sendable {
     /// Takes the framed records' bytes (through `end`) out of the read buffer: the batch is complete.
     package func seal(_ buffer: [UInt8], end: Int) {
         bytes = Array(buffer[base..<end])
-    }
-}
-
-extension RawFinding {
-    /// `comparison` of two findings of one record.
-    fileprivate func comparisonBefore(_ other: RawFinding) -> Int {
-        Self.comparison(line, column, rule, message, other.line, other.column, other.rule, other.message)
     }
 }
 
@@ -163,44 +166,90 @@ extension ByteReader {
 }
 
 /// One path's findings as the ordered merge hands them on undecoded: a spill record's (in output
-/// order) and the path's cross-file findings, merged as they are walked (`forEach`).
+/// order) and the path's cross-file findings, merged as they are walked (`forEach`). The
+/// cross-file ones are decoded (`extras`) or, from a stored result, framed (`crossFile`).
 public struct SpilledGroup {
     public let path: String
     let batch: SpilledBatch
     let record: SpilledBatch.Record
     /// The path's cross-file findings, in output order.
     public let extras: [Diagnostic]
+    /// The path's stored cross-file findings, in output order (then `extras` is empty).
+    let crossFile: CrossFileSlice?
+
+    init(path: String, batch: SpilledBatch, record: SpilledBatch.Record, extras: [Diagnostic] = [], crossFile: CrossFileSlice? = nil) {
+        self.path = path
+        self.batch = batch
+        self.record = record
+        self.extras = extras
+        self.crossFile = crossFile
+    }
+
+    /// A path with stored cross-file findings alone.
+    init(path: String, crossFile: CrossFileSlice) {
+        self.init(path: path, batch: SpilledBatch.empty, record: SpilledBatch.Record.none, crossFile: crossFile)
+    }
 
     /// Findings in all.
-    public var count: Int { record.findings.count + extras.count }
+    public var count: Int { record.findings.count + extras.count + (crossFile?.count ?? 0) }
 
     /// The record's own findings (their severities and fixes: the totals).
     public var ownFindings: ArraySlice<SpilledFinding> { batch.findings[record.findings] }
 
+    /// The framed cross-file findings (their severities and fixes: the totals).
+    public var framedCrossFile: ArraySlice<SpilledFinding> { crossFile?.findings ?? [] }
+
     /// Every finding in output order, the record's before cross-file ones among equals (as
-    /// `OrderedMerge.merging` orders them): `own` gets a record's, `extra` a cross-file one.
-    public func forEach(own: (RawFinding) -> Void, extra: (UnsafePointer<Diagnostic>) -> Void) {
+    /// `OrderedMerge.merging` orders them): `raw` gets a record's or a framed cross-file one,
+    /// `decoded` a decoded cross-file one.
+    public func forEach(raw: (RawFinding) -> Void, decoded: (UnsafePointer<Diagnostic>) -> Void) {
         batch.bytes.withUnsafeBufferPointer { bytes in
             batch.findings.withUnsafeBufferPointer { findings in
+                if let crossFile {
+                    forEach(own: record.findings, findings, bytes, crossFile: crossFile, raw)
+                    return
+                }
                 extras.withUnsafeBufferPointer { extras in
                     guard let first = extras.baseAddress else {
-                        for i in record.findings { own(RawFinding(findings[i], in: bytes)) }
+                        for i in record.findings { raw(RawFinding(findings[i], in: bytes)) }
                         return
                     }
                     var j = 0
                     for i in record.findings {
                         let f = RawFinding(findings[i], in: bytes)
                         while j < extras.count && f.isPreceded(by: first + j) {
-                            extra(first + j)
+                            decoded(first + j)
                             j += 1
                         }
-                        own(f)
+                        raw(f)
                     }
                     while j < extras.count {
-                        extra(first + j)
+                        decoded(first + j)
                         j += 1
                     }
                 }
+            }
+        }
+    }
+
+    /// The record's findings merged with framed cross-file ones, both as bytes.
+    private func forEach(own: Range<Int>, _ findings: UnsafeBufferPointer<SpilledFinding>, _ bytes: UnsafeBufferPointer<UInt8>,
+                         crossFile: CrossFileSlice, _ body: (RawFinding) -> Void) {
+        let crossBytes = crossFile.batch.bytes
+        crossFile.batch.findings.withUnsafeBufferPointer { crossFindings in
+            var j = crossFile.range.lowerBound
+            let end = crossFile.range.upperBound
+            for i in own {
+                let f = RawFinding(findings[i], in: bytes)
+                while j < end, case let x = RawFinding(crossFindings[j], in: crossBytes), x.comparison(with: f) < 0 {
+                    body(x)
+                    j += 1
+                }
+                body(f)
+            }
+            while j < end {
+                body(RawFinding(crossFindings[j], in: crossBytes))
+                j += 1
             }
         }
     }
