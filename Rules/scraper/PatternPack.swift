@@ -279,7 +279,7 @@ public struct DocumentZones: Sendable {
     /// The footer's line numbers, ascending.
     public let footerLines: [Int]
 
-    public init(_ document: Document, headerLines: Int, footerLines: Int) {
+    public init(_ document: borrowing Document, headerLines: Int, footerLines: Int) {
         var header: [Int] = [], footer: [Int] = []
         if let body = document.bodyLines {
             // From each end only as far as its zone reaches: gathering every non-blank line of the

@@ -205,7 +205,7 @@ package enum ProseMask {
     /// `mask[i]` is true when scalar `i` of `run` lies in a non-prose span.
     package static func nonProse(_ run: ScalarRun) -> [Bool] {
         let n = run.count
-        var mask = [Bool](repeating: false, count: n)
+        var mask = [Bool](zeroedCount: n)
         let c = run.cps
         var i = 0
         while i < n {
@@ -359,7 +359,7 @@ extension HTMLView {
     package func markHiddenByToken(_ run: ScalarRun, tokenCursor: inout Int, into mask: inout [Bool]?) {
         let n = run.count
         forEachHiddenRange(run, tokenCursor: &tokenCursor) { r in
-            if mask == nil { mask = [Bool](repeating: false, count: n) }
+            if mask == nil { mask = [Bool](zeroedCount: n) }
             mask?.withUnsafeMutableBufferPointer { m in for x in r { m[x] = true } }
         }
     }

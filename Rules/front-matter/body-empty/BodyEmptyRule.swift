@@ -8,7 +8,9 @@ package struct BodyText {
     /// Letters of any script (Han, kana, Hangul, Latin, …): digits and punctuation are not text on their own.
     package var letters = 0
     /// Hash of every non-space scalar of the real text (letters, digits, punctuation), for comparing bodies.
-    package var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    package var hash: UInt64 = BodyText.seed
+    /// `hash` before any scalar (FNV-1a's offset basis): what a walk without `hashing` leaves.
+    package static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
     /// Whether the body has any byte other than whitespace (markup included).
     package var hasContent = false
 
@@ -165,7 +167,7 @@ package struct BodyText {
 
     /// Reads the body of `document`, stopping once `limit` letters are counted. Without `hashing`,
     /// only `letters` and `hasContent` are made (`hash` stays the seed): the same count, cheaper.
-    package init(_ document: Document, limit: Int = .max, hashing: Bool = true) {
+    package init(_ document: borrowing Document, limit: Int = .max, hashing: Bool = true) {
         if document.isHTMLFile {
             self = BodyText(visibleTextOf: document, limit: limit, hashing: hashing)
             return
@@ -263,14 +265,14 @@ extension BodyText {
     /// `UTF8Validation.decode` with a bounds check per byte), or sliced from the scalar decode the
     /// script rules share when one of them has made it (`ScalarSlices`); only a character
     /// reference is asked for its value (a call into the core for every token before).
-    package init(visibleTextOf document: Document, limit: Int, hashing: Bool = true) {
+    package init(visibleTextOf document: borrowing Document, limit: Int, hashing: Bool = true) {
         let shared = document.sharedScalars
         self.init(visibleTextOf: document, limit: limit, scalars: shared.cps, offsets: shared.offsets, hashing: hashing)
     }
 
     /// `init(visibleTextOf:limit:)` with the shared decode (`scalars`, `offsets`), or empty arrays
     /// to decode each text token's bytes.
-    package init(visibleTextOf document: Document, limit: Int, scalars: [UInt32], offsets: [UInt32], hashing: Bool = true) {
+    package init(visibleTextOf document: borrowing Document, limit: Int, scalars: [UInt32], offsets: [UInt32], hashing: Bool = true) {
         let b = document.bytes
         var letters = 0, hash = self.hash, hasContent = false
         /// One scalar of text: whitespace is not text.
@@ -395,16 +397,38 @@ package struct BodyEmptyReading: Sendable {
         let exempt = BodyTextCount(letters: 0, hash: 0, hasContent: false, exempt: true, key: key)
         guard document.frontMatter != nil else { return exempt }
         // Most bodies reach the limit, and then neither half reads the hash: they are counted
-        // without it first, and only a shorter body is read again for its hash.
-        let counted = BodyText(document, limit: limit, hashing: false)
-        if counted.letters >= limit {
-            return BodyTextCount(letters: counted.letters, hash: counted.hash, hasContent: counted.hasContent, exempt: false, key: key)
+        // without it first, and only a shorter body is read again for its hash. A body of fewer
+        // bytes than `hashFirstBytesPerLetter` a letter of the limit is nearly always short (agora
+        // ×1: all but two of ~1,600): it is read once, with its hash (the count is the same either
+        // way, and a count that reaches the limit keeps the unhashed walk's seed, as before).
+        let text: BodyText
+        if Self.isLikelyShort(bodyBytes: document.bytes.count &- document.bodyStart, limit: limit) {
+            text = BodyText(document, limit: limit)
+            if text.letters >= limit {
+                return BodyTextCount(letters: text.letters, hash: BodyText.seed, hasContent: text.hasContent, exempt: false, key: key)
+            }
+        } else {
+            let counted = BodyText(document, limit: limit, hashing: false)
+            if counted.letters >= limit {
+                return BodyTextCount(letters: counted.letters, hash: counted.hash, hasContent: counted.hasContent, exempt: false, key: key)
+            }
+            text = BodyText(document, limit: limit)
         }
-        let text = BodyText(document, limit: limit)
         // A count that reached the limit is reported by neither half, site page or not: the page
         // test (the layout, the file name against the page globs) is asked only of a shorter body.
         if text.letters < limit, pages.exempts(document) { return exempt }
         return BodyTextCount(letters: text.letters, hash: text.hash, hasContent: text.hasContent, exempt: false, key: key)
+    }
+
+    /// Body bytes per letter under which a body is read with its hash at once: a Han letter takes
+    /// three bytes, so a body under three bytes a letter of the limit reaches it only in letters of
+    /// one or two bytes (Latin, Cyrillic…). Only the cost depends on it, never the count.
+    package static let hashFirstBytesPerLetter = 3
+
+    /// Whether a body of `bodyBytes` bytes is read with its hash at once (`count`).
+    @inline(__always)
+    package static func isLikelyShort(bodyBytes: Int, limit: Int) -> Bool {
+        limit <= Int.max / hashFirstBytesPerLetter && bodyBytes < hashFirstBytesPerLetter &* limit
     }
 }
 

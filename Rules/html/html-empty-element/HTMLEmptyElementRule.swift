@@ -48,7 +48,7 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
         // a break (blank text, `&nbsp;`, `<br>`), so that between two runs of text it is their
         // separator (`<strong>戴耀廷</strong><span>&nbsp; </span>`). One array of both bits: each
         // array cost an allocation of ~600 instructions a file.
-        var state = [UInt8](repeating: 0, count: elements.count)
+        var state = [UInt8](zeroedCount: elements.count)
         let isEmptyBit: UInt8 = 1, separatesBit: UInt8 = 2
         // Children start after their parents: deciding from the last element backwards sees every child first.
         // Fields read in place, through the buffer: a copy of each element (its name retained and

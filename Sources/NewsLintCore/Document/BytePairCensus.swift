@@ -65,7 +65,7 @@ package struct BytePairCensus: Sendable {
 
     package init(_ bytes: [UInt8]) {
         let rows = Self.rowOffset
-        var words = [UInt64](repeating: 0, count: (Self.laneRows + Self.trackedFirstBytes.count) * 4)
+        var words = [UInt64](zeroedCount: (Self.laneRows + Self.trackedFirstBytes.count) * 4)
         let trigrams = rows.withUnsafeBufferPointer { rowOf in
             words.withUnsafeMutableBufferPointer { bits in
                 bytes.withUnsafeBufferPointer { Self.record($0, rows: rowOf, into: bits) }

@@ -129,8 +129,10 @@ public struct DiagnosticSink {
     public private(set) var rule: String
     public private(set) var severity: Severity
     public private(set) var diagnostics: [Diagnostic] = []
-    /// Outside-world answers (file existence, image settings) provided by the engine.
-    public var environment: LintEnvironment = .default
+    /// Outside-world answers (file existence, image settings) provided by the engine. Set by each
+    /// init, not by a default: a default copied `.default` (retaining each of its references, which
+    /// every worker thread shares) for the engine's init to replace once per file.
+    public var environment: LintEnvironment
     /// Findings kept at most (the engine caps findings per rule per file); the rest are counted.
     public var limit = Int.max
     /// Findings past `limit`, not stored (a 10 MB file with 1.7M findings took 2 GB).
@@ -150,6 +152,7 @@ public struct DiagnosticSink {
         self.document = document
         self.rule = rule
         self.severity = severity
+        environment = .default
         visibleTextOnly = readsProse && document.isHTMLFile
     }
 

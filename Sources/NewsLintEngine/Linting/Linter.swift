@@ -926,7 +926,16 @@ public final class Linter: Sendable {
     /// Lints (and optionally fixes) the bytes of one readable, non-binary input.
     private func lintBytes(_ bytes: [UInt8], input: LintInput, path: String, location: String, rules: RuleSet,
                            environment: LintEnvironment? = nil) -> FileOutcome {
-        let environment = environment ?? self.environment
+        // The linter's own environment is passed on borrowed (a `let` of this final class): `??`
+        // made a copy of it per file, a retain and a release of each reference every worker shares.
+        guard let environment else {
+            return lintBytes(bytes, input: input, path: path, location: location, rules: rules, in: self.environment)
+        }
+        return lintBytes(bytes, input: input, path: path, location: location, rules: rules, in: environment)
+    }
+
+    private func lintBytes(_ bytes: [UInt8], input: LintInput, path: String, location: String, rules: RuleSet,
+                           in environment: LintEnvironment) -> FileOutcome {
         // One document per text, passed on, never copied: a copy retained and released each of
         // its references (three copies and destroys per file).
         let original = Document(path: path, bytes: bytes)

@@ -90,4 +90,58 @@ struct BodyTextCountEquivalenceTests {
             }
         }
     }
+
+    /// The count `read` made before a short-looking body was read once with its hash (session 30):
+    /// the count without the hash, and only below the limit the full walk.
+    static func twoWalkCount(_ document: Document, _ reading: BodyEmptyReading) -> BodyTextCount {
+        let limit = reading.limit, key = reading.key
+        guard document.frontMatter != nil else { return BodyTextCount(letters: 0, hash: 0, hasContent: false, exempt: true, key: key) }
+        let counted = BodyText(document, limit: limit, hashing: false)
+        if counted.letters >= limit {
+            return BodyTextCount(letters: counted.letters, hash: counted.hash, hasContent: counted.hasContent, exempt: false, key: key)
+        }
+        let text = BodyText(document, limit: limit)
+        if text.letters < limit, reading.pages.exempts(document) {
+            return BodyTextCount(letters: 0, hash: 0, hasContent: false, exempt: true, key: key)
+        }
+        return BodyTextCount(letters: text.letters, hash: text.hash, hasContent: text.hasContent, exempt: false, key: key)
+    }
+
+    /// `read` against `twoWalkCount`, field by field, on bodies on both sides of the byte bound
+    /// (`isLikelyShort`) and both sides of the limit: ASCII and Latin letters (one and two bytes,
+    /// which reach the limit under the bound), Han text, markup, and the random pieces above.
+    @Test func hashFirstReadingEqualsTheTwoWalks() {
+        var rng = SeededRandom(seed: 30_016)
+        var seen = Set<[Bool]>()
+        let fillers = ["a", "é", "中", "，", " ", "<b>", "&amp;", "![x](y.png)", "\n", "1"]
+        for n in 0..<4_000 {
+            let limit = [1, 2, 10, 30, 201][rng.below(5)]
+            let options = BodyEmptyRule.Options(minCharacters: min(limit, 10), placeholderMaxCharacters: limit - 1, placeholderMinFiles: 5,
+                                                pageFiles: ["_index.*"], pageLayouts: ["home"])
+            let reading = BodyEmptyReading(options)
+            var bytes: [UInt8]
+            if n % 3 == 0 {
+                bytes = Self.randomBytes(n, &rng)
+            } else {
+                // A body of about `limit` characters of one or two kinds, so its byte count falls
+                // on either side of three bytes a letter.
+                var body = ""
+                let kinds = (fillers[rng.below(fillers.count)], fillers[rng.below(fillers.count)])
+                for _ in 0..<(rng.below(2 * limit + 3)) { body += rng.below(4) == 0 ? kinds.1 : kinds.0 }
+                bytes = Array(("---\ntitle: t\n---\n" + body).utf8)
+            }
+            for path in ["p.html", "p.md", "_index.md"] {
+                let document = Document(path: path, bytes: bytes)
+                let read = reading.read(Document(path: path, bytes: bytes))
+                let plain = Self.twoWalkCount(document, reading)
+                #expect(read.exempt == plain.exempt && read.letters == plain.letters && read.hasContent == plain.hasContent
+                        && read.hash == plain.hash && read.key == plain.key, "\(path) \(n) limit \(limit): \(bytes)")
+                guard document.frontMatter != nil else { continue }
+                let short = BodyEmptyReading.isLikelyShort(bodyBytes: bytes.count - document.bodyStart, limit: limit)
+                seen.insert([short, plain.letters >= limit])
+            }
+        }
+        // Each branch of `read`, with bodies below and at the limit.
+        #expect(seen.count == 4, "\(seen)")
+    }
 }

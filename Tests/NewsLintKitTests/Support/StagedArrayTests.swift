@@ -26,4 +26,27 @@ import Testing
             #expect(seen == count)
         }
     }
+
+    /// Session 30: `Array(zeroedCount:)` equals `Array(repeating: 0, count:)` on both sides of the
+    /// zeroed page's size for each element width; a write into an array so made never reaches the
+    /// page (the next one made is zeros still).
+    @Test func zeroedArraysEqualThePlainOnes() {
+        var rng = SeededRandom(seed: 30_017)
+        func counts(stride: Int) -> [Int] {
+            let fit = zeroedPageBytes / stride
+            return [0, 1, 2, 7, 64, 1_000, fit - 1, fit, fit + 1, 2 * fit + 3] + (0..<20).map { _ in rng.below(fit + 100) }
+        }
+        for count in counts(stride: 1) {
+            #expect([UInt8](zeroedCount: count) == [UInt8](repeating: 0, count: count), "\(count)")
+            #expect([Bool](zeroedCount: count) == [Bool](repeating: false, count: count), "\(count)")
+        }
+        for count in counts(stride: 8) {
+            #expect([UInt64](zeroedCount: count) == [UInt64](repeating: 0, count: count), "\(count)")
+        }
+        // An array so made is written like any other; the page it was copied from is not.
+        var written = [UInt64](zeroedCount: 16)
+        written[3] = 0xDEAD_BEEF
+        #expect(written[3] == 0xDEAD_BEEF && written.filter { $0 == 0 }.count == 15)
+        #expect([UInt64](zeroedCount: zeroedPageBytes / 8).allSatisfy { $0 == 0 })
+    }
 }
