@@ -31,7 +31,9 @@ extension Array where Element: BitwiseCopyable {
     }
 }
 
-/// `zeroedPageBytes` zero bytes, never written: the source `Array(zeroedCount:)` copies from.
+/// `zeroedPageBytes` zero bytes: the source `Array(zeroedCount:)` copies from. Written once, by
+/// this initialiser (a global's, run once under the runtime's lock), and only read after: arrays
+/// made from it copy it, so nothing can write through it.
 @usableFromInline nonisolated(unsafe) let zeroedPage: UnsafeRawPointer = {
     let page = UnsafeMutableRawPointer.allocate(byteCount: zeroedPageBytes, alignment: 64)
     page.initializeMemory(as: UInt8.self, repeating: 0, count: zeroedPageBytes)
@@ -42,20 +44,23 @@ extension Array where Element: BitwiseCopyable {
 @usableFromInline let zeroedPageBytes = 64 << 10
 
 extension Array where Element: BitwiseCopyable {
-    /// `count` elements of all-zero bytes (0, false), made as an array copied from `zeroedPage`
-    /// when they fit it: `Array(UnsafeBufferPointer)` allocates through the specialised path, where
-    /// `Array(repeating:count:)` takes the unspecialised `_allocateBufferUninitialized` (see
-    /// `init(stagingCount:)`; ~700 instructions a call more than the copy of a few KB). Larger
-    /// arrays take `Array(repeating:count:)`.
+    /// `count` elements whose bytes are all zero — for element types where that is a value (integers
+    /// and `Bool`: 0 and false), never pointers or enums without an all-zero case.
+    ///
+    /// Made as an array copied from `zeroedPage` when they fit it: `Array(UnsafeBufferPointer)`
+    /// allocates through the specialised path, where `Array(repeating:count:)` takes the unspecialised
+    /// `_allocateBufferUninitialized` (see `init(stagingCount:)`; ~700 instructions a call more than
+    /// the copy of a few KB). Larger arrays are allocated uninitialised and their bytes zeroed.
     @inlinable
     public init(zeroedCount count: Int) {
+        precondition(count >= 0, "Can't construct Array with count < 0")
         guard count > 0, count <= zeroedPageBytes / MemoryLayout<Element>.stride else {
-            self.init(unsafeUninitializedCapacity: Swift.max(0, count)) { buffer, initialized in
-                if let base = buffer.baseAddress { UnsafeMutableRawPointer(base).initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<Element>.stride) }
-                initialized = Swift.max(0, count)
+            self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
+                UnsafeMutableBufferPointer(rebasing: buffer[..<count]).withMemoryRebound(to: UInt8.self) { $0.initialize(repeating: 0) }
+                initialized = count
             }
             return
         }
-        self.init(UnsafeBufferPointer(start: zeroedPage.assumingMemoryBound(to: Element.self), count: count))
+        self = zeroedPage.withMemoryRebound(to: Element.self, capacity: count) { Array(UnsafeBufferPointer(start: $0, count: count)) }
     }
 }

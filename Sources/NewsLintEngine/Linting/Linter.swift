@@ -842,7 +842,7 @@ public final class Linter: Sendable {
             let recorder = RecordingProbe(environment.probe)
             var recording = environment
             recording.probe = recorder
-            let outcome = lintBytes(bytes, input: input, path: path, location: location, rules: rules, environment: recording)
+            let outcome = lintBytes(bytes, input: input, path: path, location: location, rules: rules, in: recording)
             // A run cut short by the time budget says nothing about the next run: not cached.
             if outcome.diagnostics.contains(where: { $0.rule == "file-skipped" }) { return outcome }
             var facts: [(rule: String, data: ArraySlice<UInt8>)] = []
@@ -867,7 +867,10 @@ public final class Linter: Sendable {
             recorded.factDigest = entry.factDigest
             return recorded
         }
-        return lintBytes(bytes, input: input, path: path, location: location, rules: rules)
+        // The linter's own environment is passed on borrowed (a `let` of this final class): an
+        // optional parameter defaulted with `??` made a copy of it per file, a retain and a release
+        // of each reference every worker shares.
+        return lintBytes(bytes, input: input, path: path, location: location, rules: rules, in: environment)
     }
 
     /// The outcome of a file its cache entry answers by its stamp (nil: not answered), the file's
@@ -924,16 +927,6 @@ public final class Linter: Sendable {
     }
 
     /// Lints (and optionally fixes) the bytes of one readable, non-binary input.
-    private func lintBytes(_ bytes: [UInt8], input: LintInput, path: String, location: String, rules: RuleSet,
-                           environment: LintEnvironment? = nil) -> FileOutcome {
-        // The linter's own environment is passed on borrowed (a `let` of this final class): `??`
-        // made a copy of it per file, a retain and a release of each reference every worker shares.
-        guard let environment else {
-            return lintBytes(bytes, input: input, path: path, location: location, rules: rules, in: self.environment)
-        }
-        return lintBytes(bytes, input: input, path: path, location: location, rules: rules, in: environment)
-    }
-
     private func lintBytes(_ bytes: [UInt8], input: LintInput, path: String, location: String, rules: RuleSet,
                            in environment: LintEnvironment) -> FileOutcome {
         // One document per text, passed on, never copied: a copy retained and released each of
