@@ -496,11 +496,11 @@ public final class Linter: Sendable {
         // Stored findings are bounded well above the listed cap, so suppression comments still
         // see the findings they silence (only past this bound can one look unused).
         let stored = limit.map { max($0, Self.storedFindingsPerRule) } ?? Int.max
-        var sink = DiagnosticSink(document: document, rule: "", severity: .warning, readsProse: false, environment: environment, deadline: deadline)
+        var sink = DiagnosticSink(document: document, ruleIDs: rules.perFileIDs, severity: .warning, readsProse: false, environment: environment, deadline: deadline)
         let perFile = rules.perFile
         for index in perFile.indices {
             // Read in place: a copy of the rule (its existential and strings) per rule per file showed in profiles.
-            sink.start(rule: perFile[index].id, severity: perFile[index].severity, readsProse: perFile[index].readsProse, limit: stored)
+            sink.start(ruleAt: index, severity: perFile[index].severity, readsProse: perFile[index].readsProse, limit: stored)
             perFile[index].rule.check(document, into: &sink)
             // Most rules find nothing in most files: no append call for them.
             if !sink.diagnostics.isEmpty {
@@ -520,7 +520,7 @@ public final class Linter: Sendable {
                     out.append(Diagnostic(rule: "file-skipped", severity: severity, path: document.path, line: 1, column: 1,
                                           message: "rule '\(perFile[index].id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget)\(partly)\(rest)"))
                     for later in past {
-                        sink.start(rule: perFile[later].id, severity: perFile[later].severity, readsProse: perFile[later].readsProse, limit: stored)
+                        sink.start(ruleAt: later, severity: perFile[later].severity, readsProse: perFile[later].readsProse, limit: stored)
                         perFile[later].rule.check(document, into: &sink)
                         out.append(contentsOf: sink.diagnostics)
                         if sink.dropped > 0 { dropped[perFile[later].id] = sink.dropped }

@@ -53,7 +53,12 @@ public struct RuleFilter: Sendable {
 
 /// The rules that run on some set of files, built once and shared by workers.
 public struct RuleSet: Sendable {
-    public var perFile: [ActiveRule]
+    public var perFile: [ActiveRule] {
+        didSet { perFileIDs = perFile.map(\.id) }
+    }
+    /// `perFile`'s ids in its order, kept with it: the engine hands them to each file's
+    /// `DiagnosticSink` once, which then starts each rule by its index (no id retained per rule).
+    public private(set) var perFileIDs: [String]
     public var crossFile: [ActiveCrossFileRule]
     /// Severity of engine diagnostics (`io-error`, `file-skipped`) and whether they are on.
     public var engineSeverity: [String: Severity]
@@ -61,6 +66,14 @@ public struct RuleSet: Sendable {
     public var configurationError: String?
 
     public var isEmpty: Bool { perFile.isEmpty && crossFile.isEmpty }
+
+    init(perFile: [ActiveRule], crossFile: [ActiveCrossFileRule], engineSeverity: [String: Severity], configurationError: String? = nil) {
+        self.perFile = perFile
+        perFileIDs = perFile.map(\.id)
+        self.crossFile = crossFile
+        self.engineSeverity = engineSeverity
+        self.configurationError = configurationError
+    }
 
     /// Builds the rule set for files matched by `overrides` (indices into `config.overrides`).
     public static func build(catalog: Catalog, config: Configuration, overrides: [Int] = [], filter: RuleFilter = RuleFilter()) throws -> RuleSet {
