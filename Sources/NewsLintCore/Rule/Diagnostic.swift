@@ -177,6 +177,7 @@ public struct DiagnosticSink {
     /// per rule (dozens of retains each). Findings, counts and the position cursor start afresh.
     /// `index`: the rule's place in the init's `ruleIDs`.
     package mutating func start(ruleAt index: Int, severity: Severity, readsProse: Bool, limit: Int) {
+        assert(ruleIDs.indices.contains(index), "rule index \(index) outside the sink's \(ruleIDs.count) rule ids")
         ruleIndex = index
         self.severity = severity
         visibleTextOnly = readsProse && document.isHTMLFile

@@ -3,6 +3,7 @@ import Testing
 @testable import NewsLintCore
 @testable import NewsLintRules
 @testable import NewsLintEngine
+@testable import NewsLintCLI
 
 /// The engine's sink names each rule by its index into the rule set's ids (`start(ruleAt:…)`),
 /// not by a `String` stored per rule: every finding must still carry the id of the rule that made it,
@@ -43,25 +44,30 @@ import Testing
         #expect(rules.perFileIDs == rules.perFile.map(\.id))
     }
 
-    /// The linter's findings, rule by rule, against each rule run alone through a plain sink.
-    @Test func linterFindingsMatchEachRuleRunAlone() throws {
-        let rules = try RuleSet.build(catalog: .builtin, config: Configuration(directory: "/tmp"))
+    /// Through the linter: under an override that turns off a scattered half of the per-file rules,
+    /// a file's findings carry the ids of the rules that made them — the same findings as an identical
+    /// file outside the override, less the rules turned off. (A sink given the base rule set's ids, or
+    /// an index one off, names them after their neighbours.)
+    @Test func findingsUnderAnOverrideCarryTheirRulesIDs() throws {
+        let ids = try RuleSet.build(catalog: .builtin, config: Configuration(directory: "/tmp")).perFileIDs
+        let off = ids.enumerated().filter { ($0.offset % 2 == 0 || $0.element == "front-matter-missing") && $0.element != "trailing-whitespace" }.map(\.element)
+        let t = TemporaryDirectory()
+        let rules = off.map { "\"\($0)\": \"off\"" }.joined(separator: ", ")
+        t.write(".lint.json", #"{"overrides": [{"files": ["drafts/**"], "rules": {"# + rules + "}}]}")
         let text = "# Title  \n\nSome  text\t with trailing space \nhttp://x.example  «quoted»\r\nno newline at end"
-        let document = Document(path: "doc.md", text: text)
-        var naive: [String] = []
-        for active in rules.perFile {
-            var sink = DiagnosticSink(document: document, rule: active.id, severity: active.severity, readsProse: active.readsProse)
-            active.rule.check(document, into: &sink)
-            naive += sink.diagnostics.map(\.rule)
+        t.write("a.md", text)
+        t.write("drafts/a.md", text)
+        let run = CLIRun.run(["--format", "concise", "--no-cache", "a.md", "drafts/a.md"], cwd: t.path)
+        func rule(_ line: Substring) -> String {
+            guard let open = line.lastIndex(of: "[") else { return "" }
+            return String(line[line.index(after: open)...].dropLast())
         }
-        #expect(!naive.isEmpty)
-        var sink = DiagnosticSink(document: document, ruleIDs: rules.perFileIDs, severity: .warning, readsProse: false, environment: .default, deadline: nil)
-        var indexed: [String] = []
-        for index in rules.perFile.indices {
-            sink.start(ruleAt: index, severity: rules.perFile[index].severity, readsProse: rules.perFile[index].readsProse, limit: .max)
-            rules.perFile[index].rule.check(document, into: &sink)
-            indexed += sink.diagnostics.map(\.rule)
+        func findings(of path: String) -> [Substring] {
+            run.stdout.split(separator: "\n").filter { $0.hasPrefix(path + ":") && ids.contains(rule($0)) }.map { $0.dropFirst(path.count) }
         }
-        #expect(indexed == naive)
+        let plain = findings(of: "a.md"), drafted = findings(of: "drafts/a.md")
+        #expect(plain.contains { off.contains(rule($0)) }, "\(run.stdout)")
+        #expect(drafted.contains { rule($0) == "trailing-whitespace" }, "\(run.stdout)")
+        #expect(drafted == plain.filter { !off.contains(rule($0)) }, "\(run.stdout)")
     }
 }
