@@ -226,14 +226,9 @@ package enum CrossFileTexts {
                 } else {
                     guard let n = r.int(), let range = r.skip(n) else { return nil }
                     r.bytes.withUnsafeBufferPointer { chunk in
-                        let piece = chunk.baseAddress.map { $0 + range.lowerBound }
-                        if let piece { out.append(piece, count: n) }
-                        guard CrossFileTexts.joins(n, used: used, budget: budget) else { return }
-                        used += n
-                        longest = max(longest, n)
-                        if let piece { arena.append(piece, count: n) }
-                        ends.append(arena.count)
-                        strings.append(nil)
+                        let piece = UnsafeBufferPointer(rebasing: chunk[range])
+                        if let p = piece.baseAddress { out.append(p, count: n) }
+                        keep(piece, string: nil)
                     }
                 }
             }
@@ -276,13 +271,7 @@ package enum CrossFileTexts {
                     } else {
                         guard let n = r.int(), let spelled = r.skip(n), n <= total - at else { return false }
                         (out + at).update(from: source + spelled.lowerBound, count: n)
-                        if CrossFileTexts.joins(n, used: used, budget: budget) {
-                            used += n
-                            longest = max(longest, n)
-                            arena.append(source + spelled.lowerBound, count: n)
-                            ends.append(arena.count)
-                            strings.append(nil)
-                        }
+                        keep(UnsafeBufferPointer(start: source + spelled.lowerBound, count: n), string: nil)
                         at += n
                     }
                 }
@@ -308,15 +297,21 @@ package enum CrossFileTexts {
             return r.bytes.withUnsafeBufferPointer { chunk -> String? in
                 let piece = UnsafeBufferPointer(rebasing: chunk[range])
                 guard let s = make(piece) else { return nil }
-                if CrossFileTexts.joins(n, used: used, budget: budget) {
-                    used += n
-                    longest = max(longest, n)
-                    if let p = piece.baseAddress { arena.append(p, count: n) }
-                    ends.append(arena.count)
-                    strings.append(s)
-                }
+                keep(piece, string: s)
                 return s
             }
+        }
+
+        /// A piece spelled in the chunk kept in the table for later references when it fits the
+        /// budget (`string`: its `String`, when one was made). Within `join` the table's storage
+        /// was reserved first, so it does not move.
+        private func keep(_ piece: UnsafeBufferPointer<UInt8>, string: String?) {
+            guard CrossFileTexts.joins(piece.count, used: used, budget: budget) else { return }
+            used += piece.count
+            longest = max(longest, piece.count)
+            if let p = piece.baseAddress { arena.append(p, count: piece.count) }
+            ends.append(arena.count)
+            strings.append(string)
         }
 
         private func make(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {

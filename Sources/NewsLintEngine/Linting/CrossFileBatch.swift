@@ -154,9 +154,7 @@ final class CrossFileBatchBuilder {
             }
             batch.fixes[batch.findings.count] = Fix(hasFix == 1 ? .safe : .unsafe, description, edits: edits)
         }
-        let severity: Severity = sev == 2 ? .error : (sev == 1 ? .warning : .info)
-        let fix: Applicability? = hasFix == 0 ? nil : (hasFix == 1 ? .safe : .unsafe)
-        batch.findings.append(SpilledFinding(rule: rule, message: message, line: line, column: column, severity: severity, fix: fix))
+        batch.findings.append(SpilledFinding(rule: rule, message: message, line: line, column: column, storedSeverity: sev, storedFix: hasFix))
         batch.ends.append((endLine, endColumn))
         return true
     }

@@ -437,10 +437,9 @@ extension OrderedMerge {
         /// are unless the listing would aggregate them.
         mutating func flushStored(before path: String?, _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void,
                                   spilled: (SpilledGroup) -> Void) {
-            var bound = path
             while true {
-                if bound != nil {
-                    guard let order = bound?.withUTF8({ stored?.headComparison($0) }), order < 0 else { return }
+                if var bound = path {
+                    guard let order = bound.withUTF8({ stored?.headComparison($0) }), order < 0 else { return }
                 }
                 guard let alone = stored?.takeGroup() else { return }
                 let name = alone.path

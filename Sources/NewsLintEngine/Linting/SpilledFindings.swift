@@ -13,6 +13,17 @@ public struct SpilledFinding: Sendable {
     public let column: Int
     public let severity: Severity
     public let fix: Applicability?
+
+    /// From the stored bytes of its severity and fix kind (`ByteWriter.diagnostic`'s: 0 info,
+    /// 1 warning, 2 error; 0 no fix, 1 safe, 2 unsafe), which the framer has checked are ≤ 2.
+    init(rule: Range<Int>, message: Range<Int>, line: Int, column: Int, storedSeverity: UInt8, storedFix: UInt8) {
+        self.rule = rule
+        self.message = message
+        self.line = line
+        self.column = column
+        severity = storedSeverity == 2 ? .error : (storedSeverity == 1 ? .warning : .info)
+        fix = storedFix == 0 ? nil : (storedFix == 1 ? .safe : .unsafe)
+    }
 }
 
 /// A spilled finding with its rule id and message as bytes (valid UTF-8: see
@@ -159,9 +170,7 @@ extension ByteReader {
                 guard let lo = int(), let hi = int(), lo <= hi, let n = int(), skip(n) != nil else { return nil }
             }
         }
-        let severity: Severity = sev == 2 ? .error : (sev == 1 ? .warning : .info)
-        let fix: Applicability? = hasFix == 0 ? nil : (hasFix == 1 ? .safe : .unsafe)
-        return SpilledFinding(rule: rule, message: message, line: line, column: column, severity: severity, fix: fix)
+        return SpilledFinding(rule: rule, message: message, line: line, column: column, storedSeverity: sev, storedFix: hasFix)
     }
 }
 
