@@ -262,7 +262,12 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                 while lineIndex < document.lineStarts.count, document.lineStarts[lineIndex] < block.range.upperBound { lineIndex += 1 }
                 blockEndLines.append(lineIndex)
             }
-            var cursor = (line: 0, offset: 0, column: 1)
+            // `index`: the scalar index of `offset` in the shared decode (`scalarIndices`), -1 when
+            // not known (then the column is counted with `scalarCount`).
+            var cursor = (line: 0, offset: 0, column: 1, index: -1)
+            // Made at the first block that shares its line (most files have none).
+            var scalarIndices: ScalarIndexCursor?
+            var madeScalarIndices = false
             var tokenCursor = 0
             for (j, block) in blocks.enumerated() where !block.heading {
                 view.blockText(document.bytes, block.range, into: &text, cursor: &tokenCursor)
@@ -275,9 +280,23 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                     keep(h, line: n)
                     continue
                 }
-                if cursor.line != n { cursor = (n, document.lineStarts[n - 1], 1) }
-                cursor.column += document.scalarCount(cursor.offset..<block.range.lowerBound)
-                cursor.offset = block.range.lowerBound
+                if !madeScalarIndices {
+                    scalarIndices = ScalarIndexCursor(document)
+                    madeScalarIndices = true
+                }
+                if cursor.line != n {
+                    let lineStart = document.lineStarts[n - 1]
+                    cursor = (n, lineStart, 1, scalarIndices?.index(ofByte: lineStart) ?? -1)
+                }
+                let start = block.range.lowerBound
+                if cursor.index >= 0, let k = scalarIndices?.index(ofByte: start) {
+                    cursor.column += k - cursor.index
+                    cursor.index = k
+                } else {
+                    cursor.column += document.scalarCount(cursor.offset..<start)
+                    cursor.index = -1
+                }
+                cursor.offset = start
                 keep(h, line: n, column: cursor.column)
             }
         } else {
@@ -400,5 +419,34 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         guard let colon = group.firstIndex(of: ":") else { return "of site '\(group)'" }
         let key = group[..<colon], value = group[group.index(after: colon)...]
         return key == "host" ? "of site '\(value)'" : "with \(key) '\(value)'"
+    }
+}
+
+/// The scalar index of byte offsets asked in document order, in the scalar decode the script rules
+/// share (`Document.sharedScalars`): each found by a bisection from the index found last, spanning
+/// only the bytes since (`ScalarDecode.firstScalar`). `boilerplate-repeated` counts the column of
+/// each block on a line of several as the difference of two indices; `Document.scalarCount`
+/// bisected the whole file twice for each block of a one-line article (~414 instructions a block).
+package struct ScalarIndexCursor {
+    /// The decode's narrow byte offsets: `count` scalars, then the file's end.
+    private let offsets: [UInt32]
+    private let count: Int
+    private var from = 0
+
+    /// Nil when the decode has not been made (or the file is not well-formed UTF-8): the caller
+    /// counts scalars itself.
+    package init?(_ document: Document) {
+        let shared = document.sharedScalars
+        guard !shared.offsets.isEmpty else { return nil }
+        offsets = shared.offsets
+        count = Swift.min(shared.cps.count, shared.offsets.count - 1)
+    }
+
+    /// The index of the scalar starting at byte `offset`, or nil when `offset` is inside a scalar or
+    /// before the offset asked for last.
+    package mutating func index(ofByte offset: Int) -> Int? {
+        let k = offsets.withUnsafeBufferPointer { ScalarDecode.firstScalar(atOrAfter: offset, from: from, count: count, offsets: $0) }
+        from = k
+        return Int(offsets[k]) == offset ? k : nil
     }
 }
