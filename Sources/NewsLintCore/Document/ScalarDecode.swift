@@ -44,32 +44,24 @@ import Synchronization
         // text needs, ~350 KB for a 64 KiB file), held only while the document is linted, and it
         // saves counting its bytes first.
         let capacity = isValidUTF8 == true && bytes.count > Self.countedCapacityFrom ? Self.nonContinuationCount(bytes) : bytes.count
-        var filled = 0
-        var sawInvalid = isValidUTF8 == false
-        var sawAstral = false
-        var offsets = ByteOffsets.narrow([])
-        let cps = [UInt32](unsafeUninitializedCapacity: capacity) { cpBuf, cpCount in
-            if bytes.count <= narrowOffsetLimit {
-                offsets = .narrow([UInt32](unsafeUninitializedCapacity: capacity + 1) { offBuf, offCount in
-                    switch isValidUTF8 {
-                    case true?: (filled, sawAstral) = Self.decodeValid(bytes, into: cpBuf, offBuf)
-                    case false?: filled = Self.decode(bytes, into: cpBuf, offBuf)
-                    case nil: (filled, sawInvalid, sawAstral) = Self.decodeChecked(bytes, into: cpBuf, offBuf)
-                    }
-                    offCount = filled + 1
-                })
-            } else {
-                offsets = .wide([Int](unsafeUninitializedCapacity: capacity + 1) { offBuf, offCount in
-                    switch isValidUTF8 {
-                    case true?: (filled, sawAstral) = Self.decodeValid(bytes, into: cpBuf, offBuf)
-                    case false?: filled = Self.decode(bytes, into: cpBuf, offBuf)
-                    case nil: (filled, sawInvalid, sawAstral) = Self.decodeChecked(bytes, into: cpBuf, offBuf)
-                    }
-                    offCount = filled + 1
-                })
+        var written = Written(sawInvalid: isValidUTF8 == false)
+        var cps: [UInt32] = []
+        if capacity > 0 {
+            // Written in place: the storage comes from `reserveCapacity` (specialised here), and
+            // `append(contentsOf:)` hands it to the sequence's `_copyContents`, which decodes into it
+            // (`ScalarWrite`). `Array(unsafeUninitializedCapacity:)` allocates through the standard
+            // library's unspecialised `_allocateBufferUninitialized`: ~400 instructions more an
+            // array, two a file.
+            cps.reserveCapacity(capacity)
+            withUnsafeMutablePointer(to: &written) { out in
+                cps.append(contentsOf: ScalarWrite(bytes: bytes, knownValidity: isValidUTF8, capacity: capacity,
+                                                   narrow: bytes.count <= narrowOffsetLimit, out: out))
             }
-            cpCount = filled
+        } else {
+            written.offsets = bytes.count <= narrowOffsetLimit ? .narrow([0]) : .wide([0])
         }
+        let filled = written.filled, sawInvalid = written.sawInvalid, sawAstral = written.sawAstral
+        let offsets = written.offsets
         self.isValidUTF8 = !sawInvalid
         self.allInBMP = !sawInvalid && !sawAstral
         self.cps = cps
@@ -122,7 +114,7 @@ import Synchronization
     /// Also returns whether it met a scalar beyond the BMP — or took the fallback branch for a byte
     /// that cannot start a sequence (unreachable for well-formed input), so that `allInBMP` is never
     /// claimed for bytes it did not decode as expected.
-    private static func decodeValid<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
+    fileprivate static func decodeValid<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
                                                                _ offsets: UnsafeMutableBufferPointer<Offset>) -> (count: Int, sawAstral: Bool) {
         bytes.withUnsafeBufferPointer { buf -> (count: Int, sawAstral: Bool) in
             var i = 0
@@ -296,7 +288,7 @@ import Synchronization
     }
 
     /// Decodes `bytes` into `cps`/`offsets` (capacity `cps.count` and one more); returns the scalar count.
-    private static func decode<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
+    fileprivate static func decode<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
                                                           _ offsets: UnsafeMutableBufferPointer<Offset>) -> Int {
         bytes.withUnsafeBufferPointer { buf in
             var i = 0
@@ -466,6 +458,71 @@ import Synchronization
                 i &+= 1
             }
             return n - continuation
+        }
+    }
+}
+
+extension ScalarDecode {
+    /// What the decode leaves besides the scalars: the offsets array, the count, what it met.
+    fileprivate struct Written {
+        var offsets = ByteOffsets.narrow([])
+        var filled = 0
+        var sawInvalid: Bool
+        var sawAstral = false
+    }
+
+    /// The scalars of `bytes` as a sequence that decodes straight into the array storage it is
+    /// copied into (`_copyContents`, called by `Array.append(contentsOf:)` with the storage
+    /// reserved for `capacity`), making the offsets array the same way (`OffsetWrite`); the rest
+    /// goes to `out`. It has no elements otherwise (an underestimated count of 0, an empty iterator).
+    fileprivate struct ScalarWrite: Sequence {
+        let bytes: [UInt8]
+        let knownValidity: Bool?
+        let capacity: Int
+        let narrow: Bool
+        let out: UnsafeMutablePointer<Written>
+
+        var underestimatedCount: Int { 0 }
+        func makeIterator() -> EmptyCollection<UInt32>.Iterator { EmptyCollection<UInt32>.Iterator() }
+
+        func _copyContents(initializing buffer: UnsafeMutableBufferPointer<UInt32>) -> (EmptyCollection<UInt32>.Iterator, Int) {
+            precondition(buffer.count >= capacity, "array storage smaller than reserved")
+            let cpBuf = UnsafeMutableBufferPointer(rebasing: buffer[..<capacity])
+            if narrow {
+                var offsets: [UInt32] = []
+                offsets.reserveCapacity(capacity + 1)
+                offsets.append(contentsOf: OffsetWrite(bytes: bytes, knownValidity: knownValidity, cps: cpBuf, out: out))
+                out.pointee.offsets = .narrow(offsets)
+            } else {
+                var offsets: [Int] = []
+                offsets.reserveCapacity(capacity + 1)
+                offsets.append(contentsOf: OffsetWrite(bytes: bytes, knownValidity: knownValidity, cps: cpBuf, out: out))
+                out.pointee.offsets = .wide(offsets)
+            }
+            return (makeIterator(), out.pointee.filled)
+        }
+    }
+
+    /// `ScalarWrite`'s offsets: the decode itself, into the scalars' storage `cps` and the offsets'
+    /// storage (one more entry than `cps`), which it is copied into.
+    fileprivate struct OffsetWrite<Offset: FixedWidthInteger>: Sequence {
+        let bytes: [UInt8]
+        let knownValidity: Bool?
+        let cps: UnsafeMutableBufferPointer<UInt32>
+        let out: UnsafeMutablePointer<Written>
+
+        var underestimatedCount: Int { 0 }
+        func makeIterator() -> EmptyCollection<Offset>.Iterator { EmptyCollection<Offset>.Iterator() }
+
+        func _copyContents(initializing buffer: UnsafeMutableBufferPointer<Offset>) -> (EmptyCollection<Offset>.Iterator, Int) {
+            precondition(buffer.count > cps.count, "array storage smaller than reserved")
+            let offBuf = UnsafeMutableBufferPointer(rebasing: buffer[..<(cps.count &+ 1)])
+            switch knownValidity {
+            case true?: (out.pointee.filled, out.pointee.sawAstral) = ScalarDecode.decodeValid(bytes, into: cps, offBuf)
+            case false?: out.pointee.filled = ScalarDecode.decode(bytes, into: cps, offBuf)
+            case nil: (out.pointee.filled, out.pointee.sawInvalid, out.pointee.sawAstral) = ScalarDecode.decodeChecked(bytes, into: cps, offBuf)
+            }
+            return (makeIterator(), out.pointee.filled &+ 1)
         }
     }
 }
