@@ -30,6 +30,11 @@ package final class DocumentViews: Sendable {
 
     package init() {}
 
+    /// Hands the scalar decode's arrays to `DecodeStorage` for the next document's decode.
+    deinit {
+        if let decode = stored.withLock({ $0.scalars }) { DecodeStorage.keep(decode) }
+    }
+
     /// The stored value, or `compute`'s (outside the lock) stored unless another thread stored first.
     /// Private and always inlined: each view gets its own concrete copy (no run-time generics).
     @inline(__always)

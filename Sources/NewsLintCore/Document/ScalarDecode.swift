@@ -45,7 +45,7 @@ import Synchronization
         // saves counting its bytes first.
         let capacity = isValidUTF8 == true && bytes.count > Self.countedCapacityFrom ? Self.nonContinuationCount(bytes) : bytes.count
         var written = Written(sawInvalid: isValidUTF8 == false)
-        var cps: [UInt32] = []
+        var cps = DecodeStorage.take()
         if capacity > 0 {
             // Written in place: the storage comes from `reserveCapacity` (specialised here), and
             // `append(contentsOf:)` hands it to the sequence's `_copyContents`, which decodes into it
@@ -462,6 +462,38 @@ import Synchronization
     }
 }
 
+/// Spare storage for the scalar decode's arrays (scalars and narrow offsets, 4 bytes an entry):
+/// a document's decode takes them back when the document is done (`DocumentViews`' deinit), and
+/// the next file's decode writes into them. Two fresh arrays a file cost a `malloc` and a `free`
+/// each, ~1,400 instructions a file together, for storage of a few KB the last file has just let go.
+///
+/// Safe by value semantics: an array another holder still shares (a rule kept the scalars) is not
+/// written in place; emptying it for the next decode (`take`) gives that decode new storage.
+package enum DecodeStorage {
+    /// At most this many arrays are kept (two a document: a worker's in flight, and its next).
+    static let kept = 8
+    /// Arrays above this capacity (4 MB) are let go, not kept: a rare large file's storage is not held for the run.
+    static let largest = 1 << 20
+
+    private static let spares = Mutex<[[UInt32]]>([])
+
+    /// An empty array, with a kept one's storage when there is one.
+    package static func take() -> [UInt32] {
+        var spare = spares.withLock { $0.popLast() } ?? []
+        spare.removeAll(keepingCapacity: true)
+        return spare
+    }
+
+    /// Keeps `decode`'s arrays for `take`.
+    package static func keep(_ decode: ScalarDecode) {
+        let narrow: [UInt32]? = if case .narrow(let offsets) = decode.offsets { offsets } else { nil }
+        spares.withLock { s in
+            if decode.cps.capacity <= largest && s.count < kept { s.append(decode.cps) }
+            if let narrow, narrow.capacity <= largest && s.count < kept { s.append(narrow) }
+        }
+    }
+}
+
 extension ScalarDecode {
     /// What the decode leaves besides the scalars: the offsets array, the count, what it met.
     fileprivate struct Written {
@@ -489,7 +521,7 @@ extension ScalarDecode {
             precondition(buffer.count >= capacity, "array storage smaller than reserved")
             let cpBuf = UnsafeMutableBufferPointer(rebasing: buffer[..<capacity])
             if narrow {
-                var offsets: [UInt32] = []
+                var offsets = DecodeStorage.take()
                 offsets.reserveCapacity(capacity + 1)
                 offsets.append(contentsOf: OffsetWrite(bytes: bytes, knownValidity: knownValidity, cps: cpBuf, out: out))
                 out.pointee.offsets = .narrow(offsets)
