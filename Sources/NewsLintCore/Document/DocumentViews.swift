@@ -30,9 +30,11 @@ package final class DocumentViews: Sendable {
 
     package init() {}
 
-    /// Hands the scalar decode's arrays to `DecodeStorage` for the next document's decode.
+    /// Hands the scalar decode's arrays to `DecodeStorage` and the census' to `CensusStorage`, for the next document's.
     deinit {
-        if let decode = stored.withLock({ $0.scalars }) { DecodeStorage.keep(decode) }
+        let (decode, census) = stored.withLock { ($0.scalars, $0.bytePairs) }
+        if let decode { DecodeStorage.keep(decode) }
+        if let census { CensusStorage.keep(census) }
     }
 
     /// The stored value, or `compute`'s (outside the lock) stored unless another thread stored first.
