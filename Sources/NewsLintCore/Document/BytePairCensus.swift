@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Which adjacent byte pairs occur in a document, found in one pass and shared by the rules whose
 /// file-level prefilter would otherwise scan every byte on its own just to learn that nothing can
 /// match (on agora-pen, nearly every file). A pair's absence rules a sequence out: a needle occurs
@@ -65,7 +67,7 @@ package struct BytePairCensus: Sendable {
 
     package init(_ bytes: [UInt8]) {
         let rows = Self.rowOffset
-        var words = [UInt64](zeroedCount: (Self.laneRows + Self.trackedFirstBytes.count) * 4)
+        var words = CensusStorage.take(count: (Self.laneRows + Self.trackedFirstBytes.count) * 4)
         let trigrams = rows.withUnsafeBufferPointer { rowOf in
             words.withUnsafeMutableBufferPointer { bits in
                 bytes.withUnsafeBufferPointer { Self.record($0, rows: rowOf, into: bits) }
@@ -245,6 +247,30 @@ package struct BytePairCensus: Sendable {
     package func contains(trigram a: UInt8, _ b: UInt8, _ c: UInt8) -> Bool {
         let bit = Self.trigramBit(Self.trigramKey(a, b, c))
         return bit == 0 || trigrams & bit != 0
+    }
+}
+
+/// Spare storage for the census' bits (1.5 KB a file): a document's census gives its array back
+/// when the document is done (`DocumentViews`' deinit) and the next file's census zeroes it and
+/// records into it. A fresh zeroed array cost a `malloc`, a copy from the zeroed page and a `free`
+/// a file (~700 instructions). Safe by value semantics, as `DecodeStorage`: zeroing an array
+/// another holder still shares gives the census a copy of its own.
+package enum CensusStorage {
+    /// At most this many arrays are kept (one a document: a worker's in flight, and its next).
+    static let kept = 4
+
+    private static let spares = Mutex<[[UInt64]]>([])
+
+    /// `count` zero words, in a kept array's storage when there is one of that count.
+    package static func take(count: Int) -> [UInt64] {
+        guard var spare = spares.withLock({ $0.popLast() }), spare.count == count else { return [UInt64](zeroedCount: count) }
+        spare.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        return spare
+    }
+
+    /// Keeps `census`' bits for `take`.
+    package static func keep(_ census: BytePairCensus) {
+        spares.withLock { s in if s.count < kept { s.append(census.words) } }
     }
 }
 

@@ -30,6 +30,13 @@ package final class DocumentViews: Sendable {
 
     package init() {}
 
+    /// Hands the scalar decode's arrays to `DecodeStorage` and the census' to `CensusStorage`, for the next document's.
+    deinit {
+        let (decode, census) = stored.withLock { ($0.scalars, $0.bytePairs) }
+        if let decode { DecodeStorage.keep(decode) }
+        if let census { CensusStorage.keep(census) }
+    }
+
     /// The stored value, or `compute`'s (outside the lock) stored unless another thread stored first.
     /// Private and always inlined: each view gets its own concrete copy (no run-time generics).
     @inline(__always)

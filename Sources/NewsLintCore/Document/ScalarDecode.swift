@@ -44,32 +44,24 @@ import Synchronization
         // text needs, ~350 KB for a 64 KiB file), held only while the document is linted, and it
         // saves counting its bytes first.
         let capacity = isValidUTF8 == true && bytes.count > Self.countedCapacityFrom ? Self.nonContinuationCount(bytes) : bytes.count
-        var filled = 0
-        var sawInvalid = isValidUTF8 == false
-        var sawAstral = false
-        var offsets = ByteOffsets.narrow([])
-        let cps = [UInt32](unsafeUninitializedCapacity: capacity) { cpBuf, cpCount in
-            if bytes.count <= narrowOffsetLimit {
-                offsets = .narrow([UInt32](unsafeUninitializedCapacity: capacity + 1) { offBuf, offCount in
-                    switch isValidUTF8 {
-                    case true?: (filled, sawAstral) = Self.decodeValid(bytes, into: cpBuf, offBuf)
-                    case false?: filled = Self.decode(bytes, into: cpBuf, offBuf)
-                    case nil: (filled, sawInvalid, sawAstral) = Self.decodeChecked(bytes, into: cpBuf, offBuf)
-                    }
-                    offCount = filled + 1
-                })
-            } else {
-                offsets = .wide([Int](unsafeUninitializedCapacity: capacity + 1) { offBuf, offCount in
-                    switch isValidUTF8 {
-                    case true?: (filled, sawAstral) = Self.decodeValid(bytes, into: cpBuf, offBuf)
-                    case false?: filled = Self.decode(bytes, into: cpBuf, offBuf)
-                    case nil: (filled, sawInvalid, sawAstral) = Self.decodeChecked(bytes, into: cpBuf, offBuf)
-                    }
-                    offCount = filled + 1
-                })
+        var written = Written(sawInvalid: isValidUTF8 == false)
+        var cps = DecodeStorage.take()
+        if capacity > 0 {
+            // Written in place: the storage comes from `reserveCapacity` (specialised here), and
+            // `append(contentsOf:)` hands it to the sequence's `_copyContents`, which decodes into it
+            // (`ScalarWrite`). `Array(unsafeUninitializedCapacity:)` allocates through the standard
+            // library's unspecialised `_allocateBufferUninitialized`: ~400 instructions more an
+            // array, two a file.
+            cps.reserveCapacity(capacity)
+            withUnsafeMutablePointer(to: &written) { out in
+                cps.append(contentsOf: ScalarWrite(bytes: bytes, knownValidity: isValidUTF8, capacity: capacity,
+                                                   narrow: bytes.count <= narrowOffsetLimit, out: out))
             }
-            cpCount = filled
+        } else {
+            written.offsets = bytes.count <= narrowOffsetLimit ? .narrow([0]) : .wide([0])
         }
+        let filled = written.filled, sawInvalid = written.sawInvalid, sawAstral = written.sawAstral
+        let offsets = written.offsets
         self.isValidUTF8 = !sawInvalid
         self.allInBMP = !sawInvalid && !sawAstral
         self.cps = cps
@@ -122,7 +114,7 @@ import Synchronization
     /// Also returns whether it met a scalar beyond the BMP — or took the fallback branch for a byte
     /// that cannot start a sequence (unreachable for well-formed input), so that `allInBMP` is never
     /// claimed for bytes it did not decode as expected.
-    private static func decodeValid<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
+    fileprivate static func decodeValid<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
                                                                _ offsets: UnsafeMutableBufferPointer<Offset>) -> (count: Int, sawAstral: Bool) {
         bytes.withUnsafeBufferPointer { buf -> (count: Int, sawAstral: Bool) in
             var i = 0
@@ -296,7 +288,7 @@ import Synchronization
     }
 
     /// Decodes `bytes` into `cps`/`offsets` (capacity `cps.count` and one more); returns the scalar count.
-    private static func decode<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
+    fileprivate static func decode<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
                                                           _ offsets: UnsafeMutableBufferPointer<Offset>) -> Int {
         bytes.withUnsafeBufferPointer { buf in
             var i = 0
@@ -466,6 +458,103 @@ import Synchronization
                 i &+= 1
             }
             return n - continuation
+        }
+    }
+}
+
+/// Spare storage for the scalar decode's arrays (scalars and narrow offsets, 4 bytes an entry):
+/// a document's decode takes them back when the document is done (`DocumentViews`' deinit), and
+/// the next file's decode writes into them. Two fresh arrays a file cost a `malloc` and a `free`
+/// each, ~1,400 instructions a file together, for storage of a few KB the last file has just let go.
+///
+/// Safe by value semantics: an array another holder still shares (a rule kept the scalars) is not
+/// written in place; emptying it for the next decode (`take`) gives that decode new storage.
+package enum DecodeStorage {
+    /// At most this many arrays are kept (two a document: a worker's in flight, and its next).
+    static let kept = 8
+    /// Arrays above this capacity (4 MB) are let go, not kept: a rare large file's storage is not held for the run.
+    static let largest = 1 << 20
+
+    private static let spares = Mutex<[[UInt32]]>([])
+
+    /// An empty array, with a kept one's storage when there is one.
+    package static func take() -> [UInt32] {
+        var spare = spares.withLock { $0.popLast() } ?? []
+        spare.removeAll(keepingCapacity: true)
+        return spare
+    }
+
+    /// Keeps `decode`'s arrays for `take`.
+    package static func keep(_ decode: ScalarDecode) {
+        let narrow: [UInt32]? = if case .narrow(let offsets) = decode.offsets { offsets } else { nil }
+        spares.withLock { s in
+            if decode.cps.capacity <= largest && s.count < kept { s.append(decode.cps) }
+            if let narrow, narrow.capacity <= largest && s.count < kept { s.append(narrow) }
+        }
+    }
+}
+
+extension ScalarDecode {
+    /// What the decode leaves besides the scalars: the offsets array, the count, what it met.
+    fileprivate struct Written {
+        var offsets = ByteOffsets.narrow([])
+        var filled = 0
+        var sawInvalid: Bool
+        var sawAstral = false
+    }
+
+    /// The scalars of `bytes` as a sequence that decodes straight into the array storage it is
+    /// copied into (`_copyContents`, called by `Array.append(contentsOf:)` with the storage
+    /// reserved for `capacity`), making the offsets array the same way (`OffsetWrite`); the rest
+    /// goes to `out`. It has no elements otherwise (an underestimated count of 0, an empty iterator).
+    fileprivate struct ScalarWrite: Sequence {
+        let bytes: [UInt8]
+        let knownValidity: Bool?
+        let capacity: Int
+        let narrow: Bool
+        let out: UnsafeMutablePointer<Written>
+
+        var underestimatedCount: Int { 0 }
+        func makeIterator() -> EmptyCollection<UInt32>.Iterator { EmptyCollection<UInt32>.Iterator() }
+
+        func _copyContents(initializing buffer: UnsafeMutableBufferPointer<UInt32>) -> (EmptyCollection<UInt32>.Iterator, Int) {
+            precondition(buffer.count >= capacity, "array storage smaller than reserved")
+            let cpBuf = UnsafeMutableBufferPointer(rebasing: buffer[..<capacity])
+            if narrow {
+                var offsets = DecodeStorage.take()
+                offsets.reserveCapacity(capacity + 1)
+                offsets.append(contentsOf: OffsetWrite(bytes: bytes, knownValidity: knownValidity, cps: cpBuf, out: out))
+                out.pointee.offsets = .narrow(offsets)
+            } else {
+                var offsets: [Int] = []
+                offsets.reserveCapacity(capacity + 1)
+                offsets.append(contentsOf: OffsetWrite(bytes: bytes, knownValidity: knownValidity, cps: cpBuf, out: out))
+                out.pointee.offsets = .wide(offsets)
+            }
+            return (makeIterator(), out.pointee.filled)
+        }
+    }
+
+    /// `ScalarWrite`'s offsets: the decode itself, into the scalars' storage `cps` and the offsets'
+    /// storage (one more entry than `cps`), which it is copied into.
+    fileprivate struct OffsetWrite<Offset: FixedWidthInteger>: Sequence {
+        let bytes: [UInt8]
+        let knownValidity: Bool?
+        let cps: UnsafeMutableBufferPointer<UInt32>
+        let out: UnsafeMutablePointer<Written>
+
+        var underestimatedCount: Int { 0 }
+        func makeIterator() -> EmptyCollection<Offset>.Iterator { EmptyCollection<Offset>.Iterator() }
+
+        func _copyContents(initializing buffer: UnsafeMutableBufferPointer<Offset>) -> (EmptyCollection<Offset>.Iterator, Int) {
+            precondition(buffer.count > cps.count, "array storage smaller than reserved")
+            let offBuf = UnsafeMutableBufferPointer(rebasing: buffer[..<(cps.count &+ 1)])
+            switch knownValidity {
+            case true?: (out.pointee.filled, out.pointee.sawAstral) = ScalarDecode.decodeValid(bytes, into: cps, offBuf)
+            case false?: out.pointee.filled = ScalarDecode.decode(bytes, into: cps, offBuf)
+            case nil: (out.pointee.filled, out.pointee.sawInvalid, out.pointee.sawAstral) = ScalarDecode.decodeChecked(bytes, into: cps, offBuf)
+            }
+            return (makeIterator(), out.pointee.filled &+ 1)
         }
     }
 }

@@ -60,6 +60,26 @@ struct BytePairCensusTests {
         }
     }
 
+    /// A finished document's census leaves its storage for the next one (`CensusStorage`), which
+    /// zeroes it: each census, on whatever storage it was given, answers as a naive scan does for
+    /// every tracked first byte, and a census a caller still holds (sharing the storage it gave
+    /// back) keeps its bits while later ones are made.
+    @Test func keptStorageGivesTheNaiveAnswersAndLeavesHeldCensusesAlone() {
+        var random = SeededRandom(seed: 3108)
+        var held: [(census: BytePairCensus, words: [UInt64])] = []
+        let tracked = BytePairCensus.trackedFirstBytes
+        for round in 0..<300 {
+            let bytes = Self.randomBytes(&random) + Self.randomBytes(&random) + Self.randomBytes(&random)
+            let census = Document(path: "c.md", bytes: bytes).bytePairs
+            let pairs = Set(zip(bytes, bytes.dropFirst()).map { Int($0) << 8 | Int($1) })
+            #expect(tracked.allSatisfy { f in (0...255).allSatisfy { census.contains(f, UInt8($0)) == pairs.contains(Int(f) << 8 | $0) } }, "\(bytes)")
+            if round % 3 == 0 { held.append((census, census.words.map { $0 })) }
+            if round % 4 == 0 { CensusStorage.keep(census) }
+        }
+        for (k, h) in held.enumerated() { #expect(h.census.words == h.words, "held \(k)") }
+        #expect(held.count == 100)
+    }
+
     /// The block test flags every tracked byte in every lane, and none of the bytes of Han text
     /// (continuation bytes, lead bytes E3–ED) or of ASCII text other than `[` and DEL.
     @Test func blockTestFlagsEveryTrackedByte() {

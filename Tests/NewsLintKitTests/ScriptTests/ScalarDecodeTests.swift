@@ -235,6 +235,33 @@ import Testing
         #expect(Array(ScalarRun(wholeFile: wide).offsets) == reference(bytes, 0..<bytes.count).offsets)
     }
 
+    /// A finished document's decode leaves its arrays for the next one (`DecodeStorage`), which
+    /// writes into them in place: each decode, on whatever storage it was given, matches the
+    /// reference, and scalars a caller still holds from an earlier document (which the next decode
+    /// must not write into) keep their values while later documents decode. Files of every size
+    /// around the last one's, ill-formed bytes, empty files, and the storage handed back by hand too.
+    @Test func keptStorageGivesTheReferenceAndLeavesHeldScalarsAlone() {
+        var random = SeededRandom(seed: 3107)
+        let pieces: [[UInt8]] = [Array("中".utf8), Array("文字，".utf8), Array("abc ".utf8), Array("é".utf8), Array("😀".utf8), [0xFF], [0x0A]]
+        var held: [(cps: [UInt32], offsets: [Int], expected: (cps: [UInt32], offsets: [Int]))] = []
+        for round in 0..<600 {
+            var bytes: [UInt8] = []
+            for _ in 0..<(round % 17 == 0 ? 0 : random.below(300)) { bytes += pieces[random.below(pieces.count)] }
+            let expected = reference(bytes, 0..<bytes.count)
+            do {
+                let document = Document(path: "t.md", bytes: bytes)
+                let decode = document.scalars
+                let run = ScalarRun(wholeFile: decode)
+                #expect(Array(run.cps) == expected.cps && Array(run.offsets) == expected.offsets, "round \(round)")
+                if round % 5 == 0 { held.append((decode.cps, Array(run.offsets), expected)) }
+                if round % 7 == 0 { DecodeStorage.keep(decode) }
+            }
+            #expect(DecodeStorage.take().isEmpty)
+        }
+        for (k, h) in held.enumerated() { #expect(h.cps == h.expected.cps && h.offsets == h.expected.offsets, "held \(k)") }
+        #expect(held.count == 120)
+    }
+
     @Test func decodedOnceAndShared() {
         let document = Document(path: "t.md", text: "新聞稿\n")
         let copy = document
