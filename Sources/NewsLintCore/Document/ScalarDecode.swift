@@ -472,8 +472,9 @@ import Synchronization
 package enum DecodeStorage {
     /// At most this many arrays are kept (two a document: a worker's in flight, and its next).
     static let kept = 8
-    /// Arrays above this capacity (4 MB) are let go, not kept: a rare large file's storage is not held for the run.
-    static let largest = 1 << 20
+    /// Arrays above this capacity (1 MB) are let go, not kept: a rare large file's storage is not
+    /// held for the run (eight kept arrays hold at most 8 MB; agora-pen's files all fit).
+    static let largest = 1 << 18
 
     private static let spares = Mutex<[[UInt32]]>([])
 
