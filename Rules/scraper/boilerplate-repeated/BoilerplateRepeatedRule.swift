@@ -421,32 +421,3 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         return key == "host" ? "of site '\(value)'" : "with \(key) '\(value)'"
     }
 }
-
-/// The scalar index of byte offsets asked in document order, in the scalar decode the script rules
-/// share (`Document.sharedScalars`): each found by a bisection from the index found last, spanning
-/// only the bytes since (`ScalarDecode.firstScalar`). `boilerplate-repeated` counts the column of
-/// each block on a line of several as the difference of two indices; `Document.scalarCount`
-/// bisected the whole file twice for each block of a one-line article (~414 instructions a block).
-package struct ScalarIndexCursor {
-    /// The decode's narrow byte offsets: `count` scalars, then the file's end.
-    private let offsets: [UInt32]
-    private let count: Int
-    private var from = 0
-
-    /// Nil when the decode has not been made (or the file is not well-formed UTF-8): the caller
-    /// counts scalars itself.
-    package init?(_ document: Document) {
-        let shared = document.sharedScalars
-        guard !shared.offsets.isEmpty else { return nil }
-        offsets = shared.offsets
-        count = Swift.min(shared.cps.count, shared.offsets.count - 1)
-    }
-
-    /// The index of the scalar starting at byte `offset`, or nil when `offset` is inside a scalar or
-    /// before the offset asked for last.
-    package mutating func index(ofByte offset: Int) -> Int? {
-        let k = offsets.withUnsafeBufferPointer { ScalarDecode.firstScalar(atOrAfter: offset, from: from, count: count, offsets: $0) }
-        from = k
-        return Int(offsets[k]) == offset ? k : nil
-    }
-}

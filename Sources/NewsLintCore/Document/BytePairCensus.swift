@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Which adjacent byte pairs occur in a document, found in one pass and shared by the rules whose
 /// file-level prefilter would otherwise scan every byte on its own just to learn that nothing can
 /// match (on agora-pen, nearly every file). A pair's absence rules a sequence out: a needle occurs
@@ -250,27 +248,25 @@ package struct BytePairCensus: Sendable {
     }
 }
 
-/// Spare storage for the census' bits (1.5 KB a file): a document's census gives its array back
-/// when the document is done (`DocumentViews`' deinit) and the next file's census zeroes it and
-/// records into it. A fresh zeroed array cost a `malloc`, a copy from the zeroed page and a `free`
-/// a file (~700 instructions). Safe by value semantics, as `DecodeStorage`: zeroing an array
-/// another holder still shares gives the census a copy of its own.
+/// Spare storage for the census' bits (1.5 KB a file), given back when a document is done
+/// (`DocumentViews`' deinit) and zeroed in place by the next file's census (a fresh zeroed array
+/// cost a `malloc`, a copy from the zeroed page and a `free` a file, ~700 instructions).
 package enum CensusStorage {
-    /// At most this many arrays are kept (one a document: a worker's in flight, and its next).
-    static let kept = 4
-
-    private static let spares = Mutex<[[UInt64]]>([])
+    package static let spares = SpareArrays<UInt64>(kept: 4, largestCapacity: 1 << 12)
 
     /// `count` zero words, in a kept array's storage when there is one of that count.
     package static func take(count: Int) -> [UInt64] {
-        guard var spare = spares.withLock({ $0.popLast() }), spare.count == count else { return [UInt64](zeroedCount: count) }
+        guard var spare = spares.take(count: count) else { return [UInt64](zeroedCount: count) }
+        // Through `Array`'s mutation: storage another census still shares is copied, not zeroed.
         spare.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         return spare
     }
 
     /// Keeps `census`' bits for `take`.
-    package static func keep(_ census: BytePairCensus) {
-        spares.withLock { s in if s.count < kept { s.append(census.words) } }
+    package static func keep(_ census: consuming BytePairCensus) {
+        let words = census.words
+        _ = consume census
+        spares.keep(words)
     }
 }
 

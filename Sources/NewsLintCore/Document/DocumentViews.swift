@@ -32,7 +32,8 @@ package final class DocumentViews: Sendable {
 
     /// Hands the scalar decode's arrays to `DecodeStorage` and the census' to `CensusStorage`, for the next document's.
     deinit {
-        let (decode, census) = stored.withLock { ($0.scalars, $0.bytePairs) }
+        // Moved out, so that the pool holds the only reference once the lock is open.
+        let (decode, census) = stored.withLock { s in (s.scalars.take(), s.bytePairs.take()) }
         if let decode { DecodeStorage.keep(decode) }
         if let census { CensusStorage.keep(census) }
     }

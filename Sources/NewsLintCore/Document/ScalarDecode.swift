@@ -62,6 +62,9 @@ import Synchronization
         }
         let filled = written.filled, sawInvalid = written.sawInvalid, sawAstral = written.sawAstral
         let offsets = written.offsets
+        // The decode went through `_copyContents` (a standard-library hook): both arrays hold it.
+        let offsetCount: Int = switch offsets { case .narrow(let a): a.count; case .wide(let a): a.count }
+        precondition(cps.count == filled && offsetCount == filled + 1, "scalar decode not written in place")
         self.isValidUTF8 = !sawInvalid
         self.allInBMP = !sawInvalid && !sawAstral
         self.cps = cps
@@ -462,36 +465,22 @@ import Synchronization
     }
 }
 
-/// Spare storage for the scalar decode's arrays (scalars and narrow offsets, 4 bytes an entry):
-/// a document's decode takes them back when the document is done (`DocumentViews`' deinit), and
-/// the next file's decode writes into them. Two fresh arrays a file cost a `malloc` and a `free`
-/// each, ~1,400 instructions a file together, for storage of a few KB the last file has just let go.
-///
-/// Safe by value semantics: an array another holder still shares (a rule kept the scalars) is not
-/// written in place; emptying it for the next decode (`take`) gives that decode new storage.
+/// Spare storage for the scalar decode's arrays (scalars and narrow offsets, 4 bytes an entry),
+/// given back when a document is done (`DocumentViews`' deinit) and written in place by the next
+/// file's decode. Eight kept arrays of at most 1 MB each: agora-pen's files all fit.
 package enum DecodeStorage {
-    /// At most this many arrays are kept (two a document: a worker's in flight, and its next).
-    static let kept = 8
-    /// Arrays above this capacity (1 MB) are let go, not kept: a rare large file's storage is not
-    /// held for the run (eight kept arrays hold at most 8 MB; agora-pen's files all fit).
-    static let largest = 1 << 18
-
-    private static let spares = Mutex<[[UInt32]]>([])
+    package static let spares = SpareArrays<UInt32>(kept: 8, largestCapacity: 1 << 18)
 
     /// An empty array, with a kept one's storage when there is one.
-    package static func take() -> [UInt32] {
-        var spare = spares.withLock { $0.popLast() } ?? []
-        spare.removeAll(keepingCapacity: true)
-        return spare
-    }
+    package static func take() -> [UInt32] { spares.take() }
 
     /// Keeps `decode`'s arrays for `take`.
-    package static func keep(_ decode: ScalarDecode) {
+    package static func keep(_ decode: consuming ScalarDecode) {
         let narrow: [UInt32]? = if case .narrow(let offsets) = decode.offsets { offsets } else { nil }
-        spares.withLock { s in
-            if decode.cps.capacity <= largest && s.count < kept { s.append(decode.cps) }
-            if let narrow, narrow.capacity <= largest && s.count < kept { s.append(narrow) }
-        }
+        let cps = decode.cps
+        _ = consume decode
+        spares.keep(cps)
+        if let narrow { spares.keep(narrow) }
     }
 }
 
@@ -516,7 +505,8 @@ extension ScalarDecode {
         let out: UnsafeMutablePointer<Written>
 
         var underestimatedCount: Int { 0 }
-        func makeIterator() -> EmptyCollection<UInt32>.Iterator { EmptyCollection<UInt32>.Iterator() }
+        /// Read element by element, the sequence would be empty and the decode silently lost.
+        func makeIterator() -> EmptyCollection<UInt32>.Iterator { preconditionFailure("ScalarWrite is read through _copyContents only") }
 
         func _copyContents(initializing buffer: UnsafeMutableBufferPointer<UInt32>) -> (EmptyCollection<UInt32>.Iterator, Int) {
             precondition(buffer.count >= capacity, "array storage smaller than reserved")
@@ -532,7 +522,7 @@ extension ScalarDecode {
                 offsets.append(contentsOf: OffsetWrite(bytes: bytes, knownValidity: knownValidity, cps: cpBuf, out: out))
                 out.pointee.offsets = .wide(offsets)
             }
-            return (makeIterator(), out.pointee.filled)
+            return (EmptyCollection<UInt32>.Iterator(), out.pointee.filled)
         }
     }
 
@@ -545,7 +535,8 @@ extension ScalarDecode {
         let out: UnsafeMutablePointer<Written>
 
         var underestimatedCount: Int { 0 }
-        func makeIterator() -> EmptyCollection<Offset>.Iterator { EmptyCollection<Offset>.Iterator() }
+        /// Read element by element, the sequence would be empty and the decode silently lost.
+        func makeIterator() -> EmptyCollection<Offset>.Iterator { preconditionFailure("OffsetWrite is read through _copyContents only") }
 
         func _copyContents(initializing buffer: UnsafeMutableBufferPointer<Offset>) -> (EmptyCollection<Offset>.Iterator, Int) {
             precondition(buffer.count > cps.count, "array storage smaller than reserved")
@@ -555,7 +546,7 @@ extension ScalarDecode {
             case false?: out.pointee.filled = ScalarDecode.decode(bytes, into: cps, offBuf)
             case nil: (out.pointee.filled, out.pointee.sawInvalid, out.pointee.sawAstral) = ScalarDecode.decodeChecked(bytes, into: cps, offBuf)
             }
-            return (makeIterator(), out.pointee.filled &+ 1)
+            return (EmptyCollection<Offset>.Iterator(), out.pointee.filled &+ 1)
         }
     }
 }

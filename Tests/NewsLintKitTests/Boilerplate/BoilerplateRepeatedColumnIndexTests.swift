@@ -9,13 +9,16 @@ import Testing
 @Suite struct BoilerplateRepeatedColumnIndexTests {
     /// Pieces of one-byte to four-byte scalars, tags and line breaks.
     static let pieces = ["<p>", "</p>", "<span>", "</span>", "<br>", "\n", "a", " ", "7", "é", "ß", "中", "文", "，", "。",
-                         "😀", "𠮷", "&amp;", "点击查看本文英文版，欢迎订阅每日电邮。", "第三段的正文内容各不相同", "Breaking news today"]
+                         "😀", "𠮷", "&amp;", "\r\n", "\r", "\u{FEFF}", "点击查看本文英文版，欢迎订阅每日电邮。", "第三段的正文内容各不相同", "Breaking news today"]
 
     /// A random HTML body, most of it on few lines so that blocks share them.
     static func page(_ rng: inout SeededRandom) -> [UInt8] {
         var text = "---\ntitle: t\n---\n"
         for _ in 0..<(5 + rng.below(60)) { text += rng.pick(pieces) }
-        return Array(text.utf8)
+        var bytes = Array(text.utf8)
+        // One page in twenty ill-formed (a stray continuation byte): the decode is not shared then.
+        if rng.below(20) == 0 { bytes.insert(0x80, at: 17 + rng.below(bytes.count - 17)) }
+        return bytes
     }
 
     /// Every boundary offset asked in order gives an index whose differences are the plain count of
@@ -28,7 +31,10 @@ import Testing
             let document = Document(path: "p.html", bytes: bytes)
             #expect(ScalarIndexCursor(document) == nil, "no decode made yet")
             _ = document.scalars
-            var cursor = try #require(ScalarIndexCursor(document))
+            guard var cursor = ScalarIndexCursor(document) else {
+                #expect(String(validatingUTF8: bytes.map { CChar(bitPattern: $0) } + [0]) == nil, "only an ill-formed file has no shared decode")
+                continue
+            }
             var last: (offset: Int, index: Int)?
             var offset = 0
             while offset <= bytes.count {
