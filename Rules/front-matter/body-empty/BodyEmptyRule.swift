@@ -401,19 +401,12 @@ package struct BodyEmptyReading: Sendable {
         // bytes than `hashFirstBytesPerLetter` a letter of the limit is nearly always short (agora
         // ×1: all but two of ~1,600): it is read once, with its hash (the count is the same either
         // way, and a count that reaches the limit keeps the unhashed walk's seed, as before).
-        let text: BodyText
-        if Self.isLikelyShort(bodyBytes: document.bytes.count &- document.bodyStart, limit: limit) {
-            text = BodyText(document, limit: limit)
-            if text.letters >= limit {
-                return BodyTextCount(letters: text.letters, hash: BodyText.seed, hasContent: text.hasContent, exempt: false, key: key)
-            }
-        } else {
-            let counted = BodyText(document, limit: limit, hashing: false)
-            if counted.letters >= limit {
-                return BodyTextCount(letters: counted.letters, hash: counted.hash, hasContent: counted.hasContent, exempt: false, key: key)
-            }
-            text = BodyText(document, limit: limit)
+        let hashedAtOnce = Self.isLikelyShort(bodyBytes: document.bytes.count &- document.bodyStart, limit: limit)
+        var text = BodyText(document, limit: limit, hashing: hashedAtOnce)
+        if text.letters >= limit {
+            return BodyTextCount(letters: text.letters, hash: BodyText.seed, hasContent: text.hasContent, exempt: false, key: key)
         }
+        if !hashedAtOnce { text = BodyText(document, limit: limit) }
         // A count that reached the limit is reported by neither half, site page or not: the page
         // test (the layout, the file name against the page globs) is asked only of a shorter body.
         if text.letters < limit, pages.exempts(document) { return exempt }

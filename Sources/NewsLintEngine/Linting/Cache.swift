@@ -1222,6 +1222,37 @@ package struct ByteReader {
     }
 }
 
+/// The one-byte codes of the stored diagnostic layout, spelled once for its writer
+/// (`ByteWriter.diagnostic`) and its three readers (the decoder, the spill's and the stored
+/// cross-file result's framers): 0 info, 1 warning, 2 error.
+extension Severity {
+    @inline(__always) var storedByte: UInt8 { self == .error ? 2 : (self == .warning ? 1 : 0) }
+
+    /// Nil for a byte the writer never makes.
+    @inline(__always) init?(storedByte: UInt8) {
+        switch storedByte {
+        case 0: self = .info
+        case 1: self = .warning
+        case 2: self = .error
+        default: return nil
+        }
+    }
+}
+
+/// A fix's kind in the stored layout: 1 safe, 2 unsafe (0: no fix).
+extension Applicability {
+    @inline(__always) var storedByte: UInt8 { self == .safe ? 1 : 2 }
+
+    /// Nil for 0 (no fix) and for a byte the writer never makes.
+    @inline(__always) init?(storedByte: UInt8) {
+        switch storedByte {
+        case 1: self = .safe
+        case 2: self = .unsafe
+        default: return nil
+        }
+    }
+}
+
 /// The compact binary form of a diagnostic, shared by the cache and the output spill.
 extension ByteWriter {
     package mutating func diagnostic(_ d: Diagnostic) {
@@ -1232,14 +1263,14 @@ extension ByteWriter {
     /// spill numbers the ones a file repeats).
     package mutating func diagnostic(_ d: Diagnostic, text: (inout ByteWriter, String) -> Void) {
         text(&self, d.rule)
-        byte(d.severity == .error ? 2 : (d.severity == .warning ? 1 : 0))
+        byte(d.severity.storedByte)
         varint(UInt64(max(0, d.line)))
         varint(UInt64(max(0, d.column)))
         varint(d.endLine.map { UInt64(max(0, $0)) + 1 } ?? 0)
         varint(d.endColumn.map { UInt64(max(0, $0)) + 1 } ?? 0)
         text(&self, d.message)
         if let fix = d.fix {
-            byte(fix.applicability == .safe ? 1 : 2)
+            byte(fix.applicability.storedByte)
             text(&self, fix.description)
             varint(UInt64(fix.edits.count))
             for e in fix.edits {
@@ -1268,17 +1299,11 @@ extension ByteReader {
     package mutating func diagnostic(path: String, recent: inout RecentStrings,
                                      text: (inout ByteReader, inout RecentStrings) -> String?) -> Diagnostic? {
         guard let rule = text(&self, &recent), let sev = byte(), let line = int(), let column = int(),
-              let endLine = int(), let endColumn = int(), let message = text(&self, &recent), let hasFix = byte() else { return nil }
-        let severity: Severity
-        switch sev {
-        case 0: severity = .info
-        case 1: severity = .warning
-        case 2: severity = .error
-        default: return nil
-        }
+              let endLine = int(), let endColumn = int(), let message = text(&self, &recent), let hasFix = byte(),
+              let severity = Severity(storedByte: sev) else { return nil }
         var fix: Fix?
         if hasFix != 0 {
-            guard hasFix <= 2, let description = text(&self, &recent), let editCount = int() else { return nil }
+            guard let applicability = Applicability(storedByte: hasFix), let description = text(&self, &recent), let editCount = int() else { return nil }
             var edits: [Edit]
             if editCount == 1 {
                 // Nearly every fix has one edit: an array literal allocates it at its size, where
@@ -1293,7 +1318,7 @@ extension ByteReader {
                     edits.append(Edit(range: lo..<hi, replacement: replacement))
                 }
             }
-            fix = Fix(hasFix == 1 ? .safe : .unsafe, description, edits: edits)
+            fix = Fix(applicability, description, edits: edits)
         }
         return Diagnostic(rule: rule, severity: severity, path: path, line: line, column: column,
                           endLine: endLine == 0 ? nil : endLine - 1, endColumn: endColumn == 0 ? nil : endColumn - 1,

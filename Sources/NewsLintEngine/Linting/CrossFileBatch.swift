@@ -146,13 +146,13 @@ final class CrossFileBatchBuilder {
               let endLine = r.int(), let endColumn = r.int(), let message = texts.append(&r, to: &batch.texts),
               let hasFix = r.byte(), hasFix <= 2 else { return false }
         if hasFix != 0 {
-            guard let description = texts.text(&r), let editCount = r.int() else { return false }
+            guard let applicability = Applicability(storedByte: hasFix), let description = texts.text(&r), let editCount = r.int() else { return false }
             var edits: [Edit] = []
             for _ in 0..<editCount {
                 guard let lo = r.int(), let hi = r.int(), lo <= hi, let n = r.int(), let range = r.skip(n) else { return false }
                 edits.append(Edit(range: lo..<hi, replacement: Array(r.bytes[range])))
             }
-            batch.fixes[batch.findings.count] = Fix(hasFix == 1 ? .safe : .unsafe, description, edits: edits)
+            batch.fixes[batch.findings.count] = Fix(applicability, description, edits: edits)
         }
         batch.findings.append(SpilledFinding(rule: rule, message: message, line: line, column: column, storedSeverity: sev, storedFix: hasFix))
         batch.ends.append((endLine, endColumn))

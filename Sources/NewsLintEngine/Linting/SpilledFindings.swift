@@ -21,8 +21,8 @@ public struct SpilledFinding: Sendable {
         self.message = message
         self.line = line
         self.column = column
-        severity = storedSeverity == 2 ? .error : (storedSeverity == 1 ? .warning : .info)
-        fix = storedFix == 0 ? nil : (storedFix == 1 ? .safe : .unsafe)
+        severity = Severity(storedByte: storedSeverity) ?? .info
+        fix = Applicability(storedByte: storedFix)
     }
 }
 
