@@ -64,16 +64,21 @@ public struct CalendarDate: Sendable, Equatable {
     /// A whole front-matter timestamp: `YYYY-MM-DD`, optionally `T` or spaces and
     /// `HH:MM[:SS[.fraction]]`, optionally `Z` or `±HH[:]MM` (YAML timestamps and RFC 3339). Nil when
     /// anything else is written.
-    public static func timestamp<C: Collection<UInt8>>(_ text: C) -> CalendarDate? { timestamp(bytes: Array(text)) }
+    public static func timestamp<C: Collection<UInt8>>(_ text: C) -> CalendarDate? {
+        Array(text).withUnsafeBufferPointer { timestamp(bytes: $0) }
+    }
 
     /// `timestamp(_:)` of a string's bytes, compiled here for them: `front-matter-field` asks for
     /// every date value, and the generic form called from another module copied the bytes through
-    /// the view's unspecialized indices (most of the rule's date check).
+    /// the view's unspecialized indices (most of the rule's date check). A native string's bytes
+    /// are read in place: the copy into an array (an allocation) and the scanner's calls on it were
+    /// ~1,200 instructions a date.
     public static func timestamp(_ text: String.UTF8View) -> CalendarDate? {
-        timestamp(bytes: text.withContiguousStorageIfAvailable { Array($0) } ?? Array(text))
+        if let date = text.withContiguousStorageIfAvailable({ timestamp(bytes: $0) }) { return date }
+        return Array(text).withUnsafeBufferPointer { timestamp(bytes: $0) }
     }
 
-    private static func timestamp(bytes: [UInt8]) -> CalendarDate? {
+    private static func timestamp(bytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
         var scan = Scanner(bytes)
         guard var date = scan.dashedDay() else { return nil }
         if scan.atEnd { return date }
@@ -102,17 +107,20 @@ public struct CalendarDate: Sendable, Equatable {
 
     /// A value that starts with `YYYY-MM-DD`, with ` HH:MM` or `THH:MM` after it taken when present;
     /// whatever follows is ignored (a front-matter date with a note after it still dates the post).
-    public static func leading<C: Collection<UInt8>>(_ text: C) -> CalendarDate? { leading(prefix: Array(text.prefix(32))) }
+    public static func leading<C: Collection<UInt8>>(_ text: C) -> CalendarDate? {
+        Array(text.prefix(32)).withUnsafeBufferPointer { leading(prefix: $0) }
+    }
 
     /// `leading(_:)` of a string's bytes, compiled here for them: a rule asks per file (a front-matter
     /// `date`), and the generic form called from another module was not specialized. A native
-    /// string's first bytes are copied from its storage, not through the view's indices.
+    /// string's first bytes are read in place, not copied (an array allocated per date).
     public static func leading(_ text: String.UTF8View) -> CalendarDate? {
-        leading(prefix: text.withContiguousStorageIfAvailable { Array($0.prefix(32)) } ?? Array(text.prefix(32)))
+        if let date = text.withContiguousStorageIfAvailable({ leading(prefix: UnsafeBufferPointer(rebasing: $0.prefix(32))) }) { return date }
+        return Array(text.prefix(32)).withUnsafeBufferPointer { leading(prefix: $0) }
     }
 
     /// `leading(_:)` of the text's first 32 bytes.
-    private static func leading(prefix: [UInt8]) -> CalendarDate? {
+    private static func leading(prefix: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
         var scan = Scanner(prefix)
         guard var date = scan.dashedDay() else { return nil }
         var time = scan
@@ -128,8 +136,10 @@ public struct CalendarDate: Sendable, Equatable {
     public static func fileNamePrefix(_ path: String) -> CalendarDate? {
         let name = path.utf8.split(separator: UInt8(ascii: "/")).last ?? path.utf8[...]
         guard name.count >= 10 else { return nil }
-        var scan = Scanner(Array(name.prefix(10)))
-        return scan.dashedDay()
+        return Array(name.prefix(10)).withUnsafeBufferPointer { bytes in
+            var scan = Scanner(bytes)
+            return scan.dashedDay()
+        }
     }
 
     // MARK: Running text
@@ -138,19 +148,20 @@ public struct CalendarDate: Sendable, Equatable {
     /// `2024/6/14`, `2024.06.14` (the same separator twice) or `2024年6月14日`, a year 1900–2100 not
     /// preceded by a digit (`编号12024-06-14` is a number), then optionally `HH:MM[:SS]` (`：` too).
     public static func first<C: Collection<UInt8>>(in text: C) -> CalendarDate? {
-        let b = Array(text)
-        var start = 0
-        while start + 8 <= b.count {
-            defer { start += 1 }
-            guard isDigit(b[start]), start == 0 || !isDigit(b[start - 1]) else { continue }
-            if let date = writtenDate(b, at: start) { return date }
+        Array(text).withUnsafeBufferPointer { b in
+            var start = 0
+            while start + 8 <= b.count {
+                defer { start += 1 }
+                guard isDigit(b[start]), start == 0 || !isDigit(b[start - 1]) else { continue }
+                if let date = writtenDate(b, at: start) { return date }
+            }
+            return nil
         }
-        return nil
     }
 
     private static let nian = Array("年".utf8), yue = Array("月".utf8), ri = Array("日".utf8), fullColon = Array("：".utf8)
 
-    private static func writtenDate(_ b: [UInt8], at start: Int) -> CalendarDate? {
+    private static func writtenDate(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> CalendarDate? {
         var scan = Scanner(b, at: start)
         guard let y = scan.digits(4), (1900...2100).contains(y) else { return nil }
         let cjk: Bool
@@ -179,6 +190,7 @@ public struct CalendarDate: Sendable, Equatable {
         return date
     }
 
+    @inline(__always)
     private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
     private static func pad(_ value: Int, _ width: Int) -> String {
@@ -186,26 +198,34 @@ public struct CalendarDate: Sendable, Equatable {
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
-    /// A cursor over bytes for the recognisers above.
+    /// A cursor over bytes for the recognisers above, on a buffer the caller holds (an array of
+    /// the bytes was allocated per date) and inlined into them (the calls per digit group were
+    /// half of a date's cost).
     private struct Scanner {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var position: Int
 
-        init(_ bytes: [UInt8], at position: Int = 0) {
+        @inline(__always)
+        init(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int = 0) {
             self.bytes = bytes
             self.position = position
         }
 
+        @inline(__always)
         var atEnd: Bool { position == bytes.count }
+        @inline(__always)
         var peek: UInt8? { position < bytes.count ? bytes[position] : nil }
+        @inline(__always)
         mutating func advance() { position += 1 }
 
+        @inline(__always)
         mutating func take(_ byte: UInt8) -> Bool {
             guard peek == byte else { return false }
             position += 1
             return true
         }
 
+        @inline(__always)
         mutating func take(_ sequence: [UInt8]) -> Bool {
             guard position + sequence.count <= bytes.count, bytes[position..<(position + sequence.count)].elementsEqual(sequence) else { return false }
             position += sequence.count
@@ -213,6 +233,7 @@ public struct CalendarDate: Sendable, Equatable {
         }
 
         /// Exactly `count` digits.
+        @inline(__always)
         mutating func digits(_ count: Int) -> Int? {
             guard position + count <= bytes.count else { return nil }
             var value = 0
@@ -225,6 +246,7 @@ public struct CalendarDate: Sendable, Equatable {
         }
 
         /// One to `limit` digits.
+        @inline(__always)
         mutating func digits(upTo limit: Int) -> Int? {
             var value = 0, taken = 0
             while taken < limit, let c = peek, CalendarDate.isDigit(c) {
@@ -235,15 +257,18 @@ public struct CalendarDate: Sendable, Equatable {
             return taken == 0 ? nil : value
         }
 
+        @inline(__always)
         mutating func skipDigits() -> Int {
             let start = position
             while let c = peek, CalendarDate.isDigit(c) { position += 1 }
             return position - start
         }
 
+        @inline(__always)
         mutating func skipSpaces() { while take(0x20) {} }
 
         /// `YYYY-MM-DD` with a real day of that month.
+        @inline(__always)
         mutating func dashedDay() -> CalendarDate? {
             guard let y = digits(4), take(UInt8(ascii: "-")), let m = digits(2), take(UInt8(ascii: "-")), let d = digits(2),
                   (1...12).contains(m), d >= 1, d <= CalendarDate.daysIn(month: m, year: y) else { return nil }
