@@ -5,6 +5,8 @@ import NewsLintCore
 /// value, else (optionally) the file name as Hugo or Jekyll would derive it.
 package struct SlugResolver: Sendable {
     package let keys: [String]
+    /// `keys`, looked up by their common-key ids (`FrontMatterKey`).
+    private let lookupKeys: [FrontMatterKey]
     package let fileName: String // none | hugo | jekyll
 
     package init(keys: [String], fileName: String) throws {
@@ -12,15 +14,16 @@ package struct SlugResolver: Sendable {
             throw RuleOptionError(option: "keys", message: "no slug keys and no fileName fallback: nothing to compare")
         }
         self.keys = keys
+        lookupKeys = keys.map(FrontMatterKey.init)
         self.fileName = fileName
     }
 
     /// The resolved slug, the key it came from, and the key's line and column.
     package func resolve(_ document: Document) -> (slug: String, key: String, line: Int, column: Int)? {
         if let fm = document.frontMatter {
-            for key in keys {
+            for key in lookupKeys {
                 if let e = fm.entry(key), let v = e.value.scalarText?.trimmingWhitespaces(), !v.isEmpty {
-                    return (v, key, e.line, e.column)
+                    return (v, key.name, e.line, e.column)
                 }
             }
         }

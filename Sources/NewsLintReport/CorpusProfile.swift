@@ -102,7 +102,7 @@ public enum CorpusProfiler {
 
     /// The site of a file as `boilerplate-repeated` groups it, without the key it came from.
     package static func source(_ frontMatter: FrontMatter?) -> String? {
-        let site = RepeatedLineKey.site(frontMatter, keys: RepeatedLineKey.defaultGroupKeys)
+        let site = RepeatedLineKey.site(frontMatter, keys: RepeatedLineKey.defaultGroupFrontMatterKeys)
         guard site != "corpus", let colon = site.firstIndex(of: ":") else { return nil }
         let value = String(site[site.index(after: colon)...])
         return value.isEmpty ? nil : value

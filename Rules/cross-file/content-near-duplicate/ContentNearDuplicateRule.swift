@@ -302,7 +302,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
 
     /// The front-matter `date`, else the date a Jekyll post's file name starts with.
     package static func date(of document: Document) -> Int64? {
-        if let written = document.frontMatter?.string("date").flatMap({ CalendarDate.leading($0.utf8)?.minutesSinceEpoch }) { return written }
+        if let written = document.frontMatter?.string(.date).flatMap({ CalendarDate.leading($0.utf8)?.minutesSinceEpoch }) { return written }
         return CalendarDate.fileNamePrefix(document.path)?.minutesSinceEpoch
     }
 

@@ -443,7 +443,7 @@ package struct SitePages: Sendable {
 
     package func exempts(_ document: Document) -> Bool {
         guard let fm = document.frontMatter else { return false }
-        if let layout = fm.string("layout"), layouts.contains(layout) { return true }
+        if let layout = fm.string(.layout), layouts.contains(layout) { return true }
         if matchesFileName(document.path) { return true }
         guard templates else { return false }
         // `{` by memchr (the front matter of an article has none): the generic `firstRange(of:)`
@@ -549,7 +549,7 @@ public struct BodyPlaceholderRule: CrossFileRule, RuleWithOptions {
         let text = reading.read(document)
         // Shorter bodies are reported file by file; longer ones are articles.
         guard !text.exempt, text.letters >= minCharacters, text.letters <= maxCharacters else { return nil }
-        let title = document.frontMatter?.string("title").map { StableHash.fnv1a64($0) } ?? 0
+        let title = document.frontMatter?.string(.title).map { StableHash.fnv1a64($0) } ?? 0
         return Fact(hash: mix64(text.hash ^ UInt64(text.letters)), title: title, line: BodyEmptyRule.firstBodyLine(document), letters: text.letters)
     }
 

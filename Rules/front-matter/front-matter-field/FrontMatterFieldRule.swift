@@ -14,6 +14,8 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
 
     /// Each required entry is one key or alternatives `date|publishDate` (any one satisfies it).
     package let required: [[String]]
+    /// `required`, looked up by their common-key ids (`FrontMatterKey`).
+    private let requiredKeys: [[FrontMatterKey]]
     package let nonEmpty: Bool
     package let types: [(key: String, type: ValueType)]
     /// The UTF-8 length of each `types` key, nil for a key outside ASCII: an ASCII entry key of
@@ -38,6 +40,7 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
     public init(options: RuleOptions) throws {
         let o = try Self.decodeOptions(options)
         required = o.required.map { $0.split(separator: "|").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        requiredKeys = required.map { $0.map(FrontMatterKey.init) }
         nonEmpty = o.nonEmpty
         dateFromFileName = o.dateFromFileName
         pages = SitePages(files: o.pageFiles, layouts: o.pageLayouts, templates: false)
@@ -63,7 +66,7 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
         guard let fm = document.frontMatter, fm.closeLine != nil else { return }
         // Site pages are asked about only when a required key is missing (most files have all):
         // the test reads the layout and matches the file name against the page globs.
-        let lacksRequiredKey = required.contains { alternatives in !alternatives.contains(where: { fm.contains($0) }) }
+        let lacksRequiredKey = requiredKeys.contains { alternatives in !alternatives.contains(where: { fm.contains($0) }) }
         if lacksRequiredKey, !pages.exempts(document) {
             for alternatives in required where !alternatives.contains(where: { fm.contains($0) }) {
                 if dateFromFileName && alternatives.contains("date") && Self.pathSuppliesDate(document.path) { continue }

@@ -126,7 +126,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     package let minWords: Int
     package let minFiles: Int
     package let minShare: Double
-    package let groupKeys: [String]
+    package let groupKeys: [FrontMatterKey]
 
     public struct Options: Decodable, Sendable {
         package var minLength: Int
@@ -142,7 +142,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         minWords = o.minWords
         minFiles = o.minFiles
         minShare = o.minShare
-        groupKeys = o.groupBy
+        groupKeys = o.groupBy.map(FrontMatterKey.init)
         guard minFiles >= 2 else { throw RuleOptionError(option: "minFiles", message: "expected at least 2 (a line in one file is not repeated)") }
         guard minShare > 0, minShare <= 1 else { throw RuleOptionError(option: "minShare", message: "expected a share in (0, 1]") }
     }

@@ -497,6 +497,8 @@ package struct TitleSplits: Equatable {
 public struct TitleBoilerplateRule: Rule, RuleWithOptions {
     public static let id = "title-boilerplate"
     package let key: String
+    /// `key`, looked up by its common-key id (`FrontMatterKey`).
+    private let lookupKey: FrontMatterKey
 
     /// Shared with the cross-file half (`TitleRepeatedAffixRule`), which reads the thresholds.
     public struct Options: Decodable, Sendable {
@@ -507,10 +509,11 @@ public struct TitleBoilerplateRule: Rule, RuleWithOptions {
 
     public init(options: RuleOptions) throws {
         key = try Self.decodeOptions(options).key
+        lookupKey = FrontMatterKey(key)
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        guard let fm = document.frontMatter, let entry = fm.entry(key), let title = entry.value.scalarText else { return }
+        guard let fm = document.frontMatter, let entry = fm.entry(lookupKey), let title = entry.value.scalarText else { return }
         let findings = TitleAffix.findings(title)
         guard !findings.isEmpty else { return }
         let base = TitleAffix.offset(of: title, in: document, entry: entry)
@@ -587,6 +590,8 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
     }
 
     package let key: String
+    /// `key`, looked up by its common-key id (`FrontMatterKey`).
+    private let lookupKey: FrontMatterKey
     package let minTitles: Int
     package let minShare: Double
     package static let separators = TitleAffix.suffixSeparators + TitleAffix.prefixSeparators + [" ：", "：", ": "].map { Array($0.utf8) }
@@ -597,6 +602,7 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
     public init(options: RuleOptions) throws {
         let o = try Self.decodeOptions(options)
         key = o.key
+        lookupKey = FrontMatterKey(key)
         minTitles = o.minTitles
         minShare = o.minShare
         guard minTitles >= 2 else { throw RuleOptionError(option: "minTitles", message: "expected at least 2") }
@@ -604,7 +610,7 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
     }
 
     public func collect(_ document: Document) -> Fact? {
-        guard let fm = document.frontMatter, let entry = fm.entry(key), let title = entry.value.scalarText else { return nil }
+        guard let fm = document.frontMatter, let entry = fm.entry(lookupKey), let title = entry.value.scalarText else { return nil }
         let t = Array(title.utf8)
         let splits = TitleSplits(t)
         let handled = TitleAffix.cuts(t, splits)

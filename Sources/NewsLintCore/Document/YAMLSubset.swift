@@ -37,13 +37,24 @@ package enum YAMLSubset {
     /// `simpleLines: false` parses every line the general way (the tests compare the two).
     package static func parse(lines: LineReader, range: ClosedRange<Int>, entries: inout [FrontMatterEntry], problems: inout [FrontMatterProblem],
                               keysAreASCII: inout Bool, simpleLines: Bool = true) {
+        var commonFirst = CommonKeySlots()
+        parse(lines: lines, range: range, entries: &entries, problems: &problems, keysAreASCII: &keysAreASCII, commonFirst: &commonFirst, simpleLines: simpleLines)
+    }
+
+    /// `commonFirst` notes the first entry of each common key among those appended (entries already
+    /// in `entries` are not noted): told from the keys' bytes while they are read, so lookups by
+    /// `FrontMatterKey` need no comparison of strings.
+    package static func parse(lines: LineReader, range: ClosedRange<Int>, entries: inout [FrontMatterEntry], problems: inout [FrontMatterProblem],
+                              keysAreASCII: inout Bool, commonFirst: inout CommonKeySlots, simpleLines: Bool = true) {
         // The mapping's own indentation: YAML allows a whole block mapping to be indented
         // uniformly (`  title: …` on every key line), and Jekyll reads it fine.
         let base = baseIndent(lines: lines, range: range)
         let shortcut = simpleLines && base == 0
         var n = range.lowerBound
         while n <= range.upperBound {
-            if shortcut, let entry = simpleEntry(lines: lines, n, last: range.upperBound) {
+            var id: Int?
+            if shortcut, let entry = simpleEntry(lines: lines, n, last: range.upperBound, id: &id) {
+                commonFirst.note(id: id, entry: entries.count)
                 entries.append(entry)
                 n += 1
                 continue
@@ -82,6 +93,7 @@ package enum YAMLSubset {
                 keyBytes = keyBytes.dropFirst().dropLast()
             }
             if keysAreASCII && !keyBytes.allSatisfy({ $0 < 0x80 }) { keysAreASCII = false }
+            let keyID = keyBytes.withUnsafeBufferPointer { commonKeyTable.id(ofBytes: $0) }
             let key = String(repairingUTF8: keyBytes)
             var valueStart = colon + 1
             while valueStart < line.endIndex && (line[valueStart] == 0x20 || line[valueStart] == 0x09) { valueStart += 1 }
@@ -145,6 +157,7 @@ package enum YAMLSubset {
                 consumedThrough = m - 1
             }
             let valueRange: Range<Int>? = valueText.isEmpty ? nil : valueText.startIndex..<valueText.endIndex
+            commonFirst.note(id: keyID, entry: entries.count)
             entries.append(FrontMatterEntry(key: key, line: keyLine, column: indent.count + 1, value: value, valueRange: valueRange,
                                             entryRange: lines.lineStarts[keyLine - 1]..<lines.end(consumedThrough)))
             n = consumedThrough + 1
@@ -157,7 +170,8 @@ package enum YAMLSubset {
     /// (not blank, not indented). Nil for anything else, which the general path parses. What the
     /// general path would make of such a line, made without its slices and second key scan:
     /// front matter was a quarter of the engine's own work per file.
-    private static func simpleEntry(lines: LineReader, _ n: Int, last: Int) -> FrontMatterEntry? {
+    /// `id`: set to the key's common-key id when there is an entry (nil when the key is not common).
+    private static func simpleEntry(lines: LineReader, _ n: Int, last: Int, id: inout Int?) -> FrontMatterEntry? {
         let content = lines.contentRange(n)
         // The value ends here only when the next line is not blank and not indented.
         if n < last {
@@ -190,7 +204,8 @@ package enum YAMLSubset {
             }
             var valueEnd = end
             while valueEnd > valueStart && (b[valueEnd - 1] == 0x20 || b[valueEnd - 1] == 0x09) { valueEnd -= 1 }
-            let key = commonKey(b, start..<colon) ?? String(repairingUTF8: UnsafeBufferPointer(rebasing: b[start..<colon]))
+            id = commonKeyID(b, start..<colon)
+            let key = id.map { commonKeyTable.key(id: $0) } ?? String(repairingUTF8: UnsafeBufferPointer(rebasing: b[start..<colon]))
             let value = String(repairingUTF8: UnsafeBufferPointer(rebasing: b[valueStart..<valueEnd]))
             return FrontMatterEntry(key: key, line: n, column: 1, value: .scalar(value, .plain), valueRange: valueStart..<end,
                                     entryRange: start..<lines.end(n))
@@ -202,10 +217,16 @@ package enum YAMLSubset {
     /// copying and validating them into a new one for every key of every file (the five keys of each
     /// agora file were a third of `simpleEntry`'s strings).
     package static func commonKey(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String? {
+        commonKeyID(b, range).map { commonKeyTable.key(id: $0) }
+    }
+
+    /// The id (`CommonKeyTable`) of the key written at `range` when it is one of `commonKeys`.
+    @inline(__always)
+    package static func commonKeyID(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
         let count = range.count
         guard count >= CommonKeyTable.shortest, count <= CommonKeyTable.longest, range.lowerBound >= 0, range.upperBound <= b.count else { return nil }
         let (head, tail) = ByteWords.packed(b, range)
-        return commonKeyTable.key(head: head, tail: tail, count: count)
+        return commonKeyTable.id(head: head, tail: tail, count: count)
     }
 
     /// The keys most front matter writes: the one list `commonKey` answers from (each at most
@@ -216,7 +237,7 @@ package enum YAMLSubset {
         "description",
     ]
 
-    private static let commonKeyTable = CommonKeyTable(commonKeys)
+    package static let commonKeyTable = CommonKeyTable(commonKeys)
 
     @inline(__always)
     private static func isSimpleKeyByte(_ c: UInt8) -> Bool {
@@ -743,8 +764,37 @@ package struct CommonKeyTable: Sendable {
     /// The listed key of `count` bytes packed as `head`, `tail`, else nil.
     @inline(__always)
     package func key(head: UInt64, tail: UInt64, count: Int) -> String? {
+        id(head: head, tail: tail, count: count).map { keys[$0] }
+    }
+
+    /// The place in this table (`0..<count`) of the listed key of `count` bytes packed as `head`,
+    /// `tail`, else nil: the id `FrontMatter` keeps its keys' first entries by.
+    @inline(__always)
+    package func id(head: UInt64, tail: UInt64, count: Int) -> Int? {
         guard count >= 0, count + 1 < firstOfLength.count else { return nil }
-        for k in firstOfLength[count]..<firstOfLength[count + 1] where heads[k] == head && tails[k] == tail { return keys[k] }
+        for k in firstOfLength[count]..<firstOfLength[count + 1] where heads[k] == head && tails[k] == tail { return k }
         return nil
     }
+
+    /// The id of the listed key whose bytes are `bytes`, else nil.
+    package func id(ofBytes bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let count = bytes.count
+        guard count >= Self.shortest, count <= Self.longest else { return nil }
+        let (head, tail) = ByteWords.packed(bytes, 0..<count)
+        return id(head: head, tail: tail, count: count)
+    }
+
+    /// The id of the listed key equal to `key` (an ASCII key: byte-equal), else nil.
+    package func id(of key: String) -> Int? {
+        guard FrontMatter.isASCII(key) else { return nil }
+        var key = key
+        return key.withUTF8 { id(ofBytes: $0) }
+    }
+
+    /// The key of id `id`.
+    @inline(__always)
+    package func key(id: Int) -> String { keys[id] }
+
+    /// How many keys the table holds (ids are below it).
+    package var count: Int { keys.count }
 }
