@@ -21,6 +21,8 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
     /// The UTF-8 length of each `types` key, nil for a key outside ASCII: an ASCII entry key of
     /// another length is not that key (a `String ==` per typed key per entry showed in profiles).
     private let typeKeyASCIILengths: [Int?]
+    /// The `types` keys, looked up by their common-key ids (`FrontMatterKey`).
+    private let typeKeys: [FrontMatterKey]
     package let patterns: [(key: String, source: String, regex: NSRegularExpression)]
     package let allowed: [(key: String, values: [String])]
     package let dateFromFileName: Bool
@@ -46,6 +48,7 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
         pages = SitePages(files: o.pageFiles, layouts: o.pageLayouts, templates: false)
         types = o.types.entries.map { ($0.key, $0.value) }
         typeKeyASCIILengths = types.map { FrontMatter.isASCII($0.key) ? $0.key.utf8.count : nil }
+        typeKeys = types.map { FrontMatterKey($0.key) }
         var patterns: [(String, String, NSRegularExpression)] = []
         for (key, source) in o.patterns.entries {
             if let problem = RegexSafety.problem(source) {
@@ -80,22 +83,50 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
         // A value holds `{{` only when the block's bytes hold a `{`, or a `\` of an escape that may
         // write one (`\x7B`); JSON's opening brace is one. Most blocks have neither: no value is scanned.
         let mayHoldBraces = fm.format == .json || Self.holdsBraceOrEscape(document.bytes, before: fm.bodyStart)
+        // The first entry of each typed key, found once per block (`typedFirst`): an entry checked
+        // is its key's first, so its configured type is that of the first typed key found at it.
+        // (A lookup of the entry's key among the typed keys by string was ~150 instructions an entry.)
         // The closure is the function's last statement: its `return` on a spent budget ends the checks.
-        fm.entries.withUnsafeBufferPointer { entries in
-            for i in entries.indices {
-                if sink.budgetSpent(step: i + 1) { return }
-                // Check each key once (duplicates are front-matter-malformed's business); without
-                // duplicates every entry is its key's first.
-                if fm.hasDuplicateKeys {
-                    guard let first = fm.index(of: entries[i].key), entries[first].line == entries[i].line else { continue }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: types.count) { typedFirst in
+            findTypedFirst(fm, into: typedFirst)
+            fm.entries.withUnsafeBufferPointer { entries in
+                for i in entries.indices {
+                    if sink.budgetSpent(step: i + 1) { return }
+                    // Check each key once (duplicates are front-matter-malformed's business); without
+                    // duplicates every entry is its key's first.
+                    if fm.hasDuplicateKeys {
+                        guard let first = fm.index(of: entries[i].key), entries[first].line == entries[i].line else { continue }
+                    }
+                    checkEntry(entries[i], at: i, typedFirst: UnsafeBufferPointer(typedFirst), format: fm.format, mayHoldBraces: mayHoldBraces, into: &sink)
                 }
-                checkEntry(entries[i], format: fm.format, keysAreASCII: fm.keysAreASCII, mayHoldBraces: mayHoldBraces, into: &sink)
             }
         }
     }
 
+    /// The configured type of entry `i` of a block, the first entry of its key, given the first
+    /// entry of each typed key in that block (`typedFirst`, -1 for none): the first typed key found
+    /// at `i` is the first `types` entry `==` its key (`configuredType(of:keyIsASCII:)`).
+    package func configuredType(ofEntry i: Int, typedFirst: UnsafeBufferPointer<Int>) -> ValueType? {
+        for t in types.indices where typedFirst[t] == i { return types[t].type }
+        return nil
+    }
+
+    /// The first entry of each typed key in `fm` (`configuredType(ofEntry:typedFirst:)`'s table), -1 for none.
+    private func findTypedFirst(_ fm: FrontMatter, into typedFirst: UnsafeMutableBufferPointer<Int>) {
+        for t in types.indices { typedFirst[t] = fm.index(of: typeKeys[t]) ?? -1 }
+    }
+
+    /// `findTypedFirst` as an array (for the tests).
+    package func typedFirstEntries(_ fm: FrontMatter) -> [Int] {
+        [Int](unsafeUninitializedCapacity: types.count) { buffer, count in
+            findTypedFirst(fm, into: buffer)
+            count = types.count
+        }
+    }
+
     /// The checks of one entry's value (emptiness, type, pattern, allowed values).
-    private func checkEntry(_ entry: FrontMatterEntry, format: FrontMatterFormat, keysAreASCII: Bool, mayHoldBraces: Bool, into sink: inout DiagnosticSink) {
+    private func checkEntry(_ entry: FrontMatterEntry, at index: Int, typedFirst: UnsafeBufferPointer<Int>, format: FrontMatterFormat, mayHoldBraces: Bool,
+                            into sink: inout DiagnosticSink) {
         let value = entry.value
         let isEmpty: Bool = {
             switch value {
@@ -114,7 +145,7 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
         // A `{{ … }}` placeholder (a Hugo archetype's `date = '{{ .Date }}'`) is filled in when
         // the page is created: it is a template, not a value to check.
         if mayHoldBraces, let text = value.scalarText, Self.hasBracePair(text), text.contains("{{"), text.contains("}}") { return }
-        if let type = configuredType(of: entry.key, keyIsASCII: keysAreASCII), let problem = typeProblem(value, type, format: format) {
+        if let type = configuredType(ofEntry: index, typedFirst: typedFirst), let problem = typeProblem(value, type, format: format) {
             sink.report(line: entry.line, column: entry.column, "'\(entry.key)' \(problem)")
             return
         }
@@ -144,8 +175,9 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
         }
     }
 
-    /// The configured type of `key` (the first `types` entry for it, by `String ==`).
-    private func configuredType(of key: String, keyIsASCII: Bool) -> ValueType? {
+    /// The configured type of `key` (the first `types` entry for it, by `String ==`): what
+    /// `configuredType(ofEntry:typedFirst:)` answers (the tests compare the two).
+    package func configuredType(of key: String, keyIsASCII: Bool) -> ValueType? {
         let length = keyIsASCII ? key.utf8.count : -1
         for t in types.indices {
             if keyIsASCII, let typeLength = typeKeyASCIILengths[t], typeLength != length { continue }
