@@ -72,12 +72,12 @@ public struct FrontMatter: Sendable {
     /// Whether every key is ASCII: only then do different UTF-8 lengths mean different keys
     /// (`String ==` is canonical equivalence: `café` precomposed equals `cafe` + U+0301, and
     /// U+212A KELVIN SIGN equals `K`).
-    package private(set) var keysAreASCII: Bool
+    @usableFromInline package private(set) var keysAreASCII: Bool
     /// Whether some key is written twice (by `String ==`): without, every entry is its key's first,
     /// and a rule checking each key once needs no lookup per entry.
     package private(set) var hasDuplicateKeys: Bool
     /// The first entry of each common key (`YAMLSubset.commonKeys`), for lookups by `FrontMatterKey`.
-    private var commonFirst: CommonKeySlots
+    @usableFromInline var commonFirst: CommonKeySlots
 
     public init(format: FrontMatterFormat, openLine: Int, closeLine: Int?, bodyStart: Int, bodyStartLine: Int,
                 entries: [FrontMatterEntry], problems: [FrontMatterProblem]) {
@@ -162,8 +162,9 @@ public struct FrontMatter: Sendable {
     /// `index(of: key.name)`: among ASCII keys (equal to an ASCII key only byte for byte), a common
     /// key's first entry as noted when the keys were read, and no entry for another ASCII key when
     /// every key is common; else the lookup by string. Rules look keys up ~13 times a file, at ~180
-    /// instructions a lookup by string.
-    @inline(__always)
+    /// instructions a lookup by string. Inlined into the rules (a call per lookup and its
+    /// arguments' copies were most of the answer's cost).
+    @inlinable @inline(__always)
     public func index(of key: FrontMatterKey) -> Int? {
         if keysAreASCII && commonFirst.isComplete {
             if let id = key.commonID { return commonFirst.first(id) }
@@ -173,12 +174,15 @@ public struct FrontMatter: Sendable {
     }
 
     /// `entry(key.name)`.
+    @inlinable
     public func entry(_ key: FrontMatterKey) -> FrontMatterEntry? { index(of: key).map { entries[$0] } }
 
     /// `contains(key.name)`.
+    @inlinable
     public func contains(_ key: FrontMatterKey) -> Bool { index(of: key) != nil }
 
     /// `string(key.name)`.
+    @inlinable
     public func string(_ key: FrontMatterKey) -> String? { index(of: key).flatMap { entries[$0].value.scalarText } }
 }
 
@@ -188,9 +192,9 @@ public struct FrontMatter: Sendable {
 public struct FrontMatterKey: Sendable, Hashable {
     public let name: String
     /// The key's id in `YAMLSubset.commonKeyTable`, nil when it is not a common key.
-    package let commonID: Int?
+    @usableFromInline package let commonID: Int?
     /// Whether the name is ASCII (then it equals only a key with its bytes).
-    package let isASCII: Bool
+    @usableFromInline package let isASCII: Bool
 
     public init(_ name: String) {
         self.name = name
@@ -206,13 +210,14 @@ public struct FrontMatterKey: Sendable, Hashable {
 /// `YAMLSubset.commonKeyTable`: the entry's index + 1, 0 when absent. Inline (32 bytes: no
 /// allocation per document), eight to a word (a byte view of a tuple or a `SIMD32` subscript cost
 /// ~60 instructions a key noted).
+@usableFromInline
 package struct CommonKeySlots: Sendable {
-    private var s0: UInt64 = 0, s1: UInt64 = 0, s2: UInt64 = 0, s3: UInt64 = 0
-    private static let capacity = 32
+    @usableFromInline var s0: UInt64 = 0, s1: UInt64 = 0, s2: UInt64 = 0, s3: UInt64 = 0
+    @usableFromInline static var capacity: Int { 32 }
     /// False when a first entry's index did not fit a slot (255 entries or more): lookups then compare strings.
-    package private(set) var isComplete = true
+    @usableFromInline package private(set) var isComplete = true
     /// Whether every entry noted has a common key.
-    package private(set) var allCommon = true
+    @usableFromInline package private(set) var allCommon = true
 
     package init() {}
 
@@ -240,8 +245,8 @@ package struct CommonKeySlots: Sendable {
     }
 
     /// The slot of `id` (in `0..<capacity`).
-    @inline(__always)
-    private func slot(_ id: Int) -> UInt8 {
+    @inlinable @inline(__always)
+    func slot(_ id: Int) -> UInt8 {
         let word: UInt64
         switch id >> 3 {
         case 0: word = s0
@@ -253,7 +258,7 @@ package struct CommonKeySlots: Sendable {
     }
 
     /// The first entry noted with key `id`.
-    @inline(__always)
+    @inlinable @inline(__always)
     package func first(_ id: Int) -> Int? {
         guard id >= 0, id < Self.capacity else { return nil }
         let slot = slot(id)
