@@ -26,17 +26,23 @@ public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
         // `isTag(token, named: "img")` as one comparison of the name's key (ASCII case folded),
         // made only for a name of three bytes.
         let imgKey = Self.imgKey
-        for token in view.tokens where token.kind == .startTag && token.name.count == 3 && TagNameKey.of(bytes, token.name) == imgKey {
-            var reason: String?
-            let width = dimension(view.attributeValue(token, named: "width", in: bytes), bytes) ?? styleDimension(token, view, bytes, "width")
-            let height = dimension(view.attributeValue(token, named: "height", in: bytes), bytes) ?? styleDimension(token, view, bytes, "height")
-            if let width, let height, width <= 1, height <= 1 {
-                reason = "\(width)×\(height) image (a tracking pixel, not a picture)"
-            } else if let src = view.attributeValue(token, named: "src", in: bytes), let host = trackingHost(bytes, src) {
-                reason = "image from the tracking host \(host)"
+        // Through the buffer, each token's kind and name read in place: copying each token (64 bytes)
+        // cost more than the test, over every token of every HTML document, for the few images.
+        view.tokens.withUnsafeBufferPointer { tokens in
+            for t in 0..<tokens.count where tokens[t].kind == .startTag && tokens[t].name.count == 3
+                && tokens[t].key(in: bytes) == imgKey {
+                let token = tokens[t]
+                var reason: String?
+                let width = dimension(view.attributeValue(token, named: "width", in: bytes), bytes) ?? styleDimension(token, view, bytes, "width")
+                let height = dimension(view.attributeValue(token, named: "height", in: bytes), bytes) ?? styleDimension(token, view, bytes, "height")
+                if let width, let height, width <= 1, height <= 1 {
+                    reason = "\(width)×\(height) image (a tracking pixel, not a picture)"
+                } else if let src = view.attributeValue(token, named: "src", in: bytes), let host = trackingHost(bytes, src) {
+                    reason = "image from the tracking host \(host)"
+                }
+                guard let reason else { continue }
+                sink.report(token.range, reason, fix: Fix(.safe, "delete the tracking image", edits: [.delete(HTMLText.deletionRange(bytes, token.range, within: view.range))]))
             }
-            guard let reason else { continue }
-            sink.report(token.range, reason, fix: Fix(.safe, "delete the tracking image", edits: [.delete(HTMLText.deletionRange(bytes, token.range, within: view.range))]))
         }
     }
 
@@ -60,8 +66,7 @@ public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
     /// is a `Character`; CR LF would be one). Nil: ask the `String` form. Foundation's search per
     /// image was most of this rule.
     package func asciiTrackingHost(_ bytes: [UInt8], _ src: Range<Int>) -> Int?? {
-        guard let asciiHosts else { return nil }
-        for i in src where bytes[i] >= 0x80 || bytes[i] == 0x0D { return nil }
+        guard let asciiHosts, Self.isASCIIWithoutCR(bytes, src) else { return nil }
         var start = src.lowerBound
         var i = src.lowerBound
         while i + 1 < src.upperBound {
@@ -77,6 +82,25 @@ public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
             return .some(index)
         }
         return .some(nil)
+    }
+
+    /// Whether no byte of `range` is above 0x7F or a carriage return: eight bytes at a time (a
+    /// source URL is some hundred bytes, tested byte by byte for each image before).
+    package static func isASCIIWithoutCR(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return false }
+        return bytes.withUnsafeBytes { raw in
+            var i = range.lowerBound
+            while i &+ 8 <= range.upperBound {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if w & ByteWords.highs != 0 || ByteWords.has(0x0D, in: w) { return false }
+                i &+= 8
+            }
+            while i < range.upperBound {
+                if raw[i] >= 0x80 || raw[i] == 0x0D { return false }
+                i &+= 1
+            }
+            return true
+        }
     }
 
     /// `1`, `1px`, `0` → the number; percentages and other units are not pixels.

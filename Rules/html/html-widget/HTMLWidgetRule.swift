@@ -38,6 +38,9 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     /// once, not with every widget's (most elements are of no widget's tag).
     /// `key`: the name's `TagNameKey` when it packs (nil otherwise), compared with the element's.
     private let tagGroups: [(name: [UInt8], key: UInt64?, widgets: [Int], attributeless: [Int])]
+    /// `tagGroups` by their keys, when every group's name packs (the built-in table's do): a tag's
+    /// group found by its key in one probe, not compared with each group's in turn. Nil otherwise.
+    private let groupByKey: TagKeySet?
     /// The widgets naming no tag: all an element of none of the groups' tags may be.
     private let untaggedWidgets: [Int]
     /// `untaggedWidgets` (and each group's `attributeless`) without those that test an attribute,
@@ -72,6 +75,7 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             return (name, name.contains { $0 >= 0x41 && $0 <= 0x5A } ? nil : TagNameKey.ofBytes(name, name.indices),
                     widgets, widgets.filter { !list[$0].selector.testsAttributes })
         }
+        groupByKey = tagGroups.allSatisfy { $0.key != nil } ? TagKeySet(tagGroups.map { $0.key ?? 0 }) : nil
         untaggedWidgets = list.indices.filter { list[$0].selector.tag == nil }
         attributelessUntaggedWidgets = untaggedWidgets.filter { !list[$0].selector.testsAttributes }
     }
@@ -145,7 +149,7 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     /// The widgets, in table order, whose tag test (`view.isTag(token, named: tag)`) `token`
     /// passes: those naming its tag or none.
     package func candidates(_ token: HTMLToken, _ bytes: [UInt8]) -> [Int] {
-        candidates(token, bytes, key: TagNameKey.of(bytes, token.name))
+        candidates(token, bytes, key: token.key(in: bytes))
     }
 
     /// `candidates(token, bytes)` with the tag's `TagNameKey` (nil when it does not pack) known.
@@ -158,7 +162,13 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     package func candidates(_ token: HTMLToken, _ bytes: [UInt8], key: UInt64?, hasAttributes: Bool) -> [Int] {
         guard token.kind == .startTag || token.kind == .endTag else { return hasAttributes ? untaggedWidgets : attributelessUntaggedWidgets }
         // A group's name that packs is ASCII without upper case: the tag's bytes, case folded, equal
-        // it exactly when the tag's key does (a tag that does not pack equals none of those).
+        // it exactly when the tag's key does (a tag that does not pack equals none of those). When
+        // all pack, the keys are distinct (so are the names), and the one group found by the key is
+        // the first the loop below would find.
+        if let groupByKey {
+            if let key, let g = groupByKey.position(of: key) { return hasAttributes ? tagGroups[g].widgets : tagGroups[g].attributeless }
+            return hasAttributes ? untaggedWidgets : attributelessUntaggedWidgets
+        }
         for group in tagGroups where group.key.map({ key == $0 }) ?? HTMLView.equalsIgnoringASCIICase(bytes, token.name, group.name) {
             return hasAttributes ? group.widgets : group.attributeless
         }
