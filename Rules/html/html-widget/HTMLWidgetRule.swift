@@ -38,9 +38,12 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     /// once, not with every widget's (most elements are of no widget's tag).
     /// `key`: the name's `TagNameKey` when it packs (nil otherwise), compared with the element's.
     private let tagGroups: [(name: [UInt8], key: UInt64?, widgets: [Int], attributeless: [Int])]
-    /// `tagGroups` by their keys, when every group's name packs (the built-in table's do): a tag's
-    /// group found by its key in one probe, not compared with each group's in turn. Nil otherwise.
-    private let groupByKey: TagKeySet?
+    /// `tagGroups` by their keys (a group whose name does not pack has none): a tag's group found by
+    /// its key in one probe, not compared with each group's name in turn.
+    private let groupByKey: TagKeySet
+    /// The groups whose name does not pack (`key` nil; the built-in table's `blockquote`), in order:
+    /// compared by their bytes.
+    private let unpackedGroups: [Int]
     /// The widgets naming no tag: all an element of none of the groups' tags may be.
     private let untaggedWidgets: [Int]
     /// `untaggedWidgets` (and each group's `attributeless`) without those that test an attribute,
@@ -75,7 +78,8 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             return (name, name.contains { $0 >= 0x41 && $0 <= 0x5A } ? nil : TagNameKey.ofBytes(name, name.indices),
                     widgets, widgets.filter { !list[$0].selector.testsAttributes })
         }
-        groupByKey = tagGroups.allSatisfy { $0.key != nil } ? TagKeySet(tagGroups.map { $0.key ?? 0 }) : nil
+        groupByKey = TagKeySet(tagGroups.map { $0.key ?? 0 })
+        unpackedGroups = tagGroups.enumerated().filter { $0.element.key == nil }.map(\.offset)
         untaggedWidgets = list.indices.filter { list[$0].selector.tag == nil }
         attributelessUntaggedWidgets = untaggedWidgets.filter { !list[$0].selector.testsAttributes }
     }
@@ -159,16 +163,25 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
 
     /// `candidates(token, bytes, key: key)`, without the widgets that test an attribute when
     /// `hasAttributes` is false (the start tag has none: those widgets do not match it).
+    @inline(__always)
     package func candidates(_ token: HTMLToken, _ bytes: [UInt8], key: UInt64?, hasAttributes: Bool) -> [Int] {
         guard token.kind == .startTag || token.kind == .endTag else { return hasAttributes ? untaggedWidgets : attributelessUntaggedWidgets }
-        // A group's name that packs is ASCII without upper case: the tag's bytes, case folded, equal
-        // it exactly when the tag's key does (a tag that does not pack equals none of those). When
-        // all pack, the keys are distinct (so are the names), and the one group found by the key is
-        // the first the loop below would find.
-        if let groupByKey {
-            if let key, let g = groupByKey.position(of: key) { return hasAttributes ? tagGroups[g].widgets : tagGroups[g].attributeless }
-            return hasAttributes ? untaggedWidgets : attributelessUntaggedWidgets
+        // The first group, in order, whose name the tag's equals. A group's name that packs is ASCII
+        // without upper case: the tag's bytes, case folded, equal it exactly when the tag's key
+        // does (a tag that does not pack equals none of those); the groups' keys are distinct (so
+        // are their names), so at most one is found by the key. The others are compared by bytes.
+        var found = key.flatMap { groupByKey.position(of: $0) } ?? Int.max
+        for g in unpackedGroups where g < found && HTMLView.equalsIgnoringASCIICase(bytes, token.name, tagGroups[g].name) {
+            found = g
+            break
         }
+        guard found < tagGroups.count else { return hasAttributes ? untaggedWidgets : attributelessUntaggedWidgets }
+        return hasAttributes ? tagGroups[found].widgets : tagGroups[found].attributeless
+    }
+
+    /// `candidates(token, bytes, key:, hasAttributes:)` as it was: each group compared in turn (the tests' reference).
+    package func groupLoopCandidates(_ token: HTMLToken, _ bytes: [UInt8], key: UInt64?, hasAttributes: Bool) -> [Int] {
+        guard token.kind == .startTag || token.kind == .endTag else { return hasAttributes ? untaggedWidgets : attributelessUntaggedWidgets }
         for group in tagGroups where group.key.map({ key == $0 }) ?? HTMLView.equalsIgnoringASCIICase(bytes, token.name, group.name) {
             return hasAttributes ? group.widgets : group.attributeless
         }

@@ -54,9 +54,12 @@ import Testing
         let builtin = try HTMLWidgetRule(options: RuleOptions())
         let custom = try HTMLWidgetRule(options: RuleOptions(["builtin": JSONNode(.bool(false)), "selectors": JSONNode(.array(
             ["DIV.a", "div.b", "span", "blockquote.x", "a:text(x)", "Img", "p.q", "[id=z]", "section#s", "h1"].map { JSONNode(.string($0)) }))]))
+        // Names that do not pack (longer than 8 bytes, non-ASCII) among them, before and after packed ones.
+        let mixed = try HTMLWidgetRule(options: RuleOptions(["builtin": JSONNode(.bool(false)), "selectors": JSONNode(.array(
+            ["custom-element", "DIV.a", "dív", "span", "blockquote.x", "a:text(x)", "figcaption", "Img", "[id=z]"].map { JSONNode(.string($0)) }))]))
         var rng = SeededRandom(seed: 32_002)
         let tags = ["div", "DIV", "Div class=a", "span", "SPAN", "blockquote", "BLOCKQUOTE", "a", "A", "img", "IMG", "p", "P", "section",
-                    "h1", "H1", "dív", "custom-element", "script", "figcaption", "i", "b", "x-y", "abcdefgh", "abcdefghi", "sect", "di"]
+                    "h1", "H1", "dív", "DÍV", "custom-element", "CUSTOM-ELEMENT", "script", "figcaption", "FigCaption", "blockquote x", "i", "b", "x-y", "abcdefgh", "abcdefghi", "sect", "di"]
         for _ in 0..<300 {
             var html = ""
             for _ in 0..<Int.random(in: 1...30, using: &rng) {
@@ -65,7 +68,7 @@ import Testing
             }
             let bytes = Array(html.utf8)
             let view = HTMLView(bytes: bytes, range: 0..<bytes.count)
-            for rule in [builtin, custom] {
+            for rule in [builtin, custom, mixed] {
                 for token in view.tokens {
                     let reference = rule.widgets.indices.filter { w in
                         guard token.kind == .startTag || token.kind == .endTag else { return rule.widgets[w].selector.tag == nil }
@@ -74,6 +77,7 @@ import Testing
                     #expect(rule.candidates(token, bytes) == reference, "\(String(decoding: bytes[token.range], as: UTF8.self))")
                     let attributeless = reference.filter { !rule.widgets[$0].selector.testsAttributes }
                     #expect(rule.candidates(token, bytes, key: TagNameKey.of(bytes, token.name), hasAttributes: false) == attributeless)
+                    #expect(rule.candidates(token, bytes) == rule.groupLoopCandidates(token, bytes, key: TagNameKey.of(bytes, token.name), hasAttributes: true))
                 }
             }
         }
