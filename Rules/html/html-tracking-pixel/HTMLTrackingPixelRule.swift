@@ -33,11 +33,12 @@ public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
                 && tokens[t].key(in: bytes) == imgKey {
                 let token = tokens[t]
                 var reason: String?
-                let width = dimension(view.attributeValue(token, named: "width", in: bytes), bytes) ?? styleDimension(token, view, bytes, "width")
-                let height = dimension(view.attributeValue(token, named: "height", in: bytes), bytes) ?? styleDimension(token, view, bytes, "height")
+                let a = Self.imageAttributes(token, view, bytes)
+                let width = dimension(a.width, bytes) ?? styleDimension(style: a.style, bytes, "width")
+                let height = dimension(a.height, bytes) ?? styleDimension(style: a.style, bytes, "height")
                 if let width, let height, width <= 1, height <= 1 {
                     reason = "\(width)×\(height) image (a tracking pixel, not a picture)"
-                } else if let src = view.attributeValue(token, named: "src", in: bytes), let host = trackingHost(bytes, src) {
+                } else if let src = a.src, let host = trackingHost(bytes, src) {
                     reason = "image from the tracking host \(host)"
                 }
                 guard let reason else { continue }
@@ -140,8 +141,39 @@ public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
         return .some(value)
     }
 
+    /// The values `view.attributeValue(token, named:)` gives for `width`, `height`, `src` and `style`
+    /// (each attribute's first occurrence, nil when absent or bare), found in one pass over the
+    /// tag's attributes: four lookups per image each walked them all, comparing every name.
+    package static func imageAttributes(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8])
+        -> (width: Range<Int>?, height: Range<Int>?, src: Range<Int>?, style: Range<Int>?) {
+        var width: Range<Int>??, height: Range<Int>??, src: Range<Int>??, style: Range<Int>??
+        for k in token.attributeIndices {
+            let name = view.attributes[k].name
+            switch name.count {
+            case 3:
+                if src == nil, HTMLView.equalsIgnoringASCIICase(bytes, name, "src".utf8) { src = .some(view.attributes[k].value) }
+            case 5:
+                if width == nil, HTMLView.equalsIgnoringASCIICase(bytes, name, "width".utf8) {
+                    width = .some(view.attributes[k].value)
+                } else if style == nil, HTMLView.equalsIgnoringASCIICase(bytes, name, "style".utf8) {
+                    style = .some(view.attributes[k].value)
+                }
+            case 6:
+                if height == nil, HTMLView.equalsIgnoringASCIICase(bytes, name, "height".utf8) { height = .some(view.attributes[k].value) }
+            default:
+                continue
+            }
+        }
+        return (width ?? nil, height ?? nil, src ?? nil, style ?? nil)
+    }
+
     package func styleDimension(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8], _ property: String) -> Int? {
-        guard let style = view.attributeValue(token, named: "style", in: bytes) else { return nil }
+        styleDimension(style: view.attributeValue(token, named: "style", in: bytes), bytes, property)
+    }
+
+    /// `styleDimension` of the `style` attribute's value (`imageAttributes`), nil without one.
+    package func styleDimension(style: Range<Int>?, _ bytes: [UInt8], _ property: String) -> Int? {
+        guard let style else { return nil }
         let text = String(decoding: bytes[style], as: UTF8.self).lowercased().replacingOccurrences(of: " ", with: "")
         for declaration in text.split(separator: ";") {
             let parts = declaration.split(separator: ":", maxSplits: 1)

@@ -5,7 +5,8 @@ import Testing
 
 /// Session 32: each tag's name key made once by the tokenizer (`HTMLToken.key(in:)`), tag-name lists
 /// looked up as a `TagKeySet` (html-empty-element's names, html-widget's tag groups) instead of walked
-/// per element, and html-tracking-pixel's ASCII test of an image source eight bytes at a time. Each
+/// per element, and html-tracking-pixel's ASCII test of an image source eight bytes at a time and
+/// its one pass over an image's attributes. Each
 /// fast form is checked against the plain form it replaces.
 @Suite struct HTMLKeyLookupTests {
     /// The key the tokenizer keeps is `TagNameKey.of` of the token's name, for every token: names of
@@ -80,6 +81,27 @@ import Testing
                     #expect(rule.candidates(token, bytes) == rule.groupLoopCandidates(token, bytes, key: TagNameKey.of(bytes, token.name), hasAttributes: true))
                 }
             }
+        }
+    }
+
+    /// html-tracking-pixel's one pass over an image's attributes against `attributeValue` per name:
+    /// repeated names (the first counts), other cases, bare names, and names of the same lengths.
+    @Test func imageAttributesAreTheFirstValues() {
+        var rng = SeededRandom(seed: 32_005)
+        let attributes = ["src=a", "SRC='b'", "src", "width=1", "WIDTH=\"2px\"", "width", "height=1", "Height=0", "height", "style=\"width:1px\"",
+                          "STYLE=x", "style", "alt=src", "srcs=1", "widths=2", "class=height", "sty=1", "data-src=z", "x=\"width=1\""]
+        for _ in 0..<4_000 {
+            var html = "<img"
+            for _ in 0..<Int.random(in: 0...7, using: &rng) { html += " " + (attributes.randomElement(using: &rng) ?? "") }
+            html += Bool.random(using: &rng) ? ">" : "/>"
+            let bytes = Array(html.utf8)
+            let view = HTMLView(bytes: bytes, range: 0..<bytes.count)
+            guard let token = view.tokens.first(where: { $0.kind == .startTag }) else { Issue.record("no tag: \(html)"); continue }
+            let a = HTMLTrackingPixelRule.imageAttributes(token, view, bytes)
+            #expect(a.width == view.attributeValue(token, named: "width", in: bytes), "\(html)")
+            #expect(a.height == view.attributeValue(token, named: "height", in: bytes), "\(html)")
+            #expect(a.src == view.attributeValue(token, named: "src", in: bytes), "\(html)")
+            #expect(a.style == view.attributeValue(token, named: "style", in: bytes), "\(html)")
         }
     }
 
