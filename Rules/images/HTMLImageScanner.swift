@@ -24,23 +24,28 @@ package enum HTMLImageScanner {
         // One scratch list of a tag's sources for every tag, and the links appended in place: an
         // array of sources and one of links per image, then appended, cost ~1,000 instructions an image.
         var sources: [Range<Int>] = []
-        for token in view.tokens where token.kind == .startTag || token.kind == .endTag {
-            // Only a name of three, six or seven bytes can be `img`, `source` or `picture`: the
-            // others (`div`'s three aside) are passed over without their key.
-            let length = token.name.count
-            guard length == 3 || length == 6 || length == 7 else { continue }
-            // The tag's name as one key (ASCII case folded; nil for a name that is not 1 to 8 ASCII
-            // bytes, which none of these is): three comparisons of a word, not three `isTag` calls.
-            let key = TagNameKey.of(bytes, token.name)
-            if key == pictureKey {
-                if token.kind == .startTag { pictureDepth += 1 } else { pictureDepth = max(0, pictureDepth - 1) }
-                continue
+        // Through the buffer, each token's kind and name read in place: a copy of each token (64
+        // bytes) per step cost more than the tests, over every token of every HTML document.
+        view.tokens.withUnsafeBufferPointer { tokens in
+            for t in 0..<tokens.count where tokens[t].kind == .startTag || tokens[t].kind == .endTag {
+                // Only a name of three, six or seven bytes can be `img`, `source` or `picture`: the
+                // others (`div`'s three aside) are passed over without their key.
+                let length = tokens[t].name.count
+                guard length == 3 || length == 6 || length == 7 else { continue }
+                let token = tokens[t]
+                // The tag's name as one key (ASCII case folded; nil for a name that is not 1 to 8 ASCII
+                // bytes, which none of these is): three comparisons of a word, not three `isTag` calls.
+                let key = token.key(in: bytes)
+                if key == pictureKey {
+                    if token.kind == .startTag { pictureDepth += 1 } else { pictureDepth = max(0, pictureDepth - 1) }
+                    continue
+                }
+                guard token.kind == .startTag else { continue }
+                let isImg = key == imgKey
+                // `<source>` of `<video>`/`<audio>` is media, not an image.
+                guard isImg || (pictureDepth > 0 && key == sourceKey) else { continue }
+                appendLinks(of: token, isImg: isImg, view: view, bytes: bytes, sources: &sources, to: &out)
             }
-            guard token.kind == .startTag else { continue }
-            let isImg = key == imgKey
-            // `<source>` of `<video>`/`<audio>` is media, not an image.
-            guard isImg || (pictureDepth > 0 && key == sourceKey) else { continue }
-            appendLinks(of: token, isImg: isImg, view: view, bytes: bytes, sources: &sources, to: &out)
         }
         return out
     }

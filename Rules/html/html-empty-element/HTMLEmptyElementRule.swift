@@ -15,6 +15,9 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
     /// defaults: `figcaption` and `blockquote` are longer than 8 bytes), else nil. An element whose
     /// name packs is then looked up by its `packedName`, without hashing its `String` (SipHash per element).
     package let packedNames: [UInt64]?
+    /// `packedNames` as a `TagKeySet` (empty when `packedNames` is nil): the list was searched
+    /// element by element (~20 compares each).
+    private let packedNameSet: TagKeySet
     package static let harmlessAttributes: Set<String> = ["style", "dir", "lang", "align"]
     /// Elements laid out in the line of text: one holding a space separates the words around it.
     package static let inlineElements: Set<String> = ["span", "b", "strong", "i", "em", "small", "font", "u", "cite"]
@@ -26,6 +29,7 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
         let keys = names.map { TagTables.packedName($0) }
         let othersAreASCII = zip(names, keys).allSatisfy { $1 != nil || $0.utf8.allSatisfy { $0 < 0x80 } }
         packedNames = othersAreASCII ? keys.compactMap { $0 } : nil
+        packedNameSet = TagKeySet(packedNames ?? [])
     }
 
     /// `names.contains(element.name)` from the element's `packedName` and `name`. A name that packs is
@@ -34,7 +38,7 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
     /// equals none of them).
     @inline(__always)
     package func isNamed(packed: UInt64, _ name: @autoclosure () -> String) -> Bool {
-        if let packedNames, packed != 0 { return packedNames.contains(packed) }
+        if packedNames != nil, packed != 0 { return packedNameSet.contains(packed) }
         return names.contains(name())
     }
 

@@ -26,17 +26,24 @@ public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
         // `isTag(token, named: "img")` as one comparison of the name's key (ASCII case folded),
         // made only for a name of three bytes.
         let imgKey = Self.imgKey
-        for token in view.tokens where token.kind == .startTag && token.name.count == 3 && TagNameKey.of(bytes, token.name) == imgKey {
-            var reason: String?
-            let width = dimension(view.attributeValue(token, named: "width", in: bytes), bytes) ?? styleDimension(token, view, bytes, "width")
-            let height = dimension(view.attributeValue(token, named: "height", in: bytes), bytes) ?? styleDimension(token, view, bytes, "height")
-            if let width, let height, width <= 1, height <= 1 {
-                reason = "\(width)×\(height) image (a tracking pixel, not a picture)"
-            } else if let src = view.attributeValue(token, named: "src", in: bytes), let host = trackingHost(bytes, src) {
-                reason = "image from the tracking host \(host)"
+        // Through the buffer, each token's kind and name read in place: copying each token (64 bytes)
+        // cost more than the test, over every token of every HTML document, for the few images.
+        view.tokens.withUnsafeBufferPointer { tokens in
+            for t in 0..<tokens.count where tokens[t].kind == .startTag && tokens[t].name.count == 3
+                && tokens[t].key(in: bytes) == imgKey {
+                let token = tokens[t]
+                var reason: String?
+                let a = Self.imageAttributes(token, view, bytes)
+                let width = dimension(a.width, bytes) ?? styleDimension(style: a.style, bytes, "width")
+                let height = dimension(a.height, bytes) ?? styleDimension(style: a.style, bytes, "height")
+                if let width, let height, width <= 1, height <= 1 {
+                    reason = "\(width)×\(height) image (a tracking pixel, not a picture)"
+                } else if let src = a.src, let host = trackingHost(bytes, src) {
+                    reason = "image from the tracking host \(host)"
+                }
+                guard let reason else { continue }
+                sink.report(token.range, reason, fix: Fix(.safe, "delete the tracking image", edits: [.delete(HTMLText.deletionRange(bytes, token.range, within: view.range))]))
             }
-            guard let reason else { continue }
-            sink.report(token.range, reason, fix: Fix(.safe, "delete the tracking image", edits: [.delete(HTMLText.deletionRange(bytes, token.range, within: view.range))]))
         }
     }
 
@@ -60,8 +67,7 @@ public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
     /// is a `Character`; CR LF would be one). Nil: ask the `String` form. Foundation's search per
     /// image was most of this rule.
     package func asciiTrackingHost(_ bytes: [UInt8], _ src: Range<Int>) -> Int?? {
-        guard let asciiHosts else { return nil }
-        for i in src where bytes[i] >= 0x80 || bytes[i] == 0x0D { return nil }
+        guard let asciiHosts, Self.isASCIIWithoutCR(bytes, src) else { return nil }
         var start = src.lowerBound
         var i = src.lowerBound
         while i + 1 < src.upperBound {
@@ -77,6 +83,25 @@ public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
             return .some(index)
         }
         return .some(nil)
+    }
+
+    /// Whether no byte of `range` is above 0x7F or a carriage return: eight bytes at a time (a
+    /// source URL is some hundred bytes, tested byte by byte for each image before).
+    package static func isASCIIWithoutCR(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return false }
+        return bytes.withUnsafeBytes { raw in
+            var i = range.lowerBound
+            while i &+ 8 <= range.upperBound {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if w & ByteWords.highs != 0 || ByteWords.has(0x0D, in: w) { return false }
+                i &+= 8
+            }
+            while i < range.upperBound {
+                if raw[i] >= 0x80 || raw[i] == 0x0D { return false }
+                i &+= 1
+            }
+            return true
+        }
     }
 
     /// `1`, `1px`, `0` → the number; percentages and other units are not pixels.
@@ -116,8 +141,39 @@ public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
         return .some(value)
     }
 
+    /// The values `view.attributeValue(token, named:)` gives for `width`, `height`, `src` and `style`
+    /// (each attribute's first occurrence, nil when absent or bare), found in one pass over the
+    /// tag's attributes: four lookups per image each walked them all, comparing every name.
+    package static func imageAttributes(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8])
+        -> (width: Range<Int>?, height: Range<Int>?, src: Range<Int>?, style: Range<Int>?) {
+        var width: Range<Int>??, height: Range<Int>??, src: Range<Int>??, style: Range<Int>??
+        for k in token.attributeIndices {
+            let name = view.attributes[k].name
+            switch name.count {
+            case 3:
+                if src == nil, HTMLView.equalsIgnoringASCIICase(bytes, name, "src".utf8) { src = .some(view.attributes[k].value) }
+            case 5:
+                if width == nil, HTMLView.equalsIgnoringASCIICase(bytes, name, "width".utf8) {
+                    width = .some(view.attributes[k].value)
+                } else if style == nil, HTMLView.equalsIgnoringASCIICase(bytes, name, "style".utf8) {
+                    style = .some(view.attributes[k].value)
+                }
+            case 6:
+                if height == nil, HTMLView.equalsIgnoringASCIICase(bytes, name, "height".utf8) { height = .some(view.attributes[k].value) }
+            default:
+                continue
+            }
+        }
+        return (width ?? nil, height ?? nil, src ?? nil, style ?? nil)
+    }
+
     package func styleDimension(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8], _ property: String) -> Int? {
-        guard let style = view.attributeValue(token, named: "style", in: bytes) else { return nil }
+        styleDimension(style: view.attributeValue(token, named: "style", in: bytes), bytes, property)
+    }
+
+    /// `styleDimension` of the `style` attribute's value (`imageAttributes`), nil without one.
+    package func styleDimension(style: Range<Int>?, _ bytes: [UInt8], _ property: String) -> Int? {
+        guard let style else { return nil }
         let text = String(decoding: bytes[style], as: UTF8.self).lowercased().replacingOccurrences(of: " ", with: "")
         for declaration in text.split(separator: ";") {
             let parts = declaration.split(separator: ":", maxSplits: 1)

@@ -38,6 +38,12 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     /// once, not with every widget's (most elements are of no widget's tag).
     /// `key`: the name's `TagNameKey` when it packs (nil otherwise), compared with the element's.
     private let tagGroups: [(name: [UInt8], key: UInt64?, widgets: [Int], attributeless: [Int])]
+    /// `tagGroups` by their keys (a group whose name does not pack has none): a tag's group found by
+    /// its key in one probe, not compared with each group's name in turn.
+    private let groupByKey: TagKeySet
+    /// The groups whose name does not pack (`key` nil; the built-in table's `blockquote`), in order:
+    /// compared by their bytes.
+    private let unpackedGroups: [Int]
     /// The widgets naming no tag: all an element of none of the groups' tags may be.
     private let untaggedWidgets: [Int]
     /// `untaggedWidgets` (and each group's `attributeless`) without those that test an attribute,
@@ -72,6 +78,8 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             return (name, name.contains { $0 >= 0x41 && $0 <= 0x5A } ? nil : TagNameKey.ofBytes(name, name.indices),
                     widgets, widgets.filter { !list[$0].selector.testsAttributes })
         }
+        groupByKey = TagKeySet(tagGroups.map { $0.key ?? 0 })
+        unpackedGroups = tagGroups.enumerated().filter { $0.element.key == nil }.map(\.offset)
         untaggedWidgets = list.indices.filter { list[$0].selector.tag == nil }
         attributelessUntaggedWidgets = untaggedWidgets.filter { !list[$0].selector.testsAttributes }
     }
@@ -145,7 +153,7 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     /// The widgets, in table order, whose tag test (`view.isTag(token, named: tag)`) `token`
     /// passes: those naming its tag or none.
     package func candidates(_ token: HTMLToken, _ bytes: [UInt8]) -> [Int] {
-        candidates(token, bytes, key: TagNameKey.of(bytes, token.name))
+        candidates(token, bytes, key: token.key(in: bytes))
     }
 
     /// `candidates(token, bytes)` with the tag's `TagNameKey` (nil when it does not pack) known.
@@ -155,10 +163,25 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
 
     /// `candidates(token, bytes, key: key)`, without the widgets that test an attribute when
     /// `hasAttributes` is false (the start tag has none: those widgets do not match it).
+    @inline(__always)
     package func candidates(_ token: HTMLToken, _ bytes: [UInt8], key: UInt64?, hasAttributes: Bool) -> [Int] {
         guard token.kind == .startTag || token.kind == .endTag else { return hasAttributes ? untaggedWidgets : attributelessUntaggedWidgets }
-        // A group's name that packs is ASCII without upper case: the tag's bytes, case folded, equal
-        // it exactly when the tag's key does (a tag that does not pack equals none of those).
+        // The first group, in order, whose name the tag's equals. A group's name that packs is ASCII
+        // without upper case: the tag's bytes, case folded, equal it exactly when the tag's key
+        // does (a tag that does not pack equals none of those); the groups' keys are distinct (so
+        // are their names), so at most one is found by the key. The others are compared by bytes.
+        var found = key.flatMap { groupByKey.position(of: $0) } ?? Int.max
+        for g in unpackedGroups where g < found && HTMLView.equalsIgnoringASCIICase(bytes, token.name, tagGroups[g].name) {
+            found = g
+            break
+        }
+        guard found < tagGroups.count else { return hasAttributes ? untaggedWidgets : attributelessUntaggedWidgets }
+        return hasAttributes ? tagGroups[found].widgets : tagGroups[found].attributeless
+    }
+
+    /// `candidates(token, bytes, key:, hasAttributes:)` as it was: each group compared in turn (the tests' reference).
+    package func groupLoopCandidates(_ token: HTMLToken, _ bytes: [UInt8], key: UInt64?, hasAttributes: Bool) -> [Int] {
+        guard token.kind == .startTag || token.kind == .endTag else { return hasAttributes ? untaggedWidgets : attributelessUntaggedWidgets }
         for group in tagGroups where group.key.map({ key == $0 }) ?? HTMLView.equalsIgnoringASCIICase(bytes, token.name, group.name) {
             return hasAttributes ? group.widgets : group.attributeless
         }

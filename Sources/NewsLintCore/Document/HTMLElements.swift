@@ -113,12 +113,15 @@ package struct HTMLElements {
         elements.reserveCapacity(view.tokens.count / 3 + 4)
         var foreignDepth = 0   // inside <svg>/<math>: `/>` closes an element
         let tables = TagTables.shared
-        for (t, token) in view.tokens.enumerated() {
-            switch token.kind {
+        // By index: a token is copied only when it is a tag (a copy of every 64-byte token per
+        // step, text and comments too, cost more than the switch).
+        for t in view.tokens.indices {
+            switch view.tokens[t].kind {
             case .startTag:
+                let token = view.tokens[t]
                 // Read from the name's bytes when they pack: a void element (`<img>`, `<br>`) then
-                // needs no `String` at all, and no name is packed twice.
-                let key = TagNameKey.of(bytes, token.name)
+                // needs no `String` at all, and no name is packed twice (the tokenizer's key).
+                let key = token.key(in: bytes)
                 // A `String` only for a name that does not pack (longer than 8 bytes, non-ASCII).
                 let name = key == nil ? view.tagName(token, in: bytes) : ""
                 let info = key.map { tables.info(packed: $0) } ?? tables.info(of: name)
@@ -136,8 +139,9 @@ package struct HTMLElements {
                                         hasOptionalEnd: info.hasOptionalEnd, packedName: key ?? 0))
                 stack.append(elements.count - 1)
             case .endTag:
+                let token = view.tokens[t]
                 // A name that packs (nearly all) is compared as its key: no `String` per end tag.
-                if let key = TagNameKey.of(bytes, token.name) {
+                if let key = token.key(in: bytes) {
                     endTag(t, key: key, token, view, bytes, tables, stack: &stack, foreignDepth: &foreignDepth)
                     continue
                 }
@@ -444,6 +448,33 @@ public enum TagNameKey {
         let mask: UInt64 = n == 8 ? ~0 : (1 &<< UInt64(n &* 8)) &- 1
         let v = word & mask
         // A byte above 0x7F, or a NUL among the name's own bytes (the others are made 1 for the test).
+        guard v & ByteWords.highs == 0, !ByteWords.hasZeroByte(v | (~mask & ByteWords.ones)) else { return nil }
+        let upper = (v &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(v &+ 0x2525_2525_2525_2525) & ByteWords.highs
+        return v | (upper &>> 2)
+    }
+
+    /// `of(bytes, name)` on a buffer (the tokenizer's, as it reads the tag): the same key. Always
+    /// inlined (its one caller): a call per tag cost as much as the packing.
+    @inlinable @inline(__always)
+    package static func of(_ buf: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> UInt64? {
+        let n = name.count
+        guard n > 0, n <= 8 else { return nil }
+        guard let base = buf.baseAddress, name.lowerBound >= 0, name.lowerBound &+ 8 <= buf.count else {
+            guard name.lowerBound >= 0, name.upperBound <= buf.count else { return nil }
+            var key: UInt64 = 0
+            var shift: UInt64 = 0
+            for i in name {
+                var b = buf[i]
+                guard b != 0, b < 0x80 else { return nil }
+                if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+                key |= UInt64(b) << shift
+                shift += 8
+            }
+            return key
+        }
+        let word = UnsafeRawPointer(base + name.lowerBound).loadUnaligned(as: UInt64.self).littleEndian
+        let mask: UInt64 = n == 8 ? ~0 : (1 &<< UInt64(n &* 8)) &- 1
+        let v = word & mask
         guard v & ByteWords.highs == 0, !ByteWords.hasZeroByte(v | (~mask & ByteWords.ones)) else { return nil }
         let upper = (v &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(v &+ 0x2525_2525_2525_2525) & ByteWords.highs
         return v | (upper &>> 2)

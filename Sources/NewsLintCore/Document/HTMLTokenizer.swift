@@ -26,14 +26,40 @@ public struct HTMLToken: Sendable, Equatable {
     }
 
     public var kind: Kind
+    /// `<br/>`-style self-closing syntax. (Declared beside `kind`, so that the two share a word
+    /// and `nameKey` fits in the token's 64 bytes.)
+    public var selfClosing: Bool
     /// Every byte of the token (for tags, from `<` through `>`).
     public var range: Range<Int>
     /// Tag name bytes (start and end tags); empty otherwise.
     public var name: Range<Int>
-    /// `<br/>`-style self-closing syntax.
-    public var selfClosing: Bool
     /// Indices of this tag's attributes in `HTMLView.attributes`.
     public var attributeIndices: Range<Int>
+    /// The name's `TagNameKey` as the tokenizer made it, 0 when not made (a name that does not
+    /// pack, a token made elsewhere): read it through `key(in:)`. The element structure, the
+    /// block split, the code flags and the image rules each packed every tag's name again.
+    @usableFromInline var nameKey: UInt64
+
+    public init(kind: Kind, range: Range<Int>, name: Range<Int>, selfClosing: Bool, attributeIndices: Range<Int>) {
+        self.init(kind: kind, range: range, name: name, selfClosing: selfClosing, attributeIndices: attributeIndices, nameKey: 0)
+    }
+
+    @usableFromInline
+    init(kind: Kind, range: Range<Int>, name: Range<Int>, selfClosing: Bool, attributeIndices: Range<Int>, nameKey: UInt64) {
+        self.kind = kind
+        self.selfClosing = selfClosing
+        self.range = range
+        self.name = name
+        self.attributeIndices = attributeIndices
+        self.nameKey = nameKey
+    }
+
+    /// `TagNameKey.of(bytes, name)` (`bytes` the document's): the key the tokenizer kept, made
+    /// again only when it kept none.
+    @inlinable @inline(__always)
+    package func key(in bytes: [UInt8]) -> UInt64? {
+        nameKey != 0 ? nameKey : TagNameKey.of(bytes, name)
+    }
 
     /// Whether the token is shown to a reader as text (text and character references).
     @inlinable public var isVisibleText: Bool { kind == .text || kind == .characterReference }
@@ -92,17 +118,22 @@ public struct HTMLView: Sendable {
         endsInsideMarkup = tokenizer.tagsExhausted || tokenizer.unterminated
         self.range = range.clamped(to: 0..<bytes.count)
         var codeFlags: [Bool] = []
-        var depth = 0
-        for (i, token) in tokens.enumerated() {
-            // The code elements' names are 3 or 4 bytes long: other tags are not compared with each,
-            // and those are compared as one packed word (a global array's four names, a closure each, before).
-            if token.kind == .startTag || token.kind == .endTag, token.name.count == 3 || token.name.count == 4,
-               !token.selfClosing, let key = TagNameKey.of(bytes, token.name), Self.isCodeElement(key) {
-                depth = token.kind == .startTag ? depth + 1 : max(0, depth - 1)
-            }
-            if depth > 0 {
-                if codeFlags.isEmpty { codeFlags = [Bool](repeating: false, count: tokens.count) }
-                codeFlags[i] = true
+        // Through the buffer, each token's fields read in place: a copy of every 64-byte token per
+        // step (and the array's bounds checks) cost more than the tests.
+        tokenizer.tokens.withUnsafeBufferPointer { tokens in
+            var depth = 0
+            for i in 0..<tokens.count {
+                // The code elements' names are 3 or 4 bytes long: other tags are not compared with each,
+                // and those are compared as one packed word (a global array's four names, a closure each, before).
+                let kind = tokens[i].kind
+                if kind == .startTag || kind == .endTag, case let name = tokens[i].name, name.count == 3 || name.count == 4,
+                   !tokens[i].selfClosing, let key = tokens[i].key(in: bytes), Self.isCodeElement(key) {
+                    depth = kind == .startTag ? depth + 1 : max(0, depth - 1)
+                }
+                if depth > 0 {
+                    if codeFlags.isEmpty { codeFlags = [Bool](repeating: false, count: tokens.count) }
+                    codeFlags[i] = true
+                }
             }
         }
         self.codeFlags = codeFlags
@@ -261,7 +292,9 @@ private struct Tokenizer {
             // byte that may start markup.
             if skipsText {
                 if nextAmpersand < i { nextAmpersand = Self.find(0x26, buf, from: i, end: end) ?? end }
-                i = Self.find(0x3C, buf, from: i, end: nextAmpersand) ?? nextAmpersand
+                // A `<` right here (a tag after a tag: `</p><p>`) is where the search would stop: no
+                // `memchr` call for it (`nextAmpersand` is then past `i`, as `buf[i]` is not `&`).
+                if buf[i] != 0x3C { i = Self.find(0x3C, buf, from: i, end: nextAmpersand) ?? nextAmpersand }
                 guard i < end else { break }
             }
             let b = buf[i]
@@ -284,15 +317,18 @@ private struct Tokenizer {
         return refEnd
     }
 
+    @inline(__always)
     mutating func flushText(upTo offset: Int) {
         guard textStart < offset else { return }
         tokens.append(HTMLToken(kind: .text, range: textStart..<offset, name: textStart..<textStart, selfClosing: false, attributeIndices: 0..<0))
         textStart = offset
     }
 
-    mutating func emit(_ kind: HTMLToken.Kind, _ range: Range<Int>, name: Range<Int>? = nil, selfClosing: Bool = false, attributes attrs: Range<Int> = 0..<0) {
+    mutating func emit(_ kind: HTMLToken.Kind, _ range: Range<Int>, name: Range<Int>? = nil, selfClosing: Bool = false, attributes attrs: Range<Int> = 0..<0,
+                       nameKey: UInt64 = 0) {
         flushText(upTo: range.lowerBound)
-        tokens.append(HTMLToken(kind: kind, range: range, name: name ?? range.lowerBound..<range.lowerBound, selfClosing: selfClosing, attributeIndices: attrs))
+        tokens.append(HTMLToken(kind: kind, range: range, name: name ?? range.lowerBound..<range.lowerBound, selfClosing: selfClosing, attributeIndices: attrs,
+                                nameKey: nameKey))
         textStart = range.upperBound
     }
 
@@ -301,11 +337,24 @@ private struct Tokenizer {
     mutating func markup(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Int? {
         guard i + 1 < end else { return nil }
         let c = buf[i + 1]
-        if Self.isASCIIAlpha(c) { return tag(buf, at: i, nameStart: i + 1, kind: .startTag, end: end) }
+        // Start and end tags (nearly all markup) reach `tag` through this one call, inlined here.
+        let nameStart: Int, kind: HTMLToken.Kind
+        if Self.isASCIIAlpha(c) {
+            (nameStart, kind) = (i + 1, .startTag)
+        } else if c == 0x2F, i + 2 < end, Self.isASCIIAlpha(buf[i + 2]) {
+            (nameStart, kind) = (i + 2, .endTag)
+        } else {
+            return otherMarkup(buf, at: i, end: end)
+        }
+        return tag(buf, at: i, nameStart: nameStart, kind: kind, end: end)
+    }
+
+    /// `markup` of what is not a start or end tag: comments, doctype, `</>`, bogus comments.
+    mutating func otherMarkup(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Int? {
+        let c = buf[i + 1]
         if c == 0x2F {  // </
             guard i + 2 < end else { return nil }
-            let d = buf[i + 2]
-            if Self.isASCIIAlpha(d) { return tag(buf, at: i, nameStart: i + 2, kind: .endTag, end: end) }
+            let d = buf[i + 2]  // not a letter: `markup` took those
             if d == 0x3E { emit(.comment, i..<(i + 3)); return i + 3 }  // `</>` is dropped by browsers
             return bogusComment(buf, at: i, from: i + 2, end: end)
         }
@@ -349,7 +398,9 @@ private struct Tokenizer {
         return end
     }
 
-    /// A start or end tag: name, attributes (quoted values may hold `>`), `>` or `/>`.
+    /// A start or end tag: name, attributes (quoted values may hold `>`), `>` or `/>`. Inlined in
+    /// `markup` (its one caller for tags): a call of its own per tag spilled and reloaded the state.
+    @inline(__always)
     mutating func tag(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, nameStart: Int, kind: HTMLToken.Kind, end: Int) -> Int? {
         var j = nameStart
         while j < end, !Self.endsName(buf[j]) { j += 1 }
@@ -402,7 +453,9 @@ private struct Tokenizer {
             return nil
         }
         let stop = j + 1
-        emit(kind, i..<stop, name: name, selfClosing: selfClosing, attributes: firstAttribute..<attributes.count)
+        // The name's key, made here once for the element structure, the block split and the rules.
+        let nameKey = TagNameKey.of(buf, name) ?? 0
+        emit(kind, i..<stop, name: name, selfClosing: selfClosing, attributes: firstAttribute..<attributes.count, nameKey: nameKey)
         if kind == .startTag && !selfClosing && Self.mayNameRawText(name.count) { return rawTextContent(buf, after: stop, name: name, end: end) }
         return stop
     }

@@ -84,13 +84,13 @@ extension HTMLView {
 
     /// Whether the tag name at `name` (ASCII case-insensitive) is in `blockElements`.
     package static func isBlockElement(_ bytes: [UInt8], _ name: Range<Int>) -> Bool {
-        blockKeyTable.withUnsafeBufferPointer { isBlockElement(bytes, name, keys: $0) }
+        blockKeyTable.withUnsafeBufferPointer { isBlockElement(bytes, name, key: TagNameKey.of(bytes, name), keys: $0) }
     }
 
-    /// `isBlockElement` with `blockKeyTable` read once by the caller.
+    /// `isBlockElement` with `blockKeyTable` read once by the caller, and the name's key (`TagNameKey.of`) known.
     @inline(__always)
-    private static func isBlockElement(_ bytes: [UInt8], _ name: Range<Int>, keys: UnsafeBufferPointer<UInt64>) -> Bool {
-        guard let key = TagNameKey.of(bytes, name) else {
+    private static func isBlockElement(_ bytes: [UInt8], _ name: Range<Int>, key: UInt64?, keys: UnsafeBufferPointer<UInt64>) -> Bool {
+        guard let key else {
             // Longer than eight bytes, or holding a NUL or a non-ASCII byte (no block name does).
             return name.count > 8 && longBlockElementNames.contains { equalsIgnoringASCIICase(bytes, name, $0) }
         }
@@ -132,7 +132,7 @@ extension HTMLView {
                 if start < 0 { start = token.range.lowerBound }
                 end = token.range.upperBound
             case .startTag, .endTag:
-                guard Self.isBlockElement(bytes, token.name, keys: keys) else { continue }
+                guard Self.isBlockElement(bytes, token.name, key: token.key(in: bytes), keys: keys) else { continue }
                 if start >= 0 { blocks.append(BlockRange(range: start..<end, heading: heading)) }
                 start = -1
                 let name = token.name
