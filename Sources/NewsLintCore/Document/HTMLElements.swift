@@ -460,17 +460,7 @@ public enum TagNameKey {
         let n = name.count
         guard n > 0, n <= 8 else { return nil }
         guard let base = buf.baseAddress, name.lowerBound >= 0, name.lowerBound &+ 8 <= buf.count else {
-            guard name.lowerBound >= 0, name.upperBound <= buf.count else { return nil }
-            var key: UInt64 = 0
-            var shift: UInt64 = 0
-            for i in name {
-                var b = buf[i]
-                guard b != 0, b < 0x80 else { return nil }
-                if b >= 0x41 && b <= 0x5A { b |= 0x20 }
-                key |= UInt64(b) << shift
-                shift += 8
-            }
-            return key
+            return ofEachByte(buf, name)
         }
         let word = UnsafeRawPointer(base + name.lowerBound).loadUnaligned(as: UInt64.self).littleEndian
         let mask: UInt64 = n == 8 ? ~0 : (1 &<< UInt64(n &* 8)) &- 1
@@ -494,10 +484,19 @@ public enum TagNameKey {
     @inlinable
     package static func ofBytes(_ bytes: [UInt8], _ name: Range<Int>) -> UInt64? {
         guard !name.isEmpty, name.count <= 8 else { return nil }
+        precondition(name.lowerBound >= 0 && name.upperBound <= bytes.count, "name range outside the bytes")
+        return bytes.withUnsafeBufferPointer { ofEachByte($0, name) }
+    }
+
+    /// The key packed a byte at a time (a name of 1…8 bytes; nil outside the buffer): the one loop
+    /// `ofBytes` and `of(_:_:)`'s tail case share.
+    @inlinable
+    static func ofEachByte(_ buf: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> UInt64? {
+        guard name.lowerBound >= 0, name.upperBound <= buf.count else { return nil }
         var key: UInt64 = 0
         var shift: UInt64 = 0
         for i in name {
-            var b = bytes[i]
+            var b = buf[i]
             guard b != 0, b < 0x80 else { return nil }
             if b >= 0x41 && b <= 0x5A { b |= 0x20 }
             key |= UInt64(b) << shift
