@@ -93,6 +93,10 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
     /// A finding on a file points at its fact's line.
     public static func quotedLine(of fact: Fact) -> Int? { fact.line }
 
+    /// The reduce reads each fact's record in place (`FactTable.withRecord`): it needs a copy's
+    /// hash only, and a rep's signature as bytes for its store.
+    public static var readsFactRecords: Bool { true }
+
     public init(options: RuleOptions) throws {
         let o = try Self.decodeOptions(options)
         self.options = o
@@ -591,16 +595,16 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                         boilerplate &= all
                         guard boilerplate != all else { continue }
                         let row = base + (i &* width &+ firstBin)
-                        @inline(__always) func value(_ j: Int) -> UInt64 {
-                            (boilerplate &>> UInt64(j)) & 1 != 0 ? 0x1_0000 : UInt64(row[j])
-                        }
                         var packed: UInt64 = 0
                         if rows == 3 {
                             // The default (144 bins in 48 bands) without the loop.
-                            packed = value(0) << 34 | value(1) << 17 | value(2)
+                            packed = UInt64(row[0]) << 34 | UInt64(row[1]) << 17 | UInt64(row[2])
                         } else {
-                            for j in 0..<rows { packed = packed << 17 | value(j) }
+                            for j in 0..<rows { packed = packed << 17 | UInt64(row[j]) }
                         }
+                        // Boilerplate bins (rare) become 0x1_0000 in their 17-bit field afterwards:
+                        // a test per bin on the way in was ~68 instructions a key.
+                        if boilerplate != 0 { packed = Self.markingBoilerplate(packed, boilerplate, rows: rows) }
                         hashes[written] = mix64(seed ^ packed)
                         repsOut[written] = Int32(truncatingIfNeeded: r)
                         written &+= 1
@@ -636,6 +640,16 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         return count
     }
 
+    /// `packed` (`rows` ≤ 3 bins of 17 bits, bin 0 highest) with each bin whose bit is set in
+    /// `boilerplate` (bin j at bit j) replaced by 0x1_0000, the value a boilerplate bin packs as.
+    @inline(__always)
+    package static func markingBoilerplate(_ packed: UInt64, _ boilerplate: UInt64, rows: Int) -> UInt64 {
+        // One bit at the bottom of each boilerplate bin's field.
+        var spread: UInt64 = 0
+        for j in 0..<rows { spread |= ((boilerplate &>> UInt64(j)) & 1) &<< UInt64(17 &* (rows &- 1 &- j)) }
+        return packed & ~(spread &* 0x1_FFFF) | spread &<< 16
+    }
+
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
         let width = options.permutations
         // One representative per exact body; its copies (content-duplicate's findings) share its
@@ -657,10 +671,9 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         let undated = Int32.min, farDay = Int32.min + 1
         var repDays: [Int32] = []
         var farDays: [Int: Int64] = [:]
-        for i in facts.indices {
-            let fact = facts.fact(i)
-            guard fact.signature.count == width else { continue }
-            let (r, isNew) = repOfHash.number(fact.hash)
+        /// Fact `i` (hash, minutes, signature given to `append` only for a new rep) into the reps.
+        func add(_ i: Int, hash: UInt64, minutes: Int64?, append: () -> Void) {
+            let (r, isNew) = repOfHash.number(hash)
             if !isNew {
                 let rep = Int(reps[r])
                 nextCopy[i] = nextCopy[rep]
@@ -674,8 +687,8 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                     repDays.reserveCapacity(room)
                 }
                 reps.append(Int32(truncatingIfNeeded: i))
-                signatures.append(fact.signature)
-                if let m = fact.minutes {
+                append()
+                if let m = minutes {
                     let day = m >= 0 ? m / 1440 : (m - 1439) / 1440
                     if let near = Int32(exactly: day), near != undated, near != farDay {
                         repDays.append(near)
@@ -687,6 +700,26 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                     repDays.append(undated)
                 }
             }
+        }
+        for i in facts.indices {
+            // The record read in place (`readsFactRecords`): a copy's signature is skipped and a
+            // rep's copied from its bytes into the store, where decoding every fact made an array
+            // of each signature (~1,080 instructions a fact with the copies; a corpus of copies
+            // is mostly copies). Every field is read before anything is added, so a record that
+            // does not read adds nothing and is decoded (or stood in for) below.
+            let inPlace = facts.withRecord(i) { record in
+                let hash = try record.fixed64()
+                _ = try record.int()
+                let signature = try record.fixed16ArrayBytes()
+                let minutes = try record.optionalFixed64().map { Int64(bitPattern: $0) }
+                guard record.atEnd else { throw CompactCoderError.trailingBytes }
+                guard signature.count == 2 * width else { return }
+                add(i, hash: hash, minutes: minutes) { signatures.append(littleEndian: signature) }
+            }
+            if inPlace { continue }
+            let fact = facts.fact(i)
+            guard fact.signature.count == width else { continue }
+            add(i, hash: fact.hash, minutes: fact.minutes) { signatures.append(fact.signature) }
         }
         repOfHash = FirstSeenKeys(expected: 0)
         signatures.finishAppending()

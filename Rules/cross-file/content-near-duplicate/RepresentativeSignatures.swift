@@ -63,6 +63,27 @@ package final class RepresentativeSignatures {
         if memory.count * 2 > memoryBudget { flush() }
     }
 
+    /// Appends the next rep's signature from its little-endian bytes (`width` bins, 2 bytes each,
+    /// perhaps unaligned: a fact record's), without an array in between.
+    package func append(littleEndian bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count / 2
+        let needed = memory.count + n
+        if needed > memory.capacity, needed * 4 > memoryBudget { memory.reserveCapacity(max(needed, memoryBudget / 2 + width)) }
+        // Through an aligned buffer on the stack (at most 2 KB here, on the stack up to 1 KB):
+        // `append(contentsOf:)` of a buffer is a copy, where of a repeated zero and then a copy
+        // over it was ~270 instructions a signature.
+        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: n) { staged in
+            #if _endian(little)
+            if let from = bytes.baseAddress, let to = staged.baseAddress { UnsafeMutableRawPointer(to).copyMemory(from: from, byteCount: 2 * n) }
+            #else
+            for k in 0..<n { staged[k] = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * k, as: UInt16.self)) }
+            #endif
+            memory.append(contentsOf: UnsafeBufferPointer(staged))
+        }
+        count += 1
+        if memory.count * 2 > memoryBudget { flush() }
+    }
+
     /// After the last `append`: what is held for the file goes there and its buffer is released.
     package func finishAppending() {
         guard onFile > 0, !memory.isEmpty else { return }

@@ -344,6 +344,23 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         }
     }
 
+    /// Calls `body` with record `i`'s bytes after its tag, when it is a `FactRecord` record that
+    /// reads back; false otherwise (then `fact(_:)` decodes it or stands in for it, and notes
+    /// the failure), or when `body` threw.
+    private func withRecord(_ i: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) -> Bool {
+        guard readFailure == nil else { return false }
+        let range = (i == 0 ? 0 : end(i - 1))..<end(i)
+        do {
+            return try log.withBytes(range) { raw -> Bool in
+                guard raw.first == FactRecordFormat.recordV1 else { return false }
+                try body(UnsafeRawBufferPointer(rebasing: raw[1...]))
+                return true
+            }
+        } catch {
+            return false
+        }
+    }
+
     package func finish(paths: FactPaths, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
         // Files are delivered in path order when the inputs are sorted (always for directory walks);
         // a column's files are a subsequence of the delivered ones.
@@ -354,7 +371,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
             o.sort { paths[files[Int($0)]].utf8.lexicographicallyPrecedes(paths[files[Int($1)]].utf8) }
             order = o
         }
-        if !log.usedFile {
+        if !log.usedFile && !R.readsFactRecords {
             // A loop, not `(0..<count).map(decodeRecord)`: this code is generic over the rule, and
             // that `map` was not specialised; it stepped its range through protocol witnesses,
             // ~600 instructions a fact on top of decoding it (24 M of 34 M at agora ×1).
@@ -366,7 +383,8 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         }
         let table = FactTable<R.Fact>(count: count, pathsIncrease: paths.isStrictlyIncreasing,
                                       path: { i in paths[files[order.map { Int($0[i]) } ?? i]] },
-                                      fact: { i in self.fact(order.map { Int($0[i]) } ?? i) })
+                                      fact: { i in self.fact(order.map { Int($0[i]) } ?? i) },
+                                      record: R.readsFactRecords ? { i, body in self.withRecord(order.map { Int($0[i]) } ?? i, body) } : nil)
         var sink = CrossFileSink(rule: id, severity: severity)
         sink.environment = environment
         // Findings pass to the receiver only while the facts read back: none from stand-in facts.

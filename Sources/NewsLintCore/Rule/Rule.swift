@@ -72,6 +72,10 @@ public protocol CrossFileRule: Sendable {
     /// below (`@inlinable`) for the same reason as `collectBoxed`: the fact column's cast and
     /// write, generic over the rule, looked up metadata for every fact.
     static func writeBoxedRecord(_ fact: any Sendable, to writer: inout FactRecordWriter) -> Bool
+    /// Whether `finish` reads its facts' records in place (`FactTable.withRecord`) rather than
+    /// decoded: the fact column then hands it the records and does not decode every fact up
+    /// front (false, the default: it does, when they never left memory).
+    static var readsFactRecords: Bool { get }
 }
 
 extension CrossFileRule {
@@ -94,6 +98,7 @@ extension CrossFileRule {
     public static func quotedLine(of fact: Fact) -> Int? { nil }
     public static func writeRecord(_ fact: Fact, to writer: inout FactRecordWriter) -> Bool { false }
     public static func readRecord(_ reader: inout FactRecordReader) throws -> Fact { throw CompactCoderError.unsupported }
+    public static var readsFactRecords: Bool { false }
 }
 
 extension CrossFileRule where Fact: FactRecord {
@@ -119,20 +124,43 @@ public struct FactTable<Fact: Sendable>: RandomAccessCollection {
     private let total: Int
     private let pathAt: (Int) -> String
     private let factAt: (Int) -> Fact
+    /// Calls its body with entry i's record (its `FactRecord` form, after the tag); false when
+    /// the entry has no such record or it could not be read (or the body threw).
+    private let recordAt: ((Int, (UnsafeRawBufferPointer) throws -> Void) -> Bool)?
 
     public init(_ facts: [FileFact<Fact>]) {
         total = facts.count
         pathsStrictlyIncrease = false
         pathAt = { facts[$0].path }
         factAt = { facts[$0].fact }
+        recordAt = nil
     }
 
     /// `pathsIncrease`: each path sorts after the one before it (see `pathsStrictlyIncrease`).
-    package init(count: Int, pathsIncrease: Bool = false, path: @escaping (Int) -> String, fact: @escaping (Int) -> Fact) {
+    /// `record`: entry i's record bytes, for `withRecord(_:_:)` (nil: no entry has them).
+    package init(count: Int, pathsIncrease: Bool = false, path: @escaping (Int) -> String, fact: @escaping (Int) -> Fact,
+                 record: ((Int, (UnsafeRawBufferPointer) throws -> Void) -> Bool)? = nil) {
         total = count
         pathsStrictlyIncrease = pathsIncrease
         pathAt = path
         factAt = fact
+        recordAt = record
+    }
+
+    /// Reads entry `i` from its record in place (`body` reads its fields, and must read them all:
+    /// the record is then checked to be at its end), for a reduce that needs part of a fact or
+    /// its bytes, not the decoded value (a near-duplicate signature copied into a store, a copy's
+    /// hash). False when the table holds no record for the entry or it does not read (truncated,
+    /// damaged, unreadable temporary file, or `body` threw): then ask `fact(_:)`, which decodes
+    /// the entry or stands in for it the way the table does. Not generic (a result of the caller's
+    /// type, across the module, looked up its metadata for every record).
+    public func withRecord(_ i: Int, _ body: (inout FactRecordReader) throws -> Void) -> Bool {
+        guard let recordAt else { return false }
+        return recordAt(i) { raw in
+            var reader = FactRecordReader(raw)
+            try body(&reader)
+            guard reader.atEnd else { throw CompactCoderError.trailingBytes }
+        }
     }
 
     /// Whether each entry's path is known to sort after the one before it (as bytes): then one

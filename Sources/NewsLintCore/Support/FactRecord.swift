@@ -179,6 +179,15 @@ public struct FactRecordReader {
 
     public mutating func fixed16Array() throws -> [UInt16] { try fixedArray() }
 
+    /// What `fixed16Array()` reads, as its little-endian bytes in place (valid while the record
+    /// is lent): for a reader that copies or skips the values instead of making an array.
+    public mutating func fixed16ArrayBytes() throws -> UnsafeRawBufferPointer {
+        let n = try count(elementSize: 2)
+        let start = position
+        position += 2 * n
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<position])
+    }
+
     public mutating func fixed32Array() throws -> [UInt32] { try fixedArray() }
 
     /// A count, then that many little-endian integers: one copy of the bytes on a little-endian
