@@ -1,5 +1,6 @@
 import Foundation
 import NewsLintCore
+import Synchronization
 
 /// `content-near-duplicate`: one-permutation MinHash over character shingles with LSH banding,
 /// one finding per cluster on its canonical member.
@@ -126,15 +127,30 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         let s = body.scalars
         guard s.count >= options.minLength else { return nil }
         let exact = body.hash
-        // The minima live only until the signature is made: a temporary buffer, not an array (an
-        // array of a counted size is allocated through the standard library's unspecialised path).
-        let signature = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: options.permutations) { minima -> [UInt16]? in
+        // The minima live only until the signature is made, in an array the last file let go
+        // (`spareMinima`): 144 of them are over the 1 KB `withUnsafeTemporaryAllocation` puts on
+        // the stack here, so each file allocated and freed them (~650 instructions).
+        let bins = options.permutations
+        var minima = Self.spareMinima.withLock { $0.popLast() } ?? []
+        if minima.count != bins { minima = [UInt64](repeating: 0, count: bins) }
+        let signature = minima.withUnsafeMutableBufferPointer { minima -> [UInt16]? in
             guard Self.lowerBinMinima(s, size: options.shingleSize, into: minima, budget: budget) else { return nil }
             return Self.densified(UnsafeBufferPointer(minima), probes: probes)
+        }
+        // Moved into the pool and let go inside the lock (a copy still held here would make the
+        // next taker copy it).
+        var pending: [UInt64]? = consume minima
+        Self.spareMinima.withLock { kept in
+            if kept.count < 8, let moved = pending.take() { kept.append(moved) }
         }
         guard let signature else { return nil }
         return Fact(hash: exact, line: document.bodyStartLine, signature: signature, minutes: Self.date(of: document))
     }
+
+    /// Minima arrays kept between files (`collect`), at most 8 (1024 bins at most, as the options
+    /// allow). A `Mutex` of this module, not `SpareArrays`: that class, generic in another module,
+    /// looked up its element type's metadata at every call (+45 M at agora ×1).
+    private static let spareMinima = Mutex<[[UInt64]]>([])
 
     // MARK: - One-permutation MinHash
 
