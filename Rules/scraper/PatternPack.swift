@@ -610,12 +610,18 @@ package enum TextScan {
     /// each CJK character counts one, each run of ASCII letters counts one.
     /// Stops counting at `limit` (callers that only need "at least n" pass n).
     package static func residualWords(_ b: [UInt8], _ range: Range<Int>, excluding: [Range<Int>], limit: Int = .max) -> Int {
+        var ranges = ExcludedRangeList(excluding)
+        return residualWords(b, range, excluding: &ranges, limit: limit)
+    }
+
+    /// `residualWords` with the excluded ranges asked for as the count goes (offsets in increasing order).
+    package static func residualWords<E: WordExclusions>(_ b: [UInt8], _ range: Range<Int>, excluding: inout E, limit: Int = .max) -> Int {
         let slice = b[range]
         var count = 0
         var i = range.lowerBound
         var inWord = false
         while i < range.upperBound && count < limit {
-            if !excluding.isEmpty, let r = excluding.first(where: { $0.contains(i) }) { i = r.upperBound; inWord = false; continue }
+            if let r = excluding.range(containing: i) { i = r.upperBound; inWord = false; continue }
             // CJK ideographs U+4000–U+9FFF (lead bytes E4–E9) are words; no need to decode them.
             if b[i] >= 0xE4 && b[i] <= 0xE9 && i + 2 < range.upperBound {
                 count += 1
@@ -641,6 +647,15 @@ package enum TextScan {
             i += len
         }
         return count
+    }
+
+    /// `residualWords`' excluded ranges as a list, in any order.
+    private struct ExcludedRangeList: WordExclusions {
+        let ranges: [Range<Int>]
+        init(_ ranges: [Range<Int>]) { self.ranges = ranges }
+        func range(containing offset: Int) -> Range<Int>? {
+            ranges.isEmpty ? nil : ranges.first(where: { $0.contains(offset) })
+        }
     }
 
     package static let urlStarts: [[UInt8]] = ["http://", "https://", "www."].map { Array($0.utf8) }
@@ -698,4 +713,10 @@ package enum TextScan {
         }
         return false
     }
+}
+
+/// The ranges `TextScan.residualWords` skips, asked for the one holding each offset it reaches
+/// (offsets in increasing order, so an answer may be found as the count goes).
+package protocol WordExclusions {
+    mutating func range(containing offset: Int) -> Range<Int>?
 }

@@ -181,26 +181,76 @@ package enum RepeatedLineKey {
     /// Byte ranges of HTML tags and character entities in `range`: markup, not words of the line.
     package static func markup(_ b: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
         var out: [Range<Int>] = []
-        var i = range.lowerBound
-        while i < range.upperBound {
-            let c = b[i]
-            if c != UInt8(ascii: "<") && c != UInt8(ascii: "&") {
-                i = markupCandidate(b, from: i + 1, range.upperBound)
-                continue
-            }
-            if c == UInt8(ascii: "<"), i + 1 < range.upperBound,
-               case let n = b[i + 1], (n | 0x20 >= 0x61 && n | 0x20 <= 0x7A) || n == UInt8(ascii: "/") || n == UInt8(ascii: "!") {
-                var j = i + 1
-                while j < range.upperBound, b[j] != UInt8(ascii: ">"), b[j] != UInt8(ascii: "<") { j += 1 }
-                if j < range.upperBound, b[j] == UInt8(ascii: ">") { out.append(i..<(j + 1)); i = j + 1; continue }
-            } else if c == UInt8(ascii: "&") {
-                var j = i + 1
-                while j < range.upperBound, j - i <= 10, (b[j] | 0x20 >= 0x61 && b[j] | 0x20 <= 0x7A) || (b[j] >= 0x30 && b[j] <= 0x39) || b[j] == UInt8(ascii: "#") { j += 1 }
-                if j < range.upperBound, j > i + 1, b[j] == UInt8(ascii: ";") { out.append(i..<(j + 1)); i = j + 1; continue }
-            }
-            i += 1
-        }
+        var ranges = MarkupRanges(b, range)
+        while let r = ranges.next() { out.append(r) }
         return out
+    }
+
+    /// `markup`'s ranges one at a time, each found when asked. `qualifyingRange` counts a line's
+    /// words only up to `minWords`: the whole line's markup, found first into an array (an
+    /// allocation for most lines of an HTML body), was mostly past the words it needed.
+    package struct MarkupRanges: WordExclusions {
+        private let b: [UInt8]
+        private var i: Int
+        private let end: Int
+        /// The first range found and not yet passed (`range(containing:)`), nil when none is left.
+        private var ahead: Range<Int>?
+        /// `ahead`'s start (`Int.max` when none, `Int.min` before the first call): offsets before it
+        /// are in no range, answered by one compare.
+        private var aheadStart = Int.min
+
+        package init(_ b: [UInt8], _ range: Range<Int>) {
+            self.b = b
+            i = range.lowerBound
+            end = range.upperBound
+        }
+
+        /// For `range(containing:)`: ranges are looked for from the first offset asked.
+        private var started = false
+
+        /// The next tag or entity, nil past the last.
+        package mutating func next() -> Range<Int>? {
+            while i < end {
+                let c = b[i]
+                if c != UInt8(ascii: "<") && c != UInt8(ascii: "&") {
+                    i = RepeatedLineKey.markupCandidate(b, from: i + 1, end)
+                    continue
+                }
+                if c == UInt8(ascii: "<"), i + 1 < end,
+                   case let n = b[i + 1], (n | 0x20 >= 0x61 && n | 0x20 <= 0x7A) || n == UInt8(ascii: "/") || n == UInt8(ascii: "!") {
+                    var j = i + 1
+                    while j < end, b[j] != UInt8(ascii: ">"), b[j] != UInt8(ascii: "<") { j += 1 }
+                    if j < end, b[j] == UInt8(ascii: ">") { let r = i..<(j + 1); i = j + 1; return r }
+                } else if c == UInt8(ascii: "&") {
+                    var j = i + 1
+                    while j < end, j - i <= 10, (b[j] | 0x20 >= 0x61 && b[j] | 0x20 <= 0x7A) || (b[j] >= 0x30 && b[j] <= 0x39) || b[j] == UInt8(ascii: "#") { j += 1 }
+                    if j < end, j > i + 1, b[j] == UInt8(ascii: ";") { let r = i..<(j + 1); i = j + 1; return r }
+                }
+                i += 1
+            }
+            return nil
+        }
+
+        /// The range holding `offset`, for offsets asked in increasing order (as `residualWords`
+        /// walks its line): ranges come in order and do not overlap, so ranges ending at or before
+        /// `offset` are passed for good and only the next one can hold it.
+        @inline(__always)
+        package mutating func range(containing offset: Int) -> Range<Int>? {
+            guard offset >= aheadStart else { return nil }
+            return passing(to: offset)
+        }
+
+        /// `range(containing:)` once `offset` reached the range ahead (or on the first call).
+        private mutating func passing(to offset: Int) -> Range<Int>? {
+            if !started {
+                started = true
+                ahead = next()
+            }
+            while let r = ahead, r.upperBound <= offset { ahead = next() }
+            aheadStart = ahead?.lowerBound ?? Int.max
+            guard let r = ahead, r.lowerBound <= offset else { return nil }
+            return r
+        }
     }
 
     /// The first `<` or `&` at or after `i` (or `end`): `markup` is asked for every qualifying line,

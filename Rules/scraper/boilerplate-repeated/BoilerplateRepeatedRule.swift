@@ -172,7 +172,9 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
            b[lo + 3] == UInt8(ascii: ">") || b[lo + 3] == 0x20 { return nil }
         // Words inside HTML tags and entities are markup (`<div id="zoomattribute">`), not text.
         guard hi > lo, TextScan.hasScalars(b, lo..<hi, atLeast: minLength) else { return nil }
-        var words = TextScan.residualWords(b, lo..<hi, excluding: RepeatedLineKey.markup(b, lo..<hi), limit: minWords)
+        // The markup found as the count goes: the count stops at `minWords`, mostly long before the line's end.
+        var markup = RepeatedLineKey.MarkupRanges(b, lo..<hi)
+        var words = TextScan.residualWords(b, lo..<hi, excluding: &markup, limit: minWords)
         // The numbers of a line count as one word: `更新於 2024-11-01 10:00` is a label and its
         // value, while a lone date or time still has no word.
         if words == minWords - 1, b[lo..<hi].contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { words += 1 }
@@ -186,11 +188,14 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     /// block of every HTML file, and most blocks fail at their first character). A 3-byte sequence is
     /// decoded without validity checks: each unit below has exactly one encoding, and an ill-formed
     /// sequence (no date unit, as its U+FFFD would not be) decodes to no unit.
-    package static func isDateOnly(_ text: [UInt8]) -> Bool {
+    package static func isDateOnly(_ text: [UInt8]) -> Bool { isDateOnly(text, 0..<text.count) }
+
+    /// `isDateOnly` of the text `text[range]`.
+    package static func isDateOnly(_ text: [UInt8], _ range: Range<Int>) -> Bool {
         var digits = false
         return text.withUnsafeBufferPointer { b -> Bool in
-            let n = b.count
-            var i = 0
+            let n = range.upperBound
+            var i = range.lowerBound
             while i < n {
                 let c = b[i]
                 if c < 0x80 {
@@ -217,6 +222,54 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                 }
             }
             return digits
+        }
+    }
+
+    /// The bytes of `HTMLView.blockText` of `range` as a range of `bytes`, when the block's text is
+    /// one text token with no tab or line break (which `blockText` makes spaces) and no character
+    /// reference: the token without its trailing spaces. Nil otherwise (then `blockText` is asked).
+    /// `blockText` cleared its buffer and copied the token into it for every block (~250
+    /// instructions a block before its bytes). `cursor`: as `blockText`'s, 0 before the first block.
+    package static func soleTextToken(_ view: HTMLView, _ bytes: [UInt8], _ range: Range<Int>, cursor: inout Int) -> Range<Int>? {
+        let tokens = view.tokens
+        // The token holding the block's start, walked to from `cursor` (blocks come in order);
+        // bisected when the cursor is past it.
+        var t = cursor
+        if t < tokens.count, tokens[t].range.lowerBound <= range.lowerBound {
+            while t < tokens.count, tokens[t].range.upperBound <= range.lowerBound { t &+= 1 }
+            cursor = t
+            guard t < tokens.count, tokens[t].range.lowerBound <= range.lowerBound else { return nil }
+        } else {
+            guard let found = view.tokenIndex(containing: range.lowerBound) else { return nil }
+            t = found
+            cursor = found
+        }
+        var sole: Range<Int>?
+        while t < tokens.count, tokens[t].range.lowerBound < range.upperBound {
+            switch tokens[t].kind {
+            case .text:
+                guard sole == nil else { return nil }
+                sole = tokens[t].range
+            case .characterReference: return nil
+            default: break
+            }
+            t &+= 1
+        }
+        guard let sole, sole.lowerBound >= 0, sole.upperBound <= bytes.count, !hasTabOrBreak(bytes, sole) else { return nil }
+        var hi = sole.upperBound
+        while hi > sole.lowerBound, bytes[hi &- 1] == 0x20 { hi &-= 1 }
+        return sole.lowerBound..<hi
+    }
+
+    /// Whether `b[range]` holds a tab, a line feed or a carriage return: a `memchr` for each,
+    /// which reads many bytes a step (a loop of sixteen-byte compares for the three cost about
+    /// an instruction a byte of every block's text).
+    package static func hasTabOrBreak(_ b: [UInt8], _ range: Range<Int>) -> Bool {
+        b.withUnsafeBufferPointer { buf -> Bool in
+            guard range.lowerBound >= 0, range.upperBound <= buf.count else { return false }
+            return ByteWords.firstIndex(of: 0x0A, in: buf, from: range.lowerBound, to: range.upperBound) != nil
+                || ByteWords.firstIndex(of: 0x0D, in: buf, from: range.lowerBound, to: range.upperBound) != nil
+                || ByteWords.firstIndex(of: 0x09, in: buf, from: range.lowerBound, to: range.upperBound) != nil
         }
     }
 
@@ -268,13 +321,22 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             // Made at the first block that shares its line (most files have none).
             var scalarIndices: ScalarIndexCursor?
             var madeScalarIndices = false
-            var tokenCursor = 0
+            var tokenCursor = 0, soleCursor = 0
             for (j, block) in blocks.enumerated() where !block.heading {
-                view.blockText(document.bytes, block.range, into: &text, cursor: &tokenCursor)
-                guard !Self.isDateOnly(text) else { continue }
+                // A block whose text is one text token (`<p>…</p>` on one line) is read in place;
+                // the others are made in `text`.
+                let h: UInt64
+                if let sole = Self.soleTextToken(view, document.bytes, block.range, cursor: &soleCursor) {
+                    guard !Self.isDateOnly(document.bytes, sole) else { continue }
+                    guard !environment.linesReportedByPacks.contains(blockLines[j]), let r = qualifyingRange(document.bytes, sole) else { continue }
+                    h = RepeatedLineKey.hash(document.bytes, r)
+                } else {
+                    view.blockText(document.bytes, block.range, into: &text, cursor: &tokenCursor)
+                    guard !Self.isDateOnly(text) else { continue }
+                    guard !environment.linesReportedByPacks.contains(blockLines[j]), let r = qualifyingRange(text, 0..<text.count) else { continue }
+                    h = RepeatedLineKey.hash(text, r)
+                }
                 let n = blockLines[j]
-                guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(text, 0..<text.count) else { continue }
-                let h = RepeatedLineKey.hash(text, r)
                 // Shares its line with the end of the block before it or the start of the one after.
                 guard (j > 0 && blockEndLines[j - 1] == n) || (j + 1 < blocks.count && blockLines[j + 1] == n) else {
                     keep(h, line: n)
