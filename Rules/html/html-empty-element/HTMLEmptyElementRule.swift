@@ -59,7 +59,7 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
         // released) cost more than the test, and the array's subscript still made one per read.
         elements.withUnsafeBufferPointer { elements in
             for index in elements.indices.reversed() {
-                guard let end = elements[index].end, isNamed(packed: elements[index].packedName, elements[index].name),
+                guard let end = elements[index].end, isNamed(packed: elements[index].packedName, structure.name(of: elements[index])),
                       hasOnlyHarmlessAttributes(view.tokens[elements[index].start], view, bytes) else { continue }
                 var t = elements[index].start + 1
                 var isEmpty = true, rendersSpace = false
@@ -100,9 +100,9 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
             let shown = Self.oneLine(bytes[range].prefix(60))
             // An inline wrapper holding only a space may be all that keeps two names or words apart:
             // deleting it joins them, so that deletion waits for a look.
-            let applicability: Applicability = state[index] & separatesBit != 0 && Self.inlineElements.contains(element.name) ? .unsafe : .safe
-            let fix = Fix(applicability, "delete the empty <\(element.name)>", edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
-            sink.report(view.tokens[element.start].range, "empty <\(element.name)> wrapper '\(shown)' (nothing to show)", fix: fix)
+            let applicability: Applicability = state[index] & separatesBit != 0 && Self.inlineElements.contains(structure.name(of: element)) ? .unsafe : .safe
+            let fix = Fix(applicability, "delete the empty <\(structure.name(of: element))>", edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
+            sink.report(view.tokens[element.start].range, "empty <\(structure.name(of: element))> wrapper '\(shown)' (nothing to show)", fix: fix)
         }
     }
 

@@ -129,7 +129,7 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             }
             coveredUntil = range.upperBound
             var current = index
-            while let parent = structure.elements[current].parent, Self.wrapperNames.contains(structure.elements[parent].name),
+            while let parent = structure.elements[current].parent, Self.wrapperNames.contains(structure.name(parent)),
                   let parentRange = structure.outerRange(structure.elements[parent], view),
                   holdsOnly(range, in: structure.elements[parent], view, bytes) {
                 range = parentRange
