@@ -120,13 +120,24 @@ package final class HTMLSelector: Sendable, Equatable {
     /// `matchesAttributes`; `answersAttributeless: false` asks each test of a tag without
     /// attributes as of any other (the tests compare the two).
     package func matchesAttributes(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8], answersAttributeless: Bool) -> Bool {
+        var classValue: Range<Int>?? = nil
+        return matchesAttributes(token, view, bytes, answersAttributeless: answersAttributeless, classValue: &classValue)
+    }
+
+    /// `matchesAttributes(token, view, bytes, answersAttributeless:)` with the tag's `class` value
+    /// (`classValue`: nil until looked up, then `.some(nil)` when the tag has none) kept by the caller
+    /// across the widgets it asks about one start tag: a `<div class=…>` is tested against each
+    /// `div.…` widget, and each looked the attribute up again.
+    package func matchesAttributes(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8], answersAttributeless: Bool,
+                                   classValue: inout Range<Int>??) -> Bool {
         // A tag without attributes: each test below would find none (`attributeValue` nil, no `first`).
         if answersAttributeless && token.attributeIndices.isEmpty { return !testsAttributes }
         if let id {
             guard let value = view.attributeValue(token, named: "id", in: bytes), String(decoding: bytes[value], as: UTF8.self) == id else { return false }
         }
         if !classes.isEmpty {
-            guard let value = view.attributeValue(token, named: "class", in: bytes) else { return false }
+            if classValue == nil { classValue = .some(view.attributeValue(token, named: "class", in: bytes)) }
+            guard let value = classValue ?? nil else { return false }
             if let answer = Self.hasClasses(asciiClasses, bytes, value) {
                 if !answer { return false }
             } else {

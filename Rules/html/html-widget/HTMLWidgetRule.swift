@@ -129,7 +129,7 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             }
             coveredUntil = range.upperBound
             var current = index
-            while let parent = structure.elements[current].parent, Self.wrapperNames.contains(structure.elements[parent].name),
+            while let parent = structure.elements[current].parent, Self.wrapperNames.contains(structure.name(parent)),
                   let parentRange = structure.outerRange(structure.elements[parent], view),
                   holdsOnly(range, in: structure.elements[parent], view, bytes) {
                 range = parentRange
@@ -195,6 +195,8 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
         /// nil: not looked for yet; `.some(nil)`: the element has none.
         var range: Range<Int>??
         var text: String?
+        /// The start tag's `class` value, looked up when a widget first tests classes (`HTMLSelector.matchesAttributes`).
+        var classValue: Range<Int>??
     }
 
     /// Whether widget `w`, one of the `candidates` of `element`'s start tag, matches it (by index:
@@ -202,7 +204,7 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     package func matchesBesidesTag(_ w: Int, _ element: HTMLElements.Element, _ view: HTMLView, _ bytes: [UInt8],
                                    firstText: inout FirstText) -> Bool {
         let selector = widgets[w].selector
-        guard selector.matchesAttributes(view.tokens[element.start], view, bytes) else { return false }
+        guard selector.matchesAttributes(view.tokens[element.start], view, bytes, answersAttributeless: true, classValue: &firstText.classValue) else { return false }
         guard let prefix = selector.textPrefix else { return true }
         if firstText.range == nil { firstText.range = .some(Self.firstTextRange(element, view, bytes)) }
         guard let range = firstText.range ?? nil else { return false }

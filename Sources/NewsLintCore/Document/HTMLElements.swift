@@ -8,41 +8,49 @@ import Foundation
 /// stray (browsers drop it, or make `</p>` an empty paragraph and `</br>` a line break).
 /// Linear: one pass over the tokens with a stack of open elements.
 package struct HTMLElements {
+    /// An open or closed element. Plain data (no `String`, no reference): the structure appends one
+    /// per start tag, and each copy of an element holding its name as a `String` retained and
+    /// released it (and freeing the array walked every element): ~20 M instructions at agora ×1.
     package struct Element {
         /// Token index of the start tag.
         package var start: Int
         /// Token index of the explicit end tag; nil when closed implicitly or never.
         package var end: Int?
-        /// The name when it does not pack (`packedName` 0), else empty: a name that packs is read
-        /// back from its key only when a rule asks (`name`), so building the structure makes no
-        /// `String` per start tag (one each was ~170 instructions, for 66,000 tags at agora ×1).
-        private var unpackedName: String
         /// Index of the parent element in `elements`.
         package var parent: Int?
         /// Its name's bit among `TagTables.searched` (-1: none) and whether its end tag is optional,
-        /// kept so the stack searches need not hash the name again (two bytes: the element's
-        /// padding holds them, so the array of elements does not grow).
+        /// kept so the stack searches need not hash the name again.
         package var searchIndex: Int8 = -1
         package var hasOptionalEnd = false
+        /// When `packedName` is 0: the name's index in `HTMLElements.unpackedNames` (-1 otherwise). A
+        /// name that packs is read back from its key only when a rule asks (`HTMLElements.name(of:)`).
+        package var unpackedIndex: Int32 = -1
         /// `name`'s bytes packed as `TagTables.packedName` packs them, 0 when they do not pack (longer
         /// than 8 bytes, non-ASCII): end tags and rules compare it instead of the `String`.
         package var packedName: UInt64 = 0
         package var searchBit: TagMask { TagInfo.bit(searchIndex: searchIndex) }
 
-        /// The tag name as `HTMLView.tagName` gives it (lower-cased).
-        package var name: String { packedName == 0 ? unpackedName : TagNameKey.string(packedName) }
-
-        /// `name` is kept only when `packedName` is 0 (it is then the name that does not pack).
-        package init(start: Int, end: Int?, name: @autoclosure () -> String, parent: Int?, searchIndex: Int8, hasOptionalEnd: Bool, packedName: UInt64) {
+        package init(start: Int, end: Int?, parent: Int?, searchIndex: Int8, hasOptionalEnd: Bool, unpackedIndex: Int32, packedName: UInt64) {
             self.start = start
             self.end = end
-            self.unpackedName = packedName == 0 ? name() : ""
             self.parent = parent
             self.searchIndex = searchIndex
             self.hasOptionalEnd = hasOptionalEnd
+            self.unpackedIndex = unpackedIndex
             self.packedName = packedName
         }
     }
+
+    /// The names that do not pack (longer than 8 bytes, non-ASCII), lower-cased, by `Element.unpackedIndex`.
+    package private(set) var unpackedNames: [String] = []
+
+    /// The element's tag name as `HTMLView.tagName` gives it (lower-cased).
+    package func name(of element: Element) -> String {
+        element.packedName != 0 ? TagNameKey.string(element.packedName) : unpackedNames[Int(element.unpackedIndex)]
+    }
+
+    /// `name(of: elements[index])`.
+    package func name(_ index: Int) -> String { name(of: elements[index]) }
 
     package enum Problem {
         /// An end tag with no open element to close.
@@ -135,8 +143,13 @@ package struct HTMLElements {
                     close(from: open, stack: &stack, closer: t)
                 }
                 if isForeignRoot { foreignDepth += 1 }
-                elements.append(Element(start: t, end: nil, name: name, parent: stack.last, searchIndex: info.searchIndex,
-                                        hasOptionalEnd: info.hasOptionalEnd, packedName: key ?? 0))
+                var unpackedIndex: Int32 = -1
+                if key == nil {
+                    unpackedIndex = Int32(truncatingIfNeeded: unpackedNames.count)
+                    unpackedNames.append(name)
+                }
+                elements.append(Element(start: t, end: nil, parent: stack.last, searchIndex: info.searchIndex,
+                                        hasOptionalEnd: info.hasOptionalEnd, unpackedIndex: unpackedIndex, packedName: key ?? 0))
                 stack.append(elements.count - 1)
             case .endTag:
                 let token = view.tokens[t]
@@ -155,7 +168,7 @@ package struct HTMLElements {
                     problems.append(.strayEnd(token: t, reason: "<\(name)> is a void element and has no end tag"))
                     continue
                 }
-                guard let position = Self.find(name, in: stack, elements, boundaries: info.endBoundaries) else {
+                guard let position = Self.find(name, in: stack, elements, unpackedNames, boundaries: info.endBoundaries) else {
                     let reason = name == "p" ? "</p> closes no open <p> (browsers add an empty paragraph)" : "</\(name)> closes no open <\(name)>"
                     problems.append(.strayEnd(token: t, reason: reason))
                     continue
@@ -193,7 +206,7 @@ package struct HTMLElements {
             problems.append(.strayEnd(token: t, reason: "<\(view.tagName(token, in: bytes))> is a void element and has no end tag"))
             return
         }
-        guard let position = Self.find(key, named: { view.tagName(token, in: bytes) }, in: stack, elements, boundaries: info.endBoundaries) else {
+        guard let position = Self.find(key, named: { view.tagName(token, in: bytes) }, in: stack, elements, unpackedNames, boundaries: info.endBoundaries) else {
             let name = view.tagName(token, in: bytes)
             let reason = name == "p" ? "</p> closes no open <p> (browsers add an empty paragraph)" : "</\(name)> closes no open <\(name)>"
             problems.append(.strayEnd(token: t, reason: reason))
@@ -208,7 +221,8 @@ package struct HTMLElements {
     /// `find(name, …)` for a name that packs into `key`: an open element whose name packs is equal
     /// exactly when its key is (both are then ASCII); one whose name does not is compared as a
     /// `String` (`name()`, made at most once), as `find(name, …)` compares it.
-    private static func find(_ key: UInt64, named name: () -> String, in stack: [Int], _ elements: [Element], boundaries: TagMask) -> Int? {
+    private static func find(_ key: UInt64, named name: () -> String, in stack: [Int], _ elements: [Element], _ unpackedNames: [String],
+                             boundaries: TagMask) -> Int? {
         var position = stack.count - 1
         let floor = max(0, stack.count - searchDepth)
         var made: String?
@@ -218,7 +232,7 @@ package struct HTMLElements {
             if packed == key { return position }
             if packed == 0 {
                 if made == nil { made = name() }
-                if elements[index].name == made { return position }
+                if unpackedNames[Int(elements[index].unpackedIndex)] == made { return position }
             }
             if boundaries & elements[index].searchBit != 0 { return nil }
             position -= 1
@@ -249,12 +263,13 @@ package struct HTMLElements {
     }
 
     /// `find` of one name, compared directly: no one-element set built and hashed per end tag.
-    private static func find(_ name: String, in stack: [Int], _ elements: [Element], boundaries: TagMask) -> Int? {
+    private static func find(_ name: String, in stack: [Int], _ elements: [Element], _ unpackedNames: [String], boundaries: TagMask) -> Int? {
         var position = stack.count - 1
         let floor = max(0, stack.count - searchDepth)
         while position >= floor {
             let open = elements[stack[position]]
-            if open.name == name { return position }
+            let openName = open.packedName != 0 ? TagNameKey.string(open.packedName) : unpackedNames[Int(open.unpackedIndex)]
+            if openName == name { return position }
             if boundaries & open.searchBit != 0 { return nil }
             position -= 1
         }

@@ -118,21 +118,25 @@ public struct HTMLView: Sendable {
         endsInsideMarkup = tokenizer.tagsExhausted || tokenizer.unterminated
         self.range = range.clamped(to: 0..<bytes.count)
         var codeFlags: [Bool] = []
-        // Through the buffer, each token's fields read in place: a copy of every 64-byte token per
-        // step (and the array's bounds checks) cost more than the tests.
-        tokenizer.tokens.withUnsafeBufferPointer { tokens in
-            var depth = 0
-            for i in 0..<tokens.count {
-                // The code elements' names are 3 or 4 bytes long: other tags are not compared with each,
-                // and those are compared as one packed word (a global array's four names, a closure each, before).
-                let kind = tokens[i].kind
-                if kind == .startTag || kind == .endTag, case let name = tokens[i].name, name.count == 3 || name.count == 4,
-                   !tokens[i].selfClosing, let key = tokens[i].key(in: bytes), Self.isCodeElement(key) {
-                    depth = kind == .startTag ? depth + 1 : max(0, depth - 1)
-                }
-                if depth > 0 {
-                    if codeFlags.isEmpty { codeFlags = [Bool](repeating: false, count: tokens.count) }
-                    codeFlags[i] = true
+        // Only when the tokenizer saw a tag named like a code element: a news page has none, and the
+        // walk over every token found nothing to flag (~4 M instructions at agora ×1).
+        if tokenizer.sawCodeElementName {
+            // Through the buffer, each token's fields read in place: a copy of every 64-byte token per
+            // step (and the array's bounds checks) cost more than the tests.
+            tokenizer.tokens.withUnsafeBufferPointer { tokens in
+                var depth = 0
+                for i in 0..<tokens.count {
+                    // The code elements' names are 3 or 4 bytes long: other tags are not compared with each,
+                    // and those are compared as one packed word (a global array's four names, a closure each, before).
+                    let kind = tokens[i].kind
+                    if kind == .startTag || kind == .endTag, case let name = tokens[i].name, name.count == 3 || name.count == 4,
+                       !tokens[i].selfClosing, let key = tokens[i].key(in: bytes), Self.isCodeElement(key) {
+                        depth = kind == .startTag ? depth + 1 : max(0, depth - 1)
+                    }
+                    if depth > 0 {
+                        if codeFlags.isEmpty { codeFlags = [Bool](repeating: false, count: tokens.count) }
+                        codeFlags[i] = true
+                    }
                 }
             }
         }
@@ -273,6 +277,9 @@ private struct Tokenizer {
     var unterminated = false
     /// Whether text is skipped eight bytes at a time up to the next `<` or `&`.
     var skipsText = true
+    /// Whether a start or end tag's key is a code element's (`HTMLView.isCodeElement`): without one
+    /// no token is inside code, and `HTMLView.init` skips its walk for `codeFlags`.
+    var sawCodeElementName = false
 
     mutating func run(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
         let end = range.upperBound
@@ -455,6 +462,7 @@ private struct Tokenizer {
         let stop = j + 1
         // The name's key, made here once for the element structure, the block split and the rules.
         let nameKey = TagNameKey.of(buf, name) ?? 0
+        if HTMLView.isCodeElement(nameKey) { sawCodeElementName = true }
         emit(kind, i..<stop, name: name, selfClosing: selfClosing, attributes: firstAttribute..<attributes.count, nameKey: nameKey)
         if kind == .startTag && !selfClosing && Self.mayNameRawText(name.count) { return rawTextContent(buf, after: stop, name: name, end: end) }
         return stop

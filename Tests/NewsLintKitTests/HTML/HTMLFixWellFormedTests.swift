@@ -59,7 +59,7 @@ import Testing
         for problem in structure.problems {
             switch problem {
             case let .strayEnd(t, _): out["stray " + view.tagName(view.tokens[t], in: doc.bytes), default: 0] += 1
-            case let .unclosed(e, closer): out["unclosed " + structure.elements[e].name + (closer == nil ? " at end" : ""), default: 0] += 1
+            case let .unclosed(e, closer): out["unclosed " + structure.name(e) + (closer == nil ? " at end" : ""), default: 0] += 1
             }
         }
         return out

@@ -20,7 +20,7 @@ import Testing
 
     @Test func endTagsCloseByKeyIgnoringCase() {
         let (view, s) = Self.structure("<div><P>a</p><SPAN>b</Span></DIV>")
-        #expect(s.elements.map(\.name) == ["div", "p", "span"])
+        #expect(s.elements.map(s.name(of:)) == ["div", "p", "span"])
         #expect(s.elements.map { $0.end.map { view.tokens[$0].range.count } } == [6, 4, 7])
         #expect(s.problems.isEmpty)
         #expect(s.elements.map(\.packedName) == ["div", "p", "span"].map { TagTables.packedName($0) ?? 0 })
@@ -54,7 +54,7 @@ import Testing
     @Test func foreignRootsByKey() {
         let (_, s) = Self.structure("<SVG><path/><circle/></svg><div/>x</div>")
         // Inside <svg> a `/>` closes its element; outside, `<div/>` is an open div.
-        #expect(s.elements.map(\.name) == ["svg", "div"])
+        #expect(s.elements.map(s.name(of:)) == ["svg", "div"])
         #expect(s.elements.map(\.end) == [3, 6])
     }
 
@@ -70,7 +70,7 @@ import Testing
         let (_, s) = Self.structure(html)
         for rule in [defaults, odd, long] {
             for element in s.elements {
-                #expect(rule.isNamed(packed: element.packedName, element.name) == rule.names.contains(element.name), "\(element.name)")
+                #expect(rule.isNamed(packed: element.packedName, s.name(of: element)) == rule.names.contains(s.name(of: element)), "\(s.name(of: element))")
             }
         }
     }
@@ -100,7 +100,7 @@ import Testing
         let (view, structure) = Self.structure(html)
         let bytes = Array(html.utf8)
         let expected = structure.elements.map { view.tagName(view.tokens[$0.start], in: bytes) }
-        #expect(structure.elements.map(\.name) == expected)
+        #expect(structure.elements.map(structure.name(of:)) == expected)
         #expect(expected == ["div", "p", "span", "custom-element-x", "x-é", "h1", "blockquo", "svg"])
         #expect(structure.elements.map { $0.packedName != 0 } == [true, true, true, false, false, true, true, true])
     }
