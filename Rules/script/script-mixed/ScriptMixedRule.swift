@@ -240,9 +240,10 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// A phrase head (27% of agora's Han characters) rarely stands before the second character of
     /// one of its entries, which a whole entry needs: `mayHoldPhrase` first tests four positions at
     /// once for a head followed by any entry's second character (`ScriptTables.countPhraseSecond`),
-    /// and reads only a group with one position by position. (Not `mayStartPhrase`: the pair
-    /// filter's collisions pass it too.) A skipped group's heads are not subtracted from `heads`,
-    /// so the scan may stop later, never earlier.
+    /// and in a group with one reads only the positions that have it. (Not `mayStartPhrase`: the
+    /// pair filter's collisions pass it too.) A passed-over position's head is not subtracted from
+    /// `heads`, so the scan may stop later, never earlier; `left` reaches 0 only once every
+    /// unmasked head is behind, so the answer is the same.
     @inline(__always)
     private static func scanPhraseHeads(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, heads: Int, needsWholeEntry: Bool, allInBMP: Bool) -> Bool {
         tables.countTable.withUnsafeBufferPointer { table in
@@ -250,23 +251,23 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 let count = c.count
                 // At least one: the scan always reads up to its first head, as with `heads` 0 before.
                 var left = max(1, heads)
-                /// Whether position `i` answers the scan; `left` counts the unmasked heads seen.
-                @inline(__always) func startsEntry(at i: Int) -> Bool {
+                /// 1 when position `i` answers the scan, -1 for an unmasked head that does not (`left`
+                /// counts them down), else 0. `left` is not captured: an outlined copy boxed it per scan.
+                @inline(__always) func entryAt(_ i: Int) -> Int {
                     let ch = c[i]
                     let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
-                    guard r & ScriptTables.countPhraseHead != 0, !skip[i] else { return false }
+                    guard r & ScriptTables.countPhraseHead != 0, !skip[i] else { return 0 }
                     if i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) {
-                        guard needsWholeEntry else { return true }
+                        guard needsWholeEntry else { return 1 }
                         if let candidates = tables.phrases(startingWith: ch) {
                             for candidate in candidates where i + candidate.from.count <= count {
                                 var k = 0
                                 while k < candidate.from.count && c[i + k] == candidate.from[k] { k += 1 }
-                                if k == candidate.from.count { return true }
+                                if k == candidate.from.count { return 1 }
                             }
                         }
                     }
-                    left -= 1
-                    return false
+                    return -1
                 }
                 var i = 0
                 // Groups of four whose next scalar (the last one's second) exists; all five in the
@@ -275,20 +276,33 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                     if needsWholeEntry, allInBMP || c.fourInBMP(at: i) && c[i &+ 4] < 0x10000 {
                         let t0 = table[Int(c[i])], t1 = table[Int(c[i &+ 1])], t2 = table[Int(c[i &+ 2])]
                         let t3 = table[Int(c[i &+ 3])], t4 = table[Int(c[i &+ 4])]
-                        let headBeforeSecond = (t0 &<< 1) & t1 | (t1 &<< 1) & t2 | (t2 &<< 1) & t3 | (t3 &<< 1) & t4
-                        if headBeforeSecond & ScriptTables.countPhraseSecond == 0 {
-                            i &+= 4
-                            continue
+                        // Position k's head bit lined up with its next scalar's second bit.
+                        let p0 = (t0 &<< 1) & t1, p1 = (t1 &<< 1) & t2, p2 = (t2 &<< 1) & t3, p3 = (t3 &<< 1) & t4
+                        let second = ScriptTables.countPhraseSecond
+                        if (p0 | p1 | p2 | p3) & second != 0 {
+                            // Only a position whose head stands before an entry's second character can
+                            // start a whole entry: the others (most) are passed over.
+                            if p0 & second != 0 { let r = entryAt(i); if r > 0 { return true }; left &+= r }
+                            if p1 & second != 0 { let r = entryAt(i &+ 1); if r > 0 { return true }; left &+= r }
+                            if p2 & second != 0 { let r = entryAt(i &+ 2); if r > 0 { return true }; left &+= r }
+                            if p3 & second != 0 { let r = entryAt(i &+ 3); if r > 0 { return true }; left &+= r }
+                            if left <= 0 { return false }
                         }
+                        i &+= 4
+                        continue
                     }
                     for k in i..<(i &+ 4) {
-                        if startsEntry(at: k) { return true }
+                        let r = entryAt(k)
+                        if r > 0 { return true }
+                        left &+= r
                         if left <= 0 { return false }
                     }
                     i &+= 4
                 }
                 while i < count {
-                    if startsEntry(at: i) { return true }
+                    let r = entryAt(i)
+                    if r > 0 { return true }
+                    left &+= r
                     if left <= 0 { return false }
                     i &+= 1
                 }
