@@ -375,6 +375,98 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         return fact
     }
 
+    /// The reduce reads each fact's record in place (`FactTable.withRecord`): decoding made two
+    /// arrays and a `String` per fact, twice or three times per reduce (~1,600 instructions a
+    /// decode), where the passes only read the line hash words and compare the group's bytes.
+    public static var readsFactRecords: Bool { true }
+
+    /// One file's units as little-endian 32-bit words where they lie: a record's bytes in place,
+    /// or a decoded fact's arrays (`Fact.packed`, `Fact.columns`).
+    struct Units {
+        /// (hash low word, hash high word, line) per unit.
+        let packed: UnsafeRawBufferPointer
+        /// (entry, column) pairs.
+        let columns: UnsafeRawBufferPointer
+
+        var count: Int { packed.count / 12 }
+        var columnWords: Int { columns.count / 4 }
+        @inline(__always) func low(_ k: Int) -> UInt32 { Self.word(packed, 3 &* k) }
+        @inline(__always) func hash(_ k: Int) -> UInt64 { UInt64(Self.word(packed, 3 &* k)) | UInt64(Self.word(packed, 3 &* k &+ 1)) << 32 }
+        @inline(__always) func line(_ k: Int) -> Int { Int(Self.word(packed, 3 &* k &+ 2)) }
+        @inline(__always) func column(_ w: Int) -> UInt32 { Self.word(columns, w) }
+        @inline(__always) private static func word(_ b: UnsafeRawBufferPointer, _ w: Int) -> UInt32 {
+            UInt32(littleEndian: b.loadUnaligned(fromByteOffset: 4 &* w, as: UInt32.self))
+        }
+
+        /// The checks of `Fact.init(record:)`: whole (hash, line ≥ 1) triples, (entry, column ≥ 1)
+        /// pairs with entries increasing and below the unit count.
+        var isValid: Bool {
+            guard packed.count % 12 == 0, columns.count % 8 == 0 else { return false }
+            for k in 0..<count where line(k) < 1 { return false }
+            var last = -1
+            for p in stride(from: 0, to: columnWords, by: 2) {
+                let k = Int(column(p))
+                guard k > last, k < count, column(p + 1) >= 1 else { return false }
+                last = k
+            }
+            return true
+        }
+    }
+
+    /// Calls `body` with entry `i`'s group (its UTF-8 bytes) and units, read from the record in
+    /// place when the table has it (`inPlace` true; `body` may decline it by returning false, as
+    /// for a group whose bytes are not UTF-8). Otherwise, and when declined, from the decoded
+    /// fact (facts read from JSON, or the stand-in for a record that does not read), which `body`
+    /// must take: the same fact the reduce read before records were read in place.
+    private static func withUnits(_ facts: FactTable<Fact>, _ i: Int, _ body: (_ group: UnsafeRawBufferPointer, _ units: Units, _ inPlace: Bool) -> Bool) {
+        let read = facts.withRecord(i) { record in
+            let group = try record.stringBytes()
+            let units = Units(packed: try record.fixed32ArrayBytes(), columns: try record.fixed32ArrayBytes())
+            guard record.atEnd, units.isValid, body(group, units, true) else { throw CompactCoderError.malformed }
+        }
+        if read { return }
+        var fact = facts.fact(i)
+        #if _endian(big)
+        fact.packed = fact.packed.map(\.littleEndian)
+        fact.columns = fact.columns.map(\.littleEndian)
+        #endif
+        fact.group.withUTF8 { g in
+            fact.packed.withUnsafeBytes { p in
+                fact.columns.withUnsafeBytes { c in _ = body(UnsafeRawBufferPointer(g), Units(packed: p, columns: c), false) }
+            }
+        }
+    }
+
+    /// Whether `a` holds exactly the bytes `b`.
+    @inline(__always)
+    private static func same(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let p = a.baseAddress, !b.isEmpty else { return true }
+        return b.withUnsafeBytes { q in q.baseAddress.map { memcmp(p, $0, b.count) == 0 } ?? false }
+    }
+
+    /// A site (group) as the reduce numbers them, in the order first seen.
+    struct Group {
+        let name: String
+        let utf8: [UInt8]
+        var files: [Int32] = []
+        /// The largest bound any of its lines reached when it was added (a line counted `n`
+        /// times reached at least `n` then).
+        var reached: UInt32 = 0
+        /// Smallest file count that passes both thresholds.
+        var need = 0
+        /// Its repeated lines: hash → file count.
+        var hits: [UInt64: Int] = [:]
+    }
+
+    /// What the reduce found: the groups by number, their numbers by name, and the shared bounds
+    /// (below a group's `need` for a line, the line is certainly not among its hits).
+    struct Repeats {
+        var groups: [Group] = []
+        var numbers: [String: Int] = [:]
+        var rough: LineCountBounds
+    }
+
     /// Hashes that repeat in enough files of their group: (group, hash) → file count and group size.
     ///
     /// Two passes over the facts so the working set stays small (facts are read back from the
@@ -384,93 +476,137 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     /// second counts only candidates, group by group, by their full hash. The result is exactly
     /// that of a full 64-bit count.
     package func repeatedLines(_ facts: FactTable<Fact>) -> [String: [UInt64: (count: Int, total: Int)]] {
-        repeatedLinesAndMembers(facts).repeated
+        var out: [String: [UInt64: (count: Int, total: Int)]] = [:]
+        for group in repeats(facts).groups where !group.hits.isEmpty {
+            out[group.name] = group.hits.mapValues { ($0, group.files.count) }
+        }
+        return out
     }
 
-    /// `repeatedLines`, and the files of each group. A group none of whose lines' bounds reached
-    /// its threshold is not read a second time (its exact count would find nothing).
-    private func repeatedLinesAndMembers(_ facts: FactTable<Fact>) -> (repeated: [String: [UInt64: (count: Int, total: Int)]], members: [String: [Int32]]) {
-        // Groups numbered as they come; per group, its files and the largest bound any of its
-        // lines reached when it was added (a line counted `n` times reached at least `n` then).
-        // One pass, where the groups were read first and each group's lines then counted in a
-        // table of its own: a pass fewer over every fact (spilled facts are decoded each time).
-        var numbers: [String: Int] = [:]
-        var groups: [(name: String, files: [Int32], reached: UInt32)] = []
-        var rough = LineCountBounds(files: facts.count)
-        // The group of the file before: files of one site mostly come together (one folder), and
-        // comparing the name with it costs less than hashing it for the table.
-        var last: (name: String, number: Int)?
+    /// `repeatedLines` by group number, with each group's files. A group none of whose lines'
+    /// bounds reached its threshold is not read a second time (its exact count would find nothing).
+    /// Groups are numbered as they come; the group of the file before is compared by its bytes
+    /// first (files of one site mostly come together, in one folder), and only a new one is made
+    /// a `String` and looked up.
+    private func repeats(_ facts: FactTable<Fact>) -> Repeats {
+        var r = Repeats(rough: LineCountBounds(files: facts.count))
+        var last = -1
         for i in facts.indices {
-            let f = facts.fact(i)
-            let g: Int
-            if let last, last.name == f.group {
-                g = last.number
-            } else if let n = numbers[f.group] {
-                g = n
-            } else {
-                g = groups.count
-                numbers[f.group] = g
-                groups.append((f.group, [], 0))
+            Self.withUnits(facts, i) { group, units, inPlace in
+                let g: Int
+                if last >= 0, Self.same(group, r.groups[last].utf8) {
+                    g = last
+                } else {
+                    guard let name = String(exactUTF8: group.assumingMemoryBound(to: UInt8.self)) else { return false }
+                    if let n = r.numbers[name] {
+                        g = n
+                    } else {
+                        g = r.groups.count
+                        r.numbers[name] = g
+                        r.groups.append(Group(name: name, utf8: Array(group)))
+                    }
+                }
+                last = g
+                r.groups[g].files.append(Int32(truncatingIfNeeded: i))
+                let salt = Self.groupSalt(g)
+                var reached = r.groups[g].reached
+                for k in 0..<units.count { reached = max(reached, r.rough.add(UInt64(units.low(k)) ^ salt)) }
+                r.groups[g].reached = reached
+                return true
             }
-            last = (f.group, g)
-            groups[g].files.append(Int32(truncatingIfNeeded: i))
-            let salt = Self.groupSalt(g)
-            var reached = groups[g].reached
-            for k in 0..<f.count { reached = max(reached, rough.add(UInt64(f.packed[3 * k]) ^ salt)) }
-            groups[g].reached = reached
         }
-        numbers = [:]
-        var members: [String: [Int32]] = [:]
-        var out: [String: [UInt64: (Int, Int)]] = [:]
-        for (g, group) in groups.enumerated() {
-            members[group.name] = group.files
-            let total = group.files.count
-            // Smallest count that passes both thresholds.
+        for g in r.groups.indices {
+            let total = r.groups[g].files.count
             var need = max(minFiles, 1)
             while Double(need) / Double(max(total, 1)) < minShare { need += 1 }
-            guard need <= total, Int(group.reached) >= need else { continue }
-            let salt = Self.groupSalt(g)
+            r.groups[g].need = need
+            guard need <= total, Int(r.groups[g].reached) >= need else { continue }
+            let salt = Self.groupSalt(g), utf8 = r.groups[g].utf8, rough = r.rough
             var exact = LineHashCounts()
-            for i in group.files {
-                let f = facts.fact(Int(i))
-                for k in 0..<f.count where rough.bound(UInt64(f.packed[3 * k]) ^ salt) >= need { exact.add(f.hash(at: k)) }
+            for i in r.groups[g].files {
+                Self.withUnits(facts, Int(i)) { group, units, inPlace in
+                    // A record that no longer reads as the first pass read it is decoded, as before.
+                    if inPlace, !Self.same(group, utf8) { return false }
+                    for k in 0..<units.count where rough.bound(UInt64(units.low(k)) ^ salt) >= need { exact.add(units.hash(k)) }
+                    return true
+                }
             }
-            exact.forEach { h, n in if n >= need { out[group.name, default: [:]][h] = (n, total) } }
+            var hits: [UInt64: Int] = [:]
+            exact.forEach { h, n in if n >= need { hits[h] = n } }
+            r.groups[g].hits = hits
         }
-        return (out, members)
+        return r
     }
 
     /// What a group's line prefixes are mixed with in the shared bounds (group number `g`).
     private static func groupSalt(_ g: Int) -> UInt64 { UInt64(truncatingIfNeeded: g) &* 0x9E37_79B9_7F4A_7C15 }
 
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
-        let (repeated, members) = repeatedLinesAndMembers(facts)
-        guard !repeated.isEmpty else { return }
+        let r = repeats(facts)
         // Only the files of groups with repeated lines are read again, in file order (as the
-        // loop over every file reported them).
-        var files: [Int32] = []
-        for (group, list) in members where repeated[group] != nil { files += list }
+        // loop over every file reported them): file number and group number in one word.
+        var files: [UInt64] = []
+        for (g, group) in r.groups.enumerated() where !group.hits.isEmpty {
+            for i in group.files { files.append(UInt64(UInt32(bitPattern: i)) << 32 | UInt64(g)) }
+        }
+        guard !files.isEmpty else { return }
         files.sort()
+        // Messages made once per group and file count (a corpus of copies repeats them in every copy).
+        var lineMessages: [UInt64: String] = [:], blockMessages: [UInt64: String] = [:]
+        var described: [Int: String] = [:]
         // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
-        for file in files {
-            let i = Int(file)
-            let fact = facts.fact(i)
-            guard let hits = repeated[fact.group] else { continue }
-            var nextColumn = 0  // index into `fact.columns`, whose entries come in order
-            for k in 0..<fact.count {
-                var column: Int?
-                if nextColumn + 1 < fact.columns.count, fact.columns[nextColumn] == k {
-                    column = Int(fact.columns[nextColumn + 1])
-                    nextColumn += 2
-                }
-                guard let r = hits[fact.hash(at: k)] else { continue }
-                let share = "in \(r.count) of \(r.total) files \(Self.describe(group: fact.group))"
-                if let column {
-                    sink.report(path: facts.path(i), line: fact.line(at: k), column: column,
-                                "\(Self.blockMessageStart) \(share) (site residue on a line of several blocks; 'newslint learn' learns whole lines only, so remove it in the scraper)")
+        for entry in files {
+            let i = Int(entry >> 32)
+            Self.withUnits(facts, i) { groupBytes, units, inPlace in
+                var g = Int(entry & 0xFFFF_FFFF)
+                // The file's own group name when it is not the group's bytes (a decoded fact; a name
+                // equal as a `String` but spelled otherwise): its messages are made for it alone.
+                var own: String?
+                if inPlace {
+                    guard Self.same(groupBytes, r.groups[g].utf8) else { return false }
                 } else {
-                    sink.report(path: facts.path(i), line: fact.line(at: k), "line repeated \(share) (site residue; 'newslint learn' turns such lines into a rule pack)")
+                    // A decoded fact is reported by its own group, as before records were read in place.
+                    let name = String(decoding: groupBytes, as: UTF8.self)
+                    guard let n = r.numbers[name], !r.groups[n].hits.isEmpty else { return true }
+                    g = n
+                    if !Self.same(groupBytes, r.groups[g].utf8) { own = name }
                 }
+                let group = r.groups[g], salt = Self.groupSalt(g)
+                var nextColumn = 0  // word index into `units.columns`, whose entries come in order
+                for k in 0..<units.count {
+                    var column: Int?
+                    if nextColumn + 1 < units.columnWords, units.column(nextColumn) == k {
+                        column = Int(units.column(nextColumn + 1))
+                        nextColumn += 2
+                    }
+                    // Below the bound's threshold a line is certainly not a hit: no table lookup.
+                    guard r.rough.bound(UInt64(units.low(k)) ^ salt) >= group.need, let count = group.hits[units.hash(k)] else { continue }
+                    let key = UInt64(truncatingIfNeeded: g) << 32 | UInt64(truncatingIfNeeded: count)
+                    func share() -> String {
+                        let d: String
+                        if let own { d = Self.describe(group: own) } else if let made = described[g] { d = made } else {
+                            d = Self.describe(group: group.name)
+                            described[g] = d
+                        }
+                        return "in \(count) of \(group.files.count) files \(d)"
+                    }
+                    if let column {
+                        let message: String
+                        if own == nil, let made = blockMessages[key] { message = made } else {
+                            message = "\(Self.blockMessageStart) \(share()) (site residue on a line of several blocks; 'newslint learn' learns whole lines only, so remove it in the scraper)"
+                            if own == nil { blockMessages[key] = message }
+                        }
+                        sink.report(path: facts.path(i), line: units.line(k), column: column, message)
+                    } else {
+                        let message: String
+                        if own == nil, let made = lineMessages[key] { message = made } else {
+                            message = "line repeated \(share()) (site residue; 'newslint learn' turns such lines into a rule pack)"
+                            if own == nil { lineMessages[key] = message }
+                        }
+                        sink.report(path: facts.path(i), line: units.line(k), message)
+                    }
+                }
+                return true
             }
         }
     }

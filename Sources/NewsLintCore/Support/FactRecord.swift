@@ -147,6 +147,12 @@ public struct FactRecordReader {
 
     /// A count of elements of `size` bytes each that the rest of the record can hold.
     public mutating func count(elementSize size: Int) throws -> Int {
+        // A count below 128 (nearly all) is one byte: no varint loop.
+        if position < bytes.count, case let b = bytes[position], b < 0x80 {
+            guard Int(b) <= (bytes.count - position - 1) / max(size, 1) else { throw CompactCoderError.truncated }
+            position += 1
+            return Int(b)
+        }
         let n = try varint()
         guard n <= UInt64(remaining / max(size, 1)) else { throw CompactCoderError.truncated }
         return Int(n)
@@ -159,6 +165,19 @@ public struct FactRecordReader {
         guard let s = String(exactUTF8: utf8) else { throw CompactCoderError.malformed }
         position += n
         return s
+    }
+
+    /// What `string()` reads, as its UTF-8 bytes in place (valid while the record is lent), not
+    /// checked to be UTF-8: for a reader that compares the bytes with a string it already has,
+    /// and makes (and checks) a `String` only for new ones.
+    public mutating func stringBytes() throws -> UnsafeRawBufferPointer { try lentBytes(count: count(elementSize: 1)) }
+
+    /// The next `n` bytes in place (`n` already checked against what is left), read past.
+    @inline(__always)
+    private mutating func lentBytes(count n: Int) -> UnsafeRawBufferPointer {
+        let start = position
+        position += n
+        return UnsafeRawBufferPointer(start: bytes.baseAddress.map { $0 + start }, count: n)
     }
 
     public mutating func optionalString() throws -> String? {
@@ -189,6 +208,10 @@ public struct FactRecordReader {
     }
 
     public mutating func fixed32Array() throws -> [UInt32] { try fixedArray() }
+
+    /// What `fixed32Array()` reads, as its little-endian bytes in place (valid while the record
+    /// is lent): for a reader that reads the values where they are instead of making an array.
+    public mutating func fixed32ArrayBytes() throws -> UnsafeRawBufferPointer { try lentBytes(count: 4 * count(elementSize: 4)) }
 
     /// A count, then that many little-endian integers: one copy of the bytes on a little-endian
     /// machine (boilerplate-repeated reads its facts' line hashes back four times per reduce, and
