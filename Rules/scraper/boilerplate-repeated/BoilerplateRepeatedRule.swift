@@ -432,7 +432,10 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         #endif
         fact.group.withUTF8 { g in
             fact.packed.withUnsafeBytes { p in
-                fact.columns.withUnsafeBytes { c in _ = body(UnsafeRawBufferPointer(g), Units(packed: p, columns: c), false) }
+                fact.columns.withUnsafeBytes { c in
+                    let took = body(UnsafeRawBufferPointer(g), Units(packed: p, columns: c), false)
+                    assert(took, "a decoded fact must be taken: its group is a String, so valid UTF-8")
+                }
             }
         }
     }

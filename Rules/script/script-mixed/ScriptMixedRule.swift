@@ -228,7 +228,8 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// Whether a word-level entry occurs whole in the unit from an unmasked phrase head that passes
     /// the pair filter (the scan stops after the unit's `heads` phrase heads). `phraseHits` reports
     /// only such an occurrence inside one clause, so a unit without one has no word-level leftover.
-    /// `allInBMP` as for `count`.
+    /// `heads` must be exactly what `count` returned for the same `run` and `skip` (or `.max`): the
+    /// scan may stop as soon as that many heads are behind it. `allInBMP` as for `count`.
     package static func mayHoldPhrase(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, heads: Int, allInBMP: Bool = false) -> Bool {
         scanPhraseHeads(run, skip, tables: tables, heads: heads, needsWholeEntry: true, allInBMP: allInBMP)
     }

@@ -291,8 +291,9 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     package func entry(_ i: Int) -> (file: Int, fact: any Sendable) { (files[i], fact(i)) }
 
     /// Facts decoded once for the reduce when they never left memory (their records are within
-    /// the budget, so holding them decoded is bounded too): reduces that read a fact several
-    /// times (boilerplate-repeated's passes per group) then decode it once. Set when `isDecoded`.
+    /// the budget, so holding them decoded is bounded too): a reduce that reads a fact several
+    /// times decodes it once. Not for rules that read records in place (`readsFactRecords`).
+    /// Set when `isDecoded`.
     /// No optional of the fact type on the read path (`decoded`, `readRecord`): this code is
     /// generic over the rule, and such an optional looked up its metadata for every fact read.
     private var decoded: [R.Fact] = []

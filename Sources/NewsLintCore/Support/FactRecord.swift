@@ -214,8 +214,8 @@ public struct FactRecordReader {
     public mutating func fixed32ArrayBytes() throws -> UnsafeRawBufferPointer { try lentBytes(count: 4 * count(elementSize: 4)) }
 
     /// A count, then that many little-endian integers: one copy of the bytes on a little-endian
-    /// machine (boilerplate-repeated reads its facts' line hashes back four times per reduce, and
-    /// the per-element load was most of that). Staged (`Array(stagingCount:)`): a near-duplicate
+    /// machine (the per-element load was most of a decode of boilerplate-repeated's line hashes,
+    /// which its reduce now reads in place and decodes only for a record it cannot read so). Staged (`Array(stagingCount:)`): a near-duplicate
     /// signature or a file's line hashes fit in 1 KB, and the standard allocation path cost more
     /// than the bytes' copy.
     private mutating func fixedArray<T: FixedWidthInteger & BitwiseCopyable>() throws -> [T] {

@@ -111,6 +111,53 @@ import Testing
         #expect(seeds.count >= 4, "NFD findings in seeds \(seeds) only")
     }
 
+    /// A record changed in one of the ways `Fact.init(record:)` checks (or at a random byte, which
+    /// may leave it valid): a unit's line 0, a column 0, column entries out of order or past the
+    /// units, a word too many in either array, a group byte that is not UTF-8.
+    static func changedRecord(_ fact: BoilerplateRepeatedRule.Fact, _ rng: inout SeededRandom) -> [UInt8] {
+        var f = fact
+        var invalidGroupByte = false
+        switch rng.below(8) {
+        case 0 where f.packed.count >= 3: f.packed[3 * rng.below(f.packed.count / 3) + 2] = 0
+        case 1 where f.columns.count >= 2: f.columns[2 * rng.below(f.columns.count / 2) + 1] = 0
+        case 2 where f.columns.count >= 4: f.columns.swapAt(0, 2)
+        case 3 where f.columns.count >= 2: f.columns[f.columns.count - 2] = UInt32(f.packed.count / 3)
+        case 4: f.packed.append(7)
+        case 5: f.columns.append(1)
+        case 6: invalidGroupByte = true
+        default: break
+        }
+        var writer = FactRecordWriter()
+        f.write(to: &writer)
+        var b = writer.bytes
+        // The group's bytes follow its one-byte length (every group here is shorter than 128 bytes).
+        if invalidGroupByte { b[1 + rng.below(f.group.utf8.count)] = 0xFF }
+        else if rng.chance(0.3) { b[rng.below(b.count)] = UInt8(rng.below(256)) }
+        return b
+    }
+
+    /// The reduce reads a record in place exactly when it decodes (`Units.isValid` holds the checks
+    /// of `Fact.init(record:)`), and asks the table for the decoded fact only for the others. Groups
+    /// here have one spelling each, so no record is declined for its group's spelling.
+    @Test(arguments: [UInt64(11), 12, 13, 14, 15, 16])
+    func recordsReadInPlaceExactlyWhenTheyDecode(seed: UInt64) throws {
+        let rule = try BoilerplateRepeatedRule(options: RuleOptions())
+        let facts = Self.facts(seed: seed).filter { !$0.fact.group.unicodeScalars.contains("\u{301}") }
+        var rng = SeededRandom(seed: seed)
+        let records = facts.map { rng.chance(0.5) ? Self.changedRecord($0.fact, &rng) : { var w = FactRecordWriter(); $0.fact.write(to: &w); return w.bytes }($0) }
+        final class Asked { var files = Set<Int>() }
+        let asked = Asked()
+        let table = FactTable(count: facts.count, path: { facts[$0].path }, fact: { asked.files.insert($0); return facts[$0].fact }, record: { i, body in
+            do { try records[i].withUnsafeBytes { try body($0) }; return true } catch { return false }
+        })
+        let undecodable = Set(facts.indices.filter { i in !table.withRecord(i) { _ = try BoilerplateRepeatedRule.Fact(record: &$0) } })
+        var sink = CrossFileSink(rule: BoilerplateRepeatedRule.id, severity: .warning)
+        rule.finish(table, into: &sink)
+        #expect(asked.files == undecodable)
+        // Both paths taken: records read in place, and records that only decode as a fact.
+        #expect(undecodable.count >= 5 && undecodable.count < facts.count / 2, "\(undecodable.count) of \(facts.count) do not decode")
+    }
+
     /// The damaged records of the test above do not read as records (so it tests the fallback).
     @Test func damagedRecordsDoNotRead() throws {
         let facts = Self.facts(seed: 3)
