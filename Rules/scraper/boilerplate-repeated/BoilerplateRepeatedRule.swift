@@ -452,7 +452,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     struct Group {
         let name: String
         let utf8: [UInt8]
-        var files: [Int32] = []
+        var files: [UInt32] = []
         /// The largest bound any of its lines reached when it was added (a line counted `n`
         /// times reached at least `n` then).
         var reached: UInt32 = 0
@@ -510,7 +510,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                     }
                 }
                 last = g
-                r.groups[g].files.append(Int32(truncatingIfNeeded: i))
+                r.groups[g].files.append(UInt32(truncatingIfNeeded: i))
                 let salt = Self.groupSalt(g)
                 var reached = r.groups[g].reached
                 for k in 0..<units.count { reached = max(reached, r.rough.add(UInt64(units.low(k)) ^ salt)) }
@@ -550,12 +550,13 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         // loop over every file reported them): file number and group number in one word.
         var files: [UInt64] = []
         for (g, group) in r.groups.enumerated() where !group.hits.isEmpty {
-            for i in group.files { files.append(UInt64(UInt32(bitPattern: i)) << 32 | UInt64(g)) }
+            for i in group.files { files.append(UInt64(i) << 32 | UInt64(g)) }
         }
         guard !files.isEmpty else { return }
         files.sort()
-        // Messages made once per group and file count (a corpus of copies repeats them in every copy).
-        var lineMessages: [UInt64: String] = [:], blockMessages: [UInt64: String] = [:]
+        // Messages made once per group, file count and kind (line or block; a corpus of copies
+        // repeats them in every copy).
+        var messages: [UInt64: String] = [:]
         var described: [Int: String] = [:]
         // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
         for entry in files {
@@ -584,7 +585,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                     }
                     // Below the bound's threshold a line is certainly not a hit: no table lookup.
                     guard r.rough.bound(UInt64(units.low(k)) ^ salt) >= group.need, let count = group.hits[units.hash(k)] else { continue }
-                    let key = UInt64(truncatingIfNeeded: g) << 32 | UInt64(truncatingIfNeeded: count)
+                    let key = UInt64(truncatingIfNeeded: g) << 33 | UInt64(truncatingIfNeeded: count) << 1 | (column == nil ? 0 : 1)
                     func share() -> String {
                         let d: String
                         if let own { d = Self.describe(group: own) } else if let made = described[g] { d = made } else {
@@ -593,21 +594,14 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                         }
                         return "in \(count) of \(group.files.count) files \(d)"
                     }
-                    if let column {
-                        let message: String
-                        if own == nil, let made = blockMessages[key] { message = made } else {
-                            message = "\(Self.blockMessageStart) \(share()) (site residue on a line of several blocks; 'newslint learn' learns whole lines only, so remove it in the scraper)"
-                            if own == nil { blockMessages[key] = message }
-                        }
-                        sink.report(path: facts.path(i), line: units.line(k), column: column, message)
-                    } else {
-                        let message: String
-                        if own == nil, let made = lineMessages[key] { message = made } else {
-                            message = "line repeated \(share()) (site residue; 'newslint learn' turns such lines into a rule pack)"
-                            if own == nil { lineMessages[key] = message }
-                        }
-                        sink.report(path: facts.path(i), line: units.line(k), message)
+                    let message: String
+                    if own == nil, let made = messages[key] { message = made } else {
+                        message = column == nil
+                            ? "line repeated \(share()) (site residue; 'newslint learn' turns such lines into a rule pack)"
+                            : "\(Self.blockMessageStart) \(share()) (site residue on a line of several blocks; 'newslint learn' learns whole lines only, so remove it in the scraper)"
+                        if own == nil { messages[key] = message }
                     }
+                    sink.report(path: facts.path(i), line: units.line(k), column: column ?? 1, message)
                 }
                 return true
             }

@@ -282,7 +282,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                         let second = ScriptTables.countPhraseSecond
                         if (p0 | p1 | p2 | p3) & second != 0 {
                             // Only a position whose head stands before an entry's second character can
-                            // start a whole entry: the others (most) are passed over.
+                            // start a whole entry: the others (most) are passed over. Written out per
+                            // position: a loop over the four, or the group packed into one word, measured
+                            // slower (BENCHMARKS "Session 34", "Tried and not kept").
                             if p0 & second != 0 { let r = entryAt(i); if r > 0 { return true }; left &+= r }
                             if p1 & second != 0 { let r = entryAt(i &+ 1); if r > 0 { return true }; left &+= r }
                             if p2 & second != 0 { let r = entryAt(i &+ 2); if r > 0 { return true }; left &+= r }

@@ -200,12 +200,7 @@ public struct FactRecordReader {
 
     /// What `fixed16Array()` reads, as its little-endian bytes in place (valid while the record
     /// is lent): for a reader that copies or skips the values instead of making an array.
-    public mutating func fixed16ArrayBytes() throws -> UnsafeRawBufferPointer {
-        let n = try count(elementSize: 2)
-        let start = position
-        position += 2 * n
-        return UnsafeRawBufferPointer(rebasing: bytes[start..<position])
-    }
+    public mutating func fixed16ArrayBytes() throws -> UnsafeRawBufferPointer { try lentBytes(count: 2 * count(elementSize: 2)) }
 
     public mutating func fixed32Array() throws -> [UInt32] { try fixedArray() }
 
@@ -215,8 +210,8 @@ public struct FactRecordReader {
 
     /// A count, then that many little-endian integers: one copy of the bytes on a little-endian
     /// machine (the per-element load was most of a decode of boilerplate-repeated's line hashes,
-    /// which its reduce now reads in place and decodes only for a record it cannot read so). Staged (`Array(stagingCount:)`): a near-duplicate
-    /// signature or a file's line hashes fit in 1 KB, and the standard allocation path cost more
+    /// which its reduce now reads in place and decodes only for a record it cannot read so).
+    /// Staged (`Array(stagingCount:)`): a near-duplicate signature or a file's line hashes fit in 1 KB, and the standard allocation path cost more
     /// than the bytes' copy.
     private mutating func fixedArray<T: FixedWidthInteger & BitwiseCopyable>() throws -> [T] {
         let size = MemoryLayout<T>.size
