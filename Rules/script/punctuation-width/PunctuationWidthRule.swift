@@ -11,6 +11,11 @@ public struct PunctuationWidthRule: Rule {
     /// (`markPositions`); tests compare the two.
     package var visitsOnlyMarks = true
 
+    /// False: every line goes to `mayReport`, even in a file where the decode and the byte-pair
+    /// census found no mark candidate (`ScalarDecode.holdsMarkAfterNonASCII`,
+    /// `BytePairCensus.mayHoldASCIIMarkCandidate`); tests compare the two.
+    package var asksCensus = true
+
     public init(options: RuleOptions) {}
 
     /// ASCII punctuation → full-width form.
@@ -30,6 +35,11 @@ public struct PunctuationWidthRule: Rule {
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         guard let lines = document.bodyLines else { return }
         var decoded: ScalarDecode? = document.views.computedScalars
+        // A line reports only at a byte `mayReport` acts at (a mark candidate), and most files
+        // hold none: the census (built anyway for the other script rules) and the decode (made
+        // already by an earlier rule) tell without a walk of the lines.
+        if asksCensus, let decode = decoded, let afterNonASCII = decode.holdsMarkAfterNonASCII,
+           !afterNonASCII, !document.bytePairs.mayHoldASCIIMarkCandidate { return }
         for n in lines where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             if sink.budgetSpent(step: n, bytes: range.count) { return }

@@ -32,6 +32,20 @@ import Synchronization
     /// decoders meet a 4-byte sequence or an ill-formed byte only on their slow paths).
     package let allInBMP: Bool
 
+    /// Whether one of the ASCII marks `, . : ; ! ?` (`isMark`) follows a byte 0x80 or above
+    /// somewhere: one of `punctuation-width`'s two kinds of mark candidate (the census holds the
+    /// other, `BytePairCensus.mayHoldASCIIMarkCandidate`). Found by `decodeChecked` where a non-ASCII
+    /// step ends (the byte after it, a test per run of non-ASCII text, not per byte); nil when the
+    /// file was decoded another way (its validity known before: not found, not known).
+    package let holdsMarkAfterNonASCII: Bool?
+
+    /// `, . : ; ! ?`: the ASCII marks `punctuation-width` converts after Chinese text (`(` aside).
+    @inlinable @inline(__always)
+    package static func isMark(_ b: UInt8) -> Bool {
+        // Bits 0x21, 0x2C, 0x2E, 0x3A, 0x3B and 0x3F.
+        b < 64 && (0x8C00_5002_0000_0000 as UInt64) &>> UInt64(b) & 1 != 0
+    }
+
     /// `isValidUTF8` nil: not known yet, so the decode checks as it goes (`decodeChecked`) instead of
     /// the document walking every byte once to validate and once more to decode. Only for files up
     /// to `countedCapacityFrom`, which take one scalar per byte anyway; a larger file's arrays are
@@ -61,6 +75,7 @@ import Synchronization
             written.offsets = bytes.count <= narrowOffsetLimit ? .narrow([0]) : .wide([0])
         }
         let filled = written.filled, sawInvalid = written.sawInvalid, sawAstral = written.sawAstral
+        self.holdsMarkAfterNonASCII = capacity > 0 ? written.markAfterNonASCII : false
         let offsets = written.offsets
         // The decode went through `_copyContents` (a standard-library hook): both arrays hold it.
         let offsetCount: Int = switch offsets { case .narrow(let a): a.count; case .wide(let a): a.count }
@@ -198,21 +213,24 @@ import Synchronization
     /// neither overlong (below U+0800) nor a surrogate. Anything else takes `decode`'s step, so the
     /// scalars are exactly `decode`'s.
     package static func decodeChecked<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
-                                                                 _ offsets: UnsafeMutableBufferPointer<Offset>) -> (count: Int, sawInvalid: Bool, sawAstral: Bool) {
-        bytes.withUnsafeBufferPointer { buf -> (count: Int, sawInvalid: Bool, sawAstral: Bool) in
+                                                                 _ offsets: UnsafeMutableBufferPointer<Offset>) -> (count: Int, sawInvalid: Bool, sawAstral: Bool, markAfterNonASCII: Bool) {
+        bytes.withUnsafeBufferPointer { buf -> (count: Int, sawInvalid: Bool, sawAstral: Bool, markAfterNonASCII: Bool) in
             var i = 0
             var k = 0
-            var sawInvalid = false
-            var sawAstral = false
+            // What the decode met, a bit each (one register for the three, not three):
+            // 1 an ill-formed byte, 2 a scalar beyond the BMP, 4 a mark after a byte 0x80 or above,
+            // tested after each non-ASCII step (the run of 3-byte sequences, or `step`): an ASCII
+            // byte never continues a sequence, so a byte 0x80 or above followed by one ends a step.
+            var met: UInt8 = 0
             let n = buf.count
             let capacity = cps.count
             guard let base = buf.baseAddress else {
                 offsets[0] = 0
-                return (0, false, false)
+                return (0, false, false, false)
             }
             let raw = UnsafeRawPointer(base)
             guard let cpBase = cps.baseAddress, let offsetBase = offsets.baseAddress else {
-                return (0, false, false)
+                return (0, false, false, false)
             }
             // `k < capacity` always holds (one scalar per byte at most); the test keeps a broken
             // invariant from writing out of bounds.
@@ -275,18 +293,22 @@ import Synchronization
                         k &+= 1
                         left &-= 1
                     }
-                    if i != from { continue }
+                    if i != from {
+                        if i < n && isMark(buf[i]) { met |= 4 }
+                        continue
+                    }
                 }
                 // `decode`'s step: the last sequence of the file, 2- and 4-byte sequences, ill-formed bytes.
                 offsets[k] = Offset(truncatingIfNeeded: i)
                 let step = ScalarDecode.step(buf, at: i)
-                if step.scalar == ScalarDecode.invalid { sawInvalid = true } else if step.scalar >= 0x10000 { sawAstral = true }
+                if step.scalar == ScalarDecode.invalid { met |= 1 } else if step.scalar >= 0x10000 { met |= 2 }
                 cps[k] = step.scalar
                 k &+= 1
                 i &+= step.length
+                if i < n && isMark(buf[i]) { met |= 4 }
             }
             offsets[k] = Offset(truncatingIfNeeded: i)
-            return (k, sawInvalid, sawAstral)
+            return (k, met & 1 != 0, met & 2 != 0, met & 4 != 0)
         }
     }
 
@@ -491,6 +513,7 @@ extension ScalarDecode {
         var filled = 0
         var sawInvalid: Bool
         var sawAstral = false
+        var markAfterNonASCII: Bool?
     }
 
     /// The scalars of `bytes` as a sequence that decodes straight into the array storage it is
@@ -544,7 +567,10 @@ extension ScalarDecode {
             switch knownValidity {
             case true?: (out.pointee.filled, out.pointee.sawAstral) = ScalarDecode.decodeValid(bytes, into: cps, offBuf)
             case false?: out.pointee.filled = ScalarDecode.decode(bytes, into: cps, offBuf)
-            case nil: (out.pointee.filled, out.pointee.sawInvalid, out.pointee.sawAstral) = ScalarDecode.decodeChecked(bytes, into: cps, offBuf)
+            case nil:
+                let found = ScalarDecode.decodeChecked(bytes, into: cps, offBuf)
+                (out.pointee.filled, out.pointee.sawInvalid, out.pointee.sawAstral) = (found.count, found.sawInvalid, found.sawAstral)
+                out.pointee.markAfterNonASCII = found.markAfterNonASCII
             }
             return (EmptyCollection<Offset>.Iterator(), out.pointee.filled &+ 1)
         }
