@@ -554,8 +554,23 @@ public struct BodyPlaceholderRule: CrossFileRule, RuleWithOptions {
     }
 
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
-        // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
-        let groups = ChainGroups(facts.indices.lazy.map { facts.fact($0).hash })
+        // Each record's hash read in place (`withRecord`); only the files of a large group are
+        // decoded (their titles, lines and letters), where every fact was decoded up front. Facts
+        // by index: a path is read (decoded from the engine's path list) only for a finding.
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(facts.count)
+        for i in facts.indices {
+            var hash: UInt64 = 0
+            let inPlace = facts.withRecord(i) { record in
+                hash = try record.fixed64()
+                _ = try record.fixed64()
+                _ = try record.int()
+                _ = try record.int()
+            }
+            hashes.append(inPlace ? hash : facts.fact(i).hash)
+        }
+        let groups = ChainGroups(hashes)
+        hashes = []
         // Per group (by its first member): whether its first 64 members carry two or more titles.
         var variedTitles: [Int: Bool] = [:]
         for i in facts.indices {
