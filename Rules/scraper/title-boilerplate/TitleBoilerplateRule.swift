@@ -637,24 +637,14 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
         let total = facts.count
         guard total >= minTitles else { return }
         // Each distinct affix numbered as it first comes and counted by its number, and each file's
-        // numbers and line kept (8 bytes, -1 for no affix): the second pass reads no fact, where
-        // it decoded those of the files with a repeated affix again. Each record is read once, in
-        // place (`withRecord`: no fact and no affix box made), where every fact was decoded up front.
+        // numbers kept (4 bytes each, -1 for none): the second pass reads the facts of the files
+        // with a repeated affix only, where it decoded every fact and hashed its affixes again.
+        // Each record is read in place (`withRecord`: no fact and no affix box made); nothing is
+        // decoded up front.
         var prefixes = AffixCounts(files: total), suffixes = AffixCounts(files: total)
-        var lines = [UInt32](repeating: 0, count: total)
         // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
         for i in facts.indices {
-            var line: UInt32 = 0, prefix: String?, suffix: String?
-            let inPlace = facts.withRecord(i) { record in
-                line = try record.fixed32()
-                prefix = try record.optionalString()
-                suffix = try record.optionalString()
-            }
-            if !inPlace {
-                let fact = facts.fact(i)
-                (line, prefix, suffix) = (UInt32(clamping: fact.line), fact.prefix, fact.suffix)
-            }
-            lines[i] = line
+            let (_, prefix, suffix) = Self.read(facts, i)
             if let p = prefix { prefixes.add(p, file: i) }
             if let s = suffix { suffixes.add(s, file: i) }
         }
@@ -662,14 +652,29 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
         for i in facts.indices {
             let prefixCount = repeatedCount(prefixes.count(file: i)), suffixCount = repeatedCount(suffixes.count(file: i))
             guard prefixCount != nil || suffixCount != nil else { continue }
-            let line = Int(lines[i])
-            if let p = prefixes.affix(file: i), let n = prefixCount {
+            // Read again, for the file's own affixes (equal as strings to the counted ones, maybe
+            // not in bytes: NFC and NFD) and line.
+            let (line, prefix, suffix) = Self.read(facts, i)
+            if let p = prefix, let n = prefixCount {
                 sink.report(path: facts.path(i), line: line, "\(key) prefix '\(p.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
             }
-            if let s = suffixes.affix(file: i), let n = suffixCount {
+            if let s = suffix, let n = suffixCount {
                 sink.report(path: facts.path(i), line: line, "\(key) suffix '\(s.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
             }
         }
+    }
+
+    /// Entry `i`'s line and affixes, from its record in place, or decoded when it does not read.
+    private static func read(_ facts: FactTable<Fact>, _ i: Int) -> (line: Int, prefix: String?, suffix: String?) {
+        var line: UInt32 = 0, prefix: String?, suffix: String?
+        let inPlace = facts.withRecord(i) { record in
+            line = try record.fixed32()
+            prefix = try record.optionalString()
+            suffix = try record.optionalString()
+        }
+        if inPlace { return (Int(line), prefix, suffix) }
+        let fact = facts.fact(i)
+        return (fact.line, fact.prefix, fact.suffix)
     }
 }
 
@@ -678,13 +683,8 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
 struct AffixCounts {
     private var numbers: [String: Int32] = [:]
     private var counts: [Int] = []
-    /// Each number's affix as it first came.
-    private var firsts: [String] = []
     /// The number of each file's affix, -1 for none.
     private var fileNumbers: [Int32]
-    /// A file's own affix where its bytes differ from its number's first one (equal as strings:
-    /// canonically equivalent, NFC and NFD): its finding quotes its own text.
-    private var variants: [Int: String] = [:]
 
     init(files: Int) { fileNumbers = [Int32](repeating: -1, count: files) }
 
@@ -693,12 +693,10 @@ struct AffixCounts {
         if let n = numbers[affix] {
             number = n
             counts[Int(n)] += 1
-            if !Self.sameBytes(firsts[Int(n)], affix) { variants[file] = affix }
         } else {
             number = Int32(truncatingIfNeeded: counts.count)
             numbers[affix] = number
             counts.append(1)
-            firsts.append(affix)
         }
         fileNumbers[file] = number
     }
@@ -707,18 +705,5 @@ struct AffixCounts {
     func count(file: Int) -> Int? {
         let n = fileNumbers[file]
         return n < 0 ? nil : counts[Int(n)]
-    }
-
-    /// File `file`'s affix as it was added; nil when it has none.
-    func affix(file: Int) -> String? {
-        let n = fileNumbers[file]
-        return n < 0 ? nil : variants[file] ?? firsts[Int(n)]
-    }
-
-    private static func sameBytes(_ a: String, _ b: String) -> Bool {
-        let same = a.utf8.withContiguousStorageIfAvailable { x in
-            b.utf8.withContiguousStorageIfAvailable { y in x.elementsEqual(y) }
-        }
-        return (same ?? nil) ?? a.utf8.elementsEqual(b.utf8)
     }
 }
