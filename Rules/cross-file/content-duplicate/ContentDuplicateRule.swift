@@ -66,15 +66,37 @@ public struct ContentDuplicateRule: CrossFileRule, RuleWithOptions {
     }
 
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
-        struct Key: Hashable { var hash: UInt64; var length: Int }
-        // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
-        let groups = ChainGroups(facts.indices.lazy.map { i in let f = facts.fact(i); return Key(hash: f.hash, length: f.length) })
+        struct Key: Hashable { var hash: UInt64; var length: UInt32 }
+        // Each record read once, in place (`withRecord`), its key and line kept (16 bytes a file
+        // while the groups are made): the facts were decoded whole, all of them up front, and
+        // read again for the lines of the grouped files. Facts by index: a path is read (decoded
+        // from the engine's path list) only for a finding.
+        var keys: [Key] = [], fileLines: [UInt32] = []
+        keys.reserveCapacity(facts.count)
+        fileLines.reserveCapacity(facts.count)
+        for i in facts.indices {
+            var hash: UInt64 = 0, length: UInt32 = 0, line: UInt32 = 0
+            let inPlace = facts.withRecord(i) { record in
+                hash = try record.fixed64()
+                length = try record.fixed32()
+                line = try record.fixed32()
+            }
+            if !inPlace {
+                let fact = facts.fact(i)
+                (hash, length, line) = (fact.hash, UInt32(clamping: fact.length), UInt32(clamping: fact.line))
+            }
+            keys.append(Key(hash: hash, length: length))
+            fileLines.append(line)
+        }
+        let groups = ChainGroups(keys)
+        keys = []
         // The files in groups of two or more, with their lines: what the findings are made from.
         var members: [Int32] = [], lines: [UInt32] = []
         for i in facts.indices where groups.size(of: i) > 1 {
             members.append(Int32(truncatingIfNeeded: i))
-            lines.append(UInt32(clamping: facts.fact(i).line))
+            lines.append(fileLines[i])
         }
+        fileLines = []
         guard !members.isEmpty else { return }
         // The recipe keeps the groups of the members only (by position in `members`), not a
         // table over every file, through the output.

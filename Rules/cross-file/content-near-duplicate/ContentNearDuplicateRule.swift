@@ -94,10 +94,6 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
     /// A finding on a file points at its fact's line.
     public static func quotedLine(of fact: Fact) -> Int? { fact.line }
 
-    /// The reduce reads each fact's record in place (`FactTable.withRecord`): it needs a copy's
-    /// hash only, and a rep's signature as bytes for its store.
-    public static var readsFactRecords: Bool { true }
-
     public init(options: RuleOptions) throws {
         let o = try Self.decodeOptions(options)
         self.options = o
@@ -718,7 +714,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             }
         }
         for i in facts.indices {
-            // The record read in place (`readsFactRecords`): a copy's signature is skipped and a
+            // The record read in place (`FactTable.withRecord`): a copy's signature is skipped and a
             // rep's copied from its bytes into the store, where decoding every fact made an array
             // of each signature (~1,080 instructions a fact with the copies; a corpus of copies
             // is mostly copies). Every field is read before anything is added, so a record that

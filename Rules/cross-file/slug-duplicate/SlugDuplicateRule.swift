@@ -81,14 +81,25 @@ public struct SlugDuplicateRule: CrossFileRule, RuleWithOptions {
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
         // Folding returns a new string; keep the fact's own when nothing changes (no second copy of 100k slugs).
         // Hex digests are lowercase already; other slugs fold to text (or to a digest: `46EA…` = `46ea…`).
-        let groups = ChainGroups(facts.lazy.map { f -> SlugText in
-            guard !caseSensitive, case let .text(t) = f.fact.text else { return f.fact.text }
+        // Each record's slug read in place (`withRecord`); paths and whole facts are read for the
+        // files of a group only, where every path and fact was read twice. Facts by index.
+        let groups = ChainGroups(facts.indices.lazy.map { i -> SlugText in
+            var text: SlugText = .text("")
+            let inPlace = facts.withRecord(i) { record in
+                text = SlugText(try record.string())
+                _ = try record.string()
+                _ = try record.fixed32()
+                _ = try record.fixed32()
+            }
+            if !inPlace { text = facts.fact(i).text }
+            guard !caseSensitive, case let .text(t) = text else { return text }
             let folded = t.lowercased()
-            return folded == t ? f.fact.text : SlugText(folded)
+            return folded == t ? text : SlugText(folded)
         })
-        for (i, f) in facts.enumerated() {
+        for i in facts.indices {
             let size = groups.size(of: i)
             guard size > 1 else { continue }
+            let f = facts[i]
             let others = groups.members(of: i).lazy.filter { $0 != i }.map { j in
                 let other = facts[j]
                 return other.fact.key == f.fact.key ? other.path : "\(other.path) (\(other.fact.key))"

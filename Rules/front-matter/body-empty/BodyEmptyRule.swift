@@ -554,24 +554,34 @@ public struct BodyPlaceholderRule: CrossFileRule, RuleWithOptions {
     }
 
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
-        // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
-        let groups = ChainGroups(facts.indices.lazy.map { facts.fact($0).hash })
+        // Each record read once, in place (`withRecord`), into the array the later passes read (a
+        // large group's titles, a finding's line and letters): nothing is decoded up front, and a
+        // fact asked of the table is decoded each time. Facts by index: a path is read (decoded
+        // from the engine's path list) only for a finding.
+        var all: [Fact] = []
+        all.reserveCapacity(facts.count)
+        for i in facts.indices {
+            var fact = Fact(hash: 0, title: 0, line: 0, letters: 0)
+            let inPlace = facts.withRecord(i) { record in fact = try Fact(record: &record) }
+            all.append(inPlace ? fact : facts.fact(i))
+        }
+        let groups = ChainGroups(all.lazy.map { $0.hash })
         // Per group (by its first member): whether its first 64 members carry two or more titles.
         var variedTitles: [Int: Bool] = [:]
         for i in facts.indices {
             let size = groups.size(of: i)
             guard size >= minFiles else { continue }
-            let f = facts[i]
+            let f = all[i]
             // The same short item under the same title (a recurring market or weather flash) is news;
             // one body under different titles, or under one title very many times, is a placeholder.
             let members = groups.members(of: i)
             let first = members.first(where: { _ in true }) ?? i
-            let varied = variedTitles[first] ?? (Set(members.lazy.prefix(64).map { facts.fact($0).title }).count >= 2)
+            let varied = variedTitles[first] ?? (Set(members.lazy.prefix(64).map { all[$0].title }).count >= 2)
             variedTitles[first] = varied
             guard varied || size >= 4 * minFiles else { continue }
             let others = members.lazy.filter { $0 != i }.map { facts.path($0) }
-            sink.report(path: f.path, line: f.fact.line,
-                        "placeholder body: the same \(f.fact.letters)-letter text is the whole body of \(size) files (also \(listing(others, total: size - 1, limit: 3)))")
+            sink.report(path: facts.path(i), line: f.line,
+                        "placeholder body: the same \(f.letters)-letter text is the whole body of \(size) files (also \(listing(others, total: size - 1, limit: 3)))")
         }
     }
 }

@@ -103,13 +103,16 @@ public struct ImageLinkOnlineRule: CrossFileRule, RuleWithOptions {
 
     public func finish(_ facts: FactTable<[RemoteImage]>, into sink: inout CrossFileSink) {
         guard let checker = sink.environment.urlChecker, !facts.isEmpty else { return }
+        // Each fact decoded once and held for both passes (a `FactTable` decodes a fact each time it
+        // is asked for); a path is read only for a finding.
+        let all = facts.indices.map { facts.fact($0) }
         var unique = Set<String>()
-        for f in facts { for r in f.fact { unique.insert(r.url) } }
+        for fact in all { for r in fact { unique.insert(r.url) } }
         let results = checker.check(unique.sorted())
-        for f in facts {
-            for r in f.fact {
+        for (i, fact) in all.enumerated() {
+            for r in fact {
                 guard let result = results[r.url], !result.ok else { continue }
-                sink.report(path: f.path, line: r.line, column: r.column, "remote image '\(r.url)' is unreachable: \(result.detail)")
+                sink.report(path: facts.path(i), line: r.line, column: r.column, "remote image '\(r.url)' is unreachable: \(result.detail)")
             }
         }
     }

@@ -375,11 +375,6 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         return fact
     }
 
-    /// The reduce reads each fact's record in place (`FactTable.withRecord`): decoding made two
-    /// arrays and a `String` per fact, twice or three times per reduce (~1,600 instructions a
-    /// decode), where the passes only read the line hash words and compare the group's bytes.
-    public static var readsFactRecords: Bool { true }
-
     /// One file's units as little-endian 32-bit words where they lie: a record's bytes in place,
     /// or a decoded fact's arrays (`Fact.packed`, `Fact.columns`).
     struct Units {

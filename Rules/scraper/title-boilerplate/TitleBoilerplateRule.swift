@@ -639,25 +639,42 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
         // Each distinct affix numbered as it first comes and counted by its number, and each file's
         // numbers kept (4 bytes each, -1 for none): the second pass reads the facts of the files
         // with a repeated affix only, where it decoded every fact and hashed its affixes again.
+        // Each record is read in place (`withRecord`: no fact and no affix box made); nothing is
+        // decoded up front.
         var prefixes = AffixCounts(files: total), suffixes = AffixCounts(files: total)
         // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
         for i in facts.indices {
-            let fact = facts.fact(i)
-            if let p = fact.prefix { prefixes.add(p, file: i) }
-            if let s = fact.suffix { suffixes.add(s, file: i) }
+            let (_, prefix, suffix) = Self.read(facts, i)
+            if let p = prefix { prefixes.add(p, file: i) }
+            if let s = suffix { suffixes.add(s, file: i) }
         }
         func repeatedCount(_ n: Int?) -> Int? { n.flatMap { $0 >= minTitles && Double($0) / Double(total) >= minShare ? $0 : nil } }
         for i in facts.indices {
             let prefixCount = repeatedCount(prefixes.count(file: i)), suffixCount = repeatedCount(suffixes.count(file: i))
             guard prefixCount != nil || suffixCount != nil else { continue }
-            let fact = facts.fact(i)
-            if let p = fact.prefix, let n = prefixCount {
-                sink.report(path: facts.path(i), line: fact.line, "\(key) prefix '\(p.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
+            // Read again, for the file's own affixes (equal as strings to the counted ones, maybe
+            // not in bytes: NFC and NFD) and line.
+            let (line, prefix, suffix) = Self.read(facts, i)
+            if let p = prefix, let n = prefixCount {
+                sink.report(path: facts.path(i), line: line, "\(key) prefix '\(p.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
             }
-            if let s = fact.suffix, let n = suffixCount {
-                sink.report(path: facts.path(i), line: fact.line, "\(key) suffix '\(s.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
+            if let s = suffix, let n = suffixCount {
+                sink.report(path: facts.path(i), line: line, "\(key) suffix '\(s.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
             }
         }
+    }
+
+    /// Entry `i`'s line and affixes, from its record in place, or decoded when it does not read.
+    private static func read(_ facts: FactTable<Fact>, _ i: Int) -> (line: Int, prefix: String?, suffix: String?) {
+        var line: UInt32 = 0, prefix: String?, suffix: String?
+        let inPlace = facts.withRecord(i) { record in
+            line = try record.fixed32()
+            prefix = try record.optionalString()
+            suffix = try record.optionalString()
+        }
+        if inPlace { return (Int(line), prefix, suffix) }
+        let fact = facts.fact(i)
+        return (fact.line, fact.prefix, fact.suffix)
     }
 }
 

@@ -290,20 +290,11 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     package var count: Int { ends.count }
     package func entry(_ i: Int) -> (file: Int, fact: any Sendable) { (files[i], fact(i)) }
 
-    /// Facts decoded once for the reduce when they never left memory (their records are within
-    /// the budget, so holding them decoded is bounded too): a reduce that reads a fact several
-    /// times decodes it once. Not for rules that read records in place (`readsFactRecords`).
-    /// Set when `isDecoded`.
-    /// No optional of the fact type on the read path (`decoded`, `readRecord`): this code is
-    /// generic over the rule, and such an optional looked up its metadata for every fact read.
-    private var decoded: [R.Fact] = []
-    private var isDecoded = false
-
-    /// Fact `i` in append order.
-    private func fact(_ i: Int) -> R.Fact {
-        if isDecoded { return decoded[i] }
-        return decodeRecord(i)
-    }
+    /// Fact `i` in append order, decoded from its record (never held decoded: every reduce reads
+    /// records in place, `FactTable.withRecord`, and decodes only what does not read that way).
+    /// No optional of the fact type on the read path (`readRecord`): this code is generic over
+    /// the rule, and such an optional looked up its metadata for every fact read.
+    private func fact(_ i: Int) -> R.Fact { decodeRecord(i) }
 
     /// A record that cannot be read back means the temporary file was damaged under the process
     /// (the facts cannot be recomputed): the reduce gets a stand-in fact and runs to its end, its
@@ -372,20 +363,10 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
             o.sort { paths[files[Int($0)]].utf8.lexicographicallyPrecedes(paths[files[Int($1)]].utf8) }
             order = o
         }
-        if !log.usedFile && !R.readsFactRecords {
-            // A loop, not `(0..<count).map(decodeRecord)`: this code is generic over the rule, and
-            // that `map` was not specialised; it stepped its range through protocol witnesses,
-            // ~600 instructions a fact on top of decoding it (24 M of 34 M at agora ×1).
-            var all: [R.Fact] = []
-            all.reserveCapacity(count)
-            for i in 0..<count { all.append(decodeRecord(i)) }
-            decoded = all
-            isDecoded = true
-        }
         let table = FactTable<R.Fact>(count: count, pathsIncrease: paths.isStrictlyIncreasing,
                                       path: { i in paths[files[order.map { Int($0[i]) } ?? i]] },
                                       fact: { i in self.fact(order.map { Int($0[i]) } ?? i) },
-                                      record: R.readsFactRecords ? { i, body in self.withRecord(order.map { Int($0[i]) } ?? i, body) } : nil)
+                                      record: { i, body in self.withRecord(order.map { Int($0[i]) } ?? i, body) })
         var sink = CrossFileSink(rule: id, severity: severity)
         sink.environment = environment
         // Findings pass to the receiver only while the facts read back: none from stand-in facts.
@@ -396,8 +377,6 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         endWraps = []
         self.files = IdentityNumberList()
         values = []
-        decoded = []
-        isDecoded = false
         standIn = nil
         hasStandIn = false
         return readFailure == nil ? sink.diagnostics : []

@@ -41,13 +41,29 @@ public protocol URLChecker: Sendable {
 public struct LintEnvironment: Sendable {
     public var probe: any ResourceProbe = FileSystemProbe()
     /// Directory relative input paths are resolved against (filled in by the linter from `LintSettings`).
-    public var baseDirectory: String = FileManager.default.currentDirectoryPath
+    public var baseDirectory: String {
+        get { settings.value.baseDirectory }
+        set { settings = settings.modifying { $0.baseDirectory = newValue } }
+    }
     /// Image settings (the `images` section of the config, after command-line overrides).
-    public var images = ImageSettings()
+    public var images: ImageSettings {
+        get { settings.value.images }
+        set { settings = settings.modifying { $0.images = newValue } }
+    }
     /// Command-line overrides applied on top of the config's `images` section.
-    public var imageOverrides = ImageSettings.Overrides()
+    public var imageOverrides: ImageSettings.Overrides {
+        get { settings.value.imageOverrides }
+        set { settings = settings.modifying { $0.imageOverrides = newValue } }
+    }
     /// Checks remote URLs in online mode; nil means offline. Built from `images` when not injected.
-    public var urlChecker: (any URLChecker)?
+    public var urlChecker: (any URLChecker)? {
+        get { settings.value.urlChecker }
+        set { settings = settings.modifying { $0.urlChecker = newValue } }
+    }
+    /// The fields set once a run, behind one reference: the environment is copied twice a file
+    /// (the per-file sink's, the cross-file collect's) and destroyed as often, and these held
+    /// about eight references (strings, arrays, existentials), each retained and released a copy.
+    private var settings = SettingsBox(RunSettings())
     /// Per document, while its cross-file facts are collected: lines a rule pack (user packs,
     /// the built-in `boilerplate` pack) reported, so `boilerplate-repeated` does not report them again.
     public var linesReportedByPacks: Set<Int> = []
@@ -63,7 +79,27 @@ public struct LintEnvironment: Sendable {
     public func location(of path: String) -> String { PathResolver.absolute(path, base: baseDirectory) }
 
     /// Whether remote URLs are checked in this run.
-    public var isOnline: Bool { images.online && urlChecker != nil }
+    public var isOnline: Bool { settings.value.images.online && settings.value.urlChecker != nil }
+
+    /// `LintEnvironment`'s fields set once a run.
+    private struct RunSettings: Sendable {
+        var baseDirectory: String = FileManager.default.currentDirectoryPath
+        var images = ImageSettings()
+        var imageOverrides = ImageSettings.Overrides()
+        var urlChecker: (any URLChecker)?
+    }
+
+    /// Immutable, so shared between copies; a change makes a new box (a few times a run).
+    private final class SettingsBox: Sendable {
+        let value: RunSettings
+        init(_ value: RunSettings) { self.value = value }
+
+        func modifying(_ change: (inout RunSettings) -> Void) -> SettingsBox {
+            var v = value
+            change(&v)
+            return SettingsBox(v)
+        }
+    }
 }
 
 /// The time budget of one file's fact collection, shared by reference so the engine sees whether a

@@ -72,10 +72,6 @@ public protocol CrossFileRule: Sendable {
     /// below (`@inlinable`) for the same reason as `collectBoxed`: the fact column's cast and
     /// write, generic over the rule, looked up metadata for every fact.
     static func writeBoxedRecord(_ fact: any Sendable, to writer: inout FactRecordWriter) -> Bool
-    /// Whether `finish` reads its facts' records in place (`FactTable.withRecord`) rather than
-    /// decoded: the fact column then hands it the records and does not decode every fact up
-    /// front (false, the default: it does, when they never left memory).
-    static var readsFactRecords: Bool { get }
 }
 
 extension CrossFileRule {
@@ -98,7 +94,6 @@ extension CrossFileRule {
     public static func quotedLine(of fact: Fact) -> Int? { nil }
     public static func writeRecord(_ fact: Fact, to writer: inout FactRecordWriter) -> Bool { false }
     public static func readRecord(_ reader: inout FactRecordReader) throws -> Fact { throw CompactCoderError.unsupported }
-    public static var readsFactRecords: Bool { false }
 }
 
 extension CrossFileRule where Fact: FactRecord {
@@ -117,9 +112,11 @@ extension CrossFileRule {
 }
 
 /// A cross-file rule's facts in path order, as its reduce phase sees them: `count` entries,
-/// each a path and a fact. Facts are decoded when asked for (from memory or the spill file of
-/// the engine's fact column), so a rule that needs one fact twice either asks twice or keeps
-/// the part it needs; `path(_:)` and `fact(_:)` read one half without the other.
+/// each a path and a fact. Nothing is decoded up front: a reduce reads the fields it needs from
+/// each entry's record in place (`withRecord(_:_:)`, from memory or the spill file of the engine's
+/// fact column) and asks `fact(_:)`, which decodes the entry, when that returns false. A fact
+/// asked for twice is decoded twice, so a rule keeps the part it needs rather than asking again;
+/// `path(_:)` and `fact(_:)` read one half without the other.
 public struct FactTable<Fact: Sendable>: RandomAccessCollection {
     private let total: Int
     private let pathAt: (Int) -> String
