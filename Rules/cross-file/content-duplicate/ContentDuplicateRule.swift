@@ -67,26 +67,16 @@ public struct ContentDuplicateRule: CrossFileRule, RuleWithOptions {
 
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
         struct Key: Hashable { var hash: UInt64; var length: UInt32 }
-        // Each record read once, in place (`withRecord`), its key and line kept (16 bytes a file
-        // while the groups are made): the facts were decoded whole, all of them up front, and
-        // read again for the lines of the grouped files. Facts by index: a path is read (decoded
-        // from the engine's path list) only for a finding.
+        // Each record read once (`recordedFact`), its key and line kept (20 bytes a file while the
+        // groups are made). Facts by index: a path is read (decoded from the engine's path list)
+        // only for a finding.
         var keys: [Key] = [], fileLines: [UInt32] = []
         keys.reserveCapacity(facts.count)
         fileLines.reserveCapacity(facts.count)
         for i in facts.indices {
-            var hash: UInt64 = 0, length: UInt32 = 0, line: UInt32 = 0
-            let inPlace = facts.withRecord(i) { record in
-                hash = try record.fixed64()
-                length = try record.fixed32()
-                line = try record.fixed32()
-            }
-            if !inPlace {
-                let fact = facts.fact(i)
-                (hash, length, line) = (fact.hash, UInt32(clamping: fact.length), UInt32(clamping: fact.line))
-            }
-            keys.append(Key(hash: hash, length: length))
-            fileLines.append(line)
+            let fact = facts.recordedFact(i)
+            keys.append(Key(hash: fact.hash, length: UInt32(truncatingIfNeeded: fact.length)))
+            fileLines.append(UInt32(truncatingIfNeeded: fact.line))
         }
         let groups = ChainGroups(keys)
         keys = []

@@ -81,17 +81,10 @@ public struct SlugDuplicateRule: CrossFileRule, RuleWithOptions {
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
         // Folding returns a new string; keep the fact's own when nothing changes (no second copy of 100k slugs).
         // Hex digests are lowercase already; other slugs fold to text (or to a digest: `46EA…` = `46ea…`).
-        // Each record's slug read in place (`withRecord`); paths and whole facts are read for the
-        // files of a group only, where every path and fact was read twice. Facts by index.
+        // Each record's slug read (`recordedFact`); paths and whole facts are read again for the
+        // files of a group only. Facts by index.
         let groups = ChainGroups(facts.indices.lazy.map { i -> SlugText in
-            var text: SlugText = .text("")
-            let inPlace = facts.withRecord(i) { record in
-                text = SlugText(try record.string())
-                _ = try record.string()
-                _ = try record.fixed32()
-                _ = try record.fixed32()
-            }
-            if !inPlace { text = facts.fact(i).text }
+            let text = facts.recordedFact(i).text
             guard !caseSensitive, case let .text(t) = text else { return text }
             let folded = t.lowercased()
             return folded == t ? text : SlugText(folded)

@@ -554,17 +554,13 @@ public struct BodyPlaceholderRule: CrossFileRule, RuleWithOptions {
     }
 
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {
-        // Each record read once, in place (`withRecord`), into the array the later passes read (a
-        // large group's titles, a finding's line and letters): nothing is decoded up front, and a
-        // fact asked of the table is decoded each time. Facts by index: a path is read (decoded
-        // from the engine's path list) only for a finding.
+        // Each record read once (`recordedFact`) into the array the later passes read (a large
+        // group's titles, a finding's line and letters): a fact asked of the table is decoded
+        // each time. Facts by index: a path is read (decoded from the engine's path list) only
+        // for a finding.
         var all: [Fact] = []
         all.reserveCapacity(facts.count)
-        for i in facts.indices {
-            var fact = Fact(hash: 0, title: 0, line: 0, letters: 0)
-            let inPlace = facts.withRecord(i) { record in fact = try Fact(record: &record) }
-            all.append(inPlace ? fact : facts.fact(i))
-        }
+        for i in facts.indices { all.append(facts.recordedFact(i)) }
         let groups = ChainGroups(all.lazy.map { $0.hash })
         // Per group (by its first member): whether its first 64 members carry two or more titles.
         var variedTitles: [Int: Bool] = [:]

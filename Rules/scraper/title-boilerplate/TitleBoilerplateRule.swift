@@ -584,8 +584,16 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
         }
 
         public init(record: inout FactRecordReader) throws {
+            let fields = try Self.fields(&record)
+            self.init(line: Int(fields.line), prefix: fields.prefix, suffix: fields.suffix)
+        }
+
+        /// The record's fields in the order `write(to:)` writes them, without making a fact (its
+        /// affixes boxed): the reduce reads them in place.
+        static func fields(_ record: inout FactRecordReader) throws -> (line: UInt32, prefix: String?, suffix: String?) {
             let line = try record.fixed32()
-            self.init(line: Int(line), prefix: try record.optionalString(), suffix: try record.optionalString())
+            let prefix = try record.optionalString()
+            return (line, prefix, try record.optionalString())
         }
     }
 
@@ -666,13 +674,8 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
 
     /// Entry `i`'s line and affixes, from its record in place, or decoded when it does not read.
     private static func read(_ facts: FactTable<Fact>, _ i: Int) -> (line: Int, prefix: String?, suffix: String?) {
-        var line: UInt32 = 0, prefix: String?, suffix: String?
-        let inPlace = facts.withRecord(i) { record in
-            line = try record.fixed32()
-            prefix = try record.optionalString()
-            suffix = try record.optionalString()
-        }
-        if inPlace { return (Int(line), prefix, suffix) }
+        var read: (line: UInt32, prefix: String?, suffix: String?)?
+        if facts.withRecord(i, { read = try Fact.fields(&$0) }), let read { return (Int(read.line), read.prefix, read.suffix) }
         let fact = facts.fact(i)
         return (fact.line, fact.prefix, fact.suffix)
     }

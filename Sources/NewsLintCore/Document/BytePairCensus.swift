@@ -13,8 +13,8 @@
 /// files (agora x1: 301 and 675 of 3,669 HTML files passed the pairs; fewer pass the trigrams).
 ///
 /// The pass reads sixteen bytes a step (SSE2 compares through `SIMD16`): which of them may start
-/// a tracked row (a byte below 0x20, `[`, DEL, or a lead byte outside E3–ED, the leads of most East
-/// Asian text), and, in a block holding ASCII, where a tracked trigram starts. Only the flagged
+/// a tracked row (a byte below 0x20, `!`, `(`, `)`, `?`, `[`, DEL, or a lead byte outside E3–ED, the
+/// leads of most East Asian text), and, in a block holding ASCII, where a tracked trigram starts. Only the flagged
 /// bytes record their pair (a loop over the mask's bits; an untracked one among them, such as a
 /// line feed, into the discard row): at agora x1, 375 k bytes, where recording all eight bytes of
 /// every 8-byte half holding a flagged byte (323 k halves) made 2.6 M records. (The whole halves
@@ -47,6 +47,8 @@ package struct BytePairCensus: Sendable {
     /// rows in every lane; an untracked byte's is its lane's discard row, which is 0 in lane 0: the
     /// accessors read lane 0 and take 0 for "not tracked".
     @usableFromInline package static let rowOffset: [UInt8] = {
+        // Row offsets are bytes: at most 64 rows (discard rows and tracked bytes) fit.
+        precondition((laneRows + trackedFirstBytes.count) * 4 <= 256, "too many tracked bytes for the census' one-byte row offsets")
         var table = [UInt8](repeating: 0, count: laneRows << 8)
         for lane in 0..<laneRows {
             for b in 0..<256 { table[lane << 8 | b] = UInt8(lane * 4) }
@@ -264,7 +266,7 @@ package struct BytePairCensus: Sendable {
     }
 }
 
-/// Spare storage for the census' bits (1.5 KB a file), given back when a document is done
+/// Spare storage for the census' bits (1.6 KB a file), given back when a document is done
 /// (`DocumentViews`' deinit) and zeroed in place by the next file's census (a fresh zeroed array
 /// cost a `malloc`, a copy from the zeroed page and a `free` a file, ~700 instructions).
 package enum CensusStorage {

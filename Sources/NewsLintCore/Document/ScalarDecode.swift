@@ -211,7 +211,8 @@ import Synchronization
     /// two per 8-byte load while the leads are E1–EC or EE–EF, then one per 4-byte load,
     /// kept when the lead is `E0`–`EF`, both continuation bytes are `10xxxxxx`, and the value is
     /// neither overlong (below U+0800) nor a surrogate. Anything else takes `decode`'s step, so the
-    /// scalars are exactly `decode`'s.
+    /// scalars are exactly `decode`'s. Also tells whether it met a scalar beyond the BMP, and an
+    /// ASCII mark right after a non-ASCII step (`holdsMarkAfterNonASCII`).
     package static func decodeChecked<Offset: FixedWidthInteger>(_ bytes: [UInt8], into cps: UnsafeMutableBufferPointer<UInt32>,
                                                                  _ offsets: UnsafeMutableBufferPointer<Offset>) -> (count: Int, sawInvalid: Bool, sawAstral: Bool, markAfterNonASCII: Bool) {
         bytes.withUnsafeBufferPointer { buf -> (count: Int, sawInvalid: Bool, sawAstral: Bool, markAfterNonASCII: Bool) in

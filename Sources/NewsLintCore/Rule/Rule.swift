@@ -173,6 +173,19 @@ public struct FactTable<Fact: Sendable>: RandomAccessCollection {
     public func fact(_ i: Int) -> Fact { factAt(i) }
 }
 
+extension FactTable where Fact: FactRecord {
+    /// Entry `i`'s fact read from its record in place (`withRecord`: no boxed value, no path), or
+    /// decoded by the table when the entry has no record or it does not read. The same fact either
+    /// way: `init(record:)` is the decode. One reader of the layout `write(to:)` writes, so a reduce
+    /// does not copy it field by field.
+    @inlinable
+    public func recordedFact(_ i: Int) -> Fact {
+        var read: Fact?
+        if withRecord(i, { read = try Fact(record: &$0) }), let read { return read }
+        return fact(i)
+    }
+}
+
 /// Collects a cross-file rule's diagnostics.
 public struct CrossFileSink {
     public let rule: String

@@ -53,6 +53,8 @@ import Testing
     static let loud: [[UInt8]] = [
         Array("(".utf8), Array("中,".utf8), Array("文.".utf8), Array("」:".utf8), Array("!;".utf8), Array("?!".utf8), Array("),".utf8),
         [0x80, 0x3F], [0xFF, 0x2E], Array(")?".utf8),
+        // After a 2-byte and a 4-byte sequence and a BOM (the decode's `step`, not its 3-byte run).
+        Array("\u{E9},".utf8), Array("\u{20BB7}.".utf8), Array("\u{FEFF},".utf8),
     ]
 
     /// Exact on documents of every length around the census' sixteen-byte blocks, with at most one
