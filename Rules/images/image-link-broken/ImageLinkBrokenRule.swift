@@ -103,14 +103,14 @@ public struct ImageLinkOnlineRule: CrossFileRule, RuleWithOptions {
 
     public func finish(_ facts: FactTable<[RemoteImage]>, into sink: inout CrossFileSink) {
         guard let checker = sink.environment.urlChecker, !facts.isEmpty else { return }
-        // Each fact decoded once and held for both passes (a `FactTable` decodes a fact each time it
-        // is asked for); a path is read only for a finding.
-        let all = facts.indices.map { facts.fact($0) }
+        // Each fact decoded in each pass, not held between them (the facts may be in a temporary
+        // file past the memory budget; the checks are network-bound); a path is read only for a
+        // finding.
         var unique = Set<String>()
-        for fact in all { for r in fact { unique.insert(r.url) } }
+        for i in facts.indices { for r in facts.fact(i) { unique.insert(r.url) } }
         let results = checker.check(unique.sorted())
-        for (i, fact) in all.enumerated() {
-            for r in fact {
+        for i in facts.indices {
+            for r in facts.fact(i) {
                 guard let result = results[r.url], !result.ok else { continue }
                 sink.report(path: facts.path(i), line: r.line, column: r.column, "remote image '\(r.url)' is unreachable: \(result.detail)")
             }

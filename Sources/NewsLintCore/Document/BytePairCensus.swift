@@ -90,8 +90,7 @@ package struct BytePairCensus: Sendable {
     package var mayHoldASCIIMarkCandidate: Bool {
         if contains(byte: 0x28) { return true }
         // The marks all lie below 0x40: in the first word of a row.
-        let marks: UInt64 = 0x8C00_5002_0000_0000
-        return (words[Int(rows[0x21])] | words[Int(rows[0x29])] | words[Int(rows[0x3F])]) & marks != 0
+        return (words[Int(rows[0x21])] | words[Int(rows[0x29])] | words[Int(rows[0x3F])]) & ScalarDecode.markBits != 0
     }
 
     /// The trigram `a b c` as `contains(trigram:)` keys it.

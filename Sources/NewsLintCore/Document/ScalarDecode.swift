@@ -36,15 +36,20 @@ import Synchronization
     /// somewhere: one of `punctuation-width`'s two kinds of mark candidate (the census holds the
     /// other, `BytePairCensus.mayHoldASCIIMarkCandidate`). Found by `decodeChecked` where a non-ASCII
     /// step ends (the byte after it, a test per run of non-ASCII text, not per byte); nil when the
-    /// file was decoded another way (its validity known before: not found, not known).
+    /// file was decoded another way (its validity known before: not found, not known); false for
+    /// an empty file.
     package let holdsMarkAfterNonASCII: Bool?
 
-    /// `, . : ; ! ?`: the ASCII marks `punctuation-width` converts after Chinese text (`(` aside).
+    /// `, . : ; ! ?`: the ASCII marks `punctuation-width` converts after Chinese text (the
+    /// parentheses aside: a pair is found from its `(`, which the census records).
     @inlinable @inline(__always)
     package static func isMark(_ b: UInt8) -> Bool {
-        // Bits 0x21, 0x2C, 0x2E, 0x3A, 0x3B and 0x3F.
-        b < 64 && (0x8C00_5002_0000_0000 as UInt64) &>> UInt64(b) & 1 != 0
+        b < 64 && markBits &>> UInt64(b) & 1 != 0
     }
+
+    /// `isMark`'s bytes as bits of a word (they all lie below 0x40): 0x21, 0x2C, 0x2E, 0x3A, 0x3B, 0x3F.
+    @inlinable @inline(__always)
+    package static var markBits: UInt64 { 0x8C00_5002_0000_0000 }
 
     /// `isValidUTF8` nil: not known yet, so the decode checks as it goes (`decodeChecked`) instead of
     /// the document walking every byte once to validate and once more to decode. Only for files up

@@ -288,14 +288,13 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     }
 
     package var count: Int { ends.count }
-    package func entry(_ i: Int) -> (file: Int, fact: any Sendable) { (files[i], fact(i)) }
+    package func entry(_ i: Int) -> (file: Int, fact: any Sendable) { (files[i], decodeRecord(i)) }
 
-    /// Fact `i` in append order, decoded from its record (never held decoded: every reduce reads
-    /// records in place, `FactTable.withRecord`, and decodes only what does not read that way).
-    /// No optional of the fact type on the read path (`readRecord`): this code is generic over
-    /// the rule, and such an optional looked up its metadata for every fact read.
-    private func fact(_ i: Int) -> R.Fact { decodeRecord(i) }
-
+    /// Fact `i` in append order, decoded from its record each time it is asked for (never held
+    /// decoded: a reduce reads records in place, `FactTable.withRecord` / `recordedFact`, and a
+    /// fact without a record form is decoded here). No optional of the fact type on this path:
+    /// this code is generic over the rule, and such an optional looked up its metadata for every
+    /// fact read.
     /// A record that cannot be read back means the temporary file was damaged under the process
     /// (the facts cannot be recomputed): the reduce gets a stand-in fact and runs to its end, its
     /// findings are dropped and `readFailure` tells the caller, who reports an I/O error.
@@ -365,7 +364,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         }
         let table = FactTable<R.Fact>(count: count, pathsIncrease: paths.isStrictlyIncreasing,
                                       path: { i in paths[files[order.map { Int($0[i]) } ?? i]] },
-                                      fact: { i in self.fact(order.map { Int($0[i]) } ?? i) },
+                                      fact: { i in self.decodeRecord(order.map { Int($0[i]) } ?? i) },
                                       record: { i, body in self.withRecord(order.map { Int($0[i]) } ?? i, body) })
         var sink = CrossFileSink(rule: id, severity: severity)
         sink.environment = environment

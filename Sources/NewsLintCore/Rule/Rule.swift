@@ -112,11 +112,12 @@ extension CrossFileRule {
 }
 
 /// A cross-file rule's facts in path order, as its reduce phase sees them: `count` entries,
-/// each a path and a fact. Nothing is decoded up front: a reduce reads the fields it needs from
-/// each entry's record in place (`withRecord(_:_:)`, from memory or the spill file of the engine's
-/// fact column) and asks `fact(_:)`, which decodes the entry, when that returns false. A fact
-/// asked for twice is decoded twice, so a rule keeps the part it needs rather than asking again;
-/// `path(_:)` and `fact(_:)` read one half without the other.
+/// each a path and a fact. Nothing is decoded up front: a reduce whose fact has a record form
+/// (`FactRecord`) reads each entry's record in place (`recordedFact(_:)`, or only the fields it
+/// needs with `withRecord(_:_:)`, from memory or the spill file of the engine's fact column); a
+/// table without records (facts held as values, from `merge` or JSON) and a fact without a record
+/// form are decoded by `fact(_:)`. A fact asked for twice is decoded twice, so a rule keeps the
+/// part it needs rather than asking again; `path(_:)` and `fact(_:)` read one half without the other.
 public struct FactTable<Fact: Sendable>: RandomAccessCollection {
     private let total: Int
     private let pathAt: (Int) -> String
@@ -145,9 +146,9 @@ public struct FactTable<Fact: Sendable>: RandomAccessCollection {
     }
 
     /// Reads entry `i` from its record in place (`body` reads its fields, and must read them all:
-    /// the record is then checked to be at its end), for a reduce that needs part of a fact or
-    /// its bytes, not the decoded value (a near-duplicate signature copied into a store, a copy's
-    /// hash). False when the table holds no record for the entry or it does not read (truncated,
+    /// the record is then checked to be at its end): the whole fact (`recordedFact`), or part of
+    /// it or its bytes without the decoded value (a near-duplicate signature copied into a store,
+    /// a copy's hash). False when the table holds no record for the entry or it does not read (truncated,
     /// damaged, unreadable temporary file, or `body` threw): then ask `fact(_:)`, which decodes
     /// the entry or stands in for it the way the table does. Not generic (a result of the caller's
     /// type, across the module, looked up its metadata for every record).
