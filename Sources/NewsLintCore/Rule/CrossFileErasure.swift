@@ -26,6 +26,12 @@ public func boxedValue<T>(_ boxed: any Sendable, as type: T.Type) -> T? {
 /// Type-erased cross-file rule so rules with different fact types share one list.
 public protocol ErasedCrossFileRule: Sendable {
     func collectErased(_ document: Document, environment: LintEnvironment) -> (any Sendable)?
+    /// `collectErased` with a fact that has a record form appended to `writer` as the tagged
+    /// record its column and the cache keep (`CrossFileRule.collectRecord`; only for rules whose
+    /// `keepsCachedFactBytes` is true) and `quotedLine` set from it; any other fact is appended
+    /// boxed to `unrecorded` as rule `index`'s, with nothing written. By default, `collectErased`.
+    func collectRecordErased(_ document: Document, environment: LintEnvironment, index: Int, into writer: inout FactRecordWriter,
+                             quotedLine: inout Int?, unrecorded: inout [(rule: Int, fact: any Sendable)])
     /// `CrossFileRule.quotedLine(of:)` for a fact `collectErased` returned.
     func quotedLineErased(_ fact: any Sendable) -> Int?
     func finishErased(_ facts: [(path: String, fact: any Sendable)], id: String, severity: Severity, environment: LintEnvironment) -> [Diagnostic]
@@ -48,6 +54,10 @@ extension ErasedCrossFileRule {
     public func encodeCachedFact(_ fact: any Sendable) throws -> [UInt8] { [UInt8](try encodeFact(fact)) }
     public func decodeCachedFact(_ bytes: [UInt8]) throws -> any Sendable { try decodeFact(Data(bytes)) }
     public var keepsCachedFactBytes: Bool { false }
+    public func collectRecordErased(_ document: Document, environment: LintEnvironment, index: Int, into writer: inout FactRecordWriter,
+                                    quotedLine: inout Int?, unrecorded: inout [(rule: Int, fact: any Sendable)]) {
+        if let fact = collectErased(document, environment: environment) { unrecorded.append((index, fact)) }
+    }
 }
 
 /// One cross-file rule's facts over a run, in delivery order, and its reduce phase. Typed columns
@@ -424,6 +434,12 @@ package struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
     package let rule: R
 
     package func collectErased(_ document: Document, environment: LintEnvironment) -> (any Sendable)? { rule.collectBoxed(document, environment: environment) }
+
+    /// Its records are `TypedFactColumn`'s (and the cache's) form of the fact.
+    package func collectRecordErased(_ document: Document, environment: LintEnvironment, index: Int, into writer: inout FactRecordWriter,
+                                     quotedLine: inout Int?, unrecorded: inout [(rule: Int, fact: any Sendable)]) {
+        rule.collectRecord(document, environment: environment, index: index, into: &writer, quotedLine: &quotedLine, unrecorded: &unrecorded)
+    }
 
     /// Asked of every fact of every file (the line to keep for a code frame): the box is opened
     /// (`withBoxedValue`) rather than cast, and cast only when it holds something else.

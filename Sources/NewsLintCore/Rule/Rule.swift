@@ -72,6 +72,15 @@ public protocol CrossFileRule: Sendable {
     /// below (`@inlinable`) for the same reason as `collectBoxed`: the fact column's cast and
     /// write, generic over the rule, looked up metadata for every fact.
     static func writeBoxedRecord(_ fact: any Sendable, to writer: inout FactRecordWriter) -> Bool
+    /// `collect(_:environment:)` with its fact appended to `writer` as its tagged `FactRecord`
+    /// (`writeTaggedRecord`'s record form) and `quotedLine` set to `quotedLine(of:)`: the pass's
+    /// worker writes the bytes the fact column and the lint cache hold, so the fact is never boxed,
+    /// copied as an existential or written again at delivery. A fact without a record form is
+    /// appended boxed to `unrecorded` as rule `index`'s, with nothing written (the engine then
+    /// stores it as before). Provided below (`@inlinable`), like `collectBoxed`, so each rule gets
+    /// a copy made for its own fact type (no optional existential on the way back either).
+    func collectRecord(_ document: Document, environment: LintEnvironment, index: Int, into writer: inout FactRecordWriter,
+                       quotedLine: inout Int?, unrecorded: inout [(rule: Int, fact: any Sendable)])
 }
 
 extension CrossFileRule {
@@ -90,6 +99,19 @@ extension CrossFileRule {
             writer.bytes.removeSubrange(start...)
             return false
         } ?? false
+    }
+    @inlinable
+    public func collectRecord(_ document: Document, environment: LintEnvironment, index: Int, into writer: inout FactRecordWriter,
+                              quotedLine: inout Int?, unrecorded: inout [(rule: Int, fact: any Sendable)]) {
+        guard let fact = collect(document, environment: environment) else { return }
+        let start = writer.bytes.count
+        writer.byte(FactRecordFormat.recordV1)
+        if Self.writeRecord(fact, to: &writer) {
+            quotedLine = Self.quotedLine(of: fact)
+            return
+        }
+        writer.bytes.removeSubrange(start...)
+        unrecorded.append((index, fact))
     }
     public static func quotedLine(of fact: Fact) -> Int? { nil }
     public static func writeRecord(_ fact: Fact, to writer: inout FactRecordWriter) -> Bool { false }

@@ -32,16 +32,31 @@ public struct FactRecordWriter {
         bytes.reserveCapacity(64)
     }
 
+    /// With room for `capacity` bytes (none allocated for 0).
+    public init(reservingCapacity capacity: Int) {
+        bytes = []
+        if capacity > 0 { bytes.reserveCapacity(capacity) }
+    }
+
+    /// Inlinable, as `varint` and `fixed32`: rules write their records from another module, and
+    /// each was a call (the engine's own framing bytes too).
+    @inlinable
     public mutating func byte(_ v: UInt8) { bytes.append(v) }
 
+    /// Byte by byte: `append(contentsOf:)` of the word's bytes cost ~100 instructions a call.
+    @inlinable
     public mutating func fixed32(_ v: UInt32) {
-        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(truncatingIfNeeded: v))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 16))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 24))
     }
 
     public mutating func fixed64(_ v: UInt64) {
         withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
+    @inlinable
     public mutating func varint(_ v: UInt64) {
         var x = v
         while x >= 0x80 {

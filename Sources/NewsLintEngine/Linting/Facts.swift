@@ -89,7 +89,7 @@ public struct FactsFile: Sendable {
 
     /// Collects the facts of a finished (shard) run.
     public static func collect(_ outcomes: [FileOutcome], linter: Linter, shard: Shard?) throws -> FactsFile {
-        try collect(outcomes.map { FileFacts(path: $0.path, facts: $0.facts) }, fileCount: outcomes.count, linter: linter, shard: shard)
+        try collect(outcomes.map { FileFacts(path: $0.path, facts: try linter.facts(of: $0)) }, fileCount: outcomes.count, linter: linter, shard: shard)
     }
 
     /// Collects the facts of a finished (shard) run from the facts a streamed run kept.

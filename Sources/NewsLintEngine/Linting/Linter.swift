@@ -147,8 +147,12 @@ public struct FileOutcome: Sendable {
     /// cache entry stores them (framing checked on the worker); `knownStrings`: strings they likely hold (rule ids).
     package var spilledDiagnostics: SpilledDiagnostics?
     package var knownStrings = KnownStrings()
-    /// Facts for cross-file rules, by index into the rule set's `crossFile`.
+    /// Facts for cross-file rules, by index into the rule set's `crossFile`: those the pass could
+    /// not write as records (`factRecords` holds the others; `Linter.facts(of:)` gives both).
     public var facts: [(rule: Int, fact: any Sendable)]
+    /// The facts of a file the pass linted that have a record form, as the worker wrote them: the
+    /// bytes their columns and the cache keep (see `FileFactRecords`).
+    package var factRecords = FileFactRecords()
     public var byteCount: Int
     /// Boxed: only `--fix`/`--diff` runs have one, and an inline optional would triple the size of
     /// every outcome kept until output (the dominant per-file memory cost on large corpora).
@@ -294,7 +298,14 @@ public struct CrossFileFacts: @unchecked Sendable {
     /// `cached`: facts as the lint cache's bytes (`FileOutcome.cachedFacts`), stored as they are.
     public mutating func add(path: String, input: Int? = nil, facts: [(rule: Int, fact: any Sendable)],
                              cached: [(rule: Int, bytes: ArraySlice<UInt8>)] = []) {
-        guard !facts.isEmpty || !cached.isEmpty else { return }
+        add(path: path, input: input, facts: facts, cached: cached, records: FileFactRecords())
+    }
+
+    /// `records`: facts as the pass's worker wrote them (`FileOutcome.factRecords`), stored as
+    /// they are, like the cache's bytes.
+    package mutating func add(path: String, input: Int? = nil, facts: [(rule: Int, fact: any Sendable)],
+                              cached: [(rule: Int, bytes: ArraySlice<UInt8>)], records: FileFactRecords) {
+        guard !facts.isEmpty || !cached.isEmpty || !records.isEmpty else { return }
         let file = count
         // `inputs?.` in place: binding the list copied it (its arrays retained and released per file).
         if let input, inputs?.indices.contains(input) == true, ownPaths.isEmpty {
@@ -320,6 +331,10 @@ public struct CrossFileFacts: @unchecked Sendable {
         // the pair, existential and all, once per field).
         for f in facts where columns.indices.contains(f.rule) { columns[f.rule].append(file: file, fact: f.fact) }
         for f in cached where columns.indices.contains(f.rule) { columns[f.rule].append(file: file, cachedBytes: f.bytes) }
+        let columns = self.columns
+        records.forEach { rule, bytes in
+            if columns.indices.contains(rule) { columns[rule].append(file: file, cachedBytes: bytes) }
+        }
     }
 
     /// Why reduces could not read their facts back (one message per rule; empty when all did), or
@@ -649,7 +664,7 @@ public final class Linter: Sendable {
                     let read = cachedFacts(of: inputs[i], at: location)
                     run.facts.add(path: outcome.path, input: i, facts: read.facts, cached: read.cached)
                 } else {
-                    run.facts.add(path: outcome.path, input: i, facts: outcome.facts, cached: outcome.cachedFacts)
+                    run.facts.add(path: outcome.path, input: i, facts: outcome.facts, cached: outcome.cachedFacts, records: outcome.factRecords)
                 }
             }
             if !baseRules.crossFile.isEmpty { run.suppressions.add(outcome) }
@@ -708,7 +723,27 @@ public final class Linter: Sendable {
 
     /// The reduce phase of cross-file rules over the facts of all files.
     public func finishCrossFile(_ outcomes: [FileOutcome]) throws -> [Diagnostic] {
-        try finishCrossFile(facts: outcomes.map { FileFacts(path: $0.path, facts: $0.facts) })
+        try finishCrossFile(facts: outcomes.map { FileFacts(path: $0.path, facts: try facts(of: $0)) })
+    }
+
+    /// A linted file's cross-file facts in rule order: `facts` and its records (`factRecords`) decoded.
+    public func facts(of outcome: FileOutcome) throws -> [(rule: Int, fact: any Sendable)] {
+        guard !outcome.factRecords.isEmpty else { return outcome.facts }
+        var out: [(rule: Int, fact: any Sendable)] = []
+        var failure: (any Error)?
+        outcome.factRecords.forEach { rule, bytes in
+            do {
+                guard baseRules.crossFile.indices.contains(rule) else { throw CompactCoderError.malformed }
+                out.append((rule, try baseRules.crossFile[rule].rule.decodeCachedFact(Array(bytes))))
+            } catch {
+                failure = failure ?? error
+            }
+        }
+        if let failure { throw failure }
+        out += outcome.facts
+        // A rule has at most one fact a file: no ties.
+        out.sort { $0.rule < $1.rule }
+        return out
     }
 
     /// The reduce phase of cross-file rules over the facts of all files; throws when facts
@@ -756,7 +791,7 @@ public final class Linter: Sendable {
             return ([], cached)
         }
         let outcome = process(input)
-        return (outcome.facts, outcome.cachedFacts)
+        return (outcome.facts, outcome.cachedFacts + outcome.factRecords.pairs)
     }
 
     /// Reads, lints, optionally fixes one input, and collects its cross-file facts.
@@ -845,12 +880,24 @@ public final class Linter: Sendable {
             let outcome = lintBytes(bytes, input: input, path: path, location: location, rules: rules, in: recording)
             // A run cut short by the time budget says nothing about the next run: not cached.
             if outcome.diagnostics.contains(where: { $0.rule == "file-skipped" }) { return outcome }
+            // In rule order: the records as the worker wrote them (not encoded again), the others encoded.
             var facts: [(rule: String, data: ArraySlice<UInt8>)] = []
-            for f in outcome.facts {
-                let active = baseRules.crossFile[f.rule]
-                guard let data = try? active.rule.encodeCachedFact(f.fact) else { return outcome }
-                facts.append((active.id, data[...]))
+            var boxed = outcome.facts[...]
+            var encodable = true
+            func encodeBoxed(before rule: Int) {
+                while let f = boxed.first, f.rule < rule {
+                    boxed = boxed.dropFirst()
+                    let active = baseRules.crossFile[f.rule]
+                    guard let data = try? active.rule.encodeCachedFact(f.fact) else { encodable = false; continue }
+                    facts.append((active.id, data[...]))
+                }
             }
+            outcome.factRecords.forEach { rule, bytes in
+                encodeBoxed(before: rule)
+                facts.append((baseRules.crossFile[rule].id, bytes))
+            }
+            encodeBoxed(before: Int.max)
+            guard encodable else { return outcome }
             // Diagnostics are stored without their path (the encoding leaves it out), in output
             // order: a hit hands them on as they are stored.
             var sorted = outcome.diagnostics
@@ -993,9 +1040,15 @@ public final class Linter: Sendable {
     private func outcome(of document: Document, final: Document, quoted: Document, diagnostics: [Diagnostic], fix fixOutcome: FileFixOutcome?,
                          path: String, bytes: [UInt8], rules: RuleSet, environment: LintEnvironment) -> FileOutcome {
         var diagnostics = diagnostics
+        // Facts without a record form (rare: none of the built-in rules' but online image links').
         var facts: [(rule: Int, fact: any Sendable)] = []
-        // One allocation, not a regrowth at the 1st, 2nd and 3rd fact.
-        facts.reserveCapacity(baseRules.crossFile.count)
+        // One buffer for the file's records (none without cross-file rules).
+        // Under 1 KB: a larger block was not served from the allocator's per-thread cache.
+        var records = FactRecordWriter(reservingCapacity: baseRules.crossFile.isEmpty ? 0 : 960)
+        var recordIndex = FileFactRecords.Builder()
+        // The lines cross-file findings on this file would point at, where its records say.
+        var recordLines: [Int] = []
+        let capturesLines = settings.captureSourceLines
         var factEnvironment = environment
         var packRule: (rule: String, isPack: Bool)?  // asked once per run of one rule's findings
         // By index: the loop copied each diagnostic (its strings retained and released).
@@ -1017,7 +1070,15 @@ public final class Linter: Sendable {
             guard atSameIndex || fileCrossFile.indices.contains(where: { fileCrossFile[$0].id == id }) else { continue }
             if let collectBudget, let seconds = settings.fileTimeBudget { collectBudget.restart(seconds: seconds) }
             factEnvironment.collectBudget = collectBudget
-            if let f = baseRules.crossFile[i].rule.collectErased(document, environment: factEnvironment) { facts.append((i, f)) }
+            if i < FileFactRecords.capacity {
+                var line: Int?
+                let start = records.bytes.count
+                baseRules.crossFile[i].rule.collectRecordErased(document, environment: factEnvironment, index: i, into: &records,
+                                                                quotedLine: &line, unrecorded: &facts)
+                if recordIndex.noteRecord(rule: i, from: start, in: records), capturesLines, let line { recordLines.append(line) }
+            } else if let f = baseRules.crossFile[i].rule.collectErased(document, environment: factEnvironment) {
+                facts.append((i, f))
+            }
             if factEnvironment.collectBudget?.stopped == true, let severity = rules.engineSeverity["file-skipped"], let budget = settings.fileTimeBudget {
                 diagnostics.append(Diagnostic(rule: "file-skipped", severity: severity, path: path, line: 1, column: 1,
                                               message: "rule '\(id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget) and stopped partway: this file was only partly checked by it (not compared with other files)"))
@@ -1025,6 +1086,7 @@ public final class Linter: Sendable {
         }
         var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: bytes.count, fix: fixOutcome,
                                   ioFailure: fixOutcome?.writeError != nil)
+        if !records.bytes.isEmpty { outcome.factRecords = recordIndex.seal(&records) }
         outcome.profile = settings.documentProfiler?(final)
         if settings.captureSourceLines {
             var lines: [Int: String] = [:]
@@ -1036,6 +1098,7 @@ public final class Linter: Sendable {
                 guard let n = baseRules.crossFile[f.rule].rule.quotedLineErased(f.fact), n >= 1, n <= quoted.lineCount, lines[n] == nil else { continue }
                 lines[n] = quoted.lineText(n)
             }
+            for n in recordLines where n >= 1 && n <= quoted.lineCount && lines[n] == nil { lines[n] = quoted.lineText(n) }
             outcome.sourceLines = lines
         }
         if !baseRules.crossFile.isEmpty {
