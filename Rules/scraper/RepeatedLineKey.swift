@@ -34,10 +34,15 @@ package enum RepeatedLineKey {
             default: value = nil
             }
             guard let value, case let raw = trimmed(value), !raw.isEmpty else { continue }
-            // One copy of the bytes for the separator search and the host (each made its own).
-            let bytes = Array(raw.utf8)
-            if containsSchemeSeparator(raw, bytes) || raw.hasPrefix("www.") {
-                if let group = host(ofBytes: bytes, after: "host:") { return group }
+            // The separator search and the host read the string's own bytes (a copy into an array
+            // was an allocation, a copy and a free a file, ~440 instructions).
+            var utf8 = raw
+            let url: String?? = utf8.withUTF8 { bytes in
+                guard containsSchemeSeparator(raw, bytes) || raw.hasPrefix("www.") else { return .none }
+                return .some(host(ofBytes: bytes, after: "host:"))
+            }
+            if let url {
+                if let group = url { return group }
                 continue
             }
             return key.name + ":" + raw
@@ -70,37 +75,40 @@ package enum RepeatedLineKey {
     /// compare at every position cost ~6 instructions a byte of a long (percent-encoded) URL, and a
     /// byte loop testing the first byte mispredicted at about half the `/`s of a URL.
     private static func find(_ needle: [UInt8], in b: [UInt8], _ range: Range<Int>, anchor: Int = 0) -> Range<Int>? {
+        b.withUnsafeBufferPointer { find(needle, in: $0, range, anchor: anchor) }
+    }
+
+    /// `find` in bytes lent in place.
+    private static func find(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, anchor: Int = 0) -> Range<Int>? {
         let n = needle.count
-        guard n > 0, anchor >= 0, anchor < n, range.count >= n, range.lowerBound >= 0, range.upperBound <= b.count else { return nil }
-        return b.withUnsafeBufferPointer { bytes -> Range<Int>? in
-            needle.withUnsafeBufferPointer { needle -> Range<Int>? in
-                guard let base = bytes.baseAddress else { return nil }
-                let raw = UnsafeRawPointer(base)
-                let headCount = Swift.min(n, 4)
-                var head: UInt32 = 0
-                for k in 0..<headCount { head |= UInt32(needle[k]) << UInt32(8 * k) }
-                let mask: UInt32 = headCount == 4 ? .max : (1 << UInt32(8 * headCount)) &- 1
-                let last = range.upperBound - n
-                // Four bytes readable at `i`: up to `upperBound - 4`.
-                let wordLast = range.upperBound - 4
-                @inline(__always) func matches(_ i: Int) -> Bool {
-                    var k = 0
-                    if i <= wordLast {
-                        guard UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)) & mask == head else { return false }
-                        k = headCount
-                    }
-                    while k < n, bytes[i &+ k] == needle[k] { k &+= 1 }
-                    return k == n
+        guard n > 0, anchor >= 0, anchor < n, range.count >= n, range.lowerBound >= 0, range.upperBound <= bytes.count else { return nil }
+        return needle.withUnsafeBufferPointer { needle -> Range<Int>? in
+            guard let base = bytes.baseAddress else { return nil }
+            let raw = UnsafeRawPointer(base)
+            let headCount = Swift.min(n, 4)
+            var head: UInt32 = 0
+            for k in 0..<headCount { head |= UInt32(needle[k]) << UInt32(8 * k) }
+            let mask: UInt32 = headCount == 4 ? .max : (1 << UInt32(8 * headCount)) &- 1
+            let last = range.upperBound - n
+            // Four bytes readable at `i`: up to `upperBound - 4`.
+            let wordLast = range.upperBound - 4
+            @inline(__always) func matches(_ i: Int) -> Bool {
+                var k = 0
+                if i <= wordLast {
+                    guard UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)) & mask == head else { return false }
+                    k = headCount
                 }
-                // Offsets of the anchor byte of each candidate start from `range.lowerBound` to `last`.
-                var i = range.lowerBound &+ anchor
-                while i <= last &+ anchor, let j = ByteWords.firstIndex(of: needle[anchor], in: bytes, from: i, to: last &+ anchor &+ 1) {
-                    let start = j &- anchor
-                    if matches(start) { return start..<(start + n) }
-                    i = j &+ 1
-                }
-                return nil
+                while k < n, bytes[i &+ k] == needle[k] { k &+= 1 }
+                return k == n
             }
+            // Offsets of the anchor byte of each candidate start from `range.lowerBound` to `last`.
+            var i = range.lowerBound &+ anchor
+            while i <= last &+ anchor, let j = ByteWords.firstIndex(of: needle[anchor], in: bytes, from: i, to: last &+ anchor &+ 1) {
+                let start = j &- anchor
+                if matches(start) { return start..<(start + n) }
+                i = j &+ 1
+            }
+            return nil
         }
     }
 
@@ -108,22 +116,25 @@ package enum RepeatedLineKey {
     /// byte search first: a `://` followed by an ASCII byte or the end is a match, and no `://` in
     /// the bytes is none; only a `://` followed by a non-ASCII scalar (maybe a combining mark on the
     /// `/`) is left to Foundation.
-    private static func containsSchemeSeparator(_ value: String, _ b: [UInt8]) -> Bool {
+    private static func containsSchemeSeparator(_ value: String, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let r = find(schemeSeparator, in: b, 0..<b.count) else { return false }
         if r.upperBound == b.count || b[r.upperBound] < 0x80 { return true }
         return value.contains("://")
     }
 
     /// Host of a URL, lower-cased, without `www.`; the original's host for an archive capture.
-    package static func host(of url: String) -> String? { host(ofBytes: Array(url.utf8)) }
+    package static func host(of url: String) -> String? {
+        var url = url
+        return url.withUTF8 { host(ofBytes: $0) }
+    }
 
     /// `prefix` and the host of a URL given as its UTF-8 bytes in one string (`site`'s
     /// `host:<host>`, made for every file with a URL: joining two strings cost a third string and
     /// a copy), nil when there is no host. An ASCII host is lower-cased and stripped of `www.` on
     /// its bytes; any other goes through `String.lowercased()` (Unicode case mapping).
-    private static func host(ofBytes bytes: [UInt8], after prefix: StaticString = "") -> String? {
+    private static func host(ofBytes bytes: UnsafeBufferPointer<UInt8>, after prefix: StaticString = "") -> String? {
         // From the original URL of an archive capture, in place (not a copy of its bytes).
-        let start = archiveInner(bytes) ?? 0
+        let start = archiveInner(bytes, in: 0..<bytes.count) ?? 0
         var i = start
         if let r = find(schemeSeparator, in: bytes, start..<bytes.count) { i = r.upperBound }
         var end = i
@@ -144,7 +155,7 @@ package enum RepeatedLineKey {
 
     /// `host(ofBytes:after:)` for an all-ASCII host: lower-cased and without a leading `www.` on its
     /// bytes, after `prefix`; nil when nothing is left.
-    private static func asciiHost(_ host: ArraySlice<UInt8>, after prefix: StaticString) -> String? {
+    private static func asciiHost(_ host: Slice<UnsafeBufferPointer<UInt8>>, after prefix: StaticString) -> String? {
         @inline(__always) func lower(_ c: UInt8) -> UInt8 { c | ((c >= 0x41 && c <= 0x5A) ? 0x20 : 0) }
         // Lower-cased straight into the string: a lower-cased array, its `www.` removed in place
         // and then decoded cost some 1,100 instructions a file.
@@ -167,6 +178,11 @@ package enum RepeatedLineKey {
     /// `archiveInner` of the URL `b[range]`, as an offset in `b`: read in place (the key copied
     /// each URL of a line into an array of its own to ask).
     package static func archiveInner(_ b: [UInt8], in range: Range<Int>) -> Int? {
+        b.withUnsafeBufferPointer { archiveInner($0, in: range) }
+    }
+
+    /// `archiveInner` in bytes lent in place.
+    private static func archiveInner(_ b: UnsafeBufferPointer<UInt8>, in range: Range<Int>) -> Int? {
         guard let r = find(archivePath, in: b, range, anchor: archivePathAnchor) else { return nil }
         let end = range.upperBound
         var i = r.upperBound
@@ -205,15 +221,17 @@ package enum RepeatedLineKey {
             end = range.upperBound
         }
 
-        /// For `range(containing:)`: ranges are looked for from the first offset asked.
-        private var started = false
-
         /// The next tag or entity, nil past the last.
-        package mutating func next() -> Range<Int>? {
+        package mutating func next() -> Range<Int>? { next(startingBefore: Int.max) }
+
+        /// The next tag or entity if one starts before `limit`; nil when none does (then every
+        /// offset before `i` is searched: `i` is at `limit` or past the line's end).
+        private mutating func next(startingBefore limit: Int) -> Range<Int>? {
             while i < end {
+                guard i < limit else { return nil }
                 let c = b[i]
                 if c != UInt8(ascii: "<") && c != UInt8(ascii: "&") {
-                    i = RepeatedLineKey.markupCandidate(b, from: i + 1, end)
+                    i = RepeatedLineKey.markupCandidate(b, from: i + 1, Swift.min(limit, end))
                     continue
                 }
                 if c == UInt8(ascii: "<"), i + 1 < end,
@@ -240,16 +258,30 @@ package enum RepeatedLineKey {
             return passing(to: offset)
         }
 
-        /// `range(containing:)` once `offset` reached the range ahead (or on the first call).
+        /// How far past the offset asked the next range is looked for when none is in hand: the
+        /// count stops at `minWords`, mostly a few characters in, and a search to the line's end
+        /// (two `memchr`s over a whole paragraph) cost ~120 instructions a line.
+        private static let window = 64
+
+        /// `range(containing:)` once `offset` reached the range ahead, or the end of what was
+        /// searched (or on the first call). With no range in hand, every range starting before `i`
+        /// has been found, so one holding `offset < i` would have been: none does.
         private mutating func passing(to offset: Int) -> Range<Int>? {
-            if !started {
-                started = true
-                ahead = next()
+            while true {
+                if let r = ahead {
+                    if r.upperBound <= offset {
+                        ahead = nil
+                        continue
+                    }
+                    aheadStart = r.lowerBound
+                    return r.lowerBound <= offset ? r : nil
+                }
+                if i > offset || i >= end {
+                    aheadStart = i >= end ? Int.max : i
+                    return nil
+                }
+                ahead = next(startingBefore: Swift.max(offset, i) &+ Self.window)
             }
-            while let r = ahead, r.upperBound <= offset { ahead = next() }
-            aheadStart = ahead?.lowerBound ?? Int.max
-            guard let r = ahead, r.lowerBound <= offset else { return nil }
-            return r
         }
     }
 
