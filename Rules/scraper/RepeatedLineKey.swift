@@ -38,8 +38,10 @@ package enum RepeatedLineKey {
             // was an allocation, a copy and a free a file, ~440 instructions).
             var utf8 = raw
             let url: String?? = utf8.withUTF8 { bytes in
-                guard containsSchemeSeparator(raw, bytes) || raw.hasPrefix("www.") else { return .none }
-                return .some(host(ofBytes: bytes, after: "host:"))
+                // The first `://`, searched once for the test and the host.
+                let separator = find(schemeSeparator, in: bytes, 0..<bytes.count)
+                guard containsSchemeSeparator(raw, bytes, first: separator) || raw.hasPrefix("www.") else { return .none }
+                return .some(host(ofBytes: bytes, after: "host:", firstSeparator: separator))
             }
             if let url {
                 if let group = url { return group }
@@ -116,8 +118,9 @@ package enum RepeatedLineKey {
     /// byte search first: a `://` followed by an ASCII byte or the end is a match, and no `://` in
     /// the bytes is none; only a `://` followed by a non-ASCII scalar (maybe a combining mark on the
     /// `/`) is left to Foundation.
-    private static func containsSchemeSeparator(_ value: String, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let r = find(schemeSeparator, in: b, 0..<b.count) else { return false }
+    /// `first`: the first `://` of `b` (`find`'s answer).
+    private static func containsSchemeSeparator(_ value: String, _ b: UnsafeBufferPointer<UInt8>, first: Range<Int>?) -> Bool {
+        guard let r = first else { return false }
         if r.upperBound == b.count || b[r.upperBound] < 0x80 { return true }
         return value.contains("://")
     }
@@ -125,18 +128,19 @@ package enum RepeatedLineKey {
     /// Host of a URL, lower-cased, without `www.`; the original's host for an archive capture.
     package static func host(of url: String) -> String? {
         var url = url
-        return url.withUTF8 { host(ofBytes: $0) }
+        return url.withUTF8 { host(ofBytes: $0, firstSeparator: find(schemeSeparator, in: $0, 0..<$0.count)) }
     }
 
     /// `prefix` and the host of a URL given as its UTF-8 bytes in one string (`site`'s
     /// `host:<host>`, made for every file with a URL: joining two strings cost a third string and
     /// a copy), nil when there is no host. An ASCII host is lower-cased and stripped of `www.` on
     /// its bytes; any other goes through `String.lowercased()` (Unicode case mapping).
-    private static func host(ofBytes bytes: UnsafeBufferPointer<UInt8>, after prefix: StaticString = "") -> String? {
+    /// `firstSeparator`: the first `://` of `bytes`, the one looked for when the URL is no capture.
+    private static func host(ofBytes bytes: UnsafeBufferPointer<UInt8>, after prefix: StaticString = "", firstSeparator: Range<Int>?) -> String? {
         // From the original URL of an archive capture, in place (not a copy of its bytes).
         let start = archiveInner(bytes, in: 0..<bytes.count) ?? 0
         var i = start
-        if let r = find(schemeSeparator, in: bytes, start..<bytes.count) { i = r.upperBound }
+        if let r = start == 0 ? firstSeparator : find(schemeSeparator, in: bytes, start..<bytes.count) { i = r.upperBound }
         var end = i
         while end < bytes.count, !isHostEnd(bytes[end]) { end += 1 }
         guard end > i else { return nil }

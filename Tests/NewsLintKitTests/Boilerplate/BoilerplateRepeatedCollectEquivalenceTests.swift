@@ -270,8 +270,8 @@ import Testing
     /// The sentence test from the last bytes against the walk: every character either set holds,
     /// CJK, ASCII and ill-formed tails (an overlong `E0 80 A0` is not a space), cut anywhere.
     @Test func endsSentenceMatchesTheWalk() {
-        let pieces = ["。", "，", "中", "鿿", "䀀", "！", "？", "…", "．", "；", "｡", "」", "』", "）", "】", "》", "］", "”", "’", "\u{3000}", "\u{A0}",
-                      " ", "\t", "\"", "'", ")", "]", "!", "?", ".", ";", "a", "1", ">", "é", "😀"].map { Array($0.utf8) } + badBytes + [[0xE4, 0x80], [0xE9, 0xBF, 0xBF]]
+        let pieces = ["。", "、", "〃", "〈", "，", "中", "鿿", "䀀", "ぁ", "！", "？", "…", "．", "；", "｡", "」", "』", "）", "】", "》", "］", "”", "’", "\u{3000}", "\u{A0}",
+                      " ", "\t", "\"", "'", ")", "]", "!", "?", ".", ";", "a", "1", ">", "é", "😀"].map { Array($0.utf8) } + Self.badBytes + [[0xE4, 0x80], [0xE9, 0xBF, 0xBF]]
         var rng = SeededRandom(seed: 36_0413)
         for _ in 0..<20_000 {
             var b: [UInt8] = []
