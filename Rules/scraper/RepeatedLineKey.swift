@@ -383,13 +383,14 @@ package enum RepeatedLineKey {
     }
 
     /// Bytes `isPlain` looks at more closely (non-zero; every other byte, 0, is plain): tab, space,
-    /// `/`, `h`, `w` and the lead bytes C2, E3, EF (1), and the ASCII digits (2), which a sentence's
-    /// key keeps (`keptDigitsMask` leaves them out). A table: the bit sets by `c >> 6` compiled to a
-    /// jump per byte.
+    /// `/`, `h`, `w` and the lead bytes C2, E3 (1), and the ASCII digits and the EF lead of the
+    /// full-width ones (2), which a sentence's key keeps (`keptDigitsMask` leaves them out). A table:
+    /// the bit sets by `c >> 6` compiled to a jump per byte.
     private static let closerLook: [UInt8] = {
         var table = [UInt8](repeating: 0, count: 256)
-        for b in [0x09, 0x20, 0x2F, UInt8(ascii: "h"), UInt8(ascii: "w"), 0xC2, 0xE3, 0xEF] { table[Int(b)] = 1 }
+        for b in [0x09, 0x20, 0x2F, UInt8(ascii: "h"), UInt8(ascii: "w"), 0xC2, 0xE3] { table[Int(b)] = 1 }
         for b in 0x30...0x39 { table[b] = 2 }
+        table[0xEF] = 2
         return table
     }()
 
@@ -410,6 +411,10 @@ package enum RepeatedLineKey {
     @inline(__always)
     package static func plainRunEnd(_ b: [UInt8], from i: Int, _ end: Int, keepingDigits: Bool = false) -> Int {
         let lookMask = keepingDigits ? keptDigitsMask : foldedDigitsMask
+        // EF leads only a full-width digit to look at, which a sentence keeps: there it is not
+        // looked for (a second C2 stands in for it). `，` and `：` (EF BC xx) are in most Chinese
+        // sentences, and each stopped the run's scan for an `isPlain` that found it plain.
+        let digitLead: UInt8 = keepingDigits ? 0xC2 : 0xEF
         return closerLook.withUnsafeBufferPointer { closer -> Int in
             b.withUnsafeBufferPointer { p -> Int in
                 guard let base = p.baseAddress else { return end }
@@ -423,7 +428,7 @@ package enum RepeatedLineKey {
                         // The high bit of each byte equal to one of the leads, moved to its low bit.
                         // The first is exact; a later one may be a byte that only follows a match
                         // (the zero-byte test's borrow), which `isPlain` then finds plain.
-                        return (equalBytes(word, 0xC2) | equalBytes(word, 0xE3) | equalBytes(word, 0xEF)) &>> 7
+                        return (equalBytes(word, 0xC2) | equalBytes(word, 0xE3) | equalBytes(word, digitLead)) &>> 7
                     }
                     return look(k, 0) | look(k &+ 1, 1) | look(k &+ 2, 2) | look(k &+ 3, 3)
                         | look(k &+ 4, 4) | look(k &+ 5, 5) | look(k &+ 6, 6) | look(k &+ 7, 7)
@@ -445,7 +450,7 @@ package enum RepeatedLineKey {
                 // leads visited by the bits of the two halves; sixteen with ASCII among them go
                 // through `marked` as two words. (Two words of `marked` cost ~54 instructions
                 // where sixteen clean bytes now cost ~22.)
-                let c2 = SIMD16<UInt8>(repeating: 0xC2), e3 = SIMD16<UInt8>(repeating: 0xE3), ef = SIMD16<UInt8>(repeating: 0xEF)
+                let c2 = SIMD16<UInt8>(repeating: 0xC2), e3 = SIMD16<UInt8>(repeating: 0xE3), ef = SIMD16<UInt8>(repeating: digitLead)
                 while k &+ 16 <= end {
                     let x = raw.loadUnaligned(fromByteOffset: k, as: SIMD16<UInt8>.self)
                     let halves = unsafeBitCast(x, to: SIMD2<UInt64>.self)
