@@ -311,6 +311,25 @@ import Testing
         #expect(hits > 1_000)
     }
 
+    /// A block's tab or line break found sixteen bytes a step: each of the three alone among bytes
+    /// above 0x0D (nothing else for the vector pre-test to stop at), in a whole step, in the last
+    /// bytes read again, and in ranges shorter than a step.
+    @Test func tabOrBreakAloneIsFound() {
+        let others: [UInt8] = [0x20, 0x41, 0xE4, 0x8D, 0x0E, 0xFF, 0x7F]
+        var rng = SeededRandom(seed: 36_0415)
+        var found = 0
+        for _ in 0..<20_000 {
+            var b = (0..<rng.below(71)).map { _ in rng.pick(others) }
+            if !b.isEmpty, rng.chance(0.5) { b[rng.below(b.count)] = rng.pick([0x09, 0x0A, 0x0D]) }
+            let lo = rng.below(b.count + 1)
+            let hi = lo + rng.below(b.count - lo + 1)
+            let expected = b[lo..<hi].contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+            if expected { found += 1 }
+            #expect(BoilerplateRepeatedRule.hasTabOrBreak(b, lo..<hi) == expected, "\(b) \(lo)..<\(hi)")
+        }
+        #expect(found > 2_000)
+    }
+
     /// `site` read in place against string operations, on URL values of every kind.
     @Test func siteMatchesTheStringForm() {
         let values = ["https://chinese.aljazeera.net/news/2024/11/27/%e6%8b%9c", "https://web.archive.org/web/20210301000000/https://News.Example.HK/a/1",
