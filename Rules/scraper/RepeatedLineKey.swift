@@ -451,6 +451,8 @@ package enum RepeatedLineKey {
                 // through `marked` as two words. (Two words of `marked` cost ~54 instructions
                 // where sixteen clean bytes now cost ~22.)
                 let c2 = SIMD16<UInt8>(repeating: 0xC2), e3 = SIMD16<UInt8>(repeating: 0xE3), ef = SIMD16<UInt8>(repeating: digitLead)
+                let b80 = SIMD16<UInt8>(repeating: 0x80), a0 = SIMD16<UInt8>(repeating: 0xA0), bc = SIMD16<UInt8>(repeating: 0xBC)
+                let b90 = SIMD16<UInt8>(repeating: 0x90), ten = SIMD16<UInt8>(repeating: 10)
                 while k &+ 16 <= end {
                     let x = raw.loadUnaligned(fromByteOffset: k, as: SIMD16<UInt8>.self)
                     let halves = unsafeBitCast(x, to: SIMD2<UInt64>.self)
@@ -458,8 +460,22 @@ package enum RepeatedLineKey {
                         // The mask's lanes read as two words (`any` called a reduction, not inlined).
                         let leads = unsafeBitCast((x .== c2) .| (x .== e3) .| (x .== ef), to: SIMD2<UInt64>.self)
                         if leads[0] | leads[1] != 0 {
-                            if let j = firstNotPlain(k, leads[0] & ByteWords.ones) { return j }
-                            if let j = firstNotPlain(k &+ 8, leads[1] & ByteWords.ones) { return j }
+                            if k &+ 18 <= end {
+                                // The sequences `isPlain` stops at, tested in all lanes with the two
+                                // bytes after each (readable: two past the step are in the range):
+                                // the first is the run's end. Each lead visited by `isPlain` (`。`
+                                // and `、` are E3 80 8x) cost more than the compares.
+                                let x1 = raw.loadUnaligned(fromByteOffset: k &+ 1, as: SIMD16<UInt8>.self)
+                                let x2 = raw.loadUnaligned(fromByteOffset: k &+ 2, as: SIMD16<UInt8>.self)
+                                var stop = ((x .== e3) .& (x1 .== b80) .& (x2 .== b80)) .| ((x .== c2) .& (x1 .== a0))
+                                if !keepingDigits { stop = stop .| ((x .== ef) .& (x1 .== bc) .& ((x2 &- b90) .< ten)) }
+                                let m = unsafeBitCast(stop, to: SIMD2<UInt64>.self)
+                                if m[0] != 0 { return k &+ m[0].trailingZeroBitCount &>> 3 }
+                                if m[1] != 0 { return k &+ 8 &+ m[1].trailingZeroBitCount &>> 3 }
+                            } else {
+                                if let j = firstNotPlain(k, leads[0] & ByteWords.ones) { return j }
+                                if let j = firstNotPlain(k &+ 8, leads[1] & ByteWords.ones) { return j }
+                            }
                         }
                     } else {
                         if let j = firstNotPlain(k, marked(k)) { return j }
