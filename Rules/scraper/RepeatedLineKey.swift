@@ -34,10 +34,17 @@ package enum RepeatedLineKey {
             default: value = nil
             }
             guard let value, case let raw = trimmed(value), !raw.isEmpty else { continue }
-            // One copy of the bytes for the separator search and the host (each made its own).
-            let bytes = Array(raw.utf8)
-            if containsSchemeSeparator(raw, bytes) || raw.hasPrefix("www.") {
-                if let group = host(ofBytes: bytes, after: "host:") { return group }
+            // The separator search and the host read the string's own bytes (a copy into an array
+            // was an allocation, a copy and a free a file, ~440 instructions).
+            var utf8 = raw
+            let url: String?? = utf8.withUTF8 { bytes in
+                // The first `://`, searched once for the test and the host.
+                let separator = find(schemeSeparator, in: bytes, 0..<bytes.count)
+                guard containsSchemeSeparator(raw, bytes, first: separator) || raw.hasPrefix("www.") else { return .none }
+                return .some(host(ofBytes: bytes, after: "host:", firstSeparator: separator))
+            }
+            if let url {
+                if let group = url { return group }
                 continue
             }
             return key.name + ":" + raw
@@ -70,37 +77,40 @@ package enum RepeatedLineKey {
     /// compare at every position cost ~6 instructions a byte of a long (percent-encoded) URL, and a
     /// byte loop testing the first byte mispredicted at about half the `/`s of a URL.
     private static func find(_ needle: [UInt8], in b: [UInt8], _ range: Range<Int>, anchor: Int = 0) -> Range<Int>? {
+        b.withUnsafeBufferPointer { find(needle, in: $0, range, anchor: anchor) }
+    }
+
+    /// `find` in bytes lent in place.
+    private static func find(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, anchor: Int = 0) -> Range<Int>? {
         let n = needle.count
-        guard n > 0, anchor >= 0, anchor < n, range.count >= n, range.lowerBound >= 0, range.upperBound <= b.count else { return nil }
-        return b.withUnsafeBufferPointer { bytes -> Range<Int>? in
-            needle.withUnsafeBufferPointer { needle -> Range<Int>? in
-                guard let base = bytes.baseAddress else { return nil }
-                let raw = UnsafeRawPointer(base)
-                let headCount = Swift.min(n, 4)
-                var head: UInt32 = 0
-                for k in 0..<headCount { head |= UInt32(needle[k]) << UInt32(8 * k) }
-                let mask: UInt32 = headCount == 4 ? .max : (1 << UInt32(8 * headCount)) &- 1
-                let last = range.upperBound - n
-                // Four bytes readable at `i`: up to `upperBound - 4`.
-                let wordLast = range.upperBound - 4
-                @inline(__always) func matches(_ i: Int) -> Bool {
-                    var k = 0
-                    if i <= wordLast {
-                        guard UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)) & mask == head else { return false }
-                        k = headCount
-                    }
-                    while k < n, bytes[i &+ k] == needle[k] { k &+= 1 }
-                    return k == n
+        guard n > 0, anchor >= 0, anchor < n, range.count >= n, range.lowerBound >= 0, range.upperBound <= bytes.count else { return nil }
+        return needle.withUnsafeBufferPointer { needle -> Range<Int>? in
+            guard let base = bytes.baseAddress else { return nil }
+            let raw = UnsafeRawPointer(base)
+            let headCount = Swift.min(n, 4)
+            var head: UInt32 = 0
+            for k in 0..<headCount { head |= UInt32(needle[k]) << UInt32(8 * k) }
+            let mask: UInt32 = headCount == 4 ? .max : (1 << UInt32(8 * headCount)) &- 1
+            let last = range.upperBound - n
+            // Four bytes readable at `i`: up to `upperBound - 4`.
+            let wordLast = range.upperBound - 4
+            @inline(__always) func matches(_ i: Int) -> Bool {
+                var k = 0
+                if i <= wordLast {
+                    guard UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)) & mask == head else { return false }
+                    k = headCount
                 }
-                // Offsets of the anchor byte of each candidate start from `range.lowerBound` to `last`.
-                var i = range.lowerBound &+ anchor
-                while i <= last &+ anchor, let j = ByteWords.firstIndex(of: needle[anchor], in: bytes, from: i, to: last &+ anchor &+ 1) {
-                    let start = j &- anchor
-                    if matches(start) { return start..<(start + n) }
-                    i = j &+ 1
-                }
-                return nil
+                while k < n, bytes[i &+ k] == needle[k] { k &+= 1 }
+                return k == n
             }
+            // Offsets of the anchor byte of each candidate start from `range.lowerBound` to `last`.
+            var i = range.lowerBound &+ anchor
+            while i <= last &+ anchor, let j = ByteWords.firstIndex(of: needle[anchor], in: bytes, from: i, to: last &+ anchor &+ 1) {
+                let start = j &- anchor
+                if matches(start) { return start..<(start + n) }
+                i = j &+ 1
+            }
+            return nil
         }
     }
 
@@ -108,24 +118,29 @@ package enum RepeatedLineKey {
     /// byte search first: a `://` followed by an ASCII byte or the end is a match, and no `://` in
     /// the bytes is none; only a `://` followed by a non-ASCII scalar (maybe a combining mark on the
     /// `/`) is left to Foundation.
-    private static func containsSchemeSeparator(_ value: String, _ b: [UInt8]) -> Bool {
-        guard let r = find(schemeSeparator, in: b, 0..<b.count) else { return false }
+    /// `first`: the first `://` of `b` (`find`'s answer).
+    private static func containsSchemeSeparator(_ value: String, _ b: UnsafeBufferPointer<UInt8>, first: Range<Int>?) -> Bool {
+        guard let r = first else { return false }
         if r.upperBound == b.count || b[r.upperBound] < 0x80 { return true }
         return value.contains("://")
     }
 
     /// Host of a URL, lower-cased, without `www.`; the original's host for an archive capture.
-    package static func host(of url: String) -> String? { host(ofBytes: Array(url.utf8)) }
+    package static func host(of url: String) -> String? {
+        var url = url
+        return url.withUTF8 { host(ofBytes: $0, firstSeparator: find(schemeSeparator, in: $0, 0..<$0.count)) }
+    }
 
     /// `prefix` and the host of a URL given as its UTF-8 bytes in one string (`site`'s
     /// `host:<host>`, made for every file with a URL: joining two strings cost a third string and
     /// a copy), nil when there is no host. An ASCII host is lower-cased and stripped of `www.` on
     /// its bytes; any other goes through `String.lowercased()` (Unicode case mapping).
-    private static func host(ofBytes bytes: [UInt8], after prefix: StaticString = "") -> String? {
+    /// `firstSeparator`: the first `://` of `bytes`, the one looked for when the URL is no capture.
+    private static func host(ofBytes bytes: UnsafeBufferPointer<UInt8>, after prefix: StaticString = "", firstSeparator: Range<Int>?) -> String? {
         // From the original URL of an archive capture, in place (not a copy of its bytes).
-        let start = archiveInner(bytes) ?? 0
+        let start = archiveInner(bytes, in: 0..<bytes.count) ?? 0
         var i = start
-        if let r = find(schemeSeparator, in: bytes, start..<bytes.count) { i = r.upperBound }
+        if let r = start == 0 ? firstSeparator : find(schemeSeparator, in: bytes, start..<bytes.count) { i = r.upperBound }
         var end = i
         while end < bytes.count, !isHostEnd(bytes[end]) { end += 1 }
         guard end > i else { return nil }
@@ -144,7 +159,7 @@ package enum RepeatedLineKey {
 
     /// `host(ofBytes:after:)` for an all-ASCII host: lower-cased and without a leading `www.` on its
     /// bytes, after `prefix`; nil when nothing is left.
-    private static func asciiHost(_ host: ArraySlice<UInt8>, after prefix: StaticString) -> String? {
+    private static func asciiHost(_ host: Slice<UnsafeBufferPointer<UInt8>>, after prefix: StaticString) -> String? {
         @inline(__always) func lower(_ c: UInt8) -> UInt8 { c | ((c >= 0x41 && c <= 0x5A) ? 0x20 : 0) }
         // Lower-cased straight into the string: a lower-cased array, its `www.` removed in place
         // and then decoded cost some 1,100 instructions a file.
@@ -167,6 +182,11 @@ package enum RepeatedLineKey {
     /// `archiveInner` of the URL `b[range]`, as an offset in `b`: read in place (the key copied
     /// each URL of a line into an array of its own to ask).
     package static func archiveInner(_ b: [UInt8], in range: Range<Int>) -> Int? {
+        b.withUnsafeBufferPointer { archiveInner($0, in: range) }
+    }
+
+    /// `archiveInner` in bytes lent in place.
+    private static func archiveInner(_ b: UnsafeBufferPointer<UInt8>, in range: Range<Int>) -> Int? {
         guard let r = find(archivePath, in: b, range, anchor: archivePathAnchor) else { return nil }
         let end = range.upperBound
         var i = r.upperBound
@@ -205,15 +225,17 @@ package enum RepeatedLineKey {
             end = range.upperBound
         }
 
-        /// For `range(containing:)`: ranges are looked for from the first offset asked.
-        private var started = false
-
         /// The next tag or entity, nil past the last.
-        package mutating func next() -> Range<Int>? {
+        package mutating func next() -> Range<Int>? { next(startingBefore: Int.max) }
+
+        /// The next tag or entity if one starts before `limit`; nil when none does (then every
+        /// offset before `i` is searched: `i` is at `limit` or past the line's end).
+        private mutating func next(startingBefore limit: Int) -> Range<Int>? {
             while i < end {
+                guard i < limit else { return nil }
                 let c = b[i]
                 if c != UInt8(ascii: "<") && c != UInt8(ascii: "&") {
-                    i = RepeatedLineKey.markupCandidate(b, from: i + 1, end)
+                    i = RepeatedLineKey.markupCandidate(b, from: i + 1, Swift.min(limit, end))
                     continue
                 }
                 if c == UInt8(ascii: "<"), i + 1 < end,
@@ -240,16 +262,30 @@ package enum RepeatedLineKey {
             return passing(to: offset)
         }
 
-        /// `range(containing:)` once `offset` reached the range ahead (or on the first call).
+        /// How far past the offset asked the next range is looked for when none is in hand: the
+        /// count stops at `minWords`, mostly a few characters in, and a search to the line's end
+        /// (two `memchr`s over a whole paragraph) cost ~120 instructions a line.
+        private static let window = 64
+
+        /// `range(containing:)` once `offset` reached the range ahead, or the end of what was
+        /// searched (or on the first call). With no range in hand, every range starting before `i`
+        /// has been found, so one holding `offset < i` would have been: none does.
         private mutating func passing(to offset: Int) -> Range<Int>? {
-            if !started {
-                started = true
-                ahead = next()
+            while true {
+                if let r = ahead {
+                    if r.upperBound <= offset {
+                        ahead = nil
+                        continue
+                    }
+                    aheadStart = r.lowerBound
+                    return r.lowerBound <= offset ? r : nil
+                }
+                if i > offset || i >= end {
+                    aheadStart = i >= end ? Int.max : i
+                    return nil
+                }
+                ahead = next(startingBefore: Swift.max(offset, i) &+ Self.window)
             }
-            while let r = ahead, r.upperBound <= offset { ahead = next() }
-            aheadStart = ahead?.lowerBound ?? Int.max
-            guard let r = ahead, r.lowerBound <= offset else { return nil }
-            return r
         }
     }
 
@@ -347,13 +383,14 @@ package enum RepeatedLineKey {
     }
 
     /// Bytes `isPlain` looks at more closely (non-zero; every other byte, 0, is plain): tab, space,
-    /// `/`, `h`, `w` and the lead bytes C2, E3, EF (1), and the ASCII digits (2), which a sentence's
-    /// key keeps (`keptDigitsMask` leaves them out). A table: the bit sets by `c >> 6` compiled to a
-    /// jump per byte.
+    /// `/`, `h`, `w` and the lead bytes C2, E3 (1), and the ASCII digits and the EF lead of the
+    /// full-width ones (2), which a sentence's key keeps (`keptDigitsMask` leaves them out). A table:
+    /// the bit sets by `c >> 6` compiled to a jump per byte.
     private static let closerLook: [UInt8] = {
         var table = [UInt8](repeating: 0, count: 256)
-        for b in [0x09, 0x20, 0x2F, UInt8(ascii: "h"), UInt8(ascii: "w"), 0xC2, 0xE3, 0xEF] { table[Int(b)] = 1 }
+        for b in [0x09, 0x20, 0x2F, UInt8(ascii: "h"), UInt8(ascii: "w"), 0xC2, 0xE3] { table[Int(b)] = 1 }
         for b in 0x30...0x39 { table[b] = 2 }
+        table[0xEF] = 2
         return table
     }()
 
@@ -374,6 +411,10 @@ package enum RepeatedLineKey {
     @inline(__always)
     package static func plainRunEnd(_ b: [UInt8], from i: Int, _ end: Int, keepingDigits: Bool = false) -> Int {
         let lookMask = keepingDigits ? keptDigitsMask : foldedDigitsMask
+        // EF leads only a full-width digit to look at, which a sentence keeps: there it is not
+        // looked for (a second C2 stands in for it). `，` and `：` (EF BC xx) are in most Chinese
+        // sentences, and each stopped the run's scan for an `isPlain` that found it plain.
+        let digitLead: UInt8 = keepingDigits ? 0xC2 : 0xEF
         return closerLook.withUnsafeBufferPointer { closer -> Int in
             b.withUnsafeBufferPointer { p -> Int in
                 guard let base = p.baseAddress else { return end }
@@ -387,7 +428,7 @@ package enum RepeatedLineKey {
                         // The high bit of each byte equal to one of the leads, moved to its low bit.
                         // The first is exact; a later one may be a byte that only follows a match
                         // (the zero-byte test's borrow), which `isPlain` then finds plain.
-                        return (equalBytes(word, 0xC2) | equalBytes(word, 0xE3) | equalBytes(word, 0xEF)) &>> 7
+                        return (equalBytes(word, 0xC2) | equalBytes(word, 0xE3) | equalBytes(word, digitLead)) &>> 7
                     }
                     return look(k, 0) | look(k &+ 1, 1) | look(k &+ 2, 2) | look(k &+ 3, 3)
                         | look(k &+ 4, 4) | look(k &+ 5, 5) | look(k &+ 6, 6) | look(k &+ 7, 7)
@@ -409,7 +450,9 @@ package enum RepeatedLineKey {
                 // leads visited by the bits of the two halves; sixteen with ASCII among them go
                 // through `marked` as two words. (Two words of `marked` cost ~54 instructions
                 // where sixteen clean bytes now cost ~22.)
-                let c2 = SIMD16<UInt8>(repeating: 0xC2), e3 = SIMD16<UInt8>(repeating: 0xE3), ef = SIMD16<UInt8>(repeating: 0xEF)
+                let c2 = SIMD16<UInt8>(repeating: 0xC2), e3 = SIMD16<UInt8>(repeating: 0xE3), ef = SIMD16<UInt8>(repeating: digitLead)
+                let b80 = SIMD16<UInt8>(repeating: 0x80), a0 = SIMD16<UInt8>(repeating: 0xA0), bc = SIMD16<UInt8>(repeating: 0xBC)
+                let b90 = SIMD16<UInt8>(repeating: 0x90), ten = SIMD16<UInt8>(repeating: 10)
                 while k &+ 16 <= end {
                     let x = raw.loadUnaligned(fromByteOffset: k, as: SIMD16<UInt8>.self)
                     let halves = unsafeBitCast(x, to: SIMD2<UInt64>.self)
@@ -417,8 +460,22 @@ package enum RepeatedLineKey {
                         // The mask's lanes read as two words (`any` called a reduction, not inlined).
                         let leads = unsafeBitCast((x .== c2) .| (x .== e3) .| (x .== ef), to: SIMD2<UInt64>.self)
                         if leads[0] | leads[1] != 0 {
-                            if let j = firstNotPlain(k, leads[0] & ByteWords.ones) { return j }
-                            if let j = firstNotPlain(k &+ 8, leads[1] & ByteWords.ones) { return j }
+                            if k &+ 18 <= end {
+                                // The sequences `isPlain` stops at, tested in all lanes with the two
+                                // bytes after each (readable: two past the step are in the range):
+                                // the first is the run's end. Each lead visited by `isPlain` (`。`
+                                // and `、` are E3 80 8x) cost more than the compares.
+                                let x1 = raw.loadUnaligned(fromByteOffset: k &+ 1, as: SIMD16<UInt8>.self)
+                                let x2 = raw.loadUnaligned(fromByteOffset: k &+ 2, as: SIMD16<UInt8>.self)
+                                var stop = ((x .== e3) .& (x1 .== b80) .& (x2 .== b80)) .| ((x .== c2) .& (x1 .== a0))
+                                if !keepingDigits { stop = stop .| ((x .== ef) .& (x1 .== bc) .& ((x2 &- b90) .< ten)) }
+                                let m = unsafeBitCast(stop, to: SIMD2<UInt64>.self)
+                                if m[0] != 0 { return k &+ m[0].trailingZeroBitCount &>> 3 }
+                                if m[1] != 0 { return k &+ 8 &+ m[1].trailingZeroBitCount &>> 3 }
+                            } else {
+                                if let j = firstNotPlain(k, leads[0] & ByteWords.ones) { return j }
+                                if let j = firstNotPlain(k &+ 8, leads[1] & ByteWords.ones) { return j }
+                            }
                         }
                     } else {
                         if let j = firstNotPlain(k, marked(k)) { return j }

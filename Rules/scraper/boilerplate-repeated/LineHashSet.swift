@@ -16,6 +16,7 @@ package struct LineHashSet {
     }
 
     /// Inserts `hash`; true when it was not there yet (`Set.insert(_:).inserted`).
+    @inline(__always)
     package mutating func insert(_ hash: UInt64) -> Bool {
         if hash == 0 {
             if holdsZero { return false }
