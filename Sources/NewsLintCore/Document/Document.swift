@@ -35,10 +35,11 @@ public struct Document: Sendable {
         self.path = path
         self.bytes = bytes
         self.isHTMLFile = Document.isHTMLPath(path)
-        // In storage the last document gave back (`LineStartStorage`); the views hand it on at their end.
+        // In storage the last document gave back (`LineStartStorage`); the views hand it and the
+        // bytes (`FileBytesStorage`, which the next file is read into) on at their end.
         let lineStarts = Document.computeLineStarts(bytes, into: LineStartStorage.spares.take())
         self.lineStarts = lineStarts
-        self.views = DocumentViews(lineStarts: lineStarts)
+        self.views = DocumentViews(lineStarts: lineStarts, bytes: bytes)
         self.bomLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let fm = FrontMatterParser.parse(bytes: bytes, lineStarts: lineStarts, bomLength: bomLength)
         self.frontMatter = fm

@@ -24,28 +24,31 @@ package final class DocumentViews: Sendable {
         var proseUnits: [(line: Int, range: Range<Int>)]?
         var bytePairs: BytePairCensus?
         var isValidUTF8: Bool?
-        /// Not a view: the document's line starts, held to be handed on at the end.
+        /// Not views: the document's line starts and bytes, held to be handed on at the end.
         var lineStarts: [Int]?
+        var bytes: [UInt8]?
     }
 
     private let stored: Mutex<Stored>
 
-    /// `lineStarts`: the document's, handed to `LineStartStorage` at the end (empty: nothing to hand on).
-    package init(lineStarts: [Int] = []) {
-        stored = Mutex(Stored(lineStarts: lineStarts))
+    /// `lineStarts` and `bytes`: the document's, handed to `LineStartStorage` and `FileBytesStorage`
+    /// at the end (empty: nothing to hand on).
+    package init(lineStarts: [Int] = [], bytes: [UInt8] = []) {
+        stored = Mutex(Stored(lineStarts: lineStarts, bytes: bytes))
     }
 
     /// Hands the scalar decode's arrays and the normalised body's scalars to `DecodeStorage` and the
     /// census' to `CensusStorage`, for the next document's.
     deinit {
         // Moved out, so that the pool holds the only reference once the lock is open.
-        let (decode, census, body, lineStarts) = stored.withLock { s in
-            (s.scalars.take(), s.bytePairs.take(), s.normalizedBody.take(), s.lineStarts.take())
+        let (decode, census, body, lineStarts, bytes) = stored.withLock { s in
+            (s.scalars.take(), s.bytePairs.take(), s.normalizedBody.take(), s.lineStarts.take(), s.bytes.take())
         }
         if let decode { DecodeStorage.keep(decode) }
         if let census { CensusStorage.keep(census) }
         if let body { DecodeStorage.keep(body) }
         if let lineStarts { LineStartStorage.spares.keep(lineStarts) }
+        if let bytes { FileBytesStorage.keep(bytes) }
     }
 
     /// The stored value, or `compute`'s (outside the lock) stored unless another thread stored first.

@@ -3,8 +3,9 @@ import Testing
 @testable import NewsLintCore
 @testable import NewsLintRules
 
-/// Session 36: a document's line starts and its normalised body are written into storage the last
-/// documents gave back (`LineStartStorage`, `DecodeStorage`, `ScratchStorage`), and a
+/// Session 36: a document's line starts, its normalised body and the next file's bytes are written
+/// into storage the last documents gave back (`LineStartStorage`, `DecodeStorage`, `ScratchStorage`,
+/// `FileBytesStorage`), and a
 /// front matter whose keys are all common ones, none twice, skips the duplicate check. Each gives
 /// what the fresh computation gives, on seeded random text that leaves the storage dirty for the next.
 @Suite struct PooledDocumentStorageTests {
@@ -73,6 +74,32 @@ import Testing
             if round % 7 == 0 { held.append((document, fresh)) }
         }
         for (document, fresh) in held { #expect(document.normalizedBody.scalars == fresh.scalars, "a held document's body was overwritten") }
+    }
+
+    /// Files read into storage earlier documents gave back (`FileBytesStorage`) read as they are on
+    /// disk, whatever size came before (empty, one byte, larger and smaller than the last), and a
+    /// document still held keeps its bytes while later files are read.
+    @Test func filesReadIntoKeptStorageAreTheirBytes() throws {
+        var rng = SeededRandom(seed: 6336)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pooled-bytes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var held: [(Document, [UInt8])] = []
+        for round in 0..<120 {
+            var bytes = Self.randomText(&rng)
+            if round % 10 == 3 { bytes = [] }
+            if round % 10 == 4 { bytes = [0x41] }
+            let url = dir.appendingPathComponent("f\(round % 5).md")
+            try Data(bytes).write(to: url)
+            guard case .bytes(let read) = FileReader.read(url.path, maxSize: 1 << 24) else {
+                Issue.record("\(url.path) not read")
+                continue
+            }
+            #expect(read == bytes, "round \(round)")
+            let document = Document(path: url.path, bytes: read)
+            if round % 6 == 0 { held.append((document, bytes)) }
+        }
+        for (document, bytes) in held { #expect(document.bytes == bytes, "a held document's bytes were overwritten") }
     }
 
     /// Duplicate keys told from the common-key slots (all keys common, none noted twice) agree with
