@@ -5,9 +5,9 @@ import Testing
 
 /// Session 36: a document's line starts, its normalised body and the next file's bytes are written
 /// into storage the last documents gave back (`LineStartStorage`, `DecodeStorage`, `ScratchStorage`,
-/// `FileBytesStorage`), and a
-/// front matter whose keys are all common ones, none twice, skips the duplicate check. Each gives
-/// what the fresh computation gives, on seeded random text that leaves the storage dirty for the next.
+/// `FileBytesStorage`), and a front matter whose keys are all common ones, none twice, skips the
+/// duplicate check. Each gives what the fresh computation gives, on seeded random text that leaves
+/// the storage dirty for the next.
 @Suite struct PooledDocumentStorageTests {
     /// Random Markdown or HTML text: lines of mixed length (empty, CRLF, no final newline), Chinese
     /// and ASCII words, character references, tags, a fence now and then.
