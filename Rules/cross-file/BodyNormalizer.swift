@@ -290,7 +290,6 @@ package enum BodyNormalizer {
         }
     }
 
-
     /// The scalars `view` has moved out of its scratch buffer. A class: the sink holds a reference,
     /// so the (rare) move does not take the sink's address and its count and hash stay in registers.
     private final class Chunks {

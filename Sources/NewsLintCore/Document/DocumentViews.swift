@@ -37,8 +37,9 @@ package final class DocumentViews: Sendable {
         stored = Mutex(Stored(lineStarts: lineStarts, bytes: bytes))
     }
 
-    /// Hands the scalar decode's arrays and the normalised body's scalars to `DecodeStorage` and the
-    /// census' to `CensusStorage`, for the next document's.
+    /// Hands the scalar decode's arrays and the normalised body's scalars to `DecodeStorage`, the
+    /// census' to `CensusStorage`, the line starts to `LineStartStorage` and the bytes to
+    /// `FileBytesStorage`, for the next document's.
     deinit {
         // Moved out, so that the pool holds the only reference once the lock is open.
         let (decode, census, body, lineStarts, bytes) = stored.withLock { s in
