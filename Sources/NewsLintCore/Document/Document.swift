@@ -29,13 +29,17 @@ public struct Document: Sendable {
     /// The views computed on first use and shared by the rules (`Document.scalars`, `html`,
     /// `htmlElements`, `proseUnits()`, `bytePairs`; the rules layer's `isSiteTemplate` and
     /// `normalizedBody`, which `content-duplicate` and `content-near-duplicate` walk once between them).
-    package let views = DocumentViews()
+    package let views: DocumentViews
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
         self.isHTMLFile = Document.isHTMLPath(path)
-        self.lineStarts = Document.computeLineStarts(bytes)
+        // In storage the last document gave back (`LineStartStorage`); the views hand it and the
+        // bytes (`FileBytesStorage`, which the next file is read into) on at their end.
+        let lineStarts = Document.computeLineStarts(bytes, into: LineStartStorage.spares.take())
+        self.lineStarts = lineStarts
+        self.views = DocumentViews(lineStarts: lineStarts, bytes: bytes)
         self.bomLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let fm = FrontMatterParser.parse(bytes: bytes, lineStarts: lineStarts, bomLength: bomLength)
         self.frontMatter = fm
@@ -203,9 +207,13 @@ public struct Document: Sendable {
         return bodyStartLine...last
     }
 
-    package static func computeLineStarts(_ bytes: [UInt8]) -> [Int] {
+    package static func computeLineStarts(_ bytes: [UInt8]) -> [Int] { computeLineStarts(bytes, into: []) }
+
+    /// `computeLineStarts(bytes)` written into `starts` (emptied first), in its storage when it has room.
+    package static func computeLineStarts(_ bytes: [UInt8], into starts: consuming [Int]) -> [Int] {
         // Reserved before the first element: `[0]` then `reserveCapacity` allocated twice a file.
-        var starts: [Int] = []
+        var starts = starts
+        starts.removeAll(keepingCapacity: true)
         starts.reserveCapacity(bytes.count / 40 + 2)
         starts.append(0)
         bytes.withUnsafeBytes { raw in

@@ -24,18 +24,32 @@ package final class DocumentViews: Sendable {
         var proseUnits: [(line: Int, range: Range<Int>)]?
         var bytePairs: BytePairCensus?
         var isValidUTF8: Bool?
+        /// Not views: the document's line starts and bytes, held to be handed on at the end.
+        var lineStarts: [Int]?
+        var bytes: [UInt8]?
     }
 
-    private let stored = Mutex(Stored())
+    private let stored: Mutex<Stored>
 
-    package init() {}
+    /// `lineStarts` and `bytes`: the document's, handed to `LineStartStorage` and `FileBytesStorage`
+    /// at the end (empty: nothing to hand on).
+    package init(lineStarts: [Int] = [], bytes: [UInt8] = []) {
+        stored = Mutex(Stored(lineStarts: lineStarts, bytes: bytes))
+    }
 
-    /// Hands the scalar decode's arrays to `DecodeStorage` and the census' to `CensusStorage`, for the next document's.
+    /// Hands the scalar decode's arrays and the normalised body's scalars to `DecodeStorage`, the
+    /// census' to `CensusStorage`, the line starts to `LineStartStorage` and the bytes to
+    /// `FileBytesStorage`, for the next document's.
     deinit {
         // Moved out, so that the pool holds the only reference once the lock is open.
-        let (decode, census) = stored.withLock { s in (s.scalars.take(), s.bytePairs.take()) }
+        let (decode, census, body, lineStarts, bytes) = stored.withLock { s in
+            (s.scalars.take(), s.bytePairs.take(), s.normalizedBody.take(), s.lineStarts.take(), s.bytes.take())
+        }
         if let decode { DecodeStorage.keep(decode) }
         if let census { CensusStorage.keep(census) }
+        if let body { DecodeStorage.keep(body) }
+        if let lineStarts { LineStartStorage.spares.keep(lineStarts) }
+        if let bytes { FileBytesStorage.keep(bytes) }
     }
 
     /// The stored value, or `compute`'s (outside the lock) stored unless another thread stored first.
@@ -104,4 +118,11 @@ package struct BodyTextCount: Sendable {
         self.exempt = exempt
         self.key = key
     }
+}
+
+/// Spare storage for documents' line starts (`Document.lineStarts`), given back when a document is
+/// done (`DocumentViews`' deinit) and written in place by the next file's: a `malloc` and a `free` a
+/// file saved. A few kept (a document in flight and the next, per worker), of at most 512 KB each.
+package enum LineStartStorage {
+    package static let spares = SpareArrays<Int>(kept: 6, largestCapacity: 1 << 16)
 }

@@ -493,11 +493,12 @@ import Synchronization
     }
 }
 
-/// Spare storage for the scalar decode's arrays (scalars and narrow offsets, 4 bytes an entry),
-/// given back when a document is done (`DocumentViews`' deinit) and written in place by the next
-/// file's decode. Eight kept arrays of at most 1 MB each: agora-pen's files all fit.
+/// Spare storage for the scalar decode's arrays (scalars and narrow offsets, 4 bytes an entry) and
+/// the normalised body's scalars, given back when a document is done (`DocumentViews`' deinit) and
+/// written in place by the next file's. Twelve kept arrays (three a document, for the documents of
+/// two workers and their next) of at most 1 MB each: agora-pen's files all fit.
 package enum DecodeStorage {
-    package static let spares = SpareArrays<UInt32>(kept: 8, largestCapacity: 1 << 18)
+    package static let spares = SpareArrays<UInt32>(kept: 12, largestCapacity: 1 << 18)
 
     /// An empty array, with a kept one's storage when there is one.
     package static func take() -> [UInt32] { spares.take() }
@@ -510,6 +511,31 @@ package enum DecodeStorage {
         spares.keep(cps)
         if let narrow { spares.keep(narrow) }
     }
+
+    /// Keeps the normalised body's scalars (the rules layer's `BodyNormalizer.view` writes them
+    /// into an array from `take`).
+    package static func keep(_ body: consuming NormalizedBodyView) {
+        let scalars = body.scalars
+        _ = consume body
+        spares.keep(scalars)
+    }
+}
+
+/// Scratch buffers of scalars (the rules layer's normaliser writes a body through one): one in use
+/// per worker at a time, so a few kept are enough and bound the memory at any number of workers.
+/// Here, not in the rules layer: `SpareArrays` used from another module is not specialised, and
+/// its generic calls looked their type metadata up (~3,000 instructions a call).
+package enum ScratchStorage {
+    /// Arrays of at most this capacity are kept: room for the allocator's rounding of the sizes asked.
+    package static let spares = SpareArrays<UInt32>(kept: 4, largestCapacity: 1 << 14)
+
+    /// An array of `count` scalars (their values left from its last use), kept or new.
+    package static func take(count: Int) -> [UInt32] {
+        spares.take(count: count) ?? [UInt32](repeating: 0, count: count)
+    }
+
+    /// Keeps `array` for `take(count:)`.
+    package static func keep(_ array: consuming [UInt32]) { spares.keep(array) }
 }
 
 extension ScalarDecode {

@@ -48,12 +48,16 @@ public enum FileReader {
         // One spare byte detects EOF (or growth) without doubling and copying the buffer per file.
         // The usual case, one read that gets the size fstat promised, reads into a buffer that is
         // not zeroed first (zeroing cost as much as a byte-pair census per file).
+        // It reads into storage a finished document gave back (`FileBytesStorage`), through
+        // `append(contentsOf:)`, which hands the reserved storage to `FileRead`: a new array a file
+        // was ~600 instructions to allocate (`init(unsafeUninitializedCapacity:)` goes through the
+        // standard library's unspecialised path) and free.
         let size = Int(st.st_size)
         var firstRead = 0
-        let read = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
-            guard size > 0, let base = buffer.baseAddress else { count = 0; return }
-            firstRead = systemRead(fd, base, size + 1)
-            count = max(0, firstRead)
+        var read = FileBytesStorage.take()
+        if size > 0 {
+            read.reserveCapacity(size + 1)
+            withUnsafeMutablePointer(to: &firstRead) { out in read.append(contentsOf: FileRead(fd: fd, count: size + 1, result: out)) }
         }
         if size > 0 && firstRead == size { return .bytes(read) }
         // Anything else (a short read, an error, a file that grew or does not know its size) goes
@@ -87,6 +91,40 @@ public enum FileReader {
         guard let nul = ByteSearch.first(0, in: bytes) else { return nil }
         return "binary file (NUL byte at offset \(nul)); skipped (if it is text, remove its NUL bytes to lint it)"
     }
+}
+
+/// One `read` of up to `count` bytes into the storage `Array.append(contentsOf:)` reserved (its
+/// `_copyContents`): the bytes land in the array without zeroing it first; `result` is what `read`
+/// returned. It has no elements otherwise (an underestimated count of 0, an empty iterator).
+private struct FileRead: Sequence {
+    let fd: Int32
+    let count: Int
+    let result: UnsafeMutablePointer<Int>
+
+    var underestimatedCount: Int { 0 }
+    /// Read element by element, the sequence would be empty and the file silently lost.
+    func makeIterator() -> EmptyCollection<UInt8>.Iterator { preconditionFailure("FileRead is read through _copyContents only") }
+
+    func _copyContents(initializing buffer: UnsafeMutableBufferPointer<UInt8>) -> (EmptyCollection<UInt8>.Iterator, Int) {
+        precondition(buffer.count >= count, "array storage smaller than reserved")
+        guard let base = buffer.baseAddress else { result.pointee = 0; return (EmptyCollection<UInt8>.Iterator(), 0) }
+        let n = systemRead(fd, base, count)
+        result.pointee = n
+        return (EmptyCollection<UInt8>.Iterator(), Swift.max(0, n))
+    }
+}
+
+/// Spare storage for files' bytes, given back when a document is done (`DocumentViews`' deinit)
+/// and read into by the next file (`FileReader.read`): a few kept (a file in flight and the next,
+/// per worker), of at most 1 MB each.
+package enum FileBytesStorage {
+    package static let spares = SpareArrays<UInt8>(kept: 6, largestCapacity: 1 << 20)
+
+    /// An empty array, with a kept one's storage when there is one.
+    package static func take() -> [UInt8] { spares.take() }
+
+    /// Keeps `bytes` for `take`.
+    package static func keep(_ bytes: consuming [UInt8]) { spares.keep(bytes) }
 }
 
 /// Resolves paths against an explicit base directory instead of the process's

@@ -20,9 +20,15 @@ package final class SpareArrays<Element: BitwiseCopyable & Sendable>: Sendable {
     }
 
     /// An empty array, with a kept one's storage when there is one.
+    ///
+    /// A kept array another holder still shares (a file's bytes an outcome keeps for its preview) is
+    /// let go: emptying it made new storage of its whole capacity, so every retained array after
+    /// one large file would have held that file's capacity. The taker sizes its own instead.
     package func take() -> [Element] {
         var spare = spares.withLock { $0.popLast() } ?? []
+        let kept = spare.withUnsafeBufferPointer { $0.baseAddress }
         spare.removeAll(keepingCapacity: true)
+        guard spare.withUnsafeBufferPointer({ $0.baseAddress }) == kept else { return [] }
         return spare
     }
 

@@ -36,6 +36,24 @@ import Testing
         #expect(Self.base(taken) != Self.base(held))
     }
 
+    /// A kept array another holder still shares is let go, not emptied into new storage of its
+    /// capacity: a chain of retained arrays (a preview keeping every file's bytes) would each hold
+    /// the largest capacity seen (session 36).
+    @Test func aSharedArrayDoesNotPassItsCapacityOn() {
+        let pool = SpareArrays<UInt32>(kept: 2, largestCapacity: 1 << 12)
+        var held: [UInt32] = []
+        held.reserveCapacity(1_000)
+        held.append(contentsOf: 0..<10)
+        pool.keep(held)
+        let taken = pool.take()
+        #expect(taken.isEmpty && taken.capacity < 1_000)
+        #expect(held == Array(0..<10))
+        var unique: [UInt32] = []
+        unique.reserveCapacity(1_000)
+        pool.keep(consume unique)
+        #expect(pool.take().capacity >= 1_000, "an array held by the pool alone keeps its storage")
+    }
+
     /// At most `kept` arrays, none larger than `largestCapacity` and none without storage.
     @Test func boundsAreKept() {
         let pool = SpareArrays<UInt32>(kept: 3, largestCapacity: 64)
