@@ -636,12 +636,17 @@ public final class LintCache: @unchecked Sendable {
         return s
     }()
 
-    /// The running executable's stamp. On Linux through `/proc/self/exe` (`stat` follows it to the
-    /// binary): `Bundle.main` lists the directory the binary sits in, ~7 M instructions on every
-    /// cached run when that is a directory of 3,000 entries such as `/usr/bin`.
+    /// The running executable's stamp. On Linux its path is read from `/proc/self/exe`:
+    /// `Bundle.main` lists the directory the binary sits in, ~7 M instructions on every cached run
+    /// when that is a directory of 3,000 entries such as `/usr/bin`. The link is read rather than
+    /// followed by `stat`, which under valgrind would reach valgrind's own tool binary.
     static var executableStamp: FileStamp? {
         #if os(Linux)
-        if let stamp = FileStamp.of("/proc/self/exe") { return stamp }
+        var buffer = [CChar](repeating: 0, count: 4097)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        if length > 0, let stamp = FileStamp.of(String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)) {
+            return stamp
+        }
         #endif
         guard let exe = Bundle.main.executablePath ?? CommandLine.arguments.first else { return nil }
         return FileStamp.of(exe)
