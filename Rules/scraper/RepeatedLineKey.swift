@@ -157,7 +157,7 @@ package enum RepeatedLineKey {
         c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") || c == UInt8(ascii: ":")
     }
 
-    /// `host(ofBytes:after:)` for an all-ASCII host: lower-cased and without a leading `www.` on its
+    /// `host(ofBytes:after:firstSeparator:)` for an all-ASCII host: lower-cased and without a leading `www.` on its
     /// bytes, after `prefix`; nil when nothing is left.
     private static func asciiHost(_ host: Slice<UnsafeBufferPointer<UInt8>>, after prefix: StaticString) -> String? {
         @inline(__always) func lower(_ c: UInt8) -> UInt8 { c | ((c >= 0x41 && c <= 0x5A) ? 0x20 : 0) }

@@ -49,7 +49,7 @@ package final class DocumentViews: Sendable {
         if let census { CensusStorage.keep(census) }
         if let body { DecodeStorage.keep(body) }
         if let lineStarts { LineStartStorage.spares.keep(lineStarts) }
-        if let bytes { FileBytesStorage.keep(bytes) }
+        if let bytes { FileBytesStorage.spares.keep(bytes) }
     }
 
     /// The stored value, or `compute`'s (outside the lock) stored unless another thread stored first.

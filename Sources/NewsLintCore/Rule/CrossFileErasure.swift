@@ -27,9 +27,10 @@ public func boxedValue<T>(_ boxed: any Sendable, as type: T.Type) -> T? {
 public protocol ErasedCrossFileRule: Sendable {
     func collectErased(_ document: Document, environment: LintEnvironment) -> (any Sendable)?
     /// `collectErased` with a fact that has a record form appended to `writer` as the tagged
-    /// record its column and the cache keep (`CrossFileRule.collectRecord`; only for rules whose
-    /// `keepsCachedFactBytes` is true) and `quotedLine` set from it; any other fact is appended
-    /// boxed to `unrecorded` as rule `index`'s, with nothing written. By default, `collectErased`.
+    /// record its column and the cache keep (`CrossFileRule.collectRecord`) and `quotedLine` set
+    /// from it; any other fact is appended boxed to `unrecorded` as rule `index`'s, with nothing
+    /// written. By default (a rule whose column takes no bytes: `keepsCachedFactBytes` false, the
+    /// column asserts), every fact goes to `unrecorded`.
     func collectRecordErased(_ document: Document, environment: LintEnvironment, index: Int, into writer: inout FactRecordWriter,
                              quotedLine: inout Int?, unrecorded: inout [(rule: Int, fact: any Sendable)])
     /// `CrossFileRule.quotedLine(of:)` for a fact `collectErased` returned.
@@ -168,10 +169,7 @@ extension CrossFileRule {
     /// columns and the lint cache hold: its `FactRecord` when it has one, else its `CompactCoder`
     /// form. Throws when it has neither (a custom fact with nested keyed containers).
     package static func writeTaggedRecord(_ fact: Fact, to writer: inout FactRecordWriter) throws {
-        let start = writer.bytes.count
-        writer.byte(FactRecordFormat.recordV1)
-        if writeRecord(fact, to: &writer) { return }
-        writer.bytes.removeSubrange(start...)
+        if appendTaggedRecord(fact, to: &writer) { return }
         let coded = try CompactCoder.encode(fact)
         writer.byte(FactRecordFormat.codable)
         writer.bytes.append(contentsOf: coded)

@@ -92,26 +92,27 @@ extension CrossFileRule {
     /// dynamic cast per fact of every file); the column casts anything else (`appendOther`).
     @inlinable
     public static func writeBoxedRecord(_ fact: any Sendable, to writer: inout FactRecordWriter) -> Bool {
-        withBoxedValue(fact, as: Fact.self) { typed -> Bool in
-            let start = writer.bytes.count
-            writer.byte(FactRecordFormat.recordV1)
-            if writeRecord(typed, to: &writer) { return true }
-            writer.bytes.removeSubrange(start...)
-            return false
-        } ?? false
+        withBoxedValue(fact, as: Fact.self) { appendTaggedRecord($0, to: &writer) } ?? false
+    }
+    /// Appends `fact` as its tagged record (the `recordV1` byte, then `writeRecord`'s bytes), or
+    /// nothing when it has no record form: the one place the tag is written and rolled back.
+    @inlinable
+    public static func appendTaggedRecord(_ fact: Fact, to writer: inout FactRecordWriter) -> Bool {
+        let start = writer.bytes.count
+        writer.byte(FactRecordFormat.recordV1)
+        if writeRecord(fact, to: &writer) { return true }
+        writer.bytes.removeSubrange(start...)
+        return false
     }
     @inlinable
     public func collectRecord(_ document: Document, environment: LintEnvironment, index: Int, into writer: inout FactRecordWriter,
                               quotedLine: inout Int?, unrecorded: inout [(rule: Int, fact: any Sendable)]) {
         guard let fact = collect(document, environment: environment) else { return }
-        let start = writer.bytes.count
-        writer.byte(FactRecordFormat.recordV1)
-        if Self.writeRecord(fact, to: &writer) {
+        if Self.appendTaggedRecord(fact, to: &writer) {
             quotedLine = Self.quotedLine(of: fact)
-            return
+        } else {
+            unrecorded.append((index, fact))
         }
-        writer.bytes.removeSubrange(start...)
-        unrecorded.append((index, fact))
     }
     public static func quotedLine(of fact: Fact) -> Int? { nil }
     public static func writeRecord(_ fact: Fact, to writer: inout FactRecordWriter) -> Bool { false }

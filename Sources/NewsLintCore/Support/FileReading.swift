@@ -54,7 +54,7 @@ public enum FileReader {
         // standard library's unspecialised path) and free.
         let size = Int(st.st_size)
         var firstRead = 0
-        var read = FileBytesStorage.take()
+        var read = FileBytesStorage.spares.take()
         if size > 0 {
             read.reserveCapacity(size + 1)
             withUnsafeMutablePointer(to: &firstRead) { out in read.append(contentsOf: FileRead(fd: fd, count: size + 1, result: out)) }
@@ -96,6 +96,10 @@ public enum FileReader {
 /// One `read` of up to `count` bytes into the storage `Array.append(contentsOf:)` reserved (its
 /// `_copyContents`): the bytes land in the array without zeroing it first; `result` is what `read`
 /// returned. It has no elements otherwise (an underestimated count of 0, an empty iterator).
+/// This leans on how the standard library's `append(contentsOf:)` works (checked with Swift 6.x):
+/// it hands `_copyContents` all of the array's free capacity. Were that to change, the
+/// precondition below traps rather than a file being read short, and
+/// `PooledDocumentStorageTests.filesReadIntoKeptStorageAreTheirBytes` fails.
 private struct FileRead: Sequence {
     let fd: Int32
     let count: Int
@@ -119,12 +123,6 @@ private struct FileRead: Sequence {
 /// per worker), of at most 1 MB each.
 package enum FileBytesStorage {
     package static let spares = SpareArrays<UInt8>(kept: 6, largestCapacity: 1 << 20)
-
-    /// An empty array, with a kept one's storage when there is one.
-    package static func take() -> [UInt8] { spares.take() }
-
-    /// Keeps `bytes` for `take`.
-    package static func keep(_ bytes: consuming [UInt8]) { spares.keep(bytes) }
 }
 
 /// Resolves paths against an explicit base directory instead of the process's

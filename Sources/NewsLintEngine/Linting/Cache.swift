@@ -641,15 +641,21 @@ public final class LintCache: @unchecked Sendable {
     /// when that is a directory of 3,000 entries such as `/usr/bin`. The link is read rather than
     /// followed by `stat`, which under valgrind would reach valgrind's own tool binary.
     static var executableStamp: FileStamp? {
+        if let path = procSelfExecutablePath(), let stamp = FileStamp.of(path) { return stamp }
+        guard let exe = Bundle.main.executablePath ?? CommandLine.arguments.first else { return nil }
+        return FileStamp.of(exe)
+    }
+
+    /// The target of `/proc/self/exe` (nil where there is none, as off Linux).
+    static func procSelfExecutablePath() -> String? {
         #if os(Linux)
         var buffer = [CChar](repeating: 0, count: 4097)
         let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        if length > 0, let stamp = FileStamp.of(String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)) {
-            return stamp
-        }
+        guard length > 0 else { return nil }
+        return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        #else
+        return nil
         #endif
-        guard let exe = Bundle.main.executablePath ?? CommandLine.arguments.first else { return nil }
-        return FileStamp.of(exe)
     }
 }
 

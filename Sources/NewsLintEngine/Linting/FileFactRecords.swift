@@ -59,6 +59,66 @@ package struct FileFactRecords: Sendable {
         }
     }
 
+    /// One file's facts as the pass collects them, rule by rule: records written (`Builder`), and
+    /// the facts that have none (no record form, or a rule past `capacity`) kept boxed.
+    package struct Collector {
+        private var writer: FactRecordWriter
+        private var index = Builder()
+        /// Facts without a record, in rule order (`FileOutcome.boxedFacts`).
+        package private(set) var boxed: [(rule: Int, fact: any Sendable)] = []
+        /// The lines cross-file findings would point at, where the records' facts say (kept only
+        /// with `capturingLines`).
+        package private(set) var quotedLines: [Int] = []
+        private let capturingLines: Bool
+
+        /// `reservingCapacity`: the records' buffer (0: none until a record is written).
+        package init(reservingCapacity capacity: Int, capturingLines: Bool) {
+            writer = FactRecordWriter(reservingCapacity: capacity)
+            self.capturingLines = capturingLines
+        }
+
+        /// Collects `rule`'s fact of `document` (rules in increasing `index`).
+        @inline(__always)
+        package mutating func collect(_ rule: any ErasedCrossFileRule, index ruleIndex: Int, document: Document, environment: LintEnvironment) {
+            guard ruleIndex < FileFactRecords.capacity else {
+                if let fact = rule.collectErased(document, environment: environment) { boxed.append((ruleIndex, fact)) }
+                return
+            }
+            var line: Int?
+            let start = writer.bytes.count
+            rule.collectRecordErased(document, environment: environment, index: ruleIndex, into: &writer, quotedLine: &line, unrecorded: &boxed)
+            if index.noteRecord(rule: ruleIndex, from: start, in: writer), capturingLines, let line { quotedLines.append(line) }
+        }
+
+        /// The records written, with their index (empty when there are none).
+        package mutating func records() -> FileFactRecords {
+            writer.bytes.isEmpty ? FileFactRecords() : index.seal(&writer)
+        }
+    }
+
+    /// A file's facts in the form its cache entry stores, in rule order: the records as written,
+    /// and the boxed facts (`FileOutcome.boxedFacts`, in rule order) encoded by `encode`; nil when
+    /// one of those cannot be encoded (the file is then not cached).
+    package static func cacheForm(records: FileFactRecords, boxed: [(rule: Int, fact: any Sendable)],
+                                  encode: (_ rule: Int, _ fact: any Sendable) -> [UInt8]?) -> [(rule: Int, bytes: ArraySlice<UInt8>)]? {
+        var out: [(rule: Int, bytes: ArraySlice<UInt8>)] = []
+        var rest = boxed[...]
+        var encodable = true
+        func encodeBoxed(before rule: Int) {
+            while let f = rest.first, f.rule < rule {
+                rest = rest.dropFirst()
+                guard let bytes = encode(f.rule, f.fact) else { encodable = false; continue }
+                out.append((f.rule, bytes[...]))
+            }
+        }
+        records.forEach { rule, bytes in
+            encodeBoxed(before: rule)
+            out.append((rule, bytes))
+        }
+        encodeBoxed(before: Int.max)
+        return encodable ? out : nil
+    }
+
     /// Each fact's rule index and tagged record, in rule order.
     package func forEach(_ body: (_ rule: Int, _ record: ArraySlice<UInt8>) -> Void) {
         guard let rules = bytes.last else { return }

@@ -147,9 +147,10 @@ public struct FileOutcome: Sendable {
     /// cache entry stores them (framing checked on the worker); `knownStrings`: strings they likely hold (rule ids).
     package var spilledDiagnostics: SpilledDiagnostics?
     package var knownStrings = KnownStrings()
-    /// Facts for cross-file rules, by index into the rule set's `crossFile`: those the pass could
-    /// not write as records (`factRecords` holds the others; `Linter.facts(of:)` gives both).
-    public var facts: [(rule: Int, fact: any Sendable)]
+    /// Cross-file facts held as values, by index into the rule set's `crossFile`: a merged run's,
+    /// a cache hit's decoded ones, and those a pass could not write as records (`factRecords` holds
+    /// the others). Not all of a linted file's facts: `Linter.facts(of:)` reads both.
+    public var boxedFacts: [(rule: Int, fact: any Sendable)]
     /// The facts of a file the pass linted that have a record form, as the worker wrote them: the
     /// bytes their columns and the cache keep (see `FileFactRecords`).
     package var factRecords = FileFactRecords()
@@ -194,7 +195,7 @@ public struct FileOutcome: Sendable {
                 fix: FileFixOutcome?, ioFailure: Bool) {
         self.path = path
         self.decodedDiagnostics = diagnostics
-        self.facts = facts
+        self.boxedFacts = facts
         self.byteCount = byteCount
         self.ioFailure = ioFailure
         self.fixBox = fix.map(FixBox.init)
@@ -211,7 +212,7 @@ public struct FileOutcome: Sendable {
         self.decodedDiagnostics = diagnostics
         self.spilledDiagnostics = spilled
         self.knownStrings = knownStrings
-        self.facts = facts
+        self.boxedFacts = facts
         self.cachedFacts = cachedFacts
         self.byteCount = byteCount
         self.ioFailure = false
@@ -655,7 +656,7 @@ public final class Linter: Sendable {
             run.fileCount += 1
             run.ioFailure = run.ioFailure || outcome.ioFailure
             if let f = outcome.fix { run.fixSummary.add(f) }
-            if leavingFactsInCache, outcome.answeredFromCache, outcome.facts.isEmpty, let location = outcome.cachedFactsLocation {
+            if leavingFactsInCache, outcome.answeredFromCache, outcome.boxedFacts.isEmpty, let location = outcome.cachedFactsLocation {
                 factsLeftInCache.append(location)
             } else {
                 if leavingFactsInCache { fetchFactsLeftInCache() }
@@ -664,7 +665,7 @@ public final class Linter: Sendable {
                     let read = cachedFacts(of: inputs[i], at: location)
                     run.facts.add(path: outcome.path, input: i, facts: read.facts, cached: read.cached)
                 } else {
-                    run.facts.add(path: outcome.path, input: i, facts: outcome.facts, cached: outcome.cachedFacts, records: outcome.factRecords)
+                    run.facts.add(path: outcome.path, input: i, facts: outcome.boxedFacts, cached: outcome.cachedFacts, records: outcome.factRecords)
                 }
             }
             if !baseRules.crossFile.isEmpty { run.suppressions.add(outcome) }
@@ -728,7 +729,7 @@ public final class Linter: Sendable {
 
     /// A linted file's cross-file facts in rule order: `facts` and its records (`factRecords`) decoded.
     public func facts(of outcome: FileOutcome) throws -> [(rule: Int, fact: any Sendable)] {
-        guard !outcome.factRecords.isEmpty else { return outcome.facts }
+        guard !outcome.factRecords.isEmpty else { return outcome.boxedFacts }
         var out: [(rule: Int, fact: any Sendable)] = []
         var failure: (any Error)?
         outcome.factRecords.forEach { rule, bytes in
@@ -740,7 +741,7 @@ public final class Linter: Sendable {
             }
         }
         if let failure { throw failure }
-        out += outcome.facts
+        out += outcome.boxedFacts
         // A rule has at most one fact a file: no ties.
         out.sort { $0.rule < $1.rule }
         return out
@@ -791,7 +792,7 @@ public final class Linter: Sendable {
             return ([], cached)
         }
         let outcome = process(input)
-        return (outcome.facts, outcome.cachedFacts + outcome.factRecords.pairs)
+        return (outcome.boxedFacts, outcome.cachedFacts + outcome.factRecords.pairs)
     }
 
     /// Reads, lints, optionally fixes one input, and collects its cross-file facts.
@@ -881,23 +882,10 @@ public final class Linter: Sendable {
             // A run cut short by the time budget says nothing about the next run: not cached.
             if outcome.diagnostics.contains(where: { $0.rule == "file-skipped" }) { return outcome }
             // In rule order: the records as the worker wrote them (not encoded again), the others encoded.
-            var facts: [(rule: String, data: ArraySlice<UInt8>)] = []
-            var boxed = outcome.facts[...]
-            var encodable = true
-            func encodeBoxed(before rule: Int) {
-                while let f = boxed.first, f.rule < rule {
-                    boxed = boxed.dropFirst()
-                    let active = baseRules.crossFile[f.rule]
-                    guard let data = try? active.rule.encodeCachedFact(f.fact) else { encodable = false; continue }
-                    facts.append((active.id, data[...]))
-                }
-            }
-            outcome.factRecords.forEach { rule, bytes in
-                encodeBoxed(before: rule)
-                facts.append((baseRules.crossFile[rule].id, bytes))
-            }
-            encodeBoxed(before: Int.max)
-            guard encodable else { return outcome }
+            let crossFile = baseRules.crossFile
+            guard let cacheForm = FileFactRecords.cacheForm(records: outcome.factRecords, boxed: outcome.boxedFacts,
+                                                            encode: { try? crossFile[$0].rule.encodeCachedFact($1) }) else { return outcome }
+            let facts = cacheForm.map { (rule: crossFile[$0.rule].id, data: $0.bytes) }
             // Diagnostics are stored without their path (the encoding leaves it out), in output
             // order: a hit hands them on as they are stored.
             var sorted = outcome.diagnostics
@@ -1040,15 +1028,10 @@ public final class Linter: Sendable {
     private func outcome(of document: Document, final: Document, quoted: Document, diagnostics: [Diagnostic], fix fixOutcome: FileFixOutcome?,
                          path: String, bytes: [UInt8], rules: RuleSet, environment: LintEnvironment) -> FileOutcome {
         var diagnostics = diagnostics
-        // Facts without a record form (rare: none of the built-in rules' but online image links').
-        var facts: [(rule: Int, fact: any Sendable)] = []
         // One buffer for the file's records (none without cross-file rules).
         // Under 1 KB: a larger block was not served from the allocator's per-thread cache.
-        var records = FactRecordWriter(reservingCapacity: baseRules.crossFile.isEmpty ? 0 : 960)
-        var recordIndex = FileFactRecords.Builder()
-        // The lines cross-file findings on this file would point at, where its records say.
-        var recordLines: [Int] = []
-        let capturesLines = settings.captureSourceLines
+        var facts = FileFactRecords.Collector(reservingCapacity: baseRules.crossFile.isEmpty ? 0 : 960,
+                                              capturingLines: settings.captureSourceLines)
         var factEnvironment = environment
         var packRule: (rule: String, isPack: Bool)?  // asked once per run of one rule's findings
         // By index: the loop copied each diagnostic (its strings retained and released).
@@ -1070,23 +1053,15 @@ public final class Linter: Sendable {
             guard atSameIndex || fileCrossFile.indices.contains(where: { fileCrossFile[$0].id == id }) else { continue }
             if let collectBudget, let seconds = settings.fileTimeBudget { collectBudget.restart(seconds: seconds) }
             factEnvironment.collectBudget = collectBudget
-            if i < FileFactRecords.capacity {
-                var line: Int?
-                let start = records.bytes.count
-                baseRules.crossFile[i].rule.collectRecordErased(document, environment: factEnvironment, index: i, into: &records,
-                                                                quotedLine: &line, unrecorded: &facts)
-                if recordIndex.noteRecord(rule: i, from: start, in: records), capturesLines, let line { recordLines.append(line) }
-            } else if let f = baseRules.crossFile[i].rule.collectErased(document, environment: factEnvironment) {
-                facts.append((i, f))
-            }
+            facts.collect(baseRules.crossFile[i].rule, index: i, document: document, environment: factEnvironment)
             if factEnvironment.collectBudget?.stopped == true, let severity = rules.engineSeverity["file-skipped"], let budget = settings.fileTimeBudget {
                 diagnostics.append(Diagnostic(rule: "file-skipped", severity: severity, path: path, line: 1, column: 1,
                                               message: "rule '\(id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget) and stopped partway: this file was only partly checked by it (not compared with other files)"))
             }
         }
-        var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: facts, byteCount: bytes.count, fix: fixOutcome,
+        var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: facts.boxed, byteCount: bytes.count, fix: fixOutcome,
                                   ioFailure: fixOutcome?.writeError != nil)
-        if !records.bytes.isEmpty { outcome.factRecords = recordIndex.seal(&records) }
+        outcome.factRecords = facts.records()
         outcome.profile = settings.documentProfiler?(final)
         if settings.captureSourceLines {
             var lines: [Int: String] = [:]
@@ -1094,11 +1069,11 @@ public final class Linter: Sendable {
                 lines[d.line] = quoted.lineText(d.line)
             }
             // And the lines cross-file findings on this file would point at, where its facts say.
-            for f in outcome.facts {
+            for f in outcome.boxedFacts {
                 guard let n = baseRules.crossFile[f.rule].rule.quotedLineErased(f.fact), n >= 1, n <= quoted.lineCount, lines[n] == nil else { continue }
                 lines[n] = quoted.lineText(n)
             }
-            for n in recordLines where n >= 1 && n <= quoted.lineCount && lines[n] == nil { lines[n] = quoted.lineText(n) }
+            for n in facts.quotedLines where n >= 1 && n <= quoted.lineCount && lines[n] == nil { lines[n] = quoted.lineText(n) }
             outcome.sourceLines = lines
         }
         if !baseRules.crossFile.isEmpty {

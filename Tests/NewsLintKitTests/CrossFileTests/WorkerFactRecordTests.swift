@@ -140,4 +140,49 @@ import Testing
         }
         #expect(checked > 50)
     }
+    /// A file's facts collected over a rule list mixing rules with a record form, rules without
+    /// one (before and between them) and more rules than the records' index holds: records for
+    /// exactly the recorded rules below `FileFactRecords.capacity`, every other fact boxed in rule
+    /// order, the quoted lines of the records, and a cache form that is every fact encoded the old
+    /// way, in rule order.
+    @Test(arguments: [UInt64(4), 5])
+    func mixedRuleListsCollectAsTheBoxedPath(seed: UInt64) throws {
+        let recorded = try FactColumnTests.rules.map { try $0.erased(options: RuleOptions()) }
+        let plain = try FactRecordTests.PlainRule.erased(options: RuleOptions())
+        // Index: 0 recorded, 1 plain, 2…6 recorded, 7 plain, 8 and 9 past the index's capacity.
+        let rules: [any ErasedCrossFileRule] = [recorded[0], plain] + recorded.dropFirst().prefix(5) + [plain, recorded[0], plain]
+        #expect(rules.count > FileFactRecords.capacity)
+        let hasRecordForm = rules.indices.map { $0 < FileFactRecords.capacity && ![1, 7].contains($0) }
+        var recordsSeen = 0
+        for d in Self.documents(seed: seed, count: 80) {
+            var collector = FileFactRecords.Collector(reservingCapacity: seed % 2 == 0 ? 0 : 960, capturingLines: true)
+            for (i, rule) in rules.enumerated() {
+                collector.collect(rule, index: i, document: d, environment: LintEnvironment())
+            }
+            let expected = rules.indices.compactMap { i in rules[i].collectErased(d, environment: LintEnvironment()).map { (i, $0) } }
+            let records = collector.records()
+            var read: [(Int, [UInt8])] = []
+            records.forEach { read.append(($0, Array($1))) }
+            let expectedRecords = expected.filter { hasRecordForm[$0.0] }
+            #expect(read.map(\.0) == expectedRecords.map(\.0), "\(d.path)")
+            #expect(read.map(\.1) == (try expectedRecords.map { try rules[$0.0].encodeCachedFact($0.1) }), "\(d.path)")
+            #expect(collector.quotedLines == expectedRecords.compactMap { rules[$0.0].quotedLineErased($0.1) }, "\(d.path)")
+            let expectedBoxed = expected.filter { !hasRecordForm[$0.0] }
+            #expect(collector.boxed.map(\.rule) == expectedBoxed.map(\.0), "\(d.path)")
+            for (f, e) in zip(collector.boxed, expectedBoxed) {
+                #expect(try rules[f.rule].encodeFact(f.fact) == rules[e.0].encodeFact(e.1), "\(d.path)")
+            }
+            let cacheForm = try #require(FileFactRecords.cacheForm(records: records, boxed: collector.boxed,
+                                                                   encode: { try? rules[$0].encodeCachedFact($1) }))
+            #expect(cacheForm.map(\.rule) == expected.map(\.0), "\(d.path)")
+            #expect(cacheForm.map { Array($0.bytes) } == (try expected.map { try rules[$0.0].encodeCachedFact($0.1) }), "\(d.path)")
+            // A boxed fact that cannot be encoded leaves the file out of the cache.
+            if !collector.boxed.isEmpty {
+                #expect(FileFactRecords.cacheForm(records: records, boxed: collector.boxed, encode: { _, _ in nil }) == nil)
+            }
+            if !read.isEmpty { recordsSeen += 1 }
+        }
+        #expect(recordsSeen > 20)
+
+    }
 }

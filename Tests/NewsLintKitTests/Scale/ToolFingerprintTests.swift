@@ -14,4 +14,15 @@ import Testing
         #expect(stamp.inode == expected.inode)
         #expect(LintCache.toolFingerprint.hasSuffix(" \(expected.size) \(expected.mtimeSeconds).\(expected.mtimeNanoseconds)"))
     }
+
+    /// On Linux the stamp comes from `/proc/self/exe`'s target (the fallback would hide a broken read).
+    @Test func linuxReadsTheExecutableFromProc() throws {
+        #if os(Linux)
+        let path = try #require(LintCache.procSelfExecutablePath())
+        #expect(path == (try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")))
+        #expect(FileStamp.of(path) == LintCache.executableStamp)
+        #else
+        #expect(LintCache.procSelfExecutablePath() == nil)
+        #endif
+    }
 }

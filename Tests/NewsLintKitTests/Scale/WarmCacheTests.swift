@@ -221,7 +221,7 @@ enum CacheFileLayout {
         let seen = outcomes.withLock { $0 }
         #expect(seen.count == 3 && seen.allSatisfy { $0.answeredFromCache && $0.suppressionsKnown })
         let slugRule = try #require(linter.baseRules.crossFile.firstIndex { $0.id == TestDuplicateSlugRule.id })
-        #expect(seen.allSatisfy { $0.facts.isEmpty && $0.cachedFacts.contains { $0.rule == slugRule } })
+        #expect(seen.allSatisfy { $0.boxedFacts.isEmpty && $0.cachedFacts.contains { $0.rule == slugRule } })
         #expect(seen.map { $0.suppressions?.count ?? 0 } == [0, 1, 0])
 
         let again = try #require(LintCache.open(directory: cacheDir, key: 13))
