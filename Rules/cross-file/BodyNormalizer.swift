@@ -261,27 +261,34 @@ package enum BodyNormalizer {
     /// capacity and uniqueness per scalar, and a scratch buffer sized for the whole file (one scalar
     /// per byte) held four times a large file's size next to the result (review finding).
     /// The scratch buffer is one `view` kept from the last file (`ScratchStorage`) and the result is
-    /// written into storage a finished document gave back (`DecodeStorage`; `DocumentViews` hands
-    /// the view's scalars back at its end): the 16 KB scratch is over what
-    /// `withUnsafeTemporaryAllocation` puts on the stack, so each file allocated and freed it and the
-    /// result (~1,000 instructions a file).
+    /// written into storage a finished document gave back (`DecodeStorage`; `DocumentViews` hands the
+    /// view's scalars back at its end): the 16 KB scratch is over what `withUnsafeTemporaryAllocation` puts
+    /// on the stack, so each file allocated and freed it and the result (~1,000 instructions a file).
     package static func view(_ document: Document) -> NormalizedBodyView {
+        let chunks = Chunks()
+        chunks.scalars = DecodeStorage.take()
         var scratchArray = ScratchStorage.take(count: scratchScalars)
-        let body = scratchArray.withUnsafeMutableBufferPointer { Self.view(document, scratch: $0, into: DecodeStorage.take()) }
+        let view = scratchArray.withUnsafeMutableBufferPointer { scratch -> NormalizedBodyView in
+            var sink = ViewSink(scratch: scratch, chunks: chunks)
+            forEach(document, into: &sink)
+            chunks.scalars.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<sink.count]))
+            return NormalizedBodyView(scalars: chunks.scalars, hash: mix64(sink.hash ^ UInt64(chunks.scalars.count)))
+        }
         ScratchStorage.keep(scratchArray)
-        return body
+        return view
     }
 
-    /// `view` with the buffers given: a scratch buffer of `scratchScalars` (its contents ignored)
-    /// and the result's storage (emptied first). The tests pass fresh ones.
-    package static func view(_ document: Document, scratch: UnsafeMutableBufferPointer<UInt32>, into storage: [UInt32]) -> NormalizedBodyView {
+    /// `view` as it was written before its buffers were kept (a scratch buffer and a result of its
+    /// own): the tests compare the two. Not one body with the buffers as arguments: that cost
+    /// `view` +4.5 M instructions a cold agora run (measured), for eight shared lines.
+    package static func unpooledView(_ document: Document) -> NormalizedBodyView {
         let chunks = Chunks()
-        chunks.scalars = storage
-        chunks.scalars.removeAll(keepingCapacity: true)
-        var sink = ViewSink(scratch: scratch, chunks: chunks)
-        forEach(document, into: &sink)
-        chunks.scalars.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<sink.count]))
-        return NormalizedBodyView(scalars: chunks.scalars, hash: mix64(sink.hash ^ UInt64(chunks.scalars.count)))
+        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: scratchScalars) { scratch in
+            var sink = ViewSink(scratch: scratch, chunks: chunks)
+            forEach(document, into: &sink)
+            chunks.scalars.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<sink.count]))
+            return NormalizedBodyView(scalars: chunks.scalars, hash: mix64(sink.hash ^ UInt64(chunks.scalars.count)))
+        }
     }
 
     /// The scalars `view` has moved out of its scratch buffer. A class: the sink holds a reference,
@@ -333,7 +340,7 @@ package enum BodyNormalizer {
     }
 
     /// Scalars the scratch buffer of `view` holds (16 KB).
-    package static let scratchScalars = 4096
+    private static let scratchScalars = 4096
 
     // MARK: - What an archive capture rewrites
 

@@ -77,9 +77,12 @@ package struct FileFactRecords: Sendable {
             self.capturingLines = capturingLines
         }
 
-        /// Collects `rule`'s fact of `document` (rules in increasing `index`).
+        /// Collects `rule`'s fact of `document` (rules in increasing `ruleIndex`). Generic, with the
+        /// environment in place: an existential argument and a by-value environment were copied for
+        /// each call (+13 M instructions a cold agora run).
         @inline(__always)
-        package mutating func collect(_ rule: any ErasedCrossFileRule, index ruleIndex: Int, document: Document, environment: LintEnvironment) {
+        package mutating func collect(_ rule: some ErasedCrossFileRule, index ruleIndex: Int, document: Document,
+                                      environment: inout LintEnvironment) {
             guard ruleIndex < FileFactRecords.capacity else {
                 if let fact = rule.collectErased(document, environment: environment) { boxed.append((ruleIndex, fact)) }
                 return

@@ -1053,7 +1053,7 @@ public final class Linter: Sendable {
             guard atSameIndex || fileCrossFile.indices.contains(where: { fileCrossFile[$0].id == id }) else { continue }
             if let collectBudget, let seconds = settings.fileTimeBudget { collectBudget.restart(seconds: seconds) }
             factEnvironment.collectBudget = collectBudget
-            facts.collect(baseRules.crossFile[i].rule, index: i, document: document, environment: factEnvironment)
+            facts.collect(baseRules.crossFile[i].rule, index: i, document: document, environment: &factEnvironment)
             if factEnvironment.collectBudget?.stopped == true, let severity = rules.engineSeverity["file-skipped"], let budget = settings.fileTimeBudget {
                 diagnostics.append(Diagnostic(rule: "file-skipped", severity: severity, path: path, line: 1, column: 1,
                                               message: "rule '\(id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget) and stopped partway: this file was only partly checked by it (not compared with other files)"))

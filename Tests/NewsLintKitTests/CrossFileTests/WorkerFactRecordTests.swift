@@ -156,8 +156,9 @@ import Testing
         var recordsSeen = 0
         for d in Self.documents(seed: seed, count: 80) {
             var collector = FileFactRecords.Collector(reservingCapacity: seed % 2 == 0 ? 0 : 960, capturingLines: true)
+            var environment = LintEnvironment()
             for (i, rule) in rules.enumerated() {
-                collector.collect(rule, index: i, document: d, environment: LintEnvironment())
+                collector.collect(rule, index: i, document: d, environment: &environment)
             }
             let expected = rules.indices.compactMap { i in rules[i].collectErased(d, environment: LintEnvironment()).map { (i, $0) } }
             let records = collector.records()

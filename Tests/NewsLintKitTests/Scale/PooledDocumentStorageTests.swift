@@ -68,10 +68,7 @@ import Testing
             let bytes = Self.randomText(&rng)
             let document = Document(path: round % 3 == 0 ? "a.html" : "a.md", bytes: bytes)
             if round % 4 == 0 { _ = document.scalars }  // the normaliser reads the shared decode when there is one
-            let fresh = withUnsafeTemporaryAllocation(of: UInt32.self, capacity: BodyNormalizer.scratchScalars) { scratch in
-                scratch.initialize(repeating: 0x5A5A)
-                return BodyNormalizer.view(Document(path: document.path, bytes: bytes), scratch: scratch, into: [])
-            }
+            let fresh = BodyNormalizer.unpooledView(Document(path: document.path, bytes: bytes))
             let body = document.normalizedBody
             #expect(body.scalars == fresh.scalars && body.hash == fresh.hash)
             if round % 7 == 0 { held.append((document, fresh)) }
