@@ -60,37 +60,7 @@ import Testing
 
     /// The key `RepeatedLineKey.normalise` makes, byte by byte, with the sentence test above.
     static func key(_ b: [UInt8], _ range: Range<Int>) -> [UInt8] {
-        var out: [UInt8] = []
-        let keepDigits = endsSentence(b, RepeatedLineKey.textEnd(b, range))
-        var i = range.lowerBound
-        let end = range.upperBound
-        var inDigits = false
-        while i < end {
-            let space = TextScan.spaceLength(b, i, end)
-            if space > 0 {
-                if out.last != 0x20 { out.append(0x20) }
-                i += space
-                inDigits = false
-                continue
-            }
-            if TextScan.startsURL(b, i, end) || (b[i] == UInt8(ascii: "/") && RepeatedLineKey.archivePrefixLength(b, i, end) > 0) {
-                i = RepeatedLineKey.appendURL(b, i, end, into: &out)
-                inDigits = false
-                continue
-            }
-            let c = b[i]
-            let digitLength = (c >= 0x30 && c <= 0x39) ? 1 : (c == 0xEF && i + 2 < end && b[i + 1] == 0xBC && b[i + 2] >= 0x90 && b[i + 2] <= 0x99) ? 3 : 0
-            if digitLength > 0, !keepDigits {
-                if !inDigits { out.append(UInt8(ascii: "0")) }
-                inDigits = true
-                i += digitLength
-                continue
-            }
-            inDigits = false
-            out.append(c)
-            i += 1
-        }
-        return out
+        RepeatedLineKeyEquivalenceTests.reference(b, range, endsSentence: endsSentence)
     }
 
     /// `qualifyingRange` with the whole markup list and a full scalar count.

@@ -25,9 +25,11 @@ import Testing
 
     /// The byte-at-a-time form: only the bytes that start a space, URL, archive prefix or digit
     /// are looked at; every other byte is copied.
-    static func reference(_ b: [UInt8], _ range: Range<Int>) -> [UInt8] {
+    /// `endsSentence`: the sentence test it keeps digits by (the collect tests pass a walk of their own).
+    static func reference(_ b: [UInt8], _ range: Range<Int>,
+                          endsSentence: ([UInt8], Range<Int>) -> Bool = TextScan.endsSentence) -> [UInt8] {
         var out: [UInt8] = []
-        let keepDigits = TextScan.endsSentence(b, RepeatedLineKey.textEnd(b, range))
+        let keepDigits = endsSentence(b, RepeatedLineKey.textEnd(b, range))
         var i = range.lowerBound
         let end = range.upperBound
         var inDigits = false
