@@ -710,7 +710,7 @@ package enum TextScan {
     /// an ASCII byte other than a space or closing mark, `。`, and a CJK ideograph (a well-formed
     /// E4–E9 sequence: no mark). Anything else takes the walk.
     package static func endsSentence(_ b: [UInt8], _ range: Range<Int>) -> Bool {
-        var end = range.upperBound
+        let end = range.upperBound
         if end > range.lowerBound {
             let c = b[end - 1]
             if c < 0x80 {
@@ -725,8 +725,14 @@ package enum TextScan {
                 if lead >= 0xE4, lead <= 0xE9 { return false }
             }
         }
+        return endsSentenceByWalk(b, range)
+    }
+
+    /// `endsSentence` by the walk back over spaces and closing marks, decoding each character (the
+    /// equivalence tests compare the fast answers with it).
+    package static func endsSentenceByWalk(_ b: [UInt8], _ range: Range<Int>) -> Bool {
+        var end = range.upperBound
         let slice = b[range]
-        // Walk back over spaces and closing marks.
         while end > range.lowerBound {
             var start = end - 1
             while start > range.lowerBound && b[start] & 0xC0 == 0x80 { start -= 1 }

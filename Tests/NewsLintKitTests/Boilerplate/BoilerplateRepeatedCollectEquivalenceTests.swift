@@ -15,26 +15,9 @@ import Testing
 @Suite struct BoilerplateRepeatedCollectEquivalenceTests {
     // MARK: References
 
-    /// `TextScan.endsSentence` as the walk back over the last characters, decoding each.
-    static func endsSentence(_ b: [UInt8], _ range: Range<Int>) -> Bool {
-        var end = range.upperBound
-        let slice = b[range]
-        while end > range.lowerBound {
-            var start = end - 1
-            while start > range.lowerBound && b[start] & 0xC0 == 0x80 { start -= 1 }
-            let (s, _) = UTF8Validation.decode(slice, at: start)
-            switch s {
-            case 0x20, 0x09, 0xA0, 0x3000, 0x22, 0x27, 0x29, 0x5D, 0x201D, 0x2019, 0x300D, 0x300F, 0xFF09, 0x3011, 0x300B, 0xFF3D:
-                end = start
-                continue
-            case 0x3002, 0xFF01, 0xFF1F, 0x21, 0x3F, 0x2E, 0x2026, 0xFF0E, 0xFF1B, 0x3B, 0xFF61:
-                return true
-            default:
-                return false
-            }
-        }
-        return false
-    }
+    /// `TextScan.endsSentence` as the walk back over the last characters, decoding each (the form it
+    /// had before its fast answers, kept as `endsSentenceByWalk`).
+    static func endsSentence(_ b: [UInt8], _ range: Range<Int>) -> Bool { TextScan.endsSentenceByWalk(b, range) }
 
     /// Tags and entities of `b[range]`, found by a loop over every byte.
     static func markup(_ b: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
