@@ -15,21 +15,31 @@ package enum FrameShift {
             i = c.withUnsafeElements { $0.firstIndex(of: 0x3F, from: i, to: n) }
             guard i < n else { break }
             guard CJK.isHan(c[i - 1]) else { i += 1; continue }
-            // The run ends at whitespace, a closing quote or full-width sentence punctuation.
-            var end = i + 1
-            while end < n && end - i < 24 {
-                let x = c[end]
-                if x <= 0x20 || x == 0x201D || x == 0x300D || x == 0xFF0C || x == 0x3002 || x == 0xFF1B || x == 0x3001 { break }
-                end += 1
-            }
-            if isShifted(run, i, end) {
-                result.append(i..<end)
-                i = end
+            if let span = span(run, at: i) {
+                result.append(span)
+                i = span.upperBound
             } else {
                 i += 1
             }
         }
         return result
+    }
+
+    /// The frame-shift run starting at the `?` at `i` (after a Han character), if it is one: what
+    /// `spans` asks at each such `?` it reaches. `punctuation-width` asks it at the `?` its mark
+    /// walk finds (every `?` after Han text), without a search over the line.
+    @inline(__always)
+    package static func span(_ run: ScalarRun, at i: Int) -> Range<Int>? {
+        let c = run.cps
+        let n = c.count
+        // The run ends at whitespace, a closing quote or full-width sentence punctuation.
+        var end = i + 1
+        while end < n && end - i < 24 {
+            let x = c[end]
+            if x <= 0x20 || x == 0x201D || x == 0x300D || x == 0xFF0C || x == 0x3002 || x == 0xFF1B || x == 0x3001 { break }
+            end += 1
+        }
+        return isShifted(run, i, end) ? i..<end : nil
     }
 
     /// Signals after the `?`: a lone lowercase ASCII letter between Han characters (`半p一`), or toned

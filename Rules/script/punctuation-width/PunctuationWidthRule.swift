@@ -7,10 +7,6 @@ public struct PunctuationWidthRule: Rule {
     /// Reads prose: on HTML files its findings and fixes stay in visible text.
     public static let readsProse = true
 
-    /// False: `checkLine`'s passes visit every scalar of the line, not only its ASCII marks
-    /// (`markPositions`); tests compare the two.
-    package var visitsOnlyMarks = true
-
     /// False: every line goes to `mayReport`, even in a file where the decode and the byte-pair
     /// census found no mark candidate (`ScalarDecode.holdsMarkAfterNonASCII`,
     /// `BytePairCensus.mayHoldASCIIMarkCandidate`); tests compare the two.
@@ -182,86 +178,150 @@ public struct PunctuationWidthRule: Rule {
     }
 
     /// `allInBMP`: every scalar of the document lies in the BMP (`ScalarDecode.allInBMP`).
+    ///
+    /// Only the marks `mayReport`'s byte walk stops at are visited (`candidateMarks`): no other
+    /// mark is reported, counts for `converted`, or starts a frame shift. What keeps a mark out
+    /// (`skip`: code, markup, URLs, titles and quoted names, encoding damage) is asked at those
+    /// marks alone, each whole-line fact made when first needed: a long HTML line holds thousands
+    /// of scalars and a few dozen candidates, most of them in markup the HTML view hides.
     package func checkLine(_ run: ScalarRun, allInBMP: Bool = false, into sink: inout DiagnosticSink) {
         let c = run.cps
         let n = c.count
-        var skip = ProseMask.nonProse(run, in: sink.document)
-        // One pass over the line tells which damage detectors can find anything (most lines: none).
-        let signals = MojibakeRule.characterSignals(run, allInBMP: allInBMP)
-        let frameShifts = signals.contains(.questionMark) ? FrameShift.spans(run) : []
-        let shiftJIS = signals.contains(.halfwidthKana) ? MojibakeRule.shiftJISSpans(run) : []
-        for span in frameShifts + shiftJIS + Self.titlesAndQuotedNames(c) { for i in span { skip[i] = true } }
-        // Beside encoding damage a `?` may be a lost character, and nothing is fixed without looking.
-        let damaged = signals.isDisjoint(with: MojibakeRule.damageSignals) ? !frameShifts.isEmpty
-            : MojibakeRule.hasDamage(run, frameShifts: frameShifts, shiftJIS: shiftJIS)
-        // The passes below look only at the ASCII marks (`hasFullWidth`): a long HTML line holds
-        // thousands of scalars and a few dozen marks, and each pass walked all of them.
-        let positions = visitsOnlyMarks ? Self.markPositions(c) : Array(0..<n)
-        // ASCII commas, semicolons or colons after Han text: the line went through a converter, so a `.`
-        // between Han characters is its full stop, not a separator as in `哈利.波特`.
-        let converted = positions.contains { $0 >= 1 && !skip[$0] && (c[$0] == 0x2C || c[$0] == 0x3B || c[$0] == 0x3A) && CJK.isHan(c[$0 - 1]) }
-        // Parentheses: pair them up; a pair holding Han text becomes full-width as a whole,
-        // a pair holding only Latin text, digits or pinyin (`(Interpol)`, `(qū)`) stays.
-        // `pairOf[j]`: the scalar index paired with `positions[j]`, or -1.
-        var pairOf = [Int](repeating: -1, count: positions.count)
-        var stack: [Int] = []
-        for (j, i) in positions.enumerated() where !skip[i] {
-            if c[i] == 0x28 { stack.append(j) } else if c[i] == 0x29, let open = stack.popLast() {
-                pairOf[open] = i
-                pairOf[j] = positions[open]
+        let document = sink.document
+        let marks = Self.candidateMarks(run, document.bytes)
+        guard !marks.isEmpty else { return }
+        // Frame shifts start at a `?` after a Han character, which is always a candidate: the
+        // steps of `FrameShift.spans` at those marks.
+        var frameShifts: [Range<Int>] = []
+        var shiftFrom = 1
+        for q in marks where q >= shiftFrom && c[q] == 0x3F && CJK.isHan(c[q - 1]) {
+            if let span = FrameShift.span(run, at: q) {
+                frameShifts.append(span)
+                shiftFrom = span.upperBound
             }
         }
-        func report(_ range: Range<Int>, _ message: String, _ edits: [Edit], _ title: String, safe: Bool = true) {
-            sink.report(run.byteRange(range), message, fix: damaged ? nil : Fix(safe ? .safe : .unsafe, title, edits: edits))
-        }
-        // A full-width mark carries its own spacing: ASCII spaces after it go with the conversion
-        // (`不過, 他表示` → `不過，他表示`, `主宾国, 100余家` → `主宾国，100余家`); at the line end they stay.
-        func markEnd(_ end: Int) -> Int {
-            var k = end
-            while k < n, c[k] == 0x20 { k += 1 }
-            return k > end && k < n && c[k] != 0x09 && c[k] != 0xA0 && c[k] != 0x3000 ? k : end
-        }
+        let html = document.isHTMLFile ? document.html : nil
+        var signals: MojibakeRule.Signals?
+        var shiftJIS: [Range<Int>]?
+        var damaged: Bool?
+        var converted: Bool?
+        var closeOfOpen: [Int: Int]?
+        var prose = NonProseWalk(), titles = TitleWalk()
         var nameLists: [Int: Bool] = [:]
-        // The first scalar not yet passed (a run of `?!` is converted as a whole).
-        var resume = 0
-        for (j, i) in positions.enumerated() where i >= resume {
-            resume = i + 1
-            let ch = c[i]
-            guard !skip[i], Self.hasFullWidth(ch), let wide = Self.fullWidth[ch] else { continue }
-            let prev = i > 0 ? c[i - 1] : 0, next = i + 1 < n ? c[i + 1] : 0
-            switch ch {
-            case 0x28:
-                let close = pairOf[j]
-                if close > i, (i + 1..<close).contains(where: { CJK.isHan(c[$0]) }), !Self.isPublishedParenthesis(c, open: i, close: close, converted: converted),
-                   CJK.isHan(prev) || CJK.isHan(next) || CJK.isHan(c[close - 1]) || (close + 1 < n && CJK.isHan(c[close + 1])) {
-                    let edits = [Edit(range: run.byteRange(i..<(i + 1)), replacement: "（"),
-                                 Edit(range: run.byteRange(close..<(close + 1)), replacement: "）")]
-                    report(i..<(close + 1), "ASCII parentheses around Chinese text; use full-width '（）'", edits, "Use full-width parentheses")
+        c.withUnsafeElements { buf in
+            /// One pass over the line tells which damage detectors can find anything (most lines: none).
+            func lineSignals() -> MojibakeRule.Signals {
+                if let known = signals { return known }
+                let found = MojibakeRule.characterSignals(run, allInBMP: allInBMP)
+                signals = found
+                return found
+            }
+            /// Half-width kana (U+FF66–U+FF9F: EF BD A6 – EF BE 9F) are in no line of a document
+            /// whose byte pairs hold neither lead pair: those lines are not walked for them.
+            func shiftJISSpans() -> [Range<Int>] {
+                if let known = shiftJIS { return known }
+                let pairs = document.bytePairs
+                let mayHoldKana = pairs.contains(0xEF, 0xBD) || pairs.contains(0xEF, 0xBE)
+                let spans = mayHoldKana && lineSignals().contains(.halfwidthKana) ? MojibakeRule.shiftJISSpans(run) : []
+                shiftJIS = spans
+                return spans
+            }
+            /// Beside encoding damage a `?` may be a lost character, and nothing is fixed without looking.
+            func isDamaged() -> Bool {
+                if let known = damaged { return known }
+                let found = lineSignals().isDisjoint(with: MojibakeRule.damageSignals) ? !frameShifts.isEmpty
+                    : MojibakeRule.hasDamage(run, frameShifts: frameShifts, shiftJIS: shiftJISSpans())
+                damaged = found
+                return found
+            }
+            /// `skip[p]` of the whole-line mask: the cheap tests first, the walks from the line's
+            /// start only for a mark the HTML view leaves in visible text.
+            func isSkipped(_ p: Int) -> Bool {
+                if frameShifts.contains(where: { $0.contains(p) }) { return true }
+                if let html, html.hides(offset: run.offsets[p]) { return true }
+                if shiftJISSpans().contains(where: { $0.contains(p) }) { return true }
+                return titles.covers(p, buf) || prose.masks(p, buf, c)
+            }
+            /// ASCII commas, semicolons or colons after Han text: the line went through a converter, so a `.`
+            /// between Han characters is its full stop, not a separator as in `哈利.波特`.
+            func isConverted() -> Bool {
+                if let known = converted { return known }
+                let found = marks.contains { p in
+                    p >= 1 && (c[p] == 0x2C || c[p] == 0x3B || c[p] == 0x3A) && CJK.isHan(c[p - 1]) && !isSkipped(p)
                 }
-            case 0x29:
-                break // handled with its opening parenthesis; unpaired ones are left alone
-            case 0x3F, 0x21:
-                // `?!`, `!?`, `!!`, `??`: one mark, converted as a whole.
-                var end = i + 1
-                while end < n, !skip[end], c[end] == 0x3F || c[end] == 0x21 { end += 1 }
-                resume = end
-                if ch == 0x21 && next == 0x5B { continue }   // ![image](…)
-                let marks = (i..<end).map { c[$0] }
-                // A `?` beside encoding damage may be a lost character, not punctuation.
-                if damaged && marks.contains(0x3F) { continue }
-                if Self.followsChinese(at: i, c) {
+                converted = found
+                return found
+            }
+            /// Parentheses: pair them up (those kept out take no part); a pair holding Han text becomes
+            /// full-width as a whole, a pair holding only Latin text, digits or pinyin (`(Interpol)`,
+            /// `(qū)`) stays. The `)` of the `(` at `open`, or -1; all pairs made at the first asking.
+            func closeParenthesis(of open: Int) -> Int {
+                if closeOfOpen == nil {
+                    var pairs: [Int: Int] = [:]
+                    var stack: [Int] = []
+                    var k = buf.firstIndex(of: 0x28, or: 0x29, from: 0, to: n)
+                    while k < n {
+                        if !isSkipped(k) {
+                            if c[k] == 0x28 { stack.append(k) } else if let opening = stack.popLast() { pairs[opening] = k }
+                        }
+                        k = buf.firstIndex(of: 0x28, or: 0x29, from: k + 1, to: n)
+                    }
+                    closeOfOpen = pairs
+                }
+                return closeOfOpen?[open] ?? -1
+            }
+            func report(_ range: Range<Int>, _ message: String, _ edits: [Edit], _ title: String, safe: Bool = true) {
+                sink.report(run.byteRange(range), message, fix: isDamaged() ? nil : Fix(safe ? .safe : .unsafe, title, edits: edits))
+            }
+            // A full-width mark carries its own spacing: ASCII spaces after it go with the conversion
+            // (`不過, 他表示` → `不過，他表示`, `主宾国, 100余家` → `主宾国，100余家`); at the line end they stay.
+            func markEnd(_ end: Int) -> Int {
+                var k = end
+                while k < n, c[k] == 0x20 { k += 1 }
+                return k > end && k < n && c[k] != 0x09 && c[k] != 0xA0 && c[k] != 0x3000 ? k : end
+            }
+            // The first scalar not yet passed (a run of `?!` is converted as a whole).
+            var resume = 0
+            for i in marks where i >= resume {
+                resume = i + 1
+                let ch = c[i]
+                let prev = i > 0 ? c[i - 1] : 0, next = i + 1 < n ? c[i + 1] : 0
+                switch ch {
+                case 0x28:
+                    guard !isSkipped(i) else { continue }
+                    let close = closeParenthesis(of: i)
+                    if close > i, (i + 1..<close).contains(where: { CJK.isHan(c[$0]) }), !Self.isPublishedParenthesis(c, open: i, close: close, converted: isConverted()),
+                       CJK.isHan(prev) || CJK.isHan(next) || CJK.isHan(c[close - 1]) || (close + 1 < n && CJK.isHan(c[close + 1])) {
+                        let edits = [Edit(range: run.byteRange(i..<(i + 1)), replacement: "（"),
+                                     Edit(range: run.byteRange(close..<(close + 1)), replacement: "）")]
+                        report(i..<(close + 1), "ASCII parentheses around Chinese text; use full-width '（）'", edits, "Use full-width parentheses")
+                    }
+                case 0x29:
+                    continue // handled with its opening parenthesis; unpaired ones are left alone
+                case 0x3F, 0x21:
+                    // Not after Chinese text: neither is any later mark of the run (the walk back
+                    // passes over the run to the same character), whichever of them starts one.
+                    guard Self.followsChinese(at: i, c), !isSkipped(i) else { continue }
+                    // `?!`, `!?`, `!!`, `??`: one mark, converted as a whole.
+                    var end = i + 1
+                    while end < n, c[end] == 0x3F || c[end] == 0x21, !isSkipped(end) { end += 1 }
+                    resume = end
+                    if ch == 0x21 && next == 0x5B { continue }   // ![image](…)
+                    let marks = (i..<end).map { c[$0] }
+                    // A `?` beside encoding damage may be a lost character, not punctuation.
+                    if marks.contains(0x3F) && isDamaged() { continue }
                     let ascii = String(String.UnicodeScalarView(marks.compactMap(Unicode.Scalar.init)))
                     let full = marks.map { $0 == 0x3F ? "？" : "！" }.joined()
                     // `香港?報` in text punctuated full-width: the `?` may stand for a character a legacy
                     // encoding could not hold (HKSCS `啲`, `咗`), so the fix needs a look.
-                    let maybeLost = marks == [0x3F] && !converted && end < n && CJK.isHan(c[end])
+                    let maybeLost = marks == [0x3F] && !isConverted() && end < n && CJK.isHan(c[end])
                         && !Self.questionParticles.contains(prev)
                     report(i..<end, "ASCII '\(ascii)' in Chinese text; use full-width '\(full)'" + (maybeLost ? " (unless it stands for a lost character)" : ""),
                            [Edit(range: run.byteRange(i..<markEnd(end)), replacement: full)], "Use full-width '\(full)'", safe: !maybeLost)
-                }
-                continue
-            default:
-                if touchesChinese(ch, prev: prev, next: next, converted: converted), !(ch == 0x2C && Self.isNameList(c, comma: i, memo: &nameLists)) {
+                default:
+                    guard let wide = Self.fullWidth[ch],
+                          Self.touchesChinese(ch, prev: prev, next: next, converted: { isConverted() }), !isSkipped(i),
+                          !(ch == 0x2C && Self.isNameList(c, comma: i, memo: &nameLists)) else { continue }
                     let name = String(UnicodeScalar(UInt8(ch)))
                     report(i..<(i + 1), "ASCII '\(name)' in Chinese text; use full-width '\(wide)'",
                            [Edit(range: run.byteRange(i..<markEnd(i + 1)), replacement: wide)], "Use full-width '\(wide)'")
@@ -270,29 +330,26 @@ public struct PunctuationWidthRule: Rule {
         }
     }
 
-    /// The indices of `c`'s scalars with a full-width form (`hasFullWidth`: `, . : ; ! ? ( )`), in
-    /// order. Four scalars a step are first tested at once for one in U+0021–U+003F, the range all
-    /// eight lie in (one vector subtract and compare): Chinese text and most markup have none there.
-    package static func markPositions(_ c: Scalars) -> [Int] {
-        c.withUnsafeElements { buf in
-            var marks: [Int] = []
-            guard let base = buf.baseAddress else { return marks }
-            let count = buf.count
-            var k = 0
-            while k &+ 4 <= count {
-                let group = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD4<UInt32>.self)
-                let inRange = unsafeBitCast((group &- 0x21) .< 0x1F, to: SIMD2<UInt64>.self)
-                if inRange[0] | inRange[1] != 0 {
-                    for m in k..<(k &+ 4) where hasFullWidth(buf[m]) { marks.append(m) }
-                }
-                k &+= 4
+    /// The scalar indices of the marks of `run` that `mayReport`'s byte walk stops at
+    /// (`isCandidate`), in order. A mark it passes over (after an ASCII letter, digit or space, or
+    /// at the line's start) is reported by no branch of `checkLine`: `, ; : .` need Han text, a
+    /// closing quote or `)` before them, a run of `?!` Han text or a closing quote before the run.
+    /// Found in the line's bytes, sixteen a step (an ASCII byte is one scalar of its own).
+    package static func candidateMarks(_ run: ScalarRun, _ bytes: [UInt8]) -> [Int] {
+        let n = run.count
+        guard n > 0 else { return [] }
+        let lower = run.offsets[0], end = run.offsets[n]
+        var marks: [Int] = []
+        bytes.withUnsafeBufferPointer { buf in
+            var scalar = 0
+            var k = nextCandidate(buf, from: lower, lower: lower, to: end)
+            while k < end {
+                scalar = run.offsets.base.firstScalar(atOrAfter: k, from: scalar, count: n, base: run.offsets.start)
+                marks.append(scalar)
+                k = nextCandidate(buf, from: k &+ 1, lower: lower, to: end)
             }
-            while k < count {
-                if hasFullWidth(buf[k]) { marks.append(k) }
-                k &+= 1
-            }
-            return marks
         }
+        return marks
     }
 
     /// Parentheses as published, which a fix must not retouch:
@@ -315,36 +372,7 @@ public struct PunctuationWidthRule: Rule {
         return false
     }
 
-    /// Scalar ranges inside `《…》`/`〈…〉` titles and short quoted names (`「香港股票基金(追蹤指數)」`):
-    /// a quotation with no sentence punctuation of its own, full-width or ASCII (`“欲筑室者,先治其基”`
-    /// is a sentence), at most 24 characters.
-    package static func titlesAndQuotedNames(_ c: Scalars) -> [Range<Int>] {
-        var result: [Range<Int>] = []
-        var i = 0
-        while i < c.count {
-            i = c.withUnsafeElements { firstOpeningMark($0, from: i) }
-            guard i < c.count else { break }
-            let close: UInt32
-            switch c[i] {
-            case 0x300A: close = 0x300B   // 《》
-            case 0x3008: close = 0x3009   // 〈〉
-            case 0x300C: close = 0x300D   // 「」
-            case 0x300E: close = 0x300F   // 『』
-            case 0x201C: close = 0x201D   // “”
-            default: i += 1; continue
-            }
-            var j = i + 1
-            while j < c.count, c[j] != close, c[j] != c[i] { j += 1 }
-            guard j < c.count, c[j] == close else { i += 1; continue }
-            let isTitle = close == 0x300B || close == 0x3009
-            let isName = j - i - 1 <= 24 && !(i + 1..<j).contains { [0xFF0C, 0x3002, 0xFF01, 0xFF1F, 0xFF1B, 0xFF1A, 0x2C, 0x3B, 0x21, 0x3F, 0x3A].contains(c[$0]) }
-            if isTitle || isName { result.append((i + 1)..<j) }
-            i = j + 1
-        }
-        return result
-    }
-
-    /// The first index from `from` of `《` `〈` `「` `『` or `“` (what `titlesAndQuotedNames` opens at),
+    /// The first index from `from` of `《` `〈` `「` `『` or `“` (what `TitleWalk` opens at),
     /// or the count: four scalars tested a step with vector compares (long HTML lines hold few).
     package static func firstOpeningMark(_ buf: UnsafeBufferPointer<UInt32>, from: Int) -> Int {
         let end = buf.count
@@ -417,7 +445,8 @@ public struct PunctuationWidthRule: Rule {
     }
 
     /// Whether ASCII `ch` (`,` `.` `:` `;`) sits in Chinese text (and is not part of a number, time, ellipsis or abbreviation).
-    private func touchesChinese(_ ch: UInt32, prev: UInt32, next: UInt32, converted: Bool) -> Bool {
+    /// `converted` (whether the line went through a converter) is asked only for a `.` before Han text.
+    private static func touchesChinese(_ ch: UInt32, prev: UInt32, next: UInt32, converted: () -> Bool) -> Bool {
         if CJK.isDigit(prev) && CJK.isDigit(next) { return false }          // 10:30, 3.5, 1,000
         let prevHan = CJK.isHan(prev)
         let prevClose = Self.isClosing(prev)
@@ -426,7 +455,7 @@ public struct PunctuationWidthRule: Rule {
             // A period ends a Chinese sentence only right after a Han character; runs are ellipses.
             // Before another Han character it may be a separator (`哈利.波特`) unless the line was converted.
             if next == 0x2E || prev == 0x2E { return false }
-            if CJK.isHan(next) && !converted { return false }
+            if CJK.isHan(next) && !converted() { return false }
             return prevHan && !CJK.isASCIILetter(next) && !CJK.isDigit(next)
         case 0x3A:
             return prevHan || (prevClose && CJK.isHan(next))
