@@ -41,10 +41,10 @@ public struct PunctuationWidthRule: Rule {
             if sink.budgetSpent(step: n, bytes: range.count) { return }
             // An ASCII line reports nothing: once decoded, the line starts tell without a walk.
             if let decode = decoded, document.lineIsASCII(decode, line: n) == true { continue }
-            guard Self.mayReport(document.bytes, range) else { continue }
+            guard let first = Self.firstReportable(document.bytes, range) else { continue }
             document.decodeOnce(into: &decoded)
             guard let decode = decoded else { continue }
-            checkLine(document.scalarRun(decode, line: n), allInBMP: decode.allInBMP, into: &sink)
+            checkLine(document.scalarRun(decode, line: n), allInBMP: decode.allInBMP, fromByte: first, into: &sink)
         }
     }
 
@@ -65,10 +65,18 @@ public struct PunctuationWidthRule: Rule {
     /// `nextCandidate` does not stop there. `atEveryMark` stops at every mark, as before (tests
     /// compare the two).
     package static func mayReport(_ bytes: [UInt8], _ range: Range<Int>, atEveryMark: Bool = false) -> Bool {
-        bytes.withUnsafeBufferPointer { buf in
+        firstReportable(bytes, range, atEveryMark: atEveryMark) != nil
+    }
+
+    /// The byte offset of the first mark `mayReport` acts at, or nil: `checkLine` walks the line's
+    /// marks from there (no mark before it is reported, counts for `converted` or starts a frame
+    /// shift, and no run of `?!` reaches past it from before it: its walk back would stop where
+    /// that run's start stopped).
+    package static func firstReportable(_ bytes: [UInt8], _ range: Range<Int>, atEveryMark: Bool = false) -> Int? {
+        bytes.withUnsafeBufferPointer { buf -> Int? in
             let lower = range.lowerBound, end = range.upperBound
             // An ASCII line reports nothing (eight bytes a step: markup lines of HTML files are long).
-            guard UTF8Validation.asciiPrefixLength(UnsafeBufferPointer(rebasing: buf[lower..<end])) < end &- lower else { return false }
+            guard UTF8Validation.asciiPrefixLength(UnsafeBufferPointer(rebasing: buf[lower..<end])) < end &- lower else { return nil }
             var parenthesesRuledOut = false
             @inline(__always) func next(from k: Int) -> Int {
                 atEveryMark ? marks.firstIndex(in: buf, from: k, to: end) : nextCandidate(buf, from: k, lower: lower, to: end)
@@ -82,7 +90,7 @@ public struct PunctuationWidthRule: Rule {
                     guard !parenthesesRuledOut, let base = buf.baseAddress else { continue }
                     var m = k &+ 1
                     while m < end, buf[m] < 0xE3 { m &+= 1 }
-                    if m < end, memchr(base + m, 0x29, end &- m) != nil { return true }
+                    if m < end, memchr(base + m, 0x29, end &- m) != nil { return k }
                     // No `)` after the first Han lead byte from here: none after any later `(` either.
                     parenthesesRuledOut = true
                     continue
@@ -97,11 +105,11 @@ public struct PunctuationWidthRule: Rule {
                         break
                     }
                 } else if (mark == 0x2C || mark == 0x3B), k > lower, buf[k &- 1] == 0x29 {
-                    return true
+                    return k
                 }
-                if before > lower, endsHanOrClosing(buf, before: before, lower: lower) { return true }
+                if before > lower, endsHanOrClosing(buf, before: before, lower: lower) { return k }
             }
-            return false
+            return nil
         }
     }
 
@@ -178,17 +186,18 @@ public struct PunctuationWidthRule: Rule {
     }
 
     /// `allInBMP`: every scalar of the document lies in the BMP (`ScalarDecode.allInBMP`).
+    /// `fromByte`: where the walk of the marks starts (`firstReportable`; nil: the line's start).
     ///
     /// Only the marks `mayReport`'s byte walk stops at are visited (`candidateMarks`): no other
     /// mark is reported, counts for `converted`, or starts a frame shift. What keeps a mark out
     /// (`skip`: code, markup, URLs, titles and quoted names, encoding damage) is asked at those
     /// marks alone, each whole-line fact made when first needed: a long HTML line holds thousands
     /// of scalars and a few dozen candidates, most of them in markup the HTML view hides.
-    package func checkLine(_ run: ScalarRun, allInBMP: Bool = false, into sink: inout DiagnosticSink) {
+    package func checkLine(_ run: ScalarRun, allInBMP: Bool = false, fromByte: Int? = nil, into sink: inout DiagnosticSink) {
         let c = run.cps
         let n = c.count
         let document = sink.document
-        let marks = Self.candidateMarks(run, document.bytes)
+        let marks = Self.candidateMarks(run, document.bytes, fromByte: fromByte)
         guard !marks.isEmpty else { return }
         // Frame shifts start at a `?` after a Han character, which is always a candidate: the
         // steps of `FrameShift.spans` at those marks.
@@ -335,14 +344,14 @@ public struct PunctuationWidthRule: Rule {
     /// at the line's start) is reported by no branch of `checkLine`: `, ; : .` need Han text, a
     /// closing quote or `)` before them, a run of `?!` Han text or a closing quote before the run.
     /// Found in the line's bytes, sixteen a step (an ASCII byte is one scalar of its own).
-    package static func candidateMarks(_ run: ScalarRun, _ bytes: [UInt8]) -> [Int] {
+    package static func candidateMarks(_ run: ScalarRun, _ bytes: [UInt8], fromByte: Int? = nil) -> [Int] {
         let n = run.count
         guard n > 0 else { return [] }
         let lower = run.offsets[0], end = run.offsets[n]
         var marks: [Int] = []
         bytes.withUnsafeBufferPointer { buf in
             var scalar = 0
-            var k = nextCandidate(buf, from: lower, lower: lower, to: end)
+            var k = nextCandidate(buf, from: max(lower, fromByte ?? lower), lower: lower, to: end)
             while k < end {
                 scalar = run.offsets.base.firstScalar(atOrAfter: k, from: scalar, count: n, base: run.offsets.start)
                 marks.append(scalar)

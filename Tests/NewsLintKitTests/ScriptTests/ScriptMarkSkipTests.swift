@@ -82,6 +82,29 @@ import Testing
         #expect(unfixed > 300 && unsafe > 50 && parentheses > 300 && runs > 100, "\(unfixed) \(unsafe) \(parentheses) \(runs)")
     }
 
+    /// The rule's `check` (each line's walk starts at the mark `firstReportable` finds in its
+    /// bytes) against the reference on every body line outside code.
+    @Test func checkMatchesTheWholeLineCheckOnEveryLine() {
+        var random = SeededRandom(seed: 3705)
+        var found = 0
+        for k in 0..<1500 {
+            var text = Self.randomText(&random, lines: 1 + random.below(5))
+            if k % 4 == 0 { text = "---\ntitle: 中,文\n---\n" + text }
+            if k % 5 == 0 { text += "```\n中,文(中)\n```\n" + Self.randomText(&random, lines: 1) }
+            let document = Document(path: k % 2 == 0 ? "m.html" : "m.md", text: text)
+            var sink = DiagnosticSink(document: document, rule: "punctuation-width", severity: .warning, readsProse: true)
+            PunctuationWidthRule(options: RuleOptions()).check(document, into: &sink)
+            var referenceSink = DiagnosticSink(document: document, rule: "punctuation-width", severity: .warning, readsProse: true)
+            let decode = document.scalars
+            for n in document.bodyLines.map(Array.init) ?? [] where !document.isCode(line: n) {
+                PunctuationWidthReference.checkLine(document.scalarRun(decode, line: n), allInBMP: decode.allInBMP, into: &referenceSink)
+            }
+            #expect(sink.diagnostics == referenceSink.diagnostics, "\(text)")
+            found += referenceSink.diagnostics.count
+        }
+        #expect(found > 3_000, "\(found)")
+    }
+
     /// The rule's own examples and the gold set's excerpts of real news text, as Markdown and HTML.
     @Test func checkLineMatchesTheWholeLineCheckOnRealText() throws {
         var texts = EmbeddedCatalog.files.filter { $0.path.hasPrefix("script/punctuation-width/examples/") && !$0.path.hasSuffix(".json") }.map(\.text)
