@@ -100,19 +100,22 @@ struct NonProseWalk {
     }
 
     /// The first index in `from..<end` of a scalar `nonProse` acts at (`` ` `` `<` `]` and the
-    /// first letters of the URL schemes, h f w m), or `end`. Four scalars are first tested at once
+    /// first letters of the URL schemes, h f w m), or `end`. Eight scalars are first tested at once
     /// for one in U+003C–U+0077, the range all seven lie in: Chinese text has none.
     static func nextStart(_ c: UnsafeBufferPointer<UInt32>, from: Int, to end: Int) -> Int {
         guard let base = c.baseAddress else { return max(from, end) }
+        @inline(__always) func inRange(at k: Int) -> SIMDMask<SIMD4<Int32>> {
+            let group = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD4<UInt32>.self)
+            return (group &- 0x3C) .< 0x3C
+        }
         var k = from
         while k < end {
-            while k &+ 4 <= end {
-                let group = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD4<UInt32>.self)
-                let inRange = unsafeBitCast((group &- 0x3C) .< 0x3C, to: SIMD2<UInt64>.self)
-                if inRange[0] | inRange[1] != 0 { break }
-                k &+= 4
+            while k &+ 8 <= end {
+                let lanes = unsafeBitCast(inRange(at: k) .| inRange(at: k &+ 4), to: SIMD2<UInt64>.self)
+                if lanes[0] | lanes[1] != 0 { break }
+                k &+= 8
             }
-            let stop = min(k &+ 4, end)
+            let stop = min(k &+ 8, end)
             while k < stop {
                 switch c[k] {
                 case 0x3C, 0x5D, 0x60, 0x66, 0x68, 0x6D, 0x77: return k
@@ -180,17 +183,20 @@ struct TitleWalk {
 }
 
 extension UnsafeBufferPointer where Element == UInt32 {
-    /// The first index in `from..<end` holding `a` or `b`, or `end`: four scalars a step, as
-    /// `firstIndex(of:from:to:)` (a tag's `>` walked across a long attribute, a quotation's close).
+    /// The first index in `from..<end` holding `a` or `b`, or `end`: eight scalars a step (a tag's
+    /// `>` walked across a long attribute, a quotation's close), then one at a time.
     func firstIndex(of a: UInt32, or b: UInt32, from: Int, to end: Int) -> Int {
         var k = from
         if let base = baseAddress {
             let wantedA = SIMD4<UInt32>(repeating: a), wantedB = SIMD4<UInt32>(repeating: b)
-            while k &+ 4 <= end {
+            @inline(__always) func holds(at k: Int) -> SIMDMask<SIMD4<Int32>> {
                 let group = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD4<UInt32>.self)
-                let lanes = unsafeBitCast((group .== wantedA) .| (group .== wantedB), to: SIMD2<UInt64>.self)
+                return (group .== wantedA) .| (group .== wantedB)
+            }
+            while k &+ 8 <= end {
+                let lanes = unsafeBitCast(holds(at: k) .| holds(at: k &+ 4), to: SIMD2<UInt64>.self)
                 if lanes[0] | lanes[1] != 0 { break }
-                k &+= 4
+                k &+= 8
             }
         }
         while k < end, self[k] != a, self[k] != b { k &+= 1 }

@@ -381,21 +381,32 @@ public struct PunctuationWidthRule: Rule {
         return false
     }
 
-    /// The first index from `from` of `《` `〈` `「` `『` or `“` (what `TitleWalk` opens at),
-    /// or the count: four scalars tested a step with vector compares (long HTML lines hold few).
+    /// The first index from `from` of `《` `〈` `「` `『` or `“` (what `TitleWalk` opens at), or the
+    /// count: eight scalars tested a step with vector compares (long HTML lines hold few). `〈` `《`
+    /// `「` `『` are U+3008 with bit 1 or 2 or both set: one AND and one compare find the four.
     package static func firstOpeningMark(_ buf: UnsafeBufferPointer<UInt32>, from: Int) -> Int {
         let end = buf.count
         guard let base = buf.baseAddress else { return max(from, end) }
-        let (m0, m1, m2, m3, m4) = (SIMD4<UInt32>(repeating: 0x300A), SIMD4<UInt32>(repeating: 0x3008), SIMD4<UInt32>(repeating: 0x300C),
-                                    SIMD4<UInt32>(repeating: 0x300E), SIMD4<UInt32>(repeating: 0x201C))
+        let brackets = SIMD4<UInt32>(repeating: 0x3008), bracketBits = SIMD4<UInt32>(repeating: ~6), quote = SIMD4<UInt32>(repeating: 0x201C)
+        @inline(__always) func opens(at k: Int) -> SIMDMask<SIMD4<Int32>> {
+            let group = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD4<UInt32>.self)
+            return (group & bracketBits .== brackets) .| (group .== quote)
+        }
         var k = from
         while k < end {
-            while k &+ 4 <= end {
-                let group = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD4<UInt32>.self)
-                if any((group .== m0) .| (group .== m1) .| (group .== m2) .| (group .== m3) .| (group .== m4)) { break }
-                k &+= 4
+            while k &+ 8 <= end {
+                let lanes = unsafeBitCast(opens(at: k) .| opens(at: k &+ 4), to: SIMD2<UInt64>.self)
+                if lanes[0] | lanes[1] != 0 { break }
+                k &+= 8
             }
-            let stop = min(k &+ 4, end)
+            if k &+ 8 > end {
+                while k &+ 4 <= end {
+                    let lanes = unsafeBitCast(opens(at: k), to: SIMD2<UInt64>.self)
+                    if lanes[0] | lanes[1] != 0 { break }
+                    k &+= 4
+                }
+            }
+            let stop = min(k &+ 8, end)
             while k < stop {
                 switch buf[k] {
                 case 0x300A, 0x3008, 0x300C, 0x300E, 0x201C: return k
