@@ -172,9 +172,15 @@ public struct PunctuationWidthRule: Rule {
                 continue
             }
             let x = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
-            let p = UnsafeRawPointer(base + (i &- 1)).loadUnaligned(as: SIMD16<UInt8>.self)
             let parenthesis = x .== open
             let mark = parenthesis .| (x .== comma) .| (x .== stop) .| (x .== colon) .| (x .== semicolon) .| (x .== exclamation) .| (x .== question)
+            // Most blocks of markup hold no mark: the bytes before them are not looked at.
+            let marks = unsafeBitCast(mark, to: SIMD2<UInt64>.self)
+            if marks[0] | marks[1] == 0 {
+                i &+= 16
+                continue
+            }
+            let p = UnsafeRawPointer(base + (i &- 1)).loadUnaligned(as: SIMD16<UInt8>.self)
             let after = (p .>= high) .| (p .== exclamation) .| (p .== question) .| (p .== close)
             let hit = unsafeBitCast((mark .& after) .| parenthesis, to: SIMD2<UInt64>.self)
             if hit[0] | hit[1] != 0 {
