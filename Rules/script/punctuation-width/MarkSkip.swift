@@ -28,7 +28,7 @@ struct FoundRanges {
 
 /// `ProseMask.nonProse(run)` (code spans, tags, link destinations, URLs) walked only as far as
 /// asked: the same steps from the line's start, which pass from one scalar that can start a span
-/// to the next four scalars a compare (`nextStart`), where the whole-line mask visited every one.
+/// to the next eight scalars a step (`nextStart`), where the whole-line mask visited every one.
 struct NonProseWalk {
     private(set) var found = FoundRanges()
     /// The walk's position: every range that starts before it is in `found`.
