@@ -174,9 +174,15 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
            b[lo + 3] == UInt8(ascii: ">") || b[lo + 3] == 0x20 { return nil }
         // Words inside HTML tags and entities are markup (`<div id="zoomattribute">`), not text.
         guard hi > lo, TextScan.hasScalars(b, lo..<hi, atLeast: minLength) else { return nil }
-        // The markup found as the count goes: the count stops at `minWords`, mostly long before the line's end.
-        var markup = RepeatedLineKey.MarkupRanges(b, lo..<hi)
-        var words = TextScan.residualWords(b, lo..<hi, excluding: &markup, limit: minWords)
+        // Counted without the markup until a `<` or `&` is read (most lines reach `minWords` before
+        // any); then the markup is found as the count goes.
+        var words: Int
+        if let plain = TextScan.residualWordsBeforeMarkup(b, lo..<hi, limit: minWords) {
+            words = plain
+        } else {
+            var markup = RepeatedLineKey.MarkupRanges(b, lo..<hi)
+            words = TextScan.residualWords(b, lo..<hi, excluding: &markup, limit: minWords)
+        }
         // The numbers of a line count as one word: `更新於 2024-11-01 10:00` is a label and its
         // value, while a lone date or time still has no word.
         if words == minWords - 1, b[lo..<hi].contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { words += 1 }
