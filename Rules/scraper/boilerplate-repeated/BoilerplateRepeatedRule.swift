@@ -28,6 +28,12 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         /// nothing where lines are the unit.
         package var columns: [UInt32] = []
 
+        /// No units yet (`collect` appends them).
+        package init(group: String) {
+            self.group = group
+            packed = []
+        }
+
         public init(group: String, hashes: [UInt64], lines: [Int], columns: [Int: Int] = [:]) {
             self.group = group
             packed = []
@@ -308,9 +314,28 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     /// out: the user has turned them into a rule, so they are not reported twice.
     public func collect(_ document: Document, environment: LintEnvironment) -> Fact? {
         // Not interned: facts are records (bytes) until the reduce, where a shared copy saved nothing.
-        let group = RepeatedLineKey.site(document.frontMatter, keys: groupKeys)
-        var fact = Fact(group: group, hashes: [], lines: [])
-        guard let body = document.bodyLines else { return fact }
+        var fact = Fact(group: RepeatedLineKey.site(document.frontMatter, keys: groupKeys))
+        collectUnits(document, environment: environment, into: &fact)
+        return fact
+    }
+
+    /// The record `collect`'s fact writes (`CrossFileRule.collectRecord`), with the group written
+    /// from its parts (`RepeatedLineKey.SiteName`): the engine keeps only the record, so the
+    /// group string made for every file was only copied into it and freed.
+    public func collectRecord(_ document: Document, environment: LintEnvironment, index: Int, into writer: inout FactRecordWriter,
+                              quotedLine: inout Int?, unrecorded: inout [(rule: Int, fact: any Sendable)]) {
+        writer.byte(FactRecordFormat.recordV1)
+        RepeatedLineKey.siteName(document.frontMatter, keys: groupKeys).write(to: &writer)
+        var units = Fact(group: "")
+        collectUnits(document, environment: environment, into: &units)
+        writer.fixed32Array(units.packed)
+        writer.fixed32Array(units.columns)
+        quotedLine = Self.quotedLine(of: units)
+    }
+
+    /// Appends the file's units to `fact` (its group already set).
+    private func collectUnits(_ document: Document, environment: LintEnvironment, into fact: inout Fact) {
+        guard let body = document.bodyLines else { return }
         // Sized by the file's units (it grows past them): most files have a few qualifying lines,
         // and a set for 64 zeroed 1 KB per file.
         var seen = LineHashSet(capacity: min(64, document.isHTMLFile ? document.htmlBlockRanges.count : body.count))
@@ -401,7 +426,6 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         // column's record bytes as soon as the file is done (a column keeps only its first fact as a
         // value), so the arrays do not live until the reduce; a copy of each per file trimmed them
         // for nothing.
-        return fact
     }
 
     /// One file's units as little-endian 32-bit words where they lie: a record's bytes in place,
