@@ -66,6 +66,19 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         }
 
         public var count: Int { packed.count / 3 }
+        /// Whether an entry holds `hash` (a walk over the entries: for the few a file mostly has).
+        @inline(__always)
+        package func holds(hash: UInt64) -> Bool {
+            let low = UInt32(truncatingIfNeeded: hash), high = UInt32(truncatingIfNeeded: hash >> 32)
+            return packed.withUnsafeBufferPointer { p in
+                var k = 0
+                while k &+ 2 < p.count {
+                    if p[k] == low && p[k &+ 1] == high { return true }
+                    k &+= 3
+                }
+                return false
+            }
+        }
         public func hash(at i: Int) -> UInt64 { UInt64(packed[3 * i]) | UInt64(packed[3 * i + 1]) << 32 }
         public func line(at i: Int) -> Int { Int(packed[3 * i + 2]) }
         /// Hash of each distinct qualifying line.
@@ -310,6 +323,10 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
 
     public func collect(_ document: Document) -> Fact? { collect(document, environment: .default) }
 
+    /// Up to this many units, a new unit's hash is looked for among the fact's own (a few compares);
+    /// past them, in a `LineHashSet`.
+    static let unitsSearched = 16
+
     /// Lines a pack rule already reported in this file (`environment.linesReportedByPacks`) are left
     /// out: the user has turned them into a rule, so they are not reported twice.
     public func collect(_ document: Document, environment: LintEnvironment) -> Fact? {
@@ -336,15 +353,28 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     /// Appends the file's units to `fact` (its group already set).
     private func collectUnits(_ document: Document, environment: LintEnvironment, into fact: inout Fact) {
         guard let body = document.bodyLines else { return }
-        // Sized by the file's units (it grows past them): most files have a few qualifying lines,
-        // and a set for 64 zeroed 1 KB per file.
-        var seen = LineHashSet(capacity: min(64, document.isHTMLFile ? document.htmlBlockRanges.count : body.count))
         // Each qualifying unit's key is hashed as it is made (`RepeatedLineKey.hash`), in line order;
         // the first occurrence of each hash is kept. Nothing is appended once an entry does not fit.
+        // While the fact holds few units they are the set (`Fact.holds`): most files keep a few
+        // lines, and a set made for each file was an allocation, its zeroing and a free.
+        // Made once the fact holds `Self.unitsSearched` units, from them.
+        var seen: LineHashSet?
         var full = false
         /// Keeps the unit's hash at line `n` (`column` for a block sharing its line) if it is new.
         func keep(_ h: UInt64, line n: Int, column: Int? = nil) {
-            if !full, seen.insert(h), !fact.append(hash: h, line: n, column: column) { full = true }
+            guard !full else { return }
+            if fact.count < Self.unitsSearched {
+                if fact.holds(hash: h) { return }
+            } else {
+                if seen == nil {
+                    // Sized by the file's units (it grows past them); a set for 64 zeroes 1 KB.
+                    var set = LineHashSet(capacity: min(64, document.isHTMLFile ? document.htmlBlockRanges.count : body.count))
+                    for k in 0..<fact.count { _ = set.insert(fact.hash(at: k)) }
+                    seen = set
+                }
+                guard seen?.insert(h) == true else { return }
+            }
+            if !fact.append(hash: h, line: n, column: column) { full = true }
         }
         if document.isHTMLFile {
             // A scraped page often holds a whole article on one line: the unit is a block's text,
@@ -358,17 +388,21 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             // counts them) is reported at its own column; columns are counted on from the last one
             // on the same line, so a one-line article of many blocks stays linear.
             // Each block's first and last line, found by one walk down the line index (blocks come
-            // in order and do not overlap).
-            var blockLines: [Int] = [], blockEndLines: [Int] = []
-            blockLines.reserveCapacity(blocks.count)
-            blockEndLines.reserveCapacity(blocks.count)
+            // in order and do not overlap), one block ahead: a block is compared with the last line
+            // of the one before and the first line of the one after only (two arrays of every
+            // block's lines were two allocations an HTML file).
+            let lineStarts = document.lineStarts
             var lineIndex = 1
-            for block in blocks {
-                while lineIndex < document.lineStarts.count, document.lineStarts[lineIndex] <= block.range.lowerBound { lineIndex += 1 }
-                blockLines.append(lineIndex)
-                while lineIndex < document.lineStarts.count, document.lineStarts[lineIndex] < block.range.upperBound { lineIndex += 1 }
-                blockEndLines.append(lineIndex)
+            /// The next block's first and last line.
+            func lines(of block: HTMLView.BlockRange) -> (first: Int, last: Int) {
+                while lineIndex < lineStarts.count, lineStarts[lineIndex] <= block.range.lowerBound { lineIndex += 1 }
+                let first = lineIndex
+                while lineIndex < lineStarts.count, lineStarts[lineIndex] < block.range.upperBound { lineIndex += 1 }
+                return (first, lineIndex)
             }
+            var current = blocks.isEmpty ? (first: 0, last: 0) : lines(of: blocks[0])
+            // The last line of the block before (0, no line, before the first block).
+            var lastLineBefore = 0
             // `index`: the scalar index of `offset` in the shared decode (`scalarIndices`), -1 when
             // not known (then the column is counted with `scalarCount`).
             var cursor = (line: 0, offset: 0, column: 1, index: -1)
@@ -376,23 +410,30 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             var scalarIndices: ScalarIndexCursor?
             var madeScalarIndices = false
             var tokenCursor = 0, soleCursor = 0
-            for (j, block) in blocks.enumerated() where !block.heading {
+            for j in blocks.indices {
+                let block = blocks[j]
+                let next: (first: Int, last: Int)? = j + 1 < blocks.count ? lines(of: blocks[j + 1]) : nil
+                let n = current.first, sharesLine = lastLineBefore == n || next?.first == n
+                defer {
+                    lastLineBefore = current.last
+                    if let next { current = next }
+                }
+                guard !block.heading else { continue }
                 // A block whose text is one text token (`<p>…</p>` on one line) is read in place;
                 // the others are made in `text`.
                 let h: UInt64
                 if let sole = Self.soleTextToken(view, document.bytes, block.range, cursor: &soleCursor) {
                     guard !Self.isDateOnly(document.bytes, sole) else { continue }
-                    guard !environment.linesReportedByPacks.contains(blockLines[j]), let r = qualifyingRange(document.bytes, sole) else { continue }
+                    guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(document.bytes, sole) else { continue }
                     h = RepeatedLineKey.hash(document.bytes, r)
                 } else {
                     view.blockText(document.bytes, block.range, into: &text, cursor: &tokenCursor)
                     guard !Self.isDateOnly(text) else { continue }
-                    guard !environment.linesReportedByPacks.contains(blockLines[j]), let r = qualifyingRange(text, 0..<text.count) else { continue }
+                    guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(text, 0..<text.count) else { continue }
                     h = RepeatedLineKey.hash(text, r)
                 }
-                let n = blockLines[j]
                 // Shares its line with the end of the block before it or the start of the one after.
-                guard (j > 0 && blockEndLines[j - 1] == n) || (j + 1 < blocks.count && blockLines[j + 1] == n) else {
+                guard sharesLine else {
                     keep(h, line: n)
                     continue
                 }
