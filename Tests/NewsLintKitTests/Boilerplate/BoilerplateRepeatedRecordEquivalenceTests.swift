@@ -49,6 +49,24 @@ import Testing
                                        "host:rfa.org", "host:例子.公司", "host:x.y", "corpus"]))
     }
 
+    /// Files with more distinct units than are searched among the fact's own
+    /// (`BoilerplateRepeatedRule.unitsSearched`), whose early lines come back after it: each is kept
+    /// once, at its first line, as the simple form keeps them.
+    @Test func manyUnitsKeepFirstOccurrences() {
+        var rng = SeededRandom(seed: 37_0103)
+        let limit = BoilerplateRepeatedRule.unitsSearched
+        for round in 0..<200 {
+            let html = round % 2 == 1
+            let distinct = (0..<(limit + 1 + rng.below(2 * limit))).map { "這是第 \($0) 條新聞的內容，記者在現場報道。" }
+            var lines = distinct
+            for _ in 0..<(1 + rng.below(limit)) { lines.insert(rng.pick(distinct), at: limit + rng.below(lines.count - limit + 1)) }
+            let body = lines.map { html ? "<p>\($0)</p>" : $0 }.joined(separator: "\n\n")
+            let document = Document(path: html ? "a.html" : "a.md", bytes: Array("---\ntitle: t\n---\n\(body)\n".utf8))
+            #expect(Self.recordWritten(document) == [FactRecordFormat.recordV1] + Reference.referenceRecord(document))
+            #expect(Reference.rule.collect(document)?.count == distinct.count)
+        }
+    }
+
     /// Each group written from its parts is `FactRecordWriter.string` of `site`: URL values of
     /// every kind, under each key, and values long enough for a two-byte length.
     @Test func siteNameWritesTheSiteString() {
