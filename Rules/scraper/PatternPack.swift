@@ -657,6 +657,7 @@ package enum TextScan {
     /// skips without asking for a range: a `<` among them may open a tag that reaches past them.
     /// `boilerplate-repeated` counts only to `minWords`, mostly a few characters into a line
     /// that holds no markup: the markup search (a `memchr` window, its state) was most of the count.
+    @inline(__always)
     package static func residualWordsBeforeMarkup(_ b: [UInt8], _ range: Range<Int>, limit: Int) -> Int? {
         b.withUnsafeBufferPointer { p -> Int? in
             guard range.lowerBound >= 0, range.upperBound <= p.count else { return nil }
@@ -768,6 +769,7 @@ package enum TextScan {
     /// Eight bytes a step while eight remain: a word's scalar starts are its bytes other than
     /// continuation bytes (`10xxxxxx`, high bit set and the next one clear), counted by one popcount
     /// (a byte at a time cost ~14 instructions a byte, ~7 M over agora's lines and blocks).
+    @inline(__always)
     package static func hasScalars(_ b: [UInt8], _ range: Range<Int>, atLeast minimum: Int) -> Bool {
         guard minimum > 0 else { return true }
         return b.withUnsafeBufferPointer { buf in
