@@ -66,6 +66,8 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         }
 
         public var count: Int { packed.count / 3 }
+        /// `reserveCapacity` of `packed`.
+        package mutating func reserve(words: Int) { packed.reserveCapacity(words) }
         /// Whether an entry holds `hash` (a walk over the entries: for the few a file mostly has).
         @inline(__always)
         package func holds(hash: UInt64) -> Bool {
@@ -343,15 +345,20 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                               quotedLine: inout Int?, unrecorded: inout [(rule: Int, fact: any Sendable)]) {
         writer.byte(FactRecordFormat.recordV1)
         RepeatedLineKey.siteName(document.frontMatter, keys: groupKeys).write(to: &writer)
-        var units = Fact(group: "")
-        collectUnits(document, environment: environment, into: &units)
-        writer.fixed32Array(units.packed)
-        writer.fixed32Array(units.columns)
-        quotedLine = Self.quotedLine(of: units)
+        // At most one unit per block (HTML) or body line, kept in a temporary buffer (on the stack
+        // when small): a fact's array was an allocation and a free for every file.
+        let most = document.bodyLines.map { document.isHTMLFile ? document.htmlBlockRanges.count : $0.count } ?? 0
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 3 * most) { buffer in
+            var units = BufferedUnits(buffer)
+            collectUnits(document, environment: environment, into: &units)
+            units.write(to: &writer)
+        }
+        // `quotedLine(of:)` is the protocol's: this rule's fact names no line to quote.
+        quotedLine = nil
     }
 
     /// Appends the file's units to `fact` (its group already set).
-    private func collectUnits(_ document: Document, environment: LintEnvironment, into fact: inout Fact) {
+    private func collectUnits<Units: UnitSink>(_ document: Document, environment: LintEnvironment, into fact: inout Units) {
         guard let body = document.bodyLines else { return }
         // Each qualifying unit's key is hashed as it is made (`RepeatedLineKey.hash`), in line order;
         // the first occurrence of each hash is kept. Nothing is appended once an entry does not fit.
@@ -382,7 +389,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             // block, headings included).
             let view = document.html, blocks = document.htmlBlockRanges
             // At most one entry per block, reserved once.
-            fact.packed.reserveCapacity(3 * blocks.count)
+            fact.reserve(words: 3 * blocks.count)
             var text: [UInt8] = []
             // A block that shares its line with other blocks (headings included, as `newslint learn`
             // counts them) is reported at its own column; columns are counted on from the last one
@@ -457,7 +464,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                 keep(h, line: n, column: cursor.column)
             }
         } else {
-            fact.packed.reserveCapacity(3 * body.count)
+            fact.reserve(words: 3 * body.count)
             for n in body where !environment.linesReportedByPacks.contains(n) {
                 guard let r = qualifyingRange(document, n) else { continue }
                 keep(RepeatedLineKey.hash(document.bytes, r), line: n)
@@ -467,6 +474,71 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         // column's record bytes as soon as the file is done (a column keeps only its first fact as a
         // value), so the arrays do not live until the reduce; a copy of each per file trimmed them
         // for nothing.
+    }
+
+    /// Where `collectUnits` puts a file's units: a `Fact`'s arrays, or `BufferedUnits` for its record.
+    fileprivate protocol UnitSink {
+        var count: Int { get }
+        func holds(hash: UInt64) -> Bool
+        func hash(at i: Int) -> UInt64
+        mutating func append(hash: UInt64, line: Int, column: Int?) -> Bool
+        mutating func reserve(words: Int)
+    }
+
+    /// `collectRecord`'s units: the (hash low word, hash high word, line) triples in a buffer sized
+    /// for every unit the file can have, the (entry, column) pairs in an array (most files have none),
+    /// written as `Fact.write(to:)` writes `packed` and `columns`.
+    fileprivate struct BufferedUnits: UnitSink {
+        private let words: UnsafeMutableBufferPointer<UInt32>
+        private var used = 0
+        private var columns: [UInt32] = []
+
+        init(_ words: UnsafeMutableBufferPointer<UInt32>) { self.words = words }
+
+        var count: Int { used / 3 }
+        func hash(at i: Int) -> UInt64 { UInt64(words[3 &* i]) | UInt64(words[3 &* i &+ 1]) << 32 }
+
+        /// `Fact.holds`.
+        @inline(__always)
+        func holds(hash: UInt64) -> Bool {
+            let low = UInt32(truncatingIfNeeded: hash), high = UInt32(truncatingIfNeeded: hash >> 32)
+            var k = 0
+            while k &+ 2 < used {
+                if words[k] == low && words[k &+ 1] == high { return true }
+                k &+= 3
+            }
+            return false
+        }
+
+        /// `Fact.append`, with the same limits; false too when the buffer is full (it is sized so it
+        /// never is).
+        @inline(__always)
+        mutating func append(hash: UInt64, line: Int, column: Int?) -> Bool {
+            guard let n = UInt32(exactly: line), used &+ 3 <= words.count else { return false }
+            if let column {
+                guard let c = UInt32(exactly: column), c >= 1 else { return false }
+                columns.append(UInt32(truncatingIfNeeded: count))
+                columns.append(c)
+            }
+            words[used] = UInt32(truncatingIfNeeded: hash)
+            words[used &+ 1] = UInt32(truncatingIfNeeded: hash >> 32)
+            words[used &+ 2] = n
+            used &+= 3
+            return true
+        }
+
+        func reserve(words: Int) {}
+
+        /// The bytes `FactRecordWriter.fixed32Array` writes of the triples, then of the pairs.
+        func write(to record: inout FactRecordWriter) {
+            record.varint(UInt64(used))
+            #if _endian(little)
+            if used > 0 { record.bytes.append(contentsOf: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: words[..<used]))) }
+            #else
+            for k in 0..<used { withUnsafeBytes(of: words[k].littleEndian) { record.bytes.append(contentsOf: $0) } }
+            #endif
+            record.fixed32Array(columns)
+        }
     }
 
     /// One file's units as little-endian 32-bit words where they lie: a record's bytes in place,
@@ -705,3 +777,5 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         return key == "host" ? "of site '\(value)'" : "with \(key) '\(value)'"
     }
 }
+
+extension BoilerplateRepeatedRule.Fact: BoilerplateRepeatedRule.UnitSink {}
