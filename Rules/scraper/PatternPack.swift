@@ -649,6 +649,96 @@ package enum TextScan {
         return count
     }
 
+    /// `residualWords(b, range, excluding: markup, limit:)` for markup (tags, entities) that starts
+    /// at a `<` or `&`, counted without looking for the markup while no byte the count passes is
+    /// one: no range can hold an offset before the first such byte. Nil as soon as one is read
+    /// before the count is known (then the caller counts with the markup). Every byte up to where
+    /// the count stops is read, including the two after a CJK lead and a URL's, which the count
+    /// skips without asking for a range: a `<` among them may open a tag that reaches past them.
+    /// `boilerplate-repeated` counts only to `minWords`, mostly a few characters into a line
+    /// that holds no markup: the markup search (a `memchr` window, its state) was most of the count.
+    @inline(__always)
+    package static func residualWordsBeforeMarkup(_ b: [UInt8], _ range: Range<Int>, limit: Int) -> Int? {
+        b.withUnsafeBufferPointer { p -> Int? in
+            guard range.lowerBound >= 0, range.upperBound <= p.count else { return nil }
+            let end = range.upperBound
+            @inline(__always) func opensMarkup(_ c: UInt8) -> Bool { c == UInt8(ascii: "<") || c == UInt8(ascii: "&") }
+            var count = 0
+            var i = range.lowerBound
+            var inWord = false
+            while i < end && count < limit {
+                let c = p[i]
+                // As `residualWords`: a CJK lead E4–E9 and the two bytes after it are one word, unread.
+                if c >= 0xE4 && c <= 0xE9 && i &+ 2 < end {
+                    if opensMarkup(p[i &+ 1]) || opensMarkup(p[i &+ 2]) { return nil }
+                    count &+= 1
+                    inWord = false
+                    i &+= 3
+                    continue
+                }
+                if c < 0x80 {
+                    if opensMarkup(c) { return nil }
+                    if (c == UInt8(ascii: "h") || c == UInt8(ascii: "w")) && startsURL(p, i, end) {
+                        while i < end, case let u = p[i], u > 0x20, u != UInt8(ascii: ")"), u != UInt8(ascii: "]"), u < 0x80 {
+                            if opensMarkup(u) { return nil }
+                            i &+= 1
+                        }
+                        inWord = false
+                        continue
+                    }
+                    if isFiller(UInt32(c)) {
+                        inWord = false
+                    } else {
+                        if !inWord { count &+= 1 }
+                        inWord = true
+                    }
+                    i &+= 1
+                    continue
+                }
+                // Any other non-ASCII scalar is one word unless it is decoration; an ill-formed
+                // byte is U+FFFD (one word), one byte long. A well-formed sequence's bytes after
+                // its lead are continuation bytes, never `<` or `&`.
+                let (scalar, length) = decode(p, at: i, end: end)
+                if isFiller(scalar) { inWord = false } else { count &+= 1; inWord = false }
+                i &+= length
+            }
+            return count
+        }
+    }
+
+    /// `UTF8Validation.decode(b[..<end], at: i)` on bytes lent in place (a slice of the array
+    /// retained it for each call).
+    @inline(__always)
+    private static func decode(_ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> (scalar: UInt32, length: Int) {
+        let b0 = b[i]
+        if b0 < 0x80 { return (UInt32(b0), 1) }
+        if b0 >= 0xC2 && b0 <= 0xDF && i &+ 1 < end && b[i &+ 1] & 0xC0 == 0x80 {
+            return ((UInt32(b0 & 0x1F) << 6) | UInt32(b[i &+ 1] & 0x3F), 2)
+        }
+        if b0 >= 0xE0 && b0 <= 0xEF && i &+ 2 < end && b[i &+ 1] & 0xC0 == 0x80 && b[i &+ 2] & 0xC0 == 0x80 {
+            let v = (UInt32(b0 & 0x0F) << 12) | (UInt32(b[i &+ 1] & 0x3F) << 6) | UInt32(b[i &+ 2] & 0x3F)
+            if v >= 0x800 && !(0xD800...0xDFFF).contains(v) { return (v, 3) }
+        }
+        if b0 >= 0xF0 && b0 <= 0xF4 && i &+ 3 < end && b[i &+ 1] & 0xC0 == 0x80 && b[i &+ 2] & 0xC0 == 0x80 && b[i &+ 3] & 0xC0 == 0x80 {
+            let v = (UInt32(b0 & 0x07) << 18) | (UInt32(b[i &+ 1] & 0x3F) << 12) | (UInt32(b[i &+ 2] & 0x3F) << 6) | UInt32(b[i &+ 3] & 0x3F)
+            if v >= 0x10000 && v <= 0x10FFFF { return (v, 4) }
+        }
+        return (0xFFFD, 1)
+    }
+
+    /// `startsURL` on bytes lent in place.
+    @inline(__always)
+    private static func startsURL(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> Bool {
+        @inline(__always) func has(_ prefix: StaticString) -> Bool {
+            let n = prefix.utf8CodeUnitCount
+            guard i &+ n <= end else { return false }
+            let u = prefix.utf8Start
+            for k in 0..<n where b[i &+ k] != u[k] { return false }
+            return true
+        }
+        return has("http://") || has("https://") || has("www.")
+    }
+
     /// `residualWords`' excluded ranges as a list, in any order.
     private struct ExcludedRangeList: WordExclusions {
         let ranges: [Range<Int>]
@@ -679,6 +769,7 @@ package enum TextScan {
     /// Eight bytes a step while eight remain: a word's scalar starts are its bytes other than
     /// continuation bytes (`10xxxxxx`, high bit set and the next one clear), counted by one popcount
     /// (a byte at a time cost ~14 instructions a byte, ~7 M over agora's lines and blocks).
+    @inline(__always)
     package static func hasScalars(_ b: [UInt8], _ range: Range<Int>, atLeast minimum: Int) -> Bool {
         guard minimum > 0 else { return true }
         return b.withUnsafeBufferPointer { buf in

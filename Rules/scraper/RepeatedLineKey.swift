@@ -20,10 +20,17 @@ package enum RepeatedLineKey {
 
     /// The group (site) of a file: `key:value` from the first `keys` entry present (a URL value
     /// stands for its host, archive-wrapped URLs for the original's host), else `corpus`.
+    package static func site(_ frontMatter: FrontMatter?, keys: [FrontMatterKey]) -> String {
+        siteName(frontMatter, keys: keys).string
+    }
+
+    /// `site` as its parts, not yet joined into one string: `boilerplate-repeated` writes the
+    /// group straight into its fact record's bytes (a `host:` string made for each file, copied
+    /// into the record and freed, was ~550 instructions a file).
     /// By `FrontMatterKey`: most keys of a file are answered from its noted common keys, without
     /// comparing strings (four lookups a file by string were ~860 instructions).
-    package static func site(_ frontMatter: FrontMatter?, keys: [FrontMatterKey]) -> String {
-        guard let frontMatter else { return "corpus" }
+    package static func siteName(_ frontMatter: FrontMatter?, keys: [FrontMatterKey]) -> SiteName {
+        guard let frontMatter else { return .corpus }
         for key in keys {
             // By index: the entry is not copied for its value.
             guard let index = frontMatter.index(of: key) else { continue }
@@ -37,19 +44,96 @@ package enum RepeatedLineKey {
             // The separator search and the host read the string's own bytes (a copy into an array
             // was an allocation, a copy and a free a file, ~440 instructions).
             var utf8 = raw
-            let url: String?? = utf8.withUTF8 { bytes in
+            let found: HostBytes = utf8.withUTF8 { bytes in
                 // The first `://`, searched once for the test and the host.
                 let separator = find(schemeSeparator, in: bytes, 0..<bytes.count)
-                guard containsSchemeSeparator(raw, bytes, first: separator) || raw.hasPrefix("www.") else { return .none }
-                return .some(host(ofBytes: bytes, after: "host:", firstSeparator: separator))
+                guard containsSchemeSeparator(raw, bytes, first: separator) || raw.hasPrefix("www.") else { return .notURL }
+                return host(ofBytes: bytes, firstSeparator: separator)
             }
-            if let url {
-                if let group = url { return group }
-                continue
+            switch found {
+            case .notURL: return .keyed(key: key.name, value: raw)
+            case .none: continue
+            case let .ascii(range): return .asciiHost(url: utf8, range: range)
+            case let .other(name): return .host(name)
             }
-            return key.name + ":" + raw
         }
-        return "corpus"
+        return .corpus
+    }
+
+    /// A file's group (`site`) in parts: written as one string (`string`) or straight into a
+    /// fact record (`write(to:)`, the bytes `FactRecordWriter.string` writes of `string`).
+    package enum SiteName {
+        /// `corpus`: no key present.
+        case corpus
+        /// `<key>:<value>`.
+        case keyed(key: String, value: String)
+        /// `host:` and the bytes `range` of `url`'s UTF-8 lower-cased: an ASCII host, its `www.` left out.
+        case asciiHost(url: String, range: Range<Int>)
+        /// `host:` and a host already lower-cased (Unicode case mapping) and without `www.`.
+        case host(String)
+
+        private static let hostPrefix: StaticString = "host:"
+
+        package var string: String {
+            switch self {
+            case .corpus: return "corpus"
+            case let .keyed(key, value): return key + ":" + value
+            case let .asciiHost(url, range):
+                var url = url
+                return url.withUTF8 { RepeatedLineKey.asciiHost($0[range], after: Self.hostPrefix) }
+            case let .host(name): return Self.hostPrefix.description + name
+            }
+        }
+
+        /// Appends `string` as `FactRecordWriter.string` would (its UTF-8 length, then its bytes)
+        /// without making it.
+        package func write(to record: inout FactRecordWriter) {
+            switch self {
+            case .corpus:
+                record.string("corpus")
+            case let .keyed(key, value):
+                var key = key, value = value
+                key.withUTF8 { k in
+                    value.withUTF8 { v in
+                        record.varint(UInt64(k.count + 1 + v.count))
+                        record.bytes.append(contentsOf: k)
+                        record.byte(UInt8(ascii: ":"))
+                        record.bytes.append(contentsOf: v)
+                    }
+                }
+            case let .asciiHost(url, range):
+                var url = url
+                url.withUTF8 { bytes in
+                    guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return record.string(string) }
+                    record.varint(UInt64(Self.hostPrefix.utf8CodeUnitCount + range.count))
+                    Self.hostPrefix.withUTF8Buffer { record.bytes.append(contentsOf: $0) }
+                    let start = record.bytes.count
+                    record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
+                    record.bytes.withUnsafeMutableBufferPointer { out in
+                        for k in start..<out.count { out[k] = RepeatedLineKey.asciiLower(out[k]) }
+                    }
+                }
+            case let .host(name):
+                var name = name
+                name.withUTF8 { n in
+                    record.varint(UInt64(Self.hostPrefix.utf8CodeUnitCount + n.count))
+                    Self.hostPrefix.withUTF8Buffer { record.bytes.append(contentsOf: $0) }
+                    record.bytes.append(contentsOf: n)
+                }
+            }
+        }
+    }
+
+    /// What `host(ofBytes:firstSeparator:)` found in a front-matter value.
+    private enum HostBytes {
+        /// The value is no URL (`key:value` is the group).
+        case notURL
+        /// A URL without a host (the next key is tried).
+        case none
+        /// An ASCII host: these bytes of the value, lower-cased, are the host.
+        case ascii(Range<Int>)
+        /// Any other host, lower-cased.
+        case other(String)
     }
 
     /// `value.trimmingWhitespaces()`, answered from the end bytes when both are ASCII other than
@@ -128,26 +212,35 @@ package enum RepeatedLineKey {
     /// Host of a URL, lower-cased, without `www.`; the original's host for an archive capture.
     package static func host(of url: String) -> String? {
         var url = url
-        return url.withUTF8 { host(ofBytes: $0, firstSeparator: find(schemeSeparator, in: $0, 0..<$0.count)) }
+        return url.withUTF8 { bytes -> String? in
+            switch host(ofBytes: bytes, firstSeparator: find(schemeSeparator, in: bytes, 0..<bytes.count)) {
+            case .notURL, .none: return nil
+            case let .ascii(range): return asciiHost(bytes[range], after: "")
+            case let .other(name): return name
+            }
+        }
     }
 
-    /// `prefix` and the host of a URL given as its UTF-8 bytes in one string (`site`'s
-    /// `host:<host>`, made for every file with a URL: joining two strings cost a third string and
-    /// a copy), nil when there is no host. An ASCII host is lower-cased and stripped of `www.` on
-    /// its bytes; any other goes through `String.lowercased()` (Unicode case mapping).
+    /// The host of a URL given as its UTF-8 bytes: an ASCII host as its range (lower-cased and
+    /// stripped of `www.` when written), any other lower-cased by `String.lowercased()` (Unicode
+    /// case mapping); `.none` when there is no host.
     /// `firstSeparator`: the first `://` of `bytes`, the one looked for when the URL is no capture.
-    private static func host(ofBytes bytes: UnsafeBufferPointer<UInt8>, after prefix: StaticString = "", firstSeparator: Range<Int>?) -> String? {
+    private static func host(ofBytes bytes: UnsafeBufferPointer<UInt8>, firstSeparator: Range<Int>?) -> HostBytes {
         // From the original URL of an archive capture, in place (not a copy of its bytes).
         let start = archiveInner(bytes, in: 0..<bytes.count) ?? 0
         var i = start
         if let r = start == 0 ? firstSeparator : find(schemeSeparator, in: bytes, start..<bytes.count) { i = r.upperBound }
         var end = i
         while end < bytes.count, !isHostEnd(bytes[end]) { end += 1 }
-        guard end > i else { return nil }
-        if bytes[i..<end].allSatisfy({ $0 < 0x80 }) { return asciiHost(bytes[i..<end], after: prefix) }
+        guard end > i else { return .none }
+        if bytes[i..<end].allSatisfy({ $0 < 0x80 }) {
+            if end - i >= 4, asciiLower(bytes[i]) == UInt8(ascii: "w"), asciiLower(bytes[i + 1]) == UInt8(ascii: "w"),
+               asciiLower(bytes[i + 2]) == UInt8(ascii: "w"), bytes[i + 3] == UInt8(ascii: ".") { i += 4 }
+            return end > i ? .ascii(i..<end) : .none
+        }
         var host = String(decoding: bytes[i..<end], as: UTF8.self).lowercased()
         if host.hasPrefix("www.") { host.removeFirst(4) }
-        return host.isEmpty ? nil : prefix.description + host
+        return host.isEmpty ? .none : .other(host)
     }
 
     /// `/`, `?`, `#` or `:`, which end a URL's host (compared as bytes: `"/?#:".utf8.contains`
@@ -157,21 +250,18 @@ package enum RepeatedLineKey {
         c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") || c == UInt8(ascii: ":")
     }
 
-    /// `host(ofBytes:after:firstSeparator:)` for an all-ASCII host: lower-cased and without a leading `www.` on its
-    /// bytes, after `prefix`; nil when nothing is left.
-    private static func asciiHost(_ host: Slice<UnsafeBufferPointer<UInt8>>, after prefix: StaticString) -> String? {
-        @inline(__always) func lower(_ c: UInt8) -> UInt8 { c | ((c >= 0x41 && c <= 0x5A) ? 0x20 : 0) }
-        // Lower-cased straight into the string: a lower-cased array, its `www.` removed in place
-        // and then decoded cost some 1,100 instructions a file.
-        var start = host.startIndex
-        if host.count >= 4, lower(host[start]) == UInt8(ascii: "w"), lower(host[start + 1]) == UInt8(ascii: "w"),
-           lower(host[start + 2]) == UInt8(ascii: "w"), host[start + 3] == UInt8(ascii: ".") { start += 4 }
-        let count = host.endIndex - start
-        guard count > 0 else { return nil }
-        let lead = prefix.utf8CodeUnitCount
+    /// An ASCII letter lower-cased; any other byte as it is.
+    @inline(__always)
+    private static func asciiLower(_ c: UInt8) -> UInt8 { c | ((c >= 0x41 && c <= 0x5A) ? 0x20 : 0) }
+
+    /// An ASCII host (`HostBytes.ascii`'s bytes, `www.` already left out) lower-cased after `prefix`.
+    /// Lower-cased straight into the string: a lower-cased array, its `www.` removed in place and
+    /// then decoded cost some 1,100 instructions a file.
+    private static func asciiHost(_ host: Slice<UnsafeBufferPointer<UInt8>>, after prefix: StaticString) -> String {
+        let lead = prefix.utf8CodeUnitCount, count = host.count, start = host.startIndex
         return String(unsafeUninitializedCapacity: lead + count) { out in
             prefix.withUTF8Buffer { for k in 0..<lead { out[k] = $0[k] } }
-            for k in 0..<count { out[lead + k] = lower(host[start + k]) }
+            for k in 0..<count { out[lead + k] = asciiLower(host[start + k]) }
             return lead + count
         }
     }

@@ -28,6 +28,12 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         /// nothing where lines are the unit.
         package var columns: [UInt32] = []
 
+        /// No units yet (`collect` appends them).
+        package init(group: String) {
+            self.group = group
+            packed = []
+        }
+
         public init(group: String, hashes: [UInt64], lines: [Int], columns: [Int: Int] = [:]) {
             self.group = group
             packed = []
@@ -60,6 +66,21 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         }
 
         public var count: Int { packed.count / 3 }
+        /// `reserveCapacity` of `packed`.
+        package mutating func reserve(words: Int) { packed.reserveCapacity(words) }
+        /// Whether an entry holds `hash` (a walk over the entries: for the few a file mostly has).
+        @inline(__always)
+        package func holds(hash: UInt64) -> Bool {
+            let low = UInt32(truncatingIfNeeded: hash), high = UInt32(truncatingIfNeeded: hash >> 32)
+            return packed.withUnsafeBufferPointer { p in
+                var k = 0
+                while k &+ 2 < p.count {
+                    if p[k] == low && p[k &+ 1] == high { return true }
+                    k &+= 3
+                }
+                return false
+            }
+        }
         public func hash(at i: Int) -> UInt64 { UInt64(packed[3 * i]) | UInt64(packed[3 * i + 1]) << 32 }
         public func line(at i: Int) -> Int { Int(packed[3 * i + 2]) }
         /// Hash of each distinct qualifying line.
@@ -174,9 +195,15 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
            b[lo + 3] == UInt8(ascii: ">") || b[lo + 3] == 0x20 { return nil }
         // Words inside HTML tags and entities are markup (`<div id="zoomattribute">`), not text.
         guard hi > lo, TextScan.hasScalars(b, lo..<hi, atLeast: minLength) else { return nil }
-        // The markup found as the count goes: the count stops at `minWords`, mostly long before the line's end.
-        var markup = RepeatedLineKey.MarkupRanges(b, lo..<hi)
-        var words = TextScan.residualWords(b, lo..<hi, excluding: &markup, limit: minWords)
+        // Counted without the markup until a `<` or `&` is read (most lines reach `minWords` before
+        // any); then the markup is found as the count goes.
+        var words: Int
+        if let plain = TextScan.residualWordsBeforeMarkup(b, lo..<hi, limit: minWords) {
+            words = plain
+        } else {
+            var markup = RepeatedLineKey.MarkupRanges(b, lo..<hi)
+            words = TextScan.residualWords(b, lo..<hi, excluding: &markup, limit: minWords)
+        }
         // The numbers of a line count as one word: `更新於 2024-11-01 10:00` is a label and its
         // value, while a lone date or time still has no word.
         if words == minWords - 1, b[lo..<hi].contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { words += 1 }
@@ -298,22 +325,63 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
 
     public func collect(_ document: Document) -> Fact? { collect(document, environment: .default) }
 
+    /// Up to this many units, a new unit's hash is looked for among the fact's own (a few compares);
+    /// past them, in a `LineHashSet`.
+    static let unitsSearched = 16
+
     /// Lines a pack rule already reported in this file (`environment.linesReportedByPacks`) are left
     /// out: the user has turned them into a rule, so they are not reported twice.
     public func collect(_ document: Document, environment: LintEnvironment) -> Fact? {
         // Not interned: facts are records (bytes) until the reduce, where a shared copy saved nothing.
-        let group = RepeatedLineKey.site(document.frontMatter, keys: groupKeys)
-        var fact = Fact(group: group, hashes: [], lines: [])
-        guard let body = document.bodyLines else { return fact }
-        // Sized by the file's units (it grows past them): most files have a few qualifying lines,
-        // and a set for 64 zeroed 1 KB per file.
-        var seen = LineHashSet(capacity: min(64, document.isHTMLFile ? document.htmlBlockRanges.count : body.count))
+        var fact = Fact(group: RepeatedLineKey.site(document.frontMatter, keys: groupKeys))
+        collectUnits(document, environment: environment, into: &fact)
+        return fact
+    }
+
+    /// The record `collect`'s fact writes (`CrossFileRule.collectRecord`), with the group written
+    /// from its parts (`RepeatedLineKey.SiteName`): the engine keeps only the record, so the
+    /// group string made for every file was only copied into it and freed.
+    public func collectRecord(_ document: Document, environment: LintEnvironment, index: Int, into writer: inout FactRecordWriter,
+                              quotedLine: inout Int?, unrecorded: inout [(rule: Int, fact: any Sendable)]) {
+        writer.byte(FactRecordFormat.recordV1)
+        RepeatedLineKey.siteName(document.frontMatter, keys: groupKeys).write(to: &writer)
+        // At most one unit per block (HTML) or body line, kept in a temporary buffer (on the stack
+        // when small): a fact's array was an allocation and a free for every file.
+        let most = document.bodyLines.map { document.isHTMLFile ? document.htmlBlockRanges.count : $0.count } ?? 0
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 3 * most) { buffer in
+            var units = BufferedUnits(buffer)
+            collectUnits(document, environment: environment, into: &units)
+            units.write(to: &writer)
+        }
+        // `quotedLine(of:)` is the protocol's: this rule's fact names no line to quote.
+        quotedLine = nil
+    }
+
+    /// Appends the file's units to `fact` (its group already set).
+    private func collectUnits<Units: UnitSink>(_ document: Document, environment: LintEnvironment, into fact: inout Units) {
+        guard let body = document.bodyLines else { return }
         // Each qualifying unit's key is hashed as it is made (`RepeatedLineKey.hash`), in line order;
         // the first occurrence of each hash is kept. Nothing is appended once an entry does not fit.
+        // While the fact holds few units they are the set (`Fact.holds`): most files keep a few
+        // lines, and a set made for each file was an allocation, its zeroing and a free.
+        // Made once the fact holds `Self.unitsSearched` units, from them.
+        var seen: LineHashSet?
         var full = false
         /// Keeps the unit's hash at line `n` (`column` for a block sharing its line) if it is new.
         func keep(_ h: UInt64, line n: Int, column: Int? = nil) {
-            if !full, seen.insert(h), !fact.append(hash: h, line: n, column: column) { full = true }
+            guard !full else { return }
+            if fact.count < Self.unitsSearched {
+                if fact.holds(hash: h) { return }
+            } else {
+                if seen == nil {
+                    // Sized by the file's units (it grows past them); a set for 64 zeroes 1 KB.
+                    var set = LineHashSet(capacity: min(64, document.isHTMLFile ? document.htmlBlockRanges.count : body.count))
+                    for k in 0..<fact.count { _ = set.insert(fact.hash(at: k)) }
+                    seen = set
+                }
+                guard seen?.insert(h) == true else { return }
+            }
+            if !fact.append(hash: h, line: n, column: column) { full = true }
         }
         if document.isHTMLFile {
             // A scraped page often holds a whole article on one line: the unit is a block's text,
@@ -321,23 +389,27 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             // block, headings included).
             let view = document.html, blocks = document.htmlBlockRanges
             // At most one entry per block, reserved once.
-            fact.packed.reserveCapacity(3 * blocks.count)
+            fact.reserve(words: 3 * blocks.count)
             var text: [UInt8] = []
             // A block that shares its line with other blocks (headings included, as `newslint learn`
             // counts them) is reported at its own column; columns are counted on from the last one
             // on the same line, so a one-line article of many blocks stays linear.
             // Each block's first and last line, found by one walk down the line index (blocks come
-            // in order and do not overlap).
-            var blockLines: [Int] = [], blockEndLines: [Int] = []
-            blockLines.reserveCapacity(blocks.count)
-            blockEndLines.reserveCapacity(blocks.count)
+            // in order and do not overlap), one block ahead: a block is compared with the last line
+            // of the one before and the first line of the one after only (two arrays of every
+            // block's lines were two allocations an HTML file).
+            let lineStarts = document.lineStarts
             var lineIndex = 1
-            for block in blocks {
-                while lineIndex < document.lineStarts.count, document.lineStarts[lineIndex] <= block.range.lowerBound { lineIndex += 1 }
-                blockLines.append(lineIndex)
-                while lineIndex < document.lineStarts.count, document.lineStarts[lineIndex] < block.range.upperBound { lineIndex += 1 }
-                blockEndLines.append(lineIndex)
+            /// The next block's first and last line.
+            func lines(of block: HTMLView.BlockRange) -> (first: Int, last: Int) {
+                while lineIndex < lineStarts.count, lineStarts[lineIndex] <= block.range.lowerBound { lineIndex += 1 }
+                let first = lineIndex
+                while lineIndex < lineStarts.count, lineStarts[lineIndex] < block.range.upperBound { lineIndex += 1 }
+                return (first, lineIndex)
             }
+            var current = blocks.isEmpty ? (first: 0, last: 0) : lines(of: blocks[0])
+            // The last line of the block before (0, no line, before the first block).
+            var lastLineBefore = 0
             // `index`: the scalar index of `offset` in the shared decode (`scalarIndices`), -1 when
             // not known (then the column is counted with `scalarCount`).
             var cursor = (line: 0, offset: 0, column: 1, index: -1)
@@ -345,23 +417,30 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             var scalarIndices: ScalarIndexCursor?
             var madeScalarIndices = false
             var tokenCursor = 0, soleCursor = 0
-            for (j, block) in blocks.enumerated() where !block.heading {
+            for j in blocks.indices {
+                let block = blocks[j]
+                let next: (first: Int, last: Int)? = j + 1 < blocks.count ? lines(of: blocks[j + 1]) : nil
+                let n = current.first, sharesLine = lastLineBefore == n || next?.first == n
+                defer {
+                    lastLineBefore = current.last
+                    if let next { current = next }
+                }
+                guard !block.heading else { continue }
                 // A block whose text is one text token (`<p>…</p>` on one line) is read in place;
                 // the others are made in `text`.
                 let h: UInt64
                 if let sole = Self.soleTextToken(view, document.bytes, block.range, cursor: &soleCursor) {
                     guard !Self.isDateOnly(document.bytes, sole) else { continue }
-                    guard !environment.linesReportedByPacks.contains(blockLines[j]), let r = qualifyingRange(document.bytes, sole) else { continue }
+                    guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(document.bytes, sole) else { continue }
                     h = RepeatedLineKey.hash(document.bytes, r)
                 } else {
                     view.blockText(document.bytes, block.range, into: &text, cursor: &tokenCursor)
                     guard !Self.isDateOnly(text) else { continue }
-                    guard !environment.linesReportedByPacks.contains(blockLines[j]), let r = qualifyingRange(text, 0..<text.count) else { continue }
+                    guard !environment.linesReportedByPacks.contains(n), let r = qualifyingRange(text, 0..<text.count) else { continue }
                     h = RepeatedLineKey.hash(text, r)
                 }
-                let n = blockLines[j]
                 // Shares its line with the end of the block before it or the start of the one after.
-                guard (j > 0 && blockEndLines[j - 1] == n) || (j + 1 < blocks.count && blockLines[j + 1] == n) else {
+                guard sharesLine else {
                     keep(h, line: n)
                     continue
                 }
@@ -385,7 +464,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                 keep(h, line: n, column: cursor.column)
             }
         } else {
-            fact.packed.reserveCapacity(3 * body.count)
+            fact.reserve(words: 3 * body.count)
             for n in body where !environment.linesReportedByPacks.contains(n) {
                 guard let r = qualifyingRange(document, n) else { continue }
                 keep(RepeatedLineKey.hash(document.bytes, r), line: n)
@@ -395,7 +474,71 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         // column's record bytes as soon as the file is done (a column keeps only its first fact as a
         // value), so the arrays do not live until the reduce; a copy of each per file trimmed them
         // for nothing.
-        return fact
+    }
+
+    /// Where `collectUnits` puts a file's units: a `Fact`'s arrays, or `BufferedUnits` for its record.
+    fileprivate protocol UnitSink {
+        var count: Int { get }
+        func holds(hash: UInt64) -> Bool
+        func hash(at i: Int) -> UInt64
+        mutating func append(hash: UInt64, line: Int, column: Int?) -> Bool
+        mutating func reserve(words: Int)
+    }
+
+    /// `collectRecord`'s units: the (hash low word, hash high word, line) triples in a buffer sized
+    /// for every unit the file can have, the (entry, column) pairs in an array (most files have none),
+    /// written as `Fact.write(to:)` writes `packed` and `columns`.
+    fileprivate struct BufferedUnits: UnitSink {
+        private let words: UnsafeMutableBufferPointer<UInt32>
+        private var used = 0
+        private var columns: [UInt32] = []
+
+        init(_ words: UnsafeMutableBufferPointer<UInt32>) { self.words = words }
+
+        var count: Int { used / 3 }
+        func hash(at i: Int) -> UInt64 { UInt64(words[3 &* i]) | UInt64(words[3 &* i &+ 1]) << 32 }
+
+        /// `Fact.holds`.
+        @inline(__always)
+        func holds(hash: UInt64) -> Bool {
+            let low = UInt32(truncatingIfNeeded: hash), high = UInt32(truncatingIfNeeded: hash >> 32)
+            var k = 0
+            while k &+ 2 < used {
+                if words[k] == low && words[k &+ 1] == high { return true }
+                k &+= 3
+            }
+            return false
+        }
+
+        /// `Fact.append`, with the same limits; false too when the buffer is full (it is sized so it
+        /// never is).
+        @inline(__always)
+        mutating func append(hash: UInt64, line: Int, column: Int?) -> Bool {
+            guard let n = UInt32(exactly: line), used &+ 3 <= words.count else { return false }
+            if let column {
+                guard let c = UInt32(exactly: column), c >= 1 else { return false }
+                columns.append(UInt32(truncatingIfNeeded: count))
+                columns.append(c)
+            }
+            words[used] = UInt32(truncatingIfNeeded: hash)
+            words[used &+ 1] = UInt32(truncatingIfNeeded: hash >> 32)
+            words[used &+ 2] = n
+            used &+= 3
+            return true
+        }
+
+        func reserve(words: Int) {}
+
+        /// The bytes `FactRecordWriter.fixed32Array` writes of the triples, then of the pairs.
+        func write(to record: inout FactRecordWriter) {
+            record.varint(UInt64(used))
+            #if _endian(little)
+            if used > 0 { record.bytes.append(contentsOf: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: words[..<used]))) }
+            #else
+            for k in 0..<used { withUnsafeBytes(of: words[k].littleEndian) { record.bytes.append(contentsOf: $0) } }
+            #endif
+            record.fixed32Array(columns)
+        }
     }
 
     /// One file's units as little-endian 32-bit words where they lie: a record's bytes in place,
@@ -634,3 +777,5 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         return key == "host" ? "of site '\(value)'" : "with \(key) '\(value)'"
     }
 }
+
+extension BoilerplateRepeatedRule.Fact: BoilerplateRepeatedRule.UnitSink {}
