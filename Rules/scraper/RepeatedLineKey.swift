@@ -27,8 +27,22 @@ package enum RepeatedLineKey {
         for key in keys {
             // By index: the entry is not copied for its value.
             guard let index = frontMatter.index(of: key) else { continue }
+            // A scalar with nothing to trim (ASCII other than space and tab at both ends: a URL) is
+            // read from its UTF-8, a plain one's bytes in place: no string made for it.
+            var readAsBytes = false
+            var groupFromBytes: String?
+            frontMatter.withScalarUTF8(ofEntry: index) { bytes in
+                guard let first = bytes.first, let last = bytes.last, first < 0x80, last < 0x80,
+                      first != 0x20, first != 0x09, last != 0x20, last != 0x09 else { return }
+                readAsBytes = true
+                groupFromBytes = group(key, bytes, raw: { String(decoding: bytes, as: UTF8.self) })
+            }
+            if readAsBytes {
+                if let groupFromBytes { return groupFromBytes }
+                continue
+            }
             let value: String?
-            switch frontMatter.entries[index].value {
+            switch frontMatter.value(ofEntry: index) {
             case let .scalar(s, _): value = s
             case let .list(items): value = items.first
             default: value = nil
@@ -37,19 +51,28 @@ package enum RepeatedLineKey {
             // The separator search and the host read the string's own bytes (a copy into an array
             // was an allocation, a copy and a free a file, ~440 instructions).
             var utf8 = raw
-            let url: String?? = utf8.withUTF8 { bytes in
-                // The first `://`, searched once for the test and the host.
-                let separator = find(schemeSeparator, in: bytes, 0..<bytes.count)
-                guard containsSchemeSeparator(raw, bytes, first: separator) || raw.hasPrefix("www.") else { return .none }
-                return .some(host(ofBytes: bytes, after: "host:", firstSeparator: separator))
-            }
-            if let url {
-                if let group = url { return group }
-                continue
-            }
-            return key.name + ":" + raw
+            if let group = utf8.withUTF8({ group(key, $0, raw: { raw }) }) { return group }
         }
         return "corpus"
+    }
+
+    /// The group of a value whose trimmed text (not empty) is `bytes`, `raw()` its string (made
+    /// only when the answer needs it): the host of a URL (nil when it has none: the next key is
+    /// tried), else `key:value`.
+    private static func group(_ key: FrontMatterKey, _ bytes: UnsafeBufferPointer<UInt8>, raw: () -> String) -> String? {
+        // The first `://`, searched once for the test and the host.
+        let separator = find(schemeSeparator, in: bytes, 0..<bytes.count)
+        guard containsSchemeSeparator(raw, bytes, first: separator) || hasWWWPrefix(bytes, raw: raw) else { return key.name + ":" + raw() }
+        return host(ofBytes: bytes, after: "host:", firstSeparator: separator)
+    }
+
+    /// `raw().hasPrefix("www.")` (a comparison of whole characters) from the bytes: without `www.`
+    /// there is none, and `www.` followed by the end or an ASCII byte ends a character there; only
+    /// a non-ASCII scalar after it (maybe a combining mark on the `.`) is left to the string.
+    private static func hasWWWPrefix(_ b: UnsafeBufferPointer<UInt8>, raw: () -> String) -> Bool {
+        guard b.count >= 4, b[0] == UInt8(ascii: "w"), b[1] == UInt8(ascii: "w"), b[2] == UInt8(ascii: "w"), b[3] == UInt8(ascii: ".") else { return false }
+        if b.count == 4 || b[4] < 0x80 { return true }
+        return raw().hasPrefix("www.")
     }
 
     /// `value.trimmingWhitespaces()`, answered from the end bytes when both are ASCII other than
@@ -119,10 +142,10 @@ package enum RepeatedLineKey {
     /// the bytes is none; only a `://` followed by a non-ASCII scalar (maybe a combining mark on the
     /// `/`) is left to Foundation.
     /// `first`: the first `://` of `b` (`find`'s answer).
-    private static func containsSchemeSeparator(_ value: String, _ b: UnsafeBufferPointer<UInt8>, first: Range<Int>?) -> Bool {
+    private static func containsSchemeSeparator(_ value: () -> String, _ b: UnsafeBufferPointer<UInt8>, first: Range<Int>?) -> Bool {
         guard let r = first else { return false }
         if r.upperBound == b.count || b[r.upperBound] < 0x80 { return true }
-        return value.contains("://")
+        return value().contains("://")
     }
 
     /// Host of a URL, lower-cased, without `www.`; the original's host for an archive capture.
