@@ -17,11 +17,11 @@ import Testing
     private static let values: [[UInt8]] = {
         let texts = [
             "post", "page", "home", "\u{212A}", "2024-11-09 06:28:28.000000000 +08:00", "2024-11-09", "2024-13-45", "2024-11-09T10:00:00+08:00",
-            "2024-11-09 junk", "https://news.rthk.hk/rthk/ch/component/k2/1778250-20241109.htm", "http://x.y/z?q=1",
+            "2024-11-09 junk", "2024-11-09 10:30 junk", "https://news.rthk.hk/rthk/ch/component/k2/1778250-20241109.htm", "http://x.y/z?q=1",
             "https://web.archive.org/web/20210301000000/https://news.example.hk/a/1", "www.example.com/a", "www.\u{301}x", "WWW.Example.COM",
             "美元上升　市場評估特朗普勝選對美國經濟影響", "\u{3000}", "\u{3000}\u{A0}", "\u{A0}x", "\u{2003}", "\u{1680}",
             "哈尔滨工程大学->学校召开年度工作会议", "美國大選結果公布 | hrbeu.com.cn", "《環看天下》：德國政局陷入混亂", "即時新聞：颱風",
-            "news-site.com - 標題", "標題_网易新闻", "Title - 新浪新闻", "rthk", "aj", "true", "yes", "Off", "1.5", "-3", "abc",
+            "news-site.com - 標題", "\"新聞標題 | hrbeu.com.cn\"", "'新聞標題 - 新浪新闻'", "新聞標題 - 新浪新闻  ", "新聞標題 | hrbeu.com.cn # c", "標題_网易新闻", "Title - 新浪新闻", "rthk", "aj", "true", "yes", "Off", "1.5", "-3", "abc",
             "post  \t", "post # a comment", "post#not-a-comment", "a: b", "x:y", "23:21:01", "{{ .Date }}", "{ a }",
             "\"a\\nb\"", "\"\\x41\\u00e9\\\"q\\t\"", "\"bad \\q escape\"", "\"《環看天下》：德國\"", "\"unterminated", "\"\"",
             "'it''s'", "'a b'  # c", "'open", "''",
@@ -66,7 +66,8 @@ import Testing
 
     private static func documents(seed: UInt64, count: Int) -> [Document] {
         var rng = SeededRandom(seed: seed)
-        return (0..<count).map { Document(path: "2024-11-09-a\($0).md", bytes: document(&rng, $0)) }
+        // Half the paths start with a Jekyll date (which stands in for a missing front-matter date).
+        return (0..<count).map { Document(path: ($0 % 2 == 0 ? "2024-11-09-a" : "a") + "\($0).md", bytes: document(&rng, $0)) }
     }
 
     private static func style(_ value: FrontMatterValue) -> ScalarStyle? {
@@ -158,7 +159,50 @@ import Testing
         return sink.diagnostics
     }
 
-    /// Every rule that reads values as UTF-8 answers as on the values built as strings.
+    /// `RepeatedLineKey.site` as it read values before, from their strings.
+    private static func referenceSite(_ fm: FrontMatter, keys: [FrontMatterKey]) -> String {
+        for key in keys {
+            guard let i = fm.index(of: key.name) else { continue }
+            let value: String?
+            switch fm.entries[i].value {
+            case let .scalar(s, _): value = s
+            case let .list(items): value = items.first
+            default: value = nil
+            }
+            guard let raw = value?.trimmingWhitespaces(), !raw.isEmpty else { continue }
+            guard raw.contains("://") || raw.hasPrefix("www.") else { return key.name + ":" + raw }
+            if let host = RepeatedLineKey.host(of: raw) { return "host:" + host }
+        }
+        return "corpus"
+    }
+
+    /// `front-matter-field`'s findings on the entries (all but the missing keys') as it made them
+    /// before, from the values' strings, in entry order.
+    private static func referenceFieldMessages(_ rule: FrontMatterFieldRule, _ fm: FrontMatter) -> [String] {
+        var messages: [String] = []
+        for (i, entry) in fm.entries.enumerated() where fm.index(of: entry.key) == i {
+            let value = entry.value
+            let isEmpty: Bool
+            switch value {
+            case .empty: isEmpty = true
+            case let .scalar(s, _): isEmpty = FrontMatterFieldRule.isBlank(s)
+            case let .list(items): isEmpty = items.isEmpty
+            case .mapping: isEmpty = false
+            }
+            if isEmpty {
+                if rule.nonEmpty && rule.required.contains(where: { $0.contains(entry.key) }) { messages.append("required key '\(entry.key)' has an empty value") }
+                continue
+            }
+            if let text = value.scalarText, text.contains("{{"), text.contains("}}") { continue }
+            if let type = rule.configuredType(of: entry.key, keyIsASCII: fm.keysAreASCII), let problem = rule.typeProblem(value, type, format: fm.format) {
+                messages.append("'\(entry.key)' \(problem)")
+            }
+        }
+        return messages
+    }
+
+    /// Every rule that reads values as UTF-8 answers as it did from the values' strings, and as on
+    /// the same front matter with every value built as a string.
     @Test func rulesAnswerAsOnValuesBuiltAsStrings() throws {
         let field = try FrontMatterFieldRule(options: RuleOptions())
         let typed = try FrontMatterFieldRule(options: RuleOptions(["types": JSONParser.parse(
@@ -182,13 +226,33 @@ import Testing
             for rule in [field, typed, allowed] {
                 #expect(Self.diagnostics(rule, FrontMatterFieldRule.id, document) == Self.diagnostics(rule, FrontMatterFieldRule.id, other), comment)
             }
+            for rule in [field, typed] {
+                let found = Self.diagnostics(rule, FrontMatterFieldRule.id, document).map(\.message).filter { !$0.hasPrefix("front matter lacks") }
+                #expect(found == Self.referenceFieldMessages(rule, strings), comment)
+            }
             #expect(Self.diagnostics(title, TitleBoilerplateRule.id, document) == Self.diagnostics(title, TitleBoilerplateRule.id, other), comment)
+            // As it read the title before, from its string.
+            let titleMessages = strings.string("title").map { text in
+                TitleAffix.findings(text).map { f in
+                    "title carries the \(TitleAffix.isDomain(Array(f.piece.utf8)[...]) ? "domain" : "site name") '\(f.piece)' as a \(f.kind.rawValue)"
+                }
+            } ?? []
+            #expect(Self.diagnostics(title, TitleBoilerplateRule.id, document).map(\.message) == titleMessages, comment)
             let affixes = affix.collect(document), otherAffixes = affix.collect(other)
             #expect(affixes?.line == otherAffixes?.line && affixes?.prefix == otherAffixes?.prefix && affixes?.suffix == otherAffixes?.suffix, comment)
             #expect(placeholder.collect(document) == placeholder.collect(other), comment)
-            for pages in pageSets { #expect(pages.exempts(document) == pages.exempts(other), comment) }
+            if let fact = placeholder.collect(document) { #expect(fact.title == (strings.string("title").map(StableHash.fnv1a64) ?? 0), comment) }
+            for pages in pageSets {
+                #expect(pages.exempts(document) == pages.exempts(other), comment)
+                #expect(pages.exempts(document) == (strings.string("layout").map(pages.layouts.contains) ?? false), comment)
+            }
             #expect(ContentNearDuplicateRule.date(of: document) == ContentNearDuplicateRule.date(of: other), comment)
-            for keys in siteKeys { #expect(RepeatedLineKey.site(fm, keys: keys) == RepeatedLineKey.site(strings, keys: keys), comment) }
+            let writtenDate = strings.string("date").flatMap { CalendarDate.leading($0.utf8)?.minutesSinceEpoch }
+            #expect(ContentNearDuplicateRule.date(of: document) == (writtenDate ?? CalendarDate.fileNamePrefix(document.path)?.minutesSinceEpoch), comment)
+            for keys in siteKeys {
+                #expect(RepeatedLineKey.site(fm, keys: keys) == RepeatedLineKey.site(strings, keys: keys), comment)
+                #expect(RepeatedLineKey.site(fm, keys: keys) == Self.referenceSite(strings, keys: keys), comment)
+            }
         }
         #expect(compared > 1_000)
     }
