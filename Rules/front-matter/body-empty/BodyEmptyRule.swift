@@ -432,22 +432,18 @@ package struct BodyEmptyReading: Sendable {
 package struct SitePages: Sendable {
     package let files: [Glob]
     package let layouts: [String]
-    /// `layouts`' UTF-8 when every one is ASCII (the defaults), else nil: an ASCII layout value is
-    /// then one of them exactly when its bytes are (`String ==` of ASCII texts).
-    private let asciiLayouts: [[UInt8]]?
     /// Whether a template (front matter with `{{`) counts as a page.
     package let templates: Bool
 
     package init(files: [String], layouts: [String], templates: Bool) {
         self.files = files.map(Glob.init)
         self.layouts = layouts
-        asciiLayouts = layouts.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } } ? layouts.map { Array($0.utf8) } : nil
         self.templates = templates
     }
 
     package func exempts(_ document: Document) -> Bool {
         guard let fm = document.frontMatter else { return false }
-        if let i = fm.index(of: .layout), isPageLayout(fm, entry: i) { return true }
+        if let layout = fm.string(.layout), layouts.contains(layout) { return true }
         if matchesFileName(document.path) { return true }
         guard templates else { return false }
         // `{` by memchr (the front matter of an article has none): the generic `firstRange(of:)`
@@ -457,17 +453,6 @@ package struct SitePages: Sendable {
 }
 
 extension SitePages {
-    /// Whether entry `i`'s value is a scalar in `layouts` (`String ==`): an ASCII value compared
-    /// by its bytes with ASCII layouts (no string made for it), any other as a string.
-    private func isPageLayout(_ fm: FrontMatter, entry i: Int) -> Bool {
-        if let asciiLayouts, let answer = fm.withScalarUTF8(ofEntry: i, { bytes -> Bool? in
-            guard UTF8Validation.asciiPrefixLength(bytes) == bytes.count else { return nil }
-            return asciiLayouts.contains { $0.elementsEqual(bytes) }
-        }), let answer { return answer }
-        guard let layout = fm.scalarText(ofEntry: i) else { return false }
-        return layouts.contains(layout)
-    }
-
     /// Where the file name begins: after the last `/`, found by `memchr` from the front (a path
     /// has a few slashes; the byte loop from the end of every path was most of `exempts`).
     private static func fileNameStart(_ b: UnsafeBufferPointer<UInt8>) -> Int {
