@@ -21,21 +21,43 @@ package enum RepeatedLineKey {
     /// The group (site) of a file: `key:value` from the first `keys` entry present (a URL value
     /// stands for its host, archive-wrapped URLs for the original's host), else `corpus`.
     package static func site(_ frontMatter: FrontMatter?, keys: [FrontMatterKey]) -> String {
-        siteName(frontMatter, keys: keys).string
+        var group = "corpus"
+        withSiteName(frontMatter, keys: keys) { group = $0.string }
+        return group
     }
 
-    /// `site` as its parts, not yet joined into one string: `boilerplate-repeated` writes the
-    /// group straight into its fact record's bytes (a `host:` string made for each file, copied
-    /// into the record and freed, was ~550 instructions a file).
+    /// Appends `site(frontMatter, keys:)` to `record` as `FactRecordWriter.string` would, without
+    /// making the string: `boilerplate-repeated` writes the group straight into its fact record's
+    /// bytes (a `host:` string made for each file, copied into the record and freed, was ~550
+    /// instructions a file), read from the value's bytes in place when it is a plain scalar.
+    package static func writeSite(_ frontMatter: FrontMatter?, keys: [FrontMatterKey], to record: inout FactRecordWriter) {
+        withSiteName(frontMatter, keys: keys) { $0.write(to: &record) }
+    }
+
+    /// Calls `visit` once with the group's parts, which point into the value's bytes and are
+    /// valid only during the call.
     /// By `FrontMatterKey`: most keys of a file are answered from its noted common keys, without
     /// comparing strings (four lookups a file by string were ~860 instructions).
-    package static func siteName(_ frontMatter: FrontMatter?, keys: [FrontMatterKey]) -> SiteName {
-        guard let frontMatter else { return .corpus }
+    private static func withSiteName(_ frontMatter: FrontMatter?, keys: [FrontMatterKey], _ visit: (SiteName) -> Void) {
+        guard let frontMatter else { return visit(.corpus) }
         for key in keys {
             // By index: the entry is not copied for its value.
             guard let index = frontMatter.index(of: key) else { continue }
+            // A scalar with nothing to trim (ASCII other than space and tab at both ends: a URL) is
+            // read from its UTF-8, a plain one's bytes in place: no string made for it.
+            var readAsBytes = false, answered = false
+            frontMatter.withScalarUTF8(ofEntry: index) { bytes in
+                guard let first = bytes.first, let last = bytes.last, first < 0x80, last < 0x80,
+                      first != 0x20, first != 0x09, last != 0x20, last != 0x09 else { return }
+                readAsBytes = true
+                answered = visitGroup(key, bytes, raw: { String(decoding: bytes, as: UTF8.self) }, visit)
+            }
+            if readAsBytes {
+                if answered { return }
+                continue
+            }
             let value: String?
-            switch frontMatter.entries[index].value {
+            switch frontMatter.value(ofEntry: index) {
             case let .scalar(s, _): value = s
             case let .list(items): value = items.first
             default: value = nil
@@ -44,74 +66,75 @@ package enum RepeatedLineKey {
             // The separator search and the host read the string's own bytes (a copy into an array
             // was an allocation, a copy and a free a file, ~440 instructions).
             var utf8 = raw
-            let found: HostBytes = utf8.withUTF8 { bytes in
-                // The first `://`, searched once for the test and the host.
-                let separator = find(schemeSeparator, in: bytes, 0..<bytes.count)
-                guard containsSchemeSeparator(raw, bytes, first: separator) || raw.hasPrefix("www.") else { return .notURL }
-                return host(ofBytes: bytes, firstSeparator: separator)
-            }
-            switch found {
-            case .notURL: return .keyed(key: key.name, value: raw)
-            case .none: continue
-            case let .ascii(range): return .asciiHost(url: utf8, range: range)
-            case let .other(name): return .host(name)
-            }
+            if utf8.withUTF8({ visitGroup(key, $0, raw: { raw }, visit) }) { return }
         }
-        return .corpus
+        visit(.corpus)
     }
 
-    /// A file's group (`site`) in parts: written as one string (`string`) or straight into a
-    /// fact record (`write(to:)`, the bytes `FactRecordWriter.string` writes of `string`).
-    package enum SiteName {
+    /// Visits the group of a value whose trimmed text (not empty) is `bytes`, `raw()` its string
+    /// (made only when a test needs whole characters): the host of a URL, else `key:value`.
+    /// False, visiting nothing, for a URL without a host (the next key is tried).
+    private static func visitGroup(_ key: FrontMatterKey, _ bytes: UnsafeBufferPointer<UInt8>, raw: () -> String,
+                                   _ visit: (SiteName) -> Void) -> Bool {
+        // The first `://`, searched once for the test and the host.
+        let separator = find(schemeSeparator, in: bytes, 0..<bytes.count)
+        guard containsSchemeSeparator(raw, bytes, first: separator) || hasWWWPrefix(bytes, raw: raw) else {
+            visit(.keyed(key: key.name, value: bytes))
+            return true
+        }
+        switch host(ofBytes: bytes, firstSeparator: separator) {
+        case .none: return false
+        case let .ascii(range): visit(.asciiHost(UnsafeBufferPointer(rebasing: bytes[range])))
+        case let .other(name): visit(.host(name))
+        }
+        return true
+    }
+
+    /// A file's group (`site`) in parts: made into one string (`string`) or written straight into
+    /// a fact record (`write(to:)`, the bytes `FactRecordWriter.string` writes of `string`). The
+    /// buffers point into a front-matter value's bytes: valid only in `withSiteName`'s call.
+    private enum SiteName {
         /// `corpus`: no key present.
         case corpus
-        /// `<key>:<value>`.
-        case keyed(key: String, value: String)
-        /// `host:` and the bytes `range` of `url`'s UTF-8 lower-cased: an ASCII host, its `www.` left out.
-        case asciiHost(url: String, range: Range<Int>)
+        /// `<key>:<value>`, the value's UTF-8 (valid: a front-matter value's).
+        case keyed(key: String, value: UnsafeBufferPointer<UInt8>)
+        /// `host:` and these bytes lower-cased: an ASCII host, its `www.` left out.
+        case asciiHost(UnsafeBufferPointer<UInt8>)
         /// `host:` and a host already lower-cased (Unicode case mapping) and without `www.`.
         case host(String)
 
         private static let hostPrefix: StaticString = "host:"
 
-        package var string: String {
+        var string: String {
             switch self {
             case .corpus: return "corpus"
-            case let .keyed(key, value): return key + ":" + value
-            case let .asciiHost(url, range):
-                var url = url
-                return url.withUTF8 { RepeatedLineKey.asciiHost($0[range], after: Self.hostPrefix) }
+            case let .keyed(key, value): return key + ":" + String(decoding: value, as: UTF8.self)
+            case let .asciiHost(host): return RepeatedLineKey.asciiHost(host[...], after: Self.hostPrefix)
             case let .host(name): return Self.hostPrefix.description + name
             }
         }
 
         /// Appends `string` as `FactRecordWriter.string` would (its UTF-8 length, then its bytes)
         /// without making it.
-        package func write(to record: inout FactRecordWriter) {
+        func write(to record: inout FactRecordWriter) {
             switch self {
             case .corpus:
                 record.string("corpus")
             case let .keyed(key, value):
-                var key = key, value = value
+                var key = key
                 key.withUTF8 { k in
-                    value.withUTF8 { v in
-                        record.varint(UInt64(k.count + 1 + v.count))
-                        record.bytes.append(contentsOf: k)
-                        record.byte(UInt8(ascii: ":"))
-                        record.bytes.append(contentsOf: v)
-                    }
+                    record.varint(UInt64(k.count + 1 + value.count))
+                    record.bytes.append(contentsOf: k)
+                    record.byte(UInt8(ascii: ":"))
+                    record.bytes.append(contentsOf: value)
                 }
-            case let .asciiHost(url, range):
-                var url = url
-                url.withUTF8 { bytes in
-                    guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return record.string(string) }
-                    record.varint(UInt64(Self.hostPrefix.utf8CodeUnitCount + range.count))
-                    Self.hostPrefix.withUTF8Buffer { record.bytes.append(contentsOf: $0) }
-                    let start = record.bytes.count
-                    record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
-                    record.bytes.withUnsafeMutableBufferPointer { out in
-                        for k in start..<out.count { out[k] = RepeatedLineKey.asciiLower(out[k]) }
-                    }
+            case let .asciiHost(host):
+                record.varint(UInt64(Self.hostPrefix.utf8CodeUnitCount + host.count))
+                Self.hostPrefix.withUTF8Buffer { record.bytes.append(contentsOf: $0) }
+                let start = record.bytes.count
+                record.bytes.append(contentsOf: host)
+                record.bytes.withUnsafeMutableBufferPointer { out in
+                    for k in start..<out.count { out[k] = RepeatedLineKey.asciiLower(out[k]) }
                 }
             case let .host(name):
                 var name = name
@@ -124,16 +147,23 @@ package enum RepeatedLineKey {
         }
     }
 
-    /// What `host(ofBytes:firstSeparator:)` found in a front-matter value.
+    /// What `host(ofBytes:firstSeparator:)` found in a URL's bytes.
     private enum HostBytes {
-        /// The value is no URL (`key:value` is the group).
-        case notURL
         /// A URL without a host (the next key is tried).
         case none
         /// An ASCII host: these bytes of the value, lower-cased, are the host.
         case ascii(Range<Int>)
         /// Any other host, lower-cased.
         case other(String)
+    }
+
+    /// `raw().hasPrefix("www.")` (a comparison of whole characters) from the bytes: without `www.`
+    /// there is none, and `www.` followed by the end or an ASCII byte ends a character there; only
+    /// a non-ASCII scalar after it (maybe a combining mark on the `.`) is left to the string.
+    private static func hasWWWPrefix(_ b: UnsafeBufferPointer<UInt8>, raw: () -> String) -> Bool {
+        guard b.count >= 4, b[0] == UInt8(ascii: "w"), b[1] == UInt8(ascii: "w"), b[2] == UInt8(ascii: "w"), b[3] == UInt8(ascii: ".") else { return false }
+        if b.count == 4 || b[4] < 0x80 { return true }
+        return raw().hasPrefix("www.")
     }
 
     /// `value.trimmingWhitespaces()`, answered from the end bytes when both are ASCII other than
@@ -203,10 +233,10 @@ package enum RepeatedLineKey {
     /// the bytes is none; only a `://` followed by a non-ASCII scalar (maybe a combining mark on the
     /// `/`) is left to Foundation.
     /// `first`: the first `://` of `b` (`find`'s answer).
-    private static func containsSchemeSeparator(_ value: String, _ b: UnsafeBufferPointer<UInt8>, first: Range<Int>?) -> Bool {
+    private static func containsSchemeSeparator(_ value: () -> String, _ b: UnsafeBufferPointer<UInt8>, first: Range<Int>?) -> Bool {
         guard let r = first else { return false }
         if r.upperBound == b.count || b[r.upperBound] < 0x80 { return true }
-        return value.contains("://")
+        return value().contains("://")
     }
 
     /// Host of a URL, lower-cased, without `www.`; the original's host for an archive capture.
@@ -214,7 +244,7 @@ package enum RepeatedLineKey {
         var url = url
         return url.withUTF8 { bytes -> String? in
             switch host(ofBytes: bytes, firstSeparator: find(schemeSeparator, in: bytes, 0..<bytes.count)) {
-            case .notURL, .none: return nil
+            case .none: return nil
             case let .ascii(range): return asciiHost(bytes[range], after: "")
             case let .other(name): return name
             }

@@ -318,7 +318,9 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
 
     /// The front-matter `date`, else the date a Jekyll post's file name starts with.
     package static func date(of document: Document) -> Int64? {
-        if let written = document.frontMatter?.string(.date).flatMap({ CalendarDate.leading($0.utf8)?.minutesSinceEpoch }) { return written }
+        // Read from the value's UTF-8 (a plain value's bytes in place: no string made for it).
+        if let fm = document.frontMatter, let i = fm.index(of: .date),
+           case let .some(.some(date)) = document.withFrontMatterScalarUTF8(ofEntry: i, { CalendarDate.leading(utf8: $0) }) { return date.minutesSinceEpoch }
         return CalendarDate.fileNamePrefix(document.path)?.minutesSinceEpoch
     }
 

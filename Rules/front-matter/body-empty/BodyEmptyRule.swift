@@ -549,7 +549,8 @@ public struct BodyPlaceholderRule: CrossFileRule, RuleWithOptions {
         let text = reading.read(document)
         // Shorter bodies are reported file by file; longer ones are articles.
         guard !text.exempt, text.letters >= minCharacters, text.letters <= maxCharacters else { return nil }
-        let title = document.frontMatter?.string(.title).map { StableHash.fnv1a64($0) } ?? 0
+        // The title hashed on its UTF-8 (a plain one's bytes in place: no string made for it).
+        let title = document.frontMatter.flatMap { fm in fm.index(of: .title).flatMap { document.withFrontMatterScalarUTF8(ofEntry: $0, StableHash.fnv1a64(utf8:)) } } ?? 0
         return Fact(hash: mix64(text.hash ^ UInt64(text.letters)), title: title, line: BodyEmptyRule.firstBodyLine(document), letters: text.letters)
     }
 

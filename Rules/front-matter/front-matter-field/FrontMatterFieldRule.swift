@@ -97,7 +97,7 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
                     if fm.hasDuplicateKeys {
                         guard let first = fm.index(of: entries[i].key), entries[first].line == entries[i].line else { continue }
                     }
-                    checkEntry(entries[i], at: i, typedFirst: UnsafeBufferPointer(typedFirst), format: fm.format, mayHoldBraces: mayHoldBraces, into: &sink)
+                    checkEntry(document, fm, entries, at: i, typedFirst: UnsafeBufferPointer(typedFirst), mayHoldBraces: mayHoldBraces, into: &sink)
                 }
             }
         }
@@ -125,52 +125,61 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
     }
 
     /// The checks of one entry's value (emptiness, type, pattern, allowed values).
-    private func checkEntry(_ entry: FrontMatterEntry, at index: Int, typedFirst: UnsafeBufferPointer<Int>, format: FrontMatterFormat, mayHoldBraces: Bool,
-                            into sink: inout DiagnosticSink) {
-        let value = entry.value
-        let isEmpty: Bool = {
-            switch value {
-            case .empty: return true
-            case let .scalar(s, _): return Self.isBlank(s)
-            case let .list(items): return items.isEmpty
-            case .mapping: return false
+    /// The entry is read in place, field by field, in `entries` (`fm.entries`' storage): a copy of
+    /// it retained its key, the document's bytes and its value.
+    private func checkEntry(_ document: Document, _ fm: FrontMatter, _ entries: UnsafeBufferPointer<FrontMatterEntry>, at index: Int, typedFirst: UnsafeBufferPointer<Int>,
+                            mayHoldBraces: Bool, into sink: inout DiagnosticSink) {
+        // A scalar is read as its UTF-8 (a plain one in place, its string never made); the
+        // others as they were built.
+        let style = fm.scalarStyle(ofEntry: index)
+        let isEmpty: Bool
+        if style != nil {
+            isEmpty = document.withFrontMatterScalarUTF8(ofEntry: index, Self.isBlank(utf8:)) ?? false
+        } else {
+            switch fm.value(ofEntry: index) {
+            case .empty: isEmpty = true
+            case let .list(items): isEmpty = items.isEmpty
+            case .scalar, .mapping: isEmpty = false
             }
-        }()
+        }
         if isEmpty {
-            if nonEmpty && required.contains(where: { $0.contains(entry.key) }) {
-                sink.report(line: entry.line, column: entry.column, "required key '\(entry.key)' has an empty value")
+            if nonEmpty && required.contains(where: { $0.contains(entries[index].key) }) {
+                sink.report(line: entries[index].line, column: entries[index].column, "required key '\(entries[index].key)' has an empty value")
             }
             return
         }
         // A `{{ … }}` placeholder (a Hugo archetype's `date = '{{ .Date }}'`) is filled in when
         // the page is created: it is a template, not a value to check.
-        if mayHoldBraces, let text = value.scalarText, Self.hasBracePair(text), text.contains("{{"), text.contains("}}") { return }
-        if let type = configuredType(ofEntry: index, typedFirst: typedFirst), let problem = typeProblem(value, type, format: format) {
-            sink.report(line: entry.line, column: entry.column, "'\(entry.key)' \(problem)")
+        if mayHoldBraces, document.withFrontMatterScalarUTF8(ofEntry: index, Self.hasBracePair(bytes:)) == true, let text = fm.scalarText(ofEntry: index),
+           text.contains("{{"), text.contains("}}") {
+            return
+        }
+        if let type = configuredType(ofEntry: index, typedFirst: typedFirst), let problem = typeProblem(document, fm, entry: index, style: style, type) {
+            sink.report(line: entries[index].line, column: entries[index].column, "'\(entries[index].key)' \(problem)")
             return
         }
         // Only keys with a pattern or allowed values have their texts gathered.
-        guard patterns.contains(where: { $0.key == entry.key }) || allowed.contains(where: { $0.key == entry.key }) else { return }
+        guard patterns.contains(where: { $0.key == entries[index].key }) || allowed.contains(where: { $0.key == entries[index].key }) else { return }
         let texts: [String]
-        switch value {
+        switch fm.value(ofEntry: index) {
         case let .scalar(s, _): texts = [s]
         case let .list(items): texts = items
         default: texts = []
         }
-        for p in patterns where p.key == entry.key {
+        for p in patterns where p.key == entries[index].key {
             for t in texts {
                 let search = RegexSafety.matches(p.regex, in: t, first: true)
                 if !search.complete {
-                    sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value could not be checked against the pattern \(p.source): the search ran past \(RegexSafety.searchLimit)s (simplify the pattern)")
+                    sink.report(line: entries[index].line, column: entries[index].column, "'\(entries[index].key)' value could not be checked against the pattern \(p.source): the search ran past \(RegexSafety.searchLimit)s (simplify the pattern)")
                 } else if search.matches.isEmpty {
-                    sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value '\(t)' does not match the pattern \(p.source)")
+                    sink.report(line: entries[index].line, column: entries[index].column, "'\(entries[index].key)' value '\(t)' does not match the pattern \(p.source)")
                 }
             }
         }
-        for a in allowed where a.key == entry.key {
+        for a in allowed where a.key == entries[index].key {
             for t in texts where !a.values.contains(t) {
                 let hint = Suggest.hint(for: t, in: a.values)
-                sink.report(line: entry.line, column: entry.column, "'\(entry.key)' value '\(t)' is not one of the allowed values (\(a.values.joined(separator: ", ")))\(hint)")
+                sink.report(line: entries[index].line, column: entries[index].column, "'\(entries[index].key)' value '\(t)' is not one of the allowed values (\(a.values.joined(separator: ", ")))\(hint)")
             }
         }
     }
@@ -199,11 +208,39 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
     /// text, none in the set: U+3000 is its last member in the BMP) are answered in place: fetching
     /// the Foundation set for every value of every file was most of the test.
     package static func isBlank(_ text: String) -> Bool {
-        text.unicodeScalars.allSatisfy { s in
-            if s.isASCII { return s.value == 0x20 || s.value == 0x09 }
-            if s.value >= 0x3001 && s.value <= 0xFFFF { return false }
-            return CharacterSet.whitespaces.contains(s)
+        text.unicodeScalars.allSatisfy(isBlankScalar)
+    }
+
+    /// `isBlank` of a string given as its UTF-8 (well-formed: a string's own bytes), decoded here a
+    /// scalar at a time: most values answer at their first byte.
+    package static func isBlank(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < bytes.count {
+            let lead = bytes[i]
+            if lead < 0x80 {
+                guard lead == 0x20 || lead == 0x09 else { return false }
+                i += 1
+                continue
+            }
+            // E4…EF lead the scalars U+4000…U+FFFF: none is blank (most titles start with one).
+            if lead >= 0xE4 && lead <= 0xEF { return false }
+            // A lead byte's high bits give the sequence's length and its own payload bits.
+            let length = lead >= 0xF0 ? 4 : (lead >= 0xE0 ? 3 : 2)
+            guard i + length <= bytes.count else { return false }
+            var value = UInt32(lead) & (length == 4 ? 0x07 : (length == 3 ? 0x0F : 0x1F))
+            for k in 1..<length { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+            guard let scalar = Unicode.Scalar(value), isBlankScalar(scalar) else { return false }
+            i += length
         }
+        return true
+    }
+
+    /// Whether `s` is in `CharacterSet.whitespaces` (see `isBlank`).
+    @inline(__always)
+    private static func isBlankScalar(_ s: Unicode.Scalar) -> Bool {
+        if s.isASCII { return s.value == 0x20 || s.value == 0x09 }
+        if s.value >= 0x3001 && s.value <= 0xFFFF { return false }
+        return CharacterSet.whitespaces.contains(s)
     }
 
     /// Whether the UTF-8 holds both `{{` and `}}`: a byte prefilter for Foundation's `contains`
@@ -217,7 +254,7 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
     }
 
     @inline(__always)
-    private static func hasBracePair<Bytes: Sequence<UInt8>>(bytes: Bytes) -> Bool {
+    package static func hasBracePair<Bytes: Sequence<UInt8>>(bytes: Bytes) -> Bool {
         var open = false, close = false
         var previous: UInt8 = 0
         for b in bytes {
@@ -241,7 +278,21 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
     /// YAML 1.1 booleans, as Jekyll's YAML reader (Psych) reads them; TOML and JSON have only true/false.
     private static let yamlBooleans: Set<String> = Set(["true", "false", "yes", "no", "on", "off"].flatMap { [$0, $0.capitalized, $0.uppercased()] })
 
-    private func typeProblem(_ value: FrontMatterValue, _ type: ValueType, format: FrontMatterFormat) -> String? {
+    /// `typeProblem` of an entry whose scalar style is `style` (nil: not a scalar): a date is read
+    /// from the scalar's UTF-8, and the value's string made only for a message or a bool or number.
+    private func typeProblem(_ document: Document, _ fm: FrontMatter, entry i: Int, style: ScalarStyle?, _ type: ValueType) -> String? {
+        guard style != nil else { return typeProblem(fm.value(ofEntry: i), type, format: fm.format) }
+        switch type {
+        case .string, .stringOrList: return nil
+        case .list: return "should be a list"
+        case .date:
+            if case .some(.some) = document.withFrontMatterScalarUTF8(ofEntry: i, { CalendarDate.timestamp(utf8: $0) }) { return nil }
+            return typeProblem(fm.value(ofEntry: i), type, format: fm.format)
+        case .bool, .number: return typeProblem(fm.value(ofEntry: i), type, format: fm.format)
+        }
+    }
+
+    package func typeProblem(_ value: FrontMatterValue, _ type: ValueType, format: FrontMatterFormat) -> String? {
         switch (type, value) {
         case (.string, .scalar): return nil
         case (.string, _): return "should be a single text value"

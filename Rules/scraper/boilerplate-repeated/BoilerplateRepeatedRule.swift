@@ -339,12 +339,12 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     }
 
     /// The record `collect`'s fact writes (`CrossFileRule.collectRecord`), with the group written
-    /// from its parts (`RepeatedLineKey.SiteName`): the engine keeps only the record, so the
+    /// from its parts (`RepeatedLineKey.writeSite`): the engine keeps only the record, so the
     /// group string made for every file was only copied into it and freed.
     public func collectRecord(_ document: Document, environment: LintEnvironment, index: Int, into writer: inout FactRecordWriter,
                               quotedLine: inout Int?, unrecorded: inout [(rule: Int, fact: any Sendable)]) {
         writer.byte(FactRecordFormat.recordV1)
-        RepeatedLineKey.siteName(document.frontMatter, keys: groupKeys).write(to: &writer)
+        RepeatedLineKey.writeSite(document.frontMatter, keys: groupKeys, to: &writer)
         // At most one unit per block (HTML) or body line, kept in a temporary buffer (on the stack
         // when small): a fact's array was an allocation and a free for every file.
         let most = document.bodyLines.map { document.isHTMLFile ? document.htmlBlockRanges.count : $0.count } ?? 0

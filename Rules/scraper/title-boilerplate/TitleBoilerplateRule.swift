@@ -372,8 +372,10 @@ package enum TitleAffix {
     }
 
     /// Findings for one title, at most one prefix and one suffix.
-    package static func findings(_ title: String) -> [Finding] {
-        let t = Array(title.utf8)
+    package static func findings(_ title: String) -> [Finding] { findings(utf8: Array(title.utf8)) }
+
+    /// `findings` of a title given as its UTF-8.
+    package static func findings(utf8 t: [UInt8]) -> [Finding] {
         let found = cuts(t, TitleSplits(t))
         func finding(_ kind: Kind, _ cut: Cut?) -> Finding? {
             cut.map { Finding(kind: kind, piece: String(decoding: t[$0.piece], as: UTF8.self), cut: $0.cut) }
@@ -383,9 +385,13 @@ package enum TitleAffix {
 
     /// The byte offset of the title text inside the raw value (plain or simply quoted), or nil.
     package static func offset(of title: String, in document: Document, entry: FrontMatterEntry) -> Int? {
+        offset(ofUTF8: Array(title.utf8), in: document, entry: entry)
+    }
+
+    /// `offset(of:in:entry:)` of a title given as its UTF-8.
+    package static func offset(ofUTF8 t: [UInt8], in document: Document, entry: FrontMatterEntry) -> Int? {
         guard let r = entry.valueRange else { return nil }
         let raw = document.bytes[r]
-        let t = Array(title.utf8)
         if raw.elementsEqual(t) { return r.lowerBound }
         if raw.count == t.count + 2, let q = raw.first, q == UInt8(ascii: "\"") || q == UInt8(ascii: "'"), raw.last == q,
            raw.dropFirst().dropLast().elementsEqual(t) { return r.lowerBound + 1 }
@@ -513,10 +519,12 @@ public struct TitleBoilerplateRule: Rule, RuleWithOptions {
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        guard let fm = document.frontMatter, let entry = fm.entry(lookupKey), let title = entry.value.scalarText else { return }
-        let findings = TitleAffix.findings(title)
+        // The title's UTF-8 copied from the value (a plain one's bytes in place: no string made for it).
+        guard let fm = document.frontMatter, let i = fm.index(of: lookupKey), let title = document.withFrontMatterScalarUTF8(ofEntry: i, { Array($0) }) else { return }
+        let findings = TitleAffix.findings(utf8: title)
         guard !findings.isEmpty else { return }
-        let base = TitleAffix.offset(of: title, in: document, entry: entry)
+        let entry = fm.entries[i]
+        let base = TitleAffix.offset(ofUTF8: title, in: document, entry: entry)
         for f in findings {
             let what = TitleAffix.isDomain(Array(f.piece.utf8)[...]) ? "domain" : "site name"
             let message = "\(key) carries the \(what) '\(f.piece)' as a \(f.kind.rawValue)"
@@ -618,8 +626,8 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
     }
 
     public func collect(_ document: Document) -> Fact? {
-        guard let fm = document.frontMatter, let entry = fm.entry(lookupKey), let title = entry.value.scalarText else { return nil }
-        let t = Array(title.utf8)
+        // The title's UTF-8 copied from the value (a plain one's bytes in place: no string made for it).
+        guard let fm = document.frontMatter, let i = fm.index(of: lookupKey), let t = document.withFrontMatterScalarUTF8(ofEntry: i, { Array($0) }) else { return nil }
         let splits = TitleSplits(t)
         let handled = TitleAffix.cuts(t, splits)
         var prefix: String?, suffix: String?
@@ -638,7 +646,7 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
         }
         // Not interned: the engine keeps facts as records (bytes) until the reduce, so a shared copy
         // of each affix saved nothing, and its set, locked on every worker, grew with the corpus.
-        return Fact(line: entry.line, prefix: prefix, suffix: suffix)
+        return Fact(line: fm.entries[i].line, prefix: prefix, suffix: suffix)
     }
 
     public func finish(_ facts: FactTable<Fact>, into sink: inout CrossFileSink) {

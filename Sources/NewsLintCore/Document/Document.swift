@@ -57,6 +57,21 @@ public struct Document: Sendable {
         self.init(path: path, bytes: Array(text.utf8))
     }
 
+    /// `document` with `frontMatter` in place of its own and no view computed yet: the tests compare
+    /// the rules' answers on values kept as the document's bytes with those on values built as strings.
+    package init(_ document: Document, frontMatter: FrontMatter?) {
+        path = document.path
+        bytes = document.bytes
+        lineStarts = document.lineStarts
+        bomLength = document.bomLength
+        self.frontMatter = frontMatter
+        bodyStart = document.bodyStart
+        bodyStartLine = document.bodyStartLine
+        codeLines = document.codeLines
+        isHTMLFile = document.isHTMLFile
+        views = DocumentViews()
+    }
+
     /// Whether `bytes` is well-formed UTF-8. Found on first use, not in `init`: when a script rule
     /// decodes the file first (`scalars`), the decode finds it in the same walk.
     public var isValidUTF8: Bool {

@@ -33,11 +33,82 @@ public struct FrontMatterEntry: Sendable {
     public var line: Int
     /// 1-based column of the key.
     public var column: Int
-    public var value: FrontMatterValue
+    /// The value. A one-line plain scalar is kept as its bytes in the document and its `String`
+    /// made here, when asked: the rules read most values only to compare, search or measure them
+    /// (`withScalarUTF8`), and the string built for every value of every file was ~260 instructions
+    /// of the ~1,450 an entry cost to parse.
+    public var value: FrontMatterValue {
+        get { plainText.map { .scalar($0.string, .plain) } ?? builtValue }
+        set { builtValue = newValue; plainText = nil }
+    }
     /// Byte range of the value text on the key's line (for scalar values; used by fixes).
     public var valueRange: Range<Int>?
     /// Byte range of the whole entry, from the key's line start to the end of its last line (terminator included).
     public var entryRange: Range<Int>
+    /// The value as the parser built it; `.empty` when `plainText` holds it.
+    @usableFromInline var builtValue: FrontMatterValue
+    /// A plain scalar's text in the document's bytes, when the value is one (else nil).
+    @usableFromInline var plainText: PlainScalarBytes?
+
+    public init(key: String, line: Int, column: Int, value: FrontMatterValue, valueRange: Range<Int>?, entryRange: Range<Int>) {
+        self.key = key
+        self.line = line
+        self.column = column
+        self.builtValue = value
+        self.plainText = nil
+        self.valueRange = valueRange
+        self.entryRange = entryRange
+    }
+
+    /// An entry whose value is the plain scalar written at `text` in `bytes`, which must be
+    /// well-formed UTF-8 (its string is then exactly those bytes, as `String(repairingUTF8:)`
+    /// would make it).
+    package init(key: String, line: Int, column: Int, plainText text: Range<Int>, in bytes: [UInt8], valueRange: Range<Int>?, entryRange: Range<Int>) {
+        self.key = key
+        self.line = line
+        self.column = column
+        self.builtValue = .empty
+        self.plainText = PlainScalarBytes(bytes: bytes, range: text)
+        self.valueRange = valueRange
+        self.entryRange = entryRange
+    }
+
+    /// The scalar's style, nil when the value is not a scalar (no string made).
+    public var scalarStyle: ScalarStyle? {
+        if plainText != nil { return .plain }
+        if case let .scalar(_, style) = builtValue { return style }
+        return nil
+    }
+
+    /// Whether the value is a scalar kept as document bytes, its string not made until asked (for the tests).
+    package var keepsScalarAsBytes: Bool { plainText != nil }
+
+    /// `body` of the scalar's UTF-8, exactly `value.scalarText`'s bytes; nil when the value is not
+    /// a scalar. A plain scalar's bytes are lent in place from the document, no string made.
+    @inlinable @discardableResult
+    public func withScalarUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        if let text = plainText { return try text.withUTF8(body) }
+        guard case let .scalar(string, _) = builtValue else { return nil }
+        var copy = string
+        return try copy.withUTF8(body)
+    }
+}
+
+/// A plain scalar's text as a range of the document's bytes (well-formed UTF-8).
+@usableFromInline
+struct PlainScalarBytes: Sendable {
+    @usableFromInline let bytes: [UInt8]
+    @usableFromInline let range: Range<Int>
+
+    @usableFromInline var string: String {
+        withUTF8 { String(knownValidUTF8: $0) ?? String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `body` of the text's bytes, lent in place.
+    @inlinable
+    func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
 }
 
 /// A syntax problem found while reading front matter.
@@ -157,7 +228,41 @@ public struct FrontMatter: Sendable {
     public func contains(_ key: String) -> Bool { index(of: key) != nil }
 
     /// The scalar value of `key`, if present and scalar.
-    public func string(_ key: String) -> String? { index(of: key).flatMap { entries[$0].value.scalarText } }
+    public func string(_ key: String) -> String? { index(of: key).flatMap { scalarText(ofEntry: $0) } }
+
+    // Entry `i`'s value read in place: `entries[i].value` copies the whole entry (its key, the
+    // document's bytes and its value retained and released, ~100 instructions) to call the getter.
+
+    /// `entries[i].value`.
+    @inlinable
+    public func value(ofEntry i: Int) -> FrontMatterValue {
+        if let text = entries[i].plainText { return .scalar(text.string, .plain) }
+        return entries[i].builtValue
+    }
+
+    /// `entries[i].value.scalarText`.
+    @inlinable
+    public func scalarText(ofEntry i: Int) -> String? {
+        if let text = entries[i].plainText { return text.string }
+        return entries[i].builtValue.scalarText
+    }
+
+    /// `entries[i].scalarStyle`.
+    @inlinable
+    public func scalarStyle(ofEntry i: Int) -> ScalarStyle? {
+        if entries[i].plainText != nil { return .plain }
+        if case let .scalar(_, style) = entries[i].builtValue { return style }
+        return nil
+    }
+
+    /// `entries[i].withScalarUTF8(body)`.
+    @inlinable @discardableResult
+    public func withScalarUTF8<R>(ofEntry i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        if let text = entries[i].plainText { return try text.withUTF8(body) }
+        guard case let .scalar(string, _) = entries[i].builtValue else { return nil }
+        var copy = string
+        return try copy.withUTF8(body)
+    }
 
     /// `index(of: key.name)`: among ASCII keys (equal to an ASCII key only byte for byte), a common
     /// key's first entry as noted when the keys were read, and no entry for another ASCII key when
@@ -183,7 +288,7 @@ public struct FrontMatter: Sendable {
 
     /// `string(key.name)`.
     @inlinable
-    public func string(_ key: FrontMatterKey) -> String? { index(of: key).flatMap { entries[$0].value.scalarText } }
+    public func string(_ key: FrontMatterKey) -> String? { index(of: key).flatMap { scalarText(ofEntry: $0) } }
 }
 
 /// A front-matter key that rules look up in every document (from their options or a literal),
@@ -508,5 +613,21 @@ extension ArraySlice where Element == UInt8 {
         var s = self.trimmingTrailingSpaces()
         while let first = s.first, first == 0x20 || first == 0x09 { s = s.dropFirst() }
         return s
+    }
+}
+
+extension Document {
+    /// `frontMatter.withScalarUTF8(ofEntry: i, body)` (nil without front matter), with a plain
+    /// value's bytes lent from this document's own storage: only the entry's range is read, where
+    /// the front matter's accessor copies the entry's reference to the bytes (a retain and a
+    /// release, for every value a rule reads of every file).
+    @inlinable @discardableResult
+    public func withFrontMatterScalarUTF8<R>(ofEntry i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        // The front matter was parsed from these bytes (both are constants set in `init`): its
+        // ranges lie in them; checked all the same, as nothing may read past the buffer.
+        if let range = frontMatter?.entries[i].plainText?.range, range.lowerBound >= 0, range.upperBound <= bytes.count {
+            return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
+        }
+        return try frontMatter?.withScalarUTF8(ofEntry: i, body) ?? nil
     }
 }

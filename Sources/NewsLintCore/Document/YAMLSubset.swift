@@ -206,8 +206,15 @@ package enum YAMLSubset {
             while valueEnd > valueStart && (b[valueEnd - 1] == 0x20 || b[valueEnd - 1] == 0x09) { valueEnd -= 1 }
             id = commonKeyID(b, start..<colon)
             let key = id.map { commonKeyTable.key(id: $0) } ?? String(repairingUTF8: UnsafeBufferPointer(rebasing: b[start..<colon]))
-            let value = String(repairingUTF8: UnsafeBufferPointer(rebasing: b[valueStart..<valueEnd]))
-            return FrontMatterEntry(key: key, line: n, column: 1, value: .scalar(value, .plain), valueRange: valueStart..<end,
+            // Well-formed text is kept as its bytes (its string made only when asked); invalid bytes
+            // are repaired into a string now, so the bytes a rule reads are always the string's.
+            let text = UnsafeBufferPointer(rebasing: b[valueStart..<valueEnd])
+            let ascii = UTF8Validation.asciiPrefixLength(text)
+            if ascii == text.count || UTF8Validation.firstInvalidOffset(in: UnsafeBufferPointer(rebasing: text[ascii...])) == nil {
+                return FrontMatterEntry(key: key, line: n, column: 1, plainText: valueStart..<valueEnd, in: lines.bytes, valueRange: valueStart..<end,
+                                        entryRange: start..<lines.end(n))
+            }
+            return FrontMatterEntry(key: key, line: n, column: 1, value: .scalar(String(decoding: text, as: UTF8.self), .plain), valueRange: valueStart..<end,
                                     entryRange: start..<lines.end(n))
         }
     }

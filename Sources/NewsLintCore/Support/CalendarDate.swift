@@ -78,6 +78,9 @@ public struct CalendarDate: Sendable, Equatable {
         return Array(text).withUnsafeBufferPointer { timestamp(bytes: $0) }
     }
 
+    /// `timestamp(_:)` of UTF-8 lent in place (a front-matter value read from the document's bytes).
+    public static func timestamp(utf8 bytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? { timestamp(bytes: bytes) }
+
     private static func timestamp(bytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
         var scan = Scanner(bytes)
         guard var date = scan.dashedDay() else { return nil }
@@ -117,6 +120,11 @@ public struct CalendarDate: Sendable, Equatable {
     public static func leading(_ text: String.UTF8View) -> CalendarDate? {
         if let date = text.withContiguousStorageIfAvailable({ leading(prefix: UnsafeBufferPointer(rebasing: $0.prefix(32))) }) { return date }
         return Array(text.prefix(32)).withUnsafeBufferPointer { leading(prefix: $0) }
+    }
+
+    /// `leading(_:)` of UTF-8 lent in place (a front-matter value read from the document's bytes).
+    public static func leading(utf8 bytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
+        leading(prefix: UnsafeBufferPointer(rebasing: bytes.prefix(32)))
     }
 
     /// `leading(_:)` of the text's first 32 bytes.

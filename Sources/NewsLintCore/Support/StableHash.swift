@@ -22,6 +22,10 @@ public enum StableHash {
         return string.withUTF8 { fnv1a64($0) }
     }
 
+    /// `fnv1a64` of UTF-8 lent in place (a front-matter value read from the document's bytes),
+    /// compiled here for a buffer: the generic form is not specialized in other modules.
+    public static func fnv1a64(utf8 bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { fnv1a64(bytes) }
+
     public static func hex(_ value: UInt64) -> String {
         let s = String(value, radix: 16)
         return String(repeating: "0", count: 16 - s.count) + s

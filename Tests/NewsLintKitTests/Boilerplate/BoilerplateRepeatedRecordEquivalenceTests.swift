@@ -68,28 +68,31 @@ import Testing
     }
 
     /// Each group written from its parts is `FactRecordWriter.string` of `site`: URL values of
-    /// every kind, under each key, and values long enough for a two-byte length.
-    @Test func siteNameWritesTheSiteString() {
+    /// every kind, under each key, quoted (read as strings) and plain (read in place as bytes),
+    /// and values long enough for a two-byte length.
+    @Test func writtenSiteIsTheSiteString() {
         let long = String(repeating: "Ab", count: 70)
         let values = ["https://chinese.aljazeera.net/news/2024/11/27/%e6%8b%9c", "https://web.archive.org/web/20210301000000/https://News.Example.HK/a/1",
                       "www.rfa.org/x", "WWW.RFA.ORG", "https://例子.公司/x", "  https://WWW.X.Y:80/z ", "https://", "://x", "http://www./", "新華社", "a://b",
                       "https://web.archive.org/web/2021id_/http://www.A.b/", "https://x.y?q=1", "https://ÄB.de/", "https://WWW.ÄB.de/",
-                      "https://\(long).example/", long, "\(long)新聞"]
+                      "https://\(long).example/", long, "\(long)新聞", "www.", "https://x.y/a b"]
         var keyed = 0
         for value in values {
             for key in ["link", "source", "categories", "title"] {
-                let text = "---\n\(key): \"\(value)\"\n---\n正文。\n"
-                let fm = Document(path: "x.md", bytes: Array(text.utf8)).frontMatter
-                let name = RepeatedLineKey.siteName(fm, keys: RepeatedLineKey.defaultGroupFrontMatterKeys)
-                var expected = FactRecordWriter(), written = FactRecordWriter()
-                expected.string(Reference.site(fm, keys: RepeatedLineKey.defaultGroupKeys))
-                name.write(to: &written)
-                #expect(written.bytes == expected.bytes, "\(key): \(value)")
-                #expect(name.string == Reference.site(fm, keys: RepeatedLineKey.defaultGroupKeys), "\(key): \(value)")
-                if case .keyed = name { keyed += 1 }
+                for quoted in [true, false] {
+                    let text = "---\n\(key): \(quoted ? "\"\(value)\"" : value)\n---\n正文。\n"
+                    let fm = Document(path: "x.md", bytes: Array(text.utf8)).frontMatter
+                    let site = Reference.site(fm, keys: RepeatedLineKey.defaultGroupKeys)
+                    var expected = FactRecordWriter(), written = FactRecordWriter()
+                    expected.string(site)
+                    RepeatedLineKey.writeSite(fm, keys: RepeatedLineKey.defaultGroupFrontMatterKeys, to: &written)
+                    #expect(written.bytes == expected.bytes, "\(key): \(value) quoted \(quoted)")
+                    #expect(RepeatedLineKey.site(fm, keys: RepeatedLineKey.defaultGroupFrontMatterKeys) == site, "\(key): \(value) quoted \(quoted)")
+                    if site.hasPrefix(key + ":") { keyed += 1 }
+                }
             }
         }
-        #expect(keyed > 10)
+        #expect(keyed > 20)
     }
 
     /// The count before markup, when it answers, is the count with the markup list: lines with
