@@ -154,6 +154,7 @@ package struct ScriptTables: Sendable {
         for list in phrases.values {
             for phrase in list where phrase.from[1] < 0x10000 { countTable[Int(phrase.from[1])] |= Self.countPhraseSecond }
         }
+        for b in Self.proseMarkScalars { countTable[Int(b)] |= Self.countProseMark }
         self.countTable = countTable
         self.dense = dense
         self.sparse = sparse
@@ -273,6 +274,12 @@ package struct ScriptTables: Sendable {
     /// positions at once with no branch per head. The bit above the head's, so one shift lines them up.
     package static let countPhraseSecond: UInt8 = phraseHeadBit << 1
     package static let countVariant: UInt8 = variantBit
+    /// In `countTable` only (not a count): a scalar `ProseMask.mayHoldNonProse` stops at (a control,
+    /// `.` `:` `<` `]` or a backtick). `ScriptMixedRule` notes them while it counts, so a unit
+    /// without one (most) is known to hold no non-prose span with no second walk over its bytes.
+    package static let countProseMark: UInt8 = 64
+    /// The scalars `countProseMark` is set for: the bytes `ProseMask.mayHoldNonProse` looks at, all ASCII.
+    package static let proseMarkScalars: [UInt32] = Array(0..<0x20) + [0x2E, 0x3A, 0x3C, 0x5D, 0x60]
 
     /// The count bits of `c` from its flags `r`: the phrase head from U+2E80, the rest from U+3400
     /// (below it `ScriptMixedRule` counts no script), nothing below U+2E80.

@@ -209,7 +209,7 @@ extension ScriptMixedRule.VariantCounts {
         for c in scalars {
             let expected = ScriptTables.countFlags(raw: tables.raw(c), of: c)
             let flags = tables.countFlags(c)
-            if flags & ~ScriptTables.countPhraseSecond != expected { Issue.record("U+\(String(c, radix: 16))"); return }
+            if flags & ~(ScriptTables.countPhraseSecond | ScriptTables.countProseMark) != expected { Issue.record("U+\(String(c, radix: 16))"); return }
             if (flags & ScriptTables.countPhraseSecond != 0) != (c < 0x10000 && seconds.contains(c)) { Issue.record("second U+\(String(c, radix: 16))"); return }
             // No scalar is in both one-script lists (the count reads the class bits one by one).
             if tables.raw(c) & ScriptTables.classMask == 3 { Issue.record("class 3 at U+\(String(c, radix: 16))"); return }
