@@ -696,34 +696,16 @@ package enum TextScan {
                     continue
                 }
                 // Any other non-ASCII scalar is one word unless it is decoration; an ill-formed
-                // byte is U+FFFD (one word), one byte long. A well-formed sequence's bytes after
-                // its lead are continuation bytes, never `<` or `&`.
-                let (scalar, length) = decode(p, at: i, end: end)
+                // byte (`ScalarDecode.invalid`, one byte long, as U+FFFD in `residualWords`) is no
+                // decoration either: one word. A well-formed sequence's bytes after its lead are
+                // continuation bytes, never `<` or `&`. The decode stops at the range's end, as
+                // `residualWords`' decode of `b[..<end]` does.
+                let (scalar, length) = ScalarDecode.step(UnsafeBufferPointer(rebasing: p[..<end]), at: i)
                 if isFiller(scalar) { inWord = false } else { count &+= 1; inWord = false }
                 i &+= length
             }
             return count
         }
-    }
-
-    /// `UTF8Validation.decode(b[..<end], at: i)` on bytes lent in place (a slice of the array
-    /// retained it for each call).
-    @inline(__always)
-    private static func decode(_ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> (scalar: UInt32, length: Int) {
-        let b0 = b[i]
-        if b0 < 0x80 { return (UInt32(b0), 1) }
-        if b0 >= 0xC2 && b0 <= 0xDF && i &+ 1 < end && b[i &+ 1] & 0xC0 == 0x80 {
-            return ((UInt32(b0 & 0x1F) << 6) | UInt32(b[i &+ 1] & 0x3F), 2)
-        }
-        if b0 >= 0xE0 && b0 <= 0xEF && i &+ 2 < end && b[i &+ 1] & 0xC0 == 0x80 && b[i &+ 2] & 0xC0 == 0x80 {
-            let v = (UInt32(b0 & 0x0F) << 12) | (UInt32(b[i &+ 1] & 0x3F) << 6) | UInt32(b[i &+ 2] & 0x3F)
-            if v >= 0x800 && !(0xD800...0xDFFF).contains(v) { return (v, 3) }
-        }
-        if b0 >= 0xF0 && b0 <= 0xF4 && i &+ 3 < end && b[i &+ 1] & 0xC0 == 0x80 && b[i &+ 2] & 0xC0 == 0x80 && b[i &+ 3] & 0xC0 == 0x80 {
-            let v = (UInt32(b0 & 0x07) << 18) | (UInt32(b[i &+ 1] & 0x3F) << 12) | (UInt32(b[i &+ 2] & 0x3F) << 6) | UInt32(b[i &+ 3] & 0x3F)
-            if v >= 0x10000 && v <= 0x10FFFF { return (v, 4) }
-        }
-        return (0xFFFD, 1)
     }
 
     /// `startsURL` on bytes lent in place.

@@ -178,21 +178,8 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
 
     /// The trimmed part of `r` when it qualifies (long enough, enough words of text), else nil.
     package func qualifyingRange(_ b: [UInt8], _ r: Range<Int>) -> Range<Int>? {
-        var lo = r.lowerBound, hi = r.upperBound
-        while lo < hi, case let l = TextScan.spaceLength(b, lo, hi), l > 0 { lo += l }
-        while hi > lo && (b[hi - 1] == 0x20 || b[hi - 1] == 0x09 || (hi - lo >= 2 && b[hi - 2] == 0xC2 && b[hi - 1] == 0xA0)) {
-            hi -= b[hi - 1] == 0xA0 ? 2 : 1
-        }
-        // Section headings (`## 本周重点`) recur across the articles of a series: structure, not residue.
-        // A level-1 heading can be a scraped site banner, so it still counts.
-        if hi - lo >= 3, b[lo] == UInt8(ascii: "#"), b[lo + 1] == UInt8(ascii: "#") {
-            var k = lo
-            while k < hi && b[k] == UInt8(ascii: "#") { k += 1 }
-            if k - lo <= 6, k < hi, b[k] == 0x20 || b[k] == 0x09 { return nil }
-        }
-        // The same in HTML bodies: `<h3>俄乌战争：第 980 天关键事件概述</h3>` heads a section of a series.
-        if hi - lo >= 4, b[lo] == UInt8(ascii: "<"), b[lo + 1] | 0x20 == UInt8(ascii: "h"), (0x32...0x36).contains(b[lo + 2]),
-           b[lo + 3] == UInt8(ascii: ">") || b[lo + 3] == 0x20 { return nil }
+        guard let trimmed = Self.trimmedUnlessHeading(b, r) else { return nil }
+        let lo = trimmed.lowerBound, hi = trimmed.upperBound
         // Words inside HTML tags and entities are markup (`<div id="zoomattribute">`), not text.
         guard hi > lo, TextScan.hasScalars(b, lo..<hi, atLeast: minLength) else { return nil }
         // Counted without the markup until a `<` or `&` is read (most lines reach `minWords` before
@@ -208,6 +195,28 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         // value, while a lone date or time still has no word.
         if words == minWords - 1, b[lo..<hi].contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { words += 1 }
         guard words >= minWords else { return nil }
+        return lo..<hi
+    }
+
+    /// `r` without its leading and trailing spaces, tabs and no-break spaces; nil for a section
+    /// heading, which no length or word count lets qualify.
+    @inline(__always)
+    package static func trimmedUnlessHeading(_ b: [UInt8], _ r: Range<Int>) -> Range<Int>? {
+        var lo = r.lowerBound, hi = r.upperBound
+        while lo < hi, case let l = TextScan.spaceLength(b, lo, hi), l > 0 { lo += l }
+        while hi > lo && (b[hi - 1] == 0x20 || b[hi - 1] == 0x09 || (hi - lo >= 2 && b[hi - 2] == 0xC2 && b[hi - 1] == 0xA0)) {
+            hi -= b[hi - 1] == 0xA0 ? 2 : 1
+        }
+        // Section headings (`## 本周重点`) recur across the articles of a series: structure, not residue.
+        // A level-1 heading can be a scraped site banner, so it still counts.
+        if hi - lo >= 3, b[lo] == UInt8(ascii: "#"), b[lo + 1] == UInt8(ascii: "#") {
+            var k = lo
+            while k < hi && b[k] == UInt8(ascii: "#") { k += 1 }
+            if k - lo <= 6, k < hi, b[k] == 0x20 || b[k] == 0x09 { return nil }
+        }
+        // The same in HTML bodies: `<h3>俄乌战争：第 980 天关键事件概述</h3>` heads a section of a series.
+        if hi - lo >= 4, b[lo] == UInt8(ascii: "<"), b[lo + 1] | 0x20 == UInt8(ascii: "h"), (0x32...0x36).contains(b[lo + 2]),
+           b[lo + 3] == UInt8(ascii: ">") || b[lo + 3] == 0x20 { return nil }
         return lo..<hi
     }
 

@@ -103,18 +103,10 @@ struct NonProseWalk {
     /// first letters of the URL schemes, h f w m), or `end`. Eight scalars are first tested at once
     /// for one in U+003C–U+0077, the range all seven lie in: Chinese text has none.
     static func nextStart(_ c: UnsafeBufferPointer<UInt32>, from: Int, to end: Int) -> Int {
-        guard let base = c.baseAddress else { return max(from, end) }
-        @inline(__always) func inRange(at k: Int) -> SIMDMask<SIMD4<Int32>> {
-            let group = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD4<UInt32>.self)
-            return (group &- 0x3C) .< 0x3C
-        }
+        guard c.baseAddress != nil else { return max(from, end) }
         var k = from
         while k < end {
-            while k &+ 8 <= end {
-                let lanes = unsafeBitCast(inRange(at: k) .| inRange(at: k &+ 4), to: SIMD2<UInt64>.self)
-                if lanes[0] | lanes[1] != 0 { break }
-                k &+= 8
-            }
+            k = c.skippingGroupsOfEight(from: k, to: end) { ($0 &- 0x3C) .< 0x3C }
             let stop = min(k &+ 8, end)
             while k < stop {
                 switch c[k] {
@@ -186,20 +178,27 @@ extension UnsafeBufferPointer where Element == UInt32 {
     /// The first index in `from..<end` holding `a` or `b`, or `end`: eight scalars a step (a tag's
     /// `>` walked across a long attribute, a quotation's close), then one at a time.
     func firstIndex(of a: UInt32, or b: UInt32, from: Int, to end: Int) -> Int {
-        var k = from
-        if let base = baseAddress {
-            let wantedA = SIMD4<UInt32>(repeating: a), wantedB = SIMD4<UInt32>(repeating: b)
-            @inline(__always) func holds(at k: Int) -> SIMDMask<SIMD4<Int32>> {
-                let group = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD4<UInt32>.self)
-                return (group .== wantedA) .| (group .== wantedB)
-            }
-            while k &+ 8 <= end {
-                let lanes = unsafeBitCast(holds(at: k) .| holds(at: k &+ 4), to: SIMD2<UInt64>.self)
-                if lanes[0] | lanes[1] != 0 { break }
-                k &+= 8
-            }
-        }
+        let wantedA = SIMD4<UInt32>(repeating: a), wantedB = SIMD4<UInt32>(repeating: b)
+        var k = skippingGroupsOfEight(from: from, to: end) { ($0 .== wantedA) .| ($0 .== wantedB) }
         while k < end, self[k] != a, self[k] != b { k &+= 1 }
+        return k
+    }
+
+    /// From `from`, the start of the first group of eight scalars (two vectors of four) in which
+    /// `mayHold` flags a lane, or of the last group with fewer than eight left before `end`: the
+    /// vector step of this file's scalar searches, each finishing a scalar at a time. `from` for
+    /// a buffer without storage.
+    @inline(__always)
+    func skippingGroupsOfEight(from: Int, to end: Int, _ mayHold: (SIMD4<UInt32>) -> SIMDMask<SIMD4<Int32>>) -> Int {
+        guard let base = baseAddress else { return from }
+        var k = from
+        while k &+ 8 <= end {
+            let low = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD4<UInt32>.self)
+            let high = UnsafeRawPointer(base + (k &+ 4)).loadUnaligned(as: SIMD4<UInt32>.self)
+            let lanes = unsafeBitCast(mayHold(low) .| mayHold(high), to: SIMD2<UInt64>.self)
+            if lanes[0] | lanes[1] != 0 { break }
+            k &+= 8
+        }
         return k
     }
 }

@@ -394,20 +394,15 @@ public struct PunctuationWidthRule: Rule {
         let end = buf.count
         guard let base = buf.baseAddress else { return max(from, end) }
         let brackets = SIMD4<UInt32>(repeating: 0x3008), bracketBits = SIMD4<UInt32>(repeating: ~6), quote = SIMD4<UInt32>(repeating: 0x201C)
-        @inline(__always) func opens(at k: Int) -> SIMDMask<SIMD4<Int32>> {
-            let group = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD4<UInt32>.self)
-            return (group & bracketBits .== brackets) .| (group .== quote)
+        @inline(__always) func opens(_ group: SIMD4<UInt32>) -> SIMDMask<SIMD4<Int32>> {
+            (group & bracketBits .== brackets) .| (group .== quote)
         }
         var k = from
         while k < end {
-            while k &+ 8 <= end {
-                let lanes = unsafeBitCast(opens(at: k) .| opens(at: k &+ 4), to: SIMD2<UInt64>.self)
-                if lanes[0] | lanes[1] != 0 { break }
-                k &+= 8
-            }
+            k = buf.skippingGroupsOfEight(from: k, to: end, opens)
             if k &+ 8 > end {
                 while k &+ 4 <= end {
-                    let lanes = unsafeBitCast(opens(at: k), to: SIMD2<UInt64>.self)
+                    let lanes = unsafeBitCast(opens(UnsafeRawPointer(base + k).loadUnaligned(as: SIMD4<UInt32>.self)), to: SIMD2<UInt64>.self)
                     if lanes[0] | lanes[1] != 0 { break }
                     k &+= 4
                 }

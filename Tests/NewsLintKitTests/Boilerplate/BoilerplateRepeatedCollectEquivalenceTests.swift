@@ -46,20 +46,11 @@ import Testing
         RepeatedLineKeyEquivalenceTests.reference(b, range, endsSentence: endsSentence)
     }
 
-    /// `qualifyingRange` with the whole markup list and a full scalar count.
+    /// `qualifyingRange` with the whole markup list and a full scalar count (the trimming and the
+    /// headings are the rule's own `trimmedUnlessHeading`: what is compared is the counting).
     static func qualifying(_ b: [UInt8], _ r: Range<Int>, minLength: Int = 8, minWords: Int = 4) -> Range<Int>? {
-        var lo = r.lowerBound, hi = r.upperBound
-        while lo < hi, case let l = TextScan.spaceLength(b, lo, hi), l > 0 { lo += l }
-        while hi > lo && (b[hi - 1] == 0x20 || b[hi - 1] == 0x09 || (hi - lo >= 2 && b[hi - 2] == 0xC2 && b[hi - 1] == 0xA0)) {
-            hi -= b[hi - 1] == 0xA0 ? 2 : 1
-        }
-        if hi - lo >= 3, b[lo] == UInt8(ascii: "#"), b[lo + 1] == UInt8(ascii: "#") {
-            var k = lo
-            while k < hi && b[k] == UInt8(ascii: "#") { k += 1 }
-            if k - lo <= 6, k < hi, b[k] == 0x20 || b[k] == 0x09 { return nil }
-        }
-        if hi - lo >= 4, b[lo] == UInt8(ascii: "<"), b[lo + 1] | 0x20 == UInt8(ascii: "h"), (0x32...0x36).contains(b[lo + 2]),
-           b[lo + 3] == UInt8(ascii: ">") || b[lo + 3] == 0x20 { return nil }
+        guard let trimmed = BoilerplateRepeatedRule.trimmedUnlessHeading(b, r) else { return nil }
+        let lo = trimmed.lowerBound, hi = trimmed.upperBound
         guard hi > lo, TextScan.scalarCount(b, lo..<hi) >= minLength else { return nil }
         var words = TextScan.residualWords(b, lo..<hi, excluding: markup(b, lo..<hi), limit: minWords)
         if words == minWords - 1, b[lo..<hi].contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { words += 1 }
