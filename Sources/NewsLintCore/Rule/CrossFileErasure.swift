@@ -23,8 +23,11 @@ public func boxedValue<T>(_ boxed: any Sendable, as type: T.Type) -> T? {
     withBoxedValue(boxed, as: type) { $0 } ?? (boxed as? T)
 }
 
-/// Type-erased cross-file rule so rules with different fact types share one list.
-public protocol ErasedCrossFileRule: Sendable {
+/// Type-erased cross-file rule so rules with different fact types share one list. Class-bound:
+/// the engine takes each rule from its list for every file, and a copy of an opaque existential
+/// went through its value witnesses (~90 instructions a rule and file with its destroy), where a
+/// class reference is retained.
+public protocol ErasedCrossFileRule: AnyObject, Sendable {
     func collectErased(_ document: Document, environment: LintEnvironment) -> (any Sendable)?
     /// `collectErased` with a fact that has a record form appended to `writer` as the tagged
     /// record its column and the cache keep (`CrossFileRule.collectRecord`) and `quotedLine` set
@@ -428,8 +431,10 @@ package final class BoxedFactColumn: FactColumn, @unchecked Sendable {
     }
 }
 
-package struct CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
+package final class CrossFileBox<R: CrossFileRule>: ErasedCrossFileRule {
     package let rule: R
+
+    package init(rule: R) { self.rule = rule }
 
     package func collectErased(_ document: Document, environment: LintEnvironment) -> (any Sendable)? { rule.collectBoxed(document, environment: environment) }
 

@@ -667,42 +667,75 @@ extension OrderedMerge {
 package enum SpilledStrings {
     /// Strings already written in this record, the latest searched first.
     package struct Writer {
-        package var written: [String] = []
+        /// Where each string written in this record lies in the writer it went to (its bytes,
+        /// after the length): compared there, as bytes. Held as `String`s, every string written
+        /// was retained, and letting them go for the next record destroyed each through its
+        /// value witness (~800 instructions a record). Slots `0..<count` are this record's: the
+        /// array is not emptied between records (emptying it was ~80 instructions a record).
+        private var written: [Range<Int>] = []
+        private var count = 0
         /// Indices in `written` of the last three strings written (-1: none). A diagnostic writes
         /// its rule id, message and fix description in that order, and a file's findings mostly
         /// repeat them, so the string written three (or two, without a fix) calls ago is tried first.
         private var lastThree = (-1, -1, -1)
 
+        package init() {}
+
         /// Forgets the strings of the previous record.
         package mutating func reset() {
-            written.removeAll(keepingCapacity: true)
+            count = 0
             lastThree = (-1, -1, -1)
         }
 
-        /// 0 and the string's bytes when it is new; else its number + 1.
+        /// 0 and the string's bytes when it is new; else its number + 1. Every string of one
+        /// record goes to the same `out`, which is only appended to meanwhile (the numbers refer
+        /// to the bytes written there).
         package mutating func write(_ s: String, to out: inout ByteWriter) {
             // Compared as bytes (`==` is canonical equivalence: an NFD message would come back as
-            // the NFC one); strings that share storage (one rule id, one literal message) compare by pointer.
-            if let guess = repeated(s, at: lastThree.0) ?? repeated(s, at: lastThree.1) {
+            // the NFC one).
+            let wrote: Void? = s.utf8.withContiguousStorageIfAvailable { write(utf8: $0, to: &out) }
+            if wrote == nil { Array(s.utf8).withUnsafeBufferPointer { write(utf8: $0, to: &out) } }
+        }
+
+        private mutating func write(utf8 s: UnsafeBufferPointer<UInt8>, to out: inout ByteWriter) {
+            if let guess = repeated(s, at: lastThree.0, in: out) ?? repeated(s, at: lastThree.1, in: out) {
                 out.varint(UInt64(guess + 1))
                 remember(guess)
                 return
             }
-            var k = written.count - 1
-            let oldest = max(0, written.count - 16)
+            var k = count - 1
+            let oldest = max(0, count - 16)
             while k >= oldest {
-                if written[k].hasSameBytes(as: s) { out.varint(UInt64(k + 1)); remember(k); return }
+                if Self.same(s, written[k], in: out) { out.varint(UInt64(k + 1)); remember(k); return }
                 k -= 1
             }
             out.varint(0)
-            out.string(s)
-            written.append(s)
-            remember(written.count - 1)
+            out.varint(UInt64(s.count))
+            let start = out.bytes.count
+            out.bytes.append(contentsOf: s)
+            if count < written.count {
+                written[count] = start..<out.bytes.count
+            } else {
+                written.append(start..<out.bytes.count)
+            }
+            count += 1
+            remember(count - 1)
         }
 
         @inline(__always)
-        private func repeated(_ s: String, at index: Int) -> Int? {
-            index >= 0 && written[index].hasSameBytes(as: s) ? index : nil
+        private func repeated(_ s: UnsafeBufferPointer<UInt8>, at index: Int, in out: ByteWriter) -> Int? {
+            index >= 0 && Self.same(s, written[index], in: out) ? index : nil
+        }
+
+        /// Whether `s` has the bytes at `range` of `out`.
+        @inline(__always)
+        private static func same(_ s: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, in out: ByteWriter) -> Bool {
+            guard range.count == s.count else { return false }
+            guard let a = s.baseAddress, range.count > 0 else { return true }
+            return out.bytes.withUnsafeBufferPointer { bytes in
+                guard let base = bytes.baseAddress, range.upperBound <= bytes.count else { return false }
+                return memcmp(a, base + range.lowerBound, range.count) == 0
+            }
         }
 
         private mutating func remember(_ index: Int) {
