@@ -21,11 +21,21 @@ public final class DiagnosticSpill {
     /// Appends one file's diagnostics and captured source lines (`FileOutcome.sourceLines`): a
     /// cache hit's as the bytes its cache entry stores (`FileOutcome.spilledDiagnostics`), copied
     /// as they are; any other's encoded here. A file with neither appends nothing.
+    /// Inlined into the delivery, which asks it of every file: most files of a run append nothing.
+    @inline(__always)
     package func append(_ outcome: FileOutcome) {
         guard let spilled = outcome.spilledDiagnostics else {
-            append(outcome.diagnostics, lines: outcome.sourceLines ?? [:], path: outcome.path)
+            let diagnostics = outcome.diagnostics
+            guard !diagnostics.isEmpty || outcome.sourceLines?.isEmpty == false else { return }
+            append(diagnostics, lines: outcome.sourceLines ?? [:], path: outcome.path)
             return
         }
+        appendStored(spilled, of: outcome)
+    }
+
+    /// `append(_:)` of a cache hit's stored findings.
+    @inline(never)
+    private func appendStored(_ spilled: SpilledDiagnostics, of outcome: FileOutcome) {
         guard spilled.count > 0 || spilled.hasLines else { return }
         knownStrings = outcome.knownStrings
         // Straight into the buffer, its length known beforehand (through the record scratch, as
