@@ -54,6 +54,44 @@ import Testing
         #expect(runs.count == expected.count)
     }
 
+    /// The cursor orders the runs' heads by their paths' bytes and, on one path, by the rest of
+    /// the output order, the earlier run first among equal findings: paths that are equal as
+    /// `String`s but not as bytes (NFC and NFD), paths that are prefixes of others, heads that
+    /// tie on path, line and column. Compared as bytes, run by run, with a stable sort.
+    @Test(arguments: [1, 3, 50])
+    func cursorOrdersHeadsByPathBytesThenFinding(runLength: Int) {
+        var rng = SeededRandom(seed: UInt64(runLength))
+        // "a/e\u{301}z.md" comes first as bytes and after "a/é.md" as a `String` (NFC).
+        let paths = ["a/é.md", "a/e\u{301}.md", "a/e\u{301}z.md", "a/e", "a/e.md", "a/é.md/x", "b.md", "文件.md"]
+        let input = (0..<600).map { i in
+            Diagnostic(rule: rng.pick(["content-duplicate", "boilerplate-repeated", "b"]), severity: rng.pick([.info, .warning, .error]),
+                       path: rng.pick(paths), line: 1 + rng.below(3), column: 1 + rng.below(2),
+                       message: rng.pick(["m", "é", "e\u{301}", "m \(i % 4)"]))
+        }
+        let runs = DiagnosticRuns(runLength: runLength, memoryBudget: 1 << 20)
+        // Whole runs of their own (the rules' reduce phases): each sorted, the runs interleaving.
+        for start in stride(from: 0, to: input.count, by: 100) {
+            runs.add(contentsOf: Array(input[start..<(start + 100)]).sorted(by: Diagnostic.outputOrder))
+            runs.seal()
+        }
+        var merged: [Diagnostic] = []
+        #expect(runs.forEach { merged.append($0) })
+        // Stable: chunk by chunk (the order the runs were added), then sorted as bytes.
+        var ordered: [Diagnostic] = []
+        for start in stride(from: 0, to: input.count, by: 100) {
+            ordered += Array(input[start..<(start + 100)]).sorted(by: Diagnostic.outputOrder)
+        }
+        let expected = ordered.enumerated().sorted { x, y in
+            let order = Diagnostic.outputComparison(x.element, y.element)
+            return order != 0 ? order < 0 : x.offset < y.offset
+        }.map(\.element)
+        #expect(merged.count == expected.count)
+        for (a, b) in zip(merged, expected) {
+            #expect(a.path.hasSameBytes(as: b.path) && a.message.hasSameBytes(as: b.message) && a.rule == b.rule
+                    && a.line == b.line && a.column == b.column && a.severity == b.severity)
+        }
+    }
+
     @Test func filterAppliesToEveryRun() {
         let input = Self.scrambled(500)
         let runs = DiagnosticRuns(runLength: 16, memoryBudget: 256)
