@@ -679,6 +679,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         var reps: [Int32] = []
         var nextCopy = [Int32](repeating: -1, count: facts.count)
         let signatures = RepresentativeSignatures(width: width, memoryBudget: signatureMemoryBudget)
+        signatures.reserve(representatives: facts.count)
         /// The calendar day of each rep's date, `undated` without one (4 bytes, where `Int64?` took
         /// 16). A day outside `Int32` (only a damaged or made-up fact: that is 5.8 million years)
         /// is `farDay` here and exact in `farDays`, keyed by rep.
