@@ -61,6 +61,9 @@ package final class RepresentativeSignatures {
         memory.reserveCapacity(min(max(0, representatives) * width, memoryBudget / 2 + width))
     }
 
+    /// Signatures the memory store has room for without growing (for tests and measurements).
+    package var memoryCapacity: Int { memory.capacity / max(1, width) }
+
     /// Appends the next rep's signature (`width` bins).
     package func append(_ signature: [UInt16]) {
         // Past half the budget, room for exactly the most it holds before a flush (the budget

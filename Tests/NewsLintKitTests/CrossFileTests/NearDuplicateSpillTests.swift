@@ -67,6 +67,23 @@ import Glibc
         }
     }
 
+    /// Reserved once for the reduce's fact count: room for that many signatures, never more than
+    /// memory holds before the file takes them; appended past that, they still go to the file and
+    /// read back as appended.
+    @Test(arguments: [(50, 1 << 20), (2_000, 300 * 144 * 2), (0, 1 << 20)])
+    func aReservedStoreHoldsWhatItHeldGrown(count: Int, budget: Int) {
+        let signatures = Self.randomSignatures(count, seed: 11)
+        let store = RepresentativeSignatures(width: Self.width, memoryBudget: budget)
+        store.reserve(representatives: count)
+        let room = min(count, budget / 2 / Self.width + 1)
+        #expect(store.memoryCapacity >= room)
+        #expect(store.memoryCapacity <= 2 * room + 1)
+        for s in signatures { store.append(s) }
+        store.finishAppending()
+        #expect(store.isInMemory == (count * Self.width * 2 <= budget))
+        #expect(Self.readBack(store) == signatures)
+    }
+
     @Test func aTruncatedFileFallsBackToTheFacts() throws {
         let signatures = Self.randomSignatures(1200, seed: 6)
         var kept: Int32 = -1
