@@ -1134,6 +1134,12 @@ package struct ByteWriter {
     }
     @inline(never)
     private mutating func longVarint(_ v: UInt64) {
+        // Two bytes (lines, columns, lengths up to 16 KB) without the loop.
+        if v < 0x4000 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            bytes.append(UInt8(truncatingIfNeeded: v >> 7))
+            return
+        }
         var x = v
         while x >= 0x80 { bytes.append(UInt8(truncatingIfNeeded: x) | 0x80); x >>= 7 }
         bytes.append(UInt8(x))
