@@ -402,19 +402,21 @@ public struct PatternMatcher: Sendable {
     public func scanBody(_ document: Document, zonesByOwner: [DocumentZones], stop: (Int, Int) -> Bool = { _, _ in false }) -> [LineVerdict] {
         guard let body = document.bodyLines, !zonesByOwner.isEmpty else { return [] }
         let candidates: [Int] = needsBody ? Array(body) : DocumentZones.edgeLines(zonesByOwner)
-        // The closure below reads these, not `self`: capturing `self` copied the whole matcher
-        // (its arrays retained and released) for every line scanned.
-        let literalPattern = self.literalPattern, patterns = self.patterns, automaton = self.automaton
         var out: [LineVerdict] = []
+        // The automaton's occurrences on a line; one buffer for all the lines.
+        var occurrences: [AhoCorasick.Occurrence] = []
         for n in candidates where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             if stop(n, range.count) { break }
+            if !occurrences.isEmpty { occurrences.removeAll(keepingCapacity: true) }
+            automaton.scan(document.bytes, range, into: &occurrences)
+            guard !occurrences.isEmpty else { continue }
             var raw: [PatternHit] = []
-            automaton.scan(document.bytes, range) { id, start, end in
-                let p = literalPattern[id]
+            for o in occurrences {
+                let p = literalPattern[o.literal]
                 let owner = patterns[p].owner
                 if owner < zonesByOwner.count, zonesByOwner[owner].contains(n, patterns[p].zone) {
-                    raw.append(PatternHit(pattern: p, range: start..<end))
+                    raw.append(PatternHit(pattern: p, range: o.start..<o.end))
                 }
             }
             guard !raw.isEmpty else { continue }
