@@ -345,7 +345,8 @@ extension ProseMask {
     /// The bytes `mayHoldNonProse` looks at (any other byte it passes over).
     private static let nonProseBytes = ByteSet([0x2E, 0x3A, 0x3C, 0x5D, 0x60], below: 0x20)
 
-    /// Whether `mayHoldNonProse` looks at byte `b` (`ScriptTables.proseMarkScalars` must be these).
+    /// Whether `mayHoldNonProse` looks at byte `b` (`ScriptTables.proseMarkScalars` are those of
+    /// these that open a span which may hold text beyond ASCII).
     package static func mayHoldNonProseLooksAt(_ b: UInt8) -> Bool { nonProseBytes.contains(b) }
 }
 
