@@ -25,14 +25,20 @@ public struct AhoCorasick: Sendable {
     public let lengths: [Int]
     /// The longest literal's length: how far back the second lane of `scan` starts (see there).
     private let longest: Int
-    /// A set of 16-bit hashes, one byte each (nonzero: in the set): of three-byte keys (`keyHash`),
-    /// the key at each offset below `filterStride` of every literal, and of every literal's first
-    /// `prefixWidth` bytes (`prefixHash`); empty when the filter is off (some literal shorter than
+    /// Two sets of 16-bit hashes, one byte each: bit `keyBit` for three-byte keys (`keyHash`), the
+    /// key at each offset below `filterStride` of every literal, bit `prefixBit` for every literal's
+    /// first `prefixWidth` bytes (`prefixHash`); then, from `startFlags`, one byte per byte value,
+    /// nonzero for a literal's first byte. Empty when the filter is off (some literal shorter than
     /// `keyWidth`). See `scanFiltered`. A byte, not a bit, per hash: the test is then one compare
     /// with memory (a bit took a second shift and a bit test), 64 KB instead of 8 KB. Measured on
     /// `--select boilerplate`: 12.5 M fewer instructions at agora x1, level-1 data misses 1.0 ->
     /// 3.5 M (cachegrind), user time at x10 the same or lower (358/364 ms against 399/382 ms).
+    /// The start flags share the array so that a line's scan borrows one table, not two.
     private let keyFilter: [UInt8]
+    private static let keyBit: UInt8 = 1
+    private static let prefixBit: UInt8 = 2
+    /// Where the start flags begin in `keyFilter`.
+    private static let startFlags = 1 << 16
     /// Bytes of a literal's prefix in the filter: the shortest literal's length, at most 8.
     private let prefixWidth: Int
     /// Distance between the positions `scanFiltered` tests: the shortest literal's length minus
@@ -66,6 +72,11 @@ public struct AhoCorasick: Sendable {
         delta.reserveCapacity(capacity * width)
         delta.append(contentsOf: emptyRow)
         var out: [[Int32]] = [[]]
+        // The trie's edges as they are added: the parent state and the column (the child is the
+        // state added, edge k's child is state k + 1).
+        var edgeParent: [Int] = [], edgeColumn: [Int] = []
+        edgeParent.reserveCapacity(capacity)
+        edgeColumn.reserveCapacity(capacity)
         for (id, lit) in literals.enumerated() where !lit.isEmpty {
             var s = 0
             for b in lit {
@@ -78,39 +89,64 @@ public struct AhoCorasick: Sendable {
                     delta.append(contentsOf: emptyRow)
                     out.append([])
                     delta[slot] = Int32(added)
+                    edgeParent.append(s)
+                    edgeColumn.append(Int(column[Int(b)]))
                     s = added
                 }
             }
             out[s].append(Int32(id))
         }
-        // Breadth-first: resolve failure links into full transitions.
-        var fail = [Int](repeating: 0, count: out.count)
-        var queue: [Int] = []
-        queue.reserveCapacity(out.count)
-        for c in 0..<width {
-            let t = delta[c]
-            if t >= 0 { queue.append(Int(t)); fail[Int(t)] = 0 } else { delta[c] = 0 }
+        let states = out.count
+        // Each state's edges together (`edges[firstEdge[s] ..< firstEdge[s + 1]]`, as (column, child)):
+        // the breadth-first pass visits a state's children without reading its whole row.
+        var firstEdge = [Int](repeating: 0, count: states + 1)
+        for p in edgeParent { firstEdge[p + 1] += 1 }
+        for s in 0..<states { firstEdge[s + 1] += firstEdge[s] }
+        var edges = [(column: Int, child: Int)](repeating: (0, 0), count: edgeParent.count)
+        var nextEdge = firstEdge
+        for (k, p) in edgeParent.enumerated() {
+            edges[nextEdge[p]] = (edgeColumn[k], k + 1)
+            nextEdge[p] += 1
         }
+        // Breadth-first (a state after every shallower one): resolve failure links into full
+        // transitions. A state's failure is shallower, so its row is complete (and in its final
+        // form, `delta`'s) when the state's row takes the failure's entry for each missing edge: a
+        // select per entry, which the compiler does several entries a step (a branch per entry,
+        // each edge found by reading the whole row, then a pass over the table for the final form,
+        // were most of building the table). A child's entry is written in final form as the child
+        // is met: its failure, and whether that has outputs, are known by then.
+        var fail = [Int](repeating: 0, count: states)
+        var hasOutputs = [Int32](repeating: 0, count: states)
+        var queue: [Int] = [0]
+        queue.reserveCapacity(states)
         delta.withUnsafeMutableBufferPointer { d in
+            guard let table = d.baseAddress else { return }
             var head = 0
             while head < queue.count {
                 let s = queue[head]
                 head += 1
                 let f = fail[s]
-                out[s].append(contentsOf: out[f])
-                for c in 0..<width {
-                    let t = d[s * width + c]
-                    if t >= 0 {
-                        fail[Int(t)] = Int(d[f * width + c])
-                        queue.append(Int(t))
-                    } else {
-                        d[s * width + c] = d[f * width + c]
+                if s != 0 { out[s].append(contentsOf: out[f]) }
+                let row = table + s * width, failRow = table + f * width
+                for e in edges[firstEdge[s]..<firstEdge[s + 1]] {
+                    let t = e.child
+                    // The failure's row offset is its entry's upper bits.
+                    let failure = s == 0 ? 0 : Int(failRow[e.column] >> 1) / width
+                    fail[t] = failure
+                    // Its own literals are all `out[t]` holds until it is dequeued.
+                    hasOutputs[t] = !out[t].isEmpty || hasOutputs[failure] != 0 ? 1 : 0
+                    row[e.column] = Int32(t * width) << 1 | hasOutputs[t]
+                    queue.append(t)
+                }
+                if s == 0 {
+                    // The root has no outputs (no literal is empty): its entry is 0.
+                    for c in 0..<width where row[c] < 0 { row[c] = 0 }
+                } else {
+                    for c in 0..<width {
+                        let own = row[c]
+                        row[c] = own >= 0 ? own : failRow[c]
                     }
                 }
-            }
-            for i in d.indices {
-                let target = Int(d[i])
-                d[i] = Int32(target * width) << 1 | (out[target].isEmpty ? 0 : 1)
             }
         }
         self.column = column
@@ -123,15 +159,16 @@ public struct AhoCorasick: Sendable {
         let shortest = lengths.min() ?? 0
         if usesStartFilter, shortest >= keyWidth {
             let filterStride = min(shortest - (keyWidth - 1), Self.maxStride)
-            var filter = [UInt8](repeating: 0, count: 1 << 16)
+            var filter = [UInt8](repeating: 0, count: Self.startFlags + 256)
             for lit in literals {
                 for k in 0..<filterStride {
-                    filter[Int(Self.keyHash(UInt32(lit[k]) | UInt32(lit[k + 1]) << 8 | UInt32(lit[k + 2]) << 16))] = 1
+                    filter[Int(Self.keyHash(UInt32(lit[k]) | UInt32(lit[k + 1]) << 8 | UInt32(lit[k + 2]) << 16))] |= Self.keyBit
                 }
             }
             let prefixWidth = min(shortest, 8)
             for lit in literals {
-                filter[Int(Self.prefixHash(lit.prefix(prefixWidth).reversed().reduce(0) { $0 << 8 | UInt64($1) }))] = 1
+                filter[Int(Self.prefixHash(lit.prefix(prefixWidth).reversed().reduce(0) { $0 << 8 | UInt64($1) }))] |= Self.prefixBit
+                filter[Self.startFlags + Int(lit[0])] = 1
             }
             keyFilter = filter
             self.filterStride = filterStride
@@ -146,16 +183,38 @@ public struct AhoCorasick: Sendable {
     /// Whether `scan` tests positions with the key filter (every literal is long enough).
     package var usesStartFilter: Bool { !keyFilter.isEmpty }
 
-    /// The filter's 16-bit hash of a key (`b0 | b1 << 8 | b2 << 16`): Fibonacci hashing.
+    /// The filter's 16-bit hash of a key (`b0 | b1 << 8 | b2 << 16`), the word's fourth byte ignored:
+    /// Fibonacci hashing of the 24-bit key (the top 16 bits of `key × 0x9E3779` modulo 2^24). The
+    /// multiplier shifted up 8 bits leaves the fourth byte out of the product's top 16 bits, so a
+    /// word loaded from the text needs no mask, and the load folds into the multiply.
     @inline(__always)
-    private static func keyHash(_ key: UInt32) -> UInt32 {
-        (key &* 0x9E37_79B1) >> 16
+    private static func keyHash(_ word: UInt32) -> UInt32 {
+        (word &* 0x9E37_7900) >> 16
     }
 
     /// The filter's 16-bit hash of a prefix (its bytes from the low byte up, at most eight).
     @inline(__always)
     private static func prefixHash(_ prefix: UInt64) -> UInt64 {
         (prefix &* 0x9E37_79B9_7F4A_7C15) >> 48
+    }
+
+    /// An occurrence of a literal: its id and its bytes.
+    package struct Occurrence: Equatable {
+        package var literal: Int
+        package var start: Int
+        package var end: Int
+    }
+
+    /// `scan`'s occurrences, appended to `occurrences` in the order `scan` reports them: for a
+    /// caller that scans many lines (`PatternMatcher.scanBody`). No closure: the one `scanBody`
+    /// passed was specialized with the arrays it captured as owned arguments, three retains and
+    /// three releases a line (and three more in `scanBody`).
+    package func scan(_ bytes: [UInt8], _ range: Range<Int>, into occurrences: inout [Occurrence]) {
+        if !keyFilter.isEmpty {
+            scanFiltered(bytes, range, into: &occurrences)
+        } else {
+            scan(bytes, range) { occurrences.append(Occurrence(literal: $0, start: $1, end: $2)) }
+        }
     }
 
     /// Ranges shorter than this are scanned in one lane.
@@ -176,7 +235,9 @@ public struct AhoCorasick: Sendable {
     /// lane's. Same matches, same order as one walk.
     public func scan(_ bytes: [UInt8], _ range: Range<Int>, _ found: (Int, Int, Int) -> Void) {
         if !keyFilter.isEmpty {
-            scanFiltered(bytes, range, found)
+            var occurrences: [Occurrence] = []
+            scanFiltered(bytes, range, into: &occurrences)
+            for o in occurrences { found(o.literal, o.start, o.end) }
             return
         }
         guard range.count >= Self.twoLaneMinimum, longest > 0, longest < range.count / 4 else {
@@ -217,7 +278,7 @@ public struct AhoCorasick: Sendable {
         for hit in later { found(Int(hit.id), hit.end - lengths[Int(hit.id)], hit.end) }
     }
 
-    /// `scanOneLane` on the bytes around filter hits only.
+    /// `scanOneLane` on the bytes around filter hits only, its occurrences appended to `occurrences`.
     ///
     /// Every literal holds a whole key at each offset below `filterStride`, so an occurrence starting at
     /// `t` holds one at every position `t ..< t + filterStride`: a position `p` whose key hashes outside
@@ -229,31 +290,33 @@ public struct AhoCorasick: Sendable {
     /// at the root: a walk from the root finds every occurrence starting where it starts or later,
     /// and at the root no occurrence that started earlier is still open (all of them ended, and
     /// were reported, before it). Same matches, same order (by end), as one walk of every byte.
-    package func scanFiltered(_ bytes: [UInt8], _ range: Range<Int>, _ found: (Int, Int, Int) -> Void) {
+    package func scanFiltered(_ bytes: [UInt8], _ range: Range<Int>, into occurrences: inout [Occurrence]) {
         let keyWidth = Self.keyWidth, filterStride = self.filterStride, prefixWidth = self.prefixWidth
         let prefixMask: UInt64 = prefixWidth == 8 ? ~0 : (1 << UInt64(8 * prefixWidth)) &- 1
         bytes.withUnsafeBufferPointer { buf in
             delta.withUnsafeBufferPointer { d in
                 column.withUnsafeBufferPointer { column in
                     keyFilter.withUnsafeBufferPointer { filter in
-                        /// Whether the filter holds the hash of the `prefixWidth` bytes at `t`.
+                        /// Whether a literal starts with the byte at `t` and the filter holds the hash of
+                        /// the `prefixWidth` bytes there. The byte test first: in Chinese text two bytes
+                        /// in three are continuation bytes, which start no literal of the packs.
                         func mayStartLiteral(at t: Int) -> Bool {
-                            guard t &+ prefixWidth <= range.upperBound else { return false }
+                            guard filter[Self.startFlags &+ Int(buf[t])] != 0, t &+ prefixWidth <= range.upperBound else { return false }
                             var prefix: UInt64 = 0
                             if t &+ 8 <= buf.count {
                                 prefix = UnsafeRawBufferPointer(buf).loadUnaligned(fromByteOffset: t, as: UInt64.self).littleEndian & prefixMask
                             } else {
                                 for k in (0..<prefixWidth).reversed() { prefix = prefix << 8 | UInt64(buf[t &+ k]) }
                             }
-                            return filter[Int(Self.prefixHash(prefix))] != 0
+                            return filter[Int(Self.prefixHash(prefix))] & Self.prefixBit != 0
                         }
                         /// Whether the filter holds the hash of the key at `p`.
                         @inline(__always) func passes(_ key: UInt32) -> Bool {
-                            filter[Int(Self.keyHash(key))] != 0
+                            filter[Int(Self.keyHash(key))] & Self.keyBit != 0
                         }
                         let raw = UnsafeRawBufferPointer(buf)
                         // The last position whose key is inside the range, and the last one whose key is
-                        // read as one 32-bit word (its fourth byte masked off) instead of three bytes
+                        // read as one 32-bit word (its fourth byte ignored) instead of three bytes
                         // shifted together: most of the scan's instructions are these tests.
                         let lastKey = range.upperBound &- keyWidth
                         let wordEnd = Swift.min(lastKey, buf.count &- 4)
@@ -265,12 +328,14 @@ public struct AhoCorasick: Sendable {
                             var start = 0
                             while true {
                                 // The tests that fail, on words, until one passes or the words end.
+                                var passed = false
                                 if p <= wordEnd, let rawBase = raw.baseAddress, let filterBase = filter.baseAddress {
                                     p = Self.firstPassingKey(rawBase, from: p, through: wordEnd, stride: filterStride, filterBase)
+                                    passed = p <= wordEnd
                                 }
                                 // A key past the end: the starts left are too close to the end for any literal.
                                 if p > lastKey { return }
-                                if passes(UInt32(buf[p]) | UInt32(buf[p &+ 1]) << 8 | UInt32(buf[p &+ 2]) << 16) {
+                                if passed || passes(UInt32(buf[p]) | UInt32(buf[p &+ 1]) << 8 | UInt32(buf[p &+ 2]) << 16) {
                                     start = p &- (filterStride &- 1)
                                     while start <= p, !mayStartLiteral(at: start) { start &+= 1 }
                                     if start <= p { break }
@@ -284,7 +349,11 @@ public struct AhoCorasick: Sendable {
                                 let next = Int(d[row &+ Int(column[Int(buf[i])])])
                                 row = next &>> 1
                                 i &+= 1
-                                if next & 1 != 0 { report(row, end: i, found) }
+                                if next & 1 != 0 {
+                                    for id in outputs[row / width] {
+                                        occurrences.append(Occurrence(literal: Int(id), start: i - lengths[Int(id)], end: i))
+                                    }
+                                }
                             } while (row != 0 || i <= p) && i < range.upperBound
                             cleared = i
                         }
@@ -295,16 +364,40 @@ public struct AhoCorasick: Sendable {
     }
 
     /// `scanFiltered`'s tests that fail, one every `stride` bytes from `start` up to `last`, each
-    /// key read as one 32-bit word (its fourth byte masked off): the first position whose key
+    /// key read as one 32-bit word (`keyHash` ignores its fourth byte): the first position whose key
     /// passes `filter`, or the first past `last`. Most of the scan's instructions are these tests.
     /// A function of its own, not inlined: inside `scanFiltered`'s closures the loop kept the
-    /// filter's address on the stack and a second counter (15 instructions a test, now 9).
+    /// filter's address on the stack and a second counter (15 instructions a test, then 9). Four
+    /// tests a step: a test is the multiply (its load folded in), a shift, a compare with the
+    /// filter's byte and a branch; the loop's own add, compare and branch come once per four.
+    /// The stride of the built-in packs (`maxStride`) has a copy of its own, the stride a constant:
+    /// the four positions of a step are then offsets from one register (a stride read at run time
+    /// took three registers more, saved and restored at each of the 185,000 calls at agora x1).
     @inline(never)
     private static func firstPassingKey(_ raw: UnsafeRawPointer, from start: Int, through last: Int, stride: Int,
                                         _ filter: UnsafePointer<UInt8>) -> Int {
+        stride == maxStride ? firstPassingKey(raw, from: start, through: last, strideOf: maxStride, filter)
+            : firstPassingKey(raw, from: start, through: last, strideOf: stride, filter)
+    }
+
+    /// `firstPassingKey` for one `stride`.
+    @inline(__always)
+    private static func firstPassingKey(_ raw: UnsafeRawPointer, from start: Int, through last: Int, strideOf stride: Int,
+                                        _ filter: UnsafePointer<UInt8>) -> Int {
+        @inline(__always) func passes(_ p: Int) -> Bool {
+            filter[Int(keyHash(raw.loadUnaligned(fromByteOffset: p, as: UInt32.self).littleEndian))] & keyBit != 0
+        }
+        let stride2 = stride &+ stride, stride3 = stride2 &+ stride, stride4 = stride2 &+ stride2
         var p = start
+        while p &+ stride3 <= last {
+            if passes(p) { return p }
+            if passes(p &+ stride) { return p &+ stride }
+            if passes(p &+ stride2) { return p &+ stride2 }
+            if passes(p &+ stride3) { return p &+ stride3 }
+            p &+= stride4
+        }
         while p <= last {
-            if filter[Int(keyHash(raw.loadUnaligned(fromByteOffset: p, as: UInt32.self).littleEndian & 0xFF_FFFF))] != 0 { return p }
+            if passes(p) { return p }
             p &+= stride
         }
         return p

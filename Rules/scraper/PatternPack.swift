@@ -364,6 +364,54 @@ public struct DocumentZones: Sendable {
     }
 }
 
+/// The lines `PatternMatcher.scanBody` reads, ascending, each once: a body's lines, or the lines of
+/// two ascending lists (a zone's header and footer lines), merged as they are read. Merging them
+/// into a list of their own (`DocumentZones.edgeLines`) allocated and filled it for every document.
+package struct CandidateLines {
+    private var line: Int
+    private let last: Int
+    private let first: [Int], second: [Int]
+    private var i = 0, j = 0
+    private var previous = Int.min
+
+    package init(body: ClosedRange<Int>) {
+        line = body.lowerBound
+        last = body.upperBound
+        first = []
+        second = []
+    }
+
+    /// `first` and `second` ascending, each without repeats.
+    package init(merging first: [Int], _ second: [Int]) {
+        line = 1
+        last = 0
+        self.first = first
+        self.second = second
+    }
+
+    package mutating func next() -> Int? {
+        if line <= last {
+            defer { line += 1 }
+            return line
+        }
+        while i < first.count || j < second.count {
+            let next: Int
+            if j == second.count || (i < first.count && first[i] <= second[j]) {
+                next = first[i]
+                i += 1
+            } else {
+                next = second[j]
+                j += 1
+            }
+            if next != previous {
+                previous = next
+                return next
+            }
+        }
+        return nil
+    }
+}
+
 /// All patterns of a set of rules behind one Aho-Corasick automaton.
 public struct PatternMatcher: Sendable {
     public let patterns: [PatternSpec]
@@ -393,28 +441,38 @@ public struct PatternMatcher: Sendable {
 
     /// Body lines with confirmed hits, in line order.
     /// `stop(line, lineBytes)`: asked before each line; true ends the scan early (the time budget).
+    /// The zones are lent as a buffer of one (an array of one was allocated per document).
     public func scanBody(_ document: Document, zones: DocumentZones, stop: (Int, Int) -> Bool = { _, _ in false }) -> [LineVerdict] {
-        scanBody(document, zonesByOwner: [zones], stop: stop)
+        withUnsafePointer(to: zones) { scanBody(document, zonesByOwner: UnsafeBufferPointer(start: $0, count: 1), stop: stop) }
     }
 
     /// One pass for the patterns of several rules: `zonesByOwner[i]` are the zones of the rule
     /// that owns patterns with `owner == i`. Verdicts are per line and owner.
     public func scanBody(_ document: Document, zonesByOwner: [DocumentZones], stop: (Int, Int) -> Bool = { _, _ in false }) -> [LineVerdict] {
+        zonesByOwner.withUnsafeBufferPointer { scanBody(document, zonesByOwner: $0, stop: stop) }
+    }
+
+    private func scanBody(_ document: Document, zonesByOwner: UnsafeBufferPointer<DocumentZones>, stop: (Int, Int) -> Bool) -> [LineVerdict] {
         guard let body = document.bodyLines, !zonesByOwner.isEmpty else { return [] }
-        let candidates: [Int] = needsBody ? Array(body) : DocumentZones.edgeLines(zonesByOwner)
-        // The closure below reads these, not `self`: capturing `self` copied the whole matcher
-        // (its arrays retained and released) for every line scanned.
-        let literalPattern = self.literalPattern, patterns = self.patterns, automaton = self.automaton
+        var candidates = needsBody ? CandidateLines(body: body)
+            : zonesByOwner.count == 1 ? CandidateLines(merging: zonesByOwner[0].headerLines, zonesByOwner[0].footerLines)
+            : CandidateLines(merging: DocumentZones.edgeLines(Array(zonesByOwner)), [])
         var out: [LineVerdict] = []
-        for n in candidates where !document.isCode(line: n) {
+        // The automaton's occurrences on a line; one buffer for all the lines.
+        var occurrences: [AhoCorasick.Occurrence] = []
+        while let n = candidates.next() {
+            if document.isCode(line: n) { continue }
             let range = document.contentRange(ofLine: n)
             if stop(n, range.count) { break }
+            if !occurrences.isEmpty { occurrences.removeAll(keepingCapacity: true) }
+            automaton.scan(document.bytes, range, into: &occurrences)
+            guard !occurrences.isEmpty else { continue }
             var raw: [PatternHit] = []
-            automaton.scan(document.bytes, range) { id, start, end in
-                let p = literalPattern[id]
+            for o in occurrences {
+                let p = literalPattern[o.literal]
                 let owner = patterns[p].owner
                 if owner < zonesByOwner.count, zonesByOwner[owner].contains(n, patterns[p].zone) {
-                    raw.append(PatternHit(pattern: p, range: start..<end))
+                    raw.append(PatternHit(pattern: p, range: o.start..<o.end))
                 }
             }
             guard !raw.isEmpty else { continue }

@@ -22,10 +22,12 @@ package struct ScalarSlice<Element>: RandomAccessCollection {
     package var startIndex: Int { 0 }
     package var endIndex: Int { count }
 
-    /// The window as a buffer, for loops that read every element (no check per element).
+    /// The window as a buffer, for loops that read every element (no check per element). Made from
+    /// the base address, not by slicing the buffer, whose bounds would be checked again (`init`
+    /// checked them, and `base` cannot change).
     @inline(__always)
     package func withUnsafeElements<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
-        try base.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<(start &+ count)])) }
+        try base.withUnsafeBufferPointer { try body(UnsafeBufferPointer(start: $0.baseAddress.map { $0 + start }, count: count)) }
     }
 
     /// Checked against the window (like the per-line arrays this replaces), which lets the compiler
@@ -203,61 +205,81 @@ package enum Pinyin {
 /// destinations. Rules that rewrite prose must stay out of them.
 package enum ProseMask {
     /// `mask[i]` is true when scalar `i` of `run` lies in a non-prose span.
+    ///
+    /// Every span opens at an ASCII scalar, so scalars beyond ASCII (most of a Chinese unit) are
+    /// passed over four at a time (one vector compare), as is a tag's text up to its end; the
+    /// scalars and the mask are read as buffers (a check and a closure per read through `Scalars`).
     package static func nonProse(_ run: ScalarRun) -> [Bool] {
         let n = run.count
         var mask = [Bool](zeroedCount: n)
-        let c = run.cps
-        var i = 0
-        while i < n {
-            let ch = c[i]
-            if ch == 0x60 { // `code`: a backtick run closed by a run of the same length
-                var k = i
-                while k < n && c[k] == 0x60 { k += 1 }
-                let len = k - i
-                var j = k
-                var close = -1
-                while j < n {
-                    if c[j] == 0x60 {
-                        var e = j
-                        while e < n && c[e] == 0x60 { e += 1 }
-                        if e - j == len { close = e; break }
-                        j = e
-                    } else { j += 1 }
+        mask.withUnsafeMutableBufferPointer { flags in
+            run.cps.withUnsafeElements { c in
+                var i = 0
+                while i < n {
+                    if let base = c.baseAddress {
+                        while i &+ 4 <= n, all(UnsafeRawPointer(base + i).loadUnaligned(as: SIMD4<UInt32>.self) .>= SIMD4(repeating: 0x80)) { i &+= 4 }
+                        guard i < n else { break }
+                    }
+                    let ch = c[i]
+                    if ch == 0x60 { // `code`: a backtick run closed by a run of the same length
+                        var k = i
+                        while k < n && c[k] == 0x60 { k += 1 }
+                        let len = k - i
+                        var j = k
+                        var close = -1
+                        while j < n {
+                            if c[j] == 0x60 {
+                                var e = j
+                                while e < n && c[e] == 0x60 { e += 1 }
+                                if e - j == len { close = e; break }
+                                j = e
+                            } else { j += 1 }
+                        }
+                        if close > 0 {
+                            for x in i..<close { flags[x] = true }
+                            i = close
+                        } else { i = k }
+                        continue
+                    }
+                    if ch == 0x3C, i + 1 < n, CJK.isASCIILetter(c[i + 1]) || c[i + 1] == 0x2F || c[i + 1] == 0x21 { // <tag …>
+                        // The first `>` or `<` after it, four scalars a step (HTML blocks hold many tags).
+                        var j = i + 1
+                        if let base = c.baseAddress {
+                            let close = SIMD4<UInt32>(repeating: 0x3E), open = SIMD4<UInt32>(repeating: 0x3C)
+                            while j &+ 4 <= n {
+                                let group = UnsafeRawPointer(base + j).loadUnaligned(as: SIMD4<UInt32>.self)
+                                if any((group .== close) .| (group .== open)) { break }
+                                j &+= 4
+                            }
+                        }
+                        while j < n && c[j] != 0x3E && c[j] != 0x3C { j += 1 }
+                        if j < n && c[j] == 0x3E {
+                            for x in i...j { flags[x] = true }
+                            i = j + 1
+                            continue
+                        }
+                    }
+                    if ch == 0x5D, i + 1 < n, c[i + 1] == 0x28 { // ](destination)
+                        var j = i + 2
+                        var depth = 1
+                        while j < n {
+                            if c[j] == 0x28 { depth += 1 }
+                            if c[j] == 0x29 { depth -= 1; if depth == 0 { break } }
+                            j += 1
+                        }
+                        let end = min(j, n - 1)
+                        for x in (i + 1)...end { flags[x] = true }
+                        i = end + 1
+                        continue
+                    }
+                    if ch == 0x68 || ch == 0x66 || ch == 0x77 || ch == 0x6D, let len = urlLength(run.cps, at: i) {
+                        for x in i..<(i + len) { flags[x] = true }
+                        i += len
+                        continue
+                    }
+                    i += 1
                 }
-                if close > 0 {
-                    for x in i..<close { mask[x] = true }
-                    i = close
-                } else { i = k }
-                continue
             }
-            if ch == 0x3C, i + 1 < n, CJK.isASCIILetter(c[i + 1]) || c[i + 1] == 0x2F || c[i + 1] == 0x21 { // <tag …>
-                var j = i + 1
-                while j < n && c[j] != 0x3E && c[j] != 0x3C { j += 1 }
-                if j < n && c[j] == 0x3E {
-                    for x in i...j { mask[x] = true }
-                    i = j + 1
-                    continue
-                }
-            }
-            if ch == 0x5D, i + 1 < n, c[i + 1] == 0x28 { // ](destination)
-                var j = i + 2
-                var depth = 1
-                while j < n {
-                    if c[j] == 0x28 { depth += 1 }
-                    if c[j] == 0x29 { depth -= 1; if depth == 0 { break } }
-                    j += 1
-                }
-                let end = min(j, n - 1)
-                for x in (i + 1)...end { mask[x] = true }
-                i = end + 1
-                continue
-            }
-            if ch == 0x68 || ch == 0x66 || ch == 0x77 || ch == 0x6D, let len = urlLength(c, at: i) {
-                for x in i..<(i + len) { mask[x] = true }
-                i += len
-                continue
-            }
-            i += 1
         }
         return mask
     }
@@ -345,7 +367,8 @@ extension ProseMask {
     /// The bytes `mayHoldNonProse` looks at (any other byte it passes over).
     private static let nonProseBytes = ByteSet([0x2E, 0x3A, 0x3C, 0x5D, 0x60], below: 0x20)
 
-    /// Whether `mayHoldNonProse` looks at byte `b` (`ScriptTables.proseMarkScalars` must be these).
+    /// Whether `mayHoldNonProse` looks at byte `b` (`ScriptTables.proseMarkScalars` are those of
+    /// these that open a span which may hold text beyond ASCII).
     package static func mayHoldNonProseLooksAt(_ b: UInt8) -> Bool { nonProseBytes.contains(b) }
 }
 

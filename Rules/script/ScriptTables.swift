@@ -274,12 +274,16 @@ package struct ScriptTables: Sendable {
     /// positions at once with no branch per head. The bit above the head's, so one shift lines them up.
     package static let countPhraseSecond: UInt8 = phraseHeadBit << 1
     package static let countVariant: UInt8 = variantBit
-    /// In `countTable` only (not a count): a scalar `ProseMask.mayHoldNonProse` stops at (a control,
-    /// `.` `:` `<` `]` or a backtick). `ScriptMixedRule` notes them while it counts, so a unit
-    /// without one (most) is known to hold no non-prose span with no second walk over its bytes.
+    /// In `countTable` only (not a count): a scalar that opens a span `ProseMask.nonProse` masks
+    /// and that may hold text beyond ASCII (`<` a tag, `]` a link destination, a backtick code).
+    /// `ScriptMixedRule` notes them while it counts, so a unit without one (most) is known to hold
+    /// no such span with no second walk over its bytes.
     package static let countProseMark: UInt8 = 64
-    /// The scalars `countProseMark` is set for: the bytes `ProseMask.mayHoldNonProse` looks at, all ASCII.
-    package static let proseMarkScalars: [UInt32] = Array(0..<0x20) + [0x2E, 0x3A, 0x3C, 0x5D, 0x60]
+    /// The scalars `countProseMark` is set for, all ASCII. `nonProse`'s other spans, URLs, hold
+    /// ASCII only, and `ScriptMixedRule` reads its mask at no ASCII scalar (none has count flags):
+    /// a mask of URLs alone is the same to it as none. (The `.` `:` and controls a URL starts at
+    /// marked a unit too before: a time, a decimal or a URL sent it to a scan for nothing.)
+    package static let proseMarkScalars: [UInt32] = [0x3C, 0x5D, 0x60]
 
     /// The count bits of `c` from its flags `r`: the phrase head from U+2E80, the rest from U+3400
     /// (below it `ScriptMixedRule` counts no script), nothing below U+2E80.

@@ -147,8 +147,8 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         return (counts.simplified, counts.traditional, counts.strictSimplified, counts.strictTraditional, counts.phraseHeads)
     }
 
-    /// `count`, and whether the unit may hold a scalar `ProseMask.mayHoldNonProse` looks at
-    /// (`ScriptTables.countProseMark`): false only when it holds none. The table bytes of a group of
+    /// `count`, and whether the unit may hold a scalar that opens a non-prose span with text beyond
+    /// ASCII (`ScriptTables.countProseMark`): false only when it holds none. The table bytes of a group of
     /// four are OR-ed together only in the branch the variant test already takes (the mark bit sends
     /// a group there too); a scalar beyond the BMP (or an ill-formed byte's) counts as a mark.
     private static func countNotingMarks(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, variants: inout VariantCounts, allInBMP: Bool)
@@ -216,12 +216,16 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         return (s, t, strictS, strictT, heads, marks & ScriptTables.countProseMark != 0)
     }
 
-    /// A unit's non-prose mask and its counts: the same as `ProseMask.nonProseIfAny(run, bytes:html:tokenCursor:)`
-    /// and then `count` with that mask (a test holds the two to it), but most units' bytes are read once.
-    /// The count notes the scalars `ProseMask.mayHoldNonProse` stops at as it reads the unit; only a
-    /// unit holding one (a `.` `:` `<` `]`, a backtick or a control) has its bytes scanned and, when
-    /// a span is masked, is counted again with the mask. A unit with hidden HTML is masked first
-    /// and counted once, as before. Inlined into `check`: called apart, it cost 1.4 M more on agora.
+    /// A unit's non-prose mask and its counts: the same counts as `ProseMask.nonProseIfAny(run, bytes:html:tokenCursor:)`
+    /// and then `count` with that mask, and the same mask at every scalar beyond ASCII (a test holds
+    /// the two to it), but most units' bytes are read once. The count notes the scalars that open a
+    /// span which may hold text beyond ASCII (`ScriptTables.countProseMark`) as it reads the unit;
+    /// only a unit holding one (`<`, `]` or a backtick) has its bytes scanned and, when a span is
+    /// masked, is counted again with the mask. Any other unit's mask could hold URLs only: ASCII,
+    /// which no reader of the mask looks at (no ASCII scalar has count flags), so it gets none (a
+    /// time, a decimal or a URL sent a unit to the scan and the count again before). A unit with
+    /// hidden HTML is masked first (URLs too) and counted once, as before. Inlined into `check`:
+    /// called apart, it cost 1.4 M more on agora.
     @inline(__always)
     package static func maskAndCount(_ run: ScalarRun, bytes: [UInt8], html: HTMLView?, tokenCursor: inout Int, tables: ScriptTables,
                                      variants: inout VariantCounts, allInBMP: Bool)
@@ -287,7 +291,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
 
     /// The scan behind `mayStartPhrase` and `mayHoldPhrase`: each unmasked phrase head whose next
     /// character passes the pair filter answers true, or (`needsWholeEntry`) only when one of its
-    /// entries follows whole. Inlined so each caller's loop is compiled for its constant flag.
+    /// entries follows whole.
     ///
     /// A phrase head (27% of agora's Han characters) rarely stands before the second character of
     /// one of its entries, which a whole entry needs: `mayHoldPhrase` first tests four positions at
@@ -296,73 +300,108 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// pair filter's collisions pass it too.) A passed-over position's head is not subtracted from
     /// `heads`, so the scan may stop later, never earlier; `left` reaches 0 only once every
     /// unmasked head is behind, so the answer is the same.
-    @inline(__always)
+    ///
+    /// The buffers' closure is compiled apart (outlined), flags reaching it as captured values are
+    /// tested at every group: it branches once to the loop specialized for the pair of flags
+    /// (`PhraseScan`), where they are constants.
     private static func scanPhraseHeads(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, heads: Int, needsWholeEntry: Bool, allInBMP: Bool) -> Bool {
         tables.countTable.withUnsafeBufferPointer { table in
             run.cps.withUnsafeElements { c in
-                let count = c.count
-                // At least one: the scan always reads up to its first head, as with `heads` 0 before.
-                var left = max(1, heads)
-                /// 1 when position `i` answers the scan, -1 for an unmasked head that does not (`left`
-                /// counts them down), else 0. `left` is not captured: an outlined copy boxed it per scan.
-                @inline(__always) func entryAt(_ i: Int) -> Int {
-                    let ch = c[i]
-                    let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
-                    guard r & ScriptTables.countPhraseHead != 0, !skip[i] else { return 0 }
-                    if i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) {
-                        guard needsWholeEntry else { return 1 }
-                        if let candidates = tables.phrases(startingWith: ch) {
-                            for candidate in candidates where i + candidate.from.count <= count {
-                                var k = 0
-                                while k < candidate.from.count && c[i + k] == candidate.from[k] { k += 1 }
-                                if k == candidate.from.count { return 1 }
-                            }
-                        }
-                    }
-                    return -1
+                switch (needsWholeEntry, allInBMP) {
+                case (true, true): return scanPhraseHeads(c, table, skip, tables: tables, heads: heads, WholeEntryInBMP.self)
+                case (true, false): return scanPhraseHeads(c, table, skip, tables: tables, heads: heads, WholeEntry.self)
+                // Without `needsWholeEntry` no group is tested at once, and `allInBMP` is not read.
+                case (false, _): return scanPhraseHeads(c, table, skip, tables: tables, heads: heads, PassingHead.self)
                 }
-                var i = 0
-                // Groups of four whose next scalar (the last one's second) exists; all five in the
-                // BMP, where the table holds `countPhraseSecond`.
-                while i &+ 5 <= count {
-                    if needsWholeEntry, allInBMP || c.fourInBMP(at: i) && c[i &+ 4] < 0x10000 {
-                        let t0 = table[Int(c[i])], t1 = table[Int(c[i &+ 1])], t2 = table[Int(c[i &+ 2])]
-                        let t3 = table[Int(c[i &+ 3])], t4 = table[Int(c[i &+ 4])]
-                        // Position k's head bit lined up with its next scalar's second bit.
-                        let p0 = (t0 &<< 1) & t1, p1 = (t1 &<< 1) & t2, p2 = (t2 &<< 1) & t3, p3 = (t3 &<< 1) & t4
-                        let second = ScriptTables.countPhraseSecond
-                        if (p0 | p1 | p2 | p3) & second != 0 {
-                            // Only a position whose head stands before an entry's second character can
-                            // start a whole entry: the others (most) are passed over. Written out per
-                            // position: a loop over the four, or the group packed into one word, measured
-                            // slower (BENCHMARKS "Session 34", "Tried and not kept").
-                            if p0 & second != 0 { let r = entryAt(i); if r > 0 { return true }; left &+= r }
-                            if p1 & second != 0 { let r = entryAt(i &+ 1); if r > 0 { return true }; left &+= r }
-                            if p2 & second != 0 { let r = entryAt(i &+ 2); if r > 0 { return true }; left &+= r }
-                            if p3 & second != 0 { let r = entryAt(i &+ 3); if r > 0 { return true }; left &+= r }
-                            if left <= 0 { return false }
-                        }
-                        i &+= 4
-                        continue
-                    }
-                    for k in i..<(i &+ 4) {
-                        let r = entryAt(k)
-                        if r > 0 { return true }
-                        left &+= r
-                        if left <= 0 { return false }
-                    }
-                    i &+= 4
-                }
-                while i < count {
-                    let r = entryAt(i)
-                    if r > 0 { return true }
-                    left &+= r
-                    if left <= 0 { return false }
-                    i &+= 1
-                }
-                return false
             }
         }
+    }
+
+    /// The flags of a `scanPhraseHeads` loop as a type's constants: a generic loop is specialized for
+    /// each type, its flags folded (an `@inline(__always)` loop taking them as arguments was compiled
+    /// once and tested them at every group).
+    private protocol PhraseScan {
+        static var needsWholeEntry: Bool { get }
+        static var allInBMP: Bool { get }
+    }
+    private enum PassingHead: PhraseScan {
+        static var needsWholeEntry: Bool { false }
+        static var allInBMP: Bool { false }
+    }
+    private enum WholeEntry: PhraseScan {
+        static var needsWholeEntry: Bool { true }
+        static var allInBMP: Bool { false }
+    }
+    private enum WholeEntryInBMP: PhraseScan {
+        static var needsWholeEntry: Bool { true }
+        static var allInBMP: Bool { true }
+    }
+
+    /// `scanPhraseHeads` on the unit's scalars `c` and the count table, with the flags of `Scan`.
+    private static func scanPhraseHeads<Scan: PhraseScan>(_ c: UnsafeBufferPointer<UInt32>, _ table: UnsafeBufferPointer<UInt8>, _ skip: NonProse,
+                                                          tables: ScriptTables, heads: Int, _: Scan.Type) -> Bool {
+        let needsWholeEntry = Scan.needsWholeEntry, allInBMP = Scan.allInBMP
+        let count = c.count
+        // At least one: the scan always reads up to its first head, as with `heads` 0 before.
+        var left = max(1, heads)
+        /// 1 when position `i` answers the scan, -1 for an unmasked head that does not (`left`
+        /// counts them down), else 0. `left` is not captured: an outlined copy boxed it per scan.
+        @inline(__always) func entryAt(_ i: Int) -> Int {
+            let ch = c[i]
+            let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch)
+            guard r & ScriptTables.countPhraseHead != 0, !skip[i] else { return 0 }
+            if i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) {
+                guard needsWholeEntry else { return 1 }
+                if let candidates = tables.phrases(startingWith: ch) {
+                    for candidate in candidates where i + candidate.from.count <= count {
+                        var k = 0
+                        while k < candidate.from.count && c[i + k] == candidate.from[k] { k += 1 }
+                        if k == candidate.from.count { return 1 }
+                    }
+                }
+            }
+            return -1
+        }
+        var i = 0
+        // Groups of four whose next scalar (the last one's second) exists; all five in the
+        // BMP, where the table holds `countPhraseSecond`.
+        while i &+ 5 <= count {
+            if needsWholeEntry, allInBMP || c.fourInBMP(at: i) && c[i &+ 4] < 0x10000 {
+                let t0 = table[Int(c[i])], t1 = table[Int(c[i &+ 1])], t2 = table[Int(c[i &+ 2])]
+                let t3 = table[Int(c[i &+ 3])], t4 = table[Int(c[i &+ 4])]
+                // Position k's head bit lined up with its next scalar's second bit.
+                let p0 = (t0 &<< 1) & t1, p1 = (t1 &<< 1) & t2, p2 = (t2 &<< 1) & t3, p3 = (t3 &<< 1) & t4
+                let second = ScriptTables.countPhraseSecond
+                if (p0 | p1 | p2 | p3) & second != 0 {
+                    // Only a position whose head stands before an entry's second character can
+                    // start a whole entry: the others (most) are passed over. Written out per
+                    // position: a loop over the four, or the group packed into one word, measured
+                    // slower (BENCHMARKS "Session 34", "Tried and not kept").
+                    if p0 & second != 0 { let r = entryAt(i); if r > 0 { return true }; left &+= r }
+                    if p1 & second != 0 { let r = entryAt(i &+ 1); if r > 0 { return true }; left &+= r }
+                    if p2 & second != 0 { let r = entryAt(i &+ 2); if r > 0 { return true }; left &+= r }
+                    if p3 & second != 0 { let r = entryAt(i &+ 3); if r > 0 { return true }; left &+= r }
+                    if left <= 0 { return false }
+                }
+                i &+= 4
+                continue
+            }
+            for k in i..<(i &+ 4) {
+                let r = entryAt(k)
+                if r > 0 { return true }
+                left &+= r
+                if left <= 0 { return false }
+            }
+            i &+= 4
+        }
+        while i < count {
+            let r = entryAt(i)
+            if r > 0 { return true }
+            left &+= r
+            if left <= 0 { return false }
+            i &+= 1
+        }
+        return false
     }
 
     /// How often a document writes each variant character (`variantOf`'s keys, the characters
