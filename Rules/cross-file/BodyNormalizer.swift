@@ -61,7 +61,8 @@ package enum BodyNormalizer {
     /// ASCII scalar. Returns where it stopped and how many it wrote (at most `end - from`).
     /// CJK text and punctuation (U+3001…U+FEFE, nearly every scalar of a Chinese body) is copied
     /// in an inner loop of its own, one range test a scalar: `fold`'s two tests were combined
-    /// without a branch (~17 instructions a scalar with the store and the hash, now ~12).
+    /// without a branch (~17 instructions a scalar with the store and the hash, then ~11), and
+    /// four scalars a step while all four are kept (~7 a scalar in a block; ~13% less a run).
     @inline(__always)
     package static func foldRun(_ scalars: UnsafeBufferPointer<UInt32>, from: Int, to end: Int, stopAtASCII: Bool,
                                 into out: UnsafeMutablePointer<UInt32>, hash: inout UInt64) -> (next: Int, written: Int) {
@@ -70,6 +71,25 @@ package enum BodyNormalizer {
         defer { hash = h }
         while k < end {
             var s = scalars[k]
+            if s &- 0x3001 < 0xFEFF - 0x3001, let base = scalars.baseAddress {
+                // A run of CJK text (~11 scalars on average at agora): four scalars a step while all
+                // four are kept, with one vector test and one 16-byte store (~7 instructions a
+                // scalar, the hash's three among them, against ~11 one at a time); the run's last
+                // few take the loop below.
+                while k &+ 4 <= end {
+                    let four = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD4<UInt32>.self)
+                    guard all(four &- 0x3001 .< SIMD4(repeating: 0xFEFF - 0x3001)) else { break }
+                    UnsafeMutableRawPointer(out + written).storeBytes(of: four, as: SIMD4<UInt32>.self)
+                    h = (h ^ UInt64(base[k])) &* normalizedBodyHashPrime
+                    h = (h ^ UInt64(base[k &+ 1])) &* normalizedBodyHashPrime
+                    h = (h ^ UInt64(base[k &+ 2])) &* normalizedBodyHashPrime
+                    h = (h ^ UInt64(base[k &+ 3])) &* normalizedBodyHashPrime
+                    k &+= 4
+                    written &+= 4
+                }
+                if k == end { return (k, written) }
+                s = base[k]
+            }
             while s &- 0x3001 < 0xFEFF - 0x3001 {
                 out[written] = s
                 written &+= 1
@@ -192,26 +212,34 @@ package enum BodyNormalizer {
     package static func forEachVisible<S: Sink>(_ document: Document, into sink: inout S) {
         let shared = document.sharedScalars
         let bytes = document.bytes
-        bytes.withUnsafeBufferPointer { buf in
-            shared.cps.withUnsafeBufferPointer { cps in
-                shared.offsets.withUnsafeBufferPointer { offsets in
-                    var slices = offsets.isEmpty ? nil : ScalarSlices(offsets: offsets, count: cps.count)
-                    for token in document.html.tokens where token.kind == .text || token.kind == .characterReference {
-                        if token.kind == .characterReference {
-                            if let s = HTMLView.numericReferenceValue(bytes, token), let f = fold(s) { sink.put(f) }
-                            continue
-                        }
-                        if let r = slices?.scalars(of: token.range) {
-                            _ = sink.putFolding(cps, from: r.lowerBound, to: r.upperBound, stopAtASCII: false)
-                            continue
-                        }
-                        let end = token.range.upperBound
-                        var i = token.range.lowerBound
-                        while i < end {
-                            if let v = keptThreeByteScalar(buf, at: i, end: end) { sink.put(v); i &+= 3; continue }
-                            let (s, n) = decode(buf, at: i, end: end)
-                            i += n
-                            if let f = fold(s) { sink.put(f) }
+        let tokens = document.html.tokens
+        // The tokens read in place, a field at a time: `for token in tokens` copied each 64-byte
+        // token to the stack before testing its kind (~20 instructions a token, most of them tags).
+        tokens.withUnsafeBufferPointer { tokens in
+            bytes.withUnsafeBufferPointer { buf in
+                shared.cps.withUnsafeBufferPointer { cps in
+                    shared.offsets.withUnsafeBufferPointer { offsets in
+                        var slices = offsets.isEmpty ? nil : ScalarSlices(offsets: offsets, count: cps.count)
+                        for t in tokens.indices {
+                            let kind = tokens[t].kind
+                            guard kind == .text || kind == .characterReference else { continue }
+                            if kind == .characterReference {
+                                if let s = HTMLView.numericReferenceValue(bytes, tokens[t]), let f = fold(s) { sink.put(f) }
+                                continue
+                            }
+                            let range = tokens[t].range
+                            if let r = slices?.scalars(of: range) {
+                                _ = sink.putFolding(cps, from: r.lowerBound, to: r.upperBound, stopAtASCII: false)
+                                continue
+                            }
+                            let end = range.upperBound
+                            var i = range.lowerBound
+                            while i < end {
+                                if let v = keptThreeByteScalar(buf, at: i, end: end) { sink.put(v); i &+= 3; continue }
+                                let (s, n) = decode(buf, at: i, end: end)
+                                i += n
+                                if let f = fold(s) { sink.put(f) }
+                            }
                         }
                     }
                 }
