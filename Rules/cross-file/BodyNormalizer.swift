@@ -292,7 +292,35 @@ package enum BodyNormalizer {
     /// written into storage a finished document gave back (`DecodeStorage`; `DocumentViews` hands the
     /// view's scalars back at its end): the 16 KB scratch is over what `withUnsafeTemporaryAllocation` puts
     /// on the stack, so each file allocated and freed it and the result (~1,000 instructions a file).
-    package static func view(_ document: Document) -> NormalizedBodyView {
+    package static func view(_ document: borrowing Document) -> NormalizedBodyView {
+        // A body of up to `inPlaceBodyBytes` (nearly every article) is written straight into the
+        // result's storage, sized for one scalar a byte (no scalar takes less): no scratch buffer
+        // and no copy of it into the result (~1 instruction a scalar, and the scratch's pool).
+        let bodyBytes = document.bytes.count &- document.bodyStart
+        if bodyBytes <= inPlaceBodyBytes {
+            var scalars = DecodeStorage.take()
+            var hash = normalizedBodyHashSeed, overflowed = false
+            let capacity = Swift.max(1, bodyBytes)
+            scalars.reserveCapacity(capacity)
+            appendInPlace(to: &scalars, capacity: capacity) { buffer in
+                let chunks = Chunks()
+                var sink = ViewSink(scratch: buffer, chunks: chunks)
+                forEach(document, into: &sink)
+                // A full buffer moved to `chunks`: the body did not fit.
+                guard chunks.scalars.isEmpty else {
+                    overflowed = true
+                    return 0
+                }
+                hash = sink.hash
+                return sink.count
+            }
+            if !overflowed {
+                return NormalizedBodyView(scalars: scalars, hash: mix64(hash ^ UInt64(scalars.count)))
+            }
+            // Unreachable (each scalar takes a byte of the body at least); were the bound ever
+            // wrong, the body is normalised again the chunked way below.
+            DecodeStorage.spares.keep(scalars)
+        }
         let chunks = Chunks()
         chunks.scalars = DecodeStorage.take()
         var scratchArray = ScratchStorage.take(count: scratchScalars)
@@ -369,6 +397,41 @@ package enum BodyNormalizer {
 
     /// Scalars the scratch buffer of `view` holds (16 KB).
     private static let scratchScalars = 4096
+
+    /// Bodies of up to this many bytes are normalised into their result in place (`InPlaceWrite`):
+    /// the result holds up to 256 KB for a while, as the scalar decode of a file this size does.
+    package static let inPlaceBodyBytes = 1 << 16
+
+    /// Appends to `scalars` (reserved for `capacity` more) what `fill` writes into its storage and
+    /// counts: `InPlaceWrite` made of the closure for as long as the append lasts. The closure
+    /// borrows the document; the sequence holding a pointer to it instead copied the document
+    /// (`pointee`) for the walk, ~150 instructions a file.
+    @inline(__always)
+    private static func appendInPlace(to scalars: inout [UInt32], capacity: Int, _ fill: (UnsafeMutableBufferPointer<UInt32>) -> Int) {
+        withoutActuallyEscaping(fill) { fill in
+            scalars.append(contentsOf: InPlaceWrite(fill: fill, capacity: capacity))
+        }
+    }
+
+    /// Scalars written straight into the array storage they are copied into (`_copyContents`,
+    /// called by `Array.append(contentsOf:)` with the storage reserved for `capacity`; `ScalarDecode`'s
+    /// `ScalarWrite` does the same): `fill` writes them into its first `capacity` entries and returns
+    /// how many. It has no elements otherwise (an underestimated count of 0, an empty iterator).
+    private struct InPlaceWrite: Sequence {
+        let fill: (UnsafeMutableBufferPointer<UInt32>) -> Int
+        let capacity: Int
+
+        var underestimatedCount: Int { 0 }
+        /// Read element by element, the sequence would be empty and the body silently lost.
+        func makeIterator() -> EmptyCollection<UInt32>.Iterator { preconditionFailure("InPlaceWrite is read through _copyContents only") }
+
+        func _copyContents(initializing buffer: UnsafeMutableBufferPointer<UInt32>) -> (EmptyCollection<UInt32>.Iterator, Int) {
+            precondition(capacity >= 1 && buffer.count >= capacity, "array storage smaller than reserved")
+            let written = fill(UnsafeMutableBufferPointer(rebasing: buffer[..<capacity]))
+            precondition(written <= capacity, "more scalars written than the storage holds")
+            return (EmptyCollection<UInt32>.Iterator(), written)
+        }
+    }
 
     // MARK: - What an archive capture rewrites
 
