@@ -574,8 +574,7 @@ extension Document {
     package var sharedScalars: (cps: [UInt32], offsets: [UInt32]) {
         // The decode's own validity, not `isValidUTF8`: asked before the script rules decode, that
         // would walk the file once more just to validate it.
-        guard let decoded = views.computedScalars, decoded.isValidUTF8, case .narrow(let offsets) = decoded.offsets else { return ([], []) }
-        return (decoded.cps, offsets)
+        views.computedWellFormedScalars ?? ([], [])
     }
 
     /// `BodyNormalizer.scalars` of this document, computed once for all rules that compare bodies.
