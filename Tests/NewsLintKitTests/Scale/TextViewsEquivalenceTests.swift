@@ -50,10 +50,45 @@ import Testing
         }
     }
 
+    /// `BodyNormalizer.forEachVisible` before session 38 (each token copied by `for token in tokens`).
+    static func referenceForEachVisible<S: BodyNormalizer.Sink>(_ document: Document, into sink: inout S) {
+        let shared = document.sharedScalars
+        let bytes = document.bytes
+        bytes.withUnsafeBufferPointer { buf in
+            shared.cps.withUnsafeBufferPointer { cps in
+                shared.offsets.withUnsafeBufferPointer { offsets in
+                    var slices = offsets.isEmpty ? nil : ScalarSlices(offsets: offsets, count: cps.count)
+                    for token in document.html.tokens where token.kind == .text || token.kind == .characterReference {
+                        if token.kind == .characterReference {
+                            if let s = HTMLView.numericReferenceValue(bytes, token), let f = BodyNormalizer.fold(s) { sink.put(f) }
+                            continue
+                        }
+                        if let r = slices?.scalars(of: token.range) {
+                            _ = sink.putFolding(cps, from: r.lowerBound, to: r.upperBound, stopAtASCII: false)
+                            continue
+                        }
+                        let end = token.range.upperBound
+                        var i = token.range.lowerBound
+                        while i < end {
+                            if let v = BodyNormalizer.keptThreeByteScalar(buf, at: i, end: end) { sink.put(v); i &+= 3; continue }
+                            let (s, n) = BodyNormalizer.decode(buf, at: i, end: end)
+                            i += n
+                            if let f = BodyNormalizer.fold(s) { sink.put(f) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// `BodyNormalizer.view` as the plain sink makes it.
     static func referenceView(_ document: Document) -> NormalizedBodyView {
         var sink = PlainSink()
-        BodyNormalizer.forEach(document, into: &sink)
+        if document.isHTMLFile {
+            referenceForEachVisible(document, into: &sink)
+        } else {
+            BodyNormalizer.forEach(document, into: &sink)
+        }
         return NormalizedBodyView(scalars: sink.scalars, hash: mix64(sink.hash ^ UInt64(sink.scalars.count)))
     }
 
@@ -148,7 +183,11 @@ import Testing
                          "　", " ", "\n", "\r\n", "\t", "\u{A0}", "\u{200B}", "\u{FEFF}", "a", "Zeta 12", "<p>", "</p>", "<b>中文</b>",
                          "<div class=\"x\">", "<!-- 註 -->", "<script>var 中 = 1;</script>", "&#20013;", "&#x4E2D;", "&nbsp;",
                          "&amp;", "[連結](http://a.b/c)", "![圖](x.png)", "https://web.archive.org/web/20210301000000/http://x.org/",
-                         "é", "\u{1F600}", "𠀀𠀁", "\u{7F}", "<pre>碼</pre>", "```\n碼\n```\n"]
+                         "é", "\u{1F600}", "𠀀𠀁", "\u{7F}", "<pre>碼</pre>", "```\n碼\n```\n", "<!DOCTYPE html>", "&#x1F600;", "&#0;"]
+
+    /// Pieces with no text of their own: a body of only these has no content, or content but no letters.
+    static let markupPieces = ["<!DOCTYPE html>", "<!-- 註 -->", "<p>", "</p>", " ", "\n", "\t", "<br/>", "<img src=\"a.png\">",
+                               "<script>var 中 = 1;</script>", "&nbsp;", "<style>p{}</style>"]
 
     /// Ill-formed byte sequences: a lone continuation, truncated 3- and 4-byte sequences, an
     /// overlong form, a lone surrogate encoded in UTF-8, a value past U+10FFFF, invalid bytes.
@@ -160,7 +199,9 @@ import Testing
         if n % 5 == 0 { bytes += [0xEF, 0xBB, 0xBF] }
         if n % 3 != 2 { bytes += Array((n % 2 == 0 ? "---\ntitle: 標題\n---\n" : "---\r\ntitle: t\r\n---\r\n").utf8) }
         for _ in 0..<rng.below(90) {
-            if n % 4 == 1, rng.chance(0.04) {
+            if n % 7 == 3 {
+                bytes += Array(rng.pick(markupPieces).utf8)
+            } else if n % 4 == 1, rng.chance(0.04) {
                 bytes += rng.pick(illFormed)
             } else {
                 bytes += Array(rng.pick(pieces).utf8)
