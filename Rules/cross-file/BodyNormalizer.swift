@@ -398,9 +398,11 @@ package enum BodyNormalizer {
     /// Scalars the scratch buffer of `view` holds (16 KB).
     private static let scratchScalars = 4096
 
-    /// Bodies of up to this many bytes are normalised into their result in place (`InPlaceWrite`):
-    /// the result holds up to 256 KB for a while, as the scalar decode of a file this size does.
-    package static let inPlaceBodyBytes = 1 << 16
+    /// Bodies of up to this many bytes are normalised into their result in place (`InPlaceWrite`),
+    /// its storage sized for one scalar a byte: at most 128 KB (agora's largest file is under
+    /// 32 KB), no more than the scalar decode of such a file holds. A larger body is written a
+    /// chunk at a time, into storage of about its size.
+    package static let inPlaceBodyBytes = 1 << 15
 
     /// Appends to `scalars` (reserved for `capacity` more) what `fill` writes into its storage and
     /// counts: `InPlaceWrite` made of the closure for as long as the append lasts. The closure
