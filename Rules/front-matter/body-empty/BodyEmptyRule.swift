@@ -280,44 +280,52 @@ extension BodyText {
             guard scalar > 0x20 && scalar != 0x3000 && scalar != 0xA0 else { return }
             Self.fold(scalar, hash: &hash, letters: &letters, hashing: hashing)
         }
-        b.withUnsafeBufferPointer { buf in
-            scalars.withUnsafeBufferPointer { cps in
-                offsets.withUnsafeBufferPointer { offsets in
-                    var slices = offsets.isEmpty ? nil : ScalarSlices(offsets: offsets, count: cps.count)
-                    for token in document.html.tokens where token.kind != .doctype {
-                        if !hasContent { hasContent = buf[token.range].contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D } }
-                        if token.kind == .characterReference, let scalar = HTMLView.numericReferenceValue(b, token) {
-                            // Text written as references (`&#20013;&#22269;`) is text.
-                            take(scalar)
-                            if letters >= limit { return }
-                            continue
-                        }
-                        guard token.kind == .text else { continue }
-                        if let r = slices?.scalars(of: token.range) {
-                            var k = r.lowerBound
-                            while k < r.upperBound && letters < limit {
-                                take(cps[k])
-                                k += 1
-                            }
-                        } else {
-                            var i = token.range.lowerBound
-                            let end = token.range.upperBound
-                            while i < end && letters < limit {
-                                let c = buf[i]
-                                if Self.startsIdeograph(c),
-                                   Self.takeIdeographs(buf, from: &i, end: end, limit: limit, letters: &letters, hash: &hash, hashing: hashing) { continue }
-                                // Counting only, an ASCII byte is a letter or not without the decode.
-                                if !hashing && c < 0x80 {
-                                    if CJK.isASCIILetter(UInt32(c)) { letters &+= 1 }
-                                    i &+= 1
-                                    continue
-                                }
-                                let (scalar, length) = BodyNormalizer.decode(buf, at: i, end: end)
-                                i += length
+        let tokens = document.html.tokens
+        // The tokens read in place, a field at a time (`for token in tokens` copied each 64-byte
+        // token to the stack first).
+        tokens.withUnsafeBufferPointer { tokens in
+            b.withUnsafeBufferPointer { buf in
+                scalars.withUnsafeBufferPointer { cps in
+                    offsets.withUnsafeBufferPointer { offsets in
+                        var slices = offsets.isEmpty ? nil : ScalarSlices(offsets: offsets, count: cps.count)
+                        for t in tokens.indices {
+                            let kind = tokens[t].kind
+                            guard kind != .doctype else { continue }
+                            let range = tokens[t].range
+                            if !hasContent { hasContent = buf[range].contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D } }
+                            if kind == .characterReference, let scalar = HTMLView.numericReferenceValue(b, tokens[t]) {
+                                // Text written as references (`&#20013;&#22269;`) is text.
                                 take(scalar)
+                                if letters >= limit { return }
+                                continue
                             }
+                            guard kind == .text else { continue }
+                            if let r = slices?.scalars(of: range) {
+                                var k = r.lowerBound
+                                while k < r.upperBound && letters < limit {
+                                    take(cps[k])
+                                    k += 1
+                                }
+                            } else {
+                                var i = range.lowerBound
+                                let end = range.upperBound
+                                while i < end && letters < limit {
+                                    let c = buf[i]
+                                    if Self.startsIdeograph(c),
+                                       Self.takeIdeographs(buf, from: &i, end: end, limit: limit, letters: &letters, hash: &hash, hashing: hashing) { continue }
+                                    // Counting only, an ASCII byte is a letter or not without the decode.
+                                    if !hashing && c < 0x80 {
+                                        if CJK.isASCIILetter(UInt32(c)) { letters &+= 1 }
+                                        i &+= 1
+                                        continue
+                                    }
+                                    let (scalar, length) = BodyNormalizer.decode(buf, at: i, end: end)
+                                    i += length
+                                    take(scalar)
+                                }
+                            }
+                            if letters >= limit { return }
                         }
-                        if letters >= limit { return }
                     }
                 }
             }

@@ -21,7 +21,9 @@
 /// took no more time in a wall-clock pair of session 22, but instructions are the measure.)
 ///
 /// The accessors are `@inlinable` so the rules' module reads the bits without a call per query.
-package struct BytePairCensus: Sendable {
+///
+/// `@unchecked Sendable`: `rows` points at `rowTable`, written once and never freed or changed.
+package struct BytePairCensus: @unchecked Sendable {
     /// The first bytes whose pairs are recorded, in ascending order: the C0 controls but tab, line
     /// feed and carriage return (`invisible-char`, `char-lost`; `containsControlOtherThanWhitespace`
     /// reads them as the first rows), `!`, `(`, `)` and `?` (`punctuation-width`,
@@ -57,8 +59,18 @@ package struct BytePairCensus: Sendable {
         return table
     }()
 
-    /// `rowOffset`, held by each census so the inlined accessors read it without a global access.
-    @usableFromInline package let rows: [UInt8]
+    /// `rowOffset` for the life of the process, read through a pointer: no reference to count.
+    /// (`nonisolated(unsafe)`: written once, by the initializer, and only read after.)
+    @usableFromInline nonisolated(unsafe) package static let rowTable: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: rowOffset.count)
+        _ = UnsafeMutableBufferPointer(start: table, count: rowOffset.count).initialize(from: rowOffset)
+        return UnsafePointer(table)
+    }()
+
+    /// `rowTable` (`rowOffset`), held by each census so the inlined accessors read it without a
+    /// global access; a pointer, not the array: each rule asking for the census gets a copy
+    /// (57,836 at agora ×1), and the array was retained and released with every copy.
+    @usableFromInline package let rows: UnsafePointer<UInt8>
     /// Bit `second` of the four words from `rows[first]` is set when `first, second` occurs.
     @usableFromInline package let words: [UInt64]
     /// The last byte, the one byte not counted as the first of a pair (nil for an empty file).
@@ -67,12 +79,11 @@ package struct BytePairCensus: Sendable {
     @usableFromInline package let trigrams: UInt8
 
     package init(_ bytes: [UInt8]) {
-        let rows = Self.rowOffset
+        let rows = Self.rowTable
         var words = CensusStorage.take(count: (Self.laneRows + Self.trackedFirstBytes.count) * 4)
-        let trigrams = rows.withUnsafeBufferPointer { rowOf in
-            words.withUnsafeMutableBufferPointer { bits in
-                bytes.withUnsafeBufferPointer { Self.record($0, rows: rowOf, into: bits) }
-            }
+        let rowOf = UnsafeBufferPointer(start: rows, count: Self.laneRows << 8)
+        let trigrams = words.withUnsafeMutableBufferPointer { bits in
+            bytes.withUnsafeBufferPointer { Self.record($0, rows: rowOf, into: bits) }
         }
         self.rows = rows
         self.words = words

@@ -69,6 +69,16 @@ package final class DocumentViews: Sendable {
     /// The scalar decode when a rule has already made it, else nil (never computes it): for a
     /// rule with a cheaper way of its own when the decode is not there (the body normaliser).
     package var computedScalars: ScalarDecode? { stored.withLock { $0.scalars } }
+    /// The scalar decode's scalars and narrow offsets when a rule has made it for a well-formed
+    /// file, else nil (never computes it): what `sharedScalars` hands the body walks, read in the
+    /// lock without copying the whole decode out (its line starts retained and released, and the
+    /// optional decode copied and destroyed, for each asker).
+    package var computedWellFormedScalars: (cps: [UInt32], offsets: [UInt32])? {
+        stored.withLock { s -> (cps: [UInt32], offsets: [UInt32])? in
+            guard s.scalars?.isValidUTF8 == true, case .narrow(let offsets)? = s.scalars?.offsets, let cps = s.scalars?.cps else { return nil }
+            return (cps, offsets)
+        }
+    }
     package func html(_ compute: () -> HTMLView) -> HTMLView { value({ $0.html }, { $0.html = $1 }, compute) }
     package func htmlElements(_ compute: () -> HTMLElements) -> HTMLElements { value({ $0.htmlElements }, { $0.htmlElements = $1 }, compute) }
     package func htmlBlockRanges(_ compute: () -> [HTMLView.BlockRange]) -> [HTMLView.BlockRange] { value({ $0.htmlBlockRanges }, { $0.htmlBlockRanges = $1 }, compute) }
