@@ -317,8 +317,9 @@ package enum BodyNormalizer {
             if !overflowed {
                 return NormalizedBodyView(scalars: scalars, hash: mix64(hash ^ UInt64(scalars.count)))
             }
-            // Unreachable (each scalar takes a byte of the body at least); were the bound ever
-            // wrong, the body is normalised again the chunked way below.
+            // Unreachable (each scalar takes a byte of the body at least): a debug build stops here;
+            // a release build, were the bound ever wrong, normalises the body again the chunked way.
+            assertionFailure("normalised body longer than its \(bodyBytes) bytes: the in-place bound is wrong")
             DecodeStorage.spares.keep(scalars)
         }
         let chunks = Chunks()

@@ -330,12 +330,9 @@ public struct DocumentZones: Sendable {
         }
     }
 
-    /// The header and footer lines of all `zones`, ascending, each once.
+    /// The header and footer lines of all `zones`, ascending, each once. Several rules' zones only:
+    /// one rule's (the built-in packs, on every file) are merged as they are read (`CandidateLines`).
     package static func edgeLines(_ zones: [DocumentZones]) -> [Int] {
-        // One rule's zones (the built-in packs, on every file): both lists ascend, so they are
-        // already in order when the header ends before the footer starts (sorting the few lines
-        // was 9.8 M instructions on agora x1), and merged otherwise.
-        if zones.count == 1 { return merged(zones[0].headerLines, zones[0].footerLines) }
         var lines: [Int] = []
         for z in zones { lines += z.headerLines; lines += z.footerLines }
         lines.sort()
@@ -346,21 +343,6 @@ public struct DocumentZones: Sendable {
         }
         lines.removeLast(lines.count - unique)
         return lines
-    }
-
-    /// The lines of two ascending lists (each without repeats), ascending, each once.
-    package static func merged(_ a: [Int], _ b: [Int]) -> [Int] {
-        guard let lastOfA = a.last, let firstOfB = b.first else { return a.isEmpty ? b : a }
-        if lastOfA < firstOfB { return a + b }
-        var out: [Int] = []
-        out.reserveCapacity(a.count + b.count)
-        var i = 0, j = 0
-        while i < a.count || j < b.count {
-            let next: Int
-            if j == b.count || (i < a.count && a[i] <= b[j]) { next = a[i]; i += 1 } else { next = b[j]; j += 1 }
-            if out.last != next { out.append(next) }
-        }
-        return out
     }
 }
 

@@ -477,6 +477,8 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// `hasStrictMinority: false`: the unit counted no minority character the dominant script's
     /// standard does not also write (`count`), so no clause has one (`m` is 0 in every clause) and a
     /// clause without a word-level leftover is passed over before its characters are counted.
+    /// `skip` is read only at scalars from U+3400 up and at phrase heads (never ASCII):
+    /// `maskAndCount` leaves a unit whose spans hold only ASCII (URLs, times) unmasked.
     private func checkLine(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, dominant: ScriptTables.Class, preferred: [UInt32: UInt32],
                            names: Set<[UInt32]> = [], hasStrictMinority: Bool = true, into sink: inout DiagnosticSink) {
         let c = run.cps
@@ -648,6 +650,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
 
     /// Word-level leftovers of neutral characters (`干部` for `幹部`), longest match first, unless a
     /// Traditional word overlapping the match is the better reading (see `overlappedByWord`).
+    /// `skip` is read at phrase heads only (see `checkLine`).
     private func phraseHits(_ c: Scalars, _ range: Range<Int>, _ skip: NonProse, tables: ScriptTables) -> [Item] {
         var result: [Item] = []
         var i = range.lowerBound

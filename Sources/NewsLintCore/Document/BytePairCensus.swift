@@ -22,8 +22,7 @@
 ///
 /// The accessors are `@inlinable` so the rules' module reads the bits without a call per query.
 ///
-/// `@unchecked Sendable`: `rows` points at `rowTable`, written once and never freed or changed.
-package struct BytePairCensus: @unchecked Sendable {
+package struct BytePairCensus: Sendable {
     /// The first bytes whose pairs are recorded, in ascending order: the C0 controls but tab, line
     /// feed and carriage return (`invisible-char`, `char-lost`; `containsControlOtherThanWhitespace`
     /// reads them as the first rows), `!`, `(`, `)` and `?` (`punctuation-width`,
@@ -47,30 +46,26 @@ package struct BytePairCensus: @unchecked Sendable {
     /// The first word of each first byte's row in `words` (four words a row), by the byte's lane
     /// (its offset in a word): entry `lane << 8 | first`. A tracked byte's row follows the discard
     /// rows in every lane; an untracked byte's is its lane's discard row, which is 0 in lane 0: the
-    /// accessors read lane 0 and take 0 for "not tracked".
-    @usableFromInline package static let rowOffset: [UInt8] = {
+    /// accessors read lane 0 and take 0 for "not tracked". Kept for the life of the process and read
+    /// through a pointer (`ProcessByteTable`): no reference to count.
+    @usableFromInline package static let rowTable = ProcessByteTable({
         // Row offsets are bytes: at most 64 rows (discard rows and tracked bytes) fit.
         precondition((laneRows + trackedFirstBytes.count) * 4 <= 256, "too many tracked bytes for the census' one-byte row offsets")
-        var table = [UInt8](repeating: 0, count: laneRows << 8)
+        var table = [UInt8](repeating: 0, count: rowTableCount)
         for lane in 0..<laneRows {
             for b in 0..<256 { table[lane << 8 | b] = UInt8(lane * 4) }
             for (row, b) in trackedFirstBytes.enumerated() { table[lane << 8 | Int(b)] = UInt8((laneRows + row) * 4) }
         }
         return table
-    }()
+    }())
 
-    /// `rowOffset` for the life of the process, read through a pointer: no reference to count.
-    /// (`nonisolated(unsafe)`: written once, by the initializer, and only read after.)
-    @usableFromInline nonisolated(unsafe) package static let rowTable: UnsafePointer<UInt8> = {
-        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: rowOffset.count)
-        _ = UnsafeMutableBufferPointer(start: table, count: rowOffset.count).initialize(from: rowOffset)
-        return UnsafePointer(table)
-    }()
+    /// `rowTable`'s size: a row offset for each byte in each lane.
+    @usableFromInline package static let rowTableCount = laneRows << 8
 
-    /// `rowTable` (`rowOffset`), held by each census so the inlined accessors read it without a
-    /// global access; a pointer, not the array: each rule asking for the census gets a copy
-    /// (57,836 at agora ×1), and the array was retained and released with every copy.
-    @usableFromInline package let rows: UnsafePointer<UInt8>
+    /// `rowTable`, held by each census so the inlined accessors read it without a global access;
+    /// a pointer, not an array: each rule asking for the census gets a copy (57,836 at agora ×1),
+    /// and an array was retained and released with every copy.
+    @usableFromInline package let rows: ProcessByteTable
     /// Bit `second` of the four words from `rows[first]` is set when `first, second` occurs.
     @usableFromInline package let words: [UInt64]
     /// The last byte, the one byte not counted as the first of a pair (nil for an empty file).
@@ -81,7 +76,7 @@ package struct BytePairCensus: @unchecked Sendable {
     package init(_ bytes: [UInt8]) {
         let rows = Self.rowTable
         var words = CensusStorage.take(count: (Self.laneRows + Self.trackedFirstBytes.count) * 4)
-        let rowOf = UnsafeBufferPointer(start: rows, count: Self.laneRows << 8)
+        let rowOf = UnsafeBufferPointer(start: rows.base, count: Self.rowTableCount)
         let trigrams = words.withUnsafeMutableBufferPointer { bits in
             bytes.withUnsafeBufferPointer { Self.record($0, rows: rowOf, into: bits) }
         }
@@ -303,4 +298,20 @@ extension Document {
     package var bytePairs: BytePairCensus {
         views.bytePairs { BytePairCensus(bytes) }
     }
+}
+
+/// Bytes kept for the life of the process and read through a pointer: a copy of a value holding
+/// it counts no reference (and, one word, copies as cheaply as the bare pointer did). Its readers
+/// know its size. `@unchecked Sendable`: written once, before the first read, and never changed or
+/// freed.
+@usableFromInline package struct ProcessByteTable: @unchecked Sendable {
+    @usableFromInline let base: UnsafePointer<UInt8>
+
+    package init(_ bytes: [UInt8]) {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
+        _ = UnsafeMutableBufferPointer(start: table, count: bytes.count).initialize(from: bytes)
+        base = UnsafePointer(table)
+    }
+
+    @inlinable package subscript(_ i: Int) -> UInt8 { base[i] }
 }

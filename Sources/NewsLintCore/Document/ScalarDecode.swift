@@ -273,43 +273,29 @@ import Synchronization
                 }
                 if b & 0xF0 == 0xE0 {
                     let from = i
-                    // Four sequences a step (`decodeFourAtATime`; offsets of 4 bytes, every real file).
                     if Offset.self == UInt32.self {
+                        // Four sequences a step (`decodeFourAtATime`; offsets of 4 bytes, every real file).
                         (i, k) = Self.decodeFourAtATime(raw, count: n, from: i, cpBase, UnsafeMutableRawPointer(offsetBase), at: k, capacity: capacity)
-                        // The run's last few (it stopped inside four sequences), one a step while a
-                        // byte follows each: neither the two-a-step loop below (which nearly always
-                        // failed its first test here) nor the division that counts the steps ahead.
-                        while i &+ 4 <= n && k < capacity {
-                            let word = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))
-                            let v = (word & 0x0F) << 12 | (word &>> 2) & 0x0FC0 | (word &>> 16) & 0x3F
-                            guard word & 0x00C0_C0F0 == 0x0080_80E0, v >= 0x800, v & 0xF800 != 0xD800 else { break }
+                    } else {
+                        // Two sequences a step, from one 8-byte load, while both are certainly well-formed
+                        // and need no range check: leads E1–EC or EE–EF, continuation bytes `10xxxxxx`.
+                        // The leads' low nibbles x, in bytes 0 and 3, are tested at once: 5x mod 16 is 0
+                        // for E0 and 1 for ED, at least 2 for the others. (After the four-a-step loop it
+                        // nearly always failed its first test, so the narrow offsets skip it.)
+                        while i &+ 8 <= n && k &+ 2 <= capacity {
+                            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                            guard word & 0xC0C0_F0C0_C0F0 == 0x8080_E080_80E0,
+                                  ((word & 0x0F00_000F) &* 5 & 0x0F00_000F &+ 0x0E00_000E) & 0x1000_0010 == 0x1000_0010 else { break }
                             offsets[k] = Offset(truncatingIfNeeded: i)
-                            cps[k] = v
-                            i &+= 3
-                            k &+= 1
-                        }
-                        if i != from {
-                            if i < n && isMark(buf[i]) { met |= 4 }
-                            continue
+                            offsets[k &+ 1] = Offset(truncatingIfNeeded: i &+ 3)
+                            Self.storeTwo(Self.twoValues(SIMD2(word, 0))[0], UnsafeMutableRawPointer(cpBase + k), at: 0)
+                            i &+= 6
+                            k &+= 2
                         }
                     }
-                    // Two sequences a step, from one 8-byte load, while both are certainly well-formed
-                    // and need no range check: leads E1–EC or EE–EF, continuation bytes `10xxxxxx`.
-                    // The rest take the loop below. The leads' low nibbles x, in bytes 0 and 3, are
-                    // tested at once: 5x mod 16 is 0 for E0 and 1 for ED, at least 2 for the others.
-                    while i &+ 8 <= n && k &+ 2 <= capacity {
-                        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                        guard word & 0xC0C0_F0C0_C0F0 == 0x8080_E080_80E0,
-                              ((word & 0x0F00_000F) &* 5 & 0x0F00_000F &+ 0x0E00_000E) & 0x1000_0010 == 0x1000_0010 else { break }
-                        offsets[k] = Offset(truncatingIfNeeded: i)
-                        offsets[k &+ 1] = Offset(truncatingIfNeeded: i &+ 3)
-                        Self.storeTwo(Self.twoValues(SIMD2(word, 0))[0], UnsafeMutableRawPointer(cpBase + k), at: 0)
-                        i &+= 6
-                        k &+= 2
-                    }
-                    // The sequences that can be read with a byte after each, and stored.
-                    var left = min((n &- i &- 1) / 3, capacity &- k)
-                    while left > 0 {
+                    // The run's last few, one a step while a byte follows each (a 4-byte load), with
+                    // the range checks; bounded by the indices themselves (no step count divided out).
+                    while i &+ 4 <= n && k < capacity {
                         let word = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))
                         let v = (word & 0x0F) << 12 | (word &>> 2) & 0x0FC0 | (word &>> 16) & 0x3F
                         guard word & 0x00C0_C0F0 == 0x0080_80E0, v >= 0x800, v & 0xF800 != 0xD800 else { break }
@@ -317,7 +303,6 @@ import Synchronization
                         cps[k] = v
                         i &+= 3
                         k &+= 1
-                        left &-= 1
                     }
                     if i != from {
                         if i < n && isMark(buf[i]) { met |= 4 }
@@ -445,19 +430,15 @@ import Synchronization
     }
 
     /// Stores the eight bytes `memory` (as loaded, in memory order) as scalars at `cps` and their
-    /// offsets `i`…`i + 7` at `offsets`, each in two 16-byte stores. The caller keeps only the ASCII
-    /// lanes: the others are overwritten by the scalars that follow, or lie past the count.
+    /// offsets `i`…`i + 7` at `offsets` (wide offsets: files past 4 GB). The caller keeps only the
+    /// ASCII lanes: the others are overwritten by the scalars that follow, or lie past the count.
     @inline(__always)
     private static func storeWord<Offset: FixedWidthInteger>(_ memory: UInt64, at i: Int, _ cps: UnsafeMutablePointer<UInt32>,
                                                              _ offsets: UnsafeMutablePointer<Offset>) {
         let wide = SIMD8<UInt32>(truncatingIfNeeded: unsafeBitCast(memory, to: SIMD8<UInt8>.self))
         UnsafeMutableRawPointer(cps).storeBytes(of: wide, as: SIMD8<UInt32>.self)
-        if Offset.self == UInt32.self {
-            let lanes = SIMD8<UInt32>(repeating: UInt32(truncatingIfNeeded: i)) &+ SIMD8<UInt32>(0, 1, 2, 3, 4, 5, 6, 7)
-            UnsafeMutableRawPointer(offsets).storeBytes(of: lanes, as: SIMD8<UInt32>.self)
-        } else {
-            for j in 0..<8 { offsets[j] = Offset(truncatingIfNeeded: i &+ j) }
-        }
+        // Wide offsets only: the narrow ones take `storeASCIIWords`.
+        for j in 0..<8 { offsets[j] = Offset(truncatingIfNeeded: i &+ j) }
     }
 
     /// `decodeChecked`'s ASCII run for offsets of 4 bytes (every real file): `storeWord` from byte

@@ -26,7 +26,8 @@ public func boxedValue<T>(_ boxed: any Sendable, as type: T.Type) -> T? {
 /// Type-erased cross-file rule so rules with different fact types share one list. Class-bound:
 /// the engine takes each rule from its list for every file, and a copy of an opaque existential
 /// went through its value witnesses (~90 instructions a rule and file with its destroy), where a
-/// class reference is retained.
+/// class reference is retained. A rule conforms to `CrossFileRule` and is erased by
+/// `CrossFileBox` (`erased(options:)`), not by conforming to this protocol itself.
 public protocol ErasedCrossFileRule: AnyObject, Sendable {
     func collectErased(_ document: Document, environment: LintEnvironment) -> (any Sendable)?
     /// `collectErased` with a fact that has a record form appended to `writer` as the tagged

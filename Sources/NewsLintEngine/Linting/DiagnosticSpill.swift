@@ -720,13 +720,11 @@ package enum SpilledStrings {
                 k -= 1
             }
             out.varint(0)
-            out.varint(UInt64(s.count))
-            let start = out.bytes.count
-            out.bytes.append(contentsOf: s)
+            let range = out.blob(s)
             if count < written.count {
-                written[count] = start..<out.bytes.count
+                written[count] = range
             } else {
-                written.append(start..<out.bytes.count)
+                written.append(range)
             }
             count += 1
             remember(count - 1)

@@ -7,26 +7,10 @@ import Testing
 @testable import NewsLintServer
 @testable import NewsLintCLI
 
-/// The zone lines of one rule are merged, not sorted (`DocumentZones.merged`), and a line's hits
-/// are deduplicated within their run of equal start and pattern (`PatternMatcher.dedupe`): both
-/// compared with the forms they replaced.
+/// The zone lines of a document are each listed once (`DocumentZones.edgeLines`; one rule's are
+/// merged as read, `CandidateLinesTests`), and a line's hits are deduplicated within their run of
+/// equal start and pattern (`PatternMatcher.dedupe`), compared with the form it replaced.
 @Suite struct PatternMatcherMergeTests {
-    /// An ascending list without repeats of up to `count` lines below `limit`.
-    func lines(_ rng: inout SeededRandom, count: Int, limit: Int) -> [Int] {
-        Array(Set((0..<rng.below(count + 1)).map { _ in 1 + rng.below(limit) })).sorted()
-    }
-
-    @Test func mergedIsTheSortedUnion() {
-        var rng = SeededRandom(seed: 16_31)
-        var overlapping = 0
-        for _ in 0..<3_000 {
-            let a = lines(&rng, count: 8, limit: 30), b = lines(&rng, count: 10, limit: 30)
-            if let x = a.last, let y = b.first, x >= y { overlapping += 1 }
-            #expect(DocumentZones.merged(a, b) == Array(Set(a + b)).sorted(), "\(a) \(b)")
-        }
-        #expect(overlapping > 1_000)
-    }
-
     /// A body shorter than header and footer together: the zones share lines.
     @Test func edgeLinesOfOneRuleAreEachLineOnce() {
         for lineCount in [0, 1, 3, 6, 9, 14, 20, 40] {
