@@ -10,9 +10,9 @@ import Testing
 
     /// Scalars around every edge `foldRun` tests: the kept range U+3001…U+FEFE and its neighbours,
     /// what `fold` drops or maps (spaces, full-width and half-width forms), ASCII, and beyond.
-    static let foldEdges: [UInt32] = [0x00, 0x09, 0x0A, 0x20, 0x21, 0x41, 0x7E, 0x7F, 0x80, 0xA0, 0xE9, 0x200B, 0x2FFF, 0x3000,
+    static let foldEdges: [UInt32] = [0x00, 0x09, 0x0A, 0x0D, 0x20, 0x21, 0x41, 0x7E, 0x7F, 0x80, 0xA0, 0xE9, 0x200B, 0x2FFF, 0x3000,
                                       0x3001, 0x3002, 0x4E2D, 0x65B0, 0x9FFF, 0xFEFD, 0xFEFE, 0xFEFF, 0xFF01, 0xFF0C, 0xFF5E,
-                                      0xFF61, 0xFF65, 0xFFFD, 0x1_F600, 0x10_FFFF, 0x8000_3001, 0xFFFF_FFFF]
+                                      0xFF61, 0xFF65, 0xFFFD, 0x1_F600, 0x10_FFFF, 0x8000_3001, 0x7FFF_3001, 0xFFFF_FFFF]
 
     /// `foldRun` as `putEachFolding` does it, a scalar at a time: (next, written, scalars, hash).
     static func plainFoldRun(_ scalars: [UInt32], from: Int, to end: Int, stopAtASCII: Bool, hash: UInt64) -> (Int, [UInt32], UInt64) {
@@ -31,17 +31,19 @@ import Testing
         return (k, out, h)
     }
 
-    /// Runs of kept scalars of every length (the four-at-a-time blocks and their tails) broken by
-    /// every other kind of scalar, from every start and to every end, with and without stopping at ASCII.
+    /// Runs of kept scalars of every length (the four-at-a-time blocks and their tails; up to 40
+    /// in a row) broken by every other kind of scalar, from every start and to every end, with and
+    /// without stopping at ASCII: the same stop, scalars and hash, and nothing written past the count.
     @Test func foldRunMatchesTheScalarLoop() {
         var rng = SeededRandom(seed: 25_001)
-        for round in 0..<4_000 {
+        for round in 0..<8_000 {
             var scalars: [UInt32] = []
-            let length = round < 40 ? round : rng.below(70)
+            let long = round % 2 == 1
+            let length = round < 48 ? round : rng.below(long ? 120 : 70)
             while scalars.count < length {
                 if rng.chance(0.6) {
                     // A run of kept scalars (CJK), most often long enough for a block or two.
-                    for _ in 0..<rng.below(11) { scalars.append(0x3001 + UInt32(rng.below(0xFEFF - 0x3001))) }
+                    for _ in 0..<rng.below(long ? 41 : 11) { scalars.append(0x3001 + UInt32(rng.below(0xFEFF - 0x3001))) }
                 } else {
                     scalars.append(rng.pick(Self.foldEdges))
                 }
@@ -52,14 +54,18 @@ import Testing
             for stopAtASCII in [false, true] {
                 let seed = rng.next()
                 let (next, expected, expectedHash) = Self.plainFoldRun(scalars, from: from, to: end, stopAtASCII: stopAtASCII, hash: seed)
-                let out = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, end - from))
+                let room = end - from + 4
+                let out = UnsafeMutablePointer<UInt32>.allocate(capacity: room)
                 defer { out.deallocate() }
+                out.initialize(repeating: 0xDEAD_BEEF, count: room)
                 var hash = seed
                 let result = scalars.withUnsafeBufferPointer {
                     BodyNormalizer.foldRun($0, from: from, to: end, stopAtASCII: stopAtASCII, into: out, hash: &hash)
                 }
                 #expect(result.next == next, "\(scalars) \(from)..<\(end) stop \(stopAtASCII)")
                 #expect(Array(UnsafeBufferPointer(start: out, count: result.written)) == expected, "\(scalars) \(from)..<\(end)")
+                #expect(UnsafeBufferPointer(start: out + result.written, count: room - result.written).allSatisfy { $0 == 0xDEAD_BEEF },
+                        "written past the count: \(scalars) \(from)..<\(end) stop \(stopAtASCII)")
                 #expect(hash == expectedHash, "\(scalars) \(from)..<\(end)")
             }
         }

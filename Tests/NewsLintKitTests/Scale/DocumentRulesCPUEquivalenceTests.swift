@@ -277,19 +277,24 @@ import Testing
         return text
     }
 
+    /// A sink without a buffer: every scalar through `put` (the protocol's `putFolding`, one `fold`
+    /// a scalar), so a walk into it never reaches `foldRun`.
+    struct PlainSink: BodyNormalizer.Sink {
+        var scalars: [UInt32] = []
+        var hash = normalizedBodyHashSeed
+        mutating func put(_ scalar: UInt32) {
+            scalars.append(scalar)
+            hash = (hash ^ UInt64(scalar)) &* normalizedBodyHashPrime
+        }
+
+        var view: NormalizedBodyView { NormalizedBodyView(scalars: scalars, hash: mix64(hash ^ UInt64(scalars.count))) }
+    }
+
     /// `BodyNormalizer.view` as it was written first (`append` per scalar).
     static func referenceNormalizedView(_ document: Document) -> NormalizedBodyView {
-        struct Collect: BodyNormalizer.Sink {
-            var out: [UInt32] = []
-            var h = normalizedBodyHashSeed
-            mutating func put(_ x: UInt32) {
-                out.append(x)
-                h = (h ^ UInt64(x)) &* normalizedBodyHashPrime
-            }
-        }
-        var collect = Collect()
-        BodyNormalizer.forEach(document, into: &collect)
-        return NormalizedBodyView(scalars: collect.out, hash: mix64(collect.h ^ UInt64(collect.out.count)))
+        var sink = PlainSink()
+        BodyNormalizer.forEach(document, into: &sink)
+        return sink.view
     }
 
     static func referenceMarkdownBodyText(_ document: Document, limit: Int) -> (letters: Int, hash: UInt64, hasContent: Bool) {

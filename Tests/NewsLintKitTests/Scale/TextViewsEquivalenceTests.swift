@@ -3,7 +3,8 @@ import Testing
 @testable import NewsLintRules
 
 /// The document's text views after session 38's changes against references: the code they
-/// replaced, kept here word for word (`foldRun`, body-empty's HTML walk), and for the scalar
+/// replaced, kept here word for word (the HTML walks; `foldRun` is held to its scalar loop in
+/// `ContentFastPathTests`), and for the scalar
 /// decode a walk one `ScalarDecode.step` a scalar. On random scalar arrays and seeded documents
 /// (Markdown and HTML, with and without the script rules' shared decode, ill-formed UTF-8 —
 /// overlong forms, encoded surrogates, truncated sequences —, astral scalars, CRLF, a byte order
@@ -11,44 +12,6 @@ import Testing
 /// the HTML walks reading tokens in place.
 @Suite struct TextViewsEquivalenceTests {
     // MARK: - References (the code before session 38)
-
-    /// `BodyNormalizer.foldRun` before session 38: the CJK run one scalar a step.
-    static func referenceFoldRun(_ scalars: UnsafeBufferPointer<UInt32>, from: Int, to end: Int, stopAtASCII: Bool,
-                                 into out: UnsafeMutablePointer<UInt32>, hash: inout UInt64) -> (next: Int, written: Int) {
-        var k = from, written = 0
-        var h = hash
-        defer { hash = h }
-        while k < end {
-            var s = scalars[k]
-            while s &- 0x3001 < 0xFEFF - 0x3001 {
-                out[written] = s
-                written &+= 1
-                h = (h ^ UInt64(s)) &* normalizedBodyHashPrime
-                k &+= 1
-                if k == end { return (k, written) }
-                s = scalars[k]
-            }
-            if stopAtASCII && s < 0x80 { return (k, written) }
-            k &+= 1
-            if let f = BodyNormalizer.fold(s) {
-                out[written] = f
-                written &+= 1
-                h = (h ^ UInt64(f)) &* normalizedBodyHashPrime
-            }
-        }
-        return (k, written)
-    }
-
-    /// A sink without a buffer: every scalar through `put` (the protocol's `putFolding`, one
-    /// `fold` a scalar), so the walk never reaches `foldRun`.
-    struct PlainSink: BodyNormalizer.Sink {
-        var scalars: [UInt32] = []
-        var hash = normalizedBodyHashSeed
-        mutating func put(_ scalar: UInt32) {
-            scalars.append(scalar)
-            hash = (hash ^ UInt64(scalar)) &* normalizedBodyHashPrime
-        }
-    }
 
     /// `BodyNormalizer.forEachVisible` before session 38 (each token copied by `for token in tokens`).
     static func referenceForEachVisible<S: BodyNormalizer.Sink>(_ document: Document, into sink: inout S) {
@@ -81,15 +44,12 @@ import Testing
         }
     }
 
-    /// `BodyNormalizer.view` as the plain sink makes it.
+    /// `BodyNormalizer.view` as the plain sink makes it (HTML through the walk before session 38).
     static func referenceView(_ document: Document) -> NormalizedBodyView {
-        var sink = PlainSink()
-        if document.isHTMLFile {
-            referenceForEachVisible(document, into: &sink)
-        } else {
-            BodyNormalizer.forEach(document, into: &sink)
-        }
-        return NormalizedBodyView(scalars: sink.scalars, hash: mix64(sink.hash ^ UInt64(sink.scalars.count)))
+        guard document.isHTMLFile else { return DocumentRulesCPUEquivalenceTests.referenceNormalizedView(document) }
+        var sink = DocumentRulesCPUEquivalenceTests.PlainSink()
+        referenceForEachVisible(document, into: &sink)
+        return sink.view
     }
 
     /// `BodyText(visibleTextOf:limit:scalars:offsets:hashing:)` before session 38 (each token
@@ -171,12 +131,6 @@ import Testing
 
     // MARK: - Inputs
 
-    /// Scalars `foldRun` tells apart: the kept range U+3001…U+FEFE and its edges, what `fold`
-    /// drops or maps, ASCII, astral, and values no decode gives (`ScalarDecode.invalid`).
-    static let edges: [UInt32] = [0x00, 0x09, 0x0A, 0x0D, 0x20, 0x21, 0x41, 0x7E, 0x7F, 0x80, 0xA0, 0x200B, 0x2FFF, 0x3000,
-                                  0x3001, 0x3002, 0x4E2D, 0x9FFF, 0xFEFD, 0xFEFE, 0xFEFF, 0xFF01, 0xFF0C, 0xFF5E, 0xFF61,
-                                  0xFF65, 0xFFFD, 0x1_F600, 0x10_FFFF, 0x8000_3001, 0x7FFF_3001, 0xFFFF_FFFF]
-
     /// Pieces of bodies: long CJK runs (the four-a-step blocks and their tails) broken by
     /// punctuation the fold maps, spaces, ASCII words, Markdown and HTML the walks drop.
     static let pieces = ["中國新聞網報道", "今天", "香港", "一", "鿿", "〇", "、", "。", "「", "」", "，", "：", "！", "ＡＢ", "｡", "･",
@@ -233,45 +187,6 @@ import Testing
     }
 
     // MARK: - Tests
-
-    /// Runs of kept scalars of every length up to 40 (blocks of four and every tail) between every
-    /// other kind of scalar, from every start to every end, with and without the stop at ASCII:
-    /// the same stop, scalars, count and hash as the reference, and nothing written past the count.
-    @Test func foldRunMatchesTheReference() {
-        var rng = SeededRandom(seed: 38_001)
-        for round in 0..<6_000 {
-            var scalars: [UInt32] = []
-            let length = round < 48 ? round : rng.below(120)
-            while scalars.count < length {
-                if rng.chance(0.55) {
-                    for _ in 0..<rng.below(41) { scalars.append(0x3001 + UInt32(rng.below(0xFEFF - 0x3001))) }
-                } else {
-                    scalars.append(rng.pick(Self.edges))
-                }
-            }
-            scalars = Array(scalars.prefix(length))
-            let from = scalars.isEmpty ? 0 : rng.below(scalars.count + 1)
-            let end = from + rng.below(scalars.count - from + 1)
-            for stopAtASCII in [false, true] {
-                let seed = rng.next()
-                let room = end - from + 4
-                let expectedOut = UnsafeMutablePointer<UInt32>.allocate(capacity: room)
-                let out = UnsafeMutablePointer<UInt32>.allocate(capacity: room)
-                defer { expectedOut.deallocate(); out.deallocate() }
-                expectedOut.initialize(repeating: 0xDEAD_BEEF, count: room)
-                out.initialize(repeating: 0xDEAD_BEEF, count: room)
-                var expectedHash = seed, hash = seed
-                let (expected, result) = scalars.withUnsafeBufferPointer {
-                    (Self.referenceFoldRun($0, from: from, to: end, stopAtASCII: stopAtASCII, into: expectedOut, hash: &expectedHash),
-                     BodyNormalizer.foldRun($0, from: from, to: end, stopAtASCII: stopAtASCII, into: out, hash: &hash))
-                }
-                #expect(result.next == expected.next && result.written == expected.written, "\(scalars) \(from)..<\(end) stop \(stopAtASCII)")
-                #expect(Array(UnsafeBufferPointer(start: out, count: room)) == Array(UnsafeBufferPointer(start: expectedOut, count: room)),
-                        "\(scalars) \(from)..<\(end) stop \(stopAtASCII)")
-                #expect(hash == expectedHash, "\(scalars) \(from)..<\(end) stop \(stopAtASCII)")
-            }
-        }
-    }
 
     /// The whole normalised body (`Document.normalizedBody`, the pooled `view`) against the plain
     /// sink's, on seeded Markdown and HTML documents, with and without the shared decode: every
