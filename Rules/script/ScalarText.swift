@@ -405,6 +405,7 @@ extension HTMLView {
     /// before), not bisected from the start, and the walk over all of a document's units passes
     /// each token once. A cursor past the run's first token (runs out of order) is not used.
     package func forEachHiddenRange(_ run: ScalarRun, tokenCursor: inout Int, _ body: (Range<Int>) -> Void) {
+        let tokens = self.tokens
         let n = run.count
         let offsets = run.offsets
         /// The first scalar index in `from...n` whose offset is at least `offset` (the decode's

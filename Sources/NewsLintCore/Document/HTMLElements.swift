@@ -118,15 +118,17 @@ package struct HTMLElements {
         var stack: [Int] = []  // element indices
         stack.reserveCapacity(32)
         // At most one element per start tag; about a third of the tokens are (growing from empty copied the array per doubling).
-        elements.reserveCapacity(view.tokens.count / 3 + 4)
+        // The tokens held once for the walk (`HTMLView.tokens` reads them through the view's arrays).
+        let tokens = view.tokens
+        elements.reserveCapacity(tokens.count / 3 + 4)
         var foreignDepth = 0   // inside <svg>/<math>: `/>` closes an element
         let tables = TagTables.shared
         // By index: a token is copied only when it is a tag (a copy of every 64-byte token per
         // step, text and comments too, cost more than the switch).
-        for t in view.tokens.indices {
-            switch view.tokens[t].kind {
+        for t in tokens.indices {
+            switch tokens[t].kind {
             case .startTag:
-                let token = view.tokens[t]
+                let token = tokens[t]
                 // Read from the name's bytes when they pack: a void element (`<img>`, `<br>`) then
                 // needs no `String` at all, and no name is packed twice (the tokenizer's key).
                 let key = token.key(in: bytes)
@@ -152,7 +154,7 @@ package struct HTMLElements {
                                         hasOptionalEnd: info.hasOptionalEnd, unpackedIndex: unpackedIndex, packedName: key ?? 0))
                 stack.append(elements.count - 1)
             case .endTag:
-                let token = view.tokens[t]
+                let token = tokens[t]
                 // A name that packs (nearly all) is compared as its key: no `String` per end tag.
                 if let key = token.key(in: bytes) {
                     endTag(t, key: key, token, view, bytes, tables, stack: &stack, foreignDepth: &foreignDepth)

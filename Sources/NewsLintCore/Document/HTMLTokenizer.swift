@@ -74,8 +74,14 @@ public struct HTMLToken: Sendable, Equatable {
 /// Linear in the input: every scan moves forward, and once a tag runs to the end of the input
 /// without `>`, later `<` are text (otherwise each `<a` of a `<a <a <a …` flood would rescan).
 public struct HTMLView: Sendable {
-    public let tokens: [HTMLToken]
-    public let attributes: [HTMLAttribute]
+    /// The tokens, in document order.
+    @inlinable public var tokens: [HTMLToken] { arrays.tokens }
+    /// The attributes of every tag, each tag's at its token's `attributeIndices`.
+    @inlinable public var attributes: [HTMLAttribute] { arrays.attributes }
+    /// The view's arrays behind one reference: the rules read the view through `Document.html`,
+    /// which hands each asker its own copy (some ten an HTML file), and a copy of three arrays
+    /// retained and released each of them (115,000 retains at agora ×1; one each now).
+    @usableFromInline let arrays: Arrays
     /// The byte range that was tokenized (a document's body).
     public let range: Range<Int>
     /// Whether the input ends inside markup: a tag without `>`, a comment without `-->`, a
@@ -87,7 +93,20 @@ public struct HTMLView: Sendable {
     package var inCode: [Bool] { codeFlags.isEmpty ? [Bool](repeating: false, count: tokens.count) : codeFlags }
     /// `inCode`, or empty when no token is inside a code element (a news page has none: no flag
     /// per token is allocated, written and freed for every HTML document).
-    @usableFromInline let codeFlags: [Bool]
+    @inlinable var codeFlags: [Bool] { arrays.codeFlags }
+
+    /// `HTMLView`'s arrays, made once by its init and never changed.
+    @usableFromInline final class Arrays: Sendable {
+        @usableFromInline let tokens: [HTMLToken]
+        @usableFromInline let attributes: [HTMLAttribute]
+        @usableFromInline let codeFlags: [Bool]
+
+        init(tokens: [HTMLToken], attributes: [HTMLAttribute], codeFlags: [Bool]) {
+            self.tokens = tokens
+            self.attributes = attributes
+            self.codeFlags = codeFlags
+        }
+    }
 
     package static let codeElements: [[UInt8]] = ["pre", "code", "kbd", "samp"].map { Array($0.utf8) }
 
@@ -113,8 +132,6 @@ public struct HTMLView: Sendable {
         var tokenizer = Tokenizer()
         tokenizer.skipsText = skipsText
         bytes.withUnsafeBufferPointer { tokenizer.run($0, range.clamped(to: 0..<$0.count)) }
-        tokens = tokenizer.tokens
-        attributes = tokenizer.attributes
         endsInsideMarkup = tokenizer.tagsExhausted || tokenizer.unterminated
         self.range = range.clamped(to: 0..<bytes.count)
         var codeFlags: [Bool] = []
@@ -140,7 +157,7 @@ public struct HTMLView: Sendable {
                 }
             }
         }
-        self.codeFlags = codeFlags
+        arrays = Arrays(tokens: tokenizer.tokens, attributes: tokenizer.attributes, codeFlags: codeFlags)
     }
 
     public func attributes(of token: HTMLToken) -> ArraySlice<HTMLAttribute> { attributes[token.attributeIndices] }
@@ -203,6 +220,7 @@ public struct HTMLView: Sendable {
 
     /// Index of the token containing byte `offset`, or nil outside `range`.
     public func tokenIndex(containing offset: Int) -> Int? {
+        let tokens = self.tokens
         var lo = 0, hi = tokens.count - 1
         while lo <= hi {
             let mid = (lo + hi) / 2

@@ -117,6 +117,7 @@ extension HTMLView {
     }
 
     private func blockRanges(_ bytes: [UInt8], keys: UnsafeBufferPointer<UInt64>) -> [BlockRange] {
+        let tokens = self.tokens
         var blocks: [BlockRange] = []
         // Each block holds a text token and ends at a tag (or the end): at most one block per two
         // tokens, reserved once (grown from empty, the array was reallocated and copied four or
@@ -175,6 +176,7 @@ extension HTMLView {
     /// block. A cursor past the block's start (blocks out of order) falls back to the bisection.
     public func blockText(_ bytes: [UInt8], _ range: Range<Int>, into text: inout [UInt8], cursor: inout Int) {
         text.removeAll(keepingCapacity: true)
+        let tokens = self.tokens
         var t = tokenIndex(containing: range.lowerBound, from: &cursor) ?? tokens.count
         bytes.withUnsafeBufferPointer { buf in
             while t < tokens.count, tokens[t].range.lowerBound < range.upperBound {
@@ -204,6 +206,7 @@ extension HTMLView {
     /// leaving `cursor` at that token. Bisects when `cursor` is not before `offset`.
     @inline(__always)
     func tokenIndex(containing offset: Int, from cursor: inout Int) -> Int? {
+        let tokens = self.tokens
         var c = cursor
         guard c < tokens.count, tokens[c].range.lowerBound <= offset else {
             let found = tokenIndex(containing: offset)
