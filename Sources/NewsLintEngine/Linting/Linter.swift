@@ -1042,21 +1042,29 @@ public final class Linter: Sendable {
             }
             if packRule?.isPack == true { factEnvironment.linesReportedByPacks.insert(diagnostics[i].line) }
         }
-        // One budget for the file, restarted for each rule (it was allocated per rule per file).
+        // One budget for the file, restarted for each rule (it was allocated per rule per file), and
+        // set in the environment once: no rule replaces it (a retain and a release per rule per file).
         let collectBudget = settings.fileTimeBudget.map { CollectBudget(seconds: $0) }
+        factEnvironment.collectBudget = collectBudget
         // By index and id: iterating the rule lists copied each rule (its existential and strings) per file.
+        let baseCrossFile = baseRules.crossFile
         let fileCrossFile = rules.crossFile
-        for i in baseRules.crossFile.indices {
-            let id = baseRules.crossFile[i].id
-            // Without overrides the file's list is the base list: the same index holds the same id.
-            let atSameIndex = i < fileCrossFile.count && fileCrossFile[i].id == id
-            guard atSameIndex || fileCrossFile.indices.contains(where: { fileCrossFile[$0].id == id }) else { continue }
+        // The file's list is the base list itself (no nested configuration or override touched it:
+        // nearly always): every rule runs, and no id is copied or compared (two string copies and
+        // a comparison per rule per file).
+        let sameList = Self.sameStorage(baseCrossFile, fileCrossFile)
+        for i in baseCrossFile.indices {
+            if !sameList {
+                let id = baseCrossFile[i].id
+                // Without overrides the file's list is the base list: the same index holds the same id.
+                let atSameIndex = i < fileCrossFile.count && fileCrossFile[i].id == id
+                guard atSameIndex || fileCrossFile.indices.contains(where: { fileCrossFile[$0].id == id }) else { continue }
+            }
             if let collectBudget, let seconds = settings.fileTimeBudget { collectBudget.restart(seconds: seconds) }
-            factEnvironment.collectBudget = collectBudget
-            facts.collect(baseRules.crossFile[i].rule, index: i, document: document, environment: &factEnvironment)
-            if factEnvironment.collectBudget?.stopped == true, let severity = rules.engineSeverity["file-skipped"], let budget = settings.fileTimeBudget {
+            facts.collect(baseCrossFile[i].rule, index: i, document: document, environment: &factEnvironment)
+            if collectBudget?.stopped == true, let severity = rules.engineSeverity["file-skipped"], let budget = settings.fileTimeBudget {
                 diagnostics.append(Diagnostic(rule: "file-skipped", severity: severity, path: path, line: 1, column: 1,
-                                              message: "rule '\(id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget) and stopped partway: this file was only partly checked by it (not compared with other files)"))
+                                              message: "rule '\(baseCrossFile[i].id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget) and stopped partway: this file was only partly checked by it (not compared with other files)"))
             }
         }
         var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: facts.boxed, byteCount: bytes.count, fix: fixOutcome,
@@ -1081,6 +1089,12 @@ public final class Linter: Sendable {
             outcome.suppressionsKnown = true
         }
         return outcome
+    }
+
+    /// Whether `a` and `b` are one array (the same storage and count): a file's rule list that is
+    /// the base list, copied, not rebuilt.
+    private static func sameStorage(_ a: [ActiveCrossFileRule], _ b: [ActiveCrossFileRule]) -> Bool {
+        a.count == b.count && a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
     }
 
     private func engineOutcome(path: String, rule: String, message: String, rules: RuleSet, failure: Bool) -> FileOutcome {
