@@ -840,7 +840,18 @@ public final class Linter: Sendable {
             guard case .file = input else { return nil }
             return cache.entry(for: location, displayPath: path, knownStrings: ruleIDs, decodingDiagnostics: false).map(UnstampedEntry.init)
         }
-        let rules = perFileRules ?? baseRules
+        // The rules passed on as they are: `perFileRules ?? baseRules` made a copy of the rule set
+        // (a retain and a release of each of its arrays and of its error string) per file.
+        if let perFileRules {
+            return readAndLint(input, path: path, location: location, cache: cache, unstamped: unstamped, rules: perFileRules)
+        }
+        return readAndLint(input, path: path, location: location, cache: cache, unstamped: unstamped, rules: baseRules)
+    }
+
+    /// The rest of `process` for a file the cache did not answer by its stamp: reads it, lints it
+    /// with `rules` and records the result in `cache` (its entry read but unanswered: `unstamped`).
+    private func readAndLint(_ input: LintInput, path: String, location: String, cache: LintCache?, unstamped: UnstampedEntry?,
+                             rules: RuleSet) -> FileOutcome {
         let bytes: [UInt8]
         var stamp: FileStamp?
         switch input {
