@@ -25,7 +25,7 @@ package final class SpareArrays<Element: BitwiseCopyable & Sendable>: Sendable {
     /// let go: emptying it made new storage of its whole capacity, so every retained array after
     /// one large file would have held that file's capacity. The taker sizes its own instead.
     package func take() -> [Element] {
-        var spare = spares.withLock { $0.popLast() } ?? []
+        guard var spare = spares.withLock({ $0.popLast() }) else { return [] }
         let kept = spare.withUnsafeBufferPointer { $0.baseAddress }
         spare.removeAll(keepingCapacity: true)
         guard spare.withUnsafeBufferPointer({ $0.baseAddress }) == kept else { return [] }
