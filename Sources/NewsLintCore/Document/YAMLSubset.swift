@@ -52,10 +52,7 @@ package enum YAMLSubset {
         let shortcut = simpleLines && base == 0
         var n = range.lowerBound
         while n <= range.upperBound {
-            var id: Int?
-            if shortcut, let entry = simpleEntry(lines: lines, n, last: range.upperBound, id: &id) {
-                commonFirst.note(id: id, entry: entries.count)
-                entries.append(entry)
+            if shortcut, appendSimpleEntry(lines: lines, n, last: range.upperBound, to: &entries, commonFirst: &commonFirst) {
                 n += 1
                 continue
             }
@@ -167,31 +164,33 @@ package enum YAMLSubset {
     /// The entry of line `n` when it is the common shape `key: plain value`: an unindented key of
     /// ASCII letters, digits, `_`, `-` and `.`, a plain one-line value without `#` or `: ` (no
     /// comment to strip, no problem to report), and a next line that cannot continue the value
-    /// (not blank, not indented). Nil for anything else, which the general path parses. What the
+    /// (not blank, not indented). False (nothing appended) for anything else, which the general path parses. What the
     /// general path would make of such a line, made without its slices and second key scan:
     /// front matter was a quarter of the engine's own work per file.
-    /// `id`: set to the key's common-key id when there is an entry (nil when the key is not common).
-    private static func simpleEntry(lines: LineReader, _ n: Int, last: Int, id: inout Int?) -> FrontMatterEntry? {
+    /// Appended to `entries` (and noted in `commonFirst`) here, not returned: the optional entry was
+    /// moved out of the byte closure and again into the array.
+    private static func appendSimpleEntry(lines: LineReader, _ n: Int, last: Int, to entries: inout [FrontMatterEntry],
+                                          commonFirst: inout CommonKeySlots) -> Bool {
         let content = lines.contentRange(n)
         // The value ends here only when the next line is not blank and not indented.
         if n < last {
             let next = lines.contentRange(n + 1)
-            guard let first = next.first, lines.bytes[first] != 0x20 else { return nil }
+            guard let first = next.first, lines.bytes[first] != 0x20 else { return false }
         }
-        return lines.bytes.withUnsafeBufferPointer { b -> FrontMatterEntry? in
+        return lines.bytes.withUnsafeBufferPointer { b -> Bool in
             let start = content.lowerBound, end = content.upperBound
             // The key, up to a `:` that ends it.
             var i = start
             while i < end && isSimpleKeyByte(b[i]) { i += 1 }
-            guard i > start, i < end, b[i] == UInt8(ascii: ":"), i + 1 < end, b[i + 1] == 0x20 || b[i + 1] == 0x09 else { return nil }
+            guard i > start, i < end, b[i] == UInt8(ascii: ":"), i + 1 < end, b[i + 1] == 0x20 || b[i + 1] == 0x09 else { return false }
             let colon = i
             var valueStart = colon + 1
             while valueStart < end && (b[valueStart] == 0x20 || b[valueStart] == 0x09) { valueStart += 1 }
-            guard valueStart < end else { return nil }
+            guard valueStart < end else { return false }
             switch b[valueStart] {
             case UInt8(ascii: "#"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "|"),
                  UInt8(ascii: ">"), UInt8(ascii: "@"), UInt8(ascii: "`"), UInt8(ascii: "&"), UInt8(ascii: "!"):
-                return nil
+                return false
             default: break
             }
             // No `#` at all (a comment needs one) and no `: ` (a problem to report).
@@ -199,30 +198,33 @@ package enum YAMLSubset {
             while k < end {
                 k = ByteWords.firstIndex(of: UInt8(ascii: "#"), or: UInt8(ascii: ":"), in: UnsafeRawBufferPointer(b), from: k, to: end)
                 guard k < end else { break }
-                if b[k] == UInt8(ascii: "#") || (k + 1 < end && b[k + 1] == 0x20) { return nil }
+                if b[k] == UInt8(ascii: "#") || (k + 1 < end && b[k + 1] == 0x20) { return false }
                 k += 1
             }
             var valueEnd = end
             while valueEnd > valueStart && (b[valueEnd - 1] == 0x20 || b[valueEnd - 1] == 0x09) { valueEnd -= 1 }
-            id = commonKeyID(b, start..<colon)
+            let id = commonKeyID(b, start..<colon)
             let key = id.map { commonKeyTable.key(id: $0) } ?? String(repairingUTF8: UnsafeBufferPointer(rebasing: b[start..<colon]))
             // Well-formed text is kept as its bytes (its string made only when asked); invalid bytes
             // are repaired into a string now, so the bytes a rule reads are always the string's.
             let text = UnsafeBufferPointer(rebasing: b[valueStart..<valueEnd])
             let ascii = UTF8Validation.asciiPrefixLength(text)
+            commonFirst.note(id: id, entry: entries.count)
             if ascii == text.count || UTF8Validation.firstInvalidOffset(in: UnsafeBufferPointer(rebasing: text[ascii...])) == nil {
-                return FrontMatterEntry(key: key, line: n, column: 1, plainText: valueStart..<valueEnd, in: lines.bytes, valueRange: valueStart..<end,
-                                        entryRange: start..<lines.end(n))
+                entries.append(FrontMatterEntry(key: key, line: n, column: 1, plainText: valueStart..<valueEnd, in: lines.bytes, valueRange: valueStart..<end,
+                                                entryRange: start..<lines.end(n)))
+            } else {
+                entries.append(FrontMatterEntry(key: key, line: n, column: 1, value: .scalar(String(decoding: text, as: UTF8.self), .plain),
+                                                valueRange: valueStart..<end, entryRange: start..<lines.end(n)))
             }
-            return FrontMatterEntry(key: key, line: n, column: 1, value: .scalar(String(decoding: text, as: UTF8.self), .plain), valueRange: valueStart..<end,
-                                    entryRange: start..<lines.end(n))
+            return true
         }
     }
 
     /// The key written at `range` (ASCII `isSimpleKeyByte`s) when it is one of `commonKeys`, as
     /// that table's string; nil otherwise. Equal to the `String` made from its bytes, without
     /// copying and validating them into a new one for every key of every file (the five keys of each
-    /// agora file were a third of `simpleEntry`'s strings).
+    /// agora file were a third of `appendSimpleEntry`'s strings).
     package static func commonKey(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String? {
         commonKeyID(b, range).map { commonKeyTable.key(id: $0) }
     }

@@ -58,6 +58,66 @@ import Testing
         for bytes in cases { expectSameBothWays(bytes, "\(bytes)") }
     }
 
+    /// Entries (as `parsed` shows them), problems and the common keys' first entries, with the
+    /// shortcut or without it: the shortcut notes each key's id as it appends the entry.
+    /// `keptAsBytes`: how many values the shortcut kept as document bytes (only it does).
+    private func parsedWithSlots(_ bytes: [UInt8], simpleLines: Bool) -> (entries: [String], problems: [String], slots: [String], keptAsBytes: Int) {
+        let lines = LineReader(bytes: bytes, lineStarts: Document.computeLineStarts(bytes))
+        guard lines.count > 0 else { return ([], [], [], 0) }
+        var entries: [FrontMatterEntry] = []
+        var problems: [FrontMatterProblem] = []
+        var keysAreASCII = true
+        var noted = CommonKeySlots()
+        YAMLSubset.parse(lines: lines, range: 1...lines.count, entries: &entries, problems: &problems, keysAreASCII: &keysAreASCII,
+                         commonFirst: &noted, simpleLines: simpleLines)
+        let fromStrings = CommonKeySlots(entries)
+        let table = YAMLSubset.commonKeyTable
+        let slots = (0..<table.count).map { id in "\(table.key(id: id))=\(String(describing: noted.first(id)))/\(String(describing: fromStrings.first(id)))" }
+            + ["provesNoDuplicate=\(noted.provesNoDuplicate)/\(fromStrings.provesNoDuplicate)"]
+        let shownEntries = entries.map { e in
+            "\(e.key)|\(e.line):\(e.column)|\(e.value)|\(String(describing: e.valueRange))|\(e.entryRange)"
+        }
+        return (shownEntries + ["keysAreASCII=\(keysAreASCII)"], problems.map { "\($0.line):\($0.column) \($0.message)" }, slots,
+                entries.filter(\.keepsScalarAsBytes).count)
+    }
+
+    /// Seeded front matter of common and other keys, repeated keys, values the shortcut takes and
+    /// values it leaves to the general path, continuation lines, CRLF and invalid bytes: the
+    /// shortcut's entries, problems and noted first entries are the general path's, and the noted
+    /// first entries are those the keys' strings give (`CommonKeySlots(entries)`).
+    @Test func generatedFrontMatterNotesTheSameKeysBothWays() {
+        var random = SeededRandom(seed: 0x5EED_F00D)
+        let keys = YAMLSubset.commonKeys + ["x", "Title", "a.b", "_k", "k-1", "t\u{E9}", "中文", "\"q\"", "descriptions"]
+        let separators = [": ", ":\t", ":   ", ":", " : ", ": \t "]
+        let values: [[UInt8]] = ["v", "中文標題 ", "2024-11-01 23:21:01 +08:00", "http://x.y/z?q=1#f", "a: b", "#c", "'q'", "\"d\"", "",
+                                 "x # c", "[1, 2]", "|", ">", "&a v", "-1", "x\u{3000}", "https://news.rthk.hk/a.htm"].map { Array($0.utf8) }
+            + [[0xFF, 0xFE], Array("x".utf8) + [0xE4, 0xB8], [0xC0, 0xAF, 0x41]]
+        let continuations = ["  more", "", "- item", "  - item", "\tx", "# note", "   "]
+        var compared = 0, shortcutEntries = 0
+        for _ in 0..<400 {
+            var text: [UInt8] = []
+            let newline: [UInt8] = random.chance(0.2) ? [0x0D, 0x0A] : [0x0A]
+            for _ in 0..<(1 + random.below(9)) {
+                text += Array(random.pick(keys).utf8) + Array(random.pick(separators).utf8) + random.pick(values) + newline
+                if random.chance(0.15) { text += Array(random.pick(continuations).utf8) + newline }
+            }
+            if random.chance(0.2) { text.removeLast(newline.count) }
+            let fast = parsedWithSlots(text, simpleLines: true)
+            let general = parsedWithSlots(text, simpleLines: false)
+            #expect(fast.entries == general.entries, "\(text)")
+            #expect(fast.problems == general.problems, "\(text)")
+            #expect(fast.slots == general.slots, "\(text)")
+            for slot in fast.slots {
+                let pair = slot.split(separator: "=", maxSplits: 1).last.map { $0.split(separator: "/") } ?? []
+                #expect(pair.count == 2 && pair[0] == pair[1], "\(slot) in \(text)")
+            }
+            shortcutEntries += fast.keptAsBytes
+            compared += 1
+        }
+        #expect(compared == 400)
+        #expect(shortcutEntries > 300, "the generated blocks reach the shortcut")
+    }
+
     /// Compares the YAML front matter of every file under `directory`; returns how many it compared.
     private func compareFrontMatter(under directory: URL) throws -> Int {
         var compared = 0
