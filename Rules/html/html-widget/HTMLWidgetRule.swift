@@ -276,9 +276,11 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     /// an element never closed would otherwise be scanned to the end of the page, once per element.
     package static func firstTextRange(_ element: HTMLElements.Element, _ view: HTMLView, _ bytes: [UInt8]) -> Range<Int>? {
         let last = min(element.end ?? view.tokens.count, element.start + 1 + Self.textSearchTokens)
-        for token in view.tokens[(element.start + 1)..<last] where token.isVisibleText {
-            if token.kind == .text && HTMLText.isBlank(bytes, token.range) { continue }
-            return HTMLText.trimmedRange(bytes, token.range)
+        // By index: a slice of the tokens retained and released their array per element asked.
+        for t in (element.start + 1)..<max(element.start + 1, last) where view.tokens[t].isVisibleText {
+            let range = view.tokens[t].range
+            if view.tokens[t].kind == .text && HTMLText.isBlank(bytes, range) { continue }
+            return HTMLText.trimmedRange(bytes, range)
         }
         return nil
     }
