@@ -87,12 +87,14 @@ package enum HTMLImageScanner {
     /// `links(of:isImg:view:bytes:)` appended to `out`; `sources` is scratch (emptied first).
     package static func appendLinks(of token: HTMLToken, isImg: Bool, view: HTMLView, bytes: [UInt8],
                                     sources: inout [Range<Int>], to out: inout [ImageLink]) {
-        let attributes = view.attributes(of: token)
-        // As `attributeValue(_:named:in:)` reads them: the first attribute of each lazy name
-        // decides whether that name has a value; the first `alt` is the alt text.
+        // The tag's attributes read by index (`view.attributes(of: token)` is a slice, which retained
+        // and released the view's attribute array per tag). As `attributeValue(_:named:in:)` reads
+        // them: the first attribute of each lazy name decides whether that name has a value; the
+        // first `alt` is the alt text.
         var lazySeen: UInt8 = 0, hasLazy = false
         var altText: Range<Int>?
-        for attribute in attributes {
+        for k in token.attributeIndices {
+            let attribute = view.attributes[k]
             let role = attributeRole(bytes, attribute.name)
             if role & lazy != 0 {
                 let bit: UInt8 = 1 << (role >> 4)
@@ -106,7 +108,8 @@ package enum HTMLImageScanner {
         }
         sources.removeAll(keepingCapacity: true)
         var sawAttribute = false
-        for attribute in attributes {
+        for k in token.attributeIndices {
+            let attribute = view.attributes[k]
             let role = attributeRole(bytes, attribute.name)
             if isImg, role & singleURL != 0 {
                 sawAttribute = true

@@ -8,13 +8,20 @@ import NewsLintCore
 /// without copying them out of the document's shared decode.
 package struct ScalarSlice<Element>: RandomAccessCollection {
     package let base: [Element]
-    package let start: Int
-    package let count: Int
+    package private(set) var start: Int
+    package private(set) var count: Int
 
     package init(base: [Element], start: Int, count: Int) {
         // The window lies inside `base`, so checking an index against `count` is enough.
         precondition(start >= 0 && count >= 0 && start <= base.count - count, "window outside the decoded scalars")
         self.base = base
+        self.start = start
+        self.count = count
+    }
+
+    /// Moves the window to `count` elements from `start` of the same `base`, checked as `init` checks.
+    package mutating func move(start: Int, count: Int) {
+        precondition(start >= 0 && count >= 0 && start <= base.count - count, "window outside the decoded scalars")
         self.start = start
         self.count = count
     }
@@ -73,8 +80,8 @@ extension UnsafeBufferPointer where Element == UInt32 {
 /// The byte offsets of a `ScalarRun`, indexed from 0.
 package struct OffsetSlice: RandomAccessCollection {
     package let base: ByteOffsets
-    package let start: Int
-    package let count: Int
+    package fileprivate(set) var start: Int
+    package fileprivate(set) var count: Int
     package var startIndex: Int { 0 }
     package var endIndex: Int { count }
     package subscript(i: Int) -> Int {
@@ -90,9 +97,9 @@ package struct ScalarRun {
     /// `swift_once` at every use, and the rules compare scalars with it in their inner loops.
     package static let invalid: UInt32 = 0xFFFF_FFFF
     /// Code points (or `invalid`).
-    package let cps: Scalars
+    package private(set) var cps: Scalars
     /// Byte offset of each scalar; `offsets[cps.count]` is the end of the range.
-    package let offsets: OffsetSlice
+    package private(set) var offsets: OffsetSlice
 
     /// Scalars `range` of `decode`.
     package init(_ decode: ScalarDecode, _ range: Range<Int>) {
@@ -102,6 +109,15 @@ package struct ScalarRun {
 
     /// The whole file.
     package init(wholeFile decode: ScalarDecode) { self.init(decode, 0..<decode.cps.count) }
+
+    /// Moves the run to scalars `range` of the decode it was made from (checked as `init(_:_:)`
+    /// checks). A loop over a document's lines or blocks moves one run: a run made per unit copies
+    /// the decode's two arrays into it, a retain and a release of each per unit.
+    package mutating func select(_ range: Range<Int>) {
+        cps.move(start: range.lowerBound, count: range.count)
+        offsets.start = range.lowerBound
+        offsets.count = range.count + 1
+    }
 
     package var count: Int { cps.count }
     package subscript(i: Int) -> UInt32 { i >= 0 && i < cps.count ? cps[i] : 0 }
@@ -119,8 +135,13 @@ extension Document {
 
     /// The scalars of line `n` (1-based) without its terminator, from `decode` (this document's `scalars`).
     package func scalarRun(_ decode: ScalarDecode, line n: Int) -> ScalarRun {
-        guard n >= 1, n <= decode.lineStarts.count else { return ScalarRun(decode, decode.cps.count..<decode.cps.count) }
-        return scalarRun(decode, line: n, content: contentRange(ofLine: n))
+        ScalarRun(decode, scalarRange(decode, line: n))
+    }
+
+    /// The indices in `decode` of the scalars of `scalarRun(decode, line: n)` (for `ScalarRun.select`).
+    package func scalarRange(_ decode: ScalarDecode, line n: Int) -> Range<Int> {
+        guard n >= 1, n <= decode.lineStarts.count else { return decode.cps.count..<decode.cps.count }
+        return scalarRange(decode, line: n, content: contentRange(ofLine: n))
     }
 
     /// `scalarRun(decode, line: n)` for a caller that already holds `contentRange(ofLine: n)`.
@@ -455,8 +476,13 @@ extension Document {
     /// `hint`: a scalar index at or before the range's first scalar (the end of the previous block
     /// when blocks come in order), where the search starts; ignored when it lies past the range.
     package func scalarRun(_ decode: ScalarDecode, bytes range: Range<Int>, from hint: Int = 0) -> ScalarRun {
+        ScalarRun(decode, scalarRange(decode, bytes: range, from: hint))
+    }
+
+    /// The indices in `decode` of the scalars of `scalarRun(decode, bytes: range, from: hint)` (for `ScalarRun.select`).
+    package func scalarRange(_ decode: ScalarDecode, bytes range: Range<Int>, from hint: Int = 0) -> Range<Int> {
         let start = hint > 0 && hint < decode.cps.count && decode.offsets[hint] <= range.lowerBound ? hint : 0
         let first = decode.firstScalar(atOrAfter: range.lowerBound, from: start)
-        return ScalarRun(decode, first..<max(first, decode.firstScalar(atOrAfter: range.upperBound, from: first)))
+        return first..<max(first, decode.firstScalar(atOrAfter: range.upperBound, from: first))
     }
 }

@@ -25,11 +25,7 @@ package struct BodyText {
 
     /// `isLetter` of a scalar outside U+4E00…U+9FFF.
     private static func isLetterOutsideUnifiedIdeographs(_ c: UInt32) -> Bool {
-        // The punctuation between ideographs, before the switch's range tests: general punctuation and
-        // CJK symbols (“ ” — 、 。 「 」, U+2000…U+303F: no letter but 〇) and full-width
-        // punctuation (， ： （ ）, U+FF00…U+FF20).
-        if c &- 0x2000 < 0x1040 { return c == 0x3007 }
-        if c &- 0xFF00 < 0x21 { return false }
+        if let known = isLetterInPunctuationBlocks(c) { return known }
         switch c {
         case 0x41...0x5A, 0x61...0x7A: return true
         case 0xC0...0x24F: return c != 0xD7 && c != 0xF7
@@ -37,6 +33,17 @@ package struct BodyText {
         case 0x3040...0x30FF, 0x31F0...0x31FF, 0xAC00...0xD7A3, 0xFF21...0xFF3A, 0xFF41...0xFF5A, 0xFF66...0xFF9D: return true
         default: return CJK.isHan(c)
         }
+    }
+
+    /// `isLetter` of the punctuation between ideographs, nil outside its blocks: general punctuation
+    /// and CJK symbols (“ ” — 、 。 「 」, U+2000…U+303F: no letter but 〇) and full-width
+    /// punctuation (， ： （ ）, U+FF00…U+FF20). Asked first (before `isLetter`'s range tests), and
+    /// inlined into the ideograph count, where each such character was a call.
+    @inline(__always)
+    static func isLetterInPunctuationBlocks(_ c: UInt32) -> Bool? {
+        if c &- 0x2000 < 0x1040 { return c == 0x3007 }
+        if c &- 0xFF00 < 0x21 { return false }
+        return nil
     }
 
     /// `#`, `*`, `>`, `|`, `-`, `_`: Markdown and table syntax, not text.
@@ -116,6 +123,17 @@ package struct BodyText {
         return (word & 0x0F) << 12 | (word & 0x3F00) >> 2 | (word >> 16) & 0x3F
     }
 
+    /// The scalar of any well-formed 3-byte character in the low three bytes of `word` (lead byte
+    /// lowest), else nil: what `BodyNormalizer.decode` makes of those bytes with length 3 (not an
+    /// overlong form below U+0800, not an encoded surrogate); the high byte is ignored.
+    @inline(__always)
+    package static func threeByteScalar(inWord word: UInt32) -> UInt32? {
+        guard word & 0x00C0_C0F0 == 0x0080_80E0 else { return nil }
+        let scalar = (word & 0x0F) << 12 | (word & 0x3F00) >> 2 | (word >> 16) & 0x3F
+        guard scalar >= 0x800, scalar & 0xF800 != 0xD800 else { return nil }
+        return scalar
+    }
+
     /// One visible character into the text's hash (FNV-1a step on the scalar) and letter count.
     @inline(__always)
     static func fold(_ scalar: UInt32, hash: inout UInt64, letters: inout Int) {
@@ -137,6 +155,12 @@ package struct BodyText {
     /// that stops, at the same limit) without decoding them. A lead byte E5…E9 is U+5000…U+9FFF, all
     /// unified ideographs, so a letter; only a character with lead E4 (U+4000…U+4FFF) is decoded and
     /// asked (`isLetter`: U+4DC0…U+4DFF, the hexagram symbols, are not letters).
+    ///
+    /// The run goes on over any other well-formed 3-byte character (`threeByteScalar(inWord:)`:
+    /// the full-width punctuation between ideographs, `，` `。` `「` `」` `、` `“` `”`), counted as
+    /// `isLetter` says: without the hash, the general walks only count such a character (U+3000 is
+    /// no letter either), and each stop for one cost a return to the walk, its tests, the decode and
+    /// a new run.
     @inline(__always)
     static func countIdeographs(_ buf: UnsafeBufferPointer<UInt8>, from i: inout Int, end: Int, limit: Int, letters: inout Int) -> Bool {
         guard let base = buf.baseAddress else { return false }
@@ -146,8 +170,18 @@ package struct BodyText {
             let word = UInt32(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt32.self))
             // `ideograph(inWord:)`'s test: the low byte of the difference is the lead byte's distance from E4.
             let lead = (word & 0x00C0_C0FF) &- 0x0080_80E4
-            guard lead < 6 else { break }
-            if lead != 0 || isLetter(0x4000 | (word & 0x3F00) >> 2 | (word >> 16) & 0x3F) { n &+= 1 }
+            if lead < 6 {
+                // A branch, not the count of the test's value: the lead E4 is rare, and the test
+                // made without a branch cost three more instructions an ideograph.
+                if _slowPath(lead == 0) {
+                    if isLetter(0x4000 | (word & 0x3F00) >> 2 | (word >> 16) & 0x3F) { n &+= 1 }
+                } else {
+                    n &+= 1
+                }
+            } else {
+                guard let scalar = threeByteScalar(inWord: word) else { break }
+                if isLetterInPunctuationBlocks(scalar) ?? isLetter(scalar) { n &+= 1 }
+            }
             k &+= 3
             steps &-= 1
         }
@@ -314,9 +348,15 @@ extension BodyText {
                                     if Self.startsIdeograph(c),
                                        Self.takeIdeographs(buf, from: &i, end: end, limit: limit, letters: &letters, hash: &hash, hashing: hashing) { continue }
                                     // Counting only, an ASCII byte is a letter or not without the decode.
+                                    // The ASCII bytes up to the next other byte in one loop (the walk's tests once).
                                     if !hashing && c < 0x80 {
-                                        if CJK.isASCIILetter(UInt32(c)) { letters &+= 1 }
-                                        i &+= 1
+                                        var j = i, n = letters
+                                        repeat {
+                                            if CJK.isASCIILetter(UInt32(buf[j])) { n &+= 1 }
+                                            j &+= 1
+                                        } while j < end && buf[j] < 0x80 && n < limit
+                                        i = j
+                                        letters = n
                                         continue
                                     }
                                     let (scalar, length) = BodyNormalizer.decode(buf, at: i, end: end)

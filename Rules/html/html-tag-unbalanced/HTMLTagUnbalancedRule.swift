@@ -42,7 +42,15 @@ public struct HTMLTagUnbalancedRule: Rule, RuleWithOptions {
             case let .strayEnd(t, _): return t
             }
         }
-        for problem in structure.problems.sorted(by: { token($0) < token($1) }) {
+        // Most pages' problems already are in order (most have none or one): sorted only when not
+        // (`sorted` is stable, so the order is the same), as sorting copied the array and its strings.
+        let problems = structure.problems
+        var inOrder = true
+        for k in problems.indices.dropFirst() where token(problems[k - 1]) > token(problems[k]) {
+            inOrder = false
+            break
+        }
+        for problem in inOrder ? problems : problems.sorted(by: { token($0) < token($1) }) {
             switch problem {
             case let .unclosed(element, closer):
                 let e = structure.elements[element]

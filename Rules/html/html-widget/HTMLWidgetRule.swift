@@ -33,11 +33,20 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     }
 
     package let widgets: [Widget]
+    /// `widgets`' selectors, unretained: `matchesBesidesTag` borrows one per element and widget it
+    /// tests (`_withUnsafeGuaranteedRef`), where reading it from `widgets` retained and released it
+    /// each time. Safe: `widgets`, a constant of the same value, holds every one of them.
+    private let selectors: [Unmanaged<HTMLSelector>]
+    /// Every candidate list below (`tagGroups`' `widgets` and `attributeless`, `untaggedWidgets`,
+    /// `attributelessUntaggedWidgets`) as a range of this one list of widget indices: `check` reads
+    /// an element's candidates in place (an array per group, returned per element of the group's
+    /// tag, was retained and released each time).
+    private let candidateList: [Int]
     /// The widgets' tag names, each once, with the widgets an element of that tag may be: those
     /// naming it or no tag, in table order. An element's tag is compared with these few names
     /// once, not with every widget's (most elements are of no widget's tag).
     /// `key`: the name's `TagNameKey` when it packs (nil otherwise), compared with the element's.
-    private let tagGroups: [(name: [UInt8], key: UInt64?, widgets: [Int], attributeless: [Int])]
+    private let tagGroups: [(name: [UInt8], key: UInt64?, widgets: Range<Int>, attributeless: Range<Int>)]
     /// `tagGroups` by their keys (a group whose name does not pack has none): a tag's group found by
     /// its key in one probe, not compared with each group's name in turn.
     private let groupByKey: TagKeySet
@@ -45,11 +54,11 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     /// compared by their bytes.
     private let unpackedGroups: [Int]
     /// The widgets naming no tag: all an element of none of the groups' tags may be.
-    private let untaggedWidgets: [Int]
+    private let untaggedWidgets: Range<Int>
     /// `untaggedWidgets` (and each group's `attributeless`) without those that test an attribute,
     /// which no start tag without attributes matches (`HTMLSelector.testsAttributes`): what a bare
     /// `<div>` (most of a page's) may be, without a call per widget that tests its attributes.
-    private let attributelessUntaggedWidgets: [Int]
+    private let attributelessUntaggedWidgets: Range<Int>
     /// Wrappers removed with a widget when it is all they hold.
     package static let wrapperNames: Set<String> = ["div", "span", "p", "section", "aside", "figure"]
 
@@ -69,19 +78,29 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             }
         }
         widgets = list
+        selectors = list.map { Unmanaged.passUnretained($0.selector) }
+        var candidates: [Int] = []
+        func listed(_ widgets: [Int]) -> Range<Int> {
+            candidates.append(contentsOf: widgets)
+            return (candidates.count - widgets.count)..<candidates.count
+        }
         // Grouped by the tag's bytes, as the element's tag is compared: `String` equality would put
         // a composed and a decomposed spelling (`café`, `cafe\u{301}`) in one group under one spelling.
         var names: [[UInt8]] = []
         for widget in list { if let tag = widget.selector.tag.map({ Array($0.utf8) }), !names.contains(tag) { names.append(tag) } }
-        tagGroups = names.map { name in
+        var groups: [(name: [UInt8], key: UInt64?, widgets: Range<Int>, attributeless: Range<Int>)] = []
+        for name in names {
             let widgets = list.indices.filter { list[$0].selector.tag.map { Array($0.utf8) == name } ?? true }
-            return (name, name.contains { $0 >= 0x41 && $0 <= 0x5A } ? nil : TagNameKey.ofBytes(name, name.indices),
-                    widgets, widgets.filter { !list[$0].selector.testsAttributes })
+            groups.append((name, name.contains { $0 >= 0x41 && $0 <= 0x5A } ? nil : TagNameKey.ofBytes(name, name.indices),
+                           listed(widgets), listed(widgets.filter { !list[$0].selector.testsAttributes })))
         }
+        tagGroups = groups
         groupByKey = TagKeySet(tagGroups.map { $0.key ?? 0 })
         unpackedGroups = tagGroups.enumerated().filter { $0.element.key == nil }.map(\.offset)
-        untaggedWidgets = list.indices.filter { list[$0].selector.tag == nil }
-        attributelessUntaggedWidgets = untaggedWidgets.filter { !list[$0].selector.testsAttributes }
+        let untagged = list.indices.filter { list[$0].selector.tag == nil }
+        untaggedWidgets = listed(untagged)
+        attributelessUntaggedWidgets = listed(untagged.filter { !list[$0].selector.testsAttributes })
+        candidateList = candidates
     }
 
     package static func parseTable(_ text: String) throws -> [Widget] {
@@ -109,15 +128,15 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             guard startToken.range.lowerBound >= coveredUntil else { continue }
             // The element's packed name is its start tag's key (`TagNameKey.of`), made once already.
             let packed = structure.elements[index].packedName
-            let widgetsOfTag = candidates(startToken, bytes, key: packed == 0 ? nil : packed, hasAttributes: !startToken.attributeIndices.isEmpty)
+            let widgetsOfTag = candidateRange(startToken, bytes, key: packed == 0 ? nil : packed, hasAttributes: !startToken.attributeIndices.isEmpty)
             guard !widgetsOfTag.isEmpty else { continue }
             let element = structure.elements[index]
             // The element's first text, trimmed, is found at most once however many `:text()` widgets ask.
             var firstText = FirstText()
             // By index: `first(where:)` copied every widget (its selector's strings) per element.
             var matched: Int?
-            for w in widgetsOfTag where matchesBesidesTag(w, element, view, bytes, firstText: &firstText) {
-                matched = w
+            for k in widgetsOfTag where matchesBesidesTag(candidateList[k], element, view, bytes, firstText: &firstText) {
+                matched = candidateList[k]
                 break
             }
             guard let matched, case let widget = widgets[matched],
@@ -163,8 +182,13 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
 
     /// `candidates(token, bytes, key: key)`, without the widgets that test an attribute when
     /// `hasAttributes` is false (the start tag has none: those widgets do not match it).
-    @inline(__always)
     package func candidates(_ token: HTMLToken, _ bytes: [UInt8], key: UInt64?, hasAttributes: Bool) -> [Int] {
+        Array(candidateList[candidateRange(token, bytes, key: key, hasAttributes: hasAttributes)])
+    }
+
+    /// `candidates(token, bytes, key:, hasAttributes:)` as a range of `candidateList`.
+    @inline(__always)
+    private func candidateRange(_ token: HTMLToken, _ bytes: [UInt8], key: UInt64?, hasAttributes: Bool) -> Range<Int> {
         guard token.kind == .startTag || token.kind == .endTag else { return hasAttributes ? untaggedWidgets : attributelessUntaggedWidgets }
         // The first group, in order, whose name the tag's equals. A group's name that packs is ASCII
         // without upper case: the tag's bytes, case folded, equal it exactly when the tag's key
@@ -181,11 +205,11 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
 
     /// `candidates(token, bytes, key:, hasAttributes:)` as it was: each group compared in turn (the tests' reference).
     package func groupLoopCandidates(_ token: HTMLToken, _ bytes: [UInt8], key: UInt64?, hasAttributes: Bool) -> [Int] {
-        guard token.kind == .startTag || token.kind == .endTag else { return hasAttributes ? untaggedWidgets : attributelessUntaggedWidgets }
+        guard token.kind == .startTag || token.kind == .endTag else { return Array(candidateList[hasAttributes ? untaggedWidgets : attributelessUntaggedWidgets]) }
         for group in tagGroups where group.key.map({ key == $0 }) ?? HTMLView.equalsIgnoringASCIICase(bytes, token.name, group.name) {
-            return hasAttributes ? group.widgets : group.attributeless
+            return Array(candidateList[hasAttributes ? group.widgets : group.attributeless])
         }
-        return hasAttributes ? untaggedWidgets : attributelessUntaggedWidgets
+        return Array(candidateList[hasAttributes ? untaggedWidgets : attributelessUntaggedWidgets])
     }
 
     /// An element's first text (`firstTextRange`), found when a `:text()` widget first asks: its bytes,
@@ -203,15 +227,16 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     /// `first(where:)` copied every widget per element).
     package func matchesBesidesTag(_ w: Int, _ element: HTMLElements.Element, _ view: HTMLView, _ bytes: [UInt8],
                                    firstText: inout FirstText) -> Bool {
-        let selector = widgets[w].selector
-        guard selector.matchesAttributes(view.tokens[element.start], view, bytes, answersAttributeless: true, classValue: &firstText.classValue) else { return false }
-        guard let prefix = selector.textPrefix else { return true }
-        if firstText.range == nil { firstText.range = .some(Self.firstTextRange(element, view, bytes)) }
-        guard let range = firstText.range ?? nil else { return false }
-        if let t = HTMLText.firstScalar(bytes, range), let p = prefix.unicodeScalars.first?.value, Self.differAtFirstCharacter(t, p) { return false }
-        let text = firstText.text ?? String(decoding: bytes[range], as: UTF8.self)
-        firstText.text = text
-        return Self.hasTextPrefix(text, prefix)
+        selectors[w]._withUnsafeGuaranteedRef { selector in
+            guard selector.matchesAttributes(view.tokens[element.start], view, bytes, answersAttributeless: true, classValue: &firstText.classValue) else { return false }
+            guard let prefix = selector.textPrefix else { return true }
+            if firstText.range == nil { firstText.range = .some(Self.firstTextRange(element, view, bytes)) }
+            guard let range = firstText.range ?? nil else { return false }
+            if let t = HTMLText.firstScalar(bytes, range), let p = prefix.unicodeScalars.first?.value, Self.differAtFirstCharacter(t, p) { return false }
+            let text = firstText.text ?? String(decoding: bytes[range], as: UTF8.self)
+            firstText.text = text
+            return Self.hasTextPrefix(text, prefix)
+        }
     }
 
     /// `text.hasPrefix(prefix)`, answered `false` from the first scalars when they differ and both are
@@ -251,9 +276,11 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     /// an element never closed would otherwise be scanned to the end of the page, once per element.
     package static func firstTextRange(_ element: HTMLElements.Element, _ view: HTMLView, _ bytes: [UInt8]) -> Range<Int>? {
         let last = min(element.end ?? view.tokens.count, element.start + 1 + Self.textSearchTokens)
-        for token in view.tokens[(element.start + 1)..<last] where token.isVisibleText {
-            if token.kind == .text && HTMLText.isBlank(bytes, token.range) { continue }
-            return HTMLText.trimmedRange(bytes, token.range)
+        // By index: a slice of the tokens retained and released their array per element asked.
+        for t in (element.start + 1)..<max(element.start + 1, last) where view.tokens[t].isVisibleText {
+            let range = view.tokens[t].range
+            if view.tokens[t].kind == .text && HTMLText.isBlank(bytes, range) { continue }
+            return HTMLText.trimmedRange(bytes, range)
         }
         return nil
     }

@@ -66,7 +66,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
                     decode.cps.withUnsafeBufferPointer { Self.signals(of: UnsafeBufferPointer(rebasing: $0[scalars]), table: t, allInBMP: decode.allInBMP) }
                 }
                 if found.isEmpty { continue }
-                checkLine(ScalarRun(decode, scalars), bytes, signals: found, pinyin: &pinyin, into: &sink)
+                checkLine(decode, scalars, bytes, signals: found, pinyin: &pinyin, into: &sink)
             }
         }
         // A converter leaves its flattened ruby everywhere; one reading in parentheses is a gloss someone wrote.
@@ -79,6 +79,15 @@ public struct MojibakeRule: Rule, RuleWithOptions {
                             fix: Fix(applicability, "Remove the pinyin annotation", edits: [.delete(a.range)]))
             }
         }
+    }
+
+    /// `checkLine` on the scalars `scalars` of `decode`, whose run is made here, not in `check`'s
+    /// loop: there the retain of the decode's scalars was moved above the test for a line without
+    /// signals (most non-ASCII lines), a retain and a release per line.
+    @inline(never)
+    private func checkLine(_ decode: ScalarDecode, _ scalars: Range<Int>, _ bytes: [UInt8], signals found: Signals,
+                           pinyin: inout [PinyinArtifact], into sink: inout DiagnosticSink) {
+        checkLine(ScalarRun(decode, scalars), bytes, signals: found, pinyin: &pinyin, into: &sink)
     }
 
     /// The detectors of a non-ASCII line, each run only when its signal is in `signals` (tests pass

@@ -66,6 +66,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         let htmlView = html ? document.html : nil
         // Where the next HTML block's scalars and tokens are looked for (blocks come in document order).
         var nextScalar = 0, nextToken = 0
+        // The unit's scalars: one run, made at the first unit that needs one and moved from unit to
+        // unit (`ScalarRun.select`); a run made per unit retained and released the decode's arrays.
+        var window: ScalarRun?
         for (step, (n, range)) in units.enumerated() {
             if sink.budgetSpent(step: step + 1, bytes: range.count) { return }
             let wide = bytes.withUnsafeBufferPointer { buf in
@@ -76,13 +79,15 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             guard wide else { continue }
             document.decodeOnce(into: &decoded)
             guard let decode = decoded else { continue }
-            let run = html ? document.scalarRun(decode, bytes: range, from: nextScalar) : document.scalarRun(decode, line: n)
-            nextScalar = run.cps.start + run.count
+            let scalars = html ? document.scalarRange(decode, bytes: range, from: nextScalar) : document.scalarRange(decode, line: n)
+            if window == nil { window = ScalarRun(decode, scalars) } else { window?.select(scalars) }
+            guard let run = window else { continue }
+            nextScalar = scalars.upperBound
             let (skip, (s, t, strictS, strictT, phraseHeads)) = Self.maskAndCount(run, bytes: bytes, html: htmlView, tokenCursor: &nextToken,
                                                                                    tables: tables, variants: &variantCounts, allInBMP: decode.allInBMP)
             simplified += s
             traditional += t
-            runs.append((run.cps.start..<(run.cps.start + run.count), skip, s, t, strictS, strictT, phraseHeads))
+            runs.append((scalars, skip, s, t, strictS, strictT, phraseHeads))
         }
         guard simplified != traditional, max(simplified, traditional) >= options.minEvidence, let decode = decoded else { return }
         let dominant: ScriptTables.Class = traditional > simplified ? .traditionalOnly : .simplifiedOnly
@@ -106,7 +111,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             // and only from a phrase head before a character some entry continues with).
             let strictMinority = dominant == .traditionalOnly ? strictS : strictT
             if strictMinority == 0 && (dominant == .simplifiedOnly || phraseHeads == 0) { continue }
-            let run = ScalarRun(decode, runs[step].scalars), skip = runs[step].skip
+            window?.select(runs[step].scalars)
+            guard let run = window else { return }
+            let skip = runs[step].skip
             if strictMinority == 0 {
                 // Most of these units hold a head before a character the pair filter lets through but
                 // no entry: `checkLine` would split them into clauses and find nothing.
