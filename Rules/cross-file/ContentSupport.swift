@@ -281,16 +281,20 @@ package struct SharedEndsPaths {
     /// A UTF-8 continuation byte (not the start of a scalar).
     private static func continues(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
 
-    /// Appends path `k`'s UTF-8 to `out`.
+    /// Appends path `k`'s UTF-8 to `out`. The pieces are appended from buffers, not array slices: a
+    /// slice retained and released its array, three pairs a path and five paths a finding of a
+    /// corpus of copies.
     @inline(__always)
     package func appendUTF8(_ k: Int, to out: inout [UInt8]) {
-        guard k > 0 else { out.append(contentsOf: firstBytes); return }
-        let c = 3 * (k - 1)
-        let prefixEnd = Int(cuts[c]), suffixStart = Int(cuts[c + 1]), middleEnd = Int(cuts[c + 2])
-        let middleStart = c > 0 ? Int(cuts[c - 1]) : 0
-        out.append(contentsOf: firstBytes[..<prefixEnd])
-        out.append(contentsOf: middleBytes[middleStart..<middleEnd])
-        out.append(contentsOf: firstBytes[suffixStart...])
+        firstBytes.withUnsafeBufferPointer { first in
+            guard k > 0 else { out.append(contentsOf: first); return }
+            let c = 3 * (k - 1)
+            let prefixEnd = Int(cuts[c]), suffixStart = Int(cuts[c + 1]), middleEnd = Int(cuts[c + 2])
+            let middleStart = c > 0 ? Int(cuts[c - 1]) : 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: first[..<prefixEnd]))
+            middleBytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[middleStart..<middleEnd])) }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: first[suffixStart...]))
+        }
     }
 
     /// Path `k`.
