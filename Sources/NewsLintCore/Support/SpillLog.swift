@@ -171,7 +171,8 @@ package final class SpillLog: @unchecked Sendable {
 /// a fact column's storage, which the reduce's `FactTable` reads directly. The table, the column
 /// and the log called each other through a closure each: three retain/release pairs and ~330
 /// instructions a record read, for every fact of every file.
-/// Used from one thread at a time.
+/// `@unchecked Sendable` as `SpillLog` is: used from one thread at a time (the engine's delivery
+/// appends, then one reduce reads), never concurrently; `none` is never appended to or read.
 package final class SpillRecords: @unchecked Sendable {
     /// The log of the records' bytes. `let`: a `var` was retained and released around every call.
     package let log: SpillLog
