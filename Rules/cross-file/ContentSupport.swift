@@ -262,19 +262,23 @@ package struct SharedEndsPaths {
     private var cuts: [Int32] = []
     package let count: Int
 
+    /// Each path after the first is read in place (`withUTF8`): an array of its bytes was an
+    /// allocation, a copy and a free a path, five paths a group of a corpus of copies.
     package init(_ paths: [String]) {
         count = paths.count
-        guard let head = paths.first else { return }
-        let a = Array(head.utf8)
-        firstBytes = a
+        guard var head = paths.first else { return }
+        firstBytes = head.withUTF8 { Array($0) }
         cuts.reserveCapacity(3 * (paths.count - 1))
-        for path in paths.dropFirst() {
-            let b = Array(path.utf8)
-            let (prefix, suffix) = Self.sharedEnds(a, b)
-            middleBytes.append(contentsOf: b[prefix..<(b.count - suffix)])
-            cuts.append(Int32(truncatingIfNeeded: prefix))
-            cuts.append(Int32(truncatingIfNeeded: a.count - suffix))
-            cuts.append(Int32(truncatingIfNeeded: middleBytes.count))
+        firstBytes.withUnsafeBytes { a in
+            for var path in paths.dropFirst() {
+                path.withUTF8 { b in
+                    let (prefix, suffix) = Self.sharedEnds(a, UnsafeRawBufferPointer(b))
+                    middleBytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[prefix..<(b.count - suffix)]))
+                    cuts.append(Int32(truncatingIfNeeded: prefix))
+                    cuts.append(Int32(truncatingIfNeeded: a.count - suffix))
+                    cuts.append(Int32(truncatingIfNeeded: middleBytes.count))
+                }
+            }
         }
     }
 
@@ -283,28 +287,29 @@ package struct SharedEndsPaths {
     /// a step while they agree: the paths of copies share ~100 bytes of their ends, and a byte a
     /// step was ~6 instructions a byte.
     package static func sharedEnds(_ a: [UInt8], _ b: [UInt8]) -> (prefix: Int, suffix: Int) {
-        a.withUnsafeBytes { a in
-            b.withUnsafeBytes { b in
-                let limit = min(a.count, b.count)
-                var prefix = 0
-                while prefix &+ 8 <= limit
-                    && a.loadUnaligned(fromByteOffset: prefix, as: UInt64.self) == b.loadUnaligned(fromByteOffset: prefix, as: UInt64.self) {
-                    prefix &+= 8
-                }
-                while prefix < limit && a[prefix] == b[prefix] { prefix &+= 1 }
-                // Shared bytes end at a scalar boundary of both when the next byte starts a scalar.
-                while prefix > 0 && prefix < a.count && continues(a[prefix]) { prefix &-= 1 }
-                var suffix = 0
-                while suffix &+ 8 <= limit &- prefix
-                    && a.loadUnaligned(fromByteOffset: a.count &- suffix &- 8, as: UInt64.self)
-                    == b.loadUnaligned(fromByteOffset: b.count &- suffix &- 8, as: UInt64.self) {
-                    suffix &+= 8
-                }
-                while suffix < limit &- prefix && a[a.count &- 1 &- suffix] == b[b.count &- 1 &- suffix] { suffix &+= 1 }
-                while suffix > 0 && continues(a[a.count &- suffix]) { suffix &-= 1 }
-                return (prefix, suffix)
-            }
+        a.withUnsafeBytes { a in b.withUnsafeBytes { b in sharedEnds(a, b) } }
+    }
+
+    /// `sharedEnds` of bytes lent in place.
+    package static func sharedEnds(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> (prefix: Int, suffix: Int) {
+        let limit = min(a.count, b.count)
+        var prefix = 0
+        while prefix &+ 8 <= limit
+            && a.loadUnaligned(fromByteOffset: prefix, as: UInt64.self) == b.loadUnaligned(fromByteOffset: prefix, as: UInt64.self) {
+            prefix &+= 8
         }
+        while prefix < limit && a[prefix] == b[prefix] { prefix &+= 1 }
+        // Shared bytes end at a scalar boundary of both when the next byte starts a scalar.
+        while prefix > 0 && prefix < a.count && continues(a[prefix]) { prefix &-= 1 }
+        var suffix = 0
+        while suffix &+ 8 <= limit &- prefix
+            && a.loadUnaligned(fromByteOffset: a.count &- suffix &- 8, as: UInt64.self)
+            == b.loadUnaligned(fromByteOffset: b.count &- suffix &- 8, as: UInt64.self) {
+            suffix &+= 8
+        }
+        while suffix < limit &- prefix && a[a.count &- 1 &- suffix] == b[b.count &- 1 &- suffix] { suffix &+= 1 }
+        while suffix > 0 && continues(a[a.count &- suffix]) { suffix &-= 1 }
+        return (prefix, suffix)
     }
 
     /// A UTF-8 continuation byte (not the start of a scalar).
