@@ -409,9 +409,9 @@ final class PathBlockFile: @unchecked Sendable {
     /// The kept window holding `count` bytes at `offset` (the last one hit first), now the last hit.
     @inline(__always)
     private func keptWindow(holding offset: Int, count: Int) -> Int? {
-        func holds(_ k: Int) -> Bool { kept[k].offset <= offset && offset + count <= kept[k].offset + kept[k].bytes.count }
-        if lastHit < kept.count && holds(lastHit) { return lastHit }
-        for k in kept.indices where holds(k) {
+        // The test written out twice: as a nested function it was not inlined.
+        if lastHit < kept.count, kept[lastHit].offset <= offset, offset + count <= kept[lastHit].offset + kept[lastHit].bytes.count { return lastHit }
+        for k in kept.indices where kept[k].offset <= offset && offset + count <= kept[k].offset + kept[k].bytes.count {
             lastHit = k
             return k
         }
