@@ -129,11 +129,11 @@ private struct DuplicateFindings {
             while next < members.count && batch.count < Self.batchSize {
                 let size = groups.size(of: next)
                 message.removeAll(keepingCapacity: true)
-                message.append(contentsOf: "body is identical to ".utf8)
+                appendASCII("body is identical to ", to: &message)
                 let own = listings.visit(next, in: groups, path: path, appendingListingTo: &message)
-                message.append(contentsOf: " (group of ".utf8)
+                appendASCII(" (group of ", to: &message)
                 appendDecimal(size, to: &message)
-                message.append(contentsOf: " files)".utf8)
+                appendASCII(" files)", to: &message)
                 let text = message.withUnsafeBufferPointer { String(knownValidUTF8: $0) } ?? String(decoding: message, as: UTF8.self)
                 batch.append(Diagnostic(rule: rule, severity: severity, path: own, line: Int(lines[next]), column: 1, message: text))
                 next += 1

@@ -208,11 +208,8 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     /// append (a tenth of a warm run's serial delivery).
     private var hasStandIn = false
     package let rule: R
-    private var log: SpillLog
-    /// Record i is `end(i - 1)..<end(i)` of the log (`end(-1)` = 0): `ends` holds the low 32 bits,
-    /// `endWraps` the facts from which the high part is one more (empty below 4 GB of records).
-    private var ends: [UInt32] = []
-    private var endWraps: [Int] = []
+    /// Fact i's record is record i (the reduce's `FactTable` reads them in place).
+    private let records: SpillRecords
     /// Fact i's file (usually `i`: every file had a fact of this rule, and nothing is stored).
     private var files = IdentityNumberList()
     /// Facts that did not encode, referenced from their record (tag 1 + index).
@@ -223,28 +220,28 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     /// The first fact appended, as a value: what a record that cannot be read back is replaced
     /// with so the reduce runs to its end (its findings are then dropped, see `readFailure`).
     private var standIn: R.Fact?
-    package private(set) var readFailure: String?
+    package var readFailure: String? { records.readFailure }
 
     package init(rule: R, memoryBudget: Int = 1 << 19) {
         self.rule = rule
-        log = SpillLog(budget: memoryBudget)
+        records = SpillRecords(log: SpillLog(budget: memoryBudget))
     }
 
     /// With a log of the caller's (tests damage its temporary file).
     package init(rule: R, log: SpillLog) {
         self.rule = rule
-        self.log = log
+        records = SpillRecords(log: log)
     }
 
     /// Whether facts went to the temporary file (tests, measurements).
-    package var usedFile: Bool { log.usedFile }
-    package var factBytes: Int { log.size }
+    package var usedFile: Bool { records.log.usedFile }
+    package var factBytes: Int { records.log.size }
 
     package func append(file: Int, fact: any Sendable) {
         scratch.bytes.removeAll(keepingCapacity: true)
         // The rule's own copy of the cast and write (no metadata lookup), once the stand-in is kept.
         if hasStandIn, R.writeBoxedRecord(fact, to: &scratch) {
-            appendIndex(end: log.append(scratch.bytes).upperBound, file: file)
+            appendScratch(file: file)
             return
         }
         appendOther(file: file, fact: fact)
@@ -266,21 +263,12 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
             scratch.varint(UInt64(values.count))
             values.append(typed)
         }
-        appendIndex(end: log.append(scratch.bytes).upperBound, file: file)
+        appendScratch(file: file)
     }
 
-    @inline(__always)
-    private func appendIndex(end: Int, file: Int) {
-        while end >> 32 > endWraps.count { endWraps.append(ends.count) }
+    private func appendScratch(file: Int) {
+        scratch.bytes.withUnsafeBytes { records.append($0) }
         files.append(file)
-        ends.append(UInt32(truncatingIfNeeded: end))
-    }
-
-    /// Where record `i` ends in the log.
-    @inline(__always)
-    private func end(_ i: Int) -> Int {
-        guard !endWraps.isEmpty else { return Int(ends[i]) }
-        return endWraps.reduce(0) { $0 + ($1 <= i ? 1 : 0) } << 32 | Int(ends[i])
     }
 
     /// A cache hit's fact: the cache's bytes are its tagged record (`CrossFileBox.encodeCachedFact`),
@@ -288,7 +276,12 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     /// (the column's first one is decoded once, as the stand-in for a record lost with the temporary file).
     package func append(file: Int, cachedBytes: ArraySlice<UInt8>) {
         if !hasStandIn { takeStandIn(from: cachedBytes) }
-        appendIndex(end: log.append(tag: cachedBytes.first ?? FactRecordFormat.value, cachedBytes.dropFirst()).upperBound, file: file)
+        // The bytes are the record, tag first (an empty record, which no rule writes, is taken as
+        // a value's tag alone, which then does not decode).
+        cachedBytes.withUnsafeBytes { raw in
+            if raw.isEmpty { records.append(tag: FactRecordFormat.value, raw) } else { records.append(raw) }
+        }
+        files.append(file)
     }
 
     /// Out of line: the optional fact's storage made every call of `append(file:cachedBytes:)`
@@ -299,7 +292,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         hasStandIn = standIn != nil
     }
 
-    package var count: Int { ends.count }
+    package var count: Int { records.count }
     package func entry(_ i: Int) -> (file: Int, fact: any Sendable) { (files[i], decodeRecord(i)) }
 
     /// Fact `i` in append order, decoded from its record each time it is asked for (never held
@@ -311,7 +304,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     /// (the facts cannot be recomputed): the reduce gets a stand-in fact and runs to its end, its
     /// findings are dropped and `readFailure` tells the caller, who reports an I/O error.
     private func decodeRecord(_ i: Int) -> R.Fact {
-        if readFailure == nil {
+        if records.readFailure == nil {
             do { return try readRecord(i) } catch {}
         }
         return failedRecord()
@@ -320,11 +313,11 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     /// The stand-in for a record that did not read back (out of line: it holds the optional stand-in).
     @inline(never)
     private func failedRecord() -> R.Fact {
-        if readFailure == nil {
-            let file = log.filePath.map { "\($0) (unlinked)" } ?? "in the temporary directory"
+        if records.readFailure == nil {
+            let file = records.log.filePath.map { "\($0) (unlinked)" } ?? "in the temporary directory"
             let directory = NSTemporaryDirectory()
-            readFailure = "cannot read back the cross-file facts of rule '\(R.id)' from its temporary file \(file): "
-                + (log.readFailure ?? "a record does not decode") + "; the rule's findings are left out. "
+            records.readFailure = "cannot read back the cross-file facts of rule '\(R.id)' from its temporary file \(file): "
+                + (records.log.readFailure ?? "a record does not decode") + "; the rule's findings are left out. "
                 + "Make sure the temporary directory (\(directory), set with TMPDIR) has free space and is not cleaned while newslint runs, then run again"
         }
         guard let standIn else { preconditionFailure("a fact record exists only after a fact was appended") }
@@ -332,8 +325,7 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
     }
 
     private func readRecord(_ i: Int) throws -> R.Fact {
-        let range = (i == 0 ? 0 : end(i - 1))..<end(i)
-        return try log.withBytes(range) { raw -> R.Fact in
+        return try records.log.withBytes(records.range(i)) { raw -> R.Fact in
             guard let tag = raw.first else { throw CompactCoderError.truncated }
             if tag != FactRecordFormat.value { return try R.readTaggedRecord(raw) }
             var n = 0, shift = 0
@@ -347,45 +339,27 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         }
     }
 
-    /// Calls `body` with record `i`'s bytes after its tag, when it is a `FactRecord` record that
-    /// reads back; false otherwise (then `fact(_:)` decodes it or stands in for it, and notes
-    /// the failure), or when `body` threw.
-    private func withRecord(_ i: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) -> Bool {
-        guard readFailure == nil else { return false }
-        let range = (i == 0 ? 0 : end(i - 1))..<end(i)
-        do {
-            return try log.withBytes(range) { raw -> Bool in
-                guard raw.first == FactRecordFormat.recordV1 else { return false }
-                try body(UnsafeRawBufferPointer(rebasing: raw[1...]))
-                return true
-            }
-        } catch {
-            return false
-        }
-    }
-
     package func finish(paths: FactPaths, id: String, severity: Severity, environment: LintEnvironment, into receiver: (any DiagnosticReceiver)?) -> [Diagnostic] {
         // Files are delivered in path order when the inputs are sorted (always for directory walks);
         // a column's files are a subsequence of the delivered ones.
-        let files = self.files, count = ends.count
+        let files = self.files, count = records.count
         var order: [Int32]?
         if !paths.isStrictlyIncreasing {
             var o = (0..<Int32(truncatingIfNeeded: count)).map { $0 }
             o.sort { paths[files[Int($0)]].utf8.lexicographicallyPrecedes(paths[files[Int($1)]].utf8) }
             order = o
         }
+        // Records are read by the table from `records` itself (`FactTable.withRecord`).
         let table = FactTable<R.Fact>(count: count, pathsIncrease: paths.isStrictlyIncreasing,
                                       path: { i in paths[files[order.map { Int($0[i]) } ?? i]] },
                                       fact: { i in self.decodeRecord(order.map { Int($0[i]) } ?? i) },
-                                      record: { i, body in self.withRecord(order.map { Int($0[i]) } ?? i, body) })
+                                      records: records, order: order ?? [])
         var sink = CrossFileSink(rule: id, severity: severity)
         sink.environment = environment
         // Findings pass to the receiver only while the facts read back: none from stand-in facts.
         sink.receiver = receiver.map { GatedReceiver(next: $0) { [unowned self] in self.readFailure == nil } }
         rule.finish(table, into: &sink)
-        log = SpillLog(budget: 0)
-        ends = []
-        endWraps = []
+        records.removeAll()
         self.files = IdentityNumberList()
         values = []
         standIn = nil

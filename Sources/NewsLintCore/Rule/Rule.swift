@@ -148,6 +148,13 @@ public struct FactTable<Fact: Sendable>: RandomAccessCollection {
     /// Calls its body with entry i's record (its `FactRecord` form, after the tag); false when
     /// the entry has no such record or it could not be read (or the body threw).
     private let recordAt: ((Int, (UnsafeRawBufferPointer) throws -> Void) -> Bool)?
+    /// Or the records themselves (a fact column's) when `readsRecords`, entry i being record
+    /// `order[i]` (record i when `order` is empty): read with no closure between the table and the
+    /// log. Not an optional: in this generic type's methods (not specialised across modules) an
+    /// optional class reference was copied and tested through its metadata's value witnesses.
+    private let records: SpillRecords
+    private let readsRecords: Bool
+    private let order: [Int32]
 
     public init(_ facts: [FileFact<Fact>]) {
         total = facts.count
@@ -155,6 +162,9 @@ public struct FactTable<Fact: Sendable>: RandomAccessCollection {
         pathAt = { facts[$0].path }
         factAt = { facts[$0].fact }
         recordAt = nil
+        records = .none
+        readsRecords = false
+        order = []
     }
 
     /// `pathsIncrease`: each path sorts after the one before it (see `pathsStrictlyIncrease`).
@@ -166,6 +176,23 @@ public struct FactTable<Fact: Sendable>: RandomAccessCollection {
         pathAt = path
         factAt = fact
         recordAt = record
+        records = .none
+        readsRecords = false
+        order = []
+    }
+
+    /// Entries read from `records` (a fact column's): entry i is record `order[i]`, or record i
+    /// when `order` is empty; each a tagged record (`CrossFileRule.writeTaggedRecord`).
+    package init(count: Int, pathsIncrease: Bool, path: @escaping (Int) -> String, fact: @escaping (Int) -> Fact,
+                 records: SpillRecords, order: [Int32]) {
+        total = count
+        pathsStrictlyIncrease = pathsIncrease
+        pathAt = path
+        factAt = fact
+        recordAt = nil
+        self.records = records
+        readsRecords = true
+        self.order = order
     }
 
     /// Reads entry `i` from its record in place (`body` reads its fields, and must read them all:
@@ -176,12 +203,11 @@ public struct FactTable<Fact: Sendable>: RandomAccessCollection {
     /// the entry or stands in for it the way the table does. Not generic (a result of the caller's
     /// type, across the module, looked up its metadata for every record).
     public func withRecord(_ i: Int, _ body: (inout FactRecordReader) throws -> Void) -> Bool {
-        guard let recordAt else { return false }
-        return recordAt(i) { raw in
-            var reader = FactRecordReader(raw)
-            try body(&reader)
-            guard reader.atEnd else { throw CompactCoderError.trailingBytes }
+        if readsRecords {
+            return records.withRecord(order.isEmpty ? i : Int(order[i]), tag: FactRecordFormat.recordV1) { try readWholeRecord($0, body) }
         }
+        guard let recordAt else { return false }
+        return recordAt(i) { try readWholeRecord($0, body) }
     }
 
     /// Whether each entry's path is known to sort after the one before it (as bytes): then one
@@ -208,6 +234,14 @@ extension FactTable where Fact: FactRecord {
         if withRecord(i, { read = try Fact(record: &$0) }), let read { return read }
         return fact(i)
     }
+}
+
+/// Reads a record's fields with `body`, which must read them all. Not in `FactTable`: there it
+/// would be generic over the table's fact.
+private func readWholeRecord(_ raw: UnsafeRawBufferPointer, _ body: (inout FactRecordReader) throws -> Void) throws {
+    var reader = FactRecordReader(raw)
+    try body(&reader)
+    guard reader.atEnd else { throw CompactCoderError.trailingBytes }
 }
 
 /// Collects a cross-file rule's diagnostics.

@@ -311,9 +311,14 @@ final class PathBlockFile: @unchecked Sendable {
     let path: String
     private let lock = NSLock()
     private var end = 0
-    /// Windows read back, by file offset, replaced in turn.
-    private var kept: [(offset: Int, bytes: [UInt8])] = []
+    /// Windows read back, by file offset, replaced in turn. Each in an allocation of its own, freed
+    /// when replaced and in `deinit`: a window as an array was retained and released on every read
+    /// and zero-filled before the read overwrote it.
+    private var kept: [(offset: Int, bytes: UnsafeMutableBufferPointer<UInt8>)] = []
     private var nextReplaced = 0
+    /// The window the last read was in, tried first: reads come in order almost always (a search
+    /// of the windows through a closure was ~170 instructions a path).
+    private var lastHit = 0
     private static let keptLimit = 16
     /// The unit of reading back and of checking: windows start and end on chunk boundaries.
     private static let chunkSize = 4096
@@ -332,7 +337,10 @@ final class PathBlockFile: @unchecked Sendable {
         self.fd = fd
         self.path = path
     }
-    deinit { close(fd) }
+    deinit {
+        close(fd)
+        for window in kept { window.bytes.deallocate() }
+    }
 
     /// Appends a block; its offset in the file, nil when it could not be written. Every block
     /// but the last must fill whole chunks (the list's blocks are 64 KB), so each chunk starts at a
@@ -361,69 +369,80 @@ final class PathBlockFile: @unchecked Sendable {
     func withBytes<T>(at offset: Int, count: Int, before limit: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
         lock.lock()
         defer { lock.unlock() }
-        if let k = kept.firstIndex(where: { $0.offset <= offset && offset + count <= $0.offset + $0.bytes.count }) {
+        if let k = keptWindow(holding: offset, count: count) {
             let start = offset - kept[k].offset
-            return kept[k].bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<(start + count)])) }
+            return body(UnsafeBufferPointer(rebasing: kept[k].bytes[start..<(start + count)]))
         }
         // The chunks holding the bytes asked for, at least one whole chunk, not past the block.
         let start = offset - offset % Self.chunkSize
         let wholeChunks = (offset + count - start + Self.chunkSize - 1) / Self.chunkSize * Self.chunkSize
         let length = Swift.min(Swift.max(wholeChunks, Self.chunkSize), Swift.max(limit, offset + count) - start)
-        var bytes = [UInt8](repeating: 0, count: length)
+        // Not zero-filled: every byte is copied from a kept window or read (or the window is freed).
+        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: length)
         // A read in order misses where a group runs past the last window: the chunks that window
         // holds (read and checked already) are copied, only the chunks after them read and checked.
-        let known = copyKeptChunks(into: &bytes, at: start)
-        let failure = bytes.withUnsafeMutableBytes {
-            FileDescriptorReading.readAll(into: UnsafeMutableRawBufferPointer(rebasing: $0[known...]), from: fd, at: off_t(start + known))
-        }.map { code in
+        let known = copyKeptChunks(into: bytes, at: start)
+        let failure = FileDescriptorReading.readAll(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: bytes[known...])),
+                                                    from: fd, at: off_t(start + known)).map { code in
             code == ENODATA ? "the file ends before byte \(start + length) of \(end) written: it was truncated" : FileDescriptorWriting.reason(code)
-        } ?? firstChangedChunk(bytes, from: known, at: start).map { changed in
+        } ?? firstChangedChunk(UnsafeBufferPointer(bytes), from: known, at: start).map { changed in
             "bytes \(changed)..<\(Swift.min(changed + Self.chunkSize, end)) differ from what was written: the file was changed on disk"
         }
         if let failure {
+            bytes.deallocate()
             if firstReadFailure == nil { firstReadFailure = failure }
             return nil
         }
         if kept.count < Self.keptLimit {
+            lastHit = kept.count
             kept.append((start, bytes))
         } else {
+            kept[nextReplaced].bytes.deallocate()
             kept[nextReplaced] = (start, bytes)
+            lastHit = nextReplaced
             nextReplaced = (nextReplaced + 1) % Self.keptLimit
         }
         let from = offset - start
-        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[from..<(from + count)])) }
+        return body(UnsafeBufferPointer(rebasing: bytes[from..<(from + count)]))
+    }
+
+    /// The kept window holding `count` bytes at `offset` (the last one hit first), now the last hit.
+    @inline(__always)
+    private func keptWindow(holding offset: Int, count: Int) -> Int? {
+        // The test written out twice: as a nested function it was not inlined.
+        if lastHit < kept.count, kept[lastHit].offset <= offset, offset + count <= kept[lastHit].offset + kept[lastHit].bytes.count { return lastHit }
+        for k in kept.indices where kept[k].offset <= offset && offset + count <= kept[k].offset + kept[k].bytes.count {
+            lastHit = k
+            return k
+        }
+        return nil
     }
 
     /// Copies into the start of `bytes` (to be read at `start`, a chunk boundary) the chunks the
     /// kept window reaching furthest from `start` holds; how many bytes (whole chunks, or up to the
     /// file's end). The furthest, not the first found: every byte copied is one not read again.
-    private func copyKeptChunks(into bytes: inout [UInt8], at start: Int) -> Int {
+    private func copyKeptChunks(into bytes: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
         func end(_ k: Int) -> Int { kept[k].offset + kept[k].bytes.count }
         guard let k = kept.indices.filter({ kept[$0].offset <= start && start < end($0) }).max(by: { end($0) < end($1) }) else { return 0 }
         let from = start - kept[k].offset
         let known = Swift.min(kept[k].bytes.count - from, bytes.count)
-        bytes.withUnsafeMutableBufferPointer { target in
-            kept[k].bytes.withUnsafeBufferPointer { source in
-                _ = UnsafeMutableBufferPointer(rebasing: target[..<known]).update(fromContentsOf: UnsafeBufferPointer(rebasing: source[from..<(from + known)]))
-            }
-        }
+        _ = UnsafeMutableBufferPointer(rebasing: bytes[..<known]).update(fromContentsOf: UnsafeBufferPointer(rebasing: kept[k].bytes[from..<(from + known)]))
         return known
     }
 
     /// The offset of the first chunk in `bytes[from...]` (`bytes` read at `start`, `from` a chunk
     /// boundary after it) whose checksum is not the one written; nil when all match. A chunk is
     /// checked whole: the last one read may end the file, as it ended when written.
-    private func firstChangedChunk(_ bytes: [UInt8], from: Int, at start: Int) -> Int? {
-        bytes.withUnsafeBytes { read in
-            var at = from
-            while at < read.count {
-                let chunk = (start + at) / Self.chunkSize
-                let chunkEnd = Swift.min(at + Self.chunkSize, read.count)
-                guard chunk < chunkChecksums.count,
-                      PathHash.hash(UnsafeRawBufferPointer(rebasing: read[at..<chunkEnd])) == chunkChecksums[chunk] else { return start + at }
-                at = chunkEnd
-            }
-            return nil
+    private func firstChangedChunk(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, at start: Int) -> Int? {
+        let read = UnsafeRawBufferPointer(bytes)
+        var at = from
+        while at < read.count {
+            let chunk = (start + at) / Self.chunkSize
+            let chunkEnd = Swift.min(at + Self.chunkSize, read.count)
+            guard chunk < chunkChecksums.count,
+                  PathHash.hash(UnsafeRawBufferPointer(rebasing: read[at..<chunkEnd])) == chunkChecksums[chunk] else { return start + at }
+            at = chunkEnd
         }
+        return nil
     }
 }

@@ -19,7 +19,7 @@ package final class SpillLog: @unchecked Sendable {
     /// Total bytes appended.
     package private(set) var size = 0
     /// The log from `memoryStart` on (the part not on disk).
-    private var memory: [UInt8] = []
+    private var memory = OwnedBytes()
     private var memoryStart = 0
     private var fd: Int32 = -1
     private var diskFailed = false
@@ -29,8 +29,11 @@ package final class SpillLog: @unchecked Sendable {
     package private(set) var readFailure: String?
     /// Creates the temporary file: the unlinked one by default; tests hand in a file they can damage.
     private let createFile: () -> (fd: Int32, path: String)?
-    /// The last block read from disk, so reads in (nearly) increasing order cost one `pread` per block.
-    private var block: [UInt8] = []
+    /// The last block read from disk, so reads in (nearly) increasing order cost one `pread` per
+    /// block. `memory` and `block` are allocations of the log's own, not arrays: a record read
+    /// in place from an array property retained and released its buffer (the reduce reads every
+    /// fact record once or twice), and each block read allocated a new array.
+    private var block = OwnedBytes()
     private var blockStart = 0
     private static let blockSize = 1 << 16
 
@@ -39,7 +42,11 @@ package final class SpillLog: @unchecked Sendable {
         self.createFile = createFile
     }
 
-    deinit { if fd >= 0 { close(fd) } }
+    deinit {
+        if fd >= 0 { close(fd) }
+        memory.deallocate()
+        block.deallocate()
+    }
 
     /// Whether anything went to disk (for tests and measurements).
     package var usedFile: Bool { fd >= 0 }
@@ -47,8 +54,14 @@ package final class SpillLog: @unchecked Sendable {
     /// Appends one record; returns its byte range in the log.
     @discardableResult
     package func append(_ record: [UInt8]) -> Range<Int> {
+        record.withUnsafeBytes { append($0) }
+    }
+
+    /// Appends one record from a buffer; returns its byte range in the log.
+    @discardableResult @inline(__always)
+    package func append(_ record: UnsafeRawBufferPointer) -> Range<Int> {
         let start = size
-        memory.append(contentsOf: record)
+        memory.append(record)
         size += record.count
         if memory.count > budget { flush() }
         return start..<size
@@ -58,12 +71,32 @@ package final class SpillLog: @unchecked Sendable {
     /// fact bytes); returns its byte range in the log.
     @discardableResult
     package func append(tag: UInt8, _ body: ArraySlice<UInt8>) -> Range<Int> {
+        body.withUnsafeBytes { append(tag: tag, $0) }
+    }
+
+    /// `append(tag:_:)` from a buffer.
+    @discardableResult
+    package func append(tag: UInt8, _ body: UnsafeRawBufferPointer) -> Range<Int> {
         let start = size
-        memory.append(tag)
-        memory.append(contentsOf: body)
+        memory.append(tag: tag, body)
         size += 1 + body.count
         if memory.count > budget { flush() }
         return start..<size
+    }
+
+    /// Forgets every record and gives back the memory and the temporary file (a reduce is done
+    /// with its facts); the log can be appended to again, from byte 0.
+    package func removeAll() {
+        if fd >= 0 { close(fd) }
+        fd = -1
+        diskFailed = false
+        size = 0
+        memoryStart = 0
+        blockStart = 0
+        memory.deallocate()
+        block.deallocate()
+        memory = OwnedBytes()
+        block = OwnedBytes()
     }
 
     private func flush() {
@@ -73,9 +106,9 @@ package final class SpillLog: @unchecked Sendable {
             filePath = file.path
         }
         guard fd >= 0 else { diskFailed = true; return }
-        guard FileDescriptorWriting.writeAll(memory, to: fd, at: off_t(memoryStart)) == nil else { diskFailed = true; return }
+        guard FileDescriptorWriting.writeAll(memory.bytes, to: fd, at: off_t(memoryStart)) == nil else { diskFailed = true; return }
         memoryStart = size
-        memory.removeAll(keepingCapacity: true)
+        memory.removeAll()
     }
 
     /// What `withBytes` throws when the temporary file could not be read back (`readFailure` says why).
@@ -87,36 +120,33 @@ package final class SpillLog: @unchecked Sendable {
     /// parameter looked up its metadata at run time for every record read.
     package func withBytes<T>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
         if range.lowerBound >= memoryStart {
-            let lo = range.lowerBound - memoryStart
-            return try memory.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[lo..<(lo + range.count)])) }
+            return try body(memory.bytes(from: range.lowerBound - memoryStart, count: range.count))
         }
         if range.lowerBound < blockStart || range.upperBound > blockStart + block.count {
             let length = min(max(Self.blockSize, range.count), memoryStart - range.lowerBound)
             guard length >= range.count else { throw ReadFailure() }
-            // Read into an unzeroed buffer: zeroing each block first, only to overwrite it, was
-            // 0.4% of a cold run's instructions (the reduce reads its facts back block by block).
+            // Read into the unzeroed block of the last read (zeroing each block first, only to
+            // overwrite it, was 0.4% of a cold run's instructions).
+            block.removeAll()
+            blockStart = range.lowerBound
             var failure: String?
-            block = [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
-                guard let base = buffer.baseAddress else { failure = "no buffer"; return }
+            block.appendUninitialized(length) { base in
                 var done = 0
                 while done < length {
                     let n = pread(fd, base + done, length - done, off_t(range.lowerBound + done))
                     if n < 0, errno == EINTR { continue }
-                    if n < 0 { failure = String(cString: strerror(errno)); return }
-                    if n == 0 { failure = "the file ends at byte \(range.lowerBound + done) of \(memoryStart) written: it was truncated"; return }
+                    if n < 0 { failure = String(cString: strerror(errno)); return false }
+                    if n == 0 { failure = "the file ends at byte \(range.lowerBound + done) of \(memoryStart) written: it was truncated"; return false }
                     done += n
                 }
-                initialized = length
+                return true
             }
-            blockStart = range.lowerBound
             if let failure {
-                block = []
                 readFailure = failure
                 throw ReadFailure()
             }
         }
-        let lo = range.lowerBound - blockStart
-        return try block.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[lo..<(lo + range.count)])) }
+        return try body(block.bytes(from: range.lowerBound - blockStart, count: range.count))
     }
 
     /// A temporary file unlinked at once: it disappears with the process however that ends; nil
@@ -135,6 +165,139 @@ package final class SpillLog: @unchecked Sendable {
         }
         return (fd, path)
     }
+}
+
+/// Numbered records in a `SpillLog` (record i is the i-th appended), read back by number in place:
+/// a fact column's storage, which the reduce's `FactTable` reads directly. The table, the column
+/// and the log called each other through a closure each: three retain/release pairs and ~330
+/// instructions a record read, for every fact of every file.
+/// `@unchecked Sendable` as `SpillLog` is: used from one thread at a time (the engine's delivery
+/// appends, then one reduce reads), never concurrently; `none` is never appended to or read.
+package final class SpillRecords: @unchecked Sendable {
+    /// The log of the records' bytes. `let`: a `var` was retained and released around every call.
+    package let log: SpillLog
+    /// Record i is `end(i - 1)..<end(i)` of the log (`end(-1)` = 0): `ends` holds the low 32 bits,
+    /// `endWraps` the records from which the high part is one more (empty below 4 GB of records).
+    private var ends: [UInt32] = []
+    private var endWraps: [Int] = []
+    /// Set by the records' owner when one could not be read back (with what to do): reads in place
+    /// (`withRecord`) then stop.
+    package var readFailure: String?
+
+    package init(log: SpillLog) { self.log = log }
+
+    /// No records, never appended to: what a table of facts held as values holds in their place.
+    package static let none = SpillRecords(log: SpillLog(budget: 0))
+
+    package var count: Int { ends.count }
+
+    /// Appends one record.
+    @inline(__always)
+    package func append(_ record: UnsafeRawBufferPointer) { noteEnd(log.append(record).upperBound) }
+
+    /// Appends one record made of `tag` and `body`.
+    package func append(tag: UInt8, _ body: UnsafeRawBufferPointer) { noteEnd(log.append(tag: tag, body).upperBound) }
+
+    @inline(__always)
+    private func noteEnd(_ end: Int) {
+        while end >> 32 > endWraps.count { endWraps.append(ends.count) }
+        ends.append(UInt32(truncatingIfNeeded: end))
+    }
+
+    /// Where record `i` ends in the log.
+    @inline(__always)
+    private func end(_ i: Int) -> Int {
+        guard !endWraps.isEmpty else { return Int(ends[i]) }
+        return endWraps.reduce(0) { $0 + ($1 <= i ? 1 : 0) } << 32 | Int(ends[i])
+    }
+
+    /// Record `i`'s byte range in the log.
+    @inline(__always)
+    package func range(_ i: Int) -> Range<Int> { (i == 0 ? 0 : end(i - 1))..<end(i) }
+
+    /// Calls `body` with record `i`'s bytes after its first, when that byte is `tag` and the record
+    /// reads back; false otherwise, when `body` threw, or once `readFailure` is set.
+    package func withRecord(_ i: Int, tag: UInt8, _ body: (UnsafeRawBufferPointer) throws -> Void) -> Bool {
+        guard readFailure == nil else { return false }
+        do {
+            return try log.withBytes(range(i)) { raw -> Bool in
+                guard raw.first == tag else { return false }
+                try body(UnsafeRawBufferPointer(rebasing: raw[1...]))
+                return true
+            }
+        } catch {
+            return false
+        }
+    }
+
+    /// Forgets every record (a reduce is done with them) and gives back their memory and file.
+    package func removeAll() {
+        ends = []
+        endWraps = []
+        log.removeAll()
+    }
+}
+
+/// Bytes in an allocation of their owner's (`SpillLog`), which deallocates it: read in place
+/// without an array's retain. Grows by doubling, like an array.
+private struct OwnedBytes {
+    private var base: UnsafeMutableRawPointer?
+    private(set) var count = 0
+    private var capacity = 0
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    /// `count` bytes from `offset` (both within `self.count`: the log's ranges).
+    @inline(__always)
+    func bytes(from offset: Int, count n: Int) -> UnsafeRawBufferPointer {
+        precondition(offset >= 0 && n >= 0 && offset <= count - n, "a record's range is within the bytes held")
+        return UnsafeRawBufferPointer(start: base.map { $0 + offset }, count: n)
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    mutating func append(tag: UInt8, _ bytes: UnsafeRawBufferPointer) {
+        reserve(count + 1 + bytes.count)
+        guard let base else { return }
+        base.storeBytes(of: tag, toByteOffset: count, as: UInt8.self)
+        if let source = bytes.baseAddress { (base + count + 1).copyMemory(from: source, byteCount: bytes.count) }
+        count += 1 + bytes.count
+    }
+
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(count + bytes.count)
+        base?.advanced(by: count).copyMemory(from: source, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    /// Appends `n` bytes written by `fill` (given where they start); false from `fill` leaves
+    /// them out.
+    mutating func appendUninitialized(_ n: Int, _ fill: (UnsafeMutableRawPointer) -> Bool) {
+        reserve(count + n)
+        guard let base, fill(base + count) else { return }
+        count += n
+    }
+
+    @inline(__always)
+    private mutating func reserve(_ needed: Int) {
+        if needed > capacity { grow(needed) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        let grown = max(needed, capacity * 2, 64)
+        let fresh = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
+        if let base {
+            fresh.copyMemory(from: base, byteCount: count)
+            base.deallocate()
+        }
+        base = fresh
+        capacity = grown
+    }
+
+    /// Frees the allocation (the owner's `deinit`, `removeAll`); the value is then not used again.
+    func deallocate() { base?.deallocate() }
 }
 
 /// Returns memory the allocator holds free (in every thread's arena) to the system, so a phase

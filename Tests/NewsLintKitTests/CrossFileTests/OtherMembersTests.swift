@@ -60,6 +60,42 @@ import Testing
         }
         #expect(SharedEndsPaths([]).count == 0)
     }
+
+    /// Paths read in place (`withUTF8`, the ends compared in the strings' own bytes) are stored as
+    /// the old init stored them from arrays of their bytes (kept here as the reference): each path
+    /// of seeded groups of copies (multi-byte names, copies differing in one place or more) is
+    /// appended back exactly, and the ends found in place are the ends found in arrays.
+    @Test func pathsReadInPlaceAreStoredAsFromArrays() {
+        var random = SeededRandom(seed: 41)
+        let pieces = ["a", "/", "0", "1", "é", "è", "新", "斤", "聞", "🇺", "🇸", "e\u{301}", "-copy-"]
+        func text(_ n: Int) -> String { (0..<n).map { _ in random.pick(pieces) }.joined() }
+        var wrong = 0
+        for _ in 0..<500 {
+            let head = "agora-x10-copies/" + text(random.below(6)), tail = "/" + text(random.below(8)) + ".md"
+            let paths = (0..<(1 + random.below(6))).map { _ in head + text(random.below(3)) + (random.chance(0.8) ? tail : text(2)) }
+            let stored = SharedEndsPaths(paths)
+            let first = Array(paths[0].utf8)
+            for (k, path) in paths.enumerated() {
+                var bytes: [UInt8] = []
+                stored.appendUTF8(k, to: &bytes)
+                if bytes != Self.referenceStoredBytes(paths, k) || bytes != Array(path.utf8) { wrong += 1 }
+                var copy = path
+                let inPlace = first.withUnsafeBytes { a in copy.withUTF8 { SharedEndsPaths.sharedEnds(a, UnsafeRawBufferPointer($0)) } }
+                if inPlace != SharedEndsPaths.sharedEnds(first, Array(path.utf8)) { wrong += 1 }
+            }
+        }
+        #expect(wrong == 0)
+    }
+
+    /// The old `SharedEndsPaths.init`'s pieces of path `k`: the first path's bytes to the shared
+    /// prefix, the path's own middle (from an array of its bytes), the first path's shared suffix.
+    private static func referenceStoredBytes(_ paths: [String], _ k: Int) -> [UInt8] {
+        let a = Array(paths[0].utf8)
+        guard k > 0 else { return a }
+        let b = Array(paths[k].utf8)
+        let (prefix, suffix) = SharedEndsPaths.sharedEnds(a, b)
+        return Array(a[..<prefix]) + Array(b[prefix..<(b.count - suffix)]) + Array(a[(a.count - suffix)...])
+    }
 }
 
 private extension OtherMembers {

@@ -134,4 +134,38 @@ import Testing
         #expect(fresh.withBytes(at: 100, count: 13_000, before: 65_536) { Array($0) } == nil)
         #expect(fresh.readFailure?.contains("differ from what was written") == true)
     }
+
+    /// Windows kept in their own allocations, the last one hit tried first: seeded reads in order,
+    /// back and forth and at random over four blocks (more windows than are kept, so windows are
+    /// replaced and freed) each give the bytes written, as a search of every window gave them.
+    @Test func windowsReadInAnyOrderGiveTheBytesWritten() throws {
+        let dir = TemporaryDirectory(), file = dir.path + "/paths"
+        let fd = open(file, O_RDWR | O_CREAT | O_EXCL, 0o600)
+        try #require(fd >= 0)
+        let blocks = PathBlockFile(fd: fd, path: file) // closes `fd`
+        let blockSize = 65_536
+        let written = (0..<(4 * blockSize)).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 9) }
+        for b in 0..<4 { #expect(blocks.append(Array(written[(b * blockSize)..<((b + 1) * blockSize)])) == b * blockSize) }
+        var random = SeededRandom(seed: 39)
+        var reads: [(offset: Int, count: Int)] = []
+        // In order (each read just after the last, some running past its window), then at random.
+        var at = 0
+        while at + 200 < written.count {
+            let count = 1 + random.below(200)
+            if (at % blockSize) + count <= blockSize { reads.append((at, count)) }
+            at += count
+        }
+        for _ in 0..<3_000 {
+            let block = random.below(4), count = 1 + random.below(9_000)
+            reads.append((block * blockSize + random.below(blockSize - count + 1), count))
+        }
+        var wrong = 0
+        for (offset, count) in reads {
+            let block = offset / blockSize
+            let read = blocks.withBytes(at: offset, count: count, before: (block + 1) * blockSize) { Array($0) }
+            if read != Array(written[offset..<(offset + count)]) { wrong += 1 }
+        }
+        #expect(wrong == 0, "\(wrong) of \(reads.count) reads")
+        #expect(blocks.readFailure == nil)
+    }
 }
