@@ -209,9 +209,9 @@ package struct OtherMembers {
             shown += 1
         }
         if size - 1 > limit {
-            appendASCII(" and ", to: &out)
+            appendLiteral(" and ", to: &out)
             appendDecimal(size - 1 - limit, to: &out)
-            appendASCII(" more", to: &out)
+            appendLiteral(" more", to: &out)
         }
         if slots[slot].visited == size {
             // The group's last member: its slot is free again (the heads released now).
@@ -226,8 +226,8 @@ package struct OtherMembers {
 /// Appends a literal's bytes: from its buffer, where `append(contentsOf: "…".utf8)` walked a
 /// string's UTF-8 view (~165 instructions a piece, three or more pieces a finding).
 @inline(__always)
-package func appendASCII(_ literal: StaticString, to out: inout [UInt8]) {
-    out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+package func appendLiteral(_ literal: StaticString, to out: inout [UInt8]) {
+    literal.withUTF8Buffer { out.append(contentsOf: $0) }
 }
 
 /// Appends `n` (not negative) in decimal ASCII.

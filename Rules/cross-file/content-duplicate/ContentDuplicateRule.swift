@@ -129,11 +129,11 @@ private struct DuplicateFindings {
             while next < members.count && batch.count < Self.batchSize {
                 let size = groups.size(of: next)
                 message.removeAll(keepingCapacity: true)
-                appendASCII("body is identical to ", to: &message)
+                appendLiteral("body is identical to ", to: &message)
                 let own = listings.visit(next, in: groups, path: path, appendingListingTo: &message)
-                appendASCII(" (group of ", to: &message)
+                appendLiteral(" (group of ", to: &message)
                 appendDecimal(size, to: &message)
-                appendASCII(" files)", to: &message)
+                appendLiteral(" files)", to: &message)
                 let text = message.withUnsafeBufferPointer { String(knownValidUTF8: $0) } ?? String(decoding: message, as: UTF8.self)
                 batch.append(Diagnostic(rule: rule, severity: severity, path: own, line: Int(lines[next]), column: 1, message: text))
                 next += 1

@@ -66,7 +66,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
                     decode.cps.withUnsafeBufferPointer { Self.signals(of: UnsafeBufferPointer(rebasing: $0[scalars]), table: t, allInBMP: decode.allInBMP) }
                 }
                 if found.isEmpty { continue }
-                checkLine(decode, scalars, bytes, signals: found, pinyin: &pinyin, into: &sink)
+                checkLine(makingRunOf: decode, scalars, bytes, signals: found, pinyin: &pinyin, into: &sink)
             }
         }
         // A converter leaves its flattened ruby everywhere; one reading in parentheses is a gloss someone wrote.
@@ -85,7 +85,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// loop: there the retain of the decode's scalars was moved above the test for a line without
     /// signals (most non-ASCII lines), a retain and a release per line.
     @inline(never)
-    private func checkLine(_ decode: ScalarDecode, _ scalars: Range<Int>, _ bytes: [UInt8], signals found: Signals,
+    private func checkLine(makingRunOf decode: ScalarDecode, _ scalars: Range<Int>, _ bytes: [UInt8], signals found: Signals,
                            pinyin: inout [PinyinArtifact], into sink: inout DiagnosticSink) {
         checkLine(ScalarRun(decode, scalars), bytes, signals: found, pinyin: &pinyin, into: &sink)
     }

@@ -81,7 +81,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             guard let decode = decoded else { continue }
             let scalars = html ? document.scalarRange(decode, bytes: range, from: nextScalar) : document.scalarRange(decode, line: n)
             if window == nil { window = ScalarRun(decode, scalars) } else { window?.select(scalars) }
-            guard let run = window else { continue }
+            guard let run = window else { preconditionFailure("the window is made or moved just above") }
             nextScalar = scalars.upperBound
             let (skip, (s, t, strictS, strictT, phraseHeads)) = Self.maskAndCount(run, bytes: bytes, html: htmlView, tokenCursor: &nextToken,
                                                                                    tables: tables, variants: &variantCounts, allInBMP: decode.allInBMP)
@@ -112,7 +112,8 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             let strictMinority = dominant == .traditionalOnly ? strictS : strictT
             if strictMinority == 0 && (dominant == .simplifiedOnly || phraseHeads == 0) { continue }
             window?.select(runs[step].scalars)
-            guard let run = window else { return }
+            // Made by the first loop for every unit in `runs`.
+            guard let run = window else { preconditionFailure("a unit in runs had a window") }
             let skip = runs[step].skip
             if strictMinority == 0 {
                 // Most of these units hold a head before a character the pair filter lets through but
