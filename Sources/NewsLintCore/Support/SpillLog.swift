@@ -19,7 +19,7 @@ package final class SpillLog: @unchecked Sendable {
     /// Total bytes appended.
     package private(set) var size = 0
     /// The log from `memoryStart` on (the part not on disk).
-    private var memory = OwnedBytes()
+    private var memory = TextBuffer(capacity: 64)
     private var memoryStart = 0
     private var fd: Int32 = -1
     private var diskFailed = false
@@ -30,10 +30,10 @@ package final class SpillLog: @unchecked Sendable {
     /// Creates the temporary file: the unlinked one by default; tests hand in a file they can damage.
     private let createFile: () -> (fd: Int32, path: String)?
     /// The last block read from disk, so reads in (nearly) increasing order cost one `pread` per
-    /// block. `memory` and `block` are allocations of the log's own, not arrays: a record read
+    /// block. `memory` and `block` are buffers of the log's own, not arrays: a record read
     /// in place from an array property retained and released its buffer (the reduce reads every
     /// fact record once or twice), and each block read allocated a new array.
-    private var block = OwnedBytes()
+    private var block = TextBuffer(capacity: 1)
     private var blockStart = 0
     private static let blockSize = 1 << 16
 
@@ -44,8 +44,6 @@ package final class SpillLog: @unchecked Sendable {
 
     deinit {
         if fd >= 0 { close(fd) }
-        memory.deallocate()
-        block.deallocate()
     }
 
     /// Whether anything went to disk (for tests and measurements).
@@ -93,10 +91,8 @@ package final class SpillLog: @unchecked Sendable {
         size = 0
         memoryStart = 0
         blockStart = 0
-        memory.deallocate()
-        block.deallocate()
-        memory = OwnedBytes()
-        block = OwnedBytes()
+        memory = TextBuffer(capacity: 64)
+        block = TextBuffer(capacity: 1)
     }
 
     private func flush() {
@@ -106,7 +102,7 @@ package final class SpillLog: @unchecked Sendable {
             filePath = file.path
         }
         guard fd >= 0 else { diskFailed = true; return }
-        guard FileDescriptorWriting.writeAll(memory.bytes, to: fd, at: off_t(memoryStart)) == nil else { diskFailed = true; return }
+        guard FileDescriptorWriting.writeAll(memory.rawBytes, to: fd, at: off_t(memoryStart)) == nil else { diskFailed = true; return }
         memoryStart = size
         memory.removeAll()
     }
@@ -129,18 +125,17 @@ package final class SpillLog: @unchecked Sendable {
             // overwrite it, was 0.4% of a cold run's instructions).
             block.removeAll()
             blockStart = range.lowerBound
+            block.reserve(length)
             var failure: String?
-            block.appendUninitialized(length) { base in
-                var done = 0
-                while done < length {
-                    let n = pread(fd, base + done, length - done, off_t(range.lowerBound + done))
-                    if n < 0, errno == EINTR { continue }
-                    if n < 0 { failure = String(cString: strerror(errno)); return false }
-                    if n == 0 { failure = "the file ends at byte \(range.lowerBound + done) of \(memoryStart) written: it was truncated"; return false }
-                    done += n
-                }
-                return true
+            var done = 0
+            while done < length {
+                let n = pread(fd, block.base + done, length - done, off_t(range.lowerBound + done))
+                if n < 0, errno == EINTR { continue }
+                if n < 0 { failure = String(cString: strerror(errno)); break }
+                if n == 0 { failure = "the file ends at byte \(range.lowerBound + done) of \(memoryStart) written: it was truncated"; break }
+                done += n
             }
+            if failure == nil { block.extend(by: length) }
             if let failure {
                 readFailure = failure
                 throw ReadFailure()
@@ -236,68 +231,6 @@ package final class SpillRecords: @unchecked Sendable {
         endWraps = []
         log.removeAll()
     }
-}
-
-/// Bytes in an allocation of their owner's (`SpillLog`), which deallocates it: read in place
-/// without an array's retain. Grows by doubling, like an array.
-private struct OwnedBytes {
-    private var base: UnsafeMutableRawPointer?
-    private(set) var count = 0
-    private var capacity = 0
-
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
-
-    /// `count` bytes from `offset` (both within `self.count`: the log's ranges).
-    @inline(__always)
-    func bytes(from offset: Int, count n: Int) -> UnsafeRawBufferPointer {
-        precondition(offset >= 0 && n >= 0 && offset <= count - n, "a record's range is within the bytes held")
-        return UnsafeRawBufferPointer(start: base.map { $0 + offset }, count: n)
-    }
-
-    mutating func removeAll() { count = 0 }
-
-    mutating func append(tag: UInt8, _ bytes: UnsafeRawBufferPointer) {
-        reserve(count + 1 + bytes.count)
-        guard let base else { return }
-        base.storeBytes(of: tag, toByteOffset: count, as: UInt8.self)
-        if let source = bytes.baseAddress { (base + count + 1).copyMemory(from: source, byteCount: bytes.count) }
-        count += 1 + bytes.count
-    }
-
-    @inline(__always)
-    mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        reserve(count + bytes.count)
-        base?.advanced(by: count).copyMemory(from: source, byteCount: bytes.count)
-        count += bytes.count
-    }
-
-    /// Appends `n` bytes written by `fill` (given where they start); false from `fill` leaves
-    /// them out.
-    mutating func appendUninitialized(_ n: Int, _ fill: (UnsafeMutableRawPointer) -> Bool) {
-        reserve(count + n)
-        guard let base, fill(base + count) else { return }
-        count += n
-    }
-
-    @inline(__always)
-    private mutating func reserve(_ needed: Int) {
-        if needed > capacity { grow(needed) }
-    }
-
-    private mutating func grow(_ needed: Int) {
-        let grown = max(needed, capacity * 2, 64)
-        let fresh = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
-        if let base {
-            fresh.copyMemory(from: base, byteCount: count)
-            base.deallocate()
-        }
-        base = fresh
-        capacity = grown
-    }
-
-    /// Frees the allocation (the owner's `deinit`, `removeAll`); the value is then not used again.
-    func deallocate() { base?.deallocate() }
 }
 
 /// Returns memory the allocator holds free (in every thread's arena) to the system, so a phase
