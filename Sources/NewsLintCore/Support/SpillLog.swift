@@ -36,6 +36,9 @@ package final class SpillLog: @unchecked Sendable {
     private var block = TextBuffer(capacity: 1)
     private var blockStart = 0
     private static let blockSize = 1 << 16
+    /// Whether a `withBytes` body is running: its bytes are `memory` or `block` in place, which a
+    /// read of another record would move (a block read over them, or a grown block freeing them).
+    private var reading = false
 
     package init(budget: Int, createFile: @escaping () -> (fd: Int32, path: String)? = SpillLog.unlinkedTemporaryFile) {
         self.budget = max(0, budget)
@@ -114,7 +117,12 @@ package final class SpillLog: @unchecked Sendable {
     /// `ReadFailure` when the temporary file could not be read back. A throw, not an optional
     /// result: the fact column calls this generic over its rule's fact, and an optional of a type
     /// parameter looked up its metadata at run time for every record read.
+    /// The body must not read another record of this log (nor append): its bytes are the log's
+    /// memory or last block in place, which that read could overwrite or free. A nested read traps.
     package func withBytes<T>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        precondition(!reading, "a record of a spill log read while another one's body runs")
+        reading = true
+        defer { reading = false }
         if range.lowerBound >= memoryStart {
             return try body(memory.bytes(from: range.lowerBound - memoryStart, count: range.count))
         }
@@ -212,6 +220,8 @@ package final class SpillRecords: @unchecked Sendable {
 
     /// Calls `body` with record `i`'s bytes after its first, when that byte is `tag` and the record
     /// reads back; false otherwise, when `body` threw, or once `readFailure` is set.
+    /// The body must not read another record of these records (the bytes are in place: see
+    /// `SpillLog.withBytes`, which traps on such a read).
     package func withRecord(_ i: Int, tag: UInt8, _ body: (UnsafeRawBufferPointer) throws -> Void) -> Bool {
         guard readFailure == nil else { return false }
         do {
