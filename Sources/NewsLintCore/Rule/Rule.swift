@@ -185,6 +185,7 @@ public struct FactTable<Fact: Sendable>: RandomAccessCollection {
     /// when `order` is empty; each a tagged record (`CrossFileRule.writeTaggedRecord`).
     package init(count: Int, pathsIncrease: Bool, path: @escaping (Int) -> String, fact: @escaping (Int) -> Fact,
                  records: SpillRecords, order: [Int32]) {
+        precondition(order.isEmpty || order.count == count, "one record number per entry")
         total = count
         pathsStrictlyIncrease = pathsIncrease
         pathAt = path

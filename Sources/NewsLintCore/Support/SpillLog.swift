@@ -86,11 +86,15 @@ package final class SpillLog: @unchecked Sendable {
     }
 
     /// Forgets every record and gives back the memory and the temporary file (a reduce is done
-    /// with its facts); the log can be appended to again, from byte 0.
+    /// with its facts); the log can be appended to again, from byte 0, as a new one: the old
+    /// file's path and read failure go with it (the failure of a column's reduce is kept by its
+    /// `SpillRecords`, which made its message from them before).
     package func removeAll() {
         if fd >= 0 { close(fd) }
         fd = -1
         diskFailed = false
+        filePath = nil
+        readFailure = nil
         size = 0
         memoryStart = 0
         blockStart = 0
@@ -184,8 +188,10 @@ package final class SpillRecords: @unchecked Sendable {
     private var ends: [UInt32] = []
     private var endWraps: [Int] = []
     /// Set by the records' owner when one could not be read back (with what to do): reads in place
-    /// (`withRecord`) then stop.
-    package var readFailure: String?
+    /// (`withRecord`) then stop. It survives `removeAll` on purpose: a fact column's reduce ends
+    /// with `removeAll` and its caller then asks whether the facts read back
+    /// (`TypedFactColumn.finish`, `readFailure`).
+    package private(set) var readFailure: String?
 
     package init(log: SpillLog) { self.log = log }
 
@@ -193,6 +199,10 @@ package final class SpillRecords: @unchecked Sendable {
     package static let none = SpillRecords(log: SpillLog(budget: 0))
 
     package var count: Int { ends.count }
+
+    /// Notes that a record could not be read back (`failure`: what happened and what to do); reads
+    /// in place stop from then on.
+    package func noteReadFailure(_ failure: String) { readFailure = failure }
 
     /// Appends one record.
     @inline(__always)
@@ -235,7 +245,8 @@ package final class SpillRecords: @unchecked Sendable {
         }
     }
 
-    /// Forgets every record (a reduce is done with them) and gives back their memory and file.
+    /// Forgets every record (a reduce is done with them) and gives back their memory and file;
+    /// `readFailure` stays (see there).
     package func removeAll() {
         ends = []
         endWraps = []
