@@ -13,13 +13,19 @@ package struct TextBuffer: ~Copyable {
         base = .allocate(capacity: self.capacity)
     }
 
-    /// Room for `n` more bytes after `count`.
+    /// Room for `n` more bytes after `count`. The test inline, the growth out of line: the spill
+    /// log appends every fact record through here.
+    @inline(__always)
     package mutating func reserve(_ n: Int) {
-        guard n > capacity - count else { return }
+        if n > capacity - count { grow(toFit: n) }
+    }
+
+    @inline(never)
+    private mutating func grow(toFit n: Int) {
         var grown = capacity * 2
         while grown - count < n { grown *= 2 }
         let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-        moved.update(from: base, count: count)
+        UnsafeMutableRawPointer(moved).copyMemory(from: base, byteCount: count)
         base.deallocate()
         base = moved
         capacity = grown
