@@ -660,21 +660,9 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
         var prefixes = AffixCounts(files: total), suffixes = AffixCounts(files: total)
         // Facts by index: a path is read (decoded from the engine's path list) only for a finding.
         for i in facts.indices {
-            // The affixes' numbers from their bytes in place (`AffixCounts.number(ofBytes:)`),
-            // counted once the whole record has read.
-            var numbers: (prefix: Int32?, suffix: Int32?) = (nil, nil)
-            if facts.withRecord(i, { record in
-                _ = try record.fixed32()
-                numbers.prefix = try prefixes.optionalNumber(&record)
-                numbers.suffix = try suffixes.optionalNumber(&record)
-            }) {
-                if let p = numbers.prefix { prefixes.add(number: p, file: i) }
-                if let s = numbers.suffix { suffixes.add(number: s, file: i) }
-                continue
-            }
-            let fact = facts.fact(i)
-            if let p = fact.prefix { prefixes.add(p, file: i) }
-            if let s = fact.suffix { suffixes.add(s, file: i) }
+            let (_, prefix, suffix) = Self.read(facts, i)
+            if let p = prefix { prefixes.add(p, file: i) }
+            if let s = suffix { suffixes.add(s, file: i) }
         }
         func repeatedCount(_ n: Int?) -> Int? { n.flatMap { $0 >= minTitles && Double($0) / Double(total) >= minShare ? $0 : nil } }
         for i in facts.indices {
@@ -705,108 +693,28 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
 /// which affix each file has: `TitleRepeatedAffixRule.finish`'s first pass, read by file in its second.
 struct AffixCounts {
     private var numbers: [String: Int32] = [:]
-    /// The same numbers by the affixes' bytes as their records hold them: a byte-equal affix
-    /// takes its number without a `String` made and hashed (two allocations and a Unicode hash a
-    /// file of a corpus of one site). `numbers` still numbers canonically equal spellings alike.
-    private var numbersOfBytes = NumberedByteStrings()
     private var counts: [Int] = []
     /// The number of each file's affix, -1 for none.
     private var fileNumbers: [Int32]
 
     init(files: Int) { fileNumbers = [Int32](repeating: -1, count: files) }
 
-    mutating func add(_ affix: String, file: Int) { add(number: number(of: affix), file: file) }
-
-    /// Counts file `file` as having affix `number` (`number(of:)`, `optionalNumber(_:)`).
-    mutating func add(number: Int32, file: Int) {
-        counts[Int(number)] += 1
-        fileNumbers[file] = number
-    }
-
-    /// The number of `affix` (a new one counted by no file yet).
-    private mutating func number(of affix: String) -> Int32 {
-        if let n = numbers[affix] { return n }
-        let n = Int32(truncatingIfNeeded: counts.count)
-        numbers[affix] = n
-        counts.append(0)
-        return n
-    }
-
-    /// Reads an affix as `FactRecordReader.optionalString` does and returns its number (nil for
-    /// none); throws where that throws (a malformed flag, bytes cut short or not UTF-8).
-    mutating func optionalNumber(_ record: inout FactRecordReader) throws -> Int32? {
-        switch try record.byte() {
-        case 0: return nil
-        case 1: break
-        default: throw CompactCoderError.malformed
+    mutating func add(_ affix: String, file: Int) {
+        let number: Int32
+        if let n = numbers[affix] {
+            number = n
+            counts[Int(n)] += 1
+        } else {
+            number = Int32(truncatingIfNeeded: counts.count)
+            numbers[affix] = number
+            counts.append(1)
         }
-        let bytes = try record.stringBytes()
-        let hash = FastHash.hash(bytes)
-        if let n = numbersOfBytes.number(of: bytes, hash: hash) { return n }
-        guard let affix = String(exactUTF8: bytes.assumingMemoryBound(to: UInt8.self)) else { throw CompactCoderError.malformed }
-        let n = number(of: affix)
-        numbersOfBytes.insert(bytes, hash: hash, number: n)
-        return n
+        fileNumbers[file] = number
     }
 
     /// How many files share file `file`'s affix; nil when it has none.
     func count(file: Int) -> Int? {
         let n = fileNumbers[file]
         return n < 0 ? nil : counts[Int(n)]
-    }
-}
-
-/// Distinct byte strings with a number each: open addressing over their hashes (the caller's),
-/// the strings' bytes one after another in one array.
-struct NumberedByteStrings {
-    /// Entry + 1 per slot (0: empty); a power of two, at most three quarters full.
-    private var slots = [Int32](repeating: 0, count: 64)
-    private var hashes: [UInt64] = []
-    /// Entry i's bytes are `bytes[ends[i - 1]..<ends[i]]` (from 0 for the first).
-    private var ends: [Int] = []
-    private var bytes: [UInt8] = []
-    private var numbers: [Int32] = []
-
-    /// The number of `key` (whose hash is `hash`), nil when it is not in the table.
-    func number(of key: UnsafeRawBufferPointer, hash: UInt64) -> Int32? {
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] != 0 {
-            let e = Int(slots[slot]) - 1
-            if hashes[e] == hash && entryEquals(e, key) { return numbers[e] }
-            slot = (slot &+ 1) & mask
-        }
-        return nil
-    }
-
-    /// Adds `key`, not in the table, with its number.
-    mutating func insert(_ key: UnsafeRawBufferPointer, hash: UInt64, number: Int32) {
-        if 4 * (hashes.count + 1) > 3 * slots.count { grow() }
-        bytes.append(contentsOf: key)
-        ends.append(bytes.count)
-        hashes.append(hash)
-        numbers.append(number)
-        place(hashes.count - 1)
-    }
-
-    private func entryEquals(_ e: Int, _ key: UnsafeRawBufferPointer) -> Bool {
-        let start = e == 0 ? 0 : ends[e - 1]
-        guard ends[e] - start == key.count else { return false }
-        return bytes.withUnsafeBytes { own in
-            guard let mine = own.baseAddress, let theirs = key.baseAddress else { return key.isEmpty }
-            return memcmp(mine + start, theirs, key.count) == 0
-        }
-    }
-
-    private mutating func place(_ e: Int) {
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hashes[e]) & mask
-        while slots[slot] != 0 { slot = (slot &+ 1) & mask }
-        slots[slot] = Int32(truncatingIfNeeded: e + 1)
-    }
-
-    private mutating func grow() {
-        slots = [Int32](repeating: 0, count: 2 * slots.count)
-        for e in hashes.indices { place(e) }
     }
 }

@@ -316,9 +316,9 @@ package final class TypedFactColumn<R: CrossFileRule>: FactColumn, @unchecked Se
         if records.readFailure == nil {
             let file = records.log.filePath.map { "\($0) (unlinked)" } ?? "in the temporary directory"
             let directory = NSTemporaryDirectory()
-            records.readFailure = "cannot read back the cross-file facts of rule '\(R.id)' from its temporary file \(file): "
+            records.noteReadFailure("cannot read back the cross-file facts of rule '\(R.id)' from its temporary file \(file): "
                 + (records.log.readFailure ?? "a record does not decode") + "; the rule's findings are left out. "
-                + "Make sure the temporary directory (\(directory), set with TMPDIR) has free space and is not cleaned while newslint runs, then run again"
+                + "Make sure the temporary directory (\(directory), set with TMPDIR) has free space and is not cleaned while newslint runs, then run again")
         }
         guard let standIn else { preconditionFailure("a fact record exists only after a fact was appended") }
         return standIn

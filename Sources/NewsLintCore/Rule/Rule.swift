@@ -185,6 +185,7 @@ public struct FactTable<Fact: Sendable>: RandomAccessCollection {
     /// when `order` is empty; each a tagged record (`CrossFileRule.writeTaggedRecord`).
     package init(count: Int, pathsIncrease: Bool, path: @escaping (Int) -> String, fact: @escaping (Int) -> Fact,
                  records: SpillRecords, order: [Int32]) {
+        precondition(order.isEmpty || order.count == count, "one record number per entry")
         total = count
         pathsStrictlyIncrease = pathsIncrease
         pathAt = path
@@ -202,6 +203,9 @@ public struct FactTable<Fact: Sendable>: RandomAccessCollection {
     /// damaged, unreadable temporary file, or `body` threw): then ask `fact(_:)`, which decodes
     /// the entry or stands in for it the way the table does. Not generic (a result of the caller's
     /// type, across the module, looked up its metadata for every record).
+    /// The body must not read another entry of this table (`withRecord`, `fact(_:)`,
+    /// `recordedFact(_:)`): the record is read in place, and the records of a fact column trap on
+    /// such a nested read (`SpillLog.withBytes`). Read one entry, keep what is needed, then the next.
     public func withRecord(_ i: Int, _ body: (inout FactRecordReader) throws -> Void) -> Bool {
         if readsRecords {
             return records.withRecord(order.isEmpty ? i : Int(order[i]), tag: FactRecordFormat.recordV1) { try readWholeRecord($0, body) }

@@ -19,7 +19,7 @@ package final class SpillLog: @unchecked Sendable {
     /// Total bytes appended.
     package private(set) var size = 0
     /// The log from `memoryStart` on (the part not on disk).
-    private var memory = OwnedBytes()
+    private var memory = TextBuffer(capacity: 64)
     private var memoryStart = 0
     private var fd: Int32 = -1
     private var diskFailed = false
@@ -30,12 +30,15 @@ package final class SpillLog: @unchecked Sendable {
     /// Creates the temporary file: the unlinked one by default; tests hand in a file they can damage.
     private let createFile: () -> (fd: Int32, path: String)?
     /// The last block read from disk, so reads in (nearly) increasing order cost one `pread` per
-    /// block. `memory` and `block` are allocations of the log's own, not arrays: a record read
+    /// block. `memory` and `block` are buffers of the log's own, not arrays: a record read
     /// in place from an array property retained and released its buffer (the reduce reads every
     /// fact record once or twice), and each block read allocated a new array.
-    private var block = OwnedBytes()
+    private var block = TextBuffer(capacity: 1)
     private var blockStart = 0
     private static let blockSize = 1 << 16
+    /// Whether a `withBytes` body is running: its bytes are `memory` or `block` in place, which a
+    /// read of another record would move (a block read over them, or a grown block freeing them).
+    private var reading = false
 
     package init(budget: Int, createFile: @escaping () -> (fd: Int32, path: String)? = SpillLog.unlinkedTemporaryFile) {
         self.budget = max(0, budget)
@@ -44,8 +47,6 @@ package final class SpillLog: @unchecked Sendable {
 
     deinit {
         if fd >= 0 { close(fd) }
-        memory.deallocate()
-        block.deallocate()
     }
 
     /// Whether anything went to disk (for tests and measurements).
@@ -85,18 +86,20 @@ package final class SpillLog: @unchecked Sendable {
     }
 
     /// Forgets every record and gives back the memory and the temporary file (a reduce is done
-    /// with its facts); the log can be appended to again, from byte 0.
+    /// with its facts); the log can be appended to again, from byte 0, as a new one: the old
+    /// file's path and read failure go with it (the failure of a column's reduce is kept by its
+    /// `SpillRecords`, which made its message from them before).
     package func removeAll() {
         if fd >= 0 { close(fd) }
         fd = -1
         diskFailed = false
+        filePath = nil
+        readFailure = nil
         size = 0
         memoryStart = 0
         blockStart = 0
-        memory.deallocate()
-        block.deallocate()
-        memory = OwnedBytes()
-        block = OwnedBytes()
+        memory = TextBuffer(capacity: 64)
+        block = TextBuffer(capacity: 1)
     }
 
     private func flush() {
@@ -106,7 +109,7 @@ package final class SpillLog: @unchecked Sendable {
             filePath = file.path
         }
         guard fd >= 0 else { diskFailed = true; return }
-        guard FileDescriptorWriting.writeAll(memory.bytes, to: fd, at: off_t(memoryStart)) == nil else { diskFailed = true; return }
+        guard FileDescriptorWriting.writeAll(memory.rawBytes, to: fd, at: off_t(memoryStart)) == nil else { diskFailed = true; return }
         memoryStart = size
         memory.removeAll()
     }
@@ -118,7 +121,12 @@ package final class SpillLog: @unchecked Sendable {
     /// `ReadFailure` when the temporary file could not be read back. A throw, not an optional
     /// result: the fact column calls this generic over its rule's fact, and an optional of a type
     /// parameter looked up its metadata at run time for every record read.
+    /// The body must not read another record of this log (nor append): its bytes are the log's
+    /// memory or last block in place, which that read could overwrite or free. A nested read traps.
     package func withBytes<T>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        precondition(!reading, "a record of a spill log read while another one's body runs")
+        reading = true
+        defer { reading = false }
         if range.lowerBound >= memoryStart {
             return try body(memory.bytes(from: range.lowerBound - memoryStart, count: range.count))
         }
@@ -129,18 +137,17 @@ package final class SpillLog: @unchecked Sendable {
             // overwrite it, was 0.4% of a cold run's instructions).
             block.removeAll()
             blockStart = range.lowerBound
+            block.reserve(length)
             var failure: String?
-            block.appendUninitialized(length) { base in
-                var done = 0
-                while done < length {
-                    let n = pread(fd, base + done, length - done, off_t(range.lowerBound + done))
-                    if n < 0, errno == EINTR { continue }
-                    if n < 0 { failure = String(cString: strerror(errno)); return false }
-                    if n == 0 { failure = "the file ends at byte \(range.lowerBound + done) of \(memoryStart) written: it was truncated"; return false }
-                    done += n
-                }
-                return true
+            var done = 0
+            while done < length {
+                let n = pread(fd, block.base + done, length - done, off_t(range.lowerBound + done))
+                if n < 0, errno == EINTR { continue }
+                if n < 0 { failure = String(cString: strerror(errno)); break }
+                if n == 0 { failure = "the file ends at byte \(range.lowerBound + done) of \(memoryStart) written: it was truncated"; break }
+                done += n
             }
+            if failure == nil { block.extend(by: length) }
             if let failure {
                 readFailure = failure
                 throw ReadFailure()
@@ -181,8 +188,10 @@ package final class SpillRecords: @unchecked Sendable {
     private var ends: [UInt32] = []
     private var endWraps: [Int] = []
     /// Set by the records' owner when one could not be read back (with what to do): reads in place
-    /// (`withRecord`) then stop.
-    package var readFailure: String?
+    /// (`withRecord`) then stop. It survives `removeAll` on purpose: a fact column's reduce ends
+    /// with `removeAll` and its caller then asks whether the facts read back
+    /// (`TypedFactColumn.finish`, `readFailure`).
+    package private(set) var readFailure: String?
 
     package init(log: SpillLog) { self.log = log }
 
@@ -190,6 +199,10 @@ package final class SpillRecords: @unchecked Sendable {
     package static let none = SpillRecords(log: SpillLog(budget: 0))
 
     package var count: Int { ends.count }
+
+    /// Notes that a record could not be read back (`failure`: what happened and what to do); reads
+    /// in place stop from then on.
+    package func noteReadFailure(_ failure: String) { readFailure = failure }
 
     /// Appends one record.
     @inline(__always)
@@ -217,6 +230,8 @@ package final class SpillRecords: @unchecked Sendable {
 
     /// Calls `body` with record `i`'s bytes after its first, when that byte is `tag` and the record
     /// reads back; false otherwise, when `body` threw, or once `readFailure` is set.
+    /// The body must not read another record of these records (the bytes are in place: see
+    /// `SpillLog.withBytes`, which traps on such a read).
     package func withRecord(_ i: Int, tag: UInt8, _ body: (UnsafeRawBufferPointer) throws -> Void) -> Bool {
         guard readFailure == nil else { return false }
         do {
@@ -230,74 +245,13 @@ package final class SpillRecords: @unchecked Sendable {
         }
     }
 
-    /// Forgets every record (a reduce is done with them) and gives back their memory and file.
+    /// Forgets every record (a reduce is done with them) and gives back their memory and file;
+    /// `readFailure` stays (see there).
     package func removeAll() {
         ends = []
         endWraps = []
         log.removeAll()
     }
-}
-
-/// Bytes in an allocation of their owner's (`SpillLog`), which deallocates it: read in place
-/// without an array's retain. Grows by doubling, like an array.
-private struct OwnedBytes {
-    private var base: UnsafeMutableRawPointer?
-    private(set) var count = 0
-    private var capacity = 0
-
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
-
-    /// `count` bytes from `offset` (both within `self.count`: the log's ranges).
-    @inline(__always)
-    func bytes(from offset: Int, count n: Int) -> UnsafeRawBufferPointer {
-        precondition(offset >= 0 && n >= 0 && offset <= count - n, "a record's range is within the bytes held")
-        return UnsafeRawBufferPointer(start: base.map { $0 + offset }, count: n)
-    }
-
-    mutating func removeAll() { count = 0 }
-
-    mutating func append(tag: UInt8, _ bytes: UnsafeRawBufferPointer) {
-        reserve(count + 1 + bytes.count)
-        guard let base else { return }
-        base.storeBytes(of: tag, toByteOffset: count, as: UInt8.self)
-        if let source = bytes.baseAddress { (base + count + 1).copyMemory(from: source, byteCount: bytes.count) }
-        count += 1 + bytes.count
-    }
-
-    @inline(__always)
-    mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        reserve(count + bytes.count)
-        base?.advanced(by: count).copyMemory(from: source, byteCount: bytes.count)
-        count += bytes.count
-    }
-
-    /// Appends `n` bytes written by `fill` (given where they start); false from `fill` leaves
-    /// them out.
-    mutating func appendUninitialized(_ n: Int, _ fill: (UnsafeMutableRawPointer) -> Bool) {
-        reserve(count + n)
-        guard let base, fill(base + count) else { return }
-        count += n
-    }
-
-    @inline(__always)
-    private mutating func reserve(_ needed: Int) {
-        if needed > capacity { grow(needed) }
-    }
-
-    private mutating func grow(_ needed: Int) {
-        let grown = max(needed, capacity * 2, 64)
-        let fresh = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
-        if let base {
-            fresh.copyMemory(from: base, byteCount: count)
-            base.deallocate()
-        }
-        base = fresh
-        capacity = grown
-    }
-
-    /// Frees the allocation (the owner's `deinit`, `removeAll`); the value is then not used again.
-    func deallocate() { base?.deallocate() }
 }
 
 /// Returns memory the allocator holds free (in every thread's arena) to the system, so a phase

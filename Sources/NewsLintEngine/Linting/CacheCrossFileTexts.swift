@@ -321,50 +321,6 @@ package enum CrossFileTexts {
     }
 }
 
-/// Bytes in memory of their own (their pointers stay put until the storage grows). Not
-/// copyable, so the storage has one owner and is freed once, when that owner is done with it.
-package struct TextBuffer: ~Copyable {
-    package private(set) var base: UnsafeMutablePointer<UInt8>
-    package private(set) var count = 0
-    private var capacity: Int
-
-    package init(capacity: Int) {
-        self.capacity = max(1, capacity)
-        base = .allocate(capacity: self.capacity)
-    }
-
-    /// Room for `n` more bytes after `count`.
-    package mutating func reserve(_ n: Int) {
-        guard n > capacity - count else { return }
-        var grown = capacity * 2
-        while grown - count < n { grown *= 2 }
-        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-        moved.update(from: base, count: count)
-        base.deallocate()
-        base = moved
-        capacity = grown
-    }
-
-    package mutating func append(_ bytes: UnsafePointer<UInt8>, count n: Int) {
-        reserve(n)
-        (base + count).update(from: bytes, count: n)
-        count += n
-    }
-
-    /// `n` bytes written after `count` (reserved first) are kept.
-    package mutating func extend(by n: Int) { count += n }
-
-    /// Forgets the bytes (the storage is kept).
-    package mutating func removeAll() { count = 0 }
-
-    /// Forgets the bytes after the first `n`.
-    package mutating func truncate(to n: Int) { count = max(0, min(count, n)) }
-
-    package var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
-
-    deinit { base.deallocate() }
-}
-
 extension ByteReader {
     /// A varint as `int()` reads it, with three-byte values read inline too: piece numbers of a
     /// large table take three bytes (past 16,383), and the general reader takes them a byte at a time.

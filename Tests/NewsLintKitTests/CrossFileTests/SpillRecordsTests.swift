@@ -47,14 +47,66 @@ import Testing
                 }
             }
         }
-        records.readFailure = "damaged"
-        #expect(!records.withRecord(1, tag: expected[1].first ?? 0) { _ in })
-        records.readFailure = nil
         records.removeAll()
         #expect(records.count == 0 && records.log.size == 0 && !records.log.usedFile)
         [UInt8]([2, 9, 9]).withUnsafeBytes { records.append($0) }
         var again: [UInt8]?
         #expect(records.withRecord(0, tag: 2) { again = Array($0) } && again == [9, 9])
+        // Once a failure is noted nothing reads in place, and the failure outlives `removeAll`
+        // (a column's caller asks for it after the reduce).
+        records.noteReadFailure("damaged")
+        #expect(!records.withRecord(0, tag: 2) { _ in })
+        records.removeAll()
+        #expect(records.readFailure == "damaged")
+    }
+
+    /// A body reads its record in place, so reads must not nest (`SpillLog.withBytes` traps on a
+    /// nested one); reads one after another, each in its own body, all work: across block reads
+    /// from the file (records longer than a block among them), after a body that threw, after a
+    /// read that did not match its tag, and through a table's `withRecord` then `recordedFact`.
+    @Test(arguments: [0, 1 << 24])
+    func readsOneAfterAnotherInSeparateBodies(budget: Int) {
+        struct Stop: Error {}
+        let expected = Self.records(seed: 77, count: 300)
+        let records = SpillRecords(log: SpillLog(budget: budget))
+        for r in expected { r.withUnsafeBytes { records.append($0) } }
+        var random = SeededRandom(seed: 5)
+        var checked = 0
+        for _ in 0..<600 {
+            let i = random.below(expected.count), j = random.below(expected.count)
+            let first = try? records.log.withBytes(records.range(i)) { Array($0) }
+            if random.chance(0.3) {
+                #expect(throws: Stop.self) { try records.log.withBytes(records.range(j)) { _ -> Void in throw Stop() } }
+            }
+            if let tag = expected[j].first {
+                #expect(!records.withRecord(j, tag: tag &+ 1) { _ in })
+            }
+            var second: [UInt8]?
+            let read = records.withRecord(j, tag: expected[j].first ?? 0) { second = Array($0) }
+            #expect(first == expected[i], "record \(i)")
+            #expect(read == !expected[j].isEmpty && second == (expected[j].isEmpty ? nil : Array(expected[j].dropFirst())), "record \(j)")
+            checked += 1
+        }
+        #expect(checked == 600)
+
+        let facts = (0..<200).map { ContentDuplicateRule.Fact(hash: UInt64($0) &* 0x9E37_79B9, length: $0, line: $0 % 9) }
+        let factRecords = SpillRecords(log: SpillLog(budget: budget))
+        for fact in facts {
+            var writer = FactRecordWriter()
+            writer.byte(FactRecordFormat.recordV1)
+            fact.write(to: &writer)
+            writer.bytes.withUnsafeBytes { factRecords.append($0) }
+        }
+        let order = facts.indices.reversed().map { Int32($0) }
+        let table = FactTable<ContentDuplicateRule.Fact>(count: facts.count, pathsIncrease: false, path: { "p\($0)" },
+                                                         fact: { _ in ContentDuplicateRule.Fact(hash: 0, length: 0, line: 0) },
+                                                         records: factRecords, order: order)
+        for i in facts.indices {
+            var read: ContentDuplicateRule.Fact?
+            #expect(table.withRecord(i) { read = try ContentDuplicateRule.Fact(record: &$0) })
+            let next = (i + 1) % facts.count
+            #expect(read == facts[Int(order[i])] && table.recordedFact(next) == facts[Int(order[next])], "entry \(i)")
+        }
     }
 
     /// The old table's record reading: a closure over the column's reading, itself over the log's

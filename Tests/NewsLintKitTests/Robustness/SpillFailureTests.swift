@@ -43,6 +43,13 @@ import Glibc
         #expect(log.readFailure?.contains("truncated") == true)
         // What never left memory still reads back.
         #expect((try? log.withBytes(ranges[299]) { Array($0) }) == Self.record(299))
+        // Emptied, the log is a new one: no file, no failure of the old file's; it spills again.
+        log.removeAll()
+        #expect(log.readFailure == nil && log.filePath == nil && !log.usedFile)
+        let again = (0..<300).map { log.append(Self.record($0 + 1)) }
+        #expect(log.usedFile && log.filePath == dir.path + "/spill")
+        for i in [0, 299, 17] { #expect((try? log.withBytes(again[i]) { Array($0) }) == Self.record(i + 1), "record \(i)") }
+        #expect(log.readFailure == nil)
     }
 
     final class Collected: DiagnosticReceiver {
