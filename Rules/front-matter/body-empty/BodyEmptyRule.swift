@@ -172,7 +172,8 @@ package struct BodyText {
             let lead = (word & 0x00C0_C0FF) &- 0x0080_80E4
             if lead < 6 {
                 // A branch, not the count of the test's value: the lead E4 is rare, and the test
-                // made without a branch cost three more instructions an ideograph.
+                // made without a branch cost three more instructions an ideograph (`_slowPath` is only
+                // that hint: a plain `if` is the fallback should it go away).
                 if _slowPath(lead == 0) {
                     if isLetter(0x4000 | (word & 0x3F00) >> 2 | (word >> 16) & 0x3F) { n &+= 1 }
                 } else {

@@ -426,7 +426,7 @@ final class PathBlockFile: @unchecked Sendable {
         guard let k = kept.indices.filter({ kept[$0].offset <= start && start < end($0) }).max(by: { end($0) < end($1) }) else { return 0 }
         let from = start - kept[k].offset
         let known = Swift.min(kept[k].bytes.count - from, bytes.count)
-        _ = UnsafeMutableBufferPointer(rebasing: bytes[..<known]).update(fromContentsOf: UnsafeBufferPointer(rebasing: kept[k].bytes[from..<(from + known)]))
+        _ = UnsafeMutableBufferPointer(rebasing: bytes[..<known]).initialize(fromContentsOf: UnsafeBufferPointer(rebasing: kept[k].bytes[from..<(from + known)]))
         return known
     }
 

@@ -61,6 +61,7 @@ package final class SpillLog: @unchecked Sendable {
     /// Appends one record from a buffer; returns its byte range in the log.
     @discardableResult @inline(__always)
     package func append(_ record: UnsafeRawBufferPointer) -> Range<Int> {
+        assert(!reading, "a spill log appended to while a record's body runs")
         let start = size
         memory.append(record)
         size += record.count
@@ -78,6 +79,7 @@ package final class SpillLog: @unchecked Sendable {
     /// `append(tag:_:)` from a buffer.
     @discardableResult
     package func append(tag: UInt8, _ body: UnsafeRawBufferPointer) -> Range<Int> {
+        assert(!reading, "a spill log appended to while a record's body runs")
         let start = size
         memory.append(tag: tag, body)
         size += 1 + body.count
@@ -90,6 +92,7 @@ package final class SpillLog: @unchecked Sendable {
     /// file's path and read failure go with it (the failure of a column's reduce is kept by its
     /// `SpillRecords`, which made its message from them before).
     package func removeAll() {
+        precondition(!reading, "a spill log emptied while a record's body runs")
         if fd >= 0 { close(fd) }
         fd = -1
         diskFailed = false

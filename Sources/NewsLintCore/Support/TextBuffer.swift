@@ -55,7 +55,10 @@ package struct TextBuffer: ~Copyable {
     }
 
     /// `n` bytes written after `count` (reserved first) are kept.
-    package mutating func extend(by n: Int) { count += n }
+    package mutating func extend(by n: Int) {
+        precondition(n >= 0 && n <= capacity - count, "a text buffer extended past what was reserved")
+        count += n
+    }
 
     /// Forgets the bytes (the storage is kept).
     package mutating func removeAll() { count = 0 }

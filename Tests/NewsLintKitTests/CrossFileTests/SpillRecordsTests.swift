@@ -60,6 +60,19 @@ import Testing
         #expect(records.readFailure == "damaged")
     }
 
+#if compiler(>=6.2)
+    /// The nested read the rule above forbids traps rather than hand the outer body bytes the inner
+    /// read overwrote (run in a child process: an exit test).
+    @Test func aNestedReadTraps() async {
+        await #expect(processExitsWith: .failure) {
+            let log = SpillLog(budget: 1 << 20)
+            log.append([1, 2, 3])
+            log.append([4, 5])
+            _ = try? log.withBytes(0..<3) { _ in try? log.withBytes(3..<5) { $0.count } }
+        }
+    }
+#endif
+
     /// A body reads its record in place, so reads must not nest (`SpillLog.withBytes` traps on a
     /// nested one); reads one after another, each in its own body, all work: across block reads
     /// from the file (records longer than a block among them), after a body that threw, after a
@@ -71,7 +84,6 @@ import Testing
         let records = SpillRecords(log: SpillLog(budget: budget))
         for r in expected { r.withUnsafeBytes { records.append($0) } }
         var random = SeededRandom(seed: 5)
-        var checked = 0
         for _ in 0..<600 {
             let i = random.below(expected.count), j = random.below(expected.count)
             let first = try? records.log.withBytes(records.range(i)) { Array($0) }
@@ -85,9 +97,7 @@ import Testing
             let read = records.withRecord(j, tag: expected[j].first ?? 0) { second = Array($0) }
             #expect(first == expected[i], "record \(i)")
             #expect(read == !expected[j].isEmpty && second == (expected[j].isEmpty ? nil : Array(expected[j].dropFirst())), "record \(j)")
-            checked += 1
         }
-        #expect(checked == 600)
 
         let facts = (0..<200).map { ContentDuplicateRule.Fact(hash: UInt64($0) &* 0x9E37_79B9, length: $0, line: $0 % 9) }
         let factRecords = SpillRecords(log: SpillLog(budget: budget))

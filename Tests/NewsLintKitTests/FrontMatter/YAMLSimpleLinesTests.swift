@@ -93,7 +93,7 @@ import Testing
                                  "x # c", "[1, 2]", "|", ">", "&a v", "-1", "x\u{3000}", "https://news.rthk.hk/a.htm"].map { Array($0.utf8) }
             + [[0xFF, 0xFE], Array("x".utf8) + [0xE4, 0xB8], [0xC0, 0xAF, 0x41]]
         let continuations = ["  more", "", "- item", "  - item", "\tx", "# note", "   "]
-        var compared = 0, shortcutEntries = 0
+        var shortcutEntries = 0
         for _ in 0..<400 {
             var text: [UInt8] = []
             let newline: [UInt8] = random.chance(0.2) ? [0x0D, 0x0A] : [0x0A]
@@ -112,9 +112,7 @@ import Testing
                 #expect(pair.count == 2 && pair[0] == pair[1], "\(slot) in \(text)")
             }
             shortcutEntries += fast.keptAsBytes
-            compared += 1
         }
-        #expect(compared == 400)
         #expect(shortcutEntries > 300, "the generated blocks reach the shortcut")
     }
 

@@ -12,31 +12,14 @@ import Testing
 struct BodyTextPunctuationRunTests {
     typealias Reference = DocumentRulesCPUEquivalenceTests
 
-    /// `BodyText.isLetter` before session 39 (the punctuation blocks tested in the out-of-line part).
-    static func referenceIsLetter(_ c: UInt32) -> Bool {
-        if c &- 0x4E00 <= 0x9FFF - 0x4E00 { return true }
-        if c &- 0x2000 < 0x1040 { return c == 0x3007 }
-        if c &- 0xFF00 < 0x21 { return false }
-        switch c {
-        case 0x41...0x5A, 0x61...0x7A: return true
-        case 0xC0...0x24F: return c != 0xD7 && c != 0xF7
-        case 0x370...0x52F, 0x590...0x6FF, 0x900...0xE7F, 0x1100...0x11FF: return true
-        case 0x3040...0x30FF, 0x31F0...0x31FF, 0xAC00...0xD7A3, 0xFF21...0xFF3A, 0xFF41...0xFF5A, 0xFF66...0xFF9D: return true
-        default: return CJK.isHan(c)
-        }
-    }
-
-    /// Every scalar value (and the invalid marker), and the punctuation blocks' answer where it has one.
-    @Test func isLetterMatchesTheOldTest() {
-        var differ: [UInt32] = []
-        for c in UInt32(0)...0x10_FFFF where BodyText.isLetter(c) != Self.referenceIsLetter(c) { differ.append(c) }
-        #expect(differ.isEmpty, "\(differ.prefix(20))")
-        #expect(BodyText.isLetter(0xFFFD) == Self.referenceIsLetter(0xFFFD))
+    /// The punctuation blocks' answer, where it has one, against the plain switch (`isLetter` itself
+    /// over every scalar is `DocumentRulesCPUEquivalenceTests.letterTestMatchesTheSwitchOnEveryScalar`).
+    @Test func punctuationBlocksAnswerAsThePlainSwitch() {
         for c in UInt32(0x1FF0)...0x3100 {
-            if let known = BodyText.isLetterInPunctuationBlocks(c) { #expect(known == Self.referenceIsLetter(c), "\(c)") }
+            if let known = BodyText.isLetterInPunctuationBlocks(c) { #expect(known == Reference.referenceIsLetter(c), "\(c)") }
         }
         for c in UInt32(0xFEF0)...0xFF40 {
-            if let known = BodyText.isLetterInPunctuationBlocks(c) { #expect(known == Self.referenceIsLetter(c), "\(c)") }
+            if let known = BodyText.isLetterInPunctuationBlocks(c) { #expect(known == Reference.referenceIsLetter(c), "\(c)") }
         }
     }
 
