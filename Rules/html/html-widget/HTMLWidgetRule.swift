@@ -231,16 +231,22 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
     package func matchesBesidesTag(_ w: Int, _ element: HTMLElements.Element, _ view: HTMLView, _ bytes: [UInt8],
                                    firstText: inout FirstText) -> Bool {
         assert(selectors[w].takeUnretainedValue() === widgets[w].selector)
-        return selectors[w]._withUnsafeGuaranteedRef { selector in
-            guard selector.matchesAttributes(view.tokens[element.start], view, bytes, answersAttributeless: true, classValue: &firstText.classValue) else { return false }
-            guard let prefix = selector.textPrefix else { return true }
-            if firstText.range == nil { firstText.range = .some(Self.firstTextRange(element, view, bytes)) }
-            guard let range = firstText.range ?? nil else { return false }
-            if let t = HTMLText.firstScalar(bytes, range), let p = prefix.unicodeScalars.first?.value, Self.differAtFirstCharacter(t, p) { return false }
-            let text = firstText.text ?? String(decoding: bytes[range], as: UTF8.self)
-            firstText.text = text
-            return Self.hasTextPrefix(text, prefix)
-        }
+        return selectors[w]._withUnsafeGuaranteedRef { Self.matches($0, element, view, bytes, firstText: &firstText) }
+    }
+
+    /// Whether `selector` matches `element` besides its tag: its attributes, then its text prefix
+    /// (the element's first text found once per element in `firstText`).
+    @inline(__always)
+    package static func matches(_ selector: HTMLSelector, _ element: HTMLElements.Element, _ view: HTMLView, _ bytes: [UInt8],
+                                firstText: inout FirstText) -> Bool {
+        guard selector.matchesAttributes(view.tokens[element.start], view, bytes, answersAttributeless: true, classValue: &firstText.classValue) else { return false }
+        guard let prefix = selector.textPrefix else { return true }
+        if firstText.range == nil { firstText.range = .some(firstTextRange(element, view, bytes)) }
+        guard let range = firstText.range ?? nil else { return false }
+        if let t = HTMLText.firstScalar(bytes, range), let p = prefix.unicodeScalars.first?.value, differAtFirstCharacter(t, p) { return false }
+        let text = firstText.text ?? String(decoding: bytes[range], as: UTF8.self)
+        firstText.text = text
+        return hasTextPrefix(text, prefix)
     }
 
     /// `text.hasPrefix(prefix)`, answered `false` from the first scalars when they differ and both are

@@ -17,7 +17,7 @@ import Testing
         var unsorted = 0, findings = 0
         for k in 0..<600 {
             var html = ""
-            for _ in 0..<(1 + random.below(30)) { html += Self.pieces[random.below(Self.pieces.count)] }
+            for _ in 0..<(1 + random.below(30)) { html += random.pick(Self.pieces) }
             let bytes = Array(html.utf8)
             let document = Document(path: "t\(k).html", bytes: bytes)
             guard document.isHTMLPost else { continue }

@@ -7,22 +7,15 @@ import Testing
 /// and unpacked names, the same tag in several selectors, untagged selectors between them): each
 /// tag's candidates are the widgets naming it or no tag, in table order, with and without those
 /// testing attributes; and every widget's match on every element of random pages is the one its
-/// selector gives read from `widgets` (`referenceMatches`, the old `matchesBesidesTag`).
+/// selector gives read from `widgets` (`referenceMatches`).
 @Suite struct HTMLWidgetCandidateListTests {
     static let selectors = ["div.a", "[id=z]", "span", "blockquote.x", "p:text(阅读)", "custom-element", "div#b", ".c", "figcaption",
                             "a:text(更多)", "p.q", "section", "h1", "div:text(相关)", "span.c", "dív", "[data-x]", "li", "ul.list", "img"]
 
+    /// The match made with the selector read (retained) from `widgets`, as before session 39.
     static func referenceMatches(_ rule: HTMLWidgetRule, _ w: Int, _ element: HTMLElements.Element, _ view: HTMLView, _ bytes: [UInt8],
                                  firstText: inout HTMLWidgetRule.FirstText) -> Bool {
-        let selector = rule.widgets[w].selector
-        guard selector.matchesAttributes(view.tokens[element.start], view, bytes, answersAttributeless: true, classValue: &firstText.classValue) else { return false }
-        guard let prefix = selector.textPrefix else { return true }
-        if firstText.range == nil { firstText.range = .some(HTMLWidgetRule.firstTextRange(element, view, bytes)) }
-        guard let range = firstText.range ?? nil else { return false }
-        if let t = HTMLText.firstScalar(bytes, range), let p = prefix.unicodeScalars.first?.value, HTMLWidgetRule.differAtFirstCharacter(t, p) { return false }
-        let text = firstText.text ?? String(decoding: bytes[range], as: UTF8.self)
-        firstText.text = text
-        return HTMLWidgetRule.hasTextPrefix(text, prefix)
+        HTMLWidgetRule.matches(rule.widgets[w].selector, element, view, bytes, firstText: &firstText)
     }
 
     @Test func candidatesAndMatchesOfManyGroups() throws {

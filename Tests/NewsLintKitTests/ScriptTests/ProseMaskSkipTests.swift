@@ -81,7 +81,7 @@ import Testing
         var units = 0, masked = 0
         for k in 0..<2_000 {
             var bytes: [UInt8] = []
-            for _ in 0..<(1 + random.below(k % 5 == 0 ? 200 : 40)) { bytes += Self.pieces[random.below(Self.pieces.count)] }
+            for _ in 0..<(1 + random.below(k % 5 == 0 ? 200 : 40)) { bytes += random.pick(Self.pieces) }
             let document = Document(path: "m\(k).md", bytes: bytes + [0x0A])
             let decode = document.scalars
             for (n, _) in document.proseUnits() {

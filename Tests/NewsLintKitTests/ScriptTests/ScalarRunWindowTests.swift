@@ -35,7 +35,7 @@ import Testing
         var units = 0, htmlUnits = 0
         for k in 0..<1_500 {
             var bytes: [UInt8] = []
-            for _ in 0..<(1 + random.below(k % 7 == 0 ? 300 : 60)) { bytes += Self.pieces[random.below(Self.pieces.count)] }
+            for _ in 0..<(1 + random.below(k % 7 == 0 ? 300 : 60)) { bytes += random.pick(Self.pieces) }
             let html = k % 2 == 0
             let document = Document(path: html ? "w\(k).html" : "w\(k).md", bytes: bytes)
             let decode = document.scalars
