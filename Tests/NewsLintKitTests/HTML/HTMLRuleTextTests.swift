@@ -87,4 +87,70 @@ import Testing
         #expect(HTMLDoubleEscapedRule.mayHoldDoubleEscape(Array("x&amp;".utf8)))
         #expect(!HTMLDoubleEscapedRule.mayHoldDoubleEscape(Array("x&amp".utf8)))
     }
+
+    /// `html-double-escaped`'s check (tokens read in place, each `&` of a value found by `memchr`)
+    /// reports what the walk it replaced did: every token copied, every byte of every attribute value
+    /// tested. Long values put `&` on both sides of the 16-byte steps.
+    @Test func doubleEscapeCheckMatchesTheByteWalk() throws {
+        let rule = HTMLDoubleEscapedRule(options: RuleOptions())
+        let pieces = ["<p>", "</p>", "<a href=\"?a=1", "<img src='x", "&", "&amp;", "&AMP;", "&amp;amp;", "amp;", "nbsp;", "&amp", "#12288;", "#x3000;",
+                      "\">", "'>", "文", " ", "&lt;", "<pre>", "</pre>", "<code>", "</CODE>", "abcdefghijklmnop", "=", "&amp;&amp;", "quot;"]
+        var random = SeededRandom(seed: 41)
+        var reported = 0
+        for _ in 0..<1_500 {
+            var text = "<p>&amp;"
+            for _ in 0..<(1 + random.below(30)) { text += random.pick(pieces) }
+            let document = Document(path: "a.html", text: text)
+            var sink = DiagnosticSink(document: document, rule: HTMLDoubleEscapedRule.id, severity: .warning)
+            rule.check(document, into: &sink)
+            let expected = Self.doubleEscapeWalk(document)
+            #expect(sink.diagnostics.map(\.message) == expected.map(\.message), "\(text)")
+            #expect(sink.diagnostics.map(\.fix) == expected.map(\.fix), "\(text)")
+            #expect(sink.diagnostics.map { [$0.line, $0.column] } == expected.map { [document.position(ofByte: $0.start).line, document.position(ofByte: $0.start).column] }, "\(text)")
+            reported += sink.diagnostics.count
+        }
+        #expect(reported > 500)
+    }
+
+    /// The check as it was: each token copied in turn, and each attribute value walked byte by byte.
+    private static func doubleEscapeWalk(_ document: Document) -> [(start: Int, message: String, fix: Fix)] {
+        let bytes = document.bytes
+        let view = document.html
+        var out: [(start: Int, message: String, fix: Fix)] = []
+        func scan(_ range: Range<Int>, onlyAt: Int? = nil) {
+            var i = onlyAt ?? range.lowerBound
+            while i < range.upperBound {
+                guard bytes[i] == 0x26, let end = HTMLDoubleEscapedRule.doubleEscapeEnd(bytes, at: i, limit: range.upperBound) else {
+                    if onlyAt != nil { return }
+                    i += 1
+                    continue
+                }
+                let text = String(decoding: bytes[i..<end.reference], as: UTF8.self)
+                let once = "&" + String(decoding: bytes[end.inner..<end.reference], as: UTF8.self)
+                out.append((i, "'\(text)' is escaped twice (a browser shows it literally); write '\(once)'",
+                            Fix(.safe, "unescape once", edits: [.delete((i + 1)..<end.inner)])))
+                if onlyAt != nil { return }
+                i = end.reference
+            }
+        }
+        guard HTMLDoubleEscapedRule.mayHoldDoubleEscape(bytes) else { return [] }
+        var literalDepth = 0
+        for token in view.tokens {
+            switch token.kind {
+            case .startTag, .endTag:
+                if HTMLDoubleEscapedRule.isLiteralTag(bytes, token.name) {
+                    literalDepth = max(0, literalDepth + (token.kind == .startTag ? 1 : -1))
+                }
+                guard token.kind == .startTag else { continue }
+                for attribute in view.attributes(of: token) {
+                    if let value = attribute.value { scan(value) }
+                }
+            case .characterReference where literalDepth == 0:
+                scan(token.range.lowerBound..<min(view.range.upperBound, token.range.upperBound + 40), onlyAt: token.range.lowerBound)
+            default:
+                continue
+            }
+        }
+        return out
+    }
 }
