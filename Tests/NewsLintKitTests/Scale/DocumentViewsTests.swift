@@ -196,6 +196,24 @@ import Testing
         #expect(kept >= 7)
     }
 
+    /// The prefilter looks behind each `/` only: generated paths of folder names, near misses, `/`,
+    /// combining marks and Chinese, each one a template path by the split keeps (and one it does not
+    /// is often kept too: the prefilter may pass a path, never drop one).
+    @Test func templateFolderPrefilterKeepsEveryGeneratedTemplatePath() {
+        let folders = ["_includes", "_layouts", "layouts", "partials", "_partials", "templates"]
+        let pieces = folders + ["/", "/", "s", "layout", "artials", "emplates", "includes", "_", "\u{301}", "\u{338}", "文章", "a", ".html", "s/"]
+        var random = SeededRandom(seed: 61)
+        var kept = 0
+        for _ in 0..<4_000 {
+            var path = ""
+            for _ in 0..<(1 + random.below(8)) { path += random.pick(pieces) }
+            let plain = path.split(separator: "/").dropLast().contains { folders.contains(String($0)) }
+            if plain { #expect(Document.mayNameTemplateFolder(path), "\(path)"); kept += 1 }
+            #expect(Document(path: path, text: "<p>x</p>").isSiteTemplate == plain, "\(path)")
+        }
+        #expect(kept > 300)
+    }
+
     @Test func lineHashSetInsertsAsASet() {
         var random = SeededRandom(seed: 52)
         for round in 0..<200 {
