@@ -12,10 +12,44 @@ package enum TextFlavor {
 
     private init(path: String, isHTML: Bool) {
         if isHTML { self = .html; return }
-        switch Self.pathExtension(path).lowercased() {
-        case "md", "markdown", "mdown", "mkd", "mdx": self = .markdown
-        default: self = .plain
+        let pathExtension = Self.pathExtension(path)
+        if let known = Self.asciiFlavor(ofExtension: pathExtension) { self = known; return }
+        self = Self.flavor(ofExtension: pathExtension)
+    }
+
+    /// The flavor of a file with the extension `pathExtension`: lower-cased, compared as strings.
+    package static func flavor(ofExtension pathExtension: Substring) -> TextFlavor {
+        switch pathExtension.lowercased() {
+        case "md", "markdown", "mdown", "mkd", "mdx": return .markdown
+        default: return .plain
         }
+    }
+
+    /// `flavor(ofExtension:)` of an ASCII extension on its bytes, nil for any other: lower-casing
+    /// ASCII is folding `A`–`Z`, and an ASCII string equals one of the names exactly when its folded
+    /// bytes do. (Lower-casing a `Substring` made a `String`, compared with each name in turn:
+    /// ~1,000 instructions per Markdown file.) A non-ASCII extension keeps the `String` way: the
+    /// Kelvin sign lower-cases to `k`.
+    package static func asciiFlavor(ofExtension pathExtension: Substring) -> TextFlavor? {
+        let key: UInt64?? = pathExtension.utf8.withContiguousStorageIfAvailable { b -> UInt64? in
+            // Longer than eight bytes: no name (`markdown` is eight), `.plain` if it is ASCII.
+            var key: UInt64 = 0
+            for k in b.indices.reversed() {
+                let byte = b[k]
+                guard byte < 0x80 else { return nil }
+                key = key << 8 | UInt64(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            }
+            return b.count <= 8 ? key : 0
+        }
+        guard let found = key else { return nil }
+        guard let folded = found else { return nil }
+        return markdownKeys.contains(folded) ? .markdown : .plain
+    }
+
+    /// The Markdown extensions as `asciiFlavor`'s keys: the bytes little-endian in one word (no
+    /// name packs to 0, the key of a longer extension).
+    private static let markdownKeys: [UInt64] = ["md", "markdown", "mdown", "mkd", "mdx"].map { name in
+        name.utf8.reversed().reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// `NSString.pathExtension` without the bridge (it was 2.5% of a default run): the text after

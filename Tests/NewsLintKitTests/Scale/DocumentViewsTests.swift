@@ -214,6 +214,43 @@ import Testing
         #expect(kept > 300)
     }
 
+    /// `PathName.lastIndex(of:in:)` (eight bytes a step from the end) finds what a byte walk from
+    /// the end finds, at every length around the word size and every place of the byte.
+    @Test func lastByteIndexMatchesTheWalkFromTheEnd() {
+        var random = SeededRandom(seed: 62)
+        for _ in 0..<3_000 {
+            let bytes = (0..<random.below(40)).map { _ in random.pick([0x2F, 0x2E, 0x61, 0xE6, 0x96, 0x87, 0x00, 0xFF] as [UInt8]) }
+            for byte in [0x2F, 0x2E, 0x00] as [UInt8] {
+                let walk = bytes.indices.reversed().first { bytes[$0] == byte }
+                #expect(bytes.withUnsafeBufferPointer { PathName.lastIndex(of: byte, in: $0) } == walk, "\(bytes)")
+            }
+        }
+    }
+
+    /// `TextFlavor.asciiFlavor(ofExtension:)` (folded bytes as one word) answers as the lower-cased
+    /// `String` compared with each name, for every ASCII extension generated around the names (case,
+    /// length eight and nine, a name with a byte more or less) and leaves every other one to it.
+    @Test func asciiExtensionFlavorMatchesTheLowercasedString() {
+        let pieces = ["m", "M", "d", "D", "k", "x", "X", "own", "OWN", "ark", "arkdown", "markdown", "MarkDown", "n", ".", "\u{212A}", "é", "md"]
+        var random = SeededRandom(seed: 63)
+        var markdown = 0, fellBack = 0
+        for _ in 0..<5_000 {
+            var ext = ""
+            for _ in 0..<random.below(4) { ext += random.pick(pieces) }
+            let plain = TextFlavor.flavor(ofExtension: ext[...])
+            if let fast = TextFlavor.asciiFlavor(ofExtension: ext[...]) {
+                #expect(fast == plain, "\(ext)")
+                if fast == .markdown { markdown += 1 }
+            } else {
+                #expect(ext.utf8.contains { $0 >= 0x80 }, "\(ext)")
+                fellBack += 1
+            }
+            let path = "dir/a." + ext
+            if !Document.isHTMLPath(path) { #expect(TextFlavor(path: path) == TextFlavor.flavor(ofExtension: TextFlavor.pathExtension(path)), "\(ext)") }
+        }
+        #expect(markdown > 200 && fellBack > 200)
+    }
+
     @Test func lineHashSetInsertsAsASet() {
         var random = SeededRandom(seed: 52)
         for round in 0..<200 {
