@@ -25,6 +25,22 @@ package enum FrameShift {
         return result
     }
 
+    /// Whether some `?` of the line `range` of `bytes` follows a byte above 0x7F inside the line:
+    /// `spans` starts only at a `?` after a Han character, whose last byte is a continuation byte
+    /// (an ill-formed byte is no Han character either). False for most lines that hold a `?` at
+    /// all (one of a URL's query in an HTML line of thousands of characters): the `?` found by
+    /// `memchr` on the bytes, where `spans` compared the line's every scalar, four at a time.
+    package static func mayFollowHan(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        bytes.withUnsafeBufferPointer { buf in
+            var from = range.lowerBound &+ 1
+            while let mark = ByteWords.firstIndex(of: 0x3F, in: buf, from: from, to: range.upperBound) {
+                if buf[mark &- 1] >= 0x80 { return true }
+                from = mark &+ 1
+            }
+            return false
+        }
+    }
+
     /// The frame-shift run starting at the `?` at `i` (after a Han character), if it is one: what
     /// `spans` asks at each such `?` it reaches. `punctuation-width` asks it at the `?` its mark
     /// walk finds (every `?` after Han text), without a search over the line.

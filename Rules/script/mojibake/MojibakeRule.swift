@@ -95,7 +95,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     package func checkLine(_ run: ScalarRun, _ bytes: [UInt8], signals found: Signals, pinyin: inout [PinyinArtifact], into sink: inout DiagnosticSink) {
         if found.contains(.lost) { lostInformation(run, into: &sink) }
         if found.contains(.parenthesis) { pinyinArtifacts(run, into: &pinyin) }
-        if found.contains(.questionMark) {
+        if found.contains(.questionMark), FrameShift.mayFollowHan(bytes, run.byteRange(0..<run.count)) {
             for span in FrameShift.spans(run) {
                 let text = String(decoding: bytes[run.byteRange(span)], as: UTF8.self)
                 sink.report(run.byteRange(span), "GBK frame shift: a lost byte turned the following characters into nonsense ('\(text)'); the original text cannot be recovered")

@@ -22,6 +22,29 @@ import Testing
         return bytes
     }
 
+    /// `FrameShift.mayFollowHan` (a `?` after a byte above 0x7F, found by `memchr`) is false only on
+    /// lines where `FrameShift.spans` finds nothing, in well-formed and ill-formed files; and it
+    /// rules out lines with a `?` (those after ASCII). Frame-shift pieces make `spans` find some.
+    @Test func frameShiftByteTestOnlyDropsLinesWithoutSpans() {
+        let shifted: [[UInt8]] = [Array("學?!半p一流".utf8), Array("中?p文".utf8), Array("?x".utf8), Array("a?".utf8), Array("中?".utf8)]
+        var random = SeededRandom(seed: 1602)
+        var spansFound = 0, ruledOut = 0
+        for k in 0..<2000 {
+            var bytes = Self.randomBytes(&random, pieces: 2 + random.below(30))
+            if random.below(3) == 0 { bytes += random.pick(shifted) + Self.randomBytes(&random, pieces: random.below(6)) }
+            let document = Document(path: k % 4 == 0 ? "p.html" : "p.md", bytes: bytes)
+            let decode = document.scalars
+            for n in stride(from: 1, through: document.lineCount, by: 1) {
+                let run = document.scalarRun(decode, line: n)
+                let spans = FrameShift.spans(run)
+                let may = FrameShift.mayFollowHan(document.bytes, run.byteRange(0..<run.count))
+                if !spans.isEmpty { #expect(may, "\(bytes)"); spansFound += 1 }
+                if !may && run.cps.contains(0x3F) { ruledOut += 1 }
+            }
+        }
+        #expect(spansFound > 50 && ruledOut > 100)
+    }
+
     /// A line `mayReport` passes over gets no finding from `checkLine`, in well-formed and
     /// ill-formed files alike; and the test on the bytes rules out lines the old one looked at.
     @Test func punctuationWidthByteSkipOnlyDropsLinesWithoutFindings() {
