@@ -442,6 +442,33 @@ extension HTMLView {
         #expect(both[0] > 1000 && both[1] > 1000, "\(both)")
     }
 
+    /// `signals` told that every scalar is in the BMP looks for the GBK pair eight positions a step
+    /// (`hasGBKPairInBMP`): on lines of every length up to 48, with the pair's characters anywhere
+    /// (across and at the ends of the eight- and four-position steps), it finds the plain signal.
+    @Test func gbkPairInBMPIsThePlainSignal() {
+        var random = SeededRandom(seed: 30)
+        let starts = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.startsUTF8InGB($0) }
+        let continues = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.continuesUTF8InGB($0) && !MojibakeRule.startsUTF8InGB($0) }
+        let middles = (UInt32(0x2E80)..<0x10000).filter { MojibakeRule.continuesUTF8InGB($0) && MojibakeRule.gbFlags[Int($0)] & 0x60 != 0 }
+        let others: [UInt32] = [0x3002, 0xFF0C, 0x3001, 0x41, 0x20, 0x4E2D, 0x2E80, 0x2E7F, 0xFF08, 0x6587, 0x5B57]
+        var both = [0, 0]
+        for _ in 0..<20_000 {
+            var text = String.UnicodeScalarView()
+            // Mostly plain text, so that a start stands anywhere in a long line.
+            for _ in 0..<random.below(49) {
+                let pool = random.below(5) == 0 ? [starts, continues, middles][random.below(3)] : others
+                text.append(Unicode.Scalar(pool[random.below(pool.count)]) ?? "?")
+            }
+            let document = Document(path: "a.md", text: String(text))
+            let run = ScalarRun(wholeFile: document.scalars)
+            let plain = ScriptFastPath2Tests.plainGBKSignal(Array(run.cps))
+            #expect(document.scalars.allInBMP)
+            #expect(MojibakeRule.signals(run, allInBMP: true).contains(.gbkPair) == plain, "\(Array(run.cps))")
+            both[plain ? 1 : 0] += 1
+        }
+        #expect(both[0] > 1000 && both[1] > 1000, "\(both)")
+    }
+
     /// `signals` stops looking for GBK pairs after a line's first: every other signal is still
     /// found wherever it stands, before or after that pair.
     @Test func otherSignalsAreFoundBeforeAndAfterTheFirstGBKPair() {
