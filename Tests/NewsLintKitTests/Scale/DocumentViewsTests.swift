@@ -211,7 +211,7 @@ import Testing
             if plain { #expect(Document.mayNameTemplateFolder(path), "\(path)"); kept += 1 }
             #expect(Document(path: path, text: "<p>x</p>").isSiteTemplate == plain, "\(path)")
         }
-        #expect(kept > 300)
+        #expect(kept > 80)
     }
 
     /// `PathName.lastIndex(of:in:)` (eight bytes a step from the end) finds what a byte walk from
