@@ -21,6 +21,7 @@ package final class DocumentViews: Sendable {
         var isSiteTemplate: Bool?
         var normalizedBody: NormalizedBodyView?
         var bodyText: BodyTextCount?
+        var titleCuts: TitleCutsView?
         var proseUnits: [(line: Int, range: Range<Int>)]?
         var bytePairs: BytePairCensus?
         var isValidUTF8: Bool?
@@ -85,6 +86,7 @@ package final class DocumentViews: Sendable {
     package func isSiteTemplate(_ compute: () -> Bool) -> Bool { value({ $0.isSiteTemplate }, { $0.isSiteTemplate = $1 }, compute) }
     package func normalizedBody(_ compute: () -> NormalizedBodyView) -> NormalizedBodyView { value({ $0.normalizedBody }, { $0.normalizedBody = $1 }, compute) }
     package func bodyText(_ compute: () -> BodyTextCount) -> BodyTextCount { value({ $0.bodyText }, { $0.bodyText = $1 }, compute) }
+    package func titleCuts(_ compute: () -> TitleCutsView) -> TitleCutsView { value({ $0.titleCuts }, { $0.titleCuts = $1 }, compute) }
     package func proseUnits(_ compute: () -> [(line: Int, range: Range<Int>)]) -> [(line: Int, range: Range<Int>)] { value({ $0.proseUnits }, { $0.proseUnits = $1 }, compute) }
     package func bytePairs(_ compute: () -> BytePairCensus) -> BytePairCensus { value({ $0.bytePairs }, { $0.bytePairs = $1 }, compute) }
     package func isValidUTF8(_ compute: () -> Bool) -> Bool { value({ $0.isValidUTF8 }, { $0.isValidUTF8 = $1 }, compute) }
@@ -127,6 +129,32 @@ package struct BodyTextCount: Sendable {
         self.hasContent = hasContent
         self.exempt = exempt
         self.key = key
+    }
+}
+
+/// A front-matter title as `title-boilerplate` splits it (filled by the rules layer's `TitleSplits`
+/// and `TitleAffix.cuts`): its per-file check and its cross-file collect read the same title, so the
+/// second reads the first's cuts instead of copying the title's bytes and walking them again.
+package struct TitleCutsView: Sendable {
+    /// The front-matter entry the title was read from: a rule reading another key does not reuse it.
+    package let entry: Int
+    /// The title's UTF-8; nil when the value is not a scalar (nothing to cut).
+    package let utf8: [UInt8]?
+    /// The site name and what to delete of a prefix (`piece`, `cut`) and of a suffix.
+    package let prefix: (piece: Range<Int>, cut: Range<Int>)?
+    package let suffix: (piece: Range<Int>, cut: Range<Int>)?
+    /// The first and last separator of all the lists, and whether each is a colon.
+    package let firstAny: (range: Range<Int>, isColon: Bool)?
+    package let lastAny: (range: Range<Int>, isColon: Bool)?
+
+    package init(entry: Int, utf8: [UInt8]?, prefix: (piece: Range<Int>, cut: Range<Int>)?, suffix: (piece: Range<Int>, cut: Range<Int>)?,
+                 firstAny: (range: Range<Int>, isColon: Bool)?, lastAny: (range: Range<Int>, isColon: Bool)?) {
+        self.entry = entry
+        self.utf8 = utf8
+        self.prefix = prefix
+        self.suffix = suffix
+        self.firstAny = firstAny
+        self.lastAny = lastAny
     }
 }
 
