@@ -135,27 +135,46 @@ package struct BodyTextCount: Sendable {
 /// A front-matter title as `title-boilerplate` splits it (filled by the rules layer's `TitleSplits`
 /// and `TitleAffix.cuts`): its per-file check and its cross-file collect read the same title, so the
 /// second reads the first's cuts instead of copying the title's bytes and walking them again.
+/// The bounds are kept as `Int32` pairs (-1: none), so that the view is small: with optional
+/// ranges (150 bytes) each read out of the lock took several `memcpy` calls (+2.5 M at agora ×1).
 package struct TitleCutsView: Sendable {
     /// The front-matter entry the title was read from: a rule reading another key does not reuse it.
     package let entry: Int
     /// The title's UTF-8; nil when the value is not a scalar (nothing to cut).
-    package let utf8: [UInt8]?
-    /// The site name and what to delete of a prefix (`piece`, `cut`) and of a suffix.
-    package let prefix: (piece: Range<Int>, cut: Range<Int>)?
-    package let suffix: (piece: Range<Int>, cut: Range<Int>)?
-    /// The first and last separator of all the lists, and whether each is a colon.
-    package let firstAny: (range: Range<Int>, isColon: Bool)?
-    package let lastAny: (range: Range<Int>, isColon: Bool)?
+    package var utf8: [UInt8]? { hasTitle ? bytes : nil }
+    private let bytes: [UInt8]
+    private let hasTitle: Bool
+    private let firstIsColon: Bool, lastIsColon: Bool
+    /// The bounds of the prefix piece and cut, the suffix piece and cut, and the first and last
+    /// separator; a lower bound of -1: none.
+    private let prefixPiece: (Int32, Int32), prefixCut: (Int32, Int32), suffixPiece: (Int32, Int32), suffixCut: (Int32, Int32)
+    private let first: (Int32, Int32), last: (Int32, Int32)
 
     package init(entry: Int, utf8: [UInt8]?, prefix: (piece: Range<Int>, cut: Range<Int>)?, suffix: (piece: Range<Int>, cut: Range<Int>)?,
                  firstAny: (range: Range<Int>, isColon: Bool)?, lastAny: (range: Range<Int>, isColon: Bool)?) {
         self.entry = entry
-        self.utf8 = utf8
-        self.prefix = prefix
-        self.suffix = suffix
-        self.firstAny = firstAny
-        self.lastAny = lastAny
+        bytes = utf8 ?? []
+        hasTitle = utf8 != nil
+        firstIsColon = firstAny?.isColon ?? false
+        lastIsColon = lastAny?.isColon ?? false
+        func bounds(_ r: Range<Int>?) -> (Int32, Int32) { r.map { (Int32(clamping: $0.lowerBound), Int32(clamping: $0.upperBound)) } ?? (-1, -1) }
+        prefixPiece = bounds(prefix?.piece)
+        prefixCut = bounds(prefix?.cut)
+        suffixPiece = bounds(suffix?.piece)
+        suffixCut = bounds(suffix?.cut)
+        first = bounds(firstAny?.range)
+        last = bounds(lastAny?.range)
     }
+
+    @inline(__always)
+    private static func range(_ b: (Int32, Int32)) -> Range<Int> { Int(b.0)..<Int(b.1) }
+
+    /// The site name and what to delete of a prefix (`piece`, `cut`) and of a suffix.
+    package var prefix: (piece: Range<Int>, cut: Range<Int>)? { prefixPiece.0 < 0 ? nil : (Self.range(prefixPiece), Self.range(prefixCut)) }
+    package var suffix: (piece: Range<Int>, cut: Range<Int>)? { suffixPiece.0 < 0 ? nil : (Self.range(suffixPiece), Self.range(suffixCut)) }
+    /// The first and last separator of all the lists, and whether each is a colon.
+    package var firstAny: (range: Range<Int>, isColon: Bool)? { first.0 < 0 ? nil : (Self.range(first), firstIsColon) }
+    package var lastAny: (range: Range<Int>, isColon: Bool)? { last.0 < 0 ? nil : (Self.range(last), lastIsColon) }
 }
 
 /// Spare storage for documents' line starts (`Document.lineStarts`), given back when a document is
