@@ -143,6 +143,45 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         return Fact(hash: exact, line: document.bodyStartLine, signature: signature, minutes: Self.date(of: document))
     }
 
+    /// The record `collect`'s fact writes (`CrossFileRule.collectRecord`: the tag, the hash, the
+    /// line, the signature's count and bins, the minutes), with the signature densified into a
+    /// temporary buffer (288 bytes on the stack by default) and copied into the record from there:
+    /// the engine keeps only the record, so the fact's signature array was allocated for every
+    /// file only to be copied and freed.
+    public func collectRecord(_ document: Document, environment: LintEnvironment, index: Int, into writer: inout FactRecordWriter,
+                              quotedLine: inout Int?, unrecorded: inout [(rule: Int, fact: any Sendable)]) {
+        let body = document.normalizedBody
+        let s = body.scalars
+        guard s.count >= options.minLength else { return }
+        let bins = options.permutations
+        var minima = Self.spareMinima.withLock { $0.popLast() } ?? []
+        if minima.count != bins { minima = [UInt64](repeating: 0, count: bins) }
+        let budget = environment.collectBudget
+        minima.withUnsafeMutableBufferPointer { minima in
+            guard Self.lowerBinMinima(s, size: options.shingleSize, into: minima, budget: budget) else { return }
+            withUnsafeTemporaryAllocation(of: UInt16.self, capacity: bins) { signature in
+                Self.densify(UnsafeBufferPointer(minima), probes: probes, into: signature)
+                let line = document.bodyStartLine
+                writer.byte(FactRecordFormat.recordV1)
+                writer.fixed64(body.hash)
+                writer.int(line)
+                // `fixed16Array`'s bytes: the count, then each bin's two bytes, little-endian.
+                writer.varint(UInt64(signature.count))
+                #if _endian(little)
+                writer.bytes.append(contentsOf: UnsafeRawBufferPointer(signature))
+                #else
+                for v in signature { withUnsafeBytes(of: v.littleEndian) { writer.bytes.append(contentsOf: $0) } }
+                #endif
+                writer.optionalFixed64(Self.date(of: document).map { UInt64(bitPattern: $0) })
+                quotedLine = line
+            }
+        }
+        var pending: [UInt64]? = consume minima
+        Self.spareMinima.withLock { kept in
+            if kept.count < 8, let moved = pending.take() { kept.append(moved) }
+        }
+    }
+
     /// Minima arrays kept between files (`collect`), at most 8 (1024 bins at most, as the options
     /// allow). A `Mutex` of this module, not `SpareArrays`: that class, generic in another module,
     /// looked up its element type's metadata at every call (+45 M at agora ×1).
@@ -232,6 +271,11 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
     /// `densified` of minima in a buffer (`collect`'s, which are not an array). Written in place
     /// before it becomes an array (`Array(stagingCount:)`).
     package static func densified(_ minima: UnsafeBufferPointer<UInt64>, probes: DensificationProbes? = nil) -> [UInt16] {
+        [UInt16](stagingCount: minima.count) { densify(minima, probes: probes, into: $0) }
+    }
+
+    /// `densified` written into `signature` (one entry per bin of `minima`).
+    package static func densify(_ minima: UnsafeBufferPointer<UInt64>, probes: DensificationProbes?, into signature: UnsafeMutableBufferPointer<UInt16>) {
         let bins = minima.count
         let table = probes?.bins == bins ? probes : nil
         func probe(_ b: Int, _ attempt: UInt64, after donor: Int) -> Int {
@@ -240,40 +284,38 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             // the next filled bin to the right: still fixed by which bins are empty.
             return attempt <= 4096 ? densificationProbe(bin: b, attempt: attempt, bins: bins) : (donor + 1) % bins
         }
-        return [UInt16](stagingCount: bins) { signature in
-            // The low bits, and a bit per empty bin, in one pass without a branch per bin; then
-            // the empty bins only, from their bits. A test of every bin (in both passes) was a
-            // branch that a partly filled signature (a body of fewer than ~700 shingles, most of
-            // agora's) mispredicted at every change between filled and empty bins: 1.1% of a cold
-            // run's time for 0.7% of its instructions.
-            let words = (bins &+ 63) >> 6
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { emptyBits in
-                var empty = 0
-                for w in 0..<words {
-                    let first = w << 6
-                    var bits: UInt64 = 0
-                    for j in 0..<Swift.min(64, bins &- first) {
-                        let v = minima[first &+ j]
-                        signature[first &+ j] = UInt16(truncatingIfNeeded: v)
-                        bits |= emptyBit(v) &<< UInt64(j)
-                    }
-                    emptyBits[w] = bits
-                    empty &+= bits.nonzeroBitCount
+        // The low bits, and a bit per empty bin, in one pass without a branch per bin; then
+        // the empty bins only, from their bits. A test of every bin (in both passes) was a
+        // branch that a partly filled signature (a body of fewer than ~700 shingles, most of
+        // agora's) mispredicted at every change between filled and empty bins: 1.1% of a cold
+        // run's time for 0.7% of its instructions.
+        let words = (bins &+ 63) >> 6
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { emptyBits in
+            var empty = 0
+            for w in 0..<words {
+                let first = w << 6
+                var bits: UInt64 = 0
+                for j in 0..<Swift.min(64, bins &- first) {
+                    let v = minima[first &+ j]
+                    signature[first &+ j] = UInt16(truncatingIfNeeded: v)
+                    bits |= emptyBit(v) &<< UInt64(j)
                 }
-                guard empty > 0, empty < bins else { return }
-                for w in 0..<words {
-                    var bits = emptyBits[w]
-                    while bits != 0 {
-                        let b = w << 6 | bits.trailingZeroBitCount
-                        bits &= bits &- 1
-                        var attempt: UInt64 = 1
-                        var donor = probe(b, attempt, after: 0)
-                        while minima[donor] == .max {
-                            attempt += 1
-                            donor = probe(b, attempt, after: donor)
-                        }
-                        signature[b] = signature[donor]
+                emptyBits[w] = bits
+                empty &+= bits.nonzeroBitCount
+            }
+            guard empty > 0, empty < bins else { return }
+            for w in 0..<words {
+                var bits = emptyBits[w]
+                while bits != 0 {
+                    let b = w << 6 | bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    var attempt: UInt64 = 1
+                    var donor = probe(b, attempt, after: 0)
+                    while minima[donor] == .max {
+                        attempt += 1
+                        donor = probe(b, attempt, after: donor)
                     }
+                    signature[b] = signature[donor]
                 }
             }
         }

@@ -375,12 +375,27 @@ package enum TitleAffix {
     package static func findings(_ title: String) -> [Finding] { findings(utf8: Array(title.utf8)) }
 
     /// `findings` of a title given as its UTF-8.
-    package static func findings(utf8 t: [UInt8]) -> [Finding] {
-        let found = cuts(t, TitleSplits(t))
+    package static func findings(utf8 t: [UInt8]) -> [Finding] { findings(utf8: t, cuts(t, TitleSplits(t))) }
+
+    /// The findings of title bytes `t` from their cuts (`cuts`).
+    package static func findings(utf8 t: [UInt8], _ found: (prefix: Cut?, suffix: Cut?)) -> [Finding] {
         func finding(_ kind: Kind, _ cut: Cut?) -> Finding? {
             cut.map { Finding(kind: kind, piece: String(decoding: t[$0.piece], as: UTF8.self), cut: $0.cut) }
         }
         return [finding(.prefix, found.prefix), finding(.suffix, found.suffix)].compactMap { $0 }
+    }
+
+    /// The title at front-matter entry `i` of `document` with its cuts and first and last
+    /// separators, as `titleCuts(ofEntry:)` shares them: `withFrontMatterScalarUTF8`, `TitleSplits`
+    /// and `cuts`.
+    package static func titleCuts(_ document: Document, entry i: Int) -> TitleCutsView {
+        guard let t = document.withFrontMatterScalarUTF8(ofEntry: i, { Array($0) }) else {
+            return TitleCutsView(entry: i, utf8: nil, prefix: nil, suffix: nil, firstAny: nil, lastAny: nil)
+        }
+        let splits = TitleSplits(t)
+        let found = cuts(t, splits)
+        return TitleCutsView(entry: i, utf8: t, prefix: found.prefix.map { (piece: $0.piece, cut: $0.cut) }, suffix: found.suffix.map { (piece: $0.piece, cut: $0.cut) },
+                             firstAny: splits.firstAny.map { (range: $0.range, isColon: $0.isColon) }, lastAny: splits.lastAny.map { (range: $0.range, isColon: $0.isColon) })
     }
 
     /// The byte offset of the title text inside the raw value (plain or simply quoted), or nil.
@@ -519,9 +534,12 @@ public struct TitleBoilerplateRule: Rule, RuleWithOptions {
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        // The title's UTF-8 copied from the value (a plain one's bytes in place: no string made for it).
-        guard let fm = document.frontMatter, let i = fm.index(of: lookupKey), let title = document.withFrontMatterScalarUTF8(ofEntry: i, { Array($0) }) else { return }
-        let findings = TitleAffix.findings(utf8: title)
+        // The title's bytes and cuts made once for both halves of the rule (`titleCuts(ofEntry:)`).
+        guard let fm = document.frontMatter, let i = fm.index(of: lookupKey) else { return }
+        let cuts = document.titleCuts(ofEntry: i)
+        guard let title = cuts.utf8, cuts.prefix != nil || cuts.suffix != nil else { return }
+        let findings = TitleAffix.findings(utf8: title, (prefix: cuts.prefix.map { TitleAffix.Cut(piece: $0.piece, cut: $0.cut) },
+                                                         suffix: cuts.suffix.map { TitleAffix.Cut(piece: $0.piece, cut: $0.cut) }))
         guard !findings.isEmpty else { return }
         let entry = fm.entries[i]
         let base = TitleAffix.offset(ofUTF8: title, in: document, entry: entry)
@@ -626,19 +644,19 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
     }
 
     public func collect(_ document: Document) -> Fact? {
-        // The title's UTF-8 copied from the value (a plain one's bytes in place: no string made for it).
-        guard let fm = document.frontMatter, let i = fm.index(of: lookupKey), let t = document.withFrontMatterScalarUTF8(ofEntry: i, { Array($0) }) else { return nil }
-        let splits = TitleSplits(t)
-        let handled = TitleAffix.cuts(t, splits)
+        // The title's bytes, cuts and separators as the per-file check made them (`titleCuts(ofEntry:)`).
+        guard let fm = document.frontMatter, let i = fm.index(of: lookupKey) else { return nil }
+        let handled = document.titleCuts(ofEntry: i)
+        guard let t = handled.utf8 else { return nil }
         var prefix: String?, suffix: String?
         // Segments around the first and last separator; short ones only (site names are short).
-        if handled.prefix == nil, let sep = splits.firstAny {
+        if handled.prefix == nil, let sep = handled.firstAny {
             let piece = TitleAffix.trimSpaces(t, 0..<sep.range.lowerBound)
             if (1...20).contains(TextScan.scalarCount(t, piece)), !TitleAffix.isColumnLabel(t, piece: piece, separatorIsColon: sep.isColon) {
                 prefix = String(decoding: t[0..<sep.range.upperBound], as: UTF8.self)
             }
         }
-        if handled.suffix == nil, let sep = splits.lastAny {
+        if handled.suffix == nil, let sep = handled.lastAny {
             let piece = TitleAffix.trimSpaces(t, sep.range.upperBound..<t.count)
             if (1...20).contains(TextScan.scalarCount(t, piece)), !TitleAffix.isColumnName(t, piece) {
                 suffix = String(decoding: t[sep.range.lowerBound...], as: UTF8.self)
@@ -716,5 +734,16 @@ struct AffixCounts {
     func count(file: Int) -> Int? {
         let n = fileNumbers[file]
         return n < 0 ? nil : counts[Int(n)]
+    }
+}
+
+extension Document {
+    /// The title at front-matter entry `i` with its cuts (`TitleAffix.titleCuts`), made once for
+    /// `title-boilerplate`'s per-file check and cross-file collect: each copied the title's bytes
+    /// and split them (~1,300 instructions and an allocation a file, done twice). Made again, not
+    /// shared, for another entry (the two halves configured with different keys).
+    package func titleCuts(ofEntry i: Int) -> TitleCutsView {
+        let shared = views.titleCuts { TitleAffix.titleCuts(self, entry: i) }
+        return shared.entry == i ? shared : TitleAffix.titleCuts(self, entry: i)
     }
 }

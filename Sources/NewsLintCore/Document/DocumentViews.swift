@@ -21,6 +21,7 @@ package final class DocumentViews: Sendable {
         var isSiteTemplate: Bool?
         var normalizedBody: NormalizedBodyView?
         var bodyText: BodyTextCount?
+        var titleCuts: TitleCutsView?
         var proseUnits: [(line: Int, range: Range<Int>)]?
         var bytePairs: BytePairCensus?
         var isValidUTF8: Bool?
@@ -85,6 +86,7 @@ package final class DocumentViews: Sendable {
     package func isSiteTemplate(_ compute: () -> Bool) -> Bool { value({ $0.isSiteTemplate }, { $0.isSiteTemplate = $1 }, compute) }
     package func normalizedBody(_ compute: () -> NormalizedBodyView) -> NormalizedBodyView { value({ $0.normalizedBody }, { $0.normalizedBody = $1 }, compute) }
     package func bodyText(_ compute: () -> BodyTextCount) -> BodyTextCount { value({ $0.bodyText }, { $0.bodyText = $1 }, compute) }
+    package func titleCuts(_ compute: () -> TitleCutsView) -> TitleCutsView { value({ $0.titleCuts }, { $0.titleCuts = $1 }, compute) }
     package func proseUnits(_ compute: () -> [(line: Int, range: Range<Int>)]) -> [(line: Int, range: Range<Int>)] { value({ $0.proseUnits }, { $0.proseUnits = $1 }, compute) }
     package func bytePairs(_ compute: () -> BytePairCensus) -> BytePairCensus { value({ $0.bytePairs }, { $0.bytePairs = $1 }, compute) }
     package func isValidUTF8(_ compute: () -> Bool) -> Bool { value({ $0.isValidUTF8 }, { $0.isValidUTF8 = $1 }, compute) }
@@ -128,6 +130,51 @@ package struct BodyTextCount: Sendable {
         self.exempt = exempt
         self.key = key
     }
+}
+
+/// A front-matter title as `title-boilerplate` splits it (filled by the rules layer's `TitleSplits`
+/// and `TitleAffix.cuts`): its per-file check and its cross-file collect read the same title, so the
+/// second reads the first's cuts instead of copying the title's bytes and walking them again.
+/// The bounds are kept as `Int32` pairs (-1: none), so that the view is small: with optional
+/// ranges (150 bytes) each read out of the lock took several `memcpy` calls (+2.5 M at agora ×1).
+package struct TitleCutsView: Sendable {
+    /// The front-matter entry the title was read from: a rule reading another key does not reuse it.
+    package let entry: Int
+    /// The title's UTF-8; nil when the value is not a scalar (nothing to cut).
+    package var utf8: [UInt8]? { hasTitle ? bytes : nil }
+    private let bytes: [UInt8]
+    private let hasTitle: Bool
+    private let firstIsColon: Bool, lastIsColon: Bool
+    /// The bounds of the prefix piece and cut, the suffix piece and cut, and the first and last
+    /// separator; a lower bound of -1: none.
+    private let prefixPiece: (Int32, Int32), prefixCut: (Int32, Int32), suffixPiece: (Int32, Int32), suffixCut: (Int32, Int32)
+    private let first: (Int32, Int32), last: (Int32, Int32)
+
+    package init(entry: Int, utf8: [UInt8]?, prefix: (piece: Range<Int>, cut: Range<Int>)?, suffix: (piece: Range<Int>, cut: Range<Int>)?,
+                 firstAny: (range: Range<Int>, isColon: Bool)?, lastAny: (range: Range<Int>, isColon: Bool)?) {
+        self.entry = entry
+        bytes = utf8 ?? []
+        hasTitle = utf8 != nil
+        firstIsColon = firstAny?.isColon ?? false
+        lastIsColon = lastAny?.isColon ?? false
+        func bounds(_ r: Range<Int>?) -> (Int32, Int32) { r.map { (Int32(clamping: $0.lowerBound), Int32(clamping: $0.upperBound)) } ?? (-1, -1) }
+        prefixPiece = bounds(prefix?.piece)
+        prefixCut = bounds(prefix?.cut)
+        suffixPiece = bounds(suffix?.piece)
+        suffixCut = bounds(suffix?.cut)
+        first = bounds(firstAny?.range)
+        last = bounds(lastAny?.range)
+    }
+
+    @inline(__always)
+    private static func range(_ b: (Int32, Int32)) -> Range<Int> { Int(b.0)..<Int(b.1) }
+
+    /// The site name and what to delete of a prefix (`piece`, `cut`) and of a suffix.
+    package var prefix: (piece: Range<Int>, cut: Range<Int>)? { prefixPiece.0 < 0 ? nil : (Self.range(prefixPiece), Self.range(prefixCut)) }
+    package var suffix: (piece: Range<Int>, cut: Range<Int>)? { suffixPiece.0 < 0 ? nil : (Self.range(suffixPiece), Self.range(suffixCut)) }
+    /// The first and last separator of all the lists, and whether each is a colon.
+    package var firstAny: (range: Range<Int>, isColon: Bool)? { first.0 < 0 ? nil : (Self.range(first), firstIsColon) }
+    package var lastAny: (range: Range<Int>, isColon: Bool)? { last.0 < 0 ? nil : (Self.range(last), lastIsColon) }
 }
 
 /// Spare storage for documents' line starts (`Document.lineStarts`), given back when a document is

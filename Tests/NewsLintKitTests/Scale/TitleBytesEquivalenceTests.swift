@@ -162,6 +162,73 @@ import Testing
     }
 }
 
+/// `title-boilerplate`'s per-file check and cross-file collect share one copy of the title and its
+/// cuts (`Document.titleCuts(ofEntry:)`, session 40): on random titles, each half reports what it
+/// reports on a document of its own, whichever half runs first; and a half reading another key
+/// (`headline`) does not take the cuts made for `title`.
+@Suite struct SharedTitleCutsTests {
+    static func document(title: String, headline: String) -> Document {
+        func quoted(_ s: String) -> String {
+            s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t")
+        }
+        return Document(path: "a.md", text: "---\ntitle: \"\(quoted(title))\"\nheadline: \"\(quoted(headline))\"\n---\n正文\n")
+    }
+
+    static func check(_ rule: TitleBoilerplateRule, _ document: Document) -> [String] {
+        var sink = DiagnosticSink(document: document, rule: TitleBoilerplateRule.id, severity: .warning)
+        rule.check(document, into: &sink)
+        return sink.diagnostics.map { "\($0.line):\($0.column) \($0.message) \(String(describing: $0.fix))" }
+    }
+
+    @Test func eitherHalfFirstReportsAsAlone() throws {
+        var rng = SeededRandom(seed: 4_001)
+        let check = try TitleBoilerplateRule(options: RuleOptions())
+        let collect = try TitleRepeatedAffixRule(options: RuleOptions())
+        let headlineCheck = try TitleBoilerplateRule(options: RuleOptions(["key": JSONNode(.string("headline"))]))
+        let headlineCollect = try TitleRepeatedAffixRule(options: RuleOptions(["key": JSONNode(.string("headline"))]))
+        var reported = 0, affixed = 0
+        for _ in 0..<6_000 {
+            let title = TitleBytesEquivalenceTests.randomTitle(&rng), headline = TitleBytesEquivalenceTests.randomTitle(&rng)
+            let alone = Self.check(check, Self.document(title: title, headline: headline))
+            let aloneFact = collect.collect(Self.document(title: title, headline: headline))
+            let headlineAlone = Self.check(headlineCheck, Self.document(title: title, headline: headline))
+            let headlineFact = headlineCollect.collect(Self.document(title: title, headline: headline))
+            let what = "\(Array(title.unicodeScalars)) / \(Array(headline.unicodeScalars))"
+            // Check, then collect, then the other key's halves, on one document.
+            let first = Self.document(title: title, headline: headline)
+            #expect(Self.check(check, first) == alone, "\(what)")
+            let fact = collect.collect(first)
+            #expect(fact?.prefix == aloneFact?.prefix && fact?.suffix == aloneFact?.suffix && fact?.line == aloneFact?.line, "\(what)")
+            #expect(Self.check(headlineCheck, first) == headlineAlone, "\(what)")
+            let otherFact = headlineCollect.collect(first)
+            #expect(otherFact?.prefix == headlineFact?.prefix && otherFact?.suffix == headlineFact?.suffix && otherFact?.line == headlineFact?.line, "\(what)")
+            // Collect first, then check.
+            let second = Self.document(title: title, headline: headline)
+            let secondFact = collect.collect(second)
+            #expect(secondFact?.prefix == aloneFact?.prefix && secondFact?.suffix == aloneFact?.suffix, "\(what)")
+            #expect(Self.check(check, second) == alone, "\(what)")
+            // And the shared cuts are the plain computation's.
+            if let i = first.frontMatter?.index(of: FrontMatterKey("title")) {
+                let shared = first.titleCuts(ofEntry: i)
+                let t = first.withFrontMatterScalarUTF8(ofEntry: i) { Array($0) }
+                #expect(shared.utf8 == t, "\(what)")
+                if let t {
+                    let splits = TitleSplits(t), cuts = TitleAffix.cuts(t, splits)
+                    #expect(shared.prefix?.piece == cuts.prefix?.piece && shared.prefix?.cut == cuts.prefix?.cut, "\(what)")
+                    #expect(shared.suffix?.piece == cuts.suffix?.piece && shared.suffix?.cut == cuts.suffix?.cut, "\(what)")
+                    #expect(shared.firstAny?.range == splits.firstAny?.range && shared.firstAny?.isColon == splits.firstAny?.isColon, "\(what)")
+                    #expect(shared.lastAny?.range == splits.lastAny?.range && shared.lastAny?.isColon == splits.lastAny?.isColon, "\(what)")
+                }
+            }
+            if !alone.isEmpty { reported += 1 }
+            if aloneFact?.prefix != nil || aloneFact?.suffix != nil { affixed += 1 }
+        }
+        // Enough of both kinds for the comparisons to mean something.
+        #expect(reported > 300 && affixed > 300, "\(reported) reported, \(affixed) with affixes")
+    }
+}
+
 /// The column names on bytes look words up in an open-addressed table (`TitleAffix.PackedWordSet`)
 /// and answer text longer than the longest word and suffix together from its length: every word of
 /// the lists, alone, with each section suffix, cut short, lengthened, and texts of every length
