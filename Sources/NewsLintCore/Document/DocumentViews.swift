@@ -39,18 +39,26 @@ package final class DocumentViews: Sendable {
     }
 
     /// Hands the scalar decode's arrays and the normalised body's scalars to `DecodeStorage`, the
-    /// census' to `CensusStorage`, the line starts to `LineStartStorage` and the bytes to
-    /// `FileBytesStorage`, for the next document's.
+    /// census' to `CensusStorage`, the line starts (the document's and the decode's) to
+    /// `LineStartStorage`, the bytes to `FileBytesStorage`, the HTML tokens, attributes, elements
+    /// and blocks to `HTMLStorage` and the prose units to `ProseUnitStorage`, for the next document's.
     deinit {
         // Moved out, so that the pool holds the only reference once the lock is open.
         let (decode, census, body, lineStarts, bytes) = stored.withLock { s in
             (s.scalars.take(), s.bytePairs.take(), s.normalizedBody.take(), s.lineStarts.take(), s.bytes.take())
+        }
+        let (html, elements, blocks, units) = stored.withLock { s in
+            (s.html.take(), s.htmlElements.take(), s.htmlBlockRanges.take(), s.proseUnits.take())
         }
         if let decode { DecodeStorage.keep(decode) }
         if let census { CensusStorage.keep(census) }
         if let body { DecodeStorage.keep(body) }
         if let lineStarts { LineStartStorage.spares.keep(lineStarts) }
         if let bytes { FileBytesStorage.spares.keep(bytes) }
+        if let html { HTMLStorage.keep(html) }
+        if let elements { HTMLStorage.keep(elements) }
+        if let blocks { HTMLStorage.blocks.keep(blocks) }
+        if let units { ProseUnitStorage.spares.keep(units) }
     }
 
     /// The stored value, or `compute`'s (outside the lock) stored unless another thread stored first.
@@ -180,6 +188,13 @@ package struct TitleCutsView: Sendable {
 /// Spare storage for documents' line starts (`Document.lineStarts`), given back when a document is
 /// done (`DocumentViews`' deinit) and written in place by the next file's: a `malloc` and a `free` a
 /// file saved. A few kept (a document in flight and the next, per worker), of at most 512 KB each.
+/// The scalar decode's line starts (`ScalarDecode.lineStarts`) are kept here too: two a document.
 package enum LineStartStorage {
-    package static let spares = SpareArrays<Int>(kept: 6, largestCapacity: 1 << 16)
+    package static let spares = SpareArrays<Int>(kept: 10, largestCapacity: 1 << 16)
+}
+
+/// Spare storage for the prose units (`Document.proseUnits()`), as `LineStartStorage`: one array a
+/// document, written in place by the next file's.
+package enum ProseUnitStorage {
+    package static let spares = SpareArrays<(line: Int, range: Range<Int>)>(kept: 6, largestCapacity: 1 << 14)
 }

@@ -11,7 +11,7 @@ package struct HTMLElements {
     /// An open or closed element. Plain data (no `String`, no reference): the structure appends one
     /// per start tag, and each copy of an element holding its name as a `String` retained and
     /// released it (and freeing the array walked every element): ~20 M instructions at agora ×1.
-    package struct Element {
+    package struct Element: Sendable {
         /// Token index of the start tag.
         package var start: Int
         /// Token index of the explicit end tag; nil when closed implicitly or never.
@@ -115,8 +115,11 @@ package struct HTMLElements {
     package static let siblingBoundaries: [String: Set<String>] = closedBySibling.mapValues { $0.stopAt.union(scopeBoundaries) }
 
     package init(_ view: HTMLView, bytes: [UInt8]) {
-        var stack: [Int] = []  // element indices
+        var stack = HTMLStorage.stacks.take()  // element indices
         stack.reserveCapacity(32)
+        defer { HTMLStorage.stacks.keep(stack) }
+        // In storage a finished document gave back (`HTMLStorage`, which `DocumentViews` hands it to).
+        elements = HTMLStorage.elements.take()
         // At most one element per start tag; about a third of the tokens are (growing from empty copied the array per doubling).
         // The tokens held once for the walk (`HTMLView.tokens` reads them through the view's arrays).
         let tokens = view.tokens

@@ -131,6 +131,10 @@ public struct HTMLView: Sendable {
     package init(bytes: [UInt8], range: Range<Int>, skipsText: Bool) {
         var tokenizer = Tokenizer()
         tokenizer.skipsText = skipsText
+        // Written into storage a finished document gave back (`HTMLStorage`): two `malloc`s and
+        // `free`s an HTML file saved, and a kept array has room for most pages without growing.
+        tokenizer.tokens = HTMLStorage.tokens.take()
+        tokenizer.attributes = HTMLStorage.attributes.take()
         bytes.withUnsafeBufferPointer { tokenizer.run($0, range.clamped(to: 0..<$0.count)) }
         endsInsideMarkup = tokenizer.tagsExhausted || tokenizer.unterminated
         self.range = range.clamped(to: 0..<bytes.count)
@@ -662,5 +666,36 @@ extension Document {
     /// and the text between it). Computed on first use and shared by all rules of the pass.
     public var html: HTMLView {
         views.html { HTMLView(bytes: bytes, range: bodyStart..<bytes.count) }
+    }
+}
+
+/// Spare storage for the HTML views' arrays (the tokens and attributes of `HTMLView`, the elements
+/// and the walk's stack of `HTMLElements`, the blocks of `HTMLView.blockRanges`), given back when a
+/// document is done (`DocumentViews`' deinit) and written in place by the next HTML file's: each was
+/// a `malloc` and a `free` an HTML file (and the tokens and attributes often grew past their
+/// reservation). A few kept (a document in flight and the next, per worker), each bounded.
+package enum HTMLStorage {
+    package static let tokens = SpareArrays<HTMLToken>(kept: 6, largestCapacity: 1 << 14)
+    package static let attributes = SpareArrays<HTMLAttribute>(kept: 6, largestCapacity: 1 << 14)
+    package static let elements = SpareArrays<HTMLElements.Element>(kept: 6, largestCapacity: 1 << 14)
+    /// The element walk's stack of open elements: taken and given back within one `HTMLElements.init`.
+    package static let stacks = SpareArrays<Int>(kept: 4, largestCapacity: 1 << 12)
+    package static let blocks = SpareArrays<HTMLView.BlockRange>(kept: 6, largestCapacity: 1 << 14)
+
+    /// Keeps `view`'s tokens and attributes, once the view (and so its arrays' holder) is let go.
+    package static func keep(_ view: consuming HTMLView) {
+        let arrays = view.arrays
+        _ = consume view
+        let tokens = arrays.tokens, attributes = arrays.attributes
+        _ = consume arrays
+        HTMLStorage.tokens.keep(tokens)
+        HTMLStorage.attributes.keep(attributes)
+    }
+
+    /// Keeps `structure`'s elements.
+    package static func keep(_ structure: consuming HTMLElements) {
+        let elements = structure.elements
+        _ = consume structure
+        HTMLStorage.elements.keep(elements)
     }
 }

@@ -101,8 +101,10 @@ import Synchronization
 
     /// The scalar index at which each of `byteLineStarts` starts, by bisecting `offsets` (of `count`
     /// scalars) read directly, not through `ByteOffsets`' switch at every probe.
+    /// Written into storage a finished decode gave back (`LineStartStorage`, which `DecodeStorage.keep`
+    /// hands it to): a `malloc` and a `free` a file saved.
     private static func scalarLineStarts<Offset: FixedWidthInteger>(_ byteLineStarts: [Int], offsets: UnsafeBufferPointer<Offset>, count filled: Int) -> [Int] {
-        var lines: [Int] = []
+        var lines = LineStartStorage.spares.take()
         lines.reserveCapacity(byteLineStarts.count)
         var lo = 0
         for start in byteLineStarts {
@@ -534,13 +536,15 @@ package enum DecodeStorage {
     /// An empty array, with a kept one's storage when there is one.
     package static func take() -> [UInt32] { spares.take() }
 
-    /// Keeps `decode`'s arrays for `take`.
+    /// Keeps `decode`'s arrays for `take`, and its line starts for `LineStartStorage`.
     package static func keep(_ decode: consuming ScalarDecode) {
         let narrow: [UInt32]? = if case .narrow(let offsets) = decode.offsets { offsets } else { nil }
         let cps = decode.cps
+        let lineStarts = decode.lineStarts
         _ = consume decode
         spares.keep(cps)
         if let narrow { spares.keep(narrow) }
+        LineStartStorage.spares.keep(lineStarts)
     }
 
     /// Keeps the normalised body's scalars (the rules layer's `BodyNormalizer.view` writes them

@@ -118,7 +118,7 @@ extension HTMLView {
 
     private func blockRanges(_ bytes: [UInt8], keys: UnsafeBufferPointer<UInt64>) -> [BlockRange] {
         let tokens = self.tokens
-        var blocks: [BlockRange] = []
+        var blocks = HTMLStorage.blocks.take()
         // Each block holds a text token and ends at a tag (or the end): at most one block per two
         // tokens, reserved once (grown from empty, the array was reallocated and copied four or
         // five times per document).
@@ -225,7 +225,8 @@ extension Document {
     /// Computed once per document (script-mixed and timestamp-raw both read them).
     package func proseUnits() -> [(line: Int, range: Range<Int>)] {
         views.proseUnits {
-            var units: [(line: Int, range: Range<Int>)] = []
+            // In storage a finished document gave back (`ProseUnitStorage`).
+            var units = ProseUnitStorage.spares.take()
             if isHTMLFile {
                 // Blocks come in document order: their lines are found walking forward, not bisected.
                 let blocks = htmlBlockRanges

@@ -153,9 +153,14 @@ private final class NodeDecodingState {
     let basePath: String
     let root: JSONNode
     /// Per object path: the object, the keys asked for, whether all keys were taken (dictionaries),
-    /// and the keys its type declares when they are known (`CaseIterable` coding keys).
-    var objects: [String: (node: JSONNode, asked: Set<String>, takesAll: Bool, declared: [String]?)] = [:]
+    /// and its coding-key type (whose keys are known when it is `CaseIterable`: `declared(in:)`).
+    var objects: [String: (node: JSONNode, asked: Set<String>, takesAll: Bool, keys: any CodingKey.Type)] = [:]
     var objectOrder: [String] = []
+    /// `declared(in:)`'s answers by object path, once found.
+    private var declaredKeys: [String: [String]?] = [:]
+    /// Object paths whose containers were made with more than one coding-key type: keys asked for
+    /// there may lie outside the first type's declared keys.
+    private var mixedKeys: Set<String> = []
 
     init(file: String, basePath: String, root: JSONNode) {
         self.file = file
@@ -179,13 +184,27 @@ private final class NodeDecodingState {
         return error(node, codingPath, "expected \(expected), found \(node.value == .null ? "null" : found)")
     }
 
-    func register(_ node: JSONNode, at codingPath: [any CodingKey], declared: [String]?) -> String {
+    func register(_ node: JSONNode, at codingPath: [any CodingKey], keys: any CodingKey.Type) -> String {
         let key = path(codingPath)
-        if objects[key] == nil {
-            objects[key] = (node, [], false, declared)
+        if let entry = objects[key] {
+            if ObjectIdentifier(entry.keys) != ObjectIdentifier(keys) { mixedKeys.insert(key) }
+        } else {
+            objects[key] = (node, [], false, keys)
             objectOrder.append(key)
         }
         return key
+    }
+
+    /// The keys the object's coding-key type declares, when it is `CaseIterable`; nil otherwise.
+    /// Asked only when a member of the object is not a key asked for (an unknown key, or an error):
+    /// the cast is a run-time conformance lookup, which on first sight of a type walks every
+    /// conformance record of the binary (~200,000 instructions a type, 6.4 M a run when every
+    /// container made it).
+    func declared(in object: String) -> [String]? {
+        if let known = declaredKeys[object] { return known }
+        let found = objects[object].flatMap { entry in (entry.keys as? any (CodingKey & CaseIterable).Type).map { declaredKeyNames($0) } }
+        declaredKeys[object] = .some(found)
+        return found
     }
 
     func ask(_ key: String, in object: String) { objects[object]?.asked.insert(key) }
@@ -194,17 +213,24 @@ private final class NodeDecodingState {
     /// Members of an object that no key asked for, excluding `$comment`-style keys.
     func unasked(in object: String) -> [(key: String, keyPosition: SourcePosition, value: JSONNode)] {
         guard let entry = objects[object], !entry.takesAll else { return [] }
-        let known = entry.declared.map(Set.init) ?? entry.asked
-        return (entry.node.members ?? []).filter { !known.contains($0.key) && !$0.key.hasPrefix("$") }
+        let members = entry.node.members ?? []
+        // A container asks only keys of its own type, so a key asked for is a declared one: when
+        // every member was asked for, none is unknown whether the type declares its keys or not,
+        // and `declared(in:)` is not needed.
+        if !mixedKeys.contains(object), members.allSatisfy({ entry.asked.contains($0.key) || $0.key.hasPrefix("$") }) { return [] }
+        let known = declared(in: object).map(Set.init) ?? entry.asked
+        return members.filter { !known.contains($0.key) && !$0.key.hasPrefix("$") }
     }
 
     /// Keys no coding key asked for (or, with `declaredOnly`, outside the declared keys of objects that have them).
     func unknownKeyErrors(declaredOnly: Bool = false) -> [JSONFileError] {
         objectOrder.flatMap { object -> [JSONFileError] in
-            guard let entry = objects[object], !declaredOnly || entry.declared != nil else { return [] }
-            let candidates = entry.declared ?? entry.asked.sorted()
+            guard let entry = objects[object], !declaredOnly || declared(in: object) != nil else { return [] }
+            let unasked = unasked(in: object)
+            if unasked.isEmpty { return [] }
+            let candidates = declared(in: object) ?? entry.asked.sorted()
             let valid = candidates.filter { !$0.hasPrefix("$") }.joined(separator: ", ")
-            return unasked(in: object).map { m in
+            return unasked.map { m in
                 JSONFileError(file: file, position: m.keyPosition, jsonPath: object.isEmpty ? m.key : object + "." + m.key,
                               message: "unknown key '\(m.key)'" + Suggest.hint(for: m.key, in: candidates, otherwise: "; valid keys: " + valid))
             }
@@ -232,7 +258,7 @@ private final class NodeDecodingState {
 }
 
 /// The names of a `CaseIterable` coding-key type, in declaration order.
-private func declaredKeys<Key: CodingKey & CaseIterable>(_ type: Key.Type) -> [String] {
+private func declaredKeyNames<Key: CodingKey & CaseIterable>(_ type: Key.Type) -> [String] {
     Key.allCases.map(\.stringValue)
 }
 
@@ -244,9 +270,8 @@ private struct NodeDecoder: Decoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard node.members != nil else { throw state.mismatch(node, codingPath, expected: "an object") }
-        let declared = (Key.self as? any (CodingKey & CaseIterable).Type).map { declaredKeys($0) }
         return KeyedDecodingContainer(NodeKeyedContainer<Key>(node: node, codingPath: codingPath, state: state,
-                                                              object: state.register(node, at: codingPath, declared: declared)))
+                                                              object: state.register(node, at: codingPath, keys: Key.self)))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {

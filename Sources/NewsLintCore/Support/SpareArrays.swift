@@ -6,8 +6,9 @@ import Synchronization
 ///
 /// Safe by value semantics: `take` empties the kept array through `Array`'s own mutation, so an
 /// array another holder still shares (a rule kept the scalars) is never written; the taker gets
-/// storage of its own instead.
-package final class SpareArrays<Element: BitwiseCopyable & Sendable>: Sendable {
+/// storage of its own instead. For plain data (no references): a kept array's elements stay alive
+/// until the taker empties it.
+package final class SpareArrays<Element: Sendable>: Sendable {
     /// At most this many arrays are kept (a worker's in flight and its next, for two workers).
     package let kept: Int
     /// Arrays of a larger capacity are let go: a rare large file's storage is not held for the run.
