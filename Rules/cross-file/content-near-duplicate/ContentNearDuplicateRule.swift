@@ -56,6 +56,12 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         }
 
         public func write(to record: inout FactRecordWriter) {
+            signature.withUnsafeBufferPointer { Self.write(hash: hash, line: line, signature: $0, minutes: minutes, to: &record) }
+        }
+
+        /// The fact's fields as `write(to:)` writes them, the signature from a buffer: also what
+        /// `collectRecord` writes from its temporary signature, so the layout is spelled once.
+        static func write(hash: UInt64, line: Int, signature: UnsafeBufferPointer<UInt16>, minutes: Int64?, to record: inout FactRecordWriter) {
             record.fixed64(hash)
             record.int(line)
             record.fixed16Array(signature)
@@ -163,16 +169,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                 Self.densify(UnsafeBufferPointer(minima), probes: probes, into: signature)
                 let line = document.bodyStartLine
                 writer.byte(FactRecordFormat.recordV1)
-                writer.fixed64(body.hash)
-                writer.int(line)
-                // `fixed16Array`'s bytes: the count, then each bin's two bytes, little-endian.
-                writer.varint(UInt64(signature.count))
-                #if _endian(little)
-                writer.bytes.append(contentsOf: UnsafeRawBufferPointer(signature))
-                #else
-                for v in signature { withUnsafeBytes(of: v.littleEndian) { writer.bytes.append(contentsOf: $0) } }
-                #endif
-                writer.optionalFixed64(Self.date(of: document).map { UInt64(bitPattern: $0) })
+                Fact.write(hash: body.hash, line: line, signature: UnsafeBufferPointer(signature), minutes: Self.date(of: document), to: &writer)
                 quotedLine = line
             }
         }

@@ -41,8 +41,7 @@ package enum TextFlavor {
             }
             return b.count <= 8 ? key : 0
         }
-        guard let found = key else { return nil }
-        guard let folded = found else { return nil }
+        guard let folded = key ?? nil else { return nil }
         return markdownKeys.contains(folded) ? .markdown : .plain
     }
 

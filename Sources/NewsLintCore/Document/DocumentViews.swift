@@ -149,9 +149,7 @@ package struct TitleCutsView: Sendable {
     /// The front-matter entry the title was read from: a rule reading another key does not reuse it.
     package let entry: Int
     /// The title's UTF-8; nil when the value is not a scalar (nothing to cut).
-    package var utf8: [UInt8]? { hasTitle ? bytes : nil }
-    private let bytes: [UInt8]
-    private let hasTitle: Bool
+    package let utf8: [UInt8]?
     private let firstIsColon: Bool, lastIsColon: Bool
     /// The bounds of the prefix piece and cut, the suffix piece and cut, and the first and last
     /// separator; a lower bound of -1: none.
@@ -161,8 +159,7 @@ package struct TitleCutsView: Sendable {
     package init(entry: Int, utf8: [UInt8]?, prefix: (piece: Range<Int>, cut: Range<Int>)?, suffix: (piece: Range<Int>, cut: Range<Int>)?,
                  firstAny: (range: Range<Int>, isColon: Bool)?, lastAny: (range: Range<Int>, isColon: Bool)?) {
         self.entry = entry
-        bytes = utf8 ?? []
-        hasTitle = utf8 != nil
+        self.utf8 = utf8
         firstIsColon = firstAny?.isColon ?? false
         lastIsColon = lastAny?.isColon ?? false
         func bounds(_ r: Range<Int>?) -> (Int32, Int32) { r.map { (Int32(clamping: $0.lowerBound), Int32(clamping: $0.upperBound)) } ?? (-1, -1) }

@@ -95,17 +95,20 @@ public struct FactRecordWriter {
     }
 
     /// The count, then 2 bytes per element.
-    public mutating func fixed16Array(_ values: [UInt16]) { fixedArray(values) }
+    public mutating func fixed16Array(_ values: [UInt16]) { values.withUnsafeBufferPointer { fixedArray($0) } }
+
+    /// `fixed16Array` of elements in a buffer (a signature made in temporary storage).
+    public mutating func fixed16Array(_ values: UnsafeBufferPointer<UInt16>) { fixedArray(values) }
 
     /// The count, then 4 bytes per element.
-    public mutating func fixed32Array(_ values: [UInt32]) { fixedArray(values) }
+    public mutating func fixed32Array(_ values: [UInt32]) { values.withUnsafeBufferPointer { fixedArray($0) } }
 
     /// The count, then each element's little-endian bytes: one copy on a little-endian machine
     /// (a store per element cost a near-duplicate signature of 144 bins ~2,000 instructions).
-    private mutating func fixedArray<T: FixedWidthInteger>(_ values: [T]) {
+    private mutating func fixedArray<T: FixedWidthInteger>(_ values: UnsafeBufferPointer<T>) {
         varint(UInt64(values.count))
         #if _endian(little)
-        values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: UnsafeRawBufferPointer(values))
         #else
         for v in values { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
         #endif
