@@ -97,14 +97,56 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     }
 
     /// Whether `diagnostics` is already in output order (a linear check is far cheaper than a sort).
+    /// The findings are compared where they are (`precedes`): handed to `outputOrder`, both were
+    /// copied per comparison (a retain and a release of each of their strings).
     public static func isSorted(_ diagnostics: [Diagnostic]) -> Bool {
-        var i = 1
-        while i < diagnostics.count {
-            if outputOrder(diagnostics[i], diagnostics[i - 1]) { return false }
-            i += 1
+        diagnostics.withUnsafeBufferPointer { found in
+            var i = 1
+            while i < found.count {
+                if precedes(found, i, i - 1) { return false }
+                i += 1
+            }
+            return true
         }
-        return true
     }
+
+    /// `outputOrder(findings[a], findings[b])` with the two read where they are. Findings of one
+    /// path mostly differ in line or column, compared here in place; the rest of the order is
+    /// `outputComparison`'s.
+    @inline(__always)
+    package static func precedes(_ findings: UnsafeBufferPointer<Diagnostic>, _ a: Int, _ b: Int) -> Bool {
+        if findings[a].path.hasSameBytes(as: findings[b].path) {
+            if findings[a].line != findings[b].line { return findings[a].line < findings[b].line }
+            if findings[a].column != findings[b].column { return findings[a].column < findings[b].column }
+        }
+        return outputOrder(findings[a], findings[b])
+    }
+
+    /// Puts `diagnostics` in output order, equal ones kept in their order (as the standard
+    /// library's stable `sort(by: outputOrder)` leaves them). A file's findings come rule by rule,
+    /// a few of them: an insertion sort that compares them in place and swaps them (moves, no copy)
+    /// instead of the library's sort, which copied each finding it moved or compared.
+    package static func sortInOutputOrder(_ diagnostics: inout [Diagnostic]) {
+        guard !isSorted(diagnostics) else { return }
+        guard diagnostics.count <= insertionSortLimit else {
+            diagnostics.sort(by: outputOrder)
+            return
+        }
+        diagnostics.withUnsafeMutableBufferPointer { found in
+            let view = UnsafeBufferPointer(found)
+            for i in 1..<found.count {
+                var j = i
+                while j > 0 && precedes(view, j, j - 1) {
+                    found.swapAt(j, j - 1)
+                    j -= 1
+                }
+            }
+        }
+    }
+
+    /// Above this many findings `sortInOutputOrder` uses the library's sort (its insertion sort
+    /// takes time quadratic in the count).
+    package static let insertionSortLimit = 64
 
     /// Output order: path, line, column, rule, then message (total and stable).
     public static func outputOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
@@ -133,7 +175,15 @@ public struct DiagnosticSink {
     private let ruleIDs: [String]
     private var ruleIndex = 0
     public private(set) var severity: Severity
-    public private(set) var diagnostics: [Diagnostic] = []
+    /// Every finding of the document so far, the current rule's from `ruleStart` on. The engine runs
+    /// all of a file's rules through one sink and takes the findings once at the end (`takeFindings`):
+    /// an array per rule that reported, and a copy of its findings into the file's list (a retain and
+    /// a release of each of their strings), were made per rule per file before.
+    private var findings: [Diagnostic] = []
+    /// Where the current rule's findings start in `findings`.
+    private var ruleStart = 0
+    /// The current rule's findings (those reported since `start(ruleAt:…)`).
+    public var diagnostics: [Diagnostic] { ruleStart == 0 ? findings : Array(findings[ruleStart...]) }
     /// Outside-world answers (file existence, image settings) provided by the engine. Set by each
     /// init, not by a default: a default copied `.default` (retaining each of its references, which
     /// every worker thread shares) for the engine's init to replace once per file.
@@ -182,8 +232,8 @@ public struct DiagnosticSink {
         self.severity = severity
         visibleTextOnly = readsProse && document.isHTMLFile
         self.limit = limit
-        // Usually already empty: no release of the empty array for the rule that found nothing.
-        if !diagnostics.isEmpty { diagnostics = [] }
+        // The findings so far stay where they are: the next rule's follow them.
+        ruleStart = findings.count
         dropped = 0
         stoppedOverBudget = false
         cursor = nil
@@ -218,12 +268,12 @@ public struct DiagnosticSink {
             range = visible
             if let f = fix, !f.edits.allSatisfy({ html.isEditable($0.range) }) { fix = nil }
         }
-        if diagnostics.count >= limit { dropped += 1; return }
+        if findings.count &- ruleStart >= limit { dropped += 1; return }
         let start = position(range.lowerBound)
         let end = position(range.upperBound)
-        diagnostics.append(Diagnostic(rule: rule, severity: severity ?? self.severity, path: document.path,
-                                      line: start.line, column: start.column, endLine: end.line, endColumn: end.column,
-                                      message: message, fix: fix))
+        keep(Diagnostic(rule: rule, severity: severity ?? self.severity, path: document.path,
+                        line: start.line, column: start.column, endLine: end.line, endColumn: end.column,
+                        message: message, fix: fix))
     }
 
     /// Last converted offset: rules report mostly in order, so columns are counted onward from
@@ -250,8 +300,35 @@ public struct DiagnosticSink {
 
     /// Reports a finding at a line and column (1-based).
     public mutating func report(line: Int, column: Int = 1, _ message: String, fix: Fix? = nil, severity: Severity? = nil) {
-        if diagnostics.count >= limit { dropped += 1; return }
-        diagnostics.append(Diagnostic(rule: rule, severity: severity ?? self.severity, path: document.path,
-                                      line: line, column: column, message: message, fix: fix))
+        if findings.count &- ruleStart >= limit { dropped += 1; return }
+        keep(Diagnostic(rule: rule, severity: severity ?? self.severity, path: document.path,
+                        line: line, column: column, message: message, fix: fix))
+    }
+
+    /// Appends a finding, room for a few made at the first (most files with findings have one to
+    /// four: grown one at a time, the array was allocated once per doubling).
+    @inline(__always)
+    private mutating func keep(_ finding: Diagnostic) {
+        if findings.capacity == 0 { findings.reserveCapacity(Self.firstRoom) }
+        findings.append(finding)
+    }
+
+    /// Findings room is made for at the first (with the header, under 1 KB: a block the allocator
+    /// serves from its per-thread cache).
+    private static let firstRoom = 4
+
+    /// A finding of the engine's own (`file-skipped`) between two rules' findings, in order.
+    package mutating func appendEngineFinding(_ finding: Diagnostic) {
+        keep(finding)
+        ruleStart = findings.count
+    }
+
+    /// Every finding of the document, in the order reported (rule by rule), handed over: the sink
+    /// keeps none.
+    package mutating func takeFindings() -> [Diagnostic] {
+        var all: [Diagnostic] = []
+        swap(&all, &findings)
+        ruleStart = 0
+        return all
     }
 }

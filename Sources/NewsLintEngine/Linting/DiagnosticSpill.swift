@@ -62,7 +62,10 @@ public final class DiagnosticSpill {
         guard let path = path ?? diagnostics.first?.path, !diagnostics.isEmpty || !lines.isEmpty else { return }
         strings.reset()
         appendRecord(path: path, count: diagnostics.count) { record in
-            for d in diagnostics { record.diagnostic(d) { strings.write($1, to: &$0) } }
+            // Each finding read where it is: `for d in` copied each (a retain and a release of its strings).
+            diagnostics.withUnsafeBufferPointer { found in
+                for i in found.indices { record.diagnostic(found[i]) { strings.write($1, to: &$0) } }
+            }
             record.sourceLines(lines)
         }
     }

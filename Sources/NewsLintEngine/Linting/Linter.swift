@@ -143,6 +143,14 @@ public struct FileOutcome: Sendable {
         }
     }
     private var decodedDiagnostics: [Diagnostic]
+
+    /// Sorts a linted file's diagnostics into output order where they are (a cache hit's are
+    /// stored in that order). Through `diagnostics`' setter, the sort copied every finding out of
+    /// the array its getter shared, and destroyed the old ones.
+    package mutating func putDiagnosticsInOutputOrder() {
+        guard spilledDiagnostics == nil else { return }
+        Diagnostic.sortInOutputOrder(&decodedDiagnostics)
+    }
     /// A cache hit's diagnostics (in output order) as the output spill's record bytes, as the
     /// cache entry stores them (framing checked on the worker); `knownStrings`: strings they likely hold (rule ids).
     package var spilledDiagnostics: SpilledDiagnostics?
@@ -501,7 +509,6 @@ public final class Linter: Sendable {
     }
 
     package func check(_ document: Document, rules: RuleSet, environment: LintEnvironment) -> [Diagnostic] {
-        var out: [Diagnostic] = []
         let limit = settings.fix == .none ? settings.maxFindingsPerRule : nil
         var dropped: [String: Int] = [:]
         let started = DispatchTime.now().uptimeNanoseconds
@@ -517,11 +524,8 @@ public final class Linter: Sendable {
         for index in perFile.indices {
             // Read in place: a copy of the rule (its existential and strings) per rule per file showed in profiles.
             sink.start(ruleAt: index, severity: perFile[index].severity, readsProse: perFile[index].readsProse, limit: stored)
+            // The sink keeps every rule's findings in one array, taken after the last rule.
             perFile[index].rule.check(document, into: &sink)
-            // Most rules find nothing in most files: no append call for them.
-            if !sink.diagnostics.isEmpty {
-                if out.isEmpty { out = sink.diagnostics } else { out.append(contentsOf: sink.diagnostics) }
-            }
             if sink.dropped > 0 { dropped[perFile[index].id] = sink.dropped }
             // Rules with heavy loops stop themselves (`sink.isOverBudget`); the budget stops the rest.
             if let budget = settings.fileTimeBudget, sink.stoppedOverBudget || index + 1 < rules.perFile.count {
@@ -533,19 +537,18 @@ public final class Linter: Sendable {
                     let left = rules.perFile.count - index - 1 - past.count
                     let partly = sink.stoppedOverBudget ? " and stopped partway: this file was only partly checked by it" : ""
                     let rest = left == 0 ? "" : "; \(left) remaining rule\(left == 1 ? "" : "s") not run on this file"
-                    out.append(Diagnostic(rule: "file-skipped", severity: severity, path: document.path, line: 1, column: 1,
-                                          message: "rule '\(perFile[index].id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget)\(partly)\(rest)"))
+                    sink.appendEngineFinding(Diagnostic(rule: "file-skipped", severity: severity, path: document.path, line: 1, column: 1,
+                                                        message: "rule '\(perFile[index].id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget)\(partly)\(rest)"))
                     for later in past {
                         sink.start(ruleAt: later, severity: perFile[later].severity, readsProse: perFile[later].readsProse, limit: stored)
                         perFile[later].rule.check(document, into: &sink)
-                        out.append(contentsOf: sink.diagnostics)
                         if sink.dropped > 0 { dropped[perFile[later].id] = sink.dropped }
                     }
                     break
                 }
             }
         }
-        let filtered = DiagnosticFilters.apply(out, document: document, rules: rules)
+        let filtered = DiagnosticFilters.apply(sink.takeFindings(), document: document, rules: rules)
         guard let limit else { return filtered }
         return Self.capped(filtered, limit: limit, dropped: dropped, rules: rules, path: document.path)
     }
@@ -648,7 +651,7 @@ public final class Linter: Sendable {
             var outcome = self.process(inputs[i], leavingFacts: workersLeaveFacts.isSet)
             // A stable sort of a sorted array still moves every element: check first. A cache
             // hit's stored diagnostics were stored in output order.
-            if outcome.spilledDiagnostics == nil, !Diagnostic.isSorted(outcome.diagnostics) { outcome.diagnostics.sort(by: Diagnostic.outputOrder) }
+            outcome.putDiagnosticsInOutputOrder()
             return outcome
         }, deliver: { i, outcome in
             // In input order, so what the observer streams (JSON Lines) is the same for any --jobs.
