@@ -82,6 +82,7 @@ public struct Document: Sendable {
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// Number of lines (a trailing newline does not start a new line).
+    @inlinable
     public var lineCount: Int { Self.lineCount(bytes: bytes, lineStarts: lineStarts) }
 
     /// Byte range of line `n` (1-based) without its line terminator (`\n` or `\r\n`).
@@ -103,7 +104,8 @@ public struct Document: Sendable {
     }
 
     /// `lineCount` over bytes and their `computeLineStarts` (shared with `SourceText`).
-    fileprivate static func lineCount(bytes: [UInt8], lineStarts: [Int]) -> Int {
+    @inlinable
+    static func lineCount(bytes: [UInt8], lineStarts: [Int]) -> Int {
         if bytes.isEmpty { return 0 }
         return bytes.last == 0x0A ? lineStarts.count - 1 : lineStarts.count
     }
@@ -116,6 +118,7 @@ public struct Document: Sendable {
     }
 
     /// Bytes of line `n` without its terminator.
+    @inlinable
     public func lineBytes(_ n: Int) -> ArraySlice<UInt8> { bytes[contentRange(ofLine: n)] }
 
     /// Line `n` decoded (for messages and display, not for scanning).
@@ -206,7 +209,9 @@ public struct Document: Sendable {
         return i
     }
 
-    /// Whether line `n` is inside a fenced code block.
+    /// Whether line `n` is inside a fenced code block. Inlinable, as `contentRange(ofLine:)`: the
+    /// rules ask it per line (360,000 calls at agora ×1), each a call into this module.
+    @inlinable
     public func isCode(line n: Int) -> Bool { n >= 1 && n <= codeLines.count && codeLines[n - 1] }
 
     /// Line terminator used by the file (the first one found), `\n` by default.
@@ -216,6 +221,7 @@ public struct Document: Sendable {
     }
 
     /// Lines of the body (1-based numbers), excluding front matter.
+    @inlinable
     public var bodyLines: ClosedRange<Int>? {
         let last = lineCount
         guard bodyStartLine <= last else { return nil }

@@ -10,11 +10,11 @@ import Synchronization
 @usableFromInline package struct ScalarDecode: Sendable {
     package static let invalid: UInt32 = 0xFFFF_FFFF
     /// Code points (or `invalid`).
-    package let cps: [UInt32]
+    @usableFromInline package let cps: [UInt32]
     /// Byte offset of each scalar; `offsets[cps.count] == bytes.count`.
-    package let offsets: ByteOffsets
+    @usableFromInline package let offsets: ByteOffsets
     /// Scalar index at which each entry of `Document.lineStarts` starts.
-    package let lineStarts: [Int]
+    @usableFromInline package let lineStarts: [Int]
 
     /// Above this file size, the arrays are sized by counting the scalars first (`nonContinuationCount`).
     package static let countedCapacityFrom = 64 * 1024
@@ -24,7 +24,7 @@ import Synchronization
 
     /// Whether the file is well-formed UTF-8 (no `invalid` scalar): known before the decode, or
     /// found by it when `init` was not told.
-    package let isValidUTF8: Bool
+    @usableFromInline package let isValidUTF8: Bool
 
     /// Whether every scalar lies in the Basic Multilingual Plane (below U+10000; an ill-formed
     /// byte's `invalid` does not): nearly every file. The script rules' per-scalar loops read a 64K
@@ -648,6 +648,7 @@ extension ScalarDecode {
     /// The first scalar index in `start...cps.count` whose byte offset is at least `offset`
     /// (`cps.count` past the last scalar). A scalar takes at least one byte, so the answer lies at
     /// most the byte distance past `start`: the bisection spans the bytes asked about, not the file.
+    @inlinable
     package func firstScalar(atOrAfter offset: Int, from start: Int = 0) -> Int {
         offsets.firstScalar(atOrAfter: offset, from: start, count: cps.count)
     }
@@ -691,7 +692,8 @@ extension Document {
     /// well-formed UTF-8 a line has as many scalars as bytes exactly when every byte is ASCII (any
     /// other scalar takes two to four). Nil for an ill-formed file, where an ill-formed byte is one
     /// scalar too. The rules test this before walking a line's bytes (a per-line summary the decode
-    /// leaves for free).
+    /// leaves for free). Inlinable: asked per line from the rules' module (107,000 calls at agora ×1).
+    @inlinable
     package func lineIsASCII(_ decode: ScalarDecode, line n: Int) -> Bool? {
         let starts = lineStarts, scalarStarts = decode.lineStarts
         guard decode.isValidUTF8, n >= 1, n <= starts.count, starts.count == scalarStarts.count else { return nil }

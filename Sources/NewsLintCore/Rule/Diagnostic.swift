@@ -172,16 +172,18 @@ public struct DiagnosticSink {
     /// per file and moves the index from rule to rule, so starting a rule stores an `Int` rather
     /// than a `String` (a retain and a release of the id per rule per file: 230,000 a cold agora run).
     public var rule: String { ruleIndex < ruleIDs.count ? ruleIDs[ruleIndex] : "" }
-    private let ruleIDs: [String]
-    private var ruleIndex = 0
-    public private(set) var severity: Severity
+    @usableFromInline let ruleIDs: [String]
+    @usableFromInline var ruleIndex = 0
+    /// The current rule's severity.
+    public var severity: Severity { ruleSeverity }
+    @usableFromInline var ruleSeverity: Severity
     /// Every finding of the document so far, the current rule's from `ruleStart` on. The engine runs
     /// all of a file's rules through one sink and takes the findings once at the end (`takeFindings`):
     /// an array per rule that reported, and a copy of its findings into the file's list (a retain and
     /// a release of each of their strings), were made per rule per file before.
-    private var findings: [Diagnostic] = []
+    @usableFromInline var findings: [Diagnostic] = []
     /// Where the current rule's findings start in `findings`.
-    private var ruleStart = 0
+    @usableFromInline var ruleStart = 0
     /// The current rule's findings (those reported since `start(ruleAt:…)`).
     public var diagnostics: [Diagnostic] { ruleStart == 0 ? findings : Array(findings[ruleStart...]) }
     /// Outside-world answers (file existence, image settings) provided by the engine. Set by each
@@ -191,22 +193,24 @@ public struct DiagnosticSink {
     /// Findings kept at most (the engine caps findings per rule per file); the rest are counted.
     public var limit = Int.max
     /// Findings past `limit`, not stored (a 10 MB file with 1.7M findings took 2 GB).
-    public private(set) var dropped = 0
+    public var dropped: Int { droppedCount }
+    @usableFromInline var droppedCount = 0
 
     /// An HTML document and a prose rule: findings and fixes stay in visible text (`VisibleText`).
-    private var visibleTextOnly: Bool
+    @usableFromInline var visibleTextOnly: Bool
 
 
     /// The per-file time budget's end (`DispatchTime` uptime nanoseconds); nil: no budget.
     public var deadline: UInt64?
     /// Set once `isOverBudget` answered true: the rule stopped early and checked only part of the file.
-    public private(set) var stoppedOverBudget = false
+    public var stoppedOverBudget: Bool { stopped }
+    @usableFromInline var stopped = false
 
     /// `readsProse`: the rule's `Rule.readsProse`.
     public init(document: Document, rule: String, severity: Severity, readsProse: Bool = false) {
         self.document = document
         ruleIDs = [rule]
-        self.severity = severity
+        ruleSeverity = severity
         environment = .default
         visibleTextOnly = readsProse && document.isHTMLFile
     }
@@ -216,7 +220,7 @@ public struct DiagnosticSink {
     public init(document: Document, ruleIDs: [String], severity: Severity, readsProse: Bool, environment: LintEnvironment, deadline: UInt64?) {
         self.document = document
         self.ruleIDs = ruleIDs
-        self.severity = severity
+        ruleSeverity = severity
         visibleTextOnly = readsProse && document.isHTMLFile
         self.environment = environment
         self.deadline = deadline
@@ -225,17 +229,19 @@ public struct DiagnosticSink {
     /// Readies the sink for the next rule on the same document: the engine runs every rule of a
     /// file through one sink, so the document and environment are copied once per file, not once
     /// per rule (dozens of retains each). Findings, counts and the position cursor start afresh.
-    /// `index`: the rule's place in the init's `ruleIDs`.
+    /// `index`: the rule's place in the init's `ruleIDs`. Inlinable: the engine, in another module,
+    /// starts every rule on every file (230,000 calls at agora ×1).
+    @inlinable
     package mutating func start(ruleAt index: Int, severity: Severity, readsProse: Bool, limit: Int) {
         assert(ruleIDs.indices.contains(index), "rule index \(index) outside the sink's \(ruleIDs.count) rule ids")
         ruleIndex = index
-        self.severity = severity
+        ruleSeverity = severity
         visibleTextOnly = readsProse && document.isHTMLFile
         self.limit = limit
         // The findings so far stay where they are: the next rule's follow them.
         ruleStart = findings.count
-        dropped = 0
-        stoppedOverBudget = false
+        droppedCount = 0
+        stopped = false
         cursor = nil
     }
 
@@ -247,7 +253,7 @@ public struct DiagnosticSink {
         mutating get {
             guard let deadline else { return false }
             if stoppedOverBudget { return true }
-            if DispatchTime.now().uptimeNanoseconds >= deadline { stoppedOverBudget = true }
+            if DispatchTime.now().uptimeNanoseconds >= deadline { stopped = true }
             return stoppedOverBudget
         }
     }
@@ -268,7 +274,7 @@ public struct DiagnosticSink {
             range = visible
             if let f = fix, !f.edits.allSatisfy({ html.isEditable($0.range) }) { fix = nil }
         }
-        if findings.count &- ruleStart >= limit { dropped += 1; return }
+        if findings.count &- ruleStart >= limit { droppedCount += 1; return }
         let start = position(range.lowerBound)
         let end = position(range.upperBound)
         keep(Diagnostic(rule: rule, severity: severity ?? self.severity, path: document.path,
@@ -278,7 +284,7 @@ public struct DiagnosticSink {
 
     /// Last converted offset: rules report mostly in order, so columns are counted onward from
     /// here instead of from the line start (thousands of findings on one long line stay linear).
-    private var cursor: (offset: Int, position: SourcePosition)?
+    @usableFromInline var cursor: (offset: Int, position: SourcePosition)?
 
     private mutating func position(_ offset: Int) -> SourcePosition {
         let p: SourcePosition
@@ -300,7 +306,7 @@ public struct DiagnosticSink {
 
     /// Reports a finding at a line and column (1-based).
     public mutating func report(line: Int, column: Int = 1, _ message: String, fix: Fix? = nil, severity: Severity? = nil) {
-        if findings.count &- ruleStart >= limit { dropped += 1; return }
+        if findings.count &- ruleStart >= limit { droppedCount += 1; return }
         keep(Diagnostic(rule: rule, severity: severity ?? self.severity, path: document.path,
                         line: line, column: column, message: message, fix: fix))
     }
