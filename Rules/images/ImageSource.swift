@@ -20,6 +20,14 @@ public enum ImageSource {
     /// or (for HTML) surrounding whitespace trimmed and `&amp;` decoded.
     public static func text(_ bytes: ArraySlice<UInt8>, html: Bool) -> [UInt8] {
         var out: [UInt8] = []
+        text(bytes, html: html, into: &out)
+        return out
+    }
+
+    /// `text(bytes, html:)` written into `out` (emptied first, its storage kept): a rule reading a
+    /// file's images one after another fills one buffer, not an array an image.
+    public static func text(_ bytes: ArraySlice<UInt8>, html: Bool, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
         out.reserveCapacity(bytes.count)
         if html {
             var s = bytes[...]
@@ -35,7 +43,7 @@ public enum ImageSource {
                 out.append(0x26)
                 i += s[i...].starts(with: Self.ampersandEntity) ? 5 : 1
             }
-            return out
+            return
         }
         var i = bytes.startIndex
         while i < bytes.endIndex {
@@ -48,7 +56,7 @@ public enum ImageSource {
             out.append(b)
             i += 1
         }
-        return out
+        return
     }
 
     private static let ampersandEntity = Array("&amp;".utf8)

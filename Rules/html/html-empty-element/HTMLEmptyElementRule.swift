@@ -50,9 +50,19 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
         let elements = structure.elements
         // Per element, `isEmpty`, and `separates`: whether an empty element still renders a space or
         // a break (blank text, `&nbsp;`, `<br>`), so that between two runs of text it is their
-        // separator (`<strong>戴耀廷</strong><span>&nbsp; </span>`). One array of both bits: each
-        // array cost an allocation of ~600 instructions a file.
-        var state = [UInt8](zeroedCount: elements.count)
+        // separator (`<strong>戴耀廷</strong><span>&nbsp; </span>`). One buffer of both bits, in
+        // storage that lives for this call only (on the stack when it fits): each array cost an
+        // allocation of ~600 instructions a file.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: elements.count) { state in
+            state.initialize(repeating: 0)
+            check(document, structure, view, bytes, state: state, into: &sink)
+        }
+    }
+
+    /// `check` with a zeroed byte of `state` per element of `structure`.
+    private func check(_ document: Document, _ structure: HTMLElements, _ view: HTMLView, _ bytes: [UInt8], state: UnsafeMutableBufferPointer<UInt8>,
+                       into sink: inout DiagnosticSink) {
+        let elements = structure.elements
         let isEmptyBit: UInt8 = 1, separatesBit: UInt8 = 2
         // Children start after their parents: deciding from the last element backwards sees every child first.
         // Fields read in place, through the buffer: a copy of each element (its name retained and
@@ -114,13 +124,17 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
         let count = a.utf8.count + b.utf8.count + c.utf8.count + d.utf8.count + e.utf8.count
         return String(unsafeUninitializedCapacity: count) { out in
             var k = 0
+            func copy(_ utf8: UnsafeBufferPointer<UInt8>) {
+                guard let source = utf8.baseAddress, let target = out.baseAddress, utf8.count <= out.count - k else { return }
+                (target + k).initialize(from: source, count: utf8.count)
+                k += utf8.count
+            }
+            // The part's bytes read where they are (a native or small string's): a mutable copy for
+            // `withUTF8` retained and released the string.
             func write(_ part: String) {
+                guard part.utf8.withContiguousStorageIfAvailable(copy) == nil else { return }
                 var part = part
-                part.withUTF8 { utf8 in
-                    guard let source = utf8.baseAddress, let target = out.baseAddress, utf8.count <= out.count - k else { return }
-                    (target + k).initialize(from: source, count: utf8.count)
-                    k += utf8.count
-                }
+                part.withUTF8(copy)
             }
             write(a); write(b); write(c); write(d); write(e)
             return k

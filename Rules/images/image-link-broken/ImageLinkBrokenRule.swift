@@ -32,6 +32,9 @@ public struct ImageLinkBrokenRule: Rule, RuleWithOptions {
         // The file's directory only for a relative local image (most files have none), found on bytes.
         func directory() -> Substring { PathName.directory(env.location(of: document.path)) }
         var reportedSources = Set<Int>() // a reference definition used by several images is reported once
+        // Each image's source text, in one buffer for the file's images (an array each was an
+        // allocation and a free an image).
+        var text: [UInt8] = []
         for (i, link) in links.enumerated() {
             if sink.budgetSpent(step: i + 1) { return }
             if let problem = link.syntaxProblem {
@@ -42,7 +45,7 @@ public struct ImageLinkBrokenRule: Rule, RuleWithOptions {
                 sink.report(link.range, "image has no source")
                 continue
             }
-            let text = ImageSource.text(document.bytes[src], html: link.kind == .html)
+            ImageSource.text(document.bytes[src], html: link.kind == .html, into: &text)
             let at = src.isEmpty ? link.range : src
             switch ImageSource.classify(text, schemes: schemes, spacesAllowed: link.kind == .html || (src.lowerBound > 0 && document.bytes[src.lowerBound - 1] == 0x3C)) {
             case let .broken(message):

@@ -356,9 +356,12 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         RepeatedLineKey.writeSite(document.frontMatter, keys: groupKeys, to: &writer)
         // At most one unit per block (HTML) or body line, kept in a temporary buffer (on the stack
         // when small): a fact's array was an allocation and a free for every file.
+        // The (entry, column) pairs, at most one a unit, in the same storage after the triples: an
+        // array of them grew by reallocation in the files that have any.
         let most = document.bodyLines.map { document.isHTMLFile ? document.htmlBlockRanges.count : $0.count } ?? 0
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 3 * most) { buffer in
-            var units = BufferedUnits(buffer)
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 5 * most) { buffer in
+            var units = BufferedUnits(words: UnsafeMutableBufferPointer(rebasing: buffer[..<(3 * most)]),
+                                      columns: UnsafeMutableBufferPointer(rebasing: buffer[(3 * most)...]))
             collectUnits(document, environment: environment, into: &units)
             units.write(to: &writer)
         }
@@ -495,14 +498,18 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     }
 
     /// `collectRecord`'s units: the (hash low word, hash high word, line) triples in a buffer sized
-    /// for every unit the file can have, the (entry, column) pairs in an array (most files have none),
-    /// written as `Fact.write(to:)` writes `packed` and `columns`.
+    /// for every unit the file can have, the (entry, column) pairs in one sized for a pair a unit
+    /// (most files have none), written as `Fact.write(to:)` writes `packed` and `columns`.
     fileprivate struct BufferedUnits: UnitSink {
         private let words: UnsafeMutableBufferPointer<UInt32>
         private var used = 0
-        private var columns: [UInt32] = []
+        private let columns: UnsafeMutableBufferPointer<UInt32>
+        private var columnsUsed = 0
 
-        init(_ words: UnsafeMutableBufferPointer<UInt32>) { self.words = words }
+        init(words: UnsafeMutableBufferPointer<UInt32>, columns: UnsafeMutableBufferPointer<UInt32>) {
+            self.words = words
+            self.columns = columns
+        }
 
         var count: Int { used / 3 }
         func hash(at i: Int) -> UInt64 { UInt64(words[3 &* i]) | UInt64(words[3 &* i &+ 1]) << 32 }
@@ -519,15 +526,16 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             return false
         }
 
-        /// `Fact.append`, with the same limits; false too when the buffer is full (it is sized so it
-        /// never is).
+        /// `Fact.append`, with the same limits; false too when a buffer is full (they are sized so
+        /// neither ever is).
         @inline(__always)
         mutating func append(hash: UInt64, line: Int, column: Int?) -> Bool {
             guard let n = UInt32(exactly: line), used &+ 3 <= words.count else { return false }
             if let column {
-                guard let c = UInt32(exactly: column), c >= 1 else { return false }
-                columns.append(UInt32(truncatingIfNeeded: count))
-                columns.append(c)
+                guard let c = UInt32(exactly: column), c >= 1, columnsUsed &+ 2 <= columns.count else { return false }
+                columns[columnsUsed] = UInt32(truncatingIfNeeded: count)
+                columns[columnsUsed &+ 1] = c
+                columnsUsed &+= 2
             }
             words[used] = UInt32(truncatingIfNeeded: hash)
             words[used &+ 1] = UInt32(truncatingIfNeeded: hash >> 32)
@@ -540,13 +548,18 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
 
         /// The bytes `FactRecordWriter.fixed32Array` writes of the triples, then of the pairs.
         func write(to record: inout FactRecordWriter) {
-            record.varint(UInt64(used))
+            Self.write(words, count: used, to: &record)
+            Self.write(columns, count: columnsUsed, to: &record)
+        }
+
+        /// The bytes `FactRecordWriter.fixed32Array` writes of the first `count` words of `buffer`.
+        private static func write(_ buffer: UnsafeMutableBufferPointer<UInt32>, count: Int, to record: inout FactRecordWriter) {
+            record.varint(UInt64(count))
             #if _endian(little)
-            if used > 0 { record.bytes.append(contentsOf: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: words[..<used]))) }
+            if count > 0 { record.bytes.append(contentsOf: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<count]))) }
             #else
-            for k in 0..<used { withUnsafeBytes(of: words[k].littleEndian) { record.bytes.append(contentsOf: $0) } }
+            for k in 0..<count { withUnsafeBytes(of: buffer[k].littleEndian) { record.bytes.append(contentsOf: $0) } }
             #endif
-            record.fixed32Array(columns)
         }
     }
 

@@ -47,22 +47,41 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         var fixable = true         // false where the fix could rename a person
     }
 
+    /// Per unit: its scalar range, its mask (an index into the document's masks, -1 for none), its
+    /// counts of each script's characters, of those the other script's standard does not also write
+    /// (`isAllowed`: only those can be leftovers), and of phrase heads (a word-level entry may start at one).
+    ///
+    /// Plain values only: a unit keeps its scalar range, not its `ScalarRun` (the runs share the
+    /// decode's arrays, and an element holding two references to them was retained and released at
+    /// every copy), and its mask's index, not the `NonProse` (an element holding an array made the
+    /// units an array to destroy element by element when it was freed, ~1,400 instructions a file,
+    /// though few units have a mask).
+    private typealias UnitCounts = (scalars: Range<Int>, mask: Int, simplified: Int, traditional: Int, strictSimplified: Int,
+                                    strictTraditional: Int, phraseHeads: Int)
+
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         // Lines, or in an HTML document its text blocks (a scraped page may hold an article on one line).
+        let units = document.proseUnits()
+        // At most one entry a unit, in storage that lives for this call only: on the stack when it
+        // fits (an array cost a `malloc` and a `free` a file). The entries are plain values, so the
+        // storage needs no deinitializing.
+        withUnsafeTemporaryAllocation(of: UnitCounts.self, capacity: units.count) { runs in
+            check(document, units: units, runs: runs, into: &sink)
+        }
+    }
+
+    /// `check` with the document's prose units and storage for one `UnitCounts` a unit (uninitialized).
+    private func check(_ document: Document, units: [(line: Int, range: Range<Int>)], runs: UnsafeMutableBufferPointer<UnitCounts>,
+                       into sink: inout DiagnosticSink) {
         let html = document.isHTMLFile
         let tables = self.tables
-        // Per unit: its counts of each script's characters, of those the other script's standard does
-        // not also write (`isAllowed`: only those can be leftovers), and of phrase heads (a word-level entry may start at one).
-        // A unit keeps its scalar range, not its `ScalarRun`: the runs share the decode's arrays, and
-        // an element holding two references to them was retained and released at every copy.
-        var runs: [(scalars: Range<Int>, skip: NonProse, simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int,
-                    phraseHeads: Int)] = []
+        // The entries of `runs` initialized so far (the first `runCount`).
+        var runCount = 0
+        var masks: [NonProse] = []
         var simplified = 0, traditional = 0
         var variantCounts = VariantCounts()
         var decoded: ScalarDecode?
         let bytes = document.bytes
-        let units = document.proseUnits()
-        runs.reserveCapacity(units.count)
         let htmlView = html ? document.html : nil
         // Where the next HTML block's scalars and tokens are looked for (blocks come in document order).
         var nextScalar = 0, nextToken = 0
@@ -87,7 +106,15 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                                                                                    tables: tables, variants: &variantCounts, allInBMP: decode.allInBMP)
             simplified += s
             traditional += t
-            runs.append((scalars, skip, s, t, strictS, strictT, phraseHeads))
+            var mask = -1
+            if !skip.flags.isEmpty {
+                mask = masks.count
+                masks.append(skip)
+            }
+            // One entry a unit at most, and `runs` holds one a unit.
+            guard runCount < runs.count else { preconditionFailure("runs holds one entry a unit") }
+            runs.initializeElement(at: runCount, to: (scalars, mask, s, t, strictS, strictT, phraseHeads))
+            runCount += 1
         }
         guard simplified != traditional, max(simplified, traditional) >= options.minEvidence, let decode = decoded else { return }
         let dominant: ScriptTables.Class = traditional > simplified ? .traditionalOnly : .simplifiedOnly
@@ -98,7 +125,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         // Names the text gives with their romanization once (金與正（Kim Yo-jong）) are names everywhere.
         // Collected when the first unit goes to `checkLine`, their only reader (most documents have none).
         var names: Set<[UInt32]>?
-        for step in runs.indices {
+        for step in 0..<runCount {
             let (s, t, strictS, strictT, phraseHeads) = (runs[step].simplified, runs[step].traditional, runs[step].strictSimplified,
                                                          runs[step].strictTraditional, runs[step].phraseHeads)
             if sink.budgetSpent(step: step + 1, bytes: runs[step].scalars.count * 3) { return }
@@ -114,7 +141,8 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             window?.select(runs[step].scalars)
             // Made by the first loop for every unit in `runs`.
             guard let run = window else { preconditionFailure("a unit in runs had a window") }
-            let skip = runs[step].skip
+            let mask = runs[step].mask
+            let skip = mask < 0 ? NonProse(flags: []) : masks[mask]
             if strictMinority == 0 {
                 // Most of these units hold a head before a character the pair filter lets through but
                 // no entry: `checkLine` would split them into clauses and find nothing.
@@ -124,7 +152,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             }
             if names == nil {
                 var found = Set<[UInt32]>()
-                for k in runs.indices {
+                for k in 0..<runCount {
                     let scalars = runs[k].scalars
                     collectRomanizedNames(Scalars(base: decode.cps, start: scalars.lowerBound, count: scalars.count), tables: tables, into: &found)
                 }
@@ -240,7 +268,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         -> (skip: NonProse, counts: (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseHeads: Int)) {
         var hidden: [Bool]?
         html?.markHiddenByToken(run, tokenCursor: &tokenCursor, into: &hidden)
-        if var mask = hidden {
+        // Taken out of `hidden`, so that the mask is written in place (bound as a copy, it was
+        // copied at its first write).
+        if var mask = hidden.take() {
             if ProseMask.mayHoldNonProse(bytes, run.byteRange(0..<run.count)) {
                 let found = ProseMask.nonProse(run)
                 // Both hold `run.count` flags of 0 or 1: OR-ed byte by byte, with no branch per flag.

@@ -123,4 +123,23 @@ import Testing
         }
         #expect(answered > 15_000 && declined > 5_000, "\(answered) \(declined)")
     }
+
+    /// A one-line page of blocks, each sharing its line, so every unit the record keeps has a column:
+    /// the pairs fill the storage `collectRecord` sets aside for them (a pair a unit) and are written
+    /// as the fact's record writes them.
+    @Test func everyUnitWithAColumnIsWrittenAsTheFactsRecord() {
+        var rng = SeededRandom(seed: 41_0101)
+        var columnsSeen = 0
+        for round in 0..<120 {
+            let distinct = (0..<(1 + rng.below(40))).map { "這是第 \($0) 條新聞的內容，記者在現場報道。" }
+            var blocks = distinct
+            for _ in 0..<rng.below(6) { blocks.insert(rng.pick(distinct), at: rng.below(blocks.count + 1)) }
+            let tags = ["p", "li", "h3", "div"]
+            let line = blocks.map { text -> String in let tag = rng.pick(tags); return "<\(tag)>\(text)</\(tag)>" }.joined()
+            let document = Document(path: "a\(round).html", bytes: Array("---\ntitle: t\n---\n\(line)\n".utf8))
+            #expect(Self.recordWritten(document) == Self.recordOfFact(document), "round \(round)")
+            columnsSeen += Reference.rule.collect(document, environment: .default)?.blockColumns.count ?? 0
+        }
+        #expect(columnsSeen > 1_000)
+    }
 }

@@ -31,4 +31,26 @@ import Testing
             #expect(ImageSource.text(slice, html: true) == Self.referenceHTMLText(slice), "\(text)")
         }
     }
+
+    /// `text(_:html:into:)` with one buffer through a run of sources (HTML and Markdown, longer and
+    /// shorter than the one before, empty): each time the same bytes as `text(_:html:)` makes anew,
+    /// nothing of the source before left over.
+    @Test func textIntoOneBufferMatchesAFreshText() {
+        var rng = SeededRandom(seed: 41_0202)
+        let pieces = ["&", "&amp;", "&amp", " ", "\t", "a", "圖", "?x=1", "\\(", "\\a", "\\", "/", "https://x.y/a.png"]
+        var buffer: [UInt8] = []
+        var shorter = 0
+        for _ in 0..<5_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...16, using: &rng) { text += pieces.randomElement(using: &rng) ?? "" }
+            let bytes = Array(("<" + text + ">").utf8)
+            let slice = bytes[1..<(bytes.count - 1)]
+            let html = Bool.random(using: &rng)
+            let before = buffer.count
+            ImageSource.text(slice, html: html, into: &buffer)
+            #expect(buffer == ImageSource.text(slice, html: html), "\(text) \(html)")
+            if buffer.count < before { shorter += 1 }
+        }
+        #expect(shorter > 1_000, "\(shorter)")
+    }
 }
