@@ -56,7 +56,6 @@ public enum ImageSource {
             out.append(b)
             i += 1
         }
-        return
     }
 
     private static let ampersandEntity = Array("&amp;".utf8)

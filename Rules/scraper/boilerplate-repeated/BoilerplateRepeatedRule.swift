@@ -546,20 +546,10 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
 
         func reserve(words: Int) {}
 
-        /// The bytes `FactRecordWriter.fixed32Array` writes of the triples, then of the pairs.
+        /// The triples, then the pairs, as `Fact.write(to:)` writes `packed` and `columns`.
         func write(to record: inout FactRecordWriter) {
-            Self.write(words, count: used, to: &record)
-            Self.write(columns, count: columnsUsed, to: &record)
-        }
-
-        /// The bytes `FactRecordWriter.fixed32Array` writes of the first `count` words of `buffer`.
-        private static func write(_ buffer: UnsafeMutableBufferPointer<UInt32>, count: Int, to record: inout FactRecordWriter) {
-            record.varint(UInt64(count))
-            #if _endian(little)
-            if count > 0 { record.bytes.append(contentsOf: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<count]))) }
-            #else
-            for k in 0..<count { withUnsafeBytes(of: buffer[k].littleEndian) { record.bytes.append(contentsOf: $0) } }
-            #endif
+            record.fixed32Array(UnsafeBufferPointer(rebasing: words[..<used]))
+            record.fixed32Array(UnsafeBufferPointer(rebasing: columns[..<columnsUsed]))
         }
     }
 

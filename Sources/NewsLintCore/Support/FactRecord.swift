@@ -103,6 +103,9 @@ public struct FactRecordWriter {
     /// The count, then 4 bytes per element.
     public mutating func fixed32Array(_ values: [UInt32]) { values.withUnsafeBufferPointer { fixedArray($0) } }
 
+    /// `fixed32Array` of elements in a buffer (units kept in temporary storage).
+    public mutating func fixed32Array(_ values: UnsafeBufferPointer<UInt32>) { fixedArray(values) }
+
     /// The count, then each element's little-endian bytes: one copy on a little-endian machine
     /// (a store per element cost a near-duplicate signature of 144 bins ~2,000 instructions).
     private mutating func fixedArray<T: FixedWidthInteger>(_ values: UnsafeBufferPointer<T>) {

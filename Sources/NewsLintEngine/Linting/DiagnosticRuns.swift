@@ -80,7 +80,7 @@ public final class DiagnosticRuns: DiagnosticReceiver {
         pendingBytes = 0
         if let filter { chunk = filter(chunk) }
         guard !chunk.isEmpty else { return }
-        if !Diagnostic.isSorted(chunk) { chunk.sort(by: Diagnostic.outputOrder) }
+        Diagnostic.sortInOutputOrder(&chunk)
         let start = memory.bytes.count
         for d in chunk {
             memory.string(d.path)

@@ -711,7 +711,7 @@ public final class Linter: Sendable {
                 if leavingFactsInCache { fetchFactsLeftInCache() }
                 reusableCache?.releaseEntryPages()
                 run.crossFile = finishCrossFile(consuming: &run.facts)
-                if !Diagnostic.isSorted(run.crossFile) { run.crossFile.sort(by: Diagnostic.outputOrder) }
+                Diagnostic.sortInOutputOrder(&run.crossFile)
                 if let cache = reusableCache, let digest = runDigest, run.facts.readFailures.isEmpty {
                     cache.recordCrossFile(digest: digest, fileCount: inputs.count, diagnostics: run.crossFile)
                 }
@@ -903,7 +903,7 @@ public final class Linter: Sendable {
             // Diagnostics are stored without their path (the encoding leaves it out), in output
             // order: a hit hands them on as they are stored.
             var sorted = outcome.diagnostics
-            if !Diagnostic.isSorted(sorted) { sorted.sort(by: Diagnostic.outputOrder) }
+            Diagnostic.sortInOutputOrder(&sorted)
             var entry = CacheEntry(location: location, stamp: stamp, settled: false, contentHash: hash, byteCount: bytes.count,
                                    diagnostics: sorted, facts: facts, dependencies: recorder.probed.map { ($0, FileStamp.of($0)) },
                                    crossFileRegions: outcome.suppressions, regionsKnown: outcome.suppressionsKnown)
