@@ -160,13 +160,19 @@ package struct BytePairCensus: Sendable {
                     markBlock(isLeadOutsideEastAsian(x), at: i)
                 } else {
                     markBlock(mayStartRow(x), at: i)
+                    // The trigrams' first two bytes (`/w`, `ve`, `em`) first: at agora ×1, 3% of the
+                    // 381 k blocks holding ASCII hold one, and only those load the third bytes and
+                    // compare them (~10 instructions a block the others no longer take).
                     let y = raw.loadUnaligned(fromByteOffset: i &+ 1, as: SIMD16<UInt8>.self)
-                    let z = raw.loadUnaligned(fromByteOffset: i &+ 2, as: SIMD16<UInt8>.self)
-                    let web = (x .== slash) .& (y .== w) .& (z .== e)
-                    let archive = (x .== v) .& (y .== e) .& (z .== dot)
-                    let email = (x .== e) .& (y .== m) .& (z .== a)
-                    let any = unsafeBitCast(web .| archive .| email, to: SIMD2<UInt64>.self)
-                    if any[0] | any[1] != 0 {
+                    let webHead = (x .== slash) .& (y .== w)
+                    let archiveHead = (x .== v) .& (y .== e)
+                    let emailHead = (x .== e) .& (y .== m)
+                    let heads = unsafeBitCast(webHead .| archiveHead .| emailHead, to: SIMD2<UInt64>.self)
+                    if heads[0] | heads[1] != 0 {
+                        let z = raw.loadUnaligned(fromByteOffset: i &+ 2, as: SIMD16<UInt8>.self)
+                        let web = webHead .& (z .== e)
+                        let archive = archiveHead .& (z .== dot)
+                        let email = emailHead .& (z .== a)
                         @inline(__always) func bit(_ mask: SIMDMask<SIMD16<Int8>>, _ value: UInt8) -> UInt8 {
                             let words = unsafeBitCast(mask, to: SIMD2<UInt64>.self)
                             return words[0] | words[1] != 0 ? value : 0
