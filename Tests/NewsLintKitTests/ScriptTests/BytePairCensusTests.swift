@@ -142,6 +142,31 @@ struct BytePairCensusTests {
         #expect(hits.allSatisfy { $0 > 500 && $0 < 19_500 }, "\(hits)")
     }
 
+    /// Blocks holding ASCII test the trigrams' first two bytes first and load the third only when
+    /// one pair is there (session 42): each tracked trigram's head followed by every other third
+    /// byte, at every offset around the blocks and among ASCII or Han text, is no trigram, and the
+    /// census answers for each trigram as a naive scan does.
+    @Test func trigramHeadsWithoutTheirThirdByte() {
+        let fillers: [[UInt8]] = [Array("abcdefghijklmnop".utf8), Array("中文ab".utf8), [0x20, 0xE4, 0xB8, 0xAD]]
+        for trigram in BytePairCensus.trackedTrigrams {
+            for third in [trigram[2], 0x2E, 0x65, 0x61, 0x77, 0x00, 0xE4] {
+                for length in 3..<52 {
+                    for at in 0...(length - 3) {
+                        for filler in fillers {
+                            var bytes = (0..<length).map { filler[$0 % filler.count] }
+                            bytes.replaceSubrange(at..<(at + 3), with: [trigram[0], trigram[1], third])
+                            let census = BytePairCensus(bytes)
+                            for t in BytePairCensus.trackedTrigrams {
+                                let present = (0...(bytes.count - 3)).contains { Array(bytes[$0..<($0 + 3)]) == t }
+                                #expect(census.contains(trigram: t[0], t[1], t[2]) == present, "\(t) in \(bytes)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Blocks of sixteen high bytes take the lead-byte test alone (session 24): it flags a high
     /// byte exactly as `mayStartRow` does, and documents mostly of high bytes (every lead byte
     /// C0–FF among them, a few ASCII bytes) record every tracked pair, as a naive scan finds them.
