@@ -417,7 +417,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                                 let word = p >> 6, bit: UInt64 = 1 << UInt64(p & 63)
                                 // The bin's values by their index in `flat`, the loop's only counter: a
                                 // value over the limit (few) finds its rep as the index over `permutations`.
-                                // (A rep counter and a pointer beside it cost five instructions more a
+                                // (A rep counter and a pointer beside it cost four instructions more a
                                 // (rep, bin), ~4 M at agora ×1.)
                                 let end = count &* permutations
                                 var k = p
