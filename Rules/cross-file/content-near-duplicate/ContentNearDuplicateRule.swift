@@ -648,6 +648,25 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                     let all: UInt64 = (1 << UInt64(rows)) - 1
                     // A local count (the captured one was stored and reloaded per key).
                     var written = count
+                    if rows == 3 && !spills {
+                        // The default (144 bins in 48 bands, a band's bits in one word) in a loop of its
+                        // own, the rep's bits and bins reached by pointers stepped rep by rep: the loop
+                        // below tested `rows` and `spills` and multiplied out both offsets at every key.
+                        var own = bitsBase + (first &* words &+ word)
+                        var row = base + firstBin
+                        for i in 0..<reps {
+                            let boilerplate = (own.pointee &>> shift) & all
+                            let packed = UInt64(row[0]) << 34 | UInt64(row[1]) << 17 | UInt64(row[2])
+                            own += words
+                            row += width
+                            guard boilerplate != all else { continue }
+                            hashes[written] = mix64(seed ^ (boilerplate == 0 ? packed : Self.markingBoilerplate(packed, boilerplate, rows: rows)))
+                            repsOut[written] = Int32(truncatingIfNeeded: first &+ i)
+                            written &+= 1
+                        }
+                        count = written
+                        return
+                    }
                     for i in 0..<reps {
                         let r = first &+ i
                         let own = bitsBase + (r &* words &+ word)
