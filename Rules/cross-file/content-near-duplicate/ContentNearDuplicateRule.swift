@@ -651,7 +651,8 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                     if rows == 3 && !spills {
                         // The default (144 bins in 48 bands, a band's bits in one word) in a loop of its
                         // own, the rep's bits and bins reached by pointers stepped rep by rep: the loop
-                        // below tested `rows` and `spills` and multiplied out both offsets at every key.
+                        // below tested `rows` and `spills` and multiplied out both offsets at every key
+                        // (~16 instructions a key more, 5.5 M at agora ×1).
                         var own = bitsBase + (first &* words &+ word)
                         var row = base + firstBin
                         for i in 0..<reps {
