@@ -220,6 +220,7 @@ import Testing
                 var firstText = HTMLWidgetRule.FirstText()
                 for w in rule.widgets.indices {
                     let selector = rule.widgets[w].selector
+                    #expect(selector.textPrefixFirstScalar == selector.textPrefix?.unicodeScalars.first?.value, "\(selector.source)")
                     let token = view.tokens[element.start]
                     let expected = (selector.tag.map { view.isTag(token, named: $0, in: bytes) } ?? true) && selector.matchesAttributes(token, view, bytes)
                         && (selector.textPrefix.map { prefix in Self.referenceFirstText(element, view, bytes).map { $0.hasPrefix(prefix) } ?? false } ?? true)
