@@ -172,7 +172,8 @@ import Testing
         var rng = SeededRandom(seed: 11_005)
         let pieces = Self.utf8(["https:", "//", "/", "pixel.wp.com", "PIXEL.WP.COM", "stats.wp.com", "sb.", "k", "K", "\u{212A}", "é", "e\u{301}",
                                 "\r", "\n", "\r\n", "x", ".", "?a=1", "统计"])
-        let hostLists: [[String]] = [["pixel.wp.com", "k.example", "sb."], ["k\r", "x"], ["\u{212A}", "e"], ["é", "e"], []]
+        let hostLists: [[String]] = [["pixel.wp.com", "k.example", "sb."], ["k\r", "x"], ["\u{212A}", "e"], ["é", "e"], [],
+                                      ["stats.wp.com", "", "sb.", "s"], ["x.", "X", "/", "pixel.wp.com/", ""]]
         let rules = try hostLists.map { hosts in
             try HTMLTrackingPixelRule(options: RuleOptions(["hosts": JSONNode(.array(hosts.map { JSONNode(.string($0)) }))]))
         } + [try HTMLTrackingPixelRule(options: RuleOptions())]
