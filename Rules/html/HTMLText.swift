@@ -3,6 +3,31 @@ import NewsLintCore
 
 /// Small byte helpers shared by the HTML rules.
 package enum HTMLText {
+    /// `a + b + c + d + e` written into one string of their summed length: the same UTF-8 bytes as the
+    /// interpolated messages, without a `String.append` (and a regrowth) per piece (~450 instructions
+    /// each, six a finding, some 2,800 findings of html-empty-element and 1,800 of html-tag-unbalanced
+    /// at agora x1).
+    package static func concat(_ a: String, _ b: String, _ c: String, _ d: String = "", _ e: String = "") -> String {
+        let count = a.utf8.count + b.utf8.count + c.utf8.count + d.utf8.count + e.utf8.count
+        return String(unsafeUninitializedCapacity: count) { out in
+            var k = 0
+            func copy(_ utf8: UnsafeBufferPointer<UInt8>) {
+                guard let source = utf8.baseAddress, let target = out.baseAddress, utf8.count <= out.count - k else { return }
+                (target + k).initialize(from: source, count: utf8.count)
+                k += utf8.count
+            }
+            // The part's bytes read where they are (a native or small string's): a mutable copy for
+            // `withUTF8` retained and released the string.
+            func write(_ part: String) {
+                guard part.utf8.withContiguousStorageIfAvailable(copy) == nil else { return }
+                var part = part
+                part.withUTF8(copy)
+            }
+            write(a); write(b); write(c); write(d); write(e)
+            return k
+        }
+    }
+
     /// Whitespace only (ASCII whitespace, U+00A0, U+3000).
     package static func isBlank(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         var i = range.lowerBound

@@ -30,18 +30,22 @@ public enum ImageSource {
         out.removeAll(keepingCapacity: true)
         out.reserveCapacity(bytes.count)
         if html {
-            var s = bytes[...]
-            while let f = s.first, f == 0x20 || f == 0x09 { s = s.dropFirst() }
-            while let l = s.last, l == 0x20 || l == 0x09 { s = s.dropLast() }
-            // The bytes up to each `&` copied as one run (a byte at a time, every `append` tested the capacity).
-            var i = s.startIndex
-            while i < s.endIndex {
-                let amp = s[i...].firstIndex(of: 0x26) ?? s.endIndex
-                out.append(contentsOf: s[i..<amp])
-                i = amp
-                guard i < s.endIndex else { break }
-                out.append(0x26)
-                i += s[i...].starts(with: Self.ampersandEntity) ? 5 : 1
+            // Each `&` found by `memchr`, the bytes before it copied as one run: the loop testing
+            // every byte for `&` was five instructions a byte, ~2.6 M at agora x1 (sources of ~110 bytes).
+            bytes.withUnsafeBufferPointer { b in
+                guard let base = b.baseAddress else { return }
+                var start = 0, end = b.count
+                while start < end, b[start] == 0x20 || b[start] == 0x09 { start += 1 }
+                while end > start, b[end - 1] == 0x20 || b[end - 1] == 0x09 { end -= 1 }
+                var i = start
+                while i < end {
+                    let amp = memchr(base + i, 0x26, end - i).map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) } ?? end
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<amp]))
+                    i = amp
+                    guard i < end else { break }
+                    out.append(0x26)
+                    i += isAmpersandEntity(b, at: i, end: end) ? 5 : 1
+                }
             }
             return
         }
@@ -58,7 +62,11 @@ public enum ImageSource {
         }
     }
 
-    private static let ampersandEntity = Array("&amp;".utf8)
+    /// Whether `b[i..<end]` starts with `&amp;`.
+    @inline(__always)
+    private static func isAmpersandEntity(_ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Bool {
+        end - i >= 5 && b[i] == 0x26 && b[i + 1] == 0x61 && b[i + 2] == 0x6D && b[i + 3] == 0x70 && b[i + 4] == 0x3B
+    }
 
     package static func isASCIIPunctuation(_ b: UInt8) -> Bool {
         (0x21...0x2F).contains(b) || (0x3A...0x40).contains(b) || (0x5B...0x60).contains(b) || (0x7B...0x7E).contains(b)

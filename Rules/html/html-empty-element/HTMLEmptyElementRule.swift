@@ -112,32 +112,8 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
             // deleting it joins them, so that deletion waits for a look.
             let name = structure.name(of: element)
             let applicability: Applicability = state[index] & separatesBit != 0 && Self.inlineElements.contains(name) ? .unsafe : .safe
-            let fix = Fix(applicability, Self.concat("delete the empty <", name, ">"), edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
-            sink.report(view.tokens[element.start].range, Self.concat("empty <", name, "> wrapper '", shown, "' (nothing to show)"), fix: fix)
-        }
-    }
-
-    /// `a + b + c + d + e` written into one string of their summed length: the same UTF-8 bytes as the
-    /// interpolated messages, without a `String.append` (and a regrowth) per piece (~450 instructions
-    /// each, six a finding, some 2,800 findings at agora x1).
-    package static func concat(_ a: String, _ b: String, _ c: String, _ d: String = "", _ e: String = "") -> String {
-        let count = a.utf8.count + b.utf8.count + c.utf8.count + d.utf8.count + e.utf8.count
-        return String(unsafeUninitializedCapacity: count) { out in
-            var k = 0
-            func copy(_ utf8: UnsafeBufferPointer<UInt8>) {
-                guard let source = utf8.baseAddress, let target = out.baseAddress, utf8.count <= out.count - k else { return }
-                (target + k).initialize(from: source, count: utf8.count)
-                k += utf8.count
-            }
-            // The part's bytes read where they are (a native or small string's): a mutable copy for
-            // `withUTF8` retained and released the string.
-            func write(_ part: String) {
-                guard part.utf8.withContiguousStorageIfAvailable(copy) == nil else { return }
-                var part = part
-                part.withUTF8(copy)
-            }
-            write(a); write(b); write(c); write(d); write(e)
-            return k
+            let fix = Fix(applicability, HTMLText.concat("delete the empty <", name, ">"), edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
+            sink.report(view.tokens[element.start].range, HTMLText.concat("empty <", name, "> wrapper '", shown, "' (nothing to show)"), fix: fix)
         }
     }
 

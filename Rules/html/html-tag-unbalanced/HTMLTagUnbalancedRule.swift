@@ -33,7 +33,6 @@ public struct HTMLTagUnbalancedRule: Rule, RuleWithOptions {
         }
         var contentEnd = view.range.upperBound
         while contentEnd > view.range.lowerBound, HTMLView.isSpace(bytes[contentEnd - 1]) { contentEnd -= 1 }
-        let closing = openAtEnd.map { "</\(structure.name($0))>" }.joined()
         // In document order: positions are then counted forward from the previous finding (elements
         // left open at the end come innermost first, and a page is often one long line).
         func token(_ problem: HTMLElements.Problem) -> Int {
@@ -58,8 +57,13 @@ public struct HTMLTagUnbalancedRule: Rule, RuleWithOptions {
                 guard reportUnclosed else { continue }
                 let by = closer.map { "closed by \(String(decoding: bytes[view.tokens[$0].range].prefix(40), as: UTF8.self))" } ?? "never closed"
                 // Not when the input ends inside a comment, tag or script: the end tags would land in it.
-                let fix = closer == nil && element == openAtEnd.first && !view.endsInsideMarkup ? Fix(.safe, "close \(closing) at the end", edits: [.insert(closing, at: contentEnd)]) : nil
-                sink.report(view.tokens[e.start].range, "<\(structure.name(of: e))> has no end tag (\(by))", fix: fix)
+                // The end tags written only for that fix (one a page at most), not for every page.
+                var fix: Fix?
+                if closer == nil && element == openAtEnd.first && !view.endsInsideMarkup {
+                    let closing = openAtEnd.map { HTMLText.concat("</", structure.name($0), ">") }.joined()
+                    fix = Fix(.safe, HTMLText.concat("close ", closing, " at the end"), edits: [.insert(closing, at: contentEnd)])
+                }
+                sink.report(view.tokens[e.start].range, HTMLText.concat("<", structure.name(of: e), "> has no end tag (", by, ")"), fix: fix)
             case let .strayEnd(t, reason):
                 let token = view.tokens[t]
                 let name = view.tagName(token, in: bytes)

@@ -243,7 +243,7 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
         guard let prefix = selector.textPrefix else { return true }
         if firstText.range == nil { firstText.range = .some(firstTextRange(element, view, bytes)) }
         guard let range = firstText.range ?? nil else { return false }
-        if let t = HTMLText.firstScalar(bytes, range), let p = prefix.unicodeScalars.first?.value, differAtFirstCharacter(t, p) { return false }
+        if let t = HTMLText.firstScalar(bytes, range), let p = selector.textPrefixFirstScalar, differAtFirstCharacter(t, p) { return false }
         let text = firstText.text ?? String(decoding: bytes[range], as: UTF8.self)
         firstText.text = text
         return hasTextPrefix(text, prefix)

@@ -66,13 +66,19 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         // fits (an array cost a `malloc` and a `free` a file). The entries are plain values, so the
         // storage needs no deinitializing.
         withUnsafeTemporaryAllocation(of: UnitCounts.self, capacity: units.count) { runs in
-            check(document, units: units, runs: runs, into: &sink)
+            // A byte a scalar (a scalar has at least one byte) for the count's table bytes. Past
+            // 1 KB it is a `malloc` and a `free` (~2 M on agora, well under the scan it saves).
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: document.bytes.count) { flags in
+                check(document, units: units, runs: runs, flags: flags, into: &sink)
+            }
         }
     }
 
-    /// `check` with the document's prose units and storage for one `UnitCounts` a unit (uninitialized).
+    /// `check` with the document's prose units, storage for one `UnitCounts` a unit (uninitialized),
+    /// and for one byte a scalar of the decode: an unmasked unit's `countTable` bytes, written by
+    /// its count (at its scalars' indices) and read by `mayHoldPhrase(_:flags:tables:heads:)`.
     private func check(_ document: Document, units: [(line: Int, range: Range<Int>)], runs: UnsafeMutableBufferPointer<UnitCounts>,
-                       into sink: inout DiagnosticSink) {
+                       flags: UnsafeMutableBufferPointer<UInt8>, into sink: inout DiagnosticSink) {
         let html = document.isHTMLFile
         let tables = self.tables
         // The entries of `runs` initialized so far (the first `runCount`).
@@ -88,6 +94,11 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         // The unit's scalars: one run, made at the first unit that needs one and moved from unit to
         // unit (`ScalarRun.select`); a run made per unit retained and released the decode's arrays.
         var window: ScalarRun?
+        /// Where the count of the unit at `scalars` writes its table bytes (nil: not written).
+        func unitFlags(_ scalars: Range<Int>) -> UnsafeMutablePointer<UInt8>? {
+            guard scalars.lowerBound >= 0, scalars.upperBound <= flags.count, let base = flags.baseAddress else { return nil }
+            return base + scalars.lowerBound
+        }
         for (step, (n, range)) in units.enumerated() {
             if sink.budgetSpent(step: step + 1, bytes: range.count) { return }
             let wide = bytes.withUnsafeBufferPointer { buf in
@@ -103,7 +114,8 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             guard let run = window else { preconditionFailure("the window is made or moved just above") }
             nextScalar = scalars.upperBound
             let (skip, (s, t, strictS, strictT, phraseHeads)) = Self.maskAndCount(run, bytes: bytes, html: htmlView, tokenCursor: &nextToken,
-                                                                                   tables: tables, variants: &variantCounts, allInBMP: decode.allInBMP)
+                                                                                   tables: tables, variants: &variantCounts, allInBMP: decode.allInBMP,
+                                                                                   flags: unitFlags(scalars))
             simplified += s
             traditional += t
             var mask = -1
@@ -146,8 +158,11 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             if strictMinority == 0 {
                 // Most of these units hold a head before a character the pair filter lets through but
                 // no entry: `checkLine` would split them into clauses and find nothing.
-                let candidate = skipsUnitsWithoutPhrase ? Self.mayHoldPhrase(run, skip, tables: tables, heads: phraseHeads, allInBMP: decode.allInBMP)
-                    : Self.mayStartPhrase(run, skip, tables: tables, heads: phraseHeads)
+                // An unmasked unit's count wrote its table bytes, which a file all in the BMP reads back.
+                let written = mask < 0 && decode.allInBMP ? unitFlags(runs[step].scalars) : nil
+                let candidate = !skipsUnitsWithoutPhrase ? Self.mayStartPhrase(run, skip, tables: tables, heads: phraseHeads)
+                    : written.map { Self.mayHoldPhrase(run, flags: $0, tables: tables, heads: phraseHeads) }
+                    ?? Self.mayHoldPhrase(run, skip, tables: tables, heads: phraseHeads, allInBMP: decode.allInBMP)
                 if !candidate { continue }
             }
             if names == nil {
@@ -179,15 +194,32 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// from the table with no test.
     package static func count(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, variants: inout VariantCounts, allInBMP: Bool = false)
         -> (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseHeads: Int) {
-        let counts = countNotingMarks(run, skip, tables: tables, variants: &variants, allInBMP: allInBMP)
+        let counts = countNotingMarks(run, skip, tables: tables, variants: &variants, allInBMP: allInBMP, flags: NoCountFlags())
         return (counts.simplified, counts.traditional, counts.strictSimplified, counts.strictTraditional, counts.phraseHeads)
+    }
+
+    /// Where `countNotingMarks` puts the `countTable` byte of each scalar of an unmasked unit:
+    /// nowhere, or a buffer `mayHoldPhrase(_:flags:tables:heads:)` reads. A type, not an optional
+    /// pointer: the loop is specialized for each, with no test per group.
+    private protocol CountFlagSink {
+        func put(_ r: UInt8, at i: Int)
+    }
+    private struct NoCountFlags: CountFlagSink {
+        @inline(__always) func put(_ r: UInt8, at i: Int) {}
+    }
+    private struct CountFlagBuffer: CountFlagSink {
+        let base: UnsafeMutablePointer<UInt8>
+        @inline(__always) func put(_ r: UInt8, at i: Int) { base[i] = r }
     }
 
     /// `count`, and whether the unit may hold a scalar that opens a non-prose span with text beyond
     /// ASCII (`ScriptTables.countProseMark`): false only when it holds none. The table bytes of a group of
     /// four are OR-ed together only in the branch the variant test already takes (the mark bit sends
     /// a group there too); a scalar beyond the BMP (or an ill-formed byte's) counts as a mark.
-    private static func countNotingMarks(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, variants: inout VariantCounts, allInBMP: Bool)
+    /// An unmasked unit's bytes go to `flags` (a masked unit's do not), each scalar's at its index
+    /// in `run` (a scalar beyond the BMP's is not its table byte: only a file all in the BMP reads them).
+    private static func countNotingMarks<Flags: CountFlagSink>(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, variants: inout VariantCounts,
+                                                               allInBMP: Bool, flags: Flags)
         -> (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseHeads: Int, mayHoldMark: Bool) {
         var s = 0, t = 0, strictS = 0, strictT = 0, heads = 0
         var marks: UInt8 = 0
@@ -198,7 +230,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                         let masked = !skipped.isEmpty
                         var from = 0
                         var seen: UInt8 = 0
-                        defer { marks = seen }
+                        defer { marks |= seen }
                         while from < c.count {
                             // At most `laneLimit` scalars a word, so no lane carries into the next.
                             let to = min(c.count, from &+ laneLimit)
@@ -206,35 +238,55 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                             @inline(__always) func addVariant(_ r: UInt8, _ ch: UInt32) {
                                 if r & ScriptTables.countVariant != 0 { variants.add(ch) }
                             }
-                            @inline(__always) func add(_ ch: UInt32) {
+                            @inline(__always) func add(_ ch: UInt32) -> UInt8 {
                                 let r = ch < 0x10000 ? table[Int(ch)] : tables.countFlags(ch) | ScriptTables.countProseMark
                                 packed &+= lanes[Int(r)]
                                 seen |= r
                                 addVariant(r, ch)
+                                return r
                             }
                             if masked {
-                                for i in from..<to where !skipped[i] { add(c[i]) }
+                                for i in from..<to where !skipped[i] { _ = add(c[i]) }
                             } else {
                                 // Four scalars a step (the loop's own count and test are a fifth of a scalar's
                                 // cost). Four in the BMP (nearly all) are read from the table without a test
                                 // each, and tested for a variant character once.
-                                var i = from
-                                while i &+ 4 <= to {
-                                    if allInBMP || c.fourInBMP(at: i) {
-                                        let r0 = table[Int(c[i])], r1 = table[Int(c[i &+ 1])], r2 = table[Int(c[i &+ 2])], r3 = table[Int(c[i &+ 3])]
-                                        packed &+= lanes[Int(r0)] &+ lanes[Int(r1)] &+ lanes[Int(r2)] &+ lanes[Int(r3)]
-                                        let any = r0 | r1 | r2 | r3
-                                        if any & (ScriptTables.countVariant | ScriptTables.countProseMark) != 0 {
-                                            seen |= any
-                                            addVariant(r0, c[i]); addVariant(r1, c[i &+ 1]); addVariant(r2, c[i &+ 2]); addVariant(r3, c[i &+ 3])
-                                        }
-                                    } else {
-                                        add(c[i]); add(c[i &+ 1]); add(c[i &+ 2]); add(c[i &+ 3])
+                                @inline(__always) func addFourInBMP(_ i: Int) {
+                                    let r0 = table[Int(c[i])], r1 = table[Int(c[i &+ 1])], r2 = table[Int(c[i &+ 2])], r3 = table[Int(c[i &+ 3])]
+                                    flags.put(r0, at: i); flags.put(r1, at: i &+ 1); flags.put(r2, at: i &+ 2); flags.put(r3, at: i &+ 3)
+                                    packed &+= lanes[Int(r0)] &+ lanes[Int(r1)] &+ lanes[Int(r2)] &+ lanes[Int(r3)]
+                                    let any = r0 | r1 | r2 | r3
+                                    if any & (ScriptTables.countVariant | ScriptTables.countProseMark) != 0 {
+                                        // Into `marks` itself (in memory): `seen`, kept in a register
+                                        // across the loop beside the table bytes' stores, was spilled.
+                                        marks |= any
+                                        addVariant(r0, c[i]); addVariant(r1, c[i &+ 1]); addVariant(r2, c[i &+ 2]); addVariant(r3, c[i &+ 3])
                                     }
-                                    i &+= 4
+                                }
+                                var i = from
+                                // A file all in the BMP has its own loop: the flag, tested at every group,
+                                // was read from the stack (the loop's registers are all taken).
+                                if allInBMP {
+                                    // Against the last group's start, not `i + 4 <= to`: the loop then kept one
+                                    // index register, not two (27 instructions a group, was 29).
+                                    let lastGroup = to &- 4
+                                    while i <= lastGroup {
+                                        addFourInBMP(i)
+                                        i &+= 4
+                                    }
+                                } else {
+                                    while i &+ 4 <= to {
+                                        if c.fourInBMP(at: i) {
+                                            addFourInBMP(i)
+                                        } else {
+                                            flags.put(add(c[i]), at: i); flags.put(add(c[i &+ 1]), at: i &+ 1)
+                                            flags.put(add(c[i &+ 2]), at: i &+ 2); flags.put(add(c[i &+ 3]), at: i &+ 3)
+                                        }
+                                        i &+= 4
+                                    }
                                 }
                                 while i < to {
-                                    add(c[i])
+                                    flags.put(add(c[i]), at: i)
                                     i &+= 1
                                 }
                             }
@@ -262,9 +314,11 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// time, a decimal or a URL sent a unit to the scan and the count again before). A unit with
     /// hidden HTML is masked first (URLs too) and counted once, as before. Inlined into `check`:
     /// called apart, it cost 1.4 M more on agora.
+    /// `flags` (room for one byte a scalar of `run`): where a unit left unmasked has each scalar's
+    /// `countTable` byte written as it is counted, for `mayHoldPhrase(_:flags:tables:heads:)`.
     @inline(__always)
     package static func maskAndCount(_ run: ScalarRun, bytes: [UInt8], html: HTMLView?, tokenCursor: inout Int, tables: ScriptTables,
-                                     variants: inout VariantCounts, allInBMP: Bool)
+                                     variants: inout VariantCounts, allInBMP: Bool, flags: UnsafeMutablePointer<UInt8>? = nil)
         -> (skip: NonProse, counts: (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseHeads: Int)) {
         var hidden: [Bool]?
         html?.markHiddenByToken(run, tokenCursor: &tokenCursor, into: &hidden)
@@ -280,7 +334,8 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             return (skip, count(run, skip, tables: tables, variants: &variants, allInBMP: allInBMP))
         }
         let before = variants
-        let first = countNotingMarks(run, NonProse(flags: []), tables: tables, variants: &variants, allInBMP: allInBMP)
+        let first = flags.map { countNotingMarks(run, NonProse(flags: []), tables: tables, variants: &variants, allInBMP: allInBMP, flags: CountFlagBuffer(base: $0)) }
+            ?? countNotingMarks(run, NonProse(flags: []), tables: tables, variants: &variants, allInBMP: allInBMP, flags: NoCountFlags())
         let counts = (first.simplified, first.traditional, first.strictSimplified, first.strictTraditional, first.phraseHeads)
         guard first.mayHoldMark, ProseMask.mayHoldNonProse(bytes, run.byteRange(0..<run.count)) else {
             return (NonProse(flags: []), counts)
@@ -325,6 +380,64 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// scan may stop as soon as that many heads are behind it. `allInBMP` as for `count`.
     package static func mayHoldPhrase(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, heads: Int, allInBMP: Bool = false) -> Bool {
         scanPhraseHeads(run, skip, tables: tables, heads: heads, needsWholeEntry: true, allInBMP: allInBMP)
+    }
+
+    /// `mayHoldPhrase(run, NonProse(flags: []), tables: tables, heads: heads, allInBMP: true)` read
+    /// from the unit's `countTable` bytes, `flags` (one a scalar of `run`, as `maskAndCount` wrote
+    /// them; every scalar in the BMP): eight positions a step from two word loads, each byte's head
+    /// bit shifted up one onto the next byte's `countPhraseSecond` bit. The scan from the scalars
+    /// read the table again, five reads for four positions (~24 M on agora; this scan ~10 M, the
+    /// count's stores ~2 M: cold ×1 −9.6 M in all).
+    /// The answer is the same: only a position with both bits can start a whole entry, each is
+    /// asked as there, and the scan stops early only once every head is behind (`left`).
+    package static func mayHoldPhrase(_ run: ScalarRun, flags: UnsafePointer<UInt8>, tables: ScriptTables, heads: Int) -> Bool {
+        run.cps.withUnsafeElements { c in
+            let count = c.count
+            var left = max(1, heads)
+            let second = ScriptTables.countPhraseSecond
+            let seconds = UInt64(second) &* 0x0101_0101_0101_0101
+            /// 1 when an entry starts whole at `i` (a head before an entry's second character, with
+            /// `i + 1 < count`), else -1.
+            @inline(__always) func entryAt(_ i: Int) -> Int {
+                let ch = c[i]
+                if tables.mayStartPhrase(ch, c[i &+ 1]), let candidates = tables.phrases(startingWith: ch) {
+                    for candidate in candidates where i + candidate.from.count <= count {
+                        var k = 0
+                        while k < candidate.from.count && c[i + k] == candidate.from[k] { k += 1 }
+                        if k == candidate.from.count { return 1 }
+                    }
+                }
+                return -1
+            }
+            let raw = UnsafeRawPointer(flags)
+            var i = 0
+            // Positions i..<i+8 and their next bytes, all inside the unit.
+            while i &+ 9 <= count {
+                let here = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let next = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i &+ 1, as: UInt64.self))
+                var pairs = (here &<< 1) & next & seconds
+                if pairs != 0 {
+                    repeat {
+                        let r = entryAt(i &+ pairs.trailingZeroBitCount &>> 3)
+                        if r > 0 { return true }
+                        left &+= r
+                        pairs &= pairs &- 1
+                    } while pairs != 0
+                    if left <= 0 { return false }
+                }
+                i &+= 8
+            }
+            while i &+ 1 < count {
+                if (flags[i] &<< 1) & flags[i &+ 1] & second != 0 {
+                    let r = entryAt(i)
+                    if r > 0 { return true }
+                    left &+= r
+                    if left <= 0 { return false }
+                }
+                i &+= 1
+            }
+            return false
+        }
     }
 
     /// The scan behind `mayStartPhrase` and `mayHoldPhrase`: each unmasked phrase head whose next

@@ -34,6 +34,41 @@ import Testing
         }
     }
 
+    /// The message written as bytes (`MessageBytes`) against the plain pieces of the reference, with
+    /// counts of several digits (the random texts above hold fewer than 24 terminators).
+    @Test(arguments: ["lf", "crlf", "consistent"])
+    func lineEndingsMessageWithLongCountsIsThePlainOne(style: String) throws {
+        let rule = try LineEndingsRule(options: RuleOptions(["style": JSONNode(.string(style))]))
+        for (crlf, lone, lf) in [(1234, 56, 7), (10, 0, 100_000), (0, 9999, 1), (100, 100, 100), (0, 0, 12345)] {
+            var bytes: [UInt8] = []
+            for _ in 0..<crlf { bytes += [0x61, 0x0D, 0x0A] }
+            for _ in 0..<lone { bytes += [0x62, 0x0D] }
+            for _ in 0..<lf { bytes += [0x63, 0x0A] }
+            let document = Document(path: "a.md", bytes: bytes)
+            var sink = DiagnosticSink(document: document, rule: LineEndingsRule.id, severity: .warning)
+            rule.check(document, into: &sink)
+            let expected = Self.reference(bytes, style: style)
+            #expect(sink.diagnostics.first?.message == expected?.message, "\(crlf) \(lone) \(lf)")
+        }
+    }
+
+    /// `MessageBytes.append(decimal:)` writes what `String(value)` does, sign and every digit count.
+    @Test func messageBytesDecimalIsStringOfTheValue() {
+        var values = [0, 1, 9, 10, 99, 100, 12345, -1, -10, -987, Int.max, Int.min, Int.min + 1]
+        var rng = SeededRandom(seed: 42)
+        for _ in 0..<2000 { values.append(Int(truncatingIfNeeded: rng.next()) >> Int(rng.next() % 64)) }
+        for value in values {
+            let written = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: MessageBytes.capacity) { buffer -> String in
+                var out = MessageBytes(buffer)
+                out.append("n=")
+                out.append(decimal: value)
+                out.append(";")
+                return out.string
+            }
+            #expect(written == "n=\(value);")
+        }
+    }
+
     /// The rule before session 17: an offset array per kind of terminator, the edits joined per
     /// kind (the `Fix` sorts them), the first wrong terminator as the minimum of the offsets.
     private static func reference(_ bytes: [UInt8], style: String) -> (offset: Int, message: String, fix: Fix)? {

@@ -131,17 +131,21 @@ import Testing
         }
     }
 
-    /// html-empty-element's messages joined in one buffer are the interpolated strings, byte for byte.
+    /// html-empty-element's and html-tag-unbalanced's messages joined in one buffer are the interpolated strings, byte for byte.
     @Test func joinedMessagesMatchInterpolation() {
         let pieces = ["", "div", "span", "custom-element-x", "x-é", "e\u{301}", "\u{301}", "戴耀廷 说", "“", "a b", "'", "\u{1F600}", "\r\n"]
         var rng = SeededRandom(seed: 33_005)
         for _ in 0..<5_000 {
             let name = pieces.randomElement(using: &rng) ?? ""
             let shown = (0..<Int.random(in: 0...4, using: &rng)).map { _ in pieces.randomElement(using: &rng) ?? "" }.joined()
-            let message = HTMLEmptyElementRule.concat("empty <", name, "> wrapper '", shown, "' (nothing to show)")
+            let message = HTMLText.concat("empty <", name, "> wrapper '", shown, "' (nothing to show)")
             #expect(Array(message.utf8) == Array("empty <\(name)> wrapper '\(shown)' (nothing to show)".utf8))
             #expect(message == "empty <\(name)> wrapper '\(shown)' (nothing to show)")
-            #expect(Array(HTMLEmptyElementRule.concat("delete the empty <", name, ">").utf8) == Array("delete the empty <\(name)>".utf8))
+            #expect(Array(HTMLText.concat("delete the empty <", name, ">").utf8) == Array("delete the empty <\(name)>".utf8))
+            // html-tag-unbalanced's message, fix description and end tags.
+            #expect(Array(HTMLText.concat("<", name, "> has no end tag (", shown, ")").utf8) == Array("<\(name)> has no end tag (\(shown))".utf8))
+            #expect(Array(HTMLText.concat("close ", shown, " at the end").utf8) == Array("close \(shown) at the end".utf8))
+            #expect(Array(HTMLText.concat("</", name, ">").utf8) == Array("</\(name)>".utf8))
         }
     }
 }

@@ -172,7 +172,8 @@ import Testing
         var rng = SeededRandom(seed: 11_005)
         let pieces = Self.utf8(["https:", "//", "/", "pixel.wp.com", "PIXEL.WP.COM", "stats.wp.com", "sb.", "k", "K", "\u{212A}", "é", "e\u{301}",
                                 "\r", "\n", "\r\n", "x", ".", "?a=1", "统计"])
-        let hostLists: [[String]] = [["pixel.wp.com", "k.example", "sb."], ["k\r", "x"], ["\u{212A}", "e"], ["é", "e"], []]
+        let hostLists: [[String]] = [["pixel.wp.com", "k.example", "sb."], ["k\r", "x"], ["\u{212A}", "e"], ["é", "e"], [],
+                                      ["stats.wp.com", "", "sb.", "s"], ["x.", "X", "/", "pixel.wp.com/", ""]]
         let rules = try hostLists.map { hosts in
             try HTMLTrackingPixelRule(options: RuleOptions(["hosts": JSONNode(.array(hosts.map { JSONNode(.string($0)) }))]))
         } + [try HTMLTrackingPixelRule(options: RuleOptions())]
@@ -220,6 +221,7 @@ import Testing
                 var firstText = HTMLWidgetRule.FirstText()
                 for w in rule.widgets.indices {
                     let selector = rule.widgets[w].selector
+                    #expect(selector.textPrefixFirstScalar == selector.textPrefix?.unicodeScalars.first?.value, "\(selector.source)")
                     let token = view.tokens[element.start]
                     let expected = (selector.tag.map { view.isTag(token, named: $0, in: bytes) } ?? true) && selector.matchesAttributes(token, view, bytes)
                         && (selector.textPrefix.map { prefix in Self.referenceFirstText(element, view, bytes).map { $0.hasPrefix(prefix) } ?? false } ?? true)

@@ -285,6 +285,56 @@ extension ScriptMixedRule.VariantCounts {
         #expect(lines > 3000 && candidates > 500 && masked > 500 && wholeEntries > 50 && inBMP > 100, "\(lines) \(candidates) \(masked) \(wholeEntries) \(inBMP)")
     }
 
+    /// The count writes each scalar's `countTable` byte of an unmasked unit (`maskAndCount`'s
+    /// `flags`), and `mayHoldPhrase(_:flags:tables:heads:)` reading them answers as the scan from
+    /// the scalars and as the plain definition (a whole entry from a head that passes the pair
+    /// filter), on every unmasked unit of every file all in the BMP.
+    @Test func phraseScanOfTheCountsBytesEqualsTheScalarScan() throws {
+        let tables = ScriptTables.shared
+        var random = SeededRandom(seed: 96)
+        let flagged = (UInt32(0x2E80)..<0xA000).filter { tables.raw($0) != 0 }
+        let pieces = ScriptFastPathTests.linePieces + ["干部", "后面", "一國兩制成功", "一", "后", "面", "著着", "<b>后面</b>", "`干部`"]
+        let texts = Self.fixtureTexts.map { ($0.path, $0.text) }
+            + Self.generatedTexts(600, lines: { _ in 8 }, piecesPerLine: 20, flaggedOneIn: 3, pieces: pieces, flagged: flagged, &random)
+        var units = 0, holding = 0, long = 0
+        for (path, text) in texts {
+            let document = Document(path: path, text: text)
+            let decode = document.scalars
+            guard decode.allInBMP else { continue }
+            let html = document.isHTMLFile ? document.html : nil
+            var cursor = 0
+            for (n, range) in document.proseUnits() {
+                let run = document.isHTMLFile ? document.scalarRun(decode, bytes: range) : document.scalarRun(decode, line: n)
+                guard run.count > 0 else { continue }
+                // Filled with every bit set: a byte the count did not write would make pairs everywhere.
+                var flags = [UInt8](repeating: 0xFF, count: run.count)
+                var variants = ScriptMixedRule.VariantCounts()
+                let (skip, counts) = flags.withUnsafeMutableBufferPointer { buffer in
+                    ScriptMixedRule.maskAndCount(run, bytes: document.bytes, html: html, tokenCursor: &cursor, tables: tables,
+                                                 variants: &variants, allInBMP: true, flags: buffer.baseAddress)
+                }
+                guard skip.flags.isEmpty else { continue }
+                let c = run.cps
+                #expect(flags == c.map { tables.countTable[Int($0)] }, "\(path) \(n)")
+                let holds = (0..<c.count).contains { i in
+                    tables.isPhraseHead(c[i]) && i + 1 < c.count && tables.mayStartPhrase(c[i], c[i + 1])
+                        && (tables.phrases(startingWith: c[i]) ?? []).contains { p in i + p.from.count <= c.count && p.from.indices.allSatisfy { c[i + $0] == p.from[$0] } }
+                }
+                for heads in [counts.phraseHeads, .max] {
+                    let fromBytes = flags.withUnsafeBufferPointer { buffer in
+                        buffer.baseAddress.map { ScriptMixedRule.mayHoldPhrase(run, flags: $0, tables: tables, heads: heads) }
+                    }
+                    #expect(fromBytes == holds, "\(path) \(n)")
+                    #expect(fromBytes == ScriptMixedRule.mayHoldPhrase(run, skip, tables: tables, heads: heads, allInBMP: true), "\(path) \(n)")
+                }
+                units += 1
+                if holds { holding += 1 }
+                if run.count > 16 { long += 1 }
+            }
+        }
+        #expect(units > 1000 && holding > 200 && long > 500, "\(units) \(holding) \(long)")
+    }
+
     // MARK: mojibake's signal pass
 
     /// `gbkPair` character by character: three characters of one run, the first starting a 3-byte UTF-8
