@@ -33,13 +33,12 @@ public enum ImageSource {
             // Each `&` found by `memchr`, the bytes before it copied as one run: the loop testing
             // every byte for `&` was five instructions a byte, ~2.6 M at agora x1 (sources of ~110 bytes).
             bytes.withUnsafeBufferPointer { b in
-                guard let base = b.baseAddress else { return }
                 var start = 0, end = b.count
                 while start < end, b[start] == 0x20 || b[start] == 0x09 { start += 1 }
                 while end > start, b[end - 1] == 0x20 || b[end - 1] == 0x09 { end -= 1 }
                 var i = start
                 while i < end {
-                    let amp = memchr(base + i, 0x26, end - i).map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) } ?? end
+                    let amp = ByteWords.firstIndex(of: 0x26, in: b, from: i, to: end) ?? end
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<amp]))
                     i = amp
                     guard i < end else { break }
