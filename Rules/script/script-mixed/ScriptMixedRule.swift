@@ -399,15 +399,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             /// 1 when an entry starts whole at `i` (a head before an entry's second character, with
             /// `i + 1 < count`), else -1.
             @inline(__always) func entryAt(_ i: Int) -> Int {
-                let ch = c[i]
-                if tables.mayStartPhrase(ch, c[i &+ 1]), let candidates = tables.phrases(startingWith: ch) {
-                    for candidate in candidates where i + candidate.from.count <= count {
-                        var k = 0
-                        while k < candidate.from.count && c[i + k] == candidate.from[k] { k += 1 }
-                        if k == candidate.from.count { return 1 }
-                    }
-                }
-                return -1
+                tables.mayStartPhrase(c[i], c[i &+ 1]) && startsWholeEntry(c, at: i, tables: tables) ? 1 : -1
             }
             let raw = UnsafeRawPointer(flags)
             var i = 0
@@ -438,6 +430,19 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             }
             return false
         }
+    }
+
+    /// Whether one of the phrase entries that start with `c[i]` follows whole from `i` (both phrase
+    /// scans ask it of a head that passed their pair test).
+    @inline(__always)
+    private static func startsWholeEntry(_ c: UnsafeBufferPointer<UInt32>, at i: Int, tables: ScriptTables) -> Bool {
+        guard let candidates = tables.phrases(startingWith: c[i]) else { return false }
+        for candidate in candidates where i + candidate.from.count <= c.count {
+            var k = 0
+            while k < candidate.from.count && c[i + k] == candidate.from[k] { k += 1 }
+            if k == candidate.from.count { return true }
+        }
+        return false
     }
 
     /// The scan behind `mayStartPhrase` and `mayHoldPhrase`: each unmasked phrase head whose next
@@ -503,13 +508,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             guard r & ScriptTables.countPhraseHead != 0, !skip[i] else { return 0 }
             if i + 1 < count, tables.mayStartPhrase(ch, c[i + 1]) {
                 guard needsWholeEntry else { return 1 }
-                if let candidates = tables.phrases(startingWith: ch) {
-                    for candidate in candidates where i + candidate.from.count <= count {
-                        var k = 0
-                        while k < candidate.from.count && c[i + k] == candidate.from[k] { k += 1 }
-                        if k == candidate.from.count { return 1 }
-                    }
-                }
+                if startsWholeEntry(c, at: i, tables: tables) { return 1 }
             }
             return -1
         }
