@@ -382,6 +382,23 @@ extension HTMLView {
         #expect(hits.allSatisfy { $0 > 500 && $0 < 19_500 }, "\(hits)")
     }
 
+    /// `containsPercentFFFD` steps three bytes through a run of escapes without memchr: on runs of
+    /// escapes, `%EF%BF%BD` in either case, its prefixes and doubled `%`, it answers as the byte loop.
+    @Test func percentFFFDSearchThroughRunsOfEscapes() {
+        let pieces = ["%E4", "%B8", "%AD", "%EF", "%BF", "%BD", "%ef", "%bf", "%bd", "%Bd", "%", "%%", "a", "中", "EF", "BF", "%EF%BF%B", "%EF%BF%BD"]
+            .map { Array($0.utf8) }
+        var random = SeededRandom(seed: 3939)
+        var hits = 0
+        for _ in 0..<30_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.below(16) { bytes += pieces[random.below(pieces.count)] }
+            let plain = Self.plainPercentFFFD(bytes)
+            #expect(MojibakeRule.containsPercentFFFD(bytes) == plain, "\(String(decoding: bytes, as: UTF8.self))")
+            if plain { hits += 1 }
+        }
+        #expect(hits > 2000 && hits < 28_000, "\(hits)")
+    }
+
     // MARK: per-line skips: a skipped detector would have found nothing
 
     /// Lines near the detectors' edges: mojibake of each kind, pinyin glosses, question marks, ASCII
