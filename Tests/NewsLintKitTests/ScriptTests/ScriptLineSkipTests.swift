@@ -275,16 +275,18 @@ import Testing
     static func mixedLines(_ random: inout SeededRandom) -> [UInt8] {
         let ascii: [[UInt8]] = ["abc", "x = 1;", "", " ", "```", "<p>hi</p>", "?", "(a)", "http://a.b/c?d=1"].map { Array($0.utf8) }
         var bytes: [UInt8] = []
+        // A file in four with the edge pieces' ill-formed bytes.
+        let illFormed = random.below(4) == 0
         for _ in 0..<random.below(200) {
             switch random.below(10) {
-            case 0: bytes += Self.randomBytes(&random, pieces: random.below(6))
+            case 0: bytes += illFormed ? Self.randomBytes(&random, pieces: random.below(6)) : Array("中文，𠮷。".utf8)
             case 1: bytes += Array(repeating: 0x61, count: 4090 + random.below(12))
             case 2: bytes += Array(ScriptFastPathTests.randomLines(&random, lines: 1).utf8.dropLast())
             default: bytes += ascii[random.below(ascii.count)]
             }
             bytes += random.below(5) == 0 ? [0x0D, 0x0A] : [0x0A]
         }
-        if random.below(2) == 0, bytes.last == 0x0A { bytes += Array("末行".utf8) }
+        if random.below(2) == 0, bytes.last == 0x0A { bytes += Array((random.below(2) == 0 ? "末行" : "锟斤拷锟斤拷").utf8) }
         return bytes
     }
 
