@@ -166,4 +166,36 @@ import Testing
             #expect(String(decoding: bytes[trimmed], as: UTF8.self) == plain, "\(bytes)")
         }
     }
+
+    /// trailing-whitespace takes the range of a line only when its last byte before the terminator
+    /// may end whitespace: on lines ending in spaces, tabs, U+00A0, U+3000, their bytes cut short,
+    /// CR LF and lone CR, whitespace-only lines, hard breaks, front matter and HTML, with and
+    /// without hard breaks allowed, the same findings as every line walked.
+    @Test func trailingWhitespaceLastByteTestFindsTheSame() throws {
+        let rules = [try TrailingWhitespaceRule(options: RuleOptions()),
+                     try TrailingWhitespaceRule(options: RuleOptions(["allowHardBreak": JSONNode(.bool(false))]))]
+        let pieces = ["文字", "abc", " ", "  ", "\t", "\u{A0}", "\u{3000}", "# 标题", "<p>", "\r", "---\ntitle: a \n---\n", "\u{2003}"]
+        let cut: [[UInt8]] = [[0xE3, 0x80], [0xC2], [0x80], [0xA0]]
+        var random = SeededRandom(seed: 4646)
+        var found = 0
+        for k in 0..<3_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.below(20) {
+                bytes += random.below(8) == 0 ? cut[random.below(cut.count)] : Array(pieces[random.below(pieces.count)].utf8)
+                if random.below(3) > 0 { bytes += random.below(5) == 0 ? [0x0D, 0x0A] : [0x0A] }
+            }
+            let document = Document(path: k % 5 == 0 ? "t.html" : "t.md", bytes: bytes)
+            for rule in rules {
+                var plain = rule
+                plain.usesLastByte = false
+                var fastSink = DiagnosticSink(document: document, rule: "trailing-whitespace", severity: .warning)
+                var plainSink = DiagnosticSink(document: document, rule: "trailing-whitespace", severity: .warning)
+                rule.check(document, into: &fastSink)
+                plain.check(document, into: &plainSink)
+                #expect(fastSink.diagnostics == plainSink.diagnostics, "\(bytes)")
+                found += plainSink.diagnostics.count
+            }
+        }
+        #expect(found > 3000, "\(found)")
+    }
 }
