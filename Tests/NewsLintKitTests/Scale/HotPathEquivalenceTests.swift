@@ -198,4 +198,36 @@ import Testing
         }
         #expect(found > 3000, "\(found)")
     }
+
+    /// more-marker sends to `isMarker` only lines whose trimmed content starts as a marker and is as
+    /// long as one: on lines of markers (indented, with trailing spaces, glued to text, CRLF, a BOM),
+    /// prose that does or does not end a sentence, and other markup, with the default markers and
+    /// others, the same findings as every line tested.
+    @Test func moreMarkerLineStartTestFindsTheSame() throws {
+        let rules = [try MoreMarkerRule(options: RuleOptions()),
+                     try MoreMarkerRule(options: RuleOptions(["markers": JSONNode(.array(["[more]", " ——更多—— ", "x"].map { JSONNode(.string($0)) }))]))]
+        let pieces = ["<!--more-->", "  <!--more-->  ", "\t<!-- more -->", "<!--more-->x", "[more]", "\t[more] ", "——更多——", " ——更多——", "x", " x",
+                      "今天天气很好，我们", "去公园玩。", "他说", "<p>", "# 标题", "", " ", "abc", "更多"]
+        var random = SeededRandom(seed: 4545)
+        var found = 0
+        for k in 0..<3_000 {
+            var text = k % 5 == 0 ? "\u{FEFF}" : ""
+            for _ in 0..<random.below(24) {
+                text += pieces[random.below(pieces.count)]
+                if random.below(3) > 0 { text += random.below(6) == 0 ? "\r\n" : "\n" }
+            }
+            let document = Document(path: k % 7 == 0 ? "m.html" : "m.md", text: text)
+            for rule in rules {
+                var plain = rule
+                plain.readsLineStarts = false
+                var fastSink = DiagnosticSink(document: document, rule: "more-marker", severity: .warning)
+                var plainSink = DiagnosticSink(document: document, rule: "more-marker", severity: .warning)
+                rule.check(document, into: &fastSink)
+                plain.check(document, into: &plainSink)
+                #expect(fastSink.diagnostics == plainSink.diagnostics, "\(text)")
+                found += plainSink.diagnostics.count
+            }
+        }
+        #expect(found > 300, "\(found)")
+    }
 }
