@@ -230,4 +230,35 @@ import Testing
         }
         #expect(found > 300, "\(found)")
     }
+
+    /// timestamp-raw reads a unit's length and first byte before it trims it: on units of
+    /// timestamps with and without a zone, led and followed by spaces, tabs, U+00A0 and U+3000,
+    /// cut short, glued to text, in Markdown and HTML, the same findings as every unit trimmed.
+    @Test func timestampFirstByteTestFindsTheSame() throws {
+        let rules = [try TimestampRawRule(options: RuleOptions()),
+                     try TimestampRawRule(options: RuleOptions(["requireZone": JSONNode(.bool(false))]))]
+        let pieces = ["2024-11-01T10:50:09.292Z", "2024-11-01T10:50", "2024-11-01T10:50:09+08:00", "2024-11-01 10:50", "2024-11-0",
+                      " ", "\t", "\u{A0}", "\u{3000}", "文字", "abc", "1", "。"]
+        var random = SeededRandom(seed: 4747)
+        var found = 0
+        for k in 0..<3_000 {
+            var text = ""
+            for _ in 0..<random.below(16) {
+                let line = (0..<(1 + random.below(3))).map { _ in pieces[random.below(pieces.count)] }.joined()
+                text += k % 4 == 0 ? "<p>" + line + "</p>\n" : line + (random.below(3) == 0 ? "\n\n" : "\n")
+            }
+            let document = Document(path: k % 4 == 0 ? "t.html" : "t.md", text: text)
+            for rule in rules {
+                var plain = rule
+                plain.usesFirstByte = false
+                var fastSink = DiagnosticSink(document: document, rule: "timestamp-raw", severity: .warning, readsProse: true)
+                var plainSink = DiagnosticSink(document: document, rule: "timestamp-raw", severity: .warning, readsProse: true)
+                rule.check(document, into: &fastSink)
+                plain.check(document, into: &plainSink)
+                #expect(fastSink.diagnostics == plainSink.diagnostics, "\(text)")
+                found += plainSink.diagnostics.count
+            }
+        }
+        #expect(found > 1000, "\(found)")
+    }
 }
