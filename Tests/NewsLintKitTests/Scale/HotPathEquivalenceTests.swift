@@ -261,4 +261,29 @@ import Testing
         }
         #expect(found > 1000, "\(found)")
     }
+
+    /// line-endings makes an LF file's edits while it counts the CRs: on files of LF, CR LF and lone
+    /// CR endings, a CR at either end, with each style, the same findings and fixes as the second walk.
+    @Test func lineEndingsEditsWhileCountingFindTheSame() throws {
+        let rules = try ["lf", "crlf", "consistent"].map { try LineEndingsRule(options: RuleOptions(["style": JSONNode(.string($0))])) }
+        let pieces: [[UInt8]] = [[0x0A], [0x0D, 0x0A], [0x0D], [0x0D, 0x0D, 0x0A], Array("文字".utf8), Array("abc".utf8)]
+        var random = SeededRandom(seed: 4848)
+        var found = 0
+        for _ in 0..<3_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.below(30) { bytes += pieces[random.below(pieces.count)] }
+            let document = Document(path: "e.md", bytes: bytes)
+            for rule in rules {
+                var plain = rule
+                plain.editsWhileCounting = false
+                var fastSink = DiagnosticSink(document: document, rule: "line-endings", severity: .warning)
+                var plainSink = DiagnosticSink(document: document, rule: "line-endings", severity: .warning)
+                rule.check(document, into: &fastSink)
+                plain.check(document, into: &plainSink)
+                #expect(fastSink.diagnostics == plainSink.diagnostics, "\(bytes)")
+                found += plainSink.diagnostics.count
+            }
+        }
+        #expect(found > 3000, "\(found)")
+    }
 }
