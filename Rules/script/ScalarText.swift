@@ -160,6 +160,36 @@ extension Document {
         let end = next - (fullEnd - content.upperBound)
         return first..<max(first, end)
     }
+
+    /// The first line from `n` through `last` (1-based) that a line loop passing over ASCII lines
+    /// still visits, or `last + 1`: a line `lineIsASCII(decode, line:)` does not call ASCII, and,
+    /// for `DiagnosticSink.budgetSpent`, a line whose number is a multiple of 64 or that is over
+    /// 4 KB. Line k is ASCII exactly when its byte start less its scalar start equals line k + 1's
+    /// (after the last line, the file's byte and scalar counts), so from `n` on the lines are ASCII
+    /// while that difference stays what it is at `n`: a comparison or two a line. `n` itself where
+    /// `lineIsASCII` is nil (an ill-formed file).
+    package func nextLineToVisit(skippingASCIIOf decode: ScalarDecode, from n: Int, through last: Int) -> Int {
+        let starts = lineStarts, scalarStarts = decode.lineStarts
+        guard decode.isValidUTF8, n >= 1, n <= last, n <= starts.count, starts.count == scalarStarts.count, n & 63 != 0 else { return n }
+        return starts.withUnsafeBufferPointer { s in
+            scalarStarts.withUnsafeBufferPointer { c in
+                var start = s[n &- 1]
+                let shift = start &- c[n &- 1]
+                // Lines before the starts' last end where the next starts; no line from `n` to `n | 63` is a budget step.
+                let end = min(last, s.count &- 1, n | 63)
+                var k = n
+                while k <= end {
+                    let next = s[k]
+                    if next &- c[k] != shift || next &- start > 4096 { return k }
+                    start = next
+                    k &+= 1
+                }
+                // The file's last line, when asked for, ends at the end of the file.
+                if k <= last, k == s.count, k & 63 != 0, bytes.count &- decode.cps.count == shift, bytes.count &- start <= 4096 { k &+= 1 }
+                return k
+            }
+        }
+    }
 }
 
 package enum CJK {

@@ -166,4 +166,124 @@ import Testing
             #expect(String(decoding: bytes[trimmed], as: UTF8.self) == plain, "\(bytes)")
         }
     }
+
+    /// trailing-whitespace takes the range of a line only when its last byte before the terminator
+    /// may end whitespace: on lines ending in spaces, tabs, U+00A0, U+3000, their bytes cut short,
+    /// CR LF and lone CR, whitespace-only lines, hard breaks, front matter and HTML, with and
+    /// without hard breaks allowed, the same findings as every line walked.
+    @Test func trailingWhitespaceLastByteTestFindsTheSame() throws {
+        let rules = [try TrailingWhitespaceRule(options: RuleOptions()),
+                     try TrailingWhitespaceRule(options: RuleOptions(["allowHardBreak": JSONNode(.bool(false))]))]
+        let pieces = ["文字", "abc", " ", "  ", "\t", "\u{A0}", "\u{3000}", "# 标题", "<p>", "\r", "---\ntitle: a \n---\n", "\u{2003}"]
+        let cut: [[UInt8]] = [[0xE3, 0x80], [0xC2], [0x80], [0xA0]]
+        var random = SeededRandom(seed: 4646)
+        var found = 0
+        for k in 0..<3_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.below(20) {
+                bytes += random.below(8) == 0 ? cut[random.below(cut.count)] : Array(pieces[random.below(pieces.count)].utf8)
+                if random.below(3) > 0 { bytes += random.below(5) == 0 ? [0x0D, 0x0A] : [0x0A] }
+            }
+            let document = Document(path: k % 5 == 0 ? "t.html" : "t.md", bytes: bytes)
+            for rule in rules {
+                var plain = rule
+                plain.usesLastByte = false
+                var fastSink = DiagnosticSink(document: document, rule: "trailing-whitespace", severity: .warning)
+                var plainSink = DiagnosticSink(document: document, rule: "trailing-whitespace", severity: .warning)
+                rule.check(document, into: &fastSink)
+                plain.check(document, into: &plainSink)
+                #expect(fastSink.diagnostics == plainSink.diagnostics, "\(bytes)")
+                found += plainSink.diagnostics.count
+            }
+        }
+        #expect(found > 3000, "\(found)")
+    }
+
+    /// more-marker sends to `isMarker` only lines whose trimmed content starts as a marker and is as
+    /// long as one: on lines of markers (indented, with trailing spaces, glued to text, CRLF, a BOM),
+    /// prose that does or does not end a sentence, and other markup, with the default markers and
+    /// others, the same findings as every line tested.
+    @Test func moreMarkerLineStartTestFindsTheSame() throws {
+        let rules = [try MoreMarkerRule(options: RuleOptions()),
+                     try MoreMarkerRule(options: RuleOptions(["markers": JSONNode(.array(["[more]", " ——更多—— ", "x"].map { JSONNode(.string($0)) }))]))]
+        let pieces = ["<!--more-->", "  <!--more-->  ", "\t<!-- more -->", "<!--more-->x", "[more]", "\t[more] ", "——更多——", " ——更多——", "x", " x",
+                      "今天天气很好，我们", "去公园玩。", "他说", "<p>", "# 标题", "", " ", "abc", "更多"]
+        var random = SeededRandom(seed: 4545)
+        var found = 0
+        for k in 0..<3_000 {
+            var text = k % 5 == 0 ? "\u{FEFF}" : ""
+            for _ in 0..<random.below(24) {
+                text += pieces[random.below(pieces.count)]
+                if random.below(3) > 0 { text += random.below(6) == 0 ? "\r\n" : "\n" }
+            }
+            let document = Document(path: k % 7 == 0 ? "m.html" : "m.md", text: text)
+            for rule in rules {
+                var plain = rule
+                plain.readsLineStarts = false
+                var fastSink = DiagnosticSink(document: document, rule: "more-marker", severity: .warning)
+                var plainSink = DiagnosticSink(document: document, rule: "more-marker", severity: .warning)
+                rule.check(document, into: &fastSink)
+                plain.check(document, into: &plainSink)
+                #expect(fastSink.diagnostics == plainSink.diagnostics, "\(text)")
+                found += plainSink.diagnostics.count
+            }
+        }
+        #expect(found > 300, "\(found)")
+    }
+
+    /// timestamp-raw reads a unit's length and first byte before it trims it: on units of
+    /// timestamps with and without a zone, led and followed by spaces, tabs, U+00A0 and U+3000,
+    /// cut short, glued to text, in Markdown and HTML, the same findings as every unit trimmed.
+    @Test func timestampFirstByteTestFindsTheSame() throws {
+        let rules = [try TimestampRawRule(options: RuleOptions()),
+                     try TimestampRawRule(options: RuleOptions(["requireZone": JSONNode(.bool(false))]))]
+        let pieces = ["2024-11-01T10:50:09.292Z", "2024-11-01T10:50", "2024-11-01T10:50:09+08:00", "2024-11-01 10:50", "2024-11-0",
+                      " ", "\t", "\u{A0}", "\u{3000}", "文字", "abc", "1", "。"]
+        var random = SeededRandom(seed: 4747)
+        var found = 0
+        for k in 0..<3_000 {
+            var text = ""
+            for _ in 0..<random.below(16) {
+                let line = (0..<(1 + random.below(3))).map { _ in pieces[random.below(pieces.count)] }.joined()
+                text += k % 4 == 0 ? "<p>" + line + "</p>\n" : line + (random.below(3) == 0 ? "\n\n" : "\n")
+            }
+            let document = Document(path: k % 4 == 0 ? "t.html" : "t.md", text: text)
+            for rule in rules {
+                var plain = rule
+                plain.usesFirstByte = false
+                var fastSink = DiagnosticSink(document: document, rule: "timestamp-raw", severity: .warning, readsProse: true)
+                var plainSink = DiagnosticSink(document: document, rule: "timestamp-raw", severity: .warning, readsProse: true)
+                rule.check(document, into: &fastSink)
+                plain.check(document, into: &plainSink)
+                #expect(fastSink.diagnostics == plainSink.diagnostics, "\(text)")
+                found += plainSink.diagnostics.count
+            }
+        }
+        #expect(found > 1000, "\(found)")
+    }
+
+    /// line-endings makes an LF file's edits while it counts the CRs: on files of LF, CR LF and lone
+    /// CR endings, a CR at either end, with each style, the same findings and fixes as the second walk.
+    @Test func lineEndingsEditsWhileCountingFindTheSame() throws {
+        let rules = try ["lf", "crlf", "consistent"].map { try LineEndingsRule(options: RuleOptions(["style": JSONNode(.string($0))])) }
+        let pieces: [[UInt8]] = [[0x0A], [0x0D, 0x0A], [0x0D], [0x0D, 0x0D, 0x0A], Array("文字".utf8), Array("abc".utf8)]
+        var random = SeededRandom(seed: 4848)
+        var found = 0
+        for _ in 0..<3_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.below(30) { bytes += pieces[random.below(pieces.count)] }
+            let document = Document(path: "e.md", bytes: bytes)
+            for rule in rules {
+                var plain = rule
+                plain.editsWhileCounting = false
+                var fastSink = DiagnosticSink(document: document, rule: "line-endings", severity: .warning)
+                var plainSink = DiagnosticSink(document: document, rule: "line-endings", severity: .warning)
+                rule.check(document, into: &fastSink)
+                plain.check(document, into: &plainSink)
+                #expect(fastSink.diagnostics == plainSink.diagnostics, "\(bytes)")
+                found += plainSink.diagnostics.count
+            }
+        }
+        #expect(found > 3000, "\(found)")
+    }
 }

@@ -117,6 +117,28 @@ import Testing
         #expect(TitleSplits(Array("a |".utf8)).lastAny?.range == 2..<3)
     }
 
+    /// `TitleSplits` passes over a three-byte character whose lead starts no separator: on bytes
+    /// with ill-formed sequences (a lead cut short by a separator, stray continuation bytes, a lead
+    /// at the end) as well as characters and separators, the same splits as a byte at a time, and
+    /// as the plain searches.
+    @Test func splitsPassingOverCharactersEqualByteSteps() {
+        let pieces: [[UInt8]] = TitleAffix.suffixSeparators + TitleAffix.prefixSeparators + TitleRepeatedAffixRule.separators
+            + ["新闻", "網", "：", "——", "a", " ", "｜"].map { Array($0.utf8) }
+            + [[0xE4], [0xE4, 0xB8], [0xE4, 0x7C], [0xE4, 0xB8, 0x7C], [0x80], [0xBF, 0xBF], [0xEF], [0xEF, 0xBD], [0xE2, 0x80], [0xC2], [0xF0, 0x9F, 0x98, 0x80]]
+        var rng = SeededRandom(seed: 4343)
+        var found = 0
+        for _ in 0..<30_000 {
+            var t: [UInt8] = []
+            for _ in 0..<rng.below(12) { t += pieces[rng.below(pieces.count)] }
+            let splits = TitleSplits(t)
+            #expect(splits == TitleSplits(t, skipsCharacters: false), "\(t)")
+            #expect(splits.firstAny?.range == Self.plainFind(t, TitleRepeatedAffixRule.separators, last: false), "\(t)")
+            #expect(splits.lastSuffix == Self.plainFind(t, TitleAffix.suffixSeparators, last: true), "\(t)")
+            if splits.lastAny != nil { found += 1 }
+        }
+        #expect(found > 10_000 && found < 29_000, "\(found)")
+    }
+
     @Test func bytePredicatesEqualTheStringOnes() {
         var rng = SeededRandom(seed: 1_612)
         for _ in 0..<30_000 {

@@ -382,6 +382,23 @@ extension HTMLView {
         #expect(hits.allSatisfy { $0 > 500 && $0 < 19_500 }, "\(hits)")
     }
 
+    /// `containsPercentFFFD` steps three bytes through a run of escapes without memchr: on runs of
+    /// escapes, `%EF%BF%BD` in either case, its prefixes and doubled `%`, it answers as the byte loop.
+    @Test func percentFFFDSearchThroughRunsOfEscapes() {
+        let pieces = ["%E4", "%B8", "%AD", "%EF", "%BF", "%BD", "%ef", "%bf", "%bd", "%Bd", "%", "%%", "a", "中", "EF", "BF", "%EF%BF%B", "%EF%BF%BD"]
+            .map { Array($0.utf8) }
+        var random = SeededRandom(seed: 3939)
+        var hits = 0
+        for _ in 0..<30_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.below(16) { bytes += pieces[random.below(pieces.count)] }
+            let plain = Self.plainPercentFFFD(bytes)
+            #expect(MojibakeRule.containsPercentFFFD(bytes) == plain, "\(String(decoding: bytes, as: UTF8.self))")
+            if plain { hits += 1 }
+        }
+        #expect(hits > 2000 && hits < 28_000, "\(hits)")
+    }
+
     // MARK: per-line skips: a skipped detector would have found nothing
 
     /// Lines near the detectors' edges: mojibake of each kind, pinyin glosses, question marks, ASCII
@@ -467,6 +484,38 @@ extension HTMLView {
             both[plain ? 1 : 0] += 1
         }
         #expect(both[0] > 1000 && both[1] > 400, "\(both)")
+    }
+
+    /// `signalsInBMP` looks for a GBK pair at the starts it noted (or over the whole line past
+    /// `startStepCapacity` of them): long lines with starts sparse and dense, pairs anywhere (the
+    /// last positions, across the eights), against the plain signal.
+    @Test func gbkPairAtNotedStartsIsThePlainSignal() {
+        var random = SeededRandom(seed: 3232)
+        let starts = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.startsUTF8InGB($0) }
+        let continues = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.continuesUTF8InGB($0) && !MojibakeRule.startsUTF8InGB($0) }
+        let middles = (UInt32(0x2E80)..<0x10000).filter { MojibakeRule.continuesUTF8InGB($0) && MojibakeRule.gbFlags[Int($0)] & 0x60 != 0 }
+        let others: [UInt32] = [0x3002, 0xFF0C, 0x41, 0x20, 0x4E2D, 0x6587, 0x5B57, 0x28, 0x3F, 0xE9, 0xFFFD]
+        var both = [0, 0], long = 0
+        for _ in 0..<3_000 {
+            var text = String.UnicodeScalarView()
+            let length = random.below(4) == 0 ? random.below(600) : random.below(40)
+            // One in 2 to one in 200 scalars from the pair's pools.
+            let rate = [2, 5, 20, 200][random.below(4)]
+            for _ in 0..<length {
+                let pool = random.below(rate) == 0 ? [starts, continues, middles][random.below(3)] : others
+                text.append(Unicode.Scalar(pool[random.below(pool.count)]) ?? "?")
+            }
+            let document = Document(path: "a.md", text: String(text))
+            let run = ScalarRun(wholeFile: document.scalars)
+            let c = Array(run.cps)
+            let plain = ScriptFastPath2Tests.plainGBKSignal(c)
+            let found = MojibakeRule.signals(run, allInBMP: true)
+            #expect(found.contains(.gbkPair) == plain, "\(c)")
+            #expect(found.subtracting(.gbkPair) == Self.plainOthers(c), "\(c)")
+            both[plain ? 1 : 0] += 1
+            if length > 300 && rate == 2 { long += 1 }
+        }
+        #expect(both[0] > 300 && both[1] > 300 && long > 50, "\(both) \(long)")
     }
 
     /// `signals` stops looking for GBK pairs after a line's first: every other signal is still

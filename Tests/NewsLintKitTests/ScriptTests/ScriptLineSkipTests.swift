@@ -269,4 +269,79 @@ import Testing
             }
         }
     }
+
+    /// Lines of ASCII (some over 4 KB), of Chinese, with ill-formed bytes, CRLF, code fences and a
+    /// last line with or without a newline, past several multiples of 64.
+    static func mixedLines(_ random: inout SeededRandom) -> [UInt8] {
+        let ascii: [[UInt8]] = ["abc", "x = 1;", "", " ", "```", "<p>hi</p>", "?", "(a)", "http://a.b/c?d=1"].map { Array($0.utf8) }
+        var bytes: [UInt8] = []
+        // A file in four with the edge pieces' ill-formed bytes.
+        let illFormed = random.below(4) == 0
+        for _ in 0..<random.below(200) {
+            switch random.below(10) {
+            case 0: bytes += illFormed ? Self.randomBytes(&random, pieces: random.below(6)) : Array("中文，𠮷。".utf8)
+            case 1: bytes += Array(repeating: 0x61, count: 4090 + random.below(12))
+            case 2: bytes += Array(ScriptFastPathTests.randomLines(&random, lines: 1).utf8.dropLast())
+            default: bytes += ascii[random.below(ascii.count)]
+            }
+            bytes += random.below(5) == 0 ? [0x0D, 0x0A] : [0x0A]
+        }
+        if random.below(2) == 0, bytes.last == 0x0A { bytes += Array((random.below(2) == 0 ? "末行" : "锟斤拷锟斤拷").utf8) }
+        return bytes
+    }
+
+    /// `nextLineToVisit` stops where the plain test would: at the first line `lineIsASCII` does
+    /// not call ASCII, whose number is a multiple of 64, or which is over 4 KB; at `n` in an
+    /// ill-formed file.
+    @Test func nextLineToVisitIsTheFirstLineTheLoopMustSee() {
+        var random = SeededRandom(seed: 6443)
+        var skipped = 0, illFormed = 0
+        for _ in 0..<300 {
+            let document = Document(path: "l.md", bytes: Self.mixedLines(&random))
+            let decode = document.scalars
+            if !decode.isValidUTF8 { illFormed += 1 }
+            let lineCount = document.lineCount
+            guard lineCount > 0 else { continue }
+            for n in 1...lineCount {
+                for last in Set([lineCount, n, min(lineCount, n + random.below(70))]) {
+                    let expected = (n...last).first { k in
+                        document.lineIsASCII(decode, line: k) != true || k & 63 == 0 || document.fullRange(ofLine: k).count > 4096
+                    } ?? last + 1
+                    let found = document.nextLineToVisit(skippingASCIIOf: decode, from: n, through: last)
+                    #expect(found == expected, "\(n)...\(last): \(found), not \(expected)")
+                    skipped += found - n
+                }
+            }
+        }
+        #expect(skipped > 10_000 && illFormed > 10, "\(skipped) \(illFormed)")
+    }
+
+    /// mojibake finds the same passing over runs of ASCII lines as visiting every line, with and
+    /// without `%EF%BF%BD` in the file, in Markdown and HTML.
+    @Test func mojibakeFindsTheSameSkippingASCIILines() throws {
+        let fast = try MojibakeRule(options: RuleOptions())
+        var plain = fast
+        plain.skipsASCIILines = false
+        func findings(_ rule: MojibakeRule, _ document: Document) -> [Diagnostic] {
+            var sink = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
+            rule.check(document, into: &sink)
+            return sink.diagnostics
+        }
+        var random = SeededRandom(seed: 6444)
+        var found = 0
+        for k in 0..<400 {
+            var bytes = Self.mixedLines(&random)
+            if k % 7 == 0 { bytes += Array("\nhttp://a.b/%EF%BF%BD\n".utf8) }
+            for decodedFirst in [false, true] {
+                // Fresh documents: the rule decodes, or finds the decode made.
+                let one = Document(path: k % 3 == 0 ? "m.html" : "m.md", bytes: bytes)
+                let other = Document(path: one.path, bytes: bytes)
+                if decodedFirst { _ = one.scalars; _ = other.scalars }
+                let expected = findings(plain, one)
+                #expect(findings(fast, other) == expected, "\(k)")
+                found += expected.count
+            }
+        }
+        #expect(found > 200, "\(found)")
+    }
 }
