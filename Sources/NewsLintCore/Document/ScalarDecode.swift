@@ -368,10 +368,13 @@ import Synchronization
     /// `10xxxxxx`). Sequences 0–1 are bytes 0–5 of one 8-byte load and 2–3 bytes 0–5 of another
     /// (from byte 6), so both words take the same steps: done once for the two in the lanes of
     /// one SSE2 vector, and the four values stored with one 16-byte store, the four offsets
-    /// (4 bytes each) likewise. Returns where the run stopped (byte, scalar). A function of its
-    /// own, not inlined, so that its masks stay in registers; in vector registers, the
-    /// general-purpose ones no longer run out (each word's own steps reloaded masks per step).
-    @inline(never)
+    /// (4 bytes each) likewise. Returns where the run stopped (byte, scalar). Inlined into
+    /// `decodeChecked`: its masks are loaded into vector registers once per file, where the call
+    /// (a function of its own, once per run: 166k at agora ×1) saved its registers and loaded
+    /// eleven masks each time (cold ×1 −5.5 M, measured in session 43). The general-purpose
+    /// registers no longer run out as they did when each word's steps were its own (masks
+    /// reloaded per step).
+    @inline(__always)
     private static func decodeFourAtATime(_ raw: UnsafeRawPointer, count n: Int, from start: Int, _ cps: UnsafeMutablePointer<UInt32>,
                                           _ offsets: UnsafeMutableRawPointer, at first: Int, capacity: Int) -> (Int, Int) {
         var i = start, k = first
