@@ -236,14 +236,26 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             // The budget is asked before shingles 0, 4096, 8192, …: once per chunk, not a
             // test of the index per shingle. Each shingle but the body's last is followed by
             // the roll to the next, so the loop has one exit, at its end (27 instructions a
-            // shingle where the exit between the two halves took 33).
+            // shingle where the exit between the two halves took 33). Four shingles a step
+            // (the rest one at a time): the loop's count, test and pointer step once for four.
             while true {
                 if budget?.isOverBudget == true { stopped = true; return }
                 let rollEnd = Swift.min(count &- 1, i &+ 4096)
+                while i &+ 4 <= rollEnd {
+                    lower(h)
+                    h = h &* rollingBase &+ (UInt64(s[i &+ k]) &- UInt64(s[i]) &* leavingWeight)
+                    lower(h)
+                    h = h &* rollingBase &+ (UInt64(s[i &+ k &+ 1]) &- UInt64(s[i &+ 1]) &* leavingWeight)
+                    lower(h)
+                    h = h &* rollingBase &+ (UInt64(s[i &+ k &+ 2]) &- UInt64(s[i &+ 2]) &* leavingWeight)
+                    lower(h)
+                    h = h &* rollingBase &+ (UInt64(s[i &+ k &+ 3]) &- UInt64(s[i &+ 3]) &* leavingWeight)
+                    i &+= 4
+                }
                 while i < rollEnd {
                     lower(h)
+                    h = h &* rollingBase &+ (UInt64(s[i &+ k]) &- UInt64(s[i]) &* leavingWeight)
                     i &+= 1
-                    h = h &* rollingBase &+ (UInt64(s[i &+ k &- 1]) &- UInt64(s[i &- 1]) &* leavingWeight)
                 }
                 if i == count &- 1 { lower(h); break }
             }
