@@ -64,7 +64,8 @@ public final class DiagnosticSpill {
         appendRecord(path: path, count: diagnostics.count) { record in
             // Each finding read where it is: `for d in` copied each (a retain and a release of its strings).
             diagnostics.withUnsafeBufferPointer { found in
-                for i in found.indices { record.diagnostic(found[i]) { strings.write($1, to: &$0) } }
+                guard let first = found.baseAddress else { return }
+                for i in 0..<found.count { record.diagnostic(at: first + i) { strings.write($1, to: &$0) } }
             }
             record.sourceLines(lines)
         }
