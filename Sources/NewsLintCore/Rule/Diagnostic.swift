@@ -312,13 +312,11 @@ public struct DiagnosticSink {
     }
 
     /// Appends a finding, room for a few made at the first (most files with findings have one to
-    /// four: grown one at a time, the array was allocated once per doubling). The finding is moved
-    /// in (`consuming`): borrowed, each report's new finding was copied into the array and the
-    /// original destroyed (a retain and a release of each of its strings).
+    /// four: grown one at a time, the array was allocated once per doubling).
     @inline(__always)
-    private mutating func keep(_ finding: consuming Diagnostic) {
+    private mutating func keep(_ finding: Diagnostic) {
         if findings.capacity == 0 { findings.reserveCapacity(Self.firstRoom) }
-        findings.append(consume finding)
+        findings.append(finding)
     }
 
     /// Findings room is made for at the first (with the header, under 1 KB: a block the allocator
