@@ -286,18 +286,34 @@ extension ConciseReporter: LinePerDiagnosticReporter {
     /// Every line of a path's findings left as the spill's bytes (`OrderedMerge` decodes the
     /// groups the aggregation would merge, so none here is), in output order with its cross-file
     /// findings: the same bytes `appendLines` writes for them decoded.
+    /// The path is read as the group's bytes and written as they are when `SystemPath.display`
+    /// would show it unchanged (nearly always): no `String` of it is made.
     package static func appendLines(_ group: SpilledGroup, to out: inout ReportBuffer) {
-        let display = SystemPath.display(group.path)
-        var shown = display
-        shown.withUTF8 { path in
-            group.forEach(raw: { f in
-                appendLine(path: path, line: f.line, column: f.column, severity: f.severity, message: f.message, rule: f.rule, to: &out)
-                out.append(byte: 0x0A)
-            }, decoded: { d in
-                appendLine(at: d, displayPath: display, to: &out)
-                out.append(byte: 0x0A)
-            })
+        group.withPathBytes { name in
+            guard SystemPath.mayNeedDisplayEscape(name) else {
+                appendLines(group, displayPath: name, to: &out)
+                return
+            }
+            var display = SystemPath.display(group.path)
+            display.withUTF8 { appendLines(group, displayPath: $0, to: &out) }
         }
+    }
+
+    /// `appendLines(_:to:)` with the path's display form as UTF-8.
+    private static func appendLines(_ group: SpilledGroup, displayPath path: UnsafeBufferPointer<UInt8>, to out: inout ReportBuffer) {
+        group.forEach(raw: { f in
+            appendLine(path: path, line: f.line, column: f.column, severity: f.severity, message: f.message, rule: f.rule, to: &out)
+            out.append(byte: 0x0A)
+        }, decoded: { d in
+            var message = d.pointee.message, rule = d.pointee.rule
+            message.withUTF8 { message in
+                rule.withUTF8 { rule in
+                    appendLine(path: path, line: d.pointee.line, column: d.pointee.column, severity: d.pointee.severity,
+                               message: message, rule: rule, to: &out)
+                }
+            }
+            out.append(byte: 0x0A)
+        })
     }
 }
 

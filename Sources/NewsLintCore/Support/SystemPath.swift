@@ -115,31 +115,40 @@ public enum SystemPath {
         // for the last few bytes (once per reported file on a warm run's serial output: the table
         // cost ~8 instructions a byte, the word tests alone ~43 a word, ~700 a name).
         let mayNeedEscape = displayEscapeLeads
-        if !(path.utf8.withContiguousStorageIfAvailable { bytes in
-            var i = 0
-            if let base = bytes.baseAddress {
-                let control = SIMD16<UInt8>(repeating: 0x20), delete = SIMD16<UInt8>(repeating: 0x7F)
-                let backslash = SIMD16<UInt8>(repeating: 0x5C), mapped = SIMD16<UInt8>(repeating: 0xF4)
-                let c1 = SIMD16<UInt8>(repeating: 0xC2), separators = SIMD16<UInt8>(repeating: 0xE2)
-                while i + 16 <= bytes.count {
-                    let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
-                    let hit = (v .< control) .| (v .== delete) .| (v .== backslash) .| (v .== mapped) .| (v .== c1) .| (v .== separators)
-                    // The mask's lanes read as two words (`any` called a reduction, not inlined).
-                    let lanes = unsafeBitCast(hit, to: SIMD2<UInt64>.self)
-                    if lanes[0] | lanes[1] != 0 { return true }
-                    i += 16
-                }
-                while i + 8 <= bytes.count {
-                    if mayStartEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { return true }
-                    i += 8
-                }
+        if !(path.utf8.withContiguousStorageIfAvailable { mayNeedDisplayEscape($0) } ?? path.utf8.contains { mayNeedEscape[Int($0)] }) { return path }
+        return escapedDisplay(path)
+    }
+
+    /// Whether `display` of the name these UTF-8 bytes spell may differ from it (false: shown as is).
+    public static func mayNeedDisplayEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let mayNeedEscape = displayEscapeLeads
+        var i = 0
+        if let base = bytes.baseAddress {
+            let control = SIMD16<UInt8>(repeating: 0x20), delete = SIMD16<UInt8>(repeating: 0x7F)
+            let backslash = SIMD16<UInt8>(repeating: 0x5C), mapped = SIMD16<UInt8>(repeating: 0xF4)
+            let c1 = SIMD16<UInt8>(repeating: 0xC2), separators = SIMD16<UInt8>(repeating: 0xE2)
+            while i + 16 <= bytes.count {
+                let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+                let hit = (v .< control) .| (v .== delete) .| (v .== backslash) .| (v .== mapped) .| (v .== c1) .| (v .== separators)
+                // The mask's lanes read as two words (`any` called a reduction, not inlined).
+                let lanes = unsafeBitCast(hit, to: SIMD2<UInt64>.self)
+                if lanes[0] | lanes[1] != 0 { return true }
+                i += 16
             }
-            while i < bytes.count {
-                if mayNeedEscape[Int(bytes[i])] { return true }
-                i += 1
+            while i + 8 <= bytes.count {
+                if mayStartEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { return true }
+                i += 8
             }
-            return false
-        } ?? path.utf8.contains { mayNeedEscape[Int($0)] }) { return path }
+        }
+        while i < bytes.count {
+            if mayNeedEscape[Int(bytes[i])] { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// `display` of a name that may need an escape.
+    private static func escapedDisplay(_ path: String) -> String {
         var out = ""
         for scalar in path.unicodeScalars {
             let v = scalar.value

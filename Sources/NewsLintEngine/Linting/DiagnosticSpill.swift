@@ -64,7 +64,8 @@ public final class DiagnosticSpill {
         appendRecord(path: path, count: diagnostics.count) { record in
             // Each finding read where it is: `for d in` copied each (a retain and a release of its strings).
             diagnostics.withUnsafeBufferPointer { found in
-                for i in found.indices { record.diagnostic(found[i]) { strings.write($1, to: &$0) } }
+                guard let first = found.baseAddress else { return }
+                for i in 0..<found.count { record.diagnostic(at: first + i) { strings.write($1, to: &$0) } }
             }
             record.sourceLines(lines)
         }
@@ -368,7 +369,7 @@ public enum OrderedMerge {
         func spilled(_ group: SpilledGroup) { body(.spilled(group)) }
         let complete = spill.forEachBatch(spent: merge.spent) { batch in
             for i in batch.records.indices {
-                merge.add(path: batch.records[i].path, .spilled(batch, i), decoded, spilled: spilled)
+                merge.add(batch, i, decoded, spilled: spilled)
             }
         }
         return merge.finish(decoded, spilled: spilled) && complete
@@ -405,6 +406,7 @@ extension OrderedMerge {
         var spentFiles: [[Diagnostic]] = []
         // Consecutive records of one path (stdin named like a file on disk, both linted) are one
         // group, sorted together; their lines are left to the reader (the two texts differ).
+        /// The held record's path when it is decoded (a spilled one's is in its batch's bytes).
         var heldPath: String?
         var held: HeldRecord?
         /// For decoding the spilled records that must be (its table is made when first used).
@@ -464,6 +466,50 @@ extension OrderedMerge {
             }
         }
 
+        /// The extras of the path `name` spells (the cursor is at or before them).
+        func group(_ name: UnsafeBufferPointer<UInt8>) -> [Diagnostic] {
+            guard let first = cursor.peekPath(), Self.compare(first, name) == 0 else { return [] }
+            return group(first)
+        }
+
+        /// `flushExtras` before the path `name` spells, from the cursor.
+        mutating func flushCursorExtras(before name: UnsafeBufferPointer<UInt8>, _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void) {
+            while let first = cursor.peekPath() {
+                if Self.compare(first, name) >= 0 { return }
+                let alone = group(first)
+                body(alone[...], [:])
+                giveBack(alone)
+            }
+        }
+
+        /// `bytesCompare` of a path and a path's bytes.
+        static func compare(_ path: String, _ name: UnsafeBufferPointer<UInt8>) -> Int {
+            if let order = path.utf8.withContiguousStorageIfAvailable({ String.bytesCompare($0, name) }) { return order }
+            var path = path
+            return path.withUTF8 { String.bytesCompare($0, name) }
+        }
+
+        /// The next spilled record, its path left as its batch's bytes (`add(path:_:_:spilled:)`).
+        mutating func add(_ batch: SpilledBatch, _ i: Int, _ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void,
+                          spilled: (SpilledGroup) -> Void) {
+            let continues = batch.withPath(batch.records[i]) { name -> Bool in
+                if let heldPath { return Self.compare(heldPath, name) == 0 }
+                guard case let .spilled(heldBatch, j)? = held else { return false }
+                return heldBatch.withPath(heldBatch.records[j]) { String.bytesCompare($0, name) == 0 }
+            }
+            if continues {
+                var diagnostics = decoded(held)
+                held = nil
+                diagnostics.append(contentsOf: decoded(.spilled(batch, i)))
+                heldPath = batch.path(batch.records[i])
+                held = .decoded(diagnostics, [:])
+                return
+            }
+            emitHeld(body, spilled: spilled)
+            heldPath = nil
+            held = .spilled(batch, i)
+        }
+
         /// The extras of `path` (the cursor is at or before them).
         func group(_ path: String) -> [Diagnostic] {
             var out: [Diagnostic] = []
@@ -499,7 +545,7 @@ extension OrderedMerge {
         /// A spilled record's findings decoded ([] and the merge failed when malformed).
         mutating func decodedOwn(_ batch: SpilledBatch, _ i: Int) -> [Diagnostic] {
             let record = batch.records[i]
-            guard let own = SpilledGroup(path: record.path, batch: batch, record: record, extras: []).decodedOwn(&recent) else {
+            guard let own = SpilledGroup(batch: batch, record: record, extras: []).decodedOwn(&recent) else {
                 failed = true
                 return []
             }
@@ -507,11 +553,15 @@ extension OrderedMerge {
         }
 
         mutating func emitHeld(_ body: (ArraySlice<Diagnostic>, [Int: String]) -> Void, spilled: (SpilledGroup) -> Void) {
-            guard let path = heldPath else { return }
+            let decodedPath = heldPath
             heldPath = nil
             var record: HeldRecord?
             swap(&record, &held)
-            guard case let .spilled(batch, i)? = record, batch.records[i].sorted else {
+            guard case let .spilled(batch, i)? = record, batch.records[i].sorted, decodedPath == nil else {
+                guard let path = decodedPath ?? record.flatMap({ (held: HeldRecord) -> String? in
+                    guard case let .spilled(batch, i) = held else { return nil }
+                    return batch.path(batch.records[i])
+                }) else { return }
                 var lines: [Int: String] = [:]
                 if case let .decoded(_, captured)? = record { lines = captured }
                 var diagnostics = decoded(record)
@@ -519,13 +569,18 @@ extension OrderedMerge {
                 emit(path, &diagnostics, lines, body, spilled: spilled)
                 return
             }
-            flushExtras(before: path, body, spilled: spilled)
+            let own = batch.records[i]
             if stored != nil {
+                let path = batch.path(own)
+                flushExtras(before: path, body, spilled: spilled)
                 emitStored(path, batch, i, body, spilled: spilled)
                 return
             }
-            let extras = group(path)
-            let own = batch.records[i]
+            // The path is compared as its batch's bytes: a `String` of it is made only for a group decoded.
+            let extras = batch.withPath(own) { name in
+                flushCursorExtras(before: name, body)
+                return group(name)
+            }
             guard Diagnostic.isSorted(extras) else {
                 var diagnostics = decodedOwn(batch, i)
                 merge(&diagnostics, own: own.findings.count, sorted: true, extras: extras)
@@ -541,7 +596,7 @@ extension OrderedMerge {
                 giveBack(diagnostics)
                 return
             }
-            spilled(SpilledGroup(path: path, batch: batch, record: own, extras: extras))
+            spilled(SpilledGroup(batch: batch, record: own, extras: extras))
             if !extras.isEmpty { giveBack(extras) }
         }
 
@@ -560,7 +615,7 @@ extension OrderedMerge {
                 giveBack(diagnostics)
                 return
             }
-            spilled(SpilledGroup(path: path, batch: batch, record: own, crossFile: crossFile))
+            spilled(SpilledGroup(batch: batch, record: own, crossFile: crossFile))
         }
 
         /// `diagnostics`: the path's own findings (held only here, so they are extended in place).

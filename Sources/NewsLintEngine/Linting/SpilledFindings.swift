@@ -86,7 +86,10 @@ public struct RawFinding {
 /// buffer) and their findings framed (`SpilledFinding`), as the decoding thread hands them on.
 package final class SpilledBatch: @unchecked Sendable {
     package struct Record {
-        let path: String
+        /// The path's bytes in `bytes`: made a `String` only where one is needed (a `String` a
+        /// record, made by the framer and destroyed with the batch, was ~950 instructions a file of
+        /// a concise listing that only copies the name's bytes out).
+        let path: Range<Int>
         /// Indices in `findings`.
         let findings: Range<Int>
         /// The findings' bytes in `bytes` (decoded when the group must be: `OrderedMerge`).
@@ -95,7 +98,7 @@ package final class SpilledBatch: @unchecked Sendable {
         let sorted: Bool
 
         /// No findings (a path with cross-file findings alone).
-        static let none = Record(path: "", findings: 0..<0, body: 0..<0, sorted: true)
+        static let none = Record(path: 0..<0, findings: 0..<0, body: 0..<0, sorted: true)
     }
 
     package private(set) var bytes: [UInt8] = []
@@ -117,7 +120,7 @@ package final class SpilledBatch: @unchecked Sendable {
     package func frame(_ buffer: [UInt8], _ range: Range<Int>) -> Bool {
         if records.isEmpty { base = range.lowerBound }
         var r = ByteReader(buffer, range: range)
-        guard let path = r.knownValidString(), let count = r.int() else { return false }
+        guard let pathLength = r.int(), let path = r.skip(pathLength), let count = r.int() else { return false }
         let bodyStart = r.position
         let first = findings.count
         strings.removeAll(keepingCapacity: true)
@@ -137,8 +140,20 @@ package final class SpilledBatch: @unchecked Sendable {
         guard framed else { findings.removeSubrange(first...); return false }
         let bodyEnd = r.position
         guard r.skipSourceLines() != nil else { return false }
-        records.append(Record(path: path, findings: first..<findings.count, body: (bodyStart - base)..<(bodyEnd - base), sorted: sorted))
+        records.append(Record(path: (path.lowerBound - base)..<(path.upperBound - base), findings: first..<findings.count, body: (bodyStart - base)..<(bodyEnd - base), sorted: sorted))
         return true
+    }
+
+    /// The record's path as UTF-8 (valid: this run wrote it from a `String`). Inlined: called, its
+    /// closure copied the merge's state on each record.
+    @inline(__always)
+    func withPath<T>(_ record: Record, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[record.path])) }
+    }
+
+    /// The record's path as a `String` (where a name is needed as one).
+    func path(_ record: Record) -> String {
+        withPath(record) { String(knownValidUTF8: $0) ?? String(decoding: $0, as: UTF8.self) }
     }
 
     /// Takes the framed records' bytes (through `end`) out of the read buffer: the batch is complete.
@@ -178,7 +193,8 @@ extension ByteReader {
 /// order) and the path's cross-file findings, merged as they are walked (`forEach`). The
 /// cross-file ones are decoded (`extras`) or, from a stored result, framed (`crossFile`).
 public struct SpilledGroup {
-    public let path: String
+    /// The path when the group has no record (else the record's, in its batch's bytes).
+    private let name: String?
     let batch: SpilledBatch
     let record: SpilledBatch.Record
     /// The path's cross-file findings, in output order.
@@ -186,8 +202,8 @@ public struct SpilledGroup {
     /// The path's stored cross-file findings, in output order (then `extras` is empty).
     let crossFile: CrossFileSlice?
 
-    init(path: String, batch: SpilledBatch, record: SpilledBatch.Record, extras: [Diagnostic] = [], crossFile: CrossFileSlice? = nil) {
-        self.path = path
+    init(batch: SpilledBatch, record: SpilledBatch.Record, extras: [Diagnostic] = [], crossFile: CrossFileSlice? = nil) {
+        name = nil
         self.batch = batch
         self.record = record
         self.extras = extras
@@ -196,7 +212,20 @@ public struct SpilledGroup {
 
     /// A path with stored cross-file findings alone.
     init(path: String, crossFile: CrossFileSlice) {
-        self.init(path: path, batch: SpilledBatch.empty, record: SpilledBatch.Record.none, crossFile: crossFile)
+        name = path
+        batch = SpilledBatch.empty
+        record = SpilledBatch.Record.none
+        extras = []
+        self.crossFile = crossFile
+    }
+
+    /// The path (made from the record's bytes when the group has a record).
+    public var path: String { name ?? batch.path(record) }
+
+    /// The path as UTF-8, read where it is (`path` makes a `String` of a record's).
+    public func withPathBytes(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard var name else { return batch.withPath(record, body) }
+        name.withUTF8(body)
     }
 
     /// Findings in all.

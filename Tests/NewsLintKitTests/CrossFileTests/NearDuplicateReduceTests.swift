@@ -116,7 +116,7 @@ import Testing
                 }
                 if rows <= 3 { packed = packed << 17 | value } else { h = mix64(h ^ value) }
             }
-            if rows <= 3 { h = mix64(h ^ packed) }
+            if rows <= 3 { h = ContentNearDuplicateRule.packedBandKey(h ^ packed) }
             if content { keys.append((h, Int32(r))) }
         }
         return keys

@@ -137,6 +137,34 @@ import Testing
         }
     }
 
+    /// Names `SystemPath.display` changes (a backslash, a line separator, a mapped byte) in every
+    /// other directory, plain ones between: the lazy route writes a plain name's bytes as they are
+    /// in the spill and an escaped one's display form, and compares names as bytes with the
+    /// cross-file findings' (the order is kept: a directory's names all change alike).
+    @Test(arguments: [(1 << 30, 300), (64, 300)])
+    func lazyLinesEqualDecodedLinesWithEscapedNames(threshold: Int, paths: Int) {
+        func renamed(_ path: String) -> String {
+            guard let digit = path.dropFirst(7).first?.wholeNumberValue, digit % 2 == 0 else { return path }
+            return path.replacingOccurrences(of: "/新闻-", with: "/新\\闻\u{2028}\u{10FF85}-")
+        }
+        for seed in 0..<3 {
+            var rng = SeededRandom(seed: UInt64(seed * 31 + paths))
+            var corpus = Corpus(&rng, paths: paths)
+            corpus.records = corpus.records.map { (renamed($0.path), $0.findings.map { var d = $0; d.path = renamed(d.path); return d }, $0.lines) }
+            corpus.extras = corpus.extras.map { var d = $0; d.path = renamed(d.path); return d }
+            #expect(corpus.records.contains { SystemPath.display($0.path) != $0.path })
+            #expect(corpus.records.contains { SystemPath.display($0.path) == $0.path })
+            for aggregate in [10, 0] {
+                let expected = Self.decoded(corpus, threshold: threshold, aggregate: aggregate)
+                let (written, spilledGroups) = Self.lazy(corpus, threshold: threshold, aggregate: aggregate)
+                #expect(written.totals == expected.totals)
+                let same = written.bytes == expected.bytes
+                #expect(same, "seed \(seed) aggregate \(aggregate)")
+                #expect(spilledGroups > paths / 4)
+            }
+        }
+    }
+
     /// A record whose findings are not in output order is decoded and sorted, not written as it is.
     @Test func unsortedRecordIsDecoded() {
         let a = Diagnostic(rule: "b", severity: .warning, path: "p.md", line: 2, column: 1, message: "m")
