@@ -456,23 +456,40 @@ extension HTMLView {
     /// before), not bisected from the start, and the walk over all of a document's units passes
     /// each token once. A cursor past the run's first token (runs out of order) is not used.
     package func forEachHiddenRange(_ run: ScalarRun, tokenCursor: inout Int, _ body: (Range<Int>) -> Void) {
-        let tokens = self.tokens
-        let n = run.count
+        // The offsets read through a buffer, the enum switched on once a call: read through the
+        // run's subscript, each of the walk's reads and searches switched on it again.
         let offsets = run.offsets
+        switch offsets.base {
+        case .narrow(let all):
+            all.withUnsafeBufferPointer {
+                forEachHiddenRange(count: run.count, offsets: UnsafeBufferPointer(rebasing: $0[offsets.start...]), tokenCursor: &tokenCursor, body)
+            }
+        case .wide(let all):
+            all.withUnsafeBufferPointer {
+                forEachHiddenRange(count: run.count, offsets: UnsafeBufferPointer(rebasing: $0[offsets.start...]), tokenCursor: &tokenCursor, body)
+            }
+        }
+    }
+
+    /// `forEachHiddenRange(_:tokenCursor:_:)` for a run of `n` scalars whose byte offsets (then the
+    /// run's end) start `offsets`.
+    private func forEachHiddenRange<Offset: FixedWidthInteger>(count n: Int, offsets: UnsafeBufferPointer<Offset>, tokenCursor: inout Int,
+                                                              _ body: (Range<Int>) -> Void) {
+        let tokens = self.tokens
         /// The first scalar index in `from...n` whose offset is at least `offset` (the decode's
         /// bisection, spanning only the bytes asked about: a long line holds thousands of tokens).
         func firstScalar(from: Int, atOrAfter offset: Int) -> Int {
-            offsets.base.firstScalar(atOrAfter: offset, from: from, count: n, base: offsets.start)
+            ScalarDecode.firstScalar(atOrAfter: offset, from: from, count: n, offsets: offsets)
         }
         func mark(_ r: Range<Int>) { if !r.isEmpty { body(r) } }
         var i = firstScalar(from: 0, atOrAfter: range.lowerBound)
         guard i < n else { return }
         // The run's end: a token reaching it takes the rest of the run, with no bisection (most
         // HTML units lie in one text token).
-        let runEnd = offsets[n]
+        let runEnd = Int(offsets[n])
         // The first token ending after the scalar (tokens are in document order): the loop walks
         // on from `t`, which every token before ends at or before the scalar.
-        let first = offsets[i]
+        let first = Int(offsets[i])
         var t = tokenCursor
         if t <= 0 || t > tokens.count || tokens[t &- 1].range.upperBound > first {
             var lo = 0, hi = tokens.count
@@ -484,7 +501,7 @@ extension HTMLView {
         }
         defer { tokenCursor = t }
         while i < n {
-            let offset = offsets[i]
+            let offset = Int(offsets[i])
             while t < tokens.count, tokens[t].range.upperBound <= offset { t &+= 1 }
             guard t < tokens.count else { mark(i..<n); return }
             let token = tokens[t].range
