@@ -188,12 +188,7 @@ import Testing
             for rule in rules {
                 var plain = rule
                 plain.usesLastByte = false
-                var fastSink = DiagnosticSink(document: document, rule: "trailing-whitespace", severity: .warning)
-                var plainSink = DiagnosticSink(document: document, rule: "trailing-whitespace", severity: .warning)
-                rule.check(document, into: &fastSink)
-                plain.check(document, into: &plainSink)
-                #expect(fastSink.diagnostics == plainSink.diagnostics, "\(bytes)")
-                found += plainSink.diagnostics.count
+                found += expectSameFindings(rule, plain, document, id: "trailing-whitespace", "\(bytes)")
             }
         }
         #expect(found > 3000, "\(found)")
@@ -220,12 +215,7 @@ import Testing
             for rule in rules {
                 var plain = rule
                 plain.readsLineStarts = false
-                var fastSink = DiagnosticSink(document: document, rule: "more-marker", severity: .warning)
-                var plainSink = DiagnosticSink(document: document, rule: "more-marker", severity: .warning)
-                rule.check(document, into: &fastSink)
-                plain.check(document, into: &plainSink)
-                #expect(fastSink.diagnostics == plainSink.diagnostics, "\(text)")
-                found += plainSink.diagnostics.count
+                found += expectSameFindings(rule, plain, document, id: "more-marker", "\(text)")
             }
         }
         #expect(found > 300, "\(found)")
@@ -251,12 +241,7 @@ import Testing
             for rule in rules {
                 var plain = rule
                 plain.usesFirstByte = false
-                var fastSink = DiagnosticSink(document: document, rule: "timestamp-raw", severity: .warning, readsProse: true)
-                var plainSink = DiagnosticSink(document: document, rule: "timestamp-raw", severity: .warning, readsProse: true)
-                rule.check(document, into: &fastSink)
-                plain.check(document, into: &plainSink)
-                #expect(fastSink.diagnostics == plainSink.diagnostics, "\(text)")
-                found += plainSink.diagnostics.count
+                found += expectSameFindings(rule, plain, document, id: "timestamp-raw", readsProse: true, "\(text)")
             }
         }
         #expect(found > 1000, "\(found)")
@@ -276,14 +261,21 @@ import Testing
             for rule in rules {
                 var plain = rule
                 plain.editsWhileCounting = false
-                var fastSink = DiagnosticSink(document: document, rule: "line-endings", severity: .warning)
-                var plainSink = DiagnosticSink(document: document, rule: "line-endings", severity: .warning)
-                rule.check(document, into: &fastSink)
-                plain.check(document, into: &plainSink)
-                #expect(fastSink.diagnostics == plainSink.diagnostics, "\(bytes)")
-                found += plainSink.diagnostics.count
+                found += expectSameFindings(rule, plain, document, id: "line-endings", "\(bytes)")
             }
         }
         #expect(found > 3000, "\(found)")
     }
+}
+
+/// Checks `document` with `fast` and with `plain` (the same rule with its fast path turned off),
+/// expects the same findings, and returns how many there were.
+private func expectSameFindings<R: Rule>(_ fast: R, _ plain: R, _ document: Document, id: String, readsProse: Bool = false,
+                                         _ context: @autoclosure () -> String) -> Int {
+    var fastSink = DiagnosticSink(document: document, rule: id, severity: .warning, readsProse: readsProse)
+    var plainSink = DiagnosticSink(document: document, rule: id, severity: .warning, readsProse: readsProse)
+    fast.check(document, into: &fastSink)
+    plain.check(document, into: &plainSink)
+    #expect(fastSink.diagnostics == plainSink.diagnostics, "\(context())")
+    return plainSink.diagnostics.count
 }
