@@ -243,13 +243,18 @@ extension ConciseReporter: LinePerDiagnosticReporter {
     /// retain and a release of each of its strings).
     @inline(__always)
     package static func appendLine(at d: UnsafePointer<Diagnostic>, displayPath: String, to out: inout ReportBuffer) {
-        var path = displayPath, message = d.pointee.message, rule = d.pointee.rule
-        path.withUTF8 { path in
-            message.withUTF8 { message in
-                rule.withUTF8 { rule in
-                    appendLine(path: path, line: d.pointee.line, column: d.pointee.column, severity: d.pointee.severity,
-                               message: message, rule: rule, to: &out)
-                }
+        var path = displayPath
+        path.withUTF8 { appendLine(at: d, displayPath: $0, to: &out) }
+    }
+
+    /// The same with the display path as UTF-8 (a spilled group's bytes).
+    @inline(__always)
+    static func appendLine(at d: UnsafePointer<Diagnostic>, displayPath path: UnsafeBufferPointer<UInt8>, to out: inout ReportBuffer) {
+        var message = d.pointee.message, rule = d.pointee.rule
+        message.withUTF8 { message in
+            rule.withUTF8 { rule in
+                appendLine(path: path, line: d.pointee.line, column: d.pointee.column, severity: d.pointee.severity,
+                           message: message, rule: rule, to: &out)
             }
         }
     }
@@ -305,13 +310,7 @@ extension ConciseReporter: LinePerDiagnosticReporter {
             appendLine(path: path, line: f.line, column: f.column, severity: f.severity, message: f.message, rule: f.rule, to: &out)
             out.append(byte: 0x0A)
         }, decoded: { d in
-            var message = d.pointee.message, rule = d.pointee.rule
-            message.withUTF8 { message in
-                rule.withUTF8 { rule in
-                    appendLine(path: path, line: d.pointee.line, column: d.pointee.column, severity: d.pointee.severity,
-                               message: message, rule: rule, to: &out)
-                }
-            }
+            appendLine(at: d, displayPath: path, to: &out)
             out.append(byte: 0x0A)
         })
     }

@@ -56,30 +56,11 @@ public struct LineEndingsRule: Rule, RuleWithOptions {
         case .lf: toLF = true
         }
         let target = toLF ? Self.lf : Self.crlf
-        // The wrong terminators in file order: with LF wanted, every CR (a CRLF's two bytes, a lone
-        // CR's one); with CRLF wanted, every bare LF and lone CR.
+        // How many terminators are wrong; their edits are the count's when LF is wanted, else walked for.
         let bareLF = toLF ? 0 : lf
         let wrongCount = toLF ? crlfCount + loneCRCount : bareLF + loneCRCount
         guard wrongCount > 0 else { return }
-        if !editsCounted { edits.reserveCapacity(wrongCount) }
-        if !editsCounted { bytes.withUnsafeBufferPointer { b in
-            let n = b.count
-            if toLF {
-                var at = 0
-                while let cr = ByteSearch.first(0x0D, in: bytes, from: at) {
-                    let length = cr + 1 < n && b[cr + 1] == 0x0A ? 2 : 1
-                    edits.append(Edit(range: cr..<(cr + length), replacement: target))
-                    at = cr + 1
-                }
-            } else {
-                for j in 0..<n {
-                    let c = b[j]
-                    if c == 0x0A ? (j == 0 || b[j - 1] != 0x0D) : (c == 0x0D && !(j + 1 < n && b[j + 1] == 0x0A)) {
-                        edits.append(Edit(range: j..<(j + 1), replacement: target))
-                    }
-                }
-            }
-        } }
+        if !editsCounted { edits = Self.wrongTerminatorEdits(bytes, toLF: toLF, count: wrongCount, replacement: target) }
         guard let first = edits.first?.range.lowerBound else { return }
         // Any two kinds of terminator in one file is a mix (RTHK posts: LF front matter, CRLF body).
         let kinds = (crlfCount == 0 ? 0 : 1) + (lf == 0 ? 0 : 1) + (loneCRCount == 0 ? 0 : 1)
@@ -104,6 +85,32 @@ public struct LineEndingsRule: Rule, RuleWithOptions {
             return out.string
         }
         sink.report(first..<first, message, fix: Fix(.safe, toLF ? "Convert line endings to LF" : "Convert line endings to CRLF", edits: edits))
+    }
+
+    /// The wrong terminators' edits in file order, in a walk of their own: with LF wanted every CR
+    /// (a CRLF's two bytes, a lone CR's one), with CRLF wanted every bare LF and lone CR.
+    private static func wrongTerminatorEdits(_ bytes: [UInt8], toLF: Bool, count: Int, replacement: [UInt8]) -> [Edit] {
+        var edits: [Edit] = []
+        edits.reserveCapacity(count)
+        bytes.withUnsafeBufferPointer { b in
+            let n = b.count
+            if toLF {
+                var at = 0
+                while let cr = ByteSearch.first(0x0D, in: bytes, from: at) {
+                    let length = cr + 1 < n && b[cr + 1] == 0x0A ? 2 : 1
+                    edits.append(Edit(range: cr..<(cr + length), replacement: replacement))
+                    at = cr + 1
+                }
+            } else {
+                for j in 0..<n {
+                    let c = b[j]
+                    if c == 0x0A ? (j == 0 || b[j - 1] != 0x0D) : (c == 0x0D && !(j + 1 < n && b[j + 1] == 0x0A)) {
+                        edits.append(Edit(range: j..<(j + 1), replacement: replacement))
+                    }
+                }
+            }
+        }
+        return edits
     }
 }
 

@@ -127,11 +127,6 @@ extension ScriptMixedRule.VariantCounts {
         let fast = try MojibakeRule(options: RuleOptions())
         var plain = fast
         plain.usesChainTest = false
-        func findings(_ rule: MojibakeRule, _ document: Document) -> [Diagnostic] {
-            var sink = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
-            rule.check(document, into: &sink)
-            return sink.diagnostics
-        }
         var random = SeededRandom(seed: 93)
         var gbk = 0
         var documents: [Document] = Self.fixtureTexts.map { Document(path: $0.path, text: $0.text) }
@@ -141,8 +136,8 @@ extension ScriptMixedRule.VariantCounts {
             documents.append(Document(path: k % 3 == 0 ? "r.html" : "r.md", text: text))
         }
         for document in documents {
-            let expected = findings(plain, document)
-            #expect(findings(fast, document) == expected, "\(document.path)")
+            let expected = plain.findings(in: document)
+            #expect(fast.findings(in: document) == expected, "\(document.path)")
             gbk += expected.filter { $0.message.contains("read as GBK") }.count
             // Line by line, the plain side with every detector (no signal skips a line) and no chain test.
             let decode = document.scalars
@@ -454,5 +449,14 @@ extension ScriptMixedRule.VariantCounts {
             }
         }
         #expect(kept > 5000, "\(kept)")
+    }
+}
+
+extension MojibakeRule {
+    /// The rule's findings on `document`, as a lint run's sink collects them.
+    func findings(in document: Document) -> [Diagnostic] {
+        var sink = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
+        check(document, into: &sink)
+        return sink.diagnostics
     }
 }

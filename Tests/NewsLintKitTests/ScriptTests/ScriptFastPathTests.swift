@@ -23,6 +23,14 @@ extension HTMLView {
 }
 
 @Suite struct ScriptFastPathTests {
+    /// The BMP characters a GBK pair (`gbkPair`) is made of: those that start UTF-8 in GB18030,
+    /// those that continue it and start nothing, and those that continue a sequence and may start
+    /// the next (the pair's middle).
+    static let gbkPairCharacters: (starts: [UInt32], continues: [UInt32], middles: [UInt32]) = (
+        (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.startsUTF8InGB($0) },
+        (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.continuesUTF8InGB($0) && !MojibakeRule.startsUTF8InGB($0) },
+        (UInt32(0x2E80)..<0x10000).filter { MojibakeRule.continuesUTF8InGB($0) && MojibakeRule.gbFlags[Int($0)] & 0x60 != 0 })
+
     /// Mojibake's signals other than the GBK pair, character by character (the plain form the
     /// signal passes are held to, here and in `ScriptFastPath2Tests`).
     static func plainOthers(_ c: [UInt32]) -> MojibakeRule.Signals {
@@ -464,9 +472,7 @@ extension HTMLView {
     /// (across and at the ends of the eight- and four-position steps), it finds the plain signal.
     @Test func gbkPairInBMPIsThePlainSignal() {
         var random = SeededRandom(seed: 30)
-        let starts = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.startsUTF8InGB($0) }
-        let continues = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.continuesUTF8InGB($0) && !MojibakeRule.startsUTF8InGB($0) }
-        let middles = (UInt32(0x2E80)..<0x10000).filter { MojibakeRule.continuesUTF8InGB($0) && MojibakeRule.gbFlags[Int($0)] & 0x60 != 0 }
+        let (starts, continues, middles) = Self.gbkPairCharacters
         let others: [UInt32] = [0x3002, 0xFF0C, 0x3001, 0x41, 0x20, 0x4E2D, 0x2E80, 0x2E7F, 0xFF08, 0x6587, 0x5B57]
         var both = [0, 0]
         for _ in 0..<20_000 {
@@ -491,9 +497,7 @@ extension HTMLView {
     /// last positions, across the eights), against the plain signal.
     @Test func gbkPairAtNotedStartsIsThePlainSignal() {
         var random = SeededRandom(seed: 3232)
-        let starts = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.startsUTF8InGB($0) }
-        let continues = (UInt32(0x4E00)..<0xA000).filter { MojibakeRule.continuesUTF8InGB($0) && !MojibakeRule.startsUTF8InGB($0) }
-        let middles = (UInt32(0x2E80)..<0x10000).filter { MojibakeRule.continuesUTF8InGB($0) && MojibakeRule.gbFlags[Int($0)] & 0x60 != 0 }
+        let (starts, continues, middles) = Self.gbkPairCharacters
         let others: [UInt32] = [0x3002, 0xFF0C, 0x41, 0x20, 0x4E2D, 0x6587, 0x5B57, 0x28, 0x3F, 0xE9, 0xFFFD]
         var both = [0, 0], long = 0
         for _ in 0..<3_000 {

@@ -322,11 +322,6 @@ import Testing
         let fast = try MojibakeRule(options: RuleOptions())
         var plain = fast
         plain.skipsASCIILines = false
-        func findings(_ rule: MojibakeRule, _ document: Document) -> [Diagnostic] {
-            var sink = DiagnosticSink(document: document, rule: "mojibake", severity: .error, readsProse: true)
-            rule.check(document, into: &sink)
-            return sink.diagnostics
-        }
         var random = SeededRandom(seed: 6444)
         var found = 0
         for k in 0..<400 {
@@ -337,8 +332,8 @@ import Testing
                 let one = Document(path: k % 3 == 0 ? "m.html" : "m.md", bytes: bytes)
                 let other = Document(path: one.path, bytes: bytes)
                 if decodedFirst { _ = one.scalars; _ = other.scalars }
-                let expected = findings(plain, one)
-                #expect(findings(fast, other) == expected, "\(k)")
+                let expected = plain.findings(in: one)
+                #expect(fast.findings(in: other) == expected, "\(k)")
                 found += expected.count
             }
         }
