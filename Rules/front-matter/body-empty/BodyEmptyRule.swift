@@ -15,11 +15,14 @@ package struct BodyText {
     package var hasContent = false
 
     /// Most scalars of a Chinese body are unified ideographs: their test is inlined into the walks,
-    /// and the rest is a call. (Not inlined, the whole test was a call for every ideograph of the
-    /// Markdown walk, ~12 instructions each with the hash spilled around it.)
+    /// and so is ASCII's (the Latin words and digits of a body; `b | 0x20` is a lower-case letter),
+    /// the rest is a call. (Not inlined, the whole test was a call for every ideograph of the
+    /// Markdown walk, ~12 instructions each with the hash spilled around it; ASCII's call cost
+    /// ~36 instructions a scalar, 83,000 at agora ×1.)
     @inline(__always)
     package static func isLetter(_ c: UInt32) -> Bool {
         if c &- 0x4E00 <= 0x9FFF - 0x4E00 { return true }
+        if c < 0x80 { return (c | 0x20) &- 0x61 < 26 }
         return isLetterOutsideUnifiedIdeographs(c)
     }
 
@@ -91,25 +94,28 @@ package struct BodyText {
     /// byte short of the buffer's end (the general walk takes a last character there). A
     /// character is at most one letter, so at most `limit - letters` are taken in a call: one counter
     /// bounds the loop. (A byte at a time, with both bounds tested per character, took ~35
-    /// instructions a character; this loop ~27.)
+    /// instructions a character; this loop ~27.) The loop keeps one index and its bound, and
+    /// counts the characters that are no letters (`countIdeographs`' way).
     @inline(__always)
     static func takeIdeographs(_ buf: UnsafeBufferPointer<UInt8>, from i: inout Int, end: Int, limit: Int,
                                letters: inout Int, hash: inout UInt64) -> Bool {
         guard let base = buf.baseAddress else { return false }
-        var k = i, n = letters, h = hash
-        var steps = Swift.min((Swift.min(end, buf.count &- 1) &- k) / 3, limit &- n)
-        while steps > 0 {
+        let start = i
+        let steps = Swift.min((Swift.min(end, buf.count &- 1) &- start) / 3, limit &- letters)
+        guard steps > 0 else { return false }
+        let stop = start &+ 3 &* steps
+        var k = start, h = hash, nonLetters = 0
+        repeat {
             let word = UInt32(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt32.self))
             guard let scalar = ideograph(inWord: word) else { break }
-            fold(scalar, hash: &h, letters: &n)
+            h = (h ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
+            if !isLetter(scalar) { nonLetters &+= 1 }
             k &+= 3
-            steps &-= 1
-        }
-        let took = k != i
-        i = k
-        letters = n
+        } while k < stop
+        letters &+= (k &- start) / 3 &- nonLetters
         hash = h
-        return took
+        i = k
+        return k != start
     }
 
     /// The scalar of a well-formed 3-byte character with lead byte E4…E9 (`startsIdeograph`) in the
@@ -168,12 +174,20 @@ package struct BodyText {
     /// `isLetter` says: without the hash, the general walks only count such a character (U+3000 is
     /// no letter either), and each stop for one cost a return to the walk, its tests, the decode and
     /// a new run.
+    ///
+    /// The loop keeps one index and its bound: a character is a letter unless counted among
+    /// `nonLetters` (the punctuation, the hexagram symbols), and the letters are the characters
+    /// taken less those, counted once at the end (a letter count and a step count kept in the
+    /// loop cost two instructions more a character).
     @inline(__always)
     static func countIdeographs(_ buf: UnsafeBufferPointer<UInt8>, from i: inout Int, end: Int, limit: Int, letters: inout Int) -> Bool {
         guard let base = buf.baseAddress else { return false }
-        var k = i, n = letters
-        var steps = Swift.min((Swift.min(end, buf.count &- 1) &- k) / 3, limit &- n)
-        while steps > 0 {
+        let start = i
+        let steps = Swift.min((Swift.min(end, buf.count &- 1) &- start) / 3, limit &- letters)
+        guard steps > 0 else { return false }
+        let stop = start &+ 3 &* steps
+        var k = start, nonLetters = 0
+        repeat {
             let word = UInt32(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt32.self))
             // `ideograph(inWord:)`'s test: the low byte of the difference is the lead byte's distance from E4.
             let lead = (word & 0x00C0_C0FF) &- 0x0080_80E4
@@ -184,21 +198,34 @@ package struct BodyText {
                 if _slowPath(lead == 0) {
                     // `scalar(ofThreeBytes:)` with the lead's bits as the constant they are here (the
                     // call in this branch cost +1.7 M in the walk: the compiler laid the loop out anew).
-                    if isLetter(0x4000 | (word & 0x3F00) >> 2 | (word >> 16) & 0x3F) { n &+= 1 }
-                } else {
-                    n &+= 1
+                    if !isLetter(0x4000 | (word & 0x3F00) >> 2 | (word >> 16) & 0x3F) { nonLetters &+= 1 }
                 }
             } else {
                 guard let scalar = threeByteScalar(inWord: word) else { break }
-                if isLetterInPunctuationBlocks(scalar) ?? isLetter(scalar) { n &+= 1 }
+                if !(isLetterInPunctuationBlocks(scalar) ?? isLetter(scalar)) { nonLetters &+= 1 }
             }
             k &+= 3
-            steps &-= 1
-        }
-        let took = k != i
+        } while k < stop
+        letters &+= (k &- start) / 3 &- nonLetters
         i = k
-        letters = n
-        return took
+        return k != start
+    }
+
+    /// The ASCII letters among the bytes at `p` before the first byte 0x80 or above, at most eight
+    /// and at most `available` of them (at least one, as the walk asks), and how many bytes that is:
+    /// the HTML count's run of ASCII bytes a word at a time (one byte a step took ~15 instructions
+    /// a byte). A byte b below 0x80 is a letter when b | 0x20 is 0x61…0x7A: adding 0x1F sets its bit
+    /// 7 from 0x61 on, adding 0x05 from 0x7B on (no carry leaves a byte); the letters' bits are
+    /// summed by a multiply into the top byte. Eight bytes from `p` must be readable.
+    @inline(__always)
+    static func asciiLetters(_ p: UnsafeRawPointer, upTo available: Int) -> (letters: Int, length: Int) {
+        let word = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+        let high = word & 0x8080_8080_8080_8080
+        let length = Swift.min(high == 0 ? 8 : high.trailingZeroBitCount &>> 3, available)
+        let kept: UInt64 = length >= 8 ? ~0 : (1 &<< UInt64(length &* 8)) &- 1
+        let folded = (word | 0x2020_2020_2020_2020) & kept
+        let letters = (folded &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(folded &+ 0x0505_0505_0505_0505) & 0x8080_8080_8080_8080
+        return (Int(truncatingIfNeeded: ((letters &>> 7) &* 0x0101_0101_0101_0101) &>> 56), length)
     }
 
     /// The run of ideographs from `i` taken (`takeIdeographs`) or, when the walk does not hash, counted.
@@ -360,6 +387,13 @@ extension BodyText {
                                     // Counting only, an ASCII byte is a letter or not without the decode.
                                     // The ASCII bytes up to the next other byte in one loop (the walk's tests once).
                                     if !hashing && c < 0x80 {
+                                        if i &+ 8 <= buf.count, let base = buf.baseAddress {
+                                            let (count, length) = Self.asciiLetters(UnsafeRawPointer(base + i), upTo: end &- i)
+                                            // Past the limit, the walk stops: the count is the limit, as a byte at a time.
+                                            letters = Swift.min(letters &+ count, limit)
+                                            i &+= length
+                                            continue
+                                        }
                                         var j = i, n = letters
                                         repeat {
                                             if CJK.isASCIILetter(UInt32(buf[j])) { n &+= 1 }

@@ -23,6 +23,28 @@ struct BodyTextPunctuationRunTests {
         }
     }
 
+    /// `asciiLetters` against the byte loop it replaces: eight bytes of every kind (letters and
+    /// their neighbours `@ [ ` { `, digits, controls, bytes 0x80 and above) at every position, with
+    /// every bound `available`: the same letters and the same stop.
+    @Test func asciiLettersMatchTheByteLoop() {
+        var rng = SeededRandom(seed: 44_003)
+        let kinds: [UInt8] = [0x00, 0x09, 0x0A, 0x20, 0x2D, 0x30, 0x39, 0x40, 0x41, 0x4D, 0x5A, 0x5B, 0x5F, 0x60, 0x61, 0x6E, 0x7A, 0x7B, 0x7F,
+                              0x80, 0xBF, 0xC2, 0xE4, 0xEF, 0xFF]
+        for round in 0..<20_000 {
+            var bytes = (0..<8).map { _ in rng.chance(0.8) ? UInt8(rng.below(0x80)) : rng.pick(kinds) }
+            if round % 3 == 0 { bytes = bytes.map { $0 & 0x7F } }
+            bytes[0] &= 0x7F
+            let available = 1 + rng.below(10)
+            var expectedLetters = 0, expectedLength = 0
+            while expectedLength < min(8, available) && bytes[expectedLength] < 0x80 {
+                if CJK.isASCIILetter(UInt32(bytes[expectedLength])) { expectedLetters += 1 }
+                expectedLength += 1
+            }
+            let found = bytes.withUnsafeBytes { BodyText.asciiLetters($0.baseAddress!, upTo: available) }
+            #expect(found.letters == expectedLetters && found.length == expectedLength, "\(bytes) available \(available)")
+        }
+    }
+
     /// What `BodyNormalizer.decode` makes of three bytes when it takes all three, else nil.
     static func decodedThreeByteScalar(_ bytes: [UInt8]) -> UInt32? {
         bytes.withUnsafeBufferPointer { buf in
