@@ -54,10 +54,13 @@ public struct PatternSpec: Sendable {
 package final class LazyRegex: Sendable {
     package let source: String
     private let once = ComputedOnce<NSRegularExpression?>()
+    /// A byte test every line the expression matches passes (`RegexGate`), nil for most sources.
+    package let gate: RegexGate?
 
     /// `compiled`: an expression already compiled (to validate it) is kept.
     package init(source: String, compiled: NSRegularExpression? = nil) {
         self.source = source
+        gate = RegexGate(source: source)
         if let compiled { _ = once.value { compiled } }
     }
 
@@ -495,6 +498,7 @@ public struct PatternMatcher: Sendable {
         guard let text = String(exactUTF8: bytes[lineRange]) else { return Self.dedupe(out) }
         var done = Set<Int>()
         for h in raw where patterns[h.pattern].lazyRegex != nil && done.insert(h.pattern).inserted {
+            if let gate = patterns[h.pattern].lazyRegex?.gate, !gate.mayMatch(bytes, lineRange) { continue }
             guard let regex = patterns[h.pattern].regex else { continue }
             // A search that runs past its time limit is abandoned: the line is not confirmed.
             for m in RegexSafety.matches(regex, in: text).matches {
