@@ -59,6 +59,10 @@ import Testing
             let want = matcher.scanBody(document, zones: DocumentZones(document, headerLines: header, footerLines: footer))
             let got = Self.withZoneLines(document, headerLines: header, footerLines: footer) { matcher.scanBody(document, zoneLines: $0) }
             #expect(Self.describe(got) == Self.describe(want), "\(round)")
+            // The same zones for two owners: the line's owners are gathered and each confirmed apart,
+            // the plain form of one owner's single confirmation.
+            let zones = DocumentZones(document, headerLines: header, footerLines: footer)
+            #expect(Self.describe(matcher.scanBody(document, zonesByOwner: [zones, zones])) == Self.describe(want), "\(round)")
             found += want.count
         }
         #expect(found > 2_000, "\(found)")
