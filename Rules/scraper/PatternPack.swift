@@ -54,10 +54,13 @@ public struct PatternSpec: Sendable {
 package final class LazyRegex: Sendable {
     package let source: String
     private let once = ComputedOnce<NSRegularExpression?>()
+    /// A byte test every line the expression matches passes (`RegexGate`), nil for most sources.
+    package let gate: RegexGate?
 
     /// `compiled`: an expression already compiled (to validate it) is kept.
     package init(source: String, compiled: NSRegularExpression? = nil) {
         self.source = source
+        gate = RegexGate(source: source)
         if let compiled { _ = once.value { compiled } }
     }
 
@@ -310,8 +313,8 @@ public struct DocumentZones: Sendable {
     package func isHeader(_ line: Int) -> Bool { Self.holds(headerLines, line) }
     package func isFooter(_ line: Int) -> Bool { Self.holds(footerLines, line) }
 
-    /// Whether the ascending `lines` hold `line` (bisection).
-    private static func holds(_ lines: [Int], _ line: Int) -> Bool {
+    /// Whether the ascending `lines` (indexed from 0) hold `line` (bisection).
+    fileprivate static func holds<Lines: RandomAccessCollection<Int>>(_ lines: Lines, _ line: Int) -> Bool where Lines.Index == Int {
         var lo = 0, hi = lines.count
         while lo < hi {
             let mid = (lo &+ hi) >> 1
@@ -346,25 +349,93 @@ public struct DocumentZones: Sendable {
     }
 }
 
+/// A document's header and footer lines, as `DocumentZones` lists them, in storage the caller
+/// lends: the boilerplate rule asks for them on every file, and a `DocumentZones`' two arrays
+/// were two `malloc`s and `free`s and their appends a file.
+package struct ZoneLines {
+    /// The header's line numbers, ascending.
+    package let header: UnsafeBufferPointer<Int>
+    /// The footer's line numbers, ascending.
+    package let footer: UnsafeBufferPointer<Int>
+
+    /// Room for the lines of `document`'s zones: what `init(_:headerLines:footerLines:storage:)` needs.
+    package static func room(_ document: Document, headerLines: Int, footerLines: Int) -> Int {
+        let bodyCount = document.bodyLines?.count ?? 0
+        return (headerLines > 0 ? min(headerLines, bodyCount) : 0) + (footerLines > 0 ? min(footerLines, bodyCount) : 0)
+    }
+
+    /// The zones of `document` (`DocumentZones(document, headerLines:footerLines:)`), written into
+    /// `storage` (uninitialized, at least `room` entries; the caller's temporary allocation: a
+    /// function taking a closure over it copied the rule and the document into its context, three
+    /// times a file).
+    package init(_ document: Document, headerLines: Int, footerLines: Int, storage: UnsafeMutableBufferPointer<Int>) {
+        let lines = document.bodyLines
+        let bodyCount = lines?.count ?? 0
+        let headerRoom = headerLines > 0 ? min(headerLines, bodyCount) : 0
+        let footerRoom = footerLines > 0 ? min(footerLines, bodyCount) : 0
+        precondition(storage.count >= headerRoom + footerRoom, "ZoneLines needs room(_:headerLines:footerLines:) entries")
+        let header = UnsafeMutableBufferPointer(rebasing: storage[..<headerRoom])
+        let footer = UnsafeMutableBufferPointer(rebasing: storage[headerRoom..<(headerRoom + footerRoom)])
+        var headerCount = 0, footerCount = 0
+        if let lines {
+            // From each end only as far as its zone reaches, as `DocumentZones.init` does.
+            if headerRoom > 0 {
+                for n in lines where Self.isContent(document, n) {
+                    header.initializeElement(at: headerCount, to: n)
+                    headerCount += 1
+                    if headerCount == headerRoom { break }
+                }
+            }
+            if footerRoom > 0 {
+                // Met from the end: written from the room's end down, then moved to its start.
+                for n in lines.reversed() where Self.isContent(document, n) {
+                    footerCount += 1
+                    footer.initializeElement(at: footerRoom - footerCount, to: n)
+                    if footerCount == footerRoom { break }
+                }
+                if footerCount < footerRoom, let base = footer.baseAddress {
+                    base.moveInitialize(from: base + (footerRoom - footerCount), count: footerCount)
+                }
+            }
+        }
+        self.header = UnsafeBufferPointer(rebasing: header[..<headerCount])
+        self.footer = UnsafeBufferPointer(rebasing: footer[..<footerCount])
+    }
+
+    @inline(__always)
+    private static func isContent(_ document: Document, _ n: Int) -> Bool {
+        !document.isCode(line: n) && !TextScan.isBlank(document.bytes, document.contentRange(ofLine: n))
+    }
+
+    package func isHeader(_ line: Int) -> Bool { DocumentZones.holds(header, line) }
+    package func isFooter(_ line: Int) -> Bool { DocumentZones.holds(footer, line) }
+
+    package func contains(_ line: Int, _ zone: PatternZone) -> Bool {
+        switch zone {
+        case .anywhere: return true
+        case .header: return isHeader(line)
+        case .footer: return isFooter(line)
+        case .edges: return isHeader(line) || isFooter(line)
+        case .frontMatter: return false
+        }
+    }
+}
+
 /// The lines `PatternMatcher.scanBody` reads, ascending, each once: a body's lines, or the lines of
 /// two ascending lists (a zone's header and footer lines), merged as they are read. Merging them
 /// into a list of their own (`DocumentZones.edgeLines`) allocated and filled it for every document.
-package struct CandidateLines {
+/// Lists in arrays (`DocumentZones`) or in lent storage (`ZoneLines`), indexed from 0.
+package typealias CandidateLines = CandidateLineCursor<[Int]>
+
+package struct CandidateLineCursor<Lines: RandomAccessCollection<Int>> where Lines.Index == Int {
     private var line: Int
     private let last: Int
-    private let first: [Int], second: [Int]
+    private let first: Lines, second: Lines
     private var i = 0, j = 0
     private var previous = Int.min
 
-    package init(body: ClosedRange<Int>) {
-        line = body.lowerBound
-        last = body.upperBound
-        first = []
-        second = []
-    }
-
     /// `first` and `second` ascending, each without repeats.
-    package init(merging first: [Int], _ second: [Int]) {
+    package init(merging first: Lines, _ second: Lines) {
         line = 1
         last = 0
         self.first = first
@@ -392,6 +463,33 @@ package struct CandidateLines {
         }
         return nil
     }
+}
+
+extension CandidateLineCursor where Lines == [Int] {
+    package init(body: ClosedRange<Int>) {
+        line = body.lowerBound
+        last = body.upperBound
+        first = []
+        second = []
+    }
+}
+
+/// The zones `PatternMatcher.scanBody` tests a hit's line against, by the owner of its pattern.
+fileprivate protocol OwnerZones {
+    var ownerCount: Int { get }
+    func contains(_ line: Int, _ zone: PatternZone, owner: Int) -> Bool
+}
+
+/// One `DocumentZones` an owner.
+fileprivate struct ZonesByOwner: OwnerZones {
+    let byOwner: UnsafeBufferPointer<DocumentZones>
+    var ownerCount: Int { byOwner.count }
+    func contains(_ line: Int, _ zone: PatternZone, owner: Int) -> Bool { byOwner[owner].contains(line, zone) }
+}
+
+extension ZoneLines: OwnerZones {
+    fileprivate var ownerCount: Int { 1 }
+    fileprivate func contains(_ line: Int, _ zone: PatternZone, owner: Int) -> Bool { contains(line, zone) }
 }
 
 /// All patterns of a set of rules behind one Aho-Corasick automaton.
@@ -434,11 +532,25 @@ public struct PatternMatcher: Sendable {
         zonesByOwner.withUnsafeBufferPointer { scanBody(document, zonesByOwner: $0, stop: stop) }
     }
 
+    /// `scanBody(_:zones:stop:)` with the zones' lines in lent storage (`ZoneLines`).
+    package func scanBody(_ document: Document, zoneLines zones: ZoneLines, stop: (Int, Int) -> Bool = { _, _ in false }) -> [LineVerdict] {
+        guard let body = document.bodyLines else { return [] }
+        if needsBody { return scanLines(document, CandidateLines(body: body), zones: zones, stop: stop) }
+        return scanLines(document, CandidateLineCursor(merging: zones.header, zones.footer), zones: zones, stop: stop)
+    }
+
     private func scanBody(_ document: Document, zonesByOwner: UnsafeBufferPointer<DocumentZones>, stop: (Int, Int) -> Bool) -> [LineVerdict] {
         guard let body = document.bodyLines, !zonesByOwner.isEmpty else { return [] }
-        var candidates = needsBody ? CandidateLines(body: body)
+        let candidates = needsBody ? CandidateLines(body: body)
             : zonesByOwner.count == 1 ? CandidateLines(merging: zonesByOwner[0].headerLines, zonesByOwner[0].footerLines)
             : CandidateLines(merging: DocumentZones.edgeLines(Array(zonesByOwner)), [])
+        return scanLines(document, candidates, zones: ZonesByOwner(byOwner: zonesByOwner), stop: stop)
+    }
+
+    /// The scan of the `candidates` lines, each hit kept when its line is in its pattern's zone.
+    private func scanLines<Lines, Zones: OwnerZones>(_ document: Document, _ candidates: CandidateLineCursor<Lines>, zones: Zones,
+                                                     stop: (Int, Int) -> Bool) -> [LineVerdict] {
+        var candidates = candidates
         var out: [LineVerdict] = []
         // The automaton's occurrences on a line; one buffer for all the lines.
         var occurrences: [AhoCorasick.Occurrence] = []
@@ -453,11 +565,21 @@ public struct PatternMatcher: Sendable {
             for o in occurrences {
                 let p = literalPattern[o.literal]
                 let owner = patterns[p].owner
-                if owner < zonesByOwner.count, zonesByOwner[owner].contains(n, patterns[p].zone) {
+                if owner < zones.ownerCount, zones.contains(n, patterns[p].zone, owner: owner) {
                     raw.append(PatternHit(pattern: p, range: o.start..<o.end))
                 }
             }
             guard !raw.isEmpty else { continue }
+            // One owner's zones (a rule's own scan): every hit kept is that owner's, so the line is
+            // confirmed once, with no set of owners (a map, a `Set` and a sort were ~1,700
+            // instructions a line with hits).
+            if zones.ownerCount == 1 {
+                if var verdict = confirm(raw, line: n, range: range, bytes: document.bytes) {
+                    verdict.owner = patterns[raw[0].pattern].owner
+                    out.append(verdict)
+                }
+                continue
+            }
             let owners = Set(raw.map { patterns[$0.pattern].owner }).sorted()
             for owner in owners {
                 let mine = owners.count == 1 ? raw : raw.filter { patterns[$0.pattern].owner == owner }
@@ -495,6 +617,7 @@ public struct PatternMatcher: Sendable {
         guard let text = String(exactUTF8: bytes[lineRange]) else { return Self.dedupe(out) }
         var done = Set<Int>()
         for h in raw where patterns[h.pattern].lazyRegex != nil && done.insert(h.pattern).inserted {
+            if let gate = patterns[h.pattern].lazyRegex?.gate, !gate.mayMatch(bytes, lineRange) { continue }
             guard let regex = patterns[h.pattern].regex else { continue }
             // A search that runs past its time limit is abandoned: the line is not confirmed.
             for m in RegexSafety.matches(regex, in: text).matches {

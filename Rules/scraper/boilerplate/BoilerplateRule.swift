@@ -89,8 +89,15 @@ public struct BoilerplateRule: Rule, RuleWithOptions {
     }
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        let zones = DocumentZones(document, headerLines: headerLines, footerLines: footerLines)
-        let verdicts = matcher.scanBody(document, zones: zones, stop: { sink.budgetSpent(step: $0, bytes: $1) })
+        // The zones' lines on the stack: 14 entries at the default zones (up to 128 fit in 1 KB).
+        let room = ZoneLines.room(document, headerLines: headerLines, footerLines: footerLines)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: room) { storage in
+            check(document, zones: ZoneLines(document, headerLines: headerLines, footerLines: footerLines, storage: storage), into: &sink)
+        }
+    }
+
+    private func check(_ document: Document, zones: ZoneLines, into sink: inout DiagnosticSink) {
+        let verdicts = matcher.scanBody(document, zoneLines: zones, stop: { sink.budgetSpent(step: $0, bytes: $1) })
         let residueLines = Set(verdicts.map(\.line))
         for (i, verdict) in verdicts.enumerated() {
             if sink.budgetSpent(step: i + 1) { return }

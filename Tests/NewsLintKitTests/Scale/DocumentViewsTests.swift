@@ -251,6 +251,32 @@ import Testing
         #expect(markdown > 200 && fellBack > 200)
     }
 
+    /// `TextFlavor.asciiFlavor(ofPath:)` (the extension cut on the path's bytes) answers as the
+    /// extension cut as substrings (`pathExtension`) and looked up (`flavor(ofExtension:)`), and
+    /// leaves the unusual names (no dot, a leading dot, a trailing slash, non-ASCII) to them.
+    @Test func pathFlavorMatchesTheSubstringExtension() {
+        // File names under a directory, as the file system gives them (Foundation's `pathExtension`
+        // traps on some strings no file system path is, such as `é//`).
+        let directories = ["", "dir/", "/abs/a.md/", "新闻/", "x/y.z/"]
+        let pieces = [".", "md", "MD", "Markdown", "mdx", "txt", "a", "文", "新闻", "\u{212A}", "é", "..", "x.md", "html", "-"]
+        var random = SeededRandom(seed: 44_20)
+        var answered = 0, leftToStrings = 0, markdown = 0
+        for _ in 0..<6_000 {
+            let name = (0..<random.below(6)).map { _ in random.pick(pieces) }.joined()
+            let path = name.isEmpty ? "dir/" : random.pick(directories) + name
+            let plain = TextFlavor.flavor(ofExtension: TextFlavor.pathExtension(path))
+            if let fast = TextFlavor.asciiFlavor(ofPath: path) {
+                #expect(fast == plain, "\(path)")
+                answered += 1
+                if fast == .markdown { markdown += 1 }
+            } else {
+                leftToStrings += 1
+            }
+            if !Document.isHTMLPath(path) { #expect(TextFlavor(path: path) == plain, "\(path)") }
+        }
+        #expect(answered > 1_000 && leftToStrings > 1_000 && markdown > 200, "\(answered) \(leftToStrings) \(markdown)")
+    }
+
     @Test func lineHashSetInsertsAsASet() {
         var random = SeededRandom(seed: 52)
         for round in 0..<200 {
