@@ -1060,6 +1060,11 @@ public final class Linter: Sendable {
         // set in the environment once: no rule replaces it (a retain and a release per rule per file).
         let collectBudget = settings.fileTimeBudget.map { CollectBudget(seconds: $0) }
         factEnvironment.collectBudget = collectBudget
+        // Restarted through an unretained reference, which `collectBudget` keeps alive: called on
+        // the optional (bound or chained), the budget was retained and released around each call,
+        // per rule per file (50,000 pairs at agora ×1). It exists exactly when the setting does.
+        let unretainedBudget = collectBudget.map { Unmanaged.passUnretained($0) }
+        let budgetSeconds = settings.fileTimeBudget ?? 0
         // By index and id: iterating the rule lists copied each rule (its existential and strings) per file.
         let baseCrossFile = baseRules.crossFile
         let fileCrossFile = rules.crossFile
@@ -1074,7 +1079,7 @@ public final class Linter: Sendable {
                 let atSameIndex = i < fileCrossFile.count && fileCrossFile[i].id == id
                 guard atSameIndex || fileCrossFile.indices.contains(where: { fileCrossFile[$0].id == id }) else { continue }
             }
-            if let collectBudget, let seconds = settings.fileTimeBudget { collectBudget.restart(seconds: seconds) }
+            unretainedBudget?._withUnsafeGuaranteedRef { $0.restart(seconds: budgetSeconds) }
             facts.collect(baseCrossFile[i].rule, index: i, document: document, environment: &factEnvironment)
             if collectBudget?.stopped == true, let severity = rules.engineSeverity["file-skipped"], let budget = settings.fileTimeBudget {
                 diagnostics.append(Diagnostic(rule: "file-skipped", severity: severity, path: path, line: 1, column: 1,
