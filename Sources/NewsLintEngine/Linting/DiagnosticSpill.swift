@@ -466,8 +466,11 @@ extension OrderedMerge {
             }
         }
 
-        /// The extras of the path `name` spells (the cursor is at or before them).
-        func group(_ name: UnsafeBufferPointer<UInt8>) -> [Diagnostic] {
+        /// The extras of the path `name` spells (the cursor is at or before them). `mutating`
+        /// though it changes only the cursor's object: called from `emitHeld`'s closure, which
+        /// holds the merge's state in place, a non-mutating call copied that state whole and
+        /// destroyed the copy (six retains and releases, ~400 instructions a file with findings).
+        mutating func group(_ name: UnsafeBufferPointer<UInt8>) -> [Diagnostic] {
             guard let first = cursor.peekPath(), Self.compare(first, name) == 0 else { return [] }
             return group(first)
         }
@@ -510,8 +513,8 @@ extension OrderedMerge {
             held = .spilled(batch, i)
         }
 
-        /// The extras of `path` (the cursor is at or before them).
-        func group(_ path: String) -> [Diagnostic] {
+        /// The extras of `path` (the cursor is at or before them). `mutating` for the same reason.
+        mutating func group(_ path: String) -> [Diagnostic] {
             var out: [Diagnostic] = []
             while let taken = cursor.next(onPath: path) { out.append(taken) }
             return out

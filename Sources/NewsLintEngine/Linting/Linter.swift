@@ -509,6 +509,12 @@ public final class Linter: Sendable {
     }
 
     package func check(_ document: Document, rules: RuleSet, environment: LintEnvironment) -> [Diagnostic] {
+        check(document, rules: rules, environment: environment, directives: nil)
+    }
+
+    /// `directives`: the document's suppression directives when the caller found them already
+    /// (`lintBytes` finds them once for this check and the file's cross-file regions); nil: found here.
+    private func check(_ document: Document, rules: RuleSet, environment: LintEnvironment, directives: [Suppressions.Directive]?) -> [Diagnostic] {
         let limit = settings.fix == .none ? settings.maxFindingsPerRule : nil
         var dropped: [String: Int] = [:]
         let started = DispatchTime.now().uptimeNanoseconds
@@ -548,7 +554,10 @@ public final class Linter: Sendable {
                 }
             }
         }
-        let filtered = DiagnosticFilters.apply(sink.takeFindings(), document: document, rules: rules)
+        // The registry's one filter (`DiagnosticFilters.filters`: suppression comments), given the
+        // directives when they were found already.
+        let filtered = directives.map { Suppressions.apply(sink.takeFindings(), directives: $0, document: document, rules: rules) }
+            ?? DiagnosticFilters.apply(sink.takeFindings(), document: document, rules: rules)
         guard let limit else { return filtered }
         return Self.capped(filtered, limit: limit, dropped: dropped, rules: rules, path: document.path)
     }
@@ -981,7 +990,10 @@ public final class Linter: Sendable {
         // One document per text, passed on, never copied: a copy retained and released each of
         // its references (three copies and destroys per file).
         let original = Document(path: path, bytes: bytes)
-        var diagnostics = check(original, rules: rules, environment: environment)
+        // Found once: the check's suppression filter and, when no fix changes the text, the
+        // file's cross-file regions (`outcome`) read the same directives.
+        let directives = Suppressions.directives(in: original)
+        var diagnostics = check(original, rules: rules, environment: environment, directives: directives)
         var fixOutcome: FileFixOutcome?
         /// The text after the fixes applied (nil when none were).
         var fixed: Document?
@@ -1021,7 +1033,7 @@ public final class Linter: Sendable {
         // the caller gets back.
         guard let fixed else {
             return outcome(of: original, final: original, quoted: original, diagnostics: diagnostics, fix: fixOutcome,
-                           path: path, bytes: bytes, rules: rules, environment: environment)
+                           path: path, bytes: bytes, rules: rules, environment: environment, finalDirectives: directives)
         }
         let writesFile: Bool, writesText: Bool
         switch input {
@@ -1030,7 +1042,7 @@ public final class Linter: Sendable {
         }
         let final = writesFile ? fixed : original
         return outcome(of: fixed, final: final, quoted: writesText ? fixed : final, diagnostics: diagnostics, fix: fixOutcome,
-                       path: path, bytes: bytes, rules: rules, environment: environment)
+                       path: path, bytes: bytes, rules: rules, environment: environment, finalDirectives: nil)
     }
 
     private func isPackRule(_ rule: String) -> Bool {
@@ -1039,8 +1051,10 @@ public final class Linter: Sendable {
 
     /// The rest of `lintBytes`: the cross-file facts of `document` (the text after fixes) and the
     /// outcome; `final` is the text later steps see, `quoted` the one findings quote.
+    /// `finalDirectives`: `final`'s suppression directives when found already (nil: found here).
     private func outcome(of document: Document, final: Document, quoted: Document, diagnostics: [Diagnostic], fix fixOutcome: FileFixOutcome?,
-                         path: String, bytes: [UInt8], rules: RuleSet, environment: LintEnvironment) -> FileOutcome {
+                         path: String, bytes: [UInt8], rules: RuleSet, environment: LintEnvironment,
+                         finalDirectives: [Suppressions.Directive]?) -> FileOutcome {
         var diagnostics = diagnostics
         // One buffer for the file's records (none without cross-file rules).
         // Under 1 KB: a larger block was not served from the allocator's per-thread cache.
@@ -1060,6 +1074,11 @@ public final class Linter: Sendable {
         // set in the environment once: no rule replaces it (a retain and a release per rule per file).
         let collectBudget = settings.fileTimeBudget.map { CollectBudget(seconds: $0) }
         factEnvironment.collectBudget = collectBudget
+        // Restarted through an unretained reference, which `collectBudget` keeps alive: called on
+        // the optional (bound or chained), the budget was retained and released around each call,
+        // per rule per file (50,000 pairs at agora ×1). It exists exactly when the setting does.
+        let unretainedBudget = collectBudget.map { Unmanaged.passUnretained($0) }
+        let budgetSeconds = settings.fileTimeBudget ?? 0
         // By index and id: iterating the rule lists copied each rule (its existential and strings) per file.
         let baseCrossFile = baseRules.crossFile
         let fileCrossFile = rules.crossFile
@@ -1074,7 +1093,7 @@ public final class Linter: Sendable {
                 let atSameIndex = i < fileCrossFile.count && fileCrossFile[i].id == id
                 guard atSameIndex || fileCrossFile.indices.contains(where: { fileCrossFile[$0].id == id }) else { continue }
             }
-            if let collectBudget, let seconds = settings.fileTimeBudget { collectBudget.restart(seconds: seconds) }
+            unretainedBudget?._withUnsafeGuaranteedRef { $0.restart(seconds: budgetSeconds) }
             facts.collect(baseCrossFile[i].rule, index: i, document: document, environment: &factEnvironment)
             if collectBudget?.stopped == true, let severity = rules.engineSeverity["file-skipped"], let budget = settings.fileTimeBudget {
                 diagnostics.append(Diagnostic(rule: "file-skipped", severity: severity, path: path, line: 1, column: 1,
@@ -1099,7 +1118,8 @@ public final class Linter: Sendable {
             outcome.sourceLines = lines
         }
         if !baseRules.crossFile.isEmpty {
-            outcome.suppressions = Suppressions.crossFileRegions(final)
+            outcome.suppressions = finalDirectives.map { Suppressions.crossFileRegions($0, lineCount: final.lineCount) }
+                ?? Suppressions.crossFileRegions(final)
             outcome.suppressionsKnown = true
         }
         return outcome

@@ -199,7 +199,13 @@ public enum Suppressions {
     }
 
     package static func apply(_ diagnostics: [Diagnostic], document: Document, rules: RuleSet) -> [Diagnostic] {
-        let directives = directives(in: document)
+        apply(diagnostics, directives: directives(in: document), document: document, rules: rules)
+    }
+
+    /// `apply` with `document`'s directives (`directives(in:)`) found already: the engine finds
+    /// them once a file for this filter and the file's cross-file regions (`crossFileRegions`),
+    /// where each scanned the body for them (~400 instructions a file a scan).
+    package static func apply(_ diagnostics: [Diagnostic], directives: [Directive], document: Document, rules: RuleSet) -> [Diagnostic] {
         if directives.isEmpty { return diagnostics }
         let (regions, unmatched) = regions(directives, lastLine: document.lineCount)
         // used[directive] = names that silenced something ("*" for a blanket directive).
@@ -396,9 +402,13 @@ public enum Suppressions {
     /// The regions of a document's directives (nil when it has none): what cross-file findings
     /// pointing into it are checked against after the reduce phase.
     package static func crossFileRegions(_ document: Document) -> [Region]? {
-        let found = directives(in: document)
+        crossFileRegions(directives(in: document), lineCount: document.lineCount)
+    }
+
+    /// `crossFileRegions` of a document whose directives (`directives(in:)`) are found already.
+    package static func crossFileRegions(_ found: [Directive], lineCount: Int) -> [Region]? {
         if found.isEmpty { return nil }
-        let r = regions(found, lastLine: document.lineCount).regions
+        let r = regions(found, lastLine: lineCount).regions
         return r.isEmpty ? nil : r
     }
 

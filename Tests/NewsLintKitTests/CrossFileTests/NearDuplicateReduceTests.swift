@@ -43,6 +43,31 @@ import Testing
         }
     }
 
+    /// Buckets used band after band, whose slots an earlier band left are told empty by their
+    /// stamp rather than zeroed, group exactly as fresh buckets do: the same groups in the same
+    /// order. Most rounds keep the table's size (the stamp carries on); a low stamp limit also
+    /// takes the zeroing every few rounds.
+    @Test func reusedBandBucketsGroupAsFreshOnes() {
+        var random = SeededRandom(seed: 29)
+        var reused = BandBuckets()
+        var restamped = BandBuckets(stampLimit: 4000)
+        for round in 0..<200 {
+            // 800 to 1,535 keys: one table size (2,048 slots); every seventh round a small table.
+            let count = round % 7 == 6 ? random.below(40) : 800 + random.below(736)
+            let distinct = 1 + random.below(max(1, count))
+            let pool = (0..<distinct).map { _ in round % 5 == 0 ? random.next() << 20 : random.next() }
+            let keys = (0..<count).map { r in (pool[random.below(distinct)], Int32(r)) }
+            var fresh = BandBuckets()
+            fresh.group(keys)
+            reused.group(keys)
+            restamped.group(keys)
+            let expected = fresh.groups
+            #expect(reused.groups == expected, "round \(round)")
+            #expect(restamped.groups == expected, "round \(round)")
+            if distinct < count / 2 { #expect(!expected.isEmpty) }
+        }
+    }
+
     /// The count over every value that `CommonMinima` did before it touched only the values present.
     static func commonByFullCount(_ flat: [UInt16], count: Int, permutations: Int, limit: Int) -> Set<Int> {
         var out = Set<Int>()
@@ -158,5 +183,12 @@ private extension BandBuckets {
     mutating func group(_ keys: [(UInt64, Int32)]) {
         let hashes = keys.map(\.0), reps = keys.map(\.1)
         hashes.withUnsafeBufferPointer { hashes in reps.withUnsafeBufferPointer { group(hashes: hashes, reps: $0) } }
+    }
+
+    /// The groups of the last `group`, in their order.
+    var groups: [[Int32]] {
+        var found: [[Int32]] = []
+        forEachGroup { found.append(Array($0)) }
+        return found
     }
 }
