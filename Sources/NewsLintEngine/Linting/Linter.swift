@@ -554,10 +554,7 @@ public final class Linter: Sendable {
                 }
             }
         }
-        // The registry's one filter (`DiagnosticFilters.filters`: suppression comments), given the
-        // directives when they were found already.
-        let filtered = directives.map { Suppressions.apply(sink.takeFindings(), directives: $0, document: document, rules: rules) }
-            ?? DiagnosticFilters.apply(sink.takeFindings(), document: document, rules: rules)
+        let filtered = DiagnosticFilters.apply(sink.takeFindings(), document: document, rules: rules, directives: directives)
         guard let limit else { return filtered }
         return Self.capped(filtered, limit: limit, dropped: dropped, rules: rules, path: document.path)
     }
@@ -1147,11 +1144,16 @@ public final class Linter: Sendable {
 /// Each filter is a pure function; the engine applies them in order.
 public enum DiagnosticFilters {
     public typealias Filter = @Sendable ([Diagnostic], Document, RuleSet) -> [Diagnostic]
-    /// Registered filters (suppressions are added by the suppression subsystem).
-    package static let filters: [Filter] = [Suppressions.filter]
+    /// Filters applied after suppression comments (none yet). Suppression comments are applied
+    /// first and not through this list, so that `lintBytes` can hand over the directives it found
+    /// once a file for them and the file's cross-file regions.
+    package static let filters: [Filter] = []
 
-    package static func apply(_ diagnostics: [Diagnostic], document: Document, rules: RuleSet) -> [Diagnostic] {
-        var d = diagnostics
+    /// Suppression comments, then `filters`. `directives`: `document`'s suppression directives
+    /// (`Suppressions.directives(in:)`) when the caller found them already; nil: found here.
+    package static func apply(_ diagnostics: [Diagnostic], document: Document, rules: RuleSet,
+                              directives: [Suppressions.Directive]? = nil) -> [Diagnostic] {
+        var d = Suppressions.apply(diagnostics, directives: directives ?? Suppressions.directives(in: document), document: document, rules: rules)
         for f in filters { d = f(d, document, rules) }
         return d
     }

@@ -193,18 +193,9 @@ public enum Suppressions {
         return !(r.except.contains(rule) || (family.map { r.except.contains($0) } ?? false))
     }
 
-    /// The engine filter: drops suppressed diagnostics and reports unused directives.
-    public static let filter: DiagnosticFilters.Filter = { diagnostics, document, rules in
-        apply(diagnostics, document: document, rules: rules)
-    }
-
-    package static func apply(_ diagnostics: [Diagnostic], document: Document, rules: RuleSet) -> [Diagnostic] {
-        apply(diagnostics, directives: directives(in: document), document: document, rules: rules)
-    }
-
-    /// `apply` with `document`'s directives (`directives(in:)`) found already: the engine finds
-    /// them once a file for this filter and the file's cross-file regions (`crossFileRegions`),
-    /// where each scanned the body for them (~400 instructions a file a scan).
+    /// Drops suppressed diagnostics and reports unused directives. `directives` are `document`'s
+    /// (`directives(in:)`), found by the caller: the engine finds them once a file for this filter
+    /// and the file's cross-file regions (`crossFileRegions`), where each scanned the body for them.
     package static func apply(_ diagnostics: [Diagnostic], directives: [Directive], document: Document, rules: RuleSet) -> [Diagnostic] {
         if directives.isEmpty { return diagnostics }
         let (regions, unmatched) = regions(directives, lastLine: document.lineCount)
