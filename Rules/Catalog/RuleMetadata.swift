@@ -215,7 +215,7 @@ extension RuleMetadata {
             }
             options.append(spec)
         }
-        let (good, bad) = try RuleExamples.parse(examples, folder: (file as NSString).deletingLastPathComponent + "/examples")
+        let (good, bad) = try RuleExamples.parse(examples, folder: PathComponents.deletingLastComponent(file) + "/examples")
         return RuleMetadata(id: try nonEmpty(rule.id, "id"), family: try nonEmpty(rule.family, "family"), summary: try nonEmpty(rule.summary, "summary"),
                             whatItFinds: try nonEmpty(rule.whatItFinds, "whatItFinds"), whyItMatters: try nonEmpty(rule.whyItMatters, "whyItMatters"),
                             fixSafety: try nonEmpty(rule.fixSafety, "fixSafety"), severity: severity, enabledByDefault: rule.enabled ?? true,

@@ -182,8 +182,8 @@ package enum MetadataHarvest {
 
     /// Slug from the file name (without directories and extension).
     package static func slug(_ path: String) -> String? {
-        let name = (path as NSString).lastPathComponent
-        let stem = (name as NSString).deletingPathExtension
+        let name = PathComponents.lastComponent(path)
+        let stem = PathComponents.deletingPathExtension(name)
         guard !stem.isEmpty, !stem.hasPrefix("<") else { return nil }
         return stem
     }

@@ -134,7 +134,7 @@ package enum LearnCommand {
         if let file = parsed.value("output") {
             do {
                 let target = NewsLintCLI.resolve(file, io)
-                try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(atPath: PathComponents.deletingLastComponent(target), withIntermediateDirectories: true)
                 try AtomicWriter.writeNew(Array(out.utf8), to: target)
             } catch {
                 throw UsageError("cannot write --output file '\(file)': \(error)")

@@ -337,7 +337,7 @@ public enum NewsLintCLI {
         if let p = firstPath {
             var isDir: ObjCBool = false
             if SystemPath.exists(p, isDirectory: &isDir) {
-                starts.append(isDir.boolValue ? p : (p as NSString).deletingLastPathComponent)
+                starts.append(isDir.boolValue ? p : PathComponents.deletingLastComponent(p))
             }
         }
         starts.append(io.currentDirectory)

@@ -37,7 +37,7 @@ package enum OutputGuard {
     /// writable: checked before the run, since the report streams to stdout while files are
     /// linted and a file written at the end must not fail after half a report was printed.
     package static func checkWritable(output: String, display: String, option: String) throws {
-        let directory = (output as NSString).deletingLastPathComponent
+        let directory = PathComponents.deletingLastComponent(output)
         var isDirectory: ObjCBool = false
         if SystemPath.exists(output, isDirectory: &isDirectory), isDirectory.boolValue {
             throw UsageError("cannot write \(option) file '\(display)': it is a directory; name a file (e.g. '\(display.hasSuffix("/") ? display : display + "/")report.txt')")

@@ -119,7 +119,7 @@ extension ScaleSettings {
             }
         }
         if let cache {
-            do { try cache.save() } catch { io.stderr("warning: could not save the cache in \((cache.file as NSString).deletingLastPathComponent): \(error)\n") }
+            do { try cache.save() } catch { io.stderr("warning: could not save the cache in \(PathComponents.deletingLastComponent(cache.file)): \(error)\n") }
         }
     }
 }

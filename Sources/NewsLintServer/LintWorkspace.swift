@@ -52,7 +52,7 @@ package final class LintWorkspace {
     }
 
     package func linter(forFile location: String) -> Linter {
-        let index = resolver.index(forDirectory: (location as NSString).deletingLastPathComponent)
+        let index = resolver.index(forDirectory: PathComponents.deletingLastComponent(location))
         if let known = linters[index] { return known }
         var settings = LintSettings()
         settings.jobs = 1
@@ -76,7 +76,7 @@ package final class LintWorkspace {
     package func shouldLint(location: String, languageID: String) -> Bool {
         if location.hasSuffix("/" + Configuration.fileName) { return false }
         let linter = linter(forFile: location)
-        let ext = "." + ((location as NSString).pathExtension).lowercased()
+        let ext = "." + PathComponents.pathExtension(location).lowercased()
         let known = ["markdown", "html", "plaintext", "text", "txt"].contains(languageID.lowercased())
         guard known || linter.config.extensions.contains(ext) || ext == ".html" || ext == ".htm" else { return false }
         return linter.config.excludingPattern(location) == nil

@@ -70,12 +70,12 @@ package enum TextFlavor {
     }
 
     /// `NSString.pathExtension` without the bridge (it was 2.5% of a default run): the text after
-    /// the last dot of the last path component; the bridge still answers the unusual names
-    /// (a leading dot, a trailing slash).
+    /// the last dot of the last path component; `PathComponents` answers the unusual names (a
+    /// leading dot, a trailing slash, `//`), as Foundation would but without its trap.
     package static func pathExtension(_ path: String) -> Substring {
         let name = PathName.fileName(path)
         guard !name.isEmpty, let dot = PathName.lastUTF8Index(of: UInt8(ascii: "."), in: name), dot != name.startIndex else {
-            return Substring((path as NSString).pathExtension)
+            return Substring(PathComponents.pathExtension(path))
         }
         return name[name.utf8.index(after: dot)...]
     }

@@ -53,7 +53,7 @@ public struct IgnoreFile: Sendable {
     public static func load(_ path: String) -> IgnoreFile? {
         guard let data = SystemPath.contents(path) else { return nil }
         // Decoded like file names (SystemPath), so a pattern naming a GB18030 or Big5 file matches it.
-        return IgnoreFile(directory: (path as NSString).deletingLastPathComponent, text: SystemPath.decode(data))
+        return IgnoreFile(directory: PathComponents.deletingLastComponent(path), text: SystemPath.decode(data))
     }
 
     /// nil: no pattern matches; true: ignored; false: re-included by a negation.
@@ -87,7 +87,7 @@ public struct IgnoreStack: Sendable {
         var repoRoot: String?
         while true {
             if SystemPath.exists(dir + "/.git") { repoRoot = dir; break }
-            let parent = (dir as NSString).deletingLastPathComponent
+            let parent = PathComponents.deletingLastComponent(dir)
             if parent == dir || parent.isEmpty { break }
             dir = parent
             dirs.append(dir)

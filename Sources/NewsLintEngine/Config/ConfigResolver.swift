@@ -60,7 +60,7 @@ public final class ConfigResolver {
         if SystemPath.exists(candidate) {
             result = load(candidate)
         } else {
-            let parent = (dir as NSString).deletingLastPathComponent
+            let parent = PathComponents.deletingLastComponent(dir)
             result = parent == dir || parent.isEmpty ? defaults() : index(forDirectory: parent)
         }
         byDirectory[PathKey(dir)] = result
@@ -70,7 +70,7 @@ public final class ConfigResolver {
     public func configuration(forDirectory directory: String) -> Configuration { configurations[index(forDirectory: directory)] }
 
     public func configuration(forFile location: String) -> Configuration {
-        configuration(forDirectory: (PathResolver.standardized(location) as NSString).deletingLastPathComponent)
+        configuration(forDirectory: PathComponents.deletingLastComponent(PathResolver.standardized(location)))
     }
 
     private func load(_ file: String) -> Int {
@@ -82,10 +82,10 @@ public final class ConfigResolver {
             configurations.append(config)
         } catch let e as ConfigError {
             errors.append(contentsOf: e.all)
-            configurations.append(Configuration(directory: (file as NSString).deletingLastPathComponent, file: file))
+            configurations.append(Configuration(directory: PathComponents.deletingLastComponent(file), file: file))
         } catch {
             errors.append(ConfigError(file: file, message: "\(error)"))
-            configurations.append(Configuration(directory: (file as NSString).deletingLastPathComponent, file: file))
+            configurations.append(Configuration(directory: PathComponents.deletingLastComponent(file), file: file))
         }
         byFile[PathKey(file)] = configurations.count - 1
         return configurations.count - 1
@@ -125,7 +125,7 @@ public struct ConfigSet: Sendable {
     /// Index of the configuration for a file (absolute path); 0 when unknown.
     public func index(forFile location: String) -> Int {
         guard configurations.count > 1 else { return 0 }
-        let dir = (PathResolver.standardized(location) as NSString).deletingLastPathComponent
+        let dir = PathComponents.deletingLastComponent(PathResolver.standardized(location))
         return byDirectory[PathKey(dir)] ?? 0
     }
 

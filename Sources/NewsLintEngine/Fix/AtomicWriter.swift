@@ -130,8 +130,8 @@ public enum AtomicWriter {
         private var committed = false
 
         init(beside target: String, path shownPath: String) throws {
-            let dir = (target as NSString).deletingLastPathComponent
-            let base = (target as NSString).lastPathComponent
+            let dir = PathComponents.deletingLastComponent(target)
+            let base = PathComponents.lastComponent(target)
             var template = (SystemPath.bytes("\(dir.isEmpty ? "." : dir)/\(AtomicWriter.tempName(for: base))") + [0]).map { CChar(bitPattern: $0) }
             let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             guard fd >= 0 else {
@@ -247,7 +247,7 @@ public enum AtomicWriter {
             if dest.hasPrefix("/") {
                 current = dest
             } else {
-                current = ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(dest)
+                current = (PathComponents.deletingLastComponent(current) as NSString).appendingPathComponent(dest)
             }
         }
         return current

@@ -167,7 +167,7 @@ public final class LintCache: @unchecked Sendable {
         var header = ByteWriter(bytes: LintCache.magic)
         header.u64(key)
         fresh = Locked(FreshEntries(path: file + ".fresh-\(getpid())-\(UInt32.random(in: 0...UInt32.max))",
-                                    directory: (file as NSString).deletingLastPathComponent, header: header.bytes,
+                                    directory: PathComponents.deletingLastComponent(file), header: header.bytes,
                                     mayBeUnnamed: unnamedEntriesFile))
         if let image = CacheFileImage(path: file), let layout = LintCache.parseLayout(image, key: key) {
             self.image = image
@@ -471,7 +471,7 @@ public final class LintCache: @unchecked Sendable {
             do { try LintCache.replace(crossFileResultFile) { out in try recorder.write(crossFileResultFile, to: out) } } catch { failure = failure ?? error }
         }
         if let failure { throw failure }
-        CachePruning.prune(directory: (file as NSString).deletingLastPathComponent, current: file, now: now)
+        CachePruning.prune(directory: PathComponents.deletingLastComponent(file), current: file, now: now)
     }
 
     private func saveEntries() throws {

@@ -35,7 +35,7 @@ package enum CachePruning {
     @discardableResult
     package static func prune(directory: String, current: String, now: Int64) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
-        let currentKey = String((current as NSString).lastPathComponent.prefix(16))
+        let currentKey = String(PathComponents.lastComponent(current).prefix(16))
         var byKey: [String: (newest: Int64, names: [String])] = [:]
         var remove: [String] = []
         for name in names {

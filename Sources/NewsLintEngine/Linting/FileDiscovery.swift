@@ -80,7 +80,7 @@ public struct FileDiscovery {
             } else {
                 // Explicit files are linted whatever their extension (and, unless forceExclude, whatever exclude says);
                 // special files are reported by the reader.
-                if forceExclude && !configuration(forDirectory: (absolute(path) as NSString).deletingLastPathComponent).isIncluded(absolute(path)) { continue }
+                if forceExclude && !configuration(forDirectory: PathComponents.deletingLastComponent(absolute(path))).isIncluded(absolute(path)) { continue }
                 if seen.insert(Array(path.utf8)).inserted { files.append(path) }
             }
         }
