@@ -40,8 +40,11 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
     private var size = 0
     /// Byte position of paths 0, 16, 32, …
     private var restarts: [Int] = []
-    /// The last path appended (the base of the next one's shared prefix).
+    /// The last path appended (the base of the next one's shared prefix): its first
+    /// `previousLength` bytes. Only the bytes after the shared prefix are rewritten, in place: a
+    /// `removeAll` and an append of the whole path cost ~185 instructions a path.
     private var previous: [UInt8] = []
+    private var previousLength = 0
     private var total = 0
     private static let interval = 4
     /// The most bytes `withUnsafeTemporaryAllocation` keeps on the stack (past it, it calls malloc).
@@ -87,7 +90,7 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
     /// appends every path of a run on its serial thread (a byte at a time through the blocks'
     /// arrays it cost ~1,100 instructions a path).
     package mutating func append(utf8Bytes path: UnsafeBufferPointer<UInt8>) {
-        let limit = Swift.min(previous.count, path.count)
+        let limit = Swift.min(previousLength, path.count)
         let common = previous.withUnsafeBufferPointer { old -> Int in
             guard limit > 0, let p = UnsafeRawPointer(old.baseAddress), let q = UnsafeRawPointer(path.baseAddress) else { return 0 }
             var k = 0
@@ -95,20 +98,29 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
             while k < limit && old[k] == path[k] { k += 1 }
             return k
         }
-        if total > 0, !(common < limit ? previous[common] < path[common] : previous.count < path.count) { isStrictlyIncreasing = false }
+        if total > 0, !(common < limit ? previous[common] < path[common] : previousLength < path.count) { isStrictlyIncreasing = false }
         var shared = common
         if total % Self.interval == 0 {
             restarts.append(size)
             shared = 0
         }
-        // The two varints (at most 10 bytes each) in one small buffer, stored with the tail.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { header in
-            let n = Self.writeVarint(path.count - shared, into: header, at: Self.writeVarint(shared, into: header, at: 0))
-            store(UnsafeBufferPointer(rebasing: header[..<n]))
+        // The two varints (at most 10 bytes each) and the tail in one small buffer, stored at once:
+        // a second `store` (an array append into the block) cost ~185 instructions a path.
+        let tail = path.count - shared
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20 + tail) { entry in
+            let n = Self.writeVarint(tail, into: entry, at: Self.writeVarint(shared, into: entry, at: 0))
+            if tail > 0, let to = entry.baseAddress, let from = path.baseAddress {
+                (to + n).initialize(from: from + shared, count: tail)
+            }
+            store(UnsafeBufferPointer(rebasing: entry[..<(n + tail)]))
         }
-        store(UnsafeBufferPointer(rebasing: path[shared...]))
-        previous.removeAll(keepingCapacity: true)
-        previous.append(contentsOf: path)
+        if previous.count < path.count { previous.append(contentsOf: repeatElement(0, count: path.count - previous.count)) }
+        if path.count > common, let from = path.baseAddress {
+            previous.withUnsafeMutableBufferPointer { old in
+                if let to = old.baseAddress { (to + common).update(from: from + common, count: path.count - common) }
+            }
+        }
+        previousLength = path.count
         total += 1
     }
 
@@ -269,7 +281,7 @@ public struct PathList: RandomAccessCollection, Sendable, Equatable, Expressible
 
     /// Bytes held in memory (for measurements): the blocks' capacity, restart points and the last path.
     public var byteCount: Int {
-        blocks.reduce(0) { $0 + $1.capacity } + (restarts.count + fileOffsets.count) * MemoryLayout<Int>.stride + previous.count
+        blocks.reduce(0) { $0 + $1.capacity } + (restarts.count + fileOffsets.count) * MemoryLayout<Int>.stride + previousLength
     }
 
     /// Whether blocks went to the temporary file (tests, measurements).

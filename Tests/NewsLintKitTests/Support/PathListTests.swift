@@ -33,6 +33,34 @@ import Testing
         #expect(Array(list) == ["a/b", "a/b/c", "a/bb", "a/c", "a/bb"])
     }
 
+    /// Each path rewrites only its bytes past the prefix it shares with the one before, over that
+    /// one's (which may be longer): random paths, longer and shorter than the one before, in and
+    /// out of order, read back as appended and track the order as a plain comparison does.
+    @Test func pathsShorterAndLongerThanTheOneBeforeReadBackAsAppended() {
+        var state: UInt64 = 5
+        func next() -> Int { state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int(state >> 33) }
+        let alphabet = ["a", "b", "/", "-", "新", "聞"]
+        for round in 0..<300 {
+            var list = PathList(memoryBudget: round % 2 == 0 ? PathList.defaultMemoryBudget : 0)
+            var pieceLists: [[String]] = []
+            var paths: [String] = []
+            var increasing = true
+            for _ in 0..<(1 + next() % 40) {
+                var pieces = pieceLists.last.map { Array($0.prefix(next() % ($0.count + 1))) } ?? []
+                for _ in 0..<(next() % 12) { pieces.append(alphabet[next() % alphabet.count]) }
+                if pieces.isEmpty { pieces = ["x"] }
+                pieceLists.append(pieces)
+                let path = pieces.joined()
+                if let last = paths.last, !last.utf8.lexicographicallyPrecedes(path.utf8) { increasing = false }
+                paths.append(path)
+                list.append(utf8: Array(path.utf8))
+            }
+            #expect(list.isStrictlyIncreasing == increasing, "round \(round)")
+            #expect(list.count == paths.count)
+            #expect(zip(list, paths).allSatisfy { $0.hasSameBytes(as: $1) }, "round \(round): \(Array(list)) vs \(paths)")
+        }
+    }
+
     /// A list of `paths` whose blocks all went to a file in `dir`, with the byte `offset` bytes
     /// into the first stored `name` then changed to `value` in that file.
     static func spilled(_ paths: [String], in dir: TemporaryDirectory, changing name: String, at offset: Int, to value: UInt8) throws -> PathList {
