@@ -57,9 +57,13 @@ package struct ScriptTables: Sendable {
     private let phraseLists: [[Phrase]]
     private let phraseSlot: [Int32]
     private let sparsePhraseSlot: [UInt32: Int32]
-    /// Traditional words holding a merge character as itself (一國兩制, 皇后), by first scalar, for the
-    /// word-boundary check (only consulted around a leftover).
-    private let words: [UInt32: [Word]]
+    /// Traditional words holding a merge character as itself (一國兩制, 皇后), for the word-boundary
+    /// check (only consulted around a leftover): all of them in one pool grouped by first scalar, the
+    /// group of `wordHeads[k]` (ascending) at `wordStarts[k]..<wordStarts[k + 1]`. A dictionary of
+    /// 1,454 growing arrays (4,875 appends) was ~2 M instructions of every run that builds the tables.
+    private let wordPool: [Word]
+    private let wordHeads: [UInt32]
+    private let wordStarts: [Int32]
     /// Titles and roles written right before a personal name (律師, 議員), from name-titles.txt.
     package let titles: [[UInt32]]
     /// One bit per hash of a word-level entry's first two scalars (`mayStartPhrase`): a phrase head
@@ -76,10 +80,14 @@ package struct ScriptTables: Sendable {
     package init() {
         var dense = [UInt8](repeating: 0, count: Int(Self.tableEnd - Self.tableBase))
         var sparse: [UInt32: UInt8] = [:]
+        // 1,207 supplementary-plane characters head a line of the class files: reserved, the two
+        // dictionaries are not rehashed eleven times as they grow.
+        sparse.reserveCapacity(Self.sparseCapacity)
         var counterpartPool: [UInt32] = []
         counterpartPool.reserveCapacity(32_768)
         var counterpartAt = [Int32](repeating: -1, count: Int(Self.tableEnd - Self.tableBase))
         var sparseCounterpartAt: [UInt32: Int32] = [:]
+        sparseCounterpartAt.reserveCapacity(Self.sparseCapacity)
         func set(_ c: UInt32, _ f: (inout UInt8) -> Void) {
             if c >= Self.tableBase && c < Self.tableEnd {
                 f(&dense[Int(c - Self.tableBase)])
@@ -111,7 +119,9 @@ package struct ScriptTables: Sendable {
             for s in line where CJK.isHan(s) { set(s) { $0 |= Self.nameBit } }
         }
         var phrases: [UInt32: [Phrase]] = [:]
-        var words: [UInt32: [Word]] = [:]
+        var wordPool: [Word] = []
+        var wordFirsts: [UInt32] = []
+        var wordsAscending = true
         Self.forEachScalarLine("script/data/phrases.txt") { line in
             // The first two tab-separated fields, as slices of the line (no array of fields, no
             // copy of the head: 5,400 lines, 16.5 M instructions when split).
@@ -121,7 +131,11 @@ package struct ScriptTables: Sendable {
                 for c in head.dropFirst() { set(c) { $0 |= Self.standaloneBit } }
             } else if head.first == 0x3D { // "=word": a Traditional word for the word-boundary check
                 let w = head.dropFirst()
-                if let f = w.first { words[f, default: []].append(Word(scalars: w, frequency: frequency)) }
+                if let f = w.first {
+                    if let last = wordFirsts.last, last > f { wordsAscending = false }
+                    wordFirsts.append(f)
+                    wordPool.append(Word(scalars: w, frequency: frequency))
+                }
             } else if head.count >= 4 && head.count % 2 == 0 {
                 let middle = head.startIndex + head.count / 2
                 let from = Array(head[..<middle]), to = Array(head[middle...])
@@ -164,7 +178,32 @@ package struct ScriptTables: Sendable {
         self.phraseLists = lists
         self.phraseSlot = slots
         self.sparsePhraseSlot = sparseSlots
-        self.words = words
+        let grouped = Self.groupedWords(wordPool, firsts: wordFirsts, ascending: wordsAscending)
+        self.wordPool = grouped.pool
+        self.wordHeads = grouped.heads
+        self.wordStarts = grouped.starts
+    }
+
+    /// Room for `sparse` and `sparseCounterpartAt` (1,207 entries from the data files).
+    private static let sparseCapacity = 1_536
+
+    /// `pool` grouped by first scalar, ascending, each group in file order (a stable sort, skipped
+    /// when the file lists them so already, as the generator does), with each group's head and start.
+    static func groupedWords(_ pool: [Word], firsts: [UInt32], ascending: Bool) -> (pool: [Word], heads: [UInt32], starts: [Int32]) {
+        var pool = pool, firsts = firsts
+        if !ascending {
+            let order = firsts.indices.sorted { (firsts[$0], $0) < (firsts[$1], $1) }
+            pool = order.map { pool[$0] }
+            firsts = order.map { firsts[$0] }
+        }
+        var heads: [UInt32] = []
+        var starts: [Int32] = []
+        for (index, first) in firsts.enumerated() where heads.last != first {
+            heads.append(first)
+            starts.append(Int32(index))
+        }
+        starts.append(Int32(pool.count))
+        return (pool, heads, starts)
     }
 
     /// Non-comment, non-empty lines of an embedded data file.
@@ -196,14 +235,40 @@ package struct ScriptTables: Sendable {
         }
     }
 
-    /// The scalars of `String(decoding: bytes, as: UTF8.self)`, by the documents' decoder
-    /// (`ScalarDecode`): iterating the string's `unicodeScalars` cost about 70 instructions a
-    /// scalar, a third of building these tables at the start of every run. A file with an
-    /// ill-formed byte (none is) is read through the string, which repairs it to U+FFFD.
+    /// The scalars of `String(decoding: bytes, as: UTF8.self)`, into an array written in place (a
+    /// Han character decoded here, any other non-ASCII scalar by `ScalarDecode.step`): iterating the string's `unicodeScalars` cost
+    /// about 70 instructions a scalar, and the documents' decoder (`ScalarDecode`, which also writes
+    /// each scalar's byte offset) about 41, 2.9 M of every run that builds these tables. A file with
+    /// an ill-formed byte (none is) is read through the string, which repairs it to U+FFFD.
     package static func scalars(of bytes: [UInt8]) -> [UInt32] {
-        let decode = ScalarDecode(bytes, lineStarts: [], isValidUTF8: nil)
-        guard decode.isValidUTF8 else { return String(decoding: bytes, as: UTF8.self).unicodeScalars.map(\.value) }
-        return decode.cps
+        var wellFormed = true
+        let scalars = [UInt32](unsafeUninitializedCapacity: bytes.count) { out, written in
+            bytes.withUnsafeBufferPointer { buf in
+                var i = 0, n = 0
+                while i < buf.count {
+                    let b = buf[i]
+                    if b < 0x80 {
+                        out[n] = UInt32(b)
+                        i += 1
+                    } else if b & 0xF0 == 0xE0, b != 0xE0, b != 0xED, i + 2 < buf.count,
+                              buf[i + 1] & 0xC0 == 0x80, buf[i + 2] & 0xC0 == 0x80 {
+                        // A three-byte sequence whose lead allows any continuation (every Han
+                        // character of the BMP): `step` is a call into NewsLintCore, ~29 instructions.
+                        out[n] = UInt32(b & 0x0F) << 12 | UInt32(buf[i + 1] & 0x3F) << 6 | UInt32(buf[i + 2] & 0x3F)
+                        i += 3
+                    } else {
+                        let (scalar, length) = ScalarDecode.step(buf, at: i)
+                        guard scalar != ScalarDecode.invalid else { wellFormed = false; break }
+                        out[n] = scalar
+                        i += length
+                    }
+                    n += 1
+                }
+                written = wellFormed ? n : 0
+            }
+        }
+        guard wellFormed else { return String(decoding: bytes, as: UTF8.self).unicodeScalars.map(\.value) }
+        return scalars
     }
 
     /// The first non-empty run of `line` without a tab from `start` (what `split(separator: 0x09)`
@@ -363,8 +428,17 @@ package struct ScriptTables: Sendable {
         return counterpartPool[start..<(start + Int(counterpartPool[Int(at)]))]
     }
 
-    /// Traditional words starting with `c` (word-boundary check; not on the hot path).
-    package func words(startingWith c: UInt32) -> [Word]? { words[c] }
+    /// Traditional words starting with `c`, in file order (word-boundary check; not on the hot path:
+    /// a binary search of the heads).
+    package func words(startingWith c: UInt32) -> ArraySlice<Word>? {
+        var lo = 0, hi = wordHeads.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if wordHeads[mid] < c { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo < wordHeads.count, wordHeads[lo] == c else { return nil }
+        return wordPool[Int(wordStarts[lo])..<Int(wordStarts[lo + 1])]
+    }
 
     /// A merge character that reads as itself standing alone (see `standaloneBit`).
     @inline(__always)

@@ -17,6 +17,39 @@ import Testing
         #expect(ScriptTables.scalarLines(path) == expected)
     }
 
+    /// The words' pool and its binary-searched heads answer what the dictionary of arrays built from
+    /// the `=word` lines of phrases.txt answered, for every scalar of the file and a few beyond it.
+    @Test func wordPoolMatchesDictionaryOfWords() {
+        var expected: [UInt32: [([UInt32], Int32)]] = [:]
+        var scalars: Set<UInt32> = [0, 0x2E7F, 0x10FFFF]
+        for line in ScriptTables.lines("script/data/phrases.txt") {
+            let fields = line.split(separator: "\t")
+            scalars.formUnion(line.unicodeScalars.map(\.value))
+            guard let head = fields.first, head.hasPrefix("=") else { continue }
+            let word = head.dropFirst().unicodeScalars.map(\.value)
+            let frequency = fields.count > 1 ? Int32(fields[1]) ?? 0 : 0
+            if let first = word.first { expected[first, default: []].append((word, frequency)) }
+        }
+        #expect(expected.count > 1_000)
+        let tables = ScriptTables.shared
+        for c in scalars {
+            let got = tables.words(startingWith: c).map { $0.map { (Array($0.scalars), $0.frequency) } }
+            let want = expected[c]
+            #expect(got?.count == want?.count, "U+\(String(c, radix: 16))")
+            for (g, w) in zip(got ?? [], want ?? []) { #expect(g.0 == w.0 && g.1 == w.1, "U+\(String(c, radix: 16))") }
+        }
+    }
+
+    /// Words out of order are grouped by a stable sort, each group keeping its file order.
+    @Test func wordsOutOfOrderAreGroupedStably() {
+        let firsts: [UInt32] = [5, 3, 5, 1, 3, 5]
+        let pool = firsts.enumerated().map { ScriptTables.Word(scalars: [$0.element], frequency: Int32($0.offset)) }
+        let grouped = ScriptTables.groupedWords(pool, firsts: firsts, ascending: false)
+        #expect(grouped.heads == [1, 3, 5])
+        #expect(grouped.starts == [0, 1, 3, 6])
+        #expect(grouped.pool.map(\.frequency) == [3, 1, 4, 0, 2, 5])
+    }
+
     /// `ScriptTables.scalars(of:)` (the documents' decoder) against the string's own scalars, on
     /// random bytes: ASCII, CJK, 2- and 4-byte sequences, line breaks, and ill-formed bytes
     /// (a cut sequence, a stray continuation byte, an overlong form, a surrogate), which `String`
