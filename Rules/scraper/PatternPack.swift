@@ -323,16 +323,6 @@ public struct DocumentZones: Sendable {
         return lo < lines.count && lines[lo] == line
     }
 
-    package func contains(_ line: Int, _ zone: PatternZone) -> Bool {
-        switch zone {
-        case .anywhere: return true
-        case .header: return isHeader(line)
-        case .footer: return isFooter(line)
-        case .edges: return isHeader(line) || isFooter(line)
-        case .frontMatter: return false
-        }
-    }
-
     /// The header and footer lines of all `zones`, ascending, each once. Several rules' zones only:
     /// one rule's (the built-in packs, on every file) are merged as they are read (`CandidateLines`).
     package static func edgeLines(_ zones: [DocumentZones]) -> [Int] {
@@ -409,7 +399,16 @@ package struct ZoneLines {
 
     package func isHeader(_ line: Int) -> Bool { DocumentZones.holds(header, line) }
     package func isFooter(_ line: Int) -> Bool { DocumentZones.holds(footer, line) }
+}
 
+/// Zones told by their header and footer lines (`DocumentZones`, `ZoneLines`).
+package protocol HeaderFooterZones {
+    func isHeader(_ line: Int) -> Bool
+    func isFooter(_ line: Int) -> Bool
+}
+
+extension HeaderFooterZones {
+    /// Whether `line` is in `zone` (front matter is never a body zone).
     package func contains(_ line: Int, _ zone: PatternZone) -> Bool {
         switch zone {
         case .anywhere: return true
@@ -420,6 +419,9 @@ package struct ZoneLines {
         }
     }
 }
+
+extension DocumentZones: HeaderFooterZones {}
+extension ZoneLines: HeaderFooterZones {}
 
 /// The lines `PatternMatcher.scanBody` reads, ascending, each once: a body's lines, or the lines of
 /// two ascending lists (a zone's header and footer lines), merged as they are read. Merging them
