@@ -153,7 +153,11 @@ public struct FileDiscovery {
         // A plain file's path is built after the directory's prefix, written once, in one buffer a
         // directory: a path array refilled with the prefix and the name per file cost ~280
         // instructions a file (two appends and a `removeAll`) on top of the copy into the list.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefix.count + Self.longestName) { pathBuffer in
+        // On the heap: the walk recurses into subdirectories while it is held, and a buffer on the
+        // stack at every level would add up in a deep tree.
+        let pathBuffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: prefix.count + Self.longestName)
+        defer { pathBuffer.deallocate() }
+        do {
             _ = pathBuffer.initialize(fromContentsOf: prefix)
             for i in listing.indices {
                 if plainFiles && listing.kind(i) == .file {
@@ -206,7 +210,8 @@ public struct FileDiscovery {
         }
     }
 
-    /// The longest name `readdir` gives (`NAME_MAX`: `d_name` holds 256 bytes with its NUL).
+    /// The longest name the buffered path takes (`NAME_MAX` on Linux, whose `d_name` holds 256 bytes
+    /// with its NUL); a longer name (macOS allows more) takes the general way.
     private static let longestName = 255
 
     /// The path of the entry `name` of `directory`, as the walk reports it.
