@@ -1,10 +1,13 @@
 /// `NSString`'s `lastPathComponent`, `deletingLastPathComponent`, `pathExtension` and
-/// `deletingPathExtension`, computed on the path's UTF-8 bytes with the same answers.
+/// `deletingPathExtension`, computed on the path's UTF-8 bytes.
 ///
 /// Why: on Linux, swift-corelibs-foundation's slash fixing, which those four call first, traps on
 /// a path that holds a non-ASCII character and a `//` (`newslint 'éé//é'` crashed in a rule that
-/// asked for the file's extension). `/` and `.` are ASCII and never part of a longer UTF-8
-/// sequence, so cutting at them keeps every character whole.
+/// asked for the file's extension), and on some paths with two runs of slashes. The answers are
+/// Foundation's wherever it cuts where the file system does: Foundation compares characters, so a
+/// `/` or `.` that a combining mark joins to the next character (`d/\u{301}x.md`) is no separator
+/// to it, while the file system, and this, cut at every `/` byte. `/` and `.` are ASCII and never
+/// part of a longer UTF-8 sequence, so cutting at them keeps every scalar whole.
 package enum PathComponents {
     private static let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
 

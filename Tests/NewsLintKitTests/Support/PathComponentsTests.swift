@@ -73,6 +73,11 @@ import Testing
         #expect(PathComponents.lastComponent("/") == "/")
         #expect(PathComponents.deletingLastComponent("/a") == "/")
         #expect(PathComponents.deletingLastComponent("a/") == "")
+        // A combining mark after `/` or `.` (one character with it to Foundation): the file
+        // system's cut, at the byte.
+        #expect(PathComponents.lastComponent("d/\u{301}x.md") == "\u{301}x.md")
+        #expect(PathComponents.deletingLastComponent("d/\u{301}x.md") == "d")
+        #expect(PathComponents.pathExtension("a.\u{301}") == "\u{301}")
     }
 }
 
