@@ -47,8 +47,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         var fixable = true         // false where the fix could rename a person
     }
 
-    /// Per unit: its scalar range, its mask (an index into the document's masks, -1 for none), its
-    /// counts of each script's characters, of those the other script's standard does not also write
+    /// Per unit: its scalar range, its mask (an index into the document's masks; for none,
+    /// `unmaskedWithFlags` or `unmasked`), its counts of each script's characters, of those the
+    /// other script's standard does not also write
     /// (`isAllowed`: only those can be leftovers), and of phrase heads (a word-level entry may start at one).
     ///
     /// Plain values only: a unit keeps its scalar range, not its `ScalarRun` (the runs share the
@@ -58,6 +59,11 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// though few units have a mask).
     private typealias UnitCounts = (scalars: Range<Int>, mask: Int, simplified: Int, traditional: Int, strictSimplified: Int,
                                     strictTraditional: Int, phraseHeads: Int)
+
+    /// `UnitCounts.mask` of a unit without a mask whose count wrote its table bytes (`check`'s `flags`).
+    private static let unmaskedWithFlags = -1
+    /// `UnitCounts.mask` of a unit without a mask whose count did not write them.
+    private static let unmasked = -2
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         // Lines, or in an HTML document its text blocks (a scraped page may hold an article on one line).
@@ -76,7 +82,8 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
 
     /// `check` with the document's prose units, storage for one `UnitCounts` a unit (uninitialized),
     /// and for one byte a scalar of the decode: an unmasked unit's `countTable` bytes, written by
-    /// its count (at its scalars' indices) and read by `mayHoldPhrase(_:flags:tables:heads:)`.
+    /// its count (at its scalars' indices) while the units before it do not lean Simplified
+    /// (`unmaskedWithFlags`) and read by `mayHoldPhrase(_:flags:tables:heads:)`.
     private func check(_ document: Document, units: [(line: Int, range: Range<Int>)], runs: UnsafeMutableBufferPointer<UnitCounts>,
                        flags: UnsafeMutableBufferPointer<UInt8>, into sink: inout DiagnosticSink) {
         let html = document.isHTMLFile
@@ -113,12 +120,17 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             if window == nil { window = ScalarRun(decode, scalars) } else { window?.select(scalars) }
             guard let run = window else { preconditionFailure("the window is made or moved just above") }
             nextScalar = scalars.upperBound
+            // Only a Traditional document reads the table bytes back (`mayHoldPhrase(_:flags:tables:heads:)`):
+            // once the units counted so far lean Simplified, the next is counted without writing them
+            // (~1.5 M stores at agora x1). Should the document turn Traditional after all, such a unit
+            // is scanned from the table, with the same answer.
+            let writesFlags = traditional >= simplified
             let (skip, (s, t, strictS, strictT, phraseHeads)) = Self.maskAndCount(run, bytes: bytes, html: htmlView, tokenCursor: &nextToken,
                                                                                    tables: tables, variants: &variantCounts, allInBMP: decode.allInBMP,
-                                                                                   flags: unitFlags(scalars))
+                                                                                   flags: writesFlags ? unitFlags(scalars) : nil)
             simplified += s
             traditional += t
-            var mask = -1
+            var mask = writesFlags ? Self.unmaskedWithFlags : Self.unmasked
             if !skip.flags.isEmpty {
                 mask = masks.count
                 masks.append(skip)
@@ -158,8 +170,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             if strictMinority == 0 {
                 // Most of these units hold a head before a character the pair filter lets through but
                 // no entry: `checkLine` would split them into clauses and find nothing.
-                // An unmasked unit's count wrote its table bytes, which a file all in the BMP reads back.
-                let written = mask < 0 && decode.allInBMP ? unitFlags(runs[step].scalars) : nil
+                // An unmasked unit's count wrote its table bytes unless the units before it leaned
+                // Simplified (`unmasked`); a file all in the BMP reads them back.
+                let written = mask == Self.unmaskedWithFlags && decode.allInBMP ? unitFlags(runs[step].scalars) : nil
                 let candidate = !skipsUnitsWithoutPhrase ? Self.mayStartPhrase(run, skip, tables: tables, heads: phraseHeads)
                     : written.map { Self.mayHoldPhrase(run, flags: $0, tables: tables, heads: phraseHeads) }
                     ?? Self.mayHoldPhrase(run, skip, tables: tables, heads: phraseHeads, allInBMP: decode.allInBMP)
