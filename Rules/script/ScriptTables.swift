@@ -168,7 +168,13 @@ package struct ScriptTables: Sendable {
             set(k) { $0 |= Self.phraseHeadBit }
         }
         var countTable = [UInt8](repeating: 0, count: 0x10000)
-        for c in Self.tableBase..<Self.tableEnd { countTable[Int(c)] = Self.countFlags(raw: dense[Int(c - Self.tableBase)], of: c) }
+        // Through the two buffers: 53,000 entries, each read and written through a bounds check
+        // otherwise.
+        countTable.withUnsafeMutableBufferPointer { out in
+            dense.withUnsafeBufferPointer { flags in
+                for (k, c) in (Self.tableBase..<Self.tableEnd).enumerated() { out[Int(c)] = Self.countFlags(raw: flags[k], of: c) }
+            }
+        }
         for list in phrases.values {
             for phrase in list where phrase.from[1] < 0x10000 { countTable[Int(phrase.from[1])] |= Self.countPhraseSecond }
         }
