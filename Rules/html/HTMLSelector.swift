@@ -33,7 +33,7 @@ package final class HTMLSelector: Sendable, Equatable {
     package init(_ source: String) throws {
         self.source = source
         var tag: String?, id: String?, classes: [String] = [], attributes: [(name: String, test: AttributeTest)] = [], textPrefix: String?
-        let s = Array(source.trimmingCharacters(in: .whitespaces))
+        let s = Array(source.trimmingWhitespaces())
         var i = 0
         func identifier() -> String {
             var out = ""
@@ -60,13 +60,13 @@ package final class HTMLSelector: Sendable, Equatable {
                 i = close + 1
                 if let eq = body.firstIndex(of: "=") {
                     var name = String(body[..<eq])
-                    var value = String(body[body.index(after: eq)...]).trimmingCharacters(in: CharacterSet(charactersIn: "\"' "))
+                    var value = String(body[body.index(after: eq)...]).trimmingScalars(in: "\"' ")
                     var test = AttributeTest.equals(value)
                     if name.hasSuffix("^") { name.removeLast(); test = .prefix(value) } else if name.hasSuffix("*") { name.removeLast(); test = .contains(value) }
                     value = ""
-                    attributes.append((name.trimmingCharacters(in: .whitespaces).lowercased(), test))
+                    attributes.append((name.trimmingWhitespaces().lowercased(), test))
                 } else {
-                    attributes.append((body.trimmingCharacters(in: .whitespaces).lowercased(), .present))
+                    attributes.append((body.trimmingWhitespaces().lowercased(), .present))
                 }
             case ":":
                 let pseudo = identifier()

@@ -177,7 +177,7 @@ package enum MetadataHarvest {
     }
 
     package static func trimValue(_ s: String) -> String {
-        s.trimmingCharacters(in: CharacterSet(charactersIn: " \t\u{a0}\u{3000}|/｜"))
+        s.trimmingScalars(in: " \t\u{a0}\u{3000}|/｜")
     }
 
     /// Slug from the file name (without directories and extension).

@@ -121,25 +121,29 @@ package struct ScriptTables: Sendable {
         var phrases: [UInt32: [Phrase]] = [:]
         var wordPool: [Word] = []
         var wordFirsts: [UInt32] = []
+        // 4,875 `=word` lines: reserved, the pool is not copied (a retain per word's slice) as it grows.
+        wordPool.reserveCapacity(Self.wordCapacity)
+        wordFirsts.reserveCapacity(Self.wordCapacity)
         var wordsAscending = true
-        Self.forEachScalarLine("script/data/phrases.txt") { line in
-            // The first two tab-separated fields, as slices of the line (no array of fields, no
-            // copy of the head: 5,400 lines, 16.5 M instructions when split).
-            guard let head = Self.field(of: line, from: line.startIndex) else { return }
-            let frequency = Self.field(of: line, from: head.endIndex).flatMap(Self.decimal) ?? 0
-            if head.first == 0x21 { // "!chars": merge characters that read as themselves alone
-                for c in head.dropFirst() { set(c) { $0 |= Self.standaloneBit } }
-            } else if head.first == 0x3D { // "=word": a Traditional word for the word-boundary check
-                let w = head.dropFirst()
-                if let f = w.first {
-                    if let last = wordFirsts.last, last > f { wordsAscending = false }
-                    wordFirsts.append(f)
-                    wordPool.append(Word(scalars: w, frequency: frequency))
+        let phraseScalars = EmbeddedFiles.bytes("script/data/phrases.txt").map(Self.scalars(of:)) ?? []
+        phraseScalars.withUnsafeBufferPointer { s in
+            Self.forEachPhraseLine(s) { head, frequency in
+                let first = s[head.lowerBound]
+                if first == 0x21 { // "!chars": merge characters that read as themselves alone
+                    for c in s[(head.lowerBound + 1)..<head.upperBound] { set(c) { $0 |= Self.standaloneBit } }
+                } else if first == 0x3D { // "=word": a Traditional word for the word-boundary check
+                    let w = (head.lowerBound + 1)..<head.upperBound
+                    if !w.isEmpty {
+                        let f = s[w.lowerBound]
+                        if let last = wordFirsts.last, last > f { wordsAscending = false }
+                        wordFirsts.append(f)
+                        wordPool.append(Word(scalars: phraseScalars[w], frequency: frequency))
+                    }
+                } else if head.count >= 4 && head.count % 2 == 0 {
+                    let middle = head.lowerBound + head.count / 2
+                    let from = Array(s[head.lowerBound..<middle]), to = Array(s[middle..<head.upperBound])
+                    phrases[from[0], default: []].append(Phrase(from: from, to: to, frequency: frequency))
                 }
-            } else if head.count >= 4 && head.count % 2 == 0 {
-                let middle = head.startIndex + head.count / 2
-                let from = Array(head[..<middle]), to = Array(head[middle...])
-                phrases[from[0], default: []].append(Phrase(from: from, to: to, frequency: frequency))
             }
         }
         titles = Self.scalarLines("script/data/name-titles.txt").flatMap { $0.split(separator: 0x20) }.map { Array($0) }
@@ -164,7 +168,13 @@ package struct ScriptTables: Sendable {
             set(k) { $0 |= Self.phraseHeadBit }
         }
         var countTable = [UInt8](repeating: 0, count: 0x10000)
-        for c in Self.tableBase..<Self.tableEnd { countTable[Int(c)] = Self.countFlags(raw: dense[Int(c - Self.tableBase)], of: c) }
+        // Through the two buffers: 53,000 entries, each read and written through a bounds check
+        // otherwise.
+        countTable.withUnsafeMutableBufferPointer { out in
+            dense.withUnsafeBufferPointer { flags in
+                for (k, c) in (Self.tableBase..<Self.tableEnd).enumerated() { out[Int(c)] = Self.countFlags(raw: flags[k], of: c) }
+            }
+        }
         for list in phrases.values {
             for phrase in list where phrase.from[1] < 0x10000 { countTable[Int(phrase.from[1])] |= Self.countPhraseSecond }
         }
@@ -271,20 +281,39 @@ package struct ScriptTables: Sendable {
         return scalars
     }
 
-    /// The first non-empty run of `line` without a tab from `start` (what `split(separator: 0x09)`
-    /// gives next), nil when none is left.
-    private static func field(of line: ArraySlice<UInt32>, from start: Int) -> ArraySlice<UInt32>? {
-        var lo = start
-        while lo < line.endIndex && line[lo] == 0x09 { lo += 1 }
-        guard lo < line.endIndex else { return nil }
-        var hi = lo
-        while hi < line.endIndex && line[hi] != 0x09 { hi += 1 }
-        return line[lo..<hi]
+    /// Room for `wordPool` (4,875 `=word` lines in phrases.txt).
+    private static let wordCapacity = 5_120
+
+    /// The non-comment, non-empty lines of phrases.txt (`forEachScalarLine`'s lines) as the first two
+    /// fields of `split(separator: 0x09)`: the head's range in `s` (a line without one is passed
+    /// over) and the second field as `decimal`, 0 when it is missing or not a number. One walk over
+    /// the file's scalars: a slice per line, two field searches and a parse through slices were
+    /// ~650 instructions a line, 3.5 M of every run that builds the tables.
+    static func forEachPhraseLine(_ s: UnsafeBufferPointer<UInt32>, _ body: (_ head: Range<Int>, _ frequency: Int32) -> Void) {
+        let tab: UInt32 = 0x09, newline: UInt32 = 0x0A
+        let count = s.count
+        var i = 0
+        while i < count {
+            let lineStart = i
+            var lo = i
+            while lo < count && s[lo] == tab { lo += 1 }
+            var hi = lo
+            while hi < count && s[hi] != tab && s[hi] != newline { hi += 1 }
+            var fieldStart = hi
+            while fieldStart < count && s[fieldStart] == tab { fieldStart += 1 }
+            var fieldEnd = fieldStart
+            while fieldEnd < count && s[fieldEnd] != tab && s[fieldEnd] != newline { fieldEnd += 1 }
+            i = fieldEnd
+            while i < count && s[i] != newline { i += 1 }
+            i += 1
+            guard s[lineStart] != 0x23, hi > lo else { continue }
+            body(lo..<hi, decimal(s[fieldStart..<fieldEnd]) ?? 0)
+        }
     }
 
     /// What `Int32(String)` gives for the field: ASCII digits after an optional sign, nil for
     /// anything else or on overflow.
-    package static func decimal(_ field: ArraySlice<UInt32>) -> Int32? {
+    package static func decimal<Field: Collection<UInt32>>(_ field: Field) -> Int32? where Field.Index == Int {
         var i = field.startIndex
         var negative = false
         if i < field.endIndex, field[i] == 0x2B || field[i] == 0x2D {

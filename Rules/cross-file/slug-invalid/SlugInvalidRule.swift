@@ -38,7 +38,7 @@ public struct SlugInvalidRule: Rule, RuleWithOptions {
             case .list, .mapping:
                 sink.report(line: e.line, column: e.column, "'\(key)' must be a single string")
             case let .scalar(s, _):
-                let v = s.trimmingCharacters(in: .whitespaces)
+                let v = s.trimmingWhitespaces()
                 if v.isEmpty { sink.report(line: e.line, column: e.column, "'\(key)' is empty"); continue }
                 if v.unicodeScalars.contains("\u{FFFD}") {
                     sink.report(at, "'\(key)' contains U+FFFD replacement characters (a broken decode)")

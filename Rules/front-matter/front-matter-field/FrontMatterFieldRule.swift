@@ -41,7 +41,7 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
 
     public init(options: RuleOptions) throws {
         let o = try Self.decodeOptions(options)
-        required = o.required.map { $0.split(separator: "|").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        required = o.required.map { $0.split(separator: "|").map { $0.trimmingWhitespaces() } }
         requiredKeys = required.map { $0.map(FrontMatterKey.init) }
         nonEmpty = o.nonEmpty
         dateFromFileName = o.dateFromFileName

@@ -128,7 +128,7 @@ public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
     package func dimension(_ range: Range<Int>?, _ bytes: [UInt8]) -> Int? {
         guard let range else { return nil }
         if let answer = Self.asciiDimension(bytes, range) { return answer }
-        var text = String(decoding: bytes[range], as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased()
+        var text = String(decoding: bytes[range], as: UTF8.self).trimmingWhitespaces().lowercased()
         if text.hasSuffix("px") { text.removeLast(2) }
         return Int(text)
     }

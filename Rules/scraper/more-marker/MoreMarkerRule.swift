@@ -19,10 +19,10 @@ public struct MoreMarkerRule: Rule, RuleWithOptions {
 
     public init(options: RuleOptions) throws {
         let list = try Self.decodeOptions(options).markers
-        guard !list.isEmpty, !list.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+        guard !list.isEmpty, !list.contains(where: { $0.trimmingWhitespaces().isEmpty }) else {
             throw RuleOptionError(option: "markers", message: "expected at least one non-empty marker")
         }
-        markers = list.map { Array($0.trimmingCharacters(in: .whitespaces).utf8) }
+        markers = list.map { Array($0.trimmingWhitespaces().utf8) }
         var firstBytes = [Bool](repeating: false, count: 256)
         for marker in markers { if let first = marker.first { firstBytes[Int(first)] = true } }
         self.firstBytes = firstBytes
@@ -156,7 +156,7 @@ public struct MoreMarkerRule: Rule, RuleWithOptions {
             var end = n + 1
             while Self.isProse(document, end + 1) && !isMarker(document, end + 1) { end += 1 }
             let paragraphEnd = document.contentRange(ofLine: end).upperBound
-            let markerText = String(decoding: document.lineBytes(n), as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            let markerText = String(decoding: document.lineBytes(n), as: UTF8.self).trimmingWhitespaces()
             let nl = document.preferredNewline
             let tail = String(String(decoding: b[prev], as: UTF8.self).unicodeScalars.suffix(4).map(Character.init))
             let head = String(String(decoding: b[next], as: UTF8.self).unicodeScalars.prefix(4).map(Character.init))

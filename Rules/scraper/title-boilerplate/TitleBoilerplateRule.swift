@@ -42,7 +42,7 @@ package enum TitleAffix {
     /// Whether a separator is a colon once spaces are trimmed (`：`, ` ：`, `: `): a colon sets off a
     /// speaker or a column, not a site.
     package static func isColon(_ separator: [UInt8]) -> Bool {
-        let sep = String(decoding: separator, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        let sep = String(decoding: separator, as: UTF8.self).trimmingWhitespaces()
         return sep == "：" || sep == ":"
     }
 
@@ -703,10 +703,10 @@ public struct TitleRepeatedAffixRule: CrossFileRule, RuleWithOptions {
             // not in bytes: NFC and NFD) and line.
             let (line, prefix, suffix) = Self.read(facts, i)
             if let p = prefix, let n = prefixCount {
-                sink.report(path: facts.path(i), line: line, "\(key) prefix '\(p.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
+                sink.report(path: facts.path(i), line: line, "\(key) prefix '\(p.trimmingWhitespaces())' repeats in \(n) of \(total) titles (a site name?)")
             }
             if let s = suffix, let n = suffixCount {
-                sink.report(path: facts.path(i), line: line, "\(key) suffix '\(s.trimmingCharacters(in: .whitespaces))' repeats in \(n) of \(total) titles (a site name?)")
+                sink.report(path: facts.path(i), line: line, "\(key) suffix '\(s.trimmingWhitespaces())' repeats in \(n) of \(total) titles (a site name?)")
             }
         }
     }

@@ -267,7 +267,25 @@ public struct JSONParser {
 
     private mutating func parseString() throws -> String {
         index += 1 // opening quote
-        var out: [UInt8] = []
+        // Most strings hold no escape: made straight from their bytes once the closing quote is
+        // found. Copying them byte by byte into an array and validating that through
+        // `String(validating:as:)` was ~2,700 instructions a string, 1.2 M of every run's startup.
+        let start = index
+        var end = index
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            index = end + 1
+            let text = bytes.withUnsafeBufferPointer { buf -> String? in
+                let run = UnsafeBufferPointer(rebasing: buf[start..<end])
+                return UTF8Validation.firstInvalidOffset(in: run) == nil ? String(decoding: run, as: UTF8.self) : nil
+            }
+            guard let text else { throw error("string is not valid UTF-8") }
+            return text
+        }
+        // An escape, a control character or the end of input: the bytes before it are the
+        // string's own, and the loop goes on from there.
+        var out = Array(bytes[start..<end])
+        index = end
         while true {
             guard index < bytes.count else { throw error("unterminated string") }
             let b = bytes[index]

@@ -82,6 +82,24 @@ import Testing
         #expect(v == ["来源:", "来源："])
     }
 
+    /// `variants` asks `hasSuffix` only when the last byte is a colon's: the same forms as asking it
+    /// of every literal, for both colons, a character whose last byte is the full-width colon's
+    /// (业: E4 B8 9A), a colon a prepended mark joins into one character (no suffix then), and repeats.
+    @Test func colonVariantsMatchCharacterSuffix() {
+        func reference(_ literals: [String]) -> [[UInt8]] {
+            var out: [[UInt8]] = []
+            for l in literals {
+                var forms = [l]
+                if l.hasSuffix(":") { forms.append(String(l.dropLast()) + "：") }
+                if l.hasSuffix("：") { forms.append(String(l.dropLast()) + ":") }
+                for f in forms where !out.contains(Array(f.utf8)) { out.append(Array(f.utf8)) }
+            }
+            return out
+        }
+        let literals = ["来源:", "来源：", "作业", "业:", "a\u{600}:", "x\u{301}：", "：", ":", "", "来源:", "编辑：", "编辑:"]
+        #expect(PatternParser.variants(literals) == reference(literals))
+    }
+
     @Test func builtinPacksParseAndCoverBothScripts() throws {
         let loaded = BuiltinPatterns.loaded
         #expect(Set(loaded.packs.map(\.category)) == ["breadcrumb", "widget", "metadata", "sidebar", "footer", "social", "copyright"])

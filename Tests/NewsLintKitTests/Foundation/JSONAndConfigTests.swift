@@ -36,6 +36,44 @@ import Testing
         }
     }
 
+    /// Strings without an escape are made from their bytes in one step; with one, the bytes before
+    /// it are kept and the escape loop goes on. Both answer as the byte loop did: the string, or
+    /// "not valid UTF-8" at the byte after the closing quote, on random bytes and around escapes.
+    @Test func stringsWithAndWithoutEscapes() throws {
+        var rng = SeededRandom(seed: 45)
+        let pieces: [[UInt8]] = [Array("a".utf8), Array("中".utf8), Array("é".utf8), Array("😀".utf8), [0xE4, 0xB8], [0x80],
+                                 [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xFF], Array(" ".utf8)]
+        for length in [0, 1, 2, 3, 8, 40] {
+            for _ in 0..<40 {
+                var body: [UInt8] = []
+                while body.count < length { body += rng.pick(pieces) }
+                let text = [0x22] + body + [0x22]
+                if let expected = String(validating: body, as: UTF8.self) {
+                    #expect(try JSONParser.parse(bytes: text).string == expected, "\(body)")
+                } else {
+                    let column = 1 + text.filter { $0 & 0xC0 != 0x80 }.count
+                    do {
+                        _ = try JSONParser.parse(bytes: text)
+                        Issue.record("expected an error for \(body)")
+                    } catch let e as JSONSyntaxError {
+                        #expect(e.message.contains("not valid UTF-8") && e.position == SourcePosition(line: 1, column: column), "\(body) \(e)")
+                    }
+                }
+            }
+        }
+        #expect(try JSONParser.parse("\"ab\\u4e2d\\\"c\\n\"").string == "ab中\"c\n")
+        #expect(try JSONParser.parse("[\"中文\\t\", \"x\"]").array?.map(\.string) == ["中文\t", "x"])
+        for (bytes, column, fragment) in [([0x22, 0xFF, 0x5C, 0x6E, 0x22], 6, "not valid UTF-8"), ([0x22, 0x61, 0x62], 4, "unterminated string"),
+                                          ([0x22, 0x61, 0x09, 0x22], 3, "control character")] as [([UInt8], Int, String)] {
+            do {
+                _ = try JSONParser.parse(bytes: bytes)
+                Issue.record("expected an error for \(bytes)")
+            } catch let e as JSONSyntaxError {
+                #expect(e.message.contains(fragment) && e.position == SourcePosition(line: 1, column: column), "\(bytes) \(e)")
+            }
+        }
+    }
+
     @Test func roundTripSerialization() throws {
         let text = "{\"a\":[1,2.5,\"x\\\"y\"],\"b\":{\"c\":false,\"d\":null}}"
         #expect(try JSONParser.parse(text).serialized() == text)

@@ -40,6 +40,30 @@ import Testing
         }
     }
 
+    /// `forEachPhraseLine`'s one walk gives each line's first two `split(separator: 0x09)` fields
+    /// (the second as `Int32(String)`, 0 when missing or not a number), on phrases.txt and on lines
+    /// with leading, doubled and trailing tabs, comments, empty lines, CRs and no final newline.
+    @Test func phraseLinesMatchSplitFields() {
+        let file = EmbeddedFiles.bytes("script/data/phrases.txt").map(ScriptTables.scalars(of:)) ?? []
+        let tricky = "#c\t1\n\n=一國\t12\n\t\t=x\t\t7\tfoo\n!出制\n一只一隻\t-5\nab\t+3\nab\t99999999999\n\t\t\n" +
+            "ab\t1x\nab\t\ncd\r\t4\r\n\n#\nef\t\t-2147483648\tg"
+        for scalars in [file, tricky.unicodeScalars.map(\.value)] {
+            var expected: [([UInt32], Int32)] = []
+            for line in scalars.split(separator: 0x0A) where line.first != 0x23 {
+                let fields = line.split(separator: 0x09)
+                guard let head = fields.first else { continue }
+                let second = fields.count > 1 ? String(String.UnicodeScalarView(fields[1].compactMap(Unicode.Scalar.init))) : ""
+                expected.append((Array(head), Int32(second) ?? 0))
+            }
+            var got: [([UInt32], Int32)] = []
+            scalars.withUnsafeBufferPointer { s in
+                ScriptTables.forEachPhraseLine(s) { head, frequency in got.append((Array(s[head]), frequency)) }
+            }
+            #expect(got.count == expected.count && !expected.isEmpty)
+            for (g, e) in zip(got, expected) { #expect(g.0 == e.0 && g.1 == e.1, "\(e.0) \(e.1)") }
+        }
+    }
+
     /// Words out of order are grouped by a stable sort, each group keeping its file order.
     @Test func wordsOutOfOrderAreGroupedStably() {
         let firsts: [UInt32] = [5, 3, 5, 1, 3, 5]

@@ -28,3 +28,19 @@ extension TrimTests {
         #expect(differing.isEmpty, "\(differing)")
     }
 }
+
+extension TrimTests {
+    /// `trimmingScalars(in:)` against Foundation's trim with the same set, for the sets the rules
+    /// trim with, on strings with members at either end, a combining mark after one, and none.
+    @Test func trimmingScalarsMatchesFoundation() {
+        let sets = ["\"' ", " \t\u{a0}\u{3000}|/｜:：]()[", " \t\u{a0}\u{3000}|/｜"]
+        let samples = ["", " ", "\"x'", "' \"a b\" '", "\u{3000}｜来源：人民网｜", "：]", "(作者) ", " \u{301}a", "a:\u{301}", "|/|",
+                       "x", " 🇭🇰 ", "\u{a0}新聞\t", "[2024]"]
+        for set in sets {
+            for s in samples {
+                #expect(s.trimmingScalars(in: set) == s.trimmingCharacters(in: CharacterSet(charactersIn: set)),
+                        "\(set) \(s.unicodeScalars.map { String($0.value, radix: 16) })")
+            }
+        }
+    }
+}
