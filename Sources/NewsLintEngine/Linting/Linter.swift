@@ -428,6 +428,9 @@ public final class Linter: Sendable {
     private let packRuleIDSet: Set<String>
     /// No nested configuration and no override: every file has `baseRules` (`rules(for:)`).
     private let rulesAreUniform: Bool
+    /// `settings.fileTimeBudget` as the elapsed nanoseconds from which it is spent
+    /// (`fewestNanosecondsOver`; `.max` without a budget), found once a run.
+    private let fileBudgetSpentFrom: UInt64
 
     /// `configurations`: per-file configs (nested `.lint.json`); nil: `config` for every file.
     public init(catalog: Catalog, config: Configuration, settings: LintSettings, configurations: ConfigSet? = nil) throws {
@@ -443,6 +446,7 @@ public final class Linter: Sendable {
         self.packRuleIDs = ["boilerplate"] + catalog.rules.filter { $0.family == "pack" && $0.id != "boilerplate" }.map(\.id)
         self.packRuleIDSet = Set(packRuleIDs)
         self.rulesAreUniform = self.configurations.configurations.count <= 1 && config.overrides.isEmpty
+        self.fileBudgetSpentFrom = settings.fileTimeBudget.map(Self.fewestNanosecondsOver) ?? .max
         // Validate every override's rule set up front so errors surface before linting.
         var cache: [[Int]: RuleSet] = [:]
         var errors: [ConfigError] = []
@@ -524,7 +528,7 @@ public final class Linter: Sendable {
         let clockStart = coarse ? CoarseClock.nanoseconds() : started
         // The budget as whole nanoseconds, compared with the clock's difference as it is: it was
         // converted to seconds and divided after each rule of each file.
-        let spentFrom = settings.fileTimeBudget.map(Self.fewestNanosecondsOver) ?? .max
+        let spentFrom = fileBudgetSpentFrom
         // Stored findings are bounded well above the listed cap, so suppression comments still
         // see the findings they silence (only past this bound can one look unused).
         let stored = limit.map { max($0, Self.storedFindingsPerRule) } ?? Int.max
