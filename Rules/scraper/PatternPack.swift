@@ -362,8 +362,9 @@ package struct ZoneLines {
     /// The zones of `document` (`DocumentZones(document, headerLines:footerLines:)`), written into
     /// `storage` (uninitialized, at least `room` entries; the caller's temporary allocation: a
     /// function taking a closure over it copied the rule and the document into its context, three
-    /// times a file).
-    package init(_ document: Document, headerLines: Int, footerLines: Int, storage: UnsafeMutableBufferPointer<Int>) {
+    /// times a file). Borrowed, as `DocumentZones.init`: an initializer takes its arguments owned, so
+    /// the document was copied (a retain of each of its references) and released once a file.
+    package init(_ document: borrowing Document, headerLines: Int, footerLines: Int, storage: UnsafeMutableBufferPointer<Int>) {
         let lines = document.bodyLines
         let bodyCount = lines?.count ?? 0
         let headerRoom = headerLines > 0 ? min(headerLines, bodyCount) : 0

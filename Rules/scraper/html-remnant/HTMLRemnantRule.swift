@@ -8,7 +8,9 @@ package enum TextFlavor {
 
     package init(path: String) { self.init(path: path, isHTML: Document.isHTMLPath(path)) }
 
-    package init(_ document: Document) { self.init(path: document.path, isHTML: document.isHTMLFile) }
+    /// Borrowed: an initializer takes its arguments owned, so each call copied the document (a
+    /// retain of each of its references) and released the copy.
+    package init(_ document: borrowing Document) { self.init(path: document.path, isHTML: document.isHTMLFile) }
 
     private init(path: String, isHTML: Bool) {
         if isHTML { self = .html; return }

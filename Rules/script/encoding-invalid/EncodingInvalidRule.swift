@@ -55,7 +55,7 @@ public struct EncodingInvalidRule: Rule {
     /// round-trip, the one whose text has clearly more common characters wins (or neither).
     package static func losslessDecoding(_ bytes: [UInt8]) -> (String, String)? {
         let data = Data(bytes)
-        if bytes.count % 2 == 0, bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+        if bytes.count % 2 == 0, ByteOrderMark.isUTF16(bytes) {
             let big = bytes[0] == 0xFE
             let enc: String.Encoding = big ? .utf16BigEndian : .utf16LittleEndian
             if let text = String(data: data.dropFirst(2), encoding: enc),

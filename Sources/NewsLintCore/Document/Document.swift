@@ -40,7 +40,7 @@ public struct Document: Sendable {
         let lineStarts = Document.computeLineStarts(bytes, into: LineStartStorage.spares.take())
         self.lineStarts = lineStarts
         self.views = DocumentViews(lineStarts: lineStarts, bytes: bytes)
-        self.bomLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        self.bomLength = ByteOrderMark.isUTF8(bytes) ? 3 : 0
         let fm = FrontMatterParser.parse(bytes: bytes, lineStarts: lineStarts, bomLength: bomLength)
         self.frontMatter = fm
         if let fm {

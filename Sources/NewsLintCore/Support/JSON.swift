@@ -110,7 +110,7 @@ public struct JSONParser {
     public static func parse(bytes: [UInt8]) throws -> JSONNode {
         var parser = JSONParser(bytes: bytes)
         // Skip a UTF-8 BOM.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3; parser.lineStart = 3 }
+        if ByteOrderMark.isUTF8(bytes) { parser.index = 3; parser.lineStart = 3 }
         parser.skipWhitespace()
         let node = try parser.parseValue(depth: 0)
         parser.skipWhitespace()

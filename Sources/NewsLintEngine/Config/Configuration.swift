@@ -84,7 +84,7 @@ public struct Configuration: Sendable {
                 ? "it is a directory" : String(cString: strerror(errno))
             throw ConfigError(file: file, message: "cannot read the config file (\(reason)); it must be a readable JSON file")
         }
-        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+        if ByteOrderMark.isUTF16(bytes) {
             throw ConfigError(file: file, message: "the config file is UTF-16 (it starts with a byte order mark); save it as UTF-8")
         }
         let root: JSONNode

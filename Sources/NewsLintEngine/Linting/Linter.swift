@@ -428,6 +428,9 @@ public final class Linter: Sendable {
     private let packRuleIDSet: Set<String>
     /// No nested configuration and no override: every file has `baseRules` (`rules(for:)`).
     private let rulesAreUniform: Bool
+    /// `settings.fileTimeBudget` as the elapsed nanoseconds from which it is spent
+    /// (`fewestNanosecondsOver`; `.max` without a budget), found once a run.
+    private let fileBudgetSpentFrom: UInt64
 
     /// `configurations`: per-file configs (nested `.lint.json`); nil: `config` for every file.
     public init(catalog: Catalog, config: Configuration, settings: LintSettings, configurations: ConfigSet? = nil) throws {
@@ -443,6 +446,7 @@ public final class Linter: Sendable {
         self.packRuleIDs = ["boilerplate"] + catalog.rules.filter { $0.family == "pack" && $0.id != "boilerplate" }.map(\.id)
         self.packRuleIDSet = Set(packRuleIDs)
         self.rulesAreUniform = self.configurations.configurations.count <= 1 && config.overrides.isEmpty
+        self.fileBudgetSpentFrom = settings.fileTimeBudget.map(Self.fewestNanosecondsOver) ?? .max
         // Validate every override's rule set up front so errors surface before linting.
         var cache: [[Int]: RuleSet] = [:]
         var errors: [ConfigError] = []
@@ -521,7 +525,10 @@ public final class Linter: Sendable {
         let deadline = settings.fileTimeBudget.map { started &+ UInt64(max(0, $0) * 1e9) }
         // The check after each rule compares with a budget of seconds: the coarse clock will do.
         let coarse = (settings.fileTimeBudget ?? 0) >= CoarseClock.smallestBudget
-        let coarseStart = coarse ? CoarseClock.nanoseconds() : 0
+        let clockStart = coarse ? CoarseClock.nanoseconds() : started
+        // The budget as whole nanoseconds, compared with the clock's difference as it is: it was
+        // converted to seconds and divided after each rule of each file.
+        let spentFrom = fileBudgetSpentFrom
         // Stored findings are bounded well above the listed cap, so suppression comments still
         // see the findings they silence (only past this bound can one look unused).
         let stored = limit.map { max($0, Self.storedFindingsPerRule) } ?? Int.max
@@ -535,9 +542,8 @@ public final class Linter: Sendable {
             if sink.dropped > 0 { dropped[perFile[index].id] = sink.dropped }
             // Rules with heavy loops stop themselves (`sink.isOverBudget`); the budget stops the rest.
             if let budget = settings.fileTimeBudget, sink.stoppedOverBudget || index + 1 < rules.perFile.count {
-                let elapsed = coarse ? Double(CoarseClock.nanoseconds() &- coarseStart) / 1e9
-                                     : Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                if sink.stoppedOverBudget || elapsed > budget, let severity = rules.engineSeverity["file-skipped"] {
+                let elapsed = (coarse ? CoarseClock.nanoseconds() : DispatchTime.now().uptimeNanoseconds) &- clockStart
+                if sink.stoppedOverBudget || elapsed >= spentFrom, let severity = rules.engineSeverity["file-skipped"] {
                     // Rules that run past the budget (one walk at most: encoding-invalid) still run.
                     let past = perFile[(index + 1)...].indices.filter { perFile[$0].runsPastFileBudget }
                     let left = rules.perFile.count - index - 1 - past.count
@@ -557,6 +563,20 @@ public final class Linter: Sendable {
         let filtered = DiagnosticFilters.apply(sink.takeFindings(), document: document, rules: rules, directives: directives)
         guard let limit else { return filtered }
         return Self.capped(filtered, limit: limit, dropped: dropped, rules: rules, path: document.path)
+    }
+
+    /// The fewest whole nanoseconds that are more than `budget` seconds as the per-file budget has
+    /// always been compared (`Double(nanoseconds) / 1e9 > budget`), so that `elapsed >= this` answers
+    /// as that did: 0 for a negative budget (any time is over it), `.max` when no count is over it
+    /// (not a number, or more than `UInt64` holds).
+    package static func fewestNanosecondsOver(_ budget: Double) -> UInt64 {
+        if budget < 0 { return 0 }
+        guard budget * 1e9 < 0x1p63 else { return .max }
+        // The product is within a nanosecond or two of the answer; the division decides.
+        var nanoseconds = UInt64(budget * 1e9)
+        while nanoseconds > 0 && Double(nanoseconds - 1) / 1e9 > budget { nanoseconds -= 1 }
+        while !(Double(nanoseconds) / 1e9 > budget) { nanoseconds += 1 }
+        return nanoseconds
     }
 
     /// Findings a rule may store per file before the rest are only counted (memory bound).

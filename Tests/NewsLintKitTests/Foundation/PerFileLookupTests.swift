@@ -87,6 +87,20 @@ import Testing
         #expect(!budget.stopped && !budget.isOverBudget)
     }
 
+    /// Restarted with the seconds it already has (the engine's every restart), a budget keeps its
+    /// length and clock: a spent one of 0 s is spent again at once, and one of an hour is not.
+    @Test func aBudgetRestartedWithItsOwnSecondsKeepsItsLength() {
+        let spent = CollectBudget(seconds: 0)
+        #expect(spent.isOverBudget)
+        spent.restart(seconds: 0)
+        #expect(!spent.coarse && spent.isOverBudget)
+        let hour = CollectBudget(seconds: 3600)
+        hour.restart(seconds: 3600)
+        #expect(hour.coarse && !hour.isOverBudget && hour.deadline > CoarseClock.nanoseconds() + 3_000_000_000_000)
+        hour.restart(seconds: 0)
+        #expect(!hour.coarse && hour.isOverBudget)
+    }
+
     /// A budget of seconds (the default is 30) reads the kernel's tick, restarted five times a file;
     /// a budget under a second keeps the precise clock, and a spent one is seen either way.
     @Test func aCollectBudgetOfSecondsReadsTheCoarseClock() {

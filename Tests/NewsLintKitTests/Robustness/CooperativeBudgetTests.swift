@@ -70,4 +70,20 @@ import Testing
         sink.deadline = 0
         #expect(!sink.budgetSpent(step: 1) && sink.budgetSpent(step: 64) && sink.isOverBudget && sink.stoppedOverBudget)
     }
+
+    /// The engine compares the elapsed nanoseconds after each rule with `fewestNanosecondsOver`
+    /// instead of the elapsed seconds with the budget: the same answer for every count near the
+    /// budget, whole, fractional, tiny, negative, not a number, or too large for a count.
+    @Test(arguments: [30.0, 1.0, 1.7, 2.25, 0.1, 1e-9, 0.3e-8, 0, -1, 86_400, 12_345.678_9, 1e7 + 0.1, .nan, 1e300])
+    func theBudgetInNanosecondsAnswersAsTheSecondsDid(_ budget: Double) {
+        let over = Linter.fewestNanosecondsOver(budget)
+        func secondsOver(_ n: UInt64) -> Bool { Double(n) / 1e9 > budget }
+        if over == .max {
+            #expect(budget.isNaN || budget > 1e9)
+            return
+        }
+        #expect(secondsOver(over))
+        if over > 0 { #expect(!secondsOver(over - 1)) }
+        for n in (over >= 3 ? over - 3 : 0)...(over + 3) { #expect(secondsOver(n) == (n >= over), "\(budget) at \(n)") }
+    }
 }
