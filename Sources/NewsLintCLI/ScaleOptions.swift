@@ -30,7 +30,7 @@ package struct ScaleSettings {
         if let raw = parsed.value("shard") {
             var count: Int?
             if let c = parsed.value("shard-count") {
-                guard let n = Int(c), n >= 1 else { throw UsageError("--shard-count expects a whole number ≥ 1, got '\(c)'") }
+                guard let n = Int(c), n >= 1, n <= Shard.maxCount else { throw UsageError("--shard-count expects a whole number from 1 to \(Shard.maxCount), got '\(c)'") }
                 count = n
             }
             if raw == "auto" {
