@@ -39,6 +39,9 @@ public struct ArgumentParser {
     public let command: String
     public let options: [OptionSpec]
 
+    /// Value names of options that take a path, which may not be empty.
+    static let pathValueNames: Set<String> = ["FILE", "DIR", "PATH"]
+
     public init(command: String, options: [OptionSpec]) {
         self.command = command
         self.options = options
@@ -56,6 +59,10 @@ public struct ArgumentParser {
         func store(_ s: OptionSpec, _ value: String?) throws {
             if let valueName = s.valueName {
                 guard let value else { throw UsageError("option '--\(s.name)' needs a value (\(valueName))") }
+                // An empty path resolved to the current directory's parent or to `/` (`"" + "/" + name`).
+                if value.isEmpty, Self.pathValueNames.contains(valueName) {
+                    throw UsageError("option '--\(s.name)' needs a \(valueName), got an empty string (an unset shell variable?)")
+                }
                 if let allowed = s.allowed, !allowed.contains(value) {
                     let hint = Suggest.hint(for: value, in: allowed)
                     throw UsageError("invalid value '\(value)' for '--\(s.name)': expected one of \(allowed.joined(separator: ", "))\(hint)")
@@ -71,6 +78,9 @@ public struct ArgumentParser {
             let a = args[i]
             i += 1
             if onlyPositionals || a == "-" || !a.hasPrefix("-") {
+                // Paths, rule ids and facts files are never empty; an empty path was linted as `/`'s
+                // entries (the directory's name joined to each entry with a `/`).
+                if a.isEmpty { throw UsageError("an empty argument was given (an unset shell variable?); name a path, or '.' for the current directory") }
                 result.positionals.append(a)
                 continue
             }

@@ -34,11 +34,6 @@ package enum CacheLocation {
         return nil
     }
 
-    /// Whether `dir` is a cache newslint made (it writes CACHEDIR.TAG with this comment).
-    package static func isNewslintCache(_ dir: String) -> Bool {
-        guard let tag = FileManager.default.contents(atPath: dir + "/CACHEDIR.TAG") else { return false }
-        return String(decoding: tag, as: UTF8.self).contains("newslint cache")
-    }
 }
 
 /// `newslint clean`: remove the cache a lint run from here would use (and any `.newslint-cache`
@@ -50,7 +45,7 @@ package enum CleanCommand {
         OptionSpec("cache-dir", value: "DIR", help: "Remove this cache directory instead"),
     ]
 
-    package static let help = "newslint clean [OPTIONS]\n\nRemove the cache a lint run from the current directory would use: --cache-dir, NEWSLINT_CACHE_DIR,\nthe config's cache.directory, .newslint-cache beside the config, or the user cache directory\n($XDG_CACHE_HOME/newslint). Only directories newslint created (with its CACHEDIR.TAG) are removed.\n\nOPTIONS:\n" + ArgumentParser(command: "clean", options: options + [NewsLintCLI.helpOption]).optionsHelp() + "\n"
+    package static let help = "newslint clean [OPTIONS]\n\nRemove the cache a lint run from the current directory would use: --cache-dir, NEWSLINT_CACHE_DIR,\nthe config's cache.directory, .newslint-cache beside the config, or the user cache directory\n($XDG_CACHE_HOME/newslint). Only directories newslint created (with its CACHEDIR.TAG) are removed, and of\nthose only the files newslint writes: a directory that also holds anything else is kept.\n\nOPTIONS:\n" + ArgumentParser(command: "clean", options: options + [NewsLintCLI.helpOption]).optionsHelp() + "\n"
 
     package static func run(_ args: [String], io: ToolIO) throws -> Int32 {
         let parsed = try ArgumentParser(command: "clean", options: options + [NewsLintCLI.helpOption]).parse(args)
@@ -73,13 +68,19 @@ package enum CleanCommand {
         for dir in candidates.map(PathResolver.standardized) where seen.insert(dir).inserted {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else { continue }
-            guard CacheLocation.isNewslintCache(dir) else {
+            guard CacheDirectory.isNewslintCache(dir) else {
                 io.stderr("warning: not removing '\(dir)': it has no newslint CACHEDIR.TAG\n")
                 continue
             }
             do {
-                try FileManager.default.removeItem(atPath: dir)
-                io.stdout("removed \(dir)\n")
+                let kept = try CacheDirectory.remove(dir)
+                if kept.isEmpty {
+                    io.stdout("removed \(dir)\n")
+                } else {
+                    let shown = kept.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (kept.count > 3 ? ", …" : "")
+                    io.stdout("removed the cache files in \(dir)\n")
+                    io.stderr("warning: kept '\(dir)': it also holds \(kept.count) entr\(kept.count == 1 ? "y" : "ies") newslint did not write (\(shown))\n")
+                }
                 removed += 1
             } catch {
                 throw UsageError("cannot remove '\(dir)': \(error)")

@@ -19,6 +19,14 @@ package struct LintInputs {
 
     /// Finds the inputs and completes `settings` (rule filter, cache, paths); nil when the
     /// request was only to show them (`--show-settings`, `--show-files`, already printed).
+    /// Whether files under directory `p` were found under another command-line path's spelling
+    /// of it (`corpus ./corpus`: a file is listed once, under the first spelling met).
+    private static func yieldsUnderAnotherSpelling(_ p: String, _ files: PathList, _ discovery: FileDiscovery) -> Bool {
+        let prefix = PathResolver.standardized(discovery.absolute(p))
+        let under = prefix == "/" ? "/" : prefix + "/"
+        return files.contains { PathResolver.standardized(discovery.absolute($0)).utf8.starts(with: under.utf8) }
+    }
+
     package static func find(_ parsed: ParsedArguments, resolver: ConfigResolver, settings: inout LintSettings, io: ToolIO) throws -> LintInputs? {
         var texts: [LintInput] = []
         var problems: [InputProblem] = []
@@ -78,7 +86,8 @@ package struct LintInputs {
                 var isDir: ObjCBool = false
                 guard SystemPath.exists(NewsLintCLI.resolve(p, io), isDirectory: &isDir), isDir.boolValue else { continue }
                 let prefix = p.hasSuffix("/") ? p : p + "/"
-                if p == "." ? expanded.files.isEmpty : !expanded.files.contains(where: { $0.utf8.starts(with: prefix.utf8) }) {
+                if p == "." ? expanded.files.isEmpty : !expanded.files.contains(where: { $0.utf8.starts(with: prefix.utf8) }),
+                   !(diskPaths.count > 1 && yieldsUnderAnotherSpelling(p, expanded.files, discovery)) {
                     empty.append(EmptyPathExplainer.explain(p, resolver: resolver, respectIgnoreFiles: discovery.respectIgnoreFiles, io: io))
                 }
             }
@@ -92,14 +101,17 @@ package struct LintInputs {
         // Files the run writes: never an input, never each other, and writable before the run starts.
         // Lazy: a corpus of a million files is not turned into a million absolute path strings.
         let locations = inputs.lazy.compactMap { if case let .file(p) = $0 { return PathResolver.absolute(p, base: io.currentDirectory) } else { return nil } }
-        let written = [("--output", parsed.value("output")), ("--write-baseline", parsed.value("write-baseline"))]
-        for case let (option, out?) in written {
-            try OutputGuard.check(output: NewsLintCLI.resolve(out, io), display: out, inputs: locations, option: option)
-            try OutputGuard.checkWritable(output: NewsLintCLI.resolve(out, io), display: out, option: option)
+        let written = ["output", "write-baseline", "facts-out"].compactMap { option in
+            parsed.value(option).map { (option: "--" + option, display: $0, resolved: NewsLintCLI.resolve($0, io)) }
         }
-        if let out = parsed.value("output"), let baseline = parsed.value("write-baseline"),
-           PathResolver.standardized(NewsLintCLI.resolve(out, io)) == PathResolver.standardized(NewsLintCLI.resolve(baseline, io)) {
-            throw UsageError("--output and --write-baseline name the same file '\(out)'; give each its own file")
+        for out in written {
+            try OutputGuard.check(output: out.resolved, display: out.display, inputs: locations, option: out.option)
+            try OutputGuard.checkWritable(output: out.resolved, display: out.display, option: out.option)
+        }
+        for (k, out) in written.enumerated() {
+            for other in written[(k + 1)...] where OutputGuard.sameFile(out.resolved, other.resolved) {
+                throw UsageError("\(out.option) and \(other.option) name the same file '\(out.display)'; give each its own file")
+            }
         }
 
         // Scale: cache, shard selection, deferred cross-file phase (CLI/ScaleOptions.swift).

@@ -33,6 +33,13 @@ package enum OutputGuard {
         }
     }
 
+    /// Whether two resolved paths name one file: the same path, or an existing file reached both ways.
+    package static func sameFile(_ a: String, _ b: String) -> Bool {
+        if PathResolver.standardized(a) == PathResolver.standardized(b) { return true }
+        guard let x = FileIdentity.of(a) else { return false }
+        return x == FileIdentity.of(b)
+    }
+
     /// Throws when `output` (resolved) cannot be written because its directory is missing or not
     /// writable: checked before the run, since the report streams to stdout while files are
     /// linted and a file written at the end must not fail after half a report was printed.

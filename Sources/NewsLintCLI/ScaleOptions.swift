@@ -30,7 +30,7 @@ package struct ScaleSettings {
         if let raw = parsed.value("shard") {
             var count: Int?
             if let c = parsed.value("shard-count") {
-                guard let n = Int(c), n >= 1 else { throw UsageError("--shard-count expects a whole number ≥ 1, got '\(c)'") }
+                guard let n = Int(c), n >= 1, n <= Shard.maxCount else { throw UsageError("--shard-count expects a whole number from 1 to \(Shard.maxCount), got '\(c)'") }
                 count = n
             }
             if raw == "auto" {
@@ -69,9 +69,14 @@ package struct ScaleSettings {
         }
         if enabled, let directory {
             let key = LintCache.key(config: config, catalog: catalog, filter: filter, options: relevantOptions(parsed))
-            s.cache = LintCache.open(directory: directory, key: key)
-            if s.cache == nil && (parsed.has("cache") || parsed.has("cache-dir")) {
-                io.stderr("warning: cache directory '\(directory)' is not writable; linting without a cache\n")
+            if let why = CacheDirectory.refusal(directory) {
+                // Said whatever named the directory: a mistaken name must be seen, not only go uncached.
+                io.stderr("warning: not using '\(PathResolver.standardized(directory))' as the cache directory: \(why); linting without a cache (name a new or empty directory)\n")
+            } else {
+                s.cache = LintCache.open(directory: directory, key: key)
+                if s.cache == nil && (parsed.has("cache") || parsed.has("cache-dir")) {
+                    io.stderr("warning: cache directory '\(directory)' is not writable; linting without a cache\n")
+                }
             }
         }
         // Without a cache to answer, every file is read: the script tables start now (see NewsLintCLI.run).

@@ -252,6 +252,8 @@ public struct CorpusSummary: Sendable {
     public struct Accumulator {
         package let catalog: Catalog
         package let listLimit: Int
+        /// How many samples of a problem gather before they are cut back to `listLimit`.
+        private let trimAt: Int
         // Files by path bytes: names that differ only in Unicode normalization are two files.
         package var sizes: [PathKey: Int] = [:]
         package var errors = 0, warnings = 0, infos = 0, fixableSafe = 0, fixableUnsafe = 0
@@ -267,6 +269,8 @@ public struct CorpusSummary: Sendable {
         public init(catalog: Catalog, listLimit: Int = CorpusSummary.defaultListLimit) {
             self.catalog = catalog
             self.listLimit = max(0, listLimit)
+            // Twice the limit, saturating (a limit near Int.max means every finding; doubling it trapped).
+            trimAt = self.listLimit > Int.max / 2 ? Int.max : 2 * self.listLimit
         }
 
         package func family(_ rule: String) -> String { catalog.family(of: rule) ?? "other" }
@@ -334,7 +338,7 @@ public struct CorpusSummary: Sendable {
                                          message: x.message, severity: x.severity, excerpt: nil))
                 // Keep the first `listLimit` in output order whatever the delivery order: trim when
                 // twice as many have gathered (amortised; usually delivery is already in order).
-                if p.samples.count >= 2 * listLimit { p.samples = Self.firstInOrder(p.samples, listLimit) }
+                if p.samples.count >= trimAt { p.samples = Self.firstInOrder(p.samples, listLimit) }
             }
             byProblem[key] = p
 

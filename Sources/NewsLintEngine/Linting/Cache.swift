@@ -131,11 +131,14 @@ public final class LintCache: @unchecked Sendable {
     /// Stamps the run's files (one directory walk per directory, not per file).
     package let stamper = DirectoryStamper()
 
-    /// Opens (or prepares) the cache for `key` under `directory`; nil when the directory cannot be created or written.
+    /// Opens (or prepares) the cache for `key` under `directory`; nil when the directory cannot be
+    /// created or written, or holds what is not newslint's (`CacheDirectory.refusal`).
     /// `now`: the run's start in seconds (tests: a later one, to settle entries of files just written).
     public static func open(directory: String, key: UInt64, now: Int64 = Int64(Date().timeIntervalSince1970)) -> LintCache? {
         // A directory whose name is not UTF-8 (SystemPath) would be created under a wrong name: run uncached.
         if SystemPath.containsReserved(directory) { return nil }
+        // A directory that holds anything but newslint's cache is not made one (`CacheDirectory`).
+        if CacheDirectory.refusal(directory) != nil { return nil }
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -143,11 +146,13 @@ public final class LintCache: @unchecked Sendable {
             return nil
         }
         guard access(directory, W_OK) == 0 else { return nil }
-        // Mark the directory as a cache for backup tools and git (like Ruff and Cargo do).
-        let tag = directory + "/CACHEDIR.TAG"
+        // Mark the directory as a cache for backup tools and git (like Ruff and Cargo do). It is
+        // new or empty here unless already tagged, so nothing of the user's is overwritten.
+        let tag = directory + "/" + CacheDirectory.tagName
         if !fm.fileExists(atPath: tag) {
-            try? AtomicWriter.writeNew(Array("Signature: 8a477f597d28d172789f06886806bc55\n# newslint cache; safe to delete\n".utf8), to: tag)
-            try? AtomicWriter.writeNew(Array("*\n".utf8), to: directory + "/.gitignore")
+            try? AtomicWriter.writeNew(CacheDirectory.tag, to: tag)
+            let ignore = directory + "/" + CacheDirectory.ignoreName
+            if !fm.fileExists(atPath: ignore) { try? AtomicWriter.writeNew(CacheDirectory.ignore, to: ignore) }
         }
         guard let macKey = CacheKeyFile.load(directory: directory) else { return nil }
         let cache = LintCache(file: directory + "/" + StableHash.hex(key) + ".cache", key: key, macKey: macKey, now: now)

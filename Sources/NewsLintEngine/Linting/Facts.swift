@@ -16,10 +16,13 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(index + 1)/\(count)" }
 
+    /// The most shards a run may be cut into (`--shard K/N`, `--shard-count`, a scheduler's count).
+    public static let maxCount = 1_000_000
+
     /// Parses `K/N` (1 ≤ K ≤ N).
     public static func parse(_ text: String) -> Shard? {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, n <= 1_000_000, k >= 1, k <= n else { return nil }
+        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, n <= maxCount, k >= 1, k <= n else { return nil }
         return Shard(index: k - 1, count: n)
     }
 
@@ -32,7 +35,8 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
             guard let n = count ?? env["NEWSLINT_SHARD_COUNT"].flatMap(Int.init) else {
                 throw UsageError("--shard auto under a Kubernetes Indexed Job needs --shard-count N (the Job's completions)")
             }
-            guard n >= 1, i < n else { throw UsageError("JOB_COMPLETION_INDEX \(i) is outside --shard-count \(n)") }
+            guard n >= 1, n <= maxCount else { throw UsageError("the shard count is \(n), expected 1 to \(maxCount)") }
+            guard i < n else { throw UsageError("JOB_COMPLETION_INDEX \(i) is outside --shard-count \(n)") }
             return Shard(index: i, count: n)
         }
         if let raw = env["SLURM_ARRAY_TASK_ID"] {
@@ -41,8 +45,10 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
             guard let n = count ?? env["SLURM_ARRAY_TASK_COUNT"].flatMap(Int.init) else {
                 throw UsageError("--shard auto under Slurm needs SLURM_ARRAY_TASK_COUNT or --shard-count N")
             }
-            let i = id - first
-            guard n >= 1, i >= 0, i < n else {
+            guard n >= 1, n <= maxCount else { throw UsageError("the shard count is \(n), expected 1 to \(maxCount)") }
+            // Subtracted with overflow reported: absurd values are refused, not a trap.
+            let (i, overflow) = id.subtractingReportingOverflow(first)
+            guard !overflow, i >= 0, i < n else {
                 throw UsageError("Slurm array task \(id) (first \(first)) is outside a count of \(n); use a contiguous --array range")
             }
             return Shard(index: i, count: n)

@@ -91,7 +91,9 @@ public struct FileDiscovery {
         if paths.count > 1 || !inOrder {
             var unique: [String] = []
             var set = Set<[UInt8]>()
-            for f in files where paths.count == 1 || set.insert(Array(f.utf8)).inserted { unique.append(f) }
+            // Several paths can name one file in two spellings (`corpus ./corpus`, `a.md $PWD/a.md`):
+            // it is linted once, under the first spelling met (twice, it was its own duplicate).
+            for f in files where paths.count == 1 || set.insert(Array(PathResolver.standardized(absolute(f)).utf8)).inserted { unique.append(f) }
             if !inOrder { unique.sort { $0.bytesPrecede($1) } }
             files = PathList(memoryBudget: pathMemoryBudget)
             for path in unique { files.append(path) }

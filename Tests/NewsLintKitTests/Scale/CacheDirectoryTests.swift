@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+@testable import NewsLintEngine
+
+/// A cache directory named by mistake (the project, the corpus) is never made a cache, and
+/// `clean` removes only what newslint wrote.
+@Suite struct CacheDirectoryTests {
+    static let article = "---\ntitle: 标题\ndate: 2024-01-01\n---\n正文内容足够长的一段文字。 \n"
+
+    private func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+    @Test func aProjectNamedAsTheCacheIsNotTaggedAndCleanKeepsIt() throws {
+        let project = TemporaryDirectory()
+        project.write("corpus/a.md", Self.article)
+        project.write(".gitignore", "build/\n")
+        project.write(".lint.json", "{ \"cache\": { \"directory\": \".\" } }\n")
+        let run = CLIRun.run(["corpus"], cwd: project.path)
+        #expect(run.stdout.contains("[trailing-whitespace]"), "still linted: \(run.stdout)")
+        #expect(run.stderr.contains("not using '\(project.path)' as the cache directory"), "\(run.stderr)")
+        #expect(!exists(project.path + "/CACHEDIR.TAG"))
+        #expect(String(decoding: project.read(".gitignore"), as: UTF8.self) == "build/\n")
+        _ = CLIRun.run(["clean"], cwd: project.path)
+        #expect(exists(project.path + "/corpus/a.md"))
+        // The same through --cache-dir and NEWSLINT_CACHE_DIR, naming the corpus.
+        let viaFlag = CLIRun.run(["--cache-dir", "corpus", "corpus"], cwd: project.path)
+        #expect(viaFlag.stderr.contains("as the cache directory"))
+        _ = CLIRun.run(["clean"], cwd: project.path, env: ["NEWSLINT_CACHE_DIR": "corpus"])
+        #expect(exists(project.path + "/corpus/a.md"))
+        #expect(!exists(project.path + "/corpus/CACHEDIR.TAG"))
+        // A plain run afterwards does not find the corpus ignored.
+        #expect(CLIRun.run(["--no-cache", "corpus"], cwd: project.path).stdout.contains("[trailing-whitespace]"))
+    }
+
+    @Test func anEmptyDirectoryIsAdoptedAndCleanedWhole() throws {
+        let project = TemporaryDirectory()
+        project.write("a.md", Self.article)
+        try FileManager.default.createDirectory(atPath: project.path + "/cache", withIntermediateDirectories: true)
+        let run = CLIRun.run(["--cache-dir", "cache", "a.md"], cwd: project.path)
+        #expect(!run.stderr.contains("as the cache directory"), "\(run.stderr)")
+        #expect(exists(project.path + "/cache/CACHEDIR.TAG"))
+        let clean = CLIRun.run(["clean", "--cache-dir", "cache"], cwd: project.path)
+        #expect(clean.stdout == "removed \(project.path)/cache\n", "\(clean.stdout)")
+        #expect(!exists(project.path + "/cache"))
+    }
+
+    /// A directory an earlier version tagged though it held the user's files: `clean` removes the
+    /// cache files, the tag and newslint's `.gitignore`, and keeps the rest.
+    @Test func cleanKeepsWhatNewslintDidNotWrite() throws {
+        let project = TemporaryDirectory()
+        project.write("a.md", Self.article)
+        _ = CLIRun.run(["--cache-dir", "cache", "a.md"], cwd: project.path)
+        let names = try FileManager.default.contentsOfDirectory(atPath: project.path + "/cache")
+        #expect(names.contains { $0.hasSuffix(".cache") }, "\(names)")
+        project.write("cache/notes/keep.md", "mine\n")
+        project.write("cache/keep.txt", "mine\n")
+        let clean = CLIRun.run(["clean", "--cache-dir", "cache"], cwd: project.path)
+        #expect(clean.status == 0)
+        #expect(clean.stderr.contains("kept '\(project.path)/cache': it also holds 2 entries newslint did not write ('keep.txt', 'notes')"), "\(clean.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: project.path + "/cache").sorted()
+        #expect(left == ["keep.txt", "notes"])
+        // A project's own `.gitignore` is not newslint's to remove.
+        #expect(!CacheDirectory.isOwnEntry(".gitignore", in: project.path))
+        project.write("x/.gitignore", "*\n")
+        #expect(CacheDirectory.isOwnEntry(".gitignore", in: project.path + "/x"))
+    }
+}
