@@ -13,6 +13,9 @@ package struct BodyText {
     package static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
     /// Whether the body has any byte other than whitespace (markup included).
     package var hasContent = false
+    /// Bytes the Markdown walk scanned looking for the end of an image, a link destination or a tag
+    /// (`ForwardSearchMemo.scanned`): its step count, bounded by a few times the body's size.
+    package var scannedForClosers = 0
 
     /// Most scalars of a Chinese body are unified ideographs: their test is inlined into the walks,
     /// and so is ASCII's (the Latin words and digits of a body; `b | 0x20` is a lower-case letter),
@@ -253,6 +256,9 @@ package struct BodyText {
         // Counted in locals and decoded on the buffer, inside one `withUnsafeBufferPointer` (the
         // decode of an `ArraySlice` per scalar, and then a closure per scalar, cost more).
         var letters = 0, hash = self.hash, hasContent = false
+        // The next `](` after an image's `![`, the next `)` after it or after a link's `](`, the
+        // next `>` (or line end) after a tag's `<`: each asked from starts that only move forward.
+        var imageTextEnd = ForwardSearchMemo(), imageEnd = ForwardSearchMemo(), linkEnd = ForwardSearchMemo(), tagEnd = ForwardSearchMemo()
         b.withUnsafeBufferPointer { buf in
             while i < end && letters < limit {
                 // Fenced code is not article text.
@@ -284,19 +290,25 @@ package struct BodyText {
                             continue
                         }
                         if i + 1 < end, CJK.isASCIILetter(UInt32(buf[i + 1])) || buf[i + 1] == 0x2F || buf[i + 1] == 0x21 {
-                            var j = i + 1
-                            while j < end && buf[j] != 0x3E && buf[j] != 0x0A { j += 1 }
+                            // The first `>` or line feed from `i + 1` (`end` when neither comes).
+                            let j = tagEnd.first(from: i + 1, bound: end) { from, end in
+                                var j = from
+                                while j < end && buf[j] != 0x3E && buf[j] != 0x0A { j += 1 }
+                                return j
+                            } ?? end
                             if j < end && buf[j] == 0x3E { i = j + 1; continue }
                         }
                     }
                     if c == 0x21, i + 1 < end, buf[i + 1] == 0x5B { // ![alt](src): an image is not text
-                        if let close = Self.first(b, [0x5D, 0x28], from: i + 2, min(end, lineEnd)), let paren = Self.first(b, [0x29], from: close + 2, min(end, lineEnd)) {
+                        let lineBound = min(end, lineEnd)
+                        if let close = imageTextEnd.first(from: i + 2, bound: lineBound, { Self.first(b, [0x5D, 0x28], from: $0, $1) }),
+                           let paren = imageEnd.first(from: close + 2, bound: lineBound, { Self.first(b, [0x29], from: $0, $1) }) {
                             i = paren + 1
                             continue
                         }
                     }
                     if c == 0x5D, i + 1 < end, buf[i + 1] == 0x28 { // ](destination)
-                        i = (Self.first(b, [0x29], from: i + 2, min(end, lineEnd)) ?? i + 1) + 1
+                        i = (linkEnd.first(from: i + 2, bound: min(end, lineEnd)) { Self.first(b, [0x29], from: $0, $1) } ?? i + 1) + 1
                         continue
                     }
                     if c == 0x68, Self.matches(b, i, Self.http, end), Self.matches(b, i + 4, Self.schemeEnd, end) || Self.matches(b, i + 4, Self.secureSchemeEnd, end) {
@@ -326,6 +338,37 @@ package struct BodyText {
         self.letters = letters
         self.hash = hash
         self.hasContent = hasContent
+        scannedForClosers = imageTextEnd.scanned &+ imageEnd.scanned &+ linkEnd.scanned &+ tagEnd.scanned
+    }
+}
+
+/// The last answer of one of the Markdown walk's forward searches (the end of an image, a link
+/// destination or a tag), kept for its next search of that kind.
+///
+/// An opener left unclosed on its line (`![` with no `](` after it, `](` with no `)`, `<a` with no
+/// `>`) is no markup: the walk steps past it and, at the next opener, searched the rest of the line
+/// again. On a line of such openers (`![![![…`, `</</</…`) that was the rest of the line for each
+/// of them, quadratic: a 400 KB line ran for over two minutes, and the per-file time budget (asked
+/// by the engine between rules, and by rules with long loops of their own) could not stop it. The walk's starts only move forward, and an answer found from `from`
+/// is the answer from any start up to it (nothing matched between them), as "none before `bound`"
+/// is from any later start: so a search runs again only past its last answer, and each byte of a
+/// line is scanned about once per kind of search.
+struct ForwardSearchMemo {
+    private var from = Int.max, bound = -1, found: Int?
+    /// Bytes scanned by the searches that ran (not answered from memory): the walk's step count.
+    private(set) var scanned = 0
+
+    /// The first match at or after `start` before `bound`, by `search(start, bound)` unless the last
+    /// answer (to the same bound, from a start at or before `start`) is it.
+    @inline(__always)
+    mutating func first(from start: Int, bound: Int, _ search: (_ start: Int, _ bound: Int) -> Int?) -> Int? {
+        if bound == self.bound, start >= from, start <= (found ?? bound) { return found }
+        let answer = search(start, bound)
+        scanned &+= Swift.max(0, (answer ?? bound) &- start)
+        from = start
+        self.bound = bound
+        found = answer
+        return answer
     }
 }
 
