@@ -247,8 +247,15 @@ package enum InitCommand {
             throw UsageError("'init' takes no arguments (got '\(extra)'); run it in the directory that should hold .lint.json")
         }
         let path = NewsLintCLI.resolve(Configuration.fileName, io)
-        if SystemPath.exists(path) && !parsed.has("force") {
-            throw UsageError("\(Configuration.fileName) already exists; use 'newslint init --force' to overwrite it")
+        var link = FileStatus()
+        if !parsed.has("force") {
+            if SystemPath.exists(path) {
+                throw UsageError("\(Configuration.fileName) already exists; use 'newslint init --force' to overwrite it")
+            }
+            // Written through, a dangling link would create its target wherever it points.
+            if SystemPath.lstat(path, &link) == 0 {
+                throw UsageError("\(Configuration.fileName) is a symbolic link to '\(SystemPath.readLink(path) ?? "?")', which does not exist; remove it, or use 'newslint init --force' to write there")
+            }
         }
         let text = parsed.value("preset").map(starter(preset:)) ?? starter
         do {

@@ -57,7 +57,10 @@ public final class ConfigResolver {
         if let known = byDirectory[PathKey(dir)] { return known }
         let result: Int
         let candidate = dir == "/" ? "/" + Configuration.fileName : dir + "/" + Configuration.fileName
-        if SystemPath.exists(candidate) {
+        var link = FileStatus()
+        // A `.lint.json` that is a symbolic link to nothing (or a loop) is a config that cannot be
+        // read, not no config: the defaults would pass CI on rules the project set otherwise.
+        if SystemPath.exists(candidate) || SystemPath.lstat(candidate, &link) == 0 {
             result = load(candidate)
         } else {
             let parent = PathComponents.deletingLastComponent(dir)

@@ -79,9 +79,16 @@ public struct Configuration: Sendable {
     /// `extending`: the configs that extend this one, to report cycles.
     package static func load(file: String, catalog: inout Catalog, extending: [String]) throws -> Configuration {
         guard let bytes = SystemPath.contents(file) else {
+            let failure = errno
             var isDirectory: ObjCBool = false
-            let reason = SystemPath.exists(file, isDirectory: &isDirectory) && isDirectory.boolValue
-                ? "it is a directory" : String(cString: strerror(errno))
+            let reason: String
+            if SystemPath.exists(file, isDirectory: &isDirectory) {
+                reason = isDirectory.boolValue ? "it is a directory" : String(cString: strerror(failure))
+            } else if let target = SystemPath.readLink(file) {
+                reason = "it is a symbolic link to '\(target)', which cannot be followed"
+            } else {
+                reason = String(cString: strerror(failure))
+            }
             throw ConfigError(file: file, message: "cannot read the config file (\(reason)); it must be a readable JSON file")
         }
         if ByteOrderMark.isUTF16(bytes) {
