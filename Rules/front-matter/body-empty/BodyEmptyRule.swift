@@ -349,10 +349,11 @@ package struct BodyText {
 /// `>`) is no markup: the walk steps past it and, at the next opener, searched the rest of the line
 /// again. On a line of such openers (`![![![…`, `</</</…`) that was the rest of the line for each
 /// of them, quadratic: a 400 KB line ran for over two minutes, and the per-file time budget (asked
-/// by the engine between rules, and by rules with long loops of their own) could not stop it. The walk's starts only move forward, and an answer found from `from`
-/// is the answer from any start up to it (nothing matched between them), as "none before `bound`"
-/// is from any later start: so a search runs again only past its last answer, and each byte of a
-/// line is scanned about once per kind of search.
+/// by the engine between rules, and by rules with long loops of their own) could not stop it.
+/// The walk's starts only move forward, and an answer found from `from` is the answer from any
+/// start up to it (nothing matched between them), as "none before `bound`" is from any later
+/// start: so a search runs again only past its last answer, and each byte of a line is scanned
+/// about once per kind of search.
 struct ForwardSearchMemo {
     private var from = Int.max, bound = -1, found: Int?
     /// Bytes scanned by the searches that ran (not answered from memory): the walk's step count.
