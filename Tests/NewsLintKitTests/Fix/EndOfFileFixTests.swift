@@ -51,4 +51,21 @@ import Testing
         #expect(String(decoding: first, as: UTF8.self) == Self.head + "\n")
         #expect(second == first)
     }
+
+    /// A lone CR ends the line: line-endings reports it, final-newline does not add a second terminator.
+    @Test func aLoneCarriageReturnAtTheEndIsALineEnd() throws {
+        #expect(try RuleHarness.diagnostics(rule: "final-newline", text: Self.head + "\r").isEmpty)
+        #expect(try RuleHarness.diagnostics(rule: "final-newline", text: "\r\r").isEmpty)
+        #expect(try RuleHarness.diagnostics(rule: "line-endings", text: Self.head + "\r").count == 1)
+        #expect(try RuleHarness.diagnostics(rule: "final-newline", text: Self.head).count == 1)
+    }
+
+    @Test func loneCarriageReturnEndingsAreFixedToOneNewlineEach() {
+        #expect(Self.fixed(Self.head + "\r") == Self.head + "\n")
+        #expect(Self.fixed("\r") == "\n")
+        #expect(Self.fixed(Self.head + "\r\r") == Self.head + "\n\n")
+        let (first, second) = Self.fixedTwice(Self.head + "\r")
+        #expect(String(decoding: first, as: UTF8.self) == Self.head + "\n")
+        #expect(second == first)
+    }
 }
