@@ -13,8 +13,11 @@ package struct LintInputs {
     package var problems: [InputProblem]
     /// Stdin's text by its name.
     package var inMemory: [String: [UInt8]]
-    /// The paths as given (for the "no files" warning).
+    /// The paths as given, stdin's `-` shown by its name (for the "no files" warning).
     package var paths: [String]
+    /// Stdin's text when `--force-exclude` excluded its name and the run writes fixes: echoed
+    /// unchanged to stdout, since an editor replaces its buffer with what comes back.
+    package var excludedStdin: [UInt8]?
     package var scale: ScaleSettings
 
     /// Finds the inputs and completes `settings` (rule filter, cache, paths); nil when the
@@ -42,12 +45,16 @@ package struct LintInputs {
         settings.baseDirectory = io.currentDirectory
         var diskPaths: [String] = []
         if paths.filter({ $0 == "-" }).count > 1 { throw UsageError("'-' (stdin) can be given only once") }
+        var stdinExcluded = false
+        var excludedStdin: [UInt8]?
         if let name = parsed.value("stdin-filename") {
             let location = PathResolver.absolute(name, base: io.currentDirectory)
-            if parsed.has("force-exclude"), !resolver.configuration(forFile: location).isIncluded(location) { paths.removeAll { $0 == "-" } }
+            stdinExcluded = parsed.has("force-exclude") && !resolver.configuration(forFile: location).isIncluded(location)
         }
         for p in paths {
-            if p == "-" {
+            if p == "-" && stdinExcluded {
+                if settings.fix.writes { excludedStdin = io.readStdin() }
+            } else if p == "-" {
                 let name = parsed.value("stdin-filename") ?? "<stdin>"
                 let bytes = io.readStdin()
                 inMemory[name] = bytes
@@ -127,7 +134,9 @@ package struct LintInputs {
         (inputs, problems) = scale.filter(inputs, problems: problems, base: io.currentDirectory, root: config.directory)
         settings.cache = scale.cache
         settings.finishCrossFile = scale.shard == nil && scale.factsOut == nil
-        return LintInputs(inputs: pathOrder(inputs), problems: problems, inMemory: inMemory, paths: paths, scale: scale)
+        let shownPaths = paths.map { $0 == "-" ? parsed.value("stdin-filename") ?? $0 : $0 }
+        return LintInputs(inputs: pathOrder(inputs), problems: problems, inMemory: inMemory, paths: shownPaths,
+                          excludedStdin: excludedStdin, scale: scale)
     }
 
     /// Stdin named like a file that is also linted from disk is that file's current text (an

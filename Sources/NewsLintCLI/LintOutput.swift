@@ -20,8 +20,9 @@ package enum LintOutput {
         let mode = linter.settings.fix
         var previewing = false
         if case .preview = mode { previewing = true }
-        // Fixing stdin: the fixed text goes to stdout (as Ruff does), the report to stderr.
-        let fixesStdin = mode.writes && inputs.contains { if case .text = $0 { return true } else { return false } }
+        // Fixing stdin: the fixed text goes to stdout (as Ruff does), the report to stderr; stdin
+        // excluded by `--force-exclude` goes back unchanged.
+        let fixesStdin = mode.writes && (found.excludedStdin != nil || inputs.contains { if case .text = $0 { return true } else { return false } })
         let toFile = parsed.value("output")
         let reportToStderr = fixesStdin && toFile == nil
         // UTF-8 bytes: reporters append to it directly, and it is written out as it is.
@@ -80,7 +81,7 @@ package enum LintOutput {
         let listsFiles = format == .junit || format == .markdown
         var changedFiles = 0
         var inMemory = found.inMemory
-        var fixedStdin: [UInt8]?
+        var fixedStdin = found.excludedStdin
         let run = LintRun(linter: linter, request: request, observer: reporting.observer(total: inputs.count, io: io, progress: progress), perFile: { outcome in
             summary?.addFile(path: outcome.path, byteCount: outcome.byteCount)
             if summary != nil { profiles.add(outcome) }

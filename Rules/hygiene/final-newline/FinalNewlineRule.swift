@@ -1,12 +1,16 @@
 import NewsLintCore
 
 /// `final-newline`: a non-empty file must end with a line terminator.
+///
+/// A last byte of CR is one: a lone CR ends the line (old Mac files) and `line-endings` speaks
+/// for it, converting it to the wanted style. Appending a newline after it as well made a CR
+/// file end in a blank line once both fixes ran (`…\r` fixed to `…\n\n`).
 public struct FinalNewlineRule: Rule {
     public static let id = "final-newline"
     public init(options: RuleOptions) {}
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        guard let last = document.bytes.last, last != 0x0A else { return }
+        guard let last = document.bytes.last, last != 0x0A, last != 0x0D else { return }
         let end = document.bytes.count
         sink.report(end..<end, "file does not end with a newline",
                     fix: Fix(.safe, "Add a final newline", edits: [Edit(range: end..<end, replacement: document.preferredNewline)]))

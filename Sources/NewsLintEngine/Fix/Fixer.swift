@@ -128,7 +128,7 @@ public enum Fixer {
             if zip(fix.edits, fix.edits.dropFirst()).contains(where: { overlaps($0, $1) || $1.range.lowerBound < $0.range.upperBound }) { continue }
             // Fixes come sorted by span: one that starts after everything chosen so far cannot
             // conflict (the common case, linear); otherwise compare edit by edit.
-            if fix.span.lowerBound <= chosenEnd, fix.edits.contains(where: { conflicts($0, sortedChosen: chosen) }) { continue }
+            if fix.span.lowerBound <= chosenEnd, fix.edits.contains(where: { conflicts($0, sortedChosen: chosen, fileEnd: bytes.count) }) { continue }
             for e in fix.edits {
                 let at = insertionIndex(e, in: chosen)
                 if at == chosen.count { chosen.append(e) } else { chosen.insert(e, at: at) }
@@ -163,7 +163,8 @@ public enum Fixer {
     /// Whether `e` overlaps one of `sorted` (non-overlapping edits in order): only the edit before
     /// it and those starting inside it can, so this is a bisection, not a scan of every chosen edit
     /// (a 1.6 MB line with many overlapping fixes was quadratic).
-    package static func conflicts(_ e: Edit, sortedChosen sorted: [Edit]) -> Bool {
+    /// `fileEnd` (the file's length) also makes an insertion at the end conflict with an edit that ends there (`meetsAtEndOfFile`).
+    package static func conflicts(_ e: Edit, sortedChosen sorted: [Edit], fileEnd: Int) -> Bool {
         var lo = 0, hi = sorted.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -172,6 +173,7 @@ public enum Fixer {
         var k = max(0, lo - 1)
         while k < sorted.count && sorted[k].range.lowerBound <= e.range.upperBound {
             if overlaps(sorted[k], e) { return true }
+            if meetsAtEndOfFile(sorted[k], e, fileEnd: fileEnd) { return true }
             k += 1
         }
         return false
@@ -184,6 +186,17 @@ public enum Fixer {
         if a.range.isEmpty { return a.range.lowerBound > b.range.lowerBound && a.range.lowerBound < b.range.upperBound }
         if b.range.isEmpty { return b.range.lowerBound > a.range.lowerBound && b.range.lowerBound < a.range.upperBound }
         return a.range.lowerBound < b.range.upperBound && b.range.lowerBound < a.range.upperBound
+    }
+
+    /// Whether one edit inserts at the end of the file and the other, non-empty, ends there. What is
+    /// appended at the end depends on how the file ends (final-newline adds "\n" because the last byte
+    /// is not one), and the other edit changes the last bytes (a deleted last line leaves the previous
+    /// line's "\n" last): applied together they stacked a blank line at the end. The later-chosen one
+    /// waits for the next pass, which re-lints the new ending.
+    package static func meetsAtEndOfFile(_ a: Edit, _ b: Edit, fileEnd: Int) -> Bool {
+        func appends(_ e: Edit) -> Bool { e.range.isEmpty && e.range.lowerBound == fileEnd }
+        func endsAtEnd(_ e: Edit) -> Bool { !e.range.isEmpty && e.range.upperBound == fileEnd }
+        return (appends(a) && endsAtEnd(b)) || (appends(b) && endsAtEnd(a))
     }
 
     /// Describes a rule whose count of findings grew, or nil when nothing new appeared.

@@ -185,6 +185,23 @@ import Testing
         #expect(CLIRun.run(["-", "--stdin-filename", "drafts/z.md", "--force-exclude"], cwd: tmp.path, stdin: "x").status == 0)
     }
 
+    /// An editor replaces its buffer with what `--fix` prints: excluded stdin comes back unchanged, not empty.
+    @Test func excludedStdinIsEchoedUnchangedWhenFixing() {
+        let tmp = TemporaryDirectory()
+        tmp.write(".lint.json", "{\"exclude\": [\"drafts/\"]}")
+        let text = "---\ntitle: t\n---\nx \n"
+        let r = CLIRun.run(["--fix", "--force-exclude", "--stdin-filename", "drafts/x.md", "-"], cwd: tmp.path, stdin: text)
+        #expect(r.status == 0)
+        #expect(r.stdout == text)
+        // The warning names the stdin file, not an empty list.
+        #expect(r.stderr.contains("no files to lint in drafts/x.md ("), "\(r.stderr)")
+        // With --output the report goes to the file and the text still to stdout.
+        let toFile = CLIRun.run(["--fix", "--force-exclude", "--stdin-filename", "drafts/x.md", "-", "--output", "report.txt"], cwd: tmp.path, stdin: text)
+        #expect(toFile.stdout == text)
+        // Without --fix the text is not echoed.
+        #expect(!CLIRun.run(["--force-exclude", "--stdin-filename", "drafts/x.md", "-"], cwd: tmp.path, stdin: text).stdout.contains("title: t"))
+    }
+
     @Test func configIsFoundBesideTheLintedPath() {
         let tmp = TemporaryDirectory()
         tmp.write("proj/.lint.json", "{\"rules\": {\"front-matter-missing\": \"off\", \"final-newline\": \"off\"}}")
