@@ -73,9 +73,11 @@ package enum CleanCommand {
                 continue
             }
             do {
-                let kept = try CacheDirectory.remove(dir)
-                if kept.isEmpty {
+                let (kept, removedDirectory) = try CacheDirectory.remove(dir)
+                if removedDirectory {
                     io.stdout("removed \(dir)\n")
+                } else if kept.isEmpty {
+                    io.stdout("removed the cache files in \(dir)\n")
                 } else {
                     let shown = kept.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (kept.count > 3 ? ", …" : "")
                     io.stdout("removed the cache files in \(dir)\n")

@@ -20,15 +20,16 @@ package struct LintInputs {
     package var excludedStdin: [UInt8]?
     package var scale: ScaleSettings
 
-    /// Finds the inputs and completes `settings` (rule filter, cache, paths); nil when the
-    /// request was only to show them (`--show-settings`, `--show-files`, already printed).
     /// Whether files under directory `p` were found under another command-line path's spelling
     /// of it (`corpus ./corpus`: a file is listed once, under the first spelling met).
     private static func yieldsUnderAnotherSpelling(_ p: String, _ files: PathList, _ discovery: FileDiscovery) -> Bool {
-        let prefix = PathResolver.standardized(discovery.absolute(p))
+        let prefix = FileDiscovery.spellingKey(discovery.absolute(p))
         let under = prefix == "/" ? "/" : prefix + "/"
-        return files.contains { PathResolver.standardized(discovery.absolute($0)).utf8.starts(with: under.utf8) }
+        return files.contains { FileDiscovery.spellingKey(discovery.absolute($0)).utf8.starts(with: under.utf8) }
     }
+
+    /// Finds the inputs and completes `settings` (rule filter, cache, paths); nil when the
+    /// request was only to show them (`--show-settings`, `--show-files`, already printed).
 
     package static func find(_ parsed: ParsedArguments, resolver: ConfigResolver, settings: inout LintSettings, io: ToolIO) throws -> LintInputs? {
         var texts: [LintInput] = []

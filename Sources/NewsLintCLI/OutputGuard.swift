@@ -35,7 +35,7 @@ package enum OutputGuard {
 
     /// Whether two resolved paths name one file: the same path, or an existing file reached both ways.
     package static func sameFile(_ a: String, _ b: String) -> Bool {
-        if PathResolver.standardized(a) == PathResolver.standardized(b) { return true }
+        if FileDiscovery.spellingKey(a) == FileDiscovery.spellingKey(b) { return true }
         guard let x = FileIdentity.of(a) else { return false }
         return x == FileIdentity.of(b)
     }
@@ -44,6 +44,10 @@ package enum OutputGuard {
     /// writable: checked before the run, since the report streams to stdout while files are
     /// linted and a file written at the end must not fail after half a report was printed.
     package static func checkWritable(output: String, display: String, option: String) throws {
+        // An existing device or FIFO (`/dev/stdout`, a shell's `>(gzip)`) is written into, not
+        // replaced: its directory need not be writable.
+        var st = FileStatus()
+        if SystemPath.stat(output, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG, (st.st_mode & S_IFMT) != S_IFDIR { return }
         let directory = PathComponents.deletingLastComponent(output)
         var isDirectory: ObjCBool = false
         if SystemPath.exists(output, isDirectory: &isDirectory), isDirectory.boolValue {

@@ -69,8 +69,9 @@ package struct ScaleSettings {
         }
         if enabled, let directory {
             let key = LintCache.key(config: config, catalog: catalog, filter: filter, options: relevantOptions(parsed))
+            // Asked here for the warning (`LintCache.open` asks again, for callers that do not):
+            // said whatever named the directory, since a mistaken name must be seen, not only go uncached.
             if let why = CacheDirectory.refusal(directory) {
-                // Said whatever named the directory: a mistaken name must be seen, not only go uncached.
                 io.stderr("warning: not using '\(PathResolver.standardized(directory))' as the cache directory: \(why); linting without a cache (name a new or empty directory)\n")
             } else {
                 s.cache = LintCache.open(directory: directory, key: key)

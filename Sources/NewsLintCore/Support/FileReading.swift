@@ -198,7 +198,6 @@ public enum PathResolver {
     }
 }
 
-/// memchr-backed byte search (vectorised by libc), for hot paths over whole files.
 /// Byte-order marks at the start of a file, compared byte by byte: `starts(with: [0xFF, 0xFE])`
 /// made its array and walked it through the generic `Sequence` algorithm, about 70 instructions a
 /// check, three a file read (its two UTF-16 marks before the search for a NUL, then the UTF-8 one).
@@ -214,6 +213,7 @@ package enum ByteOrderMark {
     }
 }
 
+/// memchr-backed byte search (vectorised by libc), for hot paths over whole files.
 public enum ByteSearch {
     public static func first(_ byte: UInt8, in bytes: [UInt8], from start: Int = 0) -> Int? {
         guard start < bytes.count else { return nil }

@@ -93,12 +93,20 @@ public struct FileDiscovery {
             var set = Set<[UInt8]>()
             // Several paths can name one file in two spellings (`corpus ./corpus`, `a.md $PWD/a.md`):
             // it is linted once, under the first spelling met (twice, it was its own duplicate).
-            for f in files where paths.count == 1 || set.insert(Array(PathResolver.standardized(absolute(f)).utf8)).inserted { unique.append(f) }
+            for f in files where paths.count == 1 || set.insert(Array(Self.spellingKey(absolute(f)).utf8)).inserted { unique.append(f) }
             if !inOrder { unique.sort { $0.bytesPrecede($1) } }
             files = PathList(memoryBudget: pathMemoryBudget)
             for path in unique { files.append(path) }
         }
         return (files, problems)
+    }
+
+    /// An absolute path with its `.` components and repeated slashes dropped: two spellings of one
+    /// path (`corpus/a.md`, `./corpus/a.md`, `/cwd/corpus/a.md`) give one key. `..` is kept: after
+    /// a symbolic link it is not the lexical parent (`link/../a.md` may be another file).
+    package static func spellingKey(_ absolute: String) -> String {
+        let parts = absolute.split(separator: "/").filter { $0 != "." }
+        return (absolute.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
     }
 
     package struct FileIdentity: Hashable {

@@ -90,4 +90,17 @@ import NewsLintCore
             #expect(run.stdout.split(separator: "\n").count == once.stdout.split(separator: "\n").count, "\(args): \(run.stdout)")
         }
     }
+
+    /// `..` after a symbolic link is not the lexical parent: `a.md` and `link/../a.md` are two files.
+    @Test func aPathThroughALinkAndDotDotIsNotFolded() throws {
+        let dir = TemporaryDirectory()
+        let elsewhere = TemporaryDirectory()
+        dir.write("here/a.md", ArgumentLimitsTests.article)
+        elsewhere.write("a.md", "---\ntitle: 别处\ndate: 2024-01-03\n---\n别处的正文内容，同样足够长了。 \n")
+        elsewhere.write("sub/keep.txt", "x")
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/here/link", withDestinationPath: elsewhere.path + "/sub")
+        let run = CLIRun.run(["--no-cache", "--format", "concise", "a.md", "link/../a.md"], cwd: dir.path + "/here")
+        #expect(run.stdout.contains("link/../a.md:"), "\(run.stdout)")
+        #expect(run.stdout.contains("\na.md:") || run.stdout.hasPrefix("a.md:"), "\(run.stdout)")
+    }
 }

@@ -58,9 +58,50 @@ import Testing
         #expect(clean.stderr.contains("kept '\(project.path)/cache': it also holds 2 entries newslint did not write ('keep.txt', 'notes')"), "\(clean.stderr)")
         let left = try FileManager.default.contentsOfDirectory(atPath: project.path + "/cache").sorted()
         #expect(left == ["keep.txt", "notes"])
-        // A project's own `.gitignore` is not newslint's to remove.
+        // A project's own `.gitignore` is not newslint's to remove; newslint's temporaries are its own.
         #expect(!CacheDirectory.isOwnEntry(".gitignore", in: project.path))
         project.write("x/.gitignore", "*\n")
         #expect(CacheDirectory.isOwnEntry(".gitignore", in: project.path + "/x"))
+    }
+
+    @Test func ownTemporariesAndEarlierLayoutsAreNewslints() {
+        let dir = TemporaryDirectory()
+        for name in [".CACHEDIR.TAG.newslint-a1B2c3", "..gitignore.newslint-Zz9xY0", ".0123456789abcdef.cache.newslint-q1w2e3",
+                     "0123456789abcdef.verified", "0123456789abcdef.cache.fresh-12-34", "cache.key.tmp-5-6"] {
+            #expect(CacheDirectory.isOwnEntry(name, in: dir.path), "\(name)")
+        }
+        for name in ["notes.md", ".notes.newslint-", "0123456789abcdeg.cache", ".newslint-abc", "corpus"] {
+            #expect(!CacheDirectory.isOwnEntry(name, in: dir.path), "\(name)")
+        }
+    }
+
+    /// A directory a repository keeps with `.gitkeep` (or its own `.gitignore`) is used, and keeps them.
+    @Test func neutralEntriesDoNotStopTheCache() throws {
+        let project = TemporaryDirectory()
+        project.write("a.md", Self.article)
+        project.write("build/cache/.gitkeep", "")
+        project.write("build/cache/.gitignore", "*\n!.gitignore\n")
+        let run = CLIRun.run(["--cache-dir", "build/cache", "a.md"], cwd: project.path)
+        #expect(!run.stderr.contains("as the cache directory"), "\(run.stderr)")
+        #expect(exists(project.path + "/build/cache/CACHEDIR.TAG"))
+        #expect(String(decoding: project.read("build/cache/.gitignore"), as: UTF8.self) == "*\n!.gitignore\n")
+        _ = CLIRun.run(["clean", "--cache-dir", "build/cache"], cwd: project.path)
+        let left = try FileManager.default.contentsOfDirectory(atPath: project.path + "/build/cache").sorted()
+        #expect(left == [".gitignore", ".gitkeep"])
+    }
+
+    /// An earlier version tagged a project as its cache: the tag alone does not make it one again.
+    @Test func aTaggedDirectoryHoldingAProjectIsNotUsed() {
+        let project = TemporaryDirectory()
+        project.write("corpus/a.md", Self.article)
+        project.write("CACHEDIR.TAG", String(decoding: CacheDirectory.tag, as: UTF8.self))
+        project.write(".gitignore", "*\n")
+        let run = CLIRun.run(["--cache-dir", ".", "corpus"], cwd: project.path)
+        #expect(run.stderr.contains("an earlier newslint tagged it as a cache"), "\(run.stderr)")
+        #expect(!(try! FileManager.default.contentsOfDirectory(atPath: project.path)).contains { $0.hasSuffix(".cache") })
+        let clean = CLIRun.run(["clean", "--cache-dir", "."], cwd: project.path)
+        #expect(clean.stderr.contains("kept"), "\(clean.stderr)")
+        #expect(!exists(project.path + "/CACHEDIR.TAG") && !exists(project.path + "/.gitignore"))
+        #expect(exists(project.path + "/corpus/a.md"))
     }
 }
