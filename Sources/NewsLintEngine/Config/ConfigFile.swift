@@ -6,7 +6,7 @@ import NewsLintCore
 package struct ConfigFile: Decodable {
     package enum CodingKeys: String, CodingKey, CaseIterable {
         case schema = "$schema", comment = "$comment"
-        case extend, include, exclude, extensions, maxFileSize, preset, rules, rulePacks, overrides, images, cache, report
+        case extend, include, exclude, extensions, maxFileSize, preset, rules, rulePacks, overrides, images, cache
     }
 
     /// `{"files": [globs], "rules": {...}}`.
@@ -24,7 +24,8 @@ package struct ConfigFile: Decodable {
     package var rules: JSONNode?
     package var rulePacks: [Located<String>]?
     package var overrides: [Override]?
-    /// `images`, `cache`, `report`: objects their subsystems read.
+    /// `images`, `cache`: objects their subsystems read. (There is no `report` section: one was
+    /// accepted and never read, so `{"report": {"limit": 5}}` looked like it worked.)
     package var sections: [(key: String, node: JSONNode)] = []
     package var problems: [JSONFileError] = []
 
@@ -41,7 +42,7 @@ package struct ConfigFile: Decodable {
             return n
         } ?? nil
         rulePacks = collect { try c.decodeIfPresent([Located<String>].self, forKey: .rulePacks) } ?? nil
-        for key in [CodingKeys.images, .cache, .report] {
+        for key in [CodingKeys.images, .cache] {
             collect {
                 guard let node = try c.decodeIfPresent(JSONNode.self, forKey: key) else { return }
                 guard node.members != nil else { throw Self.invalid(c, key, "expected an object, found \(node.value.typeName)") }

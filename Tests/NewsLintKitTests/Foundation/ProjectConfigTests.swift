@@ -149,6 +149,16 @@ import Testing
         #expect(f.decision("/elsewhere/x.log", isDirectory: false) == nil)
     }
 
+    /// A `report` section was accepted and never read: a setting there looked like it worked.
+    @Test func aReportSectionIsAnUnknownKey() throws {
+        let t = TemporaryDirectory()
+        t.write(".lint.json", #"{"report": {"limit": "banana"}}"#)
+        t.write("a.md", Self.clean())
+        let run = lint(["a.md"], cwd: t.path)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("unknown key 'report'"), "\(run.stderr)")
+    }
+
     @Test func allConfigErrorsAreReportedAtOnce() throws {
         let t = TemporaryDirectory()
         t.write(".lint.json", #"{"inclde": [], "exclude": 3, "rules": {"trailing-whitespcae": "off", "final-newline": "loud"}}"#)
