@@ -2955,6 +2955,14 @@ categories: rthk
 恒指收市微升8點。
 
 """#),
+        EmbeddedFile("hygiene/final-newline/examples/good-5.md", #"""
+---
+title: 旧式 Mac 文件
+date: 2024-01-01
+---
+
+正文以回车结尾，回车就是行尾。\#r
+"""#),
         EmbeddedFile("hygiene/final-newline/rule.json", #"""
 {
   "id": "final-newline",

@@ -287,32 +287,13 @@ public struct DocumentZones: Sendable {
     /// The footer's line numbers, ascending.
     public let footerLines: [Int]
 
+    /// The walk is `ZoneLines`'; its lines are copied into the two arrays.
     public init(_ document: borrowing Document, headerLines: Int, footerLines: Int) {
-        var header: [Int] = [], footer: [Int] = []
-        if let body = document.bodyLines {
-            // From each end only as far as its zone reaches: gathering every non-blank line of the
-            // body to keep a few regrew an array per file.
-            func isContent(_ n: Int) -> Bool {
-                !document.isCode(line: n) && !TextScan.isBlank(document.bytes, document.contentRange(ofLine: n))
-            }
-            if headerLines > 0 {
-                header.reserveCapacity(min(headerLines, body.count))
-                for n in body where isContent(n) {
-                    header.append(n)
-                    if header.count == headerLines { break }
-                }
-            }
-            if footerLines > 0 {
-                footer.reserveCapacity(min(footerLines, body.count))
-                for n in body.reversed() where isContent(n) {
-                    footer.append(n)
-                    if footer.count == footerLines { break }
-                }
-                footer.reverse()
-            }
+        let room = ZoneLines.room(document, headerLines: headerLines, footerLines: footerLines)
+        (self.headerLines, self.footerLines) = withUnsafeTemporaryAllocation(of: Int.self, capacity: max(room, 1)) { storage in
+            let zones = ZoneLines(document, headerLines: headerLines, footerLines: footerLines, storage: storage)
+            return (Array(zones.header), Array(zones.footer))
         }
-        self.headerLines = header
-        self.footerLines = footer
     }
 
     package func isHeader(_ line: Int) -> Bool { Self.holds(headerLines, line) }
@@ -354,27 +335,32 @@ package struct ZoneLines {
     package let footer: UnsafeBufferPointer<Int>
 
     /// Room for the lines of `document`'s zones: what `init(_:headerLines:footerLines:storage:)` needs.
-    package static func room(_ document: Document, headerLines: Int, footerLines: Int) -> Int {
-        let bodyCount = document.bodyLines?.count ?? 0
-        return (headerLines > 0 ? min(headerLines, bodyCount) : 0) + (footerLines > 0 ? min(footerLines, bodyCount) : 0)
+    package static func room(_ document: borrowing Document, headerLines: Int, footerLines: Int) -> Int {
+        let (header, footer) = rooms(document, headerLines: headerLines, footerLines: footerLines)
+        return header + footer
     }
 
-    /// The zones of `document` (`DocumentZones(document, headerLines:footerLines:)`), written into
+    /// Each zone's room: its line count, at most the body's.
+    private static func rooms(_ document: borrowing Document, headerLines: Int, footerLines: Int) -> (header: Int, footer: Int) {
+        let bodyCount = document.bodyLines?.count ?? 0
+        return (headerLines > 0 ? min(headerLines, bodyCount) : 0, footerLines > 0 ? min(footerLines, bodyCount) : 0)
+    }
+
+    /// The zones of `document`: its first `headerLines` and last `footerLines` lines of content
+    /// (neither blank nor code), each zone walked from its end of the body only as far as it
+    /// reaches. Written into
     /// `storage` (uninitialized, at least `room` entries; the caller's temporary allocation: a
     /// function taking a closure over it copied the rule and the document into its context, three
     /// times a file). Borrowed, as `DocumentZones.init`: an initializer takes its arguments owned, so
     /// the document was copied (a retain of each of its references) and released once a file.
     package init(_ document: borrowing Document, headerLines: Int, footerLines: Int, storage: UnsafeMutableBufferPointer<Int>) {
         let lines = document.bodyLines
-        let bodyCount = lines?.count ?? 0
-        let headerRoom = headerLines > 0 ? min(headerLines, bodyCount) : 0
-        let footerRoom = footerLines > 0 ? min(footerLines, bodyCount) : 0
+        let (headerRoom, footerRoom) = Self.rooms(document, headerLines: headerLines, footerLines: footerLines)
         precondition(storage.count >= headerRoom + footerRoom, "ZoneLines needs room(_:headerLines:footerLines:) entries")
         let header = UnsafeMutableBufferPointer(rebasing: storage[..<headerRoom])
         let footer = UnsafeMutableBufferPointer(rebasing: storage[headerRoom..<(headerRoom + footerRoom)])
         var headerCount = 0, footerCount = 0
         if let lines {
-            // From each end only as far as its zone reaches, as `DocumentZones.init` does.
             if headerRoom > 0 {
                 for n in lines where Self.isContent(document, n) {
                     header.initializeElement(at: headerCount, to: n)
@@ -429,12 +415,13 @@ extension HeaderFooterZones {
 extension DocumentZones: HeaderFooterZones {}
 extension ZoneLines: HeaderFooterZones {}
 
+/// The cursor over zones in arrays (`DocumentZones`).
+package typealias CandidateLines = CandidateLineCursor<[Int]>
+
 /// The lines `PatternMatcher.scanBody` reads, ascending, each once: a body's lines, or the lines of
 /// two ascending lists (a zone's header and footer lines), merged as they are read. Merging them
 /// into a list of their own (`DocumentZones.edgeLines`) allocated and filled it for every document.
 /// Lists in arrays (`DocumentZones`) or in lent storage (`ZoneLines`), indexed from 0.
-package typealias CandidateLines = CandidateLineCursor<[Int]>
-
 package struct CandidateLineCursor<Lines: RandomAccessCollection<Int>> where Lines.Index == Int {
     private var line: Int
     private let last: Int
@@ -620,13 +607,17 @@ public struct PatternMatcher: Sendable {
     private func applyRegexes(_ raw: [PatternHit], lineRange: Range<Int>, bytes: [UInt8]) -> [PatternHit] {
         guard raw.contains(where: { patterns[$0.pattern].lazyRegex != nil }) else { return Self.dedupe(raw) }
         var out: [PatternHit] = raw.filter { patterns[$0.pattern].lazyRegex == nil }
-        // Regex offsets are mapped back through UTF-8 lengths, which is exact only for valid UTF-8:
-        // a line with invalid bytes (e.g. GBK) gets no regex confirmation rather than shifted ranges.
-        guard let text = String(exactUTF8: bytes[lineRange]) else { return Self.dedupe(out) }
+        // The line's text is made for the first regex its gate lets run (a line every gate turns
+        // away, the usual prose, needs none). Regex offsets are mapped back through UTF-8 lengths,
+        // which is exact only for valid UTF-8: a line with invalid bytes (e.g. GBK) gets no regex
+        // confirmation rather than shifted ranges.
+        var lineText: String?, textMade = false
         var done = Set<Int>()
         for h in raw where patterns[h.pattern].lazyRegex != nil && done.insert(h.pattern).inserted {
             if let gate = patterns[h.pattern].lazyRegex?.gate, !gate.mayMatch(bytes, lineRange) { continue }
             guard let regex = patterns[h.pattern].regex else { continue }
+            if !textMade { lineText = String(exactUTF8: bytes[lineRange]); textMade = true }
+            guard let text = lineText else { break }
             // A search that runs past its time limit is abandoned: the line is not confirmed.
             for m in RegexSafety.matches(regex, in: text).matches {
                 guard let r = Range(m.range, in: text), !r.isEmpty else { continue }

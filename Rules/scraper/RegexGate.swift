@@ -71,18 +71,10 @@ package struct RegexGate: Sendable {
             while j < range.upperBound {
                 let (scalar, length) = UTF8Validation.decode(line, at: j)
                 if scalar == 0x5927 { return true }
-                guard scalar < 0x80 || scalar == 0xFF1A || scalar == 0x3010 || isSpace(scalar) else { break }
+                guard scalar < 0x80 || scalar == 0xFF1A || scalar == 0x3010 || HTMLText.isWhitespaceOrNewline(scalar) else { break }
                 j += length
             }
         }
         return false
-    }
-
-    private static func isSpace(_ value: UInt32) -> Bool {
-        guard let scalar = Unicode.Scalar(value) else { return false }
-        switch scalar.properties.generalCategory {
-        case .spaceSeparator, .lineSeparator, .paragraphSeparator: return true
-        default: return scalar.properties.isWhitespace
-        }
     }
 }

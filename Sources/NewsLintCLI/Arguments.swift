@@ -7,6 +7,10 @@ public struct OptionSpec: Sendable {
     public var repeatable: Bool
     public var help: String
 
+    /// Whether the value is a path (FILE, DIR, PATH), which may not be empty: an empty path resolved
+    /// to the current directory or, joined with a `/`, to the root.
+    public var takesPath: Bool { valueName.map { ["FILE", "DIR", "PATH"].contains($0) } ?? false }
+
     public init(_ name: String, short: Character? = nil, value: String? = nil, allowed: [String]? = nil, repeatable: Bool = false, help: String) {
         self.name = name
         self.short = short
@@ -39,9 +43,6 @@ public struct ArgumentParser {
     public let command: String
     public let options: [OptionSpec]
 
-    /// Value names of options that take a path, which may not be empty.
-    static let pathValueNames: Set<String> = ["FILE", "DIR", "PATH"]
-
     public init(command: String, options: [OptionSpec]) {
         self.command = command
         self.options = options
@@ -59,8 +60,7 @@ public struct ArgumentParser {
         func store(_ s: OptionSpec, _ value: String?) throws {
             if let valueName = s.valueName {
                 guard let value else { throw UsageError("option '--\(s.name)' needs a value (\(valueName))") }
-                // An empty path resolved to the current directory's parent or to `/` (`"" + "/" + name`).
-                if value.isEmpty, Self.pathValueNames.contains(valueName) {
+                if value.isEmpty, s.takesPath {
                     throw UsageError("option '--\(s.name)' needs a \(valueName), got an empty string (an unset shell variable?)")
                 }
                 if let allowed = s.allowed, !allowed.contains(value) {

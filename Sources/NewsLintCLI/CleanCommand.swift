@@ -76,12 +76,13 @@ package enum CleanCommand {
                 let (kept, removedDirectory) = try CacheDirectory.remove(dir)
                 if removedDirectory {
                     io.stdout("removed \(dir)\n")
-                } else if kept.isEmpty {
-                    io.stdout("removed the cache files in \(dir)\n")
                 } else {
-                    let shown = kept.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (kept.count > 3 ? ", …" : "")
                     io.stdout("removed the cache files in \(dir)\n")
-                    io.stderr("warning: kept '\(dir)': it also holds \(kept.count) entr\(kept.count == 1 ? "y" : "ies") newslint did not write (\(shown))\n")
+                    // A `.gitkeep` or a project's `.gitignore` is expected there: kept without a word.
+                    let foreign = kept.filter { !CacheDirectory.neutralNames.contains($0) }
+                    if !foreign.isEmpty {
+                        io.stderr("warning: kept '\(dir)': it also holds \(foreign.count) entr\(foreign.count == 1 ? "y" : "ies") newslint did not write (\(CacheDirectory.listed(foreign)))\n")
+                    }
                 }
                 removed += 1
             } catch {

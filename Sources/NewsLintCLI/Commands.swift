@@ -247,14 +247,14 @@ package enum InitCommand {
             throw UsageError("'init' takes no arguments (got '\(extra)'); run it in the directory that should hold .lint.json")
         }
         let path = NewsLintCLI.resolve(Configuration.fileName, io)
-        var link = FileStatus()
         if !parsed.has("force") {
             if SystemPath.exists(path) {
                 throw UsageError("\(Configuration.fileName) already exists; use 'newslint init --force' to overwrite it")
             }
             // Written through, a dangling link would create its target wherever it points.
+            var link = FileStatus()
             if SystemPath.lstat(path, &link) == 0 {
-                throw UsageError("\(Configuration.fileName) is a symbolic link to '\(SystemPath.readLink(path) ?? "?")', which does not exist; remove it, or use 'newslint init --force' to write there")
+                throw UsageError("\(Configuration.fileName) is a symbolic link to '\(SystemPath.readLink(path) ?? "?")', which cannot be followed; remove it, or use 'newslint init --force' to write there")
             }
         }
         let text = parsed.value("preset").map(starter(preset:)) ?? starter

@@ -23,14 +23,13 @@ package struct LintInputs {
     /// Whether files under directory `p` were found under another command-line path's spelling
     /// of it (`corpus ./corpus`: a file is listed once, under the first spelling met).
     private static func yieldsUnderAnotherSpelling(_ p: String, _ files: PathList, _ discovery: FileDiscovery) -> Bool {
-        let prefix = FileDiscovery.spellingKey(discovery.absolute(p))
+        let prefix = PathResolver.droppingDotComponents(discovery.absolute(p))
         let under = prefix == "/" ? "/" : prefix + "/"
-        return files.contains { FileDiscovery.spellingKey(discovery.absolute($0)).utf8.starts(with: under.utf8) }
+        return files.contains { PathResolver.droppingDotComponents(discovery.absolute($0)).utf8.starts(with: under.utf8) }
     }
 
     /// Finds the inputs and completes `settings` (rule filter, cache, paths); nil when the
     /// request was only to show them (`--show-settings`, `--show-files`, already printed).
-
     package static func find(_ parsed: ParsedArguments, resolver: ConfigResolver, settings: inout LintSettings, io: ToolIO) throws -> LintInputs? {
         var texts: [LintInput] = []
         var problems: [InputProblem] = []
@@ -110,12 +109,10 @@ package struct LintInputs {
         // Lazy: a corpus of a million files is not turned into a million absolute path strings.
         let locations = inputs.lazy.compactMap { if case let .file(p) = $0 { return PathResolver.absolute(p, base: io.currentDirectory) } else { return nil } }
         let written = ["output", "write-baseline", "facts-out"].compactMap { option in
-            parsed.value(option).map { (option: "--" + option, display: $0, resolved: NewsLintCLI.resolve($0, io)) }
+            parsed.value(option).map { OutputGuard.Output(option: "--" + option, display: $0, resolved: NewsLintCLI.resolve($0, io)) }
         }
-        for out in written {
-            try OutputGuard.check(output: out.resolved, display: out.display, inputs: locations, option: out.option)
-            try OutputGuard.checkWritable(output: out.resolved, display: out.display, option: out.option)
-        }
+        try OutputGuard.check(written, inputs: locations)
+        for out in written { try OutputGuard.checkWritable(output: out.resolved, display: out.display, option: out.option) }
         for (k, out) in written.enumerated() {
             for other in written[(k + 1)...] where OutputGuard.sameFile(out.resolved, other.resolved) {
                 throw UsageError("\(out.option) and \(other.option) name the same file '\(out.display)'; give each its own file")

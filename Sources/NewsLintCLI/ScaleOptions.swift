@@ -71,12 +71,13 @@ package struct ScaleSettings {
             let key = LintCache.key(config: config, catalog: catalog, filter: filter, options: relevantOptions(parsed))
             // Asked here for the warning (`LintCache.open` asks again, for callers that do not):
             // said whatever named the directory, since a mistaken name must be seen, not only go uncached.
+            let shown = PathResolver.standardized(directory)
             if let why = CacheDirectory.refusal(directory) {
-                io.stderr("warning: not using '\(PathResolver.standardized(directory))' as the cache directory: \(why); linting without a cache (name a new or empty directory)\n")
+                io.stderr("warning: not using '\(shown)' as the cache directory: \(why); linting without a cache (name a new or empty directory)\n")
             } else {
                 s.cache = LintCache.open(directory: directory, key: key)
                 if s.cache == nil && (parsed.has("cache") || parsed.has("cache-dir")) {
-                    io.stderr("warning: cache directory '\(directory)' is not writable; linting without a cache\n")
+                    io.stderr("warning: cache directory '\(shown)' is not writable; linting without a cache\n")
                 }
             }
         }

@@ -5,16 +5,14 @@ import NewsLintCore
 /// segment, or U+FFFD from a broken decode. Non-ASCII letters are valid (IRIs).
 public struct SlugInvalidRule: Rule, RuleWithOptions {
     public static let id = "slug-invalid"
-    package let keys: [String]
-    /// `keys`, looked up by their common-key ids: by string, the two default keys cost ~250
-    /// instructions each in every file, most of them answering that the key is not there.
-    private let lookupKeys: [FrontMatterKey]
+    /// The keys checked, looked up by their common-key ids: by string, the two default keys cost
+    /// ~250 instructions each in every file, most of them answering that the key is not there.
+    private let keys: [FrontMatterKey]
 
     public struct Options: Decodable, Sendable { var keys: [String] }
 
     public init(options: RuleOptions) throws {
-        keys = try Self.decodeOptions(options).keys
-        lookupKeys = keys.map(FrontMatterKey.init)
+        keys = try Self.decodeOptions(options).keys.map(FrontMatterKey.init)
     }
 
     /// Bytes unsafe in a path segment: controls, space, and " # % < > ? [ \ ] ^ ` { | } /.
@@ -28,7 +26,7 @@ public struct SlugInvalidRule: Rule, RuleWithOptions {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         guard let fm = document.frontMatter else { return }
-        for lookupKey in lookupKeys {
+        for lookupKey in keys {
             guard let e = fm.entry(lookupKey) else { continue }
             let key = lookupKey.name
             let at = e.valueRange ?? (document.lineStarts[e.line - 1]..<document.lineStarts[e.line - 1])

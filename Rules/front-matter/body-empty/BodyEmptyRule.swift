@@ -29,11 +29,10 @@ package struct BodyText {
         return isLetterOutsideUnifiedIdeographs(c)
     }
 
-    /// `isLetter` of a scalar outside U+4E00…U+9FFF.
+    /// `isLetter` of a non-ASCII scalar outside U+4E00…U+9FFF (`isLetter` answers ASCII itself).
     private static func isLetterOutsideUnifiedIdeographs(_ c: UInt32) -> Bool {
         if let known = isLetterInPunctuationBlocks(c) { return known }
         switch c {
-        case 0x41...0x5A, 0x61...0x7A: return true
         case 0xC0...0x24F: return c != 0xD7 && c != 0xF7
         case 0x370...0x52F, 0x590...0x6FF, 0x900...0xE7F, 0x1100...0x11FF: return true
         case 0x3040...0x30FF, 0x31F0...0x31FF, 0xAC00...0xD7A3, 0xFF21...0xFF3A, 0xFF41...0xFF5A, 0xFF66...0xFF9D: return true
@@ -111,7 +110,7 @@ package struct BodyText {
         repeat {
             let word = UInt32(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt32.self))
             guard let scalar = ideograph(inWord: word) else { break }
-            h = (h ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
+            h = (h ^ UInt64(scalar)) &* StableHash.fnvPrime
             if !isLetter(scalar) { nonLetters &+= 1 }
             k &+= 3
         } while k < stop
@@ -153,7 +152,7 @@ package struct BodyText {
     /// One visible character into the text's hash (FNV-1a step on the scalar) and letter count.
     @inline(__always)
     static func fold(_ scalar: UInt32, hash: inout UInt64, letters: inout Int) {
-        hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
+        hash = (hash ^ UInt64(scalar)) &* StableHash.fnvPrime
         if isLetter(scalar) { letters &+= 1 }
     }
 

@@ -2,9 +2,8 @@ import NewsLintCore
 
 /// `final-newline`: a non-empty file must end with a line terminator.
 ///
-/// A last byte of CR is one: a lone CR ends the line (old Mac files) and `line-endings` speaks
-/// for it, converting it to the wanted style. Appending a newline after it as well made a CR
-/// file end in a blank line once both fixes ran (`…\r` fixed to `…\n\n`).
+/// A last byte of CR is one: a lone CR ends the line (old Mac files). One terminator, one
+/// finding: `line-endings` (on by default) speaks for it and converts it to the wanted style.
 public struct FinalNewlineRule: Rule {
     public static let id = "final-newline"
     public init(options: RuleOptions) {}

@@ -204,7 +204,8 @@ package struct LineValues {
             guard let key = keys[label] else { continue }
             let end = i + 1 < hits.count ? max(hit.range.upperBound, hits[i + 1].range.lowerBound) : range.upperBound
             let raw = String(decoding: document.bytes[hit.range.upperBound..<end], as: UTF8.self)
-            let value = MetadataHarvest.trimValue(raw.trimmingScalars(in: " \t\u{a0}\u{3000}|/｜:：]()["))
+            // A superset of `MetadataHarvest.trimValue`'s set: colons and brackets go too.
+            let value = raw.trimmingScalars(in: " \t\u{a0}\u{3000}|/｜:：]()[")
             if key == "source_url" {
                 // The source's address, or without a scheme its domain or name (`原文链接：人民网`): the
                 // only attribution of the text, so it is moved, never deleted unseen.

@@ -48,7 +48,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     }
 
     /// Per unit: its scalar range, its mask (an index into the document's masks; for none,
-    /// `unmaskedWithFlags` or `unmasked`), its counts of each script's characters, of those the
+    /// `unmaskedWithFlags` or `unmaskedWithoutFlags`), its counts of each script's characters, of those the
     /// other script's standard does not also write
     /// (`isAllowed`: only those can be leftovers), and of phrase heads (a word-level entry may start at one).
     ///
@@ -63,7 +63,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// `UnitCounts.mask` of a unit without a mask whose count wrote its table bytes (`check`'s `flags`).
     private static let unmaskedWithFlags = -1
     /// `UnitCounts.mask` of a unit without a mask whose count did not write them.
-    private static let unmasked = -2
+    private static let unmaskedWithoutFlags = -2
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         // Lines, or in an HTML document its text blocks (a scraped page may hold an article on one line).
@@ -130,7 +130,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                                                                                    flags: writesFlags ? unitFlags(scalars) : nil)
             simplified += s
             traditional += t
-            var mask = writesFlags ? Self.unmaskedWithFlags : Self.unmasked
+            var mask = writesFlags ? Self.unmaskedWithFlags : Self.unmaskedWithoutFlags
             if !skip.flags.isEmpty {
                 mask = masks.count
                 masks.append(skip)
@@ -171,7 +171,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 // Most of these units hold a head before a character the pair filter lets through but
                 // no entry: `checkLine` would split them into clauses and find nothing.
                 // An unmasked unit's count wrote its table bytes unless the units before it leaned
-                // Simplified (`unmasked`); a file all in the BMP reads them back.
+                // Simplified (`unmaskedWithoutFlags`); a file all in the BMP reads them back.
                 let written = mask == Self.unmaskedWithFlags && decode.allInBMP ? unitFlags(runs[step].scalars) : nil
                 let candidate = !skipsUnitsWithoutPhrase ? Self.mayStartPhrase(run, skip, tables: tables, heads: phraseHeads)
                     : written.map { Self.mayHoldPhrase(run, flags: $0, tables: tables, heads: phraseHeads) }

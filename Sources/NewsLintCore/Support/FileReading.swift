@@ -185,6 +185,31 @@ public enum PathResolver {
         roots.contains { root in path.hasSameBytes(as: root) || path.utf8.starts(with: (root == "/" ? root : root + "/").utf8) }
     }
 
+    /// `path` with its `.` components, repeated slashes and a trailing slash dropped, and `..`
+    /// kept: after a symbolic link `..` is not the lexical parent (`link/../a.md` may be another
+    /// file than `a.md`), so two spellings of one path give one answer and two files never do.
+    /// A path with nothing to drop (the usual one) is returned as it is, without splitting it; a
+    /// relative path with nothing left is `.`.
+    public static func droppingDotComponents(_ path: String) -> String {
+        var needsWork = false, previous: UInt8 = UInt8(ascii: "/"), beforePrevious: UInt8 = 0
+        for b in path.utf8 {
+            // `//`, or a `.` component ended by `/` (`/./`, a leading `./`).
+            if b == UInt8(ascii: "/") && (previous == UInt8(ascii: "/") || (previous == UInt8(ascii: ".") && beforePrevious == UInt8(ascii: "/"))) {
+                needsWork = true
+                break
+            }
+            beforePrevious = previous
+            previous = b
+        }
+        // A trailing `/` or `/.` (and the start's `.` alone).
+        if !needsWork, path.utf8.count > 1, previous == UInt8(ascii: "/") || (previous == UInt8(ascii: ".") && beforePrevious == UInt8(ascii: "/")) {
+            needsWork = true
+        }
+        if !needsWork { return path }
+        let joined = path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+        return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+
     /// Removes `.`, `..` and repeated slashes lexically (symlinks are not resolved), without a trailing slash.
     public static func standardized(_ path: String) -> String {
         var parts: [Substring] = []

@@ -275,10 +275,7 @@ public struct JSONParser {
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
             index = end + 1
-            let text = bytes.withUnsafeBufferPointer { buf -> String? in
-                let run = UnsafeBufferPointer(rebasing: buf[start..<end])
-                return UTF8Validation.firstInvalidOffset(in: run) == nil ? String(decoding: run, as: UTF8.self) : nil
-            }
+            let text = bytes.withUnsafeBufferPointer { String(exactUTF8: UnsafeBufferPointer(rebasing: $0[start..<end])) }
             guard let text else { throw error("string is not valid UTF-8") }
             return text
         }

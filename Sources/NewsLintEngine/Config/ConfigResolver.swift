@@ -57,10 +57,11 @@ public final class ConfigResolver {
         if let known = byDirectory[PathKey(dir)] { return known }
         let result: Int
         let candidate = dir == "/" ? "/" + Configuration.fileName : dir + "/" + Configuration.fileName
-        var link = FileStatus()
-        // A `.lint.json` that is a symbolic link to nothing (or a loop) is a config that cannot be
-        // read, not no config: the defaults would pass CI on rules the project set otherwise.
-        if SystemPath.exists(candidate) || SystemPath.lstat(candidate, &link) == 0 {
+        var entry = FileStatus()
+        // Anything named `.lint.json`, a symbolic link to nothing (or a loop) included, is a config
+        // (one that cannot be read is an error, not no config: the defaults would pass CI on rules
+        // the project set otherwise). `lstat` answers for all of them in one call.
+        if SystemPath.lstat(candidate, &entry) == 0 {
             result = load(candidate)
         } else {
             let parent = PathComponents.deletingLastComponent(dir)

@@ -194,14 +194,26 @@ public enum AtomicWriter {
     /// nothing), replaced as `write` replaces it, or a device or FIFO written into; a directory throws.
     private enum NewTarget { case regular, special }
 
-    private static func newTarget(_ path: String) throws -> NewTarget {
+    /// What already stands at `path` for `writeNew` (symlinks followed), or nil when nothing
+    /// does. Output checks ask it before a run, so they and the write agree on what a target is.
+    package enum ExistingTarget { case regular, directory, special }
+
+    package static func existingTarget(_ path: String) -> ExistingTarget? {
         var st = stat()
-        if SystemPath.stat(path, &st) == 0 {
-            switch st.st_mode & S_IFMT {
-            case S_IFREG: return .regular
-            case S_IFDIR: throw WriteError(path: path, message: "is a directory; name a file")
-            default: return .special
-            }
+        guard SystemPath.stat(path, &st) == 0 else { return nil }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        default: return .special
+        }
+    }
+
+    private static func newTarget(_ path: String) throws -> NewTarget {
+        switch existingTarget(path) {
+        case .regular: return .regular
+        case .directory: throw WriteError(path: path, message: "is a directory; name a file")
+        case .special: return .special
+        case nil: break
         }
         let fd = SystemPath.open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
@@ -218,6 +230,16 @@ public enum AtomicWriter {
         if let failure = FileDescriptorWriting.writeAll(bytes, to: fd) {
             throw WriteError(path: path, message: failure == EIO ? "write failed (nothing written)" : "write failed (\(FileDescriptorWriting.reason(failure)))")
         }
+    }
+
+    /// The name `tempName(for:)` made `temporary` from (`.NAME.newslint-XXXXXX`), or nil when it is
+    /// no such temporary or the shortened form, which keeps only a hash of the name.
+    package static func targetName(ofTemporary temporary: String) -> String? {
+        let bytes = Array(temporary.utf8), mark = Array(".newslint-".utf8)
+        guard bytes.first == UInt8(ascii: "."), bytes.count >= 2 + mark.count + 6 else { return nil }
+        let markAt = bytes.count - 6 - mark.count
+        guard Array(bytes[markAt..<(markAt + mark.count)]) == mark, markAt > 1 else { return nil }
+        return String(decoding: bytes[1..<markAt], as: UTF8.self)
     }
 
     /// `.<name>.newslint-XXXXXX`, shortened for long names so it fits NAME_MAX (255 bytes).

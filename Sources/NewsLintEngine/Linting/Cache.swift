@@ -146,8 +146,8 @@ public final class LintCache: @unchecked Sendable {
             return nil
         }
         guard access(directory, W_OK) == 0 else { return nil }
-        // Mark the directory as a cache for backup tools and git (like Ruff and Cargo do). It is
-        // new or empty here unless already tagged, so nothing of the user's is overwritten.
+        // Mark the directory as a cache for backup tools and git (like Ruff and Cargo do). It holds
+        // only newslint's and neutral entries here (`refusal`); an existing `.gitignore` is kept.
         let tag = directory + "/" + CacheDirectory.tagName
         if !fm.fileExists(atPath: tag) {
             try? AtomicWriter.writeNew(CacheDirectory.tag, to: tag)
@@ -1448,6 +1448,13 @@ package struct CachedFactsLocation: Sendable, Equatable {
 package enum CacheKeyFile {
     package static let name = "cache.key"
 
+    /// Whether `name` is the key file or one of its temporaries (written by `load`).
+    package static func isOwnName(_ name: String) -> Bool {
+        name == self.name || name.hasPrefix(self.name + temporaryMark)
+    }
+
+    private static let temporaryMark = ".tmp-"
+
     package static func load(directory: String) -> (UInt64, UInt64)? {
         let path = directory + "/" + name
         if let key = read(path) { return key }
@@ -1458,7 +1465,7 @@ package enum CacheKeyFile {
         // Written beside it and linked into place, so no reader ever sees a short key file; a
         // damaged one (a crash in an older version, an empty file) is replaced, which only makes
         // the entries written under it fail their checksums.
-        let temp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temp = path + temporaryMark + "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return nil }
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, 16) }

@@ -16,18 +16,21 @@ import Darwin
 package enum CacheDirectory {
     package static let tagName = "CACHEDIR.TAG"
     package static let ignoreName = ".gitignore"
+    /// What in the tag says it is newslint's (older tags hold it too).
+    private static let tagMarker = "newslint cache"
     /// The tag's text: the signature backup tools look for, and a comment that says it is ours.
-    package static let tag = Array("Signature: 8a477f597d28d172789f06886806bc55\n# newslint cache; safe to delete\n".utf8)
+    package static let tag = Array("Signature: 8a477f597d28d172789f06886806bc55\n# \(tagMarker); safe to delete\n".utf8)
     /// The `.gitignore` newslint writes: git ignores the cache and the file itself.
     package static let ignore = Array("*\n".utf8)
     /// Entries a repository keeps so that the directory exists in every checkout: they neither
     /// stop the directory from being the cache nor are removed with it.
     package static let neutralNames: Set<String> = [".gitkeep", ".keep", ignoreName]
 
-    /// Whether `directory` carries the tag newslint writes.
+    /// Whether `directory` carries the tag newslint writes. Read as `FileReader` reads (no FIFO
+    /// waited on, no size read whole): the directory may be anybody's.
     package static func isNewslintCache(_ directory: String) -> Bool {
-        guard let tag = FileManager.default.contents(atPath: directory + "/" + tagName) else { return false }
-        return String(decoding: tag, as: UTF8.self).contains("newslint cache")
+        guard case let .bytes(tag) = FileReader.read(directory + "/" + tagName, maxSize: 4096) else { return false }
+        return String(decoding: tag, as: UTF8.self).contains(tagMarker)
     }
 
     /// Why `directory` cannot hold the cache, or nil when it can: it does not exist yet, or holds
@@ -39,39 +42,31 @@ package enum CacheDirectory {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
             return "it cannot be read"
         }
-        let foreign = names.filter { !isOwnEntry($0, in: directory) && !neutralNames.contains($0) }.sorted()
+        let foreign = names.filter { !neutralNames.contains($0) && !isOwnEntry($0, in: directory) }.sorted()
         if foreign.isEmpty { return nil }
-        let shown = foreign.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (foreign.count > 3 ? ", …" : "")
         let tagged = isNewslintCache(directory) ? "; an earlier newslint tagged it as a cache: 'newslint clean' removes what newslint wrote there" : ""
-        return "it holds files newslint did not write (\(shown))\(tagged)"
+        return "it holds files newslint did not write (\(listed(foreign)))\(tagged)"
     }
 
-    /// Whether `name` is an entry newslint writes in a cache directory: the tag, the key, cache
-    /// files and their temporaries (`CachePruning.Kind`), files of earlier builds (`<key>.verified`),
-    /// `AtomicWriter`'s temporaries for any of them, and a `.gitignore` that is exactly newslint's.
+    /// The first few of `names`, quoted, for a message.
+    package static func listed(_ names: [String]) -> String {
+        names.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (names.count > 3 ? ", …" : "")
+    }
+
+    /// Whether `name` is an entry newslint writes in a cache directory: the tag, the key
+    /// (`CacheKeyFile`), cache files (`CachePruning.Kind`), `AtomicWriter`'s temporaries of any of
+    /// them, and a `.gitignore` that is exactly newslint's.
     package static func isOwnEntry(_ name: String, in directory: String) -> Bool {
         if name == ignoreName {
-            return FileManager.default.contents(atPath: directory + "/" + name).map { Array($0) == ignore } ?? false
+            guard case let .bytes(content) = FileReader.read(directory + "/" + name, maxSize: ignore.count) else { return false }
+            return content == ignore
         }
-        return isOwnName(name) || atomicTemporaryOf(name).map(isOwnName) == true
-            || atomicTemporaryOf(name) == ignoreName
+        if let target = AtomicWriter.targetName(ofTemporary: name) { return isOwnName(target) || target == ignoreName }
+        return isOwnName(name)
     }
 
     private static func isOwnName(_ name: String) -> Bool {
-        if name == tagName || name == CacheKeyFile.name || name.hasPrefix(CacheKeyFile.name + ".tmp-") { return true }
-        if CachePruning.Kind(name) != nil { return true }
-        // `<key>.verified` (and its temporaries): written by builds of an earlier layout.
-        let bytes = Array(name.utf8)
-        return bytes.count > 17 && bytes[..<16].allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
-            && name.utf8.dropFirst(16).starts(with: ".verified".utf8)
-    }
-
-    /// The name `AtomicWriter.tempName` made `name` from (`.NAME.newslint-XXXXXX`), or nil.
-    private static func atomicTemporaryOf(_ name: String) -> String? {
-        guard name.hasPrefix("."), let mark = name.range(of: ".newslint-", options: .backwards),
-              mark.lowerBound > name.startIndex else { return nil }
-        let base = name[name.index(after: name.startIndex)..<mark.lowerBound]
-        return base.isEmpty ? nil : String(base)
+        name == tagName || CacheKeyFile.isOwnName(name) || CachePruning.Kind(name) != nil
     }
 
     /// Removes newslint's entries from `directory` one by one, then the directory itself when
@@ -80,9 +75,12 @@ package enum CacheDirectory {
     /// and its (emptied) target: the caller reports the files removed.
     package static func remove(_ directory: String) throws -> (kept: [String], removedDirectory: Bool) {
         let fm = FileManager.default
-        let names = try fm.contentsOfDirectory(atPath: directory)
-        let kept = names.filter { !isOwnEntry($0, in: directory) }.sorted()
-        for name in names where !kept.contains(name) { try fm.removeItem(atPath: directory + "/" + name) }
+        var own: [String] = [], kept: [String] = []
+        for name in try fm.contentsOfDirectory(atPath: directory) {
+            if isOwnEntry(name, in: directory) { own.append(name) } else { kept.append(name) }
+        }
+        for name in own { try fm.removeItem(atPath: directory + "/" + name) }
+        kept.sort()
         if !kept.isEmpty { return (kept, false) }
         let removed = SystemPath.withCString(directory) { rmdir($0) } == 0
         return ([], removed)

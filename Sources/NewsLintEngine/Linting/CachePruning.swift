@@ -45,6 +45,7 @@ package enum CachePruning {
             guard SystemPath.stat(directory + "/" + name, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
             let modified = modified(st)
             switch kind {
+            case .retired: continue
             case .temporary:
                 if now - modified > abandonedAfter { remove.append(name) }
             case .cache:
@@ -69,16 +70,19 @@ package enum CachePruning {
         #endif
     }
 
-    /// What newslint writes in a cache directory, by name: `<key>.cache`, `<key>.cross-file`
-    /// (16 hex digits), and their temporary files (`.tmp-`, `.fresh-`, `.cross-fresh-` + pid).
+    /// A cache file of newslint's, by name: `<key>.cache`, `<key>.cross-file` (16 hex digits), their
+    /// temporary files (`.tmp-`, `.fresh-`, `.cross-fresh-` + pid), and `<key>.verified…` of
+    /// builds of an earlier layout (retired: nothing reads them; pruning leaves them to `clean`).
+    /// The directory's other entries: `CacheDirectory`.
     package enum Kind: Equatable {
-        case cache, temporary
+        case cache, temporary, retired
 
         package init?(_ name: String) {
             let bytes = Array(name.utf8)
             guard bytes.count > 16, bytes[..<16].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }), bytes[16] == 0x2E else { return nil }
             let rest = String(decoding: bytes[17...], as: UTF8.self)
             if rest == "cache" || rest == "cross-file" { self = .cache; return }
+            if rest.hasPrefix("verified") { self = .retired; return }
             let temporaryMarks = [".tmp-", ".fresh-", ".cross-fresh-"]
             if (rest.hasPrefix("cache") || rest.hasPrefix("cross-file")), temporaryMarks.contains(where: { rest.contains($0) }) { self = .temporary; return }
             return nil

@@ -56,9 +56,6 @@ public struct FileDiscovery {
     public func expand(_ paths: [String], forceExclude: Bool = false) -> (files: PathList, problems: [InputProblem]) {
         var files = PathList(memoryBudget: pathMemoryBudget)
         var problems: [InputProblem] = []
-        // Keyed by bytes: Swift's String equality is canonical equivalence, so NFC and NFD
-        // spellings of one name (two different files on Linux) would collapse into one.
-        var seen = Set<[UInt8]>()
         let roots = self.roots(paths)
         for path in paths {
             var st = stat()
@@ -81,7 +78,7 @@ public struct FileDiscovery {
                 // Explicit files are linted whatever their extension (and, unless forceExclude, whatever exclude says);
                 // special files are reported by the reader.
                 if forceExclude && !configuration(forDirectory: PathComponents.deletingLastComponent(absolute(path))).isIncluded(absolute(path)) { continue }
-                if seen.insert(Array(path.utf8)).inserted { files.append(path) }
+                files.append(path)
             }
         }
         // One path walks each directory entry once: duplicates only arise from several paths.
@@ -90,23 +87,17 @@ public struct FileDiscovery {
         let inOrder = files.isStrictlyIncreasing || zip(files, files.dropFirst()).allSatisfy { !$1.utf8.lexicographicallyPrecedes($0.utf8) }
         if paths.count > 1 || !inOrder {
             var unique: [String] = []
+            // Keyed by bytes: Swift's String equality is canonical equivalence, so NFC and NFD
+            // spellings of one name (two different files on Linux) would collapse into one.
             var set = Set<[UInt8]>()
             // Several paths can name one file in two spellings (`corpus ./corpus`, `a.md $PWD/a.md`):
             // it is linted once, under the first spelling met (twice, it was its own duplicate).
-            for f in files where paths.count == 1 || set.insert(Array(Self.spellingKey(absolute(f)).utf8)).inserted { unique.append(f) }
+            for f in files where paths.count == 1 || set.insert(Array(PathResolver.droppingDotComponents(absolute(f)).utf8)).inserted { unique.append(f) }
             if !inOrder { unique.sort { $0.bytesPrecede($1) } }
             files = PathList(memoryBudget: pathMemoryBudget)
             for path in unique { files.append(path) }
         }
         return (files, problems)
-    }
-
-    /// An absolute path with its `.` components and repeated slashes dropped: two spellings of one
-    /// path (`corpus/a.md`, `./corpus/a.md`, `/cwd/corpus/a.md`) give one key. `..` is kept: after
-    /// a symbolic link it is not the lexical parent (`link/../a.md` may be another file).
-    package static func spellingKey(_ absolute: String) -> String {
-        let parts = absolute.split(separator: "/").filter { $0 != "." }
-        return (absolute.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
     }
 
     package struct FileIdentity: Hashable {
@@ -167,55 +158,53 @@ public struct FileDiscovery {
         // stack at every level would add up in a deep tree.
         let pathBuffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: prefix.count + Self.longestName)
         defer { pathBuffer.deallocate() }
-        do {
-            _ = pathBuffer.initialize(fromContentsOf: prefix)
-            for i in listing.indices {
-                if plainFiles && listing.kind(i) == .file {
-                    var handled = false
-                    listing.withName(i) { name in
-                        guard let first = name.first, first != UInt8(ascii: "."), listing.namesArePlainUTF8 || Self.isPlainUTF8(name) else { return }
-                        handled = true
-                        guard extensions.contains(where: { Self.hasSuffixIgnoringASCIICase(name, $0) }) else { return }
-                        if name.count <= Self.longestName, let to = pathBuffer.baseAddress, let from = name.baseAddress {
-                            (to + prefix.count).initialize(from: from, count: name.count)
-                            files.append(utf8Bytes: UnsafeBufferPointer(rebasing: pathBuffer[..<(prefix.count + name.count)]))
-                        } else {
-                            files.append(utf8: prefix + Array(name))
-                        }
-                    }
-                    if handled { continue }
-                }
-                let name = listing.name(i), kind = listing.kind(i)
-                if name.hasPrefix(".") { continue }
-                let child = Self.child(name, of: directory)
-                // readdir's type saves a stat per entry; symlinks and unknown types are stat'ed (followed).
-                var type = kind
-                if type == .other {
-                    var cst = stat()
-                    if SystemPath.stat(absolute(child), &cst) != 0 {
-                        let err = errno
-                        var lst = stat()
-                        if SystemPath.lstat(absolute(child), &lst) == 0 && matchesExtension(name, config) {
-                            problems.append(InputProblem(path: child, message: DirectoryReader.unresolvedLink(err), isFailure: true))
-                        }
-                        continue
-                    }
-                    type = (cst.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
-                    if !followSymlinks, type == .directory || matchesExtension(name, config),
-                       let target = PathResolver.real(absolute(child)), !PathResolver.isWithin(target, roots: roots) {
-                        problems.append(InputProblem(path: child, message: "symbolic link to \(target), outside the linted paths; not followed (use --follow-symlinks)", isFailure: false))
-                        continue
+        _ = pathBuffer.initialize(fromContentsOf: prefix)
+        for i in listing.indices {
+            if plainFiles && listing.kind(i) == .file {
+                var handled = false
+                listing.withName(i) { name in
+                    guard let first = name.first, first != UInt8(ascii: "."), listing.namesArePlainUTF8 || Self.isPlainUTF8(name) else { return }
+                    handled = true
+                    guard extensions.contains(where: { Self.hasSuffixIgnoringASCIICase(name, $0) }) else { return }
+                    if name.count <= Self.longestName, let to = pathBuffer.baseAddress, let from = name.baseAddress {
+                        (to + prefix.count).initialize(from: from, count: name.count)
+                        files.append(utf8Bytes: UnsafeBufferPointer(rebasing: pathBuffer[..<(prefix.count + name.count)]))
+                    } else {
+                        files.append(utf8: prefix + Array(name))
                     }
                 }
-                if type == .directory {
-                    if Self.isSkippedDirectory(name) { continue }
-                    if config.isExcludedDirectory(absolute(child)) { continue }
-                    if !ignores.files.isEmpty && ignores.isIgnored(PathResolver.standardized(absolute(child)), isDirectory: true) { continue }
-                    walk(directory: child, visited: &visited, files: &files, problems: &problems, ignores: ignores, roots: roots, prefetch: prefetch)
-                } else if matchesExtension(name, config) && config.isIncluded(absolute(child))
-                            && (ignores.files.isEmpty || !ignores.isIgnored(PathResolver.standardized(absolute(child)), isDirectory: false)) {
-                    files.append(child)
+                if handled { continue }
+            }
+            let name = listing.name(i), kind = listing.kind(i)
+            if name.hasPrefix(".") { continue }
+            let child = Self.child(name, of: directory)
+            // readdir's type saves a stat per entry; symlinks and unknown types are stat'ed (followed).
+            var type = kind
+            if type == .other {
+                var cst = stat()
+                if SystemPath.stat(absolute(child), &cst) != 0 {
+                    let err = errno
+                    var lst = stat()
+                    if SystemPath.lstat(absolute(child), &lst) == 0 && matchesExtension(name, config) {
+                        problems.append(InputProblem(path: child, message: DirectoryReader.unresolvedLink(err), isFailure: true))
+                    }
+                    continue
                 }
+                type = (cst.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
+                if !followSymlinks, type == .directory || matchesExtension(name, config),
+                   let target = PathResolver.real(absolute(child)), !PathResolver.isWithin(target, roots: roots) {
+                    problems.append(InputProblem(path: child, message: "symbolic link to \(target), outside the linted paths; not followed (use --follow-symlinks)", isFailure: false))
+                    continue
+                }
+            }
+            if type == .directory {
+                if Self.isSkippedDirectory(name) { continue }
+                if config.isExcludedDirectory(absolute(child)) { continue }
+                if !ignores.files.isEmpty && ignores.isIgnored(PathResolver.standardized(absolute(child)), isDirectory: true) { continue }
+                walk(directory: child, visited: &visited, files: &files, problems: &problems, ignores: ignores, roots: roots, prefetch: prefetch)
+            } else if matchesExtension(name, config) && config.isIncluded(absolute(child))
+                        && (ignores.files.isEmpty || !ignores.isIgnored(PathResolver.standardized(absolute(child)), isDirectory: false)) {
+                files.append(child)
             }
         }
     }

@@ -6,7 +6,7 @@ import NewsLintCore
 /// Arguments at their limits get a usage error (exit 2), never a trap or a surprising target:
 /// empty paths, numbers near Int.max, files the run writes that are inputs or each other.
 @Suite struct ArgumentLimitsTests {
-    static let article = "---\ntitle: 标题\ndate: 2024-01-01\n---\n正文内容足够长的一段文字。 \n"
+    static let article = TestArticle.withTrailingSpace
 
     /// `newslint "$DIR"` with DIR unset linted the entries of `/` (the empty directory name
     /// joined to each entry with a `/`), and `--fix` would have written there.
@@ -22,7 +22,7 @@ import NewsLintCore
         for option in ["--cache-dir", "--output", "--facts-out", "--config"] {
             let run = CLIRun.run([option, "", "a.md"], cwd: dir.path)
             #expect(run.status == 2, "\(option)")
-            #expect(run.stderr.contains("option '\(option)' needs a"), "\(option): \(run.stderr)")
+            #expect(run.stderr.contains("option '\(option)' needs a") && run.stderr.contains("got an empty string"), "\(option): \(run.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/CACHEDIR.TAG"))
     }
@@ -81,7 +81,7 @@ import NewsLintCore
 @Suite struct SameFileTwiceTests {
     @Test func twoSpellingsOfOnePathAreLintedOnce() {
         let dir = TemporaryDirectory()
-        dir.write("corpus/a.md", ArgumentLimitsTests.article)
+        dir.write("corpus/a.md", TestArticle.withTrailingSpace)
         dir.write("corpus/b.md", "---\ntitle: 另一篇\ndate: 2024-01-02\n---\n另一段不同的正文内容，也足够长了。\n")
         let once = CLIRun.run(["--no-cache", "--format", "concise", "corpus"], cwd: dir.path)
         for args in [["corpus", "./corpus"], ["corpus", dir.path + "/corpus"], ["corpus/a.md", "./corpus/a.md", "corpus"]] {
@@ -95,7 +95,7 @@ import NewsLintCore
     @Test func aPathThroughALinkAndDotDotIsNotFolded() throws {
         let dir = TemporaryDirectory()
         let elsewhere = TemporaryDirectory()
-        dir.write("here/a.md", ArgumentLimitsTests.article)
+        dir.write("here/a.md", TestArticle.withTrailingSpace)
         elsewhere.write("a.md", "---\ntitle: 别处\ndate: 2024-01-03\n---\n别处的正文内容，同样足够长了。 \n")
         elsewhere.write("sub/keep.txt", "x")
         try FileManager.default.createSymbolicLink(atPath: dir.path + "/here/link", withDestinationPath: elsewhere.path + "/sub")

@@ -3,7 +3,7 @@ import Testing
 
 /// A `.lint.json` that is a symbolic link that cannot be followed is an error, not "no config".
 @Suite struct ConfigLinkTests {
-    static let article = "---\ntitle: 标题\ndate: 2024-01-01\n---\n正文内容足够长的一段文字。\n"
+    static let article = TestArticle.clean
 
     @Test(arguments: ["missing.json", ".lint.json"])
     func aConfigLinkThatCannotBeFollowedIsAnError(target: String) throws {

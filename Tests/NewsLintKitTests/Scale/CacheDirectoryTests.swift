@@ -5,7 +5,7 @@ import Testing
 /// A cache directory named by mistake (the project, the corpus) is never made a cache, and
 /// `clean` removes only what newslint wrote.
 @Suite struct CacheDirectoryTests {
-    static let article = "---\ntitle: 标题\ndate: 2024-01-01\n---\n正文内容足够长的一段文字。 \n"
+    static let article = TestArticle.withTrailingSpace
 
     private func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
@@ -24,6 +24,8 @@ import Testing
         // The same through --cache-dir and NEWSLINT_CACHE_DIR, naming the corpus.
         let viaFlag = CLIRun.run(["--cache-dir", "corpus", "corpus"], cwd: project.path)
         #expect(viaFlag.stderr.contains("as the cache directory"))
+        // Checked before `clean`, which would remove a tag and `.gitignore` of newslint's anyway.
+        #expect(!exists(project.path + "/corpus/CACHEDIR.TAG") && !exists(project.path + "/corpus/.gitignore"))
         _ = CLIRun.run(["clean"], cwd: project.path, env: ["NEWSLINT_CACHE_DIR": "corpus"])
         #expect(exists(project.path + "/corpus/a.md"))
         #expect(!exists(project.path + "/corpus/CACHEDIR.TAG"))

@@ -100,3 +100,23 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir.path + "/报告/结果.txt"))
     }
 }
+
+/// `PathResolver.droppingDotComponents`: its fast path (a path with nothing to drop returned
+/// as it is) gives what splitting every path would, on every short path over `a`, `.` and `/`.
+@Suite struct DroppingDotComponentsTests {
+    private static func split(_ path: String) -> String {
+        let joined = path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+        return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+
+    @Test func fastPathAnswersAsTheSplit() {
+        var paths = [""]
+        for _ in 0..<7 { paths = paths + paths.flatMap { p in ["a", ".", "/"].map { p + $0 } } }
+        for path in Set(paths) where !path.isEmpty {
+            #expect(PathResolver.droppingDotComponents(path) == Self.split(path), "\(path)")
+        }
+        #expect(PathResolver.droppingDotComponents("/w/./corpus//a.md") == "/w/corpus/a.md")
+        #expect(PathResolver.droppingDotComponents("/w/link/../a.md") == "/w/link/../a.md")
+        #expect(PathResolver.droppingDotComponents("/w/.hidden/a.md") == "/w/.hidden/a.md")
+    }
+}

@@ -37,8 +37,8 @@ import Testing
     /// one's (which may be longer): random paths, longer and shorter than the one before, in and
     /// out of order, read back as appended and track the order as a plain comparison does.
     @Test func pathsShorterAndLongerThanTheOneBeforeReadBackAsAppended() {
-        var state: UInt64 = 5
-        func next() -> Int { state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int(state >> 33) }
+        var random = SeededRandom(seed: 5)
+        func next() -> Int { Int(random.next() >> 33) }
         let alphabet = ["a", "b", "/", "-", "新", "聞"]
         for round in 0..<300 {
             var list = PathList(memoryBudget: round % 2 == 0 ? PathList.defaultMemoryBudget : 0)

@@ -6,6 +6,14 @@ import Foundation
 @testable import NewsLintServer
 @testable import NewsLintCLI
 
+/// Small articles for command-line tests.
+enum TestArticle {
+    /// Front matter and a body long enough for every body rule, with one trailing space (a warning).
+    static let withTrailingSpace = "---\ntitle: 标题\ndate: 2024-01-01\n---\n正文内容足够长的一段文字。 \n"
+    /// The same body with nothing to report.
+    static let clean = "---\ntitle: 标题\ndate: 2024-01-01\n---\n正文内容足够长的一段文字。\n"
+}
+
 /// Paths inside the package, found from this source file.
 enum PackagePaths {
     static let root: URL = URL(fileURLWithPath: #filePath)

@@ -27,9 +27,7 @@ extension TrimTests {
         }
         #expect(differing.isEmpty, "\(differing)")
     }
-}
 
-extension TrimTests {
     /// `trimmingScalars(in:)` against Foundation's trim with the same set, for the sets the rules
     /// trim with, on strings with members at either end, a combining mark after one, and none.
     @Test func trimmingScalarsMatchesFoundation() {
