@@ -77,6 +77,7 @@ public enum CorpusProfiler {
     public static let defaultClassifier: Classifier = { doc in ScriptTables.shared.scriptEvidence(doc.bytes[doc.bodyStart...]) }
 
     public static func profile(_ document: Document, classifier: Classifier = defaultClassifier, lines wanted: Set<Int> = []) -> FileProfile {
+        if case let .legacy(_, text) = document.encoding { return undecodedProfile(document, text: text, lines: wanted) }
         let counts = classifier(document)
         let fm = document.frontMatter
         var date = fm?.string("date").flatMap { isoDate(in: Array($0.utf8)[...]) }
@@ -96,6 +97,19 @@ public enum CorpusProfiler {
         for b in document.bytes where b & 0xC0 != 0x80 { scalars += 1 }
         profile.characters = scalars
         profile.source = source(fm)
+        for n in wanted where n >= 1 && n <= document.lineCount { profile.lines[n] = document.lineText(n) }
+        return profile
+    }
+
+    /// The profile of a file whose whole text is in another encoding (`DocumentEncoding.legacy`):
+    /// what its bytes say without being read as text (its size, the date its name starts with, its
+    /// characters counted in the decoded text), as the rules report only its encoding on it. A
+    /// front matter, slug or body hash of undecoded bytes would count it as what it is not, or
+    /// group it with other files as a duplicate the lint never reports.
+    private static func undecodedProfile(_ document: Document, text: String, lines wanted: Set<Int>) -> FileProfile {
+        var profile = FileProfile(path: document.path, bytes: document.bytes.count, hasFrontMatter: false, date: fileNameDate(document.path),
+                                  script: .undetermined, simplifiedChars: 0, traditionalChars: 0, images: 0, emptyImages: 0, slug: nil, bodyHash: nil)
+        profile.characters = text.unicodeScalars.count
         for n in wanted where n >= 1 && n <= document.lineCount { profile.lines[n] = document.lineText(n) }
         return profile
     }

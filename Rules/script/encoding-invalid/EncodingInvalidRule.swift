@@ -8,6 +8,8 @@ public struct EncodingInvalidRule: Rule {
     /// Runs last among the script rules (they find validity as they decode), so a slow file whose
     /// budget they used up must still get it: one validation walk at most, and the finding such a file needs.
     public static let runsPastFileBudget = true
+    /// The one rule whose finding holds on a file in another encoding: it judges the encoding.
+    public static let checksUndecodedFiles = true
     public init(options: RuleOptions) {}
 
     package static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
@@ -39,7 +41,7 @@ public struct EncodingInvalidRule: Rule {
         guard let offset = first else { return }
         var message = "file is not valid UTF-8: \(sequences) ill-formed sequence\(sequences == 1 ? "" : "s") (\(badBytes) byte\(badBytes == 1 ? "" : "s")), the first here"
         var fix: Fix?
-        if let (name, text) = Self.losslessDecoding(bytes) {
+        if case let .legacy(name, text) = document.encoding {
             message += "; the whole file decodes cleanly as \(name)"
             fix = Fix(.unsafe, "Transcode from \(name) to UTF-8", edits: [Edit(range: 0..<bytes.count, replacement: Array(text.utf8))])
         } else {
@@ -78,5 +80,19 @@ public struct EncodingInvalidRule: Rule {
         if candidates.count > 1 && best.score < candidates[1].score + 0.2 { return nil }
         if best.score < 0.5 && best.text.unicodeScalars.contains(where: { $0.value >= 0x2E80 }) { return nil }
         return (best.name, best.text)
+    }
+}
+
+extension Document {
+    /// How the bytes read as text (`DocumentEncoding`), decided once and shared: `encoding-invalid`
+    /// names the encoding from it, the engine keeps other rules' findings off a file whose whole
+    /// text is in another encoding, and the fixer transcodes from it. For a UTF-8 file it costs no
+    /// more than `isValidUTF8`, which the script rules have usually found while decoding.
+    public var encoding: DocumentEncoding {
+        views.encoding {
+            if isValidUTF8 { return .utf8 }
+            guard let (name, text) = EncodingInvalidRule.losslessDecoding(bytes) else { return .unknown }
+            return .legacy(name: name, text: text)
+        }
     }
 }

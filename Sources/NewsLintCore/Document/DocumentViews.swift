@@ -2,7 +2,7 @@ import Synchronization
 
 /// The views of one document computed on first use and then shared (the scalar decode, the HTML
 /// tokens, elements and blocks, the prose units, the byte-pair census, whether the bytes are
-/// well-formed UTF-8, and three values the rules layer fills):
+/// well-formed UTF-8, and the values the rules layer fills):
 /// rules that never ask do not pay, and the first rule that asks pays for all the others in the pass.
 ///
 /// One object per document with concrete fields, not one generic `ComputedOnce` per view: the generic
@@ -25,6 +25,7 @@ package final class DocumentViews: Sendable {
         var proseUnits: [(line: Int, range: Range<Int>)]?
         var bytePairs: BytePairCensus?
         var isValidUTF8: Bool?
+        var encoding: DocumentEncoding?
         /// Not views: the document's line starts and bytes, held to be handed on at the end.
         var lineStarts: [Int]?
         var bytes: [UInt8]?
@@ -98,6 +99,7 @@ package final class DocumentViews: Sendable {
     package func proseUnits(_ compute: () -> [(line: Int, range: Range<Int>)]) -> [(line: Int, range: Range<Int>)] { value({ $0.proseUnits }, { $0.proseUnits = $1 }, compute) }
     package func bytePairs(_ compute: () -> BytePairCensus) -> BytePairCensus { value({ $0.bytePairs }, { $0.bytePairs = $1 }, compute) }
     package func isValidUTF8(_ compute: () -> Bool) -> Bool { value({ $0.isValidUTF8 }, { $0.isValidUTF8 = $1 }, compute) }
+    package func encoding(_ compute: () -> DocumentEncoding) -> DocumentEncoding { value({ $0.encoding }, { $0.encoding = $1 }, compute) }
     /// Whether the document is well-formed UTF-8 if a rule or the decode has found out, else nil.
     package var knownValidity: Bool? { stored.withLock { $0.isValidUTF8 } }
     /// Stores what the scalar decode found while decoding (it validates as it goes).

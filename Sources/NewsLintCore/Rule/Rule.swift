@@ -19,11 +19,18 @@ public protocol Rule: Sendable {
     /// (`--file-time-budget`): for a rule that costs at most one walk over the bytes and whose
     /// finding a slow file needs most (invalid UTF-8). Default false.
     static var runsPastFileBudget: Bool { get }
+    /// Whether the rule's findings hold on a file whose whole text is in another encoding
+    /// (`DocumentEncoding.legacy`: UTF-16, GB18030, Big5): only for a rule about the encoding
+    /// itself. Default false: a rule reading the text would judge bytes that were never decoded
+    /// (NULs of UTF-16, halves of GB18030 characters), so the engine drops its findings there, as a
+    /// compiler stops at a file it cannot read; they are found on the text once it is transcoded.
+    static var checksUndecodedFiles: Bool { get }
 }
 
 extension Rule {
     public static var readsProse: Bool { false }
     public static var runsPastFileBudget: Bool { false }
+    public static var checksUndecodedFiles: Bool { false }
 }
 
 /// A fact collected from one file for a cross-file rule, tagged with its file.

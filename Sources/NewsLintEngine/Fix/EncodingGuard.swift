@@ -7,21 +7,6 @@ import NewsLintRules
 /// characters apart (新聞 → 新). The fixer asks this guard which fixes a document may take
 /// and re-decodes every result to prove nothing outside the edits changed.
 package enum EncodingGuard {
-    /// How the fixer reads a file's bytes as text.
-    package enum Detected: Equatable {
-        case utf8
-        /// A legacy encoding that decodes the whole file losslessly (the transcoding fix's source).
-        case legacy(name: String, text: String)
-        /// Not UTF-8 and no lossless decoding: no fix is safe.
-        case unknown
-    }
-
-    package static func detect(_ bytes: [UInt8], isValidUTF8: Bool) -> Detected {
-        if isValidUTF8 { return .utf8 }
-        if let (name, text) = EncodingInvalidRule.losslessDecoding(bytes) { return .legacy(name: name, text: text) }
-        return .unknown
-    }
-
     /// The one fix allowed on a file that is not UTF-8: the whole-file transcoding offered by `encoding-invalid`.
     package static func isTranscoding(_ d: Diagnostic, byteCount: Int) -> Bool {
         guard d.rule == EncodingInvalidRule.id, let fix = d.fix, fix.edits.count == 1 else { return false }
@@ -29,7 +14,7 @@ package enum EncodingGuard {
     }
 
     /// The diagnostics whose fixes may be applied to `bytes` in `encoding`.
-    package static func fixable(_ diagnostics: [Diagnostic], bytes: [UInt8], encoding: Detected) -> [Diagnostic] {
+    package static func fixable(_ diagnostics: [Diagnostic], bytes: [UInt8], encoding: DocumentEncoding) -> [Diagnostic] {
         switch encoding {
         case .utf8: return diagnostics
         case .legacy: return diagnostics.filter { isTranscoding($0, byteCount: bytes.count) }
@@ -43,7 +28,7 @@ package enum EncodingGuard {
     /// end on a character boundary in both, so it decodes to the same characters in place.
     /// For a legacy encoding: the only edit is the transcoding, whose result must be exactly
     /// the UTF-8 form of the decoded text.
-    package static func preservesText(old: [UInt8], new: [UInt8], edits: [Edit], encoding: Detected) -> Bool {
+    package static func preservesText(old: [UInt8], new: [UInt8], edits: [Edit], encoding: DocumentEncoding) -> Bool {
         switch encoding {
         case .unknown:
             return false

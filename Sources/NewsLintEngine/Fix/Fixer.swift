@@ -61,16 +61,15 @@ public enum Fixer {
                            lint: (Document) -> [Diagnostic]) -> Result {
         var bytes = document.bytes
         var diagnostics = initial
+        /// What the fixes are judged against: a finding beyond these was introduced by a fix.
+        var before = initial
         var applied = 0
         var passes = 0
         var hitLimit = false
-        var valid = document.isValidUTF8
+        // After the transcoding pass the file is UTF-8 and other fixes may follow.
+        var encoding = document.encoding
         while true {
-            // Re-detected every pass: after the transcoding fix the file is UTF-8 and other fixes may follow.
             let candidates = diagnostics.filter { $0.fix.map { $0.applicability <= allowed } ?? false }
-            let encoding: EncodingGuard.Detected = valid ? .utf8
-                : candidates.contains(where: { EncodingGuard.isTranscoding($0, byteCount: bytes.count) })
-                ? EncodingGuard.detect(bytes, isValidUTF8: false) : .unknown
             let fixes = EncodingGuard.fixable(candidates, bytes: bytes, encoding: encoding).compactMap(\.fix)
             if fixes.isEmpty { break }
             if passes == maxPasses { hitLimit = true; break }
@@ -81,14 +80,18 @@ public enum Fixer {
                 outcome.rolledBack = "a fix would change text outside its edits (\(encodingName(encoding))); file left unchanged"
                 return Result(bytes: document.bytes, remaining: initial, outcome: outcome)
             }
-            valid = true
+            let transcoded = encoding.isWhollyOtherEncoding
+            encoding = .utf8
             bytes = next
             applied += count
             passes += 1
             diagnostics = lint(Document(path: document.path, bytes: bytes))
+            // The text's findings were not linted before it was decoded (`Rule.checksUndecodedFiles`):
+            // they come with the text, not from the transcoding, and later fixes are judged against them.
+            if transcoded { before = diagnostics }
         }
         var outcome = FileFixOutcome(path: document.path, applied: applied, passes: passes, hitPassLimit: hitLimit)
-        if applied > 0, let introduced = newFindings(before: initial, after: diagnostics) {
+        if applied > 0, let introduced = newFindings(before: before, after: diagnostics) {
             outcome.rolledBack = "fixing introduced \(introduced); file left unchanged"
             outcome.applied = 0
             return Result(bytes: document.bytes, remaining: initial, outcome: outcome)
@@ -107,7 +110,7 @@ public enum Fixer {
         applyCounting(fixes, to: bytes)
     }
 
-    package static func encodingName(_ e: EncodingGuard.Detected) -> String {
+    package static func encodingName(_ e: DocumentEncoding) -> String {
         switch e {
         case .utf8: return "UTF-8"
         case let .legacy(name, _): return name

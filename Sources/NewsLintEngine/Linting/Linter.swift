@@ -560,9 +560,31 @@ public final class Linter: Sendable {
                 }
             }
         }
-        let filtered = DiagnosticFilters.apply(sink.takeFindings(), document: document, rules: rules, directives: directives)
+        var filtered = DiagnosticFilters.apply(sink.takeFindings(), document: document, rules: rules, directives: directives)
+        let encoding = document.encoding
+        if encoding != .utf8 { Self.keepWhatHolds(&filtered, dropped: &dropped, encoding: encoding, rules: rules, byteCount: document.bytes.count) }
         guard let limit else { return filtered }
         return Self.capped(filtered, limit: limit, dropped: dropped, rules: rules, path: document.path)
+    }
+
+    /// Keeps what holds of the findings on a file that is not UTF-8 (`encoding`):
+    /// - its whole text in another encoding: only the findings of the rules that check undecoded
+    ///   files (`Rule.checksUndecodedFiles`: `encoding-invalid`). The others judged bytes that were
+    ///   never decoded, and so did `unused-suppression` and a time budget's `file-skipped` about them;
+    /// - any file not UTF-8: no fix but the transcoding, the only one `--fix` applies to such a file
+    ///   (`EncodingGuard`), so that what is shown and counted as fixable is what `--fix` fixes.
+    /// Asked after the rules ran, not before: by then the script rules have found whether the file
+    /// is UTF-8 while decoding it, which asked first would cost every file a walk of its bytes.
+    private static func keepWhatHolds(_ findings: inout [Diagnostic], dropped: inout [String: Int], encoding: DocumentEncoding,
+                                      rules: RuleSet, byteCount: Int) {
+        if encoding.isWhollyOtherEncoding {
+            let holding = Set(rules.perFile.filter(\.checksUndecodedFiles).map(\.id))
+            findings.removeAll { !holding.contains($0.rule) }
+            dropped = dropped.filter { holding.contains($0.key) }
+        }
+        for i in findings.indices where findings[i].fix != nil && !EncodingGuard.isTranscoding(findings[i], byteCount: byteCount) {
+            findings[i].fix = nil
+        }
     }
 
     /// The fewest whole nanoseconds that are more than `budget` seconds as the per-file budget has
@@ -1103,7 +1125,10 @@ public final class Linter: Sendable {
         // nearly always): every rule runs, and no id is copied or compared (two string copies and
         // a comparison per rule per file).
         let sameList = Self.sameStorage(baseCrossFile, fileCrossFile)
-        for i in baseCrossFile.indices {
+        // A file whose whole text is in another encoding has no facts: a body hash or a slug of
+        // bytes never decoded would pair it with nothing real (`Rule.checksUndecodedFiles`).
+        let collects = !document.encoding.isWhollyOtherEncoding
+        for i in baseCrossFile.indices where collects {
             if !sameList {
                 let id = baseCrossFile[i].id
                 // Without overrides the file's list is the base list: the same index holds the same id.

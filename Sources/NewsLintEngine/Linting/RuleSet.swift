@@ -11,6 +11,8 @@ public struct ActiveRule: Sendable {
     public let readsProse: Bool
     /// `type(of: rule).runsPastFileBudget`, looked up once.
     public let runsPastFileBudget: Bool
+    /// `type(of: rule).checksUndecodedFiles`, looked up once.
+    public let checksUndecodedFiles: Bool
 
     public init(id: String, severity: Severity, rule: any Rule) {
         self.id = id
@@ -18,6 +20,7 @@ public struct ActiveRule: Sendable {
         self.rule = rule
         readsProse = type(of: rule).readsProse
         runsPastFileBudget = type(of: rule).runsPastFileBudget
+        checksUndecodedFiles = type(of: rule).checksUndecodedFiles
     }
 }
 
