@@ -329,7 +329,7 @@ public enum NewsLintCLI {
             guard SystemPath.exists(path) else {
                 throw UsageError("config file '\(explicit)' does not exist")
             }
-            return (try Configuration.load(file: path, catalog: &catalog), catalog)
+            return (try Configuration.load(file: path, catalog: &catalog, pipeDirectory: io.currentDirectory), catalog)
         }
         // Like Ruff and SwiftLint, look beside what is being linted first, then in the current directory.
         let firstPath = parsed.positionals.first { $0 != "-" }.map { resolve($0, io) }

@@ -29,7 +29,7 @@ extension NewsLintCLI {
             let path = resolve(explicit, io)
             guard SystemPath.exists(path) else { throw UsageError("config file '\(explicit)' does not exist") }
             var catalog = Catalog.builtin
-            let config = try Configuration.load(file: path, catalog: &catalog)
+            let config = try Configuration.load(file: path, catalog: &catalog, pipeDirectory: io.currentDirectory)
             return ConfigResolver(fixed: config, catalog: catalog)
         }
         return try ConfigResolver(hierarchicalFrom: io.currentDirectory, catalog: .builtin)
