@@ -110,7 +110,7 @@ package enum LintOutput {
         var readFailures = ReadFailures(run, io: io)
         // False when spilled findings could not be read back: no baseline is written from a part.
         var streamComplete = true
-        let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal)
+        let color = NewsLintCLI.useColor(parsed, io: io, writingFile: toFile != nil)
         var context = ReportContext(catalog: linter.catalog, color: color, inMemorySources: inMemory, unsafeFixes: unsafe, fixing: mode != .none)
         context.baseDirectory = io.currentDirectory
         context.quiet = parsed.has("quiet")
