@@ -95,7 +95,7 @@ package struct LintInputs {
                 let prefix = p.hasSuffix("/") ? p : p + "/"
                 if p == "." ? expanded.files.isEmpty : !expanded.files.contains(where: { $0.utf8.starts(with: prefix.utf8) }),
                    !(diskPaths.count > 1 && yieldsUnderAnotherSpelling(p, expanded.files, discovery)) {
-                    empty.append(EmptyPathExplainer.explain(p, resolver: resolver, respectIgnoreFiles: discovery.respectIgnoreFiles, io: io))
+                    empty.append(EmptyPathExplainer.explain(p, problems: expanded.problems, resolver: resolver, respectIgnoreFiles: discovery.respectIgnoreFiles, io: io))
                 }
             }
             if !empty.isEmpty { throw UsageError(empty.joined(separator: "\nerror: ")) }

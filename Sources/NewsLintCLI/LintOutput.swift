@@ -55,7 +55,9 @@ package enum LintOutput {
             flushIfFull()
         }
 
-        var stage = BaselineStage(recording: reporting.writeBaselinePath != nil, comparingWith: baseline)
+        // Each baseline names files relative to its own directory (an earlier one: as its run named them).
+        var stage = BaselineStage(recording: reporting.writeBaselinePath.map { BaselinePaths(.baselineFile, file: $0, currentDirectory: io.currentDirectory) },
+                                  comparingWith: baseline.map { ($0, BaselinePaths($0.pathBase, file: reporting.baselinePath ?? "", currentDirectory: io.currentDirectory)) })
         let progress = reporting.progressEnabled ? ProgressLine(total: inputs.count, write: io.stderr) : nil
         var request = LintRequest(inputs: inputs, problems: found.problems)
         // NEWSLINT_SPILL_BYTES (tests, tuning): bytes of encoded diagnostics kept in memory before the temporary file.
@@ -108,7 +110,7 @@ package enum LintOutput {
         var readFailures = ReadFailures(run, io: io)
         // False when spilled findings could not be read back: no baseline is written from a part.
         var streamComplete = true
-        let color = NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal)
+        let color = NewsLintCLI.useColor(parsed, io: io, writingFile: toFile != nil)
         var context = ReportContext(catalog: linter.catalog, color: color, inMemorySources: inMemory, unsafeFixes: unsafe, fixing: mode != .none)
         context.baseDirectory = io.currentDirectory
         context.quiet = parsed.has("quiet")
@@ -249,7 +251,7 @@ package enum LintOutput {
         }
         if let path = reporting.writeBaselinePath, let entries = stage.recorded {
             do {
-                try AtomicWriter.writeNew(Array(Baseline(entries: entries).serialized().utf8), to: path)
+                try AtomicWriter.writeNew(Array(Baseline(entries: entries, pathBase: .baselineFile).serialized().utf8), to: path)
             } catch {
                 throw UsageError("cannot write --write-baseline file '\(reporting.writeBaselineDisplay ?? path)': \(error)")
             }

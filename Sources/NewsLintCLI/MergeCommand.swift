@@ -53,7 +53,7 @@ package enum MergeCommand {
         let diagnostics = linter.completing(try FactsFile.merge(files, linter: linter), problems: [], inMemory: [:], base: io.currentDirectory).diagnostics
         let format = OutputFormat(rawValue: parsed.value("format") ?? "text") ?? .text
         let toFile = parsed.value("output")
-        var context = ReportContext(catalog: catalog, color: NewsLintCLI.useColor(parsed, io: io, toTerminal: toFile == nil && io.stdoutIsTerminal))
+        var context = ReportContext(catalog: catalog, color: NewsLintCLI.useColor(parsed, io: io, writingFile: toFile != nil))
         context.baseDirectory = io.currentDirectory
         context.quiet = parsed.has("quiet")
         var reporter = format.runReporter

@@ -18,7 +18,7 @@ package enum NamedPaths {
             } else if isDirectory.boolValue {
                 let prefix = p.hasSuffix("/") ? p : p + "/"
                 if p == "." ? expanded.files.isEmpty : !expanded.files.contains(where: { $0.utf8.starts(with: prefix.utf8) }) {
-                    mistakes.append(EmptyPathExplainer.explain(p, resolver: resolver, respectIgnoreFiles: true, io: io))
+                    mistakes.append(EmptyPathExplainer.explain(p, problems: expanded.problems, resolver: resolver, respectIgnoreFiles: true, io: io))
                 }
             }
         }

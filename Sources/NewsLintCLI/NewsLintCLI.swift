@@ -115,7 +115,7 @@ public enum NewsLintCLI {
         package static let config = OptionSpec("config", short: "c", value: "FILE", help: "Use this config instead of discovering .lint.json")
         package static let noConfig = OptionSpec("no-config", help: "Ignore .lint.json files; use built-in defaults")
         package static let jobs = OptionSpec("jobs", short: "j", value: "N", help: "Files linted in parallel (default: active cores)")
-        package static let color = OptionSpec("color", value: "WHEN", allowed: ["auto", "always", "never"], help: "Colour output (default: auto; honours FORCE_COLOR, then NO_COLOR)")
+        package static let color = OptionSpec("color", value: "WHEN", allowed: ["auto", "always", "never"], help: "Colour output (default: auto; honours FORCE_COLOR, then NO_COLOR; never in an --output file)")
         package static let quiet = OptionSpec("quiet", short: "q", help: "Print only diagnostics: no summary lines")
         package static let help = OptionSpec("help", short: "h", help: "Show this help")
     }
@@ -329,7 +329,7 @@ public enum NewsLintCLI {
             guard SystemPath.exists(path) else {
                 throw UsageError("config file '\(explicit)' does not exist")
             }
-            return (try Configuration.load(file: path, catalog: &catalog), catalog)
+            return (try Configuration.load(file: path, catalog: &catalog, pipeDirectory: io.currentDirectory), catalog)
         }
         // Like Ruff and SwiftLint, look beside what is being linted first, then in the current directory.
         let firstPath = parsed.positionals.first { $0 != "-" }.map { resolve($0, io) }
@@ -378,7 +378,12 @@ public enum NewsLintCLI {
                           extendSelect: parsed.list("extend-select") ?? [])
     }
 
-    package static func useColor(_ parsed: ParsedArguments, io: ToolIO, toTerminal: Bool) -> Bool {
+    /// Whether the report gets ANSI colour. Colour is for a terminal or stdout: a report written to a
+    /// file with `--output` never gets it (the file is read, diffed and uploaded; Ruff's
+    /// `--output-file` likewise), whatever `--color` or FORCE_COLOR say.
+    package static func useColor(_ parsed: ParsedArguments, io: ToolIO, writingFile: Bool) -> Bool {
+        if writingFile { return false }
+        let toTerminal = io.stdoutIsTerminal
         switch parsed.value("color") ?? "auto" {
         case "always": return true
         case "never": return false

@@ -29,7 +29,7 @@ extension NewsLintCLI {
             let path = resolve(explicit, io)
             guard SystemPath.exists(path) else { throw UsageError("config file '\(explicit)' does not exist") }
             var catalog = Catalog.builtin
-            let config = try Configuration.load(file: path, catalog: &catalog)
+            let config = try Configuration.load(file: path, catalog: &catalog, pipeDirectory: io.currentDirectory)
             return ConfigResolver(fixed: config, catalog: catalog)
         }
         return try ConfigResolver(hierarchicalFrom: io.currentDirectory, catalog: .builtin)
@@ -120,8 +120,15 @@ package enum SettingsPrinter {
 
 /// Why a path named on the command line produced no file to lint.
 package enum EmptyPathExplainer {
-    package static func explain(_ path: String, resolver: ConfigResolver, respectIgnoreFiles: Bool, io: ToolIO) -> String {
+    /// `problems`: what the walk met (any path; those under `path` are named): a link it did not
+    /// follow or a directory it could not read is the cause, not an empty or hidden-only directory.
+    package static func explain(_ path: String, problems: [InputProblem], resolver: ConfigResolver, respectIgnoreFiles: Bool, io: ToolIO) -> String {
         let root = PathResolver.standardized(NewsLintCLI.resolve(path, io))
+        let below = root == "/" ? "/" : root + "/"
+        let met = problems.filter { PathResolver.standardized(NewsLintCLI.resolve($0.path, io)).utf8.starts(with: below.utf8) }
+            .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        // Not looked into again below: the walk's answer for them is the one that counts.
+        let metLocations = Set(met.map { PathKey(PathResolver.standardized(NewsLintCLI.resolve($0.path, io))) })
         var total = 0
         var wrongExtension: [String: Int] = [:]   // config file → count
         var excluded: [String: Int] = [:]         // "pattern in file" → count
@@ -137,6 +144,7 @@ package enum EmptyPathExplainer {
             let configName = config.file ?? "the built-in defaults"
             for name in entries.sorted() {
                 let child = dir + "/" + name
+                if metLocations.contains(PathKey(child)) { continue }
                 var isDir: ObjCBool = false
                 guard SystemPath.exists(child, isDirectory: &isDir) else { continue }
                 if name.hasPrefix(".") || name == ".build" || name == "node_modules" {
@@ -168,6 +176,22 @@ package enum EmptyPathExplainer {
         for (k, n) in excluded.sorted(by: { $0.key < $1.key }) { reasons.append("\(n) entr\(n == 1 ? "y" : "ies") excluded by \(k)") }
         for (k, n) in notIncluded.sorted(by: { $0.key < $1.key }) { reasons.append("\(n) file\(n == 1 ? "" : "s") not matched by include \(k)") }
         for (k, n) in ignored.sorted(by: { $0.key < $1.key }) { reasons.append("\(n) entr\(n == 1 ? "y" : "ies") ignored by .gitignore/.ignore in \(k) (--no-respect-gitignore to lint them)") }
+        func some(_ items: [InputProblem]) -> String {
+            let shown = items.prefix(3).map { SystemPath.display($0.path) }.joined(separator: ", ")
+            return items.count > 3 ? shown + " and \(items.count - 3) more" : shown
+        }
+        let outside = met.filter(\.leadsOutside)
+        if !outside.isEmpty {
+            let n = outside.count
+            reasons.append("\(n) symbolic link\(n == 1 ? " leads" : "s lead") outside the linted paths and \(n == 1 ? "was" : "were") not followed "
+                           + "(\(some(outside)); --follow-symlinks to lint what \(n == 1 ? "it points" : "they point") to, or name the targets)")
+        }
+        let denied = String(cString: strerror(EACCES))
+        let others = met.filter { !$0.leadsOutside }
+        for problem in others.prefix(3) {
+            reasons.append("\(SystemPath.display(problem.path)): \(problem.message)" + (problem.message.hasSuffix(denied) ? " (check its permissions)" : ""))
+        }
+        if others.count > 3 { reasons.append("\(others.count - 3) more problem\(others.count == 4 ? "" : "s") reading entries") }
         if reasons.isEmpty {
             reasons.append(total == 0 && hidden == 0 ? "the directory has no files" : "it holds only hidden files")
         }

@@ -9,7 +9,21 @@ import NewsLintEngine
 /// the occurrence number among equal (rule, path, line text) triples. Line numbers are
 /// not part of it, so inserting or deleting lines above a problem keeps it baselined;
 /// editing the line itself, renaming the file or changing the rule makes it new.
+///
+/// Paths are relative to the baseline file's directory (`"pathsRelativeTo": "baseline"`), so a
+/// baseline matches the same files wherever a run starts (CI jobs `cd` differently); baselines
+/// written before have no such key and name files as the run that wrote them did (relative to its
+/// working directory), and are still read that way.
 public struct Baseline: Sendable, Equatable {
+    /// What entries' paths, and the fingerprints made from them, are relative to.
+    public enum PathBase: Sendable, Equatable {
+        /// The baseline file's directory: what `--write-baseline` writes.
+        case baselineFile
+        /// The files as the writing run named them (relative to its working directory): a
+        /// baseline without `pathsRelativeTo`, written by an earlier newslint.
+        case workingDirectory
+    }
+
     public struct Entry: Sendable, Equatable {
         public var rule: String
         public var path: String
@@ -20,8 +34,15 @@ public struct Baseline: Sendable, Equatable {
     }
 
     public var entries: [Entry]
+    public var pathBase: PathBase
 
-    public init(entries: [Entry]) { self.entries = entries }
+    public init(entries: [Entry], pathBase: PathBase = .workingDirectory) {
+        self.entries = entries
+        self.pathBase = pathBase
+    }
+
+    /// The value of `pathsRelativeTo` for `.baselineFile`.
+    static let baselineFileBase = "baseline"
 
     /// The per-line part of a fingerprint (without the occurrence number).
     public static func fingerprint(_ d: Diagnostic, lineText: String?) -> String {
@@ -129,20 +150,38 @@ public struct Baseline: Sendable, Equatable {
         private var seen: [UInt64: Int] = [:]
         /// The rule and path of the last finding and their key prefix (a file's findings share it).
         private var last: (rule: String, path: String, prefix: UInt64)?
-        public init() {}
+        /// How a finding's path is named in the key.
+        private let paths: BaselinePaths
+        /// The last path and its name in the key (asked again at each change of rule in a file).
+        private var named: (path: String, key: String)?
+
+        /// `paths`: as linted for SARIF's fingerprints; a baseline's own way for a baseline.
+        public init(paths: BaselinePaths = .asLinted) { self.paths = paths }
 
         public mutating func next(_ d: Diagnostic, lineText: String?) -> String {
+            keyed(d, lineText: lineText).fingerprint
+        }
+
+        /// The fingerprint and the path it was made from (what a baseline entry records).
+        public mutating func keyed(_ d: Diagnostic, lineText: String?) -> (path: String, fingerprint: String) {
+            let key: String
+            if let n = named, n.path.hasSameBytes(as: d.path) {
+                key = n.key
+            } else {
+                key = paths.key(d.path)
+                named = (d.path, key)
+            }
             let prefix: UInt64
             if let l = last, l.rule.hasSameBytes(as: d.rule), l.path.hasSameBytes(as: d.path) {
                 prefix = l.prefix
             } else {
-                prefix = Baseline.fingerprintPrefix(rule: d.rule, path: d.path)
+                prefix = Baseline.fingerprintPrefix(rule: d.rule, path: key)
                 last = (d.rule, d.path, prefix)
             }
             let hash = Baseline.fingerprintHash(prefix: prefix, lineText: lineText)
             let n = seen[hash, default: 0]
             seen[hash] = n + 1
-            return "\(StableHash.hex(hash))-\(n)"
+            return (key, "\(StableHash.hex(hash))-\(n)")
         }
     }
 
@@ -181,7 +220,9 @@ public struct Baseline: Sendable, Equatable {
 
     /// Stable JSON: one entry per line so baseline diffs review well.
     public func serialized() -> String {
-        var out = "{\n  \"version\": 1,\n  \"tool\": \"newslint\",\n  \"entries\": ["
+        var out = "{\n  \"version\": 1,\n  \"tool\": \"newslint\",\n"
+        if pathBase == .baselineFile { out += "  \"pathsRelativeTo\": \"\(Self.baselineFileBase)\",\n" }
+        out += "  \"entries\": ["
         let sorted = entries.sorted { a, b in
             if !a.path.hasSameBytes(as: b.path) { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
             if a.line != b.line { return a.line < b.line }
@@ -212,6 +253,7 @@ public struct Baseline: Sendable, Equatable {
         }
         var version: Int
         var tool: String?
+        var pathsRelativeTo: String?
         var entries: [Record]
     }
 
@@ -229,14 +271,80 @@ public struct Baseline: Sendable, Equatable {
             throw JSONFileError(file: file, position: root.position, message: "not a newslint baseline (expected {\"version\": 1, \"entries\": [...]}); write one with --write-baseline")
         }
         let decoded = try decoder.decode(File.self, from: root)
-        return Baseline(entries: decoded.entries.map { Entry(rule: $0.rule, path: $0.path, fingerprint: $0.fingerprint, line: $0.line ?? 0, message: $0.message ?? "") })
+        let pathBase: PathBase
+        switch decoded.pathsRelativeTo {
+        case nil: pathBase = .workingDirectory
+        case Self.baselineFileBase?: pathBase = .baselineFile
+        case let other?:
+            throw JSONFileError(file: file, position: root["pathsRelativeTo"]?.position ?? root.position,
+                                message: "unknown pathsRelativeTo '\(other)' (expected '\(Self.baselineFileBase)'; was it written by a newer newslint?)")
+        }
+        return Baseline(entries: decoded.entries.map { Entry(rule: $0.rule, path: $0.path, fingerprint: $0.fingerprint, line: $0.line ?? 0, message: $0.message ?? "") },
+                        pathBase: pathBase)
     }
 }
 
 extension Baseline.Entry {
     /// What `--write-baseline` records for a diagnostic.
     package init(_ d: Diagnostic, fingerprint: String) {
-        self.init(rule: d.rule, path: Baseline.normalizedPath(d.displayPath), fingerprint: fingerprint, line: d.line, message: d.displayMessage)
+        self.init(d, path: d.path, fingerprint: fingerprint)
+    }
+
+    /// Same, for the file named `path` in the baseline (`BaselinePaths.key`).
+    package init(_ d: Diagnostic, path: String, fingerprint: String) {
+        self.init(rule: d.rule, path: Baseline.normalizedPath(SystemPath.display(path)), fingerprint: fingerprint, line: d.line, message: d.displayMessage)
+    }
+}
+
+/// How a baseline names a linted file, in its entries and in the fingerprints made from them.
+public struct BaselinePaths: Sendable, Equatable {
+    /// The baseline's directory (absolute, without `.` and `..`); nil: paths as linted.
+    private let directory: String?
+    private let currentDirectory: String
+
+    /// As the run names them (relative to its working directory): SARIF's fingerprints, and
+    /// baselines written before `pathsRelativeTo`.
+    public static let asLinted = BaselinePaths(directory: nil, currentDirectory: "")
+
+    private init(directory: String?, currentDirectory: String) {
+        self.directory = directory
+        self.currentDirectory = currentDirectory
+    }
+
+    /// By bytes: directories whose names differ only in Unicode normalization are two directories.
+    public static func == (a: BaselinePaths, b: BaselinePaths) -> Bool {
+        guard a.currentDirectory.hasSameBytes(as: b.currentDirectory) else { return false }
+        switch (a.directory, b.directory) {
+        case (nil, nil): return true
+        case let (x?, y?): return x.hasSameBytes(as: y)
+        default: return false
+        }
+    }
+
+    /// How the baseline file at `file` (absolute) names files: relative to its directory, or as
+    /// linted for an earlier baseline.
+    public init(_ base: Baseline.PathBase, file: String, currentDirectory: String) {
+        switch base {
+        case .workingDirectory: self = .asLinted
+        case .baselineFile:
+            var parts = PathResolver.standardized(file).split(separator: "/", omittingEmptySubsequences: true)
+            if !parts.isEmpty { parts.removeLast() }
+            self.init(directory: "/" + parts.joined(separator: "/"), currentDirectory: currentDirectory)
+        }
+    }
+
+    /// The name of `path` (as linted: relative to the working directory, or absolute) in the
+    /// baseline: relative to the baseline's directory, with `..` for a file outside it. Lexical,
+    /// as config globs are matched (a link is not resolved). A name in angle brackets
+    /// (`<stdin>`) is not a path and is kept.
+    public func key(_ path: String) -> String {
+        guard let directory, !(path.hasPrefix("<") && path.hasSuffix(">")) else { return path }
+        let file = PathResolver.standardized(PathResolver.absolute(path, base: currentDirectory)).split(separator: "/")
+        let base = directory.split(separator: "/")
+        var common = 0
+        while common < file.count, common < base.count, file[common].utf8.elementsEqual(base[common].utf8) { common += 1 }
+        let parts = Array(repeating: Substring(".."), count: base.count - common) + file[common...]
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 }
 
@@ -244,16 +352,27 @@ extension Baseline.Entry {
 /// time: each diagnostic is fingerprinted once, recorded (entries are small) and matched; only
 /// what the baseline does not know goes on to the reporter and the totals.
 public struct BaselineStage {
-    private var numbering = Baseline.Fingerprinter()
+    /// Fingerprints as `--write-baseline` names files (nil: not recording).
+    private var recorder: Baseline.Fingerprinter?
+    /// Fingerprints as `--baseline` names files; nil when not comparing, or when the recorder
+    /// names them the same way (its fingerprints are compared then).
+    private var comparer: Baseline.Fingerprinter?
     /// What `--write-baseline` records (nil: not recording).
     public private(set) var recorded: [Baseline.Entry]?
     /// `--baseline` (nil: nothing is hidden).
     public private(set) var matcher: Baseline.Matcher?
 
-    public init(recording: Bool, comparingWith baseline: Baseline?) {
-        recorded = recording ? [] : nil
-        matcher = baseline.map(Baseline.Matcher.init)
+    /// `recording`: how the baseline being written names files (nil: not writing one);
+    /// `comparingWith`: the baseline read and how it names them.
+    public init(recording: BaselinePaths?, comparingWith baseline: (Baseline, BaselinePaths)?) {
+        recorder = recording.map { Baseline.Fingerprinter(paths: $0) }
+        recorded = recording == nil ? nil : []
+        if let (baseline, paths) = baseline {
+            matcher = Baseline.Matcher(baseline)
+            if paths != recording { comparer = Baseline.Fingerprinter(paths: paths) }
+        }
     }
+
 
     public var isActive: Bool { recorded != nil || matcher != nil }
 
@@ -263,9 +382,15 @@ public struct BaselineStage {
         guard isActive else { return group }
         var kept: [Diagnostic] = []
         for d in group {
-            let fingerprint = numbering.next(d, lineText: lineText(d.line))
-            recorded?.append(Baseline.Entry(d, fingerprint: fingerprint))
-            if matcher?.isKnown(fingerprint) != true { kept.append(d) }
+            let text = lineText(d.line)
+            var fingerprint: String?
+            if let (path, recordedFingerprint) = recorder?.keyed(d, lineText: text) {
+                recorded?.append(Baseline.Entry(d, path: path, fingerprint: recordedFingerprint))
+                fingerprint = recordedFingerprint
+            }
+            if let compared = comparer?.next(d, lineText: text) { fingerprint = compared }
+            if let fingerprint, matcher?.isKnown(fingerprint) == true { continue }
+            kept.append(d)
         }
         return kept.count == group.count ? group : kept[...]
     }

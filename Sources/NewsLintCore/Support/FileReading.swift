@@ -85,6 +85,54 @@ public enum FileReader {
         return .bytes(bytes)
     }
 
+    /// What `readSettings` found.
+    public enum SettingsRead: Sendable {
+        /// The bytes, and whether they came through a pipe.
+        case bytes([UInt8], fromPipe: Bool)
+        case directory
+        /// A socket, device or other special file (named as such).
+        case special(String)
+        /// Over the cap: the size of a file; nil when a pipe gave more.
+        case tooLarge(Int?)
+        /// `open` or `read` failed with this errno.
+        case failed(Int32)
+    }
+
+    /// A file of settings a user names (`--config`): a regular file, or a pipe read to its end, so
+    /// process substitution (`--config <(…)`, a /dev/fd path) and /dev/stdin work; at most
+    /// `maxSize` bytes either way. The pipe is opened without blocking (a named pipe that nothing
+    /// writes to must not hang the open) and then read blocking: a writer that is there is waited
+    /// for, and with none the read sees the end at once.
+    public static func readSettings(_ path: String, maxSize: Int) -> SettingsRead {
+        let fd = SystemPath.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else { return .failed(errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .failed(errno) }
+        let type = st.st_mode & S_IFMT
+        if type == S_IFDIR { return .directory }
+        let fromPipe = type == S_IFIFO
+        guard type == S_IFREG || fromPipe else { return .special(type == S_IFSOCK ? "a socket" : "a device or special file") }
+        if Int(st.st_size) > maxSize { return .tooLarge(Int(st.st_size)) }
+        if fromPipe { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return systemRead(fd, base, buffer.count)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failed(errno)
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[..<n])
+            if bytes.count > maxSize { return .tooLarge(fromPipe ? nil : bytes.count) }
+        }
+        return .bytes(bytes, fromPipe: fromPipe)
+    }
+
     /// A NUL byte means binary, unless the file is UTF-16 with a BOM (reported by encoding rules instead).
     public static func binaryReason(_ bytes: [UInt8]) -> String? {
         if ByteOrderMark.isUTF16(bytes) { return nil }

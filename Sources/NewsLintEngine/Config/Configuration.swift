@@ -71,20 +71,37 @@ public struct Configuration: Sendable {
         }
     }
 
+    /// The most a config file may hold: settings, not data (the default `maxFileSize` of a linted file).
+    public static let maxBytes = 16 * 1024 * 1024
+
     /// Loads and validates a config file against `catalog` (which it may extend with rule packs via `packLoader`).
-    public static func load(file: String, catalog: inout Catalog) throws -> Configuration {
-        try load(file: file, catalog: &catalog, extending: [])
+    /// `pipeDirectory`: what the paths of a config that comes through a pipe (`--config <(…)`) are
+    /// relative to, since the pipe's own directory (/dev/fd) means nothing; nil: the pipe's.
+    public static func load(file: String, catalog: inout Catalog, pipeDirectory: String? = nil) throws -> Configuration {
+        try load(file: file, catalog: &catalog, extending: [], pipeDirectory: pipeDirectory)
     }
 
     /// `extending`: the configs that extend this one, to report cycles.
-    package static func load(file: String, catalog: inout Catalog, extending: [String]) throws -> Configuration {
-        guard let bytes = SystemPath.contents(file) else {
-            let failure = errno
-            var isDirectory: ObjCBool = false
+    package static func load(file: String, catalog: inout Catalog, extending: [String], pipeDirectory: String? = nil) throws -> Configuration {
+        let bytes: [UInt8]
+        var fromPipe = false
+        switch FileReader.readSettings(file, maxSize: maxBytes) {
+        case let .bytes(read, pipe):
+            if read.isEmpty && pipe {
+                throw ConfigError(file: file, message: "the config file is empty: nothing came through the pipe (was anything writing to it?)")
+            }
+            bytes = read
+            fromPipe = pipe
+        case .directory:
+            throw ConfigError(file: file, message: "cannot read the config file (it is a directory); it must be a readable JSON file")
+        case let .special(kind):
+            throw ConfigError(file: file, message: "cannot read the config file (it is \(kind)); it must be a JSON file or a pipe")
+        case let .tooLarge(size):
+            let got = size.map { "is \($0) bytes" } ?? "gave more than \(maxBytes) bytes"
+            throw ConfigError(file: file, message: "the config file \(got), over the \(maxBytes)-byte limit; a config holds settings (name larger data files from it)")
+        case let .failed(failure):
             let reason: String
-            if SystemPath.exists(file, isDirectory: &isDirectory) {
-                reason = isDirectory.boolValue ? "it is a directory" : String(cString: strerror(failure))
-            } else if let target = SystemPath.readLink(file) {
+            if !SystemPath.exists(file), let target = SystemPath.readLink(file) {
                 reason = "it is a symbolic link to '\(target)', which cannot be followed"
             } else {
                 reason = String(cString: strerror(failure))
@@ -100,7 +117,8 @@ public struct Configuration: Sendable {
         } catch let e as JSONSyntaxError {
             throw ConfigError(file: file, position: e.position, message: "invalid JSON: \(e.message)")
         }
-        let dir = URL(fileURLWithPath: file).deletingLastPathComponent().path
+        let fileDirectory = URL(fileURLWithPath: file).deletingLastPathComponent().path
+        let dir = fromPipe ? pipeDirectory ?? fileDirectory : fileDirectory
         var config = Configuration(directory: dir, file: file)
         if let node = root["extend"] {
             guard let target = node.string, !target.isEmpty else {

@@ -13,6 +13,8 @@ public struct InputProblem: Sendable {
     public var message: String
     /// true: a real I/O failure (exit 2); false: a file deliberately skipped (diagnostic only).
     public var isFailure: Bool
+    /// A symbolic link not followed because it leads outside the linted paths (`--follow-symlinks`).
+    public var leadsOutside = false
 }
 
 /// Expands command-line paths into a sorted list of files to lint.
@@ -193,7 +195,8 @@ public struct FileDiscovery {
                 type = (cst.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
                 if !followSymlinks, type == .directory || matchesExtension(name, config),
                    let target = PathResolver.real(absolute(child)), !PathResolver.isWithin(target, roots: roots) {
-                    problems.append(InputProblem(path: child, message: "symbolic link to \(target), outside the linted paths; not followed (use --follow-symlinks)", isFailure: false))
+                    problems.append(InputProblem(path: child, message: "symbolic link to \(target), outside the linted paths; not followed (use --follow-symlinks)", isFailure: false,
+                                                 leadsOutside: true))
                     continue
                 }
             }

@@ -106,6 +106,23 @@ import Testing
         #expect(!run(["--format", "text", "a.md"], files, env: ["FORCE_COLOR": "0"]).0.stdout.contains(esc))
     }
 
+    /// Colour is for a terminal or stdout: a report written with `-o` is a file to read, diff or
+    /// upload, and never gets escape codes, whatever FORCE_COLOR or --color say (as Ruff does
+    /// for --output-file).
+    @Test func outputFilesNeverGetColour() {
+        let t = TemporaryDirectory()
+        t.write("a.md", Self.errorFile)
+        let esc = Array("\u{1B}[".utf8)
+        for (args, env) in [([String](), ["FORCE_COLOR": "1"]), (["--color", "always"], [:]), (["--color", "auto"], ["FORCE_COLOR": "3"])] {
+            let r = CLIRun.run(["--no-config", "--no-cache", "--format", "text", "-o", "out.txt"] + args + ["a.md"], cwd: t.path, env: env)
+            let written = t.read("out.txt")
+            #expect(r.status == 1 && written.count > 20, "\(args) \(env): \(r.stderr)")
+            #expect(!written.indices.contains { written[$0...].starts(with: esc) }, "\(args) \(env): \(String(decoding: written, as: UTF8.self))")
+        }
+        // stdout still takes FORCE_COLOR.
+        #expect(CLIRun.run(["--no-config", "--no-cache", "--format", "text", "a.md"], cwd: t.path, env: ["FORCE_COLOR": "1"]).stdout.contains("\u{1B}["))
+    }
+
     @Test func sameLineSuppression() throws {
         let text = "---\ntitle: 标题\ndate: 2024-01-01\n---\n\n正文。 <!-- newslint-disable-line trailing-whitespace -->  \n第二行。 \n"
         let d = try RuleHarness.diagnostics(rule: "trailing-whitespace", text: text)

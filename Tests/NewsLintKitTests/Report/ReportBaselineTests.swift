@@ -107,6 +107,6 @@ import Testing
         _ = CLIRun.run(["--write-baseline", "two.json", "--jobs", "4", "news"], cwd: dir.path)
         #expect(dir.read("one.json") == dir.read("two.json"))
         let text = String(decoding: dir.read("one.json"), as: UTF8.self)
-        #expect(text.hasPrefix("{\n  \"version\": 1,\n  \"tool\": \"newslint\",\n  \"entries\": [\n    {\"rule\":"))
+        #expect(text.hasPrefix("{\n  \"version\": 1,\n  \"tool\": \"newslint\",\n  \"pathsRelativeTo\": \"baseline\",\n  \"entries\": [\n    {\"rule\":"))
     }
 }

@@ -36,6 +36,33 @@ import Testing
         #expect(utf16.status == 2)
     }
 
+    /// `--config <(…)`: process substitution names a pipe (/dev/fd/N), read like a file; a named
+    /// pipe nobody writes to is an empty config, said at once (no hang); a config over the cap
+    /// is refused before it is read.
+    @Test func configFromAPipeIsRead() throws {
+        let tmp = TemporaryDirectory()
+        tmp.write("a.md", "正文。 \n")
+        var fds: [Int32] = [0, 0]
+        try #require(pipe(&fds) == 0)
+        let config = Array(#"{"rules": {"front-matter-missing": "off"}}"#.utf8)
+        config.withUnsafeBytes { _ = write(fds[1], $0.baseAddress, $0.count) }
+        close(fds[1])
+        defer { close(fds[0]) }
+        let piped = CLIRun.run(["--no-cache", "--config", "/dev/fd/\(fds[0])", "--format", "concise", "a.md"], cwd: tmp.path)
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(piped.stdout.contains("[trailing-whitespace]") && !piped.stdout.contains("front-matter-missing"), "\(piped.stdout)")
+
+        try #require(mkfifo(tmp.path + "/fifo.json", 0o600) == 0)
+        let lone = CLIRun.run(["--no-cache", "--config", "fifo.json", "a.md"], cwd: tmp.path)
+        #expect(lone.status == 2 && lone.stderr.contains("fifo.json: the config file is empty"), "\(lone.stderr)")
+
+        // Sparse: 17 MiB by its size, nothing written.
+        let big = tmp.write("big.json", "{}")
+        try #require(truncate(big, 17 << 20) == 0)
+        let large = CLIRun.run(["--no-cache", "--config", "big.json", "a.md"], cwd: tmp.path)
+        #expect(large.status == 2 && large.stderr.contains("big.json: the config file is 17825792 bytes, over the 16777216-byte limit"), "\(large.stderr)")
+    }
+
     /// `report` and `learn` on a path that does not exist or a directory with no files to lint refuse, as
     /// `lint` does, instead of scoring an empty corpus 100/100 or a missing path as a broken file.
     @Test func reportRefusesMissingAndEmptyPaths() throws {

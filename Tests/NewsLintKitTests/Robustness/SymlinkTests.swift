@@ -34,6 +34,42 @@ import Testing
         #expect(!inside.stdout.contains("inside.md"), "\(inside.stdout)")
     }
 
+    /// A directory whose only entries are links out of the tree yields nothing: the message names
+    /// the skipped links and --follow-symlinks, not hidden files or an empty directory.
+    @Test func aDirectoryOfOutsideLinksSaysSo() throws {
+        let dir = TemporaryDirectory()
+        dir.write("outside/b.md", "外部文件 \n")
+        dir.write("outside.md", "外部文件 \n")
+        try FileManager.default.createDirectory(atPath: dir.path + "/links", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/links/a.md", withDestinationPath: "../outside.md")
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/links/d", withDestinationPath: "../outside")
+        let r = CLIRun.run(["--no-config", "--no-cache", "links"], cwd: dir.path)
+        #expect(r.status == 2)
+        #expect(r.stderr == "error: 'links' yields no files to lint: 2 symbolic links lead outside the linted paths and were not followed "
+                + "(links/a.md, links/d; --follow-symlinks to lint what they point to, or name the targets)\n", "\(r.stderr)")
+        // report and learn say the same.
+        let report = CLIRun.run(["report", "--no-config", "links"], cwd: dir.path)
+        #expect(report.status == 2 && report.stderr.contains("2 symbolic links lead outside the linted paths"), "\(report.stderr)")
+    }
+
+    /// A directory holding only a directory that cannot be read: named with the system's reason.
+    /// (Root reads every directory, so the run part needs another user; the message is checked
+    /// from the walk's problem either way.)
+    @Test func aDirectoryWithAnUnreadableSubdirectorySaysSo() throws {
+        let dir = TemporaryDirectory()
+        dir.write("outer/locked/a.md", "正文。\n")
+        let problem = InputProblem(path: "outer/locked", message: "cannot read directory: Permission denied", isFailure: true)
+        let message = EmptyPathExplainer.explain("outer", problems: [problem],
+                                                 resolver: try ConfigResolver(hierarchicalFrom: dir.path, catalog: .builtin), respectIgnoreFiles: true,
+                                                 io: ToolIO(stdout: { _ in }, stderr: { _ in }, readStdin: { [] }, currentDirectory: dir.path, environment: [:]))
+        #expect(message == "'outer' yields no files to lint: outer/locked: cannot read directory: Permission denied (check its permissions)", "\(message)")
+        guard geteuid() != 0 else { return }
+        try #require(chmod(dir.path + "/outer/locked", 0) == 0)
+        defer { chmod(dir.path + "/outer/locked", 0o755) }
+        let r = CLIRun.run(["--no-config", "--no-cache", "outer"], cwd: dir.path)
+        #expect(r.status == 2 && r.stderr.contains("outer/locked: cannot read directory: Permission denied"), "\(r.stderr)")
+    }
+
     @Test func followSymlinksOptsIn() throws {
         let dir = try Self.layout()
         let r = CLIRun.run(["--no-config", "--no-cache", "--format", "concise", "--select", "trailing-whitespace", "--follow-symlinks", "corpus/out.md", "corpus/a.md"], cwd: dir.path)

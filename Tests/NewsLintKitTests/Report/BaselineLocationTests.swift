@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+@testable import NewsLintReport
+@testable import NewsLintServer
+@testable import NewsLintCLI
+
+/// A baseline names files relative to its own directory, so it matches the same files wherever
+/// the run starts (CI jobs `cd` differently); a baseline without that mark (written before)
+/// still names them relative to the directory it was written from.
+@Suite struct BaselineLocationTests {
+    static let article = "---\ntitle: t\ndate: 2020-01-01\n---\n第一行 \n第二行\t\n"
+    static let options = ["--no-config", "--no-cache", "--select", "trailing-whitespace", "--format", "concise"]
+
+    func project() -> TemporaryDirectory {
+        let dir = TemporaryDirectory()
+        dir.write("proj/news/a.md", Self.article)
+        try? FileManager.default.createDirectory(atPath: dir.path + "/proj/sub", withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func baselineMatchesFromAnotherDirectory() throws {
+        let dir = project()
+        let proj = dir.path + "/proj"
+        let write = CLIRun.run(Self.options + ["--write-baseline", "baseline.json", "news"], cwd: proj)
+        #expect(write.stderr.hasSuffix("wrote baseline with 2 entries to baseline.json\n"), "\(write.stderr)")
+        let baseline = try Baseline.parse(dir.read("proj/baseline.json"), file: "baseline.json")
+        #expect(baseline.entries.map(\.path) == ["news/a.md", "news/a.md"])
+        // From a subdirectory, from the parent and by absolute paths: the same two findings.
+        for (cwd, args) in [(proj + "/sub", ["--baseline", "../baseline.json", "../news"]),
+                            (dir.path, ["--baseline", "proj/baseline.json", "proj/news/a.md"]),
+                            ("/", ["--baseline", proj + "/baseline.json", proj + "/news"])] {
+            let run = CLIRun.run(Self.options + args, cwd: cwd)
+            #expect(run.stdout == "", "\(cwd) \(args): \(run.stdout)")
+            #expect(run.stderr.hasSuffix("baseline: 2 known problems hidden, 0 new\n"), "\(cwd) \(args): \(run.stderr)")
+        }
+    }
+
+    /// Written from a subdirectory into the project root: the entries name the files from the
+    /// root, and a run from the root matches them.
+    @Test func baselineWrittenElsewhereNamesFilesFromItsDirectory() throws {
+        let dir = project()
+        let proj = dir.path + "/proj"
+        _ = CLIRun.run(Self.options + ["--write-baseline", "../baseline.json", "../news"], cwd: proj + "/sub")
+        let baseline = try Baseline.parse(dir.read("proj/baseline.json"), file: "baseline.json")
+        #expect(baseline.entries.map(\.path) == ["news/a.md", "news/a.md"])
+        let run = CLIRun.run(Self.options + ["--baseline", "baseline.json", "news"], cwd: proj)
+        #expect(run.stdout == "" && run.stderr.hasSuffix("baseline: 2 known problems hidden, 0 new\n"), "\(run.stdout)\(run.stderr)")
+        // Reading one baseline and writing another beside the files: both name the files their own way.
+        let both = CLIRun.run(Self.options + ["--baseline", "../baseline.json", "--write-baseline", "../news/again.json", "../news"], cwd: proj + "/sub")
+        #expect(both.stderr.contains("baseline: 2 known problems hidden, 0 new\n"), "\(both.stderr)")
+        let again = try Baseline.parse(dir.read("proj/news/again.json"), file: "again.json")
+        #expect(again.entries.map(\.path) == ["a.md", "a.md"])
+    }
+
+    /// A baseline written by an earlier newslint (m45e's binary; no `pathsRelativeTo`: paths as
+    /// the run named them, here from `proj/sub`) matches from where it was written, as it did.
+    @Test func earlierBaselineKeepsWorkingDirectoryPaths() throws {
+        let dir = project()
+        dir.write("proj/legacy.json", """
+            {
+              "version": 1,
+              "tool": "newslint",
+              "entries": [
+                {"rule":"trailing-whitespace","path":"../news/a.md","fingerprint":"4ac6b5e5164deebe-0","line":5,"message":"trailing whitespace"},
+                {"rule":"trailing-whitespace","path":"../news/a.md","fingerprint":"3d4c3c13d2431cd0-0","line":6,"message":"trailing whitespace"}
+              ]
+            }
+
+            """)
+        let run = CLIRun.run(Self.options + ["--baseline", "../legacy.json", "../news"], cwd: dir.path + "/proj/sub")
+        #expect(run.stdout == "" && run.stderr.hasSuffix("baseline: 2 known problems hidden, 0 new\n"), "\(run.stdout)\(run.stderr)")
+    }
+}
