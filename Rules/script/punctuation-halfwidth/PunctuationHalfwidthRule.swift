@@ -92,7 +92,7 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
             guard let decode = decoded else { continue }
             let dot = middleDot != "auto" ? middleDot : (documentDot ?? Self.documentDot(ScalarRun(wholeFile: decode).cps))
             documentDot = dot
-            checkLine(document.scalarRun(decode, line: n), dot: dot, into: &sink)
+            checkLine(document.scalarRun(decode, line: n), in: document, dot: dot, into: &sink)
         }
     }
 
@@ -119,9 +119,9 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
         }
     }
 
-    package func checkLine(_ run: ScalarRun, dot: String, into sink: inout DiagnosticSink) {
+    package func checkLine(_ run: ScalarRun, in document: Document, dot: String, into sink: inout DiagnosticSink) {
         let c = run.cps
-        let skip = ProseMask.nonProse(run, in: sink.document)
+        let skip = ProseMask.nonProse(run, in: document)
         var i = 0
         while i < c.count {
             guard Self.isHalfwidthForm(c[i]), !skip[i] else { i += 1; continue }

@@ -44,7 +44,7 @@ public struct PunctuationWidthRule: Rule {
             guard let first = Self.firstReportable(document.bytes, range) else { continue }
             document.decodeOnce(into: &decoded)
             guard let decode = decoded else { continue }
-            checkLine(document.scalarRun(decode, line: n), allInBMP: decode.allInBMP, fromByte: first, into: &sink)
+            checkLine(document.scalarRun(decode, line: n), in: document, allInBMP: decode.allInBMP, fromByte: first, into: &sink)
         }
     }
 
@@ -199,10 +199,9 @@ public struct PunctuationWidthRule: Rule {
     /// (`skip`: code, markup, URLs, titles and quoted names, encoding damage) is asked at those
     /// marks alone, each whole-line fact made when first needed: a long HTML line holds thousands
     /// of scalars and a few dozen candidates, most of them in markup the HTML view hides.
-    package func checkLine(_ run: ScalarRun, allInBMP: Bool = false, fromByte: Int? = nil, into sink: inout DiagnosticSink) {
+    package func checkLine(_ run: ScalarRun, in document: Document, allInBMP: Bool = false, fromByte: Int? = nil, into sink: inout DiagnosticSink) {
         let c = run.cps
         let n = c.count
-        let document = sink.document
         let marks = Self.candidateMarks(run, document.bytes, fromByte: fromByte)
         guard !marks.isEmpty else { return }
         // Frame shifts start at a `?` after a Han character, which is always a candidate: the

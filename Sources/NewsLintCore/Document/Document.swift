@@ -125,7 +125,10 @@ public struct Document: Sendable {
     public func lineText(_ n: Int) -> String { String(decoding: lineBytes(n), as: UTF8.self) }
 
     /// 1-based line containing byte `offset` (an offset equal to `bytes.count` maps to the last line).
-    public func line(ofByte offset: Int) -> Int {
+    public func line(ofByte offset: Int) -> Int { Self.line(ofByte: offset, lineStarts: lineStarts) }
+
+    /// `line(ofByte:)` of a document's `lineStarts`.
+    package static func line(ofByte offset: Int, lineStarts: [Int]) -> Int {
         var lo = 0, hi = lineStarts.count - 1
         while lo < hi {
             let mid = (lo + hi + 1) / 2
@@ -137,14 +140,22 @@ public struct Document: Sendable {
     /// 1-based line and column of byte `offset`. Columns count Unicode scalars
     /// (every byte that is not a UTF-8 continuation byte starts one), so `中文x` has x at column 3.
     public func position(ofByte offset: Int) -> SourcePosition {
-        let line = line(ofByte: offset)
+        Self.position(ofByte: offset, bytes: bytes, lineStarts: lineStarts, views: views)
+    }
+
+    /// `position(ofByte:)` of a document's parts: `DiagnosticSink` holds these, not the document.
+    package static func position(ofByte offset: Int, bytes: [UInt8], lineStarts: [Int], views: DocumentViews) -> SourcePosition {
+        let line = line(ofByte: offset, lineStarts: lineStarts)
         let start = lineStarts[line - 1]
-        return SourcePosition(line: line, column: 1 + scalarCount(start..<max(start, min(offset, bytes.count))))
+        return SourcePosition(line: line, column: 1 + scalarCount(start..<max(start, min(offset, bytes.count)), bytes: bytes, views: views))
     }
 
     /// Number of Unicode scalars starting in `range` (non-continuation bytes).
-    public func scalarCount(_ range: Range<Int>) -> Int {
-        decodedScalarCount(range) ?? Self.scalarStarts(bytes, range)
+    public func scalarCount(_ range: Range<Int>) -> Int { Self.scalarCount(range, bytes: bytes, views: views) }
+
+    /// `scalarCount` of a document's bytes and views.
+    package static func scalarCount(_ range: Range<Int>, bytes: [UInt8], views: DocumentViews) -> Int {
+        decodedScalarCount(range, views: views) ?? scalarStarts(bytes, range)
     }
 
     /// `scalarCount` of a long range from the scalar decode the script rules share, when one of them
@@ -152,7 +163,7 @@ public struct Document: Sendable {
     /// indices, found by bisecting its byte offsets, instead of every byte counted (a finding's
     /// column on a one-line article, boilerplate-repeated's column of each block on such a line:
     /// ~500 instructions a call at agora ×1). Nil otherwise; a short range is counted (it costs less).
-    private func decodedScalarCount(_ range: Range<Int>) -> Int? {
+    private static func decodedScalarCount(_ range: Range<Int>, views: DocumentViews) -> Int? {
         guard range.count >= 256, let decode = views.computedScalars, decode.isValidUTF8 else { return nil }
         let first = decode.firstScalar(atOrAfter: range.lowerBound)
         guard decode.offsets[first] == range.lowerBound else { return nil }

@@ -665,7 +665,10 @@ extension Document {
 
     /// The body tokenized as HTML (for an HTML file the whole body; for Markdown the inline HTML
     /// and the text between it). Computed on first use and shared by all rules of the pass.
-    public var html: HTMLView {
+    public var html: HTMLView { Self.html(bytes: bytes, bodyStart: bodyStart, views: views) }
+
+    /// `html` of a document's parts: `DiagnosticSink` holds these, not the document.
+    package static func html(bytes: [UInt8], bodyStart: Int, views: DocumentViews) -> HTMLView {
         views.html { HTMLView(bytes: bytes, range: bodyStart..<bytes.count) }
     }
 }

@@ -167,7 +167,17 @@ public struct Diagnostic: Sendable, Hashable, Codable {
 
 /// Collects one rule's diagnostics for one document, converting byte offsets to positions.
 public struct DiagnosticSink {
-    public let document: Document
+    /// What reporting reads of the document: its path, the line index and views to place findings,
+    /// and the body start and kind to keep prose findings to visible text. Held instead of the
+    /// document, which rules are given on their own: a copy of the whole document (its front
+    /// matter's arrays and code lines too, through its value witness) and its destroy were made
+    /// for each file's sink.
+    private let path: String
+    private let bytes: [UInt8]
+    private let lineStarts: [Int]
+    private let views: DocumentViews
+    private let bodyStart: Int
+    @usableFromInline let isHTMLFile: Bool
     /// The rule being run: `ruleIDs[ruleIndex]`. The engine gives the sink its rule set's ids once
     /// per file and moves the index from rule to rule, so starting a rule stores an `Int` rather
     /// than a `String` (a retain and a release of the id per rule per file: 230,000 a cold agora run).
@@ -207,8 +217,13 @@ public struct DiagnosticSink {
     @usableFromInline var stopped = false
 
     /// `readsProse`: the rule's `Rule.readsProse`.
-    public init(document: Document, rule: String, severity: Severity, readsProse: Bool = false) {
-        self.document = document
+    public init(document: borrowing Document, rule: String, severity: Severity, readsProse: Bool = false) {
+        path = document.path
+        bytes = document.bytes
+        lineStarts = document.lineStarts
+        views = document.views
+        bodyStart = document.bodyStart
+        isHTMLFile = document.isHTMLFile
         ruleIDs = [rule]
         ruleSeverity = severity
         environment = .default
@@ -217,17 +232,22 @@ public struct DiagnosticSink {
 
     /// The engine's sink for the rules `ruleIDs` on one file (`start(ruleAt:…)` picks each in turn), with
     /// the run's environment and the file's time budget given at once (no default environment built and replaced).
-    public init(document: Document, ruleIDs: [String], severity: Severity, readsProse: Bool, environment: LintEnvironment, deadline: UInt64?) {
-        self.document = document
+    public init(document: borrowing Document, ruleIDs: [String], severity: Severity, readsProse: Bool, environment: LintEnvironment, deadline: UInt64?) {
+        path = document.path
+        bytes = document.bytes
+        lineStarts = document.lineStarts
+        views = document.views
+        bodyStart = document.bodyStart
+        isHTMLFile = document.isHTMLFile
         self.ruleIDs = ruleIDs
         ruleSeverity = severity
-        visibleTextOnly = readsProse && document.isHTMLFile
+        visibleTextOnly = readsProse && isHTMLFile
         self.environment = environment
         self.deadline = deadline
     }
 
     /// Readies the sink for the next rule on the same document: the engine runs every rule of a
-    /// file through one sink, so the document and environment are copied once per file, not once
+    /// file through one sink, so the document's parts and the environment are copied once per file, not once
     /// per rule (dozens of retains each). Findings, counts and the position cursor start afresh.
     /// `index`: the rule's place in the init's `ruleIDs`. Inlinable: the engine, in another module,
     /// starts every rule on every file (230,000 calls at agora ×1).
@@ -236,7 +256,7 @@ public struct DiagnosticSink {
         assert(ruleIDs.indices.contains(index), "rule index \(index) outside the sink's \(ruleIDs.count) rule ids")
         ruleIndex = index
         ruleSeverity = severity
-        visibleTextOnly = readsProse && document.isHTMLFile
+        visibleTextOnly = readsProse && isHTMLFile
         self.limit = limit
         // The findings so far stay where they are: the next rule's follow them.
         ruleStart = findings.count
@@ -268,8 +288,8 @@ public struct DiagnosticSink {
     /// Reports a finding spanning the byte `range` (an empty range marks a point).
     public mutating func report(_ range: Range<Int>, _ message: String, fix: Fix? = nil, severity: Severity? = nil) {
         var range = range, fix = fix
-        if visibleTextOnly, range.upperBound > document.bodyStart || (range.isEmpty && range.lowerBound == document.bodyStart) {
-            let html = document.html
+        if visibleTextOnly, range.upperBound > bodyStart || (range.isEmpty && range.lowerBound == bodyStart) {
+            let html = Document.html(bytes: bytes, bodyStart: bodyStart, views: views)
             guard let visible = html.visiblePart(of: range) else { return }
             range = visible
             if let f = fix, !f.edits.allSatisfy({ html.isEditable($0.range) }) { fix = nil }
@@ -277,7 +297,7 @@ public struct DiagnosticSink {
         if findings.count &- ruleStart >= limit { droppedCount += 1; return }
         let start = position(range.lowerBound)
         let end = position(range.upperBound)
-        keep(Diagnostic(rule: rule, severity: severity ?? self.severity, path: document.path,
+        keep(Diagnostic(rule: rule, severity: severity ?? self.severity, path: path,
                         line: start.line, column: start.column, endLine: end.line, endColumn: end.column,
                         message: message, fix: fix))
     }
@@ -289,16 +309,16 @@ public struct DiagnosticSink {
     private mutating func position(_ offset: Int) -> SourcePosition {
         let p: SourcePosition
         // Still on the cursor's line when before the next line's start (no search of the line index).
-        if let c = cursor, offset >= c.offset, offset < document.bytes.count,
-           c.position.line >= document.lineStarts.count || offset < document.lineStarts[c.position.line] {
-            p = SourcePosition(line: c.position.line, column: c.position.column + document.scalarCount(c.offset..<offset))
-        } else if let c = cursor, offset >= c.offset, offset < document.bytes.count, c.position.line < document.lineStarts.count,
-                  c.position.line + 1 >= document.lineStarts.count || offset < document.lineStarts[c.position.line + 1] {
+        if let c = cursor, offset >= c.offset, offset < bytes.count,
+           c.position.line >= lineStarts.count || offset < lineStarts[c.position.line] {
+            p = SourcePosition(line: c.position.line, column: c.position.column + Document.scalarCount(c.offset..<offset, bytes: bytes, views: views))
+        } else if let c = cursor, offset >= c.offset, offset < bytes.count, c.position.line < lineStarts.count,
+                  c.position.line + 1 >= lineStarts.count || offset < lineStarts[c.position.line + 1] {
             // On the line after the cursor's (a rule going line by line): no search of the line index.
-            let start = document.lineStarts[c.position.line]
-            p = SourcePosition(line: c.position.line + 1, column: 1 + document.scalarCount(start..<offset))
+            let start = lineStarts[c.position.line]
+            p = SourcePosition(line: c.position.line + 1, column: 1 + Document.scalarCount(start..<offset, bytes: bytes, views: views))
         } else {
-            p = document.position(ofByte: offset)
+            p = Document.position(ofByte: offset, bytes: bytes, lineStarts: lineStarts, views: views)
         }
         cursor = (offset, p)
         return p
@@ -307,7 +327,7 @@ public struct DiagnosticSink {
     /// Reports a finding at a line and column (1-based).
     public mutating func report(line: Int, column: Int = 1, _ message: String, fix: Fix? = nil, severity: Severity? = nil) {
         if findings.count &- ruleStart >= limit { droppedCount += 1; return }
-        keep(Diagnostic(rule: rule, severity: severity ?? self.severity, path: document.path,
+        keep(Diagnostic(rule: rule, severity: severity ?? self.severity, path: path,
                         line: line, column: column, message: message, fix: fix))
     }
 

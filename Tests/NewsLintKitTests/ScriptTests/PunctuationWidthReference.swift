@@ -9,10 +9,10 @@ import Testing
 enum PunctuationWidthReference {
     typealias Rule = PunctuationWidthRule
 
-    static func checkLine(_ run: ScalarRun, allInBMP: Bool = false, into sink: inout DiagnosticSink) {
+    static func checkLine(_ run: ScalarRun, in document: Document, allInBMP: Bool = false, into sink: inout DiagnosticSink) {
         let c = run.cps
         let n = c.count
-        var skip = ProseMask.nonProse(run, in: sink.document)
+        var skip = ProseMask.nonProse(run, in: document)
         // One pass over the line tells which damage detectors can find anything (most lines: none).
         let signals = MojibakeRule.characterSignals(run, allInBMP: allInBMP)
         let frameShifts = signals.contains(.questionMark) ? FrameShift.spans(run) : []

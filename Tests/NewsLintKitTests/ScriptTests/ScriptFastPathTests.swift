@@ -632,7 +632,7 @@ extension HTMLView {
                 let mayReport = PunctuationWidthRule.mayReport(document.bytes, range)
                 #expect(!mayReport || before)
                 var sink = DiagnosticSink(document: document, rule: "punctuation-width", severity: .warning, readsProse: true)
-                rule.checkLine(document.scalarRun(decode, line: n), into: &sink)
+                rule.checkLine(document.scalarRun(decode, line: n), in: document, into: &sink)
                 if !mayReport {
                     #expect(sink.diagnostics.isEmpty, "\(String(decoding: bytes, as: UTF8.self))")
                     if before { skipped += 1 }

@@ -59,7 +59,7 @@ import Testing
                 let range = document.contentRange(ofLine: n)
                 let bytes = document.bytes[range]
                 var sink = DiagnosticSink(document: document, rule: "punctuation-width", severity: .warning, readsProse: true)
-                rule.checkLine(document.scalarRun(decode, line: n), into: &sink)
+                rule.checkLine(document.scalarRun(decode, line: n), in: document, into: &sink)
                 found += sink.diagnostics.count
                 guard !PunctuationWidthRule.mayReport(document.bytes, range) else { continue }
                 #expect(sink.diagnostics.isEmpty, "\(Array(bytes))")
@@ -161,7 +161,7 @@ import Testing
                 let range = document.contentRange(ofLine: 4)
                 guard !PunctuationWidthRule.mayReport(document.bytes, range) else { continue }
                 var sink = DiagnosticSink(document: document, rule: "punctuation-width", severity: .warning, readsProse: true)
-                rule.checkLine(document.scalarRun(document.scalars, line: 4), into: &sink)
+                rule.checkLine(document.scalarRun(document.scalars, line: 4), in: document, into: &sink)
                 #expect(sink.diagnostics.isEmpty, "U+\(String(v, radix: 16)) \(mark)")
             }
         }
@@ -182,7 +182,7 @@ import Testing
                 let range = document.contentRange(ofLine: n)
                 #expect(PunctuationWidthRule.mayReport(document.bytes, range) == expected, "\(text)")
                 var sink = DiagnosticSink(document: document, rule: "punctuation-width", severity: .warning, readsProse: true)
-                rule.checkLine(document.scalarRun(document.scalars, line: n), into: &sink)
+                rule.checkLine(document.scalarRun(document.scalars, line: n), in: document, into: &sink)
                 if !expected { #expect(sink.diagnostics.isEmpty, "\(text)") }
             }
         }

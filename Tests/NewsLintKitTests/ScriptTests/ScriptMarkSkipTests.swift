@@ -49,8 +49,8 @@ import Testing
             let run = document.scalarRun(decode, line: n)
             var fastSink = DiagnosticSink(document: document, rule: "punctuation-width", severity: .warning, readsProse: true)
             var referenceSink = DiagnosticSink(document: document, rule: "punctuation-width", severity: .warning, readsProse: true)
-            rule.checkLine(run, allInBMP: decode.allInBMP, into: &fastSink)
-            PunctuationWidthReference.checkLine(run, allInBMP: decode.allInBMP, into: &referenceSink)
+            rule.checkLine(run, in: document, allInBMP: decode.allInBMP, into: &fastSink)
+            PunctuationWidthReference.checkLine(run, in: document, allInBMP: decode.allInBMP, into: &referenceSink)
             fast += fastSink.diagnostics
             reference += referenceSink.diagnostics
         }
@@ -97,7 +97,7 @@ import Testing
             var referenceSink = DiagnosticSink(document: document, rule: "punctuation-width", severity: .warning, readsProse: true)
             let decode = document.scalars
             for n in document.bodyLines.map(Array.init) ?? [] where !document.isCode(line: n) {
-                PunctuationWidthReference.checkLine(document.scalarRun(decode, line: n), allInBMP: decode.allInBMP, into: &referenceSink)
+                PunctuationWidthReference.checkLine(document.scalarRun(decode, line: n), in: document, allInBMP: decode.allInBMP, into: &referenceSink)
             }
             #expect(sink.diagnostics == referenceSink.diagnostics, "\(text)")
             found += referenceSink.diagnostics.count

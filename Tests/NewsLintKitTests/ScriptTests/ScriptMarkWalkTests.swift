@@ -28,8 +28,8 @@ import Testing
                 let run = document.scalarRun(decode, line: n)
                 var fastSink = DiagnosticSink(document: document, rule: "punctuation-width", severity: .warning, readsProse: true)
                 var plainSink = DiagnosticSink(document: document, rule: "punctuation-width", severity: .warning, readsProse: true)
-                fast.checkLine(run, into: &fastSink)
-                PunctuationWidthReference.checkLine(run, into: &plainSink)
+                fast.checkLine(run, in: document, into: &fastSink)
+                PunctuationWidthReference.checkLine(run, in: document, into: &plainSink)
                 #expect(fastSink.diagnostics == plainSink.diagnostics, "\(text)")
                 found += plainSink.diagnostics.count
             }
