@@ -2192,12 +2192,34 @@ categories: cna
 }
 
 """#),
+        EmbeddedFile("html/html-empty-element/examples/good-3.html", #"""
+---
+layout: post
+title: 世界最高最矮女性共進下午茶
+date: 2024-11-22 10:00:00 +08:00
+categories: cna
+---
+
+<p>世界最高和最矮的女性在倫敦共進下午茶。</p>
+<div style="background-image:url(/img/photo.jpg);height:300px"></div>
+<div style="background-color: #F4F4F4; border-radius: 50%; height: 12.5px; width: 12.5px;"></div>
+<div style=" width: 0; height: 0; border-top: 8px solid #F4F4F4; border-left: 8px solid transparent;"></div>
+<div style="padding: 19% 0;"></div>
+<p>兩人身高相差近153公分。</p>
+
+"""#),
+        EmbeddedFile("html/html-empty-element/examples/good-3.json", #"""
+{
+  "path": "a.html"
+}
+
+"""#),
         EmbeddedFile("html/html-empty-element/rule.json", #"""
 {
   "id": "html-empty-element",
   "family": "html",
   "summary": "An HTML element has nothing inside (`<div></div>`, `<p> </p>`, nested empty `<span>`s).",
-  "whatItFinds": "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
+  "whatItFinds": "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it or gives it room (a background, border, outline, shadow, width, height, aspect ratio or padding: a photo as `background-image`, an embed's placeholder shapes, a spacer): it shows something. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
   "whyItMatters": "Where a scraper dropped a widget, an ad or an image, its wrapper stays behind: every CNA article starts with `<div></div>`, pasted text leaves `<span></span>` runs and `<p>&nbsp;</p>` spacers. They show nothing and split the markup a cleaner has to read.",
   "fixSafety": "The safe fix deletes the element, and its line when nothing else is on it. An inline element (`span`, `strong`, `font` …) holding only a space, `&nbsp;` or `<br>` may be what separates the words around it (`<strong>戴耀廷</strong><span>&nbsp; </span><strong>區諾軒</strong>`): its deletion is an unsafe fix.",
   "severity": "info",
@@ -21786,7 +21808,7 @@ date: 2024-11-01
                      options: [],
                      source: "Rules/html/html-double-escaped/rule.json", examplesFolder: "html/html-double-escaped"),
         RuleMetadata(id: "html-empty-element", family: "html", summary: "An HTML element has nothing inside (`<div></div>`, `<p> </p>`, nested empty `<span>`s).",
-                     whatItFinds: "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
+                     whatItFinds: "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it or gives it room (a background, border, outline, shadow, width, height, aspect ratio or padding: a photo as `background-image`, an embed's placeholder shapes, a spacer): it shows something. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
                      whyItMatters: "Where a scraper dropped a widget, an ad or an image, its wrapper stays behind: every CNA article starts with `<div></div>`, pasted text leaves `<span></span>` runs and `<p>&nbsp;</p>` spacers. They show nothing and split the markup a cleaner has to read.",
                      fixSafety: "The safe fix deletes the element, and its line when nothing else is on it. An inline element (`span`, `strong`, `font` …) holding only a space, `&nbsp;` or `<br>` may be what separates the words around it (`<strong>戴耀廷</strong><span>&nbsp; </span><strong>區諾軒</strong>`): its deletion is an unsafe fix.",
                      severity: .info, enabledByDefault: true, fixable: .safe,

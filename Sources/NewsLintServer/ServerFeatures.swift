@@ -142,16 +142,22 @@ package enum ServerFeatures {
         return out
     }
 
-    /// One text edit turning `old` into `new`: the differing middle, cut at scalar boundaries.
+    /// One text edit turning `old` into `new`: the differing middle, cut at scalar boundaries and
+    /// never between the `\r` and `\n` of a line break. An LSP position cannot point there (it
+    /// maps to the end of the line's content, before the `\r`): a CRLF-to-LF change whose middle
+    /// was the `\r` alone became an empty range, an edit that changed nothing or left `\n\r\n`.
     package static func wholeChange(from old: TextPositions, to new: [UInt8]) -> JSONValue? {
         let a = old.bytes
         guard a != new else { return nil }
+        func splitsLineBreak(_ offset: Int) -> Bool { offset > 0 && offset < a.count && a[offset - 1] == 0x0D && a[offset] == 0x0A }
         var prefix = 0
         while prefix < a.count && prefix < new.count && a[prefix] == new[prefix] { prefix += 1 }
         while prefix > 0 && prefix < a.count && a[prefix] & 0xC0 == 0x80 { prefix -= 1 }
+        if splitsLineBreak(prefix) { prefix -= 1 }
         var suffix = 0
         while suffix < a.count - prefix && suffix < new.count - prefix && a[a.count - 1 - suffix] == new[new.count - 1 - suffix] { suffix += 1 }
         while suffix > 0 && a[a.count - suffix] & 0xC0 == 0x80 { suffix -= 1 }
+        if splitsLineBreak(a.count - suffix) { suffix -= 1 }
         let range = old.range(ofBytes: prefix..<(a.count - suffix))
         return textEdit(range, String(decoding: new[prefix..<(new.count - suffix)], as: UTF8.self))
     }

@@ -5,7 +5,9 @@ import NewsLintCore
 /// `<span><span></span></span>`), left where a scraper removed a widget or an ad. Only elements
 /// without hooks are reported: an `id`, `class` or `data-*` attribute may be a script's or a
 /// style sheet's target (`<div class="fb-post" data-href=…></div>` is filled by a script), so
-/// only presentational attributes (`style`, `dir`, `lang`, `align`) are allowed. Nested empties
+/// only presentational attributes (`style`, `dir`, `lang`, `align`) are allowed, and `style` only
+/// when it gives the box nothing to show (`styleShowsABox`: a background, border, size or padding
+/// is a shape, a placeholder or a gap on the page, not an empty wrapper). Nested empties
 /// are one finding at the outermost; the fix deletes it (and its line when nothing else is on it),
 /// safely unless it is an inline wrapper of a space (`<span>&nbsp;</span>` between two names).
 public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
@@ -147,9 +149,39 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
         for k in token.attributeIndices {
             let name = view.attributes[k].name
             guard Self.harmlessAttributeBytes.contains(where: { HTMLView.equalsIgnoringASCIICase(bytes, name, $0) }) else { return false }
+            if let value = view.attributes[k].value, HTMLView.equalsIgnoringASCIICase(bytes, name, Self.styleBytes),
+               Self.styleShowsABox(bytes, value) { return false }
         }
         return true
     }
+
+    private static let styleBytes = Array("style".utf8)
+
+    /// Whether a `style` value declares a property that draws an empty element or gives it room:
+    /// a background (`background-image:url(…)`, a colour), a border or outline (CSS triangles), a
+    /// shadow, a width, height or aspect ratio, padding (`padding: 19% 0`, an embed's image
+    /// placeholder). Such an element shows a shape or a gap: deleting it changes the page, which a
+    /// safe fix must not. Any value counts (`height: 0` too): the cost of a miss is a finding
+    /// not made, of a false "nothing to show" an unasked-for deletion.
+    package static func styleShowsABox(_ bytes: [UInt8], _ value: Range<Int>) -> Bool {
+        var i = value.lowerBound
+        while i < value.upperBound {
+            while i < value.upperBound, bytes[i] == 0x3B || isCSSWhitespace(bytes[i]) { i += 1 }
+            var property: [UInt8] = []
+            while i < value.upperBound, bytes[i] != 0x3A, bytes[i] != 0x3B {
+                if !isCSSWhitespace(bytes[i]) { property.append(bytes[i] | (bytes[i] >= 0x41 && bytes[i] <= 0x5A ? 0x20 : 0)) }
+                i += 1
+            }
+            if boxProperties.contains(property) || boxPropertyPrefixes.contains(where: { property.starts(with: $0) }) { return true }
+            while i < value.upperBound, bytes[i] != 0x3B { i += 1 }
+        }
+        return false
+    }
+
+    private static func isCSSWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+
+    private static let boxProperties: Set<[UInt8]> = Set(["width", "height", "min-width", "min-height", "aspect-ratio", "box-shadow"].map { Array($0.utf8) })
+    private static let boxPropertyPrefixes: [[UInt8]] = ["background", "border", "outline", "padding"].map { Array($0.utf8) }
 
     package static let harmlessAttributeBytes: [[UInt8]] = harmlessAttributes.sorted().map { Array($0.utf8) }
 }

@@ -119,48 +119,99 @@ public enum Fixer {
     }
 
     private static func applyCounting(_ fixes: [Fix], to bytes: [UInt8]) -> ([UInt8], [Edit], Int) {
-        let ordered = fixes.sorted { ($0.span.lowerBound, $0.span.upperBound, $0.edits.count) < ($1.span.lowerBound, $1.span.upperBound, $1.edits.count) }
-        var chosen: [Edit] = []
+        // Each fix's span once: computed in the comparator, it was remade at every comparison.
+        let keyed = fixes.map { (fix: $0, span: $0.span) }
+        let ordered = keyed.sorted { ($0.span.lowerBound, $0.span.upperBound, $0.fix.edits.count) < ($1.span.lowerBound, $1.span.upperBound, $1.fix.edits.count) }
+        var chosen = ChosenEdits()
         var chosenEnd = -1
         var count = 0
         var seen = Set<Fix>()
-        for fix in ordered where !fix.edits.isEmpty {
+        for (fix, span) in ordered where !fix.edits.isEmpty {
             guard seen.insert(fix).inserted else { continue }
             guard fix.edits.allSatisfy({ $0.range.lowerBound >= 0 && $0.range.upperBound <= bytes.count && $0.range.lowerBound <= $0.range.upperBound }) else { continue }
             // A fix whose own edits overlap is malformed (pack rules are user data): never apply it.
             if zip(fix.edits, fix.edits.dropFirst()).contains(where: { overlaps($0, $1) || $1.range.lowerBound < $0.range.upperBound }) { continue }
             // Fixes come sorted by span: one that starts after everything chosen so far cannot
             // conflict (the common case, linear); otherwise compare edit by edit.
-            if fix.span.lowerBound <= chosenEnd, fix.edits.contains(where: { conflicts($0, sortedChosen: chosen, fileEnd: bytes.count) }) { continue }
-            for e in fix.edits {
-                let at = insertionIndex(e, in: chosen)
-                if at == chosen.count { chosen.append(e) } else { chosen.insert(e, at: at) }
-            }
-            chosenEnd = max(chosenEnd, fix.span.upperBound)
+            if span.lowerBound <= chosenEnd, fix.edits.contains(where: { chosen.conflicts($0, fileEnd: bytes.count) }) { continue }
+            chosen.add(fix.edits)
+            chosenEnd = max(chosenEnd, span.upperBound)
             count += 1
         }
         guard count > 0 else { return (bytes, [], 0) }
+        let edits = chosen.sorted()
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var cursor = 0
-        for e in chosen {
+        for e in edits {
             out.append(contentsOf: bytes[cursor..<e.range.lowerBound])
             out.append(contentsOf: e.replacement)
             cursor = e.range.upperBound
         }
         out.append(contentsOf: bytes[cursor...])
-        return (out, chosen, count)
+        return (out, edits, count)
     }
 
-    /// Where `e` goes in edits sorted by (lowerBound, upperBound).
-    package static func insertionIndex(_ e: Edit, in sorted: [Edit]) -> Int {
-        if let last = sorted.last, (last.range.lowerBound, last.range.upperBound) <= (e.range.lowerBound, e.range.upperBound) { return sorted.count }
-        var lo = 0, hi = sorted.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if (sorted[mid].range.lowerBound, sorted[mid].range.upperBound) <= (e.range.lowerBound, e.range.upperBound) { lo = mid + 1 } else { hi = mid }
+    /// The edits chosen so far, as a few runs each sorted by (lowerBound, upperBound), every run
+    /// more than twice as long as the next (the logarithmic method): adding a fix and asking
+    /// whether an edit conflicts cost O(log² n), where one sorted array made each fix whose edits
+    /// land among earlier ones (line-endings chooses an edit at every line end first) an O(n)
+    /// insertion, quadratic over a large CRLF file. Chosen edits never share a
+    /// (lowerBound, upperBound) key (two such edits overlap), so the merged order is the one
+    /// sorted insertion gave.
+    package struct ChosenEdits {
+        package private(set) var runs: [[Edit]] = []
+        /// Edits copied by merges (for tests: bounded by n log n).
+        package private(set) var moved = 0
+
+        package init() {}
+
+        /// Adds one fix's edits (sorted, not conflicting with any chosen edit).
+        package mutating func add(_ edits: [Edit]) {
+            guard let first = edits.first else { return }
+            // Edits after everything in the last run extend it (fixes mostly come in file order).
+            if let last = runs.last?.last, Self.precedesOrEqual(last, first) {
+                runs[runs.count - 1].append(contentsOf: edits)
+            } else {
+                runs.append(edits)
+            }
+            while runs.count >= 2, runs[runs.count - 2].count <= 2 * runs[runs.count - 1].count {
+                let later = runs.removeLast(), earlier = runs.removeLast()
+                runs.append(merge(earlier, later))
+            }
         }
-        return lo
+
+        /// Whether `e` conflicts with a chosen edit (`Fixer.conflicts` in every run).
+        package func conflicts(_ e: Edit, fileEnd: Int) -> Bool {
+            runs.contains { Fixer.conflicts(e, sortedChosen: $0, fileEnd: fileEnd) }
+        }
+
+        /// Every chosen edit in (lowerBound, upperBound) order.
+        package mutating func sorted() -> [Edit] {
+            while runs.count >= 2 {
+                let later = runs.removeLast(), earlier = runs.removeLast()
+                runs.append(merge(earlier, later))
+            }
+            return runs.first ?? []
+        }
+
+        private static func precedesOrEqual(_ a: Edit, _ b: Edit) -> Bool {
+            (a.range.lowerBound, a.range.upperBound) <= (b.range.lowerBound, b.range.upperBound)
+        }
+
+        /// The two runs as one sorted run; on equal keys `earlier`'s edit first (as insertion did).
+        private mutating func merge(_ earlier: [Edit], _ later: [Edit]) -> [Edit] {
+            var out: [Edit] = []
+            out.reserveCapacity(earlier.count + later.count)
+            var i = 0, j = 0
+            while i < earlier.count && j < later.count {
+                if Self.precedesOrEqual(earlier[i], later[j]) { out.append(earlier[i]); i += 1 } else { out.append(later[j]); j += 1 }
+            }
+            out.append(contentsOf: earlier[i...])
+            out.append(contentsOf: later[j...])
+            moved += out.count
+            return out
+        }
     }
 
     /// Whether `e` overlaps one of `sorted` (non-overlapping edits in order): only the edit before

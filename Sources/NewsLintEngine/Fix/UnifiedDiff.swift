@@ -80,35 +80,46 @@ public enum UnifiedDiff {
 
     /// Myers O(ND) diff producing an edit script, or nil when more than `maxEdits` edits are needed.
     package static func myers(_ a: [[UInt8]], _ b: [[UInt8]], maxEdits: Int) -> [Op]? {
+        var traceCells = 0
+        return myers(a, b, maxEdits: maxEdits, traceCells: &traceCells)
+    }
+
+    /// `myers`, counting in `traceCells` the Ints its trace kept (the memory it held; for tests).
+    package static func myers(_ a: [[UInt8]], _ b: [[UInt8]], maxEdits: Int, traceCells: inout Int) -> [Op]? {
         let n = a.count, m = b.count
         if n + m > 0 && min(n, m) == 0 { return nil }
         let max = n + m
         var v = [Int](repeating: 0, count: 2 * max + 2)
+        // `trace[d]`: `v` before step d, only where step d and the backtrack read it (diagonals
+        // -d-1...d+1; `windowStart(d)` is its first index in `v`). A whole `v` per step was
+        // 50 × 2(n+m) Ints on a large file (1.3 GB for 15 MB of lines); the window is O(d).
         var trace: [[Int]] = []
+        func windowStart(_ d: Int) -> Int { Swift.max(0, max - d - 1) }
         if max == 0 { return [] }
-        // The trace keeps one `v` per step: bound it to ~32 MB whatever the file size.
+        // The number of steps tried, as before the windows (the same diffs, same fallbacks).
         let limit = Swift.min(maxEdits, Swift.max(50, 4_000_000 / (2 * max + 2)))
         outer: for d in 0...max {
             if d > limit { return nil }
-            trace.append(v)
+            trace.append(Array(v[windowStart(d)...(max + d + 1)]))
+            traceCells += trace[d].count
             for k in stride(from: -d, through: d, by: 2) {
                 var x: Int
                 if k == -d || (k != d && v[k - 1 + max] < v[k + 1 + max]) { x = v[k + 1 + max] } else { x = v[k - 1 + max] + 1 }
                 var y = x - k
                 while x < n && y < m && a[x] == b[y] { x += 1; y += 1 }
                 v[k + max] = x
-                if x >= n && y >= m { trace.append(v); break outer }
+                if x >= n && y >= m { trace.append([]); break outer } // (never read: marks the last step)
             }
         }
         // Backtrack.
         var ops: [Op] = []
         var x = n, y = m
         for d in stride(from: trace.count - 2, through: 0, by: -1) {
-            let vd = trace[d]
+            let window = trace[d], offset = max - windowStart(d)
             let k = x - y
             let prevK: Int
-            if k == -d || (k != d && vd[k - 1 + max] < vd[k + 1 + max]) { prevK = k + 1 } else { prevK = k - 1 }
-            let prevX = vd[prevK + max]
+            if k == -d || (k != d && window[k - 1 + offset] < window[k + 1 + offset]) { prevK = k + 1 } else { prevK = k - 1 }
+            let prevX = window[prevK + offset]
             let prevY = prevX - prevK
             while x > prevX && y > prevY { x -= 1; y -= 1; ops.append(Op(kind: .same, oldIndex: x, newIndex: y)) }
             if d > 0 {
