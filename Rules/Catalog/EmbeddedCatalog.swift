@@ -21426,6 +21426,20 @@ date: 2024-11-05
 }
 
 """#),
+        EmbeddedFile("script/punctuation-width/examples/good-11.md", #"""
+---
+title: 銀河
+date: 2024-01-01
+---
+
+參見 https://zh.wikipedia.org/wiki/銀河(消歧義) 一文。
+維基百科條目（https://zh.wikipedia.org/wiki/香港(消歧義)）另有說明。
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/good-12.html", #"""
+<p>參見 https://zh.wikipedia.org/wiki/銀河(消歧義) 一文。</p>
+
+"""#),
         EmbeddedFile("script/punctuation-width/examples/good-2.md", #"""
 運行 `ls -la;pwd` 命令即可查看目錄。
 <span style="color:red">重要</span>通知：請於下午3:15前到場。

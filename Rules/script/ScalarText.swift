@@ -337,21 +337,63 @@ package enum ProseMask {
 
     private static let schemes: [[UInt32]] = ["https://", "http://", "ftp://", "www.", "mailto:"].map { $0.unicodeScalars.map(\.value) }
 
-    /// Length of a URL starting at `i` (ends at whitespace, a non-ASCII scalar, or a closing bracket).
+    /// Length of a URL starting at `i`, or nil when no scheme (`https://`, `http://`, `ftp://`,
+    /// `www.`, `mailto:`) starts there.
+    ///
+    /// A URL may hold characters beyond ASCII (an IRI: `https://zh.wikipedia.org/wiki/銀河(消歧義)`),
+    /// so it does not end at the first of them: as in GitHub's autolinks, it runs to whitespace
+    /// (ASCII, no-break, ideographic) or `<`, `>`, `"`, and here also to full-width punctuation
+    /// (`。，、）」…`), which Chinese text puts right after a URL and no IRI holds. Trailing ASCII
+    /// sentence punctuation is then left out, and a closing `)` only when the URL holds more `)`
+    /// than `(` (a Wikipedia title keeps its parentheses). Text written straight after a URL with no
+    /// space (`www.x.cn了解`) is taken into it: masking too much loses a finding, masking too
+    /// little let a rule rewrite the URL.
     package static func urlLength(_ c: Scalars, at i: Int) -> Int? {
         guard i < c.count, c[i] == 0x68 || c[i] == 0x66 || c[i] == 0x77 || c[i] == 0x6D else { return nil }
         if i > 0, CJK.isASCIILetter(c[i - 1]) { return nil }
         for s in schemes where i + s.count <= c.count {
             var ok = true
-            for (k, v) in s.enumerated() where c[i + k] | 0x20 != v { ok = false; break }
+            for (k, v) in s.enumerated() where !sameASCIIIgnoringCase(c[i + k], v) { ok = false; break }
             if !ok { continue }
-            var j = i + s.count
-            while j < c.count, c[j] > 0x20, c[j] < 0x7F, c[j] != 0x3C, c[j] != 0x3E, c[j] != 0x22 { j += 1 }
-            // Trailing sentence punctuation is not part of the URL.
-            while j > i + s.count, [0x2E, 0x2C, 0x3A, 0x3B, 0x21, 0x3F, 0x29].contains(c[j - 1]) { j -= 1 }
+            let start = i + s.count
+            var j = start
+            var open = 0, close = 0
+            while j < c.count, !endsURL(c[j]) {
+                if c[j] == 0x28 { open += 1 } else if c[j] == 0x29 { close += 1 }
+                j += 1
+            }
+            // Trailing sentence punctuation is not part of the URL, nor an unbalanced `)`.
+            while j > start {
+                let last = c[j - 1]
+                if last == 0x29 {
+                    guard close > open else { break }
+                    close -= 1
+                } else if ![0x2E, 0x2C, 0x3A, 0x3B, 0x21, 0x3F].contains(last) {
+                    break
+                }
+                j -= 1
+            }
             return j - i
         }
         return nil
+    }
+
+    /// Whether `c` is `v` (a scheme's lowercase letter or ASCII mark), letters in either case.
+    @inline(__always)
+    private static func sameASCIIIgnoringCase(_ c: UInt32, _ v: UInt32) -> Bool {
+        c == v || CJK.isASCIILetter(v) && c == v - 0x20
+    }
+
+    /// Whether scalar `c` ends a URL: whitespace and controls, `<` `>` `"`, full-width and CJK
+    /// punctuation, U+FFFD and an ill-formed byte.
+    @inline(__always)
+    private static func endsURL(_ c: UInt32) -> Bool {
+        if c < 0x80 { return c <= 0x20 || c == 0x7F || c == 0x3C || c == 0x3E || c == 0x22 }
+        switch c {
+        case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFFFD: return true
+        case 0x110000...: return true // `ScalarDecode.invalid`
+        default: return CJK.isCJKPunct(c)
+        }
     }
 }
 
@@ -391,9 +433,9 @@ extension ProseMask {
     }
 
     /// False when `nonProse` masks nothing in `range`: it masks only from a backtick, `<`, `](`
-    /// or a URL scheme (`://` after http, https or ftp, `mailto:`, `www.`); its scheme test
-    /// (`c | 0x20`) also takes the controls 0E, 0F and 1A for `.`, `/` and `:`, so any control
-    /// byte sends the line to the full scan.
+    /// or a URL scheme (`://` after http, https or ftp, `mailto:`, `www.`). Any control byte
+    /// sends the line to the full scan too (its scheme test once took 0E, 0F and 1A for `.`, `/`
+    /// and `:`; kept as the conservative answer).
     package static func mayHoldNonProse(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         bytes.withUnsafeBufferPointer { buf in
             let end = range.upperBound
