@@ -21440,6 +21440,17 @@ date: 2024-01-01
 <p>參見 https://zh.wikipedia.org/wiki/銀河(消歧義) 一文。</p>
 
 """#),
+        EmbeddedFile("script/punctuation-width/examples/good-13.md", #"""
+---
+title: 香港
+date: 2024-01-01
+---
+
+{% include image.html src="/圖片/香港(一).jpg" %}
+{% post_url 2024-11-01-香港,新聞 %}
+{{ page.標題 | append: "(一)" }}
+
+"""#),
         EmbeddedFile("script/punctuation-width/examples/good-2.md", #"""
 運行 `ls -la;pwd` 命令即可查看目錄。
 <span style="color:red">重要</span>通知：請於下午3:15前到場。

@@ -252,8 +252,8 @@ package enum Pinyin {
     }
 }
 
-/// Spans of a body line that are not prose: inline code, URLs, HTML tags and Markdown link
-/// destinations. Rules that rewrite prose must stay out of them.
+/// Spans of a body line that are not prose: inline code, URLs, HTML tags, Markdown link
+/// destinations and Liquid (Jekyll) tags and outputs. Rules that rewrite prose must stay out of them.
 package enum ProseMask {
     /// `mask[i]` is true when scalar `i` of `run` lies in a non-prose span.
     ///
@@ -323,6 +323,11 @@ package enum ProseMask {
                         i = end + 1
                         continue
                     }
+                    if ch == 0x7B, let len = liquidLength(c, at: i) {
+                        for x in i..<(i + len) { flags[x] = true }
+                        i += len
+                        continue
+                    }
                     if ch == 0x68 || ch == 0x66 || ch == 0x77 || ch == 0x6D, let len = urlLength(run.cps, at: i) {
                         for x in i..<(i + len) { flags[x] = true }
                         i += len
@@ -333,6 +338,22 @@ package enum ProseMask {
             }
         }
         return mask
+    }
+
+    /// Length of a Liquid tag `{% … %}` or output `{{ … }}` starting at `i` and closed on the same
+    /// line, or nil. Jekyll sites write them in posts (`{% include image.html src="/圖片/香港(一).jpg" %}`,
+    /// `{% post_url 2024-11-01-香港,新聞 %}`): a path or a post's name, which a prose fix would break.
+    /// A `{{` or `{%` that no close follows on its line is left to prose, as an unclosed backtick is.
+    package static func liquidLength(_ c: UnsafeBufferPointer<UInt32>, at i: Int) -> Int? {
+        let n = c.count
+        guard i + 1 < n, c[i] == 0x7B, c[i + 1] == 0x25 || c[i + 1] == 0x7B else { return nil }
+        let closeFirst: UInt32 = c[i + 1] == 0x25 ? 0x25 : 0x7D // `%}` or `}}`
+        var j = i + 2
+        while j + 1 < n {
+            if c[j] == closeFirst && c[j + 1] == 0x7D { return j + 2 - i }
+            j += 1
+        }
+        return nil
     }
 
     private static let schemes: [[UInt32]] = ["https://", "http://", "ftp://", "www.", "mailto:"].map { $0.unicodeScalars.map(\.value) }
@@ -432,8 +453,8 @@ extension ProseMask {
         return NonProse(flags: mask ?? [])
     }
 
-    /// False when `nonProse` masks nothing in `range`: it masks only from a backtick, `<`, `](`
-    /// or a URL scheme (`://` after http, https or ftp, `mailto:`, `www.`). Any control byte
+    /// False when `nonProse` masks nothing in `range`: it masks only from a backtick, `<`, `](`,
+    /// `{%` or `{{`, or a URL scheme (`://` after http, https or ftp, `mailto:`, `www.`). Any control byte
     /// sends the line to the full scan too (its scheme test once took 0E, 0F and 1A for `.`, `/`
     /// and `:`; kept as the conservative answer).
     package static func mayHoldNonProse(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
@@ -451,6 +472,8 @@ extension ProseMask {
                     if k + 2 < end, buf[k + 1] == 0x2F, buf[k + 2] == 0x2F { return true }
                 } else if b == 0x3C || b == 0x5D || b == 0x60 {
                     return true
+                } else if b == 0x7B, k + 1 < end, buf[k + 1] == 0x25 || buf[k + 1] == 0x7B {
+                    return true
                 }
             }
             return false
@@ -458,7 +481,7 @@ extension ProseMask {
     }
 
     /// The bytes `mayHoldNonProse` looks at (any other byte it passes over).
-    private static let nonProseBytes = ByteSet([0x2E, 0x3A, 0x3C, 0x5D, 0x60], below: 0x20)
+    private static let nonProseBytes = ByteSet([0x2E, 0x3A, 0x3C, 0x5D, 0x60, 0x7B], below: 0x20)
 
     /// Whether `mayHoldNonProse` looks at byte `b` (`ScriptTables.proseMarkScalars` are those of
     /// these that open a span which may hold text beyond ASCII).

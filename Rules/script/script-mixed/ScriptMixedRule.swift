@@ -321,7 +321,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// and then `count` with that mask, and the same mask at every scalar beyond ASCII (a test holds
     /// the two to it), but most units' bytes are read once. The count notes the scalars that open a
     /// span which may hold text beyond ASCII (`ScriptTables.countProseMark`: `<`, `]`, a backtick,
-    /// and a URL's `.` or `:`) as it reads the unit; only a unit holding one has its bytes scanned
+    /// a Liquid tag's `{`, and a URL's `.` or `:`) as it reads the unit; only a unit holding one has its bytes scanned
     /// and, when a span is masked, is counted again with the mask. A unit with
     /// hidden HTML is masked first (URLs too) and counted once, as before. Inlined into `check`:
     /// called apart, it cost 1.4 M more on agora.

@@ -42,4 +42,27 @@ import Testing
         #expect(Self.urlLength("wWW.X.CN") == 8)
         #expect(Self.urlLength("ww\u{0E}x") == nil)
     }
+
+    /// Liquid tags and outputs are not prose, as code spans are not: `punctuation-width` made the
+    /// `(一)` of an image path and the `,` of a post's name full-width.
+    @Test func liquidTagsAreNotRewritten() throws {
+        let text = Self.frontMatter + """
+            {% include image.html src="/圖片/香港(一).jpg" %}
+            {% post_url 2024-11-01-香港,新聞 %}
+            {{ page.標題 | append: "(一)" }}
+
+            """
+        #expect(try RuleHarness.diagnostics(rule: "punctuation-width", text: text).isEmpty)
+        #expect(try RuleHarness.fixed(rule: "punctuation-width", text: text, unsafe: true) == text)
+        #expect(try RuleHarness.fixed(rule: "punctuation-halfwidth", text: Self.frontMatter + "{% include a.html t=\"香港･新聞\" %}\n", unsafe: true)
+            == Self.frontMatter + "{% include a.html t=\"香港･新聞\" %}\n")
+    }
+
+    /// Only a tag closed on its line is masked: the prose around it, and after an unclosed `{%`, is
+    /// still checked.
+    @Test func proseBesideALiquidTagIsStillChecked() throws {
+        let text = Self.frontMatter + "他說,中文 {% raw %}中文{% endraw %} 好(一)\n{%中文,中文\n"
+        let fixed = try RuleHarness.fixed(rule: "punctuation-width", text: text, unsafe: false)
+        #expect(fixed == Self.frontMatter + "他說，中文 {% raw %}中文{% endraw %} 好（一）\n{%中文，中文\n")
+    }
 }

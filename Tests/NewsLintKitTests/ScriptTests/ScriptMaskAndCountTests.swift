@@ -3,7 +3,7 @@ import Testing
 @testable import NewsLintRules
 
 /// `ScriptMixedRule.maskAndCount`, which scans a unit's bytes for a non-prose span only when its
-/// count met a scalar opening a span that may hold text beyond ASCII (`<`, `]`, a backtick, a URL's
+/// count met a scalar opening a span that may hold text beyond ASCII (`<`, `]`, a backtick, `{`, a URL's
 /// `.` or `:`), against
 /// the code it replaced in `check`: `ProseMask.nonProseIfAny` (whole-line mask), then `count` with
 /// that mask. The masks agree at every scalar beyond ASCII (the rule reads its mask nowhere else),
@@ -16,7 +16,7 @@ import Testing
         "中国", "中國", "后面", "後面", "干部", "幹部", "裡", "裏", "為", "爲", "線", "綫", "衛", "衞", "台灣", "的", "𠀀", "𡃁",
         "“", "”", "「", "」", "《條例》", "〈", "，", "。", "：", " ", "abc", "10:30", "3.5", "www.x.cn", "WWW.", "ww.",
         "http://裡.tw/a", "https://a.b/c?d=1.", "ftp://x", "mailto:a@b.cn", "a@b.com", "info:", "o:", "://",
-        "`", "``", "`后`", "``干`部``", "<b>", "</b>", "<a href=\"http://x\">", "<!-- 後 -->", "<p>", "<", ">", "<3",
+        "`", "``", "`后`", "``干`部``", "{%", "%}", "{{", "}}", "{% 後 %}", "<b>", "</b>", "<a href=\"http://x\">", "<!-- 後 -->", "<p>", "<", ">", "<3",
         "[後](http://x/裡)", "](", "[a]", "(", ")", "]", ".", ":", "\t", "\u{1A}", "\u{0E}", "\u{0F}", "\u{7F}", "é", "\u{FFFD}",
     ] as [String]).map { Array($0.utf8) } + [
         [0xFF], [0x80], [0xBF], [0xE4, 0xB8], [0xE4, 0x2E], [0xF0, 0xA0, 0x80], [0xED, 0xA0, 0x80], [0xE0, 0x80, 0x80],
@@ -77,12 +77,12 @@ import Testing
         (0..<run.count).allSatisfy { run.cps[$0] < 0x80 || a[$0] == b[$0] }
     }
 
-    /// The count table's mark bit is set for exactly `.`, `:`, `<`, `]` and the backtick: bytes
+    /// The count table's mark bit is set for exactly `.`, `:`, `<`, `]`, `{` and the backtick: bytes
     /// `mayHoldNonProse` looks at, the ones that open a span `nonProse` may mask text beyond ASCII
     /// in (a URL may hold Han: every scheme holds a `.` or a `:`).
     @Test func countTableMarksTheSpanOpeners() {
         let tables = ScriptTables.shared
-        #expect(ScriptTables.proseMarkScalars == [0x2E, 0x3A, 0x3C, 0x5D, 0x60])
+        #expect(ScriptTables.proseMarkScalars == [0x2E, 0x3A, 0x3C, 0x5D, 0x60, 0x7B])
         for c in UInt32(0)..<0x10000 {
             let marked = tables.countFlags(c) & ScriptTables.countProseMark != 0
             if marked != ScriptTables.proseMarkScalars.contains(c) { Issue.record("U+\(String(c, radix: 16))"); return }
