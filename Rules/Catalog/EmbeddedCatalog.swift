@@ -5781,14 +5781,29 @@ title: 新聞
 }
 
 """#),
+        EmbeddedFile("scraper/indented-paragraph/examples/good-6.md", #"""
+---
+title: t
+date: 2024-01-01
+---
+
+See the config:
+
+    {
+      "a": 1
+    }
+
+Done.
+
+"""#),
         EmbeddedFile("scraper/indented-paragraph/rule.json", #"""
 {
   "id": "indented-paragraph",
   "family": "scraper",
   "summary": "A prose line starts with an indent: four or more spaces or a tab (rendered as code), or no-break/ideographic spaces.",
-  "whatItFinds": "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout.",
+  "whatItFinds": "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout. A plain indent of four columns that opens an indented code block on purpose is left alone when a line of the block is not text (code or data: no Han or kana, and not two words free of `{ } [ ] < > = ; \\\\ |`).",
   "whyItMatters": "Scraped Chinese pages indent paragraphs with runs of U+00A0 or U+3000 (often mixed with spaces): in Markdown they show as a ragged visible indent, and with four plain spaces or a tab the paragraph renders as a code block.",
-  "fixSafety": "The safe fix strips the indentation: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block.",
+  "fixSafety": "The safe fix strips the indentation of a single indented line: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block. When the indent opens a block of several indented lines, all of them text, the fix strips every line's and is unsafe: the lines become one paragraph, which the editor should confirm.",
   "severity": "warning",
   "fixable": "safe",
   "options": {}
@@ -22013,9 +22028,9 @@ date: 2024-11-01
                      ],
                      source: "Rules/scraper/html-remnant/rule.json", examplesFolder: "scraper/html-remnant"),
         RuleMetadata(id: "indented-paragraph", family: "scraper", summary: "A prose line starts with an indent: four or more spaces or a tab (rendered as code), or no-break/ideographic spaces.",
-                     whatItFinds: "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout.",
+                     whatItFinds: "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout. A plain indent of four columns that opens an indented code block on purpose is left alone when a line of the block is not text (code or data: no Han or kana, and not two words free of `{ } [ ] < > = ; \\\\ |`).",
                      whyItMatters: "Scraped Chinese pages indent paragraphs with runs of U+00A0 or U+3000 (often mixed with spaces): in Markdown they show as a ragged visible indent, and with four plain spaces or a tab the paragraph renders as a code block.",
-                     fixSafety: "The safe fix strips the indentation: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block.",
+                     fixSafety: "The safe fix strips the indentation of a single indented line: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block. When the indent opens a block of several indented lines, all of them text, the fix strips every line's and is unsafe: the lines become one paragraph, which the editor should confirm.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [],
                      source: "Rules/scraper/indented-paragraph/rule.json", examplesFolder: "scraper/indented-paragraph"),
