@@ -5803,14 +5803,29 @@ title: 新聞
 }
 
 """#),
+        EmbeddedFile("scraper/indented-paragraph/examples/good-6.md", #"""
+---
+title: t
+date: 2024-01-01
+---
+
+See the config:
+
+    {
+      "a": 1
+    }
+
+Done.
+
+"""#),
         EmbeddedFile("scraper/indented-paragraph/rule.json", #"""
 {
   "id": "indented-paragraph",
   "family": "scraper",
   "summary": "A prose line starts with an indent: four or more spaces or a tab (rendered as code), or no-break/ideographic spaces.",
-  "whatItFinds": "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout.",
+  "whatItFinds": "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout. A plain indent of four columns that opens an indented code block on purpose is left alone when a line of the block is not text (code or data: no Han or kana, and not two words free of `{ } [ ] < > = ; \\\\ |`).",
   "whyItMatters": "Scraped Chinese pages indent paragraphs with runs of U+00A0 or U+3000 (often mixed with spaces): in Markdown they show as a ragged visible indent, and with four plain spaces or a tab the paragraph renders as a code block.",
-  "fixSafety": "The safe fix strips the indentation: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block.",
+  "fixSafety": "The safe fix strips the indentation of a single indented line: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block. When the indent opens a block of several indented lines, all of them text, the fix strips every line's and is unsafe: the lines become one paragraph, which the editor should confirm.",
   "severity": "warning",
   "fixable": "safe",
   "options": {}
@@ -21075,7 +21090,8 @@ date: 2024-11-01
       "line": 6,
       "message": "'・'"
     }
-  ]
+  ],
+  "unsafe": true
 }
 
 """#),
@@ -21106,6 +21122,30 @@ date: 2024-11-01
 ---
 
 馬克‧安德森和約翰･史密斯出席。
+
+"""#),
+        EmbeddedFile("script/punctuation-halfwidth/examples/bad-6.json", #"""
+{
+  "expect": [
+    {
+      "line": 6,
+      "message": "'·'"
+    },
+    {
+      "line": 6,
+      "message": "'・'"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("script/punctuation-halfwidth/examples/bad-6.md", #"""
+---
+title: 動畫
+date: 2024-01-01
+---
+
+中文報道：唐納德･特朗普表示，日本動畫「ポケット･モンスター」很受歡迎。
 
 """#),
         EmbeddedFile("script/punctuation-halfwidth/examples/fixed-1.md", #"""
@@ -21153,6 +21193,15 @@ date: 2024-11-01
 馬克‧安德森和約翰‧史密斯出席。
 
 """#),
+        EmbeddedFile("script/punctuation-halfwidth/examples/fixed-6.md", #"""
+---
+title: 動畫
+date: 2024-01-01
+---
+
+中文報道：唐納德·特朗普表示，日本動畫「ポケット・モンスター」很受歡迎。
+
+"""#),
         EmbeddedFile("script/punctuation-halfwidth/examples/good-1.md", #"""
 ---
 title: 特區政府公布施政報告
@@ -21180,14 +21229,14 @@ date: 2024-11-01
   "summary": "Half-width CJK forms ｢ ｣ ､ ｡ ･ in full-width Chinese or Japanese text.",
   "whatItFinds": "It fires only in East Asian context (a Han character, kana, Hangul or full-width punctuation next to the mark) and stays quiet next to half-width katakana (`ｺﾝﾋﾟｭｰﾀ･ｼｽﾃﾑ｡`), where these forms belong, and in URLs, inline code, HTML tags, link destinations and fenced code. Front-matter values such as titles are checked too. ASCII punctuation in Chinese text is `punctuation-width`'s.",
   "whyItMatters": "Half-width CJK punctuation (U+FF61–U+FF65) belongs to half-width katakana text from old Japanese systems; in full-width Chinese or Japanese text it comes from a converter or a wire feed and shows as narrow, misaligned marks: `｢一國兩制｣`, `大阪･关西世博会`.",
-  "fixSafety": "The rule offers the full-width form as a safe fix: ｢→「, ｣→」, ､→、, ｡→。, ･→ the name separator of the document's own text (`·` in Chinese text, `・` in Japanese, or what the document already uses; option `middleDot`).",
+  "fixSafety": "The rule offers the full-width form as a safe fix: ｢→「, ｣→」, ､→、, ｡→。, ･→ a name separator decided by the text around it (option `middleDot`, `auto` by default): `・` beside kana, in a word holding kana or in a line whose own text (quotations aside) holds hiragana, where it joins Japanese (`ポケット･モンスター`); otherwise the separator the document uses for names (`·` unless it uses `‧` or `・` more), where it joins a Chinese name (`唐納德･特朗普表示，日本動畫「ポケット･モンスター」` → `唐納德·特朗普`, `ポケット・モンスター`). A line with no kana in a document with hiragana elsewhere (the title of a Japanese article, or a Chinese line beside Japanese ones) cannot tell: its `・` is an unsafe fix.",
   "severity": "warning",
   "fixable": "safe",
   "options": {
     "middleDot": {
       "type": "string",
       "default": "auto",
-      "description": "Replacement for ･ (U+FF65): auto (the separator the document already uses most — · U+00B7, ‧ U+2027 or ・ U+30FB — else ・ in Japanese text with kana and · in Chinese text), or always one of ・, ·, ‧.",
+      "description": "Replacement for ･ (U+FF65): auto (decided by the text around each one: ・ beside or among Japanese text, else the separator the document uses for names — · U+00B7, ‧ U+2027 or ・ U+30FB — and · when it uses none), or always one of ・, ·, ‧.",
       "allowed": [
         "auto",
         "・",
@@ -21446,6 +21495,31 @@ date: 2024-11-05
 {
   "path": "post.html"
 }
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/good-11.md", #"""
+---
+title: 銀河
+date: 2024-01-01
+---
+
+參見 https://zh.wikipedia.org/wiki/銀河(消歧義) 一文。
+維基百科條目（https://zh.wikipedia.org/wiki/香港(消歧義)）另有說明。
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/good-12.html", #"""
+<p>參見 https://zh.wikipedia.org/wiki/銀河(消歧義) 一文。</p>
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/good-13.md", #"""
+---
+title: 香港
+date: 2024-01-01
+---
+
+{% include image.html src="/圖片/香港(一).jpg" %}
+{% post_url 2024-11-01-香港,新聞 %}
+{{ page.標題 | append: "(一)" }}
 
 """#),
         EmbeddedFile("script/punctuation-width/examples/good-2.md", #"""
@@ -21976,9 +22050,9 @@ date: 2024-11-01
                      ],
                      source: "Rules/scraper/html-remnant/rule.json", examplesFolder: "scraper/html-remnant"),
         RuleMetadata(id: "indented-paragraph", family: "scraper", summary: "A prose line starts with an indent: four or more spaces or a tab (rendered as code), or no-break/ideographic spaces.",
-                     whatItFinds: "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout.",
+                     whatItFinds: "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout. A plain indent of four columns that opens an indented code block on purpose is left alone when a line of the block is not text (code or data: no Han or kana, and not two words free of `{ } [ ] < > = ; \\\\ |`).",
                      whyItMatters: "Scraped Chinese pages indent paragraphs with runs of U+00A0 or U+3000 (often mixed with spaces): in Markdown they show as a ragged visible indent, and with four plain spaces or a tab the paragraph renders as a code block.",
-                     fixSafety: "The safe fix strips the indentation: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block.",
+                     fixSafety: "The safe fix strips the indentation of a single indented line: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block. When the indent opens a block of several indented lines, all of them text, the fix strips every line's and is unsafe: the lines become one paragraph, which the editor should confirm.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [],
                      source: "Rules/scraper/indented-paragraph/rule.json", examplesFolder: "scraper/indented-paragraph"),
@@ -22059,10 +22133,10 @@ date: 2024-11-01
         RuleMetadata(id: "punctuation-halfwidth", family: "script", summary: "Half-width CJK forms ｢ ｣ ､ ｡ ･ in full-width Chinese or Japanese text.",
                      whatItFinds: "It fires only in East Asian context (a Han character, kana, Hangul or full-width punctuation next to the mark) and stays quiet next to half-width katakana (`ｺﾝﾋﾟｭｰﾀ･ｼｽﾃﾑ｡`), where these forms belong, and in URLs, inline code, HTML tags, link destinations and fenced code. Front-matter values such as titles are checked too. ASCII punctuation in Chinese text is `punctuation-width`'s.",
                      whyItMatters: "Half-width CJK punctuation (U+FF61–U+FF65) belongs to half-width katakana text from old Japanese systems; in full-width Chinese or Japanese text it comes from a converter or a wire feed and shows as narrow, misaligned marks: `｢一國兩制｣`, `大阪･关西世博会`.",
-                     fixSafety: "The rule offers the full-width form as a safe fix: ｢→「, ｣→」, ､→、, ｡→。, ･→ the name separator of the document's own text (`·` in Chinese text, `・` in Japanese, or what the document already uses; option `middleDot`).",
+                     fixSafety: "The rule offers the full-width form as a safe fix: ｢→「, ｣→」, ､→、, ｡→。, ･→ a name separator decided by the text around it (option `middleDot`, `auto` by default): `・` beside kana, in a word holding kana or in a line whose own text (quotations aside) holds hiragana, where it joins Japanese (`ポケット･モンスター`); otherwise the separator the document uses for names (`·` unless it uses `‧` or `・` more), where it joins a Chinese name (`唐納德･特朗普表示，日本動畫「ポケット･モンスター」` → `唐納德·特朗普`, `ポケット・モンスター`). A line with no kana in a document with hiragana elsewhere (the title of a Japanese article, or a Chinese line beside Japanese ones) cannot tell: its `・` is an unsafe fix.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [
-                         RuleOptionSpec(name: "middleDot", type: "string", defaultValue: JSONNode(.string("auto")), description: "Replacement for ･ (U+FF65): auto (the separator the document already uses most — · U+00B7, ‧ U+2027 or ・ U+30FB — else ・ in Japanese text with kana and · in Chinese text), or always one of ・, ·, ‧.", allowed: ["auto", "・", "·", "‧"])
+                         RuleOptionSpec(name: "middleDot", type: "string", defaultValue: JSONNode(.string("auto")), description: "Replacement for ･ (U+FF65): auto (decided by the text around each one: ・ beside or among Japanese text, else the separator the document uses for names — · U+00B7, ‧ U+2027 or ・ U+30FB — and · when it uses none), or always one of ・, ·, ‧.", allowed: ["auto", "・", "·", "‧"])
                      ],
                      source: "Rules/script/punctuation-halfwidth/rule.json", examplesFolder: "script/punctuation-halfwidth"),
         RuleMetadata(id: "punctuation-width", family: "script", summary: "ASCII punctuation between Chinese characters where the full-width form belongs.",

@@ -252,8 +252,8 @@ package enum Pinyin {
     }
 }
 
-/// Spans of a body line that are not prose: inline code, URLs, HTML tags and Markdown link
-/// destinations. Rules that rewrite prose must stay out of them.
+/// Spans of a body line that are not prose: inline code, URLs, HTML tags, Markdown link
+/// destinations and Liquid (Jekyll) tags and outputs. Rules that rewrite prose must stay out of them.
 package enum ProseMask {
     /// `mask[i]` is true when scalar `i` of `run` lies in a non-prose span.
     ///
@@ -323,6 +323,11 @@ package enum ProseMask {
                         i = end + 1
                         continue
                     }
+                    if ch == 0x7B, let len = liquidLength(c, at: i) {
+                        for x in i..<(i + len) { flags[x] = true }
+                        i += len
+                        continue
+                    }
                     if ch == 0x68 || ch == 0x66 || ch == 0x77 || ch == 0x6D, let len = urlLength(run.cps, at: i) {
                         for x in i..<(i + len) { flags[x] = true }
                         i += len
@@ -335,23 +340,81 @@ package enum ProseMask {
         return mask
     }
 
+    /// Length of a Liquid tag `{% … %}` or output `{{ … }}` starting at `i` and closed on the same
+    /// line, or nil. Jekyll sites write them in posts (`{% include image.html src="/圖片/香港(一).jpg" %}`,
+    /// `{% post_url 2024-11-01-香港,新聞 %}`): a path or a post's name, which a prose fix would break.
+    /// A `{{` or `{%` that no close follows on its line is left to prose, as an unclosed backtick is.
+    package static func liquidLength(_ c: UnsafeBufferPointer<UInt32>, at i: Int) -> Int? {
+        let n = c.count
+        guard i + 1 < n, c[i] == 0x7B, c[i + 1] == 0x25 || c[i + 1] == 0x7B else { return nil }
+        let closeFirst: UInt32 = c[i + 1] == 0x25 ? 0x25 : 0x7D // `%}` or `}}`
+        var j = i + 2
+        while j + 1 < n {
+            if c[j] == closeFirst && c[j + 1] == 0x7D { return j + 2 - i }
+            j += 1
+        }
+        return nil
+    }
+
     private static let schemes: [[UInt32]] = ["https://", "http://", "ftp://", "www.", "mailto:"].map { $0.unicodeScalars.map(\.value) }
 
-    /// Length of a URL starting at `i` (ends at whitespace, a non-ASCII scalar, or a closing bracket).
+    /// Length of a URL starting at `i`, or nil when no scheme (`https://`, `http://`, `ftp://`,
+    /// `www.`, `mailto:`) starts there.
+    ///
+    /// A URL may hold characters beyond ASCII (an IRI: `https://zh.wikipedia.org/wiki/銀河(消歧義)`),
+    /// so it does not end at the first of them: as in GitHub's autolinks, it runs to whitespace
+    /// (ASCII, no-break, ideographic) or `<`, `>`, `"`, and here also to full-width punctuation
+    /// (`。，、）」…`), which Chinese text puts right after a URL and no IRI holds. Trailing ASCII
+    /// sentence punctuation is then left out, and a closing `)` only when the URL holds more `)`
+    /// than `(` (a Wikipedia title keeps its parentheses). Text written straight after a URL with no
+    /// space (`www.x.cn了解`) is taken into it: masking too much loses a finding, masking too
+    /// little let a rule rewrite the URL.
     package static func urlLength(_ c: Scalars, at i: Int) -> Int? {
         guard i < c.count, c[i] == 0x68 || c[i] == 0x66 || c[i] == 0x77 || c[i] == 0x6D else { return nil }
         if i > 0, CJK.isASCIILetter(c[i - 1]) { return nil }
         for s in schemes where i + s.count <= c.count {
             var ok = true
-            for (k, v) in s.enumerated() where c[i + k] | 0x20 != v { ok = false; break }
+            for (k, v) in s.enumerated() where !sameASCIIIgnoringCase(c[i + k], v) { ok = false; break }
             if !ok { continue }
-            var j = i + s.count
-            while j < c.count, c[j] > 0x20, c[j] < 0x7F, c[j] != 0x3C, c[j] != 0x3E, c[j] != 0x22 { j += 1 }
-            // Trailing sentence punctuation is not part of the URL.
-            while j > i + s.count, [0x2E, 0x2C, 0x3A, 0x3B, 0x21, 0x3F, 0x29].contains(c[j - 1]) { j -= 1 }
+            let start = i + s.count
+            var j = start
+            var open = 0, close = 0
+            while j < c.count, !endsURL(c[j]) {
+                if c[j] == 0x28 { open += 1 } else if c[j] == 0x29 { close += 1 }
+                j += 1
+            }
+            // Trailing sentence punctuation is not part of the URL, nor an unbalanced `)`.
+            while j > start {
+                let last = c[j - 1]
+                if last == 0x29 {
+                    guard close > open else { break }
+                    close -= 1
+                } else if ![0x2E, 0x2C, 0x3A, 0x3B, 0x21, 0x3F].contains(last) {
+                    break
+                }
+                j -= 1
+            }
             return j - i
         }
         return nil
+    }
+
+    /// Whether `c` is `v` (a scheme's lowercase letter or ASCII mark), letters in either case.
+    @inline(__always)
+    private static func sameASCIIIgnoringCase(_ c: UInt32, _ v: UInt32) -> Bool {
+        c == v || CJK.isASCIILetter(v) && c == v - 0x20
+    }
+
+    /// Whether scalar `c` ends a URL: whitespace and controls, `<` `>` `"`, full-width and CJK
+    /// punctuation, U+FFFD and an ill-formed byte.
+    @inline(__always)
+    private static func endsURL(_ c: UInt32) -> Bool {
+        if c < 0x80 { return c <= 0x20 || c == 0x7F || c == 0x3C || c == 0x3E || c == 0x22 }
+        switch c {
+        case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFFFD: return true
+        case 0x110000...: return true // `ScalarDecode.invalid`
+        default: return CJK.isCJKPunct(c)
+        }
     }
 }
 
@@ -390,10 +453,10 @@ extension ProseMask {
         return NonProse(flags: mask ?? [])
     }
 
-    /// False when `nonProse` masks nothing in `range`: it masks only from a backtick, `<`, `](`
-    /// or a URL scheme (`://` after http, https or ftp, `mailto:`, `www.`); its scheme test
-    /// (`c | 0x20`) also takes the controls 0E, 0F and 1A for `.`, `/` and `:`, so any control
-    /// byte sends the line to the full scan.
+    /// False when `nonProse` masks nothing in `range`: it masks only from a backtick, `<`, `](`,
+    /// `{%` or `{{`, or a URL scheme (`://` after http, https or ftp, `mailto:`, `www.`). Any control byte
+    /// sends the line to the full scan too (its scheme test once took 0E, 0F and 1A for `.`, `/`
+    /// and `:`; kept as the conservative answer).
     package static func mayHoldNonProse(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         bytes.withUnsafeBufferPointer { buf in
             let end = range.upperBound
@@ -409,6 +472,8 @@ extension ProseMask {
                     if k + 2 < end, buf[k + 1] == 0x2F, buf[k + 2] == 0x2F { return true }
                 } else if b == 0x3C || b == 0x5D || b == 0x60 {
                     return true
+                } else if b == 0x7B, k + 1 < end, buf[k + 1] == 0x25 || buf[k + 1] == 0x7B {
+                    return true
                 }
             }
             return false
@@ -416,7 +481,7 @@ extension ProseMask {
     }
 
     /// The bytes `mayHoldNonProse` looks at (any other byte it passes over).
-    private static let nonProseBytes = ByteSet([0x2E, 0x3A, 0x3C, 0x5D, 0x60], below: 0x20)
+    private static let nonProseBytes = ByteSet([0x2E, 0x3A, 0x3C, 0x5D, 0x60, 0x7B], below: 0x20)
 
     /// Whether `mayHoldNonProse` looks at byte `b` (`ScriptTables.proseMarkScalars` are those of
     /// these that open a span which may hold text beyond ASCII).

@@ -4,7 +4,10 @@ import NewsLintCore
 /// `indented-paragraph`: prose lines that start with an indent. Four spaces or a tab make
 /// Markdown render a code block; runs of U+00A0/U+3000 are how scraped Chinese pages indent
 /// paragraphs and show as a ragged visible indent. List items, their continuation lines and
-/// block quotes keep their (space) indentation.
+/// block quotes keep their (space) indentation. So does an indented code block written on purpose:
+/// a plain indent of four columns before a line that is not text (`{`, `x = 1;`) is left alone,
+/// and one opening several indented lines is reported only when every line is text, with an unsafe
+/// fix (dedenting the first line alone made the rest a mangled paragraph).
 public struct IndentedParagraphRule: Rule {
     public static let id = "indented-paragraph"
 
@@ -43,6 +46,20 @@ public struct IndentedParagraphRule: Rule {
                 if n - 1 >= body.lowerBound, !document.isCode(line: n - 1),
                    !TextScan.isBlank(bytes, document.contentRange(ofLine: n - 1)) { continue }
             }
+            var applicability = Applicability.safe
+            var lines = [(indent: range.lowerBound..<i, end: range.upperBound)]
+            if wide == 0 {
+                // The lines the code block opened here holds: on to a blank line or a line indented less.
+                var m = n + 1
+                while body.contains(m), !document.isCode(line: m) {
+                    let next = document.contentRange(ofLine: m)
+                    guard !TextScan.isBlank(bytes, next), let end = Self.codeIndentEnd(bytes, next) else { break }
+                    lines.append((next.lowerBound..<end, next.upperBound))
+                    m += 1
+                }
+                guard lines.allSatisfy({ Self.isText(bytes, $0.indent.upperBound..<$0.end) }) else { continue }
+                if lines.count > 1 { applicability = .unsafe }
+            }
             let indent = range.lowerBound..<i
             var parts: [String] = []
             if wide > 0 { parts.append("\(wide) no-break/ideographic space\(wide == 1 ? "" : "s")") }
@@ -50,8 +67,39 @@ public struct IndentedParagraphRule: Rule {
             if tabs > 0 { parts.append("\(tabs) tab\(tabs == 1 ? "" : "s")") }
             let why = wide > 0 ? "scraped paragraph indent" : "Markdown renders it as a code block"
             sink.report(indent, "paragraph indented with \(parts.joined(separator: " and ")) (\(why))",
-                        fix: Fix(.safe, "Remove the indentation", edits: [.delete(indent)]))
+                        fix: Fix(applicability, lines.count > 1 ? "Remove the indentation of its \(lines.count) lines" : "Remove the indentation",
+                                 edits: lines.map { .delete($0.indent) }))
         }
+    }
+
+    /// The end of a plain indent of at least four columns (spaces, tabs to the next multiple of
+    /// four) that starts `range`, or nil: a line that continues an indented code block.
+    package static func codeIndentEnd(_ b: [UInt8], _ range: Range<Int>) -> Int? {
+        var i = range.lowerBound, column = 0
+        while i < range.upperBound, b[i] == 0x20 || b[i] == 0x09 {
+            column = b[i] == 0x09 ? (column / 4 + 1) * 4 : column + 1
+            i += 1
+        }
+        return column >= 4 ? i : nil
+    }
+
+    /// Whether `range` (a line after its indent) reads as text, not code: it holds Han or kana,
+    /// or two words of letters and none of `{ } [ ] < > = ; \ |`. The rule is for paragraphs
+    /// (scraped Chinese ones above all); a line of code or data in an indented block is code.
+    package static func isText(_ b: [UInt8], _ range: Range<Int>) -> Bool {
+        var words = 0, inWord = false
+        for s in String(decoding: b[range], as: UTF8.self).unicodeScalars {
+            let c = s.value
+            if CJK.isHan(c) || (0x3041...0x30FF).contains(c) { return true }
+            switch c {
+            case 0x7B, 0x7D, 0x5B, 0x5D, 0x3C, 0x3E, 0x3D, 0x3B, 0x5C, 0x7C: return false
+            default: break
+            }
+            let letter = s.properties.isAlphabetic
+            if letter && !inWord { words += 1 }
+            inWord = letter
+        }
+        return words >= 2
     }
 
     /// `[^label]:` at `i`.

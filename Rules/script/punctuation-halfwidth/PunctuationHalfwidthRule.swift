@@ -12,7 +12,8 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
     /// Reads prose: on HTML files its findings and fixes stay in visible text.
     public static let readsProse = true
 
-    /// Replacement for `･` (U+FF65): `auto` (the document's own separator), `・` (U+30FB) or `·` (U+00B7).
+    /// Replacement for `･` (U+FF65): `auto` (decided by the text around each one, `autoDot`), `・`
+    /// (U+30FB), `·` (U+00B7) or `‧` (U+2027).
     package let middleDot: String
     package static let middleDots = ["auto", "・", "·", "‧"]
 
@@ -36,26 +37,74 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
         }
     }
 
-    /// The name separator `auto` writes for `･`: the one the document already uses most (`·`, `‧` or
-    /// `・`); otherwise `・` in Japanese text (kana present) and `·` in Chinese text, where `・` is a
-    /// Japanese mark (`路易斯･瓦亚斯` → `路易斯·瓦亚斯`).
-    package static func documentDot(_ cps: Scalars) -> String {
-        var counts = (interpunct: 0, hyphenationPoint: 0, katakana: 0), kana = false
-        for c in cps {
-            switch c {
+    /// What the document says about the separator `auto` writes: the one it uses most between the
+    /// parts of a name outside Japanese words (`·`, `‧` or `・`; a `・` beside kana is Japanese
+    /// text's own and not counted), `·` when it uses none; and whether it holds hiragana anywhere.
+    package static func documentDot(_ cps: Scalars) -> (chinese: String, hasHiragana: Bool) {
+        var counts = (interpunct: 0, hyphenationPoint: 0, katakana: 0), hiragana = false
+        var k = 0
+        while k < cps.count {
+            switch cps[k] {
             case 0x00B7: counts.interpunct += 1
             case 0x2027: counts.hyphenationPoint += 1
-            case 0x30FB: counts.katakana += 1
-            case 0x3041...0x30FA, 0xFF66...0xFF9D: kana = true
+            case 0x30FB:
+                let before = k > 0 ? cps[k - 1] : 0, after = k + 1 < cps.count ? cps[k + 1] : 0
+                if !isKana(before) && !isKana(after) { counts.katakana += 1 }
+            case 0x3041...0x309F: hiragana = true
             default: break
             }
+            k += 1
         }
         let best = max(counts.interpunct, counts.hyphenationPoint, counts.katakana)
-        if best > 0 {
-            if counts.interpunct == best { return "·" }
-            return counts.katakana == best ? "・" : "‧"
+        if best > 0 && counts.interpunct != best { return (counts.katakana == best ? "・" : "‧", hiragana) }
+        return ("·", hiragana)
+    }
+
+    /// The separator `auto` writes for the `･` at `k` of `run` (a line), and whether that is certain.
+    /// Not the file's kana (a Chinese report quotes Japanese titles) but the text around the dot
+    /// decides: beside kana, or in a word holding kana, it joins Japanese (`ポケット･モンスター`,
+    /// `大阪･関西万博のチケット` → `・`); in a line whose own text, quotations aside, holds
+    /// hiragana it is Japanese too; in a line holding no kana, or kana only in quotations or away
+    /// from the dot, it joins a Chinese name (`唐納德･特朗普表示，日本動畫「ポケット･モンスター」`
+    /// → `chineseDot`). A line with no kana at all in a document with hiragana (the title of a
+    /// Japanese article, or a Chinese line beside Japanese ones) cannot tell: `・`, unsafe.
+    package static func autoDot(_ run: ScalarRun, at k: Int, chineseDot: String, documentHasHiragana: Bool) -> (dot: String, certain: Bool) {
+        let c = run.cps
+        if isKana(run[k - 1]) || isKana(run[k + 1]) { return ("・", true) }
+        var j = k - 1
+        while j >= 0, isNameScalar(c[j]) {
+            if isKana(c[j]) { return ("・", true) }
+            j -= 1
         }
-        return kana ? "・" : "·"
+        j = k + 1
+        while j < c.count, isNameScalar(c[j]) {
+            if isKana(c[j]) { return ("・", true) }
+            j += 1
+        }
+        var depth = 0, kana = false
+        for x in 0..<c.count {
+            let ch = c[x]
+            switch ch {
+            case 0x300C, 0x300E, 0x201C, 0x300A: depth += 1 // 「 『 “ 《
+            case 0x300D, 0x300F, 0x201D, 0x300B: depth = max(0, depth - 1)
+            case 0x3041...0x309F where depth == 0: return ("・", true)
+            default: if isKana(ch) { kana = true }
+            }
+        }
+        if !kana && documentHasHiragana { return ("・", false) }
+        return (chineseDot, true)
+    }
+
+    /// Kana, full-width and half-width, with the prolonged sound mark (not the middle dot U+30FB).
+    @inline(__always)
+    package static func isKana(_ c: UInt32) -> Bool {
+        (0x3041...0x30FA).contains(c) || (0x30FC...0x30FF).contains(c) || (0x31F0...0x31FF).contains(c) || (0xFF66...0xFF9F).contains(c)
+    }
+
+    /// What the words around a name separator are made of: Han, kana and the separators themselves.
+    @inline(__always)
+    private static func isNameScalar(_ c: UInt32) -> Bool {
+        CJK.isHan(c) || isKana(c) || c == 0xFF65 || c == 0x30FB || c == 0x00B7 || c == 0x2027
     }
 
     @inline(__always)
@@ -78,7 +127,7 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
         // A line has it only if the document does, and most documents do not: asked first.
         guard Self.mayHoldHalfwidthForm(in: document) else { return }
         var decoded: ScalarDecode?
-        var documentDot: String?
+        var documentDot: (chinese: String, hasHiragana: Bool)?
         for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             var found = false
@@ -90,9 +139,9 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
             guard found else { continue }
             document.decodeOnce(into: &decoded)
             guard let decode = decoded else { continue }
-            let dot = middleDot != "auto" ? middleDot : (documentDot ?? Self.documentDot(ScalarRun(wholeFile: decode).cps))
+            let dot: (chinese: String, hasHiragana: Bool) = middleDot != "auto" ? (middleDot, false) : (documentDot ?? Self.documentDot(ScalarRun(wholeFile: decode).cps))
             documentDot = dot
-            checkLine(document.scalarRun(decode, line: n), in: document, dot: dot, into: &sink)
+            checkLine(document.scalarRun(decode, line: n), in: document, dot: dot.chinese, documentHasHiragana: dot.hasHiragana, into: &sink)
         }
     }
 
@@ -119,7 +168,8 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
         }
     }
 
-    package func checkLine(_ run: ScalarRun, in document: Document, dot: String, into sink: inout DiagnosticSink) {
+    /// `dot`: the separator for `･` (`middleDot`, or with `auto` the document's for Chinese names).
+    package func checkLine(_ run: ScalarRun, in document: Document, dot: String, documentHasHiragana: Bool, into sink: inout DiagnosticSink) {
         let c = run.cps
         let skip = ProseMask.nonProse(run, in: document)
         var i = 0
@@ -132,11 +182,15 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
             let katakana = Self.isHalfwidthKatakana(before) || Self.isHalfwidthKatakana(after)
             if !katakana, Self.isFullWidthText(before) || Self.isFullWidthText(after) {
                 for k in i..<j {
-                    guard let wide = fullWidth(c[k], dot: dot) else { continue }
+                    guard var wide = fullWidth(c[k], dot: dot) else { continue }
+                    var certain = true
+                    if c[k] == 0xFF65 && middleDot == "auto" {
+                        (wide, certain) = Self.autoDot(run, at: k, chineseDot: dot, documentHasHiragana: documentHasHiragana)
+                    }
                     let r = run.byteRange(k..<(k + 1))
                     let narrow = UnicodeScalar(c[k]).map { String(Character($0)) } ?? ""
                     sink.report(r, "half-width form '\(narrow)' in full-width text; use '\(wide)'",
-                                fix: Fix(.safe, "Use '\(wide)'", edits: [Edit(range: r, replacement: wide)]))
+                                fix: Fix(certain ? .safe : .unsafe, "Use '\(wide)'", edits: [Edit(range: r, replacement: wide)]))
                 }
             }
             i = j

@@ -26,7 +26,7 @@ struct FoundRanges {
     }
 }
 
-/// `ProseMask.nonProse(run)` (code spans, tags, link destinations, URLs) walked only as far as
+/// `ProseMask.nonProse(run)` (code spans, tags, link destinations, Liquid tags, URLs) walked only as far as
 /// asked: the same steps from the line's start, which pass from one scalar that can start a span
 /// to the next eight scalars a step (`nextStart`), where the whole-line mask visited every one.
 struct NonProseWalk {
@@ -90,6 +90,11 @@ struct NonProseWalk {
                 i = end &+ 1
                 continue
             }
+            if ch == 0x7B, let length = ProseMask.liquidLength(c, at: i) {
+                found.append(i..<(i &+ length))
+                i &+= length
+                continue
+            }
             if ch == 0x68 || ch == 0x66 || ch == 0x77 || ch == 0x6D, let length = ProseMask.urlLength(run, at: i) {
                 found.append(i..<(i &+ length))
                 i &+= length
@@ -99,18 +104,18 @@ struct NonProseWalk {
         }
     }
 
-    /// The first index in `from..<end` of a scalar `nonProse` acts at (`` ` `` `<` `]` and the
+    /// The first index in `from..<end` of a scalar `nonProse` acts at (`` ` `` `<` `]` `{` and the
     /// first letters of the URL schemes, h f w m), or `end`. Eight scalars are first tested at once
-    /// for one in U+003C–U+0077, the range all seven lie in: Chinese text has none.
+    /// for one in U+003C–U+007B, the range all eight lie in: Chinese text has none.
     static func nextStart(_ c: UnsafeBufferPointer<UInt32>, from: Int, to end: Int) -> Int {
         guard c.baseAddress != nil else { return max(from, end) }
         var k = from
         while k < end {
-            k = c.skippingGroupsOfEight(from: k, to: end) { ($0 &- 0x3C) .< 0x3C }
+            k = c.skippingGroupsOfEight(from: k, to: end) { ($0 &- 0x3C) .< 0x40 }
             let stop = min(k &+ 8, end)
             while k < stop {
                 switch c[k] {
-                case 0x3C, 0x5D, 0x60, 0x66, 0x68, 0x6D, 0x77: return k
+                case 0x3C, 0x5D, 0x60, 0x66, 0x68, 0x6D, 0x77, 0x7B: return k
                 default: k &+= 1
                 }
             }

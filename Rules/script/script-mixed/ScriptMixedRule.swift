@@ -320,11 +320,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// A unit's non-prose mask and its counts: the same counts as `ProseMask.nonProseIfAny(run, bytes:html:tokenCursor:)`
     /// and then `count` with that mask, and the same mask at every scalar beyond ASCII (a test holds
     /// the two to it), but most units' bytes are read once. The count notes the scalars that open a
-    /// span which may hold text beyond ASCII (`ScriptTables.countProseMark`) as it reads the unit;
-    /// only a unit holding one (`<`, `]` or a backtick) has its bytes scanned and, when a span is
-    /// masked, is counted again with the mask. Any other unit's mask could hold URLs only: ASCII,
-    /// which no reader of the mask looks at (no ASCII scalar has count flags), so it gets none (a
-    /// time, a decimal or a URL sent a unit to the scan and the count again before). A unit with
+    /// span which may hold text beyond ASCII (`ScriptTables.countProseMark`: `<`, `]`, a backtick,
+    /// a Liquid tag's `{`, and a URL's `.` or `:`) as it reads the unit; only a unit holding one has its bytes scanned
+    /// and, when a span is masked, is counted again with the mask. A unit with
     /// hidden HTML is masked first (URLs too) and counted once, as before. Inlined into `check`:
     /// called apart, it cost 1.4 M more on agora.
     /// `flags` (room for one byte a scalar of `run`): where a unit left unmasked has each scalar's

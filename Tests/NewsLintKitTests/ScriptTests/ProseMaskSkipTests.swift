@@ -57,6 +57,16 @@ import Testing
                 i = end + 1
                 continue
             }
+            if ch == 0x7B, i + 1 < n, c[i + 1] == 0x25 || c[i + 1] == 0x7B { // {% tag %}, {{ output }}
+                let second: UInt32 = c[i + 1] == 0x25 ? 0x25 : 0x7D
+                var j = i + 2
+                while j + 1 < n && !(c[j] == second && c[j + 1] == 0x7D) { j += 1 }
+                if j + 1 < n {
+                    for x in i...(j + 1) { mask[x] = true }
+                    i = j + 2
+                    continue
+                }
+            }
             if ch == 0x68 || ch == 0x66 || ch == 0x77 || ch == 0x6D, let len = ProseMask.urlLength(c, at: i) {
                 for x in i..<(i + len) { mask[x] = true }
                 i += len
@@ -74,6 +84,7 @@ import Testing
         "中", "中國", "後來的", "後來的國", "`", "``", "`後`", "<b>", "</i>", "<!--後-->", "<後>", "<", ">", "](", "[a](http://x/裡)",
         "(", ")", "]", "http://x.cn", "https://裡.tw/後", "www.a", "mailto:a@b", "ftp://f", "h", "w", "m", "f", "a", " ", ".", ":",
         "𠀀", "é", "\u{0E}", "ww\u{0E}x", "<a href=\"http://x.cn/abcdefgh\">", "<div class=\"a b c d e\"", "<p a=1<", "<br/>",
+        "{%", "%}", "{{", "}}", "{", "}", "%", "{% 後 %}",
     ] as [String]).map { Array($0.utf8) } + [[0xFF], [0xE4, 0xB8], [0xED, 0xA0, 0x80], [0xC0, 0xAE]]
 
     @Test func theSkipMasksAsTheWalk() {

@@ -23,6 +23,7 @@ import Testing
         "<address>", "</address>", "王小明, 李大", "AMY CHANG, ", "`", "``", "`(中)`", "](", "[x](y)", "![x](y)",
         "http://a.b/c?d", "https://x.cn/中", "www.x.com", "mailto:a@b.c", "ftp://f", "hfwm",
         "(中文)", "(Interpol),", "(周二)", "(音)", " (路透)", "(第32章)", "嗎?", "呢?", "香港?報",
+        "{% post_url 2024-11-01-香港,新聞 %}", "{{ 中,文 }}", "{%", "%}", "{{", "}}",
     ]
 
     /// Encoding damage, in one document of four: a line with any gets no fixes.

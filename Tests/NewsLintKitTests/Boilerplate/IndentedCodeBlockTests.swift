@@ -1,0 +1,36 @@
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+@testable import NewsLintEngine
+
+/// `indented-paragraph` and indented code blocks written on purpose: its safe fix dedented the
+/// first line of a multi-line block, which made the block a mangled paragraph.
+@Suite struct IndentedCodeBlockTests {
+    static let frontMatter = "---\ntitle: t\ndate: 2024-01-01\n---\n\n"
+
+    /// The probe's file: a JSON block indented four spaces is code, not a paragraph.
+    @Test func anIndentedCodeBlockIsNotReported() throws {
+        let text = Self.frontMatter + "See the config:\n\n    {\n      \"a\": 1\n    }\n\nDone.\n"
+        #expect(try RuleHarness.diagnostics(rule: "indented-paragraph", text: text).isEmpty)
+        #expect(try RuleHarness.fixed(rule: "indented-paragraph", text: text, unsafe: true) == text)
+        let oneLine = Self.frontMatter + "Run:\n\n    x = f(1);\n"
+        #expect(try RuleHarness.diagnostics(rule: "indented-paragraph", text: oneLine).isEmpty)
+    }
+
+    /// Several indented lines of text: reported once, with an unsafe fix that dedents every line.
+    @Test func aMultiLineIndentedParagraphGetsAnUnsafeFixOfEveryLine() throws {
+        let text = Self.frontMatter + "    會議由黨委副書記主持，\n    全體教職工參加了會議。\n"
+        let found = try RuleHarness.diagnostics(rule: "indented-paragraph", text: text)
+        #expect(found.count == 1 && found.first?.fix?.applicability == .unsafe)
+        #expect(try RuleHarness.fixed(rule: "indented-paragraph", text: text, unsafe: false) == text)
+        #expect(try RuleHarness.fixed(rule: "indented-paragraph", text: text, unsafe: true)
+            == Self.frontMatter + "會議由黨委副書記主持，\n全體教職工參加了會議。\n")
+    }
+
+    /// A single indented line of text keeps its safe fix (what the rule is for).
+    @Test func aSingleIndentedParagraphKeepsItsSafeFix() throws {
+        let text = Self.frontMatter + "    會議由黨委副書記主持，全體教職工參加了會議。\n\nThe end.\n\n    This paragraph was indented by the scraper.\n"
+        let found = try RuleHarness.diagnostics(rule: "indented-paragraph", text: text)
+        #expect(found.count == 2 && found.allSatisfy { $0.fix?.applicability == .safe })
+    }
+}
