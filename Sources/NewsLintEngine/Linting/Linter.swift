@@ -539,7 +539,7 @@ public final class Linter: Sendable {
         let perFile = rules.perFile
         for index in perFile.indices {
             // Read in place: a copy of the rule (its existential and strings) per rule per file showed in profiles.
-            sink.start(ruleAt: index, severity: perFile[index].severity, readsProse: perFile[index].readsProse, limit: stored)
+            sink.start(ruleAt: index, severity: perFile[index].severity, severityConfigured: perFile[index].severityConfigured, readsProse: perFile[index].readsProse, limit: stored)
             // The sink keeps every rule's findings in one array, taken after the last rule.
             perFile[index].rule.check(document, into: &sink)
             if sink.dropped > 0 { dropped[perFile[index].id] = sink.dropped }
@@ -555,7 +555,7 @@ public final class Linter: Sendable {
                     sink.appendEngineFinding(Diagnostic(rule: "file-skipped", severity: severity, path: document.path, line: 1, column: 1,
                                                         message: "rule '\(perFile[index].id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget)\(partly)\(rest)"))
                     for later in past {
-                        sink.start(ruleAt: later, severity: perFile[later].severity, readsProse: perFile[later].readsProse, limit: stored)
+                        sink.start(ruleAt: later, severity: perFile[later].severity, severityConfigured: perFile[later].severityConfigured, readsProse: perFile[later].readsProse, limit: stored)
                         perFile[later].rule.check(document, into: &sink)
                         if sink.dropped > 0 { dropped[perFile[later].id] = sink.dropped }
                     }
