@@ -187,6 +187,10 @@ public struct DiagnosticSink {
     /// The current rule's severity.
     public var severity: Severity { ruleSeverity }
     @usableFromInline var ruleSeverity: Severity
+    /// Whether the user configured the current rule's severity (`.lint.json`: the rule, its
+    /// family, `all`, an override). A rule may give a finding its own severity (`report(…,
+    /// severity:)`); that is the finding's default, and a configured severity beats it.
+    @usableFromInline var severityConfigured = false
     /// Every finding of the document so far, the current rule's from `ruleStart` on. The engine runs
     /// all of a file's rules through one sink and takes the findings once at the end (`takeFindings`):
     /// an array per rule that reported, and a copy of its findings into the file's list (a retain and
@@ -251,11 +255,13 @@ public struct DiagnosticSink {
     /// per rule (dozens of retains each). Findings, counts and the position cursor start afresh.
     /// `index`: the rule's place in the init's `ruleIDs`. Inlinable: the engine, in another module,
     /// starts every rule on every file (230,000 calls at agora ×1).
+    /// `severityConfigured`: the user set `severity` (`severityConfigured` above).
     @inlinable
-    package mutating func start(ruleAt index: Int, severity: Severity, readsProse: Bool, limit: Int) {
+    package mutating func start(ruleAt index: Int, severity: Severity, severityConfigured: Bool = false, readsProse: Bool, limit: Int) {
         assert(ruleIDs.indices.contains(index), "rule index \(index) outside the sink's \(ruleIDs.count) rule ids")
         ruleIndex = index
         ruleSeverity = severity
+        self.severityConfigured = severityConfigured
         visibleTextOnly = readsProse && isHTMLFile
         self.limit = limit
         // The findings so far stay where they are: the next rule's follow them.
@@ -285,7 +291,15 @@ public struct DiagnosticSink {
         return isOverBudget
     }
 
+    /// The severity of a finding the rule gave `own` (nil: none): the configured severity when
+    /// there is one, else the rule's own for the finding, else the rule's.
+    @inline(__always)
+    private func severity(own: Severity?) -> Severity {
+        severityConfigured ? ruleSeverity : own ?? ruleSeverity
+    }
+
     /// Reports a finding spanning the byte `range` (an empty range marks a point).
+    /// `severity`: this finding's own default (a configured severity beats it).
     public mutating func report(_ range: Range<Int>, _ message: String, fix: Fix? = nil, severity: Severity? = nil) {
         var range = range, fix = fix
         if visibleTextOnly, range.upperBound > bodyStart || (range.isEmpty && range.lowerBound == bodyStart) {
@@ -297,7 +311,7 @@ public struct DiagnosticSink {
         if findings.count &- ruleStart >= limit { droppedCount += 1; return }
         let start = position(range.lowerBound)
         let end = position(range.upperBound)
-        keep(Diagnostic(rule: rule, severity: severity ?? self.severity, path: path,
+        keep(Diagnostic(rule: rule, severity: self.severity(own: severity), path: path,
                         line: start.line, column: start.column, endLine: end.line, endColumn: end.column,
                         message: message, fix: fix))
     }
@@ -324,10 +338,10 @@ public struct DiagnosticSink {
         return p
     }
 
-    /// Reports a finding at a line and column (1-based).
+    /// Reports a finding at a line and column (1-based); `severity` as in `report(_:_:fix:severity:)`.
     public mutating func report(line: Int, column: Int = 1, _ message: String, fix: Fix? = nil, severity: Severity? = nil) {
         if findings.count &- ruleStart >= limit { droppedCount += 1; return }
-        keep(Diagnostic(rule: rule, severity: severity ?? self.severity, path: path,
+        keep(Diagnostic(rule: rule, severity: self.severity(own: severity), path: path,
                         line: line, column: column, message: message, fix: fix))
     }
 

@@ -240,7 +240,9 @@ public struct PackRule: Rule {
     public static let readsProse = true
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
-        for verdict in scanner.scan(document).body where verdict.owner == owner {
+        // The file's time budget stops the scan (the engine then reports the file partly checked).
+        let scan = scanner.scan(document, stop: { sink.budgetSpent(step: $0, bytes: $1) })
+        for verdict in scan.body where verdict.owner == owner {
             guard let first = verdict.hits.first else { continue }
             var fix: Fix?
             var message = message(document, first)
@@ -258,10 +260,13 @@ public struct PackRule: Rule {
             }
             sink.report(first.range, message, fix: fix)
         }
-        for (_, all) in scanner.scan(document).frontMatter {
+        for (_, all) in scan.frontMatter {
             let hits = all.filter { scanner.matcher.patterns[$0.pattern].owner == owner }
             guard let first = hits.first else { continue }
             sink.report(first.range, message(document, first), fix: replaceFix(hits))
+        }
+        for t in scan.timedOut where scanner.matcher.patterns[t.pattern].owner == owner {
+            sink.report(line: t.line, RegexTimeout.message(scanner.matcher.patterns[t.pattern]))
         }
     }
 }
@@ -274,7 +279,7 @@ package final class PackScanner: @unchecked Sendable {
     package let definitions: [PackRule.Definition]
     package let matcher: PatternMatcher
     private let lock = NSLock()
-    package typealias Result = (body: [LineVerdict], frontMatter: [(entry: FrontMatterEntry, hits: [PatternHit])])
+    package typealias Result = (body: [LineVerdict], frontMatter: [(entry: FrontMatterEntry, hits: [PatternHit])], timedOut: [RegexTimeout])
     private var recent: [(path: String, bytes: [UInt8], result: Result)] = []
     /// Enough entries for every worker's current document; large files are not kept (memory).
     private static let cacheSize = max(4, 2 * activeCoreCount)
@@ -294,8 +299,10 @@ package final class PackScanner: @unchecked Sendable {
         matcher = PatternMatcher(patterns: patterns)
     }
 
-    /// Hits of all pack rules in `document` (each rule keeps the verdicts it owns).
-    package func scan(_ document: Document) -> Result {
+    /// Hits of all pack rules in `document` (each rule keeps the verdicts it owns), and the
+    /// regex searches given up on. `stop` as `PatternMatcher.scanBody`'s: a scan it ends early
+    /// is returned but not kept for the other pack rules (it is not the whole answer).
+    package func scan(_ document: Document, stop: (Int, Int) -> Bool = { _, _ in false }) -> Result {
         lock.lock()
         let cached = recent.first { $0.path.hasSameBytes(as: document.path) && $0.bytes == document.bytes }?.result
         lock.unlock()
@@ -308,7 +315,15 @@ package final class PackScanner: @unchecked Sendable {
                 byShape[[d.headerLines, d.footerLines]] = z
                 return z
             }
-            let result: Result = (matcher.scanBody(document, zonesByOwner: zones), matcher.scanFrontMatter(document))
+            var timedOut: [RegexTimeout] = []
+            var stopped = false
+            let body = matcher.scanBody(document, zonesByOwner: zones, stop: { line, bytes in
+                if stop(line, bytes) { stopped = true }
+                return stopped
+            }, timedOut: { timedOut.append($0) })
+            let frontMatter = matcher.scanFrontMatter(document) { timedOut.append($0) }
+            let result: Result = (body, frontMatter, timedOut)
+            if stopped { return result }
             lock.lock()
             scans += 1
             if document.bytes.count <= Self.maxCachedBytes { recent.append((document.path, document.bytes, result)) }

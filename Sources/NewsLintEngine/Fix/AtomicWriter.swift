@@ -22,10 +22,24 @@ public struct WriteError: Error, Sendable, CustomStringConvertible {
 /// links is refused unless `hardLinks` is allowed, and then rewritten in place so every link
 /// sees the fix; a file that vanished is never recreated; a temp file left by an interrupt is removed.
 public enum AtomicWriter {
-    public static func write(_ bytes: [UInt8], to path: String, allowHardLinks: Bool = false) throws {
+    /// What a fix was worked out from: the file as it was read (its status when opened, and its
+    /// bytes). A write `expecting` it replaces the file only if the file still is that, so a
+    /// change saved while the fix was being worked out (an editor appending, or saving by
+    /// renaming a new file over it) is never overwritten with a fix of the old text.
+    public struct ReadContent {
+        public var stamp: FileStamp
+        public var bytes: [UInt8]
+        public init(stamp: FileStamp, bytes: [UInt8]) {
+            self.stamp = stamp
+            self.bytes = bytes
+        }
+    }
+
+    public static func write(_ bytes: [UInt8], to path: String, allowHardLinks: Bool = false, expecting read: ReadContent? = nil) throws {
         let (target, st) = try replaceable(path)
         if st.st_nlink > 1 {
             guard allowHardLinks else { throw hardLinked(path, st) }
+            if let read { try unchanged(target, since: read, path: path) }
             try writeInPlace(bytes, to: target, path: path)
             return
         }
@@ -33,7 +47,48 @@ public enum AtomicWriter {
         if let failure = FileDescriptorWriting.writeAll(bytes, to: temp.fd) {
             throw WriteError(path: path, message: "write failed (\(FileDescriptorWriting.reason(failure)))")
         }
-        try temp.commit(over: target, was: st, path: path)
+        try temp.commit(over: target, was: st, expecting: read, path: path)
+    }
+
+    /// Throws unless `target` is still the file `read` describes: the same device and inode,
+    /// size and modification time (to the nanosecond), and, since a modification time can be set
+    /// back (`touch -r`, an editor keeping it) and a change within one clock tick keeps it, the
+    /// same bytes. Re-reading costs one read of a file just linted and fixed, far less than the
+    /// linting; it is compared in pieces, so no second copy of a large file is held.
+    private static func unchanged(_ target: String, since read: ReadContent, path: String) throws {
+        let fd = SystemPath.open(target, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else {
+            throw WriteError(path: path, message: "file was removed or replaced while it was being fixed; not written")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, let now = FileStamp(st), now.sameContentStamp(as: read.stamp),
+              Int(st.st_size) == read.bytes.count, hasBytes(fd, read.bytes) else {
+            throw changedWhileFixing(path)
+        }
+    }
+
+    /// Whether `fd` holds exactly `expected` (read in 64 KB pieces, then one more read for EOF).
+    private static func hasBytes(_ fd: Int32, _ expected: [UInt8]) -> Bool {
+        let piece = 64 << 10
+        var chunk = [UInt8](repeating: 0, count: piece)
+        var offset = 0
+        while offset < expected.count {
+            let count = min(piece, expected.count - offset)
+            let failed = chunk.withUnsafeMutableBytes { FileDescriptorReading.readAll(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<count]), from: fd, at: off_t(offset)) }
+            guard failed == nil else { return false }
+            let same = chunk.withUnsafeBytes { now in
+                expected.withUnsafeBytes { memcmp(now.baseAddress!, $0.baseAddress! + offset, count) == 0 }
+            }
+            guard same else { return false }
+            offset += count
+        }
+        // Nothing past the end (a file that grew after its status was taken).
+        return chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, 1, off_t(offset)) } == 0
+    }
+
+    private static func changedWhileFixing(_ path: String) -> WriteError {
+        WriteError(path: path, message: "file changed while newslint was fixing it; not written (run newslint again to fix it as it is now)")
     }
 
     /// The file `write` replaces (symlinks followed) and its status; throws when it must not be replaced.
@@ -155,7 +210,9 @@ public enum AtomicWriter {
 
         /// Owner, group and mode of `st` (the target's), flushed, renamed over `target` unless the
         /// target was removed or replaced meanwhile, and the rename persisted.
-        func commit(over target: String, was st: stat, path: String) throws {
+        /// With `read`, the target must also still be the file the fix was worked out from
+        /// (`AtomicWriter.unchanged`), checked after the flush, just before the rename.
+        func commit(over target: String, was st: stat, expecting read: ReadContent? = nil, path: String) throws {
             // Owner and group first (fchown clears set-id bits), then the mode; chown needs privileges
             // the user may lack, and a file of one's own keeps them anyway.
             _ = fchown(fd, st.st_uid, st.st_gid)
@@ -165,11 +222,14 @@ public enum AtomicWriter {
             }
             closeOnce()
             TestHook.holdTempFile()
+            if let read { try AtomicWriter.unchanged(target, since: read, path: path) }
             // Deleted (or replaced) while we worked: do not bring it back.
             var now = stat()
             guard SystemPath.stat(target, &now) == 0, now.st_ino == st.st_ino, now.st_dev == st.st_dev else {
                 throw WriteError(path: path, message: "file was removed or replaced while it was being fixed; not written")
             }
+            // Changed between the check above and this status (the narrowest window left).
+            if let read, !(FileStamp(now)?.sameContentStamp(as: read.stamp) ?? false) { throw AtomicWriter.changedWhileFixing(path) }
             guard SystemPath.rename(self.path, target) == 0 else {
                 throw WriteError(path: path, message: "rename failed (\(String(cString: strerror(errno))))")
             }

@@ -31,6 +31,13 @@ public struct FileStamp: Sendable, Equatable {
         self.ctimeNanoseconds = ctimeNanoseconds
     }
 
+    /// The same file with the same size and modification time (the change time left out: a
+    /// `chmod` changes it and not the text).
+    package func sameContentStamp(as other: FileStamp) -> Bool {
+        device == other.device && inode == other.inode && size == other.size
+            && mtimeSeconds == other.mtimeSeconds && mtimeNanoseconds == other.mtimeNanoseconds
+    }
+
     public static func of(_ path: String) -> FileStamp? {
         var st = stat()
         guard SystemPath.stat(path, &st) == 0 else { return nil }

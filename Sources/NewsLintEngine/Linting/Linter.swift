@@ -61,6 +61,9 @@ public struct LintSettings: Sendable {
     /// the output's thread after the pass, share both threads. Past it (a corpus of millions of
     /// files) a reduce's working set grows with the corpus, and such reduces still run one at a time.
     public static let defaultReduceAloneBytes = 32 << 20
+    /// Called with a file's location after its fixes are worked out and before they are written
+    /// (tests change the file there, as an editor saving meanwhile would). nil outside tests.
+    package var beforeFixIsWritten: (@Sendable (String) -> Void)?
     public init() {}
 }
 
@@ -536,7 +539,7 @@ public final class Linter: Sendable {
         let perFile = rules.perFile
         for index in perFile.indices {
             // Read in place: a copy of the rule (its existential and strings) per rule per file showed in profiles.
-            sink.start(ruleAt: index, severity: perFile[index].severity, readsProse: perFile[index].readsProse, limit: stored)
+            sink.start(ruleAt: index, severity: perFile[index].severity, severityConfigured: perFile[index].severityConfigured, readsProse: perFile[index].readsProse, limit: stored)
             // The sink keeps every rule's findings in one array, taken after the last rule.
             perFile[index].rule.check(document, into: &sink)
             if sink.dropped > 0 { dropped[perFile[index].id] = sink.dropped }
@@ -552,7 +555,7 @@ public final class Linter: Sendable {
                     sink.appendEngineFinding(Diagnostic(rule: "file-skipped", severity: severity, path: document.path, line: 1, column: 1,
                                                         message: "rule '\(perFile[index].id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget)\(partly)\(rest)"))
                     for later in past {
-                        sink.start(ruleAt: later, severity: perFile[later].severity, readsProse: perFile[later].readsProse, limit: stored)
+                        sink.start(ruleAt: later, severity: perFile[later].severity, severityConfigured: perFile[later].severityConfigured, readsProse: perFile[later].readsProse, limit: stored)
                         perFile[later].rule.check(document, into: &sink)
                         if sink.dropped > 0 { dropped[perFile[later].id] = sink.dropped }
                     }
@@ -905,6 +908,8 @@ public final class Linter: Sendable {
                              rules: RuleSet) -> FileOutcome {
         let bytes: [UInt8]
         var stamp: FileStamp?
+        /// The file as read, for a fix to be written only over that (`AtomicWriter.ReadContent`).
+        var readStamp: FileStamp?
         switch input {
         case let .text(_, b):
             bytes = b
@@ -915,6 +920,7 @@ public final class Linter: Sendable {
                 bytes = b
                 // A directory replaced during the run cannot pair another file's stamp with this text.
                 if cache != nil { stamp = FileStamp(status) }
+                if settings.fix.writes { readStamp = FileStamp(status) }
             case let .skipped(reason):
                 return engineOutcome(path: path, rule: "file-skipped", message: reason, rules: rules, failure: false)
             case let .failed(reason):
@@ -940,7 +946,7 @@ public final class Linter: Sendable {
             let recorder = RecordingProbe(environment.probe)
             var recording = environment
             recording.probe = recorder
-            let outcome = lintBytes(bytes, input: input, path: path, location: location, rules: rules, in: recording)
+            let outcome = lintBytes(bytes, input: input, path: path, location: location, rules: rules, in: recording, readStamp: readStamp)
             // A run cut short by the time budget says nothing about the next run: not cached.
             if outcome.diagnostics.contains(where: { $0.rule == "file-skipped" }) { return outcome }
             // In rule order: the records as the worker wrote them (not encoded again), the others encoded.
@@ -967,7 +973,7 @@ public final class Linter: Sendable {
         // The linter's own environment is passed on borrowed (a `let` of this final class): an
         // optional parameter defaulted with `??` made a copy of it per file, a retain and a release
         // of each reference every worker shares.
-        return lintBytes(bytes, input: input, path: path, location: location, rules: rules, in: environment)
+        return lintBytes(bytes, input: input, path: path, location: location, rules: rules, in: environment, readStamp: readStamp)
     }
 
     /// The outcome of a file its cache entry answers by its stamp (nil: not answered), the file's
@@ -1024,8 +1030,10 @@ public final class Linter: Sendable {
     }
 
     /// Lints (and optionally fixes) the bytes of one readable, non-binary input.
+    /// `readStamp`: the file's status when `bytes` were read from it (when fixes are written);
+    /// the fixes are written only if the file is still that file with those bytes.
     private func lintBytes(_ bytes: [UInt8], input: LintInput, path: String, location: String, rules: RuleSet,
-                           in environment: LintEnvironment) -> FileOutcome {
+                           in environment: LintEnvironment, readStamp: FileStamp?) -> FileOutcome {
         // One document per text, passed on, never copied: a copy retained and released each of
         // its references (three copies and destroys per file).
         let original = Document(path: path, bytes: bytes)
@@ -1045,7 +1053,10 @@ public final class Linter: Sendable {
                         if let roots = settings.writableRoots, !PathResolver.isWithin(PathResolver.real(location) ?? location, roots: roots) {
                             throw WriteError(path: path, message: "resolves to \(PathResolver.real(location) ?? location), outside the linted paths; not written")
                         }
-                        try AtomicWriter.write(result.bytes, to: location, allowHardLinks: settings.fixHardLinks)
+                        guard let readStamp else { throw WriteError(path: path, message: "not a regular file when read; not written") }
+                        settings.beforeFixIsWritten?(location)
+                        try AtomicWriter.write(result.bytes, to: location, allowHardLinks: settings.fixHardLinks,
+                                               expecting: AtomicWriter.ReadContent(stamp: readStamp, bytes: bytes))
                         fixed = Document(path: path, bytes: result.bytes)
                         diagnostics = result.remaining
                     } catch {

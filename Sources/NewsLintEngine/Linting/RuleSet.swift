@@ -6,6 +6,9 @@ import NewsLintRules
 public struct ActiveRule: Sendable {
     public let id: String
     public let severity: Severity
+    /// Whether `severity` was configured (else it is the catalog's default, and a rule's own
+    /// severity for a finding, `DiagnosticSink.report(…, severity:)`, stands).
+    public let severityConfigured: Bool
     public let rule: any Rule
     /// `type(of: rule).readsProse`, looked up once (the engine asks for every rule on every file).
     public let readsProse: Bool
@@ -14,9 +17,10 @@ public struct ActiveRule: Sendable {
     /// `type(of: rule).checksUndecodedFiles`, looked up once.
     public let checksUndecodedFiles: Bool
 
-    public init(id: String, severity: Severity, rule: any Rule) {
+    public init(id: String, severity: Severity, severityConfigured: Bool = false, rule: any Rule) {
         self.id = id
         self.severity = severity
+        self.severityConfigured = severityConfigured
         self.rule = rule
         readsProse = type(of: rule).readsProse
         runsPastFileBudget = type(of: rule).runsPastFileBudget
@@ -83,10 +87,11 @@ public struct RuleSet: Sendable {
         var perFile: [ActiveRule] = []
         var crossFile: [ActiveCrossFileRule] = []
         var engine: [String: Severity] = [:]
-        func resolve(_ id: String) throws -> (enabled: Bool, severity: Severity, options: RuleOptions)? {
+        func resolve(_ id: String) throws -> (enabled: Bool, severity: Severity, configured: Bool, options: RuleOptions)? {
             guard let meta = catalog.metadata(id) else { return nil }
             var enabled = meta.enabledByDefault
             var severity = meta.severity
+            var configured = false
             var options = meta.defaultOptions
             let layers: [[(key: String, setting: RuleSetting)]] = config.inheritedRules + [config.rules] + overrides.map { i in
                 config.overrides[i].rules.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -96,19 +101,19 @@ public struct RuleSet: Sendable {
                 for key in ["all", meta.family, id] {
                     for entry in layer where entry.key == key {
                         if let e = entry.setting.enabled { enabled = e }
-                        if let s = entry.setting.severity { severity = s }
+                        if let s = entry.setting.severity { severity = s; configured = true }
                         if key == id { for (k, v) in entry.setting.options { options.set(k, v) } }
                     }
                 }
             }
             if let d = filter.decision(id: id, family: meta.family) { enabled = d }
-            return (enabled, severity, options)
+            return (enabled, severity, configured, options)
         }
         /// Builds one rule when it is enabled; an unusable option value becomes a config error at the value.
-        func activate<R>(_ id: String, _ make: (RuleOptions) throws -> R) throws -> (severity: Severity, rule: R)? {
+        func activate<R>(_ id: String, _ make: (RuleOptions) throws -> R) throws -> (severity: Severity, configured: Bool, rule: R)? {
             guard let r = try resolve(id), r.enabled else { return nil }
             do {
-                return (r.severity, try make(r.options))
+                return (r.severity, r.configured, try make(r.options))
             } catch let e as RuleOptionError {
                 throw optionError(e, rule: id, config: config)
             }
@@ -116,7 +121,7 @@ public struct RuleSet: Sendable {
         let perFileMakers = RuleRegistry.perFile.map { type in (type.id, { (o: RuleOptions) throws -> any Rule in try type.init(options: o) }) }
             + catalog.dynamicRules.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         for (id, make) in perFileMakers {
-            if let a = try activate(id, make) { perFile.append(ActiveRule(id: id, severity: a.severity, rule: a.rule)) }
+            if let a = try activate(id, make) { perFile.append(ActiveRule(id: id, severity: a.severity, severityConfigured: a.configured, rule: a.rule)) }
         }
         let crossFileMakers = RuleRegistry.crossFile.map { type in (type.id, { (o: RuleOptions) throws -> any ErasedCrossFileRule in try type.erased(options: o) }) }
             + catalog.dynamicCrossFileRules.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

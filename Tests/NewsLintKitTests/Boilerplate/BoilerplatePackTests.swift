@@ -162,3 +162,42 @@ import Testing
         #expect(none.status == 0 && none.stdout.isEmpty && none.stderr.contains("nothing to learn"))
     }
 }
+
+/// A pack rule's regex that searches slowly: the file's time budget stops the pack scan, as it
+/// stops the built-in boilerplate scan, and a line whose search was given up on is reported, not
+/// passed over as a line without a match.
+@Suite struct PackRegexBudgetTests {
+    /// The probe's pack: a search of `来源a*a*a*a*a*c` on a line of 100,000 `a` runs to its 0.25 s limit.
+    private static func corpus(lines: Int) -> TemporaryDirectory {
+        let tmp = TemporaryDirectory()
+        tmp.write(".lint.json", #"{"rulePacks": ["packs/"]}"#)
+        tmp.write("packs/s.json", #"{"id":"slow","message":"slow {match}","patterns":[{"regex":"来源a*a*a*a*a*c"}]}"#)
+        let line = "来源" + String(repeating: "a", count: 100_000) + "\n"
+        tmp.write("c/a.md", "---\ntitle: t\ndate: 2024-01-01\n---\n" + String(repeating: line, count: lines))
+        return tmp
+    }
+
+    /// Only the pack rule runs (with `file-skipped`), so no other rule spends the budget first.
+    private static func run(_ tmp: TemporaryDirectory, budget: String) -> [Substring] {
+        CLIRun.run(["--no-cache", "--file-time-budget", budget, "--select", "slow,file-skipped", "--format", "concise", "c"], cwd: tmp.path)
+            .stdout.split(separator: "\n")
+    }
+
+    private static func abandoned(_ out: [Substring]) -> Int {
+        out.filter { $0.contains("could not be checked against the pattern 来源a*a*a*a*a*c") && $0.hasSuffix("[slow]") }.count
+    }
+
+    /// 20 such lines were 5 s of searching, whatever the budget.
+    @Test func theBudgetStopsThePackScan() {
+        let out = Self.run(Self.corpus(lines: 20), budget: "1")
+        #expect(out.contains { $0.contains("rule 'slow' ran past the per-file time budget") && $0.contains("only partly checked by it") }, "\(out)")
+        #expect(Self.abandoned(out) < 20, "\(out)")
+    }
+
+    /// Each line a search gave up on is said to be unchecked (it was "no match" before).
+    @Test func abandonedSearchesAreReported() {
+        let out = Self.run(Self.corpus(lines: 2), budget: "30")
+        #expect(Self.abandoned(out) == 2, "\(out)")
+        #expect(!out.contains { $0.contains("[file-skipped]") }, "\(out)")
+    }
+}

@@ -95,3 +95,88 @@ import Testing
         #expect(!FileDiscovery.hasSuffixIgnoringASCIICase("a.m\u{0130}".utf8, ".mi".utf8))
     }
 }
+
+/// A change saved while `--fix` works out its fixes is never overwritten: the fix is written
+/// only over the file it was worked out from (the same inode, size, modification time and bytes).
+@Suite struct FixOverChangedFileTests {
+    /// Lints `a.md` (`正文 \n`, one trailing-whitespace fix) with `change` run between the read
+    /// and the write; the run's io-error messages.
+    private static func fix(in dir: TemporaryDirectory, change: @escaping @Sendable (String) -> Void) throws -> [String] {
+        var settings = LintSettings()
+        settings.jobs = 1
+        settings.fix = .apply(.safe)
+        settings.baseDirectory = dir.path
+        settings.filter = RuleFilter(select: ["trailing-whitespace"])
+        settings.beforeFixIsWritten = change
+        let linter = try Linter(catalog: .builtin, config: Configuration(directory: dir.path), settings: settings)
+        let result = linter.lint([.file("a.md")])
+        return result.diagnostics.filter { $0.rule == "io-error" }.map(\.message)
+    }
+
+    @Test func anAppendIsKept() throws {
+        let dir = TemporaryDirectory()
+        dir.write("a.md", "正文 \n")
+        let errors = try Self.fix(in: dir) { location in
+            let fd = open(location, O_WRONLY | O_APPEND)
+            _ = "编辑器追加\n".withCString { write(fd, $0, strlen($0)) }
+            close(fd)
+        }
+        #expect(dir.read("a.md") == Array("正文 \n编辑器追加\n".utf8))
+        #expect(errors.count == 1 && errors[0].contains("changed while newslint was fixing it"), "\(errors)")
+    }
+
+    /// An editor that saves by renaming a new file over the old one.
+    @Test func aSaveByRenameIsKept() throws {
+        let dir = TemporaryDirectory()
+        dir.write("a.md", "正文 \n")
+        let errors = try Self.fix(in: dir) { location in
+            let saved = location + ".save"
+            _ = FileManager.default.createFile(atPath: saved, contents: Data("正文 \n新段落\n".utf8))
+            rename(saved, location)
+        }
+        #expect(dir.read("a.md") == Array("正文 \n新段落\n".utf8))
+        #expect(errors.count == 1 && errors[0].contains("changed while newslint was fixing it"), "\(errors)")
+    }
+
+    /// Same size, modification time set back: only the bytes tell.
+    @Test func aChangeWithItsTimeRestoredIsKept() throws {
+        let dir = TemporaryDirectory()
+        dir.write("a.md", "正文 \n")
+        let errors = try Self.fix(in: dir) { location in
+            var before = stat()
+            stat(location, &before)
+            let fd = open(location, O_WRONLY)
+            _ = "文正".withCString { pwrite(fd, $0, strlen($0), 0) }
+            var times = [before.st_atim, before.st_mtim]
+            futimens(fd, &times)
+            close(fd)
+        }
+        #expect(dir.read("a.md") == Array("文正 \n".utf8))
+        #expect(errors.count == 1 && errors[0].contains("changed while newslint was fixing it"), "\(errors)")
+    }
+
+    /// Nothing changed (the status looked at, the file left as it was): the fix is written.
+    @Test func anUnchangedFileIsFixed() throws {
+        let dir = TemporaryDirectory()
+        dir.write("a.md", "正文 \n")
+        let errors = try Self.fix(in: dir) { location in
+            var st = stat()
+            _ = stat(location, &st)
+        }
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(dir.read("a.md") == Array("正文\n".utf8))
+    }
+
+    /// A hard-linked file rewritten in place (`--fix-hardlinks`) is checked the same way.
+    @Test func aHardLinkedFileChangedMeanwhileIsKept() throws {
+        let dir = TemporaryDirectory()
+        let a = dir.write("a.md", "正文 \n")
+        link(a, dir.path + "/b.md")
+        let read = AtomicWriter.ReadContent(stamp: try #require(FileStamp.of(a)), bytes: Array("正文 \n".utf8))
+        let fd = open(dir.path + "/b.md", O_WRONLY | O_APPEND)
+        _ = "追加\n".withCString { write(fd, $0, strlen($0)) }
+        close(fd)
+        #expect(throws: WriteError.self) { try AtomicWriter.write(Array("正文\n".utf8), to: a, allowHardLinks: true, expecting: read) }
+        #expect(dir.read("a.md") == Array("正文 \n追加\n".utf8))
+    }
+}
