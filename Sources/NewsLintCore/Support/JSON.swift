@@ -109,15 +109,29 @@ public struct JSONParser {
 
     public static func parse(bytes: [UInt8]) throws -> JSONNode {
         var parser = JSONParser(bytes: bytes)
-        // Skip a UTF-8 BOM.
-        if ByteOrderMark.isUTF8(bytes) { parser.index = 3; parser.lineStart = 3 }
-        parser.skipWhitespace()
-        let node = try parser.parseValue(depth: 0)
+        let node = try parser.parseLeadingValue()
         parser.skipWhitespace()
         if parser.index < bytes.count {
             throw parser.error("unexpected text after the JSON value")
         }
         return node
+    }
+
+    /// Parses the one JSON value at the start of `bytes` (after a BOM and whitespace) and returns
+    /// it with the offset just past it; whatever follows is left alone. For a value that opens a
+    /// longer text (JSON front matter before a body): one pass finds where it ends, instead of
+    /// re-parsing every candidate prefix.
+    public static func parsePrefix(bytes: [UInt8]) throws -> (node: JSONNode, end: Int) {
+        var parser = JSONParser(bytes: bytes)
+        let node = try parser.parseLeadingValue()
+        return (node, parser.index)
+    }
+
+    private mutating func parseLeadingValue() throws -> JSONNode {
+        // Skip a UTF-8 BOM.
+        if ByteOrderMark.isUTF8(bytes) { index = 3; lineStart = 3 }
+        skipWhitespace()
+        return try parseValue(depth: 0)
     }
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
