@@ -92,6 +92,27 @@ import FoundationXML
         #expect(CorpusSummary.score(errors: 11, warnings: 0, infos: 0, characters: 1_000) == 8)
     }
 
+    /// A share under 0.1% reads "<0.1%": the problems table and the script table put it in the page
+    /// unescaped, so a report with a rare problem or script was not well-formed.
+    @Test func htmlWithSharesUnderATenthOfAPercentIsWellFormed() throws {
+        var acc = CorpusSummary.Accumulator(catalog: .builtin)
+        let paths = (0..<1_001).map { "c/\($0).md" }
+        for path in paths { acc.addFile(path: path, byteCount: 100) }
+        acc.add(Diagnostic(rule: "trailing-whitespace", severity: .warning, path: paths[0], line: 1, column: 3, message: "trailing whitespace"))
+        let profiles = paths.enumerated().map { i, path in
+            FileProfile(path: path, bytes: 100, hasFrontMatter: true, date: nil, script: i == 0 ? .traditional : .simplified,
+                        simplifiedChars: 9, traditionalChars: 0, images: 0, emptyImages: 0, slug: nil, bodyHash: nil)
+        }
+        let html = HTMLReport.render(CorpusSummary(acc, profiles: profiles))
+        #expect(!html.contains(">(<0.1%"), "escaped")
+        #expect(html.contains("<div class=\"muted\">&lt;0.1%</div>"), "the problems table's share")
+        #expect(html.contains("<td class=\"muted\">&lt;0.1%</td>"), "the script table's share")
+        let (tree, error) = XMLTree.parse(String(html.drop { $0 != "\n" }))
+        #expect(error == nil && tree != nil, "\(String(describing: error))")
+    }
+
+    }
+
     @Test func duplicateGroupsJoinRuleDiagnostics() {
         let profiles = ["a.md", "b.md", "c.md", "d.md"].map {
             FileProfile(path: $0, bytes: 10, hasFrontMatter: true, date: nil, script: .simplified, simplifiedChars: 9, traditionalChars: 0,
