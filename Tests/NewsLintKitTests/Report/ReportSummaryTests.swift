@@ -111,6 +111,21 @@ import FoundationXML
         #expect(error == nil && tree != nil, "\(String(describing: error))")
     }
 
+    /// The verdict's buckets (--fix, --unsafe-fixes, learn, an editor) hold every finding once: a
+    /// finding without a fix in a class that others fix was in none of them.
+    @Test func verdictBucketsAddUpToTheTotal() {
+        var acc = CorpusSummary.Accumulator(catalog: .builtin)
+        for i in 0..<4 { acc.addFile(path: "\(i).md", byteCount: 100) }
+        let fix = Fix(.safe, "remove", edits: [Edit(range: 10..<11, replacement: "")])
+        acc.add(Diagnostic(rule: "trailing-whitespace", severity: .warning, path: "0.md", line: 1, column: 3, message: "trailing whitespace", fix: fix))
+        acc.add(Diagnostic(rule: "trailing-whitespace", severity: .warning, path: "1.md", line: 1, column: 3, message: "trailing whitespace"))
+        acc.add(Diagnostic(rule: "trailing-whitespace", severity: .warning, path: "2.md", line: 1, column: 3, message: "trailing whitespace"))
+        acc.add(Diagnostic(rule: "title-boilerplate", severity: .warning, path: "3.md", line: 2, column: 8, message: "title ends with a site name"))
+        let s = CorpusSummary(acc, profiles: [])
+        #expect(s.total == 4)
+        #expect(SummaryRenderer.verdict(s).hasSuffix("1 of 4 findings (25%) go with `newslint --fix`; 3 need an editor."), "\(SummaryRenderer.verdict(s))")
+    }
+
     }
 
     @Test func duplicateGroupsJoinRuleDiagnostics() {
