@@ -126,6 +126,24 @@ import FoundationXML
         #expect(SummaryRenderer.verdict(s).hasSuffix("1 of 4 findings (25%) go with `newslint --fix`; 3 need an editor."), "\(SummaryRenderer.verdict(s))")
     }
 
+    /// Counts of one were "1 warnings", "1 problem classes", "1 diagnostics"; the text report's
+    /// worst-files score column had no label; `report` refused `--no-progress`, which lint accepts.
+    @Test func reportWordingForOneOfEach() throws {
+        var acc = CorpusSummary.Accumulator(catalog: .builtin)
+        acc.addFile(path: "a.md", byteCount: 100)
+        acc.add(Diagnostic(rule: "title-boilerplate", severity: .warning, path: "a.md", line: 2, column: 8, message: "title ends with a site name"))
+        let s = CorpusSummary(acc, profiles: [])
+        let text = SummaryRenderer.text(s, detailed: true)
+        #expect(text.contains("Diagnostics: 1 (0 errors, 1 warning, 0 info)"), "\(text)")
+        #expect(text.contains("1 of 1 files (100%) have findings, in 1 problem class. "), "\(text)")
+        #expect(text.contains("; 1 needs an editor."), "\(text)")
+        #expect(text.contains("\nWorst files (score, then points per 1,000 characters):\n"), "\(text)")
+        #expect(SummaryRenderer.markdown(s).contains("1 diagnostic: 0 errors, 1 warning, 0 info"))
+        let dir = TemporaryDirectory()
+        dir.write("a.md", "---\ntitle: t\ndate: 2024-01-01\n---\n\n市政府今天公布新的交通安排。 \n")
+        let r = CLIRun.run(["report", "--no-config", "--no-progress", "--select", "trailing-whitespace", "."], cwd: dir.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("1 warning, 0 info"), "\(r.stdout)")
     }
 
     @Test func duplicateGroupsJoinRuleDiagnostics() {
