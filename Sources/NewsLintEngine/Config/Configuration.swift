@@ -98,7 +98,7 @@ public struct Configuration: Sendable {
         do {
             root = try JSONParser.parse(bytes: bytes)
         } catch let e as JSONSyntaxError {
-            throw ConfigError(file: file, position: e.position, message: "invalid JSON: \(e.message)")
+            throw invalidJSON(e, file: file)
         }
         let dir = URL(fileURLWithPath: file).deletingLastPathComponent().path
         var config = Configuration(directory: dir, file: file)
@@ -147,12 +147,34 @@ public struct Configuration: Sendable {
         do {
             root = try JSONParser.parse(text)
         } catch let e as JSONSyntaxError {
-            throw ConfigError(file: file, position: e.position, message: "invalid JSON: \(e.message)")
+            throw invalidJSON(e, file: file)
         }
         var config = Configuration(directory: directory, file: file)
         config.contentHash = StableHash.fnv1a64(Array(text.utf8))
         try config.apply(root, file: file, catalog: &catalog)
         return config
+    }
+
+    /// A syntax error in the config as a config error; a comment gets where notes can go instead.
+    private static func invalidJSON(_ e: JSONSyntaxError, file: String) -> ConfigError {
+        ConfigError(file: file, position: e.position, message: "invalid JSON: \(e.message)" + (e.isComment ? "; a note can go in a \"$comment\" key" : ""))
+    }
+
+    /// The include, exclude and override globs with a `[` that nothing closes: such a glob matched
+    /// the `[` literally, so it excluded (or included) nothing, silently.
+    private static func unclosedBracketErrors(_ root: JSONNode, file: String) -> [ConfigError] {
+        var found: [ConfigError] = []
+        func check(_ list: JSONNode?, _ path: String) {
+            for (i, node) in (list?.array ?? []).enumerated() {
+                guard let pattern = node.string, Glob(pattern).hasUnclosedBracket else { continue }
+                found.append(ConfigError(file: file, position: node.position, jsonPath: "\(path)[\(i)]",
+                                         message: "glob '\(pattern)' has a '[' with no closing ']' (write '[[]' for a literal '[')"))
+            }
+        }
+        check(root["include"], "include")
+        check(root["exclude"], "exclude")
+        for (i, item) in (root["overrides"]?.array ?? []).enumerated() { check(item["files"], "overrides[\(i)].files") }
+        return found
     }
 
     /// Applies the file's keys. Every problem is collected and thrown together (the first error
@@ -162,7 +184,7 @@ public struct Configuration: Sendable {
             throw ConfigError(file: file, position: root.position, message: "the config must be a JSON object")
         }
         let (shape, unknownKeys) = try JSONNodeDecoder(file: file).decodeListingUnknownKeys(ConfigFile.self, from: root)
-        var errors = unknownKeys + shape.problems
+        var errors = unknownKeys + shape.problems + Self.unclosedBracketErrors(root, file: file)
         func collect(_ step: () throws -> Void) { _ = JSONNodeDecoder.collect(&errors, file: file, step) }
         if let globs = shape.include { include = globs.map(Glob.init); includeDirectory = nil }
         if let globs = shape.exclude { exclude = globs.map(Glob.init); excludeDirectory = nil }

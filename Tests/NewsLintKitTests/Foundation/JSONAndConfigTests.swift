@@ -120,6 +120,32 @@ import Testing
         #expect(e.description.hasPrefix("cfg/.lint.json:4:3: "), "\(e)")
     }
 
+    /// A `[` with no `]` in an include, exclude or override glob was taken literally, so the glob
+    /// matched nothing anyone meant, silently. It is a config error at the glob.
+    @Test func unclosedBracketInAGlobIsAConfigError() throws {
+        let e = try #require(error("{\"exclude\": [\"drafts/**\", \"c/b.md[\"]}"))
+        #expect(e.description == "cfg/.lint.json:1:27: exclude[1]: glob 'c/b.md[' has a '[' with no closing ']' (write '[[]' for a literal '[')", "\(e)")
+        let o = try #require(error("{\"include\": [\"[ab\"],\n \"overrides\": [{\"files\": [\"x/**\", \"a[!b/*.md\"], \"rules\": {}}]}"))
+        #expect(o.all.map(\.description) == [
+            "cfg/.lint.json:1:14: include[0]: glob '[ab' has a '[' with no closing ']' (write '[[]' for a literal '[')",
+            "cfg/.lint.json:2:35: overrides[0].files[1]: glob 'a[!b/*.md' has a '[' with no closing ']' (write '[[]' for a literal '[')",
+        ], "\(o.all)")
+        // Closed classes, and a literal `[` written as `[[]`, are fine.
+        let c = try load("{\"exclude\": [\"a[0-9].md\", \"b[[].md\", \"**/[!x]*\"]}")
+        #expect(c.exclude.count == 3)
+        #expect(c.excludingPattern("/proj/b[.md") == "b[[].md")
+    }
+
+    /// `//` and `/* */` comments were "expected a quoted key": the message says JSON has none and
+    /// where a note can go.
+    @Test func commentsInTheConfigSayJSONHasNone() throws {
+        let line = try #require(error("{\n  // the site's drafts\n  \"exclude\": [\"drafts/\"]\n}"))
+        #expect(line.description == "cfg/.lint.json:2:3: invalid JSON: JSON has no comments (found '//'); a note can go in a \"$comment\" key", "\(line)")
+        let after = try #require(error("{\"exclude\": [\"drafts/\"] /* old */}"))
+        #expect(after.description.hasSuffix("invalid JSON: JSON has no comments (found '/*'); a note can go in a \"$comment\" key"), "\(after)")
+        _ = try load("{\"$comment\": \"the site's drafts\", \"exclude\": [\"drafts/\"]}")
+    }
+
     @Test func unknownTopLevelKeySuggests() throws {
         let e = try #require(error("{\"exclud\": []}"))
         #expect(e.description == "cfg/.lint.json:1:2: exclud: unknown key 'exclud'; did you mean 'exclude'?")
