@@ -337,7 +337,10 @@ package struct ConfigValidator {
             case .bool(let b):
                 setting.enabled = b
             case let .object(fields):
+                // Each field on its own: a second bad option of the rule is listed with the first.
+                var fieldErrors: [ConfigError] = []
                 for f in fields {
+                  do {
                     let fieldPath = "\(keyPath).\(f.key)"
                     if f.key == "severity" || f.key == "level" {
                         guard let s = f.value.string else { throw error(f.value, fieldPath, "expected \"off\", \"info\", \"warning\" or \"error\"") }
@@ -360,7 +363,11 @@ package struct ConfigValidator {
                     }
                     try checkType(f.value, against: spec, path: fieldPath)
                     setting.options[f.key] = f.value
+                  } catch let e as ConfigError {
+                    fieldErrors.append(contentsOf: e.all)
+                  }
                 }
+                try ConfigError.throwIfAny(fieldErrors)
             default:
                 throw error(m.value, keyPath, "expected \"off\", \"info\", \"warning\", \"error\", or an object with 'severity' and options; found \(m.value.value.typeName)")
             }

@@ -146,6 +146,32 @@ import Testing
         _ = try load("{\"$comment\": \"the site's drafts\", \"exclude\": [\"drafts/\"]}")
     }
 
+    /// Problems inside one object were reported one at a time: the second bad option of a rule,
+    /// the second bad key of `images`, an unsafe regex behind a bad `zone` in a rule pack.
+    @Test func everyProblemInOneObjectIsListed() throws {
+        let options = try #require(error("{\"rules\": {\"trailing-whitespace\": {\"allowHardBrake\": false, \"severity\": \"eror\"}}}"))
+        #expect(options.all.map(\.jsonPath) == ["rules.trailing-whitespace.allowHardBrake", "rules.trailing-whitespace.severity"], "\(options.all)")
+        let images = try #require(error("{\"images\": {\"timeout\": -1, \"retries\": 99, \"roots\": [\"\", \"a\", \"\"]}}"))
+        #expect(images.all.map(\.jsonPath) == ["images.timeout", "images.retries", "images.roots[0]", "images.roots[2]"], "\(images.all)")
+        let dir = TemporaryDirectory()
+        let pack = dir.write("pack.json", """
+            {"id": "site-footer", "message": "site footer", "zone": "footr",
+             "patterns": [{"regex": "(a+)+$", "zone": "heder"}, {"literal": "ok"}, {"regex": "(a*)*b"}]}
+            """)
+        var catalog = Catalog.builtin
+        do {
+            try RulePackRegistry.load(path: pack, into: &catalog)
+            Issue.record("the pack loaded")
+        } catch let e as CatalogError {
+            let messages = e.all.map(\.message)
+            #expect(messages.count == 4, "\(messages)")
+            #expect(messages.first?.hasPrefix("'zone' must be one of") == true, "\(messages)")
+            #expect(messages.contains { $0.hasPrefix("'patterns[0].regex' is refused") }, "\(messages)")
+            #expect(messages.contains { $0.hasPrefix("'patterns[0].zone' must be one of") }, "\(messages)")
+            #expect(messages.contains { $0.hasPrefix("'patterns[2].regex' is refused") }, "\(messages)")
+        }
+    }
+
     @Test func unknownTopLevelKeySuggests() throws {
         let e = try #require(error("{\"exclud\": []}"))
         #expect(e.description == "cfg/.lint.json:1:2: exclud: unknown key 'exclud'; did you mean 'exclude'?")
