@@ -4060,7 +4060,7 @@ date: 2023-01-05
   "summary": "A newslint-disable/enable comment silences nothing, names an unknown rule, is misspelt, or re-enables nothing.",
   "whatItFinds": "Like Ruff's RUF100, newslint reports directives (and names inside them) that suppressed no diagnostic in this run, names that are neither a rule nor a family, misspelt directives such as `newslint-disabel`, and `newslint-enable` comments without a matching disable. Only rules that ran on the file are judged, so `--select` does not make every other suppression look unused. Silence this rule only by naming it: `<!-- newslint-disable-file unused-suppression -->`.",
   "whyItMatters": "Suppression comments outlive the problems they were written for. A stale `<!-- newslint-disable … -->` silently hides the next real problem on those lines, and a misspelt rule id suppresses nothing while looking as if it did.",
-  "fixSafety": "The safe fix deletes the dead directive or the dead names: they suppress nothing, so no finding changes.",
+  "fixSafety": "The safe fix deletes the dead directive or the dead names: they suppress nothing, so no finding changes. A misspelt directive (`newslint-disabel`) has no fix: it was most likely meant as a real one, so an editor corrects or deletes it.",
   "severity": "warning",
   "fixable": "safe",
   "options": {}
@@ -21995,7 +21995,7 @@ date: 2024-11-01
         RuleMetadata(id: "unused-suppression", family: "meta", summary: "A newslint-disable/enable comment silences nothing, names an unknown rule, is misspelt, or re-enables nothing.",
                      whatItFinds: "Like Ruff's RUF100, newslint reports directives (and names inside them) that suppressed no diagnostic in this run, names that are neither a rule nor a family, misspelt directives such as `newslint-disabel`, and `newslint-enable` comments without a matching disable. Only rules that ran on the file are judged, so `--select` does not make every other suppression look unused. Silence this rule only by naming it: `<!-- newslint-disable-file unused-suppression -->`.",
                      whyItMatters: "Suppression comments outlive the problems they were written for. A stale `<!-- newslint-disable … -->` silently hides the next real problem on those lines, and a misspelt rule id suppresses nothing while looking as if it did.",
-                     fixSafety: "The safe fix deletes the dead directive or the dead names: they suppress nothing, so no finding changes.",
+                     fixSafety: "The safe fix deletes the dead directive or the dead names: they suppress nothing, so no finding changes. A misspelt directive (`newslint-disabel`) has no fix: it was most likely meant as a real one, so an editor corrects or deletes it.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [],
                      source: "Rules/meta/unused-suppression/rule.json", examplesFolder: "meta/unused-suppression"),

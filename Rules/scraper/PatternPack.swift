@@ -115,27 +115,40 @@ package enum PatternParser {
         return m
     }
 
-    /// Parses `patterns` (an array of strings or objects) into specs.
+    /// Parses `patterns` (an array of strings or objects) into specs. Every bad pattern is reported
+    /// at once (the first one hid the rest).
     package static func parse(_ list: JSONNode, file: String, path: String, defaults: Defaults) throws -> [PatternSpec] {
         guard let items = list.array, !items.isEmpty else {
             throw CatalogError(file: file, position: list.position, message: "'\(path)' must be a non-empty array of patterns")
         }
         var out: [PatternSpec] = []
+        var errors: [CatalogError] = []
         for (i, item) in items.enumerated() {
-            let p = "\(path)[\(i)]"
-            if let s = item.string {
-                guard !s.isEmpty else { throw CatalogError(file: file, position: item.position, message: "'\(p)' is an empty pattern") }
-                out.append(PatternSpec(literals: variants([s]), lazyRegex: nil, zone: defaults.zone, mode: defaults.mode,
-                                       category: defaults.category, owner: defaults.owner))
-                continue
+            if let spec = JSONNodeDecoder.collect(&errors, file: file, { try pattern(item, file: file, path: "\(path)[\(i)]", defaults: defaults) }) {
+                out.append(spec)
             }
-            guard let members = item.members else {
-                throw CatalogError(file: file, position: item.position, message: "'\(p)' must be a string or an object with 'literal' and/or 'regex'")
-            }
-            for m in members where !patternKeys.contains(m.key) {
-                let hint = Suggest.hint(for: m.key, in: patternKeys)
-                throw CatalogError(file: file, position: m.keyPosition, message: "unknown key '\(p).\(m.key)'\(hint)")
-            }
+        }
+        try CatalogError.throwIfAny(errors)
+        return out
+    }
+
+    /// One entry of `patterns`; its zone and match mode are checked with its text, so a bad zone and
+    /// an unsafe regex of one pattern are both reported.
+    private static func pattern(_ item: JSONNode, file: String, path p: String, defaults: Defaults) throws -> PatternSpec {
+        if let s = item.string {
+            guard !s.isEmpty else { throw CatalogError(file: file, position: item.position, message: "'\(p)' is an empty pattern") }
+            return PatternSpec(literals: variants([s]), lazyRegex: nil, zone: defaults.zone, mode: defaults.mode,
+                               category: defaults.category, owner: defaults.owner)
+        }
+        guard let members = item.members else {
+            throw CatalogError(file: file, position: item.position, message: "'\(p)' must be a string or an object with 'literal' and/or 'regex'")
+        }
+        for m in members where !patternKeys.contains(m.key) {
+            let hint = Suggest.hint(for: m.key, in: patternKeys)
+            throw CatalogError(file: file, position: m.keyPosition, message: "unknown key '\(p).\(m.key)'\(hint)")
+        }
+        var errors: [CatalogError] = []
+        let text = JSONNodeDecoder.collect(&errors, file: file) { () throws -> ([String], LazyRegex?) in
             var literals: [String] = []
             if let lit = item["literal"] {
                 if let s = lit.string { literals = [s] } else if let a = lit.stringArray { literals = a } else {
@@ -172,14 +185,14 @@ package enum PatternParser {
             guard !literals.isEmpty else {
                 throw CatalogError(file: file, position: item.position, message: "'\(p)' needs 'literal' or 'regex'")
             }
-            let category = item["category"]?.string ?? defaults.category
-            out.append(PatternSpec(literals: variants(literals),
-                                   lazyRegex: regex,
-                                   zone: try zone(item["zone"], key: item["key"], file: file, path: p, fallback: defaults.zone),
-                                   mode: try mode(item["match"], file: file, path: p, fallback: defaults.mode),
-                                   category: category, owner: defaults.owner))
+            return (literals, regex)
         }
-        return out
+        let itemZone = JSONNodeDecoder.collect(&errors, file: file) { try Self.zone(item["zone"], key: item["key"], file: file, path: p, fallback: defaults.zone) }
+        let itemMode = JSONNodeDecoder.collect(&errors, file: file) { try Self.mode(item["match"], file: file, path: p, fallback: defaults.mode) }
+        try CatalogError.throwIfAny(errors)
+        guard let text, let itemZone, let itemMode else { throw CatalogError(file: file, position: item.position, message: "'\(p)' is invalid") }
+        return PatternSpec(literals: variants(text.0), lazyRegex: text.1, zone: itemZone, mode: itemMode,
+                           category: item["category"]?.string ?? defaults.category, owner: defaults.owner)
     }
 
     /// Literal variants: a trailing colon matches both `:` and `：` (scraped pages mix them).

@@ -261,7 +261,7 @@ public enum NewsLintCLI {
 
     package static func mainHelp() -> String {
         """
-        newslint \(version): a data-quality linter for news corpus files (Markdown/text with front matter).
+        newslint \(version): a data-quality linter for news corpus files (Markdown, HTML or plain text, with or without front matter).
 
         USAGE:
           newslint [lint|check] [OPTIONS] [PATH...]  Lint files and directories (default: the current directory)

@@ -19,6 +19,7 @@ package enum ReportCommand {
         NewsLintCLI.Shared.noConfig,
         NewsLintCLI.Shared.jobs,
         OptionSpec("no-cache", help: "Accepted as on the lint command; report never reads or writes the cache"),
+        OptionSpec("no-progress", help: "Accepted as on the lint command; report shows no progress line"),
         OptionSpec("top", value: "N", help: "Number of worst files listed (default: 10; 15 in HTML)"),
         OptionSpec("limit", value: "N", help: "Entries listed per drill-down list: findings per problem, duplicate groups (default: 100; every entry: --format jsonl on the lint command)"),
         OptionSpec("title", value: "TEXT", help: "Title of the HTML report"),

@@ -170,7 +170,7 @@ public enum HTMLReport {
         for (i, p) in s.problems.prefix(problemRowLimit).enumerated() {
             h += "<tr data-problem=\"\(p.id)\"><td class=\"n\">\(i + 1)</td>"
             h += "<td><div class=\"kind\">\(esc(p.kind))</div><code>\(esc(p.rule))</code> \(severityBadge(p.severity))</td>"
-            h += "<td class=\"n\"><a href=\"#\(p.id)\" data-files=\"\(p.files)\">\(p.files)</a><div class=\"muted\">\(SummaryRenderer.pct(p.files, s.files))</div></td>"
+            h += "<td class=\"n\"><a href=\"#\(p.id)\" data-files=\"\(p.files)\">\(p.files)</a><div class=\"muted\">\(esc(SummaryRenderer.pct(p.files, s.files)))</div></td>"
             h += "<td class=\"n\"><a href=\"#\(p.id)\" data-findings=\"\(p.findings)\">\(p.findings)</a></td>"
             h += "<td class=\"example\">"
             if let e = p.example {
@@ -274,7 +274,7 @@ public enum HTMLReport {
         for (i, b) in dated.enumerated() {
             let hgt = b.files == 0 ? 0 : max(1, Int(b.density / maxD * Double(chartH)))
             let x = left + i * colW
-            g += "<rect x=\"\(x + 1)\" y=\"\(chartH + 10 - hgt)\" width=\"\(max(1, colW - 2))\" height=\"\(hgt)\" fill=\"\(densityColor(b.density))\"><title>\(b.name): \(SummaryRenderer.density(b.density)) per 1,000 characters; \(b.filesWithFindings) of \(b.files) files with findings</title></rect>\n"
+            g += "<rect x=\"\(x + 1)\" y=\"\(chartH + 10 - hgt)\" width=\"\(max(1, colW - 2))\" height=\"\(hgt)\" fill=\"\(densityColor(b.density))\"><title>\(esc(b.name)): \(SummaryRenderer.density(b.density)) per 1,000 characters; \(b.filesWithFindings) of \(b.files) files with findings</title></rect>\n"
             if i % labelEvery == 0 {
                 let label = s.timeUnit == "day" ? String(b.name.dropFirst(5)) : b.name
                 g += "<text x=\"\(x)\" y=\"\(chartH + 28)\">\(esc(label))</text>\n"
@@ -383,7 +383,7 @@ public enum HTMLReport {
         g += "<table id=\"script\"><tbody>\n"
         for (c, color) in items {
             let n = p.scripts[c] ?? 0
-            g += "<tr><th><span class=\"legend\"><i style=\"background:\(color)\"></i></span>\(c.rawValue)</th><td class=\"n\" data-metric=\"script-\(c.rawValue)\">\(n)</td><td class=\"muted\">\(SummaryRenderer.pct(n, p.profiled))</td></tr>\n"
+            g += "<tr><th><span class=\"legend\"><i style=\"background:\(color)\"></i></span>\(c.rawValue)</th><td class=\"n\" data-metric=\"script-\(c.rawValue)\">\(n)</td><td class=\"muted\">\(esc(SummaryRenderer.pct(n, p.profiled)))</td></tr>\n"
         }
         g += "</tbody></table>\n"
         return g

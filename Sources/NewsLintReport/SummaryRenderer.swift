@@ -18,18 +18,21 @@ public enum SummaryRenderer {
     /// The headline: what is wrong, how much, and what resolves it.
     public static func verdict(_ s: CorpusSummary) -> String {
         guard let top = s.problems.first else { return "No problems found in \(s.files) files." }
-        var out = "\(s.filesWithFindings) of \(s.files) files (\(pct(s.filesWithFindings, s.files))) have findings, in \(s.problems.count) problem classes. "
+        var out = "\(s.filesWithFindings) of \(s.files) files (\(pct(s.filesWithFindings, s.files))) have findings, in \(s.problems.count) problem \(s.problems.count == 1 ? "class" : "classes"). "
         out += "The most widespread: \(top.kind) (\(top.rule), \(count(top.files, "file")))."
         if s.errors > 0 {
             let errorClasses = s.problems.filter { $0.severity == .error }
             out += " \(count(s.errors, "error")): " + errorClasses.prefix(3).map { "\($0.kind) (\(count($0.files, "file")))" }.joined(separator: ", ") + (errorClasses.count > 3 ? ", …" : "") + "."
         }
+        // Each finding in exactly one bucket: its fix (safe, else unsafe) when it has one; without
+        // one, a rule pack when its class is learned, else an editor. By class remedy alone, the
+        // findings without a fix in a class that others fix were in no bucket.
         let learn = s.problems.filter { $0.remedy == .learn }.reduce(0) { $0 + $1.findings }
-        let manual = s.problems.filter { $0.remedy == .manual }.reduce(0) { $0 + $1.findings }
+        let editor = s.problems.filter { $0.remedy != .learn }.reduce(0) { $0 + $1.findings - $1.safeFixes - $1.unsafeFixes }
         out += " \(s.fixableSafe) of \(s.total) findings (\(pct(s.fixableSafe, s.total))) go with `newslint --fix`"
         if s.fixableUnsafe > 0 { out += ", \(s.fixableUnsafe) more with `--fix --unsafe-fixes`" }
         if learn > 0 { out += "; \(learn) with a rule pack from `newslint learn`" }
-        if manual > 0 { out += "; \(manual) need an editor" }
+        if editor > 0 { out += "; \(editor) \(editor == 1 ? "needs" : "need") an editor" }
         return out + "."
     }
 
@@ -73,7 +76,7 @@ public enum SummaryRenderer {
     public static func text(_ s: CorpusSummary, top: Int = 10, detailed: Bool = false) -> String {
         var out = "Corpus health: \(String(format: "%.1f", s.corpusScore)) / 100 (\(s.cleanFiles) of \(s.files) files clean)\n"
         out += "Files: \(s.files), \(bytes(s.bytes))\n"
-        out += "Diagnostics: \(s.total) (\(s.errors) errors, \(s.warnings) warnings, \(s.infos) info); "
+        out += "Diagnostics: \(s.total) (\(count(s.errors, "error")), \(count(s.warnings, "warning")), \(s.infos) info); "
         out += "\(s.fixableSafe) fixable with --fix, \(s.fixableUnsafe) more with --unsafe-fixes\n"
         if detailed && !s.problems.isEmpty {
             out += "\n" + verdict(s).replacingOccurrences(of: "`", with: "") + "\n"
@@ -105,7 +108,7 @@ public enum SummaryRenderer {
         }
         let worst = s.fileHealth.filter { $0.total > 0 }.prefix(top)
         if !worst.isEmpty {
-            out += "\nWorst files (points per 1,000 characters):\n"
+            out += "\nWorst files (score, then points per 1,000 characters):\n"
             for f in worst {
                 out += "  " + String(format: "%3d", f.score) + "  " + String(format: "%6.1f", f.density) + "  \(SystemPath.display(f.path))  (\(f.errors) E, \(f.warnings) W, \(f.infos) I)\n"
             }
@@ -157,7 +160,7 @@ public enum SummaryRenderer {
     public static func markdown(_ s: CorpusSummary, top: Int = 10) -> String {
         var out = "## newslint corpus report\n\n"
         out += "**Health \(String(format: "%.1f", s.corpusScore)) / 100** · \(s.files) files (\(bytes(s.bytes))) · \(s.cleanFiles) clean · "
-        out += "\(s.total) diagnostics: \(s.errors) errors, \(s.warnings) warnings, \(s.infos) info · "
+        out += "\(count(s.total, "diagnostic")): \(count(s.errors, "error")), \(count(s.warnings, "warning")), \(s.infos) info · "
         out += "\(s.fixableSafe) fixable with `--fix`, \(s.fixableUnsafe) with `--unsafe-fixes`\n\n"
         if !s.problems.isEmpty {
             out += mdCell(verdict(s)) + "\n\n"

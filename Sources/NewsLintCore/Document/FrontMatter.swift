@@ -475,24 +475,27 @@ package enum FrontMatterParser {
     }
 
     private static func parseJSON(lines: LineReader, open: Int) -> FrontMatter? {
-        // Hugo-style JSON front matter: an object starting at byte 0 and ending on a line that is `}`.
+        // Hugo-style JSON front matter: an object starting at byte 0 and ending on a line that ends
+        // with its `}`. One parse of the object from byte 0 finds where it ends, however long it is
+        // (trying each line ending in `}` re-parsed from byte 0 every time, and gave up after 400
+        // lines, calling longer front matter invalid and the body empty).
         var close: Int?
-        for l in open...lines.count {
-            let t = lines.content(l).trimmingTrailingSpaces()
-            if t.last == UInt8(ascii: "}") && (l > open || t.count > 1) {
-                // Try to parse up to here.
-                let end = lines.lineStarts[l - 1] + t.count
-                if (try? JSONParser.parse(bytes: Array(lines.bytes[0..<end]))) != nil { close = l; break }
+        var object: JSONNode?
+        if let parsed = try? JSONParser.parsePrefix(bytes: lines.bytes), parsed.end > 0 {
+            // The line holding the object's last byte; only spaces or tabs may follow it there.
+            let lastLine = lines.line(ofByte: parsed.end - 1)
+            let range = lines.contentRange(lastLine)
+            if parsed.end <= range.upperBound, lines.bytes[parsed.end..<range.upperBound].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                close = lastLine
+                object = parsed.node
             }
-            if l - open > 400 { break }
         }
         var problems: [FrontMatterProblem] = []
         var entries: [FrontMatterEntry] = []
         let closeLine: Int
         if let close {
             closeLine = close
-            let end = lines.lineStarts[close - 1] + lines.content(close).count
-            if let node = try? JSONParser.parse(bytes: Array(lines.bytes[0..<end])), let members = node.members {
+            if let node = object, let members = node.members {
                 for (i, m) in members.enumerated() {
                     let value: FrontMatterValue
                     switch m.value.value {
@@ -596,6 +599,16 @@ package struct LineReader {
 
     package func isBlank(_ n: Int) -> Bool {
         content(n).allSatisfy { $0 == 0x20 || $0 == 0x09 }
+    }
+
+    /// 1-based line holding byte `offset` (binary search over the line starts).
+    package func line(ofByte offset: Int) -> Int {
+        var lo = 0, hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return lo + 1
     }
 }
 

@@ -50,6 +50,9 @@ package enum YAMLSubset {
         // uniformly (`  title: …` on every key line), and Jekyll reads it fine.
         let base = baseIndent(lines: lines, range: range)
         let shortcut = simpleLines && base == 0
+        let firstNew = entries.count
+        // Values carrying an anchor (`date: &d 2024-01-01`), for the aliases (`lastmod: *d`) below.
+        var anchors: [Anchor] = []
         var n = range.lowerBound
         while n <= range.upperBound {
             if shortcut, appendSimpleEntry(lines: lines, n, last: range.upperBound, to: &entries, commonFirst: &commonFirst) {
@@ -97,8 +100,11 @@ package enum YAMLSubset {
             var valueText = line[valueStart..<line.endIndex]
             // An anchor or tag (`base: &base`, `meta: !!map`, `date: !!timestamp 2024-06-14`) annotates
             // the value; a lone one introduces nested content like an empty value.
+            var anchorName: ArraySlice<UInt8>?
             while let f = valueText.first, f == UInt8(ascii: "&") || f == UInt8(ascii: "!") {
-                guard let space = valueText.firstIndex(where: { $0 == 0x20 || $0 == 0x09 }) else {
+                let space = valueText.firstIndex(where: { $0 == 0x20 || $0 == 0x09 }) ?? valueText.endIndex
+                if f == UInt8(ascii: "&") { anchorName = valueText[(valueText.startIndex + 1)..<space] }
+                guard space < valueText.endIndex else {
                     valueText = valueText[valueText.endIndex...]
                     break
                 }
@@ -157,7 +163,38 @@ package enum YAMLSubset {
             commonFirst.note(id: keyID, entry: entries.count)
             entries.append(FrontMatterEntry(key: key, line: keyLine, column: indent.count + 1, value: value, valueRange: valueRange,
                                             entryRange: lines.lineStarts[keyLine - 1]..<lines.end(consumedThrough)))
+            if let anchorName, !anchorName.isEmpty { anchors.append(Anchor(name: Array(anchorName), line: keyLine, value: value)) }
             n = consumedThrough + 1
+        }
+        if !anchors.isEmpty { resolveAliases(&entries, from: firstNew, anchors: anchors) }
+    }
+
+    /// A value written with an anchor, which later aliases of its name stand for.
+    private struct Anchor {
+        var name: [UInt8]
+        var line: Int
+        var value: FrontMatterValue
+    }
+
+    /// Gives each top-level value that is only an alias (`lastmod: *d`) the value of the nearest
+    /// anchor of that name above it, as a YAML parser does ("'*d' is not a valid date" was a false
+    /// finding). Only whole values are aliases here (not list items or parts of mappings), and an
+    /// alias stands for the anchored value as parsed, which holds no aliases itself: nothing is
+    /// expanded twice, so no input grows into more than one copy of a value per alias. The entry
+    /// loses its `valueRange`: a fix belongs at the anchor, not on the `*d`. An alias with no
+    /// anchor above it stays the text it is.
+    private static func resolveAliases(_ entries: inout [FrontMatterEntry], from first: Int, anchors: [Anchor]) {
+        for i in first..<entries.count where entries[i].scalarStyle == .plain {
+            let line = entries[i].line
+            let anchor = entries[i].withScalarUTF8 { text -> Anchor? in
+                guard text.count > 1, text[0] == UInt8(ascii: "*") else { return nil }
+                let name = text[1...]
+                guard !name.contains(where: { $0 == 0x20 || $0 == 0x09 }) else { return nil }
+                return anchors.last { $0.line < line && $0.name.elementsEqual(name) }
+            } ?? nil
+            guard let anchor else { continue }
+            entries[i].value = anchor.value
+            entries[i].valueRange = nil
         }
     }
 

@@ -26,6 +26,25 @@ public struct Glob: Sendable, Hashable {
         }
     }
 
+    /// Whether a `[` in the pattern has no `]` after it in its segment. `matchSegment` then takes
+    /// the `[` literally, so the glob matches nothing anyone writing a class meant; configs report
+    /// it (a literal `[` is written `[[]`).
+    public var hasUnclosedBracket: Bool {
+        segments.contains { segment in
+            var i = 0
+            while i < segment.count {
+                if segment[i] == "[" {
+                    // As `matchSegment` reads a class: up to the first `]` after the `[`.
+                    guard let close = segment[(i + 1)...].firstIndex(of: "]") else { return true }
+                    i = close + 1
+                } else {
+                    i += 1
+                }
+            }
+            return false
+        }
+    }
+
     /// Matches a relative path with `/` separators.
     public func matches(_ path: String) -> Bool {
         if let prefix = bareLiteralPrefix { return Self.anySegment(of: path, startsWith: prefix) }

@@ -93,6 +93,8 @@ public struct JSONNode: Sendable, Equatable {
 public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
     public var position: SourcePosition
     public var message: String
+    /// The error is a `//` or `/*` comment (JSON has none), so a config can say where notes go.
+    public var isComment = false
     public var description: String { "\(position): \(message)" }
 }
 
@@ -109,15 +111,29 @@ public struct JSONParser {
 
     public static func parse(bytes: [UInt8]) throws -> JSONNode {
         var parser = JSONParser(bytes: bytes)
-        // Skip a UTF-8 BOM.
-        if ByteOrderMark.isUTF8(bytes) { parser.index = 3; parser.lineStart = 3 }
-        parser.skipWhitespace()
-        let node = try parser.parseValue(depth: 0)
+        let node = try parser.parseLeadingValue()
         parser.skipWhitespace()
         if parser.index < bytes.count {
-            throw parser.error("unexpected text after the JSON value")
+            throw parser.structuralError("unexpected text after the JSON value")
         }
         return node
+    }
+
+    /// Parses the one JSON value at the start of `bytes` (after a BOM and whitespace) and returns
+    /// it with the offset just past it; whatever follows is left alone. For a value that opens a
+    /// longer text (JSON front matter before a body): one pass finds where it ends, instead of
+    /// re-parsing every candidate prefix.
+    public static func parsePrefix(bytes: [UInt8]) throws -> (node: JSONNode, end: Int) {
+        var parser = JSONParser(bytes: bytes)
+        let node = try parser.parseLeadingValue()
+        return (node, parser.index)
+    }
+
+    private mutating func parseLeadingValue() throws -> JSONNode {
+        // Skip a UTF-8 BOM.
+        if ByteOrderMark.isUTF8(bytes) { index = 3; lineStart = 3 }
+        skipWhitespace()
+        return try parseValue(depth: 0)
     }
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
@@ -149,6 +165,16 @@ public struct JSONParser {
         JSONSyntaxError(position: position, message: message)
     }
 
+    /// `error(message)` where a value, key, separator or the end was expected; at a `//` or `/*`
+    /// it says that JSON has no comments ("expected a quoted key" did not).
+    private mutating func structuralError(_ message: String) -> JSONSyntaxError {
+        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "/"),
+              bytes[index + 1] == UInt8(ascii: "/") || bytes[index + 1] == UInt8(ascii: "*") else { return error(message) }
+        var e = error("JSON has no comments (found '\(bytes[index + 1] == UInt8(ascii: "/") ? "//" : "/*")')")
+        e.isComment = true
+        return e
+    }
+
     private mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
@@ -173,7 +199,7 @@ public struct JSONParser {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return JSONNode(.number(try parseNumber()), at: start)
         case UInt8(ascii: "'"): throw error("strings must use double quotes")
-        default: throw error("unexpected character \(describeByte(bytes[index])); expected a value")
+        default: throw structuralError("unexpected character \(describeByte(bytes[index])); expected a value")
         }
     }
 
@@ -201,7 +227,7 @@ public struct JSONParser {
             guard index < bytes.count else { throw error("unexpected end of input inside an object") }
             guard bytes[index] == UInt8(ascii: "\"") else {
                 if bytes[index] == UInt8(ascii: "}") { throw error("trailing comma before '}'") }
-                throw error("expected a quoted key")
+                throw structuralError("expected a quoted key")
             }
             let keyPosition = position
             let key = try parseString()
@@ -220,7 +246,7 @@ public struct JSONParser {
             guard index < bytes.count else { throw error("unexpected end of input; expected ',' or '}'") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-            throw error("expected ',' or '}' after a member")
+            throw structuralError("expected ',' or '}' after a member")
         }
     }
 
@@ -237,7 +263,7 @@ public struct JSONParser {
             guard index < bytes.count else { throw error("unexpected end of input; expected ',' or ']'") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
-            throw error("expected ',' or ']' after an array element")
+            throw structuralError("expected ',' or ']' after an array element")
         }
     }
 

@@ -115,7 +115,7 @@ public struct Configuration: Sendable {
         do {
             root = try JSONParser.parse(bytes: bytes)
         } catch let e as JSONSyntaxError {
-            throw ConfigError(file: file, position: e.position, message: "invalid JSON: \(e.message)")
+            throw invalidJSON(e, file: file)
         }
         let fileDirectory = URL(fileURLWithPath: file).deletingLastPathComponent().path
         let dir = fromPipe ? pipeDirectory ?? fileDirectory : fileDirectory
@@ -165,12 +165,34 @@ public struct Configuration: Sendable {
         do {
             root = try JSONParser.parse(text)
         } catch let e as JSONSyntaxError {
-            throw ConfigError(file: file, position: e.position, message: "invalid JSON: \(e.message)")
+            throw invalidJSON(e, file: file)
         }
         var config = Configuration(directory: directory, file: file)
         config.contentHash = StableHash.fnv1a64(Array(text.utf8))
         try config.apply(root, file: file, catalog: &catalog)
         return config
+    }
+
+    /// A syntax error in the config as a config error; a comment gets where notes can go instead.
+    private static func invalidJSON(_ e: JSONSyntaxError, file: String) -> ConfigError {
+        ConfigError(file: file, position: e.position, message: "invalid JSON: \(e.message)" + (e.isComment ? "; a note can go in a \"$comment\" key" : ""))
+    }
+
+    /// The include, exclude and override globs with a `[` that nothing closes: such a glob matched
+    /// the `[` literally, so it excluded (or included) nothing, silently.
+    private static func unclosedBracketErrors(_ root: JSONNode, file: String) -> [ConfigError] {
+        var found: [ConfigError] = []
+        func check(_ list: JSONNode?, _ path: String) {
+            for (i, node) in (list?.array ?? []).enumerated() {
+                guard let pattern = node.string, Glob(pattern).hasUnclosedBracket else { continue }
+                found.append(ConfigError(file: file, position: node.position, jsonPath: "\(path)[\(i)]",
+                                         message: "glob '\(pattern)' has a '[' with no closing ']' (write '[[]' for a literal '[')"))
+            }
+        }
+        check(root["include"], "include")
+        check(root["exclude"], "exclude")
+        for (i, item) in (root["overrides"]?.array ?? []).enumerated() { check(item["files"], "overrides[\(i)].files") }
+        return found
     }
 
     /// Applies the file's keys. Every problem is collected and thrown together (the first error
@@ -180,7 +202,7 @@ public struct Configuration: Sendable {
             throw ConfigError(file: file, position: root.position, message: "the config must be a JSON object")
         }
         let (shape, unknownKeys) = try JSONNodeDecoder(file: file).decodeListingUnknownKeys(ConfigFile.self, from: root)
-        var errors = unknownKeys + shape.problems
+        var errors = unknownKeys + shape.problems + Self.unclosedBracketErrors(root, file: file)
         func collect(_ step: () throws -> Void) { _ = JSONNodeDecoder.collect(&errors, file: file, step) }
         if let globs = shape.include { include = globs.map(Glob.init); includeDirectory = nil }
         if let globs = shape.exclude { exclude = globs.map(Glob.init); excludeDirectory = nil }
@@ -333,7 +355,10 @@ package struct ConfigValidator {
             case .bool(let b):
                 setting.enabled = b
             case let .object(fields):
+                // Each field on its own: a second bad option of the rule is listed with the first.
+                var fieldErrors: [ConfigError] = []
                 for f in fields {
+                  do {
                     let fieldPath = "\(keyPath).\(f.key)"
                     if f.key == "severity" || f.key == "level" {
                         guard let s = f.value.string else { throw error(f.value, fieldPath, "expected \"off\", \"info\", \"warning\" or \"error\"") }
@@ -356,7 +381,11 @@ package struct ConfigValidator {
                     }
                     try checkType(f.value, against: spec, path: fieldPath)
                     setting.options[f.key] = f.value
+                  } catch let e as ConfigError {
+                    fieldErrors.append(contentsOf: e.all)
+                  }
                 }
+                try ConfigError.throwIfAny(fieldErrors)
             default:
                 throw error(m.value, keyPath, "expected \"off\", \"info\", \"warning\", \"error\", or an object with 'severity' and options; found \(m.value.value.typeName)")
             }

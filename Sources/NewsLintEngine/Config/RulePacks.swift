@@ -151,9 +151,13 @@ public enum RulePackRegistry {
         }
         var defaults = PatternParser.Defaults()
         defaults.category = pack.category ?? id
-        defaults.zone = try PatternParser.zone(pack.zone, key: pack.key, file: file, path: "", fallback: .anywhere)
-        defaults.mode = try PatternParser.mode(pack.match, file: file, path: "", fallback: .contains)
-        let patterns = try PatternParser.parse(pack.patterns, file: file, path: "patterns", defaults: defaults)
+        // The pack's zone, match mode and patterns are checked together: a bad zone hid an unsafe
+        // regex of the same file until the zone was mended.
+        var errors: [CatalogError] = []
+        defaults.zone = JSONNodeDecoder.collect(&errors, file: file) { try PatternParser.zone(pack.zone, key: pack.key, file: file, path: "", fallback: .anywhere) } ?? .anywhere
+        defaults.mode = JSONNodeDecoder.collect(&errors, file: file) { try PatternParser.mode(pack.match, file: file, path: "", fallback: .contains) } ?? .contains
+        let patterns = JSONNodeDecoder.collect(&errors, file: file) { try PatternParser.parse(pack.patterns, file: file, path: "patterns", defaults: defaults) } ?? []
+        try CatalogError.throwIfAny(errors)
 
         var fix: PackRule.FixAction?
         if let f = pack.fix {

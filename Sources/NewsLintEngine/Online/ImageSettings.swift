@@ -27,7 +27,10 @@ extension ImageSettings {
             }
             return x
         }
+        // Every problem of the section at once (the first one hid the others).
+        var errors: [ConfigError] = []
         for m in members {
+          do {
             let path = "images.\(m.key)"
             let n = m.value
             switch m.key {
@@ -37,9 +40,10 @@ extension ImageSettings {
                 s.online = b
             case "roots":
                 let list = try v.strings(n, path: path)
-                for (i, r) in list.enumerated() where r.isEmpty {
-                    throw v.error(n.array?[i] ?? n, "\(path)[\(i)]", "a root must not be empty (use \".\" for the config's directory)")
+                let empty = list.indices.filter { list[$0].isEmpty }.map {
+                    v.error(n.array?[$0] ?? n, "\(path)[\($0)]", "a root must not be empty (use \".\" for the config's directory)")
                 }
+                try ConfigError.throwIfAny(empty)
                 s.roots = list.map(absolute)
             case "timeout": s.timeout = try number(n, path, 0.05...600, unit: "seconds")
             case "retries": s.retries = try whole(n, path, 0...10)
@@ -62,7 +66,11 @@ extension ImageSettings {
             default:
                 throw v.unknownKey(m.key, at: m.keyPosition, path: "images", candidates: keys)
             }
+          } catch let e as ConfigError {
+            errors.append(contentsOf: e.all)
+          }
         }
+        try ConfigError.throwIfAny(errors)
         if s.perHost > s.concurrency, let n = node["perHost"] {
             throw v.error(n, "images.perHost", "perHost (\(s.perHost)) cannot exceed concurrency (\(s.concurrency))")
         }

@@ -41,6 +41,8 @@ import Testing
         #expect(CLIRun.run(["help", "explain"]).stdout.contains("newslint explain RULE"))
         #expect(CLIRun.run(["help", "lnt"]).stderr.contains("did you mean 'lint'?"))
         #expect(CLIRun.run(["lint", "--help"]).stdout.contains("--stdin-filename"))
+        // HTML is linted by default (`.html`, `.htm`): the one-line description says so.
+        #expect(help.stdout.hasPrefix("newslint \(NewsLintCLI.version): a data-quality linter for news corpus files (Markdown, HTML or plain text, with or without front matter).\n"))
     }
 
     @Test func unknownFlagExitsTwoWithSuggestion() {

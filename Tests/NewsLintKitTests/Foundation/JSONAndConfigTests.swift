@@ -120,6 +120,58 @@ import Testing
         #expect(e.description.hasPrefix("cfg/.lint.json:4:3: "), "\(e)")
     }
 
+    /// A `[` with no `]` in an include, exclude or override glob was taken literally, so the glob
+    /// matched nothing anyone meant, silently. It is a config error at the glob.
+    @Test func unclosedBracketInAGlobIsAConfigError() throws {
+        let e = try #require(error("{\"exclude\": [\"drafts/**\", \"c/b.md[\"]}"))
+        #expect(e.description == "cfg/.lint.json:1:27: exclude[1]: glob 'c/b.md[' has a '[' with no closing ']' (write '[[]' for a literal '[')", "\(e)")
+        let o = try #require(error("{\"include\": [\"[ab\"],\n \"overrides\": [{\"files\": [\"x/**\", \"a[!b/*.md\"], \"rules\": {}}]}"))
+        #expect(o.all.map(\.description) == [
+            "cfg/.lint.json:1:14: include[0]: glob '[ab' has a '[' with no closing ']' (write '[[]' for a literal '[')",
+            "cfg/.lint.json:2:35: overrides[0].files[1]: glob 'a[!b/*.md' has a '[' with no closing ']' (write '[[]' for a literal '[')",
+        ], "\(o.all)")
+        // Closed classes, and a literal `[` written as `[[]`, are fine.
+        let c = try load("{\"exclude\": [\"a[0-9].md\", \"b[[].md\", \"**/[!x]*\"]}")
+        #expect(c.exclude.count == 3)
+        #expect(c.excludingPattern("/proj/b[.md") == "b[[].md")
+    }
+
+    /// `//` and `/* */` comments were "expected a quoted key": the message says JSON has none and
+    /// where a note can go.
+    @Test func commentsInTheConfigSayJSONHasNone() throws {
+        let line = try #require(error("{\n  // the site's drafts\n  \"exclude\": [\"drafts/\"]\n}"))
+        #expect(line.description == "cfg/.lint.json:2:3: invalid JSON: JSON has no comments (found '//'); a note can go in a \"$comment\" key", "\(line)")
+        let after = try #require(error("{\"exclude\": [\"drafts/\"] /* old */}"))
+        #expect(after.description.hasSuffix("invalid JSON: JSON has no comments (found '/*'); a note can go in a \"$comment\" key"), "\(after)")
+        _ = try load("{\"$comment\": \"the site's drafts\", \"exclude\": [\"drafts/\"]}")
+    }
+
+    /// Problems inside one object were reported one at a time: the second bad option of a rule,
+    /// the second bad key of `images`, an unsafe regex behind a bad `zone` in a rule pack.
+    @Test func everyProblemInOneObjectIsListed() throws {
+        let options = try #require(error("{\"rules\": {\"trailing-whitespace\": {\"allowHardBrake\": false, \"severity\": \"eror\"}}}"))
+        #expect(options.all.map(\.jsonPath) == ["rules.trailing-whitespace.allowHardBrake", "rules.trailing-whitespace.severity"], "\(options.all)")
+        let images = try #require(error("{\"images\": {\"timeout\": -1, \"retries\": 99, \"roots\": [\"\", \"a\", \"\"]}}"))
+        #expect(images.all.map(\.jsonPath) == ["images.timeout", "images.retries", "images.roots[0]", "images.roots[2]"], "\(images.all)")
+        let dir = TemporaryDirectory()
+        let pack = dir.write("pack.json", """
+            {"id": "site-footer", "message": "site footer", "zone": "footr",
+             "patterns": [{"regex": "(a+)+$", "zone": "heder"}, {"literal": "ok"}, {"regex": "(a*)*b"}]}
+            """)
+        var catalog = Catalog.builtin
+        do {
+            try RulePackRegistry.load(path: pack, into: &catalog)
+            Issue.record("the pack loaded")
+        } catch let e as CatalogError {
+            let messages = e.all.map(\.message)
+            #expect(messages.count == 4, "\(messages)")
+            #expect(messages.first?.hasPrefix("'zone' must be one of") == true, "\(messages)")
+            #expect(messages.contains { $0.hasPrefix("'patterns[0].regex' is refused") }, "\(messages)")
+            #expect(messages.contains { $0.hasPrefix("'patterns[0].zone' must be one of") }, "\(messages)")
+            #expect(messages.contains { $0.hasPrefix("'patterns[2].regex' is refused") }, "\(messages)")
+        }
+    }
+
     @Test func unknownTopLevelKeySuggests() throws {
         let e = try #require(error("{\"exclud\": []}"))
         #expect(e.description == "cfg/.lint.json:1:2: exclud: unknown key 'exclud'; did you mean 'exclude'?")

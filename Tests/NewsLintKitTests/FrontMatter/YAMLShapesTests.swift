@@ -13,6 +13,28 @@ import Testing
         try #require(Document(path: "_posts/2024-06-14-shapes.md", text: text).frontMatter)
     }
 
+    /// An alias (`lastmod: *d`) stands for its anchor's value (`date: &d 2024-01-01`): it was read
+    /// as the text `*d`, "not a valid date". Lists anchor too; an alias with no anchor above it,
+    /// or quoted, stays text; the alias's entry has no value range for a fix to rewrite.
+    @Test func aliasesTakeTheirAnchorsValue() throws {
+        let text = "---\ntitle: 市政府公布交通安排\ndate: &d 2024-01-01\nlastmod: *d\nupdated: *d # the same day\n"
+            + "tags: &t\n  - 交通\n  - 港鐵\nkeywords: *t\nsummary: *later\nauthor: \"*d\"\nlater: &later x\n---\n\n市政府今天公布新的交通安排。\n"
+        let fm = try frontMatter(text)
+        #expect(fm.problems.isEmpty, "\(fm.problems.map(\.message))")
+        #expect(fm.entry("lastmod")?.value == .scalar("2024-01-01", .plain))
+        #expect(fm.entry("lastmod")?.valueRange == nil)
+        #expect(fm.entry("updated")?.value == .scalar("2024-01-01", .plain))
+        #expect(fm.entry("keywords")?.value == .list(["交通", "港鐵"]))
+        #expect(fm.entry("summary")?.value == .scalar("*later", .plain), "the anchor comes after it")
+        #expect(fm.entry("author")?.value == .scalar("*d", .doubleQuoted))
+        var settings = LintSettings()
+        settings.jobs = 1
+        settings.filter = RuleFilter(select: ["front-matter-field", "front-matter-malformed"])
+        let linter = try Linter(catalog: .builtin, config: Configuration(directory: "/nonexistent-example-root"), settings: settings)
+        let d = linter.lint([.text(path: "a.md", bytes: Array(text.utf8))]).diagnostics
+        #expect(d.isEmpty, "\(d.map(\.message))")
+    }
+
     @Test func uniformlyIndentedMapping() throws {
         let fm = try frontMatter("---\n  layout: post\n  title: 港鐵新綫通車\n  tags:\n    - 交通\n    - 港鐵\n  categories: [新聞]\n---\n正文。\n")
         #expect(fm.problems.isEmpty, "\(fm.problems.map(\.message))")

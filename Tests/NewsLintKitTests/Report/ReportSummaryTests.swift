@@ -92,6 +92,60 @@ import FoundationXML
         #expect(CorpusSummary.score(errors: 11, warnings: 0, infos: 0, characters: 1_000) == 8)
     }
 
+    /// A share under 0.1% reads "<0.1%": the problems table and the script table put it in the page
+    /// unescaped, so a report with a rare problem or script was not well-formed.
+    @Test func htmlWithSharesUnderATenthOfAPercentIsWellFormed() throws {
+        var acc = CorpusSummary.Accumulator(catalog: .builtin)
+        let paths = (0..<1_001).map { "c/\($0).md" }
+        for path in paths { acc.addFile(path: path, byteCount: 100) }
+        acc.add(Diagnostic(rule: "trailing-whitespace", severity: .warning, path: paths[0], line: 1, column: 3, message: "trailing whitespace"))
+        let profiles = paths.enumerated().map { i, path in
+            FileProfile(path: path, bytes: 100, hasFrontMatter: true, date: nil, script: i == 0 ? .traditional : .simplified,
+                        simplifiedChars: 9, traditionalChars: 0, images: 0, emptyImages: 0, slug: nil, bodyHash: nil)
+        }
+        let html = HTMLReport.render(CorpusSummary(acc, profiles: profiles))
+        #expect(!html.contains(">(<0.1%"), "escaped")
+        #expect(html.contains("<div class=\"muted\">&lt;0.1%</div>"), "the problems table's share")
+        #expect(html.contains("<td class=\"muted\">&lt;0.1%</td>"), "the script table's share")
+        let (tree, error) = XMLTree.parse(String(html.drop { $0 != "\n" }))
+        #expect(error == nil && tree != nil, "\(String(describing: error))")
+    }
+
+    /// The verdict's buckets (--fix, --unsafe-fixes, learn, an editor) hold every finding once: a
+    /// finding without a fix in a class that others fix was in none of them.
+    @Test func verdictBucketsAddUpToTheTotal() {
+        var acc = CorpusSummary.Accumulator(catalog: .builtin)
+        for i in 0..<4 { acc.addFile(path: "\(i).md", byteCount: 100) }
+        let fix = Fix(.safe, "remove", edits: [Edit(range: 10..<11, replacement: "")])
+        acc.add(Diagnostic(rule: "trailing-whitespace", severity: .warning, path: "0.md", line: 1, column: 3, message: "trailing whitespace", fix: fix))
+        acc.add(Diagnostic(rule: "trailing-whitespace", severity: .warning, path: "1.md", line: 1, column: 3, message: "trailing whitespace"))
+        acc.add(Diagnostic(rule: "trailing-whitespace", severity: .warning, path: "2.md", line: 1, column: 3, message: "trailing whitespace"))
+        acc.add(Diagnostic(rule: "title-boilerplate", severity: .warning, path: "3.md", line: 2, column: 8, message: "title ends with a site name"))
+        let s = CorpusSummary(acc, profiles: [])
+        #expect(s.total == 4)
+        #expect(SummaryRenderer.verdict(s).hasSuffix("1 of 4 findings (25%) go with `newslint --fix`; 3 need an editor."), "\(SummaryRenderer.verdict(s))")
+    }
+
+    /// Counts of one were "1 warnings", "1 problem classes", "1 diagnostics"; the text report's
+    /// worst-files score column had no label; `report` refused `--no-progress`, which lint accepts.
+    @Test func reportWordingForOneOfEach() throws {
+        var acc = CorpusSummary.Accumulator(catalog: .builtin)
+        acc.addFile(path: "a.md", byteCount: 100)
+        acc.add(Diagnostic(rule: "title-boilerplate", severity: .warning, path: "a.md", line: 2, column: 8, message: "title ends with a site name"))
+        let s = CorpusSummary(acc, profiles: [])
+        let text = SummaryRenderer.text(s, detailed: true)
+        #expect(text.contains("Diagnostics: 1 (0 errors, 1 warning, 0 info)"), "\(text)")
+        #expect(text.contains("1 of 1 files (100%) have findings, in 1 problem class. "), "\(text)")
+        #expect(text.contains("; 1 needs an editor."), "\(text)")
+        #expect(text.contains("\nWorst files (score, then points per 1,000 characters):\n"), "\(text)")
+        #expect(SummaryRenderer.markdown(s).contains("1 diagnostic: 0 errors, 1 warning, 0 info"))
+        let dir = TemporaryDirectory()
+        dir.write("a.md", "---\ntitle: t\ndate: 2024-01-01\n---\n\n市政府今天公布新的交通安排。 \n")
+        let r = CLIRun.run(["report", "--no-config", "--no-progress", "--select", "trailing-whitespace", "."], cwd: dir.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("1 warning, 0 info"), "\(r.stdout)")
+    }
+
     @Test func duplicateGroupsJoinRuleDiagnostics() {
         let profiles = ["a.md", "b.md", "c.md", "d.md"].map {
             FileProfile(path: $0, bytes: 10, hasFrontMatter: true, date: nil, script: .simplified, simplifiedChars: 9, traditionalChars: 0,

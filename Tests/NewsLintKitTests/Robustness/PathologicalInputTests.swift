@@ -54,6 +54,29 @@ import Testing
         #expect(fm.entry("tags").map { if case let .list(items) = $0.value { return items.count } else { return -1 } } == 100_001)
     }
 
+    /// JSON front matter of 20,000 keys on as many lines, each line ending in `}`: its end was
+    /// looked for by parsing from byte 0 again at every such line (quadratic), and the search gave
+    /// up after 400 lines, so valid front matter was "invalid JSON" and the body "empty". One parse
+    /// finds where the object ends.
+    @Test func jsonFrontMatterOfTwentyThousandLines() throws {
+        let text = "{\n\"title\": \"新聞\", \"date\": \"2024-01-01\"\n" + (0..<20_000).map { ", \"k\($0)\": {\"a\": 1}\n" }.joined()
+            + "}\n市政府今天公布新的交通安排。\n"
+        let fm = try #require(Document(path: "a.md", text: text).frontMatter)
+        #expect(fm.problems.isEmpty, "\(fm.problems.prefix(3).map(\.message))")
+        #expect(fm.closeLine == 20_003)
+        #expect(fm.entries.count == 20_002)
+        #expect(fm.entry("k19999") != nil)
+        let d = try Self.lint(text, select: ["front-matter-malformed", "body-empty"])
+        #expect(d.isEmpty, "\(d.prefix(3).map(\.message))")
+    }
+
+    /// The probe's file: 402 keys, one a line.
+    @Test func jsonFrontMatterOfFourHundredKeysIsValid() throws {
+        let text = "{\n" + (0..<400).map { "\"k\($0)\": \"v\",\n" }.joined() + "\"title\": \"t\", \"date\": \"2024-01-01\"\n}\n正文内容足够长的文字用于测试。\n"
+        let d = try Self.lint(text, select: ["front-matter-malformed", "body-empty"])
+        #expect(d.isEmpty, "\(d.prefix(3).map(\.message))")
+    }
+
     @Test func hundredThousandSuppressionComments() throws {
         let text = String(repeating: "<!-- newslint-disable-next-line trailing-whitespace -->\n正文 \n", count: 50_000)
             + String(repeating: "<!-- newslint-disable-next-line final-newline -->\n", count: 50_000) + "正文。\n"
