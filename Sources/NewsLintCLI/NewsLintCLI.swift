@@ -318,18 +318,26 @@ public enum NewsLintCLI {
         }
     }
 
+    /// The `--config` file, resolved; a usage error when it does not exist, or when it is standard
+    /// input and `-` reads standard input too (one stream cannot be both).
+    package static func explicitConfigPath(_ parsed: ParsedArguments, io: ToolIO) throws -> String? {
+        guard let explicit = parsed.value("config") else { return nil }
+        let path = resolve(explicit, io)
+        if parsed.positionals.contains("-"), ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"].contains(PathResolver.standardized(path)) {
+            throw UsageError("--config '\(explicit)' and '-' both read standard input; give the config or the text as a file")
+        }
+        guard SystemPath.exists(path) else { throw UsageError("config file '\(explicit)' does not exist") }
+        return path
+    }
+
     /// Loads the configuration for a run (explicit, discovered, or defaults) and the catalog it extends.
     package static func loadConfiguration(_ parsed: ParsedArguments, io: ToolIO) throws -> (Configuration, Catalog) {
         var catalog = Catalog.builtin
         if parsed.has("no-config") {
             return (Configuration(directory: io.currentDirectory), catalog)
         }
-        if let explicit = parsed.value("config") {
-            let path = resolve(explicit, io)
-            guard SystemPath.exists(path) else {
-                throw UsageError("config file '\(explicit)' does not exist")
-            }
-            return (try Configuration.load(file: path, catalog: &catalog, pipeDirectory: io.currentDirectory), catalog)
+        if let path = try explicitConfigPath(parsed, io: io) {
+            return (try Configuration.load(file: path, catalog: &catalog, currentDirectory: io.currentDirectory), catalog)
         }
         // Like Ruff and SwiftLint, look beside what is being linted first, then in the current directory.
         let firstPath = parsed.positionals.first { $0 != "-" }.map { resolve($0, io) }

@@ -98,9 +98,9 @@ public enum FileReader {
         case failed(Int32)
     }
 
-    /// A file of settings a user names (`--config`): a regular file, or a pipe read to its end, so
-    /// process substitution (`--config <(…)`, a /dev/fd path) and /dev/stdin work; at most
-    /// `maxSize` bytes either way. The pipe is opened without blocking (a named pipe that nothing
+    /// A config file (every one loaded: `--config`, discovered, `extend`ed): a regular file, or a
+    /// pipe read to its end, so process substitution (`--config <(…)`, a /dev/fd path) and
+    /// /dev/stdin (a pipe or a redirected file) work; at most `maxSize` bytes either way. The pipe is opened without blocking (a named pipe that nothing
     /// writes to must not hang the open) and then read blocking: a writer that is there is waited
     /// for, and with none the read sees the end at once.
     public static func readSettings(_ path: String, maxSize: Int) -> SettingsRead {
