@@ -70,20 +70,11 @@ public struct ToolIO: Sendable {
     /// All of standard input; one that cannot be read (closed, a directory) ends the run with a
     /// message and exit code 2 rather than a crash.
     private static func readStandardInput() -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { p -> Int in
-                guard let base = p.baseAddress else { return 0 }
-                return read(0, base, p.count)
-            }
-            if n > 0 {
-                bytes.append(contentsOf: chunk[0..<n])
-                continue
-            }
-            if n == 0 { return bytes }
-            if errno == EINTR { continue }
-            let reason = String(cString: strerror(errno))
+        switch FileReader.readToEnd(0) {
+        case let .bytes(bytes):
+            return bytes
+        case let .failed(failure):
+            let reason = String(cString: strerror(failure))
             _ = writeAll(2, Array("error: cannot read standard input ('-'): \(reason); pipe the text in (newslint - < FILE) or name the files instead\n".utf8))
             exit(ExitCode.failure)
         }
