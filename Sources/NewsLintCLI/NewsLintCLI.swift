@@ -70,20 +70,11 @@ public struct ToolIO: Sendable {
     /// All of standard input; one that cannot be read (closed, a directory) ends the run with a
     /// message and exit code 2 rather than a crash.
     private static func readStandardInput() -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { p -> Int in
-                guard let base = p.baseAddress else { return 0 }
-                return read(0, base, p.count)
-            }
-            if n > 0 {
-                bytes.append(contentsOf: chunk[0..<n])
-                continue
-            }
-            if n == 0 { return bytes }
-            if errno == EINTR { continue }
-            let reason = String(cString: strerror(errno))
+        switch FileReader.readToEnd(0) {
+        case let .bytes(bytes):
+            return bytes
+        case let .failed(failure):
+            let reason = String(cString: strerror(failure))
             _ = writeAll(2, Array("error: cannot read standard input ('-'): \(reason); pipe the text in (newslint - < FILE) or name the files instead\n".utf8))
             exit(ExitCode.failure)
         }
@@ -318,18 +309,26 @@ public enum NewsLintCLI {
         }
     }
 
+    /// The `--config` file, resolved; a usage error when it does not exist, or when it is standard
+    /// input and `-` reads standard input too (one stream cannot be both).
+    package static func explicitConfigPath(_ parsed: ParsedArguments, io: ToolIO) throws -> String? {
+        guard let explicit = parsed.value("config") else { return nil }
+        let path = resolve(explicit, io)
+        if parsed.positionals.contains("-"), ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"].contains(PathResolver.standardized(path)) {
+            throw UsageError("--config '\(explicit)' and '-' both read standard input; give the config or the text as a file")
+        }
+        guard SystemPath.exists(path) else { throw UsageError("config file '\(explicit)' does not exist") }
+        return path
+    }
+
     /// Loads the configuration for a run (explicit, discovered, or defaults) and the catalog it extends.
     package static func loadConfiguration(_ parsed: ParsedArguments, io: ToolIO) throws -> (Configuration, Catalog) {
         var catalog = Catalog.builtin
         if parsed.has("no-config") {
             return (Configuration(directory: io.currentDirectory), catalog)
         }
-        if let explicit = parsed.value("config") {
-            let path = resolve(explicit, io)
-            guard SystemPath.exists(path) else {
-                throw UsageError("config file '\(explicit)' does not exist")
-            }
-            return (try Configuration.load(file: path, catalog: &catalog, pipeDirectory: io.currentDirectory), catalog)
+        if let path = try explicitConfigPath(parsed, io: io) {
+            return (try Configuration.load(file: path, catalog: &catalog, currentDirectory: io.currentDirectory), catalog)
         }
         // Like Ruff and SwiftLint, look beside what is being linted first, then in the current directory.
         let firstPath = parsed.positionals.first { $0 != "-" }.map { resolve($0, io) }

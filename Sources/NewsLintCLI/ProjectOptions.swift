@@ -25,11 +25,9 @@ extension NewsLintCLI {
         if parsed.has("no-config") {
             return ConfigResolver(fixed: Configuration(directory: io.currentDirectory), catalog: .builtin)
         }
-        if let explicit = parsed.value("config") {
-            let path = resolve(explicit, io)
-            guard SystemPath.exists(path) else { throw UsageError("config file '\(explicit)' does not exist") }
+        if let path = try NewsLintCLI.explicitConfigPath(parsed, io: io) {
             var catalog = Catalog.builtin
-            let config = try Configuration.load(file: path, catalog: &catalog, pipeDirectory: io.currentDirectory)
+            let config = try Configuration.load(file: path, catalog: &catalog, currentDirectory: io.currentDirectory)
             return ConfigResolver(fixed: config, catalog: catalog)
         }
         return try ConfigResolver(hierarchicalFrom: io.currentDirectory, catalog: .builtin)

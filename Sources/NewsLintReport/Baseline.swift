@@ -327,9 +327,7 @@ public struct BaselinePaths: Sendable, Equatable {
         switch base {
         case .workingDirectory: self = .asLinted
         case .baselineFile:
-            var parts = PathResolver.standardized(file).split(separator: "/", omittingEmptySubsequences: true)
-            if !parts.isEmpty { parts.removeLast() }
-            self.init(directory: "/" + parts.joined(separator: "/"), currentDirectory: currentDirectory)
+            self.init(directory: PathComponents.deletingLastComponent(PathResolver.standardized(file)), currentDirectory: currentDirectory)
         }
     }
 

@@ -24,24 +24,17 @@ public enum FileReader {
     /// Same, with `status` set to what `fstat` said of the file opened (when it was opened): the
     /// cache stamps a file by the very file it read, without looking its path up again.
     package static func read(_ path: String, maxSize: Int, status st: inout stat) -> FileReadResult {
-        // open + fstat: one path lookup per file. O_NONBLOCK keeps a FIFO from blocking the open;
-        // it has no effect on regular files.
-        let fd = SystemPath.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
-        guard fd >= 0 else {
-            let err = errno
+        let (fd, failure) = openAndStat(path, &st)
+        if let failure {
             var st = stat()
             // Sockets cannot be opened at all: report them as skipped like other special files.
             if SystemPath.stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFSOCK { return .skipped("not a regular file (a socket); skipped") }
-            return .failed("cannot open: \(String(cString: strerror(err)))")
+            return .failed("cannot open: \(String(cString: strerror(failure)))")
         }
         defer { close(fd) }
-        guard fstat(fd, &st) == 0 else { return .failed("cannot open: \(String(cString: strerror(errno)))") }
         let type = st.st_mode & S_IFMT
         if type == S_IFDIR { return .skipped("is a directory") }
-        if type != S_IFREG {
-            let kind = type == S_IFIFO ? "a named pipe (FIFO)" : (type == S_IFSOCK ? "a socket" : "a device or special file")
-            return .skipped("\(kind), not a regular file; skipped")
-        }
+        if type != S_IFREG { return .skipped("\(specialKind(type)), not a regular file; skipped") }
         if Int(st.st_size) > maxSize {
             return .skipped("file is \(st.st_size) bytes, over the \(maxSize)-byte limit (maxFileSize); skipped (raise maxFileSize in .lint.json to lint it)")
         }
@@ -98,23 +91,64 @@ public enum FileReader {
         case failed(Int32)
     }
 
-    /// A file of settings a user names (`--config`): a regular file, or a pipe read to its end, so
-    /// process substitution (`--config <(…)`, a /dev/fd path) and /dev/stdin work; at most
-    /// `maxSize` bytes either way. The pipe is opened without blocking (a named pipe that nothing
+    /// A config file (every one loaded: `--config`, discovered, `extend`ed): a regular file, or a
+    /// pipe read to its end, so process substitution (`--config <(…)`, a /dev/fd path) and
+    /// /dev/stdin (a pipe or a redirected file) work; at most `maxSize` bytes either way. The pipe is opened without blocking (a named pipe that nothing
     /// writes to must not hang the open) and then read blocking: a writer that is there is waited
     /// for, and with none the read sees the end at once.
     public static func readSettings(_ path: String, maxSize: Int) -> SettingsRead {
-        let fd = SystemPath.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
-        guard fd >= 0 else { return .failed(errno) }
-        defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { return .failed(errno) }
+        let (fd, failure) = openAndStat(path, &st)
+        if let failure { return .failed(failure) }
+        defer { close(fd) }
         let type = st.st_mode & S_IFMT
         if type == S_IFDIR { return .directory }
         let fromPipe = type == S_IFIFO
-        guard type == S_IFREG || fromPipe else { return .special(type == S_IFSOCK ? "a socket" : "a device or special file") }
+        guard type == S_IFREG || fromPipe else { return .special(specialKind(type)) }
         if Int(st.st_size) > maxSize { return .tooLarge(Int(st.st_size)) }
         if fromPipe { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
+        switch readToEnd(fd, limit: maxSize) {
+        case let .bytes(bytes) where bytes.count > maxSize: return .tooLarge(fromPipe ? nil : bytes.count)
+        case let .bytes(bytes): return .bytes(bytes, fromPipe: fromPipe)
+        case let .failed(failure): return .failed(failure)
+        }
+    }
+
+    /// Opens `path` to read it and `fstat`s what was opened: one path lookup. O_NONBLOCK keeps a
+    /// FIFO from blocking the open (it has no effect on regular files). On a failure, its errno
+    /// (a descriptor that `fstat` failed on is closed first).
+    private static func openAndStat(_ path: String, _ st: inout stat) -> (fd: Int32, failure: Int32?) {
+        let fd = SystemPath.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else { return (fd, errno) }
+        guard fstat(fd, &st) == 0 else {
+            let failure = errno
+            close(fd)
+            return (-1, failure)
+        }
+        return (fd, nil)
+    }
+
+    /// How a file that is neither a regular file nor a directory is named in messages.
+    private static func specialKind(_ type: mode_t) -> String {
+        switch type {
+        case S_IFIFO: return "a named pipe (FIFO)"
+        case S_IFSOCK: return "a socket"
+        default: return "a device or special file"
+        }
+    }
+
+    /// What `readToEnd` got.
+    package enum ReadToEnd {
+        /// The bytes to the end, or, when there were more than `limit`, the first reads over it.
+        case bytes([UInt8])
+        /// A `read` failed with this errno.
+        case failed(Int32)
+    }
+
+    /// All of `fd` to its end (a pipe, standard input, a config file), 64 KiB a read; a read
+    /// interrupted by a signal is retried. Stops once more than `limit` bytes came, so a
+    /// pipe that never ends is not read into memory whole.
+    package static func readToEnd(_ fd: Int32, limit: Int = .max) -> ReadToEnd {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -126,11 +160,10 @@ public enum FileReader {
                 if errno == EINTR { continue }
                 return .failed(errno)
             }
-            if n == 0 { break }
+            if n == 0 { return .bytes(bytes) }
             bytes.append(contentsOf: chunk[..<n])
-            if bytes.count > maxSize { return .tooLarge(fromPipe ? nil : bytes.count) }
+            if bytes.count > limit { return .bytes(bytes) }
         }
-        return .bytes(bytes, fromPipe: fromPipe)
     }
 
     /// A NUL byte means binary, unless the file is UTF-16 with a BOM (reported by encoding rules instead).

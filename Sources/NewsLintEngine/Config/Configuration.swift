@@ -75,14 +75,27 @@ public struct Configuration: Sendable {
     public static let maxBytes = 16 * 1024 * 1024
 
     /// Loads and validates a config file against `catalog` (which it may extend with rule packs via `packLoader`).
-    /// `pipeDirectory`: what the paths of a config that comes through a pipe (`--config <(…)`) are
-    /// relative to, since the pipe's own directory (/dev/fd) means nothing; nil: the pipe's.
-    public static func load(file: String, catalog: inout Catalog, pipeDirectory: String? = nil) throws -> Configuration {
-        try load(file: file, catalog: &catalog, extending: [], pipeDirectory: pipeDirectory)
+    /// `currentDirectory`: what the paths of a config with no directory of its own are relative
+    /// to (see `hasNoDirectory`); nil: the directory its path names.
+    public static func load(file: String, catalog: inout Catalog, currentDirectory: String? = nil) throws -> Configuration {
+        try load(file: file, catalog: &catalog, extending: [], currentDirectory: currentDirectory)
+    }
+
+    /// Whether a config read from `file` has no directory of its own: one that came through a
+    /// pipe (`--config <(…)`), or any path under /dev or a process's fd directory
+    /// (`--config /dev/stdin < cfg.json`, which names a regular file whose directory is not
+    /// /dev). Its globs and `extend` are then relative to the current directory.
+    package static func hasNoDirectory(_ file: String, fromPipe: Bool) -> Bool {
+        if fromPipe { return true }
+        let parts = PathResolver.standardized(file).split(separator: "/")
+        guard file.hasPrefix("/"), let first = parts.first else { return false }
+        if first == "dev" { return true }
+        // /proc/self/fd/N, /proc/thread-self/fd/N, /proc/PID/fd/N.
+        return first == "proc" && parts.count > 2 && parts[2] == "fd"
     }
 
     /// `extending`: the configs that extend this one, to report cycles.
-    package static func load(file: String, catalog: inout Catalog, extending: [String], pipeDirectory: String? = nil) throws -> Configuration {
+    package static func load(file: String, catalog: inout Catalog, extending: [String], currentDirectory: String? = nil) throws -> Configuration {
         let bytes: [UInt8]
         var fromPipe = false
         switch FileReader.readSettings(file, maxSize: maxBytes) {
@@ -118,7 +131,7 @@ public struct Configuration: Sendable {
             throw invalidJSON(e, file: file)
         }
         let fileDirectory = URL(fileURLWithPath: file).deletingLastPathComponent().path
-        let dir = fromPipe ? pipeDirectory ?? fileDirectory : fileDirectory
+        let dir = hasNoDirectory(file, fromPipe: fromPipe) ? currentDirectory ?? fileDirectory : fileDirectory
         var config = Configuration(directory: dir, file: file)
         if let node = root["extend"] {
             guard let target = node.string, !target.isEmpty else {

@@ -9,6 +9,21 @@ import Testing
 
 /// Bad input gets a clear diagnostic or error and the run continues; nothing crashes.
 @Suite struct BadInputTests {
+    /// `readToEnd` (standard input, config files) reads a pipe past one 64 KiB read to its end,
+    /// and a descriptor that cannot be read is its errno.
+    @Test func readToEndReadsAPipeToItsEnd() throws {
+        let text = [UInt8]((0..<150_000).map { UInt8(truncatingIfNeeded: $0 % 251) })
+        var fds: [Int32] = [0, 0]
+        try #require(pipe(&fds) == 0)
+        let (readEnd, writeEnd) = (fds[0], fds[1])
+        let writer = Thread { text.withUnsafeBytes { _ = write(writeEnd, $0.baseAddress, $0.count) }; close(writeEnd) }
+        writer.start()
+        defer { close(readEnd) }
+        guard case let .bytes(bytes) = FileReader.readToEnd(readEnd) else { Issue.record("read failed"); return }
+        #expect(bytes == text)
+        #expect({ if case .failed(EBADF) = FileReader.readToEnd(-1) { return true }; return false }())
+    }
+
     func lint(_ tmp: TemporaryDirectory, _ args: [String] = ["."]) -> CLIRun {
         CLIRun.run(args + ["--format", "concise", "--no-config"], cwd: tmp.path)
     }

@@ -21,6 +21,14 @@ import Testing
         return dir
     }
 
+    /// The baseline's directory is its file's parent, standardized: `/` for one at the root.
+    @Test func baselineDirectoryIsTheFilesParent() {
+        for (file, key) in [("/proj/./sub/../baseline.json", "news/a.md"), ("/baseline.json", "proj/news/a.md")] {
+            let paths = BaselinePaths(.baselineFile, file: file, currentDirectory: "/proj")
+            #expect(paths.key("news/a.md") == key, "\(file)")
+        }
+    }
+
     @Test func baselineMatchesFromAnotherDirectory() throws {
         let dir = project()
         let proj = dir.path + "/proj"

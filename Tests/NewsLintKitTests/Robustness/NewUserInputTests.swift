@@ -63,6 +63,24 @@ import Testing
         #expect(large.status == 2 && large.stderr.contains("big.json: the config file is 17825792 bytes, over the 16777216-byte limit"), "\(large.stderr)")
     }
 
+    /// `--config /dev/stdin < cfg.json`: stdin a regular file, named by a path under /dev (here
+    /// /dev/fd/N of a file this test opened). Its globs are relative to the current directory, not
+    /// /dev/fd: the anchored exclude leaves out ./skip.md. `--config /dev/stdin -` wants stdin twice.
+    @Test func configUnderDevIsRelativeToTheCurrentDirectory() throws {
+        let tmp = TemporaryDirectory()
+        tmp.write("keep.md", "正文。 \n")
+        tmp.write("skip.md", "正文。 \n")
+        let file = tmp.write("cfg/settings.json", #"{"exclude": ["/skip.md"]}"#)
+        let fd = open(file, O_RDONLY)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let listed = CLIRun.run(["--no-cache", "--config", "/dev/fd/\(fd)", "--show-files", "."], cwd: tmp.path)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.contains("keep.md") && !listed.stdout.contains("skip.md"), "\(listed.stdout)")
+        let both = CLIRun.run(["--no-cache", "--config", "/dev/stdin", "-"], cwd: tmp.path, stdin: "正文。\n")
+        #expect(both.status == 2 && both.stderr == "error: --config '/dev/stdin' and '-' both read standard input; give the config or the text as a file\n", "\(both.stderr)")
+    }
+
     /// `report` and `learn` on a path that does not exist or a directory with no files to lint refuse, as
     /// `lint` does, instead of scoring an empty corpus 100/100 or a missing path as a broken file.
     @Test func reportRefusesMissingAndEmptyPaths() throws {
