@@ -1133,7 +1133,8 @@ public final class Linter: Sendable {
         let sameList = Self.sameStorage(baseCrossFile, fileCrossFile)
         // A file whose whole text is in another encoding has no facts: a body hash or a slug of
         // bytes never decoded would pair it with nothing real (`Rule.checksUndecodedFiles`).
-        let collects = !document.encoding.isWhollyOtherEncoding
+        // With no cross-file rules nothing is collected: the (post-fix) document is not validated for it.
+        let collects = !baseCrossFile.isEmpty && !document.encoding.isWhollyOtherEncoding
         for i in baseCrossFile.indices where collects {
             if !sameList {
                 let id = baseCrossFile[i].id
