@@ -89,8 +89,10 @@ extension Document {
     /// text is in another encoding, and the fixer transcodes from it. For a UTF-8 file it costs no
     /// more than `isValidUTF8`, which the script rules have usually found while decoding.
     public var encoding: DocumentEncoding {
-        views.encoding {
-            if isValidUTF8 { return .utf8 }
+        // UTF-8 (nearly every file) from the validity the script rules have usually found already;
+        // only the outcome for a file that is not UTF-8 is worked out and kept.
+        if isValidUTF8 { return .utf8 }
+        return views.encoding {
             guard let (name, text) = EncodingInvalidRule.losslessDecoding(bytes) else { return .unknown }
             return .legacy(name: name, text: text)
         }

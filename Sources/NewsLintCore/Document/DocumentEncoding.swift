@@ -9,7 +9,8 @@ public enum DocumentEncoding: Sendable, Equatable {
     /// UTF-8, so rules reading it would judge bytes, not characters: only the encoding is reported.
     case legacy(name: String, text: String)
     /// Not UTF-8 and no lossless decoding: UTF-8 with ill-formed sequences (or an encoding not
-    /// recognised). Rules still read it; no fix but a rule's own is safe on it (`--fix` applies none).
+    /// recognised). Rules still read it; no fix is safe on it: the engine drops the rules' fixes
+    /// and `--fix` applies none.
     case unknown
 
     /// Whether the whole text is in another encoding (`legacy`).

@@ -13,13 +13,21 @@ package enum EncodingGuard {
         return fix.edits[0].range == 0..<byteCount
     }
 
+    /// Whether `d`'s fix may be applied to a file of `byteCount` bytes in `encoding`: any fix on
+    /// UTF-8, only the transcoding on a file wholly in another encoding, none on an unknown one.
+    /// The one answer for the fixer (`fixable`) and for the findings the engine shows as fixable.
+    package static func mayApply(_ d: Diagnostic, byteCount: Int, encoding: DocumentEncoding) -> Bool {
+        switch encoding {
+        case .utf8: return true
+        case .legacy: return isTranscoding(d, byteCount: byteCount)
+        case .unknown: return false
+        }
+    }
+
     /// The diagnostics whose fixes may be applied to `bytes` in `encoding`.
     package static func fixable(_ diagnostics: [Diagnostic], bytes: [UInt8], encoding: DocumentEncoding) -> [Diagnostic] {
-        switch encoding {
-        case .utf8: return diagnostics
-        case .legacy: return diagnostics.filter { isTranscoding($0, byteCount: bytes.count) }
-        case .unknown: return []
-        }
+        if encoding == .utf8 { return diagnostics }
+        return diagnostics.filter { mayApply($0, byteCount: bytes.count, encoding: encoding) }
     }
 
     /// Whether applying `edits` (sorted, non-overlapping) to `old` giving `new` left every

@@ -61,7 +61,7 @@ public enum Fixer {
                            lint: (Document) -> [Diagnostic]) -> Result {
         var bytes = document.bytes
         var diagnostics = initial
-        /// What the fixes are judged against: a finding beyond these was introduced by a fix.
+        // What the fixes are judged against: a finding beyond these was introduced by a fix.
         var before = initial
         var applied = 0
         var passes = 0

@@ -565,7 +565,7 @@ public final class Linter: Sendable {
         }
         var filtered = DiagnosticFilters.apply(sink.takeFindings(), document: document, rules: rules, directives: directives)
         let encoding = document.encoding
-        if encoding != .utf8 { Self.keepWhatHolds(&filtered, dropped: &dropped, encoding: encoding, rules: rules, byteCount: document.bytes.count) }
+        if encoding != .utf8 { Self.keepWhatHolds(&filtered, dropped: &dropped, encoding: encoding, rules: rules, byteCount: document.bytes.count, path: document.path) }
         guard let limit else { return filtered }
         return Self.capped(filtered, limit: limit, dropped: dropped, rules: rules, path: document.path)
     }
@@ -579,13 +579,19 @@ public final class Linter: Sendable {
     /// Asked after the rules ran, not before: by then the script rules have found whether the file
     /// is UTF-8 while decoding it, which asked first would cost every file a walk of its bytes.
     private static func keepWhatHolds(_ findings: inout [Diagnostic], dropped: inout [String: Int], encoding: DocumentEncoding,
-                                      rules: RuleSet, byteCount: Int) {
-        if encoding.isWhollyOtherEncoding {
-            let holding = Set(rules.perFile.filter(\.checksUndecodedFiles).map(\.id))
+                                      rules: RuleSet, byteCount: Int, path: String) {
+        if case let .legacy(name, _) = encoding {
+            let holding = rules.undecodedCheckIDs
             findings.removeAll { !holding.contains($0.rule) }
             dropped = dropped.filter { holding.contains($0.key) }
+            // With no such rule active (`--ignore encoding-invalid`, a `--select` or an override
+            // without it) nothing would be left and the file would count as clean: say it was not linted.
+            if holding.isEmpty, let severity = rules.engineSeverity["file-skipped"] {
+                findings = [Diagnostic(rule: "file-skipped", severity: severity, path: path, line: 1, column: 1,
+                                       message: "not linted: the whole file is \(name) (\(EncodingInvalidRule.id) is off)")]
+            }
         }
-        for i in findings.indices where findings[i].fix != nil && !EncodingGuard.isTranscoding(findings[i], byteCount: byteCount) {
+        for i in findings.indices where findings[i].fix != nil && !EncodingGuard.mayApply(findings[i], byteCount: byteCount, encoding: encoding) {
             findings[i].fix = nil
         }
     }
@@ -1138,7 +1144,8 @@ public final class Linter: Sendable {
         let sameList = Self.sameStorage(baseCrossFile, fileCrossFile)
         // A file whose whole text is in another encoding has no facts: a body hash or a slug of
         // bytes never decoded would pair it with nothing real (`Rule.checksUndecodedFiles`).
-        let collects = !document.encoding.isWhollyOtherEncoding
+        // With no cross-file rules nothing is collected: the (post-fix) document is not validated for it.
+        let collects = !baseCrossFile.isEmpty && !document.encoding.isWhollyOtherEncoding
         for i in baseCrossFile.indices where collects {
             if !sameList {
                 let id = baseCrossFile[i].id

@@ -61,8 +61,14 @@ public struct RuleFilter: Sendable {
 /// The rules that run on some set of files, built once and shared by workers.
 public struct RuleSet: Sendable {
     public var perFile: [ActiveRule] {
-        didSet { perFileIDs = perFile.map(\.id) }
+        didSet {
+            perFileIDs = perFile.map(\.id)
+            undecodedCheckIDs = Self.undecodedCheckIDs(perFile)
+        }
     }
+    /// The ids of `perFile`'s rules that check a file wholly in another encoding
+    /// (`Rule.checksUndecodedFiles`), kept with it instead of rebuilt for each such file.
+    public private(set) var undecodedCheckIDs: Set<String>
     /// `perFile`'s ids in its order, kept with it: the engine hands them to each file's
     /// `DiagnosticSink` once, which then starts each rule by its index (no id retained per rule).
     public private(set) var perFileIDs: [String]
@@ -72,11 +78,16 @@ public struct RuleSet: Sendable {
     /// Set when the overrides matching a file cannot be combined; the file is reported, not linted.
     public var configurationError: String?
 
+    private static func undecodedCheckIDs(_ rules: [ActiveRule]) -> Set<String> {
+        Set(rules.filter(\.checksUndecodedFiles).map(\.id))
+    }
+
     public var isEmpty: Bool { perFile.isEmpty && crossFile.isEmpty }
 
     init(perFile: [ActiveRule], crossFile: [ActiveCrossFileRule], engineSeverity: [String: Severity], configurationError: String? = nil) {
         self.perFile = perFile
         perFileIDs = perFile.map(\.id)
+        undecodedCheckIDs = Self.undecodedCheckIDs(perFile)
         self.crossFile = crossFile
         self.engineSeverity = engineSeverity
         self.configurationError = configurationError

@@ -151,4 +151,33 @@ import Testing
         #expect(partly.contains { $0.rule == "trailing-whitespace" } && partly.allSatisfy { $0.fix == nil })
         #expect(workspace.fixAllSafe(location: dir.path + "/p.md", bytes: Self.partlyBroken) == Self.partlyBroken)
     }
+
+    /// With `encoding-invalid` not active (`--ignore`, a `--select` without it, an override turning
+    /// it off) a file wholly in another encoding lost every finding and counted as clean: it gets
+    /// one `file-skipped` saying it was not linted. (`file-skipped` is an engine rule a `--select`
+    /// must name, as for a binary file: `--select trailing-whitespace` alone reports neither.)
+    @Test(arguments: [["--ignore", "encoding-invalid"], ["--select", "trailing-whitespace,file-skipped"], ["--config", ".lint.json"]])
+    func wholeFileInAnotherEncodingWithEncodingInvalidOffIsNotLintedNotClean(options: [String]) throws {
+        let dir = TemporaryDirectory()
+        dir.write("g.md", bytes: Self.gb)
+        dir.write(".lint.json", #"{"overrides": [{"files": ["*.md"], "rules": {"encoding-invalid": "off"}}]}"#)
+        let run = CLIRun.run(["--no-cache"] + (options.first == "--config" ? options : ["--no-config"] + options) + ["g.md"], cwd: dir.path)
+        #expect(Self.rules(run.stdout) == ["file-skipped"], "\(run.stdout)")
+        #expect(run.stdout.contains("not linted: the whole file is GB18030 (encoding-invalid is off)"), "\(run.stdout)")
+        #expect(!run.stdout.contains("No problems"), "\(run.stdout)")
+    }
+
+    /// A mostly-ASCII Windows-1252 file ("café" in Latin-1 in an English paragraph) is not taken
+    /// as wholly another encoding: its other rules' findings stay (without fixes --fix refuses).
+    @Test func mostlyASCIIWindows1252FileKeepsOtherRulesFindings() throws {
+        let text = "---\ntitle: Notes\ndate: 2024-01-01\n---\nWe met at the caf\u{E9} on the corner and talked about the news of the day. \n"
+        let bytes = [UInt8](text.data(using: .windowsCP1252) ?? Data())
+        #expect(bytes.contains(0xE9))
+        #expect(!Document(path: "w.md", bytes: bytes).encoding.isWhollyOtherEncoding)
+        let dir = TemporaryDirectory()
+        dir.write("w.md", bytes: bytes)
+        let run = Self.lint("w.md", in: dir)
+        #expect(Self.rules(run.stdout).isSuperset(of: ["encoding-invalid", "trailing-whitespace"]), "\(run.stdout)")
+        #expect(!Self.rules(run.stdout).contains("file-skipped"), "\(run.stdout)")
+    }
 }
