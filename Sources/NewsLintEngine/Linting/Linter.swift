@@ -564,8 +564,13 @@ public final class Linter: Sendable {
             }
         }
         var filtered = DiagnosticFilters.apply(sink.takeFindings(), document: document, rules: rules, directives: directives)
-        let encoding = document.encoding
-        if encoding != .utf8 { Self.keepWhatHolds(&filtered, dropped: &dropped, encoding: encoding, rules: rules, byteCount: document.bytes.count, path: document.path) }
+        // Only a file with findings has something to keep or drop, or one whose every finding would be
+        // dropped unseen (no rule checks undecoded files): asking any other file would cost it a walk of
+        // its bytes when no script rule has decoded it (`--select final-newline`: +66 M instructions on agora).
+        if !filtered.isEmpty || !dropped.isEmpty || rules.reportsUndecodedFilesAsSkipped {
+            let encoding = document.encoding
+            if encoding != .utf8 { Self.keepWhatHolds(&filtered, dropped: &dropped, encoding: encoding, rules: rules, byteCount: document.bytes.count, path: document.path) }
+        }
         guard let limit else { return filtered }
         return Self.capped(filtered, limit: limit, dropped: dropped, rules: rules, path: document.path)
     }

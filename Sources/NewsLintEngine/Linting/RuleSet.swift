@@ -69,6 +69,9 @@ public struct RuleSet: Sendable {
     /// The ids of `perFile`'s rules that check a file wholly in another encoding
     /// (`Rule.checksUndecodedFiles`), kept with it instead of rebuilt for each such file.
     public private(set) var undecodedCheckIDs: Set<String>
+    /// Whether a file wholly in another encoding gets `file-skipped`'s "not linted" because no active
+    /// rule checks such a file (the engine must then ask even a file with no findings).
+    public var reportsUndecodedFilesAsSkipped: Bool { undecodedCheckIDs.isEmpty && engineSeverity["file-skipped"] != nil }
     /// `perFile`'s ids in its order, kept with it: the engine hands them to each file's
     /// `DiagnosticSink` once, which then starts each rule by its index (no id retained per rule).
     public private(set) var perFileIDs: [String]
