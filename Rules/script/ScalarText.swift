@@ -265,6 +265,7 @@ package enum ProseMask {
         var mask = [Bool](zeroedCount: n)
         mask.withUnsafeMutableBufferPointer { flags in
             run.cps.withUnsafeElements { c in
+                var liquid = LiquidUnclosed()
                 var i = 0
                 while i < n {
                     if let base = c.baseAddress {
@@ -323,7 +324,7 @@ package enum ProseMask {
                         i = end + 1
                         continue
                     }
-                    if ch == 0x7B, let len = liquidLength(c, at: i) {
+                    if ch == 0x7B, let len = liquidLength(c, at: i, unclosed: &liquid) {
                         for x in i..<(i + len) { flags[x] = true }
                         i += len
                         continue
@@ -344,16 +345,34 @@ package enum ProseMask {
     /// line, or nil. Jekyll sites write them in posts (`{% include image.html src="/圖片/香港(一).jpg" %}`,
     /// `{% post_url 2024-11-01-香港,新聞 %}`): a path or a post's name, which a prose fix would break.
     /// A `{{` or `{%` that no close follows on its line is left to prose, as an unclosed backtick is.
-    package static func liquidLength(_ c: UnsafeBufferPointer<UInt32>, at i: Int) -> Int? {
+    ///
+    /// `unclosed` remembers, for the line, where a search for each close found none: a later `{{`
+    /// or `{%` past that point has no close either and is answered without a scan, so a line of
+    /// unclosed opens costs one scan per kind, not one per open (quadratic on a long line).
+    package static func liquidLength(_ c: UnsafeBufferPointer<UInt32>, at i: Int, unclosed: inout LiquidUnclosed) -> Int? {
         let n = c.count
         guard i + 1 < n, c[i] == 0x7B, c[i + 1] == 0x25 || c[i + 1] == 0x7B else { return nil }
-        let closeFirst: UInt32 = c[i + 1] == 0x25 ? 0x25 : 0x7D // `%}` or `}}`
+        let isTag = c[i + 1] == 0x25
+        let closeFirst: UInt32 = isTag ? 0x25 : 0x7D // `%}` or `}}`
+        let noCloseFrom = isTag ? unclosed.tagFrom : unclosed.outputFrom
         var j = i + 2
+        guard j < noCloseFrom else { return nil }
         while j + 1 < n {
+            unclosed.steps &+= 1
             if c[j] == closeFirst && c[j + 1] == 0x7D { return j + 2 - i }
             j += 1
         }
+        if isTag { unclosed.tagFrom = i + 2 } else { unclosed.outputFrom = i + 2 }
         return nil
+    }
+
+    /// Per line: the first positions from which no `%}` (`tagFrom`) or `}}` (`outputFrom`) follows,
+    /// once a search has found none; and the scalars the searches have read (`steps`, for tests).
+    package struct LiquidUnclosed {
+        package var tagFrom = Int.max
+        package var outputFrom = Int.max
+        package var steps = 0
+        package init() {}
     }
 
     private static let schemes: [[UInt32]] = ["https://", "http://", "ftp://", "www.", "mailto:"].map { $0.unicodeScalars.map(\.value) }

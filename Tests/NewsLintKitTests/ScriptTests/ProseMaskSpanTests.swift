@@ -65,4 +65,25 @@ import Testing
         let fixed = try RuleHarness.fixed(rule: "punctuation-width", text: text, unsafe: false)
         #expect(fixed == Self.frontMatter + "他說，中文 {% raw %}中文{% endraw %} 好（一）\n{%中文，中文\n")
     }
+
+    /// A line of unclosed `{{` or `{%` (1 MB): each open searched the rest of the line for its
+    /// close, about 10¹¹ steps per line. Now a search that finds none is remembered for the line,
+    /// so the line is read once per kind, and nothing on it is masked.
+    @Test(arguments: ["{{", "{%"])
+    func aLineOfUnclosedLiquidOpensIsReadOnce(open: String) {
+        let line = String(repeating: open, count: 500_000)
+        let document = Document(path: "l.md", bytes: Array((line + "\n").utf8))
+        let run = document.scalarRun(document.scalars, line: 1)
+        var unclosed = ProseMask.LiquidUnclosed()
+        var found = 0
+        run.cps.withUnsafeElements { c in
+            for i in 0..<c.count where ProseMask.liquidLength(c, at: i, unclosed: &unclosed) != nil { found += 1 }
+        }
+        #expect(found == 0)
+        #expect(unclosed.steps < 2 * run.count, "\(unclosed.steps) steps")
+        #expect(!ProseMask.nonProse(run).contains(true))
+        let text = Self.frontMatter + "他說,中文" + line + "\n"
+        let fixed = try? RuleHarness.fixed(rule: "punctuation-width", text: text, unsafe: false)
+        #expect(fixed == Self.frontMatter + "他說，中文" + line + "\n")
+    }
 }
