@@ -43,6 +43,18 @@ import Testing
         #expect(Self.urlLength("ww\u{0E}x") == nil)
     }
 
+    /// An ASCII `,;!?` before Han ends a URL: the URL took `,請查看` in, and the `,` went unreported.
+    @Test func sentencePunctuationBeforeHanEndsAURL() throws {
+        #expect(Self.urlLength("https://x.cn/新聞,請查看") == 15)
+        #expect(Self.urlLength("https://x.cn/新聞?請") == 15)
+        #expect(Self.urlLength("https://x.cn/a?b=1,2") == 20)
+        #expect(Self.urlLength("https://x.cn/銀河(消歧義)!請") == 20)
+        let text = Self.frontMatter + "網址https://x.cn/新聞,請查看\n"
+        #expect(try RuleHarness.diagnostics(rule: "punctuation-width", text: text).count == 1)
+        let fixed = try RuleHarness.fixed(rule: "punctuation-width", text: text, unsafe: true)
+        #expect(fixed == Self.frontMatter + "網址https://x.cn/新聞，請查看\n")
+    }
+
     /// Liquid tags and outputs are not prose, as code spans are not: `punctuation-width` made the
     /// `(一)` of an image path and the `,` of a post's name full-width.
     @Test func liquidTagsAreNotRewritten() throws {
