@@ -265,6 +265,7 @@ package enum ProseMask {
         var mask = [Bool](zeroedCount: n)
         mask.withUnsafeMutableBufferPointer { flags in
             run.cps.withUnsafeElements { c in
+                var liquid = LiquidUnclosed()
                 var i = 0
                 while i < n {
                     if let base = c.baseAddress {
@@ -323,7 +324,7 @@ package enum ProseMask {
                         i = end + 1
                         continue
                     }
-                    if ch == 0x7B, let len = liquidLength(c, at: i) {
+                    if ch == 0x7B, let len = liquidLength(c, at: i, unclosed: &liquid) {
                         for x in i..<(i + len) { flags[x] = true }
                         i += len
                         continue
@@ -344,16 +345,34 @@ package enum ProseMask {
     /// line, or nil. Jekyll sites write them in posts (`{% include image.html src="/圖片/香港(一).jpg" %}`,
     /// `{% post_url 2024-11-01-香港,新聞 %}`): a path or a post's name, which a prose fix would break.
     /// A `{{` or `{%` that no close follows on its line is left to prose, as an unclosed backtick is.
-    package static func liquidLength(_ c: UnsafeBufferPointer<UInt32>, at i: Int) -> Int? {
+    ///
+    /// `unclosed` remembers, for the line, where a search for each close found none: a later `{{`
+    /// or `{%` past that point has no close either and is answered without a scan, so a line of
+    /// unclosed opens costs one scan per kind, not one per open (quadratic on a long line).
+    package static func liquidLength(_ c: UnsafeBufferPointer<UInt32>, at i: Int, unclosed: inout LiquidUnclosed) -> Int? {
         let n = c.count
         guard i + 1 < n, c[i] == 0x7B, c[i + 1] == 0x25 || c[i + 1] == 0x7B else { return nil }
-        let closeFirst: UInt32 = c[i + 1] == 0x25 ? 0x25 : 0x7D // `%}` or `}}`
+        let isTag = c[i + 1] == 0x25
+        let closeFirst: UInt32 = isTag ? 0x25 : 0x7D // `%}` or `}}`
+        let noCloseFrom = isTag ? unclosed.tagFrom : unclosed.outputFrom
         var j = i + 2
+        guard j < noCloseFrom else { return nil }
         while j + 1 < n {
+            unclosed.steps &+= 1
             if c[j] == closeFirst && c[j + 1] == 0x7D { return j + 2 - i }
             j += 1
         }
+        if isTag { unclosed.tagFrom = i + 2 } else { unclosed.outputFrom = i + 2 }
         return nil
+    }
+
+    /// Per line: the first positions from which no `%}` (`tagFrom`) or `}}` (`outputFrom`) follows,
+    /// once a search has found none; and the scalars the searches have read (`steps`, for tests).
+    package struct LiquidUnclosed {
+        package var tagFrom = Int.max
+        package var outputFrom = Int.max
+        package var steps = 0
+        package init() {}
     }
 
     private static let schemes: [[UInt32]] = ["https://", "http://", "ftp://", "www.", "mailto:"].map { $0.unicodeScalars.map(\.value) }
@@ -368,7 +387,7 @@ package enum ProseMask {
     /// sentence punctuation is then left out, and a closing `)` only when the URL holds more `)`
     /// than `(` (a Wikipedia title keeps its parentheses). Text written straight after a URL with no
     /// space (`www.x.cn了解`) is taken into it: masking too much loses a finding, masking too
-    /// little let a rule rewrite the URL.
+    /// little let a rule rewrite the URL. But an ASCII `,` `;` `!` `?` followed by Han ends it.
     package static func urlLength(_ c: Scalars, at i: Int) -> Int? {
         guard i < c.count, c[i] == 0x68 || c[i] == 0x66 || c[i] == 0x77 || c[i] == 0x6D else { return nil }
         if i > 0, CJK.isASCIILetter(c[i - 1]) { return nil }
@@ -380,6 +399,9 @@ package enum ProseMask {
             var j = start
             var open = 0, close = 0
             while j < c.count, !endsURL(c[j]) {
+                // `網址https://x.cn/新聞,請查看`: an ASCII `,;!?` before Han is the sentence's, not
+                // the URL's (an IRI's query keeps `,` before ASCII, `?` before its parameters).
+                if [0x2C, 0x3B, 0x21, 0x3F].contains(c[j]), j + 1 < c.count, CJK.isHan(c[j + 1]) { break }
                 if c[j] == 0x28 { open += 1 } else if c[j] == 0x29 { close += 1 }
                 j += 1
             }

@@ -33,6 +33,8 @@ struct NonProseWalk {
     private(set) var found = FoundRanges()
     /// The walk's position: every range that starts before it is in `found`.
     private var next = 0
+    /// Where the line has no Liquid close left (see `ProseMask.liquidLength`).
+    private var liquid = ProseMask.LiquidUnclosed()
 
     /// Whether `nonProse(run)[p]` holds; `c` is `run.cps` as a buffer.
     mutating func masks(_ p: Int, _ c: UnsafeBufferPointer<UInt32>, _ run: Scalars) -> Bool {
@@ -90,7 +92,7 @@ struct NonProseWalk {
                 i = end &+ 1
                 continue
             }
-            if ch == 0x7B, let length = ProseMask.liquidLength(c, at: i) {
+            if ch == 0x7B, let length = ProseMask.liquidLength(c, at: i, unclosed: &liquid) {
                 found.append(i..<(i &+ length))
                 i &+= length
                 continue
@@ -133,6 +135,8 @@ struct TitleWalk {
     /// The walk's position: every opening mark before it has been taken (or passed over inside a
     /// quotation), so every span that starts at or before it is in `found`.
     private var next = 0
+    /// Where the line has no Liquid close left (see `ProseMask.liquidLength`).
+    private var liquid = ProseMask.LiquidUnclosed()
 
     /// Whether a title or short quoted name of the line holds scalar `p`.
     mutating func covers(_ p: Int, _ c: UnsafeBufferPointer<UInt32>) -> Bool {

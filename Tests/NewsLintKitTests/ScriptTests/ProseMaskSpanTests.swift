@@ -43,6 +43,18 @@ import Testing
         #expect(Self.urlLength("ww\u{0E}x") == nil)
     }
 
+    /// An ASCII `,;!?` before Han ends a URL: the URL took `,請查看` in, and the `,` went unreported.
+    @Test func sentencePunctuationBeforeHanEndsAURL() throws {
+        #expect(Self.urlLength("https://x.cn/新聞,請查看") == 15)
+        #expect(Self.urlLength("https://x.cn/新聞?請") == 15)
+        #expect(Self.urlLength("https://x.cn/a?b=1,2") == 20)
+        #expect(Self.urlLength("https://x.cn/銀河(消歧義)!請") == 20)
+        let text = Self.frontMatter + "網址https://x.cn/新聞,請查看\n"
+        #expect(try RuleHarness.diagnostics(rule: "punctuation-width", text: text).count == 1)
+        let fixed = try RuleHarness.fixed(rule: "punctuation-width", text: text, unsafe: true)
+        #expect(fixed == Self.frontMatter + "網址https://x.cn/新聞，請查看\n")
+    }
+
     /// Liquid tags and outputs are not prose, as code spans are not: `punctuation-width` made the
     /// `(一)` of an image path and the `,` of a post's name full-width.
     @Test func liquidTagsAreNotRewritten() throws {
@@ -64,5 +76,26 @@ import Testing
         let text = Self.frontMatter + "他說,中文 {% raw %}中文{% endraw %} 好(一)\n{%中文,中文\n"
         let fixed = try RuleHarness.fixed(rule: "punctuation-width", text: text, unsafe: false)
         #expect(fixed == Self.frontMatter + "他說，中文 {% raw %}中文{% endraw %} 好（一）\n{%中文，中文\n")
+    }
+
+    /// A line of unclosed `{{` or `{%` (1 MB): each open searched the rest of the line for its
+    /// close, about 10¹¹ steps per line. Now a search that finds none is remembered for the line,
+    /// so the line is read once per kind, and nothing on it is masked.
+    @Test(arguments: ["{{", "{%"])
+    func aLineOfUnclosedLiquidOpensIsReadOnce(open: String) {
+        let line = String(repeating: open, count: 500_000)
+        let document = Document(path: "l.md", bytes: Array((line + "\n").utf8))
+        let run = document.scalarRun(document.scalars, line: 1)
+        var unclosed = ProseMask.LiquidUnclosed()
+        var found = 0
+        run.cps.withUnsafeElements { c in
+            for i in 0..<c.count where ProseMask.liquidLength(c, at: i, unclosed: &unclosed) != nil { found += 1 }
+        }
+        #expect(found == 0)
+        #expect(unclosed.steps < 2 * run.count, "\(unclosed.steps) steps")
+        #expect(!ProseMask.nonProse(run).contains(true))
+        let text = Self.frontMatter + "他說,中文" + line + "\n"
+        let fixed = try? RuleHarness.fixed(rule: "punctuation-width", text: text, unsafe: false)
+        #expect(fixed == Self.frontMatter + "他說，中文" + line + "\n")
     }
 }
