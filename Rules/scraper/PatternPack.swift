@@ -288,7 +288,7 @@ public struct RegexTimeout: Sendable, Equatable {
 
     /// What a rule says of the line (as `front-matter-field` says it of a value).
     package static func message(_ pattern: PatternSpec) -> String {
-        "line could not be checked against the pattern \(pattern.lazyRegex?.source ?? "?"): the search ran past \(RegexSafety.searchLimit)s (simplify the pattern)"
+        "line could not be checked against the pattern \(pattern.lazyRegex?.source ?? "?"): \(RegexSafety.abandonedSearchNote)"
     }
 }
 
