@@ -278,7 +278,6 @@ public struct PatternHit: Sendable {
     public var range: Range<Int>
 }
 
-/// The hits of one line and whether the line is wholly boilerplate.
 /// A pattern's regex search abandoned at `RegexSafety.searchLimit` on a line (or a front-matter
 /// value on that line): the line was not checked against that pattern, which is not the same as
 /// not matching it, so the rule says so (as `front-matter-field` does for its patterns).
@@ -292,6 +291,7 @@ public struct RegexTimeout: Sendable, Equatable {
     }
 }
 
+/// The hits of one line and whether the line is wholly boilerplate.
 public struct LineVerdict: Sendable {
     public var line: Int
     /// The rule (pattern owner) the hits belong to.

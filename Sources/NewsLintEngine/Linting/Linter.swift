@@ -919,8 +919,9 @@ public final class Linter: Sendable {
             case let .bytes(b):
                 bytes = b
                 // A directory replaced during the run cannot pair another file's stamp with this text.
-                if cache != nil { stamp = FileStamp(status) }
-                if settings.fix.writes { readStamp = FileStamp(status) }
+                let statusStamp = FileStamp(status)
+                if cache != nil { stamp = statusStamp }
+                if settings.fix.writes { readStamp = statusStamp }
             case let .skipped(reason):
                 return engineOutcome(path: path, rule: "file-skipped", message: reason, rules: rules, failure: false)
             case let .failed(reason):
