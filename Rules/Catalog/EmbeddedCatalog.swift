@@ -2205,6 +2205,14 @@ categories: cna
 <div style="background-color: #F4F4F4; border-radius: 50%; height: 12.5px; width: 12.5px;"></div>
 <div style=" width: 0; height: 0; border-top: 8px solid #F4F4F4; border-left: 8px solid transparent;"></div>
 <div style="padding: 19% 0;"></div>
+<div style="clear:both"></div>
+<div style="float: left"></div>
+<div style="margin-top: 2em"></div>
+<div style="flex: 1"></div>
+<div style="flex-grow:1"></div>
+<div style="flex-basis: 30%"></div>
+<div style="grid-column: 1 / 3"></div>
+<div style="position: absolute; top: 0"></div>
 <p>兩人身高相差近153公分。</p>
 
 """#),

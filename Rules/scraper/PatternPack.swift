@@ -278,7 +278,6 @@ public struct PatternHit: Sendable {
     public var range: Range<Int>
 }
 
-/// The hits of one line and whether the line is wholly boilerplate.
 /// A pattern's regex search abandoned at `RegexSafety.searchLimit` on a line (or a front-matter
 /// value on that line): the line was not checked against that pattern, which is not the same as
 /// not matching it, so the rule says so (as `front-matter-field` does for its patterns).
@@ -288,10 +287,11 @@ public struct RegexTimeout: Sendable, Equatable {
 
     /// What a rule says of the line (as `front-matter-field` says it of a value).
     package static func message(_ pattern: PatternSpec) -> String {
-        "line could not be checked against the pattern \(pattern.lazyRegex?.source ?? "?"): the search ran past \(RegexSafety.searchLimit)s (simplify the pattern)"
+        "line could not be checked against the pattern \(pattern.lazyRegex?.source ?? "?"): \(RegexSafety.abandonedSearchNote)"
     }
 }
 
+/// The hits of one line and whether the line is wholly boilerplate.
 public struct LineVerdict: Sendable {
     public var line: Int
     /// The rule (pattern owner) the hits belong to.

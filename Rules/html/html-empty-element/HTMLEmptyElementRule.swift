@@ -157,22 +157,28 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
 
     private static let styleBytes = Array("style".utf8)
 
-    /// Whether a `style` value declares a property that draws an empty element or gives it room:
-    /// a background (`background-image:url(…)`, a colour), a border or outline (CSS triangles), a
-    /// shadow, a width, height or aspect ratio, padding (`padding: 19% 0`, an embed's image
-    /// placeholder). Such an element shows a shape or a gap: deleting it changes the page, which a
-    /// safe fix must not. Any value counts (`height: 0` too): the cost of a miss is a finding
-    /// not made, of a false "nothing to show" an unasked-for deletion.
+    /// Whether a `style` value declares a property that draws an empty element, gives it room or
+    /// moves what is around it: a background (`background-image:url(…)`, a colour), a border or
+    /// outline (CSS triangles), a shadow, a width, height or aspect ratio, padding or margin
+    /// (`padding: 19% 0`, an embed's image placeholder; a spacer), a float or a clear (the
+    /// clearfix `<div style="clear:both"></div>`), flex or grid placement, a position. Such an
+    /// element shows a shape or shapes the layout: deleting it changes the page, which a safe fix
+    /// must not. Any value counts (`height: 0` too): the cost of a miss is a finding not made, of
+    /// a false "nothing to show" an unasked-for deletion.
     package static func styleShowsABox(_ bytes: [UInt8], _ value: Range<Int>) -> Bool {
         var i = value.lowerBound
         while i < value.upperBound {
             while i < value.upperBound, bytes[i] == 0x3B || isCSSWhitespace(bytes[i]) { i += 1 }
-            var property: [UInt8] = []
-            while i < value.upperBound, bytes[i] != 0x3A, bytes[i] != 0x3B {
-                if !isCSSWhitespace(bytes[i]) { property.append(bytes[i] | (bytes[i] >= 0x41 && bytes[i] <= 0x5A ? 0x20 : 0)) }
-                i += 1
-            }
-            if boxProperties.contains(property) || boxPropertyPrefixes.contains(where: { property.starts(with: $0) }) { return true }
+            let start = i
+            while i < value.upperBound, bytes[i] != 0x3A, bytes[i] != 0x3B { i += 1 }
+            var end = i
+            while end > start, isCSSWhitespace(bytes[end - 1]) { end -= 1 }
+            let property = start..<end
+            if boxProperties.contains(where: { HTMLView.equalsIgnoringASCIICase(bytes, property, $0) }) { return true }
+            if boxPropertyPrefixes.contains(where: { prefix in
+                property.count >= prefix.count
+                    && HTMLView.equalsIgnoringASCIICase(bytes, start..<(start + prefix.count), prefix)
+            }) { return true }
             while i < value.upperBound, bytes[i] != 0x3B { i += 1 }
         }
         return false
@@ -180,8 +186,9 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
 
     private static func isCSSWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
 
-    private static let boxProperties: Set<[UInt8]> = Set(["width", "height", "min-width", "min-height", "aspect-ratio", "box-shadow"].map { Array($0.utf8) })
-    private static let boxPropertyPrefixes: [[UInt8]] = ["background", "border", "outline", "padding"].map { Array($0.utf8) }
+    private static let boxProperties: [[UInt8]] = ["width", "height", "min-width", "min-height", "aspect-ratio", "box-shadow",
+                                                   "clear", "float", "position", "flex", "flex-grow", "flex-basis"].map { Array($0.utf8) }
+    private static let boxPropertyPrefixes: [[UInt8]] = ["background", "border", "outline", "padding", "margin", "grid"].map { Array($0.utf8) }
 
     package static let harmlessAttributeBytes: [[UInt8]] = harmlessAttributes.sorted().map { Array($0.utf8) }
 }

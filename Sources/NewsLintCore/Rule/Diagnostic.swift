@@ -222,16 +222,7 @@ public struct DiagnosticSink {
 
     /// `readsProse`: the rule's `Rule.readsProse`.
     public init(document: borrowing Document, rule: String, severity: Severity, readsProse: Bool = false) {
-        path = document.path
-        bytes = document.bytes
-        lineStarts = document.lineStarts
-        views = document.views
-        bodyStart = document.bodyStart
-        isHTMLFile = document.isHTMLFile
-        ruleIDs = [rule]
-        ruleSeverity = severity
-        environment = .default
-        visibleTextOnly = readsProse && document.isHTMLFile
+        self.init(document: document, ruleIDs: [rule], severity: severity, readsProse: readsProse, environment: .default, deadline: nil)
     }
 
     /// The engine's sink for the rules `ruleIDs` on one file (`start(ruleAt:…)` picks each in turn), with

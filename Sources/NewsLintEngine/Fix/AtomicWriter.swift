@@ -39,7 +39,7 @@ public enum AtomicWriter {
         let (target, st) = try replaceable(path)
         if st.st_nlink > 1 {
             guard allowHardLinks else { throw hardLinked(path, st) }
-            if let read { try unchanged(target, since: read, path: path) }
+            if let read, try !unchanged(target, since: read, writing: bytes, path: path) { return }
             try writeInPlace(bytes, to: target, path: path)
             return
         }
@@ -47,25 +47,29 @@ public enum AtomicWriter {
         if let failure = FileDescriptorWriting.writeAll(bytes, to: temp.fd) {
             throw WriteError(path: path, message: "write failed (\(FileDescriptorWriting.reason(failure)))")
         }
-        try temp.commit(over: target, was: st, expecting: read, path: path)
+        try temp.commit(over: target, was: st, expecting: read, writing: bytes, path: path)
     }
 
-    /// Throws unless `target` is still the file `read` describes: the same device and inode,
+    /// Whether to write: true when `target` is still the file `read` describes: the same device and inode,
     /// size and modification time (to the nanosecond), and, since a modification time can be set
     /// back (`touch -r`, an editor keeping it) and a change within one clock tick keeps it, the
     /// same bytes. Re-reading costs one read of a file just linted and fixed, far less than the
     /// linting; it is compared in pieces, so no second copy of a large file is held.
-    private static func unchanged(_ target: String, since read: ReadContent, path: String) throws {
+    /// False (write nothing, not an error) when the file already holds exactly `bytes`:
+    /// two paths to one file (hard links, a symlink beside its target) are fixed by two workers
+    /// that may both read before either writes; the second finds the first's identical fix.
+    /// Throws when the file is neither.
+    private static func unchanged(_ target: String, since read: ReadContent, writing bytes: [UInt8], path: String) throws -> Bool {
         let fd = SystemPath.open(target, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else {
             throw WriteError(path: path, message: "file was removed or replaced while it was being fixed; not written")
         }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0, let now = FileStamp(st), now.sameContentStamp(as: read.stamp),
-              Int(st.st_size) == read.bytes.count, hasBytes(fd, read.bytes) else {
-            throw changedWhileFixing(path)
-        }
+        guard fstat(fd, &st) == 0, let now = FileStamp(st) else { throw changedWhileFixing(path) }
+        if now.sameContentStamp(as: read.stamp), Int(st.st_size) == read.bytes.count, hasBytes(fd, read.bytes) { return true }
+        if Int(st.st_size) == bytes.count, hasBytes(fd, bytes) { return false }
+        throw changedWhileFixing(path)
     }
 
     /// Whether `fd` holds exactly `expected` (read in 64 KB pieces, then one more read for EOF).
@@ -211,8 +215,9 @@ public enum AtomicWriter {
         /// Owner, group and mode of `st` (the target's), flushed, renamed over `target` unless the
         /// target was removed or replaced meanwhile, and the rename persisted.
         /// With `read`, the target must also still be the file the fix was worked out from
-        /// (`AtomicWriter.unchanged`), checked after the flush, just before the rename.
-        func commit(over target: String, was st: stat, expecting read: ReadContent? = nil, path: String) throws {
+        /// (`AtomicWriter.unchanged`), checked after the flush, just before the rename; if it
+        /// already holds `bytes` (the temp file's), nothing is renamed.
+        func commit(over target: String, was st: stat, expecting read: ReadContent? = nil, writing bytes: [UInt8] = [], path: String) throws {
             // Owner and group first (fchown clears set-id bits), then the mode; chown needs privileges
             // the user may lack, and a file of one's own keeps them anyway.
             _ = fchown(fd, st.st_uid, st.st_gid)
@@ -222,7 +227,7 @@ public enum AtomicWriter {
             }
             closeOnce()
             TestHook.holdTempFile()
-            if let read { try AtomicWriter.unchanged(target, since: read, path: path) }
+            if let read, try !AtomicWriter.unchanged(target, since: read, writing: bytes, path: path) { return }
             // Deleted (or replaced) while we worked: do not bring it back.
             var now = stat()
             guard SystemPath.stat(target, &now) == 0, now.st_ino == st.st_ino, now.st_dev == st.st_dev else {

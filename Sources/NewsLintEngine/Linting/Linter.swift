@@ -930,8 +930,9 @@ public final class Linter: Sendable {
             case let .bytes(b):
                 bytes = b
                 // A directory replaced during the run cannot pair another file's stamp with this text.
-                if cache != nil { stamp = FileStamp(status) }
-                if settings.fix.writes { readStamp = FileStamp(status) }
+                let statusStamp = FileStamp(status)
+                if cache != nil { stamp = statusStamp }
+                if settings.fix.writes { readStamp = statusStamp }
             case let .skipped(reason):
                 return engineOutcome(path: path, rule: "file-skipped", message: reason, rules: rules, failure: false)
             case let .failed(reason):
@@ -958,8 +959,9 @@ public final class Linter: Sendable {
             var recording = environment
             recording.probe = recorder
             let outcome = lintBytes(bytes, input: input, path: path, location: location, rules: rules, in: recording, readStamp: readStamp)
-            // A run cut short by the time budget says nothing about the next run: not cached.
-            if outcome.diagnostics.contains(where: { $0.rule == "file-skipped" }) { return outcome }
+            // A run cut short by the time budget, or a regex search abandoned at its time limit,
+            // says nothing about the next run: not cached.
+            if outcome.diagnostics.contains(where: { $0.rule == "file-skipped" || RegexSafety.isAbandonedSearch($0.message) }) { return outcome }
             // In rule order: the records as the worker wrote them (not encoded again), the others encoded.
             let crossFile = baseRules.crossFile
             guard let cacheForm = FileFactRecords.cacheForm(records: outcome.factRecords, boxed: outcome.boxedFacts,

@@ -200,4 +200,34 @@ import Testing
         #expect(Self.abandoned(out) == 2, "\(out)")
         #expect(!out.contains { $0.contains("[file-skipped]") }, "\(out)")
     }
+
+    /// Whether a search runs past its limit depends on the machine at the time: a file with such
+    /// a finding is linted again by the next run, not answered from the cache (it was replayed).
+    /// `b.md`, without one, is the control: the cache does answer for it.
+    @Test func abandonedSearchesAreNotCached() throws {
+        let tmp = Self.corpus(lines: 1)
+        tmp.write("c/b.md", "---\ntitle: t\ndate: 2024-01-01\n---\n正文。\n")
+        let old = Date(timeIntervalSince1970: 1_600_000_000)
+        for name in ["c/a.md", "c/b.md"] {
+            try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: tmp.path + "/" + name)
+        }
+        func run() throws -> (abandoned: Int, hits: Int) {
+            var catalog = Catalog.builtin
+            let config = try Configuration.load(file: tmp.path + "/.lint.json", catalog: &catalog)
+            let cache = try #require(LintCache.open(directory: tmp.path + "/.cache", key: 7))
+            var settings = LintSettings()
+            settings.jobs = 1
+            settings.baseDirectory = tmp.path
+            settings.cache = cache
+            settings.filter = RuleFilter(select: ["slow"])
+            let result = try Linter(catalog: catalog, config: config, settings: settings).lint([.file("c/a.md"), .file("c/b.md")])
+            try cache.save()
+            return (result.diagnostics.filter { RegexSafety.isAbandonedSearch($0.message) }.count, cache.hits)
+        }
+        let first = try run()
+        #expect(first.abandoned == 1 && first.hits == 0)
+        let second = try run()
+        #expect(second.abandoned == 1)
+        #expect(second.hits == 1)
+    }
 }

@@ -167,6 +167,32 @@ import Testing
         #expect(dir.read("a.md") == Array("正文\n".utf8))
     }
 
+    /// Two hard links fixed by two workers that both read before either wrote: the second finds
+    /// the file already holding its fix, which is success (it was "changed while newslint was
+    /// fixing it"). The hook plays the first worker, writing the same fix through the other link.
+    @Test func aFixAlreadyWrittenThroughAnotherLinkIsSuccess() throws {
+        let dir = TemporaryDirectory()
+        let a = dir.write("a.md", "正文 \n")
+        let other = dir.path + "/b.md"
+        link(a, other)
+        var settings = LintSettings()
+        settings.jobs = 1
+        settings.fix = .apply(.safe)
+        settings.fixHardLinks = true
+        settings.baseDirectory = dir.path
+        settings.filter = RuleFilter(select: ["trailing-whitespace"])
+        settings.beforeFixIsWritten = { _ in
+            let fd = open(other, O_WRONLY | O_TRUNC)
+            _ = "正文\n".withCString { write(fd, $0, strlen($0)) }
+            close(fd)
+        }
+        let linter = try Linter(catalog: .builtin, config: Configuration(directory: dir.path), settings: settings)
+        let result = linter.lint([.file("a.md")])
+        #expect(result.diagnostics.filter { $0.rule == "io-error" }.isEmpty, "\(result.diagnostics.map(\.message))")
+        #expect(result.files.first?.fix?.applied == 1)
+        #expect(dir.read("a.md") == Array("正文\n".utf8))
+    }
+
     /// A hard-linked file rewritten in place (`--fix-hardlinks`) is checked the same way.
     @Test func aHardLinkedFileChangedMeanwhileIsKept() throws {
         let dir = TemporaryDirectory()
