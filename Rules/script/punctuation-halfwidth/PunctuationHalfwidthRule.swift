@@ -68,31 +68,60 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
     /// from the dot, it joins a Chinese name (`唐納德･特朗普表示，日本動畫「ポケット･モンスター」`
     /// → `chineseDot`). A line with no kana at all in a document with hiragana (the title of a
     /// Japanese article, or a Chinese line beside Japanese ones) cannot tell: `・`, unsafe.
-    package static func autoDot(_ run: ScalarRun, at k: Int, chineseDot: String, documentHasHiragana: Bool) -> (dot: String, certain: Bool) {
-        let c = run.cps
+    package static func autoDot(_ run: ScalarRun, at k: Int, chineseDot: String, documentHasHiragana: Bool,
+                                line: inout MiddleDotLine) -> (dot: String, certain: Bool) {
         if isKana(run[k - 1]) || isKana(run[k + 1]) { return ("・", true) }
-        var j = k - 1
-        while j >= 0, isNameScalar(c[j]) {
-            if isKana(c[j]) { return ("・", true) }
-            j -= 1
-        }
-        j = k + 1
-        while j < c.count, isNameScalar(c[j]) {
-            if isKana(c[j]) { return ("・", true) }
-            j += 1
-        }
-        var depth = 0, kana = false
-        for x in 0..<c.count {
-            let ch = c[x]
-            switch ch {
-            case 0x300C, 0x300E, 0x201C, 0x300A: depth += 1 // 「 『 “ 《
-            case 0x300D, 0x300F, 0x201D, 0x300B: depth = max(0, depth - 1)
-            case 0x3041...0x309F where depth == 0: return ("・", true)
-            default: if isKana(ch) { kana = true }
-            }
-        }
-        if !kana && documentHasHiragana { return ("・", false) }
+        if line.wordHoldsKana(run.cps, around: k) { return ("・", true) }
+        let verdict = line.verdict(run.cps)
+        if verdict.hiraganaOutsideQuotations { return ("・", true) }
+        if !verdict.kana && documentHasHiragana { return ("・", false) }
         return (chineseDot, true)
+    }
+
+    /// What `autoDot` asks of one line, found once a line and once a word: a line of many `･` (a
+    /// one-line HTML article listing names) would otherwise be walked again for every dot.
+    package struct MiddleDotLine {
+        /// The last word asked about (a run of name scalars) and whether it holds kana.
+        private var word: (range: Range<Int>, holdsKana: Bool)?
+        private var found: (hiraganaOutsideQuotations: Bool, kana: Bool)?
+
+        package init() {}
+
+        /// Whether the word around `k` (the run of Han, kana and name separators holding it) holds kana.
+        mutating func wordHoldsKana(_ c: Scalars, around k: Int) -> Bool {
+            if let w = word, w.range.contains(k) { return w.holdsKana }
+            var start = k, end = k + 1, kana = false
+            while start > 0, PunctuationHalfwidthRule.isNameScalar(c[start - 1]) {
+                start -= 1
+                if PunctuationHalfwidthRule.isKana(c[start]) { kana = true }
+            }
+            while end < c.count, PunctuationHalfwidthRule.isNameScalar(c[end]) {
+                if PunctuationHalfwidthRule.isKana(c[end]) { kana = true }
+                end += 1
+            }
+            word = (start..<end, kana)
+            return kana
+        }
+
+        /// Whether the line's text outside quotations (「」『』“”《》) holds hiragana, and whether it holds kana at all.
+        mutating func verdict(_ c: Scalars) -> (hiraganaOutsideQuotations: Bool, kana: Bool) {
+            if let f = found { return f }
+            var depth = 0, hiragana = false, kana = false
+            for x in 0..<c.count {
+                let ch = c[x]
+                switch ch {
+                case 0x300C, 0x300E, 0x201C, 0x300A: depth += 1 // 「 『 “ 《
+                case 0x300D, 0x300F, 0x201D, 0x300B: depth = max(0, depth - 1)
+                default:
+                    if isKana(ch) { kana = true }
+                    if depth == 0, (0x3041...0x309F).contains(ch) { hiragana = true }
+                }
+            }
+            found = (hiragana, kana)
+            return (hiragana, kana)
+        }
+
+        private func isKana(_ c: UInt32) -> Bool { PunctuationHalfwidthRule.isKana(c) }
     }
 
     /// Kana, full-width and half-width, with the prolonged sound mark (not the middle dot U+30FB).
@@ -103,7 +132,7 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
 
     /// What the words around a name separator are made of: Han, kana and the separators themselves.
     @inline(__always)
-    private static func isNameScalar(_ c: UInt32) -> Bool {
+    static func isNameScalar(_ c: UInt32) -> Bool {
         CJK.isHan(c) || isKana(c) || c == 0xFF65 || c == 0x30FB || c == 0x00B7 || c == 0x2027
     }
 
@@ -172,6 +201,7 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
     package func checkLine(_ run: ScalarRun, in document: Document, dot: String, documentHasHiragana: Bool, into sink: inout DiagnosticSink) {
         let c = run.cps
         let skip = ProseMask.nonProse(run, in: document)
+        var middleDotLine = MiddleDotLine()
         var i = 0
         while i < c.count {
             guard Self.isHalfwidthForm(c[i]), !skip[i] else { i += 1; continue }
@@ -185,7 +215,7 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
                     guard var wide = fullWidth(c[k], dot: dot) else { continue }
                     var certain = true
                     if c[k] == 0xFF65 && middleDot == "auto" {
-                        (wide, certain) = Self.autoDot(run, at: k, chineseDot: dot, documentHasHiragana: documentHasHiragana)
+                        (wide, certain) = Self.autoDot(run, at: k, chineseDot: dot, documentHasHiragana: documentHasHiragana, line: &middleDotLine)
                     }
                     let r = run.byteRange(k..<(k + 1))
                     let narrow = UnicodeScalar(c[k]).map { String(Character($0)) } ?? ""

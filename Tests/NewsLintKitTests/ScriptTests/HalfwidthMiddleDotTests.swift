@@ -41,4 +41,35 @@ import Testing
         let chinese = try Self.fixes("約翰･史密斯出席。")
         #expect(chinese.count == 1 && chinese[0].0 == "·" && chinese[0].1)
     }
+
+    /// Many dots on one line (a one-line HTML article listing names): each word and the line's
+    /// quotation walk are read once, not once a dot (200,000 dots were 10^10 scalar reads).
+    @Test func aLineOfManyDotsIsAnsweredPerWordAndLine() throws {
+        // (The harness lists a rule's first 1,000 findings a file; every dot is still decided.)
+        let names = String(repeating: "約翰･史密斯、", count: 100_000)
+        let found = try Self.fixes("「ポケット･モンスター」中文報道：" + names + "。")
+        #expect(found.count == 1_000)
+        #expect(found.first.map { $0.0 == "・" && $0.1 } == true)
+        #expect(found.dropFirst().allSatisfy { $0.0 == "·" && $0.1 })
+        let word = String(repeating: "中･", count: 100_000)
+        let inOneWord = try Self.fixes(word + "のチケット")
+        #expect(inOneWord.count == 1_000 && inOneWord.allSatisfy { $0.0 == "・" && $0.1 })
+    }
+
+    /// The per-line answers are the ones a fresh walk gives at every dot.
+    @Test func perLineAnswersMatchAFreshLineForEachDot() throws {
+        let lines = ["唐納德･特朗普表示，日本動畫「ポケット･モンスター」很受歡迎。", "大阪･関西万博のチケット･販売", "約翰･史密斯･先生和山田･太郎", "「ソニー･グループ」と･中文"]
+        for text in lines {
+            let run = ScalarRun(wholeFile: Document(path: "a.md", text: text).scalars)
+            var shared = PunctuationHalfwidthRule.MiddleDotLine()
+            for k in run.cps.indices where run.cps[k] == 0xFF65 {
+                var fresh = PunctuationHalfwidthRule.MiddleDotLine()
+                for hiragana in [false, true] {
+                    let a = PunctuationHalfwidthRule.autoDot(run, at: k, chineseDot: "·", documentHasHiragana: hiragana, line: &shared)
+                    let b = PunctuationHalfwidthRule.autoDot(run, at: k, chineseDot: "·", documentHasHiragana: hiragana, line: &fresh)
+                    #expect(a == b, "\(text) at \(k)")
+                }
+            }
+        }
+    }
 }
