@@ -20,6 +20,7 @@ public struct IndentedParagraphRule: Rule {
         guard let body = document.bodyLines, !document.isHTMLFile else { return }
         let bytes = document.bytes
         var inList = false
+        var goesOn: (lines: ClosedRange<Int>, asText: Bool)?
         for n in body {
             if document.isCode(line: n) { inList = false; continue }
             let range = document.contentRange(ofLine: n)
@@ -58,6 +59,15 @@ public struct IndentedParagraphRule: Rule {
                     m += 1
                 }
                 guard lines.allSatisfy({ Self.isText(bytes, $0.indent.upperBound..<$0.end) }) else { continue }
+                // One walk answers every start up to where it stopped (paragraphs of a long document
+                // indented one by one would otherwise walk the rest of it each).
+                if let known = goesOn, known.lines.contains(m) {
+                    if !known.asText { continue }
+                } else {
+                    let answer = Self.blockGoesOnAsText(document, after: m, in: body)
+                    goesOn = (m...answer.stoppedAt, answer.asText)
+                    if !answer.asText { continue }
+                }
                 if lines.count > 1 { applicability = .unsafe }
             }
             let indent = range.lowerBound..<i
@@ -70,6 +80,23 @@ public struct IndentedParagraphRule: Rule {
                         fix: Fix(applicability, lines.count > 1 ? "Remove the indentation of its \(lines.count) lines" : "Remove the indentation",
                                  edits: lines.map { .delete($0.indent) }))
         }
+    }
+
+    /// Whether the indented code block goes on as text past the blank lines from line `m`: Markdown's
+    /// code block runs across blank lines while the next line is indented four columns, so a text
+    /// line dedented before code (`    // 说明`, blank, `    int x = 1;`) would split the block.
+    /// `stoppedAt`: the line the walk stopped at; a walk from any line up to it gives the same answer.
+    static func blockGoesOnAsText(_ document: Document, after m: Int, in body: ClosedRange<Int>) -> (asText: Bool, stoppedAt: Int) {
+        let bytes = document.bytes
+        var m = m
+        while body.contains(m), !document.isCode(line: m) {
+            let next = document.contentRange(ofLine: m)
+            if TextScan.isBlank(bytes, next) { m += 1; continue }
+            guard let end = codeIndentEnd(bytes, next) else { return (true, m) }
+            if !isText(bytes, end..<next.upperBound) { return (false, m) }
+            m += 1
+        }
+        return (true, m)
     }
 
     /// The end of a plain indent of at least four columns (spaces, tabs to the next multiple of
@@ -87,14 +114,21 @@ public struct IndentedParagraphRule: Rule {
     /// or two words of letters and none of `{ } [ ] < > = ; \ |`. The rule is for paragraphs
     /// (scraped Chinese ones above all); a line of code or data in an indented block is code.
     package static func isText(_ b: [UInt8], _ range: Range<Int>) -> Bool {
+        // A comment opens the line (`# 注释`, `// 说明`): code, and dedented `# ` would become a heading.
+        if let first = range.first, b[first] == 0x23 || (first + 1 < range.upperBound && b[first] == 0x2F && (b[first + 1] == 0x2F || b[first + 1] == 0x2A)) {
+            return false
+        }
+        // Code marks anywhere on the line decide before Han does (`printf("你好");`).
+        for i in range {
+            switch b[i] {
+            case 0x7B, 0x7D, 0x5B, 0x5D, 0x3C, 0x3E, 0x3D, 0x3B, 0x5C, 0x7C: return false
+            default: break
+            }
+        }
         var words = 0, inWord = false
         for s in String(decoding: b[range], as: UTF8.self).unicodeScalars {
             let c = s.value
             if CJK.isHan(c) || (0x3041...0x30FF).contains(c) { return true }
-            switch c {
-            case 0x7B, 0x7D, 0x5B, 0x5D, 0x3C, 0x3E, 0x3D, 0x3B, 0x5C, 0x7C: return false
-            default: break
-            }
             let letter = s.properties.isAlphabetic
             if letter && !inWord { words += 1 }
             inWord = letter

@@ -33,4 +33,25 @@ import Testing
         let found = try RuleHarness.diagnostics(rule: "indented-paragraph", text: text)
         #expect(found.count == 2 && found.allSatisfy { $0.fix?.applicability == .safe })
     }
+
+    /// Code marks decide before Han (`printf("你好");`), and a comment line is code (`# 注释`
+    /// dedented would become a heading).
+    @Test func codeHoldingHanIsNotText() throws {
+        for line in ["    printf(\"你好\");", "    # 注释", "    // 说明", "    /* 注释 */"] {
+            let text = Self.frontMatter + "Code:\n\n" + line + "\n"
+            #expect(try RuleHarness.diagnostics(rule: "indented-paragraph", text: text).isEmpty, "\(line)")
+        }
+    }
+
+    /// An indented code block runs on across blank lines: a text line before its code is not
+    /// dedented (that would split the block); paragraphs of text indented one by one still are, safely.
+    @Test func aCodeBlockRunsAcrossBlankLines() throws {
+        let code = Self.frontMatter + "Code:\n\n    说明一下这个函数\n\n    int x = 1;\n"
+        #expect(try RuleHarness.diagnostics(rule: "indented-paragraph", text: code).isEmpty)
+        let text = Self.frontMatter + "    第一段的文字內容。\n\n    第二段的文字內容。\n\n    第三段的文字內容。\n"
+        let found = try RuleHarness.diagnostics(rule: "indented-paragraph", text: text)
+        #expect(found.count == 3 && found.allSatisfy { $0.fix?.applicability == .safe })
+        #expect(try RuleHarness.fixed(rule: "indented-paragraph", text: text, unsafe: false)
+            == Self.frontMatter + "第一段的文字內容。\n\n第二段的文字內容。\n\n第三段的文字內容。\n")
+    }
 }
