@@ -34,7 +34,7 @@ package struct LintInputs {
         var texts: [LintInput] = []
         var problems: [InputProblem] = []
         var inMemory: [String: [UInt8]] = [:]
-        var paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
+        let paths = parsed.positionals.isEmpty ? ["."] : parsed.positionals
         var discovery = FileDiscovery(config: resolver.root, base: io.currentDirectory)
         discovery.resolver = resolver
         discovery.respectIgnoreFiles = !parsed.has("no-respect-gitignore")
