@@ -5725,6 +5725,28 @@ date: 2024-06-14
 	會議由黨委副書記主持，全體教職工參加了會議。
 
 """#),
+        EmbeddedFile("scraper/indented-paragraph/examples/bad-3.json", #"""
+{
+  "expect": [
+    8
+  ],
+  "unsafe": true
+}
+
+"""#),
+        EmbeddedFile("scraper/indented-paragraph/examples/bad-3.md", #"""
+---
+title: 安装
+date: 2024-01-01
+---
+
+安装方法：
+
+    npm install -g newslint
+
+然后运行即可。
+
+"""#),
         EmbeddedFile("scraper/indented-paragraph/examples/fixed-1.md", #"""
 ---
 title: 校园新闻
@@ -5743,6 +5765,19 @@ title: 校園新聞
 date: 2024-06-14
 ---
 會議由黨委副書記主持，全體教職工參加了會議。
+
+"""#),
+        EmbeddedFile("scraper/indented-paragraph/examples/fixed-3.md", #"""
+---
+title: 安装
+date: 2024-01-01
+---
+
+安装方法：
+
+npm install -g newslint
+
+然后运行即可。
 
 """#),
         EmbeddedFile("scraper/indented-paragraph/examples/good-1.md", #"""
@@ -5826,14 +5861,48 @@ See the config:
 Done.
 
 """#),
+        EmbeddedFile("scraper/indented-paragraph/examples/good-7.md", #"""
+---
+title: 代码示例
+date: 2024-01-01
+---
+
+示例代码如下：
+
+    print("hello world")
+
+函数定义：
+
+    def f(x):
+        return x + 1
+
+说明与代码：
+
+    // 说明
+
+    int x = 1;
+
+代码之前的文字说明：
+
+    说明一下这个函数
+
+    int x = 1;
+
+    printf("你好");
+
+注释：
+
+    # 注释
+
+"""#),
         EmbeddedFile("scraper/indented-paragraph/rule.json", #"""
 {
   "id": "indented-paragraph",
   "family": "scraper",
   "summary": "A prose line starts with an indent: four or more spaces or a tab (rendered as code), or no-break/ideographic spaces.",
-  "whatItFinds": "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout. A plain indent of four columns that opens an indented code block on purpose is left alone when a line of the block is not text (code or data: no Han or kana, and not two words free of `{ } [ ] < > = ; \\\\ |`).",
+  "whatItFinds": "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout. A plain indent of four columns that opens an indented code block on purpose is left alone when a line of the block is not text: code or data is a line opening with a comment (`#`, `//`, `/*`), holding one of `{ } [ ] < > = ; \\\\ | ( ) \" $` or ending in `:`, or one with no Han, kana or full-width punctuation and fewer than two words.",
   "whyItMatters": "Scraped Chinese pages indent paragraphs with runs of U+00A0 or U+3000 (often mixed with spaces): in Markdown they show as a ragged visible indent, and with four plain spaces or a tab the paragraph renders as a code block.",
-  "fixSafety": "The safe fix strips the indentation of a single indented line: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block. When the indent opens a block of several indented lines, all of them text, the fix strips every line's and is unsafe: the lines become one paragraph, which the editor should confirm.",
+  "fixSafety": "The safe fix strips the indentation of a single indented line: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block. When the indent opens a block of several indented lines, all of them text, the fix strips every line's and is unsafe: the lines become one paragraph, which the editor should confirm. A plain indent before a line of Latin letters alone (no Han, kana or full-width punctuation) also gets an unsafe fix: the line may be a command or code all the same (`npm install -g newslint`).",
   "severity": "warning",
   "fixable": "safe",
   "options": {}
@@ -22058,9 +22127,9 @@ date: 2024-11-01
                      ],
                      source: "Rules/scraper/html-remnant/rule.json", examplesFolder: "scraper/html-remnant"),
         RuleMetadata(id: "indented-paragraph", family: "scraper", summary: "A prose line starts with an indent: four or more spaces or a tab (rendered as code), or no-break/ideographic spaces.",
-                     whatItFinds: "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout. A plain indent of four columns that opens an indented code block on purpose is left alone when a line of the block is not text (code or data: no Han or kana, and not two words free of `{ } [ ] < > = ; \\\\ |`).",
+                     whatItFinds: "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout. A plain indent of four columns that opens an indented code block on purpose is left alone when a line of the block is not text: code or data is a line opening with a comment (`#`, `//`, `/*`), holding one of `{ } [ ] < > = ; \\\\ | ( ) \" $` or ending in `:`, or one with no Han, kana or full-width punctuation and fewer than two words.",
                      whyItMatters: "Scraped Chinese pages indent paragraphs with runs of U+00A0 or U+3000 (often mixed with spaces): in Markdown they show as a ragged visible indent, and with four plain spaces or a tab the paragraph renders as a code block.",
-                     fixSafety: "The safe fix strips the indentation of a single indented line: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block. When the indent opens a block of several indented lines, all of them text, the fix strips every line's and is unsafe: the lines become one paragraph, which the editor should confirm.",
+                     fixSafety: "The safe fix strips the indentation of a single indented line: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block. When the indent opens a block of several indented lines, all of them text, the fix strips every line's and is unsafe: the lines become one paragraph, which the editor should confirm. A plain indent before a line of Latin letters alone (no Han, kana or full-width punctuation) also gets an unsafe fix: the line may be a command or code all the same (`npm install -g newslint`).",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [],
                      source: "Rules/scraper/indented-paragraph/rule.json", examplesFolder: "scraper/indented-paragraph"),
