@@ -2213,6 +2213,13 @@ categories: cna
 <div style="flex-basis: 30%"></div>
 <div style="grid-column: 1 / 3"></div>
 <div style="position: absolute; top: 0"></div>
+<div style="min-height:20px"></div>
+<div style="aspect-ratio:16/9"></div>
+<div style="box-shadow:0 0 1px #000"></div>
+<div style="outline:1px solid"></div>
+<div STYLE="Width:0"></div>
+<div style="background:url(data:image/png;base64,AAAA)"></div>
+<div style="color:red;background:url(data:image/png;base64,AAAA)"></div>
 <p>兩人身高相差近153公分。</p>
 
 """#),
@@ -2227,7 +2234,7 @@ categories: cna
   "id": "html-empty-element",
   "family": "html",
   "summary": "An HTML element has nothing inside (`<div></div>`, `<p> </p>`, nested empty `<span>`s).",
-  "whatItFinds": "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it or gives it room (a background, border, outline, shadow, width, height, aspect ratio or padding: a photo as `background-image`, an embed's placeholder shapes, a spacer): it shows something. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
+  "whatItFinds": "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it, gives it room or shapes the layout around it (a background, border, outline, shadow, width, height, aspect ratio, padding or margin: a photo as `background-image`, an embed's placeholder shapes, a spacer; a float or clear, flex or grid placement, a position: the clearfix `<div style=\"clear:both\"></div>`): deleting it changes the page. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
   "whyItMatters": "Where a scraper dropped a widget, an ad or an image, its wrapper stays behind: every CNA article starts with `<div></div>`, pasted text leaves `<span></span>` runs and `<p>&nbsp;</p>` spacers. They show nothing and split the markup a cleaner has to read.",
   "fixSafety": "The safe fix deletes the element, and its line when nothing else is on it. An inline element (`span`, `strong`, `font` …) holding only a space, `&nbsp;` or `<br>` may be what separates the words around it (`<strong>戴耀廷</strong><span>&nbsp; </span><strong>區諾軒</strong>`): its deletion is an unsafe fix.",
   "severity": "info",
@@ -21959,7 +21966,7 @@ date: 2024-11-01
                      options: [],
                      source: "Rules/html/html-double-escaped/rule.json", examplesFolder: "html/html-double-escaped"),
         RuleMetadata(id: "html-empty-element", family: "html", summary: "An HTML element has nothing inside (`<div></div>`, `<p> </p>`, nested empty `<span>`s).",
-                     whatItFinds: "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it or gives it room (a background, border, outline, shadow, width, height, aspect ratio or padding: a photo as `background-image`, an embed's placeholder shapes, a spacer): it shows something. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
+                     whatItFinds: "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it, gives it room or shapes the layout around it (a background, border, outline, shadow, width, height, aspect ratio, padding or margin: a photo as `background-image`, an embed's placeholder shapes, a spacer; a float or clear, flex or grid placement, a position: the clearfix `<div style=\"clear:both\"></div>`): deleting it changes the page. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
                      whyItMatters: "Where a scraper dropped a widget, an ad or an image, its wrapper stays behind: every CNA article starts with `<div></div>`, pasted text leaves `<span></span>` runs and `<p>&nbsp;</p>` spacers. They show nothing and split the markup a cleaner has to read.",
                      fixSafety: "The safe fix deletes the element, and its line when nothing else is on it. An inline element (`span`, `strong`, `font` …) holding only a space, `&nbsp;` or `<br>` may be what separates the words around it (`<strong>戴耀廷</strong><span>&nbsp; </span><strong>區諾軒</strong>`): its deletion is an unsafe fix.",
                      severity: .info, enabledByDefault: true, fixable: .safe,
