@@ -2213,6 +2213,13 @@ categories: cna
 <div style="flex-basis: 30%"></div>
 <div style="grid-column: 1 / 3"></div>
 <div style="position: absolute; top: 0"></div>
+<div style="min-height:20px"></div>
+<div style="aspect-ratio:16/9"></div>
+<div style="box-shadow:0 0 1px #000"></div>
+<div style="outline:1px solid"></div>
+<div STYLE="Width:0"></div>
+<div style="background:url(data:image/png;base64,AAAA)"></div>
+<div style="color:red;background:url(data:image/png;base64,AAAA)"></div>
 <p>兩人身高相差近153公分。</p>
 
 """#),
@@ -2227,7 +2234,7 @@ categories: cna
   "id": "html-empty-element",
   "family": "html",
   "summary": "An HTML element has nothing inside (`<div></div>`, `<p> </p>`, nested empty `<span>`s).",
-  "whatItFinds": "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it or gives it room (a background, border, outline, shadow, width, height, aspect ratio or padding: a photo as `background-image`, an embed's placeholder shapes, a spacer): it shows something. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
+  "whatItFinds": "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it, gives it room or shapes the layout around it (a background, border, outline, shadow, width, height, aspect ratio, padding or margin: a photo as `background-image`, an embed's placeholder shapes, a spacer; a float or clear, flex or grid placement, a position: the clearfix `<div style=\"clear:both\"></div>`): deleting it changes the page. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
   "whyItMatters": "Where a scraper dropped a widget, an ad or an image, its wrapper stays behind: every CNA article starts with `<div></div>`, pasted text leaves `<span></span>` runs and `<p>&nbsp;</p>` spacers. They show nothing and split the markup a cleaner has to read.",
   "fixSafety": "The safe fix deletes the element, and its line when nothing else is on it. An inline element (`span`, `strong`, `font` …) holding only a space, `&nbsp;` or `<br>` may be what separates the words around it (`<strong>戴耀廷</strong><span>&nbsp; </span><strong>區諾軒</strong>`): its deletion is an unsafe fix.",
   "severity": "info",
@@ -5725,6 +5732,28 @@ date: 2024-06-14
 	會議由黨委副書記主持，全體教職工參加了會議。
 
 """#),
+        EmbeddedFile("scraper/indented-paragraph/examples/bad-3.json", #"""
+{
+  "expect": [
+    8
+  ],
+  "unsafe": true
+}
+
+"""#),
+        EmbeddedFile("scraper/indented-paragraph/examples/bad-3.md", #"""
+---
+title: 安装
+date: 2024-01-01
+---
+
+安装方法：
+
+    npm install -g newslint
+
+然后运行即可。
+
+"""#),
         EmbeddedFile("scraper/indented-paragraph/examples/fixed-1.md", #"""
 ---
 title: 校园新闻
@@ -5743,6 +5772,19 @@ title: 校園新聞
 date: 2024-06-14
 ---
 會議由黨委副書記主持，全體教職工參加了會議。
+
+"""#),
+        EmbeddedFile("scraper/indented-paragraph/examples/fixed-3.md", #"""
+---
+title: 安装
+date: 2024-01-01
+---
+
+安装方法：
+
+npm install -g newslint
+
+然后运行即可。
 
 """#),
         EmbeddedFile("scraper/indented-paragraph/examples/good-1.md", #"""
@@ -5826,14 +5868,48 @@ See the config:
 Done.
 
 """#),
+        EmbeddedFile("scraper/indented-paragraph/examples/good-7.md", #"""
+---
+title: 代码示例
+date: 2024-01-01
+---
+
+示例代码如下：
+
+    print("hello world")
+
+函数定义：
+
+    def f(x):
+        return x + 1
+
+说明与代码：
+
+    // 说明
+
+    int x = 1;
+
+代码之前的文字说明：
+
+    说明一下这个函数
+
+    int x = 1;
+
+    printf("你好");
+
+注释：
+
+    # 注释
+
+"""#),
         EmbeddedFile("scraper/indented-paragraph/rule.json", #"""
 {
   "id": "indented-paragraph",
   "family": "scraper",
   "summary": "A prose line starts with an indent: four or more spaces or a tab (rendered as code), or no-break/ideographic spaces.",
-  "whatItFinds": "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout. A plain indent of four columns that opens an indented code block on purpose is left alone when a line of the block is not text (code or data: no Han or kana, and not two words free of `{ } [ ] < > = ; \\\\ |`).",
+  "whatItFinds": "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout. A plain indent of four columns that opens an indented code block on purpose is left alone when a line of the block is not text: code or data is a line opening with a comment (`#`, `//`, `/*`), holding one of `{ } [ ] < > = ; \\\\ | ( ) \" $` or ending in `:`, or one with no Han, kana or full-width punctuation and fewer than two words.",
   "whyItMatters": "Scraped Chinese pages indent paragraphs with runs of U+00A0 or U+3000 (often mixed with spaces): in Markdown they show as a ragged visible indent, and with four plain spaces or a tab the paragraph renders as a code block.",
-  "fixSafety": "The safe fix strips the indentation of a single indented line: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block. When the indent opens a block of several indented lines, all of them text, the fix strips every line's and is unsafe: the lines become one paragraph, which the editor should confirm.",
+  "fixSafety": "The safe fix strips the indentation of a single indented line: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block. When the indent opens a block of several indented lines, all of them text, the fix strips every line's and is unsafe: the lines become one paragraph, which the editor should confirm. A plain indent before a line of Latin letters alone (no Han, kana or full-width punctuation) also gets an unsafe fix: the line may be a command or code all the same (`npm install -g newslint`).",
   "severity": "warning",
   "fixable": "safe",
   "options": {}
@@ -21890,7 +21966,7 @@ date: 2024-11-01
                      options: [],
                      source: "Rules/html/html-double-escaped/rule.json", examplesFolder: "html/html-double-escaped"),
         RuleMetadata(id: "html-empty-element", family: "html", summary: "An HTML element has nothing inside (`<div></div>`, `<p> </p>`, nested empty `<span>`s).",
-                     whatItFinds: "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it or gives it room (a background, border, outline, shadow, width, height, aspect ratio or padding: a photo as `background-image`, an embed's placeholder shapes, a spacer): it shows something. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
+                     whatItFinds: "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it, gives it room or shapes the layout around it (a background, border, outline, shadow, width, height, aspect ratio, padding or margin: a photo as `background-image`, an embed's placeholder shapes, a spacer; a float or clear, flex or grid placement, a position: the clearfix `<div style=\"clear:both\"></div>`): deleting it changes the page. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
                      whyItMatters: "Where a scraper dropped a widget, an ad or an image, its wrapper stays behind: every CNA article starts with `<div></div>`, pasted text leaves `<span></span>` runs and `<p>&nbsp;</p>` spacers. They show nothing and split the markup a cleaner has to read.",
                      fixSafety: "The safe fix deletes the element, and its line when nothing else is on it. An inline element (`span`, `strong`, `font` …) holding only a space, `&nbsp;` or `<br>` may be what separates the words around it (`<strong>戴耀廷</strong><span>&nbsp; </span><strong>區諾軒</strong>`): its deletion is an unsafe fix.",
                      severity: .info, enabledByDefault: true, fixable: .safe,
@@ -22058,9 +22134,9 @@ date: 2024-11-01
                      ],
                      source: "Rules/scraper/html-remnant/rule.json", examplesFolder: "scraper/html-remnant"),
         RuleMetadata(id: "indented-paragraph", family: "scraper", summary: "A prose line starts with an indent: four or more spaces or a tab (rendered as code), or no-break/ideographic spaces.",
-                     whatItFinds: "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout. A plain indent of four columns that opens an indented code block on purpose is left alone when a line of the block is not text (code or data: no Han or kana, and not two words free of `{ } [ ] < > = ; \\\\ |`).",
+                     whatItFinds: "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout. A plain indent of four columns that opens an indented code block on purpose is left alone when a line of the block is not text: code or data is a line opening with a comment (`#`, `//`, `/*`), holding one of `{ } [ ] < > = ; \\\\ | ( ) \" $` or ending in `:`, or one with no Han, kana or full-width punctuation and fewer than two words.",
                      whyItMatters: "Scraped Chinese pages indent paragraphs with runs of U+00A0 or U+3000 (often mixed with spaces): in Markdown they show as a ragged visible indent, and with four plain spaces or a tab the paragraph renders as a code block.",
-                     fixSafety: "The safe fix strips the indentation of a single indented line: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block. When the indent opens a block of several indented lines, all of them text, the fix strips every line's and is unsafe: the lines become one paragraph, which the editor should confirm.",
+                     fixSafety: "The safe fix strips the indentation of a single indented line: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block. When the indent opens a block of several indented lines, all of them text, the fix strips every line's and is unsafe: the lines become one paragraph, which the editor should confirm. A plain indent before a line of Latin letters alone (no Han, kana or full-width punctuation) also gets an unsafe fix: the line may be a command or code all the same (`npm install -g newslint`).",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [],
                      source: "Rules/scraper/indented-paragraph/rule.json", examplesFolder: "scraper/indented-paragraph"),

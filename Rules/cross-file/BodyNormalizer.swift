@@ -612,11 +612,9 @@ package struct DestinationEndMemo {
     package mutating func destinationEnd(_ b: [UInt8], from: Int) -> Int? {
         let open = from &- 1
         if open < scanned { return answerWithinScan(b, open: open) }
-        let (close, stop) = BodyNormalizer.destinationSearch(b, from: from)
-        steps &+= stop &- from
-        if close != nil { return close }
-        // Unclosed on its line within 2 KB: the same bytes again, keeping the unclosed `(` for
-        // the `](` after this one (a nil again).
+        // A fresh scan from the `(`: it answers as the plain search does (`open` closes at the `)`
+        // where every `(` after it has closed), and when unclosed it keeps the unclosed `(` for the
+        // `](` after this one (a plain search first read the same bytes twice).
         opens.removeAll(keepingCapacity: true)
         bottom = 0
         opens.append(open)

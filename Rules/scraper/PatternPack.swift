@@ -143,11 +143,12 @@ package enum PatternParser {
         guard let members = item.members else {
             throw CatalogError(file: file, position: item.position, message: "'\(p)' must be a string or an object with 'literal' and/or 'regex'")
         }
+        var errors: [CatalogError] = []
         for m in members where !patternKeys.contains(m.key) {
             let hint = Suggest.hint(for: m.key, in: patternKeys)
-            throw CatalogError(file: file, position: m.keyPosition, message: "unknown key '\(p).\(m.key)'\(hint)")
+            errors.append(CatalogError(file: file, position: m.keyPosition, message: "unknown key '\(p).\(m.key)'\(hint)"))
         }
-        var errors: [CatalogError] = []
+        // A part that fails adds its error and yields a placeholder, never used: `throwIfAny` throws first.
         let text = JSONNodeDecoder.collect(&errors, file: file) { () throws -> ([String], LazyRegex?) in
             var literals: [String] = []
             if let lit = item["literal"] {
@@ -186,11 +187,10 @@ package enum PatternParser {
                 throw CatalogError(file: file, position: item.position, message: "'\(p)' needs 'literal' or 'regex'")
             }
             return (literals, regex)
-        }
-        let itemZone = JSONNodeDecoder.collect(&errors, file: file) { try Self.zone(item["zone"], key: item["key"], file: file, path: p, fallback: defaults.zone) }
-        let itemMode = JSONNodeDecoder.collect(&errors, file: file) { try Self.mode(item["match"], file: file, path: p, fallback: defaults.mode) }
+        } ?? ([], nil)
+        let itemZone = JSONNodeDecoder.collect(&errors, file: file) { try Self.zone(item["zone"], key: item["key"], file: file, path: p, fallback: defaults.zone) } ?? defaults.zone
+        let itemMode = JSONNodeDecoder.collect(&errors, file: file) { try Self.mode(item["match"], file: file, path: p, fallback: defaults.mode) } ?? defaults.mode
         try CatalogError.throwIfAny(errors)
-        guard let text, let itemZone, let itemMode else { throw CatalogError(file: file, position: item.position, message: "'\(p)' is invalid") }
         return PatternSpec(literals: variants(text.0), lazyRegex: text.1, zone: itemZone, mode: itemMode,
                            category: item["category"]?.string ?? defaults.category, owner: defaults.owner)
     }

@@ -165,14 +165,15 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
     /// element shows a shape or shapes the layout: deleting it changes the page, which a safe fix
     /// must not. Any value counts (`height: 0` too): the cost of a miss is a finding not made, of
     /// a false "nothing to show" an unasked-for deletion.
+    /// CSS whitespace (space, tab, LF, CR, FF; not U+000B) is HTML's: `HTMLView.isSpace`.
     package static func styleShowsABox(_ bytes: [UInt8], _ value: Range<Int>) -> Bool {
         var i = value.lowerBound
         while i < value.upperBound {
-            while i < value.upperBound, bytes[i] == 0x3B || isCSSWhitespace(bytes[i]) { i += 1 }
+            while i < value.upperBound, bytes[i] == 0x3B || HTMLView.isSpace(bytes[i]) { i += 1 }
             let start = i
             while i < value.upperBound, bytes[i] != 0x3A, bytes[i] != 0x3B { i += 1 }
             var end = i
-            while end > start, isCSSWhitespace(bytes[end - 1]) { end -= 1 }
+            while end > start, HTMLView.isSpace(bytes[end - 1]) { end -= 1 }
             let property = start..<end
             if boxProperties.contains(where: { HTMLView.equalsIgnoringASCIICase(bytes, property, $0) }) { return true }
             if boxPropertyPrefixes.contains(where: { prefix in
@@ -183,8 +184,6 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
         }
         return false
     }
-
-    private static func isCSSWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
 
     private static let boxProperties: [[UInt8]] = ["width", "height", "min-width", "min-height", "aspect-ratio", "box-shadow",
                                                    "clear", "float", "position", "flex", "flex-grow", "flex-basis"].map { Array($0.utf8) }

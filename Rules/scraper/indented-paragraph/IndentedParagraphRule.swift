@@ -7,7 +7,8 @@ import NewsLintCore
 /// block quotes keep their (space) indentation. So does an indented code block written on purpose:
 /// a plain indent of four columns before a line that is not text (`{`, `x = 1;`) is left alone,
 /// and one opening several indented lines is reported only when every line is text, with an unsafe
-/// fix (dedenting the first line alone made the rest a mangled paragraph).
+/// fix (dedenting the first line alone made the rest a mangled paragraph). A plain indent before a
+/// line of Latin letters alone (`    npm install -g x`) is reported with an unsafe fix: it may be code.
 public struct IndentedParagraphRule: Rule {
     public static let id = "indented-paragraph"
 
@@ -58,7 +59,17 @@ public struct IndentedParagraphRule: Rule {
                     lines.append((next.lowerBound..<end, next.upperBound))
                     m += 1
                 }
-                guard lines.allSatisfy({ Self.isText(bytes, $0.indent.upperBound..<$0.end) }) else { continue }
+                var anyLatinOnly = false
+                var anyCode = false
+                for line in lines {
+                    switch Self.reading(bytes, line.indent.upperBound..<line.end) {
+                    case .code: anyCode = true
+                    case .latinText: anyLatinOnly = true
+                    case .cjkText: break
+                    }
+                    if anyCode { break }
+                }
+                if anyCode { continue }
                 // One walk answers every start up to where it stopped (paragraphs of a long document
                 // indented one by one would otherwise walk the rest of it each).
                 if let known = goesOn, known.lines.contains(m) {
@@ -68,7 +79,9 @@ public struct IndentedParagraphRule: Rule {
                     goesOn = (m...answer.stoppedAt, answer.asText)
                     if !answer.asText { continue }
                 }
-                if lines.count > 1 { applicability = .unsafe }
+                // A line of Latin letters alone may be a command or code all the same (`npm install -g x`):
+                // the rule is for scraped Chinese paragraphs, so an editor looks before it is dedented.
+                if lines.count > 1 || anyLatinOnly { applicability = .unsafe }
             }
             let indent = range.lowerBound..<i
             var parts: [String] = []
@@ -110,30 +123,50 @@ public struct IndentedParagraphRule: Rule {
         return column >= 4 ? i : nil
     }
 
-    /// Whether `range` (a line after its indent) reads as text, not code: it holds Han or kana,
-    /// or two words of letters and none of `{ } [ ] < > = ; \ |`. The rule is for paragraphs
-    /// (scraped Chinese ones above all); a line of code or data in an indented block is code.
+    /// How a line (after its indent) reads: code, text in Latin letters alone, or text holding
+    /// Han, kana or full-width punctuation.
+    package enum LineReading { case code, latinText, cjkText }
+
+    /// Whether `range` (a line after its indent) reads as text, not code.
     package static func isText(_ b: [UInt8], _ range: Range<Int>) -> Bool {
+        reading(b, range) != .code
+    }
+
+    /// How `range` (a line after its indent) reads. Code: it opens with a comment (`#`, `//`, `/*`),
+    /// holds one of `{ } [ ] < > = ; \ | ( ) " $` or ends in `:` (`def f(x):`). Otherwise text when it
+    /// holds Han, kana or full-width punctuation, or two words of letters; else code. The rule is for
+    /// paragraphs (scraped Chinese ones above all); a line of code or data in an indented block is code.
+    package static func reading(_ b: [UInt8], _ range: Range<Int>) -> LineReading {
         // A comment opens the line (`# 注释`, `// 说明`): code, and dedented `# ` would become a heading.
         if let first = range.first, b[first] == 0x23 || (first + 1 < range.upperBound && b[first] == 0x2F && (b[first + 1] == 0x2F || b[first + 1] == 0x2A)) {
-            return false
+            return .code
         }
         // Code marks anywhere on the line decide before Han does (`printf("你好");`).
+        var lastVisible: UInt8 = 0
         for i in range {
             switch b[i] {
-            case 0x7B, 0x7D, 0x5B, 0x5D, 0x3C, 0x3E, 0x3D, 0x3B, 0x5C, 0x7C: return false
-            default: break
+            case 0x7B, 0x7D, 0x5B, 0x5D, 0x3C, 0x3E, 0x3D, 0x3B, 0x5C, 0x7C, 0x28, 0x29, 0x22, 0x24: return .code
+            case 0x20, 0x09, 0x0D: break
+            default: lastVisible = b[i]
             }
         }
+        if lastVisible == 0x3A { return .code }
+        let line = b[range]
         var words = 0, inWord = false
-        for s in String(decoding: b[range], as: UTF8.self).unicodeScalars {
-            let c = s.value
-            if CJK.isHan(c) || (0x3041...0x30FF).contains(c) { return true }
-            let letter = s.properties.isAlphabetic
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let (c, length) = UTF8Validation.decode(line, at: i)
+            i += length
+            if CJK.isHan(c) || (0x3041...0x30FF).contains(c) || (0x3000...0x303F).contains(c) || (0xFF01...0xFF60).contains(c) {
+                return .cjkText
+            }
+            let letter = c < 0x80
+                ? (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A
+                : Unicode.Scalar(c)?.properties.isAlphabetic ?? false
             if letter && !inWord { words += 1 }
             inWord = letter
         }
-        return words >= 2
+        return words >= 2 ? .latinText : .code
     }
 
     /// `[^label]:` at `i`.

@@ -27,11 +27,29 @@ import Testing
             == Self.frontMatter + "會議由黨委副書記主持，\n全體教職工參加了會議。\n")
     }
 
-    /// A single indented line of text keeps its safe fix (what the rule is for).
+    /// A single indented line of Chinese text keeps its safe fix (what the rule is for); a line of
+    /// Latin letters alone is still reported, but its fix is unsafe: it may be code.
     @Test func aSingleIndentedParagraphKeepsItsSafeFix() throws {
         let text = Self.frontMatter + "    會議由黨委副書記主持，全體教職工參加了會議。\n\nThe end.\n\n    This paragraph was indented by the scraper.\n"
         let found = try RuleHarness.diagnostics(rule: "indented-paragraph", text: text)
-        #expect(found.count == 2 && found.allSatisfy { $0.fix?.applicability == .safe })
+        #expect(found.map { $0.fix?.applicability } == [.safe, .unsafe])
+    }
+
+    /// A plain indent before a line with no Han, kana or full-width punctuation got a safe dedent when
+    /// it held two words (`npm install -g newslint`, `print("hello world")`), and a Python block was
+    /// reported: the command is reported with an unsafe fix; `( ) " $` and a closing `:` mark code.
+    @Test func latinLinesAreNotDedentedSafely() throws {
+        let command = Self.frontMatter + "Install:\n\n    npm install -g newslint\n\nDone.\n"
+        let found = try RuleHarness.diagnostics(rule: "indented-paragraph", text: command)
+        #expect(found.count == 1 && found.first?.fix?.applicability == .unsafe)
+        #expect(try RuleHarness.fixed(rule: "indented-paragraph", text: command, unsafe: false) == command)
+        for code in ["    print(\"hello world\")\n", "    def f(x):\n        return x + 1\n", "    echo $HOME now\n", "    Run it like this:\n"] {
+            let text = Self.frontMatter + "Code:\n\n" + code + "\nDone.\n"
+            #expect(try RuleHarness.diagnostics(rule: "indented-paragraph", text: text).isEmpty, "\(code)")
+        }
+        // Full-width punctuation alone reads as Chinese text: the safe fix stays.
+        let fullWidth = Self.frontMatter + "    OK，ready。\n"
+        #expect(try RuleHarness.diagnostics(rule: "indented-paragraph", text: fullWidth).first?.fix?.applicability == .safe)
     }
 
     /// Code marks decide before Han (`printf("你好");`), and a comment line is code (`# 注释`

@@ -172,6 +172,28 @@ import Testing
         }
     }
 
+    /// A rule-pack pattern object stopped at its first unknown key, hiding a second one, a bad
+    /// `zone` and an unsafe regex: every problem is listed.
+    @Test func everyProblemInAPatternObjectIsListed() throws {
+        let dir = TemporaryDirectory()
+        let pack = dir.write("pack.json", """
+            {"id": "site-footer", "message": "site footer",
+             "patterns": [{"literl": "x", "zon": "footer", "regex": "(a+)+$", "zone": "heder"}]}
+            """)
+        var catalog = Catalog.builtin
+        do {
+            try RulePackRegistry.load(path: pack, into: &catalog)
+            Issue.record("the pack loaded")
+        } catch let e as CatalogError {
+            let messages = e.all.map(\.message)
+            #expect(messages.count == 4, "\(messages)")
+            #expect(messages.contains { $0.hasPrefix("unknown key 'patterns[0].literl'; did you mean 'literal'?") }, "\(messages)")
+            #expect(messages.contains { $0.hasPrefix("unknown key 'patterns[0].zon'") }, "\(messages)")
+            #expect(messages.contains { $0.hasPrefix("'patterns[0].regex' is refused") }, "\(messages)")
+            #expect(messages.contains { $0.hasPrefix("'patterns[0].zone' must be one of") }, "\(messages)")
+        }
+    }
+
     @Test func unknownTopLevelKeySuggests() throws {
         let e = try #require(error("{\"exclud\": []}"))
         #expect(e.description == "cfg/.lint.json:1:2: exclud: unknown key 'exclud'; did you mean 'exclude'?")

@@ -135,6 +135,14 @@ import Testing
         }
     }
 
+    /// An unclosed `](` reads its bytes once: a plain search first read them, then the scan again.
+    @Test func anUnclosedDestinationIsReadOnce() {
+        let bytes = Array(("](" + String(repeating: "a(", count: 50) + "\n").utf8)
+        var memo = DestinationEndMemo()
+        #expect(memo.destinationEnd(bytes, from: 2) == nil)
+        #expect(memo.steps <= bytes.count - 2, "\(memo.steps) bytes read")
+    }
+
     /// Random bodies of link syntax against the plain walk, through `BodyNormalizer.view`.
     @Test func randomLinkSyntaxMatchesThePlainWalk() {
         let pieces = ["[", "]", "](", "(", ")", "![", "[t](u)", "![x](y.png)", "\n", " ", "a", "中", "<a>", "<b", ">", "http://a.b/(c)",
