@@ -21530,6 +21530,16 @@ date: 2024-01-01
 {{ page.標題 | append: "(一)" }}
 
 """#),
+        EmbeddedFile("script/punctuation-width/examples/good-14.md", #"""
+---
+title: 香港
+date: 2024-01-01
+---
+
+文章見 https://blog.example.com/2024/11/01/香港,新聞.html 一文。
+原文：https://zh.wikipedia.org/wiki/香港;澳門 收錄。
+
+"""#),
         EmbeddedFile("script/punctuation-width/examples/good-2.md", #"""
 運行 `ls -la;pwd` 命令即可查看目錄。
 <span style="color:red">重要</span>通知：請於下午3:15前到場。

@@ -387,7 +387,9 @@ package enum ProseMask {
     /// sentence punctuation is then left out, and a closing `)` only when the URL holds more `)`
     /// than `(` (a Wikipedia title keeps its parentheses). Text written straight after a URL with no
     /// space (`www.x.cn了解`) is taken into it: masking too much loses a finding, masking too
-    /// little let a rule rewrite the URL. But an ASCII `,` `;` `!` `?` followed by Han ends it.
+    /// little let a rule rewrite the URL. So is an ASCII `,` `;` `!` `?` followed by Han: in
+    /// `https://zh.wikipedia.org/wiki/香港;澳門` it is the IRI's, in `網址https://x.cn/新聞,請查看`
+    /// the sentence's, and no scalar test tells them apart; the text as published wins.
     package static func urlLength(_ c: Scalars, at i: Int) -> Int? {
         guard i < c.count, c[i] == 0x68 || c[i] == 0x66 || c[i] == 0x77 || c[i] == 0x6D else { return nil }
         if i > 0, CJK.isASCIILetter(c[i - 1]) { return nil }
@@ -399,9 +401,6 @@ package enum ProseMask {
             var j = start
             var open = 0, close = 0
             while j < c.count, !endsURL(c[j]) {
-                // `網址https://x.cn/新聞,請查看`: an ASCII `,;!?` before Han is the sentence's, not
-                // the URL's (an IRI's query keeps `,` before ASCII, `?` before its parameters).
-                if [0x2C, 0x3B, 0x21, 0x3F].contains(c[j]), j + 1 < c.count, CJK.isHan(c[j + 1]) { break }
                 if c[j] == 0x28 { open += 1 } else if c[j] == 0x29 { close += 1 }
                 j += 1
             }
