@@ -21156,6 +21156,26 @@ date: 2024-01-01
 中文報道：唐納德･特朗普表示，日本動畫「ポケット･モンスター」很受歡迎。
 
 """#),
+        EmbeddedFile("script/punctuation-halfwidth/examples/bad-7.json", #"""
+{
+  "expect": [
+    {
+      "line": 6,
+      "message": "'·'"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("script/punctuation-halfwidth/examples/bad-7.md", #"""
+---
+title: 會面
+date: 2024-01-01
+---
+
+日本首相石破茂（いしば しげる）與唐納德･特朗普會面。
+
+"""#),
         EmbeddedFile("script/punctuation-halfwidth/examples/fixed-1.md", #"""
 ---
 title: 李家超晤最高人民檢察院官員
@@ -21210,6 +21230,15 @@ date: 2024-01-01
 中文報道：唐納德·特朗普表示，日本動畫「ポケット・モンスター」很受歡迎。
 
 """#),
+        EmbeddedFile("script/punctuation-halfwidth/examples/fixed-7.md", #"""
+---
+title: 會面
+date: 2024-01-01
+---
+
+日本首相石破茂（いしば しげる）與唐納德·特朗普會面。
+
+"""#),
         EmbeddedFile("script/punctuation-halfwidth/examples/good-1.md", #"""
 ---
 title: 特區政府公布施政報告
@@ -21237,7 +21266,7 @@ date: 2024-11-01
   "summary": "Half-width CJK forms ｢ ｣ ､ ｡ ･ in full-width Chinese or Japanese text.",
   "whatItFinds": "It fires only in East Asian context (a Han character, kana, Hangul or full-width punctuation next to the mark) and stays quiet next to half-width katakana (`ｺﾝﾋﾟｭｰﾀ･ｼｽﾃﾑ｡`), where these forms belong, and in URLs, inline code, HTML tags, link destinations and fenced code. Front-matter values such as titles are checked too. ASCII punctuation in Chinese text is `punctuation-width`'s.",
   "whyItMatters": "Half-width CJK punctuation (U+FF61–U+FF65) belongs to half-width katakana text from old Japanese systems; in full-width Chinese or Japanese text it comes from a converter or a wire feed and shows as narrow, misaligned marks: `｢一國兩制｣`, `大阪･关西世博会`.",
-  "fixSafety": "The rule offers the full-width form as a safe fix: ｢→「, ｣→」, ､→、, ｡→。, ･→ a name separator decided by the text around it (option `middleDot`, `auto` by default): `・` beside kana, in a word holding kana or in a line whose own text (quotations aside) holds hiragana, where it joins Japanese (`ポケット･モンスター`); otherwise the separator the document uses for names (`·` unless it uses `‧` or `・` more), where it joins a Chinese name (`唐納德･特朗普表示，日本動畫「ポケット･モンスター」` → `唐納德·特朗普`, `ポケット・モンスター`). A line with no kana in a document with hiragana elsewhere (the title of a Japanese article, or a Chinese line beside Japanese ones) cannot tell: its `・` is an unsafe fix.",
+  "fixSafety": "The rule offers the full-width form as a safe fix: ｢→「, ｣→」, ､→、, ｡→。, ･→ a name separator decided by the text around it (option `middleDot`, `auto` by default): `・` beside kana or in a word holding kana, where it joins Japanese (`ポケット･モンスター`); otherwise the separator the document uses for names (`·` unless it uses `‧` or `・` more), where it joins a Chinese name (`唐納德･特朗普表示，日本動畫「ポケット･モンスター」` → `唐納德·特朗普`, `ポケット・モンスター`). A line with no kana in a document with hiragana elsewhere (the title of a Japanese article, or a Chinese line beside Japanese ones) cannot tell: its `・` is an unsafe fix; so is the `・` of a line whose own text (quotations and parentheses aside: `石破茂（いしば しげる）` is a reading) holds hiragana but whose dot's word holds no kana.",
   "severity": "warning",
   "fixable": "safe",
   "options": {
@@ -22151,7 +22180,7 @@ date: 2024-11-01
         RuleMetadata(id: "punctuation-halfwidth", family: "script", summary: "Half-width CJK forms ｢ ｣ ､ ｡ ･ in full-width Chinese or Japanese text.",
                      whatItFinds: "It fires only in East Asian context (a Han character, kana, Hangul or full-width punctuation next to the mark) and stays quiet next to half-width katakana (`ｺﾝﾋﾟｭｰﾀ･ｼｽﾃﾑ｡`), where these forms belong, and in URLs, inline code, HTML tags, link destinations and fenced code. Front-matter values such as titles are checked too. ASCII punctuation in Chinese text is `punctuation-width`'s.",
                      whyItMatters: "Half-width CJK punctuation (U+FF61–U+FF65) belongs to half-width katakana text from old Japanese systems; in full-width Chinese or Japanese text it comes from a converter or a wire feed and shows as narrow, misaligned marks: `｢一國兩制｣`, `大阪･关西世博会`.",
-                     fixSafety: "The rule offers the full-width form as a safe fix: ｢→「, ｣→」, ､→、, ｡→。, ･→ a name separator decided by the text around it (option `middleDot`, `auto` by default): `・` beside kana, in a word holding kana or in a line whose own text (quotations aside) holds hiragana, where it joins Japanese (`ポケット･モンスター`); otherwise the separator the document uses for names (`·` unless it uses `‧` or `・` more), where it joins a Chinese name (`唐納德･特朗普表示，日本動畫「ポケット･モンスター」` → `唐納德·特朗普`, `ポケット・モンスター`). A line with no kana in a document with hiragana elsewhere (the title of a Japanese article, or a Chinese line beside Japanese ones) cannot tell: its `・` is an unsafe fix.",
+                     fixSafety: "The rule offers the full-width form as a safe fix: ｢→「, ｣→」, ､→、, ｡→。, ･→ a name separator decided by the text around it (option `middleDot`, `auto` by default): `・` beside kana or in a word holding kana, where it joins Japanese (`ポケット･モンスター`); otherwise the separator the document uses for names (`·` unless it uses `‧` or `・` more), where it joins a Chinese name (`唐納德･特朗普表示，日本動畫「ポケット･モンスター」` → `唐納德·特朗普`, `ポケット・モンスター`). A line with no kana in a document with hiragana elsewhere (the title of a Japanese article, or a Chinese line beside Japanese ones) cannot tell: its `・` is an unsafe fix; so is the `・` of a line whose own text (quotations and parentheses aside: `石破茂（いしば しげる）` is a reading) holds hiragana but whose dot's word holds no kana.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [
                          RuleOptionSpec(name: "middleDot", type: "string", defaultValue: JSONNode(.string("auto")), description: "Replacement for ･ (U+FF65): auto (decided by the text around each one: ・ beside or among Japanese text, else the separator the document uses for names — · U+00B7, ‧ U+2027 or ・ U+30FB — and · when it uses none), or always one of ・, ·, ‧.", allowed: ["auto", "・", "·", "‧"])
