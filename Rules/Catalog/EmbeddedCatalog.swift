@@ -21259,6 +21259,16 @@ date: 2024-11-01
 見出し http://example.jp/a｡b `｢code｣`
 
 """#),
+        EmbeddedFile("script/punctuation-halfwidth/examples/good-3.md", #"""
+---
+title: 万博
+date: 2024-01-01
+---
+
+{% include figure.html alt="大阪･関西万博" %}
+詳細は https://x.jp/大阪･関西 をご覧ください。
+
+"""#),
         EmbeddedFile("script/punctuation-halfwidth/rule.json", #"""
 {
   "id": "punctuation-halfwidth",

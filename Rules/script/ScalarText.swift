@@ -426,11 +426,14 @@ package enum ProseMask {
 
     /// Whether scalar `c` ends a URL: whitespace (`HTMLText.isWhitespaceOrNewline`, less the
     /// zero-width space U+200B, which has never ended one) and controls, `<` `>` `"`, full-width
-    /// and CJK punctuation, U+FFFD and an ill-formed byte.
+    /// and CJK punctuation, U+FFFD and an ill-formed byte. Not the name separators `·` and `･`:
+    /// they join the parts of a name inside an IRI (`https://x.jp/大阪･関西`), and no sentence
+    /// puts one after a URL.
     @inline(__always)
     private static func endsURL(_ c: UInt32) -> Bool {
         if c < 0x80 { return c <= 0x20 || c == 0x7F || c == 0x3C || c == 0x3E || c == 0x22 }
         if c == 0xFFFD || c >= 0x110000 { return true } // `ScalarDecode.invalid` from 0x110000
+        if c == 0x00B7 || c == 0xFF65 { return false }
         return HTMLText.isWhitespaceOrNewline(c) && c != 0x200B || CJK.isCJKPunct(c)
     }
 }

@@ -61,6 +61,16 @@ import Testing
         }
     }
 
+    /// A name separator inside an IRI is the URL's: `punctuation-halfwidth` made the `･` of
+    /// `https://x.jp/大阪･関西` a safe `・`, which links another page.
+    @Test func aNameSeparatorStaysInAURL() throws {
+        #expect(Self.urlLength("https://x.jp/大阪･関西 をご覧") == 18)
+        #expect(Self.urlLength("https://zh.wikipedia.org/wiki/唐納德·特朗普。") == 37)
+        let text = Self.frontMatter + "詳細は https://x.jp/大阪･関西 をご覧ください。\n"
+        #expect(try RuleHarness.diagnostics(rule: "punctuation-halfwidth", text: text).isEmpty)
+        #expect(try RuleHarness.fixed(rule: "punctuation-halfwidth", text: text, unsafe: true) == text)
+    }
+
     /// Liquid tags and outputs are not prose, as code spans are not: `punctuation-width` made the
     /// `(一)` of an image path and the `,` of a post's name full-width.
     @Test func liquidTagsAreNotRewritten() throws {
