@@ -21807,6 +21807,15 @@ date: 2024-11-01
 }
 
 """#),
+        EmbeddedFile("script/script-mixed/examples/good-8.md", #"""
+---
+title: 銀河系
+date: 2024-01-01
+---
+
+銀河系是太陽系所在的星系，詳見維基百科條目 https://zh.wikipedia.org/wiki/银河系 的說明。
+
+"""#),
         EmbeddedFile("script/script-mixed/rule.json", #"""
 {
   "id": "script-mixed",
