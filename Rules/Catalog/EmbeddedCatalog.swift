@@ -21232,6 +21232,26 @@ date: 2024-01-01
 中文報道：唐納德･特朗普表示，日本動畫「ポケット･モンスター」很受歡迎。
 
 """#),
+        EmbeddedFile("script/punctuation-halfwidth/examples/bad-7.json", #"""
+{
+  "expect": [
+    {
+      "line": 6,
+      "message": "'·'"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("script/punctuation-halfwidth/examples/bad-7.md", #"""
+---
+title: 會面
+date: 2024-01-01
+---
+
+日本首相石破茂（いしば しげる）與唐納德･特朗普會面。
+
+"""#),
         EmbeddedFile("script/punctuation-halfwidth/examples/fixed-1.md", #"""
 ---
 title: 李家超晤最高人民檢察院官員
@@ -21286,6 +21306,15 @@ date: 2024-01-01
 中文報道：唐納德·特朗普表示，日本動畫「ポケット・モンスター」很受歡迎。
 
 """#),
+        EmbeddedFile("script/punctuation-halfwidth/examples/fixed-7.md", #"""
+---
+title: 會面
+date: 2024-01-01
+---
+
+日本首相石破茂（いしば しげる）與唐納德·特朗普會面。
+
+"""#),
         EmbeddedFile("script/punctuation-halfwidth/examples/good-1.md", #"""
 ---
 title: 特區政府公布施政報告
@@ -21306,6 +21335,16 @@ date: 2024-11-01
 見出し http://example.jp/a｡b `｢code｣`
 
 """#),
+        EmbeddedFile("script/punctuation-halfwidth/examples/good-3.md", #"""
+---
+title: 万博
+date: 2024-01-01
+---
+
+{% include figure.html alt="大阪･関西万博" %}
+詳細は https://x.jp/大阪･関西 をご覧ください。
+
+"""#),
         EmbeddedFile("script/punctuation-halfwidth/rule.json", #"""
 {
   "id": "punctuation-halfwidth",
@@ -21313,7 +21352,7 @@ date: 2024-11-01
   "summary": "Half-width CJK forms ｢ ｣ ､ ｡ ･ in full-width Chinese or Japanese text.",
   "whatItFinds": "It fires only in East Asian context (a Han character, kana, Hangul or full-width punctuation next to the mark) and stays quiet next to half-width katakana (`ｺﾝﾋﾟｭｰﾀ･ｼｽﾃﾑ｡`), where these forms belong, and in URLs, inline code, HTML tags, link destinations and fenced code. Front-matter values such as titles are checked too. ASCII punctuation in Chinese text is `punctuation-width`'s.",
   "whyItMatters": "Half-width CJK punctuation (U+FF61–U+FF65) belongs to half-width katakana text from old Japanese systems; in full-width Chinese or Japanese text it comes from a converter or a wire feed and shows as narrow, misaligned marks: `｢一國兩制｣`, `大阪･关西世博会`.",
-  "fixSafety": "The rule offers the full-width form as a safe fix: ｢→「, ｣→」, ､→、, ｡→。, ･→ a name separator decided by the text around it (option `middleDot`, `auto` by default): `・` beside kana, in a word holding kana or in a line whose own text (quotations aside) holds hiragana, where it joins Japanese (`ポケット･モンスター`); otherwise the separator the document uses for names (`·` unless it uses `‧` or `・` more), where it joins a Chinese name (`唐納德･特朗普表示，日本動畫「ポケット･モンスター」` → `唐納德·特朗普`, `ポケット・モンスター`). A line with no kana in a document with hiragana elsewhere (the title of a Japanese article, or a Chinese line beside Japanese ones) cannot tell: its `・` is an unsafe fix.",
+  "fixSafety": "The rule offers the full-width form as a safe fix: ｢→「, ｣→」, ､→、, ｡→。, ･→ a name separator decided by the text around it (option `middleDot`, `auto` by default): `・` beside kana or in a word holding kana, where it joins Japanese (`ポケット･モンスター`); otherwise the separator the document uses for names (`·` unless it uses `‧` or `・` more), where it joins a Chinese name (`唐納德･特朗普表示，日本動畫「ポケット･モンスター」` → `唐納德·特朗普`, `ポケット・モンスター`). A line with no kana in a document with hiragana elsewhere (the title of a Japanese article, or a Chinese line beside Japanese ones) cannot tell: its `・` is an unsafe fix; so is the `・` of a line whose own text (quotations and parentheses aside: `石破茂（いしば しげる）` is a reading) holds hiragana but whose dot's word holds no kana.",
   "severity": "warning",
   "fixable": "safe",
   "options": {
@@ -21606,6 +21645,16 @@ date: 2024-01-01
 {{ page.標題 | append: "(一)" }}
 
 """#),
+        EmbeddedFile("script/punctuation-width/examples/good-14.md", #"""
+---
+title: 香港
+date: 2024-01-01
+---
+
+文章見 https://blog.example.com/2024/11/01/香港,新聞.html 一文。
+原文：https://zh.wikipedia.org/wiki/香港;澳門 收錄。
+
+"""#),
         EmbeddedFile("script/punctuation-width/examples/good-2.md", #"""
 運行 `ls -la;pwd` 命令即可查看目錄。
 <span style="color:red">重要</span>通知：請於下午3:15前到場。
@@ -21832,6 +21881,15 @@ date: 2024-11-01
 {
   "path": "post.html"
 }
+
+"""#),
+        EmbeddedFile("script/script-mixed/examples/good-8.md", #"""
+---
+title: 銀河系
+date: 2024-01-01
+---
+
+銀河系是太陽系所在的星系，詳見維基百科條目 https://zh.wikipedia.org/wiki/银河系 的說明。
 
 """#),
         EmbeddedFile("script/script-mixed/rule.json", #"""
@@ -22217,7 +22275,7 @@ date: 2024-11-01
         RuleMetadata(id: "punctuation-halfwidth", family: "script", summary: "Half-width CJK forms ｢ ｣ ､ ｡ ･ in full-width Chinese or Japanese text.",
                      whatItFinds: "It fires only in East Asian context (a Han character, kana, Hangul or full-width punctuation next to the mark) and stays quiet next to half-width katakana (`ｺﾝﾋﾟｭｰﾀ･ｼｽﾃﾑ｡`), where these forms belong, and in URLs, inline code, HTML tags, link destinations and fenced code. Front-matter values such as titles are checked too. ASCII punctuation in Chinese text is `punctuation-width`'s.",
                      whyItMatters: "Half-width CJK punctuation (U+FF61–U+FF65) belongs to half-width katakana text from old Japanese systems; in full-width Chinese or Japanese text it comes from a converter or a wire feed and shows as narrow, misaligned marks: `｢一國兩制｣`, `大阪･关西世博会`.",
-                     fixSafety: "The rule offers the full-width form as a safe fix: ｢→「, ｣→」, ､→、, ｡→。, ･→ a name separator decided by the text around it (option `middleDot`, `auto` by default): `・` beside kana, in a word holding kana or in a line whose own text (quotations aside) holds hiragana, where it joins Japanese (`ポケット･モンスター`); otherwise the separator the document uses for names (`·` unless it uses `‧` or `・` more), where it joins a Chinese name (`唐納德･特朗普表示，日本動畫「ポケット･モンスター」` → `唐納德·特朗普`, `ポケット・モンスター`). A line with no kana in a document with hiragana elsewhere (the title of a Japanese article, or a Chinese line beside Japanese ones) cannot tell: its `・` is an unsafe fix.",
+                     fixSafety: "The rule offers the full-width form as a safe fix: ｢→「, ｣→」, ､→、, ｡→。, ･→ a name separator decided by the text around it (option `middleDot`, `auto` by default): `・` beside kana or in a word holding kana, where it joins Japanese (`ポケット･モンスター`); otherwise the separator the document uses for names (`·` unless it uses `‧` or `・` more), where it joins a Chinese name (`唐納德･特朗普表示，日本動畫「ポケット･モンスター」` → `唐納德·特朗普`, `ポケット・モンスター`). A line with no kana in a document with hiragana elsewhere (the title of a Japanese article, or a Chinese line beside Japanese ones) cannot tell: its `・` is an unsafe fix; so is the `・` of a line whose own text (quotations and parentheses aside: `石破茂（いしば しげる）` is a reading) holds hiragana but whose dot's word holds no kana.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [
                          RuleOptionSpec(name: "middleDot", type: "string", defaultValue: JSONNode(.string("auto")), description: "Replacement for ･ (U+FF65): auto (decided by the text around each one: ・ beside or among Japanese text, else the separator the document uses for names — · U+00B7, ‧ U+2027 or ・ U+30FB — and · when it uses none), or always one of ・, ·, ‧.", allowed: ["auto", "・", "·", "‧"])

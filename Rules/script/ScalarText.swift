@@ -357,11 +357,9 @@ package enum ProseMask {
         let noCloseFrom = isTag ? unclosed.tagFrom : unclosed.outputFrom
         var j = i + 2
         guard j < noCloseFrom else { return nil }
-        while j + 1 < n {
-            unclosed.steps &+= 1
-            if c[j] == closeFirst && c[j + 1] == 0x7D { return j + 2 - i }
-            j += 1
-        }
+        while j + 1 < n, c[j] != closeFirst || c[j + 1] != 0x7D { j += 1 }
+        unclosed.steps &+= j - (i + 2)
+        if j + 1 < n { return j + 2 - i }
         if isTag { unclosed.tagFrom = i + 2 } else { unclosed.outputFrom = i + 2 }
         return nil
     }
@@ -387,7 +385,9 @@ package enum ProseMask {
     /// sentence punctuation is then left out, and a closing `)` only when the URL holds more `)`
     /// than `(` (a Wikipedia title keeps its parentheses). Text written straight after a URL with no
     /// space (`www.x.cn了解`) is taken into it: masking too much loses a finding, masking too
-    /// little let a rule rewrite the URL. But an ASCII `,` `;` `!` `?` followed by Han ends it.
+    /// little let a rule rewrite the URL. So is an ASCII `,` `;` `!` `?` followed by Han: in
+    /// `https://zh.wikipedia.org/wiki/香港;澳門` it is the IRI's, in `網址https://x.cn/新聞,請查看`
+    /// the sentence's, and no scalar test tells them apart; the text as published wins.
     package static func urlLength(_ c: Scalars, at i: Int) -> Int? {
         guard i < c.count, c[i] == 0x68 || c[i] == 0x66 || c[i] == 0x77 || c[i] == 0x6D else { return nil }
         if i > 0, CJK.isASCIILetter(c[i - 1]) { return nil }
@@ -399,9 +399,6 @@ package enum ProseMask {
             var j = start
             var open = 0, close = 0
             while j < c.count, !endsURL(c[j]) {
-                // `網址https://x.cn/新聞,請查看`: an ASCII `,;!?` before Han is the sentence's, not
-                // the URL's (an IRI's query keeps `,` before ASCII, `?` before its parameters).
-                if [0x2C, 0x3B, 0x21, 0x3F].contains(c[j]), j + 1 < c.count, CJK.isHan(c[j + 1]) { break }
                 if c[j] == 0x28 { open += 1 } else if c[j] == 0x29 { close += 1 }
                 j += 1
             }
@@ -427,16 +424,17 @@ package enum ProseMask {
         c == v || CJK.isASCIILetter(v) && c == v - 0x20
     }
 
-    /// Whether scalar `c` ends a URL: whitespace and controls, `<` `>` `"`, full-width and CJK
-    /// punctuation, U+FFFD and an ill-formed byte.
+    /// Whether scalar `c` ends a URL: whitespace (`HTMLText.isWhitespaceOrNewline`, less the
+    /// zero-width space U+200B, which has never ended one) and controls, `<` `>` `"`, full-width
+    /// and CJK punctuation, U+FFFD and an ill-formed byte. Not the name separators `·` and `･`:
+    /// they join the parts of a name inside an IRI (`https://x.jp/大阪･関西`), and no sentence
+    /// puts one after a URL.
     @inline(__always)
     private static func endsURL(_ c: UInt32) -> Bool {
         if c < 0x80 { return c <= 0x20 || c == 0x7F || c == 0x3C || c == 0x3E || c == 0x22 }
-        switch c {
-        case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFFFD: return true
-        case 0x110000...: return true // `ScalarDecode.invalid`
-        default: return CJK.isCJKPunct(c)
-        }
+        if c == 0xFFFD || c >= 0x110000 { return true } // `ScalarDecode.invalid` from 0x110000
+        if c == 0x00B7 || c == 0xFF65 { return false }
+        return HTMLText.isWhitespaceOrNewline(c) && c != 0x200B || CJK.isCJKPunct(c)
     }
 }
 
@@ -476,9 +474,9 @@ extension ProseMask {
     }
 
     /// False when `nonProse` masks nothing in `range`: it masks only from a backtick, `<`, `](`,
-    /// `{%` or `{{`, or a URL scheme (`://` after http, https or ftp, `mailto:`, `www.`). Any control byte
-    /// sends the line to the full scan too (its scheme test once took 0E, 0F and 1A for `.`, `/`
-    /// and `:`; kept as the conservative answer).
+    /// `{%` or `{{`, or a URL scheme (`://` after http, https or ftp, `mailto:`, `www.`). A control
+    /// byte needs no look: the scheme test is case-exact for `.`, `/` and `:`, and no span starts
+    /// at one.
     package static func mayHoldNonProse(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         bytes.withUnsafeBufferPointer { buf in
             let end = range.upperBound
@@ -487,7 +485,6 @@ extension ProseMask {
                 defer { k = nonProseBytes.firstIndex(in: buf, from: k &+ 1, to: end) }
                 let b = buf[k]
                 if b < 0x3A {
-                    if b < 0x20 { return true }
                     if b == 0x2E, k >= 3, buf[k - 1] | 0x20 == 0x77, buf[k - 2] | 0x20 == 0x77, buf[k - 3] | 0x20 == 0x77 { return true }
                 } else if b == 0x3A {
                     if k >= 1, buf[k - 1] | 0x20 == 0x6F { return true }
@@ -503,7 +500,7 @@ extension ProseMask {
     }
 
     /// The bytes `mayHoldNonProse` looks at (any other byte it passes over).
-    private static let nonProseBytes = ByteSet([0x2E, 0x3A, 0x3C, 0x5D, 0x60, 0x7B], below: 0x20)
+    private static let nonProseBytes = ByteSet([0x2E, 0x3A, 0x3C, 0x5D, 0x60, 0x7B])
 
     /// Whether `mayHoldNonProse` looks at byte `b` (`ScriptTables.proseMarkScalars` are those of
     /// these that open a span which may hold text beyond ASCII).

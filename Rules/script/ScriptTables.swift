@@ -369,15 +369,14 @@ package struct ScriptTables: Sendable {
     package static let countPhraseSecond: UInt8 = phraseHeadBit << 1
     package static let countVariant: UInt8 = variantBit
     /// In `countTable` only (not a count): a scalar that opens a span `ProseMask.nonProse` masks
-    /// and that may hold text beyond ASCII (`<` a tag, `]` a link destination, a backtick code, `{`
-    /// a Liquid tag, and
-    /// the `.` and `:` every URL scheme holds: a URL may hold Han, `https://zh.wikipedia.org/wiki/銀河`).
+    /// and that may hold text beyond ASCII (`<` a tag, `]` a link destination, a backtick code,
+    /// `{` a Liquid tag, and the `.` and `:` every URL scheme holds: a URL may hold Han,
+    /// `https://zh.wikipedia.org/wiki/銀河`).
     /// `ScriptMixedRule` notes them while it counts, so a unit without one (most) is known to hold
     /// no such span with no second walk over its bytes.
     package static let countProseMark: UInt8 = 64
     /// The scalars `countProseMark` is set for, all ASCII: the bytes `ProseMask.mayHoldNonProse`
-    /// looks at, controls aside (they are no scheme's). A time or a decimal sends a unit to that
-    /// byte scan, which clears it.
+    /// looks at. A time or a decimal sends a unit to that byte scan, which clears it.
     package static let proseMarkScalars: [UInt32] = [0x2E, 0x3A, 0x3C, 0x5D, 0x60, 0x7B]
 
     /// The count bits of `c` from its flags `r`: the phrase head from U+2E80, the rest from U+3400

@@ -63,17 +63,19 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
     /// The separator `auto` writes for the `･` at `k` of `run` (a line), and whether that is certain.
     /// Not the file's kana (a Chinese report quotes Japanese titles) but the text around the dot
     /// decides: beside kana, or in a word holding kana, it joins Japanese (`ポケット･モンスター`,
-    /// `大阪･関西万博のチケット` → `・`); in a line whose own text, quotations aside, holds
-    /// hiragana it is Japanese too; in a line holding no kana, or kana only in quotations or away
-    /// from the dot, it joins a Chinese name (`唐納德･特朗普表示，日本動畫「ポケット･モンスター」`
-    /// → `chineseDot`). A line with no kana at all in a document with hiragana (the title of a
-    /// Japanese article, or a Chinese line beside Japanese ones) cannot tell: `・`, unsafe.
+    /// `大阪･関西万博のチケット` → `・`); in a line holding no kana, or kana only in quotations
+    /// or parentheses (a reading: `石破茂（いしば しげる）`) or away from the dot, it joins a
+    /// Chinese name (`唐納德･特朗普表示，日本動畫「ポケット･モンスター」` → `chineseDot`). In a line
+    /// whose own text, quotations aside, holds hiragana it is likely Japanese too, but the dot's
+    /// word holds none, so a Chinese sentence quoting a reading the walk misses could be meant:
+    /// `・`, unsafe. A line with no kana at all in a document with hiragana (the title of a
+    /// Japanese article, or a Chinese line beside Japanese ones) cannot tell either: `・`, unsafe.
     package static func autoDot(_ run: ScalarRun, at k: Int, chineseDot: String, documentHasHiragana: Bool,
                                 line: inout MiddleDotLine) -> (dot: String, certain: Bool) {
         if isKana(run[k - 1]) || isKana(run[k + 1]) { return ("・", true) }
         if line.wordHoldsKana(run.cps, around: k) { return ("・", true) }
         let verdict = line.verdict(run.cps)
-        if verdict.hiraganaOutsideQuotations { return ("・", true) }
+        if verdict.hiraganaOutsideQuotations { return ("・", false) }
         if !verdict.kana && documentHasHiragana { return ("・", false) }
         return (chineseDot, true)
     }
@@ -103,15 +105,16 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
             return kana
         }
 
-        /// Whether the line's text outside quotations (「」『』“”《》) holds hiragana, and whether it holds kana at all.
+        /// Whether the line's text outside quotations (「」『』“”《》) and parentheses (（）, `()`)
+        /// holds hiragana, and whether it holds kana at all.
         mutating func verdict(_ c: Scalars) -> (hiraganaOutsideQuotations: Bool, kana: Bool) {
             if let f = found { return f }
             var depth = 0, hiragana = false, kana = false
             for x in 0..<c.count {
                 let ch = c[x]
                 switch ch {
-                case 0x300C, 0x300E, 0x201C, 0x300A: depth += 1 // 「 『 “ 《
-                case 0x300D, 0x300F, 0x201D, 0x300B: depth = max(0, depth - 1)
+                case 0x300C, 0x300E, 0x201C, 0x300A, 0xFF08, 0x28: depth += 1 // 「 『 “ 《 （ (
+                case 0x300D, 0x300F, 0x201D, 0x300B, 0xFF09, 0x29: depth = max(0, depth - 1)
                 default:
                     if isKana(ch) { kana = true }
                     if depth == 0, (0x3041...0x309F).contains(ch) { hiragana = true }

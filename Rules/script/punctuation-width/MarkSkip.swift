@@ -135,8 +135,6 @@ struct TitleWalk {
     /// The walk's position: every opening mark before it has been taken (or passed over inside a
     /// quotation), so every span that starts at or before it is in `found`.
     private var next = 0
-    /// Where the line has no Liquid close left (see `ProseMask.liquidLength`).
-    private var liquid = ProseMask.LiquidUnclosed()
 
     /// Whether a title or short quoted name of the line holds scalar `p`.
     mutating func covers(_ p: Int, _ c: UnsafeBufferPointer<UInt32>) -> Bool {

@@ -48,9 +48,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     }
 
     /// Per unit: its scalar range, its mask (an index into the document's masks; for none,
-    /// `unmaskedWithFlags` or `unmaskedWithoutFlags`), its counts of each script's characters, of those the
-    /// other script's standard does not also write
-    /// (`isAllowed`: only those can be leftovers), and of phrase heads (a word-level entry may start at one).
+    /// `unmaskedWithFlags` or `unmaskedWithoutFlags`), its counts of each script's characters, of
+    /// those the other script's standard does not also write (`isAllowed`: only those can be
+    /// leftovers), and of phrase heads (a word-level entry may start at one).
     ///
     /// Plain values only: a unit keeps its scalar range, not its `ScalarRun` (the runs share the
     /// decode's arrays, and an element holding two references to them was retained and released at

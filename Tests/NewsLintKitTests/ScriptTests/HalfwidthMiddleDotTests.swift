@@ -42,6 +42,19 @@ import Testing
         #expect(chinese.count == 1 && chinese[0].0 == "·" && chinese[0].1)
     }
 
+    /// A reading in parentheses is not the line's own text: `（いしば しげる）` made a Chinese
+    /// name's dot a safe Japanese `・`. Hiragana outside quotations, with none in the dot's own
+    /// word, is the only reason left for `・`: offered as unsafe.
+    @Test func aReadingInParenthesesLeavesAChineseName() throws {
+        for body in ["日本首相石破茂（いしば しげる）與唐納德･特朗普會面。", "日本首相石破茂(いしば しげる)與唐納德･特朗普會面。"] {
+            let found = try Self.fixes(body)
+            #expect(found.count == 1 && found[0].0 == "·" && found[0].1, "\(body)")
+        }
+        let japanese = try Self.fixes("山田･太郎、鈴木･一郎が会った。")
+        #expect(japanese.map { $0.0 } == ["・", "・"])
+        #expect(japanese.map { $0.1 } == [false, true])
+    }
+
     /// Many dots on one line (a one-line HTML article listing names): each word and the line's
     /// quotation walk are read once, not once a dot (200,000 dots were 10^10 scalar reads).
     @Test func aLineOfManyDotsIsAnsweredPerWordAndLine() throws {

@@ -43,16 +43,32 @@ import Testing
         #expect(Self.urlLength("ww\u{0E}x") == nil)
     }
 
-    /// An ASCII `,;!?` before Han ends a URL: the URL took `,請查看` in, and the `,` went unreported.
-    @Test func sentencePunctuationBeforeHanEndsAURL() throws {
-        #expect(Self.urlLength("https://x.cn/新聞,請查看") == 15)
-        #expect(Self.urlLength("https://x.cn/新聞?請") == 15)
+    /// An ASCII `,;!?` before Han stays in a URL: it may be the IRI's (`…/wiki/香港;澳門`,
+    /// `…/香港,新聞.html`), where cutting the URL there let a safe fix rewrite it. The sentence's
+    /// comma in `網址https://x.cn/新聞,請查看` goes unreported: when unsure, the text as published wins.
+    @Test func sentencePunctuationBeforeHanStaysInAURL() throws {
+        #expect(Self.urlLength("https://x.cn/新聞,請查看") == 19)
+        #expect(Self.urlLength("https://x.cn/新聞?請") == 17)
         #expect(Self.urlLength("https://x.cn/a?b=1,2") == 20)
-        #expect(Self.urlLength("https://x.cn/銀河(消歧義)!請") == 20)
-        let text = Self.frontMatter + "網址https://x.cn/新聞,請查看\n"
-        #expect(try RuleHarness.diagnostics(rule: "punctuation-width", text: text).count == 1)
-        let fixed = try RuleHarness.fixed(rule: "punctuation-width", text: text, unsafe: true)
-        #expect(fixed == Self.frontMatter + "網址https://x.cn/新聞，請查看\n")
+        #expect(Self.urlLength("https://x.cn/銀河(消歧義)!請") == 22)
+        #expect(Self.urlLength("https://zh.wikipedia.org/wiki/香港;澳門 收錄") == 35)
+        for line in ["網址https://x.cn/新聞,請查看",
+                     "文章見 https://blog.example.com/2024/11/01/香港,新聞.html 一文。",
+                     "原文：https://zh.wikipedia.org/wiki/香港;澳門 收錄。"] {
+            let text = Self.frontMatter + line + "\n"
+            #expect(try RuleHarness.diagnostics(rule: "punctuation-width", text: text).isEmpty)
+            #expect(try RuleHarness.fixed(rule: "punctuation-width", text: text, unsafe: true) == text)
+        }
+    }
+
+    /// A name separator inside an IRI is the URL's: `punctuation-halfwidth` made the `･` of
+    /// `https://x.jp/大阪･関西` a safe `・`, which links another page.
+    @Test func aNameSeparatorStaysInAURL() throws {
+        #expect(Self.urlLength("https://x.jp/大阪･関西 をご覧") == 18)
+        #expect(Self.urlLength("https://zh.wikipedia.org/wiki/唐納德·特朗普。") == 37)
+        let text = Self.frontMatter + "詳細は https://x.jp/大阪･関西 をご覧ください。\n"
+        #expect(try RuleHarness.diagnostics(rule: "punctuation-halfwidth", text: text).isEmpty)
+        #expect(try RuleHarness.fixed(rule: "punctuation-halfwidth", text: text, unsafe: true) == text)
     }
 
     /// Liquid tags and outputs are not prose, as code spans are not: `punctuation-width` made the
