@@ -93,21 +93,13 @@ import Testing
         }
     }
 
-    /// A baseline written by an earlier newslint (m45e's binary; no `pathsRelativeTo`: paths as
-    /// the run named them, here from `proj/sub`) matches from where it was written, as it did.
+    /// A baseline written by an earlier newslint (m45e's binary, the fixture
+    /// baselines/m45e-working-directory.json; no `pathsRelativeTo`: paths as the run named them,
+    /// here from `proj/sub`) matches from where it was written, as it did.
     @Test func earlierBaselineKeepsWorkingDirectoryPaths() throws {
         let dir = project()
-        dir.write("proj/legacy.json", """
-            {
-              "version": 1,
-              "tool": "newslint",
-              "entries": [
-                {"rule":"trailing-whitespace","path":"../news/a.md","fingerprint":"4ac6b5e5164deebe-0","line":5,"message":"trailing whitespace"},
-                {"rule":"trailing-whitespace","path":"../news/a.md","fingerprint":"3d4c3c13d2431cd0-0","line":6,"message":"trailing whitespace"}
-              ]
-            }
-
-            """)
+        let legacy = try [UInt8](Data(contentsOf: PackagePaths.fixtures.appendingPathComponent("baselines/m45e-working-directory.json")))
+        dir.write("proj/legacy.json", bytes: legacy)
         let run = CLIRun.run(Self.options + ["--baseline", "../legacy.json", "../news"], cwd: dir.path + "/proj/sub")
         #expect(run.stdout == "" && run.stderr.hasSuffix("baseline: 2 known problems hidden, 0 new\n"), "\(run.stdout)\(run.stderr)")
     }
