@@ -55,9 +55,15 @@ package enum LintOutput {
             flushIfFull()
         }
 
-        // Each baseline names files relative to its own directory (an earlier one: as its run named them).
-        var stage = BaselineStage(recording: reporting.writeBaselinePath.map { BaselinePaths(.baselineFile, file: $0, currentDirectory: io.currentDirectory) },
-                                  comparingWith: baseline.map { ($0, BaselinePaths($0.pathBase, file: reporting.baselinePath ?? "", currentDirectory: io.currentDirectory)) })
+        // Each baseline names files relative to its own directory (an earlier one: as its run named
+        // them; one through a pipe or /dev: relative to the current directory).
+        func paths(_ base: Baseline.PathBase, file: String) -> BaselinePaths {
+            var st = stat()
+            let fromPipe = SystemPath.stat(file, &st) == 0 && st.st_mode & S_IFMT == S_IFIFO
+            return BaselinePaths(base, file: file, fromPipe: fromPipe, currentDirectory: io.currentDirectory)
+        }
+        var stage = BaselineStage(recording: reporting.writeBaselinePath.map { paths(.baselineFile, file: $0) },
+                                  comparingWith: baseline.map { ($0, paths($0.pathBase, file: reporting.baselinePath ?? "")) })
         let progress = reporting.progressEnabled ? ProgressLine(total: inputs.count, write: io.stderr) : nil
         var request = LintRequest(inputs: inputs, problems: found.problems)
         // NEWSLINT_SPILL_BYTES (tests, tuning): bytes of encoded diagnostics kept in memory before the temporary file.

@@ -310,15 +310,25 @@ public enum NewsLintCLI {
     }
 
     /// The `--config` file, resolved; a usage error when it does not exist, or when it is standard
-    /// input and `-` reads standard input too (one stream cannot be both).
+    /// input and `-` reads standard input too (one stream cannot be both). Standard input is known
+    /// by its name, or else by the file it is (a link to /dev/stdin, or the file or pipe stdin
+    /// comes from, named another way).
     package static func explicitConfigPath(_ parsed: ParsedArguments, io: ToolIO) throws -> String? {
         guard let explicit = parsed.value("config") else { return nil }
         let path = resolve(explicit, io)
-        if parsed.positionals.contains("-"), ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"].contains(PathResolver.standardized(path)) {
+        if parsed.positionals.contains("-"),
+           ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"].contains(PathResolver.standardized(path)) || isStandardInput(path) {
             throw UsageError("--config '\(explicit)' and '-' both read standard input; give the config or the text as a file")
         }
         guard SystemPath.exists(path) else { throw UsageError("config file '\(explicit)' does not exist") }
         return path
+    }
+
+    /// Whether `path` names the file standard input is (same device and inode as fd 0).
+    private static func isStandardInput(_ path: String) -> Bool {
+        var st = stat()
+        guard fstat(0, &st) == 0, let file = OutputGuard.FileIdentity.of(path) else { return false }
+        return file == OutputGuard.FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
     }
 
     /// Loads the configuration for a run (explicit, discovered, or defaults) and the catalog it extends.

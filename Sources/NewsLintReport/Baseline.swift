@@ -322,12 +322,19 @@ public struct BaselinePaths: Sendable, Equatable {
     }
 
     /// How the baseline file at `file` (absolute) names files: relative to its directory, or as
-    /// linted for an earlier baseline.
-    public init(_ base: Baseline.PathBase, file: String, currentDirectory: String) {
+    /// linted for an earlier baseline. A baseline with no directory of its own (`fromPipe`: a
+    /// named pipe; or a path under /dev or a process's fd directory: `--write-baseline /dev/stdout`,
+    /// `--baseline /dev/stdin < b.json`) names them relative to the current directory, as a
+    /// config read that way does (`Configuration.hasNoDirectory`); its directory would be /dev,
+    /// and the two sides of a piped baseline would never agree.
+    public init(_ base: Baseline.PathBase, file: String, fromPipe: Bool, currentDirectory: String) {
         switch base {
         case .workingDirectory: self = .asLinted
         case .baselineFile:
-            self.init(directory: PathComponents.deletingLastComponent(PathResolver.standardized(file)), currentDirectory: currentDirectory)
+            let directory = Configuration.hasNoDirectory(file, fromPipe: fromPipe)
+                ? PathResolver.standardized(currentDirectory)
+                : PathComponents.deletingLastComponent(PathResolver.standardized(file))
+            self.init(directory: directory, currentDirectory: currentDirectory)
         }
     }
 

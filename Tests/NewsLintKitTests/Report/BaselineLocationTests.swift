@@ -24,7 +24,7 @@ import Testing
     /// The baseline's directory is its file's parent, standardized: `/` for one at the root.
     @Test func baselineDirectoryIsTheFilesParent() {
         for (file, key) in [("/proj/./sub/../baseline.json", "news/a.md"), ("/baseline.json", "proj/news/a.md")] {
-            let paths = BaselinePaths(.baselineFile, file: file, currentDirectory: "/proj")
+            let paths = BaselinePaths(.baselineFile, file: file, fromPipe: false, currentDirectory: "/proj")
             #expect(paths.key("news/a.md") == key, "\(file)")
         }
     }
@@ -63,21 +63,43 @@ import Testing
         #expect(again.entries.map(\.path) == ["a.md", "a.md"])
     }
 
-    /// A baseline written by an earlier newslint (m45e's binary; no `pathsRelativeTo`: paths as
-    /// the run named them, here from `proj/sub`) matches from where it was written, as it did.
+    /// A baseline written to or read from a stream (`--write-baseline /dev/stdout > b.json`,
+    /// `--baseline /dev/stdin < b.json`; here /dev/fd/N of a pipe and of an open file) names the
+    /// files from the current directory, not from /dev/fd, so the two sides agree.
+    @Test func baselineThroughAStreamNamesFilesFromTheCurrentDirectory() throws {
+        let dir = project()
+        let proj = dir.path + "/proj"
+        var fds: [Int32] = [0, 0]
+        try #require(pipe(&fds) == 0)
+        let write = CLIRun.run(Self.options + ["--write-baseline", "/dev/fd/\(fds[1])", "news"], cwd: proj)
+        close(fds[1])
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while case let n = read(fds[0], &chunk, chunk.count), n > 0 { bytes += chunk[..<n] }
+        close(fds[0])
+        #expect(write.status == 0, "\(write.stderr)")
+        let baseline = try Baseline.parse(bytes, file: "piped")
+        #expect(baseline.entries.map(\.path) == ["news/a.md", "news/a.md"])
+        dir.write("proj/piped.json", bytes: bytes)
+        // Written to a file, the same baseline; read through /dev/fd/N, it matches too.
+        _ = CLIRun.run(Self.options + ["--write-baseline", "file.json", "news"], cwd: proj)
+        #expect(String(decoding: dir.read("proj/file.json"), as: UTF8.self) == String(decoding: bytes, as: UTF8.self))
+        let fd = open(proj + "/file.json", O_RDONLY)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        for source in ["piped.json", "/dev/fd/\(fd)"] {
+            let run = CLIRun.run(Self.options + ["--baseline", source, "news"], cwd: proj)
+            #expect(run.stdout == "" && run.stderr.hasSuffix("baseline: 2 known problems hidden, 0 new\n"), "\(source): \(run.stdout)\(run.stderr)")
+        }
+    }
+
+    /// A baseline written by an earlier newslint (m45e's binary, the fixture
+    /// baselines/m45e-working-directory.json; no `pathsRelativeTo`: paths as the run named them,
+    /// here from `proj/sub`) matches from where it was written, as it did.
     @Test func earlierBaselineKeepsWorkingDirectoryPaths() throws {
         let dir = project()
-        dir.write("proj/legacy.json", """
-            {
-              "version": 1,
-              "tool": "newslint",
-              "entries": [
-                {"rule":"trailing-whitespace","path":"../news/a.md","fingerprint":"4ac6b5e5164deebe-0","line":5,"message":"trailing whitespace"},
-                {"rule":"trailing-whitespace","path":"../news/a.md","fingerprint":"3d4c3c13d2431cd0-0","line":6,"message":"trailing whitespace"}
-              ]
-            }
-
-            """)
+        let legacy = try [UInt8](Data(contentsOf: PackagePaths.fixtures.appendingPathComponent("baselines/m45e-working-directory.json")))
+        dir.write("proj/legacy.json", bytes: legacy)
         let run = CLIRun.run(Self.options + ["--baseline", "../legacy.json", "../news"], cwd: dir.path + "/proj/sub")
         #expect(run.stdout == "" && run.stderr.hasSuffix("baseline: 2 known problems hidden, 0 new\n"), "\(run.stdout)\(run.stderr)")
     }

@@ -104,7 +104,7 @@ import FoundationXML
                         simplifiedChars: 9, traditionalChars: 0, images: 0, emptyImages: 0, slug: nil, bodyHash: nil)
         }
         let html = HTMLReport.render(CorpusSummary(acc, profiles: profiles))
-        #expect(!html.contains(">(<0.1%"), "escaped")
+        #expect(!html.contains("><0.1%"), "escaped")
         #expect(html.contains("<div class=\"muted\">&lt;0.1%</div>"), "the problems table's share")
         #expect(html.contains("<td class=\"muted\">&lt;0.1%</td>"), "the script table's share")
         let (tree, error) = XMLTree.parse(String(html.drop { $0 != "\n" }))

@@ -100,23 +100,26 @@ import Testing
 /// only over the file it was worked out from (the same inode, size, modification time and bytes).
 @Suite struct FixOverChangedFileTests {
     /// Lints `a.md` (`正文 \n`, one trailing-whitespace fix) with `change` run between the read
-    /// and the write; the run's io-error messages.
-    private static func fix(in dir: TemporaryDirectory, change: @escaping @Sendable (String) -> Void) throws -> [String] {
+    /// and the write (`hardLinks`: `--fix-hardlinks`); the run's io-error messages and the
+    /// number of fixes applied to the file.
+    private static func fix(in dir: TemporaryDirectory, hardLinks: Bool = false,
+                            change: @escaping @Sendable (String) -> Void) throws -> (errors: [String], applied: Int?) {
         var settings = LintSettings()
         settings.jobs = 1
         settings.fix = .apply(.safe)
+        settings.fixHardLinks = hardLinks
         settings.baseDirectory = dir.path
         settings.filter = RuleFilter(select: ["trailing-whitespace"])
         settings.beforeFixIsWritten = change
         let linter = try Linter(catalog: .builtin, config: Configuration(directory: dir.path), settings: settings)
         let result = linter.lint([.file("a.md")])
-        return result.diagnostics.filter { $0.rule == "io-error" }.map(\.message)
+        return (result.diagnostics.filter { $0.rule == "io-error" }.map(\.message), result.files.first?.fix?.applied)
     }
 
     @Test func anAppendIsKept() throws {
         let dir = TemporaryDirectory()
         dir.write("a.md", "正文 \n")
-        let errors = try Self.fix(in: dir) { location in
+        let (errors, _) = try Self.fix(in: dir) { location in
             let fd = open(location, O_WRONLY | O_APPEND)
             _ = "编辑器追加\n".withCString { write(fd, $0, strlen($0)) }
             close(fd)
@@ -129,7 +132,7 @@ import Testing
     @Test func aSaveByRenameIsKept() throws {
         let dir = TemporaryDirectory()
         dir.write("a.md", "正文 \n")
-        let errors = try Self.fix(in: dir) { location in
+        let (errors, _) = try Self.fix(in: dir) { location in
             let saved = location + ".save"
             _ = FileManager.default.createFile(atPath: saved, contents: Data("正文 \n新段落\n".utf8))
             rename(saved, location)
@@ -142,7 +145,7 @@ import Testing
     @Test func aChangeWithItsTimeRestoredIsKept() throws {
         let dir = TemporaryDirectory()
         dir.write("a.md", "正文 \n")
-        let errors = try Self.fix(in: dir) { location in
+        let (errors, _) = try Self.fix(in: dir) { location in
             var before = stat()
             stat(location, &before)
             let fd = open(location, O_WRONLY)
@@ -159,7 +162,7 @@ import Testing
     @Test func anUnchangedFileIsFixed() throws {
         let dir = TemporaryDirectory()
         dir.write("a.md", "正文 \n")
-        let errors = try Self.fix(in: dir) { location in
+        let (errors, _) = try Self.fix(in: dir) { location in
             var st = stat()
             _ = stat(location, &st)
         }
@@ -175,21 +178,13 @@ import Testing
         let a = dir.write("a.md", "正文 \n")
         let other = dir.path + "/b.md"
         link(a, other)
-        var settings = LintSettings()
-        settings.jobs = 1
-        settings.fix = .apply(.safe)
-        settings.fixHardLinks = true
-        settings.baseDirectory = dir.path
-        settings.filter = RuleFilter(select: ["trailing-whitespace"])
-        settings.beforeFixIsWritten = { _ in
+        let (errors, applied) = try Self.fix(in: dir, hardLinks: true) { _ in
             let fd = open(other, O_WRONLY | O_TRUNC)
             _ = "正文\n".withCString { write(fd, $0, strlen($0)) }
             close(fd)
         }
-        let linter = try Linter(catalog: .builtin, config: Configuration(directory: dir.path), settings: settings)
-        let result = linter.lint([.file("a.md")])
-        #expect(result.diagnostics.filter { $0.rule == "io-error" }.isEmpty, "\(result.diagnostics.map(\.message))")
-        #expect(result.files.first?.fix?.applied == 1)
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(applied == 1)
         #expect(dir.read("a.md") == Array("正文\n".utf8))
     }
 

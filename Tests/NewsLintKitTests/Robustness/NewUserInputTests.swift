@@ -81,6 +81,18 @@ import Testing
         #expect(both.status == 2 && both.stderr == "error: --config '/dev/stdin' and '-' both read standard input; give the config or the text as a file\n", "\(both.stderr)")
     }
 
+    /// `--config cfg.json -` where cfg.json is a link to /dev/stdin: standard input under another
+    /// name is still standard input (known by its file, not its spelling), so it is refused, not
+    /// read as the config with `-` linting what is left (nothing).
+    @Test func configLinkedToStandardInputIsRefusedWithDash() throws {
+        var st = stat()
+        try #require(fstat(0, &st) == 0, "the test process has no standard input")
+        let tmp = TemporaryDirectory()
+        try FileManager.default.createSymbolicLink(atPath: tmp.path + "/cfg.json", withDestinationPath: "/dev/stdin")
+        let run = CLIRun.run(["--no-cache", "--config", "cfg.json", "-"], cwd: tmp.path, stdin: "正文。\n")
+        #expect(run.status == 2 && run.stderr == "error: --config 'cfg.json' and '-' both read standard input; give the config or the text as a file\n", "\(run.stderr)")
+    }
+
     /// `report` and `learn` on a path that does not exist or a directory with no files to lint refuse, as
     /// `lint` does, instead of scoring an empty corpus 100/100 or a missing path as a broken file.
     @Test func reportRefusesMissingAndEmptyPaths() throws {

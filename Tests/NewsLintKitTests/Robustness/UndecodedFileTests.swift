@@ -32,12 +32,12 @@ import Testing
         return out
     }
 
-    /// "N fixable with --fix." of the summary (0 without it).
-    static func safeFixable(_ stdout: String) -> Int {
+    /// N of the summary's "N fixable with --fix." (nil: no such line, nothing is fixable).
+    static func safeFixable(_ stdout: String) -> Int? {
         for line in stdout.split(separator: "\n") where line.hasSuffix(" fixable with --fix.") {
             return Int(line.split(separator: " ")[0]) ?? -1
         }
-        return 0
+        return nil
     }
 
     /// N of "fixed N issues".
@@ -59,7 +59,7 @@ import Testing
         #expect(Self.rules(run.stdout) == ["encoding-invalid"], "\(run.stdout)")
         #expect(run.stdout.contains("Found 1 problem"))
         // Nothing is fixable without the transcoding, and --fix fixes exactly that.
-        #expect(Self.safeFixable(run.stdout) == 0)
+        #expect(Self.safeFixable(run.stdout) == nil, "no fixable line: \(run.stdout)")
         let fix = Self.lint(name, ["--fix"], in: dir)
         #expect(Self.fixedCount(fix.stdout + fix.stderr) == 0)
         #expect(dir.read(name) == bytes)
@@ -91,7 +91,7 @@ import Testing
         dir.write("p.md", bytes: Self.partlyBroken)
         let run = Self.lint("p.md", in: dir)
         #expect(Self.rules(run.stdout) == ["encoding-invalid", "trailing-whitespace"], "\(run.stdout)")
-        #expect(Self.safeFixable(run.stdout) == 0)
+        #expect(Self.safeFixable(run.stdout) == nil, "no fixable line: \(run.stdout)")
         let fix = Self.lint("p.md", ["--fix", "--unsafe-fixes"], in: dir)
         #expect(Self.fixedCount(fix.stdout + fix.stderr) == 0)
         #expect(dir.read("p.md") == Self.partlyBroken)
