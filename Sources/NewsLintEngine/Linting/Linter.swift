@@ -437,6 +437,9 @@ public final class Linter: Sendable {
     /// `settings.fileTimeBudget` as the elapsed nanoseconds from which it is spent
     /// (`fewestNanosecondsOver`; `.max` without a budget), found once a run.
     private let fileBudgetSpentFrom: UInt64
+    /// `settings.fileTimeBudget` in nanoseconds, for each file's deadline (`DiagnosticSink.deadline`),
+    /// converted once a run, not once per file; nil without a budget.
+    private let fileBudgetNanoseconds: UInt64?
 
     /// `configurations`: per-file configs (nested `.lint.json`); nil: `config` for every file.
     public init(catalog: Catalog, config: Configuration, settings: LintSettings, configurations: ConfigSet? = nil) throws {
@@ -453,6 +456,7 @@ public final class Linter: Sendable {
         self.packRuleIDSet = Set(packRuleIDs)
         self.rulesAreUniform = self.configurations.configurations.count <= 1 && config.overrides.isEmpty
         self.fileBudgetSpentFrom = settings.fileTimeBudget.map(Self.fewestNanosecondsOver) ?? .max
+        self.fileBudgetNanoseconds = settings.fileTimeBudget.map { UInt64(max(0, $0) * 1e9) }
         // Validate every override's rule set up front so errors surface before linting.
         var cache: [[Int]: RuleSet] = [:]
         var errors: [ConfigError] = []
@@ -532,7 +536,7 @@ public final class Linter: Sendable {
         let limit = settings.fix == .none ? settings.maxFindingsPerRule : nil
         var dropped: [String: Int] = [:]
         let started = DispatchTime.now().uptimeNanoseconds
-        let deadline = settings.fileTimeBudget.map { started &+ UInt64(max(0, $0) * 1e9) }
+        let deadline = fileBudgetNanoseconds.map { started &+ $0 }
         // The check after each rule compares with a budget of seconds: the coarse clock will do.
         let coarse = (settings.fileTimeBudget ?? 0) >= CoarseClock.smallestBudget
         let clockStart = coarse ? CoarseClock.nanoseconds() : started
@@ -942,9 +946,12 @@ public final class Linter: Sendable {
             case let .bytes(b):
                 bytes = b
                 // A directory replaced during the run cannot pair another file's stamp with this text.
-                let statusStamp = FileStamp(status)
-                if cache != nil { stamp = statusStamp }
-                if settings.fix.writes { readStamp = statusStamp }
+                // Built only when the cache or a written fix needs it (most runs: neither).
+                if cache != nil || settings.fix.writes {
+                    let statusStamp = FileStamp(status)
+                    if cache != nil { stamp = statusStamp }
+                    if settings.fix.writes { readStamp = statusStamp }
+                }
             case let .skipped(reason):
                 return engineOutcome(path: path, rule: "file-skipped", message: reason, rules: rules, failure: false)
             case let .failed(reason):
