@@ -170,6 +170,7 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
             for t in texts {
                 let search = RegexSafety.matches(p.regex, in: t, first: true)
                 if !search.complete {
+                    sink.noteAbandonedSearch()
                     sink.report(line: entries[index].line, column: entries[index].column, "'\(entries[index].key)' value could not be checked against the pattern \(p.source): \(RegexSafety.abandonedSearchNote)")
                 } else if search.matches.isEmpty {
                     sink.report(line: entries[index].line, column: entries[index].column, "'\(entries[index].key)' value '\(t)' does not match the pattern \(p.source)")

@@ -101,7 +101,10 @@ public struct BoilerplateRule: Rule, RuleWithOptions {
         let verdicts = matcher.scanBody(document, zoneLines: zones, stop: { sink.budgetSpent(step: $0, bytes: $1) },
                                         timedOut: { timedOut.append($0) })
         // A line a pattern's search gave up on was not checked against it: said, not passed over.
-        for t in timedOut { sink.report(line: t.line, RegexTimeout.message(matcher.patterns[t.pattern])) }
+        for t in timedOut {
+            sink.noteAbandonedSearch()
+            sink.report(line: t.line, RegexTimeout.message(matcher.patterns[t.pattern]))
+        }
         let residueLines = Set(verdicts.map(\.line))
         for (i, verdict) in verdicts.enumerated() {
             if sink.budgetSpent(step: i + 1) { return }

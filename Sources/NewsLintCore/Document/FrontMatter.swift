@@ -602,14 +602,7 @@ package struct LineReader {
     }
 
     /// 1-based line holding byte `offset` (binary search over the line starts).
-    package func line(ofByte offset: Int) -> Int {
-        var lo = 0, hi = lineStarts.count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
-        }
-        return lo + 1
-    }
+    package func line(ofByte offset: Int) -> Int { Document.line(ofByte: offset, lineStarts: lineStarts) }
 }
 
 extension ArraySlice where Element == UInt8 {

@@ -98,19 +98,11 @@ package enum YAMLSubset {
             var valueStart = colon + 1
             while valueStart < line.endIndex && (line[valueStart] == 0x20 || line[valueStart] == 0x09) { valueStart += 1 }
             var valueText = line[valueStart..<line.endIndex]
-            // An anchor or tag (`base: &base`, `meta: !!map`, `date: !!timestamp 2024-06-14`) annotates
-            // the value; a lone one introduces nested content like an empty value.
-            var anchorName: ArraySlice<UInt8>?
-            while let f = valueText.first, f == UInt8(ascii: "&") || f == UInt8(ascii: "!") {
-                let space = valueText.firstIndex(where: { $0 == 0x20 || $0 == 0x09 }) ?? valueText.endIndex
-                if f == UInt8(ascii: "&") { anchorName = valueText[(valueText.startIndex + 1)..<space] }
-                guard space < valueText.endIndex else {
-                    valueText = valueText[valueText.endIndex...]
-                    break
-                }
-                valueText = valueText[space...].drop(while: { $0 == 0x20 || $0 == 0x09 })
-            }
+            let anchorName = stripAnchorAndTags(&valueText)
             let keyLine = n
+            // Where this entry's own anchor goes among `anchors`: before those of its nested mapping,
+            // which come on later lines (the nearest anchor above an alias is the last one listed).
+            let ownAnchorSlot = anchors.count
             var (value, consumedThrough) = parseValue(valueText, keyLine: n, lines: lines, last: range.upperBound, parentIndent: base, problems: &problems)
             if case .empty = value {
                 // Nested content: block sequence (`- a` at the key's indent or deeper) or nested mapping (indented keys).
@@ -151,7 +143,7 @@ package enum YAMLSubset {
                     if ind.count > base {
                         // Indented non-item line: nested mapping or continuation of an item.
                         nested = true
-                        m += 1
+                        m = nestedAnchor(body, line: m, indent: ind.count, lines: lines, last: range.upperBound, to: &anchors) + 1
                         continue
                     }
                     break
@@ -163,10 +155,46 @@ package enum YAMLSubset {
             commonFirst.note(id: keyID, entry: entries.count)
             entries.append(FrontMatterEntry(key: key, line: keyLine, column: indent.count + 1, value: value, valueRange: valueRange,
                                             entryRange: lines.lineStarts[keyLine - 1]..<lines.end(consumedThrough)))
-            if let anchorName, !anchorName.isEmpty { anchors.append(Anchor(name: Array(anchorName), line: keyLine, value: value)) }
+            if let anchorName, !anchorName.isEmpty { anchors.insert(Anchor(name: Array(anchorName), line: keyLine, value: value), at: ownAnchorSlot) }
             n = consumedThrough + 1
         }
         if !anchors.isEmpty { resolveAliases(&entries, from: firstNew, anchors: anchors) }
+    }
+
+    /// Strips the anchor and tags that open a value (`&base`, `!!map`, `!!timestamp 2024-06-14`),
+    /// which annotate it (a lone one introduces nested content like an empty value); returns the
+    /// anchor's name, if any.
+    private static func stripAnchorAndTags(_ valueText: inout ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        var anchorName: ArraySlice<UInt8>?
+        while let f = valueText.first, f == UInt8(ascii: "&") || f == UInt8(ascii: "!") {
+            let space = valueText.firstIndex(where: { $0 == 0x20 || $0 == 0x09 }) ?? valueText.endIndex
+            if f == UInt8(ascii: "&") { anchorName = valueText[(valueText.startIndex + 1)..<space] }
+            guard space < valueText.endIndex else {
+                valueText = valueText[valueText.endIndex...]
+                break
+            }
+            valueText = valueText[space...].drop(while: { $0 == 0x20 || $0 == 0x09 })
+        }
+        return anchorName
+    }
+
+    /// Records the anchor of a line `key: &name value` inside a nested mapping (`body`: the line
+    /// without its `indent`), which a top-level alias may name (`lastmod: *c` after
+    /// `meta:\n  created: &c 2024-01-01`). Scalars only: an anchored nested collection is not
+    /// parsed (the mapping stays opaque), and its aliases stay the text they are. The value is
+    /// parsed once, its problems dropped (the nested mapping is not checked); returns the last line
+    /// it took, which the caller skips, so no line is read twice. Any other line: `line`.
+    private static func nestedAnchor(_ body: ArraySlice<UInt8>, line: Int, indent: Int, lines: LineReader, last: Int,
+                                     to anchors: inout [Anchor]) -> Int {
+        guard body.first != UInt8(ascii: "&"), body.contains(UInt8(ascii: "&")), let colon = keyColon(in: body) else { return line }
+        var valueText = body[(colon + 1)...].drop(while: { $0 == 0x20 || $0 == 0x09 })
+        guard valueText.first == UInt8(ascii: "&") || valueText.first == UInt8(ascii: "!") else { return line }
+        guard let name = stripAnchorAndTags(&valueText), !name.isEmpty, !valueText.isEmpty else { return line }
+        var ignored: [FrontMatterProblem] = []
+        let (value, end) = parseValue(valueText, keyLine: line, lines: lines, last: last, parentIndent: indent, problems: &ignored)
+        guard case .scalar = value else { return line }
+        anchors.append(Anchor(name: Array(name), line: line, value: value))
+        return max(line, end)
     }
 
     /// A value written with an anchor, which later aliases of its name stand for.
@@ -178,7 +206,8 @@ package enum YAMLSubset {
 
     /// Gives each top-level value that is only an alias (`lastmod: *d`) the value of the nearest
     /// anchor of that name above it, as a YAML parser does ("'*d' is not a valid date" was a false
-    /// finding). Only whole values are aliases here (not list items or parts of mappings), and an
+    /// finding). Anchors are those of top-level values and of scalars in nested mappings
+    /// (`nestedAnchor`). Only whole values are aliases here (not list items or parts of mappings), and an
     /// alias stands for the anchored value as parsed, which holds no aliases itself: nothing is
     /// expanded twice, so no input grows into more than one copy of a value per alias. The entry
     /// loses its `valueRange`: a fix belongs at the anchor, not on the `*d`. An alias with no

@@ -219,6 +219,15 @@ public struct DiagnosticSink {
     /// Set once `isOverBudget` answered true: the rule stopped early and checked only part of the file.
     public var stoppedOverBudget: Bool { stopped }
     @usableFromInline var stopped = false
+    /// Set once any rule on this file gave up a regex search at its time limit
+    /// (`noteAbandonedSearch()`; not reset by `start(ruleAt:…)`): the findings depend on the
+    /// machine's speed and load, so the engine does not cache the file's result.
+    public private(set) var abandonedSearch = false
+
+    /// Notes that a regex search on this file was abandoned at `RegexSafety.searchLimit`. Called
+    /// where such a search's finding is reported: noted whether or not the finding is kept (the
+    /// per-rule cap or a suppression comment may drop it; the result is still not the file's own).
+    public mutating func noteAbandonedSearch() { abandonedSearch = true }
 
     /// `readsProse`: the rule's `Rule.readsProse`.
     public init(document: borrowing Document, rule: String, severity: Severity, readsProse: Bool = false) {

@@ -112,11 +112,9 @@ extension RegexSafety {
 
     /// Ends the message of every finding about a search abandoned at `searchLimit` ("… could not
     /// be checked against the pattern …"). Such a finding depends on the machine's speed and load
-    /// at the time, so a run holding one is not cached (`isAbandonedSearch`): the next run searches again.
+    /// at the time, so where one is reported the rule also calls `DiagnosticSink.noteAbandonedSearch()`
+    /// and the FILE's result is not cached: the next run searches again.
     public static let abandonedSearchNote = "the search ran past \(searchLimit)s (simplify the pattern)"
-
-    /// Whether `message` reports a search abandoned at `searchLimit`.
-    public static func isAbandonedSearch(_ message: String) -> Bool { message.contains(abandonedSearchNote) }
 
     /// The matches of `regex` in `text`, found within `limit` seconds; `complete` is false when the
     /// search was abandoned (ICU reports progress while it backtracks, and the search stops there).

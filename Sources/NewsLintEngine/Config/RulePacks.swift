@@ -270,6 +270,7 @@ public struct PackRule: Rule {
             sink.report(first.range, message(document, first), fix: replaceFix(hits))
         }
         for t in scan.timedOut where scanner.matcher.patterns[t.pattern].owner == owner {
+            sink.noteAbandonedSearch()
             sink.report(line: t.line, RegexTimeout.message(scanner.matcher.patterns[t.pattern]))
         }
     }

@@ -84,7 +84,8 @@ public enum UnifiedDiff {
         return myers(a, b, maxEdits: maxEdits, traceCells: &traceCells)
     }
 
-    /// `myers`, counting in `traceCells` the Ints its trace kept (the memory it held; for tests).
+    /// `myers`, counting in `traceCells` the Ints its trace kept (the memory it held). Exists for
+    /// tests, which bound that memory; the engine calls the form without the count.
     package static func myers(_ a: [[UInt8]], _ b: [[UInt8]], maxEdits: Int, traceCells: inout Int) -> [Op]? {
         let n = a.count, m = b.count
         if n + m > 0 && min(n, m) == 0 { return nil }

@@ -39,6 +39,7 @@ package enum CacheDirectory {
     package static func refusal(_ directory: String) -> String? {
         var st = FileStatus()
         guard SystemPath.stat(directory, &st) == 0 else { return nil }
+        if (st.st_mode & S_IFMT) != S_IFDIR { return "it is not a directory" }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
             return "it cannot be read"
         }

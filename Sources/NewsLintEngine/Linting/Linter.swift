@@ -191,6 +191,9 @@ public struct FileOutcome: Sendable {
     package var suppressionsKnown = false
     /// Answered by the lint cache: the file was not read in this run (an empty file included).
     package var answeredFromCache = false
+    /// The result depends on how long the run took, not only on the file: a rule was stopped by
+    /// the per-file time budget or a regex search was abandoned at its limit. Not cached.
+    package var dependsOnTiming = false
     /// For a cache hit, where its entry's facts are in the cache file (`CacheEntry.factsInCache`).
     package var cachedFactsLocation: CachedFactsLocation?
     /// A cache hit whose facts were left in the cache file unread (`cachedFactsLocation`).
@@ -434,6 +437,9 @@ public final class Linter: Sendable {
     /// `settings.fileTimeBudget` as the elapsed nanoseconds from which it is spent
     /// (`fewestNanosecondsOver`; `.max` without a budget), found once a run.
     private let fileBudgetSpentFrom: UInt64
+    /// `settings.fileTimeBudget` in nanoseconds, for each file's deadline (`DiagnosticSink.deadline`),
+    /// converted once a run, not once per file; nil without a budget.
+    private let fileBudgetNanoseconds: UInt64?
 
     /// `configurations`: per-file configs (nested `.lint.json`); nil: `config` for every file.
     public init(catalog: Catalog, config: Configuration, settings: LintSettings, configurations: ConfigSet? = nil) throws {
@@ -450,6 +456,7 @@ public final class Linter: Sendable {
         self.packRuleIDSet = Set(packRuleIDs)
         self.rulesAreUniform = self.configurations.configurations.count <= 1 && config.overrides.isEmpty
         self.fileBudgetSpentFrom = settings.fileTimeBudget.map(Self.fewestNanosecondsOver) ?? .max
+        self.fileBudgetNanoseconds = settings.fileTimeBudget.map { UInt64(max(0, $0) * 1e9) }
         // Validate every override's rule set up front so errors surface before linting.
         var cache: [[Int]: RuleSet] = [:]
         var errors: [ConfigError] = []
@@ -516,16 +523,20 @@ public final class Linter: Sendable {
     }
 
     package func check(_ document: Document, rules: RuleSet, environment: LintEnvironment) -> [Diagnostic] {
-        check(document, rules: rules, environment: environment, directives: nil)
+        check(document, rules: rules, environment: environment, directives: nil).findings
     }
 
     /// `directives`: the document's suppression directives when the caller found them already
     /// (`lintBytes` finds them once for this check and the file's cross-file regions); nil: found here.
-    private func check(_ document: Document, rules: RuleSet, environment: LintEnvironment, directives: [Suppressions.Directive]?) -> [Diagnostic] {
+    /// `dependsOnTiming`: the time budget stopped a rule or a regex search was abandoned
+    /// (`FileOutcome.dependsOnTiming`), told by the sink, not by the findings, which the per-rule cap
+    /// or a suppression comment may have dropped.
+    private func check(_ document: Document, rules: RuleSet, environment: LintEnvironment,
+                       directives: [Suppressions.Directive]?) -> (findings: [Diagnostic], dependsOnTiming: Bool) {
         let limit = settings.fix == .none ? settings.maxFindingsPerRule : nil
         var dropped: [String: Int] = [:]
         let started = DispatchTime.now().uptimeNanoseconds
-        let deadline = settings.fileTimeBudget.map { started &+ UInt64(max(0, $0) * 1e9) }
+        let deadline = fileBudgetNanoseconds.map { started &+ $0 }
         // The check after each rule compares with a budget of seconds: the coarse clock will do.
         let coarse = (settings.fileTimeBudget ?? 0) >= CoarseClock.smallestBudget
         let clockStart = coarse ? CoarseClock.nanoseconds() : started
@@ -537,16 +548,19 @@ public final class Linter: Sendable {
         let stored = limit.map { max($0, Self.storedFindingsPerRule) } ?? Int.max
         var sink = DiagnosticSink(document: document, ruleIDs: rules.perFileIDs, severity: .warning, readsProse: false, environment: environment, deadline: deadline)
         let perFile = rules.perFile
+        var stoppedByBudget = false
         for index in perFile.indices {
             // Read in place: a copy of the rule (its existential and strings) per rule per file showed in profiles.
             sink.start(ruleAt: index, severity: perFile[index].severity, severityConfigured: perFile[index].severityConfigured, readsProse: perFile[index].readsProse, limit: stored)
             // The sink keeps every rule's findings in one array, taken after the last rule.
             perFile[index].rule.check(document, into: &sink)
             if sink.dropped > 0 { dropped[perFile[index].id] = sink.dropped }
+            if sink.stoppedOverBudget { stoppedByBudget = true }
             // Rules with heavy loops stop themselves (`sink.isOverBudget`); the budget stops the rest.
             if let budget = settings.fileTimeBudget, sink.stoppedOverBudget || index + 1 < rules.perFile.count {
                 let elapsed = (coarse ? CoarseClock.nanoseconds() : DispatchTime.now().uptimeNanoseconds) &- clockStart
                 if sink.stoppedOverBudget || elapsed >= spentFrom, let severity = rules.engineSeverity["file-skipped"] {
+                    stoppedByBudget = true
                     // Rules that run past the budget (one walk at most: encoding-invalid) still run.
                     let past = perFile[(index + 1)...].indices.filter { perFile[$0].runsPastFileBudget }
                     let left = rules.perFile.count - index - 1 - past.count
@@ -558,11 +572,13 @@ public final class Linter: Sendable {
                         sink.start(ruleAt: later, severity: perFile[later].severity, severityConfigured: perFile[later].severityConfigured, readsProse: perFile[later].readsProse, limit: stored)
                         perFile[later].rule.check(document, into: &sink)
                         if sink.dropped > 0 { dropped[perFile[later].id] = sink.dropped }
+                        if sink.stoppedOverBudget { stoppedByBudget = true }
                     }
                     break
                 }
             }
         }
+        let dependsOnTiming = stoppedByBudget || sink.abandonedSearch
         var filtered = DiagnosticFilters.apply(sink.takeFindings(), document: document, rules: rules, directives: directives)
         // Only a file with findings has something to keep or drop, or one whose every finding would be
         // dropped unseen (no rule checks undecoded files): asking any other file would cost it a walk of
@@ -571,8 +587,8 @@ public final class Linter: Sendable {
             let encoding = document.encoding
             if encoding != .utf8 { Self.keepWhatHolds(&filtered, dropped: &dropped, encoding: encoding, rules: rules, byteCount: document.bytes.count, path: document.path) }
         }
-        guard let limit else { return filtered }
-        return Self.capped(filtered, limit: limit, dropped: dropped, rules: rules, path: document.path)
+        guard let limit else { return (filtered, dependsOnTiming) }
+        return (Self.capped(filtered, limit: limit, dropped: dropped, rules: rules, path: document.path), dependsOnTiming)
     }
 
     /// Keeps what holds of the findings on a file that is not UTF-8 (`encoding`):
@@ -930,9 +946,12 @@ public final class Linter: Sendable {
             case let .bytes(b):
                 bytes = b
                 // A directory replaced during the run cannot pair another file's stamp with this text.
-                let statusStamp = FileStamp(status)
-                if cache != nil { stamp = statusStamp }
-                if settings.fix.writes { readStamp = statusStamp }
+                // Built only when the cache or a written fix needs it (most runs: neither).
+                if cache != nil || settings.fix.writes {
+                    let statusStamp = FileStamp(status)
+                    if cache != nil { stamp = statusStamp }
+                    if settings.fix.writes { readStamp = statusStamp }
+                }
             case let .skipped(reason):
                 return engineOutcome(path: path, rule: "file-skipped", message: reason, rules: rules, failure: false)
             case let .failed(reason):
@@ -960,8 +979,10 @@ public final class Linter: Sendable {
             recording.probe = recorder
             let outcome = lintBytes(bytes, input: input, path: path, location: location, rules: rules, in: recording, readStamp: readStamp)
             // A run cut short by the time budget, or a regex search abandoned at its time limit,
-            // says nothing about the next run: not cached.
-            if outcome.diagnostics.contains(where: { $0.rule == "file-skipped" || RegexSafety.isAbandonedSearch($0.message) }) { return outcome }
+            // says nothing about the next run: not cached. Told by the check's flag: a finding's rule
+            // or message was no sign (the per-rule cap dropped the abandoned search's finding, and a
+            // legacy-encoded file's deterministic `file-skipped` was never cached).
+            if outcome.dependsOnTiming { return outcome }
             // In rule order: the records as the worker wrote them (not encoded again), the others encoded.
             let crossFile = baseRules.crossFile
             guard let cacheForm = FileFactRecords.cacheForm(records: outcome.factRecords, boxed: outcome.boxedFacts,
@@ -1053,12 +1074,16 @@ public final class Linter: Sendable {
         // Found once: the check's suppression filter and, when no fix changes the text, the
         // file's cross-file regions (`outcome`) read the same directives.
         let directives = Suppressions.directives(in: original)
-        var diagnostics = check(original, rules: rules, environment: environment, directives: directives)
+        var (diagnostics, dependsOnTiming) = check(original, rules: rules, environment: environment, directives: directives)
         var fixOutcome: FileFixOutcome?
         /// The text after the fixes applied (nil when none were).
         var fixed: Document?
         if let allowed = settings.fix.allowed {
-            let result = Fixer.fix(document: original, initial: diagnostics, allowed: allowed) { self.check($0, rules: rules) }
+            let result = Fixer.fix(document: original, initial: diagnostics, allowed: allowed) {
+                let checked = self.check($0, rules: rules, environment: self.environment, directives: nil)
+                if checked.dependsOnTiming { dependsOnTiming = true }
+                return checked.findings
+            }
             var outcome = result.outcome
             if outcome.applied > 0 {
                 if settings.fix.writes, case .file = input {
@@ -1095,8 +1120,10 @@ public final class Linter: Sendable {
         // disk after this pass; for in-memory input that was fixed, the fixed text, which is what
         // the caller gets back.
         guard let fixed else {
-            return outcome(of: original, final: original, quoted: original, diagnostics: diagnostics, fix: fixOutcome,
-                           path: path, bytes: bytes, rules: rules, environment: environment, finalDirectives: directives)
+            var result = outcome(of: original, final: original, quoted: original, diagnostics: diagnostics, fix: fixOutcome,
+                                 path: path, bytes: bytes, rules: rules, environment: environment, finalDirectives: directives)
+            if dependsOnTiming { result.dependsOnTiming = true }
+            return result
         }
         let writesFile: Bool, writesText: Bool
         switch input {
@@ -1104,8 +1131,10 @@ public final class Linter: Sendable {
         case .text: (writesFile, writesText) = (false, settings.fix.writes)
         }
         let final = writesFile ? fixed : original
-        return outcome(of: fixed, final: final, quoted: writesText ? fixed : final, diagnostics: diagnostics, fix: fixOutcome,
-                       path: path, bytes: bytes, rules: rules, environment: environment, finalDirectives: nil)
+        var result = outcome(of: fixed, final: final, quoted: writesText ? fixed : final, diagnostics: diagnostics, fix: fixOutcome,
+                             path: path, bytes: bytes, rules: rules, environment: environment, finalDirectives: nil)
+        if dependsOnTiming { result.dependsOnTiming = true }
+        return result
     }
 
     private func isPackRule(_ rule: String) -> Bool {
@@ -1153,6 +1182,7 @@ public final class Linter: Sendable {
         // bytes never decoded would pair it with nothing real (`Rule.checksUndecodedFiles`).
         // With no cross-file rules nothing is collected: the (post-fix) document is not validated for it.
         let collects = !baseCrossFile.isEmpty && !document.encoding.isWhollyOtherEncoding
+        var collectStopped = false
         for i in baseCrossFile.indices where collects {
             if !sameList {
                 let id = baseCrossFile[i].id
@@ -1162,6 +1192,7 @@ public final class Linter: Sendable {
             }
             unretainedBudget?._withUnsafeGuaranteedRef { $0.restart(seconds: budgetSeconds) }
             facts.collect(baseCrossFile[i].rule, index: i, document: document, environment: &factEnvironment)
+            if collectBudget?.stopped == true { collectStopped = true }
             if collectBudget?.stopped == true, let severity = rules.engineSeverity["file-skipped"], let budget = settings.fileTimeBudget {
                 diagnostics.append(Diagnostic(rule: "file-skipped", severity: severity, path: path, line: 1, column: 1,
                                               message: "rule '\(baseCrossFile[i].id)' ran past the per-file time budget of \(JSONWriter.formatNumber(budget))s (--file-time-budget) and stopped partway: this file was only partly checked by it (not compared with other files)"))
@@ -1170,6 +1201,7 @@ public final class Linter: Sendable {
         var outcome = FileOutcome(path: path, diagnostics: diagnostics, facts: facts.boxed, byteCount: bytes.count, fix: fixOutcome,
                                   ioFailure: fixOutcome?.writeError != nil)
         outcome.factRecords = facts.records()
+        outcome.dependsOnTiming = collectStopped
         outcome.profile = settings.documentProfiler?(final)
         if settings.captureSourceLines {
             var lines: [Int: String] = [:]

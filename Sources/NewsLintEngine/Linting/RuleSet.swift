@@ -64,25 +64,33 @@ public struct RuleSet: Sendable {
         didSet {
             perFileIDs = perFile.map(\.id)
             undecodedCheckIDs = Self.undecodedCheckIDs(perFile)
+            reportsUndecodedFilesAsSkipped = Self.reportsUndecodedFilesAsSkipped(undecodedCheckIDs, engineSeverity)
         }
     }
     /// The ids of `perFile`'s rules that check a file wholly in another encoding
     /// (`Rule.checksUndecodedFiles`), kept with it instead of rebuilt for each such file.
     public private(set) var undecodedCheckIDs: Set<String>
     /// Whether a file wholly in another encoding gets `file-skipped`'s "not linted" because no active
-    /// rule checks such a file (the engine must then ask even a file with no findings).
-    public var reportsUndecodedFilesAsSkipped: Bool { undecodedCheckIDs.isEmpty && engineSeverity["file-skipped"] != nil }
+    /// rule checks such a file (the engine must then ask even a file with no findings). Kept with
+    /// `perFile` and `engineSeverity`, not computed (a dictionary lookup) for each file.
+    public private(set) var reportsUndecodedFilesAsSkipped: Bool
     /// `perFile`'s ids in its order, kept with it: the engine hands them to each file's
     /// `DiagnosticSink` once, which then starts each rule by its index (no id retained per rule).
     public private(set) var perFileIDs: [String]
     public var crossFile: [ActiveCrossFileRule]
     /// Severity of engine diagnostics (`io-error`, `file-skipped`) and whether they are on.
-    public var engineSeverity: [String: Severity]
+    public var engineSeverity: [String: Severity] {
+        didSet { reportsUndecodedFilesAsSkipped = Self.reportsUndecodedFilesAsSkipped(undecodedCheckIDs, engineSeverity) }
+    }
     /// Set when the overrides matching a file cannot be combined; the file is reported, not linted.
     public var configurationError: String?
 
     private static func undecodedCheckIDs(_ rules: [ActiveRule]) -> Set<String> {
         Set(rules.filter(\.checksUndecodedFiles).map(\.id))
+    }
+
+    private static func reportsUndecodedFilesAsSkipped(_ undecodedCheckIDs: Set<String>, _ engineSeverity: [String: Severity]) -> Bool {
+        undecodedCheckIDs.isEmpty && engineSeverity["file-skipped"] != nil
     }
 
     public var isEmpty: Bool { perFile.isEmpty && crossFile.isEmpty }
@@ -93,6 +101,7 @@ public struct RuleSet: Sendable {
         undecodedCheckIDs = Self.undecodedCheckIDs(perFile)
         self.crossFile = crossFile
         self.engineSeverity = engineSeverity
+        reportsUndecodedFilesAsSkipped = Self.reportsUndecodedFilesAsSkipped(undecodedCheckIDs, engineSeverity)
         self.configurationError = configurationError
     }
 

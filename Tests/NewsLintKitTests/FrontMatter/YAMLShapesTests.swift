@@ -35,6 +35,28 @@ import Testing
         #expect(d.isEmpty, "\(d.map(\.message))")
     }
 
+    /// An anchor on a scalar inside a nested mapping (`meta:\n  created: &c 2024-01-01`) is one a
+    /// top-level alias may name: it was not recorded ("'*c' is not a valid date"). The nearest
+    /// anchor above wins (a nested one after its mapping's own of the same name); an anchored
+    /// nested collection is not parsed, so its alias stays text.
+    @Test func aliasesTakeNestedAnchorsValue() throws {
+        let text = "---\ntitle: 市政府公布交通安排\ndate: 2024-01-01\nmeta:\n  created: &c 2024-01-02\n  note: &n \"市政府\"\n"
+            + "lastmod: *c\nsummary: *n\nsame: &s\n  inner: &s 2024-01-03\nupdated: *s\nother:\n  list: &l\n    - a\nkeywords: *l\n---\n\n市政府今天公布新的交通安排。\n"
+        let fm = try frontMatter(text)
+        #expect(fm.problems.isEmpty, "\(fm.problems.map(\.message))")
+        #expect(fm.entry("meta")?.value == .mapping)
+        #expect(fm.entry("lastmod")?.value == .scalar("2024-01-02", .plain))
+        #expect(fm.entry("summary")?.value == .scalar("市政府", .doubleQuoted))
+        #expect(fm.entry("updated")?.value == .scalar("2024-01-03", .plain))
+        #expect(fm.entry("keywords")?.value == .scalar("*l", .plain))
+        var settings = LintSettings()
+        settings.jobs = 1
+        settings.filter = RuleFilter(select: ["front-matter-field", "front-matter-malformed"])
+        let linter = try Linter(catalog: .builtin, config: Configuration(directory: "/nonexistent-example-root"), settings: settings)
+        let d = linter.lint([.text(path: "a.md", bytes: Array("---\ntitle: t\nmeta:\n  created: &c 2024-01-01\nlastmod: *c\n---\n\n正文。\n".utf8))]).diagnostics
+        #expect(d.isEmpty, "\(d.map(\.message))")
+    }
+
     @Test func uniformlyIndentedMapping() throws {
         let fm = try frontMatter("---\n  layout: post\n  title: 港鐵新綫通車\n  tags:\n    - 交通\n    - 港鐵\n  categories: [新聞]\n---\n正文。\n")
         #expect(fm.problems.isEmpty, "\(fm.problems.map(\.message))")

@@ -167,6 +167,29 @@ import Testing
         #expect(!run.stdout.contains("No problems"), "\(run.stdout)")
     }
 
+    /// That `file-skipped` follows from the file alone: the result is cached like any other
+    /// (no file with a `file-skipped` finding was, as if each were cut short by the time budget).
+    @Test func notLintedForItsEncodingIsCached() throws {
+        let dir = TemporaryDirectory()
+        dir.write("g.md", bytes: Self.gb)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_600_000_000)], ofItemAtPath: dir.path + "/g.md")
+        func run() throws -> (diagnostics: [Diagnostic], hits: Int) {
+            let cache = try #require(LintCache.open(directory: dir.path + "/.cache", key: 7))
+            var settings = LintSettings()
+            settings.jobs = 1
+            settings.baseDirectory = dir.path
+            settings.cache = cache
+            settings.filter = RuleFilter(select: ["trailing-whitespace", "file-skipped"])
+            let result = try Linter(catalog: .builtin, config: Configuration(directory: dir.path), settings: settings).lint([.file("g.md")])
+            try cache.save()
+            return (result.diagnostics, cache.hits)
+        }
+        let first = try run(), second = try run()
+        #expect(first.diagnostics.map(\.message) == ["not linted: the whole file is GB18030 (encoding-invalid is off)"])
+        #expect(second.diagnostics.map(\.message) == first.diagnostics.map(\.message))
+        #expect(first.hits == 0 && second.hits == 1)
+    }
+
     /// A mostly-ASCII Windows-1252 file ("café" in Latin-1 in an English paragraph) is not taken
     /// as wholly another encoding: its other rules' findings stay (without fixes --fix refuses).
     @Test func mostlyASCIIWindows1252FileKeepsOtherRulesFindings() throws {
