@@ -21758,6 +21758,16 @@ date: 2024-11-01
 }
 
 """#),
+        EmbeddedFile("script/script-mixed/examples/good-8.html", #"""
+<p>•<b>《上海宝贝》</b>，卫慧著，布鲁斯·休米斯译</p><p>•<b>《糖》，</b>棉棉著，凌靜怡(Andrea Lingenfelter)译</p><p>•<b>《长恨歌》</b>，王安忆著，白睿文、陈毓贤译</p>
+
+"""#),
+        EmbeddedFile("script/script-mixed/examples/good-8.json", #"""
+{
+  "path": "post.html"
+}
+
+"""#),
         EmbeddedFile("script/script-mixed/rule.json", #"""
 {
   "id": "script-mixed",

@@ -739,7 +739,8 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     }
 
     /// Personal names given with their romanization, `黃之瀚(Alex Wong)`, `凌靜怡(Andrea …)`: the
-    /// person's own spelling (a surname and one or two more Han characters right before the parenthesis).
+    /// person's own spelling (a surname and one or two more Han characters right before the parenthesis,
+    /// or a Han run of two to four characters of its own).
     private func collectRomanizedNames(_ c: Scalars, tables: ScriptTables, into names: inout Set<[UInt32]>) {
         // Most lines have no parenthesis before a letter: look for the next one in the buffer (no index check per scalar).
         let count = c.count
@@ -748,6 +749,15 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             p = c.withUnsafeElements { Self.firstParenthesisBeforeLetter($0, from: p, to: count - 1) }
             guard p < count - 1 else { return }
             defer { p += 1 }
+            // A Han run of two to four characters standing alone (after punctuation or markup) is the
+            // name whatever its first character: `，凌靜怡(Andrea Lingenfelter)译` in a Simplified list
+            // of translators keeps the translator's own 靜.
+            var runStart = p
+            while runStart > 0, p - runStart <= 4, CJK.isHan(c[runStart - 1]) { runStart -= 1 }
+            if (2...4).contains(p - runStart) && (runStart == 0 || !CJK.isHan(c[runStart - 1])) {
+                names.insert((runStart..<p).map { c[$0] })
+                continue
+            }
             for start in [p - 3, p - 2] where start >= 0 && (start..<p).allSatisfy({ CJK.isHan(c[$0]) }) {
                 let surname = tables.isNameCharacter(c[start]) || tables.counterparts(of: c[start]).contains { tables.isNameCharacter($0) }
                 if surname { names.insert((start..<p).map { c[$0] }); break }

@@ -80,6 +80,15 @@ private func fixture(_ name: String) throws -> String {
         #expect(try RuleHarness.fixed(rule: "script-mixed", text: text, unsafe: true) == text)
     }
 
+    @Test func aShortHanRunGlossedInLatinIsANameWhateverItsFirstCharacter() throws {
+        // NYT's list of translators (凌 is no listed surname): the translator's own 靜 is kept.
+        let text = "•《上海宝贝》，卫慧著，布鲁斯·休米斯译。•《糖》，棉棉著，凌靜怡(Andrea Lingenfelter)译。\n"
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: text).isEmpty)
+        // A longer run is not taken whole for a name: its leftover is still reported.
+        let longer = "•《上海宝贝》，卫慧著，布鲁斯·休米斯译。据报道，该书由翻譯者凌靜怡(Andrea Lingenfelter)译成英文。\n"
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: longer).map(\.message).contains { $0.contains("譯 → 译") })
+    }
+
     @Test func japaneseBesideKanaAndRegionalUsageAreQuiet() throws {
         let text = "共同社報道，東京大学の研究チームが新しい治療法を発表した，當地醫學界對此高度關注。\n人大常委李慧琼表示，市民携手合作；會眾禱告說：我們感謝祢的恩典。\n"
         #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: text).isEmpty)
