@@ -667,8 +667,16 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
 
         var items: [Item] = []
         var quotations: [Range<Int>] = []
+        // Sentences written mostly in the other script are quoted passages (DW citing a Traditional
+        // CNA report inside a Simplified article): a clause of theirs with one other-script character
+        // is no leftover, and converting it would only make the passage more mixed.
+        let quotedSentences = hasStrictMinority ? otherScriptSentences(c, skip, tables: tables, dominant: dominant, minority: minority) : []
         var queue = units[...]
         while let unit = queue.popFirst() {
+            if quotedSentences.contains(where: { $0.contains(unit.range.lowerBound) }) {
+                quotations.append(unit.range)
+                continue
+            }
             let hits = dominant == .traditionalOnly ? phraseHits(c, unit.range, skip, tables: tables) : []
             if !hasStrictMinority && hits.isEmpty { continue }
             var d = 0, m = 0
@@ -736,6 +744,29 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 sink.report(run.byteRange(q), "clause written in \(otherName) inside \(scriptName) text (a quotation?)", severity: .info)
             }
         }
+    }
+
+    /// The sentences of `c` (up to `。！？` or the end) whose minority-script characters are more than
+    /// `maxLeftoverShare` of their script-specific ones, at least two: the clause test of `checkLine`
+    /// applied to the whole sentence, so that a quoted passage's clauses are judged together.
+    private func otherScriptSentences(_ c: Scalars, _ skip: NonProse, tables: ScriptTables, dominant: ScriptTables.Class,
+                                      minority: ScriptTables.Class) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var start = 0, d = 0, m = 0
+        for k in 0...c.count {
+            let ends = k == c.count || c[k] == 0x3002 || c[k] == 0xFF01 || c[k] == 0xFF1F
+            if ends {
+                if m >= 2 && Double(m) / Double(m + d) > options.maxLeftoverShare { result.append(start..<k) }
+                start = k + 1
+                d = 0
+                m = 0
+                continue
+            }
+            guard c[k] >= 0x3400, !skip[k] else { continue }
+            let cls = tables.scriptClass(c[k])
+            if cls == dominant { d += 1 } else if cls == minority && !tables.isAllowed(c[k], in: dominant) { m += 1 }
+        }
+        return result
     }
 
     /// Personal names given with their romanization, `黃之瀚(Alex Wong)`, `凌靜怡(Andrea …)`: the
