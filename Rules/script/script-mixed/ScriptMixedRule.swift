@@ -706,16 +706,26 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 quotations.append(unit.range)
                 continue
             }
+            // The end of the last word a converted character began (see `wordBegunByConversion`).
+            var wordEnd = unit.range.lowerBound
             for k in unit.range where !skip[k] && c[k] >= 0x3400 && tables.scriptClass(c[k]) == minority && !tables.isAllowed(c[k], in: dominant) {
-                if Self.inName(c, k, names) || Self.startsJapaneseSurname(c, k) { continue }
+                if k < wordEnd || Self.inName(c, k, names) || Self.startsJapaneseSurname(c, k) { continue }
                 let counterparts = tables.counterparts(of: c[k])
                 // Only a counterpart beyond the BMP (鰤 → 𫚕): the other script's writers use this form.
                 if !counterparts.isEmpty && counterparts.allSatisfy({ $0 >= 0x20000 }) { continue }
                 let forms = counterparts.map { String(Character(Unicode.Scalar($0) ?? "?")) }
                 // A single character of a name (right after a surname, or a surname itself) is reported, never rewritten.
                 let afterSurname = (k >= 1 && tables.isNameCharacter(c[k - 1])) || (k >= 2 && tables.isNameCharacter(c[k - 2]))
+                let fixable = !afterSurname && !tables.isNameCharacter(c[k])
+                if fixable, dominant == .traditionalOnly, counterparts.count == 1, let form = counterparts.first,
+                   let word = wordBegunByConversion(c, k, form: form, limit: unit.range, tables: tables),
+                   !hits.contains(where: { $0.range.overlaps(word.range) }) {
+                    items.append(word)
+                    wordEnd = word.range.upperBound
+                    continue
+                }
                 items.append(Item(range: k..<(k + 1), text: String(Character(Unicode.Scalar(c[k]) ?? "?")), forms: forms,
-                                  fixable: !afterSurname && !tables.isNameCharacter(c[k])))
+                                  fixable: fixable))
             }
             items += hits
         }
@@ -883,6 +893,29 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             i += 1
         }
         return result
+    }
+
+    /// The word-level leftover that the Traditional `form` of the Simplified character at `k` begins
+    /// (`关系`: 关 → 關 leaves 關系, which needs 關係), as one item over the word, so that one fix
+    /// writes the word's form rather than a second run finding 關系. Nil when no entry matches there,
+    /// or when `phraseHits` would pass the match over (an overlapping word, a name after a title).
+    private func wordBegunByConversion(_ c: Scalars, _ k: Int, form: UInt32, limit: Range<Int>, tables: ScriptTables) -> Item? {
+        guard let candidates = tables.phrases(startingWith: form) else { return nil }
+        for cand in candidates where cand.from.count >= 2 && k + cand.from.count <= limit.upperBound {
+            var match = true
+            for j in 1..<cand.from.count where c[k + j] != cand.from[j] { match = false; break }
+            guard match else { continue }
+            let end = k + cand.from.count
+            // The converted character is rewritten anyway: the word's own merge characters decide.
+            let differing = cand.from.indices.filter { $0 > 0 && cand.from[$0] != cand.to[$0] }.map { $0 + k }
+            if overlappedByWord(c, k..<end, differing: differing, frequency: cand.frequency, limit: limit)
+                || startsName(c, differing, lower: limit.lowerBound)
+                || differing.contains(where: { tables.isNameCharacter(c[$0]) }) { return nil }
+            let text = String(String.UnicodeScalarView((k..<end).compactMap { Unicode.Scalar(c[$0]) }))
+            let to = String(String.UnicodeScalarView(cand.to.compactMap(Unicode.Scalar.init)))
+            return Item(range: k..<end, text: text, forms: [to])
+        }
+        return nil
     }
 
     /// Word-boundary check: a Traditional word that overlaps the match without lying inside it is the

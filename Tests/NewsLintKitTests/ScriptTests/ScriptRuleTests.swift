@@ -102,6 +102,18 @@ private func fixture(_ name: String) throws -> String {
         #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: leftover).map(\.message).contains { $0.contains("這 → 这") })
     }
 
+    @Test func aConvertedCharacterBeginningAWordFixesTheWholeWord() throws {
+        // 关 → 關 alone left 關系 for a second pass (DW's `#中美关系`); the finding names the word.
+        let text = "專家指出，中美关系近年越來越緊張，區內國家感到憂慮。記者在这里訪問了多位居民。\n"
+        let found = try RuleHarness.diagnostics(rule: "script-mixed", text: text)
+        #expect(found.map(\.message) == ["Simplified leftovers in Traditional text: 关系 → 關係, 这里 → 這裏"])
+        let replacements = found.first?.fix?.edits.map { String(decoding: $0.replacement, as: UTF8.self) }
+        #expect(replacements == ["關係", "這裏"])
+        // Where a Traditional word overlaps the match (有關|系統), the character alone is converted.
+        let system = try RuleHarness.diagnostics(rule: "script-mixed", text: "專家指出，有关系統明年啟用，區內國家感到高興。\n")
+        #expect(system.map(\.message) == ["Simplified leftover in Traditional text: 关 → 關"])
+    }
+
     @Test func japaneseBesideKanaAndRegionalUsageAreQuiet() throws {
         let text = "共同社報道，東京大学の研究チームが新しい治療法を発表した，當地醫學界對此高度關注。\n人大常委李慧琼表示，市民携手合作；會眾禱告說：我們感謝祢的恩典。\n"
         #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: text).isEmpty)
