@@ -21849,6 +21849,15 @@ date: 2024-11-01
 市民着急地圍觀，大樓裏的住戶紛紛下樓。
 記者在現場看著大樓裡的住戶撤離，衛生局派員到場，捷運路線暫停服務。
 """#),
+        EmbeddedFile("script/script-mixed/examples/good-10.md", #"""
+---
+title: 銀河系
+date: 2024-01-01
+---
+
+銀河系是太陽系所在的星系，詳見維基百科條目 https://zh.wikipedia.org/wiki/银河系 的說明。
+
+"""#),
         EmbeddedFile("script/script-mixed/examples/good-2.md", #"""
 佢話唔知點算，真係嚇晒一跳。
 臺北市政府今日宣布，台灣各地將於下週舉辦藝文活動。
@@ -21883,13 +21892,26 @@ date: 2024-11-01
 }
 
 """#),
-        EmbeddedFile("script/script-mixed/examples/good-8.md", #"""
----
-title: 銀河系
-date: 2024-01-01
----
+        EmbeddedFile("script/script-mixed/examples/good-8.html", #"""
+<p>•<b>《上海宝贝》</b>，卫慧著，布鲁斯·休米斯译</p><p>•<b>《糖》，</b>棉棉著，凌靜怡(Andrea Lingenfelter)译</p><p>•<b>《长恨歌》</b>，王安忆著，白睿文、陈毓贤译</p>
 
-銀河系是太陽系所在的星系，詳見維基百科條目 https://zh.wikipedia.org/wiki/银河系 的說明。
+"""#),
+        EmbeddedFile("script/script-mixed/examples/good-8.json", #"""
+{
+  "path": "post.html"
+}
+
+"""#),
+        EmbeddedFile("script/script-mixed/examples/good-9.html", #"""
+<p>美国大选结果揭晓后，台湾各界关注特朗普对台政策的走向。专家认为，台湾需要加强自身防卫能力，并继续向美国采购武器。</p>
+<div><b>云豹装甲车</b>：云豹装甲车是中华民国陆军兵工整备发展中心研发的八轮传动装甲车，于2002年完成首辆原型车。图为CM-32指挥车型。据中央社援引台湾國防部資料，雲豹八輪甲車共可乘坐9人，巡航里程達800公里，轉向半徑11公尺，采用八輪全時傳動模式，具高度機動、越野與涉水能力。台媒报道称，CM-34最高速每小時100公里，車身防護可抗12.7公厘機槍射擊，武器系統有效射程3000公尺。</div>
+<p>分析人士指出，这些装备对于台湾的防卫至关重要，但数量仍然有限，军方计划在未来几年内继续扩充。</p>
+
+"""#),
+        EmbeddedFile("script/script-mixed/examples/good-9.json", #"""
+{
+  "path": "post.html"
+}
 
 """#),
         EmbeddedFile("script/script-mixed/rule.json", #"""

@@ -667,8 +667,16 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
 
         var items: [Item] = []
         var quotations: [Range<Int>] = []
+        // Sentences written mostly in the other script are quoted passages (DW citing a Traditional
+        // CNA report inside a Simplified article): a clause of theirs with one other-script character
+        // is no leftover, and converting it would only make the passage more mixed.
+        let quotedSentences = hasStrictMinority ? otherScriptSentences(c, skip, tables: tables, dominant: dominant, minority: minority) : []
         var queue = units[...]
         while let unit = queue.popFirst() {
+            if quotedSentences.contains(where: { $0.contains(unit.range.lowerBound) }) {
+                quotations.append(unit.range)
+                continue
+            }
             let hits = dominant == .traditionalOnly ? phraseHits(c, unit.range, skip, tables: tables) : []
             if !hasStrictMinority && hits.isEmpty { continue }
             var d = 0, m = 0
@@ -698,16 +706,26 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 quotations.append(unit.range)
                 continue
             }
+            // The end of the last word a converted character began (see `wordBegunByConversion`).
+            var wordEnd = unit.range.lowerBound
             for k in unit.range where !skip[k] && c[k] >= 0x3400 && tables.scriptClass(c[k]) == minority && !tables.isAllowed(c[k], in: dominant) {
-                if Self.inName(c, k, names) || Self.startsJapaneseSurname(c, k) { continue }
+                if k < wordEnd || Self.inName(c, k, names) || Self.startsJapaneseSurname(c, k) { continue }
                 let counterparts = tables.counterparts(of: c[k])
                 // Only a counterpart beyond the BMP (鰤 → 𫚕): the other script's writers use this form.
                 if !counterparts.isEmpty && counterparts.allSatisfy({ $0 >= 0x20000 }) { continue }
                 let forms = counterparts.map { String(Character(Unicode.Scalar($0) ?? "?")) }
                 // A single character of a name (right after a surname, or a surname itself) is reported, never rewritten.
                 let afterSurname = (k >= 1 && tables.isNameCharacter(c[k - 1])) || (k >= 2 && tables.isNameCharacter(c[k - 2]))
+                let fixable = !afterSurname && !tables.isNameCharacter(c[k])
+                if fixable, dominant == .traditionalOnly, counterparts.count == 1, let form = counterparts.first,
+                   let word = wordBegunByConversion(c, k, form: form, limit: unit.range, tables: tables),
+                   !hits.contains(where: { $0.range.overlaps(word.range) }) {
+                    items.append(word)
+                    wordEnd = word.range.upperBound
+                    continue
+                }
                 items.append(Item(range: k..<(k + 1), text: String(Character(Unicode.Scalar(c[k]) ?? "?")), forms: forms,
-                                  fixable: !afterSurname && !tables.isNameCharacter(c[k])))
+                                  fixable: fixable))
             }
             items += hits
         }
@@ -738,8 +756,32 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         }
     }
 
+    /// The sentences of `c` (up to `。！？` or the end) whose minority-script characters are more than
+    /// `maxLeftoverShare` of their script-specific ones, at least two: the clause test of `checkLine`
+    /// applied to the whole sentence, so that a quoted passage's clauses are judged together.
+    private func otherScriptSentences(_ c: Scalars, _ skip: NonProse, tables: ScriptTables, dominant: ScriptTables.Class,
+                                      minority: ScriptTables.Class) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var start = 0, d = 0, m = 0
+        for k in 0...c.count {
+            let ends = k == c.count || c[k] == 0x3002 || c[k] == 0xFF01 || c[k] == 0xFF1F
+            if ends {
+                if m >= 2 && Double(m) / Double(m + d) > options.maxLeftoverShare { result.append(start..<k) }
+                start = k + 1
+                d = 0
+                m = 0
+                continue
+            }
+            guard c[k] >= 0x3400, !skip[k] else { continue }
+            let cls = tables.scriptClass(c[k])
+            if cls == dominant { d += 1 } else if cls == minority && !tables.isAllowed(c[k], in: dominant) { m += 1 }
+        }
+        return result
+    }
+
     /// Personal names given with their romanization, `黃之瀚(Alex Wong)`, `凌靜怡(Andrea …)`: the
-    /// person's own spelling (a surname and one or two more Han characters right before the parenthesis).
+    /// person's own spelling (a surname and one or two more Han characters right before the parenthesis,
+    /// or a Han run of two to four characters of its own).
     private func collectRomanizedNames(_ c: Scalars, tables: ScriptTables, into names: inout Set<[UInt32]>) {
         // Most lines have no parenthesis before a letter: look for the next one in the buffer (no index check per scalar).
         let count = c.count
@@ -748,6 +790,15 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             p = c.withUnsafeElements { Self.firstParenthesisBeforeLetter($0, from: p, to: count - 1) }
             guard p < count - 1 else { return }
             defer { p += 1 }
+            // A Han run of two to four characters standing alone (after punctuation or markup) is the
+            // name whatever its first character: `，凌靜怡(Andrea Lingenfelter)译` in a Simplified list
+            // of translators keeps the translator's own 靜.
+            var runStart = p
+            while runStart > 0, p - runStart <= 4, CJK.isHan(c[runStart - 1]) { runStart -= 1 }
+            if (2...4).contains(p - runStart) && (runStart == 0 || !CJK.isHan(c[runStart - 1])) {
+                names.insert((runStart..<p).map { c[$0] })
+                continue
+            }
             for start in [p - 3, p - 2] where start >= 0 && (start..<p).allSatisfy({ CJK.isHan(c[$0]) }) {
                 let surname = tables.isNameCharacter(c[start]) || tables.counterparts(of: c[start]).contains { tables.isNameCharacter($0) }
                 if surname { names.insert((start..<p).map { c[$0] }); break }
@@ -842,6 +893,29 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             i += 1
         }
         return result
+    }
+
+    /// The word-level leftover that the Traditional `form` of the Simplified character at `k` begins
+    /// (`关系`: 关 → 關 leaves 關系, which needs 關係), as one item over the word, so that one fix
+    /// writes the word's form rather than a second run finding 關系. Nil when no entry matches there,
+    /// or when `phraseHits` would pass the match over (an overlapping word, a name after a title).
+    private func wordBegunByConversion(_ c: Scalars, _ k: Int, form: UInt32, limit: Range<Int>, tables: ScriptTables) -> Item? {
+        guard let candidates = tables.phrases(startingWith: form) else { return nil }
+        for cand in candidates where cand.from.count >= 2 && k + cand.from.count <= limit.upperBound {
+            var match = true
+            for j in 1..<cand.from.count where c[k + j] != cand.from[j] { match = false; break }
+            guard match else { continue }
+            let end = k + cand.from.count
+            // The converted character is rewritten anyway: the word's own merge characters decide.
+            let differing = cand.from.indices.filter { $0 > 0 && cand.from[$0] != cand.to[$0] }.map { $0 + k }
+            if overlappedByWord(c, k..<end, differing: differing, frequency: cand.frequency, limit: limit)
+                || startsName(c, differing, lower: limit.lowerBound)
+                || differing.contains(where: { tables.isNameCharacter(c[$0]) }) { return nil }
+            let text = String(String.UnicodeScalarView((k..<end).compactMap { Unicode.Scalar(c[$0]) }))
+            let to = String(String.UnicodeScalarView(cand.to.compactMap(Unicode.Scalar.init)))
+            return Item(range: k..<end, text: text, forms: [to])
+        }
+        return nil
     }
 
     /// Word-boundary check: a Traditional word that overlaps the match without lying inside it is the

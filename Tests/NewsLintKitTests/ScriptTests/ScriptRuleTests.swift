@@ -80,6 +80,40 @@ private func fixture(_ name: String) throws -> String {
         #expect(try RuleHarness.fixed(rule: "script-mixed", text: text, unsafe: true) == text)
     }
 
+    @Test func aShortHanRunGlossedInLatinIsANameWhateverItsFirstCharacter() throws {
+        // NYT's list of translators (凌 is no listed surname): the translator's own 靜 is kept.
+        let text = "•《上海宝贝》，卫慧著，布鲁斯·休米斯译。•《糖》，棉棉著，凌靜怡(Andrea Lingenfelter)译。\n"
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: text).isEmpty)
+        // A longer run is not taken whole for a name: its leftover is still reported.
+        let longer = "•《上海宝贝》，卫慧著，布鲁斯·休米斯译。据报道，该书由翻譯者凌靜怡(Andrea Lingenfelter)译成英文。\n"
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: longer).map(\.message).contains { $0.contains("譯 → 译") })
+    }
+
+    @Test func aSentenceMostlyInTheOtherScriptIsAQuotedPassage() throws {
+        // DW quoting CNA in Traditional inside a Simplified article: converting 達/與/時/統 alone
+        // would leave 雲豹八輪… as mixed as before.
+        let text = "美国大选结果揭晓后，台湾各界关注特朗普对台政策的走向。专家认为，台湾需要加强自身防卫能力，并继续向美国采购武器。"
+            + "分析人士指出，这些装备对于台湾的防卫至关重要，但数量仍然有限。\n"
+            + "据中央社援引台湾國防部資料，雲豹八輪甲車共可乘坐9人，巡航里程達800公里，采用八輪全時傳動模式，具高度機動、越野與涉水能力。"
+            + "台媒报道称，CM-34最高速每小時100公里，車身防護可抗12.7公厘機槍射擊，武器系統有效射程3000公尺。\n"
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: text).isEmpty)
+        // One leftover in a Simplified sentence is still one.
+        let leftover = "美国大选结果揭晓后，台湾各界关注特朗普对台政策的走向。专家认为，台湾需要加强自身防卫能力，這艘军舰将于明年服役。\n"
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: leftover).map(\.message).contains { $0.contains("這 → 这") })
+    }
+
+    @Test func aConvertedCharacterBeginningAWordFixesTheWholeWord() throws {
+        // 关 → 關 alone left 關系 for a second pass (DW's `#中美关系`); the finding names the word.
+        let text = "專家指出，中美关系近年越來越緊張，區內國家感到憂慮。記者在这里訪問了多位居民。\n"
+        let found = try RuleHarness.diagnostics(rule: "script-mixed", text: text)
+        #expect(found.map(\.message) == ["Simplified leftovers in Traditional text: 关系 → 關係, 这里 → 這裏"])
+        let replacements = found.first?.fix?.edits.map { String(decoding: $0.replacement, as: UTF8.self) }
+        #expect(replacements == ["關係", "這裏"])
+        // Where a Traditional word overlaps the match (有關|系統), the character alone is converted.
+        let system = try RuleHarness.diagnostics(rule: "script-mixed", text: "專家指出，有关系統明年啟用，區內國家感到高興。\n")
+        #expect(system.map(\.message) == ["Simplified leftover in Traditional text: 关 → 關"])
+    }
+
     @Test func japaneseBesideKanaAndRegionalUsageAreQuiet() throws {
         let text = "共同社報道，東京大学の研究チームが新しい治療法を発表した，當地醫學界對此高度關注。\n人大常委李慧琼表示，市民携手合作；會眾禱告說：我們感謝祢的恩典。\n"
         #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: text).isEmpty)
