@@ -117,7 +117,7 @@ public enum FileReader {
     /// Opens `path` to read it and `fstat`s what was opened: one path lookup. O_NONBLOCK keeps a
     /// FIFO from blocking the open (it has no effect on regular files). On a failure, its errno
     /// (a descriptor that `fstat` failed on is closed first).
-    private static func openAndStat(_ path: String, _ st: inout stat) -> (fd: Int32, failure: Int32?) {
+    package static func openAndStat(_ path: String, _ st: inout stat) -> (fd: Int32, failure: Int32?) {
         let fd = SystemPath.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { return (fd, errno) }
         guard fstat(fd, &st) == 0 else {
