@@ -542,40 +542,44 @@ public struct PatternMatcher: Sendable {
 
     /// Body lines with confirmed hits, in line order.
     /// `stop(line, lineBytes)`: asked before each line; true ends the scan early (the time budget).
-    /// `timedOut`: told of each regex search abandoned at its time limit (`RegexTimeout`).
+    /// `timedOut`: told of each regex search abandoned at its time limit (`RegexTimeout`):
+    /// `searchLimit` seconds (a run's `LintEnvironment.regexSearchLimit`).
     /// The zones are lent as a buffer of one (an array of one was allocated per document).
     public func scanBody(_ document: Document, zones: DocumentZones, stop: (Int, Int) -> Bool = { _, _ in false },
-                         timedOut: (RegexTimeout) -> Void = { _ in }) -> [LineVerdict] {
-        withUnsafePointer(to: zones) { scanBody(document, zonesByOwner: UnsafeBufferPointer(start: $0, count: 1), stop: stop, timedOut: timedOut) }
+                         searchLimit: TimeInterval = RegexSafety.searchLimit, timedOut: (RegexTimeout) -> Void = { _ in }) -> [LineVerdict] {
+        withUnsafePointer(to: zones) {
+            scanBody(document, zonesByOwner: UnsafeBufferPointer(start: $0, count: 1), stop: stop, searchLimit: searchLimit, timedOut: timedOut)
+        }
     }
 
     /// One pass for the patterns of several rules: `zonesByOwner[i]` are the zones of the rule
     /// that owns patterns with `owner == i`. Verdicts are per line and owner.
     public func scanBody(_ document: Document, zonesByOwner: [DocumentZones], stop: (Int, Int) -> Bool = { _, _ in false },
-                         timedOut: (RegexTimeout) -> Void = { _ in }) -> [LineVerdict] {
-        zonesByOwner.withUnsafeBufferPointer { scanBody(document, zonesByOwner: $0, stop: stop, timedOut: timedOut) }
+                         searchLimit: TimeInterval = RegexSafety.searchLimit, timedOut: (RegexTimeout) -> Void = { _ in }) -> [LineVerdict] {
+        zonesByOwner.withUnsafeBufferPointer { scanBody(document, zonesByOwner: $0, stop: stop, searchLimit: searchLimit, timedOut: timedOut) }
     }
 
     /// `scanBody(_:zones:stop:timedOut:)` with the zones' lines in lent storage (`ZoneLines`).
     package func scanBody(_ document: Document, zoneLines zones: ZoneLines, stop: (Int, Int) -> Bool = { _, _ in false },
-                          timedOut: (RegexTimeout) -> Void = { _ in }) -> [LineVerdict] {
+                          searchLimit: TimeInterval = RegexSafety.searchLimit, timedOut: (RegexTimeout) -> Void = { _ in }) -> [LineVerdict] {
         guard let body = document.bodyLines else { return [] }
-        if needsBody { return scanLines(document, CandidateLines(body: body), zones: zones, stop: stop, timedOut: timedOut) }
-        return scanLines(document, CandidateLineCursor(merging: zones.header, zones.footer), zones: zones, stop: stop, timedOut: timedOut)
+        if needsBody { return scanLines(document, CandidateLines(body: body), zones: zones, stop: stop, searchLimit: searchLimit, timedOut: timedOut) }
+        return scanLines(document, CandidateLineCursor(merging: zones.header, zones.footer), zones: zones, stop: stop, searchLimit: searchLimit, timedOut: timedOut)
     }
 
     private func scanBody(_ document: Document, zonesByOwner: UnsafeBufferPointer<DocumentZones>, stop: (Int, Int) -> Bool,
-                          timedOut: (RegexTimeout) -> Void) -> [LineVerdict] {
+                          searchLimit: TimeInterval, timedOut: (RegexTimeout) -> Void) -> [LineVerdict] {
         guard let body = document.bodyLines, !zonesByOwner.isEmpty else { return [] }
         let candidates = needsBody ? CandidateLines(body: body)
             : zonesByOwner.count == 1 ? CandidateLines(merging: zonesByOwner[0].headerLines, zonesByOwner[0].footerLines)
             : CandidateLines(merging: DocumentZones.edgeLines(Array(zonesByOwner)), [])
-        return scanLines(document, candidates, zones: ZonesByOwner(byOwner: zonesByOwner), stop: stop, timedOut: timedOut)
+        return scanLines(document, candidates, zones: ZonesByOwner(byOwner: zonesByOwner), stop: stop, searchLimit: searchLimit, timedOut: timedOut)
     }
 
     /// The scan of the `candidates` lines, each hit kept when its line is in its pattern's zone.
     private func scanLines<Lines, Zones: OwnerZones>(_ document: Document, _ candidates: CandidateLineCursor<Lines>, zones: Zones,
-                                                     stop: (Int, Int) -> Bool, timedOut: (RegexTimeout) -> Void) -> [LineVerdict] {
+                                                     stop: (Int, Int) -> Bool, searchLimit: TimeInterval,
+                                                     timedOut: (RegexTimeout) -> Void) -> [LineVerdict] {
         var candidates = candidates
         var out: [LineVerdict] = []
         // The automaton's occurrences on a line; one buffer for all the lines.
@@ -600,7 +604,7 @@ public struct PatternMatcher: Sendable {
             // confirmed once, with no set of owners (a map, a `Set` and a sort were ~1,700
             // instructions a line with hits).
             if zones.ownerCount == 1 {
-                if var verdict = confirm(raw, line: n, range: range, bytes: document.bytes, timedOut: timedOut) {
+                if var verdict = confirm(raw, line: n, range: range, bytes: document.bytes, searchLimit: searchLimit, timedOut: timedOut) {
                     verdict.owner = patterns[raw[0].pattern].owner
                     out.append(verdict)
                 }
@@ -609,7 +613,7 @@ public struct PatternMatcher: Sendable {
             let owners = Set(raw.map { patterns[$0.pattern].owner }).sorted()
             for owner in owners {
                 let mine = owners.count == 1 ? raw : raw.filter { patterns[$0.pattern].owner == owner }
-                if var verdict = confirm(mine, line: n, range: range, bytes: document.bytes, timedOut: timedOut) {
+                if var verdict = confirm(mine, line: n, range: range, bytes: document.bytes, searchLimit: searchLimit, timedOut: timedOut) {
                     verdict.owner = owner
                     out.append(verdict)
                 }
@@ -620,7 +624,8 @@ public struct PatternMatcher: Sendable {
 
     /// Hits inside the value of a front-matter key (for `front-matter` zone patterns);
     /// `timedOut` as in `scanBody` (the line is the entry's).
-    public func scanFrontMatter(_ document: Document, timedOut: (RegexTimeout) -> Void = { _ in }) -> [(entry: FrontMatterEntry, hits: [PatternHit])] {
+    public func scanFrontMatter(_ document: Document, searchLimit: TimeInterval = RegexSafety.searchLimit,
+                                timedOut: (RegexTimeout) -> Void = { _ in }) -> [(entry: FrontMatterEntry, hits: [PatternHit])] {
         guard !frontMatterKeys.isEmpty, let fm = document.frontMatter else { return [] }
         var out: [(FrontMatterEntry, [PatternHit])] = []
         for entry in fm.entries where frontMatterKeys.contains(entry.key) {
@@ -630,14 +635,15 @@ public struct PatternMatcher: Sendable {
                 let p = literalPattern[id]
                 if patterns[p].zone == .frontMatter(entry.key) { hits.append(PatternHit(pattern: p, range: start..<end)) }
             }
-            hits = applyRegexes(hits, lineRange: range, bytes: document.bytes) { timedOut(RegexTimeout(line: entry.line, pattern: $0)) }
+            hits = applyRegexes(hits, lineRange: range, bytes: document.bytes, searchLimit: searchLimit) { timedOut(RegexTimeout(line: entry.line, pattern: $0)) }
             if !hits.isEmpty { out.append((entry, hits)) }
         }
         return out
     }
 
-    /// `timedOut(pattern)`: the pattern's search was abandoned at its time limit (no hit kept).
-    private func applyRegexes(_ raw: [PatternHit], lineRange: Range<Int>, bytes: [UInt8], timedOut: (Int) -> Void) -> [PatternHit] {
+    /// `timedOut(pattern)`: the pattern's search was abandoned at its time limit, `searchLimit`
+    /// seconds (no hit kept).
+    private func applyRegexes(_ raw: [PatternHit], lineRange: Range<Int>, bytes: [UInt8], searchLimit: TimeInterval, timedOut: (Int) -> Void) -> [PatternHit] {
         guard raw.contains(where: { patterns[$0.pattern].lazyRegex != nil }) else { return Self.dedupe(raw) }
         var out: [PatternHit] = raw.filter { patterns[$0.pattern].lazyRegex == nil }
         // The line's text is made for the first regex its gate lets run (a line every gate turns
@@ -653,7 +659,7 @@ public struct PatternMatcher: Sendable {
             guard let text = lineText else { break }
             // A search that runs past its time limit is abandoned: the line is not confirmed, and
             // the caller is told (not checked is not the same as no match).
-            let search = RegexSafety.matches(regex, in: text)
+            let search = RegexSafety.matches(regex, in: text, limit: searchLimit)
             if !search.complete { timedOut(h.pattern) }
             for m in search.matches {
                 guard let r = Range(m.range, in: text), !r.isEmpty else { continue }
@@ -686,8 +692,9 @@ public struct PatternMatcher: Sendable {
     }
 
     /// Applies regex confirmation and match modes; nil when nothing survives.
-    private func confirm(_ raw: [PatternHit], line: Int, range: Range<Int>, bytes: [UInt8], timedOut: (RegexTimeout) -> Void) -> LineVerdict? {
-        let hits = applyRegexes(raw, lineRange: range, bytes: bytes) { timedOut(RegexTimeout(line: line, pattern: $0)) }
+    private func confirm(_ raw: [PatternHit], line: Int, range: Range<Int>, bytes: [UInt8], searchLimit: TimeInterval,
+                         timedOut: (RegexTimeout) -> Void) -> LineVerdict? {
+        let hits = applyRegexes(raw, lineRange: range, bytes: bytes, searchLimit: searchLimit) { timedOut(RegexTimeout(line: line, pattern: $0)) }
         guard !hits.isEmpty else { return nil }
         let contentStart = TextScan.skipLeadingFiller(bytes, range)
         // A label line holds a value, not a sentence: `日期：会议定于下周三举行。` is prose.

@@ -36,6 +36,8 @@ package enum LintCommand {
         if let n = io.environment["NEWSLINT_FACT_SPILL_BYTES"].flatMap({ Int($0) }) { settings.factMemoryBudget = max(0, n) }
         // NEWSLINT_REDUCE_ALONE_BYTES (tests, tuning): a rule's fact bytes from which its reduce runs alone.
         if let n = io.environment["NEWSLINT_REDUCE_ALONE_BYTES"].flatMap({ Int($0) }) { settings.reduceAloneBytes = max(0, n) }
+        // NEWSLINT_REGEX_SEARCH_LIMIT (tests): seconds one search of a user's regex may run.
+        if let s = io.environment["NEWSLINT_REGEX_SEARCH_LIMIT"].flatMap({ Double($0) }), s >= 0 { settings.environment.regexSearchLimit = s }
         let linter = try Linter(catalog: resolver.catalog, config: resolver.root, settings: settings, configurations: resolver.snapshot())
         if found.inputs.isEmpty && found.problems.isEmpty && !parsed.has("quiet") {
             io.stderr("warning: no files to lint in \(found.paths.joined(separator: " ")) (check include/exclude/extensions in \(resolver.root.file ?? "the defaults"))\n")

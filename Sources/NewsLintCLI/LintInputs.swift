@@ -23,9 +23,8 @@ package struct LintInputs {
     /// Whether files under directory `p` were found under another command-line path's spelling
     /// of it (`corpus ./corpus`: a file is listed once, under the first spelling met).
     private static func yieldsUnderAnotherSpelling(_ p: String, _ files: PathList, _ discovery: FileDiscovery) -> Bool {
-        let prefix = PathResolver.droppingDotComponents(discovery.absolute(p))
-        let under = prefix == "/" ? "/" : prefix + "/"
-        return files.contains { PathResolver.droppingDotComponents(discovery.absolute($0)).utf8.starts(with: under.utf8) }
+        let directory = PathResolver.droppingDotComponents(discovery.absolute(p))
+        return files.contains { PathResolver.isBelow(PathResolver.droppingDotComponents(discovery.absolute($0)), directory) }
     }
 
     /// Finds the inputs and completes `settings` (rule filter, cache, paths); nil when the
@@ -92,8 +91,7 @@ package struct LintInputs {
             for p in diskPaths where !problems.contains(where: { $0.path.hasSameBytes(as: p) }) {
                 var isDir: ObjCBool = false
                 guard SystemPath.exists(NewsLintCLI.resolve(p, io), isDirectory: &isDir), isDir.boolValue else { continue }
-                let prefix = p.hasSuffix("/") ? p : p + "/"
-                if p == "." ? expanded.files.isEmpty : !expanded.files.contains(where: { $0.utf8.starts(with: prefix.utf8) }),
+                if p == "." ? expanded.files.isEmpty : !expanded.files.contains(where: { PathResolver.isBelow($0, p) }),
                    !(diskPaths.count > 1 && yieldsUnderAnotherSpelling(p, expanded.files, discovery)) {
                     empty.append(EmptyPathExplainer.explain(p, problems: expanded.problems, resolver: resolver, respectIgnoreFiles: discovery.respectIgnoreFiles, io: io))
                 }

@@ -14,7 +14,7 @@ package enum LintOutput {
     /// Output flushed to stdout once this many UTF-8 bytes are pending.
     package static let chunkSize = 1 << 16
 
-    package static func run(linter: Linter, found: LintInputs, reporting: ReportingSettings, baseline: Baseline?, format: OutputFormat,
+    package static func run(linter: Linter, found: LintInputs, reporting: ReportingSettings, baseline: (baseline: Baseline, path: String)?, format: OutputFormat,
                             unsafe: Bool, parsed: ParsedArguments, io: ToolIO) throws -> Int32 {
         let inputs = found.inputs
         let mode = linter.settings.fix
@@ -63,7 +63,7 @@ package enum LintOutput {
             return BaselinePaths(base, file: file, fromPipe: fromPipe, currentDirectory: io.currentDirectory)
         }
         var stage = BaselineStage(recording: reporting.writeBaselinePath.map { paths(.baselineFile, file: $0) },
-                                  comparingWith: baseline.map { ($0, paths($0.pathBase, file: reporting.baselinePath ?? "")) })
+                                  comparingWith: baseline.map { ($0.baseline, paths($0.baseline.pathBase, file: $0.path)) })
         let progress = reporting.progressEnabled ? ProgressLine(total: inputs.count, write: io.stderr) : nil
         var request = LintRequest(inputs: inputs, problems: found.problems)
         // NEWSLINT_SPILL_BYTES (tests, tuning): bytes of encoded diagnostics kept in memory before the temporary file.
@@ -255,13 +255,14 @@ package enum LintOutput {
             if reporting.writeBaselinePath != nil { io.stderr("error: --write-baseline not written: the findings could not all be read back\n") }
             return
         }
-        if let path = reporting.writeBaselinePath, let entries = stage.recorded {
+        if let path = reporting.writeBaselinePath, let recorded = stage.recorded {
             do {
-                try AtomicWriter.writeNew(Array(Baseline(entries: entries, pathBase: .baselineFile).serialized().utf8), to: path)
+                try AtomicWriter.writeNew(Array(recorded.serialized().utf8), to: path)
             } catch {
                 throw UsageError("cannot write --write-baseline file '\(reporting.writeBaselineDisplay ?? path)': \(error)")
             }
-            io.stderr("wrote baseline with \(entries.count) entr\(entries.count == 1 ? "y" : "ies") to \(reporting.writeBaselineDisplay ?? path)\n")
+            let count = recorded.entries.count
+            io.stderr("wrote baseline with \(count) entr\(count == 1 ? "y" : "ies") to \(reporting.writeBaselineDisplay ?? path)\n")
         }
         guard let matcher = stage.matcher, !quiet else { return }
         let gone = matcher.gone

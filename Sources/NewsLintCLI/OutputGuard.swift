@@ -32,7 +32,7 @@ package enum OutputGuard {
         package var display: String
         package var resolved: String
 
-        package init(option: String = "--output", display: String, resolved: String) {
+        package init(option: String, display: String, resolved: String) {
             self.option = option
             self.display = display
             self.resolved = resolved

@@ -122,8 +122,8 @@ package enum EmptyPathExplainer {
     /// follow or a directory it could not read is the cause, not an empty or hidden-only directory.
     package static func explain(_ path: String, problems: [InputProblem], resolver: ConfigResolver, respectIgnoreFiles: Bool, io: ToolIO) -> String {
         let root = PathResolver.standardized(NewsLintCLI.resolve(path, io))
-        let below = root == "/" ? "/" : root + "/"
-        let met = problems.filter { PathResolver.standardized(NewsLintCLI.resolve($0.path, io)).utf8.starts(with: below.utf8) }
+        // Strictly below: a problem with the path itself is reported as that problem, not explained here.
+        let met = problems.filter { PathResolver.isBelow(PathResolver.standardized(NewsLintCLI.resolve($0.path, io)), root) }
             .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         // Not looked into again below: the walk's answer for them is the one that counts.
         let metLocations = Set(met.map { PathKey(PathResolver.standardized(NewsLintCLI.resolve($0.path, io))) })
@@ -184,10 +184,9 @@ package enum EmptyPathExplainer {
             reasons.append("\(n) symbolic link\(n == 1 ? " leads" : "s lead") outside the linted paths and \(n == 1 ? "was" : "were") not followed "
                            + "(\(some(outside)); --follow-symlinks to lint what \(n == 1 ? "it points" : "they point") to, or name the targets)")
         }
-        let denied = String(cString: strerror(EACCES))
         let others = met.filter { !$0.leadsOutside }
         for problem in others.prefix(3) {
-            reasons.append("\(SystemPath.display(problem.path)): \(problem.message)" + (problem.message.hasSuffix(denied) ? " (check its permissions)" : ""))
+            reasons.append("\(SystemPath.display(problem.path)): \(problem.message)" + (problem.errno == EACCES ? " (check its permissions)" : ""))
         }
         if others.count > 3 { reasons.append("\(others.count - 3) more problem\(others.count == 4 ? "" : "s") reading entries") }
         if reasons.isEmpty {

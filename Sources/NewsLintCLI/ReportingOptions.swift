@@ -60,13 +60,14 @@ package struct ReportingSettings {
         streamJSONLines = format == .jsonl && parsed.value("output") == nil && !previewing && baselinePath == nil && !statistics
     }
 
-    package func loadBaseline() throws -> Baseline? {
+    /// `--baseline` read, and the path it was read from (what its entries' paths may be relative to).
+    package func loadBaseline() throws -> (baseline: Baseline, path: String)? {
         guard let path = baselinePath else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw UsageError("cannot read baseline file '\(baselineDisplay ?? path)'")
         }
         do {
-            return try Baseline.parse([UInt8](data), file: baselineDisplay ?? path)
+            return (try Baseline.parse([UInt8](data), file: baselineDisplay ?? path), path)
         } catch let e as JSONFileError {
             throw UsageError(e.description)
         }

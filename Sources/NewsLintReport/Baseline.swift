@@ -36,7 +36,7 @@ public struct Baseline: Sendable, Equatable {
     public var entries: [Entry]
     public var pathBase: PathBase
 
-    public init(entries: [Entry], pathBase: PathBase = .workingDirectory) {
+    public init(entries: [Entry], pathBase: PathBase) {
         self.entries = entries
         self.pathBase = pathBase
     }
@@ -131,15 +131,22 @@ public struct Baseline: Sendable, Equatable {
         return diagnostics.map { numbering.next($0, lineText: lineText($0.path, $0.line)) }
     }
 
-    public static func record(_ diagnostics: [Diagnostic], lineText: (String, Int) -> String?) -> Baseline {
-        let fps = fingerprints(diagnostics, lineText: lineText)
-        return Baseline(entries: zip(diagnostics, fps).map { Entry($0, fingerprint: $1) })
+    /// The baseline of `diagnostics` (output order), naming files as `paths` does (its `pathBase`).
+    public static func record(_ diagnostics: [Diagnostic], paths: BaselinePaths, lineText: (String, Int) -> String?) -> Baseline {
+        var numbering = Fingerprinter(paths: paths)
+        let entries = diagnostics.map { d in
+            let (path, fingerprint) = numbering.keyed(d, lineText: lineText(d.path, d.line))
+            return Entry(d, path: path, fingerprint: fingerprint)
+        }
+        return Baseline(entries: entries, pathBase: paths.pathBase)
     }
 
-    /// Splits current diagnostics into new ones and counts baselined entries that are gone.
-    public func compare(_ diagnostics: [Diagnostic], lineText: (String, Int) -> String?) -> (new: [Diagnostic], matched: Int, gone: [Entry]) {
+    /// Splits current diagnostics into new ones and counts baselined entries that are gone;
+    /// `paths`: how this baseline names files (`BaselinePaths(pathBase, file: …)`).
+    public func compare(_ diagnostics: [Diagnostic], paths: BaselinePaths, lineText: (String, Int) -> String?) -> (new: [Diagnostic], matched: Int, gone: [Entry]) {
         var matcher = Matcher(self)
-        let new = zip(diagnostics, Self.fingerprints(diagnostics, lineText: lineText)).filter { !matcher.isKnown($1) }.map(\.0)
+        var numbering = Fingerprinter(paths: paths)
+        let new = diagnostics.filter { !matcher.isKnown(numbering.next($0, lineText: lineText($0.path, $0.line))) }
         return (new, matcher.matched, matcher.gone)
     }
 
@@ -148,12 +155,12 @@ public struct Baseline: Sendable, Equatable {
     public struct Fingerprinter {
         /// Occurrences so far of each per-line fingerprint, by its hash (one hash, one hex form).
         private var seen: [UInt64: Int] = [:]
-        /// The rule and path of the last finding and their key prefix (a file's findings share it).
-        private var last: (rule: String, path: String, prefix: UInt64)?
         /// How a finding's path is named in the key.
         private let paths: BaselinePaths
-        /// The last path and its name in the key (asked again at each change of rule in a file).
-        private var named: (path: String, key: String)?
+        /// The last finding's rule and path, the path's name in the key and the key prefix of the
+        /// two. Findings arrive a file at a time, so a path is named once for each file, and the
+        /// prefix is hashed again only where the rule changes within it.
+        private var last: (rule: String, path: String, key: String, prefix: UInt64)?
 
         /// `paths`: as linted for SARIF's fingerprints; a baseline's own way for a baseline.
         public init(paths: BaselinePaths = .asLinted) { self.paths = paths }
@@ -164,19 +171,19 @@ public struct Baseline: Sendable, Equatable {
 
         /// The fingerprint and the path it was made from (what a baseline entry records).
         public mutating func keyed(_ d: Diagnostic, lineText: String?) -> (path: String, fingerprint: String) {
-            let key: String
-            if let n = named, n.path.hasSameBytes(as: d.path) {
-                key = n.key
+            let key: String, prefix: UInt64
+            if let l = last, l.path.hasSameBytes(as: d.path) {
+                key = l.key
+                if l.rule.hasSameBytes(as: d.rule) {
+                    prefix = l.prefix
+                } else {
+                    prefix = Baseline.fingerprintPrefix(rule: d.rule, path: key)
+                    last = (d.rule, l.path, key, prefix)
+                }
             } else {
                 key = paths.key(d.path)
-                named = (d.path, key)
-            }
-            let prefix: UInt64
-            if let l = last, l.rule.hasSameBytes(as: d.rule), l.path.hasSameBytes(as: d.path) {
-                prefix = l.prefix
-            } else {
                 prefix = Baseline.fingerprintPrefix(rule: d.rule, path: key)
-                last = (d.rule, d.path, prefix)
+                last = (d.rule, d.path, key, prefix)
             }
             let hash = Baseline.fingerprintHash(prefix: prefix, lineText: lineText)
             let n = seen[hash, default: 0]
@@ -285,12 +292,8 @@ public struct Baseline: Sendable, Equatable {
 }
 
 extension Baseline.Entry {
-    /// What `--write-baseline` records for a diagnostic.
-    package init(_ d: Diagnostic, fingerprint: String) {
-        self.init(d, path: d.path, fingerprint: fingerprint)
-    }
-
-    /// Same, for the file named `path` in the baseline (`BaselinePaths.key`).
+    /// What `--write-baseline` records for a diagnostic in the file named `path` in the baseline
+    /// (`BaselinePaths.key`).
     package init(_ d: Diagnostic, path: String, fingerprint: String) {
         self.init(rule: d.rule, path: Baseline.normalizedPath(SystemPath.display(path)), fingerprint: fingerprint, line: d.line, message: d.displayMessage)
     }
@@ -300,6 +303,8 @@ extension Baseline.Entry {
 public struct BaselinePaths: Sendable, Equatable {
     /// The baseline's directory (absolute, without `.` and `..`); nil: paths as linted.
     private let directory: String?
+    /// `directory`'s components (split once, not for each file).
+    private let directoryComponents: [Substring]
     private let currentDirectory: String
 
     /// As the run names them (relative to its working directory): SARIF's fingerprints, and
@@ -308,8 +313,12 @@ public struct BaselinePaths: Sendable, Equatable {
 
     private init(directory: String?, currentDirectory: String) {
         self.directory = directory
+        directoryComponents = directory?.split(separator: "/") ?? []
         self.currentDirectory = currentDirectory
     }
+
+    /// The `pathsRelativeTo` of a baseline whose files are named this way.
+    public var pathBase: Baseline.PathBase { directory == nil ? .workingDirectory : .baselineFile }
 
     /// By bytes: directories whose names differ only in Unicode normalization are two directories.
     public static func == (a: BaselinePaths, b: BaselinePaths) -> Bool {
@@ -345,7 +354,7 @@ public struct BaselinePaths: Sendable, Equatable {
     public func key(_ path: String) -> String {
         guard let directory, !(path.hasPrefix("<") && path.hasSuffix(">")) else { return path }
         let file = PathResolver.standardized(PathResolver.absolute(path, base: currentDirectory)).split(separator: "/")
-        let base = directory.split(separator: "/")
+        let base = directoryComponents
         var common = 0
         while common < file.count, common < base.count, file[common].utf8.elementsEqual(base[common].utf8) { common += 1 }
         let parts = Array(repeating: Substring(".."), count: base.count - common) + file[common...]
@@ -359,27 +368,35 @@ public struct BaselinePaths: Sendable, Equatable {
 public struct BaselineStage {
     /// Fingerprints as `--write-baseline` names files (nil: not recording).
     private var recorder: Baseline.Fingerprinter?
+    /// How `--write-baseline` names files (its entries' `pathBase`).
+    private let recording: BaselinePaths?
     /// Fingerprints as `--baseline` names files; nil when not comparing, or when the recorder
     /// names them the same way (its fingerprints are compared then).
     private var comparer: Baseline.Fingerprinter?
-    /// What `--write-baseline` records (nil: not recording).
-    public private(set) var recorded: [Baseline.Entry]?
+    /// The entries `--write-baseline` records (nil: not recording).
+    private var recordedEntries: [Baseline.Entry]?
     /// `--baseline` (nil: nothing is hidden).
     public private(set) var matcher: Baseline.Matcher?
 
     /// `recording`: how the baseline being written names files (nil: not writing one);
     /// `comparingWith`: the baseline read and how it names them.
     public init(recording: BaselinePaths?, comparingWith baseline: (Baseline, BaselinePaths)?) {
+        self.recording = recording
         recorder = recording.map { Baseline.Fingerprinter(paths: $0) }
-        recorded = recording == nil ? nil : []
+        recordedEntries = recording == nil ? nil : []
         if let (baseline, paths) = baseline {
             matcher = Baseline.Matcher(baseline)
             if paths != recording { comparer = Baseline.Fingerprinter(paths: paths) }
         }
     }
 
+    /// What `--write-baseline` records, naming files as `recording` does (nil: not recording).
+    public var recorded: Baseline? {
+        guard let recording, let recordedEntries else { return nil }
+        return Baseline(entries: recordedEntries, pathBase: recording.pathBase)
+    }
 
-    public var isActive: Bool { recorded != nil || matcher != nil }
+    public var isActive: Bool { recordedEntries != nil || matcher != nil }
 
     /// The diagnostics of one path (output order) the baseline does not know.
     /// `lineText(line)`: that path's source line.
@@ -390,7 +407,7 @@ public struct BaselineStage {
             let text = lineText(d.line)
             var fingerprint: String?
             if let (path, recordedFingerprint) = recorder?.keyed(d, lineText: text) {
-                recorded?.append(Baseline.Entry(d, path: path, fingerprint: recordedFingerprint))
+                recordedEntries?.append(Baseline.Entry(d, path: path, fingerprint: recordedFingerprint))
                 fingerprint = recordedFingerprint
             }
             if let compared = comparer?.next(d, lineText: text) { fingerprint = compared }

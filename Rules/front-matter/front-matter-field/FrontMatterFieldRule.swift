@@ -168,7 +168,7 @@ public struct FrontMatterFieldRule: Rule, RuleWithOptions {
         }
         for p in patterns where p.key == entries[index].key {
             for t in texts {
-                let search = RegexSafety.matches(p.regex, in: t, first: true)
+                let search = RegexSafety.matches(p.regex, in: t, limit: sink.environment.regexSearchLimit, first: true)
                 if !search.complete {
                     sink.noteAbandonedSearch()
                     sink.report(line: entries[index].line, column: entries[index].column, "'\(entries[index].key)' value could not be checked against the pattern \(p.source): \(RegexSafety.abandonedSearchNote)")

@@ -98,8 +98,9 @@ public struct BoilerplateRule: Rule, RuleWithOptions {
 
     private func check(_ document: Document, zones: ZoneLines, into sink: inout DiagnosticSink) {
         var timedOut: [RegexTimeout] = []
+        let searchLimit = sink.environment.regexSearchLimit
         let verdicts = matcher.scanBody(document, zoneLines: zones, stop: { sink.budgetSpent(step: $0, bytes: $1) },
-                                        timedOut: { timedOut.append($0) })
+                                        searchLimit: searchLimit, timedOut: { timedOut.append($0) })
         // A line a pattern's search gave up on was not checked against it: said, not passed over.
         for t in timedOut {
             sink.noteAbandonedSearch()

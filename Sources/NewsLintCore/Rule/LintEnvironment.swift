@@ -78,6 +78,14 @@ public struct LintEnvironment: Sendable {
     /// Absolute location of a document path as given on the command line.
     public func location(of path: String) -> String { PathResolver.absolute(path, base: baseDirectory) }
 
+    /// How long one search of a user's regex (a rule pack's, a front-matter field's) may run:
+    /// `RegexSafety.searchLimit`. A seam for tests (`NEWSLINT_REGEX_SEARCH_LIMIT`), whose
+    /// pathological searches would otherwise each take the whole limit and race the file budget.
+    package var regexSearchLimit: TimeInterval {
+        get { settings.value.regexSearchLimit }
+        set { settings = settings.modifying { $0.regexSearchLimit = newValue } }
+    }
+
     /// Whether remote URLs are checked in this run.
     public var isOnline: Bool { settings.value.images.online && settings.value.urlChecker != nil }
 
@@ -87,6 +95,7 @@ public struct LintEnvironment: Sendable {
         var images = ImageSettings()
         var imageOverrides = ImageSettings.Overrides()
         var urlChecker: (any URLChecker)?
+        var regexSearchLimit = RegexSafety.searchLimit
     }
 
     /// Immutable, so shared between copies; a change makes a new box (a few times a run).

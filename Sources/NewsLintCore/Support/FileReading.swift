@@ -117,7 +117,7 @@ public enum FileReader {
     /// Opens `path` to read it and `fstat`s what was opened: one path lookup. O_NONBLOCK keeps a
     /// FIFO from blocking the open (it has no effect on regular files). On a failure, its errno
     /// (a descriptor that `fstat` failed on is closed first).
-    private static func openAndStat(_ path: String, _ st: inout stat) -> (fd: Int32, failure: Int32?) {
+    package static func openAndStat(_ path: String, _ st: inout stat) -> (fd: Int32, failure: Int32?) {
         let fd = SystemPath.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { return (fd, errno) }
         guard fstat(fd, &st) == 0 else {
@@ -263,7 +263,18 @@ public enum PathResolver {
     /// Whether canonical `path` is one of `roots` or below one of them, by bytes: a directory whose
     /// name differs only in Unicode normalization is another directory (outside the roots).
     public static func isWithin(_ path: String, roots: [String]) -> Bool {
-        roots.contains { root in path.hasSameBytes(as: root) || path.utf8.starts(with: (root == "/" ? root : root + "/").utf8) }
+        roots.contains { root in path.hasSameBytes(as: root) || isBelow(path, root) }
+    }
+
+    /// Whether `path` lies below directory `root`, by bytes and lexically: it begins with `root`
+    /// and then a `/` (the one `root` ends with, for `/` or `dir/`). Nothing is allocated: it is
+    /// asked of every found file.
+    public static func isBelow(_ path: String, _ root: String) -> Bool {
+        let slash = UInt8(ascii: "/")
+        let p = path.utf8, r = root.utf8
+        guard p.starts(with: r) else { return false }
+        if r.last == slash { return true }
+        return p.count > r.count && p[p.index(p.startIndex, offsetBy: r.count)] == slash
     }
 
     /// `path` with its `.` components, repeated slashes and a trailing slash dropped, and `..`

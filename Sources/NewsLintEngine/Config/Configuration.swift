@@ -354,60 +354,56 @@ package struct ConfigValidator {
         var errors: [ConfigError] = []
         let families = catalog.families
         for m in members {
-          do {
-            let keyPath = "\(path).\(m.key)"
-            let meta = catalog.metadata(m.key)
-            guard meta != nil || families.contains(m.key) || m.key == "all" else {
-                let hint = Suggest.hint(for: m.key, in: catalog.ids + families, otherwise: "; run 'newslint rules' for the list")
-                throw ConfigError(file: file, position: m.keyPosition, jsonPath: keyPath, message: "unknown rule '\(m.key)'\(hint)")
-            }
-            var setting = RuleSetting()
-            switch m.value.value {
-            case let .string(s):
-                setting = try parseLevel(s, node: m.value, path: keyPath)
-            case .bool(let b):
-                setting.enabled = b
-            case let .object(fields):
-                // Each field on its own: a second bad option of the rule is listed with the first.
-                var fieldErrors: [ConfigError] = []
-                for f in fields {
-                  do {
-                    let fieldPath = "\(keyPath).\(f.key)"
-                    if f.key == "severity" || f.key == "level" {
-                        guard let s = f.value.string else { throw error(f.value, fieldPath, "expected \"off\", \"info\", \"warning\" or \"error\"") }
-                        let level = try parseLevel(s, node: f.value, path: fieldPath)
-                        setting.enabled = level.enabled
-                        setting.severity = level.severity
-                        continue
-                    }
-                    if f.key == "enabled" {
-                        guard let b = f.value.bool else { throw error(f.value, fieldPath, "expected true or false") }
-                        setting.enabled = b
-                        continue
-                    }
-                    guard let meta else {
-                        throw ConfigError(file: file, position: f.keyPosition, jsonPath: fieldPath, message: "options can only be set on a rule, not on the family '\(m.key)'")
-                    }
-                    guard let spec = meta.option(f.key) else {
-                        let names = meta.options.map(\.name) + ["severity", "enabled"]
-                        throw unknownKey(f.key, at: f.keyPosition, path: keyPath, candidates: names)
-                    }
-                    try checkType(f.value, against: spec, path: fieldPath)
-                    setting.options[f.key] = f.value
-                  } catch let e as ConfigError {
-                    fieldErrors.append(contentsOf: e.all)
-                  }
+            _ = JSONNodeDecoder.collect(&errors, file: file) {
+                let keyPath = "\(path).\(m.key)"
+                let meta = catalog.metadata(m.key)
+                guard meta != nil || families.contains(m.key) || m.key == "all" else {
+                    let hint = Suggest.hint(for: m.key, in: catalog.ids + families, otherwise: "; run 'newslint rules' for the list")
+                    throw ConfigError(file: file, position: m.keyPosition, jsonPath: keyPath, message: "unknown rule '\(m.key)'\(hint)")
                 }
-                try ConfigError.throwIfAny(fieldErrors)
-            default:
-                throw error(m.value, keyPath, "expected \"off\", \"info\", \"warning\", \"error\", or an object with 'severity' and options; found \(m.value.value.typeName)")
+                var setting = RuleSetting()
+                switch m.value.value {
+                case let .string(s):
+                    setting = try parseLevel(s, node: m.value, path: keyPath)
+                case .bool(let b):
+                    setting.enabled = b
+                case let .object(fields):
+                    // Each field on its own: a second bad option of the rule is listed with the first.
+                    var fieldErrors: [ConfigError] = []
+                    for f in fields {
+                        _ = JSONNodeDecoder.collect(&fieldErrors, file: file) {
+                            let fieldPath = "\(keyPath).\(f.key)"
+                            if f.key == "severity" || f.key == "level" {
+                                guard let s = f.value.string else { throw error(f.value, fieldPath, "expected \"off\", \"info\", \"warning\" or \"error\"") }
+                                let level = try parseLevel(s, node: f.value, path: fieldPath)
+                                setting.enabled = level.enabled
+                                setting.severity = level.severity
+                                return
+                            }
+                            if f.key == "enabled" {
+                                guard let b = f.value.bool else { throw error(f.value, fieldPath, "expected true or false") }
+                                setting.enabled = b
+                                return
+                            }
+                            guard let meta else {
+                                throw ConfigError(file: file, position: f.keyPosition, jsonPath: fieldPath, message: "options can only be set on a rule, not on the family '\(m.key)'")
+                            }
+                            guard let spec = meta.option(f.key) else {
+                                let names = meta.options.map(\.name) + ["severity", "enabled"]
+                                throw unknownKey(f.key, at: f.keyPosition, path: keyPath, candidates: names)
+                            }
+                            try checkType(f.value, against: spec, path: fieldPath)
+                            setting.options[f.key] = f.value
+                        }
+                    }
+                    try ConfigError.throwIfAny(fieldErrors)
+                default:
+                    throw error(m.value, keyPath, "expected \"off\", \"info\", \"warning\", \"error\", or an object with 'severity' and options; found \(m.value.value.typeName)")
+                }
+                out.append((m.key, setting))
             }
-            out.append((m.key, setting))
-          } catch let e as ConfigError {
-            errors.append(contentsOf: e.all)
-          }
         }
-        if let first = errors.first { throw ConfigError.combined(first, Array(errors.dropFirst())) }
+        try ConfigError.throwIfAny(errors)
         return out
     }
 

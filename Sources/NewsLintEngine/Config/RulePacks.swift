@@ -245,7 +245,8 @@ public struct PackRule: Rule {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         // The file's time budget stops the scan (the engine then reports the file partly checked).
-        let scan = scanner.scan(document, stop: { sink.budgetSpent(step: $0, bytes: $1) })
+        let searchLimit = sink.environment.regexSearchLimit
+        let scan = scanner.scan(document, searchLimit: searchLimit, stop: { sink.budgetSpent(step: $0, bytes: $1) })
         for verdict in scan.body where verdict.owner == owner {
             guard let first = verdict.hits.first else { continue }
             var fix: Fix?
@@ -307,7 +308,9 @@ package final class PackScanner: @unchecked Sendable {
     /// Hits of all pack rules in `document` (each rule keeps the verdicts it owns), and the
     /// regex searches given up on. `stop` as `PatternMatcher.scanBody`'s: a scan it ends early
     /// is returned but not kept for the other pack rules (it is not the whole answer).
-    package func scan(_ document: Document, stop: (Int, Int) -> Bool = { _, _ in false }) -> Result {
+    /// `searchLimit`: each regex search's (`LintEnvironment.regexSearchLimit`, one a run).
+    package func scan(_ document: Document, searchLimit: TimeInterval = RegexSafety.searchLimit,
+                      stop: (Int, Int) -> Bool = { _, _ in false }) -> Result {
         lock.lock()
         let cached = recent.first { $0.path.hasSameBytes(as: document.path) && $0.bytes == document.bytes }?.result
         lock.unlock()
@@ -325,8 +328,8 @@ package final class PackScanner: @unchecked Sendable {
             let body = matcher.scanBody(document, zonesByOwner: zones, stop: { line, bytes in
                 if stop(line, bytes) { stopped = true }
                 return stopped
-            }, timedOut: { timedOut.append($0) })
-            let frontMatter = matcher.scanFrontMatter(document) { timedOut.append($0) }
+            }, searchLimit: searchLimit, timedOut: { timedOut.append($0) })
+            let frontMatter = matcher.scanFrontMatter(document, searchLimit: searchLimit) { timedOut.append($0) }
             let result: Result = (body, frontMatter, timedOut)
             if stopped { return result }
             lock.lock()

@@ -60,13 +60,15 @@ public enum AtomicWriter {
     /// that may both read before either writes; the second finds the first's identical fix.
     /// Throws when the file is neither.
     private static func unchanged(_ target: String, since read: ReadContent, writing bytes: [UInt8], path: String) throws -> Bool {
-        let fd = SystemPath.open(target, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
-        guard fd >= 0 else {
+        var st = stat()
+        // A failed `fstat` of a file just opened is all but impossible; either failure means the
+        // file is not there to be read as it was.
+        let (fd, failure) = FileReader.openAndStat(target, &st)
+        guard failure == nil else {
             throw WriteError(path: path, message: "file was removed or replaced while it was being fixed; not written")
         }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, let now = FileStamp(st) else { throw changedWhileFixing(path) }
+        guard let now = FileStamp(st) else { throw changedWhileFixing(path) }
         if now.sameContentStamp(as: read.stamp), Int(st.st_size) == read.bytes.count, hasBytes(fd, read.bytes) { return true }
         if Int(st.st_size) == bytes.count, hasBytes(fd, bytes) { return false }
         throw changedWhileFixing(path)

@@ -13,6 +13,8 @@ public struct InputProblem: Sendable {
     public var message: String
     /// true: a real I/O failure (exit 2); false: a file deliberately skipped (diagnostic only).
     public var isFailure: Bool
+    /// The system's reason when a call failed (its text ends `message`): what callers test, not the text.
+    public var errno: Int32? = nil
     /// A symbolic link not followed because it leads outside the linted paths (`--follow-symlinks`).
     public var leadsOutside = false
 }
@@ -64,9 +66,9 @@ public struct FileDiscovery {
             guard SystemPath.stat(absolute(path), &st) == 0 else {
                 let err = errno
                 if SystemPath.lstat(absolute(path), &st) == 0 {
-                    problems.append(InputProblem(path: path, message: DirectoryReader.unresolvedLink(err), isFailure: true))
+                    problems.append(InputProblem(path: path, message: DirectoryReader.unresolvedLink(err), isFailure: true, errno: err))
                 } else {
-                    problems.append(InputProblem(path: path, message: "cannot open: \(String(cString: strerror(err)))", isFailure: true))
+                    problems.append(InputProblem(path: path, message: "cannot open: \(String(cString: strerror(err)))", isFailure: true, errno: err))
                 }
                 continue
             }
@@ -117,7 +119,8 @@ public struct FileDiscovery {
         var st = stat()
         guard SystemPath.stat(absolute(directory), &st) == 0 else {
             // Never silently: an over-long path (ENAMETOOLONG) or a directory that vanished.
-            problems.append(InputProblem(path: directory, message: "cannot open directory: \(String(cString: strerror(errno)))", isFailure: true))
+            let err = errno
+            problems.append(InputProblem(path: directory, message: "cannot open directory: \(String(cString: strerror(err)))", isFailure: true, errno: err))
             return
         }
         let id = FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
@@ -129,7 +132,8 @@ public struct FileDiscovery {
         let read: DirectoryReader.Listing?
         if let prefetch { read = prefetch.take(absolute(directory)) } else { read = DirectoryReader.listing(absolute(directory)) }
         guard let listing = read else {
-            problems.append(InputProblem(path: directory, message: "cannot read directory: \(String(cString: strerror(errno)))", isFailure: true))
+            let err = errno
+            problems.append(InputProblem(path: directory, message: "cannot read directory: \(String(cString: strerror(err)))", isFailure: true, errno: err))
             return
         }
         let config = configuration(forDirectory: directory)
@@ -188,7 +192,7 @@ public struct FileDiscovery {
                     let err = errno
                     var lst = stat()
                     if SystemPath.lstat(absolute(child), &lst) == 0 && matchesExtension(name, config) {
-                        problems.append(InputProblem(path: child, message: DirectoryReader.unresolvedLink(err), isFailure: true))
+                        problems.append(InputProblem(path: child, message: DirectoryReader.unresolvedLink(err), isFailure: true, errno: err))
                     }
                     continue
                 }

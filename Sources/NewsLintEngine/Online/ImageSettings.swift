@@ -30,45 +30,43 @@ extension ImageSettings {
         // Every problem of the section at once (the first one hid the others).
         var errors: [ConfigError] = []
         for m in members {
-          do {
-            let path = "images.\(m.key)"
-            let n = m.value
-            switch m.key {
-            case "$comment": continue
-            case "online":
-                guard let b = n.bool else { throw v.error(n, path, "expected true or false, found \(describe(n))") }
-                s.online = b
-            case "roots":
-                let list = try v.strings(n, path: path)
-                let empty = list.indices.filter { list[$0].isEmpty }.map {
-                    v.error(n.array?[$0] ?? n, "\(path)[\($0)]", "a root must not be empty (use \".\" for the config's directory)")
+            _ = JSONNodeDecoder.collect(&errors, file: file) {
+                let path = "images.\(m.key)"
+                let n = m.value
+                switch m.key {
+                case "$comment": return
+                case "online":
+                    guard let b = n.bool else { throw v.error(n, path, "expected true or false, found \(describe(n))") }
+                    s.online = b
+                case "roots":
+                    let list = try v.strings(n, path: path)
+                    let empty = list.indices.filter { list[$0].isEmpty }.map {
+                        v.error(n.array?[$0] ?? n, "\(path)[\($0)]", "a root must not be empty (use \".\" for the config's directory)")
+                    }
+                    try ConfigError.throwIfAny(empty)
+                    s.roots = list.map(absolute)
+                case "timeout": s.timeout = try number(n, path, 0.05...600, unit: "seconds")
+                case "retries": s.retries = try whole(n, path, 0...10)
+                case "concurrency": s.concurrency = try whole(n, path, 1...256)
+                case "perHost": s.perHost = try whole(n, path, 1...64)
+                case "cache":
+                    if case .null = n.value { s.cacheFile = nil; return }
+                    guard let p = n.string, !p.isEmpty else { throw v.error(n, path, "expected a file path (string) or null, found \(describe(n))") }
+                    s.cacheFile = absolute(p)
+                case "cacheMaxAge": s.cacheMaxAge = try number(n, path, 0...31_536_000, unit: "seconds")
+                case "allowPrivateHosts":
+                    // Accepted (a user config may set it) but dropped for repository configs in `prepared`.
+                    guard let b = n.bool else { throw v.error(n, path, "expected true or false, found \(describe(n))") }
+                    s.allowPrivateHosts = b
+                case "userAgent":
+                    guard let ua = n.string, !ua.isEmpty, ua.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+                        throw v.error(n, path, "expected a non-empty printable ASCII string, found \(describe(n))")
+                    }
+                    s.userAgent = ua
+                default:
+                    throw v.unknownKey(m.key, at: m.keyPosition, path: "images", candidates: keys)
                 }
-                try ConfigError.throwIfAny(empty)
-                s.roots = list.map(absolute)
-            case "timeout": s.timeout = try number(n, path, 0.05...600, unit: "seconds")
-            case "retries": s.retries = try whole(n, path, 0...10)
-            case "concurrency": s.concurrency = try whole(n, path, 1...256)
-            case "perHost": s.perHost = try whole(n, path, 1...64)
-            case "cache":
-                if case .null = n.value { s.cacheFile = nil; continue }
-                guard let p = n.string, !p.isEmpty else { throw v.error(n, path, "expected a file path (string) or null, found \(describe(n))") }
-                s.cacheFile = absolute(p)
-            case "cacheMaxAge": s.cacheMaxAge = try number(n, path, 0...31_536_000, unit: "seconds")
-            case "allowPrivateHosts":
-                // Accepted (a user config may set it) but dropped for repository configs in `prepared`.
-                guard let b = n.bool else { throw v.error(n, path, "expected true or false, found \(describe(n))") }
-                s.allowPrivateHosts = b
-            case "userAgent":
-                guard let ua = n.string, !ua.isEmpty, ua.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
-                    throw v.error(n, path, "expected a non-empty printable ASCII string, found \(describe(n))")
-                }
-                s.userAgent = ua
-            default:
-                throw v.unknownKey(m.key, at: m.keyPosition, path: "images", candidates: keys)
             }
-          } catch let e as ConfigError {
-            errors.append(contentsOf: e.all)
-          }
         }
         try ConfigError.throwIfAny(errors)
         if s.perHost > s.concurrency, let n = node["perHost"] {

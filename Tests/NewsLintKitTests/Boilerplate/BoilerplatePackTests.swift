@@ -165,9 +165,13 @@ import Testing
 
 /// A pack rule's regex that searches slowly: the file's time budget stops the pack scan, as it
 /// stops the built-in boilerplate scan, and a line whose search was given up on is reported, not
-/// passed over as a line without a match.
+/// passed over as a line without a match. The searches are given a millisecond (not the 0.25 s a
+/// run gives them), so whether one is abandoned never depends on how busy the machine is.
 @Suite struct PackRegexBudgetTests {
-    /// The probe's pack: a search of `来源a*a*a*a*a*c` on a line of 100,000 `a` runs to its 0.25 s limit.
+    /// A search's limit in these tests (`LintEnvironment.regexSearchLimit`).
+    static let searchLimit: TimeInterval = 0.001
+
+    /// The probe's pack: a search of `来源a*a*a*a*a*c` on a line of 100,000 `a` runs to its limit.
     private static func corpus(lines: Int) -> TemporaryDirectory {
         let tmp = TemporaryDirectory()
         tmp.write(".lint.json", #"{"rulePacks": ["packs/"]}"#)
@@ -178,20 +182,39 @@ import Testing
     }
 
     /// Only the pack rule runs (with `file-skipped`), so no other rule spends the budget first.
-    private static func run(_ tmp: TemporaryDirectory, budget: String) -> [Substring] {
-        CLIRun.run(["--no-cache", "--file-time-budget", budget, "--select", "slow,file-skipped", "--format", "concise", "c"], cwd: tmp.path)
+    /// `searchLimit` nil: a run's own (0.25 s).
+    private static func run(_ tmp: TemporaryDirectory, budget: String, searchLimit: TimeInterval? = Self.searchLimit) -> [Substring] {
+        CLIRun.run(["--no-cache", "--file-time-budget", budget, "--select", "slow,file-skipped", "--format", "concise", "c"], cwd: tmp.path,
+                   env: searchLimit.map { ["NEWSLINT_REGEX_SEARCH_LIMIT": "\($0)"] } ?? [:])
             .stdout.split(separator: "\n")
+    }
+
+    /// A run's searches get 0.25 s, as the abandoned search's note says.
+    @Test func aRunsSearchLimitIsAQuarterSecond() {
+        #expect(RegexSafety.searchLimit == 0.25)
+        #expect(LintEnvironment().regexSearchLimit == 0.25 && LintSettings().environment.regexSearchLimit == 0.25)
+        #expect(RegexSafety.abandonedSearchNote == "the search ran past 0.25s (simplify the pattern)")
     }
 
     private static func abandoned(_ out: [Substring]) -> Int {
         out.filter { $0.contains("could not be checked against the pattern 来源a*a*a*a*a*c") && $0.hasSuffix("[slow]") }.count
     }
 
-    /// 20 such lines were 5 s of searching, whatever the budget.
+    /// 20 such lines are at least 5 s of searching at a run's own limit (each abandoned search
+    /// takes it whole, however fast the machine), so a 1 s budget stops the scan.
     @Test func theBudgetStopsThePackScan() {
-        let out = Self.run(Self.corpus(lines: 20), budget: "1")
+        let out = Self.run(Self.corpus(lines: 20), budget: "1", searchLimit: nil)
         #expect(out.contains { $0.contains("rule 'slow' ran past the per-file time budget") && $0.contains("only partly checked by it") }, "\(out)")
         #expect(Self.abandoned(out) < 20, "\(out)")
+    }
+
+    /// The run's limit is the one searched with: 20 searches at 0.25 s would spend a 2 s budget
+    /// (the scan stopped, the file partly checked); at a millisecond each, every line is reported.
+    @Test func searchesStopAtTheRunsLimit() {
+        let out = Self.run(Self.corpus(lines: 20), budget: "2")
+        // Twenty equal findings print as one line that counts them.
+        #expect(out.contains { $0.contains("could not be checked against the pattern") && $0.contains("(20 times in this file") }, "\(out)")
+        #expect(!out.contains { $0.contains("[file-skipped]") || $0.contains("per-file time budget") }, "\(out)")
     }
 
     /// Each line a search gave up on is said to be unchecked (it was "no match" before).
@@ -219,6 +242,7 @@ import Testing
             settings.jobs = 1
             settings.baseDirectory = tmp.path
             settings.cache = cache
+            settings.environment.regexSearchLimit = Self.searchLimit
             settings.filter = RuleFilter(select: ["slow"])
             let result = try Linter(catalog: catalog, config: config, settings: settings).lint([.file("c/a.md"), .file("c/b.md")])
             try cache.save()
@@ -249,6 +273,7 @@ import Testing
             settings.baseDirectory = tmp.path
             settings.cache = cache
             settings.maxFindingsPerRule = 1
+            settings.environment.regexSearchLimit = Self.searchLimit
             settings.filter = RuleFilter(select: ["slow", "file-skipped"])
             let result = try Linter(catalog: catalog, config: config, settings: settings).lint([.file("c/a.md")])
             try cache.save()

@@ -172,6 +172,18 @@ import Testing
         }
     }
 
+    /// Two problems in one object of rules (members and one rule's fields), in `rules` and in an
+    /// override's `rules`: both are listed, each with the message it has alone.
+    @Test func everyProblemOfARulesObjectIsListed() throws {
+        let rules = try #require(error(#"{"rules": {"trailing-whitespac": "error", "body-empty": "eror", "slug-invalid": {"severity": 3, "enabld": true}}}"#))
+        #expect(rules.all.map(\.jsonPath) == ["rules.trailing-whitespac", "rules.body-empty", "rules.slug-invalid.severity", "rules.slug-invalid.enabld"],
+                "\(rules.all)")
+        let alone = try #require(error(#"{"rules": {"body-empty": "eror"}}"#))
+        #expect(rules.all[1].message == alone.message && alone.all.count == 1, "\(alone)")
+        let override = try #require(error(#"{"overrides": [{"files": ["a/**"], "rules": {"body-empty": "eror", "slug-invalid": 1}}]}"#))
+        #expect(override.all.map(\.jsonPath) == ["overrides[0].rules.body-empty", "overrides[0].rules.slug-invalid"], "\(override.all)")
+    }
+
     /// A rule-pack pattern object stopped at its first unknown key, hiding a second one, a bad
     /// `zone` and an unsafe regex: every problem is listed.
     @Test func everyProblemInAPatternObjectIsListed() throws {

@@ -221,7 +221,7 @@ import Testing
                      "# Title\n\n<div>unclosed\n\n“quote” and \"quote\"   \n\u{85}NEL line\n",
                      "plain line\n"]
         for i in 0..<24 { dir.write("news/d\(i % 3)/a\(i).md", texts[i % texts.count] + (i % 4 == 0 ? "" : "unique \(i)\n")) }
-        dir.write("empty.json", Baseline(entries: []).serialized())
+        dir.write("empty.json", Baseline(entries: [], pathBase: .workingDirectory).serialized())
         for env in [[:], ["NEWSLINT_SPILL_BYTES": "0"]] {
             let cache = ["--cache-dir", dir.path + "/cache-\(env.count)"]
             let base = ["--no-config", "--format", "concise", "--jobs", "2"]

@@ -39,8 +39,8 @@ import Testing
         #expect(diagnostics.contains { $0.rule == "slug-duplicate" })
         #expect(diagnostics.contains { $0.rule == "content-duplicate" })
         var sources = SourceCache(inMemory: [:], base: dir.path)
-        // Written from the baseline's own directory: its paths are the run's.
-        let expected = Baseline(entries: Baseline.record(diagnostics) { sources.line($0, $1) }.entries, pathBase: .baselineFile).serialized()
+        let paths = BaselinePaths(.baselineFile, file: dir.path + "/baseline.json", fromPipe: false, currentDirectory: dir.path)
+        let expected = Baseline.record(diagnostics, paths: paths) { sources.line($0, $1) }.serialized()
         #expect(String(decoding: dir.read("baseline.json"), as: UTF8.self) == expected)
         #expect(write.stderr == "wrote baseline with \(diagnostics.count) entries to baseline.json\n")
     }

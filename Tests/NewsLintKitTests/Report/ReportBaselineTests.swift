@@ -76,15 +76,41 @@ import Testing
     @Test func identicalLinesAreCountedByOccurrence() {
         let d = { (line: Int) in Diagnostic(rule: "trailing-whitespace", severity: .warning, path: "./x.md", line: line, column: 3, message: "m") }
         let text: (String, Int) -> String? = { _, _ in "同一行。 " }
-        let base = Baseline.record([d(5), d(9)], lineText: text)
+        let base = Baseline.record([d(5), d(9)], paths: .asLinted, lineText: text)
         #expect(Set(base.entries.map(\.fingerprint)).count == 2)
         #expect(base.entries.allSatisfy { $0.path == "x.md" })
         // Three identical lines now: one is new.
-        let cmp = base.compare([d(2), d(6), d(10)], lineText: text)
+        let cmp = base.compare([d(2), d(6), d(10)], paths: .asLinted, lineText: text)
         #expect(cmp.new.count == 1 && cmp.matched == 2 && cmp.gone.isEmpty)
         // One left: one gone.
-        let fewer = base.compare([d(7)], lineText: text)
+        let fewer = base.compare([d(7)], paths: .asLinted, lineText: text)
         #expect(fewer.new.isEmpty && fewer.matched == 1 && fewer.gone.count == 1)
+    }
+
+    /// A baseline recorded relative to its own directory says so, names files from there, and is
+    /// compared by naming the findings the same way (as linted, none of them would match).
+    @Test func recordAndCompareNameFilesAsTheBaselineDoes() {
+        let d = { (rule: String, path: String, line: Int) in Diagnostic(rule: rule, severity: .warning, path: path, line: line, column: 1, message: "m") }
+        let found = [d("a", "news/x.md", 1), d("b", "news/x.md", 2), d("a", "news/x.md", 3), d("a", "news/y.md", 1), d("a", "news/x.md", 9)]
+        let text: (String, Int) -> String? = { path, line in "\(path) \(line % 2)" }
+        let paths = BaselinePaths(.baselineFile, file: "/proj/sub/baseline.json", fromPipe: false, currentDirectory: "/proj")
+        let base = Baseline.record(found, paths: paths, lineText: text)
+        #expect(base.pathBase == .baselineFile)
+        #expect(base.entries.map(\.path) == ["../news/x.md", "../news/x.md", "../news/x.md", "../news/y.md", "../news/x.md"])
+        // Each fingerprint as made on its own: the per-file caches change nothing.
+        var occurrences: [String: Int] = [:]
+        let alone = found.map { f -> String in
+            let renamed = Diagnostic(rule: f.rule, severity: f.severity, path: "../" + f.path, line: f.line, column: 1, message: "m")
+            let hash = Baseline.fingerprint(renamed, lineText: text(f.path, f.line))
+            defer { occurrences[hash, default: 0] += 1 }
+            return "\(hash)-\(occurrences[hash, default: 0])"
+        }
+        #expect(base.entries.map(\.fingerprint) == alone)
+        let same = base.compare(found, paths: paths, lineText: text)
+        #expect(same.new.isEmpty && same.matched == 5 && same.gone.isEmpty)
+        let asLinted = base.compare(found, paths: .asLinted, lineText: text)
+        #expect(asLinted.new.count == 5 && asLinted.matched == 0 && asLinted.gone.count == 5)
+        #expect(Baseline.record(found, paths: .asLinted, lineText: text).pathBase == .workingDirectory)
     }
 
     @Test func badBaselineFilesAreUsageErrors() {

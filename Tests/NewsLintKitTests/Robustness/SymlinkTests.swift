@@ -58,11 +58,18 @@ import Testing
     @Test func aDirectoryWithAnUnreadableSubdirectorySaysSo() throws {
         let dir = TemporaryDirectory()
         dir.write("outer/locked/a.md", "正文。\n")
-        let problem = InputProblem(path: "outer/locked", message: "cannot read directory: Permission denied", isFailure: true)
-        let message = EmptyPathExplainer.explain("outer", problems: [problem],
-                                                 resolver: try ConfigResolver(hierarchicalFrom: dir.path, catalog: .builtin), respectIgnoreFiles: true,
-                                                 io: ToolIO(stdout: { _ in }, stderr: { _ in }, readStdin: { [] }, currentDirectory: dir.path, environment: [:]))
+        let problem = InputProblem(path: "outer/locked", message: "cannot read directory: Permission denied", isFailure: true, errno: EACCES)
+        func explain(_ problem: InputProblem) throws -> String {
+            EmptyPathExplainer.explain("outer", problems: [problem],
+                                       resolver: try ConfigResolver(hierarchicalFrom: dir.path, catalog: .builtin), respectIgnoreFiles: true,
+                                       io: ToolIO(stdout: { _ in }, stderr: { _ in }, readStdin: { [] }, currentDirectory: dir.path, environment: [:]))
+        }
+        let message = try explain(problem)
         #expect(message == "'outer' yields no files to lint: outer/locked: cannot read directory: Permission denied (check its permissions)", "\(message)")
+        // The hint follows the problem's errno, not its text.
+        var other = problem
+        other.errno = ENOENT
+        #expect(try explain(other) == "'outer' yields no files to lint: outer/locked: cannot read directory: Permission denied")
         guard geteuid() != 0 else { return }
         try #require(chmod(dir.path + "/outer/locked", 0) == 0)
         defer { chmod(dir.path + "/outer/locked", 0o755) }

@@ -120,3 +120,21 @@ import Testing
         #expect(PathResolver.droppingDotComponents("/w/.hidden/a.md") == "/w/.hidden/a.md")
     }
 }
+
+/// `PathResolver.isBelow` answers as the `root + "/"` prefixes it replaced (`root` as it is
+/// when it already ends in `/`), on every pair of short paths over `a`, `b` and `/`.
+@Suite struct IsBelowTests {
+    @Test func answersAsTheBuiltPrefix() {
+        var paths = [""]
+        for _ in 0..<4 { paths = paths + paths.flatMap { p in ["a", "b", "/"].map { p + $0 } } }
+        let all = Set(paths).sorted()
+        for root in all where !root.isEmpty {
+            let prefix = root.hasSuffix("/") ? root : root + "/"
+            for path in all {
+                #expect(PathResolver.isBelow(path, root) == path.utf8.starts(with: prefix.utf8), "\(path) below \(root)")
+            }
+        }
+        #expect(PathResolver.isBelow("/w/corpus/a.md", "/w/corpus") && !PathResolver.isBelow("/w/corpus2/a.md", "/w/corpus"))
+        #expect(!PathResolver.isBelow("/w/corpus", "/w/corpus") && PathResolver.isBelow("/a.md", "/"))
+    }
+}
