@@ -282,6 +282,16 @@ public struct SARIFReporter: Reporter {
             }
             o.append("]}]}]")
         }
+        // A listing-cap finding says what it stands for in a property bag (SARIF's place for
+        // tool-specific data): `{"unlisted":{"warning":500,"safeFixes":500}}`.
+        if let unlisted = d.unlisted {
+            o.append(",\"properties\":{")
+            var bag = ReportBuffer()
+            JSONReporter.appendUnlisted(unlisted, to: &bag)
+            // Without the leading comma the bag's one member.
+            o.append(String(bag.text.dropFirst()))
+            o.append(byte: 0x7D)
+        }
         o.append(byte: 0x7D)
     }
 
