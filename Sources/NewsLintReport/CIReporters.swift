@@ -139,7 +139,8 @@ public struct MarkdownReporter: Reporter {
             out += "No problems found in \(summary.files) file\(summary.files == 1 ? "" : "s").\n"
             return out
         }
-        out += "**\(d.count)** problem\(d.count == 1 ? "" : "s") in \(Set(d.map(\.path)).count) of \(summary.files) files: "
+        // Every finding, listed or not (`summary.total` counts a listing-cap finding as the ones it stands for).
+        out += "**\(summary.total)** problem\(summary.total == 1 ? "" : "s") in \(Set(d.map(\.path)).count) of \(summary.files) files: "
         out += "\(summary.errors) error\(summary.errors == 1 ? "" : "s"), \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s"), \(summary.infos) info"
         var fixable: [String] = []
         if summary.fixableSafe > 0 { fixable.append("\(summary.fixableSafe) fixable with `--fix`") }
