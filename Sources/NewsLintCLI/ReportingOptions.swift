@@ -198,8 +198,14 @@ package struct RuleCounts {
     package mutating func add(_ diagnostics: [Diagnostic]) {
         for d in diagnostics {
             var c = counts[d.rule] ?? (0, 0, 0)
-            c.n += 1
-            if d.fix != nil { c.fixable += 1 }
+            // A listing-cap finding counts as the findings it stands for.
+            if let unlisted = d.unlisted {
+                c.n += unlisted.count
+                c.fixable += unlisted.safeFixes + unlisted.unsafeFixes
+            } else {
+                c.n += 1
+                if d.fix != nil { c.fixable += 1 }
+            }
             if seen.insert([StableHash.fnv1a64(d.rule), StableHash.fnv1a64(d.path)]).inserted { c.files += 1 }
             counts[d.rule] = c
         }

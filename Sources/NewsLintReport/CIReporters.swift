@@ -139,7 +139,8 @@ public struct MarkdownReporter: Reporter {
             out += "No problems found in \(summary.files) file\(summary.files == 1 ? "" : "s").\n"
             return out
         }
-        out += "**\(d.count)** problem\(d.count == 1 ? "" : "s") in \(Set(d.map(\.path)).count) of \(summary.files) files: "
+        // Every finding, listed or not (`summary.total` counts a listing-cap finding as the ones it stands for).
+        out += "**\(summary.total)** problem\(summary.total == 1 ? "" : "s") in \(Set(d.map(\.path)).count) of \(summary.files) files: "
         out += "\(summary.errors) error\(summary.errors == 1 ? "" : "s"), \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s"), \(summary.infos) info"
         var fixable: [String] = []
         if summary.fixableSafe > 0 { fixable.append("\(summary.fixableSafe) fixable with `--fix`") }
@@ -281,6 +282,16 @@ public struct SARIFReporter: Reporter {
                 o.append(byte: 0x7D)
             }
             o.append("]}]}]")
+        }
+        // A listing-cap finding says what it stands for in a property bag (SARIF's place for
+        // tool-specific data): `{"unlisted":{"warning":500,"safeFixes":500}}`.
+        if let unlisted = d.unlisted {
+            o.append(",\"properties\":{")
+            var bag = ReportBuffer()
+            JSONReporter.appendUnlisted(unlisted, to: &bag)
+            // Without the leading comma the bag's one member.
+            o.append(String(bag.text.dropFirst()))
+            o.append(byte: 0x7D)
         }
         o.append(byte: 0x7D)
     }

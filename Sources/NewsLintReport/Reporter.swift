@@ -129,10 +129,27 @@ public enum JSONReporter {
                 }
                 o.append("}")
             }
-            o.append("]}}")
+            o.append("]}")
         } else {
-            o.append(",\"fix\":null}")
+            o.append(",\"fix\":null")
         }
+        if let unlisted = d.unlisted { appendUnlisted(unlisted, to: &o) }
+        o.append(byte: 0x7D)
+    }
+
+    /// `,"unlisted":{…}`: what a listing-cap finding stands for, its nonzero counts only, in a
+    /// fixed order (`info`, `warning`, `error`, `safeFixes`, `unsafeFixes`). Shared with SARIF.
+    package static func appendUnlisted(_ u: UnlistedFindings, to o: inout ReportBuffer) {
+        o.append(",\"unlisted\":{")
+        var first = true
+        for (key, n) in [("info", u.infos), ("warning", u.warnings), ("error", u.errors), ("safeFixes", u.safeFixes), ("unsafeFixes", u.unsafeFixes)] where n > 0 {
+            o.append(first ? "\"" : ",\"")
+            o.append(key)
+            o.append("\":")
+            o.append(decimal: n)
+            first = false
+        }
+        o.append(byte: 0x7D)
     }
 }
 

@@ -4,7 +4,8 @@ import NewsLintRules
 import NewsLintEngine
 
 /// Counts a streamed report needs at its end (and the exit code needs), accumulated per diagnostic
-/// instead of keeping the diagnostics.
+/// instead of keeping the diagnostics. A listing-cap finding counts as the findings it stands for
+/// (`Diagnostic.unlisted`), each with its own severity and fix kind.
 public struct ReportTotals: Sendable, Equatable {
     public var errors = 0
     public var warnings = 0
@@ -23,7 +24,17 @@ public struct ReportTotals: Sendable, Equatable {
     }
 
     public mutating func add(_ d: Diagnostic) {
+        if let unlisted = d.unlisted { return add(unlisted) }
         add(severity: d.severity, fix: d.fix?.applicability)
+    }
+
+    /// Counts the findings a listing-cap finding stands for.
+    public mutating func add(_ u: UnlistedFindings) {
+        errors += u.errors
+        warnings += u.warnings
+        infos += u.infos
+        fixableSafe += u.safeFixes
+        fixableUnsafe += u.unsafeFixes
     }
 
     @inline(__always)
@@ -42,7 +53,13 @@ public struct ReportTotals: Sendable, Equatable {
 
     /// Counts a path's findings left as the spill's bytes and its cross-file findings.
     public mutating func add(_ group: SpilledGroup) {
-        for f in group.ownFindings { add(severity: f.severity, fix: f.fix) }
+        if group.mayHaveUnlisted {
+            for f in group.ownFindings {
+                if let unlisted = group.unlisted(f) { add(unlisted) } else { add(severity: f.severity, fix: f.fix) }
+            }
+        } else {
+            for f in group.ownFindings { add(severity: f.severity, fix: f.fix) }
+        }
         for f in group.framedCrossFile { add(severity: f.severity, fix: f.fix) }
         add(contentsOf: group.extras)
     }
@@ -51,7 +68,9 @@ public struct ReportTotals: Sendable, Equatable {
     /// contiguous (an array or a slice of one: no copy of each).
     public mutating func add(contentsOf diagnostics: some Collection<Diagnostic>) {
         let done: Void? = diagnostics.withContiguousStorageIfAvailable { p in
-            for i in p.indices { add(severity: p[i].severity, fix: p[i].fix?.applicability) }
+            for i in p.indices {
+                if let unlisted = p[i].unlisted { add(unlisted) } else { add(severity: p[i].severity, fix: p[i].fix?.applicability) }
+            }
         }
         if done == nil { for d in diagnostics { add(d) } }
     }

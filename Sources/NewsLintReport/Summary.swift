@@ -294,26 +294,25 @@ public struct CorpusSummary: Sendable {
         }
 
         public mutating func add(_ x: Diagnostic) {
-            switch x.severity {
-            case .error: errors += 1
-            case .warning: warnings += 1
-            case .info: infos += 1
-            }
-            if x.fix?.applicability == .safe { fixableSafe += 1 }
-            if x.fix?.applicability == .unsafe { fixableUnsafe += 1 }
+            // What the finding counts as: itself, or the findings a listing-cap finding stands for.
+            var u = UnlistedFindings()
+            if let unlisted = x.unlisted { u = unlisted } else { u.add(severity: x.severity, fix: x.fix?.applicability) }
+            errors += u.errors
+            warnings += u.warnings
+            infos += u.infos
+            fixableSafe += u.safeFixes
+            fixableUnsafe += u.unsafeFixes
             let fam = family(x.rule)
             var r = byRule[x.rule] ?? RuleCount(rule: x.rule, family: fam, count: 0, errors: 0, warnings: 0, infos: 0, fixable: 0)
             var f = byFamily[fam] ?? FamilyCount(family: fam, errors: 0, warnings: 0, infos: 0)
             var h = byFile[PathKey(x.path)] ?? FileHealth(path: x.path, errors: 0, warnings: 0, infos: 0, score: 100)
             let pathHash = StableHash.fnv1a64(x.path)
-            r.count += 1
+            r.count += u.count
             if r.seen.insert(pathHash).inserted { r.files += 1 }
-            if x.fix != nil { r.fixable += 1 }
-            switch x.severity {
-            case .error: r.errors += 1; f.errors += 1; h.errors += 1
-            case .warning: r.warnings += 1; f.warnings += 1; h.warnings += 1
-            case .info: r.infos += 1; f.infos += 1; h.infos += 1
-            }
+            r.fixable += u.safeFixes + u.unsafeFixes
+            r.errors += u.errors; f.errors += u.errors; h.errors += u.errors
+            r.warnings += u.warnings; f.warnings += u.warnings; h.warnings += u.warnings
+            r.infos += u.infos; f.infos += u.infos; h.infos += u.infos
             byRule[x.rule] = r
             byFamily[fam] = f
             byFile[PathKey(x.path)] = h
@@ -327,12 +326,12 @@ public struct CorpusSummary: Sendable {
             var p = byProblem[key] ?? ProblemTally(kind: kind, severity: x.severity)
             // The smallest label of the kind, so the summary does not depend on delivery order.
             if kind < p.kind { p.kind = kind }
-            p.findings += 1
+            p.findings += u.count
             p.severity = max(p.severity, x.severity)
             if p.lastPath != pathHash, p.seen.insert(pathHash).inserted { p.files += 1 }
             p.lastPath = pathHash
-            if x.fix?.applicability == .safe { p.safeFixes += 1 }
-            if x.fix?.applicability == .unsafe { p.unsafeFixes += 1 }
+            p.safeFixes += u.safeFixes
+            p.unsafeFixes += u.unsafeFixes
             if listLimit > 0 {
                 p.samples.append(Finding(path: x.path, line: x.line, column: x.column, endLine: x.endLine, endColumn: x.endColumn,
                                          message: x.message, severity: x.severity, excerpt: nil))

@@ -79,6 +79,16 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     public var endColumn: Int?
     public var message: String
     public var fix: Fix?
+    /// What a per-rule listing-cap finding ("N more … not listed") stands for: the findings it
+    /// replaces, by severity and fix kind, which every count adds instead of the one finding.
+    /// Nil on every other finding. Boxed: one reference (nil on the hot path) rather than five
+    /// counts inline in every finding.
+    public var unlisted: UnlistedFindings? {
+        // Inlinable: the encoders in other modules ask every finding (a call each otherwise).
+        @inlinable get { unlistedBox?.counts }
+        set { unlistedBox = newValue.map(UnlistedFindings.Box.init) }
+    }
+    @usableFromInline var unlistedBox: UnlistedFindings.Box?
 
     /// Inlinable: called from another module, each finding decoded from the spill or a cache
     /// entry had its strings retained by the call and its arguments released after it.
@@ -94,7 +104,9 @@ public struct Diagnostic: Sendable, Hashable, Codable {
         self.endColumn = endColumn
         self.message = message
         self.fix = fix
+        self.unlistedBox = nil
     }
+
 
     /// Whether `diagnostics` is already in output order (a linear check is far cheaper than a sort).
     /// The findings are compared where they are (`precedes`): handed to `outputOrder`, both were
@@ -165,6 +177,68 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     }
 }
 
+/// Findings of one rule in one file that the listing cap (`--max-findings-per-rule`) or the stored
+/// bound left out, counted by severity and by fix kind, carried by the one finding that says
+/// how many were not listed (`Diagnostic.unlisted`) so that totals count each of them.
+public struct UnlistedFindings: Sendable, Hashable, Codable {
+    public var infos = 0
+    public var warnings = 0
+    public var errors = 0
+    public var safeFixes = 0
+    public var unsafeFixes = 0
+
+    public init() {}
+    public init(infos: Int = 0, warnings: Int = 0, errors: Int = 0, safeFixes: Int = 0, unsafeFixes: Int = 0) {
+        self.infos = infos
+        self.warnings = warnings
+        self.errors = errors
+        self.safeFixes = safeFixes
+        self.unsafeFixes = unsafeFixes
+    }
+
+    /// Findings in all.
+    public var count: Int { infos + warnings + errors }
+    /// The highest severity among them (nil: none).
+    public var highestSeverity: Severity? { errors > 0 ? .error : (warnings > 0 ? .warning : (infos > 0 ? .info : nil)) }
+    public var isEmpty: Bool { count == 0 }
+
+    /// Counts one finding.
+    @inlinable
+    public mutating func add(severity: Severity, fix: Applicability?) {
+        switch severity {
+        case .info: infos += 1
+        case .warning: warnings += 1
+        case .error: errors += 1
+        }
+        switch fix {
+        case .safe?: safeFixes += 1
+        case .unsafe?: unsafeFixes += 1
+        case nil: break
+        }
+    }
+
+    public mutating func add(_ other: UnlistedFindings) {
+        infos += other.infos
+        warnings += other.warnings
+        errors += other.errors
+        safeFixes += other.safeFixes
+        unsafeFixes += other.unsafeFixes
+    }
+
+    /// The counts with no fix (a file whose fixes `--fix` would not apply).
+    public var withoutFixes: UnlistedFindings { UnlistedFindings(infos: infos, warnings: warnings, errors: errors) }
+
+    /// Immutable storage for `Diagnostic.unlisted`.
+    public final class Box: Sendable, Hashable, Codable {
+        public let counts: UnlistedFindings
+        @usableFromInline init(_ counts: UnlistedFindings) { self.counts = counts }
+        public static func == (a: Box, b: Box) -> Bool { a.counts == b.counts }
+        public func hash(into h: inout Hasher) { h.combine(counts) }
+        public init(from decoder: any Decoder) throws { counts = try UnlistedFindings(from: decoder) }
+        public func encode(to encoder: any Encoder) throws { try counts.encode(to: encoder) }
+    }
+}
+
 /// Collects one rule's diagnostics for one document, converting byte offsets to positions.
 public struct DiagnosticSink {
     /// What reporting reads of the document: its path, the line index and views to place findings,
@@ -208,7 +282,14 @@ public struct DiagnosticSink {
     public var limit = Int.max
     /// Findings past `limit`, not stored (a 10 MB file with 1.7M findings took 2 GB).
     public var dropped: Int { droppedCount }
+    /// Kept beside `droppedStore`: read and reset per rule per file (230,000 times a cold agora
+    /// run), where the counts' five fields cost more.
     @usableFromInline var droppedCount = 0
+    /// The same by severity (the configured one, as a kept finding's) and fix kind: counted
+    /// without building the finding, so the totals still count each. Past `limit` a finding is
+    /// never compared with suppression comments (it has no position): a comment cannot silence it.
+    public var droppedFindings: UnlistedFindings { droppedStore }
+    @usableFromInline var droppedStore = UnlistedFindings()
 
     /// An HTML document and a prose rule: findings and fixes stay in visible text (`VisibleText`).
     @usableFromInline var visibleTextOnly: Bool
@@ -266,7 +347,10 @@ public struct DiagnosticSink {
         self.limit = limit
         // The findings so far stay where they are: the next rule's follow them.
         ruleStart = findings.count
-        droppedCount = 0
+        if droppedCount != 0 {
+            droppedCount = 0
+            droppedStore = UnlistedFindings()
+        }
         stopped = false
         cursor = nil
     }
@@ -308,12 +392,18 @@ public struct DiagnosticSink {
             range = visible
             if let f = fix, !f.edits.allSatisfy({ html.isEditable($0.range) }) { fix = nil }
         }
-        if findings.count &- ruleStart >= limit { droppedCount += 1; return }
+        if findings.count &- ruleStart >= limit { drop(severity: severity, fix: fix); return }
         let start = position(range.lowerBound)
         let end = position(range.upperBound)
         keep(Diagnostic(rule: rule, severity: self.severity(own: severity), path: path,
                         line: start.line, column: start.column, endLine: end.line, endColumn: end.column,
                         message: message, fix: fix))
+    }
+
+    /// Counts a finding past `limit` (`droppedFindings`).
+    private mutating func drop(severity: Severity?, fix: Fix?) {
+        droppedCount += 1
+        droppedStore.add(severity: self.severity(own: severity), fix: fix?.applicability)
     }
 
     /// Last converted offset: rules report mostly in order, so columns are counted onward from
@@ -340,7 +430,7 @@ public struct DiagnosticSink {
 
     /// Reports a finding at a line and column (1-based); `severity` as in `report(_:_:fix:severity:)`.
     public mutating func report(line: Int, column: Int = 1, _ message: String, fix: Fix? = nil, severity: Severity? = nil) {
-        if findings.count &- ruleStart >= limit { droppedCount += 1; return }
+        if findings.count &- ruleStart >= limit { drop(severity: severity, fix: fix); return }
         keep(Diagnostic(rule: rule, severity: self.severity(own: severity), path: path,
                         line: line, column: column, message: message, fix: fix))
     }

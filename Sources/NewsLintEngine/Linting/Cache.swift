@@ -106,9 +106,11 @@ public struct FileStamp: Sendable, Equatable {
 /// and a run holds neither the file nor a table of it.
 public final class LintCache: @unchecked Sendable {
     /// `B`: `boilerplate-repeated`'s facts hash line keys eight bytes a step (`KeyHash`), not with
-    /// FNV-1a. A new build never opens an older build's cache anyway (the cache key holds the
-    /// executable's fingerprint); the magic says which layout a file holds.
-    public static let magic: [UInt8] = Array("NLCACHEB".utf8)
+    /// FNV-1a. `C`: a listing-cap finding carries the counts of the findings it stands for
+    /// (`ByteWriter.diagnostic`'s severity byte with `unlistedFlag`). A new build never opens an
+    /// older build's cache anyway (the cache key holds the executable's fingerprint); the magic
+    /// says which layout a file holds.
+    public static let magic: [UInt8] = Array("NLCACHEC".utf8)
     package static let headerSize = 16
     package static let trailerSize = 24
     package static let indexRecordSize = 16
@@ -1094,7 +1096,8 @@ extension ByteReader {
     /// edit's replacement by `replacement`.
     @inline(__always)
     package mutating func skipDiagnostic(text: (inout ByteReader) -> Bool, replacement: (inout ByteReader) -> Bool) -> Bool {
-        guard text(&self), let sev = byte(), sev <= 2, int() != nil, int() != nil, int() != nil, int() != nil,
+        guard text(&self), let sev = byte(), sev & ~ByteWriter.unlistedFlag <= 2,
+              sev & ByteWriter.unlistedFlag == 0 || unlistedFindings() != nil, int() != nil, int() != nil, int() != nil, int() != nil,
               text(&self), let hasFix = byte(), hasFix <= 2 else { return false }
         if hasFix != 0 {
             guard text(&self), let editCount = int() else { return false }
@@ -1318,6 +1321,15 @@ extension Applicability {
 
 /// The compact binary form of a diagnostic, shared by the cache and the output spill.
 extension ByteWriter {
+    /// Set in a finding's severity byte when the counts of the findings it stands for follow it
+    /// (`Diagnostic.unlisted`: the listing cap's "N more … not listed" finding alone).
+    package static let unlistedFlag: UInt8 = 0x80
+
+    /// `UnlistedFindings` as five varints: infos, warnings, errors, safe fixes, unsafe fixes.
+    package mutating func unlistedFindings(_ u: UnlistedFindings) {
+        for n in [u.infos, u.warnings, u.errors, u.safeFixes, u.unsafeFixes] { varint(UInt64(max(0, n))) }
+    }
+
     package mutating func diagnostic(_ d: Diagnostic) {
         diagnostic(d) { $0.string($1) }
     }
@@ -1334,7 +1346,12 @@ extension ByteWriter {
     @inline(__always)
     package mutating func diagnostic(at d: UnsafePointer<Diagnostic>, text: (inout ByteWriter, String) -> Void) {
         text(&self, d.pointee.rule)
-        byte(d.pointee.severity.storedByte)
+        if let unlisted = d.pointee.unlisted {
+            byte(d.pointee.severity.storedByte | Self.unlistedFlag)
+            unlistedFindings(unlisted)
+        } else {
+            byte(d.pointee.severity.storedByte)
+        }
         varint(UInt64(max(0, d.pointee.line)))
         varint(UInt64(max(0, d.pointee.column)))
         varint(d.pointee.endLine.map { UInt64(max(0, $0)) + 1 } ?? 0)
@@ -1369,7 +1386,14 @@ extension ByteReader {
     @inline(__always)
     package mutating func diagnostic(path: String, recent: inout RecentStrings,
                                      text: (inout ByteReader, inout RecentStrings) -> String?) -> Diagnostic? {
-        guard let rule = text(&self, &recent), let sev = byte(), let line = int(), let column = int(),
+        guard let rule = text(&self, &recent), var sev = byte() else { return nil }
+        var unlisted: UnlistedFindings?
+        if sev & ByteWriter.unlistedFlag != 0 {
+            guard let counts = unlistedFindings() else { return nil }
+            unlisted = counts
+            sev &= ~ByteWriter.unlistedFlag
+        }
+        guard let line = int(), let column = int(),
               let endLine = int(), let endColumn = int(), let message = text(&self, &recent), let hasFix = byte(),
               let severity = Severity(storedByte: sev) else { return nil }
         var fix: Fix?
@@ -1391,9 +1415,17 @@ extension ByteReader {
             }
             fix = Fix(applicability, description, edits: edits)
         }
-        return Diagnostic(rule: rule, severity: severity, path: path, line: line, column: column,
-                          endLine: endLine == 0 ? nil : endLine - 1, endColumn: endColumn == 0 ? nil : endColumn - 1,
-                          message: message, fix: fix)
+        var d = Diagnostic(rule: rule, severity: severity, path: path, line: line, column: column,
+                           endLine: endLine == 0 ? nil : endLine - 1, endColumn: endColumn == 0 ? nil : endColumn - 1,
+                           message: message, fix: fix)
+        if let unlisted { d.unlisted = unlisted }
+        return d
+    }
+
+    /// Counts written by `ByteWriter.unlistedFindings`; nil when malformed.
+    package mutating func unlistedFindings() -> UnlistedFindings? {
+        guard let infos = int(), let warnings = int(), let errors = int(), let safe = int(), let unsafe = int() else { return nil }
+        return UnlistedFindings(infos: infos, warnings: warnings, errors: errors, safeFixes: safe, unsafeFixes: unsafe)
     }
 }
 

@@ -534,7 +534,7 @@ public final class Linter: Sendable {
     private func check(_ document: Document, rules: RuleSet, environment: LintEnvironment,
                        directives: [Suppressions.Directive]?) -> (findings: [Diagnostic], dependsOnTiming: Bool) {
         let limit = settings.fix == .none ? settings.maxFindingsPerRule : nil
-        var dropped: [String: Int] = [:]
+        var dropped: [String: UnlistedFindings] = [:]
         let started = DispatchTime.now().uptimeNanoseconds
         let deadline = fileBudgetNanoseconds.map { started &+ $0 }
         // The check after each rule compares with a budget of seconds: the coarse clock will do.
@@ -554,7 +554,7 @@ public final class Linter: Sendable {
             sink.start(ruleAt: index, severity: perFile[index].severity, severityConfigured: perFile[index].severityConfigured, readsProse: perFile[index].readsProse, limit: stored)
             // The sink keeps every rule's findings in one array, taken after the last rule.
             perFile[index].rule.check(document, into: &sink)
-            if sink.dropped > 0 { dropped[perFile[index].id] = sink.dropped }
+            if sink.dropped > 0 { dropped[perFile[index].id] = sink.droppedFindings }
             if sink.stoppedOverBudget { stoppedByBudget = true }
             // Rules with heavy loops stop themselves (`sink.isOverBudget`); the budget stops the rest.
             if let budget = settings.fileTimeBudget, sink.stoppedOverBudget || index + 1 < rules.perFile.count {
@@ -571,7 +571,7 @@ public final class Linter: Sendable {
                     for later in past {
                         sink.start(ruleAt: later, severity: perFile[later].severity, severityConfigured: perFile[later].severityConfigured, readsProse: perFile[later].readsProse, limit: stored)
                         perFile[later].rule.check(document, into: &sink)
-                        if sink.dropped > 0 { dropped[perFile[later].id] = sink.dropped }
+                        if sink.dropped > 0 { dropped[perFile[later].id] = sink.droppedFindings }
                         if sink.stoppedOverBudget { stoppedByBudget = true }
                     }
                     break
@@ -588,7 +588,7 @@ public final class Linter: Sendable {
             if encoding != .utf8 { Self.keepWhatHolds(&filtered, dropped: &dropped, encoding: encoding, rules: rules, byteCount: document.bytes.count, path: document.path) }
         }
         guard let limit else { return (filtered, dependsOnTiming) }
-        return (Self.capped(filtered, limit: limit, dropped: dropped, rules: rules, path: document.path), dependsOnTiming)
+        return (Self.capped(filtered, limit: limit, dropped: dropped, path: document.path), dependsOnTiming)
     }
 
     /// Keeps what holds of the findings on a file that is not UTF-8 (`encoding`):
@@ -599,7 +599,7 @@ public final class Linter: Sendable {
     ///   (`EncodingGuard`), so that what is shown and counted as fixable is what `--fix` fixes.
     /// Asked after the rules ran, not before: by then the script rules have found whether the file
     /// is UTF-8 while decoding it, which asked first would cost every file a walk of its bytes.
-    private static func keepWhatHolds(_ findings: inout [Diagnostic], dropped: inout [String: Int], encoding: DocumentEncoding,
+    private static func keepWhatHolds(_ findings: inout [Diagnostic], dropped: inout [String: UnlistedFindings], encoding: DocumentEncoding,
                                       rules: RuleSet, byteCount: Int, path: String) {
         if case let .legacy(name, _) = encoding {
             let holding = rules.undecodedCheckIDs
@@ -615,6 +615,9 @@ public final class Linter: Sendable {
         for i in findings.indices where findings[i].fix != nil && !EncodingGuard.mayApply(findings[i], byteCount: byteCount, encoding: encoding) {
             findings[i].fix = nil
         }
+        // The only fix applied to such a file, the transcoding, is one finding for the whole file:
+        // never one of the many only counted.
+        for rule in dropped.keys { dropped[rule] = dropped[rule]?.withoutFixes }
     }
 
     /// The fewest whole nanoseconds that are more than `budget` seconds as the per-file budget has
@@ -634,8 +637,11 @@ public final class Linter: Sendable {
     /// Findings a rule may store per file before the rest are only counted (memory bound).
     package static let storedFindingsPerRule = 100_000
 
-    /// Keeps the first `limit` findings of each rule and adds one finding with the count of the rest.
-    package static func capped(_ diagnostics: [Diagnostic], limit: Int, dropped: [String: Int], rules: RuleSet, path: String) -> [Diagnostic] {
+    /// Keeps the first `limit` findings of each rule and adds one finding with the count of the
+    /// rest (`Diagnostic.unlisted`: the rest by severity and fix kind, so counts count each). Its
+    /// severity is the highest of the rest. `dropped`: each rule's findings past the stored bound,
+    /// only counted (the sink's `droppedFindings`).
+    package static func capped(_ diagnostics: [Diagnostic], limit: Int, dropped: [String: UnlistedFindings], path: String) -> [Diagnostic] {
         // No rule can be over the cap (nearly every file): nothing to copy or count.
         if dropped.isEmpty && diagnostics.count <= limit { return diagnostics }
         var seen: [String: Int] = [:]
@@ -645,12 +651,12 @@ public final class Linter: Sendable {
         out.reserveCapacity(min(diagnostics.count, limit * 8))
         // Findings come rule by rule: a run of one rule is counted here, the dictionaries once per run.
         var rule: String?
-        var count = 0, last: Int?, over = 0
+        var count = 0, last: Int?, over = UnlistedFindings()
         func close() {
             guard let rule else { return }
             seen[rule] = count
             if let last { lastLine[rule] = last }
-            if over > 0 { extra[rule, default: 0] += over }
+            if !over.isEmpty { extra[rule, default: UnlistedFindings()].add(over) }
         }
         for d in diagnostics {
             if rule != d.rule {
@@ -658,16 +664,19 @@ public final class Linter: Sendable {
                 rule = d.rule
                 count = seen[d.rule, default: 0]
                 last = nil
-                over = 0
+                over = UnlistedFindings()
             }
-            if count < limit { out.append(d); last = d.line } else { over += 1 }
+            if count < limit { out.append(d); last = d.line } else { over.add(severity: d.severity, fix: d.fix?.applicability) }
             count += 1
         }
         close()
-        for (rule, count) in extra.sorted(by: { $0.key < $1.key }) where count > 0 {
-            let severity = rules.perFile.first { $0.id == rule }?.severity ?? .warning
-            out.append(Diagnostic(rule: rule, severity: severity, path: path, line: lastLine[rule] ?? 1, column: 1,
-                                  message: "\(count) more \(rule) finding\(count == 1 ? "" : "s") in this file not listed (at most \(limit) per rule per file)"))
+        for (rule, unlisted) in extra.sorted(by: { $0.key < $1.key }) {
+            guard let severity = unlisted.highestSeverity else { continue }
+            let count = unlisted.count
+            var summary = Diagnostic(rule: rule, severity: severity, path: path, line: lastLine[rule] ?? 1, column: 1,
+                                     message: "\(count) more \(rule) finding\(count == 1 ? "" : "s") in this file not listed (at most \(limit) per rule per file)")
+            summary.unlisted = unlisted
+            out.append(summary)
         }
         return out
     }

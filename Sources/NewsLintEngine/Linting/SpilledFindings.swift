@@ -13,16 +13,19 @@ public struct SpilledFinding: Sendable {
     public let column: Int
     public let severity: Severity
     public let fix: Applicability?
+    /// Where its `Diagnostic.unlisted` is in its batch's `unlisted` (-1: none, nearly every finding).
+    let unlistedIndex: Int32
 
     /// From the stored bytes of its severity and fix kind (`ByteWriter.diagnostic`'s: 0 info,
     /// 1 warning, 2 error; 0 no fix, 1 safe, 2 unsafe), which the framer has checked are ≤ 2.
-    init(rule: Range<Int>, message: Range<Int>, line: Int, column: Int, storedSeverity: UInt8, storedFix: UInt8) {
+    init(rule: Range<Int>, message: Range<Int>, line: Int, column: Int, storedSeverity: UInt8, storedFix: UInt8, unlistedIndex: Int32 = -1) {
         self.rule = rule
         self.message = message
         self.line = line
         self.column = column
         severity = Severity(storedByte: storedSeverity) ?? .info
         fix = Applicability(storedByte: storedFix)
+        self.unlistedIndex = unlistedIndex
     }
 }
 
@@ -104,6 +107,9 @@ package final class SpilledBatch: @unchecked Sendable {
     package private(set) var bytes: [UInt8] = []
     package private(set) var records: [Record] = []
     package private(set) var findings: [SpilledFinding] = []
+    /// The counts carried by the batch's listing-cap findings (`SpilledFinding.unlistedIndex`):
+    /// kept beside the findings so that the rest stay plain values.
+    package private(set) var unlisted: [UnlistedFindings] = []
     /// Where the batch's first record starts in the read buffer.
     private var base = 0
     /// Strings (byte ranges) a record spelled out so far, numbered as `SpilledStrings` numbers them.
@@ -128,7 +134,7 @@ package final class SpilledBatch: @unchecked Sendable {
         let framed = buffer.withUnsafeBufferPointer { all -> Bool in
             let shifted = UnsafeBufferPointer(rebasing: all[base...])
             for _ in 0..<count {
-                guard let f = r.spilledFinding(strings: &strings, base: base) else { return false }
+                guard let f = r.spilledFinding(strings: &strings, base: base, unlisted: &unlisted) else { return false }
                 if sorted, let last = findings.last, findings.count > first,
                    RawFinding(f, in: shifted).comparison(with: RawFinding(last, in: shifted)) < 0 {
                     sorted = false
@@ -176,8 +182,16 @@ extension ByteReader {
 
     /// One finding in the spill's form framed where `spilledDiagnostics` decodes it, with the
     /// same checks (severity, fix kind, edit ranges, string numbers); nil when malformed.
-    fileprivate mutating func spilledFinding(strings: inout [Range<Int>], base: Int) -> SpilledFinding? {
-        guard let rule = spilledRange(&strings, base: base), let sev = byte(), sev <= 2, let line = int(), let column = int(),
+    fileprivate mutating func spilledFinding(strings: inout [Range<Int>], base: Int, unlisted: inout [UnlistedFindings]) -> SpilledFinding? {
+        guard let rule = spilledRange(&strings, base: base), var sev = byte() else { return nil }
+        var unlistedIndex: Int32 = -1
+        if sev & ByteWriter.unlistedFlag != 0 {
+            guard let counts = unlistedFindings(), unlisted.count < Int32.max else { return nil }
+            unlistedIndex = Int32(unlisted.count)
+            unlisted.append(counts)
+            sev &= ~ByteWriter.unlistedFlag
+        }
+        guard sev <= 2, let line = int(), let column = int(),
               int() != nil, int() != nil, let message = spilledRange(&strings, base: base), let hasFix = byte(), hasFix <= 2 else { return nil }
         if hasFix != 0 {
             guard spilledRange(&strings, base: base) != nil, let editCount = int() else { return nil }
@@ -185,7 +199,7 @@ extension ByteReader {
                 guard let lo = int(), let hi = int(), lo <= hi, let n = int(), skip(n) != nil else { return nil }
             }
         }
-        return SpilledFinding(rule: rule, message: message, line: line, column: column, storedSeverity: sev, storedFix: hasFix)
+        return SpilledFinding(rule: rule, message: message, line: line, column: column, storedSeverity: sev, storedFix: hasFix, unlistedIndex: unlistedIndex)
     }
 }
 
@@ -233,6 +247,15 @@ public struct SpilledGroup {
 
     /// The record's own findings (their severities and fixes: the totals).
     public var ownFindings: ArraySlice<SpilledFinding> { batch.findings[record.findings] }
+
+    /// Whether any finding of the group's batch is a listing-cap finding (nearly never: then the
+    /// totals need not ask each finding `unlisted(_:)`).
+    public var mayHaveUnlisted: Bool { !batch.unlisted.isEmpty }
+
+    /// What the listing-cap finding `f` (of `ownFindings`) stands for; nil for any other finding.
+    public func unlisted(_ f: SpilledFinding) -> UnlistedFindings? {
+        f.unlistedIndex < 0 ? nil : batch.unlisted[Int(f.unlistedIndex)]
+    }
 
     /// The framed cross-file findings (their severities and fixes: the totals).
     public var framedCrossFile: ArraySlice<SpilledFinding> { crossFile?.findings ?? [] }
