@@ -401,4 +401,21 @@ final class RecordingChecker: URLChecker, @unchecked Sendable {
         union += merge.stdout.split(separator: "\n")
         #expect(union.sorted() == reference.stdout.split(separator: "\n").sorted())
     }
+
+    /// Session 47: an unsharded facts file named twice was merged with itself (each path's owner
+    /// was the file's name) and every file was reported as a duplicate of itself, exit 0.
+    @Test func oneFactsFileNamedTwiceIsRefused() throws {
+        let dir = TemporaryDirectory()
+        for i in 1...3 {
+            dir.write("c/a\(i).md", "---\ntitle: 文\(i)\ndate: 2024-11-0\(i)\n---\n\n这是第\(i)篇文章的正文，内容各不相同，讲的是第\(i)件事情，并且足够长，可以通过检查。\n")
+        }
+        let collect = CLIRun.run(["--no-config", "--no-cache", "--facts-out", "f.jsonl", "-q", "c"], cwd: dir.path)
+        #expect(collect.status == 0, "\(collect.stderr)")
+        for pair in [["f.jsonl", "f.jsonl"], ["f.jsonl", "./f.jsonl"], ["f.jsonl", dir.path + "/f.jsonl"]] {
+            let merge = CLIRun.run(["merge", "--no-config", "--format", "concise"] + pair, cwd: dir.path)
+            #expect(merge.status == 2 && merge.stdout.isEmpty, "\(pair): \(merge.stdout)")
+            #expect(merge.stderr.hasPrefix("error: \(pair[1]): 'c/a1.md' was also linted by f.jsonl; shards overlap"), "\(pair): \(merge.stderr)")
+        }
+        #expect(CLIRun.run(["merge", "--no-config", "--format", "concise", "f.jsonl"], cwd: dir.path).status == 0)
+    }
 }
