@@ -65,7 +65,7 @@ package enum LearnCommand {
         let expanded = discovery.expand(paths)
         for p in paths { _ = resolver.configuration(forFile: NewsLintCLI.resolve(p, io)) }
         try resolver.throwErrors()
-        try NamedPaths.refuseMissingOrEmpty(paths, expanded: expanded, resolver: resolver, io: io)
+        try NamedPaths.refuseMissingOrEmpty(paths, expanded: expanded, discovery: discovery, resolver: resolver, io: io)
         let catalog = resolver.catalog
         for p in expanded.problems { io.stderr("warning: \(SystemPath.display(p.path)): \(SystemPath.displayText(p.message))\n") }
         if let out = parsed.value("output") {

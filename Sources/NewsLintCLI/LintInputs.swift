@@ -22,7 +22,7 @@ package struct LintInputs {
 
     /// Whether files under directory `p` were found under another command-line path's spelling
     /// of it (`corpus ./corpus`: a file is listed once, under the first spelling met).
-    private static func yieldsUnderAnotherSpelling(_ p: String, _ files: PathList, _ discovery: FileDiscovery) -> Bool {
+    package static func yieldsUnderAnotherSpelling(_ p: String, _ files: PathList, _ discovery: FileDiscovery) -> Bool {
         let prefix = PathResolver.droppingDotComponents(discovery.absolute(p))
         let under = prefix == "/" ? "/" : prefix + "/"
         return files.contains { PathResolver.droppingDotComponents(discovery.absolute($0)).utf8.starts(with: under.utf8) }

@@ -113,6 +113,23 @@ import Testing
         }
     }
 
+    /// Session 47: `report`/`learn` took a directory named twice (`c ./c`, `c c/./sub`) for an empty
+    /// one (its files are listed once, under the first spelling), where `lint` accepts it.
+    @Test func reportAndLearnTakeADirectoryNamedTwice() {
+        let tmp = TemporaryDirectory()
+        tmp.write("c/a.md", "---\ntitle: 一\ndate: 2024-11-01\n---\n\n正文一段落，内容足够长。\n")
+        tmp.write("c/sub/b.md", "---\ntitle: 二\ndate: 2024-11-02\n---\n\n正文二段落，内容足够长。\n")
+        for paths in [["c", "./c"], ["c", "c/./sub"], ["./c", "c"]] {
+            let report = CLIRun.run(["report", "--no-config"] + paths, cwd: tmp.path)
+            #expect(report.status == 0, "\(paths): \(report.stderr)")
+            let learn = CLIRun.run(["learn", "--no-config"] + paths, cwd: tmp.path)
+            #expect(learn.status == 0, "\(paths): \(learn.stderr)")
+        }
+        // A directory that is empty is still refused when another is named beside it.
+        try? FileManager.default.createDirectory(atPath: tmp.path + "/empty", withIntermediateDirectories: true)
+        #expect(CLIRun.run(["report", "--no-config", "c", "empty"], cwd: tmp.path).stderr.hasPrefix("error: 'empty' yields no files"))
+    }
+
     @Test func helpOfHelpAndMergeOfWrongFiles() {
         let help = CLIRun.run(["help", "--help"])
         #expect(help.status == 0 && help.stdout.contains("USAGE:"), "\(help.stderr)")
