@@ -130,6 +130,15 @@ import Testing
         #expect(CLIRun.run(["report", "--no-config", "c", "empty"], cwd: tmp.path).stderr.hasPrefix("error: 'empty' yields no files"))
     }
 
+    /// Session 47: `learn --id boilerplate` wrote a pack the config then refused.
+    @Test func learnRefusesABuiltInRuleID() {
+        let tmp = TemporaryDirectory()
+        tmp.write("c/a.md", "---\ntitle: 一\ndate: 2024-11-01\n---\n\n正文一段落，内容足够长。\n")
+        let learned = CLIRun.run(["learn", "--no-config", "--id", "boilerplate", "-o", "pack.json", "c"], cwd: tmp.path)
+        #expect(learned.status == 2 && learned.stderr == "error: --id 'boilerplate' is a built-in rule; choose another id\n", "\(learned.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: tmp.path + "/pack.json"))
+    }
+
     @Test func helpOfHelpAndMergeOfWrongFiles() {
         let help = CLIRun.run(["help", "--help"])
         #expect(help.status == 0 && help.stdout.contains("USAGE:"), "\(help.stderr)")
