@@ -37,7 +37,11 @@ package enum LintCommand {
         // NEWSLINT_REDUCE_ALONE_BYTES (tests, tuning): a rule's fact bytes from which its reduce runs alone.
         if let n = io.environment["NEWSLINT_REDUCE_ALONE_BYTES"].flatMap({ Int($0) }) { settings.reduceAloneBytes = max(0, n) }
         let linter = try Linter(catalog: resolver.catalog, config: resolver.root, settings: settings, configurations: resolver.snapshot())
-        if found.inputs.isEmpty && found.problems.isEmpty && !parsed.has("quiet") {
+        if found.inputs.isEmpty && found.problems.isEmpty && !parsed.has("quiet"), let shard = found.scale.shard, found.unshardedCount > 0 {
+            // The files are there; the stable hash gave them all to the other shards.
+            let n = found.unshardedCount
+            io.stderr("warning: shard \(shard) got none of the \(n) file\(n == 1 ? "" : "s") in \(found.paths.joined(separator: " ")) (files go to shards by a stable hash of their paths; with few files some shards get none)\n")
+        } else if found.inputs.isEmpty && found.problems.isEmpty && !parsed.has("quiet") {
             io.stderr("warning: no files to lint in \(found.paths.joined(separator: " ")) (check include/exclude/extensions in \(resolver.root.file ?? "the defaults"))\n")
         }
         return try LintOutput.run(linter: linter, found: found, reporting: reporting, baseline: baseline, format: format,

@@ -139,6 +139,18 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: tmp.path + "/pack.json"))
     }
 
+    /// Session 47: a shard the hash gave no file said "no files to lint in c (check
+    /// include/exclude/extensions …)", as if the directory held none.
+    @Test func anEmptyShardSaysTheOtherShardsTookTheFiles() {
+        let tmp = TemporaryDirectory()
+        tmp.write("c/a.md", "---\ntitle: 一\ndate: 2024-11-01\n---\n\n正文一段落，内容足够长。\n")
+        let runs = (1...2).map { CLIRun.run(["--no-config", "--no-cache", "--shard", "\($0)/2", "c"], cwd: tmp.path) }
+        let empty = runs.filter { $0.stderr.contains("got none") }
+        #expect(runs.allSatisfy { $0.status == 0 && !$0.stderr.contains("no files to lint") } && empty.count == 1, "\(runs.map(\.stderr))")
+        #expect(empty.first?.stderr.hasPrefix("warning: shard ") == true && empty.first?.stderr.contains(" got none of the 1 file in c (") == true,
+                "\(empty.first?.stderr ?? "")")
+    }
+
     @Test func helpOfHelpAndMergeOfWrongFiles() {
         let help = CLIRun.run(["help", "--help"])
         #expect(help.status == 0 && help.stdout.contains("USAGE:"), "\(help.stderr)")
