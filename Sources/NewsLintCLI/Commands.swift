@@ -173,13 +173,15 @@ package enum ExplainCommand {
                 if !o.description.isEmpty { out += "      \(o.description)\n" }
             }
         }
-        /// Shows invisible characters so examples about whitespace are readable: · trailing space, → tab, ␍ CR.
+        /// Shows invisible characters so examples about whitespace are readable: · trailing space, → tab, ␍ CR,
+        /// and other control, format and space characters as the report shows them (`⟨U+200B⟩`): printed
+        /// raw, a NUL made the output binary to grep and a zero-width space made "reported" and "fixed" look alike.
         func show(_ text: String) -> String {
             var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let missingNewline = !text.isEmpty && !text.hasSuffix("\n")
             if lines.last == "" { lines.removeLast() }
             var shown = lines.map { line -> String in
-                var l = line.replacingOccurrences(of: "\r", with: "␍").replacingOccurrences(of: "\t", with: "→")
+                var l = Excerpt.visible(Array(line.replacingOccurrences(of: "\r", with: "␍").replacingOccurrences(of: "\t", with: "→").unicodeScalars)[...], inSpan: false)
                 let trailing = l.reversed().prefix { $0 == " " }.count
                 if trailing > 0 { l = String(l.dropLast(trailing)) + String(repeating: "·", count: trailing) }
                 return "    | " + l
