@@ -151,6 +151,20 @@ import Testing
                 "\(empty.first?.stderr ?? "")")
     }
 
+    /// Session 47: `-o -` wrote a file named `-`; `--facts-out -` too.
+    @Test func outputDashIsStandardOutput() {
+        let tmp = TemporaryDirectory()
+        tmp.write("c/a.md", "---\ntitle: 一\ndate: 2024-11-01\n---\n\n正文一段落，内容足够长。  \n")
+        let plain = CLIRun.run(["--no-config", "--no-cache", "--format", "concise", "c"], cwd: tmp.path)
+        let dash = CLIRun.run(["--no-config", "--no-cache", "--format", "concise", "-o", "-", "c"], cwd: tmp.path)
+        #expect(!plain.stdout.isEmpty && dash.stdout == plain.stdout && dash.status == plain.status)
+        #expect(CLIRun.run(["--no-config", "--no-cache", "--output=-", "c"], cwd: tmp.path).stdout.contains("a.md"))
+        #expect(!FileManager.default.fileExists(atPath: tmp.path + "/-"))
+        let facts = CLIRun.run(["--no-config", "--no-cache", "--facts-out", "-", "c"], cwd: tmp.path)
+        #expect(facts.status == 2 && facts.stderr.hasPrefix("error: --facts-out needs a file"), "\(facts.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: tmp.path + "/-"))
+    }
+
     @Test func helpOfHelpAndMergeOfWrongFiles() {
         let help = CLIRun.run(["help", "--help"])
         #expect(help.status == 0 && help.stdout.contains("USAGE:"), "\(help.stderr)")
