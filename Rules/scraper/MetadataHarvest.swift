@@ -36,8 +36,9 @@ package enum MetadataHarvest {
             let range = document.contentRange(ofLine: n)
             if TextScan.isBlank(document.bytes, range) { continue }
             if let v = verdicts[n] {
+                guard let fields = fields(document, v, matcher: matcher) else { continue }
                 h.removed.append(n)
-                for (key, value) in fields(document, v, matcher: matcher) {
+                for (key, value) in fields {
                     if key == "date", h.date == nil { h.date = value }
                     if key == "source", h.source == nil { h.source = value }
                     if key == "author", h.author == nil { h.author = value }
@@ -64,15 +65,17 @@ package enum MetadataHarvest {
         return h
     }
 
-    /// The front-matter fields (date, source, author) a metadata line holds, in line order.
-    package static func fields(_ document: Document, _ v: LineVerdict, matcher: PatternMatcher) -> [(key: String, value: String)] {
+    /// The front-matter fields (date, source, author) a metadata line holds, in line order; nil
+    /// when a value carries markup `plainValue` cannot take off (the line then stays in the body).
+    package static func fields(_ document: Document, _ v: LineVerdict, matcher: PatternMatcher) -> [(key: String, value: String)]? {
         let range = document.contentRange(ofLine: v.line)
         let hits = v.hits.sorted { $0.range.lowerBound < $1.range.lowerBound }
         var out: [(String, String)] = []
         for (i, hit) in hits.enumerated() where matcher.patterns[hit.pattern].category == "metadata" {
             let label = labelName(document.bytes[hit.range])
             let end = i + 1 < hits.count ? hits[i + 1].range.lowerBound : range.upperBound
-            let value = trimValue(String(decoding: document.bytes[hit.range.upperBound..<max(hit.range.upperBound, end)], as: UTF8.self))
+            let raw = String(decoding: document.bytes[hit.range.upperBound..<max(hit.range.upperBound, end)], as: UTF8.self)
+            guard let value = plainValue(raw) else { return nil }
             guard !value.isEmpty, value != "[]" else { continue }
             if dateLabels.contains(label), let d = date(in: value) { out.append(("date", d)) }
             if sourceLabels.contains(label) { out.append(("source", value)) }
@@ -178,6 +181,63 @@ package enum MetadataHarvest {
 
     package static func trimValue(_ s: String) -> String {
         s.trimmingScalars(in: " \t\u{a0}\u{3000}|/｜")
+    }
+
+    /// A label's value without the markup the line wraps it in: HTML comments (a trailing
+    /// `<!-- newslint-disable-line … -->`), tags at either end (`</p>`, `<br>`, `<strong>`) and
+    /// Markdown emphasis marks at either end (`**来源：新华社**`). `trim` trims what is left.
+    /// Nil when markup remains inside (`新华社<br>记者`, a link, an entity, code): such a value
+    /// is not written into YAML as it stands, and no fix should guess at it.
+    package static func plainValue(_ raw: String, trim: (String) -> String = trimValue) -> String? {
+        var s = raw
+        while let open = s.range(of: "<!--") {
+            guard let close = s.range(of: "-->", range: open.upperBound..<s.endIndex) else { return nil }
+            s.replaceSubrange(open.lowerBound..<close.upperBound, with: " ")
+        }
+        var changed = true
+        while changed {
+            changed = false
+            let t = trim(s)
+            if t != s { s = t; changed = true }
+            if s.hasPrefix("<"), let close = s.firstIndex(of: ">"), isTag(s[s.startIndex...close]) {
+                s.removeSubrange(s.startIndex...close); changed = true
+            }
+            if s.hasSuffix(">"), let open = s.lastIndex(of: "<"), isTag(s[open...]) {
+                s.removeSubrange(open...); changed = true
+            }
+            for mark in ["*", "_"] where s.hasPrefix(mark) || s.hasSuffix(mark) {
+                while s.hasPrefix(mark) { s.removeFirst() }
+                while s.hasSuffix(mark) { s.removeLast() }
+                changed = true
+            }
+        }
+        return hasMarkup(s) ? nil : s
+    }
+
+    /// `<p>`, `</p>`, `<br/>`, `<strong>`: a tag without attributes. One with attributes
+    /// (`<a href="…">`) may hold what the value means, so it is not taken off.
+    private static func isTag(_ s: Substring) -> Bool {
+        let inner = s.dropFirst().dropLast()
+        let name = inner.drop { $0 == "/" }
+        return name.first.map { $0.isASCII && $0.isLetter } == true
+            && inner.allSatisfy { $0 == "/" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+    }
+
+    /// A tag, a character or entity reference, a Markdown link, emphasis or code span.
+    private static func hasMarkup(_ s: String) -> Bool {
+        if s.contains("`") || s.contains("](") || s.contains("**") || s.contains("__") { return true }
+        var scalars = s.unicodeScalars[...]
+        while let i = scalars.firstIndex(where: { $0 == "<" || $0 == "&" }) {
+            let rest = scalars[scalars.index(after: i)...]
+            if scalars[i] == "<" {
+                if let c = rest.first, c == "/" || c == "!" || (c.isASCII && c.properties.isAlphabetic) { return true }
+            } else {
+                let name = rest.prefix { $0 == "#" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) }
+                if !name.isEmpty, rest.dropFirst(name.count).first == ";" { return true }
+            }
+            scalars = rest
+        }
+        return false
     }
 
     /// Slug from the file name (without directories and extension).

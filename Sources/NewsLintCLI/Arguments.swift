@@ -67,6 +67,8 @@ public struct ArgumentParser {
                     let hint = Suggest.hint(for: value, in: allowed)
                     throw UsageError("invalid value '\(value)' for '--\(s.name)': expected one of \(allowed.joined(separator: ", "))\(hint)")
                 }
+                // `-o -` is standard output, as most CLIs read it: the default, not a file named `-`.
+                if s.name == "output" && value == "-" { result.values[s.name] = nil; return }
                 // Like most CLIs, the last value of a single-valued option wins.
                 if s.repeatable { result.values[s.name, default: []].append(value) } else { result.values[s.name] = [value] }
             } else {

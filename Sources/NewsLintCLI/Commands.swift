@@ -39,7 +39,11 @@ package enum LintCommand {
         // NEWSLINT_REGEX_SEARCH_LIMIT (tests): seconds one search of a user's regex may run.
         if let s = io.environment["NEWSLINT_REGEX_SEARCH_LIMIT"].flatMap({ Double($0) }), s >= 0 { settings.environment.regexSearchLimit = s }
         let linter = try Linter(catalog: resolver.catalog, config: resolver.root, settings: settings, configurations: resolver.snapshot())
-        if found.inputs.isEmpty && found.problems.isEmpty && !parsed.has("quiet") {
+        if found.inputs.isEmpty && found.problems.isEmpty && !parsed.has("quiet"), let shard = found.scale.shard, found.unshardedCount > 0 {
+            // The files are there; the stable hash gave them all to the other shards.
+            let n = found.unshardedCount
+            io.stderr("warning: shard \(shard) got none of the \(n) file\(n == 1 ? "" : "s") in \(found.paths.joined(separator: " ")) (files go to shards by a stable hash of their paths; with few files some shards get none)\n")
+        } else if found.inputs.isEmpty && found.problems.isEmpty && !parsed.has("quiet") {
             io.stderr("warning: no files to lint in \(found.paths.joined(separator: " ")) (check include/exclude/extensions in \(resolver.root.file ?? "the defaults"))\n")
         }
         return try LintOutput.run(linter: linter, found: found, reporting: reporting, baseline: baseline, format: format,
@@ -171,13 +175,15 @@ package enum ExplainCommand {
                 if !o.description.isEmpty { out += "      \(o.description)\n" }
             }
         }
-        /// Shows invisible characters so examples about whitespace are readable: · trailing space, → tab, ␍ CR.
+        /// Shows invisible characters so examples about whitespace are readable: · trailing space, → tab, ␍ CR,
+        /// and other control, format and space characters as the report shows them (`⟨U+200B⟩`): printed
+        /// raw, a NUL made the output binary to grep and a zero-width space made "reported" and "fixed" look alike.
         func show(_ text: String) -> String {
             var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let missingNewline = !text.isEmpty && !text.hasSuffix("\n")
             if lines.last == "" { lines.removeLast() }
             var shown = lines.map { line -> String in
-                var l = line.replacingOccurrences(of: "\r", with: "␍").replacingOccurrences(of: "\t", with: "→")
+                var l = Excerpt.visible(Array(line.replacingOccurrences(of: "\r", with: "␍").replacingOccurrences(of: "\t", with: "→").unicodeScalars)[...], inSpan: false)
                 let trailing = l.reversed().prefix { $0 == " " }.count
                 if trailing > 0 { l = String(l.dropLast(trailing)) + String(repeating: "·", count: trailing) }
                 return "    | " + l

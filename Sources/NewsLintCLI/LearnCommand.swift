@@ -43,6 +43,11 @@ package enum LearnCommand {
         guard !id.isEmpty, id.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
             throw UsageError("--id expects lowercase letters, digits and '-', got '\(id)'")
         }
+        // The config refuses a pack that takes a built-in rule's id: said now, not after the pack
+        // is written. (A pack's own id may come back: learning again rewrites the same pack.)
+        if Catalog.builtin.metadata(id) != nil {
+            throw UsageError("--id '\(id)' is a built-in rule; choose another id")
+        }
         var ruleOptions: [String: JSONNode] = [:]
         if let v = parsed.value("min-files") {
             guard let n = Int(v), n >= 2 else { throw UsageError("--min-files expects a whole number ≥ 2, got '\(v)'") }
@@ -65,7 +70,7 @@ package enum LearnCommand {
         let expanded = discovery.expand(paths)
         for p in paths { _ = resolver.configuration(forFile: NewsLintCLI.resolve(p, io)) }
         try resolver.throwErrors()
-        try NamedPaths.refuseMissingOrEmpty(paths, expanded: expanded, resolver: resolver, io: io)
+        try NamedPaths.refuseMissingOrEmpty(paths, expanded: expanded, discovery: discovery, resolver: resolver, io: io)
         let catalog = resolver.catalog
         for p in expanded.problems { io.stderr("warning: \(SystemPath.display(p.path)): \(SystemPath.displayText(p.message))\n") }
         if let out = parsed.value("output") {

@@ -19,10 +19,12 @@ package struct LintInputs {
     /// unchanged to stdout, since an editor replaces its buffer with what comes back.
     package var excludedStdin: [UInt8]?
     package var scale: ScaleSettings
+    /// Inputs found before `--shard` kept this shard's (the "no files" warning of an empty shard).
+    package var unshardedCount = 0
 
     /// Whether files under directory `p` were found under another command-line path's spelling
     /// of it (`corpus ./corpus`: a file is listed once, under the first spelling met).
-    private static func yieldsUnderAnotherSpelling(_ p: String, _ files: PathList, _ discovery: FileDiscovery) -> Bool {
+    package static func yieldsUnderAnotherSpelling(_ p: String, _ files: PathList, _ discovery: FileDiscovery) -> Bool {
         let directory = PathResolver.droppingDotComponents(discovery.absolute(p))
         return files.contains { PathResolver.isBelow(PathResolver.droppingDotComponents(discovery.absolute($0)), directory) }
     }
@@ -127,12 +129,13 @@ package struct LintInputs {
         }
         let scale = try ScaleSettings.resolve(parsed, io: io, config: keyConfig, catalog: catalog, filter: settings.filter, fixing: settings.fix != .none,
                                               lintedDirectories: lintedDirectories)
+        let unshardedCount = inputs.endIndex
         (inputs, problems) = scale.filter(inputs, problems: problems, base: io.currentDirectory, root: config.directory)
         settings.cache = scale.cache
         settings.finishCrossFile = scale.shard == nil && scale.factsOut == nil
         let shownPaths = paths.map { $0 == "-" ? parsed.value("stdin-filename") ?? $0 : $0 }
         return LintInputs(inputs: pathOrder(inputs), problems: problems, inMemory: inMemory, paths: shownPaths,
-                          excludedStdin: excludedStdin, scale: scale)
+                          excludedStdin: excludedStdin, scale: scale, unshardedCount: unshardedCount)
     }
 
     /// Stdin named like a file that is also linted from disk is that file's current text (an

@@ -57,11 +57,7 @@ package enum LintOutput {
 
         // Each baseline names files relative to its own directory (an earlier one: as its run named
         // them; one through a pipe or /dev: relative to the current directory).
-        func paths(_ base: Baseline.PathBase, file: String) -> BaselinePaths {
-            var st = stat()
-            let fromPipe = SystemPath.stat(file, &st) == 0 && st.st_mode & S_IFMT == S_IFIFO
-            return BaselinePaths(base, file: file, fromPipe: fromPipe, currentDirectory: io.currentDirectory)
-        }
+        func paths(_ base: Baseline.PathBase, file: String) -> BaselinePaths { .of(base, file: file, io: io) }
         var stage = BaselineStage(recording: reporting.writeBaselinePath.map { paths(.baselineFile, file: $0) },
                                   comparingWith: baseline.map { ($0.baseline, paths($0.baseline.pathBase, file: $0.path)) })
         let progress = reporting.progressEnabled ? ProgressLine(total: inputs.count, write: io.stderr) : nil

@@ -17,7 +17,14 @@ package enum MergeCommand {
         NewsLintCLI.Shared.color,
         NewsLintCLI.Shared.quiet,
         NewsLintCLI.Shared.help,
-    ]
+    ] + gating
+
+    /// `lint`'s options that decide the exit status, taken from its lists (one spelling, one help):
+    /// the shards and the merge each gate their own findings, so a pipeline that fails when any
+    /// step fails gets the exit status of one run.
+    package static let gating = (NewsLintCLI.projectOptions + NewsLintCLI.reportingOptions).filter {
+        ["fail-on", "exit-zero", "max-warnings", "baseline"].contains($0.name)
+    }
 
     package static let help = "newslint merge [OPTIONS] FACTS...\n\nRun the cross-file rules (duplicate slugs, duplicate content, repeated boilerplate, ...) over the\nfacts files written by 'newslint lint --shard K/N --facts-out FILE', and report their diagnostics.\n\n" + ArgumentParser(command: "merge", options: options).optionsHelp() + "\n"
 
@@ -35,8 +42,13 @@ package enum MergeCommand {
         settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
         settings.baseDirectory = io.currentDirectory
         let linter = try Linter(catalog: catalog, config: config, settings: settings)
+        let format = OutputFormat(rawValue: parsed.value("format") ?? "text") ?? .text
+        // `--max-warnings` and `--baseline` read as `lint` reads them.
+        let reporting = try ReportingSettings(parsed, io: io, format: format, previewing: false)
+        let baseline = try reporting.loadBaseline()
         if let out = parsed.value("output") {
-            try OutputGuard.check(output: NewsLintCLI.resolve(out, io), display: out, inputs: parsed.positionals.map { NewsLintCLI.resolve($0, io) })
+            let inputs = (parsed.positionals + (reporting.baselinePath.map { [$0] } ?? [])).map { NewsLintCLI.resolve($0, io) }
+            try OutputGuard.check(output: NewsLintCLI.resolve(out, io), display: out, inputs: inputs)
         }
         var files: [(name: String, facts: FactsFile)] = []
         for name in parsed.positionals {
@@ -50,8 +62,16 @@ package enum MergeCommand {
         }
         // Suppression comments apply to cross-file findings as in a single run (read from the
         // files when they are reachable from here; otherwise the findings are kept).
-        let diagnostics = linter.completing(try FactsFile.merge(files, linter: linter), problems: [], inMemory: [:], base: io.currentDirectory).diagnostics
-        let format = OutputFormat(rawValue: parsed.value("format") ?? "text") ?? .text
+        var diagnostics = linter.completing(try FactsFile.merge(files, linter: linter), problems: [], inMemory: [:], base: io.currentDirectory).diagnostics
+        if let baseline, let file = reporting.baselinePath {
+            let matched: Int
+            (diagnostics, matched) = hidingKnown(diagnostics, baseline: baseline, file: file, io: io)
+            // Only the cross-file findings are here: the shards' own baselined findings are not
+            // "gone", so the note counts what was hidden and what is new, nothing else.
+            if !parsed.has("quiet") {
+                io.stderr("baseline: \(matched) known cross-file problem\(matched == 1 ? "" : "s") hidden, \(diagnostics.count) new\n")
+            }
+        }
         let toFile = parsed.value("output")
         var context = ReportContext(catalog: catalog, color: NewsLintCLI.useColor(parsed, io: io, writingFile: toFile != nil))
         context.baseDirectory = io.currentDirectory
@@ -65,6 +85,33 @@ package enum MergeCommand {
         } else if !rendered.isEmpty {
             io.stdout(rendered)
         }
-        return diagnostics.contains { $0.severity == .error } ? ExitCode.lintErrors : ExitCode.ok
+        var totals = ReportTotals()
+        totals.add(contentsOf: diagnostics)
+        return ExitPolicy(parsed, maxWarnings: reporting.maxWarnings).status(totals, fixesApplied: 0, io: io)
+    }
+
+    /// The findings `baseline` does not record (as `lint --baseline` hides them, path by path in
+    /// output order), and how many it hid.
+    static func hidingKnown(_ diagnostics: [Diagnostic], baseline: Baseline, file: String, io: ToolIO) -> (kept: [Diagnostic], hidden: Int) {
+        var stage = BaselineStage(recording: nil, comparingWith: (baseline, BaselinePaths.of(baseline.pathBase, file: file, io: io)))
+        var sources = SourceCache(inMemory: [:], base: io.currentDirectory)
+        var kept: [Diagnostic] = []
+        var start = diagnostics.startIndex
+        while start < diagnostics.endIndex {
+            let path = diagnostics[start].path
+            let end = diagnostics[start...].firstIndex { !$0.path.hasSameBytes(as: path) } ?? diagnostics.endIndex
+            kept += stage.apply(diagnostics[start..<end]) { sources.line(path, $0) }
+            start = end
+        }
+        return (kept, stage.matcher?.matched ?? 0)
+    }
+}
+
+extension BaselinePaths {
+    /// How the baseline at `file` names files; one read through a named pipe has no directory of its own.
+    package static func of(_ base: Baseline.PathBase, file: String, io: ToolIO) -> BaselinePaths {
+        var st = stat()
+        let fromPipe = SystemPath.stat(file, &st) == 0 && st.st_mode & S_IFMT == S_IFIFO
+        return BaselinePaths(base, file: file, fromPipe: fromPipe, currentDirectory: io.currentDirectory)
     }
 }

@@ -8,7 +8,7 @@ package enum NamedPaths {
     /// report of nothing (100/100), a pack learned from nothing or from one unreadable "file"
     /// would pass for a result.
     package static func refuseMissingOrEmpty(_ paths: [String], expanded: (files: PathList, problems: [InputProblem]),
-                                             resolver: ConfigResolver, io: ToolIO) throws {
+                                             discovery: FileDiscovery, resolver: ConfigResolver, io: ToolIO) throws {
         var mistakes: [String] = []
         for p in paths {
             var isDirectory: ObjCBool = false
@@ -17,7 +17,10 @@ package enum NamedPaths {
                 mistakes.append("'\(p)': \(reason); name files or directories that exist")
             } else if isDirectory.boolValue {
                 let prefix = p.hasSuffix("/") ? p : p + "/"
-                if p == "." ? expanded.files.isEmpty : !expanded.files.contains(where: { $0.utf8.starts(with: prefix.utf8) }) {
+                // A directory named twice (`c ./c`, `c c/./sub`) lists its files once, under the first
+                // spelling: the second still yields them, as `lint` judges it.
+                if p == "." ? expanded.files.isEmpty : !expanded.files.contains(where: { $0.utf8.starts(with: prefix.utf8) }),
+                   !(paths.count > 1 && LintInputs.yieldsUnderAnotherSpelling(p, expanded.files, discovery)) {
                     mistakes.append(EmptyPathExplainer.explain(p, problems: expanded.problems, resolver: resolver, respectIgnoreFiles: true, io: io))
                 }
             }

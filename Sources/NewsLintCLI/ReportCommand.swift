@@ -59,7 +59,7 @@ package enum ReportCommand {
         let inputs = LintInputList(files: expanded.files)
         for p in paths { _ = resolver.configuration(forFile: NewsLintCLI.resolve(p, io)) }
         try resolver.throwErrors()
-        try NamedPaths.refuseMissingOrEmpty(paths, expanded: expanded, resolver: resolver, io: io)
+        try NamedPaths.refuseMissingOrEmpty(paths, expanded: expanded, discovery: discovery, resolver: resolver, io: io)
         let (config, catalog) = (resolver.root, resolver.catalog)
         settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
         settings.documentProfiler = CorpusProfiler.documentProfiler

@@ -45,7 +45,11 @@ package struct ScaleSettings {
         } else if parsed.has("shard-count") {
             throw UsageError("--shard-count only applies to --shard auto")
         }
-        if let out = parsed.value("facts-out") { s.factsOut = NewsLintCLI.resolve(out, io) }
+        if let out = parsed.value("facts-out") {
+            // Standard output carries the report; facts are for `merge`, which reads files.
+            guard out != "-" else { throw UsageError("--facts-out needs a file ('newslint merge' reads facts files; standard output carries the report), e.g. --facts-out facts-1.jsonl") }
+            s.factsOut = NewsLintCLI.resolve(out, io)
+        }
 
         // Cache: config section `cache` {"enabled": bool, "directory": "path"}, then the command line.
         var enabled = true

@@ -13,7 +13,7 @@ public enum ProblemKind {
     /// follows varies by finding).
     public static func of(_ message: String) -> String {
         var tokens: [String] = []
-        for raw in message.split(separator: " ", omittingEmptySubsequences: true) {
+        for raw in quotedSpansReplaced(message).split(separator: " ", omittingEmptySubsequences: true) {
             let token = String(raw)
             if looksLikePath(token) {
                 tokens.append("…")
@@ -44,6 +44,35 @@ public enum ProblemKind {
             }
         }
         return text
+    }
+
+    /// The message with each quoted span (`'<p> </p>'`, `'<p dir="ltr"></p>'`) as `'…'`, before it
+    /// is cut at spaces: cut first, a span holding a space or the other quote became two tokens
+    /// whose halves were read as words and new quotes (`empty <p> wrapper '…' </p>'…'`). A span
+    /// opens with a quote at the start, after a space or an opening bracket, and closes with the
+    /// same quote before the end, a space or punctuation; a quote without a close is left as it is.
+    /// Linear: once no close follows a quote, none follows a later one of that kind either.
+    package static func quotedSpansReplaced(_ message: String) -> String {
+        let scalars = Array(message.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var unclosed: Set<Unicode.Scalar> = []
+        var i = 0
+        while i < scalars.count {
+            let q = scalars[i]
+            let opens = (q == "'" || q == "\"") && !unclosed.contains(q) && (i == 0 || [" ", "(", "["].contains(scalars[i - 1]))
+            let close = !opens ? nil : scalars[(i + 1)...].indices.first { j in
+                scalars[j] == q && (j + 1 == scalars.count || " ,;:.)]".unicodeScalars.contains(scalars[j + 1]))
+            }
+            if opens && close == nil { unclosed.insert(q) }
+            if let close {
+                out.append(contentsOf: "'…'".unicodeScalars)
+                i = close + 1
+                continue
+            }
+            out.append(q)
+            i += 1
+        }
+        return String(out)
     }
 
     /// The kind with plural endings and case taken out, so "1 leftover" and "3 leftovers" group together.

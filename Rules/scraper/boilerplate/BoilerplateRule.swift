@@ -181,6 +181,8 @@ package struct LineValues {
     package var fields: [(key: String, value: String)] = []
     /// A metadata or source label opens the line (what an event or court block looks like too).
     package var labelled = false
+    /// A value keeps markup inside (`新华社<br>记者`, a link): moving it would write markup into YAML.
+    package var markup = false
 
     package var describe: String { fields.map { "\($0.key) '\($0.value)'" }.joined(separator: ", ") }
 
@@ -213,11 +215,15 @@ package struct LineValues {
             let end = i + 1 < hits.count ? max(hit.range.upperBound, hits[i + 1].range.lowerBound) : range.upperBound
             let raw = String(decoding: document.bytes[hit.range.upperBound..<end], as: UTF8.self)
             // A superset of `MetadataHarvest.trimValue`'s set: colons and brackets go too.
-            let value = raw.trimmingScalars(in: " \t\u{a0}\u{3000}|/｜:：]()[")
+            let trim = { (s: String) in s.trimmingScalars(in: " \t\u{a0}\u{3000}|/｜:：]()[") }
+            // Without a trailing comment, closing tag or emphasis marks: those are not the value.
+            let plain = MetadataHarvest.plainValue(raw, trim: trim)
+            if plain == nil { out.markup = true }
+            let value = plain ?? trim(raw)
             if key == "source_url" {
                 // The source's address, or without a scheme its domain or name (`原文链接：人民网`): the
                 // only attribution of the text, so it is moved, never deleted unseen.
-                if let url = firstURL(raw) {
+                if let url = firstURL(plain ?? raw) {
                     out.fields.append((key, url))
                 } else if !value.isEmpty {
                     let isAddress = value.unicodeScalars.allSatisfy { $0.isASCII && !$0.properties.isWhitespace } && value.contains(".")
@@ -320,6 +326,9 @@ package struct LineValues {
             }
         }
         let carries = "; it carries \(values.describe)"
+        if values.markup {
+            return (base + carries + ", with markup in a value, so it is not moved automatically", nil)
+        }
         if !conflicts.isEmpty {
             return (base + carries + ", and the front matter has a different '\(conflicts.joined(separator: "', '"))'", nil)
         }

@@ -208,8 +208,10 @@ public struct FactsFile: Sendable {
         let config = StableHash.hex(linter.config.contentHash)
         var seenShards: [Int: String] = [:]
         var shardCount: Int?
-        var byPath: [PathKey: (file: String, facts: [(rule: Int, fact: any Sendable)])] = [:]
-        for (name, f) in files {
+        // The owner of a path is the position of the file in `files`, not its name: the same file
+        // named twice (or under two spellings) is two owners, and its paths overlap.
+        var byPath: [PathKey: (file: Int, facts: [(rule: Int, fact: any Sendable)])] = [:]
+        for (position, (name, f)) in files.enumerated() {
             guard f.config == config else {
                 throw UsageError("\(name): facts were collected with a different configuration (hash \(f.config), this run \(config)); merge with the same --config the shards used")
             }
@@ -229,10 +231,10 @@ public struct FactsFile: Sendable {
                 do { decoded = try linter.baseRules.crossFile[i].rule.decodeFact(fact.data) } catch {
                     throw UsageError("\(name): fact of '\(fact.path)' for rule '\(fact.rule)' does not decode: \(error)")
                 }
-                if let owner = byPath[PathKey(fact.path)]?.file, owner != name {
-                    throw UsageError("\(name): '\(fact.path)' was also linted by \(owner); shards overlap")
+                if let owner = byPath[PathKey(fact.path)]?.file, owner != position {
+                    throw UsageError("\(name): '\(fact.path)' was also linted by \(files[owner].name); shards overlap")
                 }
-                byPath[PathKey(fact.path), default: (name, [])].facts.append((i, decoded))
+                byPath[PathKey(fact.path), default: (position, [])].facts.append((i, decoded))
             }
         }
         if let n = shardCount {

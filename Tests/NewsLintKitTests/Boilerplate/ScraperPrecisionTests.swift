@@ -91,6 +91,37 @@ import Testing
         #expect(fixed == "---\ntitle: t\ndate: 2024-06-14\nphotographer: 李四\n---\n正文第一段，內容很長很長很長。\n")
     }
 
+    /// Session 47: the move copied the rest of the line, a trailing suppression comment
+    /// included, into YAML (`source: 新华社 <!-- newslint-disable-line … -->`).
+    @Test func movedValuesLeaveTheLinesMarkupBehind() throws {
+        let article = "\n这是一篇正文，内容完整，讲述了一件事情。\n\n"
+        for line in ["来源：新华社 <!-- newslint-disable-line punctuation-width -->", "**来源：新华社**", "来源：新华社<br>",
+                     "来源：*新华社*", "来源：<strong>新华社</strong>", "来源：新华社</p>"] {
+            let text = Self.fm + article + line + "\n"
+            let found = try RuleHarness.diagnostics(rule: "boilerplate", text: text)
+            #expect(found.count == 1 && found[0].message.contains("source '新华社';"), "\(line): \(found.map(\.message))")
+            let fixed = try RuleHarness.fixed(rule: "boilerplate", text: text, unsafe: true)
+            #expect(fixed == "---\ntitle: t\ndate: 2024-06-14\nsource: 新华社\n---\n" + article, "\(line)")
+        }
+        // Markup inside the value: no move, rather than markup written into YAML.
+        for line in ["来源：新华社<br>记者站", "来源：新华社 `x`", "来源：<a href=\"http://x.cn\">新华社</a>", "来源：新华社&nbsp;北京",
+                     "来源：新华社 <!-- 未闭合"] {
+            let found = try RuleHarness.diagnostics(rule: "boilerplate", text: Self.fm + article + line + "\n")
+            #expect(found.count == 1 && found[0].fix == nil, "\(line): \(found.map(\.message))")
+        }
+    }
+
+    /// The metadata harvest (front-matter-missing) took its values the same way.
+    @Test func harvestedValuesLeaveTheLinesMarkupBehind() throws {
+        let text = "# 标题在这里\n\n来源：新华社 <!-- newslint-disable-line punctuation-width -->\n发布时间：2024-11-01\n\n这是一篇正文，内容完整，讲述了一件事情。\n"
+        let fixed = try RuleHarness.fixed(rule: "front-matter-missing", text: text, unsafe: true)
+        #expect(fixed.contains("source: 新华社\n"), "\(fixed)")
+        // A value with markup inside is not harvested, and its line stays in the body.
+        let inside = "# 标题在这里\n\n来源：新华社<br>记者站\n发布时间：2024-11-01\n\n这是一篇正文，内容完整，讲述了一件事情。\n"
+        let kept = try RuleHarness.fixed(rule: "front-matter-missing", text: inside, unsafe: true)
+        #expect(!kept.contains("source:") && kept.contains("来源：新华社<br>记者站\n"), "\(kept)")
+    }
+
     @Test func noticeAndCourtBlocksAreContent() throws {
         for block in ["时间：2024-06-20 14:30\n地点：图书馆一楼报告厅\n", "案件編號：HCCC 123/2023\n日期：2024年6月14日\n法官：李官\n",
                       "時間：2024年6月20日 19:00 主持：陳教授\n"] {

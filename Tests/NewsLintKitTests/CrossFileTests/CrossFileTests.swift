@@ -401,4 +401,56 @@ final class RecordingChecker: URLChecker, @unchecked Sendable {
         union += merge.stdout.split(separator: "\n")
         #expect(union.sorted() == reference.stdout.split(separator: "\n").sorted())
     }
+
+    /// Session 47: an unsharded facts file named twice was merged with itself (each path's owner
+    /// was the file's name) and every file was reported as a duplicate of itself, exit 0.
+    @Test func oneFactsFileNamedTwiceIsRefused() throws {
+        let dir = TemporaryDirectory()
+        for i in 1...3 {
+            dir.write("c/a\(i).md", "---\ntitle: 文\(i)\ndate: 2024-11-0\(i)\n---\n\n这是第\(i)篇文章的正文，内容各不相同，讲的是第\(i)件事情，并且足够长，可以通过检查。\n")
+        }
+        let collect = CLIRun.run(["--no-config", "--no-cache", "--facts-out", "f.jsonl", "-q", "c"], cwd: dir.path)
+        #expect(collect.status == 0, "\(collect.stderr)")
+        for pair in [["f.jsonl", "f.jsonl"], ["f.jsonl", "./f.jsonl"], ["f.jsonl", dir.path + "/f.jsonl"]] {
+            let merge = CLIRun.run(["merge", "--no-config", "--format", "concise"] + pair, cwd: dir.path)
+            #expect(merge.status == 2 && merge.stdout.isEmpty, "\(pair): \(merge.stdout)")
+            #expect(merge.stderr.hasPrefix("error: \(pair[1]): 'c/a1.md' was also linted by f.jsonl; shards overlap"), "\(pair): \(merge.stderr)")
+        }
+        #expect(CLIRun.run(["merge", "--no-config", "--format", "concise", "f.jsonl"], cwd: dir.path).status == 0)
+    }
+
+    /// Session 47: merge took no gating options and exited 1 exactly when it reported an error,
+    /// so shards plus merge got another exit status than one run (`--fail-on warning` over
+    /// duplicate bodies: one run 1, merge 0 and "unknown option"; a baseline of duplicate errors:
+    /// one run 0, merge reported them and exited 1).
+    @Test func mergeGatesItsFindingsAsOneRunDoes() throws {
+        let dir = TemporaryDirectory()
+        for i in 1...2 {
+            dir.write("d/b\(i).md", "---\ntitle: 重\(i)\ndate: 2024-11-0\(i)\n---\n\n这是一篇被转载两次的文章的正文，内容完全相同，讲的是同一件事情，并且足够长。\n")
+        }
+        func shardsAndMerge(_ config: [String], _ gate: [String]) -> (one: CLIRun, merged: CLIRun) {
+            let lint = config + ["--no-cache", "--format", "concise"] + gate
+            for k in 1...2 {
+                let shard = CLIRun.run(lint + ["--shard", "\(k)/2", "--facts-out", "f\(k).jsonl", "d"], cwd: dir.path)
+                #expect(shard.status == 0, "\(gate): \(shard.stdout) \(shard.stderr)")
+            }
+            return (CLIRun.run(lint + ["d"], cwd: dir.path),
+                    CLIRun.run(["merge", "--format", "concise"] + config + gate + ["f1.jsonl", "f2.jsonl"], cwd: dir.path))
+        }
+        // Two content-duplicate warnings.
+        for gate in [[], ["--fail-on", "warning"], ["--fail-on", "warning", "--exit-zero"], ["--max-warnings", "1"], ["--max-warnings", "2"]] {
+            let (one, merged) = shardsAndMerge(["--no-config"], gate)
+            #expect(one.status == merged.status && merged.stderr.isEmpty == one.stderr.isEmpty, "\(gate): \(merged.stderr)")
+        }
+        #expect(shardsAndMerge(["--no-config"], ["--fail-on", "warning"]).merged.status == 1)
+        // Duplicates as errors, recorded in a baseline by one run: hidden by the merge as by one run.
+        dir.write(".lint.json", "{\"rules\": {\"content-duplicate\": \"error\"}}\n")
+        #expect(shardsAndMerge([], []).merged.status == 1)
+        #expect(CLIRun.run(["--no-cache", "--write-baseline", "b.json", "d"], cwd: dir.path).status == 0)
+        let (one, merged) = shardsAndMerge([], ["--baseline", "b.json"])
+        #expect(one.status == 0 && merged.status == 0, "\(merged.stdout)")
+        #expect(!merged.stdout.contains("[content-duplicate]") && merged.stderr.contains("2 known cross-file problems hidden, 0 new"), "\(merged.stderr)")
+        let missing = CLIRun.run(["merge", "--baseline", "nope.json", "f1.jsonl", "f2.jsonl"], cwd: dir.path)
+        #expect(missing.status == 2 && missing.stderr.contains("baseline file 'nope.json' does not exist"), "\(missing.stderr)")
+    }
 }

@@ -172,6 +172,15 @@ import Testing
         #expect(CLIRun.run(["-", "-"]).stderr.contains("only once"))
     }
 
+    /// Session 47: explain printed its examples' NUL and U+0001 raw (grep called the output
+    /// binary) and U+200B unrendered ("reported" and "fixed" looked the same).
+    @Test func explainShowsControlAndInvisibleCharacters() {
+        let skipped = CLIRun.run(["explain", "file-skipped"]).stdout
+        #expect(!skipped.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "no raw control characters")
+        let invisible = CLIRun.run(["explain", "invisible-char"]).stdout
+        #expect(invisible.contains("⟨U+200B⟩") && !invisible.unicodeScalars.contains("\u{200B}"), "\(invisible)")
+    }
+
     @Test func explainShowsInvisibleWhitespace() {
         let r = CLIRun.run(["explain", "trailing-whitespace"])
         #expect(r.stdout.contains("正文。·"))

@@ -49,6 +49,19 @@ import FoundationXML
         #expect(ProblemKind.of("Simplified leftover in Traditional text: 并 → 並/併/幷") == "Simplified leftover in Traditional text: …")
     }
 
+    /// Session 47: a quoted span holding a space or the other quote was cut at its spaces first,
+    /// and its halves became words and new quotes (`empty <p> wrapper '…' </p>'…'`): one problem
+    /// split into many garbled classes.
+    @Test func quotedTextWithSpacesOrQuotesIsOneParticular() {
+        let p = ["empty <p> wrapper '<p></p>' (nothing to show)", "empty <p> wrapper '<p> </p>' (nothing to show)",
+                 "empty <p> wrapper '<p dir=\"ltr\"></p>' (nothing to show)", "empty <p> wrapper '<p style=\"font-weight: 400;\">&nbsp;</p>' (nothing to show)"]
+        #expect(p.map(ProblemKind.of) == Array(repeating: "empty <p> wrapper '…'", count: p.count))
+        #expect(ProblemKind.of("empty <span> wrapper '<span>&nbsp;&nbsp; </span>' (nothing to show)") == "empty <span> wrapper '…'")
+        #expect(ProblemKind.of("title has \"a b\" and 'c d', then words") == "title has '…' and '…', then words")
+        #expect(ProblemKind.of("file's title 'x' is long") == "file's title '…' is long", "an apostrophe is not a quote")
+        #expect(ProblemKind.of("an unclosed 'quote here") == "an unclosed '…' here", "a quote without a close is read as before")
+    }
+
     @Test func excerptsMarkTheSpanAndShowTheInvisible() throws {
         let zw = try #require(Excerpt.cut(line: "改善\u{200B}市区道路", column: 3, endColumn: 4))
         #expect(zw == Excerpt(before: "改善", marked: "⟨U+200B⟩", after: "市区道路"))

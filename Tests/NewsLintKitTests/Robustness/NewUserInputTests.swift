@@ -113,6 +113,58 @@ import Testing
         }
     }
 
+    /// Session 47: `report`/`learn` took a directory named twice (`c ./c`, `c c/./sub`) for an empty
+    /// one (its files are listed once, under the first spelling), where `lint` accepts it.
+    @Test func reportAndLearnTakeADirectoryNamedTwice() {
+        let tmp = TemporaryDirectory()
+        tmp.write("c/a.md", "---\ntitle: 一\ndate: 2024-11-01\n---\n\n正文一段落，内容足够长。\n")
+        tmp.write("c/sub/b.md", "---\ntitle: 二\ndate: 2024-11-02\n---\n\n正文二段落，内容足够长。\n")
+        for paths in [["c", "./c"], ["c", "c/./sub"], ["./c", "c"]] {
+            let report = CLIRun.run(["report", "--no-config"] + paths, cwd: tmp.path)
+            #expect(report.status == 0, "\(paths): \(report.stderr)")
+            let learn = CLIRun.run(["learn", "--no-config"] + paths, cwd: tmp.path)
+            #expect(learn.status == 0, "\(paths): \(learn.stderr)")
+        }
+        // A directory that is empty is still refused when another is named beside it.
+        try? FileManager.default.createDirectory(atPath: tmp.path + "/empty", withIntermediateDirectories: true)
+        #expect(CLIRun.run(["report", "--no-config", "c", "empty"], cwd: tmp.path).stderr.hasPrefix("error: 'empty' yields no files"))
+    }
+
+    /// Session 47: `learn --id boilerplate` wrote a pack the config then refused.
+    @Test func learnRefusesABuiltInRuleID() {
+        let tmp = TemporaryDirectory()
+        tmp.write("c/a.md", "---\ntitle: 一\ndate: 2024-11-01\n---\n\n正文一段落，内容足够长。\n")
+        let learned = CLIRun.run(["learn", "--no-config", "--id", "boilerplate", "-o", "pack.json", "c"], cwd: tmp.path)
+        #expect(learned.status == 2 && learned.stderr == "error: --id 'boilerplate' is a built-in rule; choose another id\n", "\(learned.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: tmp.path + "/pack.json"))
+    }
+
+    /// Session 47: a shard the hash gave no file said "no files to lint in c (check
+    /// include/exclude/extensions …)", as if the directory held none.
+    @Test func anEmptyShardSaysTheOtherShardsTookTheFiles() {
+        let tmp = TemporaryDirectory()
+        tmp.write("c/a.md", "---\ntitle: 一\ndate: 2024-11-01\n---\n\n正文一段落，内容足够长。\n")
+        let runs = (1...2).map { CLIRun.run(["--no-config", "--no-cache", "--shard", "\($0)/2", "c"], cwd: tmp.path) }
+        let empty = runs.filter { $0.stderr.contains("got none") }
+        #expect(runs.allSatisfy { $0.status == 0 && !$0.stderr.contains("no files to lint") } && empty.count == 1, "\(runs.map(\.stderr))")
+        #expect(empty.first?.stderr.hasPrefix("warning: shard ") == true && empty.first?.stderr.contains(" got none of the 1 file in c (") == true,
+                "\(empty.first?.stderr ?? "")")
+    }
+
+    /// Session 47: `-o -` wrote a file named `-`; `--facts-out -` too.
+    @Test func outputDashIsStandardOutput() {
+        let tmp = TemporaryDirectory()
+        tmp.write("c/a.md", "---\ntitle: 一\ndate: 2024-11-01\n---\n\n正文一段落，内容足够长。  \n")
+        let plain = CLIRun.run(["--no-config", "--no-cache", "--format", "concise", "c"], cwd: tmp.path)
+        let dash = CLIRun.run(["--no-config", "--no-cache", "--format", "concise", "-o", "-", "c"], cwd: tmp.path)
+        #expect(!plain.stdout.isEmpty && dash.stdout == plain.stdout && dash.status == plain.status)
+        #expect(CLIRun.run(["--no-config", "--no-cache", "--output=-", "c"], cwd: tmp.path).stdout.contains("a.md"))
+        #expect(!FileManager.default.fileExists(atPath: tmp.path + "/-"))
+        let facts = CLIRun.run(["--no-config", "--no-cache", "--facts-out", "-", "c"], cwd: tmp.path)
+        #expect(facts.status == 2 && facts.stderr.hasPrefix("error: --facts-out needs a file"), "\(facts.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: tmp.path + "/-"))
+    }
+
     @Test func helpOfHelpAndMergeOfWrongFiles() {
         let help = CLIRun.run(["help", "--help"])
         #expect(help.status == 0 && help.stdout.contains("USAGE:"), "\(help.stderr)")
