@@ -2133,6 +2133,36 @@ categories: cna
 }
 
 """#),
+        EmbeddedFile("html/html-empty-element/examples/bad-3.html", #"""
+---
+layout: post
+title: 夏寶龍再暗批港府
+date: 2024-11-10 10:00:00 +08:00
+categories: rfa
+---
+
+<p>他強調，香港不能僅靠傳統優勢。<span>&nbsp;</span></p>
+<p>趙家賢<span>&nbsp;&nbsp; </span></p>
+
+"""#),
+        EmbeddedFile("html/html-empty-element/examples/bad-3.json", #"""
+{
+  "expect": [
+    {
+      "line": 8,
+      "column": 19,
+      "message": "empty <span>"
+    },
+    {
+      "line": 9,
+      "column": 7,
+      "message": "empty <span>"
+    }
+  ],
+  "path": "a.html"
+}
+
+"""#),
         EmbeddedFile("html/html-empty-element/examples/fixed-1.html", #"""
 ---
 layout: post
@@ -2154,6 +2184,18 @@ categories: cna
 
 <p><span>南京大屠殺</span><span>87</span><span>周年。</span></p>
 <p>上海日本人學校改上網課。</p>
+
+"""#),
+        EmbeddedFile("html/html-empty-element/examples/fixed-3.html", #"""
+---
+layout: post
+title: 夏寶龍再暗批港府
+date: 2024-11-10 10:00:00 +08:00
+categories: rfa
+---
+
+<p>他強調，香港不能僅靠傳統優勢。</p>
+<p>趙家賢</p>
 
 """#),
         EmbeddedFile("html/html-empty-element/examples/good-1.html", #"""
@@ -2229,14 +2271,32 @@ categories: cna
 }
 
 """#),
+        EmbeddedFile("html/html-empty-element/examples/good-4.html", #"""
+---
+layout: post
+title: 47人案判決結果
+date: 2024-11-18 10:00:00 +08:00
+categories: rfa
+---
+
+<p><strong>戴耀廷<span>&nbsp; </span></strong><strong>區諾軒<span>&nbsp;&nbsp;</span></strong><strong>趙家賢</strong></p>
+<p><strong>袁嘉蔚<span> </span></strong><strong>梁晃維</strong><em> </em><strong>徐子見</strong></p>
+<p>施紀賢的隨行人員試圖阻止但不果</span><span> </span><span>並允許記者留下。</span></p>
+<p>黃仁勳1963年出生於台灣台南市。<span><br></span>黃仁勳在台上發言時，首先感謝香港科大。</p>
+
+"""#),
+        EmbeddedFile("html/html-empty-element/examples/good-4.json", #"""
+{ "path": "a.html" }
+
+"""#),
         EmbeddedFile("html/html-empty-element/rule.json", #"""
 {
   "id": "html-empty-element",
   "family": "html",
   "summary": "An HTML element has nothing inside (`<div></div>`, `<p> </p>`, nested empty `<span>`s).",
-  "whatItFinds": "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it, gives it room or shapes the layout around it (a background, border, outline, shadow, width, height, aspect ratio, padding or margin: a photo as `background-image`, an embed's placeholder shapes, a spacer; a float or clear, flex or grid placement, a position: the clearfix `<div style=\"clear:both\"></div>`): deleting it changes the page. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
+  "whatItFinds": "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it, gives it room or shapes the layout around it (a background, border, outline, shadow, width, height, aspect ratio, padding or margin: a photo as `background-image`, an embed's placeholder shapes, a spacer; a float or clear, flex or grid placement, a position: the clearfix `<div style=\"clear:both\"></div>`): deleting it changes the page. An inline element (`span`, `strong`, `em` …) holding only spaces or `&nbsp;` between two words, or a `<br>` between visible text, is not empty: it shows the space or break that separates them (`<strong>戴耀廷<span>&nbsp; </span></strong><strong>區諾軒</strong>`). Beside full-width punctuation, which carries its own spacing, a space separates nothing (`編輯：<span> </span>溫曉平`) and is reported. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
   "whyItMatters": "Where a scraper dropped a widget, an ad or an image, its wrapper stays behind: every CNA article starts with `<div></div>`, pasted text leaves `<span></span>` runs and `<p>&nbsp;</p>` spacers. They show nothing and split the markup a cleaner has to read.",
-  "fixSafety": "The safe fix deletes the element, and its line when nothing else is on it. An inline element (`span`, `strong`, `font` …) holding only a space, `&nbsp;` or `<br>` may be what separates the words around it (`<strong>戴耀廷</strong><span>&nbsp; </span><strong>區諾軒</strong>`): its deletion is an unsafe fix.",
+  "fixSafety": "The safe fix deletes the element, and its line when nothing else is on it. An inline element holding only a space or `&nbsp;` at the end of its block shows nothing, and goes too; its deletion is an unsafe fix when it holds a `<br>` or begins a block (an `&nbsp;` indent, a `<br>` before the first line).",
   "severity": "info",
   "fixable": "safe",
   "options": {
@@ -22046,9 +22106,9 @@ date: 2024-01-01
                      options: [],
                      source: "Rules/html/html-double-escaped/rule.json", examplesFolder: "html/html-double-escaped"),
         RuleMetadata(id: "html-empty-element", family: "html", summary: "An HTML element has nothing inside (`<div></div>`, `<p> </p>`, nested empty `<span>`s).",
-                     whatItFinds: "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it, gives it room or shapes the layout around it (a background, border, outline, shadow, width, height, aspect ratio, padding or margin: a photo as `background-image`, an embed's placeholder shapes, a spacer; a float or clear, flex or grid placement, a position: the clearfix `<div style=\"clear:both\"></div>`): deleting it changes the page. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
+                     whatItFinds: "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it, gives it room or shapes the layout around it (a background, border, outline, shadow, width, height, aspect ratio, padding or margin: a photo as `background-image`, an embed's placeholder shapes, a spacer; a float or clear, flex or grid placement, a position: the clearfix `<div style=\"clear:both\"></div>`): deleting it changes the page. An inline element (`span`, `strong`, `em` …) holding only spaces or `&nbsp;` between two words, or a `<br>` between visible text, is not empty: it shows the space or break that separates them (`<strong>戴耀廷<span>&nbsp; </span></strong><strong>區諾軒</strong>`). Beside full-width punctuation, which carries its own spacing, a space separates nothing (`編輯：<span> </span>溫曉平`) and is reported. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
                      whyItMatters: "Where a scraper dropped a widget, an ad or an image, its wrapper stays behind: every CNA article starts with `<div></div>`, pasted text leaves `<span></span>` runs and `<p>&nbsp;</p>` spacers. They show nothing and split the markup a cleaner has to read.",
-                     fixSafety: "The safe fix deletes the element, and its line when nothing else is on it. An inline element (`span`, `strong`, `font` …) holding only a space, `&nbsp;` or `<br>` may be what separates the words around it (`<strong>戴耀廷</strong><span>&nbsp; </span><strong>區諾軒</strong>`): its deletion is an unsafe fix.",
+                     fixSafety: "The safe fix deletes the element, and its line when nothing else is on it. An inline element holding only a space or `&nbsp;` at the end of its block shows nothing, and goes too; its deletion is an unsafe fix when it holds a `<br>` or begins a block (an `&nbsp;` indent, a `<br>` before the first line).",
                      severity: .info, enabledByDefault: true, fixable: .safe,
                      options: [
                          RuleOptionSpec(name: "elements", type: "string[]", defaultValue: JSONNode(.array([JSONNode(.string("div")), JSONNode(.string("span")), JSONNode(.string("p")), JSONNode(.string("section")), JSONNode(.string("article")), JSONNode(.string("b")), JSONNode(.string("strong")), JSONNode(.string("i")), JSONNode(.string("em")), JSONNode(.string("small")), JSONNode(.string("font")), JSONNode(.string("u")), JSONNode(.string("center")), JSONNode(.string("h1")), JSONNode(.string("h2")), JSONNode(.string("h3")), JSONNode(.string("h4")), JSONNode(.string("h5")), JSONNode(.string("h6")), JSONNode(.string("cite")), JSONNode(.string("figcaption")), JSONNode(.string("blockquote"))])), description: "Elements reported when empty.", allowed: nil)
