@@ -4801,7 +4801,9 @@ link: https://news.example.hk/a/5
     { "literal": ["All Rights Reserved", "All rights reserved"] },
     { "literal": ["未经授权禁止转载", "未經授權禁止轉載"] },
     { "literal": ["转载请注明出处", "轉載請註明出處", "轉載請注明出處"] },
-    { "literal": ["受到著作权法保护", "受到著作權法保護"] }
+    { "literal": ["受到著作权法保护", "受到著作權法保護"] },
+    { "$comment": "DW's notice without 到. Only after 本文所有内容: an article may say that a work 受著作权法保护.",
+      "literal": ["本文所有内容受著作权法保护", "本文所有內容受著作權法保護"] }
   ]
 }
 
@@ -4957,6 +4959,29 @@ author: 博主
 ---
 作者：張三（香港大學中文系教授）
 《紅樓夢》的人物描寫細膩。
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/bad-11.json", #"""
+{
+  "expect": [
+    {
+      "line": 9,
+      "message": "copyright footer '本文所有內容受著作權法保護'"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/bad-11.md", #"""
+---
+title: 女性發起「性罷工」：韓國4B運動如何影響美國
+date: 2024-11-27
+---
+美國大選後，社交媒體上有女性呼籲仿效韓國的4B運動。
+
+她說：「我是一個讓男人厭惡憎恨的女性主義者。」
+
+© 2024年德國之聲版權聲明：本文所有內容受著作權法保護，如無德國之聲特別授權，不得擅自使用。
 
 """#),
         EmbeddedFile("scraper/boilerplate/examples/bad-2.json", #"""
@@ -5234,6 +5259,18 @@ date: 2024-06-14
 ---
 時間：2024年6月20日 19:00 主持：陳教授
 歡迎公眾人士參加。
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/good-11.md", #"""
+---
+title: 法院：AI訓練使用新聞稿件須取得授權
+date: 2024-11-27
+---
+法院審理認為，新聞報導中的事實本身不受著作權法保護，但記者的文字表達受著作權法保護。
+
+判決指出，被告公司的資料庫所有內容受著作權法保護，原告不得擅自重製。
+
+该案另一被告称，其网站所有内容受著作权法保护，他人转载须经许可。
 
 """#),
         EmbeddedFile("scraper/boilerplate/examples/good-2.md", #"""
