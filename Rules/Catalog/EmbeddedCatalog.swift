@@ -21502,6 +21502,67 @@ title: t
 }
 
 """#),
+        EmbeddedFile("script/punctuation-width/examples/bad-11.json", #"""
+{
+  "expect": [
+    {
+      "line": 5,
+      "message": "parentheses of mixed widths"
+    },
+    {
+      "line": 7,
+      "message": "parentheses of mixed widths"
+    },
+    {
+      "line": 9,
+      "message": "parentheses of mixed widths"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/bad-11.md", #"""
+---
+title: 民调：半数以上乌克兰人希望谈判结束战争
+date: 2024-11-21
+---
+11月21日，俄军对乌克兰东北部城市苏梅（Sumy)发动空袭。
+
+（中央社台北1日電)中美經濟及金融工作組舉行第6次會議。
+
+40岁的绿党主席贝尔博克（Annalena Baerbock 40) 在新内阁中担任外长。
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/bad-12.html", #"""
+---
+title: 黃仁勳與梁朝偉同獲科大頒榮譽博士
+date: 2024-11-22
+---
+<p>輝達執行長黃仁勳，周六<span>(23</span>日）獲香港科技大學頒授榮譽博士。</p>
+<p><em>(路透社）</em></p>
+<p>美俄兩國在拜登（Joe Biden)）領導下關係惡化。</p>
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/bad-12.json", #"""
+{
+  "expect": [
+    {
+      "line": 5,
+      "message": "parentheses of mixed widths"
+    },
+    {
+      "line": 6,
+      "message": "parentheses of mixed widths"
+    },
+    {
+      "line": 7,
+      "message": "has no partner"
+    }
+  ],
+  "path": "post.html"
+}
+
+"""#),
         EmbeddedFile("script/punctuation-width/examples/bad-2.json", #"""
 {
   "expect": [
@@ -21661,6 +21722,28 @@ title: t
 ---
 <p title="a,b">会议于今日召开，各方代表出席。</p><!-- 注释,不改 --><script>var s = "中文,中文";</script>
 """#),
+        EmbeddedFile("script/punctuation-width/examples/fixed-11.md", #"""
+---
+title: 民调：半数以上乌克兰人希望谈判结束战争
+date: 2024-11-21
+---
+11月21日，俄军对乌克兰东北部城市苏梅（Sumy）发动空袭。
+
+（中央社台北1日電）中美經濟及金融工作組舉行第6次會議。
+
+40岁的绿党主席贝尔博克（Annalena Baerbock 40） 在新内阁中担任外长。
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/fixed-12.html", #"""
+---
+title: 黃仁勳與梁朝偉同獲科大頒榮譽博士
+date: 2024-11-22
+---
+<p>輝達執行長黃仁勳，周六<span>（23</span>日）獲香港科技大學頒授榮譽博士。</p>
+<p><em>（路透社）</em></p>
+<p>美俄兩國在拜登（Joe Biden)）領導下關係惡化。</p>
+
+"""#),
         EmbeddedFile("script/punctuation-width/examples/fixed-2.md", #"""
 記者問：這項計畫何時完成？市長回答：年底前！
 日期：2024-06-14 來源：黨委組織部
@@ -21752,6 +21835,20 @@ date: 2024-01-01
 原文：https://zh.wikipedia.org/wiki/香港;澳門 收錄。
 
 """#),
+        EmbeddedFile("script/punctuation-width/examples/good-15.html", #"""
+---
+title: 北京「最優秀金融人才」空降
+date: 2024-11-11
+---
+<figure><img alt="中投管理層來港與李家超會面。（政府新聞網圖片)" src="photo.jpg"></figure>
+<p>全寬括號（一）與半寬括號(two)可以並存，<a href="https://example.com/a（b)">連結</a>不算正文。</p>
+<p>Biden (born 1942） said so.</p>
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/good-15.json", #"""
+{ "path": "post.html" }
+
+"""#),
         EmbeddedFile("script/punctuation-width/examples/good-2.md", #"""
 運行 `ls -la;pwd` 命令即可查看目錄。
 <span style="color:red">重要</span>通知：請於下午3:15前到場。
@@ -21789,9 +21886,9 @@ print("你好,世界")
   "id": "punctuation-width",
   "family": "script",
   "summary": "ASCII punctuation between Chinese characters where the full-width form belongs.",
-  "whatItFinds": "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. Front matter is structured data and is not checked.",
+  "whatItFinds": "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. A pair of parentheses of mixed widths in Chinese text (`苏梅（Sumy)发动`, `(路透社）`) is reported too: both widths pair on one stack per line, so nesting and markup between them (`<span>(23</span>日）`) are followed; attribute values, URLs and Liquid tags are not text. Front matter is structured data and is not checked.",
   "whyItMatters": "Scrapers and converters often replace full-width punctuation with ASCII (`4月3日,我校`), which breaks sentence splitting, search snippets and typesetting.",
-  "fixSafety": "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). On a line with encoding damage nothing gets a fix.",
+  "fixSafety": "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). A mixed pair takes the full width of its other mark, safely unless its ASCII `(` follows a space (it may be the intended one: an unsafe fix); when a parenthesis of the line has no partner (`拜登（Joe Biden)）`: one `)` too many), it gets no fix. On a line with encoding damage nothing gets a fix.",
   "severity": "warning",
   "fixable": "safe",
   "options": {}
@@ -22401,9 +22498,9 @@ date: 2024-01-01
                      ],
                      source: "Rules/script/punctuation-halfwidth/rule.json", examplesFolder: "script/punctuation-halfwidth"),
         RuleMetadata(id: "punctuation-width", family: "script", summary: "ASCII punctuation between Chinese characters where the full-width form belongs.",
-                     whatItFinds: "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. Front matter is structured data and is not checked.",
+                     whatItFinds: "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. A pair of parentheses of mixed widths in Chinese text (`苏梅（Sumy)发动`, `(路透社）`) is reported too: both widths pair on one stack per line, so nesting and markup between them (`<span>(23</span>日）`) are followed; attribute values, URLs and Liquid tags are not text. Front matter is structured data and is not checked.",
                      whyItMatters: "Scrapers and converters often replace full-width punctuation with ASCII (`4月3日,我校`), which breaks sentence splitting, search snippets and typesetting.",
-                     fixSafety: "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). On a line with encoding damage nothing gets a fix.",
+                     fixSafety: "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). A mixed pair takes the full width of its other mark, safely unless its ASCII `(` follows a space (it may be the intended one: an unsafe fix); when a parenthesis of the line has no partner (`拜登（Joe Biden)）`: one `)` too many), it gets no fix. On a line with encoding damage nothing gets a fix.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [],
                      source: "Rules/script/punctuation-width/rule.json", examplesFolder: "script/punctuation-width"),
