@@ -2133,6 +2133,36 @@ categories: cna
 }
 
 """#),
+        EmbeddedFile("html/html-empty-element/examples/bad-3.html", #"""
+---
+layout: post
+title: 夏寶龍再暗批港府
+date: 2024-11-10 10:00:00 +08:00
+categories: rfa
+---
+
+<p>他強調，香港不能僅靠傳統優勢。<span>&nbsp;</span></p>
+<p>趙家賢<span>&nbsp;&nbsp; </span></p>
+
+"""#),
+        EmbeddedFile("html/html-empty-element/examples/bad-3.json", #"""
+{
+  "expect": [
+    {
+      "line": 8,
+      "column": 19,
+      "message": "empty <span>"
+    },
+    {
+      "line": 9,
+      "column": 7,
+      "message": "empty <span>"
+    }
+  ],
+  "path": "a.html"
+}
+
+"""#),
         EmbeddedFile("html/html-empty-element/examples/fixed-1.html", #"""
 ---
 layout: post
@@ -2154,6 +2184,18 @@ categories: cna
 
 <p><span>南京大屠殺</span><span>87</span><span>周年。</span></p>
 <p>上海日本人學校改上網課。</p>
+
+"""#),
+        EmbeddedFile("html/html-empty-element/examples/fixed-3.html", #"""
+---
+layout: post
+title: 夏寶龍再暗批港府
+date: 2024-11-10 10:00:00 +08:00
+categories: rfa
+---
+
+<p>他強調，香港不能僅靠傳統優勢。</p>
+<p>趙家賢</p>
 
 """#),
         EmbeddedFile("html/html-empty-element/examples/good-1.html", #"""
@@ -2229,14 +2271,32 @@ categories: cna
 }
 
 """#),
+        EmbeddedFile("html/html-empty-element/examples/good-4.html", #"""
+---
+layout: post
+title: 47人案判決結果
+date: 2024-11-18 10:00:00 +08:00
+categories: rfa
+---
+
+<p><strong>戴耀廷<span>&nbsp; </span></strong><strong>區諾軒<span>&nbsp;&nbsp;</span></strong><strong>趙家賢</strong></p>
+<p><strong>袁嘉蔚<span> </span></strong><strong>梁晃維</strong><em> </em><strong>徐子見</strong></p>
+<p>施紀賢的隨行人員試圖阻止但不果</span><span> </span><span>並允許記者留下。</span></p>
+<p>黃仁勳1963年出生於台灣台南市。<span><br></span>黃仁勳在台上發言時，首先感謝香港科大。</p>
+
+"""#),
+        EmbeddedFile("html/html-empty-element/examples/good-4.json", #"""
+{ "path": "a.html" }
+
+"""#),
         EmbeddedFile("html/html-empty-element/rule.json", #"""
 {
   "id": "html-empty-element",
   "family": "html",
   "summary": "An HTML element has nothing inside (`<div></div>`, `<p> </p>`, nested empty `<span>`s).",
-  "whatItFinds": "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it, gives it room or shapes the layout around it (a background, border, outline, shadow, width, height, aspect ratio, padding or margin: a photo as `background-image`, an embed's placeholder shapes, a spacer; a float or clear, flex or grid placement, a position: the clearfix `<div style=\"clear:both\"></div>`): deleting it changes the page. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
+  "whatItFinds": "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it, gives it room or shapes the layout around it (a background, border, outline, shadow, width, height, aspect ratio, padding or margin: a photo as `background-image`, an embed's placeholder shapes, a spacer; a float or clear, flex or grid placement, a position: the clearfix `<div style=\"clear:both\"></div>`): deleting it changes the page. An inline element (`span`, `strong`, `em` …) holding only spaces or `&nbsp;` between two words, or a `<br>` between visible text, is not empty: it shows the space or break that separates them (`<strong>戴耀廷<span>&nbsp; </span></strong><strong>區諾軒</strong>`). Beside full-width punctuation, which carries its own spacing, a space separates nothing (`編輯：<span> </span>溫曉平`) and is reported. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
   "whyItMatters": "Where a scraper dropped a widget, an ad or an image, its wrapper stays behind: every CNA article starts with `<div></div>`, pasted text leaves `<span></span>` runs and `<p>&nbsp;</p>` spacers. They show nothing and split the markup a cleaner has to read.",
-  "fixSafety": "The safe fix deletes the element, and its line when nothing else is on it. An inline element (`span`, `strong`, `font` …) holding only a space, `&nbsp;` or `<br>` may be what separates the words around it (`<strong>戴耀廷</strong><span>&nbsp; </span><strong>區諾軒</strong>`): its deletion is an unsafe fix.",
+  "fixSafety": "The safe fix deletes the element, and its line when nothing else is on it. An inline element holding only a space or `&nbsp;` at the end of its block shows nothing, and goes too; its deletion is an unsafe fix when it holds a `<br>` or begins a block (an `&nbsp;` indent, a `<br>` before the first line).",
   "severity": "info",
   "fixable": "safe",
   "options": {
@@ -4741,7 +4801,9 @@ link: https://news.example.hk/a/5
     { "literal": ["All Rights Reserved", "All rights reserved"] },
     { "literal": ["未经授权禁止转载", "未經授權禁止轉載"] },
     { "literal": ["转载请注明出处", "轉載請註明出處", "轉載請注明出處"] },
-    { "literal": ["受到著作权法保护", "受到著作權法保護"] }
+    { "literal": ["受到著作权法保护", "受到著作權法保護"] },
+    { "$comment": "DW's notice without 到. Only after 本文所有内容: an article may say that a work 受著作权法保护.",
+      "literal": ["本文所有内容受著作权法保护", "本文所有內容受著作權法保護"] }
   ]
 }
 
@@ -4897,6 +4959,29 @@ author: 博主
 ---
 作者：張三（香港大學中文系教授）
 《紅樓夢》的人物描寫細膩。
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/bad-11.json", #"""
+{
+  "expect": [
+    {
+      "line": 9,
+      "message": "copyright footer '本文所有內容受著作權法保護'"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/bad-11.md", #"""
+---
+title: 女性發起「性罷工」：韓國4B運動如何影響美國
+date: 2024-11-27
+---
+美國大選後，社交媒體上有女性呼籲仿效韓國的4B運動。
+
+她說：「我是一個讓男人厭惡憎恨的女性主義者。」
+
+© 2024年德國之聲版權聲明：本文所有內容受著作權法保護，如無德國之聲特別授權，不得擅自使用。
 
 """#),
         EmbeddedFile("scraper/boilerplate/examples/bad-2.json", #"""
@@ -5174,6 +5259,18 @@ date: 2024-06-14
 ---
 時間：2024年6月20日 19:00 主持：陳教授
 歡迎公眾人士參加。
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/good-11.md", #"""
+---
+title: 法院：AI訓練使用新聞稿件須取得授權
+date: 2024-11-27
+---
+法院審理認為，新聞報導中的事實本身不受著作權法保護，但記者的文字表達受著作權法保護。
+
+判決指出，被告公司的資料庫所有內容受著作權法保護，原告不得擅自重製。
+
+该案另一被告称，其网站所有内容受著作权法保护，他人转载须经许可。
 
 """#),
         EmbeddedFile("scraper/boilerplate/examples/good-2.md", #"""
@@ -21405,6 +21502,67 @@ title: t
 }
 
 """#),
+        EmbeddedFile("script/punctuation-width/examples/bad-11.json", #"""
+{
+  "expect": [
+    {
+      "line": 5,
+      "message": "parentheses of mixed widths"
+    },
+    {
+      "line": 7,
+      "message": "parentheses of mixed widths"
+    },
+    {
+      "line": 9,
+      "message": "parentheses of mixed widths"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/bad-11.md", #"""
+---
+title: 民调：半数以上乌克兰人希望谈判结束战争
+date: 2024-11-21
+---
+11月21日，俄军对乌克兰东北部城市苏梅（Sumy)发动空袭。
+
+（中央社台北1日電)中美經濟及金融工作組舉行第6次會議。
+
+40岁的绿党主席贝尔博克（Annalena Baerbock 40) 在新内阁中担任外长。
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/bad-12.html", #"""
+---
+title: 黃仁勳與梁朝偉同獲科大頒榮譽博士
+date: 2024-11-22
+---
+<p>輝達執行長黃仁勳，周六<span>(23</span>日）獲香港科技大學頒授榮譽博士。</p>
+<p><em>(路透社）</em></p>
+<p>美俄兩國在拜登（Joe Biden)）領導下關係惡化。</p>
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/bad-12.json", #"""
+{
+  "expect": [
+    {
+      "line": 5,
+      "message": "parentheses of mixed widths"
+    },
+    {
+      "line": 6,
+      "message": "parentheses of mixed widths"
+    },
+    {
+      "line": 7,
+      "message": "has no partner"
+    }
+  ],
+  "path": "post.html"
+}
+
+"""#),
         EmbeddedFile("script/punctuation-width/examples/bad-2.json", #"""
 {
   "expect": [
@@ -21564,6 +21722,28 @@ title: t
 ---
 <p title="a,b">会议于今日召开，各方代表出席。</p><!-- 注释,不改 --><script>var s = "中文,中文";</script>
 """#),
+        EmbeddedFile("script/punctuation-width/examples/fixed-11.md", #"""
+---
+title: 民调：半数以上乌克兰人希望谈判结束战争
+date: 2024-11-21
+---
+11月21日，俄军对乌克兰东北部城市苏梅（Sumy）发动空袭。
+
+（中央社台北1日電）中美經濟及金融工作組舉行第6次會議。
+
+40岁的绿党主席贝尔博克（Annalena Baerbock 40） 在新内阁中担任外长。
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/fixed-12.html", #"""
+---
+title: 黃仁勳與梁朝偉同獲科大頒榮譽博士
+date: 2024-11-22
+---
+<p>輝達執行長黃仁勳，周六<span>（23</span>日）獲香港科技大學頒授榮譽博士。</p>
+<p><em>（路透社）</em></p>
+<p>美俄兩國在拜登（Joe Biden)）領導下關係惡化。</p>
+
+"""#),
         EmbeddedFile("script/punctuation-width/examples/fixed-2.md", #"""
 記者問：這項計畫何時完成？市長回答：年底前！
 日期：2024-06-14 來源：黨委組織部
@@ -21655,6 +21835,20 @@ date: 2024-01-01
 原文：https://zh.wikipedia.org/wiki/香港;澳門 收錄。
 
 """#),
+        EmbeddedFile("script/punctuation-width/examples/good-15.html", #"""
+---
+title: 北京「最優秀金融人才」空降
+date: 2024-11-11
+---
+<figure><img alt="中投管理層來港與李家超會面。（政府新聞網圖片)" src="photo.jpg"></figure>
+<p>全寬括號（一）與半寬括號(two)可以並存，<a href="https://example.com/a（b)">連結</a>不算正文。</p>
+<p>Biden (born 1942） said so.</p>
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/good-15.json", #"""
+{ "path": "post.html" }
+
+"""#),
         EmbeddedFile("script/punctuation-width/examples/good-2.md", #"""
 運行 `ls -la;pwd` 命令即可查看目錄。
 <span style="color:red">重要</span>通知：請於下午3:15前到場。
@@ -21692,9 +21886,9 @@ print("你好,世界")
   "id": "punctuation-width",
   "family": "script",
   "summary": "ASCII punctuation between Chinese characters where the full-width form belongs.",
-  "whatItFinds": "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. Front matter is structured data and is not checked.",
+  "whatItFinds": "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. A pair of parentheses of mixed widths in Chinese text (`苏梅（Sumy)发动`, `(路透社）`) is reported too: both widths pair on one stack per line, so nesting and markup between them (`<span>(23</span>日）`) are followed; attribute values, URLs and Liquid tags are not text. Front matter is structured data and is not checked.",
   "whyItMatters": "Scrapers and converters often replace full-width punctuation with ASCII (`4月3日,我校`), which breaks sentence splitting, search snippets and typesetting.",
-  "fixSafety": "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). On a line with encoding damage nothing gets a fix.",
+  "fixSafety": "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). A mixed pair takes the full width of its other mark, safely unless its ASCII `(` follows a space (it may be the intended one: an unsafe fix); when a parenthesis of the line has no partner (`拜登（Joe Biden)）`: one `)` too many), it gets no fix. On a line with encoding damage nothing gets a fix.",
   "severity": "warning",
   "fixable": "safe",
   "options": {}
@@ -22046,9 +22240,9 @@ date: 2024-01-01
                      options: [],
                      source: "Rules/html/html-double-escaped/rule.json", examplesFolder: "html/html-double-escaped"),
         RuleMetadata(id: "html-empty-element", family: "html", summary: "An HTML element has nothing inside (`<div></div>`, `<p> </p>`, nested empty `<span>`s).",
-                     whatItFinds: "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it, gives it room or shapes the layout around it (a background, border, outline, shadow, width, height, aspect ratio, padding or margin: a photo as `background-image`, an embed's placeholder shapes, a spacer; a float or clear, flex or grid placement, a position: the clearfix `<div style=\"clear:both\"></div>`): deleting it changes the page. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
+                     whatItFinds: "Whitespace, `&nbsp;`, comments, `<br>` and other empty wrappers count as empty; nested empties are one finding at the outermost. Elements with `id`, `class` or `data-*` attributes are left alone (a style sheet or script may fill them: `<div class=\"fb-post\" data-href=…>`). So is an element whose `style` draws it, gives it room or shapes the layout around it (a background, border, outline, shadow, width, height, aspect ratio, padding or margin: a photo as `background-image`, an embed's placeholder shapes, a spacer; a float or clear, flex or grid placement, a position: the clearfix `<div style=\"clear:both\"></div>`): deleting it changes the page. An inline element (`span`, `strong`, `em` …) holding only spaces or `&nbsp;` between two words, or a `<br>` between visible text, is not empty: it shows the space or break that separates them (`<strong>戴耀廷<span>&nbsp; </span></strong><strong>區諾軒</strong>`). Beside full-width punctuation, which carries its own spacing, a space separates nothing (`編輯：<span> </span>溫曉平`) and is reported. Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
                      whyItMatters: "Where a scraper dropped a widget, an ad or an image, its wrapper stays behind: every CNA article starts with `<div></div>`, pasted text leaves `<span></span>` runs and `<p>&nbsp;</p>` spacers. They show nothing and split the markup a cleaner has to read.",
-                     fixSafety: "The safe fix deletes the element, and its line when nothing else is on it. An inline element (`span`, `strong`, `font` …) holding only a space, `&nbsp;` or `<br>` may be what separates the words around it (`<strong>戴耀廷</strong><span>&nbsp; </span><strong>區諾軒</strong>`): its deletion is an unsafe fix.",
+                     fixSafety: "The safe fix deletes the element, and its line when nothing else is on it. An inline element holding only a space or `&nbsp;` at the end of its block shows nothing, and goes too; its deletion is an unsafe fix when it holds a `<br>` or begins a block (an `&nbsp;` indent, a `<br>` before the first line).",
                      severity: .info, enabledByDefault: true, fixable: .safe,
                      options: [
                          RuleOptionSpec(name: "elements", type: "string[]", defaultValue: JSONNode(.array([JSONNode(.string("div")), JSONNode(.string("span")), JSONNode(.string("p")), JSONNode(.string("section")), JSONNode(.string("article")), JSONNode(.string("b")), JSONNode(.string("strong")), JSONNode(.string("i")), JSONNode(.string("em")), JSONNode(.string("small")), JSONNode(.string("font")), JSONNode(.string("u")), JSONNode(.string("center")), JSONNode(.string("h1")), JSONNode(.string("h2")), JSONNode(.string("h3")), JSONNode(.string("h4")), JSONNode(.string("h5")), JSONNode(.string("h6")), JSONNode(.string("cite")), JSONNode(.string("figcaption")), JSONNode(.string("blockquote"))])), description: "Elements reported when empty.", allowed: nil)
@@ -22304,9 +22498,9 @@ date: 2024-01-01
                      ],
                      source: "Rules/script/punctuation-halfwidth/rule.json", examplesFolder: "script/punctuation-halfwidth"),
         RuleMetadata(id: "punctuation-width", family: "script", summary: "ASCII punctuation between Chinese characters where the full-width form belongs.",
-                     whatItFinds: "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. Front matter is structured data and is not checked.",
+                     whatItFinds: "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. A pair of parentheses of mixed widths in Chinese text (`苏梅（Sumy)发动`, `(路透社）`) is reported too: both widths pair on one stack per line, so nesting and markup between them (`<span>(23</span>日）`) are followed; attribute values, URLs and Liquid tags are not text. Front matter is structured data and is not checked.",
                      whyItMatters: "Scrapers and converters often replace full-width punctuation with ASCII (`4月3日,我校`), which breaks sentence splitting, search snippets and typesetting.",
-                     fixSafety: "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). On a line with encoding damage nothing gets a fix.",
+                     fixSafety: "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). A mixed pair takes the full width of its other mark, safely unless its ASCII `(` follows a space (it may be the intended one: an unsafe fix); when a parenthesis of the line has no partner (`拜登（Joe Biden)）`: one `)` too many), it gets no fix. On a line with encoding damage nothing gets a fix.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [],
                      source: "Rules/script/punctuation-width/rule.json", examplesFolder: "script/punctuation-width"),

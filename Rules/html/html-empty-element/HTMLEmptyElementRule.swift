@@ -65,7 +65,7 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
     private func check(_ document: Document, _ structure: HTMLElements, _ view: HTMLView, _ bytes: [UInt8], state: UnsafeMutableBufferPointer<UInt8>,
                        into sink: inout DiagnosticSink) {
         let elements = structure.elements
-        let isEmptyBit: UInt8 = 1, separatesBit: UInt8 = 2
+        let isEmptyBit: UInt8 = 1, separatesBit: UInt8 = 2, breaksBit: UInt8 = 4
         // Children start after their parents: deciding from the last element backwards sees every child first.
         // Fields read in place, through the buffer: a copy of each element (its name retained and
         // released) cost more than the test, and the array's subscript still made one per read.
@@ -74,7 +74,7 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
                 guard let end = elements[index].end, isNamed(packed: elements[index].packedName, structure.name(of: elements[index])),
                       hasOnlyHarmlessAttributes(view.tokens[elements[index].start], view, bytes) else { continue }
                 var t = elements[index].start + 1
-                var isEmpty = true, rendersSpace = false
+                var isEmpty = true, rendersSpace = false, rendersBreak = false
                 while t < end {
                     let token = view.tokens[t]
                     switch token.kind {
@@ -89,9 +89,11 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
                     case .startTag:
                         if let child = structure.elementAtToken[t], state[child] & isEmptyBit != 0, let childEnd = elements[child].end {
                             rendersSpace = rendersSpace || state[child] & separatesBit != 0
+                            rendersBreak = rendersBreak || state[child] & breaksBit != 0
                             t = childEnd + 1
                         } else if view.isTag(token, named: "br", in: bytes) {
                             rendersSpace = true
+                            rendersBreak = true
                             t += 1
                         } else {
                             isEmpty = false
@@ -101,7 +103,7 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
                     }
                     if !isEmpty { break }
                 }
-                state[index] = (isEmpty ? isEmptyBit : 0) | (isEmpty && rendersSpace ? separatesBit : 0)
+                state[index] = isEmpty ? isEmptyBit | (rendersSpace ? separatesBit : 0) | (rendersBreak ? breaksBit : 0) : 0
             }
         }
         for index in elements.indices where state[index] & isEmptyBit != 0 {
@@ -110,13 +112,87 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
             guard let range = structure.outerRange(element, view) else { continue }
             // One line in the message: runs of whitespace (newlines, indentation) become one space.
             let shown = Self.oneLine(bytes[range].prefix(60))
-            // An inline wrapper holding only a space may be all that keeps two names or words apart:
-            // deleting it joins them, so that deletion waits for a look.
+            // An inline wrapper holding only a space, `&nbsp;` or `<br>` shows that space or break:
+            // between two words it is what keeps them apart (`<strong>戴耀廷<span>&nbsp; </span></strong>
+            // <strong>區諾軒`), and a `<br>` between any visible text is a line break, so neither is
+            // reported. A space beside full-width punctuation separates nothing (`編輯：<span> </span>
+            // 溫曉平`, `建議<span>&nbsp;</span>。`): reported, its deletion unsafe as before. Where
+            // nothing visible follows it in its block, a space or `&nbsp;` shows nothing and its
+            // deletion is safe; a `<br>` there, or a space at a block's start (an `&nbsp;` indent, a
+            // `<br>` before the first line), or text too far away to tell, waits for a look.
             let name = structure.name(of: element)
-            let applicability: Applicability = state[index] & separatesBit != 0 && Self.inlineElements.contains(name) ? .unsafe : .safe
+            var applicability = Applicability.safe
+            if state[index] & separatesBit != 0 && Self.inlineElements.contains(name), let end = element.end {
+                let before = Self.neighbour(of: element.start, step: -1, view, bytes)
+                let after = Self.neighbour(of: end, step: 1, view, bytes)
+                let breaks = state[index] & breaksBit != 0
+                if before.isText && after.isText && (breaks || before == .word && after == .word) { continue }
+                applicability = after == .blockEdge && state[index] & breaksBit == 0 ? .safe : .unsafe
+            }
             let fix = Fix(applicability, HTMLText.concat("delete the empty <", name, ">"), edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
             sink.report(view.tokens[element.start].range, HTMLText.concat("empty <", name, "> wrapper '", shown, "' (nothing to show)"), fix: fix)
         }
+    }
+
+    /// What a reader sees next to an element: a word (a letter, a digit, a Han character, an image),
+    /// full-width punctuation or an ideographic space (which carry their own spacing), a block's
+    /// edge, or too many tokens to tell.
+    package enum Neighbour {
+        case word, punctuation, blockEdge, unknown
+        var isText: Bool { self == .word || self == .punctuation }
+    }
+
+    /// Tokens looked at on each side of an element before `neighbour` gives up (`unknown`): a run of
+    /// empty wrappers, each looking past the others, would otherwise make the walks quadratic.
+    private static let neighbourReach = 16
+
+    /// What is next to token `from` in direction `step` (-1 or 1), past whitespace, space references,
+    /// comments and inline tags: the nearest visible character of the first text (a word or
+    /// full-width punctuation; any character reference and an `<img>` count as a word), or a
+    /// block's edge (a block element's tag, `<br>` included, or the end of the body).
+    package static func neighbour(of from: Int, step: Int, _ view: HTMLView, _ bytes: [UInt8]) -> Neighbour {
+        let tokens = view.tokens
+        var t = from + step
+        var seen = 0
+        while t >= 0 && t < tokens.count {
+            guard seen < neighbourReach else { return .unknown }
+            seen += 1
+            let token = tokens[t]
+            switch token.kind {
+            case .text:
+                if !HTMLText.isBlank(bytes, token.range) {
+                    return nearestCharacter(bytes, token.range, fromEnd: step < 0).map { CJK.isCJKPunct($0) } == true ? .punctuation : .word
+                }
+            case .characterReference:
+                if !HTMLText.isSpaceReference(bytes, token) { return .word }
+            case .comment:
+                break
+            case .startTag, .endTag:
+                if HTMLView.isBlockElement(bytes, token.name) { return .blockEdge }
+                if token.kind == .startTag && view.isTag(token, named: "img", in: bytes) { return .word }
+            case .doctype, .rawText:
+                return .unknown
+            }
+            t += step
+        }
+        return .blockEdge
+    }
+
+    /// The scalar of `range` nearest its start (or its end, `fromEnd`) past ASCII whitespace; nil
+    /// when there is none or it is ill-formed.
+    private static func nearestCharacter(_ bytes: [UInt8], _ range: Range<Int>, fromEnd: Bool) -> UInt32? {
+        if fromEnd {
+            var end = range.upperBound
+            while end > range.lowerBound, HTMLView.isSpace(bytes[end - 1]) { end -= 1 }
+            var start = end - 1
+            while start > range.lowerBound, start > end - 4, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+            guard start >= range.lowerBound, start < end else { return nil }
+            return String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars.last?.value
+        }
+        var start = range.lowerBound
+        while start < range.upperBound, HTMLView.isSpace(bytes[start]) { start += 1 }
+        guard start < range.upperBound else { return nil }
+        return String(decoding: bytes[start..<min(start + 4, range.upperBound)], as: UTF8.self).unicodeScalars.first?.value
     }
 
     /// The text of `bytes` with each run of whitespace made one space and none at either end: an

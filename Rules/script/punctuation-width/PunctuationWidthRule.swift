@@ -34,17 +34,21 @@ public struct PunctuationWidthRule: Rule {
         // A line reports only at a byte `mayReport` acts at (a mark candidate), and most files
         // hold none: the census (built anyway for the other script rules) and the decode (made
         // already by an earlier rule) tell without a walk of the lines.
+        // A `)` closing a full-width `（` is no mark candidate of the census: a file with one goes on.
         if asksCensus, let decode = decoded, let afterNonASCII = decode.holdsMarkAfterNonASCII,
-           !afterNonASCII, !document.bytePairs.mayHoldASCIIMarkCandidate { return }
+           !afterNonASCII, !document.bytePairs.mayHoldASCIIMarkCandidate, !document.bytePairs.contains(byte: 0x29) { return }
         for n in lines where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             if sink.budgetSpent(step: n, bytes: range.count) { return }
             // An ASCII line reports nothing: once decoded, the line starts tell without a walk.
             if let decode = decoded, document.lineIsASCII(decode, line: n) == true { continue }
-            guard let first = Self.firstReportable(document.bytes, range) else { continue }
+            let first = Self.firstReportable(document.bytes, range)
+            let mixed = Self.mayHoldMixedParentheses(document.bytes, range)
+            guard first != nil || mixed else { continue }
             document.decodeOnce(into: &decoded)
             guard let decode = decoded else { continue }
-            checkLine(document.scalarRun(decode, line: n), in: document, allInBMP: decode.allInBMP, fromByte: first, into: &sink)
+            checkLine(document.scalarRun(decode, line: n), in: document, allInBMP: decode.allInBMP, fromByte: first ?? range.upperBound,
+                      mixedParentheses: mixed, into: &sink)
         }
     }
 
@@ -110,6 +114,26 @@ public struct PunctuationWidthRule: Rule {
                 if before > lower, endsHanOrClosing(buf, before: before, lower: lower) { return k }
             }
             return nil
+        }
+    }
+
+    /// Whether the line `range` of `bytes` holds an ASCII parenthesis and a full-width one (`（`
+    /// EF BC 88, `）` EF BC 89): only then may a pair mix the widths (`苏梅（Sumy)发动`,
+    /// `(路透社）`), which `mayReport`'s marks do not find (a `)` after Latin text is none). Two
+    /// `memchr` passes over a line without an ASCII parenthesis (most Chinese lines).
+    package static func mayHoldMixedParentheses(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        bytes.withUnsafeBufferPointer { buf -> Bool in
+            guard range.count >= 4, let base = buf.baseAddress else { return false }
+            let count = range.count
+            guard memchr(base + range.lowerBound, 0x28, count) != nil || memchr(base + range.lowerBound, 0x29, count) != nil else { return false }
+            var k = range.lowerBound
+            let end = range.upperBound
+            while k &+ 3 <= end, let hit = memchr(base + k, 0xEF, end &- 2 &- k) {
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if buf[at &+ 1] == 0xBC, buf[at &+ 2] == 0x88 || buf[at &+ 2] == 0x89 { return true }
+                k = at &+ 1
+            }
+            return false
         }
     }
 
@@ -193,17 +217,21 @@ public struct PunctuationWidthRule: Rule {
 
     /// `allInBMP`: every scalar of the document lies in the BMP (`ScalarDecode.allInBMP`).
     /// `fromByte`: where the walk of the marks starts (`firstReportable`; nil: the line's start).
+    /// `mixedParentheses`: the line may hold a pair of mixed widths (`mayHoldMixedParentheses`, asked
+    /// here when nil): the parentheses of both widths are paired on one stack, and a mixed pair is reported.
     ///
     /// Only the marks `mayReport`'s byte walk stops at are visited (`candidateMarks`): no other
     /// mark is reported, counts for `converted`, or starts a frame shift. What keeps a mark out
     /// (`skip`: code, markup, URLs, titles and quoted names, encoding damage) is asked at those
     /// marks alone, each whole-line fact made when first needed: a long HTML line holds thousands
     /// of scalars and a few dozen candidates, most of them in markup the HTML view hides.
-    package func checkLine(_ run: ScalarRun, in document: Document, allInBMP: Bool = false, fromByte: Int? = nil, into sink: inout DiagnosticSink) {
+    package func checkLine(_ run: ScalarRun, in document: Document, allInBMP: Bool = false, fromByte: Int? = nil, mixedParentheses: Bool? = nil,
+                           into sink: inout DiagnosticSink) {
         let c = run.cps
         let n = c.count
+        let mixedParentheses = mixedParentheses ?? (n > 0 && Self.mayHoldMixedParentheses(document.bytes, run.offsets[0]..<run.offsets[n]))
         let marks = Self.candidateMarks(run, document.bytes, fromByte: fromByte)
-        guard !marks.isEmpty else { return }
+        guard !marks.isEmpty || mixedParentheses else { return }
         // Frame shifts start at a `?` after a Han character, which is always a candidate: the
         // steps of `FrameShift.spans` at those marks.
         var frameShifts: [Range<Int>] = []
@@ -220,6 +248,10 @@ public struct PunctuationWidthRule: Rule {
         var damaged: Bool?
         var converted: Bool?
         var closeOfOpen: [Int: Int]?
+        // Pairs of mixed widths (`（Sumy)`), and whether a parenthesis of the line has no partner
+        // (`拜登（Joe Biden)）`): made with `closeOfOpen` when the line holds both widths.
+        var mixedPairs: [(open: Int, close: Int)] = []
+        var unpaired = false
         var prose = NonProseWalk(), titles = TitleWalk()
         var nameLists: [Int: Bool] = [:]
         c.withUnsafeElements { buf in
@@ -270,9 +302,40 @@ public struct PunctuationWidthRule: Rule {
             /// full-width as a whole, a pair holding only Latin text, digits or pinyin (`(Interpol)`,
             /// `(qū)`) stays. The `)` of the `(` at `open`, or -1; all pairs made at the first asking.
             func closeParenthesis(of open: Int) -> Int {
-                if closeOfOpen == nil {
-                    var pairs: [Int: Int] = [:]
-                    var stack: [Int] = []
+                pairParentheses()
+                return closeOfOpen?[open] ?? -1
+            }
+            /// `closeOfOpen`, and on a line holding both widths `mixedPairs` and `unpaired`: one
+            /// stack for `(` `（` and `)` `）` there, so that `（Sumy)` is one pair and `(` … `）` …
+            /// `)` does not pair its ASCII marks across the full-width close. One pass over the line.
+            func pairParentheses() {
+                guard closeOfOpen == nil else { return }
+                var pairs: [Int: Int] = [:]
+                var stack: [Int] = []
+                if mixedParentheses {
+                    // The four marks are 0x28/0x29 and 0xFF08/0xFF09 with bit 0 cleared or set: groups
+                    // of eight scalars holding none are passed with two vector compares.
+                    let one = SIMD4<UInt32>(repeating: 1), ascii = SIMD4<UInt32>(repeating: 0x29), wide = SIMD4<UInt32>(repeating: 0xFF09)
+                    var k = 0
+                    while k < n {
+                        k = buf.skippingGroupsOfEight(from: k, to: n) { (($0 | one) .== ascii) .| (($0 | one) .== wide) }
+                        guard k < n else { break }
+                        defer { k += 1 }
+                        let x = buf[k]
+                        guard x | 1 == 0x29 || x | 1 == 0xFF09, !isSkipped(k) else { continue }
+                        if x == 0x28 || x == 0xFF08 {
+                            stack.append(k)
+                            continue
+                        }
+                        guard let opening = stack.popLast() else {
+                            unpaired = true
+                            continue
+                        }
+                        let asciiOpen = c[opening] == 0x28, asciiClose = x == 0x29
+                        if asciiOpen && asciiClose { pairs[opening] = k } else if asciiOpen != asciiClose { mixedPairs.append((opening, k)) }
+                    }
+                    unpaired = unpaired || !stack.isEmpty
+                } else {
                     var k = buf.firstIndex(of: 0x28, or: 0x29, from: 0, to: n)
                     while k < n {
                         if !isSkipped(k) {
@@ -280,9 +343,8 @@ public struct PunctuationWidthRule: Rule {
                         }
                         k = buf.firstIndex(of: 0x28, or: 0x29, from: k + 1, to: n)
                     }
-                    closeOfOpen = pairs
                 }
-                return closeOfOpen?[open] ?? -1
+                closeOfOpen = pairs
             }
             func report(_ range: Range<Int>, _ message: String, _ edits: [Edit], _ title: String, safe: Bool = true) {
                 sink.report(run.byteRange(range), message, fix: isDamaged() ? nil : Fix(safe ? .safe : .unsafe, title, edits: edits))
@@ -340,6 +402,28 @@ public struct PunctuationWidthRule: Rule {
                     report(i..<(i + 1), "ASCII '\(name)' in Chinese text; use full-width '\(wide)'",
                            [Edit(range: run.byteRange(i..<markEnd(i + 1)), replacement: wide)], "Use full-width '\(wide)'")
                 }
+            }
+            guard mixedParentheses else { return }
+            pairParentheses()
+            // A pair of mixed widths in Chinese text (Han inside, or Chinese text or punctuation
+            // beside it): its ASCII mark takes the full width of the other. Not fixed when a
+            // parenthesis of the line has no partner (`拜登（Joe Biden)）`: the `)` is one too
+            // many, and which pairs with which is a guess), and only with a look after a space
+            // (`中国 (图为…）`: the ASCII `(` may be the intended one, as in a caption credit).
+            for (open, close) in mixedPairs {
+                let before = open > 0 ? c[open - 1] : 0, after = close + 1 < n ? c[close + 1] : 0
+                guard (open + 1..<close).contains(where: { CJK.isHan(c[$0]) }) || CJK.isCJK(before) || CJK.isCJK(after) else { continue }
+                let asciiOpen = c[open] == 0x28
+                let shown = asciiOpen ? "'(' closed by '）'" : "'（' closed by ')'"
+                let message = "parentheses of mixed widths: \(shown); use full-width '（）'"
+                guard !unpaired else {
+                    sink.report(run.byteRange(open..<(close + 1)), message + " (a parenthesis of the line has no partner: not fixed automatically)", fix: nil)
+                    continue
+                }
+                let ascii = asciiOpen ? open : close
+                let afterSpace = asciiOpen && (before == 0x20 || before == 0x09 || before == 0xA0)
+                report(open..<(close + 1), message, [Edit(range: run.byteRange(ascii..<(ascii + 1)), replacement: asciiOpen ? "（" : "）")],
+                       "Use full-width parentheses", safe: !afterSpace)
             }
         }
     }

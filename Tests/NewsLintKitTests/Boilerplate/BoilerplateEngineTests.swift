@@ -143,6 +143,20 @@ import Testing
         #expect(found.first?.fix == nil)
     }
 
+    /// DW's footer without 到 (本文所有內容受著作權法保護, one agora-pen post) was missed while its
+    /// 受到 form (243 posts) was found; prose saying a work 受著作權法保護 stays quiet.
+    @Test func theCopyrightNoticeWithoutDaoIsFound() throws {
+        for notice in ["© 2024年德國之聲版權聲明：本文所有內容受著作權法保護，如無德國之聲特別授權，不得擅自使用。",
+                       "©2024年德国之声版权声明：本文所有内容受著作权法保护，如无德国之声特别授权，不得擅自使用。"] {
+            let found = try RuleHarness.diagnostics(rule: "boilerplate", text: fm + filler.joined(separator: "\n\n") + "\n\n" + notice + "\n")
+            #expect(found.map(\.line) == [45], "\(notice)")
+        }
+        for prose in ["法院認為，新聞中的事實不受著作權法保護，但記者的文字表達受著作權法保護。",
+                      "被告称，其网站所有内容受著作权法保护，他人转载须经许可。"] {
+            #expect(try RuleHarness.diagnostics(rule: "boilerplate", text: fm + filler.joined(separator: "\n\n") + "\n\n" + prose + "\n").isEmpty, "\(prose)")
+        }
+    }
+
     @Test func disabledCategoriesAndBadOption() throws {
         let text = fm + filler[0] + "\n\n  • 最新内容\n"
         #expect(try RuleHarness.diagnostics(rule: "boilerplate", text: text).count == 1)

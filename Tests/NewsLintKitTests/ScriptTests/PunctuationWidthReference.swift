@@ -26,17 +26,30 @@ enum PunctuationWidthReference {
         // ASCII commas, semicolons or colons after Han text: the line went through a converter, so a `.`
         // between Han characters is its full stop, not a separator as in `哈利.波特`.
         let converted = positions.contains { $0 >= 1 && !skip[$0] && (c[$0] == 0x2C || c[$0] == 0x3B || c[$0] == 0x3A) && CJK.isHan(c[$0 - 1]) }
-        // Parentheses: pair them up; a pair holding Han text becomes full-width as a whole,
-        // a pair holding only Latin text, digits or pinyin (`(Interpol)`, `(qū)`) stays.
+        // Parentheses: pair them up, both widths on one stack; a pair of ASCII parentheses holding
+        // Han text becomes full-width as a whole, a pair holding only Latin text, digits or pinyin
+        // (`(Interpol)`, `(qū)`) stays; a pair of mixed widths (`（Sumy)`) is reported below.
         // `pairOf[j]`: the scalar index paired with `positions[j]`, or -1.
         var pairOf = [Int](repeating: -1, count: positions.count)
         var stack: [Int] = []
+        var mixedPairs: [(open: Int, close: Int)] = []
+        var unpaired = false
         for (j, i) in positions.enumerated() where !skip[i] {
-            if c[i] == 0x28 { stack.append(j) } else if c[i] == 0x29, let open = stack.popLast() {
-                pairOf[open] = i
-                pairOf[j] = positions[open]
+            if c[i] == 0x28 || c[i] == 0xFF08 { stack.append(j) } else if c[i] == 0x29 || c[i] == 0xFF09 {
+                guard let open = stack.popLast() else {
+                    unpaired = true
+                    continue
+                }
+                let o = positions[open]
+                if c[o] == 0x28 && c[i] == 0x29 {
+                    pairOf[open] = i
+                    pairOf[j] = o
+                } else if (c[o] == 0x28) != (c[i] == 0x29) {
+                    mixedPairs.append((o, i))
+                }
             }
         }
+        unpaired = unpaired || !stack.isEmpty
         func report(_ range: Range<Int>, _ message: String, _ edits: [Edit], _ title: String, safe: Bool = true) {
             sink.report(run.byteRange(range), message, fix: damaged ? nil : Fix(safe ? .safe : .unsafe, title, edits: edits))
         }
@@ -93,6 +106,21 @@ enum PunctuationWidthReference {
                            [Edit(range: run.byteRange(i..<markEnd(i + 1)), replacement: wide)], "Use full-width '\(wide)'")
                 }
             }
+        }
+        // Pairs of mixed widths in Chinese text: the ASCII mark takes the full width; no fix when a
+        // parenthesis of the line has no partner, an unsafe one for an ASCII `(` after a space.
+        for (open, close) in mixedPairs {
+            let before = open > 0 ? c[open - 1] : 0, after = close + 1 < n ? c[close + 1] : 0
+            guard (open + 1..<close).contains(where: { CJK.isHan(c[$0]) }) || CJK.isCJK(before) || CJK.isCJK(after) else { continue }
+            let asciiOpen = c[open] == 0x28
+            let message = "parentheses of mixed widths: " + (asciiOpen ? "'(' closed by '）'" : "'（' closed by ')'") + "; use full-width '（）'"
+            if unpaired {
+                sink.report(run.byteRange(open..<(close + 1)), message + " (a parenthesis of the line has no partner: not fixed automatically)", fix: nil)
+                continue
+            }
+            let ascii = asciiOpen ? open : close
+            report(open..<(close + 1), message, [Edit(range: run.byteRange(ascii..<(ascii + 1)), replacement: asciiOpen ? "（" : "）")],
+                   "Use full-width parentheses", safe: !(asciiOpen && (before == 0x20 || before == 0x09 || before == 0xA0)))
         }
     }
 

@@ -633,7 +633,8 @@ extension HTMLView {
                 #expect(!mayReport || before)
                 var sink = DiagnosticSink(document: document, rule: "punctuation-width", severity: .warning, readsProse: true)
                 rule.checkLine(document.scalarRun(decode, line: n), in: document, into: &sink)
-                if !mayReport {
+                // A line that may hold a pair of mixed widths (`（Sumy)`) is checked whatever `mayReport` says.
+                if !mayReport, !PunctuationWidthRule.mayHoldMixedParentheses(document.bytes, range) {
                     #expect(sink.diagnostics.isEmpty, "\(String(decoding: bytes, as: UTF8.self))")
                     if before { skipped += 1 }
                 }
