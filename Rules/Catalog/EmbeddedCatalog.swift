@@ -21815,6 +21815,33 @@ date: 2024-11-01
 這里的變化很大，居民都為此感到高興，在那裡生活了很多年。
 
 """#),
+        EmbeddedFile("script/script-mixed/examples/bad-7.json", #"""
+{
+  "expect": [
+    {
+      "line": 6,
+      "message": "這里 → 這裡"
+    },
+    {
+      "line": 8,
+      "message": "那里 → 那裡"
+    }
+  ],
+  "unsafe": true
+}
+
+"""#),
+        EmbeddedFile("script/script-mixed/examples/bad-7.md", #"""
+---
+title: 北極探險
+date: 2024-11-08
+---
+
+尼奧勒松位在北緯79度，這里是人類在地球上最北端的定居點。
+
+俄羅斯人在此已經活動了數十年，如今仍然在那里有一個礦山小鎮和一個研究站。
+
+"""#),
         EmbeddedFile("script/script-mixed/examples/fixed-1.md", #"""
 本校於今年三月舉辦教學研討會，邀請各學院教師參加。
 這是我校首次組織申報并成功入選國家級項目。
@@ -21841,6 +21868,17 @@ date: 2024-11-01
 記者在這裡訪問了多位居民，他們說這裡的生活很安定。
 
 這裡的變化很大，居民都為此感到高興，在那裡生活了很多年。
+
+"""#),
+        EmbeddedFile("script/script-mixed/examples/fixed-7.md", #"""
+---
+title: 北極探險
+date: 2024-11-08
+---
+
+尼奧勒松位在北緯79度，這裡是人類在地球上最北端的定居點。
+
+俄羅斯人在此已經活動了數十年，如今仍然在那裡有一個礦山小鎮和一個研究站。
 
 """#),
         EmbeddedFile("script/script-mixed/examples/good-1.md", #"""

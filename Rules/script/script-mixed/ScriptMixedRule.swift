@@ -142,10 +142,22 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         }
         guard simplified != traditional, max(simplified, traditional) >= options.minEvidence, let decode = decoded else { return }
         let dominant: ScriptTables.Class = traditional > simplified ? .traditionalOnly : .simplifiedOnly
-        // The document's own choice between two Traditional variants (裡/裏, 衞/衛 …) is what a fix writes.
-        // Made when the first unit goes to `checkLine`, its only reader: nearly every Traditional
-        // document prefers 為 to 爲, and the map was allocated and grown for each of them.
-        var preferred: [UInt32: UInt32]?
+        // The document's own choice between two Traditional forms (裡/裏, 衞/衛, 為/爲 …) is what a fix
+        // writes. Made when a finding first needs it (`checkLine`'s `style`): nearly every Traditional
+        // document prefers 為 to 爲, and a map allocated for each of them, or a count of the forms
+        // `VariantCounts` does not hold, cost every document what only the few with a fix need.
+        var style: HouseStyle?
+        func houseStyle() -> HouseStyle {
+            if let style { return style }
+            var counts: [UInt32: Int] = [:]
+            for k in 0..<runCount {
+                let scalars = runs[k].scalars
+                HouseStyle.count(Scalars(base: decode.cps, start: scalars.lowerBound, count: scalars.count), into: &counts)
+            }
+            let made = HouseStyle(variants: variantCounts, counts: counts)
+            style = made
+            return made
+        }
         // Names the text gives with their romanization once (金與正（Kim Yo-jong）) are names everywhere.
         // Collected when the first unit goes to `checkLine`, their only reader (most documents have none).
         var names: Set<[UInt32]>?
@@ -186,12 +198,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 }
                 names = found
             }
-            if preferred == nil {
-                var map: [UInt32: UInt32] = [:]
-                for (form, other) in Self.variantOf where variantCounts[other] > variantCounts[form] { map[form] = other }
-                preferred = map
-            }
-            checkLine(run, skip, tables: tables, dominant: dominant, preferred: preferred ?? [:], names: names ?? [],
+            checkLine(run, skip, tables: tables, dominant: dominant, style: houseStyle, names: names ?? [],
                       hasStrictMinority: !skipsCleanClauses || strictMinority > 0, into: &sink)
         }
     }
@@ -597,8 +604,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         package subscript(ch: UInt32) -> Int { Self.slot(ch).map { counts[$0] } ?? 0 }
     }
 
-    /// Traditional characters with a second standard form (OpenCC writes the first; Taiwan prints 裡
-    /// and 為, Hong Kong often 裏 and 衞). Both ways, so either can be the document's.
+    /// The frequent pairs of `HouseStyle.formPairs` (Taiwan prints 裡 and 為, Hong Kong often 裏 and
+    /// 衞), both ways: `VariantCounts` counts them while the script is counted (the flag table marks
+    /// them), the rest only when a fix needs them.
     package static let variantOf: [UInt32: UInt32] = {
         var m: [UInt32: UInt32] = [:]
         for (a, b) in [(0x88CF, 0x88E1), (0x70BA, 0x7232), (0x7DDA, 0x7DAB), (0x885B, 0x885E)] as [(UInt32, UInt32)] {
@@ -612,6 +620,48 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     package static func applying(_ preferred: [UInt32: UInt32], to text: String) -> String {
         guard !preferred.isEmpty else { return text }
         return String(String.UnicodeScalarView(text.unicodeScalars.map { preferred[$0.value].flatMap(Unicode.Scalar.init) ?? $0 }))
+    }
+
+    /// A document's own forms, for what a fix writes: of two standard Traditional forms, the one the
+    /// document writes more often (its house style).
+    package struct HouseStyle {
+        /// A form a fix's text may hold → the form written instead.
+        package let preferred: [UInt32: UInt32]
+        /// Pairs of standard Traditional forms that a fix may write (OpenCC's choice for a Simplified
+        /// character or word is one of the two), the default first: the form agora-pen's Traditional
+        /// outlets (RTHK, CNA, RFA, DW) print far more often when a document gives no choice of its
+        /// own (裡 314 : 裏 5, 為 : 爲, 眾 : 衆, 啟 : 啓, 偽 : 僞, 濕 : 溼, 麵 : 麪; 衛 : 衞 and 鉤 : 鈎 are
+        /// even at RTHK and keep OpenCC's). Characters that no fix writes (台/臺, 峰/峯, 着/著: the
+        /// Simplified side is also Traditional) need no entry.
+        package static let formPairs: [(standard: UInt32, other: UInt32)] =
+            ["裡裏", "為爲", "線綫", "衛衞", "眾衆", "啟啓", "偽僞", "濕溼", "麵麪", "說説", "銳鋭", "閱閲", "鉤鈎"].map { let p = pair($0); return (standard: p.0, other: p.1) }
+
+        /// The characters `count` counts: `formPairs` beyond `VariantCounts`'s.
+        private static let counted: Set<UInt32> = {
+            var set = Set<UInt32>()
+            for (a, b) in formPairs where VariantCounts.slot(a) == nil { set.insert(a); set.insert(b) }
+            return set
+        }()
+
+        private static func pair(_ s: String) -> (UInt32, UInt32) {
+            let v = s.unicodeScalars.map(\.value)
+            return (v[0], v[1])
+        }
+
+        /// Adds `c`'s occurrences of the characters this style counts beyond `VariantCounts` to `counts`.
+        package static func count(_ c: Scalars, into counts: inout [UInt32: Int]) {
+            for k in 0..<c.count where c[k] >= 0x3400 && counted.contains(c[k]) { counts[c[k], default: 0] += 1 }
+        }
+
+        /// The style of a document with `variants` (counted with the script) and `counts` (`count`).
+        package init(variants: VariantCounts, counts: [UInt32: Int]) {
+            func times(_ c: UInt32) -> Int { VariantCounts.slot(c) != nil ? variants[c] : counts[c, default: 0] }
+            var preferred: [UInt32: UInt32] = [:]
+            for (standard, other) in Self.formPairs {
+                if times(other) > times(standard) { preferred[standard] = other } else { preferred[other] = standard }
+            }
+            self.preferred = preferred
+        }
     }
 
     /// Closing quote for an opening one (switches, not hashed collections: called per scalar).
@@ -640,7 +690,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// clause without a word-level leftover is passed over before its characters are counted.
     /// `skip` is read only at scalars from U+3400 up and at phrase heads (never ASCII):
     /// `maskAndCount` leaves a unit whose spans hold only ASCII (URLs, times) unmasked.
-    private func checkLine(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, dominant: ScriptTables.Class, preferred: [UInt32: UInt32],
+    /// `style`: the document's `HouseStyle`, asked only when there is something to write (it is
+    /// counted at the first call).
+    private func checkLine(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, dominant: ScriptTables.Class, style: () -> HouseStyle,
                            names: Set<[UInt32]> = [], hasStrictMinority: Bool = true, into sink: inout DiagnosticSink) {
         let c = run.cps
         let n = c.count
@@ -736,6 +788,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             var seen = Set<String>()
             var parts: [String] = []
             var edits: [Edit] = []
+            let preferred = style().preferred
             for item in items {
                 if item.forms.count == 1 && item.fixable {
                     edits.append(Edit(range: run.byteRange(item.range), replacement: Self.applying(preferred, to: item.forms[0])))

@@ -106,12 +106,32 @@ private func fixture(_ name: String) throws -> String {
         // 关 → 關 alone left 關系 for a second pass (DW's `#中美关系`); the finding names the word.
         let text = "專家指出，中美关系近年越來越緊張，區內國家感到憂慮。記者在这里訪問了多位居民。\n"
         let found = try RuleHarness.diagnostics(rule: "script-mixed", text: text)
-        #expect(found.map(\.message) == ["Simplified leftovers in Traditional text: 关系 → 關係, 这里 → 這裏"])
+        #expect(found.map(\.message) == ["Simplified leftovers in Traditional text: 关系 → 關係, 这里 → 這裡"])
         let replacements = found.first?.fix?.edits.map { String(decoding: $0.replacement, as: UTF8.self) }
-        #expect(replacements == ["關係", "這裏"])
+        #expect(replacements == ["關係", "這裡"])
         // Where a Traditional word overlaps the match (有關|系統), the character alone is converted.
         let system = try RuleHarness.diagnostics(rule: "script-mixed", text: "專家指出，有关系統明年啟用，區內國家感到高興。\n")
         #expect(system.map(\.message) == ["Simplified leftover in Traditional text: 关 → 關"])
+    }
+
+    /// The replacements of the fixes in `text`, in order.
+    private static func replacements(_ text: String) throws -> [String] {
+        try RuleHarness.diagnostics(rule: "script-mixed", text: text).flatMap { $0.fix?.edits ?? [] }
+            .map { String(decoding: $0.replacement, as: UTF8.self) }
+    }
+
+    @Test func aFixWritesTheDocumentsOwnFormOfTwoStandardOnesElseTheCommonOne() throws {
+        let body = "專家指出，兩國近年關係越來越緊張，區內國家感到憂慮。"
+        // RFA's Arctic cruise report writes neither 裡 nor 裏: Traditional news prints 裡 (OpenCC's 裏 was written).
+        #expect(try Self.replacements(body + "記者在这里訪問了多位居民。\n") == ["這裡"])
+        #expect(try Self.replacements(body + "大樓裏的住戶說，記者在这里訪問了多位居民。\n") == ["這裏"])
+        #expect(try Self.replacements(body + "大樓裡的住戶說，記者在这里訪問了多位居民。\n") == ["這裡"])
+        // The class, not just 里: 为 → 為 and 众 → 眾 unless the document writes 爲 or 衆 itself.
+        #expect(try Self.replacements(body + "當局为此發表聲明，在場民众感到憂慮。\n") == ["為", "眾"])
+        #expect(try Self.replacements(body + "衆議員說，這是爲人民服務。當局为此發表聲明，在場民众感到憂慮。\n") == ["爲", "衆"])
+        // The message names the form the fix writes.
+        let found = try RuleHarness.diagnostics(rule: "script-mixed", text: body + "記者在这里訪問了多位居民。\n")
+        #expect(found.map(\.message) == ["Simplified leftover in Traditional text: 这里 → 這裡"])
     }
 
     @Test func japaneseBesideKanaAndRegionalUsageAreQuiet() throws {
