@@ -21842,6 +21842,29 @@ date: 2024-11-08
 俄羅斯人在此已經活動了數十年，如今仍然在那里有一個礦山小鎮和一個研究站。
 
 """#),
+        EmbeddedFile("script/script-mixed/examples/bad-8.json", #"""
+{
+  "expect": [
+    {
+      "line": 6,
+      "message": "状况 → 狀況"
+    }
+  ],
+  "unsafe": true
+}
+
+"""#),
+        EmbeddedFile("script/script-mixed/examples/bad-8.md", #"""
+---
+title: 黎智英案
+date: 2024-11-20
+---
+
+黎崇恩說，他的身體差了很多，但他精神状况還不錯。
+
+律師表示，目前情況穩定，會繼續跟進。
+
+"""#),
         EmbeddedFile("script/script-mixed/examples/fixed-1.md", #"""
 本校於今年三月舉辦教學研討會，邀請各學院教師參加。
 這是我校首次組織申報并成功入選國家級項目。
@@ -21879,6 +21902,17 @@ date: 2024-11-08
 尼奧勒松位在北緯79度，這裡是人類在地球上最北端的定居點。
 
 俄羅斯人在此已經活動了數十年，如今仍然在那裡有一個礦山小鎮和一個研究站。
+
+"""#),
+        EmbeddedFile("script/script-mixed/examples/fixed-8.md", #"""
+---
+title: 黎智英案
+date: 2024-11-20
+---
+
+黎崇恩說，他的身體差了很多，但他精神狀況還不錯。
+
+律師表示，目前情況穩定，會繼續跟進。
 
 """#),
         EmbeddedFile("script/script-mixed/examples/good-1.md", #"""

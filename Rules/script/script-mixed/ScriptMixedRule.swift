@@ -142,7 +142,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         }
         guard simplified != traditional, max(simplified, traditional) >= options.minEvidence, let decode = decoded else { return }
         let dominant: ScriptTables.Class = traditional > simplified ? .traditionalOnly : .simplifiedOnly
-        // The document's own choice between two Traditional forms (裡/裏, 衞/衛, 為/爲 …) is what a fix
+        // The document's own choice between two Traditional forms (裡/裏, 衞/衛, 為/爲 …, and 況 or 况) is what a fix
         // writes. Made when a finding first needs it (`checkLine`'s `style`): nearly every Traditional
         // document prefers 為 to 爲, and a map allocated for each of them, or a count of the forms
         // `VariantCounts` does not hold, cost every document what only the few with a fix need.
@@ -623,10 +623,16 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     }
 
     /// A document's own forms, for what a fix writes: of two standard Traditional forms, the one the
-    /// document writes more often (its house style).
+    /// document writes more often (its house style), and which Simplified-looking variants that
+    /// Traditional print accepts (况) it does not itself use.
     package struct HouseStyle {
         /// A form a fix's text may hold → the form written instead.
         package let preferred: [UInt32: UInt32]
+        /// Accepted variants (况) whose Traditional form (況) the document writes at least as often
+        /// (one 况 is the occurrence being fixed), each with that form: beside a converted leftover (状况) they are part of the word it
+        /// fixes (狀況, not 狀况). Never converted alone: Hong Kong writers use them.
+        package let convertedVariants: [UInt32: UInt32]
+
         /// Pairs of standard Traditional forms that a fix may write (OpenCC's choice for a Simplified
         /// character or word is one of the two), the default first: the form agora-pen's Traditional
         /// outlets (RTHK, CNA, RFA, DW) print far more often when a document gives no choice of its
@@ -636,10 +642,19 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         package static let formPairs: [(standard: UInt32, other: UInt32)] =
             ["裡裏", "為爲", "線綫", "衛衞", "眾衆", "啟啓", "偽僞", "濕溼", "麵麪", "說説", "銳鋭", "閱閲", "鉤鈎"].map { let p = pair($0); return (standard: p.0, other: p.1) }
 
-        /// The characters `count` counts: `formPairs` beyond `VariantCounts`'s.
+        /// Simplified-only characters that Traditional print accepts (allow-traditional.txt) with one
+        /// Traditional form, each with it; not 黄 (a surname: 黄 is many a registered name), nor those
+        /// with two forms (迹 跡/蹟, 别 別/彆, 冲 衝/沖, 毁): which one the word takes is unknown.
+        package static let acceptedVariants: [(variant: UInt32, form: UInt32)] =
+            ["恒恆", "麽麼", "内內", "强強", "况況", "横橫", "踪蹤", "抛拋", "撑撐", "决決", "册冊", "凉涼", "减減", "净淨", "叙敘", "却卻"]
+                .map { let p = pair($0); return (variant: p.0, form: p.1) }
+
+        /// The characters `count` counts: `formPairs` beyond `VariantCounts`'s, and the accepted
+        /// variants with their forms.
         private static let counted: Set<UInt32> = {
             var set = Set<UInt32>()
             for (a, b) in formPairs where VariantCounts.slot(a) == nil { set.insert(a); set.insert(b) }
+            for (v, f) in acceptedVariants { set.insert(v); set.insert(f) }
             return set
         }()
 
@@ -661,6 +676,11 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 if times(other) > times(standard) { preferred[standard] = other } else { preferred[other] = standard }
             }
             self.preferred = preferred
+            var converted: [UInt32: UInt32] = [:]
+            // The variant beside a leftover is one of its own occurrences: the form written at least
+            // as often as the variant is the document's.
+            for (variant, form) in Self.acceptedVariants where times(form) > 0 && times(form) >= times(variant) { converted[variant] = form }
+            convertedVariants = converted
         }
     }
 
@@ -776,8 +796,12 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                     wordEnd = word.range.upperBound
                     continue
                 }
-                items.append(Item(range: k..<(k + 1), text: String(Character(Unicode.Scalar(c[k]) ?? "?")), forms: forms,
-                                  fixable: fixable))
+                var item = Item(range: k..<(k + 1), text: String(Character(Unicode.Scalar(c[k]) ?? "?")), forms: forms, fixable: fixable)
+                if fixable && dominant == .traditionalOnly && forms.count == 1 {
+                    item = withAcceptedNeighbours(item, c, skip, limit: max(unit.range.lowerBound, wordEnd)..<unit.range.upperBound, style: style)
+                    wordEnd = item.range.upperBound
+                }
+                items.append(item)
             }
             items += hits
         }
@@ -969,6 +993,32 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             return Item(range: k..<end, text: text, forms: [to])
         }
         return nil
+    }
+
+    /// `item` (one converted character, one form) grown over a neighbour on either side inside
+    /// `limit` that is an accepted variant the document itself does not write (`HouseStyle.convertedVariants`):
+    /// `状况` in a text that writes 況 elsewhere is fixed as 狀況 at once, not left as 狀况. The style
+    /// is asked only when a neighbour is such a variant.
+    private func withAcceptedNeighbours(_ item: Item, _ c: Scalars, _ skip: NonProse, limit: Range<Int>, style: () -> HouseStyle) -> Item {
+        func accepted(_ k: Int) -> Bool {
+            limit.contains(k) && !skip[k] && HouseStyle.acceptedVariants.contains { $0.variant == c[k] }
+        }
+        let k = item.range.lowerBound
+        guard let form = item.forms.first, accepted(k - 1) || accepted(k + 1) else { return item }
+        let converted = style().convertedVariants
+        var range = item.range
+        var text = item.text, to = form
+        if accepted(k - 1), let before = converted[c[k - 1]], let original = Unicode.Scalar(c[k - 1]), let written = Unicode.Scalar(before) {
+            range = (k - 1)..<range.upperBound
+            text = String(Character(original)) + text
+            to = String(Character(written)) + to
+        }
+        if accepted(k + 1), let after = converted[c[k + 1]], let original = Unicode.Scalar(c[k + 1]), let written = Unicode.Scalar(after) {
+            range = range.lowerBound..<(k + 2)
+            text += String(Character(original))
+            to += String(Character(written))
+        }
+        return Item(range: range, text: text, forms: [to], fixable: item.fixable)
     }
 
     /// Word-boundary check: a Traditional word that overlaps the match without lying inside it is the

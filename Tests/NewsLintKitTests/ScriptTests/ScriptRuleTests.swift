@@ -134,6 +134,32 @@ private func fixture(_ name: String) throws -> String {
         #expect(found.map(\.message) == ["Simplified leftover in Traditional text: 这里 → 這裡"])
     }
 
+    @Test func anAcceptedVariantBesideALeftoverJoinsItsWordWhenTheDocumentWritesTheOtherForm() throws {
+        // RFA's 黎智英 report writes 況 elsewhere: `状况` is one Simplified word, fixed as 狀況 at once.
+        let text = "黎崇恩說，他的身體差了很多，但他精神状况還不錯。律師表示，目前情況穩定，會繼續跟進。\n"
+        let found = try RuleHarness.diagnostics(rule: "script-mixed", text: text)
+        #expect(found.map(\.message) == ["Simplified leftover in Traditional text: 状况 → 狀況"])
+        let fixed = try RuleHarness.fixed(rule: "script-mixed", text: text, unsafe: true)
+        #expect(fixed.contains("精神狀況還不錯"))
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: fixed).isEmpty)
+        // A document that writes 况 itself (Hong Kong usage), or neither form, keeps it.
+        let own = "黎崇恩說，他的身體差了很多，但他精神状况還不錯。律師表示，目前情况穩定，會繼續跟進。\n"
+        #expect(try Self.replacements(own) == ["狀"])
+        #expect(try Self.replacements("黎崇恩說，他的身體差了很多，但他精神状况還不錯，會繼續跟進。\n") == ["狀"])
+        // Before the leftover too (决议: 決議, the document writing 決); never alone: 何况 in a text writing 況 stays.
+        #expect(try Self.replacements("議會通過决议，各方決定跟進，都認為情況已經改善。\n") == ["決議"])
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: "何况各方都認為情況已經改善，市民感到高興。\n").isEmpty)
+    }
+
+    @Test func acceptedVariantsAreAllowedInTraditionalWithOneTraditionalForm() {
+        let tables = ScriptTables.shared
+        for (variant, form) in ScriptMixedRule.HouseStyle.acceptedVariants {
+            #expect(tables.scriptClass(variant) == .simplifiedOnly && tables.isAllowed(variant, in: .traditionalOnly))
+            #expect(Array(tables.counterparts(of: variant)) == [form])
+            #expect(!tables.isNameCharacter(variant) && !tables.isNameCharacter(form))
+        }
+    }
+
     @Test func japaneseBesideKanaAndRegionalUsageAreQuiet() throws {
         let text = "共同社報道，東京大学の研究チームが新しい治療法を発表した，當地醫學界對此高度關注。\n人大常委李慧琼表示，市民携手合作；會眾禱告說：我們感謝祢的恩典。\n"
         #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: text).isEmpty)
