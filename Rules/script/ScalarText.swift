@@ -534,6 +534,23 @@ extension ProseMask {
         }
     }
 
+    /// Whether a scalar of the bytes `range` (on one line of `document`) lies in a span `nonProse`
+    /// masks on that line (a URL, a link destination, a Liquid tag, code). For rules that read the
+    /// whole file and ask only where they report (`compat-ideograph`, `mojibake`): a fix there
+    /// changes an address, a template's argument or code, so it is no longer safe.
+    package static func overlapsNonProse(_ document: Document, bytes range: Range<Int>) -> Bool {
+        overlapsNonProse(document.scalarRun(document.scalars, line: document.line(ofByte: range.lowerBound)), documentBytes: document.bytes, range)
+    }
+
+    /// `overlapsNonProse(document, bytes: range)` for a caller holding the line's run (`line`)
+    /// and the document's bytes.
+    package static func overlapsNonProse(_ line: ScalarRun, documentBytes: [UInt8], _ range: Range<Int>) -> Bool {
+        guard mayHoldNonProse(documentBytes, line.byteRange(0..<line.count)) else { return false }
+        let mask = nonProse(line)
+        for i in 0..<line.count where mask[i] && line.byteRange(i..<(i + 1)).overlaps(range) { return true }
+        return false
+    }
+
     /// The bytes `mayHoldNonProse` looks at (any other byte it passes over).
     private static let nonProseBytes = ByteSet([0x2E, 0x3A, 0x3C, 0x5D, 0x60, 0x7B])
 
