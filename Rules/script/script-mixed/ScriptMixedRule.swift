@@ -146,18 +146,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         // writes. Made when a finding first needs it (`checkLine`'s `style`): nearly every Traditional
         // document prefers 為 to 爲, and a map allocated for each of them, or a count of the forms
         // `VariantCounts` does not hold, cost every document what only the few with a fix need.
-        var style: HouseStyle?
-        func houseStyle() -> HouseStyle {
-            if let style { return style }
-            var counts: [UInt32: Int] = [:]
-            for k in 0..<runCount {
-                let scalars = runs[k].scalars
-                HouseStyle.count(Scalars(base: decode.cps, start: scalars.lowerBound, count: scalars.count), into: &counts)
-            }
-            let made = HouseStyle(variants: variantCounts, counts: counts)
-            style = made
-            return made
-        }
+        // Not a closure over this function's variables: capturing them (the counts the first loop
+        // mutates) put them in heap boxes, a few allocations for every document (+6.7 M at agora cold).
+        var style = LazyHouseStyle(variants: variantCounts)
         // Names the text gives with their romanization once (金與正（Kim Yo-jong）) are names everywhere.
         // Collected when the first unit goes to `checkLine`, their only reader (most documents have none).
         var names: Set<[UInt32]>?
@@ -198,7 +189,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 }
                 names = found
             }
-            checkLine(run, skip, tables: tables, dominant: dominant, style: houseStyle, names: names ?? [],
+            checkLine(run, skip, tables: tables, dominant: dominant, style: &style, names: names ?? [],
                       hasStrictMinority: !skipsCleanClauses || strictMinority > 0, into: &sink)
         }
     }
@@ -622,6 +613,25 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         return String(String.UnicodeScalarView(text.unicodeScalars.map { preferred[$0.value].flatMap(Unicode.Scalar.init) ?? $0 }))
     }
 
+    /// A document's `HouseStyle`, made when first asked: `VariantCounts` from the script's count,
+    /// the other forms counted then over the whole document (the decode `get`'s scalars are a window on).
+    package struct LazyHouseStyle {
+        let variants: VariantCounts
+        private var made: HouseStyle?
+
+        init(variants: VariantCounts) { self.variants = variants }
+
+        /// The style of the document whose decode `window` lies in.
+        mutating func get(_ window: Scalars) -> HouseStyle {
+            if let made { return made }
+            var counts: [UInt32: Int] = [:]
+            HouseStyle.count(Scalars(base: window.base, start: 0, count: window.base.count), into: &counts)
+            let style = HouseStyle(variants: variants, counts: counts)
+            made = style
+            return style
+        }
+    }
+
     /// A document's own forms, for what a fix writes: of two standard Traditional forms, the one the
     /// document writes more often (its house style), and which Simplified-looking variants that
     /// Traditional print accepts (况) it does not itself use.
@@ -663,9 +673,28 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             return (v[0], v[1])
         }
 
+        /// `counted` as one bit per character of U+3400..<U+A000 (all of them lie there): the count
+        /// walks a whole document, and a hash of every Han character was most of its cost.
+        private static let countedBits: [UInt64] = {
+            var bits = [UInt64](repeating: 0, count: (0xA000 - 0x3400) / 64)
+            for c in counted where c >= 0x3400 && c < 0xA000 {
+                let i = Int(c - 0x3400)
+                bits[i >> 6] |= 1 << UInt64(i & 63)
+            }
+            return bits
+        }()
+
         /// Adds `c`'s occurrences of the characters this style counts beyond `VariantCounts` to `counts`.
         package static func count(_ c: Scalars, into counts: inout [UInt32: Int]) {
-            for k in 0..<c.count where c[k] >= 0x3400 && counted.contains(c[k]) { counts[c[k], default: 0] += 1 }
+            countedBits.withUnsafeBufferPointer { bits in
+                c.withUnsafeElements { scalars in
+                    for ch in scalars {
+                        let i = ch &- 0x3400
+                        guard i < 0xA000 - 0x3400, bits[Int(i >> 6)] & (1 << UInt64(i & 63)) != 0 else { continue }
+                        counts[ch, default: 0] += 1
+                    }
+                }
+            }
         }
 
         /// The style of a document with `variants` (counted with the script) and `counts` (`count`).
@@ -711,8 +740,8 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// `skip` is read only at scalars from U+3400 up and at phrase heads (never ASCII):
     /// `maskAndCount` leaves a unit whose spans hold only ASCII (URLs, times) unmasked.
     /// `style`: the document's `HouseStyle`, asked only when there is something to write (it is
-    /// counted at the first call).
-    private func checkLine(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, dominant: ScriptTables.Class, style: () -> HouseStyle,
+    /// counted then, once a document).
+    private func checkLine(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, dominant: ScriptTables.Class, style: inout LazyHouseStyle,
                            names: Set<[UInt32]> = [], hasStrictMinority: Bool = true, into sink: inout DiagnosticSink) {
         let c = run.cps
         let n = c.count
@@ -798,7 +827,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 }
                 var item = Item(range: k..<(k + 1), text: String(Character(Unicode.Scalar(c[k]) ?? "?")), forms: forms, fixable: fixable)
                 if fixable && dominant == .traditionalOnly && forms.count == 1 {
-                    item = withAcceptedNeighbours(item, c, skip, limit: max(unit.range.lowerBound, wordEnd)..<unit.range.upperBound, style: style)
+                    item = withAcceptedNeighbours(item, c, skip, limit: max(unit.range.lowerBound, wordEnd)..<unit.range.upperBound, style: &style)
                     wordEnd = item.range.upperBound
                 }
                 items.append(item)
@@ -812,7 +841,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             var seen = Set<String>()
             var parts: [String] = []
             var edits: [Edit] = []
-            let preferred = style().preferred
+            let preferred = style.get(c).preferred
             for item in items {
                 if item.forms.count == 1 && item.fixable {
                     edits.append(Edit(range: run.byteRange(item.range), replacement: Self.applying(preferred, to: item.forms[0])))
@@ -999,13 +1028,13 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// `limit` that is an accepted variant the document itself does not write (`HouseStyle.convertedVariants`):
     /// `状况` in a text that writes 況 elsewhere is fixed as 狀況 at once, not left as 狀况. The style
     /// is asked only when a neighbour is such a variant.
-    private func withAcceptedNeighbours(_ item: Item, _ c: Scalars, _ skip: NonProse, limit: Range<Int>, style: () -> HouseStyle) -> Item {
+    private func withAcceptedNeighbours(_ item: Item, _ c: Scalars, _ skip: NonProse, limit: Range<Int>, style: inout LazyHouseStyle) -> Item {
         func accepted(_ k: Int) -> Bool {
             limit.contains(k) && !skip[k] && HouseStyle.acceptedVariants.contains { $0.variant == c[k] }
         }
         let k = item.range.lowerBound
         guard let form = item.forms.first, accepted(k - 1) || accepted(k + 1) else { return item }
-        let converted = style().convertedVariants
+        let converted = style.get(c).convertedVariants
         var range = item.range
         var text = item.text, to = form
         if accepted(k - 1), let before = converted[c[k - 1]], let original = Unicode.Scalar(c[k - 1]), let written = Unicode.Scalar(before) {

@@ -151,6 +151,17 @@ private func fixture(_ name: String) throws -> String {
         #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: "何况各方都認為情況已經改善，市民感到高興。\n").isEmpty)
     }
 
+    @Test func theHouseStyleCountFindsEveryFormItCounts() {
+        let forms = ScriptMixedRule.HouseStyle.formPairs.flatMap { [$0.standard, $0.other] }
+            + ScriptMixedRule.HouseStyle.acceptedVariants.flatMap { [$0.variant, $0.form] }
+        let text = forms.map { String(Character(Unicode.Scalar($0) ?? "?")) }.joined() + "中文abc"
+        let scalars = text.unicodeScalars.map(\.value)
+        var counts: [UInt32: Int] = [:]
+        ScriptMixedRule.HouseStyle.count(Scalars(base: scalars, start: 0, count: scalars.count), into: &counts)
+        let expected = forms.filter { ScriptMixedRule.VariantCounts.slot($0) == nil }
+        #expect(Set(counts.keys) == Set(expected) && counts.values.allSatisfy { $0 == 1 })
+    }
+
     @Test func acceptedVariantsAreAllowedInTraditionalWithOneTraditionalForm() {
         let tables = ScriptTables.shared
         for (variant, form) in ScriptMixedRule.HouseStyle.acceptedVariants {
