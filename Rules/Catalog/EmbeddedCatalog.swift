@@ -6900,7 +6900,7 @@ printf("\u000c");
   "summary": "Kangxi radicals, radical supplements or compatibility ideographs used in place of unified ideographs.",
   "whatItFinds": "Radicals from the CJK Radicals Supplement without a unified form are reported when they sit between Han characters. The twelve unified ideographs inside the compatibility block (U+FA0E, U+FA0F, U+FA11, …) are real characters and stay quiet. Code points are compared, not strings: Swift's `==` treats canonical equivalents as equal.",
   "whyItMatters": "PDF extraction often yields Kangxi radicals (U+2F00–U+2FDF) or CJK compatibility ideographs instead of the ordinary ideographs they look like (`⽇`→`日`), so search, deduplication and script detection miss them.",
-  "fixSafety": "Each character with a unified form (from Unicode's NFKC mapping, generated into `Rules/script/data/compat.txt`) gets its own safe fix; the whole text is never NFKC-normalised, which would also turn `，：（` into `,:(`.",
+  "fixSafety": "Each character with a unified form (from Unicode's NFKC mapping, generated into `Rules/script/data/compat.txt`) gets its own safe fix, unsafe when the character lies in a URL, a Markdown link destination, a Liquid tag or a code span (the replacement changes the address, template argument or code it belongs to); the whole text is never NFKC-normalised, which would also turn `，：（` into `,:(`.",
   "severity": "warning",
   "fixable": "safe",
   "options": {}
@@ -20941,7 +20941,7 @@ reasoning in its header), surnames.txt and name-titles.txt are written by hand f
   "summary": "Zero-width, control or bidirectional characters hidden in the text.",
   "whatItFinds": "Bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) are reported as errors because they can reorder what a reader sees and hide text. Zero-width joiners inside emoji sequences (👨\#u{200D}👩\#u{200D}👧) and a BOM at the very start are kept; C1 characters that belong to UTF-8 read as Latin-1 are left to `mojibake`.",
   "whyItMatters": "Invisible characters survive copy-paste from web pages and PDFs: zero-width spaces, joiners outside emoji sequences, word joiners and soft hyphens break search, deduplication and word counts; a byte-order mark after the start and C0/C1 control characters (other than tab and newline) are debris.",
-  "fixSafety": "Safe fix: remove the character; it has no visible form, so the text reads the same. Bidirectional controls are removed too: they only reorder what is shown.",
+  "fixSafety": "Safe fix: remove the character; it has no visible form, so the text reads the same. Bidirectional controls are removed too: they only reorder what is shown. The fix stays safe inside a URL, a Markdown link destination, a Liquid tag or a code span: there the character breaks the link, tag or code it sits in.",
   "severity": "warning",
   "fixable": "safe",
   "options": {}
@@ -21162,7 +21162,7 @@ date: 2024-11-01
   "summary": "Text decoded with the wrong encoding, information already lost, or left behind by a broken converter.",
   "whatItFinds": "Each case has its own message. UTF-8 read as Windows-1252/Latin-1 (`æ–°é—»`, `â€œ`, `Ã©`) is found by mapping runs of such characters back to bytes: when they form valid UTF-8 the run is reported with a safe fix, but only when the repaired text belongs in a Chinese news document (common Han characters, punctuation, Latin-1 letters) and the original is not plausible Latin text: bullets and operators (`×•`, `Ø·`, which would turn into Hebrew or Arabic) and accented words (`café`, `Señor`) stay quiet; a long run that decodes to another script (`Ð¿Ñ€Ð¸` → `при`) is reported without a fix. UTF-8 read as Shift-JIS or EUC-JP leaves half-width katakana and `?` inside Chinese text (`閨槫?ｱ驕?`); it is reported without a fix (the half-width brackets and dot `｢｣･` alone are punctuation). Information that is already lost is reported without a fix: U+FFFD, its GBK echo `锟斤拷` and uninitialised memory (`烫烫烫`, `屯屯屯`, at least `minRepeat` times) as errors, and percent-encoded `%EF%BF%BD` as one warning per URL or front-matter value with the count (the characters were lost before capture; it is not an error of the article). Converter artifacts: a Han character followed by one parenthesised toned pinyin syllable (`區(qū)`, a flattened ruby annotation) when a file has at least `minPinyinArtifacts` of them; dropping them is a safe fix from 10 in a file (a converter's run) and an unsafe one below (a language note such as `河南浚(xùn)县、河北蔚(yù)县和安徽六(lù)安` glosses a few on purpose), since a converter leaves them everywhere while a single reading in parentheses, or one introduced by 讀/读/念 (`讀作行(háng)`), is a gloss someone wrote; and GBK frame shifts, where a lost byte leaves `?` and nonsense with a stray ASCII letter or a pinyin fragment (`學?!半p一流”`; reported, not fixable). UTF-8 read as GBK (`鍝堝皵婊ㄥ伐绋嬪ぇ瀛`) is found by the byte round trip: re-encoding the run as GB18030 gives valid UTF-8, which ordinary Chinese text practically never does; it is fixed only when the round trip is exact. Real question marks, `?!`, deliberate pinyin or Latin glosses (`北京(Beijing)`, `拼音(pīnyīn)`) and accented names stay quiet.",
   "whyItMatters": "Text decoded with the wrong charset is unreadable to people and poison to a language model: one wrong decode turns a whole article into `æ–°é—»` or `鍝堝皵婊ㄥ伐绋嬪ぇ瀛`, and characters already replaced by U+FFFD or `锟斤拷` are gone for good.",
-  "fixSafety": "Safe fixes only where the bytes round-trip exactly and the repaired text is plausible Chinese news (Latin-1 and GBK misreadings), and for converter pinyin artifacts from 10 in a file; fewer pinyin artifacts are an unsafe fix (they may be a deliberate gloss). Lost characters, Japanese misreadings, frame shifts and runs that decode to another script are reported without a fix.",
+  "fixSafety": "Safe fixes only where the bytes round-trip exactly and the repaired text is plausible Chinese news (Latin-1 and GBK misreadings; unsafe when the run touches a URL, a Markdown link destination, a Liquid tag or a code span: a site's slug may itself be the damaged text, and code may show damage on purpose), and for converter pinyin artifacts from 10 in a file; fewer pinyin artifacts are an unsafe fix (they may be a deliberate gloss). Lost characters, Japanese misreadings, frame shifts and runs that decode to another script are reported without a fix.",
   "severity": "error",
   "fixable": "safe",
   "options": {
@@ -22009,6 +22009,56 @@ date: 2024-11-01
 這里的變化很大，居民都為此感到高興，在那裡生活了很多年。
 
 """#),
+        EmbeddedFile("script/script-mixed/examples/bad-7.json", #"""
+{
+  "expect": [
+    {
+      "line": 6,
+      "message": "這里 → 這裡"
+    },
+    {
+      "line": 8,
+      "message": "那里 → 那裡"
+    }
+  ],
+  "unsafe": true
+}
+
+"""#),
+        EmbeddedFile("script/script-mixed/examples/bad-7.md", #"""
+---
+title: 北極探險
+date: 2024-11-08
+---
+
+尼奧勒松位在北緯79度，這里是人類在地球上最北端的定居點。
+
+俄羅斯人在此已經活動了數十年，如今仍然在那里有一個礦山小鎮和一個研究站。
+
+"""#),
+        EmbeddedFile("script/script-mixed/examples/bad-8.json", #"""
+{
+  "expect": [
+    {
+      "line": 6,
+      "message": "状况 → 狀況"
+    }
+  ],
+  "unsafe": true
+}
+
+"""#),
+        EmbeddedFile("script/script-mixed/examples/bad-8.md", #"""
+---
+title: 黎智英案
+date: 2024-11-20
+---
+
+黎崇恩說，他的身體差了很多，但他精神状况還不錯。
+
+律師表示，目前情況穩定，會繼續跟進。
+
+"""#),
         EmbeddedFile("script/script-mixed/examples/fixed-1.md", #"""
 本校於今年三月舉辦教學研討會，邀請各學院教師參加。
 這是我校首次組織申報并成功入選國家級項目。
@@ -22035,6 +22085,28 @@ date: 2024-11-01
 記者在這裡訪問了多位居民，他們說這裡的生活很安定。
 
 這裡的變化很大，居民都為此感到高興，在那裡生活了很多年。
+
+"""#),
+        EmbeddedFile("script/script-mixed/examples/fixed-7.md", #"""
+---
+title: 北極探險
+date: 2024-11-08
+---
+
+尼奧勒松位在北緯79度，這裡是人類在地球上最北端的定居點。
+
+俄羅斯人在此已經活動了數十年，如今仍然在那裡有一個礦山小鎮和一個研究站。
+
+"""#),
+        EmbeddedFile("script/script-mixed/examples/fixed-8.md", #"""
+---
+title: 黎智英案
+date: 2024-11-20
+---
+
+黎崇恩說，他的身體差了很多，但他精神狀況還不錯。
+
+律師表示，目前情況穩定，會繼續跟進。
 
 """#),
         EmbeddedFile("script/script-mixed/examples/good-1.md", #"""
@@ -22460,7 +22532,7 @@ date: 2024-01-01
         RuleMetadata(id: "compat-ideograph", family: "script", summary: "Kangxi radicals, radical supplements or compatibility ideographs used in place of unified ideographs.",
                      whatItFinds: "Radicals from the CJK Radicals Supplement without a unified form are reported when they sit between Han characters. The twelve unified ideographs inside the compatibility block (U+FA0E, U+FA0F, U+FA11, …) are real characters and stay quiet. Code points are compared, not strings: Swift's `==` treats canonical equivalents as equal.",
                      whyItMatters: "PDF extraction often yields Kangxi radicals (U+2F00–U+2FDF) or CJK compatibility ideographs instead of the ordinary ideographs they look like (`⽇`→`日`), so search, deduplication and script detection miss them.",
-                     fixSafety: "Each character with a unified form (from Unicode's NFKC mapping, generated into `Rules/script/data/compat.txt`) gets its own safe fix; the whole text is never NFKC-normalised, which would also turn `，：（` into `,:(`.",
+                     fixSafety: "Each character with a unified form (from Unicode's NFKC mapping, generated into `Rules/script/data/compat.txt`) gets its own safe fix, unsafe when the character lies in a URL, a Markdown link destination, a Liquid tag or a code span (the replacement changes the address, template argument or code it belongs to); the whole text is never NFKC-normalised, which would also turn `，：（` into `,:(`.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [],
                      source: "Rules/script/compat-ideograph/rule.json", examplesFolder: "script/compat-ideograph"),
@@ -22474,14 +22546,14 @@ date: 2024-01-01
         RuleMetadata(id: "invisible-char", family: "script", summary: "Zero-width, control or bidirectional characters hidden in the text.",
                      whatItFinds: "Bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) are reported as errors because they can reorder what a reader sees and hide text. Zero-width joiners inside emoji sequences (👨\u{200D}👩\u{200D}👧) and a BOM at the very start are kept; C1 characters that belong to UTF-8 read as Latin-1 are left to `mojibake`.",
                      whyItMatters: "Invisible characters survive copy-paste from web pages and PDFs: zero-width spaces, joiners outside emoji sequences, word joiners and soft hyphens break search, deduplication and word counts; a byte-order mark after the start and C0/C1 control characters (other than tab and newline) are debris.",
-                     fixSafety: "Safe fix: remove the character; it has no visible form, so the text reads the same. Bidirectional controls are removed too: they only reorder what is shown.",
+                     fixSafety: "Safe fix: remove the character; it has no visible form, so the text reads the same. Bidirectional controls are removed too: they only reorder what is shown. The fix stays safe inside a URL, a Markdown link destination, a Liquid tag or a code span: there the character breaks the link, tag or code it sits in.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [],
                      source: "Rules/script/invisible-char/rule.json", examplesFolder: "script/invisible-char"),
         RuleMetadata(id: "mojibake", family: "script", summary: "Text decoded with the wrong encoding, information already lost, or left behind by a broken converter.",
                      whatItFinds: "Each case has its own message. UTF-8 read as Windows-1252/Latin-1 (`æ–°é—»`, `â€œ`, `Ã©`) is found by mapping runs of such characters back to bytes: when they form valid UTF-8 the run is reported with a safe fix, but only when the repaired text belongs in a Chinese news document (common Han characters, punctuation, Latin-1 letters) and the original is not plausible Latin text: bullets and operators (`×•`, `Ø·`, which would turn into Hebrew or Arabic) and accented words (`café`, `Señor`) stay quiet; a long run that decodes to another script (`Ð¿Ñ€Ð¸` → `при`) is reported without a fix. UTF-8 read as Shift-JIS or EUC-JP leaves half-width katakana and `?` inside Chinese text (`閨槫?ｱ驕?`); it is reported without a fix (the half-width brackets and dot `｢｣･` alone are punctuation). Information that is already lost is reported without a fix: U+FFFD, its GBK echo `锟斤拷` and uninitialised memory (`烫烫烫`, `屯屯屯`, at least `minRepeat` times) as errors, and percent-encoded `%EF%BF%BD` as one warning per URL or front-matter value with the count (the characters were lost before capture; it is not an error of the article). Converter artifacts: a Han character followed by one parenthesised toned pinyin syllable (`區(qū)`, a flattened ruby annotation) when a file has at least `minPinyinArtifacts` of them; dropping them is a safe fix from 10 in a file (a converter's run) and an unsafe one below (a language note such as `河南浚(xùn)县、河北蔚(yù)县和安徽六(lù)安` glosses a few on purpose), since a converter leaves them everywhere while a single reading in parentheses, or one introduced by 讀/读/念 (`讀作行(háng)`), is a gloss someone wrote; and GBK frame shifts, where a lost byte leaves `?` and nonsense with a stray ASCII letter or a pinyin fragment (`學?!半p一流”`; reported, not fixable). UTF-8 read as GBK (`鍝堝皵婊ㄥ伐绋嬪ぇ瀛`) is found by the byte round trip: re-encoding the run as GB18030 gives valid UTF-8, which ordinary Chinese text practically never does; it is fixed only when the round trip is exact. Real question marks, `?!`, deliberate pinyin or Latin glosses (`北京(Beijing)`, `拼音(pīnyīn)`) and accented names stay quiet.",
                      whyItMatters: "Text decoded with the wrong charset is unreadable to people and poison to a language model: one wrong decode turns a whole article into `æ–°é—»` or `鍝堝皵婊ㄥ伐绋嬪ぇ瀛`, and characters already replaced by U+FFFD or `锟斤拷` are gone for good.",
-                     fixSafety: "Safe fixes only where the bytes round-trip exactly and the repaired text is plausible Chinese news (Latin-1 and GBK misreadings), and for converter pinyin artifacts from 10 in a file; fewer pinyin artifacts are an unsafe fix (they may be a deliberate gloss). Lost characters, Japanese misreadings, frame shifts and runs that decode to another script are reported without a fix.",
+                     fixSafety: "Safe fixes only where the bytes round-trip exactly and the repaired text is plausible Chinese news (Latin-1 and GBK misreadings; unsafe when the run touches a URL, a Markdown link destination, a Liquid tag or a code span: a site's slug may itself be the damaged text, and code may show damage on purpose), and for converter pinyin artifacts from 10 in a file; fewer pinyin artifacts are an unsafe fix (they may be a deliberate gloss). Lost characters, Japanese misreadings, frame shifts and runs that decode to another script are reported without a fix.",
                      severity: .error, enabledByDefault: true, fixable: .safe,
                      options: [
                          RuleOptionSpec(name: "minRepeat", type: "integer", defaultValue: JSONNode(.number(3)), description: "How many repeated 烫 or 屯 characters count as uninitialised memory.", allowed: nil),

@@ -266,6 +266,7 @@ package enum ProseMask {
         mask.withUnsafeMutableBufferPointer { flags in
             run.cps.withUnsafeElements { c in
                 var liquid = LiquidUnclosed()
+                var backticks = BacktickUnclosed()
                 var i = 0
                 while i < n {
                     if let base = c.baseAddress {
@@ -276,18 +277,7 @@ package enum ProseMask {
                     if ch == 0x60 { // `code`: a backtick run closed by a run of the same length
                         var k = i
                         while k < n && c[k] == 0x60 { k += 1 }
-                        let len = k - i
-                        var j = k
-                        var close = -1
-                        while j < n {
-                            if c[j] == 0x60 {
-                                var e = j
-                                while e < n && c[e] == 0x60 { e += 1 }
-                                if e - j == len { close = e; break }
-                                j = e
-                            } else { j += 1 }
-                        }
-                        if close > 0 {
+                        if let close = codeSpanEnd(c, at: i, length: k - i, unclosed: &backticks) {
                             for x in i..<close { flags[x] = true }
                             i = close
                         } else { i = k }
@@ -362,6 +352,51 @@ package enum ProseMask {
         if j + 1 < n { return j + 2 - i }
         if isTag { unclosed.tagFrom = i + 2 } else { unclosed.outputFrom = i + 2 }
         return nil
+    }
+
+    /// The end of the code span opened by the run of `length` backticks at `i` (past the first
+    /// later run of the same length on the line), or nil when the line has none: that opener is
+    /// then left to prose.
+    ///
+    /// Each length fails at most once (a later run of it would have closed the failed one), but a
+    /// line can hold √(2n) distinct lengths, each failure a search of the rest of the line: a
+    /// line of runs of 1, 2, … 630 backticks read the line 630 times. `unclosed` keeps, from the
+    /// first failed search on, the last run of each length after its start (the search passed
+    /// them all), so a later opener with no run of its length after it is answered at once.
+    package static func codeSpanEnd(_ c: UnsafeBufferPointer<UInt32>, at i: Int, length: Int, unclosed: inout BacktickUnclosed) -> Int? {
+        let n = c.count
+        let k = i + length
+        if k >= unclosed.from {
+            guard let last = unclosed.lastRun[length], last >= k else { return nil }
+        }
+        var j = k
+        while j < n {
+            j = c.firstIndex(of: 0x60, from: j, to: n)
+            guard j < n else { break }
+            var e = j
+            while e < n && c[e] == 0x60 { e += 1 }
+            if e - j == length {
+                unclosed.steps &+= e - k
+                return e
+            }
+            // Noted until a search fails (that search notes every run after its start, the last of
+            // each length last); after it, a search here would overwrite a last run with an earlier one.
+            if unclosed.from == Int.max { unclosed.lastRun[e - j] = j }
+            j = e
+        }
+        unclosed.steps &+= n - k
+        if unclosed.from == Int.max { unclosed.from = k }
+        return nil
+    }
+
+    /// Per line: where the first search for a code span's close found none (`from`), and the start
+    /// of the last backtick run of each length that searches have passed (`lastRun`: complete from
+    /// `from` on); the scalars the searches have read (`steps`, for tests).
+    package struct BacktickUnclosed {
+        package var from = Int.max
+        package var lastRun: [Int: Int] = [:]
+        package var steps = 0
+        package init() {}
     }
 
     /// Per line: the first positions from which no `%}` (`tagFrom`) or `}}` (`outputFrom`) follows,
@@ -497,6 +532,23 @@ extension ProseMask {
             }
             return false
         }
+    }
+
+    /// Whether a scalar of the bytes `range` (on one line of `document`) lies in a span `nonProse`
+    /// masks on that line (a URL, a link destination, a Liquid tag, code). For rules that read the
+    /// whole file and ask only where they report (`compat-ideograph`, `mojibake`): a fix there
+    /// changes an address, a template's argument or code, so it is no longer safe.
+    package static func overlapsNonProse(_ document: Document, bytes range: Range<Int>) -> Bool {
+        overlapsNonProse(document.scalarRun(document.scalars, line: document.line(ofByte: range.lowerBound)), documentBytes: document.bytes, range)
+    }
+
+    /// `overlapsNonProse(document, bytes: range)` for a caller holding the line's run (`line`)
+    /// and the document's bytes.
+    package static func overlapsNonProse(_ line: ScalarRun, documentBytes: [UInt8], _ range: Range<Int>) -> Bool {
+        guard mayHoldNonProse(documentBytes, line.byteRange(0..<line.count)) else { return false }
+        let mask = nonProse(line)
+        for i in 0..<line.count where mask[i] && line.byteRange(i..<(i + 1)).overlaps(range) { return true }
+        return false
     }
 
     /// The bytes `mayHoldNonProse` looks at (any other byte it passes over).

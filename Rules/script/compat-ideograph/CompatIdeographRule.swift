@@ -67,8 +67,13 @@ public struct CompatIdeographRule: Rule {
                 let range = run.byteRange(i..<(i + 1))
                 let target = String(Character(scalar))
                 let kind = (0x2F00...0x2FDF).contains(c[i]) ? "Kangxi radical" : (0x2E80...0x2EFF).contains(c[i]) ? "CJK radical" : "compatibility ideograph"
+                // In a URL, a Liquid tag or code the character is what the server, the template or
+                // the program reads: replacing it names another page or file (offered, not safe).
+                let fix = ProseMask.overlapsNonProse(document, bytes: range)
+                    ? Fix(.unsafe, "Replace with '\(target)' (inside a link, code or a template tag: check what it names)", edits: [Edit(range: range, replacement: target)])
+                    : Fix(.safe, "Replace with '\(target)'", edits: [Edit(range: range, replacement: target)])
                 sink.report(range, "\(kind) '\(shown)' (\(codePointName(c[i]))) used as text; use the unified ideograph '\(target)' (\(codePointName(u)))",
-                            fix: Fix(.safe, "Replace with '\(target)'", edits: [Edit(range: range, replacement: target)]))
+                            fix: fix)
             } else if (0x2E80...0x2EFF).contains(c[i]), CJK.isHan(run[i - 1]) || CJK.isHan(run[i + 1]) {
                 // A radical between Han characters is text, but it has no unified form to offer.
                 sink.report(run.byteRange(i..<(i + 1)), "CJK radical '\(shown)' (\(codePointName(c[i]))) used as text; replace it with the ideograph it stands for")

@@ -624,13 +624,23 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             switch found.verdict {
             case .repair:
                 sink.report(range, "UTF-8 read as Windows-1252/Latin-1: '\(shown)' should be '\(found.decoded)'",
-                            fix: Fix(.safe, "Decode as UTF-8", edits: [Edit(range: range, replacement: found.decoded)]))
+                            fix: Self.repair(range, found.decoded, line: run, bytes))
             case .reportOnly:
                 sink.report(range, "UTF-8 read as Windows-1252/Latin-1: '\(shown)' decodes to '\(found.decoded)', which is not text of this document; check the source")
             case .plausibleText:
                 break
             }
         }
+    }
+
+    /// The fix writing `decoded` over the bytes `range`: safe in prose; in a URL, a Liquid tag or
+    /// code (`ProseMask.overlapsNonProse`) only unsafe: the repair is what was meant, but a site's
+    /// own slug may be the damaged text (a page served under it), and code may show damage on
+    /// purpose (an article about 亂碼).
+    private static func repair(_ range: Range<Int>, _ decoded: String, line: ScalarRun, _ bytes: [UInt8]) -> Fix {
+        ProseMask.overlapsNonProse(line, documentBytes: bytes, range)
+            ? Fix(.unsafe, "Decode as UTF-8 (inside a link, code or a template tag: check what it names)", edits: [Edit(range: range, replacement: decoded)])
+            : Fix(.safe, "Decode as UTF-8", edits: [Edit(range: range, replacement: decoded)])
     }
 
     /// Runs of characters that map back to bytes forming well-formed multi-byte UTF-8, with the verdict on repairing them.
@@ -784,7 +794,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
                    Self.commonShare(decodedScalars) >= Self.commonShare(c[from..<to]) + 0.3 {
                     let shown = String(decoding: bytes[run.byteRange(from..<to)], as: UTF8.self)
                     sink.report(run.byteRange(from..<to), "UTF-8 read as GBK: '\(shown)' should be '\(decoded)'" + (window.exact ? "" : " (the last character is incomplete)"),
-                                fix: window.exact ? Fix(.safe, "Decode as UTF-8", edits: [Edit(range: run.byteRange(from..<to), replacement: decoded)]) : nil)
+                                fix: window.exact ? Self.repair(run.byteRange(from..<to), decoded, line: run, bytes) : nil)
                     s = window.endScalar
                 } else {
                     s += 1

@@ -35,6 +35,8 @@ struct NonProseWalk {
     private var next = 0
     /// Where the line has no Liquid close left (see `ProseMask.liquidLength`).
     private var liquid = ProseMask.LiquidUnclosed()
+    /// Where the line has no code span close left (see `ProseMask.codeSpanEnd`).
+    private var backticks = ProseMask.BacktickUnclosed()
 
     /// Whether `nonProse(run)[p]` holds; `c` is `run.cps` as a buffer.
     mutating func masks(_ p: Int, _ c: UnsafeBufferPointer<UInt32>, _ run: Scalars) -> Bool {
@@ -54,18 +56,7 @@ struct NonProseWalk {
             if ch == 0x60 { // `code`: a backtick run closed by a run of the same length
                 var k = i
                 while k < n && c[k] == 0x60 { k &+= 1 }
-                let length = k &- i
-                var j = k
-                var close = -1
-                while j < n {
-                    j = c.firstIndex(of: 0x60, from: j, to: n)
-                    guard j < n else { break }
-                    var e = j
-                    while e < n && c[e] == 0x60 { e &+= 1 }
-                    if e &- j == length { close = e; break }
-                    j = e
-                }
-                if close > 0 {
+                if let close = ProseMask.codeSpanEnd(c, at: i, length: k &- i, unclosed: &backticks) {
                     found.append(i..<close)
                     i = close
                 } else { i = k }

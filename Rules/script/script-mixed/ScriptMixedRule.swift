@@ -142,10 +142,13 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         }
         guard simplified != traditional, max(simplified, traditional) >= options.minEvidence, let decode = decoded else { return }
         let dominant: ScriptTables.Class = traditional > simplified ? .traditionalOnly : .simplifiedOnly
-        // The document's own choice between two Traditional variants (裡/裏, 衞/衛 …) is what a fix writes.
-        // Made when the first unit goes to `checkLine`, its only reader: nearly every Traditional
-        // document prefers 為 to 爲, and the map was allocated and grown for each of them.
-        var preferred: [UInt32: UInt32]?
+        // The document's own choice between two Traditional forms (裡/裏, 衞/衛, 為/爲 …, and 況 or 况) is what a fix
+        // writes. Made when a finding first needs it (`checkLine`'s `style`): nearly every Traditional
+        // document prefers 為 to 爲, and a map allocated for each of them, or a count of the forms
+        // `VariantCounts` does not hold, cost every document what only the few with a fix need.
+        // Not a closure over this function's variables: capturing them (the counts the first loop
+        // mutates) put them in heap boxes, a few allocations for every document (+6.7 M at agora cold).
+        var style = LazyHouseStyle(variants: variantCounts)
         // Names the text gives with their romanization once (金與正（Kim Yo-jong）) are names everywhere.
         // Collected when the first unit goes to `checkLine`, their only reader (most documents have none).
         var names: Set<[UInt32]>?
@@ -186,12 +189,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 }
                 names = found
             }
-            if preferred == nil {
-                var map: [UInt32: UInt32] = [:]
-                for (form, other) in Self.variantOf where variantCounts[other] > variantCounts[form] { map[form] = other }
-                preferred = map
-            }
-            checkLine(run, skip, tables: tables, dominant: dominant, preferred: preferred ?? [:], names: names ?? [],
+            checkLine(run, skip, tables: tables, dominant: dominant, style: &style, names: names ?? [],
                       hasStrictMinority: !skipsCleanClauses || strictMinority > 0, into: &sink)
         }
     }
@@ -597,8 +595,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         package subscript(ch: UInt32) -> Int { Self.slot(ch).map { counts[$0] } ?? 0 }
     }
 
-    /// Traditional characters with a second standard form (OpenCC writes the first; Taiwan prints 裡
-    /// and 為, Hong Kong often 裏 and 衞). Both ways, so either can be the document's.
+    /// The frequent pairs of `HouseStyle.formPairs` (Taiwan prints 裡 and 為, Hong Kong often 裏 and
+    /// 衞), both ways: `VariantCounts` counts them while the script is counted (the flag table marks
+    /// them), the rest only when a fix needs them.
     package static let variantOf: [UInt32: UInt32] = {
         var m: [UInt32: UInt32] = [:]
         for (a, b) in [(0x88CF, 0x88E1), (0x70BA, 0x7232), (0x7DDA, 0x7DAB), (0x885B, 0x885E)] as [(UInt32, UInt32)] {
@@ -612,6 +611,106 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     package static func applying(_ preferred: [UInt32: UInt32], to text: String) -> String {
         guard !preferred.isEmpty else { return text }
         return String(String.UnicodeScalarView(text.unicodeScalars.map { preferred[$0.value].flatMap(Unicode.Scalar.init) ?? $0 }))
+    }
+
+    /// A document's `HouseStyle`, made when first asked: `VariantCounts` from the script's count,
+    /// the other forms counted then over the whole document (the decode `get`'s scalars are a window on).
+    package struct LazyHouseStyle {
+        let variants: VariantCounts
+        private var made: HouseStyle?
+
+        init(variants: VariantCounts) { self.variants = variants }
+
+        /// The style of the document whose decode `window` lies in.
+        mutating func get(_ window: Scalars) -> HouseStyle {
+            if let made { return made }
+            var counts: [UInt32: Int] = [:]
+            HouseStyle.count(Scalars(base: window.base, start: 0, count: window.base.count), into: &counts)
+            let style = HouseStyle(variants: variants, counts: counts)
+            made = style
+            return style
+        }
+    }
+
+    /// A document's own forms, for what a fix writes: of two standard Traditional forms, the one the
+    /// document writes more often (its house style), and which Simplified-looking variants that
+    /// Traditional print accepts (况) it does not itself use.
+    package struct HouseStyle {
+        /// A form a fix's text may hold → the form written instead.
+        package let preferred: [UInt32: UInt32]
+        /// Accepted variants (况) whose Traditional form (況) the document writes at least as often
+        /// (one 况 is the occurrence being fixed), each with that form: beside a converted leftover (状况) they are part of the word it
+        /// fixes (狀況, not 狀况). Never converted alone: Hong Kong writers use them.
+        package let convertedVariants: [UInt32: UInt32]
+
+        /// Pairs of standard Traditional forms that a fix may write (OpenCC's choice for a Simplified
+        /// character or word is one of the two), the default first: the form agora-pen's Traditional
+        /// outlets (RTHK, CNA, RFA, DW) print far more often when a document gives no choice of its
+        /// own (裡 314 : 裏 5, 為 : 爲, 眾 : 衆, 啟 : 啓, 偽 : 僞, 濕 : 溼, 麵 : 麪; 衛 : 衞 and 鉤 : 鈎 are
+        /// even at RTHK and keep OpenCC's). Characters that no fix writes (台/臺, 峰/峯, 着/著: the
+        /// Simplified side is also Traditional) need no entry.
+        package static let formPairs: [(standard: UInt32, other: UInt32)] =
+            ["裡裏", "為爲", "線綫", "衛衞", "眾衆", "啟啓", "偽僞", "濕溼", "麵麪", "說説", "銳鋭", "閱閲", "鉤鈎"].map { let p = pair($0); return (standard: p.0, other: p.1) }
+
+        /// Simplified-only characters that Traditional print accepts (allow-traditional.txt) with one
+        /// Traditional form, each with it; not 黄 (a surname: 黄 is many a registered name), nor those
+        /// with two forms (迹 跡/蹟, 别 別/彆, 冲 衝/沖, 毁): which one the word takes is unknown.
+        package static let acceptedVariants: [(variant: UInt32, form: UInt32)] =
+            ["恒恆", "麽麼", "内內", "强強", "况況", "横橫", "踪蹤", "抛拋", "撑撐", "决決", "册冊", "凉涼", "减減", "净淨", "叙敘", "却卻"]
+                .map { let p = pair($0); return (variant: p.0, form: p.1) }
+
+        /// The characters `count` counts: `formPairs` beyond `VariantCounts`'s, and the accepted
+        /// variants with their forms.
+        private static let counted: Set<UInt32> = {
+            var set = Set<UInt32>()
+            for (a, b) in formPairs where VariantCounts.slot(a) == nil { set.insert(a); set.insert(b) }
+            for (v, f) in acceptedVariants { set.insert(v); set.insert(f) }
+            return set
+        }()
+
+        private static func pair(_ s: String) -> (UInt32, UInt32) {
+            let v = s.unicodeScalars.map(\.value)
+            return (v[0], v[1])
+        }
+
+        /// `counted` as one bit per character of U+3400..<U+A000 (all of them lie there): the count
+        /// walks a whole document, and a hash of every Han character was most of its cost.
+        private static let countedBits: [UInt64] = {
+            var bits = [UInt64](repeating: 0, count: (0xA000 - 0x3400) / 64)
+            for c in counted where c >= 0x3400 && c < 0xA000 {
+                let i = Int(c - 0x3400)
+                bits[i >> 6] |= 1 << UInt64(i & 63)
+            }
+            return bits
+        }()
+
+        /// Adds `c`'s occurrences of the characters this style counts beyond `VariantCounts` to `counts`.
+        package static func count(_ c: Scalars, into counts: inout [UInt32: Int]) {
+            countedBits.withUnsafeBufferPointer { bits in
+                c.withUnsafeElements { scalars in
+                    for ch in scalars {
+                        let i = ch &- 0x3400
+                        guard i < 0xA000 - 0x3400, bits[Int(i >> 6)] & (1 << UInt64(i & 63)) != 0 else { continue }
+                        counts[ch, default: 0] += 1
+                    }
+                }
+            }
+        }
+
+        /// The style of a document with `variants` (counted with the script) and `counts` (`count`).
+        package init(variants: VariantCounts, counts: [UInt32: Int]) {
+            func times(_ c: UInt32) -> Int { VariantCounts.slot(c) != nil ? variants[c] : counts[c, default: 0] }
+            var preferred: [UInt32: UInt32] = [:]
+            for (standard, other) in Self.formPairs {
+                if times(other) > times(standard) { preferred[standard] = other } else { preferred[other] = standard }
+            }
+            self.preferred = preferred
+            var converted: [UInt32: UInt32] = [:]
+            // The variant beside a leftover is one of its own occurrences: the form written at least
+            // as often as the variant is the document's.
+            for (variant, form) in Self.acceptedVariants where times(form) > 0 && times(form) >= times(variant) { converted[variant] = form }
+            convertedVariants = converted
+        }
     }
 
     /// Closing quote for an opening one (switches, not hashed collections: called per scalar).
@@ -640,7 +739,9 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// clause without a word-level leftover is passed over before its characters are counted.
     /// `skip` is read only at scalars from U+3400 up and at phrase heads (never ASCII):
     /// `maskAndCount` leaves a unit whose spans hold only ASCII (URLs, times) unmasked.
-    private func checkLine(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, dominant: ScriptTables.Class, preferred: [UInt32: UInt32],
+    /// `style`: the document's `HouseStyle`, asked only when there is something to write (it is
+    /// counted then, once a document).
+    private func checkLine(_ run: ScalarRun, _ skip: NonProse, tables: ScriptTables, dominant: ScriptTables.Class, style: inout LazyHouseStyle,
                            names: Set<[UInt32]> = [], hasStrictMinority: Bool = true, into sink: inout DiagnosticSink) {
         let c = run.cps
         let n = c.count
@@ -724,8 +825,12 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                     wordEnd = word.range.upperBound
                     continue
                 }
-                items.append(Item(range: k..<(k + 1), text: String(Character(Unicode.Scalar(c[k]) ?? "?")), forms: forms,
-                                  fixable: fixable))
+                var item = Item(range: k..<(k + 1), text: String(Character(Unicode.Scalar(c[k]) ?? "?")), forms: forms, fixable: fixable)
+                if fixable && dominant == .traditionalOnly && forms.count == 1 {
+                    item = withAcceptedNeighbours(item, c, skip, limit: max(unit.range.lowerBound, wordEnd)..<unit.range.upperBound, style: &style)
+                    wordEnd = item.range.upperBound
+                }
+                items.append(item)
             }
             items += hits
         }
@@ -736,6 +841,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             var seen = Set<String>()
             var parts: [String] = []
             var edits: [Edit] = []
+            let preferred = style.get(c).preferred
             for item in items {
                 if item.forms.count == 1 && item.fixable {
                     edits.append(Edit(range: run.byteRange(item.range), replacement: Self.applying(preferred, to: item.forms[0])))
@@ -916,6 +1022,32 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             return Item(range: k..<end, text: text, forms: [to])
         }
         return nil
+    }
+
+    /// `item` (one converted character, one form) grown over a neighbour on either side inside
+    /// `limit` that is an accepted variant the document itself does not write (`HouseStyle.convertedVariants`):
+    /// `状况` in a text that writes 況 elsewhere is fixed as 狀況 at once, not left as 狀况. The style
+    /// is asked only when a neighbour is such a variant.
+    private func withAcceptedNeighbours(_ item: Item, _ c: Scalars, _ skip: NonProse, limit: Range<Int>, style: inout LazyHouseStyle) -> Item {
+        func accepted(_ k: Int) -> Bool {
+            limit.contains(k) && !skip[k] && HouseStyle.acceptedVariants.contains { $0.variant == c[k] }
+        }
+        let k = item.range.lowerBound
+        guard let form = item.forms.first, accepted(k - 1) || accepted(k + 1) else { return item }
+        let converted = style.get(c).convertedVariants
+        var range = item.range
+        var text = item.text, to = form
+        if accepted(k - 1), let before = converted[c[k - 1]], let original = Unicode.Scalar(c[k - 1]), let written = Unicode.Scalar(before) {
+            range = (k - 1)..<range.upperBound
+            text = String(Character(original)) + text
+            to = String(Character(written)) + to
+        }
+        if accepted(k + 1), let after = converted[c[k + 1]], let original = Unicode.Scalar(c[k + 1]), let written = Unicode.Scalar(after) {
+            range = range.lowerBound..<(k + 2)
+            text += String(Character(original))
+            to += String(Character(written))
+        }
+        return Item(range: range, text: text, forms: [to], fixable: item.fixable)
     }
 
     /// Word-boundary check: a Traditional word that overlaps the match without lying inside it is the

@@ -114,4 +114,67 @@ import Testing
         let fixed = try? RuleHarness.fixed(rule: "punctuation-width", text: text, unsafe: false)
         #expect(fixed == Self.frontMatter + "他說，中文" + line + "\n")
     }
+
+    /// Backtick runs of 1, 2, … 630 scalars with none closed (200,000 scalars on one line): each
+    /// opener searched the rest of the line for a run of its length (each length fails once, but
+    /// √n lengths × n scalars: 8·10⁷ steps here, ~10⁹ on a 1 MB line). Now the first search that
+    /// finds no close notes the last run of every length after it, and a later opener is answered
+    /// from that; nothing on the line is masked.
+    @Test func aLineOfUnclosedBacktickRunsIsReadOnce() throws {
+        var line = ""
+        for length in 1...630 { line += "中" + String(repeating: "`", count: length) }
+        let document = Document(path: "b.md", bytes: Array((line + "\n").utf8))
+        let run = document.scalarRun(document.scalars, line: 1)
+        var unclosed = ProseMask.BacktickUnclosed()
+        var found = 0
+        run.cps.withUnsafeElements { c in
+            var i = 0
+            while i < c.count {
+                guard c[i] == 0x60 else { i += 1; continue }
+                var k = i
+                while k < c.count && c[k] == 0x60 { k += 1 }
+                if ProseMask.codeSpanEnd(c, at: i, length: k - i, unclosed: &unclosed) != nil { found += 1 }
+                i = k
+            }
+        }
+        #expect(found == 0)
+        #expect(unclosed.steps < 2 * run.count, "\(unclosed.steps) steps")
+        #expect(!ProseMask.nonProse(run).contains(true))
+        let text = Self.frontMatter + "他說,中文" + line + "\n"
+        #expect(try RuleHarness.fixed(rule: "punctuation-width", text: text, unsafe: false) == Self.frontMatter + "他說，中文" + line + "\n")
+    }
+
+    /// The code spans of the search from every opener (the scan before the note above), on lines
+    /// of backticks, letters and Han: the mask and the punctuation-width walk find the same.
+    @Test func codeSpansAreThoseOfTheSearchFromEveryOpener() {
+        var generator = SeededRandom(seed: 47)
+        let pieces = ["`", "``", "```", "a", "中", " "]
+        for _ in 0..<400 {
+            let line = (0..<Int.random(in: 1...24, using: &generator)).map { _ in pieces.randomElement(using: &generator) ?? "a" }.joined()
+            let document = Document(path: "b.md", bytes: Array((line + "\n").utf8))
+            let run = document.scalarRun(document.scalars, line: 1)
+            let c = Array(run.cps)
+            var expected = [Bool](repeating: false, count: c.count)
+            var i = 0
+            while i < c.count {
+                guard c[i] == 0x60 else { i += 1; continue }
+                var k = i
+                while k < c.count && c[k] == 0x60 { k += 1 }
+                var j = k, close = -1
+                while j < c.count {
+                    if c[j] == 0x60 {
+                        var e = j
+                        while e < c.count && c[e] == 0x60 { e += 1 }
+                        if e - j == k - i { close = e; break }
+                        j = e
+                    } else { j += 1 }
+                }
+                if close > 0 { for x in i..<close { expected[x] = true }; i = close } else { i = k }
+            }
+            #expect(ProseMask.nonProse(run) == expected, "\(line)")
+            var walk = NonProseWalk()
+            let walked = run.cps.withUnsafeElements { buf in (0..<c.count).map { walk.masks($0, buf, run.cps) } }
+            #expect(walked == expected, "\(line)")
+        }
+    }
 }

@@ -106,12 +106,69 @@ private func fixture(_ name: String) throws -> String {
         // 关 → 關 alone left 關系 for a second pass (DW's `#中美关系`); the finding names the word.
         let text = "專家指出，中美关系近年越來越緊張，區內國家感到憂慮。記者在这里訪問了多位居民。\n"
         let found = try RuleHarness.diagnostics(rule: "script-mixed", text: text)
-        #expect(found.map(\.message) == ["Simplified leftovers in Traditional text: 关系 → 關係, 这里 → 這裏"])
+        #expect(found.map(\.message) == ["Simplified leftovers in Traditional text: 关系 → 關係, 这里 → 這裡"])
         let replacements = found.first?.fix?.edits.map { String(decoding: $0.replacement, as: UTF8.self) }
-        #expect(replacements == ["關係", "這裏"])
+        #expect(replacements == ["關係", "這裡"])
         // Where a Traditional word overlaps the match (有關|系統), the character alone is converted.
         let system = try RuleHarness.diagnostics(rule: "script-mixed", text: "專家指出，有关系統明年啟用，區內國家感到高興。\n")
         #expect(system.map(\.message) == ["Simplified leftover in Traditional text: 关 → 關"])
+    }
+
+    /// The replacements of the fixes in `text`, in order.
+    private static func replacements(_ text: String) throws -> [String] {
+        try RuleHarness.diagnostics(rule: "script-mixed", text: text).flatMap { $0.fix?.edits ?? [] }
+            .map { String(decoding: $0.replacement, as: UTF8.self) }
+    }
+
+    @Test func aFixWritesTheDocumentsOwnFormOfTwoStandardOnesElseTheCommonOne() throws {
+        let body = "專家指出，兩國近年關係越來越緊張，區內國家感到憂慮。"
+        // RFA's Arctic cruise report writes neither 裡 nor 裏: Traditional news prints 裡 (OpenCC's 裏 was written).
+        #expect(try Self.replacements(body + "記者在这里訪問了多位居民。\n") == ["這裡"])
+        #expect(try Self.replacements(body + "大樓裏的住戶說，記者在这里訪問了多位居民。\n") == ["這裏"])
+        #expect(try Self.replacements(body + "大樓裡的住戶說，記者在这里訪問了多位居民。\n") == ["這裡"])
+        // The class, not just 里: 为 → 為 and 众 → 眾 unless the document writes 爲 or 衆 itself.
+        #expect(try Self.replacements(body + "當局为此發表聲明，在場民众感到憂慮。\n") == ["為", "眾"])
+        #expect(try Self.replacements(body + "衆議員說，這是爲人民服務。當局为此發表聲明，在場民众感到憂慮。\n") == ["爲", "衆"])
+        // The message names the form the fix writes.
+        let found = try RuleHarness.diagnostics(rule: "script-mixed", text: body + "記者在这里訪問了多位居民。\n")
+        #expect(found.map(\.message) == ["Simplified leftover in Traditional text: 这里 → 這裡"])
+    }
+
+    @Test func anAcceptedVariantBesideALeftoverJoinsItsWordWhenTheDocumentWritesTheOtherForm() throws {
+        // RFA's 黎智英 report writes 況 elsewhere: `状况` is one Simplified word, fixed as 狀況 at once.
+        let text = "黎崇恩說，他的身體差了很多，但他精神状况還不錯。律師表示，目前情況穩定，會繼續跟進。\n"
+        let found = try RuleHarness.diagnostics(rule: "script-mixed", text: text)
+        #expect(found.map(\.message) == ["Simplified leftover in Traditional text: 状况 → 狀況"])
+        let fixed = try RuleHarness.fixed(rule: "script-mixed", text: text, unsafe: true)
+        #expect(fixed.contains("精神狀況還不錯"))
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: fixed).isEmpty)
+        // A document that writes 况 itself (Hong Kong usage), or neither form, keeps it.
+        let own = "黎崇恩說，他的身體差了很多，但他精神状况還不錯。律師表示，目前情况穩定，會繼續跟進。\n"
+        #expect(try Self.replacements(own) == ["狀"])
+        #expect(try Self.replacements("黎崇恩說，他的身體差了很多，但他精神状况還不錯，會繼續跟進。\n") == ["狀"])
+        // Before the leftover too (决议: 決議, the document writing 決); never alone: 何况 in a text writing 況 stays.
+        #expect(try Self.replacements("議會通過决议，各方決定跟進，都認為情況已經改善。\n") == ["決議"])
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: "何况各方都認為情況已經改善，市民感到高興。\n").isEmpty)
+    }
+
+    @Test func theHouseStyleCountFindsEveryFormItCounts() {
+        let forms = ScriptMixedRule.HouseStyle.formPairs.flatMap { [$0.standard, $0.other] }
+            + ScriptMixedRule.HouseStyle.acceptedVariants.flatMap { [$0.variant, $0.form] }
+        let text = forms.map { String(Character(Unicode.Scalar($0) ?? "?")) }.joined() + "中文abc"
+        let scalars = text.unicodeScalars.map(\.value)
+        var counts: [UInt32: Int] = [:]
+        ScriptMixedRule.HouseStyle.count(Scalars(base: scalars, start: 0, count: scalars.count), into: &counts)
+        let expected = forms.filter { ScriptMixedRule.VariantCounts.slot($0) == nil }
+        #expect(Set(counts.keys) == Set(expected) && counts.values.allSatisfy { $0 == 1 })
+    }
+
+    @Test func acceptedVariantsAreAllowedInTraditionalWithOneTraditionalForm() {
+        let tables = ScriptTables.shared
+        for (variant, form) in ScriptMixedRule.HouseStyle.acceptedVariants {
+            #expect(tables.scriptClass(variant) == .simplifiedOnly && tables.isAllowed(variant, in: .traditionalOnly))
+            #expect(Array(tables.counterparts(of: variant)) == [form])
+            #expect(!tables.isNameCharacter(variant) && !tables.isNameCharacter(form))
+        }
     }
 
     @Test func japaneseBesideKanaAndRegionalUsageAreQuiet() throws {

@@ -1,0 +1,52 @@
+import Testing
+@testable import NewsLintCore
+@testable import NewsLintRules
+
+/// What the safe fixes of `compat-ideograph`, `invisible-char` and `mojibake` do inside the spans
+/// `ProseMask` keeps prose rules out of: a bare URL, a Markdown link destination, a Liquid tag and
+/// a code span (an HTML attribute is out of visible text, which these rules already keep to).
+@Suite struct NonProseFixTests {
+    static let frontMatter = "---\ntitle: t\ndate: 2024-01-01\n---\n\n市民在網上查看新聞，內容如下，記者其後聯絡該校。\n\n"
+
+    /// `x` in a bare URL, a link destination, a Liquid tag, a code span, then in prose (lines 8–12 … 16).
+    static func text(_ x: String) -> String {
+        frontMatter + "網址 https://example.com/\(x)/page 可以查看。\n\n請看[報道](https://example.com/\(x).html)的內容。\n\n"
+            + "{% include \(x).html %}\n\n代碼 `a\(x)b` 在這裏。\n\n正文\(x)正文。\n"
+    }
+
+    /// Each finding's line and whether its fix is safe (nil: no fix).
+    static func fixes(_ rule: String, _ text: String) throws -> [Int: Applicability?] {
+        var result: [Int: Applicability?] = [:]
+        for d in try RuleHarness.diagnostics(rule: rule, text: text) { result[d.line] = d.fix?.applicability }
+        return result
+    }
+
+    /// A compatibility ideograph in an address, a template tag or code is what the server, the
+    /// template or the program reads: replacing it changes which page or file is meant. Reported,
+    /// with the replacement offered as unsafe only; in prose it stays safe.
+    @Test func aCompatibilityIdeographOutsideProseIsReplacedOnlyAsAnUnsafeFix() throws {
+        let text = Self.text("\u{F900}")
+        #expect(try Self.fixes("compat-ideograph", text) == [8: .unsafe, 10: .unsafe, 12: .unsafe, 14: .unsafe, 16: .safe])
+        let safe = try RuleHarness.fixed(rule: "compat-ideograph", text: text, unsafe: false)
+        #expect(safe == text.replacingOccurrences(of: "正文\u{F900}正文", with: "正文\u{8C48}正文"))
+    }
+
+    /// A zero-width space or a bidirectional control breaks a link, a tag or code wherever it is:
+    /// removing it stays a safe fix in every span.
+    @Test(arguments: ["\u{200B}", "\u{202E}", "\u{00AD}"])
+    func anInvisibleCharacterIsRemovedEverywhere(x: String) throws {
+        let text = Self.text(x)
+        #expect(try Self.fixes("invisible-char", text) == [8: .safe, 10: .safe, 12: .safe, 14: .safe, 16: .safe])
+        #expect(try RuleHarness.fixed(rule: "invisible-char", text: text, unsafe: false) == text.replacingOccurrences(of: x, with: ""))
+    }
+
+    /// Mojibake in an address, a template tag or code: the repair is what was meant, but a site's
+    /// own slug may be the damaged text (a page served under it), and code may show damage on
+    /// purpose (an article about 亂碼). Repaired as an unsafe fix there; in prose it stays safe.
+    @Test func mojibakeOutsideProseIsRepairedOnlyAsAnUnsafeFix() throws {
+        let clean = "市教育局昨日召开新闻发布会"
+        let text = Self.text(MojibakeTests.asCP1252(clean))
+        #expect(try Self.fixes("mojibake", text) == [8: .unsafe, 10: .unsafe, 12: .unsafe, 14: .unsafe, 16: .safe])
+        #expect(try RuleHarness.fixed(rule: "mojibake", text: text, unsafe: true) == Self.text(clean))
+    }
+}
