@@ -63,9 +63,9 @@ package enum MergeCommand {
         // Suppression comments apply to cross-file findings as in a single run (read from the
         // files when they are reachable from here; otherwise the findings are kept).
         var diagnostics = linter.completing(try FactsFile.merge(files, linter: linter), problems: [], inMemory: [:], base: io.currentDirectory).diagnostics
-        if let baseline, let file = reporting.baselinePath {
+        if let baseline {
             let matched: Int
-            (diagnostics, matched) = hidingKnown(diagnostics, baseline: baseline, file: file, io: io)
+            (diagnostics, matched) = hidingKnown(diagnostics, baseline: baseline.baseline, file: baseline.path, io: io)
             // Only the cross-file findings are here: the shards' own baselined findings are not
             // "gone", so the note counts what was hidden and what is new, nothing else.
             if !parsed.has("quiet") {
