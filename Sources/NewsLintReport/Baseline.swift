@@ -352,7 +352,7 @@ public struct BaselinePaths: Sendable, Equatable {
     /// as config globs are matched (a link is not resolved). A name in angle brackets
     /// (`<stdin>`) is not a path and is kept.
     public func key(_ path: String) -> String {
-        guard let directory, !(path.hasPrefix("<") && path.hasSuffix(">")) else { return path }
+        guard directory != nil, !(path.hasPrefix("<") && path.hasSuffix(">")) else { return path }
         let file = PathResolver.standardized(PathResolver.absolute(path, base: currentDirectory)).split(separator: "/")
         let base = directoryComponents
         var common = 0

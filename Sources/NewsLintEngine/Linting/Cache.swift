@@ -1193,7 +1193,7 @@ package struct ByteWriter {
         let wrote: Void? = s.utf8.withContiguousStorageIfAvailable { blob($0) }
         guard wrote == nil else { return }
         var s = s
-        s.withUTF8 { blob($0) }
+        _ = s.withUTF8 { blob($0) }
     }
 }
 
