@@ -272,6 +272,22 @@ package enum InitCommand {
             throw UsageError("cannot write \(path): \(error)")
         }
         io.stdout("wrote \(Configuration.fileName)\(parsed.value("preset").map { " (preset: \($0))" } ?? "")\n")
+        if let inherited = parentConfig(of: io.currentDirectory) {
+            io.stderr("note: \(inherited) configured this directory until now; a nested \(Configuration.fileName) replaces it here "
+                      + "(it does not inherit): add \"extend\": \"\(inherited)\" to the new file to build on it\n")
+        }
         return ExitCode.ok
+    }
+
+    /// The closest `.lint.json` above `directory`, named relative to it (`../.lint.json`): the config
+    /// that applied here before `init`, which a nested config replaces unless it `extend`s it.
+    static func parentConfig(of directory: String) -> String? {
+        let here = PathResolver.standardized(directory).split(separator: "/")
+        guard !here.isEmpty else { return nil }
+        let parentDirectory = "/" + here.dropLast().joined(separator: "/")
+        guard let found = Configuration.discover(from: parentDirectory) else { return nil }
+        // `found` is `<an ancestor>/.lint.json`: one component more than its directory.
+        let levels = here.count - (PathResolver.standardized(found).split(separator: "/").count - 1)
+        return String(repeating: "../", count: max(levels, 1)) + Configuration.fileName
     }
 }

@@ -86,6 +86,20 @@ import Testing
         #expect(CLIRun.run(["init", "--force"], cwd: tmp.path).status == 0)
     }
 
+    /// A nested config replaces its parents: `init` below a configured directory says the parent
+    /// stops applying there and how to keep it (the probe found it silent).
+    @Test func initBelowAConfiguredDirectoryNamesTheConfigItReplaces() throws {
+        let tmp = TemporaryDirectory()
+        tmp.write(".lint.json", "{\"rules\": {\"trailing-whitespace\": \"off\"}}\n")
+        tmp.write("site/posts/a.md", "x\n")
+        let nested = CLIRun.run(["init"], cwd: tmp.path + "/site/posts")
+        #expect(nested.status == 0)
+        #expect(nested.stderr.contains("\"extend\": \"../../.lint.json\""), "\(nested.stderr)")
+        let alone = TemporaryDirectory()
+        let top = CLIRun.run(["init"], cwd: alone.path)
+        #expect(top.status == 0 && !top.stderr.contains("extend"), "\(top.stderr)")
+    }
+
     @Test func brokenConfigIsReportedPrecisely() {
         let tmp = TemporaryDirectory()
         tmp.write(".lint.json", "{\n  \"rules\": {\"final-newline\": off}\n}\n")
