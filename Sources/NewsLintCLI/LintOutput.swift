@@ -58,8 +58,13 @@ package enum LintOutput {
         // Each baseline names files relative to its own directory (an earlier one: as its run named
         // them; one through a pipe or /dev: relative to the current directory).
         func paths(_ base: Baseline.PathBase, file: String) -> BaselinePaths { .of(base, file: file, io: io) }
-        var stage = BaselineStage(recording: reporting.writeBaselinePath.map { paths(.baselineFile, file: $0) },
-                                  comparingWith: baseline.map { ($0.baseline, paths($0.baseline.pathBase, file: $0.path)) })
+        let partOfShardedRun = found.scale.shard != nil || !linter.settings.finishCrossFile
+        let compared = baseline.map { read -> (Baseline, BaselinePaths) in
+            let named = paths(read.baseline.pathBase, file: read.path)
+            return (BaselineScope.lint(read.baseline, paths: named, shard: found.scale.shard, crossFileDeferred: !linter.settings.finishCrossFile,
+                                       root: linter.config.directory, currentDirectory: io.currentDirectory), named)
+        }
+        var stage = BaselineStage(recording: reporting.writeBaselinePath.map { paths(.baselineFile, file: $0) }, comparingWith: compared)
         let progress = reporting.progressEnabled ? ProgressLine(total: inputs.count, write: io.stderr) : nil
         var request = LintRequest(inputs: inputs, problems: found.problems)
         // NEWSLINT_SPILL_BYTES (tests, tuning): bytes of encoded diagnostics kept in memory before the temporary file.
@@ -201,7 +206,7 @@ package enum LintOutput {
             streamComplete = false
         }
         if reporting.statistics { write(ReportingSettings.statistics(ruleCounts, catalog: linter.catalog, json: format == .json)) }
-        try finishBaseline(stage, complete: streamComplete, reporting: reporting, quiet: parsed.has("quiet"), newCount: totals.count, io: io)
+        try finishBaseline(stage, complete: streamComplete, reporting: reporting, quiet: parsed.has("quiet"), newCount: totals.count, partOfShardedRun: partOfShardedRun, io: io)
 
         if let summary {
             let profiled = profiles.finish(baseDirectory: io.currentDirectory, maxSize: linter.config.maxFileSize, jobs: linter.settings.jobs)
@@ -246,7 +251,9 @@ package enum LintOutput {
 
     /// Writes `--write-baseline` and prints the `--baseline` note (after the stream: the counts
     /// are known only then). Nothing is written or counted from an incomplete stream.
-    private static func finishBaseline(_ stage: BaselineStage, complete: Bool, reporting: ReportingSettings, quiet: Bool, newCount: Int, io: ToolIO) throws {
+    /// `partOfShardedRun`: the note counts this shard's share (`BaselineScope`), and a new
+    /// baseline comes from a whole run.
+    private static func finishBaseline(_ stage: BaselineStage, complete: Bool, reporting: ReportingSettings, quiet: Bool, newCount: Int, partOfShardedRun: Bool, io: ToolIO) throws {
         guard complete else {
             if reporting.writeBaselinePath != nil { io.stderr("error: --write-baseline not written: the findings could not all be read back\n") }
             return
@@ -261,11 +268,17 @@ package enum LintOutput {
             io.stderr("wrote baseline with \(count) entr\(count == 1 ? "y" : "ies") to \(reporting.writeBaselineDisplay ?? path)\n")
         }
         guard let matcher = stage.matcher, !quiet else { return }
-        let gone = matcher.gone
-        var note = "baseline: \(matcher.matched) known problem\(matcher.matched == 1 ? "" : "s") hidden, \(newCount) new"
-        if !gone.isEmpty {
-            note += "; \(gone.count) baselined problem\(gone.count == 1 ? " is" : "s are") gone (fixed or removed; update with --write-baseline \(reporting.baselineDisplay ?? ""))"
+        io.stderr(baselineNote(hidden: matcher.matched, new: newCount, gone: matcher.gone.count, kind: "", baseline: reporting.baselineDisplay ?? "", partOfShardedRun: partOfShardedRun))
+    }
+
+    /// The `--baseline` note of `lint` and `merge` (`kind`: "cross-file " for merge's share).
+    static func baselineNote(hidden: Int, new: Int, gone: Int, kind: String, baseline: String, partOfShardedRun: Bool) -> String {
+        var note = "baseline: \(hidden) known \(kind)problem\(hidden == 1 ? "" : "s") hidden, \(new) new"
+        if gone > 0 {
+            // A shard's or merge's --write-baseline would record its share alone.
+            let update = partOfShardedRun ? "update it with --write-baseline \(baseline) in a run over the whole corpus" : "update with --write-baseline \(baseline)"
+            note += "; \(gone) baselined \(kind)problem\(gone == 1 ? " is" : "s are") gone (fixed or removed; \(update))"
         }
-        io.stderr(note + "\n")
+        return note + "\n"
     }
 }

@@ -64,12 +64,13 @@ package enum MergeCommand {
         // files when they are reachable from here; otherwise the findings are kept).
         var diagnostics = linter.completing(try FactsFile.merge(files, linter: linter), problems: [], inMemory: [:], base: io.currentDirectory).diagnostics
         if let baseline {
-            let matched: Int
-            (diagnostics, matched) = hidingKnown(diagnostics, baseline: baseline.baseline, file: baseline.path, io: io)
-            // Only the cross-file findings are here: the shards' own baselined findings are not
-            // "gone", so the note counts what was hidden and what is new, nothing else.
+            // The cross-file rules' entries: the shards compare the rest (`BaselineScope`), so
+            // the notes of the shards and the merge add up to one run's.
+            let (kept, hidden, gone) = hidingKnown(diagnostics, baseline: BaselineScope.merge(baseline.baseline), file: baseline.path, io: io)
+            diagnostics = kept
             if !parsed.has("quiet") {
-                io.stderr("baseline: \(matched) known cross-file problem\(matched == 1 ? "" : "s") hidden, \(diagnostics.count) new\n")
+                io.stderr(LintOutput.baselineNote(hidden: hidden, new: diagnostics.count, gone: gone, kind: "cross-file ",
+                                                  baseline: reporting.baselineDisplay ?? baseline.path, partOfShardedRun: true))
             }
         }
         let toFile = parsed.value("output")
@@ -91,8 +92,8 @@ package enum MergeCommand {
     }
 
     /// The findings `baseline` does not record (as `lint --baseline` hides them, path by path in
-    /// output order), and how many it hid.
-    static func hidingKnown(_ diagnostics: [Diagnostic], baseline: Baseline, file: String, io: ToolIO) -> (kept: [Diagnostic], hidden: Int) {
+    /// output order), how many it hid and how many of its entries nothing matched.
+    static func hidingKnown(_ diagnostics: [Diagnostic], baseline: Baseline, file: String, io: ToolIO) -> (kept: [Diagnostic], hidden: Int, gone: Int) {
         var stage = BaselineStage(recording: nil, comparingWith: (baseline, BaselinePaths.of(baseline.pathBase, file: file, io: io)))
         var sources = SourceCache(inMemory: [:], base: io.currentDirectory)
         var kept: [Diagnostic] = []
@@ -103,7 +104,7 @@ package enum MergeCommand {
             kept += stage.apply(diagnostics[start..<end]) { sources.line(path, $0) }
             start = end
         }
-        return (kept, stage.matcher?.matched ?? 0)
+        return (kept, stage.matcher?.matched ?? 0, stage.matcher?.gone.count ?? 0)
     }
 }
 

@@ -135,6 +135,40 @@ extension ScaleSettings {
     }
 }
 
+/// The part of a `--baseline` one step of a sharded run compares, so that the steps' notes add up
+/// to one run's: a shard compares the entries of its own files (by the stable hash that gave it
+/// the files, so a removed file's entries are gone in exactly one shard) and of the rules it runs,
+/// the per-file ones; `merge` compares the cross-file rules' entries. Comparing the whole
+/// baseline, every shard called the other shards' entries and the cross-file ones "gone".
+package enum BaselineScope {
+    /// The built-in cross-file rules (packs add per-file rules only), whether on or off: an
+    /// entry of one that is off is gone in `merge`, as in one run.
+    package static let crossFileRules = Set(RuleRegistry.crossFile.map { $0.id })
+
+    /// What a `lint` run compares: all of `baseline` unless it is a shard or leaves the
+    /// cross-file phase to `merge` (`crossFileDeferred`). `root`: the directory shards are
+    /// hashed from (the root config's).
+    package static func lint(_ baseline: Baseline, paths: BaselinePaths, shard: Shard?, crossFileDeferred: Bool, root: String, currentDirectory: String) -> Baseline {
+        guard shard != nil || crossFileDeferred else { return baseline }
+        var scoped = baseline
+        scoped.entries = baseline.entries.filter { entry in
+            if crossFileDeferred && crossFileRules.contains(entry.rule) { return false }
+            guard let shard else { return true }
+            // Stdin (`<stdin>`) belongs to shard 1, as `ScaleSettings.filter` gives it.
+            guard let location = paths.location(ofKey: entry.path, currentDirectory: currentDirectory) else { return shard.index == 0 }
+            return shard.contains(location: location, root: root)
+        }
+        return scoped
+    }
+
+    /// What `merge` compares: the cross-file rules' entries.
+    package static func merge(_ baseline: Baseline) -> Baseline {
+        var scoped = baseline
+        scoped.entries = baseline.entries.filter { crossFileRules.contains($0.rule) }
+        return scoped
+    }
+}
+
 /// The `cache` section of `.lint.json`.
 private struct CacheSection: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable { case enabled, directory }

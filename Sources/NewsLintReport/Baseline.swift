@@ -362,6 +362,16 @@ public struct BaselinePaths: Sendable, Equatable {
     }
 }
 
+extension BaselinePaths {
+    /// Where the file a baseline entry names `key` is (absolute, lexical: the inverse of `key(_:)`);
+    /// nil for a name in angle brackets (`<stdin>`), which is not a path. `currentDirectory`: the
+    /// run's, for a baseline that names files as linted.
+    public func location(ofKey key: String, currentDirectory: String) -> String? {
+        guard !(key.hasPrefix("<") && key.hasSuffix(">")) else { return nil }
+        return PathResolver.standardized(PathResolver.absolute(key, base: directory ?? currentDirectory))
+    }
+}
+
 /// `--write-baseline` and `--baseline` on a run's merged stream, one path's diagnostics at a
 /// time: each diagnostic is fingerprinted once, recorded (entries are small) and matched; only
 /// what the baseline does not know goes on to the reporter and the totals.

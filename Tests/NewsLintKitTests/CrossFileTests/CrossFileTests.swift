@@ -453,4 +453,47 @@ final class RecordingChecker: URLChecker, @unchecked Sendable {
         let missing = CLIRun.run(["merge", "--baseline", "nope.json", "f1.jsonl", "f2.jsonl"], cwd: dir.path)
         #expect(missing.status == 2 && missing.stderr.contains("baseline file 'nope.json' does not exist"), "\(missing.stderr)")
     }
+
+    /// Session 48: a shard compared the whole baseline, so every shard called the other shards'
+    /// entries and the cross-file rules' entries (which only merge reports) "gone": on a corpus
+    /// where one run said 4 were gone, the two shards said 14 and 17. Now each step compares its
+    /// share and the notes of the shards and the merge add up to one run's.
+    @Test func shardsAndMergeCountABaselineAsOneRunDoes() throws {
+        let dir = TemporaryDirectory()
+        for i in 1...6 {
+            dir.write("d/a\(i).md", "---\ntitle: 文\(i)\ndate: 2024-11-0\(i)\n---\n\n这是第\(i)篇文章的正文，内容各不相同，讲的是第\(i)件事情，并且足够长，可以通过检查。  \n\n第二段也有尾随空格。 \n")
+        }
+        for i in 1...2 {
+            dir.write("d/b\(i).md", "---\ntitle: 重\(i)\ndate: 2024-11-0\(i)\n---\n\n这是一篇被转载两次的文章的正文，内容完全相同，讲的是同一件事情，并且足够长。\n")
+        }
+        let lint = ["--no-config", "--no-cache", "--format", "concise"]
+        #expect(CLIRun.run(lint + ["--write-baseline", "b.json", "d"], cwd: dir.path).status == 0)
+        // Gone: a removed file's per-file and cross-file entries, a fixed line, a duplicate pair; one new finding.
+        try FileManager.default.removeItem(atPath: dir.path + "/d/a3.md")
+        try FileManager.default.removeItem(atPath: dir.path + "/d/b2.md")
+        dir.write("d/a1.md", "---\ntitle: 文1\ndate: 2024-11-01\n---\n\n这是第1篇文章的正文，内容各不相同，讲的是第1件事情，并且足够长，可以通过检查。  \n\n第二段也有尾随空格。\n")
+        dir.write("d/c.md", "---\ntitle: 新\ndate: 2024-11-09\n---\n\n新的一篇文章，末尾有空格。 \n")
+
+        /// (hidden, new, gone) of a `--baseline` note.
+        func counts(_ stderr: String) -> [Int] {
+            guard let line = stderr.split(separator: "\n").first(where: { $0.hasPrefix("baseline: ") }) else { return [] }
+            let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            return line.contains("gone") ? Array(numbers.prefix(3)) : Array(numbers.prefix(2)) + [0]
+        }
+        let one = CLIRun.run(lint + ["--baseline", "b.json", "d"], cwd: dir.path)
+        let whole = counts(one.stderr)
+        #expect(whole.count == 3 && whole[1] == 1 && whole[2] >= 6, "\(one.stderr)")
+        var sum = [0, 0, 0]
+        for k in 1...2 {
+            let shard = CLIRun.run(lint + ["--baseline", "b.json", "--shard", "\(k)/2", "--facts-out", "f\(k).jsonl", "d"], cwd: dir.path)
+            let part = counts(shard.stderr)
+            #expect(part.count == 3, "\(shard.stderr)")
+            if part.count == 3 { sum = zip(sum, part).map { $0 + $1 } }
+        }
+        let merged = CLIRun.run(["merge", "--no-config", "--format", "concise", "--baseline", "b.json", "f1.jsonl", "f2.jsonl"], cwd: dir.path)
+        let part = counts(merged.stderr)
+        #expect(part.count == 3 && part[2] > 0, "\(merged.stderr)")
+        if part.count == 3 { sum = zip(sum, part).map { $0 + $1 } }
+        #expect(sum == whole, "one run \(whole), shards plus merge \(sum)")
+    }
 }
