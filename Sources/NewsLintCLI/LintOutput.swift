@@ -111,7 +111,7 @@ package enum LintOutput {
             totals.files += 1
         })
         progress?.finish()
-        try found.scale.finish(facts: run.facts.files, fileCount: run.fileCount, linter: linter, io: io)
+        found.scale.finish(linter: linter, io: io)
 
         var ioFailure = run.ioFailure
         var readFailures = ReadFailures(run, io: io)
@@ -207,6 +207,9 @@ package enum LintOutput {
         }
         if reporting.statistics { write(ReportingSettings.statistics(ruleCounts, catalog: linter.catalog, json: format == .json)) }
         try finishBaseline(stage, complete: streamComplete, reporting: reporting, quiet: parsed.has("quiet"), newCount: totals.count, partOfShardedRun: partOfShardedRun, io: io)
+        // With the findings counted, after the baseline hid the known ones, as the exit status counts them.
+        try found.scale.writeFacts(run.facts.files, fileCount: run.fileCount, linter: linter,
+                                   findings: FactsFile.FindingCounts(errors: totals.errors, warnings: totals.warnings, infos: totals.infos))
 
         if let summary {
             let profiled = profiles.finish(baseDirectory: io.currentDirectory, maxSize: linter.config.maxFileSize, jobs: linter.settings.jobs)

@@ -20,8 +20,9 @@ package enum MergeCommand {
     ] + gating
 
     /// `lint`'s options that decide the exit status, taken from its lists (one spelling, one help):
-    /// the shards and the merge each gate their own findings, so a pipeline that fails when any
-    /// step fails gets the exit status of one run.
+    /// the shards and the merge each gate their own findings, and the merge's `--max-warnings`
+    /// the whole run's warnings (the shards' counts come in their facts), so a pipeline that
+    /// fails when any step fails gets the exit status of one run.
     package static let gating = (NewsLintCLI.projectOptions + NewsLintCLI.reportingOptions).filter {
         ["fail-on", "exit-zero", "max-warnings", "baseline"].contains($0.name)
     }
@@ -88,7 +89,9 @@ package enum MergeCommand {
         }
         var totals = ReportTotals()
         totals.add(contentsOf: diagnostics)
-        return ExitPolicy(parsed, maxWarnings: reporting.maxWarnings).status(totals, fixesApplied: 0, io: io)
+        // `--max-warnings` gates the whole run: the shards' warnings (their facts' counts) and these.
+        let shardWarnings = files.reduce(0) { $0 + $1.facts.findings.warnings }
+        return ExitPolicy(parsed, maxWarnings: reporting.maxWarnings).status(totals, fixesApplied: 0, warningsElsewhere: shardWarnings, io: io)
     }
 
     /// The findings `baseline` does not record (as `lint --baseline` hides them, path by path in

@@ -51,7 +51,9 @@ package struct ExitPolicy {
     }
 
     /// The status for a run without I/O failures (those exit 2 before this is asked).
-    package func status(_ totals: ReportTotals, fixesApplied: Int, io: ToolIO) -> Int32 {
+    /// `warningsElsewhere`: warnings of the same run counted by other steps (`merge`: the
+    /// shards'), added for `--max-warnings` alone.
+    package func status(_ totals: ReportTotals, fixesApplied: Int, warningsElsewhere: Int = 0, io: ToolIO) -> Int32 {
         if nonZeroOnFix && fixesApplied > 0 { return ExitCode.lintErrors }
         if exitZero { return ExitCode.ok }
         let failing: Int
@@ -61,9 +63,10 @@ package struct ExitPolicy {
         case .info: failing = totals.count
         }
         if failing > 0 { return ExitCode.lintErrors }
-        if let limit = maxWarnings, totals.warnings > limit {
-            let warnings = totals.warnings
-            io.stderr("error: \(warnings) warning\(warnings == 1 ? "" : "s") exceed\(warnings == 1 ? "s" : "") --max-warnings \(limit)\n")
+        if let limit = maxWarnings, totals.warnings + warningsElsewhere > limit {
+            let warnings = totals.warnings + warningsElsewhere
+            let shards = warningsElsewhere > 0 ? " (\(warningsElsewhere) in the shards)" : ""
+            io.stderr("error: \(warnings) warning\(warnings == 1 ? "" : "s")\(shards) exceed\(warnings == 1 ? "s" : "") --max-warnings \(limit)\n")
             return ExitCode.lintErrors
         }
         return ExitCode.ok

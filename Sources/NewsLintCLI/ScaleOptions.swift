@@ -117,20 +117,27 @@ package struct ScaleSettings {
 }
 
 extension ScaleSettings {
-    /// After linting: write the facts file and the cache. A cache that cannot be saved only costs speed.
-    package func finish(facts files: @autoclosure () -> [FileFacts], fileCount: Int, linter: Linter, io: ToolIO) throws {
+    /// After linting: the note of a shard without facts, and the cache. A cache that cannot be
+    /// saved only costs speed. The facts are written when the findings are counted (`writeFacts`).
+    package func finish(linter: Linter, io: ToolIO) {
         if let shard, factsOut == nil, !linter.baseRules.crossFile.isEmpty {
             let ids = linter.baseRules.crossFile.map(\.id).joined(separator: ", ")
             io.stderr("note: shard \(shard) ran per-file rules only; cross-file rules (\(ids)) need --facts-out FILE here and 'newslint merge' over all shards\n")
         }
-        if let factsOut {
-            let facts = try FactsFile.collect(files(), fileCount: fileCount, linter: linter, shard: shard)
-            do { try AtomicWriter.writeNew(facts.serialized(), to: factsOut) } catch {
-                throw UsageError("cannot write --facts-out file '\(factsOut)': \(error)")
-            }
-        }
         if let cache {
             do { try cache.save() } catch { io.stderr("warning: could not save the cache in \(PathComponents.deletingLastComponent(cache.file)): \(error)\n") }
+        }
+    }
+}
+
+extension ScaleSettings {
+    /// `--facts-out`: the run's cross-file facts and its own findings by severity (`findings`,
+    /// as its exit status counts them: merge's `--max-warnings` adds them to its own).
+    package func writeFacts(_ files: @autoclosure () -> [FileFacts], fileCount: Int, linter: Linter, findings: FactsFile.FindingCounts) throws {
+        guard let factsOut else { return }
+        let facts = try FactsFile.collect(files(), fileCount: fileCount, linter: linter, shard: shard, findings: findings)
+        do { try AtomicWriter.writeNew(facts.serialized(), to: factsOut) } catch {
+            throw UsageError("cannot write --facts-out file '\(factsOut)': \(error)")
         }
     }
 }

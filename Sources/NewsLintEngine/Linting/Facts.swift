@@ -85,13 +85,35 @@ public struct FactsFile: Sendable {
     /// stops it from comparing signatures of two schemes during a mixed rollout of shards.
     /// Version 4: `boilerplate-repeated`'s line hashes are `KeyHash` (eight bytes a step), not
     /// FNV-1a; a shard of version 3 would count the same line under another hash.
-    public static let version = 4
+    /// Version 5: the header's `findings`, the shard's own findings by severity, so `merge
+    /// --max-warnings N` gates the whole run's warnings; a version 4 file has no counts to add.
+    public static let version = 5
+
+    /// A shard's findings by severity, as it counted them for its exit status (after its
+    /// `--baseline`, listing caps counted whole).
+    public struct FindingCounts: Sendable, Equatable, Decodable {
+        public var errors = 0
+        public var warnings = 0
+        public var infos = 0
+
+        public init(errors: Int = 0, warnings: Int = 0, infos: Int = 0) {
+            self.errors = errors
+            self.warnings = warnings
+            self.infos = infos
+        }
+
+        public static func + (a: FindingCounts, b: FindingCounts) -> FindingCounts {
+            FindingCounts(errors: a.errors + b.errors, warnings: a.warnings + b.warnings, infos: a.infos + b.infos)
+        }
+    }
 
     public var config: String
     public var shard: Shard?
     public var rules: [String]
     public var fileCount: Int
     public var facts: [(path: String, rule: String, data: Data)]
+    /// The shard's per-file findings (`FindingCounts`).
+    public var findings = FindingCounts()
 
     /// Collects the facts of a finished (shard) run.
     public static func collect(_ outcomes: [FileOutcome], linter: Linter, shard: Shard?) throws -> FactsFile {
@@ -99,7 +121,8 @@ public struct FactsFile: Sendable {
     }
 
     /// Collects the facts of a finished (shard) run from the facts a streamed run kept.
-    public static func collect(_ files: [FileFacts], fileCount: Int, linter: Linter, shard: Shard?) throws -> FactsFile {
+    /// `findings`: the shard's own findings, counted as its exit status counts them.
+    public static func collect(_ files: [FileFacts], fileCount: Int, linter: Linter, shard: Shard?, findings: FindingCounts = FindingCounts()) throws -> FactsFile {
         var facts: [(path: String, rule: String, data: Data)] = []
         for o in files {
             for f in o.facts {
@@ -108,7 +131,7 @@ public struct FactsFile: Sendable {
             }
         }
         return FactsFile(config: StableHash.hex(linter.config.contentHash), shard: shard,
-                         rules: linter.baseRules.crossFile.map(\.id), fileCount: fileCount, facts: facts)
+                         rules: linter.baseRules.crossFile.map(\.id), fileCount: fileCount, facts: facts, findings: findings)
     }
 
     public func serialized() -> [UInt8] {
@@ -120,6 +143,11 @@ public struct FactsFile: Sendable {
         header.add("shard", shard.map { JSONWriter.quote($0.description) } ?? "null")
         header.add("rules", "[" + rules.map(JSONWriter.quote).joined(separator: ",") + "]")
         header.add("files", int: fileCount)
+        var counts = JSONObjectBuilder()
+        counts.add("errors", int: findings.errors)
+        counts.add("warnings", int: findings.warnings)
+        counts.add("infos", int: findings.infos)
+        header.add("findings", counts.json)
         var body = ""
         for f in facts {
             var o = JSONObjectBuilder()
@@ -143,6 +171,7 @@ public struct FactsFile: Sendable {
         var shard: String?
         var rules: [String]
         var files: Int
+        var findings: FindingCounts
         var facts: Int
         var checksum: String
     }
@@ -176,7 +205,9 @@ public struct FactsFile: Sendable {
             // Recognise the file before validating it: another file's keys are not typos.
             guard node["format"]?.string == format else { throw fail(1, "not a newslint facts file (missing \"format\": \"\(format)\")") }
             guard let v = node["version"]?.int, v == version else {
-                throw fail(1, "facts format version \(node["version"]?.int.map(String.init) ?? "?") is not supported (this newslint reads version \(version)); write every shard's facts with the same newslint version")
+                // Version 4 differs only in the counts merge's --max-warnings adds: say so.
+                let older = node["version"]?.int == 4 ? ", which carries no finding counts for merge's --max-warnings" : ""
+                throw fail(1, "facts format version \(node["version"]?.int.map(String.init) ?? "?") is not supported (this newslint reads version \(version)\(older)); write every shard's facts with the same newslint version")
             }
         }
         let (config, rules, files, expectedFacts, checksum) = (header.config, header.rules, header.files, header.facts, header.checksum)
@@ -199,7 +230,7 @@ public struct FactsFile: Sendable {
         guard facts.count == expectedFacts else {
             throw fail(1, "the header records \(expectedFacts) facts but the file holds \(facts.count); it is truncated or modified")
         }
-        return FactsFile(config: config, shard: shard, rules: rules, fileCount: files, facts: facts)
+        return FactsFile(config: config, shard: shard, rules: rules, fileCount: files, facts: facts, findings: header.findings)
     }
 
     /// The reduce phase over the facts of all shards: the cross-file diagnostics of a single run.

@@ -454,6 +454,45 @@ final class RecordingChecker: URLChecker, @unchecked Sendable {
         #expect(missing.status == 2 && missing.stderr.contains("baseline file 'nope.json' does not exist"), "\(missing.stderr)")
     }
 
+    /// Session 48: `--max-warnings N` counted each step's own warnings, so shards of 6 and 6
+    /// per-file warnings and a merge of 8 cross-file ones all passed `--max-warnings 15` where one
+    /// run (20 warnings) failed. The facts now carry each shard's counts and the merge gates the
+    /// sum; a shard still gates its own (over N alone means the whole is over N), so a pipeline
+    /// that fails when any step fails gets one run's status for every N.
+    @Test func mergeGatesTheWholeRunsWarnings() throws {
+        let dir = TemporaryDirectory()
+        for i in 1...6 {
+            dir.write("d/a\(i).md", "---\ntitle: 文\(i)\ndate: 2024-11-0\(i)\n---\n\n这是第\(i)篇文章的正文，内容各不相同，讲的是第\(i)件事情，并且足够长，可以通过检查。  \n\n第二段也有尾随空格。 \n")
+        }
+        for i in 1...2 {
+            dir.write("d/b\(i).md", "---\ntitle: 重\(i)\ndate: 2024-11-0\(i)\n---\n\n这是一篇被转载两次的文章的正文，内容完全相同，讲的是同一件事情，并且足够长。\n")
+        }
+        let lint = ["--no-config", "--no-cache", "--format", "concise", "d"]
+        let one = CLIRun.run(lint, cwd: dir.path)
+        #expect(one.stdout.split(separator: "\n").filter { $0.contains(": warning") }.count == 20, "\(one.stdout)")
+        var sawSplit = false
+        for limit in [0, 5, 8, 11, 12, 15, 19, 20, 30] {
+            let gate = ["--max-warnings", "\(limit)"]
+            var failed = false
+            for k in 1...2 {
+                let shard = CLIRun.run(lint + gate + ["--shard", "\(k)/2", "--facts-out", "f\(k).jsonl"], cwd: dir.path)
+                #expect(shard.status == 0 || shard.status == 1, "\(shard.stderr)")
+                failed = failed || shard.status != 0
+            }
+            let merged = CLIRun.run(["merge", "--no-config", "--format", "concise"] + gate + ["f1.jsonl", "f2.jsonl"], cwd: dir.path)
+            #expect(merged.status == 0 || merged.status == 1, "\(merged.stderr)")
+            // The merge alone gates the whole run's warnings.
+            #expect(merged.status == (limit < 20 ? 1 : 0), "--max-warnings \(limit): \(merged.stderr)")
+            if !failed && merged.status == 1 {
+                sawSplit = true
+                #expect(merged.stderr.contains("error: 20 warnings (12 in the shards) exceed --max-warnings \(limit)"), "\(merged.stderr)")
+            }
+            let run = CLIRun.run(lint + gate, cwd: dir.path)
+            #expect((failed || merged.status != 0) == (run.status != 0), "--max-warnings \(limit)")
+        }
+        #expect(sawSplit, "no limit passed every shard but not the whole run")
+    }
+
     /// Session 48: a shard compared the whole baseline, so every shard called the other shards'
     /// entries and the cross-file rules' entries (which only merge reports) "gone": on a corpus
     /// where one run said 4 were gone, the two shards said 14 and 17. Now each step compares its
