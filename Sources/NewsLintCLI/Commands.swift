@@ -79,10 +79,12 @@ package enum LintCommand {
     /// `changedFiles`: files whose text a preview would change.
     package static func fixSummaryLine(_ s: FixSummary, mode: FixMode, remaining: Int, unsafeAvailable: Int, changedFiles files: Int) -> String {
         var line: String
+        // Issues: the findings the fixes made go, so fixed plus remaining is what was found before.
+        let fixed = s.findingsResolved
         if case .preview = mode {
-            line = "would fix \(s.fixesApplied) issue\(s.fixesApplied == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s")"
+            line = "would fix \(fixed) issue\(fixed == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s")"
         } else {
-            line = "fixed \(s.fixesApplied) issue\(s.fixesApplied == 1 ? "" : "s") in \(s.filesFixed) file\(s.filesFixed == 1 ? "" : "s")"
+            line = "fixed \(fixed) issue\(fixed == 1 ? "" : "s") in \(s.filesFixed) file\(s.filesFixed == 1 ? "" : "s")"
         }
         line += ", \(remaining) remaining"
         if case .apply(.safe) = mode, unsafeAvailable > 0 { line += " (\(unsafeAvailable) fixable with --unsafe-fixes)" }

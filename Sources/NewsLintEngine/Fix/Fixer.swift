@@ -7,6 +7,11 @@ public struct FileFixOutcome: Sendable {
     public var path: String
     /// Number of fixes applied (0 when rolled back).
     public var applied: Int
+    /// Findings the fixes made go: those before less those after (0 when rolled back). Not
+    /// `applied`: a fix that deletes a stretch of text (a CMS widget) takes the findings inside
+    /// it along, though their own fixes, overlapping its edit, were never applied; the summary
+    /// counted those as neither fixed nor remaining.
+    public var resolved = 0
     /// Passes run (each applies a non-overlapping batch and re-lints).
     public var passes: Int
     /// The pass bound was hit before reaching a fixpoint.
@@ -22,6 +27,9 @@ public struct FileFixOutcome: Sendable {
 /// Totals over a run, for the summary line.
 public struct FixSummary: Sendable {
     public var fixesApplied = 0
+    /// Findings the fixes made go (`FileFixOutcome.resolved`): what "fixed N issues" says, so
+    /// that fixed plus remaining is what the run found before fixing.
+    public var findingsResolved = 0
     public var filesFixed = 0
     public var rolledBack: [(path: String, reason: String)] = []
     public var passLimitHit: [String] = []
@@ -37,6 +45,7 @@ public struct FixSummary: Sendable {
     package mutating func add(_ o: FileFixOutcome) {
         if o.applied > 0 {
             fixesApplied += o.applied
+            findingsResolved += o.resolved
             filesFixed += 1
         }
         if let r = o.rolledBack { rolledBack.append((o.path, r)) }
@@ -63,6 +72,9 @@ public enum Fixer {
         var diagnostics = initial
         // What the fixes are judged against: a finding beyond these was introduced by a fix.
         var before = initial
+        // Findings the fixes are counted against, and those already resolved when it was reset.
+        var counted = initial.count
+        var resolvedEarlier = 0
         var applied = 0
         var passes = 0
         var hitLimit = false
@@ -88,12 +100,20 @@ public enum Fixer {
             diagnostics = lint(Document(path: document.path, bytes: bytes))
             // The text's findings were not linted before it was decoded (`Rule.checksUndecodedFiles`):
             // they come with the text, not from the transcoding, and later fixes are judged against them.
-            if transcoded { before = diagnostics }
+            if transcoded {
+                before = diagnostics
+                // The transcoding resolved its own finding; the text's findings count from here.
+                resolvedEarlier += count
+                counted = diagnostics.count
+            }
         }
         var outcome = FileFixOutcome(path: document.path, applied: applied, passes: passes, hitPassLimit: hitLimit)
+        // A fix never adds findings of a rule (or it is rolled back below), so this is not negative.
+        outcome.resolved = applied > 0 ? resolvedEarlier + max(0, counted - diagnostics.count) : 0
         if applied > 0, let introduced = newFindings(before: before, after: diagnostics) {
             outcome.rolledBack = "fixing introduced \(introduced); file left unchanged"
             outcome.applied = 0
+            outcome.resolved = 0
             return Result(bytes: document.bytes, remaining: initial, outcome: outcome)
         }
         return Result(bytes: bytes, remaining: diagnostics, outcome: outcome)

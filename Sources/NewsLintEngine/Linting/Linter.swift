@@ -1109,6 +1109,7 @@ public final class Linter: Sendable {
                     } catch {
                         outcome.writeError = "\(error)"
                         outcome.applied = 0
+                        outcome.resolved = 0
                     }
                 } else {
                     fixed = Document(path: path, bytes: result.bytes)

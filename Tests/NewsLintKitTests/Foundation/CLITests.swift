@@ -148,6 +148,28 @@ import Testing
         #expect(r.stderr.contains("fixed 2 issues in 1 file"))
     }
 
+    /// Session 48: on agora-pen "9,294 fixable" became "fixed 9,291 issues, 1,163 remaining": three
+    /// ASCII colons inside read-more widgets went with the widget html-widget's fix deleted (their
+    /// own fixes overlap that edit and are dropped), counted as neither fixed nor remaining. The
+    /// summary now counts the findings the fixes made go, so fixed plus remaining is what was found.
+    @Test func fixedCountsTheFindingsAWidgetDeletionTookAlong() {
+        let tmp = TemporaryDirectory()
+        tmp.write(".lint.json", "{\"extensions\": [\".md\", \".html\"]}\n")
+        let page = "---\ntitle: 童年\ndate: 2024-11-26\n---\n\n<p>联合国将每年11月20日定为国际儿童节，强调世界需要尊重儿童权利。</p>"
+            + "<div><h2>阅读更多</h2><ul><li><a href=\"https://example.com/a\">以色列袭击黎巴嫩的今日发展: 以色列在加沙造成死亡</a></li>"
+            + "<li><a href=\"https://example.com/b\">无种族灭绝可乐在英国引起轰动</a></li></ul></div>\n<p>孩子伊斯拉姆靠在帐篷门口，修补手里握着的一只破旧的鞋子。</p>\n"
+        tmp.write("a.html", page)
+        let lint = CLIRun.run(["--no-cache", "a.html"], cwd: tmp.path)
+        #expect(lint.stdout.contains("[html-widget]") || lint.stdout.contains("html-widget"), "\(lint.stdout)")
+        #expect(lint.stdout.contains("Found 2 problems") && lint.stdout.contains("2 fixable with --fix"), "\(lint.stdout)")
+        for (option, said) in [("--diff", "would fix 2 issues in 1 file, 0 remaining"), ("--fix", "fixed 2 issues in 1 file, 0 remaining")] {
+            let run = CLIRun.run(["--no-cache", option, "a.html"], cwd: tmp.path)
+            #expect(run.stderr.contains(said), "\(option): \(run.stderr)")
+        }
+        let fixed = (try? String(contentsOfFile: tmp.path + "/a.html", encoding: .utf8)) ?? ""
+        #expect(!fixed.contains("阅读更多") && fixed.contains("<p>孩子伊斯拉姆"), "\(fixed)")
+    }
+
     @Test func ignoreAllAndEmptySelections() {
         #expect(CLIRun.run(["--ignore", "all", "seeds", "--format", "concise"]).stdout.isEmpty)
         let empty = CLIRun.run(["--select", ",", "seeds"])
