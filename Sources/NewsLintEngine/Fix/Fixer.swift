@@ -81,8 +81,11 @@ public enum Fixer {
         // After the transcoding pass the file is UTF-8 and other fixes may follow.
         var encoding = document.encoding
         while true {
-            let candidates = diagnostics.filter { $0.fix.map { $0.applicability <= allowed } ?? false }
-            let fixes = EncodingGuard.fixable(candidates, bytes: bytes, encoding: encoding).compactMap(\.fix)
+            // The fixes alone: a filtered copy of their findings first held every finding twice
+            // (a file of one finding on each of a million lines).
+            let fixes = encoding == .utf8
+                ? diagnostics.compactMap { d in d.fix.flatMap { $0.applicability <= allowed ? $0 : nil } }
+                : EncodingGuard.fixable(diagnostics.filter { $0.fix.map { $0.applicability <= allowed } ?? false }, bytes: bytes, encoding: encoding).compactMap(\.fix)
             if fixes.isEmpty { break }
             if passes == maxPasses { hitLimit = true; break }
             let (next, edits, count) = applyChoosing(fixes, to: bytes)
@@ -97,6 +100,8 @@ public enum Fixer {
             bytes = next
             applied += count
             passes += 1
+            // Released before the re-lint, not after it: the two sets of findings are not held at once.
+            diagnostics = []
             diagnostics = lint(Document(path: document.path, bytes: bytes))
             // The text's findings were not linted before it was decoded (`Rule.checksUndecodedFiles`):
             // they come with the text, not from the transcoding, and later fixes are judged against them.
@@ -139,15 +144,22 @@ public enum Fixer {
     }
 
     private static func applyCounting(_ fixes: [Fix], to bytes: [UInt8]) -> ([UInt8], [Edit], Int) {
-        // Each fix's span once: computed in the comparator, it was remade at every comparison.
-        let keyed = fixes.map { (fix: $0, span: $0.span) }
-        let ordered = keyed.sorted { ($0.span.lowerBound, $0.span.upperBound, $0.fix.edits.count) < ($1.span.lowerBound, $1.span.upperBound, $1.fix.edits.count) }
+        // Each fix's span once (computed in the comparator, it was remade at every comparison),
+        // sorted in place with the fix's index: a sorted copy of the fixes and a set of them to
+        // skip repeats were most of `--fix`'s memory on a file of many findings. A repeated fix
+        // needs no set: its edits overlap its first copy's, so it is never chosen twice. Equal
+        // keys keep the fixes' order (the index), as the stable sort did.
+        var ordered: [(index: Int, span: Range<Int>)] = []
+        ordered.reserveCapacity(fixes.count)
+        for (index, fix) in fixes.enumerated() where !fix.edits.isEmpty { ordered.append((index, fix.span)) }
+        ordered.sort { a, b in
+            (a.span.lowerBound, a.span.upperBound, fixes[a.index].edits.count, a.index) < (b.span.lowerBound, b.span.upperBound, fixes[b.index].edits.count, b.index)
+        }
         var chosen = ChosenEdits()
         var chosenEnd = -1
         var count = 0
-        var seen = Set<Fix>()
-        for (fix, span) in ordered where !fix.edits.isEmpty {
-            guard seen.insert(fix).inserted else { continue }
+        for (index, span) in ordered {
+            let fix = fixes[index]
             guard fix.edits.allSatisfy({ $0.range.lowerBound >= 0 && $0.range.upperBound <= bytes.count && $0.range.lowerBound <= $0.range.upperBound }) else { continue }
             // A fix whose own edits overlap is malformed (pack rules are user data): never apply it.
             if zip(fix.edits, fix.edits.dropFirst()).contains(where: { overlaps($0, $1) || $1.range.lowerBound < $0.range.upperBound }) { continue }

@@ -20,6 +20,33 @@ import Testing
         #expect(count == 2)
     }
 
+    /// Session 48: repeated fixes were skipped through a set of every fix (with a sorted copy of
+    /// them, most of `--fix`'s memory on a file of many findings); now a repeat is refused because
+    /// its edits overlap its first copy's. Each is still applied once, an insertion too.
+    @Test func aRepeatedFixIsAppliedOnce() {
+        let bytes = Array("abcdef".utf8)
+        let delete = Fix(.safe, "d", edits: [Edit(range: 1..<2, replacement: "")])
+        let insert = Fix(.safe, "i", edits: [.insert("!", at: 4)])
+        let twoEdits = Fix(.safe, "t", edits: [Edit(range: 5..<6, replacement: "F"), .insert("<", at: 0)])
+        let (out, count) = Fixer.apply([insert, delete, twoEdits, delete, insert, twoEdits], to: bytes)
+        #expect(String(decoding: out, as: UTF8.self) == "<acd!eF")
+        #expect(count == 3)
+    }
+
+    /// Session 48: `--fix` on a file of 200,000 trailing-whitespace lines (the per-rule listing
+    /// cap is off under `--fix`) held every finding twice and a set of their fixes. Every edit is
+    /// applied, in one pass, and the text is exactly the lines without their trailing spaces.
+    @Test func everyFixOfALargeFileIsAppliedOnce() throws {
+        let tmp = TemporaryDirectory()
+        let lines = 200_000
+        let head = "---\ntitle: t\n---\n\n"
+        tmp.write("big.md", head + String(repeating: "一行文本。 \n", count: lines))
+        let run = CLIRun.run(["--no-config", "--no-cache", "--select", "trailing-whitespace", "--fix", "big.md"], cwd: tmp.path)
+        #expect(run.stderr.contains("fixed \(lines) issues in 1 file, 0 remaining"), "\(run.stderr)")
+        let fixed = try String(contentsOfFile: tmp.path + "/big.md", encoding: .utf8)
+        #expect(fixed == head + String(repeating: "一行文本。\n", count: lines))
+    }
+
     @Test func insertionsAtTheSamePointConflict() {
         let a = Edit.insert("1", at: 3), b = Edit.insert("2", at: 3)
         #expect(Fixer.overlaps(a, b))
