@@ -5999,12 +5999,24 @@ date: 2024-01-01
     # 注释
 
 """#),
+        EmbeddedFile("scraper/indented-paragraph/examples/good-8.json", #"""
+{
+  "path": "2024-07-01-weather.txt"
+}
+
+"""#),
+        EmbeddedFile("scraper/indented-paragraph/examples/good-8.txt", #"""
+　　香港天文台表示，今日天氣持續炎熱，市民應多喝水。
+
+　　另外，天文台預測周末有驟雨。
+
+"""#),
         EmbeddedFile("scraper/indented-paragraph/rule.json", #"""
 {
   "id": "indented-paragraph",
   "family": "scraper",
   "summary": "A prose line starts with an indent: four or more spaces or a tab (rendered as code), or no-break/ideographic spaces.",
-  "whatItFinds": "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout. A plain indent of four columns that opens an indented code block on purpose is left alone when a line of the block is not text: code or data is a line opening with a comment (`#`, `//`, `/*`), holding one of `{ } [ ] < > = ; \\\\ | ( ) \" $` or ending in `:`, or one with no Han, kana or full-width punctuation and fewer than two words.",
+  "whatItFinds": "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout. In plain text (`.txt`) nothing renders as code and `　　` is how Chinese paragraphs are written: only an indent holding no-break spaces (`&nbsp;` left by a scraper) is reported there. A plain indent of four columns that opens an indented code block on purpose is left alone when a line of the block is not text: code or data is a line opening with a comment (`#`, `//`, `/*`), holding one of `{ } [ ] < > = ; \\\\ | ( ) \" $` or ending in `:`, or one with no Han, kana or full-width punctuation and fewer than two words.",
   "whyItMatters": "Scraped Chinese pages indent paragraphs with runs of U+00A0 or U+3000 (often mixed with spaces): in Markdown they show as a ragged visible indent, and with four plain spaces or a tab the paragraph renders as a code block.",
   "fixSafety": "The safe fix strips the indentation of a single indented line: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block. When the indent opens a block of several indented lines, all of them text, the fix strips every line's and is unsafe: the lines become one paragraph, which the editor should confirm. A plain indent before a line of Latin letters alone (no Han, kana or full-width punctuation) also gets an unsafe fix: the line may be a command or code all the same (`npm install -g newslint`).",
   "severity": "warning",
@@ -22124,6 +22136,19 @@ date: 2024-01-01
 銀河系是太陽系所在的星系，詳見維基百科條目 https://zh.wikipedia.org/wiki/银河系 的說明。
 
 """#),
+        EmbeddedFile("script/script-mixed/examples/good-11.md", #"""
+---
+title: 美国大选
+date: 2024-11-01
+---
+
+乌克兰外交部长周四敦促与乌克兰结盟的西方国家允许他们用西方远程导弹轰炸俄罗斯领土，并表示这些国家应该向乌克兰提供更多的防空系统。
+
+台湾中央社的报道原文如下：
+
+部分專家預估，兩人在密州的差距可能在數萬票之內，選情將是勢均力敵。（譯者：曹宇帆/核稿：施施）
+
+"""#),
         EmbeddedFile("script/script-mixed/examples/good-2.md", #"""
 佢話唔知點算，真係嚇晒一跳。
 臺北市政府今日宣布，台灣各地將於下週舉辦藝文活動。
@@ -22480,7 +22505,7 @@ date: 2024-01-01
                      ],
                      source: "Rules/scraper/html-remnant/rule.json", examplesFolder: "scraper/html-remnant"),
         RuleMetadata(id: "indented-paragraph", family: "scraper", summary: "A prose line starts with an indent: four or more spaces or a tab (rendered as code), or no-break/ideographic spaces.",
-                     whatItFinds: "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout. A plain indent of four columns that opens an indented code block on purpose is left alone when a line of the block is not text: code or data is a line opening with a comment (`#`, `//`, `/*`), holding one of `{ } [ ] < > = ; \\\\ | ( ) \" $` or ending in `:`, or one with no Han, kana or full-width punctuation and fewer than two words.",
+                     whatItFinds: "Indentation in Markdown is structure, not typography. List items, their continuation lines and block quotes keep theirs; fenced code is not touched. HTML documents (`.html`) are not checked: there indentation is markup layout. In plain text (`.txt`) nothing renders as code and `　　` is how Chinese paragraphs are written: only an indent holding no-break spaces (`&nbsp;` left by a scraper) is reported there. A plain indent of four columns that opens an indented code block on purpose is left alone when a line of the block is not text: code or data is a line opening with a comment (`#`, `//`, `/*`), holding one of `{ } [ ] < > = ; \\\\ | ( ) \" $` or ending in `:`, or one with no Han, kana or full-width punctuation and fewer than two words.",
                      whyItMatters: "Scraped Chinese pages indent paragraphs with runs of U+00A0 or U+3000 (often mixed with spaces): in Markdown they show as a ragged visible indent, and with four plain spaces or a tab the paragraph renders as a code block.",
                      fixSafety: "The safe fix strips the indentation of a single indented line: the paragraph text is unchanged and Markdown no longer shows a ragged indent or a code block. When the indent opens a block of several indented lines, all of them text, the fix strips every line's and is unsafe: the lines become one paragraph, which the editor should confirm. A plain indent before a line of Latin letters alone (no Han, kana or full-width punctuation) also gets an unsafe fix: the line may be a command or code all the same (`npm install -g newslint`).",
                      severity: .warning, enabledByDefault: true, fixable: .safe,

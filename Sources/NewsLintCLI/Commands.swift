@@ -234,6 +234,13 @@ package enum InitCommand {
         case "hugo": exclude = #"["public/", "resources/", "themes/", "archetypes/", "layouts/", "node_modules/"]"#
         default: exclude = #"["node_modules/", "public/"]"#
         }
+        // Drafts relax the front-matter schema; without front matter there is none to relax.
+        let drafts = preset == "plain" ? "" : """
+        ,
+          "overrides": [
+            { "files": ["drafts/**", "_drafts/**"], "rules": { "front-matter-field": "warning" } }
+          ]
+        """
         return """
         {
           "preset": "\(preset)",
@@ -242,10 +249,7 @@ package enum InitCommand {
           "extensions": [".md", ".markdown", ".txt", ".html", ".htm"],
           "rules": {
             "trailing-whitespace": { "allowHardBreak": true }
-          },
-          "overrides": [
-            { "files": ["drafts/**", "_drafts/**"], "rules": { "front-matter-field": "warning" } }
-          ]
+          }\(drafts)
         }
 
         """

@@ -108,7 +108,7 @@ package struct LintInputs {
         // Files the run writes: never an input, never each other, and writable before the run starts.
         // Lazy: a corpus of a million files is not turned into a million absolute path strings.
         let locations = inputs.lazy.compactMap { if case let .file(p) = $0 { return PathResolver.absolute(p, base: io.currentDirectory) } else { return nil } }
-        let written = ["output", "write-baseline", "facts-out"].compactMap { option in
+        let written = ["output", "write-baseline", "facts-out", "image-cache"].compactMap { option in
             parsed.value(option).map { OutputGuard.Output(option: "--" + option, display: $0, resolved: NewsLintCLI.resolve($0, io)) }
         }
         try OutputGuard.check(written, inputs: locations)

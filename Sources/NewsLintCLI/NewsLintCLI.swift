@@ -147,7 +147,7 @@ public enum NewsLintCLI {
     ]
     package static let initOptions: [OptionSpec] = [
         OptionSpec("force", help: "Overwrite an existing .lint.json"),
-        OptionSpec("preset", value: "NAME", allowed: FrontMatterPreset.names, help: "Front-matter schema of the site generator (jekyll, hugo, generic)"),
+        OptionSpec("preset", value: "NAME", allowed: FrontMatterPreset.names, help: "Front-matter schema of the site generator (jekyll, hugo, generic), or plain for files without front matter"),
     ]
 
     package static let fixOptions: [OptionSpec] = [
@@ -259,7 +259,7 @@ public enum NewsLintCLI {
           newslint report [OPTIONS] [PATH...]   Corpus health summary (--format text|markdown|json|html)
           newslint rules [--format text|json]   List all rules
           newslint explain RULE                 Explain a rule: what it finds, why, options, examples
-          newslint init [--preset NAME]         Write a starter .lint.json (preset: jekyll, hugo, generic)
+          newslint init [--preset NAME]         Write a starter .lint.json (preset: jekyll, hugo, generic, plain)
           newslint learn [PATH...]              Write lines repeated across a site as a user rule pack
           newslint merge FACTS...               Cross-file rules over the facts of all shards
           newslint clean                        Remove the cache

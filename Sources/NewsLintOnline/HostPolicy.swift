@@ -20,11 +20,22 @@ package enum HostPolicy {
         guard var host = url.host, !host.isEmpty else { return "not a valid URL" }
         if allowPrivate { return nil }
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if isLocalhostName(host) { return "host not allowed (private, local or multicast address)" }
         let addresses = resolve(host)
-        // An unresolvable name gets the same answer as an unreachable host (no DNS oracle either).
-        if addresses.isEmpty { return nil }
+        // An unresolvable name is not requested (the HTTP client may resolve it another way: curl
+        // answers `*.localhost` itself, with 127.0.0.1) and gets the same answer as an unreachable
+        // host, so it tells nothing about which names resolve.
+        if addresses.isEmpty { return OnlineChecker.noAnswer }
         if addresses.contains(where: isRestricted) { return "host not allowed (private, local or multicast address)" }
         return nil
+    }
+
+    /// `localhost`, a name below it (RFC 6761: always loopback, and resolved by curl without
+    /// asking the system) and their spellings with a final dot, in any case.
+    package static func isLocalhostName(_ host: String) -> Bool {
+        var name = host.lowercased()
+        while name.hasSuffix(".") { name.removeLast() }
+        return name == "localhost" || name.hasSuffix(".localhost")
     }
 
     /// An address as bytes: 4 for IPv4, 16 for IPv6.

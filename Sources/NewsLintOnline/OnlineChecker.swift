@@ -60,6 +60,8 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
         guard !urls.isEmpty else { return [:] }
         let config = URLSessionConfiguration.ephemeral
         config.timeoutIntervalForRequest = settings.timeout
+        // The request timeout is an idle timeout: a body that keeps coming would never end it.
+        config.timeoutIntervalForResource = settings.timeout * 2
         config.httpMaximumConnectionsPerHost = settings.perHost
         config.requestCachePolicy = .reloadIgnoringLocalCacheData
         config.urlCache = nil
@@ -95,6 +97,10 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: settings.timeout)
         request.httpMethod = method
         request.setValue(settings.userAgent, forHTTPHeaderField: "User-Agent")
+        // Only the status is wanted: a GET (after a refused HEAD) asks for the first byte, not
+        // the whole image, which the data task would hold in memory (a server streaming without
+        // end took gigabytes). A server ignoring the range is cut off by the resource timeout.
+        if method == "GET" { request.setValue("bytes=0-0", forHTTPHeaderField: "Range") }
         requestCount.withLock { $0 += 1 }
         let task = session.dataTask(with: request) { _, response, error in
             func retryOr(_ outcome: Outcome) {
@@ -255,11 +261,15 @@ package struct DiskCache: Codable {
     package var version = 1
     package var entries: [String: Entry] = [:]
 
-    /// The cache at `file` (empty when missing or unreadable), or nil when caching is off.
+    /// The cache at `file` (empty when there is no file yet, or an empty one), or nil when caching
+    /// is off: also when the file holds something else, which is never written over (a mistyped
+    /// `--image-cache post.md` replaced the article with an empty cache).
     package static func load(_ file: String?) -> DiskCache? {
         guard let file else { return nil }
-        guard let data = FileManager.default.contents(atPath: file),
-              let cache = try? JSONDecoder().decode(DiskCache.self, from: data), cache.version == 1 else { return DiskCache() }
+        guard FileManager.default.fileExists(atPath: file) else { return DiskCache() }
+        guard let data = FileManager.default.contents(atPath: file) else { return nil }
+        if data.isEmpty { return DiskCache() }
+        guard let cache = try? JSONDecoder().decode(DiskCache.self, from: data), cache.version == 1 else { return nil }
         return cache
     }
 

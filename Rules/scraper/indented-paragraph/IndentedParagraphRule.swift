@@ -16,9 +16,10 @@ public struct IndentedParagraphRule: Rule {
 
     public func check(_ document: Document, into sink: inout DiagnosticSink) {
         // In an HTML document indentation is markup layout, not a Markdown code block.
-        // (`isHTMLFile` is what makes `TextFlavor` `.html`; the flavor itself also lower-cased the
-        // path's extension, a quarter of the rule's time.)
         guard let body = document.bodyLines, !document.isHTMLFile else { return }
+        // In plain text (`.txt`) nothing renders as code and `　　` is how Chinese paragraphs are
+        // written: only an indent holding no-break spaces (`&nbsp;` left by a scraper) is reported.
+        let plainText = TextFlavor(document) == .plain
         let bytes = document.bytes
         var inList = false
         var goesOn: (lines: ClosedRange<Int>, asText: Bool)?
@@ -26,14 +27,16 @@ public struct IndentedParagraphRule: Rule {
             if document.isCode(line: n) { inList = false; continue }
             let range = document.contentRange(ofLine: n)
             var i = range.lowerBound
-            var spaces = 0, tabs = 0, wide = 0
+            var spaces = 0, tabs = 0, wide = 0, noBreak = 0
             while i < range.upperBound {
                 let len = TextScan.spaceLength(bytes, i, range.upperBound)
                 if len == 0 { break }
                 if len == 1 { if bytes[i] == 0x09 { tabs += 1 } else { spaces += 1 } } else { wide += 1 }
+                if len == 2 { noBreak += 1 } // U+00A0
                 i += len
             }
             if i == range.upperBound { continue } // blank or whitespace-only: trailing-whitespace's business
+            if plainText && noBreak == 0 { continue }
             // A footnote definition (`[^1]: …`) holds indented continuation lines like a list item.
             let startsList = Self.isListOrQuote(bytes, i, range.upperBound) || Self.isFootnoteDefinition(bytes, i, range.upperBound)
             if i == range.lowerBound {

@@ -43,14 +43,77 @@ public struct EncodingInvalidRule: Rule {
         var fix: Fix?
         if case let .legacy(name, text) = document.encoding {
             message += "; the whole file decodes cleanly as \(name)"
-            fix = Fix(.unsafe, "Transcode from \(name) to UTF-8", edits: [Edit(range: 0..<bytes.count, replacement: Array(text.utf8))])
+            let declared = Self.transcoded(text)
+            let title = declared.elementsEqual(text.utf8) ? "Transcode from \(name) to UTF-8" : "Transcode from \(name) to UTF-8 and declare charset=utf-8"
+            fix = Fix(.unsafe, title, edits: [Edit(range: 0..<bytes.count, replacement: declared)])
         } else {
-            message += "; no legacy encoding (UTF-16 with BOM, GB18030, Big5) decodes it clearly and without loss"
+            message += "; no legacy encoding (UTF-16 with BOM, GB18030, Big5, Big5-HKSCS) decodes it clearly and without loss"
         }
         sink.report(offset..<(offset + 1), message, fix: fix)
     }
 
+    /// The file's bytes after the transcoding: `text` in UTF-8, declaring UTF-8 wherever it
+    /// declared a charset (the one result the fixer's guard accepts for a legacy file).
+    package static func transcoded(_ text: String) -> [UInt8] {
+        declaringUTF8(Array(text.utf8))
+    }
+
+    /// `utf8` with the charset of every `<meta>` tag (`charset="big5"`, `content="text/html;
+    /// charset=gb2312"`) naming UTF-8: the transcoded page, still declaring its old encoding, would
+    /// show as mojibake in a browser that obeys the tag.
+    package static func declaringUTF8(_ utf8: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var copied = 0
+        var i = 0
+        while let tag = Self.firstIndex(ofLowercase: Array("<meta".utf8), in: utf8, from: i, to: utf8.count) {
+            let end = utf8[tag...].firstIndex(of: UInt8(ascii: ">")) ?? utf8.count
+            i = end
+            guard let name = Self.firstIndex(ofLowercase: Array("charset".utf8), in: utf8, from: tag, to: end) else { continue }
+            var v = name + 7
+            while v < end, utf8[v] == 0x20 || utf8[v] == 0x09 { v += 1 }
+            guard v < end, utf8[v] == UInt8(ascii: "=") else { continue }
+            v += 1
+            while v < end, utf8[v] == 0x20 || utf8[v] == 0x09 || utf8[v] == 0x22 || utf8[v] == 0x27 { v += 1 }
+            let start = v
+            while v < end, CJK.isASCIILetter(UInt32(utf8[v])) || (0x30...0x39).contains(utf8[v]) || utf8[v] == 0x2D || utf8[v] == 0x5F { v += 1 }
+            let value = String(decoding: utf8[start..<v], as: UTF8.self).lowercased()
+            guard v > start, value != "utf-8", value != "utf8" else { continue }
+            if out.isEmpty { out.reserveCapacity(utf8.count) }
+            out += utf8[copied..<start]
+            out += Array("utf-8".utf8)
+            copied = v
+        }
+        guard copied > 0 else { return utf8 }
+        out += utf8[copied...]
+        return out
+    }
+
+    /// The first index in `from..<end` where `needle` (lowercase ASCII) starts, letters compared
+    /// without case (`<META CHARSET=…>`).
+    static func firstIndex(ofLowercase needle: [UInt8], in bytes: [UInt8], from: Int, to end: Int) -> Int? {
+        func matches(_ byte: UInt8, _ wanted: UInt8) -> Bool {
+            byte == wanted || (0x61...0x7A).contains(wanted) && byte | 0x20 == wanted
+        }
+        guard !needle.isEmpty, end - from >= needle.count else { return nil }
+        var k = from
+        while k + needle.count <= end {
+            var m = 0
+            while m < needle.count, matches(bytes[k + m], needle[m]) { m += 1 }
+            if m == needle.count { return k }
+            k += 1
+        }
+        return nil
+    }
+
     package static let big5 = String.Encoding(rawValue: 0x8000_0A03)
+    package static let big5HKSCS = String.Encoding(rawValue: 0x8000_0A06)
+
+    /// Private-use code points: what a converter writes for a byte pair it has no character for
+    /// (plain Big5 puts Hong Kong characters such as 嘅 there). The bytes round-trip, the text is
+    /// lost: such a decoding is not lossless.
+    static func isPrivateUse(_ c: UInt32) -> Bool {
+        (0xE000...0xF8FF).contains(c) || c >= 0xF0000
+    }
 
     /// The encoding that decodes all of `bytes` and re-encodes to the same bytes, with the text.
     /// GB18030 decodes almost any byte pairs, Big5 files included, so when both GB18030 and Big5
@@ -66,11 +129,15 @@ public struct EncodingInvalidRule: Rule {
             }
         }
         var candidates: [(name: String, text: String, score: Double)] = []
-        for (name, enc) in [("GB18030", gb18030), ("Big5", big5)] {
+        // Big5-HKSCS (a superset of Big5) only when Big5 alone cannot read the file: for a plain
+        // Big5 file the two give the same text, which would tie.
+        for (name, enc) in [("GB18030", gb18030), ("Big5", big5), ("Big5-HKSCS", big5HKSCS)] {
+            if enc == big5HKSCS && candidates.contains(where: { $0.name == "Big5" }) { continue }
             // GB18030 is re-encoded from the table: Foundation's converter stops the process on
             // some text with four-byte codes (`GB18030Codes`).
             if let text = String(data: data, encoding: enc),
-               (enc == gb18030 ? GB18030Codes.encode(text.unicodeScalars.map(\.value)) : text.data(using: enc).map { [UInt8]($0) }) == bytes {
+               (enc == gb18030 ? GB18030Codes.encode(text.unicodeScalars.map(\.value)) : text.data(using: enc).map { [UInt8]($0) }) == bytes,
+               !text.unicodeScalars.contains(where: { isPrivateUse($0.value) }) {
                 let wide = text.unicodeScalars.lazy.map(\.value).filter { $0 >= 0x2E80 }
                 candidates.append((name, text, MojibakeRule.commonShare(wide)))
             }

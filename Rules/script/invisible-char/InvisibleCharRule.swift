@@ -163,8 +163,36 @@ public struct InvisibleCharRule: Rule {
             // Part of UTF-8 read as Latin-1 (mojibake reports and repairs the whole run).
             let p = run[i - 1]
             return (0xC2...0xF4).contains(p) || (0x80...0xBF).contains(p) && i >= 2 && (0xE0...0xF4).contains(run[i - 2])
+        case 0xAD:
+            // Byte 0xAD ends or continues many UTF-8 characters (中 is E4 B8 AD, read as Latin-1 `ä¸­`):
+            // removing it would lose the character mojibake restores. A soft hyphen in a word, even
+            // after an accented letter (`pré­sident`), completes no such sequence and is reported.
+            return Self.continuesLatin1ReadUTF8(run, i)
         default: return false
         }
+    }
+
+    /// Whether scalar `i`, taken as a Latin-1/Windows-1252 byte, is a continuation byte of a
+    /// complete UTF-8 sequence spelled by the scalars around it (lead byte before, every
+    /// continuation byte present).
+    static func continuesLatin1ReadUTF8(_ run: ScalarRun, _ i: Int) -> Bool {
+        for back in 1...3 {
+            guard let byte = MojibakeRule.latin1Byte(run[i - back]) else { return false }
+            if (0x80...0xBF).contains(byte) { continue }
+            let continuations: Int
+            switch byte {
+            case 0xC2...0xDF: continuations = 1
+            case 0xE0...0xEF: continuations = 2
+            case 0xF0...0xF4: continuations = 3
+            default: return false
+            }
+            guard continuations >= back else { return false }
+            for ahead in stride(from: 1, through: continuations - back, by: 1) {
+                guard let next = MojibakeRule.latin1Byte(run[i + ahead]), (0x80...0xBF).contains(next) else { return false }
+            }
+            return true
+        }
+        return false
     }
 }
 

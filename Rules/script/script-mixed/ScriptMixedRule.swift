@@ -864,15 +864,22 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
 
     /// The sentences of `c` (up to `。！？` or the end) whose minority-script characters are more than
     /// `maxLeftoverShare` of their script-specific ones, at least two: the clause test of `checkLine`
-    /// applied to the whole sentence, so that a quoted passage's clauses are judged together.
+    /// applied to the whole sentence, so that a quoted passage's clauses are judged together. A
+    /// sentence right after such a one that holds a single minority character and none of the
+    /// dominant script continues the passage: CNA's `（譯者：曹宇帆/核稿：施施）` after a quoted
+    /// Traditional paragraph is part of the quotation, not a leftover 譯.
     private func otherScriptSentences(_ c: Scalars, _ skip: NonProse, tables: ScriptTables, dominant: ScriptTables.Class,
                                       minority: ScriptTables.Class) -> [Range<Int>] {
         var result: [Range<Int>] = []
         var start = 0, d = 0, m = 0
+        var afterPassage = false
         for k in 0...c.count {
             let ends = k == c.count || c[k] == 0x3002 || c[k] == 0xFF01 || c[k] == 0xFF1F
             if ends {
-                if m >= 2 && Double(m) / Double(m + d) > options.maxLeftoverShare { result.append(start..<k) }
+                let passage = m >= 2 && Double(m) / Double(m + d) > options.maxLeftoverShare || afterPassage && m == 1 && d == 0
+                if passage { result.append(start..<k) }
+                // A sentence without script-specific characters (`。。`, a number) neither starts nor ends a passage.
+                if m + d > 0 { afterPassage = passage }
                 start = k + 1
                 d = 0
                 m = 0

@@ -1,7 +1,7 @@
 import NewsLintCore
 import NewsLintRules
 
-/// Front-matter schemas of the static-site generators news corpora come from, selected by the
+/// Front-matter schemas of the static-site generators news corpora come from (or none: `plain`), selected by the
 /// `preset` key of `.lint.json` (and written by `newslint init --preset NAME`).
 ///
 /// A preset is rule settings applied before the config's own `rules`, so a config can still
@@ -9,7 +9,7 @@ import NewsLintRules
 /// accept (string-or-list taxonomies, a post's date from its file name), so a preset only narrows
 /// the schema to one generator's keys and types.
 public enum FrontMatterPreset {
-    public static let names = ["generic", "hugo", "jekyll"]
+    public static let names = ["generic", "hugo", "jekyll", "plain"]
 
     /// The settings a preset adds, in the shape of a config's `rules` object.
     package static func rules(_ name: String) -> String? {
@@ -45,6 +45,10 @@ public enum FrontMatterPreset {
               "pageLayouts": []
             }}
             """
+        case "plain":
+            // Corpora without front matter (text cleaned for training or search, web-archive
+            // captures): every file would be "front matter missing".
+            return #"{"front-matter": "off"}"#
         default:
             return nil
         }

@@ -35,13 +35,13 @@ package enum EncodingGuard {
     /// For UTF-8: both versions must decode cleanly and every unedited stretch must start and
     /// end on a character boundary in both, so it decodes to the same characters in place.
     /// For a legacy encoding: the only edit is the transcoding, whose result must be exactly
-    /// the UTF-8 form of the decoded text.
+    /// the UTF-8 form of the decoded text (with its `<meta>` charset naming UTF-8).
     package static func preservesText(old: [UInt8], new: [UInt8], edits: [Edit], encoding: DocumentEncoding) -> Bool {
         switch encoding {
         case .unknown:
             return false
         case let .legacy(_, text):
-            return edits.count == 1 && edits[0].range == 0..<old.count && new.elementsEqual(text.utf8)
+            return edits.count == 1 && edits[0].range == 0..<old.count && new == EncodingInvalidRule.transcoded(text)
         case .utf8:
             guard UTF8Validation.firstInvalidOffset(in: new) == nil else { return false }
             func boundary(_ bytes: [UInt8], _ i: Int) -> Bool { i >= bytes.count || i <= 0 || bytes[i] & 0xC0 != 0x80 }

@@ -52,7 +52,14 @@ extension ImageSettings {
                 case "cache":
                     if case .null = n.value { s.cacheFile = nil; return }
                     guard let p = n.string, !p.isEmpty else { throw v.error(n, path, "expected a file path (string) or null, found \(describe(n))") }
-                    s.cacheFile = absolute(p)
+                    // A repository's config writes only inside its own tree (like allowPrivateHosts,
+                    // the command line may choose any place): `"cache": "../notes.txt"` replaced a
+                    // file outside the project on a plain run.
+                    let file = URL(fileURLWithPath: absolute(p)).standardizedFileURL.path
+                    guard PathResolver.isBelow(file, URL(fileURLWithPath: directory).standardizedFileURL.path) else {
+                        throw v.error(n, path, "the image cache must be a file inside the config's directory, found '\(p)' (use --image-cache FILE for a place outside it)")
+                    }
+                    s.cacheFile = file
                 case "cacheMaxAge": s.cacheMaxAge = try number(n, path, 0...31_536_000, unit: "seconds")
                 case "allowPrivateHosts":
                     // Accepted (a user config may set it) but dropped for repository configs in `prepared`.

@@ -100,6 +100,25 @@ import Testing
         #expect(top.status == 0 && !top.stderr.contains("extend"), "\(top.stderr)")
     }
 
+    /// Text cleaned for training and web-archive captures have no front matter: every file was
+    /// "front matter missing" (an error), and every full-width paragraph indent of a `.txt` a
+    /// warning with a fix. `init --preset plain` writes a config for such a corpus.
+    @Test func aPlainCorpusNeedsNoFrontMatterAndKeepsItsIndents() throws {
+        let tmp = TemporaryDirectory()
+        tmp.write("dump/2024-07-01.txt", "　　香港天文台表示，今日天氣持續炎熱，市民應多喝水。\n\n　　另外，天文台預測周末有驟雨。\n")
+        tmp.write("dump/2024-07-02.txt", "　　立法會今日三讀通過條例草案。\u{200B}\n")
+        let before = CLIRun.run(["--no-cache", "--format", "concise", "dump"], cwd: tmp.path)
+        #expect(before.stdout.contains("front-matter-missing") && !before.stdout.contains("indented-paragraph"), "\(before.stdout)")
+        #expect(CLIRun.run(["init", "--preset", "plain"], cwd: tmp.path).status == 0)
+        let after = CLIRun.run(["--no-cache", "--format", "concise", "dump"], cwd: tmp.path)
+        #expect(!after.stdout.contains("front-matter"), "\(after.stdout)")
+        #expect(after.stdout.contains("invisible-char"), "other rules still run: \(after.stdout)")
+        // A scraper's `&nbsp; &nbsp;` indent is residue in plain text too.
+        tmp.write("dump/2024-07-03.txt", "\u{00A0} \u{00A0} 立法會今日三讀通過條例草案。\n")
+        let scraped = CLIRun.run(["--no-cache", "--format", "concise", "dump/2024-07-03.txt"], cwd: tmp.path)
+        #expect(scraped.stdout.contains("indented-paragraph"), "\(scraped.stdout)")
+    }
+
     @Test func brokenConfigIsReportedPrecisely() {
         let tmp = TemporaryDirectory()
         tmp.write(".lint.json", "{\n  \"rules\": {\"final-newline\": off}\n}\n")

@@ -15,7 +15,9 @@ import Darwin
 /// Routes: /ok.jpg 200, /missing.jpg 404, /error.jpg 500, /redirect.jpg 302 -> /ok.jpg,
 /// /loop-a <-> /loop-b, /slow.jpg (answers after 6 s), /no-head.jpg (405 to HEAD, 200 to GET),
 /// /flaky.jpg (503 once, then 200), /delay-*.jpg (200 after 150 ms), /redirect-file and
-/// /redirect-gopher (redirects to schemes online mode refuses).
+/// /redirect-gopher (redirects to schemes online mode refuses), /endless.jpg and
+/// /endless-no-range.jpg (405 to HEAD; GET streams a body without end, the first only without a
+/// `Range: bytes=0-0`).
 /// It stops by itself after `lifetime` seconds or when released; it never connects anywhere.
 final class LoopbackHTTPServer: @unchecked Sendable {
     let port: UInt16
@@ -80,6 +82,17 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         stop()
     }
 
+    /// `send` that returns -1 instead of raising SIGPIPE when the peer has closed.
+    private static func sendQuietly(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        #if canImport(Glibc)
+        return send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+        #else
+        var on: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, socklen_t(MemoryLayout<Int32>.size))
+        return send(fd, bytes.baseAddress, bytes.count, 0)
+        #endif
+    }
+
     private func handle(_ fd: Int32) {
         defer { close(fd) }
         // In flight from accept to the moment the response is written (not to close: the
@@ -114,6 +127,29 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         case "/slow.jpg":
             for _ in 0..<60 where !stopped.withLock({ $0 }) { usleep(100_000) }
         case "/no-head.jpg": status = method == "HEAD" ? 405 : 200
+        case "/endless.jpg", "/endless-no-range.jpg":
+            // HEAD refused; GET answers a first-byte range with it, and otherwise streams a body
+            // without end (until the server stops).
+            let asksFirstByte = String(decoding: request, as: UTF8.self).lowercased().contains("\r\nrange: bytes=0-0\r\n")
+            if method == "HEAD" { status = 405; break }
+            if path == "/endless.jpg" && asksFirstByte {
+                let partial = "HTTP/1.1 206 Partial Content\r\nContent-Type: image/jpeg\r\nContent-Range: bytes 0-0/1000000000\r\nContent-Length: 1\r\nConnection: close\r\n\r\nJ"
+                active.withLock { $0.now -= 1 }
+                counted = false
+                _ = Array(partial.utf8).withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count) }
+                return
+            }
+            active.withLock { $0.now -= 1 }
+            counted = false
+            let head = Array("HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nConnection: close\r\n\r\n".utf8)
+            guard head.withUnsafeBufferPointer({ Self.sendQuietly(fd, $0) }) > 0 else { return }
+            let chunk = [UInt8](repeating: 0x4A, count: 65536)
+            for _ in 0..<6000 where !stopped.withLock({ $0 }) {
+                // The client hangs up mid-body: `send` without SIGPIPE (which would end the tests).
+                guard chunk.withUnsafeBufferPointer({ Self.sendQuietly(fd, $0) }) > 0 else { return }
+                usleep(10_000)
+            }
+            return
         case "/flaky.jpg":
             status = flakyServed.withLock { s -> Int in defer { s = true }; return s ? 200 : 503 }
         default:

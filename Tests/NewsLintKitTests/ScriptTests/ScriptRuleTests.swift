@@ -100,6 +100,14 @@ private func fixture(_ name: String) throws -> String {
         // One leftover in a Simplified sentence is still one.
         let leftover = "美国大选结果揭晓后，台湾各界关注特朗普对台政策的走向。专家认为，台湾需要加强自身防卫能力，這艘军舰将于明年服役。\n"
         #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: leftover).map(\.message).contains { $0.contains("這 → 这") })
+        // CNA's credit line after the quoted paragraph has one Traditional character of its own (譯):
+        // it belongs to the quotation.
+        let simplified = "乌克兰外交部长周四敦促与乌克兰结盟的西方国家允许他们用西方远程导弹轰炸俄罗斯领土，并表示这些国家应该向乌克兰提供更多的防空系统。\n\n台湾中央社的报道原文如下：\n\n"
+        let credited = simplified + "部分專家預估，兩人在密州的差距可能在數萬票之內，選情將是勢均力敵。（譯者：曹宇帆/核稿：施施）\n"
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: credited).isEmpty)
+        // The same credit line after a Simplified sentence is a leftover.
+        let alone = simplified + "部分专家预估，两人在密州的差距可能在数万票之内。（譯者：曹宇帆/核稿：施施）\n"
+        #expect(try RuleHarness.diagnostics(rule: "script-mixed", text: alone).map(\.message).contains { $0.contains("譯 → 译") })
     }
 
     @Test func aConvertedCharacterBeginningAWordFixesTheWholeWord() throws {
