@@ -25,10 +25,11 @@ public enum SummaryRenderer {
             out += " \(count(s.errors, "error")): " + errorClasses.prefix(3).map { "\($0.kind) (\(count($0.files, "file")))" }.joined(separator: ", ") + (errorClasses.count > 3 ? ", …" : "") + "."
         }
         // Each finding in exactly one bucket: its fix (safe, else unsafe) when it has one; without
-        // one, a rule pack when its class is learned, else an editor. By class remedy alone, the
+        // one, a rule pack when its class is learned and the pack can fix it (not on HTML lines,
+        // whose markup a pack's fix may not touch), else an editor. By class remedy alone, the
         // findings without a fix in a class that others fix were in no bucket.
-        let learn = s.problems.filter { $0.remedy == .learn }.reduce(0) { $0 + $1.findings }
-        let editor = s.problems.filter { $0.remedy != .learn }.reduce(0) { $0 + $1.findings - $1.safeFixes - $1.unsafeFixes }
+        let learn = s.problems.filter { $0.remedy == .learn }.reduce(0) { $0 + $1.resolved }
+        let editor = s.problems.reduce(0) { $0 + $1.findings - $1.safeFixes - $1.unsafeFixes } - learn
         out += " \(s.fixableSafe) of \(s.total) findings (\(pct(s.fixableSafe, s.total))) go with `newslint --fix`"
         if s.fixableUnsafe > 0 { out += ", \(s.fixableUnsafe) more with `--fix --unsafe-fixes`" }
         if learn > 0 { out += "; \(learn) with a rule pack from `newslint learn`" }
