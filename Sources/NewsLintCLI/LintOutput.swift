@@ -200,7 +200,7 @@ package enum LintOutput {
             ioFailure = true
             streamComplete = false
         }
-        if reporting.statistics { write(ReportingSettings.statistics(ruleCounts, catalog: linter.catalog, json: format == .json)) }
+        if reporting.statistics { write(ReportingSettings.statistics(ruleCounts, catalog: linter.catalog, json: format == .json, unsafe: unsafe)) }
         try finishBaseline(stage, complete: streamComplete, reporting: reporting, quiet: parsed.has("quiet"), newCount: totals.count, io: io)
 
         if let summary {
