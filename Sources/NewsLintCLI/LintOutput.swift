@@ -205,7 +205,7 @@ package enum LintOutput {
             ioFailure = true
             streamComplete = false
         }
-        if reporting.statistics { write(ReportingSettings.statistics(ruleCounts, catalog: linter.catalog, json: format == .json)) }
+        if reporting.statistics { write(ReportingSettings.statistics(ruleCounts, catalog: linter.catalog, json: format == .json, unsafe: unsafe)) }
         try finishBaseline(stage, complete: streamComplete, reporting: reporting, quiet: parsed.has("quiet"), newCount: totals.count, partOfShardedRun: partOfShardedRun, io: io)
         // With the findings counted, after the baseline hid the known ones, as the exit status counts them.
         try found.scale.writeFacts(run.facts.files, fileCount: run.fileCount, linter: linter,

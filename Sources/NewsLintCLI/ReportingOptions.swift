@@ -99,11 +99,14 @@ package struct ReportingSettings {
         }
     }
 
-    /// `--statistics`: counts per rule (Ruff's shape), or a JSON array.
-    package static func statistics(_ ruleCounts: RuleCounts, catalog: Catalog, json: Bool) -> String {
+    /// `--statistics`: counts per rule (Ruff's shape), or a JSON array. `unsafe`: `--unsafe-fixes`
+    /// was given, so `--fix` would apply unsafe fixes too (the `[*]` marker counts them only then,
+    /// as Ruff's does).
+    package static func statistics(_ ruleCounts: RuleCounts, catalog: Catalog, json: Bool, unsafe: Bool = false) -> String {
         let counts = ruleCounts.counts
-        // Ranked by files affected, then by count: what touches most of the corpus comes first.
-        let rows = counts.sorted { ($0.value.files, $0.value.n, $1.key) > ($1.value.files, $1.value.n, $0.key) }
+        // Ranked by the count the table shows (then files, then the rule), as Ruff's: ranked by
+        // files it does not show, a smaller count stood above a larger one.
+        let rows = counts.sorted { ($0.value.n, $0.value.files, $1.key) > ($1.value.n, $1.value.files, $0.key) }
         if json {
             let items = rows.map { r -> String in
                 var o = JSONObjectBuilder()
@@ -117,14 +120,26 @@ package struct ReportingSettings {
             return items.isEmpty ? "[]\n" : "[\n" + items.joined(separator: ",\n") + "\n]\n"
         }
         let width = rows.map(\.key.count).max() ?? 0
-        // Rows are ranked by files, so the widest count can be on any row.
         let numWidth = rows.map { String($0.value.n).count }.max() ?? 1
         var out = ""
+        var applied = 0, hidden = 0, partly = false
         for r in rows {
             let n = String(r.value.n)
+            // What `--fix` applies with the flags given: unsafe fixes only with --unsafe-fixes.
+            let fixes = r.value.safe + (unsafe ? r.value.unsafe : 0)
+            applied += fixes
+            hidden += unsafe ? 0 : r.value.unsafe
             out += String(repeating: " ", count: numWidth - n.count) + n + "  " + r.key.padding(toLength: width, withPad: " ", startingAt: 0)
-            out += r.value.fixable == r.value.n ? "  [*] " : (r.value.fixable > 0 ? "  [-] " : "      ")
+            out += fixes == r.value.n ? "  [*] " : (fixes > 0 ? "  [-] " : "      ")
+            if fixes > 0 && fixes < r.value.n { partly = true }
             out += (catalog.metadata(r.key)?.summary ?? "") + "\n"
+        }
+        // Ruff's closing line: the marker's meaning, and the unsafe fixes it does not count.
+        if applied > 0 || hidden > 0 {
+            out += applied > 0 ? "[*] \(applied) fixable with the --fix option" : "No fixes available"
+            if hidden > 0 { out += " (\(hidden) hidden fix\(hidden == 1 ? "" : "es") can be enabled with the --unsafe-fixes option)" }
+            if partly { out += "; [-]: some of a rule's findings" }
+            out += ".\n"
         }
         return out
     }
@@ -192,20 +207,27 @@ package final class ProgressLine: @unchecked Sendable {
 
 /// Diagnostics per rule (and how many are fixable), accumulated as diagnostics stream by.
 package struct RuleCounts {
-    package var counts: [String: (n: Int, fixable: Int, files: Int)] = [:]
+    /// `fixable`: findings with a fix, `safe` + `unsafe`.
+    package var counts: [String: (n: Int, fixable: Int, safe: Int, unsafe: Int, files: Int)] = [:]
     /// (rule, path hash) pairs already counted in `files`.
     private var seen: Set<[UInt64]> = []
     package mutating func add(_ diagnostics: [Diagnostic]) {
         for d in diagnostics {
-            var c = counts[d.rule] ?? (0, 0, 0)
+            var c = counts[d.rule] ?? (0, 0, 0, 0, 0)
             // A listing-cap finding counts as the findings it stands for.
             if let unlisted = d.unlisted {
                 c.n += unlisted.count
-                c.fixable += unlisted.safeFixes + unlisted.unsafeFixes
+                c.safe += unlisted.safeFixes
+                c.unsafe += unlisted.unsafeFixes
             } else {
                 c.n += 1
-                if d.fix != nil { c.fixable += 1 }
+                switch d.fix?.applicability {
+                case .safe?: c.safe += 1
+                case .unsafe?: c.unsafe += 1
+                case nil: break
+                }
             }
+            c.fixable = c.safe + c.unsafe
             if seen.insert([StableHash.fnv1a64(d.rule), StableHash.fnv1a64(d.path)]).inserted { c.files += 1 }
             counts[d.rule] = c
         }

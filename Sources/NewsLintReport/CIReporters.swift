@@ -136,11 +136,15 @@ public struct MarkdownReporter: Reporter {
         var out = "## newslint\n\n"
         let d = result.diagnostics
         if d.isEmpty {
-            out += "No problems found in \(summary.files) file\(summary.files == 1 ? "" : "s").\n"
+            out += result.files.isEmpty ? "No problems found.\n" : "No problems found in \(SummaryRenderer.count(summary.files, "file")).\n"
             return out
         }
         // Every finding, listed or not (`summary.total` counts a listing-cap finding as the ones it stands for).
-        out += "**\(summary.total)** problem\(summary.total == 1 ? "" : "s") in \(Set(d.map(\.path)).count) of \(summary.files) files: "
+        // `merge` knows only the files with findings (its facts name no clean file): "N of N files"
+        // would claim every file had one.
+        let withFindings = Set(d.map(\.path)).count
+        out += "**\(summary.total)** problem\(summary.total == 1 ? "" : "s") in "
+            + (result.files.isEmpty ? SummaryRenderer.count(withFindings, "file") : "\(withFindings) of \(SummaryRenderer.count(summary.files, "file"))") + ": "
         out += "\(summary.errors) error\(summary.errors == 1 ? "" : "s"), \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s"), \(summary.infos) info"
         var fixable: [String] = []
         if summary.fixableSafe > 0 { fixable.append("\(summary.fixableSafe) fixable with `--fix`") }
@@ -153,7 +157,7 @@ public struct MarkdownReporter: Reporter {
             out += "<details><summary>Diagnostics\(d.count > listLimit ? " (first \(listLimit) of \(d.count))" : "")</summary>\n\n"
             out += "| Location | Severity | Rule | Message |\n|---|---|---|---|\n"
             for x in d.prefix(listLimit) {
-                out += "| `\(SummaryRenderer.mdCode(x.displayPath)):\(x.line):\(x.column)` | \(x.severity.rawValue) | `\(x.rule)` | \(SummaryRenderer.mdCell(x.displayMessage)) |\n"
+                out += "| \(SummaryRenderer.mdCodeSpan("\(x.displayPath):\(x.line):\(x.column)")) | \(x.severity.rawValue) | `\(x.rule)` | \(SummaryRenderer.mdText(x.displayMessage)) |\n"
             }
             out += "\n</details>\n"
         }

@@ -71,7 +71,7 @@ public enum HTMLReport {
     public static func render(_ s: CorpusSummary, title: String = "newslint corpus report", generated: String? = nil, top: Int = 15) -> String {
         var h = "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>\(esc(title))</title>\n<style>\n\(css)\n</style>\n</head>\n<body>\n"
-        h += "<header><h1>\(esc(title))</h1><p>newslint \(NewsLintVersion.current) · \(s.files) files, \(esc(SummaryRenderer.bytes(s.bytes)))\(generated.map { " · " + esc($0) } ?? "")</p></header>\n<main>\n"
+        h += "<header><h1>\(esc(title))</h1><p>newslint \(NewsLintVersion.current) · \(SummaryRenderer.count(s.files, "file")), \(esc(SummaryRenderer.bytes(s.bytes)))\(generated.map { " · " + esc($0) } ?? "")</p></header>\n<main>\n"
 
         // What is wrong and what to run, before any number.
         // `code` spans of the verdict as <code>.
@@ -154,8 +154,13 @@ public enum HTMLReport {
         "<span class=\"sev \(sev.rawValue)\">\(sev.rawValue)</span>"
     }
 
+    /// A line quoted from the corpus. The report's own words are English (`lang="en"` on the page);
+    /// a quoted line with Chinese characters says it is Chinese, so a screen reader or a browser's
+    /// font choice treats it as Chinese rather than as English. (Just `zh`: a line's script is not
+    /// known here, and `zh` covers Traditional, Simplified and Cantonese text alike.)
     package static func excerptHTML(_ e: Excerpt) -> String {
-        "<span class=\"ex\">\(esc(e.before))<mark>\(esc(e.marked))</mark>\(esc(e.after))</span>"
+        let chinese = [e.before, e.marked, e.after].contains { $0.unicodeScalars.contains { $0.properties.isIdeographic } }
+        return "<span class=\"ex\"\(chinese ? " lang=\"zh\"" : "")>\(esc(e.before))<mark>\(esc(e.marked))</mark>\(esc(e.after))</span>"
     }
 
     package static func fileName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }

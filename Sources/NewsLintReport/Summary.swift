@@ -78,6 +78,10 @@ public struct CorpusSummary: Sendable {
         public var findings: Int
         public var safeFixes: Int
         public var unsafeFixes: Int
+        /// Findings of a learned rule's line class in HTML files: a learned rule pack flags those
+        /// lines but cannot delete them, as the engine drops a fix that touches an HTML file's markup
+        /// (a repeated whole line of an HTML file is a block with its tags).
+        public var inHTMLFiles = 0
         /// The first findings in output order, at most `CorpusSummary.listLimit`.
         public var samples: [Finding]
         /// Stable anchor of the row's drill-down list.
@@ -86,15 +90,23 @@ public struct CorpusSummary: Sendable {
         public var remedy: Remedy {
             if safeFixes > 0 { return .fix }
             if unsafeFixes > 0 { return .unsafeFix }
-            if CorpusSummary.learnedRules.contains(rule), !kind.hasPrefix(BoilerplateRepeatedRule.blockMessageStart) { return .learn }
+            if isLearnable, findings > inHTMLFiles { return .learn }
             return .manual
         }
+        /// Whether `newslint learn` turns the class's lines into a rule pack (whole lines, not blocks
+        /// within a line).
+        public var isLearnable: Bool {
+            CorpusSummary.learnedRules.contains(rule) && !kind.hasPrefix(BoilerplateRepeatedRule.blockMessageStart)
+        }
+        /// Whether the row stands for findings the listing cap left out of the output (the rule's own
+        /// findings, of any of its classes; `CorpusSummary.unlistedKind`).
+        public var isUnlisted: Bool { kind == CorpusSummary.unlistedKind }
         /// Findings the remedy resolves (all of them for `learn`, none for `manual`).
         public var resolved: Int {
             switch remedy {
             case .fix: return safeFixes
             case .unsafeFix: return unsafeFixes
-            case .learn: return findings
+            case .learn: return findings - inHTMLFiles
             case .manual: return 0
             }
         }
@@ -219,6 +231,9 @@ public struct CorpusSummary: Sendable {
     public static let nearDuplicateRules: Set<String> = ["content-near-duplicate"]
     /// Rules whose findings `newslint learn` turns into a rule pack.
     public static let learnedRules: Set<String> = ["boilerplate-repeated"]
+    /// The class of a rule's findings the listing cap left out (`Diagnostic.unlisted`), listed
+    /// under the rule's other rows.
+    public static let unlistedKind = "more findings not listed (over the cap per rule per file; lint --max-findings-per-rule 0 lists every one)"
     public static let defaultListLimit = 100
 
     public init(result: LintResult, catalog: Catalog, profiles: [FileProfile], listLimit: Int = CorpusSummary.defaultListLimit) {
@@ -241,6 +256,7 @@ public struct CorpusSummary: Sendable {
         package var files = 0
         package var safeFixes = 0
         package var unsafeFixes = 0
+        package var inHTMLFiles = 0
         package var lastPath: UInt64?
         package var seen: Set<UInt64> = []
         package var samples: [Finding] = []
@@ -317,7 +333,9 @@ public struct CorpusSummary: Sendable {
             byFamily[fam] = f
             byFile[PathKey(x.path)] = h
 
-            let (kind, stem) = kindCache[x.message] ?? {
+            // The listing cap's "N more … not listed" stands for the rule's own findings: one row of
+            // the rule, not a problem class of its own with "by hand" for findings that --fix fixes.
+            let (kind, stem) = x.unlisted != nil ? (CorpusSummary.unlistedKind, CorpusSummary.unlistedKind) : kindCache[x.message] ?? {
                 let k = ProblemKind.of(x.message)
                 return (k, ProblemKind.stem(k))
             }()
@@ -332,6 +350,7 @@ public struct CorpusSummary: Sendable {
             p.lastPath = pathHash
             p.safeFixes += u.safeFixes
             p.unsafeFixes += u.unsafeFixes
+            if learnedRules.contains(x.rule), Document.isHTMLPath(x.path) { p.inHTMLFiles += u.count }
             if listLimit > 0 {
                 p.samples.append(Finding(path: x.path, line: x.line, column: x.column, endLine: x.endLine, endColumn: x.endColumn,
                                          message: x.message, severity: x.severity, excerpt: nil))
@@ -424,7 +443,8 @@ public struct CorpusSummary: Sendable {
                 return s
             }
             return Problem(rule: key.rule, family: acc.family(key.rule), kind: t.kind, severity: t.severity, files: t.files,
-                           findings: t.findings, safeFixes: t.safeFixes, unsafeFixes: t.unsafeFixes, samples: samples, id: "")
+                           findings: t.findings, safeFixes: t.safeFixes, unsafeFixes: t.unsafeFixes, inHTMLFiles: t.inHTMLFiles,
+                           samples: samples, id: "")
         }
         list.sort { a, b in
             if a.impact != b.impact { return a.impact > b.impact }
@@ -433,8 +453,30 @@ public struct CorpusSummary: Sendable {
             if a.rule != b.rule { return a.rule < b.rule }
             return a.kind < b.kind
         }
+        list = Self.unlistedUnderTheirRules(list)
         for i in list.indices { list[i].id = "p\(i + 1)" }
         return list
+    }
+
+    /// `ranked` with each rule's unlisted-findings row moved right after the rule's last other row
+    /// (it is part of that rule's findings, not a problem ranked on its own); kept in place when
+    /// the rule has no other row.
+    package static func unlistedUnderTheirRules(_ ranked: [Problem]) -> [Problem] {
+        var last: [String: Int] = [:]
+        for (i, p) in ranked.enumerated() where !p.isUnlisted { last[p.rule] = i }
+        var unlisted: [String: Problem] = [:]
+        for p in ranked where p.isUnlisted && last[p.rule] != nil { unlisted[p.rule] = p }
+        var out: [Problem] = []
+        out.reserveCapacity(ranked.count)
+        for (i, p) in ranked.enumerated() {
+            if p.isUnlisted {
+                if last[p.rule] == nil { out.append(p) }
+                continue
+            }
+            out.append(p)
+            if last[p.rule] == i, let u = unlisted[p.rule] { out.append(u) }
+        }
+        return out
     }
 
     package static func buckets(health: [FileHealth], profiles: [PathKey: FileProfile]) -> (timeline: [Bucket], unit: String, sources: [Bucket]) {
@@ -549,8 +591,11 @@ extension CorpusSummary.Problem {
         let target = scope.isEmpty ? "." : scope.map(ShellQuote.quote).joined(separator: " ")
         switch remedy {
         case .fix: return "newslint --fix --select \(rule) \(target)"
-        case .unsafeFix: return "newslint --fix --unsafe-fixes --select \(rule) \(target)"
-        case .learn: return "newslint learn -o rule-packs/learned.json \(target)"
+        // A shell comment says what the command cannot: it is copied and run as it stands.
+        case .unsafeFix: return "newslint --fix --unsafe-fixes --select \(rule) \(target)  # applies all of \(rule)'s fixes, not only this class's: --diff previews them"
+        case .learn:
+            return "newslint learn -o rule-packs/learned.json \(target)  # review it, list rule-packs under \"rulePacks\" in the config, then: "
+                + "newslint --fix --unsafe-fixes --select learned-boilerplate \(target)"
         case .manual: return "newslint --select \(rule) --format jsonl \(target)"
         }
     }
@@ -561,8 +606,10 @@ extension CorpusSummary.Problem {
         switch remedy {
         case .fix: return all ? "--fix" : "--fix (\(resolved) of \(findings))"
         case .unsafeFix: return all ? "--unsafe-fixes" : "--unsafe-fixes (\(resolved) of \(findings))"
-        case .learn: return "learn (rule pack)"
-        case .manual: return "by hand"
+        case .learn: return all ? "learn (rule pack)" : "learn (rule pack; \(resolved) of \(findings): not lines of HTML files)"
+        case .manual:
+            // A learned pack finds these lines but may not delete them (they carry markup).
+            return isLearnable && inHTMLFiles > 0 ? "by hand (lines of HTML files, which a rule pack may not delete: remove them in the scraper)" : "by hand"
         }
     }
 }

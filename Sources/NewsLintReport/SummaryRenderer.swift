@@ -17,7 +17,7 @@ public enum SummaryRenderer {
 
     /// The headline: what is wrong, how much, and what resolves it.
     public static func verdict(_ s: CorpusSummary) -> String {
-        guard let top = s.problems.first else { return "No problems found in \(s.files) files." }
+        guard let top = s.problems.first else { return "No problems found in \(count(s.files, "file"))." }
         var out = "\(s.filesWithFindings) of \(s.files) files (\(pct(s.filesWithFindings, s.files))) have findings, in \(s.problems.count) problem \(s.problems.count == 1 ? "class" : "classes"). "
         out += "The most widespread: \(top.kind) (\(top.rule), \(count(top.files, "file")))."
         if s.errors > 0 {
@@ -25,10 +25,11 @@ public enum SummaryRenderer {
             out += " \(count(s.errors, "error")): " + errorClasses.prefix(3).map { "\($0.kind) (\(count($0.files, "file")))" }.joined(separator: ", ") + (errorClasses.count > 3 ? ", …" : "") + "."
         }
         // Each finding in exactly one bucket: its fix (safe, else unsafe) when it has one; without
-        // one, a rule pack when its class is learned, else an editor. By class remedy alone, the
+        // one, a rule pack when its class is learned and the pack can fix it (not on HTML lines,
+        // whose markup a pack's fix may not touch), else an editor. By class remedy alone, the
         // findings without a fix in a class that others fix were in no bucket.
-        let learn = s.problems.filter { $0.remedy == .learn }.reduce(0) { $0 + $1.findings }
-        let editor = s.problems.filter { $0.remedy != .learn }.reduce(0) { $0 + $1.findings - $1.safeFixes - $1.unsafeFixes }
+        let learn = s.problems.filter { $0.remedy == .learn }.reduce(0) { $0 + $1.resolved }
+        let editor = s.problems.reduce(0) { $0 + $1.findings - $1.safeFixes - $1.unsafeFixes } - learn
         out += " \(s.fixableSafe) of \(s.total) findings (\(pct(s.fixableSafe, s.total))) go with `newslint --fix`"
         if s.fixableUnsafe > 0 { out += ", \(s.fixableUnsafe) more with `--fix --unsafe-fixes`" }
         if learn > 0 { out += "; \(learn) with a rule pack from `newslint learn`" }
@@ -123,10 +124,10 @@ public enum SummaryRenderer {
         }
         let p = s.profile
         if p.profiled > 0 {
-            out += "\nProfile (\(p.profiled) files):\n"
+            out += "\nProfile (\(count(p.profiled, "file"))):\n"
             out += "  front matter:  \(p.withFrontMatter) (\(pct(p.withFrontMatter, p.profiled)))\n"
             out += "  script:        " + ScriptClass.allCases.map { "\($0.rawValue) \(p.scripts[$0] ?? 0)" }.joined(separator: ", ") + "\n"
-            out += "  images:        \(p.images) in \(p.withImages) files; \(p.withBrokenImages) files with broken images\n"
+            out += "  images:        \(p.images) in \(count(p.withImages, "file")); \(count(p.withBrokenImages, "file")) with broken images\n"
             out += "  duplicates:    \(p.slugGroups.count) slug groups, \(p.contentGroups.count) content groups"
             out += p.nearGroups.isEmpty ? "\n" : ", \(p.nearGroups.count) near-duplicate clusters\n"
             let limit = detailed ? s.listLimit : Int.max
@@ -142,7 +143,29 @@ public enum SummaryRenderer {
         s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
             .replacingOccurrences(of: "<", with: "&lt;")
     }
-    package static func mdCode(_ s: String) -> String { s.replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "|", with: "\\|") }
+    /// Text from the corpus (an excerpt, a message, a path) in a table cell, shown as written:
+    /// Markdown's inline syntax escaped (`*` and `_` made emphasis of a path, a backtick a code
+    /// span, brackets a link), then `mdCell`'s cell escapes.
+    package static func mdText(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s {
+            if "\\`*_[]~".contains(c) { out.append("\\") }
+            if c == "&" { out += "&amp;" } else { out.append(c) }
+        }
+        return mdCell(out)
+    }
+
+    /// `s` as a code span of a table cell, exactly: fenced by one backtick more than its longest
+    /// run of backticks (padded when it starts or ends with one), `|` escaped as GFM tables ask.
+    package static func mdCodeSpan(_ s: String) -> String {
+        var longest = 0, run = 0
+        for c in s { run = c == "`" ? run + 1 : 0; longest = max(longest, run) }
+        let fence = String(repeating: "`", count: longest + 1)
+        let pad = s.hasPrefix("`") || s.hasSuffix("`") ? " " : ""
+        let body = s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+        return fence + pad + body + pad + fence
+    }
 
     package static func markdownRuleTable(_ s: CorpusSummary) -> String {
         var out = "| Rule | Family | Files | Count | Errors | Warnings | Info | Fixable |\n|---|---|---:|---:|---:|---:|---:|---:|\n"
@@ -159,7 +182,7 @@ public enum SummaryRenderer {
     /// worst files, months and sources (top rows), profile. Bounded whatever the corpus size.
     public static func markdown(_ s: CorpusSummary, top: Int = 10) -> String {
         var out = "## newslint corpus report\n\n"
-        out += "**Health \(String(format: "%.1f", s.corpusScore)) / 100** · \(s.files) files (\(bytes(s.bytes))) · \(s.cleanFiles) clean · "
+        out += "**Health \(String(format: "%.1f", s.corpusScore)) / 100** · \(count(s.files, "file")) (\(bytes(s.bytes))) · \(s.cleanFiles) clean · "
         out += "\(count(s.total, "diagnostic")): \(count(s.errors, "error")), \(count(s.warnings, "warning")), \(s.infos) info · "
         out += "\(s.fixableSafe) fixable with `--fix`, \(s.fixableUnsafe) with `--unsafe-fixes`\n\n"
         if !s.problems.isEmpty {
@@ -169,10 +192,10 @@ public enum SummaryRenderer {
             for (i, p) in s.problems.prefix(rows).enumerated() {
                 var example = ""
                 if let e = p.example {
-                    example = "`\(mdCode(SystemPath.display(e.path.split(separator: "/").last.map(String.init) ?? e.path))):\(e.line)`"
-                    example += " " + mdCell(e.excerpt.map(plainExcerpt) ?? shortMessage(e.message))
+                    example = mdCodeSpan("\(SystemPath.display(e.path.split(separator: "/").last.map(String.init) ?? e.path)):\(e.line)")
+                    example += " " + mdText(e.excerpt.map(plainExcerpt) ?? shortMessage(e.message))
                 }
-                out += "| \(i + 1) | `\(p.rule)` \(mdCell(p.kind)) | \(p.severity.rawValue) | \(p.files) (\(pct(p.files, s.files))) | \(p.findings) | \(example) | \(mdCell(p.remedyText)) | `\(mdCode(p.command(scope: s.scope)))` |\n"
+                out += "| \(i + 1) | `\(p.rule)` \(mdText(p.kind)) | \(p.severity.rawValue) | \(p.files) (\(pct(p.files, s.files))) | \(p.findings) | \(example) | \(mdCell(p.remedyText)) | \(mdCodeSpan(p.command(scope: s.scope))) |\n"
             }
             if s.problems.count > rows { out += "\n\(s.problems.count - rows) more problem classes: `newslint report --format json` lists all.\n" }
             out += "\n"
@@ -180,7 +203,7 @@ public enum SummaryRenderer {
         let worst = s.fileHealth.filter { $0.total > 0 }.prefix(top)
         if !worst.isEmpty {
             out += "| Worst files | Score | Points / 1k chars | Errors | Warnings | Info |\n|---|---:|---:|---:|---:|---:|\n"
-            for f in worst { out += "| `\(mdCode(SystemPath.display(f.path)))` | \(f.score) | \(density(f.density)) | \(f.errors) | \(f.warnings) | \(f.infos) |\n" }
+            for f in worst { out += "| \(mdCodeSpan(SystemPath.display(f.path))) | \(f.score) | \(density(f.density)) | \(f.errors) | \(f.warnings) | \(f.infos) |\n" }
             out += "\n"
         }
         if s.timeline.count > 1 {
@@ -190,7 +213,7 @@ public enum SummaryRenderer {
         }
         if s.sources.count > 1 {
             out += "<details><summary>By source (\(s.sources.count))</summary>\n\n| Source | Files | With findings | Points / 1k chars | Score |\n|---|---:|---:|---:|---:|\n"
-            for b in s.sources.prefix(30) { out += "| \(mdCell(b.name)) | \(b.files) | \(b.filesWithFindings) | \(density(b.density)) | \(String(format: "%.1f", b.score)) |\n" }
+            for b in s.sources.prefix(30) { out += "| \(mdText(b.name)) | \(b.files) | \(b.filesWithFindings) | \(density(b.density)) | \(String(format: "%.1f", b.score)) |\n" }
             out += "\n</details>\n\n"
         }
         let p = s.profile
@@ -198,7 +221,7 @@ public enum SummaryRenderer {
             out += "| Profile | |\n|---|---|\n"
             out += "| Front matter | \(p.withFrontMatter) of \(p.profiled) (\(pct(p.withFrontMatter, p.profiled))) |\n"
             for c in ScriptClass.allCases { out += "| Script: \(c.rawValue) | \(p.scripts[c] ?? 0) (\(pct(p.scripts[c] ?? 0, p.profiled))) |\n" }
-            out += "| Images | \(p.images) in \(p.withImages) files; \(p.withBrokenImages) files with broken images |\n"
+            out += "| Images | \(p.images) in \(count(p.withImages, "file")); \(count(p.withBrokenImages, "file")) with broken images |\n"
             out += "| Duplicate slugs | \(p.slugGroups.count) groups |\n"
             out += "| Duplicate content | \(p.contentGroups.count) groups |\n"
             out += "| Near-duplicates | \(p.nearGroups.count) clusters |\n"

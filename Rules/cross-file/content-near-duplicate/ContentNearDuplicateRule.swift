@@ -23,15 +23,20 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         /// 1970-01-01 00:00 of its own local time (the offset is ignored: the calendar day is the
         /// one the paper printed); nil without a date.
         public var minutes: Int64?
+        /// The outlet that published the file (`ContentNearDuplicateRule.outlet(of:)`): a stable
+        /// hash of its front-matter link's host; nil without an absolute link (the reduce then
+        /// takes the file's directory for its outlet).
+        public var outlet: UInt64?
 
-        public init(hash: UInt64, line: Int, signature: [UInt16], minutes: Int64?) {
+        public init(hash: UInt64, line: Int, signature: [UInt16], minutes: Int64?, outlet: UInt64? = nil) {
             self.hash = hash
             self.line = line
             self.signature = signature
             self.minutes = minutes
+            self.outlet = outlet
         }
 
-        private enum CodingKeys: String, CodingKey { case hash, line, signature, minutes, scheme }
+        private enum CodingKeys: String, CodingKey { case hash, line, signature, minutes, outlet, scheme }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -44,6 +49,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             line = try c.decode(Int.self, forKey: .line)
             signature = try c.decode([UInt16].self, forKey: .signature)
             minutes = try c.decodeIfPresent(Int64.self, forKey: .minutes)
+            outlet = try c.decodeIfPresent(UInt64.self, forKey: .outlet)
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -52,20 +58,23 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             try c.encode(line, forKey: .line)
             try c.encode(signature, forKey: .signature)
             try c.encodeIfPresent(minutes, forKey: .minutes)
+            try c.encodeIfPresent(outlet, forKey: .outlet)
             try c.encode(Self.signatureScheme, forKey: .scheme)
         }
 
         public func write(to record: inout FactRecordWriter) {
-            signature.withUnsafeBufferPointer { Self.write(hash: hash, line: line, signature: $0, minutes: minutes, to: &record) }
+            signature.withUnsafeBufferPointer { Self.write(hash: hash, line: line, signature: $0, minutes: minutes, outlet: outlet, to: &record) }
         }
 
         /// The fact's fields as `write(to:)` writes them, the signature from a buffer: also what
         /// `collectRecord` writes from its temporary signature, so the layout is spelled once.
-        static func write(hash: UInt64, line: Int, signature: UnsafeBufferPointer<UInt16>, minutes: Int64?, to record: inout FactRecordWriter) {
+        static func write(hash: UInt64, line: Int, signature: UnsafeBufferPointer<UInt16>, minutes: Int64?, outlet: UInt64?,
+                          to record: inout FactRecordWriter) {
             record.fixed64(hash)
             record.int(line)
             record.fixed16Array(signature)
             record.optionalFixed64(minutes.map { UInt64(bitPattern: $0) })
+            record.optionalFixed64(outlet)
         }
 
         public init(record: inout FactRecordReader) throws {
@@ -73,6 +82,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             line = try record.int()
             signature = try record.fixed16Array()
             minutes = try record.optionalFixed64().map { Int64(bitPattern: $0) }
+            outlet = try record.optionalFixed64()
         }
     }
     package let options: Options
@@ -146,7 +156,8 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
             if kept.count < 8, let moved = pending.take() { kept.append(moved) }
         }
         guard let signature else { return nil }
-        return Fact(hash: exact, line: document.bodyStartLine, signature: signature, minutes: Self.date(of: document))
+        return Fact(hash: exact, line: document.bodyStartLine, signature: signature, minutes: Self.date(of: document),
+                    outlet: Self.outlet(of: document))
     }
 
     /// The record `collect`'s fact writes (`CrossFileRule.collectRecord`: the tag, the hash, the
@@ -169,7 +180,8 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                 Self.densify(UnsafeBufferPointer(minima), probes: probes, into: signature)
                 let line = document.bodyStartLine
                 writer.byte(FactRecordFormat.recordV1)
-                Fact.write(hash: body.hash, line: line, signature: UnsafeBufferPointer(signature), minutes: Self.date(of: document), to: &writer)
+                Fact.write(hash: body.hash, line: line, signature: UnsafeBufferPointer(signature), minutes: Self.date(of: document),
+                            outlet: Self.outlet(of: document), to: &writer)
                 quotedLine = line
             }
         }
@@ -373,6 +385,64 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         if let fm = document.frontMatter, let i = fm.index(of: .date),
            case let .some(.some(date)) = document.withFrontMatterScalarUTF8(ofEntry: i, { CalendarDate.leading(utf8: $0) }) { return date.minutesSinceEpoch }
         return CalendarDate.fileNamePrefix(document.path)?.minutesSinceEpoch
+    }
+
+    private static let linkKey = FrontMatterKey("link"), urlKey = FrontMatterKey("url")
+
+    /// The outlet that published a file: `hostHash` of its front-matter `link`, else its `url`.
+    package static func outlet(of document: Document) -> UInt64? {
+        guard let fm = document.frontMatter else { return nil }
+        // Two lookups, not a loop over an array of keys (an allocation a file).
+        if let i = fm.index(of: linkKey), case let .some(.some(hash)) = document.withFrontMatterScalarUTF8(ofEntry: i, { hostHash(utf8: $0) }) {
+            return hash
+        }
+        if let i = fm.index(of: urlKey), case let .some(.some(hash)) = document.withFrontMatterScalarUTF8(ofEntry: i, { hostHash(utf8: $0) }) {
+            return hash
+        }
+        return nil
+    }
+
+    /// A stable hash of an absolute URL's host (`scheme://host[:port]/…`), lowercased and without
+    /// a leading `www.`; nil for a relative link (a Jekyll `url: /2023/04/x/` names no outlet).
+    package static func hostHash(utf8 b: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        var i = 0
+        while i < b.count, (b[i] | 0x20) >= UInt8(ascii: "a"), (b[i] | 0x20) <= UInt8(ascii: "z") { i += 1 }
+        guard i > 0, i + 3 <= b.count, b[i] == UInt8(ascii: ":"), b[i + 1] == UInt8(ascii: "/"), b[i + 2] == UInt8(ascii: "/") else { return nil }
+        var start = i + 3, end = start
+        while end < b.count, b[end] != UInt8(ascii: "/"), b[end] != UInt8(ascii: "?"), b[end] != UInt8(ascii: "#"), b[end] != UInt8(ascii: ":") { end += 1 }
+        func lower(_ c: UInt8) -> UInt8 { c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") ? c | 0x20 : c }
+        if end - start > 4, lower(b[start]) == UInt8(ascii: "w"), lower(b[start + 1]) == UInt8(ascii: "w"),
+           lower(b[start + 2]) == UInt8(ascii: "w"), b[start + 3] == UInt8(ascii: ".") { start += 4 }
+        guard start < end else { return nil }
+        var h = StableHash.fnvBasis
+        for k in start..<end { h = (h ^ UInt64(lower(b[k]))) &* StableHash.fnvPrime }
+        return h
+    }
+
+    /// The file to keep among a cluster's `files` (sorted earliest first, undated last): the
+    /// latest revision when the same outlet filed later versions of the earliest file's story within a
+    /// day (a desk's successive updates: the later one supersedes the earlier, which keeping the
+    /// earliest would keep), else the earliest (the original of a repost or a syndicated copy).
+    /// `superseded`: the same outlet's files filed before the kept one. Same outlet: equal link hosts, or
+    /// without a link on either file, the same directory.
+    package static func fileToKeep(_ files: [(minutes: Int64?, outlet: UInt64?, path: String)]) -> (index: Int, superseded: Int) {
+        guard let first = files.first, let start = first.minutes else { return (0, 0) }
+        func directory(_ path: String) -> Substring { path[..<(path.lastIndex(of: "/") ?? path.startIndex)] }
+        func sameOutlet(_ f: (minutes: Int64?, outlet: UInt64?, path: String)) -> Bool {
+            switch (f.outlet, first.outlet) {
+            case let (a?, b?): a == b
+            case (nil, nil): directory(f.path) == directory(first.path)
+            default: false
+            }
+        }
+        let revisions = files.indices.filter { i in
+            guard let m = files[i].minutes else { return false }
+            return m >= start && m - start <= 1440 && sameOutlet(files[i])
+        }
+        var keep = 0
+        for i in revisions where files[i].minutes ?? start > files[keep].minutes ?? start { keep = i }
+        guard keep != 0, let latest = files[keep].minutes else { return (0, 0) }
+        return (keep, revisions.filter { (files[$0].minutes ?? latest) < latest }.count)
     }
 
     package static func similarity(_ a: [UInt16], _ b: [UInt16]) -> Double { similarity(a[...], b[...]) }
@@ -817,6 +887,7 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                 _ = try record.int()
                 let signature = try record.fixed16ArrayBytes()
                 let minutes = try record.optionalFixed64().map { Int64(bitPattern: $0) }
+                _ = try record.optionalFixed64()
                 guard record.atEnd else { throw CompactCoderError.trailingBytes }
                 guard signature.count == 2 * width else { return }
                 add(i, hash: hash, minutes: minutes) { signatures.append(littleEndian: signature) }
@@ -903,15 +974,17 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
         clusterSizes = []
         for members in clusters.values where members.count > 1 {
             // Canonical order: the earliest date (undated last), then the shortest path, then the path.
-            var files: [(file: Int, rep: Int, minutes: Int64, path: String)] = []
+            var files: [(file: Int, rep: Int, minutes: Int64, outlet: UInt64?, path: String)] = []
             for r in members {
                 // The rep, then its copies in file order (the chain holds them newest first).
                 var copy = Int(reps[r])
-                files.append((copy, r, facts.fact(copy).minutes ?? .max, facts.path(copy)))
+                var fact = facts.fact(copy)
+                files.append((copy, r, fact.minutes ?? .max, fact.outlet, facts.path(copy)))
                 let copies = files.count
                 copy = Int(nextCopy[copy])
                 while copy >= 0 {
-                    files.append((copy, r, facts.fact(copy).minutes ?? .max, facts.path(copy)))
+                    fact = facts.fact(copy)
+                    files.append((copy, r, fact.minutes ?? .max, fact.outlet, facts.path(copy)))
                     copy = Int(nextCopy[copy])
                 }
                 files[copies...].reverse()
@@ -921,13 +994,20 @@ public struct ContentNearDuplicateRule: CrossFileRule, RuleWithOptions {
                 if a.path.utf8.count != b.path.utf8.count { return a.path.utf8.count < b.path.utf8.count }
                 return a.path < b.path
             }
-            guard let canonical = files.first else { continue }
-            let others = files.dropFirst().lazy.map { other -> String in
+            let (keep, superseded) = Self.fileToKeep(files.map { ($0.minutes == .max ? nil : $0.minutes, $0.outlet, $0.path) })
+            guard files.indices.contains(keep) else { continue }
+            let canonical = files[keep]
+            var rest = files
+            rest.remove(at: keep)
+            let others = rest.lazy.map { other -> String in
                 let s = other.rep == canonical.rep ? 1 : signatures.withPair(canonical.rep, other.rep) { Self.similarity($0, $1, excluding: common) }
                 return "\(other.path) (\(Int((s * 100).rounded()))%)"
             }
+            let earlier = superseded == files.count - 1 ? (superseded == 1 ? "the other" : "the others") : "\(superseded) of the others"
+            let why = superseded == 0 ? "earliest date, then shortest path"
+                : "the latest revision: the same outlet filed \(earlier) up to a day earlier, and a later revision supersedes \(superseded == 1 ? "an earlier one" : "earlier ones"); keep it"
             sink.report(path: canonical.path, line: facts.fact(canonical.file).line,
-                        "canonical member of a near-duplicate cluster of \(files.count) files (earliest date, then shortest path); the others: \(listing(others, total: files.count - 1))")
+                        "canonical member of a near-duplicate cluster of \(files.count) files (\(why)); the others: \(listing(others, total: files.count - 1))")
         }
     }
 }

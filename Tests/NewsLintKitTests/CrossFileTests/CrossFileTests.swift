@@ -127,6 +127,65 @@ import Testing
         #expect(found.first?.message.contains("the others: b.md (") == true)
     }
 
+    /// A desk's successive revisions of one story (same link host, same day, later timestamps):
+    /// the finding sits on the latest, which supersedes the others (keeping the earliest kept the
+    /// superseded version: RTHK's water-supply notices 06:42 → 07:24 → 07:54 on agora-pen).
+    @Test func sameOutletRevisionsKeepTheLatest() throws {
+        func revision(_ time: String, _ host: String, _ paragraphs: [String]) -> String {
+            "---\ntitle: 修訂\ndate: 2024-11-04 \(time):00 +08:00\nlink: https://\(host)/story/\(time)\n---\n" + paragraphs.joined(separator: "\n\n") + "\n"
+        }
+        var second = Self.article, third = Self.article
+        second[3] = Self.rewritten
+        third[4] = Self.rewritten
+        let found = try RuleHarness.diagnostics(rule: "content-near-duplicate", files: [
+            ("a.md", revision("06:42", "news.rthk.hk", Self.article)),
+            ("b.md", revision("07:24", "NEWS.rthk.hk", second)),
+            ("c.md", revision("07:54", "news.rthk.hk", third)),
+        ])
+        #expect(found.map(\.path) == ["c.md"])
+        let message = try #require(found.first?.message)
+        #expect(message.hasPrefix("canonical member of a near-duplicate cluster of 3 files (the latest revision: the same outlet filed the others up to a day earlier, and a later revision supersedes earlier ones; keep it); the others: "))
+        #expect(message.contains("the others: a.md ("))
+    }
+
+    /// Another outlet's copy, or the same outlet's copy with an equal timestamp, keeps the earliest
+    /// (the original): a repost is not a revision.
+    @Test func repostsAndSyndicationKeepTheEarliest() throws {
+        func filed(_ time: String, _ host: String?, _ paragraphs: [String]) -> String {
+            "---\ntitle: 稿\ndate: 2024-11-04 \(time):00 +08:00\n" + (host.map { "link: https://www.\($0)/a\n" } ?? "") + "---\n" + paragraphs.joined(separator: "\n\n") + "\n"
+        }
+        var edited = Self.article
+        edited[3] = Self.rewritten
+        let otherOutlet = try RuleHarness.diagnostics(rule: "content-near-duplicate", files: [
+            ("a.md", filed("06:42", "rthk.hk", Self.article)), ("b.md", filed("09:00", "cna.com.tw", edited)),
+        ])
+        #expect(otherOutlet.map(\.path) == ["a.md"])
+        #expect(otherOutlet.first?.message.contains("(earliest date, then shortest path)") == true)
+        let sameTime = try RuleHarness.diagnostics(rule: "content-near-duplicate", files: [
+            ("a.md", filed("06:42", "rthk.hk", Self.article)), ("bb.md", filed("06:42", "rthk.hk", edited)),
+        ])
+        #expect(sameTime.map(\.path) == ["a.md"])
+        // Without links the directory stands for the outlet: a repost elsewhere is not a revision.
+        let noLinks = try RuleHarness.diagnostics(rule: "content-near-duplicate", files: [
+            ("news/a.md", filed("06:42", nil, Self.article)), ("repost/a.md", filed("09:00", nil, edited)),
+        ])
+        #expect(noLinks.map(\.path) == ["news/a.md"])
+        // A link on one file only: not known to be the same outlet.
+        let oneLink = try RuleHarness.diagnostics(rule: "content-near-duplicate", files: [
+            ("a.md", filed("06:42", nil, Self.article)), ("b.md", filed("09:00", "rthk.hk", edited)),
+        ])
+        #expect(oneLink.map(\.path) == ["a.md"])
+    }
+
+    @Test func outletIsTheLinkHost() {
+        func host(_ s: String) -> UInt64? { var s = s; return s.withUTF8 { ContentNearDuplicateRule.hostHash(utf8: $0) } }
+        #expect(host("https://www.dw.com/zh/a") == host("http://DW.com:80/b?x"))
+        #expect(host("https://news.rthk.hk/x") != host("https://www.dw.com/x"))
+        #expect(host("/2023/04/x/") == nil)
+        #expect(host("https://") == nil)
+        #expect(host("https://www./x") != nil)
+    }
+
     @Test func sameTopicDifferentArticlesDoNotMatch() throws {
         #expect(try Self.pairs(Self.article, Self.otherSameTopic).isEmpty)
         // Even at a low threshold, same-topic reports stay apart with 5-character shingles.
@@ -311,7 +370,8 @@ final class RecordingChecker: URLChecker, @unchecked Sendable {
         let files = [("a.md", Self.doc("2023-05-12 23:00", NearDuplicateTests.article)), ("b.md", Self.doc("2023-05-13 01:00", Self.variant(2)))]
         #expect(try RuleHarness.diagnostics(rule: "content-near-duplicate", files: files).isEmpty)
         let anyGap = try RuleHarness.diagnostics(rule: "content-near-duplicate", files: files, options: ["maxDateGapDays": JSONNode(.number(-1))])
-        #expect(anyGap.map(\.path) == ["a.md"])
+        // Two hours apart in one directory (no links): the same outlet's later revision is kept.
+        #expect(anyGap.map(\.path) == ["b.md"])
         let oneDay = try RuleHarness.diagnostics(rule: "content-near-duplicate", files: files, options: ["maxDateGapDays": JSONNode(.number(1))])
         #expect(oneDay.count == 1)
         #expect(throws: RuleOptionError.self) { try ContentNearDuplicateRule(options: RuleOptions(["maxDateGapDays": JSONNode(.number(-2))])) }

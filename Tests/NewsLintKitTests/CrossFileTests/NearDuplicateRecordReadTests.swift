@@ -30,7 +30,10 @@ import Testing
             }
             if roll == 9 { signature = Array(signature.prefix(72)) }
             let minutes: Int64? = random.below(4) == 0 ? nil : Int64(random.below(3 * 1440)) - (random.below(50) == 0 ? 1 << 40 : 0)
-            out.append((String(format: "news/p-%04d.md", i), ContentNearDuplicateRule.Fact(hash: hash, line: 1 + random.below(9), signature: signature, minutes: minutes)))
+            // Two outlets and files without a link, so same-outlet revisions are chosen too.
+            let outlet: UInt64? = [nil, 1, 2][random.below(3)]
+            out.append((String(format: "news/p-%04d.md", i), ContentNearDuplicateRule.Fact(hash: hash, line: 1 + random.below(9), signature: signature,
+                                                                                        minutes: minutes, outlet: outlet)))
         }
         return out
     }
@@ -64,11 +67,14 @@ import Testing
                 let table = FactTable<ContentNearDuplicateRule.Fact>(count: 1, path: { _ in path }, fact: { _ in fact }, record: { _, body in
                     do { try variant.withUnsafeBytes { try body($0) }; return true } catch { return false }
                 })
-                var read: (UInt64, Int, [UInt16], UInt64?)?
+                var read: (UInt64, Int, [UInt16], UInt64?, UInt64?)?
                 let didRead = table.withRecord(0) { r in
                     let hash = try r.fixed64(), line = try r.int()
                     let raw = try r.fixed16ArrayBytes()
-                    read = (hash, line, (0..<(raw.count / 2)).map { UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)) }, try r.optionalFixed64())
+                    let minutes = try r.optionalFixed64()
+                    read = (hash, line, (0..<(raw.count / 2)).map { UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)) }, minutes,
+                            try r.optionalFixed64())
+                    guard r.atEnd else { throw CompactCoderError.trailingBytes }
                 }
                 if !didRead { read = nil }
                 let decoded = try? variant.withUnsafeBytes { raw -> ContentNearDuplicateRule.Fact in
@@ -79,7 +85,8 @@ import Testing
                 }
                 #expect((read == nil) == (decoded == nil))
                 if let read, let decoded {
-                    #expect(read.0 == decoded.hash && read.1 == decoded.line && read.2 == decoded.signature && read.3.map { Int64(bitPattern: $0) } == decoded.minutes)
+                    #expect(read.0 == decoded.hash && read.1 == decoded.line && read.2 == decoded.signature && read.3.map { Int64(bitPattern: $0) } == decoded.minutes
+                            && read.4 == decoded.outlet)
                 }
             }
         }
