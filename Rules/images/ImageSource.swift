@@ -95,6 +95,13 @@ public enum ImageSource {
     public static func classify(_ src: [UInt8], schemes: Schemes, spacesAllowed: Bool = false) -> Verdict {
         if src.isEmpty { return .broken("empty image source") }
         if containsControl(src) { return .broken("control character in image source") }
+        switch SiteTemplate.resolve(src) {
+        case .none: break
+        case .opaque: return .skip
+        // What the site generator writes there: a site-root path, classified like one written out
+        // (spaces allowed: the generator, not a Markdown parser, produced them).
+        case let .siteRooted(path): return classify(path, schemes: schemes, spacesAllowed: true)
+        }
         if src.first == 0x23 { return .skip } // #fragment
         // Scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"
         var i = 0

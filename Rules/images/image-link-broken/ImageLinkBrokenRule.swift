@@ -38,7 +38,7 @@ public struct ImageLinkBrokenRule: Rule, RuleWithOptions {
         for (i, link) in links.enumerated() {
             if sink.budgetSpent(step: i + 1) { return }
             if let problem = link.syntaxProblem {
-                sink.report(link.range, problem)
+                sink.report(link.problemRange ?? link.range, problem)
                 continue
             }
             guard let src = link.source else {

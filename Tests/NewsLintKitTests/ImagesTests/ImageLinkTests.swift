@@ -57,7 +57,42 @@ struct FakeProbe: ResourceProbe {
     @Test func titlesInAllThreeQuoteStyles() throws {
         let body = "![图](https://a.cn/1.jpg \"标题\") ![图](https://a.cn/2.jpg '标题') ![图](https://a.cn/3.jpg (标题))\n"
         #expect(try Self.lint(body).isEmpty)
-        #expect(try Self.lint("![图](https://a.cn/1.jpg \"标题\" 多余)\n") == ["5:1 whitespace in image source (wrap it in <…> or encode it as %20)"])
+        #expect(try Self.lint("![图](https://a.cn/1.jpg \"标题\" 多余)\n") == ["5:24 whitespace in image source (wrap it in <…> or encode it as %20)"])
+    }
+
+    /// The whitespace message points at the whitespace, not at the `!` of the image.
+    @Test func whitespaceInASourceIsReportedWhereItIs() throws {
+        #expect(try Self.lint("前文![图](images/会议 现场.jpg)\n") == ["5:17 whitespace in image source (wrap it in <…> or encode it as %20)"])
+    }
+
+    /// Jekyll (Liquid) and Hugo tags are rendered before Markdown is parsed: a known site-root tag
+    /// before a path is checked like `/path`, any other tag makes the source unknowable (skipped).
+    @Test func siteGeneratorTemplatesInSources() throws {
+        let body = """
+        ![a]({{ site.baseurl }}/assets/img/logo.png) ![b]({% link assets/img/logo.png %}) ![c]({{ "/assets/img/logo.png" | relative_url }})
+        ![d]({{ site.url }}{{ site.baseurl }}/assets/img/logo.png?v=2) ![e]({{- site.baseurl -}}/assets/img/logo.png "题")
+        ![f]({{ .Site.BaseURL }}assets/img/logo.png) ![g]({{ 'assets/img/logo.png' | relURL }})
+        <img src="{{ site.baseurl }}/assets/img/logo.png" alt="h"> <img src="{{ "/assets/img/logo.png" | absolute_url }}" alt="i">
+        ![j][logo]
+
+        [logo]: {{ site.baseurl }}/assets/img/logo.png
+
+        """
+        let existing: Set<String> = ["/corpus/assets/img/logo.png"]
+        #expect(try Self.lint(body, existing: existing, roots: ["/corpus"]).isEmpty)
+        #expect(try Self.lint(body).isEmpty, "no roots: site-root paths are not checked")
+        let missing = try Self.lint(body, roots: ["/corpus"])
+        #expect(missing.count == 10 && missing.allSatisfy { $0.hasSuffix("not found under the image roots") }, "\(missing)")
+        #expect(missing.first == "5:6 local image '{{ site.baseurl }}/assets/img/logo.png' not found under the image roots")
+        // Tags whose output is unknown: skipped, whatever exists.
+        let opaque = """
+        ![a]({{< relref "x.md" >}}) ![b](/img/{{ page.slug }}.png) ![c]({{ page.image }}) ![d]({{ site.baseurl }}img/a.png)
+        <img src="{{ page.cover | default: 'x.png' }}"> ![e]({% asset logo.png %}) ![f](https://{{ site.cdn }}/a.png)
+
+        """
+        #expect(try Self.lint(opaque, roots: ["/corpus"]).isEmpty)
+        // An unclosed tag is not a tag: the space still ends the source.
+        #expect(try Self.lint("![a]({{ site.baseurl /a.png)\n") == ["5:8 whitespace in image source (wrap it in <…> or encode it as %20)"])
     }
 
     @Test func localFilesRelativeToTheDocumentAfterDecoding() throws {
