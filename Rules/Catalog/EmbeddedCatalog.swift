@@ -3853,6 +3853,26 @@ categories: cna
 }
 
 """#),
+        EmbeddedFile("images/image-link-broken/examples/bad-8.json", #"""
+{
+  "expect": [
+    {
+      "line": 5,
+      "column": 11,
+      "message": "points outside the site"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("images/image-link-broken/examples/bad-8.md", #"""
+---
+title: 校园新闻
+date: 2022-03-16
+---
+会议现场：![图](../../../../../../../../../../../../../../../../../../../../etc/hostname)
+
+"""#),
         EmbeddedFile("images/image-link-broken/examples/good-1.md", #"""
 ---
 title: 校园新闻
@@ -3969,7 +3989,7 @@ date: 2024-03-01
   "id": "image-link-broken",
   "family": "images",
   "summary": "An image link is malformed, has an empty or invalid source, an undefined reference, a missing local file, or (online) an unreachable URL.",
-  "whatItFinds": "The rule parses Markdown inline images (`<…>` sources, balanced parentheses, titles), reference images with their definitions and HTML `<img src>` on the UTF-8 bytes; in HTML documents every URL of `srcset`, `<picture><source srcset>` and the lazy-loading attributes (`data-src`, `data-original`, `data-lazy-src`, `data-srcset`) is checked too, each reported at its own position (read from the HTML tokenizer; `<source>` of `<video>`/`<audio>` is media and is skipped), skipping code spans, fenced code and HTML comments, and reports the exact column of the problem. Site-generator tags are rendered before Markdown is parsed, so a tag is one piece of a source, spaces and quotes included: a known site-root tag before a path (`{{ site.baseurl }}`, `{{ site.url }}`, `{{ .Site.BaseURL }}`, `{{ \"/x.png\" | relative_url }}` and `absolute_url`, `relURL`, `absURL`, `{% link x.png %}`) is checked as the site-root path `/x.png`; a source with any other tag (`{{ page.image }}`, `/img/{{ page.slug }}.png`, Hugo shortcodes) cannot be known and is skipped. Local sources are percent-decoded, stripped of query and fragment and resolved against the file's directory (or, for `/…`, against `images.roots`; without roots they are not checked).",
+  "whatItFinds": "The rule parses Markdown inline images (`<…>` sources, balanced parentheses, titles), reference images with their definitions and HTML `<img src>` on the UTF-8 bytes; in HTML documents every URL of `srcset`, `<picture><source srcset>` and the lazy-loading attributes (`data-src`, `data-original`, `data-lazy-src`, `data-srcset`) is checked too, each reported at its own position (read from the HTML tokenizer; `<source>` of `<video>`/`<audio>` is media and is skipped), skipping code spans, fenced code and HTML comments, and reports the exact column of the problem. Site-generator tags are rendered before Markdown is parsed, so a tag is one piece of a source, spaces and quotes included: a known site-root tag before a path (`{{ site.baseurl }}`, `{{ site.url }}`, `{{ .Site.BaseURL }}`, `{{ \"/x.png\" | relative_url }}` and `absolute_url`, `relURL`, `absURL`, `{% link x.png %}`) is checked as the site-root path `/x.png`; a source with any other tag (`{{ page.image }}`, `/img/{{ page.slug }}.png`, Hugo shortcodes) cannot be known and is skipped. Local sources are percent-decoded, stripped of query and fragment, their `.` and `..` segments resolved as a browser resolves them, and then resolved against the file's directory (or, for `/…`, against `images.roots`; without roots they are not checked). A source whose `..` leaves the site (above `/` for a `/…` source; for a relative one above the directory the file and the image roots share, or above the file system's root without roots) is reported as pointing outside the site, and no file outside it is looked for. Non-ASCII characters in URLs are valid IRIs. Existence is asked through the engine's resource probe, never by the rule. In online mode (`--online` or `images.online`) every unique remote URL in the run is checked once (HEAD, GET fallback, bounded concurrency, per-host limit, retries, optional cache): 4xx/5xx answers, redirect loops and timeouts are broken.",
   "whyItMatters": "Mirrored news loses its figures silently: scrapers cut links mid-line, leave `![图]()` placeholders, copy Windows paths or point at files that were never downloaded.",
   "fixSafety": "No fix: the rule only reports; an editor decides.",
   "severity": "error",
@@ -22435,7 +22455,7 @@ date: 2024-01-01
                      ],
                      source: "Rules/images/image-alt-missing/rule.json", examplesFolder: "images/image-alt-missing"),
         RuleMetadata(id: "image-link-broken", family: "images", summary: "An image link is malformed, has an empty or invalid source, an undefined reference, a missing local file, or (online) an unreachable URL.",
-                     whatItFinds: "The rule parses Markdown inline images (`<…>` sources, balanced parentheses, titles), reference images with their definitions and HTML `<img src>` on the UTF-8 bytes; in HTML documents every URL of `srcset`, `<picture><source srcset>` and the lazy-loading attributes (`data-src`, `data-original`, `data-lazy-src`, `data-srcset`) is checked too, each reported at its own position (read from the HTML tokenizer; `<source>` of `<video>`/`<audio>` is media and is skipped), skipping code spans, fenced code and HTML comments, and reports the exact column of the problem. Site-generator tags are rendered before Markdown is parsed, so a tag is one piece of a source, spaces and quotes included: a known site-root tag before a path (`{{ site.baseurl }}`, `{{ site.url }}`, `{{ .Site.BaseURL }}`, `{{ \"/x.png\" | relative_url }}` and `absolute_url`, `relURL`, `absURL`, `{% link x.png %}`) is checked as the site-root path `/x.png`; a source with any other tag (`{{ page.image }}`, `/img/{{ page.slug }}.png`, Hugo shortcodes) cannot be known and is skipped. Local sources are percent-decoded, stripped of query and fragment and resolved against the file's directory (or, for `/…`, against `images.roots`; without roots they are not checked).",
+                     whatItFinds: "The rule parses Markdown inline images (`<…>` sources, balanced parentheses, titles), reference images with their definitions and HTML `<img src>` on the UTF-8 bytes; in HTML documents every URL of `srcset`, `<picture><source srcset>` and the lazy-loading attributes (`data-src`, `data-original`, `data-lazy-src`, `data-srcset`) is checked too, each reported at its own position (read from the HTML tokenizer; `<source>` of `<video>`/`<audio>` is media and is skipped), skipping code spans, fenced code and HTML comments, and reports the exact column of the problem. Site-generator tags are rendered before Markdown is parsed, so a tag is one piece of a source, spaces and quotes included: a known site-root tag before a path (`{{ site.baseurl }}`, `{{ site.url }}`, `{{ .Site.BaseURL }}`, `{{ \"/x.png\" | relative_url }}` and `absolute_url`, `relURL`, `absURL`, `{% link x.png %}`) is checked as the site-root path `/x.png`; a source with any other tag (`{{ page.image }}`, `/img/{{ page.slug }}.png`, Hugo shortcodes) cannot be known and is skipped. Local sources are percent-decoded, stripped of query and fragment, their `.` and `..` segments resolved as a browser resolves them, and then resolved against the file's directory (or, for `/…`, against `images.roots`; without roots they are not checked). A source whose `..` leaves the site (above `/` for a `/…` source; for a relative one above the directory the file and the image roots share, or above the file system's root without roots) is reported as pointing outside the site, and no file outside it is looked for. Non-ASCII characters in URLs are valid IRIs. Existence is asked through the engine's resource probe, never by the rule. In online mode (`--online` or `images.online`) every unique remote URL in the run is checked once (HEAD, GET fallback, bounded concurrency, per-host limit, retries, optional cache): 4xx/5xx answers, redirect loops and timeouts are broken.",
                      whyItMatters: "Mirrored news loses its figures silently: scrapers cut links mid-line, leave `![图]()` placeholders, copy Windows paths or point at files that were never downloaded.",
                      fixSafety: "No fix: the rule only reports; an editor decides.",
                      severity: .error, enabledByDefault: true, fixable: .none,

@@ -100,8 +100,26 @@ struct FakeProbe: ResourceProbe {
         #expect(try Self.lint("![图](images/%E4%BC%9A%E8%AE%AE%20%E7%8E%B0%E5%9C%BA.jpg?v=2#top)\n", existing: existing).isEmpty)
         #expect(try Self.lint("![图](<images/会议 现场.jpg>)\n", existing: existing).isEmpty)
         #expect(try Self.lint("![图](images/会议现场.jpg)\n", existing: existing) == ["5:6 local image 'images/会议现场.jpg' does not exist"])
-        #expect(try Self.lint("![图](../static/img/logo.png)\n", existing: existing) == ["5:6 local image '../static/img/logo.png' does not exist"],
-                "the fake file system does not normalise '..': the probe sees exactly the joined path")
+        #expect(try Self.lint("![图](../static/img/logo.png)\n", existing: existing).isEmpty, "'..' is resolved before the probe is asked")
+        #expect(try Self.lint("![图](./../news/./images/../../static/img/logo.png)\n", existing: existing).isEmpty)
+    }
+
+    /// A source whose `..` segments leave the site is reported as such, not looked for on the machine
+    /// (`/etc/hostname` exists here, as it does on most machines).
+    @Test func sourcesClimbingOutOfTheSite() throws {
+        let existing: Set<String> = ["/etc/hostname", "/corpus/static/img/logo.png"]
+        let roots = ["/corpus/static"]
+        func outside(_ column: Int, _ source: String) -> [String] { ["5:\(column) local image '\(source)' points outside the site"] }
+        #expect(try Self.lint("![x](/img/../../../../../etc/hostname)\n", existing: existing, roots: roots) == outside(6, "/img/../../../../../etc/hostname"))
+        #expect(try Self.lint("![x](/img/../../etc/hostname)\n", existing: existing, roots: roots) == outside(6, "/img/../../etc/hostname"))
+        #expect(try Self.lint("![x](../../../../../etc/hostname)\n", existing: existing) == outside(6, "../../../../../etc/hostname"),
+                "without roots: a path climbing above the file system's root")
+        #expect(try Self.lint("![x](../../etc/hostname)\n", existing: existing, roots: roots) == outside(6, "../../etc/hostname"),
+                "with roots: the site is where the document and the roots meet (/corpus)")
+        #expect(try Self.lint("<img src=\"%2E%2E/%2e%2e/../etc/hostname\">\n", existing: existing, roots: roots) == outside(11, "%2E%2E/%2e%2e/../etc/hostname"))
+        // Inside the site, `..` and `.` are fine.
+        #expect(try Self.lint("![x](/img/./a/../logo.png) ![y](../static/img/logo.png)\n", existing: existing, roots: roots).isEmpty)
+        #expect(try Self.lint("![x](/img/../img/missing.png)\n", existing: existing, roots: roots) == ["5:6 local image '/img/../img/missing.png' not found under the image roots"])
     }
 
     @Test func realFileSystemThroughTheCommandLine() throws {
