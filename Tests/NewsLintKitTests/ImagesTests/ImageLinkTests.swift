@@ -91,6 +91,12 @@ struct FakeProbe: ResourceProbe {
 
         """
         #expect(try Self.lint(opaque, roots: ["/corpus"]).isEmpty)
+        // Unclosed tags along one long line: each image's search for `}}` is answered from the line's
+        // memo (searching to the line's end once an image was 40,000 × 320 KB, many seconds).
+        let manyUnclosed = String(repeating: "![a]({{)", count: 40_000) + String(repeating: "<img src=\"{{\" alt=\"b\">", count: 20_000) + "\n"
+        let manyDoc = Document(path: "a.md", text: Self.fm + manyUnclosed)
+        #expect(ImageScanner.scan(manyDoc).count == 60_000)
+        #expect(try Self.lint(manyUnclosed, roots: ["/corpus"]).isEmpty, "a source of an unclosed tag is not knowable")
         // An unclosed tag is not a tag: the space still ends the source.
         #expect(try Self.lint("![a]({{ site.baseurl /a.png)\n") == ["5:8 whitespace in image source (wrap it in <…> or encode it as %20)"])
     }
