@@ -3717,7 +3717,7 @@ date: 2022-03-16
     },
     {
       "line": 6,
-      "column": 1,
+      "column": 15,
       "message": "whitespace"
     }
   ]
@@ -3853,6 +3853,26 @@ categories: cna
 }
 
 """#),
+        EmbeddedFile("images/image-link-broken/examples/bad-8.json", #"""
+{
+  "expect": [
+    {
+      "line": 5,
+      "column": 11,
+      "message": "points outside the site"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("images/image-link-broken/examples/bad-8.md", #"""
+---
+title: 校园新闻
+date: 2022-03-16
+---
+会议现场：![图](../../../../../../../../../../../../../../../../../../../../etc/hostname)
+
+"""#),
         EmbeddedFile("images/image-link-broken/examples/good-1.md", #"""
 ---
 title: 校园新闻
@@ -3928,12 +3948,48 @@ categories: cna
 }
 
 """#),
+        EmbeddedFile("images/image-link-broken/examples/good-8.md", #"""
+---
+layout: post
+title: 校园开放日
+date: 2024-03-01
+---
+开放日当天，校园里人头攒动。
+
+![校门]({{ site.baseurl }}/assets/img/gate.jpg)
+
+![礼堂]({% link assets/img/hall.jpg %} "礼堂")
+
+![操场]({{ "/assets/img/field.jpg" | relative_url }})
+
+![相关报道]({{< relref "news/open-day.md" >}})
+
+<img src="{{ site.baseurl }}/assets/img/library.jpg" alt="图书馆">
+
+"""#),
+        EmbeddedFile("images/image-link-broken/examples/good-9.html", #"""
+---
+layout: post
+title: 開放日
+date: 2024-03-01
+---
+<p>開放日當天，校園裏人頭湧湧。</p>
+<figure><img src="{{ site.baseurl }}/assets/img/gate.jpg" alt="校門"><img src="{{ '/assets/img/hall.jpg' | relative_url }}" alt="禮堂"></figure>
+<img src="https://img.example.com/a.jpg?w=800&#038;h=600" alt="操場">
+
+"""#),
+        EmbeddedFile("images/image-link-broken/examples/good-9.json", #"""
+{
+  "path": "a.html"
+}
+
+"""#),
         EmbeddedFile("images/image-link-broken/rule.json", #"""
 {
   "id": "image-link-broken",
   "family": "images",
   "summary": "An image link is malformed, has an empty or invalid source, an undefined reference, a missing local file, or (online) an unreachable URL.",
-  "whatItFinds": "The rule parses Markdown inline images (`<…>` sources, balanced parentheses, titles), reference images with their definitions and HTML `<img src>` on the UTF-8 bytes; in HTML documents every URL of `srcset`, `<picture><source srcset>` and the lazy-loading attributes (`data-src`, `data-original`, `data-lazy-src`, `data-srcset`) is checked too, each reported at its own position (read from the HTML tokenizer; `<source>` of `<video>`/`<audio>` is media and is skipped), skipping code spans, fenced code and HTML comments, and reports the exact column of the problem. Local sources are percent-decoded, stripped of query and fragment and resolved against the file's directory (or, for `/…`, against `images.roots`; without roots they are not checked). Non-ASCII characters in URLs are valid IRIs. Existence is asked through the engine's resource probe, never by the rule. In online mode (`--online` or `images.online`) every unique remote URL in the run is checked once (HEAD, GET fallback, bounded concurrency, per-host limit, retries, optional cache): 4xx/5xx answers, redirect loops and timeouts are broken.",
+  "whatItFinds": "The rule parses Markdown inline images (`<…>` sources, balanced parentheses, titles), reference images with their definitions and HTML `<img src>` on the UTF-8 bytes; in HTML documents every URL of `srcset`, `<picture><source srcset>` and the lazy-loading attributes (`data-src`, `data-original`, `data-lazy-src`, `data-srcset`) is checked too, each reported at its own position (read from the HTML tokenizer; `<source>` of `<video>`/`<audio>` is media and is skipped), skipping code spans, fenced code and HTML comments, and reports the exact column of the problem. HTML sources have their character references decoded (`&#46;`, `&#x2E;`, `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`). Site-generator tags are rendered before Markdown is parsed, so a tag is one piece of a source, spaces and quotes included: a known site-root tag before a path (`{{ site.baseurl }}`, `{{ site.url }}`, `{{ .Site.BaseURL }}`, `{{ \"/x.png\" | relative_url }}` and `absolute_url`, `relURL`, `absURL`, `{% link x.png %}`) is checked as the site-root path `/x.png`; a source with any other tag (`{{ page.image }}`, `/img/{{ page.slug }}.png`, Hugo shortcodes) cannot be known and is skipped. Local sources are percent-decoded, stripped of query and fragment, their `.` and `..` segments resolved as a browser resolves them, and then resolved against the file's directory (or, for `/…`, against `images.roots`; without roots they are not checked). A source whose `..` leaves the site (above `/` for a `/…` source; for a relative one above the directory the file and the image roots share, or above the file system's root without roots) is reported as pointing outside the site, and no file outside it is looked for. Non-ASCII characters in URLs are valid IRIs. Existence is asked through the engine's resource probe, never by the rule. In online mode (`--online` or `images.online`) every unique remote URL in the run is checked once (HEAD, GET fallback, bounded concurrency, per-host limit, retries, optional cache): 4xx/5xx answers, redirect loops and timeouts are broken.",
   "whyItMatters": "Mirrored news loses its figures silently: scrapers cut links mid-line, leave `![图]()` placeholders, copy Windows paths or point at files that were never downloaded.",
   "fixSafety": "No fix: the rule only reports; an editor decides.",
   "severity": "error",
@@ -22424,7 +22480,7 @@ date: 2024-11-01
                      ],
                      source: "Rules/images/image-alt-missing/rule.json", examplesFolder: "images/image-alt-missing"),
         RuleMetadata(id: "image-link-broken", family: "images", summary: "An image link is malformed, has an empty or invalid source, an undefined reference, a missing local file, or (online) an unreachable URL.",
-                     whatItFinds: "The rule parses Markdown inline images (`<…>` sources, balanced parentheses, titles), reference images with their definitions and HTML `<img src>` on the UTF-8 bytes; in HTML documents every URL of `srcset`, `<picture><source srcset>` and the lazy-loading attributes (`data-src`, `data-original`, `data-lazy-src`, `data-srcset`) is checked too, each reported at its own position (read from the HTML tokenizer; `<source>` of `<video>`/`<audio>` is media and is skipped), skipping code spans, fenced code and HTML comments, and reports the exact column of the problem. Local sources are percent-decoded, stripped of query and fragment and resolved against the file's directory (or, for `/…`, against `images.roots`; without roots they are not checked). Non-ASCII characters in URLs are valid IRIs. Existence is asked through the engine's resource probe, never by the rule. In online mode (`--online` or `images.online`) every unique remote URL in the run is checked once (HEAD, GET fallback, bounded concurrency, per-host limit, retries, optional cache): 4xx/5xx answers, redirect loops and timeouts are broken.",
+                     whatItFinds: "The rule parses Markdown inline images (`<…>` sources, balanced parentheses, titles), reference images with their definitions and HTML `<img src>` on the UTF-8 bytes; in HTML documents every URL of `srcset`, `<picture><source srcset>` and the lazy-loading attributes (`data-src`, `data-original`, `data-lazy-src`, `data-srcset`) is checked too, each reported at its own position (read from the HTML tokenizer; `<source>` of `<video>`/`<audio>` is media and is skipped), skipping code spans, fenced code and HTML comments, and reports the exact column of the problem. HTML sources have their character references decoded (`&#46;`, `&#x2E;`, `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`). Site-generator tags are rendered before Markdown is parsed, so a tag is one piece of a source, spaces and quotes included: a known site-root tag before a path (`{{ site.baseurl }}`, `{{ site.url }}`, `{{ .Site.BaseURL }}`, `{{ \"/x.png\" | relative_url }}` and `absolute_url`, `relURL`, `absURL`, `{% link x.png %}`) is checked as the site-root path `/x.png`; a source with any other tag (`{{ page.image }}`, `/img/{{ page.slug }}.png`, Hugo shortcodes) cannot be known and is skipped. Local sources are percent-decoded, stripped of query and fragment, their `.` and `..` segments resolved as a browser resolves them, and then resolved against the file's directory (or, for `/…`, against `images.roots`; without roots they are not checked). A source whose `..` leaves the site (above `/` for a `/…` source; for a relative one above the directory the file and the image roots share, or above the file system's root without roots) is reported as pointing outside the site, and no file outside it is looked for. Non-ASCII characters in URLs are valid IRIs. Existence is asked through the engine's resource probe, never by the rule. In online mode (`--online` or `images.online`) every unique remote URL in the run is checked once (HEAD, GET fallback, bounded concurrency, per-host limit, retries, optional cache): 4xx/5xx answers, redirect loops and timeouts are broken.",
                      whyItMatters: "Mirrored news loses its figures silently: scrapers cut links mid-line, leave `![图]()` placeholders, copy Windows paths or point at files that were never downloaded.",
                      fixSafety: "No fix: the rule only reports; an editor decides.",
                      severity: .error, enabledByDefault: true, fixable: .none,

@@ -18,6 +18,9 @@ public struct ImageLink: Sendable, Equatable {
     /// A further source of the same image (`srcset` candidates, `data-src`, `<picture><source>`):
     /// checked like any source, but not a separate image for alt-text rules.
     public var isAlternate = false
+    /// Where `syntaxProblem` lies when that is narrower than `range` (the whitespace inside an
+    /// unwrapped source); nil: the whole image.
+    public var problemRange: Range<Int>?
 }
 
 /// Byte-level scanner for images in Markdown bodies: inline images (with `<…>`
@@ -121,7 +124,10 @@ public enum ImageScanner {
             return (label, e < r.upperBound ? (k + 1)..<e : nil)
         }
         var e = k
-        while e < r.upperBound && !isSpace(buf[e]) { e += 1 }
+        var memo = LineMemo()
+        while e < r.upperBound && !isSpace(buf[e]) {
+            e = buf[e] == 0x7B ? skipTemplateTag(buf, e, r.upperBound, memo: &memo) ?? e + 1 : e + 1
+        }
         return (label, k..<e)
     }
 
@@ -139,6 +145,27 @@ public enum ImageScanner {
         package var closers: [Int: Int?] = [:]
         /// For a backtick run length: the earliest position from which no run of that length follows.
         package var noRunFrom: [Int: Int] = [:]
+        /// For a template tag's closer (`}` of `}}`, `%` of `%}`): the last search's start and what it
+        /// found (nil: none on the rest of the line), so `![a]({{ ` repeated along a line is not
+        /// searched to its end once per image.
+        package var tagCloser: [UInt8: (from: Int, at: Int?)] = [:]
+    }
+
+    /// The index after the template tag (`{{ … }}`, `{% … %}`) opening at `i`, or nil when no tag opens
+    /// there or it is not closed on the line. Site generators render these before Markdown is parsed,
+    /// so a tag (spaces, quotes and all) is one opaque piece of a source.
+    package static func skipTemplateTag(_ buf: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int, memo: inout LineMemo) -> Int? {
+        guard i + 1 < end, buf[i] == 0x7B, buf[i + 1] == 0x7B || buf[i + 1] == 0x25 else { return nil }
+        let closer: UInt8 = buf[i + 1] == 0x7B ? 0x7D : 0x25
+        let from = i + 2
+        if let known = memo.tagCloser[closer], known.from <= from, known.at.map({ from <= $0 }) ?? true {
+            return known.at.map { $0 + 2 }
+        }
+        var k = from
+        while k + 1 < end, !(buf[k] == closer && buf[k + 1] == 0x7D) { k += 1 }
+        let at: Int? = k + 1 < end ? k : nil
+        memo.tagCloser[closer] = (from, at)
+        return at.map { $0 + 2 }
     }
 
     package static func skipCodeSpan(_ buf: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int, memo: inout LineMemo) -> (after: Int, isSpan: Bool) {
@@ -182,7 +209,7 @@ public enum ImageScanner {
                 if i + 3 < end && buf[i + 1] == 0x21 && buf[i + 2] == 0x2D && buf[i + 3] == 0x2D {
                     inComment = true
                     i += 4
-                } else if let (link, next) = parseHTMLImage(buf, i, end) {
+                } else if let (link, next) = parseHTMLImage(buf, i, end, memo: &memo) {
                     out.append(link)
                     i = next
                 } else {
@@ -238,7 +265,7 @@ public enum ImageScanner {
         let alt = altStart..<altEnd
         var i = altEnd + 1
         if i < end && buf[i] == 0x28 { // (
-            return parseInline(buf, start, alt, i, end)
+            return parseInline(buf, start, alt, i, end, memo: &memo)
         }
         var label: Range<Int> = alt
         if i < end && buf[i] == 0x5B { // [label] or []
@@ -263,7 +290,8 @@ public enum ImageScanner {
     }
 
     /// Parses the `(…)` part of an inline image; `open` indexes the `(`.
-    package static func parseInline(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ alt: Range<Int>, _ open: Int, _ end: Int) -> (ImageLink, Int) {
+    package static func parseInline(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ alt: Range<Int>, _ open: Int, _ end: Int,
+                                    memo: inout LineMemo) -> (ImageLink, Int) {
         var link = ImageLink(kind: .inline, range: start..<end, alt: alt, source: nil, label: nil, syntaxProblem: nil)
         func fail(_ message: String, at next: Int) -> (ImageLink, Int) {
             link.syntaxProblem = message
@@ -288,6 +316,7 @@ public enum ImageScanner {
             while i < end {
                 let c = buf[i]
                 if c == 0x5C { i += 2; continue }
+                if c == 0x7B, let after = skipTemplateTag(buf, i, end, memo: &memo) { i = after; continue }
                 if isSpace(c) || c < 0x20 { break }
                 if c == 0x28 { depth += 1; sawParen = true } else if c == 0x29 {
                     if depth == 0 { break }
@@ -333,11 +362,12 @@ public enum ImageScanner {
         if link.source.map({ buf[$0.lowerBound - 1] == 0x3C }) == true {
             return fail("unexpected text after the image source", at: close + 1)
         }
+        link.problemRange = i..<j
         return fail("whitespace in image source (wrap it in <…> or encode it as %20)", at: close + 1)
     }
 
     /// Parses `<img …>` at `start` (case-insensitive). Returns nil when this is not an img tag.
-    package static func parseHTMLImage(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (ImageLink, Int)? {
+    package static func parseHTMLImage(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, memo: inout LineMemo) -> (ImageLink, Int)? {
         guard start + 4 <= end,
               buf[start + 1] | 0x20 == 0x69, buf[start + 2] | 0x20 == 0x6D, buf[start + 3] | 0x20 == 0x67 else { return nil }
         guard start + 4 == end || isSpace(buf[start + 4]) || buf[start + 4] == 0x2F || buf[start + 4] == 0x3E else { return nil }
@@ -361,7 +391,10 @@ public enum ImageScanner {
                     let q = buf[i]
                     let vs = i + 1
                     var ve = vs
-                    while ve < end && buf[ve] != q { ve += 1 }
+                    // A template tag may hold the quote (`src="{{ "/a.png" | relative_url }}"`).
+                    while ve < end && buf[ve] != q {
+                        ve = buf[ve] == 0x7B ? skipTemplateTag(buf, ve, end, memo: &memo) ?? ve + 1 : ve + 1
+                    }
                     value = vs..<ve
                     i = min(ve + 1, end)
                 } else {

@@ -17,7 +17,9 @@ public enum ImageSource {
     }
 
     /// The source text as the browser would see it: Markdown backslash escapes removed,
-    /// or (for HTML) surrounding whitespace trimmed and `&amp;` decoded.
+    /// or (for HTML) surrounding whitespace trimmed and character references decoded (numeric ones,
+    /// `&#46;` and `&#x2E;`, and the named `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`: a CMS writes
+    /// `&#038;` in a query string, a scraper `&#46;&#46;/` for `../`).
     public static func text(_ bytes: ArraySlice<UInt8>, html: Bool) -> [UInt8] {
         var out: [UInt8] = []
         text(bytes, html: html, into: &out)
@@ -42,8 +44,7 @@ public enum ImageSource {
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<amp]))
                     i = amp
                     guard i < end else { break }
-                    out.append(0x26)
-                    i += isAmpersandEntity(b, at: i, end: end) ? 5 : 1
+                    i += decodeReference(b, at: i, end: end, into: &out)
                 }
             }
             return
@@ -61,10 +62,38 @@ public enum ImageSource {
         }
     }
 
-    /// Whether `b[i..<end]` starts with `&amp;`.
-    @inline(__always)
-    private static func isAmpersandEntity(_ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Bool {
-        end - i >= 5 && b[i] == 0x26 && b[i + 1] == 0x61 && b[i + 2] == 0x6D && b[i + 3] == 0x70 && b[i + 4] == 0x3B
+    /// The named references decoded in a source, without `&` and `;`.
+    private static let namedReferences: [(name: [UInt8], byte: UInt8)] = [
+        (Array("amp".utf8), 0x26), (Array("lt".utf8), 0x3C), (Array("gt".utf8), 0x3E), (Array("quot".utf8), 0x22), (Array("apos".utf8), 0x27),
+    ]
+
+    /// Appends what the character reference at `b[i]` (an `&`) stands for and returns its length; an
+    /// `&` that starts no reference (or one without its `;`) is appended as itself (length 1). A
+    /// numeric reference to no character (zero, a surrogate, past U+10FFFF) is U+FFFD, as in HTML.
+    private static func decodeReference(_ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int, into out: inout [UInt8]) -> Int {
+        var j = i + 1
+        if j < end, b[j] == 0x23 { // &#…;
+            j += 1
+            let isHex = j < end && b[j] | 0x20 == 0x78
+            if isHex { j += 1 }
+            let digitsStart = j
+            var value: UInt32 = 0
+            while j < end, j - digitsStart < 8, let d = isHex ? hex(b[j]) : ((0x30...0x39).contains(b[j]) ? b[j] - 0x30 : nil) {
+                value = value * (isHex ? 16 : 10) + UInt32(d)
+                j += 1
+            }
+            guard j > digitsStart, j < end, b[j] == 0x3B else { out.append(0x26); return 1 }
+            let scalar = value == 0 ? nil : Unicode.Scalar(value)
+            out.append(contentsOf: String(Character(scalar ?? "\u{FFFD}")).utf8)
+            return j + 1 - i
+        }
+        for (name, byte) in namedReferences where end - j > name.count && b[j + name.count] == 0x3B
+            && name.indices.allSatisfy({ b[j + $0] == name[$0] }) {
+            out.append(byte)
+            return name.count + 2
+        }
+        out.append(0x26)
+        return 1
     }
 
     package static func isASCIIPunctuation(_ b: UInt8) -> Bool {
@@ -95,6 +124,13 @@ public enum ImageSource {
     public static func classify(_ src: [UInt8], schemes: Schemes, spacesAllowed: Bool = false) -> Verdict {
         if src.isEmpty { return .broken("empty image source") }
         if containsControl(src) { return .broken("control character in image source") }
+        switch SiteTemplate.resolve(src) {
+        case .none: break
+        case .opaque: return .skip
+        // What the site generator writes there: a site-root path, classified like one written out
+        // (spaces allowed: the generator, not a Markdown parser, produced them).
+        case let .siteRooted(path): return classify(path, schemes: schemes, spacesAllowed: true)
+        }
         if src.first == 0x23 { return .skip } // #fragment
         // Scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"
         var i = 0

@@ -6,6 +6,11 @@ import NewsLintCore
 /// in online mode, once per unique URL across the corpus.
 public struct ImageLinkBrokenRule: Rule, RuleWithOptions {
     public static let id = "image-link-broken"
+
+    /// A local source whose `..` segments leave the site: reported, never looked for on the machine.
+    private func outside(_ source: [UInt8]) -> String {
+        "local image '\(String(decoding: source, as: UTF8.self))' points outside the site"
+    }
     package let schemes: ImageSource.Schemes
     package let checkLocal: Bool
 
@@ -38,7 +43,7 @@ public struct ImageLinkBrokenRule: Rule, RuleWithOptions {
         for (i, link) in links.enumerated() {
             if sink.budgetSpent(step: i + 1) { return }
             if let problem = link.syntaxProblem {
-                sink.report(link.range, problem)
+                sink.report(link.problemRange ?? link.range, problem)
                 continue
             }
             guard let src = link.source else {
@@ -55,12 +60,24 @@ public struct ImageLinkBrokenRule: Rule, RuleWithOptions {
                 if rooted {
                     // Without configured roots a site-absolute path cannot be resolved: not checked.
                     guard !env.images.roots.isEmpty else { continue }
-                    if !env.images.roots.contains(where: { env.probe.fileExists(($0.hasSuffix("/") ? String($0.dropLast()) : $0) + path) }),
+                    guard let sitePath = SitePath.normalized(path) else {
+                        if reportedSources.insert(at.lowerBound).inserted { sink.report(at, outside(text)) }
+                        continue
+                    }
+                    if !env.images.roots.contains(where: { env.probe.fileExists(($0.hasSuffix("/") ? String($0.dropLast()) : $0) + sitePath) }),
                        reportedSources.insert(at.lowerBound).inserted {
                         sink.report(at, "local image '\(String(decoding: text, as: UTF8.self))' not found under the image roots")
                     }
-                } else if !env.probe.fileExists(directory() + "/" + path), reportedSources.insert(at.lowerBound).inserted {
-                    sink.report(at, "local image '\(String(decoding: text, as: UTF8.self))' does not exist")
+                } else {
+                    let dir = directory()
+                    guard let file = SitePath.normalized(dir + "/" + path),
+                          SitePath.isWithin(file, SitePath.siteDirectory(documentDirectory: SitePath.normalized(String(dir)) ?? "/", roots: env.images.roots)) else {
+                        if reportedSources.insert(at.lowerBound).inserted { sink.report(at, outside(text)) }
+                        continue
+                    }
+                    if !env.probe.fileExists(file), reportedSources.insert(at.lowerBound).inserted {
+                        sink.report(at, "local image '\(String(decoding: text, as: UTF8.self))' does not exist")
+                    }
                 }
             case .remote, .data, .skip:
                 continue

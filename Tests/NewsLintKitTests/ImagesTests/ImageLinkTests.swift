@@ -57,7 +57,48 @@ struct FakeProbe: ResourceProbe {
     @Test func titlesInAllThreeQuoteStyles() throws {
         let body = "![图](https://a.cn/1.jpg \"标题\") ![图](https://a.cn/2.jpg '标题') ![图](https://a.cn/3.jpg (标题))\n"
         #expect(try Self.lint(body).isEmpty)
-        #expect(try Self.lint("![图](https://a.cn/1.jpg \"标题\" 多余)\n") == ["5:1 whitespace in image source (wrap it in <…> or encode it as %20)"])
+        #expect(try Self.lint("![图](https://a.cn/1.jpg \"标题\" 多余)\n") == ["5:24 whitespace in image source (wrap it in <…> or encode it as %20)"])
+    }
+
+    /// The whitespace message points at the whitespace, not at the `!` of the image.
+    @Test func whitespaceInASourceIsReportedWhereItIs() throws {
+        #expect(try Self.lint("前文![图](images/会议 现场.jpg)\n") == ["5:17 whitespace in image source (wrap it in <…> or encode it as %20)"])
+    }
+
+    /// Jekyll (Liquid) and Hugo tags are rendered before Markdown is parsed: a known site-root tag
+    /// before a path is checked like `/path`, any other tag makes the source unknowable (skipped).
+    @Test func siteGeneratorTemplatesInSources() throws {
+        let body = """
+        ![a]({{ site.baseurl }}/assets/img/logo.png) ![b]({% link assets/img/logo.png %}) ![c]({{ "/assets/img/logo.png" | relative_url }})
+        ![d]({{ site.url }}{{ site.baseurl }}/assets/img/logo.png?v=2) ![e]({{- site.baseurl -}}/assets/img/logo.png "题")
+        ![f]({{ .Site.BaseURL }}assets/img/logo.png) ![g]({{ 'assets/img/logo.png' | relURL }})
+        <img src="{{ site.baseurl }}/assets/img/logo.png" alt="h"> <img src="{{ "/assets/img/logo.png" | absolute_url }}" alt="i">
+        ![j][logo]
+
+        [logo]: {{ site.baseurl }}/assets/img/logo.png
+
+        """
+        let existing: Set<String> = ["/corpus/assets/img/logo.png"]
+        #expect(try Self.lint(body, existing: existing, roots: ["/corpus"]).isEmpty)
+        #expect(try Self.lint(body).isEmpty, "no roots: site-root paths are not checked")
+        let missing = try Self.lint(body, roots: ["/corpus"])
+        #expect(missing.count == 10 && missing.allSatisfy { $0.hasSuffix("not found under the image roots") }, "\(missing)")
+        #expect(missing.first == "5:6 local image '{{ site.baseurl }}/assets/img/logo.png' not found under the image roots")
+        // Tags whose output is unknown: skipped, whatever exists.
+        let opaque = """
+        ![a]({{< relref "x.md" >}}) ![b](/img/{{ page.slug }}.png) ![c]({{ page.image }}) ![d]({{ site.baseurl }}img/a.png)
+        <img src="{{ page.cover | default: 'x.png' }}"> ![e]({% asset logo.png %}) ![f](https://{{ site.cdn }}/a.png)
+
+        """
+        #expect(try Self.lint(opaque, roots: ["/corpus"]).isEmpty)
+        // Unclosed tags along one long line: each image's search for `}}` is answered from the line's
+        // memo (searching to the line's end once an image was 40,000 × 320 KB, many seconds).
+        let manyUnclosed = String(repeating: "![a]({{)", count: 40_000) + String(repeating: "<img src=\"{{\" alt=\"b\">", count: 20_000) + "\n"
+        let manyDoc = Document(path: "a.md", text: Self.fm + manyUnclosed)
+        #expect(ImageScanner.scan(manyDoc).count == 60_000)
+        #expect(try Self.lint(manyUnclosed, roots: ["/corpus"]).isEmpty, "a source of an unclosed tag is not knowable")
+        // An unclosed tag is not a tag: the space still ends the source.
+        #expect(try Self.lint("![a]({{ site.baseurl /a.png)\n") == ["5:8 whitespace in image source (wrap it in <…> or encode it as %20)"])
     }
 
     @Test func localFilesRelativeToTheDocumentAfterDecoding() throws {
@@ -65,8 +106,26 @@ struct FakeProbe: ResourceProbe {
         #expect(try Self.lint("![图](images/%E4%BC%9A%E8%AE%AE%20%E7%8E%B0%E5%9C%BA.jpg?v=2#top)\n", existing: existing).isEmpty)
         #expect(try Self.lint("![图](<images/会议 现场.jpg>)\n", existing: existing).isEmpty)
         #expect(try Self.lint("![图](images/会议现场.jpg)\n", existing: existing) == ["5:6 local image 'images/会议现场.jpg' does not exist"])
-        #expect(try Self.lint("![图](../static/img/logo.png)\n", existing: existing) == ["5:6 local image '../static/img/logo.png' does not exist"],
-                "the fake file system does not normalise '..': the probe sees exactly the joined path")
+        #expect(try Self.lint("![图](../static/img/logo.png)\n", existing: existing).isEmpty, "'..' is resolved before the probe is asked")
+        #expect(try Self.lint("![图](./../news/./images/../../static/img/logo.png)\n", existing: existing).isEmpty)
+    }
+
+    /// A source whose `..` segments leave the site is reported as such, not looked for on the machine
+    /// (`/etc/hostname` exists here, as it does on most machines).
+    @Test func sourcesClimbingOutOfTheSite() throws {
+        let existing: Set<String> = ["/etc/hostname", "/corpus/static/img/logo.png"]
+        let roots = ["/corpus/static"]
+        func outside(_ column: Int, _ source: String) -> [String] { ["5:\(column) local image '\(source)' points outside the site"] }
+        #expect(try Self.lint("![x](/img/../../../../../etc/hostname)\n", existing: existing, roots: roots) == outside(6, "/img/../../../../../etc/hostname"))
+        #expect(try Self.lint("![x](/img/../../etc/hostname)\n", existing: existing, roots: roots) == outside(6, "/img/../../etc/hostname"))
+        #expect(try Self.lint("![x](../../../../../etc/hostname)\n", existing: existing) == outside(6, "../../../../../etc/hostname"),
+                "without roots: a path climbing above the file system's root")
+        #expect(try Self.lint("![x](../../etc/hostname)\n", existing: existing, roots: roots) == outside(6, "../../etc/hostname"),
+                "with roots: the site is where the document and the roots meet (/corpus)")
+        #expect(try Self.lint("<img src=\"%2E%2E/%2e%2e/../etc/hostname\">\n", existing: existing, roots: roots) == outside(11, "%2E%2E/%2e%2e/../etc/hostname"))
+        // Inside the site, `..` and `.` are fine.
+        #expect(try Self.lint("![x](/img/./a/../logo.png) ![y](../static/img/logo.png)\n", existing: existing, roots: roots).isEmpty)
+        #expect(try Self.lint("![x](/img/../img/missing.png)\n", existing: existing, roots: roots) == ["5:6 local image '/img/../img/missing.png' not found under the image roots"])
     }
 
     @Test func realFileSystemThroughTheCommandLine() throws {
