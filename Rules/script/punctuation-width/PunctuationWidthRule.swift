@@ -248,10 +248,12 @@ public struct PunctuationWidthRule: Rule {
         var damaged: Bool?
         var converted: Bool?
         var closeOfOpen: [Int: Int]?
-        // Pairs of mixed widths (`（Sumy)`), and whether a parenthesis of the line has no partner
-        // (`拜登（Joe Biden)）`): made with `closeOfOpen` when the line holds both widths.
+        // Pairs of mixed widths (`（Sumy)`), every pair of the one stack, and every parenthesis it
+        // leaves without a partner (`拜登（Joe Biden)）`): made with `closeOfOpen` when the line holds
+        // both widths; whether a mixed pair is certain is told per block (`ParenthesisBlocks`).
         var mixedPairs: [(open: Int, close: Int)] = []
-        var unpaired = false
+        var oneStackPairs: [(open: Int, close: Int)] = []
+        var strays: [Int] = []
         var keptParentheses: (marks: [Int], mayMix: Bool)?
         var prose = NonProseWalk(), titles = TitleWalk()
         var nameLists: [Int: Bool] = [:]
@@ -338,7 +340,7 @@ public struct PunctuationWidthRule: Rule {
                 keptParentheses = (kept, mayMix)
                 return (kept, mayMix)
             }
-            /// `closeOfOpen`, and on a line holding both widths `mixedPairs` and `unpaired`: one
+            /// `closeOfOpen`, and on a line holding both widths `mixedPairs`, `oneStackPairs` and `strays`: one
             /// stack for `(` `（` and `)` `）` there, so that `（Sumy)` is one pair and `(` … `）` …
             /// `)` does not pair its ASCII marks across the full-width close.
             ///
@@ -348,7 +350,7 @@ public struct PunctuationWidthRule: Rule {
             /// keep (`cheaplyKeptParentheses`); when no mark of one width among the latter opens
             /// before a mark of the other width closes, no subset has such marks either, so on the one
             /// stack every close pops an opening of its own width (popping the other width would be
-            /// such a pair): no mixed pair forms (`unpaired` is never read), and the ASCII entries
+            /// such a pair): no mixed pair forms (`strays` is never read), and the ASCII entries
             /// of the stack are pushed and popped at the same steps as on a stack of ASCII marks
             /// alone, whose pairs are then the same. The ASCII pairing alone is made, and only
             /// when an ASCII `(` asks for its close. (Pairing the marks the cheap tests keep and
@@ -366,13 +368,14 @@ public struct PunctuationWidthRule: Rule {
                             continue
                         }
                         guard let opening = stack.popLast() else {
-                            unpaired = true
+                            strays.append(k)
                             continue
                         }
+                        oneStackPairs.append((opening, k))
                         let asciiOpen = c[opening] == 0x28, asciiClose = x == 0x29
                         if asciiOpen && asciiClose { pairs[opening] = k } else if asciiOpen != asciiClose { mixedPairs.append((opening, k)) }
                     }
-                    unpaired = unpaired || !stack.isEmpty
+                    strays += stack
                 } else {
                     var k = buf.firstIndex(of: 0x28, or: 0x29, from: 0, to: n)
                     while k < n {
@@ -445,16 +448,19 @@ public struct PunctuationWidthRule: Rule {
             pairParentheses()
             // A pair of mixed widths in Chinese text (Han inside, or Chinese text or punctuation
             // beside it): its ASCII mark takes the full width of the other. Not fixed when a
-            // parenthesis of the line has no partner (`拜登（Joe Biden)）`: the `)` is one too
+            // parenthesis of its block has no partner there (`拜登（Joe Biden)）`: the `)` is one too
             // many, and which pairs with which is a guess), and only with a look after a space
             // (`中国 (图为…）`: the ASCII `(` may be the intended one, as in a caption credit).
+            var certainty: ParenthesisBlocks?
             for (open, close) in mixedPairs {
                 let before = open > 0 ? c[open - 1] : 0, after = close + 1 < n ? c[close + 1] : 0
                 guard (open + 1..<close).contains(where: { CJK.isHan(c[$0]) }) || CJK.isCJK(before) || CJK.isCJK(after) else { continue }
                 let asciiOpen = c[open] == 0x28
                 let shown = asciiOpen ? "'(' closed by '）'" : "'（' closed by ')'"
                 let message = "parentheses of mixed widths: \(shown); use full-width '（）'"
-                guard !unpaired else {
+                let blocks = certainty ?? ParenthesisBlocks(buf, pairs: oneStackPairs, strays: strays)
+                certainty = blocks
+                guard blocks.isCertain(open, close) else {
                     sink.report(run.byteRange(open..<(close + 1)), message + " (a parenthesis of the line has no partner: not fixed automatically)", fix: nil)
                     continue
                 }
