@@ -21631,6 +21631,30 @@ date: 2024-11-22
 }
 
 """#),
+        EmbeddedFile("script/punctuation-width/examples/bad-13.html", #"""
+---
+title: 《唐人街内部》在悬疑与怪诞中嘲讽亚裔刻板印象
+date: 2024-11-22
+---
+<p>欧阳万成饰演的角色威利斯·吴(Willis Wu)对同样在唐人街餐厅打工的朋友蔡肥仔(Fatty Choi，钱信伊饰）说。</p><p>剧集中经常有亚裔的背景人物（有时甚至也有主角：雷切尔·林（音）就经常露面。</p><p>美俄两国在拜登（Joe Biden)）领导下关系恶化。</p>
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/bad-13.json", #"""
+{
+  "expect": [
+    {
+      "line": 5,
+      "message": "parentheses of mixed widths"
+    },
+    {
+      "line": 5,
+      "message": "has no partner"
+    }
+  ],
+  "path": "post.html"
+}
+
+"""#),
         EmbeddedFile("script/punctuation-width/examples/bad-2.json", #"""
 {
   "expect": [
@@ -21812,6 +21836,14 @@ date: 2024-11-22
 <p>美俄兩國在拜登（Joe Biden)）領導下關係惡化。</p>
 
 """#),
+        EmbeddedFile("script/punctuation-width/examples/fixed-13.html", #"""
+---
+title: 《唐人街内部》在悬疑与怪诞中嘲讽亚裔刻板印象
+date: 2024-11-22
+---
+<p>欧阳万成饰演的角色威利斯·吴(Willis Wu)对同样在唐人街餐厅打工的朋友蔡肥仔（Fatty Choi，钱信伊饰）说。</p><p>剧集中经常有亚裔的背景人物（有时甚至也有主角：雷切尔·林（音）就经常露面。</p><p>美俄两国在拜登（Joe Biden)）领导下关系恶化。</p>
+
+"""#),
         EmbeddedFile("script/punctuation-width/examples/fixed-2.md", #"""
 記者問：這項計畫何時完成？市長回答：年底前！
 日期：2024-06-14 來源：黨委組織部
@@ -21956,7 +21988,7 @@ print("你好,世界")
   "summary": "ASCII punctuation between Chinese characters where the full-width form belongs.",
   "whatItFinds": "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. A pair of parentheses of mixed widths in Chinese text (`苏梅（Sumy)发动`, `(路透社）`) is reported too: both widths pair on one stack per line, so nesting and markup between them (`<span>(23</span>日）`) are followed; attribute values, URLs and Liquid tags are not text. Front matter is structured data and is not checked.",
   "whyItMatters": "Scrapers and converters often replace full-width punctuation with ASCII (`4月3日,我校`), which breaks sentence splitting, search snippets and typesetting.",
-  "fixSafety": "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). A mixed pair takes the full width of its other mark, safely unless its ASCII `(` follows a space (it may be the intended one: an unsafe fix); when a parenthesis of the line has no partner (`拜登（Joe Biden)）`: one `)` too many), it gets no fix. On a line with encoding damage nothing gets a fix.",
+  "fixSafety": "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). A mixed pair takes the full width of its other mark, safely unless its ASCII `(` follows a space (it may be the intended one: an unsafe fix); when a parenthesis of its paragraph (the text between block-level HTML tags, or a Markdown line) has no partner there (`拜登（Joe Biden)）`: one `)` too many), or the pair spans two paragraphs, it gets no fix. On a line with encoding damage nothing gets a fix.",
   "severity": "warning",
   "fixable": "safe",
   "options": {}
@@ -22653,7 +22685,7 @@ date: 2024-11-01
         RuleMetadata(id: "punctuation-width", family: "script", summary: "ASCII punctuation between Chinese characters where the full-width form belongs.",
                      whatItFinds: "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. A pair of parentheses of mixed widths in Chinese text (`苏梅（Sumy)发动`, `(路透社）`) is reported too: both widths pair on one stack per line, so nesting and markup between them (`<span>(23</span>日）`) are followed; attribute values, URLs and Liquid tags are not text. Front matter is structured data and is not checked.",
                      whyItMatters: "Scrapers and converters often replace full-width punctuation with ASCII (`4月3日,我校`), which breaks sentence splitting, search snippets and typesetting.",
-                     fixSafety: "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). A mixed pair takes the full width of its other mark, safely unless its ASCII `(` follows a space (it may be the intended one: an unsafe fix); when a parenthesis of the line has no partner (`拜登（Joe Biden)）`: one `)` too many), it gets no fix. On a line with encoding damage nothing gets a fix.",
+                     fixSafety: "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). A mixed pair takes the full width of its other mark, safely unless its ASCII `(` follows a space (it may be the intended one: an unsafe fix); when a parenthesis of its paragraph (the text between block-level HTML tags, or a Markdown line) has no partner there (`拜登（Joe Biden)）`: one `)` too many), or the pair spans two paragraphs, it gets no fix. On a line with encoding damage nothing gets a fix.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [],
                      source: "Rules/script/punctuation-width/rule.json", examplesFolder: "script/punctuation-width"),

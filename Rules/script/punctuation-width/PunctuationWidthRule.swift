@@ -248,10 +248,13 @@ public struct PunctuationWidthRule: Rule {
         var damaged: Bool?
         var converted: Bool?
         var closeOfOpen: [Int: Int]?
-        // Pairs of mixed widths (`（Sumy)`), and whether a parenthesis of the line has no partner
-        // (`拜登（Joe Biden)）`): made with `closeOfOpen` when the line holds both widths.
+        // Pairs of mixed widths (`（Sumy)`), every pair of the one stack, and every parenthesis it
+        // leaves without a partner (`拜登（Joe Biden)）`): made with `closeOfOpen` when the line holds
+        // both widths; whether a mixed pair is certain is told per block (`ParenthesisBlocks`).
         var mixedPairs: [(open: Int, close: Int)] = []
-        var unpaired = false
+        var oneStackPairs: [(open: Int, close: Int)] = []
+        var strays: [Int] = []
+        var keptParentheses: (marks: [Int], mayMix: Bool)?
         var prose = NonProseWalk(), titles = TitleWalk()
         var nameLists: [Int: Bool] = [:]
         c.withUnsafeElements { buf in
@@ -283,10 +286,14 @@ public struct PunctuationWidthRule: Rule {
             /// `skip[p]` of the whole-line mask: the cheap tests first, the walks from the line's
             /// start only for a mark the HTML view leaves in visible text.
             func isSkipped(_ p: Int) -> Bool {
+                isSkippedCheaply(p) || titles.covers(p, buf) || prose.masks(p, buf, c)
+            }
+            /// The tests of `isSkipped` that need no walk from the line's start: frame shifts, text
+            /// the HTML view hides, Shift-JIS residue.
+            func isSkippedCheaply(_ p: Int) -> Bool {
                 if frameShifts.contains(where: { $0.contains(p) }) { return true }
                 if let html, html.hides(offset: run.offsets[p]) { return true }
-                if shiftJISSpans().contains(where: { $0.contains(p) }) { return true }
-                return titles.covers(p, buf) || prose.masks(p, buf, c)
+                return shiftJISSpans().contains(where: { $0.contains(p) })
             }
             /// ASCII commas, semicolons or colons after Han text: the line went through a converter, so a `.`
             /// between Han characters is its full stop, not a separator as in `哈利.波特`.
@@ -305,36 +312,70 @@ public struct PunctuationWidthRule: Rule {
                 pairParentheses()
                 return closeOfOpen?[open] ?? -1
             }
-            /// `closeOfOpen`, and on a line holding both widths `mixedPairs` and `unpaired`: one
+            /// The parentheses of both widths that `isSkippedCheaply` leaves, in order, and whether a
+            /// pair of mixed widths can form among them: one of them opens with one width before one
+            /// that closes with the other. One pass over the line, asking no walk.
+            func cheaplyKeptParentheses() -> (marks: [Int], mayMix: Bool) {
+                if let known = keptParentheses { return known }
+                // The four marks are 0x28/0x29 and 0xFF08/0xFF09 with bit 0 cleared or set: groups
+                // of eight scalars holding none are passed with two vector compares.
+                let one = SIMD4<UInt32>(repeating: 1), ascii = SIMD4<UInt32>(repeating: 0x29), wide = SIMD4<UInt32>(repeating: 0xFF09)
+                var kept: [Int] = []
+                var asciiOpened = false, wideOpened = false, mayMix = false
+                var k = 0
+                while k < n {
+                    k = buf.skippingGroupsOfEight(from: k, to: n) { (($0 | one) .== ascii) .| (($0 | one) .== wide) }
+                    guard k < n else { break }
+                    defer { k += 1 }
+                    let x = buf[k]
+                    guard x | 1 == 0x29 || x | 1 == 0xFF09, !isSkippedCheaply(k) else { continue }
+                    kept.append(k)
+                    switch x {
+                    case 0x28: asciiOpened = true
+                    case 0xFF08: wideOpened = true
+                    case 0x29: mayMix = mayMix || wideOpened
+                    default: mayMix = mayMix || asciiOpened
+                    }
+                }
+                keptParentheses = (kept, mayMix)
+                return (kept, mayMix)
+            }
+            /// `closeOfOpen`, and on a line holding both widths `mixedPairs`, `oneStackPairs` and `strays`: one
             /// stack for `(` `（` and `)` `）` there, so that `（Sumy)` is one pair and `(` … `）` …
-            /// `)` does not pair its ASCII marks across the full-width close. One pass over the line.
+            /// `)` does not pair its ASCII marks across the full-width close.
+            ///
+            /// The one stack is needed only where a pair of mixed widths can form, and the walks of
+            /// `isSkipped` (from the line's start to the last parenthesis: a long HTML line) are asked
+            /// only there. The marks the walks keep are a subset, in order, of those the cheap tests
+            /// keep (`cheaplyKeptParentheses`); when no mark of one width among the latter opens
+            /// before a mark of the other width closes, no subset has such marks either, so on the one
+            /// stack every close pops an opening of its own width (popping the other width would be
+            /// such a pair): no mixed pair forms (`strays` is never read), and the ASCII entries
+            /// of the stack are pushed and popped at the same steps as on a stack of ASCII marks
+            /// alone, whose pairs are then the same. The ASCII pairing alone is made, and only
+            /// when an ASCII `(` asks for its close. (Pairing the marks the cheap tests keep and
+            /// asking the walks afterwards is not the same: a `）(` the walks keep out inside
+            /// `（…)` hides a real mixed pair; `ScriptMarkSkipTests` holds the rule to the reference.)
             func pairParentheses() {
                 guard closeOfOpen == nil else { return }
                 var pairs: [Int: Int] = [:]
                 var stack: [Int] = []
-                if mixedParentheses {
-                    // The four marks are 0x28/0x29 and 0xFF08/0xFF09 with bit 0 cleared or set: groups
-                    // of eight scalars holding none are passed with two vector compares.
-                    let one = SIMD4<UInt32>(repeating: 1), ascii = SIMD4<UInt32>(repeating: 0x29), wide = SIMD4<UInt32>(repeating: 0xFF09)
-                    var k = 0
-                    while k < n {
-                        k = buf.skippingGroupsOfEight(from: k, to: n) { (($0 | one) .== ascii) .| (($0 | one) .== wide) }
-                        guard k < n else { break }
-                        defer { k += 1 }
+                if mixedParentheses, cheaplyKeptParentheses().mayMix {
+                    for k in cheaplyKeptParentheses().marks where !titles.covers(k, buf) && !prose.masks(k, buf, c) {
                         let x = buf[k]
-                        guard x | 1 == 0x29 || x | 1 == 0xFF09, !isSkipped(k) else { continue }
                         if x == 0x28 || x == 0xFF08 {
                             stack.append(k)
                             continue
                         }
                         guard let opening = stack.popLast() else {
-                            unpaired = true
+                            strays.append(k)
                             continue
                         }
+                        oneStackPairs.append((opening, k))
                         let asciiOpen = c[opening] == 0x28, asciiClose = x == 0x29
                         if asciiOpen && asciiClose { pairs[opening] = k } else if asciiOpen != asciiClose { mixedPairs.append((opening, k)) }
                     }
-                    unpaired = unpaired || !stack.isEmpty
+                    strays += stack
                 } else {
                     var k = buf.firstIndex(of: 0x28, or: 0x29, from: 0, to: n)
                     while k < n {
@@ -403,20 +444,23 @@ public struct PunctuationWidthRule: Rule {
                            [Edit(range: run.byteRange(i..<markEnd(i + 1)), replacement: wide)], "Use full-width '\(wide)'")
                 }
             }
-            guard mixedParentheses else { return }
+            guard mixedParentheses, cheaplyKeptParentheses().mayMix else { return }
             pairParentheses()
             // A pair of mixed widths in Chinese text (Han inside, or Chinese text or punctuation
             // beside it): its ASCII mark takes the full width of the other. Not fixed when a
-            // parenthesis of the line has no partner (`拜登（Joe Biden)）`: the `)` is one too
+            // parenthesis of its block has no partner there (`拜登（Joe Biden)）`: the `)` is one too
             // many, and which pairs with which is a guess), and only with a look after a space
             // (`中国 (图为…）`: the ASCII `(` may be the intended one, as in a caption credit).
+            var certainty: ParenthesisBlocks?
             for (open, close) in mixedPairs {
                 let before = open > 0 ? c[open - 1] : 0, after = close + 1 < n ? c[close + 1] : 0
                 guard (open + 1..<close).contains(where: { CJK.isHan(c[$0]) }) || CJK.isCJK(before) || CJK.isCJK(after) else { continue }
                 let asciiOpen = c[open] == 0x28
                 let shown = asciiOpen ? "'(' closed by '）'" : "'（' closed by ')'"
                 let message = "parentheses of mixed widths: \(shown); use full-width '（）'"
-                guard !unpaired else {
+                let blocks = certainty ?? ParenthesisBlocks(buf, pairs: oneStackPairs, strays: strays)
+                certainty = blocks
+                guard blocks.isCertain(open, close) else {
                     sink.report(run.byteRange(open..<(close + 1)), message + " (a parenthesis of the line has no partner: not fixed automatically)", fix: nil)
                     continue
                 }

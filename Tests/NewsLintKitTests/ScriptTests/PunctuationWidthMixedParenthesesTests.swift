@@ -48,6 +48,27 @@ import Testing
         }
     }
 
+    /// A stray bracket withholds the fixes of its own block only (`<p>`, `<li>`, … or a Markdown
+    /// line): on a one-line HTML page (DW, NYT) a `（` left open in one paragraph withheld every
+    /// mixed-pair fix of the article. A pair across a block's edge is no pair: not fixed.
+    @Test func aStrayBracketWithholdsTheFixesOfItsOwnParagraphOnly() throws {
+        let page = "<p>欧阳万成饰演的角色威利斯·吴(Willis Wu)对朋友蔡肥仔(Fatty Choi，钱信伊饰）说。</p>"
+            + "<p>剧集中经常有亚裔的背景人物（有时甚至也有主角：雷切尔·林（音）就经常露面。</p>"
+            + "<p>美俄两国在拜登（Joe Biden)）领导下关系恶化。</p>\n"
+        let found = try Self.findings(page, path: "a.html")
+        #expect(found.count == 2, "\(found)")
+        #expect(found.first?.fix?.applicability == .safe && found.last?.fix == nil, "\(found)")
+        #expect(try Self.fixed(page, path: "a.html") == page.replacingOccurrences(of: "(Fatty Choi，钱信伊饰）", with: "（Fatty Choi，钱信伊饰）"))
+        // The stray in the pair's own paragraph, or a pair across two paragraphs: no fix.
+        for body in ["<p>蔡肥仔(Fatty Choi，钱信伊饰）说（有时甚至。</p><p>另一段。</p>\n", "<p>中文（见下</p><p>图表)中文。</p>\n",
+                     "<li>中文（甲)乙）</li><li>丙（丁）</li>\n"] {
+            let mixed = try Self.findings(body, path: "a.html")
+            #expect(mixed.count == 1 && mixed.first?.fix == nil, "\(body) \(mixed)")
+        }
+        // Inline markup is inside a block: the pair across `<span>` is fixed as before.
+        #expect(try Self.findings("<p>周六<span>(23</span>日）獲頒授榮譽博士。</p><p>另一段（未完。</p>\n", path: "a.html").first?.fix?.applicability == .safe)
+    }
+
     /// An ASCII `(` after a space may be the intended one (a caption credit, `公寓楼 (路透)`).
     @Test func anASCIIOpenAfterASpaceIsFixedOnlyWithALook() throws {
         let body = "<small>库克今年三度访问中国 (图为今年3月24日库克出席中国发展高层论坛）</small>\n"

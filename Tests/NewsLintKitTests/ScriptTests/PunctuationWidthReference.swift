@@ -33,13 +33,9 @@ enum PunctuationWidthReference {
         var pairOf = [Int](repeating: -1, count: positions.count)
         var stack: [Int] = []
         var mixedPairs: [(open: Int, close: Int)] = []
-        var unpaired = false
         for (j, i) in positions.enumerated() where !skip[i] {
             if c[i] == 0x28 || c[i] == 0xFF08 { stack.append(j) } else if c[i] == 0x29 || c[i] == 0xFF09 {
-                guard let open = stack.popLast() else {
-                    unpaired = true
-                    continue
-                }
+                guard let open = stack.popLast() else { continue }
                 let o = positions[open]
                 if c[o] == 0x28 && c[i] == 0x29 {
                     pairOf[open] = i
@@ -49,7 +45,6 @@ enum PunctuationWidthReference {
                 }
             }
         }
-        unpaired = unpaired || !stack.isEmpty
         func report(_ range: Range<Int>, _ message: String, _ edits: [Edit], _ title: String, safe: Bool = true) {
             sink.report(run.byteRange(range), message, fix: damaged ? nil : Fix(safe ? .safe : .unsafe, title, edits: edits))
         }
@@ -108,13 +103,29 @@ enum PunctuationWidthReference {
             }
         }
         // Pairs of mixed widths in Chinese text: the ASCII mark takes the full width; no fix when a
-        // parenthesis of the line has no partner, an unsafe one for an ASCII `(` after a space.
+        // parenthesis of its block has no partner there (each block paired on a stack of its own),
+        // or the pair spans two blocks; an unsafe one for an ASCII `(` after a space.
+        let edges = c.withUnsafeElements { ParenthesisBlocks.blockEdges($0) }
+        func blockOf(_ p: Int) -> Int { edges.filter { $0 <= p }.count }
+        var unsettled = Set<Int>()
+        var blockStack: [Int] = []
+        var currentBlock = -1
+        for i in positions where !skip[i] && (c[i] | 1 == 0x29 || c[i] | 1 == 0xFF09) {
+            let b = blockOf(i)
+            if b != currentBlock {
+                if !blockStack.isEmpty { unsettled.insert(currentBlock) }
+                blockStack = []
+                currentBlock = b
+            }
+            if c[i] == 0x28 || c[i] == 0xFF08 { blockStack.append(i) } else if blockStack.popLast() == nil { unsettled.insert(b) }
+        }
+        if !blockStack.isEmpty { unsettled.insert(currentBlock) }
         for (open, close) in mixedPairs {
             let before = open > 0 ? c[open - 1] : 0, after = close + 1 < n ? c[close + 1] : 0
             guard (open + 1..<close).contains(where: { CJK.isHan(c[$0]) }) || CJK.isCJK(before) || CJK.isCJK(after) else { continue }
             let asciiOpen = c[open] == 0x28
             let message = "parentheses of mixed widths: " + (asciiOpen ? "'(' closed by '）'" : "'（' closed by ')'") + "; use full-width '（）'"
-            if unpaired {
+            if blockOf(open) != blockOf(close) || unsettled.contains(blockOf(open)) {
                 sink.report(run.byteRange(open..<(close + 1)), message + " (a parenthesis of the line has no partner: not fixed automatically)", fix: nil)
                 continue
             }

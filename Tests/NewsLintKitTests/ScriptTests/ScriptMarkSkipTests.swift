@@ -83,6 +83,36 @@ import Testing
         #expect(unfixed > 300 && unsafe > 50 && parentheses > 300 && runs > 100, "\(unfixed) \(unsafe) \(parentheses) \(runs)")
     }
 
+    /// Lines dense in parentheses of both widths, beside what keeps a mark out (titles, quoted
+    /// names, code spans, link destinations, URLs, tags, Liquid, frame shifts): the rule pairs on
+    /// one stack only where a mixed pair can form among the marks its cheap tests keep, and asks
+    /// the walks only there; the reference pairs every line on one stack with the whole-line mask.
+    /// The trap: a `）(` kept out (in a code span) inside `（…)` hides a real mixed pair.
+    @Test func mixedParenthesesMatchTheWholeLineCheck() {
+        let pieces = [
+            "(", ")", "（", "）", "(", ")", "（", "）", "中文", "香港", "Sumy", " ", "，", "。", ",",
+            "「", "」", "《", "》", "“", "”", "`", "`）(`", "`(`", "[x](y)", "](", "http://a.b/c(d)", "https://x.cn/（中）",
+            "<a href=\"(x)\">", "</a>", "<b>", "<", ">", "{{ (中) }}", "{%", "%}", "《書（名）》", "「名(字)」", "中?b文",
+        ]
+        var random = SeededRandom(seed: 3706)
+        var mixed = 0, fixedMixed = 0, unfixedMixed = 0
+        for k in 0..<3000 {
+            var text = ""
+            for _ in 0..<(1 + random.below(3)) {
+                for _ in 0..<random.below(30) { text += pieces[random.below(pieces.count)] }
+                text += "\n"
+            }
+            let document = Document(path: k % 2 == 0 ? "m.html" : "m.md", text: text)
+            let (fast, reference) = Self.bothChecks(document)
+            #expect(fast == reference, "\(text)")
+            let mixedFound = reference.filter { $0.message.hasPrefix("parentheses of mixed widths") }
+            mixed += mixedFound.count
+            fixedMixed += mixedFound.filter { $0.fix != nil }.count
+            unfixedMixed += mixedFound.filter { $0.fix == nil }.count
+        }
+        #expect(mixed > 1_000 && fixedMixed > 200 && unfixedMixed > 200, "\(mixed) \(fixedMixed) \(unfixedMixed)")
+    }
+
     /// The rule's `check` (each line's walk starts at the mark `firstReportable` finds in its
     /// bytes) against the reference on every body line outside code.
     @Test func checkMatchesTheWholeLineCheckOnEveryLine() {
