@@ -31,7 +31,7 @@ public struct GitHubReporter {
         if let l = d.endLine { props.append("endLine=\(l)") }
         if let c = d.endColumn, d.endLine == d.line { props.append("endColumn=\(c)") }
         props.append("title=\(escapeProperty("newslint (\(d.rule))"))")
-        return "::\(level) \(props.joined(separator: ","))::\(escapeData(d.displayMessage))"
+        return "::\(level) \(props.joined(separator: ","))::\(escapeData(TerminalMessage.shown(d.message, keepsWhitespace: true)))"
     }
 
     /// Message escaping of the runner (toolkit `escapeData`): `%`, CR, LF.
@@ -83,10 +83,10 @@ public struct JUnitReporter: Reporter {
                 let name = "\(d.rule) at \(d.line):\(d.column)"
                 out += "    <testcase name=\"\(Self.escape(name))\" classname=\"\(Self.escape(SystemPath.display(path)))\" file=\"\(Self.escape(SystemPath.display(path)))\" line=\"\(d.line)\">\n"
                 if d.severity == .info {
-                    out += "      <system-out>\(Self.escape("info: \(d.displayMessage)"))</system-out>\n"
+                    out += "      <system-out>\(Self.escape("info: \(TerminalMessage.shown(d.message, keepsWhitespace: true))"))</system-out>\n"
                 } else {
-                    out += "      <failure type=\"\(Self.escape(d.rule))\" message=\"\(Self.escape(d.displayMessage))\">"
-                    out += Self.escape("\(d.displayPath):\(d.line):\(d.column): \(d.severity.rawValue): \(d.displayMessage) [\(d.rule)]")
+                    out += "      <failure type=\"\(Self.escape(d.rule))\" message=\"\(Self.escape(TerminalMessage.shown(d.message, keepsWhitespace: true)))\">"
+                    out += Self.escape("\(d.displayPath):\(d.line):\(d.column): \(d.severity.rawValue): \(TerminalMessage.shown(d.message, keepsWhitespace: true)) [\(d.rule)]")
                     out += "</failure>\n"
                 }
                 out += "    </testcase>\n"
@@ -153,7 +153,7 @@ public struct MarkdownReporter: Reporter {
             out += "<details><summary>Diagnostics\(d.count > listLimit ? " (first \(listLimit) of \(d.count))" : "")</summary>\n\n"
             out += "| Location | Severity | Rule | Message |\n|---|---|---|---|\n"
             for x in d.prefix(listLimit) {
-                out += "| `\(SummaryRenderer.mdCode(x.displayPath)):\(x.line):\(x.column)` | \(x.severity.rawValue) | `\(x.rule)` | \(SummaryRenderer.mdCell(x.displayMessage)) |\n"
+                out += "| `\(SummaryRenderer.mdCode(x.displayPath)):\(x.line):\(x.column)` | \(x.severity.rawValue) | `\(x.rule)` | \(SummaryRenderer.mdCell(TerminalMessage.shown(x.message))) |\n"
             }
             out += "\n</details>\n"
         }
