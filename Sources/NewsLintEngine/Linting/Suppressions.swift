@@ -10,7 +10,8 @@ import NewsLintRules
 ///     <!-- newslint-disable-file [RULE…] -->
 ///
 /// With no rule named a directive covers every rule. Names may be rule ids or family
-/// names. Directives inside fenced code blocks and in front matter are ignored (they are
+/// names. The directive word is read in any case; a directive split over lines suppresses
+/// nothing and is reported. Directives inside fenced code blocks and in front matter are ignored (they are
 /// content there, not instructions), as is every `<!--` that opens no comment (`CommentContext`:
 /// Markdown code spans and indented code, attribute values, `<script>`, `<style>`, `<textarea>`,
 /// `<title>`). Suppressions that silence nothing, and names that are
@@ -44,6 +45,8 @@ public enum Suppressions {
         public var range: Range<Int>
         /// Byte range of the names list inside the comment (for rewriting fixes).
         public var namesRange: Range<Int>
+        /// A directive written over several lines: it suppresses nothing and is reported (`kind` nil).
+        public var spansLines = false
     }
 
     /// A stretch of lines in which `names` (nil: all rules, minus `except`) are silenced.
@@ -67,6 +70,7 @@ public enum Suppressions {
         var i = document.bodyStart
         let n = bytes.count
         var context: CommentContext?
+        var laterClose = LaterClose()
         while i + 4 <= n {
             // Find "<!--" by its '!' (memchr): an HTML body has a '<' per tag, and stopping at each
             // was most of this scan, run twice per file; an ASCII '!' is rare outside comments.
@@ -84,11 +88,27 @@ public enum Suppressions {
                 if bytes[j] == 0x2D, bytes[j + 1] == 0x2D, bytes[j + 2] == 0x3E { end = j; break }
                 j += 1
             }
-            guard let closeAt = end else { i = lineEnd; continue }
+            guard let closeAt = end else {
+                i = lineEnd
+                // A directive split over lines (`<!--` and `newslint-disable-file` and `-->` on three,
+                // or its names wrapped) was ignored without a word: it is kept as a directive that
+                // silences nothing and is reported (ESLint reports a split `eslint-disable-line`).
+                var k = start + 4
+                while k < n, bytes[k] == 0x20 || bytes[k] == 0x09 || bytes[k] == 0x0A || bytes[k] == 0x0D { k += 1 }
+                guard hasPrefix(bytes, at: k, before: n), let closeAt = laterClose.first(in: bytes, from: lineEnd) else { continue }
+                if context == nil { context = CommentContext(document) }
+                guard context?.isComment(at: start, line: line) ?? false else { continue }
+                var w = k
+                while w < closeAt, bytes[w] > 0x20 { w += 1 }
+                out.append(Directive(kind: nil, word: String(decoding: bytes[k..<w], as: UTF8.self), names: [], line: line,
+                                     range: start..<(closeAt + 3), namesRange: closeAt..<closeAt, spansLines: true))
+                i = closeAt + 3
+                continue
+            }
             i = closeAt + 3
             var k = start + 4
             while k < closeAt, bytes[k] == 0x20 || bytes[k] == 0x09 { k += 1 }
-            guard closeAt - k >= prefix.count, bytes[k..<(k + prefix.count)].elementsEqual(prefix) else { continue }
+            guard hasPrefix(bytes, at: k, before: closeAt) else { continue }
             // Only a comment the reader's software would see as one is an instruction: asked here,
             // past the prefix, so only the rare `<!-- newslint` pays for it.
             if context == nil { context = CommentContext(document) }
@@ -96,7 +116,8 @@ public enum Suppressions {
             var w = k
             while w < closeAt, bytes[w] != 0x20, bytes[w] != 0x09 { w += 1 }
             let word = String(decoding: bytes[k..<w], as: UTF8.self)
-            let kind = Kind(rawValue: word)
+            // In any case, as Ruff reads `# NOQA`: an upper-case directive was silently no directive.
+            let kind = Kind(rawValue: word.lowercased())
             var namesEnd = closeAt
             // `-- reason` ends the list (ESLint style): `<!-- newslint-disable x -- scraped ads -->`.
             var p = w
@@ -112,6 +133,36 @@ public enum Suppressions {
             out.append(Directive(kind: kind, word: word, names: names, line: line, range: start..<(closeAt + 3), namesRange: namesStart..<namesEnd))
         }
         return out
+    }
+
+    /// Whether `bytes` at `k` (before `end`) start with `newslint-`, letters in either case.
+    private static func hasPrefix(_ bytes: [UInt8], at k: Int, before end: Int) -> Bool {
+        guard end - k >= prefix.count else { return false }
+        for (offset, p) in prefix.enumerated() {
+            let b = bytes[k + offset]
+            guard (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) == p else { return false }
+        }
+        return true
+    }
+
+    /// The first `-->` at or after a position, for comments that do not close on their line. The
+    /// last answer is kept: positions come in order, so a line of unclosed `<!-- newslint` after
+    /// another is answered without a new search (each searched to the end of the file before).
+    private struct LaterClose {
+        private var searchedFrom = Int.max
+        private var found: Int?
+
+        mutating func first(in bytes: [UInt8], from start: Int) -> Int? {
+            if start >= searchedFrom, found.map({ start <= $0 }) ?? true { return found }
+            searchedFrom = start
+            found = nil
+            var p = start
+            while let gt = ByteSearch.first(0x3E, in: bytes, from: p) {
+                if gt >= start + 2, bytes[gt - 1] == 0x2D, bytes[gt - 2] == 0x2D { found = gt - 2; break }
+                p = gt + 1
+            }
+            return found
+        }
     }
 
     /// Regions built from directives; `unmatchedEnables` are enables that closed nothing.
@@ -259,7 +310,11 @@ public enum Suppressions {
         for (i, names) in unmatched { unmatchedByDirective[i, default: []] += names }
         for (index, d) in directives.enumerated() {
             guard let kind = d.kind else {
-                let hint = Suggest.hint(for: d.word, in: allKinds)
+                if d.spansLines {
+                    sink.report(d.range, "directive '\(d.word)' is split over lines and suppresses nothing: write it on one line")
+                    continue
+                }
+                let hint = Suggest.hint(for: d.word.lowercased(), in: allKinds)
                 sink.report(d.range, "unknown directive '\(d.word)' suppresses nothing\(hint)")
                 continue
             }
