@@ -27,11 +27,31 @@ public struct GitHubReporter {
         case .warning: level = "warning"
         case .info: level = "notice"
         }
-        var props = ["file=\(escapeProperty(d.displayPath))", "line=\(d.line)", "col=\(d.column)"]
+        var props = ["file=\(escapeProperty(fileProperty(d.path)))", "line=\(d.line)", "col=\(d.column)"]
         if let l = d.endLine { props.append("endLine=\(l)") }
         if let c = d.endColumn, d.endLine == d.line { props.append("endColumn=\(c)") }
         props.append("title=\(escapeProperty("newslint (\(d.rule))"))")
         return "::\(level) \(props.joined(separator: ","))::\(escapeData(TerminalMessage.shown(d.message, keepsWhitespace: true)))"
+    }
+
+    /// The `file` property before its escaping: the name as the runner matches it with the
+    /// repository's files. CR and LF are kept for `escapeProperty` (`%0D`, `%0A`, which the runner
+    /// decodes); the display form wrote `\x0D`, which names no file, so the annotation did not
+    /// attach. The rest of the name is shown as `SystemPath.display` shows it (its other controls
+    /// and bytes that are not UTF-8 escaped: no workflow-command escape carries those).
+    static func fileProperty(_ path: String) -> String {
+        guard path.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return SystemPath.display(path) }
+        var out = "", piece = ""
+        for u in path.unicodeScalars {
+            if u == "\n" || u == "\r" {
+                out += SystemPath.display(piece)
+                out.unicodeScalars.append(u)
+                piece = ""
+            } else {
+                piece.unicodeScalars.append(u)
+            }
+        }
+        return out + SystemPath.display(piece)
     }
 
     /// Message escaping of the runner (toolkit `escapeData`): `%`, CR, LF.
