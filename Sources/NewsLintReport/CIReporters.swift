@@ -27,11 +27,31 @@ public struct GitHubReporter {
         case .warning: level = "warning"
         case .info: level = "notice"
         }
-        var props = ["file=\(escapeProperty(d.displayPath))", "line=\(d.line)", "col=\(d.column)"]
+        var props = ["file=\(escapeProperty(fileProperty(d.path)))", "line=\(d.line)", "col=\(d.column)"]
         if let l = d.endLine { props.append("endLine=\(l)") }
         if let c = d.endColumn, d.endLine == d.line { props.append("endColumn=\(c)") }
         props.append("title=\(escapeProperty("newslint (\(d.rule))"))")
-        return "::\(level) \(props.joined(separator: ","))::\(escapeData(d.displayMessage))"
+        return "::\(level) \(props.joined(separator: ","))::\(escapeData(TerminalMessage.shown(d.message, keepsWhitespace: true)))"
+    }
+
+    /// The `file` property before its escaping: the name as the runner matches it with the
+    /// repository's files. CR and LF are kept for `escapeProperty` (`%0D`, `%0A`, which the runner
+    /// decodes); the display form wrote `\x0D`, which names no file, so the annotation did not
+    /// attach. The rest of the name is shown as `SystemPath.display` shows it (its other controls
+    /// and bytes that are not UTF-8 escaped: no workflow-command escape carries those).
+    static func fileProperty(_ path: String) -> String {
+        guard path.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return SystemPath.display(path) }
+        var out = "", piece = ""
+        for u in path.unicodeScalars {
+            if u == "\n" || u == "\r" {
+                out += SystemPath.display(piece)
+                out.unicodeScalars.append(u)
+                piece = ""
+            } else {
+                piece.unicodeScalars.append(u)
+            }
+        }
+        return out + SystemPath.display(piece)
     }
 
     /// Message escaping of the runner (toolkit `escapeData`): `%`, CR, LF.
@@ -83,10 +103,10 @@ public struct JUnitReporter: Reporter {
                 let name = "\(d.rule) at \(d.line):\(d.column)"
                 out += "    <testcase name=\"\(Self.escape(name))\" classname=\"\(Self.escape(SystemPath.display(path)))\" file=\"\(Self.escape(SystemPath.display(path)))\" line=\"\(d.line)\">\n"
                 if d.severity == .info {
-                    out += "      <system-out>\(Self.escape("info: \(d.displayMessage)"))</system-out>\n"
+                    out += "      <system-out>\(Self.escape("info: \(TerminalMessage.shown(d.message, keepsWhitespace: true))"))</system-out>\n"
                 } else {
-                    out += "      <failure type=\"\(Self.escape(d.rule))\" message=\"\(Self.escape(d.displayMessage))\">"
-                    out += Self.escape("\(d.displayPath):\(d.line):\(d.column): \(d.severity.rawValue): \(d.displayMessage) [\(d.rule)]")
+                    out += "      <failure type=\"\(Self.escape(d.rule))\" message=\"\(Self.escape(TerminalMessage.shown(d.message, keepsWhitespace: true)))\">"
+                    out += Self.escape("\(d.displayPath):\(d.line):\(d.column): \(d.severity.rawValue): \(TerminalMessage.shown(d.message, keepsWhitespace: true)) [\(d.rule)]")
                     out += "</failure>\n"
                 }
                 out += "    </testcase>\n"
@@ -157,7 +177,7 @@ public struct MarkdownReporter: Reporter {
             out += "<details><summary>Diagnostics\(d.count > listLimit ? " (first \(listLimit) of \(d.count))" : "")</summary>\n\n"
             out += "| Location | Severity | Rule | Message |\n|---|---|---|---|\n"
             for x in d.prefix(listLimit) {
-                out += "| \(SummaryRenderer.mdCodeSpan("\(x.displayPath):\(x.line):\(x.column)")) | \(x.severity.rawValue) | `\(x.rule)` | \(SummaryRenderer.mdText(x.displayMessage)) |\n"
+                out += "| \(SummaryRenderer.mdCodeSpan("\(x.displayPath):\(x.line):\(x.column)")) | \(x.severity.rawValue) | `\(x.rule)` | \(SummaryRenderer.mdText(TerminalMessage.shown(x.message))) |\n"
             }
             out += "\n</details>\n"
         }

@@ -229,6 +229,78 @@ extension JSONReporter {
     private static var shortMessage: Int { 64 }
 }
 
+/// A message as the formats read on a terminal or in a CI log show it (text, concise, github,
+/// markdown, and junit, whose XML cannot hold C0 controls at all): `SystemPath.displayText`, and
+/// every control character (`DisplayWidth.isControl`: C0 with tab and newline, DEL, C1, the
+/// bidirectional embeddings and isolates) as `⟨U+001B⟩`, as `explain` and the source excerpt's
+/// report show them. Messages quote file content (a rule name in a directive, a front-matter
+/// value): printed raw, an ESC in it was a terminal escape sequence. JSON, JSON Lines and SARIF
+/// carry the message exactly (`shownMessage`), their escaping keeps it safe.
+package enum TerminalMessage {
+    /// `message` as shown: itself when it needs no change (nearly always). `keepsWhitespace`: tab,
+    /// LF and CR kept, for a format that escapes them itself (GitHub's `%0A`, XML's `&#10;`).
+    package static func shown(_ message: String, keepsWhitespace: Bool = false) -> String {
+        var m = message
+        if m.withUTF8(isShownAsIs) { return message }
+        let text = SystemPath.displayText(message)
+        func replaced(_ u: Unicode.Scalar) -> Bool {
+            DisplayWidth.isControl(u) && !(keepsWhitespace && (u == "\t" || u == "\n" || u == "\r"))
+        }
+        guard text.unicodeScalars.contains(where: replaced) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        for u in text.unicodeScalars {
+            if replaced(u) { out += "⟨U+" + String(format: "%04X", u.value) + "⟩" } else { out.unicodeScalars.append(u) }
+        }
+        return out
+    }
+
+    /// Appends `shown(message)`: the message's own bytes when they need no change.
+    package static func append(_ message: String, to out: inout ReportBuffer) {
+        var m = message
+        let plain = m.withUTF8 { b -> Bool in
+            guard isShownAsIs(b) else { return false }
+            out.append(utf8: b)
+            return true
+        }
+        if !plain { out.append(shown(message)) }
+    }
+
+    /// The same for a message's UTF-8 bytes.
+    package static func append(utf8 message: UnsafeBufferPointer<UInt8>, to out: inout ReportBuffer) {
+        if isShownAsIs(message) { out.append(utf8: message) } else { out.append(shown(String(decoding: message, as: UTF8.self))) }
+    }
+
+    /// Whether `b` holds no byte `displayText` changes (0xF4, 0xC2), no C0 control or DEL, and no
+    /// bidirectional control (E2 80 AA–AE, E2 81 A6–A9), eight bytes a step: nearly every message.
+    /// 0xE2 also starts the curly quotes and dashes messages hold, so its scalars are looked at.
+    @inline(__always)
+    package static func isShownAsIs(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = b.baseAddress else { return true }
+        func plainByte(_ i: Int) -> Bool {
+            let c = b[i]
+            if c < 0x20 || c == 0x7F || c == 0xF4 || c == 0xC2 { return false }
+            guard c == 0xE2, i + 2 < b.count else { return true }
+            let b1 = b[i + 1], b2 = b[i + 2]
+            return !((b1 == 0x80 && (0xAA...0xAE).contains(b2)) || (b1 == 0x81 && (0xA6...0xA9).contains(b2)))
+        }
+        var i = 0
+        while i + 8 <= b.count {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let below20 = (w &- 0x20 &* ByteWords.ones) & ~w & ByteWords.highs != 0
+            if below20 || ByteWords.has(0x7F, in: w) || ByteWords.has(0xF4, in: w) || ByteWords.has(0xC2, in: w) || ByteWords.has(0xE2, in: w) {
+                for k in i..<(i + 8) where !plainByte(k) { return false }
+            }
+            i += 8
+        }
+        while i < b.count {
+            if !plainByte(i) { return false }
+            i += 1
+        }
+        return true
+    }
+}
+
 extension Severity {
     /// `rawValue` as a literal (appended without a `String`).
     package var literal: StaticString {

@@ -283,14 +283,14 @@ extension ConciseReporter: LinePerDiagnosticReporter {
     package static func appendLine(path: UnsafeBufferPointer<UInt8>, line: Int, column: Int, severity: Severity,
                                    message: UnsafeBufferPointer<UInt8>, rule: UnsafeBufferPointer<UInt8>, to out: inout ReportBuffer) {
         // Written in one piece when the message is shown as it is (nearly always).
-        if line >= 0 && column >= 0 && JSONReporter.isShownAsIs(message) {
+        if line >= 0 && column >= 0 && TerminalMessage.isShownAsIs(message) {
             out.appendConciseLine(path: path, line: line, column: column, severity: severity.literal, message: message, rule: rule)
             return
         }
         appendPieces(path: path, line: line, column: column, severity: severity, message: message, rule: rule, to: &out)
     }
 
-    /// `appendLine` piece by piece (a message `displayText` changes, a negative position).
+    /// `appendLine` piece by piece (a message `TerminalMessage` changes, a negative position).
     private static func appendPieces(path: UnsafeBufferPointer<UInt8>, line: Int, column: Int, severity: Severity,
                                      message: UnsafeBufferPointer<UInt8>, rule: UnsafeBufferPointer<UInt8>, to out: inout ReportBuffer) {
         out.append(utf8: path)
@@ -301,7 +301,7 @@ extension ConciseReporter: LinePerDiagnosticReporter {
         out.append(": ")
         out.append(severity.literal)
         out.append(": ")
-        JSONReporter.appendShownMessage(utf8: message, to: &out)
+        TerminalMessage.append(utf8: message, to: &out)
         out.append(" [")
         out.append(utf8: rule)
         out.append(byte: 0x5D)
@@ -433,7 +433,7 @@ extension TextReporter: StreamingReporter {
             out.append(byte: 0x5B)
             out.append(d.rule)
             out.append("] ")
-            JSONReporter.appendShownMessage(d.message, to: &out)
+            TerminalMessage.append(d.message, to: &out)
             out.append(byte: 0x0A)
             if !RuleRegistry.engineRuleIDs.contains(d.rule), let line = sources.line(d.path, d.line) {
                 if cursor.line != d.line || !cursor.path.hasSameBytes(as: d.path) { cursor = (d.path, d.line, LineCursor()) }

@@ -10,8 +10,11 @@ import NewsLintRules
 ///     <!-- newslint-disable-file [RULE…] -->
 ///
 /// With no rule named a directive covers every rule. Names may be rule ids or family
-/// names. Directives inside fenced code blocks and in front matter are ignored (they are
-/// content there, not instructions). Suppressions that silence nothing, and names that are
+/// names. The directive word is read in any case; a directive split over lines suppresses
+/// nothing and is reported. Directives inside fenced code blocks and in front matter are ignored (they are
+/// content there, not instructions), as is every `<!--` that opens no comment (`CommentContext`:
+/// Markdown code spans and indented code, attribute values, `<script>`, `<style>`, `<textarea>`,
+/// `<title>`). Suppressions that silence nothing, and names that are
 /// not rules, are reported as `unused-suppression` (like Ruff's RUF100), with a safe fix
 /// that removes the dead directive or the dead names.
 ///
@@ -42,6 +45,8 @@ public enum Suppressions {
         public var range: Range<Int>
         /// Byte range of the names list inside the comment (for rewriting fixes).
         public var namesRange: Range<Int>
+        /// A directive written over several lines: it suppresses nothing and is reported (`kind` nil).
+        public var spansLines = false
     }
 
     /// A stretch of lines in which `names` (nil: all rules, minus `except`) are silenced.
@@ -64,6 +69,8 @@ public enum Suppressions {
         guard let body = document.bodyLines else { return out }
         var i = document.bodyStart
         let n = bytes.count
+        var context: CommentContext?
+        var laterClose = LaterClose()
         while i + 4 <= n {
             // Find "<!--" by its '!' (memchr): an HTML body has a '<' per tag, and stopping at each
             // was most of this scan, run twice per file; an ASCII '!' is rare outside comments.
@@ -81,15 +88,36 @@ public enum Suppressions {
                 if bytes[j] == 0x2D, bytes[j + 1] == 0x2D, bytes[j + 2] == 0x3E { end = j; break }
                 j += 1
             }
-            guard let closeAt = end else { i = lineEnd; continue }
+            guard let closeAt = end else {
+                i = lineEnd
+                // A directive split over lines (`<!--` and `newslint-disable-file` and `-->` on three,
+                // or its names wrapped) was ignored without a word: it is kept as a directive that
+                // silences nothing and is reported (ESLint reports a split `eslint-disable-line`).
+                var k = start + 4
+                while k < n, bytes[k] == 0x20 || bytes[k] == 0x09 || bytes[k] == 0x0A || bytes[k] == 0x0D { k += 1 }
+                guard hasPrefix(bytes, at: k, before: n), let closeAt = laterClose.first(in: bytes, from: lineEnd) else { continue }
+                if context == nil { context = CommentContext(document) }
+                guard context?.isComment(at: start, line: line) ?? false else { continue }
+                var w = k
+                while w < closeAt, bytes[w] > 0x20 { w += 1 }
+                out.append(Directive(kind: nil, word: String(decoding: bytes[k..<w], as: UTF8.self), names: [], line: line,
+                                     range: start..<(closeAt + 3), namesRange: closeAt..<closeAt, spansLines: true))
+                i = closeAt + 3
+                continue
+            }
             i = closeAt + 3
             var k = start + 4
             while k < closeAt, bytes[k] == 0x20 || bytes[k] == 0x09 { k += 1 }
-            guard closeAt - k >= prefix.count, bytes[k..<(k + prefix.count)].elementsEqual(prefix) else { continue }
+            guard hasPrefix(bytes, at: k, before: closeAt) else { continue }
+            // Only a comment the reader's software would see as one is an instruction: asked here,
+            // past the prefix, so only the rare `<!-- newslint` pays for it.
+            if context == nil { context = CommentContext(document) }
+            guard context?.isComment(at: start, line: line) ?? false else { continue }
             var w = k
             while w < closeAt, bytes[w] != 0x20, bytes[w] != 0x09 { w += 1 }
             let word = String(decoding: bytes[k..<w], as: UTF8.self)
-            let kind = Kind(rawValue: word)
+            // In any case, as Ruff reads `# NOQA`: an upper-case directive was silently no directive.
+            let kind = Kind(rawValue: word.lowercased())
             var namesEnd = closeAt
             // `-- reason` ends the list (ESLint style): `<!-- newslint-disable x -- scraped ads -->`.
             var p = w
@@ -105,6 +133,36 @@ public enum Suppressions {
             out.append(Directive(kind: kind, word: word, names: names, line: line, range: start..<(closeAt + 3), namesRange: namesStart..<namesEnd))
         }
         return out
+    }
+
+    /// Whether `bytes` at `k` (before `end`) start with `newslint-`, letters in either case.
+    private static func hasPrefix(_ bytes: [UInt8], at k: Int, before end: Int) -> Bool {
+        guard end - k >= prefix.count else { return false }
+        for (offset, p) in prefix.enumerated() {
+            let b = bytes[k + offset]
+            guard (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) == p else { return false }
+        }
+        return true
+    }
+
+    /// The first `-->` at or after a position, for comments that do not close on their line. The
+    /// last answer is kept: positions come in order, so a line of unclosed `<!-- newslint` after
+    /// another is answered without a new search (each searched to the end of the file before).
+    private struct LaterClose {
+        private var searchedFrom = Int.max
+        private var found: Int?
+
+        mutating func first(in bytes: [UInt8], from start: Int) -> Int? {
+            if start >= searchedFrom, found.map({ start <= $0 }) ?? true { return found }
+            searchedFrom = start
+            found = nil
+            var p = start
+            while let gt = ByteSearch.first(0x3E, in: bytes, from: p) {
+                if gt >= start + 2, bytes[gt - 1] == 0x2D, bytes[gt - 2] == 0x2D { found = gt - 2; break }
+                p = gt + 1
+            }
+            return found
+        }
     }
 
     /// Regions built from directives; `unmatchedEnables` are enables that closed nothing.
@@ -252,7 +310,11 @@ public enum Suppressions {
         for (i, names) in unmatched { unmatchedByDirective[i, default: []] += names }
         for (index, d) in directives.enumerated() {
             guard let kind = d.kind else {
-                let hint = Suggest.hint(for: d.word, in: allKinds)
+                if d.spansLines {
+                    sink.report(d.range, "directive '\(d.word)' is split over lines and suppresses nothing: write it on one line")
+                    continue
+                }
+                let hint = Suggest.hint(for: d.word.lowercased(), in: allKinds)
                 sink.report(d.range, "unknown directive '\(d.word)' suppresses nothing\(hint)")
                 continue
             }
@@ -447,5 +509,209 @@ public struct CrossFileSuppressions: Sendable {
     package func regions(_ path: String) -> [Suppressions.Region]? {
         guard tracking, !unread.contains(PathKey(path)) else { return nil }
         return regionsByPath[PathKey(path)] ?? []
+    }
+}
+
+extension Suppressions {
+    /// Whether a `<!--` that opens a `newslint-…` directive is a real comment, one the page's reader
+    /// never sees: not text shown as written (a Markdown code span or indented code block), not an
+    /// attribute's value (`<p title="<!-- … -->">`), not the content of `<script>`, `<style>`
+    /// (raw text) or `<textarea>`, `<title>` (text). Taken for one, such text was silenced findings and
+    /// the safe `unused-suppression` fix deleted it. Made on the first directive-like comment of a
+    /// file (few have one) and asked in order, so its memos keep the work linear in the body.
+    struct CommentContext {
+        let document: Document
+        let isMarkdown: Bool
+        /// The document's HTML view (for Markdown, its inline HTML and HTML blocks), fetched on first use.
+        private var htmlView: HTMLView?
+        /// The code spans of each line asked about.
+        private var spansByLine: [Int: [Range<Int>]] = [:]
+        /// Per line asked about (and the lines walked over to decide it): inside an indented code block.
+        private var indentedCode: [Int: Bool] = [:]
+        /// The text tokens last found to be in (or out of) a `<title>`/`<textarea>`: `rcdataFrom...rcdataTo`.
+        private var rcdataFrom = -1, rcdataTo = -1, rcdataInside = false
+
+        init(_ document: Document) {
+            self.document = document
+            isMarkdown = !document.isHTMLFile
+        }
+
+        /// Whether the `<!--` at byte `start` (on body line `line`) opens a comment.
+        mutating func isComment(at start: Int, line: Int) -> Bool {
+            if isMarkdown, isMarkdownCode(start, line: line) { return false }
+            if htmlView == nil { htmlView = document.html }
+            guard let html = htmlView, let index = html.tokenIndex(containing: start) else { return true }
+            let token = html.tokens[index]
+            let opener: Int
+            switch token.kind {
+            case .comment:
+                if token.range.lowerBound == start { return true }
+                // Markdown has no bogus comments (`<!x`, `<?`, `</ ` are text there): only a `<!--`
+                // before it makes it comment text.
+                if isMarkdown, !Self.opensComment(document.bytes, at: token.range.lowerBound) { return true }
+                opener = token.range.lowerBound // inside a comment opened before it
+            case .startTag, .endTag, .doctype:
+                opener = token.range.lowerBound // an attribute's value
+            case .rawText:
+                opener = index > 0 ? html.tokens[index - 1].range.lowerBound : token.range.lowerBound
+            case .text, .characterReference:
+                guard let tag = rcdataStartTag(before: index, in: html) else { return true }
+                opener = tag
+            }
+            // In Markdown the HTML view reads code as markup: a `<script>` or `<!--` in a code span
+            // opens nothing, and a comment after it is one.
+            guard isMarkdown else { return false }
+            let openerLine = document.line(ofByte: opener)
+            return document.isCode(line: openerLine) || isMarkdownCode(opener, line: openerLine)
+        }
+
+        /// Whether `<!--` starts at `i`.
+        static func opensComment(_ bytes: [UInt8], at i: Int) -> Bool {
+            i + 4 <= bytes.count && bytes[i] == 0x3C && bytes[i + 1] == 0x21 && bytes[i + 2] == 0x2D && bytes[i + 3] == 0x2D
+        }
+
+        /// The start of the `<title>` or `<textarea>` tag whose text holds token `index`, or nil when
+        /// the text is not in one. The tokens of such text are text and character references only.
+        private mutating func rcdataStartTag(before index: Int, in html: HTMLView) -> Int? {
+            let tokens = html.tokens
+            var k = index
+            while k >= 0, tokens[k].isVisibleText {
+                if k <= rcdataTo && k >= rcdataFrom {
+                    rcdataTo = index
+                    return rcdataInside ? tokens[rcdataFrom - 1].range.lowerBound : nil
+                }
+                k -= 1
+            }
+            let bytes = document.bytes
+            let inside = k >= 0 && tokens[k].kind == .startTag
+                && (html.isTag(tokens[k], named: "textarea", in: bytes) || html.isTag(tokens[k], named: "title", in: bytes))
+            rcdataFrom = k + 1
+            rcdataTo = index
+            rcdataInside = inside
+            return inside ? tokens[k].range.lowerBound : nil
+        }
+
+        /// Whether byte `offset` of Markdown line `line` is in a code span or an indented code block.
+        private mutating func isMarkdownCode(_ offset: Int, line: Int) -> Bool {
+            if isIndentedCode(line) { return true }
+            let spans = spansByLine[line] ?? Self.codeSpans(document.bytes, document.contentRange(ofLine: line))
+            spansByLine[line] = spans
+            return Self.contains(spans, offset)
+        }
+
+        /// The code spans of one line (CommonMark: a backtick run closed by the next run of the same
+        /// length; a backslash before the opener escapes one backtick). Linear in the line: the runs
+        /// of each length are listed once and each list is passed through once.
+        static func codeSpans(_ bytes: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
+            var runs: [(start: Int, length: Int)] = []
+            var i = range.lowerBound
+            while i < range.upperBound {
+                guard bytes[i] == 0x60 else { i += 1; continue }
+                var e = i
+                while e < range.upperBound, bytes[e] == 0x60 { e += 1 }
+                runs.append((i, e - i))
+                i = e
+            }
+            guard runs.count >= 2 else { return [] }
+            var byLength: [Int: [Int]] = [:]
+            for (k, run) in runs.enumerated() { byLength[run.length, default: []].append(k) }
+            var cursor: [Int: Int] = [:]
+            var spans: [Range<Int>] = []
+            var k = 0
+            while k < runs.count {
+                var (start, length) = runs[k]
+                var slashes = 0
+                while start - slashes > range.lowerBound, bytes[start - slashes - 1] == 0x5C { slashes += 1 }
+                if slashes % 2 == 1 { start += 1; length -= 1 }
+                guard length > 0, let list = byLength[length] else { k += 1; continue }
+                var c = cursor[length] ?? 0
+                while c < list.count, list[c] <= k { c += 1 }
+                cursor[length] = c
+                guard c < list.count else { k += 1; continue }
+                let close = runs[list[c]]
+                spans.append(start..<(close.start + close.length))
+                k = list[c] + 1
+            }
+            return spans
+        }
+
+        /// Whether Markdown line `n` is in an indented code block: indented four columns or more, and
+        /// not the continuation of a paragraph or of a list item's text (CommonMark: indented code
+        /// cannot interrupt a paragraph). Decided by walking up to the line that settles it; every
+        /// line walked over is noted, so lines asked about in order are walked once between them.
+        private mutating func isIndentedCode(_ n: Int) -> Bool {
+            guard Self.indent(document, n) >= 4 else { return false }
+            var walked: [Int] = []
+            var result = false
+            var m = n
+            var sawBlank = false
+            while true {
+                if let known = indentedCode[m] { result = known; break }
+                walked.append(m)
+                let above = m - 1
+                if above < document.bodyStartLine { result = true; break }
+                if document.isCode(line: above) { result = true; break } // after a closing fence: fences are not paragraphs
+                if Self.isBlank(document, above) { sawBlank = true; m = above; continue }
+                if Self.indent(document, above) >= 4 { m = above; continue }
+                // The first less indented line above: a paragraph runs on into the indented line
+                // unless a blank line ended it; a list item's text goes on past blank lines.
+                if !sawBlank { result = Self.isATXHeading(document, above) } else { result = !Self.isListItem(document, above) }
+                break
+            }
+            for line in walked { indentedCode[line] = result }
+            return indentedCode[n] ?? result
+        }
+
+        /// Whether one of `spans` (in order, apart) holds `offset`: by bisection, as a line may hold many.
+        static func contains(_ spans: [Range<Int>], _ offset: Int) -> Bool {
+            var lo = 0, hi = spans.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if spans[mid].upperBound <= offset { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < spans.count && spans[lo].contains(offset)
+        }
+
+        /// Leading columns of line `n` (a tab to the next multiple of 4).
+        static func indent(_ document: Document, _ n: Int) -> Int {
+            var columns = 0
+            for b in document.lineBytes(n) {
+                if b == 0x20 { columns += 1 } else if b == 0x09 { columns += 4 - columns % 4 } else { break }
+                if columns >= 4 { break }
+            }
+            return columns
+        }
+
+        static func isBlank(_ document: Document, _ n: Int) -> Bool {
+            document.lineBytes(n).allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+        }
+
+        /// `# …` to `###### …` after up to three spaces.
+        static func isATXHeading(_ document: Document, _ n: Int) -> Bool {
+            let rest = document.lineBytes(n).drop { $0 == 0x20 }
+            let hashes = rest.prefix { $0 == 0x23 }.count
+            guard (1...6).contains(hashes) else { return false }
+            let after = rest.dropFirst(hashes).first
+            return after == nil || after == 0x20 || after == 0x09 || after == 0x0D
+        }
+
+        /// A list item's first line: `-`, `*`, `+`, or up to nine digits and `.` or `)`, then a space or the end.
+        static func isListItem(_ document: Document, _ n: Int) -> Bool {
+            let rest = document.lineBytes(n).drop { $0 == 0x20 }
+            guard let first = rest.first else { return false }
+            var markerEnd = rest.startIndex + 1
+            if first >= 0x30 && first <= 0x39 {
+                let digits = rest.prefix { $0 >= 0x30 && $0 <= 0x39 }.count
+                guard digits <= 9, rest.startIndex + digits < rest.endIndex else { return false }
+                let mark = rest[rest.startIndex + digits]
+                guard mark == 0x2E || mark == 0x29 else { return false }
+                markerEnd = rest.startIndex + digits + 1
+            } else if !(first == 0x2D || first == 0x2A || first == 0x2B) {
+                return false
+            }
+            guard markerEnd < rest.endIndex else { return true }
+            let after = rest[markerEnd]
+            return after == 0x20 || after == 0x09 || after == 0x0D
+        }
     }
 }

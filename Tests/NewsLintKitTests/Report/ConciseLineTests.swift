@@ -23,9 +23,14 @@ import Testing
     static let rules = ["x", "line-endings", "html-empty-element", "content-duplicate", "行尾"]
 
     /// The plain way: every field through `String` interpolation (the message through
-    /// `displayText` itself: `shownMessage` shares the check under test).
+    /// `displayText` and a map of its scalars, controls as `⟨U+XXXX⟩`: `TerminalMessage.shown`
+    /// shares the check under test).
     static func plainLine(_ d: Diagnostic) -> String {
-        "\(SystemPath.display(d.path)):\(d.line):\(d.column): \(d.severity.rawValue): \(SystemPath.displayText(d.message)) [\(d.rule)]"
+        "\(SystemPath.display(d.path)):\(d.line):\(d.column): \(d.severity.rawValue): \(plainMessage(d.message)) [\(d.rule)]"
+    }
+
+    static func plainMessage(_ m: String) -> String {
+        SystemPath.displayText(m).unicodeScalars.map { DisplayWidth.isControl($0) ? "⟨U+" + String(format: "%04X", $0.value) + "⟩" : String($0) }.joined()
     }
 
     @Test func linesMatchThePlainWay() {
@@ -49,7 +54,7 @@ import Testing
     @Test func shownAsIsAtEveryPosition() {
         for n in 0...72 {
             for at in [-1] + Array(0..<n) {
-                for special in ["\u{00A0}", "\u{100000}", "\u{85}", "\u{10FFB7}"] {
+                for special in ["\u{00A0}", "\u{100000}", "\u{85}", "\u{10FFB7}", "\u{1B}", "\t", "\u{7F}", "\u{202E}", "\u{2069}", "“", "\u{2028}"] {
                     var message = String(repeating: "m", count: n)
                     if at >= 0 { message = String(repeating: "m", count: at) + special + String(repeating: "m", count: n - at) }
                     let d = Diagnostic(rule: "r", severity: .warning, path: "p", line: 1, column: 2, message: message)

@@ -140,6 +140,10 @@ import FoundationXML
         #expect(GitHubReporter.command(d) == "::error file=a%2Cb%3Ac.md,line=2,col=3,endLine=2,endColumn=9,title=newslint (front-matter-field)::bad 'date'%0Asee docs")
         let info = Diagnostic(rule: "x", severity: .info, path: "p.md", line: 1, column: 1, message: "m")
         #expect(GitHubReporter.command(info).hasPrefix("::notice file=p.md,line=1,col=1,title=newslint (x)::"))
+        // A name with CR or LF: the runner's property escaping (`%0D`, `%0A`), not the display
+        // escape `\x0A`, which names no file; other controls keep their display escape.
+        let newline = Diagnostic(rule: "x", severity: .warning, path: "dir/a\nb\r\u{1B}c,d.md", line: 1, column: 1, message: "m")
+        #expect(GitHubReporter.command(newline).hasPrefix("::warning file=dir/a%0Ab%0D\\x1Bc%2Cd.md,line=1,"))
 
         let run = Self.seeds("github", extra: ["--aggregate", "0"])
         let lines = run.stdout.split(separator: "\n").map(String.init)
