@@ -63,7 +63,8 @@ public enum SummaryRenderer {
 
     /// A message cut to a table cell (file-level findings have no line to quote).
     package static func shortMessage(_ m: String) -> String {
-        let fileNamesShort = m.split(separator: " ").map { $0.contains("/") && $0.count > 2 ? String($0.split(separator: "/").last ?? $0) : String($0) }.joined(separator: " ")
+        // Control characters quoted from a file are shown as ⟨U+001B⟩, as in the listing.
+        let fileNamesShort = TerminalMessage.shown(m).split(separator: " ").map { $0.contains("/") && $0.count > 2 ? String($0.split(separator: "/").last ?? $0) : String($0) }.joined(separator: " ")
         return fileNamesShort.count > 140 ? String(fileNamesShort.prefix(139)) + "…" : fileNamesShort
     }
 
