@@ -21510,6 +21510,17 @@ date: 2024-01-01
 詳細は https://x.jp/大阪･関西 をご覧ください。
 
 """#),
+        EmbeddedFile("script/punctuation-halfwidth/examples/good-4.md", #"""
+---
+title: 香港
+date: 2024-01-01
+---
+
+{% include figure.html
+   src="/圖片/香港(一).jpg"
+   alt="香港､九龍" %}
+
+"""#),
         EmbeddedFile("script/punctuation-halfwidth/rule.json", #"""
 {
   "id": "punctuation-halfwidth",
@@ -21949,6 +21960,19 @@ date: 2024-11-11
 { "path": "post.html" }
 
 """#),
+        EmbeddedFile("script/punctuation-width/examples/good-16.md", #"""
+---
+title: 香港
+date: 2024-01-01
+---
+
+{% include figure.html
+   src="/圖片/香港(一).jpg"
+   caption="政府新聞處,攝影" %}
+{{ page.標題
+   | append: "(一)" }}
+
+"""#),
         EmbeddedFile("script/punctuation-width/examples/good-2.md", #"""
 運行 `ls -la;pwd` 命令即可查看目錄。
 <span style="color:red">重要</span>通知：請於下午3:15前到場。
@@ -22225,6 +22249,22 @@ date: 2024-01-01
 
 """#),
         EmbeddedFile("script/script-mixed/examples/good-11.md", #"""
+---
+title: 香港新聞
+date: 2024-11-01
+---
+
+香港政府今日公佈新措施，市民反應熱烈，議員表示會繼續跟進這個問題。
+
+{% include figure.html
+   src="/圖片/香港(一).jpg"
+   alt="香港､九龍"
+   caption="图片來源：政府新聞處,攝影師" %}
+
+記者在現場看到，很多市民排隊輪候，場面非常熱鬧。
+
+"""#),
+        EmbeddedFile("script/script-mixed/examples/good-12.md", #"""
 ---
 title: 美国大选
 date: 2024-11-01

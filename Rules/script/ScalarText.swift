@@ -260,14 +260,18 @@ package enum ProseMask {
     /// Every span opens at an ASCII scalar, so scalars beyond ASCII (most of a Chinese unit) are
     /// passed over four at a time (one vector compare), as is a tag's text up to its end; the
     /// scalars and the mask are read as buffers (a check and a closure per read through `Scalars`).
-    package static func nonProse(_ run: ScalarRun) -> [Bool] {
+    ///
+    /// `start`: where the walk starts, the scalars before it left unmasked (for the caller to mask:
+    /// a Liquid tag carried into the line from earlier lines, `LiquidAcrossLines`, whose text is no
+    /// backtick or `<` that opens a span).
+    package static func nonProse(_ run: ScalarRun, from start: Int = 0) -> [Bool] {
         let n = run.count
         var mask = [Bool](zeroedCount: n)
         mask.withUnsafeMutableBufferPointer { flags in
             run.cps.withUnsafeElements { c in
                 var liquid = LiquidUnclosed()
                 var backticks = BacktickUnclosed()
-                var i = 0
+                var i = start
                 while i < n {
                     if let base = c.baseAddress {
                         while i &+ 4 <= n, all(UnsafeRawPointer(base + i).loadUnaligned(as: SIMD4<UInt32>.self) .>= SIMD4(repeating: 0x80)) { i &+= 4 }
@@ -474,10 +478,18 @@ package enum ProseMask {
 }
 
 extension ProseMask {
-    /// `nonProse(run)`, plus, in an HTML document, every scalar outside visible text (tags that
-    /// span lines, attribute values, comments, script and style).
+    /// `nonProse(run)`, plus the Liquid tags across lines (`LiquidAcrossLines`: the line's walk
+    /// starts after a tag carried into it) and, in an HTML document, every scalar outside visible
+    /// text (tags that span lines, attribute values, comments, script and style).
     package static func nonProse(_ run: ScalarRun, in document: Document) -> [Bool] {
-        var mask = nonProse(run)
+        nonProse(run, in: document, liquid: liquidAcrossLines(document))
+    }
+
+    /// `nonProse(run, in: document)` with the document's `liquidAcrossLines`, found once by the caller.
+    package static func nonProse(_ run: ScalarRun, in document: Document, liquid: LiquidAcrossLines) -> [Bool] {
+        let carried = liquid.covered(run)
+        var mask = nonProse(run, from: LiquidAcrossLines.head(carried))
+        mark(carried, in: &mask)
         if document.isHTMLFile {
             mask.withUnsafeMutableBufferPointer { m in
                 document.html.forEachHiddenRange(run) { r in for x in r { m[x] = true } }
@@ -491,17 +503,22 @@ extension ProseMask {
     /// token by token.
     package static func nonProseIfAny(_ run: ScalarRun, in document: Document) -> NonProse {
         var tokenCursor = 0
-        return nonProseIfAny(run, bytes: document.bytes, html: document.isHTMLFile ? document.html : nil, tokenCursor: &tokenCursor)
+        return nonProseIfAny(run, bytes: document.bytes, html: document.isHTMLFile ? document.html : nil, tokenCursor: &tokenCursor,
+                             liquid: liquidAcrossLines(document))
     }
 
     /// `nonProseIfAny(run, in: document)` with the document's bytes and, in an HTML document, its
-    /// HTML view (`document.html`), fetched once for all of a document's units, and a token cursor
-    /// carried from unit to unit (`HTMLView.forEachHiddenRange(_:tokenCursor:_:)`; 0 for the first).
-    package static func nonProseIfAny(_ run: ScalarRun, bytes documentBytes: [UInt8], html: HTMLView?, tokenCursor: inout Int) -> NonProse {
+    /// HTML view (`document.html`), fetched once for all of a document's units, a token cursor
+    /// carried from unit to unit (`HTMLView.forEachHiddenRange(_:tokenCursor:_:)`; 0 for the first),
+    /// and its Liquid tags across lines (none: the line's own spans only).
+    package static func nonProseIfAny(_ run: ScalarRun, bytes documentBytes: [UInt8], html: HTMLView?, tokenCursor: inout Int,
+                                      liquid: LiquidAcrossLines = .empty) -> NonProse {
         let bytes = run.byteRange(0..<run.count)
         var mask: [Bool]?
-        if mayHoldNonProse(documentBytes, bytes) {
-            let found = nonProse(run)
+        let carried = liquid.covered(run)
+        if !carried.isEmpty || mayHoldNonProse(documentBytes, bytes) {
+            var found = nonProse(run, from: LiquidAcrossLines.head(carried))
+            mark(carried, in: &found)
             if found.contains(true) { mask = found }
         }
         html?.markHiddenByToken(run, tokenCursor: &tokenCursor, into: &mask)
@@ -535,11 +552,13 @@ extension ProseMask {
     }
 
     /// Whether a scalar of the bytes `range` (on one line of `document`) lies in a span `nonProse`
-    /// masks on that line (a URL, a link destination, a Liquid tag, code). For rules that read the
+    /// masks on that line (a URL, a link destination, a Liquid tag, code) or in a Liquid tag across
+    /// lines (`LiquidAcrossLines`). For rules that read the
     /// whole file and ask only where they report (`compat-ideograph`, `mojibake`): a fix there
     /// changes an address, a template's argument or code, so it is no longer safe.
     package static func overlapsNonProse(_ document: Document, bytes range: Range<Int>) -> Bool {
-        overlapsNonProse(document.scalarRun(document.scalars, line: document.line(ofByte: range.lowerBound)), documentBytes: document.bytes, range)
+        if liquidAcrossLines(document).spans.contains(where: { $0.overlaps(range) }) { return true }
+        return overlapsNonProse(document.scalarRun(document.scalars, line: document.line(ofByte: range.lowerBound)), documentBytes: document.bytes, range)
     }
 
     /// `overlapsNonProse(document, bytes: range)` for a caller holding the line's run (`line`)
@@ -549,6 +568,12 @@ extension ProseMask {
         let mask = nonProse(line)
         for i in 0..<line.count where mask[i] && line.byteRange(i..<(i + 1)).overlaps(range) { return true }
         return false
+    }
+
+    /// Sets `mask` over each of `ranges` (`LiquidAcrossLines.covered`: most lines have none).
+    @inline(__always)
+    package static func mark(_ ranges: [Range<Int>], in mask: inout [Bool]) {
+        for r in ranges { for x in r { mask[x] = true } }
     }
 
     /// The bytes `mayHoldNonProse` looks at (any other byte it passes over).

@@ -29,10 +29,30 @@ struct FoundRanges {
 /// `ProseMask.nonProse(run)` (code spans, tags, link destinations, Liquid tags, URLs) walked only as far as
 /// asked: the same steps from the line's start, which pass from one scalar that can start a span
 /// to the next eight scalars a step (`nextStart`), where the whole-line mask visited every one.
+/// With the parts of Liquid tags across lines that cover the line (`LiquidAcrossLines.covered`):
+/// a tag carried in from earlier lines is masked and the walk starts after it, as
+/// `ProseMask.nonProse(run, in:)` does.
 struct NonProseWalk {
     private(set) var found = FoundRanges()
     /// The walk's position: every range that starts before it is in `found`.
     private var next = 0
+    /// The parts of Liquid tags across lines after the one carried in (at most one on a line: a tag
+    /// going on to later lines).
+    private var carriedLater: [Range<Int>] = []
+
+    init() {}
+
+    /// A walk of a line whose scalars `carried` (`LiquidAcrossLines.covered`) lie in Liquid tags across lines.
+    init(carried: [Range<Int>]) {
+        for range in carried {
+            if range.lowerBound == 0 {
+                found.append(range)
+                next = range.upperBound
+            } else {
+                carriedLater.append(range)
+            }
+        }
+    }
     /// Where the line has no Liquid close left (see `ProseMask.liquidLength`).
     private var liquid = ProseMask.LiquidUnclosed()
     /// Where the line has no code span close left (see `ProseMask.codeSpanEnd`).
@@ -40,6 +60,7 @@ struct NonProseWalk {
 
     /// Whether `nonProse(run)[p]` holds; `c` is `run.cps` as a buffer.
     mutating func masks(_ p: Int, _ c: UnsafeBufferPointer<UInt32>, _ run: Scalars) -> Bool {
+        if !carriedLater.isEmpty, carriedLater.contains(where: { $0.contains(p) }) { return true }
         if next <= p { walk(through: p, c, run) }
         return found.contains(p)
     }

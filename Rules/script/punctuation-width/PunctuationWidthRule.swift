@@ -37,6 +37,7 @@ public struct PunctuationWidthRule: Rule {
         // A `)` closing a full-width `（` is no mark candidate of the census: a file with one goes on.
         if asksCensus, let decode = decoded, let afterNonASCII = decode.holdsMarkAfterNonASCII,
            !afterNonASCII, !document.bytePairs.mayHoldASCIIMarkCandidate, !document.bytePairs.contains(byte: 0x29) { return }
+        let liquid = ProseMask.liquidAcrossLines(document)
         for n in lines where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             if sink.budgetSpent(step: n, bytes: range.count) { return }
@@ -48,7 +49,7 @@ public struct PunctuationWidthRule: Rule {
             document.decodeOnce(into: &decoded)
             guard let decode = decoded else { continue }
             checkLine(document.scalarRun(decode, line: n), in: document, allInBMP: decode.allInBMP, fromByte: first ?? range.upperBound,
-                      mixedParentheses: mixed, into: &sink)
+                      mixedParentheses: mixed, liquid: liquid, into: &sink)
         }
     }
 
@@ -225,8 +226,9 @@ public struct PunctuationWidthRule: Rule {
     /// (`skip`: code, markup, URLs, titles and quoted names, encoding damage) is asked at those
     /// marks alone, each whole-line fact made when first needed: a long HTML line holds thousands
     /// of scalars and a few dozen candidates, most of them in markup the HTML view hides.
+    /// `liquid`: the document's Liquid tags across lines (`ProseMask.liquidAcrossLines`, found here when nil).
     package func checkLine(_ run: ScalarRun, in document: Document, allInBMP: Bool = false, fromByte: Int? = nil, mixedParentheses: Bool? = nil,
-                           into sink: inout DiagnosticSink) {
+                           liquid: LiquidAcrossLines? = nil, into sink: inout DiagnosticSink) {
         let c = run.cps
         let n = c.count
         let mixedParentheses = mixedParentheses ?? (n > 0 && Self.mayHoldMixedParentheses(document.bytes, run.offsets[0]..<run.offsets[n]))
@@ -255,7 +257,7 @@ public struct PunctuationWidthRule: Rule {
         var oneStackPairs: [(open: Int, close: Int)] = []
         var strays: [Int] = []
         var keptParentheses: (marks: [Int], mayMix: Bool)?
-        var prose = NonProseWalk(), titles = TitleWalk()
+        var prose = NonProseWalk(carried: (liquid ?? ProseMask.liquidAcrossLines(document)).covered(run)), titles = TitleWalk()
         var nameLists: [Int: Bool] = [:]
         c.withUnsafeElements { buf in
             /// One pass over the line tells which damage detectors can find anything (most lines: none).

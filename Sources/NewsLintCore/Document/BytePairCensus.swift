@@ -13,7 +13,7 @@
 /// files (agora x1: 301 and 675 of 3,669 HTML files passed the pairs; fewer pass the trigrams).
 ///
 /// The pass reads sixteen bytes a step (SSE2 compares through `SIMD16`): which of them may start
-/// a tracked row (a byte below 0x20, `!`, `(`, `)`, `?`, `[`, DEL, or a lead byte outside E3–ED, the
+/// a tracked row (a byte below 0x20, `!`, `(`, `)`, `?`, `[`, `{`, DEL, or a lead byte outside E3–ED, the
 /// leads of most East Asian text), and, in a block holding ASCII, where a tracked trigram starts. Only the flagged
 /// bytes record their pair (a loop over the mask's bits; an untracked one among them, such as a
 /// line feed, into the discard row): at agora x1, 375 k bytes, where recording all eight bytes of
@@ -26,12 +26,13 @@ package struct BytePairCensus: Sendable {
     /// The first bytes whose pairs are recorded, in ascending order: the C0 controls but tab, line
     /// feed and carriage return (`invisible-char`, `char-lost`; `containsControlOtherThanWhitespace`
     /// reads them as the first rows), `!`, `(`, `)` and `?` (`punctuation-width`,
-    /// `mayHoldASCIIMarkCandidate`), the `[` of `[电` (`email-obfuscated`), DEL, and the lead bytes
+    /// `mayHoldASCIIMarkCandidate`), the `[` of `[电` (`email-obfuscated`), the `{` of a Liquid tag's
+    /// `{%` or `{{` (`ProseMask.liquidAcrossLines`), DEL, and the lead bytes
     /// of the characters the script rules look for. Not the continuation bytes that follow those
     /// leads (E2 80 8B, EF BF BC): the lead's pair already rules out most files (the prefilters scan
     /// the rest: `invisible-char` looks for E2 in 1,417 of agora's 7,188 files).
     package static let trackedFirstBytes: [UInt8] = Array(0x00...0x08) + [0x0B, 0x0C] + Array(0x0E...0x1F)
-        + [0x21, 0x28, 0x29, 0x3F, 0x5B, 0x7F, 0xC2, 0xD8, 0xE1, 0xE2, 0xEE, 0xEF, 0xF0, 0xF3, 0xF4]
+        + [0x21, 0x28, 0x29, 0x3F, 0x5B, 0x7B, 0x7F, 0xC2, 0xD8, 0xE1, 0xE2, 0xEE, 0xEF, 0xF0, 0xF3, 0xF4]
 
     /// The ASCII trigrams whose presence is recorded, bit k of `trigrams` for the k-th: one of each
     /// ASCII needle of `email-obfuscated` (`email`) and `archive-residue` (`/web/`, `archive.`).
@@ -163,7 +164,7 @@ package struct BytePairCensus: Sendable {
                 let x = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
                 let halves = unsafeBitCast(x, to: SIMD2<UInt64>.self)
                 // A block of sixteen high bytes (most of a Chinese line): only a lead byte outside
-                // E3–ED may start a row (the controls, `[` and DEL are ASCII), and no trigram starts.
+                // E3–ED may start a row (the controls, `[`, `{` and DEL are ASCII), and no trigram starts.
                 if halves[0] & halves[1] & ByteWords.highs == ByteWords.highs {
                     markBlock(isLeadOutsideEastAsian(x), at: i)
                 } else {
@@ -202,12 +203,12 @@ package struct BytePairCensus: Sendable {
         return found
     }
 
-    /// The lanes of `x` that may start a tracked row: a byte below 0x20, `!`, `(`, `)`, `?`, `[`,
+    /// The lanes of `x` that may start a tracked row: a byte below 0x20, `!`, `(`, `)`, `?`, `[`, `{`,
     /// DEL, or a byte from C0 outside E3–ED. Every tracked byte is among them; the others (tab, line feed, carriage
-    /// return, C3 …) mark the discard row.
+    /// return, C3 …) mark the discard row. `[` and `{` (0x5B, 0x7B) differ in bit 5 alone: one compare.
     @inline(__always)
     package static func mayStartRow(_ x: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
-        (x .< SIMD16<UInt8>(repeating: 0x20)) .| (x .== SIMD16<UInt8>(repeating: 0x5B)) .| (x .== SIMD16<UInt8>(repeating: 0x7F))
+        (x .< SIMD16<UInt8>(repeating: 0x20)) .| ((x | SIMD16<UInt8>(repeating: 0x20)) .== SIMD16<UInt8>(repeating: 0x7B)) .| (x .== SIMD16<UInt8>(repeating: 0x7F))
             .| ((x | SIMD16<UInt8>(repeating: 1)) .== SIMD16<UInt8>(repeating: 0x29)) .| (x .== SIMD16<UInt8>(repeating: 0x21))
             .| (x .== SIMD16<UInt8>(repeating: 0x3F)) .| isLeadOutsideEastAsian(x)
     }

@@ -2,7 +2,7 @@ import Synchronization
 
 /// The views of one document computed on first use and then shared (the scalar decode, the HTML
 /// tokens, elements and blocks, the prose units, the byte-pair census, whether the bytes are
-/// well-formed UTF-8, and the values the rules layer fills):
+/// well-formed UTF-8, and the values the rules layer fills, such as the Liquid tags that span lines):
 /// rules that never ask do not pay, and the first rule that asks pays for all the others in the pass.
 ///
 /// One object per document with concrete fields, not one generic `ComputedOnce` per view: the generic
@@ -22,6 +22,8 @@ package final class DocumentViews: Sendable {
         var normalizedBody: NormalizedBodyView?
         var bodyText: BodyTextCount?
         var titleCuts: TitleCutsView?
+        /// The rules layer's Liquid tags that span lines (`ProseMask.liquidAcrossLines`): byte ranges.
+        var liquidAcrossLines: [Range<Int>]?
         var proseUnits: [(line: Int, range: Range<Int>)]?
         var bytePairs: BytePairCensus?
         var isValidUTF8: Bool?
@@ -96,6 +98,7 @@ package final class DocumentViews: Sendable {
     package func normalizedBody(_ compute: () -> NormalizedBodyView) -> NormalizedBodyView { value({ $0.normalizedBody }, { $0.normalizedBody = $1 }, compute) }
     package func bodyText(_ compute: () -> BodyTextCount) -> BodyTextCount { value({ $0.bodyText }, { $0.bodyText = $1 }, compute) }
     package func titleCuts(_ compute: () -> TitleCutsView) -> TitleCutsView { value({ $0.titleCuts }, { $0.titleCuts = $1 }, compute) }
+    package func liquidAcrossLines(_ compute: () -> [Range<Int>]) -> [Range<Int>] { value({ $0.liquidAcrossLines }, { $0.liquidAcrossLines = $1 }, compute) }
     package func proseUnits(_ compute: () -> [(line: Int, range: Range<Int>)]) -> [(line: Int, range: Range<Int>)] { value({ $0.proseUnits }, { $0.proseUnits = $1 }, compute) }
     package func bytePairs(_ compute: () -> BytePairCensus) -> BytePairCensus { value({ $0.bytePairs }, { $0.bytePairs = $1 }, compute) }
     package func isValidUTF8(_ compute: () -> Bool) -> Bool { value({ $0.isValidUTF8 }, { $0.isValidUTF8 = $1 }, compute) }

@@ -4,7 +4,7 @@ import Testing
 
 /// `punctuation-width`'s per-line check as it was before it asked about marks alone
 /// (`PunctuationWidthRule.checkLine`, `MarkSkip.swift`): every whole-line mask built (the prose
-/// mask, the HTML view's hidden scalars, frame shifts, Shift-JIS residue, titles and quoted names)
+/// mask with the Liquid tags across lines, the HTML view's hidden scalars, frame shifts, Shift-JIS residue, titles and quoted names)
 /// and every scalar visited. The equivalence tests hold the rule's findings and fixes to it.
 enum PunctuationWidthReference {
     typealias Rule = PunctuationWidthRule
@@ -12,7 +12,8 @@ enum PunctuationWidthReference {
     static func checkLine(_ run: ScalarRun, in document: Document, allInBMP: Bool = false, into sink: inout DiagnosticSink) {
         let c = run.cps
         let n = c.count
-        var skip = ProseMask.nonProse(run, in: document)
+        // The spec of the prose mask, Liquid tags across lines included (`LiquidAcrossLinesReference`).
+        var skip = LiquidAcrossLinesReference.nonProse(run, in: document)
         // One pass over the line tells which damage detectors can find anything (most lines: none).
         let signals = MojibakeRule.characterSignals(run, allInBMP: allInBMP)
         let frameShifts = signals.contains(.questionMark) ? FrameShift.spans(run) : []

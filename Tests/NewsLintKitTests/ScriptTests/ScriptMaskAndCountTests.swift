@@ -45,15 +45,17 @@ import Testing
             let document = Document(path: path, bytes: Self.randomBytes(&random, pieces: 1 + random.below(60)))
             let decode = document.scalars
             let html = document.isHTMLFile ? document.html : nil
+            // With the document's Liquid tags across lines (its pieces hold opens and closes).
+            let liquid = ProseMask.liquidAcrossLines(document)
             var oldCursor = 0, newCursor = 0, nextScalar = 0
             var oldVariants = ScriptMixedRule.VariantCounts(), newVariants = ScriptMixedRule.VariantCounts()
             for (n, range) in document.proseUnits() {
                 let run = html != nil ? document.scalarRun(decode, bytes: range, from: nextScalar) : document.scalarRun(decode, line: n)
                 nextScalar = run.cps.start + run.count
-                let oldSkip = ProseMask.nonProseIfAny(run, bytes: document.bytes, html: html, tokenCursor: &oldCursor)
+                let oldSkip = ProseMask.nonProseIfAny(run, bytes: document.bytes, html: html, tokenCursor: &oldCursor, liquid: liquid)
                 let old = ScriptMixedRule.count(run, oldSkip, tables: tables, variants: &oldVariants, allInBMP: decode.allInBMP)
                 let new = ScriptMixedRule.maskAndCount(run, bytes: document.bytes, html: html, tokenCursor: &newCursor, tables: tables,
-                                                       variants: &newVariants, allInBMP: decode.allInBMP)
+                                                       variants: &newVariants, allInBMP: decode.allInBMP, liquid: liquid)
                 units += 1
                 #expect(Self.agreeBeyondASCII(new.skip, oldSkip, run), "\(path) unit \(n)")
                 if run.cps.contains(where: { ScriptTables.proseMarkScalars.contains($0) }) {
