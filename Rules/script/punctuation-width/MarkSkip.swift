@@ -36,9 +36,10 @@ struct NonProseWalk {
     private(set) var found = FoundRanges()
     /// The walk's position: every range that starts before it is in `found`.
     private var next = 0
-    /// The parts of Liquid tags across lines after the one carried in (at most one on a line: a tag
-    /// going on to later lines).
-    private var carriedLater: [Range<Int>] = []
+    /// The part of a Liquid tag across lines after the one carried in: at most one on a line (a tag
+    /// going on to later lines; `LiquidAcrossLines.covered`). Not an array: a walk is made per line,
+    /// and nearly every line has none.
+    private var carriedLater: Range<Int>?
 
     init() {}
 
@@ -49,7 +50,9 @@ struct NonProseWalk {
                 found.append(range)
                 next = range.upperBound
             } else {
-                carriedLater.append(range)
+                // The last range, to the line's end: a span crosses a line break, so on a line it
+                // either starts before the line or ends after it.
+                carriedLater = range
             }
         }
     }
@@ -60,7 +63,7 @@ struct NonProseWalk {
 
     /// Whether `nonProse(run)[p]` holds; `c` is `run.cps` as a buffer.
     mutating func masks(_ p: Int, _ c: UnsafeBufferPointer<UInt32>, _ run: Scalars) -> Bool {
-        if !carriedLater.isEmpty, carriedLater.contains(where: { $0.contains(p) }) { return true }
+        if let later = carriedLater, later.contains(p) { return true }
         if next <= p { walk(through: p, c, run) }
         return found.contains(p)
     }

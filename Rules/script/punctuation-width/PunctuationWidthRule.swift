@@ -257,7 +257,14 @@ public struct PunctuationWidthRule: Rule {
         var oneStackPairs: [(open: Int, close: Int)] = []
         var strays: [Int] = []
         var keptParentheses: (marks: [Int], mayMix: Bool)?
-        var prose = NonProseWalk(carried: (liquid ?? ProseMask.liquidAcrossLines(document)).covered(run)), titles = TitleWalk()
+        var prose = NonProseWalk(), titles = TitleWalk()
+        // Most documents hold no Liquid tag across lines: their lines make no walk with carried spans.
+        if let liquid {
+            if !liquid.spans.isEmpty { prose = NonProseWalk(carried: liquid.covered(run)) }
+        } else {
+            let found = ProseMask.liquidAcrossLines(document)
+            if !found.spans.isEmpty { prose = NonProseWalk(carried: found.covered(run)) }
+        }
         var nameLists: [Int: Bool] = [:]
         c.withUnsafeElements { buf in
             /// One pass over the line tells which damage detectors can find anything (most lines: none).

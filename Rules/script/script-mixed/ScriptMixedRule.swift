@@ -101,8 +101,11 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         // The unit's scalars: one run, made at the first unit that needs one and moved from unit to
         // unit (`ScalarRun.select`); a run made per unit retained and released the decode's arrays.
         var window: ScalarRun?
-        // The document's Liquid tags across lines, found at the first unit counted.
-        var liquid: LiquidAcrossLines?
+        // The document's Liquid tags across lines, found at the first unit counted; `hasLiquid` (nil: not
+        // yet asked) lets the units of a document without any (nearly all) take `maskAndCount` with no
+        // look-up and no copy of the list.
+        var liquid = LiquidAcrossLines.empty
+        var hasLiquid: Bool?
         /// Where the count of the unit at `scalars` writes its table bytes (nil: not written).
         func unitFlags(_ scalars: Range<Int>) -> UnsafeMutablePointer<UInt8>? {
             guard scalars.lowerBound >= 0, scalars.upperBound <= flags.count, let base = flags.baseAddress else { return nil }
@@ -127,14 +130,19 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             // (~1.5 M stores at agora x1). Should the document turn Traditional after all, such a unit
             // is scanned from the table, with the same answer.
             let writesFlags = traditional >= simplified
-            let unitLiquid: LiquidAcrossLines
-            if let known = liquid { unitLiquid = known } else {
-                unitLiquid = ProseMask.liquidAcrossLines(document)
-                liquid = unitLiquid
+            if hasLiquid == nil {
+                liquid = ProseMask.liquidAcrossLines(document)
+                hasLiquid = !liquid.spans.isEmpty
             }
-            let (skip, (s, t, strictS, strictT, phraseHeads)) = Self.maskAndCount(run, bytes: bytes, html: htmlView, tokenCursor: &nextToken,
-                                                                                   tables: tables, variants: &variantCounts, allInBMP: decode.allInBMP,
-                                                                                   flags: writesFlags ? unitFlags(scalars) : nil, liquid: unitLiquid)
+            let masked: (skip: NonProse, counts: (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseHeads: Int))
+            if hasLiquid == true, case let carried = liquid.covered(run), !carried.isEmpty {
+                masked = Self.maskAndCount(run, carried: carried, html: htmlView, tokenCursor: &nextToken, tables: tables, variants: &variantCounts,
+                                           allInBMP: decode.allInBMP)
+            } else {
+                masked = Self.maskAndCount(run, bytes: bytes, html: htmlView, tokenCursor: &nextToken, tables: tables, variants: &variantCounts,
+                                           allInBMP: decode.allInBMP, flags: writesFlags ? unitFlags(scalars) : nil)
+            }
+            let (skip, (s, t, strictS, strictT, phraseHeads)) = masked
             simplified += s
             traditional += t
             var mask = writesFlags ? Self.unmaskedWithFlags : Self.unmaskedWithoutFlags
@@ -332,33 +340,22 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// called apart, it cost 1.4 M more on agora.
     /// `flags` (room for one byte a scalar of `run`): where a unit left unmasked has each scalar's
     /// `countTable` byte written as it is counted, for `mayHoldPhrase(_:flags:tables:heads:)`.
-    /// `liquid`: the document's Liquid tags across lines; a unit one of them covers is masked and
-    /// counted once, its walk started after a tag carried into it.
+    /// A unit that Liquid tags across lines cover takes `maskAndCount(_:carried:…)` instead.
     @inline(__always)
     package static func maskAndCount(_ run: ScalarRun, bytes: [UInt8], html: HTMLView?, tokenCursor: inout Int, tables: ScriptTables,
-                                     variants: inout VariantCounts, allInBMP: Bool, flags: UnsafeMutablePointer<UInt8>? = nil,
-                                     liquid: LiquidAcrossLines = .empty)
+                                     variants: inout VariantCounts, allInBMP: Bool, flags: UnsafeMutablePointer<UInt8>? = nil)
         -> (skip: NonProse, counts: (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseHeads: Int)) {
         var hidden: [Bool]?
         html?.markHiddenByToken(run, tokenCursor: &tokenCursor, into: &hidden)
-        // Nearly every document has no Liquid tag across lines: then no unit is looked up.
-        let carried = liquid.spans.isEmpty ? [] : liquid.covered(run)
         // Taken out of `hidden`, so that the mask is written in place (bound as a copy, it was
         // copied at its first write).
         if var mask = hidden.take() {
-            if !carried.isEmpty || ProseMask.mayHoldNonProse(bytes, run.byteRange(0..<run.count)) {
-                var found = ProseMask.nonProse(run, from: LiquidAcrossLines.head(carried))
-                ProseMask.mark(carried, in: &found)
+            if ProseMask.mayHoldNonProse(bytes, run.byteRange(0..<run.count)) {
+                let found = ProseMask.nonProse(run)
                 // Both hold `run.count` flags of 0 or 1: OR-ed byte by byte, with no branch per flag.
                 found.withUnsafeBytes { f in mask.withUnsafeMutableBytes { m in for i in 0..<min(m.count, f.count) { m[i] |= f[i] } } }
             }
             let skip = NonProse(flags: mask)
-            return (skip, count(run, skip, tables: tables, variants: &variants, allInBMP: allInBMP))
-        }
-        if !carried.isEmpty {
-            var found = ProseMask.nonProse(run, from: LiquidAcrossLines.head(carried))
-            ProseMask.mark(carried, in: &found)
-            let skip = NonProse(flags: found)
             return (skip, count(run, skip, tables: tables, variants: &variants, allInBMP: allInBMP))
         }
         let before = variants
@@ -374,6 +371,39 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
         variants = before
         let skip = NonProse(flags: found)
         return (skip, count(run, skip, tables: tables, variants: &variants, allInBMP: allInBMP))
+    }
+
+    /// `maskAndCount` of a unit that Liquid tags across lines cover (`carried`: `LiquidAcrossLines.covered`,
+    /// not empty): masked first, its walk started after a tag carried into it, and counted once. Apart
+    /// from `maskAndCount`, which the units of nearly every document take, so that it stays as small
+    /// as before (inlined into `check`; with this path in it, it was not, ~4.5 M more on agora).
+    /// No table bytes are written: `mayHoldPhrase` scans such a unit from the table.
+    @inline(never)
+    package static func maskAndCount(_ run: ScalarRun, carried: [Range<Int>], html: HTMLView?, tokenCursor: inout Int, tables: ScriptTables,
+                                     variants: inout VariantCounts, allInBMP: Bool)
+        -> (skip: NonProse, counts: (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseHeads: Int)) {
+        var hidden: [Bool]?
+        html?.markHiddenByToken(run, tokenCursor: &tokenCursor, into: &hidden)
+        var found = ProseMask.nonProse(run, from: LiquidAcrossLines.head(carried))
+        ProseMask.mark(carried, in: &found)
+        if let mask = hidden {
+            // Both hold `run.count` flags of 0 or 1: OR-ed byte by byte, with no branch per flag.
+            mask.withUnsafeBytes { m in found.withUnsafeMutableBytes { f in for i in 0..<min(m.count, f.count) { f[i] |= m[i] } } }
+        }
+        let skip = NonProse(flags: found)
+        return (skip, count(run, skip, tables: tables, variants: &variants, allInBMP: allInBMP))
+    }
+
+    /// `maskAndCount` with the document's Liquid tags across lines (`liquid`), as `check` chooses between
+    /// the two paths.
+    package static func maskAndCount(_ run: ScalarRun, bytes: [UInt8], html: HTMLView?, tokenCursor: inout Int, tables: ScriptTables,
+                                     variants: inout VariantCounts, allInBMP: Bool, liquid: LiquidAcrossLines)
+        -> (skip: NonProse, counts: (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseHeads: Int)) {
+        let carried = liquid.covered(run)
+        if carried.isEmpty {
+            return maskAndCount(run, bytes: bytes, html: html, tokenCursor: &tokenCursor, tables: tables, variants: &variants, allInBMP: allInBMP)
+        }
+        return maskAndCount(run, carried: carried, html: html, tokenCursor: &tokenCursor, tables: tables, variants: &variants, allInBMP: allInBMP)
     }
 
     /// Scalars counted into one packed word before its lanes are added up (a lane holds 4,095).
