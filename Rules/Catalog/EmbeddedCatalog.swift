@@ -4217,6 +4217,33 @@ date: 2024-11-01
 [原文](/web/2021/news.example.hk/a.htm)
 
 """#),
+        EmbeddedFile("scraper/archive-residue/examples/bad-4.html", #"""
+---
+title: 天文台發出強烈季候風信號
+date: 2024-11-01
+---
+
+<p>詳見<a href="/web/20211105123456/https://www.hko.gov.hk/tc/wxinfo/currwx/flw.htm">天氣報告</a>，市民應提高警覺。</p>
+<p><img src="https://web.archive.org/web/20211105123456im_/https://news.example.hk/img/radar.png" alt="雷達圖"></p>
+
+"""#),
+        EmbeddedFile("scraper/archive-residue/examples/bad-4.json", #"""
+{
+  "expect": [
+    {
+      "line": 6,
+      "column": 15,
+      "message": "relative archive link"
+    },
+    {
+      "line": 7,
+      "column": 14,
+      "message": "archive-rewritten"
+    }
+  ]
+}
+
+"""#),
         EmbeddedFile("scraper/archive-residue/examples/fixed-1.md", #"""
 ---
 title: 天文台發出強烈季候風信號
@@ -4260,12 +4287,22 @@ https://web.archive.org/web/2021id_/https://example.com/
 ```
 
 """#),
+        EmbeddedFile("scraper/archive-residue/examples/good-3.html", #"""
+---
+title: 網傳加州將扣下聯邦稅
+date: 2024-11-13
+---
+
+<p>在微博上傳開的相關消息（<a href="https://archive.ph/KGZxi">1</a>、<a href="https://archive.ph/dCyfs">2</a>），內容也大致相同。</p>
+<!-- 存檔：<a href="/web/20241113000000/https://example.com/">x</a> -->
+
+"""#),
         EmbeddedFile("scraper/archive-residue/rule.json", #"""
 {
   "id": "archive-residue",
   "family": "scraper",
   "summary": "Links rewritten by a web archive the page was captured through: web.archive.org wrappers, relative /web/<timestamp>/ links, archive.today rewrites.",
-  "whatItFinds": "The rule reports relative and rewritten links and archive-wrapped front-matter URLs always, and a plain absolute capture link in the body when the file shows it was captured through the archive (another archive link of those kinds, a wrapped link to the article's own site, or at least `minLinks` wrapped links): a news article may cite one archived page on purpose, and a short archive.today id (`https://archive.ph/hVRjs`, used by fact checks) is never reported. Fenced code is skipped.",
+  "whatItFinds": "The rule reports relative and rewritten links and archive-wrapped front-matter URLs always, and a plain absolute capture link in the body when the file shows it was captured through the archive (another archive link of those kinds, a wrapped link to the article's own site, or at least `minLinks` wrapped links): a news article may cite one archived page on purpose, and a short archive.today id (`https://archive.ph/hVRjs`, used by fact checks) is never reported. On an HTML page the links in tags (`href`, `src`) are read as well as the text; comments, scripts and code (fences, `<pre>`, `<code>`) are skipped.",
   "whyItMatters": "A corpus captured through a web archive keeps the archive's rewriting of every link: `https://web.archive.org/web/20210101000000/https://news.example.com/a.html` points to the capture instead of the article, `id_`/`im_` variants are the archive's internal copies, and relative `/web/2021…/https://…` links (in Markdown `](/web/…)` or `href=\"/web/…\"`) break everywhere but inside the archive; archive.today does the same with `archive.ph/o/<id>/<url>` and `archive.ph/<date>/<url>`.",
   "fixSafety": "Unsafe fix: unwrap to the original URL, only when the link spells it out with its scheme (`http:/host` with collapsed slashes is restored to `http://host`); whether the original still answers is for an editor to check.",
   "severity": "warning",
@@ -5490,6 +5527,33 @@ date: 2024-11-01
 如有疑问，请发送至[电子邮件保护]。
 
 """#),
+        EmbeddedFile("scraper/email-obfuscated/examples/bad-4.html", #"""
+---
+title: 編輯部
+date: 2024-11-01
+---
+
+<p>另見<a href="/cdn-cgi/l/email-protection#4a242f3d390a2f322b273a262f64292527">新聞部電郵</a>。</p>
+<p>投稿郵箱：<a href="/cdn-cgi/l/email-protection" class="__cf_email__" data-cfemail="4a242f3d390a2f322b273a262f64292527">[email&#160;protected]</a></p>
+
+"""#),
+        EmbeddedFile("scraper/email-obfuscated/examples/bad-4.json", #"""
+{
+  "expect": [
+    {
+      "line": 6,
+      "column": 15,
+      "message": "news@example.com"
+    },
+    {
+      "line": 7,
+      "column": 18,
+      "message": "news@example.com"
+    }
+  ]
+}
+
+"""#),
         EmbeddedFile("scraper/email-obfuscated/examples/good-1.md", #"""
 ---
 title: 讀者來信
@@ -5511,12 +5575,21 @@ date: 2024-11-01
 ```
 
 """#),
+        EmbeddedFile("scraper/email-obfuscated/examples/good-3.html", #"""
+---
+title: 编辑部
+date: 2024-11-01
+---
+
+<p>投稿邮箱：<a href="mailto:news@example.com">news@example.com</a>，来信请注明“投稿”。</p>
+
+"""#),
         EmbeddedFile("scraper/email-obfuscated/rule.json", #"""
 {
   "id": "email-obfuscated",
   "family": "scraper",
   "summary": "Cloudflare e-mail obfuscation residue where an e-mail address was: [email protected], /cdn-cgi/l/email-protection links, data-cfemail.",
-  "whatItFinds": "A scraper that does not run the script keeps `[email protected]` (also `[email&#160;protected]`, Markdown-escaped `\\[email protected\\]`, or a machine translation such as `[電子郵件保護]`), a link to `/cdn-cgi/l/email-protection#…`, or `data-cfemail`/`__cf_email__` markup: the reader of the corpus sees no address. One finding per address (a placeholder and its link are one finding). Addresses written out (`news@example.com`) and deliberate spellings such as `news [at] example.com` are not reported; fenced code is skipped.",
+  "whatItFinds": "A scraper that does not run the script keeps `[email protected]` (also `[email&#160;protected]`, Markdown-escaped `\\[email protected\\]`, or a machine translation such as `[電子郵件保護]`), a link to `/cdn-cgi/l/email-protection#…`, or `data-cfemail`/`__cf_email__` markup: the reader of the corpus sees no address. One finding per address (a placeholder and its link are one finding). Addresses written out (`news@example.com`) and deliberate spellings such as `news [at] example.com` are not reported; on an HTML page the tags (`href`, `data-cfemail`) are read as well as the text; comments, scripts and code (fences, `<pre>`, `<code>`) are skipped.",
   "whyItMatters": "Sites behind Cloudflare replace every e-mail address in the HTML by a placeholder and restore it with a script in the reader's browser; a scraped copy keeps the placeholder, so the address a reader needs is missing.",
   "fixSafety": "There is no fix: when the link or attribute still carries Cloudflare's XOR-encoded address, the message decodes it so an editor can restore it by hand; otherwise the address is lost.",
   "severity": "warning",
@@ -22430,7 +22503,7 @@ date: 2024-01-01
                      options: [],
                      source: "Rules/meta/unused-suppression/rule.json", examplesFolder: "meta/unused-suppression"),
         RuleMetadata(id: "archive-residue", family: "scraper", summary: "Links rewritten by a web archive the page was captured through: web.archive.org wrappers, relative /web/<timestamp>/ links, archive.today rewrites.",
-                     whatItFinds: "The rule reports relative and rewritten links and archive-wrapped front-matter URLs always, and a plain absolute capture link in the body when the file shows it was captured through the archive (another archive link of those kinds, a wrapped link to the article's own site, or at least `minLinks` wrapped links): a news article may cite one archived page on purpose, and a short archive.today id (`https://archive.ph/hVRjs`, used by fact checks) is never reported. Fenced code is skipped.",
+                     whatItFinds: "The rule reports relative and rewritten links and archive-wrapped front-matter URLs always, and a plain absolute capture link in the body when the file shows it was captured through the archive (another archive link of those kinds, a wrapped link to the article's own site, or at least `minLinks` wrapped links): a news article may cite one archived page on purpose, and a short archive.today id (`https://archive.ph/hVRjs`, used by fact checks) is never reported. On an HTML page the links in tags (`href`, `src`) are read as well as the text; comments, scripts and code (fences, `<pre>`, `<code>`) are skipped.",
                      whyItMatters: "A corpus captured through a web archive keeps the archive's rewriting of every link: `https://web.archive.org/web/20210101000000/https://news.example.com/a.html` points to the capture instead of the article, `id_`/`im_` variants are the archive's internal copies, and relative `/web/2021…/https://…` links (in Markdown `](/web/…)` or `href=\"/web/…\"`) break everywhere but inside the archive; archive.today does the same with `archive.ph/o/<id>/<url>` and `archive.ph/<date>/<url>`.",
                      fixSafety: "Unsafe fix: unwrap to the original URL, only when the link spells it out with its scheme (`http:/host` with collapsed slashes is restored to `http://host`); whether the original still answers is for an editor to check.",
                      severity: .warning, enabledByDefault: true, fixable: .unsafe,
@@ -22464,7 +22537,7 @@ date: 2024-01-01
                      ],
                      source: "Rules/scraper/boilerplate/rule.json", examplesFolder: "scraper/boilerplate"),
         RuleMetadata(id: "email-obfuscated", family: "scraper", summary: "Cloudflare e-mail obfuscation residue where an e-mail address was: [email protected], /cdn-cgi/l/email-protection links, data-cfemail.",
-                     whatItFinds: "A scraper that does not run the script keeps `[email protected]` (also `[email&#160;protected]`, Markdown-escaped `\\[email protected\\]`, or a machine translation such as `[電子郵件保護]`), a link to `/cdn-cgi/l/email-protection#…`, or `data-cfemail`/`__cf_email__` markup: the reader of the corpus sees no address. One finding per address (a placeholder and its link are one finding). Addresses written out (`news@example.com`) and deliberate spellings such as `news [at] example.com` are not reported; fenced code is skipped.",
+                     whatItFinds: "A scraper that does not run the script keeps `[email protected]` (also `[email&#160;protected]`, Markdown-escaped `\\[email protected\\]`, or a machine translation such as `[電子郵件保護]`), a link to `/cdn-cgi/l/email-protection#…`, or `data-cfemail`/`__cf_email__` markup: the reader of the corpus sees no address. One finding per address (a placeholder and its link are one finding). Addresses written out (`news@example.com`) and deliberate spellings such as `news [at] example.com` are not reported; on an HTML page the tags (`href`, `data-cfemail`) are read as well as the text; comments, scripts and code (fences, `<pre>`, `<code>`) are skipped.",
                      whyItMatters: "Sites behind Cloudflare replace every e-mail address in the HTML by a placeholder and restore it with a script in the reader's browser; a scraped copy keeps the placeholder, so the address a reader needs is missing.",
                      fixSafety: "There is no fix: when the link or attribute still carries Cloudflare's XOR-encoded address, the message decodes it so an editor can restore it by hand; otherwise the address is lost.",
                      severity: .warning, enabledByDefault: true, fixable: .none,

@@ -32,6 +32,16 @@ extension HTMLView {
         return first..<last
     }
 
+    /// Whether byte `offset` lies in prose or inside a start tag (its name or attributes), outside
+    /// code elements: where scraper residue a reader or a link meets can be — a rewritten `href`, an
+    /// obfuscation attribute. Not comments, `<script>`/`<style>` content, end tags or the doctype.
+    /// For the rules whose finding IS markup (`archive-residue`, `email-obfuscated`): they do not
+    /// read prose, so the sink does not cut their findings to visible text, and ask this instead.
+    public func isProseOrStartTag(at offset: Int) -> Bool {
+        guard let i = tokenIndex(containing: offset), !isInCode(token: i) else { return false }
+        return tokens[i].isVisibleText || tokens[i].kind == .startTag
+    }
+
     /// Whether an edit of `range` stays inside visible text: a replaced range wholly visible, or an
     /// insertion point inside or at the edge of a text token.
     public func isEditable(_ range: Range<Int>) -> Bool {
