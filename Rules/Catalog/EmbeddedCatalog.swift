@@ -5426,12 +5426,12 @@ date: 2024-06-14
     "headerLines": {
       "type": "integer",
       "default": 6,
-      "description": "Non-blank body lines at the top that count as the header zone."
+      "description": "Body lines at the top that count as the header zone: neither blank nor code, and on an HTML page with visible text (not tags, comments or scripts only)."
     },
     "footerLines": {
       "type": "integer",
       "default": 8,
-      "description": "Non-blank body lines at the bottom that count as the footer zone."
+      "description": "Body lines at the bottom that count as the footer zone: neither blank nor code, and on an HTML page with visible text (not tags, comments or scripts only)."
     },
     "maxResidual": {
       "type": "integer",
@@ -22530,8 +22530,8 @@ date: 2024-01-01
                      fixSafety: "A safe fix deletes only a line that is wholly residue (navigation, widgets, counters, sidebar headings, site copyright). A line whose labels carry values (a date or time, the author's byline, editor and photo credits, a source or the original URL) is reported; with --unsafe-fixes its values move into the front matter (`date`, `source`, `author`, `editor`, `reviewer`, `photographer`, `source_url`) and the line goes; when the front matter holds a different value there is no fix. A line that also carries article text is reported without a fix.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [
-                         RuleOptionSpec(name: "headerLines", type: "integer", defaultValue: JSONNode(.number(6)), description: "Non-blank body lines at the top that count as the header zone.", allowed: nil),
-                         RuleOptionSpec(name: "footerLines", type: "integer", defaultValue: JSONNode(.number(8)), description: "Non-blank body lines at the bottom that count as the footer zone.", allowed: nil),
+                         RuleOptionSpec(name: "headerLines", type: "integer", defaultValue: JSONNode(.number(6)), description: "Body lines at the top that count as the header zone: neither blank nor code, and on an HTML page with visible text (not tags, comments or scripts only).", allowed: nil),
+                         RuleOptionSpec(name: "footerLines", type: "integer", defaultValue: JSONNode(.number(8)), description: "Body lines at the bottom that count as the footer zone: neither blank nor code, and on an HTML page with visible text (not tags, comments or scripts only).", allowed: nil),
                          RuleOptionSpec(name: "maxResidual", type: "integer", defaultValue: JSONNode(.number(24)), description: "Words (CJK characters or ASCII words) a label or widget line may carry besides its patterns and still be deleted as a whole.", allowed: nil),
                          RuleOptionSpec(name: "disabledCategories", type: "string[]", defaultValue: JSONNode(.array([])), description: "Pattern categories to skip: breadcrumb, widget, metadata, sidebar, footer, social, copyright.", allowed: ["breadcrumb", "widget", "metadata", "sidebar", "footer", "social", "copyright"])
                      ],
