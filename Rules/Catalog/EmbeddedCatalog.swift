@@ -4840,7 +4840,9 @@ link: https://news.example.hk/a/5
     { "literal": ["转载请注明出处", "轉載請註明出處", "轉載請注明出處"] },
     { "literal": ["受到著作权法保护", "受到著作權法保護"] },
     { "$comment": "DW's notice without 到. Only after 本文所有内容: an article may say that a work 受著作权法保护.",
-      "literal": ["本文所有内容受著作权法保护", "本文所有內容受著作權法保護"] }
+      "literal": ["本文所有内容受著作权法保护", "本文所有內容受著作權法保護"] },
+    { "$comment": "CNA's site notice (本網站之文字、圖片及影音，非經授權，不得轉載、公開播送或公開傳輸及利用。), whole: an article may say that pictures 非經授權不得轉載.",
+      "literal": ["本網站之文字、圖片及影音，非經授權，不得轉載", "本网站之文字、图片及影音，非经授权，不得转载"] }
   ]
 }
 
@@ -5019,6 +5021,50 @@ date: 2024-11-27
 她說：「我是一個讓男人厭惡憎恨的女性主義者。」
 
 © 2024年德國之聲版權聲明：本文所有內容受著作權法保護，如無德國之聲特別授權，不得擅自使用。
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/bad-12.json", #"""
+{
+  "expect": [
+    {
+      "line": 9,
+      "message": "copyright footer '本網站之文字、圖片及影音，非經授權，不得轉載'"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/bad-12.md", #"""
+---
+title: 美查獲最大宗仿冒樂器案 3000把Gibson電吉他假貨來自亞洲
+date: 2024-11-28
+---
+美國海關官員表示，查獲約3000把仿冒Gibson電吉他，市值逾1800萬美元。
+
+官員說，這批假貨來自亞洲，經由洛杉磯港入境。
+
+本網站之文字、圖片及影音，非經授權，不得轉載、公開播送或公開傳輸及利用。
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/bad-13.json", #"""
+{
+  "expect": [
+    {
+      "line": 7,
+      "message": "copyright footer '本网站之文字、图片及影音，非经授权，不得转载'"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/bad-13.md", #"""
+---
+title: 美查获最大宗仿冒乐器案
+date: 2024-11-28
+---
+美国海关官员表示，查获约3000把仿冒Gibson电吉他，市值逾1800万美元。
+
+本网站之文字、图片及影音，非经授权，不得转载、公开播送或公开传输及利用。
 
 """#),
         EmbeddedFile("scraper/boilerplate/examples/bad-2.json", #"""
@@ -5216,6 +5262,26 @@ date: 2022-03-16 01:21:43
 学院召开全面从严治党工作会议，部署本年度重点工作任务。
 
 """#),
+        EmbeddedFile("scraper/boilerplate/examples/fixed-12.md", #"""
+---
+title: 美查獲最大宗仿冒樂器案 3000把Gibson電吉他假貨來自亞洲
+date: 2024-11-28
+---
+美國海關官員表示，查獲約3000把仿冒Gibson電吉他，市值逾1800萬美元。
+
+官員說，這批假貨來自亞洲，經由洛杉磯港入境。
+
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/fixed-13.md", #"""
+---
+title: 美查获最大宗仿冒乐器案
+date: 2024-11-28
+---
+美国海关官员表示，查获约3000把仿冒Gibson电吉他，市值逾1800万美元。
+
+
+"""#),
         EmbeddedFile("scraper/boilerplate/examples/fixed-2.md", #"""
 ---
 title: 校园新闻
@@ -5308,6 +5374,18 @@ date: 2024-11-27
 判決指出，被告公司的資料庫所有內容受著作權法保護，原告不得擅自重製。
 
 该案另一被告称，其网站所有内容受著作权法保护，他人转载须经许可。
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/good-12.md", #"""
+---
+title: 中央社推出新聞授權平台
+date: 2024-11-28
+---
+中央社表示，媒體引用其新聞須先取得授權。
+
+社方強調，網站上的文字、圖片及影音，非經授權不得轉載，違者將依著作權法追究。
+
+该社另称，本网站之文字报道可供学校教学使用，但图片及影音非经授权不得转载。
 
 """#),
         EmbeddedFile("scraper/boilerplate/examples/good-2.md", #"""
