@@ -4273,6 +4273,33 @@ date: 2024-11-01
 [原文](/web/2021/news.example.hk/a.htm)
 
 """#),
+        EmbeddedFile("scraper/archive-residue/examples/bad-4.html", #"""
+---
+title: 天文台發出強烈季候風信號
+date: 2024-11-01
+---
+
+<p>詳見<a href="/web/20211105123456/https://www.hko.gov.hk/tc/wxinfo/currwx/flw.htm">天氣報告</a>，市民應提高警覺。</p>
+<p><img src="https://web.archive.org/web/20211105123456im_/https://news.example.hk/img/radar.png" alt="雷達圖"></p>
+
+"""#),
+        EmbeddedFile("scraper/archive-residue/examples/bad-4.json", #"""
+{
+  "expect": [
+    {
+      "line": 6,
+      "column": 15,
+      "message": "relative archive link"
+    },
+    {
+      "line": 7,
+      "column": 14,
+      "message": "archive-rewritten"
+    }
+  ]
+}
+
+"""#),
         EmbeddedFile("scraper/archive-residue/examples/fixed-1.md", #"""
 ---
 title: 天文台發出強烈季候風信號
@@ -4316,12 +4343,22 @@ https://web.archive.org/web/2021id_/https://example.com/
 ```
 
 """#),
+        EmbeddedFile("scraper/archive-residue/examples/good-3.html", #"""
+---
+title: 網傳加州將扣下聯邦稅
+date: 2024-11-13
+---
+
+<p>在微博上傳開的相關消息（<a href="https://archive.ph/KGZxi">1</a>、<a href="https://archive.ph/dCyfs">2</a>），內容也大致相同。</p>
+<!-- 存檔：<a href="/web/20241113000000/https://example.com/">x</a> -->
+
+"""#),
         EmbeddedFile("scraper/archive-residue/rule.json", #"""
 {
   "id": "archive-residue",
   "family": "scraper",
   "summary": "Links rewritten by a web archive the page was captured through: web.archive.org wrappers, relative /web/<timestamp>/ links, archive.today rewrites.",
-  "whatItFinds": "The rule reports relative and rewritten links and archive-wrapped front-matter URLs always, and a plain absolute capture link in the body when the file shows it was captured through the archive (another archive link of those kinds, a wrapped link to the article's own site, or at least `minLinks` wrapped links): a news article may cite one archived page on purpose, and a short archive.today id (`https://archive.ph/hVRjs`, used by fact checks) is never reported. Fenced code is skipped.",
+  "whatItFinds": "The rule reports relative and rewritten links and archive-wrapped front-matter URLs always, and a plain absolute capture link in the body when the file shows it was captured through the archive (another archive link of those kinds, a wrapped link to the article's own site, or at least `minLinks` wrapped links): a news article may cite one archived page on purpose, and a short archive.today id (`https://archive.ph/hVRjs`, used by fact checks) is never reported. On an HTML page the links in tags (`href`, `src`) are read as well as the text; comments, scripts and code (fences, `<pre>`, `<code>`) are skipped.",
   "whyItMatters": "A corpus captured through a web archive keeps the archive's rewriting of every link: `https://web.archive.org/web/20210101000000/https://news.example.com/a.html` points to the capture instead of the article, `id_`/`im_` variants are the archive's internal copies, and relative `/web/2021…/https://…` links (in Markdown `](/web/…)` or `href=\"/web/…\"`) break everywhere but inside the archive; archive.today does the same with `archive.ph/o/<id>/<url>` and `archive.ph/<date>/<url>`.",
   "fixSafety": "Unsafe fix: unwrap to the original URL, only when the link spells it out with its scheme (`http:/host` with collapsed slashes is restored to `http://host`); whether the original still answers is for an editor to check.",
   "severity": "warning",
@@ -4859,7 +4896,9 @@ link: https://news.example.hk/a/5
     { "literal": ["转载请注明出处", "轉載請註明出處", "轉載請注明出處"] },
     { "literal": ["受到著作权法保护", "受到著作權法保護"] },
     { "$comment": "DW's notice without 到. Only after 本文所有内容: an article may say that a work 受著作权法保护.",
-      "literal": ["本文所有内容受著作权法保护", "本文所有內容受著作權法保護"] }
+      "literal": ["本文所有内容受著作权法保护", "本文所有內容受著作權法保護"] },
+    { "$comment": "CNA's site notice (本網站之文字、圖片及影音，非經授權，不得轉載、公開播送或公開傳輸及利用。), whole: an article may say that pictures 非經授權不得轉載.",
+      "literal": ["本網站之文字、圖片及影音，非經授權，不得轉載", "本网站之文字、图片及影音，非经授权，不得转载"] }
   ]
 }
 
@@ -5038,6 +5077,50 @@ date: 2024-11-27
 她說：「我是一個讓男人厭惡憎恨的女性主義者。」
 
 © 2024年德國之聲版權聲明：本文所有內容受著作權法保護，如無德國之聲特別授權，不得擅自使用。
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/bad-12.json", #"""
+{
+  "expect": [
+    {
+      "line": 9,
+      "message": "copyright footer '本網站之文字、圖片及影音，非經授權，不得轉載'"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/bad-12.md", #"""
+---
+title: 美查獲最大宗仿冒樂器案 3000把Gibson電吉他假貨來自亞洲
+date: 2024-11-28
+---
+美國海關官員表示，查獲約3000把仿冒Gibson電吉他，市值逾1800萬美元。
+
+官員說，這批假貨來自亞洲，經由洛杉磯港入境。
+
+本網站之文字、圖片及影音，非經授權，不得轉載、公開播送或公開傳輸及利用。
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/bad-13.json", #"""
+{
+  "expect": [
+    {
+      "line": 7,
+      "message": "copyright footer '本网站之文字、图片及影音，非经授权，不得转载'"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/bad-13.md", #"""
+---
+title: 美查获最大宗仿冒乐器案
+date: 2024-11-28
+---
+美国海关官员表示，查获约3000把仿冒Gibson电吉他，市值逾1800万美元。
+
+本网站之文字、图片及影音，非经授权，不得转载、公开播送或公开传输及利用。
 
 """#),
         EmbeddedFile("scraper/boilerplate/examples/bad-2.json", #"""
@@ -5235,6 +5318,26 @@ date: 2022-03-16 01:21:43
 学院召开全面从严治党工作会议，部署本年度重点工作任务。
 
 """#),
+        EmbeddedFile("scraper/boilerplate/examples/fixed-12.md", #"""
+---
+title: 美查獲最大宗仿冒樂器案 3000把Gibson電吉他假貨來自亞洲
+date: 2024-11-28
+---
+美國海關官員表示，查獲約3000把仿冒Gibson電吉他，市值逾1800萬美元。
+
+官員說，這批假貨來自亞洲，經由洛杉磯港入境。
+
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/fixed-13.md", #"""
+---
+title: 美查获最大宗仿冒乐器案
+date: 2024-11-28
+---
+美国海关官员表示，查获约3000把仿冒Gibson电吉他，市值逾1800万美元。
+
+
+"""#),
         EmbeddedFile("scraper/boilerplate/examples/fixed-2.md", #"""
 ---
 title: 校园新闻
@@ -5327,6 +5430,18 @@ date: 2024-11-27
 判決指出，被告公司的資料庫所有內容受著作權法保護，原告不得擅自重製。
 
 该案另一被告称，其网站所有内容受著作权法保护，他人转载须经许可。
+
+"""#),
+        EmbeddedFile("scraper/boilerplate/examples/good-12.md", #"""
+---
+title: 中央社推出新聞授權平台
+date: 2024-11-28
+---
+中央社表示，媒體引用其新聞須先取得授權。
+
+社方強調，網站上的文字、圖片及影音，非經授權不得轉載，違者將依著作權法追究。
+
+该社另称，本网站之文字报道可供学校教学使用，但图片及影音非经授权不得转载。
 
 """#),
         EmbeddedFile("scraper/boilerplate/examples/good-2.md", #"""
@@ -5445,12 +5560,12 @@ date: 2024-06-14
     "headerLines": {
       "type": "integer",
       "default": 6,
-      "description": "Non-blank body lines at the top that count as the header zone."
+      "description": "Body lines at the top that count as the header zone: neither blank nor code, and on an HTML page with visible text (not tags, comments or scripts only)."
     },
     "footerLines": {
       "type": "integer",
       "default": 8,
-      "description": "Non-blank body lines at the bottom that count as the footer zone."
+      "description": "Body lines at the bottom that count as the footer zone: neither blank nor code, and on an HTML page with visible text (not tags, comments or scripts only)."
     },
     "maxResidual": {
       "type": "integer",
@@ -5546,6 +5661,33 @@ date: 2024-11-01
 如有疑问，请发送至[电子邮件保护]。
 
 """#),
+        EmbeddedFile("scraper/email-obfuscated/examples/bad-4.html", #"""
+---
+title: 編輯部
+date: 2024-11-01
+---
+
+<p>另見<a href="/cdn-cgi/l/email-protection#4a242f3d390a2f322b273a262f64292527">新聞部電郵</a>。</p>
+<p>投稿郵箱：<a href="/cdn-cgi/l/email-protection" class="__cf_email__" data-cfemail="4a242f3d390a2f322b273a262f64292527">[email&#160;protected]</a></p>
+
+"""#),
+        EmbeddedFile("scraper/email-obfuscated/examples/bad-4.json", #"""
+{
+  "expect": [
+    {
+      "line": 6,
+      "column": 15,
+      "message": "news@example.com"
+    },
+    {
+      "line": 7,
+      "column": 18,
+      "message": "news@example.com"
+    }
+  ]
+}
+
+"""#),
         EmbeddedFile("scraper/email-obfuscated/examples/good-1.md", #"""
 ---
 title: 讀者來信
@@ -5567,12 +5709,21 @@ date: 2024-11-01
 ```
 
 """#),
+        EmbeddedFile("scraper/email-obfuscated/examples/good-3.html", #"""
+---
+title: 编辑部
+date: 2024-11-01
+---
+
+<p>投稿邮箱：<a href="mailto:news@example.com">news@example.com</a>，来信请注明“投稿”。</p>
+
+"""#),
         EmbeddedFile("scraper/email-obfuscated/rule.json", #"""
 {
   "id": "email-obfuscated",
   "family": "scraper",
   "summary": "Cloudflare e-mail obfuscation residue where an e-mail address was: [email protected], /cdn-cgi/l/email-protection links, data-cfemail.",
-  "whatItFinds": "A scraper that does not run the script keeps `[email protected]` (also `[email&#160;protected]`, Markdown-escaped `\\[email protected\\]`, or a machine translation such as `[電子郵件保護]`), a link to `/cdn-cgi/l/email-protection#…`, or `data-cfemail`/`__cf_email__` markup: the reader of the corpus sees no address. One finding per address (a placeholder and its link are one finding). Addresses written out (`news@example.com`) and deliberate spellings such as `news [at] example.com` are not reported; fenced code is skipped.",
+  "whatItFinds": "A scraper that does not run the script keeps `[email protected]` (also `[email&#160;protected]`, Markdown-escaped `\\[email protected\\]`, or a machine translation such as `[電子郵件保護]`), a link to `/cdn-cgi/l/email-protection#…`, or `data-cfemail`/`__cf_email__` markup: the reader of the corpus sees no address. One finding per address (a placeholder and its link are one finding). Addresses written out (`news@example.com`) and deliberate spellings such as `news [at] example.com` are not reported; on an HTML page the tags (`href`, `data-cfemail`) are read as well as the text; comments, scripts and code (fences, `<pre>`, `<code>`) are skipped.",
   "whyItMatters": "Sites behind Cloudflare replace every e-mail address in the HTML by a placeholder and restore it with a script in the reader's browser; a scraped copy keeps the placeholder, so the address a reader needs is missing.",
   "fixSafety": "There is no fix: when the link or attribute still carries Cloudflare's XOR-encoded address, the message decodes it so an editor can restore it by hand; otherwise the address is lost.",
   "severity": "warning",
@@ -22583,7 +22734,7 @@ date: 2024-11-01
                      options: [],
                      source: "Rules/meta/unused-suppression/rule.json", examplesFolder: "meta/unused-suppression"),
         RuleMetadata(id: "archive-residue", family: "scraper", summary: "Links rewritten by a web archive the page was captured through: web.archive.org wrappers, relative /web/<timestamp>/ links, archive.today rewrites.",
-                     whatItFinds: "The rule reports relative and rewritten links and archive-wrapped front-matter URLs always, and a plain absolute capture link in the body when the file shows it was captured through the archive (another archive link of those kinds, a wrapped link to the article's own site, or at least `minLinks` wrapped links): a news article may cite one archived page on purpose, and a short archive.today id (`https://archive.ph/hVRjs`, used by fact checks) is never reported. Fenced code is skipped.",
+                     whatItFinds: "The rule reports relative and rewritten links and archive-wrapped front-matter URLs always, and a plain absolute capture link in the body when the file shows it was captured through the archive (another archive link of those kinds, a wrapped link to the article's own site, or at least `minLinks` wrapped links): a news article may cite one archived page on purpose, and a short archive.today id (`https://archive.ph/hVRjs`, used by fact checks) is never reported. On an HTML page the links in tags (`href`, `src`) are read as well as the text; comments, scripts and code (fences, `<pre>`, `<code>`) are skipped.",
                      whyItMatters: "A corpus captured through a web archive keeps the archive's rewriting of every link: `https://web.archive.org/web/20210101000000/https://news.example.com/a.html` points to the capture instead of the article, `id_`/`im_` variants are the archive's internal copies, and relative `/web/2021…/https://…` links (in Markdown `](/web/…)` or `href=\"/web/…\"`) break everywhere but inside the archive; archive.today does the same with `archive.ph/o/<id>/<url>` and `archive.ph/<date>/<url>`.",
                      fixSafety: "Unsafe fix: unwrap to the original URL, only when the link spells it out with its scheme (`http:/host` with collapsed slashes is restored to `http://host`); whether the original still answers is for an editor to check.",
                      severity: .warning, enabledByDefault: true, fixable: .unsafe,
@@ -22610,14 +22761,14 @@ date: 2024-11-01
                      fixSafety: "A safe fix deletes only a line that is wholly residue (navigation, widgets, counters, sidebar headings, site copyright). A line whose labels carry values (a date or time, the author's byline, editor and photo credits, a source or the original URL) is reported; with --unsafe-fixes its values move into the front matter (`date`, `source`, `author`, `editor`, `reviewer`, `photographer`, `source_url`) and the line goes; when the front matter holds a different value there is no fix. A line that also carries article text is reported without a fix.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [
-                         RuleOptionSpec(name: "headerLines", type: "integer", defaultValue: JSONNode(.number(6)), description: "Non-blank body lines at the top that count as the header zone.", allowed: nil),
-                         RuleOptionSpec(name: "footerLines", type: "integer", defaultValue: JSONNode(.number(8)), description: "Non-blank body lines at the bottom that count as the footer zone.", allowed: nil),
+                         RuleOptionSpec(name: "headerLines", type: "integer", defaultValue: JSONNode(.number(6)), description: "Body lines at the top that count as the header zone: neither blank nor code, and on an HTML page with visible text (not tags, comments or scripts only).", allowed: nil),
+                         RuleOptionSpec(name: "footerLines", type: "integer", defaultValue: JSONNode(.number(8)), description: "Body lines at the bottom that count as the footer zone: neither blank nor code, and on an HTML page with visible text (not tags, comments or scripts only).", allowed: nil),
                          RuleOptionSpec(name: "maxResidual", type: "integer", defaultValue: JSONNode(.number(24)), description: "Words (CJK characters or ASCII words) a label or widget line may carry besides its patterns and still be deleted as a whole.", allowed: nil),
                          RuleOptionSpec(name: "disabledCategories", type: "string[]", defaultValue: JSONNode(.array([])), description: "Pattern categories to skip: breadcrumb, widget, metadata, sidebar, footer, social, copyright.", allowed: ["breadcrumb", "widget", "metadata", "sidebar", "footer", "social", "copyright"])
                      ],
                      source: "Rules/scraper/boilerplate/rule.json", examplesFolder: "scraper/boilerplate"),
         RuleMetadata(id: "email-obfuscated", family: "scraper", summary: "Cloudflare e-mail obfuscation residue where an e-mail address was: [email protected], /cdn-cgi/l/email-protection links, data-cfemail.",
-                     whatItFinds: "A scraper that does not run the script keeps `[email protected]` (also `[email&#160;protected]`, Markdown-escaped `\\[email protected\\]`, or a machine translation such as `[電子郵件保護]`), a link to `/cdn-cgi/l/email-protection#…`, or `data-cfemail`/`__cf_email__` markup: the reader of the corpus sees no address. One finding per address (a placeholder and its link are one finding). Addresses written out (`news@example.com`) and deliberate spellings such as `news [at] example.com` are not reported; fenced code is skipped.",
+                     whatItFinds: "A scraper that does not run the script keeps `[email protected]` (also `[email&#160;protected]`, Markdown-escaped `\\[email protected\\]`, or a machine translation such as `[電子郵件保護]`), a link to `/cdn-cgi/l/email-protection#…`, or `data-cfemail`/`__cf_email__` markup: the reader of the corpus sees no address. One finding per address (a placeholder and its link are one finding). Addresses written out (`news@example.com`) and deliberate spellings such as `news [at] example.com` are not reported; on an HTML page the tags (`href`, `data-cfemail`) are read as well as the text; comments, scripts and code (fences, `<pre>`, `<code>`) are skipped.",
                      whyItMatters: "Sites behind Cloudflare replace every e-mail address in the HTML by a placeholder and restore it with a script in the reader's browser; a scraped copy keeps the placeholder, so the address a reader needs is missing.",
                      fixSafety: "There is no fix: when the link or attribute still carries Cloudflare's XOR-encoded address, the message decodes it so an editor can restore it by hand; otherwise the address is lost.",
                      severity: .warning, enabledByDefault: true, fixable: .none,

@@ -373,7 +373,7 @@ package struct ZoneLines {
     }
 
     /// The zones of `document`: its first `headerLines` and last `footerLines` lines of content
-    /// (neither blank nor code), each zone walked from its end of the body only as far as it
+    /// (neither blank nor code; on HTML, with visible text), each zone walked from its end of the body only as far as it
     /// reaches. Written into
     /// `storage` (uninitialized, at least `room` entries; the caller's temporary allocation: a
     /// function taking a closure over it copied the rule and the document into its context, three
@@ -387,8 +387,11 @@ package struct ZoneLines {
         let footer = UnsafeMutableBufferPointer(rebasing: storage[headerRoom..<(headerRoom + footerRoom)])
         var headerCount = 0, footerCount = 0
         if let lines {
+            // On an HTML page only the lines a reader sees: a trailing comment (the Wayback
+            // Machine's `FILE ARCHIVED ON …`) or the page's scripts would push the footer out of the zone.
+            let html: HTMLView? = document.isHTMLFile ? document.html : nil
             if headerRoom > 0 {
-                for n in lines where Self.isContent(document, n) {
+                for n in lines where Self.isContent(document, n, html) {
                     header.initializeElement(at: headerCount, to: n)
                     headerCount += 1
                     if headerCount == headerRoom { break }
@@ -396,7 +399,7 @@ package struct ZoneLines {
             }
             if footerRoom > 0 {
                 // Met from the end: written from the room's end down, then moved to its start.
-                for n in lines.reversed() where Self.isContent(document, n) {
+                for n in lines.reversed() where Self.isContent(document, n, html) {
                     footerCount += 1
                     footer.initializeElement(at: footerRoom - footerCount, to: n)
                     if footerCount == footerRoom { break }
@@ -410,9 +413,12 @@ package struct ZoneLines {
         self.footer = UnsafeBufferPointer(rebasing: footer[..<footerCount])
     }
 
+    /// Neither blank nor code, and on an HTML page (`html`) showing visible text.
     @inline(__always)
-    private static func isContent(_ document: Document, _ n: Int) -> Bool {
-        !document.isCode(line: n) && !TextScan.isBlank(document.bytes, document.contentRange(ofLine: n))
+    private static func isContent(_ document: borrowing Document, _ n: Int, _ html: HTMLView?) -> Bool {
+        let range = document.contentRange(ofLine: n)
+        guard !document.isCode(line: n), !TextScan.isBlank(document.bytes, range) else { return false }
+        return html?.showsText(line: range, document.bytes) ?? true
     }
 
     package func isHeader(_ line: Int) -> Bool { DocumentZones.holds(header, line) }

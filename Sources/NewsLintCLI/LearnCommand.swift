@@ -109,15 +109,7 @@ package enum LearnCommand {
         }
         if run.ioFailure { io.stderr("warning: some files could not be read; the pack is learned from the rest\n") }
         var patterns: [(json: String, sortKey: String, files: Int)] = []
-        for (_, g) in groups {
-            let texts = g.texts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            guard let first = texts.first else { continue }
-            if texts.count > 1, let regex = variantRegex(first), PatternParser.requiredLiteral(inRegex: regex) != nil {
-                patterns.append(("{ \"regex\": \(JSONWriter.quote(regex)), \"$comment\": \"in \(g.files) files, \(texts.count) variants, e.g. \(JSONWriter.quote(first).dropFirst().dropLast())\" }", first, g.files))
-            } else {
-                for t in texts { patterns.append(("{ \"literal\": \(JSONWriter.quote(t)), \"$comment\": \"in \(g.texts[t] ?? 0) files\" }", t, g.texts[t] ?? 0)) }
-            }
-        }
+        for (_, g) in groups { patterns += Self.learnedPatterns(g.texts) }
         let ordered = patterns.sorted { $0.files != $1.files ? $0.files > $1.files : $0.sortKey.utf8.lexicographicallyPrecedes($1.sortKey.utf8) }
         var out = "{\n"
         out += "  \"$comment\": \"Learned by 'newslint learn' from \(expanded.files.count) files: lines repeated across a site (a regex where copies differ only by numbers). Review before use.\",\n"
@@ -149,6 +141,42 @@ package enum LearnCommand {
             io.stdout(out)
         }
         return ExitCode.ok
+    }
+
+    /// The patterns of one group of repeated lines (`texts`: each text and the files it is in).
+    /// The group's key drops more than digits (a URL's query, scheme, `www.`, whitespace runs), so
+    /// its texts can differ in words too: they are classed by `variantRegex`, and a class of two
+    /// or more becomes one regex when that regex matches each of its texts whole and holds a
+    /// literal for the automaton; every other text stays a literal of its own. The counts in the
+    /// comments are the files of the texts each pattern matches.
+    package static func learnedPatterns(_ texts: [String: Int]) -> [(json: String, sortKey: String, files: Int)] {
+        func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+        var classes: [String: [String]] = [:]
+        var literals: [String] = []
+        for t in texts.keys {
+            if let regex = variantRegex(t) { classes[regex, default: []].append(t) } else { literals.append(t) }
+        }
+        var out: [(json: String, sortKey: String, files: Int)] = []
+        for (regex, members) in classes {
+            let members = members.sorted(by: precedes)
+            guard members.count > 1, let first = members.first, PatternParser.requiredLiteral(inRegex: regex) != nil,
+                  matchesWhole(regex, members) else {
+                literals += members
+                continue
+            }
+            let files = members.reduce(0) { $0 + (texts[$1] ?? 0) }
+            out.append(("{ \"regex\": \(JSONWriter.quote(regex)), \"$comment\": \"in \(files) files, \(members.count) variants, e.g. \(JSONWriter.quote(first).dropFirst().dropLast())\" }", first, files))
+        }
+        for t in literals.sorted(by: precedes) {
+            out.append(("{ \"literal\": \(JSONWriter.quote(t)), \"$comment\": \"in \(texts[t] ?? 0) files\" }", t, texts[t] ?? 0))
+        }
+        return out
+    }
+
+    /// Whether `regex` matches each of `texts` from its start to its end.
+    private static func matchesWhole(_ regex: String, _ texts: [String]) -> Bool {
+        guard let anchored = try? NSRegularExpression(pattern: "^(?:\(regex))$") else { return false }
+        return texts.allSatisfy { anchored.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) != nil }
     }
 
     /// A regex matching `text` with every run of digits free (`更新於 [0-9０-９]+-…`), or nil when

@@ -12,8 +12,9 @@ import NewsLintCore
 /// Unsafe fix: unwrap to the original URL, only when the link spells it out with its scheme.
 public struct ArchiveResidueRule: Rule, RuleWithOptions {
     public static let id = "archive-residue"
-    /// Reads prose: on HTML files its findings and fixes stay in visible text.
-    public static let readsProse = true
+    /// Does not read prose: on an HTML page the residue is mostly in `href`/`src` attributes, which
+    /// the sink would hide from a prose rule. `check` keeps on HTML the links in visible text or in
+    /// a start tag outside code (`HTMLView.isProseOrStartTag`), none in comments or scripts.
 
     package let minLinks: Int
 
@@ -52,6 +53,10 @@ public struct ArchiveResidueRule: Rule, RuleWithOptions {
             if sink.budgetSpent(step: n, bytes: document.contentRange(ofLine: n).count) { return }
             scanLine(bytes, document.contentRange(ofLine: n), inFrontMatter: n < bodyLine, into: &hits)
         }
+        let html: HTMLView? = document.isHTMLFile ? document.html : nil
+        if let html {
+            hits.removeAll { $0.range.lowerBound >= document.bodyStart && !html.isProseOrStartTag(at: $0.range.lowerBound) }
+        }
         guard !hits.isEmpty else { return }
         let ownHost = Self.ownHost(document)
         let captured = hits.contains { $0.shape != .absolute || $0.inFrontMatter } || hits.count >= minLinks
@@ -66,9 +71,12 @@ public struct ArchiveResidueRule: Rule, RuleWithOptions {
             case .rewritten: message = "archive-rewritten link to '\(shown)': points into the archive's copy, not to the original"
             case .absolute: message = "archive-wrapped link to '\(shown)': points to the archive capture, not to the original"
             }
-            let fix = Self.recovered(original).map { url in
+            // On HTML only in visible text: the text rules' fixes never edit markup (an attribute is
+            // the page's structure; `HTMLTextFixKeepsMarkupTests`), so a rewritten `href` is reported only.
+            let editable = html.map { hit.range.lowerBound < document.bodyStart || $0.isEditable(hit.range) } ?? true
+            let fix = editable ? Self.recovered(original).map { url in
                 Fix(.unsafe, "Unwrap to the original URL", edits: [Edit(range: hit.range, replacement: url)])
-            }
+            } : nil
             sink.report(hit.range, message, fix: fix)
         }
     }

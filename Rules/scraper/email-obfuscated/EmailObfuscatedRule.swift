@@ -9,8 +9,9 @@ import NewsLintCore
 /// `data-cfemail`), the message decodes it so an editor can restore it by hand.
 public struct EmailObfuscatedRule: Rule {
     public static let id = "email-obfuscated"
-    /// Reads prose: on HTML files its findings and fixes stay in visible text.
-    public static let readsProse = true
+    /// Does not read prose: on an HTML page the residue is mostly markup (`href="/cdn-cgi/l/…"`,
+    /// `data-cfemail`), which the sink would hide from a prose rule. `check` keeps on HTML the hits
+    /// in visible text or in a start tag outside code (`HTMLView.isProseOrStartTag`).
 
     public init(options: RuleOptions) {}
 
@@ -55,7 +56,11 @@ public struct EmailObfuscatedRule: Rule {
         guard Self.mayContainResidue(in: document) else { return }
         for n in stride(from: 1, through: document.lineCount, by: 1) where !document.isCode(line: n) {
             if sink.budgetSpent(step: n, bytes: document.contentRange(ofLine: n).count) { return }
-            let hits = lineHits(bytes, document.contentRange(ofLine: n))
+            var hits = lineHits(bytes, document.contentRange(ofLine: n))
+            if document.isHTMLFile, !hits.isEmpty {
+                let html = document.html
+                hits.removeAll { $0.range.lowerBound >= document.bodyStart && !html.isProseOrStartTag(at: $0.range.lowerBound) }
+            }
             for group in merged(hits, bytes) { report(group, into: &sink) }
         }
     }

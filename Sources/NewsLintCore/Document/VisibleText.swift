@@ -32,6 +32,41 @@ extension HTMLView {
         return first..<last
     }
 
+    /// Whether byte `offset` lies in prose or inside a start tag (its name or attributes), outside
+    /// code elements: where scraper residue a reader or a link meets can be — a rewritten `href`, an
+    /// obfuscation attribute. Not comments, `<script>`/`<style>` content, end tags or the doctype.
+    /// For the rules whose finding IS markup (`archive-residue`, `email-obfuscated`): they do not
+    /// read prose, so the sink does not cut their findings to visible text, and ask this instead.
+    public func isProseOrStartTag(at offset: Int) -> Bool {
+        guard let i = tokenIndex(containing: offset), !isInCode(token: i) else { return false }
+        return tokens[i].isVisibleText || tokens[i].kind == .startTag
+    }
+
+    /// Whether the line `range` shows a reader something: visible text outside code with a byte
+    /// other than a space (ASCII whitespace, U+00A0, U+3000), or a character reference. A line of
+    /// tags only, or of a comment or a script, shows nothing. A line outside the tokenized range
+    /// counts as shown (as every non-blank line of a Markdown file). The boilerplate zones
+    /// (`ZoneLines`) count only such lines on an HTML page.
+    public func showsText(line range: Range<Int>, _ bytes: [UInt8]) -> Bool {
+        guard var i = tokenIndex(containing: range.lowerBound) else { return true }
+        while i < tokens.count, tokens[i].range.lowerBound < range.upperBound {
+            if isProse(token: i) {
+                if tokens[i].kind == .characterReference { return true }
+                var j = max(tokens[i].range.lowerBound, range.lowerBound)
+                let end = min(tokens[i].range.upperBound, range.upperBound)
+                while j < end {
+                    let b = bytes[j]
+                    if Self.isSpace(b) { j += 1; continue }
+                    if b == 0xC2, j + 1 < end, bytes[j + 1] == 0xA0 { j += 2; continue }
+                    if b == 0xE3, j + 2 < end, bytes[j + 1] == 0x80, bytes[j + 2] == 0x80 { j += 3; continue }
+                    return true
+                }
+            }
+            i += 1
+        }
+        return false
+    }
+
     /// Whether an edit of `range` stays inside visible text: a replaced range wholly visible, or an
     /// insertion point inside or at the edge of a text token.
     public func isEditable(_ range: Range<Int>) -> Bool {

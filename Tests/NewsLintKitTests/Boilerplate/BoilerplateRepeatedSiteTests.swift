@@ -149,6 +149,37 @@ import Testing
 }
 
 extension BoilerplateRepeatedSiteTests {
+    /// A group's key drops a URL's query, so its copies can differ in letters as well as digits
+    /// (`news/acn/…` and `news/aopl/…`): `learn` made one regex of the first copy, which matched
+    /// three of the six, and its comment said "in 6 files, 6 variants". Each copy is now matched
+    /// by the pattern whose comment counts it.
+    @Test func learnedRegexMatchesEveryVariantItCounts() throws {
+        let tmp = TemporaryDirectory()
+        func share(_ i: Int) -> String {
+            "分享至Facebook：[連結](https://www.facebook.com/sharer.php?u=https://www.cna.com.tw/news/\(i < 3 ? "acn" : "aopl")/2024110\(i + 1)0424.aspx)"
+        }
+        for i in 0..<6 { tmp.write("corpus/\(i).md", Self.article(i, extra: [share(i)])) }
+        let run = CLIRun.run(["learn", "--no-config", "-o", "packs/learned.json", "corpus"], cwd: tmp.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let written = String(decoding: tmp.read("packs/learned.json"), as: UTF8.self)
+        #expect(written.components(separatedBy: "in 3 files, 3 variants").count == 3, "\(written)")
+        #expect(!written.contains("in 6 files"), "\(written)")
+        var catalog = Catalog.builtin
+        try RulePackRegistry.load(path: tmp.path + "/packs", into: &catalog)
+        let found = try RuleHarness.linter(rule: "learned-boilerplate", catalog: catalog)
+            .lint((0..<6).map { .text(path: "x\($0).md", bytes: Array(Self.article($0, extra: [share($0)]).utf8)) }).diagnostics
+        #expect(found.count == 6 && found.allSatisfy { $0.line == 8 })
+    }
+
+    /// Texts of one group without a shared digit-free shape stay literals, each with its own count.
+    @Test func learnedPatternsCountWhatTheyMatch() {
+        let patterns = LearnCommand.learnedPatterns(["更新於 2024-11-01": 2, "更新於 2024-11-02": 1, "更新時間 2024-11-03": 1, "分享": 4])
+        #expect(patterns.map(\.files).sorted() == [1, 3, 4])
+        #expect(patterns.contains { $0.json.contains("\"regex\"") && $0.json.contains("in 3 files, 2 variants") })
+        #expect(patterns.contains { $0.json.contains("\"literal\": \"更新時間 2024-11-03\"") && $0.files == 1 })
+        #expect(patterns.contains { $0.json.contains("\"literal\": \"分享\"") && $0.files == 4 })
+    }
+
     /// Deleting a learned line of HTML can unbalance the markup, so such a pack's fix is unsafe.
     @Test func learnedHTMLLinesGetAnUnsafeFix() throws {
         let tmp = TemporaryDirectory()

@@ -67,4 +67,50 @@ import Testing
         }
         #expect(found > 2_000, "\(found)")
     }
+
+    /// On an HTML page the zones count only lines a reader sees: the Wayback Machine's trailing
+    /// `<!-- FILE ARCHIVED ON … -->` comment, a page's closing scripts and tag-only lines pushed the
+    /// copyright line out of the footer zone (its 8 lines were all markup).
+    @Test func htmlZonesCountOnlyLinesWithVisibleText() throws {
+        let article = """
+            ---
+            title: 美元上升
+            date: 2024-11-09
+            ---
+
+            <div class="article">
+            <p>美元上升，投資者評估特朗普當選美國總統可能對美國經濟產生的影響。</p>
+            <p>美元指數高見105.21，其後升勢稍為回軟，報104.95，升幅0.5%。</p>
+            <p>Copyright © 2024 香港電台 All rights reserved.</p>
+            </div>
+
+            """
+        let tail = """
+            <script src="/_static/js/bundle-playback.js"></script>
+            <script>
+              __wm.init("https://web.archive.org/web");
+            </script>
+            <!--
+                 FILE ARCHIVED ON 03:21:11 Nov 02, 2024 AND RETRIEVED FROM THE
+                 INTERNET ARCHIVE ON 02:10:43 Dec 06, 2026.
+                 JAVASCRIPT APPENDED BY WAYBACK MACHINE, COPYRIGHT INTERNET ARCHIVE.
+
+                 ALL OTHER CONTENT MAY ALSO BE PROTECTED BY COPYRIGHT (17 U.S.C.
+                 SECTION 108(a)(3)).
+            -->
+            <!--
+            playback timings (ms):
+              captures_list: 0.565
+              load_resource: 184.51
+            -->
+
+            """
+        for text in [article, article + tail] {
+            let found = try RuleHarness.diagnostics(rule: "boilerplate", files: [("a.html", text)])
+            #expect(found.map(\.line) == [9], "\(found)")
+            let zones = DocumentZones(Document(path: "a.html", text: text), headerLines: 6, footerLines: 8)
+            #expect(zones.footerLines == [7, 8, 9], "\(zones.footerLines)")
+            #expect(zones.headerLines == [7, 8, 9])
+        }
+    }
 }

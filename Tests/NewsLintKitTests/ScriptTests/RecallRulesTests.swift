@@ -63,6 +63,38 @@ import Testing
         #expect(ArchiveResidueRule.recovered(Array("https://".utf8)) == nil)
     }
 
+    /// On an HTML page the residue is markup: a Wayback-rewritten `href`/`src`, a relative
+    /// `/web/<ts>/…` link, Cloudflare's `/cdn-cgi/l/email-protection` link. The rules read start
+    /// tags and visible text there (they were prose rules, and the sink hid every attribute), but
+    /// not comments, scripts or code, and no other prose rule sees the attributes.
+    @Test func scraperResidueIsFoundInHTMLAttributes() throws {
+        let body = """
+            <p>詳見<a href="/web/20211105123456/https://www.hko.gov.hk/tc/wxinfo/currwx/flw.htm">天氣報告</a>，市民應提高警覺。</p>
+            <p><img src="https://web.archive.org/web/20211105123456im_/https://news.example.hk/img/radar.png" alt="雷達圖"></p>
+            <p>另見<a href="/cdn-cgi/l/email-protection#4a242f3d390a2f322b273a262f64292527">新聞部電郵</a>。</p>
+            """
+        let html = Self.doc("天文台發出強烈季候風信號", body)
+        let archive = try RuleHarness.diagnostics(rule: "archive-residue", files: [("a.html", html)])
+        #expect(archive.map(\.line) == [6, 7])
+        #expect(archive.map(\.column) == [15, 14])
+        // Reported without a fix: a text rule's fix never edits markup.
+        #expect(archive.allSatisfy { $0.fix == nil })
+        let email = try RuleHarness.diagnostics(rule: "email-obfuscated", files: [("a.html", html)])
+        #expect(email.count == 1 && email.first?.line == 8 && email.first?.message.contains("news@example.com") == true)
+        // As in the Markdown copy of the same text.
+        #expect(try RuleHarness.diagnostics(rule: "archive-residue", files: [("a.md", html)]).map(\.line) == [6, 7])
+        #expect(try RuleHarness.diagnostics(rule: "email-obfuscated", files: [("a.md", html)]).map(\.line) == [8])
+        // Comments, scripts and code on the page are not the article's links.
+        let hidden = Self.doc("t", """
+            <!-- <a href="/web/20211105123456/https://www.hko.gov.hk/">x</a> /cdn-cgi/l/email-protection#4a24 -->
+            <script>var u = "/web/20211105123456/https://www.hko.gov.hk/"; var e = "/cdn-cgi/l/email-protection";</script>
+            <pre><a href="/web/20211105123456/https://www.hko.gov.hk/">x</a> <a href="/cdn-cgi/l/email-protection">y</a></pre>
+            <p>正文。</p>
+            """)
+        #expect(try RuleHarness.diagnostics(rule: "archive-residue", files: [("h.html", hidden)]).isEmpty)
+        #expect(try RuleHarness.diagnostics(rule: "email-obfuscated", files: [("h.html", hidden)]).isEmpty)
+    }
+
     @Test func halfwidthMiddleDotOptionIsChecked() throws {
         #expect(throws: RuleOptionError.self) { try PunctuationHalfwidthRule(options: RuleOptions(["middleDot": JSONNode(.string("*"))])) }
     }
