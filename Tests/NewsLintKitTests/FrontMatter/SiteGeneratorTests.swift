@@ -77,7 +77,7 @@ import Testing
         }
         #expect {
             _ = try Configuration.parse("{\"preset\": 3}", catalog: &catalog)
-        } throws: { error in "\(error)".contains("expected a preset name (generic, hugo, jekyll)") }
+        } throws: { error in "\(error)".contains("expected a preset name (generic, hugo, jekyll, plain)") }
     }
 
     @Test func initWritesThePreset() throws {
