@@ -62,6 +62,35 @@ struct ParenthesisBlocks {
         "title", "tr", "ul",
     ]
 
+    /// The longest name a `nameKey` holds (six bits a scalar); no block element's name is longer.
+    private static let maxKeyLength = 10
+
+    /// `blockElements` packed as their tags' names are (`nameCode` of each scalar, six bits
+    /// apiece), ascending: a name is packed as it is read and found by bisection, instead of
+    /// lower-cased into a `String` and hashed at every `<` of a long line.
+    private static let blockKeys: [UInt64] = blockElements.map { name in
+        name.unicodeScalars.reduce(UInt64(0)) { $0 &<< 6 | UInt64(nameCode($1.value)) }
+    }.sorted()
+
+    /// A tag name's scalar (an ASCII letter in either case, or a digit) as a code of six bits
+    /// that is never 0: `a`…`z` 1…26, `0`…`9` 27…36.
+    @inline(__always)
+    private static func nameCode(_ c: UInt32) -> UInt32 {
+        c &- 0x30 < 10 ? c &- 0x30 &+ 27 : (c | 0x20) &- 0x60
+    }
+
+    /// Whether `key` is one of `blockKeys`.
+    @inline(__always)
+    private static func isBlockKey(_ key: UInt64) -> Bool {
+        let keys = blockKeys
+        var lo = 0, hi = keys.count
+        while lo < hi {
+            let mid = (lo &+ hi) &>> 1
+            if keys[mid] < key { lo = mid &+ 1 } else { hi = mid }
+        }
+        return lo < keys.count && keys[lo] == key
+    }
+
     /// The scalar index of each `<` of the line that opens or closes a block element (`<p>`,
     /// `</p>`, `<br/>`, `<div class=…>`), in order. Asked only on a line holding a mixed pair.
     static func blockEdges(_ c: UnsafeBufferPointer<UInt32>) -> [Int] {
@@ -73,9 +102,11 @@ struct ParenthesisBlocks {
             if j < n, c[j] == 0x2F { j &+= 1 }
             let nameStart = j
             while j < n, j &- nameStart < 12, CJK.isASCIILetter(c[j]) || (0x30...0x39).contains(c[j]) { j &+= 1 }
-            if j > nameStart, j == n || c[j] == 0x3E || c[j] == 0x2F || c[j] == 0x20 || c[j] == 0x09 || c[j] == 0x0D {
-                let name = String(String.UnicodeScalarView(c[nameStart..<j].compactMap(Unicode.Scalar.init))).lowercased()
-                if blockElements.contains(name) { edges.append(k) }
+            if j > nameStart, j &- nameStart <= maxKeyLength,
+               j == n || c[j] == 0x3E || c[j] == 0x2F || c[j] == 0x20 || c[j] == 0x09 || c[j] == 0x0D {
+                var key: UInt64 = 0
+                for q in nameStart..<j { key = key &<< 6 | UInt64(nameCode(c[q])) }
+                if isBlockKey(key) { edges.append(k) }
             }
             k = c.firstIndex(of: 0x3C, or: 0x3C, from: k &+ 1, to: n)
         }

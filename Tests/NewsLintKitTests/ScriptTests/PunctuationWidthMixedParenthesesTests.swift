@@ -107,4 +107,25 @@ import Testing
             #expect(PunctuationWidthRule.mayHoldMixedParentheses(bytes, 0..<bytes.count) == expected, "\(line)")
         }
     }
+
+    /// `blockEdges` packs a tag's name into a `UInt64` and bisects the packed names: it finds the
+    /// same tags as the lower-cased `String` looked up in `blockElements` (every name, in any case,
+    /// opening, closing or self-closing, and near misses: prefixes, longer names, other digits).
+    @Test func blockEdgesPackedNamesMatchTheNameSet() {
+        var names = ParenthesisBlocks.blockElements.sorted()
+        names += ["a", "b", "em", "span", "h7", "h0", "bod", "bodyx", "blockquotes", "figcaptions", "blockquot",
+                  "abcdefghij", "abcdefghijkl", "zzzzzzzzzz", "9", "p1", "1p", "table2", "ttt", "uL", "DIVS"]
+        for name in names {
+            for cased in [name, name.uppercased(), name.prefix(1).uppercased() + name.dropFirst()] {
+                for tag in ["<\(cased)>", "</\(cased)>", "<\(cased)/>", "<\(cased) class=y>", "<\(cased)x>"] {
+                    let line = "（甲)" + tag + "乙"
+                    let c = line.unicodeScalars.map(\.value)
+                    let edges = c.withUnsafeBufferPointer { ParenthesisBlocks.blockEdges($0) }
+                    let endsName = !tag.hasSuffix("x>")
+                    let expected = endsName && ParenthesisBlocks.blockElements.contains(name.lowercased()) ? [3] : []
+                    #expect(edges == expected, "\(tag)")
+                }
+            }
+        }
+    }
 }
