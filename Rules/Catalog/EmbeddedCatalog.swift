@@ -4300,6 +4300,181 @@ date: 2024-11-01
 }
 
 """#),
+        EmbeddedFile("scraper/archive-residue/examples/bad-5.html", #"""
+<!DOCTYPE html>
+<html lang="zh-Hant-HK">
+<head>
+<script src="//archive.org/includes/analytics.js?v=cf34f82" type="text/javascript"></script>
+<script type="text/javascript">window.addEventListener('DOMContentLoaded',function(){var v=archive_analytics.values;v.service='wb';v.server_name='wwwb-app220.us.archive.org';v.server_ms=326;archive_analytics.send_pageview({});});</script>
+<script type="text/javascript" src="https://web-static.archive.org/_static/js/bundle-playback.js?v=t1Bf4PY_" charset="utf-8"></script>
+<script type="text/javascript" src="https://web-static.archive.org/_static/js/wombat.js?v=txqj7nKC" charset="utf-8"></script>
+<script>window.RufflePlayer=window.RufflePlayer||{};window.RufflePlayer.config={"autoplay":"on","unmuteOverlay":"hidden"};</script>
+<script type="text/javascript">
+  __wm.init("https://web.archive.org/web");
+  __wm.wombat("https://news.example.hk/local/20241101-typhoon.html","20241101030000","https://web.archive.org/","web","https://web-static.archive.org/_static/",
+	      "1730430000");
+</script>
+<link rel="stylesheet" type="text/css" href="https://web-static.archive.org/_static/css/banner-styles.css?v=S1zqJCYt" />
+<link rel="stylesheet" type="text/css" href="https://web-static.archive.org/_static/css/iconochive.css?v=3PDvdIFv" />
+<!-- End Wayback Rewrite JS Include -->
+<meta charset="utf-8">
+<title>天文台發出八號烈風或暴風信號</title>
+<link rel="stylesheet" href="https://web.archive.org/web/20241101030000cs_/https://news.example.hk/css/main.css">
+</head>
+<body>
+<!-- BEGIN WAYBACK TOOLBAR INSERT -->
+<script>__wm.rw(0);</script>
+<div id="wm-ipp-base" lang="en" style="display:none;direction:ltr;">
+<div id="wm-ipp" style="position:fixed;left:0;top:0;right:0;">
+<div id="donato" style="position:relative;width:100%;">
+  <iframe id="donato-if" src="https://archive.org/includes/donate.php?as_page=1&amp;platform=wb&amp;referer=https%3A//web.archive.org/web/20241101030000/https://news.example.hk/local/20241101-typhoon.html" scrolling="no" frameborder="0"></iframe>
+</div>
+<div id="wm-logo"><a href="/web/" title="Wayback Machine home page"><img src="https://web-static.archive.org/_static/images/toolbar/wayback-toolbar-logo-200.png" alt="Wayback Machine" /></a></div>
+<a class="t" href="/web/20241101030000*/https://news.example.hk/local/20241101-typhoon.html" title="See a list of every capture for this URL">12 captures</a>
+</div>
+</div>
+<script type="text/javascript">
+__wm.bt(750,27,25,2,"web","https://news.example.hk/local/20241101-typhoon.html","20241101030000",1996,"https://web-static.archive.org/_static/",["https://web-static.archive.org/_static/css/banner-styles.css?v=S1zqJCYt"], false);
+  __wm.rw(1);
+</script>
+<!-- END WAYBACK TOOLBAR INSERT -->
+
+<h1>天文台發出八號烈風或暴風信號</h1>
+<p>天文台今晚七時四十分發出八號烈風或暴風信號，市民應留在安全地方。</p>
+<p>詳見<a href="/web/20241101030000/https://www.hko.gov.hk/tc/wxinfo/currwx/tc_gde.htm">熱帶氣旋警告</a>。</p>
+</body>
+</html>
+<!--
+     FILE ARCHIVED ON 03:00:00 Nov 01, 2024 AND RETRIEVED FROM THE
+     INTERNET ARCHIVE ON 02:10:43 Dec 06, 2026.
+     JAVASCRIPT APPENDED BY WAYBACK MACHINE, COPYRIGHT INTERNET ARCHIVE.
+
+     ALL OTHER CONTENT MAY ALSO BE PROTECTED BY COPYRIGHT (17 U.S.C.
+     SECTION 108(a)(3)).
+-->
+<!--
+playback timings (ms):
+  captures_list: 0.565
+  load_resource: 184.51
+-->
+
+"""#),
+        EmbeddedFile("scraper/archive-residue/examples/bad-5.json", #"""
+{
+  "expect": [
+    {
+      "line": 4,
+      "column": 1,
+      "message": "Wayback Machine head injection (13 lines"
+    },
+    {
+      "line": 19,
+      "column": 30,
+      "message": "archive-rewritten"
+    },
+    {
+      "line": 22,
+      "column": 1,
+      "message": "Wayback Machine toolbar (16 lines"
+    },
+    {
+      "line": 41,
+      "column": 15,
+      "message": "relative archive link"
+    },
+    {
+      "line": 44,
+      "column": 1,
+      "message": "Wayback Machine trailer comments (13 lines"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("scraper/archive-residue/examples/bad-6.html", #"""
+<html><head>\#r
+<script type="text/javascript" src="/static/js/analytics.js"></script>\#r
+<script type="text/javascript">archive_analytics.values.server_name="wwwb-app6.us.archive.org";archive_analytics.values.server_ms=105;</script>\#r
+<link type="text/css" rel="stylesheet" href="/static/css/banner-styles.css"/>\#r
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\#r
+<title>立法會三讀通過《2011年預算》</title>\#r
+</head>\#r
+<body>\#r
+<!-- BEGIN WAYBACK TOOLBAR INSERT -->\#r
+<script type="text/javascript" src="/static/js/disclaim-element.js" ></script>\#r
+<script type="text/javascript" src="/static/js/graph-calc.js" ></script>\#r
+<div id="wm-ipp" lang="en" style="display:none;">\#r
+<div style="position:fixed;left:0;top:0;width:100%!important">\#r
+<a href="/web/20110415000000*/http://news.example.com.tw/2011/0415/a1.htm">12 captures</a>\#r
+</div>\#r
+</div>\#r
+<!-- END WAYBACK TOOLBAR INSERT -->\#r
+<h1>立法會三讀通過《2011年預算》</h1>\#r
+<p>立法會今日三讀通過《2011年撥款條例草案》。</p>\#r
+</body>\#r
+</html>\#r
+<!--\#r
+     FILE ARCHIVED ON 0:00:00 Apr 15, 2011 AND RETRIEVED FROM THE\#r
+     INTERNET ARCHIVE ON 8:21:05 Jun 2, 2016.\#r
+     JAVASCRIPT APPENDED BY WAYBACK MACHINE, COPYRIGHT INTERNET ARCHIVE.\#r
+\#r
+     ALL OTHER CONTENT MAY ALSO BE PROTECTED BY COPYRIGHT (17 U.S.C.\#r
+     SECTION 108(a)(3)).\#r
+-->\#r
+
+"""#),
+        EmbeddedFile("scraper/archive-residue/examples/bad-6.json", #"""
+{
+  "expect": [
+    {
+      "line": 2,
+      "column": 1,
+      "message": "Wayback Machine head injection (3 lines"
+    },
+    {
+      "line": 9,
+      "column": 1,
+      "message": "Wayback Machine toolbar (9 lines"
+    },
+    {
+      "line": 22,
+      "column": 1,
+      "message": "Wayback Machine trailer comments (8 lines"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("scraper/archive-residue/examples/bad-7.html", #"""
+<!DOCTYPE html>
+<html>
+<head><script src="//archive.org/includes/analytics.js?v=cf34f82" type="text/javascript"></script>
+<script type="text/javascript" src="/_static/js/bundle-playback.js?v=1WaXNDFE" charset="utf-8"></script>
+<script type="text/javascript" src="/_static/js/wombat.js?v=txqj7nKC" charset="utf-8"></script>
+<meta name="viewport" content="width=device-width">
+<link rel="stylesheet" type="text/css" href="/_static/css/banner-styles.css?v=S1zqJCYt" />
+<!-- End Wayback Rewrite JS Include -->
+<title>港鐵東鐵線過海段通車</title>
+</head>
+<body>
+<p>港鐵東鐵線過海段今日通車。</p>
+</body>
+</html>
+
+"""#),
+        EmbeddedFile("scraper/archive-residue/examples/bad-7.json", #"""
+{
+  "expect": [
+    {
+      "line": 3,
+      "column": 7,
+      "message": "holding elements not known as the archive's"
+    }
+  ],
+  "unsafe": true
+}
+
+"""#),
         EmbeddedFile("scraper/archive-residue/examples/fixed-1.md", #"""
 ---
 title: 天文台發出強烈季候風信號
@@ -4319,6 +4494,47 @@ link: https://news.example.hk/a/77.htm
 ---
 
 相關新聞：[更多](http://news.example.hk/a/76.htm)、<a href="https://www.example.org/x">來源</a>
+
+"""#),
+        EmbeddedFile("scraper/archive-residue/examples/fixed-5.html", #"""
+<!DOCTYPE html>
+<html lang="zh-Hant-HK">
+<head>
+<meta charset="utf-8">
+<title>天文台發出八號烈風或暴風信號</title>
+<link rel="stylesheet" href="https://web.archive.org/web/20241101030000cs_/https://news.example.hk/css/main.css">
+</head>
+<body>
+
+<h1>天文台發出八號烈風或暴風信號</h1>
+<p>天文台今晚七時四十分發出八號烈風或暴風信號，市民應留在安全地方。</p>
+<p>詳見<a href="/web/20241101030000/https://www.hko.gov.hk/tc/wxinfo/currwx/tc_gde.htm">熱帶氣旋警告</a>。</p>
+</body>
+</html>
+
+"""#),
+        EmbeddedFile("scraper/archive-residue/examples/fixed-6.html", #"""
+<html><head>\#r
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\#r
+<title>立法會三讀通過《2011年預算》</title>\#r
+</head>\#r
+<body>\#r
+<h1>立法會三讀通過《2011年預算》</h1>\#r
+<p>立法會今日三讀通過《2011年撥款條例草案》。</p>\#r
+</body>\#r
+</html>\#r
+
+"""#),
+        EmbeddedFile("scraper/archive-residue/examples/fixed-7.html", #"""
+<!DOCTYPE html>
+<html>
+<head>
+<title>港鐵東鐵線過海段通車</title>
+</head>
+<body>
+<p>港鐵東鐵線過海段今日通車。</p>
+</body>
+</html>
 
 """#),
         EmbeddedFile("scraper/archive-residue/examples/good-1.md", #"""
@@ -4353,14 +4569,35 @@ date: 2024-11-13
 <!-- 存檔：<a href="/web/20241113000000/https://example.com/">x</a> -->
 
 """#),
+        EmbeddedFile("scraper/archive-residue/examples/good-4.html", #"""
+<!DOCTYPE html>
+<html lang="zh-Hant-TW">
+<head>
+<meta charset="utf-8">
+<title>被刪除的政府公告，網路時光機仍留有存檔</title>
+</head>
+<body>
+<h1>被刪除的政府公告，網路時光機仍留有存檔</h1>
+<p>該公告已自官網移除，但美國非營利組織網際網路檔案館（Internet Archive）的網路時光機（Wayback Machine）仍保存了<a href="https://web.archive.org/web/20240301000000/https://www.example.gov.tw/notice/123.html">2024年3月的存檔</a>。</p>
+<p>存檔頁面頂端會加上時光機的工具列，原始碼中以「&lt;!-- BEGIN WAYBACK TOOLBAR INSERT --&gt;」標出。</p>
+<pre>
+<!-- BEGIN WAYBACK TOOLBAR INSERT -->
+<div id="wm-ipp">…</div>
+<!-- END WAYBACK TOOLBAR INSERT -->
+</pre>
+<p>記者比對後確認，存檔內容與網友流傳的截圖一致。</p>
+</body>
+</html>
+
+"""#),
         EmbeddedFile("scraper/archive-residue/rule.json", #"""
 {
   "id": "archive-residue",
   "family": "scraper",
-  "summary": "Links rewritten by a web archive the page was captured through: web.archive.org wrappers, relative /web/<timestamp>/ links, archive.today rewrites.",
-  "whatItFinds": "The rule reports relative and rewritten links and archive-wrapped front-matter URLs always, and a plain absolute capture link in the body when the file shows it was captured through the archive (another archive link of those kinds, a wrapped link to the article's own site, or at least `minLinks` wrapped links): a news article may cite one archived page on purpose, and a short archive.today id (`https://archive.ph/hVRjs`, used by fact checks) is never reported. On an HTML page the links in tags (`href`, `src`) are read as well as the text; comments, scripts and code (fences, `<pre>`, `<code>`) are skipped.",
-  "whyItMatters": "A corpus captured through a web archive keeps the archive's rewriting of every link: `https://web.archive.org/web/20210101000000/https://news.example.com/a.html` points to the capture instead of the article, `id_`/`im_` variants are the archive's internal copies, and relative `/web/2021…/https://…` links (in Markdown `](/web/…)` or `href=\"/web/…\"`) break everywhere but inside the archive; archive.today does the same with `archive.ph/o/<id>/<url>` and `archive.ph/<date>/<url>`.",
-  "fixSafety": "Unsafe fix: unwrap to the original URL, only when the link spells it out with its scheme (`http:/host` with collapsed slashes is restored to `http://host`); whether the original still answers is for an editor to check.",
+  "summary": "Links rewritten by a web archive the page was captured through (web.archive.org wrappers, relative /web/<timestamp>/ links, archive.today rewrites), and the Wayback Machine's own chrome in a saved capture.",
+  "whatItFinds": "The rule reports relative and rewritten links and archive-wrapped front-matter URLs always, and a plain absolute capture link in the body when the file shows it was captured through the archive (another archive link of those kinds, a wrapped link to the article's own site, or at least `minLinks` wrapped links): a news article may cite one archived page on purpose, and a short archive.today id (`https://archive.ph/hVRjs`, used by fact checks) is never reported. On an HTML page the links in tags (`href`, `src`) are read as well as the text; comments, scripts and code (fences, `<pre>`, `<code>`) are skipped. On an HTML page saved from the Wayback Machine the archive's own chrome is reported once a block, at its first line: the head injection (the archive's analytics, `_static` playback scripts, their inline set-up and banner styles through `<!-- End Wayback Rewrite JS Include -->`, or, in captures from before that marker, from `/static/js/analytics.js` through the `banner-styles.css` link), the toolbar from `<!-- BEGIN WAYBACK TOOLBAR INSERT -->` to its END marker, and the trailer comments (`FILE ARCHIVED ON … INTERNET ARCHIVE ON …`, `playback timings (ms)`); links inside a block are not reported again. A toolbar without its END marker is not reported, nor is chrome in Markdown files or quoted in code, nor a page that names the Wayback Machine or links a capture on purpose.",
+  "whyItMatters": "A corpus captured through a web archive keeps the archive's rewriting of every link: `https://web.archive.org/web/20210101000000/https://news.example.com/a.html` points to the capture instead of the article, `id_`/`im_` variants are the archive's internal copies, and relative `/web/2021…/https://…` links (in Markdown `](/web/…)` or `href=\"/web/…\"`) break everywhere but inside the archive; archive.today does the same with `archive.ph/o/<id>/<url>` and `archive.ph/<date>/<url>`. The Wayback Machine's chrome (tracking and playback scripts, the toolbar with its capture calendar and donation frame, comments with the capture dates) is not the publisher's page: it lands in text extraction and near-duplicate checks, and every capture of a corpus carries the same copy.",
+  "fixSafety": "Unsafe fix for links: unwrap to the original URL, only when the link spells it out with its scheme (`http:/host` with collapsed slashes is restored to `http://host`); whether the original still answers is for an editor to check. Safe fix for the archive's chrome: delete the block (its whole lines when it has them to itself, keeping the file's line endings), as the toolbar between its BEGIN and END markers, the trailer comments and a head injection made only of the archive's known elements are entirely archive-made. A head injection holding anything else before its End marker (it has no BEGIN marker) gets an unsafe fix: what is not known as the archive's may be the page's.",
   "severity": "warning",
   "fixable": "unsafe",
   "options": {
@@ -22733,10 +22970,10 @@ date: 2024-11-01
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [],
                      source: "Rules/meta/unused-suppression/rule.json", examplesFolder: "meta/unused-suppression"),
-        RuleMetadata(id: "archive-residue", family: "scraper", summary: "Links rewritten by a web archive the page was captured through: web.archive.org wrappers, relative /web/<timestamp>/ links, archive.today rewrites.",
-                     whatItFinds: "The rule reports relative and rewritten links and archive-wrapped front-matter URLs always, and a plain absolute capture link in the body when the file shows it was captured through the archive (another archive link of those kinds, a wrapped link to the article's own site, or at least `minLinks` wrapped links): a news article may cite one archived page on purpose, and a short archive.today id (`https://archive.ph/hVRjs`, used by fact checks) is never reported. On an HTML page the links in tags (`href`, `src`) are read as well as the text; comments, scripts and code (fences, `<pre>`, `<code>`) are skipped.",
-                     whyItMatters: "A corpus captured through a web archive keeps the archive's rewriting of every link: `https://web.archive.org/web/20210101000000/https://news.example.com/a.html` points to the capture instead of the article, `id_`/`im_` variants are the archive's internal copies, and relative `/web/2021…/https://…` links (in Markdown `](/web/…)` or `href=\"/web/…\"`) break everywhere but inside the archive; archive.today does the same with `archive.ph/o/<id>/<url>` and `archive.ph/<date>/<url>`.",
-                     fixSafety: "Unsafe fix: unwrap to the original URL, only when the link spells it out with its scheme (`http:/host` with collapsed slashes is restored to `http://host`); whether the original still answers is for an editor to check.",
+        RuleMetadata(id: "archive-residue", family: "scraper", summary: "Links rewritten by a web archive the page was captured through (web.archive.org wrappers, relative /web/<timestamp>/ links, archive.today rewrites), and the Wayback Machine's own chrome in a saved capture.",
+                     whatItFinds: "The rule reports relative and rewritten links and archive-wrapped front-matter URLs always, and a plain absolute capture link in the body when the file shows it was captured through the archive (another archive link of those kinds, a wrapped link to the article's own site, or at least `minLinks` wrapped links): a news article may cite one archived page on purpose, and a short archive.today id (`https://archive.ph/hVRjs`, used by fact checks) is never reported. On an HTML page the links in tags (`href`, `src`) are read as well as the text; comments, scripts and code (fences, `<pre>`, `<code>`) are skipped. On an HTML page saved from the Wayback Machine the archive's own chrome is reported once a block, at its first line: the head injection (the archive's analytics, `_static` playback scripts, their inline set-up and banner styles through `<!-- End Wayback Rewrite JS Include -->`, or, in captures from before that marker, from `/static/js/analytics.js` through the `banner-styles.css` link), the toolbar from `<!-- BEGIN WAYBACK TOOLBAR INSERT -->` to its END marker, and the trailer comments (`FILE ARCHIVED ON … INTERNET ARCHIVE ON …`, `playback timings (ms)`); links inside a block are not reported again. A toolbar without its END marker is not reported, nor is chrome in Markdown files or quoted in code, nor a page that names the Wayback Machine or links a capture on purpose.",
+                     whyItMatters: "A corpus captured through a web archive keeps the archive's rewriting of every link: `https://web.archive.org/web/20210101000000/https://news.example.com/a.html` points to the capture instead of the article, `id_`/`im_` variants are the archive's internal copies, and relative `/web/2021…/https://…` links (in Markdown `](/web/…)` or `href=\"/web/…\"`) break everywhere but inside the archive; archive.today does the same with `archive.ph/o/<id>/<url>` and `archive.ph/<date>/<url>`. The Wayback Machine's chrome (tracking and playback scripts, the toolbar with its capture calendar and donation frame, comments with the capture dates) is not the publisher's page: it lands in text extraction and near-duplicate checks, and every capture of a corpus carries the same copy.",
+                     fixSafety: "Unsafe fix for links: unwrap to the original URL, only when the link spells it out with its scheme (`http:/host` with collapsed slashes is restored to `http://host`); whether the original still answers is for an editor to check. Safe fix for the archive's chrome: delete the block (its whole lines when it has them to itself, keeping the file's line endings), as the toolbar between its BEGIN and END markers, the trailer comments and a head injection made only of the archive's known elements are entirely archive-made. A head injection holding anything else before its End marker (it has no BEGIN marker) gets an unsafe fix: what is not known as the archive's may be the page's.",
                      severity: .warning, enabledByDefault: true, fixable: .unsafe,
                      options: [
                          RuleOptionSpec(name: "minLinks", type: "integer", defaultValue: JSONNode(.number(3)), description: "Plain absolute archive links in one body that, without other evidence, show the file was captured through the archive.", allowed: nil)

@@ -10,6 +10,10 @@ import NewsLintCore
 /// the file shows it was captured through the archive: a relative or rewritten archive link, an
 /// archived front-matter URL, a wrapped link to the article's own site, or `minLinks` wrapped links.
 /// Unsafe fix: unwrap to the original URL, only when the link spells it out with its scheme.
+///
+/// On an HTML page saved from the Wayback Machine, the archive's own chrome (`WaybackChrome`: head
+/// injection, toolbar, trailer comments) is one finding a block, with a fix deleting the block;
+/// its links are not reported again.
 public struct ArchiveResidueRule: Rule, RuleWithOptions {
     public static let id = "archive-residue"
     /// Does not read prose: on an HTML page the residue is mostly in `href`/`src` attributes, which
@@ -54,13 +58,23 @@ public struct ArchiveResidueRule: Rule, RuleWithOptions {
             scanLine(bytes, document.contentRange(ofLine: n), inFrontMatter: n < bodyLine, into: &hits)
         }
         let html: HTMLView? = document.isHTMLFile ? document.html : nil
+        var chrome: [WaybackChrome.Block] = []
         if let html {
             hits.removeAll { $0.range.lowerBound >= document.bodyStart && !html.isProseOrStartTag(at: $0.range.lowerBound) }
+            chrome = WaybackChrome.blocks(bytes, html).sorted { $0.range.lowerBound < $1.range.lowerBound }
+            // A link inside the archive's chrome (the toolbar's donate frame) is part of that finding.
+            if !chrome.isEmpty { hits = Self.outside(chrome, hits) }
         }
-        guard !hits.isEmpty else { return }
+        guard !hits.isEmpty || !chrome.isEmpty else { return }
         let ownHost = Self.ownHost(document)
-        let captured = hits.contains { $0.shape != .absolute || $0.inFrontMatter } || hits.count >= minLinks
+        // The archive's chrome shows the page was captured through it as well as a rewritten link.
+        let captured = !chrome.isEmpty || hits.contains { $0.shape != .absolute || $0.inFrontMatter } || hits.count >= minLinks
+        var nextBlock = 0
         for hit in hits {
+            while nextBlock < chrome.count, chrome[nextBlock].range.lowerBound < hit.range.lowerBound {
+                Self.report(chrome[nextBlock], document, into: &sink)
+                nextBlock += 1
+            }
             let original = Array(bytes[hit.original])
             let sameSite = ownHost != nil && Self.host(original) == ownHost
             guard captured || sameSite else { continue }
@@ -79,6 +93,65 @@ public struct ArchiveResidueRule: Rule, RuleWithOptions {
             } : nil
             sink.report(hit.range, message, fix: fix)
         }
+        for block in chrome[nextBlock...] { Self.report(block, document, into: &sink) }
+    }
+
+    /// The hits that start outside every block (both in document order: one merge, not a search
+    /// of the blocks per hit).
+    private static func outside(_ blocks: [WaybackChrome.Block], _ hits: [Hit]) -> [Hit] {
+        var kept: [Hit] = []
+        kept.reserveCapacity(hits.count)
+        var b = 0
+        for hit in hits {
+            let at = hit.range.lowerBound
+            while b < blocks.count, blocks[b].range.upperBound <= at { b += 1 }
+            if b < blocks.count, blocks[b].range.contains(at) { continue }
+            kept.append(hit)
+        }
+        return kept
+    }
+
+    /// One finding for a block of the archive's chrome, with a fix deleting exactly the block:
+    /// safe when every element of it is the archive's (the toolbar between its markers, the
+    /// trailer comments, a head injection of known elements), unsafe when a head injection holds
+    /// something else before its End marker.
+    private static func report(_ block: WaybackChrome.Block, _ document: Document, into sink: inout DiagnosticSink) {
+        let lines = document.line(ofByte: max(block.range.lowerBound, block.range.upperBound - 1)) - document.line(ofByte: block.range.lowerBound) + 1
+        let span = lines == 1 ? "1 line" : "\(lines) lines"
+        let message: String
+        let action: String
+        switch block.kind {
+        case .headInjection:
+            message = block.allKnown
+                ? "Wayback Machine head injection (\(span): the archive's scripts and banner styles): added by the archive on playback, not part of the page"
+                : "Wayback Machine head injection (\(span)) holding elements not known as the archive's before its End marker: check them before deleting"
+            action = "Delete the Wayback Machine head injection"
+        case .endMarker:
+            message = "leftover Wayback Machine marker '<!-- End Wayback Rewrite JS Include -->': added by the archive, not part of the page"
+            action = "Delete the Wayback Machine marker"
+        case .toolbar:
+            message = "Wayback Machine toolbar (\(span), BEGIN to END WAYBACK TOOLBAR INSERT): added by the archive on playback, not part of the page"
+            action = "Delete the Wayback Machine toolbar"
+        case .trailer:
+            message = "Wayback Machine trailer comments (\(span): the capture's record): added by the archive, not part of the page"
+            action = "Delete the Wayback Machine trailer comments"
+        }
+        let fix = Fix(block.allKnown ? .safe : .unsafe, action, edits: [Edit.delete(deletion(of: block.range, in: document))])
+        sink.report(block.range, message, fix: fix)
+    }
+
+    /// What deleting `range` removes: its whole lines (terminators included, so the file keeps its
+    /// line endings) when nothing but spaces shares them, else exactly its bytes.
+    package static func deletion(of range: Range<Int>, in document: Document) -> Range<Int> {
+        let bytes = document.bytes
+        let first = document.line(ofByte: range.lowerBound)
+        let last = document.line(ofByte: max(range.lowerBound, range.upperBound - 1))
+        let head = document.contentRange(ofLine: first)
+        let tail = document.contentRange(ofLine: last)
+        guard head.lowerBound <= range.lowerBound, range.upperBound <= tail.upperBound else { return range }
+        let blank = { (r: Range<Int>) in bytes[r].allSatisfy { $0 == 0x20 || $0 == 0x09 } }
+        guard blank(head.lowerBound..<range.lowerBound), blank(range.upperBound..<tail.upperBound) else { return range }
+        return head.lowerBound..<document.fullRange(ofLine: last).upperBound
     }
 
     /// The file-level test, asked first of the document's byte-pair census (shared with other
