@@ -390,16 +390,25 @@ package struct ZoneLines {
             // On an HTML page only the lines a reader sees: a trailing comment (the Wayback
             // Machine's `FILE ARCHIVED ON …`) or the page's scripts would push the footer out of the zone.
             let html: HTMLView? = document.isHTMLFile ? document.html : nil
+            // The token the last line looked at started in: each zone walks its lines in order.
+            var token = 0
+            // The lines the header walk looked at, through its last (a short body's footer meets them again).
+            var headerThrough = lines.lowerBound - 1
             if headerRoom > 0 {
-                for n in lines where Self.isContent(document, n, html) {
+                for n in lines where Self.isContent(document, n, html, &token) {
                     header.initializeElement(at: headerCount, to: n)
                     headerCount += 1
                     if headerCount == headerRoom { break }
                 }
+                headerThrough = headerCount == headerRoom ? header[headerCount - 1] : lines.upperBound - 1
             }
             if footerRoom > 0 {
+                token = Int.max
+                // The header's last line at or before the footer walk's (both go down together).
+                var headerIndex = headerCount - 1
                 // Met from the end: written from the room's end down, then moved to its start.
-                for n in lines.reversed() where Self.isContent(document, n, html) {
+                for n in lines.reversed()
+                where n <= headerThrough ? Self.holds(header, n, below: &headerIndex) : Self.isContent(document, n, html, &token) {
                     footerCount += 1
                     footer.initializeElement(at: footerRoom - footerCount, to: n)
                     if footerCount == footerRoom { break }
@@ -413,12 +422,21 @@ package struct ZoneLines {
         self.footer = UnsafeBufferPointer(rebasing: footer[..<footerCount])
     }
 
-    /// Neither blank nor code, and on an HTML page (`html`) showing visible text.
+    /// Whether the ascending `lines` hold `line`, met going down: `index` (the last line at or
+    /// before the previous one asked about, which was later) is moved down to it.
     @inline(__always)
-    private static func isContent(_ document: borrowing Document, _ n: Int, _ html: HTMLView?) -> Bool {
+    private static func holds(_ lines: UnsafeMutableBufferPointer<Int>, _ line: Int, below index: inout Int) -> Bool {
+        while index >= 0 && lines[index] > line { index -= 1 }
+        return index >= 0 && lines[index] == line
+    }
+
+    /// Neither blank nor code, and on an HTML page (`html`) showing visible text (its first
+    /// token looked for near `token`, the previous line's: `HTMLView.showsText(line:_:near:)`).
+    @inline(__always)
+    private static func isContent(_ document: borrowing Document, _ n: Int, _ html: HTMLView?, _ token: inout Int) -> Bool {
         let range = document.contentRange(ofLine: n)
         guard !document.isCode(line: n), !TextScan.isBlank(document.bytes, range) else { return false }
-        return html?.showsText(line: range, document.bytes) ?? true
+        return html?.showsText(line: range, document.bytes, near: &token) ?? true
     }
 
     package func isHeader(_ line: Int) -> Bool { DocumentZones.holds(header, line) }

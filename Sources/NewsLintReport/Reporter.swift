@@ -271,15 +271,19 @@ package enum TerminalMessage {
         if isShownAsIs(message) { out.append(utf8: message) } else { out.append(shown(String(decoding: message, as: UTF8.self))) }
     }
 
-    /// Whether `b` holds no byte `displayText` changes (0xF4, 0xC2), no C0 control or DEL, and no
+    /// Whether `b` holds nothing `shown` changes: no C0 control or DEL, no C1 control (C2 80–9F:
+    /// `displayText` escapes them), no 0xF4 (`displayText`'s mapped bytes start with it), and no
     /// bidirectional control (E2 80 AA–AE, E2 81 A6–A9), eight bytes a step: nearly every message.
-    /// 0xE2 also starts the curly quotes and dashes messages hold, so its scalars are looked at.
+    /// 0xE2 also starts the curly quotes and dashes messages hold, and 0xC2 the middle dot of
+    /// names (喬·拜登) and U+00A0, so their scalars are looked at: C2 A0–BF is shown as it is (such
+    /// a message took the `String` path, a copy and a walk of its scalars).
     @inline(__always)
     package static func isShownAsIs(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = b.baseAddress else { return true }
         func plainByte(_ i: Int) -> Bool {
             let c = b[i]
-            if c < 0x20 || c == 0x7F || c == 0xF4 || c == 0xC2 { return false }
+            if c < 0x20 || c == 0x7F || c == 0xF4 { return false }
+            if c == 0xC2 { return i + 1 < b.count && b[i + 1] >= 0xA0 && b[i + 1] <= 0xBF }
             guard c == 0xE2, i + 2 < b.count else { return true }
             let b1 = b[i + 1], b2 = b[i + 2]
             return !((b1 == 0x80 && (0xAA...0xAE).contains(b2)) || (b1 == 0x81 && (0xA6...0xA9).contains(b2)))

@@ -48,7 +48,24 @@ extension HTMLView {
     /// counts as shown (as every non-blank line of a Markdown file). The boilerplate zones
     /// (`ZoneLines`) count only such lines on an HTML page.
     public func showsText(line range: Range<Int>, _ bytes: [UInt8]) -> Bool {
-        guard var i = tokenIndex(containing: range.lowerBound) else { return true }
+        guard let i = tokenIndex(containing: range.lowerBound) else { return true }
+        return showsText(line: range, bytes, fromToken: i)
+    }
+
+    /// `showsText(line:_:)` for the lines of a zone walk (`ZoneLines`), which asks line after line
+    /// from either end of the body: the line's first token is looked for near `hint` (the token
+    /// the previous line started in) and `hint` is left at it. A bisection per line was most of
+    /// the zones' cost on HTML pages.
+    package func showsText(line range: Range<Int>, _ bytes: [UInt8], near hint: inout Int) -> Bool {
+        guard let i = tokenIndex(containing: range.lowerBound, near: &hint) else { return true }
+        return showsText(line: range, bytes, fromToken: i)
+    }
+
+    /// `showsText(line:_:)` from token `first`, the one holding the line's first byte.
+    @inline(__always)
+    private func showsText(line range: Range<Int>, _ bytes: [UInt8], fromToken first: Int) -> Bool {
+        let tokens = self.tokens
+        var i = first
         while i < tokens.count, tokens[i].range.lowerBound < range.upperBound {
             if isProse(token: i) {
                 if tokens[i].kind == .characterReference { return true }
@@ -251,6 +268,37 @@ extension HTMLView {
         while c < tokens.count, tokens[c].range.upperBound <= offset { c &+= 1 }
         cursor = c
         return c < tokens.count && tokens[c].range.lowerBound <= offset ? c : nil
+    }
+
+    /// `tokenIndex(containing:)` from `hint`, in either direction: up to eight steps from it, then
+    /// a bisection of the tokens on the side `offset` lies (so a far offset costs no more than
+    /// the plain bisection, and a near one a step or two). Leaves `hint` at the token found.
+    @inline(__always)
+    func tokenIndex(containing offset: Int, near hint: inout Int) -> Int? {
+        let tokens = self.tokens
+        // The token holding `offset`, if any, is in lo...hi: tokens come in order and do not overlap.
+        var lo = 0, hi = tokens.count - 1
+        var c = min(max(hint, 0), hi), steps = 0
+        while lo <= hi {
+            let r = tokens[c].range
+            if offset < r.lowerBound {
+                hi = c - 1
+            } else if offset >= r.upperBound {
+                lo = c + 1
+            } else {
+                hint = c
+                return c
+            }
+            steps += 1
+            if steps == 8 { break }
+            c = offset < r.lowerBound ? hi : lo
+        }
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            let r = tokens[mid].range
+            if offset < r.lowerBound { hi = mid - 1 } else if offset >= r.upperBound { lo = mid + 1 } else { hint = mid; return mid }
+        }
+        return nil
     }
 }
 

@@ -113,4 +113,67 @@ import Testing
             #expect(zones.headerLines == [7, 8, 9])
         }
     }
+
+    static let htmlLines = [
+        "<p>正文第一段，記者報道。</p>", "<div class=\"nav\">", "</div>", "<!-- 註釋 -->", "<!--", "FILE ARCHIVED ON 2024", "-->",
+        "<script>", "var a = \"<p>x</p>\";", "</script>", "&nbsp;", "<p>&#12288;</p>", "\u{3000}\u{00A0}", "", "  ",
+        "<pre>", "code 版權所有", "</pre>", "版權所有 © 2024", "<p>Copyright © 香港電台</p><div>", "<style>p { }</style>",
+        "<p>分享到：<a href=\"#\">微信</a></p>", "```", "<img src=x.png>",
+    ]
+
+    /// The zone walk's lines, as a line-by-line bisection (`showsText(line:_:)`) finds them.
+    static func referenceZones(_ document: Document, headerLines: Int, footerLines: Int) -> (header: [Int], footer: [Int]) {
+        guard let lines = document.bodyLines else { return ([], []) }
+        let html = document.isHTMLFile ? document.html : nil
+        let content = lines.filter { n in
+            let range = document.contentRange(ofLine: n)
+            return !document.isCode(line: n) && !TextScan.isBlank(document.bytes, range) && (html?.showsText(line: range, document.bytes) ?? true)
+        }
+        return (Array(content.prefix(max(headerLines, 0))), Array(content.suffix(max(footerLines, 0))))
+    }
+
+    /// The zone walk finds each line's first token near the previous line's (not by a bisection
+    /// per line), and its footer reuses what the header walk decided about the lines both meet:
+    /// the same lines as deciding each line on its own, on pages with markup-only lines, comments,
+    /// scripts, code, long lines and several lines per token.
+    @Test func htmlZoneWalkFindsTheLinesEachLineDecidedAloneFinds() {
+        var rng = SeededRandom(seed: 49_02)
+        var markupLinesSkipped = 0
+        for round in 0..<3_000 {
+            var text = rng.chance(0.7) ? "---\ntitle: t\n---\n" : ""
+            for _ in 0..<rng.below(40) {
+                // Now and then many pieces on one line (a one-line page with a long head).
+                let pieces = rng.chance(0.1) ? 1 + rng.below(30) : 1
+                text += (0..<pieces).map { _ in rng.pick(Self.htmlLines) }.joined() + "\n"
+            }
+            if rng.chance(0.2) { text += rng.pick(Self.htmlLines) }
+            let document = Document(path: "z\(round).html", text: text)
+            let header = rng.below(10) - 1, footer = rng.below(12) - 1
+            let want = Self.referenceZones(document, headerLines: header, footerLines: footer)
+            let zones = DocumentZones(document, headerLines: header, footerLines: footer)
+            #expect(zones.headerLines == want.header, "\(round)")
+            #expect(zones.footerLines == want.footer, "\(round)")
+            let markdown = Self.referenceZones(Document(path: "z\(round).md", text: text), headerLines: header, footerLines: footer)
+            if markdown.header.count + markdown.footer.count > want.header.count + want.footer.count { markupLinesSkipped += 1 }
+        }
+        #expect(markupLinesSkipped > 500, "\(markupLinesSkipped)")
+    }
+
+    /// `tokenIndex(containing:near:)` finds what the bisection finds from any hint, and leaves the
+    /// hint at it.
+    @Test func tokenIndexNearAHintIsTheBisectionsIndex() {
+        var rng = SeededRandom(seed: 49_03)
+        for round in 0..<300 {
+            let text = (0..<rng.below(60)).map { _ in rng.pick(Self.htmlLines) }.joined(separator: rng.chance(0.5) ? "\n" : "")
+            let bytes = Array(text.utf8)
+            let start = bytes.isEmpty ? 0 : rng.below(bytes.count)
+            let view = HTMLView(bytes: bytes, range: start..<bytes.count)
+            for offset in -1...(bytes.count + 1) {
+                var hint = rng.below(view.tokens.count + 20) - 10
+                let found = view.tokenIndex(containing: offset, near: &hint)
+                #expect(found == view.tokenIndex(containing: offset), "\(round) \(offset)")
+                if let found { #expect(hint == found, "\(round) \(offset)") }
+            }
+        }
+    }
 }

@@ -186,6 +186,39 @@ import Testing
         #expect(host("https://www./x") != nil)
     }
 
+    /// The host is found and hashed in one pass: the same hashes as finding its end, then
+    /// stripping `www.` and hashing it lowercased (the fact's stored value: older facts stay
+    /// comparable), on random links of schemes, `www.` in any case, ports, queries, fragments,
+    /// empty and non-ASCII hosts.
+    @Test func outletHashIsTheTwoPassHash() {
+        func twoPass(_ b: UnsafeBufferPointer<UInt8>) -> UInt64? {
+            var i = 0
+            while i < b.count, (b[i] | 0x20) >= UInt8(ascii: "a"), (b[i] | 0x20) <= UInt8(ascii: "z") { i += 1 }
+            guard i > 0, i + 3 <= b.count, b[i] == UInt8(ascii: ":"), b[i + 1] == UInt8(ascii: "/"), b[i + 2] == UInt8(ascii: "/") else { return nil }
+            var start = i + 3, end = start
+            while end < b.count, b[end] != UInt8(ascii: "/"), b[end] != UInt8(ascii: "?"), b[end] != UInt8(ascii: "#"), b[end] != UInt8(ascii: ":") { end += 1 }
+            func lower(_ c: UInt8) -> UInt8 { c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") ? c | 0x20 : c }
+            if end - start > 4, lower(b[start]) == UInt8(ascii: "w"), lower(b[start + 1]) == UInt8(ascii: "w"),
+               lower(b[start + 2]) == UInt8(ascii: "w"), b[start + 3] == UInt8(ascii: ".") { start += 4 }
+            guard start < end else { return nil }
+            var h = StableHash.fnvBasis
+            for k in start..<end { h = (h ^ UInt64(lower(b[k]))) &* StableHash.fnvPrime }
+            return h
+        }
+        let pieces = ["https", "HTTP", "h", "", ":", "//", "/", "www.", "WwW.", "ww", "w", ".", "dw", "RTHK", "hk", "新聞", "?q", "#f",
+                      ":80", "@", "[", "`", "{", "Z", "-", "0"]
+        var rng = SeededRandom(seed: 49_04)
+        var hosts = 0
+        for round in 0..<20_000 {
+            var s = (0..<rng.below(9)).map { _ in rng.pick(pieces) }.joined()
+            if rng.chance(0.5) { s = rng.pick(["https://", "http://", "HTTPS://"]) + s }
+            let (got, want) = s.withUTF8 { (ContentNearDuplicateRule.hostHash(utf8: $0), twoPass($0)) }
+            #expect(got == want, "\(round) \(s)")
+            if want != nil { hosts += 1 }
+        }
+        #expect(hosts > 5_000, "\(hosts)")
+    }
+
     @Test func sameTopicDifferentArticlesDoNotMatch() throws {
         #expect(try Self.pairs(Self.article, Self.otherSameTopic).isEmpty)
         // Even at a low threshold, same-topic reports stay apart with 5-character shingles.

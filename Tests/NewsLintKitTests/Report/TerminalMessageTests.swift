@@ -56,4 +56,34 @@ import Testing
         }
         #expect(TerminalMessage.shown("a\tb\u{2066}") == "a⟨U+0009⟩b⟨U+2066⟩")
     }
+
+    /// A message quoting a name with a middle dot (喬·拜登, C2 B7), a no-break space or «» is shown
+    /// as it is without the `String` path (a copy and a walk of its scalars: 42 messages on
+    /// agora-pen); C1 controls (C2 80–9F) are not; and whatever the check passes, `shown` and the
+    /// JSON reporters' `shownMessage` keep as it is.
+    @Test func latinOneSupplementIsShownAsItIs() {
+        for m in ["美國總統喬·拜登表示", "a\u{00A0}b", "«引文»", "50°C ±2", String(repeating: "·", count: 9)] {
+            var s = m
+            let plain = s.withUTF8(TerminalMessage.isShownAsIs)
+            #expect(plain, "\(m.debugDescription)")
+        }
+        for m in ["a\u{0085}b", String(repeating: "·", count: 9) + "\u{009B}", "x\u{0080}", "\u{009F}"] {
+            var s = m
+            let plain = s.withUTF8(TerminalMessage.isShownAsIs)
+            #expect(!plain, "\(m.debugDescription)")
+        }
+        let scalars: [Unicode.Scalar] = ["a", "中", "·", "\u{00A0}", "\u{0085}", "\u{009F}", "\u{00BF}", "\u{00C0}", "“", "\u{202E}",
+                                         "\u{1B}", "\t", "\u{10FF80}", "\u{10FFFF}", "\u{100000}", "\u{7F}"]
+        var rng = SeededRandom(seed: 49_05)
+        for _ in 0..<5_000 {
+            var m = ""
+            for _ in 0..<rng.below(24) { m.unicodeScalars.append(rng.pick(scalars)) }
+            var s = m
+            if s.withUTF8(TerminalMessage.isShownAsIs) {
+                #expect(TerminalMessage.shown(m) == m, "\(m.debugDescription)")
+                #expect(TerminalMessage.shown(m, keepsWhitespace: true) == m, "\(m.debugDescription)")
+                #expect(SystemPath.displayText(m) == m, "\(m.debugDescription)")
+            }
+        }
+    }
 }
