@@ -71,22 +71,14 @@ public enum ImageSource {
     /// `&` that starts no reference (or one without its `;`) is appended as itself (length 1). A
     /// numeric reference to no character (zero, a surrogate, past U+10FFFF) is U+FFFD, as in HTML.
     private static func decodeReference(_ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int, into out: inout [UInt8]) -> Int {
-        var j = i + 1
-        if j < end, b[j] == 0x23 { // &#…;
-            j += 1
-            let isHex = j < end && b[j] | 0x20 == 0x78
-            if isHex { j += 1 }
-            let digitsStart = j
-            var value: UInt32 = 0
-            while j < end, j - digitsStart < 8, let d = isHex ? hex(b[j]) : ((0x30...0x39).contains(b[j]) ? b[j] - 0x30 : nil) {
-                value = value * (isHex ? 16 : 10) + UInt32(d)
-                j += 1
-            }
-            guard j > digitsStart, j < end, b[j] == 0x3B else { out.append(0x26); return 1 }
-            let scalar = value == 0 ? nil : Unicode.Scalar(value)
-            out.append(contentsOf: String(Character(scalar ?? "\u{FFFD}")).utf8)
-            return j + 1 - i
+        if i + 1 < end, b[i + 1] == 0x23 { // &#…;
+            // Read as the HTML tokenizer reads one, but only with its `;` (the named ones here need theirs too).
+            guard let reference = HTMLView.numericReference(b, at: i, end: end), reference.terminated else { out.append(0x26); return 1 }
+            let scalar = reference.value.flatMap { Unicode.Scalar($0) } ?? "\u{FFFD}"
+            out.append(contentsOf: String(Character(scalar)).utf8)
+            return reference.end - i
         }
+        let j = i + 1
         for (name, byte) in namedReferences where end - j > name.count && b[j + name.count] == 0x3B
             && name.indices.allSatisfy({ b[j + $0] == name[$0] }) {
             out.append(byte)

@@ -358,50 +358,13 @@ package enum ProseMask {
         return nil
     }
 
-    /// The end of the code span opened by the run of `length` backticks at `i` (past the first
-    /// later run of the same length on the line), or nil when the line has none: that opener is
-    /// then left to prose.
-    ///
-    /// Each length fails at most once (a later run of it would have closed the failed one), but a
-    /// line can hold √(2n) distinct lengths, each failure a search of the rest of the line: a
-    /// line of runs of 1, 2, … 630 backticks read the line 630 times. `unclosed` keeps, from the
-    /// first failed search on, the last run of each length after its start (the search passed
-    /// them all), so a later opener with no run of its length after it is answered at once.
+    /// `MarkdownCode.codeSpanEnd` on a line's scalars, each backtick found four scalars a step.
+    @inline(__always)
     package static func codeSpanEnd(_ c: UnsafeBufferPointer<UInt32>, at i: Int, length: Int, unclosed: inout BacktickUnclosed) -> Int? {
-        let n = c.count
-        let k = i + length
-        if k >= unclosed.from {
-            guard let last = unclosed.lastRun[length], last >= k else { return nil }
-        }
-        var j = k
-        while j < n {
-            j = c.firstIndex(of: 0x60, from: j, to: n)
-            guard j < n else { break }
-            var e = j
-            while e < n && c[e] == 0x60 { e += 1 }
-            if e - j == length {
-                unclosed.steps &+= e - k
-                return e
-            }
-            // Noted until a search fails (that search notes every run after its start, the last of
-            // each length last); after it, a search here would overwrite a last run with an earlier one.
-            if unclosed.from == Int.max { unclosed.lastRun[e - j] = j }
-            j = e
-        }
-        unclosed.steps &+= n - k
-        if unclosed.from == Int.max { unclosed.from = k }
-        return nil
+        MarkdownCode.codeSpanEnd(c, at: i, length: length, unclosed: &unclosed) { c.firstIndex(of: 0x60, from: $0, to: c.count) }
     }
 
-    /// Per line: where the first search for a code span's close found none (`from`), and the start
-    /// of the last backtick run of each length that searches have passed (`lastRun`: complete from
-    /// `from` on); the scalars the searches have read (`steps`, for tests).
-    package struct BacktickUnclosed {
-        package var from = Int.max
-        package var lastRun: [Int: Int] = [:]
-        package var steps = 0
-        package init() {}
-    }
+    package typealias BacktickUnclosed = MarkdownCode.BacktickUnclosed
 
     /// Per line: the first positions from which no `%}` (`tagFrom`) or `}}` (`outputFrom`) follows,
     /// once a search has found none; and the scalars the searches have read (`steps`, for tests).

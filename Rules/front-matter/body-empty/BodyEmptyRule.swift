@@ -63,23 +63,6 @@ package struct BodyText {
         (Array($0.0.utf8), Array($0.1.utf8))
     }
 
-    /// Case-insensitive ASCII match of `needle` (lower case) at `i`.
-    @inline(__always)
-    package static func matches(_ b: [UInt8], _ i: Int, _ needle: [UInt8], _ end: Int) -> Bool {
-        guard i + needle.count <= end else { return false }
-        for k in 0..<needle.count where b[i + k] | (b[i + k] >= 0x41 && b[i + k] <= 0x5A ? 0x20 : 0) != needle[k] { return false }
-        return true
-    }
-
-    package static func first(_ b: [UInt8], _ needle: [UInt8], from: Int, _ end: Int) -> Int? {
-        var i = from
-        while i + needle.count <= end {
-            if b[i] == needle[0] || b[i] | 0x20 == needle[0], matches(b, i, needle, end) { return i }
-            i += 1
-        }
-        return nil
-    }
-
     /// Whether `lead` starts a character that `takeIdeographs` takes: E4…E9, U+4000…U+9FFF.
     @inline(__always)
     static func startsIdeograph(_ lead: UInt8) -> Bool { lead &- 0xE4 < 6 }
@@ -280,12 +263,12 @@ package struct BodyText {
                     if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
                     hasContent = true
                     if c == 0x3C { // <
-                        if Self.matches(b, i, Self.comment, end) {
-                            i = (Self.first(b, Self.commentEnd, from: i + 4, end) ?? end - 3) + 3
+                        if ASCIICase.hasPrefix(b, at: i, Self.comment, end: end) {
+                            i = (ASCIICase.firstIndex(of: Self.commentEnd, in: b, from: i + 4, to: end) ?? end - 3) + 3
                             continue
                         }
-                        if let block = Self.rawBlocks.first(where: { Self.matches(b, i, $0.open, end) }) {
-                            i = min(end, (Self.first(b, block.close, from: i, end) ?? end) + block.close.count)
+                        if let block = Self.rawBlocks.first(where: { ASCIICase.hasPrefix(b, at: i, $0.open, end: end) }) {
+                            i = min(end, (ASCIICase.firstIndex(of: block.close, in: b, from: i, to: end) ?? end) + block.close.count)
                             continue
                         }
                         if i + 1 < end, CJK.isASCIILetter(UInt32(buf[i + 1])) || buf[i + 1] == 0x2F || buf[i + 1] == 0x21 {
@@ -300,17 +283,17 @@ package struct BodyText {
                     }
                     if c == 0x21, i + 1 < end, buf[i + 1] == 0x5B { // ![alt](src): an image is not text
                         let lineBound = min(end, lineEnd)
-                        if let close = imageTextEnd.first(from: i + 2, bound: lineBound, { Self.first(b, [0x5D, 0x28], from: $0, $1) }),
-                           let paren = imageEnd.first(from: close + 2, bound: lineBound, { Self.first(b, [0x29], from: $0, $1) }) {
+                        if let close = imageTextEnd.first(from: i + 2, bound: lineBound, { ASCIICase.firstIndex(of: [0x5D, 0x28], in: b, from: $0, to: $1) }),
+                           let paren = imageEnd.first(from: close + 2, bound: lineBound, { ASCIICase.firstIndex(of: [0x29], in: b, from: $0, to: $1) }) {
                             i = paren + 1
                             continue
                         }
                     }
                     if c == 0x5D, i + 1 < end, buf[i + 1] == 0x28 { // ](destination)
-                        i = (linkEnd.first(from: i + 2, bound: min(end, lineEnd)) { Self.first(b, [0x29], from: $0, $1) } ?? i + 1) + 1
+                        i = (linkEnd.first(from: i + 2, bound: min(end, lineEnd)) { ASCIICase.firstIndex(of: [0x29], in: b, from: $0, to: $1) } ?? i + 1) + 1
                         continue
                     }
-                    if c == 0x68, Self.matches(b, i, Self.http, end), Self.matches(b, i + 4, Self.schemeEnd, end) || Self.matches(b, i + 4, Self.secureSchemeEnd, end) {
+                    if c == 0x68, ASCIICase.hasPrefix(b, at: i, Self.http, end: end), ASCIICase.hasPrefix(b, at: i + 4, Self.schemeEnd, end: end) || ASCIICase.hasPrefix(b, at: i + 4, Self.secureSchemeEnd, end: end) {
                         var j = i
                         while j < end, buf[j] > 0x20, buf[j] < 0x80, buf[j] != 0x3C, buf[j] != 0x29 { j += 1 }
                         i = j

@@ -58,7 +58,7 @@ public struct IndentedParagraphRule: Rule {
                 var m = n + 1
                 while body.contains(m), !document.isCode(line: m) {
                     let next = document.contentRange(ofLine: m)
-                    guard !TextScan.isBlank(bytes, next), let end = Self.codeIndentEnd(bytes, next) else { break }
+                    guard !TextScan.isBlank(bytes, next), let end = MarkdownCode.codeIndentEnd(bytes, next) else { break }
                     lines.append((next.lowerBound..<end, next.upperBound))
                     m += 1
                 }
@@ -108,22 +108,11 @@ public struct IndentedParagraphRule: Rule {
         while body.contains(m), !document.isCode(line: m) {
             let next = document.contentRange(ofLine: m)
             if TextScan.isBlank(bytes, next) { m += 1; continue }
-            guard let end = codeIndentEnd(bytes, next) else { return (true, m) }
+            guard let end = MarkdownCode.codeIndentEnd(bytes, next) else { return (true, m) }
             if !isText(bytes, end..<next.upperBound) { return (false, m) }
             m += 1
         }
         return (true, m)
-    }
-
-    /// The end of a plain indent of at least four columns (spaces, tabs to the next multiple of
-    /// four) that starts `range`, or nil: a line that continues an indented code block.
-    package static func codeIndentEnd(_ b: [UInt8], _ range: Range<Int>) -> Int? {
-        var i = range.lowerBound, column = 0
-        while i < range.upperBound, b[i] == 0x20 || b[i] == 0x09 {
-            column = b[i] == 0x09 ? (column / 4 + 1) * 4 : column + 1
-            i += 1
-        }
-        return column >= 4 ? i : nil
     }
 
     /// How a line (after its indent) reads: code, text in Latin letters alone, or text holding

@@ -202,24 +202,40 @@ public struct HTMLView: Sendable {
     /// references, out-of-range values, surrogates and NUL. Text written as references is text.
     public static func numericReferenceValue(_ bytes: [UInt8], _ token: HTMLToken) -> UInt32? {
         guard token.kind == .characterReference, token.range.count >= 3, bytes[token.range.lowerBound + 1] == 0x23 else { return nil }
-        var i = token.range.lowerBound + 2
-        let hex = bytes[i] | 0x20 == 0x78
-        if hex { i += 1 }
+        return bytes.withUnsafeBufferPointer { numericReference($0, at: token.range.lowerBound, end: token.range.upperBound)?.value }
+    }
+
+    /// The numeric character reference at `i` (`&#`, then one to eight decimal digits, or `x`/`X` and
+    /// one to eight hex digits), read as the tokenizer reads one: `end` is past its `;` when one
+    /// follows the digits (`terminated`), else past the digits; `value` is its code point, nil when it
+    /// names no character (zero, a surrogate, past U+10FFFF). Nil when `&#` and a digit do not start
+    /// `i`. The one reading of the digits: the tokenizer's references, the token form above and image
+    /// sources (which decode theirs, `&#46;&#46;/`, and write U+FFFD for a nil value) all use it.
+    public static func numericReference(_ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> (end: Int, terminated: Bool, value: UInt32?)? {
+        guard i + 2 < end, b[i] == 0x26, b[i + 1] == 0x23 else { return nil }
+        var j = i + 2
+        let hex = b[j] | 0x20 == 0x78
+        if hex { j += 1 }
+        let digitsStart = j
+        // Eight digits at most: the value fits a UInt32 (0xFFFFFFFF, 99,999,999) before it is judged.
         var value: UInt32 = 0
-        while i < token.range.upperBound, bytes[i] != 0x3B {
-            let b = bytes[i]
+        while j < end, j - digitsStart < 8 {
+            let c = b[j]
             let digit: UInt32
-            switch b {
-            case 0x30...0x39: digit = UInt32(b - 0x30)
-            case 0x41...0x46 where hex, 0x61...0x66 where hex: digit = UInt32((b | 0x20) - 0x61 + 10)
-            default: return nil
+            if c &- 0x30 < 10 {
+                digit = UInt32(c &- 0x30)
+            } else if hex, (c | 0x20) &- 0x61 < 6 {
+                digit = UInt32((c | 0x20) &- 0x61 + 10)
+            } else {
+                break
             }
-            value = value * (hex ? 16 : 10) + digit
-            guard value <= 0x10FFFF else { return nil }
-            i += 1
+            value = value &* (hex ? 16 : 10) &+ digit
+            j += 1
         }
-        guard value > 0, !(0xD800...0xDFFF).contains(value) else { return nil }
-        return value
+        guard j > digitsStart else { return nil }
+        let terminated = j < end && b[j] == 0x3B
+        let named = value > 0 && value <= 0x10FFFF && !(0xD800...0xDFFF).contains(value)
+        return (terminated ? j + 1 : j, terminated, named ? value : nil)
     }
 
     /// Index of the token containing byte `offset`, or nil outside `range`.
@@ -534,15 +550,7 @@ private struct Tokenizer {
     static func characterReferenceEnd(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Int? {
         var j = i + 1
         guard j < end else { return nil }
-        if buf[j] == 0x23 {  // &#
-            j += 1
-            var hex = false
-            if j < end && (buf[j] | 0x20) == 0x78 { hex = true; j += 1 }
-            let digitsStart = j
-            while j < end, j - digitsStart < 8, hex ? isHexDigit(buf[j]) : isDigit(buf[j]) { j += 1 }
-            guard j > digitsStart else { return nil }
-            return j < end && buf[j] == 0x3B ? j + 1 : j
-        }
+        if buf[j] == 0x23 { return HTMLView.numericReference(buf, at: i, end: end)?.end } // &#
         let nameStart = j
         while j < end, j - nameStart < 32, isASCIIAlpha(buf[j]) || isDigit(buf[j]) { j += 1 }
         guard j > nameStart, isASCIIAlpha(buf[nameStart]) else { return nil }
@@ -585,7 +593,6 @@ private struct Tokenizer {
     @inline(__always) static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
     @inline(__always) static func isASCIIAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-    @inline(__always) static func isHexDigit(_ b: UInt8) -> Bool { isDigit(b) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66) }
     /// HTML's ASCII whitespace: tab, LF, FF, CR, space.
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D || b == 0x0C }
     // The bytes that end a name or an unquoted value are all at most `>` (0x3E): letters, digits

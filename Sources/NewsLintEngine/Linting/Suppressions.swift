@@ -594,45 +594,9 @@ extension Suppressions {
         /// Whether byte `offset` of Markdown line `line` is in a code span or an indented code block.
         private mutating func isMarkdownCode(_ offset: Int, line: Int) -> Bool {
             if isIndentedCode(line) { return true }
-            let spans = spansByLine[line] ?? Self.codeSpans(document.bytes, document.contentRange(ofLine: line))
+            let spans = spansByLine[line] ?? MarkdownCode.codeSpans(document.bytes, document.contentRange(ofLine: line))
             spansByLine[line] = spans
             return Self.contains(spans, offset)
-        }
-
-        /// The code spans of one line (CommonMark: a backtick run closed by the next run of the same
-        /// length; a backslash before the opener escapes one backtick). Linear in the line: the runs
-        /// of each length are listed once and each list is passed through once.
-        static func codeSpans(_ bytes: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
-            var runs: [(start: Int, length: Int)] = []
-            var i = range.lowerBound
-            while i < range.upperBound {
-                guard bytes[i] == 0x60 else { i += 1; continue }
-                var e = i
-                while e < range.upperBound, bytes[e] == 0x60 { e += 1 }
-                runs.append((i, e - i))
-                i = e
-            }
-            guard runs.count >= 2 else { return [] }
-            var byLength: [Int: [Int]] = [:]
-            for (k, run) in runs.enumerated() { byLength[run.length, default: []].append(k) }
-            var cursor: [Int: Int] = [:]
-            var spans: [Range<Int>] = []
-            var k = 0
-            while k < runs.count {
-                var (start, length) = runs[k]
-                var slashes = 0
-                while start - slashes > range.lowerBound, bytes[start - slashes - 1] == 0x5C { slashes += 1 }
-                if slashes % 2 == 1 { start += 1; length -= 1 }
-                guard length > 0, let list = byLength[length] else { k += 1; continue }
-                var c = cursor[length] ?? 0
-                while c < list.count, list[c] <= k { c += 1 }
-                cursor[length] = c
-                guard c < list.count else { k += 1; continue }
-                let close = runs[list[c]]
-                spans.append(start..<(close.start + close.length))
-                k = list[c] + 1
-            }
-            return spans
         }
 
         /// Whether Markdown line `n` is in an indented code block: indented four columns or more, and
@@ -640,7 +604,7 @@ extension Suppressions {
         /// cannot interrupt a paragraph). Decided by walking up to the line that settles it; every
         /// line walked over is noted, so lines asked about in order are walked once between them.
         private mutating func isIndentedCode(_ n: Int) -> Bool {
-            guard Self.indent(document, n) >= 4 else { return false }
+            guard Self.isIndented(document, n) else { return false }
             var walked: [Int] = []
             var result = false
             var m = n
@@ -652,7 +616,7 @@ extension Suppressions {
                 if above < document.bodyStartLine { result = true; break }
                 if document.isCode(line: above) { result = true; break } // after a closing fence: fences are not paragraphs
                 if Self.isBlank(document, above) { sawBlank = true; m = above; continue }
-                if Self.indent(document, above) >= 4 { m = above; continue }
+                if Self.isIndented(document, above) { m = above; continue }
                 // The first less indented line above: a paragraph runs on into the indented line
                 // unless a blank line ended it; a list item's text goes on past blank lines.
                 if !sawBlank { result = Self.isATXHeading(document, above) } else { result = !Self.isListItem(document, above) }
@@ -672,14 +636,9 @@ extension Suppressions {
             return lo < spans.count && spans[lo].contains(offset)
         }
 
-        /// Leading columns of line `n` (a tab to the next multiple of 4).
-        static func indent(_ document: Document, _ n: Int) -> Int {
-            var columns = 0
-            for b in document.lineBytes(n) {
-                if b == 0x20 { columns += 1 } else if b == 0x09 { columns += 4 - columns % 4 } else { break }
-                if columns >= 4 { break }
-            }
-            return columns
+        /// Whether line `n` is indented four columns or more (`MarkdownCode.codeIndentEnd`).
+        static func isIndented(_ document: Document, _ n: Int) -> Bool {
+            MarkdownCode.codeIndentEnd(document.bytes, document.contentRange(ofLine: n)) != nil
         }
 
         static func isBlank(_ document: Document, _ n: Int) -> Bool {

@@ -77,6 +77,49 @@ struct HTMLTokenizerTests {
         ])
     }
 
+    /// The one reading of a numeric reference's digits (`HTMLView.numericReference`), and what each
+    /// caller makes of its edges: the tokenizer ends a reference after eight digits (`;` or not), the
+    /// token form gives no value for zero, a surrogate or past U+10FFFF, and image sources want the
+    /// `;` and write U+FFFD for those values.
+    @Test func numericReferenceEdges() {
+        func read(_ s: String) -> String {
+            let b = Array(s.utf8)
+            guard let r = b.withUnsafeBufferPointer({ HTMLView.numericReference($0, at: 0, end: $0.count) }) else { return "none" }
+            return "\(r.end) \(r.terminated) \(r.value.map { String($0, radix: 16) } ?? "nil")"
+        }
+        #expect(read("&#65;") == "5 true 41")
+        #expect(read("&#x4E2D;") == "8 true 4e2d")
+        #expect(read("&#X4e2d;") == "8 true 4e2d")
+        #expect(read("&#65") == "4 false 41")
+        #expect(read("&#65x;") == "4 false 41")
+        #expect(read("&#0;") == "4 true nil")
+        #expect(read("&#xD800;") == "8 true nil")
+        #expect(read("&#xDFFF;") == "8 true nil")
+        #expect(read("&#x10FFFF;") == "10 true 10ffff")
+        #expect(read("&#x110000;") == "10 true nil")
+        #expect(read("&#1114112;") == "10 true nil")
+        #expect(read("&#99999999;") == "11 true nil")
+        #expect(read("&#xFFFFFFFF;") == "12 true nil")
+        // Eight digits at most: the ninth ends the reference (leading zeros count).
+        #expect(read("&#000000065;") == "10 false 6")
+        #expect(read("&#x000000041;") == "11 false 4")
+        for s in ["&#;", "&#x;", "&#", "&#x", "&", "&amp;", "&#a;", "&x41;"] { #expect(read(s) == "none", "\(s)") }
+
+        // The token form: the tokenizer's reference, its value or nil.
+        let html = "&#000000065;&#0;&#x110000;&#xD800;&#65&#x41;"
+        let bytes = Array(html.utf8)
+        let view = HTMLView(bytes: bytes, range: 0..<bytes.count)
+        #expect(describe(html) == [
+            "characterReference:&#00000006", "text:5;", "characterReference:&#0;", "characterReference:&#x110000;",
+            "characterReference:&#xD800;", "characterReference:&#65", "characterReference:&#x41;",
+        ])
+        #expect(view.tokens.map { HTMLView.numericReferenceValue(bytes, $0) } == [6, nil, nil, nil, nil, 0x41, 0x41])
+
+        // Image sources: a value only with its `;`, U+FFFD for no character.
+        func source(_ s: String) -> String { String(decoding: ImageSource.text(Array(s.utf8)[...], html: true), as: UTF8.self) }
+        #expect(source("&#000000065;&#0;&#x110000;&#xD800;&#65&#x41;") == "&#000000065;\u{FFFD}\u{FFFD}\u{FFFD}&#65A")
+    }
+
     @Test func anUnclosedTagLeavesTheRestAsTextInLinearTime() {
         let flood = String(repeating: "<a b=\"", count: 20_000)
         let bytes = Array(("<p>前</p>" + flood).utf8)

@@ -80,7 +80,7 @@ import Testing
 
     @Test func codeSpansOfALine() {
         let line = Array("a `b` c ``d`e`` \\`f` g```".utf8)
-        let spans = Suppressions.CommentContext.codeSpans(line, 0..<line.count)
+        let spans = MarkdownCode.codeSpans(line, 0..<line.count)
         #expect(spans.map { String(decoding: line[$0], as: UTF8.self) } == ["`b`", "``d`e``"])
     }
 }

@@ -320,12 +320,12 @@ import Testing
             if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
             text.hasContent = true
             if c == 0x3C {
-                if BodyText.matches(b, i, comment, end) {
-                    i = (BodyText.first(b, commentEnd, from: i + 4, end) ?? end - 3) + 3
+                if ASCIICase.hasPrefix(b, at: i, comment, end: end) {
+                    i = (ASCIICase.firstIndex(of: commentEnd, in: b, from: i + 4, to: end) ?? end - 3) + 3
                     continue
                 }
-                if let block = rawBlocks.first(where: { BodyText.matches(b, i, $0.open, end) }) {
-                    i = min(end, (BodyText.first(b, block.close, from: i, end) ?? end) + block.close.count)
+                if let block = rawBlocks.first(where: { ASCIICase.hasPrefix(b, at: i, $0.open, end: end) }) {
+                    i = min(end, (ASCIICase.firstIndex(of: block.close, in: b, from: i, to: end) ?? end) + block.close.count)
                     continue
                 }
                 if i + 1 < end, CJK.isASCIILetter(UInt32(b[i + 1])) || b[i + 1] == 0x2F || b[i + 1] == 0x21 {
@@ -335,16 +335,16 @@ import Testing
                 }
             }
             if c == 0x21, i + 1 < end, b[i + 1] == 0x5B {
-                if let close = BodyText.first(b, [0x5D, 0x28], from: i + 2, min(end, lineEnd)), let paren = BodyText.first(b, [0x29], from: close + 2, min(end, lineEnd)) {
+                if let close = ASCIICase.firstIndex(of: [0x5D, 0x28], in: b, from: i + 2, to: min(end, lineEnd)), let paren = ASCIICase.firstIndex(of: [0x29], in: b, from: close + 2, to: min(end, lineEnd)) {
                     i = paren + 1
                     continue
                 }
             }
             if c == 0x5D, i + 1 < end, b[i + 1] == 0x28 {
-                i = (BodyText.first(b, [0x29], from: i + 2, min(end, lineEnd)) ?? i + 1) + 1
+                i = (ASCIICase.firstIndex(of: [0x29], in: b, from: i + 2, to: min(end, lineEnd)) ?? i + 1) + 1
                 continue
             }
-            if c == 0x68, BodyText.matches(b, i, http, end), BodyText.matches(b, i + 4, Array("://".utf8), end) || BodyText.matches(b, i + 4, Array("s://".utf8), end) {
+            if c == 0x68, ASCIICase.hasPrefix(b, at: i, http, end: end), ASCIICase.hasPrefix(b, at: i + 4, Array("://".utf8), end: end) || ASCIICase.hasPrefix(b, at: i + 4, Array("s://".utf8), end: end) {
                 var j = i
                 while j < end, b[j] > 0x20, b[j] < 0x80, b[j] != 0x3C, b[j] != 0x29 { j += 1 }
                 i = j
