@@ -21190,6 +21190,25 @@ reasoning in its header), surnames.txt and name-titles.txt are written by hand f
         EmbeddedFile("script/mojibake/examples/bad-1.md", #"""
 我校在明向校區(qū)召開會議,會議總結了學校發(fā)展成果,推動學科建(jiàn)設。
 """#),
+        EmbeddedFile("script/mojibake/examples/bad-10.json", #"""
+{
+  "expect": [
+    {
+      "line": 1,
+      "message": "保"
+    },
+    {
+      "line": 1,
+      "message": "母"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("script/mojibake/examples/bad-10.md", #"""
+在香港擁有虛擬ä¿險牌照的OneDegreeæ¯公司。
+
+"""#),
         EmbeddedFile("script/mojibake/examples/bad-2.json", #"""
 {
   "expect": [
@@ -21325,6 +21344,27 @@ date: 2024-11-01
 容易读错的地名有河南浚(xùn)县、河北蔚(yù)县和安徽六(lù)安。
 
 """#),
+        EmbeddedFile("script/mojibake/examples/bad-9.json", #"""
+{
+  "expect": [
+    {
+      "line": 1,
+      "message": "should be '，'"
+    },
+    {
+      "line": 3,
+      "message": "should be '）'"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("script/mojibake/examples/bad-9.md", #"""
+母公司AIFTï¼Œ與沙特阿拉伯保險公司簽署協議。
+
+據CNNï¼‰報導，美國總統大選前夕。
+
+"""#),
         EmbeddedFile("script/mojibake/examples/fixed-1.md", #"""
 我校在明向校區召開會議,會議總結了學校發展成果,推動學科建設。
 """#),
@@ -21343,6 +21383,12 @@ date: 2024-11-01
 ---
 
 容易读错的地名有河南浚县、河北蔚县和安徽六安。
+
+"""#),
+        EmbeddedFile("script/mojibake/examples/fixed-9.md", #"""
+母公司AIFT，與沙特阿拉伯保險公司簽署協議。
+
+據CNN）報導，美國總統大選前夕。
 
 """#),
         EmbeddedFile("script/mojibake/examples/good-1.md", #"""
@@ -21374,14 +21420,19 @@ date: 2024-11-01
         EmbeddedFile("script/mojibake/examples/good-8.md", #"""
 這三個字分別讀作行(háng)、長(zhǎng)和樂(yuè)，不要讀錯。
 """#),
+        EmbeddedFile("script/mojibake/examples/good-9.md", #"""
+法國女星Zoë，德國球員Müller，巴西São Paulo，古巴café，荷屬Curaçao。
+他說：「這是José”的作品。」Chloé’s新店開幕，Renée»今日發布。
+
+"""#),
         EmbeddedFile("script/mojibake/rule.json", #"""
 {
   "id": "mojibake",
   "family": "script",
   "summary": "Text decoded with the wrong encoding, information already lost, or left behind by a broken converter.",
-  "whatItFinds": "Each case has its own message. UTF-8 read as Windows-1252/Latin-1 (`æ–°é—»`, `â€œ`, `Ã©`) is found by mapping runs of such characters back to bytes: when they form valid UTF-8 the run is reported with a safe fix, but only when the repaired text belongs in a Chinese news document (common Han characters, punctuation, Latin-1 letters) and the original is not plausible Latin text: bullets and operators (`×•`, `Ø·`, which would turn into Hebrew or Arabic) and accented words (`café`, `Señor`) stay quiet; a long run that decodes to another script (`Ð¿Ñ€Ð¸` → `при`) is reported without a fix. UTF-8 read as Shift-JIS or EUC-JP leaves half-width katakana and `?` inside Chinese text (`閨槫?ｱ驕?`); it is reported without a fix (the half-width brackets and dot `｢｣･` alone are punctuation). Information that is already lost is reported without a fix: U+FFFD, its GBK echo `锟斤拷` and uninitialised memory (`烫烫烫`, `屯屯屯`, at least `minRepeat` times) as errors, and percent-encoded `%EF%BF%BD` as one warning per URL or front-matter value with the count (the characters were lost before capture; it is not an error of the article). Converter artifacts: a Han character followed by one parenthesised toned pinyin syllable (`區(qū)`, a flattened ruby annotation) when a file has at least `minPinyinArtifacts` of them; dropping them is a safe fix from 10 in a file (a converter's run) and an unsafe one below (a language note such as `河南浚(xùn)县、河北蔚(yù)县和安徽六(lù)安` glosses a few on purpose), since a converter leaves them everywhere while a single reading in parentheses, or one introduced by 讀/读/念 (`讀作行(háng)`), is a gloss someone wrote; and GBK frame shifts, where a lost byte leaves `?` and nonsense with a stray ASCII letter or a pinyin fragment (`學?!半p一流”`; reported, not fixable). UTF-8 read as GBK (`鍝堝皵婊ㄥ伐绋嬪ぇ瀛`) is found by the byte round trip: re-encoding the run as GB18030 gives valid UTF-8, which ordinary Chinese text practically never does; it is fixed only when the round trip is exact. Real question marks, `?!`, deliberate pinyin or Latin glosses (`北京(Beijing)`, `拼音(pīnyīn)`) and accented names stay quiet.",
+  "whatItFinds": "Each case has its own message. UTF-8 read as Windows-1252/Latin-1 (`æ–°é—»`, `â€œ`, `Ã©`) is found by mapping runs of such characters back to bytes: when they form valid UTF-8 the run is reported with a safe fix, but only when the repaired text belongs in a Chinese news document (common Han characters, punctuation, Latin-1 letters) and the original is not plausible Latin text: bullets and operators (`×•`, `Ø·`, which would turn into Hebrew or Arabic) and accented words (`café`, `Señor`) stay quiet, while full-width punctuation right after a Latin word (`AIFTï¼Œ`, `CNNï¼‰`) is repaired, since no word continues with `ï¼` or `ã€`; a long run that decodes to another script (`Ð¿Ñ€Ð¸` → `при`) is reported without a fix. What is left of a character that lost a byte Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D: `ä¿` for `保`, E4 BF 9D) is reported with the common characters it may have been, without a fix; an accented word followed by a closing quote, an apostrophe or a middle dot (`José”`, `Chloé’s`, `Café·`) stays quiet unless a Han character comes right before the accented letter. UTF-8 read as Shift-JIS or EUC-JP leaves half-width katakana and `?` inside Chinese text (`閨槫?ｱ驕?`); it is reported without a fix (the half-width brackets and dot `｢｣･` alone are punctuation). Information that is already lost is reported without a fix: U+FFFD, its GBK echo `锟斤拷` and uninitialised memory (`烫烫烫`, `屯屯屯`, at least `minRepeat` times) as errors, and percent-encoded `%EF%BF%BD` as one warning per URL or front-matter value with the count (the characters were lost before capture; it is not an error of the article). Converter artifacts: a Han character followed by one parenthesised toned pinyin syllable (`區(qū)`, a flattened ruby annotation) when a file has at least `minPinyinArtifacts` of them; dropping them is a safe fix from 10 in a file (a converter's run) and an unsafe one below (a language note such as `河南浚(xùn)县、河北蔚(yù)县和安徽六(lù)安` glosses a few on purpose), since a converter leaves them everywhere while a single reading in parentheses, or one introduced by 讀/读/念 (`讀作行(háng)`), is a gloss someone wrote; and GBK frame shifts, where a lost byte leaves `?` and nonsense with a stray ASCII letter or a pinyin fragment (`學?!半p一流”`; reported, not fixable). UTF-8 read as GBK (`鍝堝皵婊ㄥ伐绋嬪ぇ瀛`) is found by the byte round trip: re-encoding the run as GB18030 gives valid UTF-8, which ordinary Chinese text practically never does; it is fixed only when the round trip is exact. Real question marks, `?!`, deliberate pinyin or Latin glosses (`北京(Beijing)`, `拼音(pīnyīn)`) and accented names stay quiet.",
   "whyItMatters": "Text decoded with the wrong charset is unreadable to people and poison to a language model: one wrong decode turns a whole article into `æ–°é—»` or `鍝堝皵婊ㄥ伐绋嬪ぇ瀛`, and characters already replaced by U+FFFD or `锟斤拷` are gone for good.",
-  "fixSafety": "Safe fixes only where the bytes round-trip exactly and the repaired text is plausible Chinese news (Latin-1 and GBK misreadings; unsafe when the run touches a URL, a Markdown link destination, a Liquid tag or a code span: a site's slug may itself be the damaged text, and code may show damage on purpose), and for converter pinyin artifacts from 10 in a file; fewer pinyin artifacts are an unsafe fix (they may be a deliberate gloss). Lost characters, Japanese misreadings, frame shifts and runs that decode to another script are reported without a fix.",
+  "fixSafety": "Safe fixes only where the bytes round-trip exactly and the repaired text is plausible Chinese news (Latin-1 and GBK misreadings; unsafe when the run touches a URL, a Markdown link destination, a Liquid tag or a code span: a site's slug may itself be the damaged text, and code may show damage on purpose), and for converter pinyin artifacts from 10 in a file; fewer pinyin artifacts are an unsafe fix (they may be a deliberate gloss). Lost characters, characters that lost a byte (several characters fit the rest), Japanese misreadings, frame shifts and runs that decode to another script are reported without a fix.",
   "severity": "error",
   "fixable": "safe",
   "options": {
@@ -22855,9 +22906,9 @@ date: 2024-11-01
                      options: [],
                      source: "Rules/script/invisible-char/rule.json", examplesFolder: "script/invisible-char"),
         RuleMetadata(id: "mojibake", family: "script", summary: "Text decoded with the wrong encoding, information already lost, or left behind by a broken converter.",
-                     whatItFinds: "Each case has its own message. UTF-8 read as Windows-1252/Latin-1 (`æ–°é—»`, `â€œ`, `Ã©`) is found by mapping runs of such characters back to bytes: when they form valid UTF-8 the run is reported with a safe fix, but only when the repaired text belongs in a Chinese news document (common Han characters, punctuation, Latin-1 letters) and the original is not plausible Latin text: bullets and operators (`×•`, `Ø·`, which would turn into Hebrew or Arabic) and accented words (`café`, `Señor`) stay quiet; a long run that decodes to another script (`Ð¿Ñ€Ð¸` → `при`) is reported without a fix. UTF-8 read as Shift-JIS or EUC-JP leaves half-width katakana and `?` inside Chinese text (`閨槫?ｱ驕?`); it is reported without a fix (the half-width brackets and dot `｢｣･` alone are punctuation). Information that is already lost is reported without a fix: U+FFFD, its GBK echo `锟斤拷` and uninitialised memory (`烫烫烫`, `屯屯屯`, at least `minRepeat` times) as errors, and percent-encoded `%EF%BF%BD` as one warning per URL or front-matter value with the count (the characters were lost before capture; it is not an error of the article). Converter artifacts: a Han character followed by one parenthesised toned pinyin syllable (`區(qū)`, a flattened ruby annotation) when a file has at least `minPinyinArtifacts` of them; dropping them is a safe fix from 10 in a file (a converter's run) and an unsafe one below (a language note such as `河南浚(xùn)县、河北蔚(yù)县和安徽六(lù)安` glosses a few on purpose), since a converter leaves them everywhere while a single reading in parentheses, or one introduced by 讀/读/念 (`讀作行(háng)`), is a gloss someone wrote; and GBK frame shifts, where a lost byte leaves `?` and nonsense with a stray ASCII letter or a pinyin fragment (`學?!半p一流”`; reported, not fixable). UTF-8 read as GBK (`鍝堝皵婊ㄥ伐绋嬪ぇ瀛`) is found by the byte round trip: re-encoding the run as GB18030 gives valid UTF-8, which ordinary Chinese text practically never does; it is fixed only when the round trip is exact. Real question marks, `?!`, deliberate pinyin or Latin glosses (`北京(Beijing)`, `拼音(pīnyīn)`) and accented names stay quiet.",
+                     whatItFinds: "Each case has its own message. UTF-8 read as Windows-1252/Latin-1 (`æ–°é—»`, `â€œ`, `Ã©`) is found by mapping runs of such characters back to bytes: when they form valid UTF-8 the run is reported with a safe fix, but only when the repaired text belongs in a Chinese news document (common Han characters, punctuation, Latin-1 letters) and the original is not plausible Latin text: bullets and operators (`×•`, `Ø·`, which would turn into Hebrew or Arabic) and accented words (`café`, `Señor`) stay quiet, while full-width punctuation right after a Latin word (`AIFTï¼Œ`, `CNNï¼‰`) is repaired, since no word continues with `ï¼` or `ã€`; a long run that decodes to another script (`Ð¿Ñ€Ð¸` → `при`) is reported without a fix. What is left of a character that lost a byte Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D: `ä¿` for `保`, E4 BF 9D) is reported with the common characters it may have been, without a fix; an accented word followed by a closing quote, an apostrophe or a middle dot (`José”`, `Chloé’s`, `Café·`) stays quiet unless a Han character comes right before the accented letter. UTF-8 read as Shift-JIS or EUC-JP leaves half-width katakana and `?` inside Chinese text (`閨槫?ｱ驕?`); it is reported without a fix (the half-width brackets and dot `｢｣･` alone are punctuation). Information that is already lost is reported without a fix: U+FFFD, its GBK echo `锟斤拷` and uninitialised memory (`烫烫烫`, `屯屯屯`, at least `minRepeat` times) as errors, and percent-encoded `%EF%BF%BD` as one warning per URL or front-matter value with the count (the characters were lost before capture; it is not an error of the article). Converter artifacts: a Han character followed by one parenthesised toned pinyin syllable (`區(qū)`, a flattened ruby annotation) when a file has at least `minPinyinArtifacts` of them; dropping them is a safe fix from 10 in a file (a converter's run) and an unsafe one below (a language note such as `河南浚(xùn)县、河北蔚(yù)县和安徽六(lù)安` glosses a few on purpose), since a converter leaves them everywhere while a single reading in parentheses, or one introduced by 讀/读/念 (`讀作行(háng)`), is a gloss someone wrote; and GBK frame shifts, where a lost byte leaves `?` and nonsense with a stray ASCII letter or a pinyin fragment (`學?!半p一流”`; reported, not fixable). UTF-8 read as GBK (`鍝堝皵婊ㄥ伐绋嬪ぇ瀛`) is found by the byte round trip: re-encoding the run as GB18030 gives valid UTF-8, which ordinary Chinese text practically never does; it is fixed only when the round trip is exact. Real question marks, `?!`, deliberate pinyin or Latin glosses (`北京(Beijing)`, `拼音(pīnyīn)`) and accented names stay quiet.",
                      whyItMatters: "Text decoded with the wrong charset is unreadable to people and poison to a language model: one wrong decode turns a whole article into `æ–°é—»` or `鍝堝皵婊ㄥ伐绋嬪ぇ瀛`, and characters already replaced by U+FFFD or `锟斤拷` are gone for good.",
-                     fixSafety: "Safe fixes only where the bytes round-trip exactly and the repaired text is plausible Chinese news (Latin-1 and GBK misreadings; unsafe when the run touches a URL, a Markdown link destination, a Liquid tag or a code span: a site's slug may itself be the damaged text, and code may show damage on purpose), and for converter pinyin artifacts from 10 in a file; fewer pinyin artifacts are an unsafe fix (they may be a deliberate gloss). Lost characters, Japanese misreadings, frame shifts and runs that decode to another script are reported without a fix.",
+                     fixSafety: "Safe fixes only where the bytes round-trip exactly and the repaired text is plausible Chinese news (Latin-1 and GBK misreadings; unsafe when the run touches a URL, a Markdown link destination, a Liquid tag or a code span: a site's slug may itself be the damaged text, and code may show damage on purpose), and for converter pinyin artifacts from 10 in a file; fewer pinyin artifacts are an unsafe fix (they may be a deliberate gloss). Lost characters, characters that lost a byte (several characters fit the rest), Japanese misreadings, frame shifts and runs that decode to another script are reported without a fix.",
                      severity: .error, enabledByDefault: true, fixable: .safe,
                      options: [
                          RuleOptionSpec(name: "minRepeat", type: "integer", defaultValue: JSONNode(.number(3)), description: "How many repeated 烫 or 屯 characters count as uninitialised memory.", allowed: nil),
