@@ -1994,6 +1994,142 @@ date: 2024-06-14
 }
 
 """#),
+        EmbeddedFile("html/charset-mismatch/examples/bad-1.html", #"""
+<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>欧盟绿色能源共享计划</title>
+</head>
+<body>
+<h1>欧盟绿色能源共享计划</h1>
+<p>各成员国之间共享能源的倡议今日公布。</p>
+</body>
+</html>
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/bad-1.json", #"""
+{
+  "expect": [
+    {
+      "line": 4,
+      "column": 61,
+      "message": "charset=gb2312"
+    }
+  ],
+  "path": "a.html"
+}
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/bad-2.html", #"""
+<!DOCTYPE html>
+<html lang="zh-HK">
+<head>
+<META CHARSET="Big5">
+<title>立法會今日三讀通過條例</title>
+</head>
+<body>
+<p>立法會今日三讀通過《2024年收入（第二號）條例草案》。</p>
+</body>
+</html>
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/bad-2.json", #"""
+{
+  "expect": [
+    {
+      "line": 4,
+      "column": 16,
+      "message": "charset=big5"
+    }
+  ],
+  "path": "a.html"
+}
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/fixed-1.html", #"""
+<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>欧盟绿色能源共享计划</title>
+</head>
+<body>
+<h1>欧盟绿色能源共享计划</h1>
+<p>各成员国之间共享能源的倡议今日公布。</p>
+</body>
+</html>
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/fixed-2.html", #"""
+<!DOCTYPE html>
+<html lang="zh-HK">
+<head>
+<META CHARSET="utf-8">
+<title>立法會今日三讀通過條例</title>
+</head>
+<body>
+<p>立法會今日三讀通過《2024年收入（第二號）條例草案》。</p>
+</body>
+</html>
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/good-1.html", #"""
+<!DOCTYPE html>
+<html lang="zh-TW">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Type" content="text/html; charset=utf8">
+<!-- 舊版：<meta charset="big5"> -->
+<script>document.write('<meta charset="gbk">');</script>
+<script async src='https://platform.twitter.com/widgets.js' charset='utf-8'></script>
+<title>中央社：美國總統大選前夕</title>
+</head>
+<body>
+<p>美國總統大選前夕，好萊塢女星表態支持民主黨候選人。</p>
+</body>
+</html>
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/good-1.json", #"""
+{
+  "path": "a.html"
+}
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/good-2.html", #"""
+<!DOCTYPE html>
+<html>
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>Press release</title>
+</head>
+<body>
+<p>The full text is available in English only.</p>
+</body>
+</html>
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/good-2.json", #"""
+{
+  "path": "a.html"
+}
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/rule.json", #"""
+{
+  "id": "charset-mismatch",
+  "family": "html",
+  "summary": "An HTML file in UTF-8 declares another encoding in its `<meta>` tag.",
+  "whatItFinds": "An HTML file whose bytes are valid UTF-8 and hold non-ASCII text, while a `<meta charset=…>` or `<meta http-equiv=\"Content-Type\" content=\"…; charset=…\">` names a legacy encoding: GB2312, GBK, GB18030, Big5, Big5-HKSCS, Shift_JIS, EUC-JP, EUC-KR, Windows-1252 and the labels a browser reads as it (ISO-8859-1, US-ASCII), and other single-byte encodings. Each such declaration is reported where its value stands. Tags are read with the HTML tokenizer, so a `<meta>` inside a comment or a script is not one; `<script charset=…>` names the script's encoding, not the page's. Left alone: UTF-8 under any spelling (`utf-8`, `UTF-8`, `utf8`), UTF-16 labels (a browser reads such a page as UTF-8), labels a browser does not know (it ignores the tag), a page of ASCII only (it reads the same in every one of these encodings), a file that starts with a UTF-8 byte-order mark (the mark wins over the tag) and a file that is not valid UTF-8 (`encoding-invalid` judges it).",
+  "whyItMatters": "A browser opening the mirrored file obeys the tag: UTF-8 Chinese declared as GB2312 shows as `鏂伴椈`, declared as Windows-1252 as `æ–°é—»`, though every byte of the text is right. Tools that honour the declaration (HTML parsers, archivers, search indexers) decode it wrongly too.",
+  "fixSafety": "The safe fix writes `utf-8` over the declared label and nothing else. Safe because the rule fires only on a file that is valid UTF-8 as a whole and holds multi-byte text: bytes in GBK, Big5 or Windows-1252 practically never form valid UTF-8 beyond a character or two, so UTF-8 is the one encoding the file is in, and the fix makes the declaration say what the bytes already are.",
+  "severity": "error",
+  "fixable": "safe",
+  "options": {}
+}
+
+"""#),
         EmbeddedFile("html/html-double-escaped/examples/bad-1.html", #"""
 ---
 layout: post
@@ -22659,6 +22795,13 @@ date: 2024-11-01
                          RuleOptionSpec(name: "ignoreFiles", type: "string[]", defaultValue: JSONNode(.array([JSONNode(.string("README.*")), JSONNode(.string("readme.*")), JSONNode(.string("LICENSE*")), JSONNode(.string("CHANGELOG*")), JSONNode(.string("CONTRIBUTING*")), JSONNode(.string("CODE_OF_CONDUCT*"))])), description: "File-name globs of repository files that are not articles and need no front matter (a Jekyll or Hugo site's README is copied as a static file).", allowed: nil)
                      ],
                      source: "Rules/front-matter/front-matter-missing/rule.json", examplesFolder: "front-matter/front-matter-missing"),
+        RuleMetadata(id: "charset-mismatch", family: "html", summary: "An HTML file in UTF-8 declares another encoding in its `<meta>` tag.",
+                     whatItFinds: "An HTML file whose bytes are valid UTF-8 and hold non-ASCII text, while a `<meta charset=…>` or `<meta http-equiv=\"Content-Type\" content=\"…; charset=…\">` names a legacy encoding: GB2312, GBK, GB18030, Big5, Big5-HKSCS, Shift_JIS, EUC-JP, EUC-KR, Windows-1252 and the labels a browser reads as it (ISO-8859-1, US-ASCII), and other single-byte encodings. Each such declaration is reported where its value stands. Tags are read with the HTML tokenizer, so a `<meta>` inside a comment or a script is not one; `<script charset=…>` names the script's encoding, not the page's. Left alone: UTF-8 under any spelling (`utf-8`, `UTF-8`, `utf8`), UTF-16 labels (a browser reads such a page as UTF-8), labels a browser does not know (it ignores the tag), a page of ASCII only (it reads the same in every one of these encodings), a file that starts with a UTF-8 byte-order mark (the mark wins over the tag) and a file that is not valid UTF-8 (`encoding-invalid` judges it).",
+                     whyItMatters: "A browser opening the mirrored file obeys the tag: UTF-8 Chinese declared as GB2312 shows as `鏂伴椈`, declared as Windows-1252 as `æ–°é—»`, though every byte of the text is right. Tools that honour the declaration (HTML parsers, archivers, search indexers) decode it wrongly too.",
+                     fixSafety: "The safe fix writes `utf-8` over the declared label and nothing else. Safe because the rule fires only on a file that is valid UTF-8 as a whole and holds multi-byte text: bytes in GBK, Big5 or Windows-1252 practically never form valid UTF-8 beyond a character or two, so UTF-8 is the one encoding the file is in, and the fix makes the declaration say what the bytes already are.",
+                     severity: .error, enabledByDefault: true, fixable: .safe,
+                     options: [],
+                     source: "Rules/html/charset-mismatch/rule.json", examplesFolder: "html/charset-mismatch"),
         RuleMetadata(id: "html-double-escaped", family: "html", summary: "A character reference in HTML is escaped twice (`&amp;nbsp;`, `&amp;amp;`, `&amp;#12288;`).",
                      whatItFinds: "The rule finds `&amp;` (once or more) followed by a known entity name or a numeric reference and `;`, in text and in attribute values, outside `<pre>` and `<code>` (where an article may show markup on purpose). Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
                      whyItMatters: "A scraper or CMS that escapes text which was already escaped turns `&nbsp;` into `&amp;nbsp;`: readers see the literal `&nbsp;` in the article, and a URL attribute with `&amp;amp;` requests a different address.",

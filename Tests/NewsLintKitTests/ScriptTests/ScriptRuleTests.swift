@@ -418,6 +418,52 @@ private func fixture(_ name: String) throws -> String {
     }
 }
 
+/// A UTF-8 page whose `<meta>` declared GB2312, Big5 or Windows-1252 showed as mojibake in a
+/// browser, and nothing reported it.
+@Suite struct CharsetMismatchTests {
+    static func page(_ head: String, body: String = "<p>立法會今日三讀通過條例草案。</p>") -> String {
+        "<!DOCTYPE html>\n<html>\n<head>\n\(head)\n<title>新聞</title>\n</head>\n<body>\n\(body)\n</body>\n</html>\n"
+    }
+
+    @Test func aUTF8PageDeclaringALegacyEncodingIsFixedToDeclareUTF8() throws {
+        let cases: [(head: String, label: String, fixed: String)] = [
+            (#"<meta http-equiv="Content-Type" content="text/html; charset=gb2312">"#, "gb2312",
+             #"<meta http-equiv="Content-Type" content="text/html; charset=utf-8">"#),
+            (#"<META CHARSET="Big5">"#, "big5", #"<META CHARSET="utf-8">"#),
+            (#"<meta content='text/html; Charset="GBK"' HTTP-EQUIV='content-type'>"#, "gbk",
+             #"<meta content='text/html; Charset="utf-8"' HTTP-EQUIV='content-type'>"#),
+            ("<meta charset=iso-8859-1 />", "iso-8859-1", "<meta charset=utf-8 />"),
+        ]
+        for c in cases {
+            let found = try RuleHarness.diagnostics(rule: "charset-mismatch", text: Self.page(c.head), path: "a.html")
+            #expect(found.count == 1 && found.first?.line == 4 && found.first?.message.contains("charset=\(c.label)") == true, "\(c.head): \(found.map(\.message))")
+            #expect(try RuleHarness.fixed(rule: "charset-mismatch", text: Self.page(c.head), path: "a.html", unsafe: false) == Self.page(c.fixed))
+        }
+    }
+
+    @Test func correctOrHarmlessDeclarationsAreQuiet() throws {
+        let quiet = [
+            #"<meta charset="UTF-8">"#, "<meta charset=utf8>", #"<meta http-equiv="Content-Type" content="text/html; charset=utf-8">"#,
+            // Not declarations of the page: a comment, a script's text, a script's own encoding.
+            #"<!-- <meta charset="gb2312"> -->"#, #"<script>document.write('<meta charset="gbk">')</script>"#,
+            #"<script src="a.js" charset="gbk"></script>"#,
+            // UTF-16 (read as UTF-8), an unknown label, content without http-equiv.
+            #"<meta charset="utf-16">"#, #"<meta charset="x-unknown">"#, #"<meta name="description" content="charset=gbk">"#,
+        ]
+        for head in quiet {
+            #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: Self.page(head), path: "a.html").isEmpty, "\(head)")
+        }
+        let gbk = #"<meta charset="gbk">"#
+        // A page of ASCII reads the same in GBK; a byte-order mark wins over the tag; Markdown is no page.
+        #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: Self.page(gbk, body: "<p>English only.</p>").replacingOccurrences(of: "新聞", with: "News"), path: "a.html").isEmpty)
+        #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: "\u{FEFF}" + Self.page(gbk), path: "a.html").isEmpty)
+        #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: Self.page(gbk), path: "a.md").isEmpty)
+        // A page really in GBK is `encoding-invalid`'s (not valid UTF-8).
+        let legacy = try #require(Self.page(gbk).data(using: String.Encoding(rawValue: 0x8000_0632)))
+        #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", bytes: [UInt8](legacy), path: "a.html").isEmpty)
+    }
+}
+
 @Suite struct InvisibleAndCompatTests {
     @Test func bidiControlsAreErrors() throws {
         let found = try RuleHarness.diagnostics(rule: "invisible-char", text: "訂單金額\u{202E}0001\u{202C}元\n")
