@@ -1994,6 +1994,142 @@ date: 2024-06-14
 }
 
 """#),
+        EmbeddedFile("html/charset-mismatch/examples/bad-1.html", #"""
+<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>欧盟绿色能源共享计划</title>
+</head>
+<body>
+<h1>欧盟绿色能源共享计划</h1>
+<p>各成员国之间共享能源的倡议今日公布。</p>
+</body>
+</html>
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/bad-1.json", #"""
+{
+  "expect": [
+    {
+      "line": 4,
+      "column": 61,
+      "message": "charset=gb2312"
+    }
+  ],
+  "path": "a.html"
+}
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/bad-2.html", #"""
+<!DOCTYPE html>
+<html lang="zh-HK">
+<head>
+<META CHARSET="Big5">
+<title>立法會今日三讀通過條例</title>
+</head>
+<body>
+<p>立法會今日三讀通過《2024年收入（第二號）條例草案》。</p>
+</body>
+</html>
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/bad-2.json", #"""
+{
+  "expect": [
+    {
+      "line": 4,
+      "column": 16,
+      "message": "charset=big5"
+    }
+  ],
+  "path": "a.html"
+}
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/fixed-1.html", #"""
+<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>欧盟绿色能源共享计划</title>
+</head>
+<body>
+<h1>欧盟绿色能源共享计划</h1>
+<p>各成员国之间共享能源的倡议今日公布。</p>
+</body>
+</html>
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/fixed-2.html", #"""
+<!DOCTYPE html>
+<html lang="zh-HK">
+<head>
+<META CHARSET="utf-8">
+<title>立法會今日三讀通過條例</title>
+</head>
+<body>
+<p>立法會今日三讀通過《2024年收入（第二號）條例草案》。</p>
+</body>
+</html>
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/good-1.html", #"""
+<!DOCTYPE html>
+<html lang="zh-TW">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Type" content="text/html; charset=utf8">
+<!-- 舊版：<meta charset="big5"> -->
+<script>document.write('<meta charset="gbk">');</script>
+<script async src='https://platform.twitter.com/widgets.js' charset='utf-8'></script>
+<title>中央社：美國總統大選前夕</title>
+</head>
+<body>
+<p>美國總統大選前夕，好萊塢女星表態支持民主黨候選人。</p>
+</body>
+</html>
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/good-1.json", #"""
+{
+  "path": "a.html"
+}
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/good-2.html", #"""
+<!DOCTYPE html>
+<html>
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>Press release</title>
+</head>
+<body>
+<p>The full text is available in English only.</p>
+</body>
+</html>
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/examples/good-2.json", #"""
+{
+  "path": "a.html"
+}
+
+"""#),
+        EmbeddedFile("html/charset-mismatch/rule.json", #"""
+{
+  "id": "charset-mismatch",
+  "family": "html",
+  "summary": "An HTML file in UTF-8 declares another encoding in its `<meta>` tag.",
+  "whatItFinds": "An HTML file whose bytes are valid UTF-8 and hold non-ASCII text, while a `<meta charset=…>` or `<meta http-equiv=\"Content-Type\" content=\"…; charset=…\">` names a legacy encoding: GB2312, GBK, GB18030, Big5, Big5-HKSCS, Shift_JIS, EUC-JP, EUC-KR, Windows-1252 and the labels a browser reads as it (ISO-8859-1, US-ASCII), and other single-byte encodings. Each such declaration is reported where its value stands. Tags are read with the HTML tokenizer, so a `<meta>` inside a comment or a script is not one; `<script charset=…>` names the script's encoding, not the page's. Left alone: UTF-8 under any spelling (`utf-8`, `UTF-8`, `utf8`), UTF-16 labels (a browser reads such a page as UTF-8), labels a browser does not know (it ignores the tag), a page of ASCII only (it reads the same in every one of these encodings), a file that starts with a UTF-8 byte-order mark (the mark wins over the tag) and a file that is not valid UTF-8 (`encoding-invalid` judges it).",
+  "whyItMatters": "A browser opening the mirrored file obeys the tag: UTF-8 Chinese declared as GB2312 shows as `鏂伴椈`, declared as Windows-1252 as `æ–°é—»`, though every byte of the text is right. Tools that honour the declaration (HTML parsers, archivers, search indexers) decode it wrongly too.",
+  "fixSafety": "The safe fix writes `utf-8` over the declared label and nothing else. Safe because the rule fires only on a file that is valid UTF-8 as a whole and holds multi-byte text: bytes in GBK, Big5 or Windows-1252 practically never form valid UTF-8 beyond a character or two, so UTF-8 is the one encoding the file is in, and the fix makes the declaration say what the bytes already are.",
+  "severity": "error",
+  "fixable": "safe",
+  "options": {}
+}
+
+"""#),
         EmbeddedFile("html/html-double-escaped/examples/bad-1.html", #"""
 ---
 layout: post
@@ -21427,6 +21563,25 @@ reasoning in its header), surnames.txt and name-titles.txt are written by hand f
         EmbeddedFile("script/mojibake/examples/bad-1.md", #"""
 我校在明向校區(qū)召開會議,會議總結了學校發(fā)展成果,推動學科建(jiàn)設。
 """#),
+        EmbeddedFile("script/mojibake/examples/bad-10.json", #"""
+{
+  "expect": [
+    {
+      "line": 1,
+      "message": "保"
+    },
+    {
+      "line": 1,
+      "message": "母"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("script/mojibake/examples/bad-10.md", #"""
+在香港擁有虛擬ä¿險牌照的OneDegreeæ¯公司。
+
+"""#),
         EmbeddedFile("script/mojibake/examples/bad-2.json", #"""
 {
   "expect": [
@@ -21562,6 +21717,27 @@ date: 2024-11-01
 容易读错的地名有河南浚(xùn)县、河北蔚(yù)县和安徽六(lù)安。
 
 """#),
+        EmbeddedFile("script/mojibake/examples/bad-9.json", #"""
+{
+  "expect": [
+    {
+      "line": 1,
+      "message": "should be '，'"
+    },
+    {
+      "line": 3,
+      "message": "should be '）'"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("script/mojibake/examples/bad-9.md", #"""
+母公司AIFTï¼Œ與沙特阿拉伯保險公司簽署協議。
+
+據CNNï¼‰報導，美國總統大選前夕。
+
+"""#),
         EmbeddedFile("script/mojibake/examples/fixed-1.md", #"""
 我校在明向校區召開會議,會議總結了學校發展成果,推動學科建設。
 """#),
@@ -21580,6 +21756,12 @@ date: 2024-11-01
 ---
 
 容易读错的地名有河南浚县、河北蔚县和安徽六安。
+
+"""#),
+        EmbeddedFile("script/mojibake/examples/fixed-9.md", #"""
+母公司AIFT，與沙特阿拉伯保險公司簽署協議。
+
+據CNN）報導，美國總統大選前夕。
 
 """#),
         EmbeddedFile("script/mojibake/examples/good-1.md", #"""
@@ -21611,14 +21793,19 @@ date: 2024-11-01
         EmbeddedFile("script/mojibake/examples/good-8.md", #"""
 這三個字分別讀作行(háng)、長(zhǎng)和樂(yuè)，不要讀錯。
 """#),
+        EmbeddedFile("script/mojibake/examples/good-9.md", #"""
+法國女星Zoë，德國球員Müller，巴西São Paulo，古巴café，荷屬Curaçao。
+他說：「這是José”的作品。」Chloé’s新店開幕，Renée»今日發布。
+
+"""#),
         EmbeddedFile("script/mojibake/rule.json", #"""
 {
   "id": "mojibake",
   "family": "script",
   "summary": "Text decoded with the wrong encoding, information already lost, or left behind by a broken converter.",
-  "whatItFinds": "Each case has its own message. UTF-8 read as Windows-1252/Latin-1 (`æ–°é—»`, `â€œ`, `Ã©`) is found by mapping runs of such characters back to bytes: when they form valid UTF-8 the run is reported with a safe fix, but only when the repaired text belongs in a Chinese news document (common Han characters, punctuation, Latin-1 letters) and the original is not plausible Latin text: bullets and operators (`×•`, `Ø·`, which would turn into Hebrew or Arabic) and accented words (`café`, `Señor`) stay quiet; a long run that decodes to another script (`Ð¿Ñ€Ð¸` → `при`) is reported without a fix. UTF-8 read as Shift-JIS or EUC-JP leaves half-width katakana and `?` inside Chinese text (`閨槫?ｱ驕?`); it is reported without a fix (the half-width brackets and dot `｢｣･` alone are punctuation). Information that is already lost is reported without a fix: U+FFFD, its GBK echo `锟斤拷` and uninitialised memory (`烫烫烫`, `屯屯屯`, at least `minRepeat` times) as errors, and percent-encoded `%EF%BF%BD` as one warning per URL or front-matter value with the count (the characters were lost before capture; it is not an error of the article). Converter artifacts: a Han character followed by one parenthesised toned pinyin syllable (`區(qū)`, a flattened ruby annotation) when a file has at least `minPinyinArtifacts` of them; dropping them is a safe fix from 10 in a file (a converter's run) and an unsafe one below (a language note such as `河南浚(xùn)县、河北蔚(yù)县和安徽六(lù)安` glosses a few on purpose), since a converter leaves them everywhere while a single reading in parentheses, or one introduced by 讀/读/念 (`讀作行(háng)`), is a gloss someone wrote; and GBK frame shifts, where a lost byte leaves `?` and nonsense with a stray ASCII letter or a pinyin fragment (`學?!半p一流”`; reported, not fixable). UTF-8 read as GBK (`鍝堝皵婊ㄥ伐绋嬪ぇ瀛`) is found by the byte round trip: re-encoding the run as GB18030 gives valid UTF-8, which ordinary Chinese text practically never does; it is fixed only when the round trip is exact. Real question marks, `?!`, deliberate pinyin or Latin glosses (`北京(Beijing)`, `拼音(pīnyīn)`) and accented names stay quiet.",
+  "whatItFinds": "Each case has its own message. UTF-8 read as Windows-1252/Latin-1 (`æ–°é—»`, `â€œ`, `Ã©`) is found by mapping runs of such characters back to bytes: when they form valid UTF-8 the run is reported with a safe fix, but only when the repaired text belongs in a Chinese news document (common Han characters, punctuation, Latin-1 letters) and the original is not plausible Latin text: bullets and operators (`×•`, `Ø·`, which would turn into Hebrew or Arabic) and accented words (`café`, `Señor`) stay quiet, while full-width punctuation right after a Latin word (`AIFTï¼Œ`, `CNNï¼‰`) is repaired, since no word continues with `ï¼` or `ã€`; a long run that decodes to another script (`Ð¿Ñ€Ð¸` → `при`) is reported without a fix. What is left of a character that lost a byte Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D: `ä¿` for `保`, E4 BF 9D) is reported with the common characters it may have been, without a fix; an accented word followed by a closing quote, an apostrophe or a middle dot (`José”`, `Chloé’s`, `Café·`) stays quiet unless a Han character comes right before the accented letter. UTF-8 read as Shift-JIS or EUC-JP leaves half-width katakana and `?` inside Chinese text (`閨槫?ｱ驕?`); it is reported without a fix (the half-width brackets and dot `｢｣･` alone are punctuation). Information that is already lost is reported without a fix: U+FFFD, its GBK echo `锟斤拷` and uninitialised memory (`烫烫烫`, `屯屯屯`, at least `minRepeat` times) as errors, and percent-encoded `%EF%BF%BD` as one warning per URL or front-matter value with the count (the characters were lost before capture; it is not an error of the article). Converter artifacts: a Han character followed by one parenthesised toned pinyin syllable (`區(qū)`, a flattened ruby annotation) when a file has at least `minPinyinArtifacts` of them; dropping them is a safe fix from 10 in a file (a converter's run) and an unsafe one below (a language note such as `河南浚(xùn)县、河北蔚(yù)县和安徽六(lù)安` glosses a few on purpose), since a converter leaves them everywhere while a single reading in parentheses, or one introduced by 讀/读/念 (`讀作行(háng)`), is a gloss someone wrote; and GBK frame shifts, where a lost byte leaves `?` and nonsense with a stray ASCII letter or a pinyin fragment (`學?!半p一流”`; reported, not fixable). UTF-8 read as GBK (`鍝堝皵婊ㄥ伐绋嬪ぇ瀛`) is found by the byte round trip: re-encoding the run as GB18030 gives valid UTF-8, which ordinary Chinese text practically never does; it is fixed only when the round trip is exact. Real question marks, `?!`, deliberate pinyin or Latin glosses (`北京(Beijing)`, `拼音(pīnyīn)`) and accented names stay quiet.",
   "whyItMatters": "Text decoded with the wrong charset is unreadable to people and poison to a language model: one wrong decode turns a whole article into `æ–°é—»` or `鍝堝皵婊ㄥ伐绋嬪ぇ瀛`, and characters already replaced by U+FFFD or `锟斤拷` are gone for good.",
-  "fixSafety": "Safe fixes only where the bytes round-trip exactly and the repaired text is plausible Chinese news (Latin-1 and GBK misreadings; unsafe when the run touches a URL, a Markdown link destination, a Liquid tag or a code span: a site's slug may itself be the damaged text, and code may show damage on purpose), and for converter pinyin artifacts from 10 in a file; fewer pinyin artifacts are an unsafe fix (they may be a deliberate gloss). Lost characters, Japanese misreadings, frame shifts and runs that decode to another script are reported without a fix.",
+  "fixSafety": "Safe fixes only where the bytes round-trip exactly and the repaired text is plausible Chinese news (Latin-1 and GBK misreadings; unsafe when the run touches a URL, a Markdown link destination, a Liquid tag or a code span: a site's slug may itself be the damaged text, and code may show damage on purpose), and for converter pinyin artifacts from 10 in a file; fewer pinyin artifacts are an unsafe fix (they may be a deliberate gloss). Lost characters, characters that lost a byte (several characters fit the rest), Japanese misreadings, frame shifts and runs that decode to another script are reported without a fix.",
   "severity": "error",
   "fixable": "safe",
   "options": {
@@ -22845,6 +23032,13 @@ date: 2024-11-01
                          RuleOptionSpec(name: "ignoreFiles", type: "string[]", defaultValue: JSONNode(.array([JSONNode(.string("README.*")), JSONNode(.string("readme.*")), JSONNode(.string("LICENSE*")), JSONNode(.string("CHANGELOG*")), JSONNode(.string("CONTRIBUTING*")), JSONNode(.string("CODE_OF_CONDUCT*"))])), description: "File-name globs of repository files that are not articles and need no front matter (a Jekyll or Hugo site's README is copied as a static file).", allowed: nil)
                      ],
                      source: "Rules/front-matter/front-matter-missing/rule.json", examplesFolder: "front-matter/front-matter-missing"),
+        RuleMetadata(id: "charset-mismatch", family: "html", summary: "An HTML file in UTF-8 declares another encoding in its `<meta>` tag.",
+                     whatItFinds: "An HTML file whose bytes are valid UTF-8 and hold non-ASCII text, while a `<meta charset=…>` or `<meta http-equiv=\"Content-Type\" content=\"…; charset=…\">` names a legacy encoding: GB2312, GBK, GB18030, Big5, Big5-HKSCS, Shift_JIS, EUC-JP, EUC-KR, Windows-1252 and the labels a browser reads as it (ISO-8859-1, US-ASCII), and other single-byte encodings. Each such declaration is reported where its value stands. Tags are read with the HTML tokenizer, so a `<meta>` inside a comment or a script is not one; `<script charset=…>` names the script's encoding, not the page's. Left alone: UTF-8 under any spelling (`utf-8`, `UTF-8`, `utf8`), UTF-16 labels (a browser reads such a page as UTF-8), labels a browser does not know (it ignores the tag), a page of ASCII only (it reads the same in every one of these encodings), a file that starts with a UTF-8 byte-order mark (the mark wins over the tag) and a file that is not valid UTF-8 (`encoding-invalid` judges it).",
+                     whyItMatters: "A browser opening the mirrored file obeys the tag: UTF-8 Chinese declared as GB2312 shows as `鏂伴椈`, declared as Windows-1252 as `æ–°é—»`, though every byte of the text is right. Tools that honour the declaration (HTML parsers, archivers, search indexers) decode it wrongly too.",
+                     fixSafety: "The safe fix writes `utf-8` over the declared label and nothing else. Safe because the rule fires only on a file that is valid UTF-8 as a whole and holds multi-byte text: bytes in GBK, Big5 or Windows-1252 practically never form valid UTF-8 beyond a character or two, so UTF-8 is the one encoding the file is in, and the fix makes the declaration say what the bytes already are.",
+                     severity: .error, enabledByDefault: true, fixable: .safe,
+                     options: [],
+                     source: "Rules/html/charset-mismatch/rule.json", examplesFolder: "html/charset-mismatch"),
         RuleMetadata(id: "html-double-escaped", family: "html", summary: "A character reference in HTML is escaped twice (`&amp;nbsp;`, `&amp;amp;`, `&amp;#12288;`).",
                      whatItFinds: "The rule finds `&amp;` (once or more) followed by a known entity name or a numeric reference and `;`, in text and in attribute values, outside `<pre>` and `<code>` (where an article may show markup on purpose). Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
                      whyItMatters: "A scraper or CMS that escapes text which was already escaped turns `&nbsp;` into `&amp;nbsp;`: readers see the literal `&nbsp;` in the article, and a URL attribute with `&amp;amp;` requests a different address.",
@@ -23092,9 +23286,9 @@ date: 2024-11-01
                      options: [],
                      source: "Rules/script/invisible-char/rule.json", examplesFolder: "script/invisible-char"),
         RuleMetadata(id: "mojibake", family: "script", summary: "Text decoded with the wrong encoding, information already lost, or left behind by a broken converter.",
-                     whatItFinds: "Each case has its own message. UTF-8 read as Windows-1252/Latin-1 (`æ–°é—»`, `â€œ`, `Ã©`) is found by mapping runs of such characters back to bytes: when they form valid UTF-8 the run is reported with a safe fix, but only when the repaired text belongs in a Chinese news document (common Han characters, punctuation, Latin-1 letters) and the original is not plausible Latin text: bullets and operators (`×•`, `Ø·`, which would turn into Hebrew or Arabic) and accented words (`café`, `Señor`) stay quiet; a long run that decodes to another script (`Ð¿Ñ€Ð¸` → `при`) is reported without a fix. UTF-8 read as Shift-JIS or EUC-JP leaves half-width katakana and `?` inside Chinese text (`閨槫?ｱ驕?`); it is reported without a fix (the half-width brackets and dot `｢｣･` alone are punctuation). Information that is already lost is reported without a fix: U+FFFD, its GBK echo `锟斤拷` and uninitialised memory (`烫烫烫`, `屯屯屯`, at least `minRepeat` times) as errors, and percent-encoded `%EF%BF%BD` as one warning per URL or front-matter value with the count (the characters were lost before capture; it is not an error of the article). Converter artifacts: a Han character followed by one parenthesised toned pinyin syllable (`區(qū)`, a flattened ruby annotation) when a file has at least `minPinyinArtifacts` of them; dropping them is a safe fix from 10 in a file (a converter's run) and an unsafe one below (a language note such as `河南浚(xùn)县、河北蔚(yù)县和安徽六(lù)安` glosses a few on purpose), since a converter leaves them everywhere while a single reading in parentheses, or one introduced by 讀/读/念 (`讀作行(háng)`), is a gloss someone wrote; and GBK frame shifts, where a lost byte leaves `?` and nonsense with a stray ASCII letter or a pinyin fragment (`學?!半p一流”`; reported, not fixable). UTF-8 read as GBK (`鍝堝皵婊ㄥ伐绋嬪ぇ瀛`) is found by the byte round trip: re-encoding the run as GB18030 gives valid UTF-8, which ordinary Chinese text practically never does; it is fixed only when the round trip is exact. Real question marks, `?!`, deliberate pinyin or Latin glosses (`北京(Beijing)`, `拼音(pīnyīn)`) and accented names stay quiet.",
+                     whatItFinds: "Each case has its own message. UTF-8 read as Windows-1252/Latin-1 (`æ–°é—»`, `â€œ`, `Ã©`) is found by mapping runs of such characters back to bytes: when they form valid UTF-8 the run is reported with a safe fix, but only when the repaired text belongs in a Chinese news document (common Han characters, punctuation, Latin-1 letters) and the original is not plausible Latin text: bullets and operators (`×•`, `Ø·`, which would turn into Hebrew or Arabic) and accented words (`café`, `Señor`) stay quiet, while full-width punctuation right after a Latin word (`AIFTï¼Œ`, `CNNï¼‰`) is repaired, since no word continues with `ï¼` or `ã€`; a long run that decodes to another script (`Ð¿Ñ€Ð¸` → `при`) is reported without a fix. What is left of a character that lost a byte Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D: `ä¿` for `保`, E4 BF 9D) is reported with the common characters it may have been, without a fix; an accented word followed by a closing quote, an apostrophe or a middle dot (`José”`, `Chloé’s`, `Café·`) stays quiet unless a Han character comes right before the accented letter. UTF-8 read as Shift-JIS or EUC-JP leaves half-width katakana and `?` inside Chinese text (`閨槫?ｱ驕?`); it is reported without a fix (the half-width brackets and dot `｢｣･` alone are punctuation). Information that is already lost is reported without a fix: U+FFFD, its GBK echo `锟斤拷` and uninitialised memory (`烫烫烫`, `屯屯屯`, at least `minRepeat` times) as errors, and percent-encoded `%EF%BF%BD` as one warning per URL or front-matter value with the count (the characters were lost before capture; it is not an error of the article). Converter artifacts: a Han character followed by one parenthesised toned pinyin syllable (`區(qū)`, a flattened ruby annotation) when a file has at least `minPinyinArtifacts` of them; dropping them is a safe fix from 10 in a file (a converter's run) and an unsafe one below (a language note such as `河南浚(xùn)县、河北蔚(yù)县和安徽六(lù)安` glosses a few on purpose), since a converter leaves them everywhere while a single reading in parentheses, or one introduced by 讀/读/念 (`讀作行(háng)`), is a gloss someone wrote; and GBK frame shifts, where a lost byte leaves `?` and nonsense with a stray ASCII letter or a pinyin fragment (`學?!半p一流”`; reported, not fixable). UTF-8 read as GBK (`鍝堝皵婊ㄥ伐绋嬪ぇ瀛`) is found by the byte round trip: re-encoding the run as GB18030 gives valid UTF-8, which ordinary Chinese text practically never does; it is fixed only when the round trip is exact. Real question marks, `?!`, deliberate pinyin or Latin glosses (`北京(Beijing)`, `拼音(pīnyīn)`) and accented names stay quiet.",
                      whyItMatters: "Text decoded with the wrong charset is unreadable to people and poison to a language model: one wrong decode turns a whole article into `æ–°é—»` or `鍝堝皵婊ㄥ伐绋嬪ぇ瀛`, and characters already replaced by U+FFFD or `锟斤拷` are gone for good.",
-                     fixSafety: "Safe fixes only where the bytes round-trip exactly and the repaired text is plausible Chinese news (Latin-1 and GBK misreadings; unsafe when the run touches a URL, a Markdown link destination, a Liquid tag or a code span: a site's slug may itself be the damaged text, and code may show damage on purpose), and for converter pinyin artifacts from 10 in a file; fewer pinyin artifacts are an unsafe fix (they may be a deliberate gloss). Lost characters, Japanese misreadings, frame shifts and runs that decode to another script are reported without a fix.",
+                     fixSafety: "Safe fixes only where the bytes round-trip exactly and the repaired text is plausible Chinese news (Latin-1 and GBK misreadings; unsafe when the run touches a URL, a Markdown link destination, a Liquid tag or a code span: a site's slug may itself be the damaged text, and code may show damage on purpose), and for converter pinyin artifacts from 10 in a file; fewer pinyin artifacts are an unsafe fix (they may be a deliberate gloss). Lost characters, characters that lost a byte (several characters fit the rest), Japanese misreadings, frame shifts and runs that decode to another script are reported without a fix.",
                      severity: .error, enabledByDefault: true, fixable: .safe,
                      options: [
                          RuleOptionSpec(name: "minRepeat", type: "integer", defaultValue: JSONNode(.number(3)), description: "How many repeated 烫 or 屯 characters count as uninitialised memory.", allowed: nil),

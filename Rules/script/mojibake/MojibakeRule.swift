@@ -631,6 +631,58 @@ public struct MojibakeRule: Rule, RuleWithOptions {
                 break
             }
         }
+        for stub in Self.droppedByteStubs(run) {
+            let range = run.byteRange(stub.span)
+            let shown = String(decoding: bytes[range], as: UTF8.self)
+            let guesses = stub.candidates.map { String(String.UnicodeScalarView([$0].compactMap(Unicode.Scalar.init))) }
+            sink.report(range, "UTF-8 read as Windows-1252 with a byte lost: '\(shown)' is what is left of a character one of whose bytes (0x81, 0x8D, 0x8F, 0x90 or 0x9D) Windows-1252 does not define; it was probably \(guesses.count == 1 ? "'\(guesses[0])'" : "one of " + guesses.joined(separator: " ")), but the lost byte cannot be known: check the source")
+        }
+    }
+
+    /// The five bytes Windows-1252 leaves undefined: a decoder that drops them (or a later repair
+    /// that could not map them back) leaves a character's lead and one continuation without its
+    /// third byte (`保` = E4 BF 9D shown as `ä¿`).
+    package static let cp1252Undefined: [UInt8] = [0x81, 0x8D, 0x8F, 0x90, 0x9D]
+
+    /// Characters that follow a Latin word as published (`José”`, `Chloé’s`, `Café·咖啡館`, `été…`,
+    /// `café\u{A0}`): a 3-byte lead shown as an accented letter followed by one of these, after a
+    /// Latin letter, is that word, not what is left of a character.
+    private static let closesLatinWord: Set<UInt32> = [
+        0x201A, 0x201E, 0x2026, 0x2019, 0x201D, 0x2022, 0x2013, 0x2014, 0x2122, 0x203A,
+        0xA0, 0xA9, 0xAD, 0xAE, 0xB0, 0xB1, 0xB2, 0xB3, 0xB7, 0xB9, 0xBB,
+    ]
+
+    /// What is left of 3-byte characters that lost one byte Windows-1252 does not define
+    /// (`cp1252Undefined`): a lead E0–EF shown as `à`…`ï` and one continuation, the next character
+    /// no continuation. Reported, never fixed: `ä¿` was 俁, 俍, 俏, 俐 or 保 (and the byte may have
+    /// been lost from the middle), so the candidates are listed, common characters of a Chinese
+    /// document only, and a stub with none is not reported. A Latin word ending in an accented
+    /// letter followed by closing punctuation or a sign (`José”說`, `Café·咖啡館`, `“é”`) is what the
+    /// page says: unless a Han character stands right before it, a stub is reported only when its
+    /// continuation is a sign no word is followed by (`¿`, `¯`, `¸`, `†`, `ˆ`…).
+    package static func droppedByteStubs(_ run: ScalarRun) -> [(span: Range<Int>, candidates: [UInt32])] {
+        let c = run.cps
+        var found: [(span: Range<Int>, candidates: [UInt32])] = []
+        var i = 0
+        while i + 1 < c.count {
+            defer { i += 1 }
+            guard c[i] >= 0xE0 && c[i] <= 0xEF, let second = latin1Byte(c[i + 1]), second >= 0x80, second <= 0xBF else { continue }
+            if i + 2 < c.count, let third = latin1Byte(c[i + 2]), third >= 0x80, third <= 0xBF { continue }
+            let before = i > 0 ? c[i - 1] : 0
+            if CJK.isLatinLetter(before) || !CJK.isHan(before), closesLatinWord.contains(c[i + 1]) { continue }
+            let lead = UInt8(c[i])
+            var candidates: [UInt32] = []
+            for lost in cp1252Undefined {
+                for sequence in [[lead, lost, second], [lead, second, lost]] {
+                    let decoded = sequence.withUnsafeBufferPointer { UTF8Validation.sequenceLength($0, at: 0) == 3 }
+                        ? String(decoding: sequence, as: UTF8.self).unicodeScalars.first?.value : nil
+                    if let v = decoded, CJK.isCJK(v), isCommon(v), !candidates.contains(v) { candidates.append(v) }
+                }
+            }
+            guard !candidates.isEmpty else { continue }
+            found.append((i..<(i + 2), candidates.sorted()))
+        }
+        return found
     }
 
     /// The fix writing `decoded` over the bytes `range`: safe in prose; in a URL, a Liquid tag or
@@ -665,7 +717,8 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             }
             guard k >= 2 else { i += 1; continue }
             let decoded = String(decoding: mapped[0..<k], as: UTF8.self)
-            let verdict = judgeLatin1Repair(decoded: decoded.unicodeScalars.map(\.value), lead: c[i], before: i > 0 ? c[i - 1] : 0)
+            let verdict = judgeLatin1Repair(decoded: decoded.unicodeScalars.map(\.value), lead: c[i], before: i > 0 ? c[i - 1] : 0,
+                                            beforeThat: i > 1 ? c[i - 2] : 0)
             if verdict == .plausibleText { i += 1; continue }
             result.append((i..<(i + k), decoded, verdict))
             i += k
@@ -680,7 +733,12 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// plausible Latin text: `×•` (Hebrew ו), `Ø·` (Arabic ط) and `café` + a symbol (a rare CJK
     /// character) are what the page says. A long run that decodes to another script is reported
     /// without a fix: `Ð¿Ñ€Ð¸` cannot be anything but mojibake, but the repair is not this document's text.
-    package static func judgeLatin1Repair(decoded: [UInt32], lead: UInt32, before: UInt32) -> Latin1Verdict {
+    /// `before` and `beforeThat` are the two characters before the run: a Latin word is one of
+    /// Latin letters, and a lone accented letter after other text (`務æä¾›`, `提` with both its
+    /// undefined bytes lost, then `供`) is what is left of a character, not a word.
+    /// After a Latin word, a run that decodes to one full-width or CJK punctuation mark
+    /// (`AIFTï¼Œ`, `CNNï¼‰`) is repaired: no word continues with `ï¼` or `ã€`.
+    package static func judgeLatin1Repair(decoded: [UInt32], lead: UInt32, before: UInt32, beforeThat: UInt32 = 0) -> Latin1Verdict {
         guard !decoded.isEmpty, !decoded.contains(0xFFFD) else { return .plausibleText }
         let inScript = decoded.allSatisfy { v in
             if CJK.isHan(v) { return isCommon(v) }
@@ -689,8 +747,10 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         }
         // `Caf` + `é` + symbols: an accented letter continuing a Latin word. Mojibake of Latin-1 and of
         // typographic punctuation starts with Â, Ã or â (C2, C3, E2), which no Latin word continues with.
-        let continuesWord = CJK.isLatinLetter(before) && lead != 0xC2 && lead != 0xC3 && lead != 0xE2
-        if inScript && !(continuesWord && decoded.count == 1) { return .repair }
+        let loneAccented = (0xC0...0xFF).contains(before) && !CJK.isLatinLetter(beforeThat)
+        let continuesWord = CJK.isLatinLetter(before) && !loneAccented && lead != 0xC2 && lead != 0xC3 && lead != 0xE2
+        let wordThenPunctuation = decoded.count == 1 && (lead == 0xE3 || lead == 0xEF) && CJK.isCJKPunct(decoded[0])
+        if inScript && !(continuesWord && decoded.count == 1 && !wordThenPunctuation) { return .repair }
         return decoded.count >= 3 && !continuesWord ? .reportOnly : .plausibleText
     }
 

@@ -1,0 +1,109 @@
+import NewsLintCore
+
+/// `charset-mismatch`: an HTML file whose bytes are UTF-8 (with non-ASCII text) but whose
+/// `<meta charset>` or `<meta http-equiv="Content-Type" content="…; charset=…">` names another
+/// encoding. A browser opening the mirrored file obeys the tag and shows the text as mojibake
+/// (`æ–°é—»` for `新闻` under windows-1252, `鏂伴椈` under GBK). Nothing else reports it:
+/// `encoding-invalid` judges files that are not UTF-8, and the text itself is clean.
+public struct CharsetMismatchRule: Rule {
+    public static let id = "charset-mismatch"
+    public init(options: RuleOptions) {}
+
+    public func check(_ document: Document, into sink: inout DiagnosticSink) {
+        guard document.isHTMLFile else { return }
+        let bytes = document.bytes
+        let view = document.html
+        var found: [(value: Range<Int>, label: String)] = []
+        // The `<meta>` start tags only (comments, scripts and styles are their own tokens): a
+        // comparison of kind and name length a token, the name's key only for a four-byte name.
+        for token in view.tokens where token.kind == .startTag && token.name.count == 4 {
+            guard token.key(in: bytes) == Self.metaKey, let value = Self.declaredCharset(token, view, bytes) else { continue }
+            let label = String(decoding: bytes[value], as: UTF8.self).lowercased()
+            if Self.legacyLabels.contains(label) { found.append((value, label)) }
+        }
+        // A file that is not UTF-8 is `encoding-invalid`'s; with a UTF-8 byte-order mark a browser
+        // reads UTF-8 whatever the tag says.
+        guard !found.isEmpty, document.isValidUTF8 else { return }
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { return }
+        // A page of ASCII reads the same in every one of these encodings: the tag does no harm.
+        let nonASCII = bytes.withUnsafeBufferPointer { UTF8Validation.asciiPrefixLength($0) < $0.count }
+        guard nonASCII else { return }
+        for (value, label) in found {
+            sink.report(value, "<meta> declares charset=\(label), but the file is UTF-8 with non-ASCII text: a browser that obeys the tag shows the text as mojibake",
+                        fix: Fix(.safe, "Declare charset=utf-8", edits: [Edit(range: value, replacement: "utf-8")]))
+        }
+    }
+
+    /// `meta` as a `TagNameKey` (first byte lowest).
+    private static var metaKey: UInt64 { 0x61_74_65_6D }
+
+    /// The range of the encoding label `token` (a `<meta>`) declares, as the HTML parser reads it:
+    /// its `charset` attribute, else with `http-equiv="Content-Type"` the `charset=` of its
+    /// `content`. The label ends at a quote, a space or `;`.
+    static func declaredCharset(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8]) -> Range<Int>? {
+        if let value = view.attributeValue(token, named: "charset", in: bytes) { return trimmed(value, bytes) }
+        guard let equiv = view.attributeValue(token, named: "http-equiv", in: bytes),
+              HTMLView.equalsIgnoringASCIICase(bytes, trimmed(equiv, bytes), "content-type".utf8),
+              let content = view.attributeValue(token, named: "content", in: bytes) else { return nil }
+        return charsetInContent(content, bytes)
+    }
+
+    /// `range` without the HTML spaces around it.
+    private static func trimmed(_ range: Range<Int>, _ bytes: [UInt8]) -> Range<Int> {
+        var lower = range.lowerBound, upper = range.upperBound
+        while lower < upper, HTMLView.isSpace(bytes[lower]) { lower += 1 }
+        while upper > lower, HTMLView.isSpace(bytes[upper - 1]) { upper -= 1 }
+        return lower..<upper
+    }
+
+    /// The label after `charset` `=` in a `content` value (`text/html; charset=gb2312`), as the
+    /// HTML standard's "extracting a character encoding from a meta element": spaces allowed around
+    /// `=`, the label optionally quoted.
+    static func charsetInContent(_ content: Range<Int>, _ bytes: [UInt8]) -> Range<Int>? {
+        let name = Array("charset".utf8)
+        var k = content.lowerBound
+        while k + name.count <= content.upperBound {
+            guard HTMLView.equalsIgnoringASCIICase(bytes, k..<(k + name.count), name) else { k += 1; continue }
+            var v = k + name.count
+            while v < content.upperBound, HTMLView.isSpace(bytes[v]) { v += 1 }
+            guard v < content.upperBound, bytes[v] == UInt8(ascii: "=") else { k += 1; continue }
+            v += 1
+            while v < content.upperBound, HTMLView.isSpace(bytes[v]) { v += 1 }
+            var quote: UInt8?
+            if v < content.upperBound, bytes[v] == 0x22 || bytes[v] == 0x27 { quote = bytes[v]; v += 1 }
+            let start = v
+            while v < content.upperBound {
+                let b = bytes[v]
+                if let q = quote { if b == q { break } } else if HTMLView.isSpace(b) || b == UInt8(ascii: ";") { break }
+                v += 1
+            }
+            return start < v ? trimmed(start..<v, bytes) : nil
+        }
+        return nil
+    }
+
+    /// Labels (WHATWG Encoding) of the encodings a Chinese news page was published in before UTF-8,
+    /// and of the single-byte ones a UTF-8 page is misread as. Not here: UTF-8's labels, UTF-16's
+    /// (a browser reads a page whose tag names UTF-16 as UTF-8), and labels a browser does not know
+    /// (it ignores the tag, so the page is not shown in another encoding).
+    static let legacyLabels: Set<String> = [
+        // GBK and GB18030
+        "gb2312", "gbk", "gb18030", "chinese", "csgb2312", "csiso58gb231280", "gb_2312", "gb_2312-80",
+        "iso-ir-58", "x-gbk", "euc-cn", "hz-gb-2312",
+        // Big5 (and Big5-HKSCS)
+        "big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5",
+        // Japanese and Korean
+        "shift_jis", "shift-jis", "sjis", "ms_kanji", "ms932", "windows-31j", "csshiftjis", "x-sjis",
+        "euc-jp", "cseucpkdfmtjapanese", "x-euc-jp", "iso-2022-jp", "csiso2022jp",
+        "euc-kr", "cseuckr", "csksc56011987", "iso-ir-149", "korean", "ks_c_5601-1987", "ks_c_5601-1989",
+        "ksc5601", "ksc_5601", "windows-949",
+        // Windows-1252 (the HTML standard reads ASCII and Latin-1 labels as it)
+        "windows-1252", "cp1252", "x-cp1252", "iso-8859-1", "iso8859-1", "iso88591", "iso_8859-1",
+        "iso_8859-1:1987", "latin1", "l1", "ascii", "us-ascii", "ansi_x3.4-1968", "cp819", "csisolatin1",
+        "ibm819", "iso-ir-100",
+        // Other single-byte encodings
+        "iso-8859-2", "iso-8859-5", "iso-8859-7", "iso-8859-9", "iso-8859-15", "latin2", "latin9",
+        "windows-1250", "windows-1251", "windows-1253", "windows-1254", "windows-1255", "windows-1256",
+        "windows-1257", "windows-1258", "windows-874", "tis-620", "koi8-r", "koi8-u", "macintosh", "x-mac-roman",
+    ]
+}
