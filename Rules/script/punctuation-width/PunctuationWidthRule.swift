@@ -37,7 +37,7 @@ public struct PunctuationWidthRule: Rule {
         // A `)` closing a full-width `（` is no mark candidate of the census: a file with one goes on.
         if asksCensus, let decode = decoded, let afterNonASCII = decode.holdsMarkAfterNonASCII,
            !afterNonASCII, !document.bytePairs.mayHoldASCIIMarkCandidate, !document.bytePairs.contains(byte: 0x29) { return }
-        let liquid = ProseMask.liquidAcrossLines(document)
+        let liquid = ProseMask.spansAcrossLines(document)
         for n in lines where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             if sink.budgetSpent(step: n, bytes: range.count) { return }
@@ -226,7 +226,7 @@ public struct PunctuationWidthRule: Rule {
     /// (`skip`: code, markup, URLs, titles and quoted names, encoding damage) is asked at those
     /// marks alone, each whole-line fact made when first needed: a long HTML line holds thousands
     /// of scalars and a few dozen candidates, most of them in markup the HTML view hides.
-    /// `liquid`: the document's Liquid tags across lines (`ProseMask.liquidAcrossLines`, found here when nil).
+    /// `liquid`: the document's Liquid tags across lines (`ProseMask.spansAcrossLines`, found here when nil).
     package func checkLine(_ run: ScalarRun, in document: Document, allInBMP: Bool = false, fromByte: Int? = nil, mixedParentheses: Bool? = nil,
                            liquid: LiquidAcrossLines? = nil, into sink: inout DiagnosticSink) {
         let c = run.cps
@@ -262,7 +262,7 @@ public struct PunctuationWidthRule: Rule {
         if let liquid {
             if !liquid.spans.isEmpty { prose = NonProseWalk(carried: liquid.covered(run)) }
         } else {
-            let found = ProseMask.liquidAcrossLines(document)
+            let found = ProseMask.spansAcrossLines(document)
             if !found.spans.isEmpty { prose = NonProseWalk(carried: found.covered(run)) }
         }
         var nameLists: [Int: Bool] = [:]
