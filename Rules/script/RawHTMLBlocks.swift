@@ -19,8 +19,16 @@ import NewsLintCore
 ///
 /// Not HTML documents (their HTML view hides these already), and not block containers: a block
 /// inside a list item or a block quote (`> <!--`) is left to the line walks, as before.
+///
+/// The same walk finds the link reference definitions written on one line (`isLinkDefinition`):
+/// `[ref]: /圖片/香港(一).jpg` or `[1]: https://x.hk/a(b).html "標題"` holds an address (a bare
+/// path, which no URL mask sees) and a title. The whole line is masked: no part of it is shown
+/// as the page's text (the label and the address are not shown at all; the title is the `title`
+/// attribute of each link using the definition, a tooltip, which the HTML view masks as every
+/// attribute value, and the line walk masks within an inline link's `](… "title")`).
 extension ProseMask {
-    /// The byte ranges of `document`'s raw HTML blocks of types 1 and 2 (see above), in order and disjoint.
+    /// The byte ranges of `document`'s raw HTML blocks of types 1 and 2 and its link reference
+    /// definitions on one line (see above), in order and disjoint.
     package static func findRawHTMLBlocks(_ document: Document) -> [Range<Int>] {
         guard !document.isHTMLFile, let body = document.bodyLines else { return [] }
         let starts = document.lineStarts
@@ -28,16 +36,31 @@ extension ProseMask {
         document.bytes.withUnsafeBufferPointer { buf in
             let last = body.upperBound
             var n = body.lowerBound
+            // Whether line `n - 1` was a definition taken (a definition may follow one directly).
+            var afterDefinition = false
             while n <= last {
                 defer { n &+= 1 }
-                // Most lines start with neither `<` nor a space: one byte read tells.
+                // Most lines start with neither `<`, `[` nor a space: one byte read tells.
                 let first = buf[starts[n &- 1]]
-                guard first == 0x3C || first == 0x20 else { continue }
+                let followsDefinition = afterDefinition
+                afterDefinition = false
+                guard first == 0x3C || first == 0x5B || first == 0x20 else { continue }
                 let line = document.contentRange(ofLine: n)
                 var i = line.lowerBound
                 while i < line.upperBound, i &- line.lowerBound < 3, buf[i] == 0x20 { i &+= 1 }
-                guard i < line.upperBound, buf[i] == 0x3C, !document.isCode(line: n),
-                      let kind = blockKind(buf, at: i, end: line.upperBound) else { continue }
+                guard i < line.upperBound, buf[i] == 0x3C || buf[i] == 0x5B, !document.isCode(line: n) else { continue }
+                if buf[i] == 0x5B {
+                    // A definition cannot interrupt a paragraph: it follows the body's start, a blank
+                    // line, a fenced code block or another definition.
+                    let opensBlock = n == body.lowerBound || followsDefinition || document.isCode(line: n &- 1)
+                        || isBlank(buf, document.contentRange(ofLine: n &- 1))
+                    if opensBlock, isLinkDefinition(buf, at: i, end: line.upperBound) {
+                        spans.append(line)
+                        afterDefinition = true
+                    }
+                    continue
+                }
+                guard let kind = blockKind(buf, at: i, end: line.upperBound) else { continue }
                 var m = n
                 var end: Int?
                 while m <= last {
@@ -54,6 +77,74 @@ extension ProseMask {
             }
         }
         return spans
+    }
+
+    /// Whether `range` holds only spaces and tabs.
+    private static func isBlank(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        for k in range where buf[k] != 0x20 && buf[k] != 0x09 { return false }
+        return true
+    }
+
+    /// Whether the line from the `[` at `i` to `end` is a link reference definition (CommonMark),
+    /// all on the line: a label (no unescaped bracket, some text, not a footnote's `^`), `:`, a
+    /// destination (`<…>`, or text without spaces or controls whose parentheses are balanced), and
+    /// then nothing, or spaces and a title (`"…"`, `'…'`, `(…)`) and nothing after it but spaces.
+    static func isLinkDefinition(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Bool {
+        var k = i &+ 1
+        guard k < end, buf[k] != 0x5E else { return false }
+        var hasText = false
+        while k < end, buf[k] != 0x5D {
+            let b = buf[k]
+            if b == 0x5B { return false }
+            if b != 0x20 && b != 0x09 { hasText = true }
+            k &+= b == 0x5C ? 2 : 1
+        }
+        guard hasText, k &+ 1 < end, k &- i <= 1000, buf[k &+ 1] == 0x3A else { return false }
+        k &+= 2
+        while k < end, buf[k] == 0x20 || buf[k] == 0x09 { k &+= 1 }
+        guard k < end else { return false }
+        if buf[k] == 0x3C {
+            k &+= 1
+            while k < end, buf[k] != 0x3E {
+                if buf[k] == 0x3C { return false }
+                k &+= buf[k] == 0x5C ? 2 : 1
+            }
+            guard k < end else { return false }
+            k &+= 1
+        } else {
+            var depth = 0
+            while k < end, buf[k] > 0x20, buf[k] != 0x7F {
+                switch buf[k] {
+                case 0x5C: k &+= 1
+                case 0x28: depth &+= 1
+                case 0x29:
+                    depth &-= 1
+                    if depth < 0 { return false }
+                default: break
+                }
+                k &+= 1
+            }
+            guard depth == 0, k >= end || buf[k] == 0x20 || buf[k] == 0x09 else { return false }
+        }
+        let destinationEnd = k
+        while k < end, buf[k] == 0x20 || buf[k] == 0x09 { k &+= 1 }
+        guard k < end else { return true }
+        // A title, after at least one space.
+        guard k > destinationEnd else { return false }
+        let open = buf[k]
+        let close: UInt8
+        switch open {
+        case 0x22, 0x27: close = open
+        case 0x28: close = 0x29
+        default: return false
+        }
+        k &+= 1
+        while k < end, buf[k] != close {
+            if open == 0x28 && buf[k] == 0x28 { return false }
+            k &+= buf[k] == 0x5C ? 2 : 1
+        }
+        guard k < end else { return false }
+        return isBlank(buf, (k &+ 1)..<end)
     }
 
     /// The two kinds of HTML block masked: 1 (a script, style, `pre` or `textarea` element) and 2 (a comment).

@@ -6,11 +6,14 @@ import Testing
 /// The spec of `ProseMask.findRawHTMLBlocks`, written plainly with strings: for each body line
 /// outside a fence whose text after at most three spaces starts a type 1 or 2 block, the block runs
 /// from the line's start to the end of the first closing marker from the opener on (searched line
-/// by line), or to the end of the file; the next start is looked for on the line after.
+/// by line), or to the end of the file; the next start is looked for on the line after. A line
+/// that is a link reference definition (a regular expression), after the body's start, a blank
+/// line, a fence's line or another definition, is a span of its own.
 enum RawHTMLBlocksReference {
     static func spans(_ document: Document) -> [Range<Int>] {
         guard !document.isHTMLFile, let body = document.bodyLines else { return [] }
         var spans: [Range<Int>] = []
+        var definitionLines = Set<Int>()
         var n = body.lowerBound
         while n <= body.upperBound {
             let line = document.contentRange(ofLine: n)
@@ -22,6 +25,16 @@ enum RawHTMLBlocksReference {
                 guard opener.hasPrefix("<" + name) else { return false }
                 let after = opener.dropFirst(name.count + 1).first
                 return after == nil || after == " " || after == "\t" || after == ">"
+            }
+            if indent <= 3, !document.isCode(line: n), opener.hasPrefix("["), isDefinition(String(text.dropFirst(indent))) {
+                let previous = n > body.lowerBound ? document.lineBytes(n - 1) : []
+                if n == body.lowerBound || document.isCode(line: n - 1) || previous.allSatisfy({ $0 == 0x20 || $0 == 0x09 })
+                    || definitionLines.contains(n - 1) {
+                    spans.append(line)
+                    definitionLines.insert(n)
+                }
+                n += 1
+                continue
             }
             guard indent <= 3, !document.isCode(line: n), isComment || isElement else { n += 1; continue }
             let markers = isComment ? ["-->"] : ["</script>", "</pre>", "</style>", "</textarea>"]
@@ -45,6 +58,20 @@ enum RawHTMLBlocksReference {
         return spans
     }
 
+    /// A link reference definition on one line (no backslash escapes in the tests' pieces).
+    static func isDefinition(_ line: String) -> Bool {
+        let pattern = #"^\[(?!\^)[^\[\]]*[^\s\[\]][^\[\]]*\]:[ \t]*(<[^<>]*>|[^\s<]\S*)(?:[ \t]+(?:"[^"]*"|'[^']*'|\([^()]*\)))?[ \t]*$"#
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+              let match = regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)),
+              let destination = Range(match.range(at: 1), in: line) else { return false }
+        guard !line[destination].hasPrefix("<") else { return true }
+        // A bare destination's parentheses are balanced.
+        var depth = 0
+        for ch in line[destination] {
+            if ch == "(" { depth += 1 } else if ch == ")" { depth -= 1; if depth < 0 { return false } }
+        }
+        return depth == 0
+    }
 }
 
 /// Raw HTML blocks of types 1 and 2 in a Markdown post (`<script>`, `<style>`, `<!-- … -->`, over
@@ -136,6 +163,7 @@ enum RawHTMLBlocksReference {
     /// own walk started after a span carried into it).
     @Test func spansMatchTheSpec() {
         let pieces = ["<!--", "-->", "<script>", "</script>", "<STYLE ", "</Style>", "<pre", "</pre>", "<textarea>", "<scriptx>",
+                      "[a]: ", "[^b]:", "[]: ", "/x(一).jpg", " \"標題\"", " (t)", "<u>", "]",
                       "    ", " ", "中文", ",", "(一)", "\n", "\n", "\n", "\n```\n", "{% a\n%}", "--", ">", "</"]
         var random = SeededRandom(seed: 4901)
         var taken = 0
@@ -170,6 +198,27 @@ enum RawHTMLBlocksReference {
         #expect(ProseMask.findRawHTMLBlocks(unclosed) == [0..<unclosed.bytes.count])
         let closed = Document(path: "c.md", text: String(repeating: "<!-- 中文 -->\n", count: lines))
         #expect(ProseMask.findRawHTMLBlocks(closed).count == lines)
+    }
+
+    /// A reference definition's bare path (`/圖片/香港(一).jpg`) and title were prose: `(一)` and the
+    /// title's comma were made full-width (safe fixes of an address). The line is masked.
+    @Test func aLinkDefinitionIsNotProse() throws {
+        let text = Self.frontMatter + "記者會上，發言人表示會繼續跟進[一][圖一]。\n\n[圖一]: /圖片/香港(一).jpg\n[1]: https://x.hk/a(b).html \"香港(一),標題\"\n"
+            + "  [2]: <圖片/香港(一) 新.jpg> '標題,說明'\n"
+        #expect(try RuleHarness.diagnostics(rule: "punctuation-width", text: text).isEmpty)
+        let document = Document(path: "a.md", text: text)
+        #expect(ProseMask.findRawHTMLBlocks(document).count == 3)
+        #expect(ProseMask.findRawHTMLBlocks(document) == RawHTMLBlocksReference.spans(document))
+    }
+
+    /// What is no definition stays prose: a footnote (`[^1]:` is text), a line inside a paragraph
+    /// (a definition cannot interrupt one), a destination followed by text that is no title.
+    @Test func whatIsNoDefinitionStaysProse() throws {
+        for body in ["[^1]: 他說,中文\n", "第一段。\n[注]: 他說,中文\n", "[注]: 這是 他說,中文\n", "[注]: a(b 他說,中文\n"] {
+            let text = Self.frontMatter + body
+            let fixed = try RuleHarness.fixed(rule: "punctuation-width", text: text, unsafe: false)
+            #expect(fixed == text.replacingOccurrences(of: "他說,中文", with: "他說，中文"), "\(body)")
+        }
     }
 
     @Test func unionJoinsOverlappingAndTouchingRanges() {
