@@ -257,6 +257,7 @@ public struct PunctuationWidthRule: Rule {
         var oneStackPairs: [(open: Int, close: Int)] = []
         var strays: [Int] = []
         var keptParentheses: (marks: [Int], mayMix: Bool)?
+        var lineEdges: [Int]?
         var prose = NonProseWalk(), titles = TitleWalk()
         // Most documents hold no Liquid tag across lines: their lines make no walk with carried spans.
         if let liquid {
@@ -396,6 +397,23 @@ public struct PunctuationWidthRule: Rule {
                 }
                 closeOfOpen = pairs
             }
+            /// Whether no block edge (`ParenthesisBlocks`: `<p>`, `<br>`, `<li>` … end a block) lies
+            /// between the ASCII pair `open`…`close`: one across an edge is no pair, as a mixed pair
+            /// across one is fixed nowhere (on a one-line HTML page `<p>見下圖(一</p><p>二)說明` was
+            /// made full-width across two paragraphs). The one stack pops what a block pushed before
+            /// anything of an earlier block, so leaving out the pairs across edges leaves the pairs of
+            /// a stack per block. Asked last, of a pair about to be reported (few lines of a corpus):
+            /// the line's edges are found once then.
+            func isInOneBlock(_ open: Int, _ close: Int) -> Bool {
+                let edges = lineEdges ?? ParenthesisBlocks.blockEdges(buf)
+                lineEdges = edges
+                var lo = 0, hi = edges.count
+                while lo < hi {
+                    let mid = (lo &+ hi) &>> 1
+                    if edges[mid] < open { lo = mid &+ 1 } else { hi = mid }
+                }
+                return lo == edges.count || edges[lo] > close
+            }
             func report(_ range: Range<Int>, _ message: String, _ edits: [Edit], _ title: String, safe: Bool = true) {
                 sink.report(run.byteRange(range), message, fix: isDamaged() ? nil : Fix(safe ? .safe : .unsafe, title, edits: edits))
             }
@@ -417,7 +435,8 @@ public struct PunctuationWidthRule: Rule {
                     guard !isSkipped(i) else { continue }
                     let close = closeParenthesis(of: i)
                     if close > i, (i + 1..<close).contains(where: { CJK.isHan(c[$0]) }), !Self.isPublishedParenthesis(c, open: i, close: close, converted: isConverted()),
-                       CJK.isHan(prev) || CJK.isHan(next) || CJK.isHan(c[close - 1]) || (close + 1 < n && CJK.isHan(c[close + 1])) {
+                       CJK.isHan(prev) || CJK.isHan(next) || CJK.isHan(c[close - 1]) || (close + 1 < n && CJK.isHan(c[close + 1])),
+                       isInOneBlock(i, close) {
                         let edits = [Edit(range: run.byteRange(i..<(i + 1)), replacement: "（"),
                                      Edit(range: run.byteRange(close..<(close + 1)), replacement: "）")]
                         report(i..<(close + 1), "ASCII parentheses around Chinese text; use full-width '（）'", edits, "Use full-width parentheses")
