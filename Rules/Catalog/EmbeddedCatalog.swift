@@ -4125,7 +4125,7 @@ date: 2024-03-01
   "id": "image-link-broken",
   "family": "images",
   "summary": "An image link is malformed, has an empty or invalid source, an undefined reference, a missing local file, or (online) an unreachable URL.",
-  "whatItFinds": "The rule parses Markdown inline images (`<…>` sources, balanced parentheses, titles), reference images with their definitions and HTML `<img src>` on the UTF-8 bytes; in HTML documents every URL of `srcset`, `<picture><source srcset>` and the lazy-loading attributes (`data-src`, `data-original`, `data-lazy-src`, `data-srcset`) is checked too, each reported at its own position (read from the HTML tokenizer; `<source>` of `<video>`/`<audio>` is media and is skipped), skipping code spans, fenced code and HTML comments, and reports the exact column of the problem. HTML sources have their character references decoded (`&#46;`, `&#x2E;`, `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`). Site-generator tags are rendered before Markdown is parsed, so a tag is one piece of a source, spaces and quotes included: a known site-root tag before a path (`{{ site.baseurl }}`, `{{ site.url }}`, `{{ .Site.BaseURL }}`, `{{ \"/x.png\" | relative_url }}` and `absolute_url`, `relURL`, `absURL`, `{% link x.png %}`) is checked as the site-root path `/x.png`; a source with any other tag (`{{ page.image }}`, `/img/{{ page.slug }}.png`, Hugo shortcodes) cannot be known and is skipped. Local sources are percent-decoded, stripped of query and fragment, their `.` and `..` segments resolved as a browser resolves them, and then resolved against the file's directory (or, for `/…`, against `images.roots`; without roots they are not checked). A source whose `..` leaves the site (above `/` for a `/…` source; for a relative one above the directory the file and the image roots share, or above the file system's root without roots) is reported as pointing outside the site, and no file outside it is looked for. Non-ASCII characters in URLs are valid IRIs. Existence is asked through the engine's resource probe, never by the rule. In online mode (`--online` or `images.online`) every unique remote URL in the run is checked once (HEAD, GET fallback, bounded concurrency, per-host limit, retries, optional cache): 4xx/5xx answers, redirect loops and timeouts are broken.",
+  "whatItFinds": "The rule parses Markdown inline images (`<…>` sources, balanced parentheses, titles), reference images with their definitions and HTML `<img src>` on the UTF-8 bytes; in HTML documents every URL of `srcset`, `<picture><source srcset>` and the lazy-loading attributes (`data-src`, `data-original`, `data-lazy-src`, `data-srcset`) is checked too, each reported at its own position (read from the HTML tokenizer; `<source>` of `<video>`/`<audio>` is media and is skipped), skipping code spans, fenced code and HTML comments, and reports the exact column of the problem. HTML sources have their character references decoded (`&#46;`, `&#x2E;`, `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`). Site-generator tags are rendered before Markdown is parsed, so a tag is one piece of a source, spaces and quotes included: a known Jekyll site-root tag before a path (`{{ site.baseurl }}`, `{{ site.url }}`, `{{ \"/x.png\" | relative_url }}` and `absolute_url`, `{% link x.png %}`) is checked as the site-root path `/x.png`; a source with any other tag (`{{ page.image }}`, `/img/{{ page.slug }}.png`, Hugo shortcodes) cannot be known and is skipped. Hugo's own site-root actions (`{{ .Site.BaseURL }}`, `relURL`, `absURL`) are reported: Hugo executes template actions in its layouts, not in content files (only shortcodes are processed there), so the page gets the tag as written and the image is broken. Local sources are percent-decoded, stripped of query and fragment, their `.` and `..` segments resolved as a browser resolves them, and then resolved against the file's directory (or, for `/…`, against `images.roots`; without roots they are not checked). A source whose `..` leaves the site (above `/` for a `/…` source; for a relative one above the directory the file and the image roots share, or above the file system's root without roots) is reported as pointing outside the site, and no file outside it is looked for. Non-ASCII characters in URLs are valid IRIs. Existence is asked through the engine's resource probe, never by the rule. In online mode (`--online` or `images.online`) every unique remote URL in the run is checked once (HEAD, GET fallback, bounded concurrency, per-host limit, retries, optional cache): 4xx/5xx answers, redirect loops and timeouts are broken.",
   "whyItMatters": "Mirrored news loses its figures silently: scrapers cut links mid-line, leave `![图]()` placeholders, copy Windows paths or point at files that were never downloaded.",
   "fixSafety": "No fix: the rule only reports; an editor decides.",
   "severity": "error",
@@ -22096,12 +22096,25 @@ date: 2024-01-01
    alt="香港､九龍" %}
 
 """#),
+        EmbeddedFile("script/punctuation-halfwidth/examples/good-5.md", #"""
+---
+title: 區議會選舉
+date: 2023-12-11
+---
+
+區議會選舉昨日舉行，投票率創新低。
+
+<!--
+舊稿｡香港･九龍區議會選舉｢投票率｣創新低｡
+-->
+
+"""#),
         EmbeddedFile("script/punctuation-halfwidth/rule.json", #"""
 {
   "id": "punctuation-halfwidth",
   "family": "script",
   "summary": "Half-width CJK forms ｢ ｣ ､ ｡ ･ in full-width Chinese or Japanese text.",
-  "whatItFinds": "It fires only in East Asian context (a Han character, kana, Hangul or full-width punctuation next to the mark) and stays quiet next to half-width katakana (`ｺﾝﾋﾟｭｰﾀ･ｼｽﾃﾑ｡`), where these forms belong, and in URLs, inline code, HTML tags, link destinations and fenced code. Front-matter values such as titles are checked too. ASCII punctuation in Chinese text is `punctuation-width`'s.",
+  "whatItFinds": "It fires only in East Asian context (a Han character, kana, Hangul or full-width punctuation next to the mark) and stays quiet next to half-width katakana (`ｺﾝﾋﾟｭｰﾀ･ｼｽﾃﾑ｡`), where these forms belong, and in URLs, inline code, HTML tags, link destinations, fenced code, raw HTML blocks of a Markdown file (`<script>`, `<style>`, `<!-- … -->`) and link reference definitions. Front-matter values such as titles are checked too. ASCII punctuation in Chinese text is `punctuation-width`'s.",
   "whyItMatters": "Half-width CJK punctuation (U+FF61–U+FF65) belongs to half-width katakana text from old Japanese systems; in full-width Chinese or Japanese text it comes from a converter or a wire feed and shows as narrow, misaligned marks: `｢一國兩制｣`, `大阪･关西世博会`.",
   "fixSafety": "The rule offers the full-width form as a safe fix: ｢→「, ｣→」, ､→、, ｡→。, ･→ a name separator decided by the text around it (option `middleDot`, `auto` by default): `・` beside kana or in a word holding kana, where it joins Japanese (`ポケット･モンスター`); otherwise the separator the document uses for names (`·` unless it uses `‧` or `・` more), where it joins a Chinese name (`唐納德･特朗普表示，日本動畫「ポケット･モンスター」` → `唐納德·特朗普`, `ポケット・モンスター`). A line with no kana in a document with hiragana elsewhere (the title of a Japanese article, or a Chinese line beside Japanese ones) cannot tell: its `・` is an unsafe fix; so is the `・` of a line whose own text (quotations and parentheses aside: `石破茂（いしば しげる）` is a reading) holds hiragana but whose dot's word holds no kana.",
   "severity": "warning",
@@ -22548,6 +22561,39 @@ date: 2024-01-01
    | append: "(一)" }}
 
 """#),
+        EmbeddedFile("script/punctuation-width/examples/good-17.md", #"""
+---
+title: 施政報告
+date: 2024-10-16
+---
+
+特區政府今日公布施政報告，市民反應熱烈。
+
+<script type="text/javascript">
+  var label = "資料來源,請看";
+  if (shown) { show("說明:見下"); }
+</script>
+<style>
+  .note::before { content: "註:"; }
+</style>
+<!--
+舊稿:香港(一)區議會選舉，投票率創新低
+-->
+記者會上，發言人表示會繼續跟進。
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/good-18.md", #"""
+---
+title: 區議會選舉
+date: 2023-12-11
+---
+
+區議會選舉昨日舉行，投票率創新低，詳情見附圖[一][圖一]及[選舉事務處][1]網頁。
+
+[圖一]: /圖片/香港(一).jpg "香港(一),投票站外"
+[1]: https://www.reo.gov.hk/zh_HK/dc(2023).html '選舉事務處,網頁'
+
+"""#),
         EmbeddedFile("script/punctuation-width/examples/good-2.md", #"""
 運行 `ls -la;pwd` 命令即可查看目錄。
 <span style="color:red">重要</span>通知：請於下午3:15前到場。
@@ -22585,7 +22631,7 @@ print("你好,世界")
   "id": "punctuation-width",
   "family": "script",
   "summary": "ASCII punctuation between Chinese characters where the full-width form belongs.",
-  "whatItFinds": "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. A pair of parentheses of mixed widths in Chinese text (`苏梅（Sumy)发动`, `(路透社）`) is reported too: both widths pair on one stack per line, so nesting and markup between them (`<span>(23</span>日）`) are followed; attribute values, URLs and Liquid tags are not text. Front matter is structured data and is not checked.",
+  "whatItFinds": "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, raw HTML blocks of a Markdown file (`<script>`, `<style>`, `<pre>`, `<textarea>`, `<!-- … -->`, over any number of lines) and link reference definitions (`[1]: /圖片/香港(一).jpg \"標題\"`), numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. A pair of parentheses of mixed widths in Chinese text (`苏梅（Sumy)发动`, `(路透社）`) is reported too: both widths pair on one stack per line, so nesting and markup between them (`<span>(23</span>日）`) are followed; attribute values, URLs and Liquid tags are not text. Front matter is structured data and is not checked.",
   "whyItMatters": "Scrapers and converters often replace full-width punctuation with ASCII (`4月3日,我校`), which breaks sentence splitting, search snippets and typesetting.",
   "fixSafety": "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). A mixed pair takes the full width of its other mark, safely unless its ASCII `(` follows a space (it may be the intended one: an unsafe fix); when a parenthesis of its paragraph (the text between block-level HTML tags, or a Markdown line) has no partner there (`拜登（Joe Biden)）`: one `)` too many), or the pair spans two paragraphs, it gets no fix. On a line with encoding damage nothing gets a fix.",
   "severity": "warning",
@@ -22850,6 +22896,24 @@ date: 2024-11-01
 台湾中央社的报道原文如下：
 
 部分專家預估，兩人在密州的差距可能在數萬票之內，選情將是勢均力敵。（譯者：曹宇帆/核稿：施施）
+
+"""#),
+        EmbeddedFile("script/script-mixed/examples/good-13.md", #"""
+---
+title: 施政報告
+date: 2024-10-16
+---
+
+香港特區政府今日公布施政報告，市民反應熱烈，議員表示會繼續跟進這個問題。
+
+<script>
+  var labels = { source: "資料来源", more: "點擊查看更多內容" };
+</script>
+<!--
+舊稿：香港特區政府今日公布施政報告，市民反应熱烈。
+-->
+
+記者在現場看到，很多市民排隊輪候，場面非常熱鬧。
 
 """#),
         EmbeddedFile("script/script-mixed/examples/good-2.md", #"""
@@ -23134,7 +23198,7 @@ date: 2024-11-01
                      ],
                      source: "Rules/images/image-alt-missing/rule.json", examplesFolder: "images/image-alt-missing"),
         RuleMetadata(id: "image-link-broken", family: "images", summary: "An image link is malformed, has an empty or invalid source, an undefined reference, a missing local file, or (online) an unreachable URL.",
-                     whatItFinds: "The rule parses Markdown inline images (`<…>` sources, balanced parentheses, titles), reference images with their definitions and HTML `<img src>` on the UTF-8 bytes; in HTML documents every URL of `srcset`, `<picture><source srcset>` and the lazy-loading attributes (`data-src`, `data-original`, `data-lazy-src`, `data-srcset`) is checked too, each reported at its own position (read from the HTML tokenizer; `<source>` of `<video>`/`<audio>` is media and is skipped), skipping code spans, fenced code and HTML comments, and reports the exact column of the problem. HTML sources have their character references decoded (`&#46;`, `&#x2E;`, `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`). Site-generator tags are rendered before Markdown is parsed, so a tag is one piece of a source, spaces and quotes included: a known site-root tag before a path (`{{ site.baseurl }}`, `{{ site.url }}`, `{{ .Site.BaseURL }}`, `{{ \"/x.png\" | relative_url }}` and `absolute_url`, `relURL`, `absURL`, `{% link x.png %}`) is checked as the site-root path `/x.png`; a source with any other tag (`{{ page.image }}`, `/img/{{ page.slug }}.png`, Hugo shortcodes) cannot be known and is skipped. Local sources are percent-decoded, stripped of query and fragment, their `.` and `..` segments resolved as a browser resolves them, and then resolved against the file's directory (or, for `/…`, against `images.roots`; without roots they are not checked). A source whose `..` leaves the site (above `/` for a `/…` source; for a relative one above the directory the file and the image roots share, or above the file system's root without roots) is reported as pointing outside the site, and no file outside it is looked for. Non-ASCII characters in URLs are valid IRIs. Existence is asked through the engine's resource probe, never by the rule. In online mode (`--online` or `images.online`) every unique remote URL in the run is checked once (HEAD, GET fallback, bounded concurrency, per-host limit, retries, optional cache): 4xx/5xx answers, redirect loops and timeouts are broken.",
+                     whatItFinds: "The rule parses Markdown inline images (`<…>` sources, balanced parentheses, titles), reference images with their definitions and HTML `<img src>` on the UTF-8 bytes; in HTML documents every URL of `srcset`, `<picture><source srcset>` and the lazy-loading attributes (`data-src`, `data-original`, `data-lazy-src`, `data-srcset`) is checked too, each reported at its own position (read from the HTML tokenizer; `<source>` of `<video>`/`<audio>` is media and is skipped), skipping code spans, fenced code and HTML comments, and reports the exact column of the problem. HTML sources have their character references decoded (`&#46;`, `&#x2E;`, `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`). Site-generator tags are rendered before Markdown is parsed, so a tag is one piece of a source, spaces and quotes included: a known Jekyll site-root tag before a path (`{{ site.baseurl }}`, `{{ site.url }}`, `{{ \"/x.png\" | relative_url }}` and `absolute_url`, `{% link x.png %}`) is checked as the site-root path `/x.png`; a source with any other tag (`{{ page.image }}`, `/img/{{ page.slug }}.png`, Hugo shortcodes) cannot be known and is skipped. Hugo's own site-root actions (`{{ .Site.BaseURL }}`, `relURL`, `absURL`) are reported: Hugo executes template actions in its layouts, not in content files (only shortcodes are processed there), so the page gets the tag as written and the image is broken. Local sources are percent-decoded, stripped of query and fragment, their `.` and `..` segments resolved as a browser resolves them, and then resolved against the file's directory (or, for `/…`, against `images.roots`; without roots they are not checked). A source whose `..` leaves the site (above `/` for a `/…` source; for a relative one above the directory the file and the image roots share, or above the file system's root without roots) is reported as pointing outside the site, and no file outside it is looked for. Non-ASCII characters in URLs are valid IRIs. Existence is asked through the engine's resource probe, never by the rule. In online mode (`--online` or `images.online`) every unique remote URL in the run is checked once (HEAD, GET fallback, bounded concurrency, per-host limit, retries, optional cache): 4xx/5xx answers, redirect loops and timeouts are broken.",
                      whyItMatters: "Mirrored news loses its figures silently: scrapers cut links mid-line, leave `![图]()` placeholders, copy Windows paths or point at files that were never downloaded.",
                      fixSafety: "No fix: the rule only reports; an editor decides.",
                      severity: .error, enabledByDefault: true, fixable: .none,
@@ -23296,7 +23360,7 @@ date: 2024-11-01
                      ],
                      source: "Rules/script/mojibake/rule.json", examplesFolder: "script/mojibake"),
         RuleMetadata(id: "punctuation-halfwidth", family: "script", summary: "Half-width CJK forms ｢ ｣ ､ ｡ ･ in full-width Chinese or Japanese text.",
-                     whatItFinds: "It fires only in East Asian context (a Han character, kana, Hangul or full-width punctuation next to the mark) and stays quiet next to half-width katakana (`ｺﾝﾋﾟｭｰﾀ･ｼｽﾃﾑ｡`), where these forms belong, and in URLs, inline code, HTML tags, link destinations and fenced code. Front-matter values such as titles are checked too. ASCII punctuation in Chinese text is `punctuation-width`'s.",
+                     whatItFinds: "It fires only in East Asian context (a Han character, kana, Hangul or full-width punctuation next to the mark) and stays quiet next to half-width katakana (`ｺﾝﾋﾟｭｰﾀ･ｼｽﾃﾑ｡`), where these forms belong, and in URLs, inline code, HTML tags, link destinations, fenced code, raw HTML blocks of a Markdown file (`<script>`, `<style>`, `<!-- … -->`) and link reference definitions. Front-matter values such as titles are checked too. ASCII punctuation in Chinese text is `punctuation-width`'s.",
                      whyItMatters: "Half-width CJK punctuation (U+FF61–U+FF65) belongs to half-width katakana text from old Japanese systems; in full-width Chinese or Japanese text it comes from a converter or a wire feed and shows as narrow, misaligned marks: `｢一國兩制｣`, `大阪･关西世博会`.",
                      fixSafety: "The rule offers the full-width form as a safe fix: ｢→「, ｣→」, ､→、, ｡→。, ･→ a name separator decided by the text around it (option `middleDot`, `auto` by default): `・` beside kana or in a word holding kana, where it joins Japanese (`ポケット･モンスター`); otherwise the separator the document uses for names (`·` unless it uses `‧` or `・` more), where it joins a Chinese name (`唐納德･特朗普表示，日本動畫「ポケット･モンスター」` → `唐納德·特朗普`, `ポケット・モンスター`). A line with no kana in a document with hiragana elsewhere (the title of a Japanese article, or a Chinese line beside Japanese ones) cannot tell: its `・` is an unsafe fix; so is the `・` of a line whose own text (quotations and parentheses aside: `石破茂（いしば しげる）` is a reading) holds hiragana but whose dot's word holds no kana.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
@@ -23305,7 +23369,7 @@ date: 2024-11-01
                      ],
                      source: "Rules/script/punctuation-halfwidth/rule.json", examplesFolder: "script/punctuation-halfwidth"),
         RuleMetadata(id: "punctuation-width", family: "script", summary: "ASCII punctuation between Chinese characters where the full-width form belongs.",
-                     whatItFinds: "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. A pair of parentheses of mixed widths in Chinese text (`苏梅（Sumy)发动`, `(路透社）`) is reported too: both widths pair on one stack per line, so nesting and markup between them (`<span>(23</span>日）`) are followed; attribute values, URLs and Liquid tags are not text. Front matter is structured data and is not checked.",
+                     whatItFinds: "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, raw HTML blocks of a Markdown file (`<script>`, `<style>`, `<pre>`, `<textarea>`, `<!-- … -->`, over any number of lines) and link reference definitions (`[1]: /圖片/香港(一).jpg \"標題\"`), numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. A pair of parentheses of mixed widths in Chinese text (`苏梅（Sumy)发动`, `(路透社）`) is reported too: both widths pair on one stack per line, so nesting and markup between them (`<span>(23</span>日）`) are followed; attribute values, URLs and Liquid tags are not text. Front matter is structured data and is not checked.",
                      whyItMatters: "Scrapers and converters often replace full-width punctuation with ASCII (`4月3日,我校`), which breaks sentence splitting, search snippets and typesetting.",
                      fixSafety: "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). A mixed pair takes the full width of its other mark, safely unless its ASCII `(` follows a space (it may be the intended one: an unsafe fix); when a parenthesis of its paragraph (the text between block-level HTML tags, or a Markdown line) has no partner there (`拜登（Joe Biden)）`: one `)` too many), or the pair spans two paragraphs, it gets no fix. On a line with encoding damage nothing gets a fix.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,

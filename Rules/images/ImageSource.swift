@@ -119,6 +119,8 @@ public enum ImageSource {
         switch SiteTemplate.resolve(src) {
         case .none: break
         case .opaque: return .skip
+        case let .unexpanded(tag):
+            return .broken("'\(tag)' is a Hugo template action, which Hugo does not expand in content (only shortcodes are): the page gets it as written")
         // What the site generator writes there: a site-root path, classified like one written out
         // (spaces allowed: the generator, not a Markdown parser, produced them).
         case let .siteRooted(path): return classify(path, schemes: schemes, spacesAllowed: true)

@@ -3,10 +3,16 @@ import NewsLintCore
 
 /// Liquid (Jekyll) and Go-template (Hugo) tags in an image source: `{{ … }}` and `{% … %}`, which
 /// the site generator replaces before any browser (or Markdown parser) sees the source. A source
-/// made of known site-root tags (`{{ site.baseurl }}`, `{{ site.url }}`, `{{ .Site.BaseURL }}`,
+/// made of known site-root tags (`{{ site.baseurl }}`, `{{ site.url }}`,
 /// `{{ "/x.png" | relative_url }}` and its kin, `{% link x.png %}`) followed by a path names a
 /// site-root path that can be checked like `/x.png`; any other tag makes the source unknowable
 /// (`/img/{{ page.slug }}.png`, Hugo shortcodes such as `{{< relref "x.md" >}}`), and it is skipped.
+///
+/// Hugo's own site-root tags (`{{ .Site.BaseURL }}`, `{{ "x.png" | relURL }}`, `absURL`) are Go
+/// template actions, which Hugo executes in its layouts only: in a content file (the posts this
+/// linter reads; the `hugo` preset leaves `layouts/` out) only shortcodes (`{{< … >}}`,
+/// `{{% … %}}`) are processed, and the action reaches the page as the text written, so the image
+/// is broken (`unexpanded`). Jekyll renders Liquid in posts and pages: its tags are resolved.
 package enum SiteTemplate {
     package enum Resolution: Equatable {
         /// No template tag in the source.
@@ -15,6 +21,8 @@ package enum SiteTemplate {
         case siteRooted([UInt8])
         /// A tag whose output is unknown: the source cannot be checked.
         case opaque
+        /// A Hugo template action (the tag's text), which Hugo does not execute in content.
+        case unexpanded(String)
     }
 
     /// What `src` names once its template tags are rendered. Sources without `{{`/`{%` (nearly
@@ -25,13 +33,14 @@ package enum SiteTemplate {
         // A tag after literal text (`/img/{{ page.slug }}.png`, `https://{{ site.cdn }}/a.png`).
         guard first == 0 else { return .opaque }
         var i = 0
-        var lastPrefix: Prefix?
+        var afterPrefix = false
         while let open = tagStart(src, from: i), open == i {
             guard let tag = readTag(src, at: i) else { return .opaque }
+            if tag.isHugoAction { return .unexpanded(String(decoding: src[open..<tag.next], as: UTF8.self)) }
             i = tag.next
             switch tag.meaning {
-            case let .prefix(p):
-                lastPrefix = p
+            case .prefix:
+                afterPrefix = true
             case let .path(path):
                 // A whole site path (`relative_url`, `{% link %}`): the rest is literal (a query, a fragment).
                 let rest = src[i...]
@@ -42,20 +51,16 @@ package enum SiteTemplate {
             }
         }
         let rest = src[i...]
-        guard let prefix = lastPrefix, !rest.isEmpty, tagStart(src, from: i) == nil else { return .opaque }
-        if rest.first == slash { return .siteRooted(Array(rest)) }
-        // Hugo's BaseURL ends with `/` (`{{ .Site.BaseURL }}img/a.png`); Jekyll's baseurl and url do not,
-        // so `{{ site.baseurl }}img/a.png` depends on the site's setting.
-        return prefix.endsWithSlash ? .siteRooted([slash] + rest) : .opaque
+        guard afterPrefix, !rest.isEmpty, tagStart(src, from: i) == nil else { return .opaque }
+        // Jekyll's baseurl and url do not end with `/`, so `{{ site.baseurl }}img/a.png` depends on the site's setting.
+        return rest.first == slash ? .siteRooted(Array(rest)) : .opaque
     }
 
     private static let slash: UInt8 = 0x2F
 
-    private struct Prefix { var endsWithSlash: Bool }
-
     private enum Meaning {
         /// The site's base URL or path, before a site-root path.
-        case prefix(Prefix)
+        case prefix
         /// A site path relative to the site root (with or without a leading `/`).
         case path(ArraySlice<UInt8>)
         case unknown
@@ -92,8 +97,9 @@ package enum SiteTemplate {
         return nil
     }
 
-    /// The tag opening at `i`: what it means and the index after its closer (nil: unclosed).
-    private static func readTag(_ src: [UInt8], at i: Int) -> (meaning: Meaning, next: Int)? {
+    /// The tag opening at `i`: what it means, the index after its closer, and whether it is one of
+    /// Hugo's site-root actions (`hugoSiteRootVariable`, `hugoSitePathFilters`) (nil: unclosed).
+    private static func readTag(_ src: [UInt8], at i: Int) -> (meaning: Meaning, next: Int, isHugoAction: Bool)? {
         let isOutput = src[i + 1] == 0x7B  // `{{ … }}`, else `{% … %}`
         let closer: UInt8 = isOutput ? 0x7D : 0x25
         var j = i + 2
@@ -104,18 +110,28 @@ package enum SiteTemplate {
         if inner.first == 0x2D { inner = inner.dropFirst() }
         if inner.last == 0x2D { inner = inner.dropLast() }
         inner = trimmed(inner)
-        return (isOutput ? outputMeaning(inner) : tagMeaning(inner), j + 2)
+        return (isOutput ? outputMeaning(inner) : tagMeaning(inner), j + 2, isOutput && isHugoAction(inner))
     }
 
-    private static let siteRootVariables: [(name: [UInt8], endsWithSlash: Bool)] = [
-        (Array("site.baseurl".utf8), false), (Array("site.url".utf8), false), (Array(".Site.BaseURL".utf8), true),
-    ]
-    /// Filters that make a site path of a string: Jekyll's `relative_url`/`absolute_url`, Hugo's `relURL`/`absURL`.
-    private static let sitePathFilters: [[UInt8]] = ["relative_url", "absolute_url", "relURL", "absURL"].map { Array($0.utf8) }
+    /// Hugo's site-root variable and its site-path functions (Jekyll's are `site.baseurl`, `relative_url`, `absolute_url`).
+    private static let hugoSiteRootVariable = Array(".Site.BaseURL".utf8)
+    private static let hugoSitePathFilters: [[UInt8]] = ["relURL", "absURL"].map { Array($0.utf8) }
+
+    /// Whether the output tag's text `inner` is `.Site.BaseURL` or a string piped to `relURL` or `absURL`.
+    private static func isHugoAction(_ inner: ArraySlice<UInt8>) -> Bool {
+        if inner.elementsEqual(hugoSiteRootVariable) { return true }
+        guard let bar = inner.lastIndex(of: 0x7C) else { return false }
+        let filter = trimmed(inner[(bar + 1)...])
+        return hugoSitePathFilters.contains { filter.elementsEqual($0) }
+    }
+
+    private static let siteRootVariables: [[UInt8]] = ["site.baseurl", "site.url"].map { Array($0.utf8) }
+    /// Filters that make a site path of a string: Jekyll's `relative_url`/`absolute_url`.
+    private static let sitePathFilters: [[UInt8]] = ["relative_url", "absolute_url"].map { Array($0.utf8) }
 
     /// `site.baseurl` and kin, or `"path" | relative_url` and kin.
     private static func outputMeaning(_ inner: ArraySlice<UInt8>) -> Meaning {
-        if let v = siteRootVariables.first(where: { inner.elementsEqual($0.name) }) { return .prefix(Prefix(endsWithSlash: v.endsWithSlash)) }
+        if siteRootVariables.contains(where: { inner.elementsEqual($0) }) { return .prefix }
         guard let quote = inner.first, quote == 0x22 || quote == 0x27,
               let close = inner.dropFirst().firstIndex(of: quote) else { return .unknown }
         let after = trimmed(inner[(close + 1)...])

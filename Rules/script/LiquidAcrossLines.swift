@@ -22,6 +22,10 @@ import NewsLintCore
 /// new block at one) and no line of a fenced code block (its text is not the page's prose: the
 /// rules skip those lines, and a tag opened or closed there is an example, not this page's).
 /// Otherwise the open is left to prose, as an unclosed one on a single line is.
+///
+/// The list the rules get (`ProseMask.spansAcrossLines`) also holds a Markdown document's raw HTML
+/// blocks of types 1 and 2 (`ProseMask.findRawHTMLBlocks`), masked the same way: each starts at a
+/// line's first byte, so on a line it is a range from the line's start, as a tag carried in is.
 package struct LiquidAcrossLines: Sendable {
     /// Byte ranges of the document, in order and disjoint: each from a `{%` or `{{` to past its close,
     /// on a later line.
@@ -77,13 +81,20 @@ package struct LiquidAcrossLines: Sendable {
 }
 
 extension ProseMask {
-    /// The document's Liquid tags across lines, found once and shared by the rules that ask. The byte
-    /// census (made anyway for the script rules) answers first: without a `{%` or `{{` anywhere
-    /// there is none, and the bytes are not walked.
-    package static func liquidAcrossLines(_ document: Document) -> LiquidAcrossLines {
+    /// The document's spans across lines that a line's own walk cannot see, found once and shared
+    /// by the rules that ask: its Liquid tags across lines and, in a Markdown document, its raw HTML
+    /// blocks of types 1 and 2 (`findRawHTMLBlocks`: a script, a style, a comment over many lines),
+    /// joined into one list (`union`). The byte census (made anyway for the script rules) answers
+    /// first for the Liquid tags: without a `{%` or `{{` anywhere there is none, and the bytes are
+    /// not walked; an HTML document has no raw HTML block (its HTML view hides them), and a
+    /// Markdown document's are found reading the first byte of each line (`<` or a space).
+    package static func spansAcrossLines(_ document: Document) -> LiquidAcrossLines {
         let pairs = document.bytePairs
-        guard pairs.contains(0x7B, 0x25) || pairs.contains(0x7B, 0x7B) else { return .empty }
-        return LiquidAcrossLines(spans: document.views.liquidAcrossLines { findLiquidAcrossLines(document) })
+        let mayHoldLiquid = pairs.contains(0x7B, 0x25) || pairs.contains(0x7B, 0x7B)
+        guard mayHoldLiquid || !document.isHTMLFile else { return .empty }
+        return LiquidAcrossLines(spans: document.views.liquidAcrossLines {
+            union(mayHoldLiquid ? findLiquidAcrossLines(document) : [], findRawHTMLBlocks(document))
+        })
     }
 
     /// `LiquidAcrossLines.spans` of `document`, in one walk of its body. Each search for a close

@@ -441,14 +441,14 @@ package enum ProseMask {
 }
 
 extension ProseMask {
-    /// `nonProse(run)`, plus the Liquid tags across lines (`LiquidAcrossLines`: the line's walk
-    /// starts after a tag carried into it) and, in an HTML document, every scalar outside visible
+    /// `nonProse(run)`, plus the spans across lines (`spansAcrossLines`: Liquid tags and a Markdown
+    /// document's raw HTML blocks; the line's walk starts after a span carried into it) and, in an HTML document, every scalar outside visible
     /// text (tags that span lines, attribute values, comments, script and style).
     package static func nonProse(_ run: ScalarRun, in document: Document) -> [Bool] {
-        nonProse(run, in: document, liquid: liquidAcrossLines(document))
+        nonProse(run, in: document, liquid: spansAcrossLines(document))
     }
 
-    /// `nonProse(run, in: document)` with the document's `liquidAcrossLines`, found once by the caller.
+    /// `nonProse(run, in: document)` with the document's `spansAcrossLines`, found once by the caller.
     package static func nonProse(_ run: ScalarRun, in document: Document, liquid: LiquidAcrossLines) -> [Bool] {
         let carried = liquid.covered(run)
         var mask = nonProse(run, from: LiquidAcrossLines.head(carried))
@@ -467,7 +467,7 @@ extension ProseMask {
     package static func nonProseIfAny(_ run: ScalarRun, in document: Document) -> NonProse {
         var tokenCursor = 0
         return nonProseIfAny(run, bytes: document.bytes, html: document.isHTMLFile ? document.html : nil, tokenCursor: &tokenCursor,
-                             liquid: liquidAcrossLines(document))
+                             liquid: spansAcrossLines(document))
     }
 
     /// `nonProseIfAny(run, in: document)` with the document's bytes and, in an HTML document, its
@@ -520,7 +520,7 @@ extension ProseMask {
     /// whole file and ask only where they report (`compat-ideograph`, `mojibake`): a fix there
     /// changes an address, a template's argument or code, so it is no longer safe.
     package static func overlapsNonProse(_ document: Document, bytes range: Range<Int>) -> Bool {
-        if liquidAcrossLines(document).spans.contains(where: { $0.overlaps(range) }) { return true }
+        if spansAcrossLines(document).spans.contains(where: { $0.overlaps(range) }) { return true }
         return overlapsNonProse(document.scalarRun(document.scalars, line: document.line(ofByte: range.lowerBound)), documentBytes: document.bytes, range)
     }
 

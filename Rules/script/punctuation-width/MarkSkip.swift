@@ -50,8 +50,9 @@ struct NonProseWalk {
                 found.append(range)
                 next = range.upperBound
             } else {
-                // The last range, to the line's end: a span crosses a line break, so on a line it
-                // either starts before the line or ends after it.
+                // The last range, to the line's end: a Liquid span crosses a line break, so on a
+                // line it either starts before the line or ends after it; a raw HTML block starts
+                // at a line's first byte.
                 carriedLater = range
             }
         }

@@ -37,7 +37,7 @@ public struct PunctuationWidthRule: Rule {
         // A `)` closing a full-width `（` is no mark candidate of the census: a file with one goes on.
         if asksCensus, let decode = decoded, let afterNonASCII = decode.holdsMarkAfterNonASCII,
            !afterNonASCII, !document.bytePairs.mayHoldASCIIMarkCandidate, !document.bytePairs.contains(byte: 0x29) { return }
-        let liquid = ProseMask.liquidAcrossLines(document)
+        let liquid = ProseMask.spansAcrossLines(document)
         for n in lines where !document.isCode(line: n) {
             let range = document.contentRange(ofLine: n)
             if sink.budgetSpent(step: n, bytes: range.count) { return }
@@ -226,7 +226,7 @@ public struct PunctuationWidthRule: Rule {
     /// (`skip`: code, markup, URLs, titles and quoted names, encoding damage) is asked at those
     /// marks alone, each whole-line fact made when first needed: a long HTML line holds thousands
     /// of scalars and a few dozen candidates, most of them in markup the HTML view hides.
-    /// `liquid`: the document's Liquid tags across lines (`ProseMask.liquidAcrossLines`, found here when nil).
+    /// `liquid`: the document's Liquid tags across lines (`ProseMask.spansAcrossLines`, found here when nil).
     package func checkLine(_ run: ScalarRun, in document: Document, allInBMP: Bool = false, fromByte: Int? = nil, mixedParentheses: Bool? = nil,
                            liquid: LiquidAcrossLines? = nil, into sink: inout DiagnosticSink) {
         let c = run.cps
@@ -257,12 +257,13 @@ public struct PunctuationWidthRule: Rule {
         var oneStackPairs: [(open: Int, close: Int)] = []
         var strays: [Int] = []
         var keptParentheses: (marks: [Int], mayMix: Bool)?
+        var lineEdges: [Int]?
         var prose = NonProseWalk(), titles = TitleWalk()
         // Most documents hold no Liquid tag across lines: their lines make no walk with carried spans.
         if let liquid {
             if !liquid.spans.isEmpty { prose = NonProseWalk(carried: liquid.covered(run)) }
         } else {
-            let found = ProseMask.liquidAcrossLines(document)
+            let found = ProseMask.spansAcrossLines(document)
             if !found.spans.isEmpty { prose = NonProseWalk(carried: found.covered(run)) }
         }
         var nameLists: [Int: Bool] = [:]
@@ -396,6 +397,23 @@ public struct PunctuationWidthRule: Rule {
                 }
                 closeOfOpen = pairs
             }
+            /// Whether no block edge (`ParenthesisBlocks`: `<p>`, `<br>`, `<li>` … end a block) lies
+            /// between the ASCII pair `open`…`close`: one across an edge is no pair, as a mixed pair
+            /// across one is fixed nowhere (on a one-line HTML page `<p>見下圖(一</p><p>二)說明` was
+            /// made full-width across two paragraphs). The one stack pops what a block pushed before
+            /// anything of an earlier block, so leaving out the pairs across edges leaves the pairs of
+            /// a stack per block. Asked last, of a pair about to be reported (few lines of a corpus):
+            /// the line's edges are found once then.
+            func isInOneBlock(_ open: Int, _ close: Int) -> Bool {
+                let edges = lineEdges ?? ParenthesisBlocks.blockEdges(buf)
+                lineEdges = edges
+                var lo = 0, hi = edges.count
+                while lo < hi {
+                    let mid = (lo &+ hi) &>> 1
+                    if edges[mid] < open { lo = mid &+ 1 } else { hi = mid }
+                }
+                return lo == edges.count || edges[lo] > close
+            }
             func report(_ range: Range<Int>, _ message: String, _ edits: [Edit], _ title: String, safe: Bool = true) {
                 sink.report(run.byteRange(range), message, fix: isDamaged() ? nil : Fix(safe ? .safe : .unsafe, title, edits: edits))
             }
@@ -417,7 +435,8 @@ public struct PunctuationWidthRule: Rule {
                     guard !isSkipped(i) else { continue }
                     let close = closeParenthesis(of: i)
                     if close > i, (i + 1..<close).contains(where: { CJK.isHan(c[$0]) }), !Self.isPublishedParenthesis(c, open: i, close: close, converted: isConverted()),
-                       CJK.isHan(prev) || CJK.isHan(next) || CJK.isHan(c[close - 1]) || (close + 1 < n && CJK.isHan(c[close + 1])) {
+                       CJK.isHan(prev) || CJK.isHan(next) || CJK.isHan(c[close - 1]) || (close + 1 < n && CJK.isHan(c[close + 1])),
+                       isInOneBlock(i, close) {
                         let edits = [Edit(range: run.byteRange(i..<(i + 1)), replacement: "（"),
                                      Edit(range: run.byteRange(close..<(close + 1)), replacement: "）")]
                         report(i..<(close + 1), "ASCII parentheses around Chinese text; use full-width '（）'", edits, "Use full-width parentheses")

@@ -131,7 +131,7 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             // is scanned from the table, with the same answer.
             let writesFlags = traditional >= simplified
             if hasLiquid == nil {
-                liquid = ProseMask.liquidAcrossLines(document)
+                liquid = ProseMask.spansAcrossLines(document)
                 hasLiquid = !liquid.spans.isEmpty
             }
             let masked: (skip: NonProse, counts: (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseHeads: Int))

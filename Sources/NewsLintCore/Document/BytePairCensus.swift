@@ -27,7 +27,7 @@ package struct BytePairCensus: Sendable {
     /// feed and carriage return (`invisible-char`, `char-lost`; `containsControlOtherThanWhitespace`
     /// reads them as the first rows), `!`, `(`, `)` and `?` (`punctuation-width`,
     /// `mayHoldASCIIMarkCandidate`), the `[` of `[电` (`email-obfuscated`), the `{` of a Liquid tag's
-    /// `{%` or `{{` (`ProseMask.liquidAcrossLines`), DEL, and the lead bytes
+    /// `{%` or `{{` (`ProseMask.spansAcrossLines`), DEL, and the lead bytes
     /// of the characters the script rules look for. Not the continuation bytes that follow those
     /// leads (E2 80 8B, EF BF BC): the lead's pair already rules out most files (the prefilters scan
     /// the rest: `invisible-char` looks for E2 in 1,417 of agora's 7,188 files).

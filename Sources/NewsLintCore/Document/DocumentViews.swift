@@ -22,7 +22,7 @@ package final class DocumentViews: Sendable {
         var normalizedBody: NormalizedBodyView?
         var bodyText: BodyTextCount?
         var titleCuts: TitleCutsView?
-        /// The rules layer's Liquid tags that span lines (`ProseMask.liquidAcrossLines`): byte ranges.
+        /// The rules layer's spans across lines (`ProseMask.spansAcrossLines`: Liquid tags, raw HTML blocks): byte ranges.
         var liquidAcrossLines: [Range<Int>]?
         var proseUnits: [(line: Int, range: Range<Int>)]?
         var bytePairs: BytePairCensus?

@@ -37,7 +37,8 @@ enum LiquidAcrossLinesReference {
     /// line's own spans (`ProseMask.nonProse`) walked from the first scalar after the span carried
     /// into it; in an HTML document, the scalars outside visible text.
     static func nonProse(_ run: ScalarRun, in document: Document) -> [Bool] {
-        let spans = spans(document)
+        // With a Markdown document's raw HTML blocks (`RawHTMLBlocksReference`), which the rules mask alike.
+        let spans = spans(document) + RawHTMLBlocksReference.spans(document)
         let inSpan = (0..<run.count).map { i in spans.contains { $0.contains(run.offsets[i]) } }
         let head = inSpan.firstIndex(of: false) ?? run.count
         var mask = ProseMask.nonProse(run, from: head)
@@ -132,7 +133,7 @@ enum LiquidAcrossLinesReference {
         let document = Document(path: "many.md", text: text)
         let last = document.lineCount
         let firstTaken = last - LiquidAcrossLines.linesAfterOpen
-        let spans = ProseMask.liquidAcrossLines(document).spans
+        let spans = ProseMask.spansAcrossLines(document).spans
         #expect(spans.count == 1)
         #expect(spans.first.map { document.line(ofByte: $0.lowerBound) } == firstTaken)
         #expect(spans.first.map { document.line(ofByte: $0.upperBound - 1) } == last)
@@ -157,7 +158,7 @@ enum LiquidAcrossLinesReference {
             #expect(spans == LiquidAcrossLinesReference.spans(document), "\(text)")
             taken += spans.count
             guard !document.bytes.isEmpty else { continue }
-            let liquid = ProseMask.liquidAcrossLines(document)
+            let liquid = ProseMask.spansAcrossLines(document)
             let decode = document.scalars
             for n in 1...document.lineCount {
                 let run = document.scalarRun(decode, line: n)

@@ -69,6 +69,21 @@ import Testing
         #expect(try Self.findings("<p>周六<span>(23</span>日）獲頒授榮譽博士。</p><p>另一段（未完。</p>\n", path: "a.html").first?.fix?.applicability == .safe)
     }
 
+    /// An ASCII pair across a block's edge is no pair either: on a one-line HTML page `(一` left
+    /// open in one paragraph and `二)` in the next were made full-width together (a safe fix), and
+    /// a `)` of a later paragraph paired with a `(` of an earlier one. Inside a block, across
+    /// inline markup, a pair is still one.
+    @Test func anASCIIPairAcrossABlockEdgeIsNoPair() throws {
+        for body in ["<p>記者表示見下圖(一</p><p>二)說明會繼續跟進。</p>\n", "<li>甲(乙</li><li>丙)丁</li>\n", "<p>甲(乙<br>丙)丁</p>\n"] {
+            #expect(try Self.findings(body, path: "a.html").isEmpty, "\(body)")
+        }
+        let inline = "<p>記者表示見下圖<b>(一</b>二)說明。</p><p>甲(乙</p>\n"
+        #expect(try Self.fixed(inline, path: "a.html") == "<p>記者表示見下圖<b>（一</b>二）說明。</p><p>甲(乙</p>\n")
+        // The mixed branch (both widths on the line) takes ASCII pairs inside one block alone too.
+        let mixed = "<p>甲(乙</p><p>丙)丁（戊)</p>\n"
+        #expect(try Self.findings(mixed, path: "a.html").map(\.message).allSatisfy { $0.hasPrefix("parentheses of mixed widths") })
+    }
+
     /// An ASCII `(` after a space may be the intended one (a caption credit, `公寓楼 (路透)`).
     @Test func anASCIIOpenAfterASpaceIsFixedOnlyWithALook() throws {
         let body = "<small>库克今年三度访问中国 (图为今年3月24日库克出席中国发展高层论坛）</small>\n"

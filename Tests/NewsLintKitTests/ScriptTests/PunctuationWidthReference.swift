@@ -30,7 +30,10 @@ enum PunctuationWidthReference {
         // Parentheses: pair them up, both widths on one stack; a pair of ASCII parentheses holding
         // Han text becomes full-width as a whole, a pair holding only Latin text, digits or pinyin
         // (`(Interpol)`, `(qū)`) stays; a pair of mixed widths (`（Sumy)`) is reported below.
+        // An ASCII pair is one only inside a block (`ParenthesisBlocks`: `<p>`, `<br>`, `<li>` … end one).
         // `pairOf[j]`: the scalar index paired with `positions[j]`, or -1.
+        let edges = c.withUnsafeElements { ParenthesisBlocks.blockEdges($0) }
+        func blockOf(_ p: Int) -> Int { edges.filter { $0 <= p }.count }
         var pairOf = [Int](repeating: -1, count: positions.count)
         var stack: [Int] = []
         var mixedPairs: [(open: Int, close: Int)] = []
@@ -39,8 +42,10 @@ enum PunctuationWidthReference {
                 guard let open = stack.popLast() else { continue }
                 let o = positions[open]
                 if c[o] == 0x28 && c[i] == 0x29 {
-                    pairOf[open] = i
-                    pairOf[j] = o
+                    if blockOf(o) == blockOf(i) {
+                        pairOf[open] = i
+                        pairOf[j] = o
+                    }
                 } else if (c[o] == 0x28) != (c[i] == 0x29) {
                     mixedPairs.append((o, i))
                 }
@@ -106,8 +111,6 @@ enum PunctuationWidthReference {
         // Pairs of mixed widths in Chinese text: the ASCII mark takes the full width; no fix when a
         // parenthesis of its block has no partner there (each block paired on a stack of its own),
         // or the pair spans two blocks; an unsafe one for an ASCII `(` after a space.
-        let edges = c.withUnsafeElements { ParenthesisBlocks.blockEdges($0) }
-        func blockOf(_ p: Int) -> Int { edges.filter { $0 <= p }.count }
         var unsettled = Set<Int>()
         var blockStack: [Int] = []
         var currentBlock = -1

@@ -46,7 +46,7 @@ import Testing
             let decode = document.scalars
             let html = document.isHTMLFile ? document.html : nil
             // With the document's Liquid tags across lines (its pieces hold opens and closes).
-            let liquid = ProseMask.liquidAcrossLines(document)
+            let liquid = ProseMask.spansAcrossLines(document)
             var oldCursor = 0, newCursor = 0, nextScalar = 0
             var oldVariants = ScriptMixedRule.VariantCounts(), newVariants = ScriptMixedRule.VariantCounts()
             for (n, range) in document.proseUnits() {
