@@ -279,7 +279,7 @@ public struct HTMLRemnantRule: Rule, RuleWithOptions {
                     if blank { open = nil } else { inside.insert(n) }
                 } else {
                     inside.insert(n)
-                    if contains(o.closer, b, r) { open = nil }
+                    if ASCIICase.firstIndex(of: o.closer, in: b, from: r.lowerBound, to: r.upperBound) != nil { open = nil }
                 }
                 previousBlank = blank
                 continue
@@ -289,12 +289,12 @@ public struct HTMLRemnantRule: Rule, RuleWithOptions {
             if i < r.upperBound && b[i] == UInt8(ascii: "<") {
                 if i + 4 <= r.upperBound && b[i..<(i + 4)].elementsEqual("<!--".utf8) {
                     inside.insert(n)
-                    if !contains(Array("-->".utf8), b, (i + 4)..<r.upperBound) { open = (2, Array("-->".utf8)) }
+                    if ASCIICase.firstIndex(of: Array("-->".utf8), in: b, from: i + 4, to: r.upperBound) == nil { open = (2, Array("-->".utf8)) }
                 } else if let t = parseTag(b, i, r.upperBound) ?? openingName(b, i, r.upperBound) {
                     if !t.closing && rawBlockTags.contains(t.name) {
                         inside.insert(n)
                         let closer = Array("</\(t.name)>".utf8)
-                        if !contains(closer, b, r) { open = (1, closer) }
+                        if ASCIICase.firstIndex(of: closer, in: b, from: r.lowerBound, to: r.upperBound) == nil { open = (1, closer) }
                     } else if blockTags.contains(t.name) {
                         inside.insert(n)
                         open = (6, [])
@@ -307,21 +307,6 @@ public struct HTMLRemnantRule: Rule, RuleWithOptions {
             previousBlank = blank
         }
         return inside
-    }
-
-    /// Whether `needle` (lowercase ASCII) occurs in `b[r]`, ignoring ASCII case.
-    package static func contains(_ needle: [UInt8], _ b: [UInt8], _ r: Range<Int>) -> Bool {
-        guard let first = needle.first, r.count >= needle.count else { return false }
-        var i = r.lowerBound
-        while i + needle.count <= r.upperBound {
-            if b[i] | 0x20 == first | 0x20 {
-                var k = 1
-                while k < needle.count && (b[i + k] == needle[k] || (b[i + k] | 0x20) == needle[k]) { k += 1 }
-                if k == needle.count { return true }
-            }
-            i += 1
-        }
-        return false
     }
 
     /// `<name` followed by a space or the end of the line: a block start whose tag goes on past the line.

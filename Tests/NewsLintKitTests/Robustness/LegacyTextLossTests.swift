@@ -79,4 +79,27 @@ import Testing
         let already = "<meta charset=\"UTF-8\"><p>文</p>\n"
         #expect(EncodingInvalidRule.declaringUTF8(Array(already.utf8)) == Array(already.utf8))
     }
+
+    /// The `<meta>` tags are the HTML tokenizer's: any case, quotes single, double or none, `charset`
+    /// in its own attribute or in `content` (both rewritten when a tag has both). A `<meta` shown in a
+    /// comment, a script's string or an attribute's value declares nothing and is left as written (the
+    /// byte search before rewrote those too, and `<metadata charset=…>`).
+    @Test func onlyRealMetaTagsAreDeclaredUTF8() {
+        func declared(_ s: String) -> String { String(decoding: EncodingInvalidRule.declaringUTF8(Array(s.utf8)), as: UTF8.self) }
+        #expect(declared("<META HTTP-EQUIV=Content-Type CONTENT='text/html; CHARSET=Big5'>") == "<META HTTP-EQUIV=Content-Type CONTENT='text/html; CHARSET=utf-8'>")
+        #expect(declared("<Meta Charset=big5-hkscs>") == "<Meta Charset=utf-8>")
+        #expect(declared("<meta content=\"text/html;charset = gbk\" charset='gb2312'>") == "<meta content=\"text/html;charset = utf-8\" charset='utf-8'>")
+        #expect(declared("<meta name=\"x\" content=\"a>b; charset=big5\">") == "<meta name=\"x\" content=\"a>b; charset=utf-8\">")
+        for kept in [
+            "<!-- <meta charset=\"big5\"> --><p>文</p>",
+            "<script>var s = '<meta charset=\"big5\">';</script>",
+            "<p title=\"<meta charset=big5>\">文</p>",
+            "<metadata charset=big5>",
+            "<meta name=\"description\" data-charset=big5>",
+        ] {
+            #expect(declared(kept) == kept)
+        }
+        // A real one after them is still rewritten.
+        #expect(declared("<!-- <meta charset=big5> --><meta charset=big5>") == "<!-- <meta charset=big5> --><meta charset=utf-8>")
+    }
 }
