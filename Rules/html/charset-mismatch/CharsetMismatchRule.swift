@@ -14,10 +14,14 @@ public struct CharsetMismatchRule: Rule {
         let bytes = document.bytes
         let view = document.html
         var found: [(value: Range<Int>, label: String)] = []
-        // The `<meta>` start tags only (comments, scripts and styles are their own tokens): a
-        // comparison of kind and name length a token, the name's key only for a four-byte name.
+        // The `<meta>` start tags of the head only (comments, scripts and styles are their own
+        // tokens): a comparison of kind and name length a token, the name's key only for a
+        // four-byte name. The walk ends at `<body>` (also four bytes), so a one-line page's body is
+        // not walked: a `<meta>` in the body is not where a page declares its encoding.
         for token in view.tokens where token.kind == .startTag && token.name.count == 4 {
-            guard token.key(in: bytes) == Self.metaKey, let value = Self.declaredCharset(token, view, bytes) else { continue }
+            let key = token.key(in: bytes)
+            if key == Self.bodyKey { break }
+            guard key == Self.metaKey, let value = Self.declaredCharset(token, view, bytes) else { continue }
             let label = String(decoding: bytes[value], as: UTF8.self).lowercased()
             if Self.legacyLabels.contains(label) { found.append((value, label)) }
         }
@@ -36,6 +40,8 @@ public struct CharsetMismatchRule: Rule {
 
     /// `meta` as a `TagNameKey` (first byte lowest).
     private static var metaKey: UInt64 { 0x61_74_65_6D }
+    /// `body` as a `TagNameKey`.
+    private static var bodyKey: UInt64 { 0x79_64_6F_62 }
 
     /// The range of the encoding label `token` (a `<meta>`) declares, as the HTML parser reads it:
     /// its `charset` attribute, else with `http-equiv="Content-Type"` the `charset=` of its

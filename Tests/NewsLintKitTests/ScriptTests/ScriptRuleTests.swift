@@ -462,6 +462,15 @@ private func fixture(_ name: String) throws -> String {
         let legacy = try #require(Self.page(gbk).data(using: String.Encoding(rawValue: 0x8000_0632)))
         #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", bytes: [UInt8](legacy), path: "a.html").isEmpty)
     }
+
+    /// The walk reads the head's tags only: it stops at `<body>` (in any case), so a long one-line
+    /// page's body is not walked; a `<meta>` after it is not where the page declares its encoding.
+    @Test func theWalkStopsAtTheBody() throws {
+        let late = "<!DOCTYPE html><html><head><title>新聞</title></head><BODY class=a><p>立法會今日三讀通過。</p><meta charset=\"gbk\"></body></html>\n"
+        #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: late, path: "a.html").isEmpty)
+        let head = late.replacingOccurrences(of: "<title>", with: "<meta charset=\"gbk\"><title>")
+        #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: head, path: "a.html").count == 1)
+    }
 }
 
 @Suite struct InvisibleAndCompatTests {
