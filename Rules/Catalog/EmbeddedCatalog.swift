@@ -4009,6 +4009,29 @@ date: 2022-03-16
 会议现场：![图](../../../../../../../../../../../../../../../../../../../../etc/hostname)
 
 """#),
+        EmbeddedFile("images/image-link-broken/examples/bad-9.json", #"""
+{
+  "expect": [
+    {
+      "line": 8,
+      "column": 86,
+      "message": "does not exist"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("images/image-link-broken/examples/bad-9.md", #"""
+---
+title: 港鐵新線通車
+date: 2024-11-01
+---
+
+新線今日通車，市民排隊試搭。
+
+<img src="https://img.example.hk/mtr.jpg" srcset="https://img.example.hk/mtr.jpg 1x, photos/not-downloaded.jpg 2x" alt="月台">
+
+"""#),
         EmbeddedFile("images/image-link-broken/examples/good-1.md", #"""
 ---
 title: 校园新闻
@@ -4017,6 +4040,21 @@ date: 2022-03-16
 学校召开全面从严治党工作会议。
 
 ![会议现场](http://gongxue.cn/__local/0/9A/4B/D56CB8D1.jpg)
+
+"""#),
+        EmbeddedFile("images/image-link-broken/examples/good-10.md", #"""
+---
+title: 颱風過境
+date: 2024-09-15
+---
+
+颱風今晨離開，各區陸續恢復服務。
+
+<picture><source srcset="https://img.example.tw/typhoon-800.jpg 800w, https://img.example.tw/typhoon-1600.jpg 1600w"><img src="https://img.example.tw/typhoon.jpg" alt="街道積水"></picture>
+
+<video controls><source src="clips/typhoon.mp4" type="video/mp4"></video>
+
+`<img srcset="code/example.jpg 2x">` 是程式碼示例。
 
 """#),
         EmbeddedFile("images/image-link-broken/examples/good-2.md", #"""
@@ -4125,7 +4163,7 @@ date: 2024-03-01
   "id": "image-link-broken",
   "family": "images",
   "summary": "An image link is malformed, has an empty or invalid source, an undefined reference, a missing local file, or (online) an unreachable URL.",
-  "whatItFinds": "The rule parses Markdown inline images (`<…>` sources, balanced parentheses, titles), reference images with their definitions and HTML `<img src>` on the UTF-8 bytes; in HTML documents every URL of `srcset`, `<picture><source srcset>` and the lazy-loading attributes (`data-src`, `data-original`, `data-lazy-src`, `data-srcset`) is checked too, each reported at its own position (read from the HTML tokenizer; `<source>` of `<video>`/`<audio>` is media and is skipped), skipping code spans, fenced code and HTML comments, and reports the exact column of the problem. HTML sources have their character references decoded (`&#46;`, `&#x2E;`, `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`). Site-generator tags are rendered before Markdown is parsed, so a tag is one piece of a source, spaces and quotes included: a known Jekyll site-root tag before a path (`{{ site.baseurl }}`, `{{ site.url }}`, `{{ \"/x.png\" | relative_url }}` and `absolute_url`, `{% link x.png %}`) is checked as the site-root path `/x.png`; a source with any other tag (`{{ page.image }}`, `/img/{{ page.slug }}.png`, Hugo shortcodes) cannot be known and is skipped. Hugo's own site-root actions (`{{ .Site.BaseURL }}`, `relURL`, `absURL`) are reported: Hugo executes template actions in its layouts, not in content files (only shortcodes are processed there), so the page gets the tag as written and the image is broken. Local sources are percent-decoded, stripped of query and fragment, their `.` and `..` segments resolved as a browser resolves them, and then resolved against the file's directory (or, for `/…`, against `images.roots`; without roots they are not checked). A source whose `..` leaves the site (above `/` for a `/…` source; for a relative one above the directory the file and the image roots share, or above the file system's root without roots) is reported as pointing outside the site, and no file outside it is looked for. Non-ASCII characters in URLs are valid IRIs. Existence is asked through the engine's resource probe, never by the rule. In online mode (`--online` or `images.online`) every unique remote URL in the run is checked once (HEAD, GET fallback, bounded concurrency, per-host limit, retries, optional cache): 4xx/5xx answers, redirect loops and timeouts are broken.",
+  "whatItFinds": "The rule parses Markdown inline images (`<…>` sources, balanced parentheses, titles), reference images with their definitions and HTML `<img src>` on the UTF-8 bytes; in HTML documents every URL of `srcset`, `<picture><source srcset>` and the lazy-loading attributes (`data-src`, `data-original`, `data-lazy-src`, `data-srcset`) is checked too, each reported at its own position (read from the HTML tokenizer; `<source>` of `<video>`/`<audio>` is media and is skipped); raw HTML in Markdown has the candidates of `<img srcset>`, `data-srcset` and `<source srcset>` checked the same way, with the same candidate parser, skipping code spans, fenced code and HTML comments, and reports the exact column of the problem. HTML sources have their character references decoded (`&#46;`, `&#x2E;`, `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`). Site-generator tags are rendered before Markdown is parsed, so a tag is one piece of a source, spaces and quotes included: a known Jekyll site-root tag before a path (`{{ site.baseurl }}`, `{{ site.url }}`, `{{ \"/x.png\" | relative_url }}` and `absolute_url`, `{% link x.png %}`) is checked as the site-root path `/x.png`; a source with any other tag (`{{ page.image }}`, `/img/{{ page.slug }}.png`, Hugo shortcodes) cannot be known and is skipped. Hugo's own site-root actions (`{{ .Site.BaseURL }}`, `relURL`, `absURL`) are reported: Hugo executes template actions in its layouts, not in content files (only shortcodes are processed there), so the page gets the tag as written and the image is broken. Local sources are percent-decoded, stripped of query and fragment, their `.` and `..` segments resolved as a browser resolves them, and then resolved against the file's directory (or, for `/…`, against `images.roots`; without roots they are not checked). A source whose `..` leaves the site (above `/` for a `/…` source; for a relative one above the directory the file and the image roots share, or above the file system's root without roots) is reported as pointing outside the site, and no file outside it is looked for. A local source that names a directory says so, and one whose file is there only under another Unicode normalization (an NFD name made on macOS) or another letter case names the spelling on disk: a Linux web server compares names byte for byte and will not find it. Non-ASCII characters in URLs are valid IRIs. Existence is asked through the engine's resource probe, never by the rule. In online mode (`--online` or `images.online`) every unique remote URL in the run is checked once (HEAD, GET fallback, bounded concurrency, per-host limit, retries, optional cache): 4xx/5xx answers, redirect loops and timeouts are broken; a 429 (rate limited) is not: its `Retry-After`, when within the request timeout, is waited for once, and otherwise the URL is not checked.",
   "whyItMatters": "Mirrored news loses its figures silently: scrapers cut links mid-line, leave `![图]()` placeholders, copy Windows paths or point at files that were never downloaded.",
   "fixSafety": "No fix: the rule only reports; an editor decides.",
   "severity": "error",
@@ -23198,7 +23236,7 @@ date: 2024-10-16
                      ],
                      source: "Rules/images/image-alt-missing/rule.json", examplesFolder: "images/image-alt-missing"),
         RuleMetadata(id: "image-link-broken", family: "images", summary: "An image link is malformed, has an empty or invalid source, an undefined reference, a missing local file, or (online) an unreachable URL.",
-                     whatItFinds: "The rule parses Markdown inline images (`<…>` sources, balanced parentheses, titles), reference images with their definitions and HTML `<img src>` on the UTF-8 bytes; in HTML documents every URL of `srcset`, `<picture><source srcset>` and the lazy-loading attributes (`data-src`, `data-original`, `data-lazy-src`, `data-srcset`) is checked too, each reported at its own position (read from the HTML tokenizer; `<source>` of `<video>`/`<audio>` is media and is skipped), skipping code spans, fenced code and HTML comments, and reports the exact column of the problem. HTML sources have their character references decoded (`&#46;`, `&#x2E;`, `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`). Site-generator tags are rendered before Markdown is parsed, so a tag is one piece of a source, spaces and quotes included: a known Jekyll site-root tag before a path (`{{ site.baseurl }}`, `{{ site.url }}`, `{{ \"/x.png\" | relative_url }}` and `absolute_url`, `{% link x.png %}`) is checked as the site-root path `/x.png`; a source with any other tag (`{{ page.image }}`, `/img/{{ page.slug }}.png`, Hugo shortcodes) cannot be known and is skipped. Hugo's own site-root actions (`{{ .Site.BaseURL }}`, `relURL`, `absURL`) are reported: Hugo executes template actions in its layouts, not in content files (only shortcodes are processed there), so the page gets the tag as written and the image is broken. Local sources are percent-decoded, stripped of query and fragment, their `.` and `..` segments resolved as a browser resolves them, and then resolved against the file's directory (or, for `/…`, against `images.roots`; without roots they are not checked). A source whose `..` leaves the site (above `/` for a `/…` source; for a relative one above the directory the file and the image roots share, or above the file system's root without roots) is reported as pointing outside the site, and no file outside it is looked for. Non-ASCII characters in URLs are valid IRIs. Existence is asked through the engine's resource probe, never by the rule. In online mode (`--online` or `images.online`) every unique remote URL in the run is checked once (HEAD, GET fallback, bounded concurrency, per-host limit, retries, optional cache): 4xx/5xx answers, redirect loops and timeouts are broken.",
+                     whatItFinds: "The rule parses Markdown inline images (`<…>` sources, balanced parentheses, titles), reference images with their definitions and HTML `<img src>` on the UTF-8 bytes; in HTML documents every URL of `srcset`, `<picture><source srcset>` and the lazy-loading attributes (`data-src`, `data-original`, `data-lazy-src`, `data-srcset`) is checked too, each reported at its own position (read from the HTML tokenizer; `<source>` of `<video>`/`<audio>` is media and is skipped); raw HTML in Markdown has the candidates of `<img srcset>`, `data-srcset` and `<source srcset>` checked the same way, with the same candidate parser, skipping code spans, fenced code and HTML comments, and reports the exact column of the problem. HTML sources have their character references decoded (`&#46;`, `&#x2E;`, `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`). Site-generator tags are rendered before Markdown is parsed, so a tag is one piece of a source, spaces and quotes included: a known Jekyll site-root tag before a path (`{{ site.baseurl }}`, `{{ site.url }}`, `{{ \"/x.png\" | relative_url }}` and `absolute_url`, `{% link x.png %}`) is checked as the site-root path `/x.png`; a source with any other tag (`{{ page.image }}`, `/img/{{ page.slug }}.png`, Hugo shortcodes) cannot be known and is skipped. Hugo's own site-root actions (`{{ .Site.BaseURL }}`, `relURL`, `absURL`) are reported: Hugo executes template actions in its layouts, not in content files (only shortcodes are processed there), so the page gets the tag as written and the image is broken. Local sources are percent-decoded, stripped of query and fragment, their `.` and `..` segments resolved as a browser resolves them, and then resolved against the file's directory (or, for `/…`, against `images.roots`; without roots they are not checked). A source whose `..` leaves the site (above `/` for a `/…` source; for a relative one above the directory the file and the image roots share, or above the file system's root without roots) is reported as pointing outside the site, and no file outside it is looked for. A local source that names a directory says so, and one whose file is there only under another Unicode normalization (an NFD name made on macOS) or another letter case names the spelling on disk: a Linux web server compares names byte for byte and will not find it. Non-ASCII characters in URLs are valid IRIs. Existence is asked through the engine's resource probe, never by the rule. In online mode (`--online` or `images.online`) every unique remote URL in the run is checked once (HEAD, GET fallback, bounded concurrency, per-host limit, retries, optional cache): 4xx/5xx answers, redirect loops and timeouts are broken; a 429 (rate limited) is not: its `Retry-After`, when within the request timeout, is waited for once, and otherwise the URL is not checked.",
                      whyItMatters: "Mirrored news loses its figures silently: scrapers cut links mid-line, leave `![图]()` placeholders, copy Windows paths or point at files that were never downloaded.",
                      fixSafety: "No fix: the rule only reports; an editor decides.",
                      severity: .error, enabledByDefault: true, fixable: .none,

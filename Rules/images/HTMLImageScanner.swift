@@ -169,6 +169,11 @@ package enum HTMLImageScanner {
 
     /// `candidateURLs` appended to `out`.
     package static func appendCandidateURLs(_ bytes: [UInt8], _ value: Range<Int>, to out: inout [Range<Int>]) {
+        bytes.withUnsafeBufferPointer { appendCandidateURLs($0, value, to: &out) }
+    }
+
+    /// The same over a buffer (the Markdown scanner's raw `<img srcset>` and `<source srcset>`).
+    package static func appendCandidateURLs(_ bytes: UnsafeBufferPointer<UInt8>, _ value: Range<Int>, to out: inout [Range<Int>]) {
         var i = value.lowerBound
         let end = value.upperBound
         while i < end {

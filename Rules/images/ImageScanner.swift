@@ -75,10 +75,19 @@ public enum ImageScanner {
                 guard i < end else { return false }
                 if raw[i] == 0x21 && raw[i + 1] == 0x5B { return true }                   // ![
                 if raw[i] == 0x3C && (raw[i + 1] | 0x20) == 0x69 { return true }          // <i
+                if raw[i] == 0x3C && isSourceTagName(raw, i + 1) { return true }          // <source
                 i += 1
             }
             return false
         }
+    }
+
+    /// Whether `source` (ASCII case folded) starts at `i`: `<source srcset>` is the one other tag
+    /// that holds images (`<s…>` alone would let every `<span>`/`<strong>` through the quick reject).
+    @inline(__always) package static func isSourceTagName(_ raw: UnsafeRawBufferPointer, _ i: Int) -> Bool {
+        guard i + 6 <= raw.count else { return false }
+        return raw[i] | 0x20 == 0x73 && raw[i + 1] | 0x20 == 0x6F && raw[i + 2] | 0x20 == 0x75
+            && raw[i + 3] | 0x20 == 0x72 && raw[i + 4] | 0x20 == 0x63 && raw[i + 5] | 0x20 == 0x65
     }
 
     /// Normalised reference label: ASCII case-folded, inner whitespace collapsed, trimmed.
@@ -209,8 +218,7 @@ public enum ImageScanner {
                 if i + 3 < end && buf[i + 1] == 0x21 && buf[i + 2] == 0x2D && buf[i + 3] == 0x2D {
                     inComment = true
                     i += 4
-                } else if let (link, next) = parseHTMLImage(buf, i, end, memo: &memo) {
-                    out.append(link)
+                } else if let next = parseHTMLImage(buf, i, end, memo: &memo, into: &out) {
                     i = next
                 } else {
                     i += 1
@@ -366,15 +374,31 @@ public enum ImageScanner {
         return fail("whitespace in image source (wrap it in <…> or encode it as %20)", at: close + 1)
     }
 
-    /// Parses `<img …>` at `start` (case-insensitive). Returns nil when this is not an img tag.
-    package static func parseHTMLImage(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, memo: inout LineMemo) -> (ImageLink, Int)? {
-        guard start + 4 <= end,
-              buf[start + 1] | 0x20 == 0x69, buf[start + 2] | 0x20 == 0x6D, buf[start + 3] | 0x20 == 0x67 else { return nil }
-        guard start + 4 == end || isSpace(buf[start + 4]) || buf[start + 4] == 0x2F || buf[start + 4] == 0x3E else { return nil }
+    /// Parses `<img …>` or `<source …>` at `start` (case-insensitive), appending its links to `out`
+    /// as the HTML scanner makes them: an `<img>`'s `src` first (carrying the alt text), then every
+    /// candidate URL of `srcset`/`data-srcset` (parsed by `HTMLImageScanner.appendCandidateURLs`)
+    /// as an alternate; an `<img>` with only a `srcset` has its first candidate as the image. A
+    /// `<source>`'s candidates are all alternates, and one without `srcset` is passed over:
+    /// `<source src>` is `<video>`/`<audio>` media, and `srcset` is only valid in `<picture>`, so
+    /// no `<picture>` nesting is tracked across lines. Returns nil when this is neither tag.
+    package static func parseHTMLImage(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, memo: inout LineMemo,
+                                       into out: inout [ImageLink]) -> Int? {
+        let isImg: Bool
+        if start + 4 <= end, buf[start + 1] | 0x20 == 0x69, buf[start + 2] | 0x20 == 0x6D, buf[start + 3] | 0x20 == 0x67 {
+            isImg = true
+        } else if start + 7 <= end, buf[start + 1] | 0x20 == 0x73, buf[start + 2] | 0x20 == 0x6F, buf[start + 3] | 0x20 == 0x75,
+                  buf[start + 4] | 0x20 == 0x72, buf[start + 5] | 0x20 == 0x63, buf[start + 6] | 0x20 == 0x65 {
+            isImg = false
+        } else {
+            return nil
+        }
+        let nameEnd = start + (isImg ? 4 : 7)
+        guard nameEnd == end || isSpace(buf[nameEnd]) || buf[nameEnd] == 0x2F || buf[nameEnd] == 0x3E else { return nil }
         var link = ImageLink(kind: .html, range: start..<end, alt: nil, source: nil, label: nil, syntaxProblem: nil)
-        var i = start + 4
+        var i = nameEnd
         var sawSrc = false
         var closed = false
+        var candidates: [Range<Int>] = []
         while i < end {
             while i < end && (isSpace(buf[i]) || buf[i] == 0x2F) { i += 1 }
             if i >= end { break }
@@ -403,18 +427,39 @@ public enum ImageScanner {
                     value = vs..<i
                 }
             }
-            if asciiEqualsLower(buf, name, "src") {
+            if isImg && asciiEqualsLower(buf, name, "src") {
                 sawSrc = true
                 link.source = value ?? (name.upperBound..<name.upperBound)
-            } else if asciiEqualsLower(buf, name, "alt") {
+            } else if isImg && asciiEqualsLower(buf, name, "alt") {
                 link.alt = value ?? (name.upperBound..<name.upperBound)
+            } else if asciiEqualsLower(buf, name, "srcset") || asciiEqualsLower(buf, name, "data-srcset"), let value {
+                HTMLImageScanner.appendCandidateURLs(buf, value, to: &candidates)
             }
         }
         link.range = start..<i
-        // A tag continued on the next line may carry its src there; only a closed tag lacks it.
-        if !sawSrc && closed { link.syntaxProblem = "<img> has no src attribute" }
-        if !sawSrc && !closed { return nil }
-        return (link, i)
+        // A `<source>` without candidates is not an image: scanned on as before (it was never one).
+        if !isImg && candidates.isEmpty { return nil }
+        if isImg {
+            if sawSrc {
+                out.append(link)
+            } else if let first = candidates.first {
+                link.source = first
+                out.append(link)
+                candidates.removeFirst()
+            } else if closed {
+                link.syntaxProblem = "<img> has no src attribute"
+                out.append(link)
+            } else if candidates.isEmpty {
+                // A tag continued on the next line may carry its src there; only a closed tag lacks it.
+                return nil
+            }
+        }
+        for candidate in candidates {
+            var alternate = ImageLink(kind: .html, range: link.range, alt: nil, source: candidate, label: nil, syntaxProblem: nil)
+            alternate.isAlternate = true
+            out.append(alternate)
+        }
+        return i
     }
 
     package static func asciiEqualsLower(_ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ word: StaticString) -> Bool {

@@ -81,7 +81,7 @@ package struct LintInputs {
         let config = resolver.root
         settings.filter = try NewsLintCLI.ruleFilter(parsed, catalog: catalog)
         if let file = parsed.value("show-settings") {
-            io.stdout(try SettingsPrinter.render(file: file, resolver: resolver, filter: settings.filter, io: io))
+            io.stdout(try SettingsPrinter.render(file: file, resolver: resolver, filter: settings.filter, imageOverrides: settings.environment.imageOverrides, io: io))
             try resolver.throwErrors()
             return nil
         }

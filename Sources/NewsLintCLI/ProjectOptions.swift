@@ -75,7 +75,7 @@ package struct ExitPolicy {
 
 /// `--show-settings FILE`: what applies to one file, resolved as a lint run would.
 package enum SettingsPrinter {
-    package static func render(file: String, resolver: ConfigResolver, filter: RuleFilter, io: ToolIO) throws -> String {
+    package static func render(file: String, resolver: ConfigResolver, filter: RuleFilter, imageOverrides: ImageSettings.Overrides = .init(), io: ToolIO) throws -> String {
         let location = PathResolver.standardized(NewsLintCLI.resolve(file, io))
         let config = resolver.configuration(forFile: location)
         try resolver.throwErrors()
@@ -115,6 +115,31 @@ package enum SettingsPrinter {
             }
             out += line + "\n"
         }
+        out += images(resolver.root, overrides: imageOverrides)
+        return out
+    }
+
+    /// The run's image settings: the root config's `images` section (never a nested config's:
+    /// `ConfigResolver` rejects those) with the command line over it, as `prepared` builds them.
+    private static func images(_ root: Configuration, overrides: ImageSettings.Overrides) -> String {
+        var s = (try? ImageSettings.parse(root.sections["images"], file: root.file ?? Configuration.fileName, directory: root.directory)) ?? ImageSettings()
+        s.allowPrivateHosts = false // a repository config cannot open private hosts
+        s = s.applying(overrides)
+        let source = root.sections["images"] == nil ? "defaults" : (root.sectionFiles["images"] ?? root.file).map(SystemPath.display) ?? "defaults"
+        func quoted(_ x: String) -> String { JSONNode(.string(x)).serialized() }
+        func number(_ x: Double) -> String { JSONWriter.formatNumber(x) }
+        var out = "images (whole run; from \(source), command line over it):\n"
+        out += "  online = \(s.online)\n"
+        out += "  roots = [" + s.roots.map { quoted(SystemPath.display($0)) }.joined(separator: ", ") + "]"
+            + (s.roots.isEmpty ? " (site-root sources /… are not checked)" : "") + "\n"
+        out += "  timeout = \(number(s.timeout))\n"
+        out += "  retries = \(s.retries)\n"
+        out += "  concurrency = \(s.concurrency)\n"
+        out += "  perHost = \(s.perHost)\n"
+        out += "  cache = \(s.cacheFile.map { quoted(SystemPath.display($0)) } ?? "null")\n"
+        out += "  cacheMaxAge = \(number(s.cacheMaxAge))\n"
+        out += "  userAgent = \(quoted(s.userAgent))\n"
+        out += "  allowPrivateHosts = \(s.allowPrivateHosts)\n"
         return out
     }
 }

@@ -88,7 +88,9 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
         attempt(url, session: session, method: "HEAD", visited: [url.absoluteString], retriesLeft: settings.retries, done: done)
     }
 
-    private func attempt(_ url: URL, session: URLSession, method: String, visited: Set<String>, retriesLeft: Int, done: @escaping @Sendable (Outcome) -> Void) {
+    /// `waitedForRateLimit`: a 429's `Retry-After` was already honoured once for this URL.
+    private func attempt(_ url: URL, session: URLSession, method: String, visited: Set<String>, retriesLeft: Int, waitedForRateLimit: Bool = false,
+                         done: @escaping @Sendable (Outcome) -> Void) {
         if let refusal = HostPolicy.refusal(url, allowPrivate: settings.allowPrivateHosts) {
             // Not cached on disk: the answer depends on this run's settings, not on the URL.
             done(Outcome(result: URLCheckResult(ok: false, detail: refusal), definitive: false))
@@ -107,7 +109,8 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
                 if retriesLeft > 0 {
                     let delay = 0.05 * Double(self.settings.retries - retriesLeft + 1)
                     DispatchQueue.global().asyncAfter(deadline: .now() + delay) {
-                        self.attempt(url, session: session, method: method, visited: visited, retriesLeft: retriesLeft - 1, done: done)
+                        self.attempt(url, session: session, method: method, visited: visited, retriesLeft: retriesLeft - 1,
+                                     waitedForRateLimit: waitedForRateLimit, done: done)
                     }
                 } else {
                     done(outcome)
@@ -140,24 +143,50 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
                 } else if visited.count > Self.maxManualRedirects {
                     done(Outcome(result: URLCheckResult(ok: false, detail: "more than \(Self.maxManualRedirects) redirects"), definitive: true))
                 } else {
-                    self.attempt(next, session: session, method: method, visited: visited.union([next.absoluteString]), retriesLeft: retriesLeft, done: done)
+                    self.attempt(next, session: session, method: method, visited: visited.union([next.absoluteString]), retriesLeft: retriesLeft,
+                                 waitedForRateLimit: waitedForRateLimit, done: done)
                 }
                 return
             }
             if method == "HEAD", [400, 403, 405, 501].contains(status) {
                 // Many image hosts refuse HEAD; ask again with GET before calling it broken.
-                self.attempt(url, session: session, method: "GET", visited: visited, retriesLeft: retriesLeft, done: done)
+                self.attempt(url, session: session, method: "GET", visited: visited, retriesLeft: retriesLeft,
+                             waitedForRateLimit: waitedForRateLimit, done: done)
                 return
             }
             if (200..<300).contains(status) {
                 done(Outcome(result: URLCheckResult(ok: true, detail: "HTTP \(status)"), definitive: true))
-            } else if status >= 500 || status == 429 {
+            } else if status == 429 {
+                // Rate limited says nothing about the image. Its `Retry-After` is honoured once when
+                // it is within the request timeout (a longer one would hold the run up); otherwise,
+                // or when asked again, the URL is not checked rather than broken (and not cached).
+                if !waitedForRateLimit, let wait = Self.retryAfter(http.value(forHTTPHeaderField: "Retry-After")), wait <= self.settings.timeout {
+                    DispatchQueue.global().asyncAfter(deadline: .now() + wait) {
+                        self.attempt(url, session: session, method: method, visited: visited, retriesLeft: retriesLeft, waitedForRateLimit: true, done: done)
+                    }
+                } else {
+                    done(Outcome(result: URLCheckResult(ok: true, detail: "not checked (rate limited: HTTP 429)"), definitive: false))
+                }
+            } else if status >= 500 {
                 retryOr(Outcome(result: URLCheckResult(ok: false, detail: "HTTP \(status)"), definitive: false))
             } else {
                 done(Outcome(result: URLCheckResult(ok: false, detail: "HTTP \(status)"), definitive: true))
             }
         }
         task.resume()
+    }
+
+    /// Seconds to wait from a `Retry-After` value: delay-seconds or an HTTP-date (RFC 9110 §10.2.3);
+    /// nil when absent or unreadable.
+    package static func retryAfter(_ value: String?, now: Date = Date()) -> Double? {
+        guard let text = value?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        if text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return Double(text) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        guard let date = formatter.date(from: text) else { return nil }
+        return max(0, date.timeIntervalSince(now))
     }
 
     /// The detail of every request that got no HTTP answer.

@@ -14,6 +14,30 @@ public struct ImageLinkBrokenRule: Rule, RuleWithOptions {
     package let schemes: ImageSource.Schemes
     package let checkLocal: Bool
 
+    /// The message for a local source with no file where there is something to say: a directory,
+    /// or a file under another normalization or letter case (found on macOS, missing on a Linux
+    /// web server, which compares names byte for byte). Nil: plainly missing.
+    package static func missing(_ source: String, _ miss: ResourceMiss?) -> String? {
+        switch miss {
+        case nil:
+            return nil
+        case .directory:
+            return "local image '\(source)' is a directory, not an image file"
+        case let .otherSpelling(written, actual, normalization):
+            if normalization {
+                // By bytes: `==` on strings is canonical equivalence, under which every form is equal.
+                let form = { (s: String) in
+                    s.utf8.elementsEqual(s.precomposedStringWithCanonicalMapping.utf8) ? "NFC"
+                        : s.utf8.elementsEqual(s.decomposedStringWithCanonicalMapping.utf8) ? "NFD" : "mixed"
+                }
+                return "local image '\(source)' does not exist as written: '\(written)' is on disk in another Unicode normalization "
+                    + "(the source has \(form(written)), the file name \(form(actual)), as macOS makes names); a Linux web server will not find it"
+            }
+            return "local image '\(source)' does not exist as written: '\(written)' is on disk as '\(actual)', in another letter case; "
+                + "a case-sensitive web server will not find it"
+        }
+    }
+
     /// Shared with the online half (`ImageLinkOnlineRule`).
     public struct Options: Decodable, Sendable {
         package var schemes: [String]
@@ -64,9 +88,12 @@ public struct ImageLinkBrokenRule: Rule, RuleWithOptions {
                         if reportedSources.insert(at.lowerBound).inserted { sink.report(at, outside(text)) }
                         continue
                     }
-                    if !env.images.roots.contains(where: { env.probe.fileExists(($0.hasSuffix("/") ? String($0.dropLast()) : $0) + sitePath) }),
+                    let candidates = env.images.roots.lazy.map { ($0.hasSuffix("/") ? String($0.dropLast()) : $0) + sitePath }
+                    if !candidates.contains(where: { env.probe.fileExists($0) }),
                        reportedSources.insert(at.lowerBound).inserted {
-                        sink.report(at, "local image '\(String(decoding: text, as: UTF8.self))' not found under the image roots")
+                        let source = String(decoding: text, as: UTF8.self)
+                        let miss = candidates.lazy.compactMap { env.probe.explainMissing($0) }.first
+                        sink.report(at, Self.missing(source, miss) ?? "local image '\(source)' not found under the image roots")
                     }
                 } else {
                     let dir = directory()
@@ -76,7 +103,8 @@ public struct ImageLinkBrokenRule: Rule, RuleWithOptions {
                         continue
                     }
                     if !env.probe.fileExists(file), reportedSources.insert(at.lowerBound).inserted {
-                        sink.report(at, "local image '\(String(decoding: text, as: UTF8.self))' does not exist")
+                        let source = String(decoding: text, as: UTF8.self)
+                        sink.report(at, Self.missing(source, env.probe.explainMissing(file)) ?? "local image '\(source)' does not exist")
                     }
                 }
             case .remote, .data, .skip:

@@ -6,14 +6,96 @@ import Foundation
 public protocol ResourceProbe: Sendable {
     /// Whether a regular file exists at the absolute `path` (symbolic links followed).
     func fileExists(_ path: String) -> Bool
+    /// Why `fileExists(path)` answered false, when there is more to say than "nothing there".
+    /// Asked only on that miss path (the default: nothing to say).
+    func explainMissing(_ path: String) -> ResourceMiss?
+}
+
+extension ResourceProbe {
+    public func explainMissing(_ path: String) -> ResourceMiss? { nil }
+}
+
+/// What is at a path where no regular file is.
+public enum ResourceMiss: Sendable, Equatable {
+    /// A directory, not a file.
+    case directory
+    /// A regular file under another spelling of one component: `written` (as the path has it) is
+    /// `actual` on disk, the same text in another Unicode normalization (`normalization`: NFC
+    /// against NFD, as macOS writes names) or in another letter case. File systems and web
+    /// servers on Linux compare names byte for byte, so the path does not find it there.
+    case otherSpelling(written: String, actual: String, normalization: Bool)
 }
 
 /// The real file system. A directory is not an image, so only regular files count.
 public struct FileSystemProbe: ResourceProbe {
+    /// Directory listings read to explain misses, shared by the run's copies of the probe.
+    private let listings = DirectoryNameIndex()
+
     public init() {}
     public func fileExists(_ path: String) -> Bool {
         var st = stat()
         return SystemPath.stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// A directory, or a file whose path differs only by normalization or letter case in some
+    /// components: each component missing as written is looked up in its directory's listing (read
+    /// once a run per directory, so many misses in one directory do not list it again each).
+    public func explainMissing(_ path: String) -> ResourceMiss? {
+        var st = stat()
+        if SystemPath.stat(path, &st) == 0 { return (st.st_mode & S_IFMT) == S_IFDIR ? .directory : nil }
+        guard path.hasPrefix("/") else { return nil }
+        var real = ""
+        var first: ResourceMiss?
+        for part in path.split(separator: "/") {
+            let name = String(part)
+            let written = real + "/" + name
+            if SystemPath.lstat(written, &st) == 0 { real = written; continue }
+            guard let actual = listings.match(name, in: real.isEmpty ? "/" : real) else { return nil }
+            // Swift compares strings by canonical equivalence: equal here means NFC against NFD.
+            if first == nil { first = .otherSpelling(written: name, actual: actual, normalization: name == actual) }
+            real += "/" + actual
+        }
+        guard let first, fileExists(real) else { return nil }
+        return first
+    }
+}
+
+/// Per directory, its entries by folded name (canonical composition, then lower case), for
+/// `FileSystemProbe.explainMissing`. Bounded: past `limit` directories it starts afresh.
+final class DirectoryNameIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byDirectory: [String: [String: [String]]] = [:]
+    private let limit = 256
+
+    static func fold(_ name: String) -> String { name.precomposedStringWithCanonicalMapping.lowercased() }
+
+    /// The entry of `directory` that is `name` under another normalization (preferred) or letter
+    /// case; the first of several by bytes, so the answer does not depend on listing order.
+    func match(_ name: String, in directory: String) -> String? {
+        let index = lock.withLock { byDirectory[directory] } ?? read(directory)
+        guard let candidates = index[Self.fold(name)] else { return nil }
+        return candidates.first(where: { $0 == name }) ?? candidates.first
+    }
+
+    private func read(_ directory: String) -> [String: [String]] {
+        var index: [String: [String]] = [:]
+        if let dir = SystemPath.withCString(directory, { opendir($0) }) {
+            defer { closedir(dir) }
+            while let entry = readdir(dir) {
+                let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                    SystemPath.decode(UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self),
+                                                          count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))))
+                }
+                if name == "." || name == ".." { continue }
+                index[Self.fold(name), default: []].append(name)
+            }
+        }
+        for key in index.keys { index[key]?.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+        lock.withLock {
+            if byDirectory.count >= limit { byDirectory.removeAll() }
+            byDirectory[directory] = index
+        }
+        return index
     }
 }
 
@@ -167,5 +249,6 @@ package final class RecordingProbe: ResourceProbe, @unchecked Sendable {
         _ = paths.withLock { $0.insert(path) }
         return base.fileExists(path)
     }
+    package func explainMissing(_ path: String) -> ResourceMiss? { base.explainMissing(path) }
     package var probed: [String] { paths.withLock { $0 }.sorted() }
 }

@@ -84,6 +84,7 @@ public final class ConfigResolver {
             let config = try Configuration.load(file: file, catalog: &c)
             catalog = c
             configurations.append(config)
+            if let e = imagesProblem(nested: config) { errors.append(e) }
         } catch let e as ConfigError {
             errors.append(contentsOf: e.all)
             configurations.append(Configuration(directory: PathComponents.deletingLastComponent(file), file: file))
@@ -93,6 +94,21 @@ public final class ConfigResolver {
         }
         byFile[PathKey(file)] = configurations.count - 1
         return configurations.count - 1
+    }
+
+    /// Image settings are the run's (one URL checker, one cache, the roots every file's `/…` sources
+    /// resolve against) and are read from the root configuration only: a nested config's `images`
+    /// section was silently ignored, so `roots` or `online` set there looked like they worked.
+    /// A section equal to the root's (inherited through `extend`) changes nothing and is accepted.
+    private func imagesProblem(nested config: Configuration) -> ConfigError? {
+        guard let node = config.sections["images"],
+              node.serialized() != root.sections["images"]?.serialized() else { return nil }
+        let rootName = root.file.map { "the root config \(SystemPath.display($0))" }
+            ?? "the root config (there is none: no \(Configuration.fileName) in \(SystemPath.display(root.directory)) or above)"
+        return ConfigError(file: config.sectionFiles["images"] ?? config.file ?? Configuration.fileName, position: node.position, jsonPath: "images",
+                           message: "image settings apply to the whole run and are read only from \(rootName), not from a nested config "
+                               + "(for files under \(SystemPath.display(config.directory))); move this section to the root config, "
+                               + "or run with --config \(SystemPath.display(config.file ?? Configuration.fileName))")
     }
 
     private func defaults() -> Int {

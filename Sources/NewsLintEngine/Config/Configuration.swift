@@ -44,6 +44,8 @@ public struct Configuration: Sendable {
     public var overrides: [ConfigOverride] = []
     /// Other top-level sections (`images`, `cache`, …) for the subsystems that own them.
     public var sections: [String: JSONNode] = [:]
+    /// The config file each of `sections` was written in (this one, or one it `extend`s).
+    public var sectionFiles: [String: String] = [:]
     /// A stable hash of the file's bytes (for caches); 0 for defaults.
     public var contentHash: UInt64 = 0
     /// Rule settings inherited through `extend`, outermost first; this file's `rules` apply on top.
@@ -163,6 +165,7 @@ public struct Configuration: Sendable {
         maxFileSize = parent.maxFileSize
         rulePacks = parent.rulePacks
         sections = parent.sections
+        sectionFiles = parent.sectionFiles
         inheritedRules = parent.inheritedRules + [parent.rules]
         overrides = parent.overrides.map { o in
             var o = o
@@ -237,7 +240,10 @@ public struct Configuration: Sendable {
             // Pack contents change results: fold them into the config hash (cache keys use it).
             contentHash = contentHash &* 0x0000_0100_0000_01B3 ^ Self.packHash(full)
         }
-        for section in shape.sections { sections[section.key] = section.node }
+        for section in shape.sections {
+            sections[section.key] = section.node
+            sectionFiles[section.key] = file
+        }
         // Validate the images section now so its errors carry the config's positions.
         collect { _ = try ImageSettings.parse(sections["images"], file: file, directory: directory) }
         // With a missing pack, its rule ids would only add noise ("unknown rule").

@@ -189,4 +189,50 @@ import Testing
         #expect(s.stdout.contains("overrides: overrides[0]"))
         #expect(!s.stdout.contains("  final-newline ="))
     }
+
+    /// `--show-settings` printed no `images` settings at all; they are the run's (root config,
+    /// command line over it).
+    @Test func showSettingsPrintsTheImageSettings() throws {
+        let t = TemporaryDirectory()
+        t.write(".lint.json", #"{"images": {"roots": ["static"], "timeout": 2.5, "cache": "img-cache.json", "allowPrivateHosts": true}}"#)
+        let s = CLIRun.run(["--show-settings", "a.md", "--online"], cwd: t.path)
+        #expect(s.status == 0, "\(s.stderr)")
+        #expect(s.stdout.contains("images (whole run; from \(t.path)/.lint.json, command line over it):"), "\(s.stdout)")
+        #expect(s.stdout.contains("  online = true\n"), "\(s.stdout)")
+        #expect(s.stdout.contains("  roots = [\"\(t.path)/static\"]\n"), "\(s.stdout)")
+        #expect(s.stdout.contains("  timeout = 2.5\n"), "\(s.stdout)")
+        #expect(s.stdout.contains("  cache = \"\(t.path)/img-cache.json\"\n"), "\(s.stdout)")
+        // A repository config cannot open private hosts; only --allow-private-hosts can.
+        #expect(s.stdout.contains("  allowPrivateHosts = false\n"), "\(s.stdout)")
+        let defaults = CLIRun.run(["--show-settings", "a.md", "--no-config"], cwd: t.path)
+        #expect(defaults.stdout.contains("images (whole run; from defaults, command line over it):"), "\(defaults.stdout)")
+        #expect(defaults.stdout.contains("  roots = [] (site-root sources /… are not checked)\n"), "\(defaults.stdout)")
+    }
+
+    /// A nested config's `images` section was silently ignored (the run uses the root's); it is
+    /// now an error at the section, naming what to do. One equal to the root's (via `extend`) is fine.
+    @Test func nestedConfigImagesSectionIsRejected() throws {
+        let t = TemporaryDirectory()
+        t.write(".lint.json", #"{"images": {"roots": ["static"]}}"#)
+        t.write("a.md", Self.clean())
+        t.write("site/.lint.json", "{\n  \"images\": {\"roots\": [\"public\"]}\n}\n")
+        t.write("site/b.md", Self.clean())
+        t.write("same/.lint.json", #"{"extend": "../.lint.json", "rules": {"final-newline": "off"}}"#)
+        t.write("same/c.md", Self.clean())
+        let run = lint(["."], cwd: t.path)
+        #expect(run.status == 2, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("\(t.path)/site/.lint.json:2:13"), "\(run.stderr)")
+        #expect(run.stderr.contains("image settings apply to the whole run and are read only from the root config \(t.path)/.lint.json"), "\(run.stderr)")
+        #expect(run.stderr.contains("or run with --config \(t.path)/site/.lint.json"), "\(run.stderr)")
+        #expect(!run.stderr.contains("same/.lint.json"), "\(run.stderr)")
+        // With no root config at all, the message says so.
+        let bare = TemporaryDirectory()
+        bare.write("site/.lint.json", #"{"images": {"online": false}}"#)
+        bare.write("site/b.md", Self.clean())
+        let noRoot = lint(["site"], cwd: bare.path)
+        #expect(noRoot.status == 2, "\(noRoot.stdout)\(noRoot.stderr)")
+        #expect(noRoot.stderr.contains("(there is none: no .lint.json in \(bare.path) or above)"), "\(noRoot.stderr)")
+        // The extending config alone is accepted.
+        #expect(lint(["same"], cwd: t.path).status == 0)
+    }
 }

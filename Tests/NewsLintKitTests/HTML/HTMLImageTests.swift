@@ -41,7 +41,29 @@ import Testing
 
     @Test func markdownKeepsItsOwnScanner() {
         let doc = Document(path: "a.md", text: Self.fm + "![图](a.jpg) <img src='b.png' srcset='c.png 2x'>\n")
-        #expect(ImageScanner.scan(doc).compactMap { $0.source.map { String(decoding: doc.bytes[$0], as: UTF8.self) } } == ["a.jpg", "b.png"])
+        #expect(ImageScanner.scan(doc).compactMap { $0.source.map { String(decoding: doc.bytes[$0], as: UTF8.self) } } == ["a.jpg", "b.png", "c.png"])
+    }
+
+    /// Raw `srcset` in Markdown was never read (only `.html` files checked it): every candidate is
+    /// now checked as in HTML, with the same candidate parser, at its own column; `<source src>`
+    /// (media) and code spans stay out.
+    @Test func markdownSrcsetCandidatesAreChecked() throws {
+        let body = "<img src='pics/ok.jpg' srcset='pics/ok.jpg 1x, pics/missing.jpg 2x' alt='會場'>\n"
+            + "<picture><source srcset=\"b.jpg 1x, c,d.jpg 2x,javascript:x\"><img src='pics/ok.jpg' alt='圖'></picture>\n"
+            + "<img srcset='pics/only.jpg 2x' alt='只有'> `<img srcset='code.jpg'>`\n<video><source src='v.mp4'></video>\n"
+        let got = try Self.lint(body, existing: ["/corpus/news/pics/ok.jpg"], path: "news/a.md")
+        #expect(got == [
+            "5:48 local image 'pics/missing.jpg' does not exist",
+            "6:26 local image 'b.jpg' does not exist",
+            "6:36 local image 'c,d.jpg' does not exist",
+            "6:47 unsupported URL scheme 'javascript'",
+            "7:14 local image 'pics/only.jpg' does not exist",
+        ])
+        // Candidates are alternates: alt rules see each image once, and a srcset-only <img> is one image.
+        let doc = Document(path: "a.md", text: Self.fm + body)
+        let links = ImageScanner.scan(doc)
+        #expect(links.filter { !$0.isAlternate }.count == 3)
+        #expect(links.allSatisfy { $0.syntaxProblem == nil })
     }
 
     @Test func brokenCandidatesAreReportedWhereTheyAre() throws {

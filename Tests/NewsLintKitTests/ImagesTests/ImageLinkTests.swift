@@ -155,8 +155,30 @@ struct FakeProbe: ResourceProbe {
         dir.write("site/posts/a.md", "---\ntitle: 新闻\n---\n![现场](图片/现场.jpg) ![校徽](/img/%E6%A0%A1%E5%BE%BD.png)\n![目录](图片) ![缺](/img/缺.png)\n")
         let run = CLIRun.run(["--select", "image-link-broken", "--format", "concise", "posts/a.md"], cwd: dir.path + "/site")
         #expect(run.status == 1)
-        #expect(run.stdout == "posts/a.md:5:7: error: local image '图片' does not exist [image-link-broken]\nposts/a.md:5:16: error: local image '/img/缺.png' not found under the image roots [image-link-broken]\n",
+        #expect(run.stdout == "posts/a.md:5:7: error: local image '图片' is a directory, not an image file [image-link-broken]\nposts/a.md:5:16: error: local image '/img/缺.png' not found under the image roots [image-link-broken]\n",
                 "a directory is not an image")
+    }
+
+    /// A source naming a file that is on disk only under another Unicode normalization (a
+    /// macOS-made NFD name) or letter case said "does not exist", which sent editors looking
+    /// for a file they could see; the message now says which spelling is on disk. Same for roots.
+    @Test func missesUnderAnotherSpellingSaySo() throws {
+        let dir = TemporaryDirectory()
+        let nfd = "Cafe\u{301}"  // "Café" decomposed, as macOS writes names
+        dir.write("site/posts/\(nfd)/photo.jpg", bytes: [0xFF, 0xD8])
+        dir.write("site/posts/Logo.PNG", bytes: [0x89, 0x50])
+        dir.write("site/static/img/\(nfd).png", bytes: [0x89, 0x50])
+        dir.write("site/.lint.json", #"{"images": {"roots": ["static"]}}"#)
+        dir.write("site/posts/a.md", "---\ntitle: 新闻\n---\n![a](Caf\u{E9}/photo.jpg)\n![b](logo.png)\n![c](/img/Caf\u{E9}.png)\n![d](gone.png)\n")
+        let run = CLIRun.run(["--select", "image-link-broken", "--format", "concise", "posts/a.md"], cwd: dir.path + "/site")
+        #expect(run.status == 1)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines == [
+            "posts/a.md:4:6: error: local image 'Caf\u{E9}/photo.jpg' does not exist as written: 'Caf\u{E9}' is on disk in another Unicode normalization (the source has NFC, the file name NFD, as macOS makes names); a Linux web server will not find it [image-link-broken]",
+            "posts/a.md:5:6: error: local image 'logo.png' does not exist as written: 'logo.png' is on disk as 'Logo.PNG', in another letter case; a case-sensitive web server will not find it [image-link-broken]",
+            "posts/a.md:6:6: error: local image '/img/Caf\u{E9}.png' does not exist as written: 'Caf\u{E9}.png' is on disk in another Unicode normalization (the source has NFC, the file name NFD, as macOS makes names); a Linux web server will not find it [image-link-broken]",
+            "posts/a.md:7:6: error: local image 'gone.png' does not exist [image-link-broken]",
+        ], "\(run.stdout)\(run.stderr)")
     }
 
     @Test func rootRelativePathsUseConfiguredRoots() throws {

@@ -59,6 +59,25 @@ import Testing
         #expect(none[other.url("/flaky.jpg")] == URLCheckResult(ok: false, detail: "HTTP 503"))
     }
 
+    /// HTTP 429 was retried after 50 ms and then reported as a broken image: rate limiting says
+    /// nothing about the image. A `Retry-After` within the timeout is honoured once; otherwise the
+    /// URL is not checked (ok, with a note), never broken.
+    @Test func rateLimitedAnswersHonourRetryAfterOrAreNotChecked() throws {
+        let server = try LoopbackHTTPServer()
+        let results = OnlineChecker(settings: Self.settings(timeout: 5, retries: 1)).check(
+            ["/rate-limited.jpg", "/rate-limited-long.jpg", "/rate-limited-once.jpg"].map(server.url))
+        let notChecked = URLCheckResult(ok: true, detail: "not checked (rate limited: HTTP 429)")
+        #expect(results[server.url("/rate-limited.jpg")] == notChecked)
+        #expect(results[server.url("/rate-limited-long.jpg")] == notChecked, "Retry-After beyond the timeout is not waited for")
+        #expect(server.requests("/rate-limited-long.jpg") == 1)
+        #expect(results[server.url("/rate-limited-once.jpg")] == URLCheckResult(ok: true, detail: "HTTP 200"))
+        #expect(server.requests("/rate-limited-once.jpg") == 2)
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(OnlineChecker.retryAfter("120") == 120)
+        #expect(OnlineChecker.retryAfter("Tue, 14 Nov 2023 22:13:27 GMT", now: now) == 7)
+        #expect(OnlineChecker.retryAfter("soon") == nil && OnlineChecker.retryAfter(nil) == nil)
+    }
+
     @Test func perHostLimitBoundsConcurrency() throws {
         let server = try LoopbackHTTPServer()
         var s = Self.settings(timeout: 5)

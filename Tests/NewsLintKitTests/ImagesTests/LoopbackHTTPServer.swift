@@ -27,6 +27,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     let log = Locked<[String]>([])
     private let active = Locked((now: 0, max: 0))
     private let flakyServed = Locked(false)
+    private let rateLimitServed = Locked(false)
 
     var base: String { "http://127.0.0.1:\(port)" }
     func url(_ path: String) -> String { base + path }
@@ -150,6 +151,12 @@ final class LoopbackHTTPServer: @unchecked Sendable {
                 usleep(10_000)
             }
             return
+        case "/rate-limited.jpg": status = 429
+        case "/rate-limited-long.jpg": status = 429; headers.append("Retry-After: 3600")
+        case "/rate-limited-once.jpg":
+            // 429 with a short Retry-After, then 200: a checker that waits as told gets the image.
+            status = rateLimitServed.withLock { s -> Int in defer { s = true }; return s ? 200 : 429 }
+            if status == 429 { headers.append("Retry-After: 1") }
         case "/flaky.jpg":
             status = flakyServed.withLock { s -> Int in defer { s = true }; return s ? 200 : 503 }
         default:

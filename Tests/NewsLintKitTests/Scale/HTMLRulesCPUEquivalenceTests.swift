@@ -86,7 +86,7 @@ import Testing
 
     @Test func imageCandidateScanMatchesTheByteLoop() {
         var rng = SeededRandom(seed: 11_006)
-        let pieces = Self.utf8(["!", "[", "<", "i", "I", "<img", "![a](b)", "新聞報道", "abcdefgh", "!!", "<<", "\n"])
+        let pieces = Self.utf8(["!", "[", "<", "i", "I", "<img", "![a](b)", "新聞報道", "abcdefgh", "!!", "<<", "\n", "<source", "<SoUrCe", "sourc", "<sour", "e"])
         for _ in 0..<30_000 {
             let bytes = Self.randomBytes(pieces, maxPieces: 10, &rng)
             let start = Int.random(in: 0...(bytes.count + 1), using: &rng)
@@ -94,6 +94,7 @@ import Testing
             var i = start
             while i + 1 < bytes.count {
                 if bytes[i] == 0x21 && bytes[i + 1] == 0x5B || bytes[i] == 0x3C && (bytes[i + 1] | 0x20) == 0x69 { plain = true; break }
+                if bytes[i] == 0x3C && String(decoding: bytes[(i + 1)...].prefix(6), as: UTF8.self).lowercased() == "source" { plain = true; break }
                 i += 1
             }
             #expect(ImageScanner.containsCandidate(bytes, from: start) == plain, "\(bytes) \(start)")
