@@ -114,7 +114,7 @@ public struct ArchiveResidueRule: Rule, RuleWithOptions {
     /// One finding for a block of the archive's chrome, with a fix deleting exactly the block:
     /// safe when every element of it is the archive's (the toolbar between its markers, the
     /// trailer comments, a head injection of known elements), unsafe when a head injection holds
-    /// something else before its End marker.
+    /// something else before its End marker or the toolbar holds non-ASCII text (the page's).
     private static func report(_ block: WaybackChrome.Block, _ document: Document, into sink: inout DiagnosticSink) {
         let lines = document.line(ofByte: max(block.range.lowerBound, block.range.upperBound - 1)) - document.line(ofByte: block.range.lowerBound) + 1
         let span = lines == 1 ? "1 line" : "\(lines) lines"
@@ -130,7 +130,9 @@ public struct ArchiveResidueRule: Rule, RuleWithOptions {
             message = "leftover Wayback Machine marker '<!-- End Wayback Rewrite JS Include -->': added by the archive, not part of the page"
             action = "Delete the Wayback Machine marker"
         case .toolbar:
-            message = "Wayback Machine toolbar (\(span), BEGIN to END WAYBACK TOOLBAR INSERT): added by the archive on playback, not part of the page"
+            message = block.allKnown
+                ? "Wayback Machine toolbar (\(span), BEGIN to END WAYBACK TOOLBAR INSERT): added by the archive on playback, not part of the page"
+                : "Wayback Machine toolbar (\(span), BEGIN to END WAYBACK TOOLBAR INSERT) holding non-English text, which the toolbar never shows: check it is not the page's before deleting"
             action = "Delete the Wayback Machine toolbar"
         case .trailer:
             message = "Wayback Machine trailer comments (\(span): the capture's record): added by the archive, not part of the page"

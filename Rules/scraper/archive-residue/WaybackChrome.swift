@@ -61,6 +61,7 @@ package struct WaybackChrome {
         var blocks: [Block] = []
         var head: HeadRun?
         var toolbarStart: Int?
+        var toolbarHoldsPageText = false
         var trailer: Range<Int>?
 
         func closeHead() {
@@ -97,9 +98,20 @@ package struct WaybackChrome {
             i += 1
             if html.isInCode(token: i - 1) { continue }
             if let start = toolbarStart {
-                if token.kind == .comment, marker(bytes, token.range) == .toolbarEnd {
-                    blocks.append(Block(kind: .toolbar, range: start..<token.range.upperBound, allKnown: true))
-                    toolbarStart = nil
+                if token.kind == .comment, let mark = marker(bytes, token.range) {
+                    if mark == .toolbarEnd {
+                        blocks.append(Block(kind: .toolbar, range: start..<token.range.upperBound, allKnown: !toolbarHoldsPageText))
+                        toolbarStart = nil
+                    } else if mark == .toolbarBegin {
+                        // A BEGIN before the open one's END: the open one lost its END (a truncated
+                        // save), and what follows it may be the page. Only the later one is a block.
+                        toolbarStart = token.range.lowerBound
+                        toolbarHoldsPageText = false
+                    }
+                } else if token.kind == .text, bytes[token.range].contains(where: { $0 >= 0x80 }) {
+                    // The toolbar's own text is English: non-ASCII text between the markers is
+                    // the page's, so deleting the block is for an editor to decide.
+                    toolbarHoldsPageText = true
                 }
                 continue
             }
@@ -114,6 +126,7 @@ package struct WaybackChrome {
                     closeHead()
                     flushTrailer()
                     toolbarStart = token.range.lowerBound
+                    toolbarHoldsPageText = false
                 case .toolbarEnd:
                     flushTrailer()  // an END without BEGIN: left alone
                 case .headEnd:

@@ -90,6 +90,25 @@ import Testing
         #expect(Self.chrome(try RuleHarness.diagnostics(rule: "archive-residue", text: "---\ntitle: t\n---\n\n" + toolbar + "\n正文。\n", path: "a.md")).isEmpty)
     }
 
+    /// A toolbar that lost its END (a truncated save) followed by a second, complete one: only the
+    /// second is a block; the article between them is never inside a fix. Page text between the
+    /// markers (non-ASCII: the toolbar's is English) makes the deletion unsafe.
+    @Test func aToolbarWithoutItsEndNeverTakesThePageWithIt() throws {
+        let page = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>新聞</title></head>\n<body>\n"
+            + "<!-- BEGIN WAYBACK TOOLBAR INSERT -->\n<div id=\"wm-ipp\">toolbar (truncated save, END marker lost)</div>\n"
+            + "<article>\n<h1>標題</h1>\n<p>這是一篇重要的新聞正文，不應被刪除。</p>\n</article>\n"
+            + "<!-- BEGIN WAYBACK TOOLBAR INSERT -->\n<div><a href=\"/web/20110415000000*/http://news.example.com/a.htm\">12 captures</a></div>\n"
+            + "<!-- END WAYBACK TOOLBAR INSERT -->\n</body></html>\n"
+        let found = Self.chrome(try RuleHarness.diagnostics(rule: "archive-residue", text: page, path: "a.html"))
+        #expect(found.map(\.line) == [10] && found.first?.fix?.applicability == .safe, "\(found.map { ($0.line, $0.message) })")
+        let fixed = try RuleHarness.fixed(rule: "archive-residue", text: page, path: "a.html", unsafe: false)
+        #expect(fixed.contains("這是一篇重要的新聞正文，不應被刪除。") && fixed.contains("<!-- BEGIN WAYBACK TOOLBAR INSERT -->\n<div id=\"wm-ipp\">"))
+        let holding = "<html><body>\n<!-- BEGIN WAYBACK TOOLBAR INSERT -->\n<div id=\"wm-ipp\"><a href=\"https://archive.org/donate\">Donate</a></div>\n"
+            + "<p>正文。</p>\n<!-- END WAYBACK TOOLBAR INSERT -->\n</body></html>\n"
+        let held = Self.chrome(try RuleHarness.diagnostics(rule: "archive-residue", text: holding, path: "a.html"))
+        #expect(held.count == 1 && held.first?.fix?.applicability == .unsafe && held.first?.message.contains("check it") == true)
+    }
+
     /// One forward walk: 20,000 injection starts without End marker, toolbars without END and
     /// trailer comments between archive links stay linear (a search per start or per hit was not).
     @Test func recognitionIsLinearOnAdversarialInput() throws {
