@@ -32,11 +32,28 @@ public struct CharsetMismatchRule: Rule {
         // A page of ASCII reads the same in every one of these encodings: the tag does no harm.
         let nonASCII = bytes.withUnsafeBufferPointer { UTF8Validation.asciiPrefixLength($0) < $0.count }
         guard nonASCII else { return }
+        let safety: Applicability = Self.holdsWideText(bytes) ? .safe : .unsafe
         for (value, label) in found {
             sink.report(value, "<meta> declares charset=\(label), but the file is UTF-8 with non-ASCII text: a browser that obeys the tag shows the text as mojibake",
-                        fix: Fix(.safe, "Declare charset=utf-8", edits: [Edit(range: value, replacement: "utf-8")]))
+                        fix: Fix(safety, safety == .safe ? "Declare charset=utf-8" : "Declare charset=utf-8 (the file's few non-ASCII bytes might also be the declared encoding's: check them)",
+                                 edits: [Edit(range: value, replacement: "utf-8")]))
         }
     }
+
+    /// Whether the file holds at least `wideTextMinimum` characters of three or four UTF-8 bytes.
+    /// Legacy bytes can pass for a little UTF-8 (GB2312 录 is C2 BC, UTF-8 `¼`; 学习 is valid
+    /// UTF-8 too), never for this much: only then is the declaration certainly wrong.
+    static func holdsWideText(_ bytes: [UInt8]) -> Bool {
+        var wide = 0
+        for b in bytes where b >= 0xE0 {
+            wide += 1
+            if wide >= wideTextMinimum { return true }
+        }
+        return false
+    }
+
+    /// Characters of three or four bytes a file needs before the fix is safe.
+    static let wideTextMinimum = 8
 
     /// `meta` as a `TagNameKey` (first byte lowest).
     private static var metaKey: UInt64 { 0x61_74_65_6D }

@@ -618,13 +618,14 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     }
 
     private func latin1Mojibake(_ run: ScalarRun, _ bytes: [UInt8], into sink: inout DiagnosticSink) {
+        var nonProse = LineNonProse(run, bytes)
         for found in Self.latin1Spans(run) {
             let range = run.byteRange(found.span)
             let shown = String(decoding: bytes[range], as: UTF8.self)
             switch found.verdict {
             case .repair:
                 sink.report(range, "UTF-8 read as Windows-1252/Latin-1: '\(shown)' should be '\(found.decoded)'",
-                            fix: Self.repair(range, found.decoded, line: run, bytes))
+                            fix: Self.repair(range, found.decoded, inNonProse: nonProse.overlaps(found.span)))
             case .reportOnly:
                 sink.report(range, "UTF-8 read as Windows-1252/Latin-1: '\(shown)' decodes to '\(found.decoded)', which is not text of this document; check the source")
             case .plausibleText:
@@ -645,11 +646,14 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     package static let cp1252Undefined: [UInt8] = [0x81, 0x8D, 0x8F, 0x90, 0x9D]
 
     /// Characters that follow a Latin word as published (`José”`, `Chloé’s`, `Café·咖啡館`, `été…`,
-    /// `café\u{A0}`): a 3-byte lead shown as an accented letter followed by one of these, after a
-    /// Latin letter, is that word, not what is left of a character.
+    /// `café\u{A0}`, and in Chinese typography an opening quote with no space: `Beyoncé“Halo”`,
+    /// `Café‘`, `José´s`, `Noël«`, `café£5`): a 3-byte lead shown as an accented letter
+    /// followed by one of these, after a Latin letter, is that word, not what is left of a character.
     private static let closesLatinWord: Set<UInt32> = [
         0x201A, 0x201E, 0x2026, 0x2019, 0x201D, 0x2022, 0x2013, 0x2014, 0x2122, 0x203A,
-        0xA0, 0xA9, 0xAD, 0xAE, 0xB0, 0xB1, 0xB2, 0xB3, 0xB7, 0xB9, 0xBB,
+        0x201C, 0x2018, 0x2039,
+        0xA0, 0xA1, 0xA2, 0xA3, 0xA5, 0xA7, 0xA9, 0xAB, 0xAD, 0xAE, 0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB6,
+        0xB7, 0xB9, 0xBB, 0xBC, 0xBD, 0xBE,
     ]
 
     /// What is left of 3-byte characters that lost one byte Windows-1252 does not define
@@ -659,7 +663,9 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// document only, and a stub with none is not reported. A Latin word ending in an accented
     /// letter followed by closing punctuation or a sign (`José”說`, `Café·咖啡館`, `“é”`) is what the
     /// page says: unless a Han character stands right before it, a stub is reported only when its
-    /// continuation is a sign no word is followed by (`¿`, `¯`, `¸`, `†`, `ˆ`…).
+    /// continuation is a sign no word is followed by (`¿`, `¯`, `¸`, `ˆ`…). `†`, `‰` and `€` may
+    /// follow a word too but stay reportable: they continue the stubs of 再 and 前 (`å†`, `å‰`),
+    /// which follow other mojibake (`Š`).
     package static func droppedByteStubs(_ run: ScalarRun) -> [(span: Range<Int>, candidates: [UInt32])] {
         let c = run.cps
         var found: [(span: Range<Int>, candidates: [UInt32])] = []
@@ -689,8 +695,8 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// code (`ProseMask.overlapsNonProse`) only unsafe: the repair is what was meant, but a site's
     /// own slug may be the damaged text (a page served under it), and code may show damage on
     /// purpose (an article about 亂碼).
-    private static func repair(_ range: Range<Int>, _ decoded: String, line: ScalarRun, _ bytes: [UInt8]) -> Fix {
-        ProseMask.overlapsNonProse(line, documentBytes: bytes, range)
+    private static func repair(_ range: Range<Int>, _ decoded: String, inNonProse: Bool) -> Fix {
+        inNonProse
             ? Fix(.unsafe, "Decode as UTF-8 (inside a link, code or a template tag: check what it names)", edits: [Edit(range: range, replacement: decoded)])
             : Fix(.safe, "Decode as UTF-8", edits: [Edit(range: range, replacement: decoded)])
     }
@@ -823,6 +829,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// UTF-8. Legitimate Chinese almost never does: GB2312 byte pairs rarely line up as UTF-8 lead
     /// and continuation bytes for more than a character or two.
     private func gbkMojibake(_ run: ScalarRun, _ bytes: [UInt8], into sink: inout DiagnosticSink) {
+        var nonProse = LineNonProse(run, bytes)
         let c = run.cps
         let segments = Self.gbkSegments(c, chainTest: usesChainTest)
         guard !segments.isEmpty else { return }
@@ -854,7 +861,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
                    Self.commonShare(decodedScalars) >= Self.commonShare(c[from..<to]) + 0.3 {
                     let shown = String(decoding: bytes[run.byteRange(from..<to)], as: UTF8.self)
                     sink.report(run.byteRange(from..<to), "UTF-8 read as GBK: '\(shown)' should be '\(decoded)'" + (window.exact ? "" : " (the last character is incomplete)"),
-                                fix: window.exact ? Self.repair(run.byteRange(from..<to), decoded, line: run, bytes) : nil)
+                                fix: window.exact ? Self.repair(run.byteRange(from..<to), decoded, inNonProse: nonProse.overlaps(from..<to)) : nil)
                     s = window.endScalar
                 } else {
                     s += 1
@@ -1059,5 +1066,29 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// Each segment of `c` encoded as GB18030 (nil where it cannot be), from `GB18030Codes`.
     package func encodeGB(segments: [Range<Int>], of c: Scalars) -> [[UInt8]?] {
         segments.map { GB18030Codes.encode(c[$0]) }
+    }
+}
+
+/// A line's non-prose mask for mojibake's repairs, made at the first repair and read over each
+/// repaired span only: asking `ProseMask.overlapsNonProse` per repair built and read the whole
+/// line's mask each time, quadratic on a long line of many repairs (`AIFTï¼Œ` repeated).
+private struct LineNonProse {
+    private let line: ScalarRun
+    private let bytes: [UInt8]
+    /// nil until the first question; empty when the line cannot hold non-prose.
+    private var mask: [Bool]?
+
+    init(_ line: ScalarRun, _ bytes: [UInt8]) {
+        self.line = line
+        self.bytes = bytes
+    }
+
+    /// Whether any scalar of `span` (scalar offsets in the line) is markup, a URL, code or a template tag.
+    mutating func overlaps(_ span: Range<Int>) -> Bool {
+        if mask == nil {
+            mask = ProseMask.mayHoldNonProse(bytes, line.byteRange(0..<line.count)) ? ProseMask.nonProse(line) : []
+        }
+        guard let flags = mask, !flags.isEmpty else { return false }
+        return span.contains { $0 < flags.count && flags[$0] }
     }
 }

@@ -278,6 +278,11 @@ private func fixture(_ name: String) throws -> String {
     @Test func accentedWordsBesideFullWidthPunctuationAreQuiet() throws {
         let text = "法國女星Zoë，德國球員Müller，巴西São Paulo（聖保羅），古巴café，荷屬Curaçao。這是José”的作品，Chloé’s新店開幕，Señor Café·咖啡館，Renée»今日發布，「é」讀作鵝。\n"
         #expect(try RuleHarness.diagnostics(rule: "mojibake", text: text).isEmpty)
+        // Chinese typography sets an opening quote right after a Latin word; an acute accent typed
+        // for an apostrophe; a footnote dagger, guillemets, a price (a review found the first three
+        // reported as lost-byte characters).
+        let quoted = "他在Café“Lumière”見面。澳洲歌手Sia與Beyoncé“Halo”合唱。“José´s Café”餐廳開幕。Pelé‘球王’。Noël«Paris»。café£5。\n"
+        #expect(try RuleHarness.diagnostics(rule: "mojibake", text: quoted).isEmpty)
     }
 
     /// A scraper that decoded UTF-8 as Windows-1252 and dropped the bytes it leaves undefined left
@@ -461,6 +466,19 @@ private func fixture(_ name: String) throws -> String {
         // A page really in GBK is `encoding-invalid`'s (not valid UTF-8).
         let legacy = try #require(Self.page(gbk).data(using: String.Encoding(rawValue: 0x8000_0632)))
         #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", bytes: [UInt8](legacy), path: "a.html").isEmpty)
+    }
+
+    /// A legacy page's bytes can pass for a little UTF-8 (GB2312 录 = C2 BC reads as `¼`): with
+    /// fewer than eight characters of three or four bytes the fix is unsafe (a review's case).
+    @Test func littleNonASCIITextMakesTheFixUnsafe() throws {
+        let gb = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"><title>Records</title></head><body><a href=\"/record\">Records "
+        let bytes = Array(gb.utf8) + [0xC2, 0xBC] + Array("</a></body></html>\n".utf8)
+        let found = try RuleHarness.diagnostics(rule: "charset-mismatch", bytes: bytes, path: "a.html")
+        #expect(found.count == 1 && found.first?.fix?.applicability == .unsafe)
+        let sign = Self.page("<meta charset=\"gbk\">", body: "<p>Copyright © 2024</p>").replacingOccurrences(of: "新聞", with: "News")
+        #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: sign, path: "a.html").first?.fix?.applicability == .unsafe)
+        let chinese = Self.page("<meta charset=\"gbk\">")
+        #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: chinese, path: "a.html").first?.fix?.applicability == .safe)
     }
 
     /// The walk reads the head's tags only: it stops at `<body>` (in any case), so a long one-line
