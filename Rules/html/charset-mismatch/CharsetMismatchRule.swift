@@ -83,13 +83,12 @@ public struct CharsetMismatchRule: Rule {
     /// HTML standard's "extracting a character encoding from a meta element": spaces allowed around
     /// `=`, the label optionally quoted.
     static func charsetInContent(_ content: Range<Int>, _ bytes: [UInt8]) -> Range<Int>? {
-        let name = Array("charset".utf8)
-        var k = content.lowerBound
-        while k + name.count <= content.upperBound {
-            guard HTMLView.equalsIgnoringASCIICase(bytes, k..<(k + name.count), name) else { k += 1; continue }
-            var v = k + name.count
+        var from = content.lowerBound
+        while let k = ASCIICase.firstIndex(of: charsetWord, in: bytes, from: from, to: content.upperBound) {
+            from = k + 1
+            var v = k + charsetWord.count
             while v < content.upperBound, HTMLView.isSpace(bytes[v]) { v += 1 }
-            guard v < content.upperBound, bytes[v] == UInt8(ascii: "=") else { k += 1; continue }
+            guard v < content.upperBound, bytes[v] == UInt8(ascii: "=") else { continue }
             v += 1
             while v < content.upperBound, HTMLView.isSpace(bytes[v]) { v += 1 }
             var quote: UInt8?
@@ -104,6 +103,8 @@ public struct CharsetMismatchRule: Rule {
         }
         return nil
     }
+
+    private static let charsetWord = Array("charset".utf8)
 
     /// Labels (WHATWG Encoding) of the encodings a Chinese news page was published in before UTF-8,
     /// and of the single-byte ones a UTF-8 page is misread as. Not here: UTF-8's labels, UTF-16's
