@@ -21806,6 +21806,11 @@ date: 2024-11-01
 你今天去开会吗?我明天再去。
 北京(Beijing)是中国的首都，拼音 pīnyīn 是汉字的注音方案，“拼音(pīnyīn)”的声调标在元音上。
 """#),
+        EmbeddedFile("script/mojibake/examples/good-10.md", #"""
+他在Café“Lumière”見面，澳洲歌手Sia與Beyoncé“Halo”合唱。
+“José´s Café”餐廳開幕，Noël«Paris»展覽門票café£5。
+
+"""#),
         EmbeddedFile("script/mojibake/examples/good-2.md", #"""
 西班牙球星José Martínez与Zoë Müller出席了发布会。
 這碗湯燙燙的，慢點喝。
