@@ -21,7 +21,7 @@ public struct CharsetMismatchRule: Rule {
         for token in view.tokens where token.kind == .startTag && token.name.count == 4 {
             let key = token.key(in: bytes)
             if key == Self.bodyKey { break }
-            guard key == Self.metaKey, let value = Self.declaredCharset(token, view, bytes) else { continue }
+            guard key == Self.metaKey, let value = view.declaredCharset(of: token, in: bytes) else { continue }
             let label = String(decoding: bytes[value], as: UTF8.self).lowercased()
             if Self.legacyLabels.contains(label) { found.append((value, label)) }
         }
@@ -59,52 +59,6 @@ public struct CharsetMismatchRule: Rule {
     private static var metaKey: UInt64 { 0x61_74_65_6D }
     /// `body` as a `TagNameKey`.
     private static var bodyKey: UInt64 { 0x79_64_6F_62 }
-
-    /// The range of the encoding label `token` (a `<meta>`) declares, as the HTML parser reads it:
-    /// its `charset` attribute, else with `http-equiv="Content-Type"` the `charset=` of its
-    /// `content`. The label ends at a quote, a space or `;`.
-    static func declaredCharset(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8]) -> Range<Int>? {
-        if let value = view.attributeValue(token, named: "charset", in: bytes) { return trimmed(value, bytes) }
-        guard let equiv = view.attributeValue(token, named: "http-equiv", in: bytes),
-              HTMLView.equalsIgnoringASCIICase(bytes, trimmed(equiv, bytes), "content-type".utf8),
-              let content = view.attributeValue(token, named: "content", in: bytes) else { return nil }
-        return charsetInContent(content, bytes)
-    }
-
-    /// `range` without the HTML spaces around it.
-    private static func trimmed(_ range: Range<Int>, _ bytes: [UInt8]) -> Range<Int> {
-        var lower = range.lowerBound, upper = range.upperBound
-        while lower < upper, HTMLView.isSpace(bytes[lower]) { lower += 1 }
-        while upper > lower, HTMLView.isSpace(bytes[upper - 1]) { upper -= 1 }
-        return lower..<upper
-    }
-
-    /// The label after `charset` `=` in a `content` value (`text/html; charset=gb2312`), as the
-    /// HTML standard's "extracting a character encoding from a meta element": spaces allowed around
-    /// `=`, the label optionally quoted.
-    static func charsetInContent(_ content: Range<Int>, _ bytes: [UInt8]) -> Range<Int>? {
-        var from = content.lowerBound
-        while let k = ASCIICase.firstIndex(of: charsetWord, in: bytes, from: from, to: content.upperBound) {
-            from = k + 1
-            var v = k + charsetWord.count
-            while v < content.upperBound, HTMLView.isSpace(bytes[v]) { v += 1 }
-            guard v < content.upperBound, bytes[v] == UInt8(ascii: "=") else { continue }
-            v += 1
-            while v < content.upperBound, HTMLView.isSpace(bytes[v]) { v += 1 }
-            var quote: UInt8?
-            if v < content.upperBound, bytes[v] == 0x22 || bytes[v] == 0x27 { quote = bytes[v]; v += 1 }
-            let start = v
-            while v < content.upperBound {
-                let b = bytes[v]
-                if let q = quote { if b == q { break } } else if HTMLView.isSpace(b) || b == UInt8(ascii: ";") { break }
-                v += 1
-            }
-            return start < v ? trimmed(start..<v, bytes) : nil
-        }
-        return nil
-    }
-
-    private static let charsetWord = Array("charset".utf8)
 
     /// Labels (WHATWG Encoding) of the encodings a Chinese news page was published in before UTF-8,
     /// and of the single-byte ones a UTF-8 page is misread as. Not here: UTF-8's labels, UTF-16's
