@@ -158,7 +158,7 @@ extension ProseMask {
         if i &+ 4 <= end, buf[i &+ 1] == 0x21, buf[i &+ 2] == 0x2D, buf[i &+ 3] == 0x2D { return .comment }
         for name in elementNames {
             let after = i &+ 1 &+ name.count
-            guard after <= end, matchesIgnoringCase(buf, at: i &+ 1, name) else { continue }
+            guard after <= end, ASCIICase.hasPrefix(buf, at: i &+ 1, name, end: end) else { continue }
             if after == end { return .element }
             switch buf[after] {
             case 0x20, 0x09, 0x3E, 0x0D: return .element
@@ -184,20 +184,13 @@ extension ProseMask {
                 if buf[k] == 0x3C, buf[k &+ 1] == 0x2F {
                     for name in elementNames {
                         let close = k &+ 2 &+ name.count
-                        if close < end, buf[close] == 0x3E, matchesIgnoringCase(buf, at: k &+ 2, name) { return close &+ 1 }
+                        if close < end, buf[close] == 0x3E, ASCIICase.hasPrefix(buf, at: k &+ 2, name, end: end) { return close &+ 1 }
                     }
                 }
                 k &+= 1
             }
         }
         return nil
-    }
-
-    /// Whether the bytes at `i` are `name` (lower-case ASCII letters), letters in either case.
-    private static func matchesIgnoringCase(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, _ name: [UInt8]) -> Bool {
-        guard i &+ name.count <= buf.count else { return false }
-        for (k, letter) in name.enumerated() where buf[i &+ k] | 0x20 != letter { return false }
-        return true
     }
 
     /// The union of two lists of byte ranges, each in order and disjoint: in order and disjoint
