@@ -1,3 +1,4 @@
+import Foundation
 import NewsLintCore
 
 /// The raw HTML blocks of a Markdown document whose text no reader sees as the page's prose:
@@ -34,6 +35,10 @@ extension ProseMask {
         let starts = document.lineStarts
         var spans: [Range<Int>] = []
         document.bytes.withUnsafeBufferPointer { buf in
+            // A block opens with `<` and a definition holds `]:`: a body without either (every
+            // Markdown post of agora-pen) has neither, told by a `memchr` or two instead of a read of
+            // every line's first byte (0.54 M instructions at agora ×1 cold; 0.24 M now).
+            guard Self.mayHoldBlockOrDefinition(buf, from: starts[body.lowerBound &- 1]) else { return }
             let last = body.upperBound
             var n = body.lowerBound
             // Whether line `n - 1` was a definition taken (a definition may follow one directly).
@@ -77,6 +82,21 @@ extension ProseMask {
             }
         }
         return spans
+    }
+
+    /// Whether `buf` from `start` holds a `<` or a `]` followed by `:`: without them no line opens a
+    /// raw HTML block nor is a link definition.
+    private static func mayHoldBlockOrDefinition(_ buf: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        guard let base = buf.baseAddress, start < buf.count else { return false }
+        let end = base + buf.count
+        if memchr(base + start, 0x3C, buf.count &- start) != nil { return true }
+        var p = base + start
+        while p < end, let hit = memchr(p, 0x5D, end - p) {
+            let bracket = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
+            if bracket + 1 < end, bracket[1] == 0x3A { return true }
+            p = bracket + 1
+        }
+        return false
     }
 
     /// Whether `range` holds only spaces and tabs.
