@@ -1,3 +1,4 @@
+import Foundation
 import NewsLintCore
 
 /// The raw HTML blocks of a Markdown document whose text no reader sees as the page's prose:
@@ -34,6 +35,10 @@ extension ProseMask {
         let starts = document.lineStarts
         var spans: [Range<Int>] = []
         document.bytes.withUnsafeBufferPointer { buf in
+            // A block opens with `<` and a definition holds `]:`: a body without either (every
+            // Markdown post of agora-pen) has neither, told by a `memchr` or two instead of a read of
+            // every line's first byte (0.54 M instructions at agora ×1 cold; 0.24 M now).
+            guard Self.mayHoldBlockOrDefinition(buf, from: starts[body.lowerBound &- 1]) else { return }
             let last = body.upperBound
             var n = body.lowerBound
             // Whether line `n - 1` was a definition taken (a definition may follow one directly).
@@ -77,6 +82,21 @@ extension ProseMask {
             }
         }
         return spans
+    }
+
+    /// Whether `buf` from `start` holds a `<` or a `]` followed by `:`: without them no line opens a
+    /// raw HTML block nor is a link definition.
+    private static func mayHoldBlockOrDefinition(_ buf: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        guard let base = buf.baseAddress, start < buf.count else { return false }
+        let end = base + buf.count
+        if memchr(base + start, 0x3C, buf.count &- start) != nil { return true }
+        var p = base + start
+        while p < end, let hit = memchr(p, 0x5D, end - p) {
+            let bracket = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
+            if bracket + 1 < end, bracket[1] == 0x3A { return true }
+            p = bracket + 1
+        }
+        return false
     }
 
     /// Whether `range` holds only spaces and tabs.
@@ -158,7 +178,7 @@ extension ProseMask {
         if i &+ 4 <= end, buf[i &+ 1] == 0x21, buf[i &+ 2] == 0x2D, buf[i &+ 3] == 0x2D { return .comment }
         for name in elementNames {
             let after = i &+ 1 &+ name.count
-            guard after <= end, matchesIgnoringCase(buf, at: i &+ 1, name) else { continue }
+            guard after <= end, ASCIICase.hasPrefix(buf, at: i &+ 1, name, end: end) else { continue }
             if after == end { return .element }
             switch buf[after] {
             case 0x20, 0x09, 0x3E, 0x0D: return .element
@@ -184,20 +204,13 @@ extension ProseMask {
                 if buf[k] == 0x3C, buf[k &+ 1] == 0x2F {
                     for name in elementNames {
                         let close = k &+ 2 &+ name.count
-                        if close < end, buf[close] == 0x3E, matchesIgnoringCase(buf, at: k &+ 2, name) { return close &+ 1 }
+                        if close < end, buf[close] == 0x3E, ASCIICase.hasPrefix(buf, at: k &+ 2, name, end: end) { return close &+ 1 }
                     }
                 }
                 k &+= 1
             }
         }
         return nil
-    }
-
-    /// Whether the bytes at `i` are `name` (lower-case ASCII letters), letters in either case.
-    private static func matchesIgnoringCase(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, _ name: [UInt8]) -> Bool {
-        guard i &+ name.count <= buf.count else { return false }
-        for (k, letter) in name.enumerated() where buf[i &+ k] | 0x20 != letter { return false }
-        return true
     }
 
     /// The union of two lists of byte ranges, each in order and disjoint: in order and disjoint

@@ -58,32 +58,22 @@ public struct EncodingInvalidRule: Rule {
         declaringUTF8(Array(text.utf8))
     }
 
-    /// `utf8` with the charset of every `<meta>` tag (`charset="big5"`, `content="text/html;
-    /// charset=gb2312"`) naming UTF-8: the transcoded page, still declaring its old encoding, would
-    /// show as mojibake in a browser that obeys the tag. The tags are the HTML tokenizer's: a `<meta`
-    /// in a comment, a script or an attribute's value declares nothing and is left as written.
+    /// `utf8` with the label every `<meta>` tag declares (`charset="big5"`; `content="text/html;
+    /// charset=gb2312"` with `http-equiv="Content-Type"`) naming UTF-8: the transcoded page, still
+    /// declaring its old encoding, would show as mojibake in a browser that obeys the tag. The tags
+    /// are the HTML tokenizer's and the labels `HTMLView.declaredCharset(of:in:)`'s, as a browser
+    /// reads them (`charset-mismatch` reads them there too): a `<meta` in a comment, a script or an
+    /// attribute's value, and a `content` without that `http-equiv` (a description may say
+    /// `charset=big5`), declare nothing and are left as written.
     package static func declaringUTF8(_ utf8: [UInt8]) -> [UInt8] {
         // Most pages (and every Markdown post without inline HTML) have no `<meta`: not tokenized.
         guard ASCIICase.firstIndex(of: metaOpen, in: utf8, from: 0, to: utf8.count) != nil else { return utf8 }
         let html = HTMLView(bytes: utf8, range: 0..<utf8.count)
-        var names: [Range<Int>] = []
-        for token in html.tokens where token.kind == .startTag && html.isTag(token, named: "meta", in: utf8) {
-            if let value = html.attributeValue(token, named: "charset", in: utf8), let name = charsetName(utf8, from: value.lowerBound, to: value.upperBound) {
-                names.append(name)
-            }
-            // `http-equiv="Content-Type" content="text/html; charset=big5"`: the name after `charset=` in the value.
-            if let value = html.attributeValue(token, named: "content", in: utf8),
-               let word = ASCIICase.firstIndex(of: charsetWord, in: utf8, from: value.lowerBound, to: value.upperBound) {
-                var v = word + charsetWord.count
-                while v < value.upperBound, utf8[v] == 0x20 || utf8[v] == 0x09 { v += 1 }
-                if v < value.upperBound, utf8[v] == UInt8(ascii: "="), let name = charsetName(utf8, from: v + 1, to: value.upperBound) {
-                    names.append(name)
-                }
-            }
-        }
+        // In order: one label at most a tag.
+        let names = html.tokens.compactMap { html.declaredCharset(of: $0, in: utf8) }
         var out: [UInt8] = []
         var copied = 0
-        for name in names.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+        for name in names {
             let value = String(decoding: utf8[name], as: UTF8.self).lowercased()
             guard value != "utf-8", value != "utf8" else { continue }
             if out.isEmpty { out.reserveCapacity(utf8.count) }
@@ -96,16 +86,7 @@ public struct EncodingInvalidRule: Rule {
         return out
     }
 
-    private static let metaOpen = Array("<meta".utf8), charsetWord = Array("charset".utf8)
-
-    /// The encoding name (letters, digits, `-`, `_`) in `from..<end` after spaces and quotes, or nil.
-    private static func charsetName(_ utf8: [UInt8], from: Int, to end: Int) -> Range<Int>? {
-        var v = from
-        while v < end, utf8[v] == 0x20 || utf8[v] == 0x09 || utf8[v] == 0x22 || utf8[v] == 0x27 { v += 1 }
-        let start = v
-        while v < end, CJK.isASCIILetter(UInt32(utf8[v])) || (0x30...0x39).contains(utf8[v]) || utf8[v] == 0x2D || utf8[v] == 0x5F { v += 1 }
-        return v > start ? start..<v : nil
-    }
+    private static let metaOpen = Array("<meta".utf8)
 
     package static let big5 = String.Encoding(rawValue: 0x8000_0A03)
     package static let big5HKSCS = String.Encoding(rawValue: 0x8000_0A06)

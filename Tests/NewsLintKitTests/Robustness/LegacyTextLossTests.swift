@@ -81,21 +81,27 @@ import Testing
     }
 
     /// The `<meta>` tags are the HTML tokenizer's: any case, quotes single, double or none, `charset`
-    /// in its own attribute or in `content` (both rewritten when a tag has both). A `<meta` shown in a
+    /// in its own attribute or in the `content` of `http-equiv="Content-Type"`. A `<meta` shown in a
     /// comment, a script's string or an attribute's value declares nothing and is left as written (the
-    /// byte search before rewrote those too, and `<metadata charset=…>`).
+    /// byte search before rewrote those too, and `<metadata charset=…>`). Session 50: the labels
+    /// are the ones a browser reads (`HTMLView.declaredCharset`): a `content` without that
+    /// `http-equiv` (a description's text) is left as written, and so is the `content` of a tag
+    /// whose `charset` attribute decides; the label is rewritten whole (`iso_8859-1:1987`).
     @Test func onlyRealMetaTagsAreDeclaredUTF8() {
         func declared(_ s: String) -> String { String(decoding: EncodingInvalidRule.declaringUTF8(Array(s.utf8)), as: UTF8.self) }
         #expect(declared("<META HTTP-EQUIV=Content-Type CONTENT='text/html; CHARSET=Big5'>") == "<META HTTP-EQUIV=Content-Type CONTENT='text/html; CHARSET=utf-8'>")
         #expect(declared("<Meta Charset=big5-hkscs>") == "<Meta Charset=utf-8>")
-        #expect(declared("<meta content=\"text/html;charset = gbk\" charset='gb2312'>") == "<meta content=\"text/html;charset = utf-8\" charset='utf-8'>")
-        #expect(declared("<meta name=\"x\" content=\"a>b; charset=big5\">") == "<meta name=\"x\" content=\"a>b; charset=utf-8\">")
+        #expect(declared("<meta content=\"text/html;charset = gbk\" charset='gb2312'>") == "<meta content=\"text/html;charset = gbk\" charset='utf-8'>")
+        #expect(declared("<meta http-equiv=content-type content=\"a>b; charset = 'big5'\">") == "<meta http-equiv=content-type content=\"a>b; charset = 'utf-8'\">")
+        #expect(declared("<meta charset=\"iso_8859-1:1987\">") == "<meta charset=\"utf-8\">")
         for kept in [
             "<!-- <meta charset=\"big5\"> --><p>文</p>",
             "<script>var s = '<meta charset=\"big5\">';</script>",
             "<p title=\"<meta charset=big5>\">文</p>",
             "<metadata charset=big5>",
             "<meta name=\"description\" data-charset=big5>",
+            "<meta name=\"x\" content=\"a>b; charset=big5\">",
+            "<meta name=\"description\" content=\"網頁寫 charset=gbk 的說明\">",
         ] {
             #expect(declared(kept) == kept)
         }

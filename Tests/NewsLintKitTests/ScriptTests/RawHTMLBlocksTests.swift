@@ -190,6 +190,26 @@ enum RawHTMLBlocksReference {
         #expect(taken > 300, "\(taken)")
     }
 
+    /// Session 50: a body without `<` and without `]:` is not walked line by line (the common
+    /// case, every Markdown post of agora-pen): a definition in a body without `<`, a block in one
+    /// without `]`, and bodies with only near misses give the spec's spans.
+    @Test func aBodyWithoutOpenersIsNotWalked() {
+        let cases: [(text: String, count: Int)] = [
+            ("---\ntitle: <!-- a ]:\n---\n中文段落。\n", 0),
+            ("[a]: /x.jpg\n", 1),
+            ("中文\n\n[圖]: /圖片/香港(一).jpg\n", 1),
+            ("<!--\n中\n-->\n", 1),
+            ("文字 ] : x\n[a] :x\n中文]", 0),
+            ("中文]", 0),
+            ("", 0),
+        ]
+        for c in cases {
+            let document = Document(path: "a.md", text: c.text)
+            let spans = ProseMask.findRawHTMLBlocks(document)
+            #expect(spans.count == c.count && spans == RawHTMLBlocksReference.spans(document), "\(c.text)")
+        }
+    }
+
     /// 100,000 lines each opening a comment that no line closes, and as many closed on their own
     /// line: each line is read once (a search from each opener to the end read the file per line).
     @Test func manyOpenersAreReadOnce() {

@@ -488,6 +488,36 @@ private func fixture(_ name: String) throws -> String {
         #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: late, path: "a.html").isEmpty)
         let head = late.replacingOccurrences(of: "<title>", with: "<meta charset=\"gbk\"><title>")
         #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: head, path: "a.html").count == 1)
+
+    }
+
+    /// Session 50: the head ends where the HTML parser ends it, also without `<body>`: at the first
+    /// start tag it puts in the body or the first text that is not spaces. A page fragment (no
+    /// head, agora's HTML files) was walked to its end for a meta it cannot declare.
+    @Test func theWalkStopsWhereTheParserOpensTheBody() throws {
+        for fragment in [
+            "<div><p>立法會今日三讀通過。</p></div>\n<meta charset=\"gbk\">\n",
+            "立法會今日三讀通過。<meta charset=\"gbk\">\n",
+            "<html><head><title>新聞</title><img src=a.png><meta charset=\"gbk\"></head><p>立法會今日三讀通過。</p>\n",
+        ] {
+            #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: fragment, path: "a.html").isEmpty, "\(fragment)")
+        }
+        // Whatever the head holds before the meta: spaces, a comment, a script, a style, links, a noscript.
+        let full = """
+            <!DOCTYPE html>
+            <HTML lang="zh-HK">
+            <!-- saved -->
+            <head>
+              <base href="/"><link rel="stylesheet" href="a.css">
+              <script>var a = "<div>";</script><style>p { color: red }</style>
+              <noscript><img src="a.gif"></noscript><template><div>x</div></template>
+              <meta name="description" content="新聞">
+              <meta charset="gbk">
+            </head>
+            <body><p>立法會今日三讀通過條例草案。</p></body></html>
+
+            """
+        #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: full, path: "a.html").count == 1)
     }
 }
 
