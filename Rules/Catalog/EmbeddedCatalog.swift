@@ -7528,15 +7528,30 @@ printf("\u000c");
   "id": "compat-ideograph",
   "family": "script",
   "summary": "Kangxi radicals, radical supplements or compatibility ideographs used in place of unified ideographs.",
-  "whatItFinds": "Radicals from the CJK Radicals Supplement without a unified form are reported when they sit between Han characters. The twelve unified ideographs inside the compatibility block (U+FA0E, U+FA0F, U+FA11, …) are real characters and stay quiet. Code points are compared, not strings: Swift's `==` treats canonical equivalents as equal.",
+  "whatItFinds": "Radicals from the CJK Radicals Supplement without a unified form are reported when they sit between Han characters. The twelve unified ideographs inside the compatibility block (U+FA0E, U+FA0F, U+FA11, …) are real characters and stay quiet. Code points are compared, not strings: Swift's `==` treats canonical equivalents as equal. Code is skipped (fenced code blocks, code spans, raw `<script>`, `<style>` and `<pre>` blocks and comments, as an HTML page's code elements): there the character is the program's or the sample's text.",
   "whyItMatters": "PDF extraction often yields Kangxi radicals (U+2F00–U+2FDF) or CJK compatibility ideographs instead of the ordinary ideographs they look like (`⽇`→`日`), so search, deduplication and script detection miss them.",
-  "fixSafety": "Each character with a unified form (from Unicode's NFKC mapping, generated into `Rules/script/data/compat.txt`) gets its own safe fix, unsafe when the character lies in a URL, a Markdown link destination, a Liquid tag or a code span (the replacement changes the address, template argument or code it belongs to); the whole text is never NFKC-normalised, which would also turn `，：（` into `,:(`.",
+  "fixSafety": "Each character with a unified form (from Unicode's NFKC mapping, generated into `Rules/script/data/compat.txt`) gets its own safe fix, unsafe when the character lies in a URL, a Markdown link destination or a Liquid tag (the replacement changes the address or template argument it belongs to); the whole text is never NFKC-normalised, which would also turn `，：（` into `,:(`.",
   "severity": "warning",
   "fixable": "safe",
   "options": {}
 }
 
 """#),
+"""#),
+        EmbeddedFile("script/compat-ideograph/examples/good-3.md", #"""
+---
+title: 抽取
+date: 2024-11-01
+---
+
+以下是從PDF抽取文字時得到的原始輸出，保留作示例：
+
+```
+⽇本⼈
+```
+
+其中 `⽇` 是康熙部首。
+
         EmbeddedFile("script/data/LICENSE", #"""
 Apache License
 Version 2.0, January 2004
@@ -23372,9 +23387,9 @@ date: 2024-10-16
                      options: [],
                      source: "Rules/script/char-lost/rule.json", examplesFolder: "script/char-lost"),
         RuleMetadata(id: "compat-ideograph", family: "script", summary: "Kangxi radicals, radical supplements or compatibility ideographs used in place of unified ideographs.",
-                     whatItFinds: "Radicals from the CJK Radicals Supplement without a unified form are reported when they sit between Han characters. The twelve unified ideographs inside the compatibility block (U+FA0E, U+FA0F, U+FA11, …) are real characters and stay quiet. Code points are compared, not strings: Swift's `==` treats canonical equivalents as equal.",
+                     whatItFinds: "Radicals from the CJK Radicals Supplement without a unified form are reported when they sit between Han characters. The twelve unified ideographs inside the compatibility block (U+FA0E, U+FA0F, U+FA11, …) are real characters and stay quiet. Code points are compared, not strings: Swift's `==` treats canonical equivalents as equal. Code is skipped (fenced code blocks, code spans, raw `<script>`, `<style>` and `<pre>` blocks and comments, as an HTML page's code elements): there the character is the program's or the sample's text.",
                      whyItMatters: "PDF extraction often yields Kangxi radicals (U+2F00–U+2FDF) or CJK compatibility ideographs instead of the ordinary ideographs they look like (`⽇`→`日`), so search, deduplication and script detection miss them.",
-                     fixSafety: "Each character with a unified form (from Unicode's NFKC mapping, generated into `Rules/script/data/compat.txt`) gets its own safe fix, unsafe when the character lies in a URL, a Markdown link destination, a Liquid tag or a code span (the replacement changes the address, template argument or code it belongs to); the whole text is never NFKC-normalised, which would also turn `，：（` into `,:(`.",
+                     fixSafety: "Each character with a unified form (from Unicode's NFKC mapping, generated into `Rules/script/data/compat.txt`) gets its own safe fix, unsafe when the character lies in a URL, a Markdown link destination or a Liquid tag (the replacement changes the address or template argument it belongs to); the whole text is never NFKC-normalised, which would also turn `，：（` into `,:(`.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [],
                      source: "Rules/script/compat-ideograph/rule.json", examplesFolder: "script/compat-ideograph"),

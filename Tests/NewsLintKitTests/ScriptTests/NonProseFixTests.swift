@@ -21,14 +21,31 @@ import Testing
         return result
     }
 
-    /// A compatibility ideograph in an address, a template tag or code is what the server, the
-    /// template or the program reads: replacing it changes which page or file is meant. Reported,
-    /// with the replacement offered as unsafe only; in prose it stays safe.
+    /// A compatibility ideograph in an address or a template tag is what the server or the
+    /// template reads: replacing it changes which page or file is meant. Reported, with the
+    /// replacement offered as unsafe only; in prose it stays safe; in code not reported
+    /// (`aCompatibilityIdeographInCodeIsNotReported`).
     @Test func aCompatibilityIdeographOutsideProseIsReplacedOnlyAsAnUnsafeFix() throws {
         let text = Self.text("\u{F900}")
-        #expect(try Self.fixes("compat-ideograph", text) == [8: .unsafe, 10: .unsafe, 12: .unsafe, 14: .unsafe, 16: .safe])
+        #expect(try Self.fixes("compat-ideograph", text) == [8: .unsafe, 10: .unsafe, 12: .unsafe, 16: .safe])
         let safe = try RuleHarness.fixed(rule: "compat-ideograph", text: text, unsafe: false)
         #expect(safe == text.replacingOccurrences(of: "正文\u{F900}正文", with: "正文\u{8C48}正文"))
+    }
+
+    /// `x` in a fenced code block, a raw `<script>` block, a comment over lines, a code span, then
+    /// in prose (lines 9, 13, 17, 20, 22).
+    static func codeText(_ x: String) -> String {
+        frontMatter + "```js\nvar s = \"a\(x)b\";\n```\n\n<script>\nvar t = \"a\(x)b\";\n</script>\n\n<!--\n草稿\(x)草稿\n-->\n\n代碼 `a\(x)b` 在這裏。\n\n正文\(x)正文。\n"
+    }
+
+    /// In code (a fence, a script block, a comment, a code span) a compatibility ideograph is the
+    /// program's or the sample's text, as in an HTML page's `<code>` and `<script>`, where the
+    /// sink drops the finding: not reported, and no fix rewrites it. Before, the fence, the script
+    /// and the comment got a safe fix.
+    @Test func aCompatibilityIdeographInCodeIsNotReported() throws {
+        let text = Self.codeText("\u{F900}")
+        #expect(try Self.fixes("compat-ideograph", text) == [22: .safe])
+        #expect(try RuleHarness.fixed(rule: "compat-ideograph", text: text, unsafe: true) == text.replacingOccurrences(of: "正文\u{F900}正文", with: "正文\u{8C48}正文"))
     }
 
     /// A zero-width space or a bidirectional control breaks a link, a tag or code wherever it is:
