@@ -48,13 +48,39 @@ import Testing
         #expect(try RuleHarness.fixed(rule: "compat-ideograph", text: text, unsafe: true) == text.replacingOccurrences(of: "正文\u{F900}正文", with: "正文\u{8C48}正文"))
     }
 
-    /// A zero-width space or a bidirectional control breaks a link, a tag or code wherever it is:
-    /// removing it stays a safe fix in every span.
+    /// A zero-width space or a bidirectional control breaks a link or a tag wherever it is:
+    /// removing it stays a safe fix there. In a code span it is reported, removed as an unsafe fix
+    /// (`anInvisibleCharacterInCodeIsRemovedOnlyAsAnUnsafeFix`).
     @Test(arguments: ["\u{200B}", "\u{202E}", "\u{00AD}"])
     func anInvisibleCharacterIsRemovedEverywhere(x: String) throws {
         let text = Self.text(x)
-        #expect(try Self.fixes("invisible-char", text) == [8: .safe, 10: .safe, 12: .safe, 14: .safe, 16: .safe])
-        #expect(try RuleHarness.fixed(rule: "invisible-char", text: text, unsafe: false) == text.replacingOccurrences(of: x, with: ""))
+        #expect(try Self.fixes("invisible-char", text) == [8: .safe, 10: .safe, 12: .safe, 14: .unsafe, 16: .safe])
+        #expect(try RuleHarness.fixed(rule: "invisible-char", text: text, unsafe: true) == text.replacingOccurrences(of: x, with: ""))
+    }
+
+    /// In code (a fence, a script block, a comment, a code span) an invisible character is still
+    /// reported (a bidirectional control in source is how code is made to read other than it
+    /// runs), but a sample may show it on purpose: removed only as an unsafe fix. Before, every
+    /// one was removed by a safe fix.
+    @Test(arguments: ["\u{200B}", "\u{202E}"])
+    func anInvisibleCharacterInCodeIsRemovedOnlyAsAnUnsafeFix(x: String) throws {
+        let text = Self.codeText(x)
+        #expect(try Self.fixes("invisible-char", text) == [9: .unsafe, 13: .unsafe, 17: .unsafe, 20: .unsafe, 22: .safe])
+        #expect(try RuleHarness.fixed(rule: "invisible-char", text: text, unsafe: false) == text.replacingOccurrences(of: "正文\(x)正文", with: "正文正文"))
+    }
+
+    /// A zero-width joiner in an emoji sequence is part of the emoji, in code as in prose.
+    @Test func aJoinerInAnEmojiSequenceIsNotReportedInCode() throws {
+        #expect(try Self.fixes("invisible-char", Self.codeText("👨\u{200D}👩")).isEmpty)
+    }
+
+    /// `char-lost` keeps out of code as an HTML page's code elements are kept out: a private-use
+    /// character there is mostly an icon font's glyph, written on purpose. Before, only the
+    /// fence was skipped.
+    @Test func aPrivateUseCharacterInCodeIsNotReported() throws {
+        let text = Self.codeText("\u{F007}")
+        let found = try RuleHarness.diagnostics(rule: "char-lost", text: text)
+        #expect(found.map(\.line) == [22], "\(found.map { "\($0.line): \($0.message)" })")
     }
 
     /// Mojibake in an address, a template tag or code: the repair is what was meant, but a site's
