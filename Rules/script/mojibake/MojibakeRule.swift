@@ -807,7 +807,10 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     }
 
     /// Whether `run` holds text this rule reports as encoding damage (U+FFFD, `锟斤拷`, a frame shift,
-    /// Shift-JIS residue, or Latin-1 mojibake): `punctuation-width` makes no fix beside it.
+    /// Shift-JIS residue, Latin-1 mojibake, or what is left of a character that lost a byte,
+    /// `droppedByteStubs`): `punctuation-width` makes no fix beside it. The stubs are looked for
+    /// only on a line whose Latin-1 pre-check fired (a lead E0–EF is one of its leads) and where no
+    /// Latin-1 span was found.
     package static func hasDamage(_ run: ScalarRun, frameShifts: [Range<Int>], shiftJIS: [Range<Int>]) -> Bool {
         if !frameShifts.isEmpty || !shiftJIS.isEmpty { return true }
         let c = run.cps
@@ -818,7 +821,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             if x == 0x951F, i + 2 < c.count, c[i + 1] == 0x65A4, c[i + 2] == 0x62F7 { return true }
             if (0xC2...0xF4).contains(x), i + 1 < c.count, let b = latin1Byte(c[i + 1]), b >= 0x80, b <= 0xBF { latinCandidate = true }
         }
-        return latinCandidate && !latin1Spans(run).isEmpty
+        return latinCandidate && (!latin1Spans(run).isEmpty || !droppedByteStubs(run).isEmpty)
     }
 
     // MARK: UTF-8 read as GBK / GB18030
