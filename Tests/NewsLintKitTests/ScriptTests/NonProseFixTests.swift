@@ -92,4 +92,13 @@ import Testing
         #expect(try Self.fixes("mojibake", text) == [8: .unsafe, 10: .unsafe, 12: .unsafe, 14: .unsafe, 16: .safe])
         #expect(try RuleHarness.fixed(rule: "mojibake", text: text, unsafe: true) == Self.text(clean))
     }
+
+    /// Mojibake inside a Liquid tag written over lines or a raw `<script>` block (lines 9, 12; prose
+    /// on 15): the line's own walk does not see a span opened on an earlier line, which the rest of
+    /// the family masks (`ProseMask.spansAcrossLines`). Before, both repairs were safe.
+    @Test func mojibakeInASpanAcrossLinesIsRepairedOnlyAsAnUnsafeFix() throws {
+        let bad = MojibakeTests.asCP1252("市教育局昨日召开新闻发布会")
+        let text = Self.frontMatter + "{% include figure.html\n   caption=\"\(bad)\" %}\n\n<script>\nvar s = \"\(bad)\";\n</script>\n\n正文\(bad)。\n"
+        #expect(try Self.fixes("mojibake", text) == [9: .unsafe, 12: .unsafe, 15: .safe])
+    }
 }
