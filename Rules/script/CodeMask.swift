@@ -25,8 +25,11 @@ package struct CodeMask {
 
     package init(_ document: Document) { self.document = document }
 
-    /// Whether any byte of `range` (within one line) lies in code (see `CodeMask`).
+    /// Whether any byte of `range` (within one line) lies in code (see `CodeMask`). Never in an
+    /// HTML document: its code elements are the HTML view's (the sink keeps these rules out of
+    /// them), and a backtick in its text is shown as written, not a code span.
     package mutating func contains(bytes range: Range<Int>) -> Bool {
+        if document.isHTMLFile { return false }
         let n = document.line(ofByte: range.lowerBound)
         if document.isCode(line: n) { return true }
         // The first block ending after the range's start (bisection: a finding is asked about once).
@@ -70,7 +73,10 @@ package struct CodeMask {
         line = n
         inCodeSpan = []
         let range = document.contentRange(ofLine: n)
-        guard document.bytes[range].contains(0x60) else { run = nil; return }
+        let hasBacktick = document.bytes.withUnsafeBufferPointer {
+            ByteWords.firstIndex(of: 0x60, in: $0, from: range.lowerBound, to: range.upperBound) != nil
+        }
+        guard hasBacktick else { run = nil; return }
         let lineRun = document.scalarRun(document.scalars, line: n)
         run = lineRun
         let mask = ProseMask.nonProse(lineRun)

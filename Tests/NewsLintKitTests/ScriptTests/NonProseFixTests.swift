@@ -48,6 +48,14 @@ import Testing
         #expect(try RuleHarness.fixed(rule: "compat-ideograph", text: text, unsafe: true) == text.replacingOccurrences(of: "正文\u{F900}正文", with: "正文\u{8C48}正文"))
     }
 
+    /// In an HTML document a backtick is shown as written, not a code span (its code is `<code>`,
+    /// which the sink keeps these rules out of): the character between backticks is reported.
+    @Test func backticksInAnHTMLDocumentAreNotCode() throws {
+        let html = "<html><body><p>代碼 `a\u{F900}b` 在這裏。</p>\n<p><code>a\u{F900}b</code></p></body></html>\n"
+        let found = try RuleHarness.diagnostics(rule: "compat-ideograph", text: html, path: "a.html")
+        #expect(found.map(\.line) == [1])
+    }
+
     /// A zero-width space or a bidirectional control breaks a link or a tag wherever it is:
     /// removing it stays a safe fix there. In a code span it is reported, removed as an unsafe fix
     /// (`anInvisibleCharacterInCodeIsRemovedOnlyAsAnUnsafeFix`).
