@@ -7471,12 +7471,27 @@ printf("\u000c");
 ```
 
 """#),
+        EmbeddedFile("script/char-lost/examples/good-4.md", #"""
+---
+title: 字型
+date: 2024-11-01
+---
+
+文章解釋如何用圖示字型顯示按鈕：
+
+<style>
+.icon-user::before { content: "\#u{F007}"; }
+</style>
+
+在程式碼中寫成 `<i class="fa">\#u{F007}</i>` 即可。
+
+"""#),
         EmbeddedFile("script/char-lost/rule.json", #"""
 {
   "id": "char-lost",
   "family": "script",
   "summary": "A character stands where a character of the text was lost: U+FFFC, a private-use code point or a control character.",
-  "whatItFinds": "Text reads on, but a word is missing. Private-use and control characters are errors (a letter of the sentence is missing), U+FFFC a warning. U+FFFD is reported by `mojibake`; control characters that are debris (at a line edge or next to whitespace) by `invisible-char`; fenced code is skipped.",
+  "whatItFinds": "Text reads on, but a word is missing. Private-use and control characters are errors (a letter of the sentence is missing), U+FFFC a warning. U+FFFD is reported by `mojibake`; control characters that are debris (at a line edge or next to whitespace) by `invisible-char`; code is skipped (fenced code blocks, code spans, raw `<script>`, `<style>` and `<pre>` blocks and comments, as an HTML page's code elements): a private-use character there is mostly an icon font's glyph, written on purpose.",
   "whyItMatters": "Scrapers and legacy converters leave marks where they could not carry a character over: U+FFFC OBJECT REPLACEMENT CHARACTER where an embedded object (an image, an emoji, a formula) was dropped; private-use code points (U+E000–U+F8FF and planes 15–16), which legacy HKSCS/Big5 tables and vendor systems used for characters outside the standard and which render as boxes or wrong glyphs elsewhere (a wire service's numbers sent as vendor glyphs leave `石破茂首相は日午後` with the day missing); and C0 control characters between two characters of text, above all SUB (U+001A), which converters write for an unmappable character.",
   "fixSafety": "There is no fix: the character is gone, and only an editor with the source can restore it.",
   "severity": "warning",
@@ -7523,14 +7538,29 @@ printf("\u000c");
 﨎田先生與﨑山女士出席了開幕式，欄位請以正楷填寫。
 
 """#),
+        EmbeddedFile("script/compat-ideograph/examples/good-3.md", #"""
+---
+title: 抽取
+date: 2024-11-01
+---
+
+以下是從PDF抽取文字時得到的原始輸出，保留作示例：
+
+```
+⽇本⼈
+```
+
+其中 `⽇` 是康熙部首。
+
+"""#),
         EmbeddedFile("script/compat-ideograph/rule.json", #"""
 {
   "id": "compat-ideograph",
   "family": "script",
   "summary": "Kangxi radicals, radical supplements or compatibility ideographs used in place of unified ideographs.",
-  "whatItFinds": "Radicals from the CJK Radicals Supplement without a unified form are reported when they sit between Han characters. The twelve unified ideographs inside the compatibility block (U+FA0E, U+FA0F, U+FA11, …) are real characters and stay quiet. Code points are compared, not strings: Swift's `==` treats canonical equivalents as equal.",
+  "whatItFinds": "Radicals from the CJK Radicals Supplement without a unified form are reported when they sit between Han characters. The twelve unified ideographs inside the compatibility block (U+FA0E, U+FA0F, U+FA11, …) are real characters and stay quiet. Code points are compared, not strings: Swift's `==` treats canonical equivalents as equal. Code is skipped (fenced code blocks, code spans, raw `<script>`, `<style>` and `<pre>` blocks and comments, as an HTML page's code elements): there the character is the program's or the sample's text.",
   "whyItMatters": "PDF extraction often yields Kangxi radicals (U+2F00–U+2FDF) or CJK compatibility ideographs instead of the ordinary ideographs they look like (`⽇`→`日`), so search, deduplication and script detection miss them.",
-  "fixSafety": "Each character with a unified form (from Unicode's NFKC mapping, generated into `Rules/script/data/compat.txt`) gets its own safe fix, unsafe when the character lies in a URL, a Markdown link destination, a Liquid tag or a code span (the replacement changes the address, template argument or code it belongs to); the whole text is never NFKC-normalised, which would also turn `，：（` into `,:(`.",
+  "fixSafety": "Each character with a unified form (from Unicode's NFKC mapping, generated into `Rules/script/data/compat.txt`) gets its own safe fix, unsafe when the character lies in a URL, a Markdown link destination or a Liquid tag (the replacement changes the address or template argument it belongs to); the whole text is never NFKC-normalised, which would also turn `，：（` into `,:(`.",
   "severity": "warning",
   "fixable": "safe",
   "options": {}
@@ -21571,7 +21601,7 @@ reasoning in its header), surnames.txt and name-titles.txt are written by hand f
   "summary": "Zero-width, control or bidirectional characters hidden in the text.",
   "whatItFinds": "Bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) are reported as errors because they can reorder what a reader sees and hide text. Zero-width joiners inside emoji sequences (👨\#u{200D}👩\#u{200D}👧) and a BOM at the very start are kept; C1 characters that belong to UTF-8 read as Latin-1 are left to `mojibake`.",
   "whyItMatters": "Invisible characters survive copy-paste from web pages and PDFs: zero-width spaces, joiners outside emoji sequences, word joiners and soft hyphens break search, deduplication and word counts; a byte-order mark after the start and C0/C1 control characters (other than tab and newline) are debris.",
-  "fixSafety": "Safe fix: remove the character; it has no visible form, so the text reads the same. Bidirectional controls are removed too: they only reorder what is shown. The fix stays safe inside a URL, a Markdown link destination, a Liquid tag or a code span: there the character breaks the link, tag or code it sits in.",
+  "fixSafety": "Safe fix: remove the character; it has no visible form, so the text reads the same. Bidirectional controls are removed too: they only reorder what is shown. The fix stays safe inside a URL, a Markdown link destination or a Liquid tag: there the character breaks the link or tag it sits in. In code (fenced code blocks, code spans, raw `<script>`, `<style>` and `<pre>` blocks and comments) the character is still reported, but removed only as an unsafe fix: a sample may show it on purpose.",
   "severity": "warning",
   "fixable": "safe",
   "options": {}
@@ -23365,16 +23395,16 @@ date: 2024-10-16
                      ],
                      source: "Rules/scraper/title-boilerplate/rule.json", examplesFolder: "scraper/title-boilerplate"),
         RuleMetadata(id: "char-lost", family: "script", summary: "A character stands where a character of the text was lost: U+FFFC, a private-use code point or a control character.",
-                     whatItFinds: "Text reads on, but a word is missing. Private-use and control characters are errors (a letter of the sentence is missing), U+FFFC a warning. U+FFFD is reported by `mojibake`; control characters that are debris (at a line edge or next to whitespace) by `invisible-char`; fenced code is skipped.",
+                     whatItFinds: "Text reads on, but a word is missing. Private-use and control characters are errors (a letter of the sentence is missing), U+FFFC a warning. U+FFFD is reported by `mojibake`; control characters that are debris (at a line edge or next to whitespace) by `invisible-char`; code is skipped (fenced code blocks, code spans, raw `<script>`, `<style>` and `<pre>` blocks and comments, as an HTML page's code elements): a private-use character there is mostly an icon font's glyph, written on purpose.",
                      whyItMatters: "Scrapers and legacy converters leave marks where they could not carry a character over: U+FFFC OBJECT REPLACEMENT CHARACTER where an embedded object (an image, an emoji, a formula) was dropped; private-use code points (U+E000–U+F8FF and planes 15–16), which legacy HKSCS/Big5 tables and vendor systems used for characters outside the standard and which render as boxes or wrong glyphs elsewhere (a wire service's numbers sent as vendor glyphs leave `石破茂首相は日午後` with the day missing); and C0 control characters between two characters of text, above all SUB (U+001A), which converters write for an unmappable character.",
                      fixSafety: "There is no fix: the character is gone, and only an editor with the source can restore it.",
                      severity: .warning, enabledByDefault: true, fixable: .none,
                      options: [],
                      source: "Rules/script/char-lost/rule.json", examplesFolder: "script/char-lost"),
         RuleMetadata(id: "compat-ideograph", family: "script", summary: "Kangxi radicals, radical supplements or compatibility ideographs used in place of unified ideographs.",
-                     whatItFinds: "Radicals from the CJK Radicals Supplement without a unified form are reported when they sit between Han characters. The twelve unified ideographs inside the compatibility block (U+FA0E, U+FA0F, U+FA11, …) are real characters and stay quiet. Code points are compared, not strings: Swift's `==` treats canonical equivalents as equal.",
+                     whatItFinds: "Radicals from the CJK Radicals Supplement without a unified form are reported when they sit between Han characters. The twelve unified ideographs inside the compatibility block (U+FA0E, U+FA0F, U+FA11, …) are real characters and stay quiet. Code points are compared, not strings: Swift's `==` treats canonical equivalents as equal. Code is skipped (fenced code blocks, code spans, raw `<script>`, `<style>` and `<pre>` blocks and comments, as an HTML page's code elements): there the character is the program's or the sample's text.",
                      whyItMatters: "PDF extraction often yields Kangxi radicals (U+2F00–U+2FDF) or CJK compatibility ideographs instead of the ordinary ideographs they look like (`⽇`→`日`), so search, deduplication and script detection miss them.",
-                     fixSafety: "Each character with a unified form (from Unicode's NFKC mapping, generated into `Rules/script/data/compat.txt`) gets its own safe fix, unsafe when the character lies in a URL, a Markdown link destination, a Liquid tag or a code span (the replacement changes the address, template argument or code it belongs to); the whole text is never NFKC-normalised, which would also turn `，：（` into `,:(`.",
+                     fixSafety: "Each character with a unified form (from Unicode's NFKC mapping, generated into `Rules/script/data/compat.txt`) gets its own safe fix, unsafe when the character lies in a URL, a Markdown link destination or a Liquid tag (the replacement changes the address or template argument it belongs to); the whole text is never NFKC-normalised, which would also turn `，：（` into `,:(`.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [],
                      source: "Rules/script/compat-ideograph/rule.json", examplesFolder: "script/compat-ideograph"),
@@ -23388,7 +23418,7 @@ date: 2024-10-16
         RuleMetadata(id: "invisible-char", family: "script", summary: "Zero-width, control or bidirectional characters hidden in the text.",
                      whatItFinds: "Bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) are reported as errors because they can reorder what a reader sees and hide text. Zero-width joiners inside emoji sequences (👨\u{200D}👩\u{200D}👧) and a BOM at the very start are kept; C1 characters that belong to UTF-8 read as Latin-1 are left to `mojibake`.",
                      whyItMatters: "Invisible characters survive copy-paste from web pages and PDFs: zero-width spaces, joiners outside emoji sequences, word joiners and soft hyphens break search, deduplication and word counts; a byte-order mark after the start and C0/C1 control characters (other than tab and newline) are debris.",
-                     fixSafety: "Safe fix: remove the character; it has no visible form, so the text reads the same. Bidirectional controls are removed too: they only reorder what is shown. The fix stays safe inside a URL, a Markdown link destination, a Liquid tag or a code span: there the character breaks the link, tag or code it sits in.",
+                     fixSafety: "Safe fix: remove the character; it has no visible form, so the text reads the same. Bidirectional controls are removed too: they only reorder what is shown. The fix stays safe inside a URL, a Markdown link destination or a Liquid tag: there the character breaks the link or tag it sits in. In code (fenced code blocks, code spans, raw `<script>`, `<style>` and `<pre>` blocks and comments) the character is still reported, but removed only as an unsafe fix: a sample may show it on purpose.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [],
                      source: "Rules/script/invisible-char/rule.json", examplesFolder: "script/invisible-char"),

@@ -75,11 +75,14 @@ public struct CharLostRule: Rule {
         guard Self.mayHoldCandidate(in: document) else { return }
         let run = ScalarRun(wholeFile: document.scalars)
         let c = run.cps
+        var code = CodeMask(document)
         var i = 0
         while i < c.count {
             guard let kind = Self.kind(c[i]) else { i += 1; continue }
-            let offset = run.offsets[i]
-            if document.isCode(line: document.line(ofByte: offset)) { i += 1; continue }
+            // Code (a fence, a code span, a script, style or comment block) is skipped, as an HTML
+            // page's code elements are: a private-use character there is mostly an icon font's
+            // glyph (`content: "\u{F007}"`), written on purpose.
+            if code.contains(bytes: run.byteRange(i..<(i + 1))) { i += 1; continue }
             if kind == .control && !Self.standsInText(run, i) { i += 1; continue }
             var j = i + 1
             while j < c.count, Self.kind(c[j]) == kind, kind != .control || Self.standsInText(run, j) || c[j] == c[i] { j += 1 }

@@ -61,16 +61,21 @@ public struct CompatIdeographRule: Rule {
         guard Self.mayHoldCandidate(in: document) else { return }
         let run = ScalarRun(wholeFile: document.scalars)
         let c = run.cps
+        var code = CodeMask(document)
         for i in 0..<c.count where Self.isCandidate(c[i]) {
+            // In code (a fence, a code span, a script or comment block) the character is the
+            // program's or the sample's text, as in an HTML page's `<code>`, which the sink keeps
+            // this rule out of: not reported.
+            if code.contains(bytes: run.byteRange(i..<(i + 1))) { continue }
             let shown = String(Character(Unicode.Scalar(c[i]) ?? "?"))
             if let u = Self.table[c[i]], let scalar = Unicode.Scalar(u) {
                 let range = run.byteRange(i..<(i + 1))
                 let target = String(Character(scalar))
                 let kind = (0x2F00...0x2FDF).contains(c[i]) ? "Kangxi radical" : (0x2E80...0x2EFF).contains(c[i]) ? "CJK radical" : "compatibility ideograph"
-                // In a URL, a Liquid tag or code the character is what the server, the template or
-                // the program reads: replacing it names another page or file (offered, not safe).
+                // In a URL, a link destination or a Liquid tag the character is what the server or
+                // the template reads: replacing it names another page or file (offered, not safe).
                 let fix = ProseMask.overlapsNonProse(document, bytes: range)
-                    ? Fix(.unsafe, "Replace with '\(target)' (inside a link, code or a template tag: check what it names)", edits: [Edit(range: range, replacement: target)])
+                    ? Fix(.unsafe, "Replace with '\(target)' (inside a link or a template tag: check what it names)", edits: [Edit(range: range, replacement: target)])
                     : Fix(.safe, "Replace with '\(target)'", edits: [Edit(range: range, replacement: target)])
                 sink.report(range, "\(kind) '\(shown)' (\(codePointName(c[i]))) used as text; use the unified ideograph '\(target)' (\(codePointName(u)))",
                             fix: fix)

@@ -131,6 +131,7 @@ public struct InvisibleCharRule: Rule {
         guard Self.mayHoldCandidate(in: document) else { return }
         let run = ScalarRun(wholeFile: document.scalars)
         let c = run.cps
+        var code = CodeMask(document)
         var i = 0
         while i < c.count {
             let ch = c[i]
@@ -140,8 +141,14 @@ public struct InvisibleCharRule: Rule {
             let range = run.byteRange(i..<j)
             let bidi = Self.bidiName(ch) != nil
             let what = j - i > 1 ? "\(j - i) invisible characters starting with \(name)" : bidi ? name : "invisible \(name)"
+            // Reported in code too (it is never what a reader sees, and a bidirectional control there
+            // is how source text is made to read other than it runs), but removed only as an unsafe
+            // fix: a sample may show the character on purpose (a post about zero-width spaces).
+            let fix = code.contains(bytes: range)
+                ? Fix(.unsafe, "Remove the invisible character (inside code: check that the code does not show it on purpose)", edits: [.delete(range)])
+                : Fix(.safe, "Remove the invisible character", edits: [.delete(range)])
             sink.report(range, bidi ? "\(what): it can make text display in a different order than it is stored" : what,
-                        fix: Fix(.safe, "Remove the invisible character", edits: [.delete(range)]), severity: bidi ? .error : nil)
+                        fix: fix, severity: bidi ? .error : nil)
             i = j
         }
     }

@@ -81,7 +81,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
                     decode.cps.withUnsafeBufferPointer { Self.signals(of: UnsafeBufferPointer(rebasing: $0[scalars]), table: t, allInBMP: decode.allInBMP) }
                 }
                 if found.isEmpty { continue }
-                checkLine(makingRunOf: decode, scalars, bytes, signals: found, pinyin: &pinyin, into: &sink)
+                checkLine(makingRunOf: decode, scalars, bytes, signals: found, document: document, pinyin: &pinyin, into: &sink)
             }
         }
         // A converter leaves its flattened ruby everywhere; one reading in parentheses is a gloss someone wrote.
@@ -101,13 +101,15 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// signals (most non-ASCII lines), a retain and a release per line.
     @inline(never)
     private func checkLine(makingRunOf decode: ScalarDecode, _ scalars: Range<Int>, _ bytes: [UInt8], signals found: Signals,
-                           pinyin: inout [PinyinArtifact], into sink: inout DiagnosticSink) {
-        checkLine(ScalarRun(decode, scalars), bytes, signals: found, pinyin: &pinyin, into: &sink)
+                           document: Document, pinyin: inout [PinyinArtifact], into sink: inout DiagnosticSink) {
+        checkLine(ScalarRun(decode, scalars), bytes, signals: found, document: document, pinyin: &pinyin, into: &sink)
     }
 
     /// The detectors of a non-ASCII line, each run only when its signal is in `signals` (tests pass
-    /// `.all` to compare with running every detector).
-    package func checkLine(_ run: ScalarRun, _ bytes: [UInt8], signals found: Signals, pinyin: inout [PinyinArtifact], into sink: inout DiagnosticSink) {
+    /// `.all` to compare with running every detector). `document`: the line's document, whose spans
+    /// across lines (`ProseMask.spansAcrossLines`) a repair is kept from as a safe fix (nil: none).
+    package func checkLine(_ run: ScalarRun, _ bytes: [UInt8], signals found: Signals, document: Document? = nil, pinyin: inout [PinyinArtifact],
+                           into sink: inout DiagnosticSink) {
         if found.contains(.lost) { lostInformation(run, into: &sink) }
         if found.contains(.parenthesis) { pinyinArtifacts(run, into: &pinyin) }
         if found.contains(.questionMark), FrameShift.mayFollowHan(bytes, run.byteRange(0..<run.count)) {
@@ -116,8 +118,8 @@ public struct MojibakeRule: Rule, RuleWithOptions {
                 sink.report(run.byteRange(span), "GBK frame shift: a lost byte turned the following characters into nonsense ('\(text)'); the original text cannot be recovered")
             }
         }
-        if found.contains(.latin1Lead) { latin1Mojibake(run, bytes, into: &sink) }
-        if found.contains(.gbkPair) { gbkMojibake(run, bytes, into: &sink) }
+        if found.contains(.latin1Lead) { latin1Mojibake(run, bytes, document, into: &sink) }
+        if found.contains(.gbkPair) { gbkMojibake(run, bytes, document, into: &sink) }
         if found.contains(.halfwidthKana) { shiftJISResidue(run, bytes, into: &sink) }
     }
 
@@ -617,8 +619,8 @@ public struct MojibakeRule: Rule, RuleWithOptions {
         return cp1252[c]
     }
 
-    private func latin1Mojibake(_ run: ScalarRun, _ bytes: [UInt8], into sink: inout DiagnosticSink) {
-        var nonProse = LineNonProse(run, bytes)
+    private func latin1Mojibake(_ run: ScalarRun, _ bytes: [UInt8], _ document: Document?, into sink: inout DiagnosticSink) {
+        var nonProse = LineNonProse(run, bytes, document)
         for found in Self.latin1Spans(run) {
             let range = run.byteRange(found.span)
             let shown = String(decoding: bytes[range], as: UTF8.self)
@@ -807,7 +809,10 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     }
 
     /// Whether `run` holds text this rule reports as encoding damage (U+FFFD, `锟斤拷`, a frame shift,
-    /// Shift-JIS residue, or Latin-1 mojibake): `punctuation-width` makes no fix beside it.
+    /// Shift-JIS residue, Latin-1 mojibake, or what is left of a character that lost a byte,
+    /// `droppedByteStubs`): `punctuation-width` makes no fix beside it. The stubs are looked for
+    /// only on a line whose Latin-1 pre-check fired (a lead E0–EF is one of its leads) and where no
+    /// Latin-1 span was found.
     package static func hasDamage(_ run: ScalarRun, frameShifts: [Range<Int>], shiftJIS: [Range<Int>]) -> Bool {
         if !frameShifts.isEmpty || !shiftJIS.isEmpty { return true }
         let c = run.cps
@@ -818,7 +823,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             if x == 0x951F, i + 2 < c.count, c[i + 1] == 0x65A4, c[i + 2] == 0x62F7 { return true }
             if (0xC2...0xF4).contains(x), i + 1 < c.count, let b = latin1Byte(c[i + 1]), b >= 0x80, b <= 0xBF { latinCandidate = true }
         }
-        return latinCandidate && !latin1Spans(run).isEmpty
+        return latinCandidate && (!latin1Spans(run).isEmpty || !droppedByteStubs(run).isEmpty)
     }
 
     // MARK: UTF-8 read as GBK / GB18030
@@ -828,8 +833,8 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// Re-encodes runs of East Asian characters as GB18030 and looks for stretches that give back
     /// UTF-8. Legitimate Chinese almost never does: GB2312 byte pairs rarely line up as UTF-8 lead
     /// and continuation bytes for more than a character or two.
-    private func gbkMojibake(_ run: ScalarRun, _ bytes: [UInt8], into sink: inout DiagnosticSink) {
-        var nonProse = LineNonProse(run, bytes)
+    private func gbkMojibake(_ run: ScalarRun, _ bytes: [UInt8], _ document: Document?, into sink: inout DiagnosticSink) {
+        var nonProse = LineNonProse(run, bytes, document)
         let c = run.cps
         let segments = Self.gbkSegments(c, chainTest: usesChainTest)
         guard !segments.isEmpty else { return }
@@ -1072,21 +1077,34 @@ public struct MojibakeRule: Rule, RuleWithOptions {
 /// A line's non-prose mask for mojibake's repairs, made at the first repair and read over each
 /// repaired span only: asking `ProseMask.overlapsNonProse` per repair built and read the whole
 /// line's mask each time, quadratic on a long line of many repairs (`AIFTï¼Œ` repeated).
+/// With the document's spans across lines (`ProseMask.spansAcrossLines`: Liquid tags over lines,
+/// raw `<script>`/`<style>` blocks and comments, link definitions), as the other rules of the
+/// family mask them: a line's own walk does not see a span that opened on an earlier line, and a
+/// repair inside one was offered as safe.
 private struct LineNonProse {
     private let line: ScalarRun
     private let bytes: [UInt8]
+    private let document: Document?
     /// nil until the first question; empty when the line cannot hold non-prose.
     private var mask: [Bool]?
 
-    init(_ line: ScalarRun, _ bytes: [UInt8]) {
+    init(_ line: ScalarRun, _ bytes: [UInt8], _ document: Document?) {
         self.line = line
         self.bytes = bytes
+        self.document = document
     }
 
     /// Whether any scalar of `span` (scalar offsets in the line) is markup, a URL, code or a template tag.
     mutating func overlaps(_ span: Range<Int>) -> Bool {
         if mask == nil {
-            mask = ProseMask.mayHoldNonProse(bytes, line.byteRange(0..<line.count)) ? ProseMask.nonProse(line) : []
+            let carried = document.map { ProseMask.spansAcrossLines($0).covered(line) } ?? []
+            if !carried.isEmpty || ProseMask.mayHoldNonProse(bytes, line.byteRange(0..<line.count)) {
+                var found = ProseMask.nonProse(line, from: LiquidAcrossLines.head(carried))
+                ProseMask.mark(carried, in: &found)
+                mask = found
+            } else {
+                mask = []
+            }
         }
         guard let flags = mask, !flags.isEmpty else { return false }
         return span.contains { $0 < flags.count && flags[$0] }

@@ -299,6 +299,19 @@ private func fixture(_ name: String) throws -> String {
         #expect(stubs.contains { $0.message.contains("'å”'") && $0.message.contains("協") })
     }
 
+    /// A line whose only damage is a lost-byte stub is damaged (`MojibakeRule.hasDamage`):
+    /// `punctuation-width` offers no fix there, as beside other mojibake (a `,` or `?` beside damage
+    /// may be a lost character's remains). Before, its comma got a safe fix.
+    @Test func aLostByteStubKeepsPunctuationWidthFromFixing() throws {
+        let text = "---\ntitle: t\n---\n\n沙特阿拉伯ä¿險公司,今日簽署合作協議。\n"
+        #expect(try RuleHarness.diagnostics(rule: "mojibake", text: text).contains { $0.message.contains("byte lost") })
+        let width = try RuleHarness.diagnostics(rule: "punctuation-width", text: text)
+        #expect(!width.isEmpty)
+        #expect(width.allSatisfy { $0.fix == nil })
+        let run = ScalarRun(wholeFile: Document(path: "a.md", text: "沙特阿拉伯ä¿險公司,今日").scalars)
+        #expect(MojibakeRule.hasDamage(run, frameShifts: [], shiftJIS: []))
+    }
+
     @Test func shiftJISResidueIsReportedAndHalfwidthPunctuationIsNot() throws {
         let residue = "香港髮ｻ蜿ｰ譁ｰ閨槫?ｱ驕?今日發布。\n"
         let found = try RuleHarness.diagnostics(rule: "mojibake", text: residue)
