@@ -111,7 +111,8 @@ import Testing
     @Test func imageAttributesAreTheFirstValues() {
         var rng = SeededRandom(seed: 32_005)
         let attributes = ["src=a", "SRC='b'", "src", "width=1", "WIDTH=\"2px\"", "width", "height=1", "Height=0", "height", "style=\"width:1px\"",
-                          "STYLE=x", "style", "alt=src", "srcs=1", "widths=2", "class=height", "sty=1", "data-src=z", "x=\"width=1\""]
+                          "STYLE=x", "style", "alt=src", "srcs=1", "widths=2", "class=height", "sty=1", "data-src=z", "x=\"width=1\"", "sRc=q",
+                          "w\u{130}dth=3", "STyLe=y", "hEIGHt=2", "sr\u{212A}=1"]
         for _ in 0..<4_000 {
             var html = "<img"
             for _ in 0..<Int.random(in: 0...7, using: &rng) { html += " " + (attributes.randomElement(using: &rng) ?? "") }
