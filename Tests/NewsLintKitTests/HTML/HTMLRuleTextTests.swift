@@ -63,6 +63,18 @@ import Testing
         }
     }
 
+    /// `html-tag-unbalanced`'s end tags of the elements open at the end, written in one string, are the
+    /// joined `</name>` of each (names that do not pack, non-ASCII and long, among them).
+    @Test func endTagsAreTheJoinedEndTags() {
+        let document = Document(path: "a.html", text: "<div><SPAN><blockquote><x-custom-element><dív><b>text")
+        let structure = document.htmlElements
+        let open = Array(structure.elements.indices.reversed())
+        #expect(open.count == 6)
+        let joined = open.map { "</\(structure.name($0))>" }.joined()
+        #expect(HTMLTagUnbalancedRule.endTags(of: open, structure) == joined)
+        #expect(HTMLTagUnbalancedRule.endTags(of: [], structure) == "")
+    }
+
     /// `html-double-escaped`'s `pre`/`code` test on a tag's name bytes, as `HTMLView.isTag` answers.
     @Test func literalTagTestMatchesIsTag() {
         let html = "<pre><PRE><Code><code><cod><prex><p><pr><b><CODE></code></pre>"
