@@ -55,11 +55,32 @@ package enum HTMLText {
     /// .whitespacesAndNewlines)`, found without Foundation (it was a fifth of `html-widget`): whole
     /// well-formed scalars of the set are dropped from both ends. An ill-formed byte is U+FFFD in
     /// the decoded string, which is no whitespace, so trimming stops there in both.
+    /// Each end is first tested on one byte (`mayBeginWhitespace`, `mayEndWhitespace`): most texts
+    /// begin and end with a character that is none, and decoding it was most of the call.
     package static func trimmedRange(_ bytes: [UInt8], _ range: Range<Int>) -> Range<Int> {
         var lo = range.lowerBound, hi = range.upperBound
-        while lo < hi, let (scalar, length) = scalar(bytes, at: lo, end: hi), isWhitespaceOrNewline(scalar) { lo += length }
-        while hi > lo, let (scalar, length) = scalar(bytes, endingAt: hi, start: lo), isWhitespaceOrNewline(scalar) { hi -= length }
+        while lo < hi, mayBeginWhitespace(bytes[lo]), let (scalar, length) = scalar(bytes, at: lo, end: hi), isWhitespaceOrNewline(scalar) { lo += length }
+        while hi > lo, mayEndWhitespace(bytes[hi - 1]), let (scalar, length) = scalar(bytes, endingAt: hi, start: lo), isWhitespaceOrNewline(scalar) { hi -= length }
         return lo..<hi
+    }
+
+    /// Whether a scalar of `isWhitespaceOrNewline` may begin with byte `b`: ASCII whitespace, or the
+    /// lead byte of U+0085/U+00A0 (C2), U+1680 (E1), U+2000–U+205F (E2), U+3000 (E3). Any other byte
+    /// begins a scalar that is none, or an ill-formed one (where trimming stops too).
+    @inline(__always)
+    package static func mayBeginWhitespace(_ b: UInt8) -> Bool {
+        b <= 0x20 ? b == 0x20 || (b >= 0x09 && b <= 0x0D) : b == 0xC2 || b == 0xE1 || b == 0xE2 || b == 0xE3
+    }
+
+    /// Whether a scalar of `isWhitespaceOrNewline` may end with byte `b`: ASCII whitespace, or the last
+    /// byte of one of the others (U+0085 …85, U+00A0 …A0, U+1680 and U+3000 …80, U+2000–U+200B
+    /// …80–8B, U+2028/U+2029 …A8/A9, U+202F …AF, U+205F …9F).
+    @inline(__always)
+    package static func mayEndWhitespace(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x09...0x0D, 0x20, 0x80...0x8B, 0x9F, 0xA0, 0xA8, 0xA9, 0xAF: return true
+        default: return false
+        }
     }
 
     /// The first scalar of `bytes[range]` when it is well-formed (then it is the first scalar of
@@ -75,6 +96,14 @@ package enum HTMLText {
         if lead < 0x80 { return (UInt32(lead), 1) }
         let length = sequenceLength(lead)
         guard length > 0, i + length <= end else { return nil }
+        // Three bytes (Chinese text) decoded here, as `decoded` decodes them: a call each was most of its cost.
+        if length == 3 {
+            let c1 = b[i + 1], c2 = b[i + 2]
+            guard c1 & 0xC0 == 0x80, c2 & 0xC0 == 0x80 else { return nil }
+            let value = UInt32(lead & 0x0F) << 12 | UInt32(c1 & 0x3F) << 6 | UInt32(c2 & 0x3F)
+            guard value >= 0x800, !(0xD800...0xDFFF).contains(value) else { return nil }
+            return (value, 3)
+        }
         return Self.decoded(b, i, length)
     }
 

@@ -60,7 +60,7 @@ public struct HTMLTagUnbalancedRule: Rule, RuleWithOptions {
                 // The end tags written only for that fix (one a page at most), not for every page.
                 var fix: Fix?
                 if closer == nil && element == openAtEnd.first && !view.endsInsideMarkup {
-                    let closing = openAtEnd.map { HTMLText.concat("</", structure.name($0), ">") }.joined()
+                    let closing = Self.endTags(of: openAtEnd, structure)
                     fix = Fix(.safe, HTMLText.concat("close ", closing, " at the end"), edits: [.insert(closing, at: contentEnd)])
                 }
                 sink.report(view.tokens[e.start].range, HTMLText.concat("<", structure.name(of: e), "> has no end tag (", by, ")"), fix: fix)
@@ -76,6 +76,22 @@ public struct HTMLTagUnbalancedRule: Rule, RuleWithOptions {
                 }
                 sink.report(token.range, "stray end tag: \(reason)", fix: fix)
             }
+        }
+    }
+
+    /// `</name>` for each of `elements`, in order, as one string: `elements.map { "</\(name)>" }.joined()`
+    /// written in place (an array of strings, each validated, then joined, per page with elements open at the end).
+    package static func endTags(of elements: [Int], _ structure: HTMLElements) -> String {
+        let names = elements.map { structure.name($0) }
+        let count = names.reduce(0) { $0 + $1.utf8.count + 3 }
+        return String(unsafeUninitializedCapacity: count) { out in
+            var k = 0
+            for var name in names {
+                out[k] = UInt8(ascii: "<"); out[k + 1] = UInt8(ascii: "/"); k += 2
+                name.withUTF8 { utf8 in for b in utf8 { out[k] = b; k += 1 } }
+                out[k] = UInt8(ascii: ">"); k += 1
+            }
+            return k
         }
     }
 }

@@ -74,31 +74,60 @@ public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
         return hosts.first(where: { afterScheme.hasPrefix($0) })
     }
 
-    /// `stringTrackingHost` (as an index into `hosts`, `.some(nil)` for none) on the bytes, when the
-    /// source is ASCII without a carriage return and every host is ASCII: then lower-casing is
-    /// ASCII folding, `//` is found as two bytes, and a `String` prefix is a byte prefix (each byte
-    /// is a `Character`; CR LF would be one). Nil: ask the `String` form. Foundation's search per
-    /// image was most of this rule.
+    /// `stringTrackingHost` (as an index into `hosts`, `.some(nil)` for none) on the bytes, when every
+    /// host is ASCII and the source's head up to its first byte above 0x7F or carriage return (`head`:
+    /// all of it for most sources) holds its first `//` and decides each host: then lower-casing is
+    /// ASCII folding there, `//` is found as two bytes (ASCII text matches it only as those), and a
+    /// `String` prefix is a byte prefix (each byte of the head is a `Character`; CR LF would be one). A
+    /// host is decided in the head when it differs from the bytes there, or ends before the head's
+    /// last byte (the `Character` after it is then ASCII too, and extends nothing). Nil: ask the
+    /// `String` form. Foundation's search per image was most of this rule, and a source with non-ASCII
+    /// after its host (`…/uploads/2024/11/سش-….jpg`) took it: some 100,000 instructions each.
     package func asciiTrackingHost(_ bytes: [UInt8], _ src: Range<Int>) -> Int?? {
-        guard let asciiHosts, Self.isASCIIWithoutCR(bytes, src) else { return nil }
+        guard let asciiHosts, src.lowerBound >= 0, src.upperBound <= bytes.count else { return nil }
+        let head = Self.asciiWithoutCREnd(bytes, src)
+        let whole = head == src.upperBound
         var start = src.lowerBound
         var i = src.lowerBound
-        while i + 1 < src.upperBound {
-            if bytes[i] == 0x2F && bytes[i + 1] == 0x2F { start = i + 2; break }
+        var foundScheme = false
+        while i + 1 < head {
+            if bytes[i] == 0x2F && bytes[i + 1] == 0x2F { start = i + 2; foundScheme = true; break }
             i += 1
         }
+        // Past the head, the first `//` and the text after it are the `String` form's to find.
+        guard whole || (foundScheme && start < head) else { return nil }
         let bucket = start < src.upperBound ? Int(Self.asciiLowercased(bytes[start])) : 256
         hosts: for j in hostBucketStarts[bucket]..<hostBucketStarts[bucket + 1] {
             let index = hostOrder[j], host = asciiHosts[index]
-            guard host.count <= src.upperBound - start else { continue }
-            for k in 0..<host.count {
+            let undecided = !whole && start + host.count >= head
+            if !undecided { guard host.count <= src.upperBound - start else { continue } }
+            for k in 0..<min(host.count, head - start) {
                 var b = bytes[start + k]
                 if b >= 0x41 && b <= 0x5A { b |= 0x20 }
                 if b != host[k] { continue hosts }
             }
+            if undecided { return nil }
             return .some(index)
         }
         return .some(nil)
+    }
+
+    /// The first offset of `range` holding a byte above 0x7F or a carriage return (`range.upperBound`
+    /// when none does): eight bytes at a time up to the word holding it.
+    package static func asciiWithoutCREnd(_ bytes: [UInt8], _ range: Range<Int>) -> Int {
+        bytes.withUnsafeBytes { raw in
+            var i = range.lowerBound
+            while i &+ 8 <= range.upperBound {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if w & ByteWords.highs != 0 || ByteWords.has(0x0D, in: w) { break }
+                i &+= 8
+            }
+            while i < range.upperBound {
+                if raw[i] >= 0x80 || raw[i] == 0x0D { return i }
+                i &+= 1
+            }
+            return range.upperBound
+        }
     }
 
     /// `b` with an ASCII capital made lower case, as the host comparison folds each byte.
@@ -167,25 +196,32 @@ public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
     package static func imageAttributes(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8])
         -> (width: Range<Int>?, height: Range<Int>?, src: Range<Int>?, style: Range<Int>?) {
         var width: Range<Int>??, height: Range<Int>??, src: Range<Int>??, style: Range<Int>??
+        // Each name of 3, 5 or 6 bytes compared as its `TagNameKey` (ASCII case folded; nil for a
+        // non-ASCII name, which equals none of these): the same answer as `equalsIgnoringASCIICase`,
+        // without stepping a `String`'s UTF-8 view per byte (an image has some ten attributes).
         for k in token.attributeIndices {
             let name = view.attributes[k].name
             switch name.count {
-            case 3:
-                if src == nil, HTMLView.equalsIgnoringASCIICase(bytes, name, "src".utf8) { src = .some(view.attributes[k].value) }
-            case 5:
-                if width == nil, HTMLView.equalsIgnoringASCIICase(bytes, name, "width".utf8) {
-                    width = .some(view.attributes[k].value)
-                } else if style == nil, HTMLView.equalsIgnoringASCIICase(bytes, name, "style".utf8) {
-                    style = .some(view.attributes[k].value)
+            case 3, 5, 6:
+                switch TagNameKey.of(bytes, name) {
+                case Self.srcKey: if src == nil { src = .some(view.attributes[k].value) }
+                case Self.widthKey: if width == nil { width = .some(view.attributes[k].value) }
+                case Self.styleKey: if style == nil { style = .some(view.attributes[k].value) }
+                case Self.heightKey: if height == nil { height = .some(view.attributes[k].value) }
+                default: continue
                 }
-            case 6:
-                if height == nil, HTMLView.equalsIgnoringASCIICase(bytes, name, "height".utf8) { height = .some(view.attributes[k].value) }
             default:
                 continue
             }
         }
         return (width ?? nil, height ?? nil, src ?? nil, style ?? nil)
     }
+
+    /// The `TagNameKey`s of `src`, `width`, `style` and `height` (first byte lowest), as literals.
+    private static var srcKey: UInt64? { 0x63_72_73 }
+    private static var widthKey: UInt64? { 0x68_74_64_69_77 }
+    private static var styleKey: UInt64? { 0x65_6C_79_74_73 }
+    private static var heightKey: UInt64? { 0x74_68_67_69_65_68 }
 
     package func styleDimension(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8], _ property: String) -> Int? {
         styleDimension(style: view.attributeValue(token, named: "style", in: bytes), bytes, property)

@@ -165,8 +165,9 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             case .emptyOnly: safe = true
             case .emptyOnlyUnsafe: safe = false
             }
-            let fix = Fix(safe ? .safe : .unsafe, "delete the \(widget.label)", edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
-            sink.report(startToken.range, "\(widget.label) (CMS widget residue, selector '\(widget.selector.source)')", fix: fix)
+            // The messages written by `concat`: interpolated, each part was an append (and a regrowth).
+            let fix = Fix(safe ? .safe : .unsafe, HTMLText.concat("delete the ", widget.label, ""), edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
+            sink.report(startToken.range, HTMLText.concat(widget.label, " (CMS widget residue, selector '", widget.selector.source, "')"), fix: fix)
         }
     }
 

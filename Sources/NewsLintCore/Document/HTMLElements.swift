@@ -135,11 +135,16 @@ package struct HTMLElements {
                 // Read from the name's bytes when they pack: a void element (`<img>`, `<br>`) then
                 // needs no `String` at all, and no name is packed twice (the tokenizer's key).
                 let key = token.key(in: bytes)
-                // A `String` only for a name that does not pack (longer than 8 bytes, non-ASCII).
-                let name = key == nil ? view.tagName(token, in: bytes) : ""
-                let info = key.map { tables.info(packed: $0) } ?? tables.info(of: name)
+                // A `String` only for a name that does not pack (longer than 8 bytes, non-ASCII), made
+                // out of line: a `String` local here (empty for the others) was released at every start tag.
+                let info: TagInfo, isForeignRoot: Bool
+                if let key {
+                    info = tables.info(packed: key)
+                    isForeignRoot = key == Self.svgKey || key == Self.mathKey
+                } else {
+                    (info, isForeignRoot) = Self.unpackedStartInfo(token, view, bytes, tables)
+                }
                 if info.isVoid { continue }
-                let isForeignRoot = key.map { $0 == Self.svgKey || $0 == Self.mathKey } ?? (name == "svg" || name == "math")
                 if token.selfClosing && (foreignDepth > 0 || isForeignRoot) { continue }
                 if info.closesParagraph, let p = Self.find(tables.paragraph, in: stack, elements, boundaries: tables.paragraphBoundaries) {
                     close(from: p, stack: &stack, closer: t)
@@ -149,10 +154,7 @@ package struct HTMLElements {
                 }
                 if isForeignRoot { foreignDepth += 1 }
                 var unpackedIndex: Int32 = -1
-                if key == nil {
-                    unpackedIndex = Int32(truncatingIfNeeded: unpackedNames.count)
-                    unpackedNames.append(name)
-                }
+                if key == nil { unpackedIndex = appendUnpackedName(token, view, bytes) }
                 elements.append(Element(start: t, end: nil, parent: stack.last, searchIndex: info.searchIndex,
                                         hasOptionalEnd: info.hasOptionalEnd, unpackedIndex: unpackedIndex, packedName: key ?? 0))
                 stack.append(elements.count - 1)
@@ -168,7 +170,7 @@ package struct HTMLElements {
                     problems.append(.strayEnd(token: t, reason: "</br> is not an end tag (browsers read it as <br>)"))
                     continue
                 }
-                let info = tables.info(ofNameAt: token.name, in: bytes) ?? tables.info(of: name)
+                let info = tables.info(ofNameAt: token.name, in: bytes) ?? tables.info(ofLongNameAt: token.name, in: bytes) ?? tables.info(of: name)
                 if info.isVoid {
                     problems.append(.strayEnd(token: t, reason: "<\(name)> is a void element and has no end tag"))
                     continue
@@ -191,6 +193,21 @@ package struct HTMLElements {
         }
     }
 
+    /// `info` and whether the name is `svg` or `math`, for a start tag whose name does not pack.
+    @inline(never)
+    private static func unpackedStartInfo(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8], _ tables: TagTables) -> (TagInfo, Bool) {
+        if let info = tables.info(ofLongNameAt: token.name, in: bytes) { return (info, false) }
+        let name = view.tagName(token, in: bytes)
+        return (tables.info(of: name), name == "svg" || name == "math")
+    }
+
+    /// Appends the name of `token` (one that does not pack) to `unpackedNames`; its index there.
+    @inline(never)
+    private mutating func appendUnpackedName(_ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8]) -> Int32 {
+        unpackedNames.append(view.tagName(token, in: bytes))
+        return Int32(truncatingIfNeeded: unpackedNames.count - 1)
+    }
+
     /// The keys of `br`, `svg` and `math` (`TagNameKey`: first byte lowest) as constants: stored
     /// `static let`s cost a `swift_once` check at each of their 326,000 reads at agora x1.
     package static var brKey: UInt64 { 0x7262 }
@@ -211,7 +228,7 @@ package struct HTMLElements {
             problems.append(.strayEnd(token: t, reason: "<\(view.tagName(token, in: bytes))> is a void element and has no end tag"))
             return
         }
-        guard let position = Self.find(key, named: { view.tagName(token, in: bytes) }, in: stack, elements, unpackedNames, boundaries: info.endBoundaries) else {
+        guard let position = Self.find(key, token, view, bytes, in: stack, elements, unpackedNames, boundaries: info.endBoundaries) else {
             let name = view.tagName(token, in: bytes)
             let reason = name == "p" ? "</p> closes no open <p> (browsers add an empty paragraph)" : "</\(name)> closes no open <\(name)>"
             problems.append(.strayEnd(token: t, reason: reason))
@@ -219,30 +236,34 @@ package struct HTMLElements {
         }
         elements[stack[position]].end = t
         if key == Self.svgKey || key == Self.mathKey { foreignDepth = max(0, foreignDepth - 1) }
-        close(from: position + 1, stack: &stack, closer: t)
+        // Nearly every end tag closes the innermost open element: nothing above it to close.
+        if position + 1 < stack.count { close(from: position + 1, stack: &stack, closer: t) }
         stack.removeLast()
     }
 
-    /// `find(name, …)` for a name that packs into `key`: an open element whose name packs is equal
-    /// exactly when its key is (both are then ASCII); one whose name does not is compared as a
-    /// `String` (`name()`, made at most once), as `find(name, …)` compares it.
-    private static func find(_ key: UInt64, named name: () -> String, in stack: [Int], _ elements: [Element], _ unpackedNames: [String],
-                             boundaries: TagMask) -> Int? {
+    /// `find(name, …)` for the end tag `token`, whose name packs into `key`: an open element whose
+    /// name packs is equal exactly when its key is (both are then ASCII); one whose name does not is
+    /// compared as a `String` (`namesEqual`, out of line: an optional `String` kept here for them was
+    /// released at every end tag), as `find(name, …)` compares it.
+    private static func find(_ key: UInt64, _ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8], in stack: [Int], _ elements: [Element],
+                             _ unpackedNames: [String], boundaries: TagMask) -> Int? {
         var position = stack.count - 1
         let floor = max(0, stack.count - searchDepth)
-        var made: String?
         while position >= floor {
             let index = stack[position]
             let packed = elements[index].packedName
             if packed == key { return position }
-            if packed == 0 {
-                if made == nil { made = name() }
-                if unpackedNames[Int(elements[index].unpackedIndex)] == made { return position }
-            }
+            if packed == 0, namesEqual(unpackedNames[Int(elements[index].unpackedIndex)], token, view, bytes) { return position }
             if boundaries & elements[index].searchBit != 0 { return nil }
             position -= 1
         }
         return nil
+    }
+
+    /// Whether `name` equals the tag name of `token` (`HTMLView.tagName`), as `String`s.
+    @inline(never)
+    private static func namesEqual(_ name: String, _ token: HTMLToken, _ view: HTMLView, _ bytes: [UInt8]) -> Bool {
+        name == view.tagName(token, in: bytes)
     }
 
     /// Pops the stack down to (not including) `position`, recording required end tags that were skipped.
@@ -376,6 +397,22 @@ package final class TagTables: Sendable {
         }
         packedKeys = keys
         packedValues = values
+        longNames = info.filter { Self.packed($0.key) == nil }.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.value) }
+    }
+
+    /// The names of `info` that do not pack (longer than 8 bytes: `blockquote`, `figcaption`,
+    /// `plaintext`), their bytes and infos, for `info(ofLongNameAt:in:)`.
+    private let longNames: [(name: [UInt8], info: TagInfo)]
+
+    /// `info(of: view.tagName(token, in: bytes))` for a tag name of more than 8 bytes, all ASCII, read
+    /// from the bytes with ASCII upper case folded (as `tagName` folds them): an ASCII `String` equals a
+    /// key of `info` (all ASCII) exactly when their bytes are equal. Nil for any other name (then ask
+    /// `info(of:)`). The dictionary hashed each such name's `String` (~1,000 instructions a tag).
+    package func info(ofLongNameAt name: Range<Int>, in bytes: [UInt8]) -> TagInfo? {
+        guard name.count > 8 else { return nil }
+        for i in name where bytes[i] >= 0x80 { return nil }
+        for long in longNames where HTMLView.equalsIgnoringASCIICase(bytes, name, long.name) { return long.info }
+        return unknown
     }
 
     /// `info` of the names of 1 to 8 ASCII bytes without NUL (every name but a few long ones), keyed

@@ -2,7 +2,9 @@
 /// open-addressed table of at least four slots a key, 0 marking an empty slot. Rules that ask
 /// every element or tag whether its name is one of a configured list (`html-empty-element`'s
 /// twenty default names, `html-widget`'s tags) walked the list per element (68,000 elements at agora ×1).
-package struct TagKeySet: Sendable {
+/// `public` with `package` members only so that the lookups are inlined in the rules, as `TagNameKey`'s
+/// are (a `package` type's were called out of line there: ~20 instructions a lookup, 62,000 at agora ×1).
+public struct TagKeySet: Sendable {
     @usableFromInline let slots: [UInt64]
     /// For each slot, the position of its key in the sequence the set was made from (its first).
     @usableFromInline let positions: [Int32]

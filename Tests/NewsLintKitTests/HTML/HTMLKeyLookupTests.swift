@@ -31,6 +31,28 @@ import Testing
         }
     }
 
+    /// `TagTables.info(ofLongNameAt:)`, the element structure's lookup of a name longer than 8 ASCII
+    /// bytes on its bytes, is `info(of:)` of the lower-cased `tagName`; nil for every other name.
+    @Test func longNameInfoIsTheNamesInfo() {
+        let tables = TagTables.shared
+        let names = ["blockquote", "BLOCKQUOTE", "BlockQuote", "figcaption", "FIGCAPTION", "plaintext", "PlainText", "blockquotes", "blockquot",
+                     "custom-element", "x-long-custom-name", "figcaptio", "div", "p", "colgroup", "optgroup", "blockquot\u{212A}", "bl\u{0}ckquote",
+                     "figcaption\u{301}", "blockquoté"]
+        for name in names {
+            let bytes = Array("<\(name)>".utf8)
+            let view = HTMLView(bytes: bytes, range: 0..<bytes.count)
+            guard let token = view.tokens.first(where: { $0.kind == .startTag }) else { Issue.record("no tag: \(name)"); continue }
+            let long = tables.info(ofLongNameAt: token.name, in: bytes)
+            let isLongASCII = token.name.count > 8 && bytes[token.name].allSatisfy { $0 < 0x80 }
+            #expect((long != nil) == isLongASCII, "\(name)")
+            if let long {
+                let expected = tables.info(of: view.tagName(token, in: bytes))
+                #expect(long.flags == expected.flags && long.searchIndex == expected.searchIndex && long.sibling == expected.sibling
+                        && long.endBoundaries == expected.endBoundaries, "\(name)")
+            }
+        }
+    }
+
     /// `position(of:)` is the first index of the key in the list the set was made from; 0 is never found.
     @Test func tagKeySetIsTheListsFirstIndex() {
         var rng = SeededRandom(seed: 32_001)
@@ -89,7 +111,8 @@ import Testing
     @Test func imageAttributesAreTheFirstValues() {
         var rng = SeededRandom(seed: 32_005)
         let attributes = ["src=a", "SRC='b'", "src", "width=1", "WIDTH=\"2px\"", "width", "height=1", "Height=0", "height", "style=\"width:1px\"",
-                          "STYLE=x", "style", "alt=src", "srcs=1", "widths=2", "class=height", "sty=1", "data-src=z", "x=\"width=1\""]
+                          "STYLE=x", "style", "alt=src", "srcs=1", "widths=2", "class=height", "sty=1", "data-src=z", "x=\"width=1\"", "sRc=q",
+                          "w\u{130}dth=3", "STyLe=y", "hEIGHt=2", "sr\u{212A}=1"]
         for _ in 0..<4_000 {
             var html = "<img"
             for _ in 0..<Int.random(in: 0...7, using: &rng) { html += " " + (attributes.randomElement(using: &rng) ?? "") }

@@ -49,6 +49,32 @@ import Testing
         }
     }
 
+    /// `html-empty-element`'s inline test on an element's packed name, as `inlineElements.contains`
+    /// answers for the name `HTMLElements.name(of:)` gives (any case written; long and non-ASCII names too).
+    @Test func inlineElementKeysMatchTheNameSet() {
+        let names = ["span", "SPAN", "b", "B", "strong", "i", "em", "small", "font", "u", "cite", "CITE", "div", "p", "spans", "sp",
+                     "strongest", "blockquote", "figcaption", "a\u{212A}", "span\u{301}", "s\u{130}", "x-span", "br", "img"]
+        let document = Document(path: "a.html", text: names.map { "<\($0)></\($0)>" }.joined())
+        let structure = document.htmlElements
+        #expect(structure.elements.count == names.count - 2)  // `br` and `img` are void
+        for element in structure.elements {
+            let name = structure.name(of: element)
+            #expect(HTMLEmptyElementRule.isInlineElement(packed: element.packedName) == HTMLEmptyElementRule.inlineElements.contains(name), "\(name)")
+        }
+    }
+
+    /// `html-tag-unbalanced`'s end tags of the elements open at the end, written in one string, are the
+    /// joined `</name>` of each (names that do not pack, non-ASCII and long, among them).
+    @Test func endTagsAreTheJoinedEndTags() {
+        let document = Document(path: "a.html", text: "<div><SPAN><blockquote><x-custom-element><dív><b>text")
+        let structure = document.htmlElements
+        let open = Array(structure.elements.indices.reversed())
+        #expect(open.count == 6)
+        let joined = open.map { "</\(structure.name($0))>" }.joined()
+        #expect(HTMLTagUnbalancedRule.endTags(of: open, structure) == joined)
+        #expect(HTMLTagUnbalancedRule.endTags(of: [], structure) == "")
+    }
+
     /// `html-double-escaped`'s `pre`/`code` test on a tag's name bytes, as `HTMLView.isTag` answers.
     @Test func literalTagTestMatchesIsTag() {
         let html = "<pre><PRE><Code><code><cod><prex><p><pr><b><CODE></code></pre>"

@@ -104,6 +104,19 @@ import Testing
         }
     }
 
+    /// `trimmedRange` tests each end on one byte before decoding: every scalar it trims must pass
+    /// those tests on its first and its last byte.
+    @Test func whitespaceScalarsPassTheTrimByteTests() {
+        var seen = 0
+        for value in UInt32(0)...0x10FFFF where HTMLText.isWhitespaceOrNewline(value) {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let utf8 = Array(String(scalar).utf8)
+            #expect(HTMLText.mayBeginWhitespace(utf8[0]) && HTMLText.mayEndWhitespace(utf8[utf8.count - 1]), "U+\(String(value, radix: 16))")
+            seen += 1
+        }
+        #expect(seen == 26)
+    }
+
     @Test func dateOnlyBlocksDecodeInPlace() {
         func plain(_ text: [UInt8]) -> Bool {
             let units: Set<UInt32> = [0x5E74, 0x6708, 0x65E5, 0x65F6, 0x6642, 0x5206, 0x79D2, 0x3A, 0xFF1A, 0x2F, 0x2D, 0x2E, 0x20, 0x3000, 0xA0, 0x9, 0xA, 0xD]
