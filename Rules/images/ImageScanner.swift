@@ -152,8 +152,9 @@ public enum ImageScanner {
     package struct LineMemo {
         /// For the `[` at p: its closer's index (nil: none on the line), keyed by p + 1.
         package var closers: [Int: Int?] = [:]
-        /// For a backtick run length: the earliest position from which no run of that length follows.
-        package var noRunFrom: [Int: Int] = [:]
+        /// The line's code span pairing so far (`MarkdownCode.codeSpanEnd`): where searches for a
+        /// closing run found none, so that runs of many lengths are not each searched to the line's end.
+        package var backticks = MarkdownCode.BacktickUnclosed()
         /// For a template tag's closer (`}` of `}}`, `%` of `%}`): the last search's start and what it
         /// found (nil: none on the rest of the line), so `![a]({{ ` repeated along a line is not
         /// searched to its end once per image.
@@ -177,23 +178,16 @@ public enum ImageScanner {
         return at.map { $0 + 2 }
     }
 
+    /// The code span opened by the backtick run at `i` (to the line's `end`), paired as CommonMark
+    /// pairs them by core's one pairing (`MarkdownCode.codeSpanEnd`, shared with the suppression
+    /// comments and the prose mask). The scan asks about openers out of order (a bracket's search
+    /// runs ahead of the line's scan), which that pairing answers as a fresh search would; the
+    /// document's bytes up to the line's end are its line, so positions stay the document's.
     package static func skipCodeSpan(_ buf: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int, memo: inout LineMemo) -> (after: Int, isSpan: Bool) {
-        var n = 0
         var j = i
-        while j < end && buf[j] == 0x60 { j += 1; n += 1 }
-        // No run of this length starts at or after `known` (learned by an earlier search on the line).
-        let known = memo.noRunFrom[n] ?? end
-        var k = j
-        while k < end && k < known {
-            if buf[k] == 0x60 {
-                var m = 0
-                while k < end && buf[k] == 0x60 { k += 1; m += 1 }
-                if m == n { return (k, true) }
-            } else {
-                k += 1
-            }
-        }
-        memo.noRunFrom[n] = min(known, j)
+        while j < end && buf[j] == 0x60 { j += 1 }
+        let line = UnsafeBufferPointer(start: buf.baseAddress, count: end)
+        if let close = MarkdownCode.codeSpanEnd(line, at: i, length: j - i, unclosed: &memo.backticks) { return (close, true) }
         return (j, false)
     }
 
