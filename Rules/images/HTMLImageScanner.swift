@@ -61,8 +61,23 @@ package enum HTMLImageScanner {
     /// `lazyAttributes`, `alt`); 0 for any other.
     @inline(__always)
     package static func attributeRole(_ bytes: [UInt8], _ name: Range<Int>) -> UInt8 {
+        bytes.withUnsafeBufferPointer { attributeRole($0, name) }
+    }
+
+    /// `attributeRole` over a buffer (the scans read their bytes through one).
+    @inline(__always)
+    package static func attributeRole(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> UInt8 {
+        // ASCII upper case folded as `HTMLView.equalsIgnoringASCIICase` folds it (the lengths are equal).
         @inline(__always) func named(_ lowercase: StaticString) -> Bool {
-            lowercase.withUTF8Buffer { HTMLView.equalsIgnoringASCIICase(bytes, name, $0) }
+            let word = lowercase.utf8Start
+            var k = 0
+            for i in name {
+                var b = bytes[i]
+                if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+                guard b == word[k] else { return false }
+                k += 1
+            }
+            return true
         }
         switch name.count {
         case 3: return named("src") ? singleURL : named("alt") ? alt : 0
@@ -87,14 +102,26 @@ package enum HTMLImageScanner {
     /// `links(of:isImg:view:bytes:)` appended to `out`; `sources` is scratch (emptied first).
     package static func appendLinks(of token: HTMLToken, isImg: Bool, view: HTMLView, bytes: [UInt8],
                                     sources: inout [Range<Int>], to out: inout [ImageLink]) {
-        // The tag's attributes read by index (`view.attributes(of: token)` is a slice, which retained
-        // and released the view's attribute array per tag). As `attributeValue(_:named:in:)` reads
-        // them: the first attribute of each lazy name decides whether that name has a value; the
-        // first `alt` is the alt text.
+        let read = bytes.withUnsafeBufferPointer {
+            readSources($0, view.attributes, token.attributeIndices, isImg: isImg, into: &sources)
+        }
+        appendImageLinks(of: token, isImg: isImg, sources: sources, sawAttribute: read.sawAttribute, alt: read.alt, to: &out)
+    }
+
+    /// An image tag's sources in attribute order, its alt text, and whether it has any source
+    /// attribute at all, from its attributes `attributes[indices]`: one reading for HTML documents
+    /// (the tokenizer's attributes) and raw HTML in Markdown (the line scanner's), so that a lazy
+    /// loader's `src=""` placeholder or a `data-src` is the same image in either. As
+    /// `attributeValue(_:named:in:)` reads them: the first attribute of each lazy name decides
+    /// whether that name has a value; the first `alt` is the alt text. `sources` is emptied first.
+    /// (The attributes read by index: a slice of the view's array retained and released it per tag.)
+    @inline(__always)
+    package static func readSources<A: ImageTagAttribute>(_ bytes: UnsafeBufferPointer<UInt8>, _ attributes: [A], _ indices: Range<Int>,
+                                                          isImg: Bool, into sources: inout [Range<Int>]) -> (sawAttribute: Bool, alt: Range<Int>?) {
         var lazySeen: UInt8 = 0, hasLazy = false
         var altText: Range<Int>?
-        for k in token.attributeIndices {
-            let attribute = view.attributes[k]
+        for k in indices {
+            let attribute = attributes[k]
             let role = attributeRole(bytes, attribute.name)
             if role & lazy != 0 {
                 let bit: UInt8 = 1 << (role >> 4)
@@ -108,8 +135,8 @@ package enum HTMLImageScanner {
         }
         sources.removeAll(keepingCapacity: true)
         var sawAttribute = false
-        for k in token.attributeIndices {
-            let attribute = view.attributes[k]
+        for k in indices {
+            let attribute = attributes[k]
             let role = attributeRole(bytes, attribute.name)
             if isImg, role & singleURL != 0 {
                 sawAttribute = true
@@ -123,7 +150,7 @@ package enum HTMLImageScanner {
                 appendCandidateURLs(bytes, value, to: &sources)
             }
         }
-        appendImageLinks(of: token, isImg: isImg, sources: sources, sawAttribute: sawAttribute, alt: altText, to: &out)
+        return (sawAttribute, altText)
     }
 
     /// The links of a tag from its sources in attribute order: the first carries the alt text, the
@@ -152,6 +179,10 @@ package enum HTMLImageScanner {
     }
 
     package static func isBlank(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        range.allSatisfy { HTMLView.isSpace(bytes[$0]) }
+    }
+
+    package static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         range.allSatisfy { HTMLView.isSpace(bytes[$0]) }
     }
 
@@ -196,3 +227,12 @@ package enum HTMLImageScanner {
         }
     }
 }
+
+/// An attribute of an image tag as `HTMLImageScanner.readSources` reads it: the tokenizer's
+/// `HTMLAttribute` in HTML documents, `ImageScanner.RawAttribute` in Markdown's raw HTML.
+package protocol ImageTagAttribute {
+    var name: Range<Int> { get }
+    var value: Range<Int>? { get }
+}
+
+extension HTMLAttribute: ImageTagAttribute {}

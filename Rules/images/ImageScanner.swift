@@ -152,8 +152,9 @@ public enum ImageScanner {
     package struct LineMemo {
         /// For the `[` at p: its closer's index (nil: none on the line), keyed by p + 1.
         package var closers: [Int: Int?] = [:]
-        /// For a backtick run length: the earliest position from which no run of that length follows.
-        package var noRunFrom: [Int: Int] = [:]
+        /// The line's code span pairing so far (`MarkdownCode.codeSpanEnd`): where searches for a
+        /// closing run found none, so that runs of many lengths are not each searched to the line's end.
+        package var backticks = MarkdownCode.BacktickUnclosed()
         /// For a template tag's closer (`}` of `}}`, `%` of `%}`): the last search's start and what it
         /// found (nil: none on the rest of the line), so `![a]({{ ` repeated along a line is not
         /// searched to its end once per image.
@@ -177,23 +178,16 @@ public enum ImageScanner {
         return at.map { $0 + 2 }
     }
 
+    /// The code span opened by the backtick run at `i` (to the line's `end`), paired as CommonMark
+    /// pairs them by core's one pairing (`MarkdownCode.codeSpanEnd`, shared with the suppression
+    /// comments and the prose mask). The scan asks about openers out of order (a bracket's search
+    /// runs ahead of the line's scan), which that pairing answers as a fresh search would; the
+    /// document's bytes up to the line's end are its line, so positions stay the document's.
     package static func skipCodeSpan(_ buf: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int, memo: inout LineMemo) -> (after: Int, isSpan: Bool) {
-        var n = 0
         var j = i
-        while j < end && buf[j] == 0x60 { j += 1; n += 1 }
-        // No run of this length starts at or after `known` (learned by an earlier search on the line).
-        let known = memo.noRunFrom[n] ?? end
-        var k = j
-        while k < end && k < known {
-            if buf[k] == 0x60 {
-                var m = 0
-                while k < end && buf[k] == 0x60 { k += 1; m += 1 }
-                if m == n { return (k, true) }
-            } else {
-                k += 1
-            }
-        }
-        memo.noRunFrom[n] = min(known, j)
+        while j < end && buf[j] == 0x60 { j += 1 }
+        let line = UnsafeBufferPointer(start: buf.baseAddress, count: end)
+        if let close = MarkdownCode.codeSpanEnd(line, at: i, length: j - i, unclosed: &memo.backticks) { return (close, true) }
         return (j, false)
     }
 
@@ -374,13 +368,21 @@ public enum ImageScanner {
         return fail("whitespace in image source (wrap it in <…> or encode it as %20)", at: close + 1)
     }
 
+    /// An attribute of a raw `<img>`/`<source>` tag in Markdown, as the line scanner reads it.
+    package struct RawAttribute: ImageTagAttribute {
+        package var name: Range<Int>
+        package var value: Range<Int>?
+    }
+
     /// Parses `<img …>` or `<source …>` at `start` (case-insensitive), appending its links to `out`
-    /// as the HTML scanner makes them: an `<img>`'s `src` first (carrying the alt text), then every
-    /// candidate URL of `srcset`/`data-srcset` (parsed by `HTMLImageScanner.appendCandidateURLs`)
-    /// as an alternate; an `<img>` with only a `srcset` has its first candidate as the image. A
-    /// `<source>`'s candidates are all alternates, and one without `srcset` is passed over:
-    /// `<source src>` is `<video>`/`<audio>` media, and `srcset` is only valid in `<picture>`, so
-    /// no `<picture>` nesting is tracked across lines. Returns nil when this is neither tag.
+    /// as the HTML scanner makes them, from the same reading of the attributes
+    /// (`HTMLImageScanner.readSources`): every `src`, lazy-loading attribute (`data-src`,
+    /// `data-original`, `data-lazy-src`) and candidate URL of `srcset`/`data-srcset` in attribute
+    /// order, the first carrying the alt text and the others alternates; a blank `src` beside a
+    /// lazy-loading attribute is the loader's placeholder, not a source. A `<source>`'s candidates
+    /// are all alternates, and one without `srcset` is passed over: `<source src>` is
+    /// `<video>`/`<audio>` media, and `srcset` is only valid in `<picture>`, so no `<picture>`
+    /// nesting is tracked across lines. Returns nil when this is neither tag.
     package static func parseHTMLImage(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, memo: inout LineMemo,
                                        into out: inout [ImageLink]) -> Int? {
         let isImg: Bool
@@ -394,11 +396,9 @@ public enum ImageScanner {
         }
         let nameEnd = start + (isImg ? 4 : 7)
         guard nameEnd == end || isSpace(buf[nameEnd]) || buf[nameEnd] == 0x2F || buf[nameEnd] == 0x3E else { return nil }
-        var link = ImageLink(kind: .html, range: start..<end, alt: nil, source: nil, label: nil, syntaxProblem: nil)
         var i = nameEnd
-        var sawSrc = false
         var closed = false
-        var candidates: [Range<Int>] = []
+        var attributes: [RawAttribute] = []
         while i < end {
             while i < end && (isSpace(buf[i]) || buf[i] == 0x2F) { i += 1 }
             if i >= end { break }
@@ -427,37 +427,25 @@ public enum ImageScanner {
                     value = vs..<i
                 }
             }
-            if isImg && asciiEqualsLower(buf, name, "src") {
-                sawSrc = true
-                link.source = value ?? (name.upperBound..<name.upperBound)
-            } else if isImg && asciiEqualsLower(buf, name, "alt") {
-                link.alt = value ?? (name.upperBound..<name.upperBound)
-            } else if asciiEqualsLower(buf, name, "srcset") || asciiEqualsLower(buf, name, "data-srcset"), let value {
-                HTMLImageScanner.appendCandidateURLs(buf, value, to: &candidates)
-            }
+            attributes.append(RawAttribute(name: name, value: value))
         }
-        link.range = start..<i
-        // A `<source>` without candidates is not an image: scanned on as before (it was never one).
-        if !isImg && candidates.isEmpty { return nil }
-        if isImg {
-            if sawSrc {
-                out.append(link)
-            } else if let first = candidates.first {
-                link.source = first
-                out.append(link)
-                candidates.removeFirst()
-            } else if closed {
-                link.syntaxProblem = "<img> has no src attribute"
-                out.append(link)
-            } else if candidates.isEmpty {
-                // A tag continued on the next line may carry its src there; only a closed tag lacks it.
-                return nil
-            }
+        let range = start..<i
+        var sources: [Range<Int>] = []
+        let read = HTMLImageScanner.readSources(buf, attributes, attributes.indices, isImg: isImg, into: &sources)
+        if sources.isEmpty {
+            // A `<source>` without candidates is not an image: scanned on as before (it was never one).
+            guard isImg else { return nil }
+            // As in HTML documents: an `<img>` with a source attribute but no URL in it (`srcset=""`) is no link.
+            if read.sawAttribute { return i }
+            // A tag continued on the next line may carry its src there; only a closed tag lacks it.
+            guard closed else { return nil }
+            out.append(ImageLink(kind: .html, range: range, alt: read.alt, source: nil, label: nil, syntaxProblem: "<img> has no src attribute"))
+            return i
         }
-        for candidate in candidates {
-            var alternate = ImageLink(kind: .html, range: link.range, alt: nil, source: candidate, label: nil, syntaxProblem: nil)
-            alternate.isAlternate = true
-            out.append(alternate)
+        for (index, source) in sources.enumerated() {
+            var link = ImageLink(kind: .html, range: range, alt: index == 0 ? read.alt : nil, source: source, label: nil, syntaxProblem: nil)
+            link.isAlternate = !isImg || index > 0
+            out.append(link)
         }
         return i
     }

@@ -9,10 +9,20 @@ public protocol ResourceProbe: Sendable {
     /// Why `fileExists(path)` answered false, when there is more to say than "nothing there".
     /// Asked only on that miss path (the default: nothing to say).
     func explainMissing(_ path: String) -> ResourceMiss?
+    /// `explainMissing(path)`, with the paths whose state decided the answer appended to
+    /// `decidedBy` (the path, the directories whose entries were listed, the file found under
+    /// another spelling): a cached result is keyed on them, as it is on the paths `fileExists` was
+    /// asked about, so a rename that changes the explanation makes the entry stale. The default:
+    /// the path alone.
+    func explainMissing(_ path: String, decidedBy: inout [String]) -> ResourceMiss?
 }
 
 extension ResourceProbe {
     public func explainMissing(_ path: String) -> ResourceMiss? { nil }
+    public func explainMissing(_ path: String, decidedBy: inout [String]) -> ResourceMiss? {
+        decidedBy.append(path)
+        return explainMissing(path)
+    }
 }
 
 /// What is at a path where no regular file is.
@@ -41,6 +51,16 @@ public struct FileSystemProbe: ResourceProbe {
     /// components: each component missing as written is looked up in its directory's listing (read
     /// once a run per directory, so many misses in one directory do not list it again each).
     public func explainMissing(_ path: String) -> ResourceMiss? {
+        var decidedBy: [String] = []
+        return explainMissing(path, decidedBy: &decidedBy)
+    }
+
+    /// The answer is decided by the path itself (a directory there), the entries of each directory
+    /// listed for a component missing as written (a directory's stamp changes when an entry is
+    /// added, removed or renamed, and its path stops existing when it or a parent is renamed), and
+    /// the file found in the end.
+    public func explainMissing(_ path: String, decidedBy: inout [String]) -> ResourceMiss? {
+        decidedBy.append(path)
         var st = stat()
         if SystemPath.stat(path, &st) == 0 { return (st.st_mode & S_IFMT) == S_IFDIR ? .directory : nil }
         guard path.hasPrefix("/") else { return nil }
@@ -50,13 +70,16 @@ public struct FileSystemProbe: ResourceProbe {
             let name = String(part)
             let written = real + "/" + name
             if SystemPath.lstat(written, &st) == 0 { real = written; continue }
-            guard let actual = listings.match(name, in: real.isEmpty ? "/" : real) else { return nil }
+            let directory = real.isEmpty ? "/" : real
+            decidedBy.append(directory)
+            guard let actual = listings.match(name, in: directory) else { return nil }
             // Swift compares strings by canonical equivalence: equal here means NFC against NFD.
             if first == nil { first = .otherSpelling(written: name, actual: actual, normalization: name == actual) }
             real += "/" + actual
         }
-        guard let first, fileExists(real) else { return nil }
-        return first
+        guard let first else { return nil }
+        decidedBy.append(real)
+        return fileExists(real) ? first : nil
     }
 }
 
@@ -249,6 +272,18 @@ package final class RecordingProbe: ResourceProbe, @unchecked Sendable {
         _ = paths.withLock { $0.insert(path) }
         return base.fileExists(path)
     }
-    package func explainMissing(_ path: String) -> ResourceMiss? { base.explainMissing(path) }
+    /// The explanation is recorded with the paths that decided it: a cached "on disk as 'A.jpg'"
+    /// keyed only on the missing path stayed after `A.jpg` was renamed, until a cold run.
+    package func explainMissing(_ path: String) -> ResourceMiss? {
+        var decidedBy: [String] = []
+        return explainMissing(path, decidedBy: &decidedBy)
+    }
+    package func explainMissing(_ path: String, decidedBy: inout [String]) -> ResourceMiss? {
+        let start = decidedBy.count
+        let miss = base.explainMissing(path, decidedBy: &decidedBy)
+        let read = decidedBy[start...]
+        paths.withLock { $0.formUnion(read) }
+        return miss
+    }
     package var probed: [String] { paths.withLock { $0 }.sorted() }
 }

@@ -44,9 +44,25 @@ public struct FileStamp: Sendable, Equatable {
         return FileStamp(st)
     }
 
+    /// The stamp of a path a cached result depends on (`CacheEntry.dependencies`): a regular
+    /// file's, or a directory's. A miss explanation ("on disk as 'A.jpg'") is decided by directory
+    /// listings, and a directory's times change when an entry is added, removed or renamed;
+    /// `of(_:)` gave every directory nil, so no change to one made an entry stale.
+    package static func ofDependency(_ path: String) -> FileStamp? {
+        var st = stat()
+        guard SystemPath.stat(path, &st) == 0 else { return nil }
+        let kind = st.st_mode & S_IFMT
+        guard kind == S_IFREG || kind == S_IFDIR else { return nil }
+        return FileStamp(anyKind: st)
+    }
+
     /// What `st` says about a regular file; nil for anything else.
     package init?(_ st: stat) {
         guard (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        self.init(anyKind: st)
+    }
+
+    private init(anyKind st: stat) {
         #if canImport(Darwin)
         let ts = st.st_mtimespec
         let cs = st.st_ctimespec
@@ -883,7 +899,7 @@ package struct CacheEntry: Sendable {
     }
 
     /// Whether every dependency still has the stamp it had when the entry was made.
-    package var dependenciesUnchanged: Bool { dependencies.allSatisfy { FileStamp.of($0.path) == $0.stamp } }
+    package var dependenciesUnchanged: Bool { dependencies.allSatisfy { FileStamp.ofDependency($0.path) == $0.stamp } }
 
     /// The body with its facts last (`decode` with `facts`).
     package func encode(into w: inout ByteWriter) {

@@ -1002,7 +1002,7 @@ public final class Linter: Sendable {
             var sorted = outcome.diagnostics
             Diagnostic.sortInOutputOrder(&sorted)
             var entry = CacheEntry(location: location, stamp: stamp, settled: false, contentHash: hash, byteCount: bytes.count,
-                                   diagnostics: sorted, facts: facts, dependencies: recorder.probed.map { ($0, FileStamp.of($0)) },
+                                   diagnostics: sorted, facts: facts, dependencies: recorder.probed.map { ($0, FileStamp.ofDependency($0)) },
                                    crossFileRegions: outcome.suppressions, regionsKnown: outcome.suppressionsKnown)
             // Long lines (minified HTML, a whole article on one line) are left to be read back: the
             // cache would otherwise hold a second copy of such a corpus.

@@ -66,6 +66,37 @@ import Testing
         #expect(links.allSatisfy { $0.syntaxProblem == nil })
     }
 
+    /// Raw HTML in Markdown read only `src`, `alt` and the `srcset`s: `<img src="" data-src="x.jpg">`
+    /// was an empty source there while HTML files take it for a lazy loader's placeholder and check
+    /// `data-src`. Both now read a tag's attributes the same way (`HTMLImageScanner.readSources`).
+    @Test func markdownRawHTMLReadsLazyLoadingAsHTMLFilesDo() throws {
+        let body = "<img src=\"\" data-src=\"pics/missing.jpg\" alt=\"圖\">\n<img src='' data-original='pics/ok.jpg'>\n"
+            + "<img class=lazyload data-lazy-src=pics/ok.jpg alt=會場>\n"
+        let existing: Set<String> = ["/corpus/news/pics/ok.jpg"]
+        let markdown = try Self.lint(body, existing: existing, path: "news/a.md")
+        #expect(markdown == ["5:23 local image 'pics/missing.jpg' does not exist"])
+        #expect(markdown == (try Self.lint(body, existing: existing, path: "news/a.html")))
+    }
+
+    /// The same links (source, alternate, alt text) from a tag in a Markdown body as in an HTML file.
+    @Test func markdownRawHTMLImagesEqualHTMLFileImages() {
+        let tags = [
+            "<img src=\"\" data-src=\"/x.jpg\">", "<img data-src='a.jpg' src='b.jpg' alt='兩個'>", "<img src=' ' data-srcset='c.jpg 1x, d.jpg 2x'>",
+            "<img srcset='e.jpg 2x' src='f.jpg' alt=後>", "<img src='g.jpg' src='h.jpg' alt='一' alt='二'>", "<img data-original=\"\" src=\"\">",
+            "<img data-src src=''>", "<IMG SRC='i.jpg' DATA-LAZY-SRC='j.jpg'>", "<img alt='無'>", "<img srcset=''>",
+            "<picture><source data-srcset='k.jpg 414w' data-src='l.jpg'><img src='m.jpg'></picture>",
+        ]
+        for tag in tags {
+            let text = Self.fm + "<p>" + tag + "</p>\n"
+            func links(_ path: String) -> [String] {
+                let doc = Document(path: path, text: text)
+                func s(_ r: Range<Int>?) -> String { r.map { String(decoding: doc.bytes[$0], as: UTF8.self) } ?? "nil" }
+                return ImageScanner.scan(doc).map { "\(s($0.source)) \($0.isAlternate) \(s($0.alt)) \($0.syntaxProblem ?? "")" }
+            }
+            #expect(links("a.md") == links("a.html"), "\(tag)")
+        }
+    }
+
     @Test func brokenCandidatesAreReportedWhereTheyAre() throws {
         let body = "<img src='pics/ok.jpg' srcset='pics/ok.jpg 1x, pics/missing.jpg 2x' alt='會場'>\n<picture><source srcset='javascript:x'><img src=''></picture>\n<img alt='無圖'>\n"
         let got = try Self.lint(body, existing: ["/corpus/news/pics/ok.jpg"])

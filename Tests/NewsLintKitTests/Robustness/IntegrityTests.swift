@@ -122,6 +122,41 @@ import Testing
         #expect(try run().diagnostics.isEmpty)
     }
 
+    /// A miss's explanation (a directory, another letter case, another normalization) read paths
+    /// the entry was not keyed on: after a rename the warm run served the old reason ("on disk as
+    /// 'photo.jpg'" for a file now named otherwise) until a cold run. The paths that decided the
+    /// explanation are now dependencies of the entry, as the probed image path is.
+    @Test func aMissExplanationFollowsARename() throws {
+        let dir = TemporaryDirectory()
+        dir.write("a.md", "正文。\n\n![圖](img/Photo.jpg)\n")
+        dir.write("img/photo.jpg", "jpeg")
+        let old = Date(timeIntervalSince1970: 1_600_000_000)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: dir.path + "/a.md")
+        func run() throws -> (messages: [String], hits: Int) {
+            let cache = try #require(LintCache.open(directory: dir.path + "/.cache", key: 5))
+            let r = try Self.linter(root: dir.path, cache: cache).lint([.file("a.md")])
+            try cache.save()
+            return (r.diagnostics.map(\.message), cache.hits)
+        }
+        let caseOnly = "local image 'img/Photo.jpg' does not exist as written: 'Photo.jpg' is on disk as 'photo.jpg', in another letter case; "
+            + "a case-sensitive web server will not find it"
+        #expect(try run().messages == [caseOnly])
+        #expect(try run() == ([caseOnly], 1))
+        // The file renamed away: plainly missing now.
+        try FileManager.default.moveItem(atPath: dir.path + "/img/photo.jpg", toPath: dir.path + "/img/other.jpg")
+        #expect(try run().messages == ["local image 'img/Photo.jpg' does not exist"])
+        // A directory of that name: said so; and renamed back to a file in another case.
+        try FileManager.default.createDirectory(atPath: dir.path + "/img/Photo.jpg", withIntermediateDirectories: true)
+        #expect(try run().messages == ["local image 'img/Photo.jpg' is a directory, not an image file"])
+        try FileManager.default.removeItem(atPath: dir.path + "/img/Photo.jpg")
+        try FileManager.default.moveItem(atPath: dir.path + "/img/other.jpg", toPath: dir.path + "/img/photo.jpg")
+        #expect(try run().messages == [caseOnly])
+        // Its directory renamed in another case: the image's directory is found under that spelling.
+        try FileManager.default.moveItem(atPath: dir.path + "/img", toPath: dir.path + "/IMG")
+        #expect(try run().messages == ["local image 'img/Photo.jpg' does not exist as written: 'img' is on disk as 'IMG', in another letter case; "
+            + "a case-sensitive web server will not find it"])
+    }
+
     /// A pack file in a subdirectory of a rule pack changes the cache key.
     @Test func editingAPackFileInASubdirectoryChangesTheKey() throws {
         let dir = TemporaryDirectory()

@@ -28,6 +28,64 @@ import Testing
         _ = try Self.lint("![" + (1..<1400).map { String(repeating: "`", count: $0) }.joined(separator: " ") + "\n", select: ["image-link-broken"])
     }
 
+    /// Backtick runs of 1, 2, … 1,000 bytes, none closed, inside an image's brackets: the image
+    /// scanner's own pairing searched the rest of the line once a length (√n × n: about 0.3 G byte
+    /// reads here, 1 s of a release build for a 2 MB line); core's `MarkdownCode.codeSpanEnd` reads
+    /// it about once. Counted in the pairing's steps, not timed.
+    @Test func imageScanReadsALineOfUnclosedBacktickRunsAboutOnce() {
+        var line = "![圖"
+        for length in 1...1_000 { line += "中" + String(repeating: "`", count: length) }
+        line += "](a.png) 後\n"
+        let bytes = Array(line.utf8)
+        var memo = ImageScanner.LineMemo(), inComment = false, out: [ImageLink] = []
+        bytes.withUnsafeBufferPointer {
+            ImageScanner.scanLine($0, 0..<(bytes.count - 1), definitions: [:], inComment: &inComment, into: &out, memo: &memo)
+        }
+        // No run is closed: the brackets close across them, one image.
+        #expect(out.count == 1)
+        #expect(out.first.flatMap { $0.source.map { String(decoding: bytes[$0], as: UTF8.self) } } == "a.png")
+        #expect(memo.backticks.steps < 4 * bytes.count, "\(memo.backticks.steps) steps for \(bytes.count) bytes")
+    }
+
+    /// The image scanner asks about code span openers out of order (a bracket's search runs ahead
+    /// of the line's scan, which then comes back): with one memo a line, every answer is a fresh
+    /// search's (the first later run of the same length on the line), in any order of asking.
+    @Test func imageCodeSpansAreFreshSearchesInAnyOrder() {
+        func fresh(_ b: [UInt8], _ i: Int, _ end: Int) -> (Int, Bool) {
+            var j = i
+            while j < end && b[j] == 0x60 { j += 1 }
+            var k = j
+            while k < end {
+                guard b[k] == 0x60 else { k += 1; continue }
+                let run = k
+                while k < end && b[k] == 0x60 { k += 1 }
+                if k - run == j - i { return (k, true) }
+            }
+            return (j, false)
+        }
+        var rng = SeededRandom(seed: 50_004)
+        let pieces = ["`", "``", "```", "````", "\\", "a", " ", "中", "[", "]"]
+        for _ in 0..<3_000 {
+            var text = "`x"
+            for _ in 0..<Int.random(in: 0...16, using: &rng) { text += pieces.randomElement(using: &rng) ?? "" }
+            let lineEnd = text.utf8.count
+            text += "y`\n" // past the line's end: never read
+            let bytes = Array(text.utf8)
+            // Every position an opener can start at: a run's start, or its second backtick after an escape.
+            var openers: [Int] = []
+            for p in 1..<lineEnd where bytes[p] == 0x60 && (bytes[p - 1] != 0x60 || (p >= 2 && bytes[p - 2] == 0x5C)) { openers.append(p) }
+            openers.shuffle(using: &rng)
+            var memo = ImageScanner.LineMemo()
+            bytes.withUnsafeBufferPointer { b in
+                for p in openers {
+                    let got = ImageScanner.skipCodeSpan(b, p, lineEnd, memo: &memo)
+                    let want = fresh(bytes, p, lineEnd)
+                    #expect(got.after == want.0 && got.isSpan == want.1, "\(text) at \(p)")
+                }
+            }
+        }
+    }
+
     @Test func imageScannerMemoStillFindsNestedImages() {
         let doc = Document(path: "a.md", text: "![a [b] c](x.png) ![[d]](y.png) ![e](z.png\n")
         let links = ImageScanner.scan(doc)
