@@ -81,7 +81,7 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
             return
         }
         if url.host.map({ !$0.allSatisfy(\.isASCII) }) ?? true {
-            // Internationalised hosts need IDNA, which Foundation does not offer here: not checked.
+            // A host `requestURL` could not give an IDNA form (`IDNA.asciiHost`): not checked.
             done(Outcome(result: URLCheckResult(ok: true, detail: "not checked (non-ASCII host)"), definitive: false))
             return
         }
@@ -199,6 +199,8 @@ public final class OnlineChecker: URLChecker, @unchecked Sendable {
 
     /// An IRI made into a URI: non-ASCII bytes and characters URLs forbid are percent-encoded.
     package static func requestURL(_ iri: String) -> URL? {
+        // A host beyond ASCII is looked up by its IDNA form (`xn--…`); percent-encoded, it was no host DNS knows.
+        let iri = IDNA.asciiHostURL(iri)
         var out = ""
         out.reserveCapacity(iri.utf8.count)
         let hexDigits = Array("0123456789ABCDEF".utf8)
