@@ -4,7 +4,8 @@ import NewsLintCore
 /// Two or more spaces before a line that continues the paragraph are a CommonMark hard line
 /// break (poems, addresses, one item per line) and are kept when `allowHardBreak` is on.
 /// A line of nothing but whitespace is emptied: made of U+3000/U+00A0 it is not even a blank
-/// line to Markdown, so it glues the paragraphs around it together.
+/// line to Markdown or YAML (a paragraph line between two paragraphs glues them together). The
+/// message says only that it is not blank: most such lines sit before a blank line or the end.
 /// In an HTML body a line break and the whitespace around it collapse to one space (and inside
 /// `<pre>` they are content), so only front-matter lines are checked there: scrapers indent HTML.
 public struct TrailingWhitespaceRule: Rule, RuleWithOptions {
@@ -34,7 +35,7 @@ public struct TrailingWhitespaceRule: Rule, RuleWithOptions {
             let run = start..<range.upperBound
             if start == range.lowerBound {
                 let wide = bytes[run].contains { $0 >= 0x80 }
-                let message = wide ? "whitespace-only line of no-break/ideographic spaces (Markdown reads it as text and joins the paragraphs around it)"
+                let message = wide ? "whitespace-only line of no-break/ideographic spaces (Markdown and YAML read them as text: the line is not blank)"
                                    : "whitespace-only line"
                 sink.report(run, message, fix: Fix(.safe, "Empty the whitespace-only line", edits: [.delete(run)]))
                 continue
