@@ -127,7 +127,8 @@ package enum HTMLImageScanner {
                 let bit: UInt8 = 1 << (role >> 4)
                 if lazySeen & bit == 0 {
                     lazySeen |= bit
-                    if attribute.value != nil { hasLazy = true }
+                    // A blank lazy attribute loads nothing: it makes no placeholder of `src=""`.
+                    if let value = attribute.value, !isBlank(bytes, value) { hasLazy = true }
                 }
             } else if role == alt, isImg, altText == nil {
                 altText = attribute.value ?? (attribute.name.upperBound..<attribute.name.upperBound)

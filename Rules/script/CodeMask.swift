@@ -17,11 +17,9 @@ package struct CodeMask {
     /// opening with `<` after at most three spaces (a Liquid tag opens with `{`, a link definition
     /// with `[`). nil until asked.
     private var rawBlocks: [Range<Int>]?
-    /// The line last asked about (0: none), its scalars, and which of them lie in a code span
-    /// (empty: none does).
+    /// The line last asked about (0: none) and its code spans (byte ranges, backticks included).
     private var line = 0
-    private var run: ScalarRun?
-    private var inCodeSpan: [Bool] = []
+    private var codeSpans: [Range<Int>] = []
 
     package init(_ document: Document) { self.document = document }
 
@@ -41,19 +39,7 @@ package struct CodeMask {
         }
         if first < blocks.count, blocks[first].overlaps(range) { return true }
         if n != line { readLine(n) }
-        guard !inCodeSpan.isEmpty, let run else { return false }
-        // The scalars of `range`: from the last one starting at or before its first byte.
-        var lo = 0, hi = run.count
-        while lo < hi {
-            let mid = (lo &+ hi) &>> 1
-            if run.offsets[mid] <= range.lowerBound { lo = mid &+ 1 } else { hi = mid }
-        }
-        var i = max(0, lo &- 1)
-        while i < run.count, run.offsets[i] < range.upperBound {
-            if inCodeSpan[i] { return true }
-            i &+= 1
-        }
-        return false
+        return codeSpans.contains { $0.overlaps(range) }
     }
 
     private mutating func rawHTMLBlocks() -> [Range<Int>] {
@@ -68,30 +54,14 @@ package struct CodeMask {
         return found
     }
 
-    /// The code spans of line `n`: the spans `ProseMask.nonProse` masks that open with a backtick.
+    /// The code spans of line `n`, as CommonMark pairs backtick runs (`MarkdownCode.codeSpans`):
+    /// only the spans themselves, not a URL or tag written right after one.
     private mutating func readLine(_ n: Int) {
         line = n
-        inCodeSpan = []
         let range = document.contentRange(ofLine: n)
         let hasBacktick = document.bytes.withUnsafeBufferPointer {
             ByteWords.firstIndex(of: 0x60, in: $0, from: range.lowerBound, to: range.upperBound) != nil
         }
-        guard hasBacktick else { run = nil; return }
-        let lineRun = document.scalarRun(document.scalars, line: n)
-        run = lineRun
-        let mask = ProseMask.nonProse(lineRun)
-        var flags = [Bool](repeating: false, count: lineRun.count)
-        var i = 0, any = false
-        while i < mask.count {
-            guard mask[i] else { i &+= 1; continue }
-            var j = i
-            while j < mask.count, mask[j] { j &+= 1 }
-            if lineRun.cps[i] == 0x60 {
-                for x in i..<j { flags[x] = true }
-                any = true
-            }
-            i = j
-        }
-        if any { inCodeSpan = flags }
+        codeSpans = hasBacktick ? MarkdownCode.codeSpans(document.bytes, range) : []
     }
 }

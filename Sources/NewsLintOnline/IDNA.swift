@@ -4,7 +4,8 @@ import Foundation
 /// common case. A host of `例子.香港` is looked up in DNS as `xn--fsqu00a.xn--j6w193g`; without
 /// this the checker could only say "not checked (non-ASCII host)".
 package enum IDNA {
-    /// The ASCII form of `host`: NFC, lower case, the ideographic and full-width full stops
+    /// The ASCII form of `host`: NFKC (full-width letters and digits, as a Chinese input method in
+    /// full-width mode types them, are ASCII), lower case, the ideographic and full-width full stops
     /// (`。` `．` `｡`, as a Chinese input method types them) read as dots, and each label holding a
     /// character beyond ASCII written `xn--` and its Punycode (RFC 3492). Nil for a host this cannot
     /// make: an empty label (a trailing dot aside), a label of more than 63 bytes or a host of more
@@ -13,7 +14,12 @@ package enum IDNA {
     /// mapping table, no bidi or joiner rules): a host it gets wrong is one DNS does not find,
     /// reported as unreachable, as any misspelt host is.
     package static func asciiHost(_ host: String) -> String? {
-        let folded = host.precomposedStringWithCanonicalMapping.lowercased()
+        // Punycode writes at least one byte for each scalar, and its time grows with a label's
+        // length times its distinct scalars: a host longer than DNS allows is refused before
+        // any of that (a megabyte of ideographs would take some 10¹⁰ steps).
+        guard host.unicodeScalars.count <= 4 * maxHostBytes else { return nil }
+        let folded = host.precomposedStringWithCompatibilityMapping.lowercased()
+        guard folded.unicodeScalars.count <= maxHostBytes + 1 else { return nil }
         var labels: [[Unicode.Scalar]] = [[]]
         for scalar in folded.unicodeScalars {
             switch scalar.value {
@@ -31,15 +37,15 @@ package enum IDNA {
             if label.allSatisfy(\.isASCII) {
                 ascii = String(String.UnicodeScalarView(label))
             } else {
-                guard label.allSatisfy({ !$0.isASCII || isHostCharacter($0) }), label.first != "-", label.last != "-",
-                      let code = punycode(label.map(\.value)) else { return nil }
+                guard label.count <= maxLabelBytes - 4, label.allSatisfy({ !$0.isASCII || isHostCharacter($0) }),
+                      label.first != "-", label.last != "-", let code = punycode(label.map(\.value)) else { return nil }
                 ascii = "xn--" + code
             }
-            guard ascii.utf8.count <= 63 else { return nil }
+            guard ascii.utf8.count <= maxLabelBytes else { return nil }
             out.append(ascii)
         }
         let joined = out.joined(separator: ".")
-        guard joined.utf8.count <= 253 else { return nil }
+        guard joined.utf8.count <= maxHostBytes else { return nil }
         return fullyQualified ? joined + "." : joined
     }
 
@@ -49,7 +55,8 @@ package enum IDNA {
     package static func asciiHostURL(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return url }
         let authorityStart = schemeEnd.upperBound
-        let authorityEnd = url[authorityStart...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? url.endIndex
+        // A browser reads `\` as `/` in an http(s) URL: it ends the authority too.
+        let authorityEnd = url[authorityStart...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" || $0 == "\\" }) ?? url.endIndex
         let authority = url[authorityStart..<authorityEnd]
         let hostStart = authority.lastIndex(of: "@").map { url.index(after: $0) } ?? authorityStart
         guard hostStart < authorityEnd, url[hostStart] != "[" else { return url }
@@ -58,6 +65,9 @@ package enum IDNA {
         guard !host.unicodeScalars.allSatisfy(\.isASCII), let ascii = asciiHost(String(host)) else { return url }
         return String(url[..<hostStart]) + ascii + String(url[hostEnd...])
     }
+
+    /// DNS's limits: 63 bytes a label, 253 a name (without its trailing dot).
+    private static let maxLabelBytes = 63, maxHostBytes = 253
 
     private static func isHostCharacter(_ s: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(s) || ("0"..."9").contains(s) || s == "-"

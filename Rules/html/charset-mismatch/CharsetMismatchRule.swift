@@ -14,17 +14,21 @@ public struct CharsetMismatchRule: Rule {
         let bytes = document.bytes
         let view = document.html
         var found: [(value: Range<Int>, label: String)] = []
-        // The `<meta>` start tags of the head only, as the HTML parser bounds it: the walk ends at
-        // the first start tag it puts in the body (`<body>`, or a `<div>` or `<p>` that opens the
-        // body without it) and at the first text that is not spaces (comments, doctype, scripts and
+        // The `<meta>` start tags a browser reads for the encoding: every one in the first 1024
+        // bytes (the prescan reads them wherever they stand), and after those the head's, as the
+        // HTML parser bounds it. Past byte 1024 the walk ends at the first start tag the parser
+        // puts in the body (`<body>`, or a `<div>` or `<p>` that opens the body without it) and at
+        // the first text that is not spaces outside `<title>` (comments, doctype, scripts and
         // styles are their own tokens, passed over). A page fragment (agora's HTML files: no head,
-        // no meta) ends the walk at its first tag or word: walked to its end, every token of every
-        // fragment was read for nothing (4.4 M instructions at agora ×1). A `<meta>` in the body is
-        // not where a page declares its encoding.
-        let headElements = Self.headElements, templateKey = Self.templateKey
+        // no meta) ends the walk soon after its first kilobyte: walked to its end, every token of
+        // every fragment was read for nothing (4.4 M instructions at agora ×1).
+        let headElements = Self.headElements, templateKey = Self.templateKey, titleKey = Self.titleKey
         // Inside a `<template>` (its content is inert: no body, no declaration), the nesting depth.
         var templateDepth = 0
+        // Inside `<title>`: its words are the head's, not the body's first text.
+        var inTitle = false
         walk: for token in view.tokens {
+            let prescanned = token.range.lowerBound < Self.prescanLength
             switch token.kind {
             case .startTag:
                 let key = token.key(in: bytes) ?? 0
@@ -32,18 +36,21 @@ public struct CharsetMismatchRule: Rule {
                     if key == templateKey { templateDepth += 1 }
                     continue
                 }
-                guard headElements.contains(key) else { break walk }
+                if key == titleKey { inTitle = true }
                 if key == templateKey { templateDepth = 1; continue }
+                guard headElements.contains(key) || prescanned else { break walk }
                 guard key == Self.metaKey, let value = view.declaredCharset(of: token, in: bytes) else { continue }
                 let label = String(decoding: bytes[value], as: UTF8.self).lowercased()
                 if Self.legacyLabels.contains(label) { found.append((value, label)) }
             case .endTag:
-                if templateDepth > 0, token.key(in: bytes) == templateKey { templateDepth -= 1 }
+                let key = token.key(in: bytes)
+                if templateDepth > 0, key == templateKey { templateDepth -= 1 }
+                if key == titleKey { inTitle = false }
             case .text:
-                guard templateDepth == 0 else { continue }
+                guard templateDepth == 0, !inTitle, !prescanned else { continue }
                 for k in token.range where !HTMLView.isSpace(bytes[k]) { break walk }
             case .characterReference:
-                if templateDepth == 0 { break walk }
+                if templateDepth == 0, !inTitle, !prescanned { break walk }
             case .comment, .doctype, .rawText:
                 continue
             }
@@ -86,6 +93,11 @@ public struct CharsetMismatchRule: Rule {
             .map { TagNameKey.of(Array($0.utf8), 0..<$0.utf8.count) ?? 0 })
     /// `template` as a `TagNameKey`.
     private static let templateKey = TagNameKey.of(Array("template".utf8), 0..<8) ?? 0
+    /// `title` as a `TagNameKey`.
+    private static let titleKey = TagNameKey.of(Array("title".utf8), 0..<5) ?? 0
+    /// The bytes a browser's prescan reads for a `<meta>` declaring the encoding, wherever it
+    /// stands (WHATWG HTML, "prescan a byte stream to determine its encoding").
+    private static let prescanLength = 1024
 
     /// Labels (WHATWG Encoding) of the encodings a Chinese news page was published in before UTF-8,
     /// and of the single-byte ones a UTF-8 page is misread as. Not here: UTF-8's labels, UTF-16's

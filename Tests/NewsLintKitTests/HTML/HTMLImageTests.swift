@@ -78,6 +78,16 @@ import Testing
         #expect(markdown == (try Self.lint(body, existing: existing, path: "news/a.html")))
     }
 
+    /// A blank lazy attribute loads nothing, so it makes no placeholder of a blank `src`: the image
+    /// is still empty, in Markdown as in HTML (a `data-src=""` once hid both findings).
+    @Test func aBlankLazyAttributeIsNoPlaceholder() throws {
+        for body in ["<img src=\"\" data-src=\"\" alt=\"圖\">\n", "<img data-src=\"\" alt=\"圖\">\n", "<img src='' data-original=' '>\n"] {
+            let markdown = try Self.lint(body, existing: [], path: "news/a.md")
+            #expect(!markdown.isEmpty && markdown.allSatisfy { $0.hasSuffix("empty image source") }, "\(body): \(markdown)")
+            #expect(markdown == (try Self.lint(body, existing: [], path: "news/a.html")), "\(body)")
+        }
+    }
+
     /// The same links (source, alternate, alt text) from a tag in a Markdown body as in an HTML file.
     @Test func markdownRawHTMLImagesEqualHTMLFileImages() {
         let tags = [

@@ -36,6 +36,12 @@ struct IDNATests {
         let fortyIdeographs = String(String.UnicodeScalarView((0..<40).compactMap { Unicode.Scalar(0x4E00 + $0 * 97) }))
         #expect(IDNA.punycode(fortyIdeographs.unicodeScalars.map(\.value)).map { $0.utf8.count > 63 } == true)
         #expect(IDNA.asciiHost(fortyIdeographs + ".hk") == nil)
+        // A label too long for DNS is refused before Punycode runs over it (a megabyte of ideographs).
+        #expect(IDNA.asciiHost(String(repeating: "例", count: 60) + ".hk") == nil)
+        #expect(IDNA.asciiHost(String(repeating: "例子", count: 500_000) + ".hk") == nil)
+        // Full-width letters and dots, as a full-width input mode types them, are ASCII (NFKC).
+        #expect(IDNA.asciiHost("ｗｗｗ．ｅｘａｍｐｌｅ．ｃｏｍ") == "www.example.com")
+        #expect(IDNA.asciiHost("ＩＭＧ．例子．香港") == "img.xn--fsqu00a.xn--j6w193g")
         #expect(IDNA.asciiHost("caf_é.fr") == nil)
         #expect(IDNA.asciiHost("-café.fr") == nil)
     }
@@ -46,5 +52,7 @@ struct IDNATests {
         #expect(IDNA.asciiHostURL("https://img.example.hk/圖.jpg") == "https://img.example.hk/圖.jpg")
         #expect(IDNA.asciiHostURL("https://[::1]/a.png") == "https://[::1]/a.png")
         #expect(IDNA.asciiHostURL("https://caf_é.fr/a.png") == "https://caf_é.fr/a.png")
+        // A backslash ends the authority, as a browser reads it in an http(s) URL.
+        #expect(IDNA.asciiHostURL("https://例子.香港\\圖\\a.jpg") == "https://xn--fsqu00a.xn--j6w193g\\圖\\a.jpg")
     }
 }

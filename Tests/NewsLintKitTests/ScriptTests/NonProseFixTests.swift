@@ -32,6 +32,13 @@ import Testing
         #expect(safe == text.replacingOccurrences(of: "正文\u{F900}正文", with: "正文\u{8C48}正文"))
     }
 
+    /// A code span ends at its closing backticks: a URL or tag written right after it is not code
+    /// (the line's non-prose mask runs them together; `CodeMask` pairs the backticks itself).
+    @Test func anAddressRightAfterACodeSpanIsNotCode() throws {
+        let text = Self.frontMatter + "見 `a`https://x.hk/\u{F900}.jpg 的圖。\n\n見 `a`<span title=\"\u{F900}\">圖</span>。\n"
+        #expect(try Self.fixes("compat-ideograph", text) == [8: .unsafe, 10: .unsafe])
+    }
+
     /// `x` in a fenced code block, a raw `<script>` block, a comment over lines, a code span, then
     /// in prose (lines 9, 13, 17, 20, 22).
     static func codeText(_ x: String) -> String {

@@ -508,13 +508,24 @@ private func fixture(_ name: String) throws -> String {
     /// start tag it puts in the body or the first text that is not spaces. A page fragment (no
     /// head, agora's HTML files) was walked to its end for a meta it cannot declare.
     @Test func theWalkStopsWhereTheParserOpensTheBody() throws {
+        // Past the first 1024 bytes (which a browser's prescan reads whole), a `<meta>` after the
+        // body's first tag or word is not read for the encoding.
+        let paragraph = "<p>" + String(repeating: "立法會今日三讀通過。", count: 40) + "</p>\n"
+        #expect(paragraph.utf8.count > 1024)
         for fragment in [
-            "<div><p>立法會今日三讀通過。</p></div>\n<meta charset=\"gbk\">\n",
-            "立法會今日三讀通過。<meta charset=\"gbk\">\n",
-            "<html><head><title>新聞</title><img src=a.png><meta charset=\"gbk\"></head><p>立法會今日三讀通過。</p>\n",
+            "<div>" + paragraph + "</div>\n<meta charset=\"gbk\">\n",
+            String(repeating: "立法會今日三讀通過。", count: 40) + "<meta charset=\"gbk\">\n",
+            "<html><head><title>新聞</title><img src=a.png>" + paragraph + "<meta charset=\"gbk\"></head><p>立法會今日三讀通過。</p>\n",
         ] {
             #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: fragment, path: "a.html").isEmpty, "\(fragment)")
         }
+        // Within the first 1024 bytes a `<meta>` counts wherever it stands.
+        let early = "<div><p>立法會今日三讀通過。</p></div>\n<meta charset=\"gbk\">\n" + paragraph
+        #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: early, path: "a.html").count == 1)
+        // A title's words are the head's: a `<meta>` after them, past byte 1024, is still read.
+        let links = String(repeating: "<link rel=\"stylesheet\" href=\"/assets/css/style.css\">\n", count: 24)
+        let afterTitle = "<html><head>" + links + "<title>新聞標題 &amp; 評論</title>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">\n</head><body>" + paragraph + "</body></html>\n"
+        #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: afterTitle, path: "a.html").count == 1)
         // Whatever the head holds before the meta: spaces, a comment, a script, a style, links, a noscript.
         let full = """
             <!DOCTYPE html>
