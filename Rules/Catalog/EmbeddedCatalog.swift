@@ -6656,6 +6656,146 @@ date: 2024-01-01
 }
 
 """#),
+        EmbeddedFile("scraper/link-api/examples/bad-1.html", #"""
+---
+layout: post
+title: 中国海军在南海进行双航母编队演练
+date: 2024-11-01 11:41:03.000000000 +08:00
+link: https://nwapi.nhk.jp/nhkworld/rdnewsweb/v6b/zh/detail/20241031_26.json
+categories: nhk
+---
+
+<div><img src="https://www3.nhk.or.jp/nhkworld/upld/thumbnails/en/news/20241031_26_1454697_L.jpg"></div>据中国国营媒体中央电视台10月31日报道，中国海军进行了首次双航母编队演练。
+
+"""#),
+        EmbeddedFile("scraper/link-api/examples/bad-1.json", #"""
+{
+  "expect": [
+    {
+      "line": 5,
+      "message": "front-matter 'link' points at the site's API"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("scraper/link-api/examples/bad-2.html", #"""
+---
+layout: post
+title: 2024年美国大选结果对德国有何影响？
+link: https://www.dw.com/zh/2024年美国大选结果对德国有何影响？/a-70663813
+categories: dw
+---
+
+<p>德国政府更支持哈里斯，希望她能够延续和谐的跨大西洋关系。</p>
+<p>相关报道：<a href="https://api.dw.com/api/detail/article/70743780" rel="ArticleRef">德国联合政府破裂</a></p>
+<p><a href="https://www.dw.com/zh/德国联合政府破裂/a-70743780">德國聯合政府破裂</a></p>
+<p>评论：<a
+  href="https://api.dw.com/api/detail/article/70702157" rel="CommentRef">美国大选与欧洲</a></p>
+
+"""#),
+        EmbeddedFile("scraper/link-api/examples/bad-2.json", #"""
+{
+  "expect": [
+    {
+      "line": 9,
+      "column": 18,
+      "message": "api.dw.com/api/detail/article/70743780"
+    },
+    {
+      "line": 12,
+      "message": "api.dw.com/api/detail/article/70702157"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("scraper/link-api/examples/bad-3.json", #"""
+{
+  "expect": [
+    {
+      "line": 3,
+      "message": "points at a JSON file"
+    },
+    {
+      "line": 6,
+      "column": 16,
+      "message": "api.dw.com"
+    },
+    {
+      "line": 6,
+      "message": "nwapi.nhk.jp"
+    },
+    {
+      "line": 8,
+      "message": "api.dw.com/api/detail/article/70702157"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("scraper/link-api/examples/bad-3.md", #"""
+---
+title: 德國聯合政府破裂
+source_url: "https://example-news.tw/feeds/article/12345.json"
+---
+
+延伸閱讀：[朔爾茨解僱財長](https://api.dw.com/api/detail/article/70743780)、<https://nwapi.nhk.jp/nhkworld/rdnewsweb/v6b/zh/detail/20241105_B05.json>。
+
+更多：<a href="https://api.dw.com/api/detail/article/70702157">美國大選與歐洲</a>
+
+"""#),
+        EmbeddedFile("scraper/link-api/examples/good-1.html", #"""
+---
+layout: post
+title: 開放資料平台上線 民眾可下載空氣品質數據
+link: https://www.example-news.tw/article/20241105/air-quality
+categories: tech
+---
+
+<p><img src="https://api.example-news.tw/api/images/20241105/aqi.jpg" alt="空氣品質圖"></p>
+<p>環境部的開放資料以JSON格式提供，<a href="https://data.moenv.gov.tw/dataset/aqx_p_432.json">資料集</a>每小時更新。</p>
+<p>開發者可參考<a href="https://developer.x.com/en/docs/x-api">X的API文件</a>及<a href="https://fonts.googleapis.com/css?family=Noto+Sans+TC">字型服務</a>。</p>
+<p>示範程式：</p>
+<pre><code>fetch("https://api.example.com/api/v1/aqi.json")
+<a href="https://api.example.com/api/v1/aqi.json">範例</a></code></pre>
+<p>文件：<a href="https://api.slack.com/docs">Slack API 文件</a>；<a href="https://rapi.com/api/list">rapi</a>。</p>
+<iframe src="https://cdnapisec.kaltura.com/p/1251832/sp/125183200/embedIframeJs/uiconf_id/33039931/partner_id/1251832"></iframe>
+
+"""#),
+        EmbeddedFile("scraper/link-api/examples/good-2.md", #"""
+---
+title: 开放数据平台上线
+link: https://www.example-news.cn/2024/11/05/open-data.html
+permalink: /feeds/open-data.json
+---
+
+环境部门的开放数据以JSON格式提供，可从[数据集](https://data.example.gov.cn/aqi/latest.json)下载。
+
+![空气质量图](https://api.example-news.cn/api/images/aqi.png)
+
+接口地址为 https://api.example.com/api/v1/aqi.json ，开发者可参阅[接口文档](https://developer.example.com/docs/api)。
+
+```
+curl "https://api.example.com/api/v1/aqi.json"
+[示例](https://api.example.com/api/v1/aqi.json)
+```
+
+"""#),
+        EmbeddedFile("scraper/link-api/rule.json", #"""
+{
+  "id": "link-api",
+  "family": "scraper",
+  "summary": "A link that points at a site's JSON API instead of the article page (a front-matter source link ending in `.json`, an `<a href>` to `api.dw.com/api/…`).",
+  "whatItFinds": "An API URL is one whose host has a label `api` (`api.dw.com`) or a first label ending in `api` (`nwapi.nhk.jp`; three labels at least, so a site named `…api.com` is not one) and whose path has an `/api/` segment or ends in `.json`. The rule reports such a URL as a front-matter source link (`link`, `url`, `source`, `canonical`, `canonical_url`, `canonicalURL`, `source_url`, `original_url`, `original_link`, `source_link`; not `permalink`, the page's own path), where any `.json` path is reported whatever the host, and as a link destination in the body: an HTML `<a href>` and, in Markdown, `[text](url)`, `<url>` and inline `<a href>`, outside code. Image sources are never reported, nor a bare URL in the text, nor a `.json` link in the body on a host that is not an API's (an article about data may link a data set), nor API documentation on an ordinary host (`developer.x.com/docs/api`). On agora-pen: the `link:` of every NHK post (`https://nwapi.nhk.jp/nhkworld/rdnewsweb/v6b/zh/detail/20241105_B05.json`) and the related-article links of DW posts (`<a href=\"https://api.dw.com/api/detail/article/70743780\" rel=\"ArticleRef\">`).",
+  "whyItMatters": "The scraper read the site through its API and kept the API's URLs: a reader following the post's source link or a related-article link gets a JSON document (or an error) instead of the article, citation and deduplication by URL see an address no reader uses, and the API's addresses change with its version (`v6b`) and disappear with it.",
+  "fixSafety": "No fix: the article's public address cannot be derived from the API's with certainty (NHK's JSON names a story id, not the page's path; DW's API id maps to a page whose path holds the title). Re-scrape the page's canonical URL, or look it up from the API's own response.",
+  "severity": "warning",
+  "fixable": "none",
+  "options": {}
+}
+
+"""#),
         EmbeddedFile("scraper/more-marker/examples/bad-1.json", #"""
 {
   "expect": [
@@ -23371,6 +23511,13 @@ date: 2024-10-16
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [],
                      source: "Rules/scraper/indented-paragraph/rule.json", examplesFolder: "scraper/indented-paragraph"),
+        RuleMetadata(id: "link-api", family: "scraper", summary: "A link that points at a site's JSON API instead of the article page (a front-matter source link ending in `.json`, an `<a href>` to `api.dw.com/api/…`).",
+                     whatItFinds: "An API URL is one whose host has a label `api` (`api.dw.com`) or a first label ending in `api` (`nwapi.nhk.jp`; three labels at least, so a site named `…api.com` is not one) and whose path has an `/api/` segment or ends in `.json`. The rule reports such a URL as a front-matter source link (`link`, `url`, `source`, `canonical`, `canonical_url`, `canonicalURL`, `source_url`, `original_url`, `original_link`, `source_link`; not `permalink`, the page's own path), where any `.json` path is reported whatever the host, and as a link destination in the body: an HTML `<a href>` and, in Markdown, `[text](url)`, `<url>` and inline `<a href>`, outside code. Image sources are never reported, nor a bare URL in the text, nor a `.json` link in the body on a host that is not an API's (an article about data may link a data set), nor API documentation on an ordinary host (`developer.x.com/docs/api`). On agora-pen: the `link:` of every NHK post (`https://nwapi.nhk.jp/nhkworld/rdnewsweb/v6b/zh/detail/20241105_B05.json`) and the related-article links of DW posts (`<a href=\"https://api.dw.com/api/detail/article/70743780\" rel=\"ArticleRef\">`).",
+                     whyItMatters: "The scraper read the site through its API and kept the API's URLs: a reader following the post's source link or a related-article link gets a JSON document (or an error) instead of the article, citation and deduplication by URL see an address no reader uses, and the API's addresses change with its version (`v6b`) and disappear with it.",
+                     fixSafety: "No fix: the article's public address cannot be derived from the API's with certainty (NHK's JSON names a story id, not the page's path; DW's API id maps to a page whose path holds the title). Re-scrape the page's canonical URL, or look it up from the API's own response.",
+                     severity: .warning, enabledByDefault: true, fixable: .none,
+                     options: [],
+                     source: "Rules/scraper/link-api/rule.json", examplesFolder: "scraper/link-api"),
         RuleMetadata(id: "more-marker", family: "scraper", summary: "An excerpt separator (<!--more-->) splits a sentence or a word.",
                      whatItFinds: "An excerpt marker (`markers`) whose previous line does not end a sentence and whose next line continues it, so the marker cuts a paragraph or a word. A marker after a finished sentence, a heading or a link line is where it belongs and stays quiet.",
                      whyItMatters: "Importers insert the excerpt marker after a fixed number of characters, so it often lands inside a sentence or even a word (`书` / `<!--more-->` / `记`). Rendered, the excerpt ends mid-sentence and the article shows a broken paragraph. The marker belongs after a paragraph.",

@@ -12,6 +12,7 @@ extension RuleRegistry {
         ArchiveResidueRule.self,
         NullPlaceholderRule.self,
         TimestampRawRule.self,
+        LinkAPIRule.self,
     ]
     /// Cross-file boilerplate rules: repeated lines, site names in titles (issue 4).
     /// `title-boilerplate` has a per-file part (domains, known site names) and this corpus part.

@@ -35,9 +35,10 @@ package struct BytePairCensus: Sendable {
         + [0x21, 0x28, 0x29, 0x3F, 0x5B, 0x7B, 0x7F, 0xC2, 0xD8, 0xE1, 0xE2, 0xEE, 0xEF, 0xF0, 0xF3, 0xF4]
 
     /// The ASCII trigrams whose presence is recorded, bit k of `trigrams` for the k-th: one of each
-    /// ASCII needle of `email-obfuscated` (`email`) and `archive-residue` (`/web/`, `archive.`).
+    /// ASCII needle of `email-obfuscated` (`email`) and `archive-residue` (`/web/`, `archive.`), and
+    /// the `api` of `link-api`'s hosts (`api.dw.com`, `nwapi.nhk.jp`: 590 of agora's 7,188 files hold it).
     /// `contains(trigram:)` keys them as little-endian words (`trigramKey`).
-    package static let trackedTrigrams: [[UInt8]] = [Array("/we".utf8), Array("ve.".utf8), Array("ema".utf8)]
+    package static let trackedTrigrams: [[UInt8]] = [Array("/we".utf8), Array("ve.".utf8), Array("ema".utf8), Array("api".utf8)]
 
     /// Discard rows at the start of `words`, one per byte of an 8-byte word: the bytes after the
     /// blocks record their pairs a byte at a time, an untracked byte's in its lane's discard row
@@ -112,6 +113,7 @@ package struct BytePairCensus: Sendable {
         case 0x65_77_2F: return 1   // "/we"
         case 0x2E_65_76: return 2   // "ve."
         case 0x61_6D_65: return 4   // "ema"
+        case 0x69_70_61: return 8   // "api"
         default: return 0
         }
     }
@@ -159,7 +161,7 @@ package struct BytePairCensus: Sendable {
             let raw = UnsafeRawPointer(base)
             let slash = SIMD16<UInt8>(repeating: 0x2F), w = SIMD16<UInt8>(repeating: 0x77), e = SIMD16<UInt8>(repeating: 0x65)
             let v = SIMD16<UInt8>(repeating: 0x76), dot = SIMD16<UInt8>(repeating: 0x2E), m = SIMD16<UInt8>(repeating: 0x6D)
-            let a = SIMD16<UInt8>(repeating: 0x61)
+            let a = SIMD16<UInt8>(repeating: 0x61), p = SIMD16<UInt8>(repeating: 0x70), iLetter = SIMD16<UInt8>(repeating: 0x69)
             while i &+ 18 <= n {
                 let x = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
                 let halves = unsafeBitCast(x, to: SIMD2<UInt64>.self)
@@ -172,24 +174,26 @@ package struct BytePairCensus: Sendable {
                     // the compares was made lanes of FF or 0 again (a shift, an and and a compare a
                     // block) and then masked to bit 0 a half (~7 instructions a block of ASCII).
                     markBlock(bits: unsafeBitCast(mayStartRow(x), to: SIMD2<UInt64>.self) & SIMD2(repeating: 0x0101_0101_0101_0101), at: i)
-                    // The trigrams' first two bytes (`/w`, `ve`, `em`) first: at agora ×1, 3% of the
+                    // The trigrams' first two bytes (`/w`, `ve`, `em`, `ap`) first: at agora ×1, 3% of the
                     // 381 k blocks holding ASCII hold one, and only those load the third bytes and
                     // compare them (~10 instructions a block the others no longer take).
                     let y = raw.loadUnaligned(fromByteOffset: i &+ 1, as: SIMD16<UInt8>.self)
                     let webHead = (x .== slash) .& (y .== w)
                     let archiveHead = (x .== v) .& (y .== e)
                     let emailHead = (x .== e) .& (y .== m)
-                    let heads = unsafeBitCast(webHead .| archiveHead .| emailHead, to: SIMD2<UInt64>.self)
+                    let apiHead = (x .== a) .& (y .== p)
+                    let heads = unsafeBitCast(webHead .| archiveHead .| emailHead .| apiHead, to: SIMD2<UInt64>.self)
                     if heads[0] | heads[1] != 0 {
                         let z = raw.loadUnaligned(fromByteOffset: i &+ 2, as: SIMD16<UInt8>.self)
                         let web = webHead .& (z .== e)
                         let archive = archiveHead .& (z .== dot)
                         let email = emailHead .& (z .== a)
+                        let api = apiHead .& (z .== iLetter)
                         @inline(__always) func bit(_ mask: SIMDMask<SIMD16<Int8>>, _ value: UInt8) -> UInt8 {
                             let words = unsafeBitCast(mask, to: SIMD2<UInt64>.self)
                             return words[0] | words[1] != 0 ? value : 0
                         }
-                        found |= bit(web, 1) | bit(archive, 2) | bit(email, 4)
+                        found |= bit(web, 1) | bit(archive, 2) | bit(email, 4) | bit(api, 8)
                     }
                 }
                 i &+= 16

@@ -149,7 +149,7 @@ struct BytePairCensusTests {
     @Test func trigramHeadsWithoutTheirThirdByte() {
         let fillers: [[UInt8]] = [Array("abcdefghijklmnop".utf8), Array("中文ab".utf8), [0x20, 0xE4, 0xB8, 0xAD]]
         for trigram in BytePairCensus.trackedTrigrams {
-            for third in [trigram[2], 0x2E, 0x65, 0x61, 0x77, 0x00, 0xE4] {
+            for third in [trigram[2], 0x2E, 0x65, 0x61, 0x69, 0x77, 0x00, 0xE4] {
                 for length in 3..<52 {
                     for at in 0...(length - 3) {
                         for filler in fillers {
