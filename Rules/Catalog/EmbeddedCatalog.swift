@@ -2130,6 +2130,132 @@ date: 2024-06-14
 }
 
 """#),
+        EmbeddedFile("html/html-bare-text/examples/bad-1.html", #"""
+---
+layout: post
+title: 日本各大轮胎生产商推进新技术及新产品研发
+date: 2024-11-06 18:41:02 +0800
+categories: nhk
+---
+
+<div><img src="https://example.org/tires.jpg"><small style="color: gray;">Japanese makers use advanced technologies in new types of tires</small></div>日本各大轮胎生产商正在推进新技术及新产品的研发。
+
+其中，大型轮胎生产商普利司通公司研发出了一款无需打气的新型轮胎。
+
+住友橡胶公司今年10月推出了一款<b>四季通用型</b>轮胎。
+
+"""#),
+        EmbeddedFile("html/html-bare-text/examples/bad-1.json", #"""
+{"expect": [{"line": 8, "message": "3 paragraphs of bare text"}]}
+
+"""#),
+        EmbeddedFile("html/html-bare-text/examples/bad-2.html", #"""
+---
+title: 全球塑膠公約談判釜山登場
+date: 2024-11-29
+---
+
+<div><img src="https://example.org/a.jpg" width="100%"><br><b>在塑膠污染終結我們之前</b>：第五輪全球塑膠公約談判在韓國釜山開幕。
+
+韓國環境部長在開幕式上說道：「我們必須結束塑膠污染。」</small></div>
+
+"""#),
+        EmbeddedFile("html/html-bare-text/examples/bad-2.json", #"""
+{"expect": [6], "unsafe": true}
+
+"""#),
+        EmbeddedFile("html/html-bare-text/examples/fixed-1.html", #"""
+---
+layout: post
+title: 日本各大轮胎生产商推进新技术及新产品研发
+date: 2024-11-06 18:41:02 +0800
+categories: nhk
+---
+
+<div><img src="https://example.org/tires.jpg"><small style="color: gray;">Japanese makers use advanced technologies in new types of tires</small></div><p>日本各大轮胎生产商正在推进新技术及新产品的研发。</p>
+
+<p>其中，大型轮胎生产商普利司通公司研发出了一款无需打气的新型轮胎。</p>
+
+<p>住友橡胶公司今年10月推出了一款<b>四季通用型</b>轮胎。</p>
+
+"""#),
+        EmbeddedFile("html/html-bare-text/examples/fixed-2.html", #"""
+---
+title: 全球塑膠公約談判釜山登場
+date: 2024-11-29
+---
+
+<div><p><img src="https://example.org/a.jpg" width="100%"><br><b>在塑膠污染終結我們之前</b>：第五輪全球塑膠公約談判在韓國釜山開幕。</p>
+
+<p>韓國環境部長在開幕式上說道：「我們必須結束塑膠污染。」</small></p></div>
+
+"""#),
+        EmbeddedFile("html/html-bare-text/examples/good-1.html", #"""
+---
+title: 香港立法會三讀通過條例
+date: 2024-11-01
+---
+
+<p>立法會今日三讀通過條例。</p>
+
+<p>政府發言人表示歡迎。</p>
+
+<div>只有一段沒有標籤的文字。</div>
+
+<blockquote>引文第一段。
+
+引文第二段。</blockquote>
+<ul><li>第一項
+
+第一項的補充</li></ul>
+<pre>程式碼第一行
+
+程式碼第二行</pre>
+<!-- 註解第一段
+
+註解第二段 -->
+<textarea>輸入框
+
+第二行</textarea>
+
+"""#),
+        EmbeddedFile("html/html-bare-text/examples/good-2.html", #"""
+---
+title: 拜登会见习近平
+date: 2024-11-17
+---
+
+<div>第一段文字。<div>第二段文字。</div>第三段文字。</div>
+
+<div>第一行<br>
+
+第二行<br>
+
+第三行</div>
+
+<span>行内元素里的第一段
+
+行内元素里的第二段</span>
+
+<img src="https://example.org/a.jpg">
+
+<figure><img src="https://example.org/b.jpg"><figcaption>图片说明</figcaption></figure>
+
+"""#),
+        EmbeddedFile("html/html-bare-text/rule.json", #"""
+{
+  "id": "html-bare-text",
+  "family": "html",
+  "summary": "An HTML post holds paragraphs of bare text separated by blank lines, without `<p>`: browsers show them as one paragraph.",
+  "whatItFinds": "Text directly in the body or in a `<div>`, `<section>`, `<article>` or `<main>` (with its inline elements: links, `<span>`, `<b>`, images) that a blank line splits into two or more paragraphs of visible text, between the same two block boundaries. One finding per such run, at its first paragraph. Left alone: text inside a `<p>`, list item, table cell, heading, `<blockquote>`, `<figcaption>`, `<pre>`, `<textarea>`, a script or a comment (those lay out or hide their text themselves); a single paragraph of bare text; pieces a block element (`<div>`, `<table>`, `<figure>`, `<p>` …) already separates; a blank line next to a `<br>`, whose break shows; blank lines inside an inline element; a post whose blank lines all sit between two tags (pretty-printed markup; `</a>`, a blank line, `<a>`). Only HTML posts are checked (Markdown turns blank lines into paragraphs; site templates are left alone).",
+  "whyItMatters": "Jekyll and the other site generators do not convert `.html` posts, and HTML ignores blank lines: an NHK article written as bare text after its `<div><img><small>caption</small></div>` shows as one run-on block, and a text extractor glues the caption onto the first sentence (`…tires</small></div>日本各大轮胎…`).",
+  "fixSafety": "The fix wraps each paragraph in `<p>…</p>` (the whitespace at its ends left outside, its bytes untouched): the page then shows the paragraphs the author wrote. It is safe when every paragraph is text and inline elements that open and close inside it; an inline element left open or cut by a block, a stray end tag, or a body that ends inside a tag or comment make it unsafe, since a `<p>` around them would change what they enclose.",
+  "severity": "warning",
+  "fixable": "safe",
+  "options": {}
+}
+
+"""#),
         EmbeddedFile("html/html-double-escaped/examples/bad-1.html", #"""
 ---
 layout: post
@@ -23329,6 +23455,13 @@ date: 2024-10-16
                      severity: .error, enabledByDefault: true, fixable: .safe,
                      options: [],
                      source: "Rules/html/charset-mismatch/rule.json", examplesFolder: "html/charset-mismatch"),
+        RuleMetadata(id: "html-bare-text", family: "html", summary: "An HTML post holds paragraphs of bare text separated by blank lines, without `<p>`: browsers show them as one paragraph.",
+                     whatItFinds: "Text directly in the body or in a `<div>`, `<section>`, `<article>` or `<main>` (with its inline elements: links, `<span>`, `<b>`, images) that a blank line splits into two or more paragraphs of visible text, between the same two block boundaries. One finding per such run, at its first paragraph. Left alone: text inside a `<p>`, list item, table cell, heading, `<blockquote>`, `<figcaption>`, `<pre>`, `<textarea>`, a script or a comment (those lay out or hide their text themselves); a single paragraph of bare text; pieces a block element (`<div>`, `<table>`, `<figure>`, `<p>` …) already separates; a blank line next to a `<br>`, whose break shows; blank lines inside an inline element; a post whose blank lines all sit between two tags (pretty-printed markup; `</a>`, a blank line, `<a>`). Only HTML posts are checked (Markdown turns blank lines into paragraphs; site templates are left alone).",
+                     whyItMatters: "Jekyll and the other site generators do not convert `.html` posts, and HTML ignores blank lines: an NHK article written as bare text after its `<div><img><small>caption</small></div>` shows as one run-on block, and a text extractor glues the caption onto the first sentence (`…tires</small></div>日本各大轮胎…`).",
+                     fixSafety: "The fix wraps each paragraph in `<p>…</p>` (the whitespace at its ends left outside, its bytes untouched): the page then shows the paragraphs the author wrote. It is safe when every paragraph is text and inline elements that open and close inside it; an inline element left open or cut by a block, a stray end tag, or a body that ends inside a tag or comment make it unsafe, since a `<p>` around them would change what they enclose.",
+                     severity: .warning, enabledByDefault: true, fixable: .safe,
+                     options: [],
+                     source: "Rules/html/html-bare-text/rule.json", examplesFolder: "html/html-bare-text"),
         RuleMetadata(id: "html-double-escaped", family: "html", summary: "A character reference in HTML is escaped twice (`&amp;nbsp;`, `&amp;amp;`, `&amp;#12288;`).",
                      whatItFinds: "The rule finds `&amp;` (once or more) followed by a known entity name or a numeric reference and `;`, in text and in attribute values, outside `<pre>` and `<code>` (where an article may show markup on purpose). Only HTML documents are checked (Markdown and plain text are `html-remnant`'s).",
                      whyItMatters: "A scraper or CMS that escapes text which was already escaped turns `&nbsp;` into `&amp;nbsp;`: readers see the literal `&nbsp;` in the article, and a URL attribute with `&amp;amp;` requests a different address.",

@@ -3,7 +3,8 @@ import NewsLintCore
 
 extension RuleRegistry {
     /// Residue in HTML documents (issue 14): widgets, empty wrappers, inline presentation,
-    /// tracking pixels, unbalanced tags, double escaping, a `<meta>` charset the UTF-8 file is not in. Markdown and plain text are
+    /// tracking pixels, unbalanced tags, double escaping, a `<meta>` charset the UTF-8 file is not in,
+    /// paragraphs of bare text without `<p>`. Markdown and plain text are
     /// `html-remnant`'s (each document is checked by one of the two, never both).
     package static let htmlRules: [any Rule.Type] = [
         HTMLWidgetRule.self,
@@ -13,6 +14,7 @@ extension RuleRegistry {
         HTMLTagUnbalancedRule.self,
         HTMLDoubleEscapedRule.self,
         CharsetMismatchRule.self,
+        HTMLBareTextRule.self,
     ]
 }
 

@@ -10,7 +10,8 @@ import Testing
 /// Issue 14: fixes of the HTML rules leave the markup well-formed. Every fixed fixture (the
 /// catalog's bad examples and `Fixtures/html/*.html`) is tokenized again: the tag sequence
 /// after the fix is the sequence before minus the tags the fix meant to remove (balanced
-/// elements, stray end tags), nothing else; fixing again changes nothing.
+/// elements, stray end tags), nothing else (`html-bare-text` only adds `<p>` and `</p>` pairs around
+/// paragraphs); fixing again changes nothing.
 @Suite struct HTMLFixWellFormedTests {
     static let htmlRules = Catalog.builtin.rules.filter { $0.family == "html" }.map(\.id)
 
@@ -85,6 +86,17 @@ import Testing
                 #expect(appended >= 0 && after.suffix(max(0, appended)).allSatisfy(\.isEnd), "\(rule) on \(name): \(before) → \(after)")
                 let gone = Self.removed(normalized, Array(after.dropLast(max(0, appended))))
                 #expect(gone != nil && gone!.allSatisfy(\.isEnd) && gone!.count == strayCount, "\(rule) on \(name): \(before) → \(after)")
+                continue
+            }
+            if rule == "html-bare-text" {
+                // Paragraphs wrapped: the tags before, `<p>` and `</p>` pairs added between them, nothing else.
+                let added = Self.removed(after, before)
+                #expect(added != nil && added!.allSatisfy { $0.name == "p" } && added!.filter(\.isEnd).count * 2 == added!.count,
+                        "\(rule) on \(name): \(before) → \(after)")
+                let problemsBefore = Self.problemKeys(text), problemsAfter = Self.problemKeys(fixed)
+                for (key, count) in problemsAfter {
+                    #expect(count <= problemsBefore[key, default: 0], "\(rule) on \(name): the fix added '\(key)'")
+                }
                 continue
             }
             guard let gone = Self.removed(before, after) else {
