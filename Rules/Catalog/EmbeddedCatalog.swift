@@ -2980,7 +2980,7 @@ categories: cna
 """#),
         EmbeddedFile("html/html-widget/data/widgets.json", #"""
 {
-  "$comment": "CMS widgets in scraped HTML articles, found by reading agora-pen: each is markup of the source page's interface (zoom links, related-article inserts, 'read more' lists, social embeds that only a script fills), not article text. 'fix': safe (delete without looking), unsafe (it holds text an editor should read first) empty-only (reported, with a safe fix, only when nothing but whitespace is visible in it: a tweet blockquote that carries the quoted text is content) or empty-only-unsafe (the same, with an unsafe fix: an empty embed placeholder still holds the link to its source). Selectors: tag, #id, .class, [attr], [attr=v], [attr^=v], [attr*=v], :text(prefix).",
+  "$comment": "CMS widgets in scraped HTML articles, found by reading agora-pen: each is markup of the source page's interface (zoom links, related-article inserts, 'read more' lists, social embeds that only a script fills), not article text. 'fix': safe (delete without looking), unsafe (it holds text an editor should read first) empty-only (reported, with a safe fix, only when nothing but whitespace is visible in it: a tweet blockquote that carries the quoted text is content) or empty-only-unsafe (the same, with an unsafe fix: an empty embed placeholder still holds the link to its source), or unwrap (markup around article text: the fix deletes the element's start and end tags and keeps everything between them byte for byte; safe when it holds only text and inline elements each closed inside it, unsafe otherwise, no fix without an end tag). Deleting widgets are reported once per outermost widget; unwrap widgets each, except inside a deleted widget (the deletion covers them). Selectors: tag, #id, .class, [attr], [attr=v], [attr^=v], [attr*=v], :text(prefix).",
   "widgets": [
     { "selector": "a#single_image", "label": "image zoom link", "fix": "empty-only", "$comment": "RFA (Plone fancybox): <a id=\"single_image\" data-fancybox …><img …icon-zoom.png></a> inside <div id=\"zoomattribute\">, whose photo credit stays" },
     { "selector": "img[src*=icon-zoom.png]", "label": "image zoom icon", "fix": "safe" },
@@ -2999,7 +2999,8 @@ categories: cna
     { "selector": "div.share", "label": "share bar", "fix": "empty-only" },
     { "selector": "div.social-share", "label": "share bar", "fix": "empty-only" },
     { "selector": "div.bshare-custom", "label": "share bar", "fix": "empty-only" },
-    { "selector": "div.bdsharebuttonbox", "label": "share bar", "fix": "empty-only" }
+    { "selector": "div.bdsharebuttonbox", "label": "share bar", "fix": "empty-only" },
+    { "selector": "span[data-type=AUTO_TOPIC]", "label": "topic-page link with a German tooltip", "fix": "unwrap", "$comment": "DW: <span data-id=\"55286004\" data-type=\"AUTO_TOPIC\" title=\"Automatische Themenseite\">特朗普</span>, the CMS's mark of a term with a topic page on dw.com: a German hover tooltip in a Chinese article and an id that means nothing off dw.com; the term is article text" }
   ]
 }
 
@@ -3108,6 +3109,36 @@ categories: cna
 }
 
 """#),
+        EmbeddedFile("html/html-widget/examples/bad-5.html", #"""
+---
+layout: post
+title: 北韓將參與俄烏戰事 美籲中國出手阻止
+date: 2024-11-01 13:17:05.000000000 +08:00
+categories: dw
+---
+
+<p>美方對於<span data-id="17456127" data-type="AUTO_TOPIC" title="Automatische Themenseite">北韓</span>派兵赴俄羅斯的憂慮。</p>
+<p>北韓士兵未來幾天內就會正式加入<span data-id="60868685" data-type="AUTO_TOPIC" title="Automatische Themenseite"><b>俄烏</b>戰爭</span>。</p>
+
+"""#),
+        EmbeddedFile("html/html-widget/examples/bad-5.json", #"""
+{
+  "expect": [
+    {
+      "line": 8,
+      "column": 8,
+      "message": "topic-page link"
+    },
+    {
+      "line": 9,
+      "column": 19,
+      "message": "the text stays"
+    }
+  ],
+  "path": "a.html"
+}
+
+"""#),
         EmbeddedFile("html/html-widget/examples/fixed-1.html", #"""
 ---
 layout: post
@@ -3154,6 +3185,18 @@ categories: cna
 ---
 
 <div class='dictionary'><span>經濟學家表示，若</span><span class='news-dic-inline'><span>PMI</span></span><span>持續低迷，將影響出口。</span></div>
+
+"""#),
+        EmbeddedFile("html/html-widget/examples/fixed-5.html", #"""
+---
+layout: post
+title: 北韓將參與俄烏戰事 美籲中國出手阻止
+date: 2024-11-01 13:17:05.000000000 +08:00
+categories: dw
+---
+
+<p>美方對於北韓派兵赴俄羅斯的憂慮。</p>
+<p>北韓士兵未來幾天內就會正式加入<b>俄烏</b>戰爭。</p>
 
 """#),
         EmbeddedFile("html/html-widget/examples/good-1.html", #"""
@@ -3209,14 +3252,31 @@ categories: cna
 }
 
 """#),
+        EmbeddedFile("html/html-widget/examples/good-4.html", #"""
+---
+layout: post
+title: 北韓將參與俄烏戰事 美籲中國出手阻止
+date: 2024-11-01 13:17:05.000000000 +08:00
+categories: dw
+---
+
+<p>美方對於<span class="highlight">北韓</span>派兵赴俄羅斯的憂慮，<span data-type="PERSON" title="人物">布林肯</span>說。</p>
+
+"""#),
+        EmbeddedFile("html/html-widget/examples/good-4.json", #"""
+{
+  "path": "a.html"
+}
+
+"""#),
         EmbeddedFile("html/html-widget/rule.json", #"""
 {
   "id": "html-widget",
   "family": "html",
-  "summary": "Markup of a CMS widget (image zoom link, related-article insert, 'read more' list, glossary pop-up, social embed placeholder) was scraped with an HTML article.",
-  "whatItFinds": "One finding per outermost widget. Widgets are data: `Rules/html/html-widget/data/widgets.json` names them by tag, `#id`, `.class`, attribute tests (`[src*=…]`) and first text (`:text(阅读更多)`), and the `selectors` option adds a corpus's own. Placeholders (tweet and Facebook embeds) are reported only when they show nothing: an embedded tweet's blockquote that carries the quoted text is content. Only HTML posts are checked (not site templates; Markdown and plain text are `html-remnant`'s).",
-  "whyItMatters": "Scrapers copy the page's interface along with the article: RFA's image zoom link with its icon, CNA's related-article inserts and news-dictionary pop-ups, Al Jazeera's 'read more' lists, tweet and Facebook embeds that stay empty without their script. In a text corpus they are noise in the middle of the article (a glossary pop-up interrupts the sentence it explains).",
-  "fixSafety": "The fix deletes the widget with the wrappers that held nothing else. The fix is safe for widgets that show nothing or only interface text, unsafe when the widget holds text an editor should read first (the glossary) and for empty embed placeholders, which still hold the link to the tweet or post (an editor may keep it).",
+  "summary": "Markup of a CMS widget (image zoom link, related-article insert, 'read more' list, glossary pop-up, social embed placeholder, topic-page span) was scraped with an HTML article.",
+  "whatItFinds": "One finding per outermost widget. Widgets are data: `Rules/html/html-widget/data/widgets.json` names them by tag, `#id`, `.class`, attribute tests (`[src*=…]`, `[data-type=AUTO_TOPIC]`) and first text (`:text(阅读更多)`), and the `selectors` option adds a corpus's own. Placeholders (tweet and Facebook embeds) are reported only when they show nothing: an embedded tweet's blockquote that carries the quoted text is content. Some widgets are markup around article text (Deutsche Welle's topic-page spans, `<span data-type=\"AUTO_TOPIC\" title=\"Automatische Themenseite\">特朗普</span>`): each of those is reported, one per element, and only its tags are removed; one inside a deleted widget is not reported separately. Only HTML posts are checked (not site templates; Markdown and plain text are `html-remnant`'s).",
+  "whyItMatters": "Scrapers copy the page's interface along with the article: RFA's image zoom link with its icon, CNA's related-article inserts and news-dictionary pop-ups, Al Jazeera's 'read more' lists, tweet and Facebook embeds that stay empty without their script, DW's topic-page marks (a German tooltip, 'Automatische Themenseite', on terms of a Chinese article). In a text corpus they are noise in the middle of the article (a glossary pop-up interrupts the sentence it explains).",
+  "fixSafety": "The fix deletes the widget with the wrappers that held nothing else. The fix is safe for widgets that show nothing or only interface text, unsafe when the widget holds text an editor should read first (the glossary) and for empty embed placeholders, which still hold the link to the tweet or post (an editor may keep it). For markup around article text (the topic-page span) the fix deletes only the start and end tags and keeps everything between them byte for byte: safe when the element holds only text and inline elements, each closed by its own end tag inside it; unsafe otherwise; no fix when its end tag is missing.",
   "severity": "warning",
   "fixable": "safe",
   "options": {
@@ -23505,10 +23565,10 @@ date: 2024-10-16
                          RuleOptionSpec(name: "hosts", type: "string[]", defaultValue: JSONNode(.array([JSONNode(.string("pixel.wp.com")), JSONNode(.string("stats.wp.com")), JSONNode(.string("www.google-analytics.com")), JSONNode(.string("google-analytics.com")), JSONNode(.string("ssl.google-analytics.com")), JSONNode(.string("sb.scorecardresearch.com")), JSONNode(.string("b.scorecardresearch.com")), JSONNode(.string("pixel.quantserve.com")), JSONNode(.string("www.facebook.com/tr")), JSONNode(.string("bat.bing.com")), JSONNode(.string("ad.doubleclick.net")), JSONNode(.string("stats.g.doubleclick.net")), JSONNode(.string("ping.chartbeat.net")), JSONNode(.string("mc.yandex.ru")), JSONNode(.string("hm.baidu.com")), JSONNode(.string("c.cnzz.com")), JSONNode(.string("s.cnzz.com")), JSONNode(.string("c.statcounter.com")), JSONNode(.string("feeds.feedburner.com/~r/")), JSONNode(.string("pixel.mathtag.com")), JSONNode(.string("t.co/i/adsct"))])), description: "Image hosts (optionally with a path prefix) that serve beacons.", allowed: nil)
                      ],
                      source: "Rules/html/html-tracking-pixel/rule.json", examplesFolder: "html/html-tracking-pixel"),
-        RuleMetadata(id: "html-widget", family: "html", summary: "Markup of a CMS widget (image zoom link, related-article insert, 'read more' list, glossary pop-up, social embed placeholder) was scraped with an HTML article.",
-                     whatItFinds: "One finding per outermost widget. Widgets are data: `Rules/html/html-widget/data/widgets.json` names them by tag, `#id`, `.class`, attribute tests (`[src*=…]`) and first text (`:text(阅读更多)`), and the `selectors` option adds a corpus's own. Placeholders (tweet and Facebook embeds) are reported only when they show nothing: an embedded tweet's blockquote that carries the quoted text is content. Only HTML posts are checked (not site templates; Markdown and plain text are `html-remnant`'s).",
-                     whyItMatters: "Scrapers copy the page's interface along with the article: RFA's image zoom link with its icon, CNA's related-article inserts and news-dictionary pop-ups, Al Jazeera's 'read more' lists, tweet and Facebook embeds that stay empty without their script. In a text corpus they are noise in the middle of the article (a glossary pop-up interrupts the sentence it explains).",
-                     fixSafety: "The fix deletes the widget with the wrappers that held nothing else. The fix is safe for widgets that show nothing or only interface text, unsafe when the widget holds text an editor should read first (the glossary) and for empty embed placeholders, which still hold the link to the tweet or post (an editor may keep it).",
+        RuleMetadata(id: "html-widget", family: "html", summary: "Markup of a CMS widget (image zoom link, related-article insert, 'read more' list, glossary pop-up, social embed placeholder, topic-page span) was scraped with an HTML article.",
+                     whatItFinds: "One finding per outermost widget. Widgets are data: `Rules/html/html-widget/data/widgets.json` names them by tag, `#id`, `.class`, attribute tests (`[src*=…]`, `[data-type=AUTO_TOPIC]`) and first text (`:text(阅读更多)`), and the `selectors` option adds a corpus's own. Placeholders (tweet and Facebook embeds) are reported only when they show nothing: an embedded tweet's blockquote that carries the quoted text is content. Some widgets are markup around article text (Deutsche Welle's topic-page spans, `<span data-type=\"AUTO_TOPIC\" title=\"Automatische Themenseite\">特朗普</span>`): each of those is reported, one per element, and only its tags are removed; one inside a deleted widget is not reported separately. Only HTML posts are checked (not site templates; Markdown and plain text are `html-remnant`'s).",
+                     whyItMatters: "Scrapers copy the page's interface along with the article: RFA's image zoom link with its icon, CNA's related-article inserts and news-dictionary pop-ups, Al Jazeera's 'read more' lists, tweet and Facebook embeds that stay empty without their script, DW's topic-page marks (a German tooltip, 'Automatische Themenseite', on terms of a Chinese article). In a text corpus they are noise in the middle of the article (a glossary pop-up interrupts the sentence it explains).",
+                     fixSafety: "The fix deletes the widget with the wrappers that held nothing else. The fix is safe for widgets that show nothing or only interface text, unsafe when the widget holds text an editor should read first (the glossary) and for empty embed placeholders, which still hold the link to the tweet or post (an editor may keep it). For markup around article text (the topic-page span) the fix deletes only the start and end tags and keeps everything between them byte for byte: safe when the element holds only text and inline elements, each closed by its own end tag inside it; unsafe otherwise; no fix when its end tag is missing.",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [
                          RuleOptionSpec(name: "builtin", type: "boolean", defaultValue: JSONNode(.bool(true)), description: "Use the built-in widget table (Rules/html/html-widget/data/widgets.json).", allowed: nil),

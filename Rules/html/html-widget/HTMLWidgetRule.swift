@@ -16,7 +16,8 @@ package enum BuiltinWidgets {
 /// article inserts, "read more" lists, glossary pop-ups, social embeds a script would fill).
 /// Widgets are data (`Rules/html/html-widget/data/widgets.json` plus the `selectors` option), matched by
 /// tag, id, class, attribute and first text. One finding per outermost widget; the fix deletes
-/// it together with wrappers that held nothing else, safe as the table says.
+/// it together with wrappers that held nothing else, safe as the table says. `unwrap` widgets
+/// (markup around article text) are each reported, and their fix removes only their tags.
 public struct HTMLWidgetRule: Rule, RuleWithOptions {
     public static let id = "html-widget"
 
@@ -26,7 +27,11 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
         case emptyOnly = "empty-only"
         /// Only when it shows nothing, and the fix is unsafe: an empty embed placeholder still
         /// carries the link to its source (the tweet's URL), which an editor may want to keep.
-        case emptyOnlyUnsafe = "empty-only-unsafe" }
+        case emptyOnlyUnsafe = "empty-only-unsafe"
+        /// Markup around article text (DW's topic-page spans): the fix deletes the start and end
+        /// tags and keeps everything between them, byte for byte. Each such element is reported
+        /// (not only the outermost), one inside a deleted widget is not (the deletion covers it).
+        case unwrap }
         package var selector: HTMLSelector
         package var label: String
         package var fix: FixPolicy
@@ -124,6 +129,9 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
         let view = document.html
         let structure = document.htmlElements
         var coveredUntil = -1
+        // Elements reported as `unwrap` widgets (ascending): a deleted widget's range does not grow
+        // into one of them, whose tags that finding's fix already removes (the edits would overlap).
+        var unwrapped: [Int] = []
         // Elements by index, their start read in place: an element is copied (its name retained and
         // released) only when some widget may be of its tag (most elements are of none).
         for index in structure.elements.indices {
@@ -144,6 +152,12 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             }
             guard let matched, case let widget = widgets[matched],
                   (widget.fix != .emptyOnly && widget.fix != .emptyOnlyUnsafe) || !structure.hasVisibleText(element, view, bytes: bytes) else { continue }
+            if widget.fix == .unwrap {
+                // Not covered: the text stays, and widgets inside it are found on their own.
+                reportUnwrap(widget, element: index, structure, view, bytes, into: &sink)
+                unwrapped.append(index)
+                continue
+            }
             // An element without an explicit end tag is reported but not removed (its extent is a guess).
             guard var range = structure.outerRange(element, view) else {
                 sink.report(startToken.range, "\(widget.label) (CMS widget residue)")
@@ -151,7 +165,7 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             }
             coveredUntil = range.upperBound
             var current = index
-            while let parent = structure.elements[current].parent, Self.wrapperNames.contains(structure.name(parent)),
+            while let parent = structure.elements[current].parent, Self.wrapperNames.contains(structure.name(parent)), !unwrapped.contains(parent),
                   let parentRange = structure.outerRange(structure.elements[parent], view),
                   holdsOnly(range, in: structure.elements[parent], view, bytes) {
                 range = parentRange
@@ -164,11 +178,64 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             case .unsafe: safe = false
             case .emptyOnly: safe = true
             case .emptyOnlyUnsafe: safe = false
+            case .unwrap: safe = false  // handled above
             }
             // The messages written by `concat`: interpolated, each part was an append (and a regrowth).
             let fix = Fix(safe ? .safe : .unsafe, HTMLText.concat("delete the ", widget.label, ""), edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
             sink.report(startToken.range, HTMLText.concat(widget.label, " (CMS widget residue, selector '", widget.selector.source, "')"), fix: fix)
         }
+    }
+
+    /// Reports the `unwrap` widget `elements[index]`: its fix deletes the start tag and the end tag
+    /// and keeps the bytes between them. Safe only when the parser's structure is plain inside
+    /// (`holdsInlineMarkupOnly`): otherwise removing the tags may change what the markup around
+    /// the text means, and an editor should look. Without an explicit end tag the extent is a guess:
+    /// reported without a fix.
+    private func reportUnwrap(_ widget: Widget, element index: Int, _ structure: HTMLElements, _ view: HTMLView, _ bytes: [UInt8],
+                              into sink: inout DiagnosticSink) {
+        let element = structure.elements[index]
+        let startRange = view.tokens[element.start].range
+        let message = HTMLText.concat(widget.label, " (CMS markup around article text, selector '", widget.selector.source, "'): the tags go, the text stays")
+        guard let end = element.end else {
+            sink.report(startRange, HTMLText.concat(widget.label, " (CMS markup around article text, selector '", widget.selector.source, "'; its end tag is missing)"))
+            return
+        }
+        let safe = Self.holdsInlineMarkupOnly(index, structure, view, bytes)
+        let fix = Fix(safe ? .safe : .unsafe, HTMLText.concat("remove the tags of the ", widget.label, ", keep its text"),
+                      edits: [.delete(startRange), .delete(view.tokens[end].range)])
+        sink.report(startRange, message, fix: fix)
+    }
+
+    /// Inline elements an `unwrap` widget may hold for its fix to be safe (phrasing content).
+    package static let inlineNames: Set<String> = [
+        "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "dfn", "em", "font", "i", "img", "kbd", "mark", "q",
+        "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
+    ]
+
+    /// Whether `elements[index]`, closed by its own end tag, holds only text, comments and inline
+    /// elements that are each closed by their own end tag inside it (or void), and no stray end
+    /// tag: then deleting its two tags leaves the same elements around the same text.
+    package static func holdsInlineMarkupOnly(_ index: Int, _ structure: HTMLElements, _ view: HTMLView, _ bytes: [UInt8]) -> Bool {
+        guard let end = structure.elements[index].end else { return false }
+        var endTags = 0
+        for t in (structure.elements[index].start + 1)..<end {
+            switch view.tokens[t].kind {
+            case .text, .characterReference, .comment: continue
+            case .startTag: if !inlineNames.contains(view.tagName(view.tokens[t], in: bytes)) { return false }
+            case .endTag: endTags += 1
+            case .doctype, .rawText: return false
+            }
+        }
+        // The elements after it in start order that begin before its end tag are its descendants
+        // (void elements have none): each must end at its own end tag inside, and those are all the end tags.
+        var descendants = 0
+        var next = index + 1
+        while next < structure.elements.count, structure.elements[next].start < end {
+            guard let inner = structure.elements[next].end, inner < end else { return false }
+            descendants += 1
+            next += 1
+        }
+        return descendants == endTags
     }
 
     package static let textSearchTokens = 64
