@@ -1083,15 +1083,44 @@ extension ByteReader {
     }
 
     /// A source-lines section (`ByteWriter.sourceLines`); nil when its framing is malformed.
-    package mutating func sourceLines() -> [Int: String]? {
+    /// `knownValid`: the section's texts are known to be valid UTF-8 (the output spill's, see
+    /// `DiagnosticSpill.decodeAll`), so they are copied without validating them again (a quoted
+    /// line is a whole line, often a minified page's: 31 M instructions of validation at agora ×1).
+    package mutating func sourceLines(knownValid: Bool = false) -> [Int: String]? {
         guard let count = int() else { return nil }
         var lines: [Int: String] = [:]
+        // Sized once (grown an insertion at a time, it was resized twice a file); the count is
+        // the record's, so it is bounded here, not trusted.
+        if count > 1 { lines.reserveCapacity(min(count, 4096)) }
         for _ in 0..<count {
             guard let n = int(), let length = int(), let range = skip(length) else { return nil }
-            let text = bytes.withUnsafeBufferPointer { String(exactUTF8: UnsafeBufferPointer(rebasing: $0[range])) }
+            let text = bytes.withUnsafeBufferPointer { all in
+                let line = UnsafeBufferPointer(rebasing: all[range])
+                return knownValid ? String(knownValidUTF8: line) : String(exactUTF8: line)
+            }
             if let text { lines[n] = text }
         }
         return lines
+    }
+
+    /// A stored source-lines section (`ByteWriter.sourceLines`, framing already checked) as the
+    /// output spill may copy it, whose lines it reads back without validating them: the section
+    /// itself when each line is valid UTF-8, else the section again without the lines that are
+    /// not (as `sourceLines()` would have left them out; the output then reads them from the file).
+    package static func spillableSourceLines(_ bytes: [UInt8], _ range: Range<Int>) -> ArraySlice<UInt8> {
+        var r = ByteReader(bytes, range: range)
+        guard let count = r.int() else { return bytes[range] }
+        var valid = true
+        for _ in 0..<count where valid {
+            guard r.int() != nil, let length = r.int(), let text = r.skip(length) else { return bytes[range] }
+            valid = bytes.withUnsafeBufferPointer { isValidUTF8(UnsafeBufferPointer(rebasing: $0[text])) }
+        }
+        if valid { return bytes[range] }
+        var again = ByteReader(bytes, range: range)
+        guard let lines = again.sourceLines() else { return bytes[range] }
+        var w = ByteWriter()
+        w.sourceLines(lines)
+        return w.bytes[...]
     }
 
     private mutating func skipSpilledString(_ strings: inout Int) -> Bool {

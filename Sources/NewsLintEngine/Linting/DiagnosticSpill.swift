@@ -41,8 +41,9 @@ public final class DiagnosticSpill {
         // Straight into the buffer, its length known beforehand (through the record scratch, as
         // `appendRecord` writes, the stored bytes were copied twice).
         var path = outcome.path
+        // Validated here, where a run that quotes lines copies them (`decodeAll` reads them back unvalidated).
+        let lines = spilled.lines.map { ByteReader.spillableSourceLines(spilled.bytes, $0.range) }
         path.withUTF8 { name in
-            let lines = spilled.lines?.range
             let length = ByteWriter.varintSize(UInt64(name.count)) + name.count + ByteWriter.varintSize(UInt64(spilled.count))
                 + spilled.range.count + (lines?.count ?? 1)
             buffer.varint(UInt64(length))
@@ -50,7 +51,7 @@ public final class DiagnosticSpill {
             buffer.bytes.append(contentsOf: name)
             buffer.varint(UInt64(spilled.count))
             buffer.bytes.append(contentsOf: spilled.bytes[spilled.range])
-            if let lines { buffer.bytes.append(contentsOf: spilled.bytes[lines]) } else { buffer.varint(0) }
+            if let lines { buffer.bytes.append(contentsOf: lines) } else { buffer.varint(0) }
         }
         if buffer.bytes.count >= threshold { flush() }
     }
@@ -200,9 +201,10 @@ public final class DiagnosticSpill {
         var recent = RecentStrings(pinned: knownStrings)
         // Every record was written by this run into its own unlinked file (mode 0600): encoded
         // here from `String`s, or copied from a cache entry whose strings were validated when the
-        // hit was read (`ByteReader.skipSpilledDiagnostic`). Its paths and texts are valid UTF-8
-        // and are not validated again (a path a record and each new message: UTF-8 validation in a warm run
-        // over agora ×10 went from 70 to 47 M instructions).
+        // hit was read (`ByteReader.skipSpilledDiagnostic`) and whose lines were when they were
+        // copied (`appendStored`). Its paths, texts and lines are valid UTF-8 and are not
+        // validated again (a path a record and each new message: UTF-8 validation in a warm run
+        // over agora ×10 went from 70 to 47 M instructions; the captured lines: 31 M at agora ×1 cold).
         recent.bytesAreValidUTF8 = true
         // Records' own strings, each record's from `recordStart` on (a new array per record grew
         // from empty, an allocation per string a record wrote whole). Emptied only every
@@ -214,7 +216,7 @@ public final class DiagnosticSpill {
             if strings.count >= Self.recordStringsKept { strings.removeAll(keepingCapacity: true) }
             guard let diagnostics = record.spilledDiagnostics(count, path: path, strings: &strings, recordStart: strings.count,
                                                               recent: &recent) else { return false }
-            guard let lines = record.sourceLines() else { return false }
+            guard let lines = record.sourceLines(knownValid: true) else { return false }
             body(path, diagnostics, lines)
             return true
         }

@@ -112,6 +112,23 @@ import Testing
         #expect(doc.lineText(2) == "第二行")
     }
 
+    /// `lineText` is what `String(decoding:as:)` makes of the line's bytes, whether the document
+    /// is known to be well-formed (copied unvalidated) or not (validated, invalid bytes repaired),
+    /// with a byte-order mark, CRLF, astral scalars and a line of invalid bytes.
+    @Test func lineTextDecodesAsTheStandardLibrary() {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("第一行 😀\r\nascii\n\n".utf8) + [0x61, 0xE4, 0xB8, 0x80, 0xFF, 0xC3, 0x0A, 0xE4, 0xB8]
+        let valid = Array(bytes.prefix(bytes.count - 9))
+        for (input, checkFirst) in [(bytes, false), (bytes, true), (valid, false), (valid, true)] {
+            let doc = Document(path: "t.md", bytes: input)
+            if checkFirst { _ = doc.isValidUTF8 }
+            for n in 1...doc.lineCount {
+                let expected = String(decoding: doc.lineBytes(n), as: UTF8.self)
+                #expect(Array(doc.lineText(n).utf8) == Array(expected.utf8), "line \(n)")
+                #expect(Array(SourceText(bytes: input).lineText(n).utf8) == Array(expected.utf8), "line \(n)")
+            }
+        }
+    }
+
     @Test func lineRangesExcludeTerminators() {
         let doc = Document(path: "t.md", text: "a\r\nbb\n\nc")
         #expect(doc.lineCount == 4)

@@ -180,6 +180,34 @@ import Testing
         }
     }
 
+    /// The spill reads its lines back without validating them, so a hit's stored lines are
+    /// checked when they are copied in: a line that is not UTF-8 (a damaged entry) is left out,
+    /// as decoding it left it out before, and the others come back whole.
+    @Test func hitLinesThatAreNotUTF8AreLeftOutWhenCopied() {
+        let base = Self.findings(path: "a.md")
+        var w = ByteWriter()
+        var strings = SpilledStrings.Writer()
+        for d in base.prefix(2) { w.diagnostic(d) { strings.write($1, to: &$0) } }
+        let end = w.bytes.count
+        w.sourceLines([1: "第一行", 2: "XX", 3: "three"])
+        // "XX" becomes two bytes that are not UTF-8 (a lone continuation byte and 0xFF).
+        guard let at = w.bytes[end...].firstIndex(of: 0x58) else { Issue.record("no line 2"); return }
+        w.bytes[at] = 0x80
+        w.bytes[at + 1] = 0xFF
+        for damaged in [false, true] {
+            var bytes = w.bytes
+            if !damaged { bytes[at] = 0x58; bytes[at + 1] = 0x58 }
+            let spill = DiagnosticSpill()
+            var hit = FileOutcome(path: "a.md", diagnostics: [], facts: [], byteCount: 1, fix: nil, ioFailure: false)
+            hit.spilledDiagnostics = SpilledDiagnostics(bytes: bytes, range: 0..<end, count: 2, lines: (end..<bytes.count, 3))
+            spill.append(hit)
+            var read: [(String, [Diagnostic], [Int: String])] = []
+            #expect(spill.forEachRecord { read.append(($0, $1, $2)) })
+            #expect(read.count == 1 && read.first?.1 == Array(base.prefix(2)))
+            #expect(read.first?.2 == (damaged ? [1: "第一行", 3: "three"] : [1: "第一行", 2: "XX", 3: "three"]))
+        }
+    }
+
     /// A file's repeated strings are numbered by their bytes, not by canonical equivalence: a
     /// message in NFD after the same one in NFC comes back in NFD (`==` would call them equal).
     @Test func spillKeepsCanonicallyEquivalentStringsApart() {
