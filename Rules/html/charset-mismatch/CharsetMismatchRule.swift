@@ -27,8 +27,12 @@ public struct CharsetMismatchRule: Rule {
         var templateDepth = 0
         // Inside `<title>`: its words are the head's, not the body's first text.
         var inTitle = false
+        // Whether a token the parser puts in the body was seen (within the first 1024 bytes, where
+        // the walk goes on past it).
+        var bodyOpened = false
         walk: for token in view.tokens {
             let prescanned = token.range.lowerBound < Self.prescanLength
+            if bodyOpened && !prescanned { break walk }
             switch token.kind {
             case .startTag:
                 let key = token.key(in: bytes) ?? 0
@@ -38,7 +42,10 @@ public struct CharsetMismatchRule: Rule {
                 }
                 if key == titleKey { inTitle = true }
                 if key == templateKey { templateDepth = 1; continue }
-                guard headElements.contains(key) || prescanned else { break walk }
+                if !headElements.contains(key) {
+                    bodyOpened = true
+                    guard prescanned else { break walk }
+                }
                 guard key == Self.metaKey, let value = view.declaredCharset(of: token, in: bytes) else { continue }
                 let label = String(decoding: bytes[value], as: UTF8.self).lowercased()
                 if Self.legacyLabels.contains(label) { found.append((value, label)) }
@@ -47,10 +54,17 @@ public struct CharsetMismatchRule: Rule {
                 if templateDepth > 0, key == templateKey { templateDepth -= 1 }
                 if key == titleKey { inTitle = false }
             case .text:
-                guard templateDepth == 0, !inTitle, !prescanned else { continue }
-                for k in token.range where !HTMLView.isSpace(bytes[k]) { break walk }
+                guard templateDepth == 0, !inTitle else { continue }
+                for k in token.range where !HTMLView.isSpace(bytes[k]) {
+                    bodyOpened = true
+                    guard prescanned else { break walk }
+                    break
+                }
             case .characterReference:
-                if templateDepth == 0, !inTitle, !prescanned { break walk }
+                if templateDepth == 0, !inTitle {
+                    bodyOpened = true
+                    if !prescanned { break walk }
+                }
             case .comment, .doctype, .rawText:
                 continue
             }

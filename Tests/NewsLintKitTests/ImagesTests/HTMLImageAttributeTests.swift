@@ -29,7 +29,10 @@ struct HTMLImageAttributeTests {
     /// from the sources as the scanner makes them).
     static func referenceLinks(of token: HTMLToken, isImg: Bool, view: HTMLView, bytes: [UInt8]) -> [ImageLink] {
         var sources: [Range<Int>] = []
-        let hasLazy = HTMLImageScanner.lazyAttributes.contains { view.attributeValue(token, named: $0, in: bytes) != nil }
+        // A lazy attribute counts when it has a value that is not blank (a blank one loads nothing).
+        let hasLazy = HTMLImageScanner.lazyAttributes.contains {
+            view.attributeValue(token, named: $0, in: bytes).map { !HTMLImageScanner.isBlank(bytes, $0) } ?? false
+        }
         var sawAttribute = false
         for attribute in view.attributes(of: token) {
             let name = attribute.name

@@ -494,10 +494,12 @@ private func fixture(_ name: String) throws -> String {
         #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: chinese, path: "a.html").first?.fix?.applicability == .safe)
     }
 
-    /// The walk reads the head's tags only: it stops at `<body>` (in any case), so a long one-line
-    /// page's body is not walked; a `<meta>` after it is not where the page declares its encoding.
+    /// Past the first 1024 bytes (the prescan's), the walk reads the head's tags only: it stops at
+    /// `<body>` (in any case), so a long one-line page's body is not walked; a `<meta>` after it,
+    /// that far in, is not where the page declares its encoding.
     @Test func theWalkStopsAtTheBody() throws {
-        let late = "<!DOCTYPE html><html><head><title>新聞</title></head><BODY class=a><p>立法會今日三讀通過。</p><meta charset=\"gbk\"></body></html>\n"
+        let paragraph = String(repeating: "立法會今日三讀通過。", count: 40)
+        let late = "<!DOCTYPE html><html><head><title>新聞</title></head><BODY class=a><p>\(paragraph)</p><meta charset=\"gbk\"></body></html>\n"
         #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: late, path: "a.html").isEmpty)
         let head = late.replacingOccurrences(of: "<title>", with: "<meta charset=\"gbk\"><title>")
         #expect(try RuleHarness.diagnostics(rule: "charset-mismatch", text: head, path: "a.html").count == 1)
