@@ -22666,6 +22666,54 @@ date: 2024-11-22
 }
 
 """#),
+        EmbeddedFile("script/punctuation-width/examples/bad-14.html", #"""
+---
+title: 德国宣布关闭伊朗驻德领事馆
+date: 2024-11-01
+---
+<p><strong>德伊关系"处于历史最低点"</strong></p><p>伊朗外交部谴责这一举措为"非理性决定"，称其"无法合理化"。</p><img src="a.jpg" alt="外长贝尔博克"><p>"我们多次明确无误地向德黑兰表明，处决德国公民将带来严重后果。"贝尔博克表示。</p>
+<p>何为"中国菜"、什么是正宗"台湾味道"，引发了<a href="https://example.com/a" title="争论">争论</a>。</p>
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/bad-14.json", #"""
+{
+  "expect": [
+    {
+      "line": 5,
+      "column": 16,
+      "message": "ASCII quotes"
+    },
+    5,
+    5,
+    5,
+    6,
+    6
+  ],
+  "path": "post.html"
+}
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/bad-15.json", #"""
+{
+  "expect": [
+    {
+      "line": 1,
+      "message": "check the pairing"
+    },
+    {
+      "line": 2,
+      "message": "check the pairing"
+    }
+  ]
+}
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/bad-15.md", #"""
+他說："I love you"，又說"我愛你"。
+美国媒体创立了“全国选举联合报导团”（National Election Pool "NEP"），即"出口民调"。
+兰科夫认为："这些士兵会受到影响。
+
+"""#),
         EmbeddedFile("script/punctuation-width/examples/bad-2.json", #"""
 {
   "expect": [
@@ -22855,6 +22903,15 @@ date: 2024-11-22
 <p>欧阳万成饰演的角色威利斯·吴(Willis Wu)对同样在唐人街餐厅打工的朋友蔡肥仔（Fatty Choi，钱信伊饰）说。</p><p>剧集中经常有亚裔的背景人物（有时甚至也有主角：雷切尔·林（音）就经常露面。</p><p>美俄两国在拜登（Joe Biden)）领导下关系恶化。</p>
 
 """#),
+        EmbeddedFile("script/punctuation-width/examples/fixed-14.html", #"""
+---
+title: 德国宣布关闭伊朗驻德领事馆
+date: 2024-11-01
+---
+<p><strong>德伊关系“处于历史最低点”</strong></p><p>伊朗外交部谴责这一举措为“非理性决定”，称其“无法合理化”。</p><img src="a.jpg" alt="外长贝尔博克"><p>“我们多次明确无误地向德黑兰表明，处决德国公民将带来严重后果。”贝尔博克表示。</p>
+<p>何为“中国菜”、什么是正宗“台湾味道”，引发了<a href="https://example.com/a" title="争论">争论</a>。</p>
+
+"""#),
         EmbeddedFile("script/punctuation-width/examples/fixed-2.md", #"""
 記者問：這項計畫何時完成？市長回答：年底前！
 日期：2024-06-14 來源：黨委組織部
@@ -23006,11 +23063,46 @@ date: 2023-12-11
 [1]: https://www.reo.gov.hk/zh_HK/dc(2023).html '選舉事務處,網頁'
 
 """#),
+        EmbeddedFile("script/punctuation-width/examples/good-19.md", #"""
+---
+title: 德国"非理性决定"
+---
+屏幕有6.1"和6.7"两种尺寸。
+
+He said "中文" is hard to learn.
+
+他說："I love you"。
+
+代码`"中文"`不改，链接[文章](/a "标题")也不改。
+
+```
+var s = "中文";
+```
+
+<p>他说：“我们会继续。”</p>
+
+"""#),
         EmbeddedFile("script/punctuation-width/examples/good-2.md", #"""
 運行 `ls -la;pwd` 命令即可查看目錄。
 <span style="color:red">重要</span>通知：請於下午3:15前到場。
 [新聞原文](http://news.example.tw/2024/05/01.html)
 會場照片![圖](http://news.example.tw/a.jpg)<!--more-->
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/good-20.html", #"""
+---
+title: 伊朗强烈抗议
+date: 2024-11-01
+---
+<p>兰科夫认为："这些士兵在俄罗斯的所见所闻会对他们产生影响。</p><p>"但我们不能指望这在几十年内会产生政治意义。"</p>
+<img src="a.jpg" alt="德国外长" title="贝尔博克"><script>var s = "中文" + "中文";</script>
+<p><a href="https://example.com/?q=中文" title="外长">外长</a>表示。</p>
+
+"""#),
+        EmbeddedFile("script/punctuation-width/examples/good-20.json", #"""
+{
+  "path": "post.html"
+}
+
 """#),
         EmbeddedFile("script/punctuation-width/examples/good-3.md", #"""
 他沉默了很久...然后转身离开了会场。
@@ -23043,9 +23135,9 @@ print("你好,世界")
   "id": "punctuation-width",
   "family": "script",
   "summary": "ASCII punctuation between Chinese characters where the full-width form belongs.",
-  "whatItFinds": "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, raw HTML blocks of a Markdown file (`<script>`, `<style>`, `<pre>`, `<textarea>`, `<!-- … -->`, over any number of lines) and link reference definitions (`[1]: /圖片/香港(一).jpg \"標題\"`), numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. A pair of parentheses of mixed widths in Chinese text (`苏梅（Sumy)发动`, `(路透社）`) is reported too: both widths pair on one stack per line, so nesting and markup between them (`<span>(23</span>日）`) are followed; attribute values, URLs and Liquid tags are not text. Front matter is structured data and is not checked.",
+  "whatItFinds": "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, raw HTML blocks of a Markdown file (`<script>`, `<style>`, `<pre>`, `<textarea>`, `<!-- … -->`, over any number of lines) and link reference definitions (`[1]: /圖片/香港(一).jpg \"標題\"`), numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. A pair of parentheses of mixed widths in Chinese text (`苏梅（Sumy)发动`, `(路透社）`) is reported too: both widths pair on one stack per line, so nesting and markup between them (`<span>(23</span>日）`) are followed; attribute values, URLs and Liquid tags are not text. A pair of ASCII double quotes around Chinese text (`德伊关系\"处于历史最低点\"`, GB/T 15834 writes `“…”`) is reported once, at its opening quote: the quotes of a paragraph (the text between block-level HTML tags, or a Markdown line) that are text pair up in order, and a pair is reported when its inside holds Han text and its opening quote follows Han text or full-width punctuation, or its closing quote follows a non-ASCII character and precedes one of those. Quotes in tags, attribute values, URLs, code and link destinations take no part; a paragraph with an odd number of quotes (a quotation going on into the next paragraph, `兰科夫认为：\"这些士兵…`) or an opening quote after a digit (an inch mark, `6.1\"`) reports none, since no pairing is certain; a quotation without Han text (`他說：\"I love you\"`) may keep Latin marks and is not reported. Front matter is structured data and is not checked.",
   "whyItMatters": "Scrapers and converters often replace full-width punctuation with ASCII (`4月3日,我校`), which breaks sentence splitting, search snippets and typesetting.",
-  "fixSafety": "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). A mixed pair takes the full width of its other mark, safely unless its ASCII `(` follows a space (it may be the intended one: an unsafe fix); when a parenthesis of its paragraph (the text between block-level HTML tags, or a Markdown line) has no partner there (`拜登（Joe Biden)）`: one `)` too many), or the pair spans two paragraphs, it gets no fix. On a line with encoding damage nothing gets a fix.",
+  "fixSafety": "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). A mixed pair takes the full width of its other mark, safely unless its ASCII `(` follows a space (it may be the intended one: an unsafe fix); when a parenthesis of its paragraph (the text between block-level HTML tags, or a Markdown line) has no partner there (`拜登（Joe Biden)）`: one `)` too many), or the pair spans two paragraphs, it gets no fix. On a line with encoding damage nothing gets a fix. A pair of ASCII quotes becomes `“…”` safely only when every pair of its paragraph is reported and the paragraph holds no `“` `”` `「` `」`; otherwise the fix is unsafe (the pairing, or the marks the text means, needs a look).",
   "severity": "warning",
   "fixable": "safe",
   "options": {}
@@ -23795,9 +23887,9 @@ date: 2024-10-16
                      ],
                      source: "Rules/script/punctuation-halfwidth/rule.json", examplesFolder: "script/punctuation-halfwidth"),
         RuleMetadata(id: "punctuation-width", family: "script", summary: "ASCII punctuation between Chinese characters where the full-width form belongs.",
-                     whatItFinds: "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, raw HTML blocks of a Markdown file (`<script>`, `<style>`, `<pre>`, `<textarea>`, `<!-- … -->`, over any number of lines) and link reference definitions (`[1]: /圖片/香港(一).jpg \"標題\"`), numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. A pair of parentheses of mixed widths in Chinese text (`苏梅（Sumy)发动`, `(路透社）`) is reported too: both widths pair on one stack per line, so nesting and markup between them (`<span>(23</span>日）`) are followed; attribute values, URLs and Liquid tags are not text. Front matter is structured data and is not checked.",
+                     whatItFinds: "The rule looks at , . : ; ! ? ( ) touching a Han character; a run of `?`/`!` (`?!`, `!!`) is one mark. It stays out of URLs, inline code, fenced code, HTML tags and Markdown link destinations, raw HTML blocks of a Markdown file (`<script>`, `<style>`, `<pre>`, `<textarea>`, `<!-- … -->`, over any number of lines) and link reference definitions (`[1]: /圖片/香港(一).jpg \"標題\"`), numbers and times (`10:30`, `3.5`), ellipses, and parentheses that hold only Latin text, digits or pinyin (`(Interpol)`, `(2021)`). Text as published is left alone: anything inside `《…》` titles and short quoted names (`「香港股票基金(追蹤指數)」`), parentheses after a space (a site's caption credits, `公寓楼 (路透)`), after a cited title (`《…條例》(第117章)`) or a short qualifier inside a name (`友邦保險(國際)有限公司`), a byline list of names (`艾莎, 孟建国`), and a `.` between Han characters unless the line went through a converter (ASCII commas after Han text), since it may be a separator (`哈利.波特`). On a line with encoding damage (U+FFFD, a GBK frame shift, Shift-JIS residue, Latin-1 mojibake) a `?` may be a lost character: it is not reported. A pair of parentheses of mixed widths in Chinese text (`苏梅（Sumy)发动`, `(路透社）`) is reported too: both widths pair on one stack per line, so nesting and markup between them (`<span>(23</span>日）`) are followed; attribute values, URLs and Liquid tags are not text. A pair of ASCII double quotes around Chinese text (`德伊关系\"处于历史最低点\"`, GB/T 15834 writes `“…”`) is reported once, at its opening quote: the quotes of a paragraph (the text between block-level HTML tags, or a Markdown line) that are text pair up in order, and a pair is reported when its inside holds Han text and its opening quote follows Han text or full-width punctuation, or its closing quote follows a non-ASCII character and precedes one of those. Quotes in tags, attribute values, URLs, code and link destinations take no part; a paragraph with an odd number of quotes (a quotation going on into the next paragraph, `兰科夫认为：\"这些士兵…`) or an opening quote after a digit (an inch mark, `6.1\"`) reports none, since no pairing is certain; a quotation without Han text (`他說：\"I love you\"`) may keep Latin marks and is not reported. Front matter is structured data and is not checked.",
                      whyItMatters: "Scrapers and converters often replace full-width punctuation with ASCII (`4月3日,我校`), which breaks sentence splitting, search snippets and typesetting.",
-                     fixSafety: "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). A mixed pair takes the full width of its other mark, safely unless its ASCII `(` follows a space (it may be the intended one: an unsafe fix); when a parenthesis of its paragraph (the text between block-level HTML tags, or a Markdown line) has no partner there (`拜登（Joe Biden)）`: one `)` too many), or the pair spans two paragraphs, it gets no fix. On a line with encoding damage nothing gets a fix.",
+                     fixSafety: "The full-width form (，。：；！？（）) is a safe fix; a run of `?`/`!` is converted as a whole. A lone `?` between Han characters in text otherwise punctuated full-width (`佢?意見`) may stand for a character a legacy encoding could not hold, so its fix is unsafe unless a question particle precedes it (`嗎?`). A mixed pair takes the full width of its other mark, safely unless its ASCII `(` follows a space (it may be the intended one: an unsafe fix); when a parenthesis of its paragraph (the text between block-level HTML tags, or a Markdown line) has no partner there (`拜登（Joe Biden)）`: one `)` too many), or the pair spans two paragraphs, it gets no fix. On a line with encoding damage nothing gets a fix. A pair of ASCII quotes becomes `“…”` safely only when every pair of its paragraph is reported and the paragraph holds no `“` `”` `「` `」`; otherwise the fix is unsafe (the pairing, or the marks the text means, needs a look).",
                      severity: .warning, enabledByDefault: true, fixable: .safe,
                      options: [],
                      source: "Rules/script/punctuation-width/rule.json", examplesFolder: "script/punctuation-width"),

@@ -58,7 +58,9 @@ public struct PunctuationWidthRule: Rule {
     ///   a byte from E3 (every Han character's lead byte is E3–E9, EF or F0), then a `)`;
     /// - at `,` `;` after Han text, a closing quote or bracket, or `)` (`(Interpol),警方`);
     /// - at `.` `:` after Han text or a closing quote or bracket;
-    /// - at `?` `!` whose run of `?!？！` (`嗎？!`) follows Han text or a closing quote or bracket.
+    /// - at `?` `!` whose run of `?!？！` (`嗎？!`) follows Han text or a closing quote or bracket;
+    /// - at `"` after a byte 0x80 or above and before a byte above a space other than `>` `/`
+    ///   (`ScalarDecode.isQuoteCandidate`; a pair of ASCII quotes around Chinese text, `QuotePairs`).
     /// The byte before an ASCII byte ends the scalar before it, so the character before a mark is
     /// read backwards from the bytes (`endsHanOrClosing`); bytes that do not end a well-formed
     /// sequence count as a possible report (the decode makes one scalar of each, never Han, but
@@ -99,6 +101,12 @@ public struct PunctuationWidthRule: Rule {
                     // No `)` after the first Han lead byte from here: none after any later `(` either.
                     parenthesesRuledOut = true
                     continue
+                }
+                // A `"` after a non-ASCII byte and before its quotation may be a quote of a pair
+                // around Chinese text (`QuotePairs.isChineseQuotation`): `isCandidate` tells.
+                if mark == 0x22 {
+                    if atEveryMark, !isCandidate(buf, k, lower: lower, end: end) { continue }
+                    return k
                 }
                 var before = k
                 if mark == 0x3F || mark == 0x21 {
@@ -153,17 +161,20 @@ public struct PunctuationWidthRule: Rule {
     }
 
     /// `(` and the marks `mayReport` looks behind.
-    private static let marks = ByteSet([0x28, 0x2C, 0x2E, 0x3A, 0x3B, 0x21, 0x3F])
+    private static let marks = ByteSet([0x28, 0x2C, 0x2E, 0x3A, 0x3B, 0x21, 0x3F, 0x22])
 
-    /// Whether `mayReport`'s loop acts at byte `k` of a line starting at `lower`: a `(`, or one of
-    /// the other `marks` after a byte of the line that is 0x80 or above, `!`, `?` or `)`.
+    /// Whether `mayReport`'s loop acts at byte `k` of a line `lower..<end`: a `(`; one of the
+    /// other `marks` but `"` after a byte of the line that is 0x80 or above, `!`, `?` or `)`; a
+    /// `"` after a byte 0x80 or above and before a byte of the line that may start a quotation
+    /// (`ScalarDecode.isQuoteCandidate`: not a space, `>` or `/`, as after an attribute value).
     @inline(__always)
-    package static func isCandidate(_ buf: UnsafeBufferPointer<UInt8>, _ k: Int, lower: Int) -> Bool {
+    package static func isCandidate(_ buf: UnsafeBufferPointer<UInt8>, _ k: Int, lower: Int, end: Int) -> Bool {
         let b = buf[k]
         guard marks.contains(b) else { return false }
         if b == 0x28 { return true }
         guard k > lower else { return false }
         let p = buf[k &- 1]
+        if b == 0x22 { return p >= 0x80 && k &+ 1 < end && ScalarDecode.isQuoteCandidate(buf, at: k) }
         return p >= 0x80 || p == 0x21 || p == 0x3F || p == 0x29
     }
 
@@ -178,18 +189,18 @@ public struct PunctuationWidthRule: Rule {
         guard i < end, let base = buf.baseAddress else { return max(i, end) }
         // The line's first byte has no byte before it in the line (the second load would read outside it).
         if i == lower {
-            if isCandidate(buf, i, lower: lower) { return i }
+            if isCandidate(buf, i, lower: lower, end: end) { return i }
             i &+= 1
         }
         @inline(__always) func word(at k: Int) -> UInt64 { UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self) }
         // Compared vector to vector (a vector compared with a scalar was compiled lane by lane).
         @inline(__always) func splat(_ b: UInt8) -> SIMD16<UInt8> { SIMD16(repeating: b) }
         let open = splat(0x28), comma = splat(0x2C), stop = splat(0x2E), colon = splat(0x3A), semicolon = splat(0x3B)
-        let exclamation = splat(0x21), question = splat(0x3F), close = splat(0x29), high = splat(0x80)
+        let exclamation = splat(0x21), question = splat(0x3F), close = splat(0x29), high = splat(0x80), quote = splat(0x22)
         let n = buf.count
         while i < end {
             guard i &+ 16 <= n else {
-                while i < end, !isCandidate(buf, i, lower: lower) { i &+= 1 }
+                while i < end, !isCandidate(buf, i, lower: lower, end: end) { i &+= 1 }
                 return i
             }
             if word(at: i) & word(at: i &+ 8) & ByteWords.highs == ByteWords.highs {
@@ -198,7 +209,7 @@ public struct PunctuationWidthRule: Rule {
             }
             let x = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
             let parenthesis = x .== open
-            let mark = parenthesis .| (x .== comma) .| (x .== stop) .| (x .== colon) .| (x .== semicolon) .| (x .== exclamation) .| (x .== question)
+            let mark = parenthesis .| (x .== comma) .| (x .== stop) .| (x .== colon) .| (x .== semicolon) .| (x .== exclamation) .| (x .== question) .| (x .== quote)
             // Most blocks of markup hold no mark: the bytes before them are not looked at.
             let marks = unsafeBitCast(mark, to: SIMD2<UInt64>.self)
             if marks[0] | marks[1] == 0 {
@@ -206,10 +217,11 @@ public struct PunctuationWidthRule: Rule {
                 continue
             }
             let p = UnsafeRawPointer(base + (i &- 1)).loadUnaligned(as: SIMD16<UInt8>.self)
+            // A superset for `"` (after `!` `?` `)` it is none, nor before a space: `isCandidate` tells).
             let after = (p .>= high) .| (p .== exclamation) .| (p .== question) .| (p .== close)
             let hit = unsafeBitCast((mark .& after) .| parenthesis, to: SIMD2<UInt64>.self)
             if hit[0] | hit[1] != 0 {
-                for k in i..<min(i &+ 16, end) where isCandidate(buf, k, lower: lower) { return k }
+                for k in i..<min(i &+ 16, end) where isCandidate(buf, k, lower: lower, end: end) { return k }
             }
             i &+= 16
         }
@@ -417,6 +429,31 @@ public struct PunctuationWidthRule: Rule {
             func report(_ range: Range<Int>, _ message: String, _ edits: [Edit], _ title: String, safe: Bool = true) {
                 sink.report(run.byteRange(range), message, fix: isDamaged() ? nil : Fix(safe ? .safe : .unsafe, title, edits: edits))
             }
+            /// Pairs of ASCII `"` around Chinese text (`QuotePairs`), asked on a line where a `"` is a
+            /// candidate: every `"` that is text takes part in the pairing of its paragraph. Only the
+            /// paragraphs holding a candidate are read (a reported pair holds one): a one-line HTML
+            /// page holds thousands of attribute quotes, most outside those paragraphs.
+            func reportQuotePairs() {
+                let edges = lineEdges ?? ParenthesisBlocks.blockEdges(buf)
+                lineEdges = edges
+                var kept: [Int] = []
+                var readTo = 0
+                for q in marks where c[q] == 0x22 && q >= readTo {
+                    let block = QuotePairs.blockIndex(q, edges)
+                    let from = block == 0 ? 0 : edges[block - 1]
+                    readTo = block < edges.count ? edges[block] : n
+                    var k = buf.firstIndex(of: 0x22, or: 0x22, from: from, to: readTo)
+                    while k < readTo {
+                        if !isSkipped(k) { kept.append(k) }
+                        k = buf.firstIndex(of: 0x22, or: 0x22, from: k + 1, to: readTo)
+                    }
+                }
+                guard kept.count >= 2 else { return }
+                for pair in QuotePairs.pairs(buf, kept: kept, edges: edges) {
+                    report(pair.open..<(pair.close + 1), Self.quotePairMessage + (pair.safe ? "" : Self.quotePairUncertain),
+                           Self.quotePairEdits(run, pair), "Use Chinese quotation marks '“…”'", safe: pair.safe)
+                }
+            }
             // A full-width mark carries its own spacing: ASCII spaces after it go with the conversion
             // (`不過, 他表示` → `不過，他表示`, `主宾国, 100余家` → `主宾国，100余家`); at the line end they stay.
             func markEnd(_ end: Int) -> Int {
@@ -443,6 +480,8 @@ public struct PunctuationWidthRule: Rule {
                     }
                 case 0x29:
                     continue // handled with its opening parenthesis; unpaired ones are left alone
+                case 0x22:
+                    continue // quotes are paired per paragraph below
                 case 0x3F, 0x21:
                     // Not after Chinese text: neither is any later mark of the run (the walk back
                     // passes over the run to the same character), whichever of them starts one.
@@ -472,6 +511,7 @@ public struct PunctuationWidthRule: Rule {
                            [Edit(range: run.byteRange(i..<markEnd(i + 1)), replacement: wide)], "Use full-width '\(wide)'")
                 }
             }
+            if marks.contains(where: { c[$0] == 0x22 }) { reportQuotePairs() }
             guard mixedParentheses, cheaplyKeptParentheses().mayMix else { return }
             pairParentheses()
             // A pair of mixed widths in Chinese text (Han inside, or Chinese text or punctuation
@@ -498,6 +538,16 @@ public struct PunctuationWidthRule: Rule {
                        "Use full-width parentheses", safe: !afterSpace)
             }
         }
+    }
+
+    static let quotePairMessage = "ASCII quotes \"…\" around Chinese text; use '“…”'"
+    /// Added to `quotePairMessage` when the fix is unsafe (`QuotePairs.pairs`).
+    static let quotePairUncertain = " (the paragraph holds other quotes: check the pairing)"
+
+    /// `“` for the pair's opening `"`, `”` for its closing one.
+    static func quotePairEdits(_ run: ScalarRun, _ pair: QuotePairs.Pair) -> [Edit] {
+        [Edit(range: run.byteRange(pair.open..<(pair.open + 1)), replacement: "“"),
+         Edit(range: run.byteRange(pair.close..<(pair.close + 1)), replacement: "”")]
     }
 
     /// The scalar indices of the marks of `run` that `mayReport`'s byte walk stops at

@@ -32,7 +32,7 @@ import Synchronization
     /// decoders meet a 4-byte sequence or an ill-formed byte only on their slow paths).
     package let allInBMP: Bool
 
-    /// Whether one of the ASCII marks `, . : ; ! ?` (`isMark`) follows a byte 0x80 or above
+    /// Whether one of the ASCII marks `, . : ; ! ?` (`isMark`), or a quote (`isQuoteCandidate`), follows a byte 0x80 or above
     /// somewhere: one of `punctuation-width`'s two kinds of mark candidate (the census holds the
     /// other, `BytePairCensus.mayHoldASCIIMarkCandidate`). Found by `decodeChecked` where a non-ASCII
     /// step ends (the byte after it, a test per run of non-ASCII text, not per byte); nil when the
@@ -41,7 +41,8 @@ import Synchronization
     package let holdsMarkAfterNonASCII: Bool?
 
     /// `, . : ; ! ?`: the ASCII marks `punctuation-width` converts after Chinese text (the
-    /// parentheses aside: a pair is found from its `(`, which the census records).
+    /// parentheses aside: a pair is found from its `(`, which the census records; a `"` is
+    /// `isQuoteCandidate`).
     @inlinable @inline(__always)
     package static func isMark(_ b: UInt8) -> Bool {
         b < 64 && markBits &>> UInt64(b) & 1 != 0
@@ -50,6 +51,17 @@ import Synchronization
     /// `isMark`'s bytes as bits of a word (they all lie below 0x40): 0x21, 0x2C, 0x2E, 0x3A, 0x3B, 0x3F.
     @inlinable @inline(__always)
     package static var markBits: UInt64 { 0x8C00_5002_0000_0000 }
+
+    /// Whether byte `i` of `buf` is a `"` followed by a byte above a space other than `>` and `/`:
+    /// after a non-ASCII byte, a quote `punctuation-width` may pair around Chinese text
+    /// (`QuotePairs`). An attribute value's closing quote (`alt="中文">`, `title="中文" `) is
+    /// followed by `>`, `/` or a space, and most HTML files hold one after Han text.
+    @inlinable @inline(__always)
+    package static func isQuoteCandidate(_ buf: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        guard buf[i] == 0x22, i &+ 1 < buf.count else { return false }
+        let next = buf[i &+ 1]
+        return next > 0x20 && next != 0x3E && next != 0x2F
+    }
 
     /// `isValidUTF8` nil: not known yet, so the decode checks as it goes (`decodeChecked`) instead of
     /// the document walking every byte once to validate and once more to decode. Only for files up
@@ -307,7 +319,7 @@ import Synchronization
                         k &+= 1
                     }
                     if i != from {
-                        if i < n && isMark(buf[i]) { met |= 4 }
+                        if i < n && (isMark(buf[i]) || isQuoteCandidate(buf, at: i)) { met |= 4 }
                         continue
                     }
                 }
@@ -318,7 +330,7 @@ import Synchronization
                 cps[k] = step.scalar
                 k &+= 1
                 i &+= step.length
-                if i < n && isMark(buf[i]) { met |= 4 }
+                if i < n && (isMark(buf[i]) || isQuoteCandidate(buf, at: i)) { met |= 4 }
             }
             offsets[k] = Offset(truncatingIfNeeded: i)
             return (k, met & 1 != 0, met & 2 != 0, met & 4 != 0)

@@ -122,7 +122,7 @@ import Testing
                 if step.scalar == ScalarDecode.invalid { sawInvalid = true } else if step.scalar >= 0x10000 { sawAstral = true }
                 let lead = buf[i]
                 i += step.length
-                if lead >= 0x80, i < buf.count, ScalarDecode.isMark(buf[i]) { mark = true }
+                if lead >= 0x80, i < buf.count, ScalarDecode.isMark(buf[i]) || ScalarDecode.isQuoteCandidate(buf, at: i) { mark = true }
             }
             offsets.append(buf.count)
             return (cps, offsets, sawInvalid, sawAstral, mark)

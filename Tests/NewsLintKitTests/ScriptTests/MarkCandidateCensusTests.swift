@@ -16,9 +16,14 @@ import Testing
         }
     }
 
-    /// A mark after a byte 0x80 or above.
+    /// A `"` before a byte above a space other than `>` and `/`.
+    static func plainQuoteCandidate(_ bytes: [UInt8], _ k: Int) -> Bool {
+        bytes[k] == 0x22 && k + 1 < bytes.count && bytes[k + 1] > 0x20 && bytes[k + 1] != 0x3E && bytes[k + 1] != 0x2F
+    }
+
+    /// A mark or a quote candidate after a byte 0x80 or above.
     static func plainMarkAfterNonASCII(_ bytes: [UInt8]) -> Bool {
-        bytes.indices.contains { k in k > 0 && marks.contains(bytes[k]) && bytes[k - 1] >= 0x80 }
+        bytes.indices.contains { k in k > 0 && (marks.contains(bytes[k]) || plainQuoteCandidate(bytes, k)) && bytes[k - 1] >= 0x80 }
     }
 
     /// What `punctuation-width`'s line test acts at (`isCandidate`), over the whole file.
@@ -26,6 +31,7 @@ import Testing
         bytes.indices.contains { k in
             let b = bytes[k]
             if b == 0x28 { return true }
+            if k > 0, bytes[k - 1] >= 0x80, plainQuoteCandidate(bytes, k) { return true }
             guard k > 0, marks.contains(b) else { return false }
             let p = bytes[k - 1]
             return p >= 0x80 || p == 0x21 || p == 0x3F || p == 0x29
@@ -47,12 +53,12 @@ import Testing
     /// Han text with full-width punctuation, digits.
     static let quiet: [[UInt8]] = [
         Array("abc".utf8), Array("a,b".utf8), Array("3.5".utf8), Array("<p>".utf8), Array(" ".utf8), Array("x:".utf8),
-        Array("中文字".utf8), Array("，".utf8), Array("“引”".utf8), Array("\n".utf8), Array("a!".utf8), Array("q?".utf8), Array(")".utf8),
+        Array("中文字".utf8), Array("，".utf8), Array("“引”".utf8), Array("\n".utf8), Array("a!".utf8), Array("q?".utf8), Array(")".utf8), Array("a\"".utf8), Array("文\">".utf8), Array("文\" ".utf8),
     ]
     /// Pieces that make a candidate, alone or after what precedes them.
     static let loud: [[UInt8]] = [
         Array("(".utf8), Array("中,".utf8), Array("文.".utf8), Array("」:".utf8), Array("!;".utf8), Array("?!".utf8), Array("),".utf8),
-        [0x80, 0x3F], [0xFF, 0x2E], Array(")?".utf8),
+        [0x80, 0x3F], [0xFF, 0x2E], Array(")?".utf8), Array("文\"中".utf8), Array("文\"a".utf8),
         // After a 2-byte and a 4-byte sequence and a BOM (the decode's `step`, not its 3-byte run).
         Array("\u{E9},".utf8), Array("\u{20BB7}.".utf8), Array("\u{FEFF},".utf8),
     ]

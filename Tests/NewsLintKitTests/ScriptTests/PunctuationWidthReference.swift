@@ -108,6 +108,12 @@ enum PunctuationWidthReference {
                 }
             }
         }
+        // ASCII quotes: every `"` that is text takes part in the pairing of its paragraph.
+        let quotes = (0..<n).filter { c[$0] == 0x22 && !skip[$0] }
+        for pair in c.withUnsafeElements({ QuotePairs.pairs($0, kept: quotes, edges: edges) }) {
+            report(pair.open..<(pair.close + 1), Rule.quotePairMessage + (pair.safe ? "" : Rule.quotePairUncertain),
+                   Rule.quotePairEdits(run, pair), "Use Chinese quotation marks '“…”'", safe: pair.safe)
+        }
         // Pairs of mixed widths in Chinese text: the ASCII mark takes the full width; no fix when a
         // parenthesis of its block has no partner there (each block paired on a stack of its own),
         // or the pair spans two blocks; an unsafe one for an ASCII `(` after a space.

@@ -630,7 +630,7 @@ extension HTMLView {
                 let range = document.contentRange(ofLine: n)
                 let bytes = document.bytes[range]
                 // The skip it replaced: ASCII punctuation and a non-ASCII byte.
-                let before = bytes.contains { $0 >= 0x80 } && bytes.contains { [0x2C, 0x2E, 0x3A, 0x3B, 0x21, 0x3F, 0x28, 0x29].contains($0) }
+                let before = bytes.contains { $0 >= 0x80 } && bytes.contains { [0x2C, 0x2E, 0x3A, 0x3B, 0x21, 0x3F, 0x28, 0x29, 0x22].contains($0) }
                 let mayReport = PunctuationWidthRule.mayReport(document.bytes, range)
                 #expect(!mayReport || before)
                 var sink = DiagnosticSink(document: document, rule: "punctuation-width", severity: .warning, readsProse: true)

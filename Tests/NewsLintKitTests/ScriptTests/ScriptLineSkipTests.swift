@@ -84,27 +84,31 @@ import Testing
     /// and `nextCandidate` finds what a byte-by-byte search with the plain test finds, from any
     /// start, on lines ending anywhere in the buffer (issue 16, session 26).
     @Test func candidateStepsEqualMarkSteps() {
-        func plainCandidate(_ bytes: [UInt8], _ k: Int, lower: Int) -> Bool {
+        func plainCandidate(_ bytes: [UInt8], _ k: Int, lower: Int, end: Int) -> Bool {
             let b = bytes[k]
-            guard [0x28, 0x2C, 0x2E, 0x3A, 0x3B, 0x21, 0x3F].contains(b) else { return false }
+            guard [0x28, 0x2C, 0x2E, 0x3A, 0x3B, 0x21, 0x3F, 0x22].contains(b) else { return false }
             if b == 0x28 { return true }
             guard k > lower else { return false }
             let p = bytes[k - 1]
+            // A quote after non-ASCII text, before a byte of the line that is no space, `>` or `/`.
+            if b == 0x22 { return p >= 0x80 && k + 1 < end && bytes[k + 1] > 0x20 && bytes[k + 1] != 0x3E && bytes[k + 1] != 0x2F }
             return p >= 0x80 || p == 0x29 || p == 0x3F || p == 0x21
         }
         var random = SeededRandom(seed: 2606)
         var stops = 0, reports = 0
+        // Quotes after Han text, before Han text, a space, `>` or `/` (`isQuoteCandidate`).
+        let pieces = Self.edgePieces + [Array("\"".utf8), Array("文\"".utf8), Array("\">".utf8), Array("\"/".utf8), Array("\" ".utf8)]
         for k in 0..<3000 {
             // Runs of Han text (whole blocks of high bytes) between the edge pieces, some lines long.
             var bytes: [UInt8] = []
             for _ in 0..<(1 + random.below(k % 5 == 0 ? 80 : 20)) {
                 bytes += random.below(3) == 0 ? Array(repeating: Array("中文字".utf8), count: 1 + random.below(8)).flatMap { $0 }
-                    : Self.edgePieces[random.below(Self.edgePieces.count)]
+                    : pieces[random.below(pieces.count)]
             }
             let lower = random.below(bytes.count + 1)
             let end = lower + random.below(bytes.count - lower + 1)
             let from = lower + random.below(end - lower + 1)
-            let expected = (from..<end).first { plainCandidate(bytes, $0, lower: lower) } ?? end
+            let expected = (from..<end).first { plainCandidate(bytes, $0, lower: lower, end: end) } ?? end
             let found = bytes.withUnsafeBufferPointer { PunctuationWidthRule.nextCandidate($0, from: from, lower: lower, to: end) }
             #expect(found == expected, "\(bytes) \(lower) \(from) \(end)")
             if expected < end { stops += 1 }

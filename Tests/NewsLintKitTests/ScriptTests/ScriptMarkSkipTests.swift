@@ -26,6 +26,32 @@ import Testing
         "{% post_url 2024-11-01-香港,新聞 %}", "{{ 中,文 }}", "{%", "%}", "{{", "}}",
     ]
 
+    /// Pieces around ASCII quotes: quotes after and before Han text, in attributes and code
+    /// spans, inch marks, full-width quotes and corner brackets, block and inline tags.
+    static let quotePieces = [
+        "中文", "新聞", "，", "。", "：", "\"", "\"", "文\"", "\"中", "\"中文\"", "6.1\"", "`\"中\"`", "<a title=\"中\">", "</a>",
+        "<p>", "</p>", "<b>", "</b>", "<br>", "“", "”", "「", "」", " ", "abc", "\"abc\"", "(中文)", ",", "?", "\u{FFFD}",
+    ]
+
+    /// Quote pairs (`QuotePairs`) asked from the rule's candidate marks against the whole-line check.
+    @Test func quotePairsMatchTheWholeLineCheck() {
+        var random = SeededRandom(seed: 5101)
+        var found = 0, unsafe = 0
+        for k in 0..<1500 {
+            var text = ""
+            for _ in 0..<(1 + random.below(3)) {
+                for _ in 0..<random.below(30) { text += Self.quotePieces[random.below(Self.quotePieces.count)] }
+                text += "\n"
+            }
+            let (fast, reference) = Self.bothChecks(Document(path: k % 2 == 0 ? "m.html" : "m.md", text: text))
+            #expect(fast == reference, "\(text)")
+            let quotes = reference.filter { $0.message.hasPrefix("ASCII quotes") }
+            found += quotes.count
+            unsafe += quotes.filter { $0.fix?.applicability == .unsafe }.count
+        }
+        #expect(found > 200 && unsafe > 20, "\(found) \(unsafe)")
+    }
+
     /// Encoding damage, in one document of four: a line with any gets no fixes.
     static let damage = ["ｱｲ", "ｺﾝ", "ｱ", "閨槫?ｱ驕", "?ｼ壺?懈", "學?!半p一流”", "中?b文", "\u{FFFD}", "锟斤拷", "Ã©", "ä¸­æ–‡"]
 
@@ -236,7 +262,7 @@ import Testing
                 let lower = run.offsets[0]
                 let expected = document.bytes.withUnsafeBufferPointer { buf in
                     (0..<run.count).filter { i in
-                        run.cps[i] < 0x80 && PunctuationWidthRule.isCandidate(buf, run.offsets[i], lower: lower)
+                        run.cps[i] < 0x80 && PunctuationWidthRule.isCandidate(buf, run.offsets[i], lower: lower, end: run.offsets[run.count])
                     }
                 }
                 #expect(PunctuationWidthRule.candidateMarks(run, document.bytes) == expected)

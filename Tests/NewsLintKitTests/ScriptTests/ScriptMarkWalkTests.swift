@@ -10,6 +10,7 @@ import Testing
     static let pieces = ScriptFastPathTests.linePieces + [
         "(中文)", "（中）", "),", ");", "!?", "?!", "![x](y)", "<p>", "</p>", "王小明, 李大", ", ", "“引”", "《書》,", "12,3", "文.", "文,",
         "文:", "文;", "文?", "文!", "文?!文", "(周二)", "李伟(音)", " (路透)", "http://x.y/(a)", "`(中)`", "香港?報", "嗎?",
+        "\"", "文\"", "\"中文\"", "5\"", "“", "」",
     ]
 
     @Test func checkLineOnMarksMatchesTheWalkOverEveryScalar() {
