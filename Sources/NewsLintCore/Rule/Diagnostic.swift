@@ -35,14 +35,84 @@ public struct Edit: Sendable, Hashable, Codable {
 /// A set of edits that together resolve one diagnostic.
 public struct Fix: Sendable, Hashable, Codable {
     public var applicability: Applicability
-    public var edits: [Edit]
+    /// The edits in order. Nearly every fix has one: it is held inline (`firstEdit`) and the
+    /// rest in `laterEdits`, so a one-edit fix allocates nothing. As an array of its own, a
+    /// finding's fix was allocated and freed once where the rule made it and once where the
+    /// spill was decoded (~600 instructions a finding). Hot readers use `editCount` and
+    /// `forEachEdit`, which make no array either.
+    public var edits: [Edit] {
+        get {
+            guard let firstEdit else { return [] }
+            return laterEdits.isEmpty ? [firstEdit] : [firstEdit] + laterEdits
+        }
+        set { (firstEdit, laterEdits) = Self.split(newValue) }
+    }
+    /// The first edit (nil: none, and `laterEdits` is empty) and the others after it.
+    @usableFromInline var firstEdit: Edit?
+    @usableFromInline var laterEdits: [Edit]
     /// Short imperative description, e.g. "Remove trailing whitespace".
     public var description: String
 
     public init(_ applicability: Applicability, _ description: String, edits: [Edit]) {
         self.applicability = applicability
         self.description = description
-        self.edits = Self.inOrder(edits) ? edits : edits.sorted { Self.precedes($0, $1) }
+        (firstEdit, laterEdits) = Self.split(Self.inOrder(edits) ? edits : edits.sorted { Self.precedes($0, $1) })
+    }
+
+    /// A fix of one edit (what nearly every rule makes), with no array made for it.
+    @inlinable
+    public init(_ applicability: Applicability, _ description: String, edit: Edit) {
+        self.applicability = applicability
+        self.description = description
+        firstEdit = edit
+        laterEdits = []
+    }
+
+    /// How many edits (`edits.count` without making the array).
+    @inlinable
+    public var editCount: Int { firstEdit == nil ? 0 : 1 + laterEdits.count }
+
+    /// Calls `body` with each edit in order (`edits` without making the array).
+    @inlinable
+    public func forEachEdit(_ body: (Edit) throws -> Void) rethrows {
+        guard let firstEdit else { return }
+        try body(firstEdit)
+        for e in laterEdits { try body(e) }
+    }
+
+    private static func split(_ edits: [Edit]) -> (Edit?, [Edit]) {
+        guard let first = edits.first else { return (nil, []) }
+        return (first, edits.count == 1 ? [] : Array(edits.dropFirst()))
+    }
+
+    // Equal, hashed and coded as the fields `applicability`, `edits`, `description` (the
+    // synthesized forms before the edits were split, so encoded fixes read as they did).
+    public static func == (a: Fix, b: Fix) -> Bool {
+        a.applicability == b.applicability && a.firstEdit == b.firstEdit && a.laterEdits == b.laterEdits && a.description == b.description
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(applicability)
+        // As `[Edit]` hashes itself: its count, then each element.
+        h.combine(editCount)
+        forEachEdit { h.combine($0) }
+        h.combine(description)
+    }
+
+    private enum CodingKeys: String, CodingKey { case applicability, edits, description }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        applicability = try c.decode(Applicability.self, forKey: .applicability)
+        (firstEdit, laterEdits) = Self.split(try c.decode([Edit].self, forKey: .edits))
+        description = try c.decode(String.self, forKey: .description)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(applicability, forKey: .applicability)
+        try c.encode(edits, forKey: .edits)
+        try c.encode(description, forKey: .description)
     }
 
     private static func precedes(_ a: Edit, _ b: Edit) -> Bool {
@@ -61,8 +131,12 @@ public struct Fix: Sendable, Hashable, Codable {
 
     /// Smallest range covering every edit.
     public var span: Range<Int> {
-        let lo = edits.map(\.range.lowerBound).min() ?? 0
-        let hi = edits.map(\.range.upperBound).max() ?? 0
+        guard let firstEdit else { return 0..<0 }
+        var lo = firstEdit.range.lowerBound, hi = firstEdit.range.upperBound
+        for e in laterEdits {
+            lo = min(lo, e.range.lowerBound)
+            hi = max(hi, e.range.upperBound)
+        }
         return lo..<hi
     }
 }
@@ -393,7 +467,7 @@ public struct DiagnosticSink {
             let html = Document.html(bytes: bytes, bodyStart: bodyStart, views: views)
             guard let visible = html.visiblePart(of: range) else { return }
             range = visible
-            if fix?.edits.allSatisfy({ html.isEditable($0.range) }) == false { fix = nil }
+            if let edits = fix?.edits, !edits.allSatisfy({ html.isEditable($0.range) }) { fix = nil }
         }
         if findings.count &- ruleStart >= limit { drop(severity: severity, fix: fix); return }
         let start = position(range.lowerBound)

@@ -1405,8 +1405,9 @@ extension ByteWriter {
         if let fix = d.pointee.fix {
             byte(fix.applicability.storedByte)
             text(&self, fix.description)
-            varint(UInt64(fix.edits.count))
-            for e in fix.edits {
+            // Read in place (`edits` makes an array of a fix's inline edit).
+            varint(UInt64(fix.editCount))
+            fix.forEachEdit { e in
                 varint(UInt64(e.range.lowerBound))
                 varint(UInt64(e.range.upperBound))
                 blob(e.replacement)
@@ -1444,21 +1445,19 @@ extension ByteReader {
         var fix: Fix?
         if hasFix != 0 {
             guard let applicability = Applicability(storedByte: hasFix), let description = text(&self, &recent), let editCount = int() else { return nil }
-            var edits: [Edit]
             if editCount == 1 {
-                // Nearly every fix has one edit: an array literal allocates it at its size, where
-                // `reserveCapacity` on an empty array took the growth path (~350 instructions a fix).
+                // Nearly every fix has one edit: held inline by the fix, no array allocated.
                 guard let lo = int(), let hi = int(), lo <= hi, let replacement = replacement(&recent) else { return nil }
-                edits = [Edit(range: lo..<hi, replacement: replacement)]
+                fix = Fix(applicability, description, edit: Edit(range: lo..<hi, replacement: replacement))
             } else {
-                edits = []
+                var edits: [Edit] = []
                 edits.reserveCapacity(min(editCount, 64))
                 for _ in 0..<editCount {
                     guard let lo = int(), let hi = int(), lo <= hi, let replacement = replacement(&recent) else { return nil }
                     edits.append(Edit(range: lo..<hi, replacement: replacement))
                 }
+                fix = Fix(applicability, description, edits: edits)
             }
-            fix = Fix(applicability, description, edits: edits)
         }
         var d = Diagnostic(rule: rule, severity: severity, path: path, line: line, column: column,
                            endLine: endLine == 0 ? nil : endLine - 1, endColumn: endColumn == 0 ? nil : endColumn - 1,
