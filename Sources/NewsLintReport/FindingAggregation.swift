@@ -123,7 +123,7 @@ public enum FindingAggregation {
         if let fix = first.fix {
             var edits: [Edit] = []
             edits.reserveCapacity(members.count)
-            for i in members { if let e = diagnostics[i].fix?.edits { edits.append(contentsOf: e) } }
+            for i in members { diagnostics[i].fix?.forEachEdit { edits.append($0) } }
             func precedes(_ a: Edit, _ b: Edit) -> Bool { (a.range.lowerBound, a.range.upperBound) < (b.range.lowerBound, b.range.upperBound) }
             if !zip(edits, edits.dropFirst()).allSatisfy({ !precedes($1, $0) }) { edits.sort(by: precedes) }
             for (a, b) in zip(edits, edits.dropFirst()) where a.range.upperBound > b.range.lowerBound { return nil }

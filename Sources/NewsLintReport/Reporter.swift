@@ -114,8 +114,11 @@ public enum JSONReporter {
             o.append("\",\"description\":")
             strings.appendDescription(fix.description, to: &o)
             o.append(",\"edits\":[")
-            for (i, e) in fix.edits.enumerated() {
+            // Read in place (`edits` makes an array of a fix's inline edit).
+            var i = 0
+            fix.forEachEdit { e in
                 o.append(i == 0 ? "{\"start\":" : ",{\"start\":")
+                i += 1
                 o.append(decimal: e.range.lowerBound)
                 o.append(",\"end\":")
                 o.append(decimal: e.range.upperBound)

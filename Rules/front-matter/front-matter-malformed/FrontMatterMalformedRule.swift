@@ -13,7 +13,7 @@ public struct FrontMatterMalformedRule: Rule {
                 let start = document.bomLength
                 let end = document.lineStarts[fm.openLine - 1]
                 sink.report(line: fm.openLine, "front matter must start on line 1; \(fm.openLine == 2 ? "a blank line comes" : "\(fm.openLine - 1) blank lines come") before it",
-                            fix: Fix(.safe, "Remove the blank lines before the front matter", edits: [.delete(start..<end)]))
+                            fix: Fix(.safe, "Remove the blank lines before the front matter", edit: .delete(start..<end)))
             }
             for p in fm.problems {
                 sink.report(line: p.line, column: p.column, p.message)

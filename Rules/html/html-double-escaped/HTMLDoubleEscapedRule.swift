@@ -97,7 +97,7 @@ public struct HTMLDoubleEscapedRule: Rule {
         let text = String(decoding: bytes[i..<end.reference], as: UTF8.self)
         let once = "&" + String(decoding: bytes[end.inner..<end.reference], as: UTF8.self)
         sink.report(i..<end.reference, "'\(text)' is escaped twice (a browser shows it literally); write '\(once)'",
-                    fix: Fix(.safe, "unescape once", edits: [.delete((i + 1)..<end.inner)]))
+                    fix: Fix(.safe, "unescape once", edit: .delete((i + 1)..<end.inner)))
     }
 
     /// For `&amp;amp;…name;` at `i`: where the innermost reference's name starts and where the

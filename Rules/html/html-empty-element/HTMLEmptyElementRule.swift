@@ -137,7 +137,7 @@ public struct HTMLEmptyElementRule: Rule, RuleWithOptions {
                 if before.isText && after.isText && (breaks || before == .word && after == .word) { continue }
                 applicability = after == .blockEdge && state[index] & breaksBit == 0 ? .safe : .unsafe
             }
-            let fix = Fix(applicability, HTMLText.concat("delete the empty <", name, ">"), edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
+            let fix = Fix(applicability, HTMLText.concat("delete the empty <", name, ">"), edit: .delete(HTMLText.deletionRange(bytes, range, within: view.range)))
             sink.report(view.tokens[element.start].range, HTMLText.concat("empty <", name, "> wrapper '", shown, "' (nothing to show)"), fix: fix)
         }
     }

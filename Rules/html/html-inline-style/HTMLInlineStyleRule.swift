@@ -40,7 +40,7 @@ public struct HTMLInlineStyleRule: Rule, RuleWithOptions {
                 let hides = name == "class"
                     ? value.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).contains { Self.hidingClasses.contains(String($0)) }
                     : Self.hidingDeclarations.contains { value.lowercased().filter { $0 != " " && $0 != "\t" }.contains($0) }
-                let fix = Fix(hides ? .unsafe : .safe, "delete the \(name) attribute", edits: [.delete(start..<end)])
+                let fix = Fix(hides ? .unsafe : .safe, "delete the \(name) attribute", edit: .delete(start..<end))
                 let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
                 sink.report(attribute.name.lowerBound..<end, "inline \(name)=\"\(shown)\" on <\(view.tagName(token, in: bytes))>", fix: fix)
             }

@@ -61,7 +61,7 @@ public struct HTMLTagUnbalancedRule: Rule, RuleWithOptions {
                 var fix: Fix?
                 if closer == nil && element == openAtEnd.first && !view.endsInsideMarkup {
                     let closing = Self.endTags(of: openAtEnd, structure)
-                    fix = Fix(.safe, HTMLText.concat("close ", closing, " at the end"), edits: [.insert(closing, at: contentEnd)])
+                    fix = Fix(.safe, HTMLText.concat("close ", closing, " at the end"), edit: .insert(closing, at: contentEnd))
                 }
                 sink.report(view.tokens[e.start].range, HTMLText.concat("<", structure.name(of: e), "> has no end tag (", by, ")"), fix: fix)
             case let .strayEnd(t, reason):
@@ -72,7 +72,7 @@ public struct HTMLTagUnbalancedRule: Rule, RuleWithOptions {
                     fix = Fix(.safe, "write <br>", edits: [Edit(range: token.range, replacement: "<br>")])
                 } else {
                     let safe = !(HTMLElements.formatting.contains(name) && misnested.contains(name))
-                    fix = Fix(safe ? .safe : .unsafe, "delete the stray </\(name)>", edits: [.delete(HTMLText.deletionRange(bytes, token.range, within: view.range))])
+                    fix = Fix(safe ? .safe : .unsafe, "delete the stray </\(name)>", edit: .delete(HTMLText.deletionRange(bytes, token.range, within: view.range)))
                 }
                 sink.report(token.range, "stray end tag: \(reason)", fix: fix)
             }

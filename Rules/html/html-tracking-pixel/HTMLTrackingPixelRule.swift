@@ -55,7 +55,7 @@ public struct HTMLTrackingPixelRule: Rule, RuleWithOptions {
                     reason = "image from the tracking host \(host)"
                 }
                 guard let reason else { continue }
-                sink.report(token.range, reason, fix: Fix(.safe, "delete the tracking image", edits: [.delete(HTMLText.deletionRange(bytes, token.range, within: view.range))]))
+                sink.report(token.range, reason, fix: Fix(.safe, "delete the tracking image", edit: .delete(HTMLText.deletionRange(bytes, token.range, within: view.range))))
             }
         }
     }

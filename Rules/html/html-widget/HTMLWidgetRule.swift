@@ -181,7 +181,7 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
             case .unwrap: safe = false  // handled above
             }
             // The messages written by `concat`: interpolated, each part was an append (and a regrowth).
-            let fix = Fix(safe ? .safe : .unsafe, HTMLText.concat("delete the ", widget.label, ""), edits: [.delete(HTMLText.deletionRange(bytes, range, within: view.range))])
+            let fix = Fix(safe ? .safe : .unsafe, HTMLText.concat("delete the ", widget.label, ""), edit: .delete(HTMLText.deletionRange(bytes, range, within: view.range)))
             sink.report(startToken.range, HTMLText.concat(widget.label, " (CMS widget residue, selector '", widget.selector.source, "')"), fix: fix)
         }
     }

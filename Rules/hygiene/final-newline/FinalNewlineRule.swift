@@ -12,6 +12,6 @@ public struct FinalNewlineRule: Rule {
         guard let last = document.bytes.last, last != 0x0A, last != 0x0D else { return }
         let end = document.bytes.count
         sink.report(end..<end, "file does not end with a newline",
-                    fix: Fix(.safe, "Add a final newline", edits: [Edit(range: end..<end, replacement: document.preferredNewline)]))
+                    fix: Fix(.safe, "Add a final newline", edit: Edit(range: end..<end, replacement: document.preferredNewline)))
     }
 }

@@ -16,6 +16,6 @@ public struct LeadingBlankLinesRule: Rule {
         let start = document.bomLength
         let end = document.lineStarts[n - 1]
         sink.report(line: 1, n == 2 ? "file starts with a blank line" : "file starts with \(n - 1) blank lines",
-                    fix: Fix(.safe, "Remove leading blank lines", edits: [.delete(start..<end)]))
+                    fix: Fix(.safe, "Remove leading blank lines", edit: .delete(start..<end)))
     }
 }

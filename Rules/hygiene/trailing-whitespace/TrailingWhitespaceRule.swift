@@ -37,11 +37,11 @@ public struct TrailingWhitespaceRule: Rule, RuleWithOptions {
                 let wide = bytes[run].contains { $0 >= 0x80 }
                 let message = wide ? "whitespace-only line of no-break/ideographic spaces (Markdown and YAML read them as text: the line is not blank)"
                                    : "whitespace-only line"
-                sink.report(run, message, fix: Fix(.safe, "Empty the whitespace-only line", edits: [.delete(run)]))
+                sink.report(run, message, fix: Fix(.safe, "Empty the whitespace-only line", edit: .delete(run)))
                 continue
             }
             if allowHardBreak && isHardBreak(document, line: n, range: range) { continue }
-            sink.report(run, "trailing whitespace", fix: Fix(.safe, "Remove trailing whitespace", edits: [.delete(run)]))
+            sink.report(run, "trailing whitespace", fix: Fix(.safe, "Remove trailing whitespace", edit: .delete(run)))
         }
     }
 

@@ -89,7 +89,7 @@ public struct ArchiveResidueRule: Rule, RuleWithOptions {
             // the page's structure; `HTMLTextFixKeepsMarkupTests`), so a rewritten `href` is reported only.
             let editable = html.map { hit.range.lowerBound < document.bodyStart || $0.isEditable(hit.range) } ?? true
             let fix = editable ? Self.recovered(original).map { url in
-                Fix(.unsafe, "Unwrap to the original URL", edits: [Edit(range: hit.range, replacement: url)])
+                Fix(.unsafe, "Unwrap to the original URL", edit: Edit(range: hit.range, replacement: url))
             } : nil
             sink.report(hit.range, message, fix: fix)
         }
@@ -138,7 +138,7 @@ public struct ArchiveResidueRule: Rule, RuleWithOptions {
             message = "Wayback Machine trailer comments (\(span): the capture's record): added by the archive, not part of the page"
             action = "Delete the Wayback Machine trailer comments"
         }
-        let fix = Fix(block.allKnown ? .safe : .unsafe, action, edits: [Edit.delete(deletion(of: block.range, in: document))])
+        let fix = Fix(block.allKnown ? .safe : .unsafe, action, edit: Edit.delete(deletion(of: block.range, in: document)))
         sink.report(block.range, message, fix: fix)
     }
 

@@ -122,7 +122,7 @@ public struct BoilerplateRule: Rule, RuleWithOptions {
                 message += "; the line also carries article text, so it is not deleted automatically"
             } else if values.fields.isEmpty {
                 // Nothing but labels, widgets, navigation and counters: wholly residue.
-                fix = Fix(.safe, "Delete the boilerplate line", edits: [.delete(document.fullRange(ofLine: verdict.line))])
+                fix = Fix(.safe, "Delete the boilerplate line", edit: .delete(document.fullRange(ofLine: verdict.line)))
             } else if document.frontMatter == nil {
                 message += zones.isHeader(verdict.line)
                     ? "; kept for the metadata harvest (front-matter-missing, --fix --unsafe-fixes)"
@@ -337,7 +337,7 @@ package struct LineValues {
             return (base + carries + "; the front-matter date has no time", Fix(.unsafe, "Move the time into the front-matter date", edits: upgrades + [delete]))
         }
         if missing.isEmpty {
-            return (base + carries + ", already in the front matter", Fix(.unsafe, "Delete the line (its values are in the front matter)", edits: [delete]))
+            return (base + carries + ", already in the front matter", Fix(.unsafe, "Delete the line (its values are in the front matter)", edit: delete))
         }
         guard fm.format == .yaml, let close = fm.closeLine else {
             return (base + carries + "; the front matter has no '\(missing.map(\.0).joined(separator: "', '"))'", nil)

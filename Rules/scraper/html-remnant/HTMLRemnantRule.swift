@@ -483,14 +483,14 @@ public struct HTMLRemnantRule: Rule, RuleWithOptions {
                                 openTags[t.name] = k - 1
                             } else if !inBlock && Self.knownTags.contains(t.name) {
                                 sink.report(t.range, "closing tag </\(t.name)> without an opening tag (scraper residue)",
-                                            fix: Fix(.safe, "Remove the orphan closing tag", edits: [.delete(t.range)]))
+                                            fix: Fix(.safe, "Remove the orphan closing tag", edit: .delete(t.range)))
                             }
                             continue
                         }
                         if !Self.voidTags.contains(t.name) { openTags[t.name, default: 0] += 1 }
                         if let close = Self.emptyWrapperEnd(b, t, r.upperBound) {
                             sink.report(t.range.lowerBound..<close, "empty <\(t.name)></\(t.name)> wrapper (scraper residue)",
-                                        fix: Fix(.safe, "Remove the empty wrapper", edits: [.delete(t.range.lowerBound..<close)]))
+                                        fix: Fix(.safe, "Remove the empty wrapper", edit: .delete(t.range.lowerBound..<close)))
                             openTags[t.name, default: 1] -= 1
                             i = close
                             continue
@@ -551,7 +551,7 @@ public struct HTMLRemnantRule: Rule, RuleWithOptions {
             if let d = e.decoded {
                 let replacement = drop ? "" : d
                 let what = replacement.isEmpty ? "Remove the entity" : "Decode the entity"
-                sink.report(e.range, message, fix: Fix(.safe, what, edits: [Edit(range: e.range, replacement: replacement)]))
+                sink.report(e.range, message, fix: Fix(.safe, what, edit: Edit(range: e.range, replacement: replacement)))
             } else {
                 sink.report(e.range, message)
             }

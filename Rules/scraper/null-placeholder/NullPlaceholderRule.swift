@@ -26,7 +26,7 @@ public struct NullPlaceholderRule: Rule {
             guard !document.isCode(line: n), let token = Self.placeholders.first(where: { bytes[start..<end].elementsEqual($0) }) else { return }
             let word = String(decoding: token, as: UTF8.self)
             sink.report(start..<end, "the body starts with a literal '\(word)' line: a scraper wrote out a missing field",
-                        fix: Fix(.safe, "Delete the '\(word)' line", edits: [.delete(document.fullRange(ofLine: n))]))
+                        fix: Fix(.safe, "Delete the '\(word)' line", edit: .delete(document.fullRange(ofLine: n))))
             return
         }
     }

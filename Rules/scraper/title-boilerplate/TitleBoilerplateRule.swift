@@ -561,7 +561,7 @@ public struct TitleBoilerplateRule: Rule, RuleWithOptions {
             let message = "\(key) carries the \(what) '\(f.piece)' as a \(f.kind.rawValue)"
             if let base {
                 let cut = (base + f.cut.lowerBound)..<(base + f.cut.upperBound)
-                sink.report(cut, message, fix: Fix(.unsafe, "Strip the site name from the \(key)", edits: [.delete(cut)]))
+                sink.report(cut, message, fix: Fix(.unsafe, "Strip the site name from the \(key)", edit: .delete(cut)))
             } else {
                 sink.report(line: entry.line, column: entry.column, message)
             }

@@ -75,8 +75,8 @@ public struct CompatIdeographRule: Rule {
                 // In a URL, a link destination or a Liquid tag the character is what the server or
                 // the template reads: replacing it names another page or file (offered, not safe).
                 let fix = ProseMask.overlapsNonProse(document, bytes: range)
-                    ? Fix(.unsafe, "Replace with '\(target)' (inside a link or a template tag: check what it names)", edits: [Edit(range: range, replacement: target)])
-                    : Fix(.safe, "Replace with '\(target)'", edits: [Edit(range: range, replacement: target)])
+                    ? Fix(.unsafe, "Replace with '\(target)' (inside a link or a template tag: check what it names)", edit: Edit(range: range, replacement: target))
+                    : Fix(.safe, "Replace with '\(target)'", edit: Edit(range: range, replacement: target))
                 sink.report(range, "\(kind) '\(shown)' (\(codePointName(c[i]))) used as text; use the unified ideograph '\(target)' (\(codePointName(u)))",
                             fix: fix)
             } else if (0x2E80...0x2EFF).contains(c[i]), CJK.isHan(run[i - 1]) || CJK.isHan(run[i + 1]) {

@@ -45,7 +45,7 @@ public struct EncodingInvalidRule: Rule {
             message += "; the whole file decodes cleanly as \(name)"
             let declared = Self.transcoded(text)
             let title = declared.elementsEqual(text.utf8) ? "Transcode from \(name) to UTF-8" : "Transcode from \(name) to UTF-8 and declare charset=utf-8"
-            fix = Fix(.unsafe, title, edits: [Edit(range: 0..<bytes.count, replacement: declared)])
+            fix = Fix(.unsafe, title, edit: Edit(range: 0..<bytes.count, replacement: declared))
         } else {
             message += "; no legacy encoding (UTF-16 with BOM, GB18030, Big5, Big5-HKSCS) decodes it clearly and without loss"
         }

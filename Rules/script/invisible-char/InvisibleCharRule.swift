@@ -145,8 +145,8 @@ public struct InvisibleCharRule: Rule {
             // is how source text is made to read other than it runs), but removed only as an unsafe
             // fix: a sample may show the character on purpose (a post about zero-width spaces).
             let fix = code.contains(bytes: range)
-                ? Fix(.unsafe, "Remove the invisible character (inside code: check that the code does not show it on purpose)", edits: [.delete(range)])
-                : Fix(.safe, "Remove the invisible character", edits: [.delete(range)])
+                ? Fix(.unsafe, "Remove the invisible character (inside code: check that the code does not show it on purpose)", edit: .delete(range))
+                : Fix(.safe, "Remove the invisible character", edit: .delete(range))
             sink.report(range, bidi ? "\(what): it can make text display in a different order than it is stored" : what,
                         fix: fix, severity: bidi ? .error : nil)
             i = j

@@ -91,7 +91,7 @@ public struct MojibakeRule: Rule, RuleWithOptions {
             let applicability: Applicability = pinyin.count >= Self.safePinyinRun ? .safe : .unsafe
             for a in pinyin {
                 sink.report(a.range, "converter artifact: pinyin '(\(a.syllable))' left after '\(a.han)' (a flattened ruby annotation; \(pinyin.count) in this file)",
-                            fix: Fix(applicability, "Remove the pinyin annotation", edits: [.delete(a.range)]))
+                            fix: Fix(applicability, "Remove the pinyin annotation", edit: .delete(a.range)))
             }
         }
     }
@@ -699,8 +699,8 @@ public struct MojibakeRule: Rule, RuleWithOptions {
     /// purpose (an article about 亂碼).
     private static func repair(_ range: Range<Int>, _ decoded: String, inNonProse: Bool) -> Fix {
         inNonProse
-            ? Fix(.unsafe, "Decode as UTF-8 (inside a link, code or a template tag: check what it names)", edits: [Edit(range: range, replacement: decoded)])
-            : Fix(.safe, "Decode as UTF-8", edits: [Edit(range: range, replacement: decoded)])
+            ? Fix(.unsafe, "Decode as UTF-8 (inside a link, code or a template tag: check what it names)", edit: Edit(range: range, replacement: decoded))
+            : Fix(.safe, "Decode as UTF-8", edit: Edit(range: range, replacement: decoded))
     }
 
     /// Runs of characters that map back to bytes forming well-formed multi-byte UTF-8, with the verdict on repairing them.

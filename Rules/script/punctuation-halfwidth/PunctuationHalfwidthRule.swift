@@ -223,7 +223,7 @@ public struct PunctuationHalfwidthRule: Rule, RuleWithOptions {
                     let r = run.byteRange(k..<(k + 1))
                     let narrow = UnicodeScalar(c[k]).map { String(Character($0)) } ?? ""
                     sink.report(r, "half-width form '\(narrow)' in full-width text; use '\(wide)'",
-                                fix: Fix(certain ? .safe : .unsafe, "Use '\(wide)'", edits: [Edit(range: r, replacement: wide)]))
+                                fix: Fix(certain ? .safe : .unsafe, "Use '\(wide)'", edit: Edit(range: r, replacement: wide)))
                 }
             }
             i = j

@@ -254,7 +254,7 @@ public struct PackRule: Rule {
             switch definition.fix {
             case let .deleteLine(a)?:
                 if verdict.whole {
-                    fix = Fix(a, "Delete the line", edits: [.delete(document.fullRange(ofLine: verdict.line))])
+                    fix = Fix(a, "Delete the line", edit: .delete(document.fullRange(ofLine: verdict.line)))
                 } else {
                     message += " (the line also carries other text, so it is not deleted automatically)"
                 }

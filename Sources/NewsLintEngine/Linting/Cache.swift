@@ -1200,6 +1200,14 @@ package struct ByteWriter {
             bytes.append(UInt8(truncatingIfNeeded: v >> 7))
             return
         }
+        // Three bytes (fix edits' offsets up to 2 MB: two a finding) without the loop (appended
+        // as a raw buffer of three, they cost more: ~100 instructions a value).
+        if v < 0x20_0000 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            bytes.append(UInt8(truncatingIfNeeded: v >> 7) | 0x80)
+            bytes.append(UInt8(truncatingIfNeeded: v >> 14))
+            return
+        }
         var x = v
         while x >= 0x80 { bytes.append(UInt8(truncatingIfNeeded: x) | 0x80); x >>= 7 }
         bytes.append(UInt8(x))
@@ -1222,7 +1230,12 @@ package struct ByteWriter {
             string(text)
         }
     }
-    package mutating func blob(_ b: [UInt8]) { varint(UInt64(b.count)); bytes.append(contentsOf: b) }
+    /// An empty blob (a fix deleting text: nearly every fix edit's replacement) is its length
+    /// alone: appending its no bytes was a call of ~70 instructions a finding.
+    package mutating func blob(_ b: [UInt8]) {
+        varint(UInt64(b.count))
+        if !b.isEmpty { bytes.append(contentsOf: b) }
+    }
     package mutating func blob(_ b: ArraySlice<UInt8>) { varint(UInt64(b.count)); bytes.append(contentsOf: b) }
     /// The length and the bytes; returns where the bytes went in `bytes`. Inlined: called out of
     /// line, the spill's string writes cost ~0.8 M more at agora ×1.
@@ -1289,6 +1302,12 @@ package struct ByteReader {
 
     @inline(never)
     private mutating func longVarint() -> UInt64? {
+        // Three bytes (fix edits' offsets up to 2 MB: two a finding) without the loop. `varint()`
+        // comes here only when the first byte continues (and the second too, when there is one).
+        if end - position >= 3, bytes[position + 1] >= 0x80, bytes[position + 2] < 0x80 {
+            defer { position += 3 }
+            return UInt64(bytes[position] & 0x7F) | UInt64(bytes[position + 1] & 0x7F) << 7 | UInt64(bytes[position + 2]) << 14
+        }
         var v: UInt64 = 0
         var shift: UInt64 = 0
         while let b = byte() {
@@ -1405,8 +1424,9 @@ extension ByteWriter {
         if let fix = d.pointee.fix {
             byte(fix.applicability.storedByte)
             text(&self, fix.description)
-            varint(UInt64(fix.edits.count))
-            for e in fix.edits {
+            // Read in place (`edits` makes an array of a fix's inline edit).
+            varint(UInt64(fix.editCount))
+            fix.forEachEdit { e in
                 varint(UInt64(e.range.lowerBound))
                 varint(UInt64(e.range.upperBound))
                 blob(e.replacement)
@@ -1441,28 +1461,27 @@ extension ByteReader {
         guard let line = int(), let column = int(),
               let endLine = int(), let endColumn = int(), let message = text(&self, &recent), let hasFix = byte(),
               let severity = Severity(storedByte: sev) else { return nil }
-        var fix: Fix?
+        // The fix is stored into the finding as it is made: made apart and handed to the init,
+        // it was copied there and destroyed (a retain and a release of each of its parts).
+        var d = Diagnostic(rule: rule, severity: severity, path: path, line: line, column: column,
+                           endLine: endLine == 0 ? nil : endLine - 1, endColumn: endColumn == 0 ? nil : endColumn - 1,
+                           message: message)
         if hasFix != 0 {
             guard let applicability = Applicability(storedByte: hasFix), let description = text(&self, &recent), let editCount = int() else { return nil }
-            var edits: [Edit]
             if editCount == 1 {
-                // Nearly every fix has one edit: an array literal allocates it at its size, where
-                // `reserveCapacity` on an empty array took the growth path (~350 instructions a fix).
+                // Nearly every fix has one edit: held inline by the fix, no array allocated.
                 guard let lo = int(), let hi = int(), lo <= hi, let replacement = replacement(&recent) else { return nil }
-                edits = [Edit(range: lo..<hi, replacement: replacement)]
+                d.fix = Fix(applicability, description, edit: Edit(range: lo..<hi, replacement: replacement))
             } else {
-                edits = []
+                var edits: [Edit] = []
                 edits.reserveCapacity(min(editCount, 64))
                 for _ in 0..<editCount {
                     guard let lo = int(), let hi = int(), lo <= hi, let replacement = replacement(&recent) else { return nil }
                     edits.append(Edit(range: lo..<hi, replacement: replacement))
                 }
+                d.fix = Fix(applicability, description, edits: edits)
             }
-            fix = Fix(applicability, description, edits: edits)
         }
-        var d = Diagnostic(rule: rule, severity: severity, path: path, line: line, column: column,
-                           endLine: endLine == 0 ? nil : endLine - 1, endColumn: endColumn == 0 ? nil : endColumn - 1,
-                           message: message, fix: fix)
         if let unlisted { d.unlisted = unlisted }
         return d
     }

@@ -472,15 +472,15 @@ public enum Suppressions {
         let after = document.bytes[d.range.upperBound..<content.upperBound]
         let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
         if before.allSatisfy(blank) && after.allSatisfy(blank) {
-            return Fix(.safe, "Remove the unused directive", edits: [.delete(document.fullRange(ofLine: d.line))])
+            return Fix(.safe, "Remove the unused directive", edit: .delete(document.fullRange(ofLine: d.line)))
         }
         // At the end of a line (a same-line directive): take the spaces before it too, or they would trail.
         if after.allSatisfy(blank) {
             var start = d.range.lowerBound
             while start > content.lowerBound, blank(document.bytes[start - 1]) { start -= 1 }
-            return Fix(.safe, "Remove the unused directive", edits: [.delete(start..<content.upperBound)])
+            return Fix(.safe, "Remove the unused directive", edit: .delete(start..<content.upperBound))
         }
-        return Fix(.safe, "Remove the unused directive", edits: [.delete(d.range)])
+        return Fix(.safe, "Remove the unused directive", edit: .delete(d.range))
     }
 }
 
