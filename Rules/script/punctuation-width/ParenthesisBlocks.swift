@@ -43,7 +43,10 @@ struct ParenthesisBlocks {
     }
 
     /// The number of block edges at or before scalar `p`.
-    func block(of p: Int) -> Int {
+    func block(of p: Int) -> Int { Self.block(of: p, edges: edges) }
+
+    /// The number of `edges` (ascending, `blockEdges`) at or before scalar `p`: its block.
+    static func block(of p: Int, edges: [Int]) -> Int {
         var lo = 0, hi = edges.count
         while lo < hi {
             let mid = (lo &+ hi) &>> 1

@@ -439,7 +439,7 @@ public struct PunctuationWidthRule: Rule {
                 var kept: [Int] = []
                 var readTo = 0
                 for q in marks where c[q] == 0x22 && q >= readTo {
-                    let block = QuotePairs.blockIndex(q, edges)
+                    let block = ParenthesisBlocks.block(of: q, edges: edges)
                     let from = block == 0 ? 0 : edges[block - 1]
                     readTo = block < edges.count ? edges[block] : n
                     var k = buf.firstIndex(of: 0x22, or: 0x22, from: from, to: readTo)

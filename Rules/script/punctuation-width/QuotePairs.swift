@@ -32,15 +32,19 @@ enum QuotePairs {
     ///   a space other than `>` `/`: the line's byte test, `PunctuationWidthRule.isCandidate`,
     ///   stops only at such a `"`, and most attribute values' closing quotes are none.)
     /// - The fix is safe only when every pair of the paragraph is reported (the quotes being fixed
-    ///   are all the paragraph holds, an even count), and the paragraph holds no full-width `“` `”`
-    ///   or corner bracket `「` `」`: a mix of styles says the pairing or the intended marks need a look.
+    ///   are all the paragraph holds, an even count), the paragraph holds no full-width `“` `”`
+    ///   or corner bracket `「` `」` (a mix of styles says the pairing or the intended marks need a
+    ///   look), and every pair but the last ends certainly: its closing quote is followed by
+    ///   punctuation, a space, markup or the paragraph's end. Nested ASCII quotes
+    ///   (`他说"我们的"红线"不会改变"`) pair wrongly by order, and their inner opening quote is
+    ///   followed by text, as a closing quote before text (`"农场"和"选战"`) is: either may be nesting.
     static func pairs(_ c: UnsafeBufferPointer<UInt32>, kept: [Int], edges: [Int]) -> [Pair] {
         var found: [Pair] = []
         var start = 0
         while start < kept.count {
-            let block = blockIndex(kept[start], edges)
+            let block = ParenthesisBlocks.block(of: kept[start], edges: edges)
             var end = start + 1
-            while end < kept.count, blockIndex(kept[end], edges) == block { end += 1 }
+            while end < kept.count, ParenthesisBlocks.block(of: kept[end], edges: edges) == block { end += 1 }
             defer { start = end }
             let quotes = kept[start..<end]
             guard quotes.count % 2 == 0 else { continue }
@@ -54,6 +58,7 @@ enum QuotePairs {
             let reported = pairs.filter { isChineseQuotation(c, open: $0.open, close: $0.close) }
             guard !reported.isEmpty else { continue }
             let safe = reported.count == pairs.count && !holdsOtherQuotes(c, block: block, edges: edges)
+                && pairs.dropLast().allSatisfy { endsCertainly(c, close: $0.close) }
             found += reported.map { Pair(open: $0.open, close: $0.close, safe: safe) }
         }
         return found
@@ -69,6 +74,18 @@ enum QuotePairs {
         return c[close - 1] > 0x7F && close + 1 < c.count && CJK.isCJK(c[close + 1])
     }
 
+    /// Whether the quote at `close` can only close: what follows it cannot start a quotation
+    /// (punctuation, a space, `<` of markup, or nothing).
+    private static func endsCertainly(_ c: UnsafeBufferPointer<UInt32>, close: Int) -> Bool {
+        guard close + 1 < c.count else { return true }
+        let next = c[close + 1]
+        if next < 0x80 {
+            let letterOrDigit = (0x30...0x39).contains(next) || (0x41...0x5A).contains(next) || (0x61...0x7A).contains(next)
+            return !letterOrDigit
+        }
+        return CJK.isCJKPunct(next)
+    }
+
     /// Whether the paragraph `block` holds `“` `”` `「` `」`.
     private static func holdsOtherQuotes(_ c: UnsafeBufferPointer<UInt32>, block: Int, edges: [Int]) -> Bool {
         let from = block == 0 ? 0 : edges[block - 1]
@@ -79,15 +96,5 @@ enum QuotePairs {
             default: return false
             }
         }
-    }
-
-    /// The number of edges at or before `p` (as `ParenthesisBlocks.block(of:)`).
-    static func blockIndex(_ p: Int, _ edges: [Int]) -> Int {
-        var lo = 0, hi = edges.count
-        while lo < hi {
-            let mid = (lo &+ hi) &>> 1
-            if edges[mid] <= p { lo = mid &+ 1 } else { hi = mid }
-        }
-        return lo
     }
 }

@@ -36,6 +36,18 @@ import Testing
         }
     }
 
+    /// Nested ASCII quotes pair wrongly by order (`"我们的"` and `"不会改变"` here): a pair whose
+    /// closing quote runs on into text may be nesting, so with more pairs after it the fix is
+    /// unsafe. A closing quote before punctuation can only close: those stay safe.
+    @Test func aClosingQuoteBeforeTextLeavesThePairingUncertain() throws {
+        for body in ["他说\"我们的\"红线\"不会改变\"。\n", "<p>\"机器人农场\"和\"暗黑选战\"</p>\n"] {
+            let found = try Self.findings(body, path: body.hasPrefix("<") ? "a.html" : "a.md")
+            #expect(found.count == 2 && found.allSatisfy { $0.fix?.applicability == .unsafe }, "\(body) \(found)")
+        }
+        let found = try Self.findings("他们称之为\"猎巫行动\"，并在\"两秒钟内\"解雇。\n")
+        #expect(found.count == 2 && found.allSatisfy { $0.fix?.applicability == .safe }, "\(found)")
+    }
+
     /// An odd count leaves no pairing certain (a quotation going on into the next paragraph opens
     /// each paragraph and closes only in the last): nothing is reported, rather than a guess.
     @Test func anOddCountReportsNothing() throws {
