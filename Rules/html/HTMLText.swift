@@ -3,6 +3,16 @@ import NewsLintCore
 
 /// Small byte helpers shared by the HTML rules.
 package enum HTMLText {
+    /// Phrasing (inline) elements: text laid out inside a paragraph, not a paragraph of its own.
+    /// One table for the rules that ask (`html-bare-text`: text in them is still bare text;
+    /// `html-widget`'s unwrap: removing a span around them changes nothing); `br` is among them,
+    /// and a rule that treats a line break apart asks about it first.
+    package static let phrasingKeys = TagKeySet([
+        "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn", "em", "font", "i", "img",
+        "ins", "kbd", "label", "mark", "nobr", "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strike", "strong", "sub",
+        "sup", "time", "tt", "u", "var", "wbr",
+    ].compactMap { TagNameKey.of(Array($0.utf8), 0..<$0.utf8.count) })
+
     /// `a + b + c + d + e` written into one string of their summed length: the same UTF-8 bytes as the
     /// interpolated messages, without a `String.append` (and a regrowth) per piece (~450 instructions
     /// each, six a finding, some 2,800 findings of html-empty-element and 1,800 of html-tag-unbalanced

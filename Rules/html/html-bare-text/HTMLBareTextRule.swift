@@ -103,11 +103,6 @@ public struct HTMLBareTextRule: Rule {
     }
 
     static let containerKeys = TagKeySet(["div", "section", "article", "main", "body", "html"].compactMap(key))
-    static let inlineKeys = TagKeySet([
-        "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i", "img",
-        "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time",
-        "tt", "u", "var", "wbr",
-    ].compactMap(key))
     static let brKey = key("br") ?? 0
 
     private static func key(_ name: String) -> UInt64? {
@@ -120,7 +115,7 @@ public struct HTMLBareTextRule: Rule {
     static func role(_ key: UInt64?) -> Role {
         guard let key else { return .other }
         if key == brKey { return .lineBreak }
-        if inlineKeys.contains(key) { return .inline }
+        if HTMLText.phrasingKeys.contains(key) { return .inline }
         if containerKeys.contains(key) { return .container }
         return .other
     }

@@ -206,12 +206,6 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
         sink.report(startRange, message, fix: fix)
     }
 
-    /// Inline elements an `unwrap` widget may hold for its fix to be safe (phrasing content).
-    package static let inlineNames: Set<String> = [
-        "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "dfn", "em", "font", "i", "img", "kbd", "mark", "q",
-        "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
-    ]
-
     /// Whether `elements[index]`, closed by its own end tag, holds only text, comments and inline
     /// elements that are each closed by their own end tag inside it (or void), and no stray end
     /// tag: then deleting its two tags leaves the same elements around the same text.
@@ -221,7 +215,7 @@ public struct HTMLWidgetRule: Rule, RuleWithOptions {
         for t in (structure.elements[index].start + 1)..<end {
             switch view.tokens[t].kind {
             case .text, .characterReference, .comment: continue
-            case .startTag: if !inlineNames.contains(view.tagName(view.tokens[t], in: bytes)) { return false }
+            case .startTag: if !HTMLText.phrasingKeys.contains(view.tokens[t].key(in: bytes) ?? 0) { return false }
             case .endTag: endTags += 1
             case .doctype, .rawText: return false
             }

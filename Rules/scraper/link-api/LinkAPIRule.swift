@@ -56,7 +56,9 @@ public struct LinkAPIRule: Rule {
                 // ×1) cost ~5 M instructions, and reading every link for `api` ~4 M: the file's
                 // census (lower-case `api` anywhere) rules out most links first, so a host written
                 // in capitals in a file without a lower-case `api` is not read (a miss).
-                guard Self.endsInJSON(value, end) || (mayHoldAPI && Self.holdsAPI(value, start, end)) else { return nil }
+                let endsInJSON = ASCIICase.hasPrefix(value, at: end - Self.jsonSuffix.count, Self.jsonSuffix, end: end)
+                let holdsAPI = mayHoldAPI && ASCIICase.firstIndex(of: Self.apiWord, in: value, from: start, to: end) != nil
+                guard endsInJSON || holdsAPI else { return nil }
                 return Self.classify(Array(value[start..<end]), frontMatter: true)
             } ?? nil
             guard let kind else { continue }
@@ -68,22 +70,7 @@ public struct LinkAPIRule: Rule {
         }
     }
 
-    /// Whether `value[start..<end]` holds `api` (ASCII case ignored).
-    private static func holdsAPI(_ value: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        var k = start
-        while k &+ 2 < end {
-            if value[k] | 0x20 == 0x61, value[k &+ 1] | 0x20 == 0x70, value[k &+ 2] | 0x20 == 0x69 { return true }
-            k &+= 1
-        }
-        return false
-    }
-
-    /// Whether the bytes before `end` are `.json` (ASCII case ignored).
-    private static func endsInJSON(_ value: UnsafeBufferPointer<UInt8>, _ end: Int) -> Bool {
-        guard end >= 5 else { return false }
-        return value[end - 5] == 0x2E && value[end - 4] | 0x20 == 0x6A && value[end - 3] | 0x20 == 0x73
-            && value[end - 2] | 0x20 == 0x6F && value[end - 1] | 0x20 == 0x6E
-    }
+    private static let apiWord = Array("api".utf8), jsonSuffix = Array(".json".utf8)
 
     // MARK: Body
 
@@ -96,11 +83,10 @@ public struct LinkAPIRule: Rule {
             let token = tokens[t]
             guard token.kind == .startTag, token.name.count == 1, bytes[token.name.lowerBound] | 0x20 == 0x61,
                   !html.isInCode(token: t), let href = html.attributeValue(token, named: "href", in: bytes) else { continue }
-            var start = href.lowerBound, end = href.upperBound
-            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 || bytes[start] == 0x0A || bytes[start] == 0x0D { start += 1 }
-            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 || bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
-            guard end - start >= 8, Self.holdsAPI(bytes, start, end), Self.classify(Array(bytes[start..<end]), frontMatter: false) != nil else { continue }
-            Self.reportBody(bytes, start..<end, into: &sink)
+            let url = HTMLView.trimmedSpaces(href, bytes)
+            guard url.count >= 8, ASCIICase.firstIndex(of: Self.apiWord, in: bytes, from: url.lowerBound, to: url.upperBound) != nil,
+                  Self.classify(Array(bytes[url]), frontMatter: false) != nil else { continue }
+            Self.reportBody(bytes, url, into: &sink)
         }
     }
 
@@ -126,16 +112,6 @@ public struct LinkAPIRule: Rule {
     private static func reportBody(_ bytes: [UInt8], _ link: Range<Int>, into sink: inout DiagnosticSink) {
         let shown = String(decoding: bytes[link], as: UTF8.self)
         sink.report(link, "link to the site's API ('\(shown)'), not to an article page: readers following it get JSON")
-    }
-
-    /// Whether `api` occurs in `start..<end`.
-    private static func holdsAPI(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Bool {
-        var i = start
-        while i + 3 <= end {
-            if bytes[i] == 0x61, bytes[i + 1] == 0x70, bytes[i + 2] == 0x69 { return true }
-            i += 1
-        }
-        return false
     }
 
     /// Bytes a URL of a link destination may hold (not spaces, quotes, brackets or `<>`).

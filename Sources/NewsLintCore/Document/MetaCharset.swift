@@ -71,8 +71,8 @@ extension HTMLView {
         return nil
     }
 
-    /// `range` without the HTML spaces at its ends.
-    private static func trimmedSpaces(_ range: Range<Int>, _ bytes: [UInt8]) -> Range<Int> {
+    /// `range` without the HTML spaces at its ends (an attribute value as a URL parser reads it).
+    package static func trimmedSpaces(_ range: Range<Int>, _ bytes: [UInt8]) -> Range<Int> {
         var lower = range.lowerBound, upper = range.upperBound
         while lower < upper, isSpace(bytes[lower]) { lower += 1 }
         while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }

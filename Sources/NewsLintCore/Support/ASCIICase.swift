@@ -23,8 +23,15 @@ package enum ASCIICase {
     /// The first index in `from..<end` where `lowercase` starts (ASCII letters without case), or nil.
     @inlinable
     package static func firstIndex(of lowercase: [UInt8], in b: [UInt8], from: Int, to end: Int) -> Int? {
+        b.withUnsafeBufferPointer { firstIndex(of: lowercase, in: $0, from: from, to: end) }
+    }
+
+    /// `firstIndex(of:in:from:to:)` on a buffer (a front-matter value read in place).
+    @inlinable
+    package static func firstIndex(of lowercase: [UInt8], in b: UnsafeBufferPointer<UInt8>, from: Int, to end: Int) -> Int? {
         guard let first = lowercase.first else { return nil }
-        var i = from
+        var i = max(from, 0)
+        let end = min(end, b.count)
         while i + lowercase.count <= end {
             if b[i] == first || b[i] | 0x20 == first, hasPrefix(b, at: i, lowercase, end: end) { return i }
             i += 1
