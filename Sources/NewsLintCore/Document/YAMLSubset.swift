@@ -322,6 +322,14 @@ package enum YAMLSubset {
 
     /// Indentation of the first key line (0 for ordinary front matter).
     private static func baseIndent(lines: LineReader, range: ClosedRange<Int>) -> Int {
+        // A first line that starts with a byte other than a space, `#` or a tab (`title: …`, nearly
+        // every block) is the line the loop below stops at, with no indentation: 0 either way, told
+        // from its first byte without the slices and key scan (~210 instructions a file).
+        let first = lines.contentRange(range.lowerBound)
+        if let start = first.first, start < lines.bytes.count {
+            let b = lines.bytes[start]
+            if b != 0x20 && b != UInt8(ascii: "#") && b != 0x09 { return 0 }
+        }
         for n in range {
             let line = lines.content(n)
             let indent = line.prefix(while: { $0 == 0x20 })

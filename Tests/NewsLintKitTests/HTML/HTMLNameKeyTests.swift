@@ -158,6 +158,22 @@ import Testing
         #expect(Self.structure("<strong>a<b>c</b></strong>").0.tokens.filter { $0.kind == .startTag }.count == 2)
     }
 
+    /// The tokenizer tells the raw-text names by their keys (`HTMLView.isRawTextKey`): true exactly
+    /// for the keys of the listed names, in any case, and for no other name.
+    @Test func rawTextKeysAreTheListedNames() {
+        let listed = (HTMLView.rawTextElements + HTMLView.escapableRawTextElements).map { String(decoding: $0, as: UTF8.self) }
+        for name in listed + ["div", "span", "strong", "section", "article", "figure", "scripts", "styles", "xmpp", "iframes", "titles", "textare", "a", "noembeds"] {
+            for spelling in [name, name.uppercased()] {
+                let bytes = Array(spelling.utf8)
+                guard let key = TagNameKey.of(bytes, 0..<bytes.count) else {
+                    #expect(name == "plaintext", "\(spelling) has a key")
+                    continue
+                }
+                #expect(HTMLView.isRawTextKey(key) == listed.contains(name), "\(spelling)")
+            }
+        }
+    }
+
     @Test func imageTagsByKeyMatchIsTag() {
         let html = "<PICTURE><Source srcset='a.jpg'><IMG src='b.jpg'></picture><source src='c.mp4'><img src=d.jpg><imgs src=e><pictures><source srcset=f></pictures>"
         let bytes = Array(html.utf8)

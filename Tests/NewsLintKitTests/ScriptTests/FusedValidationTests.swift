@@ -68,6 +68,26 @@ import Testing
         compare(text + [0xE5, 0x8C], "large, cut at the end")
     }
 
+    /// A run of 3-byte sequences ending at every place of a four-sequence step (`decodeFourAtATime`),
+    /// before each kind of byte that ends it, with and without bytes after it: the decode that
+    /// checks as it goes must make exactly what the decode told the validity makes.
+    @Test func runsEndingInsideAStepMatch() {
+        let enders: [(String, [UInt8])] = [
+            ("ASCII", [0x41]), ("newline", [0x0A]), ("smallest E0", [0xE0, 0xA0, 0x80]), ("overlong E0", [0xE0, 0x80, 0x80]),
+            ("last before the surrogates", [0xED, 0x9F, 0xBF]), ("surrogate", [0xED, 0xA0, 0x80]), ("2-byte", Array("é".utf8)),
+            ("4-byte", Array("😀".utf8)), ("lone lead", [0xE4, 0x41]), ("bad second byte", [0xE4, 0xC0, 0x80]),
+            ("bad third byte", [0xE4, 0xB8, 0x41]), ("lone continuation", [0x80]), ("full-width comma", Array("，".utf8)),
+        ]
+        let han = Array("中".utf8)
+        for count in 1...13 {
+            for (label, ender) in enders {
+                // Enough text after the run for whole steps to read (fourteen bytes), and none.
+                compare(Array(repeating: han, count: count).flatMap { $0 } + ender + Array("文字文字文字".utf8), "\(count) then \(label)")
+                compare(Array(repeating: han, count: count).flatMap { $0 } + ender, "\(count) then \(label), at the end")
+            }
+        }
+    }
+
     @Test func randomBytesMatch() {
         var state: UInt64 = 0x2545_F491_4F6C_DD1D
         func next() -> UInt64 {
