@@ -37,19 +37,21 @@ package enum BodyNormalizer {
     package protocol Sink {
         mutating func put(_ scalar: UInt32)
         /// Puts the folded scalars of `scalars[from..<end]` (the dropped ones skipped) and returns
-        /// where it stopped: at `end`, or when `stopAtASCII`, at the first ASCII scalar (which the
-        /// Markdown walk tests for what is dropped). A sink with a buffer folds a run in one loop.
-        mutating func putFolding(_ scalars: UnsafeBufferPointer<UInt32>, from: Int, to end: Int, stopAtASCII: Bool) -> Int
+        /// where it stopped: at `end`, or when `stopAtMarkup`, at an ASCII scalar (which the Markdown
+        /// walk tests for what is dropped) no later than the first that may start what is dropped
+        /// (`mayStartDropped`); stopping at any ASCII scalar is right too, the walk puts it itself.
+        /// A sink with a buffer folds a run in one loop (`foldRun`).
+        mutating func putFolding(_ scalars: UnsafeBufferPointer<UInt32>, from: Int, to end: Int, stopAtMarkup: Bool) -> Int
     }
 
-    /// `put` of each folded scalar of `scalars[from..<end]` up to `end` or, when `stopAtASCII`,
+    /// `put` of each folded scalar of `scalars[from..<end]` up to `end` or, when `stopAtMarkup`,
     /// the first ASCII scalar: `Sink.putFolding` for a sink without a buffer of its own.
     @inline(__always)
-    package static func putEachFolding<S: Sink>(_ scalars: UnsafeBufferPointer<UInt32>, from: Int, to end: Int, stopAtASCII: Bool, into sink: inout S) -> Int {
+    package static func putEachFolding<S: Sink>(_ scalars: UnsafeBufferPointer<UInt32>, from: Int, to end: Int, stopAtMarkup: Bool, into sink: inout S) -> Int {
         var k = from
         while k < end {
             let s = scalars[k]
-            if stopAtASCII && s < 0x80 { return k }
+            if stopAtMarkup && s < 0x80 { return k }
             if let f = fold(s) { sink.put(f) }
             k &+= 1
         }
@@ -57,14 +59,17 @@ package enum BodyNormalizer {
     }
 
     /// Folds `scalars[from..<end]` into `out` (the dropped ones skipped), hashing what it writes
-    /// into `hash` (`normalizedBodyHash`'s FNV-1a), until `end` or, when `stopAtASCII`, the first
-    /// ASCII scalar. Returns where it stopped and how many it wrote (at most `end - from`).
+    /// into `hash` (`normalizedBodyHash`'s FNV-1a), until `end` or, when `stopAtMarkup`, the first
+    /// ASCII scalar that may start what the Markdown walk drops (`mayStartDropped`). Returns where
+    /// it stopped and how many it wrote (at most `end - from`).
     /// CJK text and punctuation (U+3001…U+FEFE, nearly every scalar of a Chinese body) is copied
     /// in an inner loop of its own, one range test a scalar: `fold`'s two tests were combined
     /// without a branch (~17 instructions a scalar with the store and the hash, then ~11), and
     /// four scalars a step while all four are kept (~7 a scalar in a block; ~13% less a run).
+    /// The Markdown walk's other ASCII scalars (the digits of `10月`, a line feed) are folded here
+    /// too: stopping at each, the walk returned to its caller, tested and put it (~35 instructions).
     @inline(__always)
-    package static func foldRun(_ scalars: UnsafeBufferPointer<UInt32>, from: Int, to end: Int, stopAtASCII: Bool,
+    package static func foldRun(_ scalars: UnsafeBufferPointer<UInt32>, from: Int, to end: Int, stopAtMarkup: Bool,
                                 into out: UnsafeMutablePointer<UInt32>, hash: inout UInt64) -> (next: Int, written: Int) {
         var k = from, written = 0
         var h = hash
@@ -98,7 +103,7 @@ package enum BodyNormalizer {
                 if k == end { return (k, written) }
                 s = scalars[k]
             }
-            if stopAtASCII && s < 0x80 { return (k, written) }
+            if stopAtMarkup && s < 0x80 && mayStartDropped(s) { return (k, written) }
             k &+= 1
             if let f = fold(s) {
                 out[written] = f
@@ -107,6 +112,16 @@ package enum BodyNormalizer {
             }
         }
         return (k, written)
+    }
+
+    /// Whether the ASCII scalar `s` may start what the Markdown walk drops (`dropped`: `[`, `!`,
+    /// `]`, `<`, and `h`, `H`, `/` of a URL): `dropped` is nil at any other, so a run may fold it
+    /// as text. One bit a scalar, in two words.
+    @inline(__always)
+    package static func mayStartDropped(_ s: UInt32) -> Bool {
+        let word: UInt64 = s < 0x40 ? 1 << 0x21 | 1 << 0x2F | 1 << 0x3C
+            : 1 << (0x48 - 0x40) | 1 << (0x5B - 0x40) | 1 << (0x5D - 0x40) | 1 << (0x68 - 0x40)
+        return (word >> UInt64(s & 0x3F)) & 1 != 0
     }
 
     /// Puts each normalised scalar of the document body into `sink`.
@@ -165,8 +180,8 @@ package enum BodyNormalizer {
                     while k < end {
                         let s = cps[k]
                         guard s < 0x80 else {
-                            // Up to the next ASCII scalar, the only ones that may start what is dropped.
-                            k = sink.putFolding(cps, from: k, to: end, stopAtASCII: true)
+                            // Up to the next ASCII scalar that may start what is dropped (or any ASCII scalar).
+                            k = sink.putFolding(cps, from: k, to: end, stopAtMarkup: true)
                             continue
                         }
                         if let next = dropped(buf, bytes, at: Int(offsets[k]), bodyStart: document.bodyStart, destinations: &destinations) {
@@ -236,7 +251,7 @@ package enum BodyNormalizer {
                             }
                             let range = tokens[t].range
                             if let r = slices?.scalars(of: range) {
-                                _ = sink.putFolding(cps, from: r.lowerBound, to: r.upperBound, stopAtASCII: false)
+                                _ = sink.putFolding(cps, from: r.lowerBound, to: r.upperBound, stopAtMarkup: false)
                                 continue
                             }
                             let end = range.upperBound
@@ -385,8 +400,8 @@ package enum BodyNormalizer {
 
         /// `foldRun` into the scratch buffer, a piece that fits at a time (no room test per scalar).
         @inline(__always)
-        mutating func putFolding(_ scalars: UnsafeBufferPointer<UInt32>, from: Int, to end: Int, stopAtASCII: Bool) -> Int {
-            guard let base = scratch.baseAddress else { return BodyNormalizer.putEachFolding(scalars, from: from, to: end, stopAtASCII: stopAtASCII, into: &self) }
+        mutating func putFolding(_ scalars: UnsafeBufferPointer<UInt32>, from: Int, to end: Int, stopAtMarkup: Bool) -> Int {
+            guard let base = scratch.baseAddress else { return BodyNormalizer.putEachFolding(scalars, from: from, to: end, stopAtMarkup: stopAtMarkup, into: &self) }
             var k = from
             while k < end {
                 if count == scratch.count {
@@ -394,7 +409,7 @@ package enum BodyNormalizer {
                     count = 0
                 }
                 let pieceEnd = Swift.min(end, k &+ (scratch.count &- count))
-                let (next, written) = foldRun(scalars, from: k, to: pieceEnd, stopAtASCII: stopAtASCII, into: base + count, hash: &hash)
+                let (next, written) = foldRun(scalars, from: k, to: pieceEnd, stopAtMarkup: stopAtMarkup, into: base + count, hash: &hash)
                 count &+= written
                 if next < pieceEnd { return next }
                 k = next
@@ -677,8 +692,8 @@ package struct DestinationEndMemo {
 
 extension BodyNormalizer.Sink {
     @inline(__always)
-    package mutating func putFolding(_ scalars: UnsafeBufferPointer<UInt32>, from: Int, to end: Int, stopAtASCII: Bool) -> Int {
-        BodyNormalizer.putEachFolding(scalars, from: from, to: end, stopAtASCII: stopAtASCII, into: &self)
+    package mutating func putFolding(_ scalars: UnsafeBufferPointer<UInt32>, from: Int, to end: Int, stopAtMarkup: Bool) -> Int {
+        BodyNormalizer.putEachFolding(scalars, from: from, to: end, stopAtMarkup: stopAtMarkup, into: &self)
     }
 }
 

@@ -9,19 +9,25 @@ import Testing
     // MARK: - BodyNormalizer.foldRun
 
     /// Scalars around every edge `foldRun` tests: the kept range U+3001…U+FEFE and its neighbours,
-    /// what `fold` drops or maps (spaces, full-width and half-width forms), ASCII, and beyond.
-    static let foldEdges: [UInt32] = [0x00, 0x09, 0x0A, 0x0D, 0x20, 0x21, 0x41, 0x7E, 0x7F, 0x80, 0xA0, 0xE9, 0x200B, 0x2FFF, 0x3000,
-                                      0x3001, 0x3002, 0x4E2D, 0x65B0, 0x9FFF, 0xFEFD, 0xFEFE, 0xFEFF, 0xFF01, 0xFF0C, 0xFF5E,
-                                      0xFF61, 0xFF65, 0xFFFD, 0x1_F600, 0x10_FFFF, 0x8000_3001, 0x7FFF_3001, 0xFFFF_FFFF]
+    /// what `fold` drops or maps (spaces, full-width and half-width forms), ASCII (the Markdown
+    /// walk's stops `[` `!` `]` `<` `h` `H` `/` and their neighbours), and beyond.
+    static let foldEdges: [UInt32] = [0x00, 0x09, 0x0A, 0x0D, 0x20, 0x21, 0x22, 0x2E, 0x2F, 0x30, 0x3B, 0x3C, 0x41, 0x47, 0x48, 0x5B,
+                                      0x5C, 0x5D, 0x67, 0x68, 0x7E, 0x7F, 0x80, 0xA0, 0xE9, 0x200B, 0x2FFF, 0x3000,
+                                      0x3001, 0x3002, 0x4E2D, 0x65B0, 0x9FFF, 0xFEFD, 0xFEFE, 0xFEFF, 0xFF00, 0xFF01, 0xFF0C, 0xFF5E,
+                                      0xFF5F, 0xFF61, 0xFF65, 0xFFFD, 0x1_F600, 0x10_FFFF, 0x8000_3001, 0x7FFF_3001, 0x8000_FF01, 0xFFFF_FFFF]
 
-    /// `foldRun` as `putEachFolding` does it, a scalar at a time: (next, written, scalars, hash).
-    static func plainFoldRun(_ scalars: [UInt32], from: Int, to end: Int, stopAtASCII: Bool, hash: UInt64) -> (Int, [UInt32], UInt64) {
+    /// The ASCII scalars that may start what the Markdown walk drops (`BodyNormalizer.dropped`).
+    static let markupStarts: Set<UInt32> = Set("[!]<hH/".unicodeScalars.map(\.value))
+
+    /// `foldRun` a scalar at a time: (next, written, scalars, hash). With `stopAtMarkup` it stops
+    /// at the first ASCII scalar in `markupStarts`.
+    static func plainFoldRun(_ scalars: [UInt32], from: Int, to end: Int, stopAtMarkup: Bool, hash: UInt64) -> (Int, [UInt32], UInt64) {
         var out: [UInt32] = []
         var h = hash
         var k = from
         while k < end {
             let s = scalars[k]
-            if stopAtASCII && s < 0x80 { break }
+            if stopAtMarkup && Self.markupStarts.contains(s) { break }
             if let f = BodyNormalizer.fold(s) {
                 out.append(f)
                 h = (h ^ UInt64(f)) &* normalizedBodyHashPrime
@@ -33,7 +39,7 @@ import Testing
 
     /// Runs of kept scalars of every length (the four-at-a-time blocks and their tails; up to 40
     /// in a row) broken by every other kind of scalar, from every start and to every end, with and
-    /// without stopping at ASCII: the same stop, scalars and hash, and nothing written past the count.
+    /// without stopping at markup: the same stop, scalars and hash, and nothing written past the count.
     @Test func foldRunMatchesTheScalarLoop() {
         var rng = SeededRandom(seed: 25_001)
         for round in 0..<8_000 {
@@ -51,23 +57,44 @@ import Testing
             scalars = Array(scalars.prefix(length))
             let from = scalars.isEmpty ? 0 : rng.below(scalars.count + 1)
             let end = from + rng.below(scalars.count - from + 1)
-            for stopAtASCII in [false, true] {
+            for stopAtMarkup in [false, true] {
                 let seed = rng.next()
-                let (next, expected, expectedHash) = Self.plainFoldRun(scalars, from: from, to: end, stopAtASCII: stopAtASCII, hash: seed)
+                let (next, expected, expectedHash) = Self.plainFoldRun(scalars, from: from, to: end, stopAtMarkup: stopAtMarkup, hash: seed)
                 let room = end - from + 4
                 let out = UnsafeMutablePointer<UInt32>.allocate(capacity: room)
                 defer { out.deallocate() }
                 out.initialize(repeating: 0xDEAD_BEEF, count: room)
                 var hash = seed
                 let result = scalars.withUnsafeBufferPointer {
-                    BodyNormalizer.foldRun($0, from: from, to: end, stopAtASCII: stopAtASCII, into: out, hash: &hash)
+                    BodyNormalizer.foldRun($0, from: from, to: end, stopAtMarkup: stopAtMarkup, into: out, hash: &hash)
                 }
-                #expect(result.next == next, "\(scalars) \(from)..<\(end) stop \(stopAtASCII)")
+                #expect(result.next == next, "\(scalars) \(from)..<\(end) stop \(stopAtMarkup)")
                 #expect(Array(UnsafeBufferPointer(start: out, count: result.written)) == expected, "\(scalars) \(from)..<\(end)")
                 #expect(UnsafeBufferPointer(start: out + result.written, count: room - result.written).allSatisfy { $0 == 0xDEAD_BEEF },
-                        "written past the count: \(scalars) \(from)..<\(end) stop \(stopAtASCII)")
+                        "written past the count: \(scalars) \(from)..<\(end) stop \(stopAtMarkup)")
                 #expect(hash == expectedHash, "\(scalars) \(from)..<\(end)")
             }
+        }
+    }
+
+    /// `mayStartDropped` is the Markdown walk's `dropped` test: at every other ASCII byte, in any
+    /// context (what follows it, what precedes it, the body start), nothing is dropped, so a run
+    /// may fold it as text; and it answers yes to each byte that `dropped` acts on somewhere.
+    @Test func mayStartDroppedCoversWhatTheMarkdownWalkDrops() {
+        let contexts: [(before: String, after: String)] = [("", ""), ("", "(x)"), ("", "[a"), ("a", "ttps://x.org/"), (" ", "ttp://web.archive.org/web/2020/x"),
+                                                           ("", "web/20200101/http://x"), (" ", "/web.archive.org/web/2020/x"), ("", "a href='x'>"), ("", "!--x-->")]
+        for byte in UInt8(0)..<0x80 {
+            var droppedSomewhere = false
+            for (before, after) in contexts {
+                let bytes = Array(before.utf8) + [byte] + Array(after.utf8)
+                var memo = DestinationEndMemo()
+                let at = before.utf8.count
+                let answer = bytes.withUnsafeBufferPointer { BodyNormalizer.dropped($0, bytes, at: at, bodyStart: 0, destinations: &memo) }
+                if answer != nil { droppedSomewhere = true }
+            }
+            let marked = BodyNormalizer.mayStartDropped(UInt32(byte))
+            #expect(marked == Self.markupStarts.contains(UInt32(byte)), "\(byte)")
+            if droppedSomewhere { #expect(marked, "byte \(byte) is dropped but not marked") }
         }
     }
 

@@ -27,7 +27,7 @@ import Testing
                             continue
                         }
                         if let r = slices?.scalars(of: token.range) {
-                            _ = sink.putFolding(cps, from: r.lowerBound, to: r.upperBound, stopAtASCII: false)
+                            _ = sink.putFolding(cps, from: r.lowerBound, to: r.upperBound, stopAtMarkup: false)
                             continue
                         }
                         let end = token.range.upperBound
