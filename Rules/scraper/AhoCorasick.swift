@@ -25,11 +25,11 @@ public struct AhoCorasick: Sendable {
     public let lengths: [Int]
     /// The longest literal's length: how far back the second lane of `scan` starts (see there).
     private let longest: Int
-    /// Two sets of 16-bit hashes, one byte each: bit `keyBit` for three-byte keys (`keyHash`), the
-    /// key at each offset below `filterStride` of every literal, bit `prefixBit` for every literal's
+    /// Two sets of 16-bit hashes, one byte each: bit `keyBit` for `keyWidth`-byte keys (`keyHash`),
+    /// the key at each offset below `filterStride` of every literal, bit `prefixBit` for every literal's
     /// first `prefixWidth` bytes (`prefixHash`); then, from `startFlags`, one byte per byte value,
     /// nonzero for a literal's first byte. Empty when the filter is off (some literal shorter than
-    /// `keyWidth`). See `scanFiltered`. A byte, not a bit, per hash: the test is then one compare
+    /// `minimumKeyWidth`). See `scanFiltered`. A byte, not a bit, per hash: the test is then one compare
     /// with memory (a bit took a second shift and a bit test), 64 KB instead of 8 KB. Measured on
     /// `--select boilerplate`: 12.5 M fewer instructions at agora x1, level-1 data misses 1.0 ->
     /// 3.5 M (cachegrind), user time at x10 the same or lower (358/364 ms against 399/382 ms).
@@ -45,8 +45,19 @@ public struct AhoCorasick: Sendable {
     /// `keyWidth - 1` (every occurrence then holds a whole key at one of its first `filterStride` offsets),
     /// at most `maxStride`.
     package let filterStride: Int
-    /// Bytes of a filter key.
-    package static let keyWidth = 3
+    /// Bytes of a filter key: four when every literal has six (the built-in packs), else three.
+    /// A three-byte key is one CJK character, and the characters that start the packs' literals
+    /// (本, 文, 来, 原…) are common in news text: one test in seventeen passed at agora x1, each
+    /// pass ~95 instructions of start tests and the call resumed. Four bytes (a character and the
+    /// next one's lead, or parts of two) pass about a quarter as often (one test in sixty), for a
+    /// test every three bytes instead of four (the built-in packs' shortest literals are six
+    /// bytes): 34.8 M instructions of the scan became 27.5 M at agora x1.
+    package let keyWidth: Int
+    /// Bytes of the shortest key.
+    package static let minimumKeyWidth = 3
+    /// What a key word is multiplied by (`keyHash`): `keyMultiplier3` ignores a word's fourth byte.
+    private let keyMultiplier: UInt32
+    private static let keyMultiplier3: UInt32 = 0x9E37_7900, keyMultiplier4: UInt32 = 0x9E37_79B1
     /// More offsets per literal make the filter pass more text (the built-in packs' shortest
     /// literals are six bytes: four).
     package static let maxStride = 4
@@ -155,14 +166,18 @@ public struct AhoCorasick: Sendable {
         outputs = out
         lengths = literals.map(\.count)
         longest = lengths.max() ?? 0
-        let keyWidth = Self.keyWidth
         let shortest = lengths.min() ?? 0
-        if usesStartFilter, shortest >= keyWidth {
+        if usesStartFilter, shortest >= Self.minimumKeyWidth {
+            // Four bytes when a key still clears three starts (the two widths were measured there).
+            let keyWidth = shortest >= 6 ? 4 : 3
+            let multiplier = keyWidth == 4 ? Self.keyMultiplier4 : Self.keyMultiplier3
             let filterStride = min(shortest - (keyWidth - 1), Self.maxStride)
             var filter = [UInt8](repeating: 0, count: Self.startFlags + 256)
             for lit in literals {
                 for k in 0..<filterStride {
-                    filter[Int(Self.keyHash(UInt32(lit[k]) | UInt32(lit[k + 1]) << 8 | UInt32(lit[k + 2]) << 16))] |= Self.keyBit
+                    var key: UInt32 = 0
+                    for j in 0..<keyWidth { key |= UInt32(lit[k + j]) << UInt32(8 * j) }
+                    filter[Int(Self.keyHash(key, multiplier))] |= Self.keyBit
                 }
             }
             let prefixWidth = min(shortest, 8)
@@ -173,23 +188,27 @@ public struct AhoCorasick: Sendable {
             keyFilter = filter
             self.filterStride = filterStride
             self.prefixWidth = prefixWidth
+            self.keyWidth = keyWidth
+            keyMultiplier = multiplier
         } else {
             keyFilter = []
             filterStride = 1
             prefixWidth = 0
+            keyWidth = Self.minimumKeyWidth
+            keyMultiplier = Self.keyMultiplier3
         }
     }
 
     /// Whether `scan` tests positions with the key filter (every literal is long enough).
     package var usesStartFilter: Bool { !keyFilter.isEmpty }
 
-    /// The filter's 16-bit hash of a key (`b0 | b1 << 8 | b2 << 16`), the word's fourth byte ignored:
-    /// Fibonacci hashing of the 24-bit key (the top 16 bits of `key × 0x9E3779` modulo 2^24). The
-    /// multiplier shifted up 8 bits leaves the fourth byte out of the product's top 16 bits, so a
-    /// word loaded from the text needs no mask, and the load folds into the multiply.
+    /// The filter's 16-bit hash of a key (`b0 | b1 << 8 | b2 << 16 | b3 << 24`): Fibonacci hashing,
+    /// the top 16 bits of the 32-bit product. For three-byte keys (`keyMultiplier3`, `0x9E3779`
+    /// shifted up 8 bits) the fourth byte is left out of the product's top 16 bits, so a word loaded
+    /// from the text needs no mask; either way the load folds into the multiply.
     @inline(__always)
-    private static func keyHash(_ word: UInt32) -> UInt32 {
-        (word &* 0x9E37_7900) >> 16
+    private static func keyHash(_ word: UInt32, _ multiplier: UInt32) -> UInt32 {
+        (word &* multiplier) >> 16
     }
 
     /// The filter's 16-bit hash of a prefix (its bytes from the low byte up, at most eight).
@@ -223,7 +242,7 @@ public struct AhoCorasick: Sendable {
     /// Calls `found(literalID, start, end)` for every occurrence in `bytes[range]` (overlaps included),
     /// in order of their end (as one walk from the start reports them).
     ///
-    /// When every literal is at least `keyWidth` bytes long (the built-in packs), positions are
+    /// When every literal is at least `minimumKeyWidth` bytes long (the built-in packs), positions are
     /// first tested against the key filter and the automaton walks only around hits
     /// (`scanFiltered`). Otherwise (a pack with a literal of one or two bytes), a long range is
     /// walked in two lanes at once: each step of a walk is a load that depends on
@@ -283,15 +302,15 @@ public struct AhoCorasick: Sendable {
     /// Every literal holds a whole key at each offset below `filterStride`, so an occurrence starting at
     /// `t` holds one at every position `t ..< t + filterStride`: a position `p` whose key hashes outside
     /// the filter starts no occurrence in `p - filterStride + 1 ... p`, and one test clears `filterStride`
-    /// starts (in news text about one test in twenty-five passes with the built-in packs: mostly
-    /// a literal's first character, 本 or 文). Where a test passes, each of those starts is tested
+    /// starts (in news text about one test in sixty passes with the built-in packs' four-byte
+    /// keys: mostly a literal's first character and the next one's lead). Where a test passes, each of those starts is tested
     /// for a literal's first `prefixWidth` bytes (two characters; one start in a thousand passes).
     /// The automaton walks from the root at the first start that passes, past `p`, until it is back
     /// at the root: a walk from the root finds every occurrence starting where it starts or later,
     /// and at the root no occurrence that started earlier is still open (all of them ended, and
     /// were reported, before it). Same matches, same order (by end), as one walk of every byte.
     package func scanFiltered(_ bytes: [UInt8], _ range: Range<Int>, into occurrences: inout [Occurrence]) {
-        let keyWidth = Self.keyWidth, filterStride = self.filterStride, prefixWidth = self.prefixWidth
+        let keyWidth = self.keyWidth, filterStride = self.filterStride, prefixWidth = self.prefixWidth, multiplier = keyMultiplier
         let prefixMask: UInt64 = prefixWidth == 8 ? ~0 : (1 << UInt64(8 * prefixWidth)) &- 1
         bytes.withUnsafeBufferPointer { buf in
             delta.withUnsafeBufferPointer { d in
@@ -312,12 +331,12 @@ public struct AhoCorasick: Sendable {
                         }
                         /// Whether the filter holds the hash of the key at `p`.
                         @inline(__always) func passes(_ key: UInt32) -> Bool {
-                            filter[Int(Self.keyHash(key))] & Self.keyBit != 0
+                            filter[Int(Self.keyHash(key, multiplier))] & Self.keyBit != 0
                         }
                         let raw = UnsafeRawBufferPointer(buf)
                         // The last position whose key is inside the range, and the last one whose key is
-                        // read as one 32-bit word (its fourth byte ignored) instead of three bytes
-                        // shifted together: most of the scan's instructions are these tests.
+                        // read as one 32-bit word (a three-byte key's fourth byte ignored) instead of
+                        // bytes shifted together: most of the scan's instructions are these tests.
                         let lastKey = range.upperBound &- keyWidth
                         let wordEnd = Swift.min(lastKey, buf.count &- 4)
                         // Every occurrence starting before `cleared` has been reported.
@@ -330,12 +349,13 @@ public struct AhoCorasick: Sendable {
                                 // The tests that fail, on words, until one passes or the words end.
                                 var passed = false
                                 if p <= wordEnd, let rawBase = raw.baseAddress, let filterBase = filter.baseAddress {
-                                    p = Self.firstPassingKey(rawBase, from: p, through: wordEnd, stride: filterStride, filterBase)
+                                    p = Self.firstPassingKey(rawBase, from: p, through: wordEnd, stride: filterStride, keyWidth: keyWidth, filterBase)
                                     passed = p <= wordEnd
                                 }
                                 // A key past the end: the starts left are too close to the end for any literal.
                                 if p > lastKey { return }
-                                if passed || passes(UInt32(buf[p]) | UInt32(buf[p &+ 1]) << 8 | UInt32(buf[p &+ 2]) << 16) {
+                                if passed || passes(UInt32(buf[p]) | UInt32(buf[p &+ 1]) << 8 | UInt32(buf[p &+ 2]) << 16
+                                                    | (keyWidth == 4 ? UInt32(buf[p &+ 3]) << 24 : 0)) {
                                     start = p &- (filterStride &- 1)
                                     while start <= p, !mayStartLiteral(at: start) { start &+= 1 }
                                     if start <= p { break }
@@ -364,37 +384,47 @@ public struct AhoCorasick: Sendable {
     }
 
     /// `scanFiltered`'s tests that fail, one every `stride` bytes from `start` up to `last`, each
-    /// key read as one 32-bit word (`keyHash` ignores its fourth byte): the first position whose key
+    /// key read as one 32-bit word (a three-byte key's hash ignores its fourth byte): the first position whose key
     /// passes `filter`, or the first past `last`. Most of the scan's instructions are these tests.
     /// A function of its own, not inlined: inside `scanFiltered`'s closures the loop kept the
-    /// filter's address on the stack and a second counter (15 instructions a test, then 9). Four
+    /// filter's address on the stack and a second counter (15 instructions a test, then 9). Eight
     /// tests a step: a test is the multiply (its load folded in), a shift, a compare with the
-    /// filter's byte and a branch; the loop's own add, compare and branch come once per four.
-    /// The stride of the built-in packs (`maxStride`) has a copy of its own, the stride a constant:
-    /// the four positions of a step are then offsets from one register (a stride read at run time
-    /// took three registers more, saved and restored at each of the 185,000 calls at agora x1).
+    /// filter's byte and a branch; the loop's own add, compare and branch come once per eight.
+    /// The built-in packs' stride and key width (3 and 4) have a copy of their own, as has the stride
+    /// of three-byte keys at most (`maxStride`), stride and multiplier constants: the four positions
+    /// of a step are then offsets from one register (a stride read at run time took three registers
+    /// more, saved and restored at each of the 185,000 calls at agora x1).
     @inline(never)
     private static func firstPassingKey(_ raw: UnsafeRawPointer, from start: Int, through last: Int, stride: Int,
-                                        _ filter: UnsafePointer<UInt8>) -> Int {
-        stride == maxStride ? firstPassingKey(raw, from: start, through: last, strideOf: maxStride, filter)
-            : firstPassingKey(raw, from: start, through: last, strideOf: stride, filter)
+                                        keyWidth: Int, _ filter: UnsafePointer<UInt8>) -> Int {
+        if keyWidth == 4 {
+            return stride == 3 ? firstPassingKey(raw, from: start, through: last, strideOf: 3, multiplier: keyMultiplier4, filter)
+                : firstPassingKey(raw, from: start, through: last, strideOf: stride, multiplier: keyMultiplier4, filter)
+        }
+        return stride == maxStride ? firstPassingKey(raw, from: start, through: last, strideOf: maxStride, multiplier: keyMultiplier3, filter)
+            : firstPassingKey(raw, from: start, through: last, strideOf: stride, multiplier: keyMultiplier3, filter)
     }
 
-    /// `firstPassingKey` for one `stride`.
+    /// `firstPassingKey` for one `stride` and key multiplier.
     @inline(__always)
     private static func firstPassingKey(_ raw: UnsafeRawPointer, from start: Int, through last: Int, strideOf stride: Int,
-                                        _ filter: UnsafePointer<UInt8>) -> Int {
+                                        multiplier: UInt32, _ filter: UnsafePointer<UInt8>) -> Int {
         @inline(__always) func passes(_ p: Int) -> Bool {
-            filter[Int(keyHash(raw.loadUnaligned(fromByteOffset: p, as: UInt32.self).littleEndian))] & keyBit != 0
+            filter[Int(keyHash(raw.loadUnaligned(fromByteOffset: p, as: UInt32.self).littleEndian, multiplier))] & keyBit != 0
         }
-        let stride2 = stride &+ stride, stride3 = stride2 &+ stride, stride4 = stride2 &+ stride2
+        // Eight tests a step (with four-byte keys about one test in sixty passes, so most calls
+        // run several steps): the loop's add, compare and branch once per eight.
         var p = start
-        while p &+ stride3 <= last {
+        while p &+ 7 &* stride <= last {
             if passes(p) { return p }
             if passes(p &+ stride) { return p &+ stride }
-            if passes(p &+ stride2) { return p &+ stride2 }
-            if passes(p &+ stride3) { return p &+ stride3 }
-            p &+= stride4
+            if passes(p &+ 2 &* stride) { return p &+ 2 &* stride }
+            if passes(p &+ 3 &* stride) { return p &+ 3 &* stride }
+            if passes(p &+ 4 &* stride) { return p &+ 4 &* stride }
+            if passes(p &+ 5 &* stride) { return p &+ 5 &* stride }
+            if passes(p &+ 6 &* stride) { return p &+ 6 &* stride }
+            if passes(p &+ 7 &* stride) { return p &+ 7 &* stride }
+            p &+= 8 &* stride
         }
         while p <= last {
             if passes(p) { return p }

@@ -268,6 +268,9 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
     /// reference: the token without its trailing spaces. Nil otherwise (then `blockText` is asked).
     /// `blockText` cleared its buffer and copied the token into it for every block (~250
     /// instructions a block before its bytes). `cursor`: as `blockText`'s, 0 before the first block.
+    /// Inlined into `collectUnits`, its one caller, as the optimizer chose to before `hasTabOrBreak`
+    /// grew a loop of sixty-four bytes (a call a block then cost more than the loop saved).
+    @inline(__always)
     package static func soleTextToken(_ view: HTMLView, _ bytes: [UInt8], _ range: Range<Int>, cursor: inout Int) -> Range<Int>? {
         let tokens = view.tokens
         // The token holding the block's start, walked to from `cursor` (blocks come in order);
@@ -299,9 +302,9 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
         return sole.lowerBound..<hi
     }
 
-    /// Whether `b[range]` holds a tab, a line feed or a carriage return: sixteen bytes a step are
-    /// tested at once for a byte up to 0x0D (one unsigned vector compare; text holds almost none),
-    /// and only such a step is read byte by byte. The last bytes are the sixteen ending at the
+    /// Whether `b[range]` holds a tab, a line feed or a carriage return: sixty-four bytes a step,
+    /// then sixteen, are tested at once for a byte up to 0x0D (unsigned vector compares; text
+    /// holds almost none), and only a sixteen that holds one is read byte by byte. The last bytes are the sixteen ending at the
     /// range's end (read again where they overlap: a test of presence). Three `memchr`s, one per
     /// byte, cost ~229 instructions a block (their set-up three times over short texts).
     package static func hasTabOrBreak(_ b: [UInt8], _ range: Range<Int>) -> Bool {
@@ -319,6 +322,20 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
                 return false
             }
             var k = range.lowerBound
+            // Sixteen bytes a step cost ~12 instructions (the mask tested each step; 8.4 M at agora
+            // x1, paragraphs of a few hundred bytes): sixty-four a step or the four compares' masks
+            // together, one test for them (`RepeatedLineKey.anyLane`), and only a step that holds
+            // one is read sixteen at a time.
+            while k &+ 64 <= end {
+                let m0 = raw.loadUnaligned(fromByteOffset: k, as: SIMD16<UInt8>.self) .<= highest
+                let m1 = raw.loadUnaligned(fromByteOffset: k &+ 16, as: SIMD16<UInt8>.self) .<= highest
+                let m2 = raw.loadUnaligned(fromByteOffset: k &+ 32, as: SIMD16<UInt8>.self) .<= highest
+                let m3 = raw.loadUnaligned(fromByteOffset: k &+ 48, as: SIMD16<UInt8>.self) .<= highest
+                if RepeatedLineKey.anyLane((m0 .| m1) .| (m2 .| m3)) {
+                    if chunkHolds(k) || chunkHolds(k &+ 16) || chunkHolds(k &+ 32) || chunkHolds(k &+ 48) { return true }
+                }
+                k &+= 64
+            }
             while k &+ 16 <= end {
                 if chunkHolds(k) { return true }
                 k &+= 16

@@ -57,7 +57,9 @@ import Testing
 
     @Test func builtinLiteralsUseTheFilter() {
         #expect(AhoCorasick(Self.builtinLiterals).usesStartFilter)
-        #expect(AhoCorasick(Self.builtinLiterals).filterStride == AhoCorasick.maxStride)
+        // Six bytes the shortest: four-byte keys, a test every three bytes.
+        #expect(AhoCorasick(Self.builtinLiterals).keyWidth == 4)
+        #expect(AhoCorasick(Self.builtinLiterals).filterStride == 3)
         #expect(!AhoCorasick(Self.builtinLiterals, usesStartFilter: false).usesStartFilter)
         // A literal shorter than the key: the plain walk.
         #expect(!AhoCorasick(Self.builtinLiterals + [Array("ab".utf8)]).usesStartFilter)

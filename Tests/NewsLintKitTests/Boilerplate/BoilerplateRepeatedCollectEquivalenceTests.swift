@@ -274,6 +274,27 @@ import Testing
         #expect(found > 2_000)
     }
 
+    /// The same in blocks long enough for steps of sixty-four bytes (`hasTabOrBreak` joins four
+    /// compares' masks): the one tab or break at every offset of ranges of every length up to
+    /// three steps and a tail, and none at all.
+    @Test func tabOrBreakInLongBlocksIsFound() {
+        let others: [UInt8] = [0x20, 0x41, 0xE4, 0x8D, 0x0E, 0xFF, 0x7F, 0x0B]
+        var rng = SeededRandom(seed: 52_0316)
+        for length in 60...210 {
+            let b = (0..<(length + 3)).map { _ in rng.pick(others) }
+            let lo = rng.below(4), hi = lo + length
+            #expect(!BoilerplateRepeatedRule.hasTabOrBreak(b, lo..<hi), "\(length)")
+            for offset in lo..<hi {
+                var c = b
+                c[offset] = rng.pick([0x09, 0x0A, 0x0D])
+                #expect(BoilerplateRepeatedRule.hasTabOrBreak(c, lo..<hi), "\(length) \(offset)")
+                // Outside the range: not found.
+                if offset == lo { #expect(!BoilerplateRepeatedRule.hasTabOrBreak(c, (lo + 1)..<hi)) }
+                if offset == hi - 1 { #expect(!BoilerplateRepeatedRule.hasTabOrBreak(c, lo..<(hi - 1))) }
+            }
+        }
+    }
+
     /// `site` read in place against string operations, on URL values of every kind.
     @Test func siteMatchesTheStringForm() {
         let values = ["https://chinese.aljazeera.net/news/2024/11/27/%e6%8b%9c", "https://web.archive.org/web/20210301000000/https://News.Example.HK/a/1",
