@@ -134,22 +134,31 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 liquid = ProseMask.spansAcrossLines(document)
                 hasLiquid = !liquid.spans.isEmpty
             }
-            let masked: (skip: NonProse, counts: (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseHeads: Int))
+            // The unit's mask, when it has one, goes to `masks` in this branch only: a `NonProse`
+            // returned for every unit (nearly all without a mask) was an empty array released at
+            // every unit.
+            var mask = writesFlags ? Self.unmaskedWithFlags : Self.unmaskedWithoutFlags
+            let counts: (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseHeads: Int)
             if hasLiquid == true, case let carried = liquid.covered(run), !carried.isEmpty {
-                masked = Self.maskAndCount(run, carried: carried, html: htmlView, tokenCursor: &nextToken, tables: tables, variants: &variantCounts,
-                                           allInBMP: decode.allInBMP)
+                let masked = Self.maskAndCount(run, carried: carried, html: htmlView, tokenCursor: &nextToken, tables: tables, variants: &variantCounts,
+                                               allInBMP: decode.allInBMP)
+                counts = masked.counts
+                if !masked.skip.flags.isEmpty {
+                    mask = masks.count
+                    masks.append(masked.skip)
+                }
             } else {
-                masked = Self.maskAndCount(run, bytes: bytes, html: htmlView, tokenCursor: &nextToken, tables: tables, variants: &variantCounts,
-                                           allInBMP: decode.allInBMP, flags: writesFlags ? unitFlags(scalars) : nil)
+                let masked = Self.unitMaskAndCount(run, bytes: bytes, html: htmlView, tokenCursor: &nextToken, tables: tables, variants: &variantCounts,
+                                                   allInBMP: decode.allInBMP, flags: writesFlags ? unitFlags(scalars) : nil)
+                counts = masked.counts
+                if let found = masked.mask {
+                    mask = masks.count
+                    masks.append(NonProse(flags: found))
+                }
             }
-            let (skip, (s, t, strictS, strictT, phraseHeads)) = masked
+            let (s, t, strictS, strictT, phraseHeads) = counts
             simplified += s
             traditional += t
-            var mask = writesFlags ? Self.unmaskedWithFlags : Self.unmaskedWithoutFlags
-            if !skip.flags.isEmpty {
-                mask = masks.count
-                masks.append(skip)
-            }
             // One entry a unit at most, and `runs` holds one a unit.
             guard runCount < runs.count else { preconditionFailure("runs holds one entry a unit") }
             runs.initializeElement(at: runCount, to: (scalars, mask, s, t, strictS, strictT, phraseHeads))
@@ -184,18 +193,24 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
             // Made by the first loop for every unit in `runs`.
             guard let run = window else { preconditionFailure("a unit in runs had a window") }
             let mask = runs[step].mask
-            let skip = mask < 0 ? NonProse(flags: []) : masks[mask]
             if strictMinority == 0 {
                 // Most of these units hold a head before a character the pair filter lets through but
                 // no entry: `checkLine` would split them into clauses and find nothing.
                 // An unmasked unit's count wrote its table bytes unless the units before it leaned
-                // Simplified (`unmaskedWithoutFlags`); a file all in the BMP reads them back.
+                // Simplified (`unmaskedWithoutFlags`); a file all in the BMP reads them back (with no
+                // `NonProse` made, and released, for the unit).
                 let written = mask == Self.unmaskedWithFlags && decode.allInBMP ? unitFlags(runs[step].scalars) : nil
-                let candidate = !skipsUnitsWithoutPhrase ? Self.mayStartPhrase(run, skip, tables: tables, heads: phraseHeads)
-                    : written.map { Self.mayHoldPhrase(run, flags: $0, tables: tables, heads: phraseHeads) }
-                    ?? Self.mayHoldPhrase(run, skip, tables: tables, heads: phraseHeads, allInBMP: decode.allInBMP)
+                let candidate: Bool
+                if skipsUnitsWithoutPhrase, let written {
+                    candidate = Self.mayHoldPhrase(run, flags: written, tables: tables, heads: phraseHeads)
+                } else {
+                    let skip = mask < 0 ? NonProse(flags: []) : masks[mask]
+                    candidate = !skipsUnitsWithoutPhrase ? Self.mayStartPhrase(run, skip, tables: tables, heads: phraseHeads)
+                        : Self.mayHoldPhrase(run, skip, tables: tables, heads: phraseHeads, allInBMP: decode.allInBMP)
+                }
                 if !candidate { continue }
             }
+            let skip = mask < 0 ? NonProse(flags: []) : masks[mask]
             if names == nil {
                 var found = Set<[UInt32]>()
                 for k in 0..<runCount {
@@ -336,15 +351,24 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
     /// span which may hold text beyond ASCII (`ScriptTables.countProseMark`: `<`, `]`, a backtick,
     /// a Liquid tag's `{`, and a URL's `.` or `:`) as it reads the unit; only a unit holding one has its bytes scanned
     /// and, when a span is masked, is counted again with the mask. A unit with
-    /// hidden HTML is masked first (URLs too) and counted once, as before. Inlined into `check`:
-    /// called apart, it cost 1.4 M more on agora.
+    /// hidden HTML is masked first (URLs too) and counted once, as before. `check` calls `unitMaskAndCount`,
+    /// inlined into it (called apart, it cost 1.4 M more on agora).
     /// `flags` (room for one byte a scalar of `run`): where a unit left unmasked has each scalar's
     /// `countTable` byte written as it is counted, for `mayHoldPhrase(_:flags:tables:heads:)`.
     /// A unit that Liquid tags across lines cover takes `maskAndCount(_:carried:…)` instead.
-    @inline(__always)
     package static func maskAndCount(_ run: ScalarRun, bytes: [UInt8], html: HTMLView?, tokenCursor: inout Int, tables: ScriptTables,
                                      variants: inout VariantCounts, allInBMP: Bool, flags: UnsafeMutablePointer<UInt8>? = nil)
         -> (skip: NonProse, counts: (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseHeads: Int)) {
+        let masked = unitMaskAndCount(run, bytes: bytes, html: html, tokenCursor: &tokenCursor, tables: tables, variants: &variants,
+                                      allInBMP: allInBMP, flags: flags)
+        return (NonProse(flags: masked.mask ?? []), masked.counts)
+    }
+
+    /// `maskAndCount` with the mask as an optional (nil: every scalar is prose), as `check` reads it.
+    @inline(__always)
+    private static func unitMaskAndCount(_ run: ScalarRun, bytes: [UInt8], html: HTMLView?, tokenCursor: inout Int, tables: ScriptTables,
+                                         variants: inout VariantCounts, allInBMP: Bool, flags: UnsafeMutablePointer<UInt8>?)
+        -> (mask: [Bool]?, counts: (simplified: Int, traditional: Int, strictSimplified: Int, strictTraditional: Int, phraseHeads: Int)) {
         var hidden: [Bool]?
         html?.markHiddenByToken(run, tokenCursor: &tokenCursor, into: &hidden)
         // Taken out of `hidden`, so that the mask is written in place (bound as a copy, it was
@@ -355,22 +379,20 @@ public struct ScriptMixedRule: Rule, RuleWithOptions {
                 // Both hold `run.count` flags of 0 or 1: OR-ed byte by byte, with no branch per flag.
                 found.withUnsafeBytes { f in mask.withUnsafeMutableBytes { m in for i in 0..<min(m.count, f.count) { m[i] |= f[i] } } }
             }
-            let skip = NonProse(flags: mask)
-            return (skip, count(run, skip, tables: tables, variants: &variants, allInBMP: allInBMP))
+            return (mask, count(run, NonProse(flags: mask), tables: tables, variants: &variants, allInBMP: allInBMP))
         }
         let before = variants
         let first = flags.map { countNotingMarks(run, NonProse(flags: []), tables: tables, variants: &variants, allInBMP: allInBMP, flags: CountFlagBuffer(base: $0)) }
             ?? countNotingMarks(run, NonProse(flags: []), tables: tables, variants: &variants, allInBMP: allInBMP, flags: NoCountFlags())
         let counts = (first.simplified, first.traditional, first.strictSimplified, first.strictTraditional, first.phraseHeads)
         guard first.mayHoldMark, ProseMask.mayHoldNonProse(bytes, run.byteRange(0..<run.count)) else {
-            return (NonProse(flags: []), counts)
+            return (nil, counts)
         }
         let found = ProseMask.nonProse(run)
-        guard found.contains(true) else { return (NonProse(flags: []), counts) }
+        guard found.contains(true) else { return (nil, counts) }
         // Counted again with the mask, from the variant counts before the unit.
         variants = before
-        let skip = NonProse(flags: found)
-        return (skip, count(run, skip, tables: tables, variants: &variants, allInBMP: allInBMP))
+        return (found, count(run, NonProse(flags: found), tables: tables, variants: &variants, allInBMP: allInBMP))
     }
 
     /// `maskAndCount` of a unit that Liquid tags across lines cover (`carried`: `LiquidAcrossLines.covered`,
