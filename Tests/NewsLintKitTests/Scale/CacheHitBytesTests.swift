@@ -453,3 +453,30 @@ import Testing
         #expect(try merged(warm) == expected)
     }
 }
+
+/// `LintCache.sealed` sizes its writers from the entry: the facts' estimate must hold what
+/// `encodeFacts` writes (an estimate under it would reallocate, not fail, so this is what keeps
+/// the estimate honest), and the head's guess must cover an ordinary entry with findings.
+@Suite struct SealedCapacityTests {
+    @Test func estimatesCoverWhatTheEncodersWrite() {
+        let path = "/語料/新闻/报道-2024.md"
+        let facts: [(rule: String, data: ArraySlice<UInt8>)] = [
+            ("content-near-duplicate", ArraySlice(repeating: 7, count: 300)),
+            ("slug-duplicate", ArraySlice(Array("新闻-2024-報道".utf8))),
+            ("body-placeholder", ArraySlice(repeating: 0xFF, count: 20_000)),
+            ("x", []),
+        ]
+        for findings in [[], CacheHitBytesTests.findings(path: path)] {
+            var entry = CacheEntry(location: path, stamp: FileStamp(size: 3, mtimeSeconds: 1, mtimeNanoseconds: 0, inode: 9), settled: false,
+                                   contentHash: 1, byteCount: 3, diagnostics: findings, facts: facts)
+            entry.sourceLines = [1: "第一行", 40: String(repeating: "長", count: 300)]
+            var factsWriter = ByteWriter()
+            entry.encodeFacts(into: &factsWriter)
+            #expect(factsWriter.bytes.count <= entry.encodedFactsCapacity)
+            var head = ByteWriter()
+            entry.encodeHead(into: &head)
+            entry.encodeTail(into: &head)
+            #expect(head.bytes.count <= entry.encodedHeadAndTailCapacity, "\(findings.count) findings")
+        }
+    }
+}
