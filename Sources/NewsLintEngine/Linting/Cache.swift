@@ -920,15 +920,17 @@ package struct CacheEntry: Sendable {
     }
 
     /// Bytes `encodeHead` and `encodeTail` write, or about: exact sizes for what is stored as
-    /// bytes, a generous guess per finding written fresh (a few bytes of numbers, its rule and
-    /// message the first time the file names them) and per source line. A guess under the size
+    /// bytes, a guess per finding written fresh (a few bytes of numbers, its rule and message
+    /// the first time the file names them) and per source line. A guess under the size
     /// costs one doubling, as before.
     package var encodedHeadAndTailCapacity: Int {
         var n = 64 + location.utf8.count
         if let stored = storedDiagnostics {
             n += stored.range.count + (stored.lines?.range.count ?? 0)
         } else {
-            n += 96 * diagnostics.count
+            // A file's first findings carry their strings whole; later ones mostly name them by
+            // number (a few bytes): a file with a million findings does not reserve 96 MB.
+            n += 96 * min(diagnostics.count, 64) + 24 * max(0, diagnostics.count - 64)
             for (_, text) in sourceLines { n += 16 + text.utf8.count }
         }
         for d in dependencies { n += 64 + d.path.utf8.count }

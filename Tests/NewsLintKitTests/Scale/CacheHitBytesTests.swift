@@ -466,7 +466,12 @@ import Testing
             ("body-placeholder", ArraySlice(repeating: 0xFF, count: 20_000)),
             ("x", []),
         ]
-        for findings in [[], CacheHitBytesTests.findings(path: path)] {
+        // Many findings of one kind (a trailing space on every line): numbered strings, a few bytes each.
+        let repeated = (0..<5_000).map { i in
+            Diagnostic(rule: "trailing-whitespace", severity: .warning, path: path, line: i + 1, column: 40, endLine: i + 1, endColumn: 41,
+                       message: "Trailing whitespace", fix: Fix(.safe, "Remove trailing whitespace", edit: Edit(range: 1_900_000 + i..<1_900_001 + i, replacement: "")))
+        }
+        for findings in [[], CacheHitBytesTests.findings(path: path), repeated] {
             var entry = CacheEntry(location: path, stamp: FileStamp(size: 3, mtimeSeconds: 1, mtimeNanoseconds: 0, inode: 9), settled: false,
                                    contentHash: 1, byteCount: 3, diagnostics: findings, facts: facts)
             entry.sourceLines = [1: "第一行", 40: String(repeating: "長", count: 300)]
