@@ -355,19 +355,10 @@ extension JSONLinesReporter: LinePerDiagnosticReporter {
     package static func appendLines(_ findings: UnsafeBufferPointer<Diagnostic>, to out: inout ReportBuffer) {
         guard let base = findings.baseAddress else { return }
         var strings = RepeatedJSONStrings()
-        var shownPath: (path: String, quoted: ReportBuffer)?
+        var paths = QuotedDisplayPath()
         for i in 0..<findings.count {
             let d = base + i
-            let quoted: ReportBuffer
-            if let p = shownPath, p.path.hasSameBytes(as: d.pointee.path) {
-                quoted = p.quoted
-            } else {
-                var q = ReportBuffer()
-                q.appendJSONQuoted(d.pointee.displayPath)
-                quoted = q
-                shownPath = (d.pointee.path, q)
-            }
-            JSONReporter.appendObject(d.pointee, quotedPath: quoted, strings: &strings, to: &out)
+            JSONReporter.appendObject(d.pointee, quotedPath: paths.quoted(for: d.pointee), strings: &strings, to: &out)
             out.append(byte: 0x0A)
         }
     }
@@ -391,24 +382,28 @@ extension JSONReporter {
             return out.text
         }
         public mutating func file(_ diagnostics: ArraySlice<Diagnostic>, context: ReportContext, into out: inout ReportBuffer) {
-            // The display path, escaped once per path (every diagnostic here has one path).
-            var shownPath: (path: String, quoted: ReportBuffer)?
+            var paths = QuotedDisplayPath()
             for d in diagnostics {
                 out.append(written ? ",\n  " : "[\n  ")
-                let quoted: ReportBuffer
-                if let p = shownPath, p.path.hasSameBytes(as: d.path) {
-                    quoted = p.quoted
-                } else {
-                    var q = ReportBuffer()
-                    q.appendJSONQuoted(d.displayPath)
-                    quoted = q
-                    shownPath = (d.path, q)
-                }
-                JSONReporter.appendObject(d, quotedPath: quoted, strings: &strings, to: &out)
+                JSONReporter.appendObject(d, quotedPath: paths.quoted(for: d), strings: &strings, to: &out)
                 written = true
             }
         }
         public func end(_ totals: ReportTotals, context: ReportContext) -> String { written ? "\n]\n" : "[]\n" }
+    }
+}
+
+/// A finding's display path as a JSON string, escaped once per path (a file's findings share one)
+/// for the JSON array and JSON Lines.
+private struct QuotedDisplayPath {
+    private var last: (path: String, quoted: ReportBuffer)?
+
+    mutating func quoted(for d: Diagnostic) -> ReportBuffer {
+        if let last, last.path.hasSameBytes(as: d.path) { return last.quoted }
+        var q = ReportBuffer()
+        q.appendJSONQuoted(d.displayPath)
+        last = (d.path, q)
+        return q
     }
 }
 

@@ -314,25 +314,27 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             let end = range.upperBound
             @inline(__always) func isTabOrBreak(_ c: UInt8) -> Bool { c == 0x09 || c == 0x0A || c == 0x0D }
             let highest = SIMD16<UInt8>(repeating: 0x0D)
-            /// Whether the sixteen bytes from `k` hold one.
-            @inline(__always) func chunkHolds(_ k: Int) -> Bool {
-                let low = unsafeBitCast(raw.loadUnaligned(fromByteOffset: k, as: SIMD16<UInt8>.self) .<= highest, to: SIMD2<UInt64>.self)
-                guard low[0] | low[1] != 0 else { return false }
+            /// The sixteen bytes from `k` that are up to 0x0D.
+            @inline(__always) func lowBytes(_ k: Int) -> SIMDMask<SIMD16<Int8>> {
+                raw.loadUnaligned(fromByteOffset: k, as: SIMD16<UInt8>.self) .<= highest
+            }
+            /// Whether the sixteen bytes from `k`, whose `lowBytes` are `low`, hold one.
+            @inline(__always) func chunkHolds(_ k: Int, _ low: SIMDMask<SIMD16<Int8>>) -> Bool {
+                guard RepeatedLineKey.anyLane(low) else { return false }
                 for j in k..<(k &+ 16) where isTabOrBreak(buf[j]) { return true }
                 return false
             }
+            @inline(__always) func chunkHolds(_ k: Int) -> Bool { chunkHolds(k, lowBytes(k)) }
             var k = range.lowerBound
             // Sixteen bytes a step cost ~12 instructions (the mask tested each step; 8.4 M at agora
             // x1, paragraphs of a few hundred bytes): sixty-four a step or the four compares' masks
             // together, one test for them (`RepeatedLineKey.anyLane`), and only a step that holds
             // one is read sixteen at a time.
             while k &+ 64 <= end {
-                let m0 = raw.loadUnaligned(fromByteOffset: k, as: SIMD16<UInt8>.self) .<= highest
-                let m1 = raw.loadUnaligned(fromByteOffset: k &+ 16, as: SIMD16<UInt8>.self) .<= highest
-                let m2 = raw.loadUnaligned(fromByteOffset: k &+ 32, as: SIMD16<UInt8>.self) .<= highest
-                let m3 = raw.loadUnaligned(fromByteOffset: k &+ 48, as: SIMD16<UInt8>.self) .<= highest
+                let m0 = lowBytes(k), m1 = lowBytes(k &+ 16), m2 = lowBytes(k &+ 32), m3 = lowBytes(k &+ 48)
                 if RepeatedLineKey.anyLane((m0 .| m1) .| (m2 .| m3)) {
-                    if chunkHolds(k) || chunkHolds(k &+ 16) || chunkHolds(k &+ 32) || chunkHolds(k &+ 48) { return true }
+                    // The four masks as they are, not loaded and compared again.
+                    if chunkHolds(k, m0) || chunkHolds(k &+ 16, m1) || chunkHolds(k &+ 32, m2) || chunkHolds(k &+ 48, m3) { return true }
                 }
                 k &+= 64
             }
