@@ -76,6 +76,7 @@ package enum LintOutput {
         // else as files complete.
         request.keepDiagnostics = reports || stage.isActive
         let countsMerged = request.keepDiagnostics
+        request.readsPerFileDiagnostics = !countsMerged || streamedByObserver
         var totals = ReportTotals()
         var ruleCounts = RuleCounts()
         var summary = reporting.summary ? CorpusSummary.Accumulator(catalog: linter.catalog) : nil
@@ -111,7 +112,9 @@ package enum LintOutput {
             totals.files += 1
         })
         progress?.finish()
-        found.scale.finish(linter: linter, io: io)
+        let saving = found.scale.finish(linter: linter, io: io)
+        // Joined on every way out, thrown errors included: the cache is whole when `run` returns.
+        defer { saving?.wait(io: io) }
 
         var ioFailure = run.ioFailure
         var readFailures = ReadFailures(run, io: io)

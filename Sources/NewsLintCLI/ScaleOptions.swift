@@ -117,15 +117,45 @@ package struct ScaleSettings {
 }
 
 extension ScaleSettings {
-    /// After linting: the note of a shard without facts, and the cache. A cache that cannot be
-    /// saved only costs speed. The facts are written when the findings are counted (`writeFacts`).
-    package func finish(linter: Linter, io: ToolIO) {
+    /// After linting: the note of a shard without facts, and the cache saved on a thread of its
+    /// own while the output is written (`CacheSaving.wait` joins it). The facts are written when
+    /// the findings are counted (`writeFacts`).
+    package func finish(linter: Linter, io: ToolIO) -> CacheSaving? {
         if let shard, factsOut == nil, !linter.baseRules.crossFile.isEmpty {
             let ids = linter.baseRules.crossFile.map(\.id).joined(separator: ", ")
             io.stderr("note: shard \(shard) ran per-file rules only; cross-file rules (\(ids)) need --facts-out FILE here and 'newslint merge' over all shards\n")
         }
-        if let cache {
-            do { try cache.save() } catch { io.stderr("warning: could not save the cache in \(PathComponents.deletingLastComponent(cache.file)): \(error)\n") }
+        return cache.map(CacheSaving.init)
+    }
+}
+
+/// A cache being saved while the run's output is written: the cross-file result and the cache
+/// file's kept entries and index went out serially between the pass and the output (at agora-pen
+/// ×10, 13 MB of cross-file findings encoded and written with the other core idle). The output
+/// never reads what the save writes: the run's entries and result are already made, and a loaded
+/// cache file stays readable after the new one is renamed over it.
+package final class CacheSaving: @unchecked Sendable {
+    private let cache: LintCache
+    private let done = DispatchSemaphore(value: 0)
+    /// Set by the saving thread before `done` is signalled; read after it is waited for.
+    private var failure: (any Error)?
+    private var waited = false
+
+    init(_ cache: LintCache) {
+        self.cache = cache
+        Thread.detachNewThread { [self] in
+            do { try cache.save() } catch { failure = error }
+            done.signal()
+        }
+    }
+
+    /// Waits for the save; a cache that could not be saved only costs speed: a warning.
+    package func wait(io: ToolIO) {
+        guard !waited else { return }
+        waited = true
+        done.wait()
+        if let failure {
+            io.stderr("warning: could not save the cache in \(PathComponents.deletingLastComponent(cache.file)): \(failure)\n")
         }
     }
 }

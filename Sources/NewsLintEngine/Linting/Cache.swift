@@ -458,21 +458,33 @@ public final class LintCache: @unchecked Sendable {
     }
 
     /// Records the outcome of linting one file in this run.
-    package func record(_ entry: CacheEntry) {
+    /// Returns the entry's findings as its sealed bytes hold them (`SpilledDiagnostics`, with its
+    /// source-lines section), so that the output spill can take them without encoding them again.
+    @discardableResult
+    package func record(_ entry: CacheEntry) -> SpilledDiagnostics {
         // An entry read by a location's bytes has none (`entryForStamp`): filed under the hash of
         // "", it would never be found again.
         assert(!entry.location.isEmpty, "a cache entry recorded without its location")
         var e = entry
         e.settled = entry.stamp.isSettled(now: now)
-        let bytes = sealed(e)
+        var sections = CacheEntry.StoredSections(findings: 0..<0, count: 0, lines: 0..<0, lineCount: 0)
+        let bytes = sealed(e, sections: &sections)
         let hash = LintCache.pathHash(entry.location)
         fresh.withLock { $0.append(bytes, hash: hash) }
+        return SpilledDiagnostics(bytes: bytes, range: sections.findings, count: sections.count,
+                                  lines: (sections.lines, sections.lineCount))
     }
 
     deinit { fresh.withLock { $0.discard() } }
 
     /// An entry as the file stores it (the layout in the type's comment).
     package func sealed(_ entry: CacheEntry) -> [UInt8] {
+        var sections = CacheEntry.StoredSections(findings: 0..<0, count: 0, lines: 0..<0, lineCount: 0)
+        return sealed(entry, sections: &sections)
+    }
+
+    /// `sealed(_:)`, telling where in the bytes the findings and the source-lines section are.
+    package func sealed(_ entry: CacheEntry, sections: inout CacheEntry.StoredSections) -> [UInt8] {
         // Both writers sized once from the entry (an estimate a little over): grown by doubling
         // from empty, they were reallocated and copied ~13 times a file (41 M instructions and
         // 17 M of releases at agora ×1, a sixth of what writing the cache cost a cold run).
@@ -485,7 +497,7 @@ public final class LintCache: @unchecked Sendable {
         w.bytes.append(contentsOf: [0, 0, 0, 0, 0, 0, 0, 0] as [UInt8])
         w.u64(factsSum)
         w.varint(UInt64(facts.bytes.count))
-        entry.encodeHead(into: &w)
+        sections = entry.encodeHead(into: &w)
         entry.encodeTail(into: &w)
         let sum = w.bytes.withUnsafeBytes { LintCache.checksum(UnsafeRawBufferPointer(rebasing: $0[8...]), key: key, macKey: macKey) }
         for k in 0..<8 { w.bytes[k] = UInt8(truncatingIfNeeded: sum >> (8 * UInt64(k))) }
@@ -901,7 +913,7 @@ package struct CacheEntry: Sendable {
 
     /// `digest` one fact at a time.
     package static func digest(adding rule: String, _ data: ArraySlice<UInt8>, to h: UInt64) -> UInt64 {
-        FastHash.mix(FastHash.mix(h ^ LintCache.pathHash(rule)) ^ FastHash.hash(data))
+        FastHash.mix(FastHash.mix(h ^ LintCache.pathHash(rule)) ^ ContentHash.hash(data))
     }
 
     /// Whether every dependency still has the stamp it had when the entry was made.
@@ -947,7 +959,9 @@ package struct CacheEntry: Sendable {
     }
 
     /// The first part of the body (`encode`).
-    package func encodeHead(into w: inout ByteWriter) {
+    /// Returns where in `w` the findings and the source-lines section went (`StoredSections`).
+    @discardableResult
+    package func encodeHead(into w: inout ByteWriter) -> StoredSections {
         w.string(location)
         stamp.encode(into: &w)
         w.byte(settled ? 1 : 0)
@@ -956,14 +970,27 @@ package struct CacheEntry: Sendable {
         // In the output spill's form (`SpilledStrings`): a hit hands these bytes to the spill as they are.
         if let stored = storedDiagnostics {
             w.varint(UInt64(stored.count))
+            let start = w.bytes.count
             w.bytes.append(contentsOf: stored.bytes[stored.range])
+            let end = w.bytes.count
             if let lines = stored.lines { w.bytes.append(contentsOf: stored.bytes[lines.range]) } else { w.varint(0) }
-        } else {
-            w.varint(UInt64(diagnostics.count))
-            var strings = SpilledStrings.Writer()
-            for d in diagnostics { w.diagnostic(d) { strings.write($1, to: &$0) } }
-            w.sourceLines(sourceLines)
+            return StoredSections(findings: start..<end, count: stored.count, lines: end..<w.bytes.count, lineCount: stored.lines?.count ?? 0)
         }
+        w.varint(UInt64(diagnostics.count))
+        let start = w.bytes.count
+        var strings = SpilledStrings.Writer()
+        for d in diagnostics { w.diagnostic(d) { strings.write($1, to: &$0) } }
+        let end = w.bytes.count
+        w.sourceLines(sourceLines)
+        return StoredSections(findings: start..<end, count: diagnostics.count, lines: end..<w.bytes.count, lineCount: sourceLines.count)
+    }
+
+    /// Where `encodeHead` put an entry's findings and its source-lines section (with its count).
+    package struct StoredSections {
+        package var findings: Range<Int>
+        package var count: Int
+        package var lines: Range<Int>
+        package var lineCount: Int
     }
 
     /// The rest of the body before the facts (`encode`).

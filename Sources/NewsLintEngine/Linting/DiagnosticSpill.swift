@@ -42,7 +42,9 @@ public final class DiagnosticSpill {
         // `appendRecord` writes, the stored bytes were copied twice).
         var path = outcome.path
         // Validated here, where a run that quotes lines copies them (`decodeAll` reads them back unvalidated).
-        let lines = spilled.lines.map { ByteReader.spillableSourceLines(spilled.bytes, $0.range) }
+        let lines = spilled.lines.map {
+            spilled.linesKnownValid ? spilled.bytes[$0.range] : ByteReader.spillableSourceLines(spilled.bytes, $0.range)
+        }
         path.withUTF8 { name in
             let length = ByteWriter.varintSize(UInt64(name.count)) + name.count + ByteWriter.varintSize(UInt64(spilled.count))
                 + spilled.range.count + (lines?.count ?? 1)
@@ -855,6 +857,9 @@ package struct SpilledDiagnostics: Sendable {
     /// The entry's source-lines section (`ByteWriter.sourceLines`) and how many lines it holds;
     /// nil when the run has no use for them (its format quotes no line).
     package let lines: (range: Range<Int>, count: Int)?
+    /// The lines were written by this run from its own strings (a cache miss's entry), not read
+    /// from a cache file: valid UTF-8, so the spill copies them without checking them again.
+    package var linesKnownValid = false
 
     package init(bytes: [UInt8], range: Range<Int>? = nil, count: Int, lines: (range: Range<Int>, count: Int)? = nil) {
         self.bytes = bytes

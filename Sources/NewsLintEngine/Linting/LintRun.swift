@@ -10,6 +10,9 @@ public struct LintRequest {
     /// Whether per-file diagnostics are kept (spilled) for `LintRun.merge`; off when the caller
     /// only counts them as files complete.
     public var keepDiagnostics = true
+    /// Whether `perFile` or the observer reads each file's diagnostics as values (counting them,
+    /// streaming them): a file written to the cache then hands them on decoded, not as its entry's bytes.
+    public var readsPerFileDiagnostics = false
     /// Encoded bytes of per-file diagnostics held in memory before the spill file.
     public var spillThreshold = 1 << 18
 
@@ -54,7 +57,8 @@ public final class LintRun {
         let extras = DiagnosticRuns()
         extras.makesDeferredAhead = linter.settings.jobs >= 2
         let keep = request.keepDiagnostics
-        let streamed = linter.lintStreaming(request.inputs, observer: observer, crossFileInto: extras) { outcome in
+        let streamed = linter.lintStreaming(request.inputs, observer: observer, crossFileInto: extras,
+                                            findingsAsStored: keep && !request.readsPerFileDiagnostics) { outcome in
             perFile(outcome)
             if keep { spill.append(outcome) }
         }

@@ -150,6 +150,14 @@ public struct FileOutcome: Sendable {
     /// Sorts a linted file's diagnostics into output order where they are (a cache hit's are
     /// stored in that order). Through `diagnostics`' setter, the sort copied every finding out of
     /// the array its getter shared, and destroyed the old ones.
+    /// Hands a linted file's findings on as the bytes its new cache entry holds them in
+    /// (`LintCache.record`), as a hit's are: the output spill copies them instead of encoding them again.
+    package mutating func handOver(_ stored: SpilledDiagnostics, knownStrings: KnownStrings) {
+        decodedDiagnostics = []
+        spilledDiagnostics = stored
+        self.knownStrings = knownStrings
+    }
+
     package mutating func putDiagnosticsInOutputOrder() {
         guard spilledDiagnostics == nil else { return }
         Diagnostic.sortInOutputOrder(&decodedDiagnostics)
@@ -693,8 +701,11 @@ public final class Linter: Sendable {
         lintStreaming(LintInputList(inputs), observer: observer, crossFileInto: runs, consume: consume)
     }
 
+    /// `findingsAsStored`: the findings of a file the run writes to the cache may reach `consume`
+    /// as the entry's bytes (`FileOutcome.handOver`), for a consumer that only spills them (reading
+    /// `diagnostics` would decode them again).
     public func lintStreaming(_ inputs: LintInputList, observer: (@Sendable (FileOutcome) -> Void)? = nil,
-                              crossFileInto runs: DiagnosticRuns? = nil,
+                              crossFileInto runs: DiagnosticRuns? = nil, findingsAsStored: Bool = false,
                               consume: (FileOutcome) -> Void) -> StreamedLint {
         var run = StreamedLint(facts: CrossFileFacts(rules: baseRules.crossFile.map(\.rule), memoryBudget: settings.factMemoryBudget, inputs: inputs))
         // Identifies the whole run's facts (paths in delivery order and each file's fact digest);
@@ -735,7 +746,7 @@ public final class Linter: Sendable {
             }
         }
         parallelForEachOrdered(count: inputs.count, jobs: settings.jobs, { i -> FileOutcome in
-            var outcome = self.process(inputs[i], leavingFacts: workersLeaveFacts.isSet)
+            var outcome = self.process(inputs[i], leavingFacts: workersLeaveFacts.isSet, findingsAsStored: findingsAsStored)
             // A stable sort of a sorted array still moves every element: check first. A cache
             // hit's stored diagnostics were stored in output order.
             outcome.putDiagnosticsInOutputOrder()
@@ -889,7 +900,7 @@ public final class Linter: Sendable {
     public func process(_ input: LintInput) -> FileOutcome { process(input, leavingFacts: false) }
 
     /// `leavingFacts`: a cache hit's facts are left in the cache file unread (`FileOutcome.factsLeftUnread`).
-    private func process(_ input: LintInput, leavingFacts: Bool) -> FileOutcome {
+    private func process(_ input: LintInput, leavingFacts: Bool, findingsAsStored: Bool = false) -> FileOutcome {
         let path = input.path
         // The cache answers for unchanged files on disk when nothing is being fixed.
         let cache = settings.fix == .none ? settings.cache : nil
@@ -933,15 +944,17 @@ public final class Linter: Sendable {
         // The rules passed on as they are: `perFileRules ?? baseRules` made a copy of the rule set
         // (a retain and a release of each of its arrays and of its error string) per file.
         if let perFileRules {
-            return readAndLint(input, path: path, location: location, cache: cache, unstamped: unstamped, rules: perFileRules)
+            return readAndLint(input, path: path, location: location, cache: cache, unstamped: unstamped, rules: perFileRules,
+                               findingsAsStored: findingsAsStored)
         }
-        return readAndLint(input, path: path, location: location, cache: cache, unstamped: unstamped, rules: baseRules)
+        return readAndLint(input, path: path, location: location, cache: cache, unstamped: unstamped, rules: baseRules,
+                           findingsAsStored: findingsAsStored)
     }
 
     /// The rest of `process` for a file the cache did not answer by its stamp: reads it, lints it
     /// with `rules` and records the result in `cache` (its entry read but unanswered: `unstamped`).
     private func readAndLint(_ input: LintInput, path: String, location: String, cache: LintCache?, unstamped: UnstampedEntry?,
-                             rules: RuleSet) -> FileOutcome {
+                             rules: RuleSet, findingsAsStored: Bool) -> FileOutcome {
         let bytes: [UInt8]
         var stamp: FileStamp?
         /// The file as read, for a fix to be written only over that (`AtomicWriter.ReadContent`).
@@ -974,7 +987,7 @@ public final class Linter: Sendable {
             return engineOutcome(path: path, rule: "file-skipped", message: reason, rules: rules, failure: false)
         }
         if let cache, let stamp {
-            let hash = FastHash.hash(bytes)
+            let hash = ContentHash.hash(bytes)
             if var entry = unstamped?.entry, entry.contentHash == hash, entry.byteCount == bytes.count, entry.dependenciesUnchanged,
                let outcome = reuse(entry, path: path) {
                 cache.noteHit()
@@ -1007,10 +1020,18 @@ public final class Linter: Sendable {
             // Long lines (minified HTML, a whole article on one line) are left to be read back: the
             // cache would otherwise hold a second copy of such a corpus.
             entry.sourceLines = (outcome.sourceLines ?? [:]).filter { $0.value.utf8.count <= CacheEntry.storedLineLimit }
-            cache.record(entry)
+            let stored = cache.record(entry)
             var recorded = outcome
             recorded.diagnostics = sorted
             recorded.factDigest = entry.factDigest
+            // The spill takes the findings as the entry's bytes hold them (encoding them again
+            // there was 43 M instructions at agora-pen ×1): the same bytes, written from the same
+            // values. Not when the entry left out a line the pass quoted (too long to store).
+            if findingsAsStored, stored.count > 0 || stored.hasLines, entry.sourceLines.count == (outcome.sourceLines?.count ?? 0) {
+                var own = stored
+                own.linesKnownValid = true
+                recorded.handOver(own, knownStrings: ruleIDs)
+            }
             return recorded
         }
         // The linter's own environment is passed on borrowed (a `let` of this final class): an
