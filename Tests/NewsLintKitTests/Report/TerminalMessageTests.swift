@@ -57,6 +57,38 @@ import Testing
         #expect(TerminalMessage.shown("a\tb\u{2066}") == "a⟨U+0009⟩b⟨U+2066⟩")
     }
 
+    /// The sixteen-byte steps tell each byte as the byte-at-a-time rule does, wherever it falls
+    /// (in a step, next to a step's end, in the last two bytes), on any bytes, valid UTF-8 or not.
+    @Test func wideStepsAgreeWithTheByteRule() {
+        func reference(_ b: [UInt8]) -> Bool {
+            for (i, c) in b.enumerated() {
+                if c < 0x20 || c == 0x7F || c == 0xF4 { return false }
+                if c == 0xC2 && !(i + 1 < b.count && b[i + 1] >= 0xA0 && b[i + 1] <= 0xBF) { return false }
+                if c == 0xE2, i + 2 < b.count {
+                    let b1 = b[i + 1], b2 = b[i + 2]
+                    if (b1 == 0x80 && (0xAA...0xAE).contains(b2)) || (b1 == 0x81 && (0xA6...0xA9).contains(b2)) { return false }
+                }
+            }
+            return true
+        }
+        let pieces: [[UInt8]] = [[0x61], Array("中".utf8), Array("“".utf8), Array("—".utf8), Array("·".utf8), [0xC2], [0xE2], [0xE2, 0x80],
+                                 [0xE2, 0x81], [0x80], [0x81], [0xAA], [0xAE], [0xAF], [0xA6], [0xA9], [0xA5], [0x9F], [0xA0], [0xBF], [0xC0],
+                                 [0x1F], [0x20], [0x7F], [0xF4], [0x09], Array("\u{202E}".utf8), Array("\u{2066}".utf8)]
+        var rng = SeededRandom(seed: 53_01)
+        var disagreements = 0
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            // Mostly plain text with one or two pieces planted anywhere, so long plain runs pass the wide steps.
+            let length = rng.below(70)
+            for _ in 0..<length { bytes += rng.below(4) == 0 ? rng.pick(pieces) : Array("文字ab".utf8) }
+            let expected = reference(bytes)
+            let got = bytes.withUnsafeBufferPointer(TerminalMessage.isShownAsIs)
+            if got != expected { disagreements += 1 }
+            #expect(got == expected, "\(bytes)")
+            if disagreements > 3 { break }
+        }
+    }
+
     /// A message quoting a name with a middle dot (喬·拜登, C2 B7), a no-break space or «» is shown
     /// as it is without the `String` path (a copy and a walk of its scalars: 42 messages on
     /// agora-pen); C1 controls (C2 80–9F) are not; and whatever the check passes, `shown` and the
