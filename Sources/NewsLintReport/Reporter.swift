@@ -304,14 +304,18 @@ package enum TerminalMessage {
             let aa = Lanes(repeating: 0xAA), ae = Lanes(repeating: 0xAE), a6 = Lanes(repeating: 0xA6), a9 = Lanes(repeating: 0xA9)
             while i + 18 <= b.count {
                 let v = UnsafeRawPointer(base + i).loadUnaligned(as: Lanes.self)
-                let next = UnsafeRawPointer(base + i + 1).loadUnaligned(as: Lanes.self)
-                let third = UnsafeRawPointer(base + i + 2).loadUnaligned(as: Lanes.self)
                 let control = (v .< space) .| (v .== delete) .| (v .== mapped)
-                let c1 = (v .== c2) .& ((next .< a0) .| (next .> bf))
-                let bidi = (v .== e2) .& (((next .== x80) .& (third .>= aa) .& (third .<= ae)) .| ((next .== x81) .& (third .>= a6) .& (third .<= a9)))
                 // The mask's lanes read as two words (`any` called a reduction, not inlined).
-                let hit = unsafeBitCast(control .| c1 .| bidi, to: SIMD2<UInt64>.self)
-                if hit[0] | hit[1] != 0 { return false }
+                let leads = unsafeBitCast(control .| (v .== c2) .| (v .== e2), to: SIMD2<UInt64>.self)
+                if leads[0] | leads[1] != 0 {
+                    // A step with a C2 or E2 (or worse): each lane told from its next two bytes.
+                    let next = UnsafeRawPointer(base + i + 1).loadUnaligned(as: Lanes.self)
+                    let third = UnsafeRawPointer(base + i + 2).loadUnaligned(as: Lanes.self)
+                    let c1 = (v .== c2) .& ((next .< a0) .| (next .> bf))
+                    let bidi = (v .== e2) .& (((next .== x80) .& (third .>= aa) .& (third .<= ae)) .| ((next .== x81) .& (third .>= a6) .& (third .<= a9)))
+                    let hit = unsafeBitCast(control .| c1 .| bidi, to: SIMD2<UInt64>.self)
+                    if hit[0] | hit[1] != 0 { return false }
+                }
                 i += 16
             }
         }
