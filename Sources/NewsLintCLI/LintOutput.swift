@@ -76,7 +76,7 @@ package enum LintOutput {
         // else as files complete.
         request.keepDiagnostics = reports || stage.isActive
         let countsMerged = request.keepDiagnostics
-        request.readsPerFileDiagnostics = !countsMerged || streamedByObserver
+        request.spillsFindingsOnly = countsMerged && !streamedByObserver
         var totals = ReportTotals()
         var ruleCounts = RuleCounts()
         var summary = reporting.summary ? CorpusSummary.Accumulator(catalog: linter.catalog) : nil
@@ -119,7 +119,8 @@ package enum LintOutput {
         var ioFailure = run.ioFailure
         var readFailures = ReadFailures(run, io: io)
         // False when spilled findings could not be read back: no baseline is written from a part.
-        var streamComplete = true
+        var streamComplete = !readFailures.any
+        if readFailures.any { ioFailure = true }
         let color = NewsLintCLI.useColor(parsed, io: io, writingFile: toFile != nil)
         var context = ReportContext(catalog: linter.catalog, color: color, inMemorySources: inMemory, unsafeFixes: unsafe, fixing: mode != .none)
         context.baseDirectory = io.currentDirectory

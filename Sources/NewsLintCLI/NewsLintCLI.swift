@@ -62,8 +62,10 @@ public struct ToolIO: Sendable {
 
     fileprivate static func writeStandardOutput(_ bytes: UnsafeRawBufferPointer) {
         guard let failure = FileDescriptorWriting.writeAll(bytes, to: 1) else { return }
-        if failure == EPIPE { exit(141) }
+        if failure == EPIPE { BrokenPipe.end() }
         _ = writeAll(2, Array("error: cannot write to standard output: \(String(cString: strerror(failure))); free space on its disk or redirect it elsewhere (--output FILE)\n".utf8))
+        // A cache being saved beside the output (`CacheSaving`) is finished first.
+        CacheSaving.waitForRunning()
         exit(ExitCode.failure)
     }
 
@@ -402,5 +404,39 @@ public enum NewsLintCLI {
             if let nc = io.environment["NO_COLOR"], !nc.isEmpty { return false }
             return toTerminal && io.environment["TERM"] != "dumb"
         }
+    }
+}
+
+/// A standard output closed by its reader (`newslint … | head`) while the cache is being saved
+/// beside the output (`CacheSaving`): SIGPIPE would kill the process in the middle of the save
+/// (the cache lost, its temporary file left), where a save before the output always finished. So
+/// SIGPIPE is held off while saves run; the write then fails with EPIPE, the save is finished, and
+/// the process ends as the signal would have ended it (141 where the parent ignored SIGPIPE).
+enum BrokenPipe {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var heldOff = false
+    nonisolated(unsafe) private static var parentIgnored = false
+
+    /// Ignores SIGPIPE from now on, remembering whether the parent already did.
+    static func holdOff() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !heldOff else { return }
+        heldOff = true
+        let previous = signal(SIGPIPE, SIG_IGN)
+        parentIgnored = unsafeBitCast(previous, to: UnsafeRawPointer?.self) == unsafeBitCast(SIG_IGN, to: UnsafeRawPointer?.self)
+    }
+
+    /// Finishes any save, then ends the process: by SIGPIPE when it was held off here, else 141.
+    static func end() -> Never {
+        CacheSaving.waitForRunning()
+        lock.lock()
+        let bySignal = heldOff && !parentIgnored
+        lock.unlock()
+        if bySignal {
+            signal(SIGPIPE, SIG_DFL)
+            raise(SIGPIPE)
+        }
+        exit(141)
     }
 }

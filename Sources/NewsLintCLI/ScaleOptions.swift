@@ -140,14 +140,23 @@ package final class CacheSaving: @unchecked Sendable {
     /// Set by the saving thread before `done` is signalled; read after it is waited for.
     private var failure: (any Error)?
     private var waited = false
+    /// Saves still running: a run ended early (a closed or failing standard output: `BrokenPipe`)
+    /// waits for them first, so the cache is whole and no temporary file of it is left behind.
+    private static let running = DispatchGroup()
 
     init(_ cache: LintCache) {
         self.cache = cache
+        BrokenPipe.holdOff()
+        Self.running.enter()
         Thread.detachNewThread { [self] in
             do { try cache.save() } catch { failure = error }
             done.signal()
+            Self.running.leave()
         }
     }
+
+    /// Waits for every save still running (before the process exits from anywhere but `run`'s end).
+    package static func waitForRunning() { running.wait() }
 
     /// Waits for the save; a cache that could not be saved only costs speed: a warning.
     package func wait(io: ToolIO) {

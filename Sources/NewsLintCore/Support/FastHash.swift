@@ -84,41 +84,54 @@ package enum PathHash {
 
 /// The hash of a file's bytes the cache keeps ("the same bytes as last time") and of the facts the
 /// run's digest covers: 32 bytes a step in two independent lanes, each pair of words folded by one
-/// 64×64→128-bit multiply (as `PathHash`), the last 32 bytes read as four possibly overlapping
-/// words. `FastHash` (a multiply and a mix per eight bytes, one chain) cost 44 M instructions at
-/// agora-pen ×1 on a run that writes the cache; this takes about a third of its instructions a byte.
-/// A lane loses its state only where a word equals its key, and both keys are byte sequences no
-/// UTF-8 text holds (a lead byte followed by a byte that cannot continue it). Only this build reads
-/// what it hashes (the cache key holds the executable's fingerprint); facts files keep `FastHash`.
+/// 64×64→128-bit multiply, the last 32 bytes read as four possibly overlapping words (a shorter
+/// input as one zero-padded block; the length is folded in at the end). `FastHash` (a multiply and a
+/// mix per eight bytes, one chain) cost 44 M instructions at agora-pen ×1 on a run that writes the
+/// cache; this takes about a third of its instructions a byte.
+/// Each step gives back its two factors beside their product (`absorb`): a bare fold lost the lane's
+/// state, and the word paired with it, wherever a word equalled its key (a product of zero), which
+/// files the cache hashes can hold (legacy-encoded text, UTF-16, binary fact records), so a changed
+/// file could hash as unchanged. Now a factor of zero still leaves the other in the state, and
+/// cancelling the state needs a word that depends on all the bytes before it.
+/// Only this build reads what it hashes (the cache key holds the executable's fingerprint); facts
+/// files keep `FastHash`.
 package enum ContentHash {
     private static let k0: UInt64 = 0xA076_1D64_78BD_642F
-    /// `DB 28 …` in memory: 0xDB starts a two-byte sequence that 0x28 cannot continue.
     private static let k1: UInt64 = 0xE703_7ED1_A0B4_28DB
-    /// `E3 C6 …` in memory: 0xE3 starts a three-byte sequence that 0xC6 cannot continue.
     private static let k2: UInt64 = 0x8EBC_6AF0_9C88_C6E3
+    private static let k3: UInt64 = 0x5899_65CC_7537_4CC3
+    private static let k4: UInt64 = 0x1D8E_4E27_C47D_124F
 
+    /// One pair of words into a lane's state: the folded product of the two factors, and the factors.
     @inline(__always)
-    private static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        let p = a.multipliedFullWidth(by: b)
-        return p.high ^ p.low
+    private static func absorb(_ state: UInt64, _ w0: UInt64, _ w1: UInt64, _ key0: UInt64, _ key1: UInt64) -> UInt64 {
+        let x = w0 ^ state ^ key0, y = w1 ^ key1
+        let p = x.multipliedFullWidth(by: y)
+        return p.high ^ p.low ^ x ^ y
     }
 
     package static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         let n = bytes.count
-        // Up to 32 bytes: `PathHash`, which folds in the length the same way.
-        guard n > 32, let base = bytes.baseAddress else { return PathHash.hash(bytes) }
-        @inline(__always) func word(_ at: Int) -> UInt64 { UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-        var a = fold(UInt64(n) ^ k0, k1)
-        var b = fold(UInt64(n) ^ k2, k0)
-        var i = 0
-        while i + 32 < n {
-            a = fold(word(i) ^ k1, word(i + 8) ^ a)
-            b = fold(word(i + 16) ^ k2, word(i + 24) ^ b)
-            i += 32
+        var a = k0 ^ UInt64(n), b = k3 ^ (UInt64(n) &* k4)
+        if let base = bytes.baseAddress, n > 0 {
+            if n < 32 {
+                var block: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+                withUnsafeMutableBytes(of: &block) { $0.baseAddress?.copyMemory(from: base, byteCount: n) }
+                a = absorb(a, UInt64(littleEndian: block.0), UInt64(littleEndian: block.1), k1, k3)
+                b = absorb(b, UInt64(littleEndian: block.2), UInt64(littleEndian: block.3), k2, k4)
+            } else {
+                @inline(__always) func word(_ at: Int) -> UInt64 { UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+                var i = 0
+                while i + 32 < n {
+                    a = absorb(a, word(i), word(i + 8), k1, k3)
+                    b = absorb(b, word(i + 16), word(i + 24), k2, k4)
+                    i += 32
+                }
+                a = absorb(a, word(n - 32), word(n - 24), k1, k3)
+                b = absorb(b, word(n - 16), word(n - 8), k2, k4)
+            }
         }
-        a = fold(word(n - 32) ^ k1, word(n - 24) ^ a)
-        b = fold(word(n - 16) ^ k2, word(n - 8) ^ b)
-        return fold(a ^ k0, b ^ UInt64(n) ^ k1)
+        return FastHash.mix(absorb(a, b, UInt64(n), k0, k2))
     }
 
     package static func hash(_ bytes: [UInt8]) -> UInt64 { bytes.withUnsafeBytes { hash($0) } }

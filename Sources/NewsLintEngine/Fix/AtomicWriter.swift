@@ -344,9 +344,10 @@ public enum AtomicWriter {
 }
 
 /// Test-only pause (inert unless the environment sets it): with `NEWSLINT_TEST_HOLD_TEMP_FILE=N`
-/// every atomic write sleeps N seconds (at most 60) after its temp file is written and before the
-/// rename, so a test can see the temp file and send a signal inside the window, which is otherwise
-/// too short to hit reliably (`KillTests.interruptCleanupRemovesTheTempFile`).
+/// every atomic write (the cache's files too: `LintCache.replace`) sleeps N seconds (at most 60) after
+/// its temp file is written and before the rename, so a test can see the temp file and send a signal
+/// inside the window, which is otherwise too short to hit reliably
+/// (`KillTests.interruptCleanupRemovesTheTempFile`, `CacheSavingTests.aClosedOutputStillSavesTheCache`).
 package enum TestHook {
     package static let holdSeconds: UInt32 = {
         guard let raw = getenv("NEWSLINT_TEST_HOLD_TEMP_FILE"), let n = UInt32(String(cString: raw)) else { return 0 }

@@ -644,6 +644,7 @@ public final class LintCache: @unchecked Sendable {
             throw error
         }
         close(fd)
+        TestHook.holdTempFile()
         guard rename(temp, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temp)

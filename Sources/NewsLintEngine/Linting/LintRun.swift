@@ -10,9 +10,10 @@ public struct LintRequest {
     /// Whether per-file diagnostics are kept (spilled) for `LintRun.merge`; off when the caller
     /// only counts them as files complete.
     public var keepDiagnostics = true
-    /// Whether `perFile` or the observer reads each file's diagnostics as values (counting them,
-    /// streaming them): a file written to the cache then hands them on decoded, not as its entry's bytes.
-    public var readsPerFileDiagnostics = false
+    /// Whether the findings kept are only spilled for the merge (`perFile` and the observer do not
+    /// read them as values): a file written to the cache then hands them on as its new entry's
+    /// bytes, encoded once. Off by default: a caller reading them would decode them on every read.
+    public var spillsFindingsOnly = false
     /// Encoded bytes of per-file diagnostics held in memory before the spill file.
     public var spillThreshold = 1 << 18
 
@@ -58,7 +59,7 @@ public final class LintRun {
         extras.makesDeferredAhead = linter.settings.jobs >= 2
         let keep = request.keepDiagnostics
         let streamed = linter.lintStreaming(request.inputs, observer: observer, crossFileInto: extras,
-                                            findingsAsStored: keep && !request.readsPerFileDiagnostics) { outcome in
+                                            findingsAsStored: keep && request.spillsFindingsOnly) { outcome in
             perFile(outcome)
             if keep { spill.append(outcome) }
         }

@@ -147,9 +147,6 @@ public struct FileOutcome: Sendable {
     }
     private var decodedDiagnostics: [Diagnostic]
 
-    /// Sorts a linted file's diagnostics into output order where they are (a cache hit's are
-    /// stored in that order). Through `diagnostics`' setter, the sort copied every finding out of
-    /// the array its getter shared, and destroyed the old ones.
     /// Hands a linted file's findings on as the bytes its new cache entry holds them in
     /// (`LintCache.record`), as a hit's are: the output spill copies them instead of encoding them again.
     package mutating func handOver(_ stored: SpilledDiagnostics, knownStrings: KnownStrings) {
@@ -158,6 +155,9 @@ public struct FileOutcome: Sendable {
         self.knownStrings = knownStrings
     }
 
+    /// Sorts a linted file's diagnostics into output order where they are (a cache hit's are
+    /// stored in that order). Through `diagnostics`' setter, the sort copied every finding out of
+    /// the array its getter shared, and destroyed the old ones.
     package mutating func putDiagnosticsInOutputOrder() {
         guard spilledDiagnostics == nil else { return }
         Diagnostic.sortInOutputOrder(&decodedDiagnostics)
@@ -1022,15 +1022,17 @@ public final class Linter: Sendable {
             entry.sourceLines = (outcome.sourceLines ?? [:]).filter { $0.value.utf8.count <= CacheEntry.storedLineLimit }
             let stored = cache.record(entry)
             var recorded = outcome
-            recorded.diagnostics = sorted
             recorded.factDigest = entry.factDigest
             // The spill takes the findings as the entry's bytes hold them (encoding them again
             // there was 43 M instructions at agora-pen ×1): the same bytes, written from the same
             // values. Not when the entry left out a line the pass quoted (too long to store).
+            // The bytes hold the entry's facts too: kept only while the outcome awaits delivery.
             if findingsAsStored, stored.count > 0 || stored.hasLines, entry.sourceLines.count == (outcome.sourceLines?.count ?? 0) {
                 var own = stored
                 own.linesKnownValid = true
                 recorded.handOver(own, knownStrings: ruleIDs)
+            } else {
+                recorded.diagnostics = sorted
             }
             return recorded
         }

@@ -19,9 +19,9 @@ import Testing
     static let inputs = LintInputList(["a.md", "b.md", "c.md"].map { LintInput.file($0) })
 
     /// The outcomes as delivered, and the merged stream (findings and quoted lines by path).
-    static func run(_ linter: Linter, readsPerFile: Bool = false) -> (outcomes: [String: FileOutcome], merged: [String: ([Diagnostic], [Int: String])]) {
+    static func run(_ linter: Linter, spillsOnly: Bool = true) -> (outcomes: [String: FileOutcome], merged: [String: ([Diagnostic], [Int: String])]) {
         var request = LintRequest(inputs: inputs)
-        request.readsPerFileDiagnostics = readsPerFile
+        request.spillsFindingsOnly = spillsOnly
         var outcomes: [String: FileOutcome] = [:]
         let run = LintRun(linter: linter, request: request, perFile: { outcomes[$0.path] = $0 })
         var merged: [String: ([Diagnostic], [Int: String])] = [:]
@@ -65,7 +65,7 @@ import Testing
         let dir = Self.corpus()
         let cache = try #require(LintCache.open(directory: dir.path + "/.cache", key: 32))
         let cold = Self.run(try CacheHitSourceLinesTests.linter(root: dir.path, rule: "trailing-whitespace", cache: cache, capturing: false),
-                            readsPerFile: true)
+                            spillsOnly: false)
         #expect(cold.outcomes.values.allSatisfy { $0.spilledDiagnostics == nil })
         #expect(cold.outcomes["b.md"]?.diagnostics.count == 2)
     }
@@ -111,5 +111,36 @@ import Testing
         #expect(second.stderr.contains("warning: could not save the cache"))
         #expect(second.stdout.contains("corpus/a.md:1") && second.stdout.contains("corpus/b.md:2"))
         #expect(second.status == first.status)
+    }
+
+    /// `newslint … | head`: the reader closes the pipe while the cache is being saved beside the
+    /// output (held open a second before its cross-file result is renamed into place). The save is
+    /// finished (the cache kept, no temporary file left) and the process ends as a closed pipe ends
+    /// it (SIGPIPE, or 141 where SIGPIPE was already ignored).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: KillTests.executable.path),
+                   "needs the newslint executable built beside the tests (swift build)"))
+    func aClosedOutputStillSavesTheCache() throws {
+        let dir = TemporaryDirectory()
+        let body = "---\ntitle: t\n---\n" + String(repeating: "正文一行 \n", count: 40)
+        for i in 0..<300 { dir.write("corpus/\(i).md", body + "第\(i % 150)篇。\n") }
+        let process = Process()
+        process.executableURL = KillTests.executable
+        process.arguments = ["--no-config", "--cache-dir", dir.path + "/cache", "--format", "concise", "--no-progress", "corpus"]
+        process.currentDirectoryURL = dir.url
+        process.environment = ProcessInfo.processInfo.environment.merging(["NEWSLINT_TEST_HOLD_TEMP_FILE": "1"]) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let first = pipe.fileHandleForReading.readData(ofLength: 100)
+        #expect(!first.isEmpty)
+        try pipe.fileHandleForReading.close()
+        process.waitUntilExit()
+        let bySignal = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGPIPE
+        let byStatus = process.terminationReason == .exit && process.terminationStatus == 141
+        #expect(bySignal || byStatus, "\(process.terminationReason) \(process.terminationStatus)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/cache")
+        #expect(files.contains { $0.hasSuffix(".cache") } && files.contains { $0.hasSuffix(".cross-file") }, "\(files)")
+        #expect(!files.contains { $0.contains(".tmp") }, "\(files)")
     }
 }

@@ -38,14 +38,41 @@ import Testing
         #expect(ContentHash.hash(slice) == ContentHash.hash(Array(slice)))
     }
 
-    /// A lane's state is lost only where a word equals its key: no UTF-8 text holds either key.
-    @Test func keysAreNotUTF8() {
-        for key: UInt64 in [0xE703_7ED1_A0B4_28DB, 0x8EBC_6AF0_9C88_C6E3] {
-            // In memory, little-endian: a lead byte (never a continuation, so a lead wherever the
-            // word starts) followed by a byte that cannot continue it.
-            let bytes = (0..<8).map { UInt8(truncatingIfNeeded: key >> (8 * UInt64($0))) }
-            #expect(bytes[0] >= 0xC2 && bytes[0] <= 0xF4)
-            #expect(!(0x80...0xBF).contains(bytes[1]))
+    /// A word equal to a key made a bare fold multiply by zero: the lane lost its state and the word
+    /// paired with it (two 64-byte texts with the key at offset 48, differing in bytes 16–31 and
+    /// 56–63, hashed alike). With each key, and zero, planted at every word offset of a step and of
+    /// the tail, every one-bit change anywhere else still changes the hash.
+    @Test(arguments: [20, 40, 64, 100])
+    func wordsEqualToAKeyLoseNothing(length: Int) {
+        let keys: [UInt64] = [0xA076_1D64_78BD_642F, 0xE703_7ED1_A0B4_28DB, 0x8EBC_6AF0_9C88_C6E3, 0x5899_65CC_7537_4CC3,
+                              0x1D8E_4E27_C47D_124F, 0]
+        let offsets = Set([0, 8, 16, 24, 32, 40, 48, 56, length - 8, length - 16, length - 24, length - 32].filter { $0 >= 0 && $0 + 8 <= length })
+        for key in keys {
+            for offset in offsets {
+                var base = Self.text(length)
+                for k in 0..<8 { base[offset + k] = UInt8(truncatingIfNeeded: key >> (8 * UInt64(k))) }
+                let h = ContentHash.hash(base)
+                for i in 0..<length where !(offset..<(offset + 8)).contains(i) {
+                    for bit in [0, 3, 7] {
+                        var changed = base
+                        changed[i] ^= UInt8(1 << bit)
+                        #expect(ContentHash.hash(changed) != h, "key \(String(key, radix: 16)) at \(offset), byte \(i) bit \(bit)")
+                    }
+                }
+            }
         }
+    }
+
+    /// The review's pair, spelled out.
+    @Test func theReviewsCollisionIsGone() {
+        var a = [UInt8](repeating: 0x41, count: 64), b = a
+        for k in 0..<8 {
+            let byte = UInt8(truncatingIfNeeded: UInt64(0x8EBC_6AF0_9C88_C6E3) >> (8 * UInt64(k)))
+            a[48 + k] = byte
+            b[48 + k] = byte
+        }
+        for i in 16..<32 { b[i] = 0x42 }
+        for i in 56..<64 { b[i] = 0x43 }
+        #expect(ContentHash.hash(a) != ContentHash.hash(b))
     }
 }
