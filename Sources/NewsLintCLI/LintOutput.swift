@@ -205,6 +205,9 @@ package enum LintOutput {
                 flushIfFull()
             }
         }
+        // The save reads the run's spilled paths back too (the cross-file result): joined here, a
+        // path it found lost is reported and fails the run whichever of the two met it first.
+        saving?.wait(io: io)
         if readFailures.reportNew(run, io: io) {
             ioFailure = true
             streamComplete = false

@@ -410,28 +410,38 @@ public enum NewsLintCLI {
 /// A standard output closed by its reader (`newslint … | head`) while the cache is being saved
 /// beside the output (`CacheSaving`): SIGPIPE would kill the process in the middle of the save
 /// (the cache lost, its temporary file left), where a save before the output always finished. So
-/// SIGPIPE is held off while saves run; the write then fails with EPIPE, the save is finished, and
-/// the process ends as the signal would have ended it (141 where the parent ignored SIGPIPE).
+/// SIGPIPE is held off while saves run (and given back when the last ends: children spawned later,
+/// and a later write, see the disposition the process had); a write then fails with EPIPE, the save
+/// is finished, and the process ends as the signal would have ended it (141 where it was ignored).
 enum BrokenPipe {
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var heldOff = false
-    nonisolated(unsafe) private static var parentIgnored = false
+    nonisolated(unsafe) private static var holding = 0
+    /// SIGPIPE's disposition before the first hold: default (not ignored) unless learned otherwise.
+    nonisolated(unsafe) private static var defaultBefore = false
 
-    /// Ignores SIGPIPE from now on, remembering whether the parent already did.
+    /// Ignores SIGPIPE until the matching `release`, remembering whether it was ignored already.
     static func holdOff() {
         lock.lock()
         defer { lock.unlock() }
-        guard !heldOff else { return }
-        heldOff = true
+        holding += 1
+        guard holding == 1 else { return }
         let previous = signal(SIGPIPE, SIG_IGN)
-        parentIgnored = unsafeBitCast(previous, to: UnsafeRawPointer?.self) == unsafeBitCast(SIG_IGN, to: UnsafeRawPointer?.self)
+        defaultBefore = unsafeBitCast(previous, to: UnsafeRawPointer?.self) == unsafeBitCast(SIG_DFL, to: UnsafeRawPointer?.self)
     }
 
-    /// Finishes any save, then ends the process: by SIGPIPE when it was held off here, else 141.
+    static func release() {
+        lock.lock()
+        defer { lock.unlock() }
+        holding -= 1
+        if holding == 0 && defaultBefore { signal(SIGPIPE, SIG_DFL) }
+    }
+
+    /// Finishes any save, then ends the process: by SIGPIPE when it was held off here, else 141
+    /// (a write fails with EPIPE outside a hold only when SIGPIPE was ignored already).
     static func end() -> Never {
         CacheSaving.waitForRunning()
         lock.lock()
-        let bySignal = heldOff && !parentIgnored
+        let bySignal = defaultBefore
         lock.unlock()
         if bySignal {
             signal(SIGPIPE, SIG_DFL)

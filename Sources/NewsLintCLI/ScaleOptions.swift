@@ -150,6 +150,7 @@ package final class CacheSaving: @unchecked Sendable {
         Self.running.enter()
         Thread.detachNewThread { [self] in
             do { try cache.save() } catch { failure = error }
+            BrokenPipe.release()
             done.signal()
             Self.running.leave()
         }

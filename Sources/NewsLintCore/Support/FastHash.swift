@@ -88,11 +88,12 @@ package enum PathHash {
 /// input as one zero-padded block; the length is folded in at the end). `FastHash` (a multiply and a
 /// mix per eight bytes, one chain) cost 44 M instructions at agora-pen ×1 on a run that writes the
 /// cache; this takes about a third of its instructions a byte.
-/// Each step gives back its two factors beside their product (`absorb`): a bare fold lost the lane's
-/// state, and the word paired with it, wherever a word equalled its key (a product of zero), which
-/// files the cache hashes can hold (legacy-encoded text, UTF-16, binary fact records), so a changed
-/// file could hash as unchanged. Now a factor of zero still leaves the other in the state, and
-/// cancelling the state needs a word that depends on all the bytes before it.
+/// Each step gives back its two factors, each multiplied by an odd constant, beside their product
+/// (`absorb`): a bare fold lost the lane's state, and the word paired with it, wherever a word
+/// equalled its key (a product of zero), which files the cache hashes can hold (legacy-encoded
+/// text, UTF-16, binary fact records), so a changed file could hash as unchanged; and factors given
+/// back as they are let a change in one word be cancelled by the same change one step later. The
+/// two lanes enter the last step as separate factors.
 /// Only this build reads what it hashes (the cache key holds the executable's fingerprint); facts
 /// files keep `FastHash`.
 package enum ContentHash {
@@ -102,12 +103,17 @@ package enum ContentHash {
     private static let k3: UInt64 = 0x5899_65CC_7537_4CC3
     private static let k4: UInt64 = 0x1D8E_4E27_C47D_124F
 
-    /// One pair of words into a lane's state: the folded product of the two factors, and the factors.
+    /// One pair of words into a lane's state: the folded product of the two factors, and each factor
+    /// multiplied by an odd constant (a bijection whose carries no later word's bits undo by a fixed flip).
     @inline(__always)
     private static func absorb(_ state: UInt64, _ w0: UInt64, _ w1: UInt64, _ key0: UInt64, _ key1: UInt64) -> UInt64 {
-        let x = w0 ^ state ^ key0, y = w1 ^ key1
+        mixFactors(w0 ^ state ^ key0, w1 ^ key1)
+    }
+
+    @inline(__always)
+    private static func mixFactors(_ x: UInt64, _ y: UInt64) -> UInt64 {
         let p = x.multipliedFullWidth(by: y)
-        return p.high ^ p.low ^ x ^ y
+        return p.high ^ p.low ^ (x &* 0x9E37_79B9_7F4A_7C15) ^ (y &* 0xC2B2_AE3D_27D4_EB4F)
     }
 
     package static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
@@ -131,7 +137,7 @@ package enum ContentHash {
                 b = absorb(b, word(n - 16), word(n - 8), k2, k4)
             }
         }
-        return FastHash.mix(absorb(a, b, UInt64(n), k0, k2))
+        return FastHash.mix(mixFactors(a ^ UInt64(n) ^ k0, b ^ k2))
     }
 
     package static func hash(_ bytes: [UInt8]) -> UInt64 { bytes.withUnsafeBytes { hash($0) } }
