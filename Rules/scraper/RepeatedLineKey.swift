@@ -628,16 +628,6 @@ package enum RepeatedLineKey {
         }
     }
 
-    /// Whether some lane of `mask` is set: its two words or'ed, four or five instructions. `any(_:)`
-    /// of a mask joined from several compares can be compiled to a call of the generic
-    /// `SIMD.min()` reduction, or to its shuffle tree inlined (~30 instructions), whichever the
-    /// surrounding code leads the optimizer to (`hasTabOrBreak`'s four masks were the tree).
-    @inline(__always)
-    package static func anyLane(_ mask: SIMDMask<SIMD16<Int8>>) -> Bool {
-        let words = unsafeBitCast(mask, to: SIMD2<UInt64>.self)
-        return words[0] | words[1] != 0
-    }
-
     /// The high bit of every byte of `word` that equals `byte` (the zero-byte test of `word ^ byte`
     /// in each lane): never missing one; a lane just above a match may be set too.
     @inline(__always)

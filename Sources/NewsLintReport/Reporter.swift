@@ -280,9 +280,10 @@ package enum TerminalMessage {
     /// 0xE2 also starts the curly quotes and dashes messages hold, and 0xC2 the middle dot of
     /// names (喬·拜登) and U+00A0, so their scalars are looked at: C2 A0–BF is shown as it is (such
     /// a message took the `String` path, a copy and a walk of its scalars).
-    /// Sixteen bytes a step where two more follow, each lane told exactly from its next two bytes
-    /// (two more loads): the curly quotes, dashes and middle dots of most titles in the messages
-    /// that list duplicates (kilobytes each) sent nearly every eight-byte step to the byte loop.
+    /// Sixteen bytes a step where two more follow: a step with none of C0, DEL, C2, E2 or F4 passes
+    /// on one compare, one with any has each lane told exactly from its next two bytes (two more
+    /// loads). The curly quotes, dashes and middle dots of most titles in the messages that list
+    /// duplicates (kilobytes each) sent nearly every eight-byte step to the byte loop.
     @inline(__always)
     package static func isShownAsIs(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = b.baseAddress else { return true }
@@ -305,16 +306,13 @@ package enum TerminalMessage {
             while i + 18 <= b.count {
                 let v = UnsafeRawPointer(base + i).loadUnaligned(as: Lanes.self)
                 let control = (v .< space) .| (v .== delete) .| (v .== mapped)
-                // The mask's lanes read as two words (`any` called a reduction, not inlined).
-                let leads = unsafeBitCast(control .| (v .== c2) .| (v .== e2), to: SIMD2<UInt64>.self)
-                if leads[0] | leads[1] != 0 {
+                if ByteWords.anyLane(control .| (v .== c2) .| (v .== e2)) {
                     // A step with a C2 or E2 (or worse): each lane told from its next two bytes.
                     let next = UnsafeRawPointer(base + i + 1).loadUnaligned(as: Lanes.self)
                     let third = UnsafeRawPointer(base + i + 2).loadUnaligned(as: Lanes.self)
                     let c1 = (v .== c2) .& ((next .< a0) .| (next .> bf))
                     let bidi = (v .== e2) .& (((next .== x80) .& (third .>= aa) .& (third .<= ae)) .| ((next .== x81) .& (third .>= a6) .& (third .<= a9)))
-                    let hit = unsafeBitCast(control .| c1 .| bidi, to: SIMD2<UInt64>.self)
-                    if hit[0] | hit[1] != 0 { return false }
+                    if ByteWords.anyLane(control .| c1 .| bidi) { return false }
                 }
                 i += 16
             }

@@ -320,7 +320,7 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             }
             /// Whether the sixteen bytes from `k`, whose `lowBytes` are `low`, hold one.
             @inline(__always) func chunkHolds(_ k: Int, _ low: SIMDMask<SIMD16<Int8>>) -> Bool {
-                guard RepeatedLineKey.anyLane(low) else { return false }
+                guard ByteWords.anyLane(low) else { return false }
                 for j in k..<(k &+ 16) where isTabOrBreak(buf[j]) { return true }
                 return false
             }
@@ -328,11 +328,11 @@ public struct BoilerplateRepeatedRule: CrossFileRule, RuleWithOptions {
             var k = range.lowerBound
             // Sixteen bytes a step cost ~12 instructions (the mask tested each step; 8.4 M at agora
             // x1, paragraphs of a few hundred bytes): sixty-four a step or the four compares' masks
-            // together, one test for them (`RepeatedLineKey.anyLane`), and only a step that holds
+            // together, one test for them (`ByteWords.anyLane`), and only a step that holds
             // one is read sixteen at a time.
             while k &+ 64 <= end {
                 let m0 = lowBytes(k), m1 = lowBytes(k &+ 16), m2 = lowBytes(k &+ 32), m3 = lowBytes(k &+ 48)
-                if RepeatedLineKey.anyLane((m0 .| m1) .| (m2 .| m3)) {
+                if ByteWords.anyLane((m0 .| m1) .| (m2 .| m3)) {
                     // The four masks as they are, not loaded and compared again.
                     if chunkHolds(k, m0) || chunkHolds(k &+ 16, m1) || chunkHolds(k &+ 32, m2) || chunkHolds(k &+ 48, m3) { return true }
                 }

@@ -24,6 +24,17 @@ public enum ByteWords {
     @inlinable @inline(__always)
     package static func has(_ byte: UInt8, in w: UInt64) -> Bool { hasZeroByte(w ^ (ones &* UInt64(byte))) }
 
+    /// Whether some lane of `mask` is set: its two words or'ed, four or five instructions. `any(_:)`
+    /// of a mask joined from several compares can be compiled to a call of the generic
+    /// `SIMD.min()` reduction, or to its shuffle tree inlined (~30 instructions), whichever the
+    /// surrounding code leads the optimizer to (`hasTabOrBreak`'s four masks were the tree).
+    /// Inlinable: the rules and reporters that call it are other modules.
+    @inlinable @inline(__always)
+    package static func anyLane(_ mask: SIMDMask<SIMD16<Int8>>) -> Bool {
+        let words = unsafeBitCast(mask, to: SIMD2<UInt64>.self)
+        return words[0] | words[1] != 0
+    }
+
     /// The first index in `from..<end` of `raw` that holds `a` or `b`, or `end`. Sixteen bytes
     /// holding neither are skipped at a time (two SSE2 compares), then words, then bytes: for the
     /// rare bytes that may start what a scan looks for. (Words alone were ~1.8 instructions a byte

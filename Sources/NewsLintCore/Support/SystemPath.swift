@@ -130,9 +130,7 @@ public enum SystemPath {
             while i + 16 <= bytes.count {
                 let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
                 let hit = (v .< control) .| (v .== delete) .| (v .== backslash) .| (v .== mapped) .| (v .== c1) .| (v .== separators)
-                // The mask's lanes read as two words (`any` called a reduction, not inlined).
-                let lanes = unsafeBitCast(hit, to: SIMD2<UInt64>.self)
-                if lanes[0] | lanes[1] != 0 { return true }
+                if ByteWords.anyLane(hit) { return true }
                 i += 16
             }
             while i + 8 <= bytes.count {

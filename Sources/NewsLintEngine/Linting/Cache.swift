@@ -467,8 +467,7 @@ public final class LintCache: @unchecked Sendable {
         assert(!entry.location.isEmpty, "a cache entry recorded without its location")
         var e = entry
         e.settled = entry.stamp.isSettled(now: now)
-        var sections = CacheEntry.StoredSections(findings: 0..<0, count: 0, lines: 0..<0, lineCount: 0)
-        let bytes = sealed(e, sections: &sections)
+        let (bytes, sections) = sealed(e)
         let hash = LintCache.pathHash(entry.location)
         fresh.withLock { $0.append(bytes, hash: hash) }
         return SpilledDiagnostics(bytes: bytes, range: sections.findings, count: sections.count,
@@ -477,14 +476,9 @@ public final class LintCache: @unchecked Sendable {
 
     deinit { fresh.withLock { $0.discard() } }
 
-    /// An entry as the file stores it (the layout in the type's comment).
-    package func sealed(_ entry: CacheEntry) -> [UInt8] {
-        var sections = CacheEntry.StoredSections(findings: 0..<0, count: 0, lines: 0..<0, lineCount: 0)
-        return sealed(entry, sections: &sections)
-    }
-
-    /// `sealed(_:)`, telling where in the bytes the findings and the source-lines section are.
-    package func sealed(_ entry: CacheEntry, sections: inout CacheEntry.StoredSections) -> [UInt8] {
+    /// An entry as the file stores it (the layout in the type's comment), and where in those bytes
+    /// its findings and source-lines section are.
+    package func sealed(_ entry: CacheEntry) -> (bytes: [UInt8], sections: CacheEntry.StoredSections) {
         // Both writers sized once from the entry (an estimate a little over): grown by doubling
         // from empty, they were reallocated and copied ~13 times a file (41 M instructions and
         // 17 M of releases at agora ×1, a sixth of what writing the cache cost a cold run).
@@ -497,12 +491,12 @@ public final class LintCache: @unchecked Sendable {
         w.bytes.append(contentsOf: [0, 0, 0, 0, 0, 0, 0, 0] as [UInt8])
         w.u64(factsSum)
         w.varint(UInt64(facts.bytes.count))
-        sections = entry.encodeHead(into: &w)
+        let sections = entry.encodeHead(into: &w)
         entry.encodeTail(into: &w)
         let sum = w.bytes.withUnsafeBytes { LintCache.checksum(UnsafeRawBufferPointer(rebasing: $0[8...]), key: key, macKey: macKey) }
         for k in 0..<8 { w.bytes[k] = UInt8(truncatingIfNeeded: sum >> (8 * UInt64(k))) }
         w.bytes.append(contentsOf: facts.bytes)
-        return w.bytes
+        return (w.bytes, sections)
     }
 
     /// Writes what this run changed: the cross-file result it computed, and the cache file if any

@@ -81,7 +81,7 @@ import Testing
         entry.sourceLines = CacheHitSourceLinesTests.lines
         let stored = cache.record(entry)
         #expect(stored.count == findings.count)
-        #expect(stored.bytes == cache.sealed(entry))
+        #expect(stored.bytes == cache.sealed(entry).bytes)
         #expect(Array(stored.bytes[stored.range]) == CacheHitBytesTests.stored(findings).bytes)
         #expect(stored.decode(path: "新闻/a.md", knownStrings: KnownStrings()) == findings)
         let lines = try #require(stored.lines)
