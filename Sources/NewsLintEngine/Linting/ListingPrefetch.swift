@@ -6,10 +6,12 @@ import Glibc
 import Darwin
 #endif
 
-/// Lists the directories a walk will enter next on another thread while the walk goes through
+/// Lists the directories a walk will enter next on other threads while the walk goes through
 /// the current one. Discovery runs alone before any file is read, and reading and sorting each
 /// directory's names was half of it (a corpus of ten 7,188-file directories: 120 of 219 M
-/// instructions), with the second core idle.
+/// instructions), with the second core idle. Most of a listing is the kernel's (an ext4 directory
+/// of 7,188 names is read in hash order, each name hashed): with one worker the walk waited for
+/// it most of the time, so `workers` directories are listed side by side.
 ///
 /// Requests are a stack in the order the depth-first walk will enter them (a directory's
 /// subdirectories go on top of its later siblings), so when the walk takes one, the requests above
@@ -38,11 +40,16 @@ final class ListingPrefetch: @unchecked Sendable {
     private static let searchDepth = 64
     /// Requests listed and not yet taken or dropped (at most `ahead`).
     private var doneCount = 0
-    private var workerRunning = false
+    private var workersRunning = 0
     private var stopped = false
     private let ahead: Int
+    private let workers: Int
 
-    init(ahead: Int = 2) { self.ahead = max(1, ahead) }
+    /// `ahead` is at least `workers`: each worker's listing may wait unconsumed.
+    init(ahead: Int = 3, workers: Int = 2) {
+        self.workers = max(1, workers)
+        self.ahead = max(self.workers, ahead)
+    }
 
     /// Queues `paths` (absolute, in walk order) to be entered right after the directory being
     /// walked, before the requests already queued (its later siblings and theirs).
@@ -52,8 +59,9 @@ final class ListingPrefetch: @unchecked Sendable {
         defer { condition.unlock() }
         guard !stopped else { return }
         requests.append(contentsOf: paths.reversed().map(Request.init))
-        if !workerRunning {
-            workerRunning = true
+        // Up to `workers`, no more than the requests (a worker finding none waiting ends).
+        while workersRunning < min(workers, requests.count) {
+            workersRunning += 1
             DispatchQueue.global().async { self.work() }
         }
         condition.broadcast()
@@ -94,10 +102,10 @@ final class ListingPrefetch: @unchecked Sendable {
         return requests.reversed().map(\.path)
     }
 
-    /// Returns once the worker has nothing left to list (tests: a listing then comes from it).
+    /// Returns once the workers have nothing left to list (tests: a listing then comes from one).
     package func waitForWorker() {
         condition.lock()
-        while workerRunning { condition.wait() }
+        while workersRunning > 0 { condition.wait() }
         condition.unlock()
     }
 
@@ -109,7 +117,7 @@ final class ListingPrefetch: @unchecked Sendable {
         requests.removeAll()
         doneCount = 0
         condition.broadcast()
-        while workerRunning { condition.wait() }
+        while workersRunning > 0 { condition.wait() }
         condition.unlock()
     }
 
@@ -134,7 +142,7 @@ final class ListingPrefetch: @unchecked Sendable {
             if !next.dequeued { doneCount += 1 }
             condition.broadcast()
         }
-        workerRunning = false
+        workersRunning -= 1
         condition.broadcast()
         condition.unlock()
     }

@@ -46,13 +46,61 @@ import Darwin
         #expect(!all.contains { $0.hasPrefix("skipped/") || $0.hasPrefix("node_modules/") || $0.hasPrefix(".hidden/") })
     }
 
+    /// Several workers list side by side (most of a listing is the kernel's): a walk of many
+    /// sibling directories, one skipped after it was requested, with one to four workers, finds
+    /// what a walk listing in place finds; and discovery (two workers) what it finds listing in place.
+    @Test(arguments: [1, 2, 4])
+    func severalWorkersFindWhatListingInPlaceFinds(workers: Int) throws {
+        let dir = TemporaryDirectory()
+        for k in 0..<40 {
+            let sub = dir.path + "/" + String(format: "d%02d", k)
+            #expect(mkdir(sub, 0o755) == 0)
+            if k % 5 == 0 {
+                #expect(mkdir(sub + "/inner", 0o755) == 0)
+                touch(sub + "/inner/deep.md")
+            }
+            for f in 0..<(k % 7) { touch(sub + "/\(f).md") }
+        }
+        /// Files under `directory`, in walk order; every subdirectory requested, d13 then skipped.
+        func walk(_ directory: String, prefetch: ListingPrefetch?, into found: inout [String]) throws {
+            let listing = try #require(prefetch?.take(directory) ?? DirectoryReader.listing(directory))
+            let subdirectories = listing.indices.filter { listing.kind($0) == .directory }.map { directory + "/" + listing.name($0) }
+            prefetch?.request(subdirectories)
+            for i in listing.indices {
+                let path = directory + "/" + listing.name(i)
+                if listing.kind(i) == .directory {
+                    if !path.hasSuffix("/d13") { try walk(path, prefetch: prefetch, into: &found) }
+                } else {
+                    found.append(String(path.dropFirst(dir.path.count + 1)))
+                }
+            }
+        }
+        var expected: [String] = []
+        try walk(dir.path, prefetch: nil, into: &expected)
+        #expect(expected.count > 100 && expected.contains("d15/inner/deep.md") && !expected.contains { $0.hasPrefix("d13/") })
+        let prefetch = ListingPrefetch(ahead: workers + 1, workers: workers)
+        defer { prefetch.stop() }
+        var found: [String] = []
+        try walk(dir.path, prefetch: prefetch, into: &found)
+        #expect(found == expected)
+
+        var config = Configuration(directory: dir.path)
+        config.extensions = [".md"]
+        config.exclude = [Glob("d1*/**")]
+        var inPlace = FileDiscovery(config: config, base: dir.path)
+        inPlace.listsAhead = false
+        var ahead = inPlace
+        ahead.listsAhead = true
+        #expect(Array(ahead.expand(["."]).files) == Array(inPlace.expand(["."]).files))
+    }
+
     @Test func requestsBeforeATakenOneAreDroppedAndUnrequestedOnesListedInPlace() throws {
         let dir = TemporaryDirectory()
         for sub in ["p", "q", "r"] {
             #expect(mkdir(dir.path + "/" + sub, 0o755) == 0)
             touch(dir.path + "/" + sub + "/" + sub + ".md")
         }
-        let prefetch = ListingPrefetch(ahead: 1)
+        let prefetch = ListingPrefetch(ahead: 1, workers: 1)
         defer { prefetch.stop() }
         prefetch.request([dir.path + "/p", dir.path + "/q", dir.path + "/r"])
         #expect(prefetch.queuedPaths == [dir.path + "/p", dir.path + "/q", dir.path + "/r"])
