@@ -414,7 +414,7 @@ extension TextReporter {
     package static func lineFiller(inMemory: [String: [UInt8]], base: String) -> LineFiller {
         { path, diagnostics, lines in
             var sources = SourceCache(inMemory: inMemory, base: base)
-            for d in diagnostics where lines[d.line] == nil && !RuleRegistry.engineRuleIDs.contains(d.rule) {
+            for d in diagnostics where lines[d.line] == nil && !RuleRegistry.isEngineRule(d.rule) {
                 if let text = sources.line(path, d.line) { lines[d.line] = text }
             }
         }
@@ -461,7 +461,7 @@ extension TextReporter: StreamingReporter {
             out.append("] ")
             TerminalMessage.append(d.message, to: &out)
             out.append(byte: 0x0A)
-            if !RuleRegistry.engineRuleIDs.contains(d.rule), let line = sources.line(d.path, d.line) {
+            if !RuleRegistry.isEngineRule(d.rule), let line = sources.line(d.path, d.line) {
                 if cursor.line != d.line || !cursor.path.hasSameBytes(as: d.path) { cursor = (d.path, d.line, LineCursor()) }
                 // ` N | text` then ` ␣ | ␣␣^` (the gutter as wide as the number), dimmed and red when coloured.
                 out.append(byte: 0x20)

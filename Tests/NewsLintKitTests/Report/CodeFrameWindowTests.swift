@@ -31,6 +31,39 @@ import Testing
         }
     }
 
+    /// The window is cut eight ASCII bytes at a time and copied whole when it holds nothing to
+    /// replace: lines of long ASCII runs (HTML, URLs) between Chinese text, controls and wide
+    /// characters, at every column around the runs' ends, show what the plain form shows.
+    @Test func windowOverLongASCIIRunsMatchesWindowOverScalars() {
+        var rng = SeededRandom(seed: 0xA5C11)
+        let others: [Unicode.Scalar] = ["中", "，", "\u{301}", "\t", "\u{1F600}", "\u{7F}", "é", "\u{202E}", "\u{4DC0}", "\u{4E00}", "\u{5000}", "\u{9FFF}", "\u{A000}", "\u{3000}", "\u{FF0C}"]
+        for _ in 0..<300 {
+            var scalars: [Unicode.Scalar] = []
+            for _ in 0..<(1 + rng.below(8)) {
+                if rng.chance(0.6) {
+                    scalars += (0..<rng.below(90)).map { _ in Unicode.Scalar(UInt8(0x20 + rng.below(0x5F))) }
+                } else {
+                    scalars += (0..<rng.below(40)).map { _ in rng.pick(others) }
+                }
+            }
+            let line = String(String.UnicodeScalarView(scalars))
+            for column in stride(from: 0, through: scalars.count + 2, by: 1 + rng.below(9)) {
+                var fresh = TextReporter.LineCursor()
+                #expect(TextReporter.window(line, column: column, cursor: &fresh) == TextReporter.window(scalars, column: column),
+                        "line \(scalars.map(\.value)) column \(column)")
+            }
+        }
+    }
+
+    /// The text format asks whether a finding's rule is the engine's for every finding it quotes.
+    @Test func engineRulesAreToldByTheirIDs() {
+        for id in RuleRegistry.implementedIDs + ["io-errors", "file-skippe", "", "mojibake", "unused-suppressions", "unused-suppressio"] {
+            #expect(RuleRegistry.isEngineRule(id) == RuleRegistry.engineRuleIDs.contains(id), "\(id)")
+        }
+        // Ids decoded from bytes (not small literals) too.
+        for id in RuleRegistry.engineRuleIDs { #expect(RuleRegistry.isEngineRule(String(decoding: Array(id.utf8), as: UTF8.self))) }
+    }
+
     /// Findings of two files on the same line number in one slice: each frame is cut from its own
     /// file's line (the cursor starts again with the path, not only with the line).
     @Test func cursorStartsAgainForAnotherFile() {
