@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -321,7 +322,11 @@ final class PathBlockFile: @unchecked Sendable {
     private let fd: Int32
     /// Where the file was created (it is unlinked at once), for messages.
     let path: String
-    private let lock = NSLock()
+    /// Guards the fields below. A `Mutex` (it spins a moment before it sleeps), not an `NSLock`:
+    /// the pass's two workers take it for every path they decode, for well under a microsecond,
+    /// and an `NSLock` put the one that found it held to sleep (a futex wait and wake-up) — a third
+    /// of a warm run's sleeps at agora ×10.
+    private let lock = Mutex(())
     private var end = 0
     /// Windows read back, by file offset, replaced in turn. Each in an allocation of its own, freed
     /// when replaced and in `deinit`: a window as an array was retained and released on every read
@@ -340,9 +345,7 @@ final class PathBlockFile: @unchecked Sendable {
     private var firstReadFailure: String?
     /// Read under the lock: reduces that run side by side read paths from two threads.
     var readFailure: String? {
-        lock.lock()
-        defer { lock.unlock() }
-        return firstReadFailure
+        lock.withLock { _ in firstReadFailure }
     }
 
     init(fd: Int32, path: String) {
@@ -358,8 +361,10 @@ final class PathBlockFile: @unchecked Sendable {
     /// but the last must fill whole chunks (the list's blocks are 64 KB), so each chunk starts at a
     /// multiple of `chunkSize`; a block after a partial chunk is refused (it stays in memory).
     func append(_ block: [UInt8]) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
+        lock.withLock { _ in appendLocked(block) }
+    }
+
+    private func appendLocked(_ block: [UInt8]) -> Int? {
         let offset = end
         guard offset % Self.chunkSize == 0,
               FileDescriptorWriting.writeAll(block, to: fd, at: off_t(offset)) == nil else { return nil }
@@ -377,13 +382,24 @@ final class PathBlockFile: @unchecked Sendable {
 
     /// Calls `body` with the `count` bytes at `offset`, which lie before `limit` (the end of the
     /// block `append` wrote them in; a window read does not run past it); nil when they could not
-    /// be read back.
+    /// be read back. `body` runs on a copy, outside the lock: the pass's workers each decode their
+    /// file's path, and the lock is held only to find (or read) and copy the bytes.
     func withBytes<T>(at offset: Int, count: Int, before limit: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
-        lock.lock()
-        defer { lock.unlock() }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Swift.max(1, count)) { copy -> T? in
+            let copied = lock.withLock { _ in copyOut(at: offset, count: count, before: limit, into: copy) }
+            return copied ? body(UnsafeBufferPointer(rebasing: copy[..<count])) : nil
+        }
+    }
+
+    /// Copies the `count` bytes at `offset` into `copy`, from a kept window or one read now (under
+    /// the lock); false when they could not be read back.
+    private func copyOut(at offset: Int, count: Int, before limit: Int, into copy: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        func copyOut(_ window: UnsafeMutableBufferPointer<UInt8>, from: Int) {
+            if count > 0 { _ = copy.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: window[from..<(from + count)])) }
+        }
         if let k = keptWindow(holding: offset, count: count) {
-            let start = offset - kept[k].offset
-            return body(UnsafeBufferPointer(rebasing: kept[k].bytes[start..<(start + count)]))
+            copyOut(kept[k].bytes, from: offset - kept[k].offset)
+            return true
         }
         // The chunks holding the bytes asked for, at least one whole chunk, not past the block.
         let start = offset - offset % Self.chunkSize
@@ -403,7 +419,7 @@ final class PathBlockFile: @unchecked Sendable {
         if let failure {
             bytes.deallocate()
             if firstReadFailure == nil { firstReadFailure = failure }
-            return nil
+            return false
         }
         if kept.count < Self.keptLimit {
             lastHit = kept.count
@@ -414,8 +430,8 @@ final class PathBlockFile: @unchecked Sendable {
             lastHit = nextReplaced
             nextReplaced = (nextReplaced + 1) % Self.keptLimit
         }
-        let from = offset - start
-        return body(UnsafeBufferPointer(rebasing: bytes[from..<(from + count)]))
+        copyOut(bytes, from: offset - start)
+        return true
     }
 
     /// The kept window holding `count` bytes at `offset` (the last one hit first), now the last hit.

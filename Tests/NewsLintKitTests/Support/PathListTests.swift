@@ -61,6 +61,27 @@ import Testing
         }
     }
 
+    /// The pass's workers read a spilled list's paths side by side: each read copies its bytes
+    /// out under the file's lock and decodes them outside it. Reads from four threads, in order and
+    /// at random (the kept windows replaced under one another), all read back byte for byte.
+    @Test func spilledPathsReadFromSeveralThreadsReadBackAsAppended() {
+        let paths = (0..<20_000).map { "corpus/" + String(repeating: "新聞", count: $0 % 17) + "/\($0).md" }
+        var list = PathList(memoryBudget: 0)
+        for p in paths { list.append(p) }
+        #expect(list.usedFile)
+        let read = list
+        let wrong = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { thread in
+            var random = SeededRandom(seed: UInt64(thread + 1))
+            for k in 0..<paths.count {
+                let i = thread % 2 == 0 ? (k + thread * 977) % paths.count : random.below(paths.count)
+                if !read[i].hasSameBytes(as: paths[i]) { wrong.withLock { $0 += 1 } }
+            }
+        }
+        #expect(wrong.withLock { $0 } == 0)
+        #expect(read.readFailure == nil)
+    }
+
     /// A list of `paths` whose blocks all went to a file in `dir`, with the byte `offset` bytes
     /// into the first stored `name` then changed to `value` in that file.
     static func spilled(_ paths: [String], in dir: TemporaryDirectory, changing name: String, at offset: Int, to value: UInt8) throws -> PathList {
