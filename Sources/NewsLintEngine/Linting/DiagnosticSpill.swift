@@ -132,6 +132,8 @@ public final class DiagnosticSpill {
     package static let pipelineBytes = 1 << 16
     /// Findings (and files) per batch the decoding thread hands on.
     private static let pipelineBatch = 256
+    /// Batches decoded or framed ahead of the output (a few hundred kilobytes at most).
+    private static let pipelineDepth = 4
 
     /// Every record in order: its path, diagnostics (none for a file appended for its lines
     /// alone) and captured source lines. `fillingLines`, when given, adds to a record's lines
@@ -151,7 +153,7 @@ public final class DiagnosticSpill {
                 body(path, diagnostics, lines)
             }
         }
-        let queue = PrefetchQueue<[DecodedFile]>()
+        let queue = PrefetchQueue<[DecodedFile]>(depth: Self.pipelineDepth)
         let spill = UncheckedSpill(spill: self)
         let decoder = Thread {
             var batch: [DecodedFile] = []
@@ -273,7 +275,7 @@ public final class DiagnosticSpill {
     /// thread of its own for a large spill, as `forEachRecord` decodes. `spent`: as there.
     package func forEachBatch(spent: SpentValues? = nil, _ body: (SpilledBatch) -> Void) -> Bool {
         guard spilledBytes + buffer.bytes.count >= Self.pipelineBytes else { return frameAll(body) }
-        let queue = PrefetchQueue<SpilledBatch>()
+        let queue = PrefetchQueue<SpilledBatch>(depth: Self.pipelineDepth)
         let spill = UncheckedSpill(spill: self)
         let framer = Thread {
             // Read to the end: the consumer never cancels.
