@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Runs `body` for indices `0..<count` on `jobs` threads, pulling work dynamically
 /// (files vary in size), and returns results in index order: output never depends on `jobs`.
@@ -24,16 +25,14 @@ package struct UncheckedSlots<T>: @unchecked Sendable {
     package let base: UnsafeMutablePointer<T>
 }
 
-/// Hands out indices to workers.
-package final class WorkCounter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
+/// Hands out indices to workers: one atomic add an index (a lock an index put a worker that
+/// found it held to sleep).
+package final class WorkCounter: Sendable {
+    private let next = Atomic<Int>(0)
     package func take(limit: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard value < limit else { return nil }
-        value += 1
-        return value - 1
+        // Past `limit` it goes on counting, by at most one a worker: each stops at its first nil.
+        let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        return i < limit ? i : nil
     }
 }
 
