@@ -400,8 +400,8 @@ public struct TextReporter {
             while cursor.byte + 8 <= n {
                 let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: cursor.byte, as: UInt64.self))
                 let continuations = w & ~(w << 1) & 0x8080_8080_8080_8080
-                // The flags summed by a multiply (`nonzeroBitCount` is a loop of shifts on a CPU
-                // target without POPCNT, the default).
+                // The flags summed by a multiply: on the default CPU target (no POPCNT)
+                // `nonzeroBitCount` is a dozen shifts, masks and adds.
                 let starts = 8 - Int(truncatingIfNeeded: ((continuations >> 7) &* 0x0101_0101_0101_0101) >> 56)
                 guard cursor.scalar + starts <= target else { break }
                 cursor.scalar += starts
@@ -456,9 +456,10 @@ public struct TextReporter {
     }
 
     /// `DisplayWidth.of` the scalar starting at `i` (a character boundary of valid UTF-8),
-    /// decoded from its bytes; 1 (U+FFFD's) where they run past the end.
+    /// decoded from its bytes; 1 (U+FFFD's) where they run past the end. (A test holds it to
+    /// `DisplayWidth.of` for every scalar: the lead bytes E5–E9 are read as width 2 without it.)
     @inline(__always)
-    private static func displayWidth(_ u: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+    static func displayWidth(_ u: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
         let b0 = UInt32(u[i])
         if b0 < 0x80 { return 1 }
         if b0 < 0xE0 {

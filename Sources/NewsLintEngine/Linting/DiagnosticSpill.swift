@@ -132,7 +132,8 @@ public final class DiagnosticSpill {
     package static let pipelineBytes = 1 << 16
     /// Findings (and files) per batch the decoding thread hands on.
     private static let pipelineBatch = 256
-    /// Batches decoded or framed ahead of the output (a few hundred kilobytes at most).
+    /// Batches decoded or framed ahead of the output: ~256 findings and files, or ~256 KB of
+    /// quoted lines, each (with the two being made and read, ~1.5 MB; more where lines are long).
     private static let pipelineDepth = 4
 
     /// Every record in order: its path, diagnostics (none for a file appended for its lines

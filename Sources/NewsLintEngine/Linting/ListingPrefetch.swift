@@ -16,7 +16,7 @@ import Darwin
 /// Requests are a stack in the order the depth-first walk will enter them (a directory's
 /// subdirectories go on top of its later siblings), so when the walk takes one, the requests above
 /// it are directories it skipped (excluded, ignored, a loop) and are dropped. At most `ahead`
-/// listings wait unconsumed, so memory stays bounded. A listing has no side effect: one not yet
+/// listings are being made or wait unconsumed, so memory stays bounded. A listing has no side effect: one not yet
 /// started when the walk reaches it is listed by the walk itself, and one nobody takes is dropped.
 final class ListingPrefetch: @unchecked Sendable {
     private final class Request {
@@ -38,14 +38,15 @@ final class ListingPrefetch: @unchecked Sendable {
     /// How far down the stack `take` looks: a directory the walk reaches another way (a symlink)
     /// is listed in place without a search of every request.
     private static let searchDepth = 64
-    /// Requests listed and not yet taken or dropped (at most `ahead`).
+    /// Requests listed and not yet taken or dropped, and requests being listed: together at most `ahead`.
     private var doneCount = 0
+    private var listingCount = 0
     private var workersRunning = 0
     private var stopped = false
     private let ahead: Int
     private let workers: Int
 
-    /// `ahead` is at least `workers`: each worker's listing may wait unconsumed.
+    /// `ahead` is at least `workers`: each worker's listing counts until it is taken.
     init(ahead: Int = 3, workers: Int = 2) {
         self.workers = max(1, workers)
         self.ahead = max(self.workers, ahead)
@@ -109,7 +110,7 @@ final class ListingPrefetch: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Drops every request and lets the worker go (the walk is over).
+    /// Drops every request and lets the workers go (the walk is over).
     func stop() {
         condition.lock()
         stopped = true
@@ -121,17 +122,18 @@ final class ListingPrefetch: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Lists waiting requests in order while fewer than `ahead` wait unconsumed; returns when
-    /// none is waiting (the next `request` starts it again).
+    /// Lists waiting requests in order while fewer than `ahead` are being listed or wait
+    /// unconsumed; returns when none is waiting (the next `request` starts it again).
     private func work() {
         condition.lock()
         while !stopped {
             guard let next = requests.last(where: { $0.state == .waiting }) else { break }
-            if doneCount >= ahead {
+            if doneCount + listingCount >= ahead {
                 condition.wait()
                 continue
             }
             next.state = .listing
+            listingCount += 1
             condition.unlock()
             let listing = DirectoryReader.listing(next.path)
             let error = listing == nil ? errno : 0
@@ -139,6 +141,7 @@ final class ListingPrefetch: @unchecked Sendable {
             next.listing = listing
             next.error = error
             next.state = .done
+            listingCount -= 1
             if !next.dequeued { doneCount += 1 }
             condition.broadcast()
         }

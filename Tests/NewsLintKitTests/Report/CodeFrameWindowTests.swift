@@ -6,6 +6,10 @@ import Testing
 /// The text format's code frame is cut from the line's UTF-8 with a cursor that walks on from the
 /// previous caret; it must show exactly what the plain form over the line's scalars shows.
 @Suite struct CodeFrameWindowTests {
+    /// A window as bytes: `String`'s `==` holds canonically equivalent texts equal, the output must
+    /// be the same bytes.
+    static func bytes(_ window: (String, Int)) -> ([UInt8], Int) { (Array(window.0.utf8), window.1) }
+
     static let alphabet: [Unicode.Scalar] = ["a", " ", "\t", "中", "，", "\u{301}", "\u{200B}", "\u{7F}", "\u{1F600}", "\u{20000}", "é", "\u{202E}", "ｱ", "한", "\u{FF01}", "\u{0}", "\u{80}", "\u{9F}", "\u{A0}", "\u{202A}", "\u{2029}", "\u{202F}", "\u{2066}", "\u{2069}", "\u{206A}", "\u{2065}", "\u{1F}", "\u{C0}"]
 
     @Test func windowOverBytesMatchesWindowOverScalars() {
@@ -19,14 +23,14 @@ import Testing
             columns.sort()
             var cursor = TextReporter.LineCursor()
             for column in columns {
-                let expected = TextReporter.window(scalars, column: column)
-                #expect(TextReporter.window(line, column: column, cursor: &cursor) == expected, "line \(scalars.map(\.value)) column \(column)")
+                let expected = Self.bytes(TextReporter.window(scalars, column: column))
+                #expect(Self.bytes(TextReporter.window(line, column: column, cursor: &cursor)) == expected, "line \(scalars.map(\.value)) column \(column)")
                 var fresh = TextReporter.LineCursor()
-                #expect(TextReporter.window(line, column: column, cursor: &fresh) == expected)
+                #expect(Self.bytes(TextReporter.window(line, column: column, cursor: &fresh)) == expected)
             }
             // A column before the cursor starts the walk again.
             if let last = columns.last, last > 3 {
-                #expect(TextReporter.window(line, column: 2, cursor: &cursor) == TextReporter.window(scalars, column: 2))
+                #expect(Self.bytes(TextReporter.window(line, column: 2, cursor: &cursor)) == Self.bytes(TextReporter.window(scalars, column: 2)))
             }
         }
     }
@@ -47,12 +51,29 @@ import Testing
                 }
             }
             let line = String(String.UnicodeScalarView(scalars))
+            // Columns in order on one cursor (the walk on from the last caret), and each on a fresh one.
+            var cursor = TextReporter.LineCursor()
             for column in stride(from: 0, through: scalars.count + 2, by: 1 + rng.below(9)) {
-                var fresh = TextReporter.LineCursor()
-                #expect(TextReporter.window(line, column: column, cursor: &fresh) == TextReporter.window(scalars, column: column),
+                let expected = Self.bytes(TextReporter.window(scalars, column: column))
+                #expect(Self.bytes(TextReporter.window(line, column: column, cursor: &cursor)) == expected,
                         "line \(scalars.map(\.value)) column \(column)")
+                var fresh = TextReporter.LineCursor()
+                #expect(Self.bytes(TextReporter.window(line, column: column, cursor: &fresh)) == expected)
             }
         }
+    }
+
+    /// The window reads each character's width from its UTF-8 bytes (CJK lead bytes E5–E9 as two
+    /// columns without decoding): for every scalar, what `DisplayWidth.of` says.
+    @Test func widthFromTheBytesIsDisplayWidthForEveryScalar() {
+        var wrong: [UInt32] = []
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            var text = String(scalar)
+            let width = text.withUTF8 { TextReporter.displayWidth($0, at: 0) }
+            if width != DisplayWidth.of(scalar) { wrong.append(value) }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(10).map { String($0, radix: 16) })")
     }
 
     /// The text format asks whether a finding's rule is the engine's for every finding it quotes.
