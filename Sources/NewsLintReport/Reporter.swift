@@ -399,10 +399,9 @@ public struct TextReporter {
             // only if counting the chunk's starts (bytes that are not 10xxxxxx) would pass it.
             while cursor.byte + 8 <= n {
                 let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: cursor.byte, as: UInt64.self))
-                let continuations = w & ~(w << 1) & 0x8080_8080_8080_8080
-                // The flags summed by a multiply: on the default CPU target (no POPCNT)
-                // `nonzeroBitCount` is a dozen shifts, masks and adds.
-                let starts = 8 - Int(truncatingIfNeeded: ((continuations >> 7) &* 0x0101_0101_0101_0101) >> 56)
+                // The continuation flags summed by a multiply: on the default CPU target (no
+                // POPCNT) `nonzeroBitCount` is a dozen shifts, masks and adds.
+                let starts = 8 - Int(truncatingIfNeeded: ((ByteWords.continuationFlags(w) >> 7) &* ByteWords.ones) >> 56)
                 guard cursor.scalar + starts <= target else { break }
                 cursor.scalar += starts
                 cursor.byte += 8
@@ -419,8 +418,7 @@ public struct TextReporter {
             var width = 0
             while start > 0 {
                 // Eight ASCII bytes before `start` are eight characters of a column each.
-                if start >= 8 && width + 8 <= leftWidth
-                    && raw.loadUnaligned(fromByteOffset: start - 8, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                if start >= 8 && width + 8 <= leftWidth && ByteWords.isASCII(raw.loadUnaligned(fromByteOffset: start - 8, as: UInt64.self)) {
                     width += 8
                     start -= 8
                     continue
@@ -435,8 +433,7 @@ public struct TextReporter {
             var end = caret
             var total = width
             while end < n {
-                if end + 8 <= n && total + 8 <= maxWidth
-                    && raw.loadUnaligned(fromByteOffset: end, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                if end + 8 <= n && total + 8 <= maxWidth && ByteWords.isASCII(raw.loadUnaligned(fromByteOffset: end, as: UInt64.self)) {
                     total += 8
                     end += 8
                     continue
@@ -569,7 +566,7 @@ public enum DisplayWidth {
     @inline(__always)
     static func of(value v: UInt32) -> Int {
         if v < 0x300 { return 1 }
-        if v == 0 || (0x300...0x36F).contains(v) || (0x200B...0x200F).contains(v) || v == 0xFE0F { return 0 }
+        if (0x300...0x36F).contains(v) || (0x200B...0x200F).contains(v) || v == 0xFE0F { return 0 }
         if (0x1100...0x115F).contains(v) || (0x2E80...0x303E).contains(v) || (0x3041...0x33FF).contains(v) ||
             (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xA000...0xA4CF).contains(v) ||
             (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) ||

@@ -204,8 +204,8 @@ public struct Document: Sendable {
                 var words = 0
                 while words < 255 && i &+ 8 <= range.upperBound {
                     let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                    // High bit set and the bit below it clear, per byte, moved to the lane's bit 0.
-                    lanes &+= (w & ~(w << 1) & 0x8080_8080_8080_8080) >> 7
+                    // Each continuation byte's flag moved to its lane's bit 0.
+                    lanes &+= ByteWords.continuationFlags(w) >> 7
                     i &+= 8
                     words &+= 1
                 }
@@ -367,7 +367,7 @@ public enum UTF8Validation {
         let raw = UnsafeRawPointer(base)
         let n = buf.count
         var i = 0
-        while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+        while i + 8 <= n && ByteWords.isASCII(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8 }
         while i < n && buf[i] < 0x80 { i += 1 }
         return i
     }
@@ -382,7 +382,7 @@ public enum UTF8Validation {
             let b = buf[i]
             if b < 0x80 {
                 // ASCII runs 8 bytes at a time.
-                while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+                while i + 8 <= n && ByteWords.isASCII(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8 }
                 while i < n && buf[i] < 0x80 { i += 1 }
                 continue
             }

@@ -523,8 +523,8 @@ import Synchronization
                 var words = 0
                 while words < 255 && i + 8 <= n {
                     let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    // Bit 7 set and bit 6 clear in the same byte, moved to the lane's bit 0.
-                    lanes &+= (x & ~(x << 1) & 0x8080_8080_8080_8080) >> 7
+                    // Each continuation byte's flag moved to its lane's bit 0.
+                    lanes &+= ByteWords.continuationFlags(x) >> 7
                     i &+= 8
                     words &+= 1
                 }

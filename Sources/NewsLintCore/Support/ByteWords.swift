@@ -16,6 +16,15 @@ public enum ByteWords {
     @inlinable package static var ones: UInt64 { 0x0101_0101_0101_0101 }
     @inlinable package static var highs: UInt64 { 0x8080_8080_8080_8080 }
 
+    /// Whether every byte of `w` is ASCII.
+    @inlinable @inline(__always)
+    package static func isASCII(_ w: UInt64) -> Bool { w & highs == 0 }
+
+    /// `w`'s UTF-8 continuation bytes (10xxxxxx), each flagged in its lane's bit 7: bit 7 set and
+    /// bit 6 clear, the shift moving each lane's bit 6 under its bit 7.
+    @inlinable @inline(__always)
+    package static func continuationFlags(_ w: UInt64) -> UInt64 { w & ~(w << 1) & highs }
+
     /// Whether some byte of `w` is zero.
     @inlinable @inline(__always)
     package static func hasZeroByte(_ w: UInt64) -> Bool { (w &- ones) & ~w & highs != 0 }

@@ -16,8 +16,9 @@ import Darwin
 /// Requests are a stack in the order the depth-first walk will enter them (a directory's
 /// subdirectories go on top of its later siblings), so when the walk takes one, the requests above
 /// it are directories it skipped (excluded, ignored, a loop) and are dropped. At most `ahead`
-/// listings are being made or wait unconsumed, so memory stays bounded. A listing has no side effect: one not yet
-/// started when the walk reaches it is listed by the walk itself, and one nobody takes is dropped.
+/// listings are being made or wait unconsumed, so memory stays bounded. A listing has no side
+/// effect: one not yet started when the walk reaches it is listed by the walk itself, and one
+/// nobody takes is dropped.
 final class ListingPrefetch: @unchecked Sendable {
     private final class Request {
         let path: String

@@ -10,14 +10,14 @@ package final class PrefetchQueue<Batch>: @unchecked Sendable {
     private var closed = false
     private var cancelled = false
     private var producedWhole = true
-    /// Whether the producer waits for room, and the consumer for a batch.
+    /// Whether the producer waits for room, and the consumer for a batch: each side wakes the
+    /// other only when it waits, and a producer that found the queue full only once it has
+    /// drained to half. Woken at each batch taken, it made one and waited again, and with the
+    /// consumer as fast a sleep and a wake-up went with nearly every batch (most of a warm run's
+    /// sleeps at agora ×10 once the path list's lock no longer slept). A deeper queue wakes it
+    /// less often, for that many batches more held.
     private var producerWaits = false, consumerWaits = false
 
-    /// A producer that found the queue full is woken once it has drained to half: woken at
-    /// each batch taken, it made one and waited again, and with the consumer as fast a
-    /// sleep and a wake-up went with nearly every batch (most of a warm run's sleeps at
-    /// agora ×10 once the path list's lock no longer slept). A deeper queue (`depth`) wakes it
-    /// less often, for that many batches more held.
     package init(depth: Int = 2) { self.depth = max(1, depth) }
 
     /// Waits while `depth` batches are held; false when the consumer has gone (`cancel`): the
